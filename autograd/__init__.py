@@ -1,0 +1,16 @@
+"""rungrad's autograd: define-by-run reverse-mode automatic differentiation on NumPy.
+
+Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same name.
+"""
+from . import cuda
+from .config import Config, enable_grad, no_grad, test_mode, using_config
+from .engine import grad
+from .function import Function
+from .ops import (abs, add, astype, broadcast_to, clip, concatenate, cos, div, dot, exp,
+                  expand_dims, flatten, get_item, log, logsumexp, matmul, max, maximum, mean,
+                  min, minimum, mul, neg, pow, reshape, sin, split, sqrt, squeeze, stack, sub,
+                  sum, sum_to, swapaxes, tan, tanh, transpose, where)
+from .variable import Parameter, Variable, as_variable
+
+__version__ = "0.1.0"
+IS_RUNGRAD = True  # lets tests (and users) tell this package from PyPI's `autograd`

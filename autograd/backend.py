@@ -1,0 +1,63 @@
+"""Array backends: NumPy always, CuPy when installed. Ops ask `get_array_module`."""
+import numpy as np
+
+_cupy = None
+_cupy_checked = False
+
+
+def _load_cupy():
+    global _cupy, _cupy_checked
+    if not _cupy_checked:
+        _cupy_checked = True
+        try:
+            import cupy
+            cupy.cuda.runtime.getDeviceCount()
+            _cupy = cupy
+        except Exception:  # not installed, or no usable GPU
+            _cupy = None
+    return _cupy
+
+
+def is_available():
+    """True when CuPy is installed and sees a GPU."""
+    return _load_cupy() is not None
+
+
+def get_array_module(x):
+    """`numpy` or `cupy`, whichever owns `x` (a Variable or an array)."""
+    if x.__class__ is np.ndarray:
+        return np
+    if hasattr(x, "creator"):  # a Variable (imported lazily elsewhere: no cycle here)
+        x = x.data
+    if x.__class__ is np.ndarray or not _looks_like_cupy(x):
+        return np
+    return _load_cupy() or np
+
+
+def _looks_like_cupy(x):
+    return x.__class__.__module__.startswith("cupy")
+
+
+def as_array(x, like=None):
+    """`x` as an ndarray of the backend of `like` (NumPy by default)."""
+    xp = np if like is None else get_array_module(like)
+    if type(x) is np.ndarray or (xp is not np and isinstance(x, xp.ndarray)):
+        return x
+    return xp.asarray(x)
+
+
+def to_gpu(x):
+    x = getattr(x, "data", x)
+    cp = _load_cupy()
+    if cp is None:
+        raise RuntimeError("to_gpu: CuPy with a working GPU is required (pip install 'rungrad[gpu]')")
+    return cp.asarray(x)
+
+
+def to_cpu(x):
+    x = getattr(x, "data", x)
+    if isinstance(x, np.ndarray):
+        return x
+    if np.isscalar(x):
+        return np.asarray(x)
+    return x.get()

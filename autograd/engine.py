@@ -1,0 +1,152 @@
+"""Reverse-mode backprop: walk the graph by generation, apply each Function's backward."""
+import heapq
+import itertools
+
+from .backend import as_array, get_array_module
+from .config import Config, using_config
+from .variable import Variable
+
+
+def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
+    """Accumulate gradients of `outputs` into the `.grad` of every leaf behind them."""
+    grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None)
+    for var, g in grads.values():
+        if var.creator is None and var.requires_grad:
+            var.grad = g if var.grad is None else _accumulate(var.grad, g, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
+    """Gradients of `outputs` w.r.t. `inputs`, returned as a tuple; `.grad` is not touched."""
+    outputs = _as_list(outputs)
+    single = isinstance(inputs, Variable)
+    inputs = [inputs] if single else list(inputs)
+    for x in inputs:
+        if not isinstance(x, Variable):
+            raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
+    found = _backprop(outputs, grad_outputs, False, create_graph, targets={id(x) for x in inputs})
+    result = []
+    for i, x in enumerate(inputs):
+        entry = found.get(id(x))
+        if entry is None and not allow_unused:
+            raise RuntimeError(f"grad: input {i} (shape {x.shape}) is not used to compute the "
+                               "outputs; pass allow_unused=True to get None for it")
+        result.append(None if entry is None else entry[1])
+    return tuple(result)
+
+
+def _as_list(xs):
+    return [xs] if isinstance(xs, Variable) else list(xs)
+
+
+def _seed(y, g):
+    if g is None:
+        return Variable._wrap(get_array_module(y.data).ones_like(y.data), False)
+    if not isinstance(g, Variable):
+        g = Variable._wrap(as_array(g, like=y.data).astype(y.dtype, copy=False), False)
+    if g.shape != y.shape:
+        raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape {y.shape}")
+    return g
+
+
+def _accumulate(old, new, create_graph):
+    if create_graph:
+        return old + new
+    return Variable._wrap(old.data + new.data, False)
+
+
+def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
+    """Run backward; returns {id(var): (var, grad)} for leaves (and `targets` when given)."""
+    outputs = _as_list(outputs)
+    if grad_outputs is None:
+        seeds = [None] * len(outputs)
+    elif isinstance(grad_outputs, (list, tuple)):
+        seeds = list(grad_outputs)
+    else:
+        seeds = [grad_outputs]
+    if len(seeds) != len(outputs):
+        raise ValueError(f"backward: {len(seeds)} gradients given for {len(outputs)} outputs")
+
+    pending = {}   # id(var) -> [var, grad] while gradients are still arriving
+    finished = {}  # leaves, and targets whose gradient is complete
+    heap, seen, tie = [], set(), itertools.count()
+
+    def add_grad(var, g):
+        entry = pending.get(id(var))
+        if entry is None:
+            pending[id(var)] = [var, g]
+        else:
+            entry[1] = _accumulate(entry[1], g, create_graph)
+
+    def schedule(func):
+        if id(func) not in seen:
+            seen.add(id(func))
+            heapq.heappush(heap, (-func.generation, next(tie), func))
+
+    for y, g in zip(outputs, seeds):
+        if not y.requires_grad:
+            raise RuntimeError("backward: output does not require grad (it was computed under "
+                               "no_grad, or from inputs that do not require grad)")
+        add_grad(y, _seed(y, g))
+        if y.creator is not None:
+            schedule(y.creator)
+
+    with using_config("enable_backprop", create_graph):
+        while heap:
+            func = heapq.heappop(heap)[2]
+            gys = _take_output_grads(func, pending, finished, targets, retain_grad)
+            if gys is None:
+                continue
+            gxs = func.backward(*gys)
+            if not isinstance(gxs, tuple):
+                gxs = (gxs,)
+            if Config.detect_anomaly:
+                from .anomaly import check_backward
+                check_backward(func, gxs)
+            for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
+                if gx is None or not needed:
+                    continue
+                add_grad(x, _fit_grad(gx, x))
+                if x.creator is not None:
+                    schedule(x.creator)
+
+    for key, entry in pending.items():  # what is left has no creator: the leaves
+        finished[key] = entry
+    return finished
+
+
+def _take_output_grads(func, pending, finished, targets, retain_grad):
+    """The complete gradients of `func`'s outputs, or None when none of them got one."""
+    gys, any_grad = [], False
+    for i, ref in enumerate(func.outputs):
+        y = ref()
+        entry = pending.pop(id(y), None) if y is not None else None
+        if entry is None:
+            gys.append(None)
+            continue
+        any_grad = True
+        g = entry[1]
+        if retain_grad or y.retains_grad:
+            y.grad = g
+        if targets is not None and id(y) in targets:
+            finished[id(y)] = entry
+        gys.append(g)
+    if not any_grad:
+        return None
+    if len(gys) > 1 and None in gys:
+        xp = get_array_module(func.inputs[0].data)
+        gys = [g if g is not None else Variable._wrap(xp.zeros(shape, dtype), False)
+               for g, (shape, dtype) in zip(gys, func.output_specs)]
+    return gys
+
+
+def _fit_grad(gx, x):
+    """Bring a gradient to its input's shape and dtype: broadcasting is undone here, once."""
+    if not isinstance(gx, Variable):
+        gx = Variable._wrap(as_array(gx, like=x.data), False)
+    if gx.data.shape != x.data.shape:
+        from .ops.reduction import sum_to
+        gx = sum_to(gx, x.data.shape)
+    if gx.data.dtype != x.data.dtype:
+        from .ops.elementwise import astype
+        gx = astype(gx, x.data.dtype)
+    return gx

@@ -1,0 +1,165 @@
+"""Function: the base class of every op, and the place the graph is recorded."""
+import weakref
+
+import numpy as np
+
+from .backend import get_array_module
+from .config import Config
+from .variable import Variable
+
+_new = object.__new__
+_ndarray = np.ndarray
+_ref = weakref.ref
+
+
+class Function:
+    """An op. Subclasses write `forward(*arrays)` and `backward(*grads)`.
+
+    `forward` receives and returns arrays. `backward` receives one gradient Variable per
+    output and returns one per input (or None); written with differentiable ops, it gives
+    higher-order derivatives for free. Inside `backward`, `self.inputs` holds the input
+    Variables, `self.outputs` weak references to the outputs, and `self.needs_input_grad`
+    tells which inputs want a gradient at all.
+    """
+
+    generation = 0
+    inputs = ()
+    outputs = ()
+    needs_input_grad = ()
+
+    @property
+    def name(self):
+        return type(self).__name__.lower()
+
+    # The hot path of every op: plain loops, no comprehensions (each costs a frame).
+    def __call__(self, *inputs):
+        xs = []
+        for x in inputs:
+            if not isinstance(x, Variable):
+                inputs = _convert_inputs(inputs, self)
+                xs = [x.data for x in inputs]
+                break
+            xs.append(x.data)
+        try:
+            ys = self.forward(*xs)
+        except (ValueError, IndexError, TypeError) as exc:
+            raise _op_error(self, inputs, exc) from None
+        if ys.__class__ is tuple:
+            outputs = tuple(_make_output(y, xs) for y in ys)
+        else:
+            outputs = _make_output(ys, xs)
+        if Config.detect_anomaly:
+            from .anomaly import check_forward
+            check_forward(self, inputs, outputs)
+        if Config.enable_backprop:
+            for x in inputs:
+                if x.requires_grad:
+                    self._record(inputs, outputs)
+                    break
+        return outputs
+
+    def _record(self, inputs, outputs):
+        """Link outputs to this function so backward can find its way back."""
+        generation = 0
+        needs = []
+        for x in inputs:
+            needs.append(x.requires_grad)
+            if x.generation > generation:
+                generation = x.generation
+        self.generation = generation
+        self.inputs = inputs
+        self.needs_input_grad = needs
+        if outputs.__class__ is tuple:
+            for y in outputs:
+                _link(y, self, generation)
+            self.outputs = [_ref(y) for y in outputs]
+            self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
+        else:
+            _link(outputs, self, generation)
+            self.outputs = [_ref(outputs)]
+
+    def forward(self, *xs):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} function>"
+
+
+def _make_output(y, xs):
+    out = _new(Variable)
+    out.data = y if y.__class__ is _ndarray else _as_output(y, xs)
+    return out
+
+
+def _link(y, func, generation):
+    y.requires_grad = True
+    y.creator = func
+    y.generation = generation + 1
+
+
+def _as_output(y, xs):
+    """Forward may return NumPy scalars (e.g. a full sum): make them 0-d arrays."""
+    xp = get_array_module(xs[0]) if xs else np
+    return xp.asarray(y)
+
+
+def _convert_inputs(inputs, func):
+    """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it."""
+    like = None
+    for x in inputs:
+        if isinstance(x, Variable):
+            like = x.data
+            break
+        if like is None and hasattr(x, "dtype") and hasattr(x, "shape"):
+            like = x
+    converted = []
+    for x in inputs:
+        converted.append(x if isinstance(x, Variable) else _to_constant(x, like, func))
+    return tuple(converted)
+
+
+def _to_constant(x, like, func):
+    if like is not None and x.__class__ in _PY_SCALARS:
+        return _scalar_constant(x, like.dtype, get_array_module(like))
+    if x is None or isinstance(x, (str, bytes)) or getattr(x, "dtype", None) == object:
+        raise TypeError(f"{func.name}: expected a number, array or Variable, got {type(x).__name__}")
+    xp = get_array_module(like) if like is not None else np
+    try:
+        data = xp.asarray(x)
+    except (ValueError, TypeError):
+        raise TypeError(f"{func.name}: cannot convert {type(x).__name__} to a numeric array") from None
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{func.name}: expected numeric input, got an array of dtype {data.dtype}")
+    return Variable._wrap(data, False)
+
+
+def _op_error(func, inputs, exc):
+    message = str(exc)
+    if message.startswith(func.name + ":"):
+        return type(exc)(message)
+    shapes = " and ".join(str(tuple(x.shape)) for x in inputs)
+    return type(exc)(f"{func.name}: invalid input{'s' if len(inputs) > 1 else ''} of shape "
+                     f"{shapes}: {message}")
+
+
+_PY_SCALARS = (float, int, bool)
+_constants = {}
+
+
+def _scalar_constant(value, like_dtype, xp):
+    """A read-only constant Variable for a Python scalar, in the dtype NumPy 2 gives it next to
+    an array of `like_dtype` (a float32 array keeps float32). Cached: loops reuse constants."""
+    key = (value.__class__, value, like_dtype, xp)
+    const = _constants.get(key)
+    if const is None:
+        dtype = like_dtype if like_dtype.kind == "f" else np.result_type(like_dtype, value)
+        data = xp.asarray(value, dtype=dtype)
+        if xp is np:
+            data.flags.writeable = False
+        const = _constants[key] = Variable._wrap(data, False)
+        if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
+            _constants.clear()
+    return const

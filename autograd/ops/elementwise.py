@@ -1,0 +1,225 @@
+"""Elementwise functions of one or two arrays (and where/clip/astype)."""
+from ..backend import get_array_module
+from ..function import Function
+from ..variable import Variable
+
+
+def _constant(array):
+    """An array used as a fixed factor in a backward pass (its own gradient is zero)."""
+    return Variable._wrap(array, False)
+
+
+class Exp(Function):
+    """y = e^x;  dy/dx = y"""
+
+    def forward(self, x):
+        return get_array_module(x).exp(x)
+
+    def backward(self, gy):
+        return gy * self.outputs[0]()
+
+
+class Log(Function):
+    """y = ln x;  dy/dx = 1/x"""
+
+    def forward(self, x):
+        return get_array_module(x).log(x)
+
+    def backward(self, gy):
+        return gy / self.inputs[0]
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x"""
+
+    def forward(self, x):
+        return get_array_module(x).sin(x)
+
+    def backward(self, gy):
+        return gy * cos(self.inputs[0])
+
+
+class Cos(Function):
+    """y = cos x;  dy/dx = -sin x"""
+
+    def forward(self, x):
+        return get_array_module(x).cos(x)
+
+    def backward(self, gy):
+        return gy * -sin(self.inputs[0])
+
+
+class Tan(Function):
+    """y = tan x;  dy/dx = 1 + y^2"""
+
+    def forward(self, x):
+        return get_array_module(x).tan(x)
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        return gy * (1 + y * y)
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2"""
+
+    def forward(self, x):
+        return get_array_module(x).tanh(x)
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        return gy * (1 - y * y)
+
+
+class Sqrt(Function):
+    """y = sqrt x;  dy/dx = 1 / (2y)"""
+
+    def forward(self, x):
+        return get_array_module(x).sqrt(x)
+
+    def backward(self, gy):
+        return gy / (2 * self.outputs[0]())
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign x"""
+
+    def forward(self, x):
+        return get_array_module(x).abs(x)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * _constant(get_array_module(x).sign(x).astype(x.dtype, copy=False))
+
+
+class Maximum(Function):
+    """y = max(x0, x1) elementwise; a tie splits the gradient evenly (as PyTorch)."""
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).maximum(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return _split_by_winner(gy, x0.data, x1.data, self.needs_input_grad)
+
+
+class Minimum(Function):
+    """y = min(x0, x1) elementwise; a tie splits the gradient evenly (as PyTorch)."""
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).minimum(x0, x1)
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return _split_by_winner(gy, x1.data, x0.data, self.needs_input_grad)
+
+
+def _split_by_winner(gy, winner, loser, needs):
+    """Gradient shares for max(winner, loser): 1 where winner > loser, 0.5 on ties."""
+    dtype = gy.data.dtype
+    share = (winner > loser).astype(dtype) + 0.5 * (winner == loser).astype(dtype)
+    g0 = gy * _constant(share) if needs[0] else None
+    g1 = gy * _constant(1 - share) if needs[1] else None
+    return g0, g1
+
+
+class Clip(Function):
+    """y = min(max(x, a_min), a_max);  dy/dx = 1 inside the range, 0 outside"""
+
+    def __init__(self, a_min, a_max):
+        self.a_min, self.a_max = a_min, a_max
+
+    def forward(self, x):
+        return get_array_module(x).clip(x, self.a_min, self.a_max)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        inside = x == get_array_module(x).clip(x, self.a_min, self.a_max)
+        return gy * _constant(inside.astype(x.dtype))
+
+
+class Where(Function):
+    """y = x0 where condition else x1"""
+
+    def __init__(self, condition):
+        self.condition = condition
+
+    def forward(self, x0, x1):
+        return get_array_module(x0).where(self.condition, x0, x1)
+
+    def backward(self, gy):
+        zero = _constant(get_array_module(gy.data).zeros((), gy.data.dtype))
+        need0, need1 = self.needs_input_grad
+        g0 = where(self.condition, gy, zero) if need0 else None
+        g1 = where(self.condition, zero, gy) if need1 else None
+        return g0, g1
+
+
+class AsType(Function):
+    """y = x converted to `dtype`; the gradient goes back in x's dtype."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        return astype(gy, self.inputs[0].dtype)
+
+
+def exp(x):
+    return Exp()(x)
+
+
+def log(x):
+    return Log()(x)
+
+
+def sin(x):
+    return Sin()(x)
+
+
+def cos(x):
+    return Cos()(x)
+
+
+def tan(x):
+    return Tan()(x)
+
+
+def tanh(x):
+    return Tanh()(x)
+
+
+def sqrt(x):
+    return Sqrt()(x)
+
+
+def abs(x):  # noqa: A001  (NumPy's name)
+    return Abs()(x)
+
+
+def maximum(x0, x1):
+    return Maximum()(x0, x1)
+
+
+def minimum(x0, x1):
+    return Minimum()(x0, x1)
+
+
+def clip(x, a_min, a_max):
+    if a_min is None and a_max is None:
+        raise ValueError("clip: a_min and a_max cannot both be None")
+    return Clip(a_min, a_max)(x)
+
+
+def where(condition, x0, x1):
+    condition = condition.data if isinstance(condition, Variable) else condition
+    return Where(get_array_module(condition).asarray(condition, dtype=bool))(x0, x1)
+
+
+def astype(x, dtype):
+    if isinstance(x, Variable) and x.dtype == dtype:
+        return x
+    return AsType(dtype)(x)

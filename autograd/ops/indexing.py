@@ -1,0 +1,62 @@
+"""Indexing: x[index] with basic and advanced (integer-array) indices."""
+from ..backend import get_array_module
+from ..function import Function
+from ..variable import Variable
+
+
+def _plain_index(index):
+    """The index with Variables replaced by their data."""
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Variable) else i for i in index)
+    return index.data if isinstance(index, Variable) else index
+
+
+def _is_basic(index):
+    """True when the index only holds ints, slices, None and Ellipsis (no duplicates possible)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
+
+
+class GetItem(Function):
+    """y = x[index]"""
+
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, x):
+        return x[self.index]
+
+    def backward(self, gy):
+        return GetItemGrad(self.index, self.inputs[0].shape)(gy)
+
+
+class GetItemGrad(Function):
+    """y = zeros(shape) with gy added at `index` (repeated indices accumulate)"""
+
+    def __init__(self, index, shape):
+        self.index, self.shape = index, shape
+
+    def forward(self, gy):
+        xp = get_array_module(gy)
+        gx = xp.zeros(self.shape, dtype=gy.dtype)
+        if _is_basic(self.index):
+            gx[self.index] = gy
+        else:
+            _scatter_add(xp, gx, self.index, gy)
+        return gx
+
+    def backward(self, ggx):
+        return get_item(ggx, self.index)
+
+
+def _scatter_add(xp, target, index, values):
+    if xp.__name__ == "cupy":  # CuPy spells NumPy's add.at this way
+        import cupyx
+        cupyx.scatter_add(target, index, values)
+    else:
+        xp.add.at(target, index, values)
+
+
+def get_item(x, index):
+    """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
+    return GetItem(_plain_index(index))(x)

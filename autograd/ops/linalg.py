@@ -1,0 +1,57 @@
+"""Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
+from ..backend import get_array_module
+from ..function import Function
+from ..variable import as_variable
+from .shape import reshape, swapaxes, transpose
+
+
+class MatMul(Function):
+    """y = a @ b for a, b with ndim >= 2 (batch axes broadcast)"""
+
+    def forward(self, a, b):
+        return get_array_module(a).matmul(a, b)
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        ga = matmul(gy, swapaxes(b, -1, -2)) if need_a else None
+        gb = matmul(swapaxes(a, -1, -2), gy) if need_b else None
+        return ga, gb
+
+
+def _check_aligned(op, a, b):
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"{op}: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
+    k_a = a.shape[-1]
+    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if k_a != k_b:
+        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} are not aligned: {k_a} != {k_b}")
+
+
+def matmul(a, b):
+    """NumPy's matmul: 1-D operands are promoted to matrices and the added axis removed."""
+    a, b = as_variable(a), as_variable(b)
+    _check_aligned("matmul", a, b)
+    if a.ndim >= 2 and b.ndim >= 2:
+        return MatMul()(a, b)
+    a2 = reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
+    b2 = reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
+    y = MatMul()(a2, b2)
+    keep = y.shape[:-2] + (() if a.ndim == 1 else y.shape[-2:-1]) + (() if b.ndim == 1 else y.shape[-1:])
+    return reshape(y, keep)
+
+
+def dot(a, b):
+    """NumPy's dot: a scalar product for 0-d, matmul up to 2-D, else a sum over a's last
+    axis and b's second-to-last."""
+    a, b = as_variable(a), as_variable(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if b.ndim <= 2 and a.ndim <= 2 or b.ndim == 1:
+        return matmul(a, b)
+    _check_aligned("dot", a, b)
+    k = a.shape[-1]
+    b_first = transpose(b, (b.ndim - 2,) + tuple(i for i in range(b.ndim) if i != b.ndim - 2))
+    rest = b_first.shape[1:]
+    y = matmul(reshape(a, (-1, k)), reshape(b_first, (k, -1)))
+    return reshape(y, a.shape[:-1] + rest)

@@ -1,0 +1,181 @@
+"""Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from ..backend import get_array_module
+from ..function import Function
+from ..variable import Variable, as_variable
+from .elementwise import exp
+
+
+def _axes(axis, ndim, op):
+    if axis is None:
+        return tuple(range(ndim))
+    try:
+        return normalize_axis_tuple(axis, ndim)
+    except Exception:
+        raise ValueError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}") from None
+
+
+def _keepdims_shape(shape, axes):
+    """The shape a reduction over `axes` has with keepdims=True."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _expand_back(gy, x_shape, axes):
+    """Broadcast a reduced gradient back over the reduced axes (differentiably)."""
+    return broadcast_to(reshape_to(gy, _keepdims_shape(x_shape, axes)), x_shape)
+
+
+def reshape_to(x, shape):
+    from .shape import reshape
+    return reshape(x, shape)
+
+
+class Sum(Function):
+    """y = sum of x over `axes`"""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        return _expand_back(gy, self.inputs[0].shape, self.axes)
+
+
+class Mean(Function):
+    """y = mean of x over `axes`"""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        return x.mean(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        shape = self.inputs[0].shape
+        count = 1
+        for a in self.axes:
+            count *= shape[a]
+        return _expand_back(gy, shape, self.axes) * (1.0 / max(count, 1))
+
+
+class _Extreme(Function):
+    """max/min over `axes`; the gradient is shared evenly among tied extremes (as PyTorch)."""
+
+    reduce = None
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        if x.size == 0:
+            raise ValueError(f"{self.name}: zero-size array has no {self.name}imum")
+        return getattr(x, self.reduce)(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        y = self.outputs[0]().data.reshape(_keepdims_shape(x.shape, self.axes))
+        hit = (x == y).astype(x.dtype)
+        share = hit / hit.sum(axis=self.axes, keepdims=True)
+        return _expand_back(gy, x.shape, self.axes) * Variable._wrap(share, False)
+
+
+class Max(_Extreme):
+    """y = max of x over `axes`"""
+    reduce = "max"
+
+
+class Min(_Extreme):
+    """y = min of x over `axes`"""
+    reduce = "min"
+
+
+class LogSumExp(Function):
+    """y = log sum exp x over `axes` (computed stably);  dy/dx = exp(x - y)"""
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        m = x.max(axis=self.axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        y = xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True)) + m
+        return y if self.keepdims else y.reshape([n for i, n in enumerate(y.shape) if i not in self.axes])
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        y = reshape_to(self.outputs[0](), _keepdims_shape(x.shape, self.axes))
+        return _expand_back(gy, x.shape, self.axes) * exp(x - y)
+
+
+class SumTo(Function):
+    """y = x summed over broadcast axes down to `shape`"""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        lead = x.ndim - len(self.shape)
+        if lead < 0:
+            raise ValueError(f"sum_to: cannot sum shape {x.shape} to the larger shape {self.shape}")
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(self.shape) if n == 1 and x.shape[lead + i] != 1)
+        bad = [i for i, n in enumerate(self.shape) if n != 1 and x.shape[lead + i] != n]
+        if bad:
+            raise ValueError(f"sum_to: shape {x.shape} does not broadcast from {self.shape}")
+        y = x.sum(axis=axes, keepdims=True)
+        return y.reshape(self.shape) if lead else y
+
+    def backward(self, gy):
+        return broadcast_to(gy, self.inputs[0].shape)
+
+
+class BroadcastTo(Function):
+    """y = x broadcast to `shape`"""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def forward(self, x):
+        return get_array_module(x).broadcast_to(x, self.shape)
+
+    def backward(self, gy):
+        return sum_to(gy, self.inputs[0].shape)
+
+
+def _reduce(cls, x, axis, keepdims, op):
+    x = as_variable(x)
+    return cls(_axes(axis, x.ndim, op), keepdims)(x)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)
+    return _reduce(Sum, x, axis, keepdims, "sum")
+
+
+def mean(x, axis=None, keepdims=False):
+    return _reduce(Mean, x, axis, keepdims, "mean")
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return _reduce(Max, x, axis, keepdims, "max")
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    return _reduce(Min, x, axis, keepdims, "min")
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _reduce(LogSumExp, x, axis, keepdims, "logsumexp")
+
+
+def sum_to(x, shape):
+    x = as_variable(x)
+    return x if x.shape == tuple(shape) else SumTo(shape)(x)
+
+
+def broadcast_to(x, shape):
+    x = as_variable(x)
+    return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)

@@ -1,0 +1,129 @@
+"""Shape manipulation: reshape, transpose, squeeze, expand_dims, flatten, concatenate, stack, split."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from ..variable import Variable, as_variable
+
+
+class Reshape(Function):
+    """y = x viewed with a new shape"""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        return x.reshape(self.shape)
+
+    def backward(self, gy):
+        return reshape(gy, self.inputs[0].shape)
+
+
+class Transpose(Function):
+    """y = x with axes permuted (reversed when `axes` is None)"""
+
+    def __init__(self, axes=None):
+        self.axes = axes
+
+    def forward(self, x):
+        return x.transpose(self.axes)
+
+    def backward(self, gy):
+        if self.axes is None:
+            return transpose(gy)
+        return transpose(gy, tuple(np.argsort([a % gy.ndim for a in self.axes])))
+
+
+class Concatenate(Function):
+    """y = the inputs joined along `axis`"""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        return get_array_module(xs[0]).concatenate(xs, axis=self.axis)
+
+    def backward(self, gy):
+        bounds = np.cumsum([x.shape[self.axis] for x in self.inputs])[:-1]
+        return tuple(split(gy, list(bounds), axis=self.axis))
+
+
+class Split(Function):
+    """ys = x cut along `axis` (NumPy's indices_or_sections)"""
+
+    def __init__(self, indices_or_sections, axis):
+        self.indices_or_sections, self.axis = indices_or_sections, axis
+
+    def forward(self, x):
+        return tuple(get_array_module(x).split(x, self.indices_or_sections, axis=self.axis))
+
+    def backward(self, *gys):
+        return concatenate(gys, axis=self.axis)
+
+
+def reshape(x, shape):
+    x = as_variable(x)
+    if not isinstance(shape, tuple):
+        shape = tuple(shape) if isinstance(shape, (list, np.ndarray)) else (shape,)
+    return x if x.shape == shape else Reshape(shape)(x)
+
+
+def transpose(x, axes=None):
+    x = as_variable(x)
+    if axes is not None:
+        axes = tuple(axes)
+        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation for shape {x.shape}")
+    return Transpose(axes)(x)
+
+
+def swapaxes(x, axis1, axis2):
+    axes = list(range(x.ndim))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return transpose(x, axes)
+
+
+def squeeze(x, axis=None):
+    x = as_variable(x)
+    if axis is None:
+        return reshape(x, tuple(n for n in x.shape if n != 1))
+    axes = {a % x.ndim for a in ((axis,) if np.isscalar(axis) else axis)}
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} (shape {x.shape})")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def expand_dims(x, axis):
+    x = as_variable(x)
+    return reshape(x, np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape)
+
+
+def flatten(x):
+    """x as 1-D (NumPy's ndarray.flatten); nn.Flatten keeps the batch axis."""
+    return reshape(x, (-1,))
+
+
+def concatenate(xs, axis=0):
+    xs = list(xs)
+    if not xs:
+        raise ValueError("concatenate: need at least one array")
+    return Concatenate(axis)(*xs)
+
+
+def stack(xs, axis=0):
+    xs = [as_variable(x) for x in xs]
+    if not xs:
+        raise ValueError("stack: need at least one array")
+    shapes = {x.shape for x in xs}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all inputs must have the same shape, got {sorted(shapes)}")
+    return concatenate([expand_dims(x, axis) for x in xs], axis=axis)
+
+
+def split(x, indices_or_sections, axis=0):
+    x = as_variable(x)
+    if isinstance(indices_or_sections, Variable):
+        indices_or_sections = indices_or_sections.data.tolist()
+    parts = Split(indices_or_sections, axis)(x)
+    return list(parts) if isinstance(parts, tuple) else [parts]

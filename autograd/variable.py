@@ -1,0 +1,272 @@
+"""Variable: an array plus the record of the Function that made it."""
+
+from .backend import as_array
+
+_NUMERIC_KINDS = "biuf"
+_new = object.__new__
+
+
+def _check_numeric(data, who):
+    if data.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(f"{who}: expected numeric data, got an array of dtype {data.dtype}")
+    return data
+
+
+def _is_float(data):
+    return data.dtype.kind == "f"
+
+
+class Variable:
+    """An n-d array that remembers its creator, so gradients can flow back through it.
+
+    `requires_grad` is honoured only for floating-point data: integer arrays (labels,
+    indices) never receive gradients.
+    """
+
+    # Class-level defaults keep creating a Variable cheap: an op sets only what differs.
+    name = None
+    grad = None
+    creator = None
+    generation = 0
+    requires_grad = False
+    retains_grad = False
+    __array_priority__ = 200
+    __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
+
+    def __init__(self, data, name=None, requires_grad=True):
+        if isinstance(data, Variable):
+            data = data.data
+        if data is None or isinstance(data, (str, bytes)):
+            raise TypeError(f"Variable: expected numeric data, got {type(data).__name__}")
+        data = _check_numeric(as_array(data), "Variable")
+        self.data = data
+        self.name = name
+        self.grad = None
+        self.creator = None
+        self.generation = 0
+        self.requires_grad = bool(requires_grad) and _is_float(data)
+        self.retains_grad = False
+
+    @classmethod
+    def _wrap(cls, data, requires_grad):
+        """Fast constructor for arrays the engine has already validated."""
+        v = _new(cls)
+        v.data = data
+        if requires_grad:
+            v.requires_grad = True
+        return v
+
+    # ----- array-like properties -----
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    @property
+    def is_leaf(self):
+        return self.creator is None
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        body = str(self.data).replace("\n", "\n" + " " * 9)
+        extra = f", name={self.name!r}" if self.name else ""
+        return f"{type(self).__name__}({body}{extra})"
+
+    def item(self):
+        return self.data.item()
+
+    def numpy(self):
+        """The data as a NumPy array (copied from the GPU if needed)."""
+        from .backend import to_cpu
+        return to_cpu(self.data)
+
+    def to_gpu(self):
+        from .backend import to_gpu
+        self.data = to_gpu(self.data)
+        return self
+
+    def to_cpu(self):
+        from .backend import to_cpu
+        self.data = to_cpu(self.data)
+        return self
+
+    # ----- graph -----
+    def set_creator(self, func):
+        self.creator = func
+        self.generation = func.generation + 1
+
+    def backward(self, grad=None, retain_grad=False, create_graph=False):
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`)."""
+        from .engine import backward
+        backward([self], None if grad is None else [grad], retain_grad=retain_grad,
+                 create_graph=create_graph)
+
+    def retain_grad(self):
+        """Keep this (non-leaf) variable's gradient after backward."""
+        self.retains_grad = True
+
+    def cleargrad(self):
+        self.grad = None
+
+    zero_grad = cleargrad
+
+    def detach(self):
+        """Same data, cut from the graph, not requiring grad."""
+        return Variable._wrap(self.data, False)
+
+    def unchain(self):
+        self.creator = None
+
+    def unchain_backward(self):
+        """Cut every creator link behind this variable (truncated BPTT)."""
+        if self.creator is None:
+            return
+        stack, seen = [self.creator], set()
+        while stack:
+            f = stack.pop()
+            if id(f) in seen:
+                continue
+            seen.add(id(f))
+            for x in f.inputs:
+                if x.creator is not None:
+                    stack.append(x.creator)
+                    x.unchain()
+        self.unchain()
+
+    # ----- methods mirroring NumPy -----
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _ops.reshape(self, shape)
+
+    def transpose(self, *axes):
+        if len(axes) == 0:
+            axes = None
+        elif len(axes) == 1 and (isinstance(axes[0], (tuple, list)) or axes[0] is None):
+            axes = axes[0]
+        return _ops.transpose(self, axes)
+
+    def sum(self, axis=None, keepdims=False):
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return _ops.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _ops.min(self, axis, keepdims)
+
+    def astype(self, dtype):
+        return _ops.astype(self, dtype)
+
+    def flatten(self):
+        return _ops.flatten(self)
+
+    def squeeze(self, axis=None):
+        return _ops.squeeze(self, axis)
+
+    def __getitem__(self, index):
+        return _ops.get_item(self, index)
+
+    # ----- operators -----
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    # Comparisons give plain arrays: they have no gradient.
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    __hash__ = object.__hash__
+
+
+class Parameter(Variable):
+    """A trainable leaf: what `nn` layers own and `optim` updates."""
+
+    def __init__(self, data, name=None, requires_grad=True):
+        super().__init__(data, name=name, requires_grad=requires_grad)
+
+
+def _raw(x):
+    return x.data if isinstance(x, Variable) else x
+
+
+def as_variable(obj, requires_grad=False):
+    """Wrap an array (or scalar) in a Variable that does not require grad; pass Variables through."""
+    if isinstance(obj, Variable):
+        return obj
+    return Variable(obj, requires_grad=requires_grad)
+
+
+__all__ = ["Variable", "Parameter", "as_variable"]
+
+from . import ops as _ops  # noqa: E402  (ops need Variable defined first)

@@ -1,0 +1,1 @@
+"""rungrad.nn: modules, layers, losses and the training loop."""
