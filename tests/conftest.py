@@ -1,0 +1,16 @@
+"""Shared test setup: hypothesis profiles and the repository root on sys.path."""
+import os
+import sys
+
+from hypothesis import HealthCheck, settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+# `ci`: deterministic (derandomized) and small enough for 2 cores; `dev`: a wider search.
+settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
