@@ -55,8 +55,75 @@ def _accumulate(old, new, create_graph):
 
 
 def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
-    """Run backward; returns {id(var): (var, grad)} for leaves (and `targets` when given)."""
+    """Run backward; returns {id(var): (var, grad)} for leaves (and `targets` when given).
+
+    The loop is the hot path of training: locals only, and single-output functions (almost
+    all of them) skip the general multi-output bookkeeping.
+    """
     outputs = _as_list(outputs)
+    seeds = _seeds_for(outputs, grad_outputs)
+    pending = {}   # id(var) -> [var, grad] while gradients are still arriving
+    finished = {}  # leaves, and targets whose gradient is complete
+    heap, seen, tie = [], set(), itertools.count()
+    push, pop = heapq.heappush, heapq.heappop
+
+    for y, g in zip(outputs, seeds):
+        if not y.requires_grad:
+            raise RuntimeError("backward: output does not require grad (it was computed under "
+                               "no_grad, or from inputs that do not require grad)")
+        _add_grad(pending, y, _seed(y, g), create_graph)
+        f = y.creator
+        if f is not None and id(f) not in seen:
+            seen.add(id(f))
+            push(heap, (-f.generation, next(tie), f))
+
+    anomaly = Config.detect_anomaly
+    keep_all = retain_grad or targets is not None
+    with using_config("enable_backprop", create_graph):
+        while heap:
+            func = pop(heap)[2]
+            refs = func.outputs
+            if len(refs) == 1 and not keep_all:
+                y = refs[0]()
+                entry = pending.pop(id(y), None) if y is not None else None
+                if entry is None:
+                    continue
+                if y.retains_grad:
+                    y.grad = entry[1]
+                gxs = func.backward(entry[1])
+            else:
+                gys = _take_output_grads(func, pending, finished, targets, retain_grad)
+                if gys is None:
+                    continue
+                gxs = func.backward(*gys)
+            if gxs.__class__ is not tuple:
+                gxs = (gxs,)
+            if anomaly:
+                from .anomaly import check_backward
+                check_backward(func, gxs)
+            for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
+                if gx is None or not needed:
+                    continue
+                if gx.__class__ is not Variable or gx.data.shape != x.data.shape \
+                        or gx.data.dtype != x.data.dtype:
+                    gx = _fit_grad(gx, x)
+                key = id(x)
+                entry = pending.get(key)
+                if entry is None:
+                    pending[key] = [x, gx]
+                else:
+                    entry[1] = _accumulate(entry[1], gx, create_graph)
+                f = x.creator
+                if f is not None and id(f) not in seen:
+                    seen.add(id(f))
+                    push(heap, (-f.generation, next(tie), f))
+
+    for key, entry in pending.items():  # what is left has no creator: the leaves
+        finished[key] = entry
+    return finished
+
+
+def _seeds_for(outputs, grad_outputs):
     if grad_outputs is None:
         seeds = [None] * len(outputs)
     elif isinstance(grad_outputs, (list, tuple)):
@@ -65,53 +132,15 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         seeds = [grad_outputs]
     if len(seeds) != len(outputs):
         raise ValueError(f"backward: {len(seeds)} gradients given for {len(outputs)} outputs")
+    return seeds
 
-    pending = {}   # id(var) -> [var, grad] while gradients are still arriving
-    finished = {}  # leaves, and targets whose gradient is complete
-    heap, seen, tie = [], set(), itertools.count()
 
-    def add_grad(var, g):
-        entry = pending.get(id(var))
-        if entry is None:
-            pending[id(var)] = [var, g]
-        else:
-            entry[1] = _accumulate(entry[1], g, create_graph)
-
-    def schedule(func):
-        if id(func) not in seen:
-            seen.add(id(func))
-            heapq.heappush(heap, (-func.generation, next(tie), func))
-
-    for y, g in zip(outputs, seeds):
-        if not y.requires_grad:
-            raise RuntimeError("backward: output does not require grad (it was computed under "
-                               "no_grad, or from inputs that do not require grad)")
-        add_grad(y, _seed(y, g))
-        if y.creator is not None:
-            schedule(y.creator)
-
-    with using_config("enable_backprop", create_graph):
-        while heap:
-            func = heapq.heappop(heap)[2]
-            gys = _take_output_grads(func, pending, finished, targets, retain_grad)
-            if gys is None:
-                continue
-            gxs = func.backward(*gys)
-            if not isinstance(gxs, tuple):
-                gxs = (gxs,)
-            if Config.detect_anomaly:
-                from .anomaly import check_backward
-                check_backward(func, gxs)
-            for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
-                if gx is None or not needed:
-                    continue
-                add_grad(x, _fit_grad(gx, x))
-                if x.creator is not None:
-                    schedule(x.creator)
-
-    for key, entry in pending.items():  # what is left has no creator: the leaves
-        finished[key] = entry
-    return finished
+def _add_grad(pending, var, g, create_graph):
+    entry = pending.get(id(var))
+    if entry is None:
+        pending[id(var)] = [var, g]
+    else:
+        entry[1] = _accumulate(entry[1], g, create_graph)
 
 
 def _take_output_grads(func, pending, finished, targets, retain_grad):

@@ -35,7 +35,7 @@ class Function:
     def __call__(self, *inputs):
         xs = []
         for x in inputs:
-            if not isinstance(x, Variable):
+            if x.__class__ is not Variable and not isinstance(x, Variable):
                 inputs = _convert_inputs(inputs, self)
                 xs = [x.data for x in inputs]
                 break
@@ -47,7 +47,8 @@ class Function:
         if ys.__class__ is tuple:
             outputs = tuple(_make_output(y, xs) for y in ys)
         else:
-            outputs = _make_output(ys, xs)
+            outputs = _new(Variable)
+            outputs.data = ys if ys.__class__ is _ndarray else _as_output(ys, xs)
         if Config.detect_anomaly:
             from .anomaly import check_forward
             check_forward(self, inputs, outputs)

@@ -187,42 +187,42 @@ class Variable:
     def __getitem__(self, index):
         return _ops.get_item(self, index)
 
-    # ----- operators -----
+    # ----- operators (they call the op classes directly: one frame less per op) -----
     def __add__(self, other):
-        return _ops.add(self, other)
+        return Add()(self, other)
 
     def __radd__(self, other):
-        return _ops.add(other, self)
+        return Add()(other, self)
 
     def __sub__(self, other):
-        return _ops.sub(self, other)
+        return Sub()(self, other)
 
     def __rsub__(self, other):
-        return _ops.sub(other, self)
+        return Sub()(other, self)
 
     def __mul__(self, other):
-        return _ops.mul(self, other)
+        return Mul()(self, other)
 
     def __rmul__(self, other):
-        return _ops.mul(other, self)
+        return Mul()(other, self)
 
     def __truediv__(self, other):
-        return _ops.div(self, other)
+        return Div()(self, other)
 
     def __rtruediv__(self, other):
-        return _ops.div(other, self)
+        return Div()(other, self)
 
     def __neg__(self):
-        return _ops.neg(self)
+        return Neg()(self)
 
     def __pos__(self):
         return self
 
     def __pow__(self, other):
-        return _ops.pow(self, other)
+        return Pow()(self, other)
 
     def __rpow__(self, other):
-        return _ops.pow(other, self)
+        return Pow()(other, self)
 
     def __matmul__(self, other):
         return _ops.matmul(self, other)
@@ -270,3 +270,4 @@ def as_variable(obj, requires_grad=False):
 __all__ = ["Variable", "Parameter", "as_variable"]
 
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
+from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402

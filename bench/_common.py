@@ -1,0 +1,38 @@
+"""Shared bench helpers: one BLAS thread, best-of-N timing, optional competitors."""
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import sys  # noqa: E402
+import time  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def best_time(fn, repeat=7, number=1):
+    """The best of `repeat` runs of `number` calls, in seconds per call (min resists noise)."""
+    fn()  # warm up caches and lazy imports
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def optional(module_name):
+    """Import a competitor if installed, else None (benchmarks skip it)."""
+    try:
+        return __import__(module_name)
+    except ImportError:
+        return None
+
+
+def report(title, rows, baseline="numpy"):
+    """Print each row's time and its ratio to the baseline row."""
+    base = dict(rows)[baseline]
+    print(title)
+    for name, seconds in rows:
+        print(f"  {name:<22s} {seconds * 1e6:10.2f} us   {seconds / base:6.2f}x {baseline}")

@@ -1,0 +1,103 @@
+"""Engine overhead: a chain of 2,000 scalar elementwise ops, and the import time.
+
+Targets (issue 2): forward+backward per op <= PyTorch CPU; forward under no_grad <= 2 us/op;
+`import autograd` <= 0.15 s.  Run: python bench/bench_autograd.py
+"""
+import os
+import subprocess
+import sys
+
+from _common import best_time, optional, report
+
+import numpy as np
+
+import autograd as ag
+
+N_OPS = 2001  # 667 rounds of (y*1.0001, y+0.0001, sin y)
+ROUNDS = N_OPS // 3
+
+
+def chain_numpy():
+    y = np.array([0.5])
+    saved = []
+    for _ in range(ROUNDS):
+        y = y * 1.0001
+        y = y + 0.0001
+        saved.append(y)
+        y = np.sin(y)
+    g = np.ones_like(y)
+    for pre_sin in reversed(saved):
+        g = g * np.cos(pre_sin)
+        g = g * 1.0001
+    return g
+
+
+def chain_rungrad():
+    x = ag.Variable(np.array([0.5]))
+    y = x
+    for _ in range(ROUNDS):
+        y = ag.sin(y * 1.0001 + 0.0001)
+    y.backward()
+    return x.grad
+
+
+def chain_rungrad_no_grad():
+    with ag.no_grad():
+        y = ag.Variable(np.array([0.5]))
+        for _ in range(ROUNDS):
+            y = ag.sin(y * 1.0001 + 0.0001)
+    return y
+
+
+def chain_torch(torch):
+    def run():
+        x = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+        y = x
+        for _ in range(ROUNDS):
+            y = torch.sin(y * 1.0001 + 0.0001)
+        y.backward()
+        return x.grad
+    return run
+
+
+def chain_dezero(dezero):
+    def run():
+        x = dezero.Variable(np.array([0.5]))
+        y = x
+        for _ in range(ROUNDS):
+            y = dezero.functions.sin(y * 1.0001 + 0.0001)
+        y.backward()
+        return x.grad
+    return run
+
+
+def import_time():
+    code = "import time; t = time.perf_counter(); import autograd; print(time.perf_counter() - t)"
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=root).stdout) for _ in range(5)]
+    return min(runs)
+
+
+def main():
+    assert np.allclose(chain_rungrad().data, chain_numpy())
+    rows = [("numpy", best_time(chain_numpy)), ("rungrad", best_time(chain_rungrad))]
+    torch = optional("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+        rows.append(("pytorch", best_time(chain_torch(torch))))
+    dezero = optional("dezero")
+    if dezero is not None:
+        rows.append(("dezero", best_time(chain_dezero(dezero))))
+    per_op = [(name, t / N_OPS) for name, t in rows]
+    report(f"chain of {N_OPS} elementwise ops, forward+backward, per op:", per_op)
+    if torch is not None:
+        print(f"  rungrad / pytorch = {dict(per_op)['rungrad'] / dict(per_op)['pytorch']:.2f}"
+              "  (target <= 1.00)")
+    no_grad = best_time(chain_rungrad_no_grad) / N_OPS
+    print(f"forward under no_grad: {no_grad * 1e6:.2f} us/op  (target <= 2 us)")
+    print(f"import autograd: {import_time():.3f} s  (target <= 0.15 s)")
+
+
+if __name__ == "__main__":
+    main()
