@@ -1,1 +1,24 @@
-"""rungrad.nn: modules, layers, losses and the training loop."""
+"""rungrad.nn: modules, layers, losses and the training loop.
+
+One import line per file below, so layers from different files can be appended easily.
+Heavier or optional submodules load on first attribute access (see `__getattr__`).
+"""
+import importlib
+
+from .module import Module, ModuleList
+
+# Submodules loaded on first use (`nn.data`, `nn.metrics`, ...): `import nn` stays fast,
+# and one that is missing or broken fails only when it is used.
+_LAZY_SUBMODULES = ("data", "datasets", "metrics", "callbacks", "model")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -1,0 +1,473 @@
+"""Module: the base class of layers and models (parameters, buffers, children, state_dict).
+
+Parameters, buffers and child modules are registered in assignment order (dicts, never
+sets), so `parameters()` and `state_dict()` come out in the same order in every run and
+their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
+"""
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from autograd.backend import get_array_module, to_cpu, to_gpu
+from autograd.variable import Parameter, Variable
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class StateDictKeyError(KeyError):
+    """A state_dict whose keys do not match the model's; the message names the keys."""
+
+    def __str__(self):  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class Module:
+    """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
+    attributes are registered automatically, in assignment order."""
+
+    def __init__(self):
+        set_attr = object.__setattr__
+        set_attr(self, "_parameters", {})
+        set_attr(self, "_buffers", {})
+        set_attr(self, "_non_persistent", {})
+        set_attr(self, "_modules", {})
+        set_attr(self, "training", True)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ----- registration -----
+    def __setattr__(self, name, value):
+        try:
+            params, buffers, modules = self._parameters, self._buffers, self._modules
+        except AttributeError:
+            raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
+                                 f"assigning attribute {name!r}") from None
+        if isinstance(value, Parameter):
+            _discard(name, buffers, modules)
+            params[name] = value
+        elif isinstance(value, Module):
+            _discard(name, params, buffers)
+            modules[name] = value
+        elif name in params:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} "
+                                f"to parameter {name!r} (a Parameter or None is required)")
+            params[name] = None
+        elif name in modules:
+            if value is not None:
+                raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} "
+                                f"to submodule {name!r} (a Module or None is required)")
+            modules[name] = None
+        elif name in buffers:
+            value = _check_buffer(self, name, value)
+            buffers[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        _discard(name, self._parameters, self._buffers, self._modules, self._non_persistent)
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name, param):
+        """Register `param` (a Parameter, or None for an absent one such as `bias=False`)."""
+        _check_name(self, name)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be a "
+                            f"Parameter or None, got {type(param).__name__}")
+        _discard(name, self._buffers, self._modules)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name, array, persistent=True):
+        """Register a non-trained array (e.g. BatchNorm's running mean); persistent buffers
+        are saved in `state_dict()`."""
+        _check_name(self, name)
+        _discard(name, self._parameters, self._modules)
+        array = _check_buffer(self, name, array)
+        self._buffers[name] = array
+        if persistent:
+            self._non_persistent.pop(name, None)
+        else:
+            self._non_persistent[name] = True
+        object.__setattr__(self, name, array)
+
+    def add_module(self, name, module):
+        """Register `module` (or None) as a child under `name`."""
+        _check_name(self, name)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}.add_module: {name!r} must be a Module or "
+                            f"None, got {type(module).__name__}")
+        _discard(name, self._parameters, self._buffers)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    # ----- traversal -----
+    def named_modules(self, prefix=""):
+        """(dotted name, module) for this module and every descendant, each once, pre-order."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(_join(name, n), m) for n, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self):
+        for _, module in self.named_children():
+            yield module
+
+    def named_parameters(self, prefix="", recurse=True):
+        """(dotted name, Parameter) pairs in registration order; a shared Parameter once."""
+        return _named_members(self, "_parameters", prefix, recurse)
+
+    def parameters(self, recurse=True):
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix="", recurse=True):
+        return _named_members(self, "_buffers", prefix, recurse)
+
+    def buffers(self, recurse=True):
+        for _, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    def apply(self, fn):
+        """Call `fn(module)` on every descendant, then on this module (PyTorch's order)."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ----- modes and gradients -----
+    def train(self, mode=True):
+        """Training mode (Dropout drops, BatchNorm uses batch statistics) for every module."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def zero_grad(self):
+        """Forget every parameter's gradient (set to None, as PyTorch's set_to_none)."""
+        for param in self.parameters():
+            param.grad = None
+
+    def requires_grad_(self, requires_grad=True):
+        """Freeze (False) or unfreeze every parameter."""
+        for param in self.parameters():
+            param.requires_grad = bool(requires_grad)
+        return self
+
+    # ----- devices -----
+    def to_gpu(self):
+        return self._move(to_gpu)
+
+    def to_cpu(self):
+        return self._move(to_cpu)
+
+    def _move(self, convert):
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param is not None:
+                    param.data = convert(param.data)
+                    if param.grad is not None:
+                        param.grad = Variable._wrap(convert(param.grad.data), False)
+            for name, buf in list(module._buffers.items()):
+                if buf is not None:
+                    setattr(module, name, convert(buf))
+        return self
+
+    # ----- state -----
+    def state_dict(self):
+        """OrderedDict dotted name -> copy of the array, parameters and persistent buffers."""
+        state = OrderedDict()
+        for name, array in _state_slots(self, ""):
+            state[name] = array.copy()
+        return state
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy the arrays of `state_dict` into this model's parameters and buffers.
+
+        Everything is checked before anything is written, so a failed load leaves the model
+        unchanged. Values are copied into the existing arrays, which keep their dtype.
+        With strict=False, missing and unexpected keys are allowed (shapes still must match).
+        Returns (missing_keys, unexpected_keys).
+        """
+        targets = OrderedDict(_state_slots(self, ""))
+        missing = [k for k in targets if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in targets]
+        if strict and (missing or unexpected):
+            raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
+        plan = [(key, targets[key], _checked_value(key, targets[key], state_dict[key]))
+                for key in targets if key in state_dict]
+        for _, target, value in plan:
+            xp = get_array_module(target)
+            target[...] = xp.asarray(value).astype(target.dtype, copy=False)
+        return IncompatibleKeys(missing, unexpected)
+
+    def save_weights(self, path):
+        """Write `state_dict()` to `path` as an .npz archive (atomically: temp file + rename)."""
+        path = os.fspath(path)
+        arrays = {name: to_cpu(array) for name, array in self.state_dict().items()}
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **arrays)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return path
+
+    def load_weights(self, path, strict=True):
+        """Load weights written by `save_weights` (never unpickles anything)."""
+        path = os.fspath(path)
+        arrays = _read_npz(path)
+        try:
+            return self.load_state_dict(arrays, strict=strict)
+        except StateDictKeyError as exc:
+            raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
+        except ValueError as exc:
+            raise ValueError(f"load_weights: {path}: {exc}") from None
+
+    # ----- drawing -----
+    def plot(self, *inputs, to_file="model.png", verbose=True):
+        """Run the model on `inputs` and draw its computation graph (needs Graphviz)."""
+        from autograd.config import using_config
+        from autograd.graph import plot_graph
+        self.name_parameters()
+        with using_config("enable_backprop", True):
+            outputs = self(*inputs)
+        return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose)
+
+    def name_parameters(self):
+        """Give each unnamed Parameter its dotted name (labels in graph images)."""
+        for name, param in self.named_parameters():
+            if param.name is None:
+                param.name = name
+        return self
+
+    # ----- printing -----
+    def extra_repr(self):
+        """The text inside this module's parentheses in `repr` (override in layers)."""
+        return ""
+
+    def __repr__(self):
+        lines = [f"({name}): {_indent(repr(module))}"
+                 for name, module in self._modules.items() if module is not None]
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = ([extra] if extra else []) + lines
+        return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+
+class ModuleList(Module):
+    """A list of Modules, registered as children named "0", "1", ...."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.extend(modules)
+
+    def _reset(self, modules):
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), _check_module(module, "ModuleList"))
+
+    def _items(self):
+        return list(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), _check_module(module, "ModuleList.append"))
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        items = self._items()
+        items.insert(index, module)
+        self._reset(items)
+
+    def __getitem__(self, index):
+        items = self._items()
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[_check_index(index, len(items))]
+
+    def __setitem__(self, index, module):
+        index = _check_index(index, len(self._modules))
+        self.add_module(str(index % len(self._modules)), _check_module(module, "ModuleList"))
+
+    def __delitem__(self, index):
+        items = self._items()
+        del items[index if isinstance(index, slice) else _check_index(index, len(items))]
+        self._reset(items)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def forward(self, *args, **kwargs):
+        raise TypeError("ModuleList is a container, not a layer: call its items instead")
+
+
+# ----- helpers -----
+def _discard(name, *registries):
+    for registry in registries:
+        registry.pop(name, None)
+
+
+def _check_name(module, name):
+    if not isinstance(name, str) or not name or "." in name:
+        raise KeyError(f"{type(module).__name__}: invalid attribute name {name!r} "
+                       "(a non-empty string without '.')")
+
+
+def _check_buffer(module, name, array):
+    if array is None:
+        return None
+    if isinstance(array, Variable):
+        raise TypeError(f"{type(module).__name__}: buffer {name!r} must be an array, not a "
+                        "Variable (use a Parameter for trained values)")
+    if not hasattr(array, "shape") or not hasattr(array, "dtype"):
+        array = np.asarray(array)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{type(module).__name__}: buffer {name!r} must be numeric, got "
+                        f"dtype {array.dtype}")
+    return array
+
+
+def _check_module(module, where):
+    if not isinstance(module, Module):
+        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
+    return module
+
+
+def _check_index(index, length):
+    if not isinstance(index, (int, np.integer)) or not -length <= index < length:
+        raise IndexError(f"ModuleList: index {index!r} is out of range for {length} modules")
+    return int(index) % length
+
+
+def _join(prefix, name):
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _named_members(root, registry, prefix, recurse):
+    modules = root.named_modules(prefix) if recurse else [(prefix, root)]
+    seen = set()
+    for module_name, module in modules:
+        for name, member in getattr(module, registry).items():
+            if member is None or id(member) in seen:
+                continue
+            seen.add(id(member))
+            yield _join(module_name, name), member
+
+
+def _state_slots(module, prefix):
+    """(dotted name, array) for every parameter and persistent buffer, in state_dict order."""
+    for name, param in module._parameters.items():
+        if param is not None:
+            yield _join(prefix, name), param.data
+    for name, buf in module._buffers.items():
+        if buf is not None and name not in module._non_persistent:
+            yield _join(prefix, name), buf
+    for name, child in module._modules.items():
+        if child is not None:
+            yield from _state_slots(child, _join(prefix, name))
+
+
+def _key_mismatch_message(model, missing, unexpected):
+    parts = [f"load_state_dict: the state_dict does not match {type(model).__name__}"]
+    if missing:
+        parts.append("missing key(s): " + ", ".join(repr(k) for k in missing))
+    if unexpected:
+        parts.append("unexpected key(s): " + ", ".join(repr(k) for k in unexpected))
+    message = "; ".join(parts)
+    if any(getattr(m, "built", True) is False for m in model.modules()):
+        message += " (some layers infer their input size and are not built yet: call the " \
+                   "model on an input first)"
+    return message
+
+
+def _checked_value(key, target, value):
+    """`value` as an array that fits `target`, or a ValueError naming `key`."""
+    if isinstance(value, Variable):
+        value = value.data
+    if not hasattr(value, "shape") or not hasattr(value, "dtype"):
+        value = np.asarray(value)
+    if value.dtype.kind not in "biuf":
+        raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not numbers")
+    if tuple(value.shape) != tuple(target.shape):
+        raise ValueError(f"load_state_dict: shape mismatch for {key!r}: the model has "
+                         f"{tuple(target.shape)}, the state_dict {tuple(value.shape)}")
+    if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
+        raise ValueError(f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
+                         f"of dtype {target.dtype}")
+    return value
+
+
+def _read_npz(path):
+    """All arrays of the .npz at `path`, read eagerly; errors name the file."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_weights: no such file: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip file)")
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
+                         f"({type(exc).__name__}: {exc})") from None
+    try:
+        with archive:
+            return OrderedDict((key, archive[key]) for key in archive.files)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: {exc})") from None
+
+
+def _variables_in(outputs):
+    """The Variables in a model's output (a Variable, or nested tuples/lists of them)."""
+    if isinstance(outputs, Variable):
+        return [outputs]
+    found = []
+    for item in outputs if isinstance(outputs, (tuple, list)) else ():
+        found.extend(_variables_in(item))
+    if not found:
+        raise TypeError(f"plot: the model returned {type(outputs).__name__}, not Variables")
+    return found
+
+
+def _indent(text):
+    return text.replace("\n", "\n  ")
+
+
+__all__ = ["Module", "ModuleList", "StateDictKeyError", "IncompatibleKeys"]
