@@ -5,9 +5,8 @@ import numpy as np
 
 from .backend import get_array_module
 from .config import Config
-from .variable import Variable
+from .variable import Variable, wrap
 
-_new = object.__new__
 _ndarray = np.ndarray
 _ref = weakref.ref
 
@@ -47,8 +46,7 @@ class Function:
         if ys.__class__ is tuple:
             outputs = tuple(_make_output(y, xs) for y in ys)
         else:
-            outputs = _new(Variable)
-            outputs.data = ys if ys.__class__ is _ndarray else _as_output(ys, xs)
+            outputs = wrap(ys if ys.__class__ is _ndarray else _as_output(ys, xs))
         if Config.detect_anomaly:
             from .anomaly import check_forward
             check_forward(self, inputs, outputs)
@@ -90,9 +88,7 @@ class Function:
 
 
 def _make_output(y, xs):
-    out = _new(Variable)
-    out.data = y if y.__class__ is _ndarray else _as_output(y, xs)
-    return out
+    return wrap(y if y.__class__ is _ndarray else _as_output(y, xs))
 
 
 def _link(y, func, generation):
@@ -118,13 +114,17 @@ def _convert_inputs(inputs, func):
             like = x
     converted = []
     for x in inputs:
-        converted.append(x if isinstance(x, Variable) else _to_constant(x, like, func))
+        if isinstance(x, Variable):
+            converted.append(x)
+        elif like is not None and x.__class__ in _PY_SCALARS:
+            const = _constants.get((x.__class__, x, like.dtype, like.__class__))
+            converted.append(const if const is not None else _scalar_constant(x, like))
+        else:
+            converted.append(_to_constant(x, like, func))
     return tuple(converted)
 
 
 def _to_constant(x, like, func):
-    if like is not None and x.__class__ in _PY_SCALARS:
-        return _scalar_constant(x, like.dtype, get_array_module(like))
     if x is None or isinstance(x, (str, bytes)) or getattr(x, "dtype", None) == object:
         raise TypeError(f"{func.name}: expected a number, array or Variable, got {type(x).__name__}")
     xp = get_array_module(like) if like is not None else np
@@ -150,17 +150,14 @@ _PY_SCALARS = (float, int, bool)
 _constants = {}
 
 
-def _scalar_constant(value, like_dtype, xp):
+def _scalar_constant(value, like):
     """A read-only constant Variable for a Python scalar, in the dtype NumPy 2 gives it next to
-    an array of `like_dtype` (a float32 array keeps float32). Cached: loops reuse constants."""
-    key = (value.__class__, value, like_dtype, xp)
-    const = _constants.get(key)
-    if const is None:
-        dtype = like_dtype if like_dtype.kind == "f" else np.result_type(like_dtype, value)
-        data = xp.asarray(value, dtype=dtype)
-        if xp is np:
-            data.flags.writeable = False
-        const = _constants[key] = Variable._wrap(data, False)
-        if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
-            _constants.clear()
+    the array `like` (a float32 array keeps float32). Cached: loops reuse their constants."""
+    dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
+    data = get_array_module(like).asarray(value, dtype=dtype)
+    if isinstance(data, np.ndarray):
+        data.flags.writeable = False
+    if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
+        _constants.clear()
+    const = _constants[(value.__class__, value, like.dtype, like.__class__)] = Variable._wrap(data, False)
     return const

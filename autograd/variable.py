@@ -23,13 +23,9 @@ class Variable:
     indices) never receive gradients.
     """
 
-    # Class-level defaults keep creating a Variable cheap: an op sets only what differs.
-    name = None
-    grad = None
-    creator = None
-    generation = 0
-    requires_grad = False
-    retains_grad = False
+    # Slots: every op creates Variables, and slot reads/writes are the cheapest Python has.
+    __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad",
+                 "retains_grad", "__weakref__")
     __array_priority__ = 200
     __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
 
@@ -48,13 +44,9 @@ class Variable:
         self.retains_grad = False
 
     @classmethod
-    def _wrap(cls, data, requires_grad):
+    def _wrap(cls, data, requires_grad=False):
         """Fast constructor for arrays the engine has already validated."""
-        v = _new(cls)
-        v.data = data
-        if requires_grad:
-            v.requires_grad = True
-        return v
+        return wrap(data, requires_grad, cls)
 
     # ----- array-like properties -----
     @property
@@ -249,8 +241,22 @@ class Variable:
     __hash__ = object.__hash__
 
 
+def wrap(data, requires_grad=False, cls=Variable):
+    """A Variable around an already validated array, without __init__'s checks."""
+    v = _new(cls)
+    v.data = data
+    v.name = None
+    v.grad = None
+    v.creator = None
+    v.generation = 0
+    v.requires_grad = requires_grad
+    v.retains_grad = False
+    return v
+
+
 class Parameter(Variable):
-    """A trainable leaf: what `nn` layers own and `optim` updates."""
+    """A trainable leaf: what `nn` layers own and `optim` updates (it may carry extra
+    attributes, so it keeps a __dict__)."""
 
     def __init__(self, data, name=None, requires_grad=True):
         super().__init__(data, name=name, requires_grad=requires_grad)
