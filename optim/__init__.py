@@ -1,0 +1,20 @@
+"""optim: optimizers, gradient clipping and learning-rate schedulers (PyTorch's API).
+
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    sched = optim.lr_scheduler.StepLR(opt, step_size=10)
+    loss.backward(); opt.step(); opt.zero_grad(); sched.step()
+
+An optimizer may be made before the model has parameters (`optim.Adam(lr=0.01)`)
+and bound to them later with `opt.bind(model.parameters())`.
+"""
+from . import lr_scheduler
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .clip import clip_grad_norm_, clip_grad_value_
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
+           "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]

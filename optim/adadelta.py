@@ -1,0 +1,48 @@
+"""Adadelta: step sizes from running averages of squared gradients and updates."""
+from .optimizer import Optimizer, check_nonnegative, check_unit_interval
+
+
+class Adadelta(Optimizer):
+    """PyTorch's Adadelta.
+
+    With `g = grad + weight_decay * p`:
+
+        v <- rho * v + (1 - rho) * g^2
+        d  = sqrt(u + eps) / sqrt(v + eps) * g
+        u <- rho * u + (1 - rho) * d^2
+        p <- p - lr * d
+    """
+
+    def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0,
+                 *, maximize=False):
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _validate(self, hyper):
+        super()._validate(hyper)
+        check_unit_interval("rho", hyper["rho"], closed=True)
+        check_nonnegative("eps", hyper["eps"])
+
+    def _init_state(self, xp, w, group):
+        return {"step": 0, "square_avg": xp.zeros_like(w), "acc_delta": xp.zeros_like(w)}
+
+    def _update(self, xp, w, g, state, h):
+        state["step"] += 1
+        v, u = state["square_avg"], state["acc_delta"]
+        tmp = g * g  # scratch, reused below through out=
+        tmp *= 1.0 - h.rho
+        v *= h.rho
+        v += tmp
+        xp.add(v, h.eps, out=tmp)
+        xp.sqrt(tmp, out=tmp)                   # std
+        delta = xp.add(u, h.eps)
+        xp.sqrt(delta, out=delta)
+        delta /= tmp
+        delta *= g
+        xp.multiply(delta, delta, out=tmp)
+        tmp *= 1.0 - h.rho
+        u *= h.rho
+        u += tmp
+        delta *= h.lr
+        w -= delta

@@ -1,0 +1,81 @@
+"""Adam and AdamW: bias-corrected moment estimates of the gradient."""
+import math
+
+from .optimizer import Optimizer, check_nonnegative, check_unit_interval
+
+
+class Adam(Optimizer):
+    """PyTorch's Adam (Kingma & Ba), with the AMSGrad variant.
+
+    With `g = grad + weight_decay * p` (L2 penalty; AdamW decays `p` instead)
+    and t the step count (from 1):
+
+        m <- beta1 * m + (1 - beta1) * g
+        v <- beta2 * v + (1 - beta2) * g^2
+        vmax <- max(vmax, v);  v_used = vmax if amsgrad else v
+        p <- p - lr / (1 - beta1^t) * m / (sqrt(v_used) / sqrt(1 - beta2^t) + eps)
+    """
+
+    def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                 weight_decay=0.0, amsgrad=False, *, maximize=False):
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _validate(self, hyper):
+        super()._validate(hyper)
+        betas = hyper["betas"]
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        check_unit_interval("beta1 (betas[0])", betas[0])
+        check_unit_interval("beta2 (betas[1])", betas[1])
+        check_nonnegative("eps", hyper["eps"])
+
+    def _init_state(self, xp, w, group):
+        state = {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = xp.zeros_like(w)
+        return state
+
+    def _update(self, xp, w, g, state, h):
+        beta1, beta2 = h.betas
+        t = state["step"] = state["step"] + 1
+        # Bias corrections as Python floats: they must not promote float32 arrays.
+        step_size = h.lr / (1.0 - beta1 ** t)
+        bc2_sqrt = math.sqrt(1.0 - beta2 ** t)
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        tmp = xp.subtract(g, m)  # the one scratch array, reused below through out=
+        tmp *= 1.0 - beta1       # m.lerp_(g, 1 - beta1), as PyTorch
+        m += tmp
+        xp.multiply(g, g, out=tmp)
+        tmp *= 1.0 - beta2
+        v *= beta2
+        v += tmp
+        if h.amsgrad:
+            vmax = state.get("max_exp_avg_sq")
+            if vmax is None:  # amsgrad switched on after the first step
+                vmax = state["max_exp_avg_sq"] = xp.zeros_like(w)
+            xp.maximum(vmax, v, out=vmax)
+            v = vmax
+        xp.sqrt(v, out=tmp)
+        tmp /= bc2_sqrt
+        tmp += h.eps
+        xp.divide(m, tmp, out=tmp)
+        tmp *= step_size
+        w -= tmp
+
+
+class AdamW(Adam):
+    """PyTorch's AdamW (Loshchilov & Hutter): Adam with decoupled weight decay.
+
+    Before the Adam step (which then sees the plain gradient):
+
+        p <- p * (1 - lr * weight_decay)
+    """
+
+    decoupled_weight_decay = True
+
+    def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                 weight_decay=1e-2, amsgrad=False, *, maximize=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad, maximize=maximize)

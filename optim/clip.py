@@ -1,0 +1,77 @@
+"""Gradient clipping by global norm or by value."""
+import math
+
+from autograd import Variable
+from autograd.backend import get_array_module
+
+from .optimizer import _param_list, grad_array
+
+
+def _with_grads(parameters):
+    return [(p, g) for p in _param_list(parameters)
+            if (g := grad_array(p)) is not None]
+
+
+def _set_grad(p, g, done):
+    """Give `p` the gradient array `g`.
+
+    The engine may hand one gradient Variable to several parameters (`a + b`),
+    so gradients are replaced, never scaled in place: in place, a shared one
+    would be clipped twice. `done` maps old grad ids to their replacement.
+    """
+    old = id(p.grad)
+    if old not in done:
+        done[old] = Variable(g, requires_grad=False)
+    p.grad = done[old]
+
+
+def _norm(xp, g, norm_type):
+    if norm_type == math.inf:
+        return float(xp.max(xp.abs(g))) if g.size else 0.0
+    if norm_type == 2.0:
+        flat = g.ravel()
+        return math.sqrt(float(xp.dot(flat, flat).real)) if g.size else 0.0
+    return float(xp.sum(xp.abs(g) ** norm_type)) ** (1.0 / norm_type)
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale the gradients so that their joint `norm_type`-norm is at most `max_norm`.
+
+    The norm is taken over all gradients together, as if concatenated into one
+    vector; `norm_type` may be `math.inf` (the largest absolute entry). When the
+    norm exceeds `max_norm`, every gradient is multiplied by
+    `max_norm / (norm + 1e-6)` (PyTorch's rule). Returns the norm before
+    clipping, as a float.
+    """
+    norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, got {norm_type}")
+    if float(max_norm) < 0:
+        raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
+    pairs = _with_grads(parameters)
+    if not pairs:
+        return 0.0
+    norms = [_norm(get_array_module(g), g, norm_type) for _, g in pairs]
+    if norm_type == math.inf:
+        total = max(norms)
+    else:
+        total = math.fsum(n ** norm_type for n in norms) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
+                           f"gradients is {total}; pass error_if_nonfinite=False to clip anyway")
+    coef = float(max_norm) / (total + 1e-6)
+    if coef < 1.0:
+        done = {}
+        for p, g in pairs:
+            _set_grad(p, g * coef, done)
+    return total
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clamp every gradient entry into `[-clip_value, clip_value]`."""
+    c = float(clip_value)
+    if c < 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    done = {}
+    for p, g in _with_grads(parameters):
+        _set_grad(p, get_array_module(g).clip(g, -c, c), done)

@@ -1,0 +1,106 @@
+"""LRScheduler: the base class that sets each param group's "lr" once per step."""
+import copy
+
+from ..optimizer import Optimizer
+
+
+def check_optimizer(optimizer):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+def per_group(name, optimizer, value):
+    """`value` repeated for each param group, or a list with one value per group."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"expected {n} values for {name} (one per param group), "
+                             f"got {len(value)}")
+        return list(value)
+    return [value] * n
+
+
+def check_positive_int(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+class LRScheduler:
+    """Base class of the schedulers (PyTorch's `LRScheduler` semantics).
+
+    Call `step()` once per epoch (or per batch), after `optimizer.step()`.
+    `last_epoch` counts the steps taken; the constructor takes step 0, which
+    stores each group's starting lr as `"initial_lr"` (the `base_lrs`).
+    Resuming with `last_epoch >= 0` needs that key in every group, as a loaded
+    optimizer state_dict has. Subclasses write `get_lr()`: the lrs for the
+    current `last_epoch`, chained from the groups' present lrs where PyTorch
+    does so (so schedulers can be stacked), and `_closed_form_lr()` where one
+    exists (used when `SequentialLR` restarts a scheduler at a milestone).
+    """
+
+    _not_saved = ("optimizer",)
+
+    def __init__(self, optimizer, last_epoch=-1):
+        check_optimizer(optimizer)
+        self.optimizer = optimizer
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for group in groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] "
+                                   "when resuming a scheduler with last_epoch >= 0; load the "
+                                   "optimizer's state_dict first")
+        self.base_lrs = [group["initial_lr"] for group in groups]
+        self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self):
+        self._step_count = 0
+        self._is_initial = True  # some get_lr() keep the lr as it is on this step
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    def step(self):
+        """Advance one epoch and write the new lrs into the optimizer."""
+        self._step_count += 1
+        self._update_lr()
+
+    def _update_lr(self, epoch=None):
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            closed = getattr(self, "_closed_form_lr", None)
+            values = closed() if closed is not None else self.get_lr()
+        groups = self.optimizer.param_groups
+        if len(values) != len(groups):
+            raise RuntimeError(f"{type(self).__name__}: {len(groups)} param groups but "
+                               f"{len(values)} lrs (a group was added after the scheduler)")
+        for group, lr in zip(groups, values):
+            group["lr"] = lr
+        self._last_lr = self._group_lrs()
+
+    def _group_lrs(self):
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_lr(self):
+        """The lrs for `last_epoch` (called by `step()`; read `get_last_lr()` instead)."""
+        raise NotImplementedError
+
+    def get_last_lr(self):
+        """The lrs the last `step()` set, one per param group."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """A copy of the scheduler's attributes, without the optimizer."""
+        return {k: copy.deepcopy(v) for k, v in self.__dict__.items()
+                if k not in self._not_saved}
+
+    def load_state_dict(self, state_dict):
+        self.__dict__.update(copy.deepcopy(state_dict))

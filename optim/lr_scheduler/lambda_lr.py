@@ -1,0 +1,38 @@
+"""LambdaLR: lr = base_lr * f(epoch) for a user function f."""
+import types
+
+from .base import LRScheduler, per_group
+
+
+class LambdaLR(LRScheduler):
+    """lr = base_lr * lr_lambda(epoch); one function, or one per param group.
+
+    `state_dict()` cannot hold plain functions (they are saved as None); the
+    attributes of callable objects are saved and restored.
+    """
+
+    _not_saved = ("optimizer", "lr_lambdas")
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.lr_lambdas = per_group("lr_lambda", optimizer, lr_lambda)
+        for f in self.lr_lambdas:
+            if not callable(f):
+                raise TypeError(f"lr_lambda must be callable, got {type(f).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self):
+        state = super().state_dict()
+        state["lr_lambdas"] = [None if isinstance(f, types.FunctionType) else dict(vars(f))
+                               for f in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
+        super().load_state_dict(state)
+        for f, attrs in zip(self.lr_lambdas, saved):
+            if attrs is not None:
+                vars(f).update(attrs)

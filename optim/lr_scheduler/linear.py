@@ -1,0 +1,34 @@
+"""LinearLR: scale the lr linearly from start_factor to end_factor."""
+from .base import LRScheduler, check_positive_int
+
+
+class LinearLR(LRScheduler):
+    """lr = base_lr * (s + (e - s) * min(epoch, total_iters) / total_iters).
+
+    Chained from the present lr, as PyTorch does (a warm-up when s < e).
+    """
+
+    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
+                 last_epoch=-1):
+        if not 0 < start_factor <= 1:
+            raise ValueError(f"start_factor must be in (0, 1], got {start_factor}")
+        if not 0 <= end_factor <= 1:
+            raise ValueError(f"end_factor must be in [0, 1], got {end_factor}")
+        check_positive_int("total_iters", total_iters)
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        s, e, n, t = self.start_factor, self.end_factor, self.total_iters, self.last_epoch
+        if t == 0:
+            return [lr * s for lr in self._group_lrs()]
+        if self._is_initial or t > n:
+            return self._group_lrs()
+        factor = 1.0 + (e - s) / (n * s + (t - 1) * (e - s))
+        return [lr * factor for lr in self._group_lrs()]
+
+    def _closed_form_lr(self):
+        s, e, n = self.start_factor, self.end_factor, self.total_iters
+        return [base * (s + (e - s) * min(n, self.last_epoch) / n) for base in self.base_lrs]

@@ -1,0 +1,118 @@
+"""OneCycleLR: the 1cycle policy (Smith & Topin), with momentum cycling."""
+import math
+
+from .base import LRScheduler, check_optimizer, check_positive_int, per_group
+
+
+def _anneal_cos(start, end, pct):
+    return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+
+
+def _anneal_linear(start, end, pct):
+    return (end - start) * pct + start
+
+
+_ANNEAL = {"cos": _anneal_cos, "linear": _anneal_linear}
+
+
+class OneCycleLR(LRScheduler):
+    """PyTorch's OneCycleLR; step it once per batch, `total_steps` times in all.
+
+    The lr rises from `max_lr / div_factor` to `max_lr` over the first
+    `pct_start` of the steps, then anneals to `initial_lr / final_div_factor`.
+    With `three_phase`, it first comes back down to the initial lr
+    symmetrically and only then anneals to the minimum. When `cycle_momentum`,
+    the momentum (SGD, RMSprop) or beta1 (Adam) moves inversely, between
+    `max_momentum` and `base_momentum`.
+    """
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
+                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True,
+                 base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
+                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+        check_optimizer(optimizer)
+        self.optimizer = optimizer
+        self.total_steps = _total_steps(total_steps, epochs, steps_per_epoch)
+        if not 0 <= pct_start <= 1:
+            raise ValueError(f"pct_start must be a float in [0, 1], got {pct_start}")
+        if anneal_strategy not in _ANNEAL:
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        self.anneal_strategy = anneal_strategy
+        self._phases = _phases(float(pct_start), self.total_steps, three_phase)
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for group, top in zip(groups, per_group("max_lr", optimizer, max_lr)):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            self._init_momentum(base_momentum, max_momentum, last_epoch)
+        super().__init__(optimizer, last_epoch)
+
+    def _init_momentum(self, base_momentum, max_momentum, last_epoch):
+        defaults = self.optimizer.defaults
+        if "momentum" not in defaults and "betas" not in defaults:
+            raise ValueError("optimizer must support momentum or beta1 with cycle_momentum "
+                             "enabled")
+        self.use_beta1 = "betas" in defaults
+        if last_epoch != -1:
+            return
+        tops = per_group("max_momentum", self.optimizer, max_momentum)
+        bases = per_group("base_momentum", self.optimizer, base_momentum)
+        for group, top, base in zip(self.optimizer.param_groups, tops, bases):
+            self._set_momentum(group, top)
+            group["max_momentum"] = top
+            group["base_momentum"] = base
+
+    def _set_momentum(self, group, value):
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def get_lr(self):
+        t = self.last_epoch
+        if t > self.total_steps:
+            raise ValueError(f"Tried to step {t} times. The specified number of total "
+                             f"steps is {self.total_steps}")
+        anneal = _ANNEAL[self.anneal_strategy]
+        lrs = []
+        for group in self.optimizer.param_groups:
+            phase, pct = self._phase_at(t)
+            lrs.append(anneal(group[phase[1]], group[phase[2]], pct))
+            if self.cycle_momentum:
+                self._set_momentum(group, anneal(group[phase[3]], group[phase[4]], pct))
+        return lrs
+
+    def _phase_at(self, t):
+        """The phase holding step t, and how far (0..1) into it t is."""
+        start = 0.0
+        for i, phase in enumerate(self._phases):
+            end = phase[0]
+            if t <= end or i == len(self._phases) - 1:
+                return phase, (t - start) / (end - start)
+            start = end
+
+
+def _total_steps(total_steps, epochs, steps_per_epoch):
+    if total_steps is not None:
+        check_positive_int("total_steps", total_steps)
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("OneCycleLR: give either total_steps or (epochs and steps_per_epoch)")
+    check_positive_int("epochs", epochs)
+    check_positive_int("steps_per_epoch", steps_per_epoch)
+    return epochs * steps_per_epoch
+
+
+def _phases(pct_start, total, three_phase):
+    """(end_step, start_lr key, end_lr key, start_momentum key, end_momentum key) per phase."""
+    up = pct_start * total - 1
+    if three_phase:
+        return [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (2 * pct_start * total - 2, "max_lr", "initial_lr", "base_momentum",
+                 "max_momentum"),
+                (total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+    return [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+            (total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]

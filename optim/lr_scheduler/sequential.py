@@ -1,0 +1,71 @@
+"""SequentialLR: hand over from one scheduler to the next at milestones."""
+from bisect import bisect_right
+
+from .base import LRScheduler, check_optimizer
+
+
+class SequentialLR(LRScheduler):
+    """Run `schedulers[i]` between `milestones[i-1]` and `milestones[i]`.
+
+    At a milestone the next scheduler restarts from its epoch 0 (its closed
+    form where it has one), e.g. `LinearLR` warm-up, then `CosineAnnealingLR`.
+    """
+
+    _not_saved = ("optimizer", "_schedulers")
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        check_optimizer(optimizer)
+        _check_schedulers(optimizer, schedulers, milestones)
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+        # Each scheduler took its own first step when it was made: undo those,
+        # so that only the one active at epoch 0 counts it.
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for s in self._schedulers:
+            s.last_epoch -= 1
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def step(self):
+        self.last_epoch += 1
+        idx = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[idx]
+        if idx > 0 and self._milestones[idx - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self):
+        state = super().state_dict()
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        super().load_state_dict(state)
+        for s, sd in zip(self._schedulers, inner):
+            s.load_state_dict(sd)
+
+
+def _check_schedulers(optimizer, schedulers, milestones):
+    from .plateau import ReduceLROnPlateau
+    if len(schedulers) < 1:
+        raise ValueError("SequentialLR expects at least one scheduler")
+    for i, s in enumerate(schedulers):
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"SequentialLR does not support ReduceLROnPlateau (index {i}): "
+                             "its step() needs a metric")
+        if getattr(s, "optimizer", None) is not optimizer:
+            raise ValueError(f"SequentialLR: scheduler {i} ({type(s).__name__}) belongs to "
+                             "another optimizer")
+    if len(milestones) != len(schedulers) - 1:
+        raise ValueError(f"SequentialLR expects one milestone fewer than schedulers, got "
+                         f"{len(schedulers)} schedulers and {len(milestones)} milestones")
+    if list(milestones) != sorted(milestones):
+        raise ValueError(f"SequentialLR: milestones must be increasing, got {list(milestones)}")

@@ -1,0 +1,339 @@
+"""Optimizer base class: parameter groups, per-parameter state, state_dict.
+
+Concrete optimizers implement two hooks, `_init_state(xp, w, group)` and
+`_update(xp, w, g, state, h)`, that work on raw arrays; the base class finds the
+gradients, applies weight decay, converts hyperparameters and keeps the state.
+"""
+import copy
+from numbers import Real
+
+import numpy as np
+
+from autograd import Variable
+from autograd.backend import get_array_module, to_cpu
+
+
+class _Hyper(dict):
+    """A param group's hyperparameters as plain Python numbers, read as attributes.
+
+    Python floats are NumPy 2 "weak" scalars: `float32_array * lr` stays float32,
+    whereas an `np.float64` lr would promote the whole update to float64.
+    """
+
+    __getattr__ = dict.__getitem__
+
+
+def _plain(value):
+    if type(value) is float or type(value) is bool:  # the common case, fast
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, Real):
+        return float(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+class ParamState:
+    """Per-parameter state, keyed by the parameter's identity (never by `==`)."""
+
+    def __init__(self):
+        self._entries = {}  # id(p) -> (p, state); holding p keeps the id unique
+
+    def __getitem__(self, p):
+        return self._entries[id(p)][1]
+
+    def __setitem__(self, p, state):
+        self._entries[id(p)] = (p, state)
+
+    def __contains__(self, p):
+        return id(p) in self._entries
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __iter__(self):
+        return (p for p, _ in self._entries.values())
+
+    def get(self, p, default=None):
+        entry = self._entries.get(id(p))
+        return default if entry is None else entry[1]
+
+    def items(self):
+        return list(self._entries.values())
+
+    def clear(self):
+        self._entries.clear()
+
+
+def check_nonnegative(name, value):
+    """Raise a ValueError unless `value` is a number >= 0."""
+    if not isinstance(value, Real) or not value >= 0:
+        raise ValueError(f"Invalid {name}: {value!r} (expected a number >= 0)")
+
+
+def check_unit_interval(name, value, closed=False):
+    """Raise a ValueError unless 0 <= value < 1 (or <= 1 when `closed`)."""
+    ok = isinstance(value, Real) and (0 <= value <= 1 if closed else 0 <= value < 1)
+    if not ok:
+        bound = "]" if closed else ")"
+        raise ValueError(f"Invalid {name}: {value!r} (expected a number in [0, 1{bound})")
+
+
+def grad_array(p):
+    """The gradient of `p` as an array, or None (a Variable's grad is a Variable)."""
+    g = p.grad
+    if g is None:
+        return None
+    return g.data if isinstance(g, Variable) else g
+
+
+class Optimizer:
+    """Base class of all optimizers (PyTorch's `torch.optim.Optimizer` API).
+
+    `params` is an iterable (a list, or a generator such as `model.parameters()`)
+    of Parameters, or of dicts that define parameter groups: `{"params": [...],
+    "lr": ...}`; keys a group leaves out take their value from `defaults`.
+
+    An optimizer may be made without parameters (`optim.Adam(lr=0.01)`, Keras'
+    habit): it then holds one empty group with the defaults, so schedulers and
+    hyperparameter edits work already, and `bind(params)` fills it in later.
+    `Model.compile` calls `bind`.
+    """
+
+    #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
+    decoupled_weight_decay = False
+
+    def __init__(self, params=None, defaults=None):
+        self.defaults = dict(defaults or {})
+        self._validate(self.defaults)
+        self.state = ParamState()
+        self.param_groups = []
+        if params is None:
+            self.add_param_group({"params": []})
+            return
+        if isinstance(params, (Variable, dict)):
+            what = "a dict" if isinstance(params, dict) else "a single Parameter"
+            raise TypeError("params must be an iterable of Parameters or of dicts, "
+                            f"got {what}; wrap it in a list")
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list; make it without "
+                             "params and call bind(params) once the model has them")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ----- parameter groups -----
+    def add_param_group(self, param_group):
+        """Add a group `{"params": [...], <hyperparameter>: value, ...}`.
+
+        Missing hyperparameters come from `defaults`; a parameter may belong to
+        one group only.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param group must be a dict, got {type(param_group).__name__}")
+        group = dict(param_group)
+        group["params"] = _param_list(group.get("params", []))
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._validate(group)
+        held = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in held for p in group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def bind(self, params):
+        """Attach `params` (any iterable of Parameters) and return self.
+
+        Parameters the optimizer already holds are ignored, so binding the same
+        model twice, or again after lazily sized layers made new parameters, is
+        safe. New parameters join the first group (the one made from the
+        constructor's defaults).
+        """
+        held = {id(p) for g in self.param_groups for p in g["params"]}
+        new = [p for p in _param_list(params) if id(p) not in held]
+        if not self.param_groups:
+            self.add_param_group({"params": new})
+        else:
+            self.param_groups[0]["params"].extend(new)
+        return self
+
+    def _validate(self, hyper):
+        """Raise ValueError on an invalid hyperparameter (subclasses extend)."""
+        if "lr" in hyper:
+            check_nonnegative("learning rate", hyper["lr"])
+        if "weight_decay" in hyper:
+            check_nonnegative("weight_decay", hyper["weight_decay"])
+
+    # ----- the update -----
+    def zero_grad(self):
+        """Set every parameter's `.grad` to None (PyTorch's `set_to_none=True`)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient; return `closure()` if given.
+
+        Parameters with `requires_grad=False` or no gradient are skipped.
+        """
+        loss = None if closure is None else closure()
+        for group in self.param_groups:
+            h = None
+            for p in group["params"]:
+                g = grad_array(p) if p.requires_grad else None
+                if g is None:
+                    continue
+                if h is None:
+                    h = _Hyper((k, _plain(v)) for k, v in group.items() if k != "params")
+                w = p.data
+                xp = np if type(w) is np.ndarray else get_array_module(w)
+                state = self._state_for(p, group, xp)
+                self._update(xp, w, self._prepare_grad(w, g, h), state, h)
+        return loss
+
+    def _prepare_grad(self, w, g, h):
+        """Sign, dtype and weight decay: the part every update rule shares.
+
+        L2 decay (`g + wd * w`) makes a new array: the gradient may be shared
+        with other parameters or with the user, so it is never written to.
+        """
+        if g.dtype != w.dtype:
+            g = g.astype(w.dtype)
+        if h.get("maximize"):
+            g = -g
+        wd = h.get("weight_decay", 0.0)
+        if wd:
+            if self.decoupled_weight_decay:
+                w *= 1.0 - h.lr * wd
+            else:
+                g = g + wd * w
+        return g
+
+    def _state_for(self, p, group, xp):
+        entry = self.state._entries.get(id(p))  # ParamState.get, inlined: hot path
+        if entry is None:
+            state = self._init_state(xp, p.data, group)
+            self.state[p] = state
+            return state
+        state = entry[1]
+        if _moved(state, p.data):  # e.g. model.to_gpu() after some steps
+            _convert_state(state, p.data)
+        return state
+
+    def _init_state(self, xp, w, group):
+        """The fresh state (a dict) of a parameter whose data is `w`; `xp` is its array module."""
+        return {}
+
+    def _update(self, xp, w, g, state, h):
+        """Update the array `w` in place from the gradient `g` (`h`: hyperparameters)."""
+        raise NotImplementedError
+
+    # ----- saving and resuming -----
+    def state_dict(self):
+        """A snapshot: `{"state": {index: {...}}, "param_groups": [...]}`.
+
+        Parameters are numbered by their position across the groups (PyTorch's
+        layout); the state holds copies of the arrays and plain numbers only.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)]: {k: _copy_value(v) for k, v in s.items()}
+                 for p, s in self.state.items() if s and id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Resume from `state_dict()`; the groups must have the same sizes."""
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups):
+            raise ValueError(f"loaded state dict has {len(saved)} parameter groups, "
+                             f"the optimizer has {len(self.param_groups)}")
+        params = []
+        for i, (mine, theirs) in enumerate(zip(self.param_groups, saved)):
+            if len(mine["params"]) != len(theirs["params"]):
+                raise ValueError(f"parameter group {i} has {len(mine['params'])} "
+                                 f"parameters, the loaded one {len(theirs['params'])}")
+            params.extend(zip(theirs["params"], mine["params"]))
+        by_index = {int(k): p for k, p in params}
+        new_groups = []
+        for mine, theirs in zip(self.param_groups, saved):
+            group = {k: copy.deepcopy(v) for k, v in theirs.items() if k != "params"}
+            for key, value in self.defaults.items():  # keys newer than the saved dict
+                group.setdefault(key, value)
+            self._validate(group)
+            group["params"] = mine["params"]
+            new_groups.append(group)
+        new_state = ParamState()
+        for key, s in state_dict["state"].items():
+            p = by_index.get(int(key))
+            if p is None:
+                raise ValueError(f"loaded state dict has state for parameter {key}, "
+                                 "which no group holds")
+            new_state[p] = {k: _to_like(v, p.data, k) for k, v in s.items()}
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines + [")"])
+
+
+def _param_list(params):
+    """Parameters as a list (order matters; sets are refused)."""
+    if isinstance(params, Variable):
+        return [params]
+    if isinstance(params, (set, frozenset)):
+        raise TypeError("parameters must be an ordered iterable; a set has no "
+                        "deterministic order")
+    params = list(params)
+    for p in params:
+        if not isinstance(p, Variable):
+            raise TypeError(f"optimizer can only optimize Parameters, got {type(p).__name__}")
+        if p.creator is not None:
+            raise ValueError("can't optimize a non-leaf Variable (it was computed by an op)")
+    return params
+
+
+def _is_array(v):
+    return hasattr(v, "shape") and hasattr(v, "dtype")
+
+
+def _copy_value(v):
+    return v.copy() if _is_array(v) else copy.deepcopy(v)
+
+
+def _moved(state, w):
+    kind = type(w)
+    for v in state.values():
+        if type(v) is not kind and _is_array(v):
+            return True
+    return False
+
+
+def _convert_state(state, w):
+    for k, v in state.items():
+        state[k] = _to_like(v, w, k)
+
+
+def _to_like(value, w, key):
+    """`value` as a private array on `w`'s backend with `w`'s dtype and shape."""
+    if not _is_array(value):
+        return copy.deepcopy(value)
+    xp = get_array_module(w)
+    if xp is np:
+        value = to_cpu(value)
+    if tuple(value.shape) != tuple(w.shape):
+        raise ValueError(f"state {key!r} has shape {tuple(value.shape)}, "
+                         f"its parameter {tuple(w.shape)}")
+    dtype = w.dtype if value.dtype.kind == "f" else value.dtype
+    return xp.array(value, dtype=dtype, copy=True)

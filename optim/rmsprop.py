@@ -1,0 +1,62 @@
+"""RMSprop: divide the gradient by a running RMS of recent gradients."""
+from .optimizer import Optimizer, check_nonnegative
+
+
+class RMSprop(Optimizer):
+    """PyTorch's RMSprop.
+
+    With `g = grad + weight_decay * p`:
+
+        v <- alpha * v + (1 - alpha) * g^2
+        a <- alpha * a + (1 - alpha) * g             (centered only)
+        d  = sqrt(v - a^2) + eps  if centered else sqrt(v) + eps
+        b <- momentum * b + g / d;  p <- p - lr * b  (momentum > 0)
+        p <- p - lr * g / d                          (otherwise)
+    """
+
+    def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
+                 momentum=0.0, centered=False, *, maximize=False):
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=centered, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _validate(self, hyper):
+        super()._validate(hyper)
+        for name in ("alpha", "eps", "momentum"):
+            check_nonnegative(name, hyper[name])
+
+    def _init_state(self, xp, w, group):
+        state = {"step": 0, "square_avg": xp.zeros_like(w)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = xp.zeros_like(w)
+        if group["centered"]:
+            state["grad_avg"] = xp.zeros_like(w)
+        return state
+
+    def _update(self, xp, w, g, state, h):
+        state["step"] += 1
+        v = state["square_avg"]
+        tmp = g * g  # the one scratch array, reused below through out=
+        tmp *= 1.0 - h.alpha
+        v *= h.alpha
+        v += tmp
+        if h.centered:
+            a = state["grad_avg"]
+            xp.subtract(g, a, out=tmp)  # a.lerp_(g, 1 - alpha), as PyTorch
+            tmp *= 1.0 - h.alpha
+            a += tmp
+            xp.multiply(a, a, out=tmp)
+            xp.subtract(v, tmp, out=tmp)
+            xp.sqrt(tmp, out=tmp)
+        else:
+            xp.sqrt(v, out=tmp)
+        tmp += h.eps
+        xp.divide(g, tmp, out=tmp)
+        if h.momentum > 0:
+            buf = state["momentum_buffer"]
+            buf *= h.momentum
+            buf += tmp
+            xp.multiply(buf, h.lr, out=tmp)
+        else:
+            tmp *= h.lr
+        w -= tmp

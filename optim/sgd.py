@@ -1,0 +1,37 @@
+"""Stochastic gradient descent, with (Nesterov) momentum."""
+from .optimizer import Optimizer, check_nonnegative
+
+
+class SGD(Optimizer):
+    """PyTorch's SGD.
+
+    With `g = grad + weight_decay * p`:
+
+        b <- g                                  (first step)
+        b <- momentum * b + (1 - dampening) * g (later steps)
+        g <- g + momentum * b   if nesterov else b      (when momentum != 0)
+        p <- p - lr * g
+    """
+
+    def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0,
+                 weight_decay=0.0, nesterov=False, *, maximize=False):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _validate(self, hyper):
+        super()._validate(hyper)
+        check_nonnegative("momentum", hyper["momentum"])
+        if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum > 0 and zero dampening")
+
+    def _update(self, xp, w, g, state, h):
+        if h.momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:  # PyTorch starts the buffer at the gradient, undamped
+                buf = state["momentum_buffer"] = g.copy()
+            else:
+                buf *= h.momentum
+                buf += g if h.dampening == 0 else (1.0 - h.dampening) * g
+            g = g + h.momentum * buf if h.nesterov else buf
+        w -= h.lr * g

@@ -1,0 +1,272 @@
+"""The Optimizer machinery: groups, binding, skipping, state_dict, dtypes, errors."""
+import numpy as np
+import pytest
+
+import optim
+from autograd import Parameter, Variable
+from optim_testutil import make_params, quad_grad, run, set_grad
+
+ALL = [
+    (optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    (optim.Adagrad, dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)),
+    (optim.RMSprop, dict(lr=0.01, momentum=0.5, centered=True)),
+    (optim.Adadelta, dict(weight_decay=0.1)),
+    (optim.Adam, dict(lr=0.05, amsgrad=True)),
+    (optim.AdamW, dict(lr=0.05)),
+]
+IDS = [cls.__name__ for cls, _ in ALL]
+
+
+def test_defaults_are_pytorchs():
+    p = make_params()
+    assert optim.SGD(p).defaults == dict(lr=1e-3, momentum=0.0, dampening=0.0,
+                                         weight_decay=0.0, nesterov=False, maximize=False)
+    assert optim.Adam(p).defaults["lr"] == 1e-3
+    assert optim.Adam(p).defaults["betas"] == (0.9, 0.999)
+    assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
+    assert optim.Adagrad(p).defaults["eps"] == 1e-10
+    assert optim.RMSprop(p).defaults["alpha"] == 0.99
+    assert optim.Adadelta(p).defaults["lr"] == 1.0
+
+
+def test_accepts_a_generator_and_keeps_order():
+    params = make_params()
+    opt = optim.SGD((p for p in params), lr=0.1)
+    assert opt.param_groups[0]["params"] == params
+    assert isinstance(opt.param_groups[0]["params"], list)
+
+
+def test_param_groups_override_defaults():
+    p1, p2 = make_params()
+    opt = optim.SGD([{"params": [p1]}, {"params": p2, "lr": 0.5}], lr=0.1, momentum=0.9)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    assert opt.param_groups[1]["momentum"] == 0.9
+    set_grad(p1, np.ones(4))
+    set_grad(p2, np.ones(4))
+    before = [p1.data.copy(), p2.data.copy()]
+    opt.step()
+    np.testing.assert_allclose(before[0] - p1.data, 0.1)
+    np.testing.assert_allclose(before[1] - p2.data, 0.5)
+
+
+def test_add_param_group_and_duplicates():
+    p1, p2 = make_params()
+    opt = optim.Adam([p1], lr=0.01)
+    opt.add_param_group({"params": [p2], "betas": (0.5, 0.6)})
+    assert opt.param_groups[1]["lr"] == 0.01 and opt.param_groups[1]["betas"] == (0.5, 0.6)
+    with pytest.raises(ValueError, match="more than one parameter group"):
+        opt.add_param_group({"params": [p1]})
+    with pytest.raises(ValueError, match="beta"):
+        opt.add_param_group({"params": [Parameter(np.ones(2))], "betas": (1.5, 0.9)})
+
+
+def test_zero_grad_sets_none():
+    params = make_params()
+    opt = optim.SGD(params)
+    for p in params:
+        set_grad(p, np.ones(4))
+    opt.zero_grad()
+    assert all(p.grad is None for p in params)
+
+
+def test_skips_params_without_grad_or_requires_grad_false():
+    live, no_grad = make_params()
+    frozen = Parameter(np.ones(3), requires_grad=False)
+    frozen.grad = Variable(np.ones(3), requires_grad=False)  # set by hand: still ignored
+    opt = optim.Adam([live, no_grad, frozen], lr=0.1)
+    before = [no_grad.data.copy(), frozen.data.copy(), live.data.copy()]
+    set_grad(live, np.ones(4))
+    opt.step()
+    np.testing.assert_array_equal(no_grad.data, before[0])
+    np.testing.assert_array_equal(frozen.data, before[1])
+    assert not np.array_equal(live.data, before[2])
+    assert live in opt.state and no_grad not in opt.state and frozen not in opt.state
+
+
+@pytest.mark.parametrize("cls,hp", ALL, ids=IDS)
+def test_made_without_params_then_bound(cls, hp):
+    """Keras' habit: optimizer first, parameters later (what Model.compile does)."""
+    late = cls(**hp)
+    assert len(late.param_groups) == 1 and late.param_groups[0]["params"] == []
+    late.step()  # nothing to do, no error
+    params = make_params()
+    assert late.bind(params) is late
+    late.bind(iter(params))  # binding again adds nothing
+    assert late.param_groups[0]["params"] == params
+    ref_params = make_params()
+    np.testing.assert_array_equal(run(late, params, 4), run(cls(ref_params, **hp), ref_params, 4))
+
+
+def test_bind_adds_new_params_to_the_first_group():
+    p1, p2 = make_params()
+    opt = optim.SGD([p1], lr=0.1)
+    opt.bind([p1, p2])
+    assert opt.param_groups[0]["params"] == [p1, p2]
+
+
+@pytest.mark.parametrize("cls,hp", ALL, ids=IDS)
+def test_state_dict_resume_is_exact(cls, hp):
+    params = make_params()
+    opt = cls(params, **hp)
+    run(opt, params, 5)
+    saved = opt.state_dict()
+    saved_data = [p.data.copy() for p in params]
+    expected = run(opt, params, 6)
+
+    resumed = [Parameter(d) for d in saved_data]
+    opt2 = cls(resumed, lr=123.0)  # hyperparameters come from the state_dict
+    opt2.load_state_dict(saved)
+    np.testing.assert_array_equal(run(opt2, resumed, 6), expected)
+
+
+@pytest.mark.parametrize("cls,hp", ALL, ids=IDS)
+def test_state_dict_holds_indices_arrays_and_numbers_only(cls, hp):
+    params = make_params()
+    opt = cls(params, **hp)
+    run(opt, params, 2)
+    sd = opt.state_dict()
+    assert sd["param_groups"][0]["params"] == [0, 1]
+    assert sorted(sd["state"]) == [0, 1]
+
+    def plain(v):
+        if isinstance(v, (tuple, list)):
+            return all(plain(x) for x in v)
+        return isinstance(v, (np.ndarray, int, float, bool, str))
+    assert all(plain(v) for s in sd["state"].values() for v in s.values())
+    assert all(plain(v) for g in sd["param_groups"] for v in g.values())
+    # a snapshot: stepping on does not change it
+    before = {k: v.copy() for k, v in sd["state"][0].items() if isinstance(v, np.ndarray)}
+    run(opt, params, 1)
+    for k, v in before.items():
+        np.testing.assert_array_equal(sd["state"][0][k], v)
+
+
+def test_state_dict_indexes_across_groups():
+    p1, p2 = make_params()
+    opt = optim.Adam([{"params": [p1]}, {"params": [p2], "lr": 0.5}])
+    run(opt, [p1, p2], 1)
+    sd = opt.state_dict()
+    assert [g["params"] for g in sd["param_groups"]] == [[0], [1]]
+    assert sd["param_groups"][1]["lr"] == 0.5
+
+
+def test_load_state_dict_rejects_mismatches():
+    params = make_params()
+    opt = optim.Adam(params)
+    run(opt, params, 1)
+    sd = opt.state_dict()
+    with pytest.raises(ValueError, match="groups"):
+        optim.Adam([{"params": [params[0]]}, {"params": [params[1]]}]).load_state_dict(sd)
+    with pytest.raises(ValueError, match="group 0"):
+        optim.Adam(params[:1]).load_state_dict(sd)
+    wrong = Parameter(np.zeros(3))
+    with pytest.raises(ValueError, match="shape"):
+        optim.Adam([params[0], wrong]).load_state_dict(sd)
+
+
+def test_load_state_dict_casts_state_to_the_param_dtype():
+    params = make_params(np.float64)
+    opt = optim.Adam(params)
+    run(opt, params, 2)
+    p32 = make_params(np.float32)
+    opt32 = optim.Adam(p32)
+    opt32.load_state_dict(opt.state_dict())
+    assert opt32.state[p32[0]]["exp_avg"].dtype == np.float32
+    assert opt32.state[p32[0]]["step"] == 2
+
+
+@pytest.mark.parametrize("cls,hp", ALL, ids=IDS)
+def test_float32_params_and_state_stay_float32(cls, hp):
+    params = make_params(np.float32)
+    opt = cls(params, **hp)
+    # np.float64 hyperparameters would promote float32 arrays under NumPy 2 rules
+    opt.param_groups[0]["lr"] = np.float64(opt.param_groups[0]["lr"])
+    traj = run(opt, params, 3)
+    assert traj.dtype == np.float32 and np.isfinite(traj).all()
+    for p in params:
+        assert p.data.dtype == np.float32
+        for v in opt.state[p].values():
+            assert not isinstance(v, np.ndarray) or v.dtype == np.float32
+
+
+@pytest.mark.parametrize("cls,hp", ALL, ids=IDS)
+def test_update_is_in_place_and_gradient_untouched(cls, hp):
+    params = make_params()
+    buffers = [p.data for p in params]
+    grads = [quad_grad(p.data) for p in params]
+    shared = Variable(grads[0], requires_grad=False)
+    params[0].grad = shared
+    params[1].grad = shared  # the engine may hand one gradient to two leaves
+    cls(params, **hp).step()
+    assert all(p.data is b for p, b in zip(params, buffers))
+    np.testing.assert_array_equal(shared.data, grads[0])
+
+
+def test_float64_gradient_on_float32_param_keeps_float32():
+    p = Parameter(np.ones(3, dtype=np.float32))
+    p.grad = Variable(np.ones(3, dtype=np.float64), requires_grad=False)
+    optim.Adam([p]).step()
+    assert p.data.dtype == np.float32
+
+
+def test_step_returns_closure_loss():
+    params = make_params()
+    opt = optim.SGD(params, lr=0.1)
+
+    def closure():
+        for p in params:
+            set_grad(p, quad_grad(p.data))
+        return 42.0
+    before = params[0].data.copy()
+    assert opt.step(closure) == 42.0
+    assert not np.array_equal(params[0].data, before)
+
+
+def test_repr_lists_groups():
+    text = repr(optim.SGD(make_params(), lr=0.1))
+    assert text.startswith("SGD (") and "Parameter Group 0" in text and "lr: 0.1" in text
+
+
+@pytest.mark.parametrize("make,match", [
+    (lambda p: optim.SGD(p, lr=-0.1), "learning rate"),
+    (lambda p: optim.SGD(p, momentum=-0.5), "momentum"),
+    (lambda p: optim.SGD(p, weight_decay=-1), "weight_decay"),
+    (lambda p: optim.SGD(p, nesterov=True), "Nesterov"),
+    (lambda p: optim.SGD(p, momentum=0.9, dampening=0.1, nesterov=True), "Nesterov"),
+    (lambda p: optim.Adam(p, betas=(1.0, 0.999)), "beta1"),
+    (lambda p: optim.Adam(p, betas=(0.9, -0.1)), "beta2"),
+    (lambda p: optim.Adam(p, betas=(0.9,)), "pair"),
+    (lambda p: optim.AdamW(p, eps=-1e-8), "eps"),
+    (lambda p: optim.Adagrad(p, lr_decay=-1), "lr_decay"),
+    (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
+    (lambda p: optim.RMSprop(p, alpha=-0.1), "alpha"),
+    (lambda p: optim.Adadelta(p, rho=1.5), "rho"),
+    (lambda p: optim.Adam(lr=float("nan")), "learning rate"),
+    (lambda p: optim.SGD([], lr=0.1), "empty parameter list"),
+])
+def test_invalid_hyperparameters_raise_clear_errors(make, match):
+    with pytest.raises(ValueError, match=match):
+        make(make_params())
+
+
+def test_invalid_params_raise_type_errors():
+    p = make_params()[0]
+    with pytest.raises(TypeError, match="single Parameter"):
+        optim.SGD(p)
+    with pytest.raises(TypeError, match="a dict"):
+        optim.SGD({"params": [p]})
+    with pytest.raises(TypeError, match="set"):
+        optim.SGD([{"params": {p}}])
+    with pytest.raises(TypeError, match="ndarray"):
+        optim.SGD([np.ones(3)])
+    with pytest.raises(ValueError, match="non-leaf"):
+        optim.SGD([p * 2.0])
+
+
+def test_optim_does_not_import_nn():
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(optim.__file__)))
+    code = "import sys, optim; sys.exit(3 if 'nn' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0

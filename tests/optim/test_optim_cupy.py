@@ -1,0 +1,48 @@
+"""Optimizers on CuPy arrays (runs only where CuPy sees a GPU)."""
+import numpy as np
+import pytest
+
+import optim
+from autograd import Parameter, Variable
+from autograd.backend import is_available
+from optim_testutil import X0, quad_grad
+
+cp = pytest.importorskip("cupy")
+pytestmark = pytest.mark.skipif(not is_available(), reason="CuPy has no usable GPU")
+
+
+def _steps(opt, params, n):
+    xp = cp if isinstance(params[0].data, cp.ndarray) else np
+    for _ in range(n):
+        for p in params:
+            g = quad_grad(cp.asnumpy(p.data) if xp is cp else p.data)
+            p.grad = Variable(xp.asarray(g, dtype=p.data.dtype), requires_grad=False)
+        opt.step()
+
+
+@pytest.mark.parametrize("cls,hp", [(optim.SGD, dict(lr=0.1, momentum=0.9)),
+                                    (optim.Adam, dict(lr=0.05, amsgrad=True)),
+                                    (optim.RMSprop, dict(centered=True))])
+def test_gpu_matches_cpu_and_state_follows_the_param(cls, hp):
+    cpu = [Parameter(x.copy()) for x in X0]
+    gpu = [Parameter(cp.asarray(x)) for x in X0]
+    opt_cpu, opt_gpu = cls(cpu, **hp), cls(gpu, **hp)
+    _steps(opt_cpu, cpu, 3)
+    _steps(opt_gpu, gpu, 3)
+    for a, b in zip(cpu, gpu):
+        np.testing.assert_allclose(a.data, cp.asnumpy(b.data), rtol=1e-10)
+        assert all(not hasattr(v, "shape") or isinstance(v, cp.ndarray)
+                   for v in opt_gpu.state[b].values())
+    for p in cpu:  # move the model to the GPU mid-training: the state follows
+        p.data = cp.asarray(p.data)
+    _steps(opt_cpu, cpu, 2)
+    _steps(opt_gpu, gpu, 2)
+    for a, b in zip(cpu, gpu):
+        np.testing.assert_allclose(cp.asnumpy(a.data), cp.asnumpy(b.data), rtol=1e-10)
+
+
+def test_clip_on_gpu():
+    p = Parameter(cp.zeros(2))
+    p.grad = Variable(cp.asarray([3.0, 4.0]), requires_grad=False)
+    assert optim.clip_grad_norm_([p], 1.0) == pytest.approx(5.0)
+    assert isinstance(p.grad.data, cp.ndarray)
