@@ -14,3 +14,6 @@ from .variable import Parameter, Variable, as_variable
 
 __version__ = "0.1.0"
 IS_RUNGRAD = True  # lets tests (and users) tell this package from PyPI's `autograd`
+from .anomaly import detect_anomaly
+from .functional import hessian, jacobian, vjp
+from .graph import get_dot_graph, plot_graph

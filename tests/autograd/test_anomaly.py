@@ -1,0 +1,147 @@
+"""detect_anomaly: NaN/Inf in a forward output or a gradient raises, naming op, shapes and line."""
+import inspect
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from autograd import Config, Function, Variable, detect_anomaly, exp, log, sqrt
+
+THIS_FILE = os.path.basename(__file__)
+
+
+def _next_line():
+    """The line number after the caller's current line (where the op under test is called)."""
+    return inspect.currentframe().f_back.f_lineno + 1
+
+
+@pytest.fixture(autouse=True)
+def quiet_numpy():
+    """log(-1) and 1/0 also make NumPy warn; the anomaly error is what is under test."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        yield
+
+
+def test_forward_nan_names_op_shapes_and_line():
+    x = Variable(np.array([[1.0, -1.0, 2.0]]))
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError) as info:
+            line = _next_line()
+            log(x)
+    message = str(info.value)
+    assert "Log forward" in message
+    assert "1 NaN" in message
+    assert "(1, 3) float64" in message
+    assert f"{THIS_FILE}:{line}" in message
+    assert "log(x)" in message  # the source line itself
+
+
+def test_forward_inf_in_one_of_two_inputs_op():
+    a = Variable(np.array([1.0, 2.0]))
+    b = Variable(np.array([[0.0, 1.0], [1.0, 1.0]]))
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        line = _next_line()
+        a / b
+    message = str(info.value)
+    assert "Div forward" in message and "1 Inf" in message
+    assert "(2,) float64, (2, 2) float64" in message
+    assert f"{THIS_FILE}:{line}" in message
+
+
+def test_backward_inf_names_the_op_and_the_line_that_created_it():
+    x = Variable(np.array([0.0, 4.0]))
+    with detect_anomaly():
+        line = _next_line()
+        y = sqrt(x)  # fine forward; d/dx sqrt x = 1 / (2 sqrt x) is inf at 0
+        loss = (y * 3).sum()
+        with pytest.raises(FloatingPointError) as info:
+            loss.backward()
+    message = str(info.value)
+    assert "Sqrt backward" in message
+    assert "input 0 holds 1 Inf" in message
+    assert "(2,) float64" in message
+    assert f"{THIS_FILE}:{line}" in message
+    assert "y = sqrt(x)" in message
+    assert x.grad is None
+
+
+def test_backward_check_without_recorded_line():
+    x = Variable(np.array([0.0, 4.0]))
+    y = sqrt(x)  # created with anomaly detection off: no line recorded
+    with detect_anomaly(), pytest.raises(FloatingPointError, match="unknown line"):
+        y.sum().backward()
+
+
+def test_user_function_backward_nan():
+    class BadGrad(Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, gy):
+            return gy * np.nan
+
+    x = Variable(np.ones((2, 2)))
+    with detect_anomaly():
+        line = _next_line()
+        y = BadGrad()(x)
+        with pytest.raises(FloatingPointError) as info:
+            y.backward()
+    assert "BadGrad backward" in str(info.value) and "4 NaN" in str(info.value)
+    assert f"{THIS_FILE}:{line}" in str(info.value)
+
+
+def test_as_decorator():
+    @detect_anomaly
+    def bare(x):
+        assert Config.detect_anomaly
+        return log(x)
+
+    @detect_anomaly()
+    def called(x):
+        return log(x)
+
+    for f in (bare, called):
+        with pytest.raises(FloatingPointError, match="Log forward"):
+            f(Variable(np.array([-1.0])))
+    assert not Config.detect_anomaly
+
+
+def test_flag_restored_after_error():
+    with pytest.raises(FloatingPointError):
+        with detect_anomaly():
+            log(Variable(np.array([-1.0])))
+    assert not Config.detect_anomaly
+
+
+def test_nothing_raised_when_off():
+    x = Variable(np.array([-1.0, 0.0]))
+    y = log(x)
+    assert np.isnan(y.data[0]) and np.isinf(y.data[1])
+    z = sqrt(Variable(np.array([0.0])))
+    z.backward()  # an infinite gradient, silently
+    assert np.isinf(z.creator.inputs[0].grad.data[0])
+
+
+def test_clean_run_under_anomaly_mode_matches_normal_run():
+    def run():
+        x = Variable(np.array([0.5, 1.5]))
+        (exp(x) * log(x + 1)).sum().backward(create_graph=True)
+        g = x.grad.data.copy()
+        x.grad.sum().backward()  # second order under the same mode
+        return g, x.grad.data
+
+    expected = run()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with detect_anomaly():
+            got = run()
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_integer_outputs_are_not_checked():
+    idx = Variable(np.array([1, 2]))
+    with detect_anomaly():
+        y = idx * 2  # integer arithmetic cannot hold NaN; must not trip the check
+    np.testing.assert_array_equal(y.data, [2, 4])

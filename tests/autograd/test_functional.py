@@ -1,0 +1,125 @@
+"""jacobian, hessian and vjp against closed forms."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from autograd import Variable, exp, hessian, jacobian, matmul, no_grad, sin, vjp
+
+finite = st.floats(-2, 2, allow_nan=False, width=64)
+
+
+def softmax(x):
+    e = exp(x - x.data.max())
+    return e / e.sum()
+
+
+@given(a=arrays(np.float64, (3, 4), elements=finite), x=arrays(np.float64, (4,), elements=finite))
+def test_jacobian_of_linear_map_is_the_matrix(a, x):
+    np.testing.assert_allclose(jacobian(lambda v: matmul(a, v), x), a, rtol=1e-12, atol=1e-12)
+
+
+def test_jacobian_of_elementwise_function_is_diagonal():
+    x = np.array([0.1, -0.7, 2.0])
+    np.testing.assert_allclose(jacobian(sin, x), np.diag(np.cos(x)), rtol=1e-12)
+
+
+def test_jacobian_of_softmax():
+    x = np.array([0.5, -1.0, 2.0, 0.0])
+    s = np.exp(x) / np.exp(x).sum()
+    np.testing.assert_allclose(jacobian(softmax, x), np.diag(s) - np.outer(s, s), atol=1e-12)
+
+
+def test_jacobian_shape_is_output_shape_plus_input_shape():
+    x = np.arange(6.0).reshape(2, 3)
+    jac = jacobian(lambda v: (v * v).sum(axis=0), x)  # y_j = sum_i x_ij^2
+    assert jac.shape == (3, 2, 3)
+    expected = np.zeros((3, 2, 3))
+    for j in range(3):
+        expected[j, :, j] = 2 * x[:, j]
+    np.testing.assert_allclose(jac, expected)
+
+
+def test_jacobian_of_constant_output_is_zero():
+    x = np.ones(3)
+    np.testing.assert_array_equal(jacobian(lambda v: np.full(2, 5.0), x), np.zeros((2, 3)))
+
+
+def test_hessian_of_quadratic_form():
+    a = np.array([[2.0, 1.0, 0.0], [3.0, -1.0, 4.0], [0.5, 0.0, 1.0]])
+    x = np.array([0.3, -0.2, 1.1])
+    np.testing.assert_allclose(hessian(lambda v: (v * matmul(a, v)).sum(), x), a + a.T, rtol=1e-12)
+
+
+def test_hessian_of_rosenbrock():
+    x0, x1 = 0.5, 1.5
+    f = lambda v: 100 * (v[1] - v[0] ** 2) ** 2 + (1 - v[0]) ** 2  # noqa: E731
+    expected = np.array([[1200 * x0 ** 2 - 400 * x1 + 2, -400 * x0],
+                         [-400 * x0, 200.0]])
+    np.testing.assert_allclose(hessian(f, np.array([x0, x1])), expected, rtol=1e-12)
+
+
+def test_hessian_of_matrix_input():
+    x = np.array([[0.2, 0.4], [-0.3, 0.9]])
+    h = hessian(lambda v: exp(v).sum(), x)  # d2/dx_ij dx_kl = exp(x_ij) when (i,j) == (k,l)
+    assert h.shape == (2, 2, 2, 2)
+    np.testing.assert_allclose(h.reshape(4, 4), np.diag(np.exp(x).ravel()), rtol=1e-12)
+
+
+def test_hessian_of_linear_function_is_zero():
+    np.testing.assert_array_equal(hessian(lambda v: (3 * v).sum(), np.ones(2)), np.zeros((2, 2)))
+
+
+def test_hessian_needs_scalar_output():
+    with pytest.raises(ValueError, match=r"hessian: f must return a scalar, got .*\(3,\)"):
+        hessian(lambda v: v * v, np.ones(3))
+
+
+def test_vjp_matches_v_times_jacobian():
+    x = np.array([0.3, -0.5, 1.2])
+    v = np.array([1.0, -2.0])
+    f = lambda t: sin(t[:2] * t[1:])  # noqa: E731
+    y, product = vjp(f, x, v)
+    np.testing.assert_allclose(y, np.sin(x[:2] * x[1:]))
+    np.testing.assert_allclose(product, v @ jacobian(f, x), rtol=1e-12)
+
+
+def test_vjp_of_scalar_output_without_v_is_the_gradient():
+    x = np.array([0.3, -0.5])
+    _, g = vjp(lambda t: (t ** 3).sum(), x)
+    np.testing.assert_allclose(g, 3 * x ** 2)
+
+
+def test_vjp_checks_v():
+    with pytest.raises(ValueError, match=r"vjp: v has shape \(3,\) but f's output has shape \(2,\)"):
+        vjp(lambda t: t * 2, np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="v is required"):
+        vjp(lambda t: t * 2, np.ones(2))
+
+
+def test_variable_input_is_left_untouched():
+    x = Variable(np.array([1.0, 2.0]))
+    x.grad = Variable(np.array([7.0, 7.0]))
+    jacobian(lambda v: v * v, x)
+    hessian(lambda v: (v ** 3).sum(), x)
+    np.testing.assert_array_equal(x.grad.data, [7.0, 7.0])
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+
+
+def test_works_inside_no_grad():
+    with no_grad():
+        jac = jacobian(lambda v: v * v, np.array([3.0]))
+    assert jac[0, 0] == 6.0
+
+
+def test_float32_stays_float32():
+    x = np.array([0.5, 1.0], dtype=np.float32)
+    assert jacobian(lambda v: v * 2.0, x).dtype == np.float32
+    assert hessian(lambda v: (v ** 3).sum(), x).dtype == np.float32
+    assert vjp(lambda v: v * 2.0, x, np.ones(2, np.float32))[1].dtype == np.float32
+
+
+def test_integer_input_is_rejected():
+    with pytest.raises(TypeError, match="jacobian: x must be a floating-point array, got dtype int"):
+        jacobian(lambda v: v * 2, np.array([1, 2]))

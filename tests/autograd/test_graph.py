@@ -1,0 +1,183 @@
+"""get_dot_graph's DOT source and plot_graph's rendered files and error messages."""
+import os
+import re
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+from autograd import Variable, exp, get_dot_graph, plot_graph, split, tanh
+from autograd.graph import GraphImage
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
+
+SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
+
+
+def _labels(dot):
+    return re.findall(r'label="((?:[^"\\]|\\.)*)"', dot)
+
+
+def _edges(dot):
+    return re.findall(r"^\s*(\d+) -> (\d+);$", dot, flags=re.M)
+
+
+def _small_graph():
+    x = Variable(np.ones((2, 3), dtype=np.float32), name="x")
+    w = Variable(np.ones((3,), dtype=np.float32), name="w")
+    y = tanh(x * w).sum()
+    y.name = "loss"
+    return x, w, y
+
+
+def test_dot_lists_variables_with_names_shapes_dtypes_and_ops():
+    x, w, y = _small_graph()
+    dot = get_dot_graph(y)
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    labels = _labels(dot)
+    assert "x\\n(2, 3) float32" in labels
+    assert "w\\n(3,) float32" in labels
+    assert "loss\\n() float32" in labels
+    assert "(2, 3) float32" in labels  # unnamed intermediates show shape and dtype only
+    assert {"Mul", "Tanh", "Sum"} <= set(labels)
+    assert len(_edges(dot)) == 7  # x, w -> Mul -> p -> Tanh -> t -> Sum -> loss
+
+
+def test_dot_edges_follow_the_graph():
+    x, w, y = _small_graph()
+    dot = get_dot_graph(y)
+    mul = y.creator.inputs[0].creator.inputs[0].creator
+    product = mul.outputs[0]()
+    assert set(_edges(dot)) >= {(str(id(x)), str(id(mul))), (str(id(w)), str(id(mul))),
+                                (str(id(mul)), str(id(product)))}
+
+
+def test_dot_not_verbose_drops_shapes():
+    _, _, y = _small_graph()
+    labels = _labels(get_dot_graph(y, verbose=False))
+    assert "x" in labels and "loss" in labels
+    assert not any("float32" in label for label in labels)
+
+
+def test_dot_escapes_labels():
+    x = Variable(np.ones(2), name='say "hi"\\ \nnext')
+    dot = get_dot_graph(exp(x))
+    assert 'say \\"hi\\"\\\\ \\nnext' in dot
+    assert "\nnext" not in dot  # a raw newline would break the DOT string
+
+
+def test_dot_of_several_outputs_and_dead_outputs():
+    x = Variable(np.arange(6.0), name="x")
+    a, b, c = split(x, 3)
+    y = a * 2
+    del b, c  # split's other outputs are gone: they must be skipped, not crash
+    dot = get_dot_graph([y, a])
+    assert _labels(dot).count("Split") == 1
+    assert _labels(dot).count("(2,) float64") == 2  # a and y
+    assert len(_edges(dot)) == 5  # x -> Split -> a; a, constant 2 -> Mul -> y
+
+
+def test_dot_of_a_deep_graph_is_iterative():
+    x = Variable(np.array(1.0))
+    y = x
+    for _ in range(3000):
+        y = y + 1.0
+    dot = get_dot_graph(y, verbose=False)
+    assert _labels(dot).count("Add") == 3000
+
+
+def test_dot_rejects_non_variables():
+    with pytest.raises(TypeError, match="get_dot_graph: expected Variables, got ndarray"):
+        get_dot_graph(np.ones(3))
+    with pytest.raises(TypeError, match="got float"):
+        get_dot_graph([Variable(np.ones(1)), 1.0])
+
+
+@needs_dot
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_plot_graph_writes_each_format(tmp_path, fmt):
+    _, _, y = _small_graph()
+    path = tmp_path / f"graph.{fmt}"
+    image = plot_graph(y, to_file=str(path))
+    data = path.read_bytes()
+    if fmt == "svg":
+        assert b"<svg" in data and b"Tanh" in data
+    else:
+        assert data.startswith(SIGNATURES[fmt])
+    assert isinstance(image, GraphImage) and image.data == data
+    assert os.fspath(image) == str(path)
+    assert sorted(os.listdir(tmp_path)) == [path.name]  # no temporary files left behind
+
+
+@needs_dot
+def test_plot_graph_result_displays_inline(tmp_path):
+    _, _, y = _small_graph()
+    png = plot_graph(y, to_file=tmp_path / "g.png")
+    svg = plot_graph(y, to_file=tmp_path / "g.svg")
+    assert png._repr_png_().startswith(SIGNATURES["png"]) and png._repr_svg_() is None
+    assert svg._repr_svg_().lstrip().startswith("<?xml") and svg._repr_png_() is None
+
+
+@needs_dot
+def test_plot_graph_of_a_gradient(tmp_path):
+    x = Variable(np.array([0.5, 1.0]), name="x")
+    y = (tanh(x) * x).sum()
+    y.backward(create_graph=True)
+    gx = x.grad
+    assert gx.creator is not None
+    dot = get_dot_graph(gx)
+    assert "x\\n(2,) float64" in _labels(dot)
+    path = tmp_path / "grad.png"
+    plot_graph(gx, to_file=path)
+    assert path.read_bytes().startswith(SIGNATURES["png"])
+
+
+@needs_dot
+def test_plot_graph_replaces_an_existing_file(tmp_path):
+    path = tmp_path / "graph.png"
+    path.write_bytes(b"old")
+    plot_graph(_small_graph()[2], to_file=path)
+    assert path.read_bytes().startswith(SIGNATURES["png"])
+
+
+def test_plot_graph_rejects_unknown_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"'jpg'.*\.png, \.svg or \.pdf"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.jpg")
+    with pytest.raises(ValueError, match="'\\(none\\)'"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph")
+
+
+def test_plot_graph_missing_folder(tmp_path):
+    pytest.importorskip("graphviz")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz 'dot' not installed")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "missing" / "graph.png")
+
+
+def test_plot_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
+    pytest.importorskip("graphviz")
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no `dot` anywhere
+    with pytest.raises(RuntimeError) as info:
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
+    message = str(info.value)
+    for hint in ("dot", "apt-get install graphviz", "brew install graphviz", "conda install graphviz"):
+        assert hint in message
+    assert not (tmp_path / "graph.png").exists()
+
+
+def test_plot_graph_without_graphviz_package(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
+    with pytest.raises(ImportError, match=r"pip install 'rungrad\[viz\]'"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
+
+
+def test_import_autograd_does_not_load_graphviz_or_ipython():
+    import subprocess
+    code = ("import sys, autograd; "
+            "print(sorted(m for m in ('graphviz', 'IPython') if m in sys.modules))")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
