@@ -1,0 +1,14 @@
+"""Data pipeline: datasets, mini-batch loaders, random splits and array transforms.
+
+Everything here works on NumPy arrays (Variables are accepted and unwrapped) and
+needs nothing beyond NumPy.
+"""
+
+from .dataset import Dataset, Subset, TensorDataset
+from .loader import DataLoader
+from .sequence import SequenceLoader
+from .split import random_split
+from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "SequenceLoader",
+           "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat"]

@@ -1,0 +1,80 @@
+"""Datasets: the indexable collections a DataLoader draws samples from."""
+
+import operator
+
+from ._array import to_numpy
+
+
+class Dataset:
+    """Base class: a sized collection of samples, `dataset[i]` -> one sample.
+
+    Subclasses may also define `get_batch(index)` (index: int array or slice) that
+    returns a whole batch at once; DataLoader then uses it instead of stacking samples.
+    """
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+
+class TensorDataset(Dataset):
+    """Samples are rows of equally long arrays: `ds[i] == (a[i], b[i], ...)`.
+
+    `transform` is applied to the first array (inputs) and `target_transform` to the
+    second (targets). Both receive a *batch* (first axis = samples), also when one
+    sample is fetched, so a transform such as Flatten means the same thing either way.
+    """
+
+    def __init__(self, *arrays, transform=None, target_transform=None):
+        if not arrays:
+            raise ValueError("TensorDataset needs at least one array")
+        arrays = tuple(to_numpy(a) for a in arrays)
+        if any(a.ndim == 0 for a in arrays) or len({len(a) for a in arrays}) > 1:
+            shapes = ", ".join(str(a.shape) for a in arrays)
+            raise ValueError(f"TensorDataset: arrays must have the same first dimension "
+                             f"(number of samples), got shapes {shapes}")
+        self.arrays = arrays
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self):
+        return len(self.arrays[0])
+
+    def __getitem__(self, index):
+        i = operator.index(index)
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(f"index {index} is out of range for a dataset of {n} samples")
+        i %= n
+        # A one-row slice keeps the batch axis the transforms expect.
+        return tuple(part[0] for part in self.get_batch(slice(i, i + 1)))
+
+    def get_batch(self, index):
+        """Rows `index` (int array or slice) of every array, transforms applied."""
+        batch = [a[index] for a in self.arrays]
+        for k, fn in enumerate((self.transform, self.target_transform)):
+            if fn is not None and k < len(batch):
+                batch[k] = fn(batch[k])
+        return tuple(batch)
+
+
+class Subset(Dataset):
+    """The samples of `dataset` at `indices`, in that order."""
+
+    def __init__(self, dataset, indices):
+        self.dataset = dataset
+        self.indices = to_numpy(indices).astype(int, copy=False)
+        # Forward batched fetching only where the parent supports it.
+        if hasattr(dataset, "get_batch"):
+            self.get_batch = self._get_batch
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, index):
+        return self.dataset[int(self.indices[index])]
+
+    def _get_batch(self, index):
+        return self.dataset.get_batch(self.indices[index])

@@ -1,0 +1,71 @@
+"""DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
+
+import numpy as np
+
+
+def num_batches(n, batch_size, drop_last):
+    """How many batches n items make: ceil(n / batch_size), floor with drop_last."""
+    return n // batch_size if drop_last else -(-n // batch_size)
+
+
+def check_positive_int(value, name, owner):
+    """`value` as an int, or a ValueError naming the owner and the argument."""
+    if isinstance(value, bool) or int(value) != value or value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _stack(samples):
+    """Collate samples into a batch: tuples column by column, anything else stacked."""
+    if isinstance(samples[0], tuple):
+        return tuple(np.stack(column) for column in zip(*samples))
+    return np.stack(samples)
+
+
+class DataLoader:
+    """Yield mini-batches of `dataset` as NumPy arrays.
+
+    Each batch mirrors a sample: a TensorDataset(x, y) gives `(x_batch, y_batch)` with
+    shapes (B, *x.shape[1:]) and (B, *y.shape[1:]). `len(loader)` is the number of
+    batches: ceil(n / batch_size), or floor(...) with drop_last=True.
+
+    With shuffle=True every pass (epoch) uses a new order; epoch k's order depends only
+    on (seed, k), so two loaders made with the same seed yield the same batches.
+    Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
+    whole batches at a time instead of being stacked sample by sample.
+    """
+
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+        self.dataset = dataset
+        self.batch_size = check_positive_int(batch_size, "batch_size", "DataLoader")
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        # Without a seed, draw one now: the loader is still reproducible within itself.
+        self.seed = np.random.SeedSequence().entropy if seed is None else seed
+        self.epoch = 0
+
+    def __len__(self):
+        return num_batches(len(self.dataset), self.batch_size, self.drop_last)
+
+    def _order(self):
+        """This epoch's permutation, or None to keep the dataset's order."""
+        if not self.shuffle:
+            return None
+        return np.random.default_rng([self.epoch, self.seed]).permutation(len(self.dataset))
+
+    def _fetch(self, index):
+        get_batch = getattr(self.dataset, "get_batch", None)
+        if get_batch is not None:
+            return get_batch(index)
+        if isinstance(index, slice):
+            index = range(index.start, index.stop)
+        return _stack([self.dataset[int(i)] for i in index])
+
+    def __iter__(self):
+        order = self._order()
+        self.epoch += 1
+        n, size = len(self.dataset), self.batch_size
+        for b in range(len(self)):
+            start, stop = b * size, min((b + 1) * size, n)
+            # In order, a slice gives views (no copy); shuffled, an index array.
+            yield self._fetch(slice(start, stop) if order is None else order[start:stop])

@@ -1,0 +1,39 @@
+"""random_split: cut a dataset into non-overlapping random subsets (PyTorch's rules)."""
+
+import math
+
+import numpy as np
+
+from .dataset import Subset
+
+
+def _split_lengths(n, lengths):
+    """Integer lengths summing to `n`; fractions are floored, the remainder is dealt
+    one by one to the first subsets, as PyTorch does."""
+    lengths = list(lengths)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
+        if any(not 0 <= f <= 1 for f in lengths):
+            raise ValueError(f"random_split: fractions must lie in [0, 1], got {lengths}")
+        sizes = [int(math.floor(n * f)) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+        return sizes
+    if any(int(k) != k or k < 0 for k in lengths):
+        raise ValueError(f"random_split: lengths must be non-negative integers or "
+                         f"fractions summing to 1, got {lengths}")
+    if sum(lengths) != n:
+        raise ValueError(f"random_split: lengths {lengths} sum to {sum(lengths)}, "
+                         f"but the dataset has {n} samples")
+    return [int(k) for k in lengths]
+
+
+def random_split(dataset, lengths, seed=None):
+    """Split `dataset` into `Subset`s of the given sizes, drawn at random.
+
+    lengths: integers summing to len(dataset), or fractions summing to 1
+    (e.g. [0.8, 0.2]). The same `seed` gives the same split.
+    """
+    sizes = _split_lengths(len(dataset), lengths)
+    order = np.random.default_rng(seed).permutation(len(dataset))
+    bounds = np.cumsum([0] + sizes)
+    return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]

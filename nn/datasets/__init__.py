@@ -1,0 +1,17 @@
+"""Ready-to-train data sets, each returning ((x_train, y_train), (x_test, y_test)).
+
+Offline: spiral, sin_curve, digits (shipped with the package). With scikit-learn
+installed: iris, breast_cancer, wine, diabetes. Downloaded once and cached (see
+data_home): mnist, fashion_mnist. Arrays are NumPy; features float32, labels int64.
+"""
+
+from .bundled import digits
+from .download import ChecksumError, DownloadError, data_home
+from .idx import IDXError, read_idx
+from .mnist_sets import fashion_mnist, mnist
+from .sklearn_sets import breast_cancer, diabetes, iris, wine
+from .synthetic import sin_curve, spiral
+
+__all__ = ["spiral", "sin_curve", "digits", "iris", "breast_cancer", "wine", "diabetes",
+           "mnist", "fashion_mnist", "read_idx", "data_home", "IDXError",
+           "DownloadError", "ChecksumError"]

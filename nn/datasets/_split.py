@@ -1,0 +1,30 @@
+"""A fixed, seeded train/test split for sources that ship none."""
+
+import numpy as np
+
+
+def _test_indices(y, test_size, rng, stratify):
+    """Indices of the test samples: round(test_size * count) from each class when
+    stratifying (so small sets keep every class on both sides), else overall."""
+    if not stratify:
+        return rng.permutation(len(y))[:round(test_size * len(y))]
+    picks = []
+    for label in np.unique(y):
+        members = np.flatnonzero(y == label)
+        picks.append(rng.permutation(members)[:round(test_size * len(members))])
+    return np.concatenate(picks)
+
+
+def train_test_split(x, y, test_size=0.2, seed=0, stratify=True):
+    """((x_train, y_train), (x_test, y_test)), both sides in a seeded random order.
+
+    x: (n, ...), y: (n, ...); test_size: fraction in [0, 1).
+    """
+    if not 0 <= test_size < 1:
+        raise ValueError(f"test_size must be a fraction in [0, 1), got {test_size!r}")
+    rng = np.random.default_rng(seed)
+    is_test = np.zeros(len(y), dtype=bool)
+    is_test[_test_indices(y, test_size, rng, stratify)] = True
+    train = rng.permutation(np.flatnonzero(~is_test))
+    test = rng.permutation(np.flatnonzero(is_test))
+    return (x[train], y[train]), (x[test], y[test])

@@ -1,0 +1,150 @@
+"""Download files once into a local cache, verified by SHA-256.
+
+The cache is ~/.rungrad/datasets, or the directory named by the RUNGRAD_DATA
+environment variable. Each file is streamed into a temporary file beside its
+destination and moved into place (os.replace) only after its checksum matches, so an
+interrupted or corrupt download never leaves a file that looks complete.
+"""
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+_CHUNK = 1 << 16
+
+
+class DownloadError(OSError):
+    """The files could not be fetched; the message says where to put them by hand."""
+
+
+class ChecksumError(OSError):
+    """A downloaded file's SHA-256 differs from the published one."""
+
+
+def data_home():
+    """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets."""
+    return Path(os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets")
+
+
+def sha256_of(path):
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _open_url(url):
+    """Open `url` for reading (the single place that touches the network)."""
+    import urllib.request  # lazy: costly to import and rarely needed
+
+    request = urllib.request.Request(url, headers={"User-Agent": "rungrad"})
+    return urllib.request.urlopen(request, timeout=30)
+
+
+def _progress_bar(total, name):
+    """A tqdm byte counter when tqdm is installed, else a silent stand-in."""
+    try:
+        from tqdm import tqdm  # not tqdm.auto: it warns in notebooks without ipywidgets
+    except ImportError:
+        return _NoBar()
+    return tqdm(total=total, desc=name, unit="B", unit_scale=True, unit_divisor=1024)
+
+
+class _NoBar:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+
+def _stream(url, out):
+    """Copy `url` into the open file `out`; return the SHA-256 of what was written.
+
+    Network failures surface as OSError (a dropped connection included)."""
+    import http.client
+
+    digest = hashlib.sha256()
+    try:
+        with _open_url(url) as response:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with _progress_bar(total, url.rsplit("/", 1)[-1]) as bar:
+                for chunk in iter(lambda: response.read(_CHUNK), b""):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    bar.update(len(chunk))
+    except http.client.HTTPException as exc:  # e.g. IncompleteRead: not an OSError
+        raise OSError(f"{url}: {exc!r}") from exc
+    return digest.hexdigest()
+
+
+def download(url, dest, sha256):
+    """Fetch `url` to `dest` atomically; raise ChecksumError (keeping nothing) on a
+    digest mismatch, or the network's OSError."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            actual = _stream(url, out)
+        if actual != sha256:
+            raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
+                                f"{actual}, expected {sha256}; the file was not kept")
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return dest
+
+
+def _cached(path, sha256):
+    """True if `path` holds the right bytes; a file with the wrong bytes is deleted
+    so that it is fetched again instead of being parsed."""
+    if not path.is_file():
+        return False
+    if sha256_of(path) == sha256:
+        return True
+    path.unlink()
+    return False
+
+
+def _fetch_one(name, sha256, folder, mirrors):
+    """Try each mirror in turn; the first verified copy wins."""
+    failures = []
+    for base in mirrors:
+        try:
+            return download(base + name, folder / name, sha256)
+        except OSError as exc:  # ChecksumError, URLError, timeouts, refused connections
+            failures.append(exc)
+    # A wrong checksum tells more than "unreachable": report it first.
+    raise next((e for e in failures if isinstance(e, ChecksumError)), failures[0])
+
+
+def fetch_files(dataset, files, mirrors):
+    """Make sure every file of `dataset` is in the cache; return {name: path}.
+
+    files: {file name: expected SHA-256}; mirrors: base URLs ending in '/'.
+    Without network, raises DownloadError naming the files and the folder to put
+    them in.
+    """
+    folder = data_home() / dataset
+    missing = [name for name, sha in files.items() if not _cached(folder / name, sha)]
+    for i, name in enumerate(missing):
+        try:
+            _fetch_one(name, files[name], folder, mirrors)
+        except ChecksumError:
+            raise
+        except OSError as exc:
+            raise DownloadError(
+                f"could not download {dataset} ({type(exc).__name__}: {exc}). Without "
+                f"network, fetch these files from {mirrors[0]} (or another mirror: "
+                f"{', '.join(mirrors[1:]) or 'none'}) and put them in {folder}: "
+                f"{', '.join(missing[i:])} (set RUNGRAD_DATA to use another cache "
+                f"directory)") from exc
+    return {name: folder / name for name in files}

@@ -1,0 +1,57 @@
+"""Small tabular data sets that scikit-learn bundles, split and cast for training.
+
+scikit-learn is optional: it is imported only when one of these is called.
+"""
+
+import numpy as np
+
+from ._split import train_test_split
+
+
+def _standardize(x_train, x_test):
+    """Scale features with the *training* mean and std (no peeking at the test set)."""
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std[std == 0] = 1  # a constant feature stays constant instead of becoming NaN
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+def _load(name, test_size, seed, standardize, classification=True):
+    """Fetch sklearn.datasets.load_<name>() and split it.
+
+    x: float32 (n, features); y: int64 class labels, or float32 targets (n,) for
+    regression. Classification splits are stratified.
+    """
+    try:
+        from sklearn import datasets
+    except ImportError:
+        raise ImportError(f"{name} needs scikit-learn: pip install 'rungrad[datasets]'") \
+            from None
+    bunch = getattr(datasets, f"load_{name}")()
+    x = bunch.data.astype(np.float32)
+    y = bunch.target.astype(np.int64 if classification else np.float32)
+    (x_train, y_train), (x_test, y_test) = train_test_split(
+        x, y, test_size=test_size, seed=seed, stratify=classification)
+    if standardize:
+        x_train, x_test = _standardize(x_train, x_test)
+    return (x_train, y_train), (x_test, y_test)
+
+
+def iris(test_size=0.2, seed=0, standardize=False):
+    """Iris: 150 flowers, 4 features, 3 classes. ((x_train, y_train), (x_test, y_test))."""
+    return _load("iris", test_size, seed, standardize)
+
+
+def breast_cancer(test_size=0.2, seed=0, standardize=False):
+    """Wisconsin breast cancer: 569 samples, 30 features, 2 classes (1 = benign)."""
+    return _load("breast_cancer", test_size, seed, standardize)
+
+
+def wine(test_size=0.2, seed=0, standardize=False):
+    """Wine: 178 samples, 13 features, 3 cultivars."""
+    return _load("wine", test_size, seed, standardize)
+
+
+def diabetes(test_size=0.2, seed=0, standardize=False):
+    """Diabetes regression: 442 patients, 10 features (already mean-centred and
+    scaled by scikit-learn); y is a float32 disease-progression score, shape (n,)."""
+    return _load("diabetes", test_size, seed, standardize, classification=False)

@@ -1,0 +1,384 @@
+"""Evaluation metrics giving scikit-learn's results, on NumPy arrays or Variables.
+
+Label metrics (accuracy, precision, recall, f1_score, confusion_matrix) also take
+model outputs, turned into labels by `to_labels`:
+
+* 2-D scores (n, k), k > 1 (probabilities, logits, one-hot rows): argmax per row;
+* an (n, 1) column is read as 1-D;
+* 1-D floats that are not all whole numbers and lie in [0, 1] are probabilities of
+  class 1: label 1 where p > threshold (0.5, Keras' rule), else 0;
+* anything else is taken as labels.
+
+Where this differs from scikit-learn: no sample_weight; an undefined ratio (e.g.
+precision with no positive prediction) is `zero_division` (default 0, scikit-learn's
+value) without a warning; roc_auc_score defaults to multi_class='ovr' instead of
+raising, and binary scores may be given as (n, 2) probabilities (column 1 is used);
+regression metrics compute in float64.
+"""
+
+import numpy as np
+
+from .data._array import to_numpy
+
+__all__ = ["accuracy", "precision", "recall", "f1_score", "confusion_matrix",
+           "roc_auc_score", "roc_curve", "precision_recall_curve",
+           "mean_squared_error", "mean_absolute_error", "r2_score", "to_labels"]
+
+
+# ---------------------------------------------------------------- input checks
+
+def _samples(x, name):
+    """`x` as an array with a sample axis."""
+    x = to_numpy(x)
+    if x.ndim == 0:
+        raise ValueError(f"{name} must be an array of samples, got a scalar")
+    return x
+
+
+def _check_lengths(y_true, y_pred, what="y_pred"):
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has shape {y_true.shape} but {what} has shape "
+                         f"{y_pred.shape}: they need the same number of samples")
+
+
+def to_labels(y, threshold=0.5):
+    """Class labels (n,) from labels, one-hot rows, probabilities or logits.
+
+    See the module docstring for the rules.
+    """
+    y = _samples(y, "y")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim == 2:
+        return y.argmax(axis=1)
+    if y.ndim != 1:
+        raise ValueError(f"expected labels (n,) or scores (n, k), got shape {y.shape}")
+    if y.dtype.kind != "f" or np.all(y == np.round(y)):
+        return y
+    if np.all((y >= 0) & (y <= 1)):
+        return (y > threshold).astype(np.int64)
+    raise ValueError("1-D float predictions outside [0, 1] that are not whole numbers: "
+                     "pass labels, probabilities (apply a sigmoid to logits), or (n, k) "
+                     "class scores")
+
+
+def _label_pair(y_true, y_pred, threshold=0.5):
+    y_true, y_pred = to_labels(y_true, threshold), to_labels(y_pred, threshold)
+    _check_lengths(y_true, y_pred)
+    return y_true, y_pred
+
+
+def _positions(values, labels):
+    """Index of each value in `labels`, or -1 where it is not one of them."""
+    if len(labels) == 0:
+        return np.full(len(values), -1)
+    order = np.argsort(labels, kind="stable")
+    pos = np.searchsorted(labels[order], values).clip(max=len(labels) - 1)
+    return np.where(labels[order][pos] == values, order[pos], -1)
+
+
+# ------------------------------------------------------------ label metrics
+
+def accuracy(y_true, y_pred, normalize=True, threshold=0.5):
+    """Fraction (or with normalize=False, count) of samples whose label is right.
+
+    y_true, y_pred: labels (n,), or scores as described in the module docstring.
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred, threshold)
+    correct = np.count_nonzero(y_true == y_pred)
+    return float(correct / len(y_true)) if normalize else float(correct)
+
+
+def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
+    """(k, k) matrix: entry [i, j] counts samples of class labels[i] predicted as
+    labels[j]. labels default to the sorted union of both arrays.
+
+    normalize: None (counts, int64), 'true' (rows sum to 1), 'pred' (columns sum to
+    1) or 'all'; empty rows/columns give 0.
+    """
+    y_true, y_pred = _label_pair(y_true, y_pred)
+    if labels is None:
+        labels = np.union1d(y_true, y_pred)
+    else:
+        labels = np.asarray(labels)
+        if not np.isin(y_true, labels).any():
+            raise ValueError("confusion_matrix: no label of y_true is in `labels`")
+    k = len(labels)
+    t, p = _positions(y_true, labels), _positions(y_pred, labels)
+    keep = (t >= 0) & (p >= 0)
+    cm = np.bincount(t[keep] * k + p[keep], minlength=k * k).reshape(k, k)
+    totals = {None: None, "true": cm.sum(axis=1, keepdims=True),
+              "pred": cm.sum(axis=0, keepdims=True), "all": cm.sum()}
+    if normalize not in totals:
+        raise ValueError(f"normalize must be None, 'true', 'pred' or 'all', "
+                         f"got {normalize!r}")
+    if normalize is None:
+        return cm
+    with np.errstate(all="ignore"):
+        return np.nan_to_num(cm / totals[normalize])
+
+
+_AVERAGES = ("binary", "micro", "macro", "weighted", None)
+
+
+def _scored_labels(y_true, y_pred, average, pos_label, labels):
+    """The labels precision/recall/F1 are computed for (scikit-learn's rules)."""
+    if average not in _AVERAGES:
+        raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
+    present = np.union1d(y_true, y_pred)
+    if average != "binary":
+        return present if labels is None else np.asarray(labels)
+    if len(present) > 2:
+        raise ValueError(f"the target is multi-class ({len(present)} labels) but "
+                         f"average='binary': choose 'macro', 'micro', 'weighted' or None")
+    if len(present) == 2 and not np.any(present == pos_label):
+        raise ValueError(f"pos_label={pos_label!r} is not a valid label: it should be "
+                         f"one of {present.tolist()}")
+    return np.asarray([pos_label])
+
+
+def _divide(numerator, denominator, zero_division):
+    """numerator / denominator elementwise, `zero_division` where the denominator is 0."""
+    out = np.full(len(numerator), float(zero_division))
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
+
+
+def _average(scores, average, support):
+    """Reduce per-label scores as scikit-learn does (NaN scores are left out)."""
+    if average is None:
+        return scores
+    kept = ~np.isnan(scores)
+    if not kept.any():
+        return float("nan")
+    weights = support[kept] if average == "weighted" else None
+    if weights is not None and weights.sum() == 0:  # nothing to weigh by: plain mean
+        weights = None
+    return float(np.average(scores[kept], weights=weights))
+
+
+def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_division):
+    """Per-label (or micro-pooled) precision, recall and F1, each averaged."""
+    if zero_division == "warn":  # scikit-learn's default spelling: means 0
+        zero_division = 0.0
+    y_true, y_pred = _label_pair(y_true, y_pred)
+    labels = _scored_labels(y_true, y_pred, average, pos_label, labels)
+    t, p = _positions(y_true, labels), _positions(y_pred, labels)
+    k = len(labels)
+    counts = np.stack([np.bincount(t[(t >= 0) & (t == p)], minlength=k),
+                       np.bincount(t[t >= 0], minlength=k),
+                       np.bincount(p[p >= 0], minlength=k)]).astype(float)
+    if average == "micro":  # pool the counts over labels first
+        counts = counts.sum(axis=1, keepdims=True)
+    tp, true_sum, pred_sum = counts
+    scores = (_divide(tp, pred_sum, zero_division),
+              _divide(tp, true_sum, zero_division),
+              _divide(2 * tp, true_sum + pred_sum, zero_division))
+    return tuple(_average(s, average, true_sum) for s in scores)
+
+
+def precision(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+              zero_division=0.0):
+    """tp / (tp + fp). average: 'binary' (the class `pos_label` only), 'micro',
+    'macro', 'weighted' (by support) or None (array, one per label)."""
+    return _precision_recall_f1(y_true, y_pred, average, pos_label, labels,
+                                zero_division)[0]
+
+
+def recall(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+           zero_division=0.0):
+    """tp / (tp + fn); `average` as in precision()."""
+    return _precision_recall_f1(y_true, y_pred, average, pos_label, labels,
+                                zero_division)[1]
+
+
+def f1_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
+             zero_division=0.0):
+    """2 tp / (2 tp + fp + fn), the harmonic mean of precision and recall;
+    `average` as in precision()."""
+    return _precision_recall_f1(y_true, y_pred, average, pos_label, labels,
+                                zero_division)[2]
+
+
+# ---------------------------------------------------------- ranking metrics
+
+def _binary_scores(y_true, y_score):
+    """(y_true (n,), y_score (n,)) for curves; an (n, 2) score keeps column 1."""
+    y_true = _samples(y_true, "y_true")
+    y_true = y_true.reshape(len(y_true), -1)
+    if y_true.shape[1] != 1:
+        raise ValueError(f"y_true must be 1-D labels, got shape {y_true.shape}")
+    y_score = _samples(y_score, "y_score")
+    if y_score.ndim == 2 and y_score.shape[1] in (1, 2):
+        y_score = y_score[:, -1]
+    if y_score.ndim != 1:
+        raise ValueError(f"y_score must be 1-D scores for binary labels (or (n, 2) "
+                         f"probabilities), got shape {y_score.shape}")
+    _check_lengths(y_true, y_score, "y_score")
+    if not np.all(np.isfinite(y_score)):
+        raise ValueError("y_score contains NaN or infinity")
+    return y_true[:, 0], y_score
+
+
+def _positive_label(y_true, pos_label):
+    """pos_label, or 1 when y_true's classes are {0, 1} or {-1, 1} (or one of them)."""
+    if pos_label is not None:
+        return pos_label
+    classes = np.unique(y_true)
+    if classes.dtype.kind in "fiub" and set(classes.tolist()) in (
+            {0, 1}, {-1, 1}, {0}, {1}, {-1}):
+        return 1
+    raise ValueError(f"y_true takes values {classes.tolist()}: make it take values in "
+                     f"{{0, 1}} or {{-1, 1}}, or pass pos_label")
+
+
+def _threshold_counts(y_true, y_score, pos_label):
+    """False and true positive counts when predicting positive for score >= each
+    distinct score (decreasing); returns (fps, tps, thresholds)."""
+    y_true, y_score = _binary_scores(y_true, y_score)
+    positive = y_true == _positive_label(y_true, pos_label)
+    order = np.argsort(y_score, kind="stable")[::-1]
+    y_score, positive = y_score[order], positive[order]
+    # Tied scores are one threshold: only the last index of each run counts.
+    last = np.r_[np.flatnonzero(np.diff(y_score)), len(y_score) - 1]
+    tps = np.cumsum(positive, dtype=np.float64)[last]
+    return 1 + last - tps, tps, y_score[last]
+
+
+def roc_curve(y_true, y_score, *, pos_label=None, drop_intermediate=True):
+    """(fpr, tpr, thresholds) of the ROC curve, as scikit-learn computes them.
+
+    thresholds decrease from +inf (nothing predicted positive); with
+    drop_intermediate, collinear points that cannot change the plot are dropped.
+    A missing class makes its rate NaN.
+    """
+    fps, tps, thresholds = _threshold_counts(y_true, y_score, pos_label)
+    if drop_intermediate and len(fps) > 2:
+        corner = np.r_[True, np.diff(fps, 2).astype(bool) | np.diff(tps, 2).astype(bool),
+                       True]
+        fps, tps, thresholds = fps[corner], tps[corner], thresholds[corner]
+    fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
+    thresholds = np.r_[np.inf, thresholds.astype(np.float64)]
+    fpr = fps / fps[-1] if fps[-1] > 0 else np.full(fps.shape, np.nan)
+    tpr = tps / tps[-1] if tps[-1] > 0 else np.full(tps.shape, np.nan)
+    return fpr, tpr, thresholds
+
+
+def precision_recall_curve(y_true, y_score, *, pos_label=None, drop_intermediate=False):
+    """(precision, recall, thresholds), as scikit-learn computes them: recall
+    decreases to a final point (precision 1, recall 0) that has no threshold."""
+    fps, tps, thresholds = _threshold_counts(y_true, y_score, pos_label)
+    if drop_intermediate and len(fps) > 2:
+        # Keep only the first and last point of each run of equal recall.
+        keep = np.r_[True, (np.diff(tps[:-1]) != 0) | (np.diff(tps[1:]) != 0), True]
+        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+    predicted = tps + fps
+    prec = np.zeros_like(tps)
+    np.divide(tps, predicted, out=prec, where=predicted != 0)
+    rec = tps / tps[-1] if tps[-1] != 0 else np.ones_like(tps)
+    return np.r_[prec[::-1], 1.0], np.r_[rec[::-1], 0.0], thresholds[::-1]
+
+
+def _binary_auc(positive, y_score):
+    """Area under the ROC curve; NaN when `positive` has a single class."""
+    if positive.all() or not positive.any():
+        return float("nan")
+    fpr, tpr, _ = roc_curve(positive, y_score)
+    # Trapezoids over the distinct thresholds = the rank statistic with ties as 1/2
+    # (written out as np.trapezoid computes it; NumPy 1 lacks that name).
+    return float((np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0).sum())
+
+
+def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels=None):
+    """Area under the ROC curve.
+
+    Binary: y_score (n,) is the score of the greater label (or (n, 2) probabilities).
+    Multi-class: y_score (n, k), column j for labels[j] (default: sorted classes of
+    y_true); one-vs-rest AUCs averaged by `average` ('macro', 'weighted' by
+    prevalence, 'micro' over all (sample, class) pairs, or None for the array).
+    Only one class in y_true gives NaN, as in scikit-learn.
+    """
+    y_true = to_labels(y_true)
+    scores = _samples(y_score, "y_score")
+    present = np.unique(y_true)
+    if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
+        return _binary_auc(y_true == present[-1], scores)
+    if multi_class != "ovr":
+        raise ValueError(f"multi_class={multi_class!r} is not supported; use 'ovr'")
+    classes = present if labels is None else np.asarray(labels)
+    _check_lengths(y_true, scores, "y_score")
+    if scores.ndim != 2 or scores.shape[1] != len(classes):
+        raise ValueError(f"y_score has shape {scores.shape} but y_true has "
+                         f"{len(classes)} classes {classes.tolist()}: multi-class AUC "
+                         f"needs one score column per class")
+    one_hot = y_true[:, None] == classes[None, :]
+    if average == "micro":
+        return _binary_auc(one_hot.ravel(), scores.ravel())
+    aucs = np.array([_binary_auc(one_hot[:, j], scores[:, j]) for j in range(len(classes))])
+    if average is None:
+        return aucs
+    if average not in ("macro", "weighted"):
+        raise ValueError(f"average must be 'macro', 'weighted', 'micro' or None, "
+                         f"got {average!r}")
+    weights = one_hot.sum(axis=0) if average == "weighted" else None
+    return float(np.average(aucs, weights=weights))
+
+
+# -------------------------------------------------------- regression metrics
+
+def _regression_pair(y_true, y_pred):
+    """Both as float64 (n, outputs); 1-D means one output, as in scikit-learn."""
+    y_true = _samples(y_true, "y_true").astype(np.float64)
+    y_pred = _samples(y_pred, "y_pred").astype(np.float64)
+    _check_lengths(y_true, y_pred)
+    y_true, y_pred = y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
+    if y_true.shape[1] != y_pred.shape[1]:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape "
+                         f"{y_pred.shape}: the number of outputs differs")
+    return y_true, y_pred
+
+
+def _combine_outputs(per_output, multioutput):
+    """'raw_values' (the array), 'uniform_average', or an array of output weights."""
+    if isinstance(multioutput, str):
+        if multioutput == "raw_values":
+            return per_output
+        if multioutput != "uniform_average":
+            raise ValueError(f"multioutput must be 'raw_values', 'uniform_average' or "
+                             f"weights, got {multioutput!r}")
+        return float(np.mean(per_output))
+    return float(np.average(per_output, weights=np.asarray(multioutput, dtype=float)))
+
+
+def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):
+    """mean((y_true - y_pred) ** 2) per output, then combined by `multioutput`."""
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    return _combine_outputs(np.mean((y_true - y_pred) ** 2, axis=0), multioutput)
+
+
+def mean_absolute_error(y_true, y_pred, *, multioutput="uniform_average"):
+    """mean(|y_true - y_pred|) per output, then combined by `multioutput`."""
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    return _combine_outputs(np.mean(np.abs(y_pred - y_true), axis=0), multioutput)
+
+
+def r2_score(y_true, y_pred, *, multioutput="uniform_average", force_finite=True):
+    """Coefficient of determination 1 - SS_res / SS_tot per output.
+
+    With force_finite (scikit-learn's default) a constant y_true scores 1.0 if
+    predicted exactly, else 0.0. Fewer than two samples give NaN.
+    multioutput also accepts 'variance_weighted' (weights SS_tot).
+    """
+    y_true, y_pred = _regression_pair(y_true, y_pred)
+    if len(y_true) < 2:
+        return float("nan")
+    residual = np.sum((y_true - y_pred) ** 2, axis=0)
+    total = np.sum((y_true - np.mean(y_true, axis=0)) ** 2, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scores = 1 - residual / total
+    if force_finite:
+        scores = np.where(total != 0, scores, np.where(residual != 0, 0.0, 1.0))
+    if isinstance(multioutput, str) and multioutput == "variance_weighted":
+        # Weigh outputs by SS_tot; if every output is constant, all weigh the same.
+        multioutput = total if np.any(total) else "uniform_average"
+    return _combine_outputs(scores, multioutput)

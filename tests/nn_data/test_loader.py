@@ -1,0 +1,146 @@
+"""Dataset, TensorDataset and DataLoader semantics."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nn.data import DataLoader, Dataset, TensorDataset
+
+from .boxed import Boxed
+
+
+def make_xy(n):
+    x = np.arange(n * 3, dtype=np.float32).reshape(n, 3)
+    return x, np.arange(n) % 4
+
+
+class Squares(Dataset):
+    """A plain Dataset without get_batch: the loader must stack its samples."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return np.full(2, float(i)), i * i
+
+
+def test_tensor_dataset_items():
+    x, y = make_xy(5)
+    ds = TensorDataset(x, y)
+    assert len(ds) == 5
+    xi, yi = ds[2]
+    np.testing.assert_array_equal(xi, x[2])
+    assert yi == y[2]
+    np.testing.assert_array_equal(ds[-1][0], x[4])
+    with pytest.raises(IndexError):
+        ds[5]
+
+
+def test_tensor_dataset_rejects_unequal_lengths_naming_shapes():
+    with pytest.raises(ValueError, match=r"\(5, 3\), \(4,\)"):
+        TensorDataset(np.zeros((5, 3)), np.zeros(4))
+
+
+def test_tensor_dataset_unwraps_variables():
+    ds = TensorDataset(Boxed(np.ones((2, 2))))
+    assert isinstance(ds.arrays[0], np.ndarray)
+
+
+def test_base_dataset_is_abstract():
+    with pytest.raises(NotImplementedError):
+        len(Dataset())
+    with pytest.raises(NotImplementedError):
+        Dataset()[0]
+
+
+@given(st.integers(0, 40), st.integers(1, 12), st.booleans(), st.booleans())
+def test_batches_cover_every_sample_once(n, batch_size, shuffle, drop_last):
+    x, y = make_xy(n)
+    loader = DataLoader(TensorDataset(x, y), batch_size, shuffle=shuffle,
+                        drop_last=drop_last, seed=0)
+    batches = list(loader)
+    expected = (n // batch_size) if drop_last else math.ceil(n / batch_size)
+    assert len(loader) == len(batches) == expected
+    full = batches if drop_last else batches[:-1]  # only the last may be short
+    assert all(len(bx) == batch_size for bx, _ in full)
+    seen = np.concatenate([bx[:, 0] for bx, _ in batches]) if batches else np.array([])
+    rows = (seen // 3).astype(int)
+    assert len(set(rows)) == len(rows)  # no sample twice
+    if not drop_last:
+        assert sorted(rows) == list(range(n))  # every sample
+    for bx, by in batches:  # inputs and targets stay paired
+        np.testing.assert_array_equal(by, (bx[:, 0] // 3).astype(int) % 4)
+
+
+def test_batch_shapes_and_dtypes():
+    x, y = make_xy(10)
+    bx, by = next(iter(DataLoader(TensorDataset(x, y), batch_size=4)))
+    assert bx.shape == (4, 3) and bx.dtype == np.float32
+    assert by.shape == (4,) and by.dtype == y.dtype
+
+
+def test_without_shuffle_order_is_kept():
+    x, y = make_xy(7)
+    got = np.concatenate([b[1] for b in DataLoader(TensorDataset(x, y), batch_size=3)])
+    np.testing.assert_array_equal(got, y)
+
+
+def epoch_orders(loader, epochs=3):
+    return [np.concatenate([bx[:, 0] for bx, _ in loader]) for _ in range(epochs)]
+
+
+def test_shuffle_is_reproducible_and_changes_every_epoch():
+    ds = TensorDataset(*make_xy(50))
+    first = epoch_orders(DataLoader(ds, batch_size=8, shuffle=True, seed=42))
+    again = epoch_orders(DataLoader(ds, batch_size=8, shuffle=True, seed=42))
+    other = epoch_orders(DataLoader(ds, batch_size=8, shuffle=True, seed=43))
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(first[0], first[1])  # reshuffled each epoch
+    assert not np.array_equal(first[0], other[0])
+
+
+def test_fast_path_does_not_fetch_samples_one_by_one(monkeypatch):
+    def refuse(self, index):
+        raise AssertionError("TensorDataset batches must be sliced, not stacked")
+
+    monkeypatch.setattr(TensorDataset, "__getitem__", refuse)
+    ds = TensorDataset(*make_xy(9))
+    assert sum(len(b[0]) for b in DataLoader(ds, batch_size=4, shuffle=True)) == 9
+
+
+def test_generic_dataset_samples_are_stacked():
+    loader = DataLoader(Squares(5), batch_size=2)
+    bx, by = list(loader)[-1]
+    np.testing.assert_array_equal(bx, [[4.0, 4.0]])
+    np.testing.assert_array_equal(by, [16])
+    assert len(list(DataLoader(Squares(5), batch_size=2, shuffle=True))) == 3
+
+
+def test_generic_and_fast_paths_agree():
+    x, y = make_xy(11)
+
+    class Rows(Dataset):
+        def __len__(self):
+            return len(x)
+
+        def __getitem__(self, i):
+            return x[i], y[i]
+
+    fast = list(DataLoader(TensorDataset(x, y), batch_size=4, shuffle=True, seed=3))
+    slow = list(DataLoader(Rows(), batch_size=4, shuffle=True, seed=3))
+    for (fx, fy), (sx, sy) in zip(fast, slow):
+        np.testing.assert_array_equal(fx, sx)
+        np.testing.assert_array_equal(fy, sy)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_batch_size_must_be_positive_integer(bad):
+    with pytest.raises(ValueError, match="batch_size"):
+        DataLoader(Squares(3), batch_size=bad)

@@ -1,0 +1,215 @@
+"""Metrics on small cases worked out by hand."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from nn import metrics as m
+
+from .boxed import Boxed
+
+
+# ------------------------------------------------------------------ accuracy
+
+def test_accuracy_of_labels():
+    assert m.accuracy([0, 1, 2, 2], [0, 1, 1, 2]) == 0.75
+    assert m.accuracy([0, 1, 2, 2], [0, 1, 1, 2], normalize=False) == 3
+
+
+def test_accuracy_of_probability_rows_and_logits():
+    y = np.array([2, 0, 1])
+    probs = np.array([[0.1, 0.2, 0.7], [0.8, 0.1, 0.1], [0.5, 0.3, 0.2]])
+    assert m.accuracy(y, probs) == pytest.approx(2 / 3)
+    assert m.accuracy(y, np.log(probs) + 5.0) == pytest.approx(2 / 3)  # logits
+
+
+def test_accuracy_thresholds_1d_probabilities_at_one_half():
+    y = np.array([0, 1, 1, 0])
+    p = np.array([0.2, 0.7, 0.5, 0.9])  # 0.5 is not above the threshold: predicts 0
+    assert m.accuracy(y, p) == 0.5
+    assert m.accuracy(y, p.reshape(-1, 1)) == 0.5  # an (n, 1) column is 1-D
+    assert m.accuracy(y, p, threshold=0.1) == 0.5
+
+
+def test_accuracy_takes_one_hot_truth_and_variables():
+    one_hot = np.eye(3)[[0, 2, 1]]
+    assert m.accuracy(Boxed(one_hot), Boxed(np.array([0, 2, 2]))) == pytest.approx(2 / 3)
+
+
+def test_accuracy_rejects_unlabelled_floats():
+    with pytest.raises(ValueError, match="outside"):
+        m.accuracy([0, 1], np.array([-0.3, 1.7]))
+
+
+def test_mismatched_lengths_name_both_shapes():
+    with pytest.raises(ValueError, match=r"\(3,\).*\(4,\)"):
+        m.accuracy([0, 1, 1], [0, 1, 1, 0])
+    with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
+        m.mean_squared_error([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+# --------------------------------------------------- precision, recall, F1
+
+def test_binary_precision_recall_f1():
+    y_true = [0, 1, 1, 0, 1, 1]
+    y_pred = [0, 1, 0, 0, 1, 1]  # tp = 3, fp = 0, fn = 1
+    assert m.precision(y_true, y_pred) == 1.0
+    assert m.recall(y_true, y_pred) == 0.75
+    assert m.f1_score(y_true, y_pred) == pytest.approx(6 / 7)
+    assert m.precision(y_true, y_pred, pos_label=0) == pytest.approx(2 / 3)
+
+
+def test_multiclass_averages():
+    y_true = [0, 1, 2, 0, 1, 2]
+    y_pred = [0, 2, 1, 0, 0, 1]  # class 0: tp 2, fp 1; classes 1, 2: tp 0
+    np.testing.assert_allclose(m.precision(y_true, y_pred, average=None), [2 / 3, 0, 0])
+    np.testing.assert_allclose(m.recall(y_true, y_pred, average=None), [1, 0, 0])
+    np.testing.assert_allclose(m.f1_score(y_true, y_pred, average=None), [0.8, 0, 0])
+    assert m.precision(y_true, y_pred, average="macro") == pytest.approx(2 / 9)
+    assert m.precision(y_true, y_pred, average="micro") == pytest.approx(1 / 3)
+    assert m.f1_score(y_true, y_pred, average="weighted") == pytest.approx(0.8 / 3)
+
+
+def test_weighted_average_uses_support():
+    y_true = [0, 0, 0, 1]
+    y_pred = [0, 0, 1, 1]  # recall: class 0 2/3 (support 3), class 1 1 (support 1)
+    assert m.recall(y_true, y_pred, average="weighted") == pytest.approx(0.75)
+
+
+def test_weighted_average_without_support_falls_back_to_the_mean():
+    # label 1 never occurs in y_true: its recall is the zero_division value, weight 0
+    assert m.recall([0, 0], [1, 1], labels=[1], average="weighted", zero_division=1) == 1.0
+
+
+def test_zero_division_gives_zero_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert m.precision([0, 1, 1], [0, 0, 0]) == 0.0
+        assert m.f1_score([0, 0], [0, 0]) == 0.0
+    assert m.precision([0, 1, 1], [0, 0, 0], zero_division=1) == 1.0
+
+
+def test_binary_average_errors():
+    with pytest.raises(ValueError, match="multi-class"):
+        m.precision([0, 1, 2], [0, 1, 2])
+    with pytest.raises(ValueError, match="pos_label=1"):
+        m.recall([2, 3], [2, 3])
+    with pytest.raises(ValueError, match="average"):
+        m.recall([0, 1], [0, 1], average="mean")
+
+
+def test_label_metrics_take_probabilities():
+    assert m.precision([0, 1, 1], np.array([0.9, 0.8, 0.1])) == 0.5
+
+
+# ---------------------------------------------------------- confusion matrix
+
+def test_confusion_matrix():
+    cm = m.confusion_matrix([2, 0, 2, 2, 0, 1], [0, 0, 2, 2, 0, 2])
+    np.testing.assert_array_equal(cm, [[2, 0, 0], [0, 0, 1], [1, 0, 2]])
+    assert cm.dtype == np.int64
+
+
+def test_confusion_matrix_labels_and_normalize():
+    cm = m.confusion_matrix(["cat", "ant", "cat"], ["ant", "ant", "cat"],
+                            labels=["cat", "ant", "bird"])
+    np.testing.assert_array_equal(cm, [[1, 1, 0], [0, 1, 0], [0, 0, 0]])
+    rows = m.confusion_matrix([0, 0, 1], [0, 1, 1], normalize="true")
+    np.testing.assert_allclose(rows, [[0.5, 0.5], [0, 1]])
+    with pytest.raises(ValueError, match="normalize"):
+        m.confusion_matrix([0], [0], normalize="rows")
+
+
+# ------------------------------------------------------------ ranking metrics
+
+def test_roc_auc_binary():
+    assert m.roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
+    # (n, 2) probabilities: column 1 scores the positive class
+    two = np.array([[0.9, 0.1], [0.6, 0.4], [0.65, 0.35], [0.2, 0.8]])
+    assert m.roc_auc_score([0, 0, 1, 1], two) == 0.75
+
+
+def test_roc_auc_counts_ties_as_half():
+    # negative/positive pairs: (.1,.5) (.1,.9) (.5,.9) won, (.5,.5) tied -> 3.5 / 4
+    assert m.roc_auc_score([0, 0, 1, 1], [0.1, 0.5, 0.5, 0.9]) == 0.875
+    assert m.roc_auc_score([0, 1, 0, 1], [0.3, 0.3, 0.3, 0.3]) == 0.5
+
+
+def test_roc_auc_positive_is_the_greater_label():
+    assert m.roc_auc_score([3, 3, 7, 7], [0.1, 0.4, 0.35, 0.8]) == 0.75
+
+
+def test_roc_auc_with_one_class_is_nan():
+    assert np.isnan(m.roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9]))
+
+
+def test_roc_auc_multiclass_ovr():
+    y = np.array([0, 1, 2, 2])
+    scores = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.1, 0.2, 0.7], [0.6, 0.1, 0.3]])
+    # class 0: 1.0; class 1: 1.0; class 2: scores .7,.3 vs .1,.1 -> 1.0
+    assert m.roc_auc_score(y, scores) == 1.0
+    scores[3] = [0.05, 0.9, 0.05]
+    # class 1: its .7 beats .1 and .2 but not .9 -> 2/3;
+    # class 2: .7 beats both negatives (.1, .1), .05 beats neither -> 2/4
+    per_class = m.roc_auc_score(y, scores, average=None)
+    np.testing.assert_allclose(per_class, [1.0, 2 / 3, 0.5])
+    assert m.roc_auc_score(y, scores) == pytest.approx((1 + 2 / 3 + 0.5) / 3)
+    assert m.roc_auc_score(y, scores, average="weighted") == pytest.approx(
+        (1 + 2 / 3 + 2 * 0.5) / 4)
+    with pytest.raises(ValueError, match="one score column per class"):
+        m.roc_auc_score(y, scores[:, :2] + 0.0, labels=[0, 1, 2])
+
+
+def test_roc_curve():
+    fpr, tpr, thresholds = m.roc_curve([1, 1, 2, 2], [0.1, 0.4, 0.35, 0.8], pos_label=2)
+    np.testing.assert_allclose(fpr, [0, 0, 0.5, 0.5, 1])
+    np.testing.assert_allclose(tpr, [0, 0.5, 0.5, 1, 1])
+    np.testing.assert_allclose(thresholds, [np.inf, 0.8, 0.4, 0.35, 0.1])
+
+
+def test_roc_curve_needs_pos_label_for_other_classes():
+    with pytest.raises(ValueError, match="pos_label"):
+        m.roc_curve([1, 1, 2, 2], [0.1, 0.4, 0.35, 0.8])
+
+
+def test_precision_recall_curve():
+    p, r, t = m.precision_recall_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    np.testing.assert_allclose(p, [0.5, 2 / 3, 0.5, 1, 1])
+    np.testing.assert_allclose(r, [1, 1, 0.5, 0.5, 0])
+    np.testing.assert_allclose(t, [0.1, 0.35, 0.4, 0.8])
+
+
+# -------------------------------------------------------- regression metrics
+
+def test_regression_metrics():
+    y_true, y_pred = [3, -0.5, 2, 7], [2.5, 0.0, 2, 8]
+    assert m.mean_squared_error(y_true, y_pred) == 0.375
+    assert m.mean_absolute_error(y_true, y_pred) == 0.5
+    assert m.r2_score([1, 2, 3], [1, 2, 4]) == 0.5  # SS_res 1, SS_tot 2
+
+
+def test_regression_multioutput():
+    y_true = np.array([[1.0, 0.0], [3.0, 0.0]])
+    y_pred = np.array([[2.0, 0.0], [3.0, 2.0]])
+    np.testing.assert_allclose(
+        m.mean_squared_error(y_true, y_pred, multioutput="raw_values"), [0.5, 2.0])
+    assert m.mean_absolute_error(y_true, y_pred) == 0.75
+    assert m.mean_squared_error(y_true, y_pred, multioutput=[3, 1]) == 0.875
+    # output 0: 1 - 1/2; output 1 is constant and missed -> 0; variance-weighted: 0.5
+    np.testing.assert_allclose(m.r2_score(y_true, y_pred, multioutput="raw_values"),
+                               [0.5, 0.0])
+    assert m.r2_score(y_true, y_pred, multioutput="variance_weighted") == 0.5
+
+
+def test_r2_edge_cases():
+    assert m.r2_score([2.0, 2.0], [2.0, 2.0]) == 1.0
+    assert m.r2_score([2.0, 2.0], [2.0, 3.0]) == 0.0
+    assert np.isnan(m.r2_score([1.0], [1.0]))
+
+
+def test_regression_accepts_columns_and_variables():
+    assert m.mean_squared_error(Boxed(np.array([1.0, 2.0])),
+                                Boxed(np.array([[1.0], [4.0]]))) == 2.0
+    with pytest.raises(ValueError, match="outputs"):
+        m.mean_squared_error(np.zeros((2, 2)), np.zeros((2, 3)))

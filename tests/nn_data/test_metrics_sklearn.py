@@ -1,0 +1,137 @@
+"""Property tests: every metric agrees with scikit-learn on random inputs."""
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from nn import metrics as m
+
+skm = pytest.importorskip("sklearn.metrics")
+
+# scikit-learn warns about degenerate inputs (e.g. a single label); its numbers are
+# still the reference, so the warnings are not errors here.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
+
+
+@st.composite
+def label_pairs(draw, max_classes=4):
+    """(y_true, y_pred): equally long int label arrays from up to max_classes classes."""
+    k = draw(st.integers(2, max_classes))
+    n = draw(st.integers(1, 30))
+    labels = arrays(np.int64, n, elements=st.integers(0, k - 1))
+    return draw(labels), draw(labels)
+
+
+@st.composite
+def scored_binary(draw):
+    """(y_true in {0, 1} with both classes, scores on a coarse grid so ties happen)."""
+    n = draw(st.integers(2, 30))
+    y = draw(arrays(np.int64, n, elements=st.integers(0, 1)))
+    assume(0 < y.sum() < n)
+    grid = draw(st.sampled_from([4, 10, 1000]))
+    scores = draw(arrays(np.int64, n, elements=st.integers(0, grid))) / grid
+    return y, scores
+
+
+@st.composite
+def regression_pairs(draw):
+    """(y_true, y_pred) of shape (n,) or (n, outputs), bounded finite floats."""
+    n = draw(st.integers(2, 20))
+    shape = draw(st.sampled_from([(n,), (n, 1), (n, 3)]))
+    values = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
+    return draw(arrays(np.float64, shape, elements=values)), \
+        draw(arrays(np.float64, shape, elements=values))
+
+
+@given(label_pairs())
+def test_accuracy_and_confusion_matrix(pair):
+    y_true, y_pred = pair
+    assert m.accuracy(y_true, y_pred) == skm.accuracy_score(y_true, y_pred)
+    np.testing.assert_array_equal(m.confusion_matrix(y_true, y_pred),
+                                  skm.confusion_matrix(y_true, y_pred))
+    for how in ("true", "pred", "all"):
+        np.testing.assert_allclose(m.confusion_matrix(y_true, y_pred, normalize=how),
+                                   skm.confusion_matrix(y_true, y_pred, normalize=how))
+
+
+@given(label_pairs(), st.sampled_from(["micro", "macro", "weighted", None]))
+def test_precision_recall_f1_averages(pair, average):
+    y_true, y_pred = pair
+    for ours, theirs in ((m.precision, skm.precision_score), (m.recall, skm.recall_score),
+                         (m.f1_score, skm.f1_score)):
+        np.testing.assert_allclose(
+            ours(y_true, y_pred, average=average),
+            theirs(y_true, y_pred, average=average, zero_division=0), rtol=1e-12)
+
+
+@given(label_pairs(max_classes=2), st.sampled_from([0, 1, np.nan]))
+def test_binary_precision_recall_f1(pair, zero_division):
+    y_true, y_pred = pair
+    for ours, theirs in ((m.precision, skm.precision_score), (m.recall, skm.recall_score),
+                         (m.f1_score, skm.f1_score)):
+        np.testing.assert_allclose(
+            ours(y_true, y_pred, zero_division=zero_division),
+            theirs(y_true, y_pred, zero_division=zero_division), rtol=1e-12)
+
+
+@given(label_pairs(max_classes=5), st.lists(st.integers(0, 5), min_size=1, max_size=4,
+                                            unique=True))
+def test_explicit_labels(pair, labels):
+    y_true, y_pred = pair
+    assume(np.isin(y_true, labels).any())
+    np.testing.assert_array_equal(m.confusion_matrix(y_true, y_pred, labels=labels),
+                                  skm.confusion_matrix(y_true, y_pred, labels=labels))
+    np.testing.assert_allclose(
+        m.f1_score(y_true, y_pred, average="macro", labels=labels),
+        skm.f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0))
+
+
+@given(scored_binary())
+def test_roc_auc_and_curves(case):
+    y, scores = case
+    assert m.roc_auc_score(y, scores) == pytest.approx(skm.roc_auc_score(y, scores),
+                                                       rel=1e-12)
+    for drop in (True, False):
+        for ours, theirs in zip(m.roc_curve(y, scores, drop_intermediate=drop),
+                                skm.roc_curve(y, scores, drop_intermediate=drop)):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+        for ours, theirs in zip(
+                m.precision_recall_curve(y, scores, drop_intermediate=drop),
+                skm.precision_recall_curve(y, scores, drop_intermediate=drop)):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@st.composite
+def scored_multiclass(draw):
+    """(y_true holding all k classes, row-normalised scores (n, k) with ties)."""
+    k = draw(st.integers(3, 4))
+    n = draw(st.integers(k, 30))
+    y = draw(arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    assume(len(np.unique(y)) == k)
+    raw = draw(arrays(np.int64, (n, k), elements=st.integers(1, 5))).astype(float)
+    return y, raw / raw.sum(axis=1, keepdims=True)
+
+
+@given(scored_multiclass(), st.sampled_from(["macro", "weighted", "micro", None]))
+def test_multiclass_roc_auc(case, average):
+    y, scores = case
+    np.testing.assert_allclose(
+        m.roc_auc_score(y, scores, average=average),
+        skm.roc_auc_score(y, scores, multi_class="ovr", average=average), rtol=1e-12)
+
+
+@given(regression_pairs(), st.sampled_from(["uniform_average", "raw_values"]))
+def test_regression(pair, multioutput):
+    y_true, y_pred = pair
+    for ours, theirs in ((m.mean_squared_error, skm.mean_squared_error),
+                         (m.mean_absolute_error, skm.mean_absolute_error),
+                         (m.r2_score, skm.r2_score)):
+        np.testing.assert_allclose(ours(y_true, y_pred, multioutput=multioutput),
+                                   theirs(y_true, y_pred, multioutput=multioutput),
+                                   rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        m.r2_score(y_true, y_pred, multioutput="variance_weighted"),
+        skm.r2_score(y_true, y_pred, multioutput="variance_weighted"),
+        rtol=1e-9, atol=1e-12)

@@ -1,0 +1,47 @@
+"""random_split and Subset."""
+
+import numpy as np
+import pytest
+
+from nn.data import DataLoader, TensorDataset, random_split
+
+
+def dataset(n):
+    return TensorDataset(np.arange(n) * 10, np.arange(n))
+
+
+def test_integer_lengths_partition_the_dataset():
+    parts = random_split(dataset(10), [6, 3, 1], seed=0)
+    assert [len(p) for p in parts] == [6, 3, 1]
+    indices = np.concatenate([p.indices for p in parts])
+    assert sorted(indices) == list(range(10))
+
+
+def test_fractions_follow_pytorch_rounding():
+    # floor(10 * .33) = 3 each, the one left over goes to the first split
+    assert [len(p) for p in random_split(dataset(10), [0.33, 0.33, 0.34])] == [4, 3, 3]
+    assert [len(p) for p in random_split(dataset(10), [0.8, 0.2])] == [8, 2]
+
+
+def test_seed_fixes_the_split():
+    a = random_split(dataset(20), [0.5, 0.5], seed=7)
+    b = random_split(dataset(20), [0.5, 0.5], seed=7)
+    c = random_split(dataset(20), [0.5, 0.5], seed=8)
+    np.testing.assert_array_equal(a[0].indices, b[0].indices)
+    assert not np.array_equal(a[0].indices, c[0].indices)
+
+
+def test_bad_lengths_are_rejected():
+    with pytest.raises(ValueError, match="sum to 9"):
+        random_split(dataset(10), [5, 4])
+    with pytest.raises(ValueError, match="integers or fractions"):
+        random_split(dataset(10), [2.5, 7.5])
+
+
+def test_subset_items_and_batches_come_from_the_parent():
+    train, _ = random_split(dataset(10), [7, 3], seed=1)
+    x0, y0 = train[0]
+    assert x0 == 10 * y0 == 10 * train.indices[0]
+    xs, ys = next(iter(DataLoader(train, batch_size=7)))
+    np.testing.assert_array_equal(ys, train.indices)
+    np.testing.assert_array_equal(xs, 10 * ys)
