@@ -5,6 +5,19 @@ Heavier or optional submodules load on first attribute access (see `__getattr__`
 """
 import importlib
 
+from . import functional, init
+from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .layers.dropout import Dropout
+from .layers.flatten import Flatten
+from .layers.linear import Dense, Linear
+from .layers.conv import Conv2d
+from .layers.embedding import Embedding
+from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .layers.pooling import AvgPool2d, MaxPool2d
+from .layers.rnn import GRU, LSTM, RNN
+from .layers.rnn_cells import GRUCell, LSTMCell, RNNCell
+from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
+                     NLLLoss)
 from .module import Module, ModuleList
 
 # Submodules loaded on first use (`nn.data`, `nn.metrics`, ...): `import nn` stays fast,

@@ -1,0 +1,187 @@
+"""MLP training steps: rungrad (nn + optim) against a hand-written NumPy step, in one run.
+
+Cases (issue targets, 1 BLAS thread):
+  784-1000-1000-10, ReLU, softmax cross-entropy, SGD, batch 100, float32: <= 1.05x NumPy
+  1-10-1, sigmoid, mean squared error, SGD, batch 100, float32:           <= 0.08 ms/step
+PyTorch (CPU, 1 thread) is timed too when importable.  Run: python bench/bench_mlp.py
+"""
+import time
+
+from _common import optional, report
+
+import numpy as np
+
+import nn
+import nn.functional as F
+import optim
+
+BATCH = 100
+LR = 0.1
+
+
+class MLP(nn.Module):
+    """Linear layers with `activation` between them."""
+
+    def __init__(self, sizes, activation):
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        self.activation = activation
+
+    def forward(self, x):
+        *hidden, last = self.layers
+        for layer in hidden:
+            x = self.activation(layer(x))
+        return last(x)
+
+
+# ----- NumPy by hand: the reference -----
+
+def numpy_step(params, x, backward_activation, activation, loss_grad):
+    """One SGD step of an MLP; params is [(W, b), ...] with W (out, in), updated in place."""
+    inputs, pre = [x], []
+    h = x
+    for i, (w, b) in enumerate(params):
+        h = h @ w.T + b
+        if i < len(params) - 1:
+            pre.append(h)
+            h = activation(h)
+        inputs.append(h)
+    g = loss_grad(h)
+    for i in reversed(range(len(params))):
+        w, b = params[i]
+        gw, gb = g.T @ inputs[i], g.sum(axis=0)
+        if i > 0:
+            g = backward_activation(g @ w, pre[i - 1], inputs[i])
+        w -= LR * gw
+        b -= LR * gb
+
+
+def numpy_relu_grad(g, pre, _):
+    g *= pre > 0
+    return g
+
+
+def numpy_sigmoid(z):
+    return 0.5 * (np.tanh(0.5 * z) + 1)
+
+
+def numpy_sigmoid_grad(g, _, out):
+    return g * out * (1 - out)
+
+
+def softmax_cross_entropy_grad(labels):
+    def grad(logits):
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[np.arange(len(labels)), labels] -= 1
+        p /= len(labels)
+        return p
+    return grad
+
+
+def mse_grad(target):
+    return lambda y: (y - target) * (2.0 / target.size)
+
+
+# ----- rungrad -----
+
+def rungrad_step(model, optimizer, loss_fn, x, t):
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), t)
+        loss.backward()
+        optimizer.step()
+    return step
+
+
+# ----- PyTorch -----
+
+def torch_step(torch, sizes, activation, loss_fn, x, t):
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers += [torch.nn.Linear(a, b), activation()]
+    model = torch.nn.Sequential(*layers[:-1])
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    x, t = torch.from_numpy(x), torch.from_numpy(t)
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(x), t).backward()
+        optimizer.step()
+    return step
+
+
+def interleaved_best(steps, rounds, number):
+    """{name: best seconds per call}, the steps timed in turn each round, so a busy machine
+    slows them alike and the ratios stay fair. Each turn starts with an untimed call: the
+    memory the other step just freed and returned to the OS is not charged to this one."""
+    best = dict.fromkeys(steps, float("inf"))
+    for _ in range(rounds):
+        for name, step in steps.items():
+            step()
+            start = time.perf_counter()
+            for _ in range(number):
+                step()
+            best[name] = min(best[name], (time.perf_counter() - start) / number)
+    return best
+
+
+def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, rounds, number):
+    np.random.seed(0)
+    model = MLP(sizes, rungrad_parts[0])
+    params = [(l.weight.data.copy(), l.bias.data.copy()) for l in model.layers]
+    activation, backward_activation, loss_grad = numpy_parts
+    steps = {"numpy": lambda: numpy_step(params, x, backward_activation, activation, loss_grad),
+             "rungrad": rungrad_step(model, optim.SGD(model.parameters(), lr=LR),
+                                     rungrad_parts[1], x, t)}
+    torch = optional("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+        steps["pytorch"] = torch_step(torch, sizes, *torch_parts(torch), x, t)
+    times = interleaved_best(steps, rounds, number)
+    report(title, list(times.items()))
+    print(f"  rungrad: {times['rungrad'] * 1e3:.3f} ms/step, "
+          f"{times['rungrad'] / times['numpy']:.3f}x numpy  ({target})")
+    return times
+
+
+def check_same_trajectory():
+    """rungrad and the NumPy reference agree on the weights after a few steps."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((BATCH, 20)).astype(np.float32)
+    t = rng.integers(0, 5, BATCH)
+    np.random.seed(0)
+    model = MLP((20, 30, 5), F.relu)
+    params = [(l.weight.data.copy(), l.bias.data.copy()) for l in model.layers]
+    step = rungrad_step(model, optim.SGD(model.parameters(), lr=LR), F.cross_entropy, x, t)
+    for _ in range(3):
+        step()
+        numpy_step(params, x, numpy_relu_grad, lambda z: np.maximum(z, 0),
+                   softmax_cross_entropy_grad(t))
+    for layer, (w, b) in zip(model.layers, params):
+        assert layer.weight.dtype == np.float32 and layer.weight.grad.dtype == np.float32
+        np.testing.assert_allclose(layer.weight.data, w, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(layer.bias.data, b, rtol=1e-4, atol=1e-5)
+
+
+def main():
+    check_same_trajectory()
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((BATCH, 784)).astype(np.float32)
+    t = rng.integers(0, 10, BATCH)
+    case("MLP 784-1000-1000-10, ReLU, cross-entropy, SGD, batch 100, float32:",
+         (784, 1000, 1000, 10), x, t, (F.relu, F.cross_entropy),
+         (lambda z: np.maximum(z, 0), numpy_relu_grad, softmax_cross_entropy_grad(t)),
+         lambda torch: (torch.nn.ReLU, torch.nn.functional.cross_entropy),
+         "target <= 1.05x", rounds=15, number=3)
+    x = np.linspace(0, 1, BATCH, dtype=np.float32).reshape(BATCH, 1)
+    y = np.sin(2 * np.pi * x).astype(np.float32)
+    case("MLP 1-10-1, sigmoid, mean squared error, SGD, batch 100, float32:",
+         (1, 10, 1), x, y, (F.sigmoid, F.mse_loss),
+         (numpy_sigmoid, numpy_sigmoid_grad, mse_grad(y)),
+         lambda torch: (torch.nn.Sigmoid, torch.nn.functional.mse_loss),
+         "target <= 0.08 ms", rounds=20, number=200)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""The `reduction` argument of losses: 'none', 'sum' or 'mean', in forward and in backward."""
+import math
+
+REDUCTIONS = ("none", "sum", "mean")
+
+
+def check_reduction(reduction, who):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{who}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    return reduction
+
+
+def reduce_array(losses, reduction, denominator):
+    """Per-element `losses` (an array) -> the loss array; 'mean' divides by `denominator`."""
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    return total if reduction == "sum" else total * inverse(denominator)
+
+
+def upstream(gy, reduction, denominator):
+    """The gradient reaching each per-element loss: gy ('none', 'sum') or gy / denominator."""
+    return gy * inverse(denominator) if reduction == "mean" else gy
+
+
+def inverse(denominator):
+    """1 / denominator as a Python float (a weak scalar: float32 stays float32); NaN for 0,
+    the mean over nothing, as PyTorch."""
+    denominator = float(denominator)
+    return 1.0 / denominator if denominator else math.nan

@@ -1,0 +1,298 @@
+"""Activation functions, each a Function with a numerically stable forward.
+
+Backward passes are written with differentiable ops (on the saved input or output
+Variables), so second derivatives work. dtype is preserved: float32 in, float32 out.
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import exp, sum, tanh, where
+from autograd.variable import Variable
+
+
+def _constant(array):
+    return Variable._wrap(array, False)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x) = (1 + tanh(x/2)) / 2 (no overflow for any x);  dy/dx = y (1 - y)"""
+
+    def forward(self, x):
+        y = get_array_module(x).tanh(x * 0.5)
+        y += 1
+        y *= 0.5
+        return y
+
+    def backward(self, gy):
+        return SigmoidGrad()(self.outputs[0](), gy)
+
+
+class SigmoidGrad(Function):
+    """gx = gy y (1 - y) from the sigmoid's output y (one call in first-order backprop);
+    d/dy = gy (1 - 2y),  d/dgy = y (1 - y)"""
+
+    def forward(self, y, gy):
+        gx = 1 - y
+        gx *= y
+        gx *= gy
+        return gx
+
+    def backward(self, ggx):
+        y, gy = self.inputs
+        need_y, need_gy = self.needs_input_grad
+        d_y = ggx * gy * (1 - 2 * y) if need_y else None
+        d_gy = SigmoidGrad()(y, ggx) if need_gy else None
+        return d_y, d_gy
+
+
+class ReLU(Function):
+    """y = max(x, 0);  dy/dx = [x > 0]"""
+
+    def forward(self, x):
+        return get_array_module(x).maximum(x, 0)
+
+    def backward(self, gy):
+        return ReLUGrad(self.inputs[0].data > 0)(gy)  # the kink at 0 gets 0, as PyTorch
+
+
+class ReLUGrad(Function):
+    """gx = gy where the ReLU was active, else 0 (linear in gy: its backward is itself)"""
+
+    def __init__(self, active):
+        self.active = active
+
+    def forward(self, gy):
+        return gy * self.active
+
+    def backward(self, ggx):
+        return ReLUGrad(self.active)(ggx)
+
+
+class LeakyReLU(Function):
+    """y = x if x > 0 else slope x;  dy/dx = 1 or slope"""
+
+    def __init__(self, negative_slope):
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return get_array_module(x).where(x > 0, x, x * self.negative_slope)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        slope = get_array_module(x).where(x > 0, x.dtype.type(1), x.dtype.type(self.negative_slope))
+        return gy * _constant(slope)
+
+
+class ELU(Function):
+    """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 or y + alpha"""
+
+    def __init__(self, alpha):
+        self.alpha = alpha
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        negative = xp.expm1(xp.minimum(x, 0))  # min(): no overflow where the branch is unused
+        negative *= self.alpha
+        return xp.where(x > 0, x, negative)
+
+    def backward(self, gy):
+        x, y = self.inputs[0].data, self.outputs[0]()
+        return gy * where(x > 0, _constant(x.dtype.type(1)), y + self.alpha)
+
+
+class Softplus(Function):
+    """y = log(1 + e^(beta x)) / beta, and y = x where beta x > threshold (PyTorch);
+    dy/dx = sigmoid(beta x) (1 past the threshold)"""
+
+    def __init__(self, beta, threshold):
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        bx = x * self.beta
+        # log(1 + e^z) = max(z, 0) + log1p(e^-|z|): never overflows
+        y = xp.log1p(xp.exp(-xp.abs(bx)))
+        y += xp.maximum(bx, 0)
+        if self.beta != 1:
+            y /= self.beta
+        return xp.where(bx > self.threshold, x, y)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        linear = x.data * self.beta > self.threshold
+        slope = sigmoid(x * self.beta)
+        return gy * where(linear, _constant(x.data.dtype.type(1)), slope)
+
+
+class NormalCDF(Function):
+    """y = Phi(x) = (1 + erf(x / sqrt 2)) / 2;  dy/dx = phi(x) = e^(-x^2/2) / sqrt(2 pi)"""
+
+    def forward(self, x):
+        y = _erf(x * (1 / math.sqrt(2.0)))
+        y += 1
+        y *= 0.5
+        return y
+
+    def backward(self, gy):
+        return gy * _normal_pdf(self.inputs[0])
+
+
+class GELU(Function):
+    """y = x Phi(x);  dy/dx = Phi(x) + x phi(x)"""
+
+    def forward(self, x):
+        return x * NormalCDF().forward(x)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return gy * (NormalCDF()(x) + x * _normal_pdf(x))
+
+
+_TANH_K = math.sqrt(2.0 / math.pi)
+_TANH_C = 0.044715
+
+
+class TanhGELU(Function):
+    """y = x (1 + tanh u) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3);
+    dy/dx = (1 + t) / 2 + x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2) / 2, t = tanh u"""
+
+    def forward(self, x):
+        t = get_array_module(x).tanh(_TANH_K * (x + _TANH_C * x * x * x))
+        t += 1
+        t *= 0.5
+        return x * t
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        t = tanh(_TANH_K * (x + _TANH_C * x * x * x))
+        du = _TANH_K * (1 + 3 * _TANH_C * x * x)
+        return gy * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+
+
+class Softmax(Function):
+    """y = e^x / sum(e^x) over `axis`;  dx = y (gy - sum(gy y))"""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        y = x - x.max(axis=self.axis, keepdims=True)
+        xp.exp(y, out=y)
+        y /= y.sum(axis=self.axis, keepdims=True)
+        return y
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        gyy = gy * y
+        return gyy - y * sum(gyy, axis=self.axis, keepdims=True)
+
+
+class LogSoftmax(Function):
+    """y = x - logsumexp(x) over `axis`;  dx = gy - e^y sum(gy)"""
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        return log_softmax_array(x, self.axis)
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
+
+
+def log_softmax_array(x, axis):
+    """x - logsumexp(x, axis) computed stably on arrays (finite for logits of any size)."""
+    xp = get_array_module(x)
+    shifted = x - x.max(axis=axis, keepdims=True)
+    total = xp.exp(shifted).sum(axis=axis, keepdims=True)
+    shifted -= xp.log(total)
+    return shifted
+
+
+def _normal_pdf(x):
+    return exp(x * x * -0.5) * (1 / math.sqrt(2 * math.pi))
+
+
+def _erf(x):
+    """Elementwise erf in x's dtype: SciPy's (or CuPy's) when installed, else math.erf."""
+    xp = get_array_module(x)
+    if xp.__name__ == "cupy":
+        from cupyx.scipy.special import erf
+        return erf(x)
+    try:
+        from scipy.special import erf
+    except ImportError:
+        return _py_erf(x).astype(x.dtype, copy=False)
+    return erf(x)
+
+
+_py_erf_ufunc = None
+
+
+def _py_erf(x):
+    global _py_erf_ufunc
+    if _py_erf_ufunc is None:
+        _py_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+    return _py_erf_ufunc(x).astype(x.dtype)
+
+
+# ----- the public functions -----
+
+def sigmoid(x):
+    return Sigmoid()(x)
+
+
+def relu(x):
+    return ReLU()(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return LeakyReLU(negative_slope)(x)
+
+
+def elu(x, alpha=1.0):
+    return ELU(alpha)(x)
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    if beta == 0:
+        raise ValueError("softplus: beta must be nonzero")
+    return Softplus(beta, threshold)(x)
+
+
+def gelu(x, approximate="none"):
+    """x Phi(x) (exact, PyTorch's default) or its tanh approximation (approximate='tanh')."""
+    if approximate == "none":
+        return GELU()(x)
+    if approximate == "tanh":
+        return TanhGELU()(x)
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def softmax(x, axis=-1, *, dim=None):
+    """Softmax over `axis` (PyTorch's `dim=` is accepted too); the last axis by default."""
+    return Softmax(_axis(x, axis, dim, "softmax"))(x)
+
+
+def log_softmax(x, axis=-1, *, dim=None):
+    """log(softmax(x)) over `axis` (or `dim=`), computed stably."""
+    return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
+
+
+def _axis(x, axis, dim, who):
+    """The reduction axis as a non-negative int, checked against x's rank."""
+    axis = axis if dim is None else dim
+    ndim = len(x.shape)
+    if not isinstance(axis, int) or not -max(ndim, 1) <= axis < max(ndim, 1):
+        raise ValueError(f"{who}: axis {axis!r} is out of range for an input of shape "
+                         f"{tuple(x.shape)}")
+    return axis % max(ndim, 1)
+
+
+__all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
+           "log_softmax"]

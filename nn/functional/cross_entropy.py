@@ -1,0 +1,254 @@
+"""Classification losses over a class axis: cross_entropy (fused, stable log-softmax + NLL)
+and nll_loss, with PyTorch's semantics (weights, ignore_index, label smoothing).
+
+Shapes: input (N, C) or (N, C, d1, ...), or unbatched (C,); integer targets (N,) or
+(N, d1, ...) (a scalar when unbatched); probability targets have the input's shape.
+
+With integer targets both losses are `l = -sum_c a_c v_c` per element, where v is the
+log-probability and the coefficients are
+    a_c = (1 - eps) w_t [c == t] + (eps / C) w_c      (0 where t == ignore_index),
+w the class weights (default 1) and eps the label smoothing. So dl/dv = -a, and for
+cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
+'mean' divides by sum of w_t over the targets not ignored (PyTorch's weighted mean).
+"""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import astype, expand_dims, reshape, sum
+from autograd.variable import Variable, as_variable
+
+from ._reduction import check_reduction, inverse, reduce_array, upstream
+from .activation import Softmax, log_softmax, log_softmax_array
+
+
+class ClassTargets:
+    """Integer targets of a loss over input of shape (N, C, d1, ...), as the coefficients
+    a (see the module docstring), kept sparse: a pick weight at each target class plus an
+    optional spread over all classes."""
+
+    def __init__(self, shape, target, weight, ignore_index, smoothing, dtype, who):
+        xp = get_array_module(target)
+        classes = shape[1]
+        keep = target != ignore_index
+        safe = xp.where(keep, target, 0)
+        _check_range(safe, classes, who)
+        picked_weight = keep.astype(dtype) if weight is None else weight[safe] * keep
+        self.shape, self.classes, self.dtype = shape, classes, dtype
+        self.rows = _rows(safe)                                   # (M,) target per row
+        self.pick = (picked_weight * (1 - smoothing)).astype(dtype, copy=False)  # (N, d...)
+        self.spread = None if smoothing == 0 else (keep * (smoothing / classes)).astype(dtype)
+        self.class_weight = None if weight is None else weight.reshape(
+            (1, classes) + (1,) * (len(shape) - 2))
+        self.denominator = float(picked_weight.sum())
+        self.unit_sums = weight is None and bool(keep.all())  # then sum_c a_c = 1 per row
+
+    def weighted_sum(self, values):
+        """sum_c a_c values_c per element: (N, C, d...) array -> (N, d...)."""
+        xp = get_array_module(values)
+        flat = _class_last(values).reshape(-1, self.classes)
+        result = flat[xp.arange(flat.shape[0]), self.rows].reshape(self.pick.shape)
+        result *= self.pick
+        if self.spread is not None:
+            spread = values if self.class_weight is None else values * self.class_weight
+            result += self.spread * spread.sum(axis=1)
+        return result
+
+    def dense(self):
+        """The coefficients a as a dense (N, C, d...) array."""
+        xp = get_array_module(self.pick)
+        flat = xp.zeros((self.pick.size, self.classes), dtype=self.dtype)
+        flat[xp.arange(flat.shape[0]), self.rows] = self.pick.ravel()
+        a = _class_back(flat, self.shape)
+        if self.spread is not None:
+            weight = 1 if self.class_weight is None else self.class_weight
+            a += expand_class(self.spread) * weight
+        return a
+
+    def row_sums(self):
+        """sum_c a_c per element, with a class axis of size 1: (N, 1, d...)."""
+        total = self.pick
+        if self.spread is not None:
+            weight_sum = self.classes if self.class_weight is None else self.class_weight.sum()
+            total = total + self.spread * weight_sum
+        return expand_class(total)
+
+
+class NLLLoss(Function):
+    """l = -sum_c a_c x_c (x: log-probabilities);  dl/dx = -a"""
+
+    def __init__(self, targets, reduction):
+        self.targets, self.reduction = targets, reduction
+
+    def forward(self, x):
+        losses = self.targets.weighted_sum(x)
+        losses *= -1
+        return reduce_array(losses, self.reduction, self.targets.denominator)
+
+    def backward(self, gy):
+        g = _class_upstream(gy, self.reduction, self.targets)
+        return g * Variable._wrap(-self.targets.dense(), False)
+
+
+class SoftmaxCrossEntropy(Function):
+    """l = -sum_c a_c log_softmax(x)_c;  dl/dx = softmax(x) sum_c(a_c) - a"""
+
+    def __init__(self, targets, reduction):
+        self.targets, self.reduction = targets, reduction
+
+    def forward(self, x):
+        losses = self.targets.weighted_sum(log_softmax_array(x, 1))
+        losses *= -1
+        return reduce_array(losses, self.reduction, self.targets.denominator)
+
+    def backward(self, gy):
+        targets = self.targets
+        p = Softmax(1)(self.inputs[0])
+        if not targets.unit_sums:
+            p = p * Variable._wrap(targets.row_sums(), False)
+        return (p - Variable._wrap(targets.dense(), False)) * _class_upstream(
+            gy, self.reduction, targets)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross-entropy between logits `input` and class indices or class probabilities.
+
+    weight: (C,) class weights; ignore_index: a target value that contributes nothing
+    (integer targets); label_smoothing: eps in [0, 1], mixing the target with the uniform
+    distribution. Stable for logits of any size (log-softmax is shifted by the max).
+    """
+    who = "cross_entropy"
+    check_reduction(reduction, who)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
+    input, target, unbatched = _batched(input, target, who)
+    weight = _class_weight(weight, input, who)
+    if target.dtype.kind == "f":
+        loss = _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
+    else:
+        targets = ClassTargets(input.shape, _labels(target, who), weight, ignore_index,
+                               label_smoothing, input.dtype, who)
+        loss = SoftmaxCrossEntropy(targets, reduction)(input)
+    return _unbatch(loss, unbatched, reduction)
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of class indices `target` under log-probabilities `input`."""
+    who = "nll_loss"
+    check_reduction(reduction, who)
+    input, target, unbatched = _batched(input, target, who)
+    if target.dtype.kind == "f":
+        raise TypeError(f"{who}: target must hold integer class indices, got dtype "
+                        f"{target.dtype}")
+    targets = ClassTargets(input.shape, _labels(target, who), _class_weight(weight, input, who),
+                           ignore_index, 0.0, input.dtype, who)
+    return _unbatch(NLLLoss(targets, reduction)(input), unbatched, reduction)
+
+
+def _soft_cross_entropy(input, target, weight, reduction, smoothing):
+    """Probability targets: l = -sum_c w_c q_c log_softmax(x)_c with q = (1-eps) t + eps/C;
+    'mean' divides by the number of elements (N d1 ...), as PyTorch."""
+    classes = input.shape[1]
+    q = target if target.dtype == input.dtype else astype(target, input.dtype)
+    if smoothing:
+        q = q * (1 - smoothing) + smoothing / classes
+    if weight is not None:
+        q = q * Variable._wrap(weight.reshape((1, classes) + (1,) * (input.ndim - 2)), False)
+    losses = -sum(q * log_softmax(input, axis=1), axis=1)
+    if reduction == "none":
+        return losses
+    total = sum(losses)
+    return total if reduction == "sum" else total * inverse(losses.size)
+
+
+# ----- argument handling -----
+
+def _batched(input, target, who):
+    """input (N, C, ...) and target as Variables, an unbatched (C,) input given a batch of 1."""
+    input, target = as_variable(input), as_variable(target)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{who}: input must be floating point, got dtype {input.dtype}")
+    unbatched = input.ndim == 1
+    if unbatched:
+        input = expand_dims(input, 0)
+        target = expand_dims(target, 0)
+    if input.ndim < 2:
+        raise ValueError(f"{who}: input must have shape (C,), (N, C) or (N, C, d1, ...), got "
+                         f"{input.shape}")
+    probabilities = target.dtype.kind == "f"
+    expected = input.shape if probabilities else input.shape[:1] + input.shape[2:]
+    if target.shape != expected:
+        kind = "probability" if probabilities else "class-index"
+        raise ValueError(f"{who}: {kind} target of shape {_shape(target, unbatched)} does not "
+                         f"match input of shape {_shape(input, unbatched)}: expected "
+                         f"{expected[1:] if unbatched else expected}")
+    return input, target, unbatched
+
+
+def _shape(x, unbatched):
+    return x.shape[1:] if unbatched else x.shape
+
+
+def _unbatch(loss, unbatched, reduction):
+    return reshape(loss, loss.shape[1:]) if unbatched and reduction == "none" else loss
+
+
+def _labels(target, who):
+    labels = target.data
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"{who}: target must hold integer class indices, got dtype {labels.dtype}")
+    return labels
+
+
+def _class_weight(weight, input, who):
+    if weight is None:
+        return None
+    data = weight.data if isinstance(weight, Variable) else weight
+    data = get_array_module(input.data).asarray(data).astype(input.dtype, copy=False)
+    if data.shape != (input.shape[1],):
+        raise ValueError(f"{who}: weight of shape {data.shape} does not match "
+                         f"{input.shape[1]} classes (expected ({input.shape[1]},))")
+    return data
+
+
+def _check_range(safe, classes, who):
+    if safe.size == 0:
+        return
+    low, high = int(safe.min()), int(safe.max())
+    if low < 0 or high >= classes:
+        bad = safe[(safe < 0) | (safe >= classes)]
+        raise IndexError(f"{who}: target {int(bad.ravel()[0])} is out of range for {classes} "
+                         f"classes (valid: 0 to {classes - 1}, or the ignore_index)")
+
+
+def _rows(labels):
+    """Target class per element, flattened: (N, d...) -> (N * d...,)."""
+    return labels.reshape(-1).astype(np.intp, copy=False)
+
+
+def _class_last(values):
+    """(N, C, d...) -> (N, d..., C): rows of class values."""
+    return values if values.ndim == 2 else get_array_module(values).moveaxis(values, 1, -1)
+
+
+def _class_back(flat, shape):
+    """Inverse of _class_last after flattening: (N * d..., C) -> (N, C, d...)."""
+    if len(shape) == 2:
+        return flat
+    rows = flat.reshape((shape[0],) + shape[2:] + (shape[1],))
+    return get_array_module(flat).moveaxis(rows, -1, 1)
+
+
+def expand_class(values):
+    """(N, d...) -> (N, 1, d...): broadcasts against the class axis."""
+    return values.reshape(values.shape[:1] + (1,) + values.shape[1:])
+
+
+def _class_upstream(gy, reduction, targets):
+    """The gradient reaching each element's loss, shaped to broadcast over the class axis."""
+    g = upstream(gy, reduction, targets.denominator)
+    return expand_dims(g, 1) if reduction == "none" else g
+
+
+__all__ = ["cross_entropy", "nll_loss"]

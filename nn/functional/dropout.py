@@ -1,0 +1,31 @@
+"""Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
+from autograd.backend import get_array_module
+from autograd.variable import Variable, as_variable
+
+
+def dropout(x, p=0.5, training=True):
+    """Drop elements of `x` with probability `p` when `training` (else return x unchanged).
+
+    The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
+    `np.random.seed` makes it reproducible; its gradient is the same mask.
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    x = as_variable(x)
+    if not training or p == 0:
+        return x
+    return x * Variable._wrap(dropout_mask(x.data, p), False)
+
+
+def dropout_mask(x, p):
+    """The scaled keep-mask for array `x`: 1/(1-p) where kept, 0 where dropped, x's dtype."""
+    xp = get_array_module(x)
+    dtype = x.dtype if x.dtype.kind == "f" else xp.dtype("float64")
+    if p == 1:
+        return xp.zeros(x.shape, dtype)
+    mask = (xp.random.random_sample(x.shape) >= p).astype(dtype)
+    mask *= 1 / (1 - p)
+    return mask
+
+
+__all__ = ["dropout"]

@@ -1,0 +1,118 @@
+"""The affine map of a fully connected layer, fused into one Function for speed.
+
+Its backward is one Function too (LinearGrad), whose own backward is written with
+differentiable ops: first-order backprop costs one call, and higher orders still work.
+"""
+from autograd.function import Function
+from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
+
+
+class Linear(Function):
+    """y = x W^T + b;  x (..., in), W (out, in), b (out,) -> y (..., out)"""
+
+    def forward(self, x, weight, bias=None):
+        if x.ndim == 2:
+            y = x @ weight.T
+        else:
+            y = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + weight.shape[:1])
+        if bias is not None:
+            y += bias
+        return y
+
+    def backward(self, gy):
+        needs = self.needs_input_grad
+        wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
+        grads = LinearGrad(wants)(gy, self.inputs[0], self.inputs[1])
+        return _scatter(grads if grads.__class__ is tuple else (grads,), wants)[:len(needs)]
+
+
+class LinearGrad(Function):
+    """(gx, gW, gb) of y = x W^T + b from gy, only the wanted ones, in that order:
+    gx = gy W,  gW = gy^T x,  gb = sum of gy over the leading axes
+    (leading axes are flattened into one batch axis for the products)."""
+
+    def __init__(self, wants):
+        self.wants = wants
+
+    def forward(self, gy, x, weight):
+        want_x, want_w, want_b = self.wants
+        rows = gy.reshape(-1, weight.shape[0]) if gy.ndim != 2 else gy
+        grads = []
+        if want_x:
+            grads.append((rows @ weight).reshape(x.shape))
+        if want_w:
+            grads.append(rows.T @ (x.reshape(-1, weight.shape[1]) if x.ndim != 2 else x))
+        if want_b:
+            grads.append(rows.sum(axis=0))
+        return tuple(grads) if len(grads) > 1 else grads[0]
+
+    def backward(self, *upstream):
+        """With ggx, ggW, ggb the gradients of gx, gW, gb:
+        d/dgy = ggx W^T + x ggW^T + ggb,  d/dx = gy ggW,  d/dW = gy^T ggx."""
+        gy, x, weight = self.inputs
+        ggx, ggw, ggb = _scatter(upstream, self.wants)
+        need_gy, need_x, need_w = self.needs_input_grad
+        out_size, in_size = weight.shape
+        gy_rows, x_rows = reshape(gy, (-1, out_size)), reshape(x, (-1, in_size))
+        ggx_rows = None if ggx is None else reshape(ggx, (-1, in_size))
+        d_gy = d_x = d_w = None
+        if need_gy:
+            terms = [] if ggx is None else [matmul(ggx_rows, transpose(weight))]
+            if ggw is not None:
+                terms.append(matmul(x_rows, transpose(ggw)))
+            if ggb is not None:
+                terms.append(ggb)
+            d_gy = reshape(_total(terms, gy_rows), gy.shape)
+        if need_x and ggw is not None:
+            d_x = reshape(matmul(gy_rows, ggw), x.shape)
+        if need_w and ggx is not None:
+            d_w = matmul(transpose(gy_rows), ggx_rows)
+        return d_gy, d_x, d_w
+
+
+def _scatter(values, wants):
+    """Spread `values` (one per True in `wants`) over the 3 slots (gx, gW, gb); None elsewhere."""
+    values = iter(values)
+    return tuple(next(values) if want else None for want in wants)
+
+
+def _total(terms, like):
+    """The sum of `terms`, broadcast to like's shape (ggb alone is one row)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return broadcast_to(total, like.shape)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias (PyTorch's F.linear): x (..., in), weight (out, in), bias (out,).
+
+    x is cast to weight's dtype (an integer or float64 batch meets a float32 layer).
+    """
+    _check_shapes(x, weight, bias)
+    if x.dtype != weight.dtype:
+        x = astype(x, weight.dtype)
+    if bias is None:
+        return Linear()(x, weight)
+    return Linear()(x, weight, bias)
+
+
+def _check_shapes(x, weight, bias):
+    try:
+        x_shape, w_shape = x.shape, weight.shape
+        b_shape = None if bias is None else bias.shape
+    except AttributeError:
+        raise TypeError(f"linear: input, weight and bias must be arrays or Variables, got "
+                        f"{type(x).__name__}, {type(weight).__name__}, "
+                        f"{type(bias).__name__}") from None
+    if len(w_shape) != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(w_shape)}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(f"linear: input of shape {tuple(x_shape)} does not match weight of "
+                         f"shape {tuple(w_shape)}: the last axis must be {w_shape[1]}")
+    if b_shape is not None and tuple(b_shape) != (w_shape[0],):
+        raise ValueError(f"linear: bias of shape {tuple(b_shape)} does not match weight of "
+                         f"shape {tuple(w_shape)}: expected ({w_shape[0]},)")
+
+
+__all__ = ["linear"]

@@ -1,0 +1,242 @@
+"""Elementwise losses (regression and binary classification), PyTorch's semantics.
+
+Each loss is one Function: forward computes the per-element loss and its reduction
+('mean' over all elements, 'sum', or 'none'); backward is written with differentiable ops.
+input and target must have the same shape (no silent broadcasting of (N, 1) against (N,)).
+"""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import astype, clip, log, maximum
+from autograd.variable import Variable, as_variable
+
+from ._reduction import check_reduction, inverse, reduce_array
+from .activation import sigmoid, softplus
+
+_LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so log(0) gives a finite loss
+_BCE_EPS = 1e-12     # and divides its gradient by max(x (1 - x), this)
+
+
+class _ElementwiseLoss(Function):
+    """Base: `losses(xp, x, t)` gives per-element losses; `partials(x, t, needs)` gives
+    (dl/dx, dl/dt) / grad_scale as Variables (or None where not needed)."""
+
+    def __init__(self, reduction, weight=None):
+        self.reduction, self.weight = reduction, weight
+
+    def forward(self, x, t):
+        losses = self.losses(get_array_module(x), x, t)
+        if self.weight is not None:
+            losses *= self.weight
+        return reduce_array(losses, self.reduction, x.size)
+
+    grad_scale = 1.0  # a constant factor of dl/dx and dl/dt, folded into the upstream gradient
+
+    def _scale(self, x):
+        return self.grad_scale * inverse(x.data.size) if self.reduction == "mean" else \
+            self.grad_scale
+
+    def backward(self, gy):
+        x, t = self.inputs
+        scale = self._scale(x)
+        g = gy * scale if scale != 1 else gy
+        if self.weight is not None:
+            g = g * Variable._wrap(self.weight, False)
+        gx, gt = self.partials(x, t, self.needs_input_grad)
+        return (None if gx is None else g * gx), (None if gt is None else g * gt)
+
+
+class MSELoss(_ElementwiseLoss):
+    """l = (x - t)^2;  dl/dx = 2 (x - t) = -dl/dt"""
+
+    grad_scale = 2.0
+
+    def losses(self, xp, x, t):
+        d = x - t
+        d *= d
+        return d
+
+    def backward(self, gy):
+        # The hot path of regression: one Function instead of three ops.
+        x, t = self.inputs
+        gx = MSEGrad(self._scale(x))(x, t, gy)
+        return gx, (-gx if self.needs_input_grad[1] else None)
+
+
+class MSEGrad(Function):
+    """gx = scale gy (x - t), scale = 2 (over the element count for 'mean');
+    d/dx = scale gy ggx = -d/dt,  d/dgy = scale sum(ggx (x - t))"""
+
+    def __init__(self, scale):
+        self.scale = scale
+
+    def forward(self, x, t, gy):
+        gx = x - t
+        gx *= gy * self.scale if gy.ndim else float(gy) * self.scale
+        return gx
+
+    def backward(self, ggx):
+        x, t, gy = self.inputs
+        need_x, need_t, need_gy = self.needs_input_grad
+        d_x = ggx * gy * self.scale if need_x or need_t else None
+        d_gy = ggx * (x - t) * self.scale if need_gy else None
+        return d_x, (-d_x if need_t else None), d_gy
+
+
+class L1Loss(_ElementwiseLoss):
+    """l = |x - t|;  dl/dx = sign(x - t) = -dl/dt"""
+
+    def losses(self, xp, x, t):
+        return xp.abs(x - t)
+
+    def partials(self, x, t, needs):
+        d = x.data - t.data
+        gx = Variable._wrap(get_array_module(d).sign(d), False)
+        return gx, (-gx if needs[1] else None)
+
+
+class HuberLoss(_ElementwiseLoss):
+    """l = d^2 / 2 if |d| <= delta else delta (|d| - delta / 2), d = x - t;
+    dl/dx = clip(d, -delta, delta) = -dl/dt"""
+
+    def __init__(self, reduction, delta):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def losses(self, xp, x, t):
+        d = xp.abs(x - t)
+        return xp.where(d <= self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta))
+
+    def partials(self, x, t, needs):
+        gx = clip(x - t, -self.delta, self.delta)
+        return gx, (-gx if needs[1] else None)
+
+
+class BinaryCrossEntropy(_ElementwiseLoss):
+    """l = -(t log x + (1 - t) log(1 - x)), logs clamped at -100;
+    dl/dx = (x - t) / max(x (1 - x), 1e-12),  dl/dt = log(1 - x) - log x (clamped)"""
+
+    def losses(self, xp, x, t):
+        with np.errstate(divide="ignore"):  # log(0) = -inf is expected: it is clamped
+            log_x = xp.maximum(xp.log(x), _LOG_FLOOR)
+            log_1mx = xp.maximum(xp.log1p(-x), _LOG_FLOOR)
+        return -(t * log_x + (1 - t) * log_1mx)
+
+    def partials(self, x, t, needs):
+        gx = (x - t) / clip(x * (1 - x), _BCE_EPS, None) if needs[0] else None
+        gt = None
+        if needs[1]:
+            gt = maximum(log(1 - x), _LOG_FLOOR) - maximum(log(x), _LOG_FLOOR)
+        return gx, gt
+
+
+class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
+    """l = (1 - t) x + (1 + (pw - 1) t) softplus(-x), a stable form of
+    -(pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x)));
+    dl/dx = (1 + (pw - 1) t) sigmoid(x) - pw t,  dl/dt = (pw - 1) softplus(-x) - x"""
+
+    def __init__(self, reduction, weight, pos_weight):
+        super().__init__(reduction, weight)
+        self.pos_weight = pos_weight
+
+    def losses(self, xp, x, t):
+        softplus_neg = xp.log1p(xp.exp(-xp.abs(x)))
+        softplus_neg += xp.maximum(-x, 0)
+        if self.pos_weight is not None:
+            softplus_neg *= 1 + (self.pos_weight - 1) * t
+        softplus_neg += (1 - t) * x
+        return softplus_neg
+
+    def partials(self, x, t, needs):
+        pw = None if self.pos_weight is None else Variable._wrap(self.pos_weight, False)
+        gx = gt = None
+        if needs[0]:
+            gx = sigmoid(x) - t if pw is None else (1 + (pw - 1) * t) * sigmoid(x) - pw * t
+        if needs[1]:
+            gt = -x if pw is None else (pw - 1) * softplus(-x) - x
+        return gx, gt
+
+
+# ----- the public functions -----
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: mean((input - target)^2)."""
+    return _apply(MSELoss(check_reduction(reduction, "mse_loss")), input, target, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error: mean(|input - target|)."""
+    return _apply(L1Loss(check_reduction(reduction, "l1_loss")), input, target, "l1_loss")
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss)."""
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
+    func = HuberLoss(check_reduction(reduction, "huber_loss"), delta)
+    return _apply(func, input, target, "huber_loss")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """BCE of probabilities `input` in [0, 1] against targets in [0, 1]; `weight`
+    (broadcast to input's shape) rescales each element's loss."""
+    input, target = _prepare(input, target, "binary_cross_entropy")
+    data = input.data
+    if data.size and (float(data.min()) < 0 or float(data.max()) > 1):
+        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] (got "
+                         f"values from {float(data.min())} to {float(data.max())}); use "
+                         "binary_cross_entropy_with_logits for raw scores")
+    func = BinaryCrossEntropy(check_reduction(reduction, "binary_cross_entropy"),
+                              _constant_like(weight, input, "binary_cross_entropy", "weight"))
+    return func(input, target)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
+    """sigmoid + BCE in one stable step. `pos_weight` (broadcast along the last axis, one
+    value per class) weighs the positive term; `weight` rescales each element's loss."""
+    who = "binary_cross_entropy_with_logits"
+    input, target = _prepare(input, target, who)
+    func = BinaryCrossEntropyWithLogits(check_reduction(reduction, who),
+                                        _constant_like(weight, input, who, "weight"),
+                                        _constant_like(pos_weight, input, who, "pos_weight"))
+    return func(input, target)
+
+
+def _apply(func, input, target, who):
+    return func(*_prepare(input, target, who))
+
+
+def _prepare(input, target, who):
+    """input and target as Variables of input's float dtype and one shape."""
+    input, target = as_variable(input), as_variable(target)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{who}: input must be floating point, got dtype {input.dtype}")
+    if input.shape != target.shape:
+        raise ValueError(f"{who}: input of shape {input.shape} and target of shape "
+                         f"{target.shape} differ (reshape one of them; no broadcasting here)")
+    if target.dtype != input.dtype:
+        target = astype(target, input.dtype)
+    return input, target
+
+
+def _constant_like(value, like, who, name):
+    """An optional weight as an array of like's dtype that broadcasts to like's shape."""
+    if value is None:
+        return None
+    data = value.data if isinstance(value, Variable) else value
+    xp = get_array_module(like.data)
+    data = xp.asarray(data).astype(like.dtype, copy=False)
+    try:
+        fits = xp.broadcast_shapes(data.shape, like.shape) == like.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{who}: {name} of shape {data.shape} does not broadcast to the input "
+                         f"shape {like.shape}")
+    return data
+
+
+__all__ = ["mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits"]

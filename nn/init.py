@@ -1,0 +1,128 @@
+"""Weight initialisation, in place, with PyTorch's formulas.
+
+Every function fills a Parameter's (or an array's) data in place, keeps its dtype, draws
+from NumPy's global generator (so `np.random.seed(0)` makes a model reproducible) and
+returns its argument. `fan_in`/`fan_out` follow PyTorch: for a weight of shape
+(out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.variable import Variable
+
+_LINEAR_GAIN = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                "conv_transpose2d", "conv_transpose3d", "sigmoid")
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The recommended std gain for `nonlinearity` (PyTorch's table): 1 for linear/conv/
+    sigmoid, 5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + slope^2)) for leaky_relu
+    (slope = `param`, default 0.01), 3/4 for selu."""
+    if nonlinearity in _LINEAR_GAIN:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise ValueError(f"calculate_gain: negative_slope {slope!r} is not a number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+
+
+def calculate_fan_in_and_fan_out(tensor):
+    """(fan_in, fan_out) of a weight of shape (out, in, *receptive_field)."""
+    shape = _data(tensor, "calculate_fan_in_and_fan_out").shape
+    if len(shape) < 2:
+        raise ValueError(f"calculate_fan_in_and_fan_out: needs at least 2 dimensions, got "
+                         f"shape {tuple(shape)}")
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def uniform_(tensor, a=0.0, b=1.0):
+    """Fill with draws from U(a, b)."""
+    return _fill(tensor, lambda size: np.random.uniform(a, b, size), "uniform_")
+
+
+def normal_(tensor, mean=0.0, std=1.0):
+    """Fill with draws from N(mean, std^2)."""
+    return _fill(tensor, lambda size: np.random.normal(mean, std, size), "normal_")
+
+
+def constant_(tensor, val):
+    """Fill with `val`."""
+    data = _data(tensor, "constant_")
+    data[...] = val
+    return tensor
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1)
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / (fan_in + fan_out))
+    return uniform_(tensor, -bound, bound)
+
+
+def xavier_normal_(tensor, gain=1.0):
+    """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)
+    and fan = fan_in or fan_out by `mode`."""
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    """He normal: N(0, std^2) with std = gain / sqrt(fan) (gain and fan as kaiming_uniform_)."""
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity, who):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"{who}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
+    fan = fan_in if mode == "fan_in" else fan_out
+    if fan == 0:
+        raise ValueError(f"{who}: cannot initialise a tensor with zero elements")
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def _data(tensor, who):
+    """The array behind a Parameter/Variable (or the array itself), checked to be float."""
+    data = tensor.data if isinstance(tensor, Variable) else tensor
+    if not hasattr(data, "dtype") or data.dtype.kind != "f":
+        raise TypeError(f"{who}: expected a floating-point Parameter or array, got "
+                        f"{getattr(data, 'dtype', type(data).__name__)}")
+    return data
+
+
+def _fill(tensor, draw, who):
+    data = _data(tensor, who)
+    xp = get_array_module(data)
+    data[...] = xp.asarray(draw(data.shape)).astype(data.dtype, copy=False)
+    return tensor
+
+
+__all__ = ["calculate_gain", "calculate_fan_in_and_fan_out", "uniform_", "normal_", "constant_",
+           "zeros_", "ones_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+           "kaiming_normal_"]

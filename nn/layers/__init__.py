@@ -1,0 +1,5 @@
+"""Layers: one file per kind. One import line per file, so new files append easily."""
+from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .dropout import Dropout
+from .flatten import Flatten
+from .linear import Dense, Linear

@@ -1,0 +1,130 @@
+"""Activation layers (PyTorch's constructor arguments), and names for Keras' `activation=`."""
+from .. import functional as F
+from ..module import Module
+
+
+class ReLU(Module):
+    """max(x, 0). `inplace` is accepted for PyTorch compatibility; rungrad never writes
+    into its inputs, so it changes nothing."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """x if x > 0 else negative_slope * x."""
+
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__()
+        self.negative_slope, self.inplace = negative_slope, inplace
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """1 / (1 + e^-x)."""
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Softmax(Module):
+    """Softmax over `dim` (the last axis by default)."""
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, dim=self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log(softmax(x)) over `dim` (the last axis by default), computed stably."""
+
+    def forward(self, x):
+        return F.log_softmax(x, dim=self.dim)
+
+
+class ELU(Module):
+    """x if x > 0 else alpha (e^x - 1)."""
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class GELU(Module):
+    """x Phi(x) (approximate='none') or its tanh approximation (approximate='tanh')."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(Module):
+    """log(1 + e^(beta x)) / beta, linear where beta x > threshold."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x):
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+# Keras' activation names -> functions (None: the identity).
+ACTIVATIONS = {
+    "linear": None, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
+    "softmax": F.softmax, "log_softmax": F.log_softmax, "elu": F.elu, "gelu": F.gelu,
+    "softplus": F.softplus, "leaky_relu": F.leaky_relu,
+}
+
+
+def resolve_activation(activation, who):
+    """(display name, function or None) for an activation name, callable or None."""
+    if activation is None:
+        return "None", None
+    if callable(activation):
+        return getattr(activation, "__name__", type(activation).__name__), activation
+    if isinstance(activation, str) and activation in ACTIVATIONS:
+        return repr(activation), ACTIVATIONS[activation]
+    raise ValueError(f"{who}: unknown activation {activation!r}; use a callable or one of "
+                     f"{sorted(ACTIVATIONS)}")
+
+
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
+           "Softplus"]
