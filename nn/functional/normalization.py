@@ -1,0 +1,166 @@
+"""Batch and layer normalization (PyTorch's semantics), built on one fused standardization."""
+from autograd.backend import get_array_module
+from autograd.config import Config
+from autograd.function import Function
+from autograd.ops import astype, reshape, sqrt, sum
+from autograd.variable import Variable, as_variable
+
+
+class Standardize(Function):
+    """y = (x - mean) / sqrt(var + eps), mean and biased var taken over `axes`
+
+    Backward: dx = (g - mean(g) - y * mean(g * y)) / sqrt(var + eps). After forward, `mean`
+    and `var` hold the batch statistics (keepdims arrays) for running averages.
+    """
+
+    def __init__(self, axes, eps):
+        self.axes, self.eps = axes, eps
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        self.mean = x.mean(axis=self.axes, keepdims=True)
+        centered = x - self.mean
+        self.var = xp.mean(centered * centered, axis=self.axes, keepdims=True)
+        self.inv_std = 1 / xp.sqrt(self.var + self.eps)
+        centered *= self.inv_std
+        return centered
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        scale = 1.0 / self._count()
+        mean_g = sum(gy, self.axes, keepdims=True) * scale
+        mean_gy = sum(gy * y, self.axes, keepdims=True) * scale
+        return (gy - mean_g - y * mean_gy) * self._inv_std(self.inputs[0])
+
+    def _count(self):
+        shape = self.inputs[0].shape
+        count = 1
+        for axis in self.axes:
+            count *= shape[axis]
+        return count
+
+    def _inv_std(self, x):
+        """1/sqrt(var + eps): the saved array, or recomputed as a graph node when the backward
+        pass is itself recorded (create_graph=True), as it depends on x."""
+        if not (Config.enable_backprop and x.requires_grad):
+            return Variable._wrap(self.inv_std, False)
+        scale = 1.0 / self._count()
+        centered = x - sum(x, self.axes, keepdims=True) * scale
+        var = sum(centered * centered, self.axes, keepdims=True) * scale
+        return 1 / sqrt(var + self.eps)
+
+
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """Batch normalization of x (N, C) or (N, C, *spatial) per channel C.
+
+    training=True normalizes with the batch mean and biased variance, and updates
+    `running_mean` / `running_var` (arrays of shape (C,), or None) in place:
+    running = (1 - momentum) * running + momentum * batch statistic, with the unbiased batch
+    variance, as PyTorch. training=False normalizes with the running statistics.
+    weight, bias: (C,) or None. Returns a Variable shaped like x.
+    """
+    x = as_variable(x)
+    _check_input(x)
+    channels = x.shape[1]
+    running_mean = _stat(running_mean, "running_mean", channels)
+    running_var = _stat(running_var, "running_var", channels)
+    weight, bias = _affine(weight, bias, (channels,), "batch_norm")
+    x = _in_dtype_of(x, weight)
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    if not training:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are required when "
+                             "training=False")
+        return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
+    axes = (0,) + tuple(range(2, x.ndim))
+    count = x.size // channels
+    if count < 2:
+        raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
+                         f"got input shape {tuple(x.shape)}")
+    standardize = Standardize(axes, eps)
+    y = standardize(x)
+    if running_mean is not None:
+        _update(running_mean, standardize.mean, momentum)
+    if running_var is not None:
+        _update(running_var, standardize.var * (count / (count - 1)), momentum)
+    return _scale_shift(y, weight, bias, shape)
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize x over its last dimensions, which must equal `normalized_shape` (an int or a
+    tuple), then scale by `weight` and shift by `bias` (each of `normalized_shape`, or None)."""
+    x = as_variable(x)
+    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
+        else (normalized_shape,)
+    if not shape or len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ValueError(f"layer_norm: normalized_shape {shape} does not match the last "
+                         f"dimensions of the input of shape {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"layer_norm: expected a floating-point input, got dtype {x.dtype}")
+    weight, bias = _affine(weight, bias, shape, "layer_norm")
+    x = _in_dtype_of(x, weight)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    return _scale_shift(Standardize(axes, eps)(x), weight, bias, shape)
+
+
+def _normalize_with(x, mean, var, weight, bias, shape, eps):
+    """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x."""
+    xp = get_array_module(x.data)
+    inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+    scale = Variable._wrap(inv_std, False) if weight is None else weight * inv_std
+    shift = -Variable._wrap(mean.astype(x.dtype, copy=False), False) * scale
+    if bias is not None:
+        shift = shift + bias
+    return x * reshape(scale, shape) + reshape(shift, shape)
+
+
+def _scale_shift(y, weight, bias, shape):
+    if weight is not None:
+        y = y * reshape(weight, shape)
+    if bias is not None:
+        y = y + reshape(bias, shape)
+    return y
+
+
+def _in_dtype_of(x, weight):
+    """x cast to weight's dtype (a float64 batch meets a float32 layer), as nn.functional.linear."""
+    return x if weight is None or x.dtype == weight.dtype else astype(x, weight.dtype)
+
+
+def _update(running, batch_stat, momentum):
+    running *= 1 - momentum
+    running += momentum * batch_stat.reshape(running.shape).astype(running.dtype, copy=False)
+
+
+def _check_input(x):
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected an input of shape (N, C) or (N, C, ...), got "
+                         f"{tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
+
+
+def _stat(array, name, channels):
+    if array is None:
+        return None
+    array = array.data if isinstance(array, Variable) else array
+    if tuple(array.shape) != (channels,):
+        raise ValueError(f"batch_norm: {name} has shape {tuple(array.shape)}, expected "
+                         f"({channels},) for an input with {channels} channels")
+    return array
+
+
+def _affine(weight, bias, shape, op):
+    checked = []
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None:
+            value = as_variable(value)
+            if tuple(value.shape) != tuple(shape):
+                raise ValueError(f"{op}: {name} has shape {tuple(value.shape)}, expected "
+                                 f"{tuple(shape)}")
+        checked.append(value)
+    return checked
+
+
+__all__ = ["batch_norm", "layer_norm", "Standardize"]

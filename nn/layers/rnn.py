@@ -1,0 +1,170 @@
+"""RNN, LSTM and GRU over whole sequences: stacked layers, either direction, PyTorch's API.
+
+Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
+(L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
+the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
+"""
+from autograd.ops import concatenate, split, stack, transpose
+from autograd.variable import as_variable
+
+from ..functional.dropout import dropout
+from ..functional.linear import linear
+from ..module import Module
+from ._arguments import positive_int
+from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
+
+
+class _RNNBase(Module):
+    """The layers-by-directions stack shared by RNN, LSTM and GRU."""
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
+                 batch_first=False, dropout=0.0, bidirectional=False):
+        super().__init__()
+        owner = type(self).__name__
+        self.mode = mode
+        self.input_size = positive_int(input_size, "input_size", owner)
+        self.hidden_size = positive_int(hidden_size, "hidden_size", owner)
+        self.num_layers = positive_int(num_layers, "num_layers", owner)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
+                or not 0 <= dropout <= 1:
+            raise ValueError(f"{owner}: dropout must be a probability in [0, 1], got {dropout!r}")
+        self.bias, self.batch_first = bool(bias), bool(batch_first)
+        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        gates = MODES[mode][0]
+        for layer in range(self.num_layers):
+            layer_input = self.input_size if layer == 0 else self.hidden_size * self.directions
+            for suffix in self._suffixes(layer):
+                add_gate_parameters(self, suffix, gates, layer_input, self.hidden_size, self.bias)
+        self.reset_parameters()
+
+    @property
+    def directions(self):
+        return 2 if self.bidirectional else 1
+
+    def _suffixes(self, layer):
+        return [f"_l{layer}", f"_l{layer}_reverse"][:self.directions]
+
+    def reset_parameters(self):
+        reset_uniform(self, self.hidden_size)
+
+    def _run(self, input, state):
+        """(output, final state tuple) for a time-major or batch-first input, states checked."""
+        x, batched = self._time_major(input)
+        state = self._initial(state, x.shape[1], batched)
+        finals = []
+        for layer in range(self.num_layers):
+            if layer > 0 and self.dropout > 0:
+                x = dropout(x, self.dropout, training=self.training)
+            outputs = []
+            for d, suffix in enumerate(self._suffixes(layer)):
+                index = layer * self.directions + d
+                h_seq, last = self._direction(x, tuple(s[index] for s in state), suffix, d == 1)
+                outputs.append(h_seq)
+                finals.append(last)
+            x = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)
+        final = tuple(stack([f[k] for f in finals]) for k in range(len(state)))
+        if self.batch_first and batched:
+            x = transpose(x, (1, 0, 2))
+        if not batched:
+            x = x.reshape(x.shape[0], x.shape[2])
+            final = tuple(s.reshape(s.shape[0], s.shape[2]) for s in final)
+        return x, final
+
+    def _direction(self, x, state, suffix, reverse):
+        """Run one layer in one direction over x (L, N, F): ((L, N, H) outputs, final state)."""
+        weights = [getattr(self, name + suffix) for name in ("weight_ih", "weight_hh")]
+        biases = ([getattr(self, name + suffix) for name in ("bias_ih", "bias_hh")]
+                  if self.bias else [None, None])
+        gates_x = linear(x, weights[0], biases[0])  # every time step in one product
+        steps = [g.reshape(g.shape[1:]) for g in split(gates_x, x.shape[0], axis=0)]
+        update = MODES[self.mode][1]
+        hidden = [None] * len(steps)
+        for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
+            state = update(steps[t], state, weights[1], biases[1])
+            hidden[t] = state[0]
+        return stack(hidden), state
+
+    def _time_major(self, input):
+        """The input as (L, N, F) and whether it had a batch axis."""
+        owner = type(self).__name__
+        x = as_variable(input)
+        if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
+            layout = "(N, L, {0})" if self.batch_first else "(L, N, {0})"
+            raise ValueError(f"{owner}: expected an input of shape "
+                             f"{layout.format(self.input_size)} or (L, {self.input_size}), got "
+                             f"{tuple(x.shape)}")
+        if 0 in x.shape:
+            raise ValueError(f"{owner}: the input of shape {tuple(x.shape)} is empty")
+        if x.ndim == 2:
+            return x.reshape(x.shape[0], 1, x.shape[1]), False
+        return (transpose(x, (1, 0, 2)) if self.batch_first else x), True
+
+    def _initial(self, state, batch, batched):
+        """The initial state tuple, each (D * num_layers, N, H), zeros where not given."""
+        owner = type(self).__name__
+        layers = self.directions * self.num_layers
+        shape = (layers, batch, self.hidden_size) if batched else (layers, self.hidden_size)
+        names = ("h_0", "c_0")
+        result = []
+        for s, name in zip(state, names):
+            s = initial_state(s, shape, self.weight_hh_l0, owner, name)
+            result.append(s if batched else s.reshape(layers, 1, self.hidden_size))
+        return tuple(result)
+
+    def extra_repr(self):
+        text = f"{self.input_size}, {self.hidden_size}"
+        for name, default in (("num_layers", 1), ("bias", True), ("batch_first", False),
+                              ("dropout", 0.0), ("bidirectional", False)):
+            if getattr(self, name) != default:
+                text += f", {name}={getattr(self, name)}"
+        return text
+
+
+class RNN(_RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu).
+    forward(input, hx=None) -> (output, h_n)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+                 batch_first=False, dropout=0.0, bidirectional=False):
+        super().__init__(rnn_mode(nonlinearity, "RNN"), input_size, hidden_size, num_layers,
+                         bias, batch_first, dropout, bidirectional)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        output, (h_n,) = self._run(input, (hx,))
+        return output, h_n
+
+
+class LSTM(_RNNBase):
+    """Long short-term memory (gates i, f, g, o).
+    forward(input, hx=None) with hx = (h_0, c_0) -> (output, (h_n, c_n))."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False):
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
+                         dropout, bidirectional)
+
+    def forward(self, input, hx=None):
+        if hx is None:
+            hx = (None, None)
+        elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            raise TypeError(f"LSTM: hx must be a pair (h_0, c_0), got {type(hx).__name__}")
+        output, (h_n, c_n) = self._run(input, tuple(hx))
+        return output, (h_n, c_n)
+
+
+class GRU(_RNNBase):
+    """Gated recurrent unit (gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
+    forward(input, hx=None) -> (output, h_n)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False):
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
+                         dropout, bidirectional)
+
+    def forward(self, input, hx=None):
+        output, (h_n,) = self._run(input, (hx,))
+        return output, h_n
+
+
+__all__ = ["RNN", "LSTM", "GRU"]

@@ -1,0 +1,180 @@
+"""Recurrent cells (RNNCell, LSTMCell, GRUCell) and the one-step updates RNN/LSTM/GRU share.
+
+Each update takes `gates_x` = x W_ih^T + b_ih (for a whole sequence it is computed in one
+matrix product up front), the previous state (a tuple: (h,) or (h, c)) and the recurrent
+weights, and returns the new state. Gate order follows PyTorch: LSTM i, f, g, o; GRU r, z, n.
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.ops import astype, split, tanh
+from autograd.variable import Parameter, Variable, as_variable
+
+from .. import init
+from ..functional.activation import relu, sigmoid
+from ..functional.linear import linear
+from ..module import Module
+from ._arguments import positive_int
+
+
+def rnn_tanh_update(gates_x, state, weight_hh, bias_hh):
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
+    return (tanh(gates_x + linear(state[0], weight_hh, bias_hh)),)
+
+
+def rnn_relu_update(gates_x, state, weight_hh, bias_hh):
+    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
+    return (relu(gates_x + linear(state[0], weight_hh, bias_hh)),)
+
+
+def lstm_update(gates_x, state, weight_hh, bias_hh):
+    """i, f, g, o = split(gates_x + h W_hh^T + b_hh); c' = s(f) c + s(i) tanh(g);
+    h' = s(o) tanh(c'), s the logistic sigmoid."""
+    h, c = state
+    i, f, g, o = split(gates_x + linear(h, weight_hh, bias_hh), 4, axis=-1)
+    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
+    return sigmoid(o) * tanh(c), c
+
+
+def gru_update(gates_x, state, weight_hh, bias_hh):
+    """r = s(x_r + h_r), z = s(x_z + h_z), n = tanh(x_n + r * h_n), h' = (1 - z) n + z h,
+    where x_* = x W_i*^T + b_i* and h_* = h W_h*^T + b_h* (PyTorch's GRU)."""
+    h = state[0]
+    x_r, x_z, x_n = split(gates_x, 3, axis=-1)
+    h_r, h_z, h_n = split(linear(h, weight_hh, bias_hh), 3, axis=-1)
+    r = sigmoid(x_r + h_r)
+    z = sigmoid(x_z + h_z)
+    n = tanh(x_n + r * h_n)
+    return (n + z * (h - n),)
+
+
+# mode -> (number of gates, one-step update)
+MODES = {
+    "RNN_TANH": (1, rnn_tanh_update),
+    "RNN_RELU": (1, rnn_relu_update),
+    "LSTM": (4, lstm_update),
+    "GRU": (3, gru_update),
+}
+
+
+def rnn_mode(nonlinearity, owner):
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"{owner}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+
+
+def add_gate_parameters(module, suffix, gates, input_size, hidden_size, bias):
+    """Register weight_ih{suffix} (gates*H, input_size), weight_hh{suffix} (gates*H, H) and,
+    with bias, bias_ih{suffix} and bias_hh{suffix} (gates*H,): PyTorch's names and order."""
+    rows = gates * hidden_size
+    shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, hidden_size))]
+    if bias:
+        shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
+    for name, shape in shapes:
+        module.register_parameter(name + suffix, Parameter(np.empty(shape, dtype=np.float32)))
+
+
+def reset_uniform(module, hidden_size):
+    """Every parameter ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as PyTorch."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    for param in module.parameters():
+        init.uniform_(param, -bound, bound)
+
+
+class _Cell(Module):
+    """One time step: input (N, input_size) or (input_size,) -> the new state."""
+
+    def __init__(self, input_size, hidden_size, bias, mode):
+        super().__init__()
+        owner = type(self).__name__
+        self.mode = mode
+        self.input_size = positive_int(input_size, "input_size", owner)
+        self.hidden_size = positive_int(hidden_size, "hidden_size", owner)
+        self.bias = bool(bias)
+        add_gate_parameters(self, "", MODES[self.mode][0], self.input_size, self.hidden_size,
+                            self.bias)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        reset_uniform(self, self.hidden_size)
+
+    def _step(self, x, state):
+        """The new state (a tuple) from x and the state tuple, batched or not, checked."""
+        owner = type(self).__name__
+        x = as_variable(x)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ValueError(f"{owner}: expected an input of shape (N, {self.input_size}) or "
+                             f"({self.input_size},), got {tuple(x.shape)}")
+        batched = x.ndim == 2
+        shape = (x.shape[0], self.hidden_size) if batched else (self.hidden_size,)
+        state = tuple(initial_state(s, shape, self.weight_hh, owner, name)
+                      for s, name in zip(state, ("hx", "cx")))
+        if not batched:
+            x = x.reshape(1, -1)
+            state = tuple(s.reshape(1, -1) for s in state)
+        gates_x = linear(x, self.weight_ih, self.bias_ih if self.bias else None)
+        update = MODES[self.mode][1]
+        new = update(gates_x, state, self.weight_hh, self.bias_hh if self.bias else None)
+        return new if batched else tuple(s.reshape(-1) for s in new)
+
+    def extra_repr(self):
+        text = f"{self.input_size}, {self.hidden_size}"
+        return text if self.bias else text + ", bias=False"
+
+
+class RNNCell(_Cell):
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu); forward(input, hx=None) -> h'."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
+        super().__init__(input_size, hidden_size, bias, rnn_mode(nonlinearity, "RNNCell"))
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        return self._step(input, (hx,))[0]
+
+    def extra_repr(self):
+        return super().extra_repr() + f", nonlinearity={self.nonlinearity!r}"
+
+
+class LSTMCell(_Cell):
+    """The LSTM step (gates i, f, g, o); forward(input, hx=None) with hx = (h, c) -> (h', c')."""
+
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__(input_size, hidden_size, bias, "LSTM")
+
+    def forward(self, input, hx=None):
+        return self._step(input, (None, None) if hx is None else _pair_state(hx, "LSTMCell"))
+
+
+class GRUCell(_Cell):
+    """The GRU step (gates r, z, n, PyTorch's formula); forward(input, hx=None) -> h'."""
+
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__(input_size, hidden_size, bias, "GRU")
+
+    def forward(self, input, hx=None):
+        return self._step(input, (hx,))[0]
+
+
+def _pair_state(hx, owner):
+    if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        raise TypeError(f"{owner}: hx must be a pair (h, c), got {type(hx).__name__}")
+    return tuple(hx)
+
+
+def initial_state(state, shape, weight, owner, name):
+    """`state` checked against `shape` and cast to weight's dtype, or zeros when None."""
+    if state is None:
+        zeros = get_array_module(weight.data).zeros(shape, dtype=weight.dtype)
+        return Variable._wrap(zeros, False)
+    state = as_variable(state)
+    if tuple(state.shape) != tuple(shape):
+        raise ValueError(f"{owner}: expected {name} of shape {tuple(shape)}, got "
+                         f"{tuple(state.shape)}")
+    return astype(state, weight.dtype)
+
+
+__all__ = ["RNNCell", "LSTMCell", "GRUCell", "rnn_tanh_update", "rnn_relu_update",
+           "lstm_update", "gru_update"]

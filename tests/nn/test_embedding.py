@@ -1,0 +1,69 @@
+"""embedding and the Embedding layer: lookup of any index shape, accumulated gradients for
+repeated indices, PyTorch parity, float32 N(0, 1) weights, errors."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from torch_parity import assert_close, copy_weights
+
+import nn
+import nn.functional as F
+from autograd import Variable, gradcheck, gradgradcheck
+from autograd.testing import arrays, shapes
+
+
+@given(data=st.data(), rows=st.integers(1, 5), dim=st.integers(1, 3),
+       index_shape=shapes(max_dims=3, max_side=4))
+def test_embedding_lookup_and_gradients(data, rows, dim, index_shape):
+    weight = data.draw(arrays((rows, dim)))
+    indices = data.draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, rows - 1)))
+    y = F.embedding(indices, weight)
+    np.testing.assert_array_equal(y.data, weight[indices])
+    gradcheck(F.embedding, indices, weight)  # the integer indices must get no gradient
+    gradgradcheck(lambda w: F.embedding(indices, w), weight, mode="fast")
+
+
+def test_repeated_indices_accumulate():
+    weight = Variable(np.zeros((4, 2)))
+    y = F.embedding(np.array([[1, 3, 1], [1, 0, 3]]), weight)
+    y.backward(np.ones(y.shape))
+    np.testing.assert_array_equal(weight.grad.data, [[1, 1], [3, 3], [0, 0], [2, 2]])
+
+
+def test_embedding_layer_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.Embedding(7, 3), torch.nn.Embedding(7, 3)
+    copy_weights(ours, theirs)
+    indices = np.array([[0, 6, 2, 2], [5, 5, 5, 1]])
+    y, yt = ours(indices), theirs(torch.tensor(indices))
+    assert_close(y, yt)
+    gy = np.random.default_rng(0).standard_normal(y.shape).astype(np.float32)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(ours.weight.grad, theirs.weight.grad)
+
+
+def test_embedding_layer_weights():
+    np.random.seed(0)
+    layer = nn.Embedding(1000, 20)
+    assert list(layer.state_dict()) == ["weight"]
+    weight = layer.weight.data
+    assert weight.shape == (1000, 20) and weight.dtype == np.float32
+    assert abs(weight.mean()) < 0.02 and abs(weight.std() - 1) < 0.02  # N(0, 1)
+    assert layer(np.array([3])).dtype == np.float32
+
+
+def test_embedding_errors():
+    weight = np.zeros((5, 2))
+    with pytest.raises(IndexError, match=r"embedding: index 5 is out of range for 5 embeddings"):
+        F.embedding(np.array([0, 5]), weight)
+    with pytest.raises(IndexError, match=r"embedding: index -1 is out of range"):
+        F.embedding(np.array([-1]), weight)
+    with pytest.raises(TypeError, match="embedding: indices must be integers, got dtype float64"):
+        F.embedding(np.array([0.0]), weight)
+    with pytest.raises(ValueError, match=r"embedding: expected a weight of shape "
+                                         r"\(num_embeddings, embedding_dim\), got \(5,\)"):
+        F.embedding(np.array([0]), np.zeros(5))
+    with pytest.raises(ValueError, match="Embedding: embedding_dim must be a positive int"):
+        nn.Embedding(3, 0)

@@ -1,0 +1,199 @@
+"""batch_norm / layer_norm and BatchNorm1d, BatchNorm2d, LayerNorm: PyTorch's semantics
+(running statistics with the unbiased variance, eval mode, momentum=None, no tracking),
+backprop against numerical differentiation in train and eval mode, errors."""
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
+
+import nn
+import nn.functional as F
+from autograd import Variable, gradcheck, gradgradcheck
+from autograd.testing import arrays
+
+SHAPES = st.sampled_from([(3, 2), (2, 3), (2, 2, 3), (3, 2, 2, 2), (2, 1, 3, 2)])
+
+
+@st.composite
+def batch_norm_cases(draw):
+    """(x, running_mean, running_var, weight or None, bias or None)."""
+    shape = draw(SHAPES)
+    channels = (shape[1],)
+    x = draw(arrays(shape, elements=(-3.0, 3.0)))
+    stats = draw(arrays(channels)), draw(arrays(channels, elements="positive"))
+    affine = draw(st.booleans())
+    weight = draw(arrays(channels)) if affine else None
+    bias = draw(arrays(channels)) if affine else None
+    return (x,) + stats + (weight, bias)
+
+
+def batch_norm_of(running_mean, running_var, affine, training):
+    """batch_norm of its float inputs; each call updates fresh copies of the statistics."""
+    def f(x, *params):
+        weight, bias = params if affine else (None, None)
+        return F.batch_norm(x, running_mean.copy(), running_var.copy(), weight, bias,
+                            training=training)
+    return f
+
+
+@pytest.mark.parametrize("training", [True, False])
+@given(case=batch_norm_cases())
+def test_batch_norm_gradients_match_numerical(training, case):
+    x, running_mean, running_var, weight, bias = case
+    assume(not training or x.size // x.shape[1] > 1)
+    affine = weight is not None
+    f = batch_norm_of(running_mean, running_var, affine, training)
+    inputs = (x, weight, bias) if affine else (x,)
+    gradcheck(f, *inputs)
+    gradgradcheck(f, *inputs, mode="fast")
+
+
+@given(case=batch_norm_cases(), momentum=st.sampled_from([0.1, 0.5, 1.0]))
+def test_batch_norm_training_statistics(case, momentum):
+    x, running_mean, running_var, weight, bias = case
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    mean, var = x.mean(axis=axes), x.var(axis=axes)
+    count = x.size // x.shape[1]
+    new_mean, new_var = running_mean.copy(), running_var.copy()
+    y = F.batch_norm(x, new_mean, new_var, weight, bias, training=True, momentum=momentum)
+    expected = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + 1e-5)
+    if weight is not None:
+        expected = expected * weight.reshape(shape) + bias.reshape(shape)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(new_mean, (1 - momentum) * running_mean + momentum * mean)
+    unbiased = var * count / (count - 1)
+    np.testing.assert_allclose(new_var, (1 - momentum) * running_var + momentum * unbiased)
+
+
+@given(case=batch_norm_cases())
+def test_batch_norm_eval_uses_running_statistics(case):
+    x, running_mean, running_var, weight, bias = case
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    saved = running_mean.copy(), running_var.copy()
+    y = F.batch_norm(x, running_mean, running_var, weight, bias, training=False)
+    expected = (x - running_mean.reshape(shape)) / np.sqrt(running_var.reshape(shape) + 1e-5)
+    if weight is not None:
+        expected = expected * weight.reshape(shape) + bias.reshape(shape)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(running_mean, saved[0])  # eval never updates
+    np.testing.assert_array_equal(running_var, saved[1])
+
+
+@pytest.mark.parametrize("layer, shape, kwargs", [
+    ("BatchNorm1d", (6, 3), {}),
+    ("BatchNorm1d", (4, 3, 5), dict(momentum=0.3)),
+    ("BatchNorm2d", (4, 3, 5, 2), {}),
+    ("BatchNorm2d", (2, 3, 3, 3), dict(momentum=None)),
+    ("BatchNorm2d", (2, 3, 3, 3), dict(affine=False)),
+    ("BatchNorm1d", (5, 3), dict(track_running_stats=False)),
+])
+def test_batch_norm_layers_match_torch_in_train_and_eval(layer, shape, kwargs):
+    torch = pytest.importorskip("torch")
+    ours = getattr(nn, layer)(3, **kwargs)
+    theirs = getattr(torch.nn, layer)(3, **kwargs)
+    rng = np.random.default_rng(0)
+    if ours.weight is not None:
+        for param in ours.parameters():
+            param.data[...] = rng.standard_normal(param.shape)
+    copy_weights(ours, theirs)
+    for step in range(3):
+        x = (rng.standard_normal(shape) * 2 + step).astype(np.float32)
+        _check_step(torch, ours, theirs, x, rng)
+    ours.eval()
+    theirs.eval()
+    _check_step(torch, ours, theirs, rng.standard_normal(shape).astype(np.float32), rng)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for name, value in ours.state_dict().items():
+        assert_close(value, theirs.state_dict()[name], tol=1e-5)
+
+
+def _check_step(torch, ours, theirs, x, rng):
+    for module in (ours, theirs):
+        for param in module.parameters():
+            param.grad = None
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    assert_close(y, yt, tol=1e-4)
+    gy = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(xv.grad, xt.grad, tol=1e-4)
+    if ours.weight is not None:
+        assert_parameter_grads_match(ours, theirs, tol=1e-4)
+
+
+def test_batch_norm_layer_buffers_and_dtypes():
+    layer = nn.BatchNorm2d(4)
+    assert list(layer.state_dict()) == ["weight", "bias", "running_mean", "running_var",
+                                        "num_batches_tracked"]
+    assert layer.running_mean.dtype == np.float32 and layer.num_batches_tracked.dtype == np.int64
+    running_mean = layer.running_mean
+    y = layer(np.random.default_rng(0).standard_normal((2, 4, 3, 3)))  # float64 batch
+    assert y.dtype == np.float32
+    assert layer.running_mean is running_mean  # updated in place
+    assert int(layer.num_batches_tracked) == 1
+    layer.eval()
+    layer(np.ones((1, 4, 1, 1), np.float32))  # one value per channel is fine in eval mode
+    assert int(layer.num_batches_tracked) == 1
+
+
+@given(data=st.data(), shape=st.sampled_from([(3, 4), (2, 3, 4), (2, 2, 3, 2)]),
+       dims=st.integers(1, 2), affine=st.booleans())
+def test_layer_norm_gradients_match_numerical(data, shape, dims, affine):
+    normalized = shape[-dims:]
+    x = data.draw(arrays(shape, elements=(-3.0, 3.0)))
+    params = (data.draw(arrays(normalized)), data.draw(arrays(normalized))) if affine else ()
+    f = lambda x, *p: F.layer_norm(x, normalized, *p)  # noqa: E731
+    axes = tuple(range(len(shape) - dims, len(shape)))
+    expected = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True)
+                                                               + 1e-5)
+    if affine:
+        expected = expected * params[0] + params[1]
+    np.testing.assert_allclose(f(x, *params).data, expected, rtol=1e-10, atol=1e-10)
+    gradcheck(f, x, *params)
+    gradgradcheck(f, x, *params, mode="fast")
+
+
+@pytest.mark.parametrize("normalized_shape, kwargs", [
+    (5, {}), ((3, 5), {}), (5, dict(elementwise_affine=False)), (5, dict(bias=False))])
+def test_layer_norm_matches_torch(normalized_shape, kwargs):
+    torch = pytest.importorskip("torch")
+    ours = nn.LayerNorm(normalized_shape, **kwargs)
+    theirs = torch.nn.LayerNorm(normalized_shape, **kwargs)
+    rng = np.random.default_rng(0)
+    for param in ours.parameters():
+        param.data[...] = rng.standard_normal(param.shape)
+    copy_weights(ours, theirs)
+    x = rng.standard_normal((2, 3, 5)).astype(np.float32)
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    assert_close(y, yt, tol=1e-4)
+    gy = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(xv.grad, xt.grad, tol=1e-4)
+    assert_parameter_grads_match(ours, theirs, tol=1e-4)
+
+
+def test_normalization_errors():
+    with pytest.raises(ValueError, match=r"batch_norm: expected more than 1 value per channel "
+                                         r"when training, got input shape \(1, 3\)"):
+        nn.BatchNorm1d(3)(np.ones((1, 3)))
+    with pytest.raises(ValueError, match=r"BatchNorm2d: the input of shape \(2, 4, 3, 3\) has 4 "
+                                         r"channels \(axis 1\), the layer expects 3"):
+        nn.BatchNorm2d(3)(np.ones((2, 4, 3, 3)))
+    with pytest.raises(ValueError, match=r"BatchNorm2d: expected an input of shape "
+                                         r"\(N, C, H, W\), got \(2, 3\)"):
+        nn.BatchNorm2d(3)(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"batch_norm: running_var has shape \(2,\), expected "
+                                         r"\(3,\)"):
+        F.batch_norm(np.ones((2, 3)), np.zeros(3), np.ones(2), training=True)
+    with pytest.raises(ValueError, match="batch_norm: running_mean and running_var are required"):
+        F.batch_norm(np.ones((2, 3)), None, None, training=False)
+    with pytest.raises(ValueError, match=r"layer_norm: normalized_shape \(4,\) does not match the "
+                                         r"last dimensions of the input of shape \(2, 3\)"):
+        F.layer_norm(np.ones((2, 3)), 4)
+    with pytest.raises(ValueError, match=r"layer_norm: weight has shape \(2,\), expected \(3,\)"):
+        F.layer_norm(np.ones((2, 3)), 3, weight=np.ones(2))
