@@ -1,6 +1,7 @@
 """BatchNorm1d, BatchNorm2d and LayerNorm with PyTorch's parameters, buffers and defaults."""
 import numpy as np
 
+from autograd.config import Config
 from autograd.variable import Parameter
 
 from ..functional.normalization import batch_norm, layer_norm
@@ -11,7 +12,7 @@ from ._arguments import positive_int
 class _BatchNorm(Module):
     """Normalizes each channel (axis 1) with batch statistics in training mode and with the
     running averages (buffers `running_mean`, `running_var`, `num_batches_tracked`) in eval
-    mode. momentum=None averages all batches seen so far (a cumulative mean), as PyTorch."""
+    mode (`.eval()`, or autograd's `test_mode()`). momentum=None averages all batches seen so far (a cumulative mean), as PyTorch."""
 
     input_dims = ()  # the input ranks a subclass accepts
     input_layout = ""
@@ -44,13 +45,14 @@ class _BatchNorm(Module):
 
     def forward(self, x):
         self._check_input(x)
+        training = self.training and Config.train  # test_mode() switches BatchNorm off too
         momentum = self.momentum
-        if self.training and self.track_running_stats:
+        if training and self.track_running_stats:
             self.num_batches_tracked += 1  # in place: the buffer array keeps its identity
             if momentum is None:
                 momentum = 1.0 / float(self.num_batches_tracked)
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                          training=self.training or not self.track_running_stats,
+                          training=training or not self.track_running_stats,
                           momentum=momentum or 0.0, eps=self.eps)
 
     def _check_input(self, x):

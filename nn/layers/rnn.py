@@ -4,6 +4,7 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 (L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
+from autograd.config import Config
 from autograd.ops import concatenate, split, stack, transpose
 from autograd.variable import as_variable
 
@@ -54,7 +55,7 @@ class _RNNBase(Module):
         finals = []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
-                x = dropout(x, self.dropout, training=self.training)
+                x = dropout(x, self.dropout, training=self.training and Config.train)
             outputs = []
             for d, suffix in enumerate(self._suffixes(layer)):
                 index = layer * self.directions + d

@@ -7,6 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
 
+import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
@@ -137,6 +138,17 @@ def test_batch_norm_layer_buffers_and_dtypes():
     layer.eval()
     layer(np.ones((1, 4, 1, 1), np.float32))  # one value per channel is fine in eval mode
     assert int(layer.num_batches_tracked) == 1
+
+
+def test_test_mode_switches_batch_norm_to_running_statistics():
+    layer = nn.BatchNorm1d(2)
+    layer.running_mean[...] = [1.0, -1.0]
+    x = np.array([[1.0, 1.0], [3.0, -1.0]], np.float32)
+    with ag.test_mode():
+        y = layer(x)
+    np.testing.assert_allclose(y.data, (x - [1.0, -1.0]) / np.sqrt(1 + 1e-5), rtol=1e-6)
+    assert int(layer.num_batches_tracked) == 0
+    np.testing.assert_array_equal(layer.running_mean, [1.0, -1.0])
 
 
 @given(data=st.data(), shape=st.sampled_from([(3, 4), (2, 3, 4), (2, 2, 3, 2)]),

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
 
+import autograd as ag
 import nn
 from autograd import Variable, gradcheck, gradgradcheck
 
@@ -196,6 +197,8 @@ def test_dropout_between_layers_only_in_training():
     reference = lstm(x)[0].data
     np.testing.assert_array_equal(lstm(x)[0].data, reference)
     lstm.train()
+    with ag.test_mode():
+        np.testing.assert_array_equal(lstm(x)[0].data, reference)
     assert not np.allclose(lstm(x)[0].data, reference)
     single = nn.GRU(2, 3, dropout=0.5)  # one layer: nothing to drop between layers
     single.eval()
