@@ -17,3 +17,4 @@ IS_RUNGRAD = True  # lets tests (and users) tell this package from PyPI's `autog
 from .anomaly import detect_anomaly
 from .functional import hessian, jacobian, vjp
 from .graph import get_dot_graph, plot_graph
+from .numerical import GradcheckError, gradcheck, gradgradcheck, numerical_diff, numerical_grad

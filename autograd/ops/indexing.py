@@ -20,6 +20,8 @@ def _is_basic(index):
 class GetItem(Function):
     """y = x[index]"""
 
+    name = "get_item"
+
     def __init__(self, index):
         self.index = index
 

@@ -1,8 +1,8 @@
 """Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import as_variable
 from .shape import reshape, swapaxes, transpose
+from .validation import as_input
 
 
 class MatMul(Function):
@@ -30,7 +30,7 @@ def _check_aligned(op, a, b):
 
 def matmul(a, b):
     """NumPy's matmul: 1-D operands are promoted to matrices and the added axis removed."""
-    a, b = as_variable(a), as_variable(b)
+    a, b = as_input(a, "matmul"), as_input(b, "matmul")
     _check_aligned("matmul", a, b)
     if a.ndim >= 2 and b.ndim >= 2:
         return MatMul()(a, b)
@@ -44,12 +44,12 @@ def matmul(a, b):
 def dot(a, b):
     """NumPy's dot: a scalar product for 0-d, matmul up to 2-D, else a sum over a's last
     axis and b's second-to-last."""
-    a, b = as_variable(a), as_variable(b)
+    a, b = as_input(a, "dot"), as_input(b, "dot")
     if a.ndim == 0 or b.ndim == 0:
         return a * b
+    _check_aligned("dot", a, b)
     if b.ndim <= 2 and a.ndim <= 2 or b.ndim == 1:
         return matmul(a, b)
-    _check_aligned("dot", a, b)
     k = a.shape[-1]
     b_first = transpose(b, (b.ndim - 2,) + tuple(i for i in range(b.ndim) if i != b.ndim - 2))
     rest = b_first.shape[1:]

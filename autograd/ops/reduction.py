@@ -1,19 +1,11 @@
 """Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
-from numpy.lib.array_utils import normalize_axis_tuple
+import builtins
 
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import Variable, as_variable
+from ..variable import Variable
 from .elementwise import exp
-
-
-def _axes(axis, ndim, op):
-    if axis is None:
-        return tuple(range(ndim))
-    try:
-        return normalize_axis_tuple(axis, ndim)
-    except Exception:
-        raise ValueError(f"{op}: axis {axis} is out of bounds for an array of dimension {ndim}") from None
+from .validation import as_input, normalize_axes as _axes
 
 
 def _keepdims_shape(shape, axes):
@@ -58,7 +50,8 @@ class Mean(Function):
         count = 1
         for a in self.axes:
             count *= shape[a]
-        return _expand_back(gy, shape, self.axes) * (1.0 / max(count, 1))
+        # builtins.max: this module's `max` is the op
+        return _expand_back(gy, shape, self.axes) * (1.0 / builtins.max(count, 1))
 
 
 class _Extreme(Function):
@@ -114,6 +107,8 @@ class LogSumExp(Function):
 class SumTo(Function):
     """y = x summed over broadcast axes down to `shape`"""
 
+    name = "sum_to"
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 
@@ -136,6 +131,8 @@ class SumTo(Function):
 class BroadcastTo(Function):
     """y = x broadcast to `shape`"""
 
+    name = "broadcast_to"
+
     def __init__(self, shape):
         self.shape = tuple(shape)
 
@@ -147,7 +144,7 @@ class BroadcastTo(Function):
 
 
 def _reduce(cls, x, axis, keepdims, op):
-    x = as_variable(x)
+    x = as_input(x, op)
     return cls(_axes(axis, x.ndim, op), keepdims)(x)
 
 
@@ -172,10 +169,10 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def sum_to(x, shape):
-    x = as_variable(x)
+    x = as_input(x, "sum_to")
     return x if x.shape == tuple(shape) else SumTo(shape)(x)
 
 
 def broadcast_to(x, shape):
-    x = as_variable(x)
+    x = as_input(x, "broadcast_to")
     return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)

@@ -3,7 +3,8 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import Variable, as_variable
+from ..variable import Variable
+from .validation import as_input, normalize_axes
 
 
 class Reshape(Function):
@@ -62,14 +63,14 @@ class Split(Function):
 
 
 def reshape(x, shape):
-    x = as_variable(x)
+    x = as_input(x, "reshape")
     if not isinstance(shape, tuple):
         shape = tuple(shape) if isinstance(shape, (list, np.ndarray)) else (shape,)
     return x if x.shape == shape else Reshape(shape)(x)
 
 
 def transpose(x, axes=None):
-    x = as_variable(x)
+    x = as_input(x, "transpose")
     if axes is not None:
         axes = tuple(axes)
         if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
@@ -84,10 +85,10 @@ def swapaxes(x, axis1, axis2):
 
 
 def squeeze(x, axis=None):
-    x = as_variable(x)
+    x = as_input(x, "squeeze")
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
-    axes = {a % x.ndim for a in ((axis,) if np.isscalar(axis) else axis)}
+    axes = normalize_axes(axis, x.ndim, "squeeze")
     for a in axes:
         if x.shape[a] != 1:
             raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} (shape {x.shape})")
@@ -95,13 +96,15 @@ def squeeze(x, axis=None):
 
 
 def expand_dims(x, axis):
-    x = as_variable(x)
+    x = as_input(x, "expand_dims")
+    out_ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
+    normalize_axes(axis, out_ndim, "expand_dims")
     return reshape(x, np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape)
 
 
 def flatten(x):
     """x as 1-D (NumPy's ndarray.flatten); nn.Flatten keeps the batch axis."""
-    return reshape(x, (-1,))
+    return reshape(as_input(x, "flatten"), (-1,))
 
 
 def concatenate(xs, axis=0):
@@ -112,7 +115,7 @@ def concatenate(xs, axis=0):
 
 
 def stack(xs, axis=0):
-    xs = [as_variable(x) for x in xs]
+    xs = [as_input(x, "stack") for x in xs]
     if not xs:
         raise ValueError("stack: need at least one array")
     shapes = {x.shape for x in xs}
@@ -122,7 +125,7 @@ def stack(xs, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    x = as_variable(x)
+    x = as_input(x, "split")
     if isinstance(indices_or_sections, Variable):
         indices_or_sections = indices_or_sections.data.tolist()
     parts = Split(indices_or_sections, axis)(x)

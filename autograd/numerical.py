@@ -1,0 +1,298 @@
+"""Numerical differentiation, and gradient checks of backprop against it.
+
+Every check works on the scalar F(x) = sum_k <f(x)_k, u_k>, where the u_k are random
+(seeded) upstream gradients: a plain sum() would hide bugs that only show for unequal
+upstream values (a transposed or mis-broadcast gradient). Numerical derivatives are
+central differences computed in float64, whatever the dtype of the inputs.
+"""
+import numpy as np
+
+from .backend import as_array, get_array_module, to_cpu
+from .engine import grad
+from .variable import Variable
+
+# Above this many elements an input is checked along random directions in mode='auto':
+# a full check costs two evaluations of f per element.
+FAST_MODE_THRESHOLD = 256
+FAST_DIRECTIONS = 4
+_WORST_SHOWN = 8
+_MODES = ("auto", "full", "fast")
+
+
+class GradcheckError(AssertionError):
+    """Backprop disagrees with numerical differentiation.
+
+    `entries` holds the worst mismatches as (input label, index, analytic, numeric,
+    relative error), worst first; the message lists them too.
+    """
+
+    def __init__(self, message, entries=()):
+        super().__init__(message)
+        self.entries = list(entries)
+
+
+def numerical_diff(f, x, eps=1e-4):
+    """Central difference (f(x + eps) - f(x - eps)) / (2 eps), elementwise, in float64.
+
+    `x` is a Variable, array or number; `f` takes and returns a Variable. Returns an ndarray
+    of f's output shape: the derivative of each output element along the all-ones direction.
+    """
+    data = _float64(_data(x, "numerical_diff"))
+    y_hi = _data(f(Variable(data + eps)), "numerical_diff")
+    y_lo = _data(f(Variable(data - eps)), "numerical_diff")
+    return (_float64(y_hi) - _float64(y_lo)) / (2 * eps)
+
+
+def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
+    """Central-difference gradient of sum(f(*inputs) * grad_outputs) w.r.t. every float input.
+
+    grad_outputs: one array per output of f (default: ones, i.e. the plain sum).
+    Returns a tuple with one float64 array per input, None for integer and boolean inputs.
+    """
+    arrays = [_data(x, "numerical_grad", i) for i, x in enumerate(inputs)]
+    if grad_outputs is None:
+        ys = _outputs(f(*[Variable(a, requires_grad=False) for a in arrays]))
+        grad_outputs = [get_array_module(y.data).ones_like(y.data) for y in ys]
+    objective = _Objective(f, arrays, _as_list(grad_outputs), with_graph=False)
+    return tuple(objective.gradient(i, eps) if _is_float(a) else None
+                 for i, a in enumerate(arrays))
+
+
+def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, seed=0,
+              mode="auto"):
+    """Check backprop through `f` against numerical differentiation for every float input.
+
+    f: takes Variables, returns a Variable or a sequence of them. inputs: Variables or
+    arrays; integer/boolean ones are passed through and must receive no gradient.
+    grad_outputs: upstream gradients (default: seeded random normal). mode: 'full' checks
+    every element, 'fast' FAST_DIRECTIONS random directions per input (v·grad against a
+    central difference along v), 'auto' picks 'fast' for inputs above FAST_MODE_THRESHOLD
+    elements. Tolerances are loosened for float32/float16 inputs, whose backprop runs in
+    their own precision. Returns True, or raises GradcheckError.
+    """
+    arrays = [_data(x, "gradcheck", i) for i, x in enumerate(inputs)]
+    labels = [f"input {i}" for i in range(len(arrays))]
+    return _check("gradcheck", f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode,
+                  with_graph=False)
+
+
+def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
+                  grad_grad_outputs=None, seed=0, mode="auto"):
+    """Check second-order backprop through `f` for every float input.
+
+    The first-order gradient g(x, u) = d<f(x), u>/dx is built by backward with
+    create_graph=True; backprop through that graph is checked against numerical
+    differentiation of g, both w.r.t. x and w.r.t. the upstream gradient u (so a backward
+    that detaches u or x is caught). grad_outputs: u (default: seeded random);
+    grad_grad_outputs: upstream gradients for g's outputs (default: seeded random).
+    Other arguments as in gradcheck. Returns True, or raises GradcheckError.
+    """
+    arrays = [_data(x, "gradgradcheck", i) for i, x in enumerate(inputs)]
+    rng = np.random.default_rng(seed)
+    upstream = _upstream(f, arrays, grad_outputs, rng)
+    count = len(arrays)
+
+    def first_order(*args):
+        xs, gys = args[:count], args[count:]
+        grads = _input_grads(f, xs, gys, create_graph=True)
+        return [_zeros_if_none(g, x) for g, x in zip(grads, xs) if _is_float(x.data)]
+
+    labels = ([f"input {i}" for i in range(count)]
+              + [f"grad_output {k}" for k in range(len(upstream))])
+    return _check("gradgradcheck", first_order, arrays + [u.data for u in upstream], labels,
+                  grad_grad_outputs, eps, atol, rtol, int(rng.integers(2 ** 31)), mode,
+                  with_graph=True)
+
+
+# ----- the check itself -----
+
+def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, with_graph):
+    if mode not in _MODES:
+        raise ValueError(f"{who}: mode must be one of {_MODES}, got {mode!r}")
+    rng = np.random.default_rng(seed)
+    upstream = _upstream(f, arrays, grad_outputs, rng)
+    xs = [_leaf(a) for a in arrays]
+    analytic = _input_grads(f, xs, upstream, create_graph=False)
+    _check_grad_types(who, xs, analytic, labels)
+    objective = _Objective(f, arrays, upstream, with_graph)
+    atol, rtol = _tolerances(atol, rtol, arrays)
+    entries = []
+    for i, (x, g) in enumerate(zip(xs, analytic)):
+        if not _is_float(x.data):
+            continue
+        g = _zeros_if_none(g, x).data
+        if _use_fast(mode, x.size):
+            entries += _directional_entries(objective, i, g, labels[i], eps, rng)
+        else:
+            entries += _elementwise_entries(objective, i, g, labels[i], eps)
+    _raise_on_mismatch(who, entries, atol, rtol)
+    return True
+
+
+def _use_fast(mode, size):
+    return mode == "fast" or (mode == "auto" and size > FAST_MODE_THRESHOLD)
+
+
+def _elementwise_entries(objective, i, analytic, label, eps):
+    numeric = objective.gradient(i, eps)
+    analytic = _float64(to_cpu(analytic))
+    numeric = to_cpu(numeric)
+    return [(label, idx, float(analytic[idx]), float(numeric[idx]))
+            for idx in np.ndindex(*analytic.shape)]
+
+
+def _directional_entries(objective, i, analytic, label, eps, rng):
+    """v·grad against (F(x + eps v) - F(x - eps v)) / (2 eps) for random unit vectors v."""
+    analytic = _float64(to_cpu(analytic))
+    entries = []
+    for k in range(FAST_DIRECTIONS):
+        v = rng.standard_normal(analytic.shape)
+        v /= max(np.linalg.norm(v), 1e-300)
+        numeric = objective.directional(i, v, eps)
+        entries.append((label, f"direction {k}", float(np.sum(analytic * v)), numeric))
+    return entries
+
+
+def _raise_on_mismatch(who, entries, atol, rtol):
+    bad = []
+    for label, idx, a, n in entries:
+        err = abs(a - n)
+        if not err <= atol + rtol * abs(n):  # `not <=` also catches NaN
+            scale = max(abs(a), abs(n))
+            rel = err / scale if scale > 0 else float("inf")
+            excess = err / (atol + rtol * abs(n))
+            bad.append((excess if excess == excess else np.inf, (label, idx, a, n, rel)))
+    if not bad:
+        return
+    bad.sort(key=lambda item: -item[0])
+    worst = [entry for _, entry in bad[:_WORST_SHOWN]]
+    lines = [f"{who}: backprop disagrees with numerical differentiation in {len(bad)} of "
+             f"{len(entries)} checked entries (atol={atol:g}, rtol={rtol:g}); worst first:"]
+    for label, idx, a, n, rel in worst:
+        lines.append(f"  {label}, index {idx}: analytic {a:.6e}, numeric {n:.6e}, "
+                     f"relative error {rel:.2e}")
+    raise GradcheckError("\n".join(lines), worst)
+
+
+def _check_grad_types(who, xs, grads, labels):
+    """Integer inputs get no gradient; float ones get one of their own shape and dtype."""
+    for x, g, label in zip(xs, grads, labels):
+        if not _is_float(x.data):
+            if g is not None:
+                raise GradcheckError(f"{who}: {label} has dtype {x.dtype} but received a "
+                                     "gradient (integer inputs must get none)")
+        elif g is not None and (g.shape != x.shape or g.dtype != x.dtype):
+            raise GradcheckError(f"{who}: the gradient of {label} has shape {g.shape} and "
+                                 f"dtype {g.dtype}; expected {x.shape} and {x.dtype}")
+
+
+def _tolerances(atol, rtol, arrays):
+    """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy."""
+    floats = [a.dtype for a in arrays if _is_float(a)]
+    if not floats:
+        return atol, rtol
+    floor = 10 * float(np.sqrt(max(np.finfo(d).eps for d in floats)))
+    return max(atol, floor), max(rtol, floor)
+
+
+# ----- evaluating f -----
+
+class _Objective:
+    """F(x) = sum_k <f(x)_k, u_k> in float64, with one input replaced: central differences."""
+
+    def __init__(self, f, arrays, upstream, with_graph):
+        self.f = f
+        self.arrays = [_float64(a) if _is_float(a) else a for a in arrays]
+        self.upstream = [_float64(_data(u, "gradcheck")) for u in upstream]
+        self.with_graph = with_graph  # f itself runs backward (gradgradcheck's first order)
+
+    def at(self, i, xi):
+        args = [Variable(a, requires_grad=self.with_graph) for a in self.arrays]
+        args[i] = Variable(xi, requires_grad=self.with_graph)
+        ys = _outputs(self.f(*args))
+        if len(ys) != len(self.upstream):
+            raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
+                             f"{len(self.upstream)} upstream gradients given")
+        return float(sum(_float64(y.data).ravel() @ u.ravel()
+                         for y, u in zip(ys, self.upstream) if _is_float(y.data)))
+
+    def gradient(self, i, eps):
+        """dF/dx_i, element by element."""
+        x = self.arrays[i].copy()
+        flat = x.reshape(-1)  # a view: writing to it perturbs x
+        grads = get_array_module(x).zeros(x.size)
+        for j in range(x.size):
+            original = flat[j]
+            flat[j] = original + eps
+            hi = self.at(i, x)
+            flat[j] = original - eps
+            lo = self.at(i, x)
+            flat[j] = original
+            grads[j] = (hi - lo) / (2 * eps)
+        return grads.reshape(x.shape)
+
+    def directional(self, i, v, eps):
+        """dF/dx_i along the direction v."""
+        x = self.arrays[i]
+        step = eps * as_array(v, like=x)
+        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * eps)
+
+
+def _input_grads(f, xs, upstream, create_graph):
+    """d<f(xs), upstream>/dx for every x in xs (None where no gradient arrives)."""
+    ys = _outputs(f(*xs))
+    if len(ys) != len(upstream):
+        raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
+                         f"{len(upstream)} upstream gradients given")
+    pairs = [(y, u) for y, u in zip(ys, upstream) if y.requires_grad]
+    if not pairs:
+        return [None] * len(xs)
+    return grad([y for y, _ in pairs], list(xs), grad_outputs=[u for _, u in pairs],
+                create_graph=create_graph, allow_unused=True)
+
+
+def _upstream(f, arrays, given, rng):
+    """The upstream gradients, as Variables in each output's dtype (random unless given)."""
+    if given is not None:
+        return [Variable(_data(u, "gradcheck"), requires_grad=False) for u in _as_list(given)]
+    ys = _outputs(f(*[_leaf(a) for a in arrays]))
+    return [Variable(as_array(rng.standard_normal(y.shape), like=y.data).astype(y.dtype),
+                     requires_grad=False) for y in ys]
+
+
+def _outputs(result):
+    items = list(result) if isinstance(result, (list, tuple)) else [result]
+    return [y if isinstance(y, Variable) else Variable(y, requires_grad=False) for y in items]
+
+
+def _leaf(array):
+    """A fresh leaf for backprop: float data requires grad, integer data cannot."""
+    return Variable(array.copy(), requires_grad=True)
+
+
+def _zeros_if_none(g, x):
+    if g is not None:
+        return g
+    return Variable(get_array_module(x.data).zeros_like(x.data), requires_grad=False)
+
+
+# ----- small helpers -----
+
+def _data(x, who, position=None):
+    data = x.data if isinstance(x, Variable) else as_array(x)
+    if data.dtype.kind not in "biuf":
+        where = "" if position is None else f" input {position}"
+        raise TypeError(f"{who}:{where} expected numeric data, got dtype {data.dtype}")
+    return data
+
+
+def _as_list(xs):
+    return list(xs) if isinstance(xs, (list, tuple)) else [xs]
+
+
+def _is_float(array):
+    return array.dtype.kind == "f"
+
+
+def _float64(array):
+    return array.astype(get_array_module(array).float64)

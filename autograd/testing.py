@@ -1,0 +1,136 @@
+"""Test helpers: hypothesis strategies for shapes, arrays and axes, and gradient assertions.
+
+hypothesis is imported inside the strategy functions, so `import autograd.testing` (and the
+assertions) work without it; `import autograd` never imports this module.
+"""
+import numpy as np
+
+from .backend import to_cpu
+from .numerical import gradcheck, gradgradcheck
+from .variable import Variable
+
+# Value ranges: wide enough to exercise an op, narrow enough that exp/pow stay well
+# conditioned; 'positive' and 'nonzero' keep a gap from 0 for log, sqrt, div and abs.
+ELEMENT_RANGES = {"bounded": (-2.0, 2.0), "positive": (0.5, 2.5), "nonzero": (0.5, 2.5)}
+DISTINCT_GAP = 0.05  # far above the step of numerical differentiation: no order flips
+
+
+def float_dtypes():
+    """float64 and float32: every op must keep float32 in float32."""
+    from hypothesis import strategies as st
+    return st.sampled_from([np.dtype(np.float64), np.dtype(np.float32)])
+
+
+def shapes(min_dims=0, max_dims=4, min_side=1, max_side=5):
+    """Array shapes (tuples), 0-d included by default."""
+    from hypothesis.extra import numpy as hnp
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=1, max_side=5):
+    """Tuples of `num_shapes` shapes that broadcast together, with rank differences and
+    1-sized axes."""
+    from hypothesis.extra import numpy as hnp
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+        max_side=max_side).map(lambda drawn: drawn.input_shapes)
+
+
+def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
+    """Float arrays of `shape` (a tuple or a strategy of tuples).
+
+    elements: 'bounded' (in [-2, 2]), 'positive' (in [0.5, 2.5]), 'nonzero' (magnitude in
+    [0.5, 2.5], either sign) or a (low, high) pair. distinct=True keeps every two values at
+    least min(DISTINCT_GAP, (high - low) / size) apart, so max/min-like reductions meet no
+    ties under numerical differentiation.
+    """
+    from hypothesis import strategies as st
+    low, high = _element_range(elements)
+    shape_strategy = shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape))
+    return shape_strategy.flatmap(lambda s: _values(s, np.dtype(dtype), low, high, elements,
+                                                    distinct))
+
+
+def valid_axes(ndim):
+    """An `axis` argument for an array of `ndim` dimensions: None, an int (negative ones
+    too) or a tuple of distinct axes (empty included)."""
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    options = [st.none(), hnp.valid_tuple_axes(ndim)]
+    if ndim > 0:
+        options.append(st.integers(-ndim, ndim - 1))
+    return st.one_of(*options)
+
+
+def assert_gradients_match(f, *inputs, order=1, **gradcheck_kwargs):
+    """Assert backprop through `f` matches numerical differentiation for every float input:
+    first order, and with order=2 second order too. Keyword arguments go to gradcheck.
+    Raises GradcheckError (an AssertionError) naming the worst entries."""
+    if order not in (1, 2):
+        raise ValueError(f"assert_gradients_match: order must be 1 or 2, got {order!r}")
+    gradcheck(f, *inputs, **gradcheck_kwargs)
+    if order == 2:
+        gradgradcheck(f, *inputs, **gradcheck_kwargs)
+
+
+def assert_forward_matches(f, reference, *inputs, rtol=None, atol=None):
+    """Assert f(*Variables) equals reference(*arrays) (a NumPy function): same shape, same
+    dtype, close values (tolerances from the dtype unless given). Returns f's output."""
+    arrays = [x.data if isinstance(x, Variable) else np.asarray(x) for x in inputs]
+    got = f(*[Variable(a) for a in arrays])
+    expected = reference(*arrays)
+    for y, want in zip(_as_list(got), _as_list(expected)):
+        assert isinstance(y, Variable), f"expected a Variable, got {type(y).__name__}"
+        want = np.asarray(want)
+        value = to_cpu(y.data)
+        assert value.dtype == want.dtype, f"dtype {value.dtype}, NumPy gives {want.dtype}"
+        assert value.shape == want.shape, f"shape {value.shape}, NumPy gives {want.shape}"
+        default = 10 * np.finfo(want.dtype).eps if want.dtype.kind == "f" else 0
+        np.testing.assert_allclose(value, want, rtol=default if rtol is None else rtol,
+                                   atol=default if atol is None else atol)
+    return got
+
+
+def _as_list(xs):
+    return list(xs) if isinstance(xs, (list, tuple)) else [xs]
+
+
+def _element_range(elements):
+    if isinstance(elements, str):
+        if elements not in ELEMENT_RANGES:
+            raise ValueError(f"arrays: elements must be one of {sorted(ELEMENT_RANGES)} or a "
+                             f"(low, high) pair, got {elements!r}")
+        return ELEMENT_RANGES[elements]
+    low, high = elements
+    if not low < high:
+        raise ValueError(f"arrays: empty element range ({low}, {high})")
+    return float(low), float(high)
+
+
+def _values(shape, dtype, low, high, elements, distinct):
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    size = int(np.prod(shape))
+    if distinct:
+        strategy = _distinct_values(size, low, high)
+    else:
+        # drawn in float64 and rounded to `dtype`: bounds need not be representable in it
+        floats = st.floats(low, high, allow_subnormal=False)
+        strategy = hnp.arrays(np.float64, size, elements=floats)
+    strategy = strategy.map(lambda flat: flat.astype(dtype).reshape(shape))
+    if elements == "nonzero":
+        signs = hnp.arrays(np.bool_, shape)
+        strategy = st.tuples(strategy, signs).map(lambda pair: np.where(pair[1], -1, 1).astype(
+            dtype) * pair[0])
+    return strategy
+
+
+def _distinct_values(size, low, high):
+    """`size` values in [low, high] in random order, pairwise at least
+    min(DISTINCT_GAP, (high - low) / size) apart."""
+    from hypothesis import strategies as st
+    slots = max(size, int((high - low) / DISTINCT_GAP))
+    step = (high - low) / slots
+    picks = st.lists(st.integers(0, slots), min_size=size, max_size=size, unique=True)
+    return picks.map(lambda chosen: low + step * np.asarray(chosen, np.float64))

@@ -1,0 +1,287 @@
+"""numerical_diff / numerical_grad / gradcheck / gradgradcheck: they compute the right
+numbers and, above all, catch wrong backward passes."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import (Function, GradcheckError, Variable, exp, gradcheck, gradgradcheck,
+                      numerical_diff, numerical_grad, split, tanh)
+from autograd import numerical
+from autograd.testing import assert_gradients_match
+
+RNG = np.random.default_rng(0)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def rand(*shape, dtype=np.float64):
+    return RNG.uniform(-1, 1, shape).astype(dtype)
+
+
+class MulWrongSecond(Function):
+    """y = a * b with d/db deliberately wrong (uses b instead of a)."""
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return gy * b, gy * b
+
+
+class Cube(Function):
+    """y = x^3, its backward written with differentiable ops (correct to every order)."""
+
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return gy * 3 * x * x
+
+
+class CubeDetached(Cube):
+    """y = x^3 whose backward uses a detached array: first derivative right, second zero."""
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Variable(3 * x * x, requires_grad=False)
+
+
+class CubeDetachedUpstream(Cube):
+    """y = x^3 whose backward detaches the upstream gradient: d(grad)/d(gy) is lost."""
+
+    def backward(self, gy):
+        return Variable(gy.data, requires_grad=False) * 3 * self.inputs[0] ** 2
+
+
+class MeanOfUpstream(Function):
+    """y = x with a backward that spreads the mean of gy: right only for uniform gy."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, gy):
+        return gy * 0 + autograd.mean(gy)
+
+
+class GradientForLabels(Function):
+    """y = x (labels ride along) that wrongly hands a gradient to its integer input."""
+
+    def forward(self, x, labels):
+        return x.copy()
+
+    def backward(self, gy):
+        return gy, Variable(np.ones(self.inputs[1].shape), requires_grad=False)
+
+
+# ----- numerical_diff -----
+
+def test_numerical_diff_of_square_at_three_is_six():
+    assert numerical_diff(lambda x: x * x, Variable(np.array(3.0))) == pytest.approx(6.0)
+
+
+def test_numerical_diff_is_elementwise_on_arrays():
+    x = np.linspace(-2, 2, 7)
+    np.testing.assert_allclose(numerical_diff(autograd.sin, x), np.cos(x), rtol=1e-7)
+    np.testing.assert_allclose(numerical_diff(exp, x), np.exp(x), rtol=1e-7)
+
+
+def test_numerical_diff_of_composition_matches_chain_rule():
+    # the study notes' example: y = (exp(x^2))^2 at x = 0.5
+    dy = numerical_diff(lambda x: exp(x ** 2) ** 2, 0.5)
+    assert dy == pytest.approx(4 * 0.5 * np.exp(2 * 0.25), rel=1e-7)
+
+
+def test_numerical_diff_runs_in_float64_for_float32_input():
+    seen = []
+    dy = numerical_diff(lambda x: seen.append(x.dtype) or x * x, np.float32(1.5))
+    assert seen == [np.float64, np.float64]
+    assert dy.dtype == np.float64
+    assert dy == pytest.approx(3.0, rel=1e-7)
+
+
+# ----- numerical_grad -----
+
+def test_numerical_grad_of_product_with_upstream():
+    a, b, u = rand(3, 4), rand(4), rand(3, 4)
+    ga, gb = numerical_grad(lambda x, y: x * y, a, b, grad_outputs=u)
+    np.testing.assert_allclose(ga, u * b, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(gb, (u * a).sum(axis=0), rtol=1e-6, atol=1e-9)
+
+
+def test_numerical_grad_defaults_to_plain_sum_and_skips_integer_inputs():
+    x, idx = rand(4, 2), np.array([0, 0, 3])
+    gx, gidx = numerical_grad(lambda v, i: v[i], x, idx)
+    assert gidx is None
+    np.testing.assert_allclose(gx, [[2, 2], [0, 0], [0, 0], [1, 1]], atol=1e-8)
+
+
+def test_numerical_grad_is_float64_for_float32_inputs():
+    (g,) = numerical_grad(lambda v: v * v, rand(5, dtype=np.float32))
+    assert g.dtype == np.float64
+
+
+# ----- gradcheck -----
+
+def test_gradcheck_passes_correct_ops_and_returns_true():
+    assert gradcheck(lambda a, b: tanh(a) * b + a / (1.5 + b * b), rand(3, 4), rand(4)) is True
+
+
+def test_gradcheck_catches_wrong_gradient_of_second_input_only():
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: MulWrongSecond()(a, b), rand(3, 4), rand(3, 4))
+    labels = {entry[0] for entry in info.value.entries}
+    assert labels == {"input 1"}  # the first input's gradient is right
+
+
+def test_gradcheck_error_message_lists_worst_entries():
+    with pytest.raises(AssertionError) as info:
+        gradcheck(lambda a, b: MulWrongSecond()(a, b), rand(2, 3), rand(2, 3))
+    message = str(info.value)
+    assert message.startswith("gradcheck: backprop disagrees with numerical differentiation")
+    for word in ("input 1", "index (", "analytic", "numeric", "relative error", "rtol="):
+        assert word in message
+    entries = info.value.entries
+    excess = [abs(a - n) / (1e-5 + 1e-3 * abs(n)) for _, _, a, n, _ in entries]
+    assert excess == sorted(excess, reverse=True)  # worst first
+    label, index, analytic, numeric, rel = entries[0]
+    assert isinstance(index, tuple) and len(index) == 2
+    assert rel == pytest.approx(abs(analytic - numeric) / max(abs(analytic), abs(numeric)))
+
+
+def test_gradcheck_random_upstream_catches_what_a_plain_sum_hides():
+    x = rand(6)
+    assert gradcheck(lambda v: MeanOfUpstream()(v), x, grad_outputs=np.ones(6))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda v: MeanOfUpstream()(v), x)
+
+
+def test_gradcheck_handles_several_outputs_and_unused_ones():
+    x = rand(6, 2)
+    assert gradcheck(lambda v: split(v, 3), x)
+    assert gradcheck(lambda v: split(v, 3)[1], x)
+
+
+def test_gradcheck_integer_input_gets_no_gradient():
+    x, idx = rand(5, 3), np.array([4, 0, 4])
+    assert gradcheck(lambda v, i: v[i], x, idx)
+    assert gradcheck(lambda v, i: GradientForLabels()(v, i), x, idx)  # the engine drops it
+
+
+def test_gradcheck_fails_if_an_integer_input_ever_got_a_gradient(monkeypatch):
+    def leaky_grad(outputs, inputs, **kwargs):
+        grads = engine_grad(outputs, inputs, **kwargs)
+        return grads[:1] + tuple(Variable(np.ones(x.shape)) for x in inputs[1:])
+
+    engine_grad = numerical.grad
+    monkeypatch.setattr(numerical, "grad", leaky_grad)
+    with pytest.raises(GradcheckError, match="input 1 has dtype int64 but received a gradient"):
+        gradcheck(lambda v, i: GradientForLabels()(v, i), rand(5, 3), np.array([4, 0, 4]))
+
+
+def test_gradcheck_float32_inputs_pass_with_float64_numerics():
+    seen = set()
+
+    def f(a, b):
+        seen.add(a.dtype)
+        return tanh(a) * exp(b)
+
+    assert gradcheck(f, rand(3, 4, dtype=np.float32), rand(4, dtype=np.float32))
+    assert seen == {np.dtype(np.float32), np.dtype(np.float64)}  # backprop side, numeric side
+
+
+def test_gradcheck_float32_still_catches_a_bug():
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda a, b: MulWrongSecond()(a, b), rand(3, dtype=np.float32),
+                  rand(3, dtype=np.float32))
+
+
+def test_gradcheck_fast_mode_catches_a_bug():
+    a, b = rand(3, 4), rand(3, 4)
+    assert gradcheck(lambda x, y: x * y, a, b, mode="fast")
+    with pytest.raises(GradcheckError, match="direction"):
+        gradcheck(lambda x, y: MulWrongSecond()(x, y), a, b, mode="fast")
+
+
+def test_gradcheck_auto_mode_goes_fast_only_for_big_inputs():
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        return v * v
+
+    big = numerical.FAST_MODE_THRESHOLD + 1
+    gradcheck(f, rand(big))
+    assert len(calls) < 4 * numerical.FAST_DIRECTIONS
+    calls.clear()
+    gradcheck(f, rand(4))
+    assert len(calls) >= 2 * 4  # two evaluations per element
+
+
+def test_gradcheck_rejects_unknown_mode():
+    with pytest.raises(ValueError, match="mode"):
+        gradcheck(lambda v: v, rand(2), mode="quick")
+
+
+def test_gradcheck_is_deterministic_for_a_seed():
+    def entries(seed):
+        with pytest.raises(GradcheckError) as info:
+            gradcheck(lambda a, b: MulWrongSecond()(a, b), a0, b0, seed=seed)
+        return info.value.entries
+
+    a0, b0 = rand(2, 2), rand(2, 2)
+    assert entries(3) == entries(3)
+    assert entries(3) != entries(4)
+
+
+# ----- gradgradcheck -----
+
+def test_gradgradcheck_passes_differentiable_backward():
+    assert gradgradcheck(lambda v: Cube()(v), rand(4))
+    assert gradgradcheck(lambda a, b: tanh(a * b), rand(2, 3), rand(3))
+
+
+def test_gradgradcheck_catches_backward_built_from_detached_array():
+    x = rand(4)
+    assert gradcheck(lambda v: CubeDetached()(v), x)  # first order is right
+    with pytest.raises(GradcheckError, match="gradgradcheck: .*\n  input 0"):
+        gradgradcheck(lambda v: CubeDetached()(v), x)
+
+
+def test_gradgradcheck_catches_detached_upstream_gradient():
+    x = rand(4)
+    assert gradcheck(lambda v: CubeDetachedUpstream()(v), x)
+    with pytest.raises(GradcheckError, match="grad_output 0"):
+        gradgradcheck(lambda v: CubeDetachedUpstream()(v), x)
+
+
+def test_gradgradcheck_float32_and_integer_inputs():
+    x, idx = rand(4, 3, dtype=np.float32), np.array([1, 1, 2])
+    assert gradgradcheck(lambda v, i: tanh(v)[i], x, idx)
+
+
+def test_gradgradcheck_fast_mode_catches_a_bug():
+    with pytest.raises(GradcheckError, match="direction"):
+        gradgradcheck(lambda v: CubeDetached()(v), rand(3, 4), mode="fast")
+
+
+# ----- autograd.testing.assert_gradients_match -----
+
+def test_assert_gradients_match_checks_the_requested_order():
+    x = rand(3)
+    assert_gradients_match(lambda v: CubeDetached()(v), x)
+    with pytest.raises(AssertionError):
+        assert_gradients_match(lambda v: CubeDetached()(v), x, order=2)
+    with pytest.raises(AssertionError):
+        assert_gradients_match(lambda a, b: MulWrongSecond()(a, b), x, rand(3), order=1)
+    with pytest.raises(ValueError, match="order"):
+        assert_gradients_match(lambda v: v, x, order=3)
+
+
+def test_importing_autograd_does_not_import_hypothesis():
+    code = "import sys, autograd; assert 'hypothesis' not in sys.modules, 'hypothesis loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

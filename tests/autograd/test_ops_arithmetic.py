@@ -1,0 +1,96 @@
+"""+ - * / ** and negation, as functions and operators (reflected forms included): forward
+equals NumPy (values and dtype), backprop equals numerical differentiation to first and
+second order, with broadcasting, float64 and float32."""
+import operator
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Variable
+from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
+                              broadcastable_shapes, float_dtypes, shapes)
+
+SMALL = dict(max_dims=4, max_side=3)
+
+# name: (autograd op, NumPy op, elements of x0, elements of x1)
+BINARY = {
+    "add": (ag.add, np.add, "bounded", "bounded"),
+    "sub": (ag.sub, np.subtract, "bounded", "bounded"),
+    "mul": (ag.mul, np.multiply, "bounded", "bounded"),
+    "div": (ag.div, np.divide, "bounded", "nonzero"),
+    "pow": (ag.pow, np.power, "positive", "bounded"),
+    "a + b": (operator.add, operator.add, "bounded", "bounded"),
+    "a - b": (operator.sub, operator.sub, "bounded", "bounded"),
+    "a * b": (operator.mul, operator.mul, "bounded", "bounded"),
+    "a / b": (operator.truediv, operator.truediv, "bounded", "nonzero"),
+    "a ** b": (operator.pow, operator.pow, "positive", "bounded"),  # Variable ** Variable
+}
+
+# The same expression runs on Variables and on NumPy arrays (the reference).
+WITH_SCALARS = {
+    "x + 2": (lambda x: x + 2, "bounded"),
+    "2.5 + x": (lambda x: 2.5 + x, "bounded"),
+    "x - 1.5": (lambda x: x - 1.5, "bounded"),
+    "2 - x": (lambda x: 2 - x, "bounded"),
+    "x * 0.5": (lambda x: x * 0.5, "bounded"),
+    "3 * x": (lambda x: 3 * x, "bounded"),
+    "x / 4": (lambda x: x / 4, "bounded"),
+    "2.0 / x": (lambda x: 2.0 / x, "nonzero"),
+    "x ** 2": (lambda x: x ** 2, "bounded"),
+    "x ** 3": (lambda x: x ** 3, "bounded"),
+    "x ** -1": (lambda x: x ** -1, "nonzero"),
+    "x ** 0.5": (lambda x: x ** 0.5, "positive"),
+    "2.0 ** x": (lambda x: 2.0 ** x, "bounded"),  # scalar ** Variable
+    "-x": (lambda x: -x, "bounded"),
+    "neg": (lambda x: ag.neg(x) if isinstance(x, Variable) else np.negative(x), "bounded"),
+}
+
+REFLECTED_ON_NDARRAY = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                        "/": operator.truediv, "**": operator.pow}
+
+
+@pytest.mark.parametrize("name", BINARY)
+@given(data=st.data(), dtype=float_dtypes(), pair=broadcastable_shapes(**SMALL))
+def test_binary_op(name, data, dtype, pair):
+    op, reference, elements0, elements1 = BINARY[name]
+    x0 = data.draw(arrays(pair[0], dtype, elements0))
+    x1 = data.draw(arrays(pair[1], dtype, elements1))
+    assert_forward_matches(op, reference, x0, x1)
+    assert_gradients_match(op, x0, x1, order=2)
+
+
+@pytest.mark.parametrize("name", WITH_SCALARS)
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(**SMALL))
+def test_op_with_python_scalar(name, data, dtype, shape):
+    f, elements = WITH_SCALARS[name]
+    x = data.draw(arrays(shape, dtype, elements))
+    assert_forward_matches(f, f, x)  # NumPy 2 keeps float32 next to a Python scalar
+    assert_gradients_match(f, x, order=2)
+
+
+@pytest.mark.parametrize("symbol", REFLECTED_ON_NDARRAY)
+@given(data=st.data(), dtype=float_dtypes(), pair=broadcastable_shapes(**SMALL))
+def test_ndarray_on_the_left_gives_a_variable(symbol, data, dtype, pair):
+    op = REFLECTED_ON_NDARRAY[symbol]
+    const = data.draw(arrays(pair[0], dtype, "positive" if symbol == "**" else "bounded"))
+    x = data.draw(arrays(pair[1], dtype, "nonzero" if symbol == "/" else "bounded"))
+
+    def f(v):
+        return op(const, v)
+
+    assert isinstance(f(Variable(x)), Variable)
+    assert_forward_matches(f, f, x)
+    assert_gradients_match(f, x, order=2)
+
+
+def test_float32_stays_float32_through_scalars_and_reductions():
+    x = Variable(np.linspace(0.5, 1.5, 6, dtype=np.float32).reshape(2, 3))
+    results = [x * 0.5, 0.5 * x, 1 - x, x / 3, 2.0 / x, x ** 2, 2 ** x, -x, x.sum(), x.mean(),
+               x.max(axis=0), ag.logsumexp(x, axis=-1), x.sum() * 0.1]
+    assert [y.dtype for y in results] == [np.float32] * len(results)
+    y = (x * 0.5 + 1 - x ** 2).mean()
+    y.backward()
+    assert x.grad.dtype == np.float32

@@ -1,0 +1,74 @@
+"""x[index] / get_item with ints, slices, Ellipsis, None, boolean masks and integer arrays
+(duplicates accumulate): forward equals NumPy (values and dtype), backprop equals numerical
+differentiation to first and second order."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd as ag
+from autograd import Variable
+from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
+                              float_dtypes, shapes)
+
+SMALL = dict(max_dims=3, max_side=4)
+
+
+def check_index(x, index):
+    def f(v):
+        return v[index]
+
+    def via_function(v):
+        return ag.get_item(v, index) if isinstance(v, Variable) else v[index]
+
+    assert_forward_matches(f, f, x)
+    assert_forward_matches(via_function, via_function, x)
+    assert_gradients_match(f, x, order=2)
+
+
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(**SMALL))
+def test_basic_index(data, dtype, shape):
+    x = data.draw(arrays(shape, dtype))
+    index = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
+    check_index(x, index)
+
+
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(min_dims=1, **SMALL))
+def test_integer_array_index_with_duplicates(data, dtype, shape):
+    x = data.draw(arrays(shape, dtype))
+    index = data.draw(hnp.integer_array_indices(
+        shape, result_shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=5)))
+    check_index(x, index)
+
+
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(min_dims=1, **SMALL))
+def test_boolean_mask(data, dtype, shape):
+    x = data.draw(arrays(shape, dtype))
+    mask_ndim = data.draw(st.integers(1, len(shape)))
+    mask = data.draw(hnp.arrays(np.bool_, shape[:mask_ndim]))
+    check_index(x, mask)
+
+
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(min_dims=2, **SMALL))
+def test_integer_array_mixed_with_slice_and_ellipsis(data, dtype, shape):
+    x = data.draw(arrays(shape, dtype))
+    rows = data.draw(hnp.arrays(np.intp, st.integers(1, 5),
+                                elements=st.integers(-shape[0], shape[0] - 1)))
+    check_index(x, (rows, slice(None, None, -1)))
+    check_index(x, (Ellipsis, rows % shape[-1]))
+
+
+def test_repeated_indices_accumulate_gradient():
+    x = Variable(np.arange(4.0))
+    y = x[np.array([0, 0, 3, 0])]
+    y.backward(np.array([1.0, 10.0, 100.0, 1000.0]))
+    np.testing.assert_array_equal(x.grad.data, [1011.0, 0.0, 0.0, 100.0])
+
+
+@pytest.mark.parametrize("index", [np.array([2, 2, 0]), [2, 2, 0]])
+def test_index_given_as_variable_or_list(index):
+    x = np.arange(6.0).reshape(3, 2)
+    assert_forward_matches(lambda v: v[Variable(np.asarray(index))],
+                           lambda a: a[np.asarray(index)], x)
+    assert_gradients_match(lambda v: v[index], x, order=2)

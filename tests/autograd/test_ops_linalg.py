@@ -1,0 +1,70 @@
+"""matmul (batched, broadcasting, 1-D operands; also the @ operator) and dot (NumPy's
+semantics for every rank): forward equals NumPy (values and dtype), backprop equals
+numerical differentiation to first and second order."""
+import operator
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd as ag
+from autograd import Variable
+from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
+                              float_dtypes, shapes)
+
+# (n?,k),(k,m?)->(n?,m?): batch axes broadcast, either operand may be 1-D
+MATMUL_SHAPES = hnp.mutually_broadcastable_shapes(signature=np.matmul.signature, max_dims=2,
+                                                  max_side=3).map(lambda s: s.input_shapes)
+
+
+def tolerance(dtype):
+    return 1e-5 if dtype == np.float32 else 1e-12
+
+
+@pytest.mark.parametrize("op", [ag.matmul, operator.matmul], ids=["matmul", "@"])
+@given(data=st.data(), dtype=float_dtypes(), pair=MATMUL_SHAPES)
+def test_matmul(op, data, dtype, pair):
+    a = data.draw(arrays(pair[0], dtype))
+    b = data.draw(arrays(pair[1], dtype))
+    assert_forward_matches(op, np.matmul, a, b, rtol=tolerance(dtype), atol=tolerance(dtype))
+    assert_gradients_match(op, a, b, order=2)
+
+
+@st.composite
+def dot_shapes(draw):
+    """Operand shapes NumPy's dot accepts: 0-d with anything, else a's last axis against
+    b's only axis (1-D) or its second-to-last."""
+    if draw(st.booleans()) and draw(st.booleans()):
+        scalar_first = draw(st.booleans())
+        other = draw(shapes(max_dims=3, max_side=3))
+        return ((), other) if scalar_first else (other, ())
+    k = draw(st.integers(1, 3))
+    a = draw(shapes(max_dims=2, max_side=3)) + (k,)
+    b = (k,) if draw(st.booleans()) else (
+        draw(shapes(max_dims=1, max_side=3)) + (k, draw(st.integers(1, 3))))
+    return a, b
+
+
+@given(data=st.data(), dtype=float_dtypes(), pair=dot_shapes())
+def test_dot(data, dtype, pair):
+    a = data.draw(arrays(pair[0], dtype))
+    b = data.draw(arrays(pair[1], dtype))
+    assert_forward_matches(ag.dot, np.dot, a, b, rtol=tolerance(dtype), atol=tolerance(dtype))
+    assert_gradients_match(ag.dot, a, b, order=2)
+
+
+def test_matmul_of_vectors_is_a_0d_inner_product():
+    a, b = Variable(np.array([1.0, 2.0, 3.0])), Variable(np.array([4.0, 5.0, 6.0]))
+    y = a @ b
+    assert y.shape == () and y.item() == 32.0
+    y.backward()
+    np.testing.assert_array_equal(a.grad.data, b.data)
+
+
+def test_ndarray_at_variable_gives_a_variable():
+    w = np.arange(6.0).reshape(2, 3)
+    y = w @ Variable(np.ones((3, 1)))
+    assert isinstance(y, Variable)
+    np.testing.assert_array_equal(y.data, w @ np.ones((3, 1)))

@@ -1,0 +1,112 @@
+"""sum mean max min logsumexp (every axis form, keepdims) and sum_to / broadcast_to: forward
+equals NumPy (values and dtype), backprop equals numerical differentiation to first and
+second order."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Variable
+from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
+                              broadcastable_shapes, float_dtypes, shapes, valid_axes)
+
+SMALL = dict(max_dims=4, max_side=3)
+
+
+def numpy_logsumexp(x, axis=None, keepdims=False):
+    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+
+
+def numpy_sum_to(x, shape):
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1)
+    return x.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+# name: (NumPy reference, needs distinct values: ties make max/min non-differentiable)
+REDUCTIONS = {
+    "sum": (np.sum, False),
+    "mean": (np.mean, False),
+    "max": (np.max, True),
+    "min": (np.min, True),
+    "logsumexp": (numpy_logsumexp, False),
+}
+
+
+@pytest.mark.parametrize("name", REDUCTIONS)
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(**SMALL), keepdims=st.booleans())
+def test_reduction_over_any_axes(name, data, dtype, shape, keepdims):
+    reference, distinct = REDUCTIONS[name]
+    x = data.draw(arrays(shape, dtype, distinct=distinct))
+    axis = data.draw(valid_axes(len(shape)))
+    op = getattr(ag, name)
+
+    def f(v):
+        return op(v, axis=axis, keepdims=keepdims)
+
+    def expected(a):
+        return reference(a, axis=axis, keepdims=keepdims)
+
+    assert_forward_matches(f, expected, x, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert_gradients_match(f, x, order=2)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])
+@given(data=st.data(), dtype=float_dtypes(), shape=shapes(min_dims=1, **SMALL),
+       keepdims=st.booleans())
+def test_variable_method_matches_ndarray_method(name, data, dtype, shape, keepdims):
+    x = data.draw(arrays(shape, dtype, distinct=True))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+
+    def f(v):
+        return getattr(v, name)(axis=axis, keepdims=keepdims)
+
+    assert_forward_matches(f, f, x)
+    assert_gradients_match(f, x, order=2)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_min_share_gradient_among_ties(name):
+    x = Variable(np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]]) * (1 if name == "max" else -1))
+    getattr(ag, name)(x, axis=1).backward()
+    np.testing.assert_allclose(x.grad.data, [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+
+
+@given(data=st.data(), dtype=float_dtypes(), pair=broadcastable_shapes(**SMALL))
+def test_sum_to_and_broadcast_to(data, dtype, pair):
+    small, big = pair[0], np.broadcast_shapes(*pair)
+    x_big = data.draw(arrays(big, dtype))
+    x_small = data.draw(arrays(small, dtype))
+
+    def sum_to(v):
+        return ag.sum_to(v, small) if isinstance(v, Variable) else numpy_sum_to(v, small)
+
+    def broadcast_to(v):
+        return (ag.broadcast_to if isinstance(v, Variable) else np.broadcast_to)(v, big)
+
+    assert_forward_matches(sum_to, sum_to, x_big, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert_gradients_match(sum_to, x_big, order=2)
+    assert_forward_matches(broadcast_to, broadcast_to, x_small)
+    assert_gradients_match(broadcast_to, x_small, order=2)
+
+
+def test_logsumexp_is_stable_for_large_values():
+    x = Variable(np.array([1000.0, 1000.0, -np.inf]))
+    y = ag.logsumexp(x)
+    assert y.data == pytest.approx(1000 + np.log(2))
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, [0.5, 0.5, 0.0])
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, -1, -2, -3, (0, 2), (-1, 0), ()])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_max_min_over_every_axis(name, axis, keepdims):
+    x = np.random.default_rng(7).permutation(24).reshape(2, 3, 4) / 10.0  # no ties
+
+    def f(v):
+        return getattr(ag, name)(v, axis=axis, keepdims=keepdims)
+
+    assert_forward_matches(f, lambda a: getattr(np, name)(a, axis=axis, keepdims=keepdims), x)
+    assert_gradients_match(f, x, order=2)
