@@ -74,14 +74,14 @@ def ones_(tensor):
 def xavier_uniform_(tensor, gain=1.0):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / (fan_in + fan_out))
+    bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
     return uniform_(tensor, -bound, bound)
 
 
 def xavier_normal_(tensor, gain=1.0):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)))
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
@@ -102,9 +102,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity, who):
         raise ValueError(f"{who}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
-    if fan == 0:
-        raise ValueError(f"{who}: cannot initialise a tensor with zero elements")
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    # A zero-element tensor has nothing to fill (PyTorch: a no-op); any std will do.
+    return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))
 
 
 def _data(tensor, who):

@@ -30,7 +30,7 @@ class Linear(Module):
         who = type(self).__name__
         self.out_features = _positive_int(out_features, "out_features", who)
         self.in_features = None if in_features is None else _positive_int(
-            in_features, "in_features", who, allow_zero=True)
+            in_features, "in_features", who)
         self.use_bias = bool(bias)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
@@ -57,7 +57,7 @@ class Linear(Module):
         """Draw fresh weights (PyTorch's scheme)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+            bound = 1 / math.sqrt(self.in_features)
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
@@ -104,11 +104,9 @@ class Dense(Linear):
                 f"in_features={self.in_features}, use_bias={self.use_bias}")
 
 
-def _positive_int(value, name, who, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (
-            0 if allow_zero else 1):
-        raise ValueError(f"{who}: {name} must be a {'non-negative' if allow_zero else 'positive'}"
-                         f" int, got {value!r}")
+def _positive_int(value, name, who):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
     return int(value)
 
 

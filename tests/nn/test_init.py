@@ -1,0 +1,134 @@
+"""nn.init: PyTorch's gains and fans, in-place fills that keep dtype, seeded from np.random."""
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Parameter
+from nn import init
+
+
+def param(*shape, dtype=np.float32):
+    return Parameter(np.zeros(shape, dtype))
+
+
+@pytest.mark.parametrize("nonlinearity, param_value, gain", [
+    ("linear", None, 1.0), ("conv2d", None, 1.0), ("sigmoid", None, 1.0),
+    ("tanh", None, 5 / 3), ("relu", None, math.sqrt(2)), ("selu", None, 0.75),
+    ("leaky_relu", None, math.sqrt(2 / (1 + 0.01 ** 2))),
+    ("leaky_relu", 0.2, math.sqrt(2 / 1.04)), ("leaky_relu", math.sqrt(5), math.sqrt(1 / 3)),
+])
+def test_calculate_gain(nonlinearity, param_value, gain):
+    assert init.calculate_gain(nonlinearity, param_value) == pytest.approx(gain)
+
+
+def test_calculate_gain_matches_torch():
+    torch = pytest.importorskip("torch")
+    for name in ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"):
+        assert init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
+
+
+def test_unknown_nonlinearity_is_refused():
+    with pytest.raises(ValueError, match="swish"):
+        init.calculate_gain("swish")
+
+
+@pytest.mark.parametrize("shape, fans", [((3, 5), (5, 3)), ((8, 4, 3, 3), (36, 72)),
+                                         ((2, 6, 5), (30, 10))])
+def test_fans_include_the_receptive_field(shape, fans):
+    assert init.calculate_fan_in_and_fan_out(param(*shape)) == fans
+
+
+def test_fans_need_two_dimensions():
+    with pytest.raises(ValueError, match=r"at least 2 dimensions, got shape \(4,\)"):
+        init.xavier_uniform_(param(4))
+
+
+def bound_and_std_cases():
+    """(fill, shape, expected uniform bound or None, expected std)"""
+    fan_in, fan_out = 400, 300
+    xavier_std = math.sqrt(2 / (fan_in + fan_out))
+    relu_std_in = math.sqrt(2) / math.sqrt(fan_in)
+    return [
+        (lambda p: init.xavier_uniform_(p), math.sqrt(3) * xavier_std, xavier_std),
+        (lambda p: init.xavier_uniform_(p, gain=2.0), 2 * math.sqrt(3) * xavier_std,
+         2 * xavier_std),
+        (lambda p: init.xavier_normal_(p), None, xavier_std),
+        (lambda p: init.kaiming_uniform_(p, nonlinearity="relu"), math.sqrt(3) * relu_std_in,
+         relu_std_in),
+        (lambda p: init.kaiming_normal_(p, nonlinearity="relu"), None, relu_std_in),
+        (lambda p: init.kaiming_normal_(p, mode="fan_out", nonlinearity="relu"), None,
+         math.sqrt(2) / math.sqrt(fan_out)),
+        (lambda p: init.kaiming_uniform_(p, a=math.sqrt(5)), 1 / math.sqrt(fan_in),
+         1 / math.sqrt(3 * fan_in)),
+        (lambda p: init.uniform_(p, -0.5, 0.5), 0.5, 1 / math.sqrt(12)),
+        (lambda p: init.normal_(p, 0.0, 0.3), None, 0.3),
+    ]
+
+
+@pytest.mark.parametrize("fill, bound, std", bound_and_std_cases())
+def test_statistics_follow_the_formula(fill, bound, std):
+    np.random.seed(0)
+    p = param(300, 400)  # (out, in): fan_in 400, fan_out 300
+    assert fill(p) is p
+    values = p.data
+    assert values.dtype == np.float32
+    assert values.std() == pytest.approx(std, rel=0.02)
+    assert abs(values.mean()) < 0.02 * std
+    if bound is not None:
+        assert values.max() <= bound and values.min() >= -bound
+        assert values.max() > 0.99 * bound and values.min() < -0.99 * bound
+
+
+def test_normal_mean_and_uniform_range():
+    np.random.seed(0)
+    p = init.normal_(param(200, 200), mean=3.0, std=0.1)
+    assert p.data.mean() == pytest.approx(3.0, abs=0.01)
+    q = init.uniform_(param(100, 100), 2.0, 5.0)
+    assert q.data.min() >= 2.0 and q.data.max() <= 5.0
+
+
+def test_constant_zeros_ones_fill_in_place():
+    p = param(3, 4)
+    array = p.data
+    init.constant_(p, 0.25)
+    assert p.data is array and np.all(array == 0.25)
+    assert np.all(init.ones_(p).data == 1) and np.all(init.zeros_(p).data == 0)
+
+
+def test_fills_keep_dtype_and_work_on_plain_arrays():
+    array = np.zeros((4, 5), np.float64)
+    assert init.xavier_normal_(array) is array and array.dtype == np.float64
+    half = param(4, 5, dtype=np.float16)
+    init.kaiming_uniform_(half)
+    assert half.dtype == np.float16 and np.any(half.data != 0)
+
+
+def test_np_random_seed_makes_fills_reproducible():
+    np.random.seed(7)
+    a = init.kaiming_normal_(param(5, 6)).data.copy()
+    np.random.seed(7)
+    b = init.kaiming_normal_(param(5, 6)).data.copy()
+    np.testing.assert_array_equal(a, b)
+
+
+def test_seed_makes_models_reproducible():
+    np.random.seed(3)
+    first = nn.Linear(4, 5).state_dict()
+    np.random.seed(3)
+    second = nn.Linear(4, 5).state_dict()
+    for key in first:
+        np.testing.assert_array_equal(first[key], second[key])
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="mode"):
+        init.kaiming_uniform_(param(2, 2), mode="fan_avg")
+    with pytest.raises(TypeError, match="floating-point"):
+        init.uniform_(np.zeros((2, 2), np.int64))
+
+
+def test_zero_element_tensors_are_left_alone():
+    for fill in (init.kaiming_uniform_, init.kaiming_normal_, init.xavier_uniform_):
+        assert fill(param(3, 0)).shape == (3, 0)

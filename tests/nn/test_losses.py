@@ -1,0 +1,401 @@
+"""Losses: hand-computed values, PyTorch's results for every reduction and option, backprop
+against numerical differentiation (to second order), stability and argument errors."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from autograd import Variable
+from autograd.testing import arrays, assert_gradients_match, shapes
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def reduce(values, reduction, denominator=None):
+    if reduction == "none":
+        return values
+    return values.sum() / (values.size if denominator is None else denominator) \
+        if reduction == "mean" else values.sum()
+
+
+# ----- hand-computed values -----
+
+X = np.array([[0.5, -1.0, 2.0], [3.0, 0.0, -0.5]])
+T = np.array([[1.0, -1.0, 0.0], [0.5, 0.25, 1.0]])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_by_hand(reduction):
+    d = X - T
+    cases = {
+        F.mse_loss: d ** 2,
+        F.l1_loss: np.abs(d),
+        lambda x, t, reduction: F.huber_loss(x, t, reduction, delta=1.0):
+            np.where(np.abs(d) <= 1, 0.5 * d ** 2, np.abs(d) - 0.5),
+    }
+    for f, per_element in cases.items():
+        np.testing.assert_allclose(f(X, T, reduction=reduction).data,
+                                   reduce(per_element, reduction), rtol=1e-12)
+
+
+def test_cross_entropy_by_hand():
+    logits = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
+    targets = np.array([2, 0])
+    lse = np.log(np.exp(logits).sum(1))
+    per_sample = lse - logits[[0, 1], targets]
+    assert F.cross_entropy(logits, targets).item() == pytest.approx(per_sample.mean())
+    assert per_sample[1] == pytest.approx(math.log(3))
+    weights = np.array([0.5, 1.0, 2.0])
+    weighted = F.cross_entropy(logits, targets, weight=weights).item()
+    assert weighted == pytest.approx((2.0 * per_sample[0] + 0.5 * per_sample[1]) / 2.5)
+    ignored = F.cross_entropy(logits, np.array([2, -100]), reduction="none").data
+    np.testing.assert_allclose(ignored, [per_sample[0], 0.0])
+
+
+def test_label_smoothing_by_hand():
+    logits = np.array([[0.0, 1.0, 2.0]])
+    log_p = logits - np.log(np.exp(logits).sum())
+    eps = 0.3
+    expected = -(1 - eps) * log_p[0, 1] - eps / 3 * log_p.sum()
+    assert F.cross_entropy(logits, np.array([1]), label_smoothing=eps).item() == \
+        pytest.approx(expected)
+
+
+def test_binary_losses_by_hand():
+    p, t = np.array([0.2, 0.9, 0.5]), np.array([0.0, 1.0, 0.3])
+    bce = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    assert F.binary_cross_entropy(p, t).item() == pytest.approx(bce.mean())
+    logits = np.log(p / (1 - p))
+    assert F.binary_cross_entropy_with_logits(logits, t).item() == pytest.approx(bce.mean())
+    pos = 3.0
+    weighted = -(pos * t * np.log(p) + (1 - t) * np.log(1 - p))
+    got = F.binary_cross_entropy_with_logits(logits, t, pos_weight=np.array(pos))
+    assert got.item() == pytest.approx(weighted.mean())
+
+
+def test_nll_loss_picks_the_target_log_probability():
+    log_p = np.log(np.array([[0.2, 0.8], [0.6, 0.4]]))
+    assert F.nll_loss(log_p, np.array([1, 0])).item() == pytest.approx(
+        -(np.log(0.8) + np.log(0.6)) / 2)
+
+
+# ----- PyTorch parity -----
+
+def torch_pair(x, *rest):
+    import torch
+    return [torch.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray)
+            else a for a in (x,) + rest]
+
+
+def assert_matches_torch(ours, theirs, x, *args, upstream_seed=0, tol=1e-10, **kwargs):
+    """Forward values and the input gradient (for a random upstream) against PyTorch."""
+    torch = pytest.importorskip("torch")
+    ox = Variable(x)
+    y = ours(ox, *args, **kwargs)
+    tx, *targs = torch_pair(x, *args)
+    tkwargs = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    ty = theirs(tx, *targs, **tkwargs)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=tol, atol=tol)
+    upstream = np.random.default_rng(upstream_seed).normal(size=y.shape)
+    y.backward(upstream)
+    ty.backward(torch.from_numpy(upstream))
+    np.testing.assert_allclose(ox.grad.data, tx.grad.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+def test_regression_losses_match_torch(name, reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x, t = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    kwargs = {"delta": 0.7} if name == "huber_loss" else {}
+    assert_matches_torch(getattr(F, name), getattr(torch.nn.functional, name), x, t,
+                         reduction=reduction, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"ignore": True},
+                                     {"label_smoothing": 0.2},
+                                     {"weight": True, "ignore": True, "label_smoothing": 0.1}],
+                         ids=["plain", "weight", "ignore_index", "smoothing", "all"])
+@pytest.mark.parametrize("shape", [(5, 4), (3, 4, 2, 2), (4,)], ids=["NC", "NCHW", "C"])
+def test_cross_entropy_with_class_indices_matches_torch(shape, options, reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    x = rng.normal(0, 2, shape)
+    target = rng.integers(0, shape[-1] if len(shape) == 1 else shape[1],
+                          size=shape[:1] + shape[2:] if len(shape) > 1 else ())
+    kwargs = {"reduction": reduction, "label_smoothing": options.get("label_smoothing", 0.0)}
+    if options.get("weight"):
+        kwargs["weight"] = rng.uniform(0.5, 2.0, shape[1] if len(shape) > 1 else shape[0])
+    if options.get("ignore") and target.ndim:
+        target.flat[0] = 1
+        target.flat[1] = 1
+        kwargs["ignore_index"] = 1
+    assert_matches_torch(F.cross_entropy, torch.nn.functional.cross_entropy, x, target,
+                         **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"label_smoothing": 0.25}],
+                         ids=["plain", "weight", "smoothing"])
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 4)], ids=["NC", "NCL"])
+def test_cross_entropy_with_probabilities_matches_torch(shape, options, reduction):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=shape)
+    target = rng.dirichlet(np.ones(shape[1]), size=(shape[0],) + shape[2:])
+    target = np.moveaxis(target, -1, 1)
+    kwargs = {"reduction": reduction, "label_smoothing": options.get("label_smoothing", 0.0)}
+    if options.get("weight"):
+        kwargs["weight"] = rng.uniform(0.5, 2.0, shape[1])
+    assert_matches_torch(F.cross_entropy, torch.nn.functional.cross_entropy, x, target,
+                         **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nll_loss_matches_torch(reduction, weighted):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    log_p = np.log(rng.dirichlet(np.ones(4), size=6))
+    target = rng.integers(0, 4, 6)
+    target[2] = -100
+    kwargs = {"reduction": reduction}
+    if weighted:
+        kwargs["weight"] = rng.uniform(0.5, 2.0, 4)
+    assert_matches_torch(F.nll_loss, torch.nn.functional.nll_loss, log_p, target, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_matches_torch(reduction, weighted):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    p, t = rng.uniform(0.01, 0.99, (4, 3)), rng.uniform(0, 1, (4, 3))
+    kwargs = {"reduction": reduction}
+    if weighted:
+        kwargs["weight"] = rng.uniform(0.5, 2.0, 3)
+    assert_matches_torch(F.binary_cross_entropy, torch.nn.functional.binary_cross_entropy,
+                         p, t, **kwargs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"pos_weight": True},
+                                     {"weight": True, "pos_weight": True}],
+                         ids=["plain", "weight", "pos_weight", "both"])
+def test_binary_cross_entropy_with_logits_matches_torch(reduction, options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    x, t = rng.normal(0, 3, (4, 3)), rng.uniform(0, 1, (4, 3))
+    kwargs = {"reduction": reduction}
+    if options.get("weight"):
+        kwargs["weight"] = rng.uniform(0.5, 2.0, (4, 1))
+    if options.get("pos_weight"):
+        kwargs["pos_weight"] = rng.uniform(0.5, 3.0, 3)
+    assert_matches_torch(F.binary_cross_entropy_with_logits,
+                         torch.nn.functional.binary_cross_entropy_with_logits, x, t, **kwargs)
+
+
+def test_bce_clamps_its_logs_at_minus_100_like_torch():
+    torch = pytest.importorskip("torch")
+    p, t = np.array([0.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0])
+    ours = F.binary_cross_entropy(p, t, reduction="none").data
+    theirs = torch.nn.functional.binary_cross_entropy(torch.tensor(p), torch.tensor(t),
+                                                      reduction="none").numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(ours, [100, 100, 0, 0])
+
+
+# ----- gradients against numerical differentiation -----
+
+def pairs(elements="bounded"):
+    return shapes(min_dims=1, max_dims=3, max_side=4).flatmap(
+        lambda s: st.tuples(arrays(s, elements=elements), arrays(s, elements=elements)))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(xt=pairs())
+def test_mse_and_huber_gradients(reduction, xt):
+    x, t = xt
+    assert_gradients_match(lambda a, b: F.mse_loss(a, b, reduction), x, t, order=2)
+    d = np.abs(x - t)
+    if np.all(np.abs(d - 0.8) > 0.05):  # away from the kink of the derivative at delta
+        assert_gradients_match(lambda a, b: F.huber_loss(a, b, reduction, delta=0.8), x, t,
+                               order=2)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(xt=pairs())
+def test_l1_gradients(reduction, xt):
+    x, t = xt
+    t = np.where(np.abs(x - t) < 0.05, t + 0.2, t)  # |x - t| has a kink at 0
+    assert_gradients_match(lambda a, b: F.l1_loss(a, b, reduction), x, t)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_gradients(reduction, data):
+    shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4))
+    p = data.draw(arrays(shape, elements=(0.05, 0.95)))
+    t = data.draw(arrays(shape, elements=(0.0, 1.0)))
+    w = data.draw(arrays(shape[-1:], elements="positive"))
+    assert_gradients_match(lambda a, b: F.binary_cross_entropy(a, b, w, reduction), p, t,
+                           order=2)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_binary_cross_entropy_with_logits_gradients(reduction, data):
+    shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4))
+    x = data.draw(arrays(shape, elements=(-4.0, 4.0)))
+    t = data.draw(arrays(shape, elements=(0.0, 1.0)))
+    pos_weight = data.draw(st.none() | arrays(shape[-1:], elements="positive"))
+    assert_gradients_match(
+        lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction,
+                                                        pos_weight=pos_weight), x, t, order=2)
+
+
+@st.composite
+def class_problems(draw):
+    """(logits, integer targets, class weights or None, ignore_index, smoothing)."""
+    n, c = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    extra = tuple(draw(st.lists(st.integers(1, 3), max_size=1)))
+    x = draw(arrays((n, c) + extra, elements=(-3.0, 3.0)))
+    count = n * math.prod(extra)
+    targets = np.array(draw(st.lists(st.integers(0, c - 1), min_size=count, max_size=count)))
+    targets = targets.reshape((n,) + extra)
+    weight = draw(st.none() | arrays((c,), elements="positive"))
+    ignore = draw(st.sampled_from([-100, 0]))
+    smoothing = draw(st.sampled_from([0.0, 0.3]))
+    return x, targets, weight, ignore, smoothing
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(problem=class_problems())
+def test_cross_entropy_and_nll_gradients(reduction, problem):
+    x, targets, weight, ignore, smoothing = problem
+    assume(reduction != "mean" or np.any(targets != ignore))  # a mean over nothing is NaN
+    assert_gradients_match(
+        lambda v: F.cross_entropy(v, targets, weight, ignore, reduction, smoothing), x, order=2)
+    assert_gradients_match(
+        lambda v: F.nll_loss(v, targets, weight, ignore, reduction), x, order=2)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(data=st.data())
+def test_cross_entropy_with_probability_targets_gradients(reduction, data):
+    shape = data.draw(st.tuples(st.integers(1, 3), st.integers(1, 4)))
+    x = data.draw(arrays(shape))
+    q = data.draw(arrays(shape, elements=(0.0, 1.0)))
+    assert_gradients_match(
+        lambda a, b: F.cross_entropy(a, b, reduction=reduction, label_smoothing=0.1), x, q,
+        order=2)
+
+
+# ----- stability, dtype and errors -----
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_is_finite_for_logits_of_1000(dtype):
+    x = Variable(np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]], dtype))
+    loss = F.cross_entropy(x, np.array([1, 0]), reduction="none")
+    loss.sum().backward()
+    np.testing.assert_allclose(loss.data, [2000.0, 2000.0 + math.log(2)], rtol=1e-6)
+    assert loss.dtype == dtype and x.grad.dtype == dtype
+    assert np.all(np.isfinite(x.grad.data))
+    np.testing.assert_allclose(x.grad.data, [[1, -1, 0], [-1, 0.5, 0.5]])
+    soft = F.cross_entropy(x, np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]], dtype))
+    assert np.isfinite(soft.item())
+
+
+def test_bce_with_logits_is_finite_for_large_logits():
+    x = Variable(np.array([1000.0, -1000.0, 1000.0], np.float32))
+    loss = F.binary_cross_entropy_with_logits(x, np.array([1.0, 0.0, 0.0]), reduction="none")
+    loss.sum().backward()
+    np.testing.assert_allclose(loss.data, [0, 0, 1000])
+    np.testing.assert_allclose(x.grad.data, [0, 0, 1])
+    assert x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.l1_loss, F.huber_loss, F.binary_cross_entropy,
+                                  F.binary_cross_entropy_with_logits])
+def test_float32_losses_give_float32_gradients(loss):
+    x = Variable(np.array([[0.2, 0.7]], np.float32))
+    y = loss(x, np.array([[0.0, 1.0]]))  # a float64 target is cast to the input's dtype
+    y.backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_cross_entropy_keeps_float32():
+    x = Variable(np.random.randn(4, 3).astype(np.float32))
+    loss = F.cross_entropy(x, np.array([0, 1, 2, 0]), weight=np.ones(3), label_smoothing=0.1)
+    loss.backward()
+    assert loss.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_mean_over_only_ignored_targets_is_nan_like_torch():
+    loss = F.cross_entropy(np.zeros((2, 3)), np.array([-100, -100]))
+    assert math.isnan(loss.item())
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: F.mse_loss(np.ones((4, 1)), np.ones(4)), ValueError,
+     r"mse_loss: input of shape \(4, 1\) and target of shape \(4,\) differ"),
+    (lambda: F.l1_loss(np.ones(2), np.ones(2), reduction="avg"), ValueError, "reduction"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 3])), IndexError,
+     "target 3 is out of range for 3 classes"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1, 2])), ValueError,
+     r"target of shape \(3,\) does not match input of shape \(2, 3\): expected \(2,\)"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), weight=np.ones(2)), ValueError,
+     "weight of shape"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),
+     ValueError, "label_smoothing"),
+    (lambda: F.cross_entropy(np.ones((2, 3), np.int64), np.array([0, 1])), TypeError,
+     "floating point"),
+    (lambda: F.nll_loss(np.ones((2, 3)), np.ones((2, 3))), TypeError, "integer class indices"),
+    (lambda: F.binary_cross_entropy(np.array([1.5]), np.array([1.0])), ValueError,
+     r"probabilities in \[0, 1\]"),
+    (lambda: F.binary_cross_entropy(np.ones((2, 2)) / 2, np.ones((2, 2)), np.ones(3)),
+     ValueError, "weight of shape"),
+    (lambda: F.huber_loss(np.ones(2), np.ones(2), delta=0), ValueError, "delta"),
+])
+def test_bad_arguments_get_clear_errors(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# ----- loss modules -----
+
+MODULES = [
+    (nn.MSELoss(), F.mse_loss, "real"),
+    (nn.L1Loss(reduction="sum"), lambda x, t: F.l1_loss(x, t, "sum"), "real"),
+    (nn.HuberLoss(delta=0.5), lambda x, t: F.huber_loss(x, t, delta=0.5), "real"),
+    (nn.BCELoss(weight=np.array([1.0, 2.0, 3.0])),
+     lambda x, t: F.binary_cross_entropy(x, t, np.array([1.0, 2.0, 3.0])), "probability"),
+    (nn.BCEWithLogitsLoss(pos_weight=np.array([2.0, 1.0, 0.5])),
+     lambda x, t: F.binary_cross_entropy_with_logits(x, t, pos_weight=np.array([2.0, 1, 0.5])),
+     "real"),
+    (nn.CrossEntropyLoss(label_smoothing=0.1, ignore_index=2),
+     lambda x, t: F.cross_entropy(x, t, ignore_index=2, label_smoothing=0.1), "class"),
+    (nn.NLLLoss(weight=np.array([1.0, 0.5, 2.0]), reduction="none"),
+     lambda x, t: F.nll_loss(x, t, np.array([1.0, 0.5, 2.0]), reduction="none"), "class"),
+]
+
+
+@pytest.mark.parametrize("module, f, kind", MODULES, ids=[type(m[0]).__name__ for m in MODULES])
+def test_loss_modules_call_their_function(module, f, kind):
+    rng = np.random.default_rng(9)
+    x = rng.uniform(0.1, 0.9, (4, 3))
+    t = rng.integers(0, 3, 4) if kind == "class" else rng.uniform(0, 1, (4, 3))
+    np.testing.assert_array_equal(module(x, t).data, f(x, t).data)
+
+
+def test_loss_module_repr_and_validation():
+    assert repr(nn.MSELoss()) == "MSELoss()"
+    assert repr(nn.L1Loss(reduction="sum")) == "L1Loss(reduction='sum')"
+    with pytest.raises(ValueError, match="CrossEntropyLoss: reduction"):
+        nn.CrossEntropyLoss(reduction="batchmean")

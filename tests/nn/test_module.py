@@ -1,0 +1,449 @@
+"""nn.Module and nn.ModuleList: registration order, dotted names, state_dict, weights files,
+modes, freezing, devices and printing."""
+import os
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd import Parameter, Variable
+from nn.module import StateDictKeyError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Block(nn.Module):
+    """Parameters, a buffer and children, registered in a deliberately unsorted order."""
+
+    def __init__(self):
+        super().__init__()
+        self.zeta = Parameter(np.ones((2, 3), np.float32))
+        self.alpha = nn.Linear(3, 4)
+        self.register_buffer("running", np.zeros(4, np.float32))
+        self.mid = Parameter(np.full(4, 2.0, np.float32))
+        self.layers = nn.ModuleList([nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 1)])
+
+    def forward(self, x):
+        h = self.alpha(F.linear(x, self.zeta.T)) + self.mid
+        for layer in self.layers:
+            h = layer(h)
+        return h
+
+
+def snapshot(model):
+    return {k: v.copy() for k, v in model.state_dict().items()}
+
+
+def assert_same_state(model, expected):
+    state = model.state_dict()
+    assert list(state) == list(expected)
+    for key, value in expected.items():
+        np.testing.assert_array_equal(state[key], value)
+        assert state[key].dtype == value.dtype
+
+
+# ----- registration -----
+
+def test_parameters_come_in_assignment_order_with_dotted_names():
+    names = [name for name, _ in Block().named_parameters()]
+    assert names == ["zeta", "mid", "alpha.weight", "alpha.bias", "layers.0.weight",
+                     "layers.0.bias", "layers.2.weight", "layers.2.bias"]
+
+
+def test_state_dict_holds_parameters_then_buffers_then_children():
+    assert list(Block().state_dict()) == [
+        "zeta", "mid", "running", "alpha.weight", "alpha.bias", "layers.0.weight",
+        "layers.0.bias", "layers.2.weight", "layers.2.bias"]
+
+
+def test_parameters_match_named_parameters_and_skip_none():
+    model = Block()
+    model.layers[0].bias = None
+    assert [id(p) for p in model.parameters()] == [id(p) for _, p in model.named_parameters()]
+    assert "layers.0.bias" not in dict(model.named_parameters())
+    assert "layers.0.bias" not in model.state_dict()
+
+
+def test_shared_parameter_is_listed_once():
+    model = nn.Module()
+    model.a = nn.Linear(2, 2)
+    model.b = nn.Linear(2, 2)
+    model.b.weight = model.a.weight
+    assert [n for n, _ in model.named_parameters()] == ["a.weight", "a.bias", "b.bias"]
+
+
+def test_children_and_modules():
+    model = Block()
+    assert [n for n, _ in model.named_children()] == ["alpha", "layers"]
+    assert [type(m).__name__ for m in model.children()] == ["Linear", "ModuleList"]
+    names = [n for n, _ in model.named_modules()]
+    assert names == ["", "alpha", "layers", "layers.0", "layers.1", "layers.2"]
+    assert next(model.modules()) is model
+
+
+def test_reassigning_keeps_position_and_changing_kind_moves_registry():
+    model = Block()
+    model.zeta = Parameter(np.zeros((2, 3), np.float32))
+    assert [n for n, _ in model.named_parameters()][0] == "zeta"
+    model.mid = nn.ReLU()
+    assert "mid" not in dict(model.named_parameters())
+    assert "mid" in dict(model.named_children())
+
+
+def test_deleting_an_attribute_unregisters_it():
+    model = Block()
+    del model.mid
+    del model.alpha
+    assert "mid" not in dict(model.named_parameters())
+    assert "alpha" not in dict(model.named_children())
+
+
+def test_plain_variable_cannot_replace_a_parameter():
+    model = nn.Linear(2, 3)
+    with pytest.raises(TypeError, match="weight"):
+        model.weight = Variable(np.ones((3, 2)))
+
+
+def test_forgetting_super_init_is_a_clear_error():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.w = Parameter(np.ones(2))
+
+    with pytest.raises(AttributeError, match=r"super\(\).__init__\(\)"):
+        Broken()
+
+
+def test_register_parameter_and_buffer_validate_names_and_types():
+    model = nn.Module()
+    with pytest.raises(KeyError, match="without '.'"):
+        model.register_parameter("a.b", Parameter(np.ones(1)))
+    with pytest.raises(TypeError, match="Parameter or None"):
+        model.register_parameter("w", np.ones(1))
+    with pytest.raises(TypeError, match="must be numeric"):
+        model.register_buffer("b", np.array(["x"]))
+
+
+def test_non_persistent_buffer_is_not_saved():
+    model = nn.Module()
+    model.register_buffer("kept", np.zeros(2))
+    model.register_buffer("scratch", np.zeros(2), persistent=False)
+    assert list(model.state_dict()) == ["kept"]
+    assert [n for n, _ in model.named_buffers()] == ["kept", "scratch"]
+
+
+def test_assigning_to_a_buffer_name_updates_the_buffer():
+    model = nn.Module()
+    model.register_buffer("mean", np.zeros(3))
+    model.mean = np.ones(3)
+    np.testing.assert_array_equal(model.state_dict()["mean"], np.ones(3))
+
+
+def test_parameter_order_is_the_same_under_different_hash_seeds():
+    code = ("import nn, numpy as np\n"
+            "from autograd import Parameter\n"
+            "class M(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        for name in ['q', 'b', 'zz', 'a', 'm', 'c1', 'x']:\n"
+            "            setattr(self, name, Parameter(np.zeros(1)))\n"
+            "        self.sub = nn.Linear(2, 2)\n"
+            "print(','.join(n for n, _ in M().named_parameters()))\n")
+    outputs = set()
+    for seed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=ROOT)
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True, cwd=ROOT)
+        outputs.add(run.stdout.strip())
+    assert outputs == {"q,b,zz,a,m,c1,x,sub.weight,sub.bias"}
+
+
+# ----- state_dict -----
+
+def test_state_dict_is_a_copy():
+    model = nn.Linear(2, 3)
+    state = model.state_dict()
+    state["weight"][...] = 7
+    assert not np.any(model.weight.data == 7)
+
+
+def test_state_dict_round_trip_into_a_fresh_model():
+    np.random.seed(0)
+    source, target = Block(), Block()
+    result = target.load_state_dict(source.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert_same_state(target, source.state_dict())
+    x = np.random.randn(4, 2).astype(np.float32)
+    np.testing.assert_array_equal(source(x).data, target(x).data)
+
+
+def test_load_copies_into_existing_arrays_and_keeps_dtype():
+    model = nn.Linear(2, 3)
+    weight_array = model.weight.data
+    model.load_state_dict({"weight": np.ones((3, 2), np.float64), "bias": np.zeros(3)})
+    assert model.weight.data is weight_array
+    assert model.weight.dtype == np.float32
+    np.testing.assert_array_equal(model.weight.data, 1)
+
+
+def test_strict_load_names_missing_and_unexpected_keys_and_changes_nothing():
+    model = Block()
+    before = snapshot(model)
+    state = model.state_dict()
+    del state["alpha.bias"]
+    state["extra.weight"] = np.zeros(2)
+    for key in state:
+        state[key] = np.zeros_like(state[key])
+    with pytest.raises(StateDictKeyError) as info:
+        model.load_state_dict(state)
+    message = str(info.value)
+    assert "missing key(s): 'alpha.bias'" in message
+    assert "unexpected key(s): 'extra.weight'" in message
+    assert isinstance(info.value, KeyError)
+    assert_same_state(model, before)
+
+
+def test_shape_mismatch_names_the_key_and_changes_nothing():
+    model = Block()
+    before = snapshot(model)
+    state = {k: np.zeros_like(v) for k, v in model.state_dict().items()}
+    state["layers.2.weight"] = np.zeros((2, 5))
+    with pytest.raises(ValueError, match=r"'layers.2.weight'.*\(1, 5\).*\(2, 5\)"):
+        model.load_state_dict(state)
+    assert_same_state(model, before)
+
+
+def test_non_strict_load_reports_keys_and_loads_the_rest():
+    model = nn.Linear(2, 3)
+    result = model.load_state_dict({"weight": np.ones((3, 2)), "other": np.ones(1)},
+                                   strict=False)
+    assert result.missing_keys == ["bias"] and result.unexpected_keys == ["other"]
+    np.testing.assert_array_equal(model.weight.data, 1)
+
+
+def test_non_numeric_value_is_rejected():
+    model = nn.Linear(1, 1)
+    with pytest.raises(ValueError, match="'bias'"):
+        model.load_state_dict({"weight": np.ones((1, 1)), "bias": np.array(["a"])})
+
+
+def test_loading_into_an_unbuilt_lazy_layer_explains_why():
+    with pytest.raises(StateDictKeyError, match="not built yet"):
+        nn.Linear(3).load_state_dict(nn.Linear(2, 3).state_dict())
+
+
+# ----- weights files -----
+
+def test_save_and_load_weights_round_trip(tmp_path):
+    np.random.seed(1)
+    source, target = Block(), Block()
+    path = tmp_path / "w.npz"
+    source.save_weights(path)
+    target.load_weights(path)
+    assert_same_state(target, source.state_dict())
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]  # no temp file left behind
+
+
+def test_saved_file_is_a_plain_npz_without_pickles(tmp_path):
+    path = tmp_path / "w.npz"
+    nn.Linear(2, 3).save_weights(path)
+    with np.load(path, allow_pickle=False) as archive:
+        assert archive.files == ["weight", "bias"]
+        assert archive["weight"].dtype == np.float32
+
+
+def test_save_weights_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "w.npz"
+    nn.Linear(2, 3).save_weights(path)
+    original = path.read_bytes()
+
+    def broken_savez(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        nn.Linear(2, 3).save_weights(path)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
+
+
+def test_missing_file_names_the_file(tmp_path):
+    model = nn.Linear(2, 3)
+    with pytest.raises(FileNotFoundError, match="nothing.npz"):
+        model.load_weights(tmp_path / "nothing.npz")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip file at all", b"PK\x03\x04broken"])
+def test_corrupt_file_names_the_file_and_changes_nothing(tmp_path, content):
+    model = Block()
+    before = snapshot(model)
+    path = tmp_path / "bad.npz"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="bad.npz"):
+        model.load_weights(path)
+    assert_same_state(model, before)
+
+
+def test_truncated_archive_names_the_file_and_changes_nothing(tmp_path):
+    model = Block()
+    before = snapshot(model)
+    path = tmp_path / "cut.npz"
+    Block().save_weights(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.npz"):
+        model.load_weights(path)
+    assert_same_state(model, before)
+
+
+def test_pickled_member_is_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, weight=np.array([{"a": 1}], dtype=object), bias=np.zeros(3))
+    with pytest.raises(ValueError, match="evil.npz"):
+        nn.Linear(2, 3).load_weights(path)
+
+
+def test_weights_with_wrong_keys_or_shapes_name_file_and_key(tmp_path):
+    model = nn.Linear(2, 3)
+    before = snapshot(model)
+    wrong_keys, wrong_shape = tmp_path / "keys.npz", tmp_path / "shape.npz"
+    np.savez(wrong_keys, weight=np.zeros((3, 2)), b=np.zeros(3))
+    np.savez(wrong_shape, weight=np.zeros((3, 4)), bias=np.zeros(3))
+    with pytest.raises(KeyError, match=r"keys.npz.*missing key\(s\): 'bias'"):
+        model.load_weights(wrong_keys)
+    with pytest.raises(ValueError, match=r"shape.npz.*'weight'"):
+        model.load_weights(wrong_shape)
+    assert_same_state(model, before)
+
+
+def test_a_zip_that_is_not_an_npz_is_refused(tmp_path):
+    path = tmp_path / "other.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(KeyError, match="other.npz"):
+        nn.Linear(2, 3).load_weights(path)
+
+
+# ----- modes, gradients, freezing -----
+
+def test_train_and_eval_reach_every_module():
+    model = Block()
+    assert model.training and all(m.training for m in model.modules())
+    assert model.eval() is model
+    assert not any(m.training for m in model.modules())
+    model.train()
+    assert all(m.training for m in model.modules())
+
+
+def test_zero_grad_clears_every_gradient():
+    model = Block()
+    model(np.ones((3, 2), np.float32)).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_frozen_parameters_get_no_gradient():
+    model = Block()
+    model.alpha.weight.requires_grad = False
+    model.layers.requires_grad_(False)
+    model(np.ones((3, 2), np.float32)).sum().backward()
+    grads = {name: p.grad for name, p in model.named_parameters()}
+    assert grads["alpha.weight"] is None and grads["layers.0.weight"] is None
+    assert grads["alpha.bias"] is not None and grads["zeta"] is not None
+
+
+def test_float32_model_gets_float32_gradients():
+    model = Block()
+    loss = F.mse_loss(model(np.random.randn(5, 2)), np.zeros((5, 1)))
+    loss.backward()
+    assert loss.dtype == np.float32
+    for name, p in model.named_parameters():
+        assert p.grad.dtype == np.float32, name
+
+
+def test_apply_visits_children_first():
+    seen = []
+    Block().apply(lambda m: seen.append(type(m).__name__))
+    assert seen == ["Linear", "Linear", "ReLU", "Linear", "ModuleList", "Block"]
+
+
+def test_to_cpu_keeps_numpy_arrays():
+    model = Block()
+    assert model.to_cpu() is model
+    assert all(type(p.data) is np.ndarray for p in model.parameters())
+
+
+def test_to_gpu_without_cupy_says_what_is_missing():
+    from autograd import cuda
+    if cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(RuntimeError, match="CuPy"):
+        nn.Linear(2, 2).to_gpu()
+
+
+def test_forward_must_be_written():
+    with pytest.raises(NotImplementedError, match="Module.forward"):
+        nn.Module()(1)
+
+
+# ----- ModuleList -----
+
+def test_module_list_indexing_and_mutation():
+    a, b, c = nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    layers = nn.ModuleList([a, b])
+    layers.append(c)
+    assert len(layers) == 3 and layers[-1] is c and list(layers) == [a, b, c]
+    layers.insert(0, nn.Linear(1, 1))
+    assert [n for n, _ in layers.named_children()] == ["0", "1", "2", "3"]
+    assert layers[1] is a
+    del layers[0]
+    assert list(layers) == [a, b, c]
+    layers[1] = nn.ELU()
+    assert isinstance(layers[1], nn.ELU)
+    assert list(layers[1:]) == [layers[1], c]
+    with pytest.raises(IndexError, match="out of range"):
+        layers[3]
+    with pytest.raises(TypeError, match="expected a Module"):
+        layers.append(np.ones(1))
+
+
+def test_module_list_parameter_names_follow_positions():
+    layers = nn.ModuleList([nn.Linear(1, 2), nn.Linear(2, 3)])
+    layers.insert(0, nn.Linear(3, 1))
+    assert [n for n, _ in layers.named_parameters()] == [
+        "0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]
+
+
+# ----- printing and drawing -----
+
+def test_repr_is_nested_like_pytorch():
+    model = nn.Module()
+    model.fc = nn.Linear(2, 3)
+    model.layers = nn.ModuleList([nn.ReLU(), nn.LeakyReLU(0.2)])
+    assert repr(model) == (
+        "Module(\n"
+        "  (fc): Linear(in_features=2, out_features=3, bias=True)\n"
+        "  (layers): ModuleList(\n"
+        "    (0): ReLU()\n"
+        "    (1): LeakyReLU(negative_slope=0.2)\n"
+        "  )\n"
+        ")")
+
+
+def test_plot_draws_the_graph_with_parameter_names(tmp_path):
+    pytest.importorskip("graphviz")
+    from autograd.graph import get_dot_graph
+    model = Block()
+    model.name_parameters()
+    dot = get_dot_graph(model(np.ones((2, 2), np.float32)))
+    assert "layers.2.weight" in dot and "alpha.bias" in dot
+    import shutil
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot executable is not installed")
+    image = model.plot(np.ones((2, 2), np.float32), to_file=tmp_path / "model.svg")
+    assert (tmp_path / "model.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert image.path.endswith("model.svg")
