@@ -114,6 +114,8 @@ def _role(v):
 
 def _var_node(v, verbose, role):
     parts = [v.name] if v.name else []
+    if role == "constant" and v.size == 1 and not v.name:
+        parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
     if verbose:
         parts.append(f"{tuple(v.shape)} {v.dtype}")
     label = "\\n".join(_escape(p) for p in parts)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Prepare a fresh machine: a virtualenv in .venv with rungrad and its extras, and Graphviz's
+# `dot` binary. Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    echo "[setup] creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+
+stamp=.venv/.rungrad-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "[setup] installing rungrad with extras dev, viz, datasets, notebooks"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[dev,viz,datasets,notebooks]"
+    touch "$stamp"
+fi
+
+if ! command -v dot >/dev/null 2>&1; then
+    echo "[setup] installing Graphviz (the 'dot' binary)"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+    if command -v apt-get >/dev/null 2>&1; then
+        $SUDO apt-get install -y -q graphviz >/dev/null 2>&1 \
+            || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q graphviz >/dev/null; }
+    elif command -v brew >/dev/null 2>&1; then
+        brew install graphviz
+    else
+        echo "[setup] please install Graphviz (https://graphviz.org/download/) for graph images" >&2
+    fi
+fi
