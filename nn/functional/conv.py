@@ -33,7 +33,7 @@ class Conv2d(Function):
         needs = self.needs_input_grad
         out_channels = weight.shape[0]
         gy_rows = reshape(transpose(gy, (1, 0, 2, 3)), (out_channels, -1))  # (OC, N*OH*OW)
-        gx = gw = gb = None
+        gx = gw = None
         if needs[0]:
             w_rows = reshape(weight, (out_channels, -1))
             gcol = reshape(matmul(transpose(w_rows), gy_rows), self._col.shape)
@@ -42,9 +42,9 @@ class Conv2d(Function):
             # (N*OH*OW, C*KH*KW)
             col_rows = transpose(reshape(self._columns(x), (-1, gy_rows.shape[1])))
             gw = reshape(matmul(gy_rows, col_rows), weight.shape)
-        if len(needs) == 3 and needs[2]:
-            gb = sum(gy_rows, axis=1)
-        return gx, gw, gb
+        if len(needs) == 2:
+            return gx, gw
+        return gx, gw, (sum(gy_rows, axis=1) if needs[2] else None)
 
     def _columns(self, x):
         """im2col(x): the saved array, or recomputed as a graph node when the backward pass is
