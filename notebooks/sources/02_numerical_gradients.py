@@ -1,0 +1,280 @@
+"""Notebook 02: numerical differentiation vs backprop, gradcheck, property tests."""
+
+# %% [markdown]
+# # 2. Numerical differentiation vs backpropagation
+#
+# The derivative is the slope of a function at a point. The oldest way to compute it is to
+# *measure* it: move the input a tiny step $h$ and see how much the output moves. That is
+# **numerical differentiation**. It is slow, and only approximately right, but it is simple
+# and independent of backprop, so it is the perfect referee: every gradient rungrad computes
+# by backprop is tested against it.
+#
+# In this notebook: the central difference, partial derivatives and the gradient,
+# `gradcheck`, finding a planted bug in a custom `Function`, and a property-based test of
+# your own op with `autograd.testing` and hypothesis.
+
+# %% [shared] setup
+
+# %% [markdown]
+# ## The central difference
+#
+# The definition $f'(x) = \lim_{h\to 0} \frac{f(x+h) - f(x)}{h}$ suggests the **forward
+# difference** with a small $h$. Stepping to both sides is much more accurate, the
+# **central difference**:
+#
+# $$f'(x) \approx \frac{f(x+h) - f(x-h)}{2h}, \qquad h = 10^{-4}.$$
+#
+# The example from *Deep Learning from Scratch*: $f(x) = 0.01x^2 + 0.1x$, whose exact
+# derivative is $0.02x + 0.1$: $0.2$ at $x = 5$ and $0.3$ at $x = 10$.
+
+# %%
+def f(x):
+    return 0.01 * x ** 2 + 0.1 * x
+
+
+def central_difference(f, x, h=1e-4):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+for x0 in (5.0, 10.0):
+    by_hand = central_difference(f, x0)
+    by_rungrad = ag.numerical_diff(f, np.array(x0))  # the same formula, computed in float64
+    print(f"x = {x0:4}: central difference {by_hand:.10f}, numerical_diff {by_rungrad:.10f}")
+    assert np.isclose(by_hand, 0.02 * x0 + 0.1) and np.isclose(by_rungrad, by_hand)
+
+# %%
+xs = np.linspace(0, 20, 200)
+plt.plot(xs, f(xs), label="f(x)")
+for x0 in (5.0, 10.0):
+    slope = central_difference(f, x0)
+    plt.plot(xs, f(x0) + slope * (xs - x0), "--", label=f"tangent at x={x0:g} (slope {slope:.2f})")
+    plt.plot(x0, f(x0), "ko")
+plt.ylim(-1, 6)
+plt.legend()
+plt.title("Numerical derivatives as tangent lines")
+plt.show()
+
+# %% [markdown]
+# ### How small should $h$ be?
+#
+# Two errors pull in opposite directions. A large $h$ gives a *truncation* error (the
+# function is not a straight line over the step): $O(h)$ for the forward difference but only
+# $O(h^2)$ for the central one. A tiny $h$ gives a *rounding* error: $f(x+h)$ and $f(x-h)$
+# agree in almost all their digits, and subtracting them cancels what precision there was.
+# The plot shows both for $f = \sin$ at $x = 1$, where the exact answer is $\cos 1$.
+
+# %%
+hs = np.logspace(-14, 0, 57)
+exact = np.cos(1.0)
+forward_error = np.abs((np.sin(1 + hs) - np.sin(1)) / hs - exact)
+central_error = np.abs((np.sin(1 + hs) - np.sin(1 - hs)) / (2 * hs) - exact)
+
+plt.loglog(hs, forward_error, label="forward difference")
+plt.loglog(hs, central_error, label="central difference")
+plt.axvline(1e-4, color="gray", ls=":", label="h = 1e-4")
+plt.xlabel("step h")
+plt.ylabel("absolute error")
+plt.legend()
+plt.title("Truncation error (right) vs rounding error (left)")
+plt.show()
+
+best = hs[np.argmin(central_error)]
+print(f"best h for the central difference: {best:.0e}, error {central_error.min():.1e}")
+assert central_error[hs == 1e-4][0] < 1e-8 < forward_error[hs == 1e-4][0]
+
+# %% [markdown]
+# ## Partial derivatives and the gradient
+#
+# For a function of several inputs, a **partial derivative** moves one input and holds the
+# others fixed. Collected into a vector they form the **gradient**. The gradient points
+# uphill, so $-\nabla f$ points to where $f$ decreases fastest: the direction gradient
+# descent will walk.
+#
+# $f(x_0, x_1) = x_0^2 + x_1^2$ has $\nabla f = (2x_0, 2x_1)$, which is $(6, 8)$ at $(3, 4)$.
+
+# %%
+def f2(x):
+    return (x ** 2).sum()
+
+
+point = np.array([3.0, 4.0])
+numeric, = ag.numerical_grad(f2, point)
+x = Variable(point.copy())
+f2(x).backward()
+print("numerical gradient:", numeric, "| backprop:", x.grad.data)
+assert np.allclose(numeric, [6, 8]) and np.allclose(x.grad.data, [6, 8])
+
+# %%
+g0, g1 = np.meshgrid(np.linspace(-2, 2, 15), np.linspace(-2, 2, 15))
+grid = Variable(np.stack([g0.ravel(), g1.ravel()], axis=1))
+f2(grid).backward()  # each point's terms are separate, so one backward gives every gradient
+downhill = -grid.grad.data
+plt.figure(figsize=(4.5, 4.5))
+plt.quiver(g0.ravel(), g1.ravel(), downhill[:, 0], downhill[:, 1], color="tab:blue")
+plt.gca().set_aspect("equal")
+plt.title(r"$-\nabla f$ for $f = x_0^2 + x_1^2$: every arrow points downhill")
+plt.show()
+
+# %% [markdown]
+# ### Why not always differentiate numerically?
+#
+# Cost. The central difference needs two evaluations of the whole function **per input
+# element**. Backprop needs one forward and one backward pass, however many inputs there are.
+# For a layer of 10 x 10 weights that is 200 evaluations against 1; a network with a million
+# weights would need two million forward passes per training step.
+
+# %%
+calls = 0
+
+
+def layer_loss(w):
+    global calls
+    calls += 1
+    return ag.tanh(np.ones((5, 10)) @ w).sum()
+
+
+weights = np.random.default_rng(0).normal(size=(10, 10)) * 0.1
+numeric, = ag.numerical_grad(layer_loss, weights)
+print("numerical_grad evaluated the function", calls, "times")
+calls = 0
+w = Variable(weights)
+layer_loss(w).backward()
+print("backprop evaluated it", calls, "time(s); largest difference:",
+      np.abs(w.grad.data - numeric).max())
+assert np.allclose(w.grad.data, numeric, atol=1e-7)
+
+# %% [markdown]
+# ## `gradcheck`: backprop against numerics, for every input
+#
+# `ag.gradcheck(f, *inputs)` compares the two for **every** float input of `f`. It uses a
+# random upstream gradient $u$ and checks $\frac{\partial}{\partial x}\langle f(x), u\rangle$,
+# because a plain `sum()` would hide bugs that only show for unequal upstream values (a
+# transposed or mis-broadcast gradient). The numerics run in float64. It returns `True` or
+# raises a `GradcheckError` listing the worst entries.
+
+# %%
+rng = np.random.default_rng(0)
+x_in, w_in, b_in = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2)
+assert ag.gradcheck(lambda x, w, b: ag.tanh(x @ w + b), x_in, w_in, b_in)
+print("tanh(x @ w + b): backprop matches numerical differentiation for x, w and b")
+
+# %% [markdown]
+# ## Writing your own `Function`, and finding a planted bug
+#
+# A new op is a `Function` subclass with two methods: `forward` works on NumPy arrays,
+# `backward` receives the upstream gradient `gy` and returns one gradient per input. Inside
+# `backward`, `self.inputs` are the input Variables and `self.outputs[0]()` is the output
+# (held by a weak reference, hence the call).
+#
+# Our op: $y = \sqrt{x^2 + z^2}$ (`np.hypot`), with $\frac{\partial y}{\partial x} = x / y$
+# and $\frac{\partial y}{\partial z} = z / y$. The first version has a typical bug: the two
+# gradients are swapped. With equal inputs it would even give the right numbers, so a
+# quick test at $x = z$ would miss it.
+
+# %%
+class BuggyHypot(ag.Function):
+    """y = sqrt(x^2 + z^2) -- with a planted bug in backward."""
+
+    def forward(self, x, z):
+        return np.hypot(x, z)
+
+    def backward(self, gy):
+        x, z = self.inputs
+        y = self.outputs[0]()
+        return gy * z / y, gy * x / y  # BUG: the gradients are swapped
+
+
+x_in, z_in = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+try:
+    ag.gradcheck(lambda x, z: BuggyHypot()(x, z), x_in, z_in)
+except ag.GradcheckError as err:
+    report = str(err)
+    print(report)
+assert "input 0" in report and "input 1" in report
+
+# %% [markdown]
+# The report names the inputs whose gradients disagree, the index of each bad entry, and
+# backprop's value next to the numerical one. Fixing `backward` makes the check pass.
+# Because `backward` is written with Variables (`gy * x / y`), it is itself differentiable,
+# so second derivatives work too: `gradgradcheck` checks them.
+
+# %%
+class Hypot(ag.Function):
+    """y = sqrt(x^2 + z^2);  dy/dx = x / y,  dy/dz = z / y"""
+
+    def forward(self, x, z):
+        return np.hypot(x, z)
+
+    def backward(self, gy):
+        x, z = self.inputs
+        y = self.outputs[0]()
+        return gy * x / y, gy * z / y
+
+
+def hypot(x, z):
+    return Hypot()(x, z)
+
+
+assert ag.gradcheck(hypot, x_in, z_in)
+assert ag.gradgradcheck(hypot, x_in, z_in)
+print("Hypot: first and second derivatives match numerical differentiation")
+
+# %% [markdown]
+# ## A property-based test of your op
+#
+# One hand-picked input proves little. A **property test** states what must hold for *every*
+# input and lets [hypothesis](https://hypothesis.readthedocs.io) search for a counterexample:
+# random shapes, including pairs that broadcast against each other, and random values.
+# `autograd.testing` provides the strategies rungrad's own tests use (`shapes`,
+# `broadcastable_shapes`, `arrays`, `valid_axes`) and `assert_gradients_match`.
+#
+# The settings make the test deterministic (`derandomize=True`), keep hypothesis from
+# writing its example database next to the notebook, and skip its slow "explain" phase.
+
+# %%
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+
+from autograd.testing import arrays, assert_gradients_match, broadcastable_shapes
+
+
+def gradient_property_test(op):
+    """A hypothesis test: backprop through `op(x, z)` matches numerics, to second order,
+    for random broadcastable shapes and values away from 0 (where hypot has a kink)."""
+
+    @settings(max_examples=25, derandomize=True, database=None, deadline=None,
+              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
+    @given(shapes=broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4), data=st.data())
+    def test_gradients(shapes, data):
+        x = data.draw(arrays(shapes[0], elements="nonzero"), label="x")
+        z = data.draw(arrays(shapes[1], elements="nonzero"), label="z")
+        assert_gradients_match(op, x, z, order=2)
+
+    return test_gradients
+
+
+test_hypot = gradient_property_test(hypot)
+test_hypot()  # runs 25 examples; raises if any fails
+print("hypot passed the property test")
+
+# %% [markdown]
+# Broadcasting came for free: when `x` has shape `(3, 1)` and `z` shape `(4,)`, the output
+# is `(3, 4)`, and rungrad sums each gradient back to its input's shape, so `Hypot.backward`
+# never had to think about it.
+#
+# Run against the buggy op, hypothesis finds a failing example at once and *shrinks* it to
+# the simplest one it can (two scalars) before reporting it:
+
+# %%
+try:
+    gradient_property_test(lambda x, z: BuggyHypot()(x, z))()
+    found = None
+except ag.GradcheckError as err:
+    found = err
+assert found is not None
+print("\n".join(found.__notes__))  # the shrunk failing example
+print(found)
+
+# %% [markdown]
+# **Next:** notebook 3 differentiates derivatives: higher-order gradients, Newton's method and
+# Hessians.

@@ -1,0 +1,236 @@
+"""Notebook 04: linear regression by gradient descent; the learning rate's effect."""
+
+# %% [markdown]
+# # 4. Linear regression and gradient descent
+#
+# Linear regression predicts a real number as a weighted sum of the inputs plus a bias,
+# $\hat y = xW + b$. "Learning" means finding the $W$ and $b$ that make the
+# **mean squared error** small:
+#
+# $$L = \mathrm{MSE} = \frac{1}{N}\sum_{i=1}^{N} (y_i - \hat y_i)^2 .$$
+#
+# **Gradient descent** finds them by repeating one step: compute the gradient of $L$ with
+# respect to each parameter, and move the parameter a little against it,
+# $w \leftarrow w - \eta \,\partial L/\partial w$, where $\eta$ is the **learning rate**.
+#
+# We do it by hand first, then with `nn.Linear` and `optim.SGD`, and then look at what the
+# learning rate does.
+
+# %% [shared] setup
+
+# %% [markdown]
+# ## Data
+#
+# 100 points on the line $y = 2x + 5$, with noise. The model does not know the 2 and the 5.
+
+# %%
+import nn.functional as F
+
+rng = np.random.default_rng(0)
+x = rng.uniform(0, 1, size=(100, 1))
+y = 5 + 2 * x + rng.normal(0, 0.3, size=(100, 1))
+plt.scatter(x, y, s=12)
+plt.xlabel("x")
+plt.ylabel("y")
+plt.title("training data: y = 2x + 5 + noise")
+plt.show()
+
+# %% [markdown]
+# ## The loss and its gradient, by hand and by backprop
+#
+# With $\hat y = xW + b$ the chain rule gives
+#
+# $$\frac{\partial L}{\partial W} = -\frac{2}{N}\sum_i x_i (y_i - \hat y_i), \qquad
+#   \frac{\partial L}{\partial b} = -\frac{2}{N}\sum_i (y_i - \hat y_i).$$
+
+# %%
+W = Variable(np.zeros((1, 1)), name="W")
+b = Variable(np.zeros(1), name="b")
+
+
+def predict(x):
+    return x @ W + b
+
+
+def mean_squared_error(y, y_pred):
+    diff = y - y_pred
+    return (diff ** 2).sum() / len(diff)
+
+
+loss = mean_squared_error(y, predict(x))
+loss.backward()
+residual = y - predict(x).data
+print("loss:", loss.item(), "| F.mse_loss gives", F.mse_loss(predict(x), y).item())
+print("dL/dW by hand", (-2 / len(x) * (x * residual).sum()), "| by backprop", W.grad.item())
+print("dL/db by hand", (-2 / len(x) * residual.sum()), "| by backprop", b.grad.item())
+assert np.isclose(loss.item(), F.mse_loss(predict(x), y).item())
+assert np.isclose(W.grad.item(), -2 / len(x) * (x * residual).sum())
+assert np.isclose(b.grad.item(), -2 / len(x) * residual.sum())
+
+# %% [markdown]
+# ## Gradient descent by hand
+#
+# The update changes `.data` directly: it is not part of the model's computation, so it
+# must not be recorded in the graph. Gradients accumulate, so clear them each step.
+
+# %%
+lr = 0.5
+losses = []
+for step in range(300):
+    loss = mean_squared_error(y, predict(x))
+    W.cleargrad()
+    b.cleargrad()
+    loss.backward()
+    W.data -= lr * W.grad.data
+    b.data -= lr * b.grad.data
+    losses.append(loss.item())
+
+# the exact least-squares answer, for comparison
+design = np.hstack([x, np.ones_like(x)])
+(w_exact,), (b_exact,) = np.linalg.lstsq(design, y, rcond=None)[0]
+print(f"gradient descent: W = {W.item():.4f}, b = {b.item():.4f}, loss {losses[-1]:.5f}")
+print(f"least squares:    W = {w_exact:.4f}, b = {b_exact:.4f}")
+assert np.isclose(W.item(), w_exact, atol=1e-3) and np.isclose(b.item(), b_exact, atol=1e-3)
+assert abs(W.item() - 2) < 0.3 and abs(b.item() - 5) < 0.2
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
+left.plot(losses)
+left.set_yscale("log")
+left.set_xlabel("step")
+left.set_ylabel("MSE")
+left.set_title("training loss")
+right.scatter(x, y, s=12)
+line = np.linspace(0, 1, 2)[:, None]
+right.plot(line, line * W.item() + b.item(), "r", lw=2,
+           label=f"fit: y = {W.item():.2f}x + {b.item():.2f}")
+right.legend()
+right.set_title("the learned line")
+plt.show()
+
+# %% [markdown]
+# ## The same with `nn.Linear` and `optim.SGD`
+#
+# A layer owns its parameters, and an optimizer owns the update rule. The training loop
+# becomes the standard four lines: forward, `zero_grad`, `backward`, `step`. Layers work in
+# float32 by default, like PyTorch's.
+
+# %%
+x32, y32 = x.astype(np.float32), y.astype(np.float32)
+model = nn.Linear(1, 1)
+nn.init.zeros_(model.weight)
+nn.init.zeros_(model.bias)
+optimizer = optim.SGD(model.parameters(), lr=0.5)
+
+for step in range(300):
+    loss = F.mse_loss(model(x32), y32)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+print(f"nn.Linear + SGD:  W = {model.weight.item():.4f}, b = {model.bias.item():.4f}, "
+      f"loss {loss.item():.5f}")
+assert np.isclose(model.weight.item(), W.item(), atol=1e-4)
+assert np.isclose(model.bias.item(), b.item(), atol=1e-4)
+
+# %% [markdown]
+# ## The learning rate
+#
+# The learning rate is the step size. Too small, and training crawls. Too large, and each
+# step overshoots the minimum by more than it started with: the loss **diverges**.
+#
+# For the MSE the boundary can be computed. The loss is a quadratic bowl whose curvature is
+# its Hessian $H$ (notebook 3); gradient descent is stable exactly when
+# $\eta < 2 / \lambda_{\max}(H)$.
+
+# %%
+def loss_of(params):  # params = [W, b]
+    return mean_squared_error(y, x * params[0] + params[1])
+
+
+H = ag.hessian(loss_of, np.zeros(2))
+lr_limit = 2 / np.linalg.eigvalsh(H).max()
+print(f"Hessian eigenvalues {np.linalg.eigvalsh(H)} -> stable for lr < {lr_limit:.3f}")
+
+
+def descend(lr, steps=100, start=(6.0, 1.0)):
+    """Gradient descent on [W, b]; returns the path (steps + 1, 2) and the losses."""
+    params = Variable(np.array(start))
+    path, losses = [params.data.copy()], []
+    for _ in range(steps):
+        loss = loss_of(params)
+        params.cleargrad()
+        loss.backward()
+        params.data -= lr * params.grad.data
+        path.append(params.data.copy())
+        losses.append(loss.item())
+    return np.array(path), np.array(losses)
+
+
+runs = {"too small (0.02)": descend(0.02),
+        "about right (0.5)": descend(0.5),
+        f"too large ({1.08 * lr_limit:.2f})": descend(1.08 * lr_limit)}
+lowest = float(np.mean((y - design @ np.array([[w_exact], [b_exact]])) ** 2))
+small, right_, large = (losses - lowest for _, losses in runs.values())  # distance to the minimum
+assert small[-1] > 100 * right_[-1]      # still far from the minimum
+assert right_[-1] < 1e-3
+assert large[-1] > large[0]              # diverged
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+for label, (path, losses) in runs.items():
+    left.plot(losses - lowest, label=label)
+left.set_yscale("log")
+left.set_xlabel("step")
+left.set_ylabel("MSE minus the lowest possible MSE")
+left.legend()
+left.set_title("distance to the minimum loss, per step")
+
+w_grid, b_grid = np.meshgrid(np.linspace(-4, 9, 150), np.linspace(-2, 9, 150))
+surface = ((y[None, None, :, 0] - x[None, None, :, 0] * w_grid[..., None] - b_grid[..., None]) ** 2
+           ).mean(axis=-1)
+right.contour(w_grid, b_grid, surface, levels=np.logspace(-1.5, 2, 14), cmap="viridis",
+              alpha=0.6)
+for (label, (path, _)), shown in zip(runs.items(), (25, 25, 9)):
+    right.plot(path[:shown, 0], path[:shown, 1], "o-", ms=3, label=label)
+right.plot(w_exact, b_exact, "r*", ms=14)
+right.set_xlim(-4, 9)
+right.set_ylim(-2, 9)
+right.set_xlabel("W")
+right.set_ylabel("b")
+right.set_title("the first steps from (6, 1) on the loss surface")
+plt.show()
+
+# %% [markdown]
+# The small step barely moves; the right one slides down the valley to the minimum (red
+# star); the large one bounces from one side of the valley to the other, further each time. Learning-rate
+# *schedules*, which start large and shrink, and adaptive optimizers such as Adam, are the
+# usual cures: see notebook 7.
+#
+# ## Several inputs at once
+#
+# Nothing changes with more input variables: $W$ becomes a column of weights, and gradient
+# descent adjusts all of them simultaneously. `nn.metrics.r2_score` reports the fraction of
+# the variance the model explains.
+
+# %%
+true_w = np.array([[1.5], [-2.0], [0.7]], dtype=np.float32)
+features = rng.normal(size=(200, 3)).astype(np.float32)
+target = features @ true_w + 0.5 + rng.normal(0, 0.1, size=(200, 1)).astype(np.float32)
+
+model = nn.Linear(3, 1)
+optimizer = optim.SGD(model.parameters(), lr=0.1)
+for step in range(200):
+    loss = F.mse_loss(model(features), target)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+with ag.no_grad():
+    r2 = nn.metrics.r2_score(target, model(features).data)
+print("learned W:", model.weight.data.ravel(), "b:", model.bias.data, "| true W:", true_w.ravel(),
+      "b: 0.5 | R^2 =", round(r2, 4))
+assert np.allclose(model.weight.data.ravel(), true_w.ravel(), atol=0.05) and r2 > 0.99
+
+# %% [markdown]
+# **Next:** notebook 5 turns the regression into a classifier with a sigmoid.
