@@ -18,6 +18,14 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 fi
 
+# The test suite compares layers and optimizers with PyTorch when it is importable. Only the
+# CPU build is asked for ("+cpu" is never on the public index), so no multi-GB CUDA download
+# can start; without it those comparisons skip.
+if [ "${1:-}" = "--with-torch" ] && ! .venv/bin/python -c "import torch" >/dev/null 2>&1; then
+    .venv/bin/python -m pip install --quiet "torch==2.13.0+cpu" >/dev/null 2>&1 \
+        || echo "[setup] PyTorch CPU build not available: the PyTorch parity tests will skip"
+fi
+
 if ! command -v dot >/dev/null 2>&1; then
     echo "[setup] installing Graphviz (the 'dot' binary)"
     SUDO=""
