@@ -111,19 +111,19 @@ def torch_step(torch, sizes, activation, loss_fn, x, t):
     return step
 
 
-def interleaved_best(steps, rounds, number):
-    """{name: best seconds per call}, the steps timed in turn each round, so a busy machine
-    slows them alike and the ratios stay fair. Each turn starts with an untimed call: the
+def interleaved_times(steps, rounds, number):
+    """{name: [seconds per call, one entry per round]}: the steps are timed in turn each
+    round, so a busy machine slows them alike. Each turn starts with an untimed call: the
     memory the other step just freed and returned to the OS is not charged to this one."""
-    best = dict.fromkeys(steps, float("inf"))
+    times = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
             step()
             start = time.perf_counter()
             for _ in range(number):
                 step()
-            best[name] = min(best[name], (time.perf_counter() - start) / number)
-    return best
+            times[name].append((time.perf_counter() - start) / number)
+    return times
 
 
 def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, rounds, number):
@@ -138,11 +138,14 @@ def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, ro
     if torch is not None:
         torch.set_num_threads(1)
         steps["pytorch"] = torch_step(torch, sizes, *torch_parts(torch), x, t)
-    times = interleaved_best(steps, rounds, number)
-    report(title, list(times.items()))
-    print(f"  rungrad: {times['rungrad'] * 1e3:.3f} ms/step, "
-          f"{times['rungrad'] / times['numpy']:.3f}x numpy  ({target})")
-    return times
+    times = interleaved_times(steps, rounds, number)
+    best = {name: min(values) for name, values in times.items()}
+    report(title, list(best.items()))
+    ratios = np.array(times["rungrad"]) / np.array(times["numpy"])
+    print(f"  rungrad: {best['rungrad'] * 1e3:.3f} ms/step; rungrad/numpy: best "
+          f"{best['rungrad'] / best['numpy']:.3f}x, median of rounds {np.median(ratios):.3f}x"
+          f"  ({target})")
+    return best
 
 
 def check_same_trajectory():

@@ -5,7 +5,7 @@ sets), so `parameters()` and `state_dict()` come out in the same order in every 
 their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
 import os
-import tempfile
+import uuid
 import zipfile
 from collections import OrderedDict, namedtuple
 
@@ -225,21 +225,21 @@ class Module:
         return IncompatibleKeys(missing, unexpected)
 
     def save_weights(self, path):
-        """Write `state_dict()` to `path` as an .npz archive (atomically: temp file + rename)."""
+        """Write the state_dict to `path` as an .npz archive, atomically: a temp file beside
+        it (created with the user's umask) replaces `path` only once fully written."""
         path = os.fspath(path)
-        arrays = {name: to_cpu(array) for name, array in self.state_dict().items()}
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+        arrays = {name: to_cpu(array) for name, array in _state_slots(self, "")}
+        folder, name = os.path.split(os.path.abspath(path))
+        tmp = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
         try:
-            with os.fdopen(fd, "wb") as f:
+            with open(tmp, "xb") as f:
                 np.savez(f, **arrays)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, path)
-        except BaseException:
+        finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-            raise
         return path
 
     def load_weights(self, path, strict=True):

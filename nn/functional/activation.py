@@ -288,6 +288,8 @@ def _axis(x, axis, dim, who):
     """The reduction axis as a non-negative int, checked against x's rank."""
     axis = axis if dim is None else dim
     ndim = len(x.shape)
+    if isinstance(axis, np.integer):
+        axis = int(axis)
     if not isinstance(axis, int) or not -max(ndim, 1) <= axis < max(ndim, 1):
         raise ValueError(f"{who}: axis {axis!r} is out of range for an input of shape "
                          f"{tuple(x.shape)}")

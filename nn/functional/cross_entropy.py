@@ -180,9 +180,12 @@ def _batched(input, target, who):
     expected = input.shape if probabilities else input.shape[:1] + input.shape[2:]
     if target.shape != expected:
         kind = "probability" if probabilities else "class-index"
+        hint = ""
+        if probabilities and target.shape == input.shape[:1] + input.shape[2:]:
+            hint = " (class indices must have an integer dtype, got float)"
         raise ValueError(f"{who}: {kind} target of shape {_shape(target, unbatched)} does not "
                          f"match input of shape {_shape(input, unbatched)}: expected "
-                         f"{expected[1:] if unbatched else expected}")
+                         f"{expected[1:] if unbatched else expected}{hint}")
     return input, target, unbatched
 
 

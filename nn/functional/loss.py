@@ -20,7 +20,7 @@ _BCE_EPS = 1e-12     # and divides its gradient by max(x (1 - x), this)
 
 class _ElementwiseLoss(Function):
     """Base: `losses(xp, x, t)` gives per-element losses; `partials(x, t, needs)` gives
-    (dl/dx, dl/dt) / grad_scale as Variables (or None where not needed)."""
+    (dl/dx, dl/dt) as Variables (or None where not needed)."""
 
     def __init__(self, reduction, weight=None):
         self.reduction, self.weight = reduction, weight
@@ -31,15 +31,13 @@ class _ElementwiseLoss(Function):
             losses *= self.weight
         return reduce_array(losses, self.reduction, x.size)
 
-    grad_scale = 1.0  # a constant factor of dl/dx and dl/dt, folded into the upstream gradient
-
-    def _scale(self, x):
-        return self.grad_scale * inverse(x.data.size) if self.reduction == "mean" else \
-            self.grad_scale
+    def _mean_scale(self, x):
+        """1/n for 'mean' (n elements share the upstream gradient), else 1."""
+        return inverse(x.data.size) if self.reduction == "mean" else 1.0
 
     def backward(self, gy):
         x, t = self.inputs
-        scale = self._scale(x)
+        scale = self._mean_scale(x)
         g = gy * scale if scale != 1 else gy
         if self.weight is not None:
             g = g * Variable._wrap(self.weight, False)
@@ -50,8 +48,6 @@ class _ElementwiseLoss(Function):
 class MSELoss(_ElementwiseLoss):
     """l = (x - t)^2;  dl/dx = 2 (x - t) = -dl/dt"""
 
-    grad_scale = 2.0
-
     def losses(self, xp, x, t):
         d = x - t
         d *= d
@@ -60,7 +56,7 @@ class MSELoss(_ElementwiseLoss):
     def backward(self, gy):
         # The hot path of regression: one Function instead of three ops.
         x, t = self.inputs
-        gx = MSEGrad(self._scale(x))(x, t, gy)
+        gx = MSEGrad(2.0 * self._mean_scale(x))(x, t, gy)
         return gx, (-gx if self.needs_input_grad[1] else None)
 
 

@@ -350,6 +350,8 @@ def test_mean_over_only_ignored_targets_is_nan_like_torch():
      "target 3 is out of range for 3 classes"),
     (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1, 2])), ValueError,
      r"target of shape \(3,\) does not match input of shape \(2, 3\): expected \(2,\)"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0.0, 1.0])), ValueError,
+     "class indices must have an integer dtype"),
     (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), weight=np.ones(2)), ValueError,
      "weight of shape"),
     (lambda: F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), label_smoothing=1.5),

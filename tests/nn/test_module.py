@@ -447,3 +447,20 @@ def test_plot_draws_the_graph_with_parameter_names(tmp_path):
     image = model.plot(np.ones((2, 2), np.float32), to_file=tmp_path / "model.svg")
     assert (tmp_path / "model.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
     assert image.path.endswith("model.svg")
+
+
+def test_deepcopy_gives_an_independent_model_with_the_same_structure():
+    import copy
+    model = Block()
+    clone = copy.deepcopy(model)
+    assert list(clone.state_dict()) == list(model.state_dict())
+    clone.alpha.weight.data[...] = 0
+    assert np.any(model.alpha.weight.data != 0)
+    assert clone.layers[0] is not model.layers[0]
+
+
+def test_name_parameters_keeps_names_the_user_gave():
+    model = nn.Linear(2, 2)
+    model.weight.name = "W"
+    model.name_parameters()
+    assert (model.weight.name, model.bias.name) == ("W", "bias")
