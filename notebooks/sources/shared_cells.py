@@ -43,9 +43,12 @@ OUT.mkdir(parents=True, exist_ok=True)
 print("rungrad", ag.__version__)
 
 # %% [snippet] decision_boundary
+from matplotlib.colors import ListedColormap
+
+
 def plot_decision_boundary(predict, x, y, ax=None, title=None, resolution=200):
     """Colour the plane by `predict` (an (n, 2) array -> class labels (n,)) and scatter the
-    points x (n, 2) coloured by their labels y (n,)."""
+    points x (n, 2) coloured by their labels y (n,); few points are drawn larger."""
     ax = ax or plt.gca()
     pad = 0.1 * (x.max(axis=0) - x.min(axis=0))
     (x0_min, x1_min), (x0_max, x1_max) = x.min(axis=0) - pad, x.max(axis=0) + pad
@@ -54,10 +57,12 @@ def plot_decision_boundary(predict, x, y, ax=None, title=None, resolution=200):
     grid = np.stack([g0.ravel(), g1.ravel()], axis=1).astype(np.float32)
     with ag.no_grad():
         regions = np.asarray(predict(grid)).reshape(g0.shape)
-    levels = np.arange(max(regions.max(), y.max()) + 2) - 0.5
-    ax.contourf(g0, g1, regions, levels=levels, cmap="coolwarm", alpha=0.3)
-    ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", edgecolors="k", s=25,
-               vmin=levels[0], vmax=levels[-1])
+    classes = int(max(regions.max(), y.max())) + 1
+    colors = ListedColormap(plt.cm.tab10.colors[:classes])
+    levels = np.arange(classes + 1) - 0.5
+    ax.contourf(g0, g1, regions, levels=levels, cmap=colors, alpha=0.25)
+    ax.scatter(x[:, 0], x[:, 1], c=y, cmap=colors, edgecolors="k",
+               s=25 if len(x) > 50 else 120, vmin=levels[0], vmax=levels[-1])
     ax.set_xlim(x0_min, x0_max)
     ax.set_ylim(x1_min, x1_max)
     if title:
