@@ -6,7 +6,8 @@ Heavier or optional submodules load on first attribute access (see `__getattr__`
 import importlib
 
 from . import functional, init
-from .layers.activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
+from .layers.activation import (ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax,
+                                Softplus, Tanh)
 from .layers.dropout import Dropout
 from .layers.flatten import Flatten
 from .layers.linear import Dense, Linear

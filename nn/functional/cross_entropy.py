@@ -11,8 +11,6 @@ w the class weights (default 1) and eps the label smoothing. So dl/dv = -a, and 
 cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 'mean' divides by sum of w_t over the targets not ignored (PyTorch's weighted mean).
 """
-import numpy as np
-
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, reshape, sum
@@ -25,30 +23,39 @@ from .activation import Softmax, log_softmax, log_softmax_array
 class ClassTargets:
     """Integer targets of a loss over input of shape (N, C, d1, ...), as the coefficients
     a (see the module docstring), kept sparse: a pick weight at each target class plus an
-    optional spread over all classes."""
+    optional spread over all classes. Each of the two is a per-element array (N, d...), or a
+    Python float when it is the same everywhere (the common case costs no array work)."""
 
     def __init__(self, shape, target, weight, ignore_index, smoothing, dtype, who):
         xp = get_array_module(target)
         classes = shape[1]
         keep = target != ignore_index
-        safe = xp.where(keep, target, 0)
+        all_kept = bool(keep.all())
+        safe = target if all_kept else xp.where(keep, target, 0)
         _check_range(safe, classes, who)
-        picked_weight = keep.astype(dtype) if weight is None else weight[safe] * keep
         self.shape, self.classes, self.dtype = shape, classes, dtype
-        self.rows = _rows(safe)                                   # (M,) target per row
-        self.pick = (picked_weight * (1 - smoothing)).astype(dtype, copy=False)  # (N, d...)
-        self.spread = None if smoothing == 0 else (keep * (smoothing / classes)).astype(dtype)
+        self.element_shape = target.shape
+        self.rows = safe.reshape(-1)  # the target class of each element
         self.class_weight = None if weight is None else weight.reshape(
             (1, classes) + (1,) * (len(shape) - 2))
-        self.denominator = float(picked_weight.sum())
-        self.unit_sums = weight is None and bool(keep.all())  # then sum_c a_c = 1 per row
+        if weight is None and all_kept:
+            self.denominator = float(target.size)
+            self.pick = 1.0 - smoothing
+        else:
+            counted = keep.astype(dtype) if weight is None else weight[safe] * keep
+            self.denominator = float(counted.sum())
+            self.pick = counted if smoothing == 0 else counted * (1 - smoothing)
+        spread = smoothing / classes
+        self.spread = None if smoothing == 0 else (spread if all_kept else keep * spread)
+        self.unit_sums = weight is None and all_kept  # then sum_c a_c = 1 for every element
 
     def weighted_sum(self, values):
         """sum_c a_c values_c per element: (N, C, d...) array -> (N, d...)."""
         xp = get_array_module(values)
         flat = _class_last(values).reshape(-1, self.classes)
-        result = flat[xp.arange(flat.shape[0]), self.rows].reshape(self.pick.shape)
-        result *= self.pick
+        result = flat[xp.arange(flat.shape[0]), self.rows].reshape(self.element_shape)
+        if self.pick.__class__ is not float or self.pick != 1:
+            result *= self.pick
         if self.spread is not None:
             spread = values if self.class_weight is None else values * self.class_weight
             result += self.spread * spread.sum(axis=1)
@@ -56,22 +63,23 @@ class ClassTargets:
 
     def dense(self):
         """The coefficients a as a dense (N, C, d...) array."""
-        xp = get_array_module(self.pick)
-        flat = xp.zeros((self.pick.size, self.classes), dtype=self.dtype)
-        flat[xp.arange(flat.shape[0]), self.rows] = self.pick.ravel()
+        xp = get_array_module(self.rows)
+        flat = xp.zeros((self.rows.size, self.classes), dtype=self.dtype)
+        pick = self.pick if self.pick.__class__ is float else self.pick.ravel()
+        flat[xp.arange(flat.shape[0]), self.rows] = pick
         a = _class_back(flat, self.shape)
         if self.spread is not None:
             weight = 1 if self.class_weight is None else self.class_weight
-            a += expand_class(self.spread) * weight
+            a += _with_class_axis(self.spread) * weight
         return a
 
     def row_sums(self):
-        """sum_c a_c per element, with a class axis of size 1: (N, 1, d...)."""
+        """sum_c a_c per element, with a class axis of size 1: (N, 1, d...) (or a float)."""
         total = self.pick
         if self.spread is not None:
             weight_sum = self.classes if self.class_weight is None else self.class_weight.sum()
             total = total + self.spread * weight_sum
-        return expand_class(total)
+        return _with_class_axis(total)
 
 
 class NLLLoss(Function):
@@ -105,7 +113,8 @@ class SoftmaxCrossEntropy(Function):
         targets = self.targets
         p = Softmax(1)(self.inputs[0])
         if not targets.unit_sums:
-            p = p * Variable._wrap(targets.row_sums(), False)
+            sums = targets.row_sums()
+            p = p * (sums if sums.__class__ is float else Variable._wrap(sums, False))
         return (p - Variable._wrap(targets.dense(), False)) * _class_upstream(
             gy, self.reduction, targets)
 
@@ -225,11 +234,6 @@ def _check_range(safe, classes, who):
                          f"classes (valid: 0 to {classes - 1}, or the ignore_index)")
 
 
-def _rows(labels):
-    """Target class per element, flattened: (N, d...) -> (N * d...,)."""
-    return labels.reshape(-1).astype(np.intp, copy=False)
-
-
 def _class_last(values):
     """(N, C, d...) -> (N, d..., C): rows of class values."""
     return values if values.ndim == 2 else get_array_module(values).moveaxis(values, 1, -1)
@@ -243,8 +247,10 @@ def _class_back(flat, shape):
     return get_array_module(flat).moveaxis(rows, -1, 1)
 
 
-def expand_class(values):
-    """(N, d...) -> (N, 1, d...): broadcasts against the class axis."""
+def _with_class_axis(values):
+    """(N, d...) array -> (N, 1, d...), broadcasting against the class axis; floats as they are."""
+    if values.__class__ is float:
+        return values
     return values.reshape(values.shape[:1] + (1,) + values.shape[1:])
 
 

@@ -5,6 +5,7 @@ differentiable ops: first-order backprop costs one call, and higher orders still
 """
 from autograd.function import Function
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
+from autograd.variable import Variable
 
 
 class Linear(Function):
@@ -23,7 +24,7 @@ class Linear(Function):
         needs = self.needs_input_grad
         wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
         grads = LinearGrad(wants)(gy, self.inputs[0], self.inputs[1])
-        return _scatter(grads if grads.__class__ is tuple else (grads,), wants)[:len(needs)]
+        return tuple(_scatter(grads, wants)[:len(needs)])
 
 
 class LinearGrad(Function):
@@ -44,7 +45,7 @@ class LinearGrad(Function):
             grads.append(rows.T @ (x.reshape(-1, weight.shape[1]) if x.ndim != 2 else x))
         if want_b:
             grads.append(rows.sum(axis=0))
-        return tuple(grads) if len(grads) > 1 else grads[0]
+        return tuple(grads)  # a tuple even for one: backward indexes them alike
 
     def backward(self, *upstream):
         """With ggx, ggW, ggb the gradients of gx, gW, gb:
@@ -72,8 +73,12 @@ class LinearGrad(Function):
 
 def _scatter(values, wants):
     """Spread `values` (one per True in `wants`) over the 3 slots (gx, gW, gb); None elsewhere."""
-    values = iter(values)
-    return tuple(next(values) if want else None for want in wants)
+    slots, k = [None, None, None], 0
+    for i in range(3):
+        if wants[i]:
+            slots[i] = values[k]
+            k += 1
+    return slots
 
 
 def _total(terms, like):
@@ -90,7 +95,9 @@ def linear(x, weight, bias=None):
     x is cast to weight's dtype (an integer or float64 batch meets a float32 layer).
     """
     _check_shapes(x, weight, bias)
-    if x.dtype != weight.dtype:
+    if not isinstance(x, Variable):  # a raw batch: a constant, cast without recording a graph
+        x = Variable._wrap(x.astype(weight.dtype, copy=False), False)
+    elif x.dtype != weight.dtype:
         x = astype(x, weight.dtype)
     if bias is None:
         return Linear()(x, weight)
@@ -105,14 +112,19 @@ def _check_shapes(x, weight, bias):
         raise TypeError(f"linear: input, weight and bias must be arrays or Variables, got "
                         f"{type(x).__name__}, {type(weight).__name__}, "
                         f"{type(bias).__name__}") from None
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1] or (
+            b_shape is not None and tuple(b_shape) != (w_shape[0],)):
+        raise ValueError(_shape_error(tuple(x_shape), tuple(w_shape), b_shape))
+
+
+def _shape_error(x_shape, w_shape, b_shape):
     if len(w_shape) != 2:
-        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(w_shape)}")
+        return f"linear: weight must be 2-D (out, in), got shape {w_shape}"
     if not x_shape or x_shape[-1] != w_shape[1]:
-        raise ValueError(f"linear: input of shape {tuple(x_shape)} does not match weight of "
-                         f"shape {tuple(w_shape)}: the last axis must be {w_shape[1]}")
-    if b_shape is not None and tuple(b_shape) != (w_shape[0],):
-        raise ValueError(f"linear: bias of shape {tuple(b_shape)} does not match weight of "
-                         f"shape {tuple(w_shape)}: expected ({w_shape[0]},)")
+        return (f"linear: input of shape {x_shape} does not match weight of shape {w_shape}: "
+                f"the last axis must be {w_shape[1]}")
+    return (f"linear: bias of shape {tuple(b_shape)} does not match weight of shape "
+            f"{w_shape}: expected ({w_shape[0]},)")
 
 
 __all__ = ["linear"]

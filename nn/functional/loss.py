@@ -6,7 +6,7 @@ input and target must have the same shape (no silent broadcasting of (N, 1) agai
 """
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import as_array, get_array_module
 from autograd.function import Function
 from autograd.ops import astype, clip, log, maximum
 from autograd.variable import Variable, as_variable
@@ -206,15 +206,25 @@ def _apply(func, input, target, who):
 
 def _prepare(input, target, who):
     """input and target as Variables of input's float dtype and one shape."""
-    input, target = as_variable(input), as_variable(target)
+    input = as_variable(input)
     if input.dtype.kind != "f":
         raise TypeError(f"{who}: input must be floating point, got dtype {input.dtype}")
+    target = _target_like(target, input, who)
     if input.shape != target.shape:
         raise ValueError(f"{who}: input of shape {input.shape} and target of shape "
                          f"{target.shape} differ (reshape one of them; no broadcasting here)")
-    if target.dtype != input.dtype:
-        target = astype(target, input.dtype)
     return input, target
+
+
+def _target_like(target, input, who):
+    """target in input's dtype: a Variable through the differentiable astype, a raw array
+    (a constant) by a plain cast."""
+    if isinstance(target, Variable):
+        return target if target.dtype == input.dtype else astype(target, input.dtype)
+    data = as_array(target, like=input.data)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: target must be numeric, got dtype {data.dtype}")
+    return Variable._wrap(data.astype(input.dtype, copy=False), False)
 
 
 def _constant_like(value, like, who, name):
