@@ -1,0 +1,296 @@
+"""Notebook 11: recurrent networks: shapes, a sine-wave predictor, sequence classification."""
+
+# %% [markdown]
+# # 11. Recurrent neural networks
+#
+# Text, speech, sensor readings and prices are **sequences**: the order carries meaning. A
+# recurrent neural network (RNN) reads a sequence one step at a time and keeps a **hidden
+# state** $h_t$, a summary of everything it has read so far:
+#
+# $$h_t = \tanh\left(x_t W_{ih}^\top + b_{ih} + h_{t-1} W_{hh}^\top + b_{hh}\right).$$
+#
+# The same weights are used at every step. **LSTM** and **GRU** cells replace the single
+# tanh by *gates* that decide what to keep and what to forget, which lets them remember over
+# longer spans.
+#
+# This notebook: the shapes of inputs and outputs (the most common source of bugs), the
+# recurrence by hand, a sine-wave predictor trained with truncated backpropagation through
+# time, a many-to-one sequence classifier, and multi-layer and bidirectional LSTMs.
+
+# %% [shared] setup
+
+# %%
+import nn.functional as F
+
+# %% [markdown]
+# ## Shapes
+#
+# `nn.RNN`, `nn.LSTM` and `nn.GRU` follow PyTorch:
+#
+# * input: (L, N, input_size), time first; with `batch_first=True`, (N, L, input_size);
+# * `output`: the last layer's hidden state at **every** step, (L, N, D * hidden_size)
+#   (or (N, L, ...) with `batch_first`), where D = 2 if bidirectional else 1;
+# * `h_n`: the **final** hidden state of every layer and direction,
+#   (D * num_layers, N, hidden_size), *always* batch second, even with `batch_first`;
+# * LSTM also returns the final cell state `c_n`, shaped like `h_n`: `output, (h_n, c_n)`.
+
+# %%
+L, N, FEATURES, HIDDEN = 7, 4, 3, 5
+rows = []
+for name, kwargs in [("RNN", {}), ("RNN", {"batch_first": True}),
+                     ("GRU", {"num_layers": 2}), ("LSTM", {"num_layers": 2}),
+                     ("LSTM", {"bidirectional": True, "batch_first": True}),
+                     ("GRU", {"num_layers": 3, "bidirectional": True})]:
+    layer = getattr(nn, name)(FEATURES, HIDDEN, **kwargs)
+    batch_first = kwargs.get("batch_first", False)
+    x = np.zeros((N, L, FEATURES) if batch_first else (L, N, FEATURES), dtype=np.float32)
+    output, state = layer(x)
+    h_n = state[0] if name == "LSTM" else state
+    directions = 2 if kwargs.get("bidirectional") else 1
+    layers = kwargs.get("num_layers", 1)
+    expected_output = (N, L, directions * HIDDEN) if batch_first else (L, N, directions * HIDDEN)
+    assert output.shape == expected_output
+    assert h_n.shape == (directions * layers, N, HIDDEN)
+    if name == "LSTM":
+        assert state[1].shape == h_n.shape
+    options = ", ".join(f"{k}={v}" for k, v in kwargs.items()) or "defaults"
+    rows.append(f"{name:4s} {options:38s} x {str(x.shape):12s} output {str(output.shape):12s} "
+                f"h_n {h_n.shape}")
+print("\n".join(rows))
+
+# %% [markdown]
+# ## The recurrence by hand
+#
+# One layer, one direction: loop over time and apply the formula with the layer's own
+# weights (`weight_ih_l0` is (hidden, input), `weight_hh_l0` is (hidden, hidden), as in
+# PyTorch). The result matches `nn.RNN` exactly.
+
+# %%
+rnn = nn.RNN(FEATURES, HIDDEN)
+x = np.random.default_rng(0).normal(size=(L, N, FEATURES)).astype(np.float32)
+h = np.zeros((N, HIDDEN), dtype=np.float32)
+outputs = []
+for t in range(L):
+    h = np.tanh(x[t] @ rnn.weight_ih_l0.data.T + rnn.bias_ih_l0.data
+                + h @ rnn.weight_hh_l0.data.T + rnn.bias_hh_l0.data)
+    outputs.append(h)
+output, h_n = rnn(x)
+assert np.allclose(np.stack(outputs), output.data, atol=1e-6)
+assert np.allclose(h, h_n.data[0], atol=1e-6)
+print("by hand == nn.RNN:", output.shape, h_n.shape)
+
+# %% [markdown]
+# ### Unrolled in time
+#
+# Run an `RNNCell` for three steps and draw the graph: the *same* weight variables feed every
+# step. Backpropagation through this unrolled graph is called **backpropagation through
+# time** (BPTT); the gradients of the shared weights are summed over the steps.
+
+# %%
+cell = nn.RNNCell(2, 3).name_parameters()
+h = None
+for t in range(3):
+    h = cell(np.full((1, 2), t, dtype=np.float32), h)
+h.name = "h_3"
+ag.plot_graph(h, to_file=OUT / "rnn_unrolled.png", verbose=False)
+
+# %% [markdown]
+# ## A sine-wave predictor
+#
+# `nn.datasets.sin_curve()` gives a noisy sine wave for training and a clean cosine for
+# testing; the task is to predict the next value from the values so far. An LSTM reads the
+# series and a `Linear` layer turns each hidden state into a prediction.
+#
+# A long series is not fed in one piece. `nn.data.SequenceLoader` cuts it into `batch_size`
+# parallel streams and walks them in windows of `bptt` steps. The hidden state is carried
+# from one window to the next (the model keeps its memory), but **detached** from the graph,
+# so backprop stops at the window's start: **truncated BPTT**. Without the detach, every
+# backward pass would reach back to the start of the series.
+
+# %%
+(x_series, y_series), (x_cos, y_cos) = nn.datasets.sin_curve()
+series = np.concatenate([x_series, y_series[-1:]])  # (1000, 1): the whole noisy series
+loader = nn.data.SequenceLoader(series, batch_size=16, bptt=20, batch_first=True)
+first_x, first_y = next(iter(loader))
+print(f"{len(loader)} windows per epoch; x {first_x.shape}, y {first_y.shape} "
+      "(y is x shifted by one step)")
+
+
+class SinePredictor(nn.Module):
+    def __init__(self, hidden=16):
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 1)
+
+    def forward(self, x, state=None):
+        output, state = self.lstm(x, state)
+        return self.head(output), state
+
+
+np.random.seed(0)
+predictor = SinePredictor()
+optimizer = optim.Adam(predictor.parameters(), lr=0.01)
+epoch_losses = []
+for epoch in range(40):
+    state, total = None, 0.0
+    for xb, yb in loader:
+        prediction, state = predictor(xb, state)
+        loss = F.mse_loss(prediction, yb)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        state = tuple(s.detach() for s in state)  # keep the values, cut the graph
+        total += loss.item()
+    epoch_losses.append(total / len(loader))
+
+with ag.no_grad():
+    prediction, _ = predictor(x_cos[None])  # the whole test curve as one sequence
+test_mse = float(np.mean((prediction.data[0] - y_cos) ** 2))
+print(f"training MSE {epoch_losses[-1]:.4f} (includes the noise); test MSE on the clean "
+      f"cosine {test_mse:.5f}")
+assert test_mse < 0.005
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+left.plot(epoch_losses)
+left.set_yscale("log")
+left.set_xlabel("epoch")
+left.set_ylabel("training MSE")
+left.set_title("sine predictor: training")
+right.plot(y_cos[:, 0], label="true next value (cos)")
+right.plot(prediction.data[0, :, 0], "--", label="LSTM prediction")
+right.set_xlabel("time step")
+right.legend()
+right.set_title("one-step-ahead predictions on the test curve")
+plt.show()
+
+# %% [markdown]
+# ## Many-to-one: classifying whole sequences
+#
+# Often we want one answer per sequence (is this review positive, which word was spoken).
+# Run the RNN over the sequence and feed only the **final hidden state** `h_n[-1]` (the top
+# layer's) to a classifier. The task here: 30 noisy samples of a wave with random frequency
+# and phase; is it a sine, a square or a sawtooth wave?
+
+# %%
+WAVES = ("sine", "square", "sawtooth")
+
+
+def make_waves(n, length, rng):
+    """n noisy waves of `length` steps: x (n, length, 1) float32, labels (n,) in 0..2."""
+    labels = rng.integers(0, 3, n)
+    frequency = rng.uniform(0.05, 0.15, (n, 1))
+    phase = rng.uniform(0, 1, (n, 1))
+    cycle = (np.arange(length) * frequency + phase) % 1.0
+    shapes = [np.sin(2 * np.pi * cycle), np.where(cycle < 0.5, 1.0, -1.0), 2 * cycle - 1]
+    x = np.choose(labels[:, None], shapes) + rng.normal(0, 0.2, (n, length))
+    return x[..., None].astype(np.float32), labels
+
+
+rng = np.random.default_rng(0)
+x_waves, y_waves = make_waves(600, 30, rng)
+x_waves_test, y_waves_test = make_waves(300, 30, rng)
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 2.6), sharey=True)
+for k, ax in enumerate(axes):
+    for i in np.flatnonzero(y_waves == k)[:3]:
+        ax.plot(x_waves[i, :, 0], ".-", ms=3)
+    ax.set_title(WAVES[k])
+plt.show()
+
+# %%
+class SequenceClassifier(nn.Module):
+    """An RNN layer (GRU or LSTM) over the sequence, then Linear on the final hidden state(s)."""
+
+    def __init__(self, rnn, n_classes):
+        super().__init__()
+        self.rnn = rnn
+        directions = 2 if rnn.bidirectional else 1
+        self.head = nn.Linear(directions * rnn.hidden_size, n_classes)
+
+    def forward(self, x):
+        _, state = self.rnn(x)
+        h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h_n, c_n)
+        if self.rnn.bidirectional:  # the top layer's forward and backward final states
+            return self.head(ag.concatenate([h_n[-2], h_n[-1]], axis=1))
+        return self.head(h_n[-1])
+
+
+def fit_classifier(model, x, y, x_test, y_test, epochs, lr=0.01, batch_size=32):
+    """Adam on cross-entropy; returns the test accuracy after each epoch."""
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=batch_size,
+                                shuffle=True, seed=0)
+    accuracies = []
+    for epoch in range(epochs):
+        for xb, yb in loader:
+            loss = F.cross_entropy(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        with ag.no_grad():
+            accuracies.append(nn.metrics.accuracy(y_test, model(x_test).data))
+    return accuracies
+
+
+np.random.seed(0)
+wave_classifier = SequenceClassifier(nn.GRU(1, 16, batch_first=True), n_classes=3)
+wave_accuracy = fit_classifier(wave_classifier, x_waves, y_waves, x_waves_test, y_waves_test,
+                               epochs=15)
+with ag.no_grad():
+    predicted = wave_classifier(x_waves_test).data.argmax(axis=1)
+print("test accuracy per epoch:", np.round(wave_accuracy, 2))
+print("confusion matrix (rows: true sine/square/sawtooth):")
+print(nn.metrics.confusion_matrix(y_waves_test, predicted))
+assert wave_accuracy[-1] > 0.95
+
+# %% [markdown]
+# ## Multi-layer and bidirectional
+#
+# * `num_layers=2` **stacks** two recurrent layers: the second reads the first one's
+#   sequence of hidden states.
+# * `bidirectional=True` runs a second layer **backwards** over the sequence and
+#   concatenates the two directions' hidden states at every step. `h_n` then holds, for each
+#   layer, the forward direction's final state and the backward direction's (which has
+#   finished at $t = 0$): `h_n[-2]` and `h_n[-1]` are the top layer's two.
+#
+# A task that shows the difference: 20 random numbers; the label is whether the **first**
+# one is positive. A one-directional LSTM has to carry that single bit through 19 steps of
+# noise, which it learns only slowly. For the backward direction of a bidirectional LSTM the
+# first number is the *last* one it reads.
+
+# %%
+def first_is_positive(n, length, rng):
+    x = rng.normal(size=(n, length, 1)).astype(np.float32)
+    return x, (x[:, 0, 0] > 0).astype(np.int64)
+
+
+x_memory, y_memory = first_is_positive(512, 20, rng)
+x_memory_test, y_memory_test = first_is_positive(256, 20, rng)
+
+memory_curves = {}
+for label, rnn in [("LSTM, 1 layer", lambda: nn.LSTM(1, 16, batch_first=True)),
+                   ("LSTM, 2 layers, bidirectional",
+                    lambda: nn.LSTM(1, 16, num_layers=2, bidirectional=True, batch_first=True))]:
+    np.random.seed(0)
+    model = SequenceClassifier(rnn(), n_classes=2)
+    memory_curves[label] = fit_classifier(model, x_memory, y_memory, x_memory_test,
+                                          y_memory_test, epochs=12, batch_size=64)
+
+for label, accuracies in memory_curves.items():
+    plt.plot(range(1, 13), accuracies, "o-", ms=3, label=label)
+plt.axhline(0.5, color="gray", ls=":", label="guessing")
+plt.xlabel("epoch")
+plt.ylabel("test accuracy")
+plt.legend()
+plt.title("is the first of 20 numbers positive?")
+plt.show()
+unidirectional, bidirectional = (curve[-1] for curve in memory_curves.values())
+print(f"final test accuracy: one direction {unidirectional:.2f}, bidirectional {bidirectional:.2f}")
+assert bidirectional > 0.95 and bidirectional > unidirectional
+
+# %% [markdown]
+# Bidirectional layers fit tasks where the whole sequence is available before the answer is
+# needed (classifying a sentence, tagging words); they cannot be used to predict the future
+# of a series, where only the past is known.
+#
+# This is the last notebook. The [README](README.md) lists them all.
