@@ -37,7 +37,9 @@ class MLP(nn.Module):
 # ----- NumPy by hand: the reference -----
 
 def numpy_step(params, x, backward_activation, activation, loss_grad):
-    """One SGD step of an MLP; params is [(W, b), ...] with W (out, in), updated in place."""
+    """One SGD step of an MLP, written the textbook way (as in "Deep Learning from Scratch"):
+    forward, backward into a list of gradients, then the update. params is [(W, b), ...]
+    with W (out, in), updated in place."""
     inputs, pre = [x], []
     h = x
     for i, (w, b) in enumerate(params):
@@ -47,11 +49,12 @@ def numpy_step(params, x, backward_activation, activation, loss_grad):
             h = activation(h)
         inputs.append(h)
     g = loss_grad(h)
+    grads = []
     for i in reversed(range(len(params))):
-        w, b = params[i]
-        gw, gb = g.T @ inputs[i], g.sum(axis=0)
+        grads.append((g.T @ inputs[i], g.sum(axis=0)))
         if i > 0:
-            g = backward_activation(g @ w, pre[i - 1], inputs[i])
+            g = backward_activation(g @ params[i][0], pre[i - 1], inputs[i])
+    for (w, b), (gw, gb) in zip(params, reversed(grads)):
         w -= LR * gw
         b -= LR * gb
 
