@@ -20,6 +20,8 @@ from .layers.rnn_cells import GRUCell, LSTMCell, RNNCell
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
                      NLLLoss)
 from .module import Module, ModuleList
+from .model import Model
+from .sequential import Sequential
 
 # Submodules loaded on first use (`nn.data`, `nn.metrics`, ...): `import nn` stays fast,
 # and one that is missing or broken fails only when it is used.

@@ -1,0 +1,15 @@
+"""Callbacks for `Model.fit`, with Keras' names, hooks and semantics.
+
+`fit(callbacks=[...])` also takes `optim.lr_scheduler` objects directly (see SchedulerStep).
+"""
+from .base import Callback, CallbackList
+from .checkpoint import ModelCheckpoint
+from .csv_logger import CSVLogger
+from .early_stopping import EarlyStopping
+from .history import History
+from .lr import LearningRateScheduler, ReduceLROnPlateau, SchedulerStep
+from .terminate_on_nan import TerminateOnNaN
+
+__all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
+           "LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "TerminateOnNaN",
+           "CSVLogger"]

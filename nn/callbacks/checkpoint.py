@@ -1,0 +1,62 @@
+"""ModelCheckpoint: save the weights after epochs (all of them, or the best ones)."""
+import os
+
+from .base import Callback
+from .monitor import Monitor
+
+
+class ModelCheckpoint(Callback):
+    """Write the model's weights (`save_weights`: an .npz, atomically) at each epoch end.
+
+    filepath may hold the epoch (1-based) and any log value, formatted as Python's
+    str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". With save_best_only, write
+    only when `monitor` improves on the best so far (`best`; `initial_value_threshold`
+    sets its starting value). Missing folders are created.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 mode="auto", initial_value_threshold=None):
+        self.filepath = os.fspath(filepath)
+        self.monitor = Monitor(monitor, mode, 0.0, "ModelCheckpoint")
+        self.verbose = verbose
+        self.save_best_only = save_best_only
+        self.initial_value_threshold = initial_value_threshold
+        self.best = self._start_value()
+
+    def _start_value(self):
+        if self.initial_value_threshold is None:
+            return self.monitor.worst
+        return float(self.initial_value_threshold)
+
+    def on_train_begin(self, logs=None):
+        self.best = self._start_value()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.save_best_only:
+            current = self.monitor.value(logs)
+            if current is None or not self.monitor.improves(current, self.best):
+                return
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: {self.monitor.name} improved from {self.best:.5f} "
+                      f"to {current:.5f}, saving weights")
+            self.best = current
+        self._save(self.format_path(epoch, logs))
+
+    def format_path(self, epoch, logs):
+        """The file name for `epoch` (0-based; shown 1-based as Keras does)."""
+        try:
+            return self.filepath.format(epoch=epoch + 1, **logs)
+        except KeyError as exc:
+            raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} names {exc.args[0]!r}, "
+                             f"which the epoch's logs lack (have: epoch, "
+                             f"{', '.join(logs)})") from None
+
+    def _save(self, path):
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        self.model.save_weights(path)
+
+
+__all__ = ["ModelCheckpoint"]

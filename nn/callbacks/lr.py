@@ -1,0 +1,152 @@
+"""Learning-rate callbacks: Keras' LearningRateScheduler and ReduceLROnPlateau, and
+SchedulerStep, which runs an `optim.lr_scheduler` object during `fit`."""
+import inspect
+import math
+from numbers import Real
+
+from .base import Callback
+from .monitor import Monitor
+
+
+def get_lr(model, owner):
+    """The learning rate of the model's optimizer (its first param group)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        raise RuntimeError(f"{owner}: the model has no optimizer; call compile() first")
+    return float(optimizer.param_groups[0]["lr"])
+
+
+def set_lr(model, lr, owner):
+    """Set every param group's learning rate (a finite number >= 0)."""
+    if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr < 0:
+        raise ValueError(f"{owner}: the learning rate must be a finite number >= 0, "
+                         f"got {lr!r}")
+    for group in model.optimizer.param_groups:
+        group["lr"] = float(lr)
+
+
+class LearningRateScheduler(Callback):
+    """At each epoch start, set the lr to `schedule(epoch, lr)` (0-based epoch, current
+    lr); a one-argument `schedule(epoch)` works too."""
+
+    def __init__(self, schedule, verbose=0):
+        if not callable(schedule):
+            raise TypeError(f"LearningRateScheduler: schedule must be callable, got "
+                            f"{type(schedule).__name__}")
+        self.schedule = schedule
+        self.verbose = verbose
+        self._with_lr = _accepts_two_arguments(schedule)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        lr = get_lr(self.model, "LearningRateScheduler")
+        new = self.schedule(epoch, lr) if self._with_lr else self.schedule(epoch)
+        if hasattr(new, "item"):  # a NumPy scalar or 0-d array
+            new = new.item()
+        set_lr(self.model, new, f"LearningRateScheduler (epoch {epoch})")
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {new}.")
+
+
+def _accepts_two_arguments(fn):
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have none: assume Keras' form
+        return True
+    try:
+        signature.bind(0, 0.1)
+        return True
+    except TypeError:
+        return False
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiply the lr by `factor` once `monitor` has not improved by more than
+    `min_delta` for `patience` epochs (Keras' semantics: an absolute min_delta, the cut
+    comes on the `patience`-th bad epoch); then wait `cooldown` epochs; never below `min_lr`.
+    """
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0.0):
+        if not 0 <= factor < 1:
+            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor!r}")
+        self.monitor = Monitor(monitor, mode, min_delta, "ReduceLROnPlateau")
+        self.factor, self.patience, self.verbose = float(factor), int(patience), verbose
+        self.cooldown, self.min_lr = int(cooldown), float(min_lr)
+        self._reset()
+
+    def _reset(self):
+        self.best = self.monitor.worst
+        self.wait = 0
+        self.cooldown_counter = 0
+
+    def on_train_begin(self, logs=None):
+        self._reset()
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = self.monitor.value(logs)
+        if current is None:
+            return
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self.monitor.improves(current, self.best):
+            self.best, self.wait = current, 0
+        elif self.cooldown_counter == 0:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self._reduce(epoch)
+                self.cooldown_counter, self.wait = self.cooldown, 0
+
+    def _reduce(self, epoch):
+        old = get_lr(self.model, "ReduceLROnPlateau")
+        new = max(old * self.factor, self.min_lr)
+        if new < old:
+            set_lr(self.model, new, "ReduceLROnPlateau")
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+
+
+class SchedulerStep(Callback):
+    """Run an `optim.lr_scheduler` object during fit: `step()` after every epoch (or
+    every batch with interval="batch"). `optim.lr_scheduler.ReduceLROnPlateau` is fed the
+    epoch's `monitor` value (default: `val_loss` when there is validation data, else
+    `loss`). Passing a scheduler itself in `fit(callbacks=[...])` wraps it in this.
+    """
+
+    def __init__(self, scheduler, interval="epoch", monitor=None):
+        from optim.lr_scheduler import ReduceLROnPlateau as PlateauScheduler
+        if interval not in ("epoch", "batch"):
+            raise ValueError(f"SchedulerStep: interval must be 'epoch' or 'batch', "
+                             f"got {interval!r}")
+        self.scheduler, self.interval, self.monitor_name = scheduler, interval, monitor
+        self.on_plateau = isinstance(scheduler, PlateauScheduler)
+        if self.on_plateau and interval == "batch":
+            raise ValueError("SchedulerStep: ReduceLROnPlateau steps once per epoch, on a "
+                             "monitored value; use interval='epoch'")
+        self._monitor = None
+
+    def on_train_begin(self, logs=None):
+        if self.scheduler.optimizer is not getattr(self.model, "optimizer", None):
+            raise ValueError(f"{type(self.scheduler).__name__}: the scheduler was made for "
+                             "another optimizer than the model's; make it with the optimizer "
+                             "passed to compile() (model.optimizer)")
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.interval == "batch":
+            self.scheduler.step()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.interval != "epoch":
+            return
+        if not self.on_plateau:
+            self.scheduler.step()
+            return
+        if self._monitor is None:
+            name = self.monitor_name or ("val_loss" if "val_loss" in (logs or {}) else "loss")
+            self._monitor = Monitor(name, owner="ReduceLROnPlateau scheduler")
+        current = self._monitor.value(logs)
+        if current is not None:
+            self.scheduler.step(current)
+
+
+__all__ = ["LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "get_lr", "set_lr"]

@@ -1,0 +1,53 @@
+"""The monitored value of EarlyStopping, ModelCheckpoint and ReduceLROnPlateau."""
+import math
+import warnings
+
+# Values that improve upwards; mode='auto' minimizes everything else (losses, errors).
+_MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score")
+
+
+class Monitor:
+    """A log key, its direction and the least change that counts as an improvement.
+
+    mode 'min' or 'max', or 'auto': 'max' for accuracy, AUC, precision, recall and F1
+    (with or without `val_`), 'min' otherwise.
+    """
+
+    def __init__(self, monitor, mode="auto", min_delta=0.0, owner="callback"):
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        self.name, self.owner = monitor, owner
+        self.mode = _auto_mode(monitor) if mode == "auto" else mode
+        self.min_delta = abs(float(min_delta))
+        self._warned = False
+
+    @property
+    def worst(self):
+        """The starting "best" value: anything finite improves on it."""
+        return math.inf if self.mode == "min" else -math.inf
+
+    def improves(self, current, reference):
+        """Whether `current` beats `reference` by more than min_delta (NaN never does)."""
+        if self.mode == "min":
+            return current < reference - self.min_delta
+        return current > reference + self.min_delta
+
+    def value(self, logs):
+        """The monitored value in `logs` as a float, or None (with one warning) if absent."""
+        value = (logs or {}).get(self.name)
+        if value is None:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(f"{self.owner}: the monitored value {self.name!r} is not in the "
+                              f"logs (available: {', '.join(sorted(logs or {})) or 'none'}); "
+                              "it is skipped", RuntimeWarning, stacklevel=3)
+            return None
+        return float(value)
+
+
+def _auto_mode(monitor):
+    base = monitor[4:] if monitor.startswith("val_") else monitor
+    return "max" if base in _MAXIMIZED else "min"
+
+
+__all__ = ["Monitor"]

@@ -1,0 +1,97 @@
+"""Progress of Model.fit: a tqdm bar per epoch (verbose=1), one line per epoch
+(verbose=2, and verbose=1 when stdout is not a terminal or tqdm is missing), or nothing.
+
+Lines are plain text, with no carriage returns or terminal escapes, so CI logs and
+files stay clean; tqdm is imported only when a bar is drawn.
+"""
+import sys
+import time
+
+from .callbacks.base import Callback
+
+_HIDDEN_KEYS = ("lr",)
+# Keras' layout: a short fixed bar, so the logs (tqdm's postfix) keep the line's width.
+_BAR_FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:20}| {elapsed}{postfix}"  # in the logs (History, CSVLogger) but not worth a column on screen
+
+
+def format_logs(logs):
+    """'loss: 0.1234 - accuracy: 0.9500 - ...' (Keras' layout)."""
+    return " - ".join(f"{key}: {_number(value)}" for key, value in logs.items()
+                      if key not in _HIDDEN_KEYS)
+
+
+def _number(value):
+    value = float(value)
+    return f"{value:.4e}" if value != 0 and abs(value) < 1e-3 else f"{value:.4f}"
+
+
+def progress_callback(verbose):
+    """The progress callback for fit's `verbose` (0, 1, 2 or 'auto'), or None for 0."""
+    if verbose == "auto":
+        verbose = 1
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"fit: verbose must be 0 (silent), 1 (progress bar), 2 (one line "
+                         f"per epoch) or 'auto', got {verbose!r}")
+    return None if verbose == 0 else ProgressLogger(bar=verbose == 1)
+
+
+class ProgressLogger(Callback):
+    """Shows the running loss and metrics during each epoch and the epoch's logs after it."""
+
+    def __init__(self, bar=True):
+        self.bar_wanted = bar
+        self._tqdm = None
+        self._bar = None
+        self._shown = {}
+        self._start = 0.0
+
+    def on_train_begin(self, logs=None):
+        self._tqdm = _load_tqdm() if self.bar_wanted and _is_terminal(sys.stdout) else None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+        self._shown = {}
+        if self._tqdm is not None:
+            self._bar = self._tqdm(total=self.params["steps"], desc=self._title(epoch),
+                                   file=sys.stdout, leave=True, dynamic_ncols=True,
+                                   bar_format=_BAR_FORMAT)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._bar is not None:
+            self._shown.update(logs or {})
+            self._bar.set_postfix_str(format_logs(self._shown), refresh=False)
+            self._bar.update(1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._bar is not None:
+            self._bar.set_postfix_str(format_logs(logs or {}))
+            self._bar.close()
+            self._bar = None
+            return
+        seconds = time.perf_counter() - self._start
+        print(f"{self._title(epoch)} - {seconds:.1f}s - {format_logs(logs or {})}",
+              file=sys.stdout, flush=True)
+
+    def on_train_end(self, logs=None):
+        if self._bar is not None:  # stopped inside an epoch
+            self._bar.close()
+            self._bar = None
+
+    def _title(self, epoch):
+        return f"Epoch {epoch + 1}/{self.params['epochs']}"
+
+
+def _is_terminal(stream):
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _load_tqdm():
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm
+
+
+__all__ = ["ProgressLogger", "progress_callback", "format_logs"]

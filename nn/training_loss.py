@@ -1,0 +1,185 @@
+"""What `Model.compile(loss=...)` becomes: a loss that knows what the model outputs.
+
+Keras' cross-entropy names ('binary_crossentropy', 'categorical_crossentropy',
+'sparse_categorical_crossentropy') are computed from logits, in one stable fused step
+(log-sigmoid / log-softmax inside the loss), never as log(probability):
+
+* a model whose last step is the matching activation (a `Dense(..., activation='sigmoid')`
+  or `'softmax'`, or an `nn.Sigmoid` / `nn.Softmax` layer) outputs probabilities from
+  `predict`, but `fit` and `evaluate` run it without that activation and feed the logits
+  to the fused loss — the same loss value as Keras' on the probabilities, without its
+  clipping at 1e-7 and with exact gradients where the sigmoid/softmax saturates;
+* a model without a final activation is taken to output logits (PyTorch's habit);
+* the mismatched activation (softmax with 'binary_crossentropy', sigmoid with a
+  categorical one) is an error at the first batch.
+
+A model that applies its activation inside `forward` cannot be split that way: return
+logits from `forward`, or pass a probability loss such as `nn.BCELoss()`.
+
+Targets are aligned with the output as Keras does: (N,) against an (N, 1) output is
+reshaped (never broadcast to (N, N)), integer and float64 targets become the output's
+float dtype for elementwise losses, and (N, 1) class labels lose their last axis.
+"""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.ops import transpose
+from autograd.variable import Variable
+
+from . import functional as F
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss
+from .output_scores import sigmoid_array, softmax_array
+
+# Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
+_ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
+_ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae",
+            "huber_loss": "huber"}
+_CROSS_ENTROPY = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
+                  "sparse_categorical_crossentropy": "softmax"}
+LOSS_NAMES = tuple(_ELEMENTWISE) + tuple(_ALIASES) + tuple(_CROSS_ENTROPY)
+
+
+class CompiledLoss:
+    """The loss of a compiled model.
+
+    `inputs(model, x)` runs the model as the loss needs it (logits for the fused
+    cross-entropies); `__call__(inputs, target)` gives the scalar loss Variable;
+    `scores(array)` turns those inputs into what metrics read (probabilities for
+    classifiers, the outputs themselves otherwise).
+    """
+
+    def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False):
+        self.name = name
+        self.fn = fn
+        self.absorbs = absorbs                # 'sigmoid'/'softmax' taken from logits, or None
+        self.score_activation = score_activation
+        self.elementwise = elementwise        # target must match the output element for element
+
+    def inputs(self, model, x):
+        if self.absorbs is None:
+            return model(x)
+        split = _check_final_activation(self.name, self.absorbs, model.final_activation())
+        return model.forward_logits(x) if split else model(x)
+
+    def __call__(self, inputs, target):
+        target = align_target(inputs, target, self.name, cast=self.elementwise)
+        loss = self.fn(inputs, target)
+        if getattr(loss, "size", 1) != 1:
+            raise ValueError(f"loss {self.name}: returned shape {tuple(loss.shape)}, expected "
+                             "a scalar (use reduction='mean' or 'sum')")
+        return loss
+
+    def scores(self, array):
+        if self.score_activation == "sigmoid":
+            return sigmoid_array(array)
+        if self.score_activation == "softmax":
+            return softmax_array(array)
+        return array
+
+    def __repr__(self):
+        return f"CompiledLoss({self.name!r})"
+
+
+def resolve_loss(loss):
+    """A CompiledLoss from a Keras name or a callable `loss(pred, target)`."""
+    if loss is None:
+        raise ValueError("compile: loss is required: a name such as 'mse' or "
+                         "'sparse_categorical_crossentropy', or a callable loss(pred, target)")
+    if isinstance(loss, str):
+        return _named_loss(loss)
+    if not callable(loss):
+        raise TypeError(f"compile: loss must be a name or a callable, got {type(loss).__name__}")
+    return CompiledLoss(_callable_name(loss), loss, score_activation=_logit_activation(loss))
+
+
+def _named_loss(name):
+    key = _ALIASES.get(name.lower(), name.lower())
+    if key in _ELEMENTWISE:
+        return CompiledLoss(name, _ELEMENTWISE[key], elementwise=True)
+    if key == "binary_crossentropy":
+        return CompiledLoss(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
+                            elementwise=True)
+    if key == "categorical_crossentropy":
+        return CompiledLoss(name, _categorical, "softmax", "softmax")
+    if key == "sparse_categorical_crossentropy":
+        return CompiledLoss(name, _sparse_categorical, "softmax", "softmax")
+    raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
+                     f"{', '.join(LOSS_NAMES)}")
+
+
+def _check_final_activation(name, wanted, final):
+    """Whether to feed the logits before the final activation (True) or the output."""
+    if final is None:
+        return False
+    if final != wanted:
+        raise ValueError(f"loss {name!r} needs a final {wanted} (or no final activation, "
+                         f"for logits), but the model ends with {final}")
+    return True
+
+
+def _categorical(logits, target):
+    """Cross-entropy of one-hot (or probability) targets over the last axis."""
+    if target.dtype.kind != "f" or target.shape != tuple(logits.shape):
+        raise ValueError(f"loss 'categorical_crossentropy': needs one-hot targets of the "
+                         f"output's shape {tuple(logits.shape)}, got {target.dtype} targets of "
+                         f"shape {target.shape}; integer labels take "
+                         "'sparse_categorical_crossentropy'")
+    return F.cross_entropy(_classes_to_axis1(logits), _classes_to_axis1(target))
+
+
+def _sparse_categorical(logits, target):
+    """Cross-entropy of integer class labels; the classes are on the output's last axis."""
+    if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
+        target = target.reshape(target.shape[:-1])
+    if target.dtype.kind == "f":
+        if not np.all(target == np.round(target)):
+            raise ValueError("loss 'sparse_categorical_crossentropy': targets must be integer "
+                             "class labels; got fractional values (one-hot targets take "
+                             "'categorical_crossentropy')")
+        target = target.astype(np.int64)
+    return F.cross_entropy(_classes_to_axis1(logits), target)
+
+
+def _classes_to_axis1(x):
+    """Keras keeps classes on the last axis, cross_entropy on axis 1: (N, ..., C) -> (N, C, ...)."""
+    if x.ndim <= 2:
+        return x
+    axes = (0, x.ndim - 1) + tuple(range(1, x.ndim - 1))
+    return transpose(x, axes) if isinstance(x, Variable) else x.transpose(axes)
+
+
+def align_target(output, target, who, cast=False):
+    """`target` shaped like `output` where Keras would align them, in its float dtype.
+
+    Shapes that differ only by a trailing axis of size 1 are reshaped; nothing is broadcast.
+    With `cast` (elementwise losses) the shapes must then agree and integer targets become
+    floats too; otherwise integer targets (class labels) are left as they are.
+    """
+    target = target.data if isinstance(target, Variable) else target
+    out_shape = tuple(output.shape)
+    if target.shape != out_shape and target.size == int(np.prod(out_shape)) and (
+            target.shape + (1,) == out_shape or target.shape == out_shape + (1,)):
+        target = target.reshape(out_shape)
+    if cast and target.shape != out_shape:
+        raise ValueError(f"loss {who}: the model's output has shape {out_shape} but the "
+                         f"target has shape {target.shape}")
+    if (cast or target.dtype.kind == "f") and target.dtype != output.dtype:
+        target = target.astype(output.dtype)  # float64 labels must not promote float32
+    xp = get_array_module(output.data if isinstance(output, Variable) else output)
+    return xp.asarray(target) if xp is not np else target
+
+
+def _callable_name(fn):
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _logit_activation(fn):
+    """The activation that turns this loss's inputs into probabilities, for known logit losses."""
+    if fn is F.binary_cross_entropy_with_logits or isinstance(fn, BCEWithLogitsLoss):
+        return "sigmoid"
+    if fn is F.cross_entropy or isinstance(fn, CrossEntropyLoss):
+        return "softmax"
+    return None
+
+
+__all__ = ["CompiledLoss", "resolve_loss", "align_target", "LOSS_NAMES"]

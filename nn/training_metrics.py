@@ -1,0 +1,160 @@
+"""What `Model.compile(metrics=[...])` becomes: metrics over a whole epoch or data set.
+
+Every metric sees all the epoch's outputs at once (never an average of per-batch
+values, which would be wrong for precision, recall, F1 and AUC). Classifier outputs
+arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last axis:
+
+* outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
+  or one-hot rows; precision, recall and F1 are macro-averaged, AUC is one-vs-rest;
+* outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule).
+
+Names (Keras'): 'accuracy' ('acc'), 'mse' ('mean_squared_error'), 'mae'
+('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc'. A callable
+`metric(y_true, y_pred) -> float` gets the targets and the probabilities (or outputs);
+its `__name__` names it in the logs. Logs use the name as given.
+"""
+import importlib
+
+import numpy as np
+
+_ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
+            "f1_score": "f1", "roc_auc": "auc"}
+
+
+def _metrics():
+    """nn.metrics, imported at the first use (keeps `import nn` light)."""
+    return importlib.import_module(".metrics", __package__)
+
+
+def _is_multiclass(scores):
+    return scores.ndim >= 2 and scores.shape[-1] > 1
+
+
+def _labels(y_true, scores):
+    """(true labels, predicted labels), both 1-D."""
+    if _is_multiclass(scores):
+        classes = scores.shape[-1]
+        predicted = scores.reshape(-1, classes).argmax(axis=1)
+        if y_true.shape == scores.shape:  # one-hot or probability rows
+            return y_true.reshape(-1, classes).argmax(axis=1), predicted
+        return y_true.reshape(-1).astype(np.int64, copy=False), predicted
+    predicted = (scores.reshape(-1) > 0.5).astype(np.int64)
+    return (y_true.reshape(-1) > 0.5).astype(np.int64), predicted
+
+
+def _average(scores):
+    return "macro" if _is_multiclass(scores) else "binary"
+
+
+def accuracy(y_true, scores):
+    return _metrics().accuracy(*_labels(y_true, scores))
+
+
+def precision(y_true, scores):
+    return _metrics().precision(*_labels(y_true, scores), average=_average(scores))
+
+
+def recall(y_true, scores):
+    return _metrics().recall(*_labels(y_true, scores), average=_average(scores))
+
+
+def f1(y_true, scores):
+    return _metrics().f1_score(*_labels(y_true, scores), average=_average(scores))
+
+
+def auc(y_true, scores):
+    true, _ = _labels(y_true, scores)
+    if _is_multiclass(scores):
+        classes = scores.shape[-1]
+        return _metrics().roc_auc_score(true, scores.reshape(-1, classes), labels=np.arange(classes))
+    return _metrics().roc_auc_score(true, scores.reshape(-1))
+
+
+def _dense_pair(y_true, scores):
+    """Targets and outputs as (N, k) float arrays of one shape, for the regression metrics."""
+    n = len(scores)
+    if y_true.shape != scores.shape and y_true.size != scores.size:
+        if not _is_multiclass(scores) or y_true.dtype.kind not in "iu":
+            raise ValueError(f"metric: targets of shape {y_true.shape} do not match outputs "
+                             f"of shape {scores.shape}")
+        y_true = np.eye(scores.shape[-1], dtype=scores.dtype)[y_true.reshape(scores.shape[:-1])]
+    return y_true.reshape(n, -1), scores.reshape(n, -1)
+
+
+def mse(y_true, scores):
+    return _metrics().mean_squared_error(*_dense_pair(y_true, scores))
+
+
+def mae(y_true, scores):
+    return _metrics().mean_absolute_error(*_dense_pair(y_true, scores))
+
+
+_BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
+            "recall": recall, "f1": f1, "auc": auc}
+METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
+
+
+class CompiledMetric:
+    """A metric with the name it has in the logs: `metric(y_true, scores) -> float`."""
+
+    def __init__(self, name, fn):
+        self.name, self.fn = name, fn
+
+    def __call__(self, y_true, scores):
+        value = self.fn(y_true, scores)
+        return float(value.item() if hasattr(value, "item") else value)  # also a Variable
+
+    def __repr__(self):
+        return f"CompiledMetric({self.name!r})"
+
+
+def resolve_metrics(metrics):
+    """A list of CompiledMetric from None, one metric, or a list of names and callables."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, str) or callable(metrics):
+        metrics = [metrics]
+    compiled = [_resolve_one(m) for m in metrics]
+    names = [m.name for m in compiled]
+    for name in names:
+        if name == "loss" or names.count(name) > 1:
+            raise ValueError(f"compile: metric name {name!r} is used twice (the loss is "
+                             "'loss'); give the metric function another __name__")
+    return compiled
+
+
+def _resolve_one(metric):
+    if isinstance(metric, str):
+        key = _ALIASES.get(metric.lower(), metric.lower())
+        if key not in _BY_NAME:
+            raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
+                             f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
+        return CompiledMetric(metric, _BY_NAME[key])
+    if callable(metric):
+        return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric)
+    raise TypeError(f"compile: a metric must be a name or a callable, got "
+                    f"{type(metric).__name__}")
+
+
+class MetricAccumulator:
+    """Collects (targets, scores) batch by batch; `results()` scores everything so far."""
+
+    def __init__(self, metrics):
+        self.metrics = metrics
+        self._targets, self._scores = [], []
+
+    def add(self, targets, scores):
+        if self.metrics:
+            self._targets.append(np.asarray(targets))
+            self._scores.append(np.asarray(scores))
+
+    def results(self):
+        """{name: value} over all batches added (empty when there are no metrics)."""
+        if not self.metrics or not self._scores:
+            return {}
+        targets, scores = np.concatenate(self._targets), np.concatenate(self._scores)
+        self._targets, self._scores = [targets], [scores]  # concatenate once, not every call
+        return {m.name: m(targets, scores) for m in self.metrics}
+
+
+__all__ = ["CompiledMetric", "MetricAccumulator", "resolve_metrics", "METRIC_NAMES"]

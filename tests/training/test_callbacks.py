@@ -1,0 +1,215 @@
+"""Callbacks: EarlyStopping, ModelCheckpoint, TerminateOnNaN, CSVLogger, learning rates."""
+import csv
+import math
+
+import numpy as np
+import pytest
+
+import nn
+import optim
+from nn import functional as F
+from nn.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
+                          ModelCheckpoint, ReduceLROnPlateau, SchedulerStep, TerminateOnNaN)
+
+from training_testutil import ScriptedLogs, StepCounter, blobs, linear_data, same_state
+
+
+def regression_model(lr=0.05):
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer=optim.SGD(lr=lr), loss="mse")
+    return model
+
+
+def test_callback_hooks_run_in_keras_order():
+    calls = []
+
+    class Spy(Callback):
+        def on_train_begin(self, logs=None):
+            calls.append(("train_begin", self.params["steps"], self.params["epochs"]))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            calls.append(("epoch_begin", epoch))
+
+        def on_train_batch_begin(self, batch, logs=None):
+            calls.append(("batch_begin", batch))
+
+        def on_train_batch_end(self, batch, logs=None):
+            calls.append(("batch_end", batch, sorted(logs)))
+
+        def on_epoch_end(self, epoch, logs=None):
+            calls.append(("epoch_end", epoch, sorted(logs)))
+
+        def on_train_end(self, logs=None):
+            calls.append(("train_end",))
+
+    x, y = linear_data(6)
+    model = regression_model()
+    spy = Spy()
+    model.fit(x, y, epochs=1, batch_size=4, callbacks=[spy], verbose=0)
+    assert spy.model is model
+    assert calls == [("train_begin", 2, 1), ("epoch_begin", 0), ("batch_begin", 0),
+                     ("batch_end", 0, ["loss"]), ("batch_begin", 1), ("batch_end", 1, ["loss"]),
+                     ("epoch_end", 0, ["loss", "lr"]), ("train_end",)]
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_loss", [3.0, 1.0, 2.0, 2.5, 4.0, 5.0])
+    stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
+    history = model.fit(x, y, epochs=6, batch_size=8, callbacks=[script, stop], verbose=0)
+    assert history.epoch == [0, 1, 2, 3]  # epochs 2 and 3 do not improve: stop after 3
+    assert stop.stopped_epoch == 3 and stop.best_epoch == 1 and stop.best == 1.0
+    assert same_state(model.state_dict(), script.weights[1])
+    assert not same_state(model.state_dict(), script.weights[3])
+
+
+def test_early_stopping_restores_the_best_weights_also_at_the_last_epoch():
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_loss", [3.0, 1.0, 2.0])
+    stop = EarlyStopping(patience=10, restore_best_weights=True)
+    model.fit(x, y, epochs=3, batch_size=8, callbacks=[script, stop], verbose=0)
+    assert stop.stopped_epoch == 0
+    assert same_state(model.state_dict(), script.weights[1])
+
+
+def test_early_stopping_min_delta_mode_and_baseline():
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_accuracy", [0.5, 0.55, 0.56, 0.9, 0.95])
+    stop = EarlyStopping(monitor="val_accuracy", min_delta=0.02, patience=1)  # auto: max
+    model.fit(x, y, epochs=5, callbacks=[script, stop], verbose=0)
+    assert stop.stopped_epoch == 2 and stop.best == 0.55
+    for baseline, epochs in ((None, [0, 1, 2]), (0.5, [0, 1])):
+        script = ScriptedLogs("val_loss", [1.0] * 5)
+        stop = EarlyStopping(patience=2, baseline=baseline)  # 1.0 never beats 0.5
+        assert model.fit(x, y, epochs=5, callbacks=[script, stop], verbose=0).epoch == epochs
+
+
+def test_model_checkpoint_keeps_the_best(tmp_path):
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_loss", [3.0, 1.0, 2.0, 0.5, 0.7])
+    best = tmp_path / "best.npz"
+    check = ModelCheckpoint(best, monitor="val_loss", save_best_only=True)
+    model.fit(x, y, epochs=5, callbacks=[script, check], verbose=0)
+    restored = regression_model()
+    restored.load_weights(best)
+    assert same_state(restored.state_dict(), script.weights[3])
+    assert check.best == 0.5
+
+
+def test_model_checkpoint_formats_the_file_name(tmp_path):
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_loss", [3.0, 1.0])
+    pattern = str(tmp_path / "ckpt" / "w-{epoch:02d}-{val_loss:.3f}.npz")
+    model.fit(x, y, epochs=2, callbacks=[script, ModelCheckpoint(pattern)], verbose=0)
+    assert sorted(p.name for p in (tmp_path / "ckpt").iterdir()) == ["w-01-3.000.npz",
+                                                                    "w-02-1.000.npz"]
+    with pytest.raises(ValueError, match="'val_acc'"):
+        model.fit(x, y, callbacks=[ModelCheckpoint(str(tmp_path / "{val_acc}.npz"))],
+                  verbose=0)
+
+
+def test_terminate_on_nan_stops_after_the_bad_batch(capsys):
+    calls = []
+
+    def poisoned(pred, target):
+        calls.append(1)
+        loss = F.mse_loss(pred, target)
+        return loss * float("nan") if len(calls) == 3 else loss
+
+    x, y = linear_data(40)
+    model = nn.Sequential(nn.Linear(3, 1))
+    counter = StepCounter()
+    model.compile(optimizer="sgd", loss=poisoned)
+    history = model.fit(x, y, epochs=4, batch_size=4,
+                        callbacks=[TerminateOnNaN(), counter], verbose=0)
+    assert counter.batches_per_epoch == [3]
+    assert math.isnan(history.history["loss"][0]) and len(history.epoch) == 1
+    assert "Batch 2: Invalid loss, terminating training" in capsys.readouterr().out
+
+
+def test_csv_logger_writes_one_row_per_epoch(tmp_path):
+    x, y = blobs()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(4, 3))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    path = tmp_path / "log.csv"
+    history = model.fit(x, y, epochs=3, validation_split=0.25,
+                        callbacks=[CSVLogger(path)], verbose=0)
+    rows = list(csv.reader(path.open()))
+    assert rows[0] == ["epoch", "accuracy", "loss", "lr", "val_accuracy", "val_loss"]
+    assert [r[0] for r in rows[1:]] == ["0", "1", "2"]
+    for key in ("loss", "val_accuracy"):
+        column = rows[0].index(key)
+        assert [float(r[column]) for r in rows[1:]] == history.history[key]
+    model.fit(x, y, epochs=2, callbacks=[CSVLogger(path, separator=";", append=True)],
+              verbose=0)
+    text = path.read_text().splitlines()
+    assert len(text) == 6 and text[4].startswith("0;") and text[0].startswith("epoch,")
+    assert not [p for p in tmp_path.iterdir() if p.name != "log.csv"]  # no temp files left
+
+
+def test_learning_rate_scheduler_sets_the_lr_each_epoch():
+    x, y = linear_data()
+    model = regression_model(lr=0.1)
+    seen = []
+    schedule = LearningRateScheduler(lambda epoch, lr: seen.append(lr) or 0.1 / (epoch + 1))
+    history = model.fit(x, y, epochs=3, callbacks=[schedule], verbose=0)
+    assert history.history["lr"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+    assert seen == pytest.approx([0.1, 0.1, 0.05])
+    one_argument = LearningRateScheduler(lambda epoch: 0.01 * (epoch + 1))
+    assert model.fit(x, y, epochs=2, callbacks=[one_argument],
+                     verbose=0).history["lr"] == pytest.approx([0.01, 0.02])
+    with pytest.raises(ValueError, match="epoch 0"):
+        model.fit(x, y, callbacks=[LearningRateScheduler(lambda e, lr: -1.0)], verbose=0)
+
+
+def test_lr_scheduler_objects_step_once_per_epoch():
+    x, y = linear_data()
+    opt = optim.SGD(lr=0.1)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer=opt, loss="mse")
+    scheduler = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    history = model.fit(x, y, epochs=3, callbacks=[scheduler], verbose=0)
+    assert history.history["lr"] == pytest.approx([0.1, 0.05, 0.025])
+    per_batch = SchedulerStep(optim.lr_scheduler.ExponentialLR(opt, gamma=0.5), "batch")
+    model.fit(x, y, epochs=1, batch_size=10, callbacks=[per_batch], verbose=0)  # 4 batches
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.0125 / 16)
+
+
+def test_reduce_on_plateau_scheduler_is_fed_the_monitored_value():
+    x, y = linear_data()
+    opt = optim.SGD(lr=0.1)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer=opt, loss="mse")
+    plateau = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    script = ScriptedLogs("val_loss", [1.0, 1.0, 1.0, 1.0, 1.0])
+    history = model.fit(x, y, epochs=5, callbacks=[script, plateau], verbose=0)
+    assert history.history["lr"] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05])
+
+
+def test_a_scheduler_of_another_optimizer_is_refused():
+    x, y = linear_data()
+    model = regression_model()
+    stranger = optim.lr_scheduler.StepLR(optim.SGD(lr=0.1), step_size=1)
+    with pytest.raises(ValueError, match="another optimizer"):
+        model.fit(x, y, callbacks=[stranger], verbose=0)
+    with pytest.raises(TypeError, match="callbacks must be"):
+        model.fit(x, y, callbacks=[print], verbose=0)
+
+
+def test_keras_reduce_lr_on_plateau():
+    x, y = linear_data()
+    model = regression_model(lr=0.1)
+    script = ScriptedLogs("val_loss", [1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
+    reduce = ReduceLROnPlateau(factor=0.5, patience=2, cooldown=1, min_lr=0.03)
+    history = model.fit(x, y, epochs=8, callbacks=[script, reduce], verbose=0)
+    # Keras: bad epochs 2, 3 -> cut after epoch 3; epoch 4 ends the cooldown and counts
+    # as bad again, with 5 -> cut after epoch 5 (to the floor 0.03)
+    assert history.history["lr"] == pytest.approx([0.1] * 4 + [0.05] * 2 + [0.03] * 2)

@@ -1,0 +1,95 @@
+"""The `rungrad` command: a short run end to end, its files, and its error messages."""
+import csv
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nn.cli import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def run_train(tmp_path, *options):
+    out = tmp_path / "run"
+    status = main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out), *options])
+    return status, out
+
+
+def test_train_writes_every_file(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    status, out = run_train(tmp_path)
+    assert status == 0
+    for name in ("graph.png", "learning_curve.png"):
+        assert (out / name).read_bytes()[:8] == PNG
+    rows = list(csv.reader((out / "history.csv").open()))
+    assert rows[0] == ["epoch", "accuracy", "loss", "lr", "val_accuracy", "val_loss"]
+    assert len(rows) == 3
+    with np.load(out / "weights.npz", allow_pickle=False) as weights:
+        assert sorted(weights.files) == ["0.bias", "0.weight", "1.bias", "1.weight",
+                                         "2.bias", "2.weight"]
+        assert weights["0.weight"].shape == (100, 64)
+    printed = capsys.readouterr().out
+    assert "test loss: " in printed and " - test accuracy: 0." in printed
+
+
+def test_cnn_on_digits(tmp_path, capsys):
+    status, out = run_train(tmp_path, "--model", "cnn")
+    assert status == 0 and (out / "weights.npz").exists()
+    accuracy = float(capsys.readouterr().out.split("test accuracy: ")[1].split()[0])
+    assert accuracy > 0.5  # two epochs of a small CNN: far above chance (0.1)
+
+
+@pytest.mark.parametrize("break_graphviz", ["no dot", "no python package"])
+def test_without_graphviz_training_finishes_with_a_warning(tmp_path, capsys, monkeypatch,
+                                                           break_graphviz):
+    if break_graphviz == "no dot":
+        monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no `dot` on PATH
+    else:
+        monkeypatch.setitem(sys.modules, "graphviz", None)
+    status, out = run_train(tmp_path)
+    assert status == 0
+    warning = capsys.readouterr().err.strip()
+    assert warning.count("\n") == 0 and warning.startswith("rungrad: warning: graph.png")
+    assert "graphviz" in warning.lower()
+    assert not (out / "graph.png").exists()
+    assert {"history.csv", "weights.npz"} <= set(os.listdir(out))
+
+
+@pytest.mark.parametrize("options, named", [
+    (["--dataset", "cifar"], "'cifar'"),
+    (["--hidden", "100,x"], "'100,x'"),
+    (["--hidden", "0"], "'0'"),
+    (["--epochs", "-3"], "'-3'"),
+    (["--optimizer", "lbfgs"], "'lbfgs'"),
+])
+def test_bad_options_exit_nonzero_with_one_line(tmp_path, capsys, options, named):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--out", str(tmp_path), *options])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and named in err and err.startswith("rungrad train: error:")
+
+
+def test_a_cnn_on_tabular_data_is_refused_in_one_line(tmp_path, capsys):
+    assert main(["train", "--dataset", "spiral", "--model", "cnn",
+                 "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--model cnn needs an image data set" in err
+
+
+def test_module_entry_point_help_and_error():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, "-m", "nn.cli", "train", "--help"], env=env,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    for option in ("--dataset", "--model", "--hidden", "--epochs", "--batch-size",
+                   "--optimizer", "--lr", "--out", "--seed", "--validation-split"):
+        assert option in done.stdout
+    done = subprocess.run([sys.executable, "-m", "nn.cli", "train", "--dataset", "nope"],
+                          env=env, capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "'nope'" in done.stderr

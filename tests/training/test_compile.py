@@ -1,0 +1,173 @@
+"""Model.compile with names and with objects; how the loss names treat logits."""
+import numpy as np
+import pytest
+
+import nn
+import optim
+from nn import functional as F
+
+from training_testutil import blobs, linear_data, mlp
+
+
+@pytest.mark.parametrize("name, cls, lr", [
+    ("sgd", optim.SGD, 0.01), ("adam", optim.Adam, 0.001), ("rmsprop", optim.RMSprop, 0.001),
+    ("adagrad", optim.Adagrad, 0.001), ("adadelta", optim.Adadelta, 0.001),
+    ("adamw", optim.AdamW, 0.001), ("Adam", optim.Adam, 0.001)])
+def test_optimizer_names_use_keras_defaults(name, cls, lr):
+    model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 3))
+    model.compile(optimizer=name, loss="mse")
+    assert type(model.optimizer) is cls
+    assert model.optimizer.param_groups[0]["lr"] == lr
+    assert len(model.optimizer.param_groups[0]["params"]) == 4  # bound at compile
+
+
+def test_default_optimizer_is_rmsprop():
+    model = mlp()
+    model.compile(loss="mse")
+    assert type(model.optimizer) is optim.RMSprop
+    assert model.optimizer.param_groups[0]["alpha"] == 0.9  # Keras' rho
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(optimizer="adamax", loss="mse"), ValueError, "unknown optimizer 'adamax'"),
+    (dict(optimizer=3, loss="mse"), TypeError, "optimizer must be"),
+    (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
+    (dict(), ValueError, "loss is required"),
+    (dict(loss="mse", metrics=["accurcy"]), ValueError, "unknown metric 'accurcy'"),
+    (dict(loss="mse", metrics=["mse", "mean_squared_error", "mse"]), ValueError, "twice"),
+])
+def test_bad_compile_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        mlp().compile(**kwargs)
+
+
+def test_optimizer_made_without_parameters_and_a_lazy_model():
+    x, y = blobs()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(16), nn.ReLU(), nn.Linear(3))  # sizes inferred
+    opt = optim.Adam(lr=0.01)
+    model.compile(optimizer=opt, loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    assert opt.param_groups[0]["params"] == []
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    assert len(opt.param_groups[0]["params"]) == 4
+    assert history.history["accuracy"][-1] > 0.95
+
+
+def test_bound_optimizer_and_loss_callables():
+    x, y = linear_data(64)
+    for loss in (F.mse_loss, nn.MSELoss()):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(3, 1))
+        model.compile(optimizer=optim.SGD(model.parameters(), lr=0.1), loss=loss,
+                      metrics=["mae"])
+        history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+        assert history.history["loss"][-1] < 1e-3
+        assert history.history["mae"][-1] < 0.05
+
+
+def test_metric_callables_get_targets_and_probabilities():
+    x, y = blobs()
+    seen = []
+
+    def spread(y_true, y_pred):
+        seen.append((y_true.shape, y_pred.shape, float(y_pred.sum(axis=1).mean())))
+        return 1.5
+
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=[spread])
+    history = model.fit(x, y, batch_size=40, verbose=0)
+    assert history.history["spread"] == [1.5]
+    assert seen[-1][:2] == ((120,), (120, 3))
+    assert seen[-1][2] == pytest.approx(1.0, rel=1e-5)  # softmax of the logits
+
+
+def softmax_model():
+    np.random.seed(0)
+    return nn.Sequential(nn.Dense(8, activation="relu", input_shape=(4,)),
+                         nn.Dense(3, activation="softmax"))
+
+
+def test_final_softmax_outputs_probabilities_and_the_loss_matches_keras():
+    x, y = blobs(60)
+    model = softmax_model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    p = model.predict(x)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-5)
+    keras_loss = -np.mean(np.log(p[np.arange(len(y)), y]))  # Keras: CE of probabilities
+    assert model.evaluate(x, y) == pytest.approx(keras_loss, rel=1e-4)
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    assert model.evaluate(x, np.eye(3, dtype=np.float32)[y]) == pytest.approx(keras_loss,
+                                                                             rel=1e-4)
+
+
+def test_the_fused_loss_stays_finite_where_probabilities_saturate():
+    model = nn.Sequential(nn.Dense(2, activation="softmax", input_shape=(1,)))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model[0].weight.data[...] = [[60.0], [-60.0]]  # p(class 1) = e^-120 in float32: 0
+    x, y = np.ones((4, 1), np.float32), np.ones(4, np.int64)
+    assert model.predict(x)[0, 1] == 0
+    assert model.evaluate(x, y) == pytest.approx(120.0, rel=1e-5)  # exact, not clipped
+    model.fit(x, y, verbose=0)
+    assert np.isfinite(model[0].weight.data).all()
+
+
+def test_sigmoid_binary_crossentropy_matches_keras():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(50, 8)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.float64)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(4, activation="relu", input_shape=(8,)),
+                          nn.Dense(1, activation="sigmoid"))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    p = model.predict(x)[:, 0]
+    keras_loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    loss, accuracy = model.evaluate(x, y)
+    assert loss == pytest.approx(keras_loss, rel=1e-4)
+    assert accuracy == pytest.approx(np.mean((p > 0.5) == y))
+
+
+def test_without_a_final_activation_outputs_are_logits():
+    x, y = blobs(60)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(4, 3))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    logits = model.predict(x)
+    expected = float(F.cross_entropy(logits, y).data)
+    assert model.evaluate(x, y) == pytest.approx(expected, rel=1e-5)
+
+
+def test_final_nn_softmax_module_is_fused_too():
+    x, y = blobs(60)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    p = model.predict(x)
+    assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[np.arange(60), y])),
+                                                 rel=1e-4)
+
+
+@pytest.mark.parametrize("last, loss", [
+    (nn.Dense(3, activation="softmax"), "binary_crossentropy"),
+    (nn.Dense(3, activation="sigmoid"), "categorical_crossentropy")])
+def test_a_mismatched_final_activation_is_an_error(last, loss):
+    model = nn.Sequential(nn.Dense(3, input_shape=(4,)), last)
+    model.compile(optimizer="sgd", loss=loss)
+    with pytest.raises(ValueError, match="needs a final"):
+        model.fit(np.ones((4, 4), np.float32), np.ones((4, 3), np.float32), verbose=0)
+
+
+def test_categorical_crossentropy_explains_integer_targets():
+    x, y = blobs(20)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    with pytest.raises(ValueError, match="sparse_categorical_crossentropy"):
+        model.evaluate(x, y)
+
+
+def test_mse_with_mismatched_shapes_is_an_error_not_a_broadcast():
+    x, y = blobs(20)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match=r"output has shape \(20, 3\).*\(20,\)"):
+        model.evaluate(x, y.astype(np.float32), batch_size=20)

@@ -1,0 +1,103 @@
+"""evaluate and predict: return types and shapes, batching, metrics over the whole data."""
+import numpy as np
+import pytest
+
+import nn
+from autograd import Parameter
+from autograd.config import Config
+from nn import metrics as M
+
+from training_testutil import blobs, linear_data, mlp
+
+
+class Passthrough(nn.Model):
+    """Outputs its input (plus a zero parameter): metric values are known exactly."""
+
+    def __init__(self):
+        super().__init__()
+        self.zero = Parameter(np.zeros(1, np.float32))
+
+    def forward(self, x):
+        return x + self.zero
+
+
+def test_evaluate_returns_a_float_without_metrics_else_a_list():
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    loss = model.evaluate(x, y)
+    assert type(loss) is float
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", "auc"])
+    values = model.evaluate(x, y)
+    assert type(values) is list and len(values) == 3 and values[0] == pytest.approx(loss)
+    assert all(type(v) is float for v in values)
+    logs = model.evaluate(x, y, return_dict=True)
+    assert list(logs) == ["loss", "accuracy", "auc"]
+
+
+def test_predict_returns_numpy_in_batches():
+    x, y = blobs(37)
+    model = mlp()
+    whole = model.predict(x, batch_size=100)
+    parts = model.predict(x, batch_size=5)  # 8 batches, the last of 2
+    assert type(parts) is np.ndarray and parts.shape == (37, 3) and parts.dtype == np.float32
+    np.testing.assert_allclose(parts, whole, rtol=1e-6)
+
+
+class GraphProbe(Passthrough):
+    def forward(self, x):
+        self.recording = Config.enable_backprop
+        return super().forward(x)
+
+
+def test_predict_records_no_graph_and_needs_no_compile():
+    model = GraphProbe()
+    out = model.predict(np.ones((3, 4)))
+    assert model.recording is False and out.shape == (3, 4)
+    model(np.ones((3, 4), np.float32))
+    assert model.recording is True
+
+
+def test_precision_recall_auc_are_computed_over_the_whole_data_set():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=(50, 1)).astype(np.float32)
+    y = (rng.uniform(size=50) < p[:, 0]).astype(np.float32)
+    model = Passthrough()
+    model.compile(optimizer="sgd", loss="mse",
+                  metrics=["accuracy", "precision", "recall", "f1", "auc"])
+    logs = model.evaluate(p, y, batch_size=4, return_dict=True)
+    labels = (p[:, 0] > 0.5).astype(int)
+    assert logs["accuracy"] == pytest.approx(M.accuracy(y, labels))
+    assert logs["precision"] == pytest.approx(M.precision(y, labels))
+    assert logs["recall"] == pytest.approx(M.recall(y, labels))
+    assert logs["f1"] == pytest.approx(M.f1_score(y, labels))
+    assert logs["auc"] == pytest.approx(M.roc_auc_score(y, p[:, 0]))
+    batch_means = np.mean([M.roc_auc_score(y[i:i + 10], p[i:i + 10, 0])
+                           for i in range(0, 50, 10)])
+    assert logs["auc"] != pytest.approx(batch_means)  # what per-batch averaging would give
+
+
+def test_multiclass_metrics_are_macro_averaged_over_probabilities():
+    x, y = blobs(90, seed=3)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", "precision", "auc", "mse"])
+    logs = model.evaluate(x, y, batch_size=7, return_dict=True)
+    logits = model.predict(x)
+    prob = np.exp(logits - logits.max(1, keepdims=True))
+    prob /= prob.sum(1, keepdims=True)
+    assert logs["accuracy"] == pytest.approx(M.accuracy(y, logits.argmax(1)))
+    assert logs["precision"] == pytest.approx(M.precision(y, logits.argmax(1),
+                                                          average="macro"))
+    assert logs["auc"] == pytest.approx(M.roc_auc_score(y, prob), rel=1e-5)
+    assert logs["mse"] == pytest.approx(np.mean((np.eye(3)[y] - prob) ** 2), rel=1e-4)
+
+
+def test_evaluate_verbose_prints_one_line(capsys):
+    x, y = linear_data()
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    model.evaluate(x, y, verbose=1)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("loss: ") and " - mae: " in out
