@@ -58,7 +58,10 @@ class Model(Module):
         again at the first batch of `fit` for layers sized lazily.
         loss: 'mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy'
         (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), or any
-        callable `loss(pred, target)` returning a scalar Variable.
+        callable `loss(pred, target)` returning a scalar Variable. The cross-entropy names
+        work on logits: a model ending in a sigmoid/softmax Dense (or nn.Sigmoid /
+        nn.Softmax) is run without it for the loss, a model without one is taken to output
+        logits (see nn.training_loss).
         metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc') or
         callables `metric(y_true, y_pred) -> float`.
         """
