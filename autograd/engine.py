@@ -3,8 +3,9 @@ import heapq
 import itertools
 
 from .backend import as_array, get_array_module
-from .config import Config, using_config
+from .config import Config
 from .variable import Variable
+from .function import scalar_constant  # noqa: I001  (after variable: it completes the op cycle)
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -40,6 +41,8 @@ def _as_list(xs):
 
 def _seed(y, g):
     if g is None:
+        if y.data.ndim == 0:  # the usual scalar loss: a cached read-only 1 of its dtype
+            return scalar_constant(1, y.data)
         return Variable._wrap(get_array_module(y.data).ones_like(y.data), False)
     if not isinstance(g, Variable):
         g = Variable._wrap(as_array(g, like=y.data).astype(y.dtype, copy=False), False)
@@ -79,7 +82,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
 
     anomaly = Config.detect_anomaly
     keep_all = retain_grad or targets is not None
-    with using_config("enable_backprop", create_graph):
+    saved_mode, Config.enable_backprop = Config.enable_backprop, create_graph
+    try:
         while heap:
             func = pop(heap)[2]
             refs = func.outputs
@@ -117,6 +121,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 if f is not None and id(f) not in seen:
                     seen.add(id(f))
                     push(heap, (-f.generation, next(tie), f))
+    finally:
+        Config.enable_backprop = saved_mode
 
     for key, entry in pending.items():  # what is left has no creator: the leaves
         finished[key] = entry

@@ -117,8 +117,7 @@ def _convert_inputs(inputs, func):
         if isinstance(x, Variable):
             converted.append(x)
         elif like is not None and x.__class__ in _PY_SCALARS:
-            const = _constants.get((x.__class__, x, like.dtype, like.__class__))
-            converted.append(const if const is not None else _scalar_constant(x, like))
+            converted.append(scalar_constant(x, like))
         else:
             converted.append(_to_constant(x, like, func))
     return tuple(converted)
@@ -150,14 +149,17 @@ _PY_SCALARS = (float, int, bool)
 _constants = {}
 
 
-def _scalar_constant(value, like):
+def scalar_constant(value, like):
     """A read-only constant Variable for a Python scalar, in the dtype NumPy 2 gives it next to
     the array `like` (a float32 array keeps float32). Cached: loops reuse their constants."""
-    dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
-    data = get_array_module(like).asarray(value, dtype=dtype)
-    if isinstance(data, np.ndarray):
-        data.flags.writeable = False
-    if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
-        _constants.clear()
-    const = _constants[(value.__class__, value, like.dtype, like.__class__)] = Variable._wrap(data, False)
+    key = (value.__class__, value, like.dtype, like.__class__)
+    const = _constants.get(key)
+    if const is None:
+        dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
+        data = get_array_module(like).asarray(value, dtype=dtype)
+        if isinstance(data, np.ndarray):
+            data.flags.writeable = False
+        if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
+            _constants.clear()
+        const = _constants[key] = Variable._wrap(data, False)
     return const
