@@ -1,0 +1,387 @@
+"""Notebook 08: epochs and batches, overfitting, L1/L2 and weight decay, dropout, early stopping."""
+
+# %% [markdown]
+# # 8. Overfitting and regularization
+#
+# The goal of training is not a low loss on the training data, it is a low error on data the
+# model has **never seen** (the *generalization* error). A flexible model can learn its
+# training set by heart, noise included: the training loss keeps falling while the loss on
+# held-out data rises. That is **overfitting**. We detect it with a **validation set**
+# (data kept out of training, checked after every epoch; no gradient steps are taken on it)
+# and fight it with **regularization**: weight penalties (L1, L2, weight decay), dropout, and
+# early stopping.
+#
+# First, the vocabulary of a training run: epochs, batches and iterations.
+
+# %% [shared] setup
+
+# %%
+import nn.functional as F
+from nn import Dense, Dropout, Sequential
+
+# %% [markdown]
+# ## Epochs, batches and iterations
+#
+# * **batch**: the training set is cut into small groups (mini-batches); one gradient step
+#   uses one batch;
+# * **iteration**: one such step; the weights are updated once per iteration;
+# * **epoch**: one full pass over the training set.
+#
+# With 1,000 samples and a batch size of 100, one epoch is 1,000 / 100 = **10 iterations**,
+# so the weights are updated 10 times per epoch. Here are both ways to see it: a
+# `DataLoader`, and a callback counting the updates that `Model.fit` makes.
+
+# %%
+rng = np.random.default_rng(0)
+x_thousand = rng.normal(size=(1000, 3)).astype(np.float32)
+y_thousand = x_thousand @ np.array([[1.0], [-2.0], [0.5]], dtype=np.float32)
+
+loader = nn.data.DataLoader(nn.data.TensorDataset(x_thousand, y_thousand), batch_size=100,
+                            shuffle=True, seed=0)
+print("DataLoader: iterations per epoch =", len(loader),
+      "| batch shapes:", {tuple(xb.shape) for xb, _ in loader})
+assert len(loader) == 10
+
+
+class CountUpdates(nn.callbacks.Callback):
+    """Counts, per epoch, the batches and how often the first layer's weights changed."""
+
+    def on_train_begin(self, logs=None):
+        self.batches, self.updates = [], []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.batches.append(0)
+        self.updates.append(0)
+        self.last = self.model[0].weight.data.copy()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches[-1] += 1
+        if not np.array_equal(self.model[0].weight.data, self.last):
+            self.updates[-1] += 1
+            self.last = self.model[0].weight.data.copy()
+
+
+np.random.seed(0)
+model = Sequential(Dense(1, input_shape=(3,)))
+model.compile(optimizer="sgd", loss="mse")
+counter = CountUpdates()
+model.fit(x_thousand, y_thousand, epochs=3, batch_size=100, verbose=0, callbacks=[counter])
+print("Model.fit: batches per epoch", counter.batches, "| weight updates per epoch",
+      counter.updates)
+assert counter.batches == counter.updates == [10, 10, 10]
+
+model.fit(x_thousand, y_thousand, epochs=1, batch_size=32, verbose=0, callbacks=[counter])
+print("batch_size=32: iterations per epoch", counter.batches[0],
+      "(31 full batches of 32, and a last one of", 1000 - 31 * 32, "samples)")
+assert counter.batches == [32]
+
+# %% [markdown]
+# A batch size of 1 is "stochastic" gradient descent in the strict sense; the whole training
+# set as one batch is "full-batch" gradient descent. Mini-batches sit in between: each step
+# is cheap, and the noise in the gradient estimate even helps to escape poor regions.
+#
+# ## Overfitting, seen
+#
+# 20 noisy samples of $y = \sin 3x$ and a network with two hidden layers of 64 units
+# (about 4,300 weights, far more than 20 data points). We train it and measure the error on
+# 200 fresh validation points after every step.
+
+# %%
+def noisy_sine(n, rng):
+    x = rng.uniform(-1, 1, size=(n, 1)).astype(np.float32)
+    return x, (np.sin(3 * x) + rng.normal(0, 0.3, size=(n, 1))).astype(np.float32)
+
+
+x_small, y_small = noisy_sine(20, rng)
+x_val, y_val = noisy_sine(200, rng)
+
+
+class CurveNet(nn.Module):
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.fc1 = nn.Linear(1, hidden)
+        self.fc2 = nn.Linear(hidden, hidden)
+        self.fc3 = nn.Linear(hidden, 1)
+
+    def forward(self, x):
+        return self.fc3(F.tanh(self.fc2(F.tanh(self.fc1(x)))))
+
+
+def fit_curve(penalty=None, strength=0.0, steps=2000):
+    """Full-batch Adam on the MSE (+ strength * penalty(parameters)); returns the model,
+    the training and validation MSE per step, and the model's parameters at the best
+    validation step."""
+    np.random.seed(0)
+    model = CurveNet()
+    optimizer = optim.Adam(model.parameters(), lr=0.01)
+    train_mse, val_mse, best = [], [], None
+    for step in range(steps):
+        loss = F.mse_loss(model(x_small), y_small)
+        objective = loss + strength * penalty(model.parameters()) if penalty else loss
+        optimizer.zero_grad()
+        objective.backward()
+        optimizer.step()
+        train_mse.append(loss.item())
+        with ag.no_grad():
+            val_mse.append(F.mse_loss(model(x_val), y_val).item())
+        if val_mse[-1] == min(val_mse):
+            best = model.state_dict()
+    return model, np.array(train_mse), np.array(val_mse), best
+
+
+overfit, train_mse, val_mse, best_state = fit_curve()
+best_step = int(np.argmin(val_mse))
+print(f"training MSE {train_mse[-1]:.4f}, validation MSE {val_mse[-1]:.4f} at the end; "
+      f"best validation MSE {val_mse.min():.4f} at step {best_step}")
+assert train_mse[-1] < 0.02 < 0.15 < val_mse[-1]   # the noise alone has MSE 0.09
+assert best_step < 500 and val_mse.min() < 0.8 * val_mse[-1]
+
+# %%
+grid = np.linspace(-1, 1, 200, dtype=np.float32)[:, None]
+best_model = CurveNet()
+best_model.load_state_dict(best_state)
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+left.plot(train_mse, label="training")
+left.plot(val_mse, label="validation")
+left.axvline(best_step, color="gray", ls=":", label=f"best validation (step {best_step})")
+left.axhline(0.09, color="k", lw=0.8, ls="--", label="noise level (0.09)")
+left.set_yscale("log")
+left.set_xlabel("step")
+left.set_ylabel("MSE")
+left.legend()
+left.set_title("training keeps improving, validation gets worse")
+right.scatter(x_small, y_small, color="k", zorder=3, label="20 training points")
+right.plot(grid, np.sin(3 * grid), "k:", label="true function")
+with ag.no_grad():
+    right.plot(grid, best_model(grid).data, label=f"at step {best_step}")
+    right.plot(grid, overfit(grid).data, label="after 2000 steps: overfit")
+right.legend(fontsize=8)
+right.set_title("the overfit model chases the noise")
+plt.show()
+
+# %% [markdown]
+# ## Weight penalties: L2 and L1
+#
+# Overfit models tend to need large, finely balanced weights. A penalty on the weights'
+# size, added to the loss, pulls them back:
+#
+# * **L2** (ridge, "weight decay"): $L + \lambda \sum w^2$. Its gradient $2\lambda w$ shrinks
+#   every weight in proportion to its size: weights get small but rarely exactly zero.
+# * **L1** (lasso): $L + \lambda \sum |w|$. Its gradient $\lambda\,\mathrm{sign}(w)$ pushes
+#   every weight towards zero by the same amount, so unimportant weights end up **at zero**:
+#   the model becomes *sparse*, and the surviving weights show which inputs matter.
+#
+# `F.l2_penalty(params)` and `F.l1_penalty(params)` compute the sums. The strength
+# $\lambda$ is a hyperparameter: too small does nothing, too large underfits.
+
+# %%
+fits = {"no penalty": (overfit, train_mse, val_mse)}
+for label, strength in [("L2, lambda = 0.01", 1e-2), ("L2, lambda = 0.1 (too strong)", 1e-1)]:
+    model, train_curve, val_curve, _ = fit_curve(F.l2_penalty, strength)
+    fits[label] = (model, train_curve, val_curve)
+
+for label, (model, train_curve, val_curve) in fits.items():
+    print(f"{label:30s} final training MSE {train_curve[-1]:.4f}, validation MSE "
+          f"{val_curve[-1]:.4f}")
+good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
+assert good[2][-1] < 0.75 * val_mse[-1]
+assert too_strong[1][-1] > 0.3 and too_strong[2][-1] > good[2][-1]  # underfits
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+right.scatter(x_small, y_small, color="k", zorder=3)
+right.plot(grid, np.sin(3 * grid), "k:", label="true function")
+for label, (model, _, val_curve) in fits.items():
+    left.plot(val_curve, label=label)
+    with ag.no_grad():
+        right.plot(grid, model(grid).data, label=label)
+left.set_yscale("log")
+left.set_xlabel("step")
+left.set_ylabel("validation MSE")
+left.legend()
+left.set_title("validation error with and without L2")
+right.legend(fontsize=8)
+right.set_title("the fitted curves after 2000 steps")
+plt.show()
+
+# %% [markdown]
+# ### L1 makes weights sparse
+#
+# A linear classifier on the digits (64 pixels to 10 classes, trained with plain SGD) shows
+# the difference between the penalties on the weights themselves. The digits' border pixels
+# are blank in almost every image, so the data never asks for their weights; with L1 they are
+# driven to zero, and the weights of the class "0" keep only the pixels that matter
+# (red: ink there speaks for a 0, blue: against it).
+
+# %%
+(x_digits, y_digits), (x_digits_test, y_digits_test) = nn.datasets.digits()
+
+
+def fit_linear(penalty=None, strength=0.0, weight_decay=0.0, steps=300):
+    np.random.seed(0)
+    model = nn.Linear(64, 10)
+    optimizer = optim.SGD(model.parameters(), lr=0.5, weight_decay=weight_decay)
+    for _ in range(steps):
+        loss = F.cross_entropy(model(x_digits), y_digits)
+        if penalty:
+            loss = loss + strength * penalty(model.parameters())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model
+
+
+linear_models = {"no penalty": fit_linear(), "L1 (3e-3)": fit_linear(F.l1_penalty, 3e-3),
+                 "L2 (3e-3)": fit_linear(F.l2_penalty, 3e-3)}
+fig, axes = plt.subplots(2, 3, figsize=(12, 6.5))
+sparsity = {}
+for column, (label, model) in enumerate(linear_models.items()):
+    w = model.weight.data
+    sparsity[label] = np.mean(np.abs(w) < 1e-2)
+    with ag.no_grad():
+        accuracy = nn.metrics.accuracy(y_digits_test, model(x_digits_test).data)
+    axes[0, column].hist(w.ravel(), bins=60, range=(-1.5, 1.5))
+    axes[0, column].set_title(f"{label}: {sparsity[label]:.0%} of |w| < 0.01\n"
+                              f"test accuracy {accuracy:.3f}", fontsize=10)
+    axes[1, column].imshow(w[0].reshape(8, 8), cmap="bwr", vmin=-1, vmax=1)
+    axes[1, column].set_title("weights of class '0' per pixel (white = 0)", fontsize=10)
+    axes[1, column].axis("off")
+plt.tight_layout()
+plt.show()
+assert sparsity["L1 (3e-3)"] > 0.4 > 0.1 > sparsity["L2 (3e-3)"] > sparsity["no penalty"]
+
+# %% [markdown]
+# ### Weight decay is the L2 penalty, built into the optimizer
+#
+# `optim.SGD(..., weight_decay=d)` adds $d\,w$ to every gradient before the step. That is
+# exactly the gradient of $\frac{d}{2}\sum w^2$, so for SGD, `weight_decay = 2 * lambda`
+# gives the same training as adding `lambda * F.l2_penalty(...)` to the loss (both penalize
+# the biases too here).
+
+# %%
+with_penalty = fit_linear(F.l2_penalty, 3e-3, steps=20)
+with_decay = fit_linear(weight_decay=2 * 3e-3, steps=20)
+assert np.allclose(with_penalty.weight.data, with_decay.weight.data, atol=1e-6)
+print("20 SGD steps: loss + 3e-3 * l2_penalty == SGD(weight_decay=6e-3)")
+
+# %% [markdown]
+# (For adaptive optimizers the two differ: Adam divides the penalty's gradient by its running
+# scale too. `optim.AdamW` applies the decay directly to the weights instead, "decoupled
+# weight decay", which usually regularizes better.)
+#
+# ## Dropout
+#
+# Dropout switches off a random fraction $p$ of a layer's units in every training batch, so
+# each batch trains a different thinned network, and no unit can rely on particular others:
+# an ensemble effect. The survivors are scaled by $1/(1-p)$ so the expected value is
+# unchanged (*inverted dropout*). At evaluation time dropout does nothing: `model.eval()`
+# (or `Model.evaluate` / `predict`) turns it off.
+
+# %%
+layer = Dropout(0.5)
+ones = np.ones((2, 8), dtype=np.float32)
+layer.train()
+dropped = layer(ones).data
+print("training mode:\n", dropped)
+layer.eval()
+print("evaluation mode:\n", layer(ones).data)
+assert set(np.unique(dropped)) <= {0.0, 2.0} and np.array_equal(layer(ones).data, ones)
+
+layer.train()
+big = layer(np.ones((1000, 1000), dtype=np.float32)).data
+print(f"fraction dropped {np.mean(big == 0):.3f}, mean value {big.mean():.3f} (expected 1)")
+assert abs(np.mean(big == 0) - 0.5) < 0.01 and abs(big.mean() - 1) < 0.01
+
+# %% [markdown]
+# Now a network that overfits easily: 150 training digits, two hidden layers of 256 units.
+# Keras-style `Sequential` models with and without `Dropout(0.5)` after each hidden layer,
+# validated on 438 other training digits after every epoch (`validation_data`).
+
+# %%
+x_few, y_few = x_digits[:150], y_digits[:150]
+x_check, y_check = x_digits[1000:], y_digits[1000:]
+
+
+def digits_net(dropout):
+    layers = [Dense(256, activation="relu", input_shape=(64,))]
+    layers += [Dropout(dropout)] if dropout else []
+    layers += [Dense(256, activation="relu")]
+    layers += [Dropout(dropout)] if dropout else []
+    model = Sequential(*layers, Dense(10))
+    model.compile(optimizer=optim.Adam(lr=5e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+histories = {}
+for label, p in [("no dropout", 0.0), ("dropout 0.5", 0.5)]:
+    np.random.seed(0)
+    histories[label] = digits_net(p).fit(x_few, y_few, epochs=60, batch_size=32,
+                                         validation_data=(x_check, y_check), verbose=0).history
+
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+for label, history in histories.items():
+    line, = axes[0].plot(history["val_loss"], label=f"{label}: validation")
+    axes[0].plot(history["loss"], "--", color=line.get_color(), label=f"{label}: training")
+    axes[1].plot(history["val_accuracy"], label=label)
+axes[0].set_yscale("log")
+axes[0].set_xlabel("epoch")
+axes[0].set_title("loss")
+axes[0].legend(fontsize=8)
+axes[1].set_xlabel("epoch")
+axes[1].set_title("validation accuracy")
+axes[1].legend()
+plt.show()
+
+for label, history in histories.items():
+    print(f"{label:12s} best validation loss {min(history['val_loss']):.3f} at epoch "
+          f"{int(np.argmin(history['val_loss'])) + 1}; final training loss {history['loss'][-1]:.4f}")
+plain, dropped_out = histories["no dropout"], histories["dropout 0.5"]
+assert min(dropped_out["val_loss"]) < 0.85 * min(plain["val_loss"])
+assert np.argmin(dropped_out["val_loss"]) > np.argmin(plain["val_loss"])
+
+# %% [markdown]
+# Without dropout the training loss goes to almost zero within a few epochs and the
+# validation loss turns upwards early. With dropout the training loss stays higher (training
+# is deliberately made harder) and the validation loss reaches a lower minimum, later.
+#
+# ## Early stopping
+#
+# If the validation loss has stopped improving, stop training, and go back to the weights
+# of the best epoch. The `EarlyStopping` callback does both: `patience` is how many epochs
+# without improvement to tolerate, and `restore_best_weights=True` reloads the best epoch's
+# weights at the end.
+
+# %%
+np.random.seed(0)
+model = digits_net(0.0)
+stopper = nn.callbacks.EarlyStopping(monitor="val_loss", patience=10,
+                                     restore_best_weights=True)
+history = model.fit(x_few, y_few, epochs=100, batch_size=32,
+                    validation_data=(x_check, y_check), verbose=0, callbacks=[stopper]).history
+restored_loss, restored_accuracy = model.evaluate(x_check, y_check)
+print(f"stopped after epoch {stopper.stopped_epoch + 1} of 100; best epoch "
+      f"{stopper.best_epoch + 1} with validation loss {min(history['val_loss']):.4f}")
+print(f"the restored model's validation loss: {restored_loss:.4f} (accuracy {restored_accuracy:.3f})")
+assert 0 < stopper.stopped_epoch < 99
+assert stopper.stopped_epoch - stopper.best_epoch == 10
+assert np.isclose(restored_loss, min(history["val_loss"]))
+
+plt.plot(history["loss"], label="training")
+plt.plot(history["val_loss"], label="validation")
+plt.axvline(stopper.best_epoch, color="green", ls=":", label="best epoch (weights restored)")
+plt.axvline(stopper.stopped_epoch, color="red", ls=":", label="stopped (patience 10)")
+plt.yscale("log")
+plt.xlabel("epoch")
+plt.ylabel("loss")
+plt.legend()
+plt.title("EarlyStopping(patience=10, restore_best_weights=True)")
+plt.show()
+
+# %% [markdown]
+# Other remedies from the notes, for completeness: **more data** (or *data augmentation*:
+# noise, shifts, rotations of the inputs), a **smaller model**, and a balanced split of
+# training, validation and test data. And the reverse check: a model that cannot even
+# overfit a small training set is too small or has a bug.
+#
+# **Next:** notebook 9 is the whole Keras-style workflow, from `Sequential` to saved weights.
