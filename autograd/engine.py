@@ -83,9 +83,15 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     anomaly = Config.detect_anomaly
     keep_all = retain_grad or targets is not None
     saved_mode, Config.enable_backprop = Config.enable_backprop, create_graph
+    # `ready` holds a function that can run next without the heap: when nothing else is
+    # scheduled, no pending gradient can still reach its outputs. Chains never touch the heap.
+    ready = None
     try:
-        while heap:
-            func = pop(heap)[2]
+        while heap or ready is not None:
+            if ready is not None:
+                func, ready = ready, None
+            else:
+                func = pop(heap)[2]
             refs = func.outputs
             if len(refs) == 1 and not keep_all:
                 y = refs[0]()
@@ -120,7 +126,13 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 f = x.creator
                 if f is not None and id(f) not in seen:
                     seen.add(id(f))
-                    push(heap, (-f.generation, next(tie), f))
+                    if ready is None and not heap:
+                        ready = f
+                    else:
+                        if ready is not None:
+                            push(heap, (-ready.generation, next(tie), ready))
+                            ready = None
+                        push(heap, (-f.generation, next(tie), f))
     finally:
         Config.enable_backprop = saved_mode
 

@@ -181,28 +181,28 @@ class Variable:
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
     def __add__(self, other):
-        return Add()(self, other)
+        return Add()(self, _operand(other, self))
 
     def __radd__(self, other):
-        return Add()(other, self)
+        return Add()(_operand(other, self), self)
 
     def __sub__(self, other):
-        return Sub()(self, other)
+        return Sub()(self, _operand(other, self))
 
     def __rsub__(self, other):
-        return Sub()(other, self)
+        return Sub()(_operand(other, self), self)
 
     def __mul__(self, other):
-        return Mul()(self, other)
+        return Mul()(self, _operand(other, self))
 
     def __rmul__(self, other):
-        return Mul()(other, self)
+        return Mul()(_operand(other, self), self)
 
     def __truediv__(self, other):
-        return Div()(self, other)
+        return Div()(self, _operand(other, self))
 
     def __rtruediv__(self, other):
-        return Div()(other, self)
+        return Div()(_operand(other, self), self)
 
     def __neg__(self):
         return Neg()(self)
@@ -211,10 +211,10 @@ class Variable:
         return self
 
     def __pow__(self, other):
-        return Pow()(self, other)
+        return Pow()(self, _operand(other, self))
 
     def __rpow__(self, other):
-        return Pow()(other, self)
+        return Pow()(_operand(other, self), self)
 
     def __matmul__(self, other):
         return _ops.matmul(self, other)
@@ -262,6 +262,17 @@ class Parameter(Variable):
         super().__init__(data, name=name, requires_grad=requires_grad)
 
 
+def _operand(other, like):
+    """A Python scalar next to `like` becomes a cached constant of like's dtype (NumPy 2's
+    rule for weak scalars), here rather than in Function.__call__: this is the hot path."""
+    if other.__class__ in _PY_SCALARS:
+        return scalar_constant(other, like.data)
+    return other
+
+
+_PY_SCALARS = (float, int)
+
+
 def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
@@ -277,3 +288,4 @@ __all__ = ["Variable", "Parameter", "as_variable"]
 
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
+from .function import scalar_constant  # noqa: E402

@@ -22,6 +22,19 @@ def best_time(fn, repeat=7, number=1):
     return best
 
 
+def best_times(named_fns, repeat=15):
+    """Best time of each function, measured round-robin so load spikes hit all alike."""
+    for fn in named_fns.values():
+        fn()
+    best = {name: float("inf") for name in named_fns}
+    for _ in range(repeat):
+        for name, fn in named_fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return list(best.items())
+
+
 def optional(module_name):
     """Import a competitor if installed, else None (benchmarks skip it)."""
     try:

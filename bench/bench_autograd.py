@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from _common import best_time, optional, report
+from _common import best_time, best_times, optional, report
 
 import numpy as np
 
@@ -81,14 +81,15 @@ def import_time():
 
 def main():
     assert np.allclose(chain_rungrad().data, chain_numpy())
-    rows = [("numpy", best_time(chain_numpy)), ("rungrad", best_time(chain_rungrad))]
+    contenders = {"numpy": chain_numpy, "rungrad": chain_rungrad}
     torch = optional("torch")
     if torch is not None:
         torch.set_num_threads(1)
-        rows.append(("pytorch", best_time(chain_torch(torch))))
+        contenders["pytorch"] = chain_torch(torch)
     dezero = optional("dezero")
     if dezero is not None:
-        rows.append(("dezero", best_time(chain_dezero(dezero))))
+        contenders["dezero"] = chain_dezero(dezero)
+    rows = best_times(contenders)
     per_op = [(name, t / N_OPS) for name, t in rows]
     report(f"chain of {N_OPS} elementwise ops, forward+backward, per op:", per_op)
     if torch is not None:
