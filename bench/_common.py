@@ -36,10 +36,14 @@ def best_times(named_fns, repeat=15):
 
 
 def optional(module_name):
-    """Import a competitor if installed, else None (benchmarks skip it)."""
+    """Import a competitor if installed and importable, else None (benchmarks skip it).
+
+    Not only ImportError: DeZero's last release fails to import under NumPy 2 (np.int)."""
     try:
         return __import__(module_name)
-    except ImportError:
+    except Exception as exc:  # noqa: BLE001  (any failure means: skip this competitor)
+        if not isinstance(exc, ModuleNotFoundError):
+            print(f"  (skipping {module_name}: {type(exc).__name__}: {exc})".splitlines()[0])
         return None
 
 
