@@ -1,6 +1,8 @@
 """Draw the computational graph: DOT source without Graphviz, images through it."""
 import os
 
+from .atomic import write_bytes
+
 from .variable import Variable
 
 _FORMATS = ("png", "svg", "pdf")
@@ -155,21 +157,11 @@ def _render(dot_source, fmt):
 
 
 def _write_atomic(path, data):
-    """Write into a temporary folder beside the target, then swap the file in.
-
-    A folder rather than `mkstemp` so the file gets the user's usual permissions (umask).
-    """
-    import tempfile  # lazily: it costs `import autograd` several milliseconds
-
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"plot_graph: folder {folder!r} for {path!r} does not exist")
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".graph-") as tmp_dir:
-        tmp = os.path.join(tmp_dir, os.path.basename(path))
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+    write_bytes(path, data)
 
 
 __all__ = ["get_dot_graph", "plot_graph", "GraphImage"]

@@ -1,7 +1,7 @@
 """The learning-curve image of a fit: loss and accuracy per epoch, train and validation."""
 import os
 
-from .atomic_file import replacing
+from autograd.atomic import replacing
 
 
 def plot_learning_curve(history, path, metrics=("loss", "accuracy")):

@@ -5,12 +5,11 @@ sets), so `parameters()` and `state_dict()` come out in the same order in every 
 their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
 import os
-import uuid
-import zipfile
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from autograd.atomic import replacing
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.variable import Parameter, Variable
 
@@ -229,17 +228,11 @@ class Module:
         it (created with the user's umask) replaces `path` only once fully written."""
         path = os.fspath(path)
         arrays = {name: to_cpu(array) for name, array in _state_slots(self, "")}
-        folder, name = os.path.split(os.path.abspath(path))
-        tmp = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
-        try:
+        with replacing(path) as tmp:
             with open(tmp, "xb") as f:
                 np.savez(f, **arrays)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return path
 
     def load_weights(self, path, strict=True):
@@ -440,6 +433,8 @@ def _read_npz(path):
     """All arrays of the .npz at `path`, read eagerly; errors name the file."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"load_weights: no such file: {path}")
+    import zipfile  # lazily: only loading weights needs it
+
     if not zipfile.is_zipfile(path):
         raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip file)")
     try:

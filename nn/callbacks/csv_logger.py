@@ -1,9 +1,8 @@
 """CSVLogger: one row per epoch (epoch, then the log keys in sorted order)."""
-import csv
 import io
 import os
 
-from ..atomic_file import write_text
+from autograd.atomic import write_text
 from .base import Callback
 
 
@@ -44,6 +43,8 @@ class CSVLogger(Callback):
         write_text(self.filename, self._kept + self._table())
 
     def _table(self):
+        import csv  # lazily: keeps `import nn` fast
+
         out = io.StringIO()
         writer = csv.writer(out, delimiter=self.separator, lineterminator="\n")
         if not self._kept:

@@ -1,6 +1,5 @@
 """Learning-rate callbacks: Keras' LearningRateScheduler and ReduceLROnPlateau, and
 SchedulerStep, which runs an `optim.lr_scheduler` object during `fit`."""
-import inspect
 import math
 from numbers import Real
 
@@ -49,6 +48,8 @@ class LearningRateScheduler(Callback):
 
 def _accepts_two_arguments(fn):
     try:
+        import inspect  # lazily: it costs `import nn` ~20 ms
+
         signature = inspect.signature(fn)
     except (TypeError, ValueError):  # some builtins have none: assume Keras' form
         return True

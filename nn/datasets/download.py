@@ -8,8 +8,9 @@ interrupted or corrupt download never leaves a file that looks complete.
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from autograd.atomic import replacing
 
 _CHUNK = 1 << 16
 
@@ -89,17 +90,12 @@ def download(url, dest, sha256):
     digest mismatch, or the network's OSError."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
+    with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
+        with open(tmp, "xb") as out:
             actual = _stream(url, out)
         if actual != sha256:
             raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
                                 f"{actual}, expected {sha256}; the file was not kept")
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return dest
 
 

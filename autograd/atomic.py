@@ -1,5 +1,6 @@
-"""Atomic file writes for the training layer: write a temp file beside the target, then
-os.replace it, so a crash or Ctrl-C never leaves a half-written log, plot or table."""
+"""Atomic file writes: write a temp file beside the target, then os.replace it, so a crash or
+Ctrl-C never leaves a half-written weights file, graph image, log or plot. Every writer in
+rungrad (graph images, weights, CSV logs, learning curves, downloads) goes through here."""
 import contextlib
 import os
 import uuid
@@ -28,5 +29,14 @@ def write_text(path, text):
     with replacing(path) as tmp:
         with open(tmp, "x", encoding="utf-8", newline="") as f:
             f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def write_bytes(path, data):
+    """Write `data` to `path` atomically."""
+    with replacing(path) as tmp:
+        with open(tmp, "xb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
