@@ -2,10 +2,11 @@
 import heapq
 import itertools
 
+import numpy as np
+
 from .backend import as_array, get_array_module
 from .config import Config
 from .variable import Variable
-from .function import scalar_constant  # noqa: I001  (after variable: it completes the op cycle)
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -41,9 +42,10 @@ def _as_list(xs):
 
 def _seed(y, g):
     if g is None:
-        if y.data.ndim == 0:  # the usual scalar loss: a cached read-only 1 of its dtype
-            return scalar_constant(1, y.data)
-        return Variable._wrap(get_array_module(y.data).ones_like(y.data), False)
+        data = y.data
+        if data.ndim == 0 and data.__class__ is np.ndarray:  # the usual scalar loss, fast
+            return Variable._wrap(np.array(1, dtype=data.dtype), False)
+        return Variable._wrap(get_array_module(data).ones_like(data), False)
     if not isinstance(g, Variable):
         g = Variable._wrap(as_array(g, like=y.data).astype(y.dtype, copy=False), False)
     if g.shape != y.shape:
@@ -164,7 +166,7 @@ def _add_grad(pending, var, g, create_graph):
 def _take_output_grads(func, pending, finished, targets, retain_grad):
     """The complete gradients of `func`'s outputs, or None when none of them got one."""
     gys, any_grad = [], False
-    for i, ref in enumerate(func.outputs):
+    for ref in func.outputs:
         y = ref()
         entry = pending.pop(id(y), None) if y is not None else None
         if entry is None:
