@@ -8,6 +8,7 @@ from .layers.activation import Sigmoid, Softmax
 from .layers.linear import Dense, Linear
 from .model import Model
 from .module import Module
+from .summary import is_built
 
 _DENSE_ACTIVATIONS = ((F.sigmoid, "sigmoid"), (F.softmax, "softmax"))
 
@@ -31,8 +32,12 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer):
-        """Append `layer` (a Module)."""
+        """Append `layer` (a Module). As in Keras, once the first layer knows its input size
+        (`input_shape=`), every layer added is built at once, so `summary()`,
+        `save_weights` and `load_weights` see the whole model before the first call."""
         self.add_module(str(len(self._modules)), _check_layer(layer))
+        if not is_built(self):
+            self._trial_call()
 
     @property
     def layers(self):

@@ -41,3 +41,21 @@ def test_forward_slicing_and_errors():
         model.add(3)
     with pytest.raises(TypeError, match="integers or slices"):
         model["0"]
+
+
+def keras_style_model():
+    model = nn.Sequential()
+    model.add(nn.Dense(16, activation="relu", input_shape=(8,)))
+    model.add(nn.Dense(4))
+    return model
+
+
+def test_input_shape_builds_every_added_layer_so_weights_load_before_any_call(tmp_path):
+    trained = keras_style_model()
+    assert list(trained.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    path = tmp_path / "w.npz"
+    trained.save_weights(path)
+    fresh = keras_style_model()  # never called: Keras builds it from input_shape alone
+    fresh.load_weights(path)
+    x = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    np.testing.assert_array_equal(fresh.predict(x), trained.predict(x))
