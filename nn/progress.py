@@ -9,9 +9,9 @@ import time
 
 from .callbacks.base import Callback
 
-_HIDDEN_KEYS = ("lr",)
+_HIDDEN_KEYS = ("lr",)  # in the logs (History, CSVLogger) but not worth a column on screen
 # Keras' layout: a short fixed bar, so the logs (tqdm's postfix) keep the line's width.
-_BAR_FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:20}| {elapsed}{postfix}"  # in the logs (History, CSVLogger) but not worth a column on screen
+_BAR_FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:20}| {elapsed}{postfix}"
 
 
 def format_logs(logs):
@@ -53,8 +53,8 @@ class ProgressLogger(Callback):
         self._shown = {}
         if self._tqdm is not None:
             self._bar = self._tqdm(total=self.params["steps"], desc=self._title(epoch),
-                                   file=sys.stdout, leave=True, dynamic_ncols=True,
-                                   bar_format=_BAR_FORMAT)
+                                   file=sys.stdout, leave=True, bar_format=_BAR_FORMAT,
+                                   **_terminal_size())
 
     def on_train_batch_end(self, batch, logs=None):
         if self._bar is not None:
@@ -69,7 +69,8 @@ class ProgressLogger(Callback):
             self._bar = None
             return
         seconds = time.perf_counter() - self._start
-        print(f"{self._title(epoch)} - {seconds:.1f}s - {format_logs(logs or {})}",
+        took = f"{seconds:.1f}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
+        print(f"{self._title(epoch)} - {took} - {format_logs(logs or {})}",
               file=sys.stdout, flush=True)
 
     def on_train_end(self, logs=None):
@@ -84,6 +85,15 @@ class ProgressLogger(Callback):
 def _is_terminal(stream):
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _terminal_size():
+    """tqdm's ncols/nrows, with a fallback: a pseudo-terminal that reports no size makes tqdm
+    assume -1 rows and draw nothing at all."""
+    import shutil
+
+    columns, lines = shutil.get_terminal_size(fallback=(120, 24))
+    return {"ncols": columns if columns > 0 else 120, "nrows": lines if lines > 0 else 24}
 
 
 def _load_tqdm():
