@@ -10,7 +10,7 @@ import nn
 
 from training_testutil import blobs
 
-LINE = re.compile(r"^Epoch (\d+)/3 - \d+\.\ds - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - "
+LINE = re.compile(r"^Epoch (\d+)/3 - (?:\d+\.\ds|\d+ms) - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - "
                   r"val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4}$")
 
 
