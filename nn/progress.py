@@ -4,6 +4,7 @@
 Lines are plain text, with no carriage returns or terminal escapes, so CI logs and
 files stay clean; tqdm is imported only when a bar is drawn.
 """
+import os
 import sys
 import time
 
@@ -54,7 +55,7 @@ class ProgressLogger(Callback):
         if self._tqdm is not None:
             self._bar = self._tqdm(total=self.params["steps"], desc=self._title(epoch),
                                    file=sys.stdout, leave=True, bar_format=_BAR_FORMAT,
-                                   **_terminal_size())
+                                   **_bar_size(sys.stdout))
 
     def on_train_batch_end(self, batch, logs=None):
         if self._bar is not None:
@@ -87,13 +88,17 @@ def _is_terminal(stream):
     return bool(isatty and isatty())
 
 
-def _terminal_size():
-    """tqdm's ncols/nrows, with a fallback: a pseudo-terminal that reports no size makes tqdm
-    assume -1 rows and draw nothing at all."""
-    import shutil
-
-    columns, lines = shutil.get_terminal_size(fallback=(120, 24))
-    return {"ncols": columns if columns > 0 else 120, "nrows": lines if lines > 0 else 24}
+def _bar_size(stream):
+    """tqdm's size arguments: follow the terminal when it reports a size; otherwise a fixed
+    large width (no truncation) and 24 rows, because tqdm assumes -1 rows on a terminal that
+    reports none (some pseudo-terminals) and then draws nothing at all."""
+    try:
+        columns, rows = os.get_terminal_size(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        columns = rows = 0
+    if columns > 0 and rows > 0:
+        return {"dynamic_ncols": True}
+    return {"ncols": 1000, "nrows": 24}
 
 
 def _load_tqdm():
