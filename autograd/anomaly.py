@@ -9,7 +9,7 @@ import os
 import sys
 
 from .backend import get_array_module
-from .config import _Switch
+from .config import Config, _Switch
 
 # Frames inside the framework are skipped when looking for the user's line.
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,9 +28,9 @@ def detect_anomaly(func=None):
 
 def check_forward(func, inputs, outputs):
     """Record where the user called `func`; raise if an output holds NaN/Inf."""
-    site, in_backward = _user_site()
+    site = _user_site()
     func._anomaly_site = site
-    if in_backward:  # ops inside a backward pass are blamed on that op by check_backward
+    if Config.in_backward:  # ops inside a backward pass are blamed on that op by check_backward
         return
     outputs = outputs if outputs.__class__ is tuple else (outputs,)
     for i, y in enumerate(outputs):
@@ -80,24 +80,14 @@ def _describe_site(site):
 
 
 def _user_site():
-    """(file, line, code) of the innermost caller outside autograd/nn/optim, and whether a
-    backward pass is running (the engine's `_backprop` is on the stack)."""
-    from .engine import _backprop
-    backprop_code = _backprop.__code__
+    """(file, line, code) of the innermost caller outside autograd/nn/optim, or None."""
     frame = sys._getframe(2)
-    site = None
-    in_backward = False
     while frame is not None:
-        code = frame.f_code
-        if code is backprop_code:
-            in_backward = True
-        if site is None and not code.co_filename.startswith(_FRAMEWORK_DIRS):
-            site = (code.co_filename, frame.f_lineno,
-                    linecache.getline(code.co_filename, frame.f_lineno).strip())
-        if site is not None and in_backward:
-            break
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_FRAMEWORK_DIRS):
+            return filename, frame.f_lineno, linecache.getline(filename, frame.f_lineno).strip()
         frame = frame.f_back
-    return site, in_backward
+    return None
 
 
 __all__ = ["detect_anomaly", "check_forward", "check_backward"]

@@ -6,6 +6,7 @@ class Config:
     enable_backprop = True   # record the graph for backward
     train = True             # layers such as Dropout and BatchNorm read this
     detect_anomaly = False   # check every op's output for NaN/Inf
+    in_backward = False      # set by the engine while it runs a backward pass
 
 
 class _Switch(contextlib.ContextDecorator):

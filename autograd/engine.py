@@ -136,7 +136,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                             ready = None
                         push(heap, (-f.generation, next(tie), f))
     finally:
-        Config.enable_backprop = saved_mode
+        Config.enable_backprop, Config.in_backward = saved
 
     for key, entry in pending.items():  # what is left has no creator: the leaves
         finished[key] = entry
