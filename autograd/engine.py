@@ -84,7 +84,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
 
     anomaly = Config.detect_anomaly
     keep_all = retain_grad or targets is not None
-    saved_mode, Config.enable_backprop = Config.enable_backprop, create_graph
+    saved = Config.enable_backprop, Config.in_backward
+    Config.enable_backprop, Config.in_backward = create_graph, True
     # `ready` holds a function that can run next without the heap: when nothing else is
     # scheduled, no pending gradient can still reach its outputs. Chains never touch the heap.
     ready = None
