@@ -1,11 +1,16 @@
 """rungrad's autograd: define-by-run reverse-mode automatic differentiation on NumPy.
 
-Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same name.
+Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same name
+(`autograd.IS_RUNGRAD` tells them apart; do not install both in one environment).
 """
 from . import cuda
+from .anomaly import detect_anomaly
 from .config import Config, enable_grad, no_grad, test_mode, using_config
 from .engine import grad
 from .function import Function
+from .functional import hessian, jacobian, vjp
+from .graph import get_dot_graph, plot_graph
+from .numerical import GradcheckError, gradcheck, gradgradcheck, numerical_diff, numerical_grad
 from .ops import (abs, add, astype, broadcast_to, clip, concatenate, cos, div, dot, exp,
                   expand_dims, flatten, get_item, log, logsumexp, matmul, max, maximum, mean,
                   min, minimum, mul, neg, pow, reshape, sin, split, sqrt, squeeze, stack, sub,
@@ -13,8 +18,4 @@ from .ops import (abs, add, astype, broadcast_to, clip, concatenate, cos, div, d
 from .variable import Parameter, Variable, as_variable
 
 __version__ = "0.1.0"
-IS_RUNGRAD = True  # lets tests (and users) tell this package from PyPI's `autograd`
-from .anomaly import detect_anomaly
-from .functional import hessian, jacobian, vjp
-from .graph import get_dot_graph, plot_graph
-from .numerical import GradcheckError, gradcheck, gradgradcheck, numerical_diff, numerical_grad
+IS_RUNGRAD = True
