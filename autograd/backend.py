@@ -27,8 +27,7 @@ def get_array_module(x):
     """`numpy` or `cupy`, whichever owns `x` (a Variable or an array)."""
     if x.__class__ is np.ndarray:
         return np
-    if hasattr(x, "creator"):  # a Variable (imported lazily elsewhere: no cycle here)
-        x = x.data
+    x = _unwrap(x)
     if x.__class__ is np.ndarray or not _looks_like_cupy(x):
         return np
     return _load_cupy() or np
@@ -46,8 +45,13 @@ def as_array(x, like=None):
     return xp.asarray(x)
 
 
+def _unwrap(x):
+    """The array inside a Variable (arrays have a `.data` too: a raw buffer, not wanted)."""
+    return x.data if hasattr(x, "creator") else x
+
+
 def to_gpu(x):
-    x = getattr(x, "data", x)
+    x = _unwrap(x)
     cp = _load_cupy()
     if cp is None:
         raise RuntimeError("to_gpu: CuPy with a working GPU is required (pip install 'rungrad[gpu]')")
@@ -55,7 +59,7 @@ def to_gpu(x):
 
 
 def to_cpu(x):
-    x = getattr(x, "data", x)
+    x = _unwrap(x)
     if isinstance(x, np.ndarray):
         return x
     if np.isscalar(x):
