@@ -1,8 +1,10 @@
-"""conv2d forward+backward: 32x1x28x28 input, 16 3x3 filters, padding 1, float32.
+"""conv2d and max_pool2d forward+backward, float32, one BLAS thread, timed in one run.
 
-Target (ARCHITECTURE.md §6): <= 1.5x a hand-written NumPy im2col forward+backward, timed in
-the same run with one BLAS thread. Two cases: the input needs no gradient (a first layer, the
-usual training step) and the input needs one (a hidden layer: col2im runs too).
+conv2d: 32x1x28x28 input, 16 3x3 filters, padding 1. Target (ARCHITECTURE.md §6): <= 1.5x a
+hand-written NumPy im2col forward+backward. Two cases: the input needs no gradient (a first
+layer, the usual training step) and the input needs one (a hidden layer: col2im runs too).
+max_pool2d: 32x16x28x28 input, kernel 2 stride 2 (separate windows) and kernel 3 stride 1
+(overlapping windows), against a hand-written NumPy argmax-and-scatter pooling.
 Run: python bench/bench_conv.py
 """
 from _common import best_time, optional, report
@@ -10,10 +12,12 @@ from _common import best_time, optional, report
 import numpy as np
 
 import autograd as ag
-from nn.functional import conv2d
+from nn.functional import conv2d, max_pool2d
 
 N, C, H, W = 32, 1, 28, 28
 OC, K, PAD = 16, 3, 1
+POOL_SHAPE = (32, 16, 28, 28)
+POOL_CASES = ((2, 2), (3, 1))  # (kernel, stride)
 
 
 class HandConv:
@@ -87,6 +91,79 @@ def check_same(hand, ours, need_x):
             np.testing.assert_allclose(have.data, want, rtol=1e-4, atol=1e-3)
 
 
+class HandMaxPool:
+    """Max pooling written directly in NumPy: windows as a strided view, argmax, and the
+    gradient added back at each window's argmax (np.add.at: windows may overlap)."""
+
+    def __init__(self, x, kernel, stride):
+        self.x, self.kernel, self.stride = x, kernel, stride
+
+    def forward(self):
+        k, s = self.kernel, self.stride
+        windows = np.lib.stride_tricks.sliding_window_view(self.x, (k, k), axis=(2, 3))
+        windows = windows[:, :, ::s, ::s].reshape(windows.shape[:2] + (-1, k * k))
+        self.argmax = windows.argmax(axis=-1)
+        y = np.take_along_axis(windows, self.argmax[..., None], axis=-1)[..., 0]
+        return y.reshape(self.x.shape[:2] + self._out_size())
+
+    def backward(self, gy):
+        n, c, h, w = self.x.shape
+        k, s = self.kernel, self.stride
+        oh, ow = self._out_size()
+        rows = self.argmax // k + (np.arange(oh) * s).repeat(ow)
+        cols = self.argmax % k + np.tile(np.arange(ow) * s, oh)
+        flat = (np.arange(n * c).reshape(n, c, 1) * h + rows) * w + cols
+        gx = np.zeros(self.x.size, self.x.dtype)
+        np.add.at(gx, flat.ravel(), gy.ravel())
+        return gx.reshape(self.x.shape)
+
+    def _out_size(self):
+        return tuple((size - self.kernel) // self.stride + 1 for size in self.x.shape[2:])
+
+    def step(self, gy):
+        y = self.forward()
+        return y, self.backward(gy)
+
+
+def rungrad_pool_step(x, kernel, stride, gy):
+    xv = ag.Variable(x)
+
+    def run():
+        xv.grad = None
+        y = max_pool2d(xv, kernel, stride)
+        y.backward(gy)
+        return y, xv.grad
+    return run
+
+
+def torch_pool_step(torch, x, kernel, stride, gy):
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gy)
+
+    def run():
+        xt.grad = None
+        y = torch.nn.functional.max_pool2d(xt, kernel, stride)
+        y.backward(gt)
+        return y, xt.grad
+    return run
+
+
+def max_pool_cases(rng, torch):
+    x = rng.standard_normal(POOL_SHAPE).astype(np.float32)
+    for kernel, stride in POOL_CASES:
+        hand = HandMaxPool(x, kernel, stride)
+        gy = rng.standard_normal(hand.forward().shape).astype(np.float32)
+        ours = rungrad_pool_step(x, kernel, stride, gy)
+        for want, have in zip(hand.step(gy), ours()):
+            np.testing.assert_allclose(have.data, want, rtol=1e-6, atol=1e-6)
+        rows = [("numpy", best_time(lambda: hand.step(gy), repeat=30)),
+                ("rungrad", best_time(ours, repeat=30))]
+        if torch is not None:
+            rows.append(("pytorch", best_time(torch_pool_step(torch, x, kernel, stride, gy),
+                                              repeat=30)))
+        report(f"max_pool2d {'x'.join(map(str, POOL_SHAPE))}, kernel {kernel} stride {stride}, "
+               "forward+backward:", rows)
+
+
 def main():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((N, C, H, W)).astype(np.float32)
@@ -109,6 +186,7 @@ def main():
                f"forward+backward ({label}):", rows)
         ratio = rows[1][1] / rows[0][1]
         print(f"  rungrad / numpy = {ratio:.2f}  (target <= 1.50)")
+    max_pool_cases(rng, torch)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,17 @@
-"""2-D max and average pooling over sliding windows (PyTorch's semantics)."""
+"""2-D max and average pooling over sliding windows (PyTorch's semantics).
+
+Max pooling is fused: its forward is one pass per kernel position over contiguous columns
+and its backward one scatter (MaxPool2dGrad), whose own backward gathers at the same
+positions: first-order backprop costs one call, and higher orders still work.
+"""
+import math
+
+import numpy as np
+
 from autograd.backend import get_array_module
+from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
+from autograd.ops.indexing import _scatter_add
 from autograd.variable import as_variable
 
 from .im2col import im2col, im2col_array, make_window, output_size
@@ -12,8 +23,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
     windows). The gradient goes to the first maximal element of each window, as PyTorch's.
     """
     x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d")
-    # The pooled values are x at the argmax positions: a gather, differentiable to any order.
-    return get_item(reshape(x, (-1,)), _argmax_positions(x.data, window))
+    return MaxPool2d(window)(x)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
@@ -25,6 +35,111 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     kh, kw = window.kernel
     pooled = sum(col, axis=(0, 1, 2)) * (1.0 / (kh * kw))
     return reshape(pooled, (n, c) + pooled.shape[1:])
+
+
+class MaxPool2d(Function):
+    """y[n, c, a, b] = max of x[n, c] (padded with -inf) over window (a, b);
+    x (N, C, H, W) -> y (N, C, OH, OW);  dx = gy at each window's first maximum"""
+
+    def __init__(self, window):
+        self.window = window
+        self.positions = None
+
+    def forward(self, x):
+        y, self.winners = _window_max(x, self.window)
+        return y
+
+    def backward(self, gy):
+        x_shape = self.inputs[0].shape
+        if self.positions is None:  # only once a gradient is wanted; kept for a second call
+            self.positions = _flat_positions(self.winners, x_shape, self.window)
+        return MaxPool2dGrad(self.positions, x_shape, self.window)(gy)
+
+
+class MaxPool2dGrad(Function):
+    """gx = zeros(x's shape) with gy[n, c, a, b] added at flat index positions[n, c, a, b]
+    (window (a, b)'s maximum); linear in gy, so d/dgy is the gather ggx.flat[positions]"""
+
+    def __init__(self, positions, x_shape, window):
+        self.positions, self.x_shape = positions, tuple(x_shape)
+        (kh, kw), (sh, sw) = window.kernel, window.stride
+        oh, ow = positions.shape[2:]
+        # Windows that cannot overlap have distinct maxima, where an assignment is exact.
+        self.distinct = (sh >= kh or oh == 1) and (sw >= kw or ow == 1)
+
+    def forward(self, gy):
+        xp = get_array_module(gy)
+        gx = xp.zeros(math.prod(self.x_shape), dtype=gy.dtype)
+        if self.distinct:
+            gx[self.positions] = gy
+        else:
+            # 1-D: NumPy's add.at is several times faster on flat indices
+            _scatter_add(xp, gx, self.positions.ravel(), gy.ravel())
+        return gx.reshape(self.x_shape)
+
+    def backward(self, ggx):
+        return get_item(reshape(ggx, (-1,)), self.positions)
+
+
+def _window_max(x, window):
+    """(maximum, winner) of each window of x (N, C, H, W), both (N, C, OH, OW): the winner is
+    the row-major kernel position of the first maximum (of the last NaN, as PyTorch, when the
+    window holds NaNs; of the first pixel inside the image when every value is -inf)."""
+    xp = get_array_module(x)
+    n, c, h, w = x.shape
+    col = im2col_array(x.reshape(n * c, 1, h, w), window, pad_value=-xp.inf)
+    (kh, kw), (oh, ow) = window.kernel, col.shape[4:]
+    col = col.reshape(kh * kw, n, c, oh, ow)
+    first = _first_inside(window, (oh, ow), xp)
+    y, winners = _scan(col, first, nan_wins=False)
+    if xp.isnan(y).any():  # rare: scan again, letting NaN win its windows
+        y, winners = _scan(col, first, nan_wins=True)
+    return y, winners
+
+
+def _scan(col, first, nan_wins):
+    """Running maximum over col (K, ...) along K and the last position that raised it
+    (`first` where none did): strict `>` keeps the first of equal maxima."""
+    xp = get_array_module(col)
+    best = col[0].copy()
+    winners = xp.empty(best.shape, dtype=first.dtype)
+    winners[...] = first
+    raised = xp.empty(best.shape, dtype=bool)
+    step = xp.empty_like(winners)
+    for k in range(1, len(col)):
+        xp.greater(col[k], best, out=raised)
+        if nan_wins:
+            raised |= xp.isnan(col[k])
+        xp.maximum(best, col[k], out=best)
+        # Raising positions only grow, so the winner is their maximum: a multiply and a
+        # maximum are several times faster than a masked write.
+        xp.multiply(raised.view(xp.uint8), step.dtype.type(k), out=step)
+        xp.maximum(winners, step, out=winners)
+    return best, winners
+
+
+def _first_inside(window, out_shape, xp):
+    """(OH, OW) row-major kernel position of each window's first pixel inside the image (0
+    unless the window overlaps the top or left padding); every earlier position is padding."""
+    (kh, kw), (sh, sw), (ph, pw) = window
+    oh, ow = out_shape
+    rows = xp.maximum(ph - xp.arange(oh) * sh, 0)
+    cols = xp.maximum(pw - xp.arange(ow) * sw, 0)
+    return (rows[:, None] * kw + cols).astype(np.min_scalar_type(kh * kw - 1))
+
+
+def _flat_positions(winners, x_shape, window):
+    """Flat indices into x (N, C, H, W) of each window's winning kernel position:
+    (N, C, OH, OW) ints."""
+    xp = get_array_module(winners)
+    n, c, h, w = x_shape
+    (kh, kw), (sh, sw), (ph, pw) = window
+    oh, ow = winners.shape[2:]
+    k = xp.arange(kh * kw)
+    positions = xp.take((k // kw) * w + k % kw, winners)  # offsets in the window
+    positions += ((xp.arange(oh) * sh - ph) * w)[:, None] + (xp.arange(ow) * sw - pw)
+    positions += xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
+    return positions
 
 
 def _prepare(x, kernel_size, stride, padding, op):
@@ -40,20 +155,6 @@ def _prepare(x, kernel_size, stride, padding, op):
                              f"kernel size {window.kernel}")
     output_size(x.shape, window, op)
     return x, window
-
-
-def _argmax_positions(x, window):
-    """Flat indices into x (N, C, H, W) of each window's first maximum: (N, C, OH, OW) ints."""
-    xp = get_array_module(x)
-    n, c, h, w = x.shape
-    (kh, kw), (sh, sw), (ph, pw) = window
-    col = im2col_array(x.reshape(n * c, 1, h, w), window, pad_value=-xp.inf)
-    oh, ow = col.shape[4:]
-    k = col.reshape(kh * kw, n, c, oh, ow).argmax(axis=0)
-    rows = k // kw + (xp.arange(oh) * sh - ph)[:, None]
-    cols = k % kw + (xp.arange(ow) * sw - pw)
-    planes = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-    return planes + rows * w + cols
 
 
 __all__ = ["max_pool2d", "avg_pool2d"]
