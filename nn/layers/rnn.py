@@ -5,11 +5,11 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
 from autograd.config import Config
-from autograd.ops import concatenate, split, stack, transpose
+from autograd.ops import concatenate, stack, transpose
 from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
-from ..functional.linear import linear
+from ..functional.recurrence import recurrence
 from ..module import Module
 from ._arguments import positive_int
 from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
@@ -76,14 +76,8 @@ class _RNNBase(Module):
         weights = [getattr(self, name + suffix) for name in ("weight_ih", "weight_hh")]
         biases = ([getattr(self, name + suffix) for name in ("bias_ih", "bias_hh")]
                   if self.bias else [None, None])
-        gates_x = linear(x, weights[0], biases[0])  # every time step in one product
-        steps = [g.reshape(g.shape[1:]) for g in split(gates_x, x.shape[0], axis=0)]
-        update = MODES[self.mode][1]
-        hidden = [None] * len(steps)
-        for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
-            state = update(steps[t], state, weights[1], biases[1])
-            hidden[t] = state[0]
-        return stack(hidden), state
+        return recurrence(self.mode, x, weights[0], weights[1], biases[0], biases[1], state,
+                          reverse)
 
     def _time_major(self, input):
         """The input as (L, N, F) and whether it had a batch axis."""

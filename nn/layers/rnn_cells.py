@@ -1,61 +1,53 @@
 """Recurrent cells (RNNCell, LSTMCell, GRUCell) and the one-step updates RNN/LSTM/GRU share.
 
-Each update takes `gates_x` = x W_ih^T + b_ih (for a whole sequence it is computed in one
-matrix product up front), the previous state (a tuple: (h,) or (h, c)) and the recurrent
-weights, and returns the new state. Gate order follows PyTorch: LSTM i, f, g, o; GRU r, z, n.
+Each update takes `gates_x` = x W_ih^T + b_ih, the previous state (a tuple: (h,) or (h, c))
+and the recurrent weights, and returns the new state: one Linear for h W_hh^T + b_hh and
+one fused step Function for the gate math (nn.functional.recurrence). Gate order follows
+PyTorch: LSTM i, f, g, o; GRU r, z, n.
 """
 import math
 
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.ops import astype, split, tanh
+from autograd.ops import astype
 from autograd.variable import Parameter, Variable, as_variable
 
 from .. import init
-from ..functional.activation import relu, sigmoid
 from ..functional.linear import linear
+from ..functional.recurrence import STEPS, recurrent_step
 from ..module import Module
 from ._arguments import positive_int
 
 
 def rnn_tanh_update(gates_x, state, weight_hh, bias_hh):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
-    return (tanh(gates_x + linear(state[0], weight_hh, bias_hh)),)
+    return recurrent_step("RNN_TANH", gates_x, state, weight_hh, bias_hh)
 
 
 def rnn_relu_update(gates_x, state, weight_hh, bias_hh):
     """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)"""
-    return (relu(gates_x + linear(state[0], weight_hh, bias_hh)),)
+    return recurrent_step("RNN_RELU", gates_x, state, weight_hh, bias_hh)
 
 
 def lstm_update(gates_x, state, weight_hh, bias_hh):
     """i, f, g, o = split(gates_x + h W_hh^T + b_hh); c' = s(f) c + s(i) tanh(g);
     h' = s(o) tanh(c'), s the logistic sigmoid."""
-    h, c = state
-    i, f, g, o = split(gates_x + linear(h, weight_hh, bias_hh), 4, axis=-1)
-    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-    return sigmoid(o) * tanh(c), c
+    return recurrent_step("LSTM", gates_x, state, weight_hh, bias_hh)
 
 
 def gru_update(gates_x, state, weight_hh, bias_hh):
     """r = s(x_r + h_r), z = s(x_z + h_z), n = tanh(x_n + r * h_n), h' = (1 - z) n + z h,
     where x_* = x W_i*^T + b_i* and h_* = h W_h*^T + b_h* (PyTorch's GRU)."""
-    h = state[0]
-    x_r, x_z, x_n = split(gates_x, 3, axis=-1)
-    h_r, h_z, h_n = split(linear(h, weight_hh, bias_hh), 3, axis=-1)
-    r = sigmoid(x_r + h_r)
-    z = sigmoid(x_z + h_z)
-    n = tanh(x_n + r * h_n)
-    return (n + z * (h - n),)
+    return recurrent_step("GRU", gates_x, state, weight_hh, bias_hh)
 
 
 # mode -> (number of gates, one-step update)
 MODES = {
-    "RNN_TANH": (1, rnn_tanh_update),
-    "RNN_RELU": (1, rnn_relu_update),
-    "LSTM": (4, lstm_update),
-    "GRU": (3, gru_update),
+    "RNN_TANH": (STEPS["RNN_TANH"].gates, rnn_tanh_update),
+    "RNN_RELU": (STEPS["RNN_RELU"].gates, rnn_relu_update),
+    "LSTM": (STEPS["LSTM"].gates, lstm_update),
+    "GRU": (STEPS["GRU"].gates, gru_update),
 }
 
 

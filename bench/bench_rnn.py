@@ -1,0 +1,252 @@
+"""LSTM and GRU forward+backward: rungrad against the same recurrence written by hand in
+NumPy (the limit: no graph, no Function calls) and PyTorch, one BLAS thread, float32.
+
+Cases: input 32, hidden 64, 20 time steps, batch 16; one layer, and two bidirectional
+layers. Every parameter and the input get gradients; the upstream gradient of the output
+sequence is fixed. Targets: <= 1.5x hand-written NumPy, well under 2x PyTorch.
+Run: python bench/bench_rnn.py
+"""
+from _common import best_times, optional, report
+
+import numpy as np
+
+import autograd as ag
+import nn
+
+INPUT, HIDDEN, STEPS, BATCH = 32, 64, 20, 16
+
+
+# ----- NumPy by hand: one direction of one layer, forward then backward -----
+
+def _sigmoid_in_place(a):
+    """a <- 1 / (1 + e^-a), computed as (1 + tanh(a/2)) / 2 (no overflow)."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a += 1
+    a *= 0.5
+    return a
+
+
+def _order(length, reverse):
+    return range(length - 1, -1, -1) if reverse else range(length)
+
+
+def _lstm_gate_scale(hidden, dtype):
+    """sigmoid(a) = tanh(a/2)/2 + 1/2: with this per-column scale (1/2 for i, f, o; 1 for
+    g) and shift, one tanh over the whole (N, 4H) block gives all four gates."""
+    scale = np.full(4 * hidden, 0.5, dtype)
+    scale[2 * hidden:3 * hidden] = 1
+    return scale, np.where(scale == 0.5, scale, 0).astype(dtype)
+
+
+def lstm_forward(x, w_ih, w_hh, b_ih, b_hh, reverse):
+    """hs (L, N, H) and what backward needs; gates i, f, g, o as PyTorch."""
+    length, batch, _ = x.shape
+    hidden = w_hh.shape[1]
+    acts = (x.reshape(length * batch, -1) @ w_ih.T + (b_ih + b_hh)).reshape(length, batch, -1)
+    scale, shift = _lstm_gate_scale(hidden, x.dtype)
+    w_hh_t = np.ascontiguousarray(w_hh.T)  # BLAS is 2-3x slower on the transposed view
+    h = np.zeros((batch, hidden), x.dtype)
+    c = np.zeros_like(h)
+    hs, h_prev, c_prev, tanh_c = (np.empty((length, batch, hidden), x.dtype) for _ in range(4))
+    for t in _order(length, reverse):
+        a = acts[t]
+        a += h @ w_hh_t
+        a *= scale
+        np.tanh(a, out=a)
+        a *= scale
+        a += shift
+        h_prev[t], c_prev[t] = h, c
+        c = a[:, hidden:2 * hidden] * c
+        c += a[:, :hidden] * a[:, 2 * hidden:3 * hidden]
+        np.tanh(c, out=tanh_c[t])
+        h = np.multiply(a[:, 3 * hidden:], tanh_c[t], out=hs[t])
+    return hs, (x, w_ih, w_hh, acts, h_prev, c_prev, tanh_c, reverse)
+
+
+def lstm_backward(g_hs, cache):
+    """(g_x, g_w_ih, g_w_hh, g_b_ih, g_b_hh) from the gradient of hs."""
+    x, w_ih, w_hh, acts, h_prev, c_prev, tanh_c, reverse = cache
+    hidden = w_hh.shape[1]
+    slope = acts * (1 - acts)  # sigmoid' = y (1 - y) ...
+    g = acts[:, :, 2 * hidden:3 * hidden]
+    slope[:, :, 2 * hidden:3 * hidden] = 1 - g * g  # ... and tanh' = 1 - y^2
+    d = np.empty_like(acts)
+    dh = np.zeros_like(h_prev[0])
+    dc = np.zeros_like(dh)
+    for t in _order(len(acts), not reverse):
+        i, f, g, o = (acts[t][:, k * hidden:(k + 1) * hidden] for k in range(4))
+        dt = d[t]
+        dh += g_hs[t]
+        dc += dh * o * (1 - tanh_c[t] ** 2)
+        np.multiply(dc, g, out=dt[:, :hidden])
+        np.multiply(dc, c_prev[t], out=dt[:, hidden:2 * hidden])
+        np.multiply(dc, i, out=dt[:, 2 * hidden:3 * hidden])
+        np.multiply(dh, tanh_c[t], out=dt[:, 3 * hidden:])
+        dt *= slope[t]
+        dc *= f
+        dh = dt @ w_hh
+    return _projection_grads(d, d, x, w_ih, h_prev)
+
+
+def gru_forward(x, w_ih, w_hh, b_ih, b_hh, reverse):
+    """hs (L, N, H) and what backward needs; n = tanh(x_n + r (W_hn h + b_hn)) as PyTorch."""
+    length, batch, _ = x.shape
+    hidden = w_hh.shape[1]
+    gx = (x.reshape(length * batch, -1) @ w_ih.T + b_ih).reshape(length, batch, -1)
+    w_hh_t = np.ascontiguousarray(w_hh.T)
+    h = np.zeros((batch, hidden), x.dtype)
+    hs, h_prev, ns, gh_n = (np.empty((length, batch, hidden), x.dtype) for _ in range(4))
+    rz = np.empty((length, batch, 2 * hidden), x.dtype)
+    for t in _order(length, reverse):
+        gh = h @ w_hh_t
+        gh += b_hh
+        _sigmoid_in_place(np.add(gx[t, :, :2 * hidden], gh[:, :2 * hidden], out=rz[t]))
+        gh_n[t] = gh[:, 2 * hidden:]
+        n = np.multiply(rz[t, :, :hidden], gh_n[t], out=ns[t])
+        n += gx[t, :, 2 * hidden:]
+        np.tanh(n, out=n)
+        h_prev[t] = h
+        h = np.multiply(rz[t, :, hidden:], h - n, out=hs[t])
+        h += n
+    return hs, (x, w_ih, w_hh, rz, gh_n, ns, h_prev, reverse)
+
+
+def gru_backward(g_hs, cache):
+    """(g_x, g_w_ih, g_w_hh, g_b_ih, g_b_hh) from the gradient of hs."""
+    x, w_ih, w_hh, rz, gh_n, ns, h_prev, reverse = cache
+    hidden = w_hh.shape[1]
+    d_x = np.empty(rz.shape[:2] + (3 * hidden,), x.dtype)
+    d_hh = np.empty_like(d_x)  # d_x but r * d_n in the n block (h_n enters as r h_n)
+    rz_slope = rz * (1 - rz)
+    dh = np.zeros_like(h_prev[0])
+    for t in _order(len(rz), not reverse):
+        r, z, n = rz[t, :, :hidden], rz[t, :, hidden:], ns[t]
+        dt = d_x[t]
+        dh += g_hs[t]
+        dn = np.multiply(dh, 1 - z, out=dt[:, 2 * hidden:])
+        dn *= 1 - n * n
+        np.multiply(dn, gh_n[t], out=dt[:, :hidden])
+        np.multiply(dh, h_prev[t] - n, out=dt[:, hidden:2 * hidden])
+        dt[:, :2 * hidden] *= rz_slope[t]
+        d_hh[t] = dt
+        d_hh[t, :, 2 * hidden:] *= r
+        dh *= z
+        dh += d_hh[t] @ w_hh
+    return _projection_grads(d_x, d_hh, x, w_ih, h_prev)
+
+
+def _projection_grads(d_x, d_h, x, w_ih, h_prev):
+    """Input and weight gradients as one product each over all steps."""
+    rows_x, rows_h = d_x.reshape(-1, d_x.shape[-1]), d_h.reshape(-1, d_h.shape[-1])
+    g_x = (rows_x @ w_ih).reshape(x.shape)
+    g_w_ih = rows_x.T @ x.reshape(-1, x.shape[-1])
+    g_w_hh = rows_h.T @ h_prev.reshape(-1, h_prev.shape[-1])
+    return g_x, g_w_ih, g_w_hh, rows_x.sum(axis=0), rows_h.sum(axis=0)
+
+
+HAND = {"LSTM": (lstm_forward, lstm_backward), "GRU": (gru_forward, gru_backward)}
+
+
+def numpy_step(kind, params, x, gy, layers, directions):
+    """Forward and backward through stacked (bi)directional layers; params[(layer, d)] is
+    (w_ih, w_hh, b_ih, b_hh). Returns the input gradient and {(layer, d): gradients}."""
+    forward, backward = HAND[kind]
+    inputs, caches = [], {}
+    for layer in range(layers):
+        inputs.append(x)
+        outs = []
+        for d in range(directions):
+            hs, caches[layer, d] = forward(x, *params[layer, d], reverse=d == 1)
+            outs.append(hs)
+        x = np.concatenate(outs, axis=2) if directions == 2 else outs[0]
+    grads, g = {}, gy
+    for layer in reversed(range(layers)):
+        parts = np.split(g, directions, axis=2)
+        g = 0
+        for d in range(directions):
+            g_x, *grads[layer, d] = backward(parts[d], caches[layer, d])
+            g = g + g_x
+    return g, grads
+
+
+# ----- rungrad and PyTorch -----
+
+def rungrad_step(model, x, gy):
+    xv = ag.Variable(x)
+
+    def step():
+        model.zero_grad()
+        xv.grad = None
+        model(xv)[0].backward(gy)
+        return xv.grad
+    return step
+
+
+def torch_step(torch, kind, model, x, gy, layers, bidirectional):
+    twin = getattr(torch.nn, kind)(INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional)
+    twin.load_state_dict({k: torch.from_numpy(np.array(v))
+                          for k, v in model.state_dict().items()})
+    xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gy)
+
+    def step():
+        twin.zero_grad()
+        xt.grad = None
+        twin(xt)[0].backward(gt)
+        return xt.grad
+    return step
+
+
+def hand_params(model, layers, directions):
+    return {(layer, d): tuple(getattr(model, f"{name}_l{layer}{'_reverse' if d else ''}").data
+                              for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+            for layer in range(layers) for d in range(directions)}
+
+
+def check_same(kind, model, step, params, x, gy, layers, directions):
+    """rungrad's input and parameter gradients equal the hand-written ones."""
+    g_x, grads = numpy_step(kind, params, x, gy, layers, directions)
+    np.testing.assert_allclose(step().data, g_x, rtol=1e-4, atol=1e-4)
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    for (layer, d), values in grads.items():
+        for name, want in zip(names, values):
+            have = getattr(model, f"{name}_l{layer}{'_reverse' if d else ''}").grad.data
+            np.testing.assert_allclose(have, want, rtol=1e-4, atol=1e-4)
+
+
+def case(kind, layers, bidirectional, torch):
+    directions = 2 if bidirectional else 1
+    np.random.seed(0)
+    model = getattr(nn, kind)(INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((STEPS, BATCH, INPUT)).astype(np.float32)
+    gy = rng.standard_normal((STEPS, BATCH, directions * HIDDEN)).astype(np.float32)
+    params = hand_params(model, layers, directions)
+    ours = rungrad_step(model, x, gy)
+    check_same(kind, model, ours, params, x, gy, layers, directions)
+    steps = {"numpy": lambda: numpy_step(kind, params, x, gy, layers, directions),
+             "rungrad": ours}
+    if torch is not None:
+        steps["pytorch"] = torch_step(torch, kind, model, x, gy, layers, bidirectional)
+    rows = best_times(steps, repeat=40)
+    shape = f"{layers} layer{'s' if layers > 1 else ''}{', bidirectional' if bidirectional else ''}"
+    report(f"{kind}({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, {shape}, "
+           "forward+backward:", rows)
+    best = dict(rows)
+    line = f"  rungrad / numpy = {best['rungrad'] / best['numpy']:.2f} (target <= 1.50)"
+    if "pytorch" in best:
+        line += f", rungrad / pytorch = {best['rungrad'] / best['pytorch']:.2f}"
+    print(line)
+
+
+def main():
+    torch = optional("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+    for kind in ("LSTM", "GRU"):
+        for layers, bidirectional in ((1, False), (2, True)):
+            case(kind, layers, bidirectional, torch)
+
+
+if __name__ == "__main__":
+    main()

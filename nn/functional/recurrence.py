@@ -1,0 +1,184 @@
+"""A recurrent layer's time loop as one Function (cuDNN's idea, on NumPy).
+
+x W_ih^T + b_ih does not depend on h, so it is one matrix product over every time step
+before the loop (`linear`); `Recurrence` then runs the loop: one Function call forward and,
+in first-order backprop, one fused backward pass through time (the weight gradient is one
+product over all steps). Under create_graph=True its backward instead replays the steps as
+step Functions (LSTMStep, GRUStep, ...), whose grad Functions are differentiable, and
+backpropagates through them with differentiable ops: higher orders work.
+"""
+from autograd.backend import get_array_module
+from autograd.config import Config
+from autograd.function import Function
+from autograd.ops import matmul, reshape, split, stack, sum, transpose
+from autograd.variable import Variable
+
+from .elman_step import ReLURNNStep, TanhRNNStep
+from .gru_step import GRUStep
+from .linear import linear
+from .lstm_step import LSTMStep
+
+# mode (PyTorch's names) -> the step Function; its `gates` and `states` size the layer
+STEPS = {"RNN_TANH": TanhRNNStep, "RNN_RELU": ReLURNNStep, "LSTM": LSTMStep, "GRU": GRUStep}
+
+
+class Recurrence(Function):
+    """(outputs, *final_state) of one layer in one direction.
+
+    Inputs: gates_x (L, N, G*H) = x W_ih^T + biases for every step, weight_hh (G*H, H), the
+    initial state arrays (N, H) (h, or h and c), and for GRU bias_hh (G*H,) last.
+    Outputs: every step's h (L, N, H) in time order, then the final state, each (N, H).
+    With reverse=True the steps run from t = L-1 down to 0.
+    """
+
+    def __init__(self, step, reverse=False):
+        self.step, self.reverse = step, reverse
+
+    def _order(self, length):
+        return range(length - 1, -1, -1) if self.reverse else range(length)
+
+    def forward(self, gates_x, weight_hh, *rest):
+        arrays, states, direct = self.step.arrays, self.step.states, self.step.direct_states
+        state, bias = rest[:states], (rest[states] if len(rest) > states else None)
+        xp = get_array_module(gates_x)
+        # BLAS multiplies a small h by a transposed view 2-3x slower than by a copy
+        w_t = xp.ascontiguousarray(weight_hh.T)
+        length = gates_x.shape[0]
+        outputs = xp.empty(gates_x.shape[:2] + w_t.shape[:1], dtype=gates_x.dtype)
+        caches, h_prev = [None] * length, [None] * length
+        for t in self._order(length):
+            h = state[0]
+            gh = h @ w_t
+            if bias is not None:
+                gh += bias
+            state, caches[t] = arrays(gates_x[t], gh, [state[i] for i in direct])
+            h_prev[t] = h
+            outputs[t] = state[0]
+        self.caches, self.h_prev = caches, h_prev
+        return (outputs, *state)
+
+    def backward(self, g_outputs, *g_state):
+        if Config.enable_backprop:  # create_graph=True: the gradient must be differentiable
+            return self._replayed_backward(g_outputs, g_state)
+        return self._fused_backward(g_outputs.data, [g.data for g in g_state])
+
+    def _fused_backward(self, g_outputs, grads):
+        """Backprop through time on arrays: one step gradient per step, written into one
+        (L, N, G*H) array, then the weight and bias gradients as one product and one sum."""
+        grad_arrays, needs = self.step.grad_arrays, self.needs_input_grad
+        gates_x, weight = self.inputs[0].data, self.inputs[1].data
+        length = gates_x.shape[0]
+        xp = get_array_module(gates_x)
+        d_gates = xp.empty_like(gates_x)
+        d_recurrent = [None] * length
+        order = self._order(length)[::-1]
+        for t in order:
+            grads[0] = grads[0] + g_outputs[t]
+            d_x, d_h, direct = grad_arrays(self.caches[t], grads, out=d_gates[t])
+            d_recurrent[t] = d_h
+            g_h = None
+            if t != order[-1] or needs[2]:  # the first step's h needs it only if h_0 does
+                g_h = d_h @ weight
+            grads = self._previous_state_grads(g_h, direct)
+        has_bias = len(needs) > 2 + self.step.states
+        result = [d_gates, None, *grads] + [None] * has_bias
+        if needs[1] or has_bias and needs[-1]:
+            rows = self._recurrent_rows(d_gates, d_recurrent, shared=d_x is d_h)
+            h_prev = xp.stack(self.h_prev)
+            result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
+            if has_bias:
+                result[-1] = rows.sum(axis=0)
+        return tuple(None if g is None or not need else Variable._wrap(g, False)
+                     for g, need in zip(result, needs))
+
+    def _previous_state_grads(self, g_h, direct):
+        """The gradient of the previous state tuple (arrays or Variables alike): g_h, which
+        came through gh, plus the gradients of the entries the step read directly."""
+        grads = [g_h] + [None] * (self.step.states - 1)
+        for i, g in zip(self.step.direct_states, direct):
+            grads[i] = g if grads[i] is None else grads[i] + g
+        return grads
+
+    @staticmethod
+    def _recurrent_rows(d_gates, d_recurrent, shared):
+        """The gradients of every step's gh as rows (L*N, G*H): the gate gradients
+        themselves where gx and gh enter alike (LSTM, Elman), else GRU's own."""
+        d = d_gates if shared else get_array_module(d_gates).stack(d_recurrent)
+        return d.reshape(-1, d.shape[-1])
+
+    def _replayed_backward(self, g_outputs, g_state):
+        """The same backprop through time built from step Functions and differentiable ops:
+        the steps are replayed from the inputs, so every gradient is a function of them."""
+        step, states, direct = self.step, self.step.states, self.step.direct_states
+        gates_x, weight, *rest = self.inputs
+        state, bias = tuple(rest[:states]), (rest[states] if len(rest) > states else None)
+        length = gates_x.shape[0]
+        xs, gys = _unstack(gates_x), _unstack(g_outputs)
+        steps, h_prev = [None] * length, [None] * length
+        for t in self._order(length):
+            h_prev[t], steps[t] = state[0], step()
+            new = steps[t](xs[t], linear(state[0], weight, bias), *[state[i] for i in direct])
+            state = new if isinstance(new, tuple) else (new,)
+        grads = list(g_state)
+        d_gates, d_recurrent = [None] * length, [None] * length
+        for t in self._order(length)[::-1]:
+            grads[0] = grads[0] + gys[t]
+            d_gates[t], d_recurrent[t], *read = steps[t].backward(*grads)
+            grads = self._previous_state_grads(matmul(d_recurrent[t], weight), read)
+        rows = reshape(stack(d_recurrent), (-1, weight.shape[0]))
+        g_weight = matmul(transpose(rows), reshape(stack(h_prev), (-1, weight.shape[1])))
+        bias_grad = () if bias is None else (sum(rows, axis=0),)
+        return (stack(d_gates), g_weight, *grads, *bias_grad)
+
+
+def _unstack(x):
+    """x (L, ...) as a list of L Variables x[t] (one split: no per-step indexing)."""
+    return [reshape(part, part.shape[1:]) for part in split(x, x.shape[0], axis=0)]
+
+
+def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=False):
+    """Run one recurrent layer in one direction over x (L, N, F): returns the outputs
+    (L, N, H) and the final state tuple ((h,) or (h, c), each (N, H)).
+
+    mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout;
+    state: the initial state tuple. The input projection runs once for all steps; where the
+    recurrent bias simply adds (all but GRU) it joins it there.
+    """
+    step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
+    extra = ()
+    if bias_ih is None:
+        gates_x = linear(x, weight_ih)
+    elif step.separate_recurrent_bias:
+        gates_x, extra = linear(x, weight_ih, bias_ih), (bias_hh,)
+    else:
+        gates_x = linear(x, weight_ih, bias_ih + bias_hh)
+    outputs = Recurrence(step, reverse)(gates_x, weight_hh, *state, *extra)
+    return outputs[0], tuple(outputs[1:])
+
+
+def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):
+    """One step of a recurrent cell: the new state tuple from gates_x = x W_ih^T + b_ih
+    (N, G*H), the state tuple ((h,) or (h, c), each (N, H)) and the recurrent weights."""
+    step = _checked_step(mode, weight_hh, state, gates_x.shape[:-1], "recurrent_step")
+    new = step()(gates_x, linear(state[0], weight_hh, bias_hh),
+                 *[state[i] for i in step.direct_states])
+    return new if isinstance(new, tuple) else (new,)
+
+
+def _checked_step(mode, weight_hh, state, batch_shape, who):
+    """The step Function of `mode`, once weight_hh is (G*H, H) and every state (*batch, H)."""
+    if mode not in STEPS:
+        raise ValueError(f"{who}: mode must be one of {sorted(STEPS)}, got {mode!r}")
+    step = STEPS[mode]
+    hidden = weight_hh.shape[-1]
+    if tuple(weight_hh.shape) != (step.gates * hidden, hidden):
+        raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.gates} * H, H), got "
+                         f"{tuple(weight_hh.shape)}")
+    expected = tuple(batch_shape) + (hidden,)
+    if len(state) != step.states or any(tuple(s.shape) != expected for s in state):
+        raise ValueError(f"{who}: {mode} needs {step.states} state array(s) of shape "
+                         f"{expected}, got {[tuple(s.shape) for s in state]}")
+    return step
+
+
+__all__ = ["recurrence", "recurrent_step", "Recurrence", "STEPS"]

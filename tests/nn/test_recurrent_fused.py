@@ -1,0 +1,156 @@
+"""The fused recurrent Functions: each step Function (LSTM, GRU, Elman tanh/relu) and the
+whole-sequence Recurrence against numerical differentiation (first, second and third order,
+float64 and float32); the fused first-order backward against the differentiable replay;
+one graph node per layer and direction whatever the sequence length."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn
+from autograd import Variable, gradgradcheck
+from autograd.testing import assert_gradients_match, float_dtypes
+from nn.functional.recurrence import STEPS, Recurrence
+
+MODES = sorted(STEPS)
+
+
+def step_inputs(mode, batch, hidden, dtype, rng):
+    """gx, gh (N, G*H) and the state arrays (N, H) the step reads directly."""
+    step = STEPS[mode]
+    shapes = [(batch, step.gates * hidden)] * 2 + [(batch, hidden)] * len(step.direct_states)
+    return [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+
+
+def run_step(mode):
+    return lambda gx, gh, *state: STEPS[mode]()(gx, gh, *state)
+
+
+def sequence_inputs(mode, length, batch, hidden, bias, dtype, rng):
+    """gates_x (L, N, G*H), weight_hh (G*H, H), the initial state and, for GRU, bias_hh."""
+    step = STEPS[mode]
+    rows = step.gates * hidden
+    inputs = [rng.standard_normal((length, batch, rows)),
+              rng.uniform(-0.8, 0.8, (rows, hidden))]
+    inputs += [rng.standard_normal((batch, hidden)) for _ in range(step.states)]
+    if bias and step.separate_recurrent_bias:
+        inputs.append(rng.uniform(-0.8, 0.8, rows))
+    return [x.astype(dtype) for x in inputs]
+
+
+def run_sequence(mode, reverse):
+    return lambda *inputs: Recurrence(STEPS[mode], reverse)(*inputs)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(batch=st.integers(1, 3), hidden=st.integers(1, 3), dtype=float_dtypes(),
+       seed=st.integers(0, 2 ** 16))
+def test_step_functions_first_and_second_order(mode, batch, hidden, dtype, seed):
+    inputs = step_inputs(mode, batch, hidden, dtype, np.random.default_rng(seed))
+    assert_gradients_match(run_step(mode), *inputs, order=2)
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU", "RNN_TANH"])
+def test_third_order_through_the_step_grad_functions(mode):
+    inputs = step_inputs(mode, 2, 2, np.float64, np.random.default_rng(3))
+
+    def first_order(*xs):
+        outputs = run_step(mode)(*xs)
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        loss = sum((y * y * y).sum() for y in outputs)
+        grads = ag.grad(loss, list(xs), create_graph=True, allow_unused=True)
+        return [g for g in grads if g is not None]
+
+    assert gradgradcheck(first_order, *inputs, mode="fast")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(reverse=st.booleans(), bias=st.booleans(), dtype=float_dtypes(),
+       sizes=st.tuples(st.integers(1, 3), st.integers(1, 2), st.integers(1, 2)),
+       seed=st.integers(0, 2 ** 16))
+def test_recurrence_first_and_second_order(mode, reverse, bias, dtype, sizes, seed):
+    length, batch, hidden = sizes
+    inputs = sequence_inputs(mode, length, batch, hidden, bias, dtype,
+                             np.random.default_rng(seed))
+    assert_gradients_match(run_sequence(mode, reverse), *inputs, order=2, mode="fast")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("reverse", [False, True])
+def test_fused_backward_equals_the_differentiable_replay(mode, reverse):
+    """The array BPTT (create_graph=False) and the replayed one (create_graph=True) agree."""
+    rng = np.random.default_rng(1)
+    arrays = sequence_inputs(mode, 4, 3, 5, True, np.float64, rng)
+    xs = [Variable(a) for a in arrays]
+    outputs = run_sequence(mode, reverse)(*xs)
+    upstream = [rng.standard_normal(y.shape) for y in outputs]
+    loss = sum((y * u).sum() for y, u in zip(outputs, upstream))
+    fused = ag.grad(loss, xs)
+    replayed = ag.grad(loss, xs, create_graph=True)
+    for a, b in zip(fused, replayed):
+        assert a.creator is None  # first order built no graph
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sequence_equals_the_step_by_step_loop(mode):
+    """Recurrence's outputs and gradients equal a loop of step Functions (float32)."""
+    rng = np.random.default_rng(2)
+    arrays = sequence_inputs(mode, 5, 2, 3, True, np.float32, rng)
+    xs = [Variable(a) for a in arrays]
+    gates_x, weight, *rest = xs
+    state, bias = rest[:STEPS[mode].states], (rest[-1] if mode == "GRU" else None)
+    hidden = []
+    for t in range(len(arrays[0])):
+        state = nn.functional.recurrence.recurrent_step(mode, gates_x[t], state, weight, bias)
+        hidden.append(state[0])
+    looped = [ag.stack(hidden), *state]
+    fused = run_sequence(mode, False)(*xs)
+    upstream = [rng.standard_normal(y.shape).astype(np.float32) for y in fused]
+    for a, b in zip(fused, looped):
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-5, atol=1e-6)
+    grads = [ag.grad(sum((y * u).sum() for y, u in zip(ys, upstream)), xs)
+             for ys in (fused, looped)]
+    for a, b in zip(*grads):
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-4, atol=1e-5)
+
+
+def count_functions(y):
+    """The number of Functions in the graph behind y."""
+    seen, stack = set(), [y.creator]
+    while stack:
+        f = stack.pop()
+        if f is None or id(f) in seen:
+            continue
+        seen.add(id(f))
+        stack.extend(x.creator for x in f.inputs)
+    return len(seen)
+
+
+@pytest.mark.parametrize("layer", ["LSTM", "GRU", "RNN"])
+def test_graph_size_does_not_grow_with_the_sequence(layer):
+    model = getattr(nn, layer)(3, 4, num_layers=2, bidirectional=True)
+    sizes = [count_functions(model(np.ones((length, 2, 3), np.float32))[0])
+             for length in (1, 20)]
+    assert sizes[0] == sizes[1]
+
+
+def test_recurrence_errors_name_the_function_and_shapes():
+    from nn.functional.recurrence import recurrence, recurrent_step
+    x, w_ih = Variable(np.zeros((5, 2, 3))), Variable(np.zeros((8, 3)))
+    state = (Variable(np.zeros((2, 2))), Variable(np.zeros((2, 2))))
+    with pytest.raises(ValueError, match=r"recurrence: mode must be one of \['GRU', 'LSTM'"):
+        recurrence("SRU", x, w_ih, Variable(np.zeros((8, 2))), None, None, state)
+    with pytest.raises(ValueError, match=r"recurrence: LSTM needs weight_hh of shape "
+                                         r"\(4 \* H, H\), got \(6, 2\)"):
+        recurrence("LSTM", x, w_ih, Variable(np.zeros((6, 2))), None, None, state)
+    with pytest.raises(ValueError, match=r"recurrence: LSTM needs 2 state array\(s\) of shape "
+                                         r"\(2, 2\), got \[\(2, 2\), \(1, 2\)\]"):
+        recurrence("LSTM", x, w_ih, Variable(np.zeros((8, 2))), None, None,
+                   (state[0], Variable(np.zeros((1, 2)))))
+    with pytest.raises(ValueError, match=r"recurrent_step: GRU needs 1 state array\(s\) of "
+                                         r"shape \(4, 2\), got \[\(2, 2\)\]"):
+        recurrent_step("GRU", Variable(np.zeros((4, 6))), state[:1], Variable(np.zeros((6, 2))))
