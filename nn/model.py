@@ -5,9 +5,11 @@
     history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.1)
     loss, acc = model.evaluate(x_test, y_test)
     probabilities = model.predict(x_test)
+    model.fit(nn.data.DataLoader(train_set, batch_size=32, shuffle=True), epochs=10)
 
 One epoch is ceil(n / batch_size) updates over a fresh permutation (NumPy's global
-generator, so `np.random.seed` makes runs repeatable). Training runs in train mode;
+generator, so `np.random.seed` makes runs repeatable), or one pass over a DataLoader (any
+iterable of (x, y) batches; see nn.batches) given as x. Training runs in train mode;
 validation, evaluate and predict in eval mode without recording a graph. The epoch's
 loss is the mean of the batch losses weighted by batch size; metrics are computed over
 all the epoch's (or data set's) outputs at once. How the loss names treat logits and
@@ -23,6 +25,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.config import no_grad, test_mode
 from autograd.variable import Variable, as_variable
 
+from .batches import ArrayBatches, LoaderBatches, looks_like_a_dataset, yields_batches
 from .callbacks.base import CallbackList
 from .callbacks.history import History
 from .module import Module
@@ -32,7 +35,8 @@ from .summary import print_summary
 from .training_loss import resolve_loss
 from .training_metrics import MetricAccumulator, resolve_metrics
 
-# Running metrics in the batch logs (for the progress bar) about this many times an epoch.
+# Running metrics in the batch logs (for the progress bar) about this many times an epoch,
+# or every this many batches when the epoch's length is unknown (a loader without len()).
 _METRIC_REFRESHES = 10
 
 
@@ -92,23 +96,25 @@ class Model(Module):
             validation_data=None, shuffle=True, callbacks=None, verbose=1, initial_epoch=0):
         """Train for epochs `initial_epoch` .. `epochs - 1` and return a History.
 
-        x: (N, ...) inputs; y: (N, ...) targets. validation_split: the fraction of samples
-        held out for validation, taken from the end of x and y before any shuffling (as
-        Keras); validation_data: an (x_val, y_val) pair instead. callbacks: Callback and
-        `optim.lr_scheduler` objects. verbose: 0 silent, 1 a progress bar (one line per
-        epoch when stdout is not a terminal), 2 one line per epoch.
+        x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
+        (x, y) batches, iterated afresh each epoch) and y None, as Keras takes a dataset:
+        an epoch is then one pass over it (len(loader) steps), and batch_size and shuffle
+        are the loader's business. validation_split: the fraction of samples held out for
+        validation, taken from the end of x and y before any shuffling (as Keras; arrays
+        only); validation_data: an (x_val, y_val) pair or a DataLoader instead.
+        callbacks: Callback and `optim.lr_scheduler` objects. verbose: 0 silent, 1 a
+        progress bar (one line per epoch when stdout is not a terminal), 2 one line per
+        epoch.
         """
         self._require_compiled("fit")
-        x, y = self._prepare(x, y, "fit")
-        (x, y), validation = _split_validation(x, y, validation_split, validation_data)
-        if validation is not None:
-            validation = self._prepare(*validation, "fit (validation_data)")
         batch_size = _check_count(batch_size, "batch_size", minimum=1)
+        train, validation = self._fit_batches(x, y, batch_size, shuffle, validation_split,
+                                              validation_data)
         epochs = _check_count(epochs, "epochs", minimum=0)
         initial_epoch = _check_count(initial_epoch, "initial_epoch", minimum=0)
         history = History()
-        params = {"epochs": epochs, "steps": math.ceil(len(x) / batch_size),
-                  "batch_size": batch_size, "samples": len(x), "verbose": verbose}
+        params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
+                  "samples": train.samples, "verbose": verbose}
         progress = progress_callback(verbose)
         extra = [] if callbacks is None else list(callbacks)
         runner = CallbackList(([progress] if progress else []) + extra + [history], self, params)
@@ -120,9 +126,9 @@ class Model(Module):
         for epoch in range(initial_epoch, epochs):
             runner.call("on_epoch_begin", epoch, {})
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
-            logs = self._train_epoch(x, y, batch_size, shuffle, runner, params["steps"])
+            logs = self._train_epoch(train, runner)
             if validation is not None:
-                val_logs = self._evaluate_logs(*validation, batch_size)
+                val_logs = self._evaluate_logs(validation)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             if lr is not None:
                 logs["lr"] = float(lr)
@@ -132,16 +138,52 @@ class Model(Module):
         runner.call("on_train_end", logs)
         return history
 
-    def _train_epoch(self, x, y, batch_size, shuffle, runner, steps):
+    def _fit_batches(self, x, y, batch_size, shuffle, validation_split, validation_data):
+        """(training batches, validation batches or None) for fit's arguments."""
+        if yields_batches(x) and validation_split:
+            raise ValueError(f"fit: validation_split is not supported when x is a "
+                             f"{type(x).__name__} (its samples cannot be split off); pass "
+                             "validation_data, e.g. a second DataLoader")
+        if validation_data is not None:  # it wins over validation_split, as in Keras
+            return (self._batches(x, y, batch_size, "fit", shuffle),
+                    self._validation_batches(validation_data, batch_size))
+        if not validation_split:
+            return self._batches(x, y, batch_size, "fit", shuffle), None
+        (x, y), (x_val, y_val) = _split_validation(*self._prepare(x, y, "fit"),
+                                                   validation_split)
+        return ArrayBatches(x, y, batch_size, shuffle), ArrayBatches(x_val, y_val, batch_size)
+
+    def _validation_batches(self, data, batch_size):
+        who = "fit (validation_data)"
+        if yields_batches(data):
+            return self._batches(data, None, batch_size, who)
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            raise ValueError("fit: validation_data must be a pair (x_val, y_val) or a "
+                             "DataLoader")
+        return self._batches(*data, batch_size, who)
+
+    def _batches(self, x, y, batch_size, who, shuffle=False, targets=True):
+        """x and y as batches: a loader's own (y must then be None), or arrays cut into
+        `batch_size` (y required when `targets`)."""
+        if yields_batches(x):
+            if y is not None:
+                raise ValueError(f"{who}: y must be None when x is a {type(x).__name__}: "
+                                 "its batches hold the targets")
+            return LoaderBatches(x, self._prepare_batch, who, targets)
+        if targets:
+            return ArrayBatches(*self._prepare(x, y, who), batch_size, shuffle)
+        return ArrayBatches(self._prepare_inputs(x, who), None, batch_size)
+
+    def _train_epoch(self, batches, runner):
         self.train()
         xp = self._array_module()
-        order = np.random.permutation(len(x)) if shuffle else None
         tracker = MetricAccumulator(self.compiled_metrics)
-        refresh = max(1, steps // _METRIC_REFRESHES)
+        steps = batches.steps
+        refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
         total, seen = 0.0, 0
-        for step, index in enumerate(_batches(len(x), batch_size, order)):
+        for step, (x_batch, y_batch) in enumerate(batches):
             runner.call("on_train_batch_begin", step, {"batch": step})
-            x_batch, y_batch = _on(xp, x[index]), _on(xp, y[index])
+            x_batch, y_batch = _on(xp, x_batch), _on(xp, y_batch)
             loss, scores = self._train_step(x_batch, y_batch)
             total, seen = total + loss * len(x_batch), seen + len(x_batch)
             tracker.add(to_cpu(y_batch), scores)
@@ -172,10 +214,11 @@ class Model(Module):
     def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
+        x may be a DataLoader (any iterable of (x, y) batches) with y None.
         verbose=1 or 2 prints the values on one line."""
         self._require_compiled("evaluate")
-        x, y = self._prepare(x, y, "evaluate")
-        logs = self._evaluate_logs(x, y, _check_count(batch_size, "batch_size", minimum=1))
+        batch_size = _check_count(batch_size, "batch_size", minimum=1)
+        logs = self._evaluate_logs(self._batches(x, y, batch_size, "evaluate"))
         if verbose:
             print(format_logs(logs), flush=True)
         if return_dict:
@@ -183,30 +226,32 @@ class Model(Module):
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_logs(self, x, y, batch_size):
+    def _evaluate_logs(self, batches):
         compiled = self.compiled_loss
         tracker = MetricAccumulator(self.compiled_metrics)
-        total = 0.0
+        total, seen = 0.0, 0
         xp = self._array_module()
         with self._inference():
-            for index in _batches(len(x), batch_size):
-                x_batch, y_batch = _on(xp, x[index]), _on(xp, y[index])
+            for x_batch, y_batch in batches:
+                x_batch, y_batch = _on(xp, x_batch), _on(xp, y_batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
                 total += float(compiled(inputs, y_batch).data) * len(x_batch)
+                seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
-        return {"loss": total / len(x), **tracker.results()}
+        return {"loss": total / seen, **tracker.results()}
 
     def predict(self, x, batch_size=32, verbose=0):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
         without a graph (probabilities when the model ends with a sigmoid/softmax).
-        A model returning a tuple gives a tuple of arrays."""
-        x = self._prepare_inputs(x, "predict")
+        x may be a DataLoader (the targets of (x, y) batches are ignored). A model
+        returning a tuple gives a tuple of arrays."""
         batch_size = _check_count(batch_size, "batch_size", minimum=1)
+        batches = self._batches(x, None, batch_size, "predict", targets=False)
         xp = self._array_module()
         with self._inference():
-            outputs = [_host_arrays(self(as_variable(_on(xp, x[index]))))
-                       for index in _batches(len(x), batch_size)]
+            outputs = [_host_arrays(self(as_variable(_on(xp, x_batch))))
+                       for x_batch, _ in batches]
         return _concatenate(outputs)
 
     @contextlib.contextmanager
@@ -233,6 +278,12 @@ class Model(Module):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+    def _prepare_batch(self, x, y, who):
+        """One loader batch checked and converted as whole arrays are (y may be None)."""
+        if y is None:
+            return self._prepare_inputs(x, who), None
+        return self._prepare(x, y, who)
 
     def _prepare(self, x, y, who):
         x = self._prepare_inputs(x, who)
@@ -269,10 +320,19 @@ class Model(Module):
 def _as_array(data, name, who):
     if data is None:
         raise ValueError(f"{who}: {name} is required")
+    if looks_like_a_dataset(data):
+        raise TypeError(f"{who}: {name} is a {type(data).__name__}, which holds samples: "
+                        "wrap it in nn.data.DataLoader(dataset, batch_size=...) and pass that "
+                        "as x")
     if isinstance(data, Variable):
         data = data.data
     if not (hasattr(data, "shape") and hasattr(data, "dtype")):
-        data = np.asarray(data)
+        try:
+            data = np.asarray(data)
+        except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
+            raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
+                             f"an array of samples ({exc}); batches go in a DataLoader or "
+                             "another iterable that is not a list") from None
     if data.ndim == 0:
         raise ValueError(f"{who}: {name} must be an array of samples (N, ...), got a scalar")
     if data.dtype.kind not in "biuf":
@@ -286,14 +346,8 @@ def _check_count(value, name, minimum):
     return int(value)
 
 
-def _split_validation(x, y, validation_split, validation_data):
-    """((x_train, y_train), (x_val, y_val) or None); the split takes the LAST samples."""
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError("fit: validation_data must be a pair (x_val, y_val)")
-        return (x, y), tuple(validation_data)
-    if not validation_split:
-        return (x, y), None
+def _split_validation(x, y, validation_split):
+    """((x_train, y_train), (x_val, y_val)); the split takes the LAST samples."""
     if not 0 < validation_split < 1:
         raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
     split_at = int(math.floor(len(x) * (1.0 - validation_split)))
@@ -303,16 +357,9 @@ def _split_validation(x, y, validation_split, validation_data):
     return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
 
 
-def _batches(n, batch_size, order=None):
-    """Indices of consecutive batches: slices (views) in order, index arrays when shuffled."""
-    for start in range(0, n, batch_size):
-        stop = min(start + batch_size, n)
-        yield slice(start, stop) if order is None else order[start:stop]
-
-
 def _on(xp, array):
     """`array` as an array of the module `xp` (a copy to the GPU when xp is CuPy)."""
-    return array if xp is np else xp.asarray(array)
+    return array if xp is np or array is None else xp.asarray(array)
 
 
 def _concatenate(outputs):

@@ -252,6 +252,10 @@ print("after copying the Keras model's weights, both predict the same classes")
 # %% [markdown]
 # A custom architecture that is not a plain stack is a subclass of `nn.Model` with its own
 # `forward`; it still gets `compile`, `fit`, `evaluate`, `predict` and `summary`.
+#
+# Here `fit` is given the `DataLoader` of the loop above in place of `(x, y)`, as Keras takes
+# a dataset: an epoch is one pass over the loader (`len(loader)` steps), which does its own
+# batching and shuffling. `evaluate` and `predict` take loaders too.
 
 # %%
 class Residual(nn.Model):
@@ -272,9 +276,11 @@ np.random.seed(0)
 residual = Residual()
 residual.compile(optimizer=optim.Adam(lr=0.003), loss="sparse_categorical_crossentropy",
                  metrics=["accuracy"])
-residual.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
-residual_accuracy = residual.evaluate(x_test, y_test)[1]
-print(f"subclassed nn.Model: test accuracy {residual_accuracy:.4f}")
+residual.fit(loader, epochs=10, verbose=0)  # the loader of the PyTorch-style loop, as x
+test_loader = nn.data.DataLoader(nn.data.TensorDataset(x_test, y_test), batch_size=100)
+residual_accuracy = residual.evaluate(test_loader)[1]
+print(f"subclassed nn.Model trained on a DataLoader: test accuracy {residual_accuracy:.4f}")
+assert np.isclose(residual_accuracy, residual.evaluate(x_test, y_test)[1])
 assert residual_accuracy > 0.94
 
 # %% [markdown]
