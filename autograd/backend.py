@@ -45,6 +45,15 @@ def as_array(x, like=None):
     return xp.asarray(x)
 
 
+def scatter_add(target, index, values):
+    """target[index] += values, with repeated indices accumulating (NumPy's add.at)."""
+    if _looks_like_cupy(target):  # CuPy spells it this way
+        import cupyx
+        cupyx.scatter_add(target, index, values)
+    else:
+        np.add.at(target, index, values)
+
+
 def _unwrap(x):
     """The array inside a Variable (arrays have a `.data` too: a raw buffer, not wanted)."""
     return x.data if hasattr(x, "creator") else x

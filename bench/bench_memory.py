@@ -3,7 +3,7 @@ leaking into float32 training.  Run: python bench/bench_memory.py
 """
 import resource
 
-from _common import optional  # noqa: F401  (sets one BLAS thread before NumPy loads)
+import _common  # noqa: F401  (sets one BLAS thread before NumPy loads)
 
 import numpy as np
 

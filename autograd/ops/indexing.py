@@ -1,5 +1,5 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
-from ..backend import get_array_module
+from ..backend import get_array_module, scatter_add
 from ..function import Function
 from ..variable import Variable
 
@@ -44,19 +44,11 @@ class GetItemGrad(Function):
         if _is_basic(self.index):
             gx[self.index] = gy
         else:
-            _scatter_add(xp, gx, self.index, gy)
+            scatter_add(gx, self.index, gy)
         return gx
 
     def backward(self, ggx):
         return get_item(ggx, self.index)
-
-
-def _scatter_add(xp, target, index, values):
-    if xp.__name__ == "cupy":  # CuPy spells NumPy's add.at this way
-        import cupyx
-        cupyx.scatter_add(target, index, values)
-    else:
-        xp.add.at(target, index, values)
 
 
 def get_item(x, index):

@@ -8,10 +8,9 @@ import math
 
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
-from autograd.ops.indexing import _scatter_add
 from autograd.variable import as_variable
 
 from .im2col import im2col, im2col_array, make_window, output_size
@@ -74,7 +73,7 @@ class MaxPool2dGrad(Function):
             gx[self.positions] = gy
         else:
             # 1-D: NumPy's add.at is several times faster on flat indices
-            _scatter_add(xp, gx, self.positions.ravel(), gy.ravel())
+            scatter_add(gx, self.positions.ravel(), gy.ravel())
         return gx.reshape(self.x_shape)
 
     def backward(self, ggx):

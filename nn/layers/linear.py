@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from autograd.backend import get_array_module, to_gpu
+from autograd.backend import get_array_module
 from autograd.variable import Parameter
 
 from .. import init
