@@ -44,7 +44,7 @@ class Function:
         except (ValueError, IndexError, TypeError) as exc:
             raise _op_error(self, inputs, exc) from None
         if ys.__class__ is tuple:
-            outputs = tuple(_make_output(y, xs) for y in ys)
+            outputs = tuple([_make_output(y, xs) for y in ys])
         else:
             outputs = wrap(ys if ys.__class__ is _ndarray else _as_output(ys, xs))
         if Config.detect_anomaly:
