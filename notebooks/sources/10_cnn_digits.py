@@ -152,21 +152,11 @@ class DigitsMLP(nn.Module):
         return self.fc2(F.relu(self.fc1(x.reshape(len(x), -1))))
 
 
-def train(model, epochs=15, lr=0.01, batch_size=32):
-    """Adam on cross-entropy; returns the test accuracy after each epoch."""
-    optimizer = optim.Adam(model.parameters(), lr=lr)
-    loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train),
-                                batch_size=batch_size, shuffle=True, seed=0)
-    accuracies = []
-    for epoch in range(epochs):
-        for xb, yb in loader:
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        with ag.no_grad():
-            accuracies.append(nn.metrics.accuracy(y_test, model(x_test).data))
-    return accuracies
+# %% [shared] fit_classifier
+
+# %%
+def train(model, epochs=15):
+    return fit_classifier(model, x_train, y_train, x_test, y_test, epochs)
 
 
 def count_parameters(model):

@@ -215,23 +215,9 @@ class SequenceClassifier(nn.Module):
         return self.head(h_n[-1])
 
 
-def fit_classifier(model, x, y, x_test, y_test, epochs, lr=0.01, batch_size=32):
-    """Adam on cross-entropy; returns the test accuracy after each epoch."""
-    optimizer = optim.Adam(model.parameters(), lr=lr)
-    loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=batch_size,
-                                shuffle=True, seed=0)
-    accuracies = []
-    for epoch in range(epochs):
-        for xb, yb in loader:
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        with ag.no_grad():
-            accuracies.append(nn.metrics.accuracy(y_test, model(x_test).data))
-    return accuracies
+# %% [shared] fit_classifier
 
-
+# %%
 np.random.seed(0)
 wave_classifier = SequenceClassifier(nn.GRU(1, 16, batch_first=True), n_classes=3)
 wave_accuracy = fit_classifier(wave_classifier, x_waves, y_waves, x_waves_test, y_waves_test,

@@ -68,3 +68,23 @@ def plot_decision_boundary(predict, x, y, ax=None, title=None, resolution=200):
     if title:
         ax.set_title(title)
     return ax
+
+# %% [snippet] fit_classifier
+import nn.functional as F
+
+
+def fit_classifier(model, x, y, x_test, y_test, epochs, lr=0.01, batch_size=32):
+    """Adam on cross-entropy, PyTorch-style; returns the test accuracy after each epoch."""
+    optimizer = optim.Adam(model.parameters(), lr=lr)
+    loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=batch_size,
+                                shuffle=True, seed=0)
+    accuracies = []
+    for epoch in range(epochs):
+        for xb, yb in loader:
+            loss = F.cross_entropy(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        with ag.no_grad():
+            accuracies.append(nn.metrics.accuracy(y_test, model(x_test).data))
+    return accuracies
