@@ -116,7 +116,7 @@ def _convert_inputs(inputs, func):
     for x in inputs:
         if isinstance(x, Variable):
             converted.append(x)
-        elif like is not None and x.__class__ in _PY_SCALARS:
+        elif like is not None and x.__class__ in PY_SCALARS:
             converted.append(scalar_constant(x, like))
         else:
             converted.append(_to_constant(x, like, func))
@@ -145,7 +145,7 @@ def _op_error(func, inputs, exc):
                      f"{shapes}: {message}")
 
 
-_PY_SCALARS = (float, int, bool)
+PY_SCALARS = (float, int, bool)  # become constants of the dtype beside them
 _constants = {}
 
 

@@ -265,12 +265,10 @@ class Parameter(Variable):
 def _operand(other, like):
     """A Python scalar next to `like` becomes a cached constant of like's dtype (NumPy 2's
     rule for weak scalars), here rather than in Function.__call__: this is the hot path."""
-    if other.__class__ in _PY_SCALARS:
+    if other.__class__ in PY_SCALARS:
         return scalar_constant(other, like.data)
     return other
 
-
-_PY_SCALARS = (float, int)
 
 
 def _raw(x):
@@ -288,4 +286,4 @@ __all__ = ["Variable", "Parameter", "as_variable"]
 
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
-from .function import scalar_constant  # noqa: E402
+from .function import PY_SCALARS, scalar_constant  # noqa: E402

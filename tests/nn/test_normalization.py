@@ -178,15 +178,7 @@ def test_layer_norm_matches_torch(normalized_shape, kwargs):
     for param in ours.parameters():
         param.data[...] = rng.standard_normal(param.shape)
     copy_weights(ours, theirs)
-    x = rng.standard_normal((2, 3, 5)).astype(np.float32)
-    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
-    y, yt = ours(xv), theirs(xt)
-    assert_close(y, yt, tol=1e-4)
-    gy = rng.standard_normal(y.shape).astype(np.float32)
-    y.backward(gy)
-    yt.backward(torch.tensor(gy))
-    assert_close(xv.grad, xt.grad, tol=1e-4)
-    assert_parameter_grads_match(ours, theirs, tol=1e-4)
+    _check_step(torch, ours, theirs, rng.standard_normal((2, 3, 5)).astype(np.float32), rng)
 
 
 def test_normalization_errors():
