@@ -192,7 +192,11 @@ class Optimizer:
                 w = p.data
                 xp = np if type(w) is np.ndarray else get_array_module(w)
                 state = self._state_for(p, group, xp)
-                self._update(xp, w, self._prepare_grad(w, g, h), state, h)
+                g = self._prepare_grad(w, g, h)
+                if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
+                    w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
+                self._update(xp, w, g, state, h)
+                # Here p.data has its new value: the per-parameter "after update" point.
         return loss
 
     def _prepare_grad(self, w, g, h):
@@ -286,6 +290,33 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+class _FlatState:
+    """A 0-d parameter's state seen through shape-(1,) views, as its `w` and `g` are.
+
+    NumPy returns a scalar, not an array, from a ufunc on 0-d arrays, and a scalar cannot
+    be an `out=` buffer; the update rules reuse scratch arrays through `out=`, so a scalar
+    parameter is updated as a 1-element view of itself. Writes go through the views; new
+    entries are stored with the parameter's 0-d shape, so `state_dict` keeps PyTorch's.
+    """
+
+    def __init__(self, state):
+        self._state = state
+
+    def __getitem__(self, key):
+        return _flat(self._state[key])
+
+    def get(self, key, default=None):
+        value = self._state.get(key)
+        return default if value is None else _flat(value)
+
+    def __setitem__(self, key, value):
+        self._state[key] = value.reshape(()) if _is_array(value) else value
+
+
+def _flat(value):
+    return value.reshape(1) if _is_array(value) else value
 
 
 def _param_list(params):
