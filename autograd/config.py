@@ -1,33 +1,48 @@
-"""Global switches: gradient recording, train/test mode, anomaly detection."""
+"""Switches for one thread: gradient recording, train/test mode, anomaly detection.
+
+Each thread has its own settings (as PyTorch's grad mode): a thread running inference under
+`no_grad()` or `test_mode()` never changes what another thread records or how its Dropout
+behaves. A new thread starts from the defaults below, not from its parent's settings.
+"""
 import contextlib
+import threading
 
 
-class Config:
+class _Settings(threading.local):
+    # Class attributes are each thread's defaults; assignment changes only the calling thread.
     enable_backprop = True   # record the graph for backward
     train = True             # layers such as Dropout and BatchNorm read this
     detect_anomaly = False   # check every op's output for NaN/Inf
     in_backward = False      # set by the engine while it runs a backward pass
 
 
+Config = _Settings()
+
+
 class _Switch(contextlib.ContextDecorator):
-    """Sets one Config attribute for a with-block or a decorated function."""
+    """Sets one Config attribute for a with-block or a decorated function.
+
+    The saved values live per thread too, so one switch object (a decorator, say) can be
+    entered by several threads at once and each gets back exactly what it had.
+    """
 
     def __init__(self, name, value):
         self.name, self.value = name, value
-        self._saved = []
+        self._saved = threading.local()
 
     def __enter__(self):
-        self._saved.append(getattr(Config, self.name))
+        stack = self._saved.__dict__.setdefault("stack", [])
+        stack.append(getattr(Config, self.name))
         setattr(Config, self.name, self.value)
         return self
 
     def __exit__(self, *exc):
-        setattr(Config, self.name, self._saved.pop())
+        setattr(Config, self.name, self._saved.stack.pop())
         return False
 
 
 def using_config(name, value):
-    """Temporarily set `Config.<name>` to `value` (context manager or decorator)."""
+    """Temporarily set `Config.<name>` to `value` in this thread (context manager or decorator)."""
     if not hasattr(Config, name):
         raise AttributeError(f"using_config: unknown setting {name!r}")
     return _Switch(name, value)
@@ -46,7 +61,7 @@ def enable_grad(func=None):
 
 
 def test_mode():
-    """Evaluation behaviour for Dropout/BatchNorm (`Config.train = False`)."""
+    """Evaluation behaviour for Dropout/BatchNorm (`Config.train = False`) in this thread."""
     return _Switch("train", False)
 
 

@@ -12,9 +12,34 @@ from .variable import Variable
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
     """Accumulate gradients of `outputs` into the `.grad` of every leaf behind them."""
     grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None)
+    taken = _user_arrays(grad_outputs)
     for var, g in grads.values():
         if var.creator is None and var.requires_grad:
-            var.grad = g if var.grad is None else _accumulate(var.grad, g, create_graph)
+            if var.grad is None:
+                var.grad = _owned(g, taken, create_graph)
+            else:
+                var.grad = _accumulate(var.grad, g, create_graph)
+
+
+def _user_arrays(grad_outputs):
+    """ids of the arrays the caller passed as seeds: a leaf's .grad must never be one."""
+    if grad_outputs is None:
+        return set()
+    seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+    return {id(g.data if isinstance(g, Variable) else g) for g in seeds}
+
+
+def _owned(g, taken, create_graph):
+    """`g`, or a copy when its array is already some other gradient's or the caller's (Add's
+    backward hands one array to both inputs): editing one leaf's .grad must not change another."""
+    if id(g.data) not in taken:
+        taken.add(id(g.data))
+        return g
+    return _copy(g, create_graph)
+
+
+def _copy(g, create_graph):
+    return g * 1 if create_graph else Variable._wrap(g.data.copy(), False)
 
 
 def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
@@ -47,10 +72,26 @@ def _seed(y, g):
             return Variable._wrap(np.array(1, dtype=data.dtype), False)
         return Variable._wrap(get_array_module(data).ones_like(data), False)
     if not isinstance(g, Variable):
-        g = Variable._wrap(as_array(g, like=y.data).astype(y.dtype, copy=False), False)
+        g = Variable._wrap(_seed_array(g, y), False)
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape {y.shape}")
     return g
+
+
+def _retain(y, g, create_graph):
+    """A retained gradient accumulates over backward calls, as a leaf's does (PyTorch). It is
+    a copy: the same array flows on and may become a leaf's .grad."""
+    y.grad = _copy(g, create_graph) if y.grad is None else _accumulate(y.grad, g, create_graph)
+
+
+def _seed_array(g, y):
+    if g is None or isinstance(g, (str, bytes)) or getattr(g, "dtype", None) == object:
+        raise TypeError(f"backward: the gradient must be a number, array or Variable, "
+                        f"got {type(g).__name__}")
+    data = as_array(g, like=y.data)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"backward: the gradient must be numeric, got dtype {data.dtype}")
+    return data.astype(y.dtype, copy=False)
 
 
 def _accumulate(old, new, create_graph):
@@ -102,12 +143,15 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 if entry is None:
                     continue
                 if y.retains_grad:
-                    y.grad = entry[1]
+                    _retain(y, entry[1], create_graph)
+                func.check_saved()
                 gxs = func.backward(entry[1])
             else:
-                gys = _take_output_grads(func, pending, finished, targets, retain_grad)
+                gys = _take_output_grads(func, pending, finished, targets, retain_grad,
+                                        create_graph)
                 if gys is None:
                     continue
+                func.check_saved()
                 gxs = func.backward(*gys)
             if gxs.__class__ is not tuple:
                 gxs = (gxs,)
@@ -164,7 +208,7 @@ def _add_grad(pending, var, g, create_graph):
         entry[1] = _accumulate(entry[1], g, create_graph)
 
 
-def _take_output_grads(func, pending, finished, targets, retain_grad):
+def _take_output_grads(func, pending, finished, targets, retain_grad, create_graph):
     """The complete gradients of `func`'s outputs, or None when none of them got one."""
     gys, any_grad = [], False
     for ref in func.outputs:
@@ -176,7 +220,7 @@ def _take_output_grads(func, pending, finished, targets, retain_grad):
         any_grad = True
         g = entry[1]
         if retain_grad or y.retains_grad:
-            y.grad = g
+            _retain(y, g, create_graph)
         if targets is not None and id(y) in targets:
             finished[id(y)] = entry
         gys.append(g)

@@ -25,6 +25,7 @@ class Function:
     inputs = ()
     outputs = ()
     needs_input_grad = ()
+    saved = ()
 
     @property
     def name(self):
@@ -32,6 +33,8 @@ class Function:
 
     # The hot path of every op: plain loops, no comprehensions (each costs a frame).
     def __call__(self, *inputs):
+        if self.outputs:
+            raise _called_twice(self)
         xs = []
         for x in inputs:
             if x.__class__ is not Variable and not isinstance(x, Variable):
@@ -41,7 +44,7 @@ class Function:
             xs.append(x.data)
         try:
             ys = self.forward(*xs)
-        except (ValueError, IndexError, TypeError) as exc:
+        except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
             raise _op_error(self, inputs, exc) from None
         if ys.__class__ is tuple:
             outputs = tuple([_make_output(y, xs) for y in ys])
@@ -61,8 +64,11 @@ class Function:
         """Link outputs to this function so backward can find its way back."""
         generation = 0
         needs = []
+        saved = []  # (array, version) of each input: backward refuses if either changed
         for x in inputs:
             needs.append(x.requires_grad)
+            saved.append(x.data)
+            saved.append(x._version)
             if x.generation > generation:
                 generation = x.generation
         self.generation = generation
@@ -71,11 +77,31 @@ class Function:
         if outputs.__class__ is tuple:
             for y in outputs:
                 _link(y, self, generation)
+                saved.append(y.data)
             self.outputs = [_ref(y) for y in outputs]
             self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
         else:
             _link(outputs, self, generation)
+            saved.append(outputs.data)
             self.outputs = [_ref(outputs)]
+        self.saved = saved
+
+    def check_saved(self):
+        """Raise if an input or output was changed in place since this op recorded it.
+
+        Changes made through rungrad (optimizer steps, `x[...] = v`, `bump_version()`) bump
+        a Variable's version; giving it a new `.data` array is caught by identity.
+        """
+        saved = self.saved
+        i = 0
+        for x in self.inputs:
+            if x.data is not saved[i] or x._version != saved[i + 1]:
+                raise _modified_error(self, x, "input", saved[i + 1])
+            i += 2
+        for ref, data in zip(self.outputs, saved[i:]):
+            y = ref()
+            if y is not None and (y.data is not data or y._version):
+                raise _modified_error(self, y, "output", 0)
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -138,11 +164,41 @@ def _to_constant(x, like, func):
 
 def _op_error(func, inputs, exc):
     message = str(exc)
-    if message.startswith(func.name + ":"):
-        return type(exc)(message)
-    shapes = " and ".join(str(tuple(x.shape)) for x in inputs)
-    return type(exc)(f"{func.name}: invalid input{'s' if len(inputs) > 1 else ''} of shape "
-                     f"{shapes}: {message}")
+    if not message.startswith(func.name + ":"):
+        described = ", ".join(f"{tuple(x.shape)} {x.dtype}" for x in inputs)
+        message = (f"{func.name}: invalid input{'s' if len(inputs) > 1 else ''} "
+                   f"({described}): {message}")
+    return _rebuilt(exc, message)
+
+
+def _rebuilt(exc, message):
+    """`exc`'s type with a new message; some NumPy errors (e.g. _UFuncOutputCastingError)
+    cannot be built from a message alone, so those become their nearest builtin base."""
+    try:
+        new = type(exc)(message)
+        if str(new) == message:
+            return new
+    except Exception:  # noqa: BLE001 - any constructor failure means: use the builtin base
+        pass
+    for base in type(exc).__mro__:
+        if base.__module__ == "builtins":
+            return base(message)
+    return RuntimeError(message)
+
+
+def _called_twice(func):
+    return RuntimeError(
+        f"{func.name}: this Function instance was already called; its graph record would be "
+        f"overwritten and the first call's gradients lost. Create a new instance per call "
+        f"(e.g. `{type(func).__name__}()(x)`).")
+
+
+def _modified_error(func, var, role, expected):
+    who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
+    return RuntimeError(
+        f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
+        f"saved it for backward (version {var._version}, expected {expected}, or a new .data "
+        f"array). Compute the graph again after changing it, or change it only after backward.")
 
 
 PY_SCALARS = (float, int, bool)  # become constants of the dtype beside them
@@ -152,7 +208,8 @@ _constants = {}
 def scalar_constant(value, like):
     """A read-only constant Variable for a Python scalar, in the dtype NumPy 2 gives it next to
     the array `like` (a float32 array keeps float32). Cached: loops reuse their constants."""
-    key = (value.__class__, value, like.dtype, like.__class__)
+    # repr tells 0.0 from -0.0 (equal, so one cache key otherwise); only zeros need it.
+    key = (value.__class__, value if value else repr(value), like.dtype, like.__class__)
     const = _constants.get(key)
     if const is None:
         dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)

@@ -1,6 +1,7 @@
 """Variable: an array plus the record of the Function that made it."""
 
 from .backend import as_array
+from .config import Config
 
 _NUMERIC_KINDS = "biuf"
 _new = object.__new__
@@ -25,7 +26,7 @@ class Variable:
 
     # Slots: every op creates Variables, and slot reads/writes are the cheapest Python has.
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad",
-                 "retains_grad", "__weakref__")
+                 "retains_grad", "_version", "__weakref__")
     __array_priority__ = 200
     __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
 
@@ -42,6 +43,7 @@ class Variable:
         self.generation = 0
         self.requires_grad = bool(requires_grad) and _is_float(data)
         self.retains_grad = False
+        self._version = 0
 
     @classmethod
     def _wrap(cls, data, requires_grad=False):
@@ -83,6 +85,45 @@ class Variable:
 
     def item(self):
         return self.data.item()
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a Variable with {self.data.size} elements is "
+                             "ambiguous; use (x.data).any() or .all()")
+        return bool(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        """`np.asarray(v)`: the data when no gradient is wanted (PyTorch's rule for .numpy())."""
+        if self.requires_grad:
+            raise RuntimeError("cannot make a NumPy array of a Variable that requires grad (the "
+                               "graph would be lost): use `v.data`, or `v.detach()`")
+        data = self.numpy()
+        if dtype is not None and data.dtype != dtype:
+            return data.astype(dtype)
+        return data.copy() if copy else data
+
+    # ----- in-place changes: they bump the version, so graphs that saved the old values
+    # refuse to backward (PyTorch's version counter) -----
+    def __setitem__(self, index, value):
+        """`x[index] = value`, in place. Not recorded for backward: allowed on a Variable that
+        requires grad only under `no_grad()` (a manual update), as PyTorch does for leaves."""
+        if Config.enable_backprop and (self.requires_grad or getattr(value, "requires_grad", False)):
+            raise RuntimeError("Variable[...] = value: an in-place change of a Variable that "
+                               "requires grad is not recorded for backward; do it under "
+                               "no_grad() (a manual update), or build a new Variable "
+                               "(autograd.where, concatenate)")
+        try:
+            self.data[index] = _raw(value)
+        except (ValueError, IndexError, TypeError) as exc:
+            raise type(exc)(f"Variable[...] = value: cannot assign a value of shape "
+                            f"{getattr(value, 'shape', ())} into shape {self.shape} at "
+                            f"{index!r}: {exc}") from None
+        self._version += 1
+
+    def bump_version(self):
+        """Tell rungrad that `.data` was changed in place by hand (e.g. `x.data[...] = v`, which
+        rungrad cannot see): backward through graphs that saved the old values will refuse."""
+        self._version += 1
 
     def numpy(self):
         """The data as a NumPy array (copied from the GPU if needed)."""
@@ -251,6 +292,7 @@ def wrap(data, requires_grad=False, cls=Variable):
     v.generation = 0
     v.requires_grad = requires_grad
     v.retains_grad = False
+    v._version = 0
     return v
 
 

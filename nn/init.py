@@ -60,6 +60,7 @@ def constant_(tensor, val):
     """Fill with `val`."""
     data = _data(tensor, "constant_")
     data[...] = val
+    _changed(tensor)
     return tensor
 
 
@@ -119,7 +120,13 @@ def _fill(tensor, draw, who):
     data = _data(tensor, who)
     xp = get_array_module(data)
     data[...] = xp.asarray(draw(data.shape)).astype(data.dtype, copy=False)
+    _changed(tensor)
     return tensor
+
+
+def _changed(tensor):
+    if isinstance(tensor, Variable):
+        tensor.bump_version()
 
 
 __all__ = ["calculate_gain", "calculate_fan_in_and_fan_out", "uniform_", "normal_", "constant_",

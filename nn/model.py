@@ -254,15 +254,13 @@ class Model(Module):
                        for x_batch, _ in batches]
         return _concatenate(outputs)
 
+    @staticmethod
     @contextlib.contextmanager
-    def _inference(self):
-        was_training = self.training
-        self.eval()
-        try:
-            with no_grad(), test_mode():
-                yield
-        finally:
-            self.train(was_training)
+    def _inference():
+        """Eval behaviour without touching `self.training`: `test_mode()` is per thread, so
+        a thread predicting never switches off another thread's Dropout in `fit`."""
+        with no_grad(), test_mode():
+            yield
 
     # ----- description -----
     def summary(self, print_fn=print, line_length=72):

@@ -196,7 +196,7 @@ class Optimizer:
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
                 self._update(xp, w, g, state, h)
-                # Here p.data has its new value: the per-parameter "after update" point.
+                p._version += 1  # graphs that saved the old weights now refuse to backward
         return loss
 
     def _prepare_grad(self, w, g, h):

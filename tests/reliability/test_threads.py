@@ -1,0 +1,180 @@
+"""Grad mode, train/test mode and anomaly mode are per thread (as PyTorch's grad mode).
+
+Each test runs two threads that interleave many times (a Barrier lines their loops up, no
+sleeping) and counts wrong results in the thread that should not be affected.
+"""
+import threading
+
+import numpy as np
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd import Config, Variable
+
+ROUNDS = 300
+
+
+def _run_together(*workers):
+    """Run each worker(barrier) in its own thread; re-raise the first failure."""
+    barrier = threading.Barrier(len(workers))
+    errors = []
+
+    def guarded(work):
+        try:
+            work(barrier)
+        except BaseException as exc:  # noqa: BLE001 - reported in the main thread
+            errors.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=guarded, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def test_no_grad_in_one_thread_does_not_stop_another_from_training():
+    wrong = []
+
+    def inference(barrier):
+        x = Variable(np.ones(3))
+        for _ in range(ROUNDS):
+            with ag.no_grad():
+                barrier.wait()
+                assert not (x * 2).requires_grad
+                barrier.wait()
+
+    def training(barrier):
+        w = Variable(np.ones(3))
+        for _ in range(ROUNDS):
+            barrier.wait()
+            loss = (w * w).sum()
+            if not loss.requires_grad:
+                wrong.append("no graph")
+            else:
+                w.cleargrad()
+                loss.backward()
+                if not np.allclose(w.grad.data, 2.0):
+                    wrong.append(w.grad.data)
+            barrier.wait()
+
+    _run_together(inference, training)
+    assert wrong == []
+
+
+def test_test_mode_in_one_thread_leaves_dropout_on_in_another():
+    layer = nn.Dropout(0.5)
+    dropped_off = []
+
+    def evaluating(barrier):
+        for _ in range(ROUNDS):
+            with ag.test_mode():
+                barrier.wait()
+                assert not Config.train
+                barrier.wait()
+
+    def training(barrier):
+        x = np.ones((1, 200))
+        for _ in range(ROUNDS):
+            barrier.wait()
+            if np.all(layer(x).data == 1.0):  # Dropout did nothing: it was switched off
+                dropped_off.append(1)
+            barrier.wait()
+
+    _run_together(evaluating, training)
+    assert dropped_off == []
+
+
+def test_two_threads_predicting_leave_the_model_trainable():
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(8, input_shape=(4,), activation="relu"), nn.Dropout(0.2),
+                          nn.Dense(2))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x = np.random.randn(64, 4)
+    y = (x[:, 0] > 0).astype(np.int64)
+
+    def predicting(barrier):
+        for _ in range(50):
+            barrier.wait()
+            model.predict(x, batch_size=8)
+
+    _run_together(predicting, predicting)
+    assert Config.enable_backprop and Config.train and model.training
+    history = model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    assert len(history.history["loss"]) == 2
+
+
+def test_a_new_thread_starts_from_the_defaults_and_leaving_restores_its_own_state():
+    seen = {}
+
+    def child():
+        seen["child"] = (Config.enable_backprop, Config.train, Config.detect_anomaly)
+        with ag.no_grad():
+            with ag.enable_grad():
+                seen["inner"] = Config.enable_backprop
+            seen["after_inner"] = Config.enable_backprop
+        seen["after"] = Config.enable_backprop
+
+    with ag.no_grad(), ag.test_mode():
+        thread = threading.Thread(target=child)
+        thread.start()
+        thread.join()
+        assert not Config.enable_backprop and not Config.train
+    assert seen == {"child": (True, True, False), "inner": True, "after_inner": False,
+                    "after": True}
+    assert Config.enable_backprop and Config.train
+
+
+def test_one_decorated_function_used_by_two_threads_restores_each_threads_mode():
+    @ag.no_grad
+    def infer(x):
+        return x * 2
+
+    results = []
+
+    def worker(barrier):
+        x = Variable(np.ones(2))
+        for _ in range(ROUNDS):
+            barrier.wait()
+            results.append(infer(x).requires_grad)
+            barrier.wait()
+            results.append(Config.enable_backprop)
+
+    _run_together(worker, worker)
+    assert results.count(False) == 2 * ROUNDS and results.count(True) == 2 * ROUNDS
+
+
+def test_a_backward_pass_in_one_thread_does_not_switch_off_recording_in_another():
+    wrong = []
+
+    class Hold(ag.Function):
+        """Identity whose backward lets the other thread run in the middle of backward."""
+
+        def forward(self, x):
+            return x.copy()
+
+        def backward(self, gy):
+            self.barrier.wait()  # the other thread records an op now
+            self.barrier.wait()
+            return gy
+
+    def backprop(barrier):
+        x = Variable(np.ones(4))
+        for _ in range(ROUNDS):
+            hold = Hold()
+            hold.barrier = barrier
+            hold(x * 3).sum().backward()
+
+    def recording(barrier):
+        x = Variable(np.ones(4))
+        for _ in range(ROUNDS):
+            barrier.wait()
+            if not (x * 2).requires_grad:
+                wrong.append(1)
+            barrier.wait()
+
+    _run_together(backprop, recording)
+    assert wrong == []
