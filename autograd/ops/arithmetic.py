@@ -1,6 +1,7 @@
 """Arithmetic: + - * / ** and negation. Broadcast gradients are reduced by the engine."""
 from ..function import Function
-from .elementwise import log
+from ..variable import Variable
+from .elementwise import log, where
 
 
 class Add(Function):
@@ -60,7 +61,9 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1),  dy/dx1 = y log x0"""
+    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x0 = x1 = 0),
+    dy/dx1 = y log x0 (0 where x0 = 0 and x1 >= 0): PyTorch's values at those points, where
+    the plain formulas give 0 * inf = nan"""
 
     def forward(self, x0, x1):
         return x0 ** x1
@@ -68,9 +71,30 @@ class Pow(Function):
     def backward(self, gy):
         x0, x1 = self.inputs
         need0, need1 = self.needs_input_grad
-        gx0 = gy * x1 * x0 ** (x1 - 1) if need0 else None
-        gx1 = gy * self.outputs[0]() * log(x0) if need1 else None
+        gx0 = gx1 = None
+        if need0:
+            at = x1.data == 0  # (x1 is usually a scalar: test it before x0)
+            if at.any():
+                at = at & (x0.data == 0)  # x0^(x1 - 1 + 1) = 1 there, then masked
+            gx0 = gy * _zero_at(at, gy.dtype, lambda shift: x1 * x0 ** (
+                x1 - 1 if shift is None else x1 - 1 + shift))
+        if need1:
+            at = (x0.data == 0) & (x1.data >= 0)  # log(x0 + 1) = 0 there
+            y = self.outputs[0]()
+            gx1 = gy * _zero_at(at, gy.dtype, lambda shift: y * log(
+                x0 if shift is None else x0 + shift))
         return gx0, gx1
+
+
+def _zero_at(at, dtype, formula):
+    """formula(shift) with 0 where the boolean array `at` holds. `shift` (1 at those points,
+    else 0) moves them off the formula's singularity, so that neither this value nor its own
+    derivatives (create_graph) compute 0 * inf = nan. The common case, `at` nowhere, is
+    formula(None) after one test."""
+    if not at.any():
+        return formula(None)
+    shift = Variable._wrap(at.astype(dtype), False)
+    return where(at, 0.0, formula(shift))
 
 
 def add(x0, x1):

@@ -1,12 +1,47 @@
 """Elementwise functions of one or two arrays (and where/clip/astype)."""
+import numbers
+
 from ..backend import get_array_module
+from ..config import Config
 from ..function import Function
 from ..variable import Variable
+from .validation import real_scalar
 
 
 def _constant(array):
     """An array used as a fixed factor in a backward pass (its own gradient is zero)."""
     return Variable._wrap(array, False)
+
+
+class Linked(Function):
+    """y = g, recorded as a function of g and of `sources` with dy/dsources = 0"""
+
+    def forward(self, g, *sources):
+        return g
+
+    def backward(self, gy):
+        needs = self.needs_input_grad
+        zeros = [zero_grad(x) if need else None for x, need in zip(self.inputs[1:], needs[1:])]
+        return (gy if needs[0] else None, *zeros)
+
+
+def linked(g, *sources):
+    """The gradient `g` of a piecewise-linear op (abs, relu, max, clip...) tied to the op's
+    inputs `sources` while a graph is being built (create_graph=True): the gradient is
+    piecewise constant in them, so their second derivative is 0, as PyTorch's, where an
+    unconnected gradient would make grad() raise 'does not require grad'. First-order
+    backprop (no graph) gets `g` unchanged, at no cost."""
+    if not Config.enable_backprop:
+        return g
+    for x in sources:
+        if x.requires_grad:
+            return Linked()(g, *sources)
+    return g
+
+
+def zero_grad(x):
+    """A zero gradient for the Variable x (what a piecewise-constant quantity sends it)."""
+    return _constant(get_array_module(x.data).zeros_like(x.data))
 
 
 class Exp(Function):
@@ -88,8 +123,9 @@ class Abs(Function):
         return get_array_module(x).abs(x)
 
     def backward(self, gy):
-        x = self.inputs[0].data
-        return gy * _constant(get_array_module(x).sign(x).astype(x.dtype, copy=False))
+        x = self.inputs[0]
+        sign = get_array_module(x.data).sign(x.data).astype(x.dtype, copy=False)
+        return linked(gy * _constant(sign), x)
 
 
 class Maximum(Function):
@@ -100,7 +136,7 @@ class Maximum(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return _split_by_winner(gy, x0.data, x1.data, self.needs_input_grad)
+        return _split_by_winner(gy, x0, x1, self.needs_input_grad)
 
 
 class Minimum(Function):
@@ -111,15 +147,18 @@ class Minimum(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return _split_by_winner(gy, x1.data, x0.data, self.needs_input_grad)
+        return _split_by_winner(gy, x0, x1, self.needs_input_grad, x0_wins=x0.data < x1.data)
 
 
-def _split_by_winner(gy, winner, loser, needs):
-    """Gradient shares for max(winner, loser): 1 where winner > loser, 0.5 on ties."""
+def _split_by_winner(gy, x0, x1, needs, x0_wins=None):
+    """Gradient shares of x0 and x1 in max(x0, x1) (min when `x0_wins` is given): 1 for the
+    winner, 0.5 each on ties."""
     dtype = gy.data.dtype
-    share = (winner > loser).astype(dtype) + 0.5 * (winner == loser).astype(dtype)
-    g0 = gy * _constant(share) if needs[0] else None
-    g1 = gy * _constant(1 - share) if needs[1] else None
+    if x0_wins is None:
+        x0_wins = x0.data > x1.data
+    share = x0_wins.astype(dtype) + 0.5 * (x0.data == x1.data).astype(dtype)
+    g0 = linked(gy * _constant(share), x0, x1) if needs[0] else None
+    g1 = linked(gy * _constant(1 - share), x0, x1) if needs[1] else None
     return g0, g1
 
 
@@ -133,9 +172,9 @@ class Clip(Function):
         return get_array_module(x).clip(x, self.a_min, self.a_max)
 
     def backward(self, gy):
-        x = self.inputs[0].data
-        inside = x == get_array_module(x).clip(x, self.a_min, self.a_max)
-        return gy * _constant(inside.astype(x.dtype))
+        x = self.inputs[0]
+        inside = x.data == get_array_module(x.data).clip(x.data, self.a_min, self.a_max)
+        return linked(gy * _constant(inside.astype(x.dtype)), x)
 
 
 class Where(Function):
@@ -211,7 +250,20 @@ def minimum(x0, x1):
 def clip(x, a_min, a_max):
     if a_min is None and a_max is None:
         raise ValueError("clip: a_min and a_max cannot both be None")
-    return Clip(a_min, a_max)(x)
+    return Clip(_bound(a_min, "a_min"), _bound(a_max, "a_max"))(x)
+
+
+def _bound(value, name):
+    """A clip bound: None, a real array (NumPy's clip takes arrays too), or a real number as a
+    Python int or float (a NumPy float64 scalar would turn a float32 result into float64)."""
+    if value is None:
+        return None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    is_array = not isinstance(value, numbers.Number) and hasattr(value, "dtype")
+    if is_array and value.dtype.kind in "biuf":
+        return value
+    return real_scalar(value, "clip", name)
 
 
 def where(condition, x0, x1):

@@ -1,10 +1,12 @@
 """Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
 import builtins
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import Variable
-from .elementwise import exp
+from .elementwise import exp, linked
 from .validation import as_input, normalize_axes as _axes
 
 
@@ -63,16 +65,18 @@ class _Extreme(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
-        if x.size == 0:
-            raise ValueError(f"{self.name}: zero-size array has no {self.name}imum")
+        for a in self.axes:  # an empty array reduced over non-empty axes is fine (NumPy's)
+            if x.shape[a] == 0:
+                raise ValueError(f"{self.name}: cannot take the {self.name}imum over axis {a} "
+                                 f"of size 0 (input shape {x.shape})")
         return getattr(x, self.reduce)(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
-        x = self.inputs[0].data
+        x = self.inputs[0]
         y = self.outputs[0]().data.reshape(_keepdims_shape(x.shape, self.axes))
-        hit = (x == y).astype(x.dtype)
+        hit = (x.data == y).astype(x.dtype)
         share = hit / hit.sum(axis=self.axes, keepdims=True)
-        return _expand_back(gy, x.shape, self.axes) * Variable._wrap(share, False)
+        return linked(_expand_back(gy, x.shape, self.axes) * Variable._wrap(share, False), x)
 
 
 class Max(_Extreme):
@@ -93,9 +97,13 @@ class LogSumExp(Function):
 
     def forward(self, x):
         xp = get_array_module(x)
-        m = x.max(axis=self.axes, keepdims=True)
-        m = xp.where(xp.isfinite(m), m, 0)
-        y = xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True)) + m
+        if x.size == 0:  # no max to shift by; the sum of nothing is 0, so y = -inf (PyTorch's)
+            m = xp.zeros(_keepdims_shape(x.shape, self.axes), x.dtype)
+        else:
+            m = x.max(axis=self.axes, keepdims=True)
+            m = xp.where(xp.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):  # log(0) = -inf is the answer there
+            y = xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True)) + m
         return y if self.keepdims else y.reshape([n for i, n in enumerate(y.shape) if i not in self.axes])
 
     def backward(self, gy):

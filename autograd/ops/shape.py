@@ -4,7 +4,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import Variable
-from .validation import as_input, normalize_axes
+from .validation import as_input, normalize_axes, normalize_axis
 
 
 class Reshape(Function):
@@ -72,15 +72,18 @@ def reshape(x, shape):
 def transpose(x, axes=None):
     x = as_input(x, "transpose")
     if axes is not None:
-        axes = tuple(axes)
-        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
-            raise ValueError(f"transpose: axes {axes} are not a permutation for shape {x.shape}")
+        given = tuple(axes)
+        axes = tuple([normalize_axis(a, x.ndim, "transpose") for a in given])
+        if sorted(axes) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {given} are not a permutation for shape {x.shape}")
     return Transpose(axes)(x)
 
 
 def swapaxes(x, axis1, axis2):
+    x = as_input(x, "swapaxes")
     axes = list(range(x.ndim))
-    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    a, b = normalize_axis(axis1, x.ndim, "swapaxes"), normalize_axis(axis2, x.ndim, "swapaxes")
+    axes[a], axes[b] = axes[b], axes[a]
     return transpose(x, axes)
 
 
@@ -111,6 +114,7 @@ def concatenate(xs, axis=0):
     xs = list(xs)
     if not xs:
         raise ValueError("concatenate: need at least one array")
+    axis = normalize_axis(axis, max(np.ndim(xs[0]), 1), "concatenate")
     return Concatenate(axis)(*xs)
 
 
@@ -128,5 +132,5 @@ def split(x, indices_or_sections, axis=0):
     x = as_input(x, "split")
     if isinstance(indices_or_sections, Variable):
         indices_or_sections = indices_or_sections.data.tolist()
-    parts = Split(indices_or_sections, axis)(x)
+    parts = Split(indices_or_sections, normalize_axis(axis, max(x.ndim, 1), "split"))(x)
     return list(parts) if isinstance(parts, tuple) else [parts]

@@ -19,8 +19,13 @@ def reduce_array(losses, reduction, denominator):
 
 
 def upstream(gy, reduction, denominator):
-    """The gradient reaching each per-element loss: gy ('none', 'sum') or gy / denominator."""
-    return gy * inverse(denominator) if reduction == "mean" else gy
+    """The gradient reaching each per-element loss: gy ('none', 'sum') or gy / denominator.
+    A zero denominator (every target ignored) gives 0, not nan: the loss is nan, the mean
+    over nothing, but no element contributes to it, and PyTorch's gradient is 0 there too,
+    so a padding-only batch leaves the weights finite."""
+    if reduction != "mean":
+        return gy
+    return gy * (inverse(denominator) if denominator else 0.0)
 
 
 def inverse(denominator):

@@ -11,6 +11,8 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import exp, sum, tanh, where
+from autograd.ops.elementwise import linked
+from autograd.ops.validation import float_input, real_scalar
 from autograd.variable import Variable
 
 
@@ -19,13 +21,10 @@ def _constant(array):
 
 
 class Sigmoid(Function):
-    """y = 1 / (1 + e^-x) = (1 + tanh(x/2)) / 2 (no overflow for any x);  dy/dx = y (1 - y)"""
+    """y = 1 / (1 + e^-x) (see sigmoid_array);  dy/dx = y (1 - y)"""
 
     def forward(self, x):
-        y = get_array_module(x).tanh(x * 0.5)
-        y += 1
-        y *= 0.5
-        return y
+        return sigmoid_array(x)
 
     def backward(self, gy):
         return SigmoidGrad()(self.outputs[0](), gy)
@@ -56,7 +55,8 @@ class ReLU(Function):
         return get_array_module(x).maximum(x, 0)
 
     def backward(self, gy):
-        return ReLUGrad(self.inputs[0].data > 0)(gy)  # the kink at 0 gets 0, as PyTorch
+        x = self.inputs[0]
+        return linked(ReLUGrad(x.data > 0)(gy), x)  # the kink at 0 gets 0, as PyTorch
 
 
 class ReLUGrad(Function):
@@ -82,9 +82,10 @@ class LeakyReLU(Function):
         return get_array_module(x).where(x > 0, x, x * self.negative_slope)
 
     def backward(self, gy):
-        x = self.inputs[0].data
-        slope = get_array_module(x).where(x > 0, x.dtype.type(1), x.dtype.type(self.negative_slope))
-        return gy * _constant(slope)
+        x = self.inputs[0]
+        dtype = x.dtype.type
+        slope = get_array_module(x.data).where(x.data > 0, dtype(1), dtype(self.negative_slope))
+        return linked(gy * _constant(slope), x)
 
 
 class ELU(Function):
@@ -181,11 +182,7 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        xp = get_array_module(x)
-        y = x - x.max(axis=self.axis, keepdims=True)
-        xp.exp(y, out=y)
-        y /= y.sum(axis=self.axis, keepdims=True)
-        return y
+        return softmax_array(x, self.axis)
 
     def backward(self, gy):
         y = self.outputs[0]()
@@ -207,13 +204,53 @@ class LogSoftmax(Function):
         return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
 
 
+def sigmoid_array(x):
+    """1 / (1 + e^-x) on an array, to full relative precision wherever the result is a normal
+    number: each step (exp, +1, reciprocal) is relatively exact, and e^-x overflows to inf
+    only where the result is below float's smallest normal number (x < -88.7 in float32,
+    -709.8 in float64), giving 0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at
+    x = -20, not 2.1e-9. Integer input gives float64."""
+    xp = get_array_module(x)
+    if x.dtype.kind != "f":
+        x = x.astype(xp.float64)
+    if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
+        return sigmoid_array(x.reshape(1)).reshape(())
+    with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
+        y = xp.negative(x)
+        xp.exp(y, out=y)
+        y += 1
+        xp.reciprocal(y, out=y)
+    return y
+
+
+def softmax_array(x, axis):
+    """e^x / sum(e^x) over `axis` (ignored for a 0-d x), shifted by the max (finite for
+    logits of any size); an empty x gives an empty result."""
+    if x.ndim == 0 or x.size == 0:
+        return _edge_case(softmax_array, x)
+    xp = get_array_module(x)
+    y = x - x.max(axis=axis, keepdims=True)
+    xp.exp(y, out=y)
+    y /= y.sum(axis=axis, keepdims=True)
+    return y
+
+
 def log_softmax_array(x, axis):
     """x - logsumexp(x, axis) computed stably on arrays (finite for logits of any size)."""
+    if x.ndim == 0 or x.size == 0:
+        return _edge_case(log_softmax_array, x)
     xp = get_array_module(x)
     shifted = x - x.max(axis=axis, keepdims=True)
     total = xp.exp(shifted).sum(axis=axis, keepdims=True)
     shifted -= xp.log(total)
     return shifted
+
+
+def _edge_case(function, x):
+    """function(x, axis) for a 0-d x (as the 1-element vector it is) or an empty x (empty)."""
+    if x.size == 0:
+        return x.copy()
+    return function(x.reshape(1), 0).reshape(())
 
 
 def _normal_pdf(x):
@@ -241,6 +278,9 @@ def _erfc_function(module_name):
 
 # ----- the public functions -----
 
+# Integer input: sigmoid converts it (to float64), as PyTorch converts it; relu keeps it; the
+# others refuse it, as PyTorch does, through float_input.
+
 def sigmoid(x):
     return Sigmoid()(x)
 
@@ -250,48 +290,54 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope=0.01):
-    return LeakyReLU(negative_slope)(x)
+    slope = real_scalar(negative_slope, "leaky_relu", "negative_slope")
+    return LeakyReLU(slope)(float_input(x, "leaky_relu"))
 
 
 def elu(x, alpha=1.0):
-    return ELU(alpha)(x)
+    return ELU(real_scalar(alpha, "elu", "alpha"))(float_input(x, "elu"))
 
 
 def softplus(x, beta=1.0, threshold=20.0):
+    beta = real_scalar(beta, "softplus", "beta")
+    threshold = real_scalar(threshold, "softplus", "threshold")
     if beta == 0:
         raise ValueError("softplus: beta must be nonzero")
-    return Softplus(beta, threshold)(x)
+    return Softplus(beta, threshold)(float_input(x, "softplus"))
 
 
 def gelu(x, approximate="none"):
     """x Phi(x) (exact, PyTorch's default) or its tanh approximation (approximate='tanh')."""
     if approximate == "none":
-        return GELU()(x)
+        return GELU()(float_input(x, "gelu"))
     if approximate == "tanh":
-        return TanhGELU()(x)
+        return TanhGELU()(float_input(x, "gelu"))
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
 def softmax(x, axis=-1, *, dim=None):
     """Softmax over `axis` (PyTorch's `dim=` is accepted too); the last axis by default."""
+    x = float_input(x, "softmax")
     return Softmax(_axis(x, axis, dim, "softmax"))(x)
 
 
 def log_softmax(x, axis=-1, *, dim=None):
     """log(softmax(x)) over `axis` (or `dim=`), computed stably."""
+    x = float_input(x, "log_softmax")
     return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
 
 
 def _axis(x, axis, dim, who):
-    """The reduction axis as a non-negative int, checked against x's rank."""
+    """The reduction axis as a non-negative int checked against x's rank; None for a 0-d x
+    (whose only valid axes are 0 and -1, as PyTorch's)."""
     axis = axis if dim is None else dim
-    ndim = len(x.shape)
+    ndim = max(x.ndim, 1)
     if isinstance(axis, np.integer):
         axis = int(axis)
-    if not isinstance(axis, int) or not -max(ndim, 1) <= axis < max(ndim, 1):
+    if not isinstance(axis, int) or not -ndim <= axis < ndim:
         raise ValueError(f"{who}: axis {axis!r} is out of range for an input of shape "
                          f"{tuple(x.shape)}")
-    return axis % max(ndim, 1)
+    return axis % ndim if x.ndim else None
 
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",

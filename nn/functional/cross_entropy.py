@@ -14,6 +14,7 @@ cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, reshape, sum
+from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
 from ._reduction import check_reduction, inverse, reduce_array, upstream
@@ -129,6 +130,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """
     who = "cross_entropy"
     check_reduction(reduction, who)
+    label_smoothing = real_scalar(label_smoothing, who, "label_smoothing")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     input, target, unbatched = _batched(input, target, who)

@@ -9,6 +9,8 @@ import numpy as np
 from autograd.backend import as_array, get_array_module
 from autograd.function import Function
 from autograd.ops import astype, clip, log, maximum
+from autograd.ops.elementwise import linked
+from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
 from ._reduction import check_reduction, inverse, reduce_array
@@ -88,7 +90,7 @@ class L1Loss(_ElementwiseLoss):
 
     def partials(self, x, t, needs):
         d = x.data - t.data
-        gx = Variable._wrap(get_array_module(d).sign(d), False)
+        gx = linked(Variable._wrap(get_array_module(d).sign(d), False), x, t)
         return gx, (-gx if needs[1] else None)
 
 
@@ -168,6 +170,7 @@ def l1_loss(input, target, reduction="mean"):
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss)."""
+    delta = real_scalar(delta, "huber_loss", "delta")
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
     func = HuberLoss(check_reduction(reduction, "huber_loss"), delta)

@@ -3,6 +3,7 @@ from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, reshape, sqrt, sum
+from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
 
@@ -62,6 +63,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     """
     x = as_variable(x)
     _check_input(x)
+    momentum = real_scalar(momentum, "batch_norm", "momentum")
+    eps = real_scalar(eps, "batch_norm", "eps")
     channels = x.shape[1]
     running_mean = _stat(running_mean, "running_mean", channels)
     running_var = _stat(running_var, "running_var", channels)
@@ -98,6 +101,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
                          f"dimensions of the input of shape {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"layer_norm: expected a floating-point input, got dtype {x.dtype}")
+    eps = real_scalar(eps, "layer_norm", "eps")
     weight, bias = _affine(weight, bias, shape, "layer_norm")
     x = _in_dtype_of(x, weight)
     axes = tuple(range(x.ndim - len(shape), x.ndim))

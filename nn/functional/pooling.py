@@ -11,6 +11,7 @@ import numpy as np
 from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
+from autograd.ops.elementwise import zero_grad
 from autograd.variable import as_variable
 
 from .im2col import im2col, im2col_array, make_window, output_size
@@ -52,12 +53,14 @@ class MaxPool2d(Function):
         x_shape = self.inputs[0].shape
         if self.positions is None:  # only once a gradient is wanted; kept for a second call
             self.positions = _flat_positions(self.winners, x_shape, self.window)
-        return MaxPool2dGrad(self.positions, x_shape, self.window)(gy)
+        return MaxPool2dGrad(self.positions, x_shape, self.window)(gy, self.inputs[0])
 
 
 class MaxPool2dGrad(Function):
     """gx = zeros(x's shape) with gy[n, c, a, b] added at flat index positions[n, c, a, b]
-    (window (a, b)'s maximum); linear in gy, so d/dgy is the gather ggx.flat[positions]"""
+    (window (a, b)'s maximum); linear in gy, so d/dgy is the gather ggx.flat[positions].
+    x is an input too, with d/dx = 0 (the positions are piecewise constant in x), so that a
+    second derivative w.r.t. x is 0, as PyTorch's, and not 'does not require grad'."""
 
     def __init__(self, positions, x_shape, window):
         self.positions, self.x_shape = positions, tuple(x_shape)
@@ -66,7 +69,7 @@ class MaxPool2dGrad(Function):
         # Windows that cannot overlap have distinct maxima, where an assignment is exact.
         self.distinct = (sh >= kh or oh == 1) and (sw >= kw or ow == 1)
 
-    def forward(self, gy):
+    def forward(self, gy, x):
         xp = get_array_module(gy)
         gx = xp.zeros(math.prod(self.x_shape), dtype=gy.dtype)
         if self.distinct:
@@ -77,7 +80,9 @@ class MaxPool2dGrad(Function):
         return gx.reshape(self.x_shape)
 
     def backward(self, ggx):
-        return get_item(reshape(ggx, (-1,)), self.positions)
+        need_gy, need_x = self.needs_input_grad
+        d_gy = get_item(reshape(ggx, (-1,)), self.positions) if need_gy else None
+        return d_gy, (zero_grad(self.inputs[1]) if need_x else None)
 
 
 def _window_max(x, window):

@@ -1,4 +1,8 @@
-"""Activation layers (PyTorch's constructor arguments), and names for Keras' `activation=`."""
+"""Activation layers (PyTorch's constructor arguments), and names for Keras' `activation=`.
+Numeric arguments are checked when the layer is made, so a bad one points at the model's
+definition rather than at its first forward pass."""
+from autograd.ops.validation import real_scalar
+
 from .. import functional as F
 from ..module import Module
 
@@ -20,6 +24,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
+        real_scalar(negative_slope, "LeakyReLU", "negative_slope")
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x):
@@ -67,6 +72,7 @@ class ELU(Module):
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
+        real_scalar(alpha, "ELU", "alpha")
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, x):
@@ -97,6 +103,8 @@ class Softplus(Module):
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
+        real_scalar(beta, "Softplus", "beta")
+        real_scalar(threshold, "Softplus", "threshold")
         self.beta, self.threshold = beta, threshold
 
     def forward(self, x):
