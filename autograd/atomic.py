@@ -1,33 +1,176 @@
 """Atomic file writes: write a temp file beside the target, then os.replace it, so a crash or
 Ctrl-C never leaves a half-written weights file, graph image, log or plot. Every writer in
-rungrad (graph images, weights, CSV logs, learning curves, downloads) goes through here."""
+rungrad (graph images, weights, CSV logs, learning curves, downloads) goes through here.
+
+What a write through `replacing(path)` guarantees besides atomicity:
+
+* a symlink is written through: its target gets the new content, the link stays a link;
+* an existing target that is not a regular file (a directory, a device such as /dev/full,
+  a fifo, a socket) is refused with NotARegularFileError naming the path, before anything
+  is written;
+* the new file keeps the replaced file's permission bits (and owner, where allowed), and a
+  temp replacing an existing file is private (0600) until then, so private weights are
+  never readable by others, not even half-written;
+* temps that killed writers left behind for the same target are removed.
+
+Temps are named `.NAME.<32 hex digits>.tmp<suffix>` beside the target. A writer holds an
+exclusive flock on its temp from its creation to the rename; the kernel drops the locks of
+a process that dies, even by kill -9. So a temp whose lock can be taken has no live
+writer, and the next write to the same target deletes it; a temp that another process is
+writing right now (a second save of the same file) is locked and left alone. Only the
+target's own temp names are considered. A lock was chosen over a pid in the name or an
+age limit: pids are reused and mean nothing across the machines sharing a network folder,
+and an age limit either keeps litter for hours or deletes a slow writer's file. Where
+locks are not supported the temps are kept; on Windows (no flock) a temp still open in
+another process cannot be deleted, which is what protects it there.
+"""
 import contextlib
+import errno
 import os
+import re
+import stat
 import uuid
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe (fifo)"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+class NotARegularFileError(OSError):
+    """The path to write names a directory, device, fifo or socket, not a regular file."""
+
+
+def target_of(path):
+    """(the file a write to `path` replaces, its os.stat or None when it does not exist).
+
+    Symlinks are followed; an existing target that is not a regular file raises
+    NotARegularFileError.
+    """
+    path = os.fspath(path)
+    real = os.path.realpath(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        return real, None
+    if not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        shown = path if real == os.path.abspath(path) else f"{path} (-> {real})"
+        raise NotARegularFileError(f"{shown} is {kind}; refusing to replace it with a file "
+                                   "(give the path of a regular file)")
+    return real, st
 
 
 @contextlib.contextmanager
 def replacing(path, suffix=""):
-    """Yield a temporary path in `path`'s folder; on success it replaces `path`.
+    """Yield a temporary path beside `path`'s target; on success it replaces the target.
 
-    The writer creates the temp file itself, so it gets the user's usual permissions
-    (umask); `suffix` keeps the extension that writers such as matplotlib read.
+    The temp file exists (empty) when yielded: open it with "w", not "x". `suffix` keeps
+    the extension that writers such as matplotlib read. See the module docstring for
+    symlinks, permissions, refused targets and stale temps.
     """
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp{suffix}")
+    real, existing = target_of(path)
+    folder, name = os.path.split(real)
+    remove_stale_temps(folder, name, suffix)
+    tmp, lock = _create_temp(folder, name, suffix, private=existing is not None)
     try:
         yield tmp
-        os.replace(tmp, path)
+        if existing is not None:
+            _keep_mode_and_owner(tmp, existing)
+        os.replace(tmp, real)
     finally:
-        if os.path.exists(tmp):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)  # only when the write failed: after os.replace it is gone
+        os.close(lock)
+
+
+def remove_stale_temps(folder, name, suffix=""):
+    """Delete the temps of `folder/name` (with this `suffix`) that no live writer holds."""
+    pattern = re.compile(re.escape(f".{name}.") + "[0-9a-f]{32}" + re.escape(f".tmp{suffix}")
+                         + r"\Z")
+    try:
+        entries = os.listdir(folder or ".")
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.match(entry):
+            _remove_if_abandoned(os.path.join(folder, entry))
+
+
+def _remove_if_abandoned(tmp):
+    if fcntl is None:  # Windows refuses to delete a file another process has open
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return
+    try:
+        if not stat.S_ISREG(os.lstat(tmp).st_mode):
+            return
+        fd = os.open(tmp, os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | _O_CLOEXEC)
+    except OSError:  # gone already, or not ours to open
+        return
+    try:
+        if _lock(fd) and _same_file(fd, tmp):
+            os.unlink(tmp)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _create_temp(folder, name, suffix, private):
+    """(temp path, the open descriptor holding its lock)."""
+    mode = 0o600 if private else 0o666  # the umask applies on top
+    for _ in range(8):
+        tmp = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.tmp{suffix}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, mode)
+        # Between creating and locking, a cleaner may have taken the lock or deleted the
+        # file: then take a new name.
+        if _lock(fd) is not False and _same_file(fd, tmp):
+            return tmp, fd
+        os.close(fd)
+    raise OSError(errno.EAGAIN, "could not create a temporary file", folder)
+
+
+def _lock(fd):
+    """Take `fd`'s exclusive lock without waiting: True, False when another process holds
+    it, None when the file system has no locks."""
+    if fcntl is None:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
+def _same_file(fd, path):
+    """Whether `path` still names the file open as `fd`."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def _keep_mode_and_owner(tmp, existing):
+    os.chmod(tmp, stat.S_IMODE(existing.st_mode))
+    if hasattr(os, "chown") and existing.st_uid != os.geteuid():
+        with contextlib.suppress(OSError):  # only root may give a file away
+            os.chown(tmp, existing.st_uid, existing.st_gid)
 
 
 def write_text(path, text):
     """Write `text` (UTF-8) to `path` atomically."""
     with replacing(path) as tmp:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -36,7 +179,7 @@ def write_text(path, text):
 def write_bytes(path, data):
     """Write `data` to `path` atomically."""
     with replacing(path) as tmp:
-        with open(tmp, "xb") as f:
+        with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

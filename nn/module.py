@@ -225,11 +225,13 @@ class Module:
 
     def save_weights(self, path):
         """Write the state_dict to `path` as an .npz archive, atomically: a temp file beside
-        it (created with the user's umask) replaces `path` only once fully written."""
+        it replaces `path` only once fully written. A symlink's target is written, an
+        existing file keeps its permissions, and a directory or device is refused (see
+        autograd.atomic)."""
         path = os.fspath(path)
         arrays = {name: to_cpu(array) for name, array in _state_slots(self, "")}
         with replacing(path) as tmp:
-            with open(tmp, "xb") as f:
+            with open(tmp, "wb") as f:
                 np.savez(f, **arrays)
                 f.flush()
                 os.fsync(f.fileno())

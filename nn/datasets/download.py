@@ -65,13 +65,20 @@ class _NoBar:
         pass
 
 
+class IncompleteDownload(OSError):
+    """The connection ended before the whole file arrived."""
+
+
 def _stream(url, out):
     """Copy `url` into the open file `out`; return the SHA-256 of what was written.
 
-    Network failures surface as OSError (a dropped connection included)."""
+    Network failures surface as OSError (a dropped connection included). A connection
+    that ends early, silently or not, is an IncompleteDownload that says how many of the
+    announced bytes (Content-Length) came: it is not a checksum mismatch."""
     import http.client
 
     digest = hashlib.sha256()
+    got, total = 0, None
     try:
         with _open_url(url) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
@@ -79,10 +86,18 @@ def _stream(url, out):
                 for chunk in iter(lambda: response.read(_CHUNK), b""):
                     out.write(chunk)
                     digest.update(chunk)
+                    got += len(chunk)
                     bar.update(len(chunk))
     except http.client.HTTPException as exc:  # e.g. IncompleteRead: not an OSError
-        raise OSError(f"{url}: {exc!r}") from exc
+        raise IncompleteDownload(f"{url}: {_incomplete(got, total)} ({exc!r})") from exc
+    if total is not None and got < total:
+        raise IncompleteDownload(f"{url}: {_incomplete(got, total)}")
     return digest.hexdigest()
+
+
+def _incomplete(got, total):
+    of = "an unknown number of" if total is None else f"{total}"
+    return f"incomplete download: got {got} of {of} bytes"
 
 
 def download(url, dest, sha256):
@@ -91,7 +106,7 @@ def download(url, dest, sha256):
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
-        with open(tmp, "xb") as out:
+        with open(tmp, "wb") as out:
             actual = _stream(url, out)
         if actual != sha256:
             raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
@@ -111,15 +126,26 @@ def _cached(path, sha256):
 
 
 def _fetch_one(name, sha256, folder, mirrors):
-    """Try each mirror in turn; the first verified copy wins."""
+    """Try each mirror in turn; the first verified copy wins. When all fail, the error
+    names each mirror's failure; it is a ChecksumError if any mirror served wrong bytes
+    (that tells more than "unreachable")."""
     failures = []
     for base in mirrors:
         try:
             return download(base + name, folder / name, sha256)
         except OSError as exc:  # ChecksumError, URLError, timeouts, refused connections
             failures.append(exc)
-    # A wrong checksum tells more than "unreachable": report it first.
-    raise next((e for e in failures if isinstance(e, ChecksumError)), failures[0])
+    if len(failures) == 1:
+        raise failures[0]
+    kind = ChecksumError if any(isinstance(e, ChecksumError) for e in failures) else OSError
+    each = [_described(e) if base in str(e) else f"{base}: {_described(e)}"
+            for base, e in zip(mirrors, failures)]
+    raise kind(f"{name}: every mirror failed: {'; '.join(each)}") from failures[-1]
+
+
+def _described(exc):
+    """The error's type and message; a plain OSError (several mirrors' errors) by message."""
+    return str(exc) if type(exc) is OSError else f"{type(exc).__name__}: {exc}"
 
 
 def fetch_files(dataset, files, mirrors):
@@ -138,7 +164,7 @@ def fetch_files(dataset, files, mirrors):
             raise
         except OSError as exc:
             raise DownloadError(
-                f"could not download {dataset} ({type(exc).__name__}: {exc}). Without "
+                f"could not download {dataset} ({_described(exc)}). Without "
                 f"network, fetch these files from {mirrors[0]} (or another mirror: "
                 f"{', '.join(mirrors[1:]) or 'none'}) and put them in {folder}: "
                 f"{', '.join(missing[i:])} (set RUNGRAD_DATA to use another cache "

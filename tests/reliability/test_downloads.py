@@ -1,0 +1,73 @@
+"""Downloads: a dropped connection says how much came; every mirror's failure is shown.
+
+A local HTTP server on 127.0.0.1 (in a thread) plays the mirrors; nothing leaves the machine.
+"""
+import hashlib
+import http.server
+import threading
+
+import pytest
+
+from nn.datasets import download
+
+DATA = bytes(range(256)) * 40
+SHA = hashlib.sha256(DATA).hexdigest()
+
+
+class Mirror(http.server.BaseHTTPRequestHandler):
+    """/cut/NAME: promises all of DATA, sends 1000 bytes and hangs up; /gone/NAME: 404;
+    /ok/NAME: DATA."""
+
+    def do_GET(self):
+        kind = self.path.split("/")[1]
+        if kind == "gone":
+            self.send_error(404, "no such file")
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(DATA)))
+        self.end_headers()
+        self.wfile.write(DATA if kind == "ok" else DATA[:1000])
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch):
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def test_a_dropped_connection_says_how_many_bytes_came(server, tmp_path):
+    with pytest.raises(OSError) as info:
+        download.download(f"{server}/cut/f.bin", tmp_path / "f.bin", SHA)
+    assert not isinstance(info.value, download.ChecksumError)
+    assert f"incomplete download: got 1000 of {len(DATA)} bytes" in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # nothing kept
+
+
+def test_every_mirrors_failure_is_shown(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
+    mirrors = [f"{server}/cut/", f"{server}/gone/"]
+    with pytest.raises(download.DownloadError) as info:
+        download.fetch_files("toy", {"f.bin": SHA}, mirrors)
+    message = str(info.value)
+    assert f"{server}/cut/f.bin: incomplete download: got 1000 of {len(DATA)} bytes" in message
+    assert f"{server}/gone/" in message and "404" in message
+    assert "checksum" not in message.lower() and "SHA-256" not in message
+
+
+def test_the_next_mirror_is_used_when_one_fails(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
+    paths = download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/cut/", f"{server}/ok/"])
+    assert paths["f.bin"].read_bytes() == DATA
+    assert sorted(p.name for p in (tmp_path / "toy").iterdir()) == ["f.bin"]

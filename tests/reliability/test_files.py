@@ -1,0 +1,203 @@
+"""Files: nothing lost, nothing left behind, nothing exposed (autograd.atomic and its writers).
+
+Stale temps, symlinks, permissions, refused targets, and CSVLogger's cost per epoch.
+"""
+import csv
+import fcntl
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import nn
+from nn.callbacks import CSVLogger
+from nn.datasets import download
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HEX = "0123456789abcdef" * 2
+
+
+def killed_while_saving(path):
+    """Run save_weights(path) in a child that is killed (SIGKILL) in the middle of it."""
+    script = textwrap.dedent(f"""
+        import os, signal, numpy as np, nn
+        np.savez = lambda f, **arrays: os.kill(os.getpid(), signal.SIGKILL)
+        nn.Linear(2, 3).save_weights({os.fspath(path)!r})
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True)
+    assert done.returncode == -9, done.stderr
+
+
+def temps(folder):
+    return sorted(p.name for p in folder.iterdir() if ".tmp" in p.name)
+
+
+def test_a_killed_save_leaves_a_temp_that_the_next_save_removes(tmp_path):
+    path = tmp_path / "w.npz"
+    killed_while_saving(path)
+    assert len(temps(tmp_path)) == 1 and not path.exists()  # nothing half-written
+    nn.Linear(2, 3).save_weights(path)
+    assert temps(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["w.npz"]
+
+
+def test_only_abandoned_temps_of_the_same_target_are_removed(tmp_path):
+    abandoned = tmp_path / f".w.npz.{HEX}.tmp"
+    live = tmp_path / f".w.npz.{HEX[::-1]}.tmp"
+    other_target = tmp_path / f".v.npz.{HEX}.tmp"
+    download_temp = tmp_path / f".w.npz.{HEX}.tmp.part"  # another writer's pattern
+    not_a_temp = tmp_path / f".w.npz.{HEX}.tmp.bak"
+    for p in (abandoned, live, other_target, download_temp, not_a_temp):
+        p.write_bytes(b"partial")
+    with open(live, "rb+") as writer:  # a writer that is still running holds its lock
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)
+        nn.Linear(2, 3).save_weights(tmp_path / "w.npz")
+    assert not abandoned.exists()
+    for p in (live, other_target, download_temp, not_a_temp):
+        assert p.read_bytes() == b"partial", p.name
+
+
+def test_a_killed_download_leaves_a_part_that_the_next_download_removes(tmp_path, monkeypatch):
+    import hashlib
+    import io
+
+    data = b"the file" * 100
+    stale = tmp_path / f".f.bin.{HEX}.tmp.part"
+    stale.write_bytes(data[:50])  # what a download killed half-way leaves
+
+    class Response(io.BytesIO):
+        headers = {"Content-Length": str(len(data))}
+
+    monkeypatch.setattr(download, "_open_url", lambda url: Response(data))
+    download.download("http://127.0.0.1/f.bin", tmp_path / "f.bin",
+                      hashlib.sha256(data).hexdigest())
+    assert sorted(os.listdir(tmp_path)) == ["f.bin"]
+
+
+def test_save_weights_writes_through_a_symlink(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "w.npz"
+    nn.Linear(2, 3).save_weights(target)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(target)
+    model = nn.Linear(2, 3)
+    model.weight.data[...] = 7.0
+    model.save_weights(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    with np.load(target) as saved:
+        assert (saved["weight"] == 7.0).all()
+
+
+def test_save_weights_keeps_a_private_file_private(tmp_path, monkeypatch):
+    path = tmp_path / "w.npz"
+    nn.Linear(2, 3).save_weights(path)
+    os.chmod(path, 0o600)
+    seen = []
+    real_savez = np.savez
+
+    def savez(f, **arrays):  # the mode of the temp while it is being written
+        seen.append(stat.S_IMODE(os.fstat(f.fileno()).st_mode))
+        real_savez(f, **arrays)
+
+    monkeypatch.setattr(np, "savez", savez)
+    nn.Linear(2, 3).save_weights(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert seen == [0o600]  # never readable by others, not even half-written
+
+
+def test_a_new_file_gets_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        nn.Linear(2, 3).save_weights(tmp_path / "w.npz")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "w.npz").st_mode) == 0o644
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "link to a fifo"])
+def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path, kind):
+    path = tmp_path / "w.npz"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        os.mkfifo(tmp_path / "pipe")
+        path.symlink_to(tmp_path / "pipe")
+    with pytest.raises(OSError, match="w.npz.* is a (directory|named pipe).*refusing"):
+        nn.Linear(2, 3).save_weights(path)
+    assert temps(tmp_path) == []
+    real = tmp_path / ("pipe" if kind == "link to a fifo" else "w.npz")
+    assert stat.S_ISDIR(os.lstat(real).st_mode) or stat.S_ISFIFO(os.lstat(real).st_mode)
+
+
+# ----- CSVLogger -----
+def bytes_written():
+    """Bytes this process has passed to write(2) so far (Linux's per-process counter)."""
+    with open("/proc/self/io") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("wchar:"))
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/io"), reason="needs Linux's /proc/self/io")
+def test_csv_logger_writes_a_constant_amount_per_epoch(tmp_path):
+    logger = CSVLogger(tmp_path / "log.csv")
+    logger.on_train_begin()
+    logs = {"loss": 0.123456789, "accuracy": 0.987654321}
+    costs = []
+    for epoch in range(300):
+        before = bytes_written()
+        logger.on_epoch_end(epoch, logs)
+        costs.append(bytes_written() - before)
+    row = len(f"{299},{0.987654321!r},{0.123456789!r}\n")
+    assert max(costs[1:]) <= row + 8  # one row, not the whole file again
+    rows = list(csv.reader((tmp_path / "log.csv").open()))
+    assert len(rows) == 301 and rows[-1][0] == "299"
+
+
+def test_csv_logger_resume_drops_a_torn_last_line(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss\n0,0.5\n1,0.25\n2,0.1")  # the run died mid-row
+    logger = CSVLogger(path, append=True)
+    with pytest.warns(UserWarning, match="incomplete line"):
+        logger.on_train_begin()
+    logger.on_epoch_end(0, {"loss": 0.05})
+    assert path.read_text() == "epoch,loss\n0,0.5\n1,0.25\n0,0.05\n"
+
+
+def test_csv_logger_rows_survive_a_kill(tmp_path):
+    path = tmp_path / "log.csv"
+    script = textwrap.dedent(f"""
+        import os, signal
+        from nn.callbacks import CSVLogger
+        logger = CSVLogger({str(path)!r})
+        logger.on_train_begin()
+        for epoch in range(3):
+            logger.on_epoch_end(epoch, {{"loss": 1.0 / (epoch + 1)}})
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True)
+    assert done.returncode == -9, done.stderr
+    assert list(csv.reader(path.open())) == [["epoch", "loss"], ["0", "1.0"], ["1", "0.5"],
+                                            ["2", "0.3333333333333333"]]
+    assert sorted(os.listdir(tmp_path)) == ["log.csv"]
+
+
+def test_two_processes_saving_the_same_file_never_delete_each_others_temp(tmp_path):
+    path = tmp_path / "w.npz"
+    script = textwrap.dedent(f"""
+        import nn
+        model = nn.Linear(2, 3)
+        for _ in range(150):
+            model.save_weights({str(path)!r})  # raises if its temp vanished under it
+    """)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    writers = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env,
+                                stderr=subprocess.PIPE) for _ in range(2)]
+    errors = [w.communicate()[1].decode() for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], errors
+    assert sorted(os.listdir(tmp_path)) == ["w.npz"]
