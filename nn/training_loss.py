@@ -29,6 +29,7 @@ from autograd.variable import Variable
 from . import functional as F
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss
 from .output_scores import sigmoid_array, softmax_array
+from .training_metrics import check_labels
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
 _ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
@@ -128,7 +129,10 @@ def _categorical(logits, target):
 
 
 def _sparse_categorical(logits, target):
-    """Cross-entropy of integer class labels; the classes are on the output's last axis."""
+    """Cross-entropy of integer class labels; the classes are on the output's last axis.
+
+    Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
+    would skip it as PyTorch's ignore_index while the accuracy counted it."""
     if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
         target = target.reshape(target.shape[:-1])
     if target.dtype.kind == "f":
@@ -137,6 +141,7 @@ def _sparse_categorical(logits, target):
                              "class labels; got fractional values (one-hot targets take "
                              "'categorical_crossentropy')")
         target = target.astype(np.int64)
+    check_labels(target, logits.shape[-1], "loss 'sparse_categorical_crossentropy'")
     return F.cross_entropy(_classes_to_axis1(logits), target)
 
 

@@ -30,6 +30,23 @@ def _is_multiclass(scores):
     return scores.ndim >= 2 and scores.shape[-1] > 1
 
 
+def check_labels(labels, classes, who):
+    """Raise a ValueError naming the labels outside [0, classes), as Keras does.
+
+    A label such as PyTorch's ignore_index (-100) is no class: a loss that skipped it
+    while the metrics counted it would disagree silently. Works on NumPy and CuPy.
+    """
+    if labels.size == 0 or (int(labels.min()) >= 0 and int(labels.max()) < classes):
+        return
+    bad = labels[(labels < 0) | (labels >= classes)]
+    values = np.unique(np.asarray(bad.get() if hasattr(bad, "get") else bad))
+    shown = ", ".join(str(v) for v in values[:10]) + (", ..." if len(values) > 10 else "")
+    raise ValueError(f"{who}: labels must be class indices in [0, {classes}) for a model "
+                     f"with {classes} outputs; got {len(bad)} label(s) outside: {shown} "
+                     "(labels to ignore, such as PyTorch's -100, must be dropped from the "
+                     "data)")
+
+
 def _labels(y_true, scores):
     """(true labels, predicted labels), both 1-D."""
     if _is_multiclass(scores):
@@ -37,7 +54,9 @@ def _labels(y_true, scores):
         predicted = scores.reshape(-1, classes).argmax(axis=1)
         if y_true.shape == scores.shape:  # one-hot or probability rows
             return y_true.reshape(-1, classes).argmax(axis=1), predicted
-        return y_true.reshape(-1).astype(np.int64, copy=False), predicted
+        labels = y_true.reshape(-1).astype(np.int64, copy=False)
+        check_labels(labels, classes, "metrics")
+        return labels, predicted
     predicted = (scores.reshape(-1) > 0.5).astype(np.int64)
     return (y_true.reshape(-1) > 0.5).astype(np.int64), predicted
 
@@ -157,4 +176,5 @@ class MetricAccumulator:
         return {m.name: m(targets, scores) for m in self.metrics}
 
 
-__all__ = ["CompiledMetric", "MetricAccumulator", "resolve_metrics", "METRIC_NAMES"]
+__all__ = ["CompiledMetric", "MetricAccumulator", "resolve_metrics", "check_labels",
+           "METRIC_NAMES"]

@@ -1,4 +1,5 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -8,10 +9,16 @@ def num_batches(n, batch_size, drop_last):
     return n // batch_size if drop_last else -(-n // batch_size)
 
 
-def check_positive_int(value, name, owner):
-    """`value` as an int, or a ValueError naming the owner and the argument."""
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
+def check_positive_int(value, name, owner, hint=""):
+    """`value` as an int, or a ValueError naming the owner and the argument.
+
+    Whole floats (8.0) pass; None, text, fractions, inf and nan do not. `hint` is
+    added to the message.
+    """
+    whole = isinstance(value, Integral) or (isinstance(value, Real)
+                                            and float(value).is_integer())
+    if isinstance(value, bool) or not whole or value < 1:
+        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}{hint}")
     return int(value)
 
 
@@ -33,11 +40,17 @@ class DataLoader:
     on (seed, k), so two loaders made with the same seed yield the same batches.
     Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
     whole batches at a time instead of being stacked sample by sample.
+
+    batch_size must be a positive integer. PyTorch's batch_size=None ("no batching", one
+    sample at a time without a batch axis) is refused rather than half-supported:
+    iterate over the dataset itself for single samples.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
         self.dataset = dataset
-        self.batch_size = check_positive_int(batch_size, "batch_size", "DataLoader")
+        hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
+                "the dataset for single samples)") if batch_size is None else ""
+        self.batch_size = check_positive_int(batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
         self.drop_last = drop_last
         # Without a seed, draw one now: the loader is still reproducible within itself.
