@@ -8,16 +8,23 @@
 the test loss and accuracy and writes into --out: graph.png (the model's computation
 graph; needs Graphviz, skipped with a warning without it), learning_curve.png (needs
 matplotlib), history.csv and weights.npz.
+
+--out is created and checked before any training. The weights are saved at each epoch's
+end into checkpoint.npz (removed once weights.npz is written), so neither a failed final
+save nor Ctrl-C loses the training: Ctrl-C writes the last completed epoch's weights to
+weights.npz and exits with status 130.
 """
 import argparse
 import os
 import sys
+import tempfile
 
 import numpy as np
 
 _DATASETS = ("digits", "spiral", "iris", "wine", "breast_cancer", "mnist", "fashion_mnist")
 _IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist")
 _FILES = ("graph.png", "learning_curve.png", "history.csv", "weights.npz")
+_CHECKPOINT = "checkpoint.npz"
 
 
 class UsageError(ValueError):
@@ -48,6 +55,7 @@ def _checked(convert, is_valid, expected):
 _positive_int = _checked(int, lambda v: v >= 1, "a positive integer")
 _positive_float = _checked(float, lambda v: 0 < v < float("inf"), "a positive number")
 _fraction = _checked(float, lambda v: 0 <= v < 1, "a fraction in [0, 1)")
+_seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 1")
 
 
 def _hidden_sizes(text):
@@ -87,7 +95,7 @@ def build_parser():
                             "%(default).0s")  # marks the default as described already
     train.add_argument("--validation-split", default=0.1, type=_fraction,
                        help="fraction of the training data held out (the last samples)")
-    train.add_argument("--seed", default=0, type=int, help="seed of weights and shuffling")
+    train.add_argument("--seed", default=0, type=_seed, help="seed of weights and shuffling")
     train.add_argument("--out", default="rungrad-run", help="folder for the written files")
     train.add_argument("--verbose", default=1, type=int, choices=(0, 1, 2),
                        help="0 silent, 1 progress bar, 2 one line per epoch")
@@ -120,34 +128,117 @@ def build_model(kind, hidden, sample_shape, classes):
                        for i, size in enumerate(sizes)])
 
 
+# ----- checks before training -----
+def prepare_out(folder):
+    """Create `folder` and make sure the run's files can be written there."""
+    from autograd.atomic import target_of
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".rungrad-probe-")
+        os.close(fd)
+        os.unlink(probe)
+        for name in _FILES + (_CHECKPOINT,):
+            target_of(os.path.join(folder, name))  # refuses a directory or device there
+    except OSError as exc:
+        raise UsageError(f"--out {folder}: cannot write there ({_one_line(exc)})") from None
+
+
+def check_memory(args, sample_shape, classes, samples):
+    """Refuse an mlp too big for this machine's memory before allocating it.
+
+    The estimate is float32 weights, gradients and two optimizer moments (16 bytes a
+    parameter) plus a batch's activations and their gradients.
+    """
+    total = _physical_memory()
+    if total is None or args.model != "mlp":
+        return
+    sizes = [int(np.prod(sample_shape))] + list(args.hidden) + [classes]
+    params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    activations = 2 * min(args.batch_size, samples) * sum(sizes)
+    needed = 4 * (4 * params + activations)
+    if needed > total:
+        culprit = "--hidden" if 4 * params > activations else "--hidden and --batch-size"
+        raise UsageError(f"{culprit}: the mlp {'-'.join(map(str, sizes))} has {params:,} "
+                         f"parameters and needs about {_gib(needed)} of memory to train, "
+                         f"more than this machine's {_gib(total)}; choose smaller sizes")
+
+
+def _physical_memory():
+    """Bytes of RAM, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _gib(n):
+    return f"{n / 2 ** 30:,.1f} GiB"
+
+
 # ----- the train command -----
 def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
     from . import optimizer_names
-    from .callbacks import CSVLogger
+    from .callbacks import CSVLogger, ModelCheckpoint
 
     out = sys.stdout if out is None else out
+    prepare_out(args.out)
+    paths = {name: os.path.join(args.out, name) for name in _FILES + (_CHECKPOINT,)}
     np.random.seed(args.seed)
     (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
     classes = int(max(y_train.max(), y_test.max())) + 1
+    check_memory(args, x_train.shape[1:], classes, len(x_train))
     model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
     model.compile(optimizer=optimizer_names.make_optimizer(args.optimizer, args.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    os.makedirs(args.out, exist_ok=True)
-    paths = {name: os.path.join(args.out, name) for name in _FILES}
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test samples, "
           f"{classes} classes; model {args.model}", file=out, flush=True)
-    history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_split=args.validation_split, verbose=args.verbose,
-                        callbacks=[CSVLogger(paths["history.csv"])])
-    loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
-    print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
-    model.save_weights(paths["weights.npz"])
+    # Every epoch's weights, in one file (braces doubled: ModelCheckpoint formats its path).
+    checkpoint = ModelCheckpoint(paths[_CHECKPOINT].replace("{", "{{").replace("}", "}}"))
+    try:
+        history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
+                            validation_split=args.validation_split, verbose=args.verbose,
+                            callbacks=[CSVLogger(paths["history.csv"]), checkpoint])
+        loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
+        print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
+        _save_final_weights(model, checkpoint, paths)
+    except KeyboardInterrupt:
+        return _keep_last_epoch(checkpoint, paths)
     _write_optional("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"]))
     _write_optional("learning_curve.png", lambda: _learning_curve(history, paths))
     written = [name for name in _FILES if os.path.exists(paths[name])]
     print(f"wrote {', '.join(written)} to {args.out}", file=out, flush=True)
     return 0
+
+
+def _save_final_weights(model, checkpoint, paths):
+    """Write weights.npz; on failure say where the last epoch's weights are."""
+    try:
+        model.save_weights(paths["weights.npz"])
+    except OSError as exc:
+        kept = ("" if checkpoint.last_saved is None else
+                f"; the weights of the last epoch ({checkpoint.last_saved[0] + 1}) are in "
+                f"{checkpoint.last_saved[1]}")
+        raise UsageError(f"could not write {paths['weights.npz']} ({_one_line(exc)}){kept}") \
+            from None
+    if checkpoint.last_saved is not None:
+        os.unlink(checkpoint.last_saved[1])  # weights.npz holds the same weights now
+
+
+def _keep_last_epoch(checkpoint, paths):
+    """After Ctrl-C: the last completed epoch's weights go to weights.npz; status 130."""
+    from autograd.atomic import write_bytes
+    if checkpoint.last_saved is None:
+        message = "interrupted before the first epoch ended; no weights saved"
+    else:
+        epoch, saved = checkpoint.last_saved
+        with open(saved, "rb") as f:
+            write_bytes(paths["weights.npz"], f.read())
+        os.unlink(saved)
+        message = (f"interrupted; saved the weights of epoch {epoch + 1}, the last "
+                   f"completed, to {paths['weights.npz']}")
+    print(f"rungrad train: {message}", file=sys.stderr, flush=True)
+    return 130
 
 
 def _learning_curve(history, paths):
@@ -172,6 +263,10 @@ def main(argv=None):
         return train(args)
     except (UsageError, ValueError, ImportError, OSError) as exc:
         print(f"rungrad {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"rungrad {args.command}: error: out of memory; choose smaller --hidden sizes "
+              "or --batch-size", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"rungrad {args.command}: interrupted", file=sys.stderr)

@@ -11,7 +11,8 @@ class ModelCheckpoint(Callback):
     filepath may hold the epoch (1-based) and any log value, formatted as Python's
     str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". With save_best_only, write
     only when `monitor` improves on the best so far (`best`; `initial_value_threshold`
-    sets its starting value). Missing folders are created.
+    sets its starting value). Missing folders are created. After each write,
+    `last_saved` is (epoch, path) (epoch 0-based; None before the first write).
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
@@ -22,6 +23,7 @@ class ModelCheckpoint(Callback):
         self.save_best_only = save_best_only
         self.initial_value_threshold = initial_value_threshold
         self.best = self._start_value()
+        self.last_saved = None
 
     def _start_value(self):
         if self.initial_value_threshold is None:
@@ -30,6 +32,7 @@ class ModelCheckpoint(Callback):
 
     def on_train_begin(self, logs=None):
         self.best = self._start_value()
+        self.last_saved = None
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -41,7 +44,9 @@ class ModelCheckpoint(Callback):
                 print(f"Epoch {epoch + 1}: {self.monitor.name} improved from {self.best:.5f} "
                       f"to {current:.5f}, saving weights")
             self.best = current
-        self._save(self.format_path(epoch, logs))
+        path = self.format_path(epoch, logs)
+        self._save(path)
+        self.last_saved = (epoch, path)
 
     def format_path(self, epoch, logs):
         """The file name for `epoch` (0-based; shown 1-based as Keras does)."""

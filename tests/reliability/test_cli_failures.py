@@ -1,0 +1,118 @@
+"""`rungrad train` under bad options, unwritable folders, failed saves and Ctrl-C."""
+import errno
+import os
+
+import numpy as np
+import pytest
+
+import nn
+from nn.callbacks import CSVLogger
+from nn.cli import main
+
+
+def one_line_error(capsys):
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_a_negative_seed_is_an_option_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--seed", "-1", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = one_line_error(capsys)
+    assert "--seed" in err and "'-1'" in err and "Seed must be" not in err  # not NumPy's words
+
+
+def test_a_model_too_big_for_memory_is_refused_before_allocating(tmp_path, capsys,
+                                                                  monkeypatch):
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was built")
+
+    monkeypatch.setattr("nn.cli.build_model", no_model)
+    status = main(["train", "--hidden", "2000000000", "--out", str(tmp_path)])
+    assert status == 1
+    err = one_line_error(capsys)
+    assert err.startswith("rungrad train: error: --hidden") and "memory" in err
+
+
+def unwritable_folder(tmp_path):
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o500)
+        return str(folder)
+    if os.path.isdir("/proc/self"):  # root may write anywhere but there
+        return "/proc"
+    pytest.skip("no folder that this user cannot write")
+
+
+def test_an_unwritable_out_folder_is_found_before_training(tmp_path, capsys, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(nn.Model, "fit", no_training)
+    folder = unwritable_folder(tmp_path)
+    assert main(["train", "--out", folder, "--verbose", "0"]) == 1
+    err = one_line_error(capsys)
+    assert f"--out {folder}" in err
+
+
+def test_a_failed_final_save_says_where_the_last_epoch_is(tmp_path, capsys, monkeypatch):
+    trained = []
+    real_save = nn.Module.save_weights
+
+    def save_weights(model, path):
+        if os.fspath(path).endswith("weights.npz"):
+            trained.append(model.state_dict())
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(model, path)
+
+    monkeypatch.setattr(nn.Module, "save_weights", save_weights)
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out)]) == 1
+    err = one_line_error(capsys)
+    checkpoint = out / "checkpoint.npz"
+    assert "No space left on device" in err and str(checkpoint) in err and "epoch (2)" in err
+    with np.load(checkpoint) as saved:
+        for name, array in trained[0].items():
+            np.testing.assert_array_equal(saved[name], array)
+
+
+def test_ctrl_c_keeps_the_last_completed_epoch(tmp_path, capsys, monkeypatch):
+    at_epoch_start = []
+
+    def on_epoch_begin(logger, epoch, logs=None):
+        at_epoch_start.append(logger.model.state_dict())
+
+    def on_train_batch_end(logger, batch, logs=None):
+        if len(at_epoch_start) == 3 and batch == 3:  # in the middle of the third epoch
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(CSVLogger, "on_epoch_begin", on_epoch_begin, raising=False)
+    monkeypatch.setattr(CSVLogger, "on_train_batch_end", on_train_batch_end, raising=False)
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "5", "--verbose", "0", "--out", str(out)]) == 130
+    err = one_line_error(capsys)
+    assert "epoch 2" in err and str(out / "weights.npz") in err
+    with np.load(out / "weights.npz") as saved:  # the weights at the end of epoch 2
+        for name, array in at_epoch_start[2].items():
+            np.testing.assert_array_equal(saved[name], array)
+    assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
+
+
+def test_ctrl_c_in_the_first_epoch_says_nothing_was_saved(tmp_path, capsys, monkeypatch):
+    def on_train_batch_end(logger, batch, logs=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CSVLogger, "on_train_batch_end", on_train_batch_end, raising=False)
+    assert main(["train", "--epochs", "2", "--verbose", "0",
+                 "--out", str(tmp_path / "run")]) == 130
+    assert "no weights saved" in one_line_error(capsys)
+
+
+def test_a_finished_run_leaves_no_checkpoint(tmp_path, monkeypatch):
+    monkeypatch.setattr("nn.cli._write_optional", lambda name, write: None)  # no plots
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
+    assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
