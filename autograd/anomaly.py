@@ -9,7 +9,7 @@ import os
 import sys
 
 from .backend import get_array_module
-from .config import Config, _Switch
+from .config import Config, _Switch, anomaly_mode
 
 # Frames inside the framework are skipped when looking for the user's line.
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,7 +22,7 @@ def detect_anomaly(func=None):
     A context manager (`with detect_anomaly():`) or a decorator (`@detect_anomaly` or
     `@detect_anomaly()`). Slow: every op inspects the call stack and scans its results.
     """
-    switch = _Switch("detect_anomaly", True)
+    switch = _Switch(anomaly_mode, True)
     return switch(func) if callable(func) else switch
 
 

@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 
 from .backend import as_array, get_array_module
-from .config import Config
-from .variable import Variable
+from .config import anomaly_mode, backward_running, grad_mode
+from .variable import Mutations, Variable
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -123,10 +123,9 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
             seen.add(id(f))
             push(heap, (-f.generation, next(tie), f))
 
-    anomaly = Config.detect_anomaly
+    anomaly = anomaly_mode.get()
     keep_all = retain_grad or targets is not None
-    saved = Config.enable_backprop, Config.in_backward
-    Config.enable_backprop, Config.in_backward = create_graph, True
+    saved = grad_mode.set(create_graph), backward_running.set(True)
     # `ready` holds a function that can run next without the heap: when nothing else is
     # scheduled, no pending gradient can still reach its outputs. Chains never touch the heap.
     ready = None
@@ -141,17 +140,19 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 y = refs[0]()
                 entry = pending.pop(id(y), None) if y is not None else None
                 if entry is None:
-                    continue
+                    raise _called_twice(func)  # its output is not the one we came from
                 if y.retains_grad:
                     _retain(y, entry[1], create_graph)
-                func.check_saved()
+                if func.recorded_at != Mutations.count:
+                    func.check_saved()
                 gxs = func.backward(entry[1])
             else:
                 gys = _take_output_grads(func, pending, finished, targets, retain_grad,
                                         create_graph)
                 if gys is None:
-                    continue
-                func.check_saved()
+                    raise _called_twice(func)
+                if func.recorded_at != Mutations.count:
+                    func.check_saved()
                 gxs = func.backward(*gys)
             if gxs.__class__ is not tuple:
                 gxs = (gxs,)
@@ -181,9 +182,12 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                             ready = None
                         push(heap, (-f.generation, next(tie), f))
     finally:
-        Config.enable_backprop, Config.in_backward = saved
+        grad_mode.reset(saved[0])
+        backward_running.reset(saved[1])
 
     for key, entry in pending.items():  # what is left has no creator: the leaves
+        if entry[0].creator is not None:  # ... unless its creator ran for a later call
+            raise _called_twice(entry[0].creator)
         finished[key] = entry
     return finished
 
@@ -244,3 +248,8 @@ def _fit_grad(gx, x):
         from .ops.elementwise import astype
         gx = astype(gx, x.data.dtype)
     return gx
+
+
+def _called_twice(func):
+    from .function import called_twice_error  # here: function.py imports the engine's users
+    return called_twice_error(func)

@@ -4,8 +4,8 @@ import weakref
 import numpy as np
 
 from .backend import get_array_module
-from .config import Config
-from .variable import Variable, wrap
+from .config import anomaly_mode, grad_mode
+from .variable import Mutations, Variable, wrap
 
 _ndarray = np.ndarray
 _ref = weakref.ref
@@ -25,7 +25,7 @@ class Function:
     inputs = ()
     outputs = ()
     needs_input_grad = ()
-    saved = ()
+    recorded_at = 0
 
     @property
     def name(self):
@@ -33,8 +33,6 @@ class Function:
 
     # The hot path of every op: plain loops, no comprehensions (each costs a frame).
     def __call__(self, *inputs):
-        if self.outputs:
-            raise _called_twice(self)
         xs = []
         for x in inputs:
             if x.__class__ is not Variable and not isinstance(x, Variable):
@@ -50,10 +48,10 @@ class Function:
             outputs = tuple([_make_output(y, xs) for y in ys])
         else:
             outputs = wrap(ys if ys.__class__ is _ndarray else _as_output(ys, xs))
-        if Config.detect_anomaly:
+        if anomaly_mode.get():
             from .anomaly import check_forward
             check_forward(self, inputs, outputs)
-        if Config.enable_backprop:
+        if grad_mode.get():
             for x in inputs:
                 if x.requires_grad:
                     self._record(inputs, outputs)
@@ -64,11 +62,8 @@ class Function:
         """Link outputs to this function so backward can find its way back."""
         generation = 0
         needs = []
-        saved = []  # (array, version) of each input: backward refuses if either changed
         for x in inputs:
             needs.append(x.requires_grad)
-            saved.append(x.data)
-            saved.append(x._version)
             if x.generation > generation:
                 generation = x.generation
         self.generation = generation
@@ -77,31 +72,27 @@ class Function:
         if outputs.__class__ is tuple:
             for y in outputs:
                 _link(y, self, generation)
-                saved.append(y.data)
             self.outputs = [_ref(y) for y in outputs]
             self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
-        else:
-            _link(outputs, self, generation)
-            saved.append(outputs.data)
+        else:  # _link, inlined: one call less for nearly every op
+            outputs.requires_grad = True
+            outputs.creator = self
+            outputs.generation = generation + 1
             self.outputs = [_ref(outputs)]
-        self.saved = saved
+        self.recorded_at = Mutations.count
 
     def check_saved(self):
-        """Raise if an input or output was changed in place since this op recorded it.
+        """Raise if an input or output was changed in place after this op recorded it.
 
-        Changes made through rungrad (optimizer steps, `x[...] = v`, `bump_version()`) bump
-        a Variable's version; giving it a new `.data` array is caught by identity.
-        """
-        saved = self.saved
-        i = 0
+        Called by the engine only when something changed in place since then (rare), so
+        the check costs the usual backward one comparison."""
         for x in self.inputs:
-            if x.data is not saved[i] or x._version != saved[i + 1]:
-                raise _modified_error(self, x, "input", saved[i + 1])
-            i += 2
-        for ref, data in zip(self.outputs, saved[i:]):
+            if x._version > self.recorded_at:
+                raise _modified_error(self, x, "input")
+        for ref in self.outputs:
             y = ref()
-            if y is not None and (y.data is not data or y._version):
-                raise _modified_error(self, y, "output", 0)
+            if y is not None and y._version > self.recorded_at:
+                raise _modified_error(self, y, "output")
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -186,19 +177,22 @@ def _rebuilt(exc, message):
     return RuntimeError(message)
 
 
-def _called_twice(func):
+def called_twice_error(func):
+    """Backward met an output whose Function was called again since (its record now holds
+    the later call): the earlier call's gradient would be lost."""
     return RuntimeError(
-        f"{func.name}: this Function instance was already called; its graph record would be "
-        f"overwritten and the first call's gradients lost. Create a new instance per call "
-        f"(e.g. `{type(func).__name__}()(x)`).")
+        f"backward: a {func.name} Function instance was called more than once while "
+        f"recording; each call overwrites its record, so the earlier calls' gradients would "
+        f"be lost. Create a new instance per call (e.g. `{type(func).__name__}()(x)`).")
 
 
-def _modified_error(func, var, role, expected):
+def _modified_error(func, var, role):
     who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
-        f"saved it for backward (version {var._version}, expected {expected}, or a new .data "
-        f"array). Compute the graph again after changing it, or change it only after backward.")
+        f"saved it for backward (an optimizer step, x[...] = v, a new .data of a Parameter, "
+        f"or bump_version()). Compute the graph again after changing it, or change it only "
+        f"after backward.")
 
 
 PY_SCALARS = (float, int, bool)  # become constants of the dtype beside them

@@ -1,9 +1,28 @@
 """Variable: an array plus the record of the Function that made it."""
 
+import itertools
+
 from .backend import as_array
 from .config import Config
 
 _NUMERIC_KINDS = "biuf"
+_ticks = itertools.count(1)
+
+
+class Mutations:
+    """The stamp of the latest in-place change made through rungrad, in any thread.
+
+    A Function notes the stamp when it records; a Variable changed in place takes a new,
+    larger stamp as its `_version`. Backward compares stamps only when the latest one moved
+    since the Function recorded, so the common case costs one comparison per op.
+    """
+
+    count = 0
+
+
+def mark_modified(var):
+    """Give `var` a fresh stamp: graphs recorded before now refuse to backward through it."""
+    var._version = Mutations.count = next(_ticks)
 _new = object.__new__
 
 
@@ -118,12 +137,13 @@ class Variable:
             raise type(exc)(f"Variable[...] = value: cannot assign a value of shape "
                             f"{getattr(value, 'shape', ())} into shape {self.shape} at "
                             f"{index!r}: {exc}") from None
-        self._version += 1
+        mark_modified(self)
 
     def bump_version(self):
-        """Tell rungrad that `.data` was changed in place by hand (e.g. `x.data[...] = v`, which
-        rungrad cannot see): backward through graphs that saved the old values will refuse."""
-        self._version += 1
+        """Tell rungrad that `.data` was changed in place by hand: backward through graphs
+        that saved the old values will refuse. (`x.data` is the raw array, as PyTorch's
+        `.data`: writes into it are invisible to rungrad until this is called.)"""
+        mark_modified(self)
 
     def numpy(self):
         """The data as a NumPy array (copied from the GPU if needed)."""
@@ -302,6 +322,21 @@ class Parameter(Variable):
 
     def __init__(self, data, name=None, requires_grad=True):
         super().__init__(data, name=name, requires_grad=requires_grad)
+
+    # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an
+    # in-place change for the graphs that used the old one. Parameters are few, so the
+    # property's cost on reads does not matter; Variables keep the plain slot.
+    @property
+    def data(self):
+        return _data_slot.__get__(self)
+
+    @data.setter
+    def data(self, array):
+        _data_slot.__set__(self, array)
+        mark_modified(self)
+
+
+_data_slot = Variable.__dict__["data"]
 
 
 def _operand(other, like):

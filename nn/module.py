@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd.atomic import replacing
 from autograd.backend import get_array_module, to_cpu, to_gpu
+from autograd.config import train_mode
 from autograd.variable import Parameter, Variable
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -33,7 +34,7 @@ class Module:
         set_attr(self, "_buffers", {})
         set_attr(self, "_non_persistent", {})
         set_attr(self, "_modules", {})
-        set_attr(self, "training", True)
+        set_attr(self, "_training", True)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -156,10 +157,21 @@ class Module:
         return self
 
     # ----- modes and gradients -----
+    @property
+    def training(self):
+        """True in training mode (`train()`), False after `eval()` and, in the calling thread
+        only, inside `autograd.test_mode()` (so `predict` in one thread never changes another
+        thread's training)."""
+        return self._training and train_mode.get()
+
+    @training.setter
+    def training(self, mode):
+        object.__setattr__(self, "_training", bool(mode))
+
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics) for every module."""
         for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+            module.training = mode
         return self
 
     def eval(self):

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
+from autograd.variable import mark_modified
 
 
 class _Hyper(dict):
@@ -196,7 +197,7 @@ class Optimizer:
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
                 self._update(xp, w, g, state, h)
-                p._version += 1  # graphs that saved the old weights now refuse to backward
+                mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
 
     def _prepare_grad(self, w, g, h):

@@ -28,8 +28,8 @@ def test_an_output_changed_in_place_makes_backward_refuse():
         y.sum().backward()
 
 
-def test_a_new_data_array_after_forward_makes_backward_refuse():
-    x = Variable(np.ones(2))
+def test_a_new_data_array_for_a_parameter_after_forward_makes_backward_refuse():
+    x = ag.Parameter(np.ones(2))
     y = (x * x).sum()
     x.data = x.data * 10  # DeZero's manual update, done too early
     with pytest.raises(RuntimeError, match="mul was modified in place"):
@@ -41,7 +41,7 @@ def test_a_hand_made_change_is_caught_after_bump_version():
     y = (x * x).sum()
     x.data[...] = 10
     x.bump_version()
-    with pytest.raises(RuntimeError, match="version 1, expected 0"):
+    with pytest.raises(RuntimeError, match="bump_version"):
         y.backward()
 
 
@@ -77,12 +77,21 @@ def test_in_place_assignment_to_a_variable_that_needs_grad_is_refused_while_reco
 
 
 # ----- one Function instance, one call -----
-def test_a_function_instance_called_twice_is_refused():
+@pytest.mark.parametrize("chained", [False, True])
+def test_a_function_instance_called_twice_makes_backward_refuse(chained):
     exp = ag.ops.elementwise.Exp()
     x = Variable(np.ones(2))
-    exp(x)
-    with pytest.raises(RuntimeError, match="already called"):
-        exp(x)
+    y = exp(x)
+    z = exp(y) if chained else exp(x * 2)
+    with pytest.raises(RuntimeError, match="exp Function instance was called more than once"):
+        (z.sum() if chained else y.sum()).backward()
+
+
+def test_a_function_instance_called_twice_without_recording_is_fine():
+    exp = ag.ops.elementwise.Exp()
+    with ag.no_grad():
+        exp(np.ones(2))
+        np.testing.assert_allclose(exp(np.zeros(2)).data, 1.0)
 
 
 # ----- gradients own their arrays -----
