@@ -178,3 +178,25 @@ def test_a_backward_pass_in_one_thread_does_not_switch_off_recording_in_another(
 
     _run_together(backprop, recording)
     assert wrong == []
+
+
+def test_asyncio_tasks_keep_their_own_grad_mode():
+    import asyncio
+
+    async def inference(started, checked):
+        with ag.no_grad():
+            started.set()
+            await checked.wait()
+            return Config.enable_backprop
+
+    async def training(started, checked):
+        await started.wait()
+        recorded = (Variable(np.ones(2)) * 2).requires_grad
+        checked.set()
+        return recorded
+
+    async def main():
+        started, checked = asyncio.Event(), asyncio.Event()
+        return await asyncio.gather(inference(started, checked), training(started, checked))
+
+    assert asyncio.run(main()) == [False, True]
