@@ -1,4 +1,18 @@
-"""Function: the base class of every op, and the place the graph is recorded."""
+"""Function: the base class of every op, and the place the graph is recorded.
+
+Read `Function.__call__` as DeZero's (book step 24):
+
+    xs = [x.data for x in inputs]; ys = self.forward(*xs); outputs = [Variable(y) for y in ys]
+    if grad mode is on: self.generation = max(x.generation); link outputs to self; keep inputs
+
+It runs once per op, so it is written for CPython's speed, which is why it looks as it does:
+- explicit loops instead of comprehensions (a comprehension is a function call in 3.11);
+- `x.__class__ is Variable` before `isinstance` (an identity test is the cheapest check),
+  and module-level aliases such as `_ndarray` (a global read instead of an attribute chain);
+- `wrap` instead of `Variable(...)`: forward's arrays need none of `__init__`'s checks;
+- modes are read from contextvars (`grad_mode.get()`), per thread and as cheap as a global.
+`autograd/engine_reference.py` is the plain algorithm the engine is tested against.
+"""
 import weakref
 
 import numpy as np
