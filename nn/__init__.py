@@ -19,7 +19,8 @@ from .layers.rnn import GRU, LSTM, RNN
 from .layers.rnn_cells import GRUCell, LSTMCell, RNNCell
 from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
                      NLLLoss)
-from .module import Module, ModuleList
+from .containers import ModuleList
+from .module import Module
 from .model import Model
 from .sequential import Sequential
 

@@ -4,12 +4,10 @@ Parameters, buffers and child modules are registered in assignment order (dicts,
 sets), so `parameters()` and `state_dict()` come out in the same order in every run and
 their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
-import os
 from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from autograd.atomic import replacing
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.config import train_mode
 from autograd.variable import Parameter, Variable
@@ -211,7 +209,7 @@ class Module:
     def state_dict(self):
         """OrderedDict dotted name -> copy of the array, parameters and persistent buffers."""
         state = OrderedDict()
-        for name, array in _state_slots(self, ""):
+        for name, array in state_arrays(self, ""):
             state[name] = array.copy()
         return state
 
@@ -223,7 +221,7 @@ class Module:
         With strict=False, missing and unexpected keys are allowed (shapes still must match).
         Returns (missing_keys, unexpected_keys).
         """
-        targets = OrderedDict(_state_slots(self, ""))
+        targets = OrderedDict(state_arrays(self, ""))
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         if strict and (missing or unexpected):
@@ -236,29 +234,15 @@ class Module:
         return IncompatibleKeys(missing, unexpected)
 
     def save_weights(self, path):
-        """Write the state_dict to `path` as an .npz archive, atomically: a temp file beside
-        it replaces `path` only once fully written. A symlink's target is written, an
-        existing file keeps its permissions, and a directory or device is refused (see
-        autograd.atomic)."""
-        path = os.fspath(path)
-        arrays = {name: to_cpu(array) for name, array in _state_slots(self, "")}
-        with replacing(path) as tmp:
-            with open(tmp, "wb") as f:
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-        return path
+        """Write the state_dict to `path` as an .npz archive, atomically (see
+        nn.serialization)."""
+        from .serialization import save_weights  # it builds on this module: import late
+        return save_weights(self, path)
 
     def load_weights(self, path, strict=True):
         """Load weights written by `save_weights` (never unpickles anything)."""
-        path = os.fspath(path)
-        arrays = _read_npz(path)
-        try:
-            return self.load_state_dict(arrays, strict=strict)
-        except StateDictKeyError as exc:
-            raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
-        except ValueError as exc:
-            raise ValueError(f"load_weights: {path}: {exc}") from None
+        from .serialization import load_weights
+        return load_weights(self, path, strict=strict)
 
     # ----- drawing -----
     def plot(self, *inputs, to_file="model.png", verbose=True):
@@ -292,61 +276,6 @@ class Module:
         return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
 
 
-class ModuleList(Module):
-    """A list of Modules, registered as children named "0", "1", ...."""
-
-    def __init__(self, modules=()):
-        super().__init__()
-        self.extend(modules)
-
-    def _reset(self, modules):
-        for name in list(self._modules):
-            delattr(self, name)
-        for i, module in enumerate(modules):
-            self.add_module(str(i), _check_module(module, "ModuleList"))
-
-    def _items(self):
-        return list(self._modules.values())
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), _check_module(module, "ModuleList.append"))
-        return self
-
-    def extend(self, modules):
-        for module in modules:
-            self.append(module)
-        return self
-
-    def insert(self, index, module):
-        items = self._items()
-        items.insert(index, module)
-        self._reset(items)
-
-    def __getitem__(self, index):
-        items = self._items()
-        if isinstance(index, slice):
-            return ModuleList(items[index])
-        return items[_check_index(index, len(items))]
-
-    def __setitem__(self, index, module):
-        index = _check_index(index, len(self._modules))
-        self.add_module(str(index % len(self._modules)), _check_module(module, "ModuleList"))
-
-    def __delitem__(self, index):
-        items = self._items()
-        del items[index if isinstance(index, slice) else _check_index(index, len(items))]
-        self._reset(items)
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._items())
-
-    def forward(self, *args, **kwargs):
-        raise TypeError("ModuleList is a container, not a layer: call its items instead")
-
-
 # ----- helpers -----
 def _discard(name, *registries):
     for registry in registries:
@@ -373,18 +302,6 @@ def _check_buffer(module, name, array):
     return array
 
 
-def _check_module(module, where):
-    if not isinstance(module, Module):
-        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
-    return module
-
-
-def _check_index(index, length):
-    if not isinstance(index, (int, np.integer)) or not -length <= index < length:
-        raise IndexError(f"ModuleList: index {index!r} is out of range for {length} modules")
-    return int(index) % length
-
-
 def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
 
@@ -400,7 +317,7 @@ def _named_members(root, registry, prefix, recurse):
             yield _join(module_name, name), member
 
 
-def _state_slots(module, prefix):
+def state_arrays(module, prefix=""):
     """(dotted name, array) for every parameter and persistent buffer, in state_dict order."""
     for name, param in module._parameters.items():
         if param is not None:
@@ -410,7 +327,7 @@ def _state_slots(module, prefix):
             yield _join(prefix, name), buf
     for name, child in module._modules.items():
         if child is not None:
-            yield from _state_slots(child, _join(prefix, name))
+            yield from state_arrays(child, _join(prefix, name))
 
 
 def _key_mismatch_message(model, missing, unexpected):
@@ -443,26 +360,6 @@ def _checked_value(key, target, value):
     return value
 
 
-def _read_npz(path):
-    """All arrays of the .npz at `path`, read eagerly; errors name the file."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"load_weights: no such file: {path}")
-    import zipfile  # lazily: only loading weights needs it
-
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip file)")
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
-                         f"({type(exc).__name__}: {exc})") from None
-    try:
-        with archive:
-            return OrderedDict((key, archive[key]) for key in archive.files)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: {exc})") from None
-
-
 def _variables_in(outputs):
     """The Variables in a model's output (a Variable, or nested tuples/lists of them)."""
     if isinstance(outputs, Variable):
@@ -479,4 +376,4 @@ def _indent(text):
     return text.replace("\n", "\n  ")
 
 
-__all__ = ["Module", "ModuleList", "StateDictKeyError", "IncompatibleKeys"]
+__all__ = ["Module", "StateDictKeyError", "IncompatibleKeys", "state_arrays"]

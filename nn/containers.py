@@ -1,0 +1,74 @@
+"""ModuleList: a list of Modules registered as children "0", "1", ... (PyTorch's)."""
+import numpy as np
+
+from .module import Module
+
+
+class ModuleList(Module):
+    """A list of Modules, registered as children named "0", "1", ...."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.extend(modules)
+
+    def _reset(self, modules):
+        for name in list(self._modules):
+            delattr(self, name)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), _check_module(module, "ModuleList"))
+
+    def _items(self):
+        return list(self._modules.values())
+
+    def append(self, module):
+        self.add_module(str(len(self._modules)), _check_module(module, "ModuleList.append"))
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        items = self._items()
+        items.insert(index, module)
+        self._reset(items)
+
+    def __getitem__(self, index):
+        items = self._items()
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[_check_index(index, len(items))]
+
+    def __setitem__(self, index, module):
+        index = _check_index(index, len(self._modules))
+        self.add_module(str(index % len(self._modules)), _check_module(module, "ModuleList"))
+
+    def __delitem__(self, index):
+        items = self._items()
+        del items[index if isinstance(index, slice) else _check_index(index, len(items))]
+        self._reset(items)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def forward(self, *args, **kwargs):
+        raise TypeError("ModuleList is a container, not a layer: call its items instead")
+
+
+def _check_module(module, where):
+    if not isinstance(module, Module):
+        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
+    return module
+
+
+def _check_index(index, length):
+    if not isinstance(index, (int, np.integer)) or not -length <= index < length:
+        raise IndexError(f"ModuleList: index {index!r} is out of range for {length} modules")
+    return int(index) % length
+
+
+__all__ = ["ModuleList"]
