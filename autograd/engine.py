@@ -20,7 +20,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module
 from .config import anomaly_mode, backward_running, grad_mode
-from .variable import Mutations, Variable
+from .variable import Mutations, Variable, wrap
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -53,7 +53,7 @@ def _owned(g, taken, create_graph):
 
 
 def _copy(g, create_graph):
-    return g * 1 if create_graph else Variable._wrap(g.data.copy(), False)
+    return g * 1 if create_graph else wrap(g.data.copy(), False)
 
 
 def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
@@ -83,10 +83,10 @@ def _seed(y, g):
     if g is None:
         data = y.data
         if data.ndim == 0 and data.__class__ is np.ndarray:  # the usual scalar loss, fast
-            return Variable._wrap(np.array(1, dtype=data.dtype), False)
-        return Variable._wrap(get_array_module(data).ones_like(data), False)
+            return wrap(np.array(1, dtype=data.dtype), False)
+        return wrap(get_array_module(data).ones_like(data), False)
     if not isinstance(g, Variable):
-        g = Variable._wrap(_seed_array(g, y), False)
+        g = wrap(_seed_array(g, y), False)
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape {y.shape}")
     return g
@@ -111,7 +111,7 @@ def _seed_array(g, y):
 def _accumulate(old, new, create_graph):
     if create_graph:
         return old + new
-    return Variable._wrap(old.data + new.data, False)
+    return wrap(old.data + new.data, False)
 
 
 def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
@@ -246,7 +246,7 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
         return None
     if len(gys) > 1 and None in gys:
         xp = get_array_module(func.inputs[0].data)
-        gys = [g if g is not None else Variable._wrap(xp.zeros(shape, dtype), False)
+        gys = [g if g is not None else wrap(xp.zeros(shape, dtype), False)
                for g, (shape, dtype) in zip(gys, func.output_specs)]
     return gys
 
@@ -254,7 +254,7 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
 def _fit_grad(gx, x):
     """Bring a gradient to its input's shape and dtype: broadcasting is undone here, once."""
     if not isinstance(gx, Variable):
-        gx = Variable._wrap(as_array(gx, like=x.data), False)
+        gx = wrap(as_array(gx, like=x.data), False)
     if gx.data.shape != x.data.shape:
         from .ops.reduction import sum_to
         gx = sum_to(gx, x.data.shape)

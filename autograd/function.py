@@ -19,7 +19,7 @@ import numpy as np
 
 from .backend import get_array_module
 from .config import anomaly_mode, grad_mode
-from .variable import Mutations, Variable, wrap
+from .variable import Mutations, Variable, as_variable, wrap
 
 _ndarray = np.ndarray
 _ref = weakref.ref
@@ -150,21 +150,8 @@ def _convert_inputs(inputs, func):
         elif like is not None and x.__class__ in PY_SCALARS:
             converted.append(scalar_constant(x, like))
         else:
-            converted.append(_to_constant(x, like, func))
+            converted.append(as_variable(x, who=func.name, like=like))
     return tuple(converted)
-
-
-def _to_constant(x, like, func):
-    if x is None or isinstance(x, (str, bytes)) or getattr(x, "dtype", None) == object:
-        raise TypeError(f"{func.name}: expected a number, array or Variable, got {type(x).__name__}")
-    xp = get_array_module(like) if like is not None else np
-    try:
-        data = xp.asarray(x)
-    except (ValueError, TypeError):
-        raise TypeError(f"{func.name}: cannot convert {type(x).__name__} to a numeric array") from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{func.name}: expected numeric input, got an array of dtype {data.dtype}")
-    return Variable._wrap(data, False)
 
 
 def _op_error(func, inputs, exc):
@@ -226,5 +213,5 @@ def scalar_constant(value, like):
             data.flags.writeable = False
         if len(_constants) > 4096:  # bound the cache; rebuilding is cheap
             _constants.clear()
-        const = _constants[key] = Variable._wrap(data, False)
+        const = _constants[key] = wrap(data, False)
     return const

@@ -26,12 +26,6 @@ def mark_modified(var):
 _new = object.__new__
 
 
-def _check_numeric(data, who):
-    if data.dtype.kind not in _NUMERIC_KINDS:
-        raise TypeError(f"{who}: expected numeric data, got an array of dtype {data.dtype}")
-    return data
-
-
 def _is_float(data):
     return data.dtype.kind == "f"
 
@@ -50,11 +44,7 @@ class Variable:
     __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
 
     def __init__(self, data, name=None, requires_grad=True):
-        if isinstance(data, Variable):
-            data = data.data
-        if data is None or isinstance(data, (str, bytes)):
-            raise TypeError(f"Variable: expected numeric data, got {type(data).__name__}")
-        data = _check_numeric(as_array(data), "Variable")
+        data = as_variable(data, who=type(self).__name__).data
         self.data = data
         self.name = name
         self.grad = None
@@ -63,11 +53,6 @@ class Variable:
         self.requires_grad = bool(requires_grad) and _is_float(data)
         self.retains_grad = False
         self._version = 0
-
-    @classmethod
-    def _wrap(cls, data, requires_grad=False):
-        """Fast constructor for arrays the engine has already validated."""
-        return wrap(data, requires_grad, cls)
 
     # ----- array-like properties -----
     @property
@@ -182,7 +167,7 @@ class Variable:
 
     def detach(self):
         """Same data, cut from the graph, not requiring grad."""
-        return Variable._wrap(self.data, False)
+        return wrap(self.data, False)
 
     def unchain(self):
         self.creator = None
@@ -302,9 +287,10 @@ class Variable:
     __hash__ = object.__hash__
 
 
-def wrap(data, requires_grad=False, cls=Variable):
-    """A Variable around an already validated array, without __init__'s checks."""
-    v = _new(cls)
+def wrap(data, requires_grad=False):
+    """A Variable around an array that is already known to be good (an op's result, a
+    gradient, a constant), without __init__'s checks: the fast way to make a Variable."""
+    v = _new(Variable)
     v.data = data
     v.name = None
     v.grad = None
@@ -352,11 +338,22 @@ def _raw(x):
     return x.data if isinstance(x, Variable) else x
 
 
-def as_variable(obj, requires_grad=False):
-    """Wrap an array (or scalar) in a Variable that does not require grad; pass Variables through."""
+def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
+    """`obj` as a Variable: Variables pass through; numbers, lists and arrays are checked
+    (numeric, real) and wrapped, on the array backend of `like` when given. Bad input raises
+    a TypeError naming `who` (the op or layer that was called)."""
     if isinstance(obj, Variable):
         return obj
-    return Variable(obj, requires_grad=requires_grad)
+    if obj is None or isinstance(obj, (str, bytes)) or getattr(obj, "dtype", None) == object:
+        raise TypeError(f"{who}: expected a number, array or Variable, got {type(obj).__name__}")
+    try:
+        data = as_array(obj, like=like)
+    except (ValueError, TypeError):
+        raise TypeError(f"{who}: cannot convert {type(obj).__name__} to a numeric array") from None
+    if data.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(f"{who}: expected a number, array or Variable, got an array of dtype "
+                        f"{data.dtype}")
+    return wrap(data, bool(requires_grad) and _is_float(data))
 
 
 __all__ = ["Variable", "Parameter", "as_variable"]

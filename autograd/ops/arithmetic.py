@@ -1,6 +1,6 @@
 """Arithmetic: + - * / ** and negation. Broadcast gradients are reduced by the engine."""
 from ..function import Function
-from ..variable import Variable
+from ..variable import wrap
 from .elementwise import log, where
 
 
@@ -93,7 +93,7 @@ def _zero_at(at, dtype, formula):
     formula(None) after one test."""
     if not at.any():
         return formula(None)
-    shift = Variable._wrap(at.astype(dtype), False)
+    shift = wrap(at.astype(dtype), False)
     return where(at, 0.0, formula(shift))
 
 

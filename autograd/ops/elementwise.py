@@ -4,13 +4,8 @@ import numbers
 from ..backend import get_array_module
 from ..config import Config
 from ..function import Function
-from ..variable import Variable
+from ..variable import Variable, wrap
 from .validation import real_scalar
-
-
-def _constant(array):
-    """An array used as a fixed factor in a backward pass (its own gradient is zero)."""
-    return Variable._wrap(array, False)
 
 
 class Linked(Function):
@@ -41,7 +36,7 @@ def linked(g, *sources):
 
 def zero_grad(x):
     """A zero gradient for the Variable x (what a piecewise-constant quantity sends it)."""
-    return _constant(get_array_module(x.data).zeros_like(x.data))
+    return wrap(get_array_module(x.data).zeros_like(x.data))
 
 
 class Exp(Function):
@@ -125,7 +120,7 @@ class Abs(Function):
     def backward(self, gy):
         x = self.inputs[0]
         sign = get_array_module(x.data).sign(x.data).astype(x.dtype, copy=False)
-        return linked(gy * _constant(sign), x)
+        return linked(gy * wrap(sign), x)
 
 
 class Maximum(Function):
@@ -157,8 +152,8 @@ def _split_by_winner(gy, x0, x1, needs, x0_wins=None):
     if x0_wins is None:
         x0_wins = x0.data > x1.data
     share = x0_wins.astype(dtype) + 0.5 * (x0.data == x1.data).astype(dtype)
-    g0 = linked(gy * _constant(share), x0, x1) if needs[0] else None
-    g1 = linked(gy * _constant(1 - share), x0, x1) if needs[1] else None
+    g0 = linked(gy * wrap(share), x0, x1) if needs[0] else None
+    g1 = linked(gy * wrap(1 - share), x0, x1) if needs[1] else None
     return g0, g1
 
 
@@ -174,7 +169,7 @@ class Clip(Function):
     def backward(self, gy):
         x = self.inputs[0]
         inside = x.data == get_array_module(x.data).clip(x.data, self.a_min, self.a_max)
-        return linked(gy * _constant(inside.astype(x.dtype)), x)
+        return linked(gy * wrap(inside.astype(x.dtype)), x)
 
 
 class Where(Function):
@@ -187,7 +182,7 @@ class Where(Function):
         return get_array_module(x0).where(self.condition, x0, x1)
 
     def backward(self, gy):
-        zero = _constant(get_array_module(gy.data).zeros((), gy.data.dtype))
+        zero = wrap(get_array_module(gy.data).zeros((), gy.data.dtype))
         need0, need1 = self.needs_input_grad
         g0 = where(self.condition, gy, zero) if need0 else None
         g1 = where(self.condition, zero, gy) if need1 else None

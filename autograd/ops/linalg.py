@@ -2,7 +2,7 @@
 from ..backend import get_array_module
 from ..function import Function
 from .shape import reshape, swapaxes, transpose
-from .validation import as_input
+from ..variable import as_variable
 
 
 class MatMul(Function):
@@ -30,7 +30,7 @@ def _check_aligned(op, a, b):
 
 def matmul(a, b):
     """NumPy's matmul: 1-D operands are promoted to matrices and the added axis removed."""
-    a, b = as_input(a, "matmul"), as_input(b, "matmul")
+    a, b = as_variable(a, who="matmul"), as_variable(b, who="matmul")
     _check_aligned("matmul", a, b)
     if a.ndim >= 2 and b.ndim >= 2:
         return MatMul()(a, b)
@@ -44,7 +44,7 @@ def matmul(a, b):
 def dot(a, b):
     """NumPy's dot: a scalar product for 0-d, matmul up to 2-D, else a sum over a's last
     axis and b's second-to-last."""
-    a, b = as_input(a, "dot"), as_input(b, "dot")
+    a, b = as_variable(a, who="dot"), as_variable(b, who="dot")
     if a.ndim == 0 or b.ndim == 0:
         return a * b
     _check_aligned("dot", a, b)

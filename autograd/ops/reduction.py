@@ -5,9 +5,10 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import Variable
+from ..variable import wrap
 from .elementwise import exp, linked
-from .validation import as_input, normalize_axes as _axes
+from ..variable import as_variable
+from .validation import normalize_axes as _axes
 
 
 def _keepdims_shape(shape, axes):
@@ -76,7 +77,7 @@ class _Extreme(Function):
         y = self.outputs[0]().data.reshape(_keepdims_shape(x.shape, self.axes))
         hit = (x.data == y).astype(x.dtype)
         share = hit / hit.sum(axis=self.axes, keepdims=True)
-        return linked(_expand_back(gy, x.shape, self.axes) * Variable._wrap(share, False), x)
+        return linked(_expand_back(gy, x.shape, self.axes) * wrap(share, False), x)
 
 
 class Max(_Extreme):
@@ -152,7 +153,7 @@ class BroadcastTo(Function):
 
 
 def _reduce(cls, x, axis, keepdims, op):
-    x = as_input(x, op)
+    x = as_variable(x, who=op)
     return cls(_axes(axis, x.ndim, op), keepdims)(x)
 
 
@@ -177,10 +178,10 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def sum_to(x, shape):
-    x = as_input(x, "sum_to")
+    x = as_variable(x, who="sum_to")
     return x if x.shape == tuple(shape) else SumTo(shape)(x)
 
 
 def broadcast_to(x, shape):
-    x = as_input(x, "broadcast_to")
+    x = as_variable(x, who="broadcast_to")
     return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)

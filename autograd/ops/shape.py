@@ -4,7 +4,8 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import Variable
-from .validation import as_input, normalize_axes, normalize_axis
+from ..variable import as_variable
+from .validation import normalize_axes, normalize_axis
 
 
 class Reshape(Function):
@@ -63,14 +64,14 @@ class Split(Function):
 
 
 def reshape(x, shape):
-    x = as_input(x, "reshape")
+    x = as_variable(x, who="reshape")
     if not isinstance(shape, tuple):
         shape = tuple(shape) if isinstance(shape, (list, np.ndarray)) else (shape,)
     return x if x.shape == shape else Reshape(shape)(x)
 
 
 def transpose(x, axes=None):
-    x = as_input(x, "transpose")
+    x = as_variable(x, who="transpose")
     if axes is not None:
         given = tuple(axes)
         axes = tuple([normalize_axis(a, x.ndim, "transpose") for a in given])
@@ -80,7 +81,7 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1, axis2):
-    x = as_input(x, "swapaxes")
+    x = as_variable(x, who="swapaxes")
     axes = list(range(x.ndim))
     a, b = normalize_axis(axis1, x.ndim, "swapaxes"), normalize_axis(axis2, x.ndim, "swapaxes")
     axes[a], axes[b] = axes[b], axes[a]
@@ -88,7 +89,7 @@ def swapaxes(x, axis1, axis2):
 
 
 def squeeze(x, axis=None):
-    x = as_input(x, "squeeze")
+    x = as_variable(x, who="squeeze")
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
     axes = normalize_axes(axis, x.ndim, "squeeze")
@@ -99,7 +100,7 @@ def squeeze(x, axis=None):
 
 
 def expand_dims(x, axis):
-    x = as_input(x, "expand_dims")
+    x = as_variable(x, who="expand_dims")
     out_ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
     normalize_axes(axis, out_ndim, "expand_dims")
     return reshape(x, np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape)
@@ -107,7 +108,7 @@ def expand_dims(x, axis):
 
 def flatten(x):
     """x as 1-D (NumPy's ndarray.flatten); nn.Flatten keeps the batch axis."""
-    return reshape(as_input(x, "flatten"), (-1,))
+    return reshape(as_variable(x, who="flatten"), (-1,))
 
 
 def concatenate(xs, axis=0):
@@ -119,7 +120,7 @@ def concatenate(xs, axis=0):
 
 
 def stack(xs, axis=0):
-    xs = [as_input(x, "stack") for x in xs]
+    xs = [as_variable(x, who="stack") for x in xs]
     if not xs:
         raise ValueError("stack: need at least one array")
     shapes = {x.shape for x in xs}
@@ -129,7 +130,7 @@ def stack(xs, axis=0):
 
 
 def split(x, indices_or_sections, axis=0):
-    x = as_input(x, "split")
+    x = as_variable(x, who="split")
     if isinstance(indices_or_sections, Variable):
         indices_or_sections = indices_or_sections.data.tolist()
     parts = Split(indices_or_sections, normalize_axis(axis, max(x.ndim, 1), "split"))(x)

@@ -5,26 +5,13 @@ import operator
 
 from numpy.exceptions import AxisError
 
-from ..variable import Variable, as_variable
-
-
-def as_input(x, op):
-    """`x` as a Variable (arrays and numbers wrapped without grad); non-numeric input raises a
-    TypeError naming `op`."""
-    if isinstance(x, Variable):
-        return x
-    try:
-        return as_variable(x)
-    except (TypeError, ValueError):
-        dtype = getattr(x, "dtype", None)
-        got = f"an array of dtype {dtype}" if dtype is not None else type(x).__name__
-        raise TypeError(f"{op}: expected a number, array or Variable, got {got}") from None
+from ..variable import as_variable
 
 
 def float_input(x, op):
     """`x` as a Variable of a floating-point dtype; integer or bool input raises a TypeError
     naming `op` and the dtype (PyTorch refuses these ops on integer tensors too)."""
-    x = as_input(x, op)
+    x = as_variable(x, who=op)
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}")
     return x
