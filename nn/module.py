@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.config import train_mode
-from autograd.variable import Parameter, Variable
+from autograd.variable import Parameter, Variable, wrap
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -199,7 +199,7 @@ class Module:
                 if param is not None:
                     param.data = convert(param.data)
                     if param.grad is not None:
-                        param.grad = Variable._wrap(convert(param.grad.data), False)
+                        param.grad = wrap(convert(param.grad.data), False)
             for name, buf in list(module._buffers.items()):
                 if buf is not None:
                     setattr(module, name, convert(buf))

@@ -13,11 +13,7 @@ from autograd.function import Function
 from autograd.ops import exp, sum, tanh, where
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import float_input, real_scalar
-from autograd.variable import Variable
-
-
-def _constant(array):
-    return Variable._wrap(array, False)
+from autograd.variable import wrap
 
 
 class Sigmoid(Function):
@@ -85,7 +81,7 @@ class LeakyReLU(Function):
         x = self.inputs[0]
         dtype = x.dtype.type
         slope = get_array_module(x.data).where(x.data > 0, dtype(1), dtype(self.negative_slope))
-        return linked(gy * _constant(slope), x)
+        return linked(gy * wrap(slope), x)
 
 
 class ELU(Function):
@@ -102,7 +98,7 @@ class ELU(Function):
 
     def backward(self, gy):
         x, y = self.inputs[0].data, self.outputs[0]()
-        return gy * where(x > 0, _constant(x.dtype.type(1)), y + self.alpha)
+        return gy * where(x > 0, wrap(x.dtype.type(1)), y + self.alpha)
 
 
 class Softplus(Function):
@@ -126,7 +122,7 @@ class Softplus(Function):
         x = self.inputs[0]
         linear = x.data * self.beta > self.threshold
         slope = sigmoid(x * self.beta)
-        return gy * where(linear, _constant(x.data.dtype.type(1)), slope)
+        return gy * where(linear, wrap(x.data.dtype.type(1)), slope)
 
 
 class NormalCDF(Function):

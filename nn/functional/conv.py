@@ -2,7 +2,7 @@
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, sum, transpose
-from autograd.variable import Variable, as_variable
+from autograd.variable import as_variable, wrap
 
 from .im2col import col2im, im2col, im2col_array, make_window, output_size
 
@@ -51,7 +51,7 @@ class Conv2d(Function):
         itself recorded (create_graph=True), so that dL/dW can be differentiated w.r.t. x."""
         if Config.enable_backprop and x.requires_grad:
             return im2col(x, self.window)
-        return Variable._wrap(self._col, False)
+        return wrap(self._col, False)
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):

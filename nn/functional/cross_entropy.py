@@ -15,7 +15,7 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, reshape, sum
 from autograd.ops.validation import real_scalar
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array, upstream
 from .activation import Softmax, log_softmax, log_softmax_array
@@ -96,7 +96,7 @@ class NLLLoss(Function):
 
     def backward(self, gy):
         g = _class_upstream(gy, self.reduction, self.targets)
-        return g * Variable._wrap(-self.targets.dense(), False)
+        return g * wrap(-self.targets.dense(), False)
 
 
 class SoftmaxCrossEntropy(Function):
@@ -115,8 +115,8 @@ class SoftmaxCrossEntropy(Function):
         p = Softmax(1)(self.inputs[0])
         if not targets.unit_sums:
             sums = targets.row_sums()
-            p = p * (sums if sums.__class__ is float else Variable._wrap(sums, False))
-        return (p - Variable._wrap(targets.dense(), False)) * _class_upstream(
+            p = p * (sums if sums.__class__ is float else wrap(sums, False))
+        return (p - wrap(targets.dense(), False)) * _class_upstream(
             gy, self.reduction, targets)
 
 
@@ -165,7 +165,7 @@ def _soft_cross_entropy(input, target, weight, reduction, smoothing):
     if smoothing:
         q = q * (1 - smoothing) + smoothing / classes
     if weight is not None:
-        q = q * Variable._wrap(weight.reshape((1, classes) + (1,) * (input.ndim - 2)), False)
+        q = q * wrap(weight.reshape((1, classes) + (1,) * (input.ndim - 2)), False)
     losses = -sum(q * log_softmax(input, axis=1), axis=1)
     if reduction == "none":
         return losses

@@ -1,6 +1,6 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
 from autograd.backend import get_array_module
-from autograd.variable import Variable, as_variable
+from autograd.variable import as_variable, wrap
 
 
 def dropout(x, p=0.5, training=True):
@@ -14,7 +14,7 @@ def dropout(x, p=0.5, training=True):
     x = as_variable(x)
     if not training or p == 0:
         return x
-    return x * Variable._wrap(dropout_mask(x.data, p), False)
+    return x * wrap(dropout_mask(x.data, p), False)
 
 
 def dropout_mask(x, p):

@@ -5,7 +5,7 @@ differentiable ops: first-order backprop costs one call, and higher orders still
 """
 from autograd.function import Function
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
-from autograd.variable import Variable
+from autograd.variable import Variable, wrap
 
 
 class Linear(Function):
@@ -96,7 +96,7 @@ def linear(x, weight, bias=None):
     """
     _check_shapes(x, weight, bias)
     if not isinstance(x, Variable):  # a raw batch: a constant, cast without recording a graph
-        x = Variable._wrap(x.astype(weight.dtype, copy=False), False)
+        x = wrap(x.astype(weight.dtype, copy=False), False)
     elif x.dtype != weight.dtype:
         x = astype(x, weight.dtype)
     if bias is None:

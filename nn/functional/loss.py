@@ -11,7 +11,7 @@ from autograd.function import Function
 from autograd.ops import astype, clip, log, maximum
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array
 from .activation import sigmoid, softplus
@@ -42,7 +42,7 @@ class _ElementwiseLoss(Function):
         scale = self._mean_scale(x)
         g = gy * scale if scale != 1 else gy
         if self.weight is not None:
-            g = g * Variable._wrap(self.weight, False)
+            g = g * wrap(self.weight, False)
         gx, gt = self.partials(x, t, self.needs_input_grad)
         return (None if gx is None else g * gx), (None if gt is None else g * gt)
 
@@ -90,7 +90,7 @@ class L1Loss(_ElementwiseLoss):
 
     def partials(self, x, t, needs):
         d = x.data - t.data
-        gx = linked(Variable._wrap(get_array_module(d).sign(d), False), x, t)
+        gx = linked(wrap(get_array_module(d).sign(d), False), x, t)
         return gx, (-gx if needs[1] else None)
 
 
@@ -147,7 +147,7 @@ class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
         return softplus_neg
 
     def partials(self, x, t, needs):
-        pw = None if self.pos_weight is None else Variable._wrap(self.pos_weight, False)
+        pw = None if self.pos_weight is None else wrap(self.pos_weight, False)
         gx = gt = None
         if needs[0]:
             gx = sigmoid(x) - t if pw is None else (1 + (pw - 1) * t) * sigmoid(x) - pw * t
@@ -227,7 +227,7 @@ def _target_like(target, input, who):
     data = as_array(target, like=input.data)
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{who}: target must be numeric, got dtype {data.dtype}")
-    return Variable._wrap(data.astype(input.dtype, copy=False), False)
+    return wrap(data.astype(input.dtype, copy=False), False)
 
 
 def _constant_like(value, like, who, name):

@@ -4,7 +4,7 @@ from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, reshape, sqrt, sum
 from autograd.ops.validation import real_scalar
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable, as_variable, wrap
 
 
 class Standardize(Function):
@@ -44,7 +44,7 @@ class Standardize(Function):
         """1/sqrt(var + eps): the saved array, or recomputed as a graph node when the backward
         pass is itself recorded (create_graph=True), as it depends on x."""
         if not (Config.enable_backprop and x.requires_grad):
-            return Variable._wrap(self.inv_std, False)
+            return wrap(self.inv_std, False)
         scale = 1.0 / self._count()
         centered = x - sum(x, self.axes, keepdims=True) * scale
         var = sum(centered * centered, self.axes, keepdims=True) * scale
@@ -112,8 +112,8 @@ def _normalize_with(x, mean, var, weight, bias, shape, eps):
     """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x."""
     xp = get_array_module(x.data)
     inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-    scale = Variable._wrap(inv_std, False) if weight is None else weight * inv_std
-    shift = -Variable._wrap(mean.astype(x.dtype, copy=False), False) * scale
+    scale = wrap(inv_std, False) if weight is None else weight * inv_std
+    shift = -wrap(mean.astype(x.dtype, copy=False), False) * scale
     if bias is not None:
         shift = shift + bias
     return x * reshape(scale, shape) + reshape(shift, shape)

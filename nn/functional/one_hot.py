@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.variable import Variable
+from autograd.variable import Variable, wrap
 
 
 def one_hot(indices, num_classes=-1, dtype=np.int64):
@@ -25,7 +25,7 @@ def one_hot(indices, num_classes=-1, dtype=np.int64):
     encoded = xp.zeros(labels.shape + (num_classes,), dtype=dtype)
     rows = encoded.reshape(-1, num_classes)
     rows[xp.arange(labels.size), labels.ravel()] = 1
-    return Variable._wrap(encoded, False)
+    return wrap(encoded, False)
 
 
 __all__ = ["one_hot"]

@@ -11,7 +11,7 @@ from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import matmul, reshape, split, stack, sum, transpose
-from autograd.variable import Variable
+from autograd.variable import wrap
 
 from .elman_step import ReLURNNStep, TanhRNNStep
 from .gru_step import GRUStep
@@ -88,7 +88,7 @@ class Recurrence(Function):
             result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
             if has_bias:
                 result[-1] = rows.sum(axis=0)
-        return tuple(None if g is None or not need else Variable._wrap(g, False)
+        return tuple(None if g is None or not need else wrap(g, False)
                      for g, need in zip(result, needs))
 
     def _previous_state_grads(self, g_h, direct):
