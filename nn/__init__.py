@@ -1,7 +1,8 @@
-"""rungrad.nn: modules, layers, losses and the training loop.
+"""rungrad.nn: modules, layers, losses and (in nn.training) Keras' training loop.
 
 One import line per file below, so layers from different files can be appended easily.
-Heavier or optional submodules load on first attribute access (see `__getattr__`).
+Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequential`,
+`nn.callbacks`, which bring in optim), load on first attribute access (see `__getattr__`).
 """
 import importlib
 
@@ -21,21 +22,23 @@ from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1
                      NLLLoss)
 from .containers import ModuleList
 from .module import Module
-from .model import Model
-from .sequential import Sequential
 
-# Submodules loaded on first use (`nn.data`, `nn.metrics`, ...): `import nn` stays fast,
-# and one that is missing or broken fails only when it is used.
-_LAZY_SUBMODULES = ("data", "datasets", "metrics", "callbacks", "model")
+# Loaded on first use (`nn.data`, `nn.Model`, ...): `import nn` stays fast and leaves optim
+# out, and a submodule that is missing or broken fails only when it is used.
+_LAZY_SUBMODULES = ("data", "datasets", "metrics", "callbacks", "training")
+_LAZY_NAMES = {"Model": "training.model", "Sequential": "training.sequential"}
 
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'nn' has no attribute {name!r}")
+        value = importlib.import_module(f"{__name__}.{name}")
+    elif name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+    else:
+        raise AttributeError(f"module 'nn' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | set(_LAZY_NAMES))

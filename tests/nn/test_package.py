@@ -38,6 +38,30 @@ def test_import_needs_no_optional_library_and_loads_submodules_lazily():
     assert run.stdout.split("\n")[:3] == ["[]", "False", "True"]
 
 
+def test_import_leaves_optim_and_the_training_layer_out_until_asked_for():
+    code = ("import sys, nn\n"
+            "def loaded():\n"
+            "    return sorted(m for m in ('optim', 'nn.training', 'nn.callbacks', 'nn.data',\n"
+            "                              'nn.datasets', 'nn.metrics') if m in sys.modules)\n"
+            "print(loaded())\n"
+            "nn.Model\n"
+            "print(loaded())\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+    before, after = run.stdout.split("\n")[:2]
+    assert before == "[]"
+    assert "'optim'" in after and "'nn.training'" in after
+
+
+def test_training_layer_is_reachable_from_nn():
+    from nn import Model, Sequential, training
+    from nn.callbacks import EarlyStopping
+    assert (Model, Sequential) == (training.Model, training.Sequential)
+    assert nn.callbacks.EarlyStopping is EarlyStopping is training.callbacks.EarlyStopping
+    assert issubclass(Sequential, Model) and issubclass(Model, nn.Module)
+    assert {"Model", "Sequential", "callbacks", "training"} <= set(dir(nn))
+
+
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
         nn.Nothing

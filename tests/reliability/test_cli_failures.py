@@ -7,7 +7,7 @@ import pytest
 
 import nn
 from nn.callbacks import CSVLogger
-from nn.cli import main
+from nn.training.cli import main
 
 
 def one_line_error(capsys):
@@ -29,7 +29,7 @@ def test_a_model_too_big_for_memory_is_refused_before_allocating(tmp_path, capsy
     def no_model(*args, **kwargs):
         raise AssertionError("the model was built")
 
-    monkeypatch.setattr("nn.cli.build_model", no_model)
+    monkeypatch.setattr("nn.training.cli.build_model", no_model)
     status = main(["train", "--hidden", "2000000000", "--out", str(tmp_path)])
     assert status == 1
     err = one_line_error(capsys)
@@ -112,7 +112,7 @@ def test_ctrl_c_in_the_first_epoch_says_nothing_was_saved(tmp_path, capsys, monk
 
 
 def test_a_finished_run_leaves_no_checkpoint(tmp_path, monkeypatch):
-    monkeypatch.setattr("nn.cli._write_optional", lambda name, write: None)  # no plots
+    monkeypatch.setattr("nn.training.cli._write_optional", lambda name, write: None)  # no plots
     out = tmp_path / "run"
     assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
     assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]

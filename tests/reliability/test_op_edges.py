@@ -12,7 +12,7 @@ import nn
 import nn.functional as F
 import optim
 from autograd import Variable
-from nn.output_scores import sigmoid_array
+from nn.training.metrics import sigmoid_array
 
 F64, F32 = np.float64, np.float32
 

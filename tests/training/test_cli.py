@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from nn.cli import main
+from nn.training.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -83,13 +83,13 @@ def test_a_cnn_on_tabular_data_is_refused_in_one_line(tmp_path, capsys):
 
 def test_module_entry_point_help_and_error():
     env = dict(os.environ, PYTHONPATH=ROOT)
-    done = subprocess.run([sys.executable, "-m", "nn.cli", "train", "--help"], env=env,
+    done = subprocess.run([sys.executable, "-m", "nn.training", "train", "--help"], env=env,
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0
     for option in ("--dataset", "--model", "--hidden", "--epochs", "--batch-size",
                    "--optimizer", "--lr", "--out", "--seed", "--validation-split"):
         assert option in done.stdout
-    done = subprocess.run([sys.executable, "-m", "nn.cli", "train", "--dataset", "nope"],
+    done = subprocess.run([sys.executable, "-m", "nn.training", "train", "--dataset", "nope"],
                           env=env, capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1 and "'nope'" in done.stderr

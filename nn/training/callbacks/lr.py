@@ -3,6 +3,7 @@ SchedulerStep, which runs an `optim.lr_scheduler` object during `fit`."""
 import math
 from numbers import Real
 
+from ..optimizers import is_plateau_scheduler
 from .base import Callback
 from .monitor import Monitor
 
@@ -115,12 +116,11 @@ class SchedulerStep(Callback):
     """
 
     def __init__(self, scheduler, interval="epoch", monitor=None):
-        from optim.lr_scheduler import ReduceLROnPlateau as PlateauScheduler
         if interval not in ("epoch", "batch"):
             raise ValueError(f"SchedulerStep: interval must be 'epoch' or 'batch', "
                              f"got {interval!r}")
         self.scheduler, self.interval, self.monitor_name = scheduler, interval, monitor
-        self.on_plateau = isinstance(scheduler, PlateauScheduler)
+        self.on_plateau = is_plateau_scheduler(scheduler)
         if self.on_plateau and interval == "batch":
             raise ValueError("SchedulerStep: ReduceLROnPlateau steps once per epoch, on a "
                              "monitored value; use interval='epoch'")

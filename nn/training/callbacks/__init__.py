@@ -2,7 +2,8 @@
 
 `fit(callbacks=[...])` also takes `optim.lr_scheduler` objects directly (see SchedulerStep).
 """
-from .base import Callback, CallbackList
+from .base import Callback
+from .callback_list import CallbackList
 from .checkpoint import ModelCheckpoint
 from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping

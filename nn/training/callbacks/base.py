@@ -1,4 +1,4 @@
-"""Callback: hooks into Model.fit (Keras' names); CallbackList: calls them in order."""
+"""Callback: the hooks into Model.fit, with Keras' names."""
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
           "on_train_batch_begin", "on_train_batch_end")
@@ -43,34 +43,4 @@ class Callback:
         pass
 
 
-class CallbackList:
-    """The callbacks of one `fit` call, each told the model and the run's parameters.
-
-    `optim.lr_scheduler` objects are accepted as they are and wrapped in `SchedulerStep`.
-    """
-
-    def __init__(self, callbacks, model, params):
-        self.callbacks = [_as_callback(c) for c in callbacks]
-        for callback in self.callbacks:
-            callback.set_model(model)
-            callback.set_params(params)
-
-    def call(self, hook, *args):
-        """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
-        for callback in self.callbacks:
-            getattr(callback, hook)(*args)
-
-
-def _as_callback(obj):
-    from optim.lr_scheduler import LRScheduler
-
-    from .lr import SchedulerStep
-    if isinstance(obj, Callback):
-        return obj
-    if isinstance(obj, LRScheduler):
-        return SchedulerStep(obj)
-    raise TypeError(f"fit: callbacks must be nn.callbacks.Callback or optim.lr_scheduler "
-                    f"objects, got {type(obj).__name__}")
-
-
-__all__ = ["Callback", "CallbackList"]
+__all__ = ["Callback"]

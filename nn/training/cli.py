@@ -1,4 +1,4 @@
-"""The `rungrad` command.
+"""The `rungrad` command (also `python -m nn.training`).
 
     rungrad train                      # MLP on the bundled digits, about 97% test accuracy
     rungrad train --model cnn --epochs 10 --out runs/cnn
@@ -68,7 +68,7 @@ def _hidden_sizes(text):
 
 
 def build_parser():
-    from .optimizer_names import OPTIMIZER_NAMES
+    from .optimizers import OPTIMIZER_NAMES
 
     parser = _Parser(prog="rungrad", description="rungrad: train neural "
                                      "networks written with rungrad's autograd.")
@@ -105,7 +105,7 @@ def build_parser():
 # ----- data and model -----
 def load_dataset(name, images):
     """((x_train, y_train), (x_test, y_test)); images (N, C, H, W) when `images`."""
-    from . import datasets
+    from .. import datasets
     if name in _IMAGE_DATASETS:
         return getattr(datasets, name)(flatten=not images)
     if images:
@@ -118,7 +118,8 @@ def load_dataset(name, images):
 
 def build_model(kind, hidden, sample_shape, classes):
     """An mlp or cnn Sequential ending in a softmax over `classes`."""
-    from . import Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Sequential, Softmax
+    from .. import Conv2d, Dense, Flatten, Linear, MaxPool2d, ReLU, Softmax
+    from .sequential import Sequential
     if kind == "cnn":
         return Sequential(Conv2d(sample_shape[0], 16, 3, padding=1), ReLU(), MaxPool2d(2),
                           Flatten(), Linear(classes), Softmax(dim=-1))
@@ -178,8 +179,8 @@ def _gib(n):
 # ----- the train command -----
 def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
-    from . import optimizer_names
     from .callbacks import CSVLogger, ModelCheckpoint
+    from .optimizers import make_optimizer
 
     out = sys.stdout if out is None else out
     prepare_out(args.out)
@@ -189,7 +190,7 @@ def train(args, out=None):
     classes = int(max(y_train.max(), y_test.max())) + 1
     check_memory(args, x_train.shape[1:], classes, len(x_train))
     model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
-    model.compile(optimizer=optimizer_names.make_optimizer(args.optimizer, args.lr),
+    model.compile(optimizer=make_optimizer(args.optimizer, args.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test samples, "
           f"{classes} classes; model {args.model}", file=out, flush=True)
@@ -242,7 +243,7 @@ def _keep_last_epoch(checkpoint, paths):
 
 
 def _learning_curve(history, paths):
-    from .learning_curve import plot_learning_curve
+    from .plots import plot_learning_curve
     plot_learning_curve(history, paths["learning_curve.png"])
 
 

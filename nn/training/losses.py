@@ -26,10 +26,9 @@ from autograd.backend import get_array_module
 from autograd.ops import transpose
 from autograd.variable import Variable
 
-from . import functional as F
-from .losses import BCEWithLogitsLoss, CrossEntropyLoss
-from .output_scores import sigmoid_array, softmax_array
-from .training_metrics import check_labels
+from .. import functional as F
+from ..losses import BCEWithLogitsLoss, CrossEntropyLoss
+from .metrics import check_labels, sigmoid_array, softmax_array
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
 _ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}

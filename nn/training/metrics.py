@@ -13,19 +13,29 @@ Names (Keras'): 'accuracy' ('acc'), 'mse' ('mean_squared_error'), 'mae'
 `metric(y_true, y_pred) -> float` gets the targets and the probabilities (or outputs);
 its `__name__` names it in the logs. Logs use the name as given.
 """
-import importlib
-
 import numpy as np
+
+from .. import metrics as nn_metrics
+from ..functional.activation import sigmoid_array as _sigmoid, softmax_array as _softmax
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
             "f1_score": "f1", "roc_auc": "auc"}
 
 
-def _metrics():
-    """nn.metrics, imported at the first use (keeps `import nn` light)."""
-    return importlib.import_module(".metrics", __package__)
+# ----- model outputs as metrics read them -----
+def sigmoid_array(x):
+    """1 / (1 + e^-x) without overflow or cancellation for logits of any size (the
+    function nn.Sigmoid computes its forward with)."""
+    return _sigmoid(np.asarray(x))
 
 
+def softmax_array(x, axis=-1):
+    """Softmax over `axis` (the classes: the last axis, as Keras), shifted by the max."""
+    x = np.asarray(x)
+    return _softmax(x if x.dtype.kind == "f" else x.astype(np.float64), axis)
+
+
+# ----- the metrics -----
 def _is_multiclass(scores):
     return scores.ndim >= 2 and scores.shape[-1] > 1
 
@@ -66,27 +76,27 @@ def _average(scores):
 
 
 def accuracy(y_true, scores):
-    return _metrics().accuracy(*_labels(y_true, scores))
+    return nn_metrics.accuracy(*_labels(y_true, scores))
 
 
 def precision(y_true, scores):
-    return _metrics().precision(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.precision(*_labels(y_true, scores), average=_average(scores))
 
 
 def recall(y_true, scores):
-    return _metrics().recall(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.recall(*_labels(y_true, scores), average=_average(scores))
 
 
 def f1(y_true, scores):
-    return _metrics().f1_score(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.f1_score(*_labels(y_true, scores), average=_average(scores))
 
 
 def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):
         classes = scores.shape[-1]
-        return _metrics().roc_auc_score(true, scores.reshape(-1, classes), labels=np.arange(classes))
-    return _metrics().roc_auc_score(true, scores.reshape(-1))
+        return nn_metrics.roc_auc_score(true, scores.reshape(-1, classes), labels=np.arange(classes))
+    return nn_metrics.roc_auc_score(true, scores.reshape(-1))
 
 
 def _dense_pair(y_true, scores):
@@ -101,11 +111,11 @@ def _dense_pair(y_true, scores):
 
 
 def mse(y_true, scores):
-    return _metrics().mean_squared_error(*_dense_pair(y_true, scores))
+    return nn_metrics.mean_squared_error(*_dense_pair(y_true, scores))
 
 
 def mae(y_true, scores):
-    return _metrics().mean_absolute_error(*_dense_pair(y_true, scores))
+    return nn_metrics.mean_absolute_error(*_dense_pair(y_true, scores))
 
 
 _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
@@ -177,4 +187,4 @@ class MetricAccumulator:
 
 
 __all__ = ["CompiledMetric", "MetricAccumulator", "resolve_metrics", "check_labels",
-           "METRIC_NAMES"]
+           "sigmoid_array", "softmax_array", "METRIC_NAMES"]

@@ -4,8 +4,12 @@ rungrad's optimizers follow PyTorch (`optim`); a name given to `compile` builds 
 the hyperparameters Keras uses for that name, so `compile(optimizer='rmsprop')` trains as
 Keras' does: learning rates (SGD 0.01, the others 0.001), RMSprop rho 0.9, Adadelta rho
 0.95, Adagrad's initial accumulator 0.1, AdamW weight decay 0.004, epsilon 1e-7.
+
+This is the only file of `nn` that imports `optim` (`import nn` never loads it); the
+callbacks ask it what an `optim.lr_scheduler` object is.
 """
 import optim
+from optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 _KERAS_DEFAULTS = {
     "sgd": (optim.SGD, dict(lr=0.01)),
@@ -39,4 +43,15 @@ def resolve_optimizer(optimizer):
                     f"an optim.Optimizer, got {type(optimizer).__name__}")
 
 
-__all__ = ["make_optimizer", "resolve_optimizer", "OPTIMIZER_NAMES"]
+def is_scheduler(obj):
+    """Whether `obj` is an `optim.lr_scheduler` object (fit takes those as callbacks)."""
+    return isinstance(obj, LRScheduler)
+
+
+def is_plateau_scheduler(obj):
+    """Whether `obj` is `optim.lr_scheduler.ReduceLROnPlateau` (stepped on a metric)."""
+    return isinstance(obj, ReduceLROnPlateau)
+
+
+__all__ = ["make_optimizer", "resolve_optimizer", "is_scheduler", "is_plateau_scheduler",
+           "OPTIMIZER_NAMES"]

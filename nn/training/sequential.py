@@ -3,11 +3,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-from . import functional as F
-from .layers.activation import Sigmoid, Softmax
-from .layers.linear import Dense, Linear
+from .. import functional as F
+from ..layers.activation import Sigmoid, Softmax
+from ..layers.linear import Dense, Linear
+from ..module import Module
 from .model import Model
-from .module import Module
 from .summary import is_built
 
 _DENSE_ACTIVATIONS = ((F.sigmoid, "sigmoid"), (F.softmax, "softmax"))

@@ -1,0 +1,249 @@
+"""The batches Model.fit / evaluate / predict walk through: arrays cut into batches, or the
+batches of a DataLoader (or of any other iterable of (x, y) pairs), as Keras takes a dataset.
+
+Both kinds iterate as (x_batch, y_batch) pairs (y_batch None for predict) and tell what they
+know of their size: `steps` (batches per pass; None when the source has no len()),
+`samples` and `batch_size` (None where unknown).
+
+Below them, the input adaptation: `make_batches` / `fit_batches` turn fit's, evaluate's and
+predict's arguments into batches, checking them and casting float inputs to the model's
+float dtype; `to_module`, `host_arrays` and `concatenate_outputs` move batches to the
+model's device and its outputs back.
+"""
+import functools
+import math
+from numbers import Integral
+
+import numpy as np
+
+from autograd.backend import get_array_module, to_cpu
+from autograd.variable import Variable
+
+
+def yields_batches(data):
+    """Whether `data` is a source of batches (a DataLoader, a generator, any iterable that is
+    not itself array-like) rather than an array of samples. Lists and tuples stay samples."""
+    if isinstance(data, (list, tuple, str, bytes, dict)):
+        return False
+    if hasattr(data, "shape") or hasattr(data, "__array__") or hasattr(data, "__array_interface__"):
+        return False
+    return hasattr(data, "__iter__")
+
+
+def looks_like_a_dataset(data):
+    """Whether `data` is indexable and sized but neither iterable nor an array: a Dataset,
+    which holds samples and needs a DataLoader to make batches."""
+    return (hasattr(data, "__getitem__") and hasattr(data, "__len__")
+            and not hasattr(data, "__iter__") and not hasattr(data, "shape"))
+
+
+class ArrayBatches:
+    """x (N, ...) and y (N, ...) or None in consecutive batches of `batch_size`; with
+    `shuffle`, a fresh permutation (NumPy's global generator) on every pass."""
+
+    def __init__(self, x, y, batch_size, shuffle=False):
+        self.x, self.y = x, y
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.samples = len(x)
+        self.steps = math.ceil(self.samples / batch_size)
+
+    def __iter__(self):
+        order = np.random.permutation(self.samples) if self.shuffle else None
+        for start in range(0, self.samples, self.batch_size):
+            stop = min(start + self.batch_size, self.samples)
+            # In order, slices give views; shuffled, index arrays gather a copy.
+            index = slice(start, stop) if order is None else order[start:stop]
+            yield self.x[index], None if self.y is None else self.y[index]
+
+
+class LoaderBatches:
+    """The batches of `source`, each checked and converted by `prepare(x, y, who)`.
+
+    With `targets`, every batch must be an (x, y) pair; without (predict), a pair's y is
+    dropped and anything else is taken as x. The source is iterated afresh on each pass (a
+    DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
+    """
+
+    def __init__(self, source, prepare, who, targets=True):
+        self.source, self.prepare, self.who, self.targets = source, prepare, who, targets
+        self.steps = _length(source)
+        dataset = getattr(source, "dataset", None)
+        self.samples = _length(dataset) if dataset is not None else None
+        self.batch_size = getattr(source, "batch_size", None)
+
+    def __iter__(self):
+        count = 0
+        for count, batch in enumerate(self.source, start=1):
+            x, y = self._split(batch, count - 1)
+            yield self.prepare(x, y, f"{self.who} (batch {count - 1})")
+        if count == 0:
+            hint = (" (an iterator such as a generator is used up after one pass: give a "
+                    "DataLoader or another object that can be iterated again)"
+                    if hasattr(self.source, "__next__") else "")
+            raise ValueError(f"{self.who}: the {type(self.source).__name__} yielded no "
+                             f"batches{hint}")
+
+    def _split(self, batch, index):
+        if isinstance(batch, (tuple, list)) and len(batch) == 2:
+            return (batch[0], batch[1]) if self.targets else (batch[0], None)
+        if not self.targets:
+            return (batch[0] if isinstance(batch, (tuple, list)) and batch else batch), None
+        got = (f"a {type(batch).__name__} of {len(batch)} items"
+               if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
+        raise ValueError(f"{self.who}: each batch must be an (x, y) pair; batch {index} "
+                         f"is {got}")
+
+
+def _length(data):
+    try:
+        return len(data)
+    except TypeError:
+        return None
+
+
+# ----- from fit / evaluate / predict arguments to batches -----
+def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data):
+    """(training batches, validation batches or None) for fit's arguments."""
+    if yields_batches(x) and validation_split:
+        raise ValueError(f"fit: validation_split is not supported when x is a "
+                         f"{type(x).__name__} (its samples cannot be split off); pass "
+                         "validation_data, e.g. a second DataLoader")
+    if validation_data is not None:  # it wins over validation_split, as in Keras
+        return (make_batches(model, x, y, batch_size, "fit", shuffle),
+                _validation_batches(model, validation_data, batch_size))
+    if not validation_split:
+        return make_batches(model, x, y, batch_size, "fit", shuffle), None
+    (x, y), (x_val, y_val) = _split_validation(*_prepare(model, x, y, "fit"),
+                                               validation_split)
+    return ArrayBatches(x, y, batch_size, shuffle), ArrayBatches(x_val, y_val, batch_size)
+
+
+def _validation_batches(model, data, batch_size):
+    who = "fit (validation_data)"
+    if yields_batches(data):
+        return make_batches(model, data, None, batch_size, who)
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError("fit: validation_data must be a pair (x_val, y_val) or a "
+                         "DataLoader")
+    return make_batches(model, *data, batch_size, who)
+
+
+def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True):
+    """x and y as batches for `model`: a loader's own (y must then be None), or arrays cut
+    into `batch_size` (y required when `targets`)."""
+    if yields_batches(x):
+        if y is not None:
+            raise ValueError(f"{who}: y must be None when x is a {type(x).__name__}: "
+                             "its batches hold the targets")
+        return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets)
+    if targets:
+        return ArrayBatches(*_prepare(model, x, y, who), batch_size, shuffle)
+    return ArrayBatches(_prepare_inputs(model, x, who), None, batch_size)
+
+
+def _prepare_batch(model, x, y, who):
+    """One loader batch checked and converted as whole arrays are (y may be None)."""
+    if y is None:
+        return _prepare_inputs(model, x, who), None
+    return _prepare(model, x, y, who)
+
+
+def _prepare(model, x, y, who):
+    x = _prepare_inputs(model, x, who)
+    y = _as_array(y, "y", who)
+    if len(y) != len(x):
+        raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}")
+    return x, y
+
+
+def _prepare_inputs(model, x, who):
+    """x as an array; floats in the model's float dtype (float32 unless its parameters
+    say otherwise), so float64 data does not slow float32 training down. Asked at every
+    batch: a lazily sized model has parameters only after its first one."""
+    x = _as_array(x, "x", who)
+    if len(x) == 0:
+        raise ValueError(f"{who}: x holds no samples")
+    dtype = _float_dtype(model)
+    if x.dtype.kind == "f" and x.dtype != dtype:
+        x = x.astype(dtype)
+    return x
+
+
+def _float_dtype(model):
+    for param in model.parameters():
+        if param.dtype.kind == "f":
+            return param.dtype
+    return np.dtype(np.float32)
+
+
+def _as_array(data, name, who):
+    if data is None:
+        raise ValueError(f"{who}: {name} is required")
+    if looks_like_a_dataset(data):
+        raise TypeError(f"{who}: {name} is a {type(data).__name__}, which holds samples: "
+                        "wrap it in nn.data.DataLoader(dataset, batch_size=...) and pass that "
+                        "as x")
+    if isinstance(data, Variable):
+        data = data.data
+    if not (hasattr(data, "shape") and hasattr(data, "dtype")):
+        try:
+            data = np.asarray(data)
+        except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
+            raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
+                             f"an array of samples ({exc}); batches go in a DataLoader or "
+                             "another iterable that is not a list") from None
+    if data.ndim == 0:
+        raise ValueError(f"{who}: {name} must be an array of samples (N, ...), got a scalar")
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: {name} must hold numbers, got dtype {data.dtype}")
+    return data
+
+
+def _split_validation(x, y, validation_split):
+    """((x_train, y_train), (x_val, y_val)); the split takes the LAST samples."""
+    if not 0 < validation_split < 1:
+        raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
+    split_at = int(math.floor(len(x) * (1.0 - validation_split)))
+    if split_at in (0, len(x)):
+        raise ValueError(f"fit: validation_split={validation_split} leaves no samples for "
+                         f"{'training' if split_at == 0 else 'validation'} out of {len(x)}")
+    return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+
+
+def check_count(value, name, minimum):
+    """`value` as an int >= `minimum` (epochs, batch_size, ...), else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# ----- to the model's device and back -----
+def array_module(model):
+    """NumPy, or CuPy for a model moved to the GPU: batches are sent where it lives."""
+    for param in model.parameters():
+        return get_array_module(param.data)
+    return np
+
+
+def to_module(xp, array):
+    """`array` as an array of the module `xp` (a copy to the GPU when xp is CuPy)."""
+    return array if xp is np or array is None else xp.asarray(array)
+
+
+def host_arrays(output):
+    """A model's output (a Variable, an array, or nested tuples of them) as NumPy arrays."""
+    if isinstance(output, (tuple, list)):
+        return tuple(host_arrays(item) for item in output)
+    return to_cpu(output.data if isinstance(output, Variable) else output)
+
+
+def concatenate_outputs(outputs):
+    """Batch outputs joined along the batch axis, keeping a (nested) tuple structure."""
+    if isinstance(outputs[0], tuple):
+        return tuple(concatenate_outputs(list(parts)) for parts in zip(*outputs))
+    return np.concatenate(outputs)
+
+
+__all__ = ["yields_batches", "looks_like_a_dataset", "ArrayBatches", "LoaderBatches",
+           "fit_batches", "make_batches", "check_count", "array_module", "to_module",
+           "host_arrays", "concatenate_outputs"]

@@ -1,0 +1,38 @@
+"""CallbackList: the callbacks of one `fit` call, called in order.
+
+It lives apart from `Callback` because it knows the concrete callbacks (it wraps schedulers
+in `SchedulerStep`), which themselves build on `Callback`: imports point one way only.
+"""
+from ..optimizers import is_scheduler
+from .base import Callback
+from .lr import SchedulerStep
+
+
+class CallbackList:
+    """The callbacks of one `fit` call, each told the model and the run's parameters.
+
+    `optim.lr_scheduler` objects are accepted as they are and wrapped in `SchedulerStep`.
+    """
+
+    def __init__(self, callbacks, model, params):
+        self.callbacks = [_as_callback(c) for c in callbacks]
+        for callback in self.callbacks:
+            callback.set_model(model)
+            callback.set_params(params)
+
+    def call(self, hook, *args):
+        """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
+        for callback in self.callbacks:
+            getattr(callback, hook)(*args)
+
+
+def _as_callback(obj):
+    if isinstance(obj, Callback):
+        return obj
+    if is_scheduler(obj):
+        return SchedulerStep(obj)
+    raise TypeError(f"fit: callbacks must be nn.callbacks.Callback or optim.lr_scheduler "
+                    f"objects, got {type(obj).__name__}")
+
+
+__all__ = ["CallbackList"]
