@@ -45,6 +45,12 @@ def as_array(x, like=None):
     return xp.asarray(x)
 
 
+def is_float(array):
+    """Whether `array` (or a Variable) holds floating-point numbers: the ones that get
+    gradients."""
+    return array.dtype.kind == "f"
+
+
 def scatter_add(target, index, values):
     """target[index] += values, with repeated indices accumulating (NumPy's add.at)."""
     if _looks_like_cupy(target):  # CuPy spells it this way

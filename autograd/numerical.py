@@ -7,7 +7,8 @@ central differences computed in float64, whatever the dtype of the inputs.
 """
 import numpy as np
 
-from .backend import as_array, get_array_module, to_cpu
+from .arguments import as_list
+from .backend import as_array, get_array_module, is_float, to_cpu
 from .engine import grad
 from .variable import Variable
 
@@ -53,8 +54,8 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
     if grad_outputs is None:
         ys = _outputs(f(*[Variable(a, requires_grad=False) for a in arrays]))
         grad_outputs = [get_array_module(y.data).ones_like(y.data) for y in ys]
-    objective = _Objective(f, arrays, _as_list(grad_outputs), with_graph=False)
-    return tuple(objective.gradient(i, eps) if _is_float(a) else None
+    objective = _Objective(f, arrays, as_list(grad_outputs), with_graph=False)
+    return tuple(objective.gradient(i, eps) if is_float(a) else None
                  for i, a in enumerate(arrays))
 
 
@@ -95,7 +96,7 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
     def first_order(*args):
         xs, gys = args[:count], args[count:]
         grads = _input_grads(f, xs, gys, create_graph=True)
-        return [_zeros_if_none(g, x) for g, x in zip(grads, xs) if _is_float(x.data)]
+        return [_zeros_if_none(g, x) for g, x in zip(grads, xs) if is_float(x.data)]
 
     labels = ([f"input {i}" for i in range(count)]
               + [f"grad_output {k}" for k in range(len(upstream))])
@@ -118,7 +119,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     atol, rtol = _tolerances(atol, rtol, arrays)
     entries = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
-        if not _is_float(x.data):
+        if not is_float(x.data):
             continue
         g = _zeros_if_none(g, x).data
         if _use_fast(mode, x.size):
@@ -177,7 +178,7 @@ def _raise_on_mismatch(who, entries, atol, rtol):
 def _check_grad_types(who, xs, grads, labels):
     """Integer inputs get no gradient; float ones get one of their own shape and dtype."""
     for x, g, label in zip(xs, grads, labels):
-        if not _is_float(x.data):
+        if not is_float(x.data):
             if g is not None:
                 raise GradcheckError(f"{who}: {label} has dtype {x.dtype} but received a "
                                      "gradient (integer inputs must get none)")
@@ -188,7 +189,7 @@ def _check_grad_types(who, xs, grads, labels):
 
 def _tolerances(atol, rtol, arrays):
     """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy."""
-    floats = [a.dtype for a in arrays if _is_float(a)]
+    floats = [a.dtype for a in arrays if is_float(a)]
     if not floats:
         return atol, rtol
     floor = 10 * float(np.sqrt(max(np.finfo(d).eps for d in floats)))
@@ -202,7 +203,7 @@ class _Objective:
 
     def __init__(self, f, arrays, upstream, with_graph):
         self.f = f
-        self.arrays = [_float64(a) if _is_float(a) else a for a in arrays]
+        self.arrays = [_float64(a) if is_float(a) else a for a in arrays]
         self.upstream = [_float64(_data(u, "gradcheck")) for u in upstream]
         self.with_graph = with_graph  # f itself runs backward (gradgradcheck's first order)
 
@@ -214,7 +215,7 @@ class _Objective:
             raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                              f"{len(self.upstream)} upstream gradients given")
         return float(sum(_float64(y.data).ravel() @ u.ravel()
-                         for y, u in zip(ys, self.upstream) if _is_float(y.data)))
+                         for y, u in zip(ys, self.upstream) if is_float(y.data)))
 
     def gradient(self, i, eps):
         """dF/dx_i, element by element."""
@@ -254,7 +255,7 @@ def _input_grads(f, xs, upstream, create_graph):
 def _upstream(f, arrays, given, rng):
     """The upstream gradients, as Variables in each output's dtype (random unless given)."""
     if given is not None:
-        return [Variable(_data(u, "gradcheck"), requires_grad=False) for u in _as_list(given)]
+        return [Variable(_data(u, "gradcheck"), requires_grad=False) for u in as_list(given)]
     ys = _outputs(f(*[_leaf(a) for a in arrays]))
     return [Variable(as_array(rng.standard_normal(y.shape), like=y.data).astype(y.dtype),
                      requires_grad=False) for y in ys]
@@ -284,14 +285,6 @@ def _data(x, who, position=None):
         where = "" if position is None else f" input {position}"
         raise TypeError(f"{who}:{where} expected numeric data, got dtype {data.dtype}")
     return data
-
-
-def _as_list(xs):
-    return list(xs) if isinstance(xs, (list, tuple)) else [xs]
-
-
-def _is_float(array):
-    return array.dtype.kind == "f"
 
 
 def _float64(array):

@@ -5,6 +5,7 @@ assertions) work without it; `import autograd` never imports this module.
 """
 import numpy as np
 
+from .arguments import as_list
 from .backend import to_cpu
 from .numerical import gradcheck, gradgradcheck
 from .variable import Variable
@@ -80,7 +81,7 @@ def assert_forward_matches(f, reference, *inputs, rtol=None, atol=None):
     arrays = [x.data if isinstance(x, Variable) else np.asarray(x) for x in inputs]
     got = f(*[Variable(a) for a in arrays])
     expected = reference(*arrays)
-    for y, want in zip(_as_list(got), _as_list(expected)):
+    for y, want in zip(as_list(got), as_list(expected)):
         assert isinstance(y, Variable), f"expected a Variable, got {type(y).__name__}"
         want = np.asarray(want)
         value = to_cpu(y.data)
@@ -90,10 +91,6 @@ def assert_forward_matches(f, reference, *inputs, rtol=None, atol=None):
         np.testing.assert_allclose(value, want, rtol=default if rtol is None else rtol,
                                    atol=default if atol is None else atol)
     return got
-
-
-def _as_list(xs):
-    return list(xs) if isinstance(xs, (list, tuple)) else [xs]
 
 
 def _element_range(elements):

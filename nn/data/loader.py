@@ -1,25 +1,12 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
-from numbers import Integral, Real
-
 import numpy as np
+
+from autograd.arguments import positive_int
 
 
 def num_batches(n, batch_size, drop_last):
     """How many batches n items make: ceil(n / batch_size), floor with drop_last."""
     return n // batch_size if drop_last else -(-n // batch_size)
-
-
-def check_positive_int(value, name, owner, hint=""):
-    """`value` as an int, or a ValueError naming the owner and the argument.
-
-    Whole floats (8.0) pass; None, text, fractions, inf and nan do not. `hint` is
-    added to the message.
-    """
-    whole = isinstance(value, Integral) or (isinstance(value, Real)
-                                            and float(value).is_integer())
-    if isinstance(value, bool) or not whole or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}{hint}")
-    return int(value)
 
 
 def _stack(samples):
@@ -50,7 +37,7 @@ class DataLoader:
         self.dataset = dataset
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
-        self.batch_size = check_positive_int(batch_size, "batch_size", "DataLoader", hint)
+        self.batch_size = positive_int(batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
         self.drop_last = drop_last
         # Without a seed, draw one now: the loader is still reproducible within itself.

@@ -2,8 +2,10 @@
 
 import numpy as np
 
+from autograd.arguments import positive_int
+
 from ._array import to_numpy
-from .loader import check_positive_int, num_batches
+from .loader import num_batches
 
 
 class SequenceLoader:
@@ -35,8 +37,8 @@ class SequenceLoader:
             if len(x) != len(y):
                 raise ValueError(f"SequenceLoader: data has shape {x.shape} but targets "
                                  f"has shape {y.shape}: they need the same length")
-        batch_size = check_positive_int(batch_size, "batch_size", "SequenceLoader")
-        bptt = check_positive_int(bptt, "bptt", "SequenceLoader")
+        batch_size = positive_int(batch_size, "batch_size", "SequenceLoader")
+        bptt = positive_int(bptt, "bptt", "SequenceLoader")
         steps = len(x) // batch_size
         if steps == 0:
             raise ValueError(f"SequenceLoader: {len(x)} (x, y) pairs cannot fill "

@@ -3,13 +3,13 @@ import math
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.variable import Parameter
 
 from .. import init
 from ..functional.conv import conv2d
 from ..functional.im2col import pair
 from ..module import Module
-from ._arguments import positive_int
 
 
 class Conv2d(Module):

@@ -1,12 +1,12 @@
 """Embedding: a lookup table of learned vectors, one per index."""
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.variable import Parameter
 
 from .. import init
 from ..functional.embedding import embedding
 from ..module import Module
-from ._arguments import positive_int
 
 
 class Embedding(Module):

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.variable import Parameter
 
@@ -28,8 +29,8 @@ class Linear(Module):
 
     def _setup(self, in_features, out_features, bias, dtype):
         who = type(self).__name__
-        self.out_features = _positive_int(out_features, "out_features", who)
-        self.in_features = None if in_features is None else _positive_int(
+        self.out_features = positive_int(out_features, "out_features", who)
+        self.in_features = None if in_features is None else positive_int(
             in_features, "in_features", who)
         self.use_bias = bool(bias)
         self.dtype = np.dtype(dtype)
@@ -102,12 +103,6 @@ class Dense(Linear):
     def extra_repr(self):
         return (f"units={self.out_features}, activation={self.activation_name}, "
                 f"in_features={self.in_features}, use_bias={self.use_bias}")
-
-
-def _positive_int(value, name, who):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{who}: {name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _last_axis(x, who):

@@ -1,12 +1,12 @@
 """BatchNorm1d, BatchNorm2d and LayerNorm with PyTorch's parameters, buffers and defaults."""
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.config import Config
 from autograd.variable import Parameter
 
 from ..functional.normalization import batch_norm, layer_norm
 from ..module import Module
-from ._arguments import positive_int
 
 
 class _BatchNorm(Module):

@@ -4,6 +4,7 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 (L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
+from autograd.arguments import positive_int
 from autograd.config import Config
 from autograd.ops import concatenate, stack, transpose
 from autograd.variable import as_variable
@@ -11,7 +12,6 @@ from autograd.variable import as_variable
 from ..functional.dropout import dropout
 from ..functional.recurrence import recurrence
 from ..module import Module
-from ._arguments import positive_int
 from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
 
 

@@ -9,15 +9,15 @@ import math
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.ops import astype
-from autograd.variable import Parameter, Variable, as_variable
+from autograd.variable import Parameter, as_variable, wrap
 
 from .. import init
 from ..functional.linear import linear
 from ..functional.recurrence import STEPS, recurrent_step
 from ..module import Module
-from ._arguments import positive_int
 
 
 def rnn_tanh_update(gates_x, state, weight_hh, bias_hh):
@@ -160,7 +160,7 @@ def initial_state(state, shape, weight, owner, name):
     """`state` checked against `shape` and cast to weight's dtype, or zeros when None."""
     if state is None:
         zeros = get_array_module(weight.data).zeros(shape, dtype=weight.dtype)
-        return Variable._wrap(zeros, False)
+        return wrap(zeros, False)
     state = as_variable(state)
     if tuple(state.shape) != tuple(shape):
         raise ValueError(f"{owner}: expected {name} of shape {tuple(shape)}, got "

@@ -166,5 +166,5 @@ def test_conv2d_errors_name_the_shapes(x_shape, w_shape, kwargs, message):
 def test_conv2d_rejects_malformed_geometry():
     with pytest.raises(TypeError, match="conv2d: stride must be an int or a pair of ints"):
         F.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), stride=(1, 2, 3))
-    with pytest.raises(ValueError, match="Conv2d: in_channels must be a positive int"):
+    with pytest.raises(ValueError, match="Conv2d: in_channels must be a positive integer, got 0"):
         nn.Conv2d(0, 2, 3)

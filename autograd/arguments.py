@@ -1,0 +1,26 @@
+"""Checks and normal forms of user-given arguments, shared by autograd, nn and optim.
+
+They live in autograd because all three packages may import it (optim never imports nn).
+Every check takes `(value, name, who)`: the value, the argument's name and the caller
+(a function, layer or optimizer name) that leads the message, as in
+"DataLoader: batch_size must be a positive integer, got 0".
+"""
+from numbers import Integral, Real
+
+
+def positive_int(value, name, who, hint=""):
+    """`value` as an int >= 1, or a ValueError naming `who` and `name` (`hint` is appended).
+
+    Whole numbers of any type pass (3, np.int64(3), 3.0); bool, None, text, fractions,
+    inf and nan do not.
+    """
+    whole = isinstance(value, Integral) or (isinstance(value, Real)
+                                            and float(value).is_integer())
+    if isinstance(value, bool) or not whole or value < 1:
+        raise ValueError(f"{who}: {name} must be a positive integer, got {value!r}{hint}")
+    return int(value)
+
+
+def as_list(xs):
+    """`xs` as a list: a list's or tuple's items, anything else as the only item."""
+    return list(xs) if isinstance(xs, (list, tuple)) else [xs]
