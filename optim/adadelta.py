@@ -21,8 +21,9 @@ class Adadelta(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        check_unit_interval("rho", hyper["rho"], closed=True)
-        check_nonnegative("eps", hyper["eps"])
+        who = type(self).__name__
+        check_unit_interval(hyper["rho"], "rho", who, closed=True)
+        check_nonnegative(hyper["eps"], "eps", who)
 
     def _init_state(self, xp, w, group):
         return {"step": 0, "square_avg": xp.zeros_like(w), "acc_delta": xp.zeros_like(w)}

@@ -24,12 +24,13 @@ class Adam(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
+        who = type(self).__name__
         betas = hyper["betas"]
         if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        check_unit_interval("beta1 (betas[0])", betas[0])
-        check_unit_interval("beta2 (betas[1])", betas[1])
-        check_nonnegative("eps", hyper["eps"])
+            raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+        check_unit_interval(betas[0], "beta1 (betas[0])", who)
+        check_unit_interval(betas[1], "beta2 (betas[1])", who)
+        check_nonnegative(hyper["eps"], "eps", who)
 
     def _init_state(self, xp, w, group):
         state = {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}
@@ -52,9 +53,7 @@ class Adam(Optimizer):
         v *= beta2
         v += tmp
         if h.amsgrad:
-            vmax = state.get("max_exp_avg_sq")
-            if vmax is None:  # amsgrad switched on after the first step
-                vmax = state["max_exp_avg_sq"] = xp.zeros_like(w)
+            vmax = state["max_exp_avg_sq"]
             xp.maximum(vmax, v, out=vmax)
             v = vmax
         xp.sqrt(v, out=tmp)

@@ -7,8 +7,8 @@ from autograd.backend import get_array_module
 from .optimizer import _param_list, grad_array
 
 
-def _with_grads(parameters):
-    return [(p, g) for p in _param_list(parameters)
+def _with_grads(parameters, who):
+    return [(p, g) for p in _param_list(parameters, who)
             if (g := grad_array(p)) is not None]
 
 
@@ -48,7 +48,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, got {norm_type}")
     if float(max_norm) < 0:
         raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
-    pairs = _with_grads(parameters)
+    pairs = _with_grads(parameters, "clip_grad_norm_")
     if not pairs:
         return 0.0
     norms = [_norm(get_array_module(g), g, norm_type) for _, g in pairs]
@@ -73,5 +73,5 @@ def clip_grad_value_(parameters, clip_value):
     if c < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     done = {}
-    for p, g in _with_grads(parameters):
+    for p, g in _with_grads(parameters, "clip_grad_value_"):
         _set_grad(p, get_array_module(g).clip(g, -c, c), done)

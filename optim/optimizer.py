@@ -68,18 +68,19 @@ class ParamState:
         self._entries.clear()
 
 
-def check_nonnegative(name, value):
-    """Raise a ValueError unless `value` is a number >= 0."""
+def check_nonnegative(value, name, who):
+    """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0."""
     if not isinstance(value, Real) or not value >= 0:
-        raise ValueError(f"Invalid {name}: {value!r} (expected a number >= 0)")
+        raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
 
 
-def check_unit_interval(name, value, closed=False):
-    """Raise a ValueError unless 0 <= value < 1 (or <= 1 when `closed`)."""
+def check_unit_interval(value, name, who, closed=False):
+    """Raise a ValueError naming `who` and `name` unless 0 <= value < 1 (<= 1 when
+    `closed`)."""
     ok = isinstance(value, Real) and (0 <= value <= 1 if closed else 0 <= value < 1)
     if not ok:
         bound = "]" if closed else ")"
-        raise ValueError(f"Invalid {name}: {value!r} (expected a number in [0, 1{bound})")
+        raise ValueError(f"{who}: {name} must be a number in [0, 1{bound}, got {value!r}")
 
 
 def grad_array(p):
@@ -114,13 +115,14 @@ class Optimizer:
         if params is None:
             self.add_param_group({"params": []})
             return
+        who = type(self).__name__
         if isinstance(params, (Variable, dict)):
             what = "a dict" if isinstance(params, dict) else "a single Parameter"
-            raise TypeError("params must be an iterable of Parameters or of dicts, "
+            raise TypeError(f"{who}: params must be an iterable of Parameters or of dicts, "
                             f"got {what}; wrap it in a list")
         groups = list(params)
         if not groups:
-            raise ValueError("optimizer got an empty parameter list; make it without "
+            raise ValueError(f"{who}: got an empty parameter list; make the optimizer without "
                              "params and call bind(params) once the model has them")
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
@@ -134,16 +136,18 @@ class Optimizer:
         Missing hyperparameters come from `defaults`; a parameter may belong to
         one group only.
         """
+        who = type(self).__name__
         if not isinstance(param_group, dict):
-            raise TypeError(f"param group must be a dict, got {type(param_group).__name__}")
+            raise TypeError(f"{who}: a param group must be a dict, got "
+                            f"{type(param_group).__name__}")
         group = dict(param_group)
-        group["params"] = _param_list(group.get("params", []))
+        group["params"] = _param_list(group.get("params", []), who)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._validate(group)
         held = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in held for p in group["params"]):
-            raise ValueError("some parameters appear in more than one parameter group")
+            raise ValueError(f"{who}: some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def bind(self, params):
@@ -155,7 +159,7 @@ class Optimizer:
         constructor's defaults).
         """
         held = {id(p) for g in self.param_groups for p in g["params"]}
-        new = [p for p in _param_list(params) if id(p) not in held]
+        new = [p for p in _param_list(params, type(self).__name__) if id(p) not in held]
         if not self.param_groups:
             self.add_param_group({"params": new})
         else:
@@ -164,10 +168,9 @@ class Optimizer:
 
     def _validate(self, hyper):
         """Raise ValueError on an invalid hyperparameter (subclasses extend)."""
-        if "lr" in hyper:
-            check_nonnegative("learning rate", hyper["lr"])
-        if "weight_decay" in hyper:
-            check_nonnegative("weight_decay", hyper["weight_decay"])
+        for name in ("lr", "weight_decay"):
+            if name in hyper:
+                check_nonnegative(hyper[name], name, type(self).__name__)
 
     # ----- the update -----
     def zero_grad(self):
@@ -196,7 +199,10 @@ class Optimizer:
                 g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
-                self._update(xp, w, g, state, h)
+                try:
+                    self._update(xp, w, g, state, h)
+                except KeyError as missing:
+                    raise _state_error(type(self).__name__, missing) from None
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
 
@@ -226,11 +232,15 @@ class Optimizer:
             return state
         state = entry[1]
         if _moved(state, p.data):  # e.g. model.to_gpu() after some steps
-            _convert_state(state, p.data)
+            _convert_state(state, p.data, type(self).__name__)
         return state
 
     def _init_state(self, xp, w, group):
-        """The fresh state (a dict) of a parameter whose data is `w`; `xp` is its array module."""
+        """The fresh state (a dict) of a parameter whose data is `w`; `xp` is its array module.
+
+        The only place state entries are made: `_update` changes their values. As in
+        PyTorch, the entries follow the group's settings at the parameter's first step.
+        """
         return {}
 
     def _update(self, xp, w, g, state, h):
@@ -256,14 +266,15 @@ class Optimizer:
 
     def load_state_dict(self, state_dict):
         """Resume from `state_dict()`; the groups must have the same sizes."""
+        who = type(self).__name__
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
-            raise ValueError(f"loaded state dict has {len(saved)} parameter groups, "
+            raise ValueError(f"{who}: the loaded state dict has {len(saved)} parameter groups, "
                              f"the optimizer has {len(self.param_groups)}")
         params = []
         for i, (mine, theirs) in enumerate(zip(self.param_groups, saved)):
             if len(mine["params"]) != len(theirs["params"]):
-                raise ValueError(f"parameter group {i} has {len(mine['params'])} "
+                raise ValueError(f"{who}: parameter group {i} has {len(mine['params'])} "
                                  f"parameters, the loaded one {len(theirs['params'])}")
             params.extend(zip(theirs["params"], mine["params"]))
         by_index = {int(k): p for k, p in params}
@@ -279,9 +290,9 @@ class Optimizer:
         for key, s in state_dict["state"].items():
             p = by_index.get(int(key))
             if p is None:
-                raise ValueError(f"loaded state dict has state for parameter {key}, "
+                raise ValueError(f"{who}: the loaded state dict has state for parameter {key}, "
                                  "which no group holds")
-            new_state[p] = {k: _to_like(v, p.data, k) for k, v in s.items()}
+            new_state[p] = {k: _to_like(v, p.data, k, who) for k, v in s.items()}
         self.param_groups = new_groups
         self.state = new_state
 
@@ -291,6 +302,14 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _state_error(who, missing):
+    """The error for a state entry `_update` needs but `_init_state` did not make."""
+    return KeyError(f"{who}: the update needs {missing.args[0]!r}, which the parameter's "
+                    "state lacks: a setting that needs more state (amsgrad, momentum, "
+                    "centered) was switched on after the parameter's first step; make a new "
+                    "optimizer (or load a state_dict saved with that setting)")
 
 
 class _FlatState:
@@ -320,19 +339,20 @@ def _flat(value):
     return value.reshape(1) if _is_array(value) else value
 
 
-def _param_list(params):
+def _param_list(params, who):
     """Parameters as a list (order matters; sets are refused)."""
     if isinstance(params, Variable):
         return [params]
     if isinstance(params, (set, frozenset)):
-        raise TypeError("parameters must be an ordered iterable; a set has no "
+        raise TypeError(f"{who}: parameters must be an ordered iterable; a set has no "
                         "deterministic order")
     params = list(params)
     for p in params:
         if not isinstance(p, Variable):
-            raise TypeError(f"optimizer can only optimize Parameters, got {type(p).__name__}")
+            raise TypeError(f"{who}: can only optimize Parameters, got {type(p).__name__}")
         if p.creator is not None:
-            raise ValueError("can't optimize a non-leaf Variable (it was computed by an op)")
+            raise ValueError(f"{who}: can't optimize a non-leaf Variable (it was computed by "
+                             "an op)")
     return params
 
 
@@ -352,12 +372,12 @@ def _moved(state, w):
     return False
 
 
-def _convert_state(state, w):
+def _convert_state(state, w, who):
     for k, v in state.items():
-        state[k] = _to_like(v, w, k)
+        state[k] = _to_like(v, w, k, who)
 
 
-def _to_like(value, w, key):
+def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape."""
     if not _is_array(value):
         return copy.deepcopy(value)
@@ -365,7 +385,7 @@ def _to_like(value, w, key):
     if xp is np:
         value = to_cpu(value)
     if tuple(value.shape) != tuple(w.shape):
-        raise ValueError(f"state {key!r} has shape {tuple(value.shape)}, "
+        raise ValueError(f"{who}: state {key!r} has shape {tuple(value.shape)}, "
                          f"its parameter {tuple(w.shape)}")
     dtype = w.dtype if value.dtype.kind == "f" else value.dtype
     return xp.array(value, dtype=dtype, copy=True)

@@ -21,14 +21,20 @@ class SGD(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        check_nonnegative("momentum", hyper["momentum"])
+        who = type(self).__name__
+        check_nonnegative(hyper["momentum"], "momentum", who)
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
-            raise ValueError("Nesterov momentum requires a momentum > 0 and zero dampening")
+            raise ValueError(f"{who}: Nesterov momentum requires a momentum > 0 and zero "
+                             "dampening")
+
+    def _init_state(self, xp, w, group):
+        # None until the first step: PyTorch starts the buffer at the gradient, undamped
+        return {"momentum_buffer": None} if group["momentum"] else {}
 
     def _update(self, xp, w, g, state, h):
         if h.momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:  # PyTorch starts the buffer at the gradient, undamped
+            buf = state["momentum_buffer"]
+            if buf is None:
                 buf = state["momentum_buffer"] = g.copy()
             else:
                 buf *= h.momentum

@@ -4,25 +4,22 @@ import copy
 from ..optimizer import Optimizer
 
 
-def check_optimizer(optimizer):
+def check_optimizer(optimizer, who):
+    """`optimizer`, or a TypeError naming `who` when it is not an Optimizer."""
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        raise TypeError(f"{who}: {type(optimizer).__name__} is not an Optimizer")
+    return optimizer
 
 
-def per_group(name, optimizer, value):
+def per_group(value, name, who, optimizer):
     """`value` repeated for each param group, or a list with one value per group."""
     n = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise ValueError(f"expected {n} values for {name} (one per param group), "
+            raise ValueError(f"{who}: expected {n} values for {name} (one per param group), "
                              f"got {len(value)}")
         return list(value)
     return [value] * n
-
-
-def check_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 class LRScheduler:
@@ -41,20 +38,27 @@ class LRScheduler:
     _not_saved = ("optimizer",)
 
     def __init__(self, optimizer, last_epoch=-1):
-        check_optimizer(optimizer)
-        self.optimizer = optimizer
-        groups = optimizer.param_groups
-        if last_epoch == -1:
+        """Subclasses set their own settings first, then call this: it checks the
+        optimizer and runs `_start()`, which may call their `get_lr()`."""
+        self.optimizer = check_optimizer(optimizer, type(self).__name__)
+        self.last_epoch = last_epoch
+        self._start()
+
+    def _start(self):
+        """Record each group's starting lr (`base_lrs`) and take step 0. Schedulers that
+        first write group keys of their own (OneCycleLR) or take no step 0
+        (ReduceLROnPlateau, SequentialLR) override it."""
+        groups = self.optimizer.param_groups
+        if self.last_epoch == -1:
             for group in groups:
                 group.setdefault("initial_lr", group["lr"])
         else:
             for i, group in enumerate(groups):
                 if "initial_lr" not in group:
-                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] "
-                                   "when resuming a scheduler with last_epoch >= 0; load the "
-                                   "optimizer's state_dict first")
+                    raise KeyError(f"{type(self).__name__}: param 'initial_lr' is not specified "
+                                   f"in param_groups[{i}] when resuming a scheduler with "
+                                   "last_epoch >= 0; load the optimizer's state_dict first")
         self.base_lrs = [group["initial_lr"] for group in groups]
-        self.last_epoch = last_epoch
         self._initial_step()
 
     def _initial_step(self):

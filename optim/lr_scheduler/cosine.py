@@ -1,7 +1,9 @@
 """CosineAnnealingLR: half a cosine from the base lr down to eta_min."""
 import math
 
-from .base import LRScheduler, check_positive_int
+from autograd.arguments import positive_int
+
+from .base import LRScheduler
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -12,8 +14,7 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        check_positive_int("T_max", T_max)
-        self.T_max = T_max
+        self.T_max = positive_int(T_max, "T_max", "CosineAnnealingLR")
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 

@@ -2,15 +2,16 @@
 from bisect import bisect_right
 from collections import Counter
 
-from .base import LRScheduler, check_positive_int
+from autograd.arguments import positive_int
+
+from .base import LRScheduler
 
 
 class StepLR(LRScheduler):
     """lr = base_lr * gamma ** (epoch // step_size)."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        check_positive_int("step_size", step_size)
-        self.step_size = step_size
+        self.step_size = positive_int(step_size, "step_size", "StepLR")
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 

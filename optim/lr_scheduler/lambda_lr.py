@@ -14,11 +14,15 @@ class LambdaLR(LRScheduler):
     _not_saved = ("optimizer", "lr_lambdas")
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.lr_lambdas = per_group("lr_lambda", optimizer, lr_lambda)
+        self.lr_lambdas = lr_lambda  # one per group once the optimizer is checked: _start
+        super().__init__(optimizer, last_epoch)
+
+    def _start(self):
+        self.lr_lambdas = per_group(self.lr_lambdas, "lr_lambda", "LambdaLR", self.optimizer)
         for f in self.lr_lambdas:
             if not callable(f):
-                raise TypeError(f"lr_lambda must be callable, got {type(f).__name__}")
-        super().__init__(optimizer, last_epoch)
+                raise TypeError(f"LambdaLR: lr_lambda must be callable, got {type(f).__name__}")
+        super()._start()
 
     def get_lr(self):
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]

@@ -1,5 +1,7 @@
 """LinearLR: scale the lr linearly from start_factor to end_factor."""
-from .base import LRScheduler, check_positive_int
+from autograd.arguments import positive_int
+
+from .base import LRScheduler
 
 
 class LinearLR(LRScheduler):
@@ -11,13 +13,12 @@ class LinearLR(LRScheduler):
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
                  last_epoch=-1):
         if not 0 < start_factor <= 1:
-            raise ValueError(f"start_factor must be in (0, 1], got {start_factor}")
+            raise ValueError(f"LinearLR: start_factor must be in (0, 1], got {start_factor}")
         if not 0 <= end_factor <= 1:
-            raise ValueError(f"end_factor must be in [0, 1], got {end_factor}")
-        check_positive_int("total_iters", total_iters)
+            raise ValueError(f"LinearLR: end_factor must be in [0, 1], got {end_factor}")
         self.start_factor = start_factor
         self.end_factor = end_factor
-        self.total_iters = total_iters
+        self.total_iters = positive_int(total_iters, "total_iters", "LinearLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

@@ -1,7 +1,9 @@
 """OneCycleLR: the 1cycle policy (Smith & Topin), with momentum cycling."""
 import math
 
-from .base import LRScheduler, check_optimizer, check_positive_int, per_group
+from autograd.arguments import positive_int
+
+from .base import LRScheduler, per_group
 
 
 def _anneal_cos(start, end, pct):
@@ -30,36 +32,44 @@ class OneCycleLR(LRScheduler):
                  pct_start=0.3, anneal_strategy="cos", cycle_momentum=True,
                  base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
                  final_div_factor=1e4, three_phase=False, last_epoch=-1):
-        check_optimizer(optimizer)
-        self.optimizer = optimizer
         self.total_steps = _total_steps(total_steps, epochs, steps_per_epoch)
         if not 0 <= pct_start <= 1:
-            raise ValueError(f"pct_start must be a float in [0, 1], got {pct_start}")
+            raise ValueError(f"OneCycleLR: pct_start must be a float in [0, 1], got {pct_start}")
         if anneal_strategy not in _ANNEAL:
-            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+            raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got "
+                             f"{anneal_strategy!r}")
         self.anneal_strategy = anneal_strategy
         self._phases = _phases(float(pct_start), self.total_steps, three_phase)
-        groups = optimizer.param_groups
-        if last_epoch == -1:
-            for group, top in zip(groups, per_group("max_lr", optimizer, max_lr)):
-                group["initial_lr"] = top / div_factor
-                group["max_lr"] = top
-                group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            self._init_momentum(base_momentum, max_momentum, last_epoch)
+        # written into the param groups by _start, once the optimizer is checked
+        self._group_settings = dict(max_lr=max_lr, div_factor=div_factor,
+                                    final_div_factor=final_div_factor,
+                                    base_momentum=base_momentum, max_momentum=max_momentum)
         super().__init__(optimizer, last_epoch)
 
-    def _init_momentum(self, base_momentum, max_momentum, last_epoch):
+    def _start(self):
+        """Each group's lr and momentum bounds, then the base's step 0 (from initial_lr)."""
+        settings = self._group_settings
+        if self.last_epoch == -1:
+            tops = per_group(settings["max_lr"], "max_lr", "OneCycleLR", self.optimizer)
+            for group, top in zip(self.optimizer.param_groups, tops):
+                group["initial_lr"] = top / settings["div_factor"]
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / settings["final_div_factor"]
+        if self.cycle_momentum:
+            self._init_momentum(settings["base_momentum"], settings["max_momentum"])
+        super()._start()
+
+    def _init_momentum(self, base_momentum, max_momentum):
         defaults = self.optimizer.defaults
         if "momentum" not in defaults and "betas" not in defaults:
-            raise ValueError("optimizer must support momentum or beta1 with cycle_momentum "
-                             "enabled")
+            raise ValueError("OneCycleLR: the optimizer must support momentum or beta1 with "
+                             "cycle_momentum enabled")
         self.use_beta1 = "betas" in defaults
-        if last_epoch != -1:
+        if self.last_epoch != -1:
             return
-        tops = per_group("max_momentum", self.optimizer, max_momentum)
-        bases = per_group("base_momentum", self.optimizer, base_momentum)
+        tops = per_group(max_momentum, "max_momentum", "OneCycleLR", self.optimizer)
+        bases = per_group(base_momentum, "base_momentum", "OneCycleLR", self.optimizer)
         for group, top, base in zip(self.optimizer.param_groups, tops, bases):
             self._set_momentum(group, top)
             group["max_momentum"] = top
@@ -74,8 +84,8 @@ class OneCycleLR(LRScheduler):
     def get_lr(self):
         t = self.last_epoch
         if t > self.total_steps:
-            raise ValueError(f"Tried to step {t} times. The specified number of total "
-                             f"steps is {self.total_steps}")
+            raise ValueError(f"OneCycleLR: tried to step {t} times; the specified number of "
+                             f"total steps is {self.total_steps}")
         anneal = _ANNEAL[self.anneal_strategy]
         lrs = []
         for group in self.optimizer.param_groups:
@@ -97,13 +107,11 @@ class OneCycleLR(LRScheduler):
 
 def _total_steps(total_steps, epochs, steps_per_epoch):
     if total_steps is not None:
-        check_positive_int("total_steps", total_steps)
-        return total_steps
+        return positive_int(total_steps, "total_steps", "OneCycleLR")
     if epochs is None or steps_per_epoch is None:
         raise ValueError("OneCycleLR: give either total_steps or (epochs and steps_per_epoch)")
-    check_positive_int("epochs", epochs)
-    check_positive_int("steps_per_epoch", steps_per_epoch)
-    return epochs * steps_per_epoch
+    return (positive_int(epochs, "epochs", "OneCycleLR")
+            * positive_int(steps_per_epoch, "steps_per_epoch", "OneCycleLR"))
 
 
 def _phases(pct_start, total, three_phase):

@@ -1,7 +1,7 @@
 """ReduceLROnPlateau: cut the lr when a monitored metric stops improving."""
 import math
 
-from .base import LRScheduler, check_optimizer, per_group
+from .base import LRScheduler, per_group
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -16,24 +16,26 @@ class ReduceLROnPlateau(LRScheduler):
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
-        check_optimizer(optimizer)
         if not factor < 1.0:
-            raise ValueError(f"factor must be < 1.0, got {factor}")
+            raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor}")
         if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
         if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
-        self.optimizer = optimizer
+            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got "
+                             f"{threshold_mode!r}")
         self.factor = factor
-        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
-        self.min_lrs = per_group("min_lr", optimizer, min_lr)
         self.patience = patience
         self.cooldown = cooldown
         self.eps = eps
         self.mode = mode
         self.threshold = threshold
         self.threshold_mode = threshold_mode
-        self.last_epoch = 0
+        super().__init__(optimizer, last_epoch=0)  # epochs are counted by step(metric)
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.min_lrs = per_group(min_lr, "min_lr", "ReduceLROnPlateau", optimizer)
+
+    def _start(self):
+        """No step 0 (step() needs a metric): the lrs stay as they are."""
         self._last_lr = self._group_lrs()
         self._reset()
 

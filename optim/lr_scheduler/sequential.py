@@ -1,7 +1,7 @@
 """SequentialLR: hand over from one scheduler to the next at milestones."""
 from bisect import bisect_right
 
-from .base import LRScheduler, check_optimizer
+from .base import LRScheduler
 
 
 class SequentialLR(LRScheduler):
@@ -14,15 +14,15 @@ class SequentialLR(LRScheduler):
     _not_saved = ("optimizer", "_schedulers")
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
-        check_optimizer(optimizer)
-        _check_schedulers(optimizer, schedulers, milestones)
         self._schedulers = list(schedulers)
         self._milestones = list(milestones)
-        self.last_epoch = last_epoch + 1
-        self.optimizer = optimizer
+        super().__init__(optimizer, last_epoch + 1)
+
+    def _start(self):
+        _check_schedulers(self.optimizer, self._schedulers, self._milestones)
         # Each scheduler took its own first step when it was made: undo those,
         # so that only the one active at epoch 0 counts it.
-        for group in optimizer.param_groups:
+        for group in self.optimizer.param_groups:
             group["lr"] = group["initial_lr"]
         for s in self._schedulers:
             s.last_epoch -= 1
@@ -56,16 +56,16 @@ class SequentialLR(LRScheduler):
 def _check_schedulers(optimizer, schedulers, milestones):
     from .plateau import ReduceLROnPlateau
     if len(schedulers) < 1:
-        raise ValueError("SequentialLR expects at least one scheduler")
+        raise ValueError("SequentialLR: expected at least one scheduler")
     for i, s in enumerate(schedulers):
         if isinstance(s, ReduceLROnPlateau):
-            raise ValueError(f"SequentialLR does not support ReduceLROnPlateau (index {i}): "
+            raise ValueError(f"SequentialLR: ReduceLROnPlateau (index {i}) is not supported: "
                              "its step() needs a metric")
         if getattr(s, "optimizer", None) is not optimizer:
             raise ValueError(f"SequentialLR: scheduler {i} ({type(s).__name__}) belongs to "
                              "another optimizer")
     if len(milestones) != len(schedulers) - 1:
-        raise ValueError(f"SequentialLR expects one milestone fewer than schedulers, got "
+        raise ValueError(f"SequentialLR: expected one milestone fewer than schedulers, got "
                          f"{len(schedulers)} schedulers and {len(milestones)} milestones")
     if list(milestones) != sorted(milestones):
         raise ValueError(f"SequentialLR: milestones must be increasing, got {list(milestones)}")

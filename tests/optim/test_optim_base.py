@@ -228,7 +228,7 @@ def test_repr_lists_groups():
 
 
 @pytest.mark.parametrize("make,match", [
-    (lambda p: optim.SGD(p, lr=-0.1), "learning rate"),
+    (lambda p: optim.SGD(p, lr=-0.1), "^SGD: lr must be a number >= 0, got -0.1$"),
     (lambda p: optim.SGD(p, momentum=-0.5), "momentum"),
     (lambda p: optim.SGD(p, weight_decay=-1), "weight_decay"),
     (lambda p: optim.SGD(p, nesterov=True), "Nesterov"),
@@ -241,7 +241,7 @@ def test_repr_lists_groups():
     (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
     (lambda p: optim.RMSprop(p, alpha=-0.1), "alpha"),
     (lambda p: optim.Adadelta(p, rho=1.5), "rho"),
-    (lambda p: optim.Adam(lr=float("nan")), "learning rate"),
+    (lambda p: optim.Adam(lr=float("nan")), "^Adam: lr must be a number >= 0, got nan$"),
     (lambda p: optim.SGD([], lr=0.1), "empty parameter list"),
 ])
 def test_invalid_hyperparameters_raise_clear_errors(make, match):
@@ -270,3 +270,24 @@ def test_optim_does_not_import_nn():
     root = os.path.dirname(os.path.dirname(os.path.abspath(optim.__file__)))
     code = "import sys, optim; sys.exit(3 if 'nn' in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+def test_state_is_made_at_the_first_step_for_the_group_s_settings():
+    p = make_params()[0]
+    opt = optim.Adam([p], lr=0.1)
+    set_grad(p, quad_grad(p.data))
+    opt.step()
+    assert sorted(opt.state[p]) == ["exp_avg", "exp_avg_sq", "step"]
+    opt.param_groups[0]["amsgrad"] = True  # more state than the first step made
+    with pytest.raises(KeyError, match="Adam: the update needs 'max_exp_avg_sq'.*switched on"):
+        opt.step()
+
+
+def test_sgd_momentum_buffer_starts_at_the_first_gradient():
+    p = make_params()[0]
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, dampening=0.5)
+    g = quad_grad(p.data)
+    set_grad(p, g)
+    opt.step()
+    np.testing.assert_array_equal(opt.state[p]["momentum_buffer"], g)  # undamped, as PyTorch
+    assert optim.SGD([p], lr=0.1)._init_state(np, p.data, {"momentum": 0.0}) == {}

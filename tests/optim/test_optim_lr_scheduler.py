@@ -287,3 +287,36 @@ def test_errors(make, err, match):
 def test_one_cycle_needs_momentum():
     with pytest.raises(ValueError, match="momentum"):
         sch.OneCycleLR(_opt(cls=optim.Adagrad), max_lr=1.0, total_steps=5)
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda o: sch.StepLR(o, step_size=0), "StepLR: step_size must be a positive integer, got 0"),
+    (lambda o: sch.CosineAnnealingLR(o, T_max=2.5),
+     "CosineAnnealingLR: T_max must be a positive integer, got 2.5"),
+    (lambda o: sch.OneCycleLR(o, max_lr=1.0, epochs=2, steps_per_epoch=True),
+     "OneCycleLR: steps_per_epoch must be a positive integer, got True"),
+    (lambda o: sch.LambdaLR(o, [lambda t: 1, lambda t: 1]),
+     "LambdaLR: expected 1 values for lr_lambda (one per param group), got 2"),
+    (lambda o: sch.ReduceLROnPlateau(o, min_lr=[0.1, 0.2]),
+     "ReduceLROnPlateau: expected 1 values for min_lr (one per param group), got 2"),
+])
+def test_errors_name_the_scheduler(make, message):
+    with pytest.raises(ValueError) as info:
+        make(_opt())
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: sch.StepLR(o, 2), lambda o: sch.LambdaLR(o, lambda t: 1),
+    lambda o: sch.OneCycleLR(o, max_lr=1.0, total_steps=5), lambda o: sch.ReduceLROnPlateau(o),
+    lambda o: sch.SequentialLR(o, [], []),
+])
+def test_every_scheduler_checks_its_optimizer_in_the_base_constructor(make):
+    with pytest.raises(TypeError, match=r"^\w+: str is not an Optimizer$"):
+        make("not an optimizer")
+
+
+def test_whole_numbers_of_any_type_are_accepted_as_counts():
+    a, b = _opt(), _opt()
+    assert _lrs(a, sch.StepLR(a, step_size=2.0, gamma=0.5), 5) == \
+        _lrs(b, sch.StepLR(b, step_size=np.int64(2), gamma=0.5), 5)
