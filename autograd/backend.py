@@ -74,9 +74,18 @@ def to_gpu(x):
 
 
 def to_cpu(x):
-    x = _unwrap(x)
+    """`x` as a NumPy array: a NumPy array as it is (no copy), a CuPy array copied to the
+    host, a Variable (or anything holding its array in `.data`) as that array, numbers and
+    lists through np.asarray."""
     if isinstance(x, np.ndarray):
         return x
-    if np.isscalar(x):
-        return np.asarray(x)
-    return x.get()
+    if _is_device_array(x):
+        return x.get()
+    data = getattr(x, "data", None)  # NumPy scalars have a .data too: a buffer, not wanted
+    if isinstance(data, np.ndarray) or _is_device_array(data):
+        return to_cpu(data)
+    return np.asarray(x)
+
+
+def _is_device_array(x):
+    return hasattr(x, "__cuda_array_interface__")

@@ -18,7 +18,7 @@ regression metrics compute in float64.
 
 import numpy as np
 
-from .data._array import to_numpy
+from autograd.backend import to_cpu
 
 __all__ = ["accuracy", "precision", "recall", "f1_score", "confusion_matrix",
            "roc_auc_score", "roc_curve", "precision_recall_curve",
@@ -29,7 +29,7 @@ __all__ = ["accuracy", "precision", "recall", "f1_score", "confusion_matrix",
 
 def _samples(x, name):
     """`x` as an array with a sample axis."""
-    x = to_numpy(x)
+    x = to_cpu(x)
     if x.ndim == 0:
         raise ValueError(f"{name} must be an array of samples, got a scalar")
     return x

@@ -2,7 +2,7 @@
 
 import operator
 
-from ._array import to_numpy
+from autograd.backend import to_cpu
 
 
 class Dataset:
@@ -30,7 +30,7 @@ class TensorDataset(Dataset):
     def __init__(self, *arrays, transform=None, target_transform=None):
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
-        arrays = tuple(to_numpy(a) for a in arrays)
+        arrays = tuple(to_cpu(a) for a in arrays)
         if any(a.ndim == 0 for a in arrays) or len({len(a) for a in arrays}) > 1:
             shapes = ", ".join(str(a.shape) for a in arrays)
             raise ValueError(f"TensorDataset: arrays must have the same first dimension "
@@ -65,7 +65,7 @@ class Subset(Dataset):
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
-        self.indices = to_numpy(indices).astype(int, copy=False)
+        self.indices = to_cpu(indices).astype(int, copy=False)
         # Forward batched fetching only where the parent supports it.
         if hasattr(dataset, "get_batch"):
             self.get_batch = self._get_batch

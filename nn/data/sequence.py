@@ -3,8 +3,8 @@
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.backend import to_cpu
 
-from ._array import to_numpy
 from .loader import num_batches
 
 
@@ -29,11 +29,11 @@ class SequenceLoader:
 
     def __init__(self, data, batch_size=1, bptt=35, targets=None, batch_first=False,
                  drop_last=False):
-        data = to_numpy(data)
+        data = to_cpu(data)
         if targets is None:
             x, y = data[:-1], data[1:]
         else:
-            x, y = data, to_numpy(targets)
+            x, y = data, to_cpu(targets)
             if len(x) != len(y):
                 raise ValueError(f"SequenceLoader: data has shape {x.shape} but targets "
                                  f"has shape {y.shape}: they need the same length")
