@@ -2,8 +2,8 @@
 import os
 
 from .atomic import write_bytes
-
 from .variable import Variable
+from .walk import functions_behind
 
 _FORMATS = ("png", "svg", "pdf")
 _INSTALL_GRAPHVIZ = ("install Graphviz: apt-get install graphviz (Debian/Ubuntu), "
@@ -28,7 +28,7 @@ def get_dot_graph(output, verbose=True):
 
     for y in outputs:
         add_var(y, "output")
-    for func in _functions_behind(outputs):
+    for func in functions_behind(outputs):
         lines.append(_func_node(func))
         for x in func.inputs:
             add_var(x, _role(x))
@@ -85,19 +85,6 @@ def _as_output_list(output):
         if not isinstance(y, Variable):
             raise TypeError(f"get_dot_graph: expected Variables, got {type(y).__name__}")
     return outputs
-
-
-def _functions_behind(outputs):
-    """Every Function reachable from `outputs` through creators, each once."""
-    stack = [y.creator for y in outputs if y.creator is not None]
-    seen = set()
-    while stack:
-        func = stack.pop()
-        if id(func) in seen:
-            continue
-        seen.add(id(func))
-        yield func
-        stack.extend(x.creator for x in func.inputs if x.creator is not None)
 
 
 _STYLE = {
