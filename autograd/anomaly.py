@@ -5,15 +5,14 @@ Costs nothing when off: `Function.__call__` and the engine look at `Config.detec
 before calling in here.
 """
 import linecache
-import os
 import sys
 
 from .backend import get_array_module
 from .config import Config, _Switch, anomaly_mode
 
-# Frames inside the framework are skipped when looking for the user's line.
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_FRAMEWORK_DIRS = tuple(os.path.join(_ROOT, name) + os.sep for name in ("autograd", "nn", "optim"))
+# Frames of these packages' modules are skipped when looking for the user's line: known by
+# module name, so wherever the packages are installed (or copied) the answer is the same.
+_FRAMEWORK_PACKAGES = frozenset({"autograd", "nn", "optim"})
 
 
 def detect_anomaly(func=None):
@@ -83,11 +82,17 @@ def _user_site():
     """(file, line, code) of the innermost caller outside autograd/nn/optim, or None."""
     frame = sys._getframe(2)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_FRAMEWORK_DIRS):
+        if not _in_framework(frame):
+            filename = frame.f_code.co_filename
             return filename, frame.f_lineno, linecache.getline(filename, frame.f_lineno).strip()
         frame = frame.f_back
     return None
+
+
+def _in_framework(frame):
+    """Whether `frame` runs code of a module of autograd, nn or optim."""
+    module = frame.f_globals.get("__name__") or ""
+    return module.partition(".")[0] in _FRAMEWORK_PACKAGES
 
 
 __all__ = ["detect_anomaly", "check_forward", "check_backward"]

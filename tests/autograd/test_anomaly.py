@@ -145,3 +145,15 @@ def test_integer_outputs_are_not_checked():
     with detect_anomaly():
         y = idx * 2  # integer arithmetic cannot hold NaN; must not trip the check
     np.testing.assert_array_equal(y.data, [2, 4])
+
+
+def test_framework_frames_are_known_by_module_name_not_by_folder():
+    # a helper of the nn package that lives outside the package's folder (a plugin, a copy)
+    helper = {"__name__": "nn.plugin", "log": log}
+    exec(compile("def take_log(x):\n    return log(x)\n", "/elsewhere/plugin.py", "exec"), helper)
+    x = Variable(np.array([-1.0]))
+    with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+        line = _next_line()
+        helper["take_log"](x)
+    message = str(info.value)
+    assert f"{THIS_FILE}:{line}" in message and "plugin.py" not in message
