@@ -23,13 +23,14 @@ sources did not change.
     python notebooks/build_notebooks.py 04 07 --execute    # only the notebooks named 04*, 07*
 """
 import argparse
-import os
 import re
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+
+from autograd.atomic import replacing
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
@@ -130,10 +131,9 @@ def execute(notebook, timeout=CELL_TIMEOUT_S):
 
 
 def write_atomic(notebook, path):
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
+    """Write `notebook` to `path` through rungrad's one atomic writer (temp file + rename)."""
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         nbformat.write(notebook, f)
-    os.replace(tmp, path)
 
 
 def selected_sources(prefixes):
