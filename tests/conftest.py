@@ -4,7 +4,8 @@ import sys
 
 from hypothesis import HealthCheck, settings
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from ._helpers import ROOT
+
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 

@@ -8,6 +8,8 @@ import autograd
 from autograd import (Config, Function, Variable, as_variable, enable_grad, exp, grad, no_grad,
                       split, using_config)
 
+from .._helpers import ROOT
+
 
 def var(value, name=None):
     return Variable(np.array(value, dtype=np.float64), name=name)
@@ -31,9 +33,8 @@ def square(x):
 
 
 def test_imports_this_projects_autograd():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert autograd.IS_RUNGRAD is True
-    assert os.path.abspath(autograd.__file__).startswith(os.path.join(root, "autograd") + os.sep)
+    assert os.path.abspath(autograd.__file__).startswith(os.path.join(ROOT, "autograd") + os.sep)
 
 
 # ----- chain rule and graph shapes -----

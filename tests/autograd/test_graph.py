@@ -10,6 +10,8 @@ import pytest
 from autograd import Variable, exp, get_dot_graph, plot_graph, split, tanh
 from autograd.graph import GraphImage
 
+from .._helpers import ROOT
+
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
 
 SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
@@ -177,7 +179,6 @@ def test_import_autograd_does_not_load_graphviz_or_ipython():
     import subprocess
     code = ("import sys, autograd; "
             "print(sorted(m for m in ('graphviz', 'IPython') if m in sys.modules))")
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"

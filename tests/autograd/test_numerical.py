@@ -1,6 +1,5 @@
 """numerical_diff / numerical_grad / gradcheck / gradgradcheck: they compute the right
 numbers and, above all, catch wrong backward passes."""
-import os
 import subprocess
 import sys
 
@@ -13,8 +12,9 @@ from autograd import (Function, GradcheckError, Variable, exp, gradcheck, gradgr
 from autograd import numerical
 from autograd.testing import assert_gradients_match
 
+from .._helpers import ROOT
+
 RNG = np.random.default_rng(0)
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def rand(*shape, dtype=np.float64):

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
 
 import autograd as ag
 import nn
@@ -14,6 +13,8 @@ import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
 from nn.functional.im2col import col2im, im2col, make_window
+
+from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 
 
 def reference_conv2d(x, w, b, stride, padding):

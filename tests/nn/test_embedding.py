@@ -5,12 +5,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch_parity import assert_close, copy_weights
 
 import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays, shapes
+
+from ._helpers import assert_close, copy_weights
 
 
 @given(data=st.data(), rows=st.integers(1, 5), dim=st.integers(1, 3),

@@ -11,6 +11,8 @@ import nn.functional as F
 from autograd import Variable, gradgradcheck
 from autograd.testing import arrays, assert_gradients_match, float_dtypes
 
+from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
+
 
 @st.composite
 def linear_cases(draw):
@@ -163,7 +165,6 @@ def test_linear_rejects_bad_sizes(args):
 
 def test_linear_matches_torch():
     torch = pytest.importorskip("torch")
-    from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
     ours, theirs = nn.Linear(6, 4), torch.nn.Linear(6, 4)
     copy_weights(ours, theirs)
     x = np.random.randn(3, 2, 6).astype(np.float32)

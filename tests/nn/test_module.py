@@ -1,9 +1,8 @@
-"""nn.Module and nn.ModuleList: registration order, dotted names, state_dict, weights files,
-modes, freezing, devices and printing."""
+"""nn.Module: registration order, dotted names, state_dict, modes, freezing, devices and
+printing."""
 import os
 import subprocess
 import sys
-import zipfile
 
 import numpy as np
 import pytest
@@ -13,37 +12,8 @@ import nn.functional as F
 from autograd import Parameter, Variable
 from nn.module import StateDictKeyError
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-class Block(nn.Module):
-    """Parameters, a buffer and children, registered in a deliberately unsorted order."""
-
-    def __init__(self):
-        super().__init__()
-        self.zeta = Parameter(np.ones((2, 3), np.float32))
-        self.alpha = nn.Linear(3, 4)
-        self.register_buffer("running", np.zeros(4, np.float32))
-        self.mid = Parameter(np.full(4, 2.0, np.float32))
-        self.layers = nn.ModuleList([nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 1)])
-
-    def forward(self, x):
-        h = self.alpha(F.linear(x, self.zeta.T)) + self.mid
-        for layer in self.layers:
-            h = layer(h)
-        return h
-
-
-def snapshot(model):
-    return {k: v.copy() for k, v in model.state_dict().items()}
-
-
-def assert_same_state(model, expected):
-    state = model.state_dict()
-    assert list(state) == list(expected)
-    for key, value in expected.items():
-        np.testing.assert_array_equal(state[key], value)
-        assert state[key].dtype == value.dtype
+from .._helpers import ROOT
+from ._helpers import Block, assert_same_state, snapshot
 
 
 # ----- registration -----
@@ -235,98 +205,6 @@ def test_loading_into_an_unbuilt_lazy_layer_explains_why():
         nn.Linear(3).load_state_dict(nn.Linear(2, 3).state_dict())
 
 
-# ----- weights files -----
-
-def test_save_and_load_weights_round_trip(tmp_path):
-    np.random.seed(1)
-    source, target = Block(), Block()
-    path = tmp_path / "w.npz"
-    source.save_weights(path)
-    target.load_weights(path)
-    assert_same_state(target, source.state_dict())
-    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]  # no temp file left behind
-
-
-def test_saved_file_is_a_plain_npz_without_pickles(tmp_path):
-    path = tmp_path / "w.npz"
-    nn.Linear(2, 3).save_weights(path)
-    with np.load(path, allow_pickle=False) as archive:
-        assert archive.files == ["weight", "bias"]
-        assert archive["weight"].dtype == np.float32
-
-
-def test_save_weights_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
-    path = tmp_path / "w.npz"
-    nn.Linear(2, 3).save_weights(path)
-    original = path.read_bytes()
-
-    def broken_savez(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(np, "savez", broken_savez)
-    with pytest.raises(OSError, match="disk full"):
-        nn.Linear(2, 3).save_weights(path)
-    assert path.read_bytes() == original
-    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
-
-
-def test_missing_file_names_the_file(tmp_path):
-    model = nn.Linear(2, 3)
-    with pytest.raises(FileNotFoundError, match="nothing.npz"):
-        model.load_weights(tmp_path / "nothing.npz")
-
-
-@pytest.mark.parametrize("content", [b"", b"not a zip file at all", b"PK\x03\x04broken"])
-def test_corrupt_file_names_the_file_and_changes_nothing(tmp_path, content):
-    model = Block()
-    before = snapshot(model)
-    path = tmp_path / "bad.npz"
-    path.write_bytes(content)
-    with pytest.raises(ValueError, match="bad.npz"):
-        model.load_weights(path)
-    assert_same_state(model, before)
-
-
-def test_truncated_archive_names_the_file_and_changes_nothing(tmp_path):
-    model = Block()
-    before = snapshot(model)
-    path = tmp_path / "cut.npz"
-    Block().save_weights(path)
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="cut.npz"):
-        model.load_weights(path)
-    assert_same_state(model, before)
-
-
-def test_pickled_member_is_refused(tmp_path):
-    path = tmp_path / "evil.npz"
-    np.savez(path, weight=np.array([{"a": 1}], dtype=object), bias=np.zeros(3))
-    with pytest.raises(ValueError, match="evil.npz"):
-        nn.Linear(2, 3).load_weights(path)
-
-
-def test_weights_with_wrong_keys_or_shapes_name_file_and_key(tmp_path):
-    model = nn.Linear(2, 3)
-    before = snapshot(model)
-    wrong_keys, wrong_shape = tmp_path / "keys.npz", tmp_path / "shape.npz"
-    np.savez(wrong_keys, weight=np.zeros((3, 2)), b=np.zeros(3))
-    np.savez(wrong_shape, weight=np.zeros((3, 4)), bias=np.zeros(3))
-    with pytest.raises(KeyError, match=r"keys.npz.*missing key\(s\): 'bias'"):
-        model.load_weights(wrong_keys)
-    with pytest.raises(ValueError, match=r"shape.npz.*'weight'"):
-        model.load_weights(wrong_shape)
-    assert_same_state(model, before)
-
-
-def test_a_zip_that_is_not_an_npz_is_refused(tmp_path):
-    path = tmp_path / "other.npz"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("readme.txt", "hello")
-    with pytest.raises(KeyError, match="other.npz"):
-        nn.Linear(2, 3).load_weights(path)
-
-
 # ----- modes, gradients, freezing -----
 
 def test_train_and_eval_reach_every_module():
@@ -388,34 +266,6 @@ def test_to_gpu_without_cupy_says_what_is_missing():
 def test_forward_must_be_written():
     with pytest.raises(NotImplementedError, match="Module.forward"):
         nn.Module()(1)
-
-
-# ----- ModuleList -----
-
-def test_module_list_indexing_and_mutation():
-    a, b, c = nn.ReLU(), nn.Tanh(), nn.Sigmoid()
-    layers = nn.ModuleList([a, b])
-    layers.append(c)
-    assert len(layers) == 3 and layers[-1] is c and list(layers) == [a, b, c]
-    layers.insert(0, nn.Linear(1, 1))
-    assert [n for n, _ in layers.named_children()] == ["0", "1", "2", "3"]
-    assert layers[1] is a
-    del layers[0]
-    assert list(layers) == [a, b, c]
-    layers[1] = nn.ELU()
-    assert isinstance(layers[1], nn.ELU)
-    assert list(layers[1:]) == [layers[1], c]
-    with pytest.raises(IndexError, match="out of range"):
-        layers[3]
-    with pytest.raises(TypeError, match="expected a Module"):
-        layers.append(np.ones(1))
-
-
-def test_module_list_parameter_names_follow_positions():
-    layers = nn.ModuleList([nn.Linear(1, 2), nn.Linear(2, 3)])
-    layers.insert(0, nn.Linear(3, 1))
-    assert [n for n, _ in layers.named_parameters()] == [
-        "0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]
 
 
 # ----- printing and drawing -----

@@ -5,13 +5,14 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
 
 import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
+
+from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 
 SHAPES = st.sampled_from([(3, 2), (2, 3), (2, 2, 3), (3, 2, 2, 2), (2, 1, 3, 2)])
 

@@ -7,7 +7,7 @@ import pytest
 
 import nn
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from .._helpers import ROOT
 
 
 def test_public_names_are_exported():

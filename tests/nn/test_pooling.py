@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_parity import assert_close
 
 import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
+
+from ._helpers import assert_close
 
 
 def reference_pool(x, kernel, stride, padding, reduce, pad_value):

@@ -5,13 +5,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_parity import assert_close
 
 import autograd as ag
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
 from nn.functional.pooling import MaxPool2dGrad
+
+from ._helpers import assert_close
 
 
 @st.composite

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from torch_parity import assert_close, assert_parameter_grads_match, copy_weights
 
 import autograd as ag
 import nn
 from autograd import Variable, gradcheck, gradgradcheck
+
+from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 
 SEQUENCE_LAYERS = {  # name: (layer, extra constructor arguments)
     "rnn_tanh": ("RNN", {}),

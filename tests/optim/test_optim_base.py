@@ -4,7 +4,8 @@ import pytest
 
 import optim
 from autograd import Parameter, Variable
-from optim_testutil import make_params, quad_grad, run, set_grad
+
+from ._helpers import make_params, quad_grad, run, set_grad
 
 ALL = [
     (optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),

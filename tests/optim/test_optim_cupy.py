@@ -5,7 +5,8 @@ import pytest
 import optim
 from autograd import Parameter, Variable
 from autograd.backend import is_available
-from optim_testutil import X0, quad_grad
+
+from ._helpers import X0, quad_grad
 
 cp = pytest.importorskip("cupy")
 pytestmark = pytest.mark.skipif(not is_available(), reason="CuPy has no usable GPU")

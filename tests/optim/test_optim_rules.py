@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import optim
-from optim_testutil import CASES, X0, case_ids, make_params, quad_grad, run, set_grad
+
+from ._helpers import CASES, X0, case_ids, make_params, quad_grad, run, set_grad
 
 STEPS = 12
 
@@ -104,7 +105,6 @@ def ref_adamw(steps, weight_decay=1e-2, **hp):
 
 REFERENCES = {"SGD": ref_sgd, "Adagrad": ref_adagrad, "RMSprop": ref_rmsprop,
               "Adadelta": ref_adadelta, "Adam": ref_adam, "AdamW": ref_adamw}
-
 
 
 def _check(name, hp, rtol=1e-10):

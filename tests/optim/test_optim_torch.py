@@ -7,7 +7,8 @@ import pytest
 import optim
 from autograd import Parameter, Variable
 from optim import lr_scheduler as sch
-from optim_testutil import CASES, X0, case_ids, make_params, quad_grad, run
+
+from ._helpers import CASES, X0, case_ids, make_params, quad_grad, run
 
 torch = pytest.importorskip("torch")
 

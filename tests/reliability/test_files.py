@@ -17,7 +17,8 @@ import nn
 from nn.callbacks import CSVLogger
 from nn.datasets import download
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from .._helpers import ROOT
+
 HEX = "0123456789abcdef" * 2
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from nn.data import DataLoader, Dataset, TensorDataset
 
-from .boxed import Boxed
+from .._helpers import Boxed
 
 
 def make_xy(n):

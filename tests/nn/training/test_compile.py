@@ -6,7 +6,7 @@ import nn
 import optim
 from nn import functional as F
 
-from training_testutil import blobs, linear_data, mlp
+from ._helpers import blobs, linear_data, mlp
 
 
 @pytest.mark.parametrize("name, cls, lr", [

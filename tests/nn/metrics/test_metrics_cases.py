@@ -7,7 +7,7 @@ import pytest
 
 from nn import metrics as m
 
-from .boxed import Boxed
+from .._helpers import Boxed
 
 
 # ------------------------------------------------------------------ accuracy

@@ -9,7 +9,7 @@ import nn
 import optim
 from autograd import Parameter
 
-from training_testutil import blobs, linear_data, mlp
+from ._helpers import blobs, linear_data, mlp
 
 
 def counting(optimizer):

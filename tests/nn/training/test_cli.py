@@ -9,7 +9,8 @@ import pytest
 
 from nn.training.cli import main
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ..._helpers import ROOT
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

@@ -7,7 +7,7 @@ from autograd import Parameter
 from autograd.config import Config
 from nn import metrics as M
 
-from training_testutil import blobs, linear_data, mlp
+from ._helpers import blobs, linear_data, mlp
 
 
 class Passthrough(nn.Model):

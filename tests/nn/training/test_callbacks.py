@@ -11,7 +11,7 @@ from nn import functional as F
 from nn.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
                           ModelCheckpoint, ReduceLROnPlateau, SchedulerStep, TerminateOnNaN)
 
-from training_testutil import ScriptedLogs, StepCounter, blobs, linear_data, same_state
+from ._helpers import ScriptedLogs, StepCounter, blobs, linear_data, same_state
 
 
 def regression_model(lr=0.05):

@@ -1,0 +1,100 @@
+"""nn.serialization: weights files (.npz) written atomically and read without pickles;
+errors name the file and leave the model unchanged."""
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+
+from ._helpers import Block, assert_same_state, snapshot
+
+
+def test_save_and_load_weights_round_trip(tmp_path):
+    np.random.seed(1)
+    source, target = Block(), Block()
+    path = tmp_path / "w.npz"
+    source.save_weights(path)
+    target.load_weights(path)
+    assert_same_state(target, source.state_dict())
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]  # no temp file left behind
+
+
+def test_saved_file_is_a_plain_npz_without_pickles(tmp_path):
+    path = tmp_path / "w.npz"
+    nn.Linear(2, 3).save_weights(path)
+    with np.load(path, allow_pickle=False) as archive:
+        assert archive.files == ["weight", "bias"]
+        assert archive["weight"].dtype == np.float32
+
+
+def test_save_weights_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "w.npz"
+    nn.Linear(2, 3).save_weights(path)
+    original = path.read_bytes()
+
+    def broken_savez(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        nn.Linear(2, 3).save_weights(path)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
+
+
+def test_missing_file_names_the_file(tmp_path):
+    model = nn.Linear(2, 3)
+    with pytest.raises(FileNotFoundError, match="nothing.npz"):
+        model.load_weights(tmp_path / "nothing.npz")
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip file at all", b"PK\x03\x04broken"])
+def test_corrupt_file_names_the_file_and_changes_nothing(tmp_path, content):
+    model = Block()
+    before = snapshot(model)
+    path = tmp_path / "bad.npz"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="bad.npz"):
+        model.load_weights(path)
+    assert_same_state(model, before)
+
+
+def test_truncated_archive_names_the_file_and_changes_nothing(tmp_path):
+    model = Block()
+    before = snapshot(model)
+    path = tmp_path / "cut.npz"
+    Block().save_weights(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="cut.npz"):
+        model.load_weights(path)
+    assert_same_state(model, before)
+
+
+def test_pickled_member_is_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, weight=np.array([{"a": 1}], dtype=object), bias=np.zeros(3))
+    with pytest.raises(ValueError, match="evil.npz"):
+        nn.Linear(2, 3).load_weights(path)
+
+
+def test_weights_with_wrong_keys_or_shapes_name_file_and_key(tmp_path):
+    model = nn.Linear(2, 3)
+    before = snapshot(model)
+    wrong_keys, wrong_shape = tmp_path / "keys.npz", tmp_path / "shape.npz"
+    np.savez(wrong_keys, weight=np.zeros((3, 2)), b=np.zeros(3))
+    np.savez(wrong_shape, weight=np.zeros((3, 4)), bias=np.zeros(3))
+    with pytest.raises(KeyError, match=r"keys.npz.*missing key\(s\): 'bias'"):
+        model.load_weights(wrong_keys)
+    with pytest.raises(ValueError, match=r"shape.npz.*'weight'"):
+        model.load_weights(wrong_shape)
+    assert_same_state(model, before)
+
+
+def test_a_zip_that_is_not_an_npz_is_refused(tmp_path):
+    path = tmp_path / "other.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(KeyError, match="other.npz"):
+        nn.Linear(2, 3).load_weights(path)
