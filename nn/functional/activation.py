@@ -200,19 +200,25 @@ class LogSoftmax(Function):
         return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
 
 
-def sigmoid_array(x):
-    """1 / (1 + e^-x) on an array, to full relative precision wherever the result is a normal
-    number: each step (exp, +1, reciprocal) is relatively exact, and e^-x overflows to inf
-    only where the result is below float's smallest normal number (x < -88.7 in float32,
-    -709.8 in float64), giving 0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at
-    x = -20, not 2.1e-9. Integer input gives float64."""
+def sigmoid_array(x, out=None):
+    """1 / (1 + e^-x) on an array (into `out` when given; x itself may be `out`), to full
+    relative precision wherever the result is a normal number: each step (exp, +1,
+    reciprocal) is relatively exact, and e^-x overflows to inf only where the result is
+    below float's smallest normal number (x < -88.7 in float32, -709.8 in float64), giving
+    0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at x = -20, not 2.1e-9. Integer
+    input gives float64. The one sigmoid on arrays: Sigmoid, the recurrent steps and the
+    metrics' scores all use it."""
     xp = get_array_module(x)
     if x.dtype.kind != "f":
         x = x.astype(xp.float64)
     if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
-        return sigmoid_array(x.reshape(1)).reshape(())
+        y = sigmoid_array(x.reshape(1)).reshape(())
+        if out is None:
+            return y
+        out[...] = y
+        return out
     with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
-        y = xp.negative(x)
+        y = xp.negative(x, out=out)
         xp.exp(y, out=y)
         y += 1
         xp.reciprocal(y, out=y)

@@ -1,27 +1,22 @@
 """One Elman RNN time step as one Function: h' = tanh(gx + gh) or relu(gx + gh), with
 gx = x W_ih^T + b_ih and gh = h W_hh^T + b_hh.
 
-`arrays` / `grad_arrays` are the step and its gradient on plain arrays, shared by the step
-Function and the whole-sequence Recurrence; every grad Function's own backward is written
-with differentiable ops (second order works).
+`step_on_arrays` / `grad_on_arrays` are the step and its gradient on plain arrays, shared by
+the step Function and the whole-sequence Recurrence (see RecurrentStep); every grad
+Function's own backward is written with differentiable ops (second order works).
 """
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import tanh
 
 from .activation import ReLUGrad
+from .recurrent_step import RecurrentStep
 
 
-class _ElmanStep(Function):
-    """The step Function shape every Elman variant shares: (gx, gh) -> h'."""
+class _ElmanStep(RecurrentStep):
+    """What every Elman variant shares: (gx, gh) -> h' (h enters only through gh)."""
 
-    gates, states = 1, 1
-    direct_states = ()  # h enters only through gh
-    separate_recurrent_bias = False  # b_hh may be folded into gx
-
-    def forward(self, gx, gh):
-        (h_new,), self.cache = self.arrays(gx, gh, ())
-        return h_new
+    num_gates, num_states = 1, 1
 
     def backward(self, g):
         d = self._grad_function(g)
@@ -48,8 +43,8 @@ def tanh_rnn_grad_arrays(cache, grads, out=None):
 class TanhRNNStep(_ElmanStep):
     """h' = tanh(gx + gh)"""
 
-    arrays = staticmethod(tanh_rnn_arrays)
-    grad_arrays = staticmethod(tanh_rnn_grad_arrays)
+    step_on_arrays = staticmethod(tanh_rnn_arrays)
+    grad_on_arrays = staticmethod(tanh_rnn_grad_arrays)
 
     def _grad_function(self, g):
         return TanhRNNStepGrad(self.cache)(g, *self.inputs)
@@ -89,8 +84,8 @@ def relu_rnn_grad_arrays(cache, grads, out=None):
 class ReLURNNStep(_ElmanStep):
     """h' = max(gx + gh, 0)"""
 
-    arrays = staticmethod(relu_rnn_arrays)
-    grad_arrays = staticmethod(relu_rnn_grad_arrays)
+    step_on_arrays = staticmethod(relu_rnn_arrays)
+    grad_on_arrays = staticmethod(relu_rnn_grad_arrays)
 
     def _grad_function(self, g):
         return ReLUGrad(self.cache[0] > 0)(g)

@@ -1,24 +1,17 @@
 """One GRU time step as one Function (PyTorch's gate order r, z, n and formula
 n = tanh(x_n + r * (W_hn h + b_hn)), so b_hh stays inside the recurrent term).
 
-`GRUStep.arrays` / `GRUStep.grad_arrays` are the step and its gradient on plain arrays,
-shared by the step Function, its grad Function and the whole-sequence Recurrence. The grad
+`GRUStep.step_on_arrays` / `GRUStep.grad_on_arrays` are the step and its gradient on plain
+arrays, shared by the step Function, its grad Function and the whole-sequence Recurrence
+(see RecurrentStep). The grad
 Function's own backward is written with differentiable ops (second order works).
 """
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import concatenate, split, tanh
 
-from .activation import sigmoid
-
-
-def _sigmoid_in_place(a, xp):
-    """a <- 1 / (1 + e^-a) as (1 + tanh(a/2)) / 2: the values Sigmoid's forward gives."""
-    a *= 0.5
-    xp.tanh(a, out=a)
-    a += 1
-    a *= 0.5
-    return a
+from .activation import sigmoid, sigmoid_array
+from .recurrent_step import RecurrentStep
 
 
 def gru_arrays(gx, gh, direct):
@@ -28,7 +21,8 @@ def gru_arrays(gx, gh, direct):
     h = direct[0]
     xp = get_array_module(gx)
     hidden = h.shape[-1]
-    rz = _sigmoid_in_place(gx[..., :2 * hidden] + gh[..., :2 * hidden], xp)
+    rz = gx[..., :2 * hidden] + gh[..., :2 * hidden]
+    sigmoid_array(rz, out=rz)
     r, z = rz[..., :hidden], rz[..., hidden:]
     gh_n = gh[..., 2 * hidden:]
     n = r * gh_n
@@ -66,20 +60,16 @@ def gru_grad_arrays(cache, grads, out=None):
     return d_gx, d_gh, (g * z,)
 
 
-class GRUStep(Function):
+class GRUStep(RecurrentStep):
     """h' = GRU step of gx = x W_ih^T + b_ih, gh = h W_hh^T + b_hh (N, 3H) and h (N, H):
     r = sigmoid(x_r + h_r), z = sigmoid(x_z + h_z), n = tanh(x_n + r h_n),
     h' = (1 - z) n + z h."""
 
-    gates, states = 3, 1
-    direct_states = (0,)  # the state entries the step reads besides gh: h
+    num_gates, num_states = 3, 1
+    direct_state_indices = (0,)  # h
     separate_recurrent_bias = True  # b_hn is multiplied by r: it cannot join gx
-    arrays = staticmethod(gru_arrays)
-    grad_arrays = staticmethod(gru_grad_arrays)
-
-    def forward(self, gx, gh, h):
-        (h_new,), self.cache = gru_arrays(gx, gh, (h,))
-        return h_new
+    step_on_arrays = staticmethod(gru_arrays)
+    grad_on_arrays = staticmethod(gru_grad_arrays)
 
     def backward(self, g):
         return GRUStepGrad(self.cache)(g, *self.inputs)

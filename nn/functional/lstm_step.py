@@ -1,9 +1,9 @@
 """One LSTM time step as one Function (PyTorch's gate order i, f, g, o).
 
-`LSTMStep.arrays` / `LSTMStep.grad_arrays` are the step and its gradient on plain arrays:
-the step Function, its grad Function and the whole-sequence Recurrence all run them, so the
-math lives here once. The grad Function's own backward is written with differentiable ops,
-so second (and higher) derivatives work.
+`LSTMStep.step_on_arrays` / `LSTMStep.grad_on_arrays` are the step and its gradient on plain
+arrays: the step Function, its grad Function and the whole-sequence Recurrence all run them
+(see RecurrentStep), so the math lives here once. The grad Function's own backward is
+written with differentiable ops, so second (and higher) derivatives work.
 """
 import functools
 
@@ -13,28 +13,21 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import concatenate, split, tanh
 
-from .activation import sigmoid
+from .activation import sigmoid, sigmoid_array
+from .recurrent_step import RecurrentStep
 
 
 @functools.lru_cache(maxsize=64)
-def _gate_constants(xp, hidden, dtype):
-    """Per-column (scale, shift, slope_offset) for the 4H gate columns.
-
-    sigmoid(a) = scale tanh(scale a) + shift with scale = shift = 1/2, and tanh(a) is the
-    same with scale 1, shift 0: one tanh over the whole block serves all four gates (the
-    same values Sigmoid's forward gives). The derivative from the output y is
-    (slope_offset + y)(1 - y): y (1 - y) for a sigmoid, 1 - y^2 for the tanh gate.
-    """
-    sigmoid_cols = np.ones(4 * hidden, dtype=bool)
-    sigmoid_cols[2 * hidden:3 * hidden] = False
-    scale = np.where(sigmoid_cols, 0.5, 1.0).astype(dtype)
-    shift = np.where(sigmoid_cols, 0.5, 0.0).astype(dtype)
-    slope_offset = np.where(sigmoid_cols, 0.0, 1.0).astype(dtype)
-    constants = tuple(xp.asarray(c) for c in (scale, shift, slope_offset))
-    for c in constants:
-        if isinstance(c, np.ndarray):
-            c.flags.writeable = False  # cached and shared: nobody may edit them
-    return constants
+def _slope_offset(xp, hidden, dtype):
+    """Per-column offset k for the 4H gate columns (0 for the sigmoid gates i, f, o, 1 for
+    the tanh gate g): each gate's derivative from its output y is (k + y)(1 - y), i.e.
+    y (1 - y) for a sigmoid and 1 - y^2 for tanh, in one pass over the block."""
+    offset = np.zeros(4 * hidden, dtype=dtype)
+    offset[2 * hidden:3 * hidden] = 1
+    offset = xp.asarray(offset)
+    if isinstance(offset, np.ndarray):
+        offset.flags.writeable = False  # cached and shared: nobody may edit it
+    return offset
 
 
 def _gates(block, hidden):
@@ -50,12 +43,12 @@ def lstm_arrays(gx, gh, direct):
     c = direct[0]
     xp = get_array_module(gx)
     hidden = c.shape[-1]
-    scale, shift, _ = _gate_constants(xp, hidden, gx.dtype)
     act = gx + gh
-    act *= scale
-    xp.tanh(act, out=act)
-    act *= scale
-    act += shift
+    # one sigmoid over the whole block (faster than three strided ones), the tanh gate's
+    # pre-activation taken out first and put back
+    g = xp.tanh(act[..., 2 * hidden:3 * hidden])
+    sigmoid_array(act, out=act)
+    act[..., 2 * hidden:3 * hidden] = g
     i, f, g, o = _gates(act, hidden)
     c_new = f * c
     c_new += i * g
@@ -72,7 +65,7 @@ def lstm_grad_arrays(cache, grads, out=None):
     g_h, g_c = grads
     xp = get_array_module(act)
     hidden = t.shape[-1]
-    _, _, slope_offset = _gate_constants(xp, hidden, act.dtype)
+    slope_offset = _slope_offset(xp, hidden, act.dtype)
     i, f, g, o = _gates(act, hidden)
     s = t * t
     xp.subtract(1, s, out=s)
@@ -91,20 +84,15 @@ def lstm_grad_arrays(cache, grads, out=None):
     return d, d, (s * f,)
 
 
-class LSTMStep(Function):
+class LSTMStep(RecurrentStep):
     """(h', c') = LSTM step of gx = x W_ih^T + b_ih, gh = h W_hh^T + b_hh (N, 4H) and the
     state h, c (N, H): i, f, o = sigmoid, g = tanh of (gx + gh); c' = f c + i g;
     h' = o tanh(c')."""
 
-    gates, states = 4, 2
-    direct_states = (1,)  # the state entries the step reads besides gh: c
-    separate_recurrent_bias = False  # b_hh may be folded into gx
-    arrays = staticmethod(lstm_arrays)
-    grad_arrays = staticmethod(lstm_grad_arrays)
-
-    def forward(self, gx, gh, c):
-        new, self.cache = lstm_arrays(gx, gh, (c,))
-        return new
+    num_gates, num_states = 4, 2
+    direct_state_indices = (1,)  # c
+    step_on_arrays = staticmethod(lstm_arrays)
+    grad_on_arrays = staticmethod(lstm_grad_arrays)
 
     def backward(self, g_h, g_c):
         d_a, d_c = LSTMStepGrad(self.cache)(g_h, g_c, *self.inputs)

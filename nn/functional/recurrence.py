@@ -18,7 +18,8 @@ from .gru_step import GRUStep
 from .linear import linear
 from .lstm_step import LSTMStep
 
-# mode (PyTorch's names) -> the step Function; its `gates` and `states` size the layer
+# mode (PyTorch's names) -> the step Function (a RecurrentStep); its `num_gates` and
+# `num_states` size the layer
 STEPS = {"RNN_TANH": TanhRNNStep, "RNN_RELU": ReLURNNStep, "LSTM": LSTMStep, "GRU": GRUStep}
 
 
@@ -38,7 +39,8 @@ class Recurrence(Function):
         return range(length - 1, -1, -1) if self.reverse else range(length)
 
     def forward(self, gates_x, weight_hh, *rest):
-        arrays, states, direct = self.step.arrays, self.step.states, self.step.direct_states
+        step_on_arrays = self.step.step_on_arrays
+        states, direct = self.step.num_states, self.step.direct_state_indices
         state, bias = rest[:states], (rest[states] if len(rest) > states else None)
         xp = get_array_module(gates_x)
         # BLAS multiplies a small h by a transposed view 2-3x slower than by a copy
@@ -51,7 +53,7 @@ class Recurrence(Function):
             gh = h @ w_t
             if bias is not None:
                 gh += bias
-            state, caches[t] = arrays(gates_x[t], gh, [state[i] for i in direct])
+            state, caches[t] = step_on_arrays(gates_x[t], gh, [state[i] for i in direct])
             h_prev[t] = h
             outputs[t] = state[0]
         self.caches, self.h_prev = caches, h_prev
@@ -65,7 +67,7 @@ class Recurrence(Function):
     def _fused_backward(self, g_outputs, grads):
         """Backprop through time on arrays: one step gradient per step, written into one
         (L, N, G*H) array, then the weight and bias gradients as one product and one sum."""
-        grad_arrays, needs = self.step.grad_arrays, self.needs_input_grad
+        grad_on_arrays, needs = self.step.grad_on_arrays, self.needs_input_grad
         gates_x, weight = self.inputs[0].data, self.inputs[1].data
         length = gates_x.shape[0]
         xp = get_array_module(gates_x)
@@ -74,13 +76,13 @@ class Recurrence(Function):
         order = self._order(length)[::-1]
         for t in order:
             grads[0] = grads[0] + g_outputs[t]
-            d_x, d_h, direct = grad_arrays(self.caches[t], grads, out=d_gates[t])
+            d_x, d_h, direct = grad_on_arrays(self.caches[t], grads, out=d_gates[t])
             d_recurrent[t] = d_h
             g_h = None
             if t != order[-1] or needs[2]:  # the first step's h needs it only if h_0 does
                 g_h = d_h @ weight
             grads = self._previous_state_grads(g_h, direct)
-        has_bias = len(needs) > 2 + self.step.states
+        has_bias = len(needs) > 2 + self.step.num_states
         result = [d_gates, None, *grads] + [None] * has_bias
         if needs[1] or has_bias and needs[-1]:
             rows = self._recurrent_rows(d_gates, d_recurrent, shared=d_x is d_h)
@@ -94,8 +96,8 @@ class Recurrence(Function):
     def _previous_state_grads(self, g_h, direct):
         """The gradient of the previous state tuple (arrays or Variables alike): g_h, which
         came through gh, plus the gradients of the entries the step read directly."""
-        grads = [g_h] + [None] * (self.step.states - 1)
-        for i, g in zip(self.step.direct_states, direct):
+        grads = [g_h] + [None] * (self.step.num_states - 1)
+        for i, g in zip(self.step.direct_state_indices, direct):
             grads[i] = g if grads[i] is None else grads[i] + g
         return grads
 
@@ -109,7 +111,8 @@ class Recurrence(Function):
     def _replayed_backward(self, g_outputs, g_state):
         """The same backprop through time built from step Functions and differentiable ops:
         the steps are replayed from the inputs, so every gradient is a function of them."""
-        step, states, direct = self.step, self.step.states, self.step.direct_states
+        step = self.step
+        states, direct = step.num_states, step.direct_state_indices
         gates_x, weight, *rest = self.inputs
         state, bias = tuple(rest[:states]), (rest[states] if len(rest) > states else None)
         length = gates_x.shape[0]
@@ -161,7 +164,7 @@ def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):
     (N, G*H), the state tuple ((h,) or (h, c), each (N, H)) and the recurrent weights."""
     step = _checked_step(mode, weight_hh, state, gates_x.shape[:-1], "recurrent_step")
     new = step()(gates_x, linear(state[0], weight_hh, bias_hh),
-                 *[state[i] for i in step.direct_states])
+                 *[state[i] for i in step.direct_state_indices])
     return new if isinstance(new, tuple) else (new,)
 
 
@@ -171,12 +174,12 @@ def _checked_step(mode, weight_hh, state, batch_shape, who):
         raise ValueError(f"{who}: mode must be one of {sorted(STEPS)}, got {mode!r}")
     step = STEPS[mode]
     hidden = weight_hh.shape[-1]
-    if tuple(weight_hh.shape) != (step.gates * hidden, hidden):
-        raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.gates} * H, H), got "
+    if tuple(weight_hh.shape) != (step.num_gates * hidden, hidden):
+        raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.num_gates} * H, H), got "
                          f"{tuple(weight_hh.shape)}")
     expected = tuple(batch_shape) + (hidden,)
-    if len(state) != step.states or any(tuple(s.shape) != expected for s in state):
-        raise ValueError(f"{who}: {mode} needs {step.states} state array(s) of shape "
+    if len(state) != step.num_states or any(tuple(s.shape) != expected for s in state):
+        raise ValueError(f"{who}: {mode} needs {step.num_states} state array(s) of shape "
                          f"{expected}, got {[tuple(s.shape) for s in state]}")
     return step
 

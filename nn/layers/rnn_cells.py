@@ -44,10 +44,10 @@ def gru_update(gates_x, state, weight_hh, bias_hh):
 
 # mode -> (number of gates, one-step update)
 MODES = {
-    "RNN_TANH": (STEPS["RNN_TANH"].gates, rnn_tanh_update),
-    "RNN_RELU": (STEPS["RNN_RELU"].gates, rnn_relu_update),
-    "LSTM": (STEPS["LSTM"].gates, lstm_update),
-    "GRU": (STEPS["GRU"].gates, gru_update),
+    "RNN_TANH": (STEPS["RNN_TANH"].num_gates, rnn_tanh_update),
+    "RNN_RELU": (STEPS["RNN_RELU"].num_gates, rnn_relu_update),
+    "LSTM": (STEPS["LSTM"].num_gates, lstm_update),
+    "GRU": (STEPS["GRU"].num_gates, gru_update),
 }
 
 

@@ -11,7 +11,9 @@ import autograd as ag
 import nn
 from autograd import Variable, gradgradcheck
 from autograd.testing import assert_gradients_match, float_dtypes
+from nn.functional.activation import sigmoid_array
 from nn.functional.recurrence import STEPS, Recurrence
+from nn.functional.recurrent_step import RecurrentStep
 
 MODES = sorted(STEPS)
 
@@ -19,7 +21,7 @@ MODES = sorted(STEPS)
 def step_inputs(mode, batch, hidden, dtype, rng):
     """gx, gh (N, G*H) and the state arrays (N, H) the step reads directly."""
     step = STEPS[mode]
-    shapes = [(batch, step.gates * hidden)] * 2 + [(batch, hidden)] * len(step.direct_states)
+    shapes = [(batch, step.num_gates * hidden)] * 2 + [(batch, hidden)] * len(step.direct_state_indices)
     return [rng.standard_normal(shape).astype(dtype) for shape in shapes]
 
 
@@ -30,10 +32,10 @@ def run_step(mode):
 def sequence_inputs(mode, length, batch, hidden, bias, dtype, rng):
     """gates_x (L, N, G*H), weight_hh (G*H, H), the initial state and, for GRU, bias_hh."""
     step = STEPS[mode]
-    rows = step.gates * hidden
+    rows = step.num_gates * hidden
     inputs = [rng.standard_normal((length, batch, rows)),
               rng.uniform(-0.8, 0.8, (rows, hidden))]
-    inputs += [rng.standard_normal((batch, hidden)) for _ in range(step.states)]
+    inputs += [rng.standard_normal((batch, hidden)) for _ in range(step.num_states)]
     if bias and step.separate_recurrent_bias:
         inputs.append(rng.uniform(-0.8, 0.8, rows))
     return [x.astype(dtype) for x in inputs]
@@ -100,7 +102,7 @@ def test_sequence_equals_the_step_by_step_loop(mode):
     arrays = sequence_inputs(mode, 5, 2, 3, True, np.float32, rng)
     xs = [Variable(a) for a in arrays]
     gates_x, weight, *rest = xs
-    state, bias = rest[:STEPS[mode].states], (rest[-1] if mode == "GRU" else None)
+    state, bias = rest[:STEPS[mode].num_states], (rest[-1] if mode == "GRU" else None)
     hidden = []
     for t in range(len(arrays[0])):
         state = nn.functional.recurrence.recurrent_step(mode, gates_x[t], state, weight, bias)
@@ -154,3 +156,28 @@ def test_recurrence_errors_name_the_function_and_shapes():
     with pytest.raises(ValueError, match=r"recurrent_step: GRU needs 1 state array\(s\) of "
                                          r"shape \(4, 2\), got \[\(2, 2\)\]"):
         recurrent_step("GRU", Variable(np.zeros((4, 6))), state[:1], Variable(np.zeros((6, 2))))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_step_declares_the_recurrent_step_protocol(mode):
+    step = STEPS[mode]
+    assert issubclass(step, RecurrentStep)
+    assert step.num_gates >= 1 and step.num_states in (1, 2)
+    assert all(0 <= i < step.num_states for i in step.direct_state_indices)
+    assert step.step_on_arrays is not RecurrentStep.step_on_arrays
+    assert step.grad_on_arrays is not RecurrentStep.grad_on_arrays
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_gates_use_the_one_sigmoid(dtype):
+    rng = np.random.default_rng(0)
+    hidden = 3
+    gx, gh = (rng.normal(scale=8, size=(2, 4 * hidden)).astype(dtype) for _ in range(2))
+    c = rng.normal(size=(2, hidden)).astype(dtype)
+    _, (act, _, _) = STEPS["LSTM"].step_on_arrays(gx, gh, (c,))
+    expected = sigmoid_array(gx + gh)
+    expected[:, 2 * hidden:3 * hidden] = np.tanh((gx + gh)[:, 2 * hidden:3 * hidden])
+    np.testing.assert_array_equal(act, expected)
+    gx, gh = gx[:, :3 * hidden], gh[:, :3 * hidden]
+    _, (rz, _, _, _) = STEPS["GRU"].step_on_arrays(gx, gh, (c,))
+    np.testing.assert_array_equal(rz, sigmoid_array(gx[:, :2 * hidden] + gh[:, :2 * hidden]))
