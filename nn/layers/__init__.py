@@ -2,4 +2,4 @@
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .dropout import Dropout
 from .flatten import Flatten
-from .linear import Dense, Linear
+from .linear import Dense, LazyLinear, Linear

@@ -46,21 +46,26 @@ class Tanh(Module):
         return F.tanh(x)
 
 
-class Softmax(Module):
-    """Softmax over `dim` (the last axis by default)."""
+class _OverDim(Module):
+    """An activation over one axis, `dim` (the last by default). Softmax and LogSoftmax are
+    siblings, not parent and child, so `isinstance(layer, Softmax)` means a softmax."""
 
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
-        return F.softmax(x, dim=self.dim)
-
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Softmax):
+class Softmax(_OverDim):
+    """Softmax over `dim` (the last axis by default)."""
+
+    def forward(self, x):
+        return F.softmax(x, dim=self.dim)
+
+
+class LogSoftmax(_OverDim):
     """log(softmax(x)) over `dim` (the last axis by default), computed stably."""
 
     def forward(self, x):

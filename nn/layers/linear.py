@@ -1,4 +1,4 @@
-"""Fully connected layers: PyTorch's Linear and Keras' Dense."""
+"""Fully connected layers: PyTorch's Linear and LazyLinear, and Keras' Dense."""
 import math
 
 import numpy as np
@@ -16,18 +16,20 @@ from .activation import resolve_activation
 class Linear(Module):
     """y = x W^T + b: x (..., in_features) -> y (..., out_features); W is (out, in).
 
-    `Linear(in_features, out_features)`, or `Linear(out_features)` to infer in_features
-    from the first input. PyTorch's initialisation: W ~ kaiming_uniform_(a=sqrt(5)), i.e.
-    U(-1/sqrt(in), 1/sqrt(in)), and b ~ U(-1/sqrt(in), 1/sqrt(in)); float32 by default.
+    `Linear(in_features, out_features)`; with in_features None the weights are made at the
+    first call, from the input's last axis. `Linear(out_features)`, one size alone, makes a
+    LazyLinear (PyTorch's name for that layer). PyTorch's initialisation: W ~
+    kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)), and b ~ U(-1/sqrt(in),
+    1/sqrt(in)); float32 by default.
     """
 
-    def __init__(self, in_features, out_features=None, bias=True, dtype=np.float32):
-        super().__init__()
-        if out_features is None:
-            in_features, out_features = None, in_features
-        self._setup(in_features, out_features, bias, dtype)
+    def __new__(cls, *args, **kwargs):
+        if cls is Linear and len(args) == 1 and "out_features" not in kwargs:
+            cls = LazyLinear  # Linear(out_features): Keras' habit of giving the output size only
+        return super().__new__(cls)
 
-    def _setup(self, in_features, out_features, bias, dtype):
+    def __init__(self, in_features, out_features, bias=True, dtype=np.float32):
+        super().__init__()
         who = type(self).__name__
         self.out_features = positive_int(out_features, "out_features", who)
         self.in_features = None if in_features is None else positive_int(
@@ -71,6 +73,13 @@ class Linear(Module):
                 f"bias={self.use_bias}")
 
 
+class LazyLinear(Linear):
+    """PyTorch's LazyLinear: a Linear whose in_features come from the first input."""
+
+    def __init__(self, out_features, bias=True, dtype=np.float32):
+        super().__init__(None, out_features, bias, dtype)
+
+
 class Dense(Linear):
     """Keras' fully connected layer: activation(x W^T + b), with `units` outputs.
 
@@ -82,10 +91,9 @@ class Dense(Linear):
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32):
-        Module.__init__(self)
-        self.activation_name, self.activation = resolve_activation(activation, "Dense")
         in_features = None if input_shape is None else _last_of_shape(input_shape)
-        self._setup(in_features, units, use_bias, dtype)
+        super().__init__(in_features, units, use_bias, dtype)
+        self.activation_name, self.activation = resolve_activation(activation, "Dense")
 
     @property
     def units(self):
@@ -123,4 +131,4 @@ def _last_of_shape(input_shape):
     return input_shape[-1]
 
 
-__all__ = ["Linear", "Dense"]
+__all__ = ["Linear", "LazyLinear", "Dense"]

@@ -172,3 +172,8 @@ def test_modules_apply_their_function(module, f, text):
 def test_gelu_module_refuses_unknown_approximation():
     with pytest.raises(ValueError, match="approximate"):
         nn.GELU("fast")
+
+
+def test_log_softmax_is_no_kind_of_softmax():
+    assert not isinstance(nn.LogSoftmax(), nn.Softmax)
+    assert repr(nn.LogSoftmax(dim=1)) == "LogSoftmax(dim=1)"

@@ -234,3 +234,18 @@ def test_dense_gradients_reach_weight_and_bias():
     dz = 1 - np.tanh(x @ layer.weight.data.T + layer.bias.data) ** 2
     np.testing.assert_allclose(layer.weight.grad.data, dz.T @ x, rtol=1e-12)
     np.testing.assert_allclose(layer.bias.grad.data, dz.sum(0), rtol=1e-12)
+
+
+def test_one_size_makes_pytorch_s_lazy_linear():
+    layer = nn.Linear(5, bias=False)
+    assert isinstance(layer, nn.layers.LazyLinear) and isinstance(layer, nn.Linear)
+    assert layer.out_features == 5 and layer.bias is None and not layer.built
+    assert type(nn.Linear(3, 5)) is nn.Linear and type(nn.Linear(None, 5)) is nn.Linear
+    assert not nn.Linear(None, 5).built
+
+
+def test_dense_is_made_through_linear_s_constructor():
+    layer = nn.Dense(4, activation="relu", input_shape=(3,), use_bias=False)
+    assert layer.built and layer.weight.shape == (4, 3) and layer.bias is None
+    with pytest.raises(ValueError, match="Dense: out_features must be a positive integer"):
+        nn.Dense(0)
