@@ -258,7 +258,7 @@ def _bound(value, name):
     is_array = not isinstance(value, numbers.Number) and hasattr(value, "dtype")
     if is_array and value.dtype.kind in "biuf":
         return value
-    return real_scalar(value, "clip", name)
+    return real_scalar(value, name, "clip")
 
 
 def where(condition, x0, x1):

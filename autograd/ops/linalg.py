@@ -19,13 +19,13 @@ class MatMul(Function):
         return ga, gb
 
 
-def _check_aligned(op, a, b):
+def _check_aligned(who, a, b):
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"{op}: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
+        raise ValueError(f"{who}: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
     k_a = a.shape[-1]
     k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if k_a != k_b:
-        raise ValueError(f"{op}: shapes {a.shape} and {b.shape} are not aligned: {k_a} != {k_b}")
+        raise ValueError(f"{who}: shapes {a.shape} and {b.shape} are not aligned: {k_a} != {k_b}")
 
 
 def matmul(a, b):

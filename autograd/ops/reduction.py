@@ -152,9 +152,9 @@ class BroadcastTo(Function):
         return sum_to(gy, self.inputs[0].shape)
 
 
-def _reduce(cls, x, axis, keepdims, op):
-    x = as_variable(x, who=op)
-    return cls(_axes(axis, x.ndim, op), keepdims)(x)
+def _reduce(cls, x, axis, keepdims, who):
+    x = as_variable(x, who=who)
+    return cls(_axes(axis, x.ndim, who), keepdims)(x)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)

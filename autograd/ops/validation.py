@@ -8,46 +8,46 @@ from numpy.exceptions import AxisError
 from ..variable import as_variable
 
 
-def float_input(x, op):
+def float_input(x, who):
     """`x` as a Variable of a floating-point dtype; integer or bool input raises a TypeError
-    naming `op` and the dtype (PyTorch refuses these ops on integer tensors too)."""
-    x = as_variable(x, who=op)
+    naming `who` and the dtype (PyTorch refuses these ops on integer tensors too)."""
+    x = as_variable(x, who=who)
     if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}")
+        raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
     return x
 
 
-def real_scalar(value, op, name):
+def real_scalar(value, name, who):
     """`value` as a Python float when it is a real number (int, float, NumPy real scalar);
-    anything else (complex, str, an array, None) raises a TypeError naming `op` and `name`.
+    anything else (complex, str, an array, None) raises a TypeError naming `who` and `name`.
     A Python float also keeps a float32 input float32, where a NumPy float64 would promote it."""
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return float(value)
-    raise TypeError(f"{op}: {name} must be a real number, got {value!r} "
+    raise TypeError(f"{who}: {name} must be a real number, got {value!r} "
                     f"({type(value).__name__})")
 
 
-def normalize_axis(axis, ndim, op):
+def normalize_axis(axis, ndim, who):
     """One axis (an int; negative counts from the end) as a non-negative int; out of range
-    raises NumPy's AxisError (a ValueError and an IndexError) naming `op`."""
+    raises NumPy's AxisError (a ValueError and an IndexError) naming `who`."""
     try:
         axis = operator.index(axis)
     except TypeError:
-        raise TypeError(f"{op}: axis must be an integer, got {axis!r} "
+        raise TypeError(f"{who}: axis must be an integer, got {axis!r} "
                         f"({type(axis).__name__})") from None
     if not -ndim <= axis < ndim:
-        raise AxisError(f"{op}: axis {axis} is out of bounds for array of dimension {ndim}")
+        raise AxisError(f"{who}: axis {axis} is out of bounds for array of dimension {ndim}")
     return axis % ndim
 
 
-def normalize_axes(axis, ndim, op):
+def normalize_axes(axis, ndim, who):
     """`axis` (None, an int or a tuple/list of ints) as a tuple of non-negative axes;
-    out-of-range axes raise AxisError and repeated ones ValueError, both naming `op`."""
+    out-of-range axes raise AxisError and repeated ones ValueError, both naming `who`."""
     if axis is None:
         return tuple(range(ndim))
     if not isinstance(axis, (tuple, list)):
-        return (normalize_axis(axis, ndim, op),)
-    axes = tuple([normalize_axis(a, ndim, op) for a in axis])
+        return (normalize_axis(axis, ndim, who),)
+    axes = tuple([normalize_axis(a, ndim, who) for a in axis])
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: repeated axis in {tuple(axis)} for array of dimension {ndim}")
+        raise ValueError(f"{who}: repeated axis in {tuple(axis)} for array of dimension {ndim}")
     return axes

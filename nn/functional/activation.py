@@ -292,17 +292,17 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope=0.01):
-    slope = real_scalar(negative_slope, "leaky_relu", "negative_slope")
+    slope = real_scalar(negative_slope, "negative_slope", "leaky_relu")
     return LeakyReLU(slope)(float_input(x, "leaky_relu"))
 
 
 def elu(x, alpha=1.0):
-    return ELU(real_scalar(alpha, "elu", "alpha"))(float_input(x, "elu"))
+    return ELU(real_scalar(alpha, "alpha", "elu"))(float_input(x, "elu"))
 
 
 def softplus(x, beta=1.0, threshold=20.0):
-    beta = real_scalar(beta, "softplus", "beta")
-    threshold = real_scalar(threshold, "softplus", "threshold")
+    beta = real_scalar(beta, "beta", "softplus")
+    threshold = real_scalar(threshold, "threshold", "softplus")
     if beta == 0:
         raise ValueError("softplus: beta must be nonzero")
     return Softplus(beta, threshold)(float_input(x, "softplus"))

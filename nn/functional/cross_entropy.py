@@ -130,7 +130,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """
     who = "cross_entropy"
     check_reduction(reduction, who)
-    label_smoothing = real_scalar(label_smoothing, who, "label_smoothing")
+    label_smoothing = real_scalar(label_smoothing, "label_smoothing", who)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
     input, target, unbatched = _batched(input, target, who)

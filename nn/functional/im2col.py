@@ -14,14 +14,14 @@ Window = namedtuple("Window", ["kernel", "stride", "padding"])
 Window.__doc__ = "A 2-D sliding window: each field is an (height, width) pair of ints."
 
 
-def pair(value, what, op, minimum):
+def pair(value, name, who, minimum):
     """`value` (an int or a pair of ints) as a pair, each at least `minimum`."""
     items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
     if len(items) != 2 or not all(_is_int(v) for v in items):
-        raise TypeError(f"{op}: {what} must be an int or a pair of ints, got {value!r}")
+        raise TypeError(f"{who}: {name} must be an int or a pair of ints, got {value!r}")
     items = (int(items[0]), int(items[1]))
     if min(items) < minimum:
-        raise ValueError(f"{op}: {what} must be at least {minimum}, got {value!r}")
+        raise ValueError(f"{who}: {name} must be at least {minimum}, got {value!r}")
     return items
 
 
@@ -29,19 +29,19 @@ def _is_int(v):
     return hasattr(v, "__index__") and not isinstance(v, bool)
 
 
-def make_window(kernel_size, stride, padding, op):
+def make_window(kernel_size, stride, padding, who):
     """Validate a window's geometry; `stride=None` means the kernel size (pooling's default)."""
-    kernel = pair(kernel_size, "kernel_size", op, 1)
-    stride = kernel if stride is None else pair(stride, "stride", op, 1)
-    return Window(kernel, stride, pair(padding, "padding", op, 0))
+    kernel = pair(kernel_size, "kernel_size", who, 1)
+    stride = kernel if stride is None else pair(stride, "stride", who, 1)
+    return Window(kernel, stride, pair(padding, "padding", who, 0))
 
 
-def output_size(shape, window, op):
+def output_size(shape, window, who):
     """(OH, OW) of sliding `window` over an (N, C, H, W) input; a ValueError if it does not fit."""
     sizes = []
     for size, k, s, p in zip(shape[2:], window.kernel, window.stride, window.padding):
         if size + 2 * p < k:
-            raise ValueError(f"{op}: kernel size {window.kernel} is bigger than the padded "
+            raise ValueError(f"{who}: kernel size {window.kernel} is bigger than the padded "
                              f"input ({shape[2] + 2 * window.padding[0]}, "
                              f"{shape[3] + 2 * window.padding[1]}) (input shape {tuple(shape)}, "
                              f"padding {window.padding})")

@@ -170,7 +170,7 @@ def l1_loss(input, target, reduction="mean"):
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss)."""
-    delta = real_scalar(delta, "huber_loss", "delta")
+    delta = real_scalar(delta, "delta", "huber_loss")
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
     func = HuberLoss(check_reduction(reduction, "huber_loss"), delta)

@@ -63,8 +63,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     """
     x = as_variable(x)
     _check_input(x)
-    momentum = real_scalar(momentum, "batch_norm", "momentum")
-    eps = real_scalar(eps, "batch_norm", "eps")
+    momentum = real_scalar(momentum, "momentum", "batch_norm")
+    eps = real_scalar(eps, "eps", "batch_norm")
     channels = x.shape[1]
     running_mean = _stat(running_mean, "running_mean", channels)
     running_var = _stat(running_var, "running_var", channels)
@@ -101,7 +101,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
                          f"dimensions of the input of shape {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"layer_norm: expected a floating-point input, got dtype {x.dtype}")
-    eps = real_scalar(eps, "layer_norm", "eps")
+    eps = real_scalar(eps, "eps", "layer_norm")
     weight, bias = _affine(weight, bias, shape, "layer_norm")
     x = _in_dtype_of(x, weight)
     axes = tuple(range(x.ndim - len(shape), x.ndim))
@@ -155,13 +155,13 @@ def _stat(array, name, channels):
     return array
 
 
-def _affine(weight, bias, shape, op):
+def _affine(weight, bias, shape, who):
     checked = []
     for name, value in (("weight", weight), ("bias", bias)):
         if value is not None:
             value = as_variable(value)
             if tuple(value.shape) != tuple(shape):
-                raise ValueError(f"{op}: {name} has shape {tuple(value.shape)}, expected "
+                raise ValueError(f"{who}: {name} has shape {tuple(value.shape)}, expected "
                                  f"{tuple(shape)}")
         checked.append(value)
     return checked

@@ -146,18 +146,18 @@ def _flat_positions(winners, x_shape, window):
     return positions
 
 
-def _prepare(x, kernel_size, stride, padding, op):
+def _prepare(x, kernel_size, stride, padding, who):
     x = as_variable(x)
     if x.ndim != 4:
-        raise ValueError(f"{op}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
+        raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
     if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating-point input, got dtype {x.dtype}")
-    window = make_window(kernel_size, stride, padding, op)
+        raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
+    window = make_window(kernel_size, stride, padding, who)
     for k, p in zip(window.kernel, window.padding):
         if 2 * p > k:  # PyTorch's rule; it also keeps every window on at least one pixel
-            raise ValueError(f"{op}: padding {window.padding} must be at most half of the "
+            raise ValueError(f"{who}: padding {window.padding} must be at most half of the "
                              f"kernel size {window.kernel}")
-    output_size(x.shape, window, op)
+    output_size(x.shape, window, who)
     return x, window
 
 

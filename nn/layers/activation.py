@@ -24,7 +24,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
-        real_scalar(negative_slope, "LeakyReLU", "negative_slope")
+        real_scalar(negative_slope, "negative_slope", "LeakyReLU")
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x):
@@ -77,7 +77,7 @@ class ELU(Module):
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
-        real_scalar(alpha, "ELU", "alpha")
+        real_scalar(alpha, "alpha", "ELU")
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, x):
@@ -108,8 +108,8 @@ class Softplus(Module):
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
-        real_scalar(beta, "Softplus", "beta")
-        real_scalar(threshold, "Softplus", "threshold")
+        real_scalar(beta, "beta", "Softplus")
+        real_scalar(threshold, "threshold", "Softplus")
         self.beta, self.threshold = beta, threshold
 
     def forward(self, x):

@@ -21,14 +21,14 @@ class _RNNBase(Module):
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False):
         super().__init__()
-        owner = type(self).__name__
+        who = type(self).__name__
         self.mode = mode
-        self.input_size = positive_int(input_size, "input_size", owner)
-        self.hidden_size = positive_int(hidden_size, "hidden_size", owner)
-        self.num_layers = positive_int(num_layers, "num_layers", owner)
+        self.input_size = positive_int(input_size, "input_size", who)
+        self.hidden_size = positive_int(hidden_size, "hidden_size", who)
+        self.num_layers = positive_int(num_layers, "num_layers", who)
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
                 or not 0 <= dropout <= 1:
-            raise ValueError(f"{owner}: dropout must be a probability in [0, 1], got {dropout!r}")
+            raise ValueError(f"{who}: dropout must be a probability in [0, 1], got {dropout!r}")
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
         gates = MODES[mode][0]
@@ -81,28 +81,28 @@ class _RNNBase(Module):
 
     def _time_major(self, input):
         """The input as (L, N, F) and whether it had a batch axis."""
-        owner = type(self).__name__
+        who = type(self).__name__
         x = as_variable(input)
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
             layout = "(N, L, {0})" if self.batch_first else "(L, N, {0})"
-            raise ValueError(f"{owner}: expected an input of shape "
+            raise ValueError(f"{who}: expected an input of shape "
                              f"{layout.format(self.input_size)} or (L, {self.input_size}), got "
                              f"{tuple(x.shape)}")
         if 0 in x.shape:
-            raise ValueError(f"{owner}: the input of shape {tuple(x.shape)} is empty")
+            raise ValueError(f"{who}: the input of shape {tuple(x.shape)} is empty")
         if x.ndim == 2:
             return x.reshape(x.shape[0], 1, x.shape[1]), False
         return (transpose(x, (1, 0, 2)) if self.batch_first else x), True
 
     def _initial(self, state, batch, batched):
         """The initial state tuple, each (D * num_layers, N, H), zeros where not given."""
-        owner = type(self).__name__
+        who = type(self).__name__
         layers = self.directions * self.num_layers
         shape = (layers, batch, self.hidden_size) if batched else (layers, self.hidden_size)
         names = ("h_0", "c_0")
         result = []
         for s, name in zip(state, names):
-            s = initial_state(s, shape, self.weight_hh_l0, owner, name)
+            s = initial_state(s, shape, self.weight_hh_l0, who, name)
             result.append(s if batched else s.reshape(layers, 1, self.hidden_size))
         return tuple(result)
 

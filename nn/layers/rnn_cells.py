@@ -51,9 +51,9 @@ MODES = {
 }
 
 
-def rnn_mode(nonlinearity, owner):
+def rnn_mode(nonlinearity, who):
     if nonlinearity not in ("tanh", "relu"):
-        raise ValueError(f"{owner}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        raise ValueError(f"{who}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
     return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
 
 
@@ -80,10 +80,10 @@ class _Cell(Module):
 
     def __init__(self, input_size, hidden_size, bias, mode):
         super().__init__()
-        owner = type(self).__name__
+        who = type(self).__name__
         self.mode = mode
-        self.input_size = positive_int(input_size, "input_size", owner)
-        self.hidden_size = positive_int(hidden_size, "hidden_size", owner)
+        self.input_size = positive_int(input_size, "input_size", who)
+        self.hidden_size = positive_int(hidden_size, "hidden_size", who)
         self.bias = bool(bias)
         add_gate_parameters(self, "", MODES[self.mode][0], self.input_size, self.hidden_size,
                             self.bias)
@@ -94,14 +94,14 @@ class _Cell(Module):
 
     def _step(self, x, state):
         """The new state (a tuple) from x and the state tuple, batched or not, checked."""
-        owner = type(self).__name__
+        who = type(self).__name__
         x = as_variable(x)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(f"{owner}: expected an input of shape (N, {self.input_size}) or "
+            raise ValueError(f"{who}: expected an input of shape (N, {self.input_size}) or "
                              f"({self.input_size},), got {tuple(x.shape)}")
         batched = x.ndim == 2
         shape = (x.shape[0], self.hidden_size) if batched else (self.hidden_size,)
-        state = tuple(initial_state(s, shape, self.weight_hh, owner, name)
+        state = tuple(initial_state(s, shape, self.weight_hh, who, name)
                       for s, name in zip(state, ("hx", "cx")))
         if not batched:
             x = x.reshape(1, -1)
@@ -150,20 +150,20 @@ class GRUCell(_Cell):
         return self._step(input, (hx,))[0]
 
 
-def _pair_state(hx, owner):
+def _pair_state(hx, who):
     if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-        raise TypeError(f"{owner}: hx must be a pair (h, c), got {type(hx).__name__}")
+        raise TypeError(f"{who}: hx must be a pair (h, c), got {type(hx).__name__}")
     return tuple(hx)
 
 
-def initial_state(state, shape, weight, owner, name):
+def initial_state(state, shape, weight, who, name):
     """`state` checked against `shape` and cast to weight's dtype, or zeros when None."""
     if state is None:
         zeros = get_array_module(weight.data).zeros(shape, dtype=weight.dtype)
         return wrap(zeros, False)
     state = as_variable(state)
     if tuple(state.shape) != tuple(shape):
-        raise ValueError(f"{owner}: expected {name} of shape {tuple(shape)}, got "
+        raise ValueError(f"{who}: expected {name} of shape {tuple(shape)}, got "
                          f"{tuple(state.shape)}")
     return astype(state, weight.dtype)
 
