@@ -14,10 +14,20 @@ def positive_int(value, name, who, hint=""):
     Whole numbers of any type pass (3, np.int64(3), 3.0); bool, None, text, fractions,
     inf and nan do not.
     """
+    return _whole_number(value, name, who, 1, "a positive integer", hint)
+
+
+def nonnegative_int(value, name, who):
+    """`value` as an int >= 0 (a count that may be zero, such as epochs), else a ValueError
+    naming `who` and `name`; what passes is as for positive_int."""
+    return _whole_number(value, name, who, 0, "an integer >= 0", "")
+
+
+def _whole_number(value, name, who, minimum, expected, hint):
     whole = isinstance(value, Integral) or (isinstance(value, Real)
                                             and float(value).is_integer())
-    if isinstance(value, bool) or not whole or value < 1:
-        raise ValueError(f"{who}: {name} must be a positive integer, got {value!r}{hint}")
+    if isinstance(value, bool) or not whole or value < minimum:
+        raise ValueError(f"{who}: {name} must be {expected}, got {value!r}{hint}")
     return int(value)
 
 
