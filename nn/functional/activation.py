@@ -225,12 +225,15 @@ def sigmoid_array(x, out=None):
     return y
 
 
-def softmax_array(x, axis):
+def softmax_array(x, axis=-1):
     """e^x / sum(e^x) over `axis` (ignored for a 0-d x), shifted by the max (finite for
-    logits of any size); an empty x gives an empty result."""
+    logits of any size); an empty x gives an empty result, integer input float64. The one
+    softmax on arrays: Softmax and the metrics' scores use it."""
+    xp = get_array_module(x)
+    if x.dtype.kind != "f":
+        x = x.astype(xp.float64)
     if x.ndim == 0 or x.size == 0:
         return _edge_case(softmax_array, x)
-    xp = get_array_module(x)
     y = x - x.max(axis=axis, keepdims=True)
     xp.exp(y, out=y)
     y /= y.sum(axis=axis, keepdims=True)

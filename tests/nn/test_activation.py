@@ -177,3 +177,10 @@ def test_gelu_module_refuses_unknown_approximation():
 def test_log_softmax_is_no_kind_of_softmax():
     assert not isinstance(nn.LogSoftmax(), nn.Softmax)
     assert repr(nn.LogSoftmax(dim=1)) == "LogSoftmax(dim=1)"
+
+
+def test_the_softmax_on_arrays_takes_integer_scores_as_float64():
+    from nn.functional.activation import softmax_array
+    np.testing.assert_allclose(softmax_array(np.array([[0, 0], [1, 1]])), 0.5)
+    assert softmax_array(np.array([[0, 0]])).dtype == np.float64
+    assert softmax_array(np.zeros((2, 3), np.float32)).dtype == np.float32
