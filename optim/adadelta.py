@@ -21,9 +21,8 @@ class Adadelta(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        who = type(self).__name__
-        check_unit_interval(hyper["rho"], "rho", who, closed=True)
-        check_nonnegative(hyper["eps"], "eps", who)
+        check_unit_interval(hyper["rho"], "rho", self._who, closed=True)
+        check_nonnegative(hyper["eps"], "eps", self._who)
 
     def _init_state(self, xp, w, group):
         return {"step": 0, "square_avg": xp.zeros_like(w), "acc_delta": xp.zeros_like(w)}

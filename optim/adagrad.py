@@ -21,9 +21,8 @@ class Adagrad(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        who = type(self).__name__
         for name in ("lr_decay", "initial_accumulator_value", "eps"):
-            check_nonnegative(hyper[name], name, who)
+            check_nonnegative(hyper[name], name, self._who)
 
     def _init_state(self, xp, w, group):
         return {"step": 0, "sum": xp.full_like(w, float(group["initial_accumulator_value"]))}

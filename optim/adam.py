@@ -24,13 +24,12 @@ class Adam(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        who = type(self).__name__
         betas = hyper["betas"]
         if len(betas) != 2:
-            raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
-        check_unit_interval(betas[0], "beta1 (betas[0])", who)
-        check_unit_interval(betas[1], "beta2 (betas[1])", who)
-        check_nonnegative(hyper["eps"], "eps", who)
+            raise ValueError(f"{self._who}: betas must be a pair (beta1, beta2), got {betas!r}")
+        check_unit_interval(betas[0], "beta1 (betas[0])", self._who)
+        check_unit_interval(betas[1], "beta2 (betas[1])", self._who)
+        check_nonnegative(hyper["eps"], "eps", self._who)
 
     def _init_state(self, xp, w, group):
         state = {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}

@@ -107,6 +107,11 @@ class Optimizer:
     #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
     decoupled_weight_decay = False
 
+    @property
+    def _who(self):
+        """The name errors lead with: the optimizer's class name."""
+        return type(self).__name__
+
     def __init__(self, params=None, defaults=None):
         self.defaults = dict(defaults or {})
         self._validate(self.defaults)
@@ -115,7 +120,7 @@ class Optimizer:
         if params is None:
             self.add_param_group({"params": []})
             return
-        who = type(self).__name__
+        who = self._who
         if isinstance(params, (Variable, dict)):
             what = "a dict" if isinstance(params, dict) else "a single Parameter"
             raise TypeError(f"{who}: params must be an iterable of Parameters or of dicts, "
@@ -136,7 +141,7 @@ class Optimizer:
         Missing hyperparameters come from `defaults`; a parameter may belong to
         one group only.
         """
-        who = type(self).__name__
+        who = self._who
         if not isinstance(param_group, dict):
             raise TypeError(f"{who}: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
@@ -159,7 +164,7 @@ class Optimizer:
         constructor's defaults).
         """
         held = {id(p) for g in self.param_groups for p in g["params"]}
-        new = [p for p in _param_list(params, type(self).__name__) if id(p) not in held]
+        new = [p for p in _param_list(params, self._who) if id(p) not in held]
         if not self.param_groups:
             self.add_param_group({"params": new})
         else:
@@ -170,7 +175,7 @@ class Optimizer:
         """Raise ValueError on an invalid hyperparameter (subclasses extend)."""
         for name in ("lr", "weight_decay"):
             if name in hyper:
-                check_nonnegative(hyper[name], name, type(self).__name__)
+                check_nonnegative(hyper[name], name, self._who)
 
     # ----- the update -----
     def zero_grad(self):
@@ -202,7 +207,7 @@ class Optimizer:
                 try:
                     self._update(xp, w, g, state, h)
                 except KeyError as missing:
-                    raise _state_error(type(self).__name__, missing) from None
+                    raise _state_error(self._who, missing) from None
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
 
@@ -232,7 +237,7 @@ class Optimizer:
             return state
         state = entry[1]
         if _moved(state, p.data):  # e.g. model.to_gpu() after some steps
-            _convert_state(state, p.data, type(self).__name__)
+            _convert_state(state, p.data, self._who)
         return state
 
     def _init_state(self, xp, w, group):
@@ -266,7 +271,7 @@ class Optimizer:
 
     def load_state_dict(self, state_dict):
         """Resume from `state_dict()`; the groups must have the same sizes."""
-        who = type(self).__name__
+        who = self._who
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
             raise ValueError(f"{who}: the loaded state dict has {len(saved)} parameter groups, "

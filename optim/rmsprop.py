@@ -22,9 +22,8 @@ class RMSprop(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        who = type(self).__name__
         for name in ("alpha", "eps", "momentum"):
-            check_nonnegative(hyper[name], name, who)
+            check_nonnegative(hyper[name], name, self._who)
 
     def _init_state(self, xp, w, group):
         state = {"step": 0, "square_avg": xp.zeros_like(w)}

@@ -21,10 +21,9 @@ class SGD(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        who = type(self).__name__
-        check_nonnegative(hyper["momentum"], "momentum", who)
+        check_nonnegative(hyper["momentum"], "momentum", self._who)
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
-            raise ValueError(f"{who}: Nesterov momentum requires a momentum > 0 and zero "
+            raise ValueError(f"{self._who}: Nesterov momentum requires a momentum > 0 and zero "
                              "dampening")
 
     def _init_state(self, xp, w, group):
