@@ -11,7 +11,7 @@ from .layers.activation import (ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid,
                                 Softplus, Tanh)
 from .layers.dropout import Dropout
 from .layers.flatten import Flatten
-from .layers.linear import Dense, Linear
+from .layers.linear import Dense, LazyLinear, Linear
 from .layers.conv import Conv2d
 from .layers.embedding import Embedding
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm

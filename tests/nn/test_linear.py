@@ -238,7 +238,7 @@ def test_dense_gradients_reach_weight_and_bias():
 
 def test_one_size_makes_pytorch_s_lazy_linear():
     layer = nn.Linear(5, bias=False)
-    assert isinstance(layer, nn.layers.LazyLinear) and isinstance(layer, nn.Linear)
+    assert isinstance(layer, nn.LazyLinear) and isinstance(layer, nn.Linear)
     assert layer.out_features == 5 and layer.bias is None and not layer.built
     assert type(nn.Linear(3, 5)) is nn.Linear and type(nn.Linear(None, 5)) is nn.Linear
     assert not nn.Linear(None, 5).built
