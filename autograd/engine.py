@@ -58,7 +58,7 @@ def _copy(g, create_graph):
 
 def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
     """Gradients of `outputs` w.r.t. `inputs`, returned as a tuple; `.grad` is not touched."""
-    outputs = _as_list(outputs)
+    outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)
     for x in inputs:
@@ -75,7 +75,9 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     return tuple(result)
 
 
-def _as_list(xs):
+def _output_list(xs):
+    """One output Variable, or several, as a list (unlike arguments.as_list, a Variable is
+    one item, never iterated)."""
     return [xs] if isinstance(xs, Variable) else list(xs)
 
 
@@ -120,7 +122,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     The loop is the hot path of training: locals only, and single-output functions (almost
     all of them) skip the general multi-output bookkeeping.
     """
-    outputs = _as_list(outputs)
+    outputs = _output_list(outputs)
     seeds = _seeds_for(outputs, grad_outputs)
     pending = {}   # id(var) -> [var, grad] while gradients are still arriving
     finished = {}  # leaves, and targets whose gradient is complete

@@ -2,7 +2,7 @@
 
 import itertools
 
-from .backend import as_array
+from .backend import as_array, is_float
 from .config import Config
 
 _NUMERIC_KINDS = "biuf"
@@ -26,10 +26,6 @@ def mark_modified(var):
 _new = object.__new__
 
 
-def _is_float(data):
-    return data.dtype.kind == "f"
-
-
 class Variable:
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
@@ -50,7 +46,7 @@ class Variable:
         self.grad = None
         self.creator = None
         self.generation = 0
-        self.requires_grad = bool(requires_grad) and _is_float(data)
+        self.requires_grad = bool(requires_grad) and is_float(data)
         self.retains_grad = False
         self._version = 0
 
@@ -174,18 +170,10 @@ class Variable:
 
     def unchain_backward(self):
         """Cut every creator link behind this variable (truncated BPTT)."""
-        if self.creator is None:
-            return
-        stack, seen = [self.creator], set()
-        while stack:
-            f = stack.pop()
-            if id(f) in seen:
-                continue
-            seen.add(id(f))
-            for x in f.inputs:
-                if x.creator is not None:
-                    stack.append(x.creator)
-                    x.unchain()
+        from .walk import functions_behind
+        for func in functions_behind([self]):
+            for x in func.inputs:
+                x.unchain()
         self.unchain()
 
     # ----- methods mirroring NumPy -----
@@ -353,7 +341,7 @@ def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
     if data.dtype.kind not in _NUMERIC_KINDS:
         raise TypeError(f"{who}: expected a number, array or Variable, got an array of dtype "
                         f"{data.dtype}")
-    return wrap(data, bool(requires_grad) and _is_float(data))
+    return wrap(data, bool(requires_grad) and is_float(data))
 
 
 __all__ = ["Variable", "Parameter", "as_variable"]
