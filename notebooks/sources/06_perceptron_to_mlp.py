@@ -256,9 +256,11 @@ assert sigmoid_ratio < 1e-4 < 1e-2 < relu_ratio
 # The sigmoid network's first layer gets a gradient about a million times smaller than its
 # last, close to the $0.25^{10}$ estimate; the ReLU network's gradients stay within one order
 # of magnitude. (With the wrong initialization, ReLU networks vanish too: initialization and
-# activation go together.) What that means for training: a few epochs of the same optimizer
+# activation go together.) What that means for training: ten epochs of the same optimizer
 # on the digits. A network that guesses uniformly among the 10 classes has loss
-# $\ln 10 \approx 2.30$.
+# $\ln 10 \approx 2.30$. The learning rate is small on purpose: a network this deep is
+# fragile, and plain SGD with a large step (0.1, say) makes even the ReLU network's loss jump
+# up and down instead of falling.
 
 # %%
 def train_epochs(model, x, y, epochs, lr=0.1, batch_size=32):
@@ -279,17 +281,22 @@ def train_epochs(model, x, y, epochs, lr=0.1, batch_size=32):
     return history
 
 
-curves = {name: train_epochs(net, x_digits, y_digits, epochs=5) for name, net in nets.items()}
+deep_epochs = 10
+curves = {name: train_epochs(net, x_digits, y_digits, epochs=deep_epochs, lr=0.03)
+          for name, net in nets.items()}
 for name, history in curves.items():
-    plt.plot(range(1, 6), history, "o-", label=name)
+    plt.plot(range(1, deep_epochs + 1), history, "o-", label=name)
 plt.axhline(np.log(10), color="gray", ls=":", label="guessing: ln 10")
 plt.xlabel("epoch")
 plt.ylabel("training loss")
 plt.legend()
 plt.title("10 hidden layers: the sigmoid network barely moves")
 plt.show()
+for name, history in curves.items():
+    print(f"{name:22s} training loss after {deep_epochs} epochs: {history[-1]:.3f}")
 assert curves["sigmoid (Glorot init)"][-1] > 0.95 * np.log(10)
-assert curves["ReLU (He init)"][-1] < 0.7 * np.log(10)
+# Across seeds the ReLU network ends between 0.33 and 0.65; the sigmoid one stays at ln 10.
+assert curves["ReLU (He init)"][-1] < 0.5 * np.log(10)
 
 # %% [markdown]
 # ## A multi-layer perceptron for handwritten digits
@@ -347,7 +354,7 @@ with ag.no_grad():
     test_scores = mlp(x_digits_test).data
 test_accuracy = nn.metrics.accuracy(y_digits_test, test_scores)
 print(f"MLP test accuracy: {test_accuracy:.3f} (training loss {history[-1]:.3f})")
-assert test_accuracy > 0.95
+assert test_accuracy > 0.93  # 0.958-0.967 across seeds
 
 # %%
 predicted = test_scores.argmax(axis=1)

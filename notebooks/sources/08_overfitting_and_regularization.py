@@ -186,7 +186,8 @@ for label, (model, train_curve, val_curve) in fits.items():
           f"{val_curve[-1]:.4f}")
 good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
 assert good[2][-1] < 0.75 * val_mse[-1]
-assert too_strong[1][-1] > 0.3 and too_strong[2][-1] > good[2][-1]  # underfits
+# underfits: the training MSE stays above twice the noise level (0.09)
+assert too_strong[1][-1] > 0.2 and too_strong[2][-1] > good[2][-1]
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
 right.scatter(x_small, y_small, color="k", zorder=3)
@@ -337,13 +338,17 @@ for label, history in histories.items():
     print(f"{label:12s} best validation loss {min(history['val_loss']):.3f} at epoch "
           f"{int(np.argmin(history['val_loss'])) + 1}; final training loss {history['loss'][-1]:.4f}")
 plain, dropped_out = histories["no dropout"], histories["dropout 0.5"]
-assert min(dropped_out["val_loss"]) < 0.85 * min(plain["val_loss"])
-assert np.argmin(dropped_out["val_loss"]) > np.argmin(plain["val_loss"])
+# Across initializations: dropout's final training loss is 25-300 times the plain one's,
+# its best validation loss 4-30 % lower and at least 10 epochs later
+assert dropped_out["loss"][-1] > 10 * plain["loss"][-1]
+assert min(dropped_out["val_loss"]) < min(plain["val_loss"])
+assert np.argmin(dropped_out["val_loss"]) >= np.argmin(plain["val_loss"]) + 5
 
 # %% [markdown]
 # Without dropout the training loss goes to almost zero within a few epochs and the
 # validation loss turns upwards early. With dropout the training loss stays higher (training
-# is deliberately made harder) and the validation loss reaches a lower minimum, later.
+# is deliberately made harder) and the validation loss reaches a lower minimum, later. (How
+# much lower depends on the initialization: between 4 and 30 % in this small example.)
 #
 # ## Early stopping
 #

@@ -163,21 +163,35 @@ def count_parameters(model):
     return sum(p.size for p in model.parameters())
 
 
+# One run's test accuracy moves by a point or two from epoch to epoch and from one
+# initialization to the next: as much as the gap to measure. So each model is trained from
+# three initializations, and the comparison uses the mean over runs and the last 5 epochs.
 np.random.seed(0)
-cnn, mlp = DigitsCNN(), DigitsMLP()
-curves = {f"CNN ({count_parameters(cnn):,} parameters)": train(cnn),
-          f"MLP ({count_parameters(mlp):,} parameters)": train(mlp)}
-for name, accuracies in curves.items():
-    plt.plot(range(1, len(accuracies) + 1), accuracies, "o-", ms=3, label=name)
-    print(f"{name}: test accuracy {accuracies[-1]:.3f}")
+models = {"CNN": DigitsCNN, "MLP": DigitsMLP}
+runs = {name: [] for name in models}
+for _ in range(3):
+    for name, make in models.items():
+        model = make()
+        runs[name].append((model, train(model)))
+cnn = runs["CNN"][0][0]
+late_accuracy = {}
+for (name, trained), color in zip(runs.items(), ("tab:blue", "tab:orange")):
+    accuracies = np.array([curve for _, curve in trained])
+    late_accuracy[name] = accuracies[:, -5:].mean()
+    epochs = range(1, accuracies.shape[1] + 1)
+    plt.plot(epochs, accuracies.T, color=color, alpha=0.25, lw=1)
+    plt.plot(epochs, accuracies.mean(axis=0), "o-", ms=3, color=color,
+             label=f"{name} ({count_parameters(trained[0][0]):,} parameters), mean of 3")
+    print(f"{name}: test accuracy over the last 5 epochs {late_accuracy[name]:.3f} "
+          f"(final epoch of each run: {np.round(accuracies[:, -1], 3)})")
 plt.xlabel("epoch")
 plt.ylabel("test accuracy")
 plt.ylim(0.8, 1.0)
 plt.legend()
 plt.title("CNN vs MLP of the same size on the digits")
 plt.show()
-cnn_accuracy, mlp_accuracy = (accuracies[-1] for accuracies in curves.values())
-assert cnn_accuracy > 0.96 and cnn_accuracy > mlp_accuracy
+# Across seeds: CNN 0.965-0.975, ahead of the MLP by 0.7-2 points (one run alone can tie)
+assert late_accuracy["CNN"] > 0.95 and late_accuracy["CNN"] > late_accuracy["MLP"]
 
 # %% [markdown]
 # The CNN wins with fewer weights: sharing one small filter across all positions is a good
