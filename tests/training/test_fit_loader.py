@@ -70,7 +70,8 @@ def test_a_shuffling_loader_trains_and_validates_on_a_loader():
     train = DataLoader(TensorDataset(x[:240], y[:240]), batch_size=16, shuffle=True, seed=0)
     held_out = DataLoader(TensorDataset(x[240:], y[240:]), batch_size=25)
     model = compiled_mlp(["accuracy"])
-    history = model.fit(train, epochs=8, validation_data=held_out, verbose=0)
+    # Keras-default Adam (lr 1e-3): 8 epochs left some seeds at 0.55; 30 reach >= 0.98
+    history = model.fit(train, epochs=30, validation_data=held_out, verbose=0)
     assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy", "lr"]
     assert history.history["val_accuracy"][-1] >= 0.95
     assert history.history["val_loss"][-1] == pytest.approx(model.evaluate(held_out)[0])
