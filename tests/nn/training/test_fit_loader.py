@@ -13,7 +13,7 @@ import optim
 from nn.callbacks import Callback
 from nn.data import DataLoader, TensorDataset
 
-from training_testutil import StepCounter, blobs, linear_data, mlp, same_state
+from ._helpers import StepCounter, blobs, linear_data, mlp, same_state
 
 
 class ParamsProbe(Callback):
