@@ -59,9 +59,9 @@ class ModuleList(Module):
         raise TypeError("ModuleList is a container, not a layer: call its items instead")
 
 
-def _check_module(module, where):
+def _check_module(module, who):
     if not isinstance(module, Module):
-        raise TypeError(f"{where}: expected a Module, got {type(module).__name__}")
+        raise TypeError(f"{who}: expected a Module, got {type(module).__name__}")
     return module
 
 

@@ -12,7 +12,6 @@ model's device and its outputs back.
 """
 import functools
 import math
-from numbers import Integral
 
 import numpy as np
 
@@ -210,13 +209,6 @@ def _split_validation(x, y, validation_split):
     return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
 
 
-def check_count(value, name, minimum):
-    """`value` as an int >= `minimum` (epochs, batch_size, ...), else a ValueError."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 # ----- to the model's device and back -----
 def array_module(model):
     """NumPy, or CuPy for a model moved to the GPU: batches are sent where it lives."""
@@ -234,7 +226,7 @@ def host_arrays(output):
     """A model's output (a Variable, an array, or nested tuples of them) as NumPy arrays."""
     if isinstance(output, (tuple, list)):
         return tuple(host_arrays(item) for item in output)
-    return to_cpu(output.data if isinstance(output, Variable) else output)
+    return to_cpu(output)
 
 
 def concatenate_outputs(outputs):
@@ -245,5 +237,5 @@ def concatenate_outputs(outputs):
 
 
 __all__ = ["yields_batches", "looks_like_a_dataset", "ArrayBatches", "LoaderBatches",
-           "fit_batches", "make_batches", "check_count", "array_module", "to_module",
+           "fit_batches", "make_batches", "array_module", "to_module",
            "host_arrays", "concatenate_outputs"]

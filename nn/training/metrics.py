@@ -16,23 +16,11 @@ its `__name__` names it in the logs. Logs use the name as given.
 import numpy as np
 
 from .. import metrics as nn_metrics
-from ..functional.activation import sigmoid_array as _sigmoid, softmax_array as _softmax
+# Re-exported: the training stack turns outputs into probabilities with nn.functional's own.
+from ..functional.activation import sigmoid_array, softmax_array
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
             "f1_score": "f1", "roc_auc": "auc"}
-
-
-# ----- model outputs as metrics read them -----
-def sigmoid_array(x):
-    """1 / (1 + e^-x) without overflow or cancellation for logits of any size (the
-    function nn.Sigmoid computes its forward with)."""
-    return _sigmoid(np.asarray(x))
-
-
-def softmax_array(x, axis=-1):
-    """Softmax over `axis` (the classes: the last axis, as Keras), shifted by the max."""
-    x = np.asarray(x)
-    return _softmax(x if x.dtype.kind == "f" else x.astype(np.float64), axis)
 
 
 # ----- the metrics -----

@@ -17,12 +17,13 @@ probabilities: see nn.training.losses.
 """
 import contextlib
 
+from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import to_cpu
 from autograd.config import no_grad, test_mode
 from autograd.variable import as_variable
 
 from ..module import Module
-from .batches import (array_module, check_count, concatenate_outputs, fit_batches,
+from .batches import (array_module, concatenate_outputs, fit_batches,
                       host_arrays, make_batches, to_module)
 from .callbacks.callback_list import CallbackList
 from .callbacks.history import History
@@ -104,11 +105,11 @@ class Model(Module):
         epoch.
         """
         self._require_compiled("fit")
-        batch_size = check_count(batch_size, "batch_size", minimum=1)
+        batch_size = positive_int(batch_size, "batch_size", "fit")
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
                                         validation_data)
-        epochs = check_count(epochs, "epochs", minimum=0)
-        initial_epoch = check_count(initial_epoch, "initial_epoch", minimum=0)
+        epochs = nonnegative_int(epochs, "epochs", "fit")
+        initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         history = History()
         params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
                   "samples": train.samples, "verbose": verbose}
@@ -178,7 +179,7 @@ class Model(Module):
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
         verbose=1 or 2 prints the values on one line."""
         self._require_compiled("evaluate")
-        batch_size = check_count(batch_size, "batch_size", minimum=1)
+        batch_size = positive_int(batch_size, "batch_size", "evaluate")
         logs = self._evaluate_logs(make_batches(self, x, y, batch_size, "evaluate"))
         if verbose:
             print(format_logs(logs), flush=True)
@@ -207,7 +208,7 @@ class Model(Module):
         without a graph (probabilities when the model ends with a sigmoid/softmax).
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
         returning a tuple gives a tuple of arrays."""
-        batch_size = check_count(batch_size, "batch_size", minimum=1)
+        batch_size = positive_int(batch_size, "batch_size", "predict")
         batches = make_batches(self, x, None, batch_size, "predict", targets=False)
         xp = array_module(self)
         with self._inference():

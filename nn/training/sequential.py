@@ -75,7 +75,7 @@ class Sequential(Model):
         if isinstance(last, Dense):
             return next((name for fn, name in _DENSE_ACTIVATIONS if last.activation is fn),
                         None)
-        if type(last) is Softmax and last.dim in (-1, 1):
+        if isinstance(last, Softmax) and last.dim in (-1, 1):
             return "softmax"
         if type(last) is Sigmoid:
             return "sigmoid"

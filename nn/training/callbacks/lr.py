@@ -8,18 +8,18 @@ from .base import Callback
 from .monitor import Monitor
 
 
-def get_lr(model, owner):
+def get_lr(model, who):
     """The learning rate of the model's optimizer (its first param group)."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
-        raise RuntimeError(f"{owner}: the model has no optimizer; call compile() first")
+        raise RuntimeError(f"{who}: the model has no optimizer; call compile() first")
     return float(optimizer.param_groups[0]["lr"])
 
 
-def set_lr(model, lr, owner):
+def set_lr(model, lr, who):
     """Set every param group's learning rate (a finite number >= 0)."""
     if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr < 0:
-        raise ValueError(f"{owner}: the learning rate must be a finite number >= 0, "
+        raise ValueError(f"{who}: the learning rate must be a finite number >= 0, "
                          f"got {lr!r}")
     for group in model.optimizer.param_groups:
         group["lr"] = float(lr)
@@ -144,7 +144,7 @@ class SchedulerStep(Callback):
             return
         if self._monitor is None:
             name = self.monitor_name or ("val_loss" if "val_loss" in (logs or {}) else "loss")
-            self._monitor = Monitor(name, owner="ReduceLROnPlateau scheduler")
+            self._monitor = Monitor(name, who="ReduceLROnPlateau scheduler")
         current = self._monitor.value(logs)
         if current is not None:
             self.scheduler.step(current)

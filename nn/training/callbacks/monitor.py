@@ -13,10 +13,10 @@ class Monitor:
     (with or without `val_`), 'min' otherwise.
     """
 
-    def __init__(self, monitor, mode="auto", min_delta=0.0, owner="callback"):
+    def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"{owner}: mode must be 'auto', 'min' or 'max', got {mode!r}")
-        self.name, self.owner = monitor, owner
+            raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
+        self.name, self.who = monitor, who
         self.mode = _auto_mode(monitor) if mode == "auto" else mode
         self.min_delta = abs(float(min_delta))
         self._warned = False
@@ -38,7 +38,7 @@ class Monitor:
         if value is None:
             if not self._warned:
                 self._warned = True
-                warnings.warn(f"{self.owner}: the monitored value {self.name!r} is not in the "
+                warnings.warn(f"{self.who}: the monitored value {self.name!r} is not in the "
                               f"logs (available: {', '.join(sorted(logs or {})) or 'none'}); "
                               "it is skipped", RuntimeWarning, stacklevel=3)
             return None
