@@ -11,11 +11,59 @@ from .function import Function
 from .functional import hessian, jacobian, vjp
 from .graph import get_dot_graph, plot_graph
 from .numerical import GradcheckError, gradcheck, gradgradcheck, numerical_diff, numerical_grad
-from .ops import (abs, add, astype, broadcast_to, clip, concatenate, cos, div, dot, exp,
-                  expand_dims, flatten, get_item, log, logsumexp, matmul, max, maximum, mean,
-                  min, minimum, mul, neg, pow, reshape, sin, split, sqrt, squeeze, stack, sub,
-                  sum, sum_to, swapaxes, tan, tanh, transpose, where)
+from .ops import (
+    abs,
+    add,
+    astype,
+    broadcast_to,
+    clip,
+    concatenate,
+    cos,
+    div,
+    dot,
+    exp,
+    expand_dims,
+    flatten,
+    get_item,
+    log,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    neg,
+    pow,
+    reshape,
+    sin,
+    split,
+    sqrt,
+    squeeze,
+    stack,
+    sub,
+    sum,
+    sum_to,
+    swapaxes,
+    tan,
+    tanh,
+    transpose,
+    where,
+)
 from .variable import Parameter, Variable, as_variable
 
 __version__ = "0.1.0"
 IS_RUNGRAD = True
+
+__all__ = [
+    "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
+    "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
+    "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
+    "get_dot_graph", "plot_graph", "cuda",
+    # the op library (autograd.ops)
+    "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
+    "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",
+    "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes", "squeeze",
+    "expand_dims", "flatten", "concatenate", "stack", "split", "get_item", "matmul", "dot",
+]

@@ -36,7 +36,8 @@ def check_forward(func, inputs, outputs):
         problem = _non_finite(y.data)
         if problem:
             what = f"output {i}" if len(outputs) > 1 else "its output"
-            raise FloatingPointError(_message(func, inputs, "forward", f"{what} holds {problem}", site))
+            raise FloatingPointError(
+                _message(func, inputs, "forward", f"{what} holds {problem}", site))
 
 
 def check_backward(func, gxs):

@@ -69,7 +69,8 @@ def to_gpu(x):
     x = _unwrap(x)
     cp = _load_cupy()
     if cp is None:
-        raise RuntimeError("to_gpu: CuPy with a working GPU is required (pip install 'rungrad[gpu]')")
+        raise RuntimeError("to_gpu: CuPy with a working GPU is required "
+                           "(pip install 'rungrad[gpu]')")
     return cp.asarray(x)
 
 

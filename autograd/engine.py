@@ -57,7 +57,20 @@ def _copy(g, create_graph):
 
 
 def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
-    """Gradients of `outputs` w.r.t. `inputs`, returned as a tuple; `.grad` is not touched."""
+    """Gradients of `outputs` w.r.t. `inputs`, returned as a tuple; `.grad` is not touched.
+
+    >>> import numpy as np
+    >>> from autograd import Variable, grad
+    >>> x = Variable(np.array(3.0))
+    >>> y = x ** 3
+    >>> dx, = grad(y, x, create_graph=True)   # 3x^2, itself a graph (create_graph)
+    >>> dx
+    Variable(27.0)
+    >>> grad(dx, x)                            # the second derivative, 6x
+    (Variable(18.0),)
+    >>> x.grad is None
+    True
+    """
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)
@@ -90,7 +103,8 @@ def _seed(y, g):
     if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
     if g.shape != y.shape:
-        raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape {y.shape}")
+        raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "
+                         f"{y.shape}")
     return g
 
 
@@ -101,7 +115,7 @@ def _retain(y, g, create_graph):
 
 
 def _seed_array(g, y):
-    if g is None or isinstance(g, (str, bytes)) or getattr(g, "dtype", None) == object:
+    if g is None or isinstance(g, (str, bytes)) or getattr(g, "dtype", None) == object:  # noqa: E721  (a dtype, not a type)
         raise TypeError(f"backward: the gradient must be a number, array or Variable, "
                         f"got {type(g).__name__}")
     data = as_array(g, like=y.data)

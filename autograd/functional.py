@@ -11,7 +11,8 @@ from .variable import Variable, as_variable
 
 
 def jacobian(f, x):
-    """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`, one backward per entry of y."""
+    """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`, one backward per entry
+    of y."""
     x = _leaf(x, "jacobian")
     y = _call(f, x, "jacobian")
     return _jacobian_rows(y, x)
@@ -41,7 +42,8 @@ def vjp(f, x, v=None):
     y = _call(f, x, "vjp")
     if v is None:
         if y.size != 1:
-            raise ValueError(f"vjp: v is required when f's output is not a scalar (shape {y.shape})")
+            raise ValueError(f"vjp: v is required when f's output is not a scalar "
+                             f"(shape {y.shape})")
         v = get_array_module(y.data).ones_like(y.data)
     v = v.data if isinstance(v, Variable) else v
     v = get_array_module(y.data).asarray(v)

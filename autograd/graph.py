@@ -56,7 +56,7 @@ def plot_graph(output, to_file="graph.png", verbose=True):
 class GraphImage:
     """A rendered graph: its `path`, `format` and bytes (`data`); displays inline in Jupyter."""
 
-    def __init__(self, path, format, data):
+    def __init__(self, path, format, data):  # noqa: A002  (graphviz's name, and the attribute's)
         self.path, self.format, self.data = os.fspath(path), format, data
 
     def _repr_png_(self):

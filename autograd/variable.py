@@ -107,7 +107,8 @@ class Variable:
     def __setitem__(self, index, value):
         """`x[index] = value`, in place. Not recorded for backward: allowed on a Variable that
         requires grad only under `no_grad()` (a manual update), as PyTorch does for leaves."""
-        if Config.enable_backprop and (self.requires_grad or getattr(value, "requires_grad", False)):
+        needs_grad = self.requires_grad or getattr(value, "requires_grad", False)
+        if Config.enable_backprop and needs_grad:
             raise RuntimeError("Variable[...] = value: an in-place change of a Variable that "
                                "requires grad is not recorded for backward; do it under "
                                "no_grad() (a manual update), or build a new Variable "
@@ -147,7 +148,19 @@ class Variable:
         self.generation = func.generation + 1
 
     def backward(self, grad=None, retain_grad=False, create_graph=False):
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`)."""
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`).
+
+        >>> import numpy as np
+        >>> from autograd import Variable
+        >>> x = Variable(np.array(3.0))
+        >>> y = x ** 2
+        >>> y.backward()
+        >>> x.grad                  # dy/dx = 2x
+        Variable(6.0)
+        >>> y.backward()            # a leaf's gradient accumulates until cleared
+        >>> x.grad
+        Variable(12.0)
+        """
         from .engine import backward
         backward([self], None if grad is None else [grad], retain_grad=retain_grad,
                  create_graph=create_graph)
@@ -332,7 +345,7 @@ def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
     a TypeError naming `who` (the op or layer that was called)."""
     if isinstance(obj, Variable):
         return obj
-    if obj is None or isinstance(obj, (str, bytes)) or getattr(obj, "dtype", None) == object:
+    if obj is None or isinstance(obj, (str, bytes)) or getattr(obj, "dtype", None) == object:  # noqa: E721  (a dtype, not a type)
         raise TypeError(f"{who}: expected a number, array or Variable, got {type(obj).__name__}")
     try:
         data = as_array(obj, like=like)
@@ -347,5 +360,5 @@ def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
 __all__ = ["Variable", "Parameter", "as_variable"]
 
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
-from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
 from .function import PY_SCALARS, scalar_constant  # noqa: E402
+from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402

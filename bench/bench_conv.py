@@ -7,6 +7,8 @@ max_pool2d: 32x16x28x28 input, kernel 2 stride 2 (separate windows) and kernel 3
 (overlapping windows), against a hand-written NumPy argmax-and-scatter pooling.
 Run: python bench/bench_conv.py
 """
+from functools import partial
+
 from _common import best_time, optional, report
 
 import numpy as np
@@ -155,7 +157,7 @@ def max_pool_cases(rng, torch):
         ours = rungrad_pool_step(x, kernel, stride, gy)
         for want, have in zip(hand.step(gy), ours()):
             np.testing.assert_allclose(have.data, want, rtol=1e-6, atol=1e-6)
-        rows = [("numpy", best_time(lambda: hand.step(gy), repeat=30)),
+        rows = [("numpy", best_time(partial(hand.step, gy), repeat=30)),
                 ("rungrad", best_time(ours, repeat=30))]
         if torch is not None:
             rows.append(("pytorch", best_time(torch_pool_step(torch, x, kernel, stride, gy),
@@ -177,7 +179,7 @@ def main():
     for need_x, label in ((False, "input needs no grad"), (True, "input needs grad")):
         ours = rungrad_step(x, weight, bias, gy, need_x)
         check_same(hand, ours, need_x)
-        rows = [("numpy", best_time(lambda: hand.step(need_x), repeat=30)),
+        rows = [("numpy", best_time(partial(hand.step, need_x), repeat=30)),
                 ("rungrad", best_time(ours, repeat=30))]
         if torch is not None:
             rows.append(("pytorch", best_time(torch_step(torch, x, weight, bias, gy, need_x),

@@ -132,7 +132,7 @@ def interleaved_times(steps, rounds, number):
 def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, rounds, number):
     np.random.seed(0)
     model = MLP(sizes, rungrad_parts[0])
-    params = [(l.weight.data.copy(), l.bias.data.copy()) for l in model.layers]
+    params = [(layer.weight.data.copy(), layer.bias.data.copy()) for layer in model.layers]
     activation, backward_activation, loss_grad = numpy_parts
     steps = {"numpy": lambda: numpy_step(params, x, backward_activation, activation, loss_grad),
              "rungrad": rungrad_step(model, optim.SGD(model.parameters(), lr=LR),
@@ -158,7 +158,7 @@ def check_same_trajectory():
     t = rng.integers(0, 5, BATCH)
     np.random.seed(0)
     model = MLP((20, 30, 5), F.relu)
-    params = [(l.weight.data.copy(), l.bias.data.copy()) for l in model.layers]
+    params = [(layer.weight.data.copy(), layer.bias.data.copy()) for layer in model.layers]
     step = rungrad_step(model, optim.SGD(model.parameters(), lr=LR), F.cross_entropy, x, t)
     for _ in range(3):
         step()

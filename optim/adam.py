@@ -14,6 +14,18 @@ class Adam(Optimizer):
         v <- beta2 * v + (1 - beta2) * g^2
         vmax <- max(vmax, v);  v_used = vmax if amsgrad else v
         p <- p - lr / (1 - beta1^t) * m / (sqrt(v_used) / sqrt(1 - beta2^t) + eps)
+
+    >>> import numpy as np
+    >>> import optim
+    >>> from autograd import Parameter
+    >>> p = Parameter(np.array([0.0]))
+    >>> opt = optim.Adam([p], lr=0.1)
+    >>> for _ in range(300):                  # minimize (p - 3)^2
+    ...     opt.zero_grad()
+    ...     ((p - 3.0) ** 2).sum().backward()
+    ...     opt.step()
+    >>> p.data.round(3)
+    array([3.])
     """
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,

@@ -1,8 +1,8 @@
 """Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
 from ..backend import get_array_module
 from ..function import Function
-from .shape import reshape, swapaxes, transpose
 from ..variable import as_variable
+from .shape import reshape, swapaxes, transpose
 
 
 class MatMul(Function):
@@ -21,7 +21,8 @@ class MatMul(Function):
 
 def _check_aligned(who, a, b):
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"{who}: operands must be at least 1-D, got shapes {a.shape} and {b.shape}")
+        raise ValueError(f"{who}: operands must be at least 1-D, got shapes {a.shape} and "
+                         f"{b.shape}")
     k_a = a.shape[-1]
     k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
     if k_a != k_b:
@@ -37,7 +38,9 @@ def matmul(a, b):
     a2 = reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
     b2 = reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
     y = MatMul()(a2, b2)
-    keep = y.shape[:-2] + (() if a.ndim == 1 else y.shape[-2:-1]) + (() if b.ndim == 1 else y.shape[-1:])
+    rows = () if a.ndim == 1 else y.shape[-2:-1]
+    cols = () if b.ndim == 1 else y.shape[-1:]
+    keep = y.shape[:-2] + rows + cols
     return reshape(y, keep)
 
 

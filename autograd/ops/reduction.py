@@ -5,9 +5,8 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import wrap
+from ..variable import as_variable, wrap
 from .elementwise import exp, linked
-from ..variable import as_variable
 from .validation import normalize_axes as _axes
 
 
@@ -105,7 +104,9 @@ class LogSumExp(Function):
             m = xp.where(xp.isfinite(m), m, 0)
         with np.errstate(divide="ignore"):  # log(0) = -inf is the answer there
             y = xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True)) + m
-        return y if self.keepdims else y.reshape([n for i, n in enumerate(y.shape) if i not in self.axes])
+        if self.keepdims:
+            return y
+        return y.reshape([n for i, n in enumerate(y.shape) if i not in self.axes])
 
     def backward(self, gy):
         x = self.inputs[0]

@@ -1,10 +1,10 @@
-"""Shape manipulation: reshape, transpose, squeeze, expand_dims, flatten, concatenate, stack, split."""
+"""Shape manipulation: reshape, transpose, squeeze, expand_dims, flatten, concatenate, stack,
+split."""
 import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
-from ..variable import Variable
-from ..variable import as_variable
+from ..variable import Variable, as_variable
 from .validation import normalize_axes, normalize_axis
 
 
@@ -95,7 +95,8 @@ def squeeze(x, axis=None):
     axes = normalize_axes(axis, x.ndim, "squeeze")
     for a in axes:
         if x.shape[a] != 1:
-            raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} (shape {x.shape})")
+            raise ValueError(f"squeeze: cannot squeeze axis {a} of size {x.shape[a]} "
+                             f"(shape {x.shape})")
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 

@@ -3,14 +3,26 @@ dropout, one_hot, losses and penalties. One import line per file."""
 from autograd.ops import tanh
 
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
+from .conv import conv2d
 from .cross_entropy import cross_entropy, nll_loss
 from .dropout import dropout
+from .embedding import embedding
 from .linear import linear
-from .loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, l1_loss,
-                   mse_loss)
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+)
+from .normalization import batch_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
-from .conv import conv2d
-from .embedding import embedding
-from .normalization import batch_norm, layer_norm
 from .pooling import avg_pool2d, max_pool2d
+
+__all__ = [
+    "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
+    "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm",
+    "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
+]

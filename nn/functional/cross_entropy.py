@@ -127,6 +127,18 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     weight: (C,) class weights; ignore_index: a target value that contributes nothing
     (integer targets); label_smoothing: eps in [0, 1], mixing the target with the uniform
     distribution. Stable for logits of any size (log-softmax is shifted by the max).
+
+    >>> import numpy as np
+    >>> from autograd import Variable
+    >>> import nn.functional as F
+    >>> logits = Variable(np.zeros((2, 3)))   # two samples, three classes, all alike
+    >>> loss = F.cross_entropy(logits, np.array([0, 2]))
+    >>> round(loss.item(), 4)                 # -log(1/3)
+    1.0986
+    >>> loss.backward()
+    >>> logits.grad.data.round(4)             # (softmax - one_hot) / N
+    array([[-0.3333,  0.1667,  0.1667],
+           [ 0.1667,  0.1667, -0.3333]])
     """
     who = "cross_entropy"
     check_reduction(reduction, who)

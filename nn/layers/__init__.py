@@ -3,3 +3,6 @@ from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Dense, LazyLinear, Linear
+
+__all__ = ["ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Softplus",
+           "Tanh", "Dropout", "Flatten", "Dense", "LazyLinear", "Linear"]

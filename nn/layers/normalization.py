@@ -12,7 +12,8 @@ from ..module import Module
 class _BatchNorm(Module):
     """Normalizes each channel (axis 1) with batch statistics in training mode and with the
     running averages (buffers `running_mean`, `running_var`, `num_batches_tracked`) in eval
-    mode (`.eval()`, or autograd's `test_mode()`). momentum=None averages all batches seen so far (a cumulative mean), as PyTorch."""
+    mode (`.eval()`, or autograd's `test_mode()`). momentum=None averages all batches seen so
+    far (a cumulative mean), as PyTorch."""
 
     input_dims = ()  # the input ranks a subclass accepts
     input_layout = ""

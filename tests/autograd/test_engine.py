@@ -5,8 +5,18 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import (Config, Function, Variable, as_variable, enable_grad, exp, grad, no_grad,
-                      split, using_config)
+from autograd import (
+    Config,
+    Function,
+    Variable,
+    as_variable,
+    enable_grad,
+    exp,
+    grad,
+    no_grad,
+    split,
+    using_config,
+)
 
 from .._helpers import ROOT
 
@@ -72,8 +82,10 @@ def test_deep_graph_has_no_recursion_limit():
 @pytest.mark.parametrize("f, grads", [
     (lambda x, y: x ** 2 + y ** 2, (2.0, 2.0)),                                # sphere
     (lambda x, y: 0.26 * (x ** 2 + y ** 2) - 0.48 * x * y, (0.04, 0.04)),      # matyas
-    (lambda x, y: (1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x ** 2 - 14 * y + 6 * x * y + 3 * y ** 2))
-     * (30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x ** 2 + 48 * y - 36 * x * y + 27 * y ** 2)),
+    (lambda x, y: (1 + (x + y + 1) ** 2
+                   * (19 - 14 * x + 3 * x ** 2 - 14 * y + 6 * x * y + 3 * y ** 2))
+     * (30 + (2 * x - 3 * y) ** 2
+        * (18 - 32 * x + 12 * x ** 2 + 48 * y - 36 * x * y + 27 * y ** 2)),
      (-5376.0, 8064.0)),                                                        # Goldstein-Price
 ])
 def test_benchmark_functions_at_one_one(f, grads):
@@ -135,7 +147,8 @@ def test_tanh_derivatives_up_to_fourth_order():
     y = autograd.tanh(x)
     for order, expected in enumerate(closed_forms, start=1):
         y, = grad(y.sum(), x, create_graph=True)
-        np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-12, err_msg=f"order {order}")
+        np.testing.assert_allclose(y.data, expected, rtol=1e-10, atol=1e-12,
+                                   err_msg=f"order {order}")
 
 
 def test_create_graph_gives_second_and_third_derivatives():

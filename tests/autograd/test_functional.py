@@ -92,7 +92,8 @@ def test_vjp_of_scalar_output_without_v_is_the_gradient():
 
 
 def test_vjp_checks_v():
-    with pytest.raises(ValueError, match=r"vjp: v has shape \(3,\) but f's output has shape \(2,\)"):
+    with pytest.raises(ValueError,
+                       match=r"vjp: v has shape \(3,\) but f's output has shape \(2,\)"):
         vjp(lambda t: t * 2, np.ones(2), np.ones(3))
     with pytest.raises(ValueError, match="v is required"):
         vjp(lambda t: t * 2, np.ones(2))
@@ -121,5 +122,6 @@ def test_float32_stays_float32():
 
 
 def test_integer_input_is_rejected():
-    with pytest.raises(TypeError, match="jacobian: x must be a floating-point array, got dtype int"):
+    with pytest.raises(TypeError,
+                       match="jacobian: x must be a floating-point array, got dtype int"):
         jacobian(lambda v: v * 2, np.array([1, 2]))

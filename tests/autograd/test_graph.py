@@ -164,7 +164,8 @@ def test_plot_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError) as info:
         plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
     message = str(info.value)
-    for hint in ("dot", "apt-get install graphviz", "brew install graphviz", "conda install graphviz"):
+    hints = ("dot", "apt-get install graphviz", "brew install graphviz", "conda install graphviz")
+    for hint in hints:
         assert hint in message
     assert not (tmp_path / "graph.png").exists()
 

@@ -7,9 +7,19 @@ import numpy as np
 import pytest
 
 import autograd
-from autograd import (Function, GradcheckError, Variable, exp, gradcheck, gradgradcheck,
-                      numerical_diff, numerical_grad, split, tanh)
-from autograd import numerical
+from autograd import (
+    Function,
+    GradcheckError,
+    Variable,
+    exp,
+    gradcheck,
+    gradgradcheck,
+    numerical,
+    numerical_diff,
+    numerical_grad,
+    split,
+    tanh,
+)
 from autograd.testing import assert_gradients_match
 
 from .._helpers import ROOT

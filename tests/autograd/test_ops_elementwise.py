@@ -7,8 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
-                              broadcastable_shapes, float_dtypes, shapes)
+from autograd.testing import (
+    arrays,
+    assert_forward_matches,
+    assert_gradients_match,
+    broadcastable_shapes,
+    float_dtypes,
+    shapes,
+)
 
 SMALL = dict(max_dims=4, max_side=3)
 GRID = 0.1  # maximum/minimum/clip: one operand on the grid, the other half a step off it

@@ -9,8 +9,13 @@ from hypothesis.extra import numpy as hnp
 
 import autograd as ag
 from autograd import Variable
-from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
-                              float_dtypes, shapes)
+from autograd.testing import (
+    arrays,
+    assert_forward_matches,
+    assert_gradients_match,
+    float_dtypes,
+    shapes,
+)
 
 SMALL = dict(max_dims=3, max_side=4)
 

@@ -11,8 +11,13 @@ from hypothesis.extra import numpy as hnp
 
 import autograd as ag
 from autograd import Variable
-from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
-                              float_dtypes, shapes)
+from autograd.testing import (
+    arrays,
+    assert_forward_matches,
+    assert_gradients_match,
+    float_dtypes,
+    shapes,
+)
 
 # (n?,k),(k,m?)->(n?,m?): batch axes broadcast, either operand may be 1-D
 MATMUL_SHAPES = hnp.mutually_broadcastable_shapes(signature=np.matmul.signature, max_dims=2,

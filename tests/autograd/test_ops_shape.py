@@ -7,8 +7,13 @@ from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import Variable
-from autograd.testing import (arrays, assert_forward_matches, assert_gradients_match,
-                              float_dtypes, shapes)
+from autograd.testing import (
+    arrays,
+    assert_forward_matches,
+    assert_gradients_match,
+    float_dtypes,
+    shapes,
+)
 
 SMALL = dict(max_dims=4, max_side=3)
 

@@ -4,8 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd.testing import (DISTINCT_GAP, arrays, broadcastable_shapes, float_dtypes, shapes,
-                              valid_axes)
+from autograd.testing import (
+    DISTINCT_GAP,
+    arrays,
+    broadcastable_shapes,
+    float_dtypes,
+    shapes,
+    valid_axes,
+)
 
 
 @given(shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))

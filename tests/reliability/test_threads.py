@@ -9,7 +9,6 @@ import numpy as np
 
 import autograd as ag
 import nn
-import nn.functional as F
 from autograd import Config, Variable
 
 ROUNDS = 300
