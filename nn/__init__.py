@@ -7,21 +7,46 @@ Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequenti
 import importlib
 
 from . import functional, init
-from .layers.activation import (ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax,
-                                Softplus, Tanh)
+from .containers import ModuleList
+from .layers.activation import (
+    ELU,
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from .layers.conv import Conv2d
 from .layers.dropout import Dropout
+from .layers.embedding import Embedding
 from .layers.flatten import Flatten
 from .layers.linear import Dense, LazyLinear, Linear
-from .layers.conv import Conv2d
-from .layers.embedding import Embedding
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.pooling import AvgPool2d, MaxPool2d
 from .layers.rnn import GRU, LSTM, RNN
 from .layers.rnn_cells import GRUCell, LSTMCell, RNNCell
-from .losses import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
-                     NLLLoss)
-from .containers import ModuleList
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
 from .module import Module
+
+__all__ = [  # what `import nn` loads; the lazy names below are left out of `import *`
+    "functional", "init", "Module", "ModuleList",
+    "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
+    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
+    "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
+    "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+    "BCEWithLogitsLoss",
+]
 
 # Loaded on first use (`nn.data`, `nn.Model`, ...): `import nn` stays fast and leaves optim
 # out, and a submodule that is missing or broken fails only when it is used.

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.functional as F
-import autograd
 from autograd import Variable
 
 

@@ -66,5 +66,6 @@ def test_embedding_errors():
     with pytest.raises(ValueError, match=r"embedding: expected a weight of shape "
                                          r"\(num_embeddings, embedding_dim\), got \(5,\)"):
         F.embedding(np.array([0]), np.zeros(5))
-    with pytest.raises(ValueError, match="Embedding: embedding_dim must be a positive integer, got 0"):
+    with pytest.raises(ValueError,
+                       match="Embedding: embedding_dim must be a positive integer, got 0"):
         nn.Embedding(3, 0)

@@ -15,7 +15,6 @@ from nn.module import StateDictKeyError
 from .._helpers import ROOT
 from ._helpers import Block, assert_same_state, snapshot
 
-
 # ----- registration -----
 
 def test_parameters_come_in_assignment_order_with_dotted_names():

@@ -64,5 +64,5 @@ def test_training_layer_is_reachable_from_nn():
 
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
-        nn.Nothing
+        _ = nn.Nothing
     assert "data" in dir(nn)

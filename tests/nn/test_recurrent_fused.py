@@ -21,7 +21,8 @@ MODES = sorted(STEPS)
 def step_inputs(mode, batch, hidden, dtype, rng):
     """gx, gh (N, G*H) and the state arrays (N, H) the step reads directly."""
     step = STEPS[mode]
-    shapes = [(batch, step.num_gates * hidden)] * 2 + [(batch, hidden)] * len(step.direct_state_indices)
+    gates = [(batch, step.num_gates * hidden)] * 2
+    shapes = gates + [(batch, hidden)] * len(step.direct_state_indices)
     return [rng.standard_normal(shape).astype(dtype) for shape in shapes]
 
 

@@ -9,7 +9,6 @@ from nn import metrics as m
 
 from .._helpers import Boxed
 
-
 # ------------------------------------------------------------------ accuracy
 
 def test_accuracy_of_labels():
