@@ -16,6 +16,7 @@ its `__name__` names it in the logs. Logs use the name as given.
 import numpy as np
 
 from .. import metrics as nn_metrics
+
 # Re-exported: the training stack turns outputs into probabilities with nn.functional's own.
 from ..functional.activation import sigmoid_array, softmax_array
 
@@ -83,7 +84,8 @@ def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):
         classes = scores.shape[-1]
-        return nn_metrics.roc_auc_score(true, scores.reshape(-1, classes), labels=np.arange(classes))
+        return nn_metrics.roc_auc_score(true, scores.reshape(-1, classes),
+                                        labels=np.arange(classes))
     return nn_metrics.roc_auc_score(true, scores.reshape(-1))
 
 

@@ -23,8 +23,14 @@ from autograd.config import no_grad, test_mode
 from autograd.variable import as_variable
 
 from ..module import Module
-from .batches import (array_module, concatenate_outputs, fit_batches,
-                      host_arrays, make_batches, to_module)
+from .batches import (
+    array_module,
+    concatenate_outputs,
+    fit_batches,
+    host_arrays,
+    make_batches,
+    to_module,
+)
 from .callbacks.callback_list import CallbackList
 from .callbacks.history import History
 from .losses import resolve_loss
@@ -103,6 +109,21 @@ class Model(Module):
         callbacks: Callback and `optim.lr_scheduler` objects. verbose: 0 silent, 1 a
         progress bar (one line per epoch when stdout is not a terminal), 2 one line per
         epoch.
+
+        >>> import numpy as np
+        >>> import nn
+        >>> import optim
+        >>> x = np.linspace(-1, 1, 32, dtype=np.float32).reshape(-1, 1)
+        >>> y = 2 * x + 1
+        >>> model = nn.Sequential([nn.Dense(1)])
+        >>> model.compile(optimizer=optim.SGD(lr=0.1), loss="mse")
+        >>> history = model.fit(x, y, epochs=100, batch_size=8, verbose=0)
+        >>> history
+        History(epochs=100, keys=['loss', 'lr'])
+        >>> history.history["loss"][-1] < 1e-6
+        True
+        >>> model.predict(np.array([[0.5]], dtype=np.float32)).round(2)   # 2 * 0.5 + 1
+        array([[2.]], dtype=float32)
         """
         self._require_compiled("fit")
         batch_size = positive_int(batch_size, "batch_size", "fit")

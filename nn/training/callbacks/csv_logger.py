@@ -4,6 +4,7 @@ import os
 import warnings
 
 from autograd.atomic import write_text
+
 from .base import Callback
 
 

@@ -8,8 +8,16 @@ import pytest
 import nn
 import optim
 from nn import functional as F
-from nn.callbacks import (Callback, CSVLogger, EarlyStopping, LearningRateScheduler,
-                          ModelCheckpoint, ReduceLROnPlateau, SchedulerStep, TerminateOnNaN)
+from nn.callbacks import (
+    Callback,
+    CSVLogger,
+    EarlyStopping,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    SchedulerStep,
+    TerminateOnNaN,
+)
 
 from ._helpers import ScriptedLogs, StepCounter, blobs, linear_data, same_state
 

@@ -10,7 +10,6 @@ import nn
 
 from ._helpers import blobs
 
-
 LINE = re.compile(r"^Epoch (\d+)/3 - (?:\d+\.\ds|\d+ms) - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - "
                   r"val_loss: \d+\.\d{4} - val_accuracy: \d\.\d{4}$")
 
