@@ -23,10 +23,10 @@ x = Variable(np.linspace(-4, 4, 200), name="x")
 y = ag.tanh(x)
 curves = [y.data]
 current = y
-for order in range(1, 5):
+for _ in range(4):
     x.cleargrad()
     current.backward(create_graph=True)
-    current = x.grad  # the derivative of order `order`, differentiable again
+    current = x.grad  # the next derivative, differentiable again
     curves.append(current.data)
 
 for order, values in enumerate(curves):
@@ -64,7 +64,7 @@ def functions_in_graph(v):
 x = Variable(np.array(1.0), name="x")
 current = ag.tanh(x)
 sizes = [functions_in_graph(current)]
-for order in range(1, 6):
+for _ in range(5):
     x.cleargrad()
     current.backward(create_graph=True)
     current = x.grad

@@ -76,7 +76,7 @@ assert np.isclose(b.grad.item(), -2 / len(x) * residual.sum())
 # %%
 lr = 0.5
 losses = []
-for step in range(300):
+for _ in range(300):
     loss = mean_squared_error(y, predict(x))
     W.cleargrad()
     b.cleargrad()
@@ -122,7 +122,7 @@ nn.init.zeros_(model.weight)
 nn.init.zeros_(model.bias)
 optimizer = optim.SGD(model.parameters(), lr=0.5)
 
-for step in range(300):
+for _ in range(300):
     loss = F.mse_loss(model(x32), y32)
     optimizer.zero_grad()
     loss.backward()
@@ -178,7 +178,7 @@ assert large[-1] > large[0]              # diverged
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-for label, (path, losses) in runs.items():
+for label, (_, losses) in runs.items():
     left.plot(losses - lowest, label=label)
 left.set_yscale("log")
 left.set_xlabel("step")
@@ -220,7 +220,7 @@ target = features @ true_w + 0.5 + rng.normal(0, 0.1, size=(200, 1)).astype(np.f
 
 model = nn.Linear(3, 1)
 optimizer = optim.SGD(model.parameters(), lr=0.1)
-for step in range(200):
+for _ in range(200):
     loss = F.mse_loss(model(features), target)
     optimizer.zero_grad()
     loss.backward()

@@ -92,7 +92,7 @@ assert np.isclose(by_hand.item(), F.binary_cross_entropy_with_logits(logits, t_t
 # %%
 optimizer = optim.SGD(model.parameters(), lr=0.5)
 losses = []
-for step in range(300):
+for _ in range(300):
     loss = F.binary_cross_entropy_with_logits(model(x_train)[:, 0], t_train)
     optimizer.zero_grad()
     loss.backward()

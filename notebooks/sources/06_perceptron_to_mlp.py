@@ -37,7 +37,7 @@ inputs = np.array([[0, 0], [1, 0], [0, 1], [1, 1]])
 gates = {"AND": ([0.5, 0.5], -0.7), "OR": ([0.5, 0.5], -0.2), "NAND": ([-0.5, -0.5], 0.7)}
 expected = {"AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1], "NAND": [1, 1, 1, 0]}
 print("x1 x2 | " + "  ".join(f"{name:4s}" for name in gates))
-for row, x in enumerate(inputs):
+for x in inputs:
     outputs = [perceptron(x[None], w, b)[0] for w, b in gates.values()]
     print(f" {x[0]}  {x[1]} | " + "  ".join(f"{o:<4d}" for o in outputs))
 for name, (w, b) in gates.items():
@@ -269,7 +269,7 @@ def train_epochs(model, x, y, epochs, lr=0.1, batch_size=32):
     loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=batch_size,
                                 shuffle=True, seed=0)
     history = []
-    for epoch in range(epochs):
+    for _ in range(epochs):
         total = 0.0
         for xb, yb in loader:
             loss = F.cross_entropy(model(xb), yb)

@@ -177,7 +177,7 @@ for name, (make, settings) in network_settings.items():
     model = SpiralNet()
     optimizer = make(model.parameters(), **settings)
     curves[name] = []
-    for step in range(300):
+    for _ in range(300):
         loss = F.cross_entropy(model(x_spiral), y_spiral)
         optimizer.zero_grad()
         loss.backward()
@@ -223,7 +223,7 @@ def lr_curve(make_scheduler, base_lr=0.1, momentum=0.0):
     optimizer = optim.SGD([Variable(np.zeros(1))], lr=base_lr, momentum=momentum)
     scheduler = make_scheduler(optimizer)
     rates = []
-    for epoch in range(EPOCHS):
+    for _ in range(EPOCHS):
         rates.append(optimizer.param_groups[0]["lr"])
         optimizer.step()  # (training for one epoch would go here)
         scheduler.step()

@@ -115,7 +115,7 @@ def fit_curve(penalty=None, strength=0.0, steps=2000):
     model = CurveNet()
     optimizer = optim.Adam(model.parameters(), lr=0.01)
     train_mse, val_mse, best = [], [], None
-    for step in range(steps):
+    for _ in range(steps):
         loss = F.mse_loss(model(x_small), y_small)
         objective = loss + strength * penalty(model.parameters()) if penalty else loss
         optimizer.zero_grad()
@@ -181,7 +181,7 @@ for label, strength in [("L2, lambda = 0.01", 1e-2), ("L2, lambda = 0.1 (too str
     model, train_curve, val_curve, _ = fit_curve(F.l2_penalty, strength)
     fits[label] = (model, train_curve, val_curve)
 
-for label, (model, train_curve, val_curve) in fits.items():
+for label, (_, train_curve, val_curve) in fits.items():
     print(f"{label:30s} final training MSE {train_curve[-1]:.4f}, validation MSE "
           f"{val_curve[-1]:.4f}")
 good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
@@ -336,7 +336,8 @@ plt.show()
 
 for label, history in histories.items():
     print(f"{label:12s} best validation loss {min(history['val_loss']):.3f} at epoch "
-          f"{int(np.argmin(history['val_loss'])) + 1}; final training loss {history['loss'][-1]:.4f}")
+          f"{int(np.argmin(history['val_loss'])) + 1}; "
+          f"final training loss {history['loss'][-1]:.4f}")
 plain, dropped_out = histories["no dropout"], histories["dropout 0.5"]
 # Across initializations: dropout's final training loss is 25-300 times the plain one's,
 # its best validation loss 4-30 % lower and at least 10 epochs later
@@ -367,7 +368,8 @@ history = model.fit(x_few, y_few, epochs=100, batch_size=32,
 restored_loss, restored_accuracy = model.evaluate(x_check, y_check)
 print(f"stopped after epoch {stopper.stopped_epoch + 1} of 100; best epoch "
       f"{stopper.best_epoch + 1} with validation loss {min(history['val_loss']):.4f}")
-print(f"the restored model's validation loss: {restored_loss:.4f} (accuracy {restored_accuracy:.3f})")
+print(f"the restored model's validation loss: {restored_loss:.4f} "
+      f"(accuracy {restored_accuracy:.3f})")
 assert 0 < stopper.stopped_epoch < 99
 assert stopper.stopped_epoch - stopper.best_epoch == 10
 assert np.isclose(restored_loss, min(history["val_loss"]))

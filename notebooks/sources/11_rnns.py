@@ -131,7 +131,7 @@ np.random.seed(0)
 predictor = SinePredictor()
 optimizer = optim.Adam(predictor.parameters(), lr=0.01)
 epoch_losses = []
-for epoch in range(40):
+for _ in range(40):
     state, total = None, 0.0
     for xb, yb in loader:
         prediction, state = predictor(xb, state)

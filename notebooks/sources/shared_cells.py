@@ -38,7 +38,8 @@ np.random.seed(0)
 np.set_printoptions(precision=4, suppress=True)
 plt.rcParams.update({"figure.figsize": (6, 3.6), "figure.dpi": 80, "axes.grid": True,
                      "grid.alpha": 0.3})
-OUT = Path("out") / "__NOTEBOOK__"  # files this notebook writes: graph images, weights
+# Files this notebook writes: graph images, weights.
+OUT = Path("out") / "__NOTEBOOK__"
 OUT.mkdir(parents=True, exist_ok=True)
 print("rungrad", ag.__version__)
 
@@ -79,7 +80,7 @@ def fit_classifier(model, x, y, x_test, y_test, epochs, lr=0.01, batch_size=32):
     loader = nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=batch_size,
                                 shuffle=True, seed=0)
     accuracies = []
-    for epoch in range(epochs):
+    for _ in range(epochs):
         for xb, yb in loader:
             loss = F.cross_entropy(model(xb), yb)
             optimizer.zero_grad()
