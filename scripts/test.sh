@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: unit and property tests (hypothesis `ci` profile: deterministic)
-# and every tutorial notebook, executed top to bottom.
+# The whole test suite: the linter (ruff, configured in pyproject.toml), unit and property
+# tests (hypothesis `ci` profile: deterministic), the runnable `>>>` examples in the library's
+# docstrings, and every tutorial notebook, executed top to bottom.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-torch
+.venv/bin/ruff check .  # a finding fails the run before the long part starts
 export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci} MPLBACKEND=Agg
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-targets=(tests)
-compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks)
-exec .venv/bin/python -m pytest -q -n 2 --nbmake "${targets[@]}" "$@"
+# The packages are collected for their doctests only (--doctest-modules: they hold no test
+# files). The notebooks go by name: notebooks/sources/ are fragments, not importable modules.
+targets=(tests autograd nn optim)
+compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks/*.ipynb)
+exec .venv/bin/python -m pytest -q -n 2 --nbmake --doctest-modules "${targets[@]}" "$@"
