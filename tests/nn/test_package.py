@@ -10,6 +10,12 @@ import nn
 from .._helpers import ROOT
 
 
+def _fresh_python(code):
+    """Run `code` in a new interpreter (nothing imported yet) from the repository root."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+
+
 def test_public_names_are_exported():
     for name in ("Module", "ModuleList", "Linear", "Dense", "Flatten", "Dropout", "ReLU",
                  "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
@@ -33,8 +39,7 @@ def test_import_needs_no_optional_library_and_loads_submodules_lazily():
             "print('nn.datasets' in sys.modules)\n"
             "nn.datasets\n"
             "print('nn.datasets' in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+    run = _fresh_python(code)
     assert run.stdout.split("\n")[:3] == ["[]", "False", "True"]
 
 
@@ -46,8 +51,7 @@ def test_import_leaves_optim_and_the_training_layer_out_until_asked_for():
             "print(loaded())\n"
             "nn.Model\n"
             "print(loaded())\n")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+    run = _fresh_python(code)
     before, after = run.stdout.split("\n")[:2]
     assert before == "[]"
     assert "'optim'" in after and "'nn.training'" in after
