@@ -20,7 +20,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module
 from .config import anomaly_mode, backward_running, grad_mode
-from .variable import Mutations, Variable, wrap
+from .variable import Mutations, Variable, as_variable, wrap
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -115,13 +115,9 @@ def _retain(y, g, create_graph):
 
 
 def _seed_array(g, y):
-    if g is None or isinstance(g, (str, bytes)) or getattr(g, "dtype", None) == object:  # noqa: E721  (a dtype, not a type)
-        raise TypeError(f"backward: the gradient must be a number, array or Variable, "
-                        f"got {type(g).__name__}")
-    data = as_array(g, like=y.data)
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"backward: the gradient must be numeric, got dtype {data.dtype}")
-    return data.astype(y.dtype, copy=False)
+    """The gradient given for output `y` as an array of y's dtype (checked by as_variable)."""
+    return as_variable(g, who="backward: the gradient", like=y.data).data.astype(y.dtype,
+                                                                               copy=False)
 
 
 def _accumulate(old, new, create_graph):
@@ -281,5 +277,9 @@ def _fit_grad(gx, x):
 
 
 def _called_twice(func):
-    from .function import called_twice_error  # here: function.py imports the engine's users
-    return called_twice_error(func)
+    """Backward met an output whose Function was called again since (its record now holds
+    the later call): the earlier call's gradient would be lost."""
+    return RuntimeError(
+        f"backward: a {func.name} Function instance was called more than once while "
+        f"recording; each call overwrites its record, so the earlier calls' gradients would "
+        f"be lost. Create a new instance per call (e.g. `{type(func).__name__}()(x)`).")

@@ -182,15 +182,6 @@ def _rebuilt(exc, message):
     return RuntimeError(message)
 
 
-def called_twice_error(func):
-    """Backward met an output whose Function was called again since (its record now holds
-    the later call): the earlier call's gradient would be lost."""
-    return RuntimeError(
-        f"backward: a {func.name} Function instance was called more than once while "
-        f"recording; each call overwrites its record, so the earlier calls' gradients would "
-        f"be lost. Create a new instance per call (e.g. `{type(func).__name__}()(x)`).")
-
-
 def _modified_error(func, var, role):
     who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
     return RuntimeError(

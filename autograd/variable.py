@@ -23,6 +23,8 @@ class Mutations:
 def mark_modified(var):
     """Give `var` a fresh stamp: graphs recorded before now refuse to backward through it."""
     var._version = Mutations.count = next(_ticks)
+
+
 _new = object.__new__
 
 
@@ -319,8 +321,10 @@ class Parameter(Variable):
 
     @data.setter
     def data(self, array):
+        first = not hasattr(self, "_version")  # __init__'s assignment changes no graph
         _data_slot.__set__(self, array)
-        mark_modified(self)
+        if not first:
+            mark_modified(self)
 
 
 _data_slot = Variable.__dict__["data"]

@@ -148,8 +148,8 @@ def test_np_asarray_gives_the_data_or_a_clear_error():
 
 def test_backward_with_a_gradient_that_is_not_a_number_names_the_problem():
     y = (Variable(np.ones(2)) * 2).sum()
-    with pytest.raises(TypeError, match="backward: the gradient must be a number, array or "
-                                        "Variable, got str"):
+    with pytest.raises(TypeError, match="backward: the gradient: expected a number, array "
+                                        "or Variable, got str"):
         y.backward("abc")
 
 
