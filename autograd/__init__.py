@@ -9,8 +9,7 @@ from .config import Config, enable_grad, no_grad, test_mode, using_config
 from .engine import grad
 from .function import Function
 from .functional import hessian, jacobian, vjp
-from .graph import get_dot_graph, plot_graph
-from .numerical import GradcheckError, gradcheck, gradgradcheck, numerical_diff, numerical_grad
+from .lazy import lazy_attributes
 from .ops import (
     abs,
     add,
@@ -52,6 +51,13 @@ from .ops import (
     where,
 )
 from .variable import Parameter, Variable, as_variable
+
+# Drawing and numerical checking load on first use (`autograd.gradcheck`, `plot_graph`, ...).
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "get_dot_graph": "graph", "plot_graph": "graph",
+    "GradcheckError": "numerical", "gradcheck": "numerical", "gradgradcheck": "numerical",
+    "numerical_diff": "numerical", "numerical_grad": "numerical",
+})
 
 __version__ = "0.1.0"
 IS_RUNGRAD = True

@@ -4,7 +4,7 @@ One import line per file below, so layers from different files can be appended e
 Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequential`,
 `nn.callbacks`, which bring in optim), load on first attribute access (see `__getattr__`).
 """
-import importlib
+from autograd.lazy import lazy_attributes
 
 from . import functional, init
 from .containers import ModuleList
@@ -26,8 +26,6 @@ from .layers.flatten import Flatten
 from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.pooling import AvgPool2d, MaxPool2d
-from .layers.rnn import GRU, LSTM, RNN
-from .layers.rnn_cells import GRUCell, LSTMCell, RNNCell
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -39,7 +37,7 @@ from .losses import (
 )
 from .module import Module
 
-__all__ = [  # what `import nn` loads; the lazy names below are left out of `import *`
+__all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
     "functional", "init", "Module", "ModuleList",
     "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
@@ -48,22 +46,12 @@ __all__ = [  # what `import nn` loads; the lazy names below are left out of `imp
     "BCEWithLogitsLoss",
 ]
 
-# Loaded on first use (`nn.data`, `nn.Model`, ...): `import nn` stays fast and leaves optim
-# out, and a submodule that is missing or broken fails only when it is used.
-_LAZY_SUBMODULES = ("data", "datasets", "metrics", "callbacks", "training")
-_LAZY_NAMES = {"Model": "training.model", "Sequential": "training.sequential"}
-
-
-def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        value = importlib.import_module(f"{__name__}.{name}")
-    elif name in _LAZY_NAMES:
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
-    else:
-        raise AttributeError(f"module 'nn' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | set(_LAZY_NAMES))
+# Loaded on first use (`nn.data`, `nn.LSTM`, `nn.Model`, ...): `import nn` stays fast and
+# leaves optim out, and a submodule that is missing or broken fails only when it is used.
+__getattr__, __dir__ = lazy_attributes(__name__, submodules=(
+    "data", "datasets", "metrics", "callbacks", "training",
+), names={
+    "Model": "training.model", "Sequential": "training.sequential",
+    "RNN": "layers.rnn", "LSTM": "layers.rnn", "GRU": "layers.rnn",
+    "RNNCell": "layers.rnn_cells", "LSTMCell": "layers.rnn_cells", "GRUCell": "layers.rnn_cells",
+})

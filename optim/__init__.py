@@ -7,7 +7,8 @@
 An optimizer may be made before the model has parameters (`optim.Adam(lr=0.01)`)
 and bound to them later with `opt.bind(model.parameters())`.
 """
-from . import lr_scheduler
+from autograd.lazy import lazy_attributes
+
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -15,6 +16,9 @@ from .clip import clip_grad_norm_, clip_grad_value_
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
+
+# Schedulers load on first use (`optim.lr_scheduler.StepLR`).
+__getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
            "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]

@@ -70,3 +70,19 @@ def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
         _ = nn.Nothing
     assert "data" in dir(nn)
+
+
+def test_rarely_used_parts_load_on_first_use_and_stay_reachable():
+    lazy = ("autograd.graph", "autograd.numerical", "optim.lr_scheduler", "nn.layers.rnn")
+    code = ("import sys, autograd, nn, optim\n"
+            f"print(sorted(m for m in {lazy!r} if m in sys.modules))\n"
+            "from autograd import gradcheck, plot_graph\n"
+            "print(optim.lr_scheduler.StepLR.__name__, nn.LSTM.__name__, nn.GRUCell.__name__)\n"
+            f"print(sorted(m for m in {lazy!r} if m in sys.modules))\n"
+            "print({'gradcheck', 'plot_graph'} <= set(dir(autograd)), "
+            "'lr_scheduler' in dir(optim), 'LSTM' in dir(nn))\n")
+    before, names, after, listed = _fresh_python(code).stdout.split("\n")[:4]
+    assert before == "[]"
+    assert names == "StepLR LSTM GRUCell"
+    assert after == str(sorted(lazy))
+    assert listed == "True True True"

@@ -1,0 +1,30 @@
+"""Package attributes loaded on first use (PEP 562), so that `import autograd, nn, optim`
+stays fast: rarely needed parts (graph drawing, gradcheck, schedulers, the training layer)
+cost nothing until a program touches them."""
+import importlib
+import sys
+
+
+def lazy_attributes(package, names=None, submodules=()):
+    """`__getattr__` and `__dir__` for `package`.
+
+    names: {attribute: submodule defining it}; submodules: loaded as attributes themselves.
+    A loaded attribute is stored on the package, so the next access is a plain read.
+    """
+    names = dict(names or {})
+    module = sys.modules[package]
+
+    def __getattr__(name):
+        if name in submodules:
+            value = importlib.import_module(f"{package}.{name}")
+        elif name in names:
+            value = getattr(importlib.import_module(f"{package}.{names[name]}"), name)
+        else:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        setattr(module, name, value)
+        return value
+
+    def __dir__():
+        return sorted(set(vars(module)) | set(submodules) | set(names))
+
+    return __getattr__, __dir__
