@@ -1,4 +1,6 @@
 """Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
+import math
+
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import as_variable
@@ -56,5 +58,6 @@ def dot(a, b):
     k = a.shape[-1]
     b_first = transpose(b, (b.ndim - 2,) + tuple(i for i in range(b.ndim) if i != b.ndim - 2))
     rest = b_first.shape[1:]
-    y = matmul(reshape(a, (-1, k)), reshape(b_first, (k, -1)))
+    # explicit sizes, not -1: with k = 0 NumPy cannot infer a -1
+    y = matmul(reshape(a, (math.prod(a.shape[:-1]), k)), reshape(b_first, (k, math.prod(rest))))
     return reshape(y, a.shape[:-1] + rest)

@@ -1,5 +1,6 @@
 """Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
 import builtins
+import warnings
 
 import numpy as np
 
@@ -45,6 +46,10 @@ class Mean(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
+        if x.size == 0:  # the mean of nothing is nan, quietly (PyTorch's; NumPy warns)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return x.mean(axis=self.axes, keepdims=self.keepdims)
         return x.mean(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):

@@ -5,6 +5,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import Variable, as_variable
+from .indexing import GetItemGrad
 from .validation import normalize_axes, normalize_axis
 
 
@@ -51,7 +52,8 @@ class Concatenate(Function):
 
 
 class Split(Function):
-    """ys = x cut along `axis` (NumPy's indices_or_sections)"""
+    """ys = x cut along `axis` (NumPy's indices_or_sections); the gradient joins the parts
+    back, or, where unsorted indices make them overlap or skip, adds each at its place."""
 
     def __init__(self, indices_or_sections, axis):
         self.indices_or_sections, self.axis = indices_or_sections, axis
@@ -60,7 +62,30 @@ class Split(Function):
         return tuple(get_array_module(x).split(x, self.indices_or_sections, axis=self.axis))
 
     def backward(self, *gys):
-        return concatenate(gys, axis=self.axis)
+        bounds = self.indices_or_sections
+        n = self.inputs[0].shape[self.axis]
+        if np.ndim(bounds) == 0 or _tile(bounds, n):  # sections, or sorted indices
+            return concatenate(gys, axis=self.axis)
+        edges = [0, *bounds, n]
+        lead = (slice(None),) * self.axis
+        total = None
+        for gy, start, stop in zip(gys, edges, edges[1:]):
+            part = GetItemGrad(lead + (slice(start, stop),), self.inputs[0].shape)(gy)
+            total = part if total is None else total + part
+        return total
+
+
+def _tile(bounds, n):
+    """Whether NumPy's parts x[0:b0], x[b0:b1], ..., x[bk:n] cover 0..n once, in order
+    (sorted indices do; unsorted or negative ones may overlap or leave gaps)."""
+    at = 0
+    for start, stop in zip([0, *bounds], [*bounds, n]):
+        start, stop, _ = slice(start, stop).indices(n)
+        if stop > start:
+            if start != at:
+                return False
+            at = stop
+    return at == n
 
 
 def reshape(x, shape):

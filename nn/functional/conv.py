@@ -1,4 +1,6 @@
 """2-D convolution (PyTorch's cross-correlation) as im2col plus one matrix product."""
+import math
+
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, sum, transpose
@@ -21,7 +23,8 @@ class Conv2d(Function):
         col = im2col_array(x, self.window)
         self._col = col  # kept for dL/dW; freed with the graph
         n, (oh, ow) = x.shape[0], col.shape[4:]
-        y = weight.reshape(out_channels, -1) @ col.reshape(-1, n * oh * ow)
+        k = math.prod(weight.shape[1:])  # C*KH*KW spelled out: -1 fails on zero-size arrays
+        y = weight.reshape(out_channels, k) @ col.reshape(k, n * oh * ow)
         if bias is not None:
             y += bias[:, None]
         # (OC, N, OH, OW) viewed as (N, OC, OH, OW): no copy; the gradient arrives in the same
@@ -31,16 +34,17 @@ class Conv2d(Function):
     def backward(self, gy):
         x, weight = self.inputs[0], self.inputs[1]
         needs = self.needs_input_grad
-        out_channels = weight.shape[0]
-        gy_rows = reshape(transpose(gy, (1, 0, 2, 3)), (out_channels, -1))  # (OC, N*OH*OW)
+        out_channels, k = weight.shape[0], math.prod(weight.shape[1:])
+        n, _, oh, ow = gy.shape
+        gy_rows = reshape(transpose(gy, (1, 0, 2, 3)), (out_channels, n * oh * ow))
         gx = gw = None
         if needs[0]:
-            w_rows = reshape(weight, (out_channels, -1))
+            w_rows = reshape(weight, (out_channels, k))
             gcol = reshape(matmul(transpose(w_rows), gy_rows), self._col.shape)
             gx = col2im(gcol, x.shape, self.window)
         if needs[1]:
             # (N*OH*OW, C*KH*KW)
-            col_rows = transpose(reshape(self._columns(x), (-1, gy_rows.shape[1])))
+            col_rows = transpose(reshape(self._columns(x), (k, n * oh * ow)))
             gw = reshape(matmul(gy_rows, col_rows), weight.shape)
         if len(needs) == 2:
             return gx, gw

@@ -77,7 +77,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                              "training=False")
         return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
     axes = (0,) + tuple(range(2, x.ndim))
-    count = x.size // channels
+    count = x.size // channels if channels else 0
+    if count == 0:  # an empty batch: nothing to normalize or average in (PyTorch's)
+        return _scale_shift(x, weight, bias, shape)
     if count < 2:
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input shape {tuple(x.shape)}")
