@@ -276,6 +276,31 @@ def test_no_grad_context_records_nothing():
         y.backward()
 
 
+def test_backward_through_integers_names_the_dtype_and_the_fix():
+    y = Variable(np.array([1, 2])) * 2
+    with pytest.raises(RuntimeError, match=r"integer dtype int\d+.*astype\(float\)"):
+        y.backward()
+    z = Variable(np.array([1, 2])) * 0.5  # a float result, still from integers
+    with pytest.raises(RuntimeError, match=r"integer arrays.*astype\(float\)"):
+        z.backward()
+
+
+def test_schedule_runs_latest_generation_first_and_each_function_once():
+    from autograd.engine import Schedule
+
+    class F:
+        def __init__(self, generation):
+            self.generation = generation
+
+    a, b, c = F(1), F(3), F(2)
+    schedule = Schedule()
+    schedule.push(a)                 # alone: held aside, no heap
+    assert schedule.held is a and not schedule.heap
+    for f in (b, c, b, a):           # repeats are ignored
+        schedule.push(f)
+    assert [schedule.pop() for _ in range(4)] == [b, c, a, None]
+
+
 @pytest.mark.parametrize("decorate", [no_grad, no_grad()], ids=["bare", "called"])
 def test_no_grad_decorator(decorate):
     @decorate
