@@ -1,38 +1,70 @@
-"""Shared bench helpers: one BLAS thread, best-of-N timing, optional competitors."""
+"""Shared bench helpers: one BLAS thread, the two harness styles, round-robin timing with
+minor page faults per call, optional competitors, and the report with ratios."""
 import os
 
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import resource  # noqa: E402
+import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from collections import namedtuple  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import numpy as np  # noqa: E402
 
-def best_time(fn, repeat=7, number=1):
-    """The best of `repeat` runs of `number` calls, in seconds per call (min resists noise)."""
-    fn()  # warm up caches and lazy imports
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
+import autograd.memory  # noqa: E402,F401  (as `import autograd` does: tunes malloc unless opted out)
+
+# How a harness ends a forward pass: with a fixed upstream gradient, or as users write it
+# (the gradient of the sum is all ones). Both must run fast: the second one also exercises
+# sum's backward and whatever the ops do with a broadcast gradient.
+GIVEN_GRAD, SUM = "backward(gy)", "sum().backward()"
+STYLES = (GIVEN_GRAD, SUM)
+
+Result = namedtuple("Result", "name seconds best faults")
+Result.__doc__ = "Median and best seconds per call, and minor page faults per call."
+
+
+def run_backward(y, style, gy):
+    """Backpropagate from y in `style`; y is a rungrad Variable or a torch tensor, and gy
+    (used by GIVEN_GRAD only) an array or tensor of y's shape."""
+    if style == SUM:
+        y.sum().backward()
+    else:
+        y.backward(gy)
+
+
+def upstream(style, gy):
+    """The upstream gradient a hand-written baseline uses in `style`: gy, or ones for SUM."""
+    return gy if style == GIVEN_GRAD else np.ones_like(gy)
+
+
+def minor_faults():
+    """Minor page faults of this process so far: each is a fresh page the OS had to map
+    (and zero), which is what freeing large blocks back to the OS costs on the next step."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def measure(named_fns, rounds=30, number=1, warmup=3):
+    """[Result] for each function: called `number` times per round, the functions in turn
+    each round (a load spike slows them alike), after `warmup` untimed rounds (which also
+    let the heap reach the peak that all of them together need)."""
+    for _ in range(warmup):
+        for fn in named_fns.values():
             fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
-
-
-def best_times(named_fns, repeat=15):
-    """Best time of each function, measured round-robin so load spikes hit all alike."""
-    for fn in named_fns.values():
-        fn()
-    best = {name: float("inf") for name in named_fns}
-    for _ in range(repeat):
+    times = {name: [] for name in named_fns}
+    faults = dict.fromkeys(named_fns, 0)
+    for _ in range(rounds):
         for name, fn in named_fns.items():
-            start = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return list(best.items())
+            before, start = minor_faults(), time.perf_counter()
+            for _ in range(number):
+                fn()
+            times[name].append((time.perf_counter() - start) / number)
+            faults[name] += minor_faults() - before
+    return [Result(name, statistics.median(times[name]), min(times[name]),
+                   faults[name] / (rounds * number)) for name in named_fns]
 
 
 def optional(module_name):
@@ -40,16 +72,35 @@ def optional(module_name):
 
     Not only ImportError: DeZero's last release fails to import under NumPy 2 (np.int)."""
     try:
-        return __import__(module_name)
+        module = __import__(module_name)
     except Exception as exc:  # noqa: BLE001  (any failure means: skip this competitor)
         if not isinstance(exc, ModuleNotFoundError):
             print(f"  (skipping {module_name}: {type(exc).__name__}: {exc})".splitlines()[0])
         return None
+    if module_name == "torch":
+        module.set_num_threads(1)
+    return module
 
 
-def report(title, rows, baseline="numpy"):
-    """Print each row's time and its ratio to the baseline row."""
-    base = dict(rows)[baseline]
+def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch")):
+    """Print each result's median and best time, its page faults per call and its ratio to
+    each baseline present (medians of the same run). Returns {name: Result}."""
+    by_name = {r.name: r for r in results}
+    present = [b for b in baselines if b in by_name]
     print(title)
-    for name, seconds in rows:
-        print(f"  {name:<22s} {seconds * 1e6:10.2f} us   {seconds / base:6.2f}x {baseline}")
+    print(f"  {'':10s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'faults/call':>12s}"
+          + "".join(f" {'/ ' + b:>10s}" for b in present))
+    for r in results:
+        ratios = "".join(f" {r.seconds / by_name[b].seconds:9.2f}x" for b in present)
+        print(f"  {r.name:10s} {r.seconds * scale:11.3f} {r.best * scale:10.3f} "
+              f"{r.faults:12.1f}{ratios}")
+    return by_name
+
+
+def malloc_note():
+    """One line saying whether rungrad's malloc tuning is in force in this process."""
+    tuning = autograd.memory.malloc_tuning()
+    if tuning is None:
+        return "malloc tuning: off (glibc defaults or not glibc)"
+    return ("malloc tuning: on (mmap threshold {mmap_threshold} B, trim threshold "
+            "{trim_threshold} B)".format(**tuning))

@@ -5,11 +5,12 @@ hand-written NumPy im2col forward+backward. Two cases: the input needs no gradie
 layer, the usual training step) and the input needs one (a hidden layer: col2im runs too).
 max_pool2d: 32x16x28x28 input, kernel 2 stride 2 (separate windows) and kernel 3 stride 1
 (overlapping windows), against a hand-written NumPy argmax-and-scatter pooling.
-Run: python bench/bench_conv.py
+Every case runs in both harness styles (y.backward(gy) and y.sum().backward()) and reports
+minor page faults per step. Run: python bench/bench_conv.py
 """
 from functools import partial
 
-from _common import best_time, optional, report
+from _common import STYLES, malloc_note, measure, optional, report, run_backward, upstream
 
 import numpy as np
 
@@ -25,8 +26,8 @@ POOL_CASES = ((2, 2), (3, 1))  # (kernel, stride)
 class HandConv:
     """The same im2col convolution written directly in NumPy: the baseline."""
 
-    def __init__(self, x, weight, bias, gy):
-        self.x, self.weight, self.bias, self.gy = x, weight, bias, gy
+    def __init__(self, x, weight, bias):
+        self.x, self.weight, self.bias = x, weight, bias
 
     def forward(self):
         x = self.x
@@ -41,8 +42,8 @@ class HandConv:
         y += self.bias[:, None]
         return y.reshape(OC, n, h, w).transpose(1, 0, 2, 3)
 
-    def backward(self, need_x):
-        gy_rows = self.gy.transpose(1, 0, 2, 3).reshape(OC, -1)
+    def backward(self, gy, need_x):
+        gy_rows = gy.transpose(1, 0, 2, 3).reshape(OC, -1)
         gw = (gy_rows @ self.col.T).reshape(self.weight.shape)
         gb = gy_rows.sum(axis=1)
         if not need_x:
@@ -55,24 +56,23 @@ class HandConv:
                 gpad[:, :, i:i + h, j:j + w] += gcol[:, i, j].transpose(1, 0, 2, 3)
         return gw, gb, gpad[:, :, PAD:PAD + h, PAD:PAD + w]
 
-    def step(self, need_x):
+    def step(self, gy, need_x):
         self.forward()
-        return self.backward(need_x)
+        return self.backward(gy, need_x)
 
 
-def rungrad_step(x, weight, bias, gy, need_x):
+def rungrad_step(x, weight, bias, gy, need_x, style):
     xv = ag.Variable(x, requires_grad=need_x)
     wv, bv = ag.Variable(weight), ag.Variable(bias)
 
     def run():
         wv.grad = bv.grad = xv.grad = None
-        y = conv2d(xv, wv, bv, padding=PAD)
-        y.backward(gy)
+        run_backward(conv2d(xv, wv, bv, padding=PAD), style, gy)
         return wv.grad, bv.grad, xv.grad
     return run
 
 
-def torch_step(torch, x, weight, bias, gy, need_x):
+def torch_step(torch, x, weight, bias, gy, need_x, style):
     xt = torch.tensor(x, requires_grad=need_x)
     wt = torch.tensor(weight, requires_grad=True)
     bt = torch.tensor(bias, requires_grad=True)
@@ -80,13 +80,13 @@ def torch_step(torch, x, weight, bias, gy, need_x):
 
     def run():
         wt.grad = bt.grad = xt.grad = None
-        torch.nn.functional.conv2d(xt, wt, bt, padding=PAD).backward(gt)
+        run_backward(torch.nn.functional.conv2d(xt, wt, bt, padding=PAD), style, gt)
         return wt.grad, bt.grad, xt.grad
     return run
 
 
-def check_same(hand, ours, need_x):
-    expected = hand.step(need_x)
+def check_same(hand, ours, gy, need_x):
+    expected = hand.step(gy, need_x)
     got = ours()
     for want, have in zip(expected, got):
         if want is not None:
@@ -127,68 +127,67 @@ class HandMaxPool:
         return y, self.backward(gy)
 
 
-def rungrad_pool_step(x, kernel, stride, gy):
+def rungrad_pool_step(x, kernel, stride, gy, style):
     xv = ag.Variable(x)
 
     def run():
         xv.grad = None
         y = max_pool2d(xv, kernel, stride)
-        y.backward(gy)
+        run_backward(y, style, gy)
         return y, xv.grad
     return run
 
 
-def torch_pool_step(torch, x, kernel, stride, gy):
+def torch_pool_step(torch, x, kernel, stride, gy, style):
     xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gy)
 
     def run():
         xt.grad = None
         y = torch.nn.functional.max_pool2d(xt, kernel, stride)
-        y.backward(gt)
+        run_backward(y, style, gt)
         return y, xt.grad
     return run
 
 
-def max_pool_cases(rng, torch):
+def max_pool_cases(rng, torch, style):
     x = rng.standard_normal(POOL_SHAPE).astype(np.float32)
     for kernel, stride in POOL_CASES:
         hand = HandMaxPool(x, kernel, stride)
         gy = rng.standard_normal(hand.forward().shape).astype(np.float32)
-        ours = rungrad_pool_step(x, kernel, stride, gy)
-        for want, have in zip(hand.step(gy), ours()):
+        ours = rungrad_pool_step(x, kernel, stride, gy, style)
+        for want, have in zip(hand.step(upstream(style, gy)), ours()):
             np.testing.assert_allclose(have.data, want, rtol=1e-6, atol=1e-6)
-        rows = [("numpy", best_time(partial(hand.step, gy), repeat=30)),
-                ("rungrad", best_time(ours, repeat=30))]
+        steps = {"numpy": partial(hand.step, upstream(style, gy)), "rungrad": ours}
         if torch is not None:
-            rows.append(("pytorch", best_time(torch_pool_step(torch, x, kernel, stride, gy),
-                                              repeat=30)))
+            steps["pytorch"] = torch_pool_step(torch, x, kernel, stride, gy, style)
         report(f"max_pool2d {'x'.join(map(str, POOL_SHAPE))}, kernel {kernel} stride {stride}, "
-               "forward+backward:", rows)
+               f"forward + {style}:", measure(steps))
 
 
-def main():
-    rng = np.random.default_rng(0)
+def conv_cases(rng, torch, style):
     x = rng.standard_normal((N, C, H, W)).astype(np.float32)
     weight = (rng.standard_normal((OC, C, K, K)) / K).astype(np.float32)
     bias = rng.standard_normal(OC).astype(np.float32)
     gy = rng.standard_normal((N, OC, H, W)).astype(np.float32)
-    hand = HandConv(x, weight, bias, gy)
-    torch = optional("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
+    hand = HandConv(x, weight, bias)
     for need_x, label in ((False, "input needs no grad"), (True, "input needs grad")):
-        ours = rungrad_step(x, weight, bias, gy, need_x)
-        check_same(hand, ours, need_x)
-        rows = [("numpy", best_time(partial(hand.step, need_x), repeat=30)),
-                ("rungrad", best_time(ours, repeat=30))]
+        ours = rungrad_step(x, weight, bias, gy, need_x, style)
+        check_same(hand, ours, upstream(style, gy), need_x)
+        steps = {"numpy": partial(hand.step, upstream(style, gy), need_x), "rungrad": ours}
         if torch is not None:
-            rows.append(("pytorch", best_time(torch_step(torch, x, weight, bias, gy, need_x),
-                                              repeat=30)))
+            steps["pytorch"] = torch_step(torch, x, weight, bias, gy, need_x, style)
         report(f"conv2d {N}x{C}x{H}x{W}, {OC} {K}x{K} filters, padding {PAD}, "
-               f"forward+backward ({label}):", rows)
-        ratio = rows[1][1] / rows[0][1]
-        print(f"  rungrad / numpy = {ratio:.2f}  (target <= 1.50)")
-    max_pool_cases(rng, torch)
+               f"forward + {style} ({label}):", measure(steps))
+    print("  targets: rungrad <= 1.50x numpy, <= 1.00x pytorch, <= 5 faults/step")
+
+
+def main():
+    print(malloc_note())
+    torch = optional("torch")
+    for style in STYLES:
+        conv_cases(np.random.default_rng(0), torch, style)
+    for style in STYLES:
+        max_pool_cases(np.random.default_rng(1), torch, style)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ written by hand in NumPy (in-place, float32) and with torch.optim when installed
 The step should cost about what the hand-written one does.
 Run: python bench/bench_optim.py
 """
-from _common import best_time, optional, report
+from _common import malloc_note, measure, optional, report
 
 import numpy as np
 
@@ -63,17 +63,15 @@ def torch_step(torch, name, **hp):
 
 
 def main():
+    print(malloc_note())
     torch = optional("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
     cases = [("SGD momentum", numpy_sgd_step(), optim.SGD, "SGD", dict(lr=0.01, momentum=0.9)),
              ("Adam", numpy_adam_step(), optim.Adam, "Adam", dict(lr=1e-3))]
     for title, by_hand, cls, torch_name, hp in cases:
-        rows = [("numpy", best_time(by_hand, repeat=20)),
-                ("rungrad", best_time(rungrad_step(cls, **hp), repeat=20))]
+        steps = {"numpy": by_hand, "rungrad": rungrad_step(cls, **hp)}
         if torch is not None:
-            rows.append(("torch", best_time(torch_step(torch, torch_name, **hp), repeat=20)))
-        report(f"{title} step, MLP 784-1000-1000-10 float32", rows)
+            steps["pytorch"] = torch_step(torch, torch_name, **hp)
+        report(f"{title} step, MLP 784-1000-1000-10 float32:", measure(steps, rounds=20))
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 NumPy (the limit: no graph, no Function calls) and PyTorch, one BLAS thread, float32.
 
 Cases: input 32, hidden 64, 20 time steps, batch 16; one layer, and two bidirectional
-layers. Every parameter and the input get gradients; the upstream gradient of the output
-sequence is fixed. Targets: <= 1.5x hand-written NumPy, well under 2x PyTorch.
+layers. Every parameter and the input get gradients. Each case runs in both harness styles
+(the output sequence's gradient fixed, or its sum backpropagated), and the LSTM also as a
+many-to-one model: the last output through Linear(64, 10), summed. Targets: <= 1.5x
+hand-written NumPy, <= 1.0x PyTorch for the LSTM, <= 5 minor page faults per step.
 Run: python bench/bench_rnn.py
 """
-from _common import best_times, optional, report
+from _common import STYLES, malloc_note, measure, optional, report, run_backward, upstream
 
 import numpy as np
 
@@ -14,6 +16,7 @@ import autograd as ag
 import nn
 
 INPUT, HIDDEN, STEPS, BATCH = 32, 64, 20, 16
+HEAD = 10  # outputs of the many-to-one case's Linear head
 
 
 # ----- NumPy by hand: one direction of one layer, forward then backward -----
@@ -172,27 +175,45 @@ def numpy_step(kind, params, x, gy, layers, directions):
 
 # ----- rungrad and PyTorch -----
 
-def rungrad_step(model, x, gy):
+def rungrad_step(model, x, gy, style, head=None):
+    """One forward+backward; with a head, of head(last output) instead of the sequence."""
     xv = ag.Variable(x)
 
     def step():
         model.zero_grad()
         xv.grad = None
-        model(xv)[0].backward(gy)
+        y = model(xv)[0]
+        if head is not None:
+            head.zero_grad()
+            y = head(y[-1])
+        run_backward(y, style, gy)
         return xv.grad
     return step
 
 
-def torch_step(torch, kind, model, x, gy, layers, bidirectional):
-    twin = getattr(torch.nn, kind)(INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional)
+def torch_twin(torch, module, make):
+    """A torch module made by `make` holding a copy of `module`'s parameters."""
+    twin = make()
     twin.load_state_dict({k: torch.from_numpy(np.array(v))
-                          for k, v in model.state_dict().items()})
+                          for k, v in module.state_dict().items()})
+    return twin
+
+
+def torch_step(torch, kind, model, x, gy, layers, bidirectional, style, head=None):
+    twin = torch_twin(torch, model, lambda: getattr(torch.nn, kind)(
+        INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional))
+    head_twin = None if head is None else torch_twin(
+        torch, head, lambda: torch.nn.Linear(HIDDEN, HEAD))
     xt, gt = torch.tensor(x, requires_grad=True), torch.tensor(gy)
 
     def step():
         twin.zero_grad()
         xt.grad = None
-        twin(xt)[0].backward(gt)
+        y = twin(xt)[0]
+        if head_twin is not None:
+            head_twin.zero_grad()
+            y = head_twin(y[-1])
+        run_backward(y, style, gt)
         return xt.grad
     return step
 
@@ -214,7 +235,19 @@ def check_same(kind, model, step, params, x, gy, layers, directions):
             np.testing.assert_allclose(have, want, rtol=1e-4, atol=1e-4)
 
 
-def case(kind, layers, bidirectional, torch):
+def numpy_head_step(params, head, x, gy):
+    """The many-to-one LSTM by hand: the last output through the head (w, b); the sequence
+    gradient is zero but at the last step. Returns what numpy_step does, plus the head's."""
+    w, b = head
+    hs, cache = lstm_forward(x, *params[0, 0], reverse=False)
+    y = hs[-1] @ w.T + b
+    g_hs = np.zeros_like(hs)
+    g_hs[-1] = gy @ w
+    g_x, *grads = lstm_backward(g_hs, cache)
+    return y, g_x, {(0, 0): grads}, (gy.T @ hs[-1], gy.sum(axis=0))
+
+
+def case(kind, layers, bidirectional, torch, style):
     directions = 2 if bidirectional else 1
     np.random.seed(0)
     model = getattr(nn, kind)(INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional)
@@ -222,30 +255,50 @@ def case(kind, layers, bidirectional, torch):
     x = rng.standard_normal((STEPS, BATCH, INPUT)).astype(np.float32)
     gy = rng.standard_normal((STEPS, BATCH, directions * HIDDEN)).astype(np.float32)
     params = hand_params(model, layers, directions)
-    ours = rungrad_step(model, x, gy)
-    check_same(kind, model, ours, params, x, gy, layers, directions)
-    steps = {"numpy": lambda: numpy_step(kind, params, x, gy, layers, directions),
+    ours = rungrad_step(model, x, gy, style)
+    hand_gy = upstream(style, gy)
+    check_same(kind, model, ours, params, x, hand_gy, layers, directions)
+    steps = {"numpy": lambda: numpy_step(kind, params, x, hand_gy, layers, directions),
              "rungrad": ours}
     if torch is not None:
-        steps["pytorch"] = torch_step(torch, kind, model, x, gy, layers, bidirectional)
-    rows = best_times(steps, repeat=40)
+        steps["pytorch"] = torch_step(torch, kind, model, x, gy, layers, bidirectional, style)
     shape = f"{layers} layer{'s' if layers > 1 else ''}{', bidirectional' if bidirectional else ''}"
     report(f"{kind}({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, {shape}, "
-           "forward+backward:", rows)
-    best = dict(rows)
-    line = f"  rungrad / numpy = {best['rungrad'] / best['numpy']:.2f} (target <= 1.50)"
-    if "pytorch" in best:
-        line += f", rungrad / pytorch = {best['rungrad'] / best['pytorch']:.2f}"
-    print(line)
+           f"forward + {style}:", measure(steps, rounds=40))
+
+
+def head_case(torch, style):
+    """The LSTM as many-to-one: Linear(64, 10) on the last output, then the harness."""
+    np.random.seed(0)
+    model, head = nn.LSTM(INPUT, HIDDEN), nn.Linear(HIDDEN, HEAD)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((STEPS, BATCH, INPUT)).astype(np.float32)
+    gy = rng.standard_normal((BATCH, HEAD)).astype(np.float32)
+    params = hand_params(model, 1, 1)
+    head_params = (head.weight.data, head.bias.data)
+    ours = rungrad_step(model, x, gy, style, head)
+    hand_gy = upstream(style, gy)
+    _, g_x, grads, head_grads = numpy_head_step(params, head_params, x, hand_gy)
+    np.testing.assert_allclose(ours().data, g_x, rtol=1e-4, atol=1e-4)
+    for have, want in zip((head.weight.grad, head.bias.grad), head_grads):
+        np.testing.assert_allclose(have.data, want, rtol=1e-4, atol=1e-4)
+    steps = {"numpy": lambda: numpy_head_step(params, head_params, x, hand_gy),
+             "rungrad": ours}
+    if torch is not None:
+        steps["pytorch"] = torch_step(torch, "LSTM", model, x, gy, 1, False, style, head)
+    report(f"LSTM({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, last output -> "
+           f"Linear({HIDDEN}, {HEAD}), forward + {style}:", measure(steps, rounds=40))
 
 
 def main():
+    print(malloc_note())
     torch = optional("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
+    for style in STYLES:
+        head_case(torch, style)
     for kind in ("LSTM", "GRU"):
         for layers, bidirectional in ((1, False), (2, True)):
-            case(kind, layers, bidirectional, torch)
+            for style in STYLES:
+                case(kind, layers, bidirectional, torch, style)
 
 
 if __name__ == "__main__":
