@@ -143,7 +143,9 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     for y, g in zip(outputs, seeds):
         if not y.requires_grad:
             raise _no_grad_error(y)
-        _add_grad(pending, y, _seed(y, g), create_graph)
+        entry = pending.setdefault(id(y), [y, None])  # an output may be listed twice
+        g = _seed(y, g)
+        entry[1] = g if entry[1] is None else _accumulate(entry[1], g, create_graph)
         if y.creator is not None:
             push(y.creator)
 
@@ -248,14 +250,6 @@ def _seeds_for(outputs, grad_outputs):
     if len(seeds) != len(outputs):
         raise ValueError(f"backward: {len(seeds)} gradients given for {len(outputs)} outputs")
     return seeds
-
-
-def _add_grad(pending, var, g, create_graph):
-    entry = pending.get(id(var))
-    if entry is None:
-        pending[id(var)] = [var, g]
-    else:
-        entry[1] = _accumulate(entry[1], g, create_graph)
 
 
 def _take_output_grads(func, pending, finished, targets, retain_grad, create_graph):
