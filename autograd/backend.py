@@ -1,4 +1,6 @@
 """Array backends: NumPy always, CuPy when installed. Ops ask `get_array_module`."""
+import warnings
+
 import numpy as np
 
 _cupy = None
@@ -49,6 +51,14 @@ def is_float(array):
     """Whether `array` (or a Variable) holds floating-point numbers: the ones that get
     gradients."""
     return array.dtype.kind == "f"
+
+
+def silently(compute):
+    """compute() with NumPy's RuntimeWarnings off, for the zero-size branch of a reduction:
+    the mean of nothing is nan, quietly, in PyTorch; NumPy warns (mean of empty slice)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return compute()
 
 
 def scatter_add(target, index, values):

@@ -1,10 +1,9 @@
 """Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
 import builtins
-import warnings
 
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import get_array_module, silently
 from ..function import Function
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
@@ -47,9 +46,7 @@ class Mean(Function):
 
     def forward(self, x):
         if x.size == 0:  # the mean of nothing is nan, quietly (PyTorch's; NumPy warns)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                return x.mean(axis=self.axes, keepdims=self.keepdims)
+            return silently(lambda: x.mean(axis=self.axes, keepdims=self.keepdims))
         return x.mean(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):

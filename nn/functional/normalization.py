@@ -1,5 +1,5 @@
 """Batch and layer normalization (PyTorch's semantics), built on one fused standardization."""
-from autograd.backend import get_array_module
+from autograd.backend import get_array_module, silently
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, reshape, sqrt, sum
@@ -18,6 +18,11 @@ class Standardize(Function):
         self.axes, self.eps = axes, eps
 
     def forward(self, x):
+        if x.size == 0:  # nothing to standardize: quietly (NumPy warns of empty means)
+            return silently(lambda: self._standardize(x))
+        return self._standardize(x)
+
+    def _standardize(self, x):
         xp = get_array_module(x)
         self.mean = x.mean(axis=self.axes, keepdims=True)
         centered = x - self.mean
@@ -38,7 +43,7 @@ class Standardize(Function):
         count = 1
         for axis in self.axes:
             count *= shape[axis]
-        return count
+        return count or 1  # no elements: the gradient is empty, any scale will do
 
     def _inv_std(self, x):
         """1/sqrt(var + eps): the saved array, or recomputed as a graph node when the backward

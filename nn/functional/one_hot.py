@@ -23,7 +23,7 @@ def one_hot(indices, num_classes=-1, dtype=np.int64):
         raise ValueError(f"one_hot: indices must lie in [0, {num_classes}), got values from "
                          f"{int(labels.min())} to {int(labels.max())}")
     encoded = xp.zeros(labels.shape + (num_classes,), dtype=dtype)
-    rows = encoded.reshape(-1, num_classes)
+    rows = encoded.reshape(labels.size, num_classes)  # not -1: num_classes may be 0
     rows[xp.arange(labels.size), labels.ravel()] = 1
     return wrap(encoded, False)
 

@@ -148,6 +148,9 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
     recurrent bias simply adds (all but GRU) it joins it there.
     """
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
+    if x.shape[0] == 0:  # PyTorch's recurrent layers refuse it too
+        raise ValueError(f"recurrence: expected a sequence of length at least 1, got an input "
+                         f"of shape {tuple(x.shape)}")
     extra = ()
     if bias_ih is None:
         gates_x = linear(x, weight_ih)
@@ -174,6 +177,9 @@ def _checked_step(mode, weight_hh, state, batch_shape, who):
         raise ValueError(f"{who}: mode must be one of {sorted(STEPS)}, got {mode!r}")
     step = STEPS[mode]
     hidden = weight_hh.shape[-1]
+    if hidden == 0:  # PyTorch's recurrent layers refuse it too
+        raise ValueError(f"{who}: {mode} needs a hidden size of at least 1, got weight_hh of "
+                         f"shape {tuple(weight_hh.shape)}")
     if tuple(weight_hh.shape) != (step.num_gates * hidden, hidden):
         raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.num_gates} * H, H), got "
                          f"{tuple(weight_hh.shape)}")

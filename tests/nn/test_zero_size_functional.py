@@ -4,6 +4,7 @@ of a reduction over nothing (mean nan, sum 0)."""
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn.functional as F
 from nn.functional.recurrence import recurrence
 from tests._zero_size import check_zero_size
@@ -61,8 +62,13 @@ CASES = {
         lambda x, w, b: F.batch_norm(x, np.zeros(3), np.ones(3), w, b, training=True),
         lambda x, w, b: tf("batch_norm", training=True)(x, x.new_zeros(3), x.new_ones(3), w, b),
         z(0, 3, 4, 4), z(3), z(3)),
+    "batch_norm_train_no_positions": (
+        lambda x: F.batch_norm(x, np.zeros(3), np.ones(3), training=True),
+        lambda x: tf("batch_norm", training=True)(x, x.new_zeros(3), x.new_ones(3)), z(2, 3, 0)),
     "layer_norm_batch0": (lambda x, w, b: F.layer_norm(x, 5, w, b),
                           lambda x, w, b: tf("layer_norm")(x, (5,), w, b), E, z(5), z(5)),
+    "layer_norm_over_nothing": (lambda x: F.layer_norm(x, (2, 0)),
+                                lambda x: tf("layer_norm")(x, (2, 0)), z(3, 2, 0)),
     "embedding_no_indices": (lambda w: F.embedding(LABELS.reshape(0, 2), w),
                              lambda w: tf("embedding")(w.new_zeros((0, 2)).long(), w),
                              z(4, 3)),
@@ -106,13 +112,32 @@ def test_recurrence_over_a_batch_of_zero(mode):
         out, final = recurrence(mode, x, w_ih, w_hh, b_ih, b_hh, state)
         return [out, *final]
 
-    ys = check_zero_size(ours, None, z(3, 0, 2), z(gates * 4, 2), z(gates * 4, 4),
-                         z(gates * 4), z(gates * 4), *[z(0, 4)] * states)
+    inputs = (z(3, 0, 2), z(gates * 4, 2), z(gates * 4, 4), z(gates * 4), z(gates * 4),
+              *[z(0, 4)] * states)
+    ys = check_zero_size(ours, None, *inputs)
     assert [y.shape for y in ys] == [(3, 0, 4)] + [(0, 4)] * states
+    assert ag.gradgradcheck(ours, *inputs)  # the replayed (create_graph) backward too
+
+
+@pytest.mark.parametrize("x_shape,hidden,match", [
+    ((0, 2, 3), 4, r"recurrence: expected a sequence of length at least 1, .*\(0, 2, 3\)"),
+    ((5, 2, 3), 0, r"recurrence: GRU needs a hidden size of at least 1, .*\(0, 0\)"),
+])
+def test_recurrence_refuses_length_and_hidden_size_zero_as_pytorch(x_shape, hidden, match):
+    with pytest.raises(ValueError, match=match):
+        recurrence("GRU", z(*x_shape), z(3 * hidden, 3), z(3 * hidden, hidden), None, None,
+                   (z(2, hidden),))
+
+
+def test_conv2d_over_no_input_channels_is_the_bias():
+    y = F.conv2d(z(2, 0, 4, 4), z(3, 0, 2, 2), np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(y.data, np.broadcast_to([[[[1.0]], [[2.0]], [[3.0]]]],
+                                                          (2, 3, 3, 3)))
 
 
 def test_one_hot_of_no_labels():
     assert F.one_hot(LABELS, 3).shape == (0, 3)
+    assert F.one_hot(LABELS, 0).shape == (0, 0)
     with pytest.raises(ValueError, match="one_hot: cannot infer num_classes from empty"):
         F.one_hot(LABELS)
 
