@@ -1,9 +1,11 @@
-"""Data pipeline: datasets, mini-batch loaders, random splits and array transforms.
+"""Data pipeline: datasets, mini-batch loaders, random splits, array transforms and
+random augmentations.
 
 Everything here works on NumPy arrays (Variables are accepted and unwrapped) and
 needs nothing beyond NumPy.
 """
 
+from .augment import GaussianNoise, RandomFlip, RandomShift, SaltAndPepperNoise
 from .dataset import Dataset, Subset, TensorDataset
 from .loader import DataLoader
 from .sequence import SequenceLoader
@@ -11,4 +13,5 @@ from .split import random_split
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "SequenceLoader",
-           "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat"]
+           "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
+           "RandomShift", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise"]

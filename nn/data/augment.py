@@ -1,0 +1,171 @@
+"""Random augmentation transforms: shifts, flips, Gaussian and salt-and-pepper noise.
+
+Like the other transforms they take a batch (first axis = samples) and return a new
+array (the input is never modified). Each draws from its own NumPy Generator seeded at
+construction, so the same seed gives the same sequence of augmented batches; every call
+draws afresh, so a transform inside TensorDataset(..., transform=...) shows the model a
+different variant of each sample every epoch. Use them on the training data only.
+"""
+
+import numbers
+
+import numpy as np
+
+from autograd.arguments import nonnegative_int
+from autograd.backend import to_cpu
+
+from .transforms import _float_dtype
+
+_FLIP_AXES = {"horizontal": (-1,), "vertical": (-2,), "horizontal_and_vertical": (-1, -2)}
+
+
+def _generator(seed, who):
+    """np.random.default_rng(seed), or a ValueError naming `who` for a seed NumPy refuses."""
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{who}: seed must be None or an integer >= 0, got {seed!r}") from error
+
+
+def _fraction(value, name, who):
+    """`value` as a float in [0, 1] (a probability or a share of pixels)."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+            or not 0.0 <= float(value) <= 1.0):
+        raise ValueError(f"{who}: {name} must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _numeric_batch(x, who, min_ndim, layout):
+    """x (an array, Variable or list) as a numeric NumPy array with at least `min_ndim`
+    axes, else an error naming `who`."""
+    x = to_cpu(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expects numeric arrays, got dtype {x.dtype}")
+    if x.ndim < min_ndim:
+        raise ValueError(f"{who}: expects a batch of {layout}, got shape {x.shape}")
+    return x
+
+
+_IMAGES = "images (N, H, W) or (N, C, H, W)"
+
+
+class RandomShift:
+    """Move each image by a random whole number of pixels, at most `max_shift` in each of
+    height and width (drawn independently per image); uncovered pixels become `fill`.
+
+    Input (N, H, W) or (N, C, H, W): the last two axes are height and width.
+    """
+
+    def __init__(self, max_shift, fill=0.0, seed=None):
+        who = "RandomShift"
+        self.max_shift = nonnegative_int(max_shift, "max_shift", who)
+        if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
+            raise ValueError(f"{who}: fill must be a number, got {fill!r}")
+        self.fill = fill
+        self.rng = _generator(seed, who)
+
+    def __call__(self, x):
+        x = _numeric_batch(x, "RandomShift", 3, _IMAGES)
+        n, (h, w), s = len(x), x.shape[-2:], self.max_shift
+        images = x.reshape(n, -1, h, w)  # one channel axis, however many the input had
+        padded = np.pad(images, ((0, 0), (0, 0), (s, s), (s, s)), constant_values=self.fill)
+        dy, dx = self.rng.integers(-s, s + 1, size=(2, n))
+        # Output pixel (r, c) of image i reads input pixel (r - dy, c - dx): content moves
+        # down by dy and right by dx.
+        rows = np.arange(h) - dy[:, None] + s
+        cols = np.arange(w) - dx[:, None] + s
+        out = padded[np.arange(n)[:, None, None, None], np.arange(images.shape[1])[:, None, None],
+                     rows[:, None, :, None], cols[:, None, None, :]]
+        return out.reshape(x.shape)
+
+    def __repr__(self):
+        return f"RandomShift(max_shift={self.max_shift}, fill={self.fill})"
+
+
+class RandomFlip:
+    """Mirror each image with probability `p`: mode "horizontal" (left-right),
+    "vertical" (up-down) or "horizontal_and_vertical" (each drawn separately).
+
+    Input (N, H, W) or (N, C, H, W). Mind the data: a flipped 2 is no longer a 2 to
+    everyone, while a flipped photo of a cat is still a cat.
+    """
+
+    def __init__(self, mode="horizontal", p=0.5, seed=None):
+        who = "RandomFlip"
+        if mode not in _FLIP_AXES:
+            raise ValueError(f"{who}: mode must be one of {sorted(_FLIP_AXES)}, got {mode!r}")
+        self.mode = mode
+        self.p = _fraction(p, "p", who)
+        self.rng = _generator(seed, who)
+
+    def __call__(self, x):
+        x = _numeric_batch(x, "RandomFlip", 3, _IMAGES)
+        out = x.copy()
+        for axis in _FLIP_AXES[self.mode]:
+            chosen = self.rng.random(len(x)) < self.p
+            out[chosen] = np.flip(out[chosen], axis=axis)
+        return out
+
+    def __repr__(self):
+        return f"RandomFlip(mode={self.mode!r}, p={self.p})"
+
+
+class GaussianNoise:
+    """x + noise drawn from N(0, std**2), independently for every value (Keras's
+    GaussianNoise). Float input keeps its dtype; integer input becomes float32.
+    `clip=(low, high)` keeps the result in a valid range, such as pixel values."""
+
+    def __init__(self, std, clip=None, seed=None):
+        who = "GaussianNoise"
+        if (isinstance(std, bool) or not isinstance(std, numbers.Real)
+                or not 0.0 <= float(std) < np.inf):
+            raise ValueError(f"{who}: std must be a finite number >= 0, got {std!r}")
+        self.std = float(std)
+        self.clip = _clip_range(clip, who)
+        self.rng = _generator(seed, who)
+
+    def __call__(self, x):
+        x = _numeric_batch(x, "GaussianNoise", 1, "samples (N, ...)")
+        dtype = _float_dtype(x)
+        out = x.astype(dtype) + self.rng.normal(0.0, self.std, size=x.shape).astype(dtype)
+        return out if self.clip is None else np.clip(out, *self.clip).astype(dtype)
+
+    def __repr__(self):
+        return f"GaussianNoise(std={self.std}, clip={self.clip})"
+
+
+def _clip_range(clip, who):
+    """None, or (low, high) as two floats with low <= high."""
+    if clip is None:
+        return None
+    try:
+        low, high = (float(v) for v in clip)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{who}: clip must be None or (low, high), got {clip!r}") from error
+    if not low <= high:
+        raise ValueError(f"{who}: clip must have low <= high, got {clip!r}")
+    return low, high
+
+
+class SaltAndPepperNoise:
+    """Set a share `amount` of the values of each batch to extremes: half of them (on
+    average) to `high` (salt), the rest to `low` (pepper). For images scaled to [0, 1]
+    the defaults paint white and black dots. The dtype is kept."""
+
+    def __init__(self, amount, low=0.0, high=1.0, seed=None):
+        who = "SaltAndPepperNoise"
+        self.amount = _fraction(amount, "amount", who)
+        self.low, self.high = _clip_range((low, high), who)
+        self.rng = _generator(seed, who)
+
+    def __call__(self, x):
+        x = _numeric_batch(x, "SaltAndPepperNoise", 1, "samples (N, ...)")
+        out = x.copy()
+        hit = self.rng.random(x.shape) < self.amount
+        salt = self.rng.random(x.shape) < 0.5
+        out[hit & salt] = self.high
+        out[hit & ~salt] = self.low
+        return out
+
+    def __repr__(self):
+        return f"SaltAndPepperNoise(amount={self.amount}, low={self.low}, high={self.high})"
