@@ -12,6 +12,8 @@ from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.config import train_mode
 from autograd.variable import Parameter, Variable, wrap
 
+from .parameter import is_uninitialized
+
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
@@ -217,18 +219,26 @@ class Module:
         """Copy the arrays of `state_dict` into this model's parameters and buffers.
 
         Everything is checked before anything is written, so a failed load leaves the model
-        unchanged. Values are copied into the existing arrays, which keep their dtype.
+        unchanged. Values are copied into the existing arrays, which keep their dtype. A lazily
+        sized layer not built yet is built from the loaded arrays' shapes (PyTorch's lazy
+        modules), keeping its parameter objects, so an optimizer made earlier still holds them.
         With strict=False, missing and unexpected keys are allowed (shapes still must match).
         Returns (missing_keys, unexpected_keys).
         """
+        builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
+        targets.update(lazy_targets)
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         if strict and (missing or unexpected):
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
-        plan = [(key, targets[key], _checked_value(key, targets[key], state_dict[key]))
+        plan = [(key, _checked_value(key, targets[key], state_dict[key]))
                 for key in targets if key in state_dict]
-        for _, target, value in plan:
+        for module, size in builds:  # every check passed: now lazy layers may take their shape
+            module.build(size)
+        targets = OrderedDict(state_arrays(self, ""))
+        for key, value in plan:
+            target = targets[key]
             xp = get_array_module(target)
             target[...] = xp.asarray(value).astype(target.dtype, copy=False)
         return IncompatibleKeys(missing, unexpected)
@@ -318,9 +328,10 @@ def _named_members(root, registry, prefix, recurse):
 
 
 def state_arrays(module, prefix=""):
-    """(dotted name, array) for every parameter and persistent buffer, in state_dict order."""
+    """(dotted name, array) for every parameter and persistent buffer, in state_dict order
+    (placeholders of layers not built yet have no values to save, so they are left out)."""
     for name, param in module._parameters.items():
-        if param is not None:
+        if param is not None and not is_uninitialized(param):
             yield _join(prefix, name), param.data
     for name, buf in module._buffers.items():
         if buf is not None and name not in module._non_persistent:
@@ -328,6 +339,31 @@ def state_arrays(module, prefix=""):
     for name, child in module._modules.items():
         if child is not None:
             yield from state_arrays(child, _join(prefix, name))
+
+
+def _lazy_builds(model, state_dict):
+    """For each unbuilt lazy layer whose placeholders all have arrays in `state_dict`: the
+    (layer, build size) to build it with, and {key: an array of the shape and dtype it will
+    have} to check the values against. Nothing is built here."""
+    builds, targets = [], OrderedDict()
+    for prefix, module in model.named_modules():
+        if getattr(module, "built", True) or not hasattr(module, "size_from_state"):
+            continue
+        keys = {name: _join(prefix, name) for name, p in module._parameters.items()
+                if is_uninitialized(p)}
+        if not keys or any(key not in state_dict for key in keys.values()):
+            continue
+        shapes = {name: tuple(np.shape(state_dict[key])) for name, key in keys.items()}
+        try:
+            size = module.size_from_state(shapes)
+        except ValueError as exc:
+            raise ValueError(f"load_state_dict: {prefix or type(module).__name__}: {exc}") \
+                from None
+        builds.append((module, size))
+        for name, key in keys.items():  # size_from_state checked these shapes
+            targets[key] = np.broadcast_to(np.empty((), module._parameters[name].dtype),
+                                           shapes[name])
+    return builds, targets
 
 
 def _key_mismatch_message(model, missing, unexpected):

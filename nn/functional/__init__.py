@@ -1,7 +1,12 @@
 """Stateless functions on Variables (PyTorch's torch.nn.functional): activations, linear,
-dropout, one_hot, losses and penalties. One import line per file."""
+dropout, one_hot, losses and penalties, convolution and pooling, im2col/col2im, accuracy.
+One import line per file. The package shows these functions only, never the files they
+live in (see _namespace.py): `F.im2col` is the function."""
 from autograd.ops import tanh
 
+from ._namespace import missing_name as _missing_name
+from ._namespace import show_functions_only as _show_functions_only
+from .accuracy import accuracy
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
 from .conv import conv2d
 from .cross_entropy import cross_entropy, nll_loss
@@ -19,10 +24,18 @@ from .normalization import batch_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
+from .unfold import col2im, im2col
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
     "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm",
     "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
+    "im2col", "col2im", "accuracy",
 ]
+
+_show_functions_only(__name__)
+
+
+def __getattr__(name):
+    raise _missing_name(__name__, name)

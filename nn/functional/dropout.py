@@ -1,16 +1,25 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
 from autograd.backend import get_array_module
+from autograd.config import train_mode
 from autograd.variable import as_variable, wrap
 
 
-def dropout(x, p=0.5, training=True):
-    """Drop elements of `x` with probability `p` when `training` (else return x unchanged).
+def dropout(x, p=0.5, training=None):
+    """Drop elements of `x` with probability `p` when training; otherwise return x itself.
+
+    training: True drops and False does not, whatever the mode; None (the default) follows
+    this thread's mode: it drops, except inside `autograd.test_mode()` (DeZero's dropout).
+    PyTorch's default is True: the two agree in every program that does not use test_mode().
+    `F.dropout` does not see a module's `.eval()`: in a Module's forward pass
+    `training=self.training`, which reads False after eval() and inside test_mode().
 
     The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
     `np.random.seed` makes it reproducible; its gradient is the same mask.
     """
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    if training is None:
+        training = train_mode.get()
     x = as_variable(x)
     if not training or p == 0:
         return x

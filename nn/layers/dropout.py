@@ -1,13 +1,11 @@
 """Dropout layer."""
-from autograd.config import Config
-
 from ..functional.dropout import dropout
 from ..module import Module
 
 
 class Dropout(Module):
-    """Inverted dropout with probability `p`; active only in training mode (the module's
-    `.training`, and autograd's `Config.train`, off under `test_mode()`)."""
+    """Inverted dropout with probability `p`; active only while the module's `.training` is
+    True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread)."""
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
@@ -16,7 +14,7 @@ class Dropout(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, x):
-        return dropout(x, self.p, training=self.training and Config.train)
+        return dropout(x, self.p, training=self.training)  # test_mode() is in it
 
     def extra_repr(self):
         return f"p={self.p}"

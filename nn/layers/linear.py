@@ -10,6 +10,7 @@ from autograd.variable import Parameter
 from .. import init
 from ..functional.linear import linear
 from ..module import Module
+from ..parameter import UninitializedParameter, is_uninitialized
 from .activation import resolve_activation
 
 
@@ -18,7 +19,10 @@ class Linear(Module):
 
     `Linear(in_features, out_features)`; with in_features None the weights are made at the
     first call, from the input's last axis. `Linear(out_features)`, one size alone, makes a
-    LazyLinear (PyTorch's name for that layer). PyTorch's initialisation: W ~
+    LazyLinear (PyTorch's name for that layer). Until then weight and bias are
+    UninitializedParameters: an optimizer made from `parameters()` before the first call
+    updates them once they are made, and `load_state_dict`/`load_weights` sizes them from the
+    loaded arrays (PyTorch's lazy modules). PyTorch's initialisation: W ~
     kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)), and b ~ U(-1/sqrt(in),
     1/sqrt(in)); float32 by default.
     """
@@ -38,23 +42,60 @@ class Linear(Module):
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
             raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
-        self.register_parameter("weight", None)  # fixes the order: weight, then bias
-        self.register_parameter("bias", None)
-        if self.in_features is not None:
-            self._build(self.in_features)
+        if self.in_features is None:
+            self.unbuild()
+        else:
+            self.register_parameter("weight", None)  # fixes the order: weight, then bias
+            self.register_parameter("bias", None)
+            self.build(self.in_features)
 
     @property
     def built(self):
-        return self.weight is not None
+        return self.in_features is not None
 
-    def _build(self, in_features, like=None):
+    def unbuild(self):
+        """Forget the input size: weight and bias become UninitializedParameters, sized at
+        the next call (Sequential uses this for a Keras input_shape it must ignore)."""
+        self.in_features = None
+        self.register_parameter("weight", UninitializedParameter(self.dtype))
+        self.register_parameter("bias", UninitializedParameter(self.dtype)
+                                if self.use_bias else None)
+
+    def build(self, in_features, like=None):
+        """Make weight (out, in_features) and bias (materializing the placeholders in place)
+        and draw their values; on the GPU when `like` (an input array) is there."""
         self.in_features = in_features
-        self.weight = Parameter(np.empty((self.out_features, in_features), self.dtype))
-        if self.use_bias:
-            self.bias = Parameter(np.empty(self.out_features, self.dtype))
+        on_gpu = like is not None and get_array_module(like) is not np
+        for name, shape in self._shapes(in_features).items():
+            param = getattr(self, name)
+            if is_uninitialized(param):
+                param.materialize(shape)  # the same object: an optimizer holding it sees it
+            else:
+                setattr(self, name, Parameter(np.empty(shape, self.dtype)))
         self.reset_parameters()
-        if like is not None and get_array_module(like) is not np:
+        if on_gpu:
             self.to_gpu()
+
+    def _shapes(self, in_features):
+        shapes = {"weight": (self.out_features, in_features)}
+        if self.use_bias:
+            shapes["bias"] = (self.out_features,)
+        return shapes
+
+    def size_from_state(self, shapes):
+        """The `build` argument (in_features) that loading arrays of `shapes` ({"weight":
+        shape, ...}) into this unbuilt layer implies; a ValueError if they do not fit it."""
+        weight = shapes.get("weight")
+        if weight is None or len(weight) != 2 or weight[0] != self.out_features or weight[1] < 1:
+            raise ValueError(f"{type(self).__name__}: a weight of shape {weight} does not fit "
+                             f"out_features={self.out_features} (expected (out, in) = "
+                             f"({self.out_features}, in_features))")
+        expected = self._shapes(int(weight[1]))
+        for name, shape in shapes.items():
+            if name in expected and tuple(shape) != expected[name]:
+                raise ValueError(f"{type(self).__name__}: {name!r} of shape {tuple(shape)} "
+                                 f"does not fit (expected {expected[name]})")
+        return int(weight[1])
 
     def reset_parameters(self):
         """Draw fresh weights (PyTorch's scheme)."""
@@ -64,8 +105,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        if self.weight is None:
-            self._build(_last_axis(x, type(self).__name__), like=getattr(x, "data", x))
+        if self.in_features is None:  # not built yet (a plain read: this is the hot path)
+            self.build(_last_axis(x, type(self).__name__), like=getattr(x, "data", x))
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self):

@@ -1,10 +1,12 @@
 """Sequential: a Model made of layers applied one after the other (Keras and PyTorch)."""
+import warnings
 from collections import OrderedDict
 
 import numpy as np
 
 from .. import functional as F
 from ..layers.activation import Sigmoid, Softmax
+from ..layers.lambda_layer import Lambda
 from ..layers.linear import Dense, Linear
 from ..module import Module
 from .model import Model
@@ -24,7 +26,7 @@ class Sequential(Model):
         self._output_shapes = None  # of each layer, at the last call (for summary)
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
             for name, layer in layers[0].items():
-                self.add_module(name, _check_layer(layer))
+                self.add_module(name, _as_layer(layer))
             return
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = layers[0]
@@ -32,12 +34,43 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer):
-        """Append `layer` (a Module). As in Keras, once the first layer knows its input size
-        (`input_shape=`), every layer added is built at once, so `summary()`,
-        `save_weights` and `load_weights` see the whole model before the first call."""
-        self.add_module(str(len(self._modules)), _check_layer(layer))
+        """Append `layer`: a Module, or a plain function (`F.relu`, a lambda), which is wrapped
+        in a `Lambda` layer, as Keras' Lambda. As in Keras, once the first layer knows its
+        input size (`input_shape=`), every layer added is built at once, so `summary()`,
+        `save_weights` and `load_weights` see the whole model before the first call.
+
+        Keras reads `input_shape` on the first layer only; a later layer takes its input size
+        from the layer before it. So a later Dense(..., input_shape=...) that matches is kept,
+        and one that does not match (or cannot be checked yet) is sized at its first input,
+        with a warning that its input_shape is ignored.
+        """
+        layer = _as_layer(layer)
+        later_sized = len(self) > 0 and isinstance(layer, Linear) and layer.built
+        incoming = self._features_out() if later_sized else None
+        self.add_module(str(len(self._modules)), layer)
+        if later_sized:
+            self._ignore_later_input_shape(layer, incoming)
         if not is_built(self):
             self._trial_call()
+
+    def _features_out(self):
+        """The size of the last axis the layers so far output, or None if not known yet."""
+        self._output_shapes = None
+        self._trial_call()
+        last = self._output_shapes[-1] if self._output_shapes else None
+        return last[-1] if last else None
+
+    def _ignore_later_input_shape(self, layer, incoming):
+        if incoming == layer.in_features:
+            return
+        index = len(self) - 1
+        known = (f"the layer before it outputs {incoming} features" if incoming is not None
+                 else "the size of its input is not known until the first call")
+        warnings.warn(f"Sequential.add: layer {index} ({type(layer).__name__}) was given an "
+                      f"input size of {layer.in_features}, but {known}; as in Keras, only the "
+                      "first layer's input_shape is used: it is ignored and the layer takes "
+                      "its input size from the layer before it", UserWarning, stacklevel=3)
+        layer.unbuild()
 
     @property
     def layers(self):
@@ -112,10 +145,15 @@ class Sequential(Model):
             self(np.zeros((1, first.in_features), dtype=first.dtype))
 
 
-def _check_layer(layer):
-    if not isinstance(layer, Module):
-        raise TypeError(f"Sequential: layers must be Modules, got {type(layer).__name__}")
-    return layer
+def _as_layer(layer):
+    """`layer` itself if a Module; a plain function wrapped in Lambda (Keras' layer)."""
+    if isinstance(layer, Module):
+        return layer
+    if callable(layer) and not isinstance(layer, type):
+        return Lambda(layer)
+    what = f"the class {layer.__name__} (call it to make a layer)" if isinstance(layer, type) \
+        else type(layer).__name__
+    raise TypeError(f"Sequential: layers must be Modules or functions, got {what}")
 
 
 __all__ = ["Sequential"]

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
-from autograd import Variable, gradgradcheck
+from autograd import Parameter, Variable, gradgradcheck
 from autograd.testing import arrays, assert_gradients_match, float_dtypes
+from nn.parameter import UninitializedParameter
 
 from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 
@@ -141,10 +142,13 @@ def test_linear_without_bias():
 def test_lazy_linear_infers_in_features_at_the_first_call():
     np.random.seed(0)
     layer = nn.Linear(5)
-    assert not layer.built and list(layer.parameters()) == []
+    placeholders = list(layer.parameters())
+    assert not layer.built and [type(p) for p in placeholders] == [UninitializedParameter] * 2
     assert "in_features=None" in repr(layer)
     y = layer(np.ones((2, 3, 7), np.float32))
     assert layer.built and layer.in_features == 7
+    assert list(layer.parameters()) == placeholders  # the same objects, now materialized
+    assert all(type(p) is Parameter for p in placeholders)
     assert y.shape == (2, 3, 5) and layer.weight.shape == (5, 7)
     assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
     np.random.seed(0)

@@ -199,9 +199,31 @@ def test_non_numeric_value_is_rejected():
         model.load_state_dict({"weight": np.ones((1, 1)), "bias": np.array(["a"])})
 
 
-def test_loading_into_an_unbuilt_lazy_layer_explains_why():
+def test_loading_builds_an_unbuilt_lazy_layer_from_the_arrays():
+    source = nn.Linear(2, 3)
+    layer = nn.Linear(3)
+    placeholders = list(layer.parameters())
+    assert layer.load_state_dict(source.state_dict()) == ([], [])
+    assert layer.built and layer.in_features == 2 and list(layer.parameters()) == placeholders
+    np.testing.assert_array_equal(layer.weight.data, source.weight.data)
+    np.testing.assert_array_equal(layer.bias.data, source.bias.data)
+
+
+@pytest.mark.parametrize("state, match", [
+    ({"weight": np.zeros((4, 2)), "bias": np.zeros(3)}, r"weight of shape \(4, 2\)"),
+    ({"weight": np.zeros((3, 2)), "bias": np.zeros(4)}, r"'bias' of shape \(4,\)"),
+    ({"weight": np.zeros((3, 2)), "bias": np.array(["a"] * 3)}, "'bias' holds dtype"),
+])
+def test_a_lazy_layer_that_cannot_take_the_arrays_stays_unbuilt(state, match):
+    layer = nn.Linear(3)
+    with pytest.raises(ValueError, match=match):
+        layer.load_state_dict(state)
+    assert not layer.built and layer.in_features is None
+
+
+def test_a_lazy_layer_missing_some_keys_still_explains_why():
     with pytest.raises(StateDictKeyError, match="not built yet"):
-        nn.Linear(3).load_state_dict(nn.Linear(2, 3).state_dict())
+        nn.Linear(3).load_state_dict({"weight": np.zeros((3, 2))})
 
 
 # ----- modes, gradients, freezing -----

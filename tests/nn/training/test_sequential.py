@@ -37,7 +37,7 @@ def test_forward_slicing_and_errors():
     np.testing.assert_allclose(model(x).data, model[2](head(x)).data)
     with pytest.raises(IndexError, match="out of range for 3 layers"):
         model[3]
-    with pytest.raises(TypeError, match="must be Modules, got int"):
+    with pytest.raises(TypeError, match="must be Modules or functions, got int"):
         model.add(3)
     with pytest.raises(TypeError, match="integers or slices"):
         model["0"]
@@ -59,3 +59,51 @@ def test_input_shape_builds_every_added_layer_so_weights_load_before_any_call(tm
     fresh.load_weights(path)
     x = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
     np.testing.assert_array_equal(fresh.predict(x), trained.predict(x))
+
+
+# ----- plain functions as layers (Keras' Lambda) -----
+
+def test_plain_functions_are_wrapped_as_lambda_layers():
+    import nn.functional as F
+    from autograd import get_dot_graph
+    from nn.layers.lambda_layer import Lambda
+    model = nn.Sequential(nn.Linear(4, 8), F.relu, nn.Linear(8, 2), lambda x: x * 2)
+    assert isinstance(model[1], Lambda) and isinstance(model[3], Lambda)
+    assert "(1): Lambda(relu)" in repr(model) and "(3): Lambda(lambda)" in repr(model)
+    x = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    expected = 2 * model[2](np.maximum(model[0](x).data, 0)).data
+    y = model(x)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-6)
+    assert y.name == "lambda" and 'label="relu' in get_dot_graph(y)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("1 (Lambda)" in line and "(None, 8)" in line for line in lines)
+
+
+def test_a_class_is_not_taken_for_a_function():
+    with pytest.raises(TypeError, match="the class ReLU .call it to make a layer"):
+        nn.Sequential(nn.Linear(2, 2), nn.ReLU)
+
+
+# ----- Keras' input_shape on a layer that is not the first -----
+
+def test_a_later_input_shape_that_matches_is_accepted(recwarn):
+    model = nn.Sequential()
+    model.add(nn.Dense(8, input_shape=(4,)))
+    model.add(nn.Dense(3, input_shape=(8,)))
+    assert len(recwarn) == 0 and model(np.ones((2, 4))).shape == (2, 3)
+
+
+def test_a_later_input_shape_that_does_not_match_is_ignored_with_a_warning():
+    model = nn.Sequential()
+    model.add(nn.Dense(8, input_shape=(4,)))
+    with pytest.warns(UserWarning, match=r"layer 1 \(Dense\) was given an input size of 5, "
+                                         "but the layer before it outputs 8"):
+        model.add(nn.Dense(3, input_shape=(5,)))
+    assert model[1].weight.shape == (3, 8) and model(np.ones((2, 4))).shape == (2, 3)
+
+
+def test_a_later_input_shape_that_cannot_be_checked_is_ignored_with_a_warning():
+    with pytest.warns(UserWarning, match="not known until the first call"):
+        model = nn.Sequential(nn.Dense(8), nn.Dense(3, input_shape=(5,)))
+    assert not model[1].built and model(np.ones((2, 6))).shape == (2, 3)

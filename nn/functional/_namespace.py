@@ -1,0 +1,66 @@
+"""What `nn.functional` shows: its functions, not the files they live in.
+
+Python binds each submodule's name on its package when the file loads, so `F.im2col` and
+`F.pooling` were modules and calling them a TypeError. Here the package hides every submodule
+whose name is not a public function (the files stay importable by their full names,
+`from nn.functional.pooling import MaxPool2d`), and a DeZero name that rungrad spells
+differently gets an AttributeError that names the rungrad function.
+"""
+import sys
+import types
+
+# DeZero's F names -> where the same thing lives in rungrad (see docs/coming_from_dezero.md).
+DEZERO_NAMES = {
+    "softmax_cross_entropy": "F.cross_entropy",
+    "softmax_cross_entropy_simple": "F.cross_entropy",
+    "sigmoid_cross_entropy": "F.binary_cross_entropy_with_logits",
+    "mean_squared_error": "F.mse_loss",
+    "softmax_simple": "F.softmax",
+    "linear_simple": "F.linear",
+    "conv2d_simple": "F.conv2d",
+    "pooling": "F.max_pool2d",
+    "pooling_simple": "F.max_pool2d",
+    "average_pooling": "F.avg_pool2d",
+    "embed_id": "F.embedding",
+    "batch_nrom": "F.batch_norm",
+    "deconv2d": "not available yet (transposed convolution)",
+}
+# DeZero also keeps the tensor ops in F; rungrad keeps them in autograd.
+AUTOGRAD_OPS = ("sum", "mean", "reshape", "transpose", "matmul", "exp", "log", "sin", "cos",
+                "sqrt", "get_item", "broadcast_to", "sum_to", "max", "min", "clip",
+                "expand_dims", "flatten", "concatenate", "stack")
+
+
+class _FunctionsOnly(types.ModuleType):
+    """A package whose submodules, as they load, do not bind their names on it."""
+
+    def __setattr__(self, name, value):
+        if _is_submodule(self, name, value):
+            return  # the import system binding a submodule that loaded (it is in sys.modules)
+        super().__setattr__(name, value)
+
+
+def show_functions_only(package):
+    """Drop the submodule names already bound on `package` and keep later ones off it."""
+    module = sys.modules[package]
+    for name, value in list(vars(module).items()):
+        if _is_submodule(module, name, value):
+            delattr(module, name)
+    module.__class__ = _FunctionsOnly
+
+
+def _is_submodule(package, name, value):
+    return isinstance(value, types.ModuleType) and value.__name__ == f"{package.__name__}.{name}"
+
+
+def missing_name(package, name):
+    """The AttributeError for `package.name`, with a hint when it is a DeZero name."""
+    if name in DEZERO_NAMES:
+        hint = f": DeZero's F.{name} is {DEZERO_NAMES[name]} in rungrad"
+    elif name in AUTOGRAD_OPS:
+        hint = f": tensor ops live in autograd (import autograd as ag; ag.{name})"
+    else:
+        hint = ""
+    return AttributeError(f"module {package!r} has no attribute {name!r}{hint} "
+                          "(see docs/coming_from_dezero.md)" if hint else
+                          f"module {package!r} has no attribute {name!r}")

@@ -1,0 +1,38 @@
+"""Lambda: a plain function used as a layer (Keras' Lambda), e.g. `Sequential(..., F.relu)`."""
+from autograd.variable import Variable
+
+from ..module import Module
+
+
+class Lambda(Module):
+    """`Lambda(function, name=None)`: calling the layer calls `function(x)`.
+
+    It has no parameters. `name` (default: the function's `__name__`, "lambda" for a lambda
+    expression, as Keras names those layers) shows in `repr`, in `summary()` and on the
+    output Variable, so the computation graph labels the value the function made.
+    """
+
+    def __init__(self, function, name=None):
+        super().__init__()
+        if not callable(function) or isinstance(function, Module):
+            raise TypeError(f"Lambda: expected a function, got {type(function).__name__}")
+        self.function = function
+        self.name = name if name is not None else _function_name(function)
+
+    def forward(self, *args, **kwargs):
+        y = self.function(*args, **kwargs)
+        # Label a new output only: a function that returns its input must not rename it.
+        if isinstance(y, Variable) and y.name is None and not any(y is a for a in args):
+            y.name = self.name
+        return y
+
+    def extra_repr(self):
+        return self.name
+
+
+def _function_name(function):
+    name = getattr(function, "__name__", None) or type(function).__name__
+    return "lambda" if name == "<lambda>" else name
+
+
+__all__ = ["Lambda"]
