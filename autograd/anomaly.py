@@ -2,27 +2,65 @@
 the op, its input shapes and the user's line that created it.
 
 Costs nothing when off: `Function.__call__` and the engine look at `Config.detect_anomaly`
-before calling in here.
+before calling in here. With `detect_anomaly(plot=path)` the graph up to the failing op is
+also drawn, that op filled red and its non-finite inputs/outputs outlined in red.
 """
+import contextlib
 import linecache
+import os
 import sys
+from contextvars import ContextVar
 
 from .backend import get_array_module
 from .config import Config, _Switch, anomaly_mode
+
+# Where detect_anomaly(plot=...) draws the failing op's graph, per thread as the mode itself.
+plot_target = ContextVar("detect_anomaly_plot", default=None)
 
 # Frames of these packages' modules are skipped when looking for the user's line: known by
 # module name, so wherever the packages are installed (or copied) the answer is the same.
 _FRAMEWORK_PACKAGES = frozenset({"autograd", "nn", "optim"})
 
 
-def detect_anomaly(func=None):
+def detect_anomaly(plot=None):
     """Raise `FloatingPointError` at the first NaN/Inf in a forward output or a gradient.
 
     A context manager (`with detect_anomaly():`) or a decorator (`@detect_anomaly` or
-    `@detect_anomaly()`). Slow: every op inspects the call stack and scans its results.
+    `@detect_anomaly()`). `plot="anomaly.svg"` (any suffix `plot_graph` takes) also
+    draws the graph up to the failing op, with values, into that file when it raises, and
+    the error names the file. Slow: every op inspects the call stack and scans its results.
     """
-    switch = _Switch(anomaly_mode, True)
-    return switch(func) if callable(func) else switch
+    if callable(plot):  # @detect_anomaly without parentheses
+        return _AnomalyMode(None)(plot)
+    if plot is not None:
+        from .graph import format_of
+        format_of(plot, "detect_anomaly")  # a bad suffix is told now, not at the failure
+        plot = os.path.abspath(os.fspath(plot))  # the folder of the with-statement's time
+    return _AnomalyMode(plot)
+
+
+class _AnomalyMode(contextlib.ContextDecorator):
+    """Turns anomaly mode on, with its plot target, for a with-block or a decorated call."""
+
+    def __init__(self, plot):
+        self.plot = plot
+        self._entered = []
+
+    def _recreate_cm(self):
+        # A decorated function may run in several threads at once: one switch per call.
+        return _AnomalyMode(self.plot)
+
+    def __enter__(self):
+        switches = (_Switch(anomaly_mode, True), _Switch(plot_target, self.plot))
+        for switch in switches:
+            switch.__enter__()
+        self._entered.append(switches)
+        return self
+
+    def __exit__(self, *exc):
+        for switch in reversed(self._entered.pop()):
+            switch.__exit__(*exc)
+        return False
 
 
 def check_forward(func, inputs, outputs):
@@ -36,8 +74,9 @@ def check_forward(func, inputs, outputs):
         problem = _non_finite(y.data)
         if problem:
             what = f"output {i}" if len(outputs) > 1 else "its output"
-            raise FloatingPointError(
-                _message(func, inputs, "forward", f"{what} holds {problem}", site))
+            problem = f"{what} holds {problem}"
+            raise FloatingPointError(_message(func, inputs, "forward", problem, site)
+                                     + _plot(func, inputs, outputs, f"forward: {problem}"))
 
 
 def check_backward(func, gxs):
@@ -47,9 +86,12 @@ def check_backward(func, gxs):
             continue
         problem = _non_finite(getattr(gx, "data", gx))
         if problem:
-            raise FloatingPointError(_message(func, func.inputs, "backward",
-                                              f"the gradient for input {i} holds {problem}",
-                                              getattr(func, "_anomaly_site", None)))
+            problem = f"the gradient for input {i} holds {problem}"
+            outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
+            raise FloatingPointError(
+                _message(func, func.inputs, "backward", problem,
+                         getattr(func, "_anomaly_site", None))
+                + _plot(func, func.inputs, outputs, f"backward: {problem}", gxs))
 
 
 def _non_finite(array):
@@ -62,6 +104,43 @@ def _non_finite(array):
     nans = int(xp.isnan(array).sum())
     infs = int(xp.isinf(array).sum())
     return " and ".join(f"{n} {kind}" for n, kind in ((nans, "NaN"), (infs, "Inf")) if n)
+
+
+def _plot(func, inputs, outputs, problem, gxs=()):
+    """Draw the graph up to `func` into the detect_anomaly(plot=) file, if one was given;
+    returns the line for the error message that says where it went (or why it did not)."""
+    path = plot_target.get()
+    if path is None:
+        return ""
+    from .graph import Drawing, render_dot
+    from .walk import functions_behind
+    drawing = Drawing(verbose=True, values=True)
+    drawing.mark(func, problem)
+    _mark_non_finite(drawing, func, inputs, outputs, gxs)
+    for y in outputs:  # in forward, the op's outputs are not linked yet: they end the graph
+        drawing.variable(y, None if y.creator is func else "output")
+    drawing.function(func, inputs, outputs)
+    for earlier in functions_behind(inputs):
+        drawing.function(earlier)
+    try:
+        render_dot(drawing.source(), path, who="detect_anomaly")
+    except (ImportError, RuntimeError, OSError) as exc:  # the anomaly is still what is raised
+        return f"\n  the graph could not be drawn to {path}: {' '.join(str(exc).split())}"
+    return f"\n  graph up to this op (in red) written to {path}"
+
+
+def _mark_non_finite(drawing, func, inputs, outputs, gxs):
+    """Outline in red the inputs and outputs holding NaN/Inf, and the inputs whose gradient
+    (from `gxs`, in backward) does, with that gradient on their label."""
+    from .array_text import array_text
+    for v in (*inputs, *outputs):
+        problem = _non_finite(v.data)
+        if problem:
+            drawing.mark(v, f"holds {problem}")
+    for x, gx in zip(inputs, gxs):
+        if gx is not None and _non_finite(getattr(gx, "data", gx)):
+            grad = getattr(gx, "data", gx)
+            drawing.mark(x, f"grad from {type(func).__name__}: {array_text(grad)}")
 
 
 def _message(func, inputs, phase, problem, site):
@@ -96,4 +175,4 @@ def _in_framework(frame):
     return module.partition(".")[0] in _FRAMEWORK_PACKAGES
 
 
-__all__ = ["detect_anomaly", "check_forward", "check_backward"]
+__all__ = ["detect_anomaly", "check_forward", "check_backward", "plot_target"]

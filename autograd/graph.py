@@ -1,6 +1,7 @@
 """Draw the computational graph: DOT source without Graphviz, images through it."""
 import os
 
+from .array_text import array_text
 from .atomic import write_bytes
 from .variable import Variable
 from .walk import functions_behind
@@ -8,48 +9,44 @@ from .walk import functions_behind
 _FORMATS = ("png", "svg", "pdf")
 _INSTALL_GRAPHVIZ = ("install Graphviz: apt-get install graphviz (Debian/Ubuntu), "
                      "brew install graphviz (macOS) or conda install graphviz")
+NO_GRAD = "—"  # what a label shows for a gradient never computed (a 0 would be misread)
 
 
-def get_dot_graph(output, verbose=True):
+def get_dot_graph(output, verbose=True, values=False, grads=False):
     """DOT source of the graph behind `output` (a Variable or a list of them).
 
     Variables are ellipses labelled with their name and, when `verbose`, shape and dtype;
-    functions are boxes labelled with the op's class name. The walk is iterative, so deep
-    graphs cannot hit the recursion limit.
+    functions are boxes labelled with the op's class name. `values` adds each variable's
+    value and `grads` its `.grad` (`grad: —` when none was computed): the numbers for
+    arrays of up to 6 elements, a min/mean/max summary with nan/inf counts for larger ones.
+    Graphs of gradients (`backward(create_graph=True)`) are drawn the same way. The walk
+    is iterative, so deep graphs cannot hit the recursion limit.
     """
     outputs = _as_output_list(output)
-    lines = ["digraph g {", '  node [fontname="Helvetica"];']
-    drawn_vars = set()
-
-    def add_var(v, role):
-        if id(v) not in drawn_vars:
-            drawn_vars.add(id(v))
-            lines.append(_var_node(v, verbose, role))
-
+    drawing = Drawing(verbose, values, grads)
     for y in outputs:
-        add_var(y, "output")
+        drawing.variable(y, "output")
     for func in functions_behind(outputs):
-        lines.append(_func_node(func))
-        for x in func.inputs:
-            add_var(x, _role(x))
-            lines.append(f"  {id(x)} -> {id(func)};")
-        for ref in func.outputs:
-            y = ref()
-            if y is not None:  # an output nobody holds any more is already freed
-                add_var(y, "inner")
-                lines.append(f"  {id(func)} -> {id(y)};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        drawing.function(func)
+    return drawing.source()
 
 
-def plot_graph(output, to_file="graph.png", verbose=True):
+def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=False):
     """Render the graph behind `output` to `to_file` (.png, .svg or .pdf) with Graphviz.
 
-    Returns a `GraphImage`, which Jupyter displays inline (PNG and SVG).
+    `values` and `grads` as for `get_dot_graph`. Returns a `GraphImage`, which Jupyter
+    displays inline (PNG and SVG).
     """
-    fmt = _format_of(to_file)
-    image = _render(get_dot_graph(output, verbose), fmt)
-    _write_atomic(to_file, image)
+    fmt = format_of(to_file)
+    return render_dot(get_dot_graph(output, verbose, values, grads), to_file, fmt)
+
+
+def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
+    """Render DOT source to `to_file` (format from its suffix unless `fmt`), atomically;
+    returns a `GraphImage`. `who` names the caller in error messages."""
+    fmt = fmt or format_of(to_file, who)
+    image = _render(dot_source, fmt, who)
+    _write_atomic(to_file, image, who)
     return GraphImage(to_file, fmt, image)
 
 
@@ -73,6 +70,69 @@ class GraphImage:
 
     def __repr__(self):
         return f"GraphImage({self.path!r}, format={self.format!r})"
+
+
+class Drawing:
+    """The DOT lines of a graph being drawn, each Variable and Function once.
+
+    `mark(obj, *notes)` before drawing makes that node stand out in red (a Function filled,
+    a Variable outlined) and adds `notes` as extra label lines: how detect_anomaly shows
+    the failing op.
+    """
+
+    def __init__(self, verbose=True, values=False, grads=False):
+        self.verbose, self.values, self.grads = verbose, values, grads
+        self.lines = ["digraph g {", '  node [fontname="Helvetica"];']
+        self._drawn = set()
+        self._marks = {}
+
+    def mark(self, obj, *notes):
+        self._marks.setdefault(id(obj), []).extend(notes)
+
+    def variable(self, v, role=None):
+        """Add `v`'s node (once); `role` picks the colour (default: from `v` itself)."""
+        if id(v) in self._drawn:
+            return
+        self._drawn.add(id(v))
+        parts = [v.name] if v.name else []
+        role = role or _role(v)
+        if role == "constant" and v.size == 1 and not v.name and not self.values:
+            parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
+        if self.verbose:
+            parts.append(f"{tuple(v.shape)} {v.dtype}")
+        if self.values:
+            parts.append("value: " + array_text(v.data))
+        if self.grads:
+            parts.append("grad: " + (NO_GRAD if v.grad is None else array_text(v.grad.data)))
+        style = _STYLE[role]
+        if id(v) in self._marks:
+            parts.extend(self._marks[id(v)])
+            style += ', color="#d62728", penwidth=3, fontcolor="#b00000"'
+        label = "\\n".join(_escape(p) for p in parts)
+        self.lines.append(f'  {id(v)} [label="{label}", shape=ellipse, {style}];')
+
+    def function(self, func, inputs=None, outputs=None):
+        """Add `func`'s box, its input and output nodes and the edges between them.
+
+        `inputs` and `outputs` default to the recorded ones (outputs nobody holds any more
+        are already freed and left out); give them for an op not linked into the graph."""
+        inputs = func.inputs if inputs is None else inputs
+        if outputs is None:
+            outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
+        parts = [type(func).__name__, *self._marks.get(id(func), ())]
+        fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
+        label = "\\n".join(_escape(p) for p in parts)
+        self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '
+                          f'fillcolor="{fill}"];')
+        for x in inputs:
+            self.variable(x)
+            self.lines.append(f"  {id(x)} -> {id(func)};")
+        for y in outputs:
+            self.variable(y, "inner")
+            self.lines.append(f"  {id(func)} -> {id(y)};")
+
+    def source(self):
+        return "\n".join(self.lines + ["}"]) + "\n"
 
 
 def _as_output_list(output):
@@ -101,54 +161,41 @@ def _role(v):
     return "leaf" if v.requires_grad else "constant"
 
 
-def _var_node(v, verbose, role):
-    parts = [v.name] if v.name else []
-    if role == "constant" and v.size == 1 and not v.name:
-        parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
-    if verbose:
-        parts.append(f"{tuple(v.shape)} {v.dtype}")
-    label = "\\n".join(_escape(p) for p in parts)
-    return f'  {id(v)} [label="{label}", shape=ellipse, {_STYLE[role]}];'
-
-
-def _func_node(func):
-    label = _escape(type(func).__name__)
-    return f'  {id(func)} [label="{label}", shape=box, style=filled, fillcolor="#c9daf8"];'
-
-
 def _escape(text):
     """Make arbitrary text safe inside a double-quoted DOT string."""
     text = str(text).replace("\\", "\\\\").replace('"', '\\"')
     return text.replace("\r", "").replace("\n", "\\n")
 
 
-def _format_of(to_file):
+def format_of(to_file, who="plot_graph"):
+    """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
     suffix = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".")
     if suffix not in _FORMATS:
-        raise ValueError(f"plot_graph: cannot render to a file with suffix {suffix or '(none)'!r} "
+        raise ValueError(f"{who}: cannot render to a file with suffix {suffix or '(none)'!r} "
                          f"({os.fspath(to_file)}); use .png, .svg or .pdf")
     return suffix
 
 
-def _render(dot_source, fmt):
+def _render(dot_source, fmt, who):
     try:
         import graphviz
     except ImportError:
-        raise ImportError("plot_graph needs the graphviz Python package: "
+        raise ImportError(f"{who} needs the graphviz Python package: "
                           "pip install 'rungrad[viz]'") from None
     try:
         return graphviz.Source(dot_source).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise RuntimeError("plot_graph: the Graphviz 'dot' executable was not found on PATH; "
+        raise RuntimeError(f"{who}: the Graphviz 'dot' executable was not found on PATH; "
                            f"{_INSTALL_GRAPHVIZ}") from None
 
 
-def _write_atomic(path, data):
+def _write_atomic(path, data, who):
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise FileNotFoundError(f"plot_graph: folder {folder!r} for {path!r} does not exist")
+        raise FileNotFoundError(f"{who}: folder {folder!r} for {path!r} does not exist")
     write_bytes(path, data)
 
 
-__all__ = ["get_dot_graph", "plot_graph", "GraphImage"]
+__all__ = ["get_dot_graph", "plot_graph", "render_dot", "format_of", "Drawing", "GraphImage",
+           "NO_GRAD"]

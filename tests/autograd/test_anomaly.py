@@ -1,6 +1,9 @@
 """detect_anomaly: NaN/Inf in a forward output or a gradient raises, naming op, shapes and line."""
 import inspect
 import os
+import re
+import shutil
+import sys
 import warnings
 
 import numpy as np
@@ -157,3 +160,106 @@ def test_framework_frames_are_known_by_module_name_not_by_folder():
         helper["take_log"](x)
     message = str(info.value)
     assert f"{THIS_FILE}:{line}" in message and "plugin.py" not in message
+
+
+# ----- detect_anomaly(plot=...): the graph up to the failing op -----
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The DOT sources detect_anomaly renders (no Graphviz needed), by file name."""
+    import autograd.graph
+    sources = {}
+
+    def fake_render(source, to_file, fmt=None, who="plot_graph"):
+        sources[os.path.basename(to_file)] = source
+
+    monkeypatch.setattr(autograd.graph, "render_dot", fake_render)
+    return sources
+
+
+def _node_line(dot, obj):
+    return next(line for line in dot.splitlines() if line.strip().startswith(f"{id(obj)} ["))
+
+
+def test_forward_anomaly_draws_the_graph_up_to_the_op_in_red(tmp_path, drawn):
+    x = Variable(np.array([1.0, -2.0, 3.0]), name="x")
+    w = Variable(np.array([0.5, 1.0, 2.0]), name="w")
+    with detect_anomaly(plot=tmp_path / "anomaly.svg"):
+        xw = x * w
+        with pytest.raises(FloatingPointError) as info:
+            log(xw)
+    assert f"written to {tmp_path / 'anomaly.svg'}" in str(info.value)
+    dot = drawn["anomaly.svg"]
+    assert re.search(r'label="Log\\nforward: its output holds 1 NaN".*fillcolor="#f4a3a3"', dot)
+    assert re.search(r'label="Mul".*fillcolor="#c9daf8"', dot)  # the ops before, as usual
+    assert "value: [1, -2, 3]" in _node_line(dot, x) and "color=" not in \
+        _node_line(dot, x).replace("fillcolor", "")  # finite input: not marked
+    assert "value: [0.5, -2, 6]" in _node_line(dot, xw)
+    output = [line for line in dot.splitlines() if "value: [-0.6931, nan, 1.792]" in line]
+    assert len(output) == 1 and 'color="#d62728"' in output[0] and "holds 1 NaN" in output[0]
+    assert len(re.findall(r"^\s*\d+ -> \d+;$", dot, flags=re.M)) == 5
+
+
+def test_backward_anomaly_marks_the_input_with_its_bad_gradient(tmp_path, drawn):
+    x = Variable(np.array([0.0, 4.0]), name="x")
+    with detect_anomaly(plot=str(tmp_path / "a.png")):
+        loss = (sqrt(x) * 3).sum()
+        with pytest.raises(FloatingPointError) as info:
+            loss.backward()
+    assert str(tmp_path / "a.png") in str(info.value)
+    dot = drawn["a.png"]
+    assert "Sqrt\\nbackward: the gradient for input 0 holds 1 Inf" in dot
+    assert "grad from Sqrt: [inf, 0.75]" in _node_line(dot, x)
+    assert 'color="#d62728"' in _node_line(dot, x)
+    assert "Mul" not in dot and "Sum" not in dot  # drawn up to the failing op
+
+
+def test_no_anomaly_no_file(tmp_path):
+    with detect_anomaly(plot=tmp_path / "anomaly.svg"):
+        (exp(Variable(np.array([1.0]))) * 2).sum().backward()
+    assert not os.listdir(tmp_path)
+
+
+def test_plot_needs_a_drawable_suffix_at_once():
+    with pytest.raises(ValueError, match=r"detect_anomaly: .*'jpg'.*\.png, \.svg or \.pdf"):
+        detect_anomaly(plot="anomaly.jpg")
+
+
+def test_plot_target_is_per_block(tmp_path, drawn):
+    @detect_anomaly(plot=tmp_path / "deco.svg")
+    def decorated(x):
+        return log(x)
+
+    with pytest.raises(FloatingPointError, match="deco.svg"):
+        decorated(Variable(np.array([-1.0])))
+    with detect_anomaly(plot=tmp_path / "outer.svg"):
+        with detect_anomaly(), pytest.raises(FloatingPointError) as info:
+            log(Variable(np.array([-1.0])))  # the inner block asked for no drawing
+    assert "written" not in str(info.value) and list(drawn) == ["deco.svg"]
+    with pytest.raises(FloatingPointError) as info, detect_anomaly():
+        log(Variable(np.array([-1.0])))
+    assert "written" not in str(info.value)
+
+
+def test_without_graphviz_the_anomaly_is_still_raised_and_says_why_no_drawing(tmp_path,
+                                                                              monkeypatch):
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(FloatingPointError) as info, detect_anomaly(plot=tmp_path / "a.svg"):
+        log(Variable(np.array([-1.0])))
+    message = str(info.value)
+    assert "Log forward" in message and "could not be drawn" in message and "graphviz" in message
+    assert not os.listdir(tmp_path)
+
+
+@needs_dot
+def test_anomaly_image_is_written(tmp_path):
+    x = Variable(np.array([0.0, 4.0]), name="x")
+    with detect_anomaly(plot=tmp_path / "anomaly.svg"), pytest.raises(FloatingPointError):
+        sqrt(x).sum().backward()
+    svg = (tmp_path / "anomaly.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "grad from Sqrt: [inf, 0.25]" in svg
+    with detect_anomaly(plot=tmp_path / "anomaly.png"), pytest.raises(FloatingPointError):
+        log(x - 1)
+    assert (tmp_path / "anomaly.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

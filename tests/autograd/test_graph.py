@@ -183,3 +183,79 @@ def test_import_autograd_does_not_load_graphviz_or_ipython():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+# ----- values and gradients on the labels -----
+def _label_of(dot, v):
+    return re.search(rf'^\s*{id(v)} \[label="((?:[^"\\]|\\.)*)"', dot, flags=re.M).group(1)
+
+
+def test_values_show_small_arrays_number_by_number():
+    x = Variable(np.array([0.5, -1.0, 1 / 3]), name="x")
+    y = (x * 2.0).sum()
+    dot = get_dot_graph(y, values=True)
+    assert _label_of(dot, x) == "x\\n(3,) float64\\nvalue: [0.5, -1, 0.3333]"
+    assert _label_of(dot, y).endswith("value: -0.3333")  # 2 (0.5 - 1 + 1/3)
+    assert "grad:" not in dot  # only asked for values
+
+
+def test_values_of_large_arrays_are_a_short_summary_with_nan_and_inf_counts():
+    data = np.linspace(-1.0, 2.0, 1000)
+    data[[3, 7]] = np.nan
+    data[9] = -np.inf
+    x = Variable(data, name="x")
+    dot = get_dot_graph(exp(x), values=True)
+    value = _label_of(dot, x).split("\\n")[-1]
+    finite = data[np.isfinite(data)]
+    assert value == (f"value: min -1 mean {finite.mean():.4g} max 2 · 2 nan · 1 -inf")
+    assert max(len(line) for label in _labels(dot) for line in label.split("\\n")) < 60
+
+
+def test_grads_show_a_dash_before_backward_and_the_numbers_after():
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    c = Variable(np.array([3.0, 0.0]), name="c", requires_grad=False)
+    y = (x * c).sum()
+    before = get_dot_graph(y, grads=True)
+    assert _label_of(before, x) == "x\\n(2,) float64\\ngrad: —"  # not a misleading 0
+    y.backward()
+    after = get_dot_graph(y, values=True, grads=True)
+    assert _label_of(after, x) == "x\\n(2,) float64\\nvalue: [1, 2]\\ngrad: [3, 0]"
+    assert _label_of(after, c).endswith("grad: —")  # a constant never gets one
+
+
+def test_a_computed_zero_gradient_shows_as_zero_not_as_a_dash():
+    x = Variable(np.array(2.0), name="x")
+    y = x * 0.0
+    y.backward()
+    assert _label_of(get_dot_graph(y, grads=True), x).endswith("grad: 0")
+
+
+def test_scalar_constants_are_not_shown_twice_with_values():
+    x = Variable(np.array(2.0), name="x")
+    dot = get_dot_graph(x * 3.0, values=True)
+    assert "3\\n() float64\\nvalue: 3" not in dot
+    assert "() float64\\nvalue: 3" in _labels(dot)
+
+
+def test_values_and_grads_on_a_graph_of_gradients():
+    x = Variable(np.array([0.5, 1.0]), name="x")
+    y = (x ** 3).sum()
+    y.backward(create_graph=True)
+    gx = x.grad  # 3 x^2, itself a graph
+    gx.name = "gx"
+    gx.sum().backward()  # 6 x accumulates into x.grad
+    dot = get_dot_graph(gx, values=True, grads=True)
+    assert _label_of(dot, gx) == "gx\\n(2,) float64\\nvalue: [0.75, 3]\\ngrad: —"
+    assert "value: [0.5, 1]" in _label_of(dot, x)
+
+
+@needs_dot
+def test_plot_graph_with_values_and_grads_writes_them_into_the_image(tmp_path):
+    x = Variable(np.array([0.5, 2.0]), name="x")
+    y = (x * x).sum()
+    y.backward()
+    svg = plot_graph(y, to_file=tmp_path / "g.svg", values=True, grads=True)
+    text = svg._repr_svg_()
+    assert "value: [0.5, 2]" in text and "grad: [1, 4]" in text
+    png = plot_graph(y, to_file=tmp_path / "g.png", values=True, grads=True)
+    assert png._repr_png_().startswith(SIGNATURES["png"])

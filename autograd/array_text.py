@@ -1,0 +1,69 @@
+"""Short text for an array on a graph label: its numbers when it is small, else a summary.
+
+Labels must stay a few words wide, whatever the array: up to `SMALL` elements are shown
+one by one with `DIGITS` significant digits; larger arrays become `min … mean … max …`
+over their finite entries, followed by how many entries are nan, inf or -inf.
+"""
+import warnings
+
+import numpy as np
+
+from .backend import to_cpu
+
+SMALL = 6   # arrays of at most this many elements are written out in full
+DIGITS = 4  # significant digits of every number shown
+
+
+def array_text(array):
+    """'[0.5, 1, -2]', '1.5', or 'min -1.2 mean 0.03 max 2.5 · 2 nan' for `array`."""
+    a = np.asarray(to_cpu(array))
+    if a.size == 0:
+        return f"empty {tuple(a.shape)}"
+    if a.size <= SMALL:
+        return _numbers(a)
+    if a.dtype.kind == "b":
+        return f"{int(a.sum())} of {a.size} True"
+    if a.dtype.kind == "c":
+        return "|x|: " + _summary(np.abs(a))
+    return _summary(a)
+
+
+def number_text(value):
+    """One number with DIGITS significant digits (integers and booleans in full)."""
+    if isinstance(value, (bool, np.bool_, int, np.integer)):
+        return str(value)
+    return f"{value:.{DIGITS}g}"
+
+
+def _numbers(a):
+    if a.ndim == 0:
+        return number_text(a[()])
+    return np.array2string(a, separator=", ", max_line_width=200,
+                           formatter={"all": number_text})
+
+
+def _summary(a):
+    """min/mean/max of the finite entries, then the non-finite counts."""
+    counts = _non_finite_counts(a)
+    finite = a[np.isfinite(a)] if counts else a
+    parts = []
+    if finite.size:
+        with warnings.catch_warnings():  # a mean of huge values may overflow to inf: shown
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = finite.mean(dtype=np.float64)
+        parts.append(f"min {number_text(finite.min())} mean {number_text(mean)} "
+                     f"max {number_text(finite.max())}")
+    parts.extend(f"{n} {kind}" for kind, n in counts.items())
+    return " · ".join(parts)
+
+
+def _non_finite_counts(a):
+    """{'nan': n, 'inf': n, '-inf': n} for the kinds present (empty for ints, finite floats)."""
+    if a.dtype.kind != "f" or np.isfinite(a).all():
+        return {}
+    counts = {"nan": int(np.isnan(a).sum()), "inf": int(np.isposinf(a).sum()),
+              "-inf": int(np.isneginf(a).sum())}
+    return {kind: n for kind, n in counts.items() if n}
+
+
+__all__ = ["array_text", "number_text", "SMALL", "DIGITS"]
