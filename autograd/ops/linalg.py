@@ -4,7 +4,7 @@ import math
 from ..backend import get_array_module
 from ..function import Function
 from ..variable import as_variable
-from .shape import reshape, swapaxes, transpose
+from .shape import reshape, reshape_if_needed, swapaxes, transpose
 
 
 class MatMul(Function):
@@ -59,5 +59,6 @@ def dot(a, b):
     b_first = transpose(b, (b.ndim - 2,) + tuple(i for i in range(b.ndim) if i != b.ndim - 2))
     rest = b_first.shape[1:]
     # explicit sizes, not -1: with k = 0 NumPy cannot infer a -1
-    y = matmul(reshape(a, (math.prod(a.shape[:-1]), k)), reshape(b_first, (k, math.prod(rest))))
+    rows = reshape_if_needed(a, (math.prod(a.shape[:-1]), k))  # a 2-D a stays as it is
+    y = matmul(rows, reshape(b_first, (k, math.prod(rest))))
     return reshape(y, a.shape[:-1] + rest)

@@ -17,12 +17,22 @@ def _keepdims_shape(shape, axes):
 
 def _expand_back(gy, x_shape, axes):
     """Broadcast a reduced gradient back over the reduced axes (differentiably)."""
-    return broadcast_to(reshape_to(gy, _keepdims_shape(x_shape, axes)), x_shape)
+    return _broadcast(reshape_to(gy, _keepdims_shape(x_shape, axes)), x_shape)
 
 
 def reshape_to(x, shape):
-    from .shape import reshape
-    return reshape(x, shape)
+    from .shape import reshape_if_needed
+    return reshape_if_needed(x, shape)
+
+
+def _broadcast(x, shape):
+    """broadcast_to for gradient code: x itself where it has `shape` already (no node)."""
+    return x if x.shape == shape else BroadcastTo(shape)(x)
+
+
+def _sum_down(x, shape):
+    """sum_to for gradient code: x itself where it has `shape` already (no node)."""
+    return x if x.shape == shape else SumTo(shape)(x)
 
 
 class Sum(Function):
@@ -133,11 +143,13 @@ class SumTo(Function):
         bad = [i for i, n in enumerate(self.shape) if n != 1 and x.shape[lead + i] != n]
         if bad:
             raise ValueError(f"sum_to: shape {x.shape} does not broadcast from {self.shape}")
+        if not axes:  # x's own shape: nothing to sum (the output shares x's data)
+            return x
         y = x.sum(axis=axes, keepdims=True)
         return y.reshape(self.shape) if lead else y
 
     def backward(self, gy):
-        return broadcast_to(gy, self.inputs[0].shape)
+        return _broadcast(gy, self.inputs[0].shape)
 
 
 class BroadcastTo(Function):
@@ -152,7 +164,7 @@ class BroadcastTo(Function):
         return get_array_module(x).broadcast_to(x, self.shape)
 
     def backward(self, gy):
-        return sum_to(gy, self.inputs[0].shape)
+        return _sum_down(gy, self.inputs[0].shape)
 
 
 def _reduce(cls, x, axis, keepdims, who):
@@ -181,10 +193,10 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def sum_to(x, shape):
-    x = as_variable(x, who="sum_to")
-    return x if x.shape == tuple(shape) else SumTo(shape)(x)
+    """x summed down to `shape`: a new Variable even for x's own shape (as reshape)."""
+    return SumTo(shape)(as_variable(x, who="sum_to"))
 
 
 def broadcast_to(x, shape):
-    x = as_variable(x, who="broadcast_to")
-    return x if x.shape == tuple(shape) else BroadcastTo(shape)(x)
+    """x broadcast to `shape`: a new Variable even for x's own shape (as reshape)."""
+    return BroadcastTo(shape)(as_variable(x, who="broadcast_to"))

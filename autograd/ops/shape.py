@@ -19,7 +19,7 @@ class Reshape(Function):
         return x.reshape(self.shape)
 
     def backward(self, gy):
-        return reshape(gy, self.inputs[0].shape)
+        return reshape_if_needed(gy, self.inputs[0].shape)
 
 
 class Transpose(Function):
@@ -89,9 +89,17 @@ def _tile(bounds, n):
 
 
 def reshape(x, shape):
+    """x with a new shape: a new Variable (sharing x's data) even for x's own shape, so that
+    hooks, names and grad() on it are its own (PyTorch's view)."""
     x = as_variable(x, who="reshape")
     if not isinstance(shape, tuple):
         shape = tuple(shape) if isinstance(shape, (list, np.ndarray)) else (shape,)
+    return Reshape(shape)(x)
+
+
+def reshape_if_needed(x, shape):
+    """For the ops' own gradient code: the Variable x itself where it has `shape` already
+    (no node), else reshape(x, shape)."""
     return x if x.shape == shape else Reshape(shape)(x)
 
 

@@ -5,6 +5,7 @@ differentiable ops: first-order backprop costs one call, and higher orders still
 """
 from autograd.function import Function
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
+from autograd.ops.shape import reshape_if_needed
 from autograd.variable import Variable, wrap
 
 
@@ -63,9 +64,9 @@ class LinearGrad(Function):
                 terms.append(matmul(x_rows, transpose(ggw)))
             if ggb is not None:
                 terms.append(ggb)
-            d_gy = reshape(_total(terms, gy_rows), gy.shape)
+            d_gy = reshape_if_needed(_total(terms, gy_rows), gy.shape)
         if need_x and ggw is not None:
-            d_x = reshape(matmul(gy_rows, ggw), x.shape)
+            d_x = reshape_if_needed(matmul(gy_rows, ggw), x.shape)
         if need_w and ggx is not None:
             d_w = matmul(transpose(gy_rows), ggx_rows)
         return d_gy, d_x, d_w
@@ -86,7 +87,7 @@ def _total(terms, like):
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    return broadcast_to(total, like.shape)
+    return total if total.shape == like.shape else broadcast_to(total, like.shape)
 
 
 def linear(x, weight, bias=None):

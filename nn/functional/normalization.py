@@ -2,7 +2,8 @@
 from autograd.backend import get_array_module, silently
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import astype, reshape, sqrt, sum
+from autograd.ops import astype, sqrt, sum
+from autograd.ops.shape import reshape_if_needed
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable, wrap
 
@@ -123,14 +124,15 @@ def _normalize_with(x, mean, var, weight, bias, shape, eps):
     shift = -wrap(mean.astype(x.dtype, copy=False), False) * scale
     if bias is not None:
         shift = shift + bias
-    return x * reshape(scale, shape) + reshape(shift, shape)
+    return x * reshape_if_needed(scale, shape) + reshape_if_needed(shift, shape)
 
 
 def _scale_shift(y, weight, bias, shape):
+    """y * weight + bias, the (C,) parameters viewed as `shape` (layer_norm's already are)."""
     if weight is not None:
-        y = y * reshape(weight, shape)
+        y = y * reshape_if_needed(weight, shape)
     if bias is not None:
-        y = y + reshape(bias, shape)
+        y = y + reshape_if_needed(bias, shape)
     return y
 
 
