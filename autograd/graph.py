@@ -108,7 +108,7 @@ class Drawing:
         if id(v) in self._marks:
             parts.extend(self._marks[id(v)])
             style += ', color="#d62728", penwidth=3, fontcolor="#b00000"'
-        label = "\\n".join(_escape(p) for p in parts)
+        label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(v)} [label="{label}", shape=ellipse, {style}];')
 
     def function(self, func, inputs=None, outputs=None):
@@ -121,7 +121,7 @@ class Drawing:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
         parts = [type(func).__name__, *self._marks.get(id(func), ())]
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
-        label = "\\n".join(_escape(p) for p in parts)
+        label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '
                           f'fillcolor="{fill}"];')
         for x in inputs:
@@ -161,7 +161,7 @@ def _role(v):
     return "leaf" if v.requires_grad else "constant"
 
 
-def _escape(text):
+def escape(text):
     """Make arbitrary text safe inside a double-quoted DOT string."""
     text = str(text).replace("\\", "\\\\").replace('"', '\\"')
     return text.replace("\r", "").replace("\n", "\\n")
@@ -197,5 +197,5 @@ def _write_atomic(path, data, who):
     write_bytes(path, data)
 
 
-__all__ = ["get_dot_graph", "plot_graph", "render_dot", "format_of", "Drawing", "GraphImage",
-           "NO_GRAD"]
+__all__ = ["get_dot_graph", "plot_graph", "render_dot", "format_of", "escape", "Drawing",
+           "GraphImage", "NO_GRAD"]

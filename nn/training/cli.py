@@ -6,8 +6,9 @@
 
 `train` loads a data set, builds the model, trains it with a progress display, prints
 the test loss and accuracy and writes into --out: graph.png (the model's computation
-graph; needs Graphviz, skipped with a warning without it), learning_curve.png (needs
-matplotlib), history.csv and weights.npz.
+graph) and model.png (its layer diagram), which need Graphviz and are skipped with a
+warning without it; learning_curve.png and gradients.png (each parameter's gradient norm
+per epoch, log scale), which need matplotlib; history.csv and weights.npz.
 
 --out is created and checked before any training. The weights are saved at each epoch's
 end into checkpoint.npz (removed once weights.npz is written), so neither a failed final
@@ -23,7 +24,8 @@ import numpy as np
 
 _DATASETS = ("digits", "spiral", "iris", "wine", "breast_cancer", "mnist", "fashion_mnist")
 _IMAGE_DATASETS = ("digits", "mnist", "fashion_mnist")
-_FILES = ("graph.png", "learning_curve.png", "history.csv", "weights.npz")
+_FILES = ("graph.png", "model.png", "learning_curve.png", "gradients.png", "history.csv",
+          "weights.npz")
 _CHECKPOINT = "checkpoint.npz"
 
 
@@ -179,7 +181,7 @@ def _gib(n):
 # ----- the train command -----
 def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
-    from .callbacks import CSVLogger, ModelCheckpoint
+    from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint
     from .optimizers import make_optimizer
 
     out = sys.stdout if out is None else out
@@ -199,14 +201,17 @@ def train(args, out=None):
     try:
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
                             validation_split=args.validation_split, verbose=args.verbose,
-                            callbacks=[CSVLogger(paths["history.csv"]), checkpoint])
+                            callbacks=[CSVLogger(paths["history.csv"]), checkpoint,
+                                       GradientMonitor()])  # last: not in history.csv
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
         _save_final_weights(model, checkpoint, paths)
     except KeyboardInterrupt:
         return _keep_last_epoch(checkpoint, paths)
     _write_optional("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"]))
+    _write_optional("model.png", lambda: _layer_diagram(model, paths))
     _write_optional("learning_curve.png", lambda: _learning_curve(history, paths))
+    _write_optional("gradients.png", lambda: _gradient_norms(history, paths))
     written = [name for name in _FILES if os.path.exists(paths[name])]
     print(f"wrote {', '.join(written)} to {args.out}", file=out, flush=True)
     return 0
@@ -245,6 +250,16 @@ def _keep_last_epoch(checkpoint, paths):
 def _learning_curve(history, paths):
     from .plots import plot_learning_curve
     plot_learning_curve(history, paths["learning_curve.png"])
+
+
+def _layer_diagram(model, paths):
+    from .model_diagram import plot_model
+    plot_model(model, to_file=paths["model.png"])
+
+
+def _gradient_norms(history, paths):
+    from .callbacks import plot_gradient_norms
+    plot_gradient_norms(history, paths["gradients.png"])
 
 
 def _write_optional(name, write):

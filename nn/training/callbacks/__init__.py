@@ -7,10 +7,11 @@ from .callback_list import CallbackList
 from .checkpoint import ModelCheckpoint
 from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
+from .gradient_monitor import GradientMonitor, plot_gradient_norms
 from .history import History
 from .lr import LearningRateScheduler, ReduceLROnPlateau, SchedulerStep
 from .terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "TerminateOnNaN",
-           "CSVLogger"]
+           "CSVLogger", "GradientMonitor", "plot_gradient_norms"]

@@ -24,7 +24,7 @@ def test_train_writes_every_file(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     status, out = run_train(tmp_path)
     assert status == 0
-    for name in ("graph.png", "learning_curve.png"):
+    for name in ("graph.png", "model.png", "learning_curve.png", "gradients.png"):
         assert (out / name).read_bytes()[:8] == PNG
     rows = list(csv.reader((out / "history.csv").open()))
     assert rows[0] == ["epoch", "accuracy", "loss", "lr", "val_accuracy", "val_loss"]
@@ -35,6 +35,7 @@ def test_train_writes_every_file(tmp_path, capsys):
         assert weights["0.weight"].shape == (100, 64)
     printed = capsys.readouterr().out
     assert "test loss: " in printed and " - test accuracy: 0." in printed
+    assert "model.png" in printed and "gradients.png" in printed
 
 
 def test_cnn_on_digits(tmp_path, capsys):
@@ -53,11 +54,12 @@ def test_without_graphviz_training_finishes_with_a_warning(tmp_path, capsys, mon
         monkeypatch.setitem(sys.modules, "graphviz", None)
     status, out = run_train(tmp_path)
     assert status == 0
-    warning = capsys.readouterr().err.strip()
-    assert warning.count("\n") == 0 and warning.startswith("rungrad: warning: graph.png")
-    assert "graphviz" in warning.lower()
-    assert not (out / "graph.png").exists()
-    assert {"history.csv", "weights.npz"} <= set(os.listdir(out))
+    warnings = capsys.readouterr().err.strip().splitlines()
+    assert [w.split(":")[1:3] for w in warnings] == [[" warning", " graph.png not written"],
+                                                     [" warning", " model.png not written"]]
+    assert all("graphviz" in w.lower() for w in warnings)
+    assert not (out / "graph.png").exists() and not (out / "model.png").exists()
+    assert {"history.csv", "weights.npz", "gradients.png"} <= set(os.listdir(out))
 
 
 @pytest.mark.parametrize("options, named", [

@@ -1,0 +1,64 @@
+"""Keras' plot_model: a layer-level diagram, one box per layer with its name, type, output
+shape and parameter count (the op-level graph is `Module.plot` / `autograd.plot_graph`).
+
+The rows are those of `Model.summary()`: the model's direct children (a nested block is one
+box), output shapes from the last call or a trial call, "?" where unknown. A Sequential's
+layers are joined by arrows; a custom model's forward may wire its layers in any way, so
+its boxes are stacked in definition order without arrows.
+"""
+from autograd.graph import escape, format_of, render_dot
+
+from ..module import Module
+from .summary import NOT_BUILT, _layer_rows, is_built
+
+
+def model_to_dot(model, show_shapes=True):
+    """DOT source of the layer diagram of `model` (no Graphviz needed)."""
+    if not isinstance(model, Module):
+        raise TypeError(f"model_to_dot: expected an nn.Module, got {type(model).__name__}")
+    shapes_of = getattr(model, "layer_output_shapes", None)
+    shapes = shapes_of() if shapes_of is not None else {}  # may build lazy layers
+    if not is_built(model):
+        raise ValueError(f"model_to_dot: {NOT_BUILT}")
+    chained = _is_sequential(model)
+    lines = ["digraph model {", "  rankdir=TB;", "  nodesep=0.3;", "  ranksep=0.35;",
+             f'  label="{escape(type(model).__name__)}"; labelloc=t; fontname="Helvetica";',
+             '  node [shape=box, style="rounded,filled", fillcolor="#dfe9f7", '
+             'fontname="Helvetica"];']
+    previous = None
+    input_shape = _input_shape(model)
+    if show_shapes and chained and input_shape is not None:
+        lines.append(f'  input [label="input\\n{escape(input_shape)}", fillcolor="#eeeeee"];')
+        previous = "input"
+    for i, (title, shape, params) in enumerate(_layer_rows(model, shapes)):
+        parts = [title] + ([f"output: {shape}"] if show_shapes else []) + [f"params: {params}"]
+        label = "\\n".join(escape(part) for part in parts)
+        lines.append(f'  layer{i} [label="{label}"];')
+        if previous is not None:
+            lines.append(f"  {previous} -> layer{i}{'' if chained else ' [style=invis]'};")
+        previous = f"layer{i}"
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def plot_model(model, to_file="model.png", show_shapes=True):
+    """Render the layer diagram of `model` to `to_file` (.png, .svg or .pdf) with Graphviz;
+    returns a GraphImage, which Jupyter displays inline."""
+    fmt = format_of(to_file, "plot_model")
+    return render_dot(model_to_dot(model, show_shapes), to_file, fmt, who="plot_model")
+
+
+def _is_sequential(model):
+    from .sequential import Sequential
+    return isinstance(model, Sequential)
+
+
+def _input_shape(model):
+    """'(None, 64)' when the first layer knows its input size (Dense's input_shape)."""
+    from ..layers.linear import Linear
+    first = next(iter(model.children()), None)
+    features = getattr(first, "in_features", None) if isinstance(first, Linear) else None
+    return None if features is None else f"(None, {features})"
+
+
+__all__ = ["model_to_dot", "plot_model"]

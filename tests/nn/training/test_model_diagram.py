@@ -1,0 +1,104 @@
+"""model_to_dot / plot_model: Keras' layer diagram (type, name, output shape, parameters)."""
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+import nn
+from autograd.graph import GraphImage
+from nn.training.model_diagram import model_to_dot, plot_model
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
+
+
+def _boxes(dot):
+    return dict(re.findall(r'^\s*(\w+) \[label="((?:[^"\\]|\\.)*)"', dot, flags=re.M))
+
+
+def _edges(dot):
+    return re.findall(r"^\s*(\w+) -> (\w+)( \[style=invis\])?;$", dot, flags=re.M)
+
+
+def _mlp():
+    np.random.seed(0)
+    return nn.Sequential(nn.Dense(32, activation="relu", input_shape=(64,)), nn.Dropout(0.1),
+                         nn.Dense(10, activation="softmax"))
+
+
+def test_a_sequential_is_a_chain_of_boxes_with_shapes_and_parameter_counts():
+    dot = model_to_dot(_mlp())
+    assert _boxes(dot) == {
+        "input": "input\\n(None, 64)",
+        "layer0": "0 (Dense)\\noutput: (None, 32)\\nparams: 2,080",
+        "layer1": "1 (Dropout)\\noutput: (None, 32)\\nparams: 0",
+        "layer2": "2 (Dense)\\noutput: (None, 10)\\nparams: 330",
+    }
+    assert _edges(dot) == [("input", "layer0", ""), ("layer0", "layer1", ""),
+                           ("layer1", "layer2", "")]
+
+
+def test_show_shapes_false_leaves_out_shapes():
+    boxes = _boxes(model_to_dot(_mlp(), show_shapes=False))
+    assert boxes == {"layer0": "0 (Dense)\\nparams: 2,080", "layer1": "1 (Dropout)\\nparams: 0",
+                     "layer2": "2 (Dense)\\nparams: 330"}
+
+
+def test_counts_and_shapes_agree_with_summary():
+    np.random.seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(5))
+    model(np.zeros((2, 1, 8, 8), np.float32))
+    lines = []
+    model.summary(print_fn=lines.append)
+    boxes = _boxes(model_to_dot(model))
+    assert "input" not in boxes  # a convolution's input size is not known to the model
+    assert boxes["layer1"] == "1 (BatchNorm2d)\\noutput: (None, 4, 8, 8)\\nparams: 16"
+    assert boxes["layer4"] == "4 (Flatten)\\noutput: (None, 64)\\nparams: 0"
+    rows = [line for line in lines if re.match(r" \d \(", line)]
+    assert len(rows) == len(boxes) == 6
+    for i, line in enumerate(rows):
+        shape, params = line.split()[2:-1], line.split()[-1]
+        assert f"output: {' '.join(shape)}\\nparams: {params}" in boxes[f"layer{i}"]
+
+
+def test_a_custom_model_stacks_its_layers_without_claiming_a_data_flow():
+    class TwoHeads(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Linear(4, 8)
+            self.head_a = nn.Linear(8, 2)
+            self.head_b = nn.Linear(8, 3)
+
+        def forward(self, x):
+            h = self.body(x)
+            return self.head_a(h), self.head_b(h)
+
+    dot = model_to_dot(TwoHeads())
+    assert _boxes(dot) == {"layer0": "body (Linear)\\noutput: ?\\nparams: 40",
+                           "layer1": "head_a (Linear)\\noutput: ?\\nparams: 18",
+                           "layer2": "head_b (Linear)\\noutput: ?\\nparams: 27"}
+    assert all(invisible for _, _, invisible in _edges(dot))
+    assert 'label="TwoHeads"' in dot
+
+
+def test_a_model_not_built_yet_is_refused_as_keras_does():
+    with pytest.raises(ValueError, match="model_to_dot: This model has not yet been built"):
+        model_to_dot(nn.Sequential(nn.Dense(3)))
+    with pytest.raises(TypeError, match="expected an nn.Module, got str"):
+        model_to_dot("model")
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix, signature", [(".png", b"\x89PNG\r\n\x1a\n"),
+                                               (".svg", b"<?xml"), (".pdf", b"%PDF-")])
+def test_plot_model_writes_the_image(tmp_path, suffix, signature):
+    path = tmp_path / f"model{suffix}"
+    image = plot_model(_mlp(), to_file=path)
+    assert path.read_bytes().startswith(signature)
+    assert isinstance(image, GraphImage) and image.data == path.read_bytes()
+
+
+def test_plot_model_needs_a_drawable_suffix(tmp_path):
+    with pytest.raises(ValueError, match=r"plot_model: .*'jpg'"):
+        plot_model(_mlp(), to_file=tmp_path / "model.jpg")
