@@ -13,11 +13,11 @@ cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 """
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import astype, expand_dims, reshape, sum
+from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable, wrap
 
-from ._reduction import check_reduction, inverse, reduce_array, upstream
+from ._reduction import check_reduction, reduce_array, upstream
 from .activation import Softmax, log_softmax, log_softmax_array
 
 
@@ -181,8 +181,7 @@ def _soft_cross_entropy(input, target, weight, reduction, smoothing):
     losses = -sum(q * log_softmax(input, axis=1), axis=1)
     if reduction == "none":
         return losses
-    total = sum(losses)
-    return total if reduction == "sum" else total * inverse(losses.size)
+    return sum(losses) if reduction == "sum" else mean(losses)  # mean of nothing: nan
 
 
 # ----- argument handling -----

@@ -3,6 +3,8 @@
 Its backward is one Function too (LinearGrad), whose own backward is written with
 differentiable ops: first-order backprop costs one call, and higher orders still work.
 """
+import math
+
 from autograd.function import Function
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
 from autograd.ops.shape import reshape_if_needed
@@ -16,7 +18,7 @@ class Linear(Function):
         if x.ndim == 2:
             y = x @ weight.T
         else:
-            y = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + weight.shape[:1])
+            y = (_rows(x) @ weight.T).reshape(x.shape[:-1] + weight.shape[:1])
         if bias is not None:
             y += bias
         return y
@@ -38,12 +40,12 @@ class LinearGrad(Function):
 
     def forward(self, gy, x, weight):
         want_x, want_w, want_b = self.wants
-        rows = gy.reshape(-1, weight.shape[0]) if gy.ndim != 2 else gy
+        rows = _rows(gy) if gy.ndim != 2 else gy
         grads = []
         if want_x:
             grads.append((rows @ weight).reshape(x.shape))
         if want_w:
-            grads.append(rows.T @ (x.reshape(-1, weight.shape[1]) if x.ndim != 2 else x))
+            grads.append(rows.T @ (_rows(x) if x.ndim != 2 else x))
         if want_b:
             grads.append(rows.sum(axis=0))
         return tuple(grads)  # a tuple even for one: backward indexes them alike
@@ -54,9 +56,8 @@ class LinearGrad(Function):
         gy, x, weight = self.inputs
         ggx, ggw, ggb = _scatter(upstream, self.wants)
         need_gy, need_x, need_w = self.needs_input_grad
-        out_size, in_size = weight.shape
-        gy_rows, x_rows = reshape(gy, (-1, out_size)), reshape(x, (-1, in_size))
-        ggx_rows = None if ggx is None else reshape(ggx, (-1, in_size))
+        gy_rows, x_rows = _rows(gy, reshape), _rows(x, reshape)
+        ggx_rows = None if ggx is None else _rows(ggx, reshape)
         d_gy = d_x = d_w = None
         if need_gy:
             terms = [] if ggx is None else [matmul(ggx_rows, transpose(weight))]
@@ -70,6 +71,13 @@ class LinearGrad(Function):
         if need_w and ggx is not None:
             d_w = matmul(transpose(gy_rows), ggx_rows)
         return d_gy, d_x, d_w
+
+
+def _rows(x, reshape=None):
+    """x (..., k) as a matrix (rows, k), the rows counted, not -1: NumPy cannot infer a -1
+    beside k = 0. `reshape`: the op, for Variables (else x's own method)."""
+    shape = (math.prod(x.shape[:-1]), x.shape[-1])
+    return x.reshape(shape) if reshape is None else reshape(x, shape)
 
 
 def _scatter(values, wants):

@@ -34,8 +34,12 @@ class _ElementwiseLoss(Function):
         return reduce_array(losses, self.reduction, x.size)
 
     def _mean_scale(self, x):
-        """1/n for 'mean' (n elements share the upstream gradient), else 1."""
-        return inverse(x.data.size) if self.reduction == "mean" else 1.0
+        """1/n for 'mean' (n elements share the upstream gradient), else 1. With no elements
+        the gradient is empty and the scale only reaches second derivatives: 0 there, not
+        nan (PyTorch's, and _reduction.upstream's rule)."""
+        if self.reduction != "mean":
+            return 1.0
+        return inverse(x.data.size) if x.data.size else 0.0
 
     def backward(self, gy):
         x, t = self.inputs

@@ -43,6 +43,8 @@ CASES = {
     "linear_batch0": (*both("linear"), E, z(3, 5), z(3)),
     "linear_no_features": (*both("linear"), z(2, 0), z(3, 0), z(3)),
     "linear_batched_batch0": (*both("linear"), z(2, 0, 5), z(3, 5)),
+    "linear_batched_no_features": (*both("linear"), z(2, 3, 0), z(4, 0), z(4)),
+    "linear_no_outputs": (*both("linear"), z(2, 3, 5), z(0, 5), z(0)),
     "dropout_batch0": (lambda x: F.dropout(x, 0.5), lambda x: x, E),
     "conv2d_batch0": (*both("conv2d"), z(0, 2, 5, 5), z(3, 2, 3, 3), z(3)),
     "conv2d_batch0_padded": (*both("conv2d", stride=2, padding=1), z(0, 2, 5, 5),
@@ -100,6 +102,13 @@ CASES = {
 def test_forward_and_backward_on_zero_size_inputs(name):
     ours, theirs, *inputs = CASES[name]
     check_zero_size(ours, theirs, *inputs)
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if "dropout" not in name])
+def test_second_order_on_zero_size_inputs(name):
+    """Numerically, the second derivatives of a loss over nothing are 0 (PyTorch's), not nan."""
+    ours, _, *inputs = CASES[name]
+    assert ag.gradgradcheck(ours, *inputs)
 
 
 @pytest.mark.parametrize("mode", ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"])
