@@ -5,6 +5,8 @@ Every check works on the scalar F(x) = sum_k <f(x)_k, u_k>, where the u_k are ra
 upstream values (a transposed or mis-broadcast gradient). Numerical derivatives are
 central differences computed in float64, whatever the dtype of the inputs.
 """
+import contextlib
+
 import numpy as np
 
 from .arguments import as_list
@@ -30,6 +32,18 @@ class GradcheckError(AssertionError):
     def __init__(self, message, entries=()):
         super().__init__(message)
         self.entries = list(entries)
+        self.check = None  # (f, inputs, order, options) of the failed check, set by it
+
+    def localize(self):
+        """Blame the Function of f's graph whose backward is wrong (autograd.testing.blame):
+        returns a Blame naming its class, the user's line that created it and its worst
+        entries."""
+        if self.check is None:
+            raise ValueError("localize: this GradcheckError does not come from gradcheck or "
+                             "gradgradcheck, so f and its inputs are unknown")
+        from .testing.blame import localize
+        f, inputs, order, options = self.check
+        return localize(f, *inputs, order=order, **options)
 
 
 def numerical_diff(f, x, eps=1e-4):
@@ -60,7 +74,7 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
 
 
 def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, seed=0,
-              mode="auto"):
+              mode="auto", localize=False):
     """Check backprop through `f` against numerical differentiation for every float input.
 
     f: takes Variables, returns a Variable or a sequence of them. inputs: Variables or
@@ -69,16 +83,19 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
     every element, 'fast' FAST_DIRECTIONS random directions per input (v·grad against a
     central difference along v), 'auto' picks 'fast' for inputs above FAST_MODE_THRESHOLD
     elements. Tolerances are loosened for float32/float16 inputs, whose backprop runs in
-    their own precision. Returns True, or raises GradcheckError.
+    their own precision. localize=True: on a mismatch, re-check each Function of f's graph
+    at its own inputs and name the first wrong one in the error (GradcheckError.localize).
+    Returns True, or raises GradcheckError.
     """
     arrays = [_data(x, "gradcheck", i) for i, x in enumerate(inputs)]
     labels = [f"input {i}" for i in range(len(arrays))]
-    return _check("gradcheck", f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode,
-                  with_graph=False)
+    with _blaming(f, arrays, 1, dict(eps=eps, atol=atol, rtol=rtol, mode=mode), localize):
+        return _check("gradcheck", f, arrays, labels, grad_outputs, eps, atol, rtol, seed,
+                      mode, with_graph=False)
 
 
 def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
-                  grad_grad_outputs=None, seed=0, mode="auto"):
+                  grad_grad_outputs=None, seed=0, mode="auto", localize=False):
     """Check second-order backprop through `f` for every float input.
 
     The first-order gradient g(x, u) = d<f(x), u>/dx is built by backward with
@@ -86,9 +103,16 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
     differentiation of g, both w.r.t. x and w.r.t. the upstream gradient u (so a backward
     that detaches u or x is caught). grad_outputs: u (default: seeded random);
     grad_grad_outputs: upstream gradients for g's outputs (default: seeded random).
-    Other arguments as in gradcheck. Returns True, or raises GradcheckError.
+    Other arguments as in gradcheck (localize=True re-checks each Function's second order).
+    Returns True, or raises GradcheckError.
     """
     arrays = [_data(x, "gradgradcheck", i) for i, x in enumerate(inputs)]
+    with _blaming(f, arrays, 2, dict(eps=eps, atol=atol, rtol=rtol, mode=mode), localize):
+        return _second_order(f, arrays, eps, atol, rtol, grad_outputs, grad_grad_outputs,
+                             seed, mode)
+
+
+def _second_order(f, arrays, eps, atol, rtol, grad_outputs, grad_grad_outputs, seed, mode):
     rng = np.random.default_rng(seed)
     upstream = _upstream(f, arrays, grad_outputs, rng)
     count = len(arrays)
@@ -106,6 +130,22 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
 
 
 # ----- the check itself -----
+
+@contextlib.contextmanager
+def _blaming(f, arrays, order, options, localize):
+    """Record the failed check on its GradcheckError; with `localize`, add the blame."""
+    try:
+        yield
+    except GradcheckError as error:
+        error.check = (f, arrays, order, options)
+        if not localize:
+            raise
+        blame = error.localize()
+        blamed = GradcheckError(f"{error}\n{blame}", blame.error.entries if blame.function
+                                else error.entries)
+        blamed.check, blamed.blame = error.check, blame
+        raise blamed from None
+
 
 def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, with_graph):
     if mode not in _MODES:

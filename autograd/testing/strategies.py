@@ -1,18 +1,14 @@
-"""Test helpers: hypothesis strategies for shapes, arrays and axes, and gradient assertions.
+"""hypothesis strategies for shapes, arrays and axes: the ones rungrad's own tests use.
 
-hypothesis is imported inside the strategy functions, so `import autograd.testing` (and the
-assertions) work without it; `import autograd` never imports this module.
+hypothesis is imported inside the strategy functions, so importing this module works
+without it.
 """
 import numpy as np
 
-from .arguments import as_list
-from .backend import to_cpu
-from .numerical import gradcheck, gradgradcheck
-from .variable import Variable
-
 # Value ranges: wide enough to exercise an op, narrow enough that exp/pow stay well
 # conditioned; 'positive' and 'nonzero' keep a gap from 0 for log, sqrt, div and abs.
-ELEMENT_RANGES = {"bounded": (-2.0, 2.0), "positive": (0.5, 2.5), "nonzero": (0.5, 2.5)}
+ELEMENT_RANGES = {"bounded": (-2.0, 2.0), "positive": (0.5, 2.5), "nonzero": (0.5, 2.5),
+                  "unit": (0.05, 0.95)}
 DISTINCT_GAP = 0.05  # far above the step of numerical differentiation: no order flips
 
 
@@ -42,9 +38,9 @@ def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
     """Float arrays of `shape` (a tuple or a strategy of tuples).
 
     elements: 'bounded' (in [-2, 2]), 'positive' (in [0.5, 2.5]), 'nonzero' (magnitude in
-    [0.5, 2.5], either sign) or a (low, high) pair. distinct=True keeps every two values at
-    least min(DISTINCT_GAP, (high - low) / size) apart, so max/min-like reductions meet no
-    ties under numerical differentiation.
+    [0.5, 2.5], either sign), 'unit' (probabilities in [0.05, 0.95]) or a (low, high)
+    pair. distinct=True keeps every two values at least min(DISTINCT_GAP, (high - low) /
+    size) apart, so max/min-like reductions meet no ties under numerical differentiation.
     """
     from hypothesis import strategies as st
     low, high = _element_range(elements)
@@ -62,35 +58,6 @@ def valid_axes(ndim):
     if ndim > 0:
         options.append(st.integers(-ndim, ndim - 1))
     return st.one_of(*options)
-
-
-def assert_gradients_match(f, *inputs, order=1, **gradcheck_kwargs):
-    """Assert backprop through `f` matches numerical differentiation for every float input:
-    first order, and with order=2 second order too. Keyword arguments go to gradcheck.
-    Raises GradcheckError (an AssertionError) naming the worst entries."""
-    if order not in (1, 2):
-        raise ValueError(f"assert_gradients_match: order must be 1 or 2, got {order!r}")
-    gradcheck(f, *inputs, **gradcheck_kwargs)
-    if order == 2:
-        gradgradcheck(f, *inputs, **gradcheck_kwargs)
-
-
-def assert_forward_matches(f, reference, *inputs, rtol=None, atol=None):
-    """Assert f(*Variables) equals reference(*arrays) (a NumPy function): same shape, same
-    dtype, close values (tolerances from the dtype unless given). Returns f's output."""
-    arrays = [x.data if isinstance(x, Variable) else np.asarray(x) for x in inputs]
-    got = f(*[Variable(a) for a in arrays])
-    expected = reference(*arrays)
-    for y, want in zip(as_list(got), as_list(expected)):
-        assert isinstance(y, Variable), f"expected a Variable, got {type(y).__name__}"
-        want = np.asarray(want)
-        value = to_cpu(y.data)
-        assert value.dtype == want.dtype, f"dtype {value.dtype}, NumPy gives {want.dtype}"
-        assert value.shape == want.shape, f"shape {value.shape}, NumPy gives {want.shape}"
-        default = 10 * np.finfo(want.dtype).eps if want.dtype.kind == "f" else 0
-        np.testing.assert_allclose(value, want, rtol=default if rtol is None else rtol,
-                                   atol=default if atol is None else atol)
-    return got
 
 
 def _element_range(elements):

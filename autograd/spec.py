@@ -1,0 +1,120 @@
+"""Input specs: how a Function declares the inputs its gradient can be checked on.
+
+A Function subclass may declare, as class attributes,
+
+    input_specs = (Spec(elements="positive"), Spec(broadcast=0))   # one per array input
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}  # keyword arguments
+    apply = staticmethod(lambda x, y, **args: ...)   # how to call it (default: cls(**args)(x, y))
+    reference = staticmethod(lambda x, y, **args: ...)  # the forward in NumPy, on arrays
+                                                       # (or 'module:function', loaded
+                                                       # only by the check)
+
+and `pytest --rungrad-gradcheck=PACKAGE` (autograd/testing/plugin.py) draws inputs from
+the specs with hypothesis and checks the forward against `reference` and backprop, to first
+and second order (`gradcheck_order`), against numerical differentiation. A Function whose
+backward is only ever run inside another's (a grad Function) may name that one instead:
+`checked_through = "Parent"` (its second-order check exercises it).
+
+This module is plain data: it imports nothing, so declaring specs costs an op module nothing.
+"""
+
+FLOAT, INT, BOOL = "float", "int", "bool"
+
+
+class Spec:
+    """One array input.
+
+    dtype: 'float' (float64 and float32 are drawn), 'float64', 'float32', 'int' (int64) or
+    'bool'; float inputs are differentiated, the others passed through.
+    shape: None (any shape of min_dims..max_dims axes of min_side..max_side), a tuple of ints
+    and dimension names (a name such as 'N' is drawn once and shared by every input that
+    uses it, '3N' is three times it; '*batch' stands for 0 to 2 shared leading axes), or a
+    callable
+    `shape(shapes, dims)` of the shapes drawn so far and the named sizes.
+    like=k: the shape of input k. broadcast=k: a shape that broadcasts with input k's (either
+    may be larger); broadcast_to=k: one that broadcasts to input k's shape.
+    sides: {'H': (2, 4)}: the range of named dimensions (default min_side..max_side).
+    elements: 'bounded' [-2, 2], 'positive' [0.5, 2.5], 'nonzero' (|x| in [0.5, 2.5]),
+    'unit' [0.05, 0.95] (probabilities), a (low, high) pair; for 'int' a (low, high) pair,
+    inclusive, where high may name a dimension ('C' means up to C - 1).
+    distinct: every two values of the input at least a gap apart (no ties for max/min).
+    grid: (step, offset): values rounded to offset + multiples of step, so inputs on grids
+    with different offsets never tie and kinks on the grid are never met.
+    """
+
+    def __init__(self, dtype=FLOAT, shape=None, *, like=None, broadcast=None,
+                 broadcast_to=None, min_dims=0, max_dims=3, min_side=1, max_side=3,
+                 sides=None, elements=None, distinct=False, grid=None):
+        if dtype not in (FLOAT, "float64", "float32", INT, BOOL):
+            raise ValueError(f"Spec: dtype must be 'float', 'float64', 'float32', 'int' or "
+                             f"'bool', got {dtype!r}")
+        relations = [r for r in (shape, like, broadcast, broadcast_to) if r is not None]
+        if len(relations) > 1:
+            raise ValueError("Spec: give at most one of shape, like, broadcast, broadcast_to")
+        self.dtype, self.shape = dtype, shape
+        self.like, self.broadcast, self.broadcast_to = like, broadcast, broadcast_to
+        self.min_dims, self.max_dims = min_dims, max_dims
+        self.min_side, self.max_side = min_side, max_side
+        self.sides = dict(sides or {})
+        default = (0, 3) if dtype == INT else "bounded"
+        self.elements = default if elements is None else elements
+        self.distinct, self.grid = distinct, grid
+
+    @property
+    def is_float(self):
+        return self.dtype in (FLOAT, "float64", "float32")
+
+    def __repr__(self):
+        fields = [f"{k}={v!r}" for k, v in vars(self).items()
+                  if v not in (None, False, {}) and k not in ("min_dims", "max_dims",
+                                                              "min_side", "max_side")]
+        return f"Spec({', '.join(fields)})"
+
+
+class Choice:
+    """A keyword argument drawn from `values` (shrinking towards the first)."""
+
+    def __init__(self, *values):
+        if not values:
+            raise ValueError("Choice: give at least one value")
+        self.values = values
+
+    def __repr__(self):
+        return f"Choice{self.values!r}"
+
+
+class Axes:
+    """An axis argument for input `of`: None, an int or a tuple of axes (negative ones too).
+    single=True: one int axis; normalized=True: a tuple of non-negative axes (what the
+    Function classes themselves take)."""
+
+    def __init__(self, of=0, single=False, normalized=False):
+        self.of, self.single, self.normalized = of, single, normalized
+
+    def __repr__(self):
+        return f"Axes(of={self.of}, single={self.single}, normalized={self.normalized})"
+
+
+class Index:
+    """An index into input `of`: basic (ints, slices, None, Ellipsis), integer arrays (with
+    repeated entries) or a boolean mask."""
+
+    def __init__(self, of=0):
+        self.of = of
+
+    def __repr__(self):
+        return f"Index(of={self.of})"
+
+
+class Draw:
+    """Any keyword argument: `make(st, shapes, dims)` returns a hypothesis strategy, given the
+    hypothesis.strategies module, the input shapes drawn and the named dimensions."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __repr__(self):
+        return f"Draw({getattr(self.make, '__name__', 'strategy')})"
+
+
+__all__ = ["Spec", "Choice", "Axes", "Index", "Draw"]

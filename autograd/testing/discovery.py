@@ -1,0 +1,53 @@
+"""Find every Function subclass defined in a package (its modules, imported)."""
+import importlib
+import inspect
+import pkgutil
+
+from ..function import Function
+
+
+def functions_in(package):
+    """The concrete Function subclasses defined in the package or module named `package`,
+    ordered by module and line. Internal bases are left out: a class without a backward of
+    its own making, or a private one (leading underscore) that others derive from."""
+    found = {}
+    for module in _modules(package):
+        for cls in vars(module).values():
+            if (inspect.isclass(cls) and issubclass(cls, Function) and cls is not Function
+                    and _defined_under(cls, package)):
+                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    classes = list(found.values())
+    concrete = [cls for cls in classes if not _is_base(cls, classes)]
+    return sorted(concrete, key=lambda c: (c.__module__, _line(c)))
+
+
+def _modules(package):
+    root = importlib.import_module(package)
+    yield root
+    for info in pkgutil.walk_packages(getattr(root, "__path__", ()), prefix=package + "."):
+        yield importlib.import_module(info.name)
+
+
+def _defined_under(cls, package):
+    return cls.__module__ == package or cls.__module__.startswith(package + ".")
+
+
+def _is_base(cls, classes):
+    if getattr(cls, "input_specs", None) and "input_specs" in vars(cls):
+        return False  # declared: checked as it is
+    if _inherits(cls, "backward"):
+        return True  # no backward: nothing to check
+    derived = any(other is not cls and issubclass(other, cls) for other in classes)
+    return derived and cls.__name__.startswith("_")
+
+
+def _inherits(cls, method):
+    """Whether `cls` takes `method` from Function itself."""
+    return getattr(cls, method) is getattr(Function, method)
+
+
+def _line(cls):
+    try:
+        return inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        return 0

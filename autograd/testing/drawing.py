@@ -1,0 +1,174 @@
+"""Examples drawn from a Function's declared specs (autograd/spec.py) with hypothesis.
+
+An example is the Function's input arrays plus its keyword arguments. Shapes are drawn
+axis count first and sides from small to large, so a failure shrinks to the fewest, smallest
+arrays (often a single element).
+"""
+import numpy as np
+
+from ..spec import FLOAT, INT, Axes, Choice, Draw, Index
+from .strategies import arrays, float_dtypes, valid_axes
+
+_BATCH_DIMS = (0, 2)  # how many axes a '*batch' name stands for
+
+
+class Example:
+    """One drawn case: `arrays` (one per input spec) and `args` (keyword arguments)."""
+
+    def __init__(self, arrays, args):
+        self.arrays, self.args = list(arrays), dict(args)
+
+    def __repr__(self):
+        inputs = ", ".join(_describe(a) for a in self.arrays)
+        args = ", ".join(f"{k}={_short(v)}" for k, v in self.args.items())
+        return f"Example(inputs=[{inputs}]" + (f", args={{{args}}})" if args else ")")
+
+
+def examples(cls):
+    """A hypothesis strategy of Examples for the Function class `cls` (it must declare
+    `input_specs`; `arg_specs` is optional)."""
+    from hypothesis import strategies as st
+    specs = tuple(cls.input_specs)
+    arg_specs = dict(getattr(cls, "arg_specs", None) or {})
+    sides = {}
+    for spec in specs:
+        sides.update(spec.sides)
+
+    @st.composite
+    def draw_example(draw):
+        dims, shapes = {}, []
+        for spec in specs:
+            shapes.append(tuple(_draw_shape(draw, spec, shapes, dims, sides)))
+        float_dtype = draw(float_dtypes()) if any(s.dtype == FLOAT for s in specs) else None
+        values = [draw(_values(spec, shape, dims, float_dtype))
+                  for spec, shape in zip(specs, shapes)]
+        args = {name: draw(_argument(arg, shapes, dims)) for name, arg in arg_specs.items()}
+        return Example(values, args)
+
+    return draw_example()
+
+
+# ----- shapes -----
+
+def _draw_shape(draw, spec, shapes, dims, sides):
+    from hypothesis import strategies as st
+    if spec.like is not None:
+        return shapes[spec.like]
+    if spec.broadcast_to is not None:
+        return _broadcasting(draw, shapes[spec.broadcast_to], spec, extra=False)
+    if spec.broadcast is not None:
+        return _broadcasting(draw, shapes[spec.broadcast], spec, extra=True)
+    if callable(spec.shape):
+        return spec.shape(tuple(shapes), dict(dims))
+    if spec.shape is None:
+        ndim = draw(st.integers(spec.min_dims, spec.max_dims))
+        return [draw(st.integers(spec.min_side, spec.max_side)) for _ in range(ndim)]
+    shape = []
+    for entry in spec.shape:
+        if isinstance(entry, str) and entry.startswith("*"):
+            if entry not in dims:
+                ndim = draw(st.integers(*_BATCH_DIMS))
+                dims[entry] = tuple(draw(st.integers(spec.min_side, spec.max_side))
+                                    for _ in range(ndim))
+            shape.extend(dims[entry])
+        elif isinstance(entry, str):
+            times, name = _multiple(entry)
+            if name not in dims:
+                low, high = sides.get(name, (spec.min_side, spec.max_side))
+                dims[name] = draw(st.integers(low, high))
+            shape.append(times * dims[name])
+        else:
+            shape.append(int(entry))
+    return shape
+
+
+def _multiple(entry):
+    """'3H' -> (3, 'H'); 'H' -> (1, 'H')."""
+    digits = len(entry) - len(entry.lstrip("0123456789"))
+    return (int(entry[:digits]) if digits else 1), entry[digits:]
+
+
+def _broadcasting(draw, other, spec, extra):
+    """A shape that broadcasts to `other` (extra=False) or with it (extra=True: it may have
+    more axes, and any side where `other` has 1)."""
+    from hypothesis import strategies as st
+    kept = draw(st.integers(0, len(other)))
+    shape = []
+    for n in other[len(other) - kept:]:
+        if n == 1 and extra:
+            shape.append(draw(st.integers(1, spec.max_side)))
+        else:
+            shape.append(n if draw(st.booleans()) else 1)
+    if extra and kept == len(other):
+        lead = draw(st.integers(0, max(0, spec.max_dims - len(other))))
+        shape = [draw(st.integers(1, spec.max_side)) for _ in range(lead)] + shape
+    return shape
+
+
+# ----- values -----
+
+def _values(spec, shape, dims, float_dtype):
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    if spec.dtype == INT:
+        low, high = (_size(bound, dims, i) for i, bound in enumerate(spec.elements))
+        if high < low:  # e.g. class indices for 0 classes: no valid value (an empty shape)
+            high = low
+        return hnp.arrays(np.int64, shape, elements=st.integers(low, high))
+    if spec.dtype == "bool":
+        return hnp.arrays(np.bool_, shape)
+    dtype = float_dtype if spec.dtype == FLOAT else np.dtype(spec.dtype)
+    strategy = arrays(shape, dtype, spec.elements, distinct=spec.distinct)
+    if spec.grid is not None:
+        step, offset = spec.grid
+        strategy = strategy.map(lambda x: (np.round(x / step) * step + offset).astype(x.dtype))
+    return strategy
+
+
+def _size(bound, dims, position):
+    """An int bound, or a dimension's name: its size (minus 1 as an inclusive upper bound)."""
+    if isinstance(bound, str):
+        return dims[bound] - position
+    return int(bound)
+
+
+# ----- keyword arguments -----
+
+def _argument(arg, shapes, dims):
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    if isinstance(arg, Choice):
+        return st.sampled_from(arg.values)
+    if isinstance(arg, Axes):
+        ndim = len(shapes[arg.of])
+        if arg.single:
+            return st.integers(-ndim, ndim - 1) if ndim else st.sampled_from([0, -1])
+        if arg.normalized:
+            return hnp.valid_tuple_axes(ndim).map(lambda axes: tuple(a % ndim for a in axes))
+        return valid_axes(ndim)
+    if isinstance(arg, Index):
+        return _index(shapes[arg.of])
+    if isinstance(arg, Draw):
+        return arg.make(st, tuple(shapes), dict(dims))
+    return st.just(arg)
+
+
+def _index(shape):
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    options = [hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True),
+               hnp.arrays(np.bool_, shape)]
+    if shape:
+        options.insert(1, hnp.integer_array_indices(shape))
+    return st.one_of(*options)
+
+
+# ----- printing -----
+
+def _describe(array):
+    text = np.array2string(np.asarray(array), precision=4, threshold=12, separator=", ")
+    return f"array({text}, dtype={array.dtype})" if array.ndim else f"{array.dtype}({text})"
+
+
+def _short(value):
+    return _describe(value) if isinstance(value, np.ndarray) else repr(value)

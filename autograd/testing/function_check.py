@@ -1,0 +1,146 @@
+"""Check one Function class on inputs drawn from its specs: the forward against its NumPy
+`reference`, backprop against numerical differentiation to first and second order.
+
+`check_function(cls)` runs hypothesis over `examples(cls)`: a failure is shrunk to a minimal
+example and raised as a FunctionCheckError naming the class and that example.
+"""
+import importlib
+
+import numpy as np
+
+from ..arguments import as_list
+from ..numerical import GradcheckError, gradcheck, gradgradcheck
+from ..variable import Variable
+from ..walk import functions_behind
+from .drawing import examples
+
+# Forward against reference: a few hundred ulps (a stable formula and NumPy's plain one
+# round differently, and sums over an axis add up their rounding).
+_FORWARD_ULPS = 1000
+
+
+class FunctionCheckError(AssertionError):
+    """A declared Function failed its check; `kind` is 'forward', 'gradcheck',
+    'gradgradcheck' or 'spec' (the declaration itself is wrong)."""
+
+    def __init__(self, message, kind):
+        super().__init__(message)
+        self.kind = kind
+
+
+def spec_status(cls):
+    """'spec' (declares input_specs), 'through' (checked_through another Function) or
+    'missing'."""
+    if getattr(cls, "input_specs", None):
+        return "spec"
+    if getattr(cls, "checked_through", None):
+        return "through"
+    return "missing"
+
+
+def check_function(cls, settings=None):
+    """Run the hypothesis-driven check of the Function class `cls` (see the module docstring).
+    settings: a hypothesis `settings` object (default: the loaded profile)."""
+    from hypothesis import given
+
+    if spec_status(cls) != "spec":
+        raise FunctionCheckError(f"{_name(cls)} declares no input_specs", "spec")
+
+    @given(example=examples(cls))
+    def check(example):
+        check_example(cls, example)
+
+    if settings is not None:
+        check = settings(check)
+    check()
+
+
+def check_parent(cls):
+    """`cls.checked_through` must name a Function of cls's module that declares specs and
+    is checked to second order (which runs cls's backward)."""
+    parent_name = cls.checked_through
+    parent = getattr(importlib.import_module(cls.__module__), parent_name, None)
+    if parent is None or spec_status(parent) != "spec" or getattr(
+            parent, "gradcheck_order", 2) < 2:
+        raise FunctionCheckError(f"{cls.__qualname__} is checked_through {parent_name!r}, "
+                                 f"which is not a Function of {cls.__module__} with "
+                                 "input_specs checked to second order", "spec")
+
+
+def check_example(cls, example):
+    """Check `cls` on one Example; raise FunctionCheckError on the first disagreement."""
+    args = example.args
+    apply = _applier(cls)
+
+    def f(*xs):
+        return apply(*xs, **args)
+
+    _check_creates(cls, f, example)
+    reference = _resolve(getattr(cls, "reference", None))
+    if reference is not None:
+        _check_forward(cls, f, reference, example)
+    order = getattr(cls, "gradcheck_order", 2)
+    for who, check in (("gradcheck", gradcheck), ("gradgradcheck", gradgradcheck))[:order]:
+        try:
+            check(f, *example.arrays)
+        except GradcheckError as exc:
+            raise FunctionCheckError(f"{_name(cls)}: {exc}\n  on {example!r}", who) from None
+
+
+def _applier(cls):
+    apply = getattr(cls, "apply", None)
+    if apply is not None:
+        return apply
+    return lambda *xs, **args: cls(**args)(*xs)
+
+
+def _resolve(reference):
+    """A callable, or 'module:function' (so that an op module need not import the NumPy
+    references, which live with the tests' tools)."""
+    if not isinstance(reference, str):
+        return reference
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _check_creates(cls, f, example):
+    """The declared `apply` must record a `cls` in the graph, or nothing of cls is checked."""
+    xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
+    outputs = [y for y in as_list(f(*xs)) if isinstance(y, Variable)]
+    if not any(isinstance(y, Variable) and y.creator is not None for y in outputs):
+        return  # nothing recorded (no float input): nothing to look for
+    if not any(type(func) is cls for func in functions_behind(outputs)):
+        raise FunctionCheckError(f"{_name(cls)}: its `apply` records no {cls.__name__} in the "
+                                 f"graph (so nothing of {cls.__name__} would be checked)\n"
+                                 f"  on {example!r}", "spec")
+
+
+def _check_forward(cls, f, reference, example):
+    got = as_list(f(*[Variable(a.copy()) for a in example.arrays]))
+    want = as_list(reference(*[a.copy() for a in example.arrays], **example.args))
+    if len(got) != len(want):
+        raise FunctionCheckError(f"{_name(cls)}: forward gives {len(got)} outputs, the "
+                                 f"reference {len(want)}\n  on {example!r}", "forward")
+    for k, (y, w) in enumerate(zip(got, want)):
+        value, w = np.asarray(y.data), np.asarray(w)
+        problem = _forward_problem(value, w)
+        if problem:
+            raise FunctionCheckError(f"{_name(cls)}: forward output {k} {problem}\n"
+                                     f"  on {example!r}", "forward")
+
+
+def _forward_problem(value, want):
+    if value.shape != want.shape:
+        return f"has shape {value.shape}, the reference {want.shape}"
+    if value.dtype != want.dtype:
+        return f"has dtype {value.dtype}, the reference {want.dtype}"
+    tol = _FORWARD_ULPS * np.finfo(want.dtype).eps if want.dtype.kind == "f" else 0
+    if not np.allclose(value, want, rtol=tol, atol=tol, equal_nan=True):
+        worst = np.unravel_index(np.argmax(np.abs(value - want)), value.shape)
+        return (f"differs from the reference: at index {worst} {value[worst]!r} against "
+                f"{want[worst]!r}")
+    return ""
+
+
+def _name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,107 @@
+"""pytest plugin: `pytest --rungrad-gradcheck=PACKAGE` checks every Function of PACKAGE.
+
+Registered as the `pytest11` entry point `rungrad_gradcheck` (installing rungrad is enough;
+without the install, `-p autograd.testing.plugin`). For each Function subclass defined in
+the package it adds one test item, `gradcheck[module.Class]`, which draws inputs from the
+class's declared `input_specs` with hypothesis (the loaded settings profile applies) and
+checks the forward against `reference` and backprop to first and second order; a failure
+is shrunk to a minimal example. A Function with no spec is skipped and listed at the end;
+`--rungrad-gradcheck-strict` (or the ini option `rungrad_gradcheck_strict = true`) fails it
+instead. The ini option `rungrad_gradcheck` lists packages too.
+
+This module imports nothing of rungrad until a package is asked for: being an entry
+point, it loads in every pytest run of an environment where rungrad is installed.
+"""
+import pytest
+
+_OPTION, _STRICT = "rungrad_gradcheck", "rungrad_gradcheck_strict"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("rungrad-gradcheck", "rungrad: check the gradients of Functions")
+    group.addoption("--rungrad-gradcheck", action="append", dest=_OPTION, default=[],
+                    metavar="PACKAGE",
+                    help="check every autograd Function defined in PACKAGE (repeatable)")
+    group.addoption("--rungrad-gradcheck-strict", action="store_true", dest=_STRICT,
+                    default=None, help="fail Functions that declare no input_specs")
+    parser.addini(_OPTION, type="args", default=[],
+                  help="packages whose Functions --rungrad-gradcheck checks")
+    parser.addini(_STRICT, type="bool", default=False,
+                  help="fail Functions that declare no input_specs")
+
+
+def _packages(config):
+    return list(config.getoption(_OPTION) or config.getini(_OPTION))
+
+
+def _strict(config):
+    option = config.getoption(_STRICT)
+    return bool(config.getini(_STRICT) if option is None else option)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect the items
+def pytest_collection_modifyitems(session, config, items):
+    packages = _packages(config)
+    if not packages:
+        return
+    from .discovery import functions_in
+    strict = _strict(config)
+    seen = set()
+    for package in packages:
+        for cls in functions_in(package):
+            name = f"gradcheck[{cls.__module__}.{cls.__qualname__}]"
+            if name not in seen:
+                seen.add(name)
+                items.append(GradcheckItem.from_parent(session, name=name, function=cls,
+                                                       strict=strict))
+
+
+class GradcheckItem(pytest.Item):
+    """One Function class's check."""
+
+    def __init__(self, *, function, strict, **kwargs):
+        super().__init__(**kwargs)
+        self.cls, self.strict = function, strict
+        self.add_marker("rungrad_gradcheck")
+
+    def runtest(self):
+        from .function_check import check_function, check_parent, spec_status
+        status = spec_status(self.cls)
+        if status == "missing":
+            _missing(self.config).append(self.name)
+            message = (f"{self.cls.__qualname__} declares no input_specs (see autograd/spec.py)")
+            if self.strict:
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        if status == "through":
+            check_parent(self.cls)
+            return
+        check_function(self.cls)
+
+    def repr_failure(self, excinfo):
+        from .function_check import FunctionCheckError
+        if isinstance(excinfo.value, FunctionCheckError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, self.name
+
+
+def _missing(config):
+    if not hasattr(config, "_rungrad_missing_specs"):
+        config._rungrad_missing_specs = []
+    return config._rungrad_missing_specs
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    missing = getattr(config, "_rungrad_missing_specs", [])
+    if missing:
+        terminalreporter.section("rungrad gradcheck: Functions without input_specs")
+        for name in missing:
+            terminalreporter.line(name[len("gradcheck["):-1])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "rungrad_gradcheck: a Function's gradient check "
+                                       "(added by --rungrad-gradcheck)")

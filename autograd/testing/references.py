@@ -1,0 +1,102 @@
+"""Plain NumPy forwards that rungrad's Functions declare as their `reference` (by the name
+'autograd.testing.references:NAME', so the op modules never import this one). Each is the
+textbook formula, written independently of the op it checks; keyword arguments are the
+op's drawn `arg_specs`."""
+import math
+
+import numpy as np
+
+_REDUCE = {"none": lambda v: v, "sum": np.sum, "mean": np.mean}
+
+
+def _reduce(losses, reduction):
+    return np.asarray(_REDUCE[reduction](losses), dtype=losses.dtype)
+
+
+def softmax(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def normal_cdf(x):
+    return 0.5 * np.vectorize(math.erfc, otypes=[x.dtype])(x * (-1 / math.sqrt(2)))
+
+
+def gelu(x):
+    return x * normal_cdf(x)
+
+
+def tanh_gelu(x):
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def elu(x, alpha):
+    return np.where(x > 0, x, alpha * (np.exp(np.minimum(x, 0)) - 1))
+
+
+def softplus(x, beta, threshold):
+    return np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta)
+
+
+def nll_loss(x, t, reduction):
+    return _reduce(-x[np.arange(len(t)), t], reduction)
+
+
+def cross_entropy(x, t, reduction, label_smoothing):
+    logp = log_softmax(x, 1)
+    picked = logp[np.arange(len(t)), t]
+    losses = -(1 - label_smoothing) * picked - label_smoothing / x.shape[1] * logp.sum(axis=1)
+    return _reduce(losses, reduction)
+
+
+def mse_loss(x, t, reduction):
+    return _reduce((x - t) ** 2, reduction)
+
+
+def l1_loss(x, t, reduction):
+    return _reduce(np.abs(x - t), reduction)
+
+
+def huber_loss(x, t, reduction, delta):
+    d = np.abs(x - t)
+    return _reduce(np.where(d <= delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def binary_cross_entropy(x, t, reduction):
+    return _reduce(-(t * np.log(x) + (1 - t) * np.log(1 - x)), reduction)
+
+
+def binary_cross_entropy_with_logits(x, t, reduction, pos_weight):
+    pw = 1.0 if pos_weight is None else pos_weight
+    p = sigmoid(x)
+    return _reduce(-(pw * t * np.log(p) + (1 - t) * np.log(1 - p)), reduction)
+
+
+def standardize(x, axes, eps):
+    mean = x.mean(axis=axes, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps)
+
+
+def linear(x, weight, bias, use_bias):
+    return x @ weight.T + bias if use_bias else x @ weight.T
+
+
+def linear_grad(gy, x, weight, wants):
+    rows = gy.reshape(-1, weight.shape[0])
+    grads = [(rows @ weight).reshape(x.shape), rows.T @ x.reshape(-1, weight.shape[1]),
+             rows.sum(axis=0)]
+    return tuple(g for g, want in zip(grads, wants) if want)
+
+
+def logsumexp(x, axis, keepdims):
+    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))

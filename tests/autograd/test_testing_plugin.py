@@ -1,0 +1,110 @@
+"""The pytest plugin, run as a user runs it: `pytest --rungrad-gradcheck=PACKAGE` over a small
+package with a right Function, one with a planted bug and one with no spec."""
+import importlib.metadata
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from autograd.testing import plugin
+
+from .._helpers import ROOT
+
+PACKAGE = '''
+from autograd import Function
+from autograd.spec import Spec
+
+
+class Square(Function):
+    """y = x^2"""
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: x * x)
+
+    def forward(self, x):
+        return x * x
+
+    def backward(self, gy):
+        return 2 * gy * self.inputs[0]
+
+
+class BadCube(Function):
+    """y = x^3, its backward missing the factor 3 (planted)"""
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return gy * x * x
+
+
+class Unspecified(Function):
+    def forward(self, x):
+        return x
+
+    def backward(self, gy):
+        return gy
+'''
+
+
+def _installed():
+    """Whether the installed distribution registers the plugin (then -p would load it twice)."""
+    return any(ep.value == "autograd.testing.plugin"
+               for ep in importlib.metadata.entry_points(group="pytest11"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("user_project")
+    (root / "planted").mkdir()
+    (root / "planted" / "__init__.py").write_text(PACKAGE)
+    (root / "pytest.ini").write_text("[pytest]\n")
+    return root
+
+
+def run_pytest(project, *args, ini=""):
+    (project / "pytest.ini").write_text("[pytest]\n" + textwrap.dedent(ini))
+    load = [] if _installed() else ["-p", "autograd.testing.plugin"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, str(project)]),
+               HYPOTHESIS_PROFILE="ci")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-q", "-rs",
+         "--hypothesis-seed=0", *args], cwd=project, env=env, capture_output=True, text=True,
+        timeout=300)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_checks_every_function_and_shrinks_the_planted_bug(project):
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted")
+    assert code == 1, out
+    assert "1 failed, 1 passed, 1 skipped" in out
+    assert "gradcheck[planted.BadCube]" in out
+    assert "on Example(inputs=[float64(" in out  # shrunk to a single element
+    assert "Unspecified declares no input_specs" in out
+    assert "Functions without input_specs" in out and "planted.Unspecified" in out
+
+
+def test_strict_fails_functions_without_spec_and_ini_options_work(project):
+    code, out = run_pytest(project, "-k", "not BadCube", ini="""
+        rungrad_gradcheck = planted
+        rungrad_gradcheck_strict = true
+        """)
+    assert code == 1, out
+    assert "1 failed, 1 passed, 1 deselected" in out
+    assert "FAILED gradcheck[planted.Unspecified]" in out or "Unspecified declares" in out
+
+
+def test_without_the_option_the_plugin_adds_nothing():
+    class Config:
+        def getoption(self, name):
+            return [] if name == "rungrad_gradcheck" else None
+
+        def getini(self, name):
+            return []
+
+    items = []
+    plugin.pytest_collection_modifyitems(session=None, config=Config(), items=items)
+    assert items == []

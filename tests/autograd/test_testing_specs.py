@@ -1,0 +1,174 @@
+"""Input specs (autograd/spec.py) and the examples drawn from them: shapes honour the declared
+relations, values their domains; the check of one Function catches planted bugs in the
+backward, the second order and the forward, and shrinks them to a one-element example."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from autograd import Function
+from autograd.ops.elementwise import Tanh
+from autograd.spec import Axes, Choice, Draw, Index, Spec
+from autograd.testing.discovery import functions_in
+from autograd.testing.drawing import Example, examples
+from autograd.testing.function_check import (
+    FunctionCheckError,
+    check_function,
+    check_parent,
+    spec_status,
+)
+
+FEW = settings(max_examples=15, derandomize=True, deadline=None, database=None)
+
+
+def declared(*specs, **attributes):
+    """A Function class (identity forward) holding the given declarations."""
+    body = {"input_specs": specs, "forward": lambda self, *xs: xs[0],
+            "backward": lambda self, gy: gy, **attributes}
+    return type("Declared", (Function,), body)
+
+
+# ----- drawing -----
+
+@FEW
+@given(example=examples(declared(Spec(), Spec(like=0), Spec(broadcast_to=0), Spec(broadcast=0))))
+def test_shape_relations_hold(example):
+    x, same, smaller, either = example.arrays
+    assert same.shape == x.shape
+    assert np.broadcast_shapes(smaller.shape, x.shape) == x.shape
+    np.broadcast_shapes(either.shape, x.shape)  # raises if they do not broadcast
+    assert x.dtype == same.dtype and x.dtype in (np.float64, np.float32)
+
+
+@FEW
+@given(example=examples(declared(
+    Spec(shape=("*b", "N", "3H"), sides={"H": (2, 3)}), Spec(shape=("N", "H")),
+    Spec("int", shape=("N",), elements=(0, "H")), Spec("float32", shape=(2, "N")))))
+def test_named_dimensions_are_shared(example):
+    x, h, labels, fixed = example.arrays
+    n, hidden = h.shape
+    assert x.shape[-2:] == (n, 3 * hidden) and x.ndim <= 4 and 2 <= hidden <= 3
+    assert labels.dtype == np.int64 and labels.shape == (n,)
+    assert labels.min() >= 0 and labels.max() < hidden
+    assert fixed.shape == (2, n) and fixed.dtype == np.float32
+
+
+@FEW
+@given(example=examples(declared(
+    Spec("float64", elements="positive"), Spec("float64", elements="unit"),
+    Spec("float64", grid=(0.1, 0.05)), Spec("float64", distinct=True), Spec("bool"))))
+def test_value_domains_hold(example):
+    positive, unit, on_grid, distinct, mask = example.arrays
+    assert np.all(positive >= 0.5)
+    assert np.all((unit >= 0.05) & (unit <= 0.95))
+    steps = (on_grid - 0.05) / 0.1
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)
+    assert len(np.unique(distinct)) == distinct.size
+    assert mask.dtype == np.bool_
+
+
+@FEW
+@given(example=examples(declared(Spec(min_dims=1), arg_specs={
+    "axis": Axes(of=0), "one": Axes(of=0, single=True), "axes": Axes(of=0, normalized=True),
+    "index": Index(of=0), "mode": Choice("a", "b"), "fixed": 3,
+    "size": Draw(lambda st, shapes, dims: st.just(len(shapes[0])))})))
+def test_keyword_arguments_fit_the_inputs(example):
+    x, args = example.arrays[0], example.args
+    x.sum(axis=args["axis"])
+    x.sum(axis=args["one"])
+    assert all(0 <= a < x.ndim for a in args["axes"])
+    x[args["index"]]  # a valid index
+    assert args["mode"] in ("a", "b") and args["fixed"] == 3 and args["size"] == x.ndim
+
+
+def test_spec_refuses_bad_declarations():
+    with pytest.raises(ValueError, match="dtype"):
+        Spec("complex")
+    with pytest.raises(ValueError, match="at most one"):
+        Spec(like=0, broadcast=0)
+    with pytest.raises(ValueError, match="at least one"):
+        Choice()
+
+
+def test_example_repr_shows_values_and_arguments():
+    text = repr(Example([np.array(1.5), np.zeros(2, np.float32)], {"axis": 0}))
+    assert text == ("Example(inputs=[float64(1.5), array([0., 0.], dtype=float32)], "
+                    "args={axis=0})")
+
+
+# ----- checking one Function: planted bugs are caught -----
+
+class Cube(Function):
+    """y = x^3, written right: second order too."""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: x ** 3)
+
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return 3 * gy * x * x
+
+
+class CubeMissingFactor(Cube):
+    def backward(self, gy):
+        x = self.inputs[0]
+        return gy * x * x  # planted: the factor 3 is missing
+
+
+class CubeDetached(Cube):
+    def backward(self, gy):
+        from autograd import Variable
+        return 3 * gy * Variable(self.inputs[0].data ** 2)  # planted: x leaves the graph
+
+
+class CubeWrongForward(Cube):
+    reference = staticmethod(lambda x: x ** 3 + (x > 1))  # planted: wrong above 1
+
+
+class TanhWrong(Tanh):
+    def backward(self, gy):
+        return gy * (1 + self.outputs[0]() ** 2)  # planted sign error; specs inherited
+
+
+def failure(cls):
+    with pytest.raises(FunctionCheckError) as info:
+        check_function(cls, FEW)
+    return info.value
+
+
+def test_a_right_function_passes():
+    check_function(Cube, FEW)
+
+
+@pytest.mark.parametrize("cls, kind", [(CubeMissingFactor, "gradcheck"),
+                                       (CubeDetached, "gradgradcheck"),
+                                       (CubeWrongForward, "forward"),
+                                       (TanhWrong, "gradcheck")])
+def test_planted_bugs_are_caught_and_shrunk_to_one_element(cls, kind):
+    error = failure(cls)
+    assert error.kind == kind and cls.__qualname__ in str(error)
+    shown = str(error).rsplit("on Example(inputs=[", 1)[1]
+    assert shown.startswith(("float64(", "float32(")), shown  # a 0-d array: one element
+
+
+def test_a_declared_apply_must_call_the_function():
+    lazy = type("Lazy", (Cube,), {"apply": staticmethod(lambda x: x * x * x)})
+    assert failure(lazy).kind == "spec"
+
+
+def test_spec_status_and_checked_through():
+    assert spec_status(Cube) == "spec"
+    assert spec_status(type("Bare", (Function,), {})) == "missing"
+    helper = type("CubeGrad", (Function,), {"checked_through": "Cube", "__module__": __name__})
+    assert spec_status(helper) == "through"
+    check_parent(helper)
+    orphan = type("Orphan", (Function,), {"checked_through": "Nowhere", "__module__": __name__})
+    with pytest.raises(FunctionCheckError, match="Nowhere"):
+        check_parent(orphan)
+
+
+def test_discovery_skips_internal_bases():
+    names = [cls.__name__ for cls in functions_in("autograd.ops.reduction")]
+    assert names == ["Sum", "Mean", "Max", "Min", "LogSumExp", "SumTo", "BroadcastTo"]
