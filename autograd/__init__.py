@@ -9,6 +9,7 @@ from .config import Config, enable_grad, no_grad, test_mode, using_config
 from .engine import grad
 from .function import Function
 from .functional import hessian, jacobian, vjp
+from .hooks import RemovableHandle
 from .lazy import lazy_attributes
 from .ops import (
     abs,
@@ -50,6 +51,7 @@ from .ops import (
     transpose,
     where,
 )
+from .trace import BackwardTrace, record_backward
 from .variable import Parameter, Variable, as_variable
 
 # Drawing and numerical checking load on first use (`autograd.gradcheck`, `plot_graph`, ...).
@@ -66,7 +68,7 @@ __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
     "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
-    "get_dot_graph", "plot_graph", "cuda",
+    "get_dot_graph", "plot_graph", "cuda", "record_backward", "BackwardTrace", "RemovableHandle",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",

@@ -21,6 +21,8 @@ import numpy as np
 
 from .backend import as_array, get_array_module
 from .config import anomaly_mode, backward_running, grad_mode
+from .hooks import run_hooks
+from .trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
 
 
@@ -115,6 +117,28 @@ def _retain(y, g, create_graph):
     y.grad = _copy(g, create_graph) if y.grad is None else _accumulate(y.grad, g, create_graph)
 
 
+def _watched(y, g, create_graph, retain=False):
+    """`g` after y's hooks; kept as y.grad when y retains its gradient."""
+    g = run_hooks(y, g)
+    if retain or y._watch.retain:
+        _retain(y, g, create_graph)
+    return g
+
+
+def _observe(func, gys, gxs, anomaly, trace):
+    """Anomaly checks and recording, off the hot path: gradients sent to inputs are fitted
+    to their shapes here, so a recorded step shows exactly what each input receives."""
+    if anomaly:
+        from .anomaly import check_backward
+        check_backward(func, gxs)
+    if trace is None:
+        return gxs
+    gxs = tuple(None if gx is None or not needed else _fit_grad(gx, x)
+                for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad))
+    trace.record(func, gys, gxs)
+    return gxs
+
+
 def _seed_array(g, y):
     """The gradient given for output `y` as an array of y's dtype (checked by as_variable)."""
     return as_variable(g, who="backward: the gradient", like=y.data).data.astype(y.dtype,
@@ -124,7 +148,10 @@ def _seed_array(g, y):
 def _accumulate(old, new, create_graph):
     if create_graph:
         return old + new
-    return wrap(old.data + new.data, False)
+    total = old.data + new.data
+    if total.__class__ is not np.ndarray and total.ndim == 0:  # 0-d + 0-d: a NumPy scalar
+        total = as_array(total, like=old.data)
+    return wrap(total, False)
 
 
 def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
@@ -149,7 +176,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         if y.creator is not None:
             push(y.creator)
 
-    anomaly = anomaly_mode.get()
+    anomaly, trace = anomaly_mode.get(), recorder.get()
+    observe = anomaly or trace is not None
     keep_all = retain_grad or targets is not None
     saved = grad_mode.set(create_graph), backward_running.set(True)
     try:
@@ -160,8 +188,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 entry = pending.pop(id(y), None) if y is not None else None
                 if entry is None:
                     raise _called_twice(func)  # its output is not the one we came from
-                if y.retains_grad:
-                    _retain(y, entry[1], create_graph)
+                if y._watch is not None:
+                    entry[1] = _watched(y, entry[1], create_graph)
                 if func.recorded_at != Mutations.count:
                     func.check_saved()
                 gxs = func.backward(entry[1])
@@ -175,9 +203,9 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                 gxs = func.backward(*gys)
             if gxs.__class__ is not tuple:
                 gxs = (gxs,)
-            if anomaly:
-                from .anomaly import check_backward
-                check_backward(func, gxs)
+            if observe:
+                gys = (entry[1],) if len(refs) == 1 and not keep_all else gys
+                gxs = _observe(func, gys, gxs, anomaly, trace)
             for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
                 if gx is None or not needed:
                     continue
@@ -199,6 +227,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     for key, entry in pending.items():  # what is left has no creator: the leaves
         if entry[0].creator is not None:  # ... unless its creator ran for a later call
             raise _called_twice(entry[0].creator)
+        if entry[0]._watch is not None:
+            entry[1] = run_hooks(entry[0], entry[1])
         finished[key] = entry
     return finished
 
@@ -263,7 +293,9 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
             continue
         any_grad = True
         g = entry[1]
-        if retain_grad or y.retains_grad:
+        if y._watch is not None:
+            g = entry[1] = _watched(y, g, create_graph, retain_grad)
+        elif retain_grad:
             _retain(y, g, create_graph)
         if targets is not None and id(y) in targets:
             finished[id(y)] = entry

@@ -37,7 +37,7 @@ class Variable:
 
     # Slots: every op creates Variables, and slot reads/writes are the cheapest Python has.
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad",
-                 "retains_grad", "_version", "__weakref__")
+                 "_watch", "_version", "__weakref__")
     __array_priority__ = 200
     __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
 
@@ -49,7 +49,7 @@ class Variable:
         self.creator = None
         self.generation = 0
         self.requires_grad = bool(requires_grad) and is_float(data)
-        self.retains_grad = False
+        self._watch = None  # a hooks.GradWatch once a hook or retain_grad asks for one
         self._version = 0
 
     # ----- array-like properties -----
@@ -168,8 +168,41 @@ class Variable:
                  create_graph=create_graph)
 
     def retain_grad(self):
-        """Keep this (non-leaf) variable's gradient after backward."""
-        self.retains_grad = True
+        """Keep this (non-leaf) variable's gradient after backward, in `.grad` (it
+        accumulates over backward calls, as a leaf's does)."""
+        self._watched("retain_grad").retain = True
+
+    @property
+    def retains_grad(self):
+        return self._watch is not None and self._watch.retain
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` each time this variable's gradient is computed (a non-leaf's
+        once it is complete, a leaf's before it is added to `.grad`). A return value other
+        than None replaces the gradient. Returns a handle: `handle.remove()` unregisters.
+
+        >>> import numpy as np
+        >>> from autograd import Variable
+        >>> x = Variable(np.array([1.0, 2.0]))
+        >>> h = x * 3
+        >>> handle = h.register_hook(lambda g: g * 0)   # stop the gradient at h
+        >>> h.sum().backward()
+        >>> x.grad
+        Variable([0. 0.])
+        >>> handle.remove()
+        """
+        if not callable(hook):
+            raise TypeError(f"register_hook: hook must be callable, got {type(hook).__name__}")
+        return self._watched("register_hook").add(hook)
+
+    def _watched(self, who):
+        if not self.requires_grad:
+            raise RuntimeError(f"{who}: this Variable does not require grad, so no gradient "
+                               f"will be computed for it")
+        if self._watch is None:
+            from .hooks import GradWatch
+            self._watch = GradWatch()
+        return self._watch
 
     def cleargrad(self):
         self.grad = None
@@ -300,7 +333,7 @@ def wrap(data, requires_grad=False):
     v.creator = None
     v.generation = 0
     v.requires_grad = requires_grad
-    v.retains_grad = False
+    v._watch = None
     v._version = 0
     return v
 

@@ -1,0 +1,82 @@
+"""Variable.register_hook: PyTorch's semantics (when it fires, what it sees, replacement)."""
+import numpy as np
+import pytest
+
+from autograd import Variable, grad
+
+
+def test_a_non_leaf_hook_sees_the_complete_gradient_once_and_may_replace_it():
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 3
+    calls = []
+    h.register_hook(lambda g: calls.append(g.data.copy()))
+    h.register_hook(lambda g: g * 0.5)        # hooks run in registration order
+    (h * h + h).sum().backward()              # two contributions reach h: 2h + 1
+    assert len(calls) == 1
+    np.testing.assert_allclose(calls[0], [7.0, 13.0])
+    np.testing.assert_allclose(x.grad.data, [10.5, 19.5])   # 3 * (2h + 1) / 2
+
+
+def test_a_leaf_hook_runs_before_accumulation_in_each_pass():
+    x = Variable(np.array([1.0, 2.0]))
+    x.register_hook(lambda g: g * 10)
+    (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [40.0, 40.0])
+
+
+def test_retained_gradient_is_the_one_after_hooks_and_removal_works():
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 3
+    h.retain_grad()
+    handle = h.register_hook(lambda g: g * 2)
+    h.sum().backward()
+    np.testing.assert_allclose(h.grad.data, [2.0, 2.0])
+    handle.remove()
+    handle.remove()                            # twice is harmless
+    h.sum().backward()
+    np.testing.assert_allclose(h.grad.data, [3.0, 3.0])
+    np.testing.assert_allclose(x.grad.data, [9.0, 9.0])
+
+
+def test_hooks_fire_for_grad_and_with_create_graph():
+    x = Variable(np.array(2.0))
+    y = x ** 3
+    y.register_hook(lambda g: g * 2)
+    dx, = grad(y, x, create_graph=True)        # 2 * 3x^2
+    assert dx.data == 24.0
+    d2x, = grad(dx, x)
+    assert d2x.data == 24.0                     # 2 * 6x
+
+
+def test_bad_hooks_and_bad_targets_are_refused_clearly():
+    x = Variable(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="register_hook: hook must be callable"):
+        x.register_hook(3)
+    with pytest.raises(RuntimeError, match="register_hook: .*does not require grad"):
+        Variable(np.array([1, 2])).register_hook(print)
+    h = x * 1
+    h.register_hook(lambda g: np.ones(3))
+    with pytest.raises(ValueError, match="hook <lambda>: returned a gradient of shape"):
+        h.sum().backward()
+
+
+def test_matches_pytorch_on_a_small_graph_with_hooks():
+    torch = pytest.importorskip("torch")
+    data = np.array([0.5, -1.5, 2.0])
+
+    def run(tensor):
+        x = tensor(data)
+        a = x * x
+        b = a + x
+        a.register_hook(lambda g: g * 3)
+        b.register_hook(lambda g: g - 1)
+        x.register_hook(lambda g: g * 0.5)
+        a.retain_grad()
+        (a * b).sum().backward()
+        return x.grad, a.grad
+
+    ours = run(lambda d: Variable(d.copy()))
+    theirs = run(lambda d: torch.tensor(d, requires_grad=True))
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12)

@@ -1,0 +1,66 @@
+"""record_backward: one step per Function, in the engine's order, adding up to the .grads."""
+import numpy as np
+
+import autograd as ag
+from autograd import Variable, record_backward
+from autograd.walk import functions_behind
+
+
+def _mlp_loss(seed=0):
+    rng = np.random.default_rng(seed)
+    x = Variable(rng.normal(size=(4, 3)), requires_grad=False)
+    w1, b1 = Variable(rng.normal(size=(3, 5))), Variable(np.zeros(5))
+    w2 = Variable(rng.normal(size=(5, 2)))
+    h = ag.tanh(ag.matmul(x, w1) + b1)        # b1 is broadcast: its gradient is summed
+    y = ag.matmul(h, w2)
+    loss = ag.mean((y - 1.0) ** 2) + ag.sum(h * h) * 0.01   # h is used twice
+    return loss, (w1, b1, w2)
+
+
+def test_one_step_per_function_latest_generation_first():
+    loss, _ = _mlp_loss()
+    with record_backward() as trace:
+        loss.backward()
+    assert len(trace) == len(list(functions_behind([loss])))
+    generations = [step.function.generation for step in trace]
+    assert generations == sorted(generations, reverse=True)
+    assert [step.index for step in trace] == list(range(len(trace)))
+
+
+def test_replaying_the_recorded_contributions_gives_every_leafs_grad():
+    loss, leaves = _mlp_loss(seed=3)
+    with record_backward() as trace:
+        loss.backward()
+    totals = {}
+    for step in trace:
+        for x, g in zip(step.function.inputs, step.grad_inputs):
+            if g is not None and x.creator is None:
+                assert g.shape == x.shape           # broadcasting already undone
+                totals[id(x)] = totals.get(id(x), 0) + g
+    for leaf in leaves:
+        np.testing.assert_allclose(totals[id(leaf)], leaf.grad.data, rtol=1e-12)
+
+
+def test_each_step_receives_what_its_outputs_were_sent():
+    x = Variable(np.array([1.0, 2.0]))
+    y = ag.sin(x) * 2
+    with record_backward() as trace:
+        y.backward(np.array([1.0, 3.0]))
+    mul, sin = trace
+    np.testing.assert_array_equal(mul.grad_outputs[0], [1.0, 3.0])
+    np.testing.assert_array_equal(sin.grad_outputs[0], mul.grad_inputs[0])
+    assert mul.grad_inputs[1] is None                  # the constant 2 needs no gradient
+    np.testing.assert_allclose(sin.grad_inputs[0], 2 * np.cos([1.0, 2.0]) * [1.0, 3.0])
+
+
+def test_nothing_is_recorded_outside_the_block_or_by_grad_mode():
+    x = Variable(np.array(2.0))
+    with record_backward() as trace:
+        pass
+    (x * x).backward()
+    assert len(trace) == 0
+    with record_backward() as trace:
+        dx, = ag.grad(x ** 3, x, create_graph=True)
+        ag.grad(dx, x)                  # a second pass over the graph of the gradient
+    assert [s.function.name for s in trace][:1] == ["pow"]
+    assert len(trace) > 1
