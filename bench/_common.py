@@ -23,8 +23,9 @@ import autograd.memory  # noqa: E402,F401  (as `import autograd` does: tunes mal
 GIVEN_GRAD, SUM = "backward(gy)", "sum().backward()"
 STYLES = (GIVEN_GRAD, SUM)
 
-Result = namedtuple("Result", "name seconds best faults")
-Result.__doc__ = "Median and best seconds per call, and minor page faults per call."
+Result = namedtuple("Result", "name seconds best cpu faults")
+Result.__doc__ = ("Median and best wall-clock seconds per call, median CPU seconds per call "
+                  "(what a busy machine disturbs least), and minor page faults per call.")
 
 
 def run_backward(y, style, gy):
@@ -55,16 +56,19 @@ def measure(named_fns, rounds=30, number=1, warmup=3):
         for fn in named_fns.values():
             fn()
     times = {name: [] for name in named_fns}
+    cpu = {name: [] for name in named_fns}
     faults = dict.fromkeys(named_fns, 0)
     for _ in range(rounds):
         for name, fn in named_fns.items():
-            before, start = minor_faults(), time.perf_counter()
+            before, start, cpu_start = minor_faults(), time.perf_counter(), time.process_time()
             for _ in range(number):
                 fn()
             times[name].append((time.perf_counter() - start) / number)
+            cpu[name].append((time.process_time() - cpu_start) / number)
             faults[name] += minor_faults() - before
     return [Result(name, statistics.median(times[name]), min(times[name]),
-                   faults[name] / (rounds * number)) for name in named_fns]
+                   statistics.median(cpu[name]), faults[name] / (rounds * number))
+            for name in named_fns]
 
 
 def optional(module_name):
@@ -83,17 +87,18 @@ def optional(module_name):
 
 
 def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch")):
-    """Print each result's median and best time, its page faults per call and its ratio to
-    each baseline present (medians of the same run). Returns {name: Result}."""
+    """Print each result's median and best wall-clock time, median CPU time, page faults
+    per call, and its ratio to each baseline present: of the median CPU times (all single-
+    threaded; on a machine shared with other work they vary least). Returns {name: Result}."""
     by_name = {r.name: r for r in results}
     present = [b for b in baselines if b in by_name]
     print(title)
-    print(f"  {'':10s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'faults/call':>12s}"
-          + "".join(f" {'/ ' + b:>10s}" for b in present))
+    print(f"  {'':10s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'cpu ' + unit:>10s} "
+          f"{'faults/call':>12s}" + "".join(f" {'/ ' + b:>10s}" for b in present))
     for r in results:
-        ratios = "".join(f" {r.seconds / by_name[b].seconds:9.2f}x" for b in present)
+        ratios = "".join(f" {r.cpu / by_name[b].cpu:9.2f}x" for b in present)
         print(f"  {r.name:10s} {r.seconds * scale:11.3f} {r.best * scale:10.3f} "
-              f"{r.faults:12.1f}{ratios}")
+              f"{r.cpu * scale:10.3f} {r.faults:12.1f}{ratios}")
     return by_name
 
 

@@ -83,7 +83,7 @@ def import_time():
 def per_op(result):
     """A chain's Result as time and page faults per op."""
     return result._replace(seconds=result.seconds / N_OPS, best=result.best / N_OPS,
-                           faults=result.faults / N_OPS)
+                           cpu=result.cpu / N_OPS, faults=result.faults / N_OPS)
 
 
 def main():

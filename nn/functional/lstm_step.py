@@ -1,9 +1,11 @@
 """One LSTM time step as one Function (PyTorch's gate order i, f, g, o).
 
 `LSTMStep.step_on_arrays` / `LSTMStep.grad_on_arrays` are the step and its gradient on plain
-arrays: the step Function, its grad Function and the whole-sequence Recurrence all run them
-(see RecurrentStep), so the math lives here once. The grad Function's own backward is
-written with differentiable ops, so second (and higher) derivatives work.
+arrays, run by the step Function and its grad Function (see RecurrentStep);
+`sequence_on_arrays` / `sequence_grad_on_arrays` run every step of a sequence for the
+whole-sequence Recurrence on buffers allocated once, from the same helpers (_activate,
+_cell, _grad_coefficients, _step_grad), so the math lives here once. The grad Function's
+own backward is written with differentiable ops, so second (and higher) derivatives work.
 """
 import functools
 
@@ -36,24 +38,70 @@ def _gates(block, hidden):
             block[..., 2 * hidden:3 * hidden], block[..., 3 * hidden:])
 
 
+def _activate(act, g_out=None):
+    """The gates from their pre-activations, in place on act (..., 4H): i, f, o = sigmoid,
+    g = tanh. One sigmoid over the whole block (faster than three strided ones): the tanh
+    gate is computed first (into g_out when given) and put back."""
+    hidden = act.shape[-1] // 4
+    g_out = get_array_module(act).tanh(act[..., 2 * hidden:3 * hidden], out=g_out)
+    sigmoid_array(act, out=act)
+    act[..., 2 * hidden:3 * hidden] = g_out
+    return act
+
+
+def _cell(act, c, c_out=None, t_out=None, h_out=None):
+    """(h', c', t) from the gates act and the cell c: c' = f c + i g, t = tanh(c'),
+    h' = o t, each written into its `out` array when given."""
+    xp = get_array_module(act)
+    i, f, g, o = _gates(act, c.shape[-1])
+    c_out = xp.multiply(f, c, out=c_out)
+    c_out += i * g
+    t_out = xp.tanh(c_out, out=t_out)
+    return xp.multiply(o, t_out, out=h_out), c_out, t_out
+
+
 def lstm_arrays(gx, gh, direct):
     """((h', c'), cache) from gx, gh (N, 4H) and direct = (c,), c (N, H) (h enters only
     through gh): a = gx + gh; i, f, o = sigmoid, g = tanh of a's blocks; c' = f c + i g;
     h' = o tanh(c')."""
     c = direct[0]
-    xp = get_array_module(gx)
-    hidden = c.shape[-1]
-    act = gx + gh
-    # one sigmoid over the whole block (faster than three strided ones), the tanh gate's
-    # pre-activation taken out first and put back
-    g = xp.tanh(act[..., 2 * hidden:3 * hidden])
-    sigmoid_array(act, out=act)
-    act[..., 2 * hidden:3 * hidden] = g
+    act = _activate(gx + gh)
+    h, c_new, t = _cell(act, c)
+    return (h, c_new), (act, t, c)
+
+
+def _grad_coefficients(act, t, c):
+    """(A, B) such that, from the gradients g_h', g_c' of a step's output, s = g_c' + g_h' A
+    is the gradient of c' and (s, s, s, g_h') B (block by block) that of the pre-activations
+    (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o'), each gate's slope from its
+    output y being (k + y)(1 - y). Elementwise, so one call serves every step of a sequence
+    at once (act (..., 4H); t, c (..., H))."""
+    xp = get_array_module(act)
+    hidden = t.shape[-1]
+    b = act + _slope_offset(xp, hidden, act.dtype)
+    b *= 1 - act
     i, f, g, o = _gates(act, hidden)
-    c_new = f * c
-    c_new += i * g
-    t = xp.tanh(c_new)
-    return (o * t, c_new), (act, t, c)
+    for block, factor in zip(_gates(b, hidden), (g, c, i, t)):
+        block *= factor
+    a = t * t
+    xp.subtract(1, a, out=a)
+    a *= o
+    return a, b
+
+
+def _step_grad(a, b, g_h, g_c, out):
+    """s = g_c + g_h a (the gradient of c'), with the pre-activation gradient (s, s, s, g_h)
+    times b written into `out` (N, 4H, C-contiguous): see _grad_coefficients."""
+    xp = get_array_module(b)
+    hidden = a.shape[-1]
+    s = g_h * a
+    s += g_c
+    # (N, 4H) viewed as (N, 4, H): the i, f and g blocks take s in one broadcast product
+    out4 = out.reshape(out.shape[:-1] + (4, hidden))
+    b4 = b.reshape(out4.shape)
+    xp.multiply(s[..., None, :], b4[..., :3, :], out=out4[..., :3, :])
+    xp.multiply(g_h, b4[..., 3, :], out=out4[..., 3, :])
+    return s
 
 
 def lstm_grad_arrays(cache, grads, out=None):
@@ -63,25 +111,59 @@ def lstm_grad_arrays(cache, grads, out=None):
     given."""
     act, t, c = cache
     g_h, g_c = grads
-    xp = get_array_module(act)
-    hidden = t.shape[-1]
-    slope_offset = _slope_offset(xp, hidden, act.dtype)
-    i, f, g, o = _gates(act, hidden)
-    s = t * t
-    xp.subtract(1, s, out=s)
-    s *= o
-    s *= g_h
-    s += g_c
-    d = xp.empty_like(act) if out is None else out
-    d_i, d_f, d_g, d_o = _gates(d, hidden)
-    xp.multiply(s, g, out=d_i)
-    xp.multiply(s, c, out=d_f)
-    xp.multiply(s, i, out=d_g)
-    xp.multiply(g_h, t, out=d_o)
-    slope = act + slope_offset
-    slope *= 1 - act
-    d *= slope
-    return d, d, (s * f,)
+    a, b = _grad_coefficients(act, t, c)
+    d = get_array_module(act).empty_like(act) if out is None else out
+    s = _step_grad(a, b, g_h, g_c, d)
+    return d, d, (s * _gates(act, t.shape[-1])[1],)
+
+
+def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
+    """(outputs (L, N, H), (h_n, c_n), cache): every step of a sequence on arrays, the step
+    math of lstm_arrays on buffers allocated once: gates_x (L, N, 4H) = x W_ih^T + biases,
+    state = (h_0, c_0). The cache keeps every step's gates and cells in (L, ...) arrays so
+    that the backward pass computes its coefficients for all steps in one go."""
+    xp = get_array_module(gates_x)
+    length, batch = gates_x.shape[:2]
+    hidden = weight_hh.shape[1]
+    w_t = xp.ascontiguousarray(weight_hh.T)  # BLAS is 2-3x slower on the transposed view
+    acts = xp.empty_like(gates_x)
+    # slot k of hs and cs holds the state after k steps in time order (before step k)
+    hs, cs = (xp.empty((length + 1, batch, hidden), gates_x.dtype) for _ in range(2))
+    ts = xp.empty((length, batch, hidden), gates_x.dtype)
+    g = xp.empty((batch, hidden), gates_x.dtype)
+    first = length if reverse else 0
+    hs[first], cs[first] = state
+    for t in range(length - 1, -1, -1) if reverse else range(length):
+        prev, cur = (t + 1, t) if reverse else (t, t + 1)
+        act = xp.matmul(hs[prev], w_t, out=acts[t])
+        act += gates_x[t]
+        _activate(act, g)
+        _cell(act, cs[prev], cs[cur], ts[t], hs[cur])
+    last = length - first
+    outputs = hs[:-1] if reverse else hs[1:]
+    # copies: the caller may write into what it gets; the cache must stay intact
+    return outputs.copy(), (hs[last].copy(), cs[last].copy()), (acts, hs, cs, ts, reverse)
+
+
+def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h):
+    """(d_gates (L, N, 4H), h_prev (L, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
+    cache, the outputs' gradient (L, N, H) and the final state's (g_hn, g_cn); h_prev is
+    the h each step read (for the weight gradient). g_h0 is None unless need_initial_h."""
+    acts, hs, cs, ts, reverse = cache
+    xp = get_array_module(acts)
+    length, hidden = len(acts), ts.shape[-1]
+    before = slice(1, None) if reverse else slice(0, -1)
+    a, b = _grad_coefficients(acts, ts, cs[before])
+    f = _gates(acts, hidden)[1]
+    d = xp.empty_like(acts)
+    g_h, g_c = grads
+    order = range(length) if reverse else range(length - 1, -1, -1)
+    for t in order:
+        g_h = g_h + g_outputs[t]
+        g_c = _step_grad(a[t], b[t], g_h, g_c, d[t])
+        g_c *= f[t]
+        g_h = d[t] @ weight_hh if t != order[-1] or need_initial_h else None
+    return d, hs[before], (g_h, g_c)
 
 
 class LSTMStep(RecurrentStep):
@@ -93,6 +175,8 @@ class LSTMStep(RecurrentStep):
     direct_state_indices = (1,)  # c
     step_on_arrays = staticmethod(lstm_arrays)
     grad_on_arrays = staticmethod(lstm_grad_arrays)
+    sequence_on_arrays = staticmethod(lstm_sequence_arrays)
+    sequence_grad_on_arrays = staticmethod(lstm_sequence_grad_arrays)
 
     def backward(self, g_h, g_c):
         d_a, d_c = LSTMStepGrad(self.cache)(g_h, g_c, *self.inputs)

@@ -29,7 +29,9 @@ class Recurrence(Function):
     Inputs: gates_x (L, N, G*H) = x W_ih^T + biases for every step, weight_hh (G*H, H), the
     initial state arrays (N, H) (h, or h and c), and for GRU bias_hh (G*H,) last.
     Outputs: every step's h (L, N, H) in time order, then the final state, each (N, H).
-    With reverse=True the steps run from t = L-1 down to 0.
+    With reverse=True the steps run from t = L-1 down to 0. A step class with
+    `sequence_on_arrays` / `sequence_grad_on_arrays` (LSTMStep) runs the whole loop itself on
+    buffers allocated once; the others go step by step through step_on_arrays.
     """
 
     def __init__(self, step, reverse=False):
@@ -39,9 +41,15 @@ class Recurrence(Function):
         return range(length - 1, -1, -1) if self.reverse else range(length)
 
     def forward(self, gates_x, weight_hh, *rest):
-        step_on_arrays = self.step.step_on_arrays
         states, direct = self.step.num_states, self.step.direct_state_indices
         state, bias = rest[:states], (rest[states] if len(rest) > states else None)
+        sequence = getattr(self.step, "sequence_on_arrays", None)
+        self.sequence_cache = None
+        if sequence is not None and bias is None:  # the step runs whole sequences itself
+            outputs, state, self.sequence_cache = sequence(gates_x, weight_hh, state,
+                                                           self.reverse)
+            return (outputs, *state)
+        step_on_arrays = self.step.step_on_arrays
         xp = get_array_module(gates_x)
         # BLAS multiplies a small h by a transposed view 2-3x slower than by a copy
         w_t = xp.ascontiguousarray(weight_hh.T)
@@ -65,10 +73,33 @@ class Recurrence(Function):
         return self._fused_backward(g_outputs.data, [g.data for g in g_state])
 
     def _fused_backward(self, g_outputs, grads):
-        """Backprop through time on arrays: one step gradient per step, written into one
-        (L, N, G*H) array, then the weight and bias gradients as one product and one sum."""
+        """Backprop through time on arrays: every step's gate gradients in one (L, N, G*H)
+        array, then the weight and bias gradients as one product and one sum."""
+        needs = self.needs_input_grad
+        weight = self.inputs[1].data
+        has_bias = len(needs) > 2 + self.step.num_states
+        need_weights = needs[1] or has_bias and needs[-1]
+        if self.sequence_cache is not None:
+            d_gates, h_prev, grads = self.step.sequence_grad_on_arrays(
+                self.sequence_cache, g_outputs, grads, weight, needs[2])
+            rows = d_gates.reshape(-1, d_gates.shape[-1])
+        else:
+            d_gates, rows, h_prev, grads = self._backward_through_time(
+                g_outputs, grads, weight, need_weights)
+        result = [d_gates, None, *grads] + [None] * has_bias
+        if need_weights:
+            result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
+            if has_bias:
+                result[-1] = rows.sum(axis=0)
+        return tuple(None if g is None or not need else wrap(g, False)
+                     for g, need in zip(result, needs))
+
+    def _backward_through_time(self, g_outputs, grads, weight, need_weights):
+        """(d_gates, the gh gradients as rows (L*N, G*H), every step's h (L, N, H), the
+        initial state's gradients), one step gradient at a time; rows and h are None
+        unless need_weights."""
         grad_on_arrays, needs = self.step.grad_on_arrays, self.needs_input_grad
-        gates_x, weight = self.inputs[0].data, self.inputs[1].data
+        gates_x = self.inputs[0].data
         length = gates_x.shape[0]
         xp = get_array_module(gates_x)
         d_gates = xp.empty_like(gates_x)
@@ -82,16 +113,10 @@ class Recurrence(Function):
             if t != order[-1] or needs[2]:  # the first step's h needs it only if h_0 does
                 g_h = d_h @ weight
             grads = self._previous_state_grads(g_h, direct)
-        has_bias = len(needs) > 2 + self.step.num_states
-        result = [d_gates, None, *grads] + [None] * has_bias
-        if needs[1] or has_bias and needs[-1]:
-            rows = self._recurrent_rows(d_gates, d_recurrent, shared=d_x is d_h)
-            h_prev = xp.stack(self.h_prev)
-            result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
-            if has_bias:
-                result[-1] = rows.sum(axis=0)
-        return tuple(None if g is None or not need else wrap(g, False)
-                     for g, need in zip(result, needs))
+        if not need_weights:
+            return d_gates, None, None, grads
+        rows = self._recurrent_rows(d_gates, d_recurrent, shared=d_x is d_h)
+        return d_gates, rows, xp.stack(self.h_prev), grads
 
     def _previous_state_grads(self, g_h, direct):
         """The gradient of the previous state tuple (arrays or Variables alike): g_h, which
