@@ -14,6 +14,10 @@ precision with no positive prediction) is `zero_division` (default 0, scikit-lea
 value) without a warning; roc_auc_score defaults to multi_class='ovr' instead of
 raising, and binary scores may be given as (n, 2) probabilities (column 1 is used);
 regression metrics compute in float64.
+
+Beside these, `nn.functional.accuracy(y, t)` (DeZero's F.accuracy) takes the arguments the
+other way round, scores first, and returns a 0-d Variable without gradient, for training
+loops that sum `float(acc.data) * len(t)`.
 """
 
 import numpy as np

@@ -2,7 +2,8 @@
 from .activation import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Softplus, Tanh
 from .dropout import Dropout
 from .flatten import Flatten
+from .lambda_layer import Lambda
 from .linear import Dense, LazyLinear, Linear
 
 __all__ = ["ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Softplus",
-           "Tanh", "Dropout", "Flatten", "Dense", "LazyLinear", "Linear"]
+           "Tanh", "Dropout", "Flatten", "Dense", "LazyLinear", "Linear", "Lambda"]
