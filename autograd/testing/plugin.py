@@ -1,7 +1,8 @@
 """pytest plugin: `pytest --rungrad-gradcheck=PACKAGE` checks every Function of PACKAGE.
 
-Registered as the `pytest11` entry point `rungrad_gradcheck` (installing rungrad is enough;
-without the install, `-p autograd.testing.plugin`). For each Function subclass defined in
+Registered as the `pytest11` entry point `autograd.testing.plugin` (installing rungrad is
+enough; from a source checkout, `-p autograd.testing.plugin`: the entry point bears the
+module's name, so giving both loads it once). For each Function subclass defined in
 the package it adds one test item, `gradcheck[module.Class]`, which draws inputs from the
 class's declared `input_specs` with hypothesis (the loaded settings profile applies) and
 checks the forward against `reference` and backprop to first and second order; a failure

@@ -1,6 +1,5 @@
 """The pytest plugin, run as a user runs it: `pytest --rungrad-gradcheck=PACKAGE` over a small
 package with a right Function, one with a planted bug and one with no spec."""
-import importlib.metadata
 import os
 import subprocess
 import sys
@@ -50,10 +49,10 @@ class Unspecified(Function):
 '''
 
 
-def _installed():
-    """Whether the installed distribution registers the plugin (then -p would load it twice)."""
-    return any(ep.value == "autograd.testing.plugin"
-               for ep in importlib.metadata.entry_points(group="pytest11"))
+# The entry point as pyproject.toml declares it (`[project.entry-points.pytest11]`), in a
+# dist-info folder on the path: what `pip install rungrad` gives. Named after the module, so
+# that `-p autograd.testing.plugin` next to it loads the plugin once, not twice.
+ENTRY_POINT = "[pytest11]\nautograd.testing.plugin = autograd.testing.plugin\n"
 
 
 @pytest.fixture(scope="module")
@@ -61,23 +60,25 @@ def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("user_project")
     (root / "planted").mkdir()
     (root / "planted" / "__init__.py").write_text(PACKAGE)
-    (root / "pytest.ini").write_text("[pytest]\n")
+    installed = root / "site" / "rungrad_under_test-0.0.dist-info"
+    installed.mkdir(parents=True)
+    (installed / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: rungrad-under-test\nVersion: 0.0\n")
+    (installed / "entry_points.txt").write_text(ENTRY_POINT)
     return root
 
 
 def run_pytest(project, *args, ini=""):
     (project / "pytest.ini").write_text("[pytest]\n" + textwrap.dedent(ini))
-    load = [] if _installed() else ["-p", "autograd.testing.plugin"]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, str(project)]),
-               HYPOTHESIS_PROFILE="ci")
+    path = [ROOT, str(project), str(project / "site")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), HYPOTHESIS_PROFILE="ci")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-q", "-rs",
-         "--hypothesis-seed=0", *args], cwd=project, env=env, capture_output=True, text=True,
-        timeout=300)
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300)
     return result.returncode, result.stdout + result.stderr
 
 
-def test_checks_every_function_and_shrinks_the_planted_bug(project):
+def test_installed_plugin_checks_every_function_and_shrinks_the_planted_bug(project):
     code, out = run_pytest(project, "--rungrad-gradcheck=planted")
     assert code == 1, out
     assert "1 failed, 1 passed, 1 skipped" in out
@@ -88,7 +89,7 @@ def test_checks_every_function_and_shrinks_the_planted_bug(project):
 
 
 def test_strict_fails_functions_without_spec_and_ini_options_work(project):
-    code, out = run_pytest(project, "-k", "not BadCube", ini="""
+    code, out = run_pytest(project, "-p", "autograd.testing.plugin", "-k", "not BadCube", ini="""
         rungrad_gradcheck = planted
         rungrad_gradcheck_strict = true
         """)
