@@ -39,18 +39,26 @@ def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
 
 
 def _user_arrays(grad_outputs):
-    """ids of the arrays the caller passed as seeds: a leaf's .grad must never be one."""
+    """The memory of the arrays the caller passed as seeds: a leaf's .grad must never be it."""
     if grad_outputs is None:
         return set()
     seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-    return {id(g.data if isinstance(g, Variable) else g) for g in seeds}
+    return {_memory(g.data if isinstance(g, Variable) else g) for g in seeds}
+
+
+def _memory(array):
+    """Identifies the buffer an array (or a view of it) lives in."""
+    base = getattr(array, "base", None)
+    return id(array if base is None else base)
 
 
 def _owned(g, taken, create_graph):
-    """`g`, or a copy when its array is already some other gradient's or the caller's (Add's
-    backward hands one array to both inputs): editing one leaf's .grad must not change another."""
-    if id(g.data) not in taken:
-        taken.add(id(g.data))
+    """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
+    sum's gradient), or memory that is already another gradient's or the caller's (Add's
+    backward hands one array to both inputs). Editing one .grad must change nothing else."""
+    memory = _memory(g.data)
+    if memory not in taken and g.data.flags.writeable:
+        taken.add(memory)
         return g
     return _copy(g, create_graph)
 

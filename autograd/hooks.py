@@ -56,3 +56,4 @@ def run_hooks(var, grad):
                              f"Variable of shape {grad.shape}")
         grad = result
     return grad
+

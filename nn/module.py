@@ -39,8 +39,33 @@ class Module:
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
+    _call_hooks = None  # an autograd.hooks.CallHooks once a module hook is registered
+
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if self._call_hooks is None:
+            return self.forward(*args, **kwargs)
+        return self._call_hooks.call(self, args, kwargs)
+
+    # ----- hooks (PyTorch's) -----
+    def register_forward_pre_hook(self, hook):
+        """`hook(module, args)` before each forward; it may return replacement args."""
+        return self._hooks().add("pre", hook)
+
+    def register_forward_hook(self, hook):
+        """`hook(module, args, output)` after each forward; it may return a new output."""
+        return self._hooks().add("forward", hook)
+
+    def register_full_backward_hook(self, hook):
+        """`hook(module, grad_input, grad_output)` once the gradients w.r.t. this call's
+        inputs are computed (None for inputs that need none); it may return a new grad_input.
+        """
+        return self._hooks().add("backward", hook)
+
+    def _hooks(self):
+        if self._call_hooks is None:
+            from autograd.call_hooks import CallHooks
+            object.__setattr__(self, "_call_hooks", CallHooks())
+        return self._call_hooks
 
     # ----- registration -----
     def __setattr__(self, name, value):

@@ -1,0 +1,88 @@
+"""Module hooks: forward pre/post and full backward hooks, as PyTorch calls them."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+
+def _net():
+    rng = np.random.default_rng(0)
+    net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    for p in net.parameters():
+        p.data = rng.normal(size=p.shape)
+    return net
+
+
+def test_forward_hooks_see_and_may_replace_args_and_output():
+    net = _net()
+    seen = []
+    pre = net[0].register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+    post = net[0].register_forward_hook(lambda m, args, out: seen.append(args[0].data) or out * 0)
+    x = ag.Variable(np.ones((5, 3)))
+    out = net[0](x)
+    np.testing.assert_array_equal(seen[0], np.full((5, 3), 2.0))
+    np.testing.assert_array_equal(out.data, np.zeros((5, 4)))
+    pre.remove()
+    post.remove()
+    np.testing.assert_allclose(net[0](x).data, ag.matmul(x, net[0].weight.T).data
+                               + net[0].bias.data)
+
+
+def test_backward_hook_gets_the_gradients_crossing_the_call_and_may_replace_grad_input():
+    net = _net()
+    calls = []
+
+    def hook(module, grad_input, grad_output):
+        calls.append((grad_input, grad_output))
+        return (grad_input[0] * 0,)
+
+    handle = net[1].register_full_backward_hook(hook)
+    x = ag.Variable(np.random.default_rng(1).normal(size=(5, 3)))
+    h = net[0](x)
+    h.retain_grad()
+    net[2](net[1](h)).sum().backward()
+    (grad_input,), (grad_output,) = calls[0]
+    np.testing.assert_allclose(grad_input.data,
+                               grad_output.data * (1 - np.tanh(h.data) ** 2), rtol=1e-12)
+    np.testing.assert_array_equal(x.grad.data, np.zeros((5, 3)))   # the replacement flowed on
+    handle.remove()
+    x.cleargrad()
+    net(x).sum().backward()
+    assert len(calls) == 1 and np.abs(x.grad.data).sum() > 0
+
+
+def test_backward_hook_gets_none_for_inputs_without_gradient():
+    net = _net()
+    calls = []
+    net[0].register_full_backward_hook(lambda m, gi, go: calls.append((gi, go)))
+    net(ag.Variable(np.ones((2, 3)), requires_grad=False)).sum().backward()
+    (grad_input, grad_output), = calls
+    assert grad_input == (None,) and grad_output[0].shape == (2, 4)
+
+
+def test_hooks_match_pytorch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _net(), torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(),
+                                               torch.nn.Linear(4, 2)).double()
+    with torch.no_grad():
+        for p, q in zip(ours.parameters(), theirs.parameters()):
+            q.copy_(torch.from_numpy(p.data))
+    x = np.random.default_rng(2).normal(size=(6, 3))
+    got = []
+
+    def record(module, grad_input, grad_output):
+        got.append([np.asarray(getattr(g, "data", g)) if not hasattr(g, "detach")
+                    else g.detach().numpy() for g in grad_input + grad_output])
+
+    ours[2].register_full_backward_hook(record)
+    theirs[2].register_full_backward_hook(record)
+    ours(ag.Variable(x)).sum().backward()
+    theirs(torch.tensor(x, requires_grad=True)).sum().backward()
+    for a, b in zip(*got):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_a_hook_must_be_callable():
+    with pytest.raises(TypeError, match="register_forward_hook: hook must be callable"):
+        nn.Linear(2, 2).register_forward_hook("print")
