@@ -1,11 +1,17 @@
 """Arithmetic: + - * / ** and negation. Broadcast gradients are reduced by the engine."""
+import numpy as np
+
 from ..function import Function
+from ..spec import Spec
 from ..variable import wrap
 from .elementwise import log, where
 
 
 class Add(Function):
     """y = x0 + x1"""
+
+    input_specs = (Spec(), Spec(broadcast=0))
+    reference = staticmethod(np.add)
 
     def forward(self, x0, x1):
         return x0 + x1
@@ -17,6 +23,9 @@ class Add(Function):
 class Sub(Function):
     """y = x0 - x1"""
 
+    input_specs = (Spec(), Spec(broadcast=0))
+    reference = staticmethod(np.subtract)
+
     def forward(self, x0, x1):
         return x0 - x1
 
@@ -26,6 +35,9 @@ class Sub(Function):
 
 class Mul(Function):
     """y = x0 * x1"""
+
+    input_specs = (Spec(), Spec(broadcast=0))
+    reference = staticmethod(np.multiply)
 
     def forward(self, x0, x1):
         return x0 * x1
@@ -38,6 +50,9 @@ class Mul(Function):
 
 class Div(Function):
     """y = x0 / x1"""
+
+    input_specs = (Spec(), Spec(broadcast=0, elements="nonzero"))
+    reference = staticmethod(np.divide)
 
     def forward(self, x0, x1):
         return x0 / x1
@@ -53,6 +68,9 @@ class Div(Function):
 class Neg(Function):
     """y = -x"""
 
+    input_specs = (Spec(),)
+    reference = staticmethod(np.negative)
+
     def forward(self, x):
         return -x
 
@@ -64,6 +82,9 @@ class Pow(Function):
     """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x0 = x1 = 0),
     dy/dx1 = y log x0 (0 where x0 = 0 and x1 >= 0): PyTorch's values at those points, where
     the plain formulas give 0 * inf = nan"""
+
+    input_specs = (Spec(elements="positive"), Spec(broadcast=0))
+    reference = staticmethod(np.power)
 
     def forward(self, x0, x1):
         return x0 ** x1
