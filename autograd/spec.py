@@ -2,18 +2,19 @@
 
 A Function subclass may declare, as class attributes,
 
-    input_specs = (Spec(elements="positive"), Spec(broadcast=0))   # one per array input
+    input_specs = (Spec(elements="positive"), Spec(broadcast=0))  # one per array input
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}  # keyword arguments
-    apply = staticmethod(lambda x, y, **args: ...)   # how to call it (default: cls(**args)(x, y))
+    apply = staticmethod(lambda x, y, **args: ...)  # how to call it (default cls(**args)(x, y))
     reference = staticmethod(lambda x, y, **args: ...)  # the forward in NumPy, on arrays
-                                                       # (or 'module:function', loaded
-                                                       # only by the check)
+    gradcheck_order = 2  # check second derivatives too (the default)
 
-and `pytest --rungrad-gradcheck=PACKAGE` (autograd/testing/plugin.py) draws inputs from
-the specs with hypothesis and checks the forward against `reference` and backprop, to first
-and second order (`gradcheck_order`), against numerical differentiation. A Function whose
-backward is only ever run inside another's (a grad Function) may name that one instead:
-`checked_through = "Parent"` (its second-order check exercises it).
+`apply` and `reference` may also be 'module:function' names, loaded only by the check (so
+an op module need not import test helpers). `pytest --rungrad-gradcheck=PACKAGE`
+(autograd/testing/plugin.py) draws inputs from the specs with hypothesis and checks the
+forward against `reference` and backprop, to first and second order, against numerical
+differentiation. A Function whose backward only ever runs inside another's (a grad
+Function) may name that one instead: `checked_through = "Parent"` (the parent's second-order
+check runs it).
 
 This module is plain data: it imports nothing, so declaring specs costs an op module nothing.
 """
@@ -108,7 +109,8 @@ class Index:
 
 class Draw:
     """Any keyword argument: `make(st, shapes, dims)` returns a hypothesis strategy, given the
-    hypothesis.strategies module, the input shapes drawn and the named dimensions."""
+    hypothesis.strategies module, the input shapes drawn and the named dimensions. `make`
+    may be a 'module:function' name, loaded only by the check."""
 
     def __init__(self, make):
         self.make = make

@@ -4,6 +4,8 @@ An example is the Function's input arrays plus its keyword arguments. Shapes are
 axis count first and sides from small to large, so a failure shrinks to the fewest, smallest
 arrays (often a single element).
 """
+import importlib
+
 import numpy as np
 
 from ..spec import FLOAT, INT, Axes, Choice, Draw, Index
@@ -149,7 +151,7 @@ def _argument(arg, shapes, dims):
     if isinstance(arg, Index):
         return _index(shapes[arg.of])
     if isinstance(arg, Draw):
-        return arg.make(st, tuple(shapes), dict(dims))
+        return resolve(arg.make)(st, tuple(shapes), dict(dims))
     return st.just(arg)
 
 
@@ -161,6 +163,15 @@ def _index(shape):
     if shape:
         options.insert(1, hnp.integer_array_indices(shape))
     return st.one_of(*options)
+
+
+def resolve(obj):
+    """obj, or the object a 'module:name' string names: an op module can name a NumPy
+    reference or a strategy that lives with the testing tools without importing them."""
+    if not isinstance(obj, str):
+        return obj
+    module, _, name = obj.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 # ----- printing -----

@@ -12,7 +12,7 @@ from ..arguments import as_list
 from ..numerical import GradcheckError, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
-from .drawing import examples
+from .drawing import examples, resolve
 
 # Forward against reference: a few hundred ulps (a stable formula and NumPy's plain one
 # round differently, and sums over an axis add up their rounding).
@@ -76,7 +76,7 @@ def check_example(cls, example):
         return apply(*xs, **args)
 
     _check_creates(cls, f, example)
-    reference = _resolve(getattr(cls, "reference", None))
+    reference = resolve(getattr(cls, "reference", None))
     if reference is not None:
         _check_forward(cls, f, reference, example)
     order = getattr(cls, "gradcheck_order", 2)
@@ -88,19 +88,10 @@ def check_example(cls, example):
 
 
 def _applier(cls):
-    apply = getattr(cls, "apply", None)
+    apply = resolve(getattr(cls, "apply", None))
     if apply is not None:
         return apply
     return lambda *xs, **args: cls(**args)(*xs)
-
-
-def _resolve(reference):
-    """A callable, or 'module:function' (so that an op module need not import the NumPy
-    references, which live with the tests' tools)."""
-    if not isinstance(reference, str):
-        return reference
-    module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def _check_creates(cls, f, example):
