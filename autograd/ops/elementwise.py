@@ -1,15 +1,21 @@
 """Elementwise functions of one or two arrays (and where/clip/astype)."""
 import numbers
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..config import Config
 from ..function import Function
+from ..spec import Choice, Draw, Spec
 from ..variable import Variable, wrap
 from .validation import real_scalar
 
 
 class Linked(Function):
     """y = g, recorded as a function of g and of `sources` with dy/dsources = 0"""
+
+    input_specs = (Spec(), Spec(like=0))
+    reference = staticmethod(lambda g, source: g)
 
     def forward(self, g, *sources):
         return g
@@ -42,6 +48,9 @@ def zero_grad(x):
 class Exp(Function):
     """y = e^x;  dy/dx = y"""
 
+    input_specs = (Spec(),)
+    reference = staticmethod(np.exp)
+
     def forward(self, x):
         return get_array_module(x).exp(x)
 
@@ -51,6 +60,9 @@ class Exp(Function):
 
 class Log(Function):
     """y = ln x;  dy/dx = 1/x"""
+
+    input_specs = (Spec(elements="positive"),)
+    reference = staticmethod(np.log)
 
     def forward(self, x):
         return get_array_module(x).log(x)
@@ -62,6 +74,9 @@ class Log(Function):
 class Sin(Function):
     """y = sin x;  dy/dx = cos x"""
 
+    input_specs = (Spec(),)
+    reference = staticmethod(np.sin)
+
     def forward(self, x):
         return get_array_module(x).sin(x)
 
@@ -72,6 +87,9 @@ class Sin(Function):
 class Cos(Function):
     """y = cos x;  dy/dx = -sin x"""
 
+    input_specs = (Spec(),)
+    reference = staticmethod(np.cos)
+
     def forward(self, x):
         return get_array_module(x).cos(x)
 
@@ -81,6 +99,9 @@ class Cos(Function):
 
 class Tan(Function):
     """y = tan x;  dy/dx = 1 + y^2"""
+
+    input_specs = (Spec(elements=(-1.2, 1.2)),)
+    reference = staticmethod(np.tan)
 
     def forward(self, x):
         return get_array_module(x).tan(x)
@@ -93,6 +114,9 @@ class Tan(Function):
 class Tanh(Function):
     """y = tanh x;  dy/dx = 1 - y^2"""
 
+    input_specs = (Spec(),)
+    reference = staticmethod(np.tanh)
+
     def forward(self, x):
         return get_array_module(x).tanh(x)
 
@@ -104,6 +128,9 @@ class Tanh(Function):
 class Sqrt(Function):
     """y = sqrt x;  dy/dx = 1 / (2y)"""
 
+    input_specs = (Spec(elements="positive"),)
+    reference = staticmethod(np.sqrt)
+
     def forward(self, x):
         return get_array_module(x).sqrt(x)
 
@@ -113,6 +140,9 @@ class Sqrt(Function):
 
 class Abs(Function):
     """y = |x|;  dy/dx = sign x"""
+
+    input_specs = (Spec(elements="nonzero"),)
+    reference = staticmethod(np.abs)
 
     def forward(self, x):
         return get_array_module(x).abs(x)
@@ -126,6 +156,10 @@ class Abs(Function):
 class Maximum(Function):
     """y = max(x0, x1) elementwise; a tie splits the gradient evenly (as PyTorch)."""
 
+    # on grids half a step apart: never a tie
+    input_specs = (Spec(grid=(0.1, 0.0)), Spec(broadcast=0, grid=(0.1, 0.05)))
+    reference = staticmethod(np.maximum)
+
     def forward(self, x0, x1):
         return get_array_module(x0).maximum(x0, x1)
 
@@ -136,6 +170,9 @@ class Maximum(Function):
 
 class Minimum(Function):
     """y = min(x0, x1) elementwise; a tie splits the gradient evenly (as PyTorch)."""
+
+    input_specs = (Spec(grid=(0.1, 0.0)), Spec(broadcast=0, grid=(0.1, 0.05)))
+    reference = staticmethod(np.minimum)
 
     def forward(self, x0, x1):
         return get_array_module(x0).minimum(x0, x1)
@@ -160,6 +197,11 @@ def _split_by_winner(gy, x0, x1, needs, x0_wins=None):
 class Clip(Function):
     """y = min(max(x, a_min), a_max);  dy/dx = 1 inside the range, 0 outside"""
 
+    input_specs = (Spec(grid=(0.1, 0.05)),)  # the bounds on the grid: no kink met
+    arg_specs = {"bounds": Draw("autograd.testing.op_arguments:clip_bounds")}
+    apply = staticmethod(lambda x, bounds: clip(x, *bounds))
+    reference = staticmethod(lambda x, bounds: np.clip(x, *bounds))
+
     def __init__(self, a_min, a_max):
         self.a_min, self.a_max = a_min, a_max
 
@@ -174,6 +216,10 @@ class Clip(Function):
 
 class Where(Function):
     """y = x0 where condition else x1"""
+
+    input_specs = (Spec("bool"), Spec(broadcast_to=0), Spec(broadcast_to=0))
+    apply = staticmethod(lambda condition, x0, x1: where(condition, x0, x1))
+    reference = staticmethod(np.where)
 
     def __init__(self, condition):
         self.condition = condition
@@ -191,6 +237,11 @@ class Where(Function):
 
 class AsType(Function):
     """y = x converted to `dtype`; the gradient goes back in x's dtype."""
+
+    # up to float64 only: a float32 result would round the numerical derivative
+    input_specs = (Spec(),)
+    arg_specs = {"dtype": Choice(np.dtype(np.float64))}
+    reference = staticmethod(lambda x, dtype: x.astype(dtype))
 
     def __init__(self, dtype):
         self.dtype = dtype
