@@ -1,6 +1,7 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
 from ..backend import get_array_module, scatter_add
 from ..function import Function
+from ..spec import Index, Spec
 from ..variable import Variable
 
 
@@ -20,6 +21,10 @@ def _is_basic(index):
 class GetItem(Function):
     """y = x[index]"""
 
+    input_specs = (Spec(),)
+    arg_specs = {"index": Index(of=0)}
+    reference = staticmethod(lambda x, index: x[index])
+
     name = "get_item"
 
     def __init__(self, index):
@@ -34,6 +39,8 @@ class GetItem(Function):
 
 class GetItemGrad(Function):
     """y = zeros(shape) with gy added at `index` (repeated indices accumulate)"""
+
+    checked_through = "GetItem"  # its backward and forward are GetItem's second order
 
     def __init__(self, index, shape):
         self.index, self.shape = index, shape

@@ -1,14 +1,20 @@
 """Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
 import math
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..function import Function
+from ..spec import Spec
 from ..variable import as_variable
 from .shape import reshape, reshape_if_needed, swapaxes, transpose
 
 
 class MatMul(Function):
     """y = a @ b for a, b with ndim >= 2 (batch axes broadcast)"""
+
+    input_specs = (Spec(shape=("*batch", "N", "K")), Spec(shape=("*batch", "K", "M")))
+    reference = staticmethod(np.matmul)
 
     def forward(self, a, b):
         return get_array_module(a).matmul(a, b)

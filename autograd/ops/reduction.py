@@ -5,6 +5,7 @@ import numpy as np
 
 from ..backend import get_array_module, silently
 from ..function import Function
+from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
 from .validation import normalize_axes as _axes
@@ -38,6 +39,11 @@ def _sum_down(x, shape):
 class Sum(Function):
     """y = sum of x over `axes`"""
 
+    input_specs = (Spec(),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: sum(x, axis, keepdims))
+    reference = staticmethod(lambda x, axis, keepdims: np.sum(x, axis, keepdims=keepdims))
+
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
 
@@ -50,6 +56,11 @@ class Sum(Function):
 
 class Mean(Function):
     """y = mean of x over `axes`"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: mean(x, axis, keepdims))
+    reference = staticmethod(lambda x, axis, keepdims: np.mean(x, axis, keepdims=keepdims))
 
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
@@ -93,16 +104,33 @@ class _Extreme(Function):
 
 class Max(_Extreme):
     """y = max of x over `axes`"""
+
+    input_specs = (Spec(distinct=True),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: max(x, axis, keepdims))
+    reference = staticmethod(lambda x, axis, keepdims: np.max(x, axis, keepdims=keepdims))
+
     reduce = "max"
 
 
 class Min(_Extreme):
     """y = min of x over `axes`"""
+
+    input_specs = (Spec(distinct=True),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: min(x, axis, keepdims))
+    reference = staticmethod(lambda x, axis, keepdims: np.min(x, axis, keepdims=keepdims))
+
     reduce = "min"
 
 
 class LogSumExp(Function):
     """y = log sum exp x over `axes` (computed stably);  dy/dx = exp(x - y)"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: logsumexp(x, axis, keepdims))
+    reference = "autograd.testing.references:logsumexp"
 
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
@@ -129,6 +157,9 @@ class LogSumExp(Function):
 class SumTo(Function):
     """y = x summed over broadcast axes down to `shape`"""
 
+    input_specs = (Spec(),)
+    arg_specs = {"shape": Draw("autograd.testing.op_arguments:shape_it_broadcasts_from")}
+
     name = "sum_to"
 
     def __init__(self, shape):
@@ -154,6 +185,10 @@ class SumTo(Function):
 
 class BroadcastTo(Function):
     """y = x broadcast to `shape`"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"shape": Draw("autograd.testing.op_arguments:shape_it_broadcasts_to")}
+    reference = staticmethod(np.broadcast_to)
 
     name = "broadcast_to"
 

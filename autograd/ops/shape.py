@@ -4,6 +4,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
+from ..spec import Draw, Spec
 from ..variable import Variable, as_variable
 from .indexing import GetItemGrad
 from .validation import normalize_axes, normalize_axis
@@ -11,6 +12,10 @@ from .validation import normalize_axes, normalize_axis
 
 class Reshape(Function):
     """y = x viewed with a new shape"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"shape": Draw("autograd.testing.op_arguments:new_shape")}
+    reference = staticmethod(np.reshape)
 
     def __init__(self, shape):
         self.shape = shape
@@ -24,6 +29,10 @@ class Reshape(Function):
 
 class Transpose(Function):
     """y = x with axes permuted (reversed when `axes` is None)"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"axes": Draw("autograd.testing.op_arguments:permutation")}
+    reference = staticmethod(np.transpose)
 
     def __init__(self, axes=None):
         self.axes = axes
@@ -40,6 +49,11 @@ class Transpose(Function):
 class Concatenate(Function):
     """y = the inputs joined along `axis`"""
 
+    input_specs = (Spec(shape=("P", "A", "Q")), Spec(shape=("P", "B", "Q")),
+                   Spec(shape=("P", "C", "Q")))
+    arg_specs = {"axis": 1}
+    reference = staticmethod(lambda *xs, axis: np.concatenate(xs, axis))
+
     def __init__(self, axis):
         self.axis = axis
 
@@ -54,6 +68,12 @@ class Concatenate(Function):
 class Split(Function):
     """ys = x cut along `axis` (NumPy's indices_or_sections); the gradient joins the parts
     back, or, where unsorted indices make them overlap or skip, adds each at its place."""
+
+    input_specs = (Spec(min_dims=1),)
+    # how: (indices_or_sections, axis)
+    arg_specs = {"how": Draw("autograd.testing.op_arguments:split_cuts")}
+    apply = staticmethod(lambda x, how: split(x, *how))
+    reference = staticmethod(lambda x, how: np.split(x, *how))
 
     def __init__(self, indices_or_sections, axis):
         self.indices_or_sections, self.axis = indices_or_sections, axis
