@@ -13,11 +13,15 @@ from autograd.function import Function
 from autograd.ops import exp, sum, tanh, where
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import float_input, real_scalar
+from autograd.spec import Axes, Choice, Spec
 from autograd.variable import wrap
 
 
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x) (see sigmoid_array);  dy/dx = y (1 - y)"""
+
+    input_specs = (Spec(),)
+    reference = "autograd.testing.references:sigmoid"
 
     def forward(self, x):
         return sigmoid_array(x)
@@ -29,6 +33,9 @@ class Sigmoid(Function):
 class SigmoidGrad(Function):
     """gx = gy y (1 - y) from the sigmoid's output y (one call in first-order backprop);
     d/dy = gy (1 - 2y),  d/dgy = y (1 - y)"""
+
+    input_specs = (Spec(elements="unit"), Spec(like=0))  # y in (0, 1), gy
+    reference = staticmethod(lambda y, gy: gy * y * (1 - y))
 
     def forward(self, y, gy):
         gx = 1 - y
@@ -47,6 +54,9 @@ class SigmoidGrad(Function):
 class ReLU(Function):
     """y = max(x, 0);  dy/dx = [x > 0]"""
 
+    input_specs = (Spec(elements="nonzero"),)  # away from the kink
+    reference = staticmethod(lambda x: np.maximum(x, 0))
+
     def forward(self, x):
         return get_array_module(x).maximum(x, 0)
 
@@ -57,6 +67,8 @@ class ReLU(Function):
 
 class ReLUGrad(Function):
     """gx = gy where the ReLU was active, else 0 (linear in gy: its backward is itself)"""
+
+    checked_through = "ReLU"
 
     def __init__(self, active):
         self.active = active
@@ -70,6 +82,10 @@ class ReLUGrad(Function):
 
 class LeakyReLU(Function):
     """y = x if x > 0 else slope x;  dy/dx = 1 or slope"""
+
+    input_specs = (Spec(elements="nonzero"),)
+    arg_specs = {"negative_slope": Choice(0.01, 0.2)}
+    reference = staticmethod(lambda x, negative_slope: np.where(x > 0, x, x * negative_slope))
 
     def __init__(self, negative_slope):
         self.negative_slope = negative_slope
@@ -86,6 +102,10 @@ class LeakyReLU(Function):
 
 class ELU(Function):
     """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 or y + alpha"""
+
+    input_specs = (Spec(elements="nonzero"),)
+    arg_specs = {"alpha": Choice(1.0, 0.5)}
+    reference = "autograd.testing.references:elu"
 
     def __init__(self, alpha):
         self.alpha = alpha
@@ -104,6 +124,10 @@ class ELU(Function):
 class Softplus(Function):
     """y = log(1 + e^(beta x)) / beta, and y = x where beta x > threshold (PyTorch);
     dy/dx = sigmoid(beta x) (1 past the threshold)"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"beta": Choice(1.0, 2.0), "threshold": Choice(20.0)}
+    reference = "autograd.testing.references:softplus"
 
     def __init__(self, beta, threshold):
         self.beta, self.threshold = beta, threshold
@@ -128,6 +152,9 @@ class Softplus(Function):
 class NormalCDF(Function):
     """y = Phi(x) = erfc(-x / sqrt 2) / 2;  dy/dx = phi(x) = e^(-x^2/2) / sqrt(2 pi)"""
 
+    input_specs = (Spec(),)
+    reference = "autograd.testing.references:normal_cdf"
+
     def forward(self, x):
         # erfc, not 1 + erf: keeps every digit in the left tail, where 1 + erf(x / sqrt 2)
         # cancels to nothing (Phi(-10) = 7.6e-24)
@@ -141,6 +168,9 @@ class NormalCDF(Function):
 
 class GELU(Function):
     """y = x Phi(x);  dy/dx = Phi(x) + x phi(x)"""
+
+    input_specs = (Spec(),)
+    reference = "autograd.testing.references:gelu"
 
     def forward(self, x):
         return x * NormalCDF().forward(x)
@@ -158,6 +188,9 @@ class TanhGELU(Function):
     """y = x (1 + tanh u) / 2 with u = sqrt(2/pi) (x + 0.044715 x^3);
     dy/dx = (1 + t) / 2 + x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2) / 2, t = tanh u"""
 
+    input_specs = (Spec(),)
+    reference = "autograd.testing.references:tanh_gelu"
+
     def forward(self, x):
         t = get_array_module(x).tanh(_TANH_K * (x + _TANH_C * x * x * x))
         t += 1
@@ -174,6 +207,11 @@ class TanhGELU(Function):
 class Softmax(Function):
     """y = e^x / sum(e^x) over `axis`;  dx = y (gy - sum(gy y))"""
 
+    input_specs = (Spec(min_dims=1),)
+    arg_specs = {"axis": Axes(of=0, single=True)}
+    apply = staticmethod(lambda x, axis: softmax(x, axis))
+    reference = "autograd.testing.references:softmax"
+
     def __init__(self, axis):
         self.axis = axis
 
@@ -188,6 +226,11 @@ class Softmax(Function):
 
 class LogSoftmax(Function):
     """y = x - logsumexp(x) over `axis`;  dx = gy - e^y sum(gy)"""
+
+    input_specs = (Spec(min_dims=1),)
+    arg_specs = {"axis": Axes(of=0, single=True)}
+    apply = staticmethod(lambda x, axis: log_softmax(x, axis))
+    reference = "autograd.testing.references:log_softmax"
 
     def __init__(self, axis):
         self.axis = axis

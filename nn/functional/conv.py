@@ -4,6 +4,7 @@ import math
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, sum, transpose
+from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
 
 from .im2col import col2im, im2col, im2col_array, make_window, output_size
@@ -14,6 +15,12 @@ class Conv2d(Function):
 
     x (N, C, H, W), W (OC, C, KH, KW), bias (OC,) -> y (N, OC, OH, OW).
     """
+
+    input_specs = (Spec(shape=(1, "C", "H", "W"), sides={"C": (1, 2), "H": (2, 3), "W": (2, 3),
+                                                    "O": (1, 2), "K": (1, 2)}),
+                   Spec(shape=("O", "C", "K", "K")), Spec(shape=("O",)))
+    arg_specs = {"stride": Choice(1, 2), "padding": Choice(0, 1)}
+    apply = staticmethod(lambda x, w, b, stride, padding: conv2d(x, w, b, stride, padding))
 
     def __init__(self, window):
         self.window = window

@@ -15,6 +15,7 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.validation import real_scalar
+from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, reduce_array, upstream
@@ -86,6 +87,11 @@ class ClassTargets:
 class NLLLoss(Function):
     """l = -sum_c a_c x_c (x: log-probabilities);  dl/dx = -a"""
 
+    input_specs = (Spec(shape=("N", "C")), Spec("int", shape=("N",), elements=(0, "C")))
+    arg_specs = {"reduction": Choice("mean", "sum", "none")}
+    apply = staticmethod(lambda x, t, reduction: nll_loss(x, t, reduction=reduction))
+    reference = "autograd.testing.references:nll_loss"
+
     def __init__(self, targets, reduction):
         self.targets, self.reduction = targets, reduction
 
@@ -101,6 +107,12 @@ class NLLLoss(Function):
 
 class SoftmaxCrossEntropy(Function):
     """l = -sum_c a_c log_softmax(x)_c;  dl/dx = softmax(x) sum_c(a_c) - a"""
+
+    input_specs = (Spec(shape=("N", "C")), Spec("int", shape=("N",), elements=(0, "C")))
+    arg_specs = {"reduction": Choice("mean", "sum", "none"), "label_smoothing": Choice(0.0, 0.1)}
+    apply = staticmethod(lambda x, t, reduction, label_smoothing: cross_entropy(
+        x, t, reduction=reduction, label_smoothing=label_smoothing))
+    reference = "autograd.testing.references:cross_entropy"
 
     def __init__(self, targets, reduction):
         self.targets, self.reduction = targets, reduction

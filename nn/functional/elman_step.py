@@ -5,9 +5,12 @@ gx = x W_ih^T + b_ih and gh = h W_hh^T + b_hh.
 the step Function and the whole-sequence Recurrence (see RecurrentStep); every grad
 Function's own backward is written with differentiable ops (second order works).
 """
+import numpy as np
+
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import tanh
+from autograd.spec import Spec
 
 from .activation import ReLUGrad
 from .recurrent_step import RecurrentStep
@@ -43,6 +46,9 @@ def tanh_rnn_grad_arrays(cache, grads, out=None):
 class TanhRNNStep(_ElmanStep):
     """h' = tanh(gx + gh)"""
 
+    input_specs = (Spec(shape=("N", "H")), Spec(like=0))  # gx, gh
+    reference = staticmethod(lambda gx, gh: np.tanh(gx + gh))
+
     step_on_arrays = staticmethod(tanh_rnn_arrays)
     grad_on_arrays = staticmethod(tanh_rnn_grad_arrays)
 
@@ -53,6 +59,8 @@ class TanhRNNStep(_ElmanStep):
 class TanhRNNStepGrad(Function):
     """d = g (1 - y^2) with y = tanh(gx + gh) (gx, gh inputs for the second order);
     d/dg = u (1 - y^2),  d/dgx = d/dgh = -2 u g y (1 - y^2)"""
+
+    checked_through = "TanhRNNStep"
 
     def __init__(self, cache):
         self.cache = cache
@@ -83,6 +91,10 @@ def relu_rnn_grad_arrays(cache, grads, out=None):
 
 class ReLURNNStep(_ElmanStep):
     """h' = max(gx + gh, 0)"""
+
+    # gx + gh on a grid that misses 0, the kink
+    input_specs = (Spec(shape=("N", "H"), grid=(0.1, 0.05)), Spec(like=0, grid=(0.1, 0.0)))
+    reference = staticmethod(lambda gx, gh: np.maximum(gx + gh, 0))
 
     step_on_arrays = staticmethod(relu_rnn_arrays)
     grad_on_arrays = staticmethod(relu_rnn_grad_arrays)

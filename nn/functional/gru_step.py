@@ -9,6 +9,7 @@ Function's own backward is written with differentiable ops (second order works).
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import concatenate, split, tanh
+from autograd.spec import Spec
 
 from .activation import sigmoid, sigmoid_array
 from .recurrent_step import RecurrentStep
@@ -65,6 +66,8 @@ class GRUStep(RecurrentStep):
     r = sigmoid(x_r + h_r), z = sigmoid(x_z + h_z), n = tanh(x_n + r h_n),
     h' = (1 - z) n + z h."""
 
+    input_specs = (Spec(shape=("N", "3H")), Spec(shape=("N", "3H")), Spec(shape=("N", "H")))
+
     num_gates, num_states = 3, 1
     direct_state_indices = (0,)  # h
     separate_recurrent_bias = True  # b_hn is multiplied by r: it cannot join gx
@@ -78,6 +81,8 @@ class GRUStep(RecurrentStep):
 class GRUStepGrad(Function):
     """(d_gx, d_gh, d_h) of the GRU step from g = dL/dh' (see gru_grad_arrays), with gx, gh
     and h as inputs too so that its own backward reaches them (second order)."""
+
+    checked_through = "GRUStep"
 
     def __init__(self, cache):
         self.cache = cache

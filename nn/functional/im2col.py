@@ -9,6 +9,7 @@ from collections import namedtuple
 
 from autograd.backend import get_array_module
 from autograd.function import Function
+from autograd.spec import Draw, Spec
 
 Window = namedtuple("Window", ["kernel", "stride", "padding"])
 Window.__doc__ = "A 2-D sliding window: each field is an (height, width) pair of ints."
@@ -95,6 +96,10 @@ class Im2col(Function):
     """col[c, i, j, n, a, b] = padded_x[n, c, a*SH + i, b*SW + j]
     x (N, C, H, W) -> col (C, KH, KW, N, OH, OW)"""
 
+    input_specs = (Spec(shape=("N", "C", "H", "W"),
+                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 3), "W": (2, 3)}),)
+    arg_specs = {"window": Draw("autograd.testing.op_arguments:window")}
+
     def __init__(self, window, pad_value=0):
         self.window, self.pad_value = window, pad_value
 
@@ -107,6 +112,8 @@ class Im2col(Function):
 
 class Col2im(Function):
     """x[n, c, h, w] = sum of the col entries im2col copies from pixel (h, w): im2col's adjoint"""
+
+    checked_through = "Im2col"
 
     def __init__(self, x_shape, window):
         self.x_shape, self.window = tuple(x_shape), window

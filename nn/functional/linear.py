@@ -8,11 +8,17 @@ import math
 from autograd.function import Function
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
 from autograd.ops.shape import reshape_if_needed
+from autograd.spec import Choice, Spec
 from autograd.variable import Variable, wrap
 
 
 class Linear(Function):
     """y = x W^T + b;  x (..., in), W (out, in), b (out,) -> y (..., out)"""
+
+    input_specs = (Spec(shape=("*batch", "I")), Spec(shape=("O", "I")), Spec(shape=("O",)))
+    arg_specs = {"use_bias": Choice(True, False)}
+    apply = staticmethod(lambda x, w, b, use_bias: Linear()(*((x, w, b) if use_bias else (x, w))))
+    reference = "autograd.testing.references:linear"
 
     def forward(self, x, weight, bias=None):
         if x.ndim == 2:
@@ -34,6 +40,12 @@ class LinearGrad(Function):
     """(gx, gW, gb) of y = x W^T + b from gy, only the wanted ones, in that order:
     gx = gy W,  gW = gy^T x,  gb = sum of gy over the leading axes
     (leading axes are flattened into one batch axis for the products)."""
+
+    input_specs = (Spec(shape=("*batch", "O")), Spec(shape=("*batch", "I")),
+                   Spec(shape=("O", "I")))  # gy, x, W
+    arg_specs = {"wants": Choice((True, True, True), (True, False, False), (False, True, True),
+                                 (False, False, True))}
+    reference = "autograd.testing.references:linear_grad"
 
     def __init__(self, wants):
         self.wants = wants

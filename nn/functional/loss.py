@@ -11,6 +11,7 @@ from autograd.function import Function
 from autograd.ops import astype, clip, log, maximum
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
+from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array
@@ -54,6 +55,11 @@ class _ElementwiseLoss(Function):
 class MSELoss(_ElementwiseLoss):
     """l = (x - t)^2;  dl/dx = 2 (x - t) = -dl/dt"""
 
+    input_specs = (Spec(), Spec(like=0))
+    arg_specs = {"reduction": Choice("mean", "sum", "none")}
+    apply = staticmethod(lambda x, t, reduction: mse_loss(x, t, reduction))
+    reference = "autograd.testing.references:mse_loss"
+
     def losses(self, xp, x, t):
         d = x - t
         d *= d
@@ -69,6 +75,8 @@ class MSELoss(_ElementwiseLoss):
 class MSEGrad(Function):
     """gx = scale gy (x - t), scale = 2 (over the element count for 'mean');
     d/dx = scale gy ggx = -d/dt,  d/dgy = scale sum(ggx (x - t))"""
+
+    checked_through = "MSELoss"
 
     def __init__(self, scale):
         self.scale = scale
@@ -89,6 +97,12 @@ class MSEGrad(Function):
 class L1Loss(_ElementwiseLoss):
     """l = |x - t|;  dl/dx = sign(x - t) = -dl/dt"""
 
+    # x - t on a grid that misses 0, the kink
+    input_specs = (Spec(grid=(0.1, 0.05)), Spec(like=0, grid=(0.1, 0.0)))
+    arg_specs = {"reduction": Choice("mean", "sum", "none")}
+    apply = staticmethod(lambda x, t, reduction: l1_loss(x, t, reduction))
+    reference = "autograd.testing.references:l1_loss"
+
     def losses(self, xp, x, t):
         return xp.abs(x - t)
 
@@ -101,6 +115,12 @@ class L1Loss(_ElementwiseLoss):
 class HuberLoss(_ElementwiseLoss):
     """l = d^2 / 2 if |d| <= delta else delta (|d| - delta / 2), d = x - t;
     dl/dx = clip(d, -delta, delta) = -dl/dt"""
+
+    # x - t on a grid that misses +-delta, the kinks
+    input_specs = (Spec(grid=(0.1, 0.05)), Spec(like=0, grid=(0.1, 0.0)))
+    arg_specs = {"reduction": Choice("mean", "sum", "none"), "delta": Choice(1.0, 0.5)}
+    apply = staticmethod(lambda x, t, reduction, delta: huber_loss(x, t, reduction, delta))
+    reference = "autograd.testing.references:huber_loss"
 
     def __init__(self, reduction, delta):
         super().__init__(reduction)
@@ -118,6 +138,11 @@ class HuberLoss(_ElementwiseLoss):
 class BinaryCrossEntropy(_ElementwiseLoss):
     """l = -(t log x + (1 - t) log(1 - x)), logs clamped at -100;
     dl/dx = (x - t) / max(x (1 - x), 1e-12),  dl/dt = log(1 - x) - log x (clamped)"""
+
+    input_specs = (Spec(elements="unit"), Spec(like=0, elements="unit"))
+    arg_specs = {"reduction": Choice("mean", "sum", "none")}
+    apply = staticmethod(lambda x, t, reduction: binary_cross_entropy(x, t, reduction=reduction))
+    reference = "autograd.testing.references:binary_cross_entropy"
 
     def losses(self, xp, x, t):
         with np.errstate(divide="ignore"):  # log(0) = -inf is expected: it is clamped
@@ -137,6 +162,12 @@ class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
     """l = (1 - t) x + (1 + (pw - 1) t) softplus(-x), a stable form of
     -(pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x)));
     dl/dx = (1 + (pw - 1) t) sigmoid(x) - pw t,  dl/dt = (pw - 1) softplus(-x) - x"""
+
+    input_specs = (Spec(), Spec(like=0, elements="unit"))
+    arg_specs = {"reduction": Choice("mean", "sum", "none"), "pos_weight": Choice(None, 2.0)}
+    apply = staticmethod(lambda x, t, reduction, pos_weight: binary_cross_entropy_with_logits(
+        x, t, reduction=reduction, pos_weight=pos_weight))
+    reference = "autograd.testing.references:binary_cross_entropy_with_logits"
 
     def __init__(self, reduction, weight, pos_weight):
         super().__init__(reduction, weight)

@@ -14,6 +14,7 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import concatenate, split, tanh
+from autograd.spec import Spec
 
 from .activation import sigmoid, sigmoid_array
 from .recurrent_step import RecurrentStep
@@ -171,6 +172,8 @@ class LSTMStep(RecurrentStep):
     state h, c (N, H): i, f, o = sigmoid, g = tanh of (gx + gh); c' = f c + i g;
     h' = o tanh(c')."""
 
+    input_specs = (Spec(shape=("N", "4H")), Spec(shape=("N", "4H")), Spec(shape=("N", "H")))
+
     num_gates, num_states = 4, 2
     direct_state_indices = (1,)  # c
     step_on_arrays = staticmethod(lstm_arrays)
@@ -186,6 +189,8 @@ class LSTMStep(RecurrentStep):
 class LSTMStepGrad(Function):
     """(d_a, d_c) of the LSTM step from (g_h', g_c') (see lstm_grad_arrays), with gx, gh, c
     as inputs too so that its own backward reaches them (second order)."""
+
+    checked_through = "LSTMStep"
 
     def __init__(self, cache):
         self.cache = cache

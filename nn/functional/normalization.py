@@ -5,6 +5,7 @@ from autograd.function import Function
 from autograd.ops import astype, sqrt, sum
 from autograd.ops.shape import reshape_if_needed
 from autograd.ops.validation import real_scalar
+from autograd.spec import Axes, Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
 
@@ -14,6 +15,10 @@ class Standardize(Function):
     Backward: dx = (g - mean(g) - y * mean(g * y)) / sqrt(var + eps). After forward, `mean`
     and `var` hold the batch statistics (keepdims arrays) for running averages.
     """
+
+    input_specs = (Spec(distinct=True),)
+    arg_specs = {"axes": Axes(of=0, normalized=True), "eps": Choice(1e-5)}
+    reference = "autograd.testing.references:standardize"
 
     def __init__(self, axes, eps):
         self.axes, self.eps = axes, eps

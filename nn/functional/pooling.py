@@ -12,6 +12,7 @@ from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
 from autograd.ops.elementwise import zero_grad
+from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from .im2col import im2col, im2col_array, make_window, output_size
@@ -41,6 +42,12 @@ class MaxPool2d(Function):
     """y[n, c, a, b] = max of x[n, c] (padded with -inf) over window (a, b);
     x (N, C, H, W) -> y (N, C, OH, OW);  dx = gy at each window's first maximum"""
 
+    input_specs = (Spec(shape=("N", "C", "H", "W"), distinct=True,
+                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 4), "W": (2, 4)}),)
+    # window: (kernel_size, stride, padding)
+    arg_specs = {"window": Choice((2, None, 0), (2, 1, 0), (2, 2, 1), (1, 1, 0))}
+    apply = staticmethod(lambda x, window: max_pool2d(x, *window))
+
     def __init__(self, window):
         self.window = window
         self.positions = None
@@ -61,6 +68,8 @@ class MaxPool2dGrad(Function):
     (window (a, b)'s maximum); linear in gy, so d/dgy is the gather ggx.flat[positions].
     x is an input too, with d/dx = 0 (the positions are piecewise constant in x), so that a
     second derivative w.r.t. x is 0, as PyTorch's, and not 'does not require grad'."""
+
+    checked_through = "MaxPool2d"
 
     def __init__(self, positions, x_shape, window):
         self.positions, self.x_shape = positions, tuple(x_shape)

@@ -11,6 +11,7 @@ from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import matmul, reshape, split, stack, sum, transpose
+from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
 from .elman_step import ReLURNNStep, TanhRNNStep
@@ -33,6 +34,13 @@ class Recurrence(Function):
     `sequence_on_arrays` / `sequence_grad_on_arrays` (LSTMStep) runs the whole loop itself on
     buffers allocated once; the others go step by step through step_on_arrays.
     """
+
+    # gates_x, weight_hh, h, c, bias_hh drawn for LSTM's 4 gates; each mode takes what it needs
+    input_specs = (Spec(shape=("L", "N", "4H"), sides={"L": (1, 3), "N": (1, 2), "H": (1, 2)}),
+                   Spec(shape=("4H", "H")), Spec(shape=("N", "H")), Spec(shape=("N", "H")),
+                   Spec(shape=("4H",)))
+    arg_specs = {"mode": Choice("RNN_TANH", "LSTM", "GRU"), "reverse": Choice(False, True)}
+    apply = "autograd.testing.op_arguments:recurrence"
 
     def __init__(self, step, reverse=False):
         self.step, self.reverse = step, reverse
