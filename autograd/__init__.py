@@ -56,7 +56,7 @@ from .variable import Parameter, Variable, as_variable
 
 # Drawing and numerical checking load on first use (`autograd.gradcheck`, `plot_graph`, ...).
 __getattr__, __dir__ = lazy_attributes(__name__, {
-    "get_dot_graph": "graph", "plot_graph": "graph",
+    "get_dot_graph": "graph", "plot_graph": "graph", "plot_backward": "backprop_page",
     "GradcheckError": "numerical", "gradcheck": "numerical", "gradgradcheck": "numerical",
     "numerical_diff": "numerical", "numerical_grad": "numerical",
 })
@@ -68,7 +68,8 @@ __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
     "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
-    "get_dot_graph", "plot_graph", "cuda", "record_backward", "BackwardTrace", "RemovableHandle",
+    "get_dot_graph", "plot_graph", "cuda", "record_backward", "plot_backward",
+    "BackwardTrace", "RemovableHandle",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",

@@ -45,7 +45,7 @@ def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
     """Render DOT source to `to_file` (format from its suffix unless `fmt`), atomically;
     returns a `GraphImage`. `who` names the caller in error messages."""
     fmt = fmt or format_of(to_file, who)
-    image = _render(dot_source, fmt, who)
+    image = render_bytes(dot_source, fmt, who)
     _write_atomic(to_file, image, who)
     return GraphImage(to_file, fmt, image)
 
@@ -176,7 +176,8 @@ def format_of(to_file, who="plot_graph"):
     return suffix
 
 
-def _render(dot_source, fmt, who):
+def render_bytes(dot_source, fmt, who="plot_graph"):
+    """DOT source rendered by Graphviz to `fmt` (png, svg, pdf), as bytes."""
     try:
         import graphviz
     except ImportError:
@@ -197,5 +198,5 @@ def _write_atomic(path, data, who):
     write_bytes(path, data)
 
 
-__all__ = ["get_dot_graph", "plot_graph", "render_dot", "format_of", "escape", "Drawing",
-           "GraphImage", "NO_GRAD"]
+__all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of", "escape",
+           "Drawing", "GraphImage", "NO_GRAD"]

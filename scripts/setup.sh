@@ -32,16 +32,24 @@ if [ "${1:-}" = "--with-torch" ] && ! .venv/bin/python -c "import torch" >/dev/n
         || echo "[setup] PyTorch CPU build not available: the PyTorch parity tests will skip"
 fi
 
-if ! command -v dot >/dev/null 2>&1; then
-    echo "[setup] installing Graphviz (the 'dot' binary)"
-    SUDO=""
-    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+# System packages through the platform's package manager, when a command is missing.
+system_install() {  # system_install COMMAND DEBIAN_PACKAGE BREW_PACKAGE WHY
+    command -v "$1" >/dev/null 2>&1 && return 0
+    echo "[setup] installing $2 ($4)"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
     if command -v apt-get >/dev/null 2>&1; then
-        $SUDO apt-get install -y -q graphviz >/dev/null 2>&1 \
-            || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q graphviz >/dev/null; }
+        $sudo apt-get install -y -q "$2" >/dev/null 2>&1 \
+            || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$2" >/dev/null; }
     elif command -v brew >/dev/null 2>&1; then
-        brew install graphviz
+        brew install "$3"
     else
-        echo "[setup] please install Graphviz (https://graphviz.org/download/) for graph images" >&2
+        echo "[setup] please install $2 yourself ($4)" >&2
     fi
+}
+
+system_install dot graphviz graphviz "the 'dot' binary, for graph images"
+# The step-through backprop page is tested in a real browser (headless).
+if ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
+    system_install chromium chromium chromium "a headless browser for the page tests"
 fi

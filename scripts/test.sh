@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-torch
 .venv/bin/ruff check .  # a finding fails the run before the long part starts
 export HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE:-ci} MPLBACKEND=Agg
+# setup.sh installed Chromium: the browser tests must run here, not skip.
+export RUNGRAD_REQUIRE_BROWSER=${RUNGRAD_REQUIRE_BROWSER:-1}
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # The packages are collected for their doctests only (--doctest-modules: they hold no test
 # files). The notebooks go by name: notebooks/sources/ are fragments, not importable modules.

@@ -1,0 +1,112 @@
+"""plot_backward: a self-contained HTML page that steps through one backward pass.
+
+The page holds the graph as inline SVG (drawn by Graphviz, with the forward values on it),
+one frame per Function in the engine's real order, and a little script: Previous/Next
+buttons, a slider and the arrow keys move between frames, the current Function is
+highlighted, and a panel shows what it received, what it sent to each input and every
+variable's gradient accumulated so far. No network, no external scripts or fonts.
+"""
+import html
+import json
+import os
+from importlib import resources
+
+from .array_text import array_text
+from .atomic import write_bytes
+from .graph import get_dot_graph, render_bytes
+from .trace import record_backward
+
+
+def plot_backward(output, to_file="backprop.html", values=True):
+    """Run `output.backward()` while recording it and write the step-through page to
+    `to_file`; returns a `BackpropPage` (Jupyter shows it inline)."""
+    if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
+        raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
+                         f"(use a name ending in .html)")
+    svg = render_bytes(get_dot_graph(output, values=values), "svg", "plot_backward")
+    with record_backward() as trace:
+        output.backward()
+    svg = svg.decode("utf-8")
+    page = _page(svg[svg.find("<svg"):], frames(output, trace))  # no XML prolog inside HTML
+    write_bytes(os.fspath(to_file), page.encode("utf-8"))
+    return BackpropPage(os.fspath(to_file), page)
+
+
+def frames(output, trace):
+    """The page's frames: the forward pass done, then one per recorded step."""
+    names = _Names()
+    first = {"highlight": str(id(output)), "targets": [],
+             "caption": f"Forward pass done: each variable shows its value. Backward starts "
+                        f"at the output {names(output)} with gradient 1 (dL/dL = 1).",
+             "received": [], "sent": [], "totals": []}
+    result, totals = [first], {}
+    for step in trace:
+        func = step.function
+        sent = []
+        for x, g in zip(func.inputs, step.grad_inputs):
+            if g is None:
+                continue
+            totals[id(x)] = (x, totals[id(x)][1] + g if id(x) in totals else g)
+            sent.append({"to": names(x), "grad": array_text(g)})
+        received = [array_text(g) for g in step.grad_outputs if g is not None]
+        result.append({
+            "highlight": str(id(func)),
+            "targets": [str(id(x)) for x, g in zip(func.inputs, step.grad_inputs)
+                        if g is not None],
+            "caption": _caption(step, len(trace), received, sent),
+            "received": received, "sent": sent,
+            "totals": [{"var": names(x), "grad": array_text(t)} for x, t in totals.values()],
+        })
+    return result
+
+
+def _caption(step, n_steps, received, sent):
+    func = step.function
+    rule = (type(func).__doc__ or "").strip().splitlines()[0:1]
+    what = f"{type(func).__name__} ({rule[0]})" if rule else type(func).__name__
+    parts = ", ".join(f"{s['grad']} to {s['to']}" for s in sent) or "nothing that needs a grad"
+    return (f"Step {step.index + 1} of {n_steps}: {what} receives gy = "
+            f"{', '.join(received) or '—'} and sends {parts}.")
+
+
+class _Names:
+    """A readable name per variable: its own, else what made it ('Mul output', 'Mul output
+    2', ...) or what it is ('leaf (2, 3)'), as the graph's labels let a reader find it."""
+
+    def __init__(self):
+        self.names, self.counts = {}, {}
+
+    def __call__(self, v):
+        if v.name:
+            return v.name
+        if id(v) not in self.names:
+            kind = (f"{type(v.creator).__name__} output" if v.creator is not None
+                    else f"leaf {tuple(v.shape)}")
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            self.names[id(v)] = kind if self.counts[kind] == 1 else f"{kind} {self.counts[kind]}"
+        return self.names[id(v)]
+
+
+def _page(svg, frames):
+    template = resources.files("autograd").joinpath("page/backprop.html").read_text("utf-8")
+    return (template.replace("{{SVG}}", svg)
+            .replace("{{FRAMES}}", json.dumps(frames).replace("</", "<\\/"))
+            .replace("{{TITLE}}", html.escape(f"Backprop, {len(frames) - 1} steps")))
+
+
+class BackpropPage:
+    """The written page: `path` and its `html`; Jupyter displays it inline."""
+
+    def __init__(self, path, page):
+        self.path, self.html = path, page
+
+    def _repr_html_(self):
+        # An iframe keeps the page's script and styles apart from the notebook's.
+        return (f'<iframe srcdoc="{html.escape(self.html)}" style="width:100%;height:640px;'
+                f'border:1px solid #ccc"></iframe>')
+
+    def __fspath__(self):
+        return self.path
+
+    def __repr__(self):
+        return f"BackpropPage({self.path!r})"

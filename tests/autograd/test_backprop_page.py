@@ -1,0 +1,105 @@
+"""plot_backward: the step-through page, checked as data and in a real browser."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Variable
+from autograd.array_text import array_text
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not installed")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _loss():
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    w = Variable(np.array([0.5, -1.0]), name="w")
+    loss = ag.sum(ag.tanh(x * w) * x)
+    loss.name = "L"
+    return loss, x, w
+
+
+def _frames(page):
+    return json.loads(re.search(r"const frames = (.*);\n", page.html).group(1))
+
+
+@needs_dot
+def test_one_frame_per_function_and_the_last_frame_holds_every_gradient(tmp_path):
+    loss, x, w = _loss()
+    page = ag.plot_backward(loss, tmp_path / "bp.html")
+    frames = _frames(page)
+    assert len(frames) == 1 + 4                       # forward, then sum, mul, tanh, mul
+    assert frames[0]["highlight"] == str(id(loss))
+    assert [f["caption"].split(": ")[1].split(" ")[0] for f in frames[1:]] == \
+        ["Sum", "Mul", "Tanh", "Mul"]
+    totals = {t["var"]: t["grad"] for t in frames[-1]["totals"]}
+    assert totals["x"] == array_text(x.grad.data) and totals["w"] == array_text(w.grad.data)
+    assert os.path.getsize(tmp_path / "bp.html") == len(page.html.encode())
+
+
+@needs_dot
+def test_the_page_is_self_contained(tmp_path):
+    loss, _, _ = _loss()
+    html = ag.plot_backward(loss, tmp_path / "bp.html").html
+    assert "<svg" in html and "<?xml" not in html
+    for fetch in ("<script src", "<link", "@import", "url(", "<img"):
+        assert fetch not in html
+    assert "{{" not in html                            # every placeholder filled
+
+
+def test_refuses_a_name_that_is_not_html(tmp_path):
+    loss, _, _ = _loss()
+    with pytest.raises(ValueError, match="plot_backward: the page is HTML"):
+        ag.plot_backward(loss, tmp_path / "bp.png")
+
+
+def _browser():
+    found = next((b for b in map(shutil.which, BROWSERS) if b), None)
+    if found is None:
+        if os.environ.get("RUNGRAD_REQUIRE_BROWSER"):
+            pytest.fail("no Chromium on PATH, and RUNGRAD_REQUIRE_BROWSER is set (CI)")
+        pytest.skip("no Chromium on PATH")
+    return found
+
+
+# Errors are collected from the first moment; after load, Next is clicked twice and ← pressed
+# once, and what the page then highlights is written into <body data-*> for --dump-dom.
+_COLLECT = ('<script>window.__errors = []; window.addEventListener("error", '
+            'e => window.__errors.push(String(e.message)));</script>')
+_DRIVE = """<script>
+const next = document.getElementById("next"), seen = [document.body.dataset.highlight];
+next.click(); seen.push(document.body.dataset.highlight);
+next.click(); seen.push(document.body.dataset.highlight);
+document.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowLeft"}));
+seen.push(document.body.dataset.highlight);
+document.body.dataset.seen = JSON.stringify(seen);
+document.body.dataset.errors = JSON.stringify(window.__errors);
+document.body.dataset.marked = document.querySelectorAll("g.node.current").length;
+</script>"""
+
+
+@needs_dot
+def test_in_a_real_browser_next_moves_the_highlight_along_the_trace(tmp_path):
+    browser = _browser()
+    loss, _, _ = _loss()
+    page = ag.plot_backward(loss, tmp_path / "bp.html")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.html.replace("<head>", "<head>" + _COLLECT, 1)
+                     .replace("</body>", _DRIVE + "</body>"), encoding="utf-8")
+    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--dump-dom", probe.as_uri()], capture_output=True, text=True,
+                         timeout=120)
+    body = re.search(r"<body([^>]*)>", run.stdout)
+    assert body, run.stderr[-2000:]
+    data = {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-([\w-]+)="([^"]*)"',
+                                                                 body.group(1))}
+    frames = _frames(page)
+    expected = [frames[i]["highlight"] for i in (0, 1, 2, 1)]
+    assert json.loads(data["seen"]) == expected
+    assert json.loads(data["errors"]) == []
+    assert data["marked"] == "1"                       # the highlighted Function is drawn
