@@ -134,6 +134,7 @@ class Dense(Linear):
                  dtype=np.float32):
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         super().__init__(in_features, units, use_bias, dtype)
+        self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
 
     @property

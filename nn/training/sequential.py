@@ -42,10 +42,12 @@ class Sequential(Model):
         Keras reads `input_shape` on the first layer only; a later layer takes its input size
         from the layer before it. So a later Dense(..., input_shape=...) that matches is kept,
         and one that does not match (or cannot be checked yet) is sized at its first input,
-        with a warning that its input_shape is ignored.
+        with a warning that its input_shape is ignored. (A Linear's in_features is never
+        second-guessed: it is the layer's own size, not Keras' input_shape.)
         """
         layer = _as_layer(layer)
-        later_sized = len(self) > 0 and isinstance(layer, Linear) and layer.built
+        later_sized = (len(self) > 0 and isinstance(layer, Dense) and layer.built
+                       and layer.declared_input_shape is not None)
         incoming = self._features_out() if later_sized else None
         self.add_module(str(len(self._modules)), layer)
         if later_sized:

@@ -107,3 +107,10 @@ def test_a_later_input_shape_that_cannot_be_checked_is_ignored_with_a_warning():
     with pytest.warns(UserWarning, match="not known until the first call"):
         model = nn.Sequential(nn.Dense(8), nn.Dense(3, input_shape=(5,)))
     assert not model[1].built and model(np.ones((2, 6))).shape == (2, 3)
+
+
+def test_slicing_never_touches_the_sizes_of_built_layers(recwarn):
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    weight = model[2].weight
+    tail = model[1:]
+    assert len(recwarn) == 0 and tail[1].weight is weight and weight.shape == (2, 8)
