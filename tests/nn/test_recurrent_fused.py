@@ -12,7 +12,7 @@ import nn
 from autograd import Variable, gradgradcheck
 from autograd.testing import assert_gradients_match, float_dtypes
 from nn.functional.activation import sigmoid_array
-from nn.functional.recurrence import STEPS, Recurrence
+from nn.functional.recurrence import STEPS, Recurrence, recurrent_step
 from nn.functional.recurrent_step import RecurrentStep
 
 MODES = sorted(STEPS)
@@ -106,7 +106,7 @@ def test_sequence_equals_the_step_by_step_loop(mode):
     state, bias = rest[:STEPS[mode].num_states], (rest[-1] if mode == "GRU" else None)
     hidden = []
     for t in range(len(arrays[0])):
-        state = nn.functional.recurrence.recurrent_step(mode, gates_x[t], state, weight, bias)
+        state = recurrent_step(mode, gates_x[t], state, weight, bias)
         hidden.append(state[0])
     looped = [ag.stack(hidden), *state]
     fused = run_sequence(mode, False)(*xs)
