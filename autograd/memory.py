@@ -49,11 +49,14 @@ def is_glibc():
 
 def tune_malloc(mmap_threshold=MMAP_THRESHOLD, trim_threshold=TRIM_THRESHOLD):
     """Set glibc's mmap and trim thresholds (bytes). Returns the settings now in force, or
-    None where the C library is not glibc (nothing is changed there)."""
+    None where the C library is not glibc or offers no mallopt (nothing is changed)."""
     global _applied
     if not is_glibc():
         return None
-    _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
+    try:
+        _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
+    except (OSError, AttributeError):  # no C library to load, or no mallopt in it
+        return None
     _mallopt(_M_TRIM_THRESHOLD, trim_threshold)
     _applied = {"mmap_threshold": mmap_threshold, "trim_threshold": trim_threshold}
     return dict(_applied)

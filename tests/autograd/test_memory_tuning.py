@@ -117,3 +117,15 @@ def test_other_c_libraries_are_left_alone(monkeypatch, confstr):
     assert not memory.is_glibc()
     assert memory.tune_malloc() is None
 
+
+
+def test_a_c_library_without_mallopt_is_left_alone(monkeypatch):
+    def no_library(name):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(memory, "_applied", None)
+    monkeypatch.setattr(memory.sys, "platform", "linux")
+    monkeypatch.setattr(memory.os, "confstr", lambda name: "glibc 2.36")
+    monkeypatch.setattr(memory.ctypes, "CDLL", no_library)
+    assert memory.tune_malloc() is None
+    assert memory.malloc_tuning() is None
