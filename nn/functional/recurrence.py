@@ -36,7 +36,7 @@ class Recurrence(Function):
     """
 
     # gates_x, weight_hh, h, c, bias_hh drawn for LSTM's 4 gates; each mode takes what it needs
-    input_specs = (Spec(shape=("L", "N", "4H"), sides={"L": (1, 3), "N": (1, 2), "H": (1, 2)}),
+    input_specs = (Spec(shape=("L", "N", "4H"), sides={"L": (1, 2), "N": (1, 2), "H": (1, 2)}),
                    Spec(shape=("4H", "H")), Spec(shape=("N", "H")), Spec(shape=("N", "H")),
                    Spec(shape=("4H",)))
     arg_specs = {"mode": Choice("RNN_TANH", "LSTM", "GRU"), "reverse": Choice(False, True)}
