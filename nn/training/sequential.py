@@ -31,7 +31,7 @@ class Sequential(Model):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = layers[0]
         for layer in layers:
-            self.add(layer)
+            self._add(layer)
 
     def add(self, layer):
         """Append `layer`: a Module, or a plain function (`F.relu`, a lambda), which is wrapped
@@ -45,6 +45,10 @@ class Sequential(Model):
         with a warning that its input_shape is ignored. (A Linear's in_features is never
         second-guessed: it is the layer's own size, not Keras' input_shape.)
         """
+        self._add(layer)
+
+    def _add(self, layer):
+        """add's work; both entries (the constructor, add) are two calls above the warning."""
         layer = _as_layer(layer)
         later_sized = (len(self) > 0 and isinstance(layer, Dense) and layer.built
                        and layer.declared_input_shape is not None)
@@ -71,7 +75,7 @@ class Sequential(Model):
         warnings.warn(f"Sequential.add: layer {index} ({type(layer).__name__}) was given an "
                       f"input size of {layer.in_features}, but {known}; as in Keras, only the "
                       "first layer's input_shape is used: it is ignored and the layer takes "
-                      "its input size from the layer before it", UserWarning, stacklevel=3)
+                      "its input size from the layer before it", UserWarning, stacklevel=4)
         layer.unbuild()
 
     @property
