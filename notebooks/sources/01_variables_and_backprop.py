@@ -133,6 +133,53 @@ print("multiply node: du =", u.grad.item(), " dv =", v.grad.item())  # 10*v, 10*
 assert (u.grad.item(), v.grad.item()) == (40.0, 30.0)
 
 # %% [markdown]
+# The notes' exercise for the two rules: $z = (x + y)^2$, as an add node $t = x + y$
+# followed by a square $z = t^2$. The chain rule gives
+# $\frac{\partial z}{\partial x} = \frac{\partial z}{\partial t}\frac{\partial t}{\partial x}
+# = 2t \cdot 1 = 2(x + y)$, and the same for $y$: the add node passes $2t$ through to both.
+
+# %%
+u.cleargrad(), v.cleargrad()
+t = u + v
+z = t ** 2
+z.backward()
+print(f"z = (u + v)^2 at u = 3, v = 4: dz/du = {u.grad.item()}, dz/dv = {v.grad.item()}, "
+      f"2(u + v) = {2 * (3 + 4)}")
+assert u.grad.item() == v.grad.item() == 2 * (3.0 + 4.0)
+
+# %% [markdown]
+# ### The sigmoid layer, built from nodes
+#
+# *Deep Learning from Scratch* derives the sigmoid's backward pass node by node:
+# $y = 1 / (1 + e^{-x})$ is a multiply by $-1$, an exp, an add of 1 and a division
+# ($1/s$). Going backwards from $\frac{\partial y}{\partial y} = 1$:
+#
+# 1. the division $y = 1/s$ multiplies by $-1/s^2 = -y^2$;
+# 2. the add node $s = 1 + e$ passes the gradient through unchanged;
+# 3. the exp node $e = e^{m}$ multiplies by $e^{m} = e^{-x}$;
+# 4. the multiply node $m = -x$ multiplies by $-1$.
+#
+# Together: $y^2 e^{-x}$, and since $e^{-x} = (1 - y)/y$ that simplifies to
+# $\frac{\partial y}{\partial x} = y(1 - y)$: the backward pass needs only the forward
+# output. Built from those four nodes, rungrad's graph and `backward()` agree:
+
+# %%
+x = Variable(np.array([-2.0, 0.0, 1.0, 3.0]), name="x")
+m = -x
+e = ag.exp(m)
+s_node = 1 + e
+y = 1 / s_node
+m.name, e.name, s_node.name, y.name = "m = -x", "e = exp(m)", "s = 1 + e", "y = 1 / s"
+y.backward(np.ones(4), retain_grad=True)
+print("dy/ds (should be -y^2):    ", s_node.grad.data, "vs", -y.data ** 2)
+print("dy/dx by backprop:         ", x.grad.data)
+print("y (1 - y) from the output: ", y.data * (1 - y.data))
+assert np.allclose(s_node.grad.data, -y.data ** 2)
+assert np.allclose(e.grad.data, s_node.grad.data)  # the add node passes it through
+assert np.allclose(x.grad.data, y.data * (1 - y.data))
+ag.plot_graph(y, to_file=OUT / "sigmoid.png")
+
+# %% [markdown]
 # ## Matrices: the affine layer
 #
 # A dense layer computes $Y = XW + b$ for a whole batch: $X$ is (batch, in), $W$ is

@@ -220,6 +220,36 @@ assert ag.gradgradcheck(hypot, x_in, z_in)
 print("Hypot: first and second derivatives match numerical differentiation")
 
 # %% [markdown]
+# ### The ReLU layer as a mask
+#
+# The notes' ReLU layer keeps a **mask** from the forward pass, True where the input was
+# $\le 0$, and in the backward pass sets the upstream gradient to 0 exactly there: the
+# local derivative is 1 where the input was positive and 0 elsewhere. As a `Function`,
+# storing the mask (of the entries that pass) on `self`:
+
+# %%
+class MaskReLU(ag.Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0 (the mask saved by forward)"""
+
+    def forward(self, x):
+        self.keep = (x > 0).astype(x.dtype)   # 1 where the signal passes, 0 where blocked
+        return x * self.keep
+
+    def backward(self, gy):
+        return gy * self.keep
+
+
+x_relu = rng.normal(size=(3, 4))
+x_relu[np.abs(x_relu) < 0.01] = 0.5   # keep away from the kink at 0, where no derivative exists
+assert ag.gradcheck(lambda x: MaskReLU()(x), x_relu)
+
+x_var = Variable(x_relu)
+MaskReLU()(x_var).backward(np.ones_like(x_relu))
+print("input:\n", x_relu, "\ngradient (the mask):\n", x_var.grad.data)
+assert np.array_equal(x_var.grad.data, (x_relu > 0).astype(float))
+assert np.array_equal(MaskReLU()(x_var).data, np.maximum(x_relu, 0))
+
+# %% [markdown]
 # ## A property-based test of your op
 #
 # One hand-picked input proves little. A **property test** states what must hold for *every*

@@ -1,4 +1,5 @@
-"""Notebook 04: linear regression by gradient descent; the learning rate's effect."""
+"""Notebook 04: linear regression by gradient descent (SSE vs MSE, several outputs); the
+learning rate's effect."""
 
 # %% [markdown]
 # # 4. Linear regression and gradient descent
@@ -8,6 +9,10 @@
 # **mean squared error** small:
 #
 # $$L = \mathrm{MSE} = \frac{1}{N}\sum_{i=1}^{N} (y_i - \hat y_i)^2 .$$
+#
+# (One of the study notes writes $-\frac{1}{N}$ in front. That minus is a slip: a mean of
+# squares is never negative, and it is the quantity we **minimize**; with the minus sign,
+# "minimizing" would push the errors to grow without bound.)
 #
 # **Gradient descent** finds them by repeating one step: compute the gradient of $L$ with
 # respect to each parameter, and move the parameter a little against it,
@@ -66,6 +71,31 @@ print("dL/db by hand", (-2 / len(x) * residual.sum()), "| by backprop", b.grad.i
 assert np.isclose(loss.item(), F.mse_loss(predict(x), y).item())
 assert np.isclose(W.grad.item(), -2 / len(x) * (x * residual).sum())
 assert np.isclose(b.grad.item(), -2 / len(x) * residual.sum())
+
+# %% [markdown]
+# ### Sum of squared errors vs mean squared error
+#
+# The notes also meet the **sum of squared errors**, $\mathrm{SSE} = \sum_i (y_i - \hat y_i)^2$
+# (*Deep Learning from Scratch* writes $\frac{1}{2}\sum_i (y_i - \hat y_i)^2$, whose
+# derivative loses the factor 2). MSE is SSE divided by $N$. Both have their minimum at the
+# same $W$ and $b$, but the SSE and its gradient grow with the number of samples: a
+# learning rate that works for a batch of 10 would be 10 times too large for a batch of
+# 100. Dividing by $N$ makes the loss, and the right learning rate, independent of the
+# batch size, which is why training uses the mean.
+
+# %%
+def sum_squared_error(y, y_pred):
+    return ((y - y_pred) ** 2).sum()
+
+
+W.cleargrad()
+b.cleargrad()
+sse = sum_squared_error(y, predict(x))
+sse.backward()
+print(f"SSE {sse.item():.2f} = N * MSE = {len(x)} * {loss.item():.4f}; "
+      f"dSSE/dW {W.grad.item():.2f} = N * dMSE/dW")
+assert np.isclose(sse.item(), len(x) * loss.item())
+assert np.isclose(W.grad.item(), len(x) * -2 / len(x) * (x * residual).sum())
 
 # %% [markdown]
 # ## Gradient descent by hand
@@ -231,6 +261,35 @@ with ag.no_grad():
 print("learned W:", model.weight.data.ravel(), "b:", model.bias.data, "| true W:", true_w.ravel(),
       "b: 0.5 | R^2 =", round(r2, 4))
 assert np.allclose(model.weight.data.ravel(), true_w.ravel(), atol=0.05) and r2 > 0.99
+
+# %% [markdown]
+# ## Several outputs at once
+#
+# Nor does anything change with several *outputs*. With $n$ inputs, $m$ outputs and $N$
+# samples, the inputs are an $N \times n$ matrix $X$, the weights an $n \times m$ matrix $W$
+# (one column per output) and the bias a vector of $m$: $\hat Y = XW + b$ is $N \times m$,
+# every sample and every output in one matrix product, instead of a loop over samples. The
+# MSE averages over all $N \cdot m$ errors. Here 3 inputs predict 2 outputs at once
+# (`nn.Linear(3, 2)` stores $W^\top$, shape (outputs, inputs)).
+
+# %%
+true_W2 = np.array([[1.5, 0.0], [-2.0, 1.0], [0.7, -0.5]], dtype=np.float32)   # (n, m)
+true_b2 = np.array([0.5, -1.0], dtype=np.float32)
+targets2 = features @ true_W2 + true_b2 + rng.normal(0, 0.1, size=(200, 2)).astype(np.float32)
+
+model2 = nn.Linear(3, 2)
+optimizer = optim.SGD(model2.parameters(), lr=0.1)
+for _ in range(200):
+    loss = F.mse_loss(model2(features), targets2)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+print("X", features.shape, "@ W", model2.weight.data.T.shape, "+ b", model2.bias.data.shape,
+      "->", model2(features).shape)
+print("learned W:\n", model2.weight.data.T, "\nlearned b:", model2.bias.data)
+assert model2(features).shape == (200, 2)
+assert np.allclose(model2.weight.data.T, true_W2, atol=0.05)
+assert np.allclose(model2.bias.data, true_b2, atol=0.05)
 
 # %% [markdown]
 # **Next:** notebook 5 turns the regression into a classifier with a sigmoid.

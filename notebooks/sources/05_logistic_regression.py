@@ -1,4 +1,5 @@
-"""Notebook 05: logistic regression, binary cross-entropy and classification metrics."""
+"""Notebook 05: logistic regression, binary cross-entropy (why not accuracy) and classification
+metrics."""
 
 # %% [markdown]
 # # 5. Logistic regression and binary classification
@@ -110,6 +111,59 @@ print(f"final training loss {losses[-1]:.4f}; W = {model.weight.data.ravel()}, "
 assert losses[-1] < 0.3
 
 # %% [markdown]
+# ## Why we minimize the loss, not the accuracy
+#
+# Accuracy is what we care about, so why not train on it directly? Because it is useless to
+# gradient descent. Move one weight a little and almost no point changes sides, so the
+# accuracy does not change at all: its derivative is **0** almost everywhere, and where a
+# point does cross the boundary it **jumps**. It is a staircase, like the step function of
+# the perceptron. The cross-entropy responds to every small change of every probability, so
+# it is a smooth curve whose slope always says which way is better. Below, the first weight
+# of the trained model is varied (everything else fixed), and both are measured on the
+# training set, with the slope of the BCE from backprop.
+
+# %%
+w_trained = model.weight.data.astype(np.float64).ravel()
+b_trained = float(model.bias.item())
+x64, t64 = x_train.astype(np.float64), t_train.astype(np.float64)
+w0_values = np.linspace(w_trained[0] - 3, w_trained[0] + 3, 601)
+accuracy_curve, bce_curve, bce_slope = [], [], []
+for w0 in w0_values:
+    w0_var = Variable(np.array(w0))
+    logits_w0 = w0_var * x64[:, 0] + w_trained[1] * x64[:, 1] + b_trained
+    bce = F.binary_cross_entropy_with_logits(logits_w0, t64)
+    bce.backward()
+    bce_curve.append(bce.item())
+    bce_slope.append(w0_var.grad.item())
+    accuracy_curve.append(np.mean((logits_w0.data > 0) == (t64 == 1)))
+accuracy_curve, bce_curve = np.array(accuracy_curve), np.array(bce_curve)
+
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 3.8))
+left.plot(w0_values, accuracy_curve, drawstyle="steps-mid")
+left.set_title("training accuracy: a staircase")
+right.plot(w0_values, bce_curve)
+right.set_title("binary cross-entropy: a smooth curve")
+for ax in (left, right):
+    ax.axvline(w_trained[0], color="gray", ls=":", label="trained value")
+    ax.set_xlabel("first weight $w_0$")
+    ax.legend()
+plt.show()
+
+flat_share = np.mean(np.diff(accuracy_curve) == 0)
+print(f"accuracy: {len(np.unique(accuracy_curve))} distinct values over 601 settings, "
+      f"unchanged at {flat_share:.0%} of the steps (slope 0), a jump at the rest")
+print(f"BCE: changes at every step; smallest |dBCE/dw0| on the grid "
+      f"{np.min(np.abs(bce_slope)):.1e}, and its minimum is at "
+      f"w0 = {w0_values[np.argmin(bce_curve)]:.2f} (trained: {w_trained[0]:.2f})")
+assert flat_share > 0.6                                  # 76-80 % across data seeds
+assert np.all(np.diff(bce_curve) != 0) and np.all(np.abs(bce_slope) > 0)
+assert abs(w0_values[np.argmin(bce_curve)] - w_trained[0]) < 0.1
+
+# %% [markdown]
+# The same argument is why the perceptron's step function gave way to the sigmoid
+# (notebook 6): learning needs a quantity whose derivative is informative. The loss is the
+# smooth stand-in we optimize; accuracy is what we report.
+#
 # ## The decision boundary
 #
 # The model predicts "positive" where $p > 0.5$, that is where the logit $xW + b > 0$. For
@@ -202,6 +256,21 @@ pairs = p_test[truth == 1][:, None] - p_test[truth == 0][None, :]
 pairwise = np.mean(pairs > 0) + 0.5 * np.mean(pairs == 0)
 print(f"AUROC {auc:.4f}; P(score of a positive > score of a negative) = {pairwise:.4f}")
 assert np.isclose(auc, pairwise) and auc > 0.9
+
+# %% [markdown]
+# One study note calls an AUROC of 0.5 "the worst". It is not: 0.5 is **chance**, a model
+# whose scores carry no information about the class. The worst is **0**, a model that scores
+# every negative above every positive, and that model is perfectly informative: flip its
+# decisions and it is perfect. In general the reversed scores have AUROC $1 - \text{AUROC}$.
+
+# %%
+random_scores = np.random.default_rng(0).random(len(truth))
+auc_reversed = metrics.roc_auc_score(truth, 1 - p_test)
+auc_random = metrics.roc_auc_score(truth, random_scores)
+print(f"model {auc:.3f} | reversed scores {auc_reversed:.3f} | random scores {auc_random:.3f}")
+assert np.isclose(auc_reversed, 1 - auc)
+assert abs(auc_random - 0.5) < 0.15   # its spread is about 0.03 for 400 samples
+assert metrics.roc_auc_score(truth, -truth.astype(float)) == 0.0   # the worst possible
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
 left.hist(p_test[truth == 0], bins=25, alpha=0.6, label="negatives")

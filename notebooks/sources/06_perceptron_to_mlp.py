@@ -1,18 +1,50 @@
-"""Notebook 06: perceptrons, XOR, activation functions, vanishing gradients, a digits MLP."""
+"""Notebook 06: ML vs DL, perceptrons, XOR, activation functions, vanishing gradients, softmax
+and its backward pass, a digits MLP."""
 
 # %% [markdown]
 # # 6. From the perceptron to the multi-layer network
 #
-# The **perceptron** is the smallest unit of a neural network, modelled on a neuron: it
-# weighs its inputs, adds a bias, and fires (outputs 1) when the sum crosses 0:
+# ## Machine learning and deep learning
+#
+# Both learn their weights from data instead of following hand-written rules, and deep
+# learning is a part of machine learning: the part that uses **artificial neural networks**
+# with many layers. The difference that matters in practice is **who makes the features**.
+#
+# * In classic machine learning a person does the **feature engineering**: decides which
+#   measurements describe the input (the ink in each row of a digit, the edges in a photo)
+#   and hands those to a learning algorithm (logistic regression, an SVM). A task is often a
+#   chain of separately built steps: find the object's outline (with GrabCut, say), then
+#   classify the cut-out with an SVM.
+# * A deep network takes the raw input (all the pixels) and learns its own features in its
+#   hidden layers, together with the classifier on top, from the one loss at the end:
+#   **end-to-end learning**. Detectors such as Faster R-CNN and YOLO go from pixels to boxes
+#   and labels in one trained network.
+#
+# The notes tell it as three stages of how learning evolved: **rules** a person writes (the
+# perceptrons with hand-set weights below); **features** a person chooses, with a classifier
+# the machine learns; and **representations** the machine learns from the data too. At the
+# end of this notebook a network on raw pixels beats a classifier on hand-made features, and
+# notebook 10 shows the features a convolutional network learned: its first-layer filters
+# turn out to be stroke and edge detectors nobody programmed.
+#
+# ## The perceptron
+#
+# The **perceptron** is the smallest unit of a neural network, modelled on a neuron. A
+# nerve cell receives electric signals through its connections, some stronger than others;
+# when their sum passes a **threshold** it fires a signal on to the next cells, otherwise it
+# stays silent: 1 or 0. The perceptron does the same with numbers: it weighs its inputs,
+# adds them up, and outputs 1 when the sum crosses the threshold $\theta$. Moving $\theta$ to
+# the left side as the **bias** $b = -\theta$ gives the usual form, which fires when the sum
+# crosses 0:
 #
 # $$y = h(w_1 x_1 + w_2 x_2 + b), \qquad h(a) = \begin{cases}1 & a > 0\\ 0 & a \le 0\end{cases}$$
 #
 # The weights say how much each input matters; the bias says how easily the neuron fires.
 # This notebook builds logic gates from single perceptrons, meets the problem one layer
 # cannot solve (XOR), and solves it with a hidden layer. Then it looks at the activation
-# functions that replaced the step function, at why deep sigmoid networks stop learning
-# (vanishing gradients), and trains a multi-layer perceptron on handwritten digits.
+# functions that replaced the step function (and which one to use where), at why deep
+# sigmoid networks stop learning (vanishing gradients), at softmax with its overflow trap
+# and its backward pass, and trains a multi-layer perceptron on handwritten digits.
 
 # %% [shared] setup
 
@@ -42,6 +74,48 @@ for x in inputs:
     print(f" {x[0]}  {x[1]} | " + "  ".join(f"{o:<4d}" for o in outputs))
 for name, (w, b) in gates.items():
     assert list(perceptron(inputs, w, b)) == expected[name], name
+
+# %% [markdown]
+# Two ways of writing the same neuron. With a threshold, "fire when $w \cdot x > \theta$" is
+# the perceptron with $b = -\theta$. And the bias is just one more weight, on an input that is
+# always **1**: append a column of ones to $x$ and $b$ to $w$, and the bias disappears into
+# the matrix product (the notes: "b has a weight too, but its input is always 1, so only b
+# is written").
+
+# %%
+w_and, b_and = gates["AND"]
+theta = -b_and
+fires_at_threshold = (inputs @ np.array(w_and) > theta).astype(int)
+inputs_with_one = np.hstack([inputs, np.ones((4, 1))])    # x0 = 1 for every sample
+weights_with_bias = np.array([*w_and, b_and])             # ... and its weight is b
+bias_as_weight = (inputs_with_one @ weights_with_bias > 0).astype(int)
+print("threshold form:", fires_at_threshold, "| bias as a weight on a constant 1:",
+      bias_as_weight)
+assert list(fires_at_threshold) == list(bias_as_weight) == expected["AND"]
+
+# %% [markdown]
+# A pitfall from the notes: the step function written as `if x > 0: return 1` works for one
+# number but not for an array, because `x > 0` is then an array of booleans and `if` needs
+# one truth value. The array way is to convert the boolean array itself, as `perceptron`
+# does with `(... > 0).astype(int)`.
+
+# %%
+def step_with_if(x):
+    if x > 0:
+        return 1
+    return 0
+
+
+scores_array = np.array([-1.0, 1.0, 2.0])
+try:
+    step_with_if(scores_array)
+except ValueError as error:
+    print("ValueError:", error)
+else:
+    raise AssertionError("`if array > 0` should have failed")
+print("step_with_if(2.0) =", step_with_if(2.0), "| (x > 0).astype(int) =",
+      (scores_array > 0).astype(int))
+assert list((scores_array > 0).astype(int)) == [0, 1, 1]
 
 # %% [markdown]
 # Geometrically, each perceptron draws a **line** $w \cdot x + b = 0$ and answers 1 on one
@@ -135,6 +209,41 @@ plot_decision_boundary(xor_predict(two_layer), x_xor, xor, ax=axes[1],
 plt.show()
 
 # %% [markdown]
+# ### A 3-layer network is three matrix products
+#
+# A layer of neurons applied to a batch is one matrix product: with inputs $X$ of shape
+# (samples, inputs) and weights $W$ of shape (inputs, units), $A = XW + b$ has shape
+# (samples, units), then the activation acts elementwise. The notes' example (from *Deep
+# Learning from Scratch*): 2 inputs, hidden layers of 3 and 2 sigmoid units, 2 outputs
+# with the identity as the output activation. The inner sizes of each product must agree:
+# (1, 2) @ (2, 3) -> (1, 3) @ (3, 2) -> (1, 2) @ (2, 2) -> (1, 2).
+
+# %%
+def sigmoid_array(a):
+    return 1 / (1 + np.exp(-a))
+
+
+X = np.array([[1.0, 0.5]])
+W1, b1 = np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]), np.array([0.1, 0.2, 0.3])
+W2, b2 = np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]), np.array([0.1, 0.2])
+W3, b3 = np.array([[0.1, 0.3], [0.2, 0.4]]), np.array([0.1, 0.2])
+Z1 = sigmoid_array(X @ W1 + b1)
+Z2 = sigmoid_array(Z1 @ W2 + b2)
+Y = Z2 @ W3 + b3                      # identity output
+for name, value in [("X", X), ("Z1", Z1), ("Z2", Z2), ("Y", Y)]:
+    print(f"{name:2s} {str(value.shape):7s} {value}")
+assert [v.shape for v in (Z1, Z2, Y)] == [(1, 3), (1, 2), (1, 2)]
+assert np.allclose(Y, [[0.31682708, 0.69627909]])
+
+# The same network from nn layers (nn.Linear stores W transposed: (units, inputs)).
+three_layers = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid(),
+                             nn.Linear(2, 2))
+for layer, (w, b) in zip(three_layers[::2], [(W1, b1), (W2, b2), (W3, b3)]):
+    layer.weight.data = w.T.astype(np.float32)
+    layer.bias.data = b.astype(np.float32)
+assert np.allclose(three_layers(X.astype(np.float32)).data, Y, atol=1e-6)
+
+# %% [markdown]
 # ## Activation functions and their derivatives
 #
 # Between layers sits a nonlinear **activation function**: without it, two linear layers
@@ -186,12 +295,46 @@ assert np.isclose(derivatives["sigmoid"].max(), 0.25)
 
 # %% [markdown]
 # The sigmoid's derivative is at most **0.25** (at 0), and nearly 0 once the input is far
-# from 0 (the function *saturates*). tanh reaches 1 but saturates too. ReLU's derivative is
-# exactly 1 for every positive input.
+# from 0 (the function *saturates*). (One of the study notes says 0.3; the exact maximum is
+# $\sigma(0)(1 - \sigma(0)) = 0.5 \cdot 0.5 = 0.25$.) tanh reaches 1 but saturates too.
+# ReLU's derivative is exactly 1 for every positive input, and exactly 0 for every negative
+# one: a unit whose input is negative for every sample gets no gradient at all and never
+# recovers (a "dead" ReLU). **Leaky ReLU** fixes that with a small slope $\alpha$ (0.1 here,
+# often 0.01) on the negative side, so some gradient always flows.
+
+# %%
+negative = grid < 0
+print(f"on [-4, 4]: sigmoid from {s.min():.3f} to {s.max():.3f}, tanh from "
+      f"{np.tanh(grid).min():.3f} to {np.tanh(grid).max():.3f}")
+print("derivative for negative inputs: ReLU", np.unique(derivatives["ReLU"][negative]),
+      "| leaky ReLU", np.unique(derivatives["leaky ReLU"][negative].round(6)))
+assert 0 < s.min() < 0.02 and 0.98 < s.max() < 1 and -1 < np.tanh(grid).min() < -0.99
+assert np.all(derivatives["ReLU"][negative] == 0)
+assert np.allclose(derivatives["leaky ReLU"][negative], 0.1)
+assert np.allclose(np.tanh(grid), 2 / (1 + np.exp(-2 * grid)) - 1)  # tanh x = 2 sigmoid(2x) - 1
+
+# %% [markdown]
+# ### Which activation where
+#
+# The sigmoid maps to $(0, 1)$, which reads as a probability or as "how much to let
+# through"; tanh is the same S-shape stretched to $(-1, 1)$ and centred on 0
+# ($\tanh x = 2\sigma(2x) - 1$). The usual choices, as the notes give them:
+#
+# | where | activation | why |
+# |---|---|---|
+# | hidden layers of MLPs and CNNs | **ReLU** family (ReLU, leaky ReLU, ELU, GELU) | no saturation for positive inputs, so deep networks still get gradients (below) |
+# | recurrent networks (notebook 11) | **tanh** for the state, **sigmoid** for the gates | a state in $(-1, 1)$ cannot blow up over many steps; a gate in $(0, 1)$ is a fraction to keep |
+# | output, regression | none (identity, "linear") | any real number |
+# | output, yes/no | sigmoid | a probability |
+# | output, one of $K$ classes | softmax | $K$ probabilities that sum to 1 |
+#
+# When unsure, start with ReLU in the hidden layers.
 #
 # ## Vanishing gradients
 #
-# Backprop multiplies one such derivative per layer. Through ten sigmoid layers the gradient
+# A network with two or more hidden layers is called a **deep neural network (DNN)**: the
+# "deep" in deep learning. Deep networks were long hard to train, and the main reason is
+# this: backprop multiplies one such derivative per layer. Through ten sigmoid layers the gradient
 # is scaled by at most $0.25^{10} \approx 10^{-6}$ before it reaches the first layer: the
 # layers near the input barely learn. Below, two 10-layer networks see the same batch, each
 # with the initialization designed for its activation (Glorot for sigmoid, He for ReLU), and
@@ -302,8 +445,26 @@ assert curves["ReLU (He init)"][-1] < 0.5 * np.log(10)
 # ## A multi-layer perceptron for handwritten digits
 #
 # The bundled `nn.datasets.digits()` are 1,797 handwritten digits of 8 x 8 pixels, already
-# **normalized** to $[0, 1]$ and **flattened** to 64 numbers per image. The output layer has
-# one unit per class (10), and **softmax** turns the 10 scores into probabilities:
+# **normalized** to $[0, 1]$ and **flattened** to 64 numbers per image.
+#
+# Both steps are preprocessing the notes list for MNIST. The images are grayscale: **one
+# channel** per pixel (a colour image has three: red, green, blue). Raw pixels are counts
+# in a fixed range, 0 to 16 for these digits and 0 to 255 for MNIST, and dividing by the
+# maximum scales them to $[0, 1]$ (MNIST: `x / 255`), so the inputs and the first layer's
+# weights start at a sensible size. **Flattening** turns each 2-D image into one row of
+# $8 \cdot 8 = 64$ numbers (MNIST: $28 \cdot 28 = 784$) for a layer that takes vectors.
+
+# %%
+(raw_digits, _), _ = nn.datasets.digits(normalize=False, flatten=False)
+print("raw:", raw_digits.shape, raw_digits.dtype, "values", raw_digits.min(), "to",
+      raw_digits.max(), "| scaled and flattened:", x_digits.shape, x_digits.dtype)
+scaled = (raw_digits / 16).reshape(len(raw_digits), -1)   # MNIST: raw / 255
+assert raw_digits.shape[1:] == (1, 8, 8) and raw_digits.max() == 16
+assert np.allclose(scaled, x_digits)
+
+# %% [markdown]
+# The output layer has one unit per class (10), and **softmax** turns the 10 scores into
+# probabilities:
 #
 # $$\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}} .$$
 #
@@ -333,6 +494,76 @@ print("one-hot target:", one_hot.data)
 print("cross-entropy by hand:", by_hand.item(), "| F.cross_entropy:",
       F.cross_entropy(scores, label).item())
 assert np.isclose(by_hand.item(), F.cross_entropy(scores, label).item())
+
+# %% [markdown]
+# ### Softmax overflows, unless you subtract the maximum
+#
+# $e^{z}$ overflows float64 once $z > 709$ (float32: 88). Written naively, softmax then
+# computes $\infty / \infty$ = NaN, and any accuracy computed from it is garbage (the notes
+# see exactly this: "exp goes to infinity, so the accuracy is unstable"). The fix costs
+# nothing: softmax does not change when the same constant is subtracted from every score,
+# because $e^{z_k - c} / \sum_j e^{z_j - c} = e^{z_k} / \sum_j e^{z_j}$. Subtracting the largest
+# score makes every exponent $\le 0$, so nothing overflows. `F.softmax` and
+# `F.cross_entropy` do this for you.
+
+# %%
+def naive_softmax(z):
+    return np.exp(z) / np.exp(z).sum()
+
+
+def stable_softmax(z):
+    return np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+
+
+big_scores = np.array([1010.0, 1000.0, 990.0])
+with np.errstate(over="ignore", invalid="ignore"):
+    naive = naive_softmax(big_scores)
+print("naive:        ", naive)
+print("max subtracted:", stable_softmax(big_scores))
+print("F.softmax:     ", F.softmax(Variable(big_scores)).data)
+assert np.isnan(naive).all()
+assert np.allclose(F.softmax(Variable(big_scores)).data, stable_softmax(big_scores))
+assert np.allclose(stable_softmax(big_scores), naive_softmax(big_scores - 1000))
+
+# %% [markdown]
+# ### Two classes: softmax is the sigmoid
+#
+# With two classes, $\mathrm{softmax}(z)_1 = e^{z_1} / (e^{z_0} + e^{z_1}) = 1 / (1 + e^{-(z_1 -
+# z_0)}) = \sigma(z_1 - z_0)$: softmax over two scores is the sigmoid of their difference.
+# That is why binary classification needs only one output unit and the sigmoid (notebook
+# 5), and why softmax is "the sigmoid generalized to many classes".
+
+# %%
+pairs = np.random.default_rng(0).normal(0, 3, size=(5, 2))
+softmax_second = F.softmax(Variable(pairs)).data[:, 1]
+sigmoid_of_difference = F.sigmoid(Variable(pairs[:, 1] - pairs[:, 0])).data
+print("softmax(z)[1]:  ", softmax_second)
+print("sigmoid(z1-z0): ", sigmoid_of_difference)
+assert np.allclose(softmax_second, sigmoid_of_difference)
+
+# %% [markdown]
+# ### The backward pass of softmax-with-loss
+#
+# Softmax followed by the cross-entropy has a famously simple gradient. For a batch of $N$
+# samples with probabilities $y$ = softmax(scores) and one-hot targets $t$, the mean loss's
+# gradient with respect to the scores is
+#
+# $$\frac{\partial L}{\partial z} = \frac{y - t}{N}:$$
+#
+# the prediction minus the target, the *error* itself, sent back to the layer below
+# (divided by $N$ because the loss is the batch mean). Every path through the exp, the sum,
+# the division and the log cancels down to this. Computed by hand, and by backprop:
+
+# %%
+batch_scores = Variable(np.random.default_rng(1).normal(size=(4, 3)))
+batch_labels = np.array([0, 2, 1, 2])
+F.cross_entropy(batch_scores, batch_labels).backward()
+y_batch = F.softmax(batch_scores).data
+t_batch = np.eye(3)[batch_labels]
+by_hand_grad = (y_batch - t_batch) / len(batch_labels)
+print("(y - t) / N:\n", by_hand_grad)
+print("backprop:\n", batch_scores.grad.data)
+assert np.allclose(batch_scores.grad.data, by_hand_grad, atol=1e-12)
 
 # %%
 class MLP(nn.Module):
@@ -367,6 +598,53 @@ for ax, i in zip(axes, np.r_[np.arange(4), wrong[:4]]):
     ax.axis("off")
 plt.suptitle("predictions on test digits; red = mistakes", y=1.05)
 plt.show()
+
+# %% [markdown]
+# ### Hand-made features vs learned ones
+#
+# The opening section's claim, measured. A person designs 16 features for each digit (how
+# much ink is in each of the 8 rows and each of the 8 columns) and a linear classifier
+# learns from them: classic machine learning. The MLP above got the raw 64 pixels and
+# learned its own features in its hidden layer.
+
+# %%
+def ink_profile(x):
+    """16 hand-made features: the mean ink of each row and each column of the 8 x 8 image."""
+    images = x.reshape(-1, 8, 8)
+    return np.concatenate([images.mean(axis=2), images.mean(axis=1)], axis=1)
+
+
+np.random.seed(0)
+classic = nn.Linear(16, 10)
+train_epochs(classic, ink_profile(x_digits), y_digits, epochs=50, lr=0.5)
+with ag.no_grad():
+    classic_accuracy = nn.metrics.accuracy(y_digits_test, classic(ink_profile(x_digits_test)).data)
+print(f"hand-made features + linear classifier: {classic_accuracy:.3f} | "
+      f"MLP on raw pixels: {test_accuracy:.3f}")
+assert test_accuracy > classic_accuracy + 0.07  # across seeds 0.83 vs 0.96
+
+# %% [markdown]
+# ### The same network at MNIST's size, shape by shape
+#
+# The notes run a trained MNIST network with hidden layers of 50 and 100 units on batches
+# of 100 images. The shapes are what matter, so here it is with random weights: each layer
+# is a matrix product whose inner sizes must agree, and the batch size rides along as the
+# first axis.
+
+# %%
+mnist_batch = np.random.default_rng(0).random((100, 784))          # 100 flattened 28 x 28
+mnist_sizes = [784, 50, 100, 10]
+mnist_weights = [np.random.default_rng(1).normal(0, 0.1, size=(a, b))
+                 for a, b in zip(mnist_sizes[:-1], mnist_sizes[1:])]
+a = mnist_batch
+for layer, w in enumerate(mnist_weights, 1):
+    z = a @ w
+    print(f"layer {layer}: {a.shape} @ {w.shape} -> {z.shape}")
+    a = 1 / (1 + np.exp(-z)) if layer < 3 else F.softmax(Variable(z)).data
+batch_predictions = a.argmax(axis=1)
+print("probabilities", a.shape, "-> predicted classes", batch_predictions.shape)
+assert a.shape == (100, 10) and batch_predictions.shape == (100,)
+assert np.allclose(a.sum(axis=1), 1)
 
 # %% [markdown]
 # **MNIST** (70,000 digits of 28 x 28) plugs into exactly the same code:

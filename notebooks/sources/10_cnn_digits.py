@@ -126,6 +126,31 @@ assert block.grad.data.sum() == 4 and block.grad.data[0, 0, 1, 0] == 1
 (x_train, y_train), (x_test, y_test) = nn.datasets.digits(flatten=False)
 print("images:", x_train.shape, x_train.dtype)
 
+# %% [markdown]
+# ### Channels, and MNIST's shapes
+#
+# The channel axis is how many numbers describe one pixel. Grayscale images such as these
+# digits and MNIST have **one** channel (how dark); colour images have **three** (red,
+# green, blue), so a batch of RGB photos is (N, 3, H, W), and the first convolution must
+# then take 3 input channels: each filter is (3, KH, KW) and sums over the colours too.
+# MNIST's images are (N, 1, 28, 28) with raw values 0 to 255, scaled by `/ 255` to
+# $[0, 1]$; an MLP takes them flattened to $28 \cdot 28 = 784$ numbers, a CNN as they are.
+
+# %%
+raw_mnist_like = np.random.default_rng(0).integers(0, 256, size=(100, 1, 28, 28),
+                                                   dtype=np.uint8)
+scaled_mnist = raw_mnist_like.astype(np.float32) / 255
+flat_mnist = scaled_mnist.reshape(len(scaled_mnist), -1)
+rgb_batch = np.random.default_rng(1).random((100, 3, 28, 28)).astype(np.float32)
+gray_conv, rgb_conv = nn.Conv2d(1, 8, kernel_size=3), nn.Conv2d(3, 8, kernel_size=3)
+print("MNIST-shaped batch", raw_mnist_like.shape, raw_mnist_like.dtype, "-> scaled to",
+      f"[{scaled_mnist.min()}, {scaled_mnist.max()}]", "-> flattened", flat_mnist.shape)
+print("grayscale filters", gray_conv.weight.shape, "->", gray_conv(scaled_mnist).shape,
+      "| RGB filters", rgb_conv.weight.shape, "->", rgb_conv(rgb_batch).shape)
+assert flat_mnist.shape == (100, 784) and 0 <= scaled_mnist.min() and scaled_mnist.max() <= 1
+assert gray_conv(scaled_mnist).shape == rgb_conv(rgb_batch).shape == (100, 8, 26, 26)
+assert rgb_conv.weight.shape == (8, 3, 3, 3)
+
 
 class DigitsCNN(nn.Module):
     def __init__(self, channels=16):
@@ -203,7 +228,9 @@ assert late_accuracy["CNN"] > 0.95 and late_accuracy["CNN"] > late_accuracy["MLP
 #
 # Each of the 16 filters is a 3 x 3 pattern. Below them: the feature maps they produce for
 # one test digit (after ReLU). Different filters respond to strokes of different
-# orientations.
+# orientations. These are the **learned features** of notebook 6's opening section: nobody
+# designed an edge or stroke detector; the filters started as random numbers, and training
+# on the labels alone turned them into these (end-to-end learning).
 
 # %%
 filters = cnn.conv.weight.data[:, 0]
@@ -225,6 +252,12 @@ axes[2, 0].set_ylabel("feature\nmap", fontsize=8)
 plt.suptitle(f"16 learned 3x3 filters and their responses to a '{y_test[0]}'")
 plt.show()
 assert filters.shape == (16, 3, 3) and maps.shape == (16, 8, 8)
+
+np.random.seed(0)   # the first CNN above was made right after this seed
+initial_filters = DigitsCNN().conv.weight.data[:, 0]
+change = np.linalg.norm(filters - initial_filters) / np.linalg.norm(initial_filters)
+print(f"the filters moved by {change:.0%} of their initial size during training")
+assert change > 0.5
 
 # %% [markdown]
 # `Module.plot` draws a whole model's graph for one input (parameters labelled by name):

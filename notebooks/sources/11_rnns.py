@@ -95,6 +95,38 @@ h.name = "h_3"
 ag.plot_graph(h, to_file=OUT / "rnn_unrolled.png", verbose=False)
 
 # %% [markdown]
+# ### Why tanh for the state and sigmoid for the gates
+#
+# Notebook 6 recommends ReLU for MLPs and CNNs, but recurrent cells use **tanh** and
+# **sigmoid**, and the recurrence is why. The same weights are applied at every step, so
+# whatever a step does to the state is repeated dozens of times. tanh keeps the state in
+# $(-1, 1)$ however often it is applied; ReLU has no upper limit, and a recurrent weight a
+# little above 1 makes the state grow geometrically. The **gates** of an LSTM or GRU are
+# sigmoids: a number in $(0, 1)$ per entry that says which *fraction* to let through (of the
+# old memory, the new input, the output). The forget gate $f$ scales the memory cell at each
+# step, $c_t = f_t \odot c_{t-1} + i_t \odot g_t$: with $f \approx 0.99$ a memory survives a
+# hundred steps, with $f = 0.5$ it is gone within a few dozen.
+
+# %%
+state = {"tanh": 0.0, "ReLU": 0.0}
+for _ in range(50):
+    state["tanh"] = np.tanh(1.5 * state["tanh"] + 0.5)
+    state["ReLU"] = max(0.0, 1.5 * state["ReLU"] + 0.5)
+print(f"h_t = f(1.5 h_(t-1) + 0.5) after 50 steps: tanh {state['tanh']:.4f}, "
+      f"ReLU {state['ReLU']:.3g}")
+assert abs(state["tanh"]) < 1 < 1e6 < state["ReLU"]
+
+gate_inputs = np.linspace(-20, 20, 81)
+gates_01 = F.sigmoid(Variable(gate_inputs)).data
+assert np.all((gates_01 >= 0) & (gates_01 <= 1))
+for forget in (0.99, 0.5):
+    memory = 1.0
+    for _ in range(100):
+        memory = forget * memory   # no new input: what is left of one stored value
+    print(f"forget gate {forget}: after 100 steps {memory:.3g} of the memory remains")
+    assert (memory > 0.3) if forget == 0.99 else (memory < 1e-20)
+
+# %% [markdown]
 # ## A sine-wave predictor
 #
 # `nn.datasets.sin_curve()` gives a noisy sine wave for training and a clean cosine for
