@@ -9,21 +9,21 @@ differently gets an AttributeError that names the rungrad function.
 import sys
 import types
 
-# DeZero's F names -> where the same thing lives in rungrad (see docs/coming_from_dezero.md).
+# DeZero's F names -> what the same thing is in rungrad (see docs/coming_from_dezero.md).
 DEZERO_NAMES = {
-    "softmax_cross_entropy": "F.cross_entropy",
-    "softmax_cross_entropy_simple": "F.cross_entropy",
-    "sigmoid_cross_entropy": "F.binary_cross_entropy_with_logits",
-    "mean_squared_error": "F.mse_loss",
-    "softmax_simple": "F.softmax",
-    "linear_simple": "F.linear",
-    "conv2d_simple": "F.conv2d",
-    "pooling": "F.max_pool2d",
-    "pooling_simple": "F.max_pool2d",
-    "average_pooling": "F.avg_pool2d",
-    "embed_id": "F.embedding",
-    "batch_nrom": "F.batch_norm",
-    "deconv2d": "not available yet (transposed convolution)",
+    "softmax_cross_entropy": "rungrad's F.cross_entropy",
+    "softmax_cross_entropy_simple": "rungrad's F.cross_entropy",
+    "sigmoid_cross_entropy": "rungrad's F.binary_cross_entropy_with_logits",
+    "mean_squared_error": "rungrad's F.mse_loss",
+    "softmax_simple": "rungrad's F.softmax",
+    "linear_simple": "rungrad's F.linear",
+    "conv2d_simple": "rungrad's F.conv2d",
+    "pooling": "rungrad's F.max_pool2d",
+    "pooling_simple": "rungrad's F.max_pool2d",
+    "average_pooling": "rungrad's F.avg_pool2d",
+    "embed_id": "rungrad's F.embedding",
+    "batch_nrom": "rungrad's F.batch_norm",
+    "deconv2d": "not in rungrad yet (a transposed convolution)",
 }
 # DeZero also keeps the tensor ops in F; rungrad keeps them in autograd.
 AUTOGRAD_OPS = ("sum", "mean", "reshape", "transpose", "matmul", "exp", "log", "sin", "cos",
@@ -55,12 +55,11 @@ def _is_submodule(package, name, value):
 
 def missing_name(package, name):
     """The AttributeError for `package.name`, with a hint when it is a DeZero name."""
+    message = f"module {package!r} has no attribute {name!r}"
     if name in DEZERO_NAMES:
-        hint = f": DeZero's F.{name} is {DEZERO_NAMES[name]} in rungrad"
+        message += f": DeZero's F.{name} is {DEZERO_NAMES[name]}"
     elif name in AUTOGRAD_OPS:
-        hint = f": tensor ops live in autograd (import autograd as ag; ag.{name})"
+        message += f": tensor ops live in autograd (import autograd as ag; ag.{name})"
     else:
-        hint = ""
-    return AttributeError(f"module {package!r} has no attribute {name!r}{hint} "
-                          "(see docs/coming_from_dezero.md)" if hint else
-                          f"module {package!r} has no attribute {name!r}")
+        return AttributeError(message)
+    return AttributeError(message + " (see docs/coming_from_dezero.md)")
