@@ -14,9 +14,9 @@ from ..variable import Variable
 from ..walk import functions_behind
 from .drawing import examples, resolve
 
-# Forward against reference: a few hundred ulps (a stable formula and NumPy's plain one
-# round differently, and sums over an axis add up their rounding).
-_FORWARD_ULPS = 1000
+# Forward against reference: a hundred ulps (a stable formula and NumPy's plain one round
+# differently, and sums over an axis add up their rounding).
+_FORWARD_ULPS = 100
 
 
 class FunctionCheckError(AssertionError):

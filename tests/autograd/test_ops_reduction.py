@@ -1,6 +1,7 @@
-"""sum mean max min logsumexp (every axis form, keepdims) and sum_to / broadcast_to: forward
-equals NumPy (values and dtype), backprop equals numerical differentiation to first and
-second order."""
+"""Reductions as Variable methods, ties, stability, every axis of max/min, and sum_to /
+broadcast_to: forward equals NumPy (values and dtype), backprop equals numerical
+differentiation to first and second order. sum, mean, max, min and logsumexp over any axes
+are checked from their Functions' specs (tests/autograd/test_function_gradients.py)."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -15,48 +16,15 @@ from autograd.testing import (
     broadcastable_shapes,
     float_dtypes,
     shapes,
-    valid_axes,
 )
 
 SMALL = dict(max_dims=4, max_side=3)
-
-
-def numpy_logsumexp(x, axis=None, keepdims=False):
-    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
 
 
 def numpy_sum_to(x, shape):
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1)
     return x.sum(axis=axes, keepdims=True).reshape(shape)
-
-
-# name: (NumPy reference, needs distinct values: ties make max/min non-differentiable)
-REDUCTIONS = {
-    "sum": (np.sum, False),
-    "mean": (np.mean, False),
-    "max": (np.max, True),
-    "min": (np.min, True),
-    "logsumexp": (numpy_logsumexp, False),
-}
-
-
-@pytest.mark.parametrize("name", REDUCTIONS)
-@given(data=st.data(), dtype=float_dtypes(), shape=shapes(**SMALL), keepdims=st.booleans())
-def test_reduction_over_any_axes(name, data, dtype, shape, keepdims):
-    reference, distinct = REDUCTIONS[name]
-    x = data.draw(arrays(shape, dtype, distinct=distinct))
-    axis = data.draw(valid_axes(len(shape)))
-    op = getattr(ag, name)
-
-    def f(v):
-        return op(v, axis=axis, keepdims=keepdims)
-
-    def expected(a):
-        return reference(a, axis=axis, keepdims=keepdims)
-
-    assert_forward_matches(f, expected, x, rtol=1e-5 if dtype == np.float32 else 1e-12)
-    assert_gradients_match(f, x, order=2)
 
 
 @pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])

@@ -1,16 +1,14 @@
-"""Activation functions and modules: values (NumPy references and PyTorch), stability at
-large |x|, dtype, and backprop against numerical differentiation to second order."""
+"""Activation functions and modules: values against PyTorch, stability at large |x|, dtype,
+defaults and errors. Each activation's forward against a NumPy reference and its backprop to
+second order are checked from its Function's specs (tests/autograd/test_function_gradients.py)."""
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
 from autograd import Variable
-from autograd.testing import arrays, assert_gradients_match, float_dtypes, shapes
 
 
 def np_sigmoid(x):
@@ -20,55 +18,6 @@ def np_sigmoid(x):
 def np_softmax(x, axis=-1):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
-
-
-def np_gelu(x):
-    erf = np.vectorize(math.erf)
-    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
-
-
-# (name, function, NumPy reference, elements): 'nonzero' keeps kinks at 0 away from the
-# numerical differences.
-ELEMENTWISE = [
-    ("sigmoid", F.sigmoid, np_sigmoid, "bounded"),
-    ("relu", F.relu, lambda x: np.maximum(x, 0), "nonzero"),
-    ("leaky_relu", lambda x: F.leaky_relu(x, 0.1), lambda x: np.where(x > 0, x, 0.1 * x),
-     "nonzero"),
-    ("elu", lambda x: F.elu(x, 1.5), lambda x: np.where(x > 0, x, 1.5 * np.expm1(x)),
-     "nonzero"),
-    ("gelu", F.gelu, np_gelu, "bounded"),
-    ("gelu_tanh", lambda x: F.gelu(x, approximate="tanh"),
-     lambda x: 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3))),
-     "bounded"),
-    ("softplus", F.softplus, lambda x: np.log1p(np.exp(x)), "bounded"),
-    ("softplus_beta", lambda x: F.softplus(x, beta=2.0), lambda x: np.log1p(np.exp(2 * x)) / 2,
-     "bounded"),
-    ("tanh", F.tanh, np.tanh, "bounded"),
-]
-
-
-@pytest.mark.parametrize("name, f, reference, elements", ELEMENTWISE,
-                         ids=[case[0] for case in ELEMENTWISE])
-@given(data=st.data(), dtype=float_dtypes())
-def test_elementwise_values_and_gradients(name, f, reference, elements, data, dtype):
-    x = data.draw(arrays(shapes(max_dims=3, max_side=4), dtype, elements=elements))
-    y = f(Variable(x))
-    assert y.dtype == dtype and y.shape == x.shape
-    tol = 1e-5 if dtype == np.float32 else 1e-12
-    np.testing.assert_allclose(y.data, reference(x.astype(np.float64)), rtol=tol, atol=tol)
-    assert_gradients_match(f, x.astype(np.float64), order=2)
-
-
-@pytest.mark.parametrize("f", [F.softmax, F.log_softmax], ids=["softmax", "log_softmax"])
-@given(data=st.data())
-def test_softmax_gradients_over_any_axis(f, data):
-    x = data.draw(arrays(shapes(min_dims=1, max_dims=3, max_side=4)))
-    axis = data.draw(st.integers(-x.ndim, x.ndim - 1))
-    y = f(Variable(x), axis=axis)
-    expected = np_softmax(x, axis)
-    np.testing.assert_allclose(y.data, expected if f is F.softmax else np.log(expected),
-                               rtol=1e-12, atol=1e-12)
-    assert_gradients_match(lambda v: f(v, axis=axis), x, order=2)
 
 
 def test_softmax_defaults_to_the_last_axis_and_accepts_dim():
