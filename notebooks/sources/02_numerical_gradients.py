@@ -10,8 +10,10 @@
 # by backprop is tested against it.
 #
 # In this notebook: the central difference, partial derivatives and the gradient,
-# `gradcheck`, finding a planted bug in a custom `Function`, and a property-based test of
-# your own op with `autograd.testing` and hypothesis.
+# `gradcheck`, finding a planted bug in a custom `Function`, a property-based test of
+# your own op with `autograd.testing` and hypothesis, and gradient testing as a product:
+# input specs checked by a pytest plugin, blame for the wrong Function of a model, and
+# hints for a hand-derived gradient.
 
 # %% [shared] setup
 
@@ -304,6 +306,193 @@ except ag.GradcheckError as err:
 assert found is not None
 print("\n".join(found.__notes__))  # the shrunk failing example
 print(found)
+
+# %% [markdown]
+# ## Gradient testing as a product: declare once, checked forever
+#
+# A property test per op, written by hand, is what rungrad's own test suite used to be.
+# Now a `Function` **declares** what its inputs look like, and rungrad writes the test:
+#
+# - `input_specs`: one `Spec` per array input: its dtype, its shape (free, shared named
+#   dimensions such as `("N", "C")`, `like=k`, `broadcast=k`), its values (`"positive"`,
+#   `"nonzero"`, `"unit"`, an interval, a grid that keeps away from kinks and ties);
+# - `arg_specs`: the non-differentiable arguments (axes, indices, choices);
+# - `reference`: the forward in plain NumPy.
+#
+# `autograd.testing.check_function(cls)` then lets hypothesis draw inputs and checks the
+# forward against the reference and backprop against numerics, to first **and second**
+# order. Every op of rungrad declares its spec (`autograd/ops/*.py`, `nn/functional/*.py`).
+# `Hypot` again: values away from its kink at the origin, the second input broadcasting
+# against the first.
+
+# %%
+from autograd.spec import Spec
+from autograd.testing import check_function
+
+QUICK = settings(max_examples=25, derandomize=True, database=None, deadline=None)
+
+
+class CheckedHypot(Hypot):
+    input_specs = (Spec(elements="nonzero"), Spec(broadcast=0, elements="nonzero"))
+    reference = staticmethod(np.hypot)
+
+
+check_function(CheckedHypot, QUICK)  # raises FunctionCheckError on a disagreement
+print("CheckedHypot: forward, first and second derivatives agree on 25 drawn examples")
+
+# %% [markdown]
+# ### `pytest --rungrad-gradcheck`: every Function of a package
+#
+# The pytest plugin that comes with rungrad runs that check for every `Function` defined in
+# a package: `pytest --rungrad-gradcheck=my_ops` (or `rungrad_gradcheck = my_ops` in the
+# pytest ini file). A Function without a spec is listed at the end;
+# `--rungrad-gradcheck-strict` fails it. Here is a package with a right op and one with a
+# planted bug (the derivative of softsign $x / (1 + |x|)$ is $1 / (1 + |x|)^2$, and the
+# buggy backward forgets the square). Watch hypothesis shrink the failure to a **single
+# element**.
+
+# %%
+import os
+import subprocess
+import tempfile
+import textwrap
+
+MY_OPS = textwrap.dedent("""
+    import numpy as np
+    from autograd import Function
+    from autograd.spec import Spec
+
+
+    class Cube(Function):
+        input_specs = (Spec(),)
+        reference = staticmethod(lambda x: x ** 3)
+
+        def forward(self, x):
+            return x ** 3
+
+        def backward(self, gy):
+            x = self.inputs[0]
+            return 3 * gy * x * x
+
+
+    class SoftSign(Function):
+        input_specs = (Spec(),)
+        reference = staticmethod(lambda x: x / (1 + np.abs(x)))
+
+        def forward(self, x):
+            return x / (1 + np.abs(x))
+
+        def backward(self, gy):
+            x = self.inputs[0]
+            return gy / (1 + abs(x))  # BUG: the square is missing
+""")
+
+project = Path(tempfile.mkdtemp())
+(project / "my_ops.py").write_text(MY_OPS)
+(project / "pytest.ini").write_text("[pytest]\n")
+checkout = str(Path(ag.__file__).resolve().parent.parent)
+run = subprocess.run(
+    [sys.executable, "-m", "pytest", "-p", "autograd.testing.plugin",
+     "--rungrad-gradcheck=my_ops", "-q", "--color=no", "-p", "no:cacheprovider",
+     "--hypothesis-seed=0"],
+    cwd=project, capture_output=True, text=True,
+    env=dict(os.environ, PYTHONPATH=os.pathsep.join([checkout, str(project)])))
+print(run.stdout[run.stdout.index("___"):run.stdout.index("=== short test summary")].rstrip("=\n"))
+print(run.stdout.splitlines()[-1])
+assert "1 failed, 1 passed" in run.stdout and "on Example(inputs=[float64(" in run.stdout
+
+# %% [markdown]
+# The failing example is a 0-d array: the smallest input that shows the bug. rungrad's own
+# suite runs the plugin's check over all of its 70 Functions
+# (`tests/autograd/test_function_gradients.py`).
+#
+# ### Blame: which Function of a composite is wrong?
+#
+# When a whole model fails `gradcheck`, `localize=True` re-checks each Function of the
+# recorded graph on its own inputs from that forward pass, outputs first, and names the
+# first one whose backward disagrees: its class, **the line of your code that created it**,
+# and its worst entries. A small network with a hand-written activation whose backward has
+# a typo (slope 0.01 where the forward uses 0.1):
+
+# %%
+class Leaky(ag.Function):
+    """y = x if x > 0 else 0.1 x"""
+
+    def forward(self, x):
+        return np.where(x > 0, x, 0.1 * x)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return gy * Variable(np.where(x.data > 0, 1.0, 0.01))  # BUG: 0.01, not 0.1
+
+
+def network(x, w1, b1, w2):
+    h = Leaky()(x @ w1 + b1)
+    return ag.sum(ag.tanh(h @ w2))
+
+
+x_net, w1_net = rng.normal(size=(4, 3)), rng.normal(size=(3, 5))
+b1_net, w2_net = rng.normal(size=5), rng.normal(size=(5, 2))
+try:
+    ag.gradcheck(network, x_net, w1_net, b1_net, w2_net, localize=True)
+except ag.GradcheckError as err:
+    blame = err.blame   # str(blame) also gives the file and line number
+print(f"blamed: {type(blame.function).__name__}, created by the line `{blame.site[2]}`")
+print("\n".join(str(blame.error).splitlines()[:4]))
+assert type(blame.function) is Leaky and blame.site[2] == "h = Leaky()(x @ w1 + b1)"
+
+# %% [markdown]
+# ### Hints for a hand-derived gradient
+#
+# Deriving gradients by hand is the best exercise there is, and the usual mistakes are few.
+# `autograd.testing.check_my_gradient(f, my_grad, *inputs)` compares your formula with
+# backprop and, when it is wrong, says which mistake fits: the transpose of the right
+# answer, a missing sum over a broadcast axis, a sign error, a constant factor (2, 1/2,
+# $N$, $1/N$), the gradient of another input. The exercise: the mean squared error of a
+# linear model, $L = \frac{1}{N}\sum (xw + b - t)^2$ with $b$ broadcast over the $N$ rows.
+
+# %%
+from autograd.testing import GradientHintError, check_my_gradient
+
+t_lin = rng.normal(size=(4, 2))
+
+
+def mse(x, w, b):
+    return ag.mean((x @ w + b - t_lin) ** 2)
+
+
+def residual_grad(x, w, b):
+    return 2 * (x @ w + b - t_lin) / t_lin.size   # dL/d(xw + b)
+
+
+def hint_for(my_grad):
+    try:
+        check_my_gradient(mse, my_grad, x_net, w1_net[:, :2], b1_net[:2])
+        return "right!"
+    except GradientHintError as hint:
+        return f"[{hint.hint}] {hint}"
+
+
+def attempt_1(x, w, b):
+    d = residual_grad(x, w, b)
+    return d @ w.T, d.T @ x, d        # two slips: d.T @ x, and no sum for b
+
+
+def attempt_2(x, w, b):
+    d = residual_grad(x, w, b)
+    return d @ w.T, x.T @ d, d        # w fixed; b still unsummed
+
+
+def attempt_3(x, w, b):
+    d = residual_grad(x, w, b)
+    return d @ w.T, x.T @ d, d.sum(axis=0)
+
+
+for attempt in (attempt_1, attempt_2, attempt_3):
+    print(f"{attempt.__name__}: {hint_for(attempt)}\n")
+assert hint_for(attempt_1).startswith("[transpose]")
+assert hint_for(attempt_2).startswith("[broadcast_sum]")
+assert hint_for(attempt_3) == "right!"
 
 # %% [markdown]
 # **Next:** notebook 3 differentiates derivatives: higher-order gradients, Newton's method and
