@@ -82,7 +82,9 @@ def enable_grad(func=None):
 
 
 def test_mode():
-    """Evaluation behaviour for Dropout/BatchNorm (`Config.train = False`) in this thread."""
+    """Evaluation behaviour in this thread (`Config.train = False`): `Module.training` reads
+    False, so nn.Dropout and nn.BatchNorm* evaluate, and `F.dropout(x)` with its default
+    `training=None` returns x; an explicit `F.dropout(x, training=True)` still drops."""
     return _Switch(train_mode, False)
 
 

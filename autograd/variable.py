@@ -2,7 +2,9 @@
 
 import itertools
 
-from .backend import as_array, is_float
+import numpy as np
+
+from .backend import as_array, get_array_module, is_float
 from .config import Config
 
 _NUMERIC_KINDS = "biuf"
@@ -361,6 +363,33 @@ class Parameter(Variable):
 
 
 _data_slot = Variable.__dict__["data"]
+
+
+# The placeholder a lazily sized layer holds until it knows its shape (PyTorch's design): a
+# Parameter from the start, so `model.parameters()` can go to an optimizer before the first
+# call, and `materialize` turns that same object into an ordinary Parameter, so the
+# optimizer's reference stays valid. It lives beside Parameter because optim, which never
+# imports nn, must recognise it too.
+class UninitializedParameter(Parameter):
+    """A Parameter whose shape is not known yet (PyTorch's name). It holds an empty array of
+    its dtype and no gradient, so optimizers skip it; `materialize(shape)` gives it data."""
+
+    def __init__(self, dtype=np.float32, requires_grad=True):
+        super().__init__(np.empty(0, dtype), requires_grad=requires_grad)
+
+    def materialize(self, shape):
+        """Become a Parameter of `shape` (uninitialized values: the layer draws them next), on
+        the placeholder's array backend. The object stays the same one."""
+        xp = get_array_module(self.data)
+        self.data = xp.empty(tuple(shape), self.data.dtype)
+        self.__class__ = Parameter
+
+    def __repr__(self):
+        return f"<UninitializedParameter dtype={self.data.dtype}>"
+
+
+def is_uninitialized(param):
+    return isinstance(param, UninitializedParameter)
 
 
 def _operand(other, like):

@@ -5,6 +5,7 @@ Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequenti
 `nn.callbacks`, which bring in optim), load on first attribute access (see `__getattr__`).
 """
 from autograd.lazy import lazy_attributes
+from autograd.variable import UninitializedParameter
 
 from . import functional, init
 from .containers import ModuleList
@@ -23,6 +24,7 @@ from .layers.conv import Conv2d
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.flatten import Flatten
+from .layers.lambda_layer import Lambda
 from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .layers.pooling import AvgPool2d, MaxPool2d
@@ -38,7 +40,7 @@ from .losses import (
 from .module import Module
 
 __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
-    "functional", "init", "Module", "ModuleList",
+    "functional", "init", "Module", "ModuleList", "UninitializedParameter", "Lambda",
     "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",

@@ -10,9 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.config import train_mode
-from autograd.variable import Parameter, Variable, wrap
-
-from .parameter import is_uninitialized
+from autograd.variable import Parameter, Variable, is_uninitialized, wrap
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 

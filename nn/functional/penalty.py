@@ -1,5 +1,6 @@
 """Weight penalties to add to a loss: `loss + lam * F.l2_penalty(model.parameters())`."""
 from autograd.ops import abs, sum
+from autograd.variable import is_uninitialized
 
 
 def l1_penalty(params):
@@ -15,9 +16,10 @@ def l2_penalty(params):
 
 def _total(params, term, who):
     params = list(params)
-    if not params:
-        raise ValueError(f"{who}: got no parameters (a model whose layer sizes are inferred "
-                         "has none before its first call)")
+    if not params or any(is_uninitialized(p) for p in params):
+        raise ValueError(f"{who}: got no parameters, or parameters of layers not built yet (a "
+                         f"model whose layer sizes are inferred has no weights before its "
+                         f"first call)")
     total = term(params[0])
     for p in params[1:]:
         total = total + term(p)

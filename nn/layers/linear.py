@@ -5,12 +5,11 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.variable import Parameter
+from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
 from .. import init
 from ..functional.linear import linear
 from ..module import Module
-from ..parameter import UninitializedParameter, is_uninitialized
 from .activation import resolve_activation
 
 

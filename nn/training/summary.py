@@ -6,6 +6,7 @@ None), or from a trial call when the input shape is known (`input_shape=` on the
 Dense); "?" where no call told them. As in Keras, non-trainable counts include
 BatchNorm's running statistics (float buffers) and frozen parameters.
 """
+from ..layers.lambda_layer import Lambda
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling it on a "
              "batch of data (or fit() it), or give its first layer an `input_shape`, "
@@ -55,11 +56,18 @@ def count_parameters(module):
     return tuple(trainable), tuple(frozen)
 
 
+def _layer_type(layer):
+    """A layer's type as a row shows it; a wrapped function also by name (`Lambda: relu`)."""
+    if isinstance(layer, Lambda):
+        return f"Lambda: {layer.name}"
+    return type(layer).__name__
+
+
 def _layer_rows(model, shapes):
     children = list(model.named_children())
     for name, child in children:
         trainable, frozen = count_parameters(child)
-        yield (f"{name} ({type(child).__name__})", _shape(shapes.get(name)),
+        yield (f"{name} ({_layer_type(child)})", _shape(shapes.get(name)),
                f"{trainable[0] + frozen[0]:,}")
     own = sum(int(p.size) for p in model.parameters(recurse=False))
     if own or not children:

@@ -7,7 +7,7 @@ import pytest
 import nn
 import optim
 from autograd import Parameter
-from nn.parameter import UninitializedParameter
+from autograd.variable import UninitializedParameter
 
 
 def lazy_mlp():

@@ -10,7 +10,7 @@ import nn
 import nn.functional as F
 from autograd import Parameter, Variable, gradgradcheck
 from autograd.testing import arrays, assert_gradients_match, float_dtypes
-from nn.parameter import UninitializedParameter
+from autograd.variable import UninitializedParameter
 
 from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 

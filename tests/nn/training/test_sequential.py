@@ -77,7 +77,7 @@ def test_plain_functions_are_wrapped_as_lambda_layers():
     assert y.name == "lambda" and 'label="relu' in get_dot_graph(y)
     lines = []
     model.summary(print_fn=lines.append)
-    assert any("1 (Lambda)" in line and "(None, 8)" in line for line in lines)
+    assert any("1 (Lambda: relu)" in line and "(None, 8)" in line for line in lines)
 
 
 def test_a_class_is_not_taken_for_a_function():
