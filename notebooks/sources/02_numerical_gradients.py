@@ -376,7 +376,7 @@ MY_OPS = textwrap.dedent("""
 
 
     class SoftSign(Function):
-        input_specs = (Spec(),)
+        input_specs = (Spec(elements="nonzero"),)  # |x| has a kink at 0
         reference = staticmethod(lambda x: x / (1 + np.abs(x)))
 
         def forward(self, x):
