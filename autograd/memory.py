@@ -29,7 +29,7 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameter numbers (<mal
 # rare and so costly to compute with that their fresh pages hardly count.
 MMAP_THRESHOLD = 4 * 2**20 * ctypes.sizeof(ctypes.c_long)
 # free memory the heap may keep at its top: a step's temporaries up to this size are reused
-# instead of re-faulted (the benches need a few MiB; a CNN on MNIST batches about 100). The
+# instead of re-faulted (the benches' steps need a few MiB; bigger CNNs tens to hundreds). The
 # cost: after a one-off peak (say, predicting on a huge batch) up to this much stays resident.
 TRIM_THRESHOLD = 256 * 2**20
 _GLIBC_DEFAULT = 128 * 2**10  # both thresholds at start-up (DEFAULT_MMAP_THRESHOLD_MIN)
