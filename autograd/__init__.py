@@ -3,7 +3,7 @@
 Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same name
 (`autograd.IS_RUNGRAD` tells them apart; do not install both in one environment).
 """
-from . import cuda
+from . import cuda, memory  # memory tunes glibc's malloc on import (see autograd/memory.py)
 from .anomaly import detect_anomaly
 from .config import Config, enable_grad, no_grad, test_mode, using_config
 from .engine import grad
@@ -68,7 +68,7 @@ __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
     "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
-    "get_dot_graph", "plot_graph", "cuda", "record_backward", "plot_backward",
+    "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
     "BackwardTrace", "RemovableHandle",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
