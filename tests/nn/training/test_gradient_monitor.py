@@ -96,3 +96,8 @@ def test_bad_arguments_are_named():
             GradientMonitor(every=every)
     with pytest.raises(ValueError, match=r"no grad_norm/\* values.*GradientMonitor\(\)"):
         plot_gradient_norms({"loss": [1.0]}, "unused.png")
+
+
+def test_reachable_from_nn_callbacks():
+    assert nn.callbacks.GradientMonitor is GradientMonitor
+    assert nn.callbacks.plot_gradient_norms is plot_gradient_norms

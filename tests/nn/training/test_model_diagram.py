@@ -102,3 +102,7 @@ def test_plot_model_writes_the_image(tmp_path, suffix, signature):
 def test_plot_model_needs_a_drawable_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"plot_model: .*'jpg'"):
         plot_model(_mlp(), to_file=tmp_path / "model.jpg")
+
+
+def test_reachable_from_nn():
+    assert nn.model_to_dot is model_to_dot and nn.plot_model is plot_model
