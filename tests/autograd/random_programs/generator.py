@@ -159,7 +159,7 @@ def _far_from(v, points):
 def _scalar(c, a):
     template = c.choice(["{a} * {k}", "{k} - {a}", "{a} / {k}", "{a} + {k}", "{k} * {a}",
                          "{k} / {a}"])
-    if template == "{k} / {a}" and not _far_from(np.abs(c.values[a]), [0, 0.1]):
+    if template == "{k} / {a}" and not np.all(np.abs(c.values[a]) >= 0.25):
         return None
     return template.format(a=a, k=c.choice(CONSTANTS)), [a]
 
@@ -355,7 +355,7 @@ def _mask(c, a):
 def _product(fn, c, a):
     def works(v):
         try:
-            getattr(np, fn)(np.empty(c.values[a].shape), np.empty(v.shape))
+            getattr(np, fn)(np.zeros(c.values[a].shape), np.zeros(v.shape))
         except ValueError:
             return False
         return True

@@ -108,3 +108,17 @@ def _slope(prog, plan, frozen, leaves, way):
         moved = {x: a + t.data * way[x] for x, a in leaves.items()}
         return loss_of(NUMPY, prog, prog.run(NUMPY, frozen, moved), plan)
     return float(numerical_diff(along, 0.0, eps=1e-5))
+
+
+@examples(ci=20)
+@given(prog=programs())
+def test_snippet_is_the_program(prog):
+    """The snippet a failure prints runs on its own and computes what the tests ran."""
+    pasted = {}
+    exec(prog.source(), pasted)
+    ran = prog.run(RUNGRAD)
+    for name in prog.names():
+        assert pasted[name].dtype == ran[name].dtype
+        np.testing.assert_array_equal(pasted[name].data, ran[name].data)
+        assert pasted[name].requires_grad == ran[name].requires_grad
+    assert [id(v) for v in pasted["outputs"]] == [id(pasted[o]) for o in prog.outputs]
