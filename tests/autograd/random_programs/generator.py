@@ -68,10 +68,10 @@ def _add_step(draw, prog, values, name):
         built = (f"ag.tanh({a})", [a])
         result = _evaluate(built, values)
     expr, operands = built
-    parts = result if isinstance(result, list) else [result]
-    targets = tuple(f"{name}_{j}" for j in range(len(parts))) if isinstance(result, list) \
-        else (name,)
-    prog.steps.append(Step(targets, expr, no_grad))
+    unpack = isinstance(result, list)
+    parts = result if unpack else [result]
+    targets = tuple(f"{name}_{j}" for j in range(len(parts))) if unpack else (name,)
+    prog.steps.append(Step(targets, expr, no_grad, unpack))
     needs = any(prog.needs_grad[o] for o in operands) and not no_grad \
         and not expr.endswith(".detach()")
     for t, v in zip(targets, parts):

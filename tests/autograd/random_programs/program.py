@@ -1,7 +1,7 @@
 """A random program: leaves, then steps that each assign one line of rungrad code.
 
 The same text runs in every framework: it is executed with `ag` bound to rungrad, to a
-PyTorch namespace of the same names (frameworks.py), or to NumPy (the forward reference),
+PyTorch namespace of the same names (torch_runner.py), or to NumPy (the forward reference),
 so what fails is exactly what the snippet prints.
 """
 from dataclasses import dataclass
@@ -18,14 +18,14 @@ class Leaf:
 
 @dataclass
 class Step:
-    targets: tuple  # names assigned (several for split)
+    targets: tuple  # names assigned
     expr: str
     no_grad: bool = False
+    unpack: bool = False  # expr gives a list (split): `v0_0, v0_1 = ...`
 
     def line(self):
-        lhs = ", ".join(self.targets) + ("," if len(self.targets) == 1 and
-                                         self.expr.startswith("ag.split") else "")
-        return f"{lhs} = {self.expr}"
+        comma = "," if self.unpack and len(self.targets) == 1 else ""
+        return f"{', '.join(self.targets)}{comma} = {self.expr}"
 
 
 class Program:
