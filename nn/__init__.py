@@ -27,7 +27,7 @@ from .layers.flatten import Flatten
 from .layers.lambda_layer import Lambda
 from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from .layers.pooling import AvgPool2d, MaxPool2d
+from .layers.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -41,7 +41,8 @@ from .module import Module
 
 __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
     "functional", "init", "Module", "ModuleList", "UninitializedParameter", "Lambda",
-    "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "Dropout",
+    "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",

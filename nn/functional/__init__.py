@@ -8,6 +8,7 @@ from ._namespace import missing_name as _missing_name
 from ._namespace import show_functions_only as _show_functions_only
 from .accuracy import accuracy
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
+from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from .conv import conv2d
 from .cross_entropy import cross_entropy, nll_loss
 from .dropout import dropout
@@ -28,7 +29,8 @@ from .unfold import col2im, im2col
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
-    "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "layer_norm",
+    "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+    "adaptive_max_pool2d", "batch_norm", "layer_norm",
     "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
     "im2col", "col2im", "accuracy",

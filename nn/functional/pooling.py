@@ -60,23 +60,22 @@ class MaxPool2d(Function):
         x_shape = self.inputs[0].shape
         if self.positions is None:  # only once a gradient is wanted; kept for a second call
             self.positions = _flat_positions(self.winners, x_shape, self.window)
-        return MaxPool2dGrad(self.positions, x_shape, self.window)(gy, self.inputs[0])
+        disjoint = _disjoint(self.window, self.positions.shape[2:])
+        return MaxPool2dGrad(self.positions, x_shape, disjoint)(gy, self.inputs[0])
 
 
 class MaxPool2dGrad(Function):
     """gx = zeros(x's shape) with gy[n, c, a, b] added at flat index positions[n, c, a, b]
     (window (a, b)'s maximum); linear in gy, so d/dgy is the gather ggx.flat[positions].
     x is an input too, with d/dx = 0 (the positions are piecewise constant in x), so that a
-    second derivative w.r.t. x is 0, as PyTorch's, and not 'does not require grad'."""
+    second derivative w.r.t. x is 0, as PyTorch's, and not 'does not require grad'.
+    `distinct`: the positions never repeat (windows that cannot overlap), where an assignment
+    is exact and faster than an accumulation."""
 
     checked_through = "MaxPool2d"
 
-    def __init__(self, positions, x_shape, window):
-        self.positions, self.x_shape = positions, tuple(x_shape)
-        (kh, kw), (sh, sw) = window.kernel, window.stride
-        oh, ow = positions.shape[2:]
-        # Windows that cannot overlap have distinct maxima, where an assignment is exact.
-        self.distinct = (sh >= kh or oh == 1) and (sw >= kw or ow == 1)
+    def __init__(self, positions, x_shape, distinct):
+        self.positions, self.x_shape, self.distinct = positions, tuple(x_shape), distinct
 
     def forward(self, gy, x):
         xp = get_array_module(gy)
@@ -92,6 +91,11 @@ class MaxPool2dGrad(Function):
         need_gy, need_x = self.needs_input_grad
         d_gy = get_item(reshape(ggx, (-1,)), self.positions) if need_gy else None
         return d_gy, (zero_grad(self.inputs[1]) if need_x else None)
+
+
+def _disjoint(window, out_shape):
+    """Whether no two windows can share a pixel."""
+    return all(s >= k or o == 1 for k, s, o in zip(window.kernel, window.stride, out_shape))
 
 
 def _window_max(x, window):

@@ -1,4 +1,6 @@
-"""MaxPool2d and AvgPool2d: pooling layers (no parameters)."""
+"""Pooling layers (no parameters): MaxPool2d and AvgPool2d over sliding windows,
+AdaptiveAvgPool2d and AdaptiveMaxPool2d to a given output size."""
+from ..functional.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d, output_pair
 from ..functional.im2col import make_window
 from ..functional.pooling import avg_pool2d, max_pool2d
 from ..module import Module
@@ -33,4 +35,36 @@ class AvgPool2d(_Pool2d):
     pool = staticmethod(avg_pool2d)
 
 
-__all__ = ["MaxPool2d", "AvgPool2d"]
+class _AdaptivePool2d(Module):
+    """Pooling to `output_size`: an int, or an (OH, OW) pair where None keeps the input's."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        output_pair(output_size, (1, 1), type(self).__name__)  # checked now, used as given
+        self.output_size = output_size
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptivePool2d):
+    """The mean of each adaptive window: (N, C, H, W) -> (N, C, OH, OW)
+    (see adaptive_avg_pool2d); AdaptiveAvgPool2d(1) is global average pooling."""
+
+    def forward(self, x):
+        return adaptive_avg_pool2d(x, self.output_size)
+
+
+class AdaptiveMaxPool2d(_AdaptivePool2d):
+    """The maximum of each adaptive window: (N, C, H, W) -> (N, C, OH, OW); with
+    return_indices, also the winners' indices (see adaptive_max_pool2d)."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__(output_size)
+        self.return_indices = bool(return_indices)
+
+    def forward(self, x):
+        return adaptive_max_pool2d(x, self.output_size, self.return_indices)
+
+
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]

@@ -1,0 +1,134 @@
+"""Adaptive 2-D pooling (PyTorch's): the output size is given, the windows follow from it.
+
+Output cell i of an axis of size `size` pooled to `out` covers [floor(i*size/out),
+ceil((i+1)*size/out)): windows of nearly equal length that may overlap by one. Average
+pooling is then linear and separable, y = A_h @ x @ A_w^T with averaging matrices, so it is
+two matrix products (differentiable to any order); max pooling picks each window's maximum
+and scatters its gradient back with max pooling's MaxPool2dGrad.
+"""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import matmul, mean
+from autograd.spec import Choice, Spec
+from autograd.variable import as_variable
+
+from .pooling import MaxPool2dGrad
+
+
+def window_bounds(size, out):
+    """(starts, ends) of the `out` adaptive windows over an axis of `size`, as int arrays."""
+    i = np.arange(out)
+    return (i * size) // out, -((-(i + 1) * size) // out)
+
+
+def averaging_matrix(size, out, dtype):
+    """(out, size) matrix whose row i averages window i."""
+    starts, ends = window_bounds(size, out)
+    columns = np.arange(size)
+    inside = (columns >= starts[:, None]) & (columns < ends[:, None])
+    return (inside / (ends - starts)[:, None]).astype(dtype)
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """Mean over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW); output_size is an int,
+    an (OH, OW) pair, or a pair with None for "as the input"."""
+    x, (oh, ow) = _prepare(x, output_size, "adaptive_avg_pool2d")
+    h, w = x.shape[2:]
+    if (oh, ow) == (1, 1):  # global pooling, the common case: one reduction
+        return mean(x, axis=(2, 3), keepdims=True)
+    xp = get_array_module(x.data)
+    y = x
+    if ow != w:
+        y = matmul(y, xp.asarray(averaging_matrix(w, ow, x.dtype).T))
+    if oh != h:
+        y = matmul(xp.asarray(averaging_matrix(h, oh, x.dtype)), y)
+    return y if y is not x else x * 1  # a new node, as PyTorch returns a new tensor
+
+
+def adaptive_max_pool2d(x, output_size, return_indices=False):
+    """Maximum over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW). The gradient goes to
+    each window's first maximum (its last NaN if it holds NaNs), as PyTorch. With
+    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's."""
+    x, size = _prepare(x, output_size, "adaptive_max_pool2d")
+    function = AdaptiveMaxPool2d(size)
+    y = function(x)
+    if not return_indices:
+        return y
+    return y, function.positions % (x.shape[2] * x.shape[3])
+
+
+class AdaptiveMaxPool2d(Function):
+    """y[n, c, a, b] = max of x[n, c] over adaptive window (a, b);
+    x (N, C, H, W) -> y (N, C, OH, OW);  dx = gy at each window's first maximum"""
+
+    input_specs = (Spec(shape=("N", "C", "H", "W"), distinct=True,
+                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 5), "W": (2, 5)}),)
+    arg_specs = {"output_size": Choice((2, 2), (1, 1), (3, 2), (2, 4))}
+    apply = staticmethod(lambda x, output_size: adaptive_max_pool2d(x, output_size))
+
+    def __init__(self, output_size):
+        self.output_size = output_size
+
+    def forward(self, x):
+        y, self.positions = _adaptive_max(x, self.output_size)
+        return y
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        disjoint = all(size % out == 0 for size, out in zip(x.shape[2:], self.output_size))
+        return MaxPool2dGrad(self.positions, x.shape, disjoint)(gy, x)
+
+
+def _adaptive_max(x, output_size):
+    """(maximum, flat index into x of the winner) of each adaptive window, (N, C, OH, OW)."""
+    xp = get_array_module(x)
+    n, c, h, w = x.shape
+    (oh, ow) = output_size
+    y = xp.empty((n, c, oh, ow), dtype=x.dtype)
+    positions = xp.empty((n, c, oh, ow), dtype=np.int64)
+    row_starts, row_ends = window_bounds(h, oh)
+    col_starts, col_ends = window_bounds(w, ow)
+    planes = (xp.arange(n * c) * (h * w)).reshape(n, c)
+    for a, (top, bottom) in enumerate(zip(row_starts, row_ends)):
+        for b, (left, right) in enumerate(zip(col_starts, col_ends)):
+            window = x[:, :, top:bottom, left:right].reshape(n, c, -1)
+            winner = _first_max(window, xp)
+            y[:, :, a, b] = xp.take_along_axis(window, winner[..., None], axis=-1)[..., 0]
+            width = right - left
+            positions[:, :, a, b] = planes + (top + winner // width) * w + left + winner % width
+    return y, positions
+
+
+def _first_max(window, xp):
+    """Index along the last axis of the first maximum, or of the last NaN (PyTorch's rule)."""
+    nan = xp.isnan(window)
+    if not nan.any():
+        return xp.argmax(window, axis=-1)
+    last_nan = window.shape[-1] - 1 - xp.argmax(nan[..., ::-1], axis=-1)
+    return xp.where(nan.any(axis=-1), last_nan, xp.argmax(xp.where(nan, -xp.inf, window),
+                                                          axis=-1))
+
+
+def _prepare(x, output_size, who):
+    x = as_variable(x)
+    if x.ndim != 4:
+        raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
+    return x, output_pair(output_size, x.shape[2:], who)
+
+
+def output_pair(output_size, input_hw, who):
+    """output_size (an int, or a pair of ints or None) as an (OH, OW) pair of ints >= 1;
+    None keeps the input's size on that axis."""
+    items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(items) != 2:
+        raise ValueError(f"{who}: output_size must be an int or a pair, got {output_size!r}")
+    return tuple(size if item is None else positive_int(item, "output_size", who)
+                 for item, size in zip(items, input_hw))
+
+
+__all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d"]
