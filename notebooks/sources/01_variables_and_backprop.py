@@ -107,9 +107,14 @@ price.backward(retain_grad=True)  # keep the gradient of the intermediate `apple
 print(f"price = {price.item():.1f}")
 for v in (apple, count, tax, apples):
     print(f"d price / d {v.name:6s} = {v.grad.item():6.1f}")
-ag.plot_graph(price, to_file=OUT / "apples.png")
+ag.plot_graph(price, to_file=OUT / "apples.png", values=True, grads=True)
 
 # %% [markdown]
+# With `values=True, grads=True` each variable shows its value and its gradient, the
+# derivative of `price` with respect to it (`price` itself has gradient 1, the seed of
+# backprop). `grad: —` would mean "not computed" (without `retain_grad=True`, `apples` and
+# `price` show it); a 0 would be a computed answer: here the price does not change with it.
+#
 # Read the gradients against the two rules every graph is built from:
 #
 # * **multiply node** $z = xy$: the upstream gradient is multiplied by the *other* input
