@@ -9,6 +9,7 @@ from ._namespace import show_functions_only as _show_functions_only
 from .accuracy import accuracy
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
+from .attention import scaled_dot_product_attention
 from .conv import conv2d
 from .cross_entropy import cross_entropy, nll_loss
 from .dropout import dropout
@@ -33,7 +34,7 @@ __all__ = [
     "adaptive_max_pool2d", "batch_norm", "layer_norm",
     "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
-    "im2col", "col2im", "accuracy",
+    "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
 ]
 
 _show_functions_only(__name__)

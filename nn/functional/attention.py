@@ -1,0 +1,130 @@
+"""Scaled dot-product attention (PyTorch's F.scaled_dot_product_attention), built from
+differentiable ops (matmul, softmax, dropout), so gradients of any order work.
+
+Masks follow PyTorch: a boolean `attn_mask` says which positions TAKE PART (True) in this
+function, while nn.MultiheadAttention's boolean masks say which are masked OUT; both become
+an additive float mask (0 or -inf) here, through `additive_mask`.
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.ops import matmul, swapaxes, where
+from autograd.ops.validation import float_input
+from autograd.variable import Variable, wrap
+
+from .activation import softmax
+from .dropout import dropout
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None):
+    """softmax(q k^T * scale + mask) v, with dropout on the attention weights.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev); leading axes
+    broadcast. attn_mask, broadcastable to (..., L, S): boolean (True = may attend) or float
+    (added to the scores; a Variable mask gets a gradient). is_causal: a lower-triangular
+    mask (aligned top-left, as PyTorch's). scale: 1/sqrt(E) by default. Dropout with
+    dropout_p applies always (as PyTorch's), except inside `autograd.test_mode()`.
+    """
+    who = "scaled_dot_product_attention"
+    query, key, value = (float_input(t, who) for t in (query, key, value))
+    _check_qkv(query, key, value)
+    if is_causal and attn_mask is not None:
+        raise ValueError(f"{who}: pass either attn_mask or is_causal=True, not both")
+    if isinstance(dropout_p, bool) or not isinstance(dropout_p, (int, float)) \
+            or not 0 <= dropout_p <= 1:
+        raise ValueError(f"{who}: dropout_p must be a probability in [0, 1], got {dropout_p!r}")
+    length, source = query.shape[-2], key.shape[-2]
+    if is_causal:
+        xp = get_array_module(query.data)
+        attn_mask = xp.tril(xp.ones((length, source), dtype=bool))
+    mask = None if attn_mask is None else _sdpa_mask(attn_mask, query, length, source)
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    output, _ = attend(query, key, value, mask, dropout_p, scale=scale, safe=True)
+    return output
+
+
+def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
+           safe=False):
+    """(softmax(q k^T * scale + mask) v, the attention weights after dropout): the shared
+    core of scaled_dot_product_attention and MultiheadAttention. mask: additive (or None).
+
+    safe: a query that may attend to nothing (its scores all -inf) gets zero weights, as
+    PyTorch's SDPA gives (its "safe softmax"); otherwise its row is NaN, as PyTorch's
+    MultiheadAttention gives when it returns the weights.
+    """
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = matmul(query, swapaxes(key, -1, -2)) * scale
+    if mask is not None:
+        scores = scores + mask
+    dead = _dead_rows(scores.data) if safe and mask is not None else None
+    if dead is not None:
+        scores = where(dead, 0.0, scores)  # a finite row, whose weights are zeroed below
+    weights = softmax(scores, axis=-1)
+    if dead is not None:
+        weights = weights * (~dead).astype(weights.dtype)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, training=training)
+    return matmul(weights, value), weights
+
+
+def _dead_rows(scores):
+    """The (..., L, 1) boolean array of rows whose scores are all -inf, or None if none is."""
+    xp = get_array_module(scores)
+    dead = xp.isneginf(scores).all(axis=-1, keepdims=True)
+    return dead if dead.any() else None
+
+
+def additive_mask(mask, dtype, allowed, who, name):
+    """A boolean or float mask as an additive float array of `dtype` (0 or -inf for a
+    boolean one). allowed: what True means, True = may attend (SDPA), False = masked out
+    (nn.MultiheadAttention). A float mask is cast to dtype; a Variable keeps its graph."""
+    if isinstance(mask, Variable):
+        if mask.dtype.kind == "b":
+            mask = mask.data
+        else:
+            return mask if mask.dtype == dtype else mask.astype(dtype)
+    xp = get_array_module(mask)
+    mask = xp.asarray(mask)
+    if mask.dtype.kind == "b":
+        blocked = ~mask if allowed else mask
+        return xp.where(blocked, -np.inf, 0.0).astype(dtype)
+    if mask.dtype.kind != "f":
+        raise TypeError(f"{who}: {name} must be boolean or floating-point, got dtype "
+                        f"{mask.dtype}")
+    return mask.astype(dtype, copy=False)
+
+
+def _sdpa_mask(attn_mask, query, length, source):
+    who = "scaled_dot_product_attention"
+    mask = additive_mask(attn_mask, query.dtype, True, who, "attn_mask")
+    try:
+        np.broadcast_shapes(tuple(mask.shape), query.shape[:-2] + (length, source))
+    except ValueError:
+        raise ValueError(f"{who}: attn_mask of shape {tuple(mask.shape)} does not broadcast "
+                         f"to the scores' shape {query.shape[:-2] + (length, source)} "
+                         "(..., L, S)") from None
+    return mask if isinstance(mask, Variable) else wrap(mask, False)
+
+
+def _check_qkv(query, key, value):
+    who = "scaled_dot_product_attention"
+    shapes = f"query {query.shape}, key {key.shape}, value {value.shape}"
+    if min(query.ndim, key.ndim, value.ndim) < 2:
+        raise ValueError(f"{who}: query, key and value must be at least 2-D (..., L, E), got "
+                         f"{shapes}")
+    if query.shape[-1] != key.shape[-1]:
+        raise ValueError(f"{who}: query and key must have the same last axis (E), got {shapes}")
+    if key.shape[-2] != value.shape[-2]:
+        raise ValueError(f"{who}: key and value must have the same length (axis -2, S), got "
+                         f"{shapes}")
+    try:
+        np.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
+    except ValueError:
+        raise ValueError(f"{who}: the leading (batch) axes do not broadcast: {shapes}") \
+            from None
+
+
+__all__ = ["scaled_dot_product_attention"]

@@ -1,0 +1,69 @@
+"""TransformerEncoderLayer: PyTorch's self-attention + feed-forward block, with its defaults
+and parameter names (self_attn.*, linear1, linear2, norm1, norm2)."""
+import numpy as np
+
+from ..functional.activation import gelu, relu
+from ..module import Module
+from .attention import MultiheadAttention
+from .dropout import Dropout
+from .linear import Linear
+from .normalization import LayerNorm
+
+_ACTIVATIONS = {"relu": relu, "gelu": gelu}
+
+
+class TransformerEncoderLayer(Module):
+    """x + Dropout(SelfAttention(x)), then x + Dropout(FeedForward(x)), each followed by a
+    LayerNorm (post-norm, the default) or each reading a LayerNorm of x (norm_first=True).
+
+    FeedForward: linear2(dropout(activation(linear1(x)))), activation 'relu', 'gelu' or a
+    callable. Inputs (L, N, d_model), or (N, L, d_model) with batch_first, or unbatched.
+    Dropout (all four places) acts only in training mode (`.train()`, not after `.eval()`).
+    """
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
+                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
+                 dtype=np.float32):
+        super().__init__()
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = bool(norm_first)
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
+        for param in (*self.norm1.parameters(), *self.norm2.parameters()):
+            param.data = param.data.astype(dtype)  # LayerNorm makes float32 parameters
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+        return self.norm2(x + self._ff_block(x))
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x, _ = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                              need_weights=False, is_causal=is_causal)
+        return self.dropout1(x)
+
+    def _ff_block(self, x):
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout2(x)
+
+
+def _activation(activation):
+    if callable(activation):
+        return activation
+    if activation in _ACTIVATIONS:
+        return _ACTIVATIONS[activation]
+    raise ValueError(f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or a "
+                     f"callable, got {activation!r}")
+
+
+__all__ = ["TransformerEncoderLayer"]
