@@ -77,7 +77,7 @@ def test_zero_size_dimensions(variant, prog, plan):
     assert_agree(VARIANTS[variant], prog, plan, TORCH, rtol=1e-9, atol=1e-12)
 
 
-@examples(ci=30)
+@examples(ci=30 if TORCH else 150)  # without PyTorch, the one check of gradients
 @given(prog=programs(max_steps=6), plan=plans())
 def test_matches_numerical_differentiation(prog, plan):
     """Forward values against NumPy; leaf gradients of the loss against central differences
