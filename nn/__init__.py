@@ -53,11 +53,13 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
 # leaves optim out, and a submodule that is missing or broken fails only when it is used.
 __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "data", "datasets", "metrics", "callbacks", "training", "models",
+    "distributed",
 ), names={
     "Model": "training.model", "Sequential": "training.sequential",
     "model_to_dot": "training.model_diagram", "plot_model": "training.model_diagram",
     "load_model": "training.saving", "register": "layers.config",
     "RNN": "layers.rnn", "LSTM": "layers.rnn", "GRU": "layers.rnn",
     "RNNCell": "layers.rnn_cells", "LSTMCell": "layers.rnn_cells", "GRUCell": "layers.rnn_cells",
+    "SyncBatchNorm": "distributed.sync_batchnorm",
     "MultiheadAttention": "layers.attention", "TransformerEncoderLayer": "layers.transformer",
 })
