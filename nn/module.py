@@ -267,8 +267,8 @@ class Module:
         return IncompatibleKeys(missing, unexpected)
 
     def save_weights(self, path):
-        """Write the state_dict to `path` as an .npz archive, atomically (see
-        nn.serialization)."""
+        """Write the state_dict to `path` atomically: a safetensors file for a `.safetensors`
+        path, else an .npz archive (see nn.serialization)."""
         from .serialization import save_weights  # it builds on this module: import late
         return save_weights(self, path)
 
@@ -276,6 +276,12 @@ class Module:
         """Load weights written by `save_weights` (never unpickles anything)."""
         from .serialization import load_weights
         return load_weights(self, path, strict=strict)
+
+    def save(self, path):
+        """Write the whole model to `path` in one file: architecture, weights, compile settings
+        and optimizer state (Keras' model.save); `nn.load_model(path)` reads it back."""
+        from .training.saving import save_model  # brings in the training layer: import late
+        return save_model(self, path)
 
     # ----- drawing -----
     def plot(self, *inputs, to_file="model.png", verbose=True):

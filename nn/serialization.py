@@ -1,5 +1,7 @@
-"""Weights files: a Module's state_dict as an .npz archive, written atomically and read
-without unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
+"""Weights files: a Module's state_dict as an .npz archive or, by the suffix `.safetensors`, a
+safetensors file (the Hugging Face ecosystem's format; keys are the state-dict names, so a
+PyTorch state dict saved as safetensors loads as it is). Written atomically, read without
+unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
 import os
 from collections import OrderedDict
 
@@ -10,32 +12,92 @@ from autograd.backend import to_cpu
 
 from .module import StateDictKeyError, state_arrays
 
+SAFETENSORS_SUFFIX = ".safetensors"
+MODEL_MEMBER = "model.json"  # the member that marks a whole-model file (nn.load_model's)
+
 
 def save_weights(module, path):
-    """Write `module`'s state_dict to `path` as an .npz archive, atomically: a temp file
-    beside it replaces `path` only once fully written. A symlink's target is written, an
-    existing file keeps its permissions, and a directory or device is refused (see
-    autograd.atomic)."""
+    """Write `module`'s state_dict to `path`, atomically: a temp file beside it replaces
+    `path` only once fully written. A `.safetensors` path gets a safetensors file, any other
+    an .npz archive. A symlink's target is written, an existing file keeps its permissions,
+    and a directory or device is refused (see autograd.atomic)."""
     path = os.fspath(path)
     arrays = {name: to_cpu(array) for name, array in state_arrays(module)}
+    write = _write_safetensors if is_safetensors(path) else _write_npz
     with replacing(path) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
+        write(tmp, arrays, path)
+        _sync(tmp)
     return path
 
 
 def load_weights(module, path, strict=True):
-    """Load weights written by `save_weights` into `module`; errors name the file."""
+    """Load weights written by `save_weights` (or any .npz / .safetensors file keyed by
+    state-dict names) into `module`; errors name the file and leave the module unchanged."""
     path = os.fspath(path)
-    arrays = read_npz(path)
+    arrays = read_weights(path)
     try:
         return module.load_state_dict(arrays, strict=strict)
     except StateDictKeyError as exc:
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+def is_safetensors(path):
+    return os.fspath(path).lower().endswith(SAFETENSORS_SUFFIX)
+
+
+def read_weights(path):
+    """{name: array} from the .npz or .safetensors file at `path` (chosen by suffix)."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_weights: no such file: {path}")
+    return read_safetensors(path) if is_safetensors(path) else read_npz(path)
+
+
+def _write_npz(tmp, arrays, path):
+    with open(tmp, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def _write_safetensors(tmp, arrays, path):
+    numpy_api = _safetensors_numpy("save_weights")
+    # The layout is PyTorch's state dict; Hugging Face loaders refuse a file whose format tag
+    # they do not know, so it says "pt" as torch's own writer does.
+    try:
+        numpy_api.save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, tmp,
+                            metadata={"format": "pt"})
+    except Exception as exc:  # SafetensorError and dtype errors: Rust-side, no common base
+        raise ValueError(f"save_weights: {path}: cannot write safetensors "
+                         f"({type(exc).__name__}: {exc})") from None
+
+
+def read_safetensors(path):
+    """All arrays of the safetensors file at `path`; errors name the file."""
+    numpy_api = _safetensors_numpy("load_weights")
+    try:
+        arrays = numpy_api.load_file(path)
+    except Exception as exc:  # SafetensorError (a bad header), unknown dtypes (bfloat16)
+        raise ValueError(f"load_weights: {path} is not a readable safetensors file "
+                         f"({type(exc).__name__}: {exc})") from None
+    return OrderedDict(arrays)
+
+
+def _safetensors_numpy(who):
+    try:
+        from safetensors import numpy as numpy_api  # optional: only .safetensors needs it
+    except ImportError:
+        raise ImportError(f"{who}: .safetensors files need the safetensors package "
+                          "(pip install safetensors, or the rungrad[safetensors] extra); "
+                          "an .npz path needs nothing more") from None
+    return numpy_api
+
+
+def _sync(tmp):
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_npz(path):
@@ -45,17 +107,33 @@ def read_npz(path):
     import zipfile  # lazily: only loading weights needs it
 
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip file)")
+        raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip "
+                         f"file){_safetensors_hint(path)}")
     try:
         archive = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
                          f"({type(exc).__name__}: {exc})") from None
-    try:
-        with archive:
+    with archive:
+        if MODEL_MEMBER in archive.files:
+            raise ValueError(f"load_weights: {path} is a whole-model file written by "
+                             "model.save: load it with nn.load_model(path)")
+        try:
             return OrderedDict((key, archive[key]) for key in archive.files)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: {exc})") from None
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: "
+                             f"{exc})") from None
 
 
-__all__ = ["save_weights", "load_weights", "read_npz"]
+def _safetensors_hint(path):
+    """A hint when the file holds safetensors under another suffix: an 8-byte header
+    length, then the JSON header."""
+    with open(path, "rb") as f:
+        head = f.read(9)
+    if len(head) == 9 and head[8:9] == b"{":
+        return f" (it looks like a safetensors file: name it *{SAFETENSORS_SUFFIX})"
+    return ""
+
+
+__all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
+           "is_safetensors"]

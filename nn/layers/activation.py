@@ -5,6 +5,7 @@ from autograd.ops.validation import real_scalar
 
 from .. import functional as F
 from ..module import Module
+from .config import init_config
 
 
 class ReLU(Module):
@@ -14,6 +15,8 @@ class ReLU(Module):
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def forward(self, x):
         return F.relu(x)
@@ -29,6 +32,8 @@ class LeakyReLU(Module):
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"
@@ -53,6 +58,8 @@ class _OverDim(Module):
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -83,6 +90,8 @@ class ELU(Module):
     def forward(self, x):
         return F.elu(x, self.alpha)
 
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
     def extra_repr(self):
         return f"alpha={self.alpha}"
 
@@ -99,6 +108,8 @@ class GELU(Module):
     def forward(self, x):
         return F.gelu(x, self.approximate)
 
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
     def extra_repr(self):
         return f"approximate={self.approximate!r}"
 
@@ -114,6 +125,8 @@ class Softplus(Module):
 
     def forward(self, x):
         return F.softplus(x, self.beta, self.threshold)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"beta={self.beta}, threshold={self.threshold}"

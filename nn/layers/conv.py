@@ -10,6 +10,7 @@ from .. import init
 from ..functional.conv import conv2d
 from ..functional.im2col import pair
 from ..module import Module
+from .config import init_config
 
 
 class Conv2d(Module):
@@ -41,6 +42,10 @@ class Conv2d(Module):
 
     def forward(self, x):
         return conv2d(x, self.weight, self.bias, self.stride, self.padding)
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self.bias is not None)
 
     def extra_repr(self):
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "

@@ -1,6 +1,7 @@
 """Dropout layer."""
 from ..functional.dropout import dropout
 from ..module import Module
+from .config import init_config
 
 
 class Dropout(Module):
@@ -15,6 +16,8 @@ class Dropout(Module):
 
     def forward(self, x):
         return dropout(x, self.p, training=self.training)  # test_mode() is in it
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"p={self.p}"

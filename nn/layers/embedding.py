@@ -7,6 +7,7 @@ from autograd.variable import Parameter
 from .. import init
 from ..functional.embedding import embedding
 from ..module import Module
+from .config import init_config
 
 
 class Embedding(Module):
@@ -27,6 +28,8 @@ class Embedding(Module):
 
     def forward(self, indices):
         return embedding(indices, self.weight)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}"

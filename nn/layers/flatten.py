@@ -4,6 +4,7 @@ import math
 from autograd.ops import reshape
 
 from ..module import Module
+from .config import init_config
 
 
 class Flatten(Module):
@@ -22,6 +23,8 @@ class Flatten(Module):
                              f"not fit an input of shape {shape}")
         merged = shape[:start] + (math.prod(shape[start:end + 1]),) + shape[end + 1:]
         return reshape(x, merged)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -2,6 +2,7 @@
 from autograd.variable import Variable
 
 from ..module import Module
+from .config import init_config
 
 
 class Lambda(Module):
@@ -25,6 +26,8 @@ class Lambda(Module):
         if isinstance(y, Variable) and y.name is None and not any(y is a for a in args):
             y.name = self.name
         return y
+
+    get_config = init_config  # the function is saved by name: nn.functional's or registered
 
     def extra_repr(self):
         return self.name

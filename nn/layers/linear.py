@@ -10,7 +10,8 @@ from autograd.variable import Parameter, UninitializedParameter, is_uninitialize
 from .. import init
 from ..functional.linear import linear
 from ..module import Module
-from .activation import resolve_activation
+from .activation import ACTIVATIONS, resolve_activation
+from .config import init_config
 
 
 class Linear(Module):
@@ -112,6 +113,10 @@ class Linear(Module):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.use_bias}")
 
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self.use_bias, dtype=self.dtype.name)
+
 
 class LazyLinear(Linear):
     """PyTorch's LazyLinear: a Linear whose in_features come from the first input."""
@@ -152,6 +157,17 @@ class Dense(Linear):
     def extra_repr(self):
         return (f"units={self.out_features}, activation={self.activation_name}, "
                 f"in_features={self.in_features}, use_bias={self.use_bias}")
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save. An input_shape
+        that Sequential ignored (a later layer's, not matching) is left out: the layer is
+        sized from the saved weights instead."""
+        declared = self.declared_input_shape
+        kept = declared is not None and self.in_features == _last_of_shape(declared)
+        activation = next((name for name, fn in ACTIVATIONS.items()
+                           if fn is not None and fn is self.activation), self.activation)
+        return init_config(self, activation=activation, input_shape=declared if kept else None,
+                           use_bias=self.use_bias, dtype=self.dtype.name)
 
 
 def _last_axis(x, who):

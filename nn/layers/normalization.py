@@ -7,6 +7,7 @@ from autograd.variable import Parameter
 
 from ..functional.normalization import batch_norm, layer_norm
 from ..module import Module
+from .config import init_config
 
 
 class _BatchNorm(Module):
@@ -65,6 +66,8 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: the input of shape {tuple(x.shape)} has {x.shape[1]} "
                              f"channels (axis 1), the layer expects {self.num_features}")
 
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
@@ -106,6 +109,10 @@ class LayerNorm(Module):
 
     def forward(self, x):
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self.bias is not None)
 
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "

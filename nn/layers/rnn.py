@@ -12,6 +12,7 @@ from autograd.variable import as_variable
 from ..functional.dropout import dropout
 from ..functional.recurrence import recurrence
 from ..module import Module
+from .config import init_config
 from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
 
 
@@ -105,6 +106,8 @@ class _RNNBase(Module):
             s = initial_state(s, shape, self.weight_hh_l0, who, name)
             result.append(s if batched else s.reshape(layers, 1, self.hidden_size))
         return tuple(result)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"

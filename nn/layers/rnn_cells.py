@@ -18,6 +18,7 @@ from .. import init
 from ..functional.linear import linear
 from ..functional.recurrence import STEPS, recurrent_step
 from ..module import Module
+from .config import init_config
 
 
 def rnn_tanh_update(gates_x, state, weight_hh, bias_hh):
@@ -110,6 +111,8 @@ class _Cell(Module):
         update = MODES[self.mode][1]
         new = update(gates_x, state, self.weight_hh, self.bias_hh if self.bias else None)
         return new if batched else tuple(s.reshape(-1) for s in new)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"

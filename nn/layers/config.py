@@ -1,0 +1,110 @@
+"""Layers by name and config, what `model.save` / `nn.load_model` write and rebuild from.
+
+A layer's `get_config()` gives its constructor arguments as plain values, so that
+`type(layer)(**layer.get_config())` makes the same layer (Keras' contract); `init_config`
+reads them from the attributes of the same names. Classes and functions are saved by name:
+rungrad's own are found in `nn` and `nn.functional`; a user's layer, model or function is
+made known with the `register` decorator (Keras' `register_keras_serializable`). A name is
+only ever looked up, never imported or executed.
+"""
+import inspect
+
+from autograd.variable import Variable
+
+_REGISTERED = {}  # name -> class or function the user registered
+
+
+def init_config(layer, **values):
+    """{argument: value} for each argument of `type(layer).__init__`: from `values` where
+    given, else the layer's attribute of the same name. Raises NotImplementedError naming the
+    argument when the attribute is missing, or is a Parameter or a Module rather than the
+    argument's value (the layer must then write its own get_config)."""
+    config = {}
+    for name, _ in _init_parameters(type(layer)):
+        if name in values:
+            config[name] = values[name]
+            continue
+        value = getattr(layer, name, _MISSING)
+        if value is _MISSING or isinstance(value, Variable) or hasattr(value, "named_modules"):
+            raise NotImplementedError(
+                f"{type(layer).__name__}.get_config: cannot tell the value of the constructor "
+                f"argument {name!r} (no plain attribute of that name); write get_config()")
+        config[name] = value
+    return config
+
+
+_MISSING = object()
+
+
+def _init_parameters(cls):
+    """(name, parameter) of `cls.__init__`'s named arguments, `self` left out."""
+    params = list(inspect.signature(cls.__init__).parameters.items())[1:]
+    return [(n, p) for n, p in params
+            if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+
+
+def takes_no_arguments(cls):
+    """Whether `cls()` needs no argument (then an empty config rebuilds it)."""
+    return all(p.default is not inspect.Parameter.empty for _, p in _init_parameters(cls))
+
+
+def register(obj=None, *, name=None):
+    """Make a layer, model, loss or function class saveable by name: `@nn.register` or
+    `@nn.register(name="MyBlock")`. The default name is the object's `__qualname__`; a name
+    that rungrad uses itself, or that another object holds, is refused."""
+    if obj is None:
+        return lambda target: register(target, name=name)
+    if not callable(obj):
+        raise TypeError(f"register: expected a class or a function, got {type(obj).__name__}")
+    key = name if name is not None else obj.__qualname__
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"register: name must be a non-empty string, got {key!r}")
+    if _builtin(key, type) is not None or _builtin(key, "function") is not None:
+        raise ValueError(f"register: {key!r} is the name of one of rungrad's own layers or "
+                         "functions; pass another name=")
+    held = _REGISTERED.get(key)
+    if held is not None and held is not obj and _origin(held) != _origin(obj):
+        raise ValueError(f"register: the name {key!r} is taken by {_origin(held)}; pass "
+                         "another name=")
+    _REGISTERED[key] = obj  # the same origin again: a redefinition (a re-run notebook cell)
+    return obj
+
+
+def _origin(obj):
+    return f"{getattr(obj, '__module__', '?')}.{getattr(obj, '__qualname__', '?')}"
+
+
+def name_of(obj, kind):
+    """The name `obj` (a class when kind is type, else a function) is saved under, or None
+    when it is neither registered nor one of rungrad's own."""
+    for key, held in _REGISTERED.items():
+        if held is obj:
+            return key
+    key = getattr(obj, "__name__", None)
+    if key is not None and _builtin(key, kind) is obj:
+        return key
+    return None
+
+
+def lookup(name, kind, custom_objects=None):
+    """The class (kind type) or function saved as `name`: from `custom_objects`, the
+    registry, then rungrad's own; None when unknown."""
+    for table in (custom_objects or {}, _REGISTERED):
+        if name in table:
+            return table[name]
+    return _builtin(name, kind)
+
+
+def _builtin(name, kind):
+    """rungrad's own class `nn.<name>` (a Module) or function `nn.functional.<name>`."""
+    import nn  # lazily: nn imports this package
+    from nn.module import Module
+
+    if kind is type:
+        found = getattr(nn, name, None) if name.isidentifier() else None
+        return found if isinstance(found, type) and issubclass(found, Module) else None
+    found = getattr(nn.functional, name, None) if name.isidentifier() else None
+    return found if inspect.isfunction(found) else None
+
+
+__all__ = ["init_config", "takes_no_arguments", "register", "name_of", "lookup"]

@@ -1,0 +1,250 @@
+"""A model as JSON plus arrays, and back: what `model.save` writes and `nn.load_model` reads.
+
+`Writer.module(model)` gives the architecture: each layer's class name and `get_config()`
+(Sequential and ModuleList as their list of named layers); `Writer.compiled(model)` the
+compile settings with the optimizer's hyperparameters and state. Values JSON has no type for
+are tagged: a tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of
+the file), a dtype, a class or function by name, a nested layer. `Reader` reverses each step,
+finding classes and functions only by name (nn.layers.config.lookup): nothing is imported
+or executed that the name does not designate.
+"""
+import inspect
+from collections import OrderedDict
+
+import numpy as np
+
+import optim
+from autograd.backend import to_cpu
+
+from ..containers import ModuleList
+from ..layers.config import init_config, lookup, name_of, takes_no_arguments
+from ..module import Module
+from .losses import resolve_loss
+from .metrics import resolve_metrics
+from .sequential import Sequential
+
+_CONTAINERS = {"Sequential": Sequential, "ModuleList": ModuleList}
+_SAVE_WEIGHTS = "save the weights alone with model.save_weights(path) instead"
+
+
+class Writer:
+    """Turns a model into JSON-able specs, collecting the arrays they refer to."""
+
+    def __init__(self):
+        self.arrays = []
+
+    # ----- the architecture -----
+    def module(self, module, where="the model"):
+        cls = type(module)
+        if cls in _CONTAINERS.values():
+            return {"class_name": cls.__name__,
+                    "layers": [dict(name=name, **self.module(child, f"layer {name!r}"))
+                               for name, child in module.named_children()]}
+        name = name_of(cls, type)
+        if name is None:
+            raise TypeError(f"model.save: {where} is a {cls.__qualname__}, which rungrad cannot "
+                            "rebuild: a subclassed model or layer needs @nn.register and a "
+                            f"get_config() to be saved whole; {_SAVE_WEIGHTS}")
+        return {"class_name": name, "config": self.value(_config_of(module, where), where)}
+
+    # ----- compile settings -----
+    def compiled(self, model):
+        """The optimizer, loss and metrics of a compiled Model; None when not compiled."""
+        if getattr(model, "compiled_loss", None) is None:
+            return None
+        loss = model.compiled_loss
+        return {"optimizer": self.optimizer(model.optimizer, model),
+                "loss": _known_name(loss, resolve_loss) or self.value(loss.fn, "the loss"),
+                "metrics": [_known_name(m, lambda n: resolve_metrics([n])[0])
+                            or self.value(m.fn, f"the metric {m.name!r}")
+                            for m in model.compiled_metrics]}
+
+    def optimizer(self, opt, model):
+        cls = type(opt)
+        name = name_of(cls, type) or (cls.__name__ if getattr(optim, cls.__name__, None) is cls
+                                      else None)
+        if name is None:
+            raise TypeError(f"model.save: the optimizer {cls.__qualname__} is neither one of "
+                            f"optim's nor registered (@nn.register); {_SAVE_WEIGHTS}")
+        names = {id(p): n for n, p in model.named_parameters()}
+        held = [p for group in opt.param_groups for p in group["params"]]
+        if any(id(p) not in names for p in held):
+            raise ValueError("model.save: the optimizer holds parameters that are not the "
+                             f"model's; {_SAVE_WEIGHTS}")
+        state = opt.state_dict()  # parameters numbered in `held` order
+        return {"class_name": name, "defaults": self.value(opt.defaults, "the optimizer"),
+                "params": [names[id(p)] for p in held],
+                "param_groups": self.value(state["param_groups"], "the optimizer"),
+                "state": [[i, self.value(s, "the optimizer state")]
+                          for i, s in state["state"].items()]}
+
+    # ----- values -----
+    def value(self, value, where):
+        """`value` as JSON, arrays collected in self.arrays; a TypeError for what cannot be
+        saved by value or by name."""
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
+            return int(value)
+        if isinstance(value, (float, np.floating)):
+            return float(value)
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, (tuple, list)):
+            items = [self.value(v, where) for v in value]
+            return {"__tuple__": items} if isinstance(value, tuple) else items
+        if isinstance(value, dict):
+            return self._dict(value, where)
+        if isinstance(value, np.dtype) or (isinstance(value, type)
+                                           and issubclass(value, np.generic)):
+            return {"__dtype__": np.dtype(value).name}
+        if isinstance(value, Module):
+            return {"__layer__": self.module(value, where)}
+        if hasattr(value, "shape") and hasattr(value, "dtype"):
+            self.arrays.append(np.asarray(to_cpu(getattr(value, "data", value))))
+            return {"__array__": len(self.arrays) - 1}
+        if callable(value):
+            return self._by_name(value, where)
+        raise TypeError(f"model.save: {where}: cannot save a {type(value).__name__} "
+                        f"({value!r}) in a config; {_SAVE_WEIGHTS}")
+
+    def _dict(self, value, where):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError(f"model.save: {where}: config keys must be strings, got "
+                            f"{sorted(map(repr, value))}")
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            raise ValueError(f"model.save: {where}: the key {next(iter(value))!r} is reserved")
+        return {k: self.value(v, f"{where}: {k!r}") for k, v in value.items()}
+
+    def _by_name(self, obj, where):
+        kind = type if isinstance(obj, type) else "function"
+        name = name_of(obj, kind)
+        if name is None:
+            shown = getattr(obj, "__qualname__", type(obj).__name__)
+            if shown == "<lambda>":
+                shown = "a lambda (give it a name with def)"
+            raise TypeError(f"model.save: {where}: {shown} is neither one of rungrad's "
+                            "(nn, nn.functional) nor registered: decorate it with @nn.register; "
+                            f"or {_SAVE_WEIGHTS}")
+        return {"__class__" if kind is type else "__function__": name}
+
+
+class Reader:
+    """Rebuilds what Writer wrote; `arrays` are the file's arrays in order."""
+
+    def __init__(self, arrays, custom_objects=None):
+        self.arrays = arrays
+        self.custom = dict(custom_objects or {})
+
+    def module(self, spec):
+        name = spec["class_name"]
+        if "layers" in spec:
+            container = _CONTAINERS.get(name)
+            if container is None:
+                raise ValueError(f"unknown container {name!r}")
+            children = OrderedDict((item["name"], self.module(item)) for item in spec["layers"])
+            return Sequential(children) if container is Sequential \
+                else ModuleList(children.values())
+        cls = self._class(name, Module, "layer")
+        config = self.value(spec["config"])
+        try:
+            from_config = getattr(cls, "from_config", None)
+            return from_config(config) if from_config is not None else cls(**config)
+        except Exception as exc:  # the class's own check of its arguments
+            raise ValueError(f"cannot rebuild {name} from its config {config}: "
+                             f"{type(exc).__name__}: {exc}") from None
+
+    def compile(self, model, spec):
+        """Compile `model` as it was, with the optimizer's state restored."""
+        opt = self.optimizer(spec["optimizer"], model)
+        model.compile(optimizer=opt, loss=self.value(spec["loss"]),
+                      metrics=[self.value(m) for m in spec["metrics"]])
+
+    def optimizer(self, spec, model):
+        cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")
+        named = dict(model.named_parameters())
+        missing = [n for n in spec["params"] if n not in named]
+        if missing:
+            raise ValueError(f"the optimizer's parameters {missing} are not in the model")
+        held = [named[n] for n in spec["params"]]
+        groups = self.value(spec["param_groups"])
+        defaults = self.value(spec["defaults"])
+        accepted = inspect.signature(cls.__init__).parameters
+        kwargs = {k: v for k, v in defaults.items() if k in accepted}
+        params = [{"params": [held[i] for i in g["params"]]} for g in groups]
+        opt = cls(params, **kwargs) if held else cls(**kwargs)
+        opt.load_state_dict({"param_groups": groups,
+                             "state": {i: self.value(s) for i, s in spec["state"]}})
+        return opt
+
+    def value(self, value):
+        if isinstance(value, list):
+            return [self.value(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1 and next(iter(value)) in _TAGS:
+            tag, body = next(iter(value.items()))
+            return _DECODE[tag](self, body)
+        return {k: self.value(v) for k, v in value.items()}
+
+    def _function(self, name):
+        found = lookup(name, "function", self.custom)
+        if found is None or not callable(found):
+            raise ValueError(f"unknown function {name!r}: register it with @nn.register (or "
+                             "pass custom_objects={name: function})")
+        return found
+
+    def _class(self, name, base, what):
+        found = lookup(name, type, self.custom)
+        if found is None and base is optim.Optimizer:
+            found = getattr(optim, name, None) if name.isidentifier() else None
+        if not (isinstance(found, type) and issubclass(found, base)):
+            raise ValueError(f"unknown {what} class {name!r}: register it with @nn.register "
+                             "(or pass custom_objects={name: class})")
+        return found
+
+    def _array(self, index):
+        if not isinstance(index, int) or not 0 <= index < len(self.arrays):
+            raise ValueError(f"the config refers to array {index!r}, which the file lacks")
+        return self.arrays[index]
+
+
+_DECODE = {
+    "__tuple__": lambda reader, items: tuple(reader.value(items)),
+    "__array__": Reader._array,
+    "__dtype__": lambda reader, name: np.dtype(name),
+    "__layer__": Reader.module,
+    "__class__": lambda reader, name: reader._class(name, object, "class"),
+    "__function__": Reader._function,
+}
+_TAGS = tuple(_DECODE)
+
+
+def _config_of(module, where):
+    """The layer's get_config(); {} for a class made without arguments; the constructor's
+    arguments read back for rungrad's own layers that have no get_config."""
+    cls = type(module)
+    try:
+        if hasattr(module, "get_config"):
+            return module.get_config()
+        if takes_no_arguments(cls):
+            return {}
+        if cls.__module__.split(".")[0] == "nn":
+            return init_config(module)
+    except NotImplementedError as exc:
+        raise TypeError(f"model.save: {where}: {exc}; or {_SAVE_WEIGHTS}") from None
+    raise TypeError(f"model.save: {where} is a {cls.__qualname__}, whose constructor takes "
+                    "arguments but which has no get_config() returning them (Keras' "
+                    f"contract); write one, or {_SAVE_WEIGHTS}")
+
+
+def _known_name(compiled, resolve):
+    """The name a compiled loss or metric was given when it was given by name, else None."""
+    try:
+        named = resolve(compiled.name)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return compiled.name if named.fn is compiled.fn else None
+
+
+__all__ = ["Writer", "Reader"]

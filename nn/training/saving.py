@@ -1,0 +1,137 @@
+"""`model.save(path)` and `nn.load_model(path)`: a whole model in one file, Keras' way.
+
+The file is a zip archive holding `model.json` (the architecture as each layer's class
+name and get_config(), the state-dict names of the weights, the compile settings and the
+optimizer's hyperparameters; see nn.training.model_config) and one `.npy` member per array
+(weights, optimizer state). It is written atomically, as weights files are, and read with
+`allow_pickle=False`: loading never unpickles or executes anything. A model loaded this
+way predicts as the saved one did and, compiled with its optimizer state restored,
+continues training where it stopped.
+
+    model.save("model.rungrad")
+    model = nn.load_model("model.rungrad")
+"""
+import contextlib
+import json
+import os
+import zipfile
+
+import numpy as np
+
+from autograd.atomic import replacing
+
+from ..module import StateDictKeyError, state_arrays
+from ..serialization import MODEL_MEMBER, is_safetensors
+from .model_config import Reader, Writer
+
+FORMAT = "rungrad.model"
+VERSION = 1
+
+
+def save_model(model, path):
+    """Write `model` (architecture, weights, compile settings, optimizer state) to `path`."""
+    path = os.fspath(path)
+    if is_safetensors(path):
+        raise ValueError(f"model.save: {path}: a whole model is not a safetensors file; use "
+                         "model.save_weights(path) for safetensors weights, or another suffix "
+                         "(such as .rungrad) for the whole model")
+    writer = Writer()
+    document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model)}
+    document["weights"] = [[name, writer.value(array, name)["__array__"]]
+                           for name, array in state_arrays(model)]
+    document["compile"] = writer.compiled(model)
+    text = json.dumps(document, indent=1)
+    with replacing(path) as tmp:
+        _write_archive(tmp, text, writer.arrays)
+    return path
+
+
+def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' keyword)
+    """The model saved at `path` by `model.save`, with its weights and, unless
+    compile=False, compiled as it was with its optimizer state. `custom_objects`
+    ({name: class or function}) supplies classes and functions not registered with
+    @nn.register. Loading leaves NumPy's global random generator as it was (building the
+    layers draws initial weights, which the saved ones then replace)."""
+    path = os.fspath(path)
+    document, arrays = _read_archive(path)
+    reader = Reader(arrays, custom_objects)
+    try:
+        with _same_global_random_state():
+            model = reader.module(document["architecture"])
+        weights = {name: reader.value({"__array__": index})
+                   for name, index in document["weights"]}
+        model.load_state_dict(weights)
+        if compile and document.get("compile") is not None:
+            reader.compile(model, document["compile"])
+    except StateDictKeyError as exc:
+        raise StateDictKeyError(f"load_model: {path}: {exc}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"load_model: {path}: {_message(exc)}") from None
+    return model
+
+
+def _message(exc):
+    return str(exc) if not isinstance(exc, KeyError) else f"malformed file (no entry {exc})"
+
+
+@contextlib.contextmanager
+def _same_global_random_state():
+    state = np.random.get_state()
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def _write_archive(tmp, text, arrays):
+    with open(tmp, "wb") as f:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            archive.writestr(MODEL_MEMBER, text)
+            for i, array in enumerate(arrays):
+                with archive.open(_member(i), "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.ascontiguousarray(array),
+                                              allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _member(i):
+    return f"arrays/{i}.npy"
+
+
+def _read_archive(path):
+    """(the JSON document, the list of arrays) of the model file at `path`."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_model: no such file: {path}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"load_model: {path} is not a model file written by model.save "
+                         "(not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if MODEL_MEMBER not in names:
+                raise ValueError(f"load_model: {path} is not a model file written by model.save "
+                                 f"(no {MODEL_MEMBER}; a weights file loads with "
+                                 "model.load_weights)")
+            document = json.loads(archive.read(MODEL_MEMBER).decode("utf-8"))
+            if not isinstance(document, dict) or document.get("format") != FORMAT:
+                raise ValueError(f"load_model: {path}: {MODEL_MEMBER} is not a rungrad model")
+            if document.get("version", 0) > VERSION:
+                raise ValueError(f"load_model: {path} was written by a newer rungrad (format "
+                                 f"version {document['version']}; this one reads {VERSION})")
+            arrays = []
+            while _member(len(arrays)) in names:
+                with archive.open(_member(len(arrays))) as member:
+                    arrays.append(np.lib.format.read_array(member, allow_pickle=False))
+    except (OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
+            json.JSONDecodeError) as exc:
+        raise ValueError(f"load_model: {path} is corrupt ({type(exc).__name__}: {exc})") \
+            from None
+    except ValueError as exc:  # read_array on a pickled or damaged member
+        if str(exc).startswith("load_model:"):
+            raise
+        raise ValueError(f"load_model: {path} is corrupt ({exc})") from None
+    return document, arrays
+
+
+__all__ = ["save_model", "load_model"]
