@@ -70,6 +70,7 @@ def plot_gradient_norms(history, path):
     """Draw the `grad_norm/*` curves of `history` (a History, a GradientMonitor, or their
     `.history` dict) to `path` (.png, .svg or .pdf): one colour per layer, weights solid
     and other parameters (biases) dashed, log scale. Needs matplotlib."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -81,10 +82,13 @@ def plot_gradient_norms(history, path):
     figure = Figure(figsize=(8.5, 4.5), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    colours = {}
+    layers = list(dict.fromkeys(name.rpartition(".")[0] for name in norms))
+    # Ten layers or fewer: matplotlib's default cycle; more: a map that tells 20 apart.
+    palette = matplotlib.colormaps["tab10" if len(layers) <= 10 else "tab20"]
+    colours = {layer: palette(i % palette.N) for i, layer in enumerate(layers)}
     for name, values in norms.items():
         layer, _, kind = name.rpartition(".")
-        colour = colours.setdefault(layer, f"C{len(colours) % 10}")
+        colour = colours[layer]
         axes.plot(range(1, len(values) + 1), values, color=colour, marker="o", markersize=3,
                   linestyle="-" if kind == "weight" else "--", label=name)
     axes.set_yscale("log")
