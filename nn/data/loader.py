@@ -28,13 +28,22 @@ class DataLoader:
     Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
     whole batches at a time instead of being stacked sample by sample.
 
+    sampler: an iterable of dataset indices with len() (e.g. nn.distributed.
+    DistributedSampler) that decides which samples come, in which order; it excludes
+    shuffle=True, as in PyTorch.
+
     batch_size must be a positive integer. PyTorch's batch_size=None ("no batching", one
     sample at a time without a batch axis) is refused rather than half-supported:
     iterate over the dataset itself for single samples.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
+                 sampler=None):
         self.dataset = dataset
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the "
+                             "sampler decides the order; DistributedSampler shuffles itself)")
+        self.sampler = sampler
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
         self.batch_size = positive_int(batch_size, "batch_size", "DataLoader", hint)
@@ -45,10 +54,14 @@ class DataLoader:
         self.epoch = 0
 
     def __len__(self):
-        return num_batches(len(self.dataset), self.batch_size, self.drop_last)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        return num_batches(n, self.batch_size, self.drop_last)
 
     def _order(self):
-        """This epoch's permutation, or None to keep the dataset's order."""
+        """This epoch's permutation (or the sampler's indices), or None to keep the
+        dataset's order."""
+        if self.sampler is not None:
+            return np.fromiter(iter(self.sampler), dtype=np.int64)
         if not self.shuffle:
             return None
         return np.random.default_rng([self.epoch, self.seed]).permutation(len(self.dataset))
@@ -64,7 +77,8 @@ class DataLoader:
     def __iter__(self):
         order = self._order()
         self.epoch += 1
-        n, size = len(self.dataset), self.batch_size
+        n = len(self.dataset) if order is None else len(order)
+        size = self.batch_size
         for b in range(len(self)):
             start, stop = b * size, min((b + 1) * size, n)
             # In order, a slice gives views (no copy); shuffled, an index array.

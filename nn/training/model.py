@@ -22,6 +22,7 @@ from autograd.backend import to_cpu
 from autograd.config import no_grad, test_mode
 from autograd.variable import as_variable
 
+from ..distributed.fit import DataParallelFit
 from ..module import Module
 from .batches import (
     array_module,
@@ -55,6 +56,7 @@ class Model(Module):
         self.stop_training = False
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
+        self._parallel = None  # a DataParallelFit while fit runs on several ranks
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
@@ -136,7 +138,22 @@ class Model(Module):
                   "samples": train.samples, "verbose": verbose}
         progress = progress_callback(verbose)
         extra = [] if callbacks is None else list(callbacks)
-        runner = CallbackList(([progress] if progress else []) + extra + [history], self, params)
+        parallel = DataParallelFit.start(self)  # None unless launched on several ranks
+        if parallel is not None:  # each rank its shard; progress and files on rank 0
+            train = parallel.shard(train, training=True)
+            validation = None if validation is None else parallel.shard(validation, False)
+            progress, extra = progress if parallel.rank == 0 else None, parallel.callbacks(extra)
+        try:
+            self._parallel = parallel
+            return self._fit_epochs(train, validation, epochs, initial_epoch, history,
+                                    CallbackList(([progress] if progress else []) + extra
+                                                 + [history], self, params))
+        finally:
+            self._parallel = None
+            if parallel is not None:
+                parallel.finish()
+
+    def _fit_epochs(self, train, validation, epochs, initial_epoch, history, runner):
         self.stop_training = False
         self.history = history
         self._bound = False
@@ -144,6 +161,8 @@ class Model(Module):
         runner.call("on_train_begin", {})
         for epoch in range(initial_epoch, epochs):
             runner.call("on_epoch_begin", epoch, {})
+            if self._parallel is not None:
+                self._parallel.set_epoch(train, epoch)
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
             logs = self._train_epoch(train, runner)
             if validation is not None:
@@ -168,19 +187,31 @@ class Model(Module):
             runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch = to_module(xp, x_batch), to_module(xp, y_batch)
             loss, scores = self._train_step(x_batch, y_batch)
-            total, seen = total + loss * len(x_batch), seen + len(x_batch)
-            tracker.add(to_cpu(y_batch), scores)
+            count = len(x_batch)
+            if self._parallel is not None:  # the global batch's: the same on every rank
+                loss, count = self._parallel.global_sums(loss * count, count)
+                loss /= count
+            total, seen = total + loss * count, seen + count
+            if len(x_batch):
+                tracker.add(to_cpu(y_batch), scores)
             batch_logs = {"loss": total / seen}
             if self.compiled_metrics and ((step + 1) % refresh == 0 or step + 1 == steps):
                 batch_logs.update(tracker.results())
             runner.call("on_train_batch_end", step, batch_logs)
             if self.stop_training:
                 break
+        if self._parallel is not None:
+            self._parallel.gather(tracker)
+            self._parallel.average_buffers()
         return {"loss": total / max(seen, 1), **tracker.results()}
 
     def _train_step(self, x_batch, y_batch):
         """One update; returns (the batch's loss, its scores for the metrics or None)."""
-        compiled = self.compiled_loss
+        compiled, parallel = self.compiled_loss, self._parallel
+        if parallel is not None:
+            parallel.prepare(x_batch)
+            if not len(x_batch):  # this rank's piece of a small last batch is empty
+                return parallel.empty_step(self.optimizer), None
         inputs = compiled.inputs(self, as_variable(x_batch))
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
@@ -188,7 +219,11 @@ class Model(Module):
             self._bound = True
         loss = compiled(inputs, y_batch)
         self.optimizer.zero_grad()
+        if parallel is not None:
+            parallel.before_backward(len(x_batch))
         loss.backward()
+        if parallel is not None:
+            parallel.after_backward()
         self.optimizer.step()
         scores = compiled.scores(to_cpu(inputs.data)) if self.compiled_metrics else None
         return float(loss.data), scores
@@ -222,6 +257,9 @@ class Model(Module):
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
+        if self._parallel is not None:  # validation in a data-parallel fit: all shards
+            total, seen = self._parallel.global_sums(total, seen)
+            self._parallel.gather(tracker)
         return {"loss": total / seen, **tracker.results()}
 
     def predict(self, x, batch_size=32, verbose=0):

@@ -1,0 +1,92 @@
+"""Collectives on NumPy arrays (and Variables, on their data), in place as torch.distributed's.
+
+In a world of one each is the identity. CuPy arrays go through a host copy (portable MPI
+builds cannot read GPU memory; CUDA-aware MPI or NCCL is the route for several GPUs).
+"""
+import numpy as np
+
+from autograd.backend import get_array_module, to_cpu
+from autograd.variable import Variable
+
+from .group import group, import_mpi
+
+
+class ReduceOp:
+    """torch.distributed.ReduceOp's names, as the strings all_reduce takes."""
+    SUM, PRODUCT, MIN, MAX, AVG = "sum", "product", "min", "max", "avg"
+
+
+_OPS = {"sum": "SUM", "product": "PROD", "min": "MIN", "max": "MAX", "avg": "SUM"}
+
+
+def all_reduce(array, op="sum"):
+    """Combine `array` over all ranks, in place, and return it: every rank then holds the
+    sum ('sum'), 'product', 'min', 'max' or the mean ('avg') of the ranks' arrays."""
+    target = _array(array, "all_reduce")
+    if op not in _OPS:
+        raise ValueError(f"all_reduce: op must be one of {', '.join(_OPS)}, got {op!r}")
+    world = group()
+    if world.comm is None:
+        return array
+    MPI = import_mpi("all_reduce")
+    host, write_back = _host_buffer(target)
+    world.comm.Allreduce(MPI.IN_PLACE, host, op=getattr(MPI, _OPS[op]))
+    if op == "avg":
+        host /= world.size
+    write_back(host)
+    return array
+
+
+def broadcast(array, src=0):
+    """Overwrite `array` on every rank with rank `src`'s, in place; returns it."""
+    target = _array(array, "broadcast")
+    world = group()
+    if not isinstance(src, (int, np.integer)) or not 0 <= src < world.size:
+        raise ValueError(f"broadcast: src must be a rank from 0 to {world.size - 1}, got "
+                         f"{src!r}")
+    if world.comm is None:
+        return array
+    host, write_back = _host_buffer(target)
+    world.comm.Bcast(host, root=int(src))
+    write_back(host)
+    return array
+
+
+def all_gather_rows(array):
+    """The ranks' arrays joined along axis 0, in rank order (they may differ in length but
+    must agree in dtype and in the other axes). Not in place: returns a new array."""
+    array = np.ascontiguousarray(to_cpu(array))
+    world = group()
+    if world.comm is None:
+        return array
+    counts = np.array(world.comm.allgather(array.size), dtype=np.int64)
+    rows = np.array(world.comm.allgather(len(array)), dtype=np.int64)
+    joined = np.empty((int(rows.sum()),) + array.shape[1:], dtype=array.dtype)
+    world.comm.Allgatherv(array, [joined, counts])
+    return joined
+
+
+def _array(array, who):
+    target = array.data if isinstance(array, Variable) else array
+    if not hasattr(target, "dtype") or not hasattr(target, "shape"):
+        raise TypeError(f"{who}: expected a NumPy array or a Variable, got "
+                        f"{type(array).__name__}")
+    if target.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expected a numeric array, got dtype {target.dtype}")
+    return target
+
+
+def _host_buffer(target):
+    """(a contiguous NumPy array MPI may write, a function putting it back into target)."""
+    if get_array_module(target) is np and target.flags.c_contiguous and target.flags.writeable:
+        return target, lambda host: None
+    if get_array_module(target) is np and not target.flags.writeable:
+        raise ValueError("collective: the array is read-only; it is reduced in place")
+    host = np.ascontiguousarray(to_cpu(target))
+
+    def write_back(result):
+        target[...] = get_array_module(target).asarray(result)
+    return host, write_back
+
+
+__all__ = ["ReduceOp", "all_reduce", "broadcast", "all_gather_rows"]

@@ -1,0 +1,116 @@
+"""DistributedDataParallel: PyTorch's wrapper for data-parallel training over the group.
+
+    nn.distributed.init_process_group()
+    model = nn.distributed.DistributedDataParallel(Net())   # rank 0's weights everywhere
+    for x, y in loader:                                     # a DistributedSampler's shard
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()                     # .grad: the mean over ranks
+        optimizer.step()                                    # the same step on every rank
+"""
+import contextlib
+
+import numpy as np
+
+from autograd.variable import is_uninitialized
+
+from ..module import Module
+from .collectives import all_reduce, broadcast
+from .group import group
+from .reducer import GradientReducer
+
+
+class DistributedDataParallel(Module):
+    """Wraps `module` so that after each backward every rank holds the average gradient.
+
+    At construction rank 0's parameters and buffers are copied to every rank (ranks may start
+    from different weights); with broadcast_buffers, buffers (BatchNorm's running statistics)
+    are copied from rank 0 again before each training forward, as PyTorch. Gradients are
+    averaged in buckets of at most `bucket_cap_mb` (see nn.distributed.reducer). Every
+    parameter must receive a gradient in every backward (PyTorch's find_unused_parameters is
+    not offered: freeze unused parameters instead). In a world of one this is a plain wrapper.
+
+    state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
+    with or without it, and `self.module.state_dict()` (or
+    `consume_prefix_in_state_dict_if_present`) gives the bare module's keys.
+    """
+
+    def __init__(self, module, broadcast_buffers=True, bucket_cap_mb=25.0,
+                 find_unused_parameters=False):
+        super().__init__()
+        if not isinstance(module, Module):
+            raise TypeError(f"DistributedDataParallel: expected an nn.Module, got "
+                            f"{type(module).__name__}")
+        if find_unused_parameters:
+            raise ValueError("DistributedDataParallel: find_unused_parameters is not "
+                             "supported; freeze parameters the loss does not use "
+                             "(requires_grad_(False)) before wrapping")
+        unbuilt = [name for name, p in module.named_parameters() if is_uninitialized(p)]
+        if unbuilt:
+            raise ValueError(f"DistributedDataParallel: parameters {', '.join(unbuilt)} are "
+                             "not built yet (a lazily sized layer); run the module once on "
+                             "an example batch before wrapping it")
+        self.module = module
+        self.broadcast_buffers = broadcast_buffers
+        sync_module_states(module, "DistributedDataParallel")
+        object.__setattr__(self, "reducer", GradientReducer(
+            module.parameters(), bucket_cap_mb=bucket_cap_mb))
+
+    def forward(self, *args, **kwargs):
+        self.reducer.check_step_finished()
+        if self.broadcast_buffers and self.training:
+            for buf in _buffers(self.module):
+                broadcast(buf, src=0)
+        return self.module(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def no_sync(self):
+        """Backward passes inside accumulate gradients locally, without communication; the
+        first backward after it averages the accumulated gradients (PyTorch's no_sync)."""
+        self.reducer.enabled = False
+        try:
+            yield
+        finally:
+            self.reducer.enabled = True
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Load keys with the `module.` prefix (as state_dict gives) or without it."""
+        if state_dict and not any(key.startswith("module.") for key in state_dict):
+            return self.module.load_state_dict(state_dict, strict=strict)
+        return super().load_state_dict(state_dict, strict=strict)
+
+    def extra_repr(self):
+        world = group()
+        return f"world_size={world.size}, buckets={len(self.reducer.buckets)}"
+
+
+def consume_prefix_in_state_dict_if_present(state_dict, prefix="module."):
+    """Strip `prefix` from the keys that have it, in place (PyTorch's helper): a DDP
+    checkpoint becomes loadable into the bare module."""
+    for key in list(state_dict):
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    return state_dict
+
+
+def sync_module_states(module, who):
+    """Copy rank 0's parameters and buffers to every rank, after checking that every rank
+    has the same parameter shapes (a mismatch would corrupt the broadcast)."""
+    world = group()
+    if world.comm is None:
+        return
+    arrays = [p.data for p in module.parameters()] + _buffers(module)
+    signature = np.array([len(arrays), sum(a.size for a in arrays)], dtype=np.int64)
+    low, high = all_reduce(signature.copy(), "min"), all_reduce(signature.copy(), "max")
+    if not np.array_equal(low, high):
+        raise ValueError(f"{who}: the ranks' models differ (arrays, elements from {low} to "
+                         f"{high}); every rank must build the same architecture")
+    for array in arrays:
+        broadcast(array, src=0)
+
+
+def _buffers(module):
+    return [buf for buf in module.buffers() if buf is not None]
+
+
+__all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",
+           "sync_module_states"]

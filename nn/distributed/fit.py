@@ -1,0 +1,160 @@
+"""Model.fit on several ranks (Keras' multi-worker way): what fit asks of the process group.
+
+`DataParallelFit.start(model)` returns None in a world of one, so a plain fit pays one
+environment lookup. With several ranks, fit:
+- copies rank 0's weights and buffers to every rank (ranks may start from different seeds);
+- cuts each global batch (batch_size is the global batch, as Keras' distribution strategies)
+  into one contiguous piece per rank, following rank 0's shuffle order; a DataLoader must
+  carry a DistributedSampler instead (each rank then loads its own shard);
+- weights each rank's gradient by its number of samples, so the update is the one of the mean
+  loss over the global batch, whatever the pieces' sizes (nn.distributed.reducer);
+- sums the batch losses over the ranks every step (so TerminateOnNaN and friends decide the
+  same everywhere) and joins the outputs for the epoch's metrics, so every rank logs the
+  numbers one process would; floating buffers (BatchNorm's running statistics) are averaged at
+  each epoch's end;
+- shows progress and runs file-writing callbacks (ModelCheckpoint, CSVLogger, and any
+  callback with `rank_zero_only = True`) on rank 0 only.
+"""
+import numpy as np
+
+from autograd.config import no_grad
+from autograd.variable import as_variable, is_uninitialized
+
+from .collectives import all_gather_rows, all_reduce, broadcast
+from .ddp import sync_module_states
+from .group import get_world_size, group
+from .reducer import GradientReducer
+from .sampler import DistributedSampler
+
+
+class DataParallelFit:
+    """fit's helper on one rank of several (see the module doc)."""
+
+    @classmethod
+    def start(cls, model):
+        return cls(model) if get_world_size() > 1 else None
+
+    def __init__(self, model):
+        self.model = model
+        self.world = group()
+        self.rank, self.size = self.world.rank, self.world.size
+        self.reducer = None
+
+    # ----- the model -----
+    def prepare(self, x_batch):
+        """Before the first step: build lazy layers (on this batch), then make every rank's
+        weights rank 0's and hook the gradient averaging."""
+        if self.reducer is not None:
+            return
+        if any(is_uninitialized(p) for p in self.model.parameters()) and len(x_batch):
+            with no_grad():
+                self.model.compiled_loss.inputs(self.model, as_variable(x_batch))
+        sync_module_states(self.model, "fit")
+        self.reducer = GradientReducer(self.model.parameters(), who="fit")
+
+    def before_backward(self, count):
+        """This rank's gradient counts as `count` samples of the global batch."""
+        self.reducer.weight = float(count)
+
+    def after_backward(self):
+        self.reducer.finish_step()
+
+    def empty_step(self, optimizer):
+        """A step with no samples on this rank: it still takes part in the averaging (with
+        weight 0) and applies the same update as the others; returns its loss, 0."""
+        optimizer.zero_grad()
+        self.before_backward(0)
+        self.after_backward()
+        optimizer.step()
+        return 0.0
+
+    def finish(self):
+        """After fit: unhook the gradient averaging."""
+        if self.reducer is not None:
+            self.reducer.remove()
+            self.reducer = None
+
+    def average_buffers(self):
+        for buf in self.model.buffers():
+            if buf is not None and buf.dtype.kind == "f":
+                all_reduce(buf, "avg")
+
+    # ----- the data -----
+    def shard(self, batches, training):
+        """This rank's part of `batches` (fit's ArrayBatches or LoaderBatches)."""
+        source = getattr(batches, "source", None)
+        if source is None:
+            return ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
+        if isinstance(getattr(source, "sampler", None), DistributedSampler):
+            return batches
+        raise ValueError(f"fit on {self.size} ranks: a {type(source).__name__} must load this "
+                         "rank's shard: give the DataLoader sampler=nn.distributed."
+                         "DistributedSampler(dataset) (or pass arrays, which fit shards "
+                         "itself)")
+
+    def set_epoch(self, batches, epoch):
+        sampler = getattr(getattr(batches, "source", None), "sampler", None)
+        if isinstance(sampler, DistributedSampler):
+            sampler.set_epoch(epoch)
+
+    # ----- the numbers -----
+    def global_sums(self, *values):
+        """The sums over the ranks of a few local numbers (one small allreduce)."""
+        return all_reduce(np.array(values, dtype=np.float64), "sum").tolist()
+
+    def gather(self, tracker):
+        """Every rank's metric inputs joined, so metrics are those of the global data."""
+        if tracker.metrics and tracker._targets:
+            tracker._targets = [all_gather_rows(np.concatenate(tracker._targets))]
+            tracker._scores = [all_gather_rows(np.concatenate(tracker._scores))]
+        elif tracker.metrics:  # an empty shard still takes part in the collective
+            raise ValueError("fit: a rank received no samples to score; use fewer ranks "
+                             "or more data")
+        return tracker
+
+    def callbacks(self, callbacks):
+        """The callbacks this rank runs: all on rank 0, no file writers elsewhere."""
+        if self.rank == 0:
+            return callbacks
+        return [c for c in callbacks if not _rank_zero_only(c)]
+
+
+class ShardedArrayBatches:
+    """ArrayBatches cut per rank: the same global batches (rank 0's order) as one process
+    would walk, of which this rank takes the contiguous piece `rank` of `size`."""
+
+    def __init__(self, batches, rank, size, keep_empty):
+        self.batches, self.rank, self.size, self.keep_empty = batches, rank, size, keep_empty
+        self.steps, self.samples = batches.steps, batches.samples
+        self.batch_size = batches.batch_size
+
+    def __iter__(self):
+        inner = self.batches
+        order = None
+        if inner.shuffle:
+            order = np.random.permutation(inner.samples) if self.rank == 0 else \
+                np.empty(inner.samples, dtype=np.int64)
+            order = broadcast(order.astype(np.int64, copy=False), src=0)
+        for start in range(0, inner.samples, inner.batch_size):
+            stop = min(start + inner.batch_size, inner.samples)
+            lo, hi = _piece(start, stop, self.rank, self.size)
+            if hi == lo and not self.keep_empty:
+                continue
+            index = slice(lo, hi) if order is None else order[lo:hi]
+            yield inner.x[index], None if inner.y is None else inner.y[index]
+
+
+def _piece(start, stop, rank, size):
+    """Rank's contiguous piece of [start, stop): sizes differ by at most one."""
+    n = stop - start
+    return start + n * rank // size, start + n * (rank + 1) // size
+
+
+def _rank_zero_only(callback):
+    from ..training.callbacks.checkpoint import ModelCheckpoint
+    from ..training.callbacks.csv_logger import CSVLogger
+    return getattr(callback, "rank_zero_only", isinstance(callback, (ModelCheckpoint,
+                                                                     CSVLogger)))
+
+
+__all__ = ["DataParallelFit", "ShardedArrayBatches"]

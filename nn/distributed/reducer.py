@@ -1,0 +1,215 @@
+"""GradientReducer: after backward, every rank holds the weighted mean of the ranks' gradients.
+
+ChainerMN's packed allreduce with PyTorch DDP's buckets: the parameters, in reverse order (the
+order backward reaches them), are packed into a few contiguous buffers of one dtype, at most
+`bucket_cap_mb` each. A gradient hook on each parameter copies its gradient into its bucket as
+soon as the engine has it; a bucket whose gradients are all in is sent at once with a
+non-blocking Iallreduce, so communication overlaps whatever the engine still does. The last
+hook waits for every bucket, divides, and hands each parameter its averaged gradient (the hook's
+return value replaces the local gradient before it is accumulated into `.grad`).
+
+Buckets are always started in the same order on every rank (bucket k only after bucket k-1),
+as MPI requires of non-blocking collectives.
+
+Weights: each rank's gradient counts `weight` times (default 1: the plain mean over ranks, as
+DDP). Model.fit passes the rank's number of samples, so ranks with unequal shards give exactly
+the gradient of the mean loss over the global batch. The weights are summed in the same
+allreduce (one extra element of the first bucket).
+
+A gradient already in `.grad` when the hook runs (accumulated under `no_sync()`, or the last
+step's when nobody zeroed it) is folded into the reduction: every rank ends with the same .grad.
+"""
+import time
+
+import numpy as np
+
+from autograd.backend import get_array_module, to_cpu
+from autograd.variable import wrap
+
+from .group import group, import_mpi
+
+
+class _Bucket:
+    """Contiguous host memory for the gradients of `params` (one dtype)."""
+
+    def __init__(self, params, dtype, extra):
+        self.params = params
+        self.offsets = np.cumsum([0] + [p.data.size for p in params])
+        self.buffer = np.empty(int(self.offsets[-1]) + extra, dtype=dtype)
+        self.outs = [None] * len(params)
+        self.filled = 0
+        self.request = None
+
+    def view(self, i):
+        return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
+
+    def nbytes(self):
+        return self.buffer.nbytes
+
+
+class GradientReducer:
+    """Averages the gradients of `params` over the process group (see the module doc)."""
+
+    def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel"):
+        self.who = who
+        self.world = group()
+        self.params = [p for p in params if p.requires_grad]
+        self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20)
+        self.enabled = True
+        self.weight = 1.0
+        self.allreduce_seconds = 0.0  # time spent waiting for the reductions
+        self._slots = {}
+        for b, bucket in enumerate(self.buckets):
+            for i, param in enumerate(bucket.params):
+                self._slots[id(param)] = (b, i)
+        self._handles = [p.register_hook(self._hook(p)) for p in self.params]
+        self._mpi = None if self.world.comm is None else import_mpi(who)
+        self._reset()
+
+    def remove(self):
+        """Unregister the gradient hooks."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+
+    # ----- one step -----
+    def _reset(self):
+        self._ready, self._launched, self._done = 0, 0, False
+        for bucket in self.buckets:
+            bucket.filled, bucket.request = 0, None
+            bucket.outs = [None] * len(bucket.params)
+
+    def _hook(self, param):
+        b, i = None, None
+
+        def reduce_gradient(grad):
+            nonlocal b, i
+            if not self.enabled or self.world.comm is None:
+                return None
+            if grad.creator is not None:
+                raise RuntimeError(f"{self.who}: backward with create_graph=True is not "
+                                   "supported (the averaged gradient has no graph)")
+            if b is None:
+                b, i = self._slots[id(param)]
+            return self._take(b, i, grad.data)
+        return reduce_gradient
+
+    def _take(self, b, i, grad):
+        """Pack one gradient, start what is complete; returns the Variable that will hold the
+        average (filled before backward hands it to `.grad`)."""
+        if self._ready == 0:
+            self._begin()
+        bucket, param = self.buckets[b], self.buckets[b].params[i]
+        if bucket.outs[i] is not None:
+            raise RuntimeError(f"{self.who}: a parameter received two gradients in one "
+                               "backward before the last reduction finished")
+        view = bucket.view(i)
+        np.multiply(to_cpu(grad), self.weight, out=view)
+        if param.grad is not None:  # accumulated under no_sync, or never zeroed: fold it in
+            view += to_cpu(param.grad.data) * self.weight
+            param.grad = None
+        out = wrap(get_array_module(grad).empty_like(grad), False)
+        bucket.outs[i] = out
+        bucket.filled += 1
+        self._ready += 1
+        self._launch_ready()
+        if self._ready == len(self.params):
+            self._finish()
+        return out
+
+    def _begin(self):
+        self.buckets[0].buffer[-1] = self.weight  # the weights are summed with bucket 0
+
+    def _launch_ready(self):
+        MPI = self._mpi
+        while self._launched < len(self.buckets):
+            bucket = self.buckets[self._launched]
+            if bucket.filled < len(bucket.params):
+                return
+            bucket.request = self.world.comm.Iallreduce(MPI.IN_PLACE, bucket.buffer,
+                                                        op=MPI.SUM)
+            self._launched += 1
+
+    def _finish(self):
+        start = time.perf_counter()
+        for bucket in self.buckets:
+            bucket.request.Wait()
+        self.allreduce_seconds += time.perf_counter() - start
+        total = float(self.buckets[0].buffer[-1])
+        for bucket in self.buckets:
+            if total != 1.0:
+                bucket.buffer /= total
+            for i, out in enumerate(bucket.outs):
+                data = bucket.view(i)
+                out.data[...] = data if get_array_module(out.data) is np \
+                    else get_array_module(out.data).asarray(data)
+        self._done = True
+
+    def finish_step(self):
+        """End this step's reduction after backward, for a caller that knows backward is
+        over (Model.fit): parameters that got no gradient on this rank (unused, or no
+        backward at all on a rank whose shard of the batch was empty) count as zeros and
+        receive the average of the others'. Does nothing when the step completed already."""
+        if self.world.comm is None or not self.enabled:
+            return
+        if self._done:
+            self._reset()
+            return
+        if self._ready == 0:
+            self._begin()
+        missing = []
+        for bucket in self.buckets:
+            for i, param in enumerate(bucket.params):
+                if bucket.outs[i] is None:
+                    missing.append((param, bucket, i))
+                    bucket.view(i)[...] = 0
+                    if param.grad is not None:
+                        bucket.view(i)[...] = to_cpu(param.grad.data) * self.weight
+                    bucket.outs[i] = wrap(get_array_module(param.data).empty_like(param.data),
+                                          False)
+                    bucket.filled += 1
+        self._ready = len(self.params)
+        self._launch_ready()
+        self._finish()
+        for param, bucket, i in missing:
+            param.grad = bucket.outs[i]
+        self._reset()
+
+    def check_step_finished(self):
+        """Raise if the last backward left some parameters without a gradient (the others
+        are then waiting in an unfinished reduction); called before each forward."""
+        if self._done:
+            self._reset()
+        if self._ready == 0:
+            return
+        names = [getattr(p, "name", None) or f"parameter {k} (shape {p.shape})"
+                 for k, p in enumerate(self.params) if self._outs_of(p) is None]
+        self._reset()
+        raise RuntimeError(f"{self.who}: the last backward gave no gradient to "
+                           f"{len(names)} parameter(s) ({', '.join(names[:5])}"
+                           f"{', ...' if len(names) > 5 else ''}); every parameter must take "
+                           "part in the loss on every rank (freeze unused ones with "
+                           "requires_grad_(False) before wrapping the model)")
+
+    def _outs_of(self, param):
+        b, i = self._slots[id(param)]
+        return self.buckets[b].outs[i]
+
+
+def _make_buckets(params, cap_bytes):
+    """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone)."""
+    groups, current, size = [], [], 0
+    for param in params:
+        nbytes = param.data.size * param.data.dtype.itemsize
+        if current and (param.dtype != current[0].dtype or size + nbytes > cap_bytes):
+            groups.append(current)
+            current, size = [], 0
+        current.append(param)
+        size += nbytes
+    if current:
+        groups.append(current)
+    return [_Bucket(g, np.dtype(g[0].dtype), extra=1 if k == 0 else 0)
+            for k, g in enumerate(groups)]
+
+
+__all__ = ["GradientReducer"]

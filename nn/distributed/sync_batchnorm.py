@@ -1,0 +1,104 @@
+"""SyncBatchNorm: batch normalization with the statistics of the global batch (all ranks).
+
+Plain BatchNorm under data parallelism normalizes each rank's batch with that rank's own
+mean and variance (and keeps per-rank running statistics, which DistributedDataParallel
+replaces by rank 0's before each forward): with small per-rank batches the statistics are
+noisy. SyncBatchNorm sums the per-channel sums over the ranks (allreduce), so every rank
+normalizes with the statistics of the whole global batch, exactly as one process would on
+the concatenated batch; backward allreduces the matching sums of gradients.
+"""
+import numpy as np
+
+from autograd.config import Config
+from autograd.function import Function
+from autograd.ops import sqrt
+from autograd.ops import sum as reduce_sum
+from autograd.spec import Spec
+from autograd.variable import as_variable
+
+from ..functional.normalization import _in_dtype_of, _scale_shift, _update
+from ..layers.normalization import _BatchNorm
+from .collectives import all_reduce
+from .group import group
+
+
+class AllReduceSum(Function):
+    """y = sum over ranks of x (every rank gets it); dx = sum over ranks of dy"""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return all_reduce(x.copy(), "sum")
+
+    def backward(self, gy):
+        return AllReduceSum()(gy)
+
+
+def all_reduce_sum(x):
+    """The sum of x over the ranks, differentiable (identity in a world of one)."""
+    return as_variable(x) if group().comm is None else AllReduceSum()(x)
+
+
+def sync_batch_norm(x, running_mean, running_var, weight, bias, momentum, eps):
+    """Training-mode batch_norm over the global batch: mean and biased variance per channel
+    over every rank's N (and spatial) axes; running statistics updated with the unbiased
+    global variance, as nn.functional.batch_norm does for one process."""
+    x = as_variable(x)
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    local = np.array([x.size // max(x.shape[1], 1)], dtype=np.float64)
+    count = float(all_reduce(local, "sum")[0])
+    if count < 2:
+        raise ValueError(f"SyncBatchNorm: expected more than 1 value per channel over all "
+                         f"ranks when training, got {int(count)}")
+    mean = all_reduce_sum(reduce_sum(x, axes, keepdims=True)) / count
+    centered = x - mean
+    var = all_reduce_sum(reduce_sum(centered * centered, axes, keepdims=True)) / count
+    y = centered / sqrt(var + eps)
+    if running_mean is not None:
+        _update(running_mean, mean.data, momentum)
+    if running_var is not None:
+        _update(running_var, var.data * (count / (count - 1)), momentum)
+    return _scale_shift(y, weight, bias, shape)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """BatchNorm over (N, C, ...) inputs whose training statistics span every rank's batch
+    (PyTorch's nn.SyncBatchNorm); in eval mode, or in a world of one, it is BatchNorm."""
+
+    input_dims = (2, 3, 4, 5)
+    input_layout = "(N, C, ...)"
+
+    def forward(self, x):
+        training = self.training and Config.train
+        if not training or group().comm is None:
+            return super().forward(x)
+        self._check_input(x)
+        momentum = self.momentum
+        if self.track_running_stats:
+            self.num_batches_tracked += 1
+            if momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked)
+        x = _in_dtype_of(as_variable(x), self.weight)
+        return sync_batch_norm(x, self.running_mean, self.running_var, self.weight,
+                               self.bias, momentum or 0.0, self.eps)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module):
+        """`module` with every BatchNorm1d/2d replaced by a SyncBatchNorm holding the same
+        parameters and buffers (PyTorch's helper); returns the converted module."""
+        if isinstance(module, _BatchNorm) and not isinstance(module, cls):
+            converted = cls(module.num_features, module.eps, module.momentum, module.affine,
+                            module.track_running_stats)
+            converted.load_state_dict(module.state_dict())
+            if module.affine:
+                converted.weight, converted.bias = module.weight, module.bias
+            converted.train(module.training)
+            return converted
+        for name, child in list(module._modules.items()):
+            if child is not None:
+                setattr(module, name, cls.convert_sync_batchnorm(child))
+        return module
+
+
+__all__ = ["SyncBatchNorm", "AllReduceSum", "all_reduce_sum", "sync_batch_norm"]
