@@ -64,8 +64,8 @@ def _write_safetensors(tmp, arrays, path):
     # The layout is PyTorch's state dict; Hugging Face loaders refuse a file whose format tag
     # they do not know, so it says "pt" as torch's own writer does.
     try:
-        numpy_api.save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, tmp,
-                            metadata={"format": "pt"})
+        contiguous = {k: np.require(v, requirements="C") for k, v in arrays.items()}  # 0-d too
+        numpy_api.save_file(contiguous, tmp, metadata={"format": "pt"})
     except Exception as exc:  # SafetensorError and dtype errors: Rust-side, no common base
         raise ValueError(f"save_weights: {path}: cannot write safetensors "
                          f"({type(exc).__name__}: {exc})") from None

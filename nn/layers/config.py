@@ -44,8 +44,9 @@ def _init_parameters(cls):
 
 
 def takes_no_arguments(cls):
-    """Whether `cls()` needs no argument (then an empty config rebuilds it)."""
-    return all(p.default is not inspect.Parameter.empty for _, p in _init_parameters(cls))
+    """Whether `cls.__init__` has no argument at all (then an empty config rebuilds it; an
+    argument with a default may have been given another value)."""
+    return not _init_parameters(cls)
 
 
 def register(obj=None, *, name=None):

@@ -56,11 +56,11 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
     document, arrays = _read_archive(path)
     reader = Reader(arrays, custom_objects)
     try:
-        with _same_global_random_state():
-            model = reader.module(document["architecture"])
         weights = {name: reader.value({"__array__": index})
                    for name, index in document["weights"]}
-        model.load_state_dict(weights)
+        with _same_global_random_state():  # lazily sized layers are built by the load
+            model = reader.module(document["architecture"])
+            model.load_state_dict(weights)
         if compile and document.get("compile") is not None:
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
@@ -89,7 +89,7 @@ def _write_archive(tmp, text, arrays):
             archive.writestr(MODEL_MEMBER, text)
             for i, array in enumerate(arrays):
                 with archive.open(_member(i), "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.ascontiguousarray(array),
+                    np.lib.format.write_array(member, array,
                                               allow_pickle=False)
         f.flush()
         os.fsync(f.fileno())

@@ -1,0 +1,122 @@
+"""save_weights / load_weights with a .safetensors path: the Hugging Face format, keyed by
+state-dict names, written atomically, read without code; PyTorch's files load as they are."""
+import sys
+
+import numpy as np
+import pytest
+
+import nn
+
+from ._helpers import Block, assert_same_state, snapshot
+
+safetensors_numpy = pytest.importorskip("safetensors.numpy")
+
+
+def test_round_trip_and_the_file_is_plain_safetensors(tmp_path):
+    np.random.seed(3)
+    source, target = Block(), Block()
+    path = tmp_path / "w.safetensors"
+    source.save_weights(path)
+    target.load_weights(path)
+    assert_same_state(target, source.state_dict())
+    stored = safetensors_numpy.load_file(str(path))
+    assert sorted(stored) == sorted(source.state_dict())
+    assert stored["zeta"].dtype == np.float32
+    assert [p.name for p in tmp_path.iterdir()] == ["w.safetensors"]  # no temp file left
+
+
+def test_scalar_buffers_and_strided_arrays_keep_their_shapes(tmp_path):
+    source = nn.BatchNorm1d(3)
+    source(np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32))
+    source.weight.data = np.arange(6, dtype=np.float32)[::2]  # not contiguous
+    path = tmp_path / "bn.safetensors"
+    source.save_weights(path)
+    target = nn.BatchNorm1d(3)
+    target.load_weights(path)
+    assert_same_state(target, source.state_dict())
+    assert target.num_batches_tracked.shape == () and target.num_batches_tracked == 1
+
+
+def test_suffix_is_case_insensitive_and_npz_stays_npz(tmp_path):
+    model = nn.Linear(2, 3)
+    model.save_weights(tmp_path / "W.SafeTensors")
+    model.save_weights(tmp_path / "w.npz")
+    assert set(safetensors_numpy.load_file(str(tmp_path / "W.SafeTensors"))) == {"weight", "bias"}
+    with np.load(tmp_path / "w.npz", allow_pickle=False) as archive:
+        assert archive.files == ["weight", "bias"]
+
+
+def test_a_pytorch_state_dict_saved_as_safetensors_loads_without_renaming(tmp_path):
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import save_file
+
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.BatchNorm1d(5),
+                                 torch.nn.ReLU(), torch.nn.Linear(5, 2)).double()
+    theirs.train()
+    theirs(torch.randn(8, 4, dtype=torch.float64))  # running statistics move off their start
+    path = tmp_path / "torch.safetensors"
+    save_file(theirs.state_dict(), str(path))
+    ours = nn.Sequential(nn.Linear(4, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Linear(5, 2))
+    ours.load_weights(path)
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_allclose(ours.state_dict()[key], value.numpy(), rtol=1e-6)
+    x = np.random.default_rng(1).normal(size=(3, 4))
+    theirs.eval()
+    want = theirs(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(ours.eval()(x.astype(np.float32)).data, want, rtol=1e-4,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage!", b"\x10\x00\x00\x00\x00\x00\x00\x00{bad"])
+def test_a_corrupt_file_names_the_file_and_changes_nothing(tmp_path, content):
+    model = Block()
+    before = snapshot(model)
+    path = tmp_path / "bad.safetensors"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="bad.safetensors"):
+        model.load_weights(path)
+    assert_same_state(model, before)
+
+
+def test_wrong_keys_name_the_file(tmp_path):
+    path = tmp_path / "keys.safetensors"
+    safetensors_numpy.save_file({"weight": np.zeros((3, 2), np.float32)}, str(path))
+    with pytest.raises(KeyError, match=r"keys.safetensors.*missing key\(s\): 'bias'"):
+        nn.Linear(2, 3).load_weights(path)
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "w.safetensors"
+    nn.Linear(2, 3).save_weights(path)
+    original = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(safetensors_numpy, "save_file", broken)
+    with pytest.raises(ValueError, match="w.safetensors.*disk full"):
+        nn.Linear(2, 3).save_weights(path)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["w.safetensors"]
+
+
+def test_without_the_package_the_error_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "safetensors", None)
+    with pytest.raises(ImportError, match="pip install safetensors"):
+        nn.Linear(2, 3).save_weights(tmp_path / "w.safetensors")
+    nn.Linear(2, 3).save_weights(tmp_path / "w.npz")  # .npz needs nothing more
+
+
+def test_safetensors_under_another_suffix_gets_a_hint(tmp_path):
+    path = tmp_path / "w.bin"
+    safetensors_numpy.save_file({"weight": np.zeros((3, 2), np.float32)}, str(path))
+    with pytest.raises(ValueError, match=r"looks like a safetensors file.*\.safetensors"):
+        nn.Linear(2, 3).load_weights(path)
+
+
+def test_a_whole_model_file_is_not_taken_for_weights(tmp_path):
+    path = tmp_path / "model.npz"
+    nn.Sequential(nn.Linear(2, 3)).save(path)
+    with pytest.raises(ValueError, match="nn.load_model"):
+        nn.Sequential(nn.Linear(2, 3)).load_weights(path)

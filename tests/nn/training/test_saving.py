@@ -1,0 +1,285 @@
+"""model.save / nn.load_model: the architecture from each layer's get_config, the weights,
+the compile settings and the optimizer state in one file; training resumes where it stopped;
+nothing is unpickled or executed on load; clear errors for what cannot be saved whole."""
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+import optim
+
+from ._helpers import blobs
+
+
+def float64_mlp(seed=0):
+    np.random.seed(seed)
+    return nn.Sequential(nn.Dense(16, activation="relu", input_shape=(4,), dtype=np.float64),
+                         nn.Dropout(0.2),
+                         nn.Dense(3, activation="softmax", dtype=np.float64))
+
+
+def compiled(model, optimizer=None):
+    model.compile(optimizer=optimizer or optim.Adam(lr=0.01), loss="categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def one_hot_blobs():
+    x, y = blobs(n=60)
+    return x.astype(np.float64), np.eye(3)[y]
+
+
+def assert_same_weights(a, b):
+    sa, sb = a.state_dict(), b.state_dict()
+    assert list(sa) == list(sb)
+    for key in sa:
+        np.testing.assert_array_equal(sa[key], sb[key], err_msg=key)
+
+
+def test_training_resumes_where_it_stopped(tmp_path):
+    x, y = one_hot_blobs()
+    straight = compiled(float64_mlp())
+    np.random.seed(1)  # the data order (shuffle) and Dropout draw from NumPy's generator
+    straight.fit(x, y, epochs=4, batch_size=16, verbose=0)
+
+    halves = compiled(float64_mlp(), optim.Adam(lr=0.01, betas=(0.8, 0.99), amsgrad=True))
+    halves.optimizer.param_groups[0]["betas"] = (0.9, 0.999)  # as straight's, via the groups
+    halves.optimizer.param_groups[0]["amsgrad"] = False
+    np.random.seed(1)
+    halves.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    halves.save(tmp_path / "model.rungrad")
+    resumed = nn.load_model(tmp_path / "model.rungrad")
+    resumed.fit(x, y, epochs=4, initial_epoch=2, batch_size=16, verbose=0)
+
+    assert_same_weights(resumed, straight)
+    assert resumed.optimizer.state_dict()["state"][0]["step"] == 4 * 4
+
+
+def test_the_loaded_model_predicts_and_evaluates_as_the_saved_one(tmp_path):
+    x, y = one_hot_blobs()
+    model = compiled(float64_mlp())
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad")
+    assert type(loaded) is nn.Sequential and repr(loaded) == repr(model)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert loaded.evaluate(x, y) == model.evaluate(x, y)
+    assert type(loaded.optimizer) is optim.Adam
+    assert loaded.optimizer.param_groups[0]["betas"] == (0.9, 0.999)  # a tuple again
+
+
+def test_the_file_is_a_zip_of_json_and_npy_members_without_pickles(tmp_path):
+    path = tmp_path / "m.rungrad"
+    compiled(float64_mlp()).save(path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        document = json.loads(archive.read("model.json"))
+    assert names[0] == "model.json" and all(n.endswith(".npy") for n in names[1:])
+    layers = document["architecture"]["layers"]
+    assert [layer["class_name"] for layer in layers] == ["Dense", "Dropout", "Dense"]
+    assert layers[0]["config"]["activation"] == "relu"
+    assert document["compile"]["loss"] == "categorical_crossentropy"
+    assert document["compile"]["optimizer"]["class_name"] == "Adam"
+    assert [name for name, _ in document["weights"]] == list(float64_mlp().state_dict())
+
+
+def test_a_pickled_array_member_is_refused(tmp_path):
+    path = tmp_path / "m.rungrad"
+    nn.Sequential(nn.Linear(2, 3)).save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    import io
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    members["arrays/0.npy"] = buffer.getvalue()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"m\.rungrad.*corrupt"):
+        nn.load_model(path)
+
+
+@pytest.mark.parametrize("layer", [
+    nn.Linear(3, 4, bias=False), nn.Linear(5), nn.Dense(4, activation="tanh", use_bias=False),
+    nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False), nn.MaxPool2d(2),
+    nn.AvgPool2d(3, stride=1, padding=1), nn.BatchNorm1d(4, momentum=None),
+    nn.BatchNorm2d(3, affine=False), nn.LayerNorm((2, 3), eps=1e-3, bias=False),
+    nn.Embedding(7, 3), nn.Dropout(0.3), nn.Flatten(0, -1), nn.LeakyReLU(0.2),
+    nn.Softmax(dim=1), nn.GELU("tanh"), nn.Softplus(2.0, 10.0), nn.ELU(0.5), nn.Sigmoid(),
+    nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True),
+    nn.RNN(2, 3, nonlinearity="relu", bias=False), nn.GRUCell(2, 3), nn.Lambda(F.relu),
+    nn.ModuleList([nn.Linear(2, 2), nn.ReLU()]), nn.MSELoss(reduction="sum"),
+], ids=lambda layer: type(layer).__name__)
+def test_each_layer_is_rebuilt_from_its_config(tmp_path, layer):
+    layer.save(tmp_path / "layer.rungrad")
+    loaded = nn.load_model(tmp_path / "layer.rungrad")
+    assert type(loaded) is type(layer) and repr(loaded) == repr(layer)
+    assert_same_weights(loaded, layer)
+    if hasattr(layer, "get_config"):
+        assert loaded.get_config() == layer.get_config()
+        json.dumps(layer.get_config(), default=lambda v: v.__name__)  # plain values
+
+
+def test_a_lazy_layer_comes_back_built_from_the_saved_weights(tmp_path):
+    model = nn.Sequential(nn.Dense(8), nn.ReLU(), nn.Dense(2))
+    model(np.zeros((1, 5), np.float32))
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad")
+    assert loaded[0].in_features == 5 and loaded[2].in_features == 8
+    assert_same_weights(loaded, model)
+
+
+def test_loading_leaves_the_global_random_generator_alone(tmp_path):
+    compiled(float64_mlp()).save(tmp_path / "m.rungrad")
+    np.random.seed(5)
+    expected = np.random.rand(3)
+    np.random.seed(5)
+    nn.load_model(tmp_path / "m.rungrad")
+    np.testing.assert_array_equal(np.random.rand(3), expected)
+
+
+def test_compile_false_gives_an_uncompiled_model(tmp_path):
+    compiled(float64_mlp()).save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad", compile=False)
+    assert loaded.compiled_loss is None and loaded.optimizer is None
+
+
+# ----- user classes and functions -----
+class Unregistered(nn.Model):
+    def __init__(self, hidden):
+        super().__init__()
+        self.fc = nn.Linear(2, hidden)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def test_a_subclassed_model_without_config_points_to_save_weights(tmp_path):
+    with pytest.raises(TypeError, match=r"Unregistered.*@nn\.register.*save_weights"):
+        Unregistered(3).save(tmp_path / "m.rungrad")
+    assert not (tmp_path / "m.rungrad").exists()
+
+
+def test_a_registered_model_without_get_config_needs_one_if_it_takes_arguments(tmp_path):
+    cls = nn.register(type("TakesArguments", (Unregistered,), {}))
+    with pytest.raises(TypeError, match=r"takes arguments.*get_config.*save_weights"):
+        cls(3).save(tmp_path / "m.rungrad")
+
+
+def test_registered_user_layers_models_and_functions_round_trip(tmp_path):
+    @nn.register
+    class Scale(nn.Module):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor = factor
+
+        def get_config(self):
+            return {"factor": self.factor}
+
+        def forward(self, x):
+            return x * self.factor
+
+    @nn.register(name="tests.Net")
+    class Net(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(3, 4), Scale(2.5))
+
+        def forward(self, x):
+            return self.body(x)
+
+    @nn.register
+    def halved_mse(pred, target):
+        return F.mse_loss(pred, target) / 2
+
+    np.random.seed(0)
+    model = Net()
+    model.compile(optimizer="sgd", loss=halved_mse)
+    x = np.ones((2, 3), np.float32)
+    model.fit(x, np.zeros((2, 4), np.float32), epochs=1, verbose=0)
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad")
+    assert type(loaded) is Net and loaded.body[1].factor == 2.5
+    assert loaded.compiled_loss.fn is halved_mse
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_a_function_neither_known_nor_registered_is_refused_at_save(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2), nn.Lambda(lambda x: x * 2))
+    with pytest.raises(TypeError, match=r"lambda.*@nn\.register"):
+        model.save(tmp_path / "m.rungrad")
+
+    def my_loss(pred, target):
+        return F.mse_loss(pred, target)
+
+    model = nn.Sequential(nn.Linear(2, 2))
+    model.compile(optimizer="sgd", loss=my_loss)
+    with pytest.raises(TypeError, match=r"the loss.*my_loss.*@nn\.register"):
+        model.save(tmp_path / "m.rungrad")
+
+
+def test_custom_objects_supply_what_is_not_registered(tmp_path):
+    @nn.register(name="tests.Doubler")
+    class Doubler(nn.Module):
+        def forward(self, x):
+            return x * 2
+
+    nn.Sequential(Doubler()).save(tmp_path / "m.rungrad")
+
+    class Other(nn.Module):
+        def forward(self, x):
+            return x * 3
+
+    loaded = nn.load_model(tmp_path / "m.rungrad", custom_objects={"tests.Doubler": Other})
+    assert type(loaded[0]) is Other
+
+
+def test_register_refuses_rungrad_names_and_taken_names():
+    with pytest.raises(ValueError, match="rungrad's own"):
+        nn.register(type("Linear", (nn.Module,), {}))
+    with pytest.raises(ValueError, match="rungrad's own"):
+        nn.register(lambda x: x, name="relu")
+    nn.register(type("A", (nn.Module,), {}), name="tests.taken")
+    with pytest.raises(ValueError, match="taken"):
+        nn.register(Unregistered, name="tests.taken")
+
+
+# ----- files that are not model files -----
+def test_unknown_classes_and_bad_files_are_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothing.rungrad"):
+        nn.load_model(tmp_path / "nothing.rungrad")
+    nn.Linear(2, 3).save_weights(tmp_path / "w.npz")
+    with pytest.raises(ValueError, match=r"w\.npz.*load_weights"):
+        nn.load_model(tmp_path / "w.npz")
+    (tmp_path / "text.rungrad").write_text("hello")
+    with pytest.raises(ValueError, match=r"text\.rungrad.*not a zip"):
+        nn.load_model(tmp_path / "text.rungrad")
+    path = tmp_path / "m.rungrad"
+    nn.Sequential(nn.Linear(2, 3)).save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["model.json"] = members["model.json"].replace(b'"Linear"', b'"os.system"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"m\.rungrad.*unknown layer class 'os\.system'"):
+        nn.load_model(path)
+
+
+def test_save_is_atomic_and_refuses_the_safetensors_suffix(tmp_path, monkeypatch):
+    path = tmp_path / "m.rungrad"
+    nn.Sequential(nn.Linear(2, 3)).save(path)
+    original = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np.lib.format, "write_array", broken)
+    with pytest.raises(OSError, match="disk full"):
+        nn.Sequential(nn.Linear(2, 3)).save(path)
+    assert path.read_bytes() == original and [p.name for p in tmp_path.iterdir()] == ["m.rungrad"]
+    with pytest.raises(ValueError, match="save_weights"):
+        nn.Sequential(nn.Linear(2, 3)).save(tmp_path / "m.safetensors")
