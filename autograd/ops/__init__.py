@@ -1,14 +1,18 @@
 """The op library. Each op is a small Function class plus a NumPy-named wrapper."""
 from .arithmetic import add, div, mul, neg, pow, sub
+from .einsum import einsum
 from .elementwise import (
     abs,
     astype,
     clip,
     cos,
     exp,
+    expm1,
     log,
+    log1p,
     maximum,
     minimum,
+    sigmoid,
     sin,
     sqrt,
     tan,
@@ -17,7 +21,10 @@ from .elementwise import (
 )
 from .indexing import get_item
 from .linalg import dot, matmul
-from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
+from .norm import norm
+from .padding import pad
+from .reduction import broadcast_to, logsumexp, max, mean, min, prod, std, sum, sum_to, var
+from .scan import cumprod, cumsum
 from .shape import (
     concatenate,
     expand_dims,
@@ -29,9 +36,11 @@ from .shape import (
     swapaxes,
     transpose,
 )
+from .sorting import argmax, argmin, argsort, sort, topk
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
            "sqrt", "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max",
            "min", "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes",
            "squeeze", "expand_dims", "flatten", "concatenate", "stack", "split", "get_item",
-           "matmul", "dot"]
+           "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
+           "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin"]

@@ -138,6 +138,91 @@ class Sqrt(Function):
         return gy / (2 * self.outputs[0]())
 
 
+class Log1p(Function):
+    """y = ln(1 + x);  dy/dx = 1 / (1 + x)"""
+
+    input_specs = (Spec(elements=(-0.5, 2.0)),)
+    reference = staticmethod(np.log1p)
+
+    def forward(self, x):
+        return get_array_module(x).log1p(x)
+
+    def backward(self, gy):
+        return gy / (1 + self.inputs[0])
+
+
+class Expm1(Function):
+    """y = e^x - 1;  dy/dx = y + 1"""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(np.expm1)
+
+    def forward(self, x):
+        return get_array_module(x).expm1(x)
+
+    def backward(self, gy):
+        return gy * (self.outputs[0]() + 1)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x) (see sigmoid_array);  dy/dx = y (1 - y)"""
+
+    input_specs = (Spec(),)
+    reference = "autograd.testing.references:sigmoid"
+
+    def forward(self, x):
+        return sigmoid_array(x)
+
+    def backward(self, gy):
+        return SigmoidGrad()(self.outputs[0](), gy)
+
+
+class SigmoidGrad(Function):
+    """gx = gy y (1 - y) from the sigmoid's output y (one call in first-order backprop);
+    d/dy = gy (1 - 2y),  d/dgy = y (1 - y)"""
+
+    input_specs = (Spec(elements="unit"), Spec(like=0))  # y in (0, 1), gy
+    reference = staticmethod(lambda y, gy: gy * y * (1 - y))
+
+    def forward(self, y, gy):
+        gx = 1 - y
+        gx *= y
+        gx *= gy
+        return gx
+
+    def backward(self, ggx):
+        y, gy = self.inputs
+        need_y, need_gy = self.needs_input_grad
+        d_y = ggx * gy * (1 - 2 * y) if need_y else None
+        d_gy = SigmoidGrad()(y, ggx) if need_gy else None
+        return d_y, d_gy
+
+
+def sigmoid_array(x, out=None):
+    """1 / (1 + e^-x) on an array (into `out` when given; x itself may be `out`), to full
+    relative precision wherever the result is a normal number: each step (exp, +1,
+    reciprocal) is relatively exact, and e^-x overflows to inf only where the result is
+    below float's smallest normal number (x < -88.7 in float32, -709.8 in float64), giving
+    0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at x = -20, not 2.1e-9. Integer
+    input gives float64. The one sigmoid on arrays: Sigmoid, the recurrent steps and the
+    metrics' scores all use it."""
+    xp = get_array_module(x)
+    if x.dtype.kind != "f":
+        x = x.astype(xp.float64)
+    if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
+        y = sigmoid_array(x.reshape(1)).reshape(())
+        if out is None:
+            return y
+        out[...] = y
+        return out
+    with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
+        y = xp.negative(x, out=out)
+        xp.exp(y, out=y)
+        y += 1
+        xp.reciprocal(y, out=y)
+    return y
+
+
 class Abs(Function):
     """y = |x|;  dy/dx = sign x"""
 
@@ -195,7 +280,8 @@ def _split_by_winner(gy, x0, x1, needs, x0_wins=None):
 
 
 class Clip(Function):
-    """y = min(max(x, a_min), a_max);  dy/dx = 1 inside the range, 0 outside"""
+    """y = min(max(x, a_min), a_max);  dy/dx = 1 inside the range, 0 outside;
+    dy/da_min = [x < a_min < a_max], dy/da_max = [x > a_max or a_max < a_min] (PyTorch's)"""
 
     input_specs = (Spec(grid=(0.1, 0.05)),)  # the bounds on the grid: no kink met
     arg_specs = {"bounds": Draw("autograd.testing.op_arguments:clip_bounds")}
@@ -203,15 +289,44 @@ class Clip(Function):
     reference = staticmethod(lambda x, bounds: np.clip(x, *bounds))
 
     def __init__(self, a_min, a_max):
+        # a bound is a constant (None, a number, an array) or BOUND_INPUT: the next input
         self.a_min, self.a_max = a_min, a_max
 
-    def forward(self, x):
-        return get_array_module(x).clip(x, self.a_min, self.a_max)
+    def _bounds(self, arrays):
+        """(a_min, a_max) as arrays or constants, taking the Variable ones from `arrays`."""
+        arrays = iter(arrays)
+        lo = next(arrays) if self.a_min is BOUND_INPUT else self.a_min
+        hi = next(arrays) if self.a_max is BOUND_INPUT else self.a_max
+        return lo, hi
+
+    def forward(self, x, *bounds):
+        return get_array_module(x).clip(x, *self._bounds(bounds))
 
     def backward(self, gy):
-        x = self.inputs[0]
-        inside = x.data == get_array_module(x.data).clip(x.data, self.a_min, self.a_max)
-        return linked(gy * wrap(inside.astype(x.dtype)), x)
+        x, *bounds = self.inputs
+        lo, hi = self._bounds([b.data for b in bounds])
+        xd, dtype = x.data, gy.dtype
+        below = None if lo is None else xd < lo
+        above = None if hi is None else xd > hi
+        inside = ~_either(below, above)
+        if lo is not None and hi is not None:  # a_min > a_max: every y is a_max
+            inside &= lo <= hi
+        grads = [gy * wrap(inside.astype(dtype))]
+        if self.a_min is BOUND_INPUT:
+            grads.append(gy * wrap((below if hi is None else below & (lo < hi)).astype(dtype)))
+        if self.a_max is BOUND_INPUT:
+            grads.append(gy * wrap((above if lo is None else above | (hi < lo)).astype(dtype)))
+        sources = self.inputs
+        return tuple(linked(g, *sources) if need else None
+                     for g, need in zip(grads, self.needs_input_grad))
+
+
+BOUND_INPUT = object()  # Clip's marker for a bound given as a Variable input
+
+
+def _either(a, b):
+    """a | b for boolean arrays of which one may be None (an open side)."""
+    return b if a is None else a if b is None else a | b
 
 
 class Where(Function):
@@ -281,6 +396,19 @@ def sqrt(x):
     return Sqrt()(x)
 
 
+def log1p(x):
+    return Log1p()(x)
+
+
+def expm1(x):
+    return Expm1()(x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) (integer input gives float64, as PyTorch's); nn.functional.sigmoid."""
+    return Sigmoid()(x)
+
+
 def abs(x):  # noqa: A001  (NumPy's name)
     return Abs()(x)
 
@@ -294,9 +422,13 @@ def minimum(x0, x1):
 
 
 def clip(x, a_min, a_max):
+    """NumPy's clip; a bound given as a Variable gets a gradient too (PyTorch's clamp)."""
     if a_min is None and a_max is None:
         raise ValueError("clip: a_min and a_max cannot both be None")
-    return Clip(_bound(a_min, "a_min"), _bound(a_max, "a_max"))(x)
+    bounds = [b for b in (a_min, a_max) if isinstance(b, Variable)]
+    lo, hi = (BOUND_INPUT if isinstance(b, Variable) else _bound(b, name)
+              for b, name in ((a_min, "a_min"), (a_max, "a_max")))
+    return Clip(lo, hi)(x, *bounds)
 
 
 def _bound(value, name):

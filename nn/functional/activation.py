@@ -11,44 +11,10 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import exp, sum, tanh, where
-from autograd.ops.elementwise import linked
-from autograd.ops.validation import float_input, real_scalar
+from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
+from autograd.ops.validation import float_input, normalize_axes, real_scalar
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import wrap
-
-
-class Sigmoid(Function):
-    """y = 1 / (1 + e^-x) (see sigmoid_array);  dy/dx = y (1 - y)"""
-
-    input_specs = (Spec(),)
-    reference = "autograd.testing.references:sigmoid"
-
-    def forward(self, x):
-        return sigmoid_array(x)
-
-    def backward(self, gy):
-        return SigmoidGrad()(self.outputs[0](), gy)
-
-
-class SigmoidGrad(Function):
-    """gx = gy y (1 - y) from the sigmoid's output y (one call in first-order backprop);
-    d/dy = gy (1 - 2y),  d/dgy = y (1 - y)"""
-
-    input_specs = (Spec(elements="unit"), Spec(like=0))  # y in (0, 1), gy
-    reference = staticmethod(lambda y, gy: gy * y * (1 - y))
-
-    def forward(self, y, gy):
-        gx = 1 - y
-        gx *= y
-        gx *= gy
-        return gx
-
-    def backward(self, ggx):
-        y, gy = self.inputs
-        need_y, need_gy = self.needs_input_grad
-        d_y = ggx * gy * (1 - 2 * y) if need_y else None
-        d_gy = SigmoidGrad()(y, ggx) if need_gy else None
-        return d_y, d_gy
 
 
 class ReLU(Function):
@@ -205,10 +171,10 @@ class TanhGELU(Function):
 
 
 class Softmax(Function):
-    """y = e^x / sum(e^x) over `axis`;  dx = y (gy - sum(gy y))"""
+    """y = e^x / sum(e^x) over `axis` (an int or a tuple);  dx = y (gy - sum(gy y))"""
 
     input_specs = (Spec(min_dims=1),)
-    arg_specs = {"axis": Axes(of=0, single=True)}
+    arg_specs = {"axis": Axes(of=0)}  # an int, a tuple of axes or None (all)
     apply = staticmethod(lambda x, axis: softmax(x, axis))
     reference = "autograd.testing.references:softmax"
 
@@ -228,7 +194,7 @@ class LogSoftmax(Function):
     """y = x - logsumexp(x) over `axis`;  dx = gy - e^y sum(gy)"""
 
     input_specs = (Spec(min_dims=1),)
-    arg_specs = {"axis": Axes(of=0, single=True)}
+    arg_specs = {"axis": Axes(of=0)}  # an int, a tuple of axes or None (all)
     apply = staticmethod(lambda x, axis: log_softmax(x, axis))
     reference = "autograd.testing.references:log_softmax"
 
@@ -241,31 +207,6 @@ class LogSoftmax(Function):
     def backward(self, gy):
         y = self.outputs[0]()
         return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
-
-
-def sigmoid_array(x, out=None):
-    """1 / (1 + e^-x) on an array (into `out` when given; x itself may be `out`), to full
-    relative precision wherever the result is a normal number: each step (exp, +1,
-    reciprocal) is relatively exact, and e^-x overflows to inf only where the result is
-    below float's smallest normal number (x < -88.7 in float32, -709.8 in float64), giving
-    0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at x = -20, not 2.1e-9. Integer
-    input gives float64. The one sigmoid on arrays: Sigmoid, the recurrent steps and the
-    metrics' scores all use it."""
-    xp = get_array_module(x)
-    if x.dtype.kind != "f":
-        x = x.astype(xp.float64)
-    if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
-        y = sigmoid_array(x.reshape(1)).reshape(())
-        if out is None:
-            return y
-        out[...] = y
-        return out
-    with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
-        y = xp.negative(x, out=out)
-        xp.exp(y, out=y)
-        y += 1
-        xp.reciprocal(y, out=y)
-    return y
 
 
 def softmax_array(x, axis=-1):
@@ -329,10 +270,6 @@ def _erfc_function(module_name):
 # Integer input: sigmoid converts it (to float64), as PyTorch converts it; relu keeps it; the
 # others refuse it, as PyTorch does, through float_input.
 
-def sigmoid(x):
-    return Sigmoid()(x)
-
-
 def relu(x):
     return ReLU()(x)
 
@@ -364,21 +301,26 @@ def gelu(x, approximate="none"):
 
 
 def softmax(x, axis=-1, *, dim=None):
-    """Softmax over `axis` (PyTorch's `dim=` is accepted too); the last axis by default."""
+    """Softmax over `axis` (PyTorch's `dim=` is accepted too; a tuple of axes, or None for
+    all, as SciPy's); the last axis by default."""
     x = float_input(x, "softmax")
     return Softmax(_axis(x, axis, dim, "softmax"))(x)
 
 
 def log_softmax(x, axis=-1, *, dim=None):
-    """log(softmax(x)) over `axis` (or `dim=`), computed stably."""
+    """log(softmax(x)) over `axis` (or `dim=`; a tuple of axes too), computed stably."""
     x = float_input(x, "log_softmax")
     return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
 
 
 def _axis(x, axis, dim, who):
-    """The reduction axis as a non-negative int checked against x's rank; None for a 0-d x
-    (whose only valid axes are 0 and -1, as PyTorch's)."""
+    """The reduction axis as a non-negative int, or axes as a tuple (None: every axis, as
+    SciPy's softmax), checked against x's rank; None for a 0-d x (whose only valid axes are 0
+    and -1, as PyTorch's)."""
     axis = axis if dim is None else dim
+    if axis is None or isinstance(axis, (tuple, list)):
+        axes = normalize_axes(axis, max(x.ndim, 1), who)
+        return axes if x.ndim else None
     ndim = max(x.ndim, 1)
     if isinstance(axis, np.integer):
         axis = int(axis)

@@ -1,0 +1,105 @@
+"""einsum: NumPy's Einstein summation over explicit subscripts (no ellipsis)."""
+import string
+
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from ..spec import Choice, Spec
+from ..variable import as_variable, wrap
+
+
+class Einsum(Function):
+    """y = einsum(subscripts, *xs);  dx_i = einsum(out, xs except x_i -> subscript of x_i)
+    (with identity factors for its repeated labels and ones for its summed-away ones)"""
+
+    # square operands: every subscript choice below fits
+    input_specs = (Spec(shape=("N", "N")), Spec(shape=("N", "N")))
+    arg_specs = {"subscripts": Choice("ij,jk->ik", "ij,jk", "ij,ij->", "ii,ij->j", "ij,kl->ijkl",
+                                      "ii,jj->ij", "ij,ji->i", "ii,jj->", "ij,ik->jk", "ij,kj")}
+    apply = staticmethod(lambda x, y, subscripts: einsum(subscripts, x, y))
+    reference = staticmethod(lambda x, y, subscripts: np.einsum(subscripts, x, y))
+
+    def __init__(self, inputs, output):
+        self.ins, self.out = inputs, output  # one label string per operand, the output's
+
+    def forward(self, *xs):
+        spec = ",".join(self.ins) + "->" + self.out
+        return get_array_module(xs[0]).einsum(spec, *xs, optimize=len(xs) > 2)
+
+    def backward(self, gy):
+        xs = self.inputs
+        sizes = _sizes(self.ins, [x.shape for x in xs])
+        return tuple(self._grad(k, gy, sizes) if need else None
+                     for k, need in enumerate(self.needs_input_grad))
+
+    def _grad(self, k, gy, sizes):
+        """dL/dx_k as one einsum of gy, the other operands and constant factors."""
+        labels = self.ins[k]
+        others = [(sub, x) for i, (sub, x) in enumerate(zip(self.ins, self.inputs)) if i != k]
+        operands = [(self.out, gy)] + others
+        seen = "".join(sub for sub, _ in operands)
+        free = iter(c for c in string.ascii_letters if c not in "".join(self.ins) + self.out)
+        xp = get_array_module(gy.data)
+        target = ""
+        for label in labels:
+            if label in target:  # a repeated label: x_k's diagonal, an identity factor
+                fresh = next(free)
+                eye = xp.eye(sizes[label], dtype=gy.dtype)
+                operands.append((label + fresh, wrap(eye)))
+                label = fresh
+            elif label not in seen:  # summed in x_k alone: dy/dx_k is constant along it
+                operands.append((label, wrap(xp.ones(sizes[label], gy.dtype))))
+                seen += label
+            target += label
+        return einsum(",".join(sub for sub, _ in operands) + "->" + target,
+                      *[v for _, v in operands])
+
+
+def _sizes(ins, shapes):
+    sizes = {}
+    for sub, shape in zip(ins, shapes):
+        for label, n in zip(sub, shape):
+            sizes.setdefault(label, n)
+    return sizes
+
+
+def _parse(subscripts, shapes):
+    """(input label strings, output labels) from NumPy-style subscripts, checked against
+    the operands' shapes; implicit mode ('ij,jk') outputs the labels seen once, sorted."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
+    spec = subscripts.replace(" ", "")
+    if "." in spec:
+        raise NotImplementedError(f"einsum: ellipsis ('...') is not supported: {subscripts!r}")
+    lhs, arrow, out = spec.partition("->")
+    ins = lhs.split(",")
+    bad = set(spec) - set(string.ascii_letters) - {",", "-", ">"}
+    if bad or "->" in out or (not arrow and "-" in lhs + out):
+        raise ValueError(f"einsum: invalid subscripts {subscripts!r}: labels must be letters")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: {subscripts!r} names {len(ins)} operands, got {len(shapes)}")
+    sizes = {}
+    for k, (sub, shape) in enumerate(zip(ins, shapes)):
+        if len(sub) != len(shape):
+            raise ValueError(f"einsum: operand {k} has shape {shape} ({len(shape)} axes) but "
+                             f"subscript {sub!r} has {len(sub)} labels")
+        for label, n in zip(sub, shape):
+            if sizes.setdefault(label, n) != n:
+                raise ValueError(f"einsum: label {label!r} has size {sizes[label]} and {n} "
+                                 f"(operand shapes {', '.join(map(str, shapes))})")
+    if not arrow:
+        out = "".join(sorted(c for c in sizes if lhs.count(c) == 1))
+    if len(set(out)) != len(out) or set(out) - set(sizes):
+        raise ValueError(f"einsum: output {out!r} of {subscripts!r} repeats a label or names "
+                         f"one no operand has")
+    return tuple(ins), out
+
+
+def einsum(subscripts, *operands):
+    """NumPy's einsum, differentiable in every operand (explicit labels; no '...')."""
+    if not operands:
+        raise ValueError("einsum: need at least one operand")
+    xs = [as_variable(x, who="einsum") for x in operands]
+    ins, out = _parse(subscripts, [x.shape for x in xs])
+    return Einsum(ins, out)(*xs)

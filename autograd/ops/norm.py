@@ -1,0 +1,100 @@
+"""norm: NumPy's np.linalg.norm (vector p-norms and the matrix norms that need no SVD)."""
+import math
+import numbers
+
+import numpy as np
+
+from ..backend import get_array_module, silently
+from ..function import Function
+from ..spec import Axes, Choice, Spec
+from ..variable import wrap
+from . import elementwise as ew
+from . import reduction as red
+from .arithmetic import _zero_at
+from .validation import float_input, normalize_axes
+
+
+class VectorNorm(Function):
+    """y = (sum |x|^p)^(1/p) over `axes`;  dy/dx = sign(x) |x|^(p-1) / y^(p-1), 0 where y = 0
+    (PyTorch's, at the zero vector)"""
+
+    input_specs = (Spec(elements="nonzero"),)  # |x|^(p-1) has a kink at 0 for p < 2
+    arg_specs = {"axes": Axes(of=0, normalized=True), "p": Choice(2.0, 1.0, 3.0, 0.5, -1.0),
+                 "keepdims": Choice(False, True)}
+    reference = staticmethod(lambda x, axes, p, keepdims: np.sum(
+        np.abs(x) ** p, axis=axes, keepdims=keepdims) ** (1 / p))
+
+    def __init__(self, axes, p, keepdims):
+        self.axes, self.p, self.keepdims = axes, p, keepdims
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        if self.p == 2:
+            return xp.sqrt((x * x).sum(axis=self.axes, keepdims=self.keepdims))
+        # p < 0: |0|^p = inf gives y = 0, quietly (NumPy warns)
+        return silently(lambda: (xp.abs(x) ** self.p).sum(
+            axis=self.axes, keepdims=self.keepdims) ** (1 / self.p))
+
+    def backward(self, gy):
+        x, p = self.inputs[0], self.p
+        y = red.reshape_to(self.outputs[0](), red._keepdims_shape(x.shape, self.axes))
+        gx = red._expand_back(gy, x.shape, self.axes)
+        slope = x if p == 2 else wrap(np.sign(x.data)) * ew.abs(x) ** (p - 1)
+
+        def scaled(shift):
+            den = y if shift is None else y + shift
+            return gx * slope / (den if p == 2 else den ** (p - 1))
+        return _zero_at(y.data == 0, gy.dtype, scaled)
+
+
+def _vector_norm(x, order, axes, keepdims):
+    if order is None or order == 2:
+        return VectorNorm(axes, 2.0, keepdims)(x)
+    if order == math.inf:
+        return red.max(ew.abs(x), axes, keepdims)
+    if order == -math.inf:
+        return red.min(ew.abs(x), axes, keepdims)
+    if order == 0:  # the count of nonzeros: a piecewise-constant function, gradient 0
+        count = red.sum(wrap((x.data != 0).astype(x.dtype)), axes, keepdims)
+        return ew.linked(count, x)
+    return VectorNorm(axes, float(order), keepdims)(x)
+
+
+def _matrix_norm(x, order, axes, keepdims):
+    """The Frobenius norm, or the max/min absolute column (ord +-1) or row (ord +-inf) sum."""
+    if order in (None, "fro"):
+        return VectorNorm(axes, 2.0, keepdims)(x)
+    if order in ("nuc", 2, -2):
+        raise NotImplementedError(f"norm: the matrix norm ord={order!r} (from singular values)"
+                                  f" is not supported; ord may be None, 'fro', 1, -1, inf, -inf")
+    row, col = axes if order in (1, -1) else axes[::-1]
+    sums = red.sum(ew.abs(x), row, keepdims=True)
+    pick = red.max if order > 0 else red.min
+    y = pick(sums, col, keepdims=True)
+    return y if keepdims else red.reshape_to(y, tuple(
+        n for i, n in enumerate(y.shape) if i not in axes))
+
+
+def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's name)
+    """NumPy's np.linalg.norm: a vector norm over one axis (ord: None or 2, any real p, inf,
+    -inf, 0), a matrix norm over two (ord: None or 'fro', 1, -1, inf, -inf), or with
+    axis=None and ord=None the 2-norm of all elements; the zero vector gets gradient 0."""
+    x = float_input(x, "norm")
+    if axis is None:
+        if ord is None:
+            return VectorNorm(tuple(range(x.ndim)), 2.0, keepdims)(x)
+        if x.ndim not in (1, 2):
+            raise ValueError(f"norm: ord={ord!r} needs a 1-D or 2-D input, or an axis; got "
+                             f"shape {x.shape}")
+        axis = tuple(range(x.ndim))
+    axes = normalize_axes(axis, x.ndim, "norm")
+    if len(axes) == 1:
+        if isinstance(ord, str) or not isinstance(ord, (numbers.Real, type(None))):
+            raise ValueError(f"norm: invalid ord {ord!r} for a vector norm (axis {axis!r})")
+        return _vector_norm(x, ord, axes, keepdims)
+    if len(axes) == 2:
+        if ord not in (None, "fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+            raise ValueError(f"norm: invalid ord {ord!r} for a matrix norm (axis {axis!r})")
+        return _matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis must name 1 or 2 axes, got {axis!r} (input shape {x.shape});"
+                     f" for the 2-norm of every element give axis=None")

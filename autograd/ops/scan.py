@@ -1,0 +1,96 @@
+"""Scans along one axis: cumsum and cumprod (NumPy's; axis=None scans the flattened array)."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from ..spec import Axes, Spec
+from ..variable import as_variable, wrap
+from .elementwise import where
+from .indexing import get_item
+from .reduction import sum as reduce_sum
+from .shape import reshape
+from .validation import normalize_axis
+
+
+class Cumsum(Function):
+    """y_k = sum_{j <= k} x_j along `axis`;  dx_i = sum_{k >= i} gy_k"""
+
+    input_specs = (Spec(min_dims=1),)
+    arg_specs = {"axis": Axes(of=0, single=True)}
+    apply = staticmethod(lambda x, axis: cumsum(x, axis))
+    reference = staticmethod(lambda x, axis: np.cumsum(x, axis))
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        return get_array_module(x).cumsum(x, axis=self.axis)
+
+    def backward(self, gy):
+        return reverse_cumsum(gy, self.axis)
+
+
+class Cumprod(Function):
+    """y_k = prod_{j <= k} x_j along `axis`;  dx_i = sum_{k >= i} gy_k prod_{j <= k, j != i} x_j
+    (= sum_{k >= i} gy_k y_k / x_i before the first zero; see _grad_with_zeros)"""
+
+    input_specs = (Spec(min_dims=1, elements=(0.5, 1.5)),)
+    arg_specs = {"axis": Axes(of=0, single=True)}
+    apply = staticmethod(lambda x, axis: cumprod(x, axis))
+    reference = staticmethod(lambda x, axis: np.cumprod(x, axis))
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        return get_array_module(x).cumprod(x, axis=self.axis)
+
+    def backward(self, gy):
+        x, y = self.inputs[0], self.outputs[0]()
+        if not (x.data == 0).any():
+            return reverse_cumsum(gy * y, self.axis) / x
+        return _grad_with_zeros(gy, x, y, self.axis)
+
+
+def _grad_with_zeros(gy, x, y, axis):
+    """Cumprod's gradient where x has zeros, in O(n) and differentiable: with z the first
+    zero along the axis, dx_i is the no-zero formula for i < z, 0 for i > z (every product
+    holds x_z = 0), and at z y_(z-1) sum_{k >= z} gy_k prod_{z < j <= k} x_j."""
+    xp = get_array_module(x.data)
+    n = x.shape[axis]
+    zero = x.data == 0
+    pos = xp.arange(n).reshape((n,) + (1,) * (x.ndim - axis - 1))
+    z = xp.where(zero.any(axis=axis, keepdims=True), zero.argmax(axis=axis, keepdims=True), n)
+    before, at = pos < z, pos == z
+    one = wrap(xp.ones((), x.dtype))
+    g_before = reverse_cumsum(gy * y, axis) / where(before, x, one)
+    tail = cumprod(where(pos <= z, one, x), axis)  # prod_{z < j <= k} x_j (1 at k <= z)
+    after = reduce_sum(where(pos >= z, gy * tail, 0.0), axis=axis, keepdims=True)
+    lead = reduce_sum(where(pos == z - 1, y, 0.0), axis=axis, keepdims=True) + wrap(
+        (z == 0).astype(x.dtype))  # y_(z-1), 1 for a leading zero
+    return where(before, g_before, 0.0) + where(at, lead * after, 0.0)
+
+
+def flip(x, axis):
+    """x reversed along `axis` (NumPy's flip for one axis)."""
+    return get_item(x, (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),))
+
+
+def reverse_cumsum(x, axis):
+    """y_i = sum_{k >= i} x_k along `axis`."""
+    return flip(cumsum(flip(x, axis), axis), axis)
+
+
+def _scan(cls, x, axis, who):
+    x = as_variable(x, who=who)
+    if axis is None:  # NumPy's: the flattened array
+        x, axis = reshape(x, (-1,)), 0
+    return cls(normalize_axis(axis, x.ndim, who))(x)
+
+
+def cumsum(x, axis=None):
+    return _scan(Cumsum, x, axis, "cumsum")
+
+
+def cumprod(x, axis=None):
+    return _scan(Cumprod, x, axis, "cumprod")

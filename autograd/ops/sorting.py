@@ -1,0 +1,86 @@
+"""Sorting and selection: sort, argsort, topk, argmax, argmin. Values come from a gather
+(get_item), so their gradient goes back to the elements they came from; indices are plain
+integer arrays, with no gradient (as comparisons give plain arrays)."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..variable import as_variable
+from .indexing import get_item
+from .shape import reshape
+from .validation import normalize_axis
+
+
+def _order(data, axis, descending):
+    """Stable argsort along `axis` (ties keep their order, descending too)."""
+    xp = get_array_module(data)
+    if descending:
+        data = -data if data.dtype.kind in "fi" else -data.astype(xp.int64)
+    return xp.argsort(data, axis=axis, kind="stable")
+
+
+def take_along_axis(x, indices, axis):
+    """NumPy's take_along_axis, differentiable in x: a gather, so repeated indices add up
+    their gradients."""
+    x = as_variable(x, who="take_along_axis")
+    index = list(np.indices(indices.shape, sparse=True))
+    index[normalize_axis(axis, x.ndim, "take_along_axis")] = indices
+    return get_item(x, tuple(index))
+
+
+def _flat_or(x, axis, who):
+    """(x, axis) with NumPy's axis=None meaning the flattened array."""
+    x = as_variable(x, who=who)
+    if axis is None:
+        return reshape(x, (-1,)), 0
+    return x, normalize_axis(axis, x.ndim, who)
+
+
+def sort(x, axis=-1, *, descending=False):
+    """NumPy's sort (stable; axis=None sorts the flattened array); `descending` as
+    PyTorch's. The gradient of each value goes to the element it came from."""
+    x, axis = _flat_or(x, axis, "sort")
+    return take_along_axis(x, _order(x.data, axis, descending), axis)
+
+
+def argsort(x, axis=-1, *, descending=False):
+    """NumPy's argsort (stable), as a plain integer array."""
+    x, axis = _flat_or(x, axis, "argsort")
+    return _order(x.data, axis, descending)
+
+
+def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
+    """PyTorch's topk: (values, indices) of the k largest (smallest with largest=False)
+    along `axis` (or `dim=`), largest first; values carry the gradient."""
+    x = as_variable(x, who="topk")
+    axis = normalize_axis(axis if dim is None else dim, max(x.ndim, 1), "topk")
+    n = x.shape[axis] if x.ndim else 1
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 0 <= k <= n:
+        raise ValueError(f"topk: k must be an integer in [0, {n}] (axis {axis} of shape "
+                         f"{x.shape}), got {k!r}")
+    if x.ndim == 0:
+        return reshape(x, ()), np.zeros((), np.int64)
+    picked = _order(x.data, axis, largest)
+    indices = picked[(slice(None),) * axis + (slice(0, k),)]
+    return take_along_axis(x, indices, axis), indices
+
+
+def _arg(reduce, x, axis, keepdims, who):
+    x = as_variable(x, who=who)
+    data = x.data
+    if axis is not None:
+        axis = normalize_axis(axis, max(x.ndim, 1), who)
+    empty = data.size == 0 if axis is None or x.ndim == 0 else data.shape[axis] == 0
+    if empty:
+        where = "an empty array" if axis is None else f"axis {axis} of size 0"
+        raise ValueError(f"{who}: cannot take the {who} of {where} (input shape {x.shape})")
+    return getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """NumPy's argmax (axis=None: the index into the flattened array), a plain integer array."""
+    return _arg("argmax", x, axis, keepdims, "argmax")
+
+
+def argmin(x, axis=None, keepdims=False):
+    """NumPy's argmin (axis=None: the index into the flattened array), a plain integer array."""
+    return _arg("argmin", x, axis, keepdims, "argmin")
