@@ -10,12 +10,17 @@ graph) and model.png (its layer diagram), which need Graphviz and are skipped wi
 warning without it; learning_curve.png and gradients.png (each parameter's gradient norm
 per epoch, log scale), which need matplotlib; history.csv and weights.npz.
 
+--workers N trains on N processes (data parallel, over MPI: the `distributed` extra): the
+command starts itself again under `mpiexec -n N`; every rank trains on its shard of each
+batch (--batch-size stays the global batch) and rank 0 alone prints and writes the files.
+
 --out is created and checked before any training. The weights are saved at each epoch's
 end into checkpoint.npz (removed once weights.npz is written), so neither a failed final
 save nor Ctrl-C loses the training: Ctrl-C writes the last completed epoch's weights to
 weights.npz and exits with status 130.
 """
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -101,6 +106,9 @@ def build_parser():
     train.add_argument("--out", default="rungrad-run", help="folder for the written files")
     train.add_argument("--verbose", default=1, type=int, choices=(0, 1, 2),
                        help="0 silent, 1 progress bar, 2 one line per epoch")
+    train.add_argument("--workers", default=1, type=_positive_int,
+                       help="processes to train on, under mpiexec (needs the distributed "
+                            "extra: mpi4py and mpiexec)")
     return parser
 
 
@@ -181,11 +189,14 @@ def _gib(n):
 # ----- the train command -----
 def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
+    from ..distributed import get_rank
     from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint
     from .optimizers import make_optimizer
 
-    out = sys.stdout if out is None else out
-    prepare_out(args.out)
+    writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
+    out = (sys.stdout if out is None else out) if writer else io.StringIO()
+    if writer:
+        prepare_out(args.out)
     paths = {name: os.path.join(args.out, name) for name in _FILES + (_CHECKPOINT,)}
     np.random.seed(args.seed)
     (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
@@ -205,9 +216,11 @@ def train(args, out=None):
                                        GradientMonitor()])  # last: not in history.csv
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
+        if not writer:
+            return 0
         _save_final_weights(model, checkpoint, paths)
     except KeyboardInterrupt:
-        return _keep_last_epoch(checkpoint, paths)
+        return _keep_last_epoch(checkpoint, paths) if writer else 130
     _write_optional("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"]))
     _write_optional("model.png", lambda: _layer_diagram(model, paths))
     _write_optional("learning_curve.png", lambda: _learning_curve(history, paths))
@@ -276,17 +289,36 @@ def main(argv=None):
     """Entry point of the `rungrad` command; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        if args.workers > 1 and _launched_alone():
+            from ..distributed.launch import relaunch_module
+            return relaunch_module("nn.training", sys.argv[1:] if argv is None else argv,
+                                   args.workers)
         return train(args)
     except (UsageError, ValueError, ImportError, OSError) as exc:
         print(f"rungrad {args.command}: error: {_one_line(exc)}", file=sys.stderr)
-        return 1
+        return _failed(1)
     except MemoryError:
         print(f"rungrad {args.command}: error: out of memory; choose smaller --hidden sizes "
               "or --batch-size", file=sys.stderr)
-        return 1
+        return _failed(1)
     except KeyboardInterrupt:
         print(f"rungrad {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def _launched_alone():
+    from ..distributed.group import launched_world_size
+    return launched_world_size() == 1
+
+
+def _failed(status):
+    """`status`; on one of several ranks, end the whole job instead (the other ranks would
+    wait for this one forever)."""
+    from ..distributed import group
+    world = group.group() if group.is_initialized() else None
+    if world is not None and world.size > 1:
+        group.abort(status)
+    return status
 
 
 def _one_line(exc):
