@@ -2,16 +2,20 @@
 
 Offline: spiral, sin_curve, digits (shipped with the package). With scikit-learn
 installed: iris, breast_cancer, wine, diabetes. Downloaded once and cached (see
-data_home): mnist, fashion_mnist. Arrays are NumPy; features float32, labels int64.
+data_home): mnist, fashion_mnist, cifar10, and shakespeare (a character corpus: id arrays
+and their Vocabulary). Arrays are NumPy; features float32, labels int64.
 """
 
 from .bundled import digits
+from .cifar import CifarError, cifar10
 from .download import ChecksumError, DownloadError, data_home
 from .idx import IDXError, read_idx
 from .mnist_sets import fashion_mnist, mnist
 from .sklearn_sets import breast_cancer, diabetes, iris, wine
 from .synthetic import sin_curve, spiral
+from .text_sets import shakespeare
+from .vocabulary import Vocabulary
 
 __all__ = ["spiral", "sin_curve", "digits", "iris", "breast_cancer", "wine", "diabetes",
-           "mnist", "fashion_mnist", "read_idx", "data_home", "IDXError",
-           "DownloadError", "ChecksumError"]
+           "mnist", "fashion_mnist", "cifar10", "shakespeare", "Vocabulary", "read_idx",
+           "data_home", "IDXError", "DownloadError", "ChecksumError", "CifarError"]

@@ -1,0 +1,32 @@
+"""Tiny Shakespeare: the character-level corpus of Karpathy's char-rnn (the one DeZero's
+get_shakespear reads), downloaded once, checksummed, then read from the cache."""
+from .download import fetch_files
+from .vocabulary import Vocabulary
+
+_FILE = "input.txt"
+_FILES = {_FILE: "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"}
+_MIRRORS = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/",)
+
+
+def shakespeare(test_size=0.1):
+    """((train_ids, test_ids), vocabulary) of the 1,115,394-character corpus.
+
+    The ids are int64 arrays: the text's first (1 - test_size) part and its last test_size
+    part, in order (a language model learns what comes next: the text is never shuffled),
+    ready for nn.data.SequenceLoader. The vocabulary (65 characters, numbered in order of
+    first appearance, as DeZero does) decodes ids back to text. The first call downloads
+    1.1 MB into data_home()/shakespeare.
+    """
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) \
+            or not 0 <= test_size < 1:
+        raise ValueError(f"shakespeare: test_size must be a fraction in [0, 1), got "
+                         f"{test_size!r}")
+    path = fetch_files("shakespeare", _FILES, _MIRRORS)[_FILE]
+    text = path.read_text(encoding="utf-8")
+    vocabulary = Vocabulary.of(text)
+    ids = vocabulary.encode(text)
+    cut = len(ids) - round(test_size * len(ids))
+    return (ids[:cut], ids[cut:]), vocabulary
+
+
+__all__ = ["shakespeare"]
