@@ -1,0 +1,108 @@
+"""Data parallelism on 2 ranks under mpiexec (skipped without the distributed extra).
+
+Each test starts a program of programs/ on 2 ranks (and, for equivalence, on 1 process) in
+a subprocess with a time limit, and compares what the ranks wrote.
+"""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from ._mpi import ROOT, check, mpiexec_or_skip, run, run_program
+
+TOLERANCE = 1e-10
+
+
+def _arrays(path):
+    with np.load(path) as saved:
+        return {key: saved[key] for key in saved.files if key != "keys"}
+
+
+def _assert_close(got, expected, tol=TOLERANCE):
+    assert got.keys() == expected.keys()
+    for key in got:
+        np.testing.assert_allclose(got[key], expected[key], rtol=0, atol=tol, err_msg=key)
+
+
+@pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, optimizer):
+    mpiexec_or_skip()
+    check(run_program(program, optimizer, tmp_path / "two", 8, ranks=2))
+    check(run_program(program, optimizer, tmp_path / "one", 8, ranks=1))
+    one = _arrays(tmp_path / "one_0.npz")
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, one)  # parameters (and fit's history): as one process
+    _assert_close(rank1, rank0, tol=0)  # started from other weights, ended identical
+
+
+def test_sync_batchnorm_matches_batchnorm_on_the_whole_batch(tmp_path):
+    mpiexec_or_skip()
+    check(run_program("sync_batchnorm.py", tmp_path / "sbn", ranks=2))
+    ranks = [_arrays(tmp_path / f"sbn_{r}.npz") for r in range(2)]
+    import nn
+    from autograd import Variable
+    for name, shape, layer_type in (("1d", (6, 3), nn.BatchNorm1d),
+                                    ("2d", (4, 2, 3, 3), nn.BatchNorm2d)):
+        data = np.random.default_rng(5)
+        x = data.normal(size=shape) * 2 + 1
+        upstream = data.normal(size=shape)
+        layer = layer_type(shape[1], momentum=0.3)
+        for p in layer.parameters():
+            p.data = np.random.default_rng(9).normal(size=p.shape)
+        for buf in ("running_mean", "running_var"):
+            setattr(layer, buf, getattr(layer, buf).astype(np.float64))
+        for _ in range(2):
+            layer.weight.grad = layer.bias.grad = None
+            whole = Variable(x)
+            out = layer(whole)
+            (out * upstream).sum().backward()
+        joined = {key: np.concatenate([r[f"{name}_{key}"] for r in ranks])
+                  for key in ("out", "dx")}
+        np.testing.assert_allclose(joined["out"], out.data, atol=TOLERANCE, rtol=0)
+        np.testing.assert_allclose(joined["dx"], whole.grad.data, atol=TOLERANCE, rtol=0)
+        for r in ranks:
+            np.testing.assert_allclose(r[f"{name}_dw"], layer.weight.grad.data, atol=TOLERANCE)
+            np.testing.assert_allclose(r[f"{name}_db"], layer.bias.grad.data, atol=TOLERANCE)
+            np.testing.assert_allclose(r[f"{name}_mean"], layer.running_mean, atol=TOLERANCE)
+            np.testing.assert_allclose(r[f"{name}_var"], layer.running_var, atol=TOLERANCE)
+
+
+def test_a_rank_raising_mid_epoch_ends_the_job_with_its_error():
+    mpiexec_or_skip()
+    result = run_program("raise_mid_epoch.py", ranks=2, timeout=120)  # fails on a hang
+    assert result.returncode != 0
+    assert "boom: rank 1 failed at batch 2" in result.stderr
+    assert "rank 1 of 2" in result.stderr
+    assert "finished" not in result.stdout
+
+
+def _train(out, *options):
+    command = [sys.executable, "-m", "nn.training", "train", "--epochs", "2", "--verbose",
+               "2", "--out", str(out), *options]
+    return check(run(command, cwd=ROOT))
+
+
+def _test_accuracy(stdout):
+    line = next(line for line in stdout.splitlines() if line.startswith("test loss"))
+    return float(line.rsplit(" ", 1)[1])
+
+
+def test_rungrad_train_on_two_workers_writes_its_files_once(tmp_path):
+    mpiexec_or_skip()
+    two = _train(tmp_path / "two", "--workers", "2")
+    one = _train(tmp_path / "one")
+    assert two.stdout.count("wrote ") == 1 and two.stdout.count("test loss") == 1
+    assert two.stdout.count("Epoch 2/2") == 1
+    assert sorted(os.listdir(tmp_path / "two")) == sorted(os.listdir(tmp_path / "one"))
+    for name in ("history.csv", "weights.npz"):
+        assert os.path.exists(tmp_path / "two" / name)
+    with open(tmp_path / "two" / "history.csv") as f:
+        assert len(f.read().splitlines()) == 1 + 2  # a header and one row per epoch
+    assert _test_accuracy(two.stdout) == pytest.approx(_test_accuracy(one.stdout), abs=0.01)
+    assert _test_accuracy(two.stdout) > 0.8
+    with np.load(tmp_path / "two" / "weights.npz") as a, \
+            np.load(tmp_path / "one" / "weights.npz") as b:
+        for key in a.files:  # float32: the same training up to rounding
+            np.testing.assert_allclose(a[key], b[key], atol=1e-4)
