@@ -11,6 +11,7 @@ from .. import init
 from ..functional.attention import additive_mask, attend
 from ..functional.linear import linear
 from ..module import Module
+from .config import init_config
 from .linear import Linear
 
 
@@ -47,6 +48,11 @@ class MultiheadAttention(Module):
         self.add_zero_attn, self.dtype = bool(add_zero_attn), np.dtype(dtype)
         self._add_parameters(bool(bias), bool(add_bias_kv))
         self.reset_parameters()
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self.in_proj_bias is not None,
+                           add_bias_kv=self.bias_k is not None, dtype=self.dtype.name)
 
     @property
     def _qkv_same_embed_dim(self):

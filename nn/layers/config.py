@@ -97,15 +97,25 @@ def lookup(name, kind, custom_objects=None):
 
 
 def _builtin(name, kind):
-    """rungrad's own class `nn.<name>` (a Module) or function `nn.functional.<name>`."""
+    """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), or function
+    `nn.functional.<name>`."""
     import nn  # lazily: nn imports this package
     from nn.module import Module
 
-    if kind is type:
-        found = getattr(nn, name, None) if name.isidentifier() else None
-        return found if isinstance(found, type) and issubclass(found, Module) else None
-    found = getattr(nn.functional, name, None) if name.isidentifier() else None
-    return found if inspect.isfunction(found) else None
+    if not name.isidentifier():
+        return None
+    if kind is not type:
+        found = getattr(nn.functional, name, None)
+        return found if inspect.isfunction(found) else None
+    for space in ("", "models"):
+        try:
+            namespace = getattr(nn, space) if space else nn
+        except (AttributeError, ImportError):  # nn.models missing or broken: not ours to fix
+            continue
+        found = getattr(namespace, name, None)
+        if isinstance(found, type) and issubclass(found, Module):
+            return found
+    return None
 
 
 __all__ = ["init_config", "takes_no_arguments", "register", "name_of", "lookup"]

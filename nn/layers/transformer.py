@@ -5,6 +5,7 @@ import numpy as np
 from ..functional.activation import gelu, relu
 from ..module import Module
 from .attention import MultiheadAttention
+from .config import init_config
 from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
@@ -38,6 +39,17 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), read off the sublayers."""
+        attention = self.self_attn
+        activation = next((name for name, fn in _ACTIVATIONS.items() if fn is self.activation),
+                          self.activation)
+        return init_config(self, d_model=attention.embed_dim, nhead=attention.num_heads,
+                           dim_feedforward=self.linear1.out_features, dropout=self.dropout.p,
+                           activation=activation, layer_norm_eps=self.norm1.eps,
+                           batch_first=attention.batch_first, bias=self.linear1.use_bias,
+                           dtype=attention.dtype.name)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src

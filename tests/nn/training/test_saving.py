@@ -112,6 +112,10 @@ def test_a_pickled_array_member_is_refused(tmp_path):
     nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True),
     nn.RNN(2, 3, nonlinearity="relu", bias=False), nn.GRUCell(2, 3), nn.Lambda(F.relu),
     nn.ModuleList([nn.Linear(2, 2), nn.ReLU()]), nn.MSELoss(reduction="sum"),
+    nn.CrossEntropyLoss(label_smoothing=0.1), nn.AdaptiveAvgPool2d((2, 3)),
+    nn.MultiheadAttention(8, 2, bias=False, add_bias_kv=True, kdim=6, vdim=5, batch_first=True),
+    nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation="gelu", norm_first=True,
+                               dtype=np.float64),
 ], ids=lambda layer: type(layer).__name__)
 def test_each_layer_is_rebuilt_from_its_config(tmp_path, layer):
     layer.save(tmp_path / "layer.rungrad")
