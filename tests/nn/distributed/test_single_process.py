@@ -1,0 +1,178 @@
+"""nn.distributed in a world of one (no mpiexec): the API works, mpi4py is not needed, errors
+name what is wrong; DistributedSampler against PyTorch's; DDP's state_dict; SyncBatchNorm."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+import nn.distributed as dist
+from autograd import Variable
+from nn.data import DataLoader, TensorDataset
+
+from ._mpi import ROOT, environment
+
+
+@pytest.fixture(autouse=True)
+def fresh_group():
+    dist.destroy_process_group()
+    yield
+    dist.destroy_process_group()
+
+
+def test_a_plain_process_is_a_world_of_one_without_importing_mpi4py():
+    code = ("import sys, numpy as np, nn.distributed as d; d.init_process_group(); "
+            "a = np.arange(3.0); d.all_reduce(a); d.broadcast(a); d.barrier(); "
+            "print(d.is_initialized(), d.get_rank(), d.get_world_size(), a.tolist(), "
+            "'mpi4py' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=environment(), cwd=ROOT, timeout=120)
+    assert result.stdout.split() == ["True", "0", "1", "[0.0,", "1.0,", "2.0]", "False"], \
+        result.stderr
+
+
+def test_collectives_of_one_return_their_array_unchanged():
+    a = np.arange(4.0)
+    assert dist.all_reduce(a, op="max") is a and dist.broadcast(a, src=0) is a
+    v = Variable(np.ones(2))
+    assert dist.all_reduce(v, op=dist.ReduceOp.AVG) is v
+    np.testing.assert_array_equal(dist.all_gather_rows(np.ones((2, 3))), np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: dist.all_reduce(np.ones(2), op="median"), ValueError, "op must be one of"),
+    (lambda: dist.all_reduce([1.0, 2.0]), TypeError, "got list"),
+    (lambda: dist.broadcast(np.ones(2), src=1), ValueError, "src must be a rank from 0 to 0"),
+    (lambda: dist.init_process_group(backend="nccl"), ValueError, "backend must be 'mpi'"),
+])
+def test_bad_arguments_are_named(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_launched_on_several_ranks_without_mpi4py_names_the_extra(monkeypatch):
+    monkeypatch.setenv("PMI_SIZE", "2")
+    monkeypatch.setitem(sys.modules, "mpi4py", None)  # import mpi4py now fails
+    with pytest.raises(ImportError, match=r"one of 2 processes.*rungrad\[distributed\]"):
+        dist.init_process_group()
+
+
+def test_workers_without_mpi4py_or_mpiexec_name_the_extra(monkeypatch, tmp_path, capsys):
+    from nn.distributed import launch
+    from nn.training.cli import main
+    monkeypatch.setattr(launch.importlib.util, "find_spec", lambda name: None)
+    assert main(["train", "--workers", "2", "--out", str(tmp_path)]) == 1
+    assert "needs mpi4py" in capsys.readouterr().err
+    monkeypatch.undo()
+    monkeypatch.setattr(launch.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ImportError, match=r"needs mpiexec.*rungrad\[distributed\]"):
+        launch.find_mpiexec()
+
+
+# ----- DistributedSampler -----
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 23), replicas=st.integers(1, 5), drop_last=st.booleans())
+def test_sampler_shards_as_pytorch_in_order(n, replicas, drop_last):
+    torch = pytest.importorskip("torch")
+    from torch.utils.data import DistributedSampler as TorchSampler
+    if drop_last and n < replicas:
+        return  # PyTorch's gives empty shards there; ours too (checked below)
+    for rank in range(replicas):
+        ours = dist.DistributedSampler(range(n), replicas, rank, shuffle=False,
+                                       drop_last=drop_last)
+        theirs = TorchSampler(torch.arange(n), replicas, rank, shuffle=False,
+                              drop_last=drop_last)
+        assert list(ours) == list(theirs) and len(ours) == len(theirs)
+
+
+def test_shuffled_shards_are_disjoint_cover_the_data_and_change_with_the_epoch():
+    samplers = [dist.DistributedSampler(range(12), 3, r, seed=4) for r in range(3)]
+    first = [list(s) for s in samplers]
+    assert sorted(sum(first, [])) == list(range(12))
+    for s in samplers:
+        s.set_epoch(1)
+    second = [list(s) for s in samplers]
+    assert sorted(sum(second, [])) == list(range(12)) and second != first
+    again = dist.DistributedSampler(range(12), 3, 0, seed=4)
+    assert list(again) == first[0]  # the order depends only on (seed, epoch)
+
+
+def test_padding_repeats_the_first_indices_and_drop_last_cuts():
+    assert [list(dist.DistributedSampler(range(5), 2, r, shuffle=False)) for r in (0, 1)] \
+        == [[0, 2, 4], [1, 3, 0]]
+    assert [list(dist.DistributedSampler(range(5), 2, r, shuffle=False, drop_last=True))
+            for r in (0, 1)] == [[0, 2], [1, 3]]
+
+
+@pytest.mark.parametrize("kwargs, words", [({"num_replicas": 0}, "num_replicas"),
+                                           ({"num_replicas": 2, "rank": 2}, "rank must be")])
+def test_sampler_refuses_bad_ranks(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        dist.DistributedSampler(range(4), **kwargs)
+
+
+def test_dataloader_takes_a_sampler_and_refuses_it_with_shuffle():
+    x = np.arange(10.0).reshape(5, 2)
+    data = TensorDataset(x, np.arange(5))
+    sampler = dist.DistributedSampler(data, num_replicas=2, rank=1, shuffle=False)
+    loader = DataLoader(data, batch_size=2, sampler=sampler)
+    batches = [yb.tolist() for _, yb in loader]
+    assert batches == [[1, 3], [0]] and len(loader) == 2
+    with pytest.raises(ValueError, match="sampler and shuffle=True"):
+        DataLoader(data, batch_size=2, sampler=sampler, shuffle=True)
+
+
+# ----- DistributedDataParallel in a world of one -----
+def _net():
+    np.random.seed(0)
+    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 2))
+
+
+def test_ddp_state_dict_has_the_module_prefix_and_loads_into_the_bare_module():
+    ddp = dist.DistributedDataParallel(_net())
+    state = ddp.state_dict()
+    assert list(state) == [f"module.{k}" for k in ddp.module.state_dict()]
+    bare = _net()
+    for p in bare.parameters():
+        p.data[...] = 0
+    bare.load_state_dict(dist.consume_prefix_in_state_dict_if_present(dict(state)))
+    for a, b in zip(bare.parameters(), ddp.module.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)
+    ddp.load_state_dict(bare.state_dict())  # bare keys are taken too
+    ddp.load_state_dict(state)
+
+
+def test_ddp_of_one_gives_the_module_s_gradients():
+    ddp, bare = dist.DistributedDataParallel(_net()), _net()
+    x = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
+    for model in (ddp, bare):
+        (model(Variable(x)) ** 2).sum().backward()
+    for a, b in zip(ddp.parameters(), bare.parameters()):
+        np.testing.assert_array_equal(a.grad.data, b.grad.data)
+
+
+@pytest.mark.parametrize("make, error, words", [
+    (lambda: dist.DistributedDataParallel(object()), TypeError, "expected an nn.Module"),
+    (lambda: dist.DistributedDataParallel(nn.LazyLinear(3)), ValueError, "not built yet"),
+    (lambda: dist.DistributedDataParallel(_net(), find_unused_parameters=True), ValueError,
+     "find_unused_parameters"),
+])
+def test_ddp_refuses_what_it_cannot_serve(make, error, words):
+    with pytest.raises(error, match=words):
+        make()
+
+
+# ----- SyncBatchNorm -----
+def test_sync_batchnorm_of_one_is_batchnorm_and_conversion_keeps_the_parameters():
+    net = _net()
+    x = np.random.default_rng(1).normal(size=(6, 3)).astype(np.float32)
+    expected = net(Variable(x)).data
+    converted = nn.SyncBatchNorm.convert_sync_batchnorm(net)
+    assert isinstance(converted[1], nn.SyncBatchNorm)
+    np.testing.assert_allclose(converted(Variable(x)).data, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match="channels"):
+        nn.SyncBatchNorm(5)(Variable(x))
