@@ -1,0 +1,107 @@
+"""Data-parallel throughput: 2 ranks (mpiexec) against 1 process on the big MLP.
+
+784-1000-1000-10, ReLU, softmax cross-entropy, SGD, float32, 1 BLAS thread per rank, the
+same per-rank batch (weak scaling: 2 ranks train on a global batch twice as large), through
+nn.distributed.DistributedDataParallel. Reports samples per second, the scaling efficiency
+(2-rank throughput / twice the 1-process throughput; target >= 0.85), and the allreduce
+share of a step (time waiting for the averaged gradients / step time), beside the time of a
+bare Allreduce of the same 1.8M float32 gradients.
+
+Run: python bench/bench_distributed.py [--batch 100] [--steps 30]
+(needs the distributed extra: mpi4py and mpiexec). It starts itself once plainly and once
+under `mpiexec -n 2`; each run prints one line of numbers that this parent compares.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+from _common import malloc_note
+
+import numpy as np
+
+SIZES = (784, 1000, 1000, 10)
+WARMUP = 3
+
+
+def worker(batch, steps):
+    """One rank's run: per-step times, waits for the allreduce, a bare Allreduce's time."""
+    from bench_mlp import MLP
+
+    import nn
+    import nn.distributed as dist
+    import optim
+    from autograd import Variable
+
+    rank, world = dist.get_rank(), dist.get_world_size()
+    np.random.seed(rank)
+    model = MLP(SIZES, nn.functional.relu)
+    ddp = dist.DistributedDataParallel(model)
+    opt = optim.SGD(ddp.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+    rng = np.random.default_rng(rank)
+    x = Variable(rng.normal(size=(batch, SIZES[0])).astype(np.float32))
+    y = rng.integers(0, SIZES[-1], size=batch)
+    times, waits = [], []
+    for step in range(WARMUP + steps):
+        dist.barrier()  # every step starts together: times are not skewed by the last one
+        wait_before = ddp.reducer.allreduce_seconds
+        start = time.perf_counter()
+        opt.zero_grad()
+        loss_fn(ddp(x), y).backward()
+        opt.step()
+        if step >= WARMUP:
+            times.append(time.perf_counter() - start)
+            waits.append(ddp.reducer.allreduce_seconds - wait_before)
+    grads = np.ones(sum(p.data.size for p in model.parameters()), dtype=np.float32)
+    bare = []
+    for _ in range(10):
+        dist.barrier()
+        start = time.perf_counter()
+        dist.all_reduce(grads)
+        bare.append(time.perf_counter() - start)
+    if rank == 0:
+        print(json.dumps({"world": world, "step": float(np.median(times)),
+                          "wait": float(np.median(waits)), "bare": float(np.median(bare)),
+                          "buckets": len(ddp.reducer.buckets), "bytes": int(grads.nbytes)}))
+
+
+def launch(ranks, batch, steps):
+    """Run this file as a worker on `ranks` processes; returns rank 0's numbers."""
+    here = os.path.abspath(__file__)
+    command = [sys.executable, here, "--worker", "--batch", str(batch), "--steps", str(steps)]
+    if ranks > 1:
+        from nn.distributed.launch import mpi_command
+        command = mpi_command(ranks, command)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    if out.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", type=int, default=100, help="samples per rank and step")
+    parser.add_argument("--steps", type=int, default=30, help="timed steps")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.batch, args.steps)
+    print(f"bench_distributed: MLP {'-'.join(map(str, SIZES))}, float32, SGD, batch "
+          f"{args.batch} per rank, {args.steps} steps; {malloc_note()}")
+    one, two = launch(1, args.batch, args.steps), launch(2, args.batch, args.steps)
+    rate1, rate2 = args.batch / one["step"], 2 * args.batch / two["step"]
+    print(f"  1 process : {one['step'] * 1e3:7.2f} ms/step  {rate1:8.0f} samples/s")
+    print(f"  2 ranks   : {two['step'] * 1e3:7.2f} ms/step  {rate2:8.0f} samples/s  "
+          f"({two['buckets']} bucket(s), {two['bytes'] / 2 ** 20:.1f} MiB of gradients)")
+    print(f"  scaling efficiency: {rate2 / (2 * rate1):.3f} (target >= 0.85)")
+    print(f"  allreduce share of a 2-rank step: {two['wait'] / two['step']:.1%} "
+          f"({two['wait'] * 1e3:.2f} ms waiting; a bare Allreduce of the gradients takes "
+          f"{two['bare'] * 1e3:.2f} ms)")
+
+
+if __name__ == "__main__":
+    main()
