@@ -106,3 +106,10 @@ def test_rungrad_train_on_two_workers_writes_its_files_once(tmp_path):
             np.load(tmp_path / "one" / "weights.npz") as b:
         for key in a.files:  # float32: the same training up to rounding
             np.testing.assert_allclose(a[key], b[key], atol=1e-4)
+
+
+def test_ddp_no_sync_buffers_and_unused_parameters():
+    mpiexec_or_skip()
+    result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
+    for name in ("no_sync", "buffers", "unused"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)

@@ -1,0 +1,69 @@
+"""DDP's edges on 2 ranks; prints one 'ok <name>' line per check that held.
+
+- no_sync: two local backward passes, then a synced one: every rank holds the mean over
+  ranks of its summed gradients (PyTorch's gradient accumulation).
+- buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
+- an unused parameter: the next forward raises, naming it, instead of hanging.
+"""
+import numpy as np
+
+import nn
+import nn.distributed as dist
+from autograd import Variable
+
+rank, world = dist.get_rank(), dist.get_world_size()
+np.random.seed(rank)
+x = [np.random.default_rng(10 * r + k).normal(size=(4, 3)) for r in range(2) for k in range(3)]
+
+# no_sync accumulation
+model = nn.Linear(3, 2)
+for p in model.parameters():
+    p.data = p.data.astype(np.float64)
+ddp = dist.DistributedDataParallel(model)
+with ddp.no_sync():
+    for k in range(2):
+        (ddp(Variable(x[3 * rank + k])) ** 2).sum().backward()
+(ddp(Variable(x[3 * rank + 2])) ** 2).sum().backward()
+expected = []
+for r in range(2):
+    ref = nn.Linear(3, 2)
+    ref.load_state_dict(model.state_dict())  # the weights all ranks share now
+    for p in ref.parameters():
+        p.data = p.data.astype(np.float64)
+    for k in range(3):
+        (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
+    expected.append([p.grad.data for p in ref.parameters()])
+for got, a, b in zip(model.parameters(), *expected):
+    np.testing.assert_allclose(got.grad.data, (a + b) / 2, atol=1e-12)
+print("ok no_sync")
+
+# buffers follow rank 0
+net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+net[1].running_mean[...] = rank + 1.0
+ddp = dist.DistributedDataParallel(net)
+assert np.all(net[1].running_mean == 1.0)
+ddp(Variable(x[rank].astype(np.float32)))  # each rank's own batch: its own statistics
+ddp(Variable(x[rank].astype(np.float32)))  # ... replaced by rank 0's before this forward
+gathered = dist.all_gather_rows(net[1].running_mean[None])
+assert not np.array_equal(gathered[0], gathered[1])  # the last update is per rank
+print("ok buffers")
+
+
+# an unused parameter
+class TwoHeads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.used, self.unused = nn.Linear(3, 1), nn.Linear(3, 1)
+
+    def forward(self, v):
+        return self.used(v)
+
+
+ddp = dist.DistributedDataParallel(TwoHeads())
+ddp.module.name_parameters()
+ddp(Variable(x[rank].astype(np.float32))).sum().backward()
+try:
+    ddp(Variable(x[rank].astype(np.float32)))
+except RuntimeError as exc:
+    assert "unused.weight" in str(exc) and "no gradient" in str(exc), exc
+    print("ok unused")
