@@ -85,12 +85,12 @@ class Writer:
         saved by value or by name."""
         if value is None or isinstance(value, (bool, str)):
             return value
-        if isinstance(value, (int, np.integer)) and not isinstance(value, np.bool_):
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, (int, np.integer)):
             return int(value)
         if isinstance(value, (float, np.floating)):
             return float(value)
-        if isinstance(value, np.bool_):
-            return bool(value)
         if isinstance(value, (tuple, list)):
             items = [self.value(v, where) for v in value]
             return {"__tuple__": items} if isinstance(value, tuple) else items

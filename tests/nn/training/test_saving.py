@@ -102,6 +102,12 @@ def test_a_pickled_array_member_is_refused(tmp_path):
         nn.load_model(path)
 
 
+def plain_settings(module):
+    """The module's public attributes that are plain values (its settings)."""
+    return {k: v for k, v in vars(module).items() if not k.startswith("_")
+            and (v is None or isinstance(v, (bool, int, float, str, tuple, np.dtype)))}
+
+
 @pytest.mark.parametrize("layer", [
     nn.Linear(3, 4, bias=False), nn.Linear(5), nn.Dense(4, activation="tanh", use_bias=False),
     nn.Conv2d(2, 4, 3, stride=2, padding=1, bias=False), nn.MaxPool2d(2),
@@ -121,6 +127,8 @@ def test_each_layer_is_rebuilt_from_its_config(tmp_path, layer):
     layer.save(tmp_path / "layer.rungrad")
     loaded = nn.load_model(tmp_path / "layer.rungrad")
     assert type(loaded) is type(layer) and repr(loaded) == repr(layer)
+    for (name, ours), (_, theirs) in zip(loaded.named_modules(), layer.named_modules()):
+        assert plain_settings(ours) == plain_settings(theirs), name
     assert_same_weights(loaded, layer)
     if hasattr(layer, "get_config"):
         assert loaded.get_config() == layer.get_config()
