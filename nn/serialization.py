@@ -26,7 +26,7 @@ def save_weights(module, path):
     write = _write_safetensors if is_safetensors(path) else _write_npz
     with replacing(path) as tmp:
         write(tmp, arrays, path)
-        _sync(tmp)
+        sync_file(tmp)
     return path
 
 
@@ -92,7 +92,8 @@ def _safetensors_numpy(who):
     return numpy_api
 
 
-def _sync(tmp):
+def sync_file(tmp):
+    """Flush the written file at `tmp` to disk before it replaces its target."""
     fd = os.open(tmp, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -136,4 +137,4 @@ def _safetensors_hint(path):
 
 
 __all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
-           "is_safetensors"]
+           "is_safetensors", "sync_file", "MODEL_MEMBER"]

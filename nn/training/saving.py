@@ -21,7 +21,7 @@ import numpy as np
 from autograd.atomic import replacing
 
 from ..module import StateDictKeyError, state_arrays
-from ..serialization import MODEL_MEMBER, is_safetensors
+from ..serialization import MODEL_MEMBER, is_safetensors, sync_file
 from .model_config import Reader, Writer
 
 FORMAT = "rungrad.model"
@@ -43,6 +43,7 @@ def save_model(model, path):
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
         _write_archive(tmp, text, writer.arrays)
+        sync_file(tmp)
     return path
 
 
@@ -84,15 +85,11 @@ def _same_global_random_state():
 
 
 def _write_archive(tmp, text, arrays):
-    with open(tmp, "wb") as f:
-        with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            archive.writestr(MODEL_MEMBER, text)
-            for i, array in enumerate(arrays):
-                with archive.open(_member(i), "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array,
-                                              allow_pickle=False)
-        f.flush()
-        os.fsync(f.fileno())
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.writestr(MODEL_MEMBER, text)
+        for i, array in enumerate(arrays):
+            with archive.open(_member(i), "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
 
 
 def _member(i):
