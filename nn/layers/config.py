@@ -3,9 +3,9 @@
 A layer's `get_config()` gives its constructor arguments as plain values, so that
 `type(layer)(**layer.get_config())` makes the same layer (Keras' contract); `init_config`
 reads them from the attributes of the same names. Classes and functions are saved by name:
-rungrad's own are found in `nn` and `nn.functional`; a user's layer, model or function is
-made known with the `register` decorator (Keras' `register_keras_serializable`). A name is
-only ever looked up, never imported or executed.
+rungrad's own are found in `nn`, `nn.models` and `nn.functional`; a user's layer, model or
+function is made known with the `register` decorator (Keras' `register_keras_serializable`).
+A name is only ever looked up, never imported or executed.
 """
 import inspect
 
@@ -50,16 +50,17 @@ def takes_no_arguments(cls):
 
 
 def register(obj=None, *, name=None):
-    """Make a layer, model, loss or function class saveable by name: `@nn.register` or
-    `@nn.register(name="MyBlock")`. The default name is the object's `__qualname__`; a name
-    that rungrad uses itself, or that another object holds, is refused."""
+    """Make a class (layer, model, loss, optimizer) or a function saveable by name:
+    `@nn.register` or `@nn.register(name="MyBlock")`. The default name is the object's
+    `__qualname__`; a name that rungrad uses itself, or that another object holds, is
+    refused."""
     if obj is None:
         return lambda target: register(target, name=name)
     if not callable(obj):
         raise TypeError(f"register: expected a class or a function, got {type(obj).__name__}")
-    key = name if name is not None else obj.__qualname__
+    key = name if name is not None else getattr(obj, "__qualname__", None)
     if not isinstance(key, str) or not key:
-        raise TypeError(f"register: name must be a non-empty string, got {key!r}")
+        raise TypeError(f"register: name must be a non-empty string, got {key!r} (pass name=)")
     if _builtin(key, type) is not None or _builtin(key, "function") is not None:
         raise ValueError(f"register: {key!r} is the name of one of rungrad's own layers or "
                          "functions; pass another name=")
