@@ -5,7 +5,7 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.ops import broadcast_to, concatenate, transpose
-from autograd.variable import Parameter, as_variable
+from autograd.variable import Parameter, Variable, as_variable
 
 from .. import init
 from ..functional.attention import additive_mask, attend
@@ -213,10 +213,10 @@ def _pad_last(mask):
     """An additive mask with a 0 column appended for an added key step (None stays None)."""
     if mask is None:
         return None
-    data = mask.data if hasattr(mask, "creator") else mask
-    xp = get_array_module(data)
+    is_variable = isinstance(mask, Variable)  # a float mask that takes a gradient
+    xp = get_array_module(mask.data if is_variable else mask)
     zeros = xp.zeros(mask.shape[:-1] + (1,), mask.dtype)
-    if hasattr(mask, "creator"):
+    if is_variable:
         return concatenate([mask, zeros], axis=-1)
     return xp.concatenate([mask, zeros], axis=-1)
 

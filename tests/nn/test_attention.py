@@ -279,3 +279,12 @@ def test_transformer_encoder_layer_dropout_only_in_training():
 def test_transformer_encoder_layer_rejects_an_unknown_activation():
     with pytest.raises(ValueError, match="activation must be 'relu', 'gelu'"):
         nn.TransformerEncoderLayer(8, 2, activation="swish")
+
+
+def test_multihead_attention_float_mask_variable_gets_torchs_gradient():
+    rng = np.random.default_rng(9)
+    ours, theirs = _twins({"add_bias_kv": True, "batch_first": True})
+    arrays = [rng.normal(size=(_N, _S, 8)), rng.normal(size=(_L, _S))]  # x, attn_mask
+    _compare(lambda x, m: ours(x[:, :_L], x, x, attn_mask=m),
+             lambda x, m: theirs(x[:, :_L], x, x, attn_mask=m), arrays, rng)
+    _parameter_grads_match(ours, theirs)
