@@ -20,7 +20,7 @@ from .layers.activation import (
     Softplus,
     Tanh,
 )
-from .layers.conv import Conv2d
+from .layers.conv import Conv1d, Conv2d, ConvTranspose2d, LazyConv2d
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.flatten import Flatten
@@ -41,7 +41,8 @@ from .module import Module
 
 __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
     "functional", "init", "Module", "ModuleList", "UninitializedParameter", "Lambda",
-    "Linear", "LazyLinear", "Dense", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "Linear", "LazyLinear", "Dense", "Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d",
+    "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",

@@ -10,7 +10,8 @@ from .accuracy import accuracy
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from .attention import scaled_dot_product_attention
-from .conv import conv2d
+from .conv import conv2d, conv_transpose2d
+from .conv1d import conv1d
 from .cross_entropy import cross_entropy, nll_loss
 from .dropout import dropout
 from .embedding import embedding
@@ -30,8 +31,8 @@ from .unfold import col2im, im2col
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
-    "linear", "dropout", "conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-    "adaptive_max_pool2d", "batch_norm", "layer_norm",
+    "linear", "dropout", "conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "batch_norm", "layer_norm",
     "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",

@@ -1,37 +1,76 @@
-"""2-D convolution (PyTorch's cross-correlation) as im2col plus one matrix product."""
+"""2-D convolution (PyTorch's cross-correlation) and its transpose, as im2col/col2im plus one
+matrix product per group.
+
+With G groups the channels split into G independent convolutions: the rows of the column
+matrix and of the weight matrix are viewed as (G, rows/G, ...) and multiplied as a batch;
+G = 1 keeps plain 2-D products (the fast path of ordinary convolutions).
+"""
 import math
 
+from autograd.arguments import positive_int
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import astype, matmul, reshape, sum, transpose
+from autograd.ops import astype, get_item, matmul, reshape, sum, swapaxes, transpose
+from autograd.ops.shape import reshape_if_needed
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
 
-from .im2col import col2im, im2col, im2col_array, make_window, output_size
+from .im2col import (
+    col2im,
+    col2im_array,
+    im2col,
+    im2col_array,
+    make_window,
+    output_size,
+    pair,
+    spans,
+)
+
+
+def _grouped(a, groups, lead, reshape_fn):
+    """a viewed as (rows, cols) for one group, else (groups, rows/groups, cols), where rows
+    are a's first `lead` axes (sizes multiplied out: -1 fails on zero-size arrays)."""
+    rows, cols = math.prod(a.shape[:lead]), math.prod(a.shape[lead:])
+    shape = (rows, cols) if groups == 1 else (groups, rows // groups, cols)
+    return reshape_fn(a, shape)
+
+
+def _array_reshape(a, shape):
+    return a.reshape(shape)
+
+
+def _swap(a):
+    """Swap the last two axes of an array (a transpose of each group's matrix)."""
+    return a.swapaxes(-1, -2)
 
 
 class Conv2d(Function):
-    """y[n, o, a, b] = sum_{c,i,j} W[o, c, i, j] * padded_x[n, c, a*SH + i, b*SW + j] + bias[o]
+    """y[n, g*OCg + o, a, b] = sum_{c,i,j} W[g*OCg + o, c, i, j]
+    * padded_x[n, g*Cg + c, a*SH + i*DH, b*SW + j*DW] + bias[g*OCg + o]
 
-    x (N, C, H, W), W (OC, C, KH, KW), bias (OC,) -> y (N, OC, OH, OW).
+    x (N, C, H, W), W (OC, C/G, KH, KW), bias (OC,) -> y (N, OC, OH, OW); G groups.
     """
 
-    input_specs = (Spec(shape=(1, "C", "H", "W"), sides={"C": (1, 2), "H": (2, 3), "W": (2, 3),
-                                                    "O": (1, 2), "K": (1, 2)}),
-                   Spec(shape=("O", "C", "K", "K")), Spec(shape=("O",)))
-    arg_specs = {"stride": Choice(1, 2), "padding": Choice(0, 1)}
-    apply = staticmethod(lambda x, w, b, stride, padding: conv2d(x, w, b, stride, padding))
+    input_specs = (Spec(shape=(1, "2C", "H", "W"), sides={"C": (1, 2), "H": (3, 4), "W": (3, 4),
+                                                     "O": (1, 2), "K": (1, 2)}),
+                   Spec(shape=("2O", "C", "K", "K")), Spec(shape=("2O",)))
+    # (stride, padding, dilation), with 2 groups (the tests of tests/nn check 1 group)
+    arg_specs = {"geometry": Choice((1, 0, 1), (2, 1, 1), (1, 1, 2), (2, 0, 2))}
+    apply = staticmethod(lambda x, w, b, geometry: conv2d(x, w, b, *geometry, groups=2))
 
-    def __init__(self, window):
-        self.window = window
+    def __init__(self, window, groups=1):
+        self.window, self.groups = window, groups
 
     def forward(self, x, weight, bias=None):
         out_channels = weight.shape[0]
         col = im2col_array(x, self.window)
         self._col = col  # kept for dL/dW; freed with the graph
         n, (oh, ow) = x.shape[0], col.shape[4:]
-        k = math.prod(weight.shape[1:])  # C*KH*KW spelled out: -1 fails on zero-size arrays
-        y = weight.reshape(out_channels, k) @ col.reshape(k, n * oh * ow)
+        g = self.groups
+        # (G, OC/G, C/G*KH*KW) @ (G, C/G*KH*KW, N*OH*OW); C*KH*KW is spelled out: -1 fails
+        # on zero-size arrays
+        y = _grouped(weight, g, 1, _array_reshape) @ _grouped(col, g, 3, _array_reshape)
+        y = y.reshape(out_channels, n * oh * ow)
         if bias is not None:
             y += bias[:, None]
         # (OC, N, OH, OW) viewed as (N, OC, OH, OW): no copy; the gradient arrives in the same
@@ -40,19 +79,18 @@ class Conv2d(Function):
 
     def backward(self, gy):
         x, weight = self.inputs[0], self.inputs[1]
-        needs = self.needs_input_grad
-        out_channels, k = weight.shape[0], math.prod(weight.shape[1:])
-        n, _, oh, ow = gy.shape
+        needs, g = self.needs_input_grad, self.groups
+        n, out_channels, oh, ow = gy.shape
         gy_rows = reshape(transpose(gy, (1, 0, 2, 3)), (out_channels, n * oh * ow))
+        gy_groups = _grouped(gy_rows, g, 1, reshape_if_needed)
         gx = gw = None
         if needs[0]:
-            w_rows = reshape(weight, (out_channels, k))
-            gcol = reshape(matmul(transpose(w_rows), gy_rows), self._col.shape)
+            w_rows = _grouped(weight, g, 1, reshape)
+            gcol = reshape(matmul(swapaxes(w_rows, -1, -2), gy_groups), self._col.shape)
             gx = col2im(gcol, x.shape, self.window)
         if needs[1]:
-            # (N*OH*OW, C*KH*KW)
-            col_rows = transpose(reshape(self._columns(x), (k, n * oh * ow)))
-            gw = reshape(matmul(gy_rows, col_rows), weight.shape)
+            col_rows = _grouped(self._columns(x), g, 3, reshape)
+            gw = reshape(matmul(gy_groups, swapaxes(col_rows, -1, -2)), weight.shape)
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (sum(gy_rows, axis=1) if needs[2] else None)
@@ -65,38 +103,145 @@ class Conv2d(Function):
         return wrap(self._col, False)
 
 
-def conv2d(x, weight, bias=None, stride=1, padding=0):
-    """2-D convolution: x (N, C, H, W), weight (OC, C, KH, KW), bias (OC,) or None ->
-    (N, OC, OH, OW) with OH = (H + 2*padding - KH) // stride + 1 (likewise OW).
-
-    `stride` and `padding` are ints or (height, width) pairs. x is cast to weight's dtype
-    (an integer or float64 batch meets a float32 layer).
+class ConvTranspose2d(Function):
+    """y = col2im(W_g^T @ x_g per group) + bias: conv2d's adjoint in x, so that
+    conv2d(y, W) has x's shape; x (N, C, H, W), W (C, OC/G, KH, KW), bias (OC,) ->
+    y (N, OC, OH, OW), OH = (H - 1)*SH - 2*PH + DH*(KH - 1) + output_padding + 1.
     """
-    x, weight = as_variable(x), as_variable(weight)
-    _check_shapes(x, weight, bias)
-    if x.dtype != weight.dtype:
-        x = astype(x, weight.dtype)
-    window = make_window(weight.shape[2:], stride, padding, "conv2d")
+
+    input_specs = (Spec(shape=(1, "2C", "H", "W"), sides={"C": (1, 2), "H": (2, 3), "W": (2, 3),
+                                                     "O": (1, 2), "K": (1, 3)}),
+                   Spec(shape=("2C", "O", "K", "K")), Spec(shape=("2O",)))
+    # (stride, padding, output_padding, dilation), with 2 groups
+    arg_specs = {"geometry": Choice((1, 0, 0, 1), (2, 0, 1, 1), (2, 1, 0, 2), (1, 0, 1, 2))}
+    apply = staticmethod(lambda x, w, b, geometry: conv_transpose2d(
+        x, w, b, *geometry[:3], groups=2, dilation=geometry[3]))
+
+    def __init__(self, window, groups, out_hw):
+        self.window, self.groups, self.out_hw = window, groups, tuple(out_hw)
+
+    def forward(self, x, weight, bias=None):
+        n, c, h, w = x.shape
+        g = self.groups
+        out_channels = weight.shape[1] * g
+        x_rows = x.transpose(1, 0, 2, 3).reshape(c, n * h * w)
+        self._x_rows = x_rows  # kept for dL/dW; freed with the graph
+        # (G, OC/G*KH*KW, C/G) @ (G, C/G, N*H*W)
+        cols = (_swap(_grouped(weight, g, 1, _array_reshape))
+                @ _grouped(x_rows, g, 1, _array_reshape))
+        cols = cols.reshape((out_channels,) + self.window.kernel + (n, h, w))
+        y = col2im_array(cols, (n, out_channels) + self.out_hw, self.window)
+        if bias is not None:
+            y += bias[:, None, None]
+        return y
+
+    def backward(self, gy):
+        x, weight = self.inputs[0], self.inputs[1]
+        needs, g = self.needs_input_grad, self.groups
+        n, c, h, w = x.shape
+        gcol = im2col(gy, self.window)  # (OC, KH, KW, N, H', W')
+        if gcol.shape[4:] != (h, w):  # output_padding >= stride adds windows that reach no x
+            gcol = get_item(gcol, (Ellipsis, slice(0, h), slice(0, w)))
+        gcol_rows = _grouped(gcol, g, 3, reshape)
+        gx = gw = None
+        if needs[0]:
+            w_rows = _grouped(weight, g, 1, reshape)
+            gx_rows = reshape(matmul(w_rows, gcol_rows), (c, n, h, w))
+            gx = transpose(gx_rows, (1, 0, 2, 3))
+        if needs[1]:
+            x_rows = _grouped(self._x_columns(x), g, 1, reshape)
+            gw = reshape(matmul(x_rows, swapaxes(gcol_rows, -1, -2)), weight.shape)
+        if len(needs) == 2:
+            return gx, gw
+        return gx, gw, (sum(gy, axis=(0, 2, 3)) if needs[2] else None)
+
+    def _x_columns(self, x):
+        """x as (C, N*H*W) rows: the saved array, or a graph node under create_graph=True."""
+        if Config.enable_backprop and x.requires_grad:
+            return reshape(transpose(x, (1, 0, 2, 3)), self._x_rows.shape)
+        return wrap(self._x_rows, False)
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution: x (N, C, H, W), weight (OC, C/groups, KH, KW), bias (OC,) or None ->
+    (N, OC, OH, OW) with OH = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
+
+    `stride`, `padding` and `dilation` are ints or (height, width) pairs; `groups` splits the
+    channels into that many independent convolutions. x is cast to weight's dtype (an integer
+    or float64 batch meets a float32 layer).
+    """
+    layout = "(OC, C/groups, KH, KW)"
+    x, weight, groups = prepare(x, weight, bias, groups, "conv2d", layout)
+    check_channels(x, weight, bias, groups, weight.shape[0], "conv2d", layout)
+    window = make_window(weight.shape[2:], stride, padding, "conv2d", dilation)
     output_size(x.shape, window, "conv2d")
     inputs = (x, weight) if bias is None else (x, weight, as_variable(bias))
-    return Conv2d(window)(*inputs)
+    return Conv2d(window, groups)(*inputs)
 
 
-def _check_shapes(x, weight, bias):
-    if x.ndim != 4:
-        raise ValueError(f"conv2d: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
-    if weight.ndim != 4:
-        raise ValueError(f"conv2d: expected a weight of shape (OC, C, KH, KW), got "
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 2-D convolution (the gradient of conv2d w.r.t. its input; DeZero's and
+    Chainer's deconvolution): x (N, C, H, W), weight (C, OC/groups, KH, KW) (PyTorch's layout),
+    bias (OC,) or None -> (N, OC, OH, OW) with
+    OH = (H - 1)*stride - 2*padding + dilation*(KH - 1) + output_padding + 1.
+
+    output_padding (smaller than stride or dilation) picks among the output sizes that
+    conv2d maps back to H. x is cast to weight's dtype.
+    """
+    who = "conv_transpose2d"
+    layout = "(C, OC/groups, KH, KW)"
+    x, weight, groups = prepare(x, weight, bias, groups, who, layout)
+    check_channels(x, weight, bias, groups, weight.shape[1] * groups, who, layout, in_axis=0)
+    window = make_window(weight.shape[2:], stride, padding, who, dilation)
+    extra = pair(output_padding, "output_padding", who, 0)
+    out_hw = []
+    for size, s, p, d, span, e in zip(x.shape[2:], window.stride, window.padding,
+                                      window.dilation, spans(window), extra):
+        if e >= s and e >= d:
+            raise ValueError(f"{who}: output_padding {extra} must be smaller than the stride "
+                             f"{window.stride} or the dilation {window.dilation}")
+        out_hw.append((size - 1) * s - 2 * p + span + e)
+    if min(out_hw) < 1:
+        raise ValueError(f"{who}: the output would be {tuple(out_hw)} for an input of shape "
+                         f"{tuple(x.shape)} (padding {window.padding} is too large)")
+    inputs = (x, weight) if bias is None else (x, weight, as_variable(bias))
+    return ConvTranspose2d(window, groups, out_hw)(*inputs)
+
+
+def prepare(x, weight, bias, groups, who, weight_layout, layout="(N, C, H, W)"):
+    """x and weight as Variables of weight's dtype, checked; groups as an int."""
+    x, weight = as_variable(x), as_variable(weight)
+    dims = layout.count(",") + 1
+    if x.ndim != dims:
+        raise ValueError(f"{who}: expected an input of shape {layout}, got {tuple(x.shape)}")
+    if weight.ndim != dims:
+        raise ValueError(f"{who}: expected a weight of shape {weight_layout}, got "
                          f"{tuple(weight.shape)}")
-    if x.shape[1] != weight.shape[1]:
-        raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {tuple(x.shape)}) "
-                         f"but the weight {tuple(weight.shape)} expects {weight.shape[1]}")
     if weight.dtype.kind != "f" or x.dtype.kind not in "biuf":
-        raise TypeError(f"conv2d: expected a numeric input and a floating-point weight, got "
+        raise TypeError(f"{who}: expected a numeric input and a floating-point weight, got "
                         f"{x.dtype} and {weight.dtype}")
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"conv2d: bias of shape {tuple(bias.shape)} does not match "
-                         f"{weight.shape[0]} output channels (expected ({weight.shape[0]},))")
+    groups = positive_int(groups, "groups", who)
+    if x.dtype != weight.dtype:
+        x = astype(x, weight.dtype)
+    return x, weight, groups
 
 
-__all__ = ["conv2d", "Conv2d"]
+def check_channels(x, weight, bias, groups, out_channels, who, layout, in_axis=1):
+    """The input's channels match the weight's, groups divide them, the bias fits."""
+    per_group = weight.shape[1] if in_axis == 1 else weight.shape[0] // groups
+    if weight.shape[in_axis] % (1 if in_axis == 1 else groups) or \
+            out_channels % groups:
+        raise ValueError(f"{who}: groups={groups} must divide the weight's channels "
+                         f"{tuple(weight.shape)} (layout {layout})")
+    if x.shape[1] != per_group * groups:
+        raise ValueError(f"{who}: the input has {x.shape[1]} channels (shape {tuple(x.shape)}) "
+                         f"but the weight {tuple(weight.shape)} expects {per_group * groups}"
+                         + (f" with groups={groups}" if groups > 1 else "")
+                         + f" (weight layout {layout})")
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(f"{who}: bias of shape {tuple(bias.shape)} does not match "
+                         f"{out_channels} output channels (expected ({out_channels},))")
+
+
+__all__ = ["conv2d", "conv_transpose2d", "Conv2d", "ConvTranspose2d"]

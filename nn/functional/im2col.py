@@ -11,8 +11,10 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.spec import Draw, Spec
 
-Window = namedtuple("Window", ["kernel", "stride", "padding"])
-Window.__doc__ = "A 2-D sliding window: each field is an (height, width) pair of ints."
+Window = namedtuple("Window", ["kernel", "stride", "padding", "dilation", "ceil_mode"],
+                    defaults=((1, 1), False))
+Window.__doc__ = ("A 2-D sliding window: kernel, stride, padding and dilation are (height, "
+                  "width) pairs of ints; ceil_mode counts a last partial window (pooling's).")
 
 
 def pair(value, name, who, minimum):
@@ -26,41 +28,78 @@ def pair(value, name, who, minimum):
     return items
 
 
+def single(value, name, who, minimum):
+    """`value` (an int or a 1-tuple of an int) as an int at least `minimum` (1-D ops)."""
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if len(items) != 1 or not _is_int(items[0]):
+        raise TypeError(f"{who}: {name} must be an int or a 1-tuple of an int, got {value!r}")
+    if int(items[0]) < minimum:
+        raise ValueError(f"{who}: {name} must be at least {minimum}, got {value!r}")
+    return int(items[0])
+
+
 def _is_int(v):
     return hasattr(v, "__index__") and not isinstance(v, bool)
 
 
-def make_window(kernel_size, stride, padding, who):
+def make_window(kernel_size, stride, padding, who, dilation=1, ceil_mode=False):
     """Validate a window's geometry; `stride=None` means the kernel size (pooling's default)."""
     kernel = pair(kernel_size, "kernel_size", who, 1)
     stride = kernel if stride is None else pair(stride, "stride", who, 1)
-    return Window(kernel, stride, pair(padding, "padding", who, 0))
+    return Window(kernel, stride, pair(padding, "padding", who, 0),
+                  pair(dilation, "dilation", who, 1), bool(ceil_mode))
+
+
+def spans(window):
+    """(height, width) that one window covers: d*(k-1) + 1 on each axis."""
+    return tuple(d * (k - 1) + 1 for k, d in zip(window.kernel, window.dilation))
 
 
 def output_size(shape, window, who):
-    """(OH, OW) of sliding `window` over an (N, C, H, W) input; a ValueError if it does not fit."""
+    """(OH, OW) of sliding `window` over an (N, C, H, W) input; a ValueError if it does not fit.
+
+    OH = (H + 2*padding - span) // stride + 1, rounded up instead in ceil_mode, where a last
+    window must still start inside the input or its top/left padding (PyTorch's rule)."""
     sizes = []
-    for size, k, s, p in zip(shape[2:], window.kernel, window.stride, window.padding):
-        if size + 2 * p < k:
-            raise ValueError(f"{who}: kernel size {window.kernel} is bigger than the padded "
-                             f"input ({shape[2] + 2 * window.padding[0]}, "
+    for size, span, s, p in zip(shape[2:], spans(window), window.stride, window.padding):
+        if size + 2 * p < span:
+            raise ValueError(f"{who}: kernel size {window.kernel}{_dilated(window)} is bigger "
+                             f"than the padded input ({shape[2] + 2 * window.padding[0]}, "
                              f"{shape[3] + 2 * window.padding[1]}) (input shape {tuple(shape)}, "
                              f"padding {window.padding})")
-        sizes.append((size + 2 * p - k) // s + 1)
+        if not window.ceil_mode:
+            sizes.append((size + 2 * p - span) // s + 1)
+            continue
+        out = -(-(size + 2 * p - span) // s) + 1
+        sizes.append(out - 1 if (out - 1) * s >= size + p else out)
     return tuple(sizes)
+
+
+def _dilated(window):
+    if window.dilation == (1, 1):
+        return ""
+    return f" with dilation {window.dilation} (spanning {spans(window)})"
+
+
+def _extra_padding(shape, window, out):
+    """Bottom and right padding beyond `padding` that ceil_mode's last windows reach into."""
+    if not window.ceil_mode:  # the windows end inside the padded input
+        return (0, 0)
+    return tuple(max(0, (o - 1) * s + span - (size + 2 * p)) for size, o, s, p, span in
+                 zip(shape[2:], out, window.stride, window.padding, spans(window)))
 
 
 def im2col_array(x, window, pad_value=0):
     """x (N, C, H, W) -> col (C, KH, KW, N, OH, OW) with col[c, i, j, n, a, b] =
-    padded_x[n, c, a*SH + i, b*SW + j]; padding is filled with `pad_value`."""
+    padded_x[n, c, a*SH + i*DH, b*SW + j*DW]; padding is filled with `pad_value`."""
     xp = get_array_module(x)
     n, c = x.shape[:2]
     oh, ow = output_size(x.shape, window, "im2col")
-    padded = _pad(x, window.padding, pad_value)
+    padded = _pad(x, window.padding, _extra_padding(x.shape, window, (oh, ow)), pad_value)
     s_n, s_c, s_h, s_w = padded.strides
-    (kh, kw), (sh, sw) = window.kernel, window.stride
+    (kh, kw), (sh, sw), (dh, dw) = window.kernel, window.stride, window.dilation
     view = xp.lib.stride_tricks.as_strided(
-        padded, (c, kh, kw, n, oh, ow), (s_c, s_h, s_w, s_n, s_h * sh, s_w * sw))
+        padded, (c, kh, kw, n, oh, ow), (s_c, s_h * dh, s_w * dw, s_n, s_h * sh, s_w * sw))
     return xp.ascontiguousarray(view)
 
 
@@ -69,31 +108,33 @@ def col2im_array(col, x_shape, window):
     was copied from (padding dropped). One strided slice-add per kernel position."""
     xp = get_array_module(col)
     n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (ph, pw) = window
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = window[:4]
     oh, ow = col.shape[4:]
-    padded = xp.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=col.dtype)
+    eh, ew = _extra_padding(x_shape, window, (oh, ow))
+    padded = xp.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=col.dtype)
     for i in range(kh):
-        rows = slice(i, i + sh * (oh - 1) + 1, sh)
+        rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
         for j in range(kw):
-            padded[:, :, rows, j:j + sw * (ow - 1) + 1:sw] += col[:, i, j].transpose(1, 0, 2, 3)
-    if ph == 0 and pw == 0:
+            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            padded[:, :, rows, columns] += col[:, i, j].transpose(1, 0, 2, 3)
+    if padded.shape[2:] == (h, w):
         return padded
     return xp.ascontiguousarray(padded[:, :, ph:ph + h, pw:pw + w])
 
 
-def _pad(x, padding, value):
-    ph, pw = padding
-    if ph == 0 and pw == 0:
+def _pad(x, padding, extra, value):
+    (ph, pw), (eh, ew) = padding, extra
+    if ph == pw == eh == ew == 0:
         return x
     xp = get_array_module(x)
     n, c, h, w = x.shape
-    padded = xp.full((n, c, h + 2 * ph, w + 2 * pw), value, dtype=x.dtype)
+    padded = xp.full((n, c, h + 2 * ph + eh, w + 2 * pw + ew), value, dtype=x.dtype)
     padded[:, :, ph:ph + h, pw:pw + w] = x
     return padded
 
 
 class Im2col(Function):
-    """col[c, i, j, n, a, b] = padded_x[n, c, a*SH + i, b*SW + j]
+    """col[c, i, j, n, a, b] = padded_x[n, c, a*SH + i*DH, b*SW + j*DW]
     x (N, C, H, W) -> col (C, KH, KW, N, OH, OW)"""
 
     input_specs = (Spec(shape=("N", "C", "H", "W"),
@@ -144,5 +185,5 @@ def col2im(col, x_shape, window):
     return Col2im(x_shape, window)(col)
 
 
-__all__ = ["Window", "make_window", "output_size", "im2col", "col2im", "im2col_array",
-           "col2im_array", "Im2col", "Col2im"]
+__all__ = ["Window", "make_window", "output_size", "spans", "pair", "single", "im2col",
+           "col2im", "im2col_array", "col2im_array", "Im2col", "Col2im"]

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
@@ -15,27 +16,50 @@ from autograd.ops.elementwise import zero_grad
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
-from .im2col import im2col, im2col_array, make_window, output_size
+from .im2col import im2col, im2col_array, make_window, output_size, spans
 
 
-def max_pool2d(x, kernel_size, stride=None, padding=0):
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     """Maximum over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
-    `kernel_size`. Padding is -inf, so it never wins (a zero pad would beat all-negative
+    `kernel_size`; `dilation` spaces the window's taps; ceil_mode rounds OH and OW up (a last
+    partial window). Padding is -inf, so it never wins (a zero pad would beat all-negative
     windows). The gradient goes to the first maximal element of each window, as PyTorch's.
     """
-    x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d")
+    x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d", dilation, ceil_mode)
     return MaxPool2d(window)(x)
 
 
-def avg_pool2d(x, kernel_size, stride=None, padding=0):
+def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
     """Mean over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
-    `kernel_size`; zero padding counts in the mean (PyTorch's count_include_pad=True)."""
-    x, window = _prepare(x, kernel_size, stride, padding, "avg_pool2d")
+    `kernel_size`. As PyTorch: zero padding counts in the mean with count_include_pad (but
+    ceil_mode's overhang past the padding never does); divisor_override replaces the count."""
+    x, window = _prepare(x, kernel_size, stride, padding, "avg_pool2d", 1, ceil_mode)
     n, c, h, w = x.shape
     col = im2col(reshape(x, (n * c, 1, h, w)), window)  # (1, KH, KW, N*C, OH, OW)
-    kh, kw = window.kernel
-    pooled = sum(col, axis=(0, 1, 2)) * (1.0 / (kh * kw))
-    return reshape(pooled, (n, c) + pooled.shape[1:])
+    total = sum(col, axis=(0, 1, 2))
+    total = reshape(total, (n, c) + total.shape[1:])
+    if divisor_override is not None:
+        return total * (1.0 / positive_int(divisor_override, "divisor_override", "avg_pool2d"))
+    counts = _window_counts(x.shape, window, total.shape[2:], count_include_pad)
+    if counts.ndim == 0:  # every window counts kh*kw pixels: a scalar keeps the fast path
+        return total * (1.0 / float(counts))
+    return total * get_array_module(x.data).asarray(1.0 / counts, dtype=x.dtype)
+
+
+def _window_counts(shape, window, out, count_include_pad):
+    """How many pixels each window's mean divides by (PyTorch's rule): a scalar when all
+    windows count the full kernel, else an (OH, OW) array."""
+    per_axis = []
+    for size, o, k, s, p in zip(shape[2:], out, window.kernel, window.stride, window.padding):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, size + p)  # ceil_mode's overhang past the padding: out
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, size)
+        per_axis.append(end - start)
+    counts = per_axis[0][:, None] * per_axis[1]
+    full = window.kernel[0] * window.kernel[1]
+    return np.array(full) if (counts == full).all() else counts
 
 
 class MaxPool2d(Function):
@@ -43,9 +67,11 @@ class MaxPool2d(Function):
     x (N, C, H, W) -> y (N, C, OH, OW);  dx = gy at each window's first maximum"""
 
     input_specs = (Spec(shape=("N", "C", "H", "W"), distinct=True,
-                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 4), "W": (2, 4)}),)
-    # window: (kernel_size, stride, padding)
-    arg_specs = {"window": Choice((2, None, 0), (2, 1, 0), (2, 2, 1), (1, 1, 0))}
+                        sides={"N": (1, 2), "C": (1, 2), "H": (3, 4), "W": (3, 4)}),)
+    # window: (kernel_size, stride, padding, dilation, ceil_mode)
+    arg_specs = {"window": Choice((2, None, 0, 1, False), (2, 1, 0, 1, False),
+                                  (2, 2, 1, 1, False), (1, 1, 0, 1, False), (2, 1, 0, 2, False),
+                                  (2, 2, 0, 1, True))}
     apply = staticmethod(lambda x, window: max_pool2d(x, *window))
 
     def __init__(self, window):
@@ -95,7 +121,8 @@ class MaxPool2dGrad(Function):
 
 def _disjoint(window, out_shape):
     """Whether no two windows can share a pixel."""
-    return all(s >= k or o == 1 for k, s, o in zip(window.kernel, window.stride, out_shape))
+    return all(s >= span or o == 1 for span, s, o in zip(spans(window), window.stride,
+                                                         out_shape))
 
 
 def _window_max(x, window):
@@ -136,12 +163,12 @@ def _scan(col, first, nan_wins):
 
 
 def _first_inside(window, out_shape, xp):
-    """(OH, OW) row-major kernel position of each window's first pixel inside the image (0
-    unless the window overlaps the top or left padding); every earlier position is padding."""
-    (kh, kw), (sh, sw), (ph, pw) = window
+    """(OH, OW) row-major kernel position of each window's first tap inside the image (0
+    unless the window overlaps the top or left padding); every earlier tap is padding."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = window[:4]
     oh, ow = out_shape
-    rows = xp.maximum(ph - xp.arange(oh) * sh, 0)
-    cols = xp.maximum(pw - xp.arange(ow) * sw, 0)
+    rows = xp.maximum(-((xp.arange(oh) * sh - ph) // dh), 0)  # ceil((ph - a*sh) / dh)
+    cols = xp.maximum(-((xp.arange(ow) * sw - pw) // dw), 0)
     return (rows[:, None] * kw + cols).astype(np.min_scalar_type(kh * kw - 1))
 
 
@@ -150,22 +177,22 @@ def _flat_positions(winners, x_shape, window):
     (N, C, OH, OW) ints."""
     xp = get_array_module(winners)
     n, c, h, w = x_shape
-    (kh, kw), (sh, sw), (ph, pw) = window
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = window[:4]
     oh, ow = winners.shape[2:]
     k = xp.arange(kh * kw)
-    positions = xp.take((k // kw) * w + k % kw, winners)  # offsets in the window
+    positions = xp.take((k // kw) * dh * w + (k % kw) * dw, winners)  # offsets in the window
     positions += ((xp.arange(oh) * sh - ph) * w)[:, None] + (xp.arange(ow) * sw - pw)
     positions += xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
     return positions
 
 
-def _prepare(x, kernel_size, stride, padding, who):
+def _prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode):
     x = as_variable(x)
     if x.ndim != 4:
         raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
-    window = make_window(kernel_size, stride, padding, who)
+    window = make_window(kernel_size, stride, padding, who, dilation, ceil_mode)
     for k, p in zip(window.kernel, window.padding):
         if 2 * p > k:  # PyTorch's rule; it also keeps every window on at least one pixel
             raise ValueError(f"{who}: padding {window.padding} must be at most half of the "

@@ -1,60 +1,188 @@
-"""Conv2d: a 2-D convolution layer with PyTorch's parameters, defaults and initialization."""
+"""Convolution layers with PyTorch's arguments, parameters, defaults and initialization:
+Conv1d, Conv2d, ConvTranspose2d, and LazyConv2d (in_channels from the first input)."""
 import math
 
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.variable import Parameter
 
 from .. import init
-from ..functional.conv import conv2d
-from ..functional.im2col import pair
+from ..functional.conv import conv2d, conv_transpose2d
+from ..functional.conv1d import conv1d
+from ..functional.im2col import pair, single
 from ..module import Module
 from .config import init_config
+from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
 
 
-class Conv2d(Module):
-    """y = conv2d(x, weight, bias, stride, padding): x (N, in_channels, H, W) ->
-    (N, out_channels, OH, OW).
+class _ConvNd(Module):
+    """Geometry, parameters and initialization shared by the convolution layers.
 
-    weight (out_channels, in_channels, KH, KW) and bias (out_channels,) are float32 and drawn
-    from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in_channels * KH * KW, as PyTorch.
+    weight: (out_channels, in_channels/groups, *kernel), or (in_channels,
+    out_channels/groups, *kernel) when transposed; bias (out_channels,). Both are float32 and
+    drawn from U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = weight.shape[1] * prod(kernel),
+    as PyTorch. With in_channels None the weights are made at the first call (see LazyConv2d).
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True):
+    dims = 2  # spatial axes
+    transposed = False
+    layout = "(N, C, H, W)"
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
+                 groups, bias, output_padding=0, dtype=np.float32):
         super().__init__()
-        self.in_channels = positive_int(in_channels, "in_channels", "Conv2d")
-        self.out_channels = positive_int(out_channels, "out_channels", "Conv2d")
-        self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
-        self.stride = pair(stride, "stride", "Conv2d", 1)
-        self.padding = pair(padding, "padding", "Conv2d", 0)
-        shape = (self.out_channels, self.in_channels) + self.kernel_size
-        self.weight = Parameter(np.empty(shape, dtype=np.float32))
-        self.register_parameter("bias", Parameter(np.empty(self.out_channels, np.float32))
-                                if bias else None)
+        who = type(self).__name__
+        self.out_channels = positive_int(out_channels, "out_channels", who)
+        self.groups = positive_int(groups, "groups", who)
+        if self.out_channels % self.groups:
+            raise ValueError(f"{who}: out_channels={self.out_channels} must be divisible by "
+                             f"groups={self.groups}")
+        geometry = pair if self.dims == 2 else (lambda v, n, w, m: (single(v, n, w, m),))
+        self.kernel_size = geometry(kernel_size, "kernel_size", who, 1)
+        self.stride = geometry(stride, "stride", who, 1)
+        self.padding = geometry(padding, "padding", who, 0)
+        self.dilation = geometry(dilation, "dilation", who, 1)
+        self.output_padding = geometry(output_padding, "output_padding", who, 0)
+        self.use_bias, self.dtype = bool(bias), np.dtype(dtype)
+        self.in_channels = None
+        if in_channels is None:
+            self.unbuild()
+        else:
+            self.register_parameter("weight", None)  # fixes the order: weight, then bias
+            self.register_parameter("bias", None)
+            self.build(positive_int(in_channels, "in_channels", who))
+
+    @property
+    def built(self):
+        return self.in_channels is not None
+
+    def unbuild(self):
+        """Forget in_channels: weight and bias become placeholders, sized at the next call."""
+        self.in_channels = None
+        hold_placeholders(self, {"weight": True, "bias": self.use_bias}, self.dtype)
+
+    def build(self, in_channels, like=None):
+        """Make weight and bias for `in_channels` (materializing placeholders in place) and
+        draw their values; on the GPU when `like` (an input array) is there."""
+        make_parameters(self, self._shapes(in_channels), self.dtype)
+        self.in_channels = in_channels
         self.reset_parameters()
+        follow_device(self, like)
+
+    def _shapes(self, in_channels):
+        if in_channels % self.groups:
+            raise ValueError(f"{type(self).__name__}: in_channels={in_channels} must be "
+                             f"divisible by groups={self.groups}")
+        first, second = ((in_channels, self.out_channels) if self.transposed
+                         else (self.out_channels, in_channels))
+        shapes = {"weight": (first, second // self.groups) + self.kernel_size}
+        if self.use_bias:
+            shapes["bias"] = (self.out_channels,)
+        return shapes
+
+    def size_from_state(self, shapes):
+        """in_channels that loading arrays of `shapes` into this unbuilt layer implies."""
+        weight = tuple(shapes.get("weight") or ())
+        in_axis = 0 if self.transposed else 1
+        if len(weight) != self.dims + 2:
+            raise ValueError(f"{type(self).__name__}: a weight of shape {weight} does not fit")
+        in_channels = weight[in_axis] * (1 if self.transposed else self.groups)
+        expected = self._shapes(in_channels)
+        for name, shape in shapes.items():
+            if name in expected and tuple(shape) != expected[name]:
+                raise ValueError(f"{type(self).__name__}: {name!r} of shape {tuple(shape)} "
+                                 f"does not fit (expected {expected[name]})")
+        return in_channels
 
     def reset_parameters(self):
+        """Draw fresh weights (PyTorch's scheme)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))  # = U(+-1/sqrt(fan_in))
         if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_channels * self.kernel_size[0] * self.kernel_size[1])
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
+            bound = 1 / math.sqrt(fan_in)
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding)
+        if self.in_channels is None:  # not built yet (a plain read: this is the hot path)
+            self.build(channels_of(x, type(self).__name__, self.layout),
+                       like=getattr(x, "data", x))
+        return self._convolve(x)
 
     def get_config(self):
-        """The constructor's arguments (Keras' get_config), for model.save."""
-        return init_config(self, bias=self.bias is not None)
+        return init_config(self, bias=self.use_bias, dtype=self.dtype.name)
 
     def extra_repr(self):
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        if self.bias is None:
+        zeros, ones = (0,) * self.dims, (1,) * self.dims
+        for name, default in (("padding", zeros), ("output_padding", zeros),
+                              ("dilation", ones)):
+            if getattr(self, name) != default:
+                text += f", {name}={getattr(self, name)}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if not self.use_bias:
             text += ", bias=False"
         return text
 
 
-__all__ = ["Conv2d"]
+class Conv2d(_ConvNd):
+    """y = conv2d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, H, W)
+    -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, dtype=np.float32):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, dtype=dtype)
+
+    def _convolve(self, x):
+        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups)
+
+
+class LazyConv2d(Conv2d):
+    """PyTorch's LazyConv2d: a Conv2d whose in_channels come from the first input (axis 1).
+    An optimizer made before that call updates the weights it makes."""
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, dtype=np.float32):
+        super().__init__(None, out_channels, kernel_size, stride, padding, dilation, groups,
+                         bias, dtype)
+
+
+class Conv1d(_ConvNd):
+    """y = conv1d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, L)
+    -> (N, out_channels, OL); weight (out_channels, in_channels/groups, K)."""
+
+    dims = 1
+    layout = "(N, C, L)"
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, dtype=np.float32):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, dtype=dtype)
+
+    def _convolve(self, x):
+        return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """y = conv_transpose2d(x, weight, bias, ...): x (N, in_channels, H, W) ->
+    (N, out_channels, OH, OW), OH = (H - 1)*stride - 2*padding + dilation*(KH - 1)
+    + output_padding + 1; weight (in_channels, out_channels/groups, KH, KW), PyTorch's
+    layout (DeZero's Deconv2d and Chainer's deconvolution use it too)."""
+
+    transposed = True
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, dtype=np.float32):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, output_padding, dtype)
+
+    def _convolve(self, x):
+        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                self.output_padding, self.groups, self.dilation)
+
+
+__all__ = ["Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d"]

@@ -7,32 +7,46 @@ from ..module import Module
 
 
 class _Pool2d(Module):
-    """A pooling window: kernel_size, stride (default: kernel_size) and padding."""
+    """A pooling window: kernel_size, stride (default: kernel_size) and padding; ceil_mode
+    rounds the output size up (a last partial window), as PyTorch."""
 
     pool = None  # the functional op, set by each subclass
 
-    def __init__(self, kernel_size, stride=None, padding=0):
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, dilation=1):
         super().__init__()
-        window = make_window(kernel_size, stride, padding, type(self).__name__)
-        self.kernel_size, self.stride, self.padding = window
-
-    def forward(self, x):
-        return self.pool(x, self.kernel_size, self.stride, self.padding)
+        window = make_window(kernel_size, stride, padding, type(self).__name__, dilation,
+                             ceil_mode)
+        self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode = window
 
     def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+                + (f", dilation={self.dilation}" if self.dilation != (1, 1) else "")
+                + (", ceil_mode=True" if self.ceil_mode else ""))
 
 
 class MaxPool2d(_Pool2d):
     """The maximum of each window: (N, C, H, W) -> (N, C, OH, OW) (see max_pool2d)."""
 
-    pool = staticmethod(max_pool2d)
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+        super().__init__(kernel_size, stride, padding, ceil_mode, dilation)
+
+    def forward(self, x):
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode)
 
 
 class AvgPool2d(_Pool2d):
-    """The mean of each window, zero padding included: (N, C, H, W) -> (N, C, OH, OW)."""
+    """The mean of each window, zero padding included unless count_include_pad=False:
+    (N, C, H, W) -> (N, C, OH, OW) (see avg_pool2d)."""
 
-    pool = staticmethod(avg_pool2d)
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, x):
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
 
 
 class _AdaptivePool2d(Module):

@@ -69,3 +69,39 @@ def test_embedding_errors():
     with pytest.raises(ValueError,
                        match="Embedding: embedding_dim must be a positive integer, got 0"):
         nn.Embedding(3, 0)
+
+
+@given(data=st.data(), rows=st.integers(1, 5), dim=st.integers(1, 3),
+       index_shape=shapes(max_dims=3, max_side=4))
+def test_padding_idx_gets_no_gradient_like_torch(data, rows, dim, index_shape):
+    torch = pytest.importorskip("torch")
+    weight = data.draw(arrays((rows, dim)))
+    indices = data.draw(hnp.arrays(np.int64, index_shape, elements=st.integers(0, rows - 1)))
+    padding_idx = data.draw(st.integers(-rows, rows - 1))
+    wv, wt = Variable(weight), torch.tensor(weight, requires_grad=True)
+    y = F.embedding(indices, wv, padding_idx=padding_idx)
+    yt = torch.nn.functional.embedding(torch.tensor(indices), wt, padding_idx=padding_idx)
+    assert_close(y, yt, tol=0)
+    gy = data.draw(arrays(y.shape))
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(wv.grad, wt.grad, tol=1e-12)
+    gradgradcheck(lambda w: F.embedding(indices, w, padding_idx=padding_idx), weight,
+                  mode="fast")
+
+
+def test_embedding_layer_padding_row_starts_at_zero_and_stays_there():
+    torch = pytest.importorskip("torch")
+    layer = nn.Embedding(6, 3, padding_idx=-2)
+    assert layer.padding_idx == 4 and repr(layer) == repr(torch.nn.Embedding(6, 3, padding_idx=4))
+    np.testing.assert_array_equal(layer.weight.data[4], 0)
+    layer(np.array([[4, 1, 4]])).sum().backward()
+    np.testing.assert_array_equal(layer.weight.grad.data[4], 0)
+    assert layer.weight.grad.data[1].tolist() == [1, 1, 1]
+
+
+def test_padding_idx_errors():
+    with pytest.raises(ValueError, match=r"Embedding: padding_idx 6 is out of range for 6 "):
+        nn.Embedding(6, 3, padding_idx=6)
+    with pytest.raises(TypeError, match=r"embedding: padding_idx must be an int or None"):
+        F.embedding(np.array([0]), np.zeros((2, 2)), padding_idx=0.5)

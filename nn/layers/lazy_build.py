@@ -1,0 +1,46 @@
+"""Shared steps of layers whose sizes come from their first input (PyTorch's Lazy* modules).
+
+Until built, such a layer holds UninitializedParameters: an optimizer made from
+`parameters()` before the first call holds these very objects, and building materializes
+them in place, so the optimizer updates the real weights.
+"""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
+
+
+def hold_placeholders(module, names, dtype):
+    """Register an UninitializedParameter of `dtype` under each name (None where the name
+    maps to False: an optional parameter the layer does not have)."""
+    for name, present in names.items():
+        module.register_parameter(name, UninitializedParameter(dtype) if present else None)
+
+
+def make_parameters(module, shapes, dtype):
+    """Give each named parameter its shape: a placeholder is materialized in place, anything
+    else replaced by a new Parameter (values are drawn by the layer next)."""
+    for name, shape in shapes.items():
+        param = getattr(module, name, None)
+        if is_uninitialized(param):
+            param.materialize(shape)
+        else:
+            setattr(module, name, Parameter(np.empty(shape, dtype)))
+
+
+def follow_device(module, like):
+    """Move a just-built layer to the GPU when its first input `like` (an array) is there."""
+    if like is not None and get_array_module(like) is not np:
+        module.to_gpu()
+
+
+def channels_of(x, who, layout):
+    """The size of axis 1 of the first input, which a lazy layer takes as its input size."""
+    shape = getattr(x, "shape", None)
+    if shape is None or len(shape) < 2:
+        raise ValueError(f"{who}: cannot infer the input channels from an input of shape "
+                         f"{shape} (expected {layout})")
+    return int(shape[1])
+
+
+__all__ = ["hold_placeholders", "make_parameters", "follow_device", "channels_of"]

@@ -1,0 +1,221 @@
+"""conv2d with dilation and groups, conv_transpose2d, conv1d and their layers (Conv2d,
+ConvTranspose2d, Conv1d, LazyConv2d): values and gradients against PyTorch in float64 on
+random geometries, numerical first and second order, and the errors."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+import optim
+from autograd import Variable, gradcheck, gradgradcheck
+from autograd.variable import UninitializedParameter
+
+from ._helpers import assert_close, copy_weights
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+@st.composite
+def geometries(draw, dims=2, transposed=False):
+    """(x, weight, bias, kwargs) for a convolution of `dims` spatial axes that fits."""
+    groups = draw(st.integers(1, 3))
+    cin, cout = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(dims))
+    padding = tuple(draw(st.integers(0, 2)) for _ in range(dims))
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if transposed:
+        sizes = [draw(st.integers(1, 4)) for _ in range(dims)]
+        extra = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+        for size, s, p, span, e in zip(sizes, stride, padding, spans, extra):
+            if (size - 1) * s - 2 * p + span + e < 1:
+                padding = (0,) * dims
+        weight_shape = (cin, cout // groups) + kernel
+        kwargs = dict(stride=stride, padding=padding, output_padding=extra, groups=groups,
+                      dilation=dilation)
+    else:
+        sizes = [draw(st.integers(max(1, span - 2 * p), span - 2 * p + 4))
+                 for span, p in zip(spans, padding)]
+        weight_shape = (cout, cin // groups) + kernel
+        kwargs = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    x = rng.standard_normal((draw(st.integers(1, 2)), cin) + tuple(sizes))
+    bias = rng.standard_normal(cout) if draw(st.booleans()) else None
+    return x, rng.standard_normal(weight_shape), bias, kwargs
+
+
+def compare_with_torch(ours, theirs, x, weight, bias, kwargs, tol=1e-10):
+    ins = [a for a in (x, weight, bias) if a is not None]
+    vs = [Variable(a) for a in ins]
+    ts = [torch.tensor(a, requires_grad=True) for a in ins]
+    y = ours(vs[0], vs[1], vs[2] if bias is not None else None, **kwargs)
+    yt = theirs(ts[0], ts[1], ts[2] if bias is not None else None, **kwargs)
+    assert_close(y, yt, tol=tol)
+    gy = np.random.default_rng(0).standard_normal(y.shape)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    for v, t in zip(vs, ts):
+        assert_close(v.grad, t.grad, tol=tol)
+
+
+@given(geometries())
+def test_conv2d_with_dilation_and_groups_matches_torch(case):
+    compare_with_torch(F.conv2d, TF.conv2d, *case)
+
+
+@given(geometries(transposed=True))
+def test_conv_transpose2d_matches_torch(case):
+    compare_with_torch(F.conv_transpose2d, TF.conv_transpose2d, *case)
+
+
+@given(geometries(dims=1))
+def test_conv1d_matches_torch(case):
+    x, weight, bias, kwargs = case
+    kwargs = {k: v[0] if isinstance(v, tuple) else v for k, v in kwargs.items()}
+    compare_with_torch(F.conv1d, TF.conv1d, x, weight, bias, kwargs)
+
+
+@settings(max_examples=10)
+@given(st.sampled_from([(F.conv2d, False), (F.conv_transpose2d, True)]).flatmap(
+    lambda op: st.tuples(st.just(op[0]), geometries(transposed=op[1]))))
+def test_first_and_second_order_match_numerical(case):
+    op, (x, weight, bias, kwargs) = case
+    args = [x, weight] + ([bias] if bias is not None else [])
+    f = lambda *v: op(*v, **kwargs) if len(v) == 3 else op(*v, None, **kwargs)  # noqa: E731
+    gradcheck(f, *args)
+    gradgradcheck(f, *args, mode="fast")
+
+
+def test_conv_transpose2d_is_the_gradient_of_conv2d_wrt_its_input():
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 4, 9, 8)), rng.standard_normal((6, 2, 3, 3))
+    kwargs = dict(stride=2, padding=1, dilation=1, groups=2)
+    xv = Variable(x)
+    y = F.conv2d(xv, w, **kwargs)
+    gy = rng.standard_normal(y.shape)
+    y.backward(gy)
+    back = F.conv_transpose2d(gy, w, output_padding=(0, 1), **kwargs)
+    np.testing.assert_allclose(back.data, xv.grad.data, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("layer, kwargs, shape", [
+    ("Conv2d", dict(in_channels=4, out_channels=6, kernel_size=3, dilation=2, groups=2), 9),
+    ("Conv2d", dict(in_channels=3, out_channels=3, kernel_size=(3, 1), groups=3, padding=1,
+                    bias=False), 6),
+    ("ConvTranspose2d", dict(in_channels=16, out_channels=1, kernel_size=4, stride=2,
+                             padding=1), 14),
+    ("ConvTranspose2d", dict(in_channels=4, out_channels=6, kernel_size=(3, 2), stride=(2, 3),
+                             padding=(1, 0), output_padding=(1, 2), groups=2, dilation=1), 5),
+    ("ConvTranspose2d", dict(in_channels=2, out_channels=2, kernel_size=3, dilation=2,
+                             bias=False), 4),
+    ("Conv1d", dict(in_channels=4, out_channels=2, kernel_size=3, stride=2, padding=1,
+                    dilation=2, groups=2), 11),
+])
+def test_layers_match_torch_in_float32(layer, kwargs, shape):
+    ours, theirs = getattr(nn, layer)(**kwargs), getattr(torch.nn, layer)(**kwargs)
+    copy_weights(ours, theirs)
+    spatial = (shape,) if layer == "Conv1d" else (shape, shape - 1)
+    x = np.random.default_rng(1).standard_normal((3, kwargs["in_channels"]) + spatial)
+    x = x.astype(np.float32)
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    assert_close(y, yt, tol=1e-4)
+    y.sum().backward()
+    yt.sum().backward()
+    assert_close(xv.grad, xt.grad, tol=1e-4)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        assert_close(p.grad, q.grad, tol=1e-3)
+    assert y.dtype == np.float32 and xv.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("layer, args, weight_shape", [
+    ("ConvTranspose2d", (6, 4, 3), (6, 2, 3, 3)),  # (in, out/groups, KH, KW)
+    ("Conv2d", (6, 4, 3), (4, 3, 3, 3)),
+    ("Conv1d", (6, 4, 5), (4, 3, 5)),
+])
+def test_parameters_and_initialization_follow_pytorch(layer, args, weight_shape):
+    module = getattr(nn, layer)(*args, groups=2)
+    assert [(n, p.shape, p.dtype) for n, p in module.named_parameters()] == [
+        ("weight", weight_shape, np.float32), ("bias", (args[1],), np.float32)]
+    bound = 1 / math.sqrt(math.prod(weight_shape[1:]))
+    for param in module.parameters():
+        assert np.all(np.abs(param.data) <= bound) and np.std(param.data) > bound / 4
+    theirs = getattr(torch.nn, layer)(*args, groups=2)
+    assert repr(module) == repr(theirs)
+    rebuilt = type(module)(**module.get_config())
+    assert repr(rebuilt) == repr(module)
+
+
+def test_lazy_conv2d_takes_in_channels_from_the_first_input_and_the_optimizer_follows():
+    np.random.seed(0)
+    model = nn.Sequential(nn.LazyConv2d(4, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(2))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    assert all(isinstance(p, UninitializedParameter) for p in model.parameters())
+    x = np.random.default_rng(0).standard_normal((2, 3, 5, 5)).astype(np.float32)
+    loss = F.cross_entropy(model(x), np.array([0, 1]))
+    assert model[0].weight.shape == (4, 3, 3, 3) and model[0].in_channels == 3
+    before = model[0].weight.data.copy()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    assert opt.param_groups[0]["params"][0] is model[0].weight
+    assert not np.array_equal(before, model[0].weight.data)
+    assert repr(model[0]) == "LazyConv2d(3, 4, kernel_size=(3, 3), stride=(1, 1), " \
+                             "padding=(1, 1))"
+
+
+def test_lazy_conv2d_loads_weights_before_the_first_call():
+    trained = nn.LazyConv2d(4, 3, groups=2)
+    x = np.random.default_rng(0).standard_normal((1, 6, 5, 5)).astype(np.float32)
+    expected = trained(x).data
+    fresh = nn.LazyConv2d(4, 3, groups=2)
+    fresh.load_state_dict(trained.state_dict())
+    assert fresh.in_channels == 6
+    np.testing.assert_array_equal(fresh(x).data, expected)
+    with pytest.raises(ValueError, match=r"LazyConv2d: 'bias' of shape \(3,\) does not fit"):
+        nn.LazyConv2d(4, 3).load_state_dict({"weight": np.zeros((4, 2, 3, 3)),
+                                             "bias": np.zeros(3)})
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: F.conv2d(np.zeros((1, 4, 5, 5)), np.zeros((6, 2, 3, 3)), groups=4), ValueError,
+     r"conv2d: groups=4 must divide the weight's channels"),
+    (lambda: F.conv2d(np.zeros((1, 3, 5, 5)), np.zeros((6, 2, 3, 3)), groups=2), ValueError,
+     r"conv2d: the input has 3 channels .* expects 4 with groups=2"),
+    (lambda: F.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), dilation=2), ValueError,
+     r"conv2d: kernel size \(3, 3\) with dilation \(2, 2\) \(spanning \(5, 5\)\) is bigger"),
+    (lambda: F.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), dilation=0), ValueError,
+     r"conv2d: dilation must be at least 1"),
+    (lambda: F.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 3, 3)), groups=0), ValueError,
+     r"conv2d: groups must be a positive integer"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 4, 4)), np.zeros((2, 1, 3, 3)), stride=2,
+                                output_padding=2), ValueError,
+     r"conv_transpose2d: output_padding \(2, 2\) must be smaller than the stride \(2, 2\) "
+     r"or the dilation"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 3, 4, 4)), np.zeros((2, 1, 3, 3))), ValueError,
+     r"conv_transpose2d: the input has 3 channels .* expects 2 \(weight layout \(C, OC/groups"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 1, 1)), np.zeros((2, 1, 1, 1)), padding=1),
+     ValueError, r"conv_transpose2d: the output would be \(-1, -1\)"),
+    (lambda: F.conv_transpose2d(np.zeros((1, 2, 4)), np.zeros((2, 1, 3, 3))), ValueError,
+     r"conv_transpose2d: expected an input of shape \(N, C, H, W\)"),
+    (lambda: F.conv1d(np.zeros((1, 2, 4, 4)), np.zeros((2, 2, 3))), ValueError,
+     r"conv1d: expected an input of shape \(N, C, L\)"),
+    (lambda: F.conv1d(np.zeros((1, 2, 4)), np.zeros((2, 2, 3)), stride=(1, 2)), TypeError,
+     r"conv1d: stride must be an int or a 1-tuple"),
+    (lambda: nn.Conv2d(4, 6, 3, groups=4), ValueError,
+     r"Conv2d: out_channels=6 must be divisible by groups=4"),
+    (lambda: nn.ConvTranspose2d(3, 4, 3, groups=2), ValueError,
+     r"ConvTranspose2d: in_channels=3 must be divisible by groups=2"),
+    (lambda: nn.LazyConv2d(4, 3)(np.zeros(3)), ValueError,
+     r"LazyConv2d: cannot infer the input channels from an input of shape \(3,\)"),
+])
+def test_errors_name_the_op_and_what_was_wrong(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

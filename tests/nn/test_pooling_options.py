@@ -1,0 +1,105 @@
+"""Pooling's options: ceil_mode and dilation (max pooling), ceil_mode, count_include_pad and
+divisor_override (average pooling), on the functions and the layers: values and gradients
+against PyTorch in float64 on random geometries, numerical first and second order."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from autograd import Variable, gradcheck, gradgradcheck
+from autograd.testing import arrays
+
+from ._helpers import assert_close
+
+torch = pytest.importorskip("torch")
+
+
+@st.composite
+def pool_cases(draw, dilated):
+    """(x, kernel, stride, padding, dilation, ceil_mode) that PyTorch accepts."""
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilated else (1, 1)
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    sizes = [draw(st.integers(max(1, span - 2 * p), 6)) for span, p in zip(spans, padding)]
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + tuple(sizes)
+    x = draw(arrays(shape, distinct=True))
+    return x, kernel, stride, padding, dilation, draw(st.booleans())
+
+
+def compare_with_torch(ours, theirs, x, *args):
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv, *args), theirs(xt, *args)
+    assert_close(y, yt, tol=1e-12)
+    gy = np.random.default_rng(0).standard_normal(y.shape)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(xv.grad, xt.grad, tol=1e-12)
+
+
+@given(pool_cases(dilated=True))
+def test_max_pool2d_with_dilation_and_ceil_mode_matches_torch(case):
+    compare_with_torch(F.max_pool2d, torch.nn.functional.max_pool2d, *case)
+
+
+@given(pool_cases(dilated=False), st.booleans(), st.sampled_from([None, 1, 5]))
+def test_avg_pool2d_options_match_torch(case, count_include_pad, divisor):
+    x, kernel, stride, padding, _, ceil_mode = case
+    compare_with_torch(F.avg_pool2d, torch.nn.functional.avg_pool2d, x, kernel, stride,
+                       padding, ceil_mode, count_include_pad, divisor)
+
+
+@given(pool_cases(dilated=True), st.booleans())
+def test_first_and_second_order_match_numerical(case, count_include_pad):
+    x, kernel, stride, padding, dilation, ceil_mode = case
+    for f in (lambda v: F.max_pool2d(v, kernel, stride, padding, dilation, ceil_mode),
+              lambda v: F.avg_pool2d(v, kernel, stride, padding, ceil_mode, count_include_pad)):
+        gradcheck(f, x)
+        gradgradcheck(f, x, mode="fast")
+
+
+def test_ceil_mode_adds_the_last_partial_window():
+    x = np.arange(25.0).reshape(1, 1, 5, 5)
+    assert F.max_pool2d(x, 2).shape == (1, 1, 2, 2)
+    y = F.max_pool2d(x, 2, ceil_mode=True)
+    np.testing.assert_array_equal(y.data[0, 0], [[6, 8, 9], [16, 18, 19], [21, 23, 24]])
+    np.testing.assert_array_equal(F.avg_pool2d(x, 2, ceil_mode=True).data[0, 0, 2],
+                                  [20.5, 22.5, 24])  # the partial window divides by 2, 2, 1
+
+
+@pytest.mark.parametrize("layer, kwargs", [
+    ("MaxPool2d", dict(kernel_size=3, stride=2, padding=1, dilation=2, ceil_mode=True)),
+    ("MaxPool2d", dict(kernel_size=2, ceil_mode=True)),
+    ("AvgPool2d", dict(kernel_size=3, stride=2, padding=1, ceil_mode=True,
+                       count_include_pad=False)),
+    ("AvgPool2d", dict(kernel_size=2, divisor_override=3)),
+])
+def test_layers_match_torch(layer, kwargs):
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6)).astype(np.float32)
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = getattr(nn, layer)(**kwargs)(xv), getattr(torch.nn, layer)(**kwargs)(xt)
+    assert_close(y, yt)
+    y.sum().backward()
+    yt.sum().backward()
+    assert_close(xv.grad, xt.grad)
+    assert y.dtype == np.float32 and xv.grad.dtype == np.float32
+
+
+def test_layer_repr_names_the_options_that_are_set():
+    assert repr(nn.MaxPool2d(2, dilation=2, ceil_mode=True)) == (
+        "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(2, 2), "
+        "ceil_mode=True)")
+    assert repr(nn.AvgPool2d(2)) == "AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"max_pool2d: dilation must be at least 1"):
+        F.max_pool2d(np.zeros((1, 1, 4, 4)), 2, dilation=0)
+    with pytest.raises(ValueError, match=r"max_pool2d: kernel size \(3, 3\) with dilation "
+                                         r"\(2, 2\) \(spanning \(5, 5\)\) is bigger"):
+        F.max_pool2d(np.zeros((1, 1, 4, 4)), 3, dilation=2)
+    with pytest.raises(ValueError, match=r"avg_pool2d: divisor_override must be a positive"):
+        F.avg_pool2d(np.zeros((1, 1, 4, 4)), 2, divisor_override=0)
