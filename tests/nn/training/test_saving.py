@@ -6,6 +6,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
@@ -295,3 +297,43 @@ def test_save_is_atomic_and_refuses_the_safetensors_suffix(tmp_path, monkeypatch
     assert path.read_bytes() == original and [p.name for p in tmp_path.iterdir()] == ["m.rungrad"]
     with pytest.raises(ValueError, match="save_weights"):
         nn.Sequential(nn.Linear(2, 3)).save(tmp_path / "m.safetensors")
+
+
+# ----- the value codec -----
+_plain = st.one_of(st.none(), st.booleans(), st.integers(-2**62, 2**62),
+                   st.floats(allow_nan=False), st.text(max_size=5))
+_values = st.recursive(_plain, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.tuples(inner, inner),
+    st.dictionaries(st.text(max_size=4).filter(lambda k: not k.startswith("__")), inner,
+                    max_size=3)), max_leaves=12)
+
+
+@given(_values)
+@settings(max_examples=60, deadline=None)
+def test_config_values_survive_json_with_their_types(value):
+    from nn.training.model_config import Reader, Writer
+
+    writer = Writer()
+    back = Reader(writer.arrays).value(json.loads(json.dumps(writer.value(value, "v"))))
+    assert back == value and _types(back) == _types(value)
+
+
+def _types(value):
+    """The value's shape of types (a tuple stays a tuple, an int an int)."""
+    if isinstance(value, (list, tuple)):
+        return type(value), [_types(v) for v in value]
+    if isinstance(value, dict):
+        return dict, {k: _types(v) for k, v in value.items()}
+    return type(value)
+
+
+def test_arrays_dtypes_and_functions_are_kept_by_reference():
+    from nn.training.model_config import Reader, Writer
+
+    writer = Writer()
+    value = {"w": np.arange(6.0).reshape(2, 3), "n": np.zeros((), np.int64),
+             "dtype": np.float16, "fn": F.relu, "scalar": np.float32(0.5)}
+    back = Reader(writer.arrays).value(json.loads(json.dumps(writer.value(value, "v"))))
+    np.testing.assert_array_equal(back["w"], value["w"])
+    assert back["n"].shape == () and back["dtype"] == np.dtype(np.float16)
+    assert back["fn"] is F.relu and back["scalar"] == 0.5 and type(back["scalar"]) is float
