@@ -1,8 +1,10 @@
-"""conv2d and max_pool2d forward+backward, float32, one BLAS thread, timed in one run.
+"""conv2d, conv_transpose2d and max_pool2d forward+backward, float32, one BLAS thread.
 
 conv2d: 32x1x28x28 input, 16 3x3 filters, padding 1. Target (ARCHITECTURE.md §6): <= 1.5x a
 hand-written NumPy im2col forward+backward. Two cases: the input needs no gradient (a first
 layer, the usual training step) and the input needs one (a hidden layer: col2im runs too).
+conv_transpose2d: 32x16x14x14 -> 32x1x28x28 (kernel 4, stride 2, padding 1: a GAN/VAE
+decoder's last layer), input needing a gradient. Target (issue 12): <= 1.5x PyTorch CPU.
 max_pool2d: 32x16x28x28 input, kernel 2 stride 2 (separate windows) and kernel 3 stride 1
 (overlapping windows), against a hand-written NumPy argmax-and-scatter pooling.
 Every case runs in both harness styles (y.backward(gy) and y.sum().backward()) and reports
@@ -15,10 +17,11 @@ from _common import STYLES, malloc_note, measure, optional, report, run_backward
 import numpy as np
 
 import autograd as ag
-from nn.functional import conv2d, max_pool2d
+from nn.functional import conv2d, conv_transpose2d, max_pool2d
 
 N, C, H, W = 32, 1, 28, 28
 OC, K, PAD = 16, 3, 1
+DECONV_SHAPE, DECONV_OUT, DECONV_K, DECONV_STRIDE, DECONV_PAD = (32, 16, 14, 14), 1, 4, 2, 1
 POOL_SHAPE = (32, 16, 28, 28)
 POOL_CASES = ((2, 2), (3, 1))  # (kernel, stride)
 
@@ -181,11 +184,46 @@ def conv_cases(rng, torch, style):
     print("  targets: rungrad <= 1.50x numpy, <= 1.00x pytorch, <= 5 faults/step")
 
 
+def deconv_step(op, inputs, gy, style):
+    """forward + backward of conv_transpose2d (`op`, rungrad's or torch's) on `inputs`
+    (x, weight, bias, each needing a gradient); returns the gradients."""
+    def run():
+        for v in inputs:
+            v.grad = None
+        run_backward(op(*inputs, stride=DECONV_STRIDE, padding=DECONV_PAD), style, gy)
+        return [v.grad for v in inputs]
+    return run
+
+
+def conv_transpose_cases(rng, torch, style):
+    x = rng.standard_normal(DECONV_SHAPE).astype(np.float32)
+    weight = (rng.standard_normal((DECONV_SHAPE[1], DECONV_OUT, DECONV_K, DECONV_K)) / 8)
+    weight = weight.astype(np.float32)
+    bias = rng.standard_normal(DECONV_OUT).astype(np.float32)
+    out = (DECONV_SHAPE[2] - 1) * DECONV_STRIDE - 2 * DECONV_PAD + DECONV_K
+    gy = rng.standard_normal((DECONV_SHAPE[0], DECONV_OUT, out, out)).astype(np.float32)
+    arrays = (x, weight, bias)
+    steps = {"rungrad": deconv_step(conv_transpose2d, [ag.Variable(a) for a in arrays], gy,
+                                    style)}
+    if torch is not None:
+        tensors = [torch.tensor(a, requires_grad=True) for a in arrays]
+        steps["pytorch"] = deconv_step(torch.nn.functional.conv_transpose2d, tensors,
+                                       torch.tensor(gy), style)
+        for have, want in zip(steps["rungrad"](), steps["pytorch"]()):
+            np.testing.assert_allclose(have.data, want.numpy(), rtol=1e-4, atol=1e-3)
+    report(f"conv_transpose2d {'x'.join(map(str, DECONV_SHAPE))} -> {DECONV_SHAPE[0]}x"
+           f"{DECONV_OUT}x{out}x{out}, {DECONV_K}x{DECONV_K} kernel, stride {DECONV_STRIDE}, "
+           f"padding {DECONV_PAD}, forward + {style}:", measure(steps))
+    print("  target: rungrad <= 1.50x pytorch")
+
+
 def main():
     print(malloc_note())
     torch = optional("torch")
     for style in STYLES:
         conv_cases(np.random.default_rng(0), torch, style)
+    for style in STYLES:
+        conv_transpose_cases(np.random.default_rng(2), torch, style)
     for style in STYLES:
         max_pool_cases(np.random.default_rng(1), torch, style)
 
