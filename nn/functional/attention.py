@@ -41,7 +41,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         xp = get_array_module(query.data)
         attn_mask = xp.tril(xp.ones((length, source), dtype=bool))
     mask = None if attn_mask is None else _sdpa_mask(attn_mask, query, length, source)
-    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    scale = None if scale is None else float(scale)
     output, _ = attend(query, key, value, mask, dropout_p, scale=scale, safe=True)
     return output
 
@@ -49,7 +49,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
            safe=False):
     """(softmax(q k^T * scale + mask) v, the attention weights after dropout): the shared
-    core of scaled_dot_product_attention and MultiheadAttention. mask: additive (or None).
+    core of scaled_dot_product_attention and MultiheadAttention. mask: additive (or None);
+    scale: 1/sqrt(E) by default.
 
     safe: a query that may attend to nothing (its scores all -inf) gets zero weights, as
     PyTorch's SDPA gives (its "safe softmax"); otherwise its row is NaN, as PyTorch's
