@@ -44,16 +44,17 @@ def worker(batch, steps):
     rng = np.random.default_rng(rank)
     x = Variable(rng.normal(size=(batch, SIZES[0])).astype(np.float32))
     y = rng.integers(0, SIZES[-1], size=batch)
-    times, waits = [], []
+    times, cpu, waits = [], [], []
     for step in range(WARMUP + steps):
         dist.barrier()  # every step starts together: times are not skewed by the last one
         wait_before = ddp.reducer.allreduce_seconds
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         opt.zero_grad()
         loss_fn(ddp(x), y).backward()
         opt.step()
         if step >= WARMUP:
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
             waits.append(ddp.reducer.allreduce_seconds - wait_before)
     grads = np.ones(sum(p.data.size for p in model.parameters()), dtype=np.float32)
     bare = []
@@ -64,6 +65,7 @@ def worker(batch, steps):
         bare.append(time.perf_counter() - start)
     if rank == 0:
         print(json.dumps({"world": world, "step": float(np.median(times)),
+                          "cpu": float(np.median(cpu)),
                           "wait": float(np.median(waits)), "bare": float(np.median(bare)),
                           "buckets": len(ddp.reducer.buckets), "bytes": int(grads.nbytes)}))
 
@@ -91,13 +93,16 @@ def main():
     if args.worker:
         return worker(args.batch, args.steps)
     print(f"bench_distributed: MLP {'-'.join(map(str, SIZES))}, float32, SGD, batch "
-          f"{args.batch} per rank, {args.steps} steps; {malloc_note()}")
+          f"{args.batch} per rank, {args.steps} steps; {malloc_note()}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     one, two = launch(1, args.batch, args.steps), launch(2, args.batch, args.steps)
     rate1, rate2 = args.batch / one["step"], 2 * args.batch / two["step"]
     print(f"  1 process : {one['step'] * 1e3:7.2f} ms/step  {rate1:8.0f} samples/s")
     print(f"  2 ranks   : {two['step'] * 1e3:7.2f} ms/step  {rate2:8.0f} samples/s  "
           f"({two['buckets']} bucket(s), {two['bytes'] / 2 ** 20:.1f} MiB of gradients)")
-    print(f"  scaling efficiency: {rate2 / (2 * rate1):.3f} (target >= 0.85)")
+    print(f"  scaling efficiency: {rate2 / (2 * rate1):.3f} (target >= 0.85); from CPU time "
+          f"per step (what other load on the machine disturbs least): "
+          f"{one['cpu'] / two['cpu']:.3f} ({one['cpu'] * 1e3:.2f} vs {two['cpu'] * 1e3:.2f} ms)")
     print(f"  allreduce share of a 2-rank step: {two['wait'] / two['step']:.1%} "
           f"({two['wait'] * 1e3:.2f} ms waiting; a bare Allreduce of the gradients takes "
           f"{two['bare'] * 1e3:.2f} ms)")
