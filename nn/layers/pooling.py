@@ -4,6 +4,7 @@ from ..functional.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d,
 from ..functional.im2col import make_window
 from ..functional.pooling import avg_pool2d, max_pool2d
 from ..module import Module
+from .config import init_config
 
 
 class _Pool2d(Module):
@@ -17,6 +18,8 @@ class _Pool2d(Module):
         window = make_window(kernel_size, stride, padding, type(self).__name__, dilation,
                              ceil_mode)
         self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode = window
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -56,6 +59,8 @@ class _AdaptivePool2d(Module):
         super().__init__()
         output_pair(output_size, (1, 1), type(self).__name__)  # checked now, used as given
         self.output_size = output_size
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
