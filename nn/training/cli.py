@@ -291,6 +291,7 @@ def main(argv=None):
     try:
         if args.workers > 1 and _launched_alone():
             from ..distributed.launch import relaunch_module
+            prepare_out(args.out)  # a bad --out is reported once, before any rank starts
             return relaunch_module("nn.training", sys.argv[1:] if argv is None else argv,
                                    args.workers)
         return train(args)
