@@ -226,6 +226,27 @@ def test_registered_user_layers_models_and_functions_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
+def test_configs_may_hold_layers_and_layer_classes(tmp_path):
+    @nn.register(name="tests.Stack")
+    class Stack(nn.Module):
+        """Built from a body (a layer) and a block class, as torchvision's VGG and ResNet."""
+
+        def __init__(self, body, block, repeat):
+            super().__init__()
+            self.body, self.block, self.repeat = body, block, repeat
+            self.blocks = nn.ModuleList([block(3, 3) for _ in range(repeat)])
+
+        def get_config(self):
+            return {"body": self.body, "block": self.block, "repeat": self.repeat}
+
+    np.random.seed(2)
+    model = Stack(nn.Sequential(nn.Linear(2, 3), nn.Tanh()), nn.Linear, 2)
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad")
+    assert loaded.block is nn.Linear and repr(loaded) == repr(model)
+    assert_same_weights(loaded, model)
+
+
 def test_a_function_neither_known_nor_registered_is_refused_at_save(tmp_path):
     model = nn.Sequential(nn.Linear(2, 2), nn.Lambda(lambda x: x * 2))
     with pytest.raises(TypeError, match=r"lambda.*@nn\.register"):
