@@ -26,7 +26,13 @@ from .layers.embedding import Embedding
 from .layers.flatten import Flatten
 from .layers.lambda_layer import Lambda
 from .layers.linear import Dense, LazyLinear, Linear
-from .layers.normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .layers.normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    LayerNorm,
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+)
 from .layers.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
 from .losses import (
     BCELoss,
@@ -44,7 +50,8 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "Linear", "LazyLinear", "Dense", "Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d",
     "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
-    "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
+    "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+    "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss",

@@ -1,4 +1,5 @@
-"""BatchNorm1d, BatchNorm2d and LayerNorm with PyTorch's parameters, buffers and defaults."""
+"""BatchNorm1d, BatchNorm2d (and their Lazy twins, sized by the first input) and LayerNorm
+with PyTorch's parameters, buffers and defaults."""
 import numpy as np
 
 from autograd.arguments import positive_int
@@ -8,6 +9,7 @@ from autograd.variable import Parameter
 from ..functional.normalization import batch_norm, layer_norm
 from ..module import Module
 from .config import init_config
+from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
 
 
 class _BatchNorm(Module):
@@ -22,30 +24,63 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):
         super().__init__()
-        self.num_features = positive_int(num_features, "num_features", type(self).__name__)
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(np.ones(self.num_features, dtype=np.float32))
-            self.bias = Parameter(np.zeros(self.num_features, dtype=np.float32))
+        if num_features is None:  # a Lazy* layer: sized by the first input's axis 1
+            self.unbuild()
+        else:
+            self.build(positive_int(num_features, "num_features", type(self).__name__))
+
+    @property
+    def built(self):
+        return self.num_features is not None
+
+    def unbuild(self):
+        """Forget num_features: weight and bias become placeholders (which an optimizer may
+        hold), the running statistics None, until the next call sizes them."""
+        self.num_features = None
+        hold_placeholders(self, {"weight": self.affine, "bias": self.affine}, np.float32)
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            self.register_buffer(name, None)
+
+    def build(self, num_features, like=None):
+        """Make weight (ones), bias (zeros) and the running statistics for `num_features`
+        channels (materializing placeholders in place); on the GPU when `like` is there."""
+        self.num_features = num_features
+        if self.affine:
+            make_parameters(self, {"weight": (num_features,), "bias": (num_features,)},
+                            np.float32)
+            self.weight.data[...] = 1
+            self.bias.data[...] = 0
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", np.zeros(self.num_features, dtype=np.float32))
-            self.register_buffer("running_var", np.ones(self.num_features, dtype=np.float32))
-            self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
+        stats = {"running_mean": np.zeros(num_features, dtype=np.float32),
+                 "running_var": np.ones(num_features, dtype=np.float32),
+                 "num_batches_tracked": np.zeros((), dtype=np.int64)}
+        for name, array in stats.items():
+            self.register_buffer(name, array if self.track_running_stats else None)
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        """num_features that loading arrays of `shapes` into this unbuilt layer implies."""
+        weight, bias = tuple(shapes.get("weight", ())), tuple(shapes.get("bias", ()))
+        if len(weight) != 1 or bias != weight:
+            raise ValueError(f"{type(self).__name__}: weight {weight} and bias {bias} do not "
+                             f"fit (expected (num_features,) each)")
+        return weight[0]
 
     def reset_running_stats(self):
-        if self.track_running_stats:
+        if self.track_running_stats and self.running_mean is not None:
             self.running_mean[...] = 0
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
 
     def forward(self, x):
+        if self.num_features is None:  # not built yet (a plain read: this is the hot path)
+            self._check_rank(x)
+            self.build(channels_of(x, type(self).__name__, self.input_layout),
+                       like=getattr(x, "data", x))
         self._check_input(x)
         training = self.training and Config.train  # test_mode() switches BatchNorm off too
         momentum = self.momentum
@@ -57,11 +92,14 @@ class _BatchNorm(Module):
                           training=training or not self.track_running_stats,
                           momentum=momentum or 0.0, eps=self.eps)
 
+    def _check_rank(self, x):
+        if len(x.shape) not in self.input_dims:
+            raise ValueError(f"{type(self).__name__}: expected an input of shape "
+                             f"{self.input_layout}, got {tuple(x.shape)}")
+
     def _check_input(self, x):
         name = type(self).__name__
-        if len(x.shape) not in self.input_dims:
-            raise ValueError(f"{name}: expected an input of shape {self.input_layout}, got "
-                             f"{tuple(x.shape)}")
+        self._check_rank(x)
         if x.shape[1] != self.num_features:
             raise ValueError(f"{name}: the input of shape {tuple(x.shape)} has {x.shape[1]} "
                              f"channels (axis 1), the layer expects {self.num_features}")
@@ -85,6 +123,22 @@ class BatchNorm2d(_BatchNorm):
 
     input_dims = (4,)
     input_layout = "(N, C, H, W)"
+
+
+class LazyBatchNorm1d(BatchNorm1d):
+    """PyTorch's LazyBatchNorm1d: a BatchNorm1d whose num_features come from the first input
+    (axis 1). An optimizer made before that call updates the weights it makes."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats)
+
+
+class LazyBatchNorm2d(BatchNorm2d):
+    """PyTorch's LazyBatchNorm2d: a BatchNorm2d whose num_features come from the first input
+    (axis 1). An optimizer made before that call updates the weights it makes."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats)
 
 
 class LayerNorm(Module):
@@ -119,4 +173,4 @@ class LayerNorm(Module):
                 f"elementwise_affine={self.elementwise_affine}")
 
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm"]
