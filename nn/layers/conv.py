@@ -103,10 +103,13 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
+        self._build_from(x)
+        return self._convolve(x)
+
+    def _build_from(self, x):
         if self.in_channels is None:  # not built yet (a plain read: this is the hot path)
             self.build(channels_of(x, type(self).__name__, self.layout),
                        like=getattr(x, "data", x))
-        return self._convolve(x)
 
     def get_config(self):
         return init_config(self, bias=self.use_bias, dtype=self.dtype.name)
@@ -180,9 +183,27 @@ class ConvTranspose2d(_ConvNd):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, output_padding, dtype)
 
-    def _convolve(self, x):
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
-                                self.output_padding, self.groups, self.dilation)
+    def forward(self, x, output_size=None):
+        """output_size (optional, (OH, OW) or a full shape ending with them): the output size
+        wanted, which picks the output_padding (PyTorch's forward argument)."""
+        self._build_from(x)
+        extra = self.output_padding if output_size is None else self._output_padding_for(
+            getattr(x, "shape", ()), output_size)
+        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, extra,
+                                self.groups, self.dilation)
+
+    def _output_padding_for(self, shape, output_size):
+        wanted = tuple(output_size)[-2:]
+        smallest = tuple((size - 1) * s - 2 * p + d * (k - 1) + 1 for size, s, p, d, k in zip(
+            tuple(shape)[2:], self.stride, self.padding, self.dilation, self.kernel_size))
+        largest = tuple(low + max(s, d) - 1 for low, s, d in zip(smallest, self.stride,
+                                                                  self.dilation))
+        if len(shape) != 4 or len(wanted) != 2 or not all(
+                low <= w <= high for low, w, high in zip(smallest, wanted, largest)):
+            raise ValueError(f"ConvTranspose2d: output_size {tuple(output_size)} cannot be "
+                             f"reached from an input of shape {tuple(shape)}: the output "
+                             f"sizes range from {smallest} to {largest}")
+        return tuple(w - low for w, low in zip(wanted, smallest))
 
 
 __all__ = ["Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d"]

@@ -219,3 +219,17 @@ def test_lazy_conv2d_loads_weights_before_the_first_call():
 def test_errors_name_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_conv_transpose2d_layer_output_size_picks_the_output_padding_like_torch():
+    ours, theirs = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1), torch.nn.ConvTranspose2d(
+        2, 3, 3, stride=2, padding=1)
+    copy_weights(ours, theirs)
+    x = np.random.default_rng(0).standard_normal((1, 2, 4, 5)).astype(np.float32)
+    for size in [(7, 9), (8, 10), (1, 3, 8, 9)]:
+        y, yt = ours(x, output_size=size), theirs(torch.tensor(x), output_size=size)
+        assert_close(y, yt)
+    assert ours.output_padding == (0, 0)
+    with pytest.raises(ValueError, match=r"ConvTranspose2d: output_size \(9, 9\) cannot be "
+                                         r"reached .* range from \(7, 9\) to \(8, 10\)"):
+        ours(x, output_size=(9, 9))
