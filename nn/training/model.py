@@ -48,6 +48,8 @@ _METRIC_REFRESHES = 10
 class Model(Module):
     """A Module that trains itself: subclass it and write `forward`, or use Sequential."""
 
+    _parallel = None  # a DataParallelFit while fit runs on several ranks
+
     def __init__(self):
         super().__init__()
         self.optimizer = None
@@ -56,7 +58,6 @@ class Model(Module):
         self.stop_training = False
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
-        self._parallel = None  # a DataParallelFit while fit runs on several ranks
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
