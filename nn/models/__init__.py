@@ -14,7 +14,8 @@ where PyTorch is installed (safetensors keeps it pickle-free) and load it here:
 Inputs are (N, 3, H, W) float32 images normalized as torchvision's weights expect (mean
 0.485, 0.456, 0.406 and std 0.229, 0.224, 0.225 per channel).
 """
-from .resnet import ResNet, resnet18, resnet34, resnet50
+from .resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50
 from .vgg import VGG, vgg16
 
-__all__ = ["VGG", "vgg16", "ResNet", "resnet18", "resnet34", "resnet50"]
+__all__ = ["VGG", "vgg16", "ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet34",
+           "resnet50"]

@@ -83,6 +83,8 @@ class ResNet(Model):
 
     def __init__(self, block, layers, num_classes=1000, zero_init_residual=False):
         super().__init__()
+        self.block, self.layer_counts = block, list(layers)
+        self.zero_init_residual = zero_init_residual
         self.inplanes = 64
         self.conv1 = Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
         self.bn1 = BatchNorm2d(64)
@@ -99,6 +101,11 @@ class ResNet(Model):
             for module in self.modules():
                 if isinstance(module, (BasicBlock, Bottleneck)):
                     init.zeros_(getattr(module, module.last_norm).weight)
+
+    def get_config(self):
+        """What model.save() records to rebuild this network (the block by its class name)."""
+        return {"block": self.block, "layers": self.layer_counts,
+                "num_classes": self.fc.out_features, "zero_init_residual": self.zero_init_residual}
 
     def _make_layer(self, block, planes, blocks, stride=1):
         downsample = None

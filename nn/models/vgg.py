@@ -35,6 +35,12 @@ class VGG(Model):
             init_conv_and_batch_norm(self)
             init_linear_small_normal(self)
 
+    def get_config(self):
+        """What model.save() records to rebuild this network; the saved weights replace the
+        initial ones, so none are drawn on loading."""
+        return {"features": self.features, "num_classes": self.classifier[-1].out_features,
+                "init_weights": False, "dropout": self.classifier[2].p}
+
     def forward(self, x):
         x = self.avgpool(self.features(x))
         return self.classifier(flatten_features(x))

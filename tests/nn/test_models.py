@@ -198,3 +198,19 @@ def test_load_weights_reads_a_state_dict_by_its_torchvision_names(tmp_path):
     model.load_weights(tmp_path / "resnet18.npz")
     for key, value in model.state_dict().items():
         np.testing.assert_array_equal(value, state[key])
+
+
+def test_a_resnet_and_a_vgg_save_whole_and_load_back(tmp_path):
+    from nn.models import VGG, ResNet
+    from nn.models.resnet import BasicBlock
+    from nn.models.vgg import make_layers
+    resnet = ResNet(BasicBlock, [1, 1, 1, 1], num_classes=3)
+    resnet.save(tmp_path / "resnet.rungrad")
+    again = nn.load_model(tmp_path / "resnet.rungrad")
+    assert again.get_config() == resnet.get_config()
+    x = np.random.default_rng(0).normal(size=(1, 3, 32, 32)).astype(np.float32)
+    resnet.eval()
+    again.eval()
+    np.testing.assert_array_equal(again(x).data, resnet(x).data)
+    vgg_config = VGG(make_layers([8, "M", 512]), num_classes=2, init_weights=False).get_config()
+    assert vgg_config["num_classes"] == 2 and vgg_config["dropout"] == 0.5
