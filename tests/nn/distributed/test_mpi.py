@@ -113,3 +113,14 @@ def test_ddp_no_sync_buffers_and_unused_parameters():
     result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
     for name in ("no_sync", "buffers", "unused"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+
+
+def test_a_checkpoint_from_two_ranks_resumes_alike_on_one_or_two(tmp_path):
+    mpiexec_or_skip()
+    checkpoint = tmp_path / "ckpt.npz"
+    check(run_program("resume.py", "first", checkpoint, ranks=2))
+    assert sorted(os.listdir(tmp_path)) == ["ckpt.npz"]  # one file, no temporary left
+    check(run_program("resume.py", "resume", checkpoint, tmp_path / "two", ranks=2))
+    check(run_program("resume.py", "resume", checkpoint, tmp_path / "one", ranks=1))
+    _assert_close(_arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "one_0.npz"))
+    _assert_close(_arrays(tmp_path / "two_1.npz"), _arrays(tmp_path / "two_0.npz"), tol=0)
