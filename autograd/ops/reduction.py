@@ -147,6 +147,8 @@ class Prod(Function):
     def backward(self, gy):
         x = self.inputs[0]
         gx = _expand_back(gy, x.shape, self.axes)
+        if _count(x.shape, self.axes) == 1:  # a product of one element: dy/dx = 1
+            return gx
         if not (x.data == 0).any():
             y = self.outputs[0]()
             return gx * _expand_back(y, x.shape, self.axes) / x

@@ -2,13 +2,14 @@
 import numpy as np
 
 from ..backend import get_array_module
+from ..config import Config
 from ..function import Function
 from ..spec import Axes, Spec
 from ..variable import as_variable, wrap
 from .elementwise import where
 from .indexing import get_item
 from .reduction import sum as reduce_sum
-from .shape import reshape
+from .shape import expand_dims, reshape, transpose
 from .validation import normalize_axis
 
 
@@ -49,13 +50,33 @@ class Cumprod(Function):
         x, y = self.inputs[0], self.outputs[0]()
         if not (x.data == 0).any():
             return reverse_cumsum(gy * y, self.axis) / x
+        if Config.enable_backprop:  # building a graph (create_graph): see _products_without
+            return _products_without(gy, x, self.axis)
         return _grad_with_zeros(gy, x, y, self.axis)
 
 
+def _products_without(gy, x, axis):
+    """Cumprod's gradient where x has zeros, as a function of x that stays right off them
+    (for higher derivatives): dx_i = sum_{k >= i} gy_k w_ik, w_ik = prod_{j <= k, j != i}
+    x_j, from the cumprod of n copies of x, the i-th with x_i set to 1. O(n^2) memory per
+    line, so used only while a graph is built (PyTorch does the same)."""
+    xp = get_array_module(x.data)
+    n = x.shape[axis]
+    order = tuple(i for i in range(x.ndim) if i != axis) + (axis,)
+    xs, gys = transpose(x, order), transpose(gy, order)  # the axis last
+    eye = xp.eye(n, dtype=x.dtype)
+    copies = expand_dims(xs, -2) * wrap(1 - eye) + wrap(eye)  # [..., i, j]
+    w = cumprod(copies, -1)  # [..., i, k]
+    upper = wrap(xp.triu(xp.ones((n, n), x.dtype)))  # k >= i
+    gx = reduce_sum(expand_dims(gys, -2) * w * upper, axis=-1)
+    return transpose(gx, tuple(np.argsort(order)))
+
+
 def _grad_with_zeros(gy, x, y, axis):
-    """Cumprod's gradient where x has zeros, in O(n) and differentiable: with z the first
+    """Cumprod's gradient where x has zeros, in O(n) (first-order backprop): with z the first
     zero along the axis, dx_i is the no-zero formula for i < z, 0 for i > z (every product
-    holds x_z = 0), and at z y_(z-1) sum_{k >= z} gy_k prod_{z < j <= k} x_j."""
+    holds x_z = 0), and at z y_(z-1) sum_{k >= z} gy_k prod_{z < j <= k} x_j. Its value is
+    right; as a function of x it is not (dx_i, i > z, moves with x_z): no graph uses it."""
     xp = get_array_module(x.data)
     n = x.shape[axis]
     zero = x.data == 0

@@ -1,0 +1,272 @@
+"""The ops PyTorch users reach for (issue 12 §2) against PyTorch, float64: values, gradients
+and second derivatives on random shapes, axes and arguments (hypothesis)."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import autograd as ag
+import nn.functional as F
+from autograd.testing import arrays, shapes
+
+from ._torch_parity import assert_matches_torch
+
+torch = pytest.importorskip("torch")
+SMALL = dict(max_dims=3, max_side=4)
+
+
+def axes_or_none(ndim):
+    """None or a non-empty tuple of axes (PyTorch reads dim=() as every axis)."""
+    if ndim == 0:
+        return st.none()
+    return st.one_of(st.none(), hnp.valid_tuple_axes(ndim, min_size=1))
+
+
+def _dims(axes):
+    return None if axes is None else tuple(axes)
+
+
+@given(data=st.data(), shape=shapes(**SMALL), ddof=st.sampled_from([0, 1, 0.5, 2]),
+       keepdims=st.booleans(), which=st.sampled_from(["var", "std"]))
+def test_var_and_std(data, shape, ddof, keepdims, which):
+    x = data.draw(arrays(shape, distinct=True))
+    axes = data.draw(axes_or_none(len(shape)))
+    count = math.prod(shape[a] for a in (range(len(shape)) if axes is None else axes))
+    assert_matches_torch(
+        lambda v: getattr(ag, which)(v, axes, ddof=ddof, keepdims=keepdims),
+        lambda t: getattr(torch, which)(t, dim=_dims(axes), correction=ddof, keepdim=keepdims),
+        x, order=2 if count > ddof else 1)  # no elements left: inf/nan, no second order
+
+
+@pytest.mark.parametrize("which", ["var", "std"])
+def test_correction_is_ddof(which):
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    f = getattr(ag, which)
+    np.testing.assert_array_equal(f(x, 1, correction=1).data, f(x, 1, ddof=1).data)
+    np.testing.assert_allclose(f(x, 1, correction=1).data, getattr(np, which)(x, 1, ddof=1))
+
+
+def test_std_of_a_constant_has_gradient_zero_as_pytorch():
+    x = np.full((2, 3), 1.5)
+    assert_matches_torch(lambda v: ag.std(v, 1), lambda t: t.std(1, correction=0), x, order=1)
+    x = ag.Variable(x)
+    ag.std(x, 1).backward(np.ones(2))
+    np.testing.assert_array_equal(x.grad.data, np.zeros((2, 3)))
+
+
+def with_zeros(shape):
+    """Arrays with some exact zeros (prod's and cumprod's hard case); the others are drawn
+    away from 0 (a product divided by a tiny factor overflows, PyTorch's too)."""
+    return hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 0.5, -0.75, 1.25, 2.0]))
+
+
+@given(data=st.data(), shape=shapes(**SMALL), keepdims=st.booleans())
+def test_prod(data, shape, keepdims):
+    x = data.draw(st.one_of(arrays(shape, elements="nonzero"), with_zeros(shape)))
+    axis = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))
+                     if shape else st.none())
+    if axis is None:
+        ours, theirs = (lambda v: ag.prod(v)), (lambda t: t.prod())
+    else:
+        ours = lambda v: ag.prod(v, axis, keepdims=keepdims)  # noqa: E731
+        theirs = lambda t: t.prod(axis, keepdim=keepdims)  # noqa: E731
+    assert_matches_torch(ours, theirs, x)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), which=st.sampled_from(
+    ["cumsum", "cumprod"]))
+def test_cumsum_and_cumprod(data, shape, which):
+    x = data.draw(st.one_of(arrays(shape, elements="nonzero"), with_zeros(shape)))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    assert_matches_torch(lambda v: getattr(ag, which)(v, axis),
+                         lambda t: getattr(torch, which)(t, axis), x)
+
+
+@pytest.mark.parametrize("which", ["cumsum", "cumprod"])
+def test_scans_of_axis_none_run_over_the_flattened_array(which):
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    np.testing.assert_array_equal(getattr(ag, which)(x).data, getattr(np, which)(x))
+
+
+@given(data=st.data(), shape=shapes(**SMALL), which=st.sampled_from(
+    ["log1p", "expm1", "sigmoid"]))
+def test_unary(data, shape, which):
+    x = data.draw(arrays(shape, elements=(-0.9, 3.0)))
+    assert_matches_torch(getattr(ag, which), getattr(torch, which), x)
+
+
+def test_one_sigmoid_serves_autograd_and_nn_functional():
+    assert F.sigmoid is ag.sigmoid
+    x = np.array([-800.0, -30.0, 0.0, 30.0])  # no overflow, full precision in the tail
+    np.testing.assert_allclose(ag.sigmoid(x).data, torch.sigmoid(torch.tensor(x)).numpy(),
+                               rtol=1e-15, atol=0)
+
+
+LABELS = "abcd"
+
+
+@st.composite
+def einsum_problems(draw):
+    """(subscripts, arrays): 1-3 operands of 0-3 labels each (repeats allowed: diagonals),
+    implicit or explicit output."""
+    sizes = {c: draw(st.integers(1, 3)) for c in LABELS}
+    n = draw(st.integers(1, 3))
+    ins = [draw(st.text(LABELS, max_size=3)) for _ in range(n)]
+    used = sorted(set("".join(ins)))
+    subscripts = ",".join(ins)
+    if draw(st.booleans()):
+        out = draw(st.permutations(used).flatmap(
+            lambda p: st.integers(0, len(p)).map(lambda k: "".join(p[:k]))))
+        subscripts += "->" + out
+    xs = [draw(arrays(tuple(sizes[c] for c in sub))) for sub in ins]
+    return subscripts, xs
+
+
+@given(problem=einsum_problems())
+def test_einsum(problem):
+    subscripts, xs = problem
+    assert_matches_torch(lambda *vs: ag.einsum(subscripts, *vs),
+                         lambda *ts: torch.einsum(subscripts, *ts), *xs)
+
+
+def test_einsum_matches_numpy_on_the_classics():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4, 5))
+    for subscripts, operands in [("bij,bjk->bik", (a, b)), ("ijk", (a,)), ("iij->j", (
+            rng.standard_normal((3, 3, 2)),)), ("ij,ij", (a[0], a[1]))]:
+        np.testing.assert_allclose(ag.einsum(subscripts, *operands).data,
+                                   np.einsum(subscripts, *operands), rtol=1e-12)
+
+
+TORCH_MODES = {"constant": "constant", "reflect": "reflect", "edge": "replicate",
+               "wrap": "circular"}
+
+
+@given(data=st.data(), mode=st.sampled_from(sorted(TORCH_MODES)), value=st.sampled_from(
+    [0.0, -1.5]))
+def test_pad(data, mode, value):
+    # PyTorch pads the last axes of a batched input (reflect: less than the side)
+    spatial = data.draw(st.integers(1, 2))
+    shape = (2, 2) + data.draw(shapes(spatial, spatial, min_side=2, max_side=4))
+    x = data.draw(arrays(shape))
+    widths = [data.draw(st.tuples(*[st.integers(0, 3 if mode == "constant" else n - 1)] * 2))
+              for n in shape[2:]]
+    torch_pad = [w for pair in reversed(widths) for w in pair]
+    kwargs = dict(constant_values=value) if mode == "constant" else {}
+    extra = dict(value=value) if mode == "constant" else {}
+    assert_matches_torch(
+        lambda v: ag.pad(v, [(0, 0), (0, 0)] + widths, mode=mode, **kwargs),
+        lambda t: torch.nn.functional.pad(t, torch_pad, mode=TORCH_MODES[mode], **extra), x)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), keepdims=st.booleans(),
+       ord=st.sampled_from([None, 2, 1, 3, 0.5, math.inf, -math.inf, 0]))
+def test_vector_norm(data, shape, keepdims, ord):  # noqa: A002
+    x = data.draw(arrays(shape, distinct=True, elements="nonzero"))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    torch_ord = 2 if ord is None else ord
+    assert_matches_torch(
+        lambda v: ag.norm(v, ord, axis, keepdims),
+        lambda t: torch.linalg.vector_norm(t, torch_ord, dim=axis, keepdim=keepdims), x)
+
+
+@given(data=st.data(), shape=shapes(min_dims=2, **SMALL), keepdims=st.booleans(),
+       ord=st.sampled_from([None, "fro", 1, -1, math.inf, -math.inf]))
+def test_matrix_norm(data, shape, keepdims, ord):  # noqa: A002
+    x = data.draw(arrays(shape, distinct=True, elements="nonzero"))
+    axes = data.draw(hnp.valid_tuple_axes(len(shape), min_size=2, max_size=2))
+    torch_ord = "fro" if ord is None else ord
+    assert_matches_torch(
+        lambda v: ag.norm(v, ord, axes, keepdims),
+        lambda t: torch.linalg.matrix_norm(t, torch_ord, dim=axes, keepdim=keepdims), x)
+
+
+def test_norm_of_all_elements_and_its_numpy_forms():
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    assert_matches_torch(lambda v: ag.norm(v), lambda t: torch.linalg.norm(t), x)
+    np.testing.assert_allclose(ag.norm(x).data, np.linalg.norm(x))
+    np.testing.assert_allclose(ag.norm(x[0], 1).data, np.linalg.norm(x[0], 1))
+    np.testing.assert_allclose(ag.norm(x[0, 0], 3).data, np.linalg.norm(x[0, 0], 3))
+
+
+@pytest.mark.parametrize("ord", [None, 1, 3, math.inf])
+def test_norm_of_the_zero_vector_has_gradient_zero_as_pytorch(ord):  # noqa: A002
+    x = np.zeros((2, 3))
+    x[1] = [1.0, -2.0, 0.5]
+    torch_ord = 2 if ord is None else ord
+    assert_matches_torch(lambda v: ag.norm(v, ord, axis=1),
+                         lambda t: torch.linalg.vector_norm(t, torch_ord, dim=1), x, order=1)
+    v = ag.Variable(np.zeros(3))
+    ag.norm(v, ord).backward()
+    np.testing.assert_array_equal(v.grad.data, np.zeros(3))
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), descending=st.booleans())
+def test_sort(data, shape, descending):
+    x = data.draw(arrays(shape, distinct=True))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    assert_matches_torch(lambda v: ag.sort(v, axis, descending=descending),
+                         lambda t: torch.sort(t, axis, descending=descending).values, x)
+    np.testing.assert_array_equal(ag.argsort(x, axis, descending=descending),
+                                  torch.sort(torch.tensor(x), axis, descending).indices.numpy())
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), largest=st.booleans())
+def test_topk(data, shape, largest):
+    x = data.draw(arrays(shape, distinct=True))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    k = data.draw(st.integers(0, shape[axis]))
+    assert_matches_torch(lambda v: ag.topk(v, k, axis, largest=largest),
+                         lambda t: torch.topk(t, k, axis, largest=largest), x)
+    _, indices = ag.topk(x, k, axis, largest=largest)
+    expected = torch.topk(torch.tensor(x), k, axis, largest=largest).indices.numpy()
+    np.testing.assert_array_equal(indices, expected)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), keepdims=st.booleans())
+def test_argmax_and_argmin(data, shape, keepdims):
+    x = data.draw(arrays(shape))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    for name in ("argmax", "argmin"):
+        got = getattr(ag, name)(ag.Variable(x), axis, keepdims)
+        np.testing.assert_array_equal(got, getattr(torch, name)(
+            torch.tensor(x), axis, keepdims).numpy())
+        np.testing.assert_array_equal(getattr(ag, name)(x), getattr(np, name)(x))
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL))
+def test_softmax_and_logsumexp_over_a_tuple_of_axes(data, shape):
+    x = data.draw(arrays(shape))
+    axes = data.draw(hnp.valid_tuple_axes(len(shape), min_size=1))
+    assert_matches_torch(lambda v: ag.logsumexp(v, axes),
+                         lambda t: torch.logsumexp(t, axes), x)
+    for ours, log in ((F.softmax, False), (F.log_softmax, True)):
+        def theirs(t, log=log):
+            y = t - torch.logsumexp(t, axes, keepdim=True)
+            return y if log else torch.exp(y)
+        assert_matches_torch(lambda v, ours=ours: ours(v, axes), theirs, x)
+
+
+@given(data=st.data(), shape=shapes(max_dims=2, max_side=3),
+       sides=st.sampled_from(["both", "min", "max"]))
+def test_clip_bounds_get_gradients(data, shape, sides):
+    # values on a coarse grid: ties with the bounds, and a_min > a_max, happen often; the
+    # bounds broadcast to x's shape (PyTorch's clamp cannot backprop to a smaller x)
+    grid = st.sampled_from([-1.0, -0.5, 0.0, 0.5, 1.0])
+    x = data.draw(hnp.arrays(np.float64, shape, elements=grid))
+    smaller = st.tuples(*[st.sampled_from([1, n]) for n in shape]).flatmap(
+        lambda sides: st.integers(0, len(sides)).map(lambda k: sides[k:]))
+    lo, hi = (data.draw(smaller.flatmap(lambda s: hnp.arrays(np.float64, s, elements=grid)))
+              for _ in range(2))
+    if sides == "min":
+        assert_matches_torch(lambda v, a: ag.clip(v, a, None),
+                             lambda t, a: torch.clamp(t, min=a), x, lo)
+    elif sides == "max":
+        assert_matches_torch(lambda v, b: ag.clip(v, None, b),
+                             lambda t, b: torch.clamp(t, max=b), x, hi)
+    else:
+        assert_matches_torch(lambda v, a, b: ag.clip(v, a, b),
+                             lambda t, a, b: torch.clamp(t, a, b), x, lo, hi)
