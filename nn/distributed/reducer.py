@@ -135,14 +135,13 @@ class GradientReducer:
         for bucket in self.buckets:
             bucket.request.Wait()
         self.allreduce_seconds += time.perf_counter() - start
-        total = float(self.buckets[0].buffer[-1])
+        scale = 1.0 / float(self.buckets[0].buffer[-1])  # 1 / the sum of the weights
         for bucket in self.buckets:
-            if total != 1.0:
-                bucket.buffer /= total
             for i, out in enumerate(bucket.outs):
-                data = bucket.view(i)
-                out.data[...] = data if get_array_module(out.data) is np \
-                    else get_array_module(out.data).asarray(data)
+                if get_array_module(out.data) is np:  # unpack and scale in one pass
+                    np.multiply(bucket.view(i), scale, out=out.data)
+                else:
+                    out.data[...] = get_array_module(out.data).asarray(bucket.view(i) * scale)
         self._done = True
 
     def finish_step(self):
