@@ -62,6 +62,12 @@ class DataParallelFit:
     def empty_step(self, optimizer):
         """A step with no samples on this rank: it still takes part in the averaging (with
         weight 0) and applies the same update as the others; returns its loss, 0."""
+        from .sync_batchnorm import SyncBatchNorm
+        if any(isinstance(m, SyncBatchNorm) for m in self.model.modules()):
+            raise ValueError(f"fit: a batch has fewer samples than the {self.size} ranks, so "
+                             "this rank's piece is empty, but SyncBatchNorm needs every rank "
+                             "in each forward; choose a batch_size that leaves every batch, "
+                             "the last one too, at least one sample per rank")
         optimizer.zero_grad()
         self.before_backward(0)
         self.after_backward()
