@@ -12,10 +12,10 @@ fi
 
 stamp=.venv/.rungrad-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "[setup] installing rungrad with extras dev, viz, datasets, notebooks"
+    echo "[setup] installing rungrad with extras dev, viz, datasets, notebooks, distributed"
     # pip and the build backend are chatty: keep their output in a log, show it on failure.
     if ! { .venv/bin/python -m pip install --upgrade pip \
-           && .venv/bin/python -m pip install -e ".[dev,viz,datasets,notebooks]"; } \
+           && .venv/bin/python -m pip install -e ".[dev,viz,datasets,notebooks,distributed]"; } \
            > .venv/pip.log 2>&1; then
         tail -n 30 .venv/pip.log >&2
         echo "[setup] pip install failed (full log: .venv/pip.log)" >&2
