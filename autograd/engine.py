@@ -21,7 +21,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module
 from .config import anomaly_mode, backward_running, grad_mode
-from .hooks import run_hooks
+from .hooks import GradWatch, hooked_leaf_uses, run_hooks
 from .trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
 
@@ -125,6 +125,18 @@ def _retain(y, g, create_graph):
     y.grad = _copy(g, create_graph) if y.grad is None else _accumulate(y.grad, g, create_graph)
 
 
+def _finish_leaves(func, uses, pending, finished):
+    """Run the hooks of `func`'s hooked leaf inputs whose last user has now run."""
+    for x, needed in zip(func.inputs, func.needs_input_grad):
+        if not needed or id(x) not in uses:
+            continue
+        uses[id(x)] -= 1
+        if uses[id(x)] == 0 and id(x) in pending:
+            entry = pending.pop(id(x))
+            entry[1] = run_hooks(x, entry[1])
+            finished[id(x)] = entry
+
+
 def _watched(y, g, create_graph, retain=False):
     """`g` after y's hooks; kept as y.grad when y retains its gradient."""
     g = run_hooks(y, g)
@@ -184,6 +196,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         if y.creator is not None:
             push(y.creator)
 
+    early = hooked_leaf_uses(outputs) if GradWatch.leaf_hooks_seen else None
     anomaly, trace = anomaly_mode.get(), recorder.get()
     observe = anomaly or trace is not None
     keep_all = retain_grad or targets is not None
@@ -228,6 +241,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                     entry[1] = _accumulate(entry[1], gx, create_graph)
                 if x.creator is not None:
                     push(x.creator)
+            if early is not None:
+                _finish_leaves(func, early, pending, finished)
     finally:
         grad_mode.reset(saved[0])
         backward_running.reset(saved[1])

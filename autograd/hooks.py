@@ -30,6 +30,10 @@ class GradWatch:
     attribute read."""
 
     __slots__ = ("hooks", "retain")
+    # Set once a leaf gets a hook: from then on backward finds hooked leaves beforehand, so
+    # it can run their hooks as soon as their gradient is complete (PyTorch does the same;
+    # data-parallel training starts its allreduce there, overlapping the rest of backward).
+    leaf_hooks_seen = False
 
     def __init__(self):
         self.hooks = {}
@@ -39,6 +43,18 @@ class GradWatch:
         handle = RemovableHandle(self.hooks)
         self.hooks[handle.id] = hook
         return handle
+
+
+def hooked_leaf_uses(outputs):
+    """{id(leaf): number of Functions behind `outputs` that take it} for each leaf with hooks:
+    when that many have run, the leaf's gradient is complete. None when there are none."""
+    from .walk import functions_behind
+    uses = {}
+    for func in functions_behind(outputs):
+        for x, needed in zip(func.inputs, func.needs_input_grad):
+            if needed and x.creator is None and x._watch is not None and x._watch.hooks:
+                uses[id(x)] = uses.get(id(x), 0) + 1
+    return uses or None
 
 
 def run_hooks(var, grad):

@@ -195,7 +195,11 @@ class Variable:
         """
         if not callable(hook):
             raise TypeError(f"register_hook: hook must be callable, got {type(hook).__name__}")
-        return self._watched("register_hook").add(hook)
+        handle = self._watched("register_hook").add(hook)
+        if self.creator is None:
+            from .hooks import GradWatch
+            GradWatch.leaf_hooks_seen = True  # backward now looks for leaves it can finish early
+        return handle
 
     def _watched(self, who):
         if not self.requires_grad:

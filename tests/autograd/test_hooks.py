@@ -80,3 +80,27 @@ def test_matches_pytorch_on_a_small_graph_with_hooks():
     theirs = run(lambda d: torch.tensor(d, requires_grad=True))
     for o, t in zip(ours, theirs):
         np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12)
+
+
+def test_a_leaf_hook_fires_as_soon_as_its_gradient_is_complete():
+    from autograd import Function
+
+    log = []
+
+    class Logged(Function):
+        """y = x (logs its backward)"""
+        def forward(self, x):
+            return x.copy()
+
+        def backward(self, gy):
+            log.append("first layer's backward")
+            return gy
+
+    x = Variable(np.array([1.0, 2.0]))
+    w1, w2 = Variable(np.array([3.0, 4.0])), Variable(np.array([5.0, 6.0]))
+    w2.register_hook(lambda g: log.append("w2's hook"))
+    w1.register_hook(lambda g: log.append("w1's hook"))
+    h = Logged()(x) * w1          # the first layer
+    ((h * w2) * w2).sum().backward()   # w2 is used twice, both after the first layer
+    assert log == ["w2's hook", "w1's hook", "first layer's backward"]
+    np.testing.assert_allclose(w2.grad.data, 2 * h.data * w2.data)
