@@ -1,6 +1,7 @@
 """Reductions (sum, mean, var, std, prod, max, min, logsumexp) and their inverses sum_to /
 broadcast_to."""
 import builtins
+import warnings
 
 import numpy as np
 
@@ -91,11 +92,17 @@ class Var(Function):
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.var(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))
 
+    caller_level = 5  # forward, Function.__call__, _spread, var, the caller: warned at
+
     def __init__(self, axes, ddof, keepdims):
         self.axes, self.ddof, self.keepdims = axes, ddof, keepdims
 
     def forward(self, x):
-        # N <= ddof or no elements: inf or nan, quietly (PyTorch's; NumPy warns)
+        dof = _count(x.shape, self.axes) - self.ddof
+        if dof <= 0:  # inf or nan, with one warning (PyTorch's and NumPy's), naming the op
+            warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
+                          f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
+                          f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
         return silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims))
 
     def backward(self, gy):
@@ -104,8 +111,12 @@ class Var(Function):
     def var_grad(self, gy):
         """dvar/dx times gy (gy shaped as var's output)."""
         x = self.inputs[0]
-        count = _count(x.shape, self.axes) - self.ddof
-        scale = 2.0 / count if count > 0 else float("inf")
+        dof = _count(x.shape, self.axes) - self.ddof
+        if dof <= 0:  # 2 / 0 = inf times x - mean = 0: nan (PyTorch's), already warned of
+            return silently(lambda: self._var_grad(gy, x, float("inf")))
+        return self._var_grad(gy, x, 2.0 / dof)
+
+    def _var_grad(self, gy, x, scale):
         centered = x - mean(x, self.axes, keepdims=True)
         return _expand_back(gy, x.shape, self.axes) * centered * scale
 
@@ -115,6 +126,7 @@ class Std(Var):
     (PyTorch's)"""
 
     input_specs = (Spec(distinct=True),)  # no near-zero spread: its curvature is huge
+    caller_level = 6  # Var.forward is called from Std.forward
     apply = staticmethod(lambda x, axis, ddof, keepdims: std(x, axis, ddof, keepdims))
     reference = staticmethod(lambda x, axis, ddof, keepdims: np.std(x, axis, ddof=ddof,
                                                                    keepdims=keepdims))

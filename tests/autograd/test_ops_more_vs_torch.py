@@ -12,23 +12,18 @@ import autograd as ag
 import nn.functional as F
 from autograd.testing import arrays, shapes
 
+from ._more_op_strategies import axes_or_none, einsum_problems, with_zeros
 from ._torch_parity import assert_matches_torch
 
 torch = pytest.importorskip("torch")
 SMALL = dict(max_dims=3, max_side=4)
 
 
-def axes_or_none(ndim):
-    """None or a non-empty tuple of axes (PyTorch reads dim=() as every axis)."""
-    if ndim == 0:
-        return st.none()
-    return st.one_of(st.none(), hnp.valid_tuple_axes(ndim, min_size=1))
-
-
 def _dims(axes):
     return None if axes is None else tuple(axes)
 
 
+@pytest.mark.filterwarnings("ignore:.*degrees of freedom")  # ours and PyTorch's
 @given(data=st.data(), shape=shapes(**SMALL), ddof=st.sampled_from([0, 1, 0.5, 2]),
        keepdims=st.booleans(), which=st.sampled_from(["var", "std"]))
 def test_var_and_std(data, shape, ddof, keepdims, which):
@@ -55,12 +50,6 @@ def test_std_of_a_constant_has_gradient_zero_as_pytorch():
     x = ag.Variable(x)
     ag.std(x, 1).backward(np.ones(2))
     np.testing.assert_array_equal(x.grad.data, np.zeros((2, 3)))
-
-
-def with_zeros(shape):
-    """Arrays with some exact zeros (prod's and cumprod's hard case); the others are drawn
-    away from 0 (a product divided by a tiny factor overflows, PyTorch's too)."""
-    return hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 0.5, -0.75, 1.25, 2.0]))
 
 
 @given(data=st.data(), shape=shapes(**SMALL), keepdims=st.booleans())
@@ -103,26 +92,6 @@ def test_one_sigmoid_serves_autograd_and_nn_functional():
     x = np.array([-800.0, -30.0, 0.0, 30.0])  # no overflow, full precision in the tail
     np.testing.assert_allclose(ag.sigmoid(x).data, torch.sigmoid(torch.tensor(x)).numpy(),
                                rtol=1e-15, atol=0)
-
-
-LABELS = "abcd"
-
-
-@st.composite
-def einsum_problems(draw):
-    """(subscripts, arrays): 1-3 operands of 0-3 labels each (repeats allowed: diagonals),
-    implicit or explicit output."""
-    sizes = {c: draw(st.integers(1, 3)) for c in LABELS}
-    n = draw(st.integers(1, 3))
-    ins = [draw(st.text(LABELS, max_size=3)) for _ in range(n)]
-    used = sorted(set("".join(ins)))
-    subscripts = ",".join(ins)
-    if draw(st.booleans()):
-        out = draw(st.permutations(used).flatmap(
-            lambda p: st.integers(0, len(p)).map(lambda k: "".join(p[:k]))))
-        subscripts += "->" + out
-    xs = [draw(arrays(tuple(sizes[c] for c in sub))) for sub in ins]
-    return subscripts, xs
 
 
 @given(problem=einsum_problems())
