@@ -246,8 +246,10 @@ class Module:
         sized layer not built yet is built from the loaded arrays' shapes (PyTorch's lazy
         modules), keeping its parameter objects, so an optimizer made earlier still holds them.
         With strict=False, missing and unexpected keys are allowed (shapes still must match).
-        Returns (missing_keys, unexpected_keys).
+        A checkpoint of a DistributedDataParallel wrapper (every key `module.`...) loads into
+        the bare module. Returns (missing_keys, unexpected_keys).
         """
+        state_dict = _unwrapped(self, state_dict)
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
         targets.update(lazy_targets)
@@ -393,6 +395,16 @@ def _lazy_builds(model, state_dict):
             targets[key] = np.broadcast_to(np.empty((), module._parameters[name].dtype),
                                            shapes[name])
     return builds, targets
+
+
+def _unwrapped(module, state_dict):
+    """`state_dict` without DistributedDataParallel's `module.` key prefix, when every key has
+    it and `module` itself has no child called `module` (then the prefix is its own)."""
+    prefix = "module."
+    if not state_dict or "module" in module._modules or \
+            not all(key.startswith(prefix) for key in state_dict):
+        return state_dict
+    return OrderedDict((key[len(prefix):], value) for key, value in state_dict.items())
 
 
 def _key_mismatch_message(model, missing, unexpected):

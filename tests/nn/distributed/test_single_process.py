@@ -176,3 +176,17 @@ def test_sync_batchnorm_of_one_is_batchnorm_and_conversion_keeps_the_parameters(
     np.testing.assert_allclose(converted(Variable(x)).data, expected, rtol=1e-6)
     with pytest.raises(ValueError, match="channels"):
         nn.SyncBatchNorm(5)(Variable(x))
+
+
+def test_a_ddp_checkpoint_loads_into_the_bare_module_directly():
+    from nn.distributed import DistributedDataParallel
+    rng = np.random.default_rng(0)
+    bare = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
+    wrapped = DistributedDataParallel(nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2)))
+    for p in wrapped.parameters():
+        p.data = rng.normal(size=p.shape).astype(p.dtype)
+    state = wrapped.state_dict()
+    assert all(key.startswith("module.") for key in state)
+    bare.load_state_dict(state)
+    for (name, p), q in zip(bare.state_dict().items(), wrapped.module.parameters()):
+        np.testing.assert_array_equal(p, q.data, err_msg=name)
