@@ -10,7 +10,7 @@ import math
 from autograd.arguments import positive_int
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import astype, get_item, matmul, reshape, sum, swapaxes, transpose
+from autograd.ops import astype, get_item, matmul, reshape, sum, transpose
 from autograd.ops.shape import reshape_if_needed
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
@@ -30,9 +30,15 @@ from .im2col import (
 def _grouped(a, groups, lead, reshape_fn):
     """a viewed as (rows, cols) for one group, else (groups, rows/groups, cols), where rows
     are a's first `lead` axes (sizes multiplied out: -1 fails on zero-size arrays)."""
-    rows, cols = math.prod(a.shape[:lead]), math.prod(a.shape[lead:])
-    shape = (rows, cols) if groups == 1 else (groups, rows // groups, cols)
-    return reshape_fn(a, shape)
+    shape = a.shape
+    rows = shape[0] if lead == 1 else math.prod(shape[:lead])
+    cols = math.prod(shape[lead:])
+    return reshape_fn(a, (rows, cols) if groups == 1 else (groups, rows // groups, cols))
+
+
+def _transposed(v):
+    """Each group's matrix transposed: a Variable of 2 or 3 axes."""
+    return transpose(v) if v.ndim == 2 else transpose(v, (0, 2, 1))
 
 
 def _array_reshape(a, shape):
@@ -66,11 +72,13 @@ class Conv2d(Function):
         col = im2col_array(x, self.window)
         self._col = col  # kept for dL/dW; freed with the graph
         n, (oh, ow) = x.shape[0], col.shape[4:]
-        g = self.groups
-        # (G, OC/G, C/G*KH*KW) @ (G, C/G*KH*KW, N*OH*OW); C*KH*KW is spelled out: -1 fails
-        # on zero-size arrays
-        y = _grouped(weight, g, 1, _array_reshape) @ _grouped(col, g, 3, _array_reshape)
-        y = y.reshape(out_channels, n * oh * ow)
+        if self.groups == 1:  # C*KH*KW spelled out: -1 fails on zero-size arrays
+            k = math.prod(weight.shape[1:])
+            y = weight.reshape(out_channels, k) @ col.reshape(k, n * oh * ow)
+        else:  # (G, OC/G, C/G*KH*KW) @ (G, C/G*KH*KW, N*OH*OW)
+            y = _grouped(weight, self.groups, 1, _array_reshape) @ _grouped(
+                col, self.groups, 3, _array_reshape)
+            y = y.reshape(out_channels, n * oh * ow)
         if bias is not None:
             y += bias[:, None]
         # (OC, N, OH, OW) viewed as (N, OC, OH, OW): no copy; the gradient arrives in the same
@@ -86,11 +94,11 @@ class Conv2d(Function):
         gx = gw = None
         if needs[0]:
             w_rows = _grouped(weight, g, 1, reshape)
-            gcol = reshape(matmul(swapaxes(w_rows, -1, -2), gy_groups), self._col.shape)
+            gcol = reshape(matmul(_transposed(w_rows), gy_groups), self._col.shape)
             gx = col2im(gcol, x.shape, self.window)
         if needs[1]:
             col_rows = _grouped(self._columns(x), g, 3, reshape)
-            gw = reshape(matmul(gy_groups, swapaxes(col_rows, -1, -2)), weight.shape)
+            gw = reshape(matmul(gy_groups, _transposed(col_rows)), weight.shape)
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (sum(gy_rows, axis=1) if needs[2] else None)
@@ -150,7 +158,7 @@ class ConvTranspose2d(Function):
             gx = transpose(gx_rows, (1, 0, 2, 3))
         if needs[1]:
             x_rows = _grouped(self._x_columns(x), g, 1, reshape)
-            gw = reshape(matmul(x_rows, swapaxes(gcol_rows, -1, -2)), weight.shape)
+            gw = reshape(matmul(x_rows, _transposed(gcol_rows)), weight.shape)
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (sum(gy, axis=(0, 2, 3)) if needs[2] else None)

@@ -19,6 +19,8 @@ Window.__doc__ = ("A 2-D sliding window: kernel, stride, padding and dilation ar
 
 def pair(value, name, who, minimum):
     """`value` (an int or a pair of ints) as a pair, each at least `minimum`."""
+    if value.__class__ is int and value >= minimum:  # the common case, first
+        return (value, value)
     items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
     if len(items) != 2 or not all(_is_int(v) for v in items):
         raise TypeError(f"{who}: {name} must be an int or a pair of ints, got {value!r}")
@@ -52,6 +54,8 @@ def make_window(kernel_size, stride, padding, who, dilation=1, ceil_mode=False):
 
 def spans(window):
     """(height, width) that one window covers: d*(k-1) + 1 on each axis."""
+    if window.dilation == (1, 1):
+        return window.kernel
     return tuple(d * (k - 1) + 1 for k, d in zip(window.kernel, window.dilation))
 
 
