@@ -39,7 +39,7 @@ class VectorNorm(Function):
         x, p = self.inputs[0], self.p
         y = red.reshape_to(self.outputs[0](), red._keepdims_shape(x.shape, self.axes))
         gx = red._expand_back(gy, x.shape, self.axes)
-        slope = x if p == 2 else wrap(np.sign(x.data)) * ew.abs(x) ** (p - 1)
+        slope = x if p == 2 else wrap(get_array_module(x.data).sign(x.data)) * ew.abs(x) ** (p - 1)
 
         def scaled(shift):
             den = y if shift is None else y + shift

@@ -68,5 +68,6 @@ def pad(x, pad_width, mode="constant", constant_values=0):
             raise ValueError(f"pad: cannot pad axis {axis} of size 0 in mode {mode!r} (input "
                              f"shape {x.shape}); only mode 'constant' can")
     # each output element copies one input element: a gather (whose gradient scatter-adds)
-    sources = [np.pad(np.arange(n), w, mode=mode) for w, n in zip(widths, x.shape)]
-    return get_item(x, np.ix_(*sources))
+    xp = get_array_module(x.data)
+    sources = [xp.asarray(np.pad(np.arange(n), w, mode=mode)) for w, n in zip(widths, x.shape)]
+    return get_item(x, xp.ix_(*sources))

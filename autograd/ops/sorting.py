@@ -22,8 +22,10 @@ def take_along_axis(x, indices, axis):
     """NumPy's take_along_axis, differentiable in x: a gather, so repeated indices add up
     their gradients."""
     x = as_variable(x, who="take_along_axis")
-    index = list(np.indices(indices.shape, sparse=True))
-    index[normalize_axis(axis, x.ndim, "take_along_axis")] = indices
+    axis = normalize_axis(axis, x.ndim, "take_along_axis")
+    xp = get_array_module(indices)
+    index = [indices if k == axis else xp.arange(n).reshape(
+        [-1 if i == k else 1 for i in range(indices.ndim)]) for k, n in enumerate(indices.shape)]
     return get_item(x, tuple(index))
 
 
@@ -50,7 +52,8 @@ def argsort(x, axis=-1, *, descending=False):
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
     """PyTorch's topk: (values, indices) of the k largest (smallest with largest=False)
-    along `axis` (or `dim=`), largest first; values carry the gradient."""
+    along `axis` (or `dim=`), in that order (`sorted` is accepted for PyTorch's signature:
+    they always come sorted); values carry the gradient, indices are a plain array."""
     x = as_variable(x, who="topk")
     axis = normalize_axis(axis if dim is None else dim, max(x.ndim, 1), "topk")
     n = x.shape[axis] if x.ndim else 1
