@@ -23,7 +23,7 @@ DEZERO_NAMES = {
     "average_pooling": "rungrad's F.avg_pool2d",
     "embed_id": "rungrad's F.embedding",
     "batch_nrom": "rungrad's F.batch_norm",
-    "deconv2d": "not in rungrad yet (a transposed convolution)",
+    "deconv2d": "rungrad's F.conv_transpose2d (weight (in, out/groups, kH, kW), as DeZero's)",
 }
 # DeZero also keeps the tensor ops in F; rungrad keeps them in autograd.
 AUTOGRAD_OPS = ("sum", "mean", "reshape", "transpose", "matmul", "exp", "log", "sin", "cos",
