@@ -23,7 +23,8 @@ from .indexing import get_item
 from .linalg import dot, matmul
 from .norm import norm
 from .padding import pad
-from .reduction import broadcast_to, logsumexp, max, mean, min, prod, std, sum, sum_to, var
+from .prod import prod
+from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
 from .scan import cumprod, cumsum
 from .shape import (
     concatenate,
@@ -37,6 +38,7 @@ from .shape import (
     transpose,
 )
 from .sorting import argmax, argmin, argsort, sort, topk
+from .statistics import std, var
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
            "sqrt", "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max",

@@ -1,7 +1,5 @@
-"""Reductions (sum, mean, var, std, prod, max, min, logsumexp) and their inverses sum_to /
-broadcast_to."""
+"""Reductions (sum, mean, max, min, logsumexp) and their inverses sum_to / broadcast_to."""
 import builtins
-import warnings
 
 import numpy as np
 
@@ -10,13 +8,20 @@ from ..function import Function
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
-from .validation import float_input, real_scalar
 from .validation import normalize_axes as _axes
 
 
 def _keepdims_shape(shape, axes):
     """The shape a reduction over `axes` has with keepdims=True."""
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _count(shape, axes):
+    """The number of elements a reduction over `axes` takes together."""
+    count = 1
+    for a in axes:
+        count *= shape[a]
+    return count
 
 
 def _expand_back(gy, x_shape, axes):
@@ -75,121 +80,8 @@ class Mean(Function):
 
     def backward(self, gy):
         shape = self.inputs[0].shape
-        count = 1
-        for a in self.axes:
-            count *= shape[a]
-        # builtins.max: this module's `max` is the op
-        return _expand_back(gy, shape, self.axes) * (1.0 / builtins.max(count, 1))
-
-
-class Var(Function):
-    """y = sum (x - mean x)^2 / (N - ddof) over `axes`;  dy/dx = 2 (x - mean x) / (N - ddof)"""
-
-    input_specs = (Spec(),)
-    # ddof below 1: a 1-element reduction keeps a finite variance
-    arg_specs = {"axis": Axes(of=0), "ddof": Choice(0, 0.5), "keepdims": Choice(False, True)}
-    apply = staticmethod(lambda x, axis, ddof, keepdims: var(x, axis, ddof, keepdims))
-    reference = staticmethod(lambda x, axis, ddof, keepdims: np.var(x, axis, ddof=ddof,
-                                                                   keepdims=keepdims))
-
-    caller_level = 5  # forward, Function.__call__, _spread, var, the caller: warned at
-
-    def __init__(self, axes, ddof, keepdims):
-        self.axes, self.ddof, self.keepdims = axes, ddof, keepdims
-
-    def forward(self, x):
-        dof = _count(x.shape, self.axes) - self.ddof
-        if dof <= 0:  # inf or nan, with one warning (PyTorch's and NumPy's), naming the op
-            warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
-                          f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
-                          f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
-        return silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims))
-
-    def backward(self, gy):
-        return self.var_grad(gy)
-
-    def var_grad(self, gy):
-        """dvar/dx times gy (gy shaped as var's output)."""
-        x = self.inputs[0]
-        dof = _count(x.shape, self.axes) - self.ddof
-        if dof <= 0:  # 2 / 0 = inf times x - mean = 0: nan (PyTorch's), already warned of
-            return silently(lambda: self._var_grad(gy, x, float("inf")))
-        return self._var_grad(gy, x, 2.0 / dof)
-
-    def _var_grad(self, gy, x, scale):
-        centered = x - mean(x, self.axes, keepdims=True)
-        return _expand_back(gy, x.shape, self.axes) * centered * scale
-
-
-class Std(Var):
-    """y = sqrt(var x) over `axes`;  dy/dx = (x - mean x) / ((N - ddof) y), 0 where y = 0
-    (PyTorch's)"""
-
-    input_specs = (Spec(distinct=True),)  # no near-zero spread: its curvature is huge
-    caller_level = 6  # Var.forward is called from Std.forward
-    apply = staticmethod(lambda x, axis, ddof, keepdims: std(x, axis, ddof, keepdims))
-    reference = staticmethod(lambda x, axis, ddof, keepdims: np.std(x, axis, ddof=ddof,
-                                                                   keepdims=keepdims))
-
-    def forward(self, x):
-        return get_array_module(x).sqrt(super().forward(x))
-
-    def backward(self, gy):
-        from .arithmetic import _zero_at
-        y = self.outputs[0]()
-        g_var = _zero_at(y.data == 0, gy.dtype, lambda shift: gy / (
-            2 * (y if shift is None else y + shift)))
-        return self.var_grad(g_var)
-
-
-class Prod(Function):
-    """y = product of x over `axes`;  dy/dx_i = product of the others (y / x_i without zeros)"""
-
-    input_specs = (Spec(elements=(0.5, 1.5)),)
-    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
-    apply = staticmethod(lambda x, axis, keepdims: prod(x, axis, keepdims))
-    reference = staticmethod(lambda x, axis, keepdims: np.prod(x, axis, keepdims=keepdims))
-
-    def __init__(self, axes, keepdims):
-        self.axes, self.keepdims = axes, keepdims
-
-    def forward(self, x):
-        return x.prod(axis=self.axes, keepdims=self.keepdims)
-
-    def backward(self, gy):
-        x = self.inputs[0]
-        gx = _expand_back(gy, x.shape, self.axes)
-        if _count(x.shape, self.axes) == 1:  # a product of one element: dy/dx = 1
-            return gx
-        if not (x.data == 0).any():
-            y = self.outputs[0]()
-            return gx * _expand_back(y, x.shape, self.axes) / x
-        return gx * _product_of_others(x, self.axes)
-
-
-def _product_of_others(x, axes):
-    """For each element, the product of the others over `axes`, without dividing (zeros are
-    fine): exclusive cumulative products from the left times those from the right."""
-    from .scan import cumprod, flip
-    from .shape import concatenate, reshape, transpose
-    rest = tuple(i for i in range(x.ndim) if i not in axes)
-    order = rest + tuple(axes)
-    moved = transpose(x, order)
-    n = _count(x.shape, axes)
-    flat = reshape(moved, moved.shape[:len(rest)] + (n,))
-    one = wrap(get_array_module(x.data).ones(flat.shape[:-1] + (1,), x.dtype))
-    left = cumprod(concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
-    right = flip(cumprod(flip(concatenate([flat[..., 1:], one], axis=-1), -1), -1), -1)
-    others = reshape(left * right, moved.shape)
-    return transpose(others, tuple(np.argsort(order)))
-
-
-def _count(shape, axes):
-    """The number of elements a reduction over `axes` takes together."""
-    count = 1
-    for a in axes:
-        count *= shape[a]
-    return count
+        count = builtins.max(_count(shape, self.axes), 1)  # builtins: `max` here is the op
+        return _expand_back(gy, shape, self.axes) * (1.0 / count)
 
 
 class _Extreme(Function):
@@ -326,31 +218,6 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001  (NumPy's name)
 
 def mean(x, axis=None, keepdims=False):
     return _reduce(Mean, x, axis, keepdims, "mean")
-
-
-def var(x, axis=None, ddof=0, keepdims=False, *, correction=None):
-    """NumPy's var (the mean squared deviation, divided by N - ddof); `correction` is the
-    same as ddof (NumPy 2's and PyTorch's name)."""
-    return _spread(Var, x, axis, ddof, keepdims, correction, "var")
-
-
-def std(x, axis=None, ddof=0, keepdims=False, *, correction=None):
-    """NumPy's std: sqrt(var); its gradient is 0 where it is 0 (PyTorch's)."""
-    return _spread(Std, x, axis, ddof, keepdims, correction, "std")
-
-
-def _spread(cls, x, axis, ddof, keepdims, correction, who):
-    if correction is not None:
-        if ddof != 0:
-            raise ValueError(f"{who}: give ddof or correction, not both")
-        ddof = correction
-    ddof = real_scalar(ddof, "ddof", who)
-    x = float_input(x, who)
-    return cls(_axes(axis, x.ndim, who), ddof, keepdims)(x)
-
-
-def prod(x, axis=None, keepdims=False):
-    return _reduce(Prod, x, axis, keepdims, "prod")
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001

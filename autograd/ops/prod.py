@@ -1,0 +1,54 @@
+"""prod: the product over axes, with a gradient that needs no division where x has zeros."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from ..spec import Axes, Choice, Spec
+from ..variable import wrap
+from .reduction import _count, _expand_back, _reduce
+from .scan import cumprod, flip
+from .shape import concatenate, reshape, transpose
+
+
+class Prod(Function):
+    """y = product of x over `axes`;  dy/dx_i = product of the others (y / x_i without zeros)"""
+
+    input_specs = (Spec(elements=(0.5, 1.5)),)
+    arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, keepdims: prod(x, axis, keepdims))
+    reference = staticmethod(lambda x, axis, keepdims: np.prod(x, axis, keepdims=keepdims))
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        return x.prod(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        gx = _expand_back(gy, x.shape, self.axes)
+        if _count(x.shape, self.axes) == 1:  # a product of one element: dy/dx = 1
+            return gx
+        if not (x.data == 0).any():
+            y = self.outputs[0]()
+            return gx * _expand_back(y, x.shape, self.axes) / x
+        return gx * _product_of_others(x, self.axes)
+
+
+def _product_of_others(x, axes):
+    """For each element, the product of the others over `axes`, without dividing (zeros are
+    fine): exclusive cumulative products from the left times those from the right."""
+    rest = tuple(i for i in range(x.ndim) if i not in axes)
+    order = rest + tuple(axes)
+    moved = transpose(x, order)
+    n = _count(x.shape, axes)
+    flat = reshape(moved, moved.shape[:len(rest)] + (n,))
+    one = wrap(get_array_module(x.data).ones(flat.shape[:-1] + (1,), x.dtype))
+    left = cumprod(concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
+    right = flip(cumprod(flip(concatenate([flat[..., 1:], one], axis=-1), -1), -1), -1)
+    others = reshape(left * right, moved.shape)
+    return transpose(others, tuple(np.argsort(order)))
+
+
+def prod(x, axis=None, keepdims=False):
+    return _reduce(Prod, x, axis, keepdims, "prod")

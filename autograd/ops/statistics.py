@@ -1,0 +1,91 @@
+"""Spread statistics: var and std (NumPy's, with ddof or NumPy 2's and PyTorch's correction)."""
+import warnings
+
+import numpy as np
+
+from ..backend import get_array_module, silently
+from ..function import Function
+from ..spec import Axes, Choice, Spec
+from .arithmetic import _zero_at
+from .reduction import _count, _expand_back, mean
+from .validation import float_input, normalize_axes, real_scalar
+
+
+class Var(Function):
+    """y = sum (x - mean x)^2 / (N - ddof) over `axes`;  dy/dx = 2 (x - mean x) / (N - ddof)"""
+
+    input_specs = (Spec(),)
+    # ddof below 1: a 1-element reduction keeps a finite variance
+    arg_specs = {"axis": Axes(of=0), "ddof": Choice(0, 0.5), "keepdims": Choice(False, True)}
+    apply = staticmethod(lambda x, axis, ddof, keepdims: var(x, axis, ddof, keepdims))
+    reference = staticmethod(lambda x, axis, ddof, keepdims: np.var(x, axis, ddof=ddof,
+                                                                   keepdims=keepdims))
+
+    caller_level = 5  # forward, Function.__call__, _spread, var, the caller: warned at
+
+    def __init__(self, axes, ddof, keepdims):
+        self.axes, self.ddof, self.keepdims = axes, ddof, keepdims
+
+    def forward(self, x):
+        dof = _count(x.shape, self.axes) - self.ddof
+        if dof <= 0:  # inf or nan, with one warning (PyTorch's and NumPy's), naming the op
+            warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
+                          f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
+                          f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
+        return silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims))
+
+    def backward(self, gy):
+        return self.var_grad(gy)
+
+    def var_grad(self, gy):
+        """dvar/dx times gy (gy shaped as var's output)."""
+        x = self.inputs[0]
+        dof = _count(x.shape, self.axes) - self.ddof
+        if dof <= 0:  # 2 / 0 = inf times x - mean = 0: nan (PyTorch's), already warned of
+            return silently(lambda: self._var_grad(gy, x, float("inf")))
+        return self._var_grad(gy, x, 2.0 / dof)
+
+    def _var_grad(self, gy, x, scale):
+        centered = x - mean(x, self.axes, keepdims=True)
+        return _expand_back(gy, x.shape, self.axes) * centered * scale
+
+
+class Std(Var):
+    """y = sqrt(var x) over `axes`;  dy/dx = (x - mean x) / ((N - ddof) y), 0 where y = 0
+    (PyTorch's)"""
+
+    input_specs = (Spec(distinct=True),)  # no near-zero spread: its curvature is huge
+    caller_level = 6  # Var.forward is called from Std.forward
+    apply = staticmethod(lambda x, axis, ddof, keepdims: std(x, axis, ddof, keepdims))
+    reference = staticmethod(lambda x, axis, ddof, keepdims: np.std(x, axis, ddof=ddof,
+                                                                   keepdims=keepdims))
+
+    def forward(self, x):
+        return get_array_module(x).sqrt(super().forward(x))
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        g_var = _zero_at(y.data == 0, gy.dtype, lambda shift: gy / (
+            2 * (y if shift is None else y + shift)))
+        return self.var_grad(g_var)
+
+
+def var(x, axis=None, ddof=0, keepdims=False, *, correction=None):
+    """NumPy's var (the mean squared deviation, divided by N - ddof); `correction` is the
+    same as ddof (NumPy 2's and PyTorch's name)."""
+    return _spread(Var, x, axis, ddof, keepdims, correction, "var")
+
+
+def std(x, axis=None, ddof=0, keepdims=False, *, correction=None):
+    """NumPy's std: sqrt(var); its gradient is 0 where it is 0 (PyTorch's)."""
+    return _spread(Std, x, axis, ddof, keepdims, correction, "std")
+
+
+def _spread(cls, x, axis, ddof, keepdims, correction, who):
+    if correction is not None:
+        if ddof != 0:
+            raise ValueError(f"{who}: give ddof or correction, not both")
+        ddof = correction
+    ddof = real_scalar(ddof, "ddof", who)
+    x = float_input(x, who)
+    return cls(normalize_axes(axis, x.ndim, who), ddof, keepdims)(x)
