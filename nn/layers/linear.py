@@ -4,14 +4,13 @@ import math
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.backend import get_array_module
-from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
 from .. import init
 from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
 from .config import init_config
+from .lazy_build import follow_device, hold_placeholders, make_parameters
 
 
 class Linear(Module):
@@ -57,24 +56,15 @@ class Linear(Module):
         """Forget the input size: weight and bias become UninitializedParameters, sized at
         the next call (Sequential uses this for a Keras input_shape it must ignore)."""
         self.in_features = None
-        self.register_parameter("weight", UninitializedParameter(self.dtype))
-        self.register_parameter("bias", UninitializedParameter(self.dtype)
-                                if self.use_bias else None)
+        hold_placeholders(self, {"weight": True, "bias": self.use_bias}, self.dtype)
 
     def build(self, in_features, like=None):
         """Make weight (out, in_features) and bias (materializing the placeholders in place)
         and draw their values; on the GPU when `like` (an input array) is there."""
         self.in_features = in_features
-        on_gpu = like is not None and get_array_module(like) is not np
-        for name, shape in self._shapes(in_features).items():
-            param = getattr(self, name)
-            if is_uninitialized(param):
-                param.materialize(shape)  # the same object: an optimizer holding it sees it
-            else:
-                setattr(self, name, Parameter(np.empty(shape, self.dtype)))
+        make_parameters(self, self._shapes(in_features), self.dtype)
         self.reset_parameters()
-        if on_gpu:
-            self.to_gpu()
+        follow_device(self, like)
 
     def _shapes(self, in_features):
         shapes = {"weight": (self.out_features, in_features)}
