@@ -1,4 +1,4 @@
-"""einsum: NumPy's Einstein summation over explicit subscripts (no ellipsis)."""
+"""einsum: NumPy's Einstein summation (explicit labels, and '...' for broadcast axes)."""
 import math
 import string
 
@@ -74,19 +74,28 @@ def _sizes(ins, shapes):
 
 def _parse(subscripts, shapes):
     """(input label strings, output labels) from NumPy-style subscripts, checked against
-    the operands' shapes; implicit mode ('ij,jk') outputs the labels seen once, sorted."""
+    the operands' shapes; implicit mode ('ij,jk') outputs the labels seen once, sorted,
+    after the broadcast ('...') axes."""
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
     spec = subscripts.replace(" ", "")
-    if "." in spec:
-        raise NotImplementedError(f"einsum: ellipsis ('...') is not supported: {subscripts!r}")
     lhs, arrow, out = spec.partition("->")
     ins = lhs.split(",")
-    bad = set(spec) - set(string.ascii_letters) - {",", "-", ">"}
+    bad = set(spec.replace("...", "")) - set(string.ascii_letters) - {",", "-", ">"}
     if bad or "->" in out or (not arrow and "-" in lhs + out):
-        raise ValueError(f"einsum: invalid subscripts {subscripts!r}: labels must be letters")
+        raise ValueError(f"einsum: invalid subscripts {subscripts!r}: labels must be letters "
+                         f"(and '...' once per operand)")
     if len(ins) != len(shapes):
         raise ValueError(f"einsum: {subscripts!r} names {len(ins)} operands, got {len(shapes)}")
+    singles = "".join(sorted(c for c in set(lhs) - {".", ","} if lhs.count(c) == 1))
+    ins, broadcast = _expand_ellipses(ins, shapes, spec, subscripts)
+    if not arrow:
+        out = broadcast + singles
+    elif "..." in out:
+        out = out.replace("...", broadcast, 1)
+    elif broadcast:
+        raise ValueError(f"einsum: {subscripts!r} has axes under '...' but its output has no "
+                         f"'...' to keep them (NumPy's rule)")
     sizes = {}
     for k, (sub, shape) in enumerate(zip(ins, shapes)):
         if len(sub) != len(shape):
@@ -96,16 +105,51 @@ def _parse(subscripts, shapes):
             if sizes.setdefault(label, n) != n:
                 raise ValueError(f"einsum: label {label!r} has size {sizes[label]} and {n} "
                                  f"(operand shapes {', '.join(map(str, shapes))})")
-    if not arrow:
-        out = "".join(sorted(c for c in sizes if lhs.count(c) == 1))
     if len(set(out)) != len(out) or set(out) - set(sizes):
         raise ValueError(f"einsum: output {out!r} of {subscripts!r} repeats a label or names "
                          f"one no operand has")
     return tuple(ins), out
 
 
+def _expand_ellipses(ins, shapes, spec, subscripts):
+    """The subscripts with each '...' spelled out in fresh letters for the axes it covers,
+    right-aligned across operands as NumPy broadcasts them; an axis of size 1 against a
+    larger one gets a letter of its own (summed away: its gradient adds up the broadcast).
+    Also returns the letters of the broadcast axes, in order."""
+    if "..." not in spec:
+        return ins, ""
+    counts = []
+    for k, (sub, shape) in enumerate(zip(ins, shapes)):
+        rest = sub.replace("...", "", 1)
+        if "." in rest or (rest == sub and "." in sub):
+            raise ValueError(f"einsum: invalid subscripts {subscripts!r}: '...' at most once "
+                             f"per operand, and no lone '.'")
+        counts.append(len(shape) - len(rest) if "..." in sub else 0)
+        if counts[-1] < 0:
+            raise ValueError(f"einsum: operand {k} has shape {shape} ({len(shape)} axes) but "
+                             f"subscript {sub!r} has {len(rest)} labels")
+    spans = [shape[sub.index("..."):sub.index("...") + n] if n else ()
+             for sub, shape, n in zip(ins, shapes, counts)]
+    try:
+        full = np.broadcast_shapes(*spans)
+    except ValueError:
+        raise ValueError(f"einsum: the '...' axes {', '.join(map(str, spans))} of "
+                         f"{subscripts!r} do not broadcast") from None
+    free = [c for c in string.ascii_letters if c not in spec]
+    if len(free) < len(full) + sum(counts):
+        raise ValueError(f"einsum: too many axes under '...' in {subscripts!r}")
+    letters, spare = free[:len(full)], iter(free[len(full):])
+    expanded = []
+    for sub, span in zip(ins, spans):
+        own = [next(spare) if n == 1 and m > 1 else c
+               for n, m, c in zip(span, full[len(full) - len(span):],
+                                  letters[len(full) - len(span):])]
+        expanded.append(sub.replace("...", "".join(own), 1))
+    return expanded, "".join(letters)
+
+
 def einsum(subscripts, *operands):
-    """NumPy's einsum, differentiable in every operand (explicit labels; no '...')."""
+    """NumPy's einsum, differentiable in every operand ('...' broadcasts as NumPy's)."""
     if not operands:
         raise ValueError("einsum: need at least one operand")
     xs = [as_variable(x, who="einsum") for x in operands]

@@ -25,15 +25,26 @@ def with_zeros(shape):
 @st.composite
 def einsum_problems(draw):
     """(subscripts, arrays): 1-3 operands of 0-3 labels each (repeats allowed: diagonals),
-    implicit or explicit output."""
+    some with '...' over broadcast axes (sides of 1 among them), implicit or explicit
+    output."""
     sizes = {c: draw(st.integers(1, 3)) for c in LABELS}
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
     n = draw(st.integers(1, 3))
-    ins = [draw(st.text(LABELS, max_size=3)) for _ in range(n)]
-    used = sorted(set("".join(ins)))
+    ins, shapes = [], []
+    for _ in range(n):
+        sub = draw(st.text(LABELS, max_size=3))
+        shape = tuple(sizes[c] for c in sub)
+        if draw(st.booleans()):  # '...' over a trailing part of batch, some sides 1
+            span = batch[draw(st.integers(0, len(batch))):]
+            span = tuple(draw(st.sampled_from([1, m])) for m in span)
+            sub, shape = "..." + sub, span + shape
+        ins.append(sub)
+        shapes.append(shape)
+    used = sorted(set("".join(ins)) - {"."})
     subscripts = ",".join(ins)
     if draw(st.booleans()):
         out = draw(st.permutations(used).flatmap(
             lambda p: st.integers(0, len(p)).map(lambda k: "".join(p[:k]))))
-        subscripts += "->" + out
-    xs = [draw(arrays(tuple(sizes[c] for c in sub))) for sub in ins]
+        subscripts += "->" + ("..." if "..." in subscripts else "") + out
+    xs = [draw(arrays(shape)) for shape in shapes]
     return subscripts, xs

@@ -105,7 +105,8 @@ def test_einsum_matches_numpy_on_the_classics():
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4, 5))
     for subscripts, operands in [("bij,bjk->bik", (a, b)), ("ijk", (a,)), ("iij->j", (
-            rng.standard_normal((3, 3, 2)),)), ("ij,ij", (a[0], a[1]))]:
+            rng.standard_normal((3, 3, 2)),)), ("ij,ij", (a[0], a[1])),
+            ("...ij,...jk", (a, b)), ("...ij,...jk", (a[:1], b)), ("i...->...", (a,))]:
         np.testing.assert_allclose(ag.einsum(subscripts, *operands).data,
                                    np.einsum(subscripts, *operands), rtol=1e-12)
 
