@@ -255,6 +255,35 @@ class Variable:
     def min(self, axis=None, keepdims=False):
         return _ops.min(self, axis, keepdims)
 
+    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None):
+        return _ops.var(self, axis, ddof, keepdims, correction=correction)
+
+    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None):
+        return _ops.std(self, axis, ddof, keepdims, correction=correction)
+
+    def prod(self, axis=None, keepdims=False):
+        return _ops.prod(self, axis, keepdims)
+
+    def cumsum(self, axis=None):
+        return _ops.cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        return _ops.cumprod(self, axis)
+
+    def clip(self, a_min, a_max):
+        return _ops.clip(self, a_min, a_max)
+
+    # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
+    # in place, and ag.sort returns new values.
+    def argmax(self, axis=None, keepdims=False):
+        return _ops.argmax(self, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return _ops.argmin(self, axis, keepdims)
+
+    def argsort(self, axis=-1):
+        return _ops.argsort(self, axis)
+
     def astype(self, dtype):
         return _ops.astype(self, dtype)
 

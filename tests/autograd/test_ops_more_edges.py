@@ -125,3 +125,14 @@ def test_no_degrees_of_freedom_warn_once_naming_the_op(which):
         y.backward(np.ones(2))
     assert [str(w.message).split(":")[0] for w in record] == [which]
     assert np.isnan(y.data).all() and np.isnan(x.grad.data).all()  # PyTorch's nan
+
+
+def test_the_new_reductions_are_variable_methods_as_ndarray_has_them():
+    a = np.array([[1.0, 3.0], [2.0, 5.0]])
+    x = ag.Variable(a)
+    for name, kwargs in [("var", {}), ("std", {"ddof": 1}), ("prod", {"axis": 0}),
+                         ("cumsum", {}), ("cumprod", {"axis": 1}), ("argmax", {}),
+                         ("argmin", {"axis": 1}), ("argsort", {})]:
+        got = getattr(x, name)(**kwargs)
+        np.testing.assert_allclose(getattr(got, "data", got), getattr(a, name)(**kwargs))
+    np.testing.assert_array_equal(x.clip(1.5, 4).data, a.clip(1.5, 4))
