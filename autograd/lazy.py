@@ -5,10 +5,11 @@ import importlib
 import sys
 
 
-def lazy_attributes(package, names=None, submodules=()):
+def lazy_attributes(package, names=None, submodules=(), missing=None):
     """`__getattr__` and `__dir__` for `package`.
 
-    names: {attribute: submodule defining it}; submodules: loaded as attributes themselves.
+    names: {attribute: submodule defining it}; submodules: loaded as attributes themselves;
+    missing(name): the AttributeError for any other name (default: Python's wording).
     A loaded attribute is stored on the package, so the next access is a plain read.
     """
     names = dict(names or {})
@@ -19,6 +20,8 @@ def lazy_attributes(package, names=None, submodules=()):
             value = importlib.import_module(f"{package}.{name}")
         elif name in names:
             value = getattr(importlib.import_module(f"{package}.{names[name]}"), name)
+        elif missing is not None:
+            raise missing(name)
         else:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         setattr(module, name, value)

@@ -1,4 +1,5 @@
 """The op library. Each op is a small Function class plus a NumPy-named wrapper."""
+from ..lazy import lazy_attributes
 from .arithmetic import add, div, mul, neg, pow, sub
 from .einsum import einsum
 from .elementwise import (
@@ -22,10 +23,8 @@ from .elementwise import (
 from .indexing import get_item
 from .linalg import dot, matmul
 from .norm import norm
-from .padding import pad
 from .prod import prod
 from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
-from .scan import cumprod, cumsum
 from .shape import (
     concatenate,
     expand_dims,
@@ -37,8 +36,15 @@ from .shape import (
     swapaxes,
     transpose,
 )
-from .sorting import argmax, argmin, argsort, sort, topk
-from .statistics import std, var
+
+# Less common ops load on first use (`ag.cumsum`, `x.var()`), so `import autograd` stays fast.
+# (Only from files not named like their op: importing autograd.ops.prod, say, would bind
+# the module over a lazy `prod`.)
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "pad": "padding", "cumsum": "scan", "cumprod": "scan", "var": "statistics", "std": "statistics",
+    "sort": "sorting", "argsort": "sorting", "topk": "sorting", "argmax": "sorting",
+    "argmin": "sorting",
+})
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
            "sqrt", "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max",

@@ -2,14 +2,13 @@
 dropout, one_hot, losses and penalties, convolution and pooling, im2col/col2im, accuracy.
 One import line per file. The package shows these functions only, never the files they
 live in (see _namespace.py): `F.im2col` is the function."""
+from autograd.lazy import lazy_attributes
 from autograd.ops import tanh
 
 from ._namespace import missing_name as _missing_name
 from ._namespace import show_functions_only as _show_functions_only
-from .accuracy import accuracy
 from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
-from .attention import scaled_dot_product_attention
 from .conv import conv2d, conv_transpose2d
 from .conv1d import conv1d
 from .cross_entropy import cross_entropy, nll_loss
@@ -27,7 +26,6 @@ from .normalization import batch_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
-from .unfold import col2im, im2col
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
@@ -40,6 +38,9 @@ __all__ = [
 
 _show_functions_only(__name__)
 
-
-def __getattr__(name):
-    raise _missing_name(__name__, name)
+# Loaded on first use (`F.im2col`, `F.accuracy`, `F.scaled_dot_product_attention`), so that
+# `import nn` stays fast; any other unknown name gets a hint when it is DeZero's.
+__getattr__, __dir__ = lazy_attributes(__name__, {
+    "accuracy": "accuracy", "im2col": "unfold", "col2im": "unfold",
+    "scaled_dot_product_attention": "attention",
+}, missing=lambda name: _missing_name(__name__, name))
