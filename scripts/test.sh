@@ -14,4 +14,9 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 # files). The notebooks go by name: notebooks/sources/ are fragments, not importable modules.
 targets=(tests autograd nn optim)
 compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks/*.ipynb)
-exec .venv/bin/python -m pytest -q -n 2 --nbmake --doctest-modules "${targets[@]}" "$@"
+# The gradient-check plugin (autograd/testing/plugin.py) checks every Function of rungrad's
+# op packages from its declared input specs, as it would a user's package.
+gradcheck=(--rungrad-gradcheck=autograd.ops --rungrad-gradcheck=nn.functional
+           --rungrad-gradcheck-strict)
+exec .venv/bin/python -m pytest -q -n 2 --nbmake --doctest-modules "${gradcheck[@]}" \
+    "${targets[@]}" "$@"

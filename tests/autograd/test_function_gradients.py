@@ -1,18 +1,14 @@
-"""Every Function of autograd.ops and nn.functional, checked from its declared specs: the
-forward against its NumPy reference, backprop to first and second order against numerical
-differentiation (what `pytest --rungrad-gradcheck=autograd.ops` runs; see
-autograd/testing/plugin.py). Strict: a Function without a spec fails here."""
-import pytest
-from hypothesis import settings
-
+"""rungrad's own Functions are checked by its gradient-check plugin, as a user's would be:
+scripts/test.sh runs `pytest --rungrad-gradcheck=autograd.ops --rungrad-gradcheck=nn.functional
+--rungrad-gradcheck-strict`, one item per Function (forward against its NumPy reference,
+backprop to first and second order against numerical differentiation; strict: a Function
+without a spec fails). Run that line to check them outside the test script. This file makes
+sure the plugin has the Functions to find."""
 from autograd.testing.discovery import functions_in
-from autograd.testing.function_check import check_function, check_parent, spec_status
+from autograd.testing.function_check import spec_status
 
 PACKAGES = ("autograd.ops", "nn.functional")
 FUNCTIONS = [cls for package in PACKAGES for cls in functions_in(package)]
-# Half the profile's examples per Function: about 70 Functions run here (~25 s on one core
-# under the ci profile); the hand-written op tests search each op more widely.
-EXAMPLES = max(5, settings.default.max_examples // 2)
 
 
 def test_the_packages_hold_the_functions_we_expect():
@@ -22,11 +18,6 @@ def test_the_packages_hold_the_functions_we_expect():
     assert not names & {"Function", "_Extreme", "_ElementwiseLoss", "RecurrentStep"}
 
 
-@pytest.mark.parametrize("cls", FUNCTIONS, ids=lambda cls: cls.__qualname__)
-def test_function(cls):
-    status = spec_status(cls)
-    assert status != "missing", f"{cls.__qualname__} declares no input_specs"
-    if status == "through":
-        check_parent(cls)
-    else:
-        check_function(cls, settings(max_examples=EXAMPLES))
+def test_every_function_declares_its_inputs():
+    missing = [cls.__qualname__ for cls in FUNCTIONS if spec_status(cls) == "missing"]
+    assert not missing, f"Functions without input_specs: {missing}"
