@@ -23,6 +23,14 @@ def nonnegative_int(value, name, who):
     return _whole_number(value, name, who, 0, "an integer >= 0", "")
 
 
+def probability(value, name, who):
+    """`value` if it is a number in [0, 1] (a dropout rate), else a ValueError naming `who`
+    and `name`; bool is not a number here."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{who}: {name} must be a probability in [0, 1], got {value!r}")
+    return value
+
+
 def _whole_number(value, name, who, minimum, expected, hint):
     whole = isinstance(value, Integral) or (isinstance(value, Real)
                                             and float(value).is_integer())

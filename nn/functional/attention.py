@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.ops import matmul, swapaxes, where
 from autograd.ops.validation import float_input
@@ -33,9 +34,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     _check_qkv(query, key, value)
     if is_causal and attn_mask is not None:
         raise ValueError(f"{who}: pass either attn_mask or is_causal=True, not both")
-    if isinstance(dropout_p, bool) or not isinstance(dropout_p, (int, float)) \
-            or not 0 <= dropout_p <= 1:
-        raise ValueError(f"{who}: dropout_p must be a probability in [0, 1], got {dropout_p!r}")
+    probability(dropout_p, "dropout_p", who)
     length, source = query.shape[-2], key.shape[-2]
     if is_causal:
         xp = get_array_module(query.data)

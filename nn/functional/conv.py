@@ -238,8 +238,7 @@ def prepare(x, weight, bias, groups, who, weight_layout, layout="(N, C, H, W)"):
 def check_channels(x, weight, bias, groups, out_channels, who, layout, in_axis=1):
     """The input's channels match the weight's, groups divide them, the bias fits."""
     per_group = weight.shape[1] if in_axis == 1 else weight.shape[0] // groups
-    if weight.shape[in_axis] % (1 if in_axis == 1 else groups) or \
-            out_channels % groups:
+    if weight.shape[0] % groups:  # output channels (conv), input channels (transposed)
         raise ValueError(f"{who}: groups={groups} must divide the weight's channels "
                          f"{tuple(weight.shape)} (layout {layout})")
     if x.shape[1] != per_group * groups:

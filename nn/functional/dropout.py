@@ -1,4 +1,5 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
+from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.config import train_mode
 from autograd.variable import as_variable, wrap
@@ -16,8 +17,7 @@ def dropout(x, p=0.5, training=None):
     The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
     `np.random.seed` makes it reproducible; its gradient is the same mask.
     """
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p!r}")
+    probability(p, "p", "dropout")
     if training is None:
         training = train_mode.get()
     x = as_variable(x)

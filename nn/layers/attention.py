@@ -2,9 +2,9 @@
 outputs, so a state dict moves between the two unchanged."""
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, concatenate, transpose
+from autograd.ops import broadcast_to, concatenate, split, transpose
 from autograd.variable import Parameter, Variable, as_variable
 
 from .. import init
@@ -38,9 +38,7 @@ class MultiheadAttention(Module):
         if embed_dim % num_heads:
             raise ValueError(f"{who}: embed_dim ({embed_dim}) must be divisible by num_heads "
                              f"({num_heads})")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
-                or not 0 <= dropout <= 1:
-            raise ValueError(f"{who}: dropout must be a probability in [0, 1], got {dropout!r}")
+        probability(dropout, "dropout", who)
         self.head_dim = embed_dim // num_heads
         self.kdim = embed_dim if kdim is None else positive_int(kdim, "kdim", who)
         self.vdim = embed_dim if vdim is None else positive_int(vdim, "vdim", who)
@@ -149,11 +147,11 @@ class MultiheadAttention(Module):
         return x if self.batch_first else transpose(x, (1, 0, 2))
 
     def _project(self, q, k, v):
-        e = self.embed_dim
-        biases = [None] * 3 if self.in_proj_bias is None else \
-            [self.in_proj_bias[i * e:(i + 1) * e] for i in range(3)]
+        # One split, not three slices: its backward is one concatenate, where each slice's
+        # would fill a zero (3E, E) array.
+        biases = [None] * 3 if self.in_proj_bias is None else split(self.in_proj_bias, 3)
         if self._qkv_same_embed_dim:
-            weights = [self.in_proj_weight[i * e:(i + 1) * e] for i in range(3)]
+            weights = split(self.in_proj_weight, 3)
         else:
             weights = [self.q_proj_weight, self.k_proj_weight, self.v_proj_weight]
         return tuple(linear(x, w, b) for x, w, b in zip((q, k, v), weights, biases))

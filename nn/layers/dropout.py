@@ -1,4 +1,6 @@
 """Dropout layer."""
+from autograd.arguments import probability
+
 from ..functional.dropout import dropout
 from ..module import Module
 from .config import init_config
@@ -10,9 +12,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p, self.inplace = p, inplace
+        self.p, self.inplace = probability(p, "p", "Dropout"), inplace
 
     def forward(self, x):
         return dropout(x, self.p, training=self.training)  # test_mode() is in it

@@ -3,7 +3,6 @@ with PyTorch's parameters, buffers and defaults."""
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.config import Config
 from autograd.variable import Parameter
 
 from ..functional.normalization import batch_norm, layer_norm
@@ -82,7 +81,7 @@ class _BatchNorm(Module):
             self.build(channels_of(x, type(self).__name__, self.input_layout),
                        like=getattr(x, "data", x))
         self._check_input(x)
-        training = self.training and Config.train  # test_mode() switches BatchNorm off too
+        training = self.training  # test_mode() is in it
         momentum = self.momentum
         if training and self.track_running_stats:
             self.num_batches_tracked += 1  # in place: the buffer array keeps its identity

@@ -11,8 +11,6 @@ class _Pool2d(Module):
     """A pooling window: kernel_size, stride (default: kernel_size) and padding; ceil_mode
     rounds the output size up (a last partial window), as PyTorch."""
 
-    pool = None  # the functional op, set by each subclass
-
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, dilation=1):
         super().__init__()
         window = make_window(kernel_size, stride, padding, type(self).__name__, dilation,

@@ -4,8 +4,7 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 (L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
-from autograd.arguments import positive_int
-from autograd.config import Config
+from autograd.arguments import positive_int, probability
 from autograd.ops import concatenate, stack, transpose
 from autograd.variable import as_variable
 
@@ -27,9 +26,7 @@ class _RNNBase(Module):
         self.input_size = positive_int(input_size, "input_size", who)
         self.hidden_size = positive_int(hidden_size, "hidden_size", who)
         self.num_layers = positive_int(num_layers, "num_layers", who)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
-                or not 0 <= dropout <= 1:
-            raise ValueError(f"{who}: dropout must be a probability in [0, 1], got {dropout!r}")
+        probability(dropout, "dropout", who)
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
         gates = MODES[mode][0]
@@ -56,7 +53,7 @@ class _RNNBase(Module):
         finals = []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
-                x = dropout(x, self.dropout, training=self.training and Config.train)
+                x = dropout(x, self.dropout, training=self.training)
             outputs = []
             for d, suffix in enumerate(self._suffixes(layer)):
                 index = layer * self.directions + d
