@@ -2,7 +2,7 @@
 gradients that cross the call's boundary in backward. `nn.Module` keeps one CallHooks once a
 hook is registered; modules without hooks pay one attribute check per call."""
 from .function import Function
-from .hooks import RemovableHandle
+from .hooks import add_hook
 from .variable import Variable
 
 
@@ -30,14 +30,10 @@ class CallHooks:
     def __init__(self):
         self.pre, self.forward, self.backward = {}, {}, {}
 
-    def add(self, kind, hook):
-        if not callable(hook):
-            raise TypeError(f"register_{kind}_hook: hook must be callable, got "
-                            f"{type(hook).__name__}")
-        registry = getattr(self, kind)
-        handle = RemovableHandle(registry)
-        registry[handle.id] = hook
-        return handle
+    def add(self, kind, hook, who):
+        """Register `hook` as a `kind` ('pre', 'forward', 'backward') hook; `who` names the
+        registering method in errors."""
+        return add_hook(getattr(self, kind), hook, who)
 
     def call(self, owner, args, kwargs):
         for hook in list(self.pre.values()):
@@ -65,26 +61,13 @@ class _Crossing:
 
     def enter(self, args):
         self.n_args = len(args)
-        self.slots = [i for i, a in enumerate(args)
-                      if isinstance(a, Variable) and a.requires_grad]
-        if not self.slots:
-            return args
-        tapped = _as_tuple(GradientTap(self._inputs_done)(*[args[i] for i in self.slots]))
-        args = list(args)
-        for i, t in zip(self.slots, tapped):
-            args[i] = t
-        return tuple(args)
+        args, self.slots = _tap(args, self._inputs_done)
+        return args
 
     def leave(self, output):
-        outputs = output if isinstance(output, tuple) else (output,)
-        tappable = [i for i, y in enumerate(outputs) if isinstance(y, Variable) and y.requires_grad]
-        if not tappable:
-            return output
-        tapped = _as_tuple(GradientTap(self._outputs_done)(*[outputs[i] for i in tappable]))
-        outputs = list(outputs)
-        for i, t in zip(tappable, tapped):
-            outputs[i] = t
-        return tuple(outputs) if isinstance(output, tuple) else outputs[0]
+        outputs, _ = _tap(output if isinstance(output, tuple) else (output,),
+                          self._outputs_done)
+        return outputs if isinstance(output, tuple) else outputs[0]
 
     def _outputs_done(self, grads):
         self.grad_output = tuple(grads)
@@ -106,5 +89,14 @@ class _Crossing:
         return [grad_input[i] for i in self.slots] if self.slots else None
 
 
-def _as_tuple(x):
-    return x if isinstance(x, tuple) else (x,)
+def _tap(values, on_backward):
+    """`values` (a tuple) with its Variables that require grad passed through one
+    GradientTap calling `on_backward`, and the positions of those Variables."""
+    slots = [i for i, v in enumerate(values) if isinstance(v, Variable) and v.requires_grad]
+    if not slots:
+        return values, slots
+    tapped = GradientTap(on_backward)(*[values[i] for i in slots])
+    values = list(values)
+    for i, t in zip(slots, tapped if isinstance(tapped, tuple) else (tapped,)):
+        values[i] = t
+    return tuple(values), slots

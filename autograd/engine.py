@@ -57,7 +57,8 @@ def _owned(g, taken, create_graph):
     sum's gradient), or memory that is already another gradient's or the caller's (Add's
     backward hands one array to both inputs). Editing one .grad must change nothing else."""
     memory = _memory(g.data)
-    if memory not in taken and g.data.flags.writeable:
+    # CuPy's flags have no `writeable` (its arrays always are)
+    if memory not in taken and getattr(g.data.flags, "writeable", True):
         taken.add(memory)
         return g
     return _copy(g, create_graph)
@@ -196,7 +197,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         if y.creator is not None:
             push(y.creator)
 
-    early = hooked_leaf_uses(outputs) if GradWatch.leaf_hooks_seen else None
+    early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves else None
     anomaly, trace = anomaly_mode.get(), recorder.get()
     observe = anomaly or trace is not None
     keep_all = retain_grad or targets is not None

@@ -1,6 +1,7 @@
 """Gradient hooks on Variables (PyTorch's `register_hook`) and the removable handle that
 every `register_*hook` returns."""
 import itertools
+import weakref
 
 
 class RemovableHandle:
@@ -24,25 +25,33 @@ class RemovableHandle:
         return False
 
 
+def add_hook(registry, hook, who):
+    """Store `hook` in `registry` (a dict) under a new handle's id; returns the handle."""
+    if not callable(hook):
+        raise TypeError(f"{who}: hook must be callable, got {type(hook).__name__}")
+    handle = RemovableHandle(registry)
+    registry[handle.id] = hook
+    return handle
+
+
 class GradWatch:
     """What a Variable asked to be done with its gradient: hooks to call, and whether to keep
     it as `.grad` (`retain_grad`). Most Variables have none, so the engine's check is one
     attribute read."""
 
     __slots__ = ("hooks", "retain")
-    # Set once a leaf gets a hook: from then on backward finds hooked leaves beforehand, so
-    # it can run their hooks as soon as their gradient is complete (PyTorch does the same;
-    # data-parallel training starts its allreduce there, overlapping the rest of backward).
-    leaf_hooks_seen = False
+    # Leaves that were given a hook (weakly held: a dead leaf drops out). While any live,
+    # backward finds them beforehand, so it can run their hooks as soon as their gradient is
+    # complete (PyTorch does the same; data-parallel training starts its allreduce there,
+    # overlapping the rest of backward).
+    hooked_leaves = weakref.WeakSet()
 
     def __init__(self):
         self.hooks = {}
         self.retain = False
 
     def add(self, hook):
-        handle = RemovableHandle(self.hooks)
-        self.hooks[handle.id] = hook
-        return handle
+        return add_hook(self.hooks, hook, "register_hook")
 
 
 def hooked_leaf_uses(outputs):

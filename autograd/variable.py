@@ -6,6 +6,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module, is_float
 from .config import Config
+from .hooks import GradWatch
 
 _NUMERIC_KINDS = "biuf"
 _ticks = itertools.count(1)
@@ -193,12 +194,9 @@ class Variable:
         Variable([0. 0.])
         >>> handle.remove()
         """
-        if not callable(hook):
-            raise TypeError(f"register_hook: hook must be callable, got {type(hook).__name__}")
         handle = self._watched("register_hook").add(hook)
         if self.creator is None:
-            from .hooks import GradWatch
-            GradWatch.leaf_hooks_seen = True  # backward now looks for leaves it can finish early
+            GradWatch.hooked_leaves.add(self)  # backward now finishes it as early as it can
         return handle
 
     def _watched(self, who):
@@ -206,7 +204,6 @@ class Variable:
             raise RuntimeError(f"{who}: this Variable does not require grad, so no gradient "
                                f"will be computed for it")
         if self._watch is None:
-            from .hooks import GradWatch
             self._watch = GradWatch()
         return self._watch
 

@@ -37,7 +37,7 @@ class Module:
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
-    _call_hooks = None  # an autograd.hooks.CallHooks once a module hook is registered
+    _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
 
     def __call__(self, *args, **kwargs):
         if self._call_hooks is None:
@@ -47,17 +47,17 @@ class Module:
     # ----- hooks (PyTorch's) -----
     def register_forward_pre_hook(self, hook):
         """`hook(module, args)` before each forward; it may return replacement args."""
-        return self._hooks().add("pre", hook)
+        return self._hooks().add("pre", hook, "register_forward_pre_hook")
 
     def register_forward_hook(self, hook):
         """`hook(module, args, output)` after each forward; it may return a new output."""
-        return self._hooks().add("forward", hook)
+        return self._hooks().add("forward", hook, "register_forward_hook")
 
     def register_full_backward_hook(self, hook):
         """`hook(module, grad_input, grad_output)` once the gradients w.r.t. this call's
         inputs are computed (None for inputs that need none); it may return a new grad_input.
         """
-        return self._hooks().add("backward", hook)
+        return self._hooks().add("backward", hook, "register_full_backward_hook")
 
     def _hooks(self):
         if self._call_hooks is None:
