@@ -4,11 +4,9 @@ Labels must stay a few words wide, whatever the array: up to `SMALL` elements ar
 one by one with `DIGITS` significant digits; larger arrays become `min … mean … max …`
 over their finite entries, followed by how many entries are nan, inf or -inf.
 """
-import warnings
-
 import numpy as np
 
-from .backend import to_cpu
+from .backend import silently, to_cpu
 
 SMALL = 6   # arrays of at most this many elements are written out in full
 DIGITS = 4  # significant digits of every number shown
@@ -44,22 +42,23 @@ def _numbers(a):
 
 def _summary(a):
     """min/mean/max of the finite entries, then the non-finite counts."""
-    counts = _non_finite_counts(a)
-    finite = a[np.isfinite(a)] if counts else a
+    is_finite = np.isfinite(a) if a.dtype.kind == "f" else None
+    counts = _non_finite_counts(a, is_finite)
+    finite = a[is_finite] if counts else a
     parts = []
     if finite.size:
-        with warnings.catch_warnings():  # a mean of huge values may overflow to inf: shown
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = finite.mean(dtype=np.float64)
+        # a mean of huge values may overflow to inf: shown as it is
+        mean = silently(lambda: finite.mean(dtype=np.float64))
         parts.append(f"min {number_text(finite.min())} mean {number_text(mean)} "
                      f"max {number_text(finite.max())}")
     parts.extend(f"{n} {kind}" for kind, n in counts.items())
     return " · ".join(parts)
 
 
-def _non_finite_counts(a):
-    """{'nan': n, 'inf': n, '-inf': n} for the kinds present (empty for ints, finite floats)."""
-    if a.dtype.kind != "f" or np.isfinite(a).all():
+def _non_finite_counts(a, is_finite):
+    """{'nan': n, 'inf': n, '-inf': n} for the kinds present (empty for ints, finite floats);
+    `is_finite` is np.isfinite(a) for floats, None otherwise."""
+    if is_finite is None or is_finite.all():
         return {}
     counts = {"nan": int(np.isnan(a).sum()), "inf": int(np.isposinf(a).sum()),
               "-inf": int(np.isneginf(a).sum())}
