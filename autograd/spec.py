@@ -61,10 +61,6 @@ class Spec:
         self.elements = default if elements is None else elements
         self.distinct, self.grid = distinct, grid
 
-    @property
-    def is_float(self):
-        return self.dtype in (FLOAT, "float64", "float32")
-
     def __repr__(self):
         fields = [f"{k}={v!r}" for k, v in vars(self).items()
                   if v not in (None, False, {}) and k not in ("min_dims", "max_dims",

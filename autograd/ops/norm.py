@@ -11,6 +11,7 @@ from ..variable import wrap
 from . import elementwise as ew
 from . import reduction as red
 from .arithmetic import _zero_at
+from .shape import reshape_if_needed
 from .validation import float_input, normalize_axes
 
 
@@ -37,7 +38,7 @@ class VectorNorm(Function):
 
     def backward(self, gy):
         x, p = self.inputs[0], self.p
-        y = red.reshape_to(self.outputs[0](), red._keepdims_shape(x.shape, self.axes))
+        y = reshape_if_needed(self.outputs[0](), red._keepdims_shape(x.shape, self.axes))
         gx = red._expand_back(gy, x.shape, self.axes)
         slope = x if p == 2 else wrap(get_array_module(x.data).sign(x.data)) * ew.abs(x) ** (p - 1)
 
@@ -71,7 +72,7 @@ def _matrix_norm(x, order, axes, keepdims):
     sums = red.sum(ew.abs(x), row, keepdims=True)
     pick = red.max if order > 0 else red.min
     y = pick(sums, col, keepdims=True)
-    return y if keepdims else red.reshape_to(y, tuple(
+    return y if keepdims else reshape_if_needed(y, tuple(
         n for i, n in enumerate(y.shape) if i not in axes))
 
 

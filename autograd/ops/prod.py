@@ -6,7 +6,6 @@ from ..function import Function
 from ..spec import Axes, Choice, Spec
 from ..variable import wrap
 from .reduction import _count, _expand_back, _reduce
-from .scan import cumprod, flip
 from .shape import concatenate, reshape, transpose
 
 
@@ -44,6 +43,7 @@ def _product_of_others(x, axes):
     n = _count(x.shape, axes)
     flat = reshape(moved, moved.shape[:len(rest)] + (n,))
     one = wrap(get_array_module(x.data).ones(flat.shape[:-1] + (1,), x.dtype))
+    from .scan import cumprod, flip  # here: prod loads with autograd, scan on first use
     left = cumprod(concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
     right = flip(cumprod(flip(concatenate([flat[..., 1:], one], axis=-1), -1), -1), -1)
     others = reshape(left * right, moved.shape)

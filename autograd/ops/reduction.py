@@ -8,6 +8,7 @@ from ..function import Function
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
+from .shape import reshape_if_needed
 from .validation import normalize_axes as _axes
 
 
@@ -26,12 +27,7 @@ def _count(shape, axes):
 
 def _expand_back(gy, x_shape, axes):
     """Broadcast a reduced gradient back over the reduced axes (differentiably)."""
-    return _broadcast(reshape_to(gy, _keepdims_shape(x_shape, axes)), x_shape)
-
-
-def reshape_to(x, shape):
-    from .shape import reshape_if_needed
-    return reshape_if_needed(x, shape)
+    return _broadcast(reshape_if_needed(gy, _keepdims_shape(x_shape, axes)), x_shape)
 
 
 def _broadcast(x, shape):
@@ -155,7 +151,7 @@ class LogSumExp(Function):
 
     def backward(self, gy):
         x = self.inputs[0]
-        y = reshape_to(self.outputs[0](), _keepdims_shape(x.shape, self.axes))
+        y = reshape_if_needed(self.outputs[0](), _keepdims_shape(x.shape, self.axes))
         return _expand_back(gy, x.shape, self.axes) * exp(x - y)
 
 
