@@ -57,8 +57,8 @@ class DistributedDataParallel(Module):
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()
-        if self.broadcast_buffers and self.training:
-            for buf in _buffers(self.module):
+        if self.broadcast_buffers and self.training and group().comm is not None:
+            for buf in self.module.buffers():
                 broadcast(buf, src=0)
         return self.module(*args, **kwargs)
 
@@ -98,7 +98,7 @@ def sync_module_states(module, who):
     world = group()
     if world.comm is None:
         return
-    arrays = [p.data for p in module.parameters()] + _buffers(module)
+    arrays = [p.data for p in module.parameters()] + list(module.buffers())
     signature = np.array([len(arrays), sum(a.size for a in arrays)], dtype=np.int64)
     low, high = all_reduce(signature.copy(), "min"), all_reduce(signature.copy(), "max")
     if not np.array_equal(low, high):
@@ -106,10 +106,6 @@ def sync_module_states(module, who):
                          f"{high}); every rank must build the same architecture")
     for array in arrays:
         broadcast(array, src=0)
-
-
-def _buffers(module):
-    return [buf for buf in module.buffers() if buf is not None]
 
 
 __all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",

@@ -82,7 +82,7 @@ class DataParallelFit:
 
     def average_buffers(self):
         for buf in self.model.buffers():
-            if buf is not None and buf.dtype.kind == "f":
+            if buf.dtype.kind == "f":
                 all_reduce(buf, "avg")
 
     # ----- the data -----

@@ -36,15 +36,10 @@ class _Bucket:
         self.params = params
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         self.buffer = np.empty(int(self.offsets[-1]) + extra, dtype=dtype)
-        self.outs = [None] * len(params)
-        self.filled = 0
-        self.request = None
+        # outs, filled and request: set per step by GradientReducer._reset
 
     def view(self, i):
         return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
-
-    def nbytes(self):
-        return self.buffer.nbytes
 
 
 class GradientReducer:
@@ -54,16 +49,17 @@ class GradientReducer:
         self.who = who
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
-        self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20)
         self.enabled = True
         self.weight = 1.0
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
-        self._slots = {}
-        for b, bucket in enumerate(self.buckets):
-            for i, param in enumerate(bucket.params):
-                self._slots[id(param)] = (b, i)
-        self._handles = [p.register_hook(self._hook(p)) for p in self.params]
-        self._mpi = None if self.world.comm is None else import_mpi(who)
+        self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
+        if self.world.comm is not None:  # a world of one: nothing to average, no hooks
+            self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20)
+            self._slots = {id(param): (b, i) for b, bucket in enumerate(self.buckets)
+                           for i, param in enumerate(bucket.params)}
+            self._handles = [p.register_hook(self._hook(*self._slots[id(p)]))
+                             for p in self.params]
+            self._mpi = import_mpi(who)
         self._reset()
 
     def remove(self):
@@ -79,18 +75,14 @@ class GradientReducer:
             bucket.filled, bucket.request = 0, None
             bucket.outs = [None] * len(bucket.params)
 
-    def _hook(self, param):
-        b, i = None, None
-
+    def _hook(self, b, i):
+        """The hook of the parameter at slot i of bucket b."""
         def reduce_gradient(grad):
-            nonlocal b, i
-            if not self.enabled or self.world.comm is None:
+            if not self.enabled:
                 return None
             if grad.creator is not None:
                 raise RuntimeError(f"{self.who}: backward with create_graph=True is not "
                                    "supported (the averaged gradient has no graph)")
-            if b is None:
-                b, i = self._slots[id(param)]
             return self._take(b, i, grad.data)
         return reduce_gradient
 

@@ -31,10 +31,8 @@ class DistributedSampler:
         self.dataset, self.shuffle, self.seed, self.drop_last = dataset, shuffle, seed, drop_last
         self.epoch = 0
         n = len(dataset)
-        if drop_last and n % self.num_replicas:
-            self.num_samples = math.ceil((n - self.num_replicas) / self.num_replicas)
-        else:
-            self.num_samples = math.ceil(n / self.num_replicas)
+        self.num_samples = (n // self.num_replicas if drop_last
+                            else math.ceil(n / self.num_replicas))
         self.total_size = self.num_samples * self.num_replicas
 
     def set_epoch(self, epoch):
@@ -50,9 +48,8 @@ class DistributedSampler:
             order = np.arange(n)
         if self.drop_last:
             order = order[:self.total_size]
-        elif self.total_size > n:
-            repeats = math.ceil((self.total_size - n) / max(n, 1))
-            order = np.concatenate([order] + [order] * repeats)[:self.total_size]
+        elif self.total_size > n:  # padded with the order's own start, as PyTorch's
+            order = np.resize(order, self.total_size)
         return order[self.rank:self.total_size:self.num_replicas]
 
     def __iter__(self):

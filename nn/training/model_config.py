@@ -15,7 +15,6 @@ import numpy as np
 
 import optim
 from autograd.backend import to_cpu
-from autograd.variable import Variable
 
 from ..containers import ModuleList
 from ..layers.config import init_config, lookup, name_of, takes_no_arguments
@@ -102,8 +101,7 @@ class Writer:
         if isinstance(value, Module):
             return {"__layer__": self.module(value, where)}
         if hasattr(value, "shape") and hasattr(value, "dtype"):
-            array = value.data if isinstance(value, Variable) else value
-            self.arrays.append(np.asarray(to_cpu(array)))
+            self.arrays.append(np.asarray(to_cpu(value)))  # to_cpu unwraps a Variable
             return {"__array__": len(self.arrays) - 1}
         if callable(value):
             return self._by_name(value, where)

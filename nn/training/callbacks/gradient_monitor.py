@@ -3,6 +3,7 @@
 import math
 import os
 
+from autograd.arguments import positive_int
 from autograd.atomic import replacing
 from autograd.backend import get_array_module
 
@@ -23,9 +24,7 @@ class GradientMonitor(Callback):
     """
 
     def __init__(self, plot=None, every=1):
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"GradientMonitor: every must be a positive integer, got {every!r}")
-        self.plot, self.every = plot, every
+        self.plot, self.every = plot, positive_int(every, "every", "GradientMonitor")
         self.history = {}  # grad_norm/<name> -> per-epoch values, as History has them
         self._sums = {}
         self._watched = None  # this epoch's (parameter, its running [sum, count]) pairs
