@@ -156,8 +156,11 @@ def squeeze(x, axis=None):
 def expand_dims(x, axis):
     x = as_variable(x, who="expand_dims")
     out_ndim = x.ndim + (len(axis) if isinstance(axis, (tuple, list)) else 1)
-    normalize_axes(axis, out_ndim, "expand_dims")
-    return reshape(x, np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape)
+    if axis is None:
+        raise TypeError("expand_dims: axis must be an int or a tuple of ints, not None")
+    axes = normalize_axes(axis, out_ndim, "expand_dims")
+    dims = iter(x.shape)
+    return reshape(x, tuple(1 if i in axes else next(dims) for i in range(out_ndim)))
 
 
 def flatten(x):
@@ -180,6 +183,8 @@ def stack(xs, axis=0):
     shapes = {x.shape for x in xs}
     if len(shapes) > 1:
         raise ValueError(f"stack: all inputs must have the same shape, got {sorted(shapes)}")
+    if len(xs) == 1:  # one input (a one-layer RNN's final state): a new axis is all
+        return expand_dims(xs[0], axis)
     return concatenate([expand_dims(x, axis) for x in xs], axis=axis)
 
 

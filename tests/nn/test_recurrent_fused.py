@@ -2,6 +2,8 @@
 whole-sequence Recurrence against numerical differentiation (first, second and third order,
 float64 and float32); the fused first-order backward against the differentiable replay;
 one graph node per layer and direction whatever the sequence length."""
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -175,10 +177,19 @@ def test_the_gates_use_the_one_sigmoid(dtype):
     hidden = 3
     gx, gh = (rng.normal(scale=8, size=(2, 4 * hidden)).astype(dtype) for _ in range(2))
     c = rng.normal(size=(2, hidden)).astype(dtype)
-    _, (act, _, _) = STEPS["LSTM"].step_on_arrays(gx, gh, (c,))
-    expected = sigmoid_array(gx + gh)
-    expected[:, 2 * hidden:3 * hidden] = np.tanh((gx + gh)[:, 2 * hidden:3 * hidden])
-    np.testing.assert_array_equal(act, expected)
+    gx[0, :] = 1000  # e^(-a) underflows to 0 and e^a overflows to inf: exact limits
+    gx[1, :] = -1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow is expected, never reported
+        _, (act, _, _) = STEPS["LSTM"].step_on_arrays(gx, gh, (c,))
+    sigmoid_gates = np.r_[0:2 * hidden, 3 * hidden:4 * hidden]
+    np.testing.assert_array_equal(act[:, sigmoid_gates], sigmoid_array(gx + gh)[:, sigmoid_gates])
+    # tanh comes from the same exp (2 sigmoid(2a) - 1): a few ulps of 1 at most, exact limits
+    tanh_gate = np.tanh((gx + gh)[:, 2 * hidden:3 * hidden])
+    np.testing.assert_allclose(act[:, 2 * hidden:3 * hidden], tanh_gate, rtol=0,
+                               atol=4 * np.finfo(dtype).eps)
+    assert (act[0] == 1).all() and (act[1, sigmoid_gates] == 0).all()
+    assert (act[1, 2 * hidden:3 * hidden] == -1).all()
     gx, gh = gx[:, :3 * hidden], gh[:, :3 * hidden]
     _, (rz, _, _, _) = STEPS["GRU"].step_on_arrays(gx, gh, (c,))
     np.testing.assert_array_equal(rz, sigmoid_array(gx[:, :2 * hidden] + gh[:, :2 * hidden]))
