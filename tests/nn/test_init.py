@@ -132,3 +132,21 @@ def test_bad_arguments_are_refused():
 def test_zero_element_tensors_are_left_alone():
     for fill in (init.kaiming_uniform_, init.kaiming_normal_, init.xavier_uniform_):
         assert fill(param(3, 0)).shape == (3, 0)
+
+
+@pytest.mark.parametrize("fill, draw", [
+    (lambda t: init.normal_(t, 0.5, 2.0), lambda n: np.random.normal(0.5, 2.0, n)),
+    (lambda t: init.uniform_(t, -1.0, 3.0), lambda n: np.random.uniform(-1.0, 3.0, n))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_fills_draw_in_chunks_the_numbers_of_one_call(fill, draw, dtype):
+    """Above the chunk size a fill draws piece by piece (no whole-size float64 temporary):
+    the generator is a stream, so the values are exactly those of one draw, cast."""
+    shape = (3, init._CHUNK // 2 + 7)
+    np.random.seed(3)
+    expected = draw(math.prod(shape)).astype(dtype).reshape(shape)
+    np.random.seed(3)
+    got = fill(Parameter(np.empty(shape, dtype)))
+    np.testing.assert_array_equal(got.data, expected)
+    np.random.seed(3)
+    strided = np.empty((shape[1], shape[0]), dtype).T  # not C-contiguous: one draw
+    np.testing.assert_array_equal(fill(strided), expected)
