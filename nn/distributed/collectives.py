@@ -1,7 +1,9 @@
 """Collectives on NumPy arrays (and Variables, on their data), in place as torch.distributed's.
 
-In a world of one each is the identity. CuPy arrays go through a host copy (portable MPI
-builds cannot read GPU memory; CUDA-aware MPI or NCCL is the route for several GPUs).
+In a world of one each is the identity. Each is MPI's non-blocking form, waited for through
+the group, so that a rank leaving the job early ends it (nn.distributed.faults). CuPy arrays
+go through a host copy (portable MPI builds cannot read GPU memory; CUDA-aware MPI or NCCL is
+the route for several GPUs).
 """
 import numpy as np
 
@@ -30,7 +32,8 @@ def all_reduce(array, op="sum"):
         return array
     MPI = import_mpi("all_reduce")
     host, write_back = _host_buffer(target)
-    world.comm.Allreduce(MPI.IN_PLACE, host, op=getattr(MPI, _OPS[op]))
+    world.wait(world.comm.Iallreduce(MPI.IN_PLACE, host, op=getattr(MPI, _OPS[op])),
+               "all_reduce")
     if op == "avg":
         host /= world.size
     write_back(host)
@@ -47,7 +50,7 @@ def broadcast(array, src=0):
     if world.comm is None:
         return array
     host, write_back = _host_buffer(target)
-    world.comm.Bcast(host, root=int(src))
+    world.wait(world.comm.Ibcast(host, root=int(src)), "broadcast")
     write_back(host)
     return array
 
@@ -59,10 +62,11 @@ def all_gather_rows(array):
     world = group()
     if world.comm is None:
         return array
-    counts = np.array(world.comm.allgather(array.size), dtype=np.int64)
-    rows = np.array(world.comm.allgather(len(array)), dtype=np.int64)
-    joined = np.empty((int(rows.sum()),) + array.shape[1:], dtype=array.dtype)
-    world.comm.Allgatherv(array, [joined, counts])
+    sizes = np.empty((world.size, 2), dtype=np.int64)  # (elements, rows) of every rank
+    world.wait(world.comm.Iallgather(np.array([array.size, len(array)], dtype=np.int64),
+                                     sizes), "all_gather_rows")
+    joined = np.empty((int(sizes[:, 1].sum()),) + array.shape[1:], dtype=array.dtype)
+    world.wait(world.comm.Iallgatherv(array, [joined, sizes[:, 0]]), "all_gather_rows")
     return joined
 
 

@@ -6,12 +6,14 @@ torch.distributed: `init_process_group`, `is_initialized`, `get_rank`, `get_worl
 `barrier`, `destroy_process_group`. `get_rank` and `get_world_size` initialize on first use
 (torch.distributed would raise instead), so library code can ask without a set-up step.
 
-Faults: once a group of several ranks is made, an exception that nobody catches on any rank
-prints its traceback (prefixed by the rank) and calls MPI_Abort, which ends every rank of the
-job: the others, waiting in a collective for the failed one, would otherwise wait forever.
+Faults: once a group of several ranks is made, no rank's failure leaves the others waiting
+forever in a collective: an uncaught exception aborts the job, and a rank that exits early
+(sys.exit) ends it with its exit status (nn.distributed.faults).
 """
 import os
 import sys
+
+from . import faults
 
 # Variables an MPI launcher sets in each process it starts: MPICH's Hydra (PMI_*), Open MPI
 # (OMPI_*), PMIx-based launchers, Slurm's srun. Read before importing mpi4py.
@@ -22,12 +24,17 @@ EXTRA_HINT = ("install the distributed extra: pip install 'rungrad[distributed]'
 
 
 class _Group:
-    """The world: `comm` is mpi4py's COMM_WORLD, or None for a world of one."""
+    """The world: `comm` is mpi4py's COMM_WORLD, or None for a world of one; `watch` ends
+    the job when a rank leaves early (nn.distributed.faults)."""
 
-    def __init__(self, comm):
-        self.comm = comm
+    def __init__(self, comm, watch=None):
+        self.comm, self.watch = comm, watch
         self.rank = 0 if comm is None else comm.Get_rank()
         self.size = 1 if comm is None else comm.Get_size()
+
+    def wait(self, request, what):
+        """Wait for a non-blocking collective; the job ends if a rank leaves meanwhile."""
+        self.watch.wait(request, what)
 
 
 _group = None
@@ -42,9 +49,13 @@ def launched_world_size():
     return 1
 
 
-def import_mpi(needed_for):
-    """mpi4py's MPI module, or an ImportError naming the extra to install."""
+def import_mpi(needed_for, finalize_at_exit=True):
+    """mpi4py's MPI module, or an ImportError naming the extra to install. Without
+    finalize_at_exit, mpi4py (when imported now, not before) leaves MPI_Finalize to us."""
     try:
+        import mpi4py
+        if not finalize_at_exit:
+            mpi4py.rc.finalize = False
         from mpi4py import MPI
     except ImportError as exc:
         raise ImportError(f"{needed_for} needs mpi4py ({exc}); {EXTRA_HINT}") from None
@@ -68,10 +79,10 @@ def init_process_group(backend="mpi"):
     if size == 1:
         _group = _Group(None)
         return
-    MPI = import_mpi(f"init_process_group (launched as one of {size} processes)")
-    _group = _Group(MPI.COMM_WORLD)
-    if _group.size > 1:
-        _abort_on_uncaught_exceptions(_group)
+    finalize_here = "mpi4py.MPI" not in sys.modules  # else mpi4py finalizes at exit
+    MPI = import_mpi(f"init_process_group (launched as one of {size} processes)",
+                     finalize_at_exit=False)
+    _group = _Group(MPI.COMM_WORLD, faults.watch(MPI.COMM_WORLD, MPI, finalize_here))
 
 
 def is_initialized():
@@ -103,9 +114,9 @@ def get_world_size():
 
 def barrier():
     """Wait until every rank has reached this call."""
-    comm = group().comm
-    if comm is not None:
-        comm.Barrier()
+    world = group()
+    if world.comm is not None:
+        world.wait(world.comm.Ibarrier(), "barrier")
 
 
 def abort(status=1):
@@ -116,20 +127,6 @@ def abort(status=1):
     if comm is None:
         raise SystemExit(status)
     comm.Abort(status)
-
-
-def _abort_on_uncaught_exceptions(world):
-    """Print an uncaught exception with this rank's number, then abort the whole job."""
-    previous = sys.excepthook
-
-    def excepthook(kind, value, traceback):
-        sys.stderr.write(f"rank {world.rank} of {world.size}: uncaught exception, aborting "
-                         "the job\n")
-        previous(kind, value, traceback)
-        sys.stderr.flush()
-        world.comm.Abort(1)
-
-    sys.excepthook = excepthook
 
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",

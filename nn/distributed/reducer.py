@@ -125,7 +125,7 @@ class GradientReducer:
     def _finish(self):
         start = time.perf_counter()
         for bucket in self.buckets:
-            bucket.request.Wait()
+            self.world.wait(bucket.request, f"{self.who}'s gradient averaging")
         self.allreduce_seconds += time.perf_counter() - start
         scale = 1.0 / float(self.buckets[0].buffer[-1])  # 1 / the sum of the weights
         for bucket in self.buckets:

@@ -124,3 +124,23 @@ def test_a_checkpoint_from_two_ranks_resumes_alike_on_one_or_two(tmp_path):
     check(run_program("resume.py", "resume", checkpoint, tmp_path / "one", ranks=1))
     _assert_close(_arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "one_0.npz"))
     _assert_close(_arrays(tmp_path / "two_1.npz"), _arrays(tmp_path / "two_0.npz"), tol=0)
+
+
+@pytest.mark.parametrize("how", ["ddp", "fit"])
+def test_a_rank_calling_sys_exit_mid_epoch_ends_the_job_with_its_status(how):
+    mpiexec_or_skip()
+    result = run_program("exit_mid_epoch.py", how, ranks=2, timeout=60)  # fails on a hang
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "rank 1 of 2: exiting" in result.stderr
+    assert "rank 0 of 2: rank 1 exited" in result.stderr
+    assert "finished" not in result.stdout
+
+
+def test_the_workers_launcher_returns_the_failing_rank_s_status():
+    mpiexec_or_skip()  # `rungrad train --workers N` returns what relaunch_module returns
+    code = ("import sys; from nn.distributed.launch import relaunch_module; "
+            "sys.exit(relaunch_module('tests.nn.distributed.programs.exit_mid_epoch', "
+            "['ddp'], 2))")
+    result = run([sys.executable, "-c", code], timeout=60, cwd=ROOT)
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "rank 1 of 2: exiting" in result.stderr

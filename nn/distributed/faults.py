@@ -1,0 +1,130 @@
+"""How a job of several ranks ends when one rank fails: never with the others waiting forever.
+
+- An exception nobody catches (KeyboardInterrupt too) prints its traceback, prefixed by the
+  rank, and calls MPI_Abort, which ends every rank of the job.
+- A rank that leaves by `sys.exit(status)` (or by reaching its program's end) while another
+  waits for it in a collective: SystemExit passes no excepthook, and Python tells an atexit
+  hook neither that it happened nor the status. So leaving is announced: at exit every rank
+  posts a goodbye note to the others and a non-blocking barrier on a communicator of its own.
+  If every rank is exiting, the barrier completes and MPI is finalized as usual. A rank
+  waiting in one of nn.distributed's collectives waits for a goodbye too; when one comes, it
+  answers "stranded" to the rank that left, which then exits without MPI_Finalize (mpi4py's
+  finalize at exit is off, this module does it): the launcher (MPICH's Hydra, Open MPI's
+  mpirun) sees a rank end without finalizing, ends the others and reports that rank's exit
+  status. No timeout: a rank that finishes normally waits at exit as long as the others run.
+
+A rank leaving with status 0 while others still need it is a bug of the program: the job then
+ends the same way, with status 0 and both messages. Ranks waiting in MPI calls made directly
+through mpi4py (not nn.distributed's) cannot notice a goodbye and keep waiting, as in a plain
+MPI program (`mpiexec python -m mpi4py program.py` aborts on any SystemExit with a nonzero
+status).
+"""
+import atexit
+import sys
+
+import numpy as np
+
+_GOODBYE, _STRANDED = 1, 2  # message tags on the watch's own communicator
+_watch = None
+
+
+def watch(comm, MPI, owns_finalize):
+    """Start watching for early exits and uncaught exceptions (once per process); returns the
+    watch, whose `wait(request, what)` the collectives wait through. owns_finalize: mpi4py
+    was imported with `mpi4py.rc.finalize = False`, so MPI_Finalize is this watch's to call."""
+    global _watch
+    if _watch is None:
+        _watch = ExitWatch(comm, MPI, owns_finalize)
+        _abort_on_uncaught_exceptions(comm)
+    return _watch
+
+
+class ExitWatch:
+    """Goodbye notes on a duplicate of `comm` (never mixed with the program's messages)."""
+
+    def __init__(self, comm, MPI, owns_finalize):
+        self.MPI, self.world, self.owns_finalize = MPI, comm, owns_finalize
+        self.comm = comm.Dup()
+        self.rank, self.size = comm.Get_rank(), comm.Get_size()
+        self.name = f"rank {self.rank} of {self.size}"
+        self.left = None  # a rank whose goodbye came while this one still runs
+        self._inbox, self._outbox = np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int32)
+        self._goodbye = self.comm.Irecv(self._inbox, self.MPI.ANY_SOURCE, _GOODBYE)
+        atexit.register(self.at_exit)
+
+    def wait(self, request, what):
+        """Wait for `request`, one of this rank's collectives; when a rank leaves the job
+        meanwhile, tell it this rank is stranded, then wait to be ended by the launcher."""
+        if self.left is None:
+            status = self.MPI.Status()
+            if self.MPI.Request.Waitany([request, self._goodbye], status) == 0:
+                return
+            self.left = status.Get_source()
+            if request.Test():  # it had completed too: only later collectives are stranded
+                return
+        _say(f"{self.name}: rank {self.left} exited while this rank "
+             f"waited for it in {what}; the job ends with rank {self.left}'s exit status")
+        self.comm.Send(self._outbox, dest=self.left, tag=_STRANDED)
+        request.Wait()
+
+    def at_exit(self):
+        """Say goodbye; finalize MPI once every rank is exiting, or leave without finalizing
+        as soon as a rank answers that it is stranded."""
+        MPI = self.MPI
+        if MPI.Is_finalized():
+            return
+        notes = [self.comm.Isend(self._outbox, dest, _GOODBYE)
+                 for dest in range(self.size) if dest != self.rank]
+        everyone = self.comm.Ibarrier()
+        stranded = self.comm.Irecv(np.zeros(1, dtype=np.int32), MPI.ANY_SOURCE, _STRANDED)
+        status = MPI.Status()
+        if MPI.Request.Waitany([everyone, stranded], status) == 1:
+            self._leave_early(status.Get_source())
+            return
+        MPI.Request.Waitall(notes)
+        self._collect_goodbyes()
+        stranded.Cancel()
+        stranded.Wait()
+        self.comm.Free()
+        if self.owns_finalize:
+            MPI.Finalize()
+
+    def _collect_goodbyes(self):
+        """Receive the other ranks' goodbyes (one may have come already), so that no message
+        is left unreceived at MPI_Finalize."""
+        if self.size == 1:
+            self._goodbye.Cancel()
+        self._goodbye.Wait()
+        for _ in range(self.size - 2):
+            self.comm.Recv(np.zeros(1, dtype=np.int32), self.MPI.ANY_SOURCE, _GOODBYE)
+
+    def _leave_early(self, waiting):
+        _say(f"{self.name}: exiting while rank {waiting} waits for it "
+             "in a collective; ending the job (the launcher reports this rank's exit status)")
+        if not self.owns_finalize:  # mpi4py was imported first: its MPI_Finalize would hang
+            _say(f"{self.name}: mpi4py.MPI was imported before "
+                 "nn.distributed, so the exit status is unknown here: aborting with 1")
+            self.world.Abort(1)
+
+
+def _abort_on_uncaught_exceptions(comm):
+    """Print an uncaught exception with this rank's number, then abort the whole job."""
+    previous = sys.excepthook
+    name = f"rank {comm.Get_rank()} of {comm.Get_size()}"
+
+    def excepthook(kind, value, traceback):
+        sys.stderr.write(f"{name}: uncaught exception, aborting the job\n")
+        previous(kind, value, traceback)
+        sys.stderr.flush()
+        comm.Abort(1)
+
+    sys.excepthook = excepthook
+
+
+def _say(message):
+    sys.stdout.flush()
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+__all__ = ["watch", "ExitWatch"]
