@@ -375,16 +375,22 @@ def state_arrays(module, prefix=""):
 def _lazy_builds(model, state_dict):
     """For each unbuilt lazy layer whose placeholders all have arrays in `state_dict`: the
     (layer, build size) to build it with, and {key: an array of the shape and dtype it will
-    have} to check the values against. Nothing is built here."""
+    have} to check the values against, its parameters' and the buffers the build makes
+    (`buffers_for(size)`). Nothing is built here."""
     builds, targets = [], OrderedDict()
     for prefix, module in model.named_modules():
         if getattr(module, "built", True) or not hasattr(module, "size_from_state"):
             continue
         keys = {name: _join(prefix, name) for name, p in module._parameters.items()
                 if is_uninitialized(p)}
-        if not keys or any(key not in state_dict for key in keys.values()):
+        buffers_for = getattr(module, "buffers_for", None)  # e.g. BatchNorm's statistics
+        buffer_keys = {name: _join(prefix, name) for name in buffers_for(1)} \
+            if buffers_for else {}
+        if any(key not in state_dict for key in keys.values()) or \
+                not any(key in state_dict for key in [*keys.values(), *buffer_keys.values()]):
             continue
-        shapes = {name: tuple(np.shape(state_dict[key])) for name, key in keys.items()}
+        shapes = {name: tuple(np.shape(state_dict[key]))
+                  for name, key in {**keys, **buffer_keys}.items() if key in state_dict}
         try:
             size = module.size_from_state(shapes)
         except ValueError as exc:
@@ -394,6 +400,8 @@ def _lazy_builds(model, state_dict):
         for name, key in keys.items():  # size_from_state checked these shapes
             targets[key] = np.broadcast_to(np.empty((), module._parameters[name].dtype),
                                            shapes[name])
+        for name, array in (buffers_for(size) if buffers_for else {}).items():
+            targets[buffer_keys[name]] = array  # checked against the values in the plan
     return builds, targets
 
 

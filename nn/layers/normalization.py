@@ -54,20 +54,35 @@ class _BatchNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
-        stats = {"running_mean": np.zeros(num_features, dtype=np.float32),
-                 "running_var": np.ones(num_features, dtype=np.float32),
-                 "num_batches_tracked": np.zeros((), dtype=np.int64)}
-        for name, array in stats.items():
-            self.register_buffer(name, array if self.track_running_stats else None)
+        stats = self.buffers_for(num_features)
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            self.register_buffer(name, stats.get(name))
         follow_device(self, like)
 
+    def buffers_for(self, num_features):
+        """{name: array}: the running statistics `build(num_features)` registers (none when
+        they are not tracked); loading a state_dict into an unbuilt layer checks against it."""
+        if not self.track_running_stats:
+            return {}
+        return {"running_mean": np.zeros(num_features, dtype=np.float32),
+                "running_var": np.ones(num_features, dtype=np.float32),
+                "num_batches_tracked": np.zeros((), dtype=np.int64)}
+
     def size_from_state(self, shapes):
-        """num_features that loading arrays of `shapes` into this unbuilt layer implies."""
-        weight, bias = tuple(shapes.get("weight", ())), tuple(shapes.get("bias", ()))
-        if len(weight) != 1 or bias != weight:
-            raise ValueError(f"{type(self).__name__}: weight {weight} and bias {bias} do not "
-                             f"fit (expected (num_features,) each)")
-        return weight[0]
+        """num_features that loading arrays of `shapes` into this unbuilt layer implies:
+        weight's and bias' length, else (affine=False) running_mean's; the other running
+        statistics are checked against the built layer's."""
+        if self.affine:
+            weight, bias = tuple(shapes.get("weight", ())), tuple(shapes.get("bias", ()))
+            if len(weight) != 1 or bias != weight:
+                raise ValueError(f"{type(self).__name__}: weight {weight} and bias {bias} do "
+                                 f"not fit (expected (num_features,) each)")
+            return weight[0]
+        mean = tuple(shapes.get("running_mean", ()))
+        if len(mean) != 1:
+            raise ValueError(f"{type(self).__name__}: running_mean {mean} does not fit "
+                             f"(expected (num_features,))")
+        return mean[0]
 
     def reset_running_stats(self):
         if self.track_running_stats and self.running_mean is not None:

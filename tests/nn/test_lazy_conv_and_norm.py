@@ -78,3 +78,32 @@ def test_an_unbuilt_lazy_batch_norm_says_what_it_needs():
         layer(np.zeros((2, 4, 1, 1), np.float32))
     rebuilt = type(layer)(**layer.get_config())
     assert repr(rebuilt).startswith("LazyBatchNorm2d(None, eps=1e-05")
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(affine=False), dict(track_running_stats=False)])
+def test_an_unbuilt_lazy_batch_norm_loads_a_trained_one(kwargs):
+    """A checkpoint loads into a fresh model before its first call (PyTorch's lazy modules):
+    the layer is built from the arrays, running statistics included, and evaluates alike."""
+    trained = nn.Sequential(nn.LazyConv2d(4, 3), nn.LazyBatchNorm2d(**kwargs))
+    x = np.random.default_rng(0).standard_normal((5, 2, 6, 6)).astype(np.float32)
+    for _ in range(3):
+        trained(x)
+    fresh = nn.Sequential(nn.LazyConv2d(4, 3), nn.LazyBatchNorm2d(**kwargs))
+    assert fresh.load_state_dict(trained.state_dict()) == ([], [])
+    assert fresh[1].built and fresh[1].num_features == 4
+    for key, value in trained.state_dict().items():
+        np.testing.assert_array_equal(fresh.state_dict()[key], value)
+    trained.eval()
+    fresh.eval()
+    np.testing.assert_array_equal(fresh(x).data, trained(x).data)
+
+
+def test_a_wrong_checkpoint_leaves_an_unbuilt_lazy_batch_norm_unbuilt():
+    state = {"weight": np.ones(3, np.float32), "bias": np.zeros(3, np.float32),
+             "running_mean": np.zeros(4, np.float32), "running_var": np.ones(3, np.float32),
+             "num_batches_tracked": np.zeros((), np.int64)}
+    layer = nn.LazyBatchNorm2d()
+    with pytest.raises(ValueError, match=r"shape mismatch for 'running_mean': the model has "
+                                         r"\(3,\), the state_dict \(4,\)"):
+        layer.load_state_dict(state)
+    assert not layer.built and layer.running_mean is None
