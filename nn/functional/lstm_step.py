@@ -114,19 +114,22 @@ def _grad_coefficients(act, t, c):
     return a, b
 
 
-def _step_grad(a, b, g_h, g_c, out):
-    """s = g_c + g_h a (the gradient of c'), with the pre-activation gradient (s, s, s, g_h)
-    times b written into `out` (N, 4H, C-contiguous): see _grad_coefficients."""
-    xp = get_array_module(b)
-    hidden = a.shape[-1]
-    s = g_h * a
+def _step_grad(a, b4, g_h, g_c, out4, s=None):
+    """s = g_c + g_h a (the gradient of c', into `s` when given), with the pre-activation
+    gradient (s, s, s, g_h) times b written into `out4`; b4 and out4 are b and the (N, 4H)
+    output viewed as (N, 4, H), so the i, f and g blocks take s in one broadcast product
+    (see _grad_coefficients)."""
+    xp = get_array_module(b4)
+    s = xp.multiply(g_h, a, out=s)
     s += g_c
-    # (N, 4H) viewed as (N, 4, H): the i, f and g blocks take s in one broadcast product
-    out4 = out.reshape(out.shape[:-1] + (4, hidden))
-    b4 = b.reshape(out4.shape)
     xp.multiply(s[..., None, :], b4[..., :3, :], out=out4[..., :3, :])
     xp.multiply(g_h, b4[..., 3, :], out=out4[..., 3, :])
     return s
+
+
+def _blocks(x):
+    """A (..., 4H) array viewed as (..., 4, H): one gate per row."""
+    return x.reshape(x.shape[:-1] + (4, x.shape[-1] // 4))
 
 
 def lstm_grad_arrays(cache, grads, out=None):
@@ -138,7 +141,7 @@ def lstm_grad_arrays(cache, grads, out=None):
     g_h, g_c = grads
     a, b = _grad_coefficients(act, t, c)
     d = get_array_module(act).empty_like(act) if out is None else out
-    s = _step_grad(a, b, g_h, g_c, d)
+    s = _step_grad(a, _blocks(b), g_h, g_c, _blocks(d))
     return d, d, (s * _gates(act, t.shape[-1])[1],)
 
 
@@ -186,13 +189,19 @@ def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h
     a, b = _grad_coefficients(acts, ts, cs[before])
     f = _gates(acts, hidden)[1]
     d = xp.empty_like(acts)
-    g_h, g_c = grads
+    b4, d4 = _blocks(b), _blocks(d)
     order = range(length) if reverse else range(length - 1, -1, -1)
+    # buffers of our own, updated in place each step: no allocation inside the loop
+    g_h, g_c = grads[0] + g_outputs[order[0]], grads[1].copy()
+    s = xp.empty_like(g_c)
     for t in order:
-        g_h = g_h + g_outputs[t]
-        g_c = _step_grad(a[t], b[t], g_h, g_c, d[t])
-        g_c *= f[t]
-        g_h = d[t] @ weight_hh if t != order[-1] or need_initial_h else None
+        _step_grad(a[t], b4[t], g_h, g_c, d4[t], s)
+        xp.multiply(s, f[t], out=g_c)
+        if t == order[-1]:
+            g_h = xp.dot(d[t], weight_hh) if need_initial_h else None
+        else:
+            xp.dot(d[t], weight_hh, out=g_h)
+            g_h += g_outputs[t + 1 if reverse else t - 1]
     return d, hs[before], (g_h, g_c)
 
 
