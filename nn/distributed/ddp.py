@@ -11,7 +11,9 @@ import contextlib
 
 import numpy as np
 
-from autograd.variable import is_uninitialized
+from autograd.config import is_grad_enabled
+from autograd.variable import Variable, is_uninitialized
+from autograd.walk import functions_behind
 
 from ..module import Module
 from .collectives import all_reduce, broadcast
@@ -25,9 +27,16 @@ class DistributedDataParallel(Module):
     At construction rank 0's parameters and buffers are copied to every rank (ranks may start
     from different weights); with broadcast_buffers, buffers (BatchNorm's running statistics)
     are copied from rank 0 again before each training forward, as PyTorch. Gradients are
-    averaged in buckets of at most `bucket_cap_mb` (see nn.distributed.reducer). Every
-    parameter must receive a gradient in every backward (PyTorch's find_unused_parameters is
-    not offered: freeze unused parameters instead). In a world of one this is a plain wrapper.
+    averaged in buckets of at most `bucket_cap_mb` (see nn.distributed.reducer).
+
+    Every parameter must receive a gradient in every backward, unless
+    find_unused_parameters=True: then, after each forward that records a graph, the graph
+    behind the outputs is walked (a cost per step) and the parameters it does not reach count
+    as zero gradients, so a branch not taken on some ranks or steps stalls nothing; as in
+    PyTorch, a parameter used on some ranks gets the average over all ranks (the others adding
+    0) and one no rank used keeps its .grad (None after zero_grad). Without it, a parameter
+    left without a gradient makes the next forward raise, naming it. In a world of one this
+    is a plain wrapper.
 
     state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
     with or without it, and `self.module.state_dict()` (or
@@ -40,10 +49,6 @@ class DistributedDataParallel(Module):
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected an nn.Module, got "
                             f"{type(module).__name__}")
-        if find_unused_parameters:
-            raise ValueError("DistributedDataParallel: find_unused_parameters is not "
-                             "supported; freeze parameters the loss does not use "
-                             "(requires_grad_(False)) before wrapping")
         unbuilt = [name for name, p in module.named_parameters() if is_uninitialized(p)]
         if unbuilt:
             raise ValueError(f"DistributedDataParallel: parameters {', '.join(unbuilt)} are "
@@ -51,16 +56,21 @@ class DistributedDataParallel(Module):
                              "an example batch before wrapping it")
         self.module = module
         self.broadcast_buffers = broadcast_buffers
+        self.find_unused_parameters = bool(find_unused_parameters)
         sync_module_states(module, "DistributedDataParallel")
         object.__setattr__(self, "reducer", GradientReducer(
-            module.parameters(), bucket_cap_mb=bucket_cap_mb))
+            module.parameters(), bucket_cap_mb=bucket_cap_mb,
+            find_unused=self.find_unused_parameters))
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()
         if self.broadcast_buffers and self.training and group().comm is not None:
             for buf in self.module.buffers():
                 broadcast(buf, src=0)
-        return self.module(*args, **kwargs)
+        outputs = self.module(*args, **kwargs)
+        if self.find_unused_parameters and self.reducer.active and is_grad_enabled():
+            self.reducer.mark_unused(unused_parameters(self.reducer.params, outputs))
+        return outputs
 
     @contextlib.contextmanager
     def no_sync(self):
@@ -92,6 +102,26 @@ def consume_prefix_in_state_dict_if_present(state_dict, prefix="module."):
     return state_dict
 
 
+def unused_parameters(params, outputs):
+    """The `params` that no Function behind the Variables in `outputs` takes as input."""
+    outputs = list(_variables_in(outputs))
+    reached = {id(y) for y in outputs}  # an output may be a parameter itself
+    reached.update(id(x) for func in functions_behind(outputs) for x in func.inputs)
+    return [p for p in params if id(p) not in reached]
+
+
+def _variables_in(outputs):
+    """The Variables in a forward's result: one, or nested in tuples, lists and dicts."""
+    if isinstance(outputs, Variable):
+        yield outputs
+    elif isinstance(outputs, (list, tuple)):
+        for item in outputs:
+            yield from _variables_in(item)
+    elif isinstance(outputs, dict):
+        for item in outputs.values():
+            yield from _variables_in(item)
+
+
 def sync_module_states(module, who):
     """Copy rank 0's parameters and buffers to every rank, after checking that every rank
     has the same parameter shapes (a mismatch would corrupt the broadcast)."""
@@ -109,4 +139,4 @@ def sync_module_states(module, who):
 
 
 __all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",
-           "sync_module_states"]
+           "sync_module_states", "unused_parameters"]

@@ -18,6 +18,13 @@ allreduce (one extra element of the first bucket).
 
 A gradient already in `.grad` when the hook runs (accumulated under `no_sync()`, or the last
 step's when nobody zeroed it) is folded into the reduction: every rank ends with the same .grad.
+
+Parameters that get no gradient in a backward (a branch not taken, a head the loss ignores)
+would leave their buckets waiting. `mark_unused` (DDP's find_unused_parameters, after the
+forward) or `finish_step` (fit, after backward) counts them as ready with a zero gradient
+(plus what is already in their .grad), so the others' average is (g + 0) / R, as PyTorch. With
+find_unused, each rank also sends a used flag per parameter (more elements of bucket 0): a
+parameter no rank used keeps its .grad untouched (None after zero_grad), as PyTorch.
 """
 import time
 
@@ -45,8 +52,9 @@ class _Bucket:
 class GradientReducer:
     """Averages the gradients of `params` over the process group (see the module doc)."""
 
-    def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel"):
-        self.who = who
+    def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel",
+                 find_unused=False):
+        self.who, self.find_unused = who, find_unused
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
         self.enabled = True
@@ -54,12 +62,14 @@ class GradientReducer:
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
         self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
         if self.world.comm is not None:  # a world of one: nothing to average, no hooks
-            self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20)
+            extra = 1 + (len(self.params) if find_unused else 0)  # the weight, used flags
+            self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20, extra)
             self._slots = {id(param): (b, i) for b, bucket in enumerate(self.buckets)
                            for i, param in enumerate(bucket.params)}
             self._handles = [p.register_hook(self._hook(*self._slots[id(p)]))
                              for p in self.params]
             self._mpi = import_mpi(who)
+        self._positions = {id(param): k for k, param in enumerate(self.params)}
         self._reset()
 
     def remove(self):
@@ -68,9 +78,15 @@ class GradientReducer:
             handle.remove()
         self._handles = []
 
+    @property
+    def active(self):
+        """Whether gradients are averaged now: several ranks, and not inside no_sync()."""
+        return self.world.comm is not None and self.enabled
+
     # ----- one step -----
     def _reset(self):
         self._ready, self._launched, self._done = 0, 0, False
+        self._unused = []  # (param, Variable for its average) of those marked unused
         for bucket in self.buckets:
             bucket.filled, bucket.request = 0, None
             bucket.outs = [None] * len(bucket.params)
@@ -89,6 +105,27 @@ class GradientReducer:
     def _take(self, b, i, grad):
         """Pack one gradient, start what is complete; returns the Variable that will hold the
         average (filled before backward hands it to `.grad`)."""
+        out = self._pack(b, i, grad)
+        self.buckets[b].params[i].grad = None  # folded in; backward sets .grad to `out`
+        self._advance()
+        return out
+
+    def mark_unused(self, params):
+        """Count `params` (which this step's backward will not reach) as ready now, with a
+        zero gradient plus what their .grad holds; after the reduction each gets the average
+        as its .grad, unless no rank used it (find_unused: then .grad stays as it was)."""
+        if not params or not self.active:
+            return
+        for param in params:
+            b, i = self._slots[id(param)]
+            self._unused.append((param, self._pack(b, i, None)))
+            if self.find_unused:
+                self._used_flags()[self._positions[id(param)]] = 0
+        self._advance()
+
+    def _pack(self, b, i, grad):
+        """Write `grad` (None: zeros) plus the parameter's .grad, times the weight, into slot i
+        of bucket b; returns the Variable that will receive the average."""
         if self._ready == 0:
             self._begin()
         bucket, param = self.buckets[b], self.buckets[b].params[i]
@@ -96,21 +133,30 @@ class GradientReducer:
             raise RuntimeError(f"{self.who}: a parameter received two gradients in one "
                                "backward before the last reduction finished")
         view = bucket.view(i)
-        np.multiply(to_cpu(grad), self.weight, out=view)
+        if grad is None:
+            view[...] = 0
+        else:
+            np.multiply(to_cpu(grad), self.weight, out=view)
         if param.grad is not None:  # accumulated under no_sync, or never zeroed: fold it in
             view += to_cpu(param.grad.data) * self.weight
-            param.grad = None
-        out = wrap(get_array_module(grad).empty_like(grad), False)
-        bucket.outs[i] = out
+        bucket.outs[i] = wrap(get_array_module(param.data).empty_like(param.data), False)
         bucket.filled += 1
         self._ready += 1
+        return bucket.outs[i]
+
+    def _advance(self):
         self._launch_ready()
         if self._ready == len(self.params):
             self._finish()
-        return out
 
     def _begin(self):
         self.buckets[0].buffer[-1] = self.weight  # the weights are summed with bucket 0
+        if self.find_unused:
+            self._used_flags()[...] = 1
+
+    def _used_flags(self):
+        """Bucket 0's elements that count, per parameter, the ranks that used it."""
+        return self.buckets[0].buffer[-1 - len(self.params):-1]
 
     def _launch_ready(self):
         MPI = self._mpi
@@ -134,6 +180,9 @@ class GradientReducer:
                     np.multiply(bucket.view(i), scale, out=out.data)
                 else:
                     out.data[...] = get_array_module(out.data).asarray(bucket.view(i) * scale)
+        for param, out in self._unused:
+            if not self.find_unused or self._used_flags()[self._positions[id(param)]] > 0:
+                param.grad = out
         self._done = True
 
     def finish_step(self):
@@ -141,29 +190,10 @@ class GradientReducer:
         over (Model.fit): parameters that got no gradient on this rank (unused, or no
         backward at all on a rank whose shard of the batch was empty) count as zeros and
         receive the average of the others'. Does nothing when the step completed already."""
-        if self.world.comm is None or not self.enabled:
+        if not self.active:
             return
-        if self._done:
-            self._reset()
-            return
-        if self._ready == 0:
-            self._begin()
-        missing = []
-        for bucket in self.buckets:
-            for i, param in enumerate(bucket.params):
-                if bucket.outs[i] is None:
-                    missing.append((param, bucket, i))
-                    bucket.view(i)[...] = 0
-                    if param.grad is not None:
-                        bucket.view(i)[...] = to_cpu(param.grad.data) * self.weight
-                    bucket.outs[i] = wrap(get_array_module(param.data).empty_like(param.data),
-                                          False)
-                    bucket.filled += 1
-        self._ready = len(self.params)
-        self._launch_ready()
-        self._finish()
-        for param, bucket, i in missing:
-            param.grad = bucket.outs[i]
+        if not self._done:
+            self.mark_unused([p for p in self.params if self._outs_of(p) is None])
         self._reset()
 
     def check_step_finished(self):
@@ -176,19 +206,22 @@ class GradientReducer:
         names = [getattr(p, "name", None) or f"parameter {k} (shape {p.shape})"
                  for k, p in enumerate(self.params) if self._outs_of(p) is None]
         self._reset()
+        hint = ("they took part in the forward's outputs, so every output must take part in "
+                "the loss" if self.find_unused else "pass find_unused_parameters=True when "
+                "some parameters may take no part in the loss (a branch not taken), or freeze "
+                "those that never do with requires_grad_(False) before wrapping the model")
         raise RuntimeError(f"{self.who}: the last backward gave no gradient to "
                            f"{len(names)} parameter(s) ({', '.join(names[:5])}"
-                           f"{', ...' if len(names) > 5 else ''}); every parameter must take "
-                           "part in the loss on every rank (freeze unused ones with "
-                           "requires_grad_(False) before wrapping the model)")
+                           f"{', ...' if len(names) > 5 else ''}); {hint}")
 
     def _outs_of(self, param):
         b, i = self._slots[id(param)]
         return self.buckets[b].outs[i]
 
 
-def _make_buckets(params, cap_bytes):
-    """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone)."""
+def _make_buckets(params, cap_bytes, extra):
+    """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone);
+    bucket 0 has `extra` more elements."""
     groups, current, size = [], [], 0
     for param in params:
         nbytes = param.data.size * param.data.dtype.itemsize
@@ -199,7 +232,7 @@ def _make_buckets(params, cap_bytes):
         size += nbytes
     if current:
         groups.append(current)
-    return [_Bucket(g, np.dtype(g[0].dtype), extra=1 if k == 0 else 0)
+    return [_Bucket(g, np.dtype(g[0].dtype), extra=extra if k == 0 else 0)
             for k, g in enumerate(groups)]
 
 

@@ -144,3 +144,16 @@ def test_the_workers_launcher_returns_the_failing_rank_s_status():
     result = run([sys.executable, "-c", code], timeout=60, cwd=ROOT)
     assert result.returncode == 3, (result.stdout, result.stderr)
     assert "rank 1 of 2: exiting" in result.stderr
+
+
+def test_find_unused_parameters_averages_a_branch_one_rank_skips_as_pytorch(tmp_path):
+    mpiexec_or_skip()
+    check(run_program("ddp_unused.py", tmp_path / "two", ranks=2))
+    check(run_program("ddp_unused.py", tmp_path / "one", ranks=1))  # both halves, one process
+    one = _arrays(tmp_path / "one_0.npz")
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, one)  # weights, and the branch's .grad: (g + 0) / 2 on both ranks
+    _assert_close(rank1, rank0, tol=0)
+    # no rank took the branch at steps 0 and 3: its .grad stayed None there, as PyTorch's
+    assert sorted(k for k in one if k.startswith("grad_")) == \
+        ["grad_1", "grad_2", "grad_4", "grad_5"]

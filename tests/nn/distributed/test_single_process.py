@@ -158,12 +158,43 @@ def test_ddp_of_one_gives_the_module_s_gradients():
 @pytest.mark.parametrize("make, error, words", [
     (lambda: dist.DistributedDataParallel(object()), TypeError, "expected an nn.Module"),
     (lambda: dist.DistributedDataParallel(nn.LazyLinear(3)), ValueError, "not built yet"),
-    (lambda: dist.DistributedDataParallel(_net(), find_unused_parameters=True), ValueError,
-     "find_unused_parameters"),
 ])
 def test_ddp_refuses_what_it_cannot_serve(make, error, words):
     with pytest.raises(error, match=words):
         make()
+
+
+class _TwoHeads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body, self.left, self.right = nn.Linear(3, 4), nn.Linear(4, 1), nn.Linear(4, 1)
+
+    def forward(self, x, heads=("left",)):
+        h = self.body(x)
+        return {name: getattr(self, name)(h) for name in heads}
+
+
+def test_ddp_of_one_with_find_unused_parameters_leaves_unused_grads_none():
+    np.random.seed(0)
+    ddp = dist.DistributedDataParallel(_TwoHeads(), find_unused_parameters=True)
+    x = Variable(np.random.default_rng(0).normal(size=(5, 3)))
+    ddp(x)["left"].sum().backward()
+    assert ddp.module.right.weight.grad is None and ddp.module.right.bias.grad is None
+    expected = ddp.module.left.weight.grad.data.copy()
+    ddp.zero_grad()
+    ddp.module(x)["left"].sum().backward()  # the bare module: the same gradients
+    np.testing.assert_array_equal(ddp.module.left.weight.grad.data, expected)
+
+
+def test_unused_parameters_are_those_no_function_behind_the_outputs_takes():
+    from nn.distributed.ddp import unused_parameters
+    net = _TwoHeads()
+    x = Variable(np.ones((2, 3)))
+    right = [net.right.weight, net.right.bias]
+    assert unused_parameters(net.parameters(), net(x)) == right
+    assert unused_parameters(net.parameters(), [net(x, ("left", "right"))]) == []
+    assert unused_parameters(net.parameters(), (net.body(x), net.left.weight)) == \
+        [net.left.bias] + right  # an output that is a parameter itself is used
 
 
 # ----- SyncBatchNorm -----

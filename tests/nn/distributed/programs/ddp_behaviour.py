@@ -66,4 +66,5 @@ try:
     ddp(Variable(x[rank].astype(np.float32)))
 except RuntimeError as exc:
     assert "unused.weight" in str(exc) and "no gradient" in str(exc), exc
+    assert "pass find_unused_parameters=True" in str(exc), exc
     print("ok unused")
