@@ -20,11 +20,13 @@ class Linear(Function):
     apply = staticmethod(lambda x, w, b, use_bias: Linear()(*((x, w, b) if use_bias else (x, w))))
     reference = "autograd.testing.references:linear"
 
+    # ndarray.dot, not @: for matrices it goes straight to BLAS, 1-3 us less per product
+    # than matmul's gufunc dispatch, which small layers feel
     def forward(self, x, weight, bias=None):
         if x.ndim == 2:
-            y = x @ weight.T
+            y = x.dot(weight.T)
         else:
-            y = (_rows(x) @ weight.T).reshape(x.shape[:-1] + weight.shape[:1])
+            y = _rows(x).dot(weight.T).reshape(x.shape[:-1] + weight.shape[:1])
         if bias is not None:
             y += bias
         return y
@@ -55,9 +57,9 @@ class LinearGrad(Function):
         rows = _rows(gy) if gy.ndim != 2 else gy
         grads = []
         if want_x:
-            grads.append((rows @ weight).reshape(x.shape))
+            grads.append(rows.dot(weight).reshape(x.shape))
         if want_w:
-            grads.append(rows.T @ (_rows(x) if x.ndim != 2 else x))
+            grads.append(rows.T.dot(_rows(x) if x.ndim != 2 else x))
         if want_b:
             grads.append(rows.sum(axis=0))
         return tuple(grads)  # a tuple even for one: backward indexes them alike
