@@ -20,7 +20,8 @@ process runs the same program on its own shard of the data. PyTorch's way:
 Keras' way needs nothing more: `model.fit(x, y, batch_size=64)` on N ranks cuts each global
 batch of 64 into N pieces, averages gradients, losses and metrics (every rank logs what one
 process would), and only rank 0 prints progress and runs ModelCheckpoint and CSVLogger.
-Without mpiexec (or without mpi4py) everything works as a world of one.
+Without mpiexec (or without mpi4py) everything works as a world of one. A rank that raises
+or exits early ends the whole job (nn.distributed.faults); docs/distributed.md is the guide.
 """
 from .collectives import ReduceOp, all_gather_rows, all_reduce, broadcast
 from .ddp import DistributedDataParallel, consume_prefix_in_state_dict_if_present

@@ -62,9 +62,10 @@ class ExitWatch:
             self.left = status.Get_source()
             if request.Test():  # it had completed too: only later collectives are stranded
                 return
-        _say(f"{self.name}: rank {self.left} exited while this rank "
-             f"waited for it in {what}; the job ends with rank {self.left}'s exit status")
-        self.comm.Send(self._outbox, dest=self.left, tag=_STRANDED)
+        _say(f"{self.name}: rank {self.left} exited while this rank waited for it in {what}; "
+             f"the job ends with rank {self.left}'s exit status")
+        # never waited for: the rank that left may be gone already (another rank told it)
+        self._told = self.comm.Isend(self._outbox, dest=self.left, tag=_STRANDED)
         request.Wait()
 
     def at_exit(self):
@@ -81,8 +82,8 @@ class ExitWatch:
         if MPI.Request.Waitany([everyone, stranded], status) == 1:
             self._leave_early(status.Get_source())
             return
+        self._collect_goodbyes()  # before waiting for our own notes, which others receive
         MPI.Request.Waitall(notes)
-        self._collect_goodbyes()
         stranded.Cancel()
         stranded.Wait()
         self.comm.Free()
@@ -99,11 +100,11 @@ class ExitWatch:
             self.comm.Recv(np.zeros(1, dtype=np.int32), self.MPI.ANY_SOURCE, _GOODBYE)
 
     def _leave_early(self, waiting):
-        _say(f"{self.name}: exiting while rank {waiting} waits for it "
-             "in a collective; ending the job (the launcher reports this rank's exit status)")
+        _say(f"{self.name}: exiting while rank {waiting} waits for it in a collective; "
+             "ending the job (the launcher reports this rank's exit status)")
         if not self.owns_finalize:  # mpi4py was imported first: its MPI_Finalize would hang
-            _say(f"{self.name}: mpi4py.MPI was imported before "
-                 "nn.distributed, so the exit status is unknown here: aborting with 1")
+            _say(f"{self.name}: mpi4py.MPI was imported before nn.distributed, so the exit "
+                 "status is unknown here: aborting with 1")
             self.world.Abort(1)
 
 
