@@ -60,7 +60,8 @@ class DistributedDataParallel(Module):
         sync_module_states(module, "DistributedDataParallel")
         object.__setattr__(self, "reducer", GradientReducer(
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
-            find_unused=self.find_unused_parameters))
+            find_unused=self.find_unused_parameters,
+            names={id(p): name for name, p in module.named_parameters()}))
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()
@@ -69,7 +70,7 @@ class DistributedDataParallel(Module):
                 broadcast(buf, src=0)
         outputs = self.module(*args, **kwargs)
         if self.find_unused_parameters and self.reducer.active and is_grad_enabled():
-            self.reducer.mark_unused(unused_parameters(self.reducer.params, outputs))
+            self.reducer.expect_unused(unused_parameters(self.reducer.params, outputs))
         return outputs
 
     @contextlib.contextmanager

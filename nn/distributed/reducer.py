@@ -20,9 +20,11 @@ A gradient already in `.grad` when the hook runs (accumulated under `no_sync()`,
 step's when nobody zeroed it) is folded into the reduction: every rank ends with the same .grad.
 
 Parameters that get no gradient in a backward (a branch not taken, a head the loss ignores)
-would leave their buckets waiting. `mark_unused` (DDP's find_unused_parameters, after the
-forward) or `finish_step` (fit, after backward) counts them as ready with a zero gradient
-(plus what is already in their .grad), so the others' average is (g + 0) / R, as PyTorch. With
+would leave their buckets waiting. `mark_unused` counts them as ready with a zero gradient
+(plus what is already in their .grad), so the others' average is (g + 0) / R, as PyTorch:
+DDP's find_unused_parameters names them after the forward (`expect_unused`), and they are
+marked when backward's first hook runs (so a forward without backward starts nothing, as
+PyTorch); fit's `finish_step` marks those left after backward. With
 find_unused, each rank also sends a used flag per parameter (more elements of bucket 0): a
 parameter no rank used keeps its .grad untouched (None after zero_grad), as PyTorch.
 """
@@ -53,8 +55,9 @@ class GradientReducer:
     """Averages the gradients of `params` over the process group (see the module doc)."""
 
     def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel",
-                 find_unused=False):
+                 find_unused=False, names=None):
         self.who, self.find_unused = who, find_unused
+        self.names = names or {}  # id(param) -> its name, for errors
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
         self.enabled = True
@@ -87,6 +90,7 @@ class GradientReducer:
     def _reset(self):
         self._ready, self._launched, self._done = 0, 0, False
         self._unused = []  # (param, Variable for its average) of those marked unused
+        self._expected_unused = []  # to mark when backward's first hook runs
         for bucket in self.buckets:
             bucket.filled, bucket.request = 0, None
             bucket.outs = [None] * len(bucket.params)
@@ -105,10 +109,21 @@ class GradientReducer:
     def _take(self, b, i, grad):
         """Pack one gradient, start what is complete; returns the Variable that will hold the
         average (filled before backward hands it to `.grad`)."""
+        if self._expected_unused:
+            expected, self._expected_unused = self._expected_unused, []
+            self.mark_unused(expected)
         out = self._pack(b, i, grad)
         self.buckets[b].params[i].grad = None  # folded in; backward sets .grad to `out`
         self._advance()
         return out
+
+    def expect_unused(self, params):
+        """The forward did not reach `params`: mark them unused when backward starts (at
+        once if it reached none: then no hook will run)."""
+        if len(params) == len(self.params):
+            self.mark_unused(params)
+        else:
+            self._expected_unused = list(params)
 
     def mark_unused(self, params):
         """Count `params` (which this step's backward will not reach) as ready now, with a
@@ -203,7 +218,8 @@ class GradientReducer:
             self._reset()
         if self._ready == 0:
             return
-        names = [getattr(p, "name", None) or f"parameter {k} (shape {p.shape})"
+        names = [self.names.get(id(p)) or getattr(p, "name", None) or
+                 f"parameter {k} (shape {p.shape})"
                  for k, p in enumerate(self.params) if self._outs_of(p) is None]
         self._reset()
         hint = ("they took part in the forward's outputs, so every output must take part in "

@@ -60,7 +60,6 @@ class TwoHeads(nn.Module):
 
 
 ddp = dist.DistributedDataParallel(TwoHeads())
-ddp.module.name_parameters()
 ddp(Variable(x[rank].astype(np.float32))).sum().backward()
 try:
     ddp(Variable(x[rank].astype(np.float32)))

@@ -1,5 +1,5 @@
 """DDP(find_unused_parameters=True) with a branch that only rank 1 takes, and only on some
-steps, and a head no rank ever uses.
+steps, a head no rank ever uses, and a forward without backward before each step.
 
 argv: output prefix. Rank r writes PREFIX_<r>.npz: the final parameters (p0, p1, ...) and
 the branch weight's .grad after each step's backward (grad_<step>; absent when None).
@@ -53,6 +53,7 @@ opt = optim.SGD(ddp.parameters(), lr=0.1, momentum=0.9)
 mine = [rank] if world == RANKS else list(range(RANKS))  # the halves this process computes
 grads = {}
 for step in range(STEPS):
+    ddp(Variable(x[step, mine[0]]), True)  # a forward without backward (grad on) starts nothing
     opt.zero_grad()
     losses = [((ddp(Variable(x[step, r]), takes_branch(r, step)) - y[step, r]) ** 2).mean()
               for r in mine]
