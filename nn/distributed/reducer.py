@@ -21,12 +21,12 @@ step's when nobody zeroed it) is folded into the reduction: every rank ends with
 
 Parameters that get no gradient in a backward (a branch not taken, a head the loss ignores)
 would leave their buckets waiting. `mark_unused` counts them as ready with a zero gradient
-(plus what is already in their .grad), so the others' average is (g + 0) / R, as PyTorch:
-DDP's find_unused_parameters names them after the forward (`expect_unused`), and they are
-marked when backward's first hook runs (so a forward without backward starts nothing, as
-PyTorch); fit's `finish_step` marks those left after backward. With
-find_unused, each rank also sends a used flag per parameter (more elements of bucket 0): a
-parameter no rank used keeps its .grad untouched (None after zero_grad), as PyTorch.
+(plus what is already in their .grad), so the others' average is (g + 0) / R, as PyTorch.
+DDP's find_unused_parameters names them after the forward (`expect_unused`) and they are
+marked when backward's first hook runs (a forward without backward starts nothing, as
+PyTorch); fit's `finish_step` marks those left after backward. With find_unused, each rank
+also sends a used flag per parameter (more elements of bucket 0): a parameter no rank used
+keeps its .grad untouched (None after zero_grad), as PyTorch.
 """
 import time
 
