@@ -9,9 +9,10 @@
   If every rank is exiting, the barrier completes and MPI is finalized as usual. A rank
   waiting in one of nn.distributed's collectives waits for a goodbye too; when one comes, it
   answers "stranded" to the rank that left, which then exits without MPI_Finalize (mpi4py's
-  finalize at exit is off, this module does it): the launcher (MPICH's Hydra, Open MPI's
-  mpirun) sees a rank end without finalizing, ends the others and reports that rank's exit
-  status. No timeout: a rank that finishes normally waits at exit as long as the others run.
+  finalize at exit is off, this module does it): the launcher sees a rank end without
+  finalizing, ends the others and reports that rank's exit status (MPICH's Hydra, from the
+  distributed extra, does; so does Open MPI's mpirun). No timeout: a rank that finishes
+  normally waits at exit as long as the others run.
 
 A rank leaving with status 0 while others still need it is a bug of the program: the job then
 ends the same way, with status 0 and both messages. Ranks waiting in MPI calls made directly
