@@ -6,7 +6,7 @@ Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same n
 from . import cuda, memory  # memory tunes glibc's malloc on import (see autograd/memory.py)
 from .anomaly import detect_anomaly
 from .config import Config, enable_grad, no_grad, test_mode, using_config
-from .engine import grad
+from .engine import grad, queue_callback
 from .function import Function
 from .functional import hessian, jacobian, vjp
 from .hooks import RemovableHandle
@@ -78,7 +78,7 @@ __all__ = [
     "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
-    "BackwardTrace", "RemovableHandle",
+    "BackwardTrace", "RemovableHandle", "queue_callback",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",

@@ -15,6 +15,7 @@ creators. `_backprop` is the hot path of training, so it differs in bookkeeping 
   algorithm does in return).
 """
 import itertools
+from contextvars import ContextVar
 from heapq import heappop, heappush
 
 import numpy as np
@@ -28,6 +29,40 @@ from .variable import Mutations, Variable, as_variable, wrap
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
     """Accumulate gradients of `outputs` into the `.grad` of every leaf behind them."""
+    _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph)
+
+
+def queue_callback(callback):
+    """Call `callback()` once the backward pass running now is over, every `.grad` set
+    (PyTorch's `Variable._execution_engine.queue_callback`): for a hook that must act
+    after the whole pass, e.g. to check that every gradient it waits for came. Callbacks
+    run in the order queued, in the thread that called backward."""
+    if not callable(callback):
+        raise TypeError(f"queue_callback: expected a callable, got {type(callback).__name__}")
+    callbacks = _queued.get()
+    if callbacks is None:
+        raise RuntimeError("queue_callback: no backward pass is running in this thread (call "
+                           "it from a hook that backward runs)")
+    callbacks.append(callback)
+
+
+_queued = ContextVar("queued_callbacks", default=None)  # the running backward's list
+
+
+def _then_queued_callbacks(run, *args, **kwargs):
+    """run(*args, **kwargs), then the callbacks queued meanwhile (none if it raised)."""
+    callbacks = []
+    token = _queued.set(callbacks)
+    try:
+        result = run(*args, **kwargs)
+    finally:
+        _queued.reset(token)
+    for callback in callbacks:
+        callback()
+    return result
+
+
+def _into_leaves(outputs, grad_outputs, retain_grad, create_graph):
     grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None)
     taken = _user_arrays(grad_outputs)
     for var, g in grads.values():
@@ -89,7 +124,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     for x in inputs:
         if not isinstance(x, Variable):
             raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
-    found = _backprop(outputs, grad_outputs, False, create_graph, targets={id(x) for x in inputs})
+    found = _then_queued_callbacks(_backprop, outputs, grad_outputs, False, create_graph,
+                                   targets={id(x) for x in inputs})
     result = []
     for i, x in enumerate(inputs):
         entry = found.get(id(x))

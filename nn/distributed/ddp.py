@@ -61,7 +61,8 @@ class DistributedDataParallel(Module):
         object.__setattr__(self, "reducer", GradientReducer(
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
             find_unused=self.find_unused_parameters,
-            names={id(p): name for name, p in module.named_parameters()}))
+            names={id(p): name for name, p in module.named_parameters()},
+            check_after_backward=True))
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()

@@ -33,6 +33,7 @@ import time
 import numpy as np
 
 from autograd.backend import get_array_module, to_cpu
+from autograd.engine import queue_callback
 from autograd.variable import wrap
 
 from .group import group, import_mpi
@@ -55,8 +56,9 @@ class GradientReducer:
     """Averages the gradients of `params` over the process group (see the module doc)."""
 
     def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel",
-                 find_unused=False, names=None):
+                 find_unused=False, names=None, check_after_backward=False):
         self.who, self.find_unused = who, find_unused
+        self.check_after_backward = check_after_backward  # DDP: see _after_backward
         self.names = names or {}  # id(param) -> its name, for errors
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
@@ -88,7 +90,7 @@ class GradientReducer:
 
     # ----- one step -----
     def _reset(self):
-        self._ready, self._launched, self._done = 0, 0, False
+        self._ready, self._launched, self._done, self._check_queued = 0, 0, False, False
         self._unused = []  # (param, Variable for its average) of those marked unused
         self._expected_unused = []  # to mark when backward's first hook runs
         for bucket in self.buckets:
@@ -109,6 +111,9 @@ class GradientReducer:
     def _take(self, b, i, grad):
         """Pack one gradient, start what is complete; returns the Variable that will hold the
         average (filled before backward hands it to `.grad`)."""
+        if self.check_after_backward and not self._check_queued:
+            queue_callback(self._after_backward)
+            self._check_queued = True
         if self._expected_unused:
             expected, self._expected_unused = self._expected_unused, []
             self.mark_unused(expected)
@@ -229,6 +234,20 @@ class GradientReducer:
         raise RuntimeError(f"{self.who}: the last backward gave no gradient to "
                            f"{len(names)} parameter(s) ({', '.join(names[:5])}"
                            f"{', ...' if len(names) > 5 else ''}); {hint}")
+
+    def _after_backward(self):
+        """The backward pass is over (queued by the first hook): a reduction still waiting
+        means some parameters got no gradient, and the others' .grad would be unfinished
+        buffers. Those are cleared and the error raised now, before an optimizer step could
+        apply them."""
+        self._check_queued = False
+        if self._done or self._ready == 0:
+            return
+        for bucket in self.buckets:
+            for param, out in zip(bucket.params, bucket.outs):
+                if out is not None:
+                    param.grad = None
+        self.check_step_finished()
 
     def _outs_of(self, param):
         b, i = self._slots[id(param)]

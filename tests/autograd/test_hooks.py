@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograd import Variable, grad
+from autograd import Variable, grad, queue_callback
 
 
 def test_a_non_leaf_hook_sees_the_complete_gradient_once_and_may_replace_it():
@@ -104,3 +104,53 @@ def test_a_leaf_hook_fires_as_soon_as_its_gradient_is_complete():
     ((h * w2) * w2).sum().backward()   # w2 is used twice, both after the first layer
     assert log == ["w2's hook", "w1's hook", "first layer's backward"]
     np.testing.assert_allclose(w2.grad.data, 2 * h.data * w2.data)
+
+
+# ----- queue_callback: run once backward is over -----
+
+def test_a_queued_callback_runs_after_every_grad_is_set_in_order():
+    x = Variable(np.array([1.0, 2.0]))
+    w = Variable(np.array([3.0, 4.0]))
+    seen = []
+
+    def hook(g):
+        if not seen:  # queue from the first hook only: callbacks run once per pass
+            queue_callback(lambda: seen.append(("first", x.grad.data.copy(), w.grad.data.copy())))
+            queue_callback(lambda: seen.append(("second",)))
+        return None
+
+    x.register_hook(hook)
+    (x * w).sum().backward()
+    assert [entry[0] for entry in seen] == ["first", "second"]
+    np.testing.assert_array_equal(seen[0][1], [3.0, 4.0])  # both leaves' .grad already set
+    np.testing.assert_array_equal(seen[0][2], [1.0, 2.0])
+
+
+def test_queue_callback_works_under_grad_and_refuses_outside_backward():
+    x = Variable(np.array(2.0))
+    ran = []
+    h = x * x
+    h.register_hook(lambda g: queue_callback(lambda: ran.append(g.data.item())))
+    dx, = grad(h, x)
+    assert ran == [1.0] and dx.data == 4.0
+    with pytest.raises(RuntimeError, match="queue_callback: no backward pass is running"):
+        queue_callback(lambda: None)
+    with pytest.raises(TypeError, match="queue_callback: expected a callable, got int"):
+        x.register_hook(lambda g: queue_callback(3))
+        (x * 1).backward()
+
+
+def test_a_failed_backward_runs_no_callback_and_leaves_none_queued():
+    x = Variable(np.array(2.0))
+    ran = []
+
+    def hook(g):
+        queue_callback(lambda: ran.append(1))
+        raise ValueError("hook failed")
+
+    x.register_hook(hook)
+    with pytest.raises(ValueError, match="hook failed"):
+        (x * 3).backward()
+    assert ran == []
+    with pytest.raises(RuntimeError, match="no backward pass is running"):
+        queue_callback(lambda: None)

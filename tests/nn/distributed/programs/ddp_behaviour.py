@@ -3,7 +3,8 @@
 - no_sync: two local backward passes, then a synced one: every rank holds the mean over
   ranks of its summed gradients (PyTorch's gradient accumulation).
 - buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
-- an unused parameter: the next forward raises, naming it, instead of hanging.
+- an unused parameter: backward raises as it ends, naming it, instead of hanging, and
+  leaves no unfinished gradient in .grad.
 """
 import numpy as np
 
@@ -60,10 +61,11 @@ class TwoHeads(nn.Module):
 
 
 ddp = dist.DistributedDataParallel(TwoHeads())
-ddp(Variable(x[rank].astype(np.float32))).sum().backward()
 try:
-    ddp(Variable(x[rank].astype(np.float32)))
-except RuntimeError as exc:
+    ddp(Variable(x[rank].astype(np.float32))).sum().backward()
+except RuntimeError as exc:  # raised as backward ends, before a step could apply anything
     assert "unused.weight" in str(exc) and "no gradient" in str(exc), exc
     assert "pass find_unused_parameters=True" in str(exc), exc
+    assert ddp.module.used.weight.grad is None  # no unfinished bucket memory left in .grad
+    ddp(Variable(x[rank].astype(np.float32)))  # the failed step is forgotten
     print("ok unused")
