@@ -44,11 +44,10 @@ def _gate_constants(xp, hidden, dtype):
     """Per-column (exponent scale, numerator, shift) over the 4H gate columns that give every
     gate from one exp, as numerator / (1 + e^(scale a)) + shift: sigmoid for i, f, o
     (-1, 1, 0) and tanh a = 2 / (1 + e^(-2a)) - 1 for g (-2, 2, -1)."""
-    columns = np.ones((3, 4 * hidden), dtype=dtype)
-    columns[:, 2 * hidden:3 * hidden] = ((-2,), (2,), (-1,))
-    columns[0, :2 * hidden] = columns[0, 3 * hidden:] = -1
-    columns[2, :2 * hidden] = columns[2, 3 * hidden:] = 0
-    constants = tuple(xp.asarray(row) for row in columns)
+    g = slice(2 * hidden, 3 * hidden)
+    scale, shift = np.full(4 * hidden, -1, dtype=dtype), np.zeros(4 * hidden, dtype=dtype)
+    scale[g], shift[g] = -2, -1
+    constants = tuple(xp.asarray(row) for row in (scale, -scale, shift))
     for row in constants:
         if isinstance(row, np.ndarray):
             row.flags.writeable = False  # cached and shared: nobody may edit it
