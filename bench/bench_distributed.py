@@ -7,9 +7,10 @@ nn.distributed.DistributedDataParallel. Reports samples per second, the scaling 
 share of a step (time waiting for the averaged gradients / step time), beside the time of a
 bare Allreduce of the same 1.8M float32 gradients.
 
-Run: python bench/bench_distributed.py [--batch 100] [--steps 30]
-(needs the distributed extra: mpi4py and mpiexec). It starts itself once plainly and once
-under `mpiexec -n 2`; each run prints one line of numbers that this parent compares.
+Run: python bench/bench_distributed.py [--batch 100] [--steps 30] [--rounds 3]
+(needs the distributed extra: mpi4py and mpiexec). It starts itself plainly and under
+`mpiexec -n 2`, alternately, `rounds` times each; each run prints one line of numbers, and
+this parent compares their medians.
 """
 import argparse
 import json
@@ -26,7 +27,7 @@ SIZES = (784, 1000, 1000, 10)
 WARMUP = 3
 
 
-def worker(batch, steps):
+def worker(batch, steps, as_view):
     """One rank's run: per-step times, waits for the allreduce, a bare Allreduce's time."""
     from bench_mlp import MLP
 
@@ -38,7 +39,7 @@ def worker(batch, steps):
     rank, world = dist.get_rank(), dist.get_world_size()
     np.random.seed(rank)
     model = MLP(SIZES, nn.functional.relu)
-    ddp = dist.DistributedDataParallel(model)
+    ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
     opt = optim.SGD(ddp.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
     rng = np.random.default_rng(rank)
@@ -70,10 +71,11 @@ def worker(batch, steps):
                           "buckets": len(ddp.reducer.buckets), "bytes": int(grads.nbytes)}))
 
 
-def launch(ranks, batch, steps):
+def launch(ranks, batch, steps, as_view=False):
     """Run this file as a worker on `ranks` processes; returns rank 0's numbers."""
     here = os.path.abspath(__file__)
     command = [sys.executable, here, "--worker", "--batch", str(batch), "--steps", str(steps)]
+    command += ["--bucket-view"] if as_view else []
     if ranks > 1:
         from nn.distributed.launch import mpi_command
         command = mpi_command(ranks, command)
@@ -84,26 +86,47 @@ def launch(ranks, batch, steps):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _median_run(runs):
+    """Each number's median over the runs."""
+    return {key: float(np.median([run[key] for run in runs])) for key in runs[0]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=100, help="samples per rank and step")
     parser.add_argument("--steps", type=int, default=30, help="timed steps")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="1-process and 2-rank runs, alternated; medians are compared")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--bucket-view", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(args.batch, args.steps)
+        return worker(args.batch, args.steps, args.bucket_view)
     print(f"bench_distributed: MLP {'-'.join(map(str, SIZES))}, float32, SGD, batch "
           f"{args.batch} per rank, {args.steps} steps; {malloc_note()}; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    one, two = launch(1, args.batch, args.steps), launch(2, args.batch, args.steps)
-    rate1, rate2 = args.batch / one["step"], 2 * args.batch / two["step"]
-    print(f"  1 process : {one['step'] * 1e3:7.2f} ms/step  {rate1:8.0f} samples/s")
-    print(f"  2 ranks   : {two['step'] * 1e3:7.2f} ms/step  {rate2:8.0f} samples/s  "
-          f"({two['buckets']} bucket(s), {two['bytes'] / 2 ** 20:.1f} MiB of gradients)")
-    print(f"  scaling efficiency: {rate2 / (2 * rate1):.3f} (target >= 0.85); from CPU time "
+    runs = {"one": [], "two": [], "view": []}
+    for _ in range(args.rounds):  # interleaved: a slow spell of the machine hits all alike
+        runs["one"].append(launch(1, args.batch, args.steps))
+        runs["two"].append(launch(2, args.batch, args.steps))
+        runs["view"].append(launch(2, args.batch, args.steps, as_view=True))
+    one = _median_run(runs["one"])
+    print(f"  {args.rounds} rounds of each, alternated; per run the median step, here their "
+          "medians")
+    print(f"  1 process : {one['step'] * 1e3:7.2f} ms/step  {args.batch / one['step']:8.0f} "
+          "samples/s")
+    for key, label in (("two", "2 ranks"), ("view", "2 ranks, gradient_as_bucket_view")):
+        _report(label, one, _median_run(runs[key]), args.batch)
+
+
+def _report(label, one, two, batch):
+    rate1, rate2 = batch / one["step"], 2 * batch / two["step"]
+    print(f"  {label}: {two['step'] * 1e3:7.2f} ms/step  {rate2:8.0f} samples/s  "
+          f"({two['buckets']:.0f} bucket(s), {two['bytes'] / 2 ** 20:.1f} MiB of gradients)")
+    print(f"    scaling efficiency: {rate2 / (2 * rate1):.3f} (target >= 0.85); from CPU time "
           f"per step (what other load on the machine disturbs least): "
           f"{one['cpu'] / two['cpu']:.3f} ({one['cpu'] * 1e3:.2f} vs {two['cpu'] * 1e3:.2f} ms)")
-    print(f"  allreduce share of a 2-rank step: {two['wait'] / two['step']:.1%} "
+    print(f"    allreduce share of a step: {two['wait'] / two['step']:.1%} "
           f"({two['wait'] * 1e3:.2f} ms waiting; a bare Allreduce of the gradients takes "
           f"{two['bare'] * 1e3:.2f} ms)")
 

@@ -38,13 +38,18 @@ class DistributedDataParallel(Module):
     left without a gradient makes the next forward raise, naming it. In a world of one this
     is a plain wrapper.
 
+    gradient_as_bucket_view=True (PyTorch's option): each `.grad` is a view of the bucket
+    memory the reduction works in, which saves a copy of every gradient per step and the
+    memory of a second copy; as in PyTorch, the next backward then writes into the arrays
+    the last one handed out, so keep a gradient with `.grad.data.copy()`, not a reference.
+
     state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
     with or without it, and `self.module.state_dict()` (or
     `consume_prefix_in_state_dict_if_present`) gives the bare module's keys.
     """
 
     def __init__(self, module, broadcast_buffers=True, bucket_cap_mb=25.0,
-                 find_unused_parameters=False):
+                 find_unused_parameters=False, gradient_as_bucket_view=False):
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected an nn.Module, got "
@@ -62,7 +67,8 @@ class DistributedDataParallel(Module):
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
             find_unused=self.find_unused_parameters,
             names={id(p): name for name, p in module.named_parameters()},
-            check_after_backward=True))
+            check_after_backward=True, gradient_as_bucket_view=gradient_as_bucket_view))
+        self.reducer.total_weight = float(group().size)  # every rank's gradient counts once
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()

@@ -31,6 +31,7 @@ class _Group:
         self.comm, self.watch = comm, watch
         self.rank = 0 if comm is None else comm.Get_rank()
         self.size = 1 if comm is None else comm.Get_size()
+        self.on_one_node = None  # whether all ranks share one machine: asked when needed
 
     def wait(self, request, what):
         """Wait for a non-blocking collective; the job ends if a rank leaves meanwhile."""

@@ -8,6 +8,10 @@ non-blocking Iallreduce, so communication overlaps whatever the engine still doe
 hook waits for every bucket, divides, and hands each parameter its averaged gradient (the hook's
 return value replaces the local gradient before it is accumulated into `.grad`).
 
+When every rank runs on one machine, the buckets live in MPI-3 shared memory and each is
+summed by all ranks together once backward is over (nn.distributed.shared_memory: faster than
+MPI's Allreduce there, though it overlaps nothing).
+
 Buckets are always started in the same order on every rank (bucket k only after bucket k-1),
 as MPI requires of non-blocking collectives.
 
@@ -37,26 +41,62 @@ from autograd.engine import queue_callback
 from autograd.variable import wrap
 
 from .group import group, import_mpi
+from .shared_memory import SharedSum, usable
 
 
 class _Bucket:
-    """Contiguous host memory for the gradients of `params` (one dtype)."""
+    """Host memory for the gradients of `params` (one dtype): `buffer`, this rank's, written by
+    the hooks, holds the sum over ranks after `wait()` (MPI's in-place Iallreduce, or the
+    shared-memory sum). as_view: the averages are handed out as views of it."""
 
-    def __init__(self, params, dtype, extra):
-        self.params = params
+    def __init__(self, params, dtype, extra, world, MPI, shared, as_view):
+        self.params, self.world, self.mpi = params, world, MPI
+        self.as_view = as_view and all(get_array_module(p.data) is np for p in params)
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
-        self.buffer = np.empty(int(self.offsets[-1]) + extra, dtype=dtype)
+        size = int(self.offsets[-1]) + extra
+        self.shared = SharedSum(world, size, dtype, MPI) if shared else None
+        self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
         # outs, filled and request: set per step by GradientReducer._reset
 
     def view(self, i):
         return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
+
+    def out(self, i):
+        """The array that will hold slot i's average: the slot itself, or new memory."""
+        data = self.params[i].data
+        return self.view(i) if self.as_view else get_array_module(data).empty_like(data)
+
+    def start(self):
+        """Begin the sum (MPI: non-blocking; the shared-memory sum happens in wait)."""
+        if self.shared is None:
+            self.request = self.world.comm.Iallreduce(self.mpi.IN_PLACE, self.buffer,
+                                                      op=self.mpi.SUM)
+
+    def wait(self, what):
+        if self.shared is None:
+            self.world.wait(self.request, what)
+        else:
+            self.shared.sum(what)
+
+    def average(self, scale):
+        """Fill the outs with the sums times `scale` (in place when they are views)."""
+        if self.as_view:
+            if scale != 1.0:
+                self.buffer *= scale
+            return
+        for i, out in enumerate(self.outs):
+            if get_array_module(out.data) is np:  # copy and scale in one pass
+                np.multiply(self.view(i), scale, out=out.data)
+            else:
+                out.data[...] = get_array_module(out.data).asarray(self.view(i) * scale)
 
 
 class GradientReducer:
     """Averages the gradients of `params` over the process group (see the module doc)."""
 
     def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel",
-                 find_unused=False, names=None, check_after_backward=False):
+                 find_unused=False, names=None, check_after_backward=False,
+                 gradient_as_bucket_view=False):
         self.who, self.find_unused = who, find_unused
         self.check_after_backward = check_after_backward  # DDP: see _after_backward
         self.names = names or {}  # id(param) -> its name, for errors
@@ -64,16 +104,18 @@ class GradientReducer:
         self.params = [p for p in params if p.requires_grad]
         self.enabled = True
         self.weight = 1.0
+        self.total_weight = None  # the ranks' weights' sum, when known before the reduction
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
         self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
         if self.world.comm is not None:  # a world of one: nothing to average, no hooks
             extra = 1 + (len(self.params) if find_unused else 0)  # the weight, used flags
-            self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20, extra)
+            self._mpi = import_mpi(who)
+            self.buckets = _make_buckets(self.params[::-1], bucket_cap_mb * 2 ** 20, extra,
+                                         self.world, self._mpi, gradient_as_bucket_view)
             self._slots = {id(param): (b, i) for b, bucket in enumerate(self.buckets)
                            for i, param in enumerate(bucket.params)}
             self._handles = [p.register_hook(self._hook(*self._slots[id(p)]))
                              for p in self.params]
-            self._mpi = import_mpi(who)
         self._positions = {id(param): k for k, param in enumerate(self.params)}
         self._reset()
 
@@ -152,14 +194,19 @@ class GradientReducer:
         if bucket.outs[i] is not None:
             raise RuntimeError(f"{self.who}: a parameter received two gradients in one "
                                "backward before the last reduction finished")
-        view = bucket.view(i)
+        view, factor = bucket.view(i), self._factor()
+        earlier = None if param.grad is None else to_cpu(param.grad.data)
+        if earlier is not None and np.may_share_memory(earlier, view):
+            earlier = earlier.copy()  # the last average, a view of this very slot
         if grad is None:
             view[...] = 0
+        elif factor == 1.0:
+            np.copyto(view, to_cpu(grad))
         else:
-            np.multiply(to_cpu(grad), self.weight, out=view)
-        if param.grad is not None:  # accumulated under no_sync, or never zeroed: fold it in
-            view += to_cpu(param.grad.data) * self.weight
-        bucket.outs[i] = wrap(get_array_module(param.data).empty_like(param.data), False)
+            np.multiply(to_cpu(grad), factor, out=view)
+        if earlier is not None:  # accumulated under no_sync, or never zeroed: fold it in
+            view += earlier * factor
+        bucket.outs[i] = wrap(bucket.out(i), False)
         bucket.filled += 1
         self._ready += 1
         return bucket.outs[i]
@@ -170,38 +217,38 @@ class GradientReducer:
             self._finish()
 
     def _begin(self):
-        self.buckets[0].buffer[-1] = self.weight  # the weights are summed with bucket 0
+        self.buckets[0].buffer[-1] = self._factor()  # the weights are summed with bucket 0
         if self.find_unused:
             self._used_flags()[...] = 1
+
+    def _factor(self):
+        """What this rank's gradients are multiplied by when packed: its weight, divided by
+        the sum of the weights when that is known (then the sums need no scaling after)."""
+        return self.weight / self.total_weight if self.total_weight else self.weight
 
     def _used_flags(self):
         """Bucket 0's elements that count, per parameter, the ranks that used it."""
         return self.buckets[0].buffer[-1 - len(self.params):-1]
 
     def _launch_ready(self):
-        MPI = self._mpi
         while self._launched < len(self.buckets):
             bucket = self.buckets[self._launched]
             if bucket.filled < len(bucket.params):
                 return
-            bucket.request = self.world.comm.Iallreduce(MPI.IN_PLACE, bucket.buffer,
-                                                        op=MPI.SUM)
+            bucket.start()
             self._launched += 1
 
     def _finish(self):
         start = time.perf_counter()
         for bucket in self.buckets:
-            self.world.wait(bucket.request, f"{self.who}'s gradient averaging")
+            bucket.wait(f"{self.who}'s gradient averaging")
         self.allreduce_seconds += time.perf_counter() - start
-        scale = 1.0 / float(self.buckets[0].buffer[-1])  # 1 / the sum of the weights
+        scale = 1.0 / float(self.buckets[0].buffer[-1])  # 1 / the sum of the packed weights
         for bucket in self.buckets:
-            for i, out in enumerate(bucket.outs):
-                if get_array_module(out.data) is np:  # unpack and scale in one pass
-                    np.multiply(bucket.view(i), scale, out=out.data)
-                else:
-                    out.data[...] = get_array_module(out.data).asarray(bucket.view(i) * scale)
+            bucket.average(scale)
+        used = self._used_flags() if self.find_unused else None
         for param, out in self._unused:
-            if not self.find_unused or self._used_flags()[self._positions[id(param)]] > 0:
+            if used is None or used[self._positions[id(param)]] > 0:
                 param.grad = out
         self._done = True
 
@@ -254,9 +301,11 @@ class GradientReducer:
         return self.buckets[b].outs[i]
 
 
-def _make_buckets(params, cap_bytes, extra):
+def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
     """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone);
-    bucket 0 has `extra` more elements."""
+    bucket 0 has `extra` more elements. Collective: their memory is shared between the ranks
+    when all run on one node (nn.distributed.shared_memory)."""
+    shared = usable(world, MPI)
     groups, current, size = [], [], 0
     for param in params:
         nbytes = param.data.size * param.data.dtype.itemsize
@@ -267,7 +316,8 @@ def _make_buckets(params, cap_bytes, extra):
         size += nbytes
     if current:
         groups.append(current)
-    return [_Bucket(g, np.dtype(g[0].dtype), extra=extra if k == 0 else 0)
+    return [_Bucket(g, np.dtype(g[0].dtype), extra if k == 0 else 0, world, MPI, shared,
+                    as_view)
             for k, g in enumerate(groups)]
 
 

@@ -24,8 +24,8 @@ def mpiexec_or_skip():
         pytest.skip("mpiexec is not installed (the distributed extra)")
 
 
-def environment():
-    env = dict(os.environ)
+def environment(extra=None):
+    env = dict(os.environ, **(extra or {}))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
     env["OPENBLAS_NUM_THREADS"] = "1"
     env["OMP_NUM_THREADS"] = "1"
@@ -35,10 +35,11 @@ def environment():
     return env
 
 
-def run(command, timeout=TIMEOUT, cwd=None):
-    """Run `command` in its own process group; on timeout kill the group and fail."""
+def run(command, timeout=TIMEOUT, cwd=None, env=None):
+    """Run `command` in its own process group (`env`: variables to set); on timeout kill the
+    group and fail."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=environment(), cwd=cwd, start_new_session=True)
+                               text=True, env=environment(env), cwd=cwd, start_new_session=True)
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -49,11 +50,11 @@ def run(command, timeout=TIMEOUT, cwd=None):
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
-def run_program(name, *args, ranks=2, timeout=TIMEOUT):
+def run_program(name, *args, ranks=2, timeout=TIMEOUT, env=None):
     """programs/<name> on `ranks` processes (plainly, without mpiexec, for ranks=1)."""
     script = [sys.executable, os.path.join(PROGRAMS, name), *map(str, args)]
     command = script if ranks == 1 else [mpiexec_or_skip(), "-n", str(ranks), *script]
-    return run(command, timeout)
+    return run(command, timeout, env=env)
 
 
 def check(result):

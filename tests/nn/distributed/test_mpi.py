@@ -37,6 +37,21 @@ def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, op
     _assert_close(rank1, rank0, tol=0)  # started from other weights, ended identical
 
 
+@pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
+@pytest.mark.parametrize("as_view", ["view", "copy"])
+def test_ddp_matches_one_process_over_either_transport_with_or_without_bucket_views(
+        tmp_path, transport, as_view):
+    mpiexec_or_skip()
+    switch = {"RUNGRAD_SHARED_MEMORY_ALLREDUCE": "1" if transport == "shared_memory" else "0"}
+    result = check(run_program("ddp_train.py", "sgd", tmp_path / "two", 8, as_view, ranks=2,
+                               env=switch))
+    assert result.stdout.count(f"reduced through {transport}") == 2, result.stdout
+    check(run_program("ddp_train.py", "sgd", tmp_path / "one", 8, ranks=1))
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(rank1, rank0, tol=0)
+
+
 def test_sync_batchnorm_matches_batchnorm_on_the_whole_batch(tmp_path):
     mpiexec_or_skip()
     check(run_program("sync_batchnorm.py", tmp_path / "sbn", ranks=2))
@@ -111,7 +126,7 @@ def test_rungrad_train_on_two_workers_writes_its_files_once(tmp_path):
 def test_ddp_no_sync_buffers_and_unused_parameters():
     mpiexec_or_skip()
     result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
-    for name in ("no_sync", "buffers", "unused"):
+    for name in ("no_sync", "bucket_view", "buffers", "unused"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 
 

@@ -2,6 +2,8 @@
 
 - no_sync: two local backward passes, then a synced one: every rank holds the mean over
   ranks of its summed gradients (PyTorch's gradient accumulation).
+- bucket_view: with gradient_as_bucket_view, .grad is a view of the bucket memory, and two
+  synced backward passes without zero_grad accumulate as without it: mean(g1) + mean(g2).
 - buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
 - an unused parameter: backward raises as it ends, naming it, instead of hanging, and
   leaves no unfinished gradient in .grad.
@@ -37,6 +39,33 @@ for r in range(2):
 for got, a, b in zip(model.parameters(), *expected):
     np.testing.assert_allclose(got.grad.data, (a + b) / 2, atol=1e-12)
 print("ok no_sync")
+
+# gradient_as_bucket_view: the same gradients, in the bucket's memory, accumulating
+grads = {}
+for as_view in (False, True):
+    np.random.seed(7)  # the same start for both (DDP then copies rank 0's anyway)
+    model = nn.Linear(3, 2)
+    for p in model.parameters():
+        p.data = p.data.astype(np.float64)
+    ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
+    for k in range(2):  # no zero_grad between: the second adds to the first's average
+        (ddp(Variable(x[3 * rank + k])) ** 2).sum().backward()
+    grads[as_view] = [p.grad.data.copy() for p in model.parameters()]
+    memory = ddp.reducer.buckets[0].buffer
+    assert all(np.shares_memory(p.grad.data, memory) == as_view for p in model.parameters())
+expected = []
+for r in range(2):
+    ref = nn.Linear(3, 2)
+    ref.load_state_dict(model.state_dict())
+    for p in ref.parameters():
+        p.data = p.data.astype(np.float64)
+    for k in range(2):
+        (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
+    expected.append([p.grad.data for p in ref.parameters()])
+for view, plain, a, b in zip(grads[True], grads[False], *expected):
+    np.testing.assert_allclose(view, (a + b) / 2, atol=1e-12)
+    np.testing.assert_allclose(plain, (a + b) / 2, atol=1e-12)
+print("ok bucket_view")
 
 # buffers follow rank 0
 net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))

@@ -1,7 +1,8 @@
 """Train a small float64 MLP with DistributedDataParallel on every rank's shard.
 
 argv: optimizer ('sgd' momentum or 'adam'), output prefix (each rank writes
-PREFIX_<rank>.npz with its final parameters), global batch size.
+PREFIX_<rank>.npz with its final parameters), global batch size, and optionally 'view' for
+gradient_as_bucket_view=True.
 Each rank starts from its own random weights (seed 100 + rank): DDP must replace them by
 rank 0's. Rank r's batches come from DistributedSampler(shuffle=False), B = global / ranks.
 """
@@ -16,6 +17,7 @@ from autograd import Variable
 from nn.data import DataLoader, TensorDataset
 
 optimizer_name, prefix, global_batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+as_view = sys.argv[4:] == ["view"]
 dist.init_process_group()
 rank, world = dist.get_rank(), dist.get_world_size()
 
@@ -28,7 +30,8 @@ model = nn.Sequential(nn.Linear(5, 16), nn.Tanh(), nn.Linear(16, 16), nn.ReLU(),
                       nn.Linear(16, 3))
 for p in model.parameters():
     p.data = np.random.normal(size=p.shape)  # float64, and different on every rank
-ddp = dist.DistributedDataParallel(model, bucket_cap_mb=0.001)  # several buckets
+ddp = dist.DistributedDataParallel(model, bucket_cap_mb=0.001,  # several buckets
+                                   gradient_as_bucket_view=as_view)
 opt = (optim.SGD(ddp.parameters(), lr=0.1, momentum=0.9) if optimizer_name == "sgd"
        else optim.Adam(ddp.parameters(), lr=0.01))
 loss_fn = nn.CrossEntropyLoss()
@@ -42,4 +45,6 @@ for epoch in range(3):
         loss_fn(ddp(Variable(xb)), yb).backward()
         opt.step()
 np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()])
-print(f"rank {rank} of {world}: buckets {len(ddp.reducer.buckets)}")
+transport = "shared_memory" if any(b.shared for b in ddp.reducer.buckets) else "mpi"
+print(f"rank {rank} of {world}: buckets {len(ddp.reducer.buckets)}, reduced through "
+      f"{transport}")
