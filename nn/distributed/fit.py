@@ -74,10 +74,14 @@ class DataParallelFit:
         optimizer.step()
         return 0.0
 
-    def finish(self):
-        """After fit: unhook the gradient averaging."""
+    def finish(self, completed):
+        """After fit: unhook the gradient averaging; when fit `completed` on every rank (no
+        error unwinding), also free its shared memory (collective)."""
         if self.reducer is not None:
-            self.reducer.remove()
+            if completed:
+                self.reducer.release()
+            else:
+                self.reducer.remove()
             self.reducer = None
 
     def average_buffers(self):

@@ -46,8 +46,9 @@ from .shared_memory import SharedSum, usable
 
 class _Bucket:
     """Host memory for the gradients of `params` (one dtype): `buffer`, this rank's, written by
-    the hooks, holds the sum over ranks after `wait()` (MPI's in-place Iallreduce, or the
-    shared-memory sum). as_view: the averages are handed out as views of it."""
+    the hooks; after `wait()`, `summed` holds the sums over ranks (the buffer itself after
+    MPI's in-place Iallreduce or when the averages are handed out as views of it; else the
+    shared-memory total)."""
 
     def __init__(self, params, dtype, extra, world, MPI, shared, as_view):
         self.params, self.world, self.mpi = params, world, MPI
@@ -55,11 +56,17 @@ class _Bucket:
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
-        self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
+        if self.shared is None:
+            self.buffer = self.summed = np.empty(size, dtype)
+        else:
+            self.buffer = self.shared.mine
+            self.summed = self.buffer if self.as_view else self.shared.total
         # outs, filled and request: set per step by GradientReducer._reset
 
-    def view(self, i):
-        return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
+    def view(self, i, memory=None):
+        """Slot i of `memory` (default: this rank's buffer), in its parameter's shape."""
+        memory = self.buffer if memory is None else memory
+        return memory[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
 
     def out(self, i):
         """The array that will hold slot i's average: the slot itself, or new memory."""
@@ -76,7 +83,7 @@ class _Bucket:
         if self.shared is None:
             self.world.wait(self.request, what)
         else:
-            self.shared.sum(what)
+            self.shared.sum(what, everywhere=self.as_view)
 
     def average(self, scale):
         """Fill the outs with the sums times `scale` (in place when they are views)."""
@@ -85,10 +92,11 @@ class _Bucket:
                 self.buffer *= scale
             return
         for i, out in enumerate(self.outs):
+            summed = self.view(i, self.summed)
             if get_array_module(out.data) is np:  # copy and scale in one pass
-                np.multiply(self.view(i), scale, out=out.data)
+                np.multiply(summed, scale, out=out.data)
             else:
-                out.data[...] = get_array_module(out.data).asarray(self.view(i) * scale)
+                out.data[...] = get_array_module(out.data).asarray(summed * scale)
 
 
 class GradientReducer:
@@ -124,6 +132,16 @@ class GradientReducer:
         for handle in self._handles:
             handle.remove()
         self._handles = []
+
+    def release(self):
+        """Unregister the hooks and free shared bucket memory. Collective: only where every
+        rank calls it at the same point (never while unwinding an error: the others may wait
+        in a collective, and the job must abort instead); the reducer is not used after."""
+        self.remove()
+        for bucket in self.buckets:
+            if bucket.shared is not None:
+                bucket.shared.free()
+        self.buckets = []
 
     @property
     def active(self):
@@ -227,8 +245,12 @@ class GradientReducer:
         return self.weight / self.total_weight if self.total_weight else self.weight
 
     def _used_flags(self):
-        """Bucket 0's elements that count, per parameter, the ranks that used it."""
+        """Bucket 0's elements that count, per parameter, the ranks that used it (this rank's
+        to write; the sums over ranks from `_used_counts`)."""
         return self.buckets[0].buffer[-1 - len(self.params):-1]
+
+    def _used_counts(self):
+        return self.buckets[0].summed[-1 - len(self.params):-1]
 
     def _launch_ready(self):
         while self._launched < len(self.buckets):
@@ -243,10 +265,10 @@ class GradientReducer:
         for bucket in self.buckets:
             bucket.wait(f"{self.who}'s gradient averaging")
         self.allreduce_seconds += time.perf_counter() - start
-        scale = 1.0 / float(self.buckets[0].buffer[-1])  # 1 / the sum of the packed weights
+        scale = 1.0 / float(self.buckets[0].summed[-1])  # 1 / the sum of the packed weights
         for bucket in self.buckets:
             bucket.average(scale)
-        used = self._used_flags() if self.find_unused else None
+        used = self._used_counts() if self.find_unused else None
         for param, out in self._unused:
             if used is None or used[self._positions[id(param)]] > 0:
                 param.grad = out

@@ -4,8 +4,8 @@ MPICH's Allreduce between processes of one machine pushes the data through its s
 queues in pieces: 2-3.5 ms for 7 MiB of gradients on two ranks here, about a tenth of a big
 MLP's step. Ranks that can read each other's buffers do better: MPI allocates one block all
 ranks of the node map (MPI_Win_allocate_shared); each rank writes its buffer into its row,
-then sums one share of the columns of every row and writes it back into every row (1.5 ms
-with the copy out). Memory is ordered as the MPI standard's unified model
+then sums one share of the columns of every row into the total, or back into every row
+(1.5 ms with the copy out). Memory is ordered as the MPI standard's unified model
 asks: MPI_Win_sync, a barrier, MPI_Win_sync.
 
 The transport stays MPI (allocation, ordering, barriers); used only when every rank of the
@@ -30,33 +30,48 @@ def usable(world, MPI):
 
 
 class SharedSum:
-    """`mine`: this rank's row of a block that all ranks of the node share; `sum()` leaves in
-    every row the elementwise sum of all rows. Creating one is collective."""
+    """`mine`: this rank's row of a block that all ranks of the node share; `sum()` leaves the
+    elementwise sum of the rows in `total`, or in every row. Creating one is collective.
+
+    Which memory a rank touches when: the rows are written by their ranks before the sum's
+    first barrier; between its barriers each rank reads its share of the columns of every row
+    and writes the sums into its share of `total` (or of every row); after the second, the
+    sums are read from `total` (or each rank's own row) until the next sum begins. So no rank
+    reads memory another may be writing, without a third barrier."""
 
     def __init__(self, world, size, dtype, MPI):
         self.world = world
         itemsize = np.dtype(dtype).itemsize
-        nbytes = world.size * size * itemsize if world.rank == 0 else 0  # rank 0 allocates
+        rows = world.size + 1  # a row per rank, and the total
+        nbytes = rows * size * itemsize if world.rank == 0 else 0  # rank 0 allocates all
         self.window = MPI.Win.Allocate_shared(nbytes, itemsize, comm=world.comm)
         memory, _ = self.window.Shared_query(0)
-        self.rows = np.frombuffer(memory, dtype=dtype, count=world.size * size)
-        self.rows = self.rows.reshape(world.size, size)
+        block = np.frombuffer(memory, dtype=dtype, count=rows * size).reshape(rows, size)
+        self.rows, self.total = block[:-1], block[-1]
         self.mine = self.rows[world.rank]
         self.share = slice(world.rank * size // world.size,
                            (world.rank + 1) * size // world.size)
         self.window.Lock_all()  # a passive epoch for the window's lifetime: Sync orders memory
 
-    def sum(self, what):
-        """Sum every rank's row into every row (collective). Each rank sums its share of the
-        columns and writes it into all rows: no rank reads or writes another's share."""
+    def sum(self, what, everywhere):
+        """Sum the rows into `total`, or, if `everywhere`, into every row (collective)."""
         self._everyone_here(what)  # every row written
-        total = self.mine[self.share]
-        others = [row[self.share] for k, row in enumerate(self.rows) if k != self.world.rank]
-        for other in others:
+        share = self.share
+        others = [row[share] for k, row in enumerate(self.rows) if k != self.world.rank]
+        total = self.mine[share] if everywhere else self.total[share]
+        np.add(self.mine[share], others[0], out=total)
+        for other in others[1:]:
             total += other
-        for other in others:
-            other[...] = total
-        self._everyone_here(what)  # every share summed into every row
+        if everywhere:
+            for other in others:
+                other[...] = total
+        self._everyone_here(what)  # every share summed
+
+    def free(self):
+        """Release the memory (collective); no view of it may be used after."""
+        self.window.Unlock_all()
+        self.window.Free()
+        self.rows = self.mine = self.total = None
 
     def _everyone_here(self, what):
         self.window.Sync()

@@ -144,15 +144,18 @@ class Model(Module):
             train = parallel.shard(train, training=True)
             validation = None if validation is None else parallel.shard(validation, False)
             progress, extra = progress if parallel.rank == 0 else None, parallel.callbacks(extra)
+        completed = False
         try:
             self._parallel = parallel
-            return self._fit_epochs(train, validation, epochs, initial_epoch, history,
-                                    CallbackList(([progress] if progress else []) + extra
-                                                 + [history], self, params))
+            history = self._fit_epochs(train, validation, epochs, initial_epoch, history,
+                                       CallbackList(([progress] if progress else []) + extra
+                                                    + [history], self, params))
+            completed = True
+            return history
         finally:
             self._parallel = None
             if parallel is not None:
-                parallel.finish()
+                parallel.finish(completed)
 
     def _fit_epochs(self, train, validation, epochs, initial_epoch, history, runner):
         self.stop_training = False

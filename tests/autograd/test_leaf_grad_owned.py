@@ -19,3 +19,37 @@ def test_a_leaf_gradient_is_not_a_view_of_the_callers_seed():
     seed = np.ones(6)
     ag.reshape(x, (6,)).backward(seed)
     assert not np.shares_memory(x.grad.data, seed)
+
+
+def test_two_leaves_handed_one_array_get_their_own():
+    x, y = Variable(np.ones(3)), Variable(np.ones(3))
+    (x + y).backward(np.ones(3))  # Add's backward hands one array to both inputs
+    assert not np.shares_memory(x.grad.data, y.grad.data)
+    x.grad.data[0] = 5.0
+    assert y.grad.data[0] == 1.0
+
+
+def _hooked_leaves(views):
+    """Leaves whose hooks replace their gradients by `views`, one each."""
+    leaves = [Variable(np.zeros(view.shape)) for view in views]
+    for leaf, view in zip(leaves, views):
+        leaf.register_hook(lambda grad, view=view: Variable(view))
+    return leaves
+
+
+def test_disjoint_views_of_one_buffer_stay_views():
+    buffer = np.arange(6.0)  # as DDP's gradient_as_bucket_view hands out
+    a, b = _hooked_leaves([buffer[:3], buffer[3:]])
+    ag.sum(a * 1.0 + b * 1.0).backward()
+    assert np.shares_memory(a.grad.data, buffer) and np.shares_memory(b.grad.data, buffer)
+    np.testing.assert_array_equal(b.grad.data, [3.0, 4.0, 5.0])
+
+
+def test_overlapping_views_of_one_buffer_are_copied():
+    buffer = np.arange(6.0)
+    a, b = _hooked_leaves([buffer[:4], buffer[2:]])
+    ag.sum(a * 1.0 + b * 1.0).backward()
+    assert np.shares_memory(a.grad.data, buffer) != np.shares_memory(b.grad.data, buffer)
+    b.grad.data[...] = -1.0
+    a.grad.data[...] = -2.0
+    np.testing.assert_array_equal(b.grad.data, [-1.0] * 4)
