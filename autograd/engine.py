@@ -74,15 +74,11 @@ def _into_leaves(outputs, grad_outputs, retain_grad, create_graph):
 
 
 def _user_arrays(grad_outputs):
-    """The caller's seed arrays, by memory: a leaf's .grad must never be one of them."""
+    """The memory of the arrays the caller passed as seeds: a leaf's .grad must never be it."""
     if grad_outputs is None:
-        return {}
+        return set()
     seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-    taken = {}
-    for g in seeds:
-        array = g.data if isinstance(g, Variable) else g
-        taken.setdefault(_memory(array), []).append(array)
-    return taken
+    return {_memory(g.data if isinstance(g, Variable) else g) for g in seeds}
 
 
 def _memory(array):
@@ -94,22 +90,13 @@ def _memory(array):
 def _owned(g, taken, create_graph):
     """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
     sum's gradient), or memory that is already another gradient's or the caller's (Add's
-    backward hands one array to both inputs). Editing one .grad must change nothing else.
-    Disjoint views of one buffer (DDP's bucket views, a split's pieces) stay views."""
-    array = g.data
-    if not getattr(array.flags, "writeable", True):  # CuPy's flags have no `writeable`
-        return _copy(g, create_graph)
-    memory = _memory(array)
-    others = taken.get(memory)
-    if others is None:
-        taken[memory] = [array]
+    backward hands one array to both inputs). Editing one .grad must change nothing else."""
+    memory = _memory(g.data)
+    # CuPy's flags have no `writeable` (its arrays always are)
+    if memory not in taken and getattr(g.data.flags, "writeable", True):
+        taken.add(memory)
         return g
-    xp = get_array_module(array)
-    for other in others:
-        if xp.may_share_memory(array, other):  # their byte ranges overlap
-            return _copy(g, create_graph)
-    others.append(array)
-    return g
+    return _copy(g, create_graph)
 
 
 def _copy(g, create_graph):

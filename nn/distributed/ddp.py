@@ -42,6 +42,7 @@ class DistributedDataParallel(Module):
     memory the reduction works in, which saves a copy of every gradient per step and the
     memory of a second copy; as in PyTorch, the next backward then writes into the arrays
     the last one handed out, so keep a gradient with `.grad.data.copy()`, not a reference.
+    (CuPy parameters always get gradients of their own: buckets are host memory.)
 
     state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
     with or without it, and `self.module.state_dict()` (or
@@ -67,8 +68,8 @@ class DistributedDataParallel(Module):
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
             find_unused=self.find_unused_parameters,
             names={id(p): name for name, p in module.named_parameters()},
-            check_after_backward=True, gradient_as_bucket_view=gradient_as_bucket_view))
-        self.reducer.total_weight = float(group().size)  # every rank's gradient counts once
+            check_after_backward=True, gradient_as_bucket_view=gradient_as_bucket_view,
+            total_weight=float(group().size)))  # every rank's gradient counts once
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()

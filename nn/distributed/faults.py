@@ -5,14 +5,15 @@
 - A rank that leaves by `sys.exit(status)` (or by reaching its program's end) while another
   waits for it in a collective: SystemExit passes no excepthook, and Python tells an atexit
   hook neither that it happened nor the status. So leaving is announced: at exit every rank
-  posts a goodbye note to the others and a non-blocking barrier on a communicator of its own.
-  If every rank is exiting, the barrier completes and MPI is finalized as usual. A rank
-  waiting in one of nn.distributed's collectives waits for a goodbye too; when one comes, it
-  answers "stranded" to the rank that left, which then exits without MPI_Finalize (mpi4py's
-  finalize at exit is off, this module does it): the launcher sees a rank end without
-  finalizing, ends the others and reports that rank's exit status (MPICH's Hydra, from the
-  distributed extra, does; so does Open MPI's mpirun). No timeout: a rank that finishes
-  normally waits at exit as long as the others run.
+  posts a goodbye note to the others (saying how many collectives it completed) and a
+  non-blocking barrier on a communicator of its own. If every rank is exiting, the barrier
+  completes and MPI is finalized as usual. A rank waiting in one of nn.distributed's
+  collectives waits for a goodbye too; when one comes from a rank that did not take part in
+  this collective (it completed fewer), it answers "stranded" to the rank that left, which
+  then exits without MPI_Finalize (mpi4py's finalize at exit is off, this module does it):
+  the launcher sees a rank end without finalizing, ends the others and reports that rank's
+  exit status (MPICH's Hydra, from the distributed extra, does; so does Open MPI's mpirun).
+  No timeout: a rank that finishes normally waits at exit as long as the others run.
 
 A rank leaving with status 0 while others still need it is a bug of the program: the job then
 ends the same way, with status 0 and both messages. Ranks waiting in MPI calls made directly
@@ -49,20 +50,27 @@ class ExitWatch:
         self.rank, self.size = comm.Get_rank(), comm.Get_size()
         self.name = f"rank {self.rank} of {self.size}"
         self.left = None  # a rank whose goodbye came while this one still runs
-        self._inbox, self._outbox = np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int32)
+        self.left_after = 0  # how many collectives that rank had completed
+        self.completed = 0  # this rank's collectives waited for (the same order on every rank)
+        self.at_clean_exit = []  # collective clean-ups, run once every rank is exiting
+        self._inbox, self._outbox = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
         self._goodbye = self.comm.Irecv(self._inbox, self.MPI.ANY_SOURCE, _GOODBYE)
         atexit.register(self.at_exit)
 
     def wait(self, request, what):
         """Wait for `request`, one of this rank's collectives; when a rank leaves the job
-        meanwhile, tell it this rank is stranded, then wait to be ended by the launcher."""
+        meanwhile, before it took part in this collective, tell it this rank is stranded,
+        then wait to be ended by the launcher."""
         if self.left is None:
             status = self.MPI.Status()
             if self.MPI.Request.Waitany([request, self._goodbye], status) == 0:
+                self.completed += 1
                 return
-            self.left = status.Get_source()
-            if request.Test():  # it had completed too: only later collectives are stranded
-                return
+            self.left, self.left_after = status.Get_source(), int(self._inbox[0])
+        if self.left_after > self.completed:  # it completed this one before leaving: it
+            request.Wait()                     # will complete here too
+            self.completed += 1
+            return
         _say(f"{self.name}: rank {self.left} exited while this rank waited for it in {what}; "
              f"the job ends with rank {self.left}'s exit status")
         # never waited for: the rank that left may be gone already (another rank told it)
@@ -75,10 +83,11 @@ class ExitWatch:
         MPI = self.MPI
         if MPI.Is_finalized():
             return
+        self._outbox[0] = self.completed  # the others' collectives up to here will complete
         notes = [self.comm.Isend(self._outbox, dest, _GOODBYE)
                  for dest in range(self.size) if dest != self.rank]
         everyone = self.comm.Ibarrier()
-        stranded = self.comm.Irecv(np.zeros(1, dtype=np.int32), MPI.ANY_SOURCE, _STRANDED)
+        stranded = self.comm.Irecv(np.zeros(1, dtype=np.int64), MPI.ANY_SOURCE, _STRANDED)
         status = MPI.Status()
         if MPI.Request.Waitany([everyone, stranded], status) == 1:
             self._leave_early(status.Get_source())
@@ -87,6 +96,8 @@ class ExitWatch:
         MPI.Request.Waitall(notes)
         stranded.Cancel()
         stranded.Wait()
+        for clean_up in self.at_clean_exit:
+            clean_up()
         self.comm.Free()
         if self.owns_finalize:
             MPI.Finalize()
@@ -98,7 +109,7 @@ class ExitWatch:
             self._goodbye.Cancel()
         self._goodbye.Wait()
         for _ in range(self.size - 2):
-            self.comm.Recv(np.zeros(1, dtype=np.int32), self.MPI.ANY_SOURCE, _GOODBYE)
+            self.comm.Recv(np.zeros(1, dtype=np.int64), self.MPI.ANY_SOURCE, _GOODBYE)
 
     def _leave_early(self, waiting):
         _say(f"{self.name}: exiting while rank {waiting} waits for it in a collective; "

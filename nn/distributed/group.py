@@ -91,8 +91,12 @@ def is_initialized():
 
 
 def destroy_process_group():
-    """Forget the group (MPI itself stays initialized until the process exits)."""
+    """Free what the group holds (shared bucket memory: collective, every rank calls it) and
+    forget the group (MPI itself stays initialized until the process exits)."""
     global _group
+    if _group is not None and _group.comm is not None:
+        from .shared_memory import free_all
+        free_all(watched=True)
     _group = None
 
 

@@ -69,9 +69,14 @@ class _Bucket:
         return memory[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
 
     def out(self, i):
-        """The array that will hold slot i's average: the slot itself, or new memory."""
-        data = self.params[i].data
-        return self.view(i) if self.as_view else get_array_module(data).empty_like(data)
+        """The array that will hold slot i's average: new memory, or (as_view) the slot
+        itself, as an array over a memoryview of its own: the engine copies a gradient whose
+        base array another leaf's gradient already uses, and slots never overlap."""
+        if not self.as_view:
+            data = self.params[i].data
+            return get_array_module(data).empty_like(data)
+        slot = self.buffer[self.offsets[i]:self.offsets[i + 1]]
+        return np.frombuffer(memoryview(slot), slot.dtype).reshape(self.params[i].shape)
 
     def start(self):
         """Begin the sum (MPI: non-blocking; the shared-memory sum happens in wait)."""
@@ -93,7 +98,9 @@ class _Bucket:
             return
         for i, out in enumerate(self.outs):
             summed = self.view(i, self.summed)
-            if get_array_module(out.data) is np:  # copy and scale in one pass
+            if get_array_module(out.data) is np and scale == 1.0:
+                np.copyto(out.data, summed)
+            elif get_array_module(out.data) is np:  # copy and scale in one pass
                 np.multiply(summed, scale, out=out.data)
             else:
                 out.data[...] = get_array_module(out.data).asarray(summed * scale)
@@ -104,7 +111,7 @@ class GradientReducer:
 
     def __init__(self, params, bucket_cap_mb=25.0, who="DistributedDataParallel",
                  find_unused=False, names=None, check_after_backward=False,
-                 gradient_as_bucket_view=False):
+                 gradient_as_bucket_view=False, total_weight=None):
         self.who, self.find_unused = who, find_unused
         self.check_after_backward = check_after_backward  # DDP: see _after_backward
         self.names = names or {}  # id(param) -> its name, for errors
@@ -112,7 +119,7 @@ class GradientReducer:
         self.params = [p for p in params if p.requires_grad]
         self.enabled = True
         self.weight = 1.0
-        self.total_weight = None  # the ranks' weights' sum, when known before the reduction
+        self.total_weight = total_weight  # the weights' sum over ranks, if known beforehand
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
         self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
         if self.world.comm is not None:  # a world of one: nothing to average, no hooks
@@ -151,7 +158,7 @@ class GradientReducer:
     # ----- one step -----
     def _reset(self):
         self._ready, self._launched, self._done, self._check_queued = 0, 0, False, False
-        self._unused = []  # (param, Variable for its average) of those marked unused
+        self._unused = []  # (param, Variable for its average, saved .grad) of those unused
         self._expected_unused = []  # to mark when backward's first hook runs
         for bucket in self.buckets:
             bucket.filled, bucket.request = 0, None
@@ -198,7 +205,9 @@ class GradientReducer:
             return
         for param in params:
             b, i = self._slots[id(param)]
-            self._unused.append((param, self._pack(b, i, None)))
+            kept = param.grad  # a bucket view's values, restored if no rank uses it
+            saved = kept.data.copy() if kept is not None and self.buckets[b].as_view else None
+            self._unused.append((param, self._pack(b, i, None), saved))
             if self.find_unused:
                 self._used_flags()[self._positions[id(param)]] = 0
         self._advance()
@@ -235,7 +244,10 @@ class GradientReducer:
             self._finish()
 
     def _begin(self):
-        self.buckets[0].buffer[-1] = self._factor()  # the weights are summed with bucket 0
+        if any(b.shared is not None and b.shared.window is None for b in self.buckets):
+            raise RuntimeError(f"{self.who}: its shared bucket memory was freed (by "
+                               "destroy_process_group); wrap the model again")
+        self.buckets[0].buffer[-1] = self.weight  # the weights are summed with bucket 0
         if self.find_unused:
             self._used_flags()[...] = 1
 
@@ -244,13 +256,10 @@ class GradientReducer:
         the sum of the weights when that is known (then the sums need no scaling after)."""
         return self.weight / self.total_weight if self.total_weight else self.weight
 
-    def _used_flags(self):
-        """Bucket 0's elements that count, per parameter, the ranks that used it (this rank's
-        to write; the sums over ranks from `_used_counts`)."""
-        return self.buckets[0].buffer[-1 - len(self.params):-1]
-
-    def _used_counts(self):
-        return self.buckets[0].summed[-1 - len(self.params):-1]
+    def _used_flags(self, memory="buffer"):
+        """Bucket 0's elements that count, per parameter, the ranks that used it: this rank's
+        (memory="buffer"), or their sums (memory="summed")."""
+        return getattr(self.buckets[0], memory)[-1 - len(self.params):-1]
 
     def _launch_ready(self):
         while self._launched < len(self.buckets):
@@ -265,13 +274,17 @@ class GradientReducer:
         for bucket in self.buckets:
             bucket.wait(f"{self.who}'s gradient averaging")
         self.allreduce_seconds += time.perf_counter() - start
-        scale = 1.0 / float(self.buckets[0].summed[-1])  # 1 / the sum of the packed weights
+        # the weight elements hold the exact weights: the scale is exactly 1 when their sum is
+        # the total_weight the gradients were divided by as they were packed
+        scale = (self.total_weight or 1.0) / float(self.buckets[0].summed[-1])
         for bucket in self.buckets:
             bucket.average(scale)
-        used = self._used_counts() if self.find_unused else None
-        for param, out in self._unused:
+        used = self._used_flags("summed") if self.find_unused else None
+        for param, out, saved in self._unused:
             if used is None or used[self._positions[id(param)]] > 0:
                 param.grad = out
+            elif saved is not None:  # no rank used it: its .grad stays as it was (PyTorch)
+                param.grad.data[...] = saved
         self._done = True
 
     def finish_step(self):

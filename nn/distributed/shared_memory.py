@@ -16,6 +16,8 @@ import os
 
 import numpy as np
 
+_live = []  # SharedSums not freed yet, in allocation order (the same on every rank)
+
 
 def usable(world, MPI):
     """Whether every rank of `world` runs on this node (collective: every rank must call it
@@ -23,6 +25,7 @@ def usable(world, MPI):
     if os.environ.get("RUNGRAD_SHARED_MEMORY_ALLREDUCE", "1") == "0":
         return False
     if world.on_one_node is None:
+        _all_here(world, "setting up shared memory")
         node = world.comm.Split_type(MPI.COMM_TYPE_SHARED)
         world.on_one_node = node.Get_size() == world.size
         node.Free()
@@ -44,7 +47,11 @@ class SharedSum:
         itemsize = np.dtype(dtype).itemsize
         rows = world.size + 1  # a row per rank, and the total
         nbytes = rows * size * itemsize if world.rank == 0 else 0  # rank 0 allocates all
+        _all_here(world, "allocating shared memory")
         self.window = MPI.Win.Allocate_shared(nbytes, itemsize, comm=world.comm)
+        if not _live:
+            world.watch.at_clean_exit.append(free_all)
+        _live.append(self)
         memory, _ = self.window.Shared_query(0)
         block = np.frombuffer(memory, dtype=dtype, count=rows * size).reshape(rows, size)
         self.rows, self.total = block[:-1], block[-1]
@@ -67,11 +74,17 @@ class SharedSum:
                 other[...] = total
         self._everyone_here(what)  # every share summed
 
-    def free(self):
-        """Release the memory (collective); no view of it may be used after."""
+    def free(self, watched=True):
+        """Release the memory (collective); no view of it may be used after. watched=False
+        only where every rank is known to be here (a clean exit)."""
+        if watched:
+            _all_here(self.world, "freeing shared memory")
+        else:
+            self.world.comm.Barrier()
         self.window.Unlock_all()
         self.window.Free()
-        self.rows = self.mine = self.total = None
+        self.window = self.rows = self.mine = self.total = None
+        _live.remove(self)
 
     def _everyone_here(self, what):
         self.window.Sync()
@@ -79,4 +92,17 @@ class SharedSum:
         self.window.Sync()
 
 
-__all__ = ["SharedSum", "usable"]
+def free_all(watched=False):
+    """Free every SharedSum not freed yet (collective: at a clean exit, where every rank is
+    exiting, and in destroy_process_group)."""
+    while _live:
+        _live[0].free(watched)
+
+
+def _all_here(world, what):
+    """A barrier through the fault watch: MPI's blocking collectives (Win_free, ...) cannot
+    notice a rank that has left, and would wait for it forever."""
+    world.wait(world.comm.Ibarrier(), what)
+
+
+__all__ = ["SharedSum", "free_all", "usable"]

@@ -141,7 +141,7 @@ def test_a_checkpoint_from_two_ranks_resumes_alike_on_one_or_two(tmp_path):
     _assert_close(_arrays(tmp_path / "two_1.npz"), _arrays(tmp_path / "two_0.npz"), tol=0)
 
 
-@pytest.mark.parametrize("how", ["ddp", "fit"])
+@pytest.mark.parametrize("how", ["ddp", "fit", "fit_end"])
 def test_a_rank_calling_sys_exit_mid_epoch_ends_the_job_with_its_status(how):
     mpiexec_or_skip()
     result = run_program("exit_mid_epoch.py", how, ranks=2, timeout=60)  # fails on a hang
@@ -149,6 +149,16 @@ def test_a_rank_calling_sys_exit_mid_epoch_ends_the_job_with_its_status(how):
     assert "rank 1 of 2: exiting" in result.stderr
     assert "rank 0 of 2: rank 1 exited" in result.stderr
     assert "finished" not in result.stdout
+
+
+@pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
+def test_six_ranks_average_exactly_across_dtypes_and_end_cleanly(transport):
+    # six ranks on two cores finish far apart: a rank's goodbye often arrives while another
+    # still completes the last collective, which must not be taken for a rank that left
+    mpiexec_or_skip()
+    switch = {"RUNGRAD_SHARED_MEMORY_ALLREDUCE": "1" if transport == "shared_memory" else "0"}
+    result = check(run_program("mixed_dtypes.py", ranks=6, timeout=120, env=switch))
+    assert result.stdout.count("exact") == 6, result.stdout
 
 
 def test_the_workers_launcher_returns_the_failing_rank_s_status():

@@ -18,53 +18,53 @@ rank, world = dist.get_rank(), dist.get_world_size()
 np.random.seed(rank)
 x = [np.random.default_rng(10 * r + k).normal(size=(4, 3)) for r in range(2) for k in range(3)]
 
+
+def linear64(state=None):
+    """A float64 Linear(3, 2), with `state`'s weights if given."""
+    model = nn.Linear(3, 2)
+    if state is not None:
+        model.load_state_dict(state)
+    for p in model.parameters():
+        p.data = p.data.astype(np.float64)
+    return model
+
+
+def mean_over_ranks_of_summed_grads(state, steps):
+    """What every rank must hold: the mean over ranks of each rank's gradients summed over
+    its first `steps` batches, from one process."""
+    per_rank = []
+    for r in range(2):
+        ref = linear64(state)
+        for k in range(steps):
+            (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
+        per_rank.append([p.grad.data for p in ref.parameters()])
+    return [(a + b) / 2 for a, b in zip(*per_rank)]
+
+
 # no_sync accumulation
-model = nn.Linear(3, 2)
-for p in model.parameters():
-    p.data = p.data.astype(np.float64)
+model = linear64()
 ddp = dist.DistributedDataParallel(model)
 with ddp.no_sync():
     for k in range(2):
         (ddp(Variable(x[3 * rank + k])) ** 2).sum().backward()
 (ddp(Variable(x[3 * rank + 2])) ** 2).sum().backward()
-expected = []
-for r in range(2):
-    ref = nn.Linear(3, 2)
-    ref.load_state_dict(model.state_dict())  # the weights all ranks share now
-    for p in ref.parameters():
-        p.data = p.data.astype(np.float64)
-    for k in range(3):
-        (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
-    expected.append([p.grad.data for p in ref.parameters()])
-for got, a, b in zip(model.parameters(), *expected):
-    np.testing.assert_allclose(got.grad.data, (a + b) / 2, atol=1e-12)
+for got, want in zip(model.parameters(), mean_over_ranks_of_summed_grads(model.state_dict(), 3)):
+    np.testing.assert_allclose(got.grad.data, want, atol=1e-12)
 print("ok no_sync")
 
 # gradient_as_bucket_view: the same gradients, in the bucket's memory, accumulating
 grads = {}
 for as_view in (False, True):
-    np.random.seed(7)  # the same start for both (DDP then copies rank 0's anyway)
-    model = nn.Linear(3, 2)
-    for p in model.parameters():
-        p.data = p.data.astype(np.float64)
+    model = linear64()  # DDP copies rank 0's weights: both models start alike
     ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
     for k in range(2):  # no zero_grad between: the second adds to the first's average
         (ddp(Variable(x[3 * rank + k])) ** 2).sum().backward()
     grads[as_view] = [p.grad.data.copy() for p in model.parameters()]
     memory = ddp.reducer.buckets[0].buffer
     assert all(np.shares_memory(p.grad.data, memory) == as_view for p in model.parameters())
-expected = []
-for r in range(2):
-    ref = nn.Linear(3, 2)
-    ref.load_state_dict(model.state_dict())
-    for p in ref.parameters():
-        p.data = p.data.astype(np.float64)
-    for k in range(2):
-        (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
-    expected.append([p.grad.data for p in ref.parameters()])
-for view, plain, a, b in zip(grads[True], grads[False], *expected):
-    np.testing.assert_allclose(view, (a + b) / 2, atol=1e-12)
-    np.testing.assert_allclose(plain, (a + b) / 2, atol=1e-12)
+    want = mean_over_ranks_of_summed_grads(model.state_dict(), 2)
+    for got, expected in zip(grads[as_view], want):
+        np.testing.assert_allclose(got, expected, atol=1e-12)
 print("ok bucket_view")
 
 # buffers follow rank 0

@@ -1,8 +1,9 @@
 """Rank 1 calls sys.exit(3) in the middle of an epoch, which no excepthook sees; rank 0 goes
 on into the next collective, where it would wait forever if the job were not ended.
 
-argv: 'ddp' (a DDP loop: rank 0 waits in all_reduce of the batch loss) or 'fit' (a callback
-exits; rank 0 waits in fit's next gradient averaging).
+argv: 'ddp' (a DDP loop: rank 0 waits in all_reduce of the batch loss), 'fit' (a callback
+exits; rank 0 waits in fit's next gradient averaging) or 'fit_end' (a callback exits as
+training ends; rank 0 waits as fit frees its shared memory, a collective).
 """
 import sys
 
@@ -36,14 +37,19 @@ def ddp_loop():
 
 class Exit(nn.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
-        if batch == 2 and rank == 1:
+        if batch == 2 and rank == 1 and how == "fit":
+            sys.exit(3)
+
+    def on_train_end(self, logs=None):
+        if rank == 1 and how == "fit_end":
             sys.exit(3)
 
 
 def fit():
     model = nn.Sequential([nn.Dense(4, input_shape=(3,)), nn.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    model.fit(x, y, epochs=50, batch_size=8, verbose=0, callbacks=[Exit()])
+    model.fit(x, y, epochs=50 if how == "fit" else 1, batch_size=8, verbose=0,
+              callbacks=[Exit()])
 
 
 ddp_loop() if how == "ddp" else fit()
