@@ -98,3 +98,19 @@ except RuntimeError as exc:  # raised as backward ends, before a step could appl
     assert ddp.module.used.weight.grad is None  # no unfinished bucket memory left in .grad
     ddp(Variable(x[rank].astype(np.float32)))  # the failed step is forgotten
     print("ok unused")
+
+# destroy_process_group frees the shared bucket memory; a wrapper left over says so
+from nn.distributed import shared_memory  # noqa: E402
+
+ddp = dist.DistributedDataParallel(nn.Linear(3, 1))
+shared = any(bucket.shared is not None for bucket in ddp.reducer.buckets)
+dist.destroy_process_group()
+assert not shared_memory._live
+if shared:
+    try:
+        ddp(Variable(x[rank].astype(np.float32))).sum().backward()
+    except RuntimeError as exc:
+        assert "was freed" in str(exc), exc
+        print("ok destroy")
+else:  # the MPI transport holds no memory of the group's
+    print("ok destroy")
