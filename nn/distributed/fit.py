@@ -50,7 +50,10 @@ class DataParallelFit:
             with no_grad():
                 self.model.compiled_loss.inputs(self.model, as_variable(x_batch))
         sync_module_states(self.model, "fit")
-        self.reducer = GradientReducer(self.model.parameters(), who="fit")
+        # fit's gradients live from backward to the optimizer's step, never kept: views of
+        # the bucket memory save a copy of each per step
+        self.reducer = GradientReducer(self.model.parameters(), who="fit",
+                                       gradient_as_bucket_view=True)
 
     def before_backward(self, count):
         """This rank's gradient counts as `count` samples of the global batch."""
