@@ -12,7 +12,7 @@ from ..functional.conv1d import conv1d
 from ..functional.im2col import pair, single
 from ..module import Module
 from .config import init_config
-from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
+from .lazy_build import channels_of, check_fit, follow_device, hold_placeholders, make_parameters
 
 
 class _ConvNd(Module):
@@ -88,10 +88,7 @@ class _ConvNd(Module):
             raise ValueError(f"{type(self).__name__}: a weight of shape {weight} does not fit")
         in_channels = weight[in_axis] * (1 if self.transposed else self.groups)
         expected = self._shapes(in_channels)
-        for name, shape in shapes.items():
-            if name in expected and tuple(shape) != expected[name]:
-                raise ValueError(f"{type(self).__name__}: {name!r} of shape {tuple(shape)} "
-                                 f"does not fit (expected {expected[name]})")
+        check_fit(self, shapes, expected)
         return in_channels
 
     def reset_parameters(self):

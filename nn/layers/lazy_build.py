@@ -28,6 +28,15 @@ def make_parameters(module, shapes, dtype):
             setattr(module, name, Parameter(np.empty(shape, dtype)))
 
 
+def check_fit(module, shapes, expected):
+    """Raise a ValueError naming the first of `shapes` (name -> shape, arrays to load into
+    the unbuilt `module`) that differs from the layer's `expected` shapes."""
+    for name, shape in shapes.items():
+        if name in expected and tuple(shape) != expected[name]:
+            raise ValueError(f"{type(module).__name__}: {name!r} of shape {tuple(shape)} "
+                             f"does not fit (expected {expected[name]})")
+
+
 def follow_device(module, like):
     """Move a just-built layer to the GPU when its first input `like` (an array) is there."""
     if like is not None and get_array_module(like) is not np:

@@ -10,7 +10,7 @@ from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
 from .config import init_config
-from .lazy_build import follow_device, hold_placeholders, make_parameters
+from .lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 
 
 class Linear(Module):
@@ -81,10 +81,7 @@ class Linear(Module):
                              f"out_features={self.out_features} (expected (out, in) = "
                              f"({self.out_features}, in_features))")
         expected = self._shapes(int(weight[1]))
-        for name, shape in shapes.items():
-            if name in expected and tuple(shape) != expected[name]:
-                raise ValueError(f"{type(self).__name__}: {name!r} of shape {tuple(shape)} "
-                                 f"does not fit (expected {expected[name]})")
+        check_fit(self, shapes, expected)
         return int(weight[1])
 
     def reset_parameters(self):
