@@ -18,7 +18,12 @@ as MPI requires of non-blocking collectives.
 Weights: each rank's gradient counts `weight` times (default 1: the plain mean over ranks, as
 DDP). Model.fit passes the rank's number of samples, so ranks with unequal shards give exactly
 the gradient of the mean loss over the global batch. The weights are summed in the same
-allreduce (one extra element of the first bucket).
+allreduce (one extra element of the first bucket). When their sum is known beforehand
+(`total_weight`: DDP's is the world size), gradients are divided by it as they are packed,
+and the sums need no pass to scale them.
+
+gradient_as_bucket_view (PyTorch's option): the averages are handed out as views of the
+bucket memory rather than copied out of it; the next backward writes into them.
 
 A gradient already in `.grad` when the hook runs (accumulated under `no_sync()`, or the last
 step's when nobody zeroed it) is folded into the reduction: every rank ends with the same .grad.
