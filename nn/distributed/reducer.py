@@ -345,7 +345,6 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
     """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone);
     bucket 0 has `extra` more elements. Collective: their memory is shared between the ranks
     when all run on one node (nn.distributed.shared_memory)."""
-    shared = usable(world, MPI)
     groups, current, size = [], [], 0
     for param in params:
         nbytes = param.data.size * param.data.dtype.itemsize
@@ -356,6 +355,8 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
         size += nbytes
     if current:
         groups.append(current)
+    nbytes = sum(p.data.size * p.data.dtype.itemsize for p in params) + 8 * extra
+    shared = usable(world, MPI, nbytes)
     return [_Bucket(g, np.dtype(g[0].dtype), extra if k == 0 else 0, world, MPI, shared,
                     as_view)
             for k, g in enumerate(groups)]

@@ -16,12 +16,17 @@ import os
 
 import numpy as np
 
+from .collectives import all_reduce
+
 _live = []  # SharedSums not freed yet, in allocation order (the same on every rank)
 
 
-def usable(world, MPI):
-    """Whether every rank of `world` runs on this node (collective: every rank must call it
-    together), and the shared-memory sum is not switched off."""
+def usable(world, MPI, nbytes):
+    """Whether buffers of `nbytes` per rank can be summed in shared memory: every rank of
+    `world` runs on this node, the machine's shared memory has room for the ranks' rows and
+    the total (a container's /dev/shm is often 64 MiB; MPI's memory there would fail with a
+    bus error when first touched), and the shared-memory sum is not switched off.
+    Collective: every rank must call it together, and all get the same answer."""
     if os.environ.get("RUNGRAD_SHARED_MEMORY_ALLREDUCE", "1") == "0":
         return False
     if world.on_one_node is None:
@@ -29,7 +34,20 @@ def usable(world, MPI):
         node = world.comm.Split_type(MPI.COMM_TYPE_SHARED)
         world.on_one_node = node.Get_size() == world.size
         node.Free()
-    return world.on_one_node
+    if not world.on_one_node:
+        return False
+    room = free_space()
+    fits = room is None or room >= 1.25 * (world.size + 1) * nbytes
+    return bool(all_reduce(np.array([fits], dtype=np.int32), "min")[0])
+
+
+def free_space():
+    """Free bytes where MPI keeps shared memory on Linux (/dev/shm); None if unknown."""
+    try:
+        stats = os.statvfs("/dev/shm")
+    except (OSError, AttributeError):
+        return None
+    return stats.f_bavail * stats.f_frsize
 
 
 class SharedSum:
@@ -105,4 +123,4 @@ def _all_here(world, what):
     world.wait(world.comm.Ibarrier(), what)
 
 
-__all__ = ["SharedSum", "free_all", "usable"]
+__all__ = ["SharedSum", "free_all", "free_space", "usable"]

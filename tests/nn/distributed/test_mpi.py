@@ -161,6 +161,12 @@ def test_six_ranks_average_exactly_across_dtypes_and_end_cleanly(transport):
     assert result.stdout.count("exact") == 6, result.stdout
 
 
+def test_ddp_falls_back_to_mpi_when_shared_memory_has_no_room():
+    mpiexec_or_skip()
+    result = check(run_program("shared_memory_full.py", ranks=2, timeout=60))
+    assert result.stdout.count("ok fallback") == 2, result.stdout
+
+
 def test_the_workers_launcher_returns_the_failing_rank_s_status():
     mpiexec_or_skip()  # `rungrad train --workers N` returns what relaunch_module returns
     code = ("import sys; from nn.distributed.launch import relaunch_module; "
