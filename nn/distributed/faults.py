@@ -1,7 +1,9 @@
 """How a job of several ranks ends when one rank fails: never with the others waiting forever.
 
 - An exception nobody catches (KeyboardInterrupt too) prints its traceback, prefixed by the
-  rank, and calls MPI_Abort, which ends every rank of the job.
+  rank, and calls MPI_Abort, which ends every rank of the job; it first waits (up to 1 s)
+  until the launcher has read the report, which an abort could otherwise cut short (one run
+  in four lost it).
 - A rank that leaves by `sys.exit(status)` (or by reaching its program's end) while another
   waits for it in a collective: SystemExit passes no excepthook, and Python tells an atexit
   hook neither that it happened nor the status. So leaving is announced: at exit every rank
@@ -22,7 +24,10 @@ MPI program (`mpiexec python -m mpi4py program.py` aborts on any SystemExit with
 status).
 """
 import atexit
+import os
 import sys
+import time
+from traceback import format_exception
 
 import numpy as np
 
@@ -126,18 +131,44 @@ def _abort_on_uncaught_exceptions(comm):
     name = f"rank {comm.Get_rank()} of {comm.Get_size()}"
 
     def excepthook(kind, value, traceback):
-        sys.stderr.write(f"{name}: uncaught exception, aborting the job\n")
-        previous(kind, value, traceback)
-        sys.stderr.flush()
+        header = f"{name}: uncaught exception, aborting the job\n"
+        if previous is sys.__excepthook__:  # the whole report in one write (see _say)
+            _say(header + "".join(format_exception(kind, value, traceback)).rstrip("\n"))
+        else:  # someone's own hook (IPython's...) prints it their way
+            sys.stderr.write(header)
+            previous(kind, value, traceback)
+            sys.stderr.flush()
+        _until_read(2)
         comm.Abort(1)
 
     sys.excepthook = excepthook
 
 
+def _until_read(fd, limit=1.0):
+    """Wait until the reader of pipe `fd` (the launcher, which forwards this rank's output) has
+    taken everything written to it, at most `limit` seconds: MPI_Abort may end the launcher's
+    helper before it reads a report still waiting in the pipe. Nothing to wait for when `fd`
+    is a terminal or a file (or on a system without FIONREAD)."""
+    try:
+        import fcntl
+        import termios
+        deadline = time.monotonic() + limit
+        while fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0") != b"\0\0\0\0":
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.002)
+    except (ImportError, OSError):
+        return
+
+
 def _say(message):
+    """Write `message` to stderr in one piece: the launcher forwards a rank's output while the
+    job runs, and one that is ending may miss a report written line by line."""
     sys.stdout.flush()
-    sys.stderr.write(message + "\n")
     sys.stderr.flush()
+    data = (message + "\n").encode(errors="replace")
+    while data:
+        data = data[os.write(2, data):]
 
 
 __all__ = ["watch", "ExitWatch"]
