@@ -78,6 +78,7 @@ class ExitWatch:
             return
         _say(f"{self.name}: rank {self.left} exited while this rank waited for it in {what}; "
              f"the job ends with rank {self.left}'s exit status")
+        _until_read(2)  # the launcher ends this rank soon after the other one hears from it
         # never waited for: the rank that left may be gone already (another rank told it)
         self._told = self.comm.Isend(self._outbox, dest=self.left, tag=_STRANDED)
         request.Wait()
