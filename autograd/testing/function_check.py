@@ -40,7 +40,8 @@ def spec_status(cls):
 
 def check_function(cls, settings=None):
     """Run the hypothesis-driven check of the Function class `cls` (see the module docstring).
-    settings: a hypothesis `settings` object (default: the loaded profile)."""
+    settings: a hypothesis `settings` object (default: the loaded profile, without
+    hypothesis' default deadline)."""
     from hypothesis import given
 
     if spec_status(cls) != "spec":
@@ -50,9 +51,21 @@ def check_function(cls, settings=None):
     def check(example):
         check_example(cls, example)
 
-    if settings is not None:
-        check = settings(check)
+    check = (settings or _untimed_profile())(check)
     check()
+
+
+def _untimed_profile():
+    """The loaded hypothesis profile, without the timing rules of hypothesis' defaults if
+    they still apply (a deadline of 200 ms an example; the health check that fails slow
+    input drawing): a check's time says nothing of its correctness, and a loaded machine
+    (a CI runner) breaks them."""
+    from hypothesis import HealthCheck, settings
+    current = settings()
+    if current.deadline != settings.get_profile("default").deadline:
+        return current  # the user chose their own timing rules
+    quiet = set(current.suppress_health_check) | {HealthCheck.too_slow}
+    return settings(current, deadline=None, suppress_health_check=list(quiet))
 
 
 def check_parent(cls):

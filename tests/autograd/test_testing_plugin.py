@@ -109,3 +109,25 @@ def test_without_the_option_the_plugin_adds_nothing():
     items = []
     plugin.pytest_collection_modifyitems(session=None, config=Config(), items=items)
     assert items == []
+
+
+@pytest.mark.parametrize("deadline, kept", [(200, None), (1000, 1000)])
+def test_checks_drop_only_hypothesis_default_deadline(deadline, kept):
+    # a check's time says nothing of its correctness: a user's default profile loses its
+    # 200 ms deadline (a loaded machine exceeded it); a deadline they chose stays
+    from datetime import timedelta
+
+    from hypothesis import HealthCheck, settings
+
+    from autograd.testing.function_check import _untimed_profile
+    previous = settings()
+    settings.register_profile("rungrad_deadline_test", settings.get_profile("default"),
+                              deadline=deadline)  # as a user's plain set-up
+    settings.load_profile("rungrad_deadline_test")
+    try:
+        got = _untimed_profile()
+    finally:
+        settings.register_profile("rungrad_deadline_restore", previous)
+        settings.load_profile("rungrad_deadline_restore")
+    assert got.deadline == (None if kept is None else timedelta(milliseconds=kept))
+    assert (HealthCheck.too_slow in got.suppress_health_check) == (kept is None)
