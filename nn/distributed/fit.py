@@ -39,6 +39,7 @@ class DataParallelFit:
         self.world = group()
         self.rank, self.size = self.world.rank, self.world.size
         self.reducer = None
+        self._training = None  # the sharded training batches, which know each global batch
 
     # ----- the model -----
     def prepare(self, x_batch):
@@ -56,8 +57,11 @@ class DataParallelFit:
                                        gradient_as_bucket_view=True)
 
     def before_backward(self, count):
-        """This rank's gradient counts as `count` samples of the global batch."""
+        """This rank's gradient counts as `count` samples of the global batch (whose size,
+        when fit shards arrays itself, lets gradients be divided as they are packed)."""
         self.reducer.weight = float(count)
+        total = getattr(self._training, "global_count", None)
+        self.reducer.total_weight = None if total is None else float(total)
 
     def after_backward(self):
         self.reducer.finish_step()
@@ -97,7 +101,10 @@ class DataParallelFit:
         """This rank's part of `batches` (fit's ArrayBatches or LoaderBatches)."""
         source = getattr(batches, "source", None)
         if source is None:
-            return ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
+            sharded = ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
+            if training:
+                self._training = sharded
+            return sharded
         if isinstance(getattr(source, "sampler", None), DistributedSampler):
             return batches
         raise ValueError(f"fit on {self.size} ranks: a {type(source).__name__} must load this "
@@ -140,6 +147,7 @@ class ShardedArrayBatches:
         self.batches, self.rank, self.size, self.keep_empty = batches, rank, size, keep_empty
         self.steps, self.samples = batches.steps, batches.samples
         self.batch_size = batches.batch_size
+        self.global_count = None  # the size of the global batch last cut
 
     def __iter__(self):
         inner = self.batches
@@ -153,6 +161,7 @@ class ShardedArrayBatches:
             lo, hi = _piece(start, stop, self.rank, self.size)
             if hi == lo and not self.keep_empty:
                 continue
+            self.global_count = stop - start
             index = slice(lo, hi) if order is None else order[lo:hi]
             yield inner.x[index], None if inner.y is None else inner.y[index]
 
