@@ -51,9 +51,8 @@ from .shared_memory import SharedSum, usable
 
 class _Bucket:
     """Host memory for the gradients of `params` (one dtype): `buffer`, this rank's, written by
-    the hooks; after `wait()`, `summed` holds the sums over ranks (the buffer itself after
-    MPI's in-place Iallreduce or when the averages are handed out as views of it; else the
-    shared-memory total)."""
+    the hooks, holds the sums over ranks after `wait()` (MPI's in-place Iallreduce, or the
+    shared-memory sum). as_view: the averages are handed out as views of it."""
 
     def __init__(self, params, dtype, extra, world, MPI, shared, as_view):
         self.params, self.world, self.mpi = params, world, MPI
@@ -61,17 +60,12 @@ class _Bucket:
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
-        if self.shared is None:
-            self.buffer = self.summed = np.empty(size, dtype)
-        else:
-            self.buffer = self.shared.mine
-            self.summed = self.buffer if self.as_view else self.shared.total
+        self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
         # outs, filled and request: set per step by GradientReducer._reset
 
-    def view(self, i, memory=None):
-        """Slot i of `memory` (default: this rank's buffer), in its parameter's shape."""
-        memory = self.buffer if memory is None else memory
-        return memory[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
+    def view(self, i):
+        """Slot i of the buffer, in its parameter's shape."""
+        return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
 
     def out(self, i):
         """The array that will hold slot i's average: new memory, or (as_view) the slot
@@ -93,7 +87,7 @@ class _Bucket:
         if self.shared is None:
             self.world.wait(self.request, what)
         else:
-            self.shared.sum(what, everywhere=self.as_view)
+            self.shared.sum(what)
 
     def average(self, scale):
         """Fill the outs with the sums times `scale` (in place when they are views)."""
@@ -102,7 +96,7 @@ class _Bucket:
                 self.buffer *= scale
             return
         for i, out in enumerate(self.outs):
-            summed = self.view(i, self.summed)
+            summed = self.view(i)
             if get_array_module(out.data) is np and scale == 1.0:
                 np.copyto(out.data, summed)
             elif get_array_module(out.data) is np:  # copy and scale in one pass
@@ -261,10 +255,10 @@ class GradientReducer:
         the sum of the weights when that is known (then the sums need no scaling after)."""
         return self.weight / self.total_weight if self.total_weight else self.weight
 
-    def _used_flags(self, memory="buffer"):
-        """Bucket 0's elements that count, per parameter, the ranks that used it: this rank's
-        (memory="buffer"), or their sums (memory="summed")."""
-        return getattr(self.buckets[0], memory)[-1 - len(self.params):-1]
+    def _used_flags(self):
+        """Bucket 0's elements that count, per parameter, the ranks that used it (this rank's
+        flag before the reduction, their sum after)."""
+        return self.buckets[0].buffer[-1 - len(self.params):-1]
 
     def _launch_ready(self):
         while self._launched < len(self.buckets):
@@ -281,10 +275,10 @@ class GradientReducer:
         self.allreduce_seconds += time.perf_counter() - start
         # the weight elements hold the exact weights: the scale is exactly 1 when their sum is
         # the total_weight the gradients were divided by as they were packed
-        scale = (self.total_weight or 1.0) / float(self.buckets[0].summed[-1])
+        scale = (self.total_weight or 1.0) / float(self.buckets[0].buffer[-1])
         for bucket in self.buckets:
             bucket.average(scale)
-        used = self._used_flags("summed") if self.find_unused else None
+        used = self._used_flags() if self.find_unused else None
         for param, out, saved in self._unused:
             if used is None or used[self._positions[id(param)]] > 0:
                 param.grad = out

@@ -4,8 +4,8 @@ MPICH's Allreduce between processes of one machine pushes the data through its s
 queues in pieces: 2-3.5 ms for 7 MiB of gradients on two ranks here, about a tenth of a big
 MLP's step. Ranks that can read each other's buffers do better: MPI allocates one block all
 ranks of the node map (MPI_Win_allocate_shared); each rank writes its buffer into its row,
-then sums one share of the columns of every row into the total, or back into every row
-(1.5 ms with the copy out). Memory is ordered as the MPI standard's unified model
+then sums one share of the columns of every row and writes it back into every row (1.5 ms
+with the copy out). Memory is ordered as the MPI standard's unified model
 asks: MPI_Win_sync, a barrier, MPI_Win_sync.
 
 The transport stays MPI (allocation, ordering, barriers); used only when every rank of the
@@ -23,8 +23,8 @@ _live = []  # SharedSums not freed yet, in allocation order (the same on every r
 
 def usable(world, MPI, nbytes):
     """Whether buffers of `nbytes` per rank can be summed in shared memory: every rank of
-    `world` runs on this node, the machine's shared memory has room for the ranks' rows and
-    the total (a container's /dev/shm is often 64 MiB; MPI's memory there would fail with a
+    `world` runs on this node, the machine's shared memory has room for the ranks' rows (a
+    container's /dev/shm is often 64 MiB; MPI's memory there would fail with a
     bus error when first touched), and the shared-memory sum is not switched off.
     Collective: every rank must call it together, and all get the same answer."""
     if os.environ.get("RUNGRAD_SHARED_MEMORY_ALLREDUCE", "1") == "0":
@@ -37,7 +37,7 @@ def usable(world, MPI, nbytes):
     if not world.on_one_node:
         return False
     room = free_space()
-    fits = room is None or room >= 1.25 * (world.size + 1) * nbytes
+    fits = room is None or room >= 1.25 * world.size * nbytes
     return bool(all_reduce(np.array([fits], dtype=np.int32), "min")[0])
 
 
@@ -52,45 +52,41 @@ def free_space():
 
 class SharedSum:
     """`mine`: this rank's row of a block that all ranks of the node share; `sum()` leaves the
-    elementwise sum of the rows in `total`, or in every row. Creating one is collective.
+    elementwise sum of the rows in every row. Creating one is collective.
 
-    Which memory a rank touches when: the rows are written by their ranks before the sum's
-    first barrier; between its barriers each rank reads its share of the columns of every row
-    and writes the sums into its share of `total` (or of every row); after the second, the
-    sums are read from `total` (or each rank's own row) until the next sum begins. So no rank
-    reads memory another may be writing, without a third barrier."""
+    Which memory a rank touches when: each rank writes its row before the sum's first
+    barrier; between the barriers each rank reads its share of the columns of every row and
+    writes their sum into that share of every row; after the second, each reads its own row
+    only, and writes it again only after that. So no rank reads memory another may be
+    writing, without a third barrier."""
 
     def __init__(self, world, size, dtype, MPI):
         self.world = world
         itemsize = np.dtype(dtype).itemsize
-        rows = world.size + 1  # a row per rank, and the total
-        nbytes = rows * size * itemsize if world.rank == 0 else 0  # rank 0 allocates all
+        nbytes = world.size * size * itemsize if world.rank == 0 else 0  # rank 0 allocates
         _all_here(world, "allocating shared memory")
         self.window = MPI.Win.Allocate_shared(nbytes, itemsize, comm=world.comm)
         if not _live:
             world.watch.at_clean_exit.append(free_all)
         _live.append(self)
         memory, _ = self.window.Shared_query(0)
-        block = np.frombuffer(memory, dtype=dtype, count=rows * size).reshape(rows, size)
-        self.rows, self.total = block[:-1], block[-1]
+        self.rows = np.frombuffer(memory, dtype=dtype, count=world.size * size)
+        self.rows = self.rows.reshape(world.size, size)
         self.mine = self.rows[world.rank]
         self.share = slice(world.rank * size // world.size,
                            (world.rank + 1) * size // world.size)
         self.window.Lock_all()  # a passive epoch for the window's lifetime: Sync orders memory
 
-    def sum(self, what, everywhere):
-        """Sum the rows into `total`, or, if `everywhere`, into every row (collective)."""
+    def sum(self, what):
+        """Sum the rows into every row (collective)."""
         self._everyone_here(what)  # every row written
-        share = self.share
-        others = [row[share] for k, row in enumerate(self.rows) if k != self.world.rank]
-        total = self.mine[share] if everywhere else self.total[share]
-        np.add(self.mine[share], others[0], out=total)
-        for other in others[1:]:
+        total = self.mine[self.share]
+        others = [row[self.share] for k, row in enumerate(self.rows) if k != self.world.rank]
+        for other in others:
             total += other
-        if everywhere:
-            for other in others:
-                other[...] = total
-        self._everyone_here(what)  # every share summed
+        for other in others:
+            other[...] = total
+        self._everyone_here(what)  # every share summed into every row
 
     def free(self, watched=True):
         """Release the memory (collective); no view of it may be used after. watched=False
@@ -101,7 +97,7 @@ class SharedSum:
             self.world.comm.Barrier()
         self.window.Unlock_all()
         self.window.Free()
-        self.window = self.rows = self.mine = self.total = None
+        self.window = self.rows = self.mine = None
         _live.remove(self)
 
     def _everyone_here(self, what):
