@@ -168,8 +168,11 @@ def _say(message):
     sys.stdout.flush()
     sys.stderr.flush()
     data = (message + "\n").encode(errors="replace")
-    while data:
-        data = data[os.write(2, data):]
+    try:
+        while data:
+            data = data[os.write(2, data):]
+    except OSError:  # no stderr (closed): the job must still end
+        pass
 
 
 __all__ = ["watch", "ExitWatch"]
