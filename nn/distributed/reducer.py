@@ -96,13 +96,13 @@ class _Bucket:
                 self.buffer *= scale
             return
         for i, out in enumerate(self.outs):
-            summed = self.view(i)
-            if get_array_module(out.data) is np and scale == 1.0:
+            summed, xp = self.view(i), get_array_module(out.data)
+            if xp is not np:
+                out.data[...] = xp.asarray(summed * scale)
+            elif scale == 1.0:
                 np.copyto(out.data, summed)
-            elif get_array_module(out.data) is np:  # copy and scale in one pass
+            else:  # copy and scale in one pass
                 np.multiply(summed, scale, out=out.data)
-            else:
-                out.data[...] = get_array_module(out.data).asarray(summed * scale)
 
 
 class GradientReducer:
@@ -339,7 +339,7 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
     """Consecutive params of one dtype, at most cap_bytes a bucket (a larger param alone);
     bucket 0 has `extra` more elements. Collective: their memory is shared between the ranks
     when all run on one node (nn.distributed.shared_memory)."""
-    groups, current, size = [], [], 0
+    groups, current, size, total = [], [], 0, 8 * extra
     for param in params:
         nbytes = param.data.size * param.data.dtype.itemsize
         if current and (param.dtype != current[0].dtype or size + nbytes > cap_bytes):
@@ -347,10 +347,10 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
             current, size = [], 0
         current.append(param)
         size += nbytes
+        total += nbytes
     if current:
         groups.append(current)
-    nbytes = sum(p.data.size * p.data.dtype.itemsize for p in params) + 8 * extra
-    shared = usable(world, MPI, nbytes)
+    shared = usable(world, MPI, total)
     return [_Bucket(g, np.dtype(g[0].dtype), extra if k == 0 else 0, world, MPI, shared,
                     as_view)
             for k, g in enumerate(groups)]

@@ -66,7 +66,7 @@ class SharedSum:
         nbytes = world.size * size * itemsize if world.rank == 0 else 0  # rank 0 allocates
         _all_here(world, "allocating shared memory")
         self.window = MPI.Win.Allocate_shared(nbytes, itemsize, comm=world.comm)
-        if not _live:
+        if free_all not in world.watch.at_clean_exit:
             world.watch.at_clean_exit.append(free_all)
         _live.append(self)
         memory, _ = self.window.Shared_query(0)
