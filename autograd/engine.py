@@ -9,6 +9,10 @@ creators. `_backprop` is the hot path of training, so it differs in bookkeeping 
 - the schedule (`Schedule`) is a heap ordered by generation, but a Function that becomes
   runnable while nothing else waits (every step of a chain) is held aside and never touches
   the heap;
+- first-order backprop (no create_graph, no anomaly checks, no recorder) passes arrays, not
+  Variables, and calls each Function's `backward_data`: the ops on the hot path give their
+  math on arrays there (about a fifth of a scalar chain's instructions); gradients become
+  Variables only where a hook, a retained gradient or a leaf's `.grad` needs one;
 - single-output Functions skip the multi-output bookkeeping of `_take_output_grads`;
 - the loop reads locals (a global or attribute read costs more), and calls the schedule's
   bound `push`/`pop` (about 1% of a chain step's instructions; the loop reads as the
@@ -25,6 +29,8 @@ from .config import anomaly_mode, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
 from .trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
+
+_ndarray = np.ndarray
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -159,6 +165,7 @@ def _seed(y, g):
 def _retain(y, g, create_graph):
     """A retained gradient accumulates over backward calls, as a leaf's does (PyTorch). It is
     a copy: the same array flows on and may become a leaf's .grad."""
+    g = _as_grad(g)
     y.grad = _copy(g, create_graph) if y.grad is None else _accumulate(y.grad, g, create_graph)
 
 
@@ -170,16 +177,28 @@ def _finish_leaves(func, uses, pending, finished):
         uses[id(x)] -= 1
         if uses[id(x)] == 0 and id(x) in pending:
             entry = pending.pop(id(x))
-            entry[1] = run_hooks(x, entry[1])
+            entry[1] = _after_hooks(x, entry[1])
             finished[id(x)] = entry
 
 
 def _watched(y, g, create_graph, retain=False):
     """`g` after y's hooks; kept as y.grad when y retains its gradient."""
-    g = run_hooks(y, g)
+    g = _after_hooks(y, g)
     if retain or y._watch.retain:
         _retain(y, g, create_graph)
     return g
+
+
+def _after_hooks(var, g):
+    """`g` after var's hooks, which are given a Variable (first-order `g` is an array)."""
+    if isinstance(g, Variable):
+        return run_hooks(var, g)
+    return run_hooks(var, wrap(g, False)).data
+
+
+def _as_grad(g):
+    """A gradient as a Variable (first-order backprop passes arrays until the end)."""
+    return g if isinstance(g, Variable) else wrap(g, False)
 
 
 def _observe(func, gys, gxs, anomaly, trace):
@@ -203,12 +222,19 @@ def _seed_array(g, y):
 
 
 def _accumulate(old, new, create_graph):
+    """old + new: recorded with create_graph, else on arrays (Variables or arrays given)."""
     if create_graph:
         return old + new
-    total = old.data + new.data
+    if isinstance(old, Variable):
+        return wrap(_add_arrays(old.data, new.data), False)
+    return _add_arrays(old, new)
+
+
+def _add_arrays(a, b):
+    total = a + b
     if total.__class__ is not np.ndarray and total.ndim == 0:  # 0-d + 0-d: a NumPy scalar
-        total = as_array(total, like=old.data)
-    return wrap(total, False)
+        total = as_array(total, like=a)
+    return total
 
 
 def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
@@ -219,6 +245,11 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     """
     outputs = _output_list(outputs)
     seeds = _seeds_for(outputs, grad_outputs)
+    anomaly, trace = anomaly_mode.get(), recorder.get()
+    observe = anomaly or trace is not None
+    # First order runs on arrays (`backward_data`); the checks and the recorder see the
+    # Variables of `backward`, as a graph built for higher orders does.
+    on_arrays = not (create_graph or observe)
     pending = {}   # id(var) -> [var, grad] while gradients are still arriving
     finished = {}  # leaves, and targets whose gradient is complete
     schedule = Schedule()
@@ -229,13 +260,13 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
             raise _no_grad_error(y)
         entry = pending.setdefault(id(y), [y, None])  # an output may be listed twice
         g = _seed(y, g)
+        if on_arrays:
+            g = g.data
         entry[1] = g if entry[1] is None else _accumulate(entry[1], g, create_graph)
         if y.creator is not None:
             push(y.creator)
 
     early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves else None
-    anomaly, trace = anomaly_mode.get(), recorder.get()
-    observe = anomaly or trace is not None
     keep_all = retain_grad or targets is not None
     saved = grad_mode.set(create_graph), backward_running.set(True)
     try:
@@ -250,15 +281,15 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
                     entry[1] = _watched(y, entry[1], create_graph)
                 if func.recorded_at != Mutations.count:
                     func.check_saved()
-                gxs = func.backward(entry[1])
+                gxs = func.backward_data(entry[1]) if on_arrays else func.backward(entry[1])
             else:
                 gys = _take_output_grads(func, pending, finished, targets, retain_grad,
-                                        create_graph)
+                                        create_graph, on_arrays)
                 if gys is None:
                     raise _called_twice(func)
                 if func.recorded_at != Mutations.count:
                     func.check_saved()
-                gxs = func.backward(*gys)
+                gxs = func.backward_data(*gys) if on_arrays else func.backward(*gys)
             if gxs.__class__ is not tuple:
                 gxs = (gxs,)
             if observe:
@@ -267,7 +298,11 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
             for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
                 if gx is None or not needed:
                     continue
-                if gx.__class__ is not Variable or gx.data.shape != x.data.shape \
+                if on_arrays:
+                    if gx.__class__ is not _ndarray or gx.shape != x.data.shape \
+                            or gx.dtype != x.data.dtype:
+                        gx = _fit_array(gx, x)
+                elif gx.__class__ is not Variable or gx.data.shape != x.data.shape \
                         or gx.data.dtype != x.data.dtype:
                     gx = _fit_grad(gx, x)
                 key = id(x)
@@ -288,8 +323,11 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         if entry[0].creator is not None:  # ... unless its creator ran for a later call
             raise _called_twice(entry[0].creator)
         if entry[0]._watch is not None:
-            entry[1] = run_hooks(entry[0], entry[1])
+            entry[1] = _after_hooks(entry[0], entry[1])
         finished[key] = entry
+    if on_arrays:
+        for entry in finished.values():
+            entry[1] = _as_grad(entry[1])
     return finished
 
 
@@ -342,14 +380,16 @@ def _seeds_for(outputs, grad_outputs):
     return seeds
 
 
-def _take_output_grads(func, pending, finished, targets, retain_grad, create_graph):
-    """The complete gradients of `func`'s outputs, or None when none of them got one."""
-    gys, any_grad = [], False
+def _take_output_grads(func, pending, finished, targets, retain_grad, create_graph, on_arrays):
+    """The complete gradients of `func`'s outputs, or None when none of them got one; arrays
+    `on_arrays` (first-order backprop), else Variables."""
+    gys, any_grad, missing = [], False, False
     for ref in func.outputs:
         y = ref()
         entry = pending.pop(id(y), None) if y is not None else None
         if entry is None:
             gys.append(None)
+            missing = True
             continue
         any_grad = True
         g = entry[1]
@@ -362,10 +402,12 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
         gys.append(g)
     if not any_grad:
         return None
-    if len(gys) > 1 and None in gys:
+    if missing and len(gys) > 1:  # (not `None in gys`: == on arrays)
         xp = get_array_module(func.inputs[0].data)
-        gys = [g if g is not None else wrap(xp.zeros(shape, dtype), False)
-               for g, (shape, dtype) in zip(gys, func.output_specs)]
+        for i, (shape, dtype) in enumerate(func.output_specs):
+            if gys[i] is None:
+                zero = xp.zeros(shape, dtype)
+                gys[i] = zero if on_arrays else wrap(zero, False)
     return gys
 
 
@@ -379,6 +421,19 @@ def _fit_grad(gx, x):
     if gx.data.dtype != x.data.dtype:
         from .ops.elementwise import astype
         gx = astype(gx, x.data.dtype)
+    return gx
+
+
+def _fit_array(gx, x):
+    """`_fit_grad` for first-order backprop, on arrays."""
+    if isinstance(gx, Variable):  # a backward_data may hand back what backward gave it
+        gx = gx.data
+    gx = as_array(gx, like=x.data)
+    if gx.shape != x.data.shape:
+        from .ops.reduction import SumTo
+        gx = SumTo(x.data.shape).forward(gx)
+    if gx.dtype != x.data.dtype:
+        gx = gx.astype(x.data.dtype)
     return gx
 
 

@@ -37,6 +37,10 @@ class Function:
     higher-order derivatives for free. Inside `backward`, `self.inputs` holds the input
     Variables, `self.outputs` weak references to the outputs, and `self.needs_input_grad`
     tells which inputs want a gradient at all.
+
+    `backward_data` is optional: the same math on arrays, for first-order backprop (no
+    graph is built there, so making a Variable and a Function per term is pure overhead).
+    Without it, first-order backprop runs `backward`.
     """
 
     generation = 0
@@ -45,27 +49,39 @@ class Function:
     needs_input_grad = ()
     recorded_at = 0
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A subclass that rewrites `backward` has it used on arrays too, rather than an
+        # array version of its parent's math that no longer matches.
+        if "backward" in cls.__dict__ and "backward_data" not in cls.__dict__:
+            cls.backward_data = Function.backward_data
+
     @property
     def name(self):
         return type(self).__name__.lower()
 
     # The hot path of every op: plain loops, no comprehensions (each costs a frame).
     def __call__(self, *inputs):
-        xs = []
         for x in inputs:
             if x.__class__ is not Variable and not isinstance(x, Variable):
                 inputs = _convert_inputs(inputs, self)
-                xs = [x.data for x in inputs]
                 break
-            xs.append(x.data)
-        try:
-            ys = self.forward(*xs)
+        try:  # one and two inputs, nearly every op, skip building an argument list
+            n = len(inputs)
+            if n == 2:
+                ys = self.forward(inputs[0].data, inputs[1].data)
+            elif n == 1:
+                ys = self.forward(inputs[0].data)
+            else:
+                ys = self.forward(*[x.data for x in inputs])
         except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
             raise _op_error(self, inputs, exc) from None
-        if ys.__class__ is tuple:
-            outputs = tuple([_make_output(y, xs) for y in ys])
+        if ys.__class__ is _ndarray:
+            outputs = wrap(ys)
+        elif ys.__class__ is tuple:
+            outputs = tuple([_make_output(y, inputs) for y in ys])
         else:
-            outputs = wrap(ys if ys.__class__ is _ndarray else _as_output(ys, xs))
+            outputs = wrap(_as_output(ys, inputs))
         if _anomaly_on():
             from .anomaly import check_forward
             check_forward(self, inputs, outputs)
@@ -118,12 +134,36 @@ class Function:
     def backward(self, *gys):
         raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
 
+    def backward_data(self, *gys):
+        """First-order backward on arrays: arrays in, one array (or None) per input out.
+
+        The engine calls it when no graph is built for higher orders. Ops on the hot path
+        override it with the same math on arrays, which skips making a Variable and a
+        Function for every term; any other op gets `backward` on wrapped gradients (grad
+        mode is off there, so nothing is recorded)."""
+        gxs = self.backward(*[None if g is None else wrap(g) for g in gys])
+        if gxs.__class__ is not tuple:
+            return _data_of(gxs)
+        return tuple([_data_of(gx) for gx in gxs])
+
     def __repr__(self):
         return f"<{type(self).__name__} function>"
 
 
-def _make_output(y, xs):
-    return wrap(y if y.__class__ is _ndarray else _as_output(y, xs))
+def call_op(function, *xs):
+    """`function(*xs)`, recorded as any call, for Variables; its `forward` alone for arrays.
+    Gradient code written with it serves `backward` and `backward_data` both."""
+    if isinstance(xs[0], Variable):
+        return function(*xs)
+    return function.forward(*xs)
+
+
+def _data_of(gx):
+    return gx.data if isinstance(gx, Variable) else gx
+
+
+def _make_output(y, inputs):
+    return wrap(y if y.__class__ is _ndarray else _as_output(y, inputs))
 
 
 def _link(y, func, generation):
@@ -132,9 +172,9 @@ def _link(y, func, generation):
     y.generation = generation + 1
 
 
-def _as_output(y, xs):
+def _as_output(y, inputs):
     """Forward may return NumPy scalars (e.g. a full sum): make them 0-d arrays."""
-    xp = get_array_module(xs[0]) if xs else np
+    xp = get_array_module(inputs[0].data) if inputs else np
     return xp.asarray(y)
 
 

@@ -19,6 +19,8 @@ class Add(Function):
     def backward(self, gy):
         return gy, gy
 
+    backward_data = backward
+
 
 class Sub(Function):
     """y = x0 - x1"""
@@ -31,6 +33,8 @@ class Sub(Function):
 
     def backward(self, gy):
         return gy, -gy if self.needs_input_grad[1] else None
+
+    backward_data = backward
 
 
 class Mul(Function):
@@ -46,6 +50,11 @@ class Mul(Function):
         x0, x1 = self.inputs
         need0, need1 = self.needs_input_grad
         return (gy * x1 if need0 else None), (gy * x0 if need1 else None)
+
+    def backward_data(self, gy):
+        x0, x1 = self.inputs
+        need0, need1 = self.needs_input_grad
+        return (gy * x1.data if need0 else None), (gy * x0.data if need1 else None)
 
 
 class Div(Function):
@@ -64,6 +73,13 @@ class Div(Function):
         gx1 = -gy * x0 / (x1 * x1) if need1 else None
         return gx0, gx1
 
+    def backward_data(self, gy):
+        x0, x1 = self.inputs[0].data, self.inputs[1].data
+        need0, need1 = self.needs_input_grad
+        gx0 = gy / x1 if need0 else None
+        gx1 = -gy * x0 / (x1 * x1) if need1 else None
+        return gx0, gx1
+
 
 class Neg(Function):
     """y = -x"""
@@ -76,6 +92,8 @@ class Neg(Function):
 
     def backward(self, gy):
         return -gy
+
+    backward_data = backward
 
 
 class Pow(Function):

@@ -57,6 +57,9 @@ class Exp(Function):
     def backward(self, gy):
         return gy * self.outputs[0]()
 
+    def backward_data(self, gy):
+        return gy * self.outputs[0]().data
+
 
 class Log(Function):
     """y = ln x;  dy/dx = 1/x"""
@@ -69,6 +72,9 @@ class Log(Function):
 
     def backward(self, gy):
         return gy / self.inputs[0]
+
+    def backward_data(self, gy):
+        return gy / self.inputs[0].data
 
 
 class Sin(Function):
@@ -83,6 +89,10 @@ class Sin(Function):
     def backward(self, gy):
         return gy * cos(self.inputs[0])
 
+    def backward_data(self, gy):
+        x = self.inputs[0].data
+        return gy * get_array_module(x).cos(x)
+
 
 class Cos(Function):
     """y = cos x;  dy/dx = -sin x"""
@@ -95,6 +105,10 @@ class Cos(Function):
 
     def backward(self, gy):
         return gy * -sin(self.inputs[0])
+
+    def backward_data(self, gy):
+        x = self.inputs[0].data
+        return gy * -get_array_module(x).sin(x)
 
 
 class Tan(Function):
@@ -124,6 +138,10 @@ class Tanh(Function):
         y = self.outputs[0]()
         return gy * (1 - y * y)
 
+    def backward_data(self, gy):
+        y = self.outputs[0]().data
+        return gy * (1 - y * y)
+
 
 class Sqrt(Function):
     """y = sqrt x;  dy/dx = 1 / (2y)"""
@@ -136,6 +154,9 @@ class Sqrt(Function):
 
     def backward(self, gy):
         return gy / (2 * self.outputs[0]())
+
+    def backward_data(self, gy):
+        return gy / (2 * self.outputs[0]().data)
 
 
 class Log1p(Function):
@@ -175,6 +196,9 @@ class Sigmoid(Function):
 
     def backward(self, gy):
         return SigmoidGrad()(self.outputs[0](), gy)
+
+    def backward_data(self, gy):
+        return SigmoidGrad().forward(self.outputs[0]().data, gy)
 
 
 class SigmoidGrad(Function):

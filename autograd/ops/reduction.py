@@ -4,7 +4,7 @@ import builtins
 import numpy as np
 
 from ..backend import get_array_module, silently
-from ..function import Function
+from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
@@ -31,13 +31,15 @@ def _expand_back(gy, x_shape, axes):
 
 
 def _broadcast(x, shape):
-    """broadcast_to for gradient code: x itself where it has `shape` already (no node)."""
-    return x if x.shape == shape else BroadcastTo(shape)(x)
+    """broadcast_to for gradient code (Variables or arrays): x itself where it has `shape`
+    already (no node)."""
+    return x if x.shape == shape else call_op(BroadcastTo(shape), x)
 
 
 def _sum_down(x, shape):
-    """sum_to for gradient code: x itself where it has `shape` already (no node)."""
-    return x if x.shape == shape else SumTo(shape)(x)
+    """sum_to for gradient code (Variables or arrays): x itself where it has `shape` already
+    (no node)."""
+    return x if x.shape == shape else call_op(SumTo(shape), x)
 
 
 class Sum(Function):
@@ -56,6 +58,8 @@ class Sum(Function):
 
     def backward(self, gy):
         return _expand_back(gy, self.inputs[0].shape, self.axes)
+
+    backward_data = backward  # written for both
 
 
 class Mean(Function):
@@ -78,6 +82,8 @@ class Mean(Function):
         shape = self.inputs[0].shape
         count = builtins.max(_count(shape, self.axes), 1)  # builtins: `max` here is the op
         return _expand_back(gy, shape, self.axes) * (1.0 / count)
+
+    backward_data = backward  # written for both
 
 
 class _Extreme(Function):
@@ -183,6 +189,8 @@ class SumTo(Function):
     def backward(self, gy):
         return _broadcast(gy, self.inputs[0].shape)
 
+    backward_data = backward  # written for both
+
 
 class BroadcastTo(Function):
     """y = x broadcast to `shape`"""
@@ -201,6 +209,8 @@ class BroadcastTo(Function):
 
     def backward(self, gy):
         return _sum_down(gy, self.inputs[0].shape)
+
+    backward_data = backward  # written for both
 
 
 def _reduce(cls, x, axis, keepdims, who):

@@ -3,7 +3,7 @@ split."""
 import numpy as np
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, call_op
 from ..spec import Draw, Spec
 from ..variable import Variable, as_variable
 from .indexing import GetItemGrad
@@ -26,6 +26,8 @@ class Reshape(Function):
     def backward(self, gy):
         return reshape_if_needed(gy, self.inputs[0].shape)
 
+    backward_data = backward  # written for both
+
 
 class Transpose(Function):
     """y = x with axes permuted (reversed when `axes` is None)"""
@@ -41,9 +43,11 @@ class Transpose(Function):
         return x.transpose(self.axes)
 
     def backward(self, gy):
-        if self.axes is None:
-            return transpose(gy)
-        return transpose(gy, tuple(np.argsort([a % gy.ndim for a in self.axes])))
+        undo = None if self.axes is None else tuple(
+            np.argsort([a % gy.ndim for a in self.axes]).tolist())
+        return call_op(Transpose(undo), gy)
+
+    backward_data = backward  # written for both
 
 
 class Concatenate(Function):
@@ -118,9 +122,9 @@ def reshape(x, shape):
 
 
 def reshape_if_needed(x, shape):
-    """For the ops' own gradient code: the Variable x itself where it has `shape` already
-    (no node), else reshape(x, shape)."""
-    return x if x.shape == shape else Reshape(shape)(x)
+    """For the ops' own gradient code (Variables or arrays): x itself where it has `shape`
+    already (no node), else x reshaped."""
+    return x if x.shape == shape else call_op(Reshape(shape), x)
 
 
 def transpose(x, axes=None):

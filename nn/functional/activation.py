@@ -30,6 +30,9 @@ class ReLU(Function):
         x = self.inputs[0]
         return linked(ReLUGrad(x.data > 0)(gy), x)  # the kink at 0 gets 0, as PyTorch
 
+    def backward_data(self, gy):
+        return ReLUGrad(self.inputs[0].data > 0).forward(gy)
+
 
 class ReLUGrad(Function):
     """gx = gy where the ReLU was active, else 0 (linear in gy: its backward is itself)"""

@@ -5,7 +5,7 @@ differentiable ops: first-order backprop costs one call, and higher orders still
 """
 import math
 
-from autograd.function import Function
+from autograd.function import Function, call_op
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
 from autograd.ops.shape import reshape_if_needed
 from autograd.spec import Choice, Spec
@@ -30,9 +30,16 @@ class Linear(Function):
         return y
 
     def backward(self, gy):
+        return self._grads(gy, self.inputs[0], self.inputs[1])
+
+    def backward_data(self, gy):
+        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
+
+    def _grads(self, gy, x, weight):
+        """(gx, gW[, gb]) from Variables or arrays alike."""
         needs = self.needs_input_grad
         wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
-        grads = LinearGrad(wants)(gy, self.inputs[0], self.inputs[1])
+        grads = call_op(LinearGrad(wants), gy, x, weight)
         return tuple(_scatter(grads, wants)[:len(needs)])
 
 

@@ -1,0 +1,89 @@
+"""First-order backprop runs on arrays (`Function.backward_data`); higher orders, anomaly
+checks and the recorder run `backward` on Variables. Both must give the same gradients."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+from autograd import Function, Variable
+from autograd.ops.elementwise import Tanh
+
+
+def _program(x, w, b):
+    """Many op kinds at once: broadcasting, reductions, a split, a reused input."""
+    h = F.relu(F.linear(x, w, b))
+    parts = ag.split(h * x[:, :3].sum(axis=1, keepdims=True), 3, axis=1)
+    y = ag.sin(parts[0]) / (1.5 + ag.cos(parts[2])) - ag.exp(-h.T).mean()
+    return (ag.tanh(y) ** 2).sum() + F.mse_loss(parts[0], parts[2]) + x.reshape(-1)[::2].sum()
+
+
+def _leaves(seed):
+    rng = np.random.default_rng(seed)
+    return [Variable(rng.normal(size=shape)) for shape in ((4, 5), (6, 5), (6,))]
+
+
+def _grads(mode):
+    leaves = _leaves(0)
+    with mode():
+        _program(*leaves).backward()
+    return [x.grad.data for x in leaves]
+
+
+@pytest.mark.parametrize("variable_path", [ag.detect_anomaly, ag.record_backward])
+def test_the_array_path_equals_the_variable_path(variable_path):
+    on_arrays = _grads(lambda: ag.using_config("train", True))
+    on_variables = _grads(variable_path)
+    for a, v in zip(on_arrays, on_variables):
+        np.testing.assert_allclose(a, v, rtol=1e-12, atol=1e-14)
+
+
+def test_the_array_path_equals_create_graph():
+    leaves, again = _leaves(1), _leaves(1)
+    _program(*leaves).backward()
+    _program(*again).backward(create_graph=True)
+    for x, y in zip(leaves, again):
+        assert type(x.grad) is Variable and x.grad.creator is None  # no graph, first order
+        np.testing.assert_allclose(x.grad.data, y.grad.data, rtol=1e-12)
+
+
+def test_a_subclass_that_rewrites_backward_is_used_on_arrays_too():
+    class DoubledTanh(Tanh):  # inherits Tanh's array math, which must not be used
+        def backward(self, gy):
+            return 2 * super().backward(gy)
+
+    x = Variable(np.array([0.3, -1.2]))
+    DoubledTanh()(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (1 - np.tanh(x.data) ** 2))
+
+
+def test_a_user_function_with_only_backward_works_first_order():
+    class Square(Function):
+        def forward(self, x):
+            return x * x
+
+        def backward(self, gy):
+            return 2 * self.inputs[0] * gy
+
+    x = Variable(np.array([1.0, 3.0]))
+    (Square()(x) * 3).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [6.0, 18.0])
+
+
+def test_hooks_on_the_array_path_see_and_replace_variables():
+    x = Variable(np.array([1.0, 2.0]))
+    y = x * 3
+    seen = []
+    y.register_hook(lambda g: seen.append(type(g)) or g * 10)
+    x.register_hook(lambda g: seen.append(type(g)))
+    (y * y).sum().backward()
+    assert seen == [Variable, Variable]
+    np.testing.assert_allclose(x.grad.data, 10 * 2 * y.data * 3)
+
+
+def test_float32_stays_float32_and_broadcast_grads_are_summed_on_arrays():
+    x = Variable(np.ones((3, 1), np.float32))
+    b = Variable(np.ones(4, np.float32))
+    (x * b + 0.5).sum().backward()
+    assert x.grad.dtype == np.float32 and b.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad.data, np.full((3, 1), 4.0, np.float32))
+    np.testing.assert_array_equal(b.grad.data, np.full(4, 3.0, np.float32))
