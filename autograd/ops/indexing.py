@@ -1,6 +1,6 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
 from ..backend import get_array_module, scatter_add
-from ..function import Function
+from ..function import Function, call_op
 from ..spec import Index, Spec
 from ..variable import Variable
 
@@ -34,7 +34,9 @@ class GetItem(Function):
         return x[self.index]
 
     def backward(self, gy):
-        return GetItemGrad(self.index, self.inputs[0].shape)(gy)
+        return call_op(GetItemGrad(self.index, self.inputs[0].shape), gy)
+
+    backward_data = backward  # written for both
 
 
 class GetItemGrad(Function):

@@ -4,10 +4,10 @@ import math
 import numpy as np
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, call_op
 from ..spec import Spec
 from ..variable import as_variable
-from .shape import reshape, reshape_if_needed, swapaxes, transpose
+from .shape import Transpose, reshape, reshape_if_needed, transpose
 
 
 class MatMul(Function):
@@ -20,11 +20,23 @@ class MatMul(Function):
         return get_array_module(a).matmul(a, b)
 
     def backward(self, gy):
-        a, b = self.inputs
+        return self._grads(gy, *self.inputs)
+
+    def backward_data(self, gy):
+        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
+
+    def _grads(self, gy, a, b):
+        """(ga, gb) = (gy b^T, a^T gy) over the last two axes, for Variables or arrays."""
         need_a, need_b = self.needs_input_grad
-        ga = matmul(gy, swapaxes(b, -1, -2)) if need_a else None
-        gb = matmul(swapaxes(a, -1, -2), gy) if need_b else None
+        ga = call_op(MatMul(), gy, _matrix_transpose(b)) if need_a else None
+        gb = call_op(MatMul(), _matrix_transpose(a), gy) if need_b else None
         return ga, gb
+
+
+def _matrix_transpose(x):
+    """x with its last two axes swapped, for Variables or arrays."""
+    axes = (*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
+    return call_op(Transpose(axes), x)
 
 
 def _check_aligned(who, a, b):

@@ -19,7 +19,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, reduce_array, upstream
-from .activation import Softmax, log_softmax, log_softmax_array
+from .activation import Softmax, log_softmax, log_softmax_array, softmax_array
 
 
 class ClassTargets:
@@ -130,6 +130,18 @@ class SoftmaxCrossEntropy(Function):
             p = p * (sums if sums.__class__ is float else wrap(sums, False))
         return (p - wrap(targets.dense(), False)) * _class_upstream(
             gy, self.reduction, targets)
+
+    def backward_data(self, gy):
+        targets = self.targets
+        p = softmax_array(self.inputs[0].data, 1)
+        if not targets.unit_sums:
+            p = p * targets.row_sums()
+        p -= targets.dense()
+        g = upstream(gy, self.reduction, targets.denominator)
+        if self.reduction == "none":  # (N, d...) -> (N, 1, d...): over the class axis
+            g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
+        p *= g
+        return p
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",

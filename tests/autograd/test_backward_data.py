@@ -14,7 +14,12 @@ def _program(x, w, b):
     h = F.relu(F.linear(x, w, b))
     parts = ag.split(h * x[:, :3].sum(axis=1, keepdims=True), 3, axis=1)
     y = ag.sin(parts[0]) / (1.5 + ag.cos(parts[2])) - ag.exp(-h.T).mean()
-    return (ag.tanh(y) ** 2).sum() + F.mse_loss(parts[0], parts[2]) + x.reshape(-1)[::2].sum()
+    logits = h @ w  # (4, 5)
+    labels = np.array([0, 4, 2, 1])
+    classes = F.cross_entropy(logits, labels, reduction="none", label_smoothing=0.1,
+                              weight=np.linspace(0.5, 2.0, 5)).sum()
+    return ((ag.tanh(y) ** 2).sum() + F.mse_loss(parts[0], parts[2]) + classes
+            + F.cross_entropy(logits * 0.5, labels) + x.reshape(-1)[::2].sum())
 
 
 def _leaves(seed):
