@@ -88,32 +88,36 @@ class Function:
         if _grad_on():
             for x in inputs:
                 if x.requires_grad:
-                    self._record(inputs, outputs)
                     break
+            else:
+                return outputs  # nothing here wants a gradient: nothing to record
+            # Record: link the outputs to this function so backward can find its way back.
+            # Inline, not a method: one call less for every op (2 % of a chain's instructions).
+            generation = 0
+            needs = []
+            for x in inputs:
+                needs.append(x.requires_grad)
+                if x.generation > generation:
+                    generation = x.generation
+            self.generation = generation
+            self.inputs = inputs
+            self.needs_input_grad = needs
+            self.recorded_at = Mutations.count
+            if outputs.__class__ is tuple:
+                self._link_all(outputs, generation)
+            else:
+                outputs.requires_grad = True
+                outputs.creator = self
+                outputs.generation = generation + 1
+                self.outputs = [_ref(outputs)]
         return outputs
 
-    def _record(self, inputs, outputs):
-        """Link outputs to this function so backward can find its way back."""
-        generation = 0
-        needs = []
-        for x in inputs:
-            needs.append(x.requires_grad)
-            if x.generation > generation:
-                generation = x.generation
-        self.generation = generation
-        self.inputs = inputs
-        self.needs_input_grad = needs
-        if outputs.__class__ is tuple:
-            for y in outputs:
-                _link(y, self, generation)
-            self.outputs = [_ref(y) for y in outputs]
-            self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
-        else:  # _link, inlined: one call less for nearly every op
-            outputs.requires_grad = True
-            outputs.creator = self
-            outputs.generation = generation + 1
-            self.outputs = [_ref(outputs)]
-        self.recorded_at = Mutations.count
+    def _link_all(self, outputs, generation):
+        """Record several outputs (a split, an LSTM step's h and c)."""
+        for y in outputs:
+            _link(y, self, generation)
+        self.outputs = [_ref(y) for y in outputs]
+        self.output_specs = [(y.data.shape, y.data.dtype) for y in outputs]
 
     def check_saved(self):
         """Raise if an input or output was changed in place after this op recorded it.
