@@ -167,7 +167,31 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         else:
             entries += _elementwise_entries(objective, i, g, labels[i], eps)
     _raise_on_mismatch(who, entries, atol, rtol)
+    if not with_graph:
+        _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels), atol, rtol,
+                           _PATHS)
     return True
+
+
+# First order is checked on both of the engine's paths: plain backprop runs each Function's
+# `backward_data` (arrays), create_graph=True its `backward` (Variables). The second-order
+# check differentiates `backward`'s result without checking the result itself, so without
+# this a wrong `backward` beside a right `backward_data` would pass.
+_PATHS = ("backprop with create_graph=True (each Function's backward) disagrees with plain "
+          "backprop (backward_data, which matched numerical differentiation)",
+          "with create_graph", "plain")
+
+
+def _path_entries(f, xs, upstream, plain, labels):
+    """(label, index, value with create_graph, plain value) for every float input element."""
+    graph = _input_grads(f, xs, upstream, create_graph=True)
+    entries = []
+    for x, a, b, label in zip(xs, graph, plain, labels):
+        if is_float(x.data):
+            a = _float64(to_cpu(_zeros_if_none(a, x).data))
+            b = _float64(to_cpu(_zeros_if_none(b, x).data))
+            entries += [(label, idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
+    return entries
 
 
 def _use_fast(mode, size):
@@ -194,7 +218,12 @@ def _directional_entries(objective, i, analytic, label, eps, rng):
     return entries
 
 
-def _raise_on_mismatch(who, entries, atol, rtol):
+_NUMERICAL = ("backprop disagrees with numerical differentiation", "analytic", "numeric")
+
+
+def _raise_on_mismatch(who, entries, atol, rtol, wording=_NUMERICAL):
+    """Raise GradcheckError naming the worst of the entries (label, index, value, reference)
+    outside the tolerances; `wording`: (what disagrees, value's name, reference's name)."""
     bad = []
     for label, idx, a, n in entries:
         err = abs(a - n)
@@ -207,10 +236,11 @@ def _raise_on_mismatch(who, entries, atol, rtol):
         return
     bad.sort(key=lambda item: -item[0])
     worst = [entry for _, entry in bad[:_WORST_SHOWN]]
-    lines = [f"{who}: backprop disagrees with numerical differentiation in {len(bad)} of "
-             f"{len(entries)} checked entries (atol={atol:g}, rtol={rtol:g}); worst first:"]
+    disagreement, value, reference = wording
+    lines = [f"{who}: {disagreement} in {len(bad)} of {len(entries)} checked entries "
+             f"(atol={atol:g}, rtol={rtol:g}); worst first:"]
     for label, idx, a, n, rel in worst:
-        lines.append(f"  {label}, index {idx}: analytic {a:.6e}, numeric {n:.6e}, "
+        lines.append(f"  {label}, index {idx}: {value} {a:.6e}, {reference} {n:.6e}, "
                      f"relative error {rel:.2e}")
     raise GradcheckError("\n".join(lines), worst)
 

@@ -132,6 +132,15 @@ class TanhWrong(Tanh):
         return gy * (1 + self.outputs[0]() ** 2)  # planted sign error; specs inherited
 
 
+class TanhWrongOnVariables(TanhWrong):
+    """Right on arrays (plain backprop), wrong on Variables (create_graph=True): the
+    second-order check alone would differentiate the wrong gradient without noticing."""
+
+    def backward_data(self, gy):
+        y = self.outputs[0]().data
+        return gy * (1 - y * y)
+
+
 def failure(cls):
     with pytest.raises(FunctionCheckError) as info:
         check_function(cls, FEW)
@@ -145,7 +154,8 @@ def test_a_right_function_passes():
 @pytest.mark.parametrize("cls, kind", [(CubeMissingFactor, "gradcheck"),
                                        (CubeDetached, "gradgradcheck"),
                                        (CubeWrongForward, "forward"),
-                                       (TanhWrong, "gradcheck")])
+                                       (TanhWrong, "gradcheck"),
+                                       (TanhWrongOnVariables, "gradcheck")])
 def test_planted_bugs_are_caught_and_shrunk_to_one_element(cls, kind):
     error = failure(cls)
     assert error.kind == kind and cls.__qualname__ in str(error)
