@@ -190,10 +190,13 @@ def _watched(y, g, create_graph, retain=False):
 
 
 def _after_hooks(var, g):
-    """`g` after var's hooks, which are given a Variable (first-order `g` is an array)."""
+    """`g` after var's hooks, which are given a Variable (first-order `g` is an array). A
+    leaf's gradient is final here: it stays the Variable a hook may have returned, which
+    becomes the leaf's .grad; any other flows on as an array."""
     if isinstance(g, Variable):
         return run_hooks(var, g)
-    return run_hooks(var, wrap(g, False)).data
+    g = run_hooks(var, wrap(g, False))
+    return g if var.creator is None else g.data
 
 
 def _as_grad(g):

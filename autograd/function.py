@@ -40,7 +40,9 @@ class Function:
 
     `backward_data` is optional: the same math on arrays, for first-order backprop (no
     graph is built there, so making a Variable and a Function per term is pure overhead).
-    Without it, first-order backprop runs `backward`.
+    Without it, first-order backprop runs `backward`. A subclass or mixin that gives
+    another `backward` has that one run on both paths; replacing `backward` on an existing
+    class (a monkeypatch) does not reach its `backward_data`: subclass, or replace both.
     """
 
     generation = 0
@@ -51,9 +53,10 @@ class Function:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # A subclass that rewrites `backward` has it used on arrays too, rather than an
-        # array version of its parent's math that no longer matches.
-        if "backward" in cls.__dict__ and "backward_data" not in cls.__dict__:
+        # A `backward_data` is used only with the `backward` it was written beside (or one
+        # above it): a subclass or a mixin that gives another `backward` has that one used
+        # on arrays too, not an array version of math it replaced.
+        if not issubclass(_owner(cls, "backward_data"), _owner(cls, "backward")):
             cls.backward_data = Function.backward_data
 
     @property
@@ -160,6 +163,11 @@ def call_op(function, *xs):
     if isinstance(xs[0], Variable):
         return function(*xs)
     return function.forward(*xs)
+
+
+def _owner(cls, name):
+    """The class in cls's method resolution order whose own attribute `name` cls uses."""
+    return next(klass for klass in cls.__mro__ if name in vars(klass))
 
 
 def _data_of(gx):

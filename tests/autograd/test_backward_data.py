@@ -61,6 +61,19 @@ def test_a_subclass_that_rewrites_backward_is_used_on_arrays_too():
     np.testing.assert_allclose(x.grad.data, 2 * (1 - np.tanh(x.data) ** 2))
 
 
+def test_a_mixin_that_gives_backward_is_used_on_arrays_too():
+    class Doubling:  # not a Function: its backward comes before Tanh's in the MRO
+        def backward(self, gy):
+            return 2 * super().backward(gy)
+
+    class DoubledTanh(Doubling, Tanh):
+        pass
+
+    x = Variable(np.array([0.3, -1.2]))
+    DoubledTanh()(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * (1 - np.tanh(x.data) ** 2))
+
+
 def test_a_user_function_with_only_backward_works_first_order():
     class Square(Function):
         def forward(self, x):
@@ -83,6 +96,14 @@ def test_hooks_on_the_array_path_see_and_replace_variables():
     (y * y).sum().backward()
     assert seen == [Variable, Variable]
     np.testing.assert_allclose(x.grad.data, 10 * 2 * y.data * 3)
+
+
+def test_a_leaf_hook_returning_a_variable_makes_it_the_grad():
+    x = Variable(np.array([1.0, 2.0]))
+    replacement = Variable(np.array([5.0, 5.0]), name="replacement")
+    x.register_hook(lambda g: replacement)
+    (x * x).sum().backward()
+    assert x.grad is replacement  # as PyTorch, and as on the Variable path
 
 
 def test_float32_stays_float32_and_broadcast_grads_are_summed_on_arrays():
