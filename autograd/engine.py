@@ -212,7 +212,7 @@ def _observe(func, gys, gxs, anomaly, trace):
         check_backward(func, gxs)
     if trace is None:
         return gxs
-    gxs = tuple(None if gx is None or not needed else _fit_grad(gx, x)
+    gxs = tuple(None if gx is None or not needed else _fit_grad(gx, x, False)
                 for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad))
     trace.record(func, gys, gxs)
     return gxs
@@ -253,6 +253,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     # First order runs on arrays (`backward_data`); the checks and the recorder see the
     # Variables of `backward`, as a graph built for higher orders does.
     on_arrays = not (create_graph or observe)
+    grad_class = _ndarray if on_arrays else Variable
     pending = {}   # id(var) -> [var, grad] while gradients are still arriving
     finished = {}  # leaves, and targets whose gradient is complete
     schedule = Schedule()
@@ -301,13 +302,9 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
             for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad):
                 if gx is None or not needed:
                     continue
-                if on_arrays:
-                    if gx.__class__ is not _ndarray or gx.shape != x.data.shape \
-                            or gx.dtype != x.data.dtype:
-                        gx = _fit_array(gx, x)
-                elif gx.__class__ is not Variable or gx.data.shape != x.data.shape \
-                        or gx.data.dtype != x.data.dtype:
-                    gx = _fit_grad(gx, x)
+                if gx.__class__ is not grad_class or gx.shape != x.data.shape \
+                        or gx.dtype != x.data.dtype:
+                    gx = _fit_grad(gx, x, on_arrays)
                 key = id(x)
                 entry = pending.get(key)
                 if entry is None:
@@ -414,29 +411,21 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
     return gys
 
 
-def _fit_grad(gx, x):
-    """Bring a gradient to its input's shape and dtype: broadcasting is undone here, once."""
-    if not isinstance(gx, Variable):
-        gx = wrap(as_array(gx, like=x.data), False)
-    if gx.data.shape != x.data.shape:
-        from .ops.reduction import sum_to
-        gx = sum_to(gx, x.data.shape)
-    if gx.data.dtype != x.data.dtype:
-        from .ops.elementwise import astype
-        gx = astype(gx, x.data.dtype)
-    return gx
-
-
-def _fit_array(gx, x):
-    """`_fit_grad` for first-order backprop, on arrays."""
-    if isinstance(gx, Variable):  # a backward_data may hand back what backward gave it
-        gx = gx.data
-    gx = as_array(gx, like=x.data)
-    if gx.shape != x.data.shape:
-        from .ops.reduction import SumTo
-        gx = SumTo(x.data.shape).forward(gx)
+def _fit_grad(gx, x, on_arrays):
+    """Bring a gradient to its input's shape and dtype, as an array (first-order backprop)
+    or as a Variable (recorded with create_graph): broadcasting is undone here, once."""
+    from .function import call_op  # (function -> variable -> ops -> function at import)
+    from .ops.elementwise import AsType
+    from .ops.reduction import SumTo
+    data = gx.data if isinstance(gx, Variable) else as_array(gx, like=x.data)
+    if on_arrays:  # (a backward_data may hand back a Variable that backward gave it)
+        gx = data
+    elif not isinstance(gx, Variable):
+        gx = wrap(data, False)
+    if data.shape != x.data.shape:
+        gx = call_op(SumTo(x.data.shape), gx)
     if gx.dtype != x.data.dtype:
-        gx = gx.astype(x.data.dtype)
+        gx = call_op(AsType(x.data.dtype), gx)
     return gx
 
 

@@ -47,14 +47,15 @@ class Mul(Function):
         return x0 * x1
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        need0, need1 = self.needs_input_grad
-        return (gy * x1 if need0 else None), (gy * x0 if need1 else None)
+        return self._grads(gy, *self.inputs)
 
     def backward_data(self, gy):
-        x0, x1 = self.inputs
+        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
+
+    def _grads(self, gy, x0, x1):
+        """(gx0, gx1) from Variables or arrays alike."""
         need0, need1 = self.needs_input_grad
-        return (gy * x1.data if need0 else None), (gy * x0.data if need1 else None)
+        return (gy * x1 if need0 else None), (gy * x0 if need1 else None)
 
 
 class Div(Function):
@@ -67,14 +68,13 @@ class Div(Function):
         return x0 / x1
 
     def backward(self, gy):
-        x0, x1 = self.inputs
-        need0, need1 = self.needs_input_grad
-        gx0 = gy / x1 if need0 else None
-        gx1 = -gy * x0 / (x1 * x1) if need1 else None
-        return gx0, gx1
+        return self._grads(gy, *self.inputs)
 
     def backward_data(self, gy):
-        x0, x1 = self.inputs[0].data, self.inputs[1].data
+        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
+
+    def _grads(self, gy, x0, x1):
+        """(gx0, gx1) from Variables or arrays alike."""
         need0, need1 = self.needs_input_grad
         gx0 = gy / x1 if need0 else None
         gx1 = -gy * x0 / (x1 * x1) if need1 else None
