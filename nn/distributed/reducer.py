@@ -43,6 +43,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, to_cpu
 from autograd.engine import queue_callback
+from autograd.grad_memory import offer_grad_memory
 from autograd.variable import wrap
 
 from .group import group, import_mpi
@@ -61,21 +62,36 @@ class _Bucket:
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
         self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
+        # each slot as an array over a memoryview of its own: the engine copies a gradient
+        # whose base array another leaf's gradient already uses, and slots never overlap
+        self.slots = [self._own_array(i) if get_array_module(p.data) is np else None
+                      for i, p in enumerate(params)]
+        if self.shared is not None:  # no gradient may be computed into freed memory
+            self.shared.on_free.append(lambda: self.offer(False))
         # outs, filled and request: set per step by GradientReducer._reset
+
+    def _own_array(self, i):
+        slot = self.buffer[self.offsets[i]:self.offsets[i + 1]]
+        return np.frombuffer(memoryview(slot), slot.dtype).reshape(self.params[i].shape)
 
     def view(self, i):
         """Slot i of the buffer, in its parameter's shape."""
         return self.buffer[self.offsets[i]:self.offsets[i + 1]].reshape(self.params[i].shape)
 
     def out(self, i):
-        """The array that will hold slot i's average: new memory, or (as_view) the slot
-        itself, as an array over a memoryview of its own: the engine copies a gradient whose
-        base array another leaf's gradient already uses, and slots never overlap."""
+        """The array that will hold slot i's average: new memory, or (as_view) the slot."""
         if not self.as_view:
             data = self.params[i].data
             return get_array_module(data).empty_like(data)
-        slot = self.buffer[self.offsets[i]:self.offsets[i + 1]]
-        return np.frombuffer(memoryview(slot), slot.dtype).reshape(self.params[i].shape)
+        return self.slots[i]
+
+    def offer(self, on):
+        """Offer the slots as the memory the parameters' next gradients are computed in
+        (autograd.grad_memory), or withdraw the offers: a gradient computed in its slot needs
+        no copy into it."""
+        for param, slot in zip(self.params, self.slots):
+            if slot is not None:
+                offer_grad_memory(param, slot if on else None)
 
     def start(self):
         """Begin the sum (MPI: non-blocking; the shared-memory sum happens in wait)."""
@@ -116,7 +132,7 @@ class GradientReducer:
         self.names = names or {}  # id(param) -> its name, for errors
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
-        self.enabled = True
+        self._enabled = True
         self.weight = 1.0
         self.total_weight = total_weight  # the weights' sum over ranks, if known beforehand
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
@@ -134,10 +150,11 @@ class GradientReducer:
         self._reset()
 
     def remove(self):
-        """Unregister the gradient hooks."""
+        """Unregister the gradient hooks and withdraw the bucket memory offered."""
         for handle in self._handles:
             handle.remove()
         self._handles = []
+        self._offer(False)
 
     def release(self):
         """Unregister the hooks and free shared bucket memory. Collective: only where every
@@ -154,8 +171,23 @@ class GradientReducer:
         """Whether gradients are averaged now: several ranks, and not inside no_sync()."""
         return self.world.comm is not None and self.enabled
 
+    @property
+    def enabled(self):
+        """False inside no_sync(): gradients stay local (and in memory of their own)."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, on):
+        self._enabled = bool(on)
+        self._offer(self.active)
+
+    def _offer(self, on):
+        for bucket in self.buckets:
+            bucket.offer(on)
+
     # ----- one step -----
     def _reset(self):
+        self._offer(self.active)
         self._ready, self._launched, self._done, self._check_queued = 0, 0, False, False
         self._unused = []  # (param, Variable for its average, saved .grad) of those unused
         self._expected_unused = []  # to mark when backward's first hook runs
@@ -221,11 +253,15 @@ class GradientReducer:
             raise RuntimeError(f"{self.who}: a parameter received two gradients in one "
                                "backward before the last reduction finished")
         view, factor = bucket.view(i), self._factor()
+        offer_grad_memory(param, None)  # not taken: no later gradient may land in the slot
         earlier = None if param.grad is None else to_cpu(param.grad.data)
         if earlier is not None and np.may_share_memory(earlier, view):
             earlier = earlier.copy()  # the last average, a view of this very slot
         if grad is None:
             view[...] = 0
+        elif grad is bucket.slots[i]:  # computed in the slot offered: scaled where it is
+            if factor != 1.0:
+                view *= factor
         elif factor == 1.0:
             np.copyto(view, to_cpu(grad))
         else:

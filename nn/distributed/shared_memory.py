@@ -76,6 +76,7 @@ class SharedSum:
         self.share = slice(world.rank * size // world.size,
                            (world.rank + 1) * size // world.size)
         self.window.Lock_all()  # a passive epoch for the window's lifetime: Sync orders memory
+        self.on_free = []  # callables run before the memory goes (to drop references to it)
 
     def sum(self, what):
         """Sum the rows into every row (collective)."""
@@ -91,6 +92,8 @@ class SharedSum:
     def free(self, watched=True):
         """Release the memory (collective); no view of it may be used after. watched=False
         only where every rank is known to be here (a clean exit)."""
+        for forget in self.on_free:
+            forget()
         if watched:
             _all_here(self.world, "freeing shared memory")
         else:

@@ -5,7 +5,10 @@ differentiable ops: first-order backprop costs one call, and higher orders still
 """
 import math
 
+import numpy as np
+
 from autograd.function import Function, call_op
+from autograd.grad_memory import any_grad_memory_offered, take_grad_memory
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
 from autograd.ops.shape import reshape_if_needed
 from autograd.spec import Choice, Spec
@@ -33,14 +36,25 @@ class Linear(Function):
         return self._grads(gy, self.inputs[0], self.inputs[1])
 
     def backward_data(self, gy):
-        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
+        x, weight = self.inputs[0].data, self.inputs[1].data
+        return self._grads(gy, x, weight, self._offered_memory(gy, x))
 
-    def _grads(self, gy, x, weight):
-        """(gx, gW[, gb]) from Variables or arrays alike."""
+    def _grads(self, gy, x, weight, outs=(None, None)):
+        """(gx, gW[, gb]) from Variables or arrays alike; `outs`: memory for gW and gb."""
         needs = self.needs_input_grad
         wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
-        grads = call_op(LinearGrad(wants), gy, x, weight)
+        grads = call_op(LinearGrad(wants, *outs), gy, x, weight)
         return tuple(_scatter(grads, wants)[:len(needs)])
+
+    def _offered_memory(self, gy, x):
+        """Memory offered for the weight's and bias' gradients (autograd.grad_memory), if
+        they fit; None each otherwise."""
+        needs, inputs = self.needs_input_grad, self.inputs
+        if not any_grad_memory_offered():
+            return None, None
+        out_w = take_grad_memory(inputs[1], np.result_type(gy.dtype, x.dtype)) if needs[1] else None
+        out_b = take_grad_memory(inputs[2], gy.dtype) if len(needs) == 3 and needs[2] else None
+        return out_w, out_b
 
 
 class LinearGrad(Function):
@@ -54,8 +68,8 @@ class LinearGrad(Function):
                                  (False, False, True))}
     reference = "autograd.testing.references:linear_grad"
 
-    def __init__(self, wants):
-        self.wants = wants
+    def __init__(self, wants, out_w=None, out_b=None):
+        self.wants, self.out_w, self.out_b = wants, out_w, out_b  # outs: see Linear
 
     def forward(self, gy, x, weight):
         want_x, want_w, want_b = self.wants
@@ -64,9 +78,9 @@ class LinearGrad(Function):
         if want_x:
             grads.append(_product(rows, weight).reshape(x.shape))
         if want_w:
-            grads.append(_product(rows.T, _rows(x) if x.ndim != 2 else x))
+            grads.append(_product(rows.T, _rows(x) if x.ndim != 2 else x, self.out_w))
         if want_b:
-            grads.append(rows.sum(axis=0))
+            grads.append(rows.sum(axis=0, out=self.out_b))
         return tuple(grads)  # a tuple even for one: backward indexes them alike
 
     def backward(self, *upstream):
@@ -95,11 +109,15 @@ class LinearGrad(Function):
 _SMALL = 8192  # elements of a product's result below which ndarray.dot is the faster call
 
 
-def _product(a, b):
-    """a @ b for matrices a (m, k), b (k, n). Small ones by ndarray.dot, which goes straight
-    to BLAS (1-2 us less than matmul's dispatch: small layers feel it); large ones by
-    matmul, as dot zero-fills its result before BLAS writes it (2-5 % more there)."""
-    return a.dot(b) if a.shape[0] * b.shape[1] <= _SMALL else a @ b
+def _product(a, b, out=None):
+    """a @ b for matrices a (m, k), b (k, n), into `out` when given. Small ones by
+    ndarray.dot, which goes straight to BLAS (1-2 us less than matmul's dispatch: small
+    layers feel it); large ones by matmul, as dot zero-fills its result before BLAS writes
+    it (2-5 % more there)."""
+    small = a.shape[0] * b.shape[1] <= _SMALL
+    if out is None:  # (CuPy arrays too; memory is offered only for NumPy's)
+        return a.dot(b) if small else a @ b
+    return a.dot(b, out) if small else np.matmul(a, b, out=out)
 
 
 def _rows(x, reshape=None):

@@ -5,6 +5,8 @@
 - bucket_view: with gradient_as_bucket_view, .grad is a view of the bucket memory, and two
   synced backward passes without zero_grad accumulate as without it: mean(g1) + mean(g2).
 - buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
+- tied: with gradients computed in the bucket memory, a weight used twice in one backward
+  still gets both contributions.
 - an unused parameter: backward raises as it ends, naming it, instead of hanging, and
   leaves no unfinished gradient in .grad.
 """
@@ -66,6 +68,41 @@ for as_view in (False, True):
     for got, expected in zip(grads[as_view], want):
         np.testing.assert_allclose(got, expected, atol=1e-12)
 print("ok bucket_view")
+
+# gradients computed straight into the bucket memory (autograd.grad_memory): a weight used
+# twice in one backward still gets both contributions; no_sync withdraws the offers
+from autograd import grad_memory  # noqa: E402
+
+
+def tied_loss(model, v):
+    return (model(nn.functional.tanh(model(v))) ** 2).sum()
+
+
+def linear3(state=None):
+    """A float64 Linear(3, 3) (applied twice by tied_loss), with `state`'s weights if given."""
+    model = nn.Linear(3, 3)
+    for p in model.parameters():
+        p.data = p.data.astype(np.float64)
+    if state is not None:
+        model.load_state_dict(state)
+    return model
+
+
+for as_view in (False, True):
+    model = linear3()
+    ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
+    assert grad_memory.any_grad_memory_offered()
+    with ddp.no_sync():
+        assert not grad_memory.any_grad_memory_offered()
+    per_rank = []
+    for r in range(2):
+        ref = linear3(model.state_dict())
+        tied_loss(ref, Variable(x[3 * r])).backward()
+        per_rank.append([p.grad.data for p in ref.parameters()])
+    tied_loss(ddp, Variable(x[3 * rank])).backward()
+    for got, a, b in zip(model.parameters(), *per_rank):
+        np.testing.assert_allclose(got.grad.data, (a + b) / 2, atol=1e-12)
+print("ok tied")
 
 # buffers follow rank 0
 net = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
