@@ -96,12 +96,15 @@ class Function:
                 return outputs  # nothing here wants a gradient: nothing to record
             # Record: link the outputs to this function so backward can find its way back.
             # Inline, not a method: one call less for every op (2 % of a chain's instructions).
-            generation = 0
-            needs = []
-            for x in inputs:
-                needs.append(x.requires_grad)
-                if x.generation > generation:
-                    generation = x.generation
+            if n == 1:  # its only input wants a gradient (checked above)
+                generation, needs = inputs[0].generation, _ONE_NEEDED
+            elif n == 2:
+                x0, x1 = inputs
+                generation = x0.generation if x0.generation > x1.generation else x1.generation
+                needs = _BOTH_NEEDED if x0.requires_grad and x1.requires_grad else (
+                    x0.requires_grad, x1.requires_grad)
+            else:
+                generation, needs = _generation_and_needs(inputs)
             self.generation = generation
             self.inputs = inputs
             self.needs_input_grad = needs
@@ -163,6 +166,20 @@ def call_op(function, *xs):
     if isinstance(xs[0], Variable):
         return function(*xs)
     return function.forward(*xs)
+
+
+# shared, never built per op: needs_input_grad of one input (which must want a gradient for
+# anything to be recorded) and of two that both want one, nearly every recorded op
+_ONE_NEEDED, _BOTH_NEEDED = (True,), (True, True)
+
+
+def _generation_and_needs(inputs):
+    """The latest generation among `inputs`, and which of them want a gradient (a tuple)."""
+    generation = 0
+    for x in inputs:
+        if x.generation > generation:
+            generation = x.generation
+    return generation, tuple([x.requires_grad for x in inputs])
 
 
 def _owner(cls, name):
