@@ -18,6 +18,7 @@ creators. `_backprop` is the hot path of training, so it differs in bookkeeping 
   bound `push`/`pop` (about 1% of a chain step's instructions; the loop reads as the
   algorithm does in return).
 """
+import functools
 import itertools
 from contextvars import ContextVar
 from heapq import heappop, heappush
@@ -31,6 +32,7 @@ from .trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
 
 _ndarray = np.ndarray
+_float64, _asarray = np.float64, np.asarray
 
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
@@ -414,19 +416,33 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
 def _fit_grad(gx, x, on_arrays):
     """Bring a gradient to its input's shape and dtype, as an array (first-order backprop)
     or as a Variable (recorded with create_graph): broadcasting is undone here, once."""
-    from .function import call_op  # (function -> variable -> ops -> function at import)
-    from .ops.elementwise import AsType
-    from .ops.reduction import SumTo
+    if gx.__class__ is _float64 and on_arrays and x.data.__class__ is _ndarray:
+        # NumPy's 0-d results are scalars: in a chain of scalars (DeZero's examples)
+        # nearly every gradient comes here, and needs only to become an array again
+        gx = _asarray(gx)
+        if x.data.shape == () and x.data.dtype == _float64:
+            return gx
     data = gx.data if isinstance(gx, Variable) else as_array(gx, like=x.data)
     if on_arrays:  # (a backward_data may hand back a Variable that backward gave it)
         gx = data
     elif not isinstance(gx, Variable):
         gx = wrap(data, False)
+    call_op, sum_to, as_type = _fitting_ops()
     if data.shape != x.data.shape:
-        gx = call_op(SumTo(x.data.shape), gx)
+        gx = call_op(sum_to(x.data.shape), gx)
     if gx.dtype != x.data.dtype:
-        gx = call_op(AsType(x.data.dtype), gx)
+        gx = call_op(as_type(x.data.dtype), gx)
     return gx
+
+
+@functools.cache
+def _fitting_ops():
+    """(call_op, SumTo, AsType), imported on first use, as the engine is imported before
+    them (function -> variable -> ops -> function)."""
+    from .function import call_op
+    from .ops.elementwise import AsType
+    from .ops.reduction import SumTo
+    return call_op, SumTo, AsType
 
 
 def _no_grad_error(y):

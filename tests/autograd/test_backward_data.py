@@ -1,5 +1,7 @@
 """First-order backprop runs on arrays (`Function.backward_data`); higher orders, anomaly
 checks and the recorder run `backward` on Variables. Both must give the same gradients."""
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -113,3 +115,25 @@ def test_float32_stays_float32_and_broadcast_grads_are_summed_on_arrays():
     assert x.grad.dtype == np.float32 and b.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad.data, np.full((3, 1), 4.0, np.float32))
     np.testing.assert_array_equal(b.grad.data, np.full(4, 3.0, np.float32))
+
+
+def test_scalars_stay_0d_arrays_and_match_the_variable_path():
+    """NumPy hands back 0-d results as scalars (np.float64); outputs and gradients must
+    still be 0-d arrays, with the values the Variable path gives."""
+    def chain(x, y):
+        z = x
+        for _ in range(3):
+            z = ag.sin(z * y + 0.5) / (1 + x * x)
+        return z + x ** 2 * y
+
+    grads = {}
+    for label, mode in (("arrays", contextlib.nullcontext), ("variables", ag.detect_anomaly)):
+        x, y = Variable(np.array(0.7)), Variable(np.array(-1.3))
+        with mode():
+            z = chain(x, y)
+            assert z.data.__class__ is np.ndarray and z.shape == ()
+            z.backward()
+        for v in (x, y):
+            assert v.grad.data.__class__ is np.ndarray and v.grad.shape == ()
+        grads[label] = (float(x.grad.data), float(y.grad.data))
+    np.testing.assert_allclose(grads["arrays"], grads["variables"], rtol=1e-13)
