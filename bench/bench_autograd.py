@@ -6,6 +6,7 @@ Targets: forward+backward per op <= 0.8x PyTorch CPU; forward under no_grad <= 2
 import os
 import subprocess
 import sys
+from functools import partial
 
 from _common import malloc_note, measure, optional, report
 
@@ -32,8 +33,10 @@ def chain_numpy():
     return g
 
 
-def chain_rungrad():
-    x = ag.Variable(np.array([0.5]))
+def chain_rungrad(start=(0.5,)):
+    """start: (0.5,), a 1-element array, or 0.5, a 0-d one (DeZero's Variable(np.array(0.5)),
+    whose ops NumPy answers with scalars)."""
+    x = ag.Variable(np.array(start))
     y = x
     for _ in range(ROUNDS):
         y = ag.sin(y * 1.0001 + 0.0001)
@@ -49,9 +52,9 @@ def chain_rungrad_no_grad():
     return y
 
 
-def chain_torch(torch):
+def chain_torch(torch, start=(0.5,)):
     def run():
-        x = torch.tensor([0.5], dtype=torch.float64, requires_grad=True)
+        x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
         y = x
         for _ in range(ROUNDS):
             y = torch.sin(y * 1.0001 + 0.0001)
@@ -136,6 +139,12 @@ def main():
     report(f"chain of {N_OPS} elementwise ops, forward+backward, per op:",
            [per_op(r) for r in measure(contenders, rounds=15)], unit="us", scale=1e6)
     print("  target: rungrad <= 0.80x pytorch")
+    scalars = {"rungrad": partial(chain_rungrad, 0.5)}
+    if torch is not None:
+        scalars["pytorch"] = chain_torch(torch, 0.5)
+    report("the same chain on 0-d scalars (the book's Variable(np.array(0.5))), per op:",
+           [per_op(r) for r in measure(scalars, rounds=15)], unit="us", scale=1e6,
+           baselines=("pytorch",))
     report("the same chain, forward under no_grad, per op:",
            [per_op(r) for r in measure({"rungrad": chain_rungrad_no_grad}, rounds=15)],
            unit="us", scale=1e6)
