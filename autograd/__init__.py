@@ -9,6 +9,7 @@ from .config import Config, enable_grad, no_grad, test_mode, using_config
 from .engine import grad, queue_callback
 from .function import Function
 from .functional import hessian, jacobian, vjp
+from .grad_memory import offer_grad_memory, take_grad_memory
 from .hooks import RemovableHandle
 from .lazy import lazy_attributes
 from .ops import (
@@ -75,6 +76,7 @@ IS_RUNGRAD = True
 
 __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
+    "offer_grad_memory", "take_grad_memory",
     "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
