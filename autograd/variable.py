@@ -1,5 +1,6 @@
 """Variable: an array plus the record of the Function that made it."""
 
+import functools
 import itertools
 
 import numpy as np
@@ -166,9 +167,8 @@ class Variable:
         >>> x.grad
         Variable(12.0)
         """
-        from .engine import backward
-        backward([self], None if grad is None else [grad], retain_grad=retain_grad,
-                 create_graph=create_graph)
+        _engine().backward([self], None if grad is None else [grad], retain_grad=retain_grad,
+                           create_graph=create_graph)
 
     def retain_grad(self):
         """Keep this (non-leaf) variable's gradient after backward, in `.grad` (it
@@ -433,6 +433,13 @@ def _operand(other, like):
 
 def _raw(x):
     return x.data if isinstance(x, Variable) else x
+
+
+@functools.cache
+def _engine():
+    """autograd.engine, imported on first use (it imports this module)."""
+    from . import engine
+    return engine
 
 
 def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
