@@ -47,6 +47,17 @@ def as_array(x, like=None):
     return xp.asarray(x)
 
 
+def dense(x):
+    """`x`, or a contiguous copy of it when it is a broadcast view (a zero stride along an
+    axis longer than 1, as the gradient of a sum is): BLAS cannot read such an array, and
+    NumPy's matmul then runs a slower loop (1.4x the time of a (100, 1000) @ (1000, 1000)
+    product here). For the operands of matrix products."""
+    strides = getattr(x, "strides", ())
+    if 0 in strides and any(s == 0 and n > 1 for s, n in zip(strides, x.shape)):
+        return get_array_module(x).ascontiguousarray(x)
+    return x
+
+
 def is_float(array):
     """Whether `array` (or a Variable) holds floating-point numbers: the ones that get
     gradients."""

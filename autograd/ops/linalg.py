@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import dense, get_array_module
 from ..function import Function, call_op
 from ..spec import Spec
 from ..variable import as_variable
@@ -17,7 +17,7 @@ class MatMul(Function):
     reference = staticmethod(np.matmul)
 
     def forward(self, a, b):
-        return get_array_module(a).matmul(a, b)
+        return get_array_module(a).matmul(dense(a), dense(b))
 
     def backward(self, gy):
         return self._grads(gy, *self.inputs)

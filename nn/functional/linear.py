@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from autograd.backend import dense
 from autograd.function import Function, call_op
 from autograd.grad_memory import any_grad_memory_offered, take_grad_memory
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
@@ -114,6 +115,7 @@ def _product(a, b, out=None):
     ndarray.dot, which goes straight to BLAS (1-2 us less than matmul's dispatch: small
     layers feel it); large ones by matmul, as dot zero-fills its result before BLAS writes
     it (2-5 % more there)."""
+    a, b = dense(a), dense(b)
     small = a.shape[0] * b.shape[1] <= _SMALL
     if out is None:  # (CuPy arrays too; memory is offered only for NumPy's)
         return a.dot(b) if small else a @ b

@@ -73,3 +73,17 @@ def test_ndarray_at_variable_gives_a_variable():
     y = w @ Variable(np.ones((3, 1)))
     assert isinstance(y, Variable)
     np.testing.assert_array_equal(y.data, w @ np.ones((3, 1)))
+
+
+def test_broadcast_operands_reach_blas_as_dense_arrays():
+    """A sum's gradient is a broadcast view (zero strides); matrix products get a dense copy
+    (BLAS cannot read it), other arrays pass as they are."""
+    from autograd.backend import dense
+    spread = np.broadcast_to(np.float32(2), (3, 4))
+    assert dense(spread).strides == (16, 4) and np.array_equal(dense(spread), spread)
+    plain, one_row = np.ones((3, 4)), np.ones(4)[None]  # a zero stride on a length-1 axis
+    assert dense(plain) is plain and dense(one_row) is one_row
+    w = ag.Variable(np.arange(12.0).reshape(4, 3))
+    x = ag.Variable(np.ones((2, 4)))
+    (x @ w).sum().backward()  # the product's backward meets the broadcast gradient
+    np.testing.assert_array_equal(x.grad.data, np.tile(w.data.sum(axis=1), (2, 1)))
