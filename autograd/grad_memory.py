@@ -22,14 +22,24 @@ _offers = {}  # id(leaf) -> (weak reference to the leaf, the offered array)
 
 def offer_grad_memory(variable, array):
     """Offer `array` (variable's shape and dtype, C-contiguous, writeable) for the next
-    first-order gradient an op computes for `variable`; None withdraws an offer."""
+    first-order gradient an op computes for `variable`; None withdraws an offer. The offer
+    goes when the variable does."""
+    key = id(variable)
     if array is None:
-        _offers.pop(id(variable), None)
+        _offers.pop(key, None)
         return
     problem = _unfit(variable, array)
     if problem:
         raise ValueError(f"offer_grad_memory: {problem}")
-    _offers[id(variable)] = (weakref.ref(variable), array)
+    _offers[key] = (weakref.ref(variable, lambda _, key=key: _offers.pop(key, None)), array)
+
+
+def withdraw_grad_memory_in(memory):
+    """Withdraw every offer of memory that overlaps the array `memory` (before that memory
+    is freed: nothing may be written there after)."""
+    for key, (_, array) in list(_offers.items()):
+        if np.may_share_memory(array, memory):
+            _offers.pop(key, None)
 
 
 def any_grad_memory_offered():
@@ -39,15 +49,16 @@ def any_grad_memory_offered():
 
 def take_grad_memory(variable, dtype):
     """For an op's `backward_data`: the array offered for `variable`'s gradient, withdrawn
-    now, if a result of `dtype` fits it and the leaf's `.grad` does not live there; else
-    None (compute into new memory)."""
-    entry = _offers.get(id(variable))
+    now, if a result of `dtype` fits it (on the variable's array module) and the leaf's
+    `.grad` does not live there; else None (compute into new memory)."""
+    entry = _offers.pop(id(variable), None)  # one step: two threads never take one offer
     if entry is None or entry[0]() is not variable:
         return None
     array = entry[1]
-    if array.dtype != dtype or _holds_grad(variable, array):
+    if (array.dtype != dtype or array.__class__ is not variable.data.__class__
+            or _holds_grad(variable, array)):
+        _offers.setdefault(id(variable), entry)  # not taken: still on offer
         return None
-    del _offers[id(variable)]
     return array
 
 
@@ -75,4 +86,5 @@ def _unfit(variable, array):
     return None
 
 
-__all__ = ["any_grad_memory_offered", "offer_grad_memory", "take_grad_memory"]
+__all__ = ["any_grad_memory_offered", "offer_grad_memory", "take_grad_memory",
+           "withdraw_grad_memory_in"]

@@ -17,6 +17,10 @@ class RemovableHandle:
     def remove(self):
         self._registry.pop(self.id, None)
 
+    def runs_first(self):
+        """Whether its hook is in place and runs before every other in its registry."""
+        return next(iter(self._registry), None) == self.id
+
     def __enter__(self):
         return self
 

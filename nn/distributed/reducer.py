@@ -37,13 +37,14 @@ PyTorch); fit's `finish_step` marks those left after backward. With find_unused,
 also sends a used flag per parameter (more elements of bucket 0): a parameter no rank used
 keeps its .grad untouched (None after zero_grad), as PyTorch.
 """
+import functools
 import time
 
 import numpy as np
 
 from autograd.backend import get_array_module, to_cpu
 from autograd.engine import queue_callback
-from autograd.grad_memory import offer_grad_memory
+from autograd.grad_memory import offer_grad_memory, withdraw_grad_memory_in
 from autograd.variable import wrap
 
 from .group import group, import_mpi
@@ -67,7 +68,7 @@ class _Bucket:
         self.slots = [self._own_array(i) if get_array_module(p.data) is np else None
                       for i, p in enumerate(params)]
         if self.shared is not None:  # no gradient may be computed into freed memory
-            self.shared.on_free.append(lambda: self.offer(False))
+            self.shared.on_free.append(functools.partial(withdraw_grad_memory_in, self.buffer))
         # outs, filled and request: set per step by GradientReducer._reset
 
     def _own_array(self, i):
@@ -85,13 +86,10 @@ class _Bucket:
             return get_array_module(data).empty_like(data)
         return self.slots[i]
 
-    def offer(self, on):
-        """Offer the slots as the memory the parameters' next gradients are computed in
-        (autograd.grad_memory), or withdraw the offers: a gradient computed in its slot needs
-        no copy into it."""
-        for param, slot in zip(self.params, self.slots):
-            if slot is not None:
-                offer_grad_memory(param, slot if on else None)
+    @property
+    def freed(self):
+        """Whether its shared memory was freed (destroy_process_group)."""
+        return self.shared is not None and self.shared.window is None
 
     def start(self):
         """Begin the sum (MPI: non-blocking; the shared-memory sum happens in wait)."""
@@ -146,6 +144,7 @@ class GradientReducer:
                            for i, param in enumerate(bucket.params)}
             self._handles = [p.register_hook(self._hook(*self._slots[id(p)]))
                              for p in self.params]
+        self._handle_of = {id(p): handle for p, handle in zip(self.params, self._handles)}
         self._positions = {id(param): k for k, param in enumerate(self.params)}
         self._reset()
 
@@ -182,8 +181,17 @@ class GradientReducer:
         self._offer(self.active)
 
     def _offer(self, on):
+        """Offer each parameter its bucket slot as the memory its next gradient is computed in
+        (autograd.grad_memory: then there is nothing to copy into the bucket), or withdraw
+        the offers. Only while the hooks are in place and the memory is not freed, and only
+        where the reducer's hook runs first: an earlier hook of the user's would be handed
+        the slot, which the reduction then overwrites."""
         for bucket in self.buckets:
-            bucket.offer(on)
+            usable = on and not bucket.freed
+            for param, slot in zip(bucket.params, bucket.slots):
+                if slot is not None:
+                    ours = usable and self._handles and self._handle_of[id(param)].runs_first()
+                    offer_grad_memory(param, slot if ours else None)
 
     # ----- one step -----
     def _reset(self):

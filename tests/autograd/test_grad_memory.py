@@ -1,11 +1,20 @@
 """Memory offered for a leaf's gradient (autograd.grad_memory): Linear computes its weight and
 bias gradients straight into it, once, and never where that would change a result."""
+import gc
+import sys
+import threading
+
 import numpy as np
 import pytest
 
 import nn.functional as F
-from autograd import Variable
-from autograd.grad_memory import offer_grad_memory, take_grad_memory
+from autograd import Variable, grad_memory
+from autograd.grad_memory import (
+    any_grad_memory_offered,
+    offer_grad_memory,
+    take_grad_memory,
+    withdraw_grad_memory_in,
+)
 
 
 def _layer(dtype=np.float64, seed=0):
@@ -108,3 +117,59 @@ def test_read_only_memory_is_refused():
     memory.flags.writeable = False
     with pytest.raises(ValueError, match="writeable"):
         offer_grad_memory(w, memory)
+
+
+def test_an_offer_goes_with_its_variable():
+    _, w, _ = _layer()
+    before = len(grad_memory._offers)
+    offer_grad_memory(w, np.empty(w.shape))
+    assert any_grad_memory_offered() and len(grad_memory._offers) == before + 1
+    del w
+    gc.collect()
+    assert len(grad_memory._offers) == before
+
+
+def test_offers_over_memory_about_to_be_freed_can_be_withdrawn_at_once():
+    _, w, b = _layer()
+    block = np.empty(w.size + b.size)
+    offer_grad_memory(w, block[:w.size].reshape(w.shape))
+    offer_grad_memory(b, np.empty(b.shape))  # elsewhere: stays
+    withdraw_grad_memory_in(block)
+    assert take_grad_memory(w, block.dtype) is None
+    assert take_grad_memory(b, block.dtype) is not None
+
+
+def test_two_threads_never_take_one_offer():
+    """Offer and take in two threads at once, switching threads as often as Python can: no
+    take may fail, and an offer is never taken twice."""
+    _, w, _ = _layer()
+    memory, taken, errors = np.empty(w.shape), [0, 0], []
+
+    def offer_and_take(k):
+        for _ in range(60_000):
+            offer_grad_memory(w, memory)
+            try:
+                taken[k] += take_grad_memory(w, memory.dtype) is memory
+            except Exception as exc:  # noqa: BLE001  (any failure is the finding)
+                errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=offer_and_take, args=(k,)) for k in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors and 0 < sum(taken) <= 120_000
+
+
+def test_a_hook_handle_knows_whether_its_hook_runs_first():
+    _, w, _ = _layer()
+    first = w.register_hook(lambda g: None)
+    second = w.register_hook(lambda g: None)
+    assert first.runs_first() and not second.runs_first()
+    first.remove()
+    assert second.runs_first() and not first.runs_first()

@@ -102,6 +102,20 @@ for as_view in (False, True):
     tied_loss(ddp, Variable(x[3 * rank])).backward()
     for got, a, b in zip(model.parameters(), *per_rank):
         np.testing.assert_allclose(got.grad.data, (a + b) / 2, atol=1e-12)
+
+# a hook the user put on a parameter before wrapping keeps this rank's own gradient: the
+# parameter is not offered its bucket slot, which the reduction overwrites
+kept = []
+model = linear3()
+model.weight.register_hook(lambda g: kept.append(g.data))
+ddp = dist.DistributedDataParallel(model)
+local = linear3(model.state_dict())  # rank 0's weights, as DDP gave the model
+(local(Variable(x[3 * rank])) ** 2).sum().backward()  # the weight used once
+(ddp(Variable(x[3 * rank])) ** 2).sum().backward()
+np.testing.assert_array_equal(kept[-1], local.weight.grad.data)
+ddp.reducer.remove()  # hooks gone: nothing is offered any more, even after a forward
+tied_loss(ddp, Variable(x[3 * rank]))
+assert not grad_memory.any_grad_memory_offered()
 print("ok tied")
 
 # buffers follow rank 0
@@ -141,10 +155,11 @@ from nn.distributed import shared_memory  # noqa: E402
 
 ddp = dist.DistributedDataParallel(nn.Linear(3, 1))
 shared = any(bucket.shared is not None for bucket in ddp.reducer.buckets)
+ddp(Variable(x[rank].astype(np.float32))).sum().backward()  # a whole step, then destroy
 dist.destroy_process_group()
 assert not shared_memory._live
 if shared:
-    try:
+    try:  # the forward must not offer the freed memory again: backward would write there
         ddp(Variable(x[rank].astype(np.float32))).sum().backward()
     except RuntimeError as exc:
         assert "was freed" in str(exc), exc
