@@ -156,9 +156,7 @@ def _seed(y, g):
         if data.ndim == 0 and data.__class__ is np.ndarray:  # the usual scalar loss, fast
             return wrap(np.array(1, dtype=data.dtype), False)
         return wrap(get_array_module(data).ones_like(data), False)
-    if g.__class__ is _ndarray is y.data.__class__ and g.dtype == y.dtype:
-        g = wrap(g, False)  # the usual seed, numeric as its output is: nothing to convert
-    elif not isinstance(g, Variable):
+    if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "

@@ -442,18 +442,26 @@ def _engine():
     return engine
 
 
+def _converted(obj, like, who):
+    """`obj` (not a NumPy array) as an array on the backend of `like`, or a TypeError."""
+    if obj is None or isinstance(obj, (str, bytes)) or getattr(obj, "dtype", None) == object:  # noqa: E721  (a dtype, not a type)
+        raise TypeError(f"{who}: expected a number, array or Variable, got {type(obj).__name__}")
+    try:
+        return as_array(obj, like=like)
+    except (ValueError, TypeError):
+        raise TypeError(f"{who}: cannot convert {type(obj).__name__} to a numeric array") from None
+
+
 def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
     """`obj` as a Variable: Variables pass through; numbers, lists and arrays are checked
     (numeric, real) and wrapped, on the array backend of `like` when given. Bad input raises
     a TypeError naming `who` (the op or layer that was called)."""
     if isinstance(obj, Variable):
         return obj
-    if obj is None or isinstance(obj, (str, bytes)) or getattr(obj, "dtype", None) == object:  # noqa: E721  (a dtype, not a type)
-        raise TypeError(f"{who}: expected a number, array or Variable, got {type(obj).__name__}")
-    try:
-        data = as_array(obj, like=like)
-    except (ValueError, TypeError):
-        raise TypeError(f"{who}: cannot convert {type(obj).__name__} to a numeric array") from None
+    if obj.__class__ is np.ndarray and (like is None or like.__class__ is np.ndarray):
+        data = obj  # the usual case (a seed, an array argument): nothing to convert
+    else:
+        data = _converted(obj, like, who)
     if data.dtype.kind not in _NUMERIC_KINDS:
         raise TypeError(f"{who}: expected a number, array or Variable, got an array of dtype "
                         f"{data.dtype}")

@@ -12,8 +12,9 @@ cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 'mean' divides by sum of w_t over the targets not ignored (PyTorch's weighted mean).
 """
 from autograd.backend import get_array_module
-from autograd.function import Function
+from autograd.function import Function, call_op
 from autograd.ops import astype, expand_dims, mean, reshape, sum
+from autograd.ops.shape import Reshape
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
@@ -137,10 +138,7 @@ class SoftmaxCrossEntropy(Function):
         if not targets.unit_sums:
             p = p * targets.row_sums()
         p -= targets.dense()
-        g = upstream(gy, self.reduction, targets.denominator)
-        if self.reduction == "none":  # (N, d...) -> (N, 1, d...): over the class axis
-            g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
-        p *= g
+        p *= _class_upstream(gy, self.reduction, targets)
         return p
 
 
@@ -292,9 +290,12 @@ def _with_class_axis(values):
 
 
 def _class_upstream(gy, reduction, targets):
-    """The gradient reaching each element's loss, shaped to broadcast over the class axis."""
+    """The gradient reaching each element's loss, shaped to broadcast over the class axis
+    ((N, d...) -> (N, 1, d...) for 'none'); a Variable or an array, as gy is."""
     g = upstream(gy, reduction, targets.denominator)
-    return expand_dims(g, 1) if reduction == "none" else g
+    if reduction != "none":
+        return g
+    return call_op(Reshape(g.shape[:1] + (1,) + g.shape[1:]), g)
 
 
 __all__ = ["cross_entropy", "nll_loss"]
