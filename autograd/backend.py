@@ -52,7 +52,7 @@ def dense(x):
     axis longer than 1, as the gradient of a sum is): BLAS cannot read such an array, and
     NumPy's matmul then runs a slower loop (1.4x the time of a (100, 1000) @ (1000, 1000)
     product here). For the operands of matrix products."""
-    strides = getattr(x, "strides", ())
+    strides = x.strides
     if 0 in strides and any(s == 0 and n > 1 for s, n in zip(strides, x.shape)):
         return get_array_module(x).ascontiguousarray(x)
     return x
