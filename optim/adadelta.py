@@ -1,4 +1,5 @@
 """Adadelta: step sizes from running averages of squared gradients and updates."""
+from .blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval
 
 
@@ -29,20 +30,25 @@ class Adadelta(Optimizer):
 
     def _update(self, xp, w, g, state, h):
         state["step"] += 1
-        v, u = state["square_avg"], state["acc_delta"]
-        tmp = g * g  # scratch, reused below through out=
-        tmp *= 1.0 - h.rho
-        v *= h.rho
-        v += tmp
-        xp.add(v, h.eps, out=tmp)
-        xp.sqrt(tmp, out=tmp)                   # std
-        delta = xp.add(u, h.eps)
-        xp.sqrt(delta, out=delta)
-        delta /= tmp
-        delta *= g
-        xp.multiply(delta, delta, out=tmp)
-        tmp *= 1.0 - h.rho
-        u *= h.rho
-        u += tmp
-        delta *= h.lr
-        w -= delta
+        for block in in_blocks(w, g, state["square_avg"], state["acc_delta"]):
+            _adadelta_block(xp, *block, h)
+
+
+def _adadelta_block(xp, w, g, v, u, h):
+    """One block of Adadelta's elementwise update (v: square_avg, u: acc_delta)."""
+    tmp = g * g  # scratch, reused below through out=
+    tmp *= 1.0 - h.rho
+    v *= h.rho
+    v += tmp
+    xp.add(v, h.eps, out=tmp)
+    xp.sqrt(tmp, out=tmp)                   # std
+    delta = xp.add(u, h.eps)
+    xp.sqrt(delta, out=delta)
+    delta /= tmp
+    delta *= g
+    xp.multiply(delta, delta, out=tmp)
+    tmp *= 1.0 - h.rho
+    u *= h.rho
+    u += tmp
+    delta *= h.lr
+    w -= delta

@@ -1,4 +1,5 @@
 """Adagrad: per-coordinate step sizes from the running sum of squared gradients."""
+from .blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative
 
 
@@ -30,11 +31,11 @@ class Adagrad(Optimizer):
     def _update(self, xp, w, g, state, h):
         state["step"] += 1
         clr = h.lr / (1.0 + (state["step"] - 1) * h.lr_decay)
-        s = state["sum"]
-        tmp = g * g  # the one scratch array, reused below through out=
-        s += tmp
-        xp.sqrt(s, out=tmp)
-        tmp += h.eps
-        xp.divide(g, tmp, out=tmp)
-        tmp *= clr
-        w -= tmp
+        for w, g, s in in_blocks(w, g, state["sum"]):
+            tmp = g * g  # the one scratch array, reused below through out=
+            s += tmp
+            xp.sqrt(s, out=tmp)
+            tmp += h.eps
+            xp.divide(g, tmp, out=tmp)
+            tmp *= clr
+            w -= tmp

@@ -1,6 +1,7 @@
 """Adam and AdamW: bias-corrected moment estimates of the gradient."""
 import math
 
+from .blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval
 
 
@@ -50,29 +51,34 @@ class Adam(Optimizer):
         return state
 
     def _update(self, xp, w, g, state, h):
-        beta1, beta2 = h.betas
         t = state["step"] = state["step"] + 1
         # Bias corrections as Python floats: they must not promote float32 arrays.
-        step_size = h.lr / (1.0 - beta1 ** t)
-        bc2_sqrt = math.sqrt(1.0 - beta2 ** t)
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        tmp = xp.subtract(g, m)  # the one scratch array, reused below through out=
-        tmp *= 1.0 - beta1       # m.lerp_(g, 1 - beta1), as PyTorch
-        m += tmp
-        xp.multiply(g, g, out=tmp)
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp
-        if h.amsgrad:
-            vmax = state["max_exp_avg_sq"]
-            xp.maximum(vmax, v, out=vmax)
-            v = vmax
-        xp.sqrt(v, out=tmp)
-        tmp /= bc2_sqrt
-        tmp += h.eps
-        xp.divide(m, tmp, out=tmp)
-        tmp *= step_size
-        w -= tmp
+        step_size = h.lr / (1.0 - h.betas[0] ** t)
+        bc2_sqrt = math.sqrt(1.0 - h.betas[1] ** t)
+        vmax = state["max_exp_avg_sq"] if h.amsgrad else None
+        for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"], vmax):
+            _adam_block(xp, *block, h, step_size, bc2_sqrt)
+
+
+def _adam_block(xp, w, g, m, v, vmax, h, step_size, bc2_sqrt):
+    """One block of Adam's elementwise update (vmax: None without AMSGrad)."""
+    beta1, beta2 = h.betas
+    tmp = xp.subtract(g, m)  # the one scratch array, reused below through out=
+    tmp *= 1.0 - beta1       # m.lerp_(g, 1 - beta1), as PyTorch
+    m += tmp
+    xp.multiply(g, g, out=tmp)
+    tmp *= 1.0 - beta2
+    v *= beta2
+    v += tmp
+    if vmax is not None:
+        xp.maximum(vmax, v, out=vmax)
+        v = vmax
+    xp.sqrt(v, out=tmp)
+    tmp /= bc2_sqrt
+    tmp += h.eps
+    xp.divide(m, tmp, out=tmp)
+    tmp *= step_size
+    w -= tmp
 
 
 class AdamW(Adam):

@@ -1,4 +1,5 @@
 """RMSprop: divide the gradient by a running RMS of recent gradients."""
+from .blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative
 
 
@@ -35,28 +36,34 @@ class RMSprop(Optimizer):
 
     def _update(self, xp, w, g, state, h):
         state["step"] += 1
-        v = state["square_avg"]
-        tmp = g * g  # the one scratch array, reused below through out=
+        a = state["grad_avg"] if h.centered else None
+        buf = state["momentum_buffer"] if h.momentum > 0 else None
+        for block in in_blocks(w, g, state["square_avg"], a, buf):
+            _rmsprop_block(xp, *block, h)
+
+
+def _rmsprop_block(xp, w, g, v, a, buf, h):
+    """One block of RMSprop's elementwise update (a: grad_avg when centered, buf: the momentum
+    buffer when momentum > 0; else None)."""
+    tmp = g * g  # the one scratch array, reused below through out=
+    tmp *= 1.0 - h.alpha
+    v *= h.alpha
+    v += tmp
+    if a is not None:
+        xp.subtract(g, a, out=tmp)  # a.lerp_(g, 1 - alpha), as PyTorch
         tmp *= 1.0 - h.alpha
-        v *= h.alpha
-        v += tmp
-        if h.centered:
-            a = state["grad_avg"]
-            xp.subtract(g, a, out=tmp)  # a.lerp_(g, 1 - alpha), as PyTorch
-            tmp *= 1.0 - h.alpha
-            a += tmp
-            xp.multiply(a, a, out=tmp)
-            xp.subtract(v, tmp, out=tmp)
-            xp.sqrt(tmp, out=tmp)
-        else:
-            xp.sqrt(v, out=tmp)
-        tmp += h.eps
-        xp.divide(g, tmp, out=tmp)
-        if h.momentum > 0:
-            buf = state["momentum_buffer"]
-            buf *= h.momentum
-            buf += tmp
-            xp.multiply(buf, h.lr, out=tmp)
-        else:
-            tmp *= h.lr
-        w -= tmp
+        a += tmp
+        xp.multiply(a, a, out=tmp)
+        xp.subtract(v, tmp, out=tmp)
+        xp.sqrt(tmp, out=tmp)
+    else:
+        xp.sqrt(v, out=tmp)
+    tmp += h.eps
+    xp.divide(g, tmp, out=tmp)
+    if buf is not None:
+        buf *= h.momentum
+        buf += tmp
+        xp.multiply(buf, h.lr, out=tmp)
+    else:
+        tmp *= h.lr
+    w -= tmp

@@ -1,4 +1,5 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
+from .blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative
 
 
@@ -31,12 +32,14 @@ class SGD(Optimizer):
         return {"momentum_buffer": None} if group["momentum"] else {}
 
     def _update(self, xp, w, g, state, h):
-        if h.momentum:
-            buf = state["momentum_buffer"]
-            if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            else:
-                buf *= h.momentum
-                buf += g if h.dampening == 0 else (1.0 - h.dampening) * g
-            g = g + h.momentum * buf if h.nesterov else buf
-        w -= h.lr * g
+        buf = state["momentum_buffer"] if h.momentum else None
+        started = buf is not None
+        if h.momentum and not started:
+            buf = state["momentum_buffer"] = g.copy()
+        for w, g, buf in in_blocks(w, g, buf):
+            if h.momentum:
+                if started:
+                    buf *= h.momentum
+                    buf += g if h.dampening == 0 else (1.0 - h.dampening) * g
+                g = g + h.momentum * buf if h.nesterov else buf
+            w -= h.lr * g
