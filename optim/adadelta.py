@@ -1,5 +1,6 @@
 """Adadelta: step sizes from running averages of squared gradients and updates."""
-from .blocks import in_blocks
+from autograd.blocks import in_blocks
+
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval
 
 

@@ -1,5 +1,6 @@
 """Adagrad: per-coordinate step sizes from the running sum of squared gradients."""
-from .blocks import in_blocks
+from autograd.blocks import in_blocks
+
 from .optimizer import Optimizer, check_nonnegative
 
 
@@ -31,11 +32,16 @@ class Adagrad(Optimizer):
     def _update(self, xp, w, g, state, h):
         state["step"] += 1
         clr = h.lr / (1.0 + (state["step"] - 1) * h.lr_decay)
-        for w, g, s in in_blocks(w, g, state["sum"]):
-            tmp = g * g  # the one scratch array, reused below through out=
-            s += tmp
-            xp.sqrt(s, out=tmp)
-            tmp += h.eps
-            xp.divide(g, tmp, out=tmp)
-            tmp *= clr
-            w -= tmp
+        for block in in_blocks(w, g, state["sum"]):
+            _adagrad_block(xp, *block, h, clr)
+
+
+def _adagrad_block(xp, w, g, s, h, clr):
+    """One block of Adagrad's update (s: the running sum of squares; clr: the step size)."""
+    tmp = g * g  # the one scratch array, reused below through out=
+    s += tmp
+    xp.sqrt(s, out=tmp)
+    tmp += h.eps
+    xp.divide(g, tmp, out=tmp)
+    tmp *= clr
+    w -= tmp

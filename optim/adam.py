@@ -1,7 +1,8 @@
 """Adam and AdamW: bias-corrected moment estimates of the gradient."""
 import math
 
-from .blocks import in_blocks
+from autograd.blocks import in_blocks
+
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval
 
 

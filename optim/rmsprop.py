@@ -1,5 +1,6 @@
 """RMSprop: divide the gradient by a running RMS of recent gradients."""
-from .blocks import in_blocks
+from autograd.blocks import in_blocks
+
 from .optimizer import Optimizer, check_nonnegative
 
 

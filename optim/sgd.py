@@ -1,5 +1,6 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
-from .blocks import in_blocks
+from autograd.blocks import in_blocks
+
 from .optimizer import Optimizer, check_nonnegative
 
 
@@ -36,10 +37,16 @@ class SGD(Optimizer):
         started = buf is not None
         if h.momentum and not started:
             buf = state["momentum_buffer"] = g.copy()
-        for w, g, buf in in_blocks(w, g, buf):
-            if h.momentum:
-                if started:
-                    buf *= h.momentum
-                    buf += g if h.dampening == 0 else (1.0 - h.dampening) * g
-                g = g + h.momentum * buf if h.nesterov else buf
-            w -= h.lr * g
+        for block in in_blocks(w, g, buf):
+            _sgd_block(*block, h, started)
+
+
+def _sgd_block(w, g, buf, h, started):
+    """One block of SGD's update (buf: the momentum buffer, None without momentum; `started`:
+    False at its first step, where it was just set to g)."""
+    if buf is not None:
+        if started:
+            buf *= h.momentum
+            buf += g if h.dampening == 0 else (1.0 - h.dampening) * g
+        g = g + h.momentum * buf if h.nesterov else buf
+    w -= h.lr * g

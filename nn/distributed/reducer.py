@@ -19,8 +19,10 @@ Weights: each rank's gradient counts `weight` times (default 1: the plain mean o
 DDP). Model.fit passes the rank's number of samples, so ranks with unequal shards give exactly
 the gradient of the mean loss over the global batch. The weights are summed in the same
 allreduce (one extra element of the first bucket). When their sum is known beforehand
-(`total_weight`: DDP's is the world size), gradients are divided by it as they are packed,
-and the sums need no pass to scale them.
+(`total_weight`: DDP's is the world size), no pass is spent scaling the sums after: MPI's
+buckets are divided by it as they are packed; the shared-memory sum multiplies by 1/R as it
+sums (each rank its share, block by block in cache), so packing scales by R weight / total,
+exactly 1 with equal weights, which costs nothing (half precision divides first, as MPI's).
 
 gradient_as_bucket_view (PyTorch's option): the averages are handed out as views of the
 bucket memory rather than copied out of it; the next backward writes into them.
@@ -62,6 +64,9 @@ class _Bucket:
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
+        # The shared sum scales as it sums: a pass less than scaling each gradient as it is
+        # packed. Half precision scales first, against the sum's overflow (as PyTorch does).
+        self.scales_in_sum = self.shared is not None and np.dtype(dtype).itemsize >= 4
         self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
         # each slot as an array over a memoryview of its own: the engine copies a gradient
         # whose base array another leaf's gradient already uses, and slots never overlap
@@ -97,11 +102,12 @@ class _Bucket:
             self.request = self.world.comm.Iallreduce(self.mpi.IN_PLACE, self.buffer,
                                                       op=self.mpi.SUM)
 
-    def wait(self, what):
+    def wait(self, what, scale):
+        """Finish the sum; the shared one multiplies the gradients' sums by `scale`."""
         if self.shared is None:
             self.world.wait(self.request, what)
         else:
-            self.shared.sum(what)
+            self.shared.sum(what, scale, int(self.offsets[-1]))
 
     def average(self, scale):
         """Fill the outs with the sums times `scale` (in place when they are views)."""
@@ -260,7 +266,7 @@ class GradientReducer:
         if bucket.outs[i] is not None:
             raise RuntimeError(f"{self.who}: a parameter received two gradients in one "
                                "backward before the last reduction finished")
-        view, factor = bucket.view(i), self._factor()
+        view, factor = bucket.view(i), self._factor(bucket)
         offer_grad_memory(param, None)  # not taken: no later gradient may land in the slot
         earlier = None if param.grad is None else to_cpu(param.grad.data)
         if earlier is not None and np.may_share_memory(earlier, view):
@@ -294,10 +300,20 @@ class GradientReducer:
         if self.find_unused:
             self._used_flags()[...] = 1
 
-    def _factor(self):
-        """What this rank's gradients are multiplied by when packed: its weight, divided by
-        the sum of the weights when that is known (then the sums need no scaling after)."""
-        return self.weight / self.total_weight if self.total_weight else self.weight
+    def _factor(self, bucket):
+        """What this rank's gradients are multiplied by when packed into `bucket`: its weight,
+        divided by the sum of the weights when that is known (then the sums need no scaling
+        after). A bucket whose sum scales takes the 1/R of that division there
+        (`_sum_scale`): its factor R weight / total is exactly 1 when the weights are equal,
+        and packing then scales nothing."""
+        if not self.total_weight:
+            return self.weight
+        if bucket.scales_in_sum:
+            return self.weight * self.world.size / self.total_weight
+        return self.weight / self.total_weight
+
+    def _sum_scale(self, bucket):
+        return 1.0 / self.world.size if bucket.scales_in_sum and self.total_weight else 1.0
 
     def _used_flags(self):
         """Bucket 0's elements that count, per parameter, the ranks that used it (this rank's
@@ -315,7 +331,7 @@ class GradientReducer:
     def _finish(self):
         start = time.perf_counter()
         for bucket in self.buckets:
-            bucket.wait(f"{self.who}'s gradient averaging")
+            bucket.wait(f"{self.who}'s gradient averaging", self._sum_scale(bucket))
         self.allreduce_seconds += time.perf_counter() - start
         # the weight elements hold the exact weights: the scale is exactly 1 when their sum is
         # the total_weight the gradients were divided by as they were packed

@@ -16,6 +16,8 @@ import os
 
 import numpy as np
 
+from autograd.blocks import in_blocks
+
 from .collectives import all_reduce
 
 _live = []  # SharedSums not freed yet, in allocation order (the same on every rank)
@@ -78,15 +80,22 @@ class SharedSum:
         self.window.Lock_all()  # a passive epoch for the window's lifetime: Sync orders memory
         self.on_free = []  # callables run before the memory goes (to drop references to it)
 
-    def sum(self, what):
-        """Sum the rows into every row (collective)."""
+    def sum(self, what, scale=1.0, scaled=0):
+        """Sum the rows into every row (collective); the sum's first `scaled` elements are
+        multiplied by `scale` on the way (each rank scales its share only, while in cache)."""
         self._everyone_here(what)  # every row written
-        total = self.mine[self.share]
-        others = [row[self.share] for k, row in enumerate(self.rows) if k != self.world.rank]
-        for other in others:
-            total += other
-        for other in others:
-            other[...] = total
+        start, stop = self.share.start, self.share.stop
+        split = min(max(scaled, start), stop)
+        for part, factor in ((slice(start, split), scale), (slice(split, stop), 1.0)):
+            rows = [self.mine[part]] + [row[part] for k, row in enumerate(self.rows)
+                                        if k != self.world.rank]
+            for total, *others in in_blocks(*rows):  # each block's sum written out while cached
+                for other in others:
+                    total += other
+                if factor != 1.0:
+                    total *= factor
+                for other in others:
+                    other[...] = total
         self._everyone_here(what)  # every share summed into every row
 
     def free(self, watched=True):

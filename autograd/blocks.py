@@ -1,8 +1,9 @@
-"""Elementwise updates in cache-sized blocks: one pass over memory instead of one per op."""
+"""Elementwise work in cache-sized blocks: one pass over memory instead of one per op
+(optimizers' updates, the distributed gradient sum)."""
 import numpy as np
 
-# Elements per block: 256 KiB of float32, so a block of the parameter, its gradient, the
-# optimizer's state and a temporary stay in L2 across the few ufunc calls of an update.
+# Elements per block: 256 KiB of float32, so a block of each array (a parameter, its gradient,
+# the optimizer's state, a temporary) stays in L2 across the few ufunc calls made on it.
 BLOCK = 1 << 16
 
 
