@@ -10,14 +10,15 @@ import math
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.config import Config
-from autograd.function import Function
+from autograd.function import Function, call_op
 from autograd.ops import astype, get_item, matmul, reshape, sum, transpose
-from autograd.ops.shape import reshape_if_needed
+from autograd.ops.linalg import MatMul
+from autograd.ops.shape import Reshape, Transpose, reshape_if_needed
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable, wrap
+from autograd.variable import Variable, as_variable, wrap
 
 from .im2col import (
-    col2im,
+    Col2im,
     col2im_array,
     im2col,
     im2col_array,
@@ -40,6 +41,11 @@ def _grouped(a, groups, lead, reshape_fn):
 def _transposed(v):
     """Each group's matrix transposed: a Variable of 2 or 3 axes."""
     return transpose(v) if v.ndim == 2 else transpose(v, (0, 2, 1))
+
+
+def _matrices_transposed(v):
+    """Each group's matrix transposed, for Variables or arrays (2 or 3 axes)."""
+    return call_op(Transpose((1, 0) if v.ndim == 2 else (0, 2, 1)), v)
 
 
 def _array_reshape(a, shape):
@@ -87,19 +93,30 @@ class Conv2d(Function):
         return y.reshape(out_channels, n, oh, ow).transpose(1, 0, 2, 3)
 
     def backward(self, gy):
-        x, weight = self.inputs[0], self.inputs[1]
+        x = self.inputs[0]
+        col = self._columns(x) if self.needs_input_grad[1] else None
+        return self._grads(gy, x, self.inputs[1], col)
+
+    def backward_data(self, gy):
+        return self._grads(gy, self.inputs[0].data, self.inputs[1].data, self._col)
+
+    def _grads(self, gy, x, weight, col):
+        """(gx, gW[, gb]) from Variables or arrays alike; col: im2col(x), for gW:
+        gx = col2im(W^T gy), gW = gy col^T, gb = gy summed over N, OH, OW (per group)."""
         needs, g = self.needs_input_grad, self.groups
         n, out_channels, oh, ow = gy.shape
-        gy_rows = reshape(transpose(gy, (1, 0, 2, 3)), (out_channels, n * oh * ow))
+        gy_rows = call_op(Reshape((out_channels, n * oh * ow)),
+                          call_op(Transpose((1, 0, 2, 3)), gy))
         gy_groups = _grouped(gy_rows, g, 1, reshape_if_needed)
         gx = gw = None
         if needs[0]:
-            w_rows = _grouped(weight, g, 1, reshape)
-            gcol = reshape(matmul(_transposed(w_rows), gy_groups), self._col.shape)
-            gx = col2im(gcol, x.shape, self.window)
+            w_rows = _grouped(weight, g, 1, reshape_if_needed)
+            gcol = call_op(MatMul(), _matrices_transposed(w_rows), gy_groups)
+            gx = call_op(Col2im(x.shape, self.window), reshape_if_needed(gcol, self._col.shape))
         if needs[1]:
-            col_rows = _grouped(self._columns(x), g, 3, reshape)
-            gw = reshape(matmul(gy_groups, _transposed(col_rows)), weight.shape)
+            col_rows = _grouped(col, g, 3, reshape_if_needed)
+            gw = call_op(MatMul(), gy_groups, _matrices_transposed(col_rows))
+            gw = reshape_if_needed(gw, weight.shape)
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (_row_sums(gy_rows) if needs[2] else None)
@@ -113,12 +130,14 @@ class Conv2d(Function):
 
 
 def _row_sums(rows):
-    """The sum of each row of a (R, K) Variable, as rows @ ones: BLAS's matrix-vector product
-    takes half the time of NumPy's pairwise sum along rows (67 against 127 us for a conv's
-    (16, 25088) float32 gradient), with an error still about float32's epsilon."""
-    xp = get_array_module(rows.data)
-    ones = wrap(xp.ones((rows.shape[1], 1), rows.dtype), False)
-    return reshape(matmul(rows, ones), rows.shape[:1])
+    """The sum of each row of a (R, K) Variable or array, as rows @ ones: BLAS's
+    matrix-vector product takes half the time of NumPy's pairwise sum along rows (67 against
+    127 us for a conv's (16, 25088) float32 gradient), with an error still about float32's
+    epsilon."""
+    ones = get_array_module(rows).ones((rows.shape[1], 1), rows.dtype)
+    if isinstance(rows, Variable):
+        ones = wrap(ones, False)
+    return call_op(Reshape(rows.shape[:1]), call_op(MatMul(), rows, ones))
 
 
 class ConvTranspose2d(Function):
