@@ -20,9 +20,10 @@ DDP). Model.fit passes the rank's number of samples, so ranks with unequal shard
 the gradient of the mean loss over the global batch. The weights are summed in the same
 allreduce (one extra element of the first bucket). When their sum is known beforehand
 (`total_weight`: DDP's is the world size), no pass is spent scaling the sums after: MPI's
-buckets are divided by it as they are packed; the shared-memory sum multiplies by 1/R as it
-sums (each rank its share, block by block in cache), so packing scales by R weight / total,
-exactly 1 with equal weights, which costs nothing (half precision divides first, as MPI's).
+buckets are divided by it as they are packed (as PyTorch divides before its allreduce); the
+shared-memory sum multiplies each rank's row by 1/R as it adds it (each rank its share, block
+by block in cache: the same arithmetic, without a pass over every gradient), so packing
+scales by R weight / total, exactly 1 with equal weights, which costs nothing.
 
 gradient_as_bucket_view (PyTorch's option): the averages are handed out as views of the
 bucket memory rather than copied out of it; the next backward writes into them.
@@ -64,9 +65,9 @@ class _Bucket:
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
-        # The shared sum scales as it sums: a pass less than scaling each gradient as it is
-        # packed. Half precision scales first, against the sum's overflow (as PyTorch does).
-        self.scales_in_sum = self.shared is not None and np.dtype(dtype).itemsize >= 4
+        # The shared sum scales as it sums, in cache: cheaper than a pass over each gradient
+        # as it is packed, with the same arithmetic (see SharedSum.sum)
+        self.scales_in_sum = self.shared is not None
         self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
         # each slot as an array over a memoryview of its own: the engine copies a gradient
         # whose base array another leaf's gradient already uses, and slots never overlap

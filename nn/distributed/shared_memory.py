@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from autograd.blocks import in_blocks
+from autograd.blocks import BLOCK, in_blocks
 
 from .collectives import all_reduce
 
@@ -81,19 +81,19 @@ class SharedSum:
         self.on_free = []  # callables run before the memory goes (to drop references to it)
 
     def sum(self, what, scale=1.0, scaled=0):
-        """Sum the rows into every row (collective); the sum's first `scaled` elements are
-        multiplied by `scale` on the way (each rank scales its share only, while in cache)."""
+        """Sum the rows into every row (collective). In the first `scaled` elements each row
+        is multiplied by `scale` as it is added: the arithmetic of scaling every row before
+        the sum (so the sum overflows only where the scaled one would), done by each rank
+        on its share only, block by block while the block is in cache."""
         self._everyone_here(what)  # every row written
         start, stop = self.share.start, self.share.stop
         split = min(max(scaled, start), stop)
         for part, factor in ((slice(start, split), scale), (slice(split, stop), 1.0)):
             rows = [self.mine[part]] + [row[part] for k, row in enumerate(self.rows)
                                         if k != self.world.rank]
-            for total, *others in in_blocks(*rows):  # each block's sum written out while cached
-                for other in others:
-                    total += other
-                if factor != 1.0:
-                    total *= factor
+            scratch = np.empty(min(BLOCK, rows[0].size), rows[0].dtype) if factor != 1 else None
+            for total, *others in in_blocks(*rows):
+                _add_rows(total, others, factor, scratch)
                 for other in others:
                     other[...] = total
         self._everyone_here(what)  # every share summed into every row
@@ -116,6 +116,18 @@ class SharedSum:
         self.window.Sync()
         self.world.wait(self.world.comm.Ibarrier(), what)
         self.window.Sync()
+
+
+def _add_rows(total, others, factor, scratch):
+    """total <- (total + sum of others) * factor, each term scaled before it is added."""
+    if factor == 1:
+        for other in others:
+            total += other
+        return
+    total *= factor
+    scratch = scratch[:total.size]
+    for other in others:
+        total += np.multiply(other, factor, out=scratch)
 
 
 def free_all(watched=False):

@@ -132,8 +132,9 @@ class Conv2d(Function):
 def _row_sums(rows):
     """The sum of each row of a (R, K) Variable or array, as rows @ ones: BLAS's
     matrix-vector product takes half the time of NumPy's pairwise sum along rows (67 against
-    127 us for a conv's (16, 25088) float32 gradient), with an error still about float32's
-    epsilon."""
+    127 us for a conv's (16, 25088) float32 gradient). Its float32 error is larger: 20-43
+    eps for a mean loss's bias gradient (up to 800,000 terms), against 1 for the pairwise
+    sum and 1,000-33,000 for PyTorch's CPU conv."""
     ones = get_array_module(rows).ones((rows.shape[1], 1), rows.dtype)
     if isinstance(rows, Variable):
         ones = wrap(ones, False)

@@ -7,6 +7,7 @@
 - buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
 - tied: with gradients computed in the bucket memory, a weight used twice in one backward
   still gets both contributions.
+- huge: gradients whose sum overflows float32 but whose mean does not average to that mean.
 - an unused parameter: backward raises as it ends, naming it, instead of hanging, and
   leaves no unfinished gradient in .grad.
 """
@@ -149,6 +150,14 @@ except RuntimeError as exc:  # raised as backward ends, before a step could appl
     assert ddp.module.used.weight.grad is None  # no unfinished bucket memory left in .grad
     ddp(Variable(x[rank].astype(np.float32)))  # the failed step is forgotten
     print("ok unused")
+
+# huge gradients: every rank's is divided by the world size before it is summed (also where
+# the shared-memory sum does the dividing), so their mean stays finite where it is finite
+scale = nn.Linear(3, 1, bias=False)  # float32
+ddp = dist.DistributedDataParallel(scale)
+ddp(Variable(np.full((1, 3), 3e38, np.float32))).sum().backward()
+assert np.all(scale.weight.grad.data == np.float32(3e38)), scale.weight.grad.data
+print("ok huge")
 
 # destroy_process_group frees the shared bucket memory; a wrapper left over says so
 from nn.distributed import shared_memory  # noqa: E402
