@@ -8,7 +8,7 @@ G = 1 keeps plain 2-D products (the fast path of ordinary convolutions).
 import math
 
 from autograd.arguments import positive_int
-from autograd.backend import get_array_module
+from autograd.backend import dense, get_array_module
 from autograd.config import Config
 from autograd.function import Function, call_op
 from autograd.ops import astype, get_item, matmul, reshape, sum, transpose
@@ -107,6 +107,8 @@ class Conv2d(Function):
         n, out_channels, oh, ow = gy.shape
         gy_rows = call_op(Reshape((out_channels, n * oh * ow)),
                           call_op(Transpose((1, 0, 2, 3)), gy))
+        if not isinstance(gy_rows, Variable):  # a sum's gradient: copied once, not per product
+            gy_rows = dense(gy_rows)
         gy_groups = _grouped(gy_rows, g, 1, reshape_if_needed)
         gx = gw = None
         if needs[0]:
