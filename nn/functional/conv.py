@@ -38,11 +38,6 @@ def _grouped(a, groups, lead, reshape_fn):
     return reshape_fn(a, (rows, cols) if groups == 1 else (groups, rows // groups, cols))
 
 
-def _transposed(v):
-    """Each group's matrix transposed: a Variable of 2 or 3 axes."""
-    return transpose(v) if v.ndim == 2 else transpose(v, (0, 2, 1))
-
-
 def _matrices_transposed(v):
     """Each group's matrix transposed, for Variables or arrays (2 or 3 axes)."""
     return call_op(Transpose((1, 0) if v.ndim == 2 else (0, 2, 1)), v)
@@ -190,7 +185,7 @@ class ConvTranspose2d(Function):
             gx = transpose(gx_rows, (1, 0, 2, 3))
         if needs[1]:
             x_rows = _grouped(self._x_columns(x), g, 1, reshape)
-            gw = reshape(matmul(x_rows, _transposed(gcol_rows)), weight.shape)
+            gw = reshape(matmul(x_rows, _matrices_transposed(gcol_rows)), weight.shape)
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (sum(gy, axis=(0, 2, 3)) if needs[2] else None)
