@@ -378,18 +378,15 @@ class Parameter(Variable):
         super().__init__(data, name=name, requires_grad=requires_grad)
 
     # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an
-    # in-place change for the graphs that used the old one. Parameters are few, so the
-    # property's cost on reads does not matter; Variables keep the plain slot.
-    @property
-    def data(self):
-        return _data_slot.__get__(self)
-
-    @data.setter
-    def data(self, array):
+    # in-place change for the graphs that used the old one: a property, whose reads go
+    # straight to the slot's C getter (no Python frame); Variables keep the plain slot.
+    def _set_data(self, array):
         first = not hasattr(self, "_version")  # __init__'s assignment changes no graph
         _data_slot.__set__(self, array)
         if not first:
             mark_modified(self)
+
+    data = property(Variable.data.__get__, _set_data, doc="The array held.")
 
 
 _data_slot = Variable.__dict__["data"]
