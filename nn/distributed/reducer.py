@@ -65,9 +65,6 @@ class _Bucket:
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
         size = int(self.offsets[-1]) + extra
         self.shared = SharedSum(world, size, dtype, MPI) if shared else None
-        # The shared sum scales as it sums, in cache: cheaper than a pass over each gradient
-        # as it is packed, with the same arithmetic (see SharedSum.sum)
-        self.scales_in_sum = self.shared is not None
         self.buffer = np.empty(size, dtype) if self.shared is None else self.shared.mine
         # each slot as an array over a memoryview of its own: the engine copies a gradient
         # whose base array another leaf's gradient already uses, and slots never overlap
@@ -78,8 +75,8 @@ class _Bucket:
         # outs, filled and request: set per step by GradientReducer._reset
 
     def _own_array(self, i):
-        slot = self.buffer[self.offsets[i]:self.offsets[i + 1]]
-        return np.frombuffer(memoryview(slot), slot.dtype).reshape(self.params[i].shape)
+        slot = self.view(i)
+        return np.frombuffer(memoryview(slot), slot.dtype).reshape(slot.shape)
 
     def view(self, i):
         """Slot i of the buffer, in its parameter's shape."""
@@ -91,6 +88,13 @@ class _Bucket:
             data = self.params[i].data
             return get_array_module(data).empty_like(data)
         return self.slots[i]
+
+    @property
+    def scales_in_sum(self):
+        """Whether its sum applies the 1/R of the average: the shared one does, in cache,
+        cheaper than a pass over each gradient as it is packed, with the same arithmetic
+        (see SharedSum.sum)."""
+        return self.shared is not None
 
     @property
     def freed(self):
