@@ -41,13 +41,13 @@ def _gates(block, hidden):
 
 @functools.lru_cache(maxsize=64)
 def _gate_constants(xp, hidden, dtype):
-    """Per-column (exponent scale, numerator, shift) over the 4H gate columns that give every
-    gate from one exp, as numerator / (1 + e^(scale a)) + shift: sigmoid for i, f, o
-    (-1, 1, 0) and tanh a = 2 / (1 + e^(-2a)) - 1 for g (-2, 2, -1)."""
+    """Per-column (scale, shift) over the 4H gate columns that give every gate from one
+    tanh, as tanh(scale a) scale + shift: sigmoid(a) = tanh(a/2)/2 + 1/2 for i, f, o
+    (1/2, 1/2) and tanh(a) for g (1, 0)."""
     g = slice(2 * hidden, 3 * hidden)
-    scale, shift = np.full(4 * hidden, -1, dtype=dtype), np.zeros(4 * hidden, dtype=dtype)
-    scale[g], shift[g] = -2, -1
-    constants = tuple(xp.asarray(row) for row in (scale, -scale, shift))
+    scale, shift = np.full(4 * hidden, 0.5, dtype=dtype), np.full(4 * hidden, 0.5, dtype=dtype)
+    scale[g], shift[g] = 1, 0
+    constants = tuple(xp.asarray(row) for row in (scale, shift))
     for row in constants:
         if isinstance(row, np.ndarray):
             row.flags.writeable = False  # cached and shared: nobody may edit it
@@ -56,17 +56,17 @@ def _gate_constants(xp, hidden, dtype):
 
 def _activate(act, scaled=False):
     """The gates from their pre-activations, in place on act (..., 4H): i, f, o = sigmoid,
-    g = tanh, all from one exp over the block (NumPy's float32 tanh costs twice its exp per
-    element). `scaled`: act already holds the pre-activations times the exponent scale
-    (scaling by -1 and -2 is exact). The caller silences overflow: e^x = inf gives the
-    limits 0 and -1 exactly."""
+    g = tanh, all from one tanh over the block (with NumPy 2.x's SIMD tanh, 30-40 % faster
+    than the equivalent form with one exp, and nothing overflows). `scaled`: act already
+    holds the pre-activations times the scale (halving is exact). A sigmoid gate's error is
+    absolute here (about eps/2, not relative: 0 instead of 2e-9 at a = -20 in float32), which
+    is what a gate needs: it multiplies numbers of order one."""
     xp = get_array_module(act)
-    scale, numerator, shift = _gate_constants(xp, act.shape[-1] // 4, act.dtype)
+    scale, shift = _gate_constants(xp, act.shape[-1] // 4, act.dtype)
     if not scaled:
         act *= scale
-    xp.exp(act, out=act)
-    act += 1
-    xp.divide(numerator, act, out=act)
+    xp.tanh(act, out=act)
+    act *= scale
     act += shift
     return act
 
@@ -88,8 +88,7 @@ def lstm_arrays(gx, gh, direct):
     through gh): a = gx + gh; i, f, o = sigmoid, g = tanh of a's blocks; c' = f c + i g;
     h' = o tanh(c')."""
     c = direct[0]
-    with np.errstate(over="ignore"):  # see _activate
-        act = _activate(gx + gh)
+    act = _activate(gx + gh)
     h, c_new, t = _cell(act, c)
     return (h, c_new), (act, t, c)
 
@@ -152,9 +151,9 @@ def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
     xp = get_array_module(gates_x)
     length, batch = gates_x.shape[:2]
     hidden = weight_hh.shape[1]
-    # The exponent scale of _activate is folded into the products once, not applied per
-    # step: each step's gates then come from h times the scaled weights, plus its row of
-    # the scaled projection (a C-contiguous copy: BLAS is slower on a transposed view).
+    # The scale of _activate is folded into the products once, not applied per step: each
+    # step's gates then come from h times the scaled weights, plus its row of the scaled
+    # projection (a C-contiguous copy: BLAS is slower on a transposed view).
     scale = _gate_constants(xp, hidden, gates_x.dtype)[0]
     w_t = xp.multiply(weight_hh.T, scale, out=xp.empty((hidden, 4 * hidden), gates_x.dtype))
     acts = gates_x * scale
@@ -164,13 +163,12 @@ def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
     ts = xp.empty((length, batch, hidden), gates_x.dtype)
     first = length if reverse else 0
     hs[first], cs[first] = state
-    with np.errstate(over="ignore"):  # see _activate; set once, not per step
-        for t in range(length - 1, -1, -1) if reverse else range(length):
-            prev, cur = (t + 1, t) if reverse else (t, t + 1)
-            act = acts[t]
-            act += xp.dot(hs[prev], w_t, out=recurrent)  # dot: less overhead than matmul
-            _activate(act, scaled=True)
-            _cell(act, cs[prev], cs[cur], ts[t], hs[cur])
+    for t in range(length - 1, -1, -1) if reverse else range(length):
+        prev, cur = (t + 1, t) if reverse else (t, t + 1)
+        act = acts[t]
+        act += xp.dot(hs[prev], w_t, out=recurrent)  # dot: less overhead than matmul
+        _activate(act, scaled=True)
+        _cell(act, cs[prev], cs[cur], ts[t], hs[cur])
     last = length - first
     outputs = hs[:-1] if reverse else hs[1:]
     # copies: the caller may write into what it gets; the cache must stay intact
