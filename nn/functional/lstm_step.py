@@ -20,19 +20,6 @@ from .activation import sigmoid
 from .recurrent_step import RecurrentStep
 
 
-@functools.lru_cache(maxsize=64)
-def _slope_offset(xp, hidden, dtype):
-    """Per-column offset k for the 4H gate columns (0 for the sigmoid gates i, f, o, 1 for
-    the tanh gate g): each gate's derivative from its output y is (k + y)(1 - y), i.e.
-    y (1 - y) for a sigmoid and 1 - y^2 for tanh, in one pass over the block."""
-    offset = np.zeros(4 * hidden, dtype=dtype)
-    offset[2 * hidden:3 * hidden] = 1
-    offset = xp.asarray(offset)
-    if isinstance(offset, np.ndarray):
-        offset.flags.writeable = False  # cached and shared: nobody may edit it
-    return offset
-
-
 def _gates(block, hidden):
     """The i, f, g, o column blocks of a (..., 4H) array (views)."""
     return (block[..., :hidden], block[..., hidden:2 * hidden],
@@ -94,40 +81,47 @@ def lstm_arrays(gx, gh, direct):
 
 
 def _grad_coefficients(act, t, c):
-    """(A, B) such that, from the gradients g_h', g_c' of a step's output, s = g_c' + g_h' A
-    is the gradient of c' and (s, s, s, g_h') B (block by block) that of the pre-activations
-    (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o'), each gate's slope from its
-    output y being (k + y)(1 - y). Elementwise, so one call serves every step of a sequence
-    at once (act (..., 4H); t, c (..., H))."""
+    """(A, B, f) such that, from the gradients g_h', g_c' of a step's output,
+    s = g_c' + g_h' A is the gradient of c' and (s, s, s, g_h') B (gate by gate) that of
+    the pre-activations (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o') with
+    the slopes y (1 - y) of a sigmoid and 1 - y^2 of tanh; f is the forget gate (d_c = s f).
+    Elementwise, so one call serves every step of a sequence at once (act (..., 4H); t, c
+    (..., H)). B (4, ..., H) and f are gate-major and contiguous: NumPy iterates a gate's
+    column block of act row by row, which costs several times a contiguous pass when H is
+    small, so the gates are gathered once here."""
     xp = get_array_module(act)
-    hidden = t.shape[-1]
-    b = act + _slope_offset(xp, hidden, act.dtype)
-    b *= 1 - act
-    i, f, g, o = _gates(act, hidden)
-    for block, factor in zip(_gates(b, hidden), (g, c, i, t)):
-        block *= factor
+    i, f, g, o = xp.ascontiguousarray(_gate_major(act))
+    b = xp.empty((4,) + t.shape, act.dtype)
+    for y, slope, factor in ((i, b[0], g), (f, b[1], c), (o, b[3], t)):
+        xp.subtract(1, y, out=slope)
+        slope *= y
+        slope *= factor
+    xp.multiply(g, g, out=b[2])
+    xp.subtract(1, b[2], out=b[2])
+    b[2] *= i
     a = t * t
     xp.subtract(1, a, out=a)
     a *= o
-    return a, b
+    return a, b, f
 
 
-def _step_grad(a, b4, g_h, g_c, out4, s=None):
+def _step_grad(a, b, g_h, g_c, out, s=None):
     """s = g_c + g_h a (the gradient of c', into `s` when given), with the pre-activation
-    gradient (s, s, s, g_h) times b written into `out4`; b4 and out4 are b and the (N, 4H)
-    output viewed as (N, 4, H), so the i, f and g blocks take s in one broadcast product
-    (see _grad_coefficients)."""
-    xp = get_array_module(b4)
+    gradient (s, s, s, g_h) times b written into `out`; b and out are gate-major (4, N, H)
+    (out a view of the (N, 4H) gradient), so the i, f and g gates take s in one broadcast
+    product (see _grad_coefficients)."""
+    xp = get_array_module(b)
     s = xp.multiply(g_h, a, out=s)
     s += g_c
-    xp.multiply(s[..., None, :], b4[..., :3, :], out=out4[..., :3, :])
-    xp.multiply(g_h, b4[..., 3, :], out=out4[..., 3, :])
+    xp.multiply(s, b[:3], out=out[:3])
+    xp.multiply(g_h, b[3], out=out[3])
     return s
 
 
-def _blocks(x):
-    """A (..., 4H) array viewed as (..., 4, H): one gate per row."""
-    return x.reshape(x.shape[:-1] + (4, x.shape[-1] // 4))
+def _gate_major(x):
+    """A (..., 4H) array as a (4, ..., H) view: one gate per leading index."""
+    blocks = x.reshape(x.shape[:-1] + (4, x.shape[-1] // 4))
+    return get_array_module(x).moveaxis(blocks, -2, 0)
 
 
 def lstm_grad_arrays(cache, grads, out=None):
@@ -137,10 +131,10 @@ def lstm_grad_arrays(cache, grads, out=None):
     given."""
     act, t, c = cache
     g_h, g_c = grads
-    a, b = _grad_coefficients(act, t, c)
+    a, b, f = _grad_coefficients(act, t, c)
     d = get_array_module(act).empty_like(act) if out is None else out
-    s = _step_grad(a, _blocks(b), g_h, g_c, _blocks(d))
-    return d, d, (s * _gates(act, t.shape[-1])[1],)
+    s = _step_grad(a, b, g_h, g_c, _gate_major(d))
+    return d, d, (s * f,)
 
 
 def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
@@ -181,18 +175,17 @@ def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h
     the h each step read (for the weight gradient). g_h0 is None unless need_initial_h."""
     acts, hs, cs, ts, reverse = cache
     xp = get_array_module(acts)
-    length, hidden = len(acts), ts.shape[-1]
+    length = len(acts)
     before = slice(1, None) if reverse else slice(0, -1)
-    a, b = _grad_coefficients(acts, ts, cs[before])
-    f = _gates(acts, hidden)[1]
+    a, b, f = _grad_coefficients(acts, ts, cs[before])
     d = xp.empty_like(acts)
-    b4, d4 = _blocks(b), _blocks(d)
+    d_gates = _gate_major(d)
     order = range(length) if reverse else range(length - 1, -1, -1)
     # buffers of our own, updated in place each step: no allocation inside the loop
     g_h, g_c = grads[0] + g_outputs[order[0]], grads[1].copy()
     s = xp.empty_like(g_c)
     for t in order:
-        _step_grad(a[t], b4[t], g_h, g_c, d4[t], s)
+        _step_grad(a[t], b[:, t], g_h, g_c, d_gates[:, t], s)
         xp.multiply(s, f[t], out=g_c)
         if t == order[-1]:
             g_h = xp.dot(d[t], weight_hh) if need_initial_h else None
