@@ -177,23 +177,26 @@ def test_the_gates_match_sigmoid_and_tanh(dtype):
     hidden = 3
     gx, gh = (rng.normal(scale=8, size=(6, 4 * hidden)).astype(dtype) for _ in range(2))
     c = rng.normal(size=(6, hidden)).astype(dtype)
-    gx[0, :] = 1000  # saturated: the limits are exact
+    gx[0, :] = 1000  # e^(-a) underflows to 0 and e^a overflows to inf: exact limits
     gx[1, :] = -1000
+    gh[2:4] = 0
+    gx[2, :] = -40  # a sigmoid gate of e^-40: a small number, not 0
+    gx[3, :] = 1e-30  # tanh of a tiny number: itself
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # nothing overflows, nothing is reported
+        warnings.simplefilter("error")  # the overflow is expected, never reported
         _, (act, _, _) = STEPS["LSTM"].step_on_arrays(gx, gh, (c,))
     a = gx + gh
     sigmoid_gates = np.r_[0:2 * hidden, 3 * hidden:4 * hidden]
     tanh_gate = np.s_[:, 2 * hidden:3 * hidden]
-    # the LSTM's gates come from one tanh (sigmoid(a) = tanh(a/2)/2 + 1/2): a gate's error
-    # is absolute, a few ulps of 1
-    eps = np.finfo(dtype).eps
-    np.testing.assert_allclose(act[:, sigmoid_gates], sigmoid_array(a)[:, sigmoid_gates],
-                               rtol=0, atol=2 * eps)
-    np.testing.assert_allclose(act[tanh_gate], np.tanh(a[tanh_gate]), rtol=0, atol=2 * eps)
+    # the one sigmoid (relatively exact) and NumPy's tanh, bit for bit
+    np.testing.assert_array_equal(act[:, sigmoid_gates], sigmoid_array(a)[:, sigmoid_gates])
+    np.testing.assert_array_equal(act[tanh_gate], np.tanh(a[tanh_gate]))
     assert (act[0] == 1).all() and (act[1, sigmoid_gates] == 0).all()
     assert (act[1, 2 * hidden:3 * hidden] == -1).all()
-    assert not np.isin(act[2:], (0, 1, -1)).all()  # the other rows are not all saturated
+    np.testing.assert_allclose(act[2, sigmoid_gates], np.exp(-40.0), rtol=1e-5)
+    np.testing.assert_allclose(act[3, 2 * hidden:3 * hidden], a[3, 2 * hidden:3 * hidden],
+                               rtol=1e-5)
+    assert (act[2:] != 0).all()
     gx, gh = gx[:, :3 * hidden], gh[:, :3 * hidden]
     _, (rz, _, _, _) = STEPS["GRU"].step_on_arrays(gx, gh, (c,))
     np.testing.assert_array_equal(rz, sigmoid_array(gx[:, :2 * hidden] + gh[:, :2 * hidden]))
