@@ -59,7 +59,8 @@ class Mul(Function):
 
 
 class Div(Function):
-    """y = x0 / x1"""
+    """y = x0 / x1;  dy/dx0 = 1 / x1,  dy/dx1 = -(x0 / x1) / x1 (in that order: x1^2
+    under- or overflows where the gradient does not)"""
 
     input_specs = (Spec(), Spec(broadcast=0, elements="nonzero"))
     reference = staticmethod(np.divide)
@@ -77,7 +78,7 @@ class Div(Function):
         """(gx0, gx1) from Variables or arrays alike."""
         need0, need1 = self.needs_input_grad
         gx0 = gy / x1 if need0 else None
-        gx1 = -gy * x0 / (x1 * x1) if need1 else None
+        gx1 = -gy * (x0 / x1 / x1) if need1 else None
         return gx0, gx1
 
 

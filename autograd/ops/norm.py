@@ -17,7 +17,8 @@ from .validation import float_input, normalize_axes
 
 class VectorNorm(Function):
     """y = (sum |x|^p)^(1/p) over `axes`;  dy/dx = sign(x) |x|^(p-1) / y^(p-1), 0 where y = 0
-    (PyTorch's, at the zero vector)"""
+    (PyTorch's, at the zero vector) and, for p < 1, where x = 0 (PyTorch's too: the formula
+    is 0 * inf there)"""
 
     input_specs = (Spec(elements="nonzero"),)  # |x|^(p-1) has a kink at 0 for p < 2
     arg_specs = {"axes": Axes(of=0, normalized=True), "p": Choice(2.0, 1.0, 3.0, 0.5, -1.0),
@@ -40,12 +41,21 @@ class VectorNorm(Function):
         x, p = self.inputs[0], self.p
         y = reshape_if_needed(self.outputs[0](), red._keepdims_shape(x.shape, self.axes))
         gx = red._expand_back(gy, x.shape, self.axes)
-        slope = x if p == 2 else wrap(get_array_module(x.data).sign(x.data)) * ew.abs(x) ** (p - 1)
+        slope = x if p == 2 else _slope(x, p)
 
         def scaled(shift):
             den = y if shift is None else y + shift
             return gx * slope / (den if p == 2 else den ** (p - 1))
         return _zero_at(y.data == 0, gy.dtype, scaled)
+
+
+def _slope(x, p):
+    """sign(x) |x|^(p-1), 0 where x = 0 (|0|^(p-1) = inf for p < 1)."""
+    sign = wrap(get_array_module(x.data).sign(x.data))
+    if p >= 1:
+        return sign * ew.abs(x) ** (p - 1)
+    return sign * _zero_at(x.data == 0, x.dtype,
+                           lambda shift: ew.abs(x if shift is None else x + shift) ** (p - 1))
 
 
 def _vector_norm(x, order, axes, keepdims):

@@ -70,7 +70,8 @@ class LeakyReLU(Function):
 
 
 class ELU(Function):
-    """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 or y + alpha"""
+    """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 or alpha e^x (not y + alpha, which
+    cancels to 0 below x = -17 in float32)"""
 
     input_specs = (Spec(elements="nonzero"),)
     arg_specs = {"alpha": Choice(1.0, 0.5)}
@@ -86,8 +87,12 @@ class ELU(Function):
         return xp.where(x > 0, x, negative)
 
     def backward(self, gy):
-        x, y = self.inputs[0].data, self.outputs[0]()
-        return gy * where(x > 0, wrap(x.dtype.type(1)), y + self.alpha)
+        x = self.inputs[0]
+        dtype = x.dtype.type
+        # e^x of x < 0 only: no overflow, and at the kink x = 0 the slope is alpha and its own
+        # derivative 0 (PyTorch's)
+        negative_slope = exp(where(x.data < 0, x, wrap(dtype(0)))) * self.alpha
+        return gy * where(x.data > 0, wrap(dtype(1)), negative_slope)
 
 
 class Softplus(Function):

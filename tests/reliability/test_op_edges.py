@@ -1,6 +1,8 @@
 """Ops at their edges give PyTorch's answer or a clear error: sigmoid's far tails, pow at 0,
 a padding-only cross-entropy batch, second derivatives through kinks, 0-d and empty inputs,
-complex hyperparameters, out-of-range axes and integer input to float-only functions."""
+complex hyperparameters, out-of-range axes, integer input to float-only functions, and
+gradients whose textbook formula under- or overflows or cancels (a divisor, ELU's tail, a
+p-norm below 1 at 0)."""
 import math
 import warnings
 
@@ -422,3 +424,43 @@ def test_sigmoid_converts_integer_input_and_relu_keeps_it():
     np.testing.assert_allclose(y.data, [reference_sigmoid(v) for v in (-1, 0, 40)], rtol=1e-15)
     r = F.relu(np.array([-1, 2]))
     assert r.dtype == np.int64 and r.data.tolist() == [0, 2]
+
+
+# ----- 9. gradients whose textbook formula under- or overflows, or cancels -----
+
+@pytest.mark.parametrize("dtype, x0, x1", [
+    (F32, 0.0, 1e-30), (F32, 1e-30, 1e-30), (F32, 1e30, 1e20), (F32, 1e-20, 1e-20),
+    (F64, 1e-200, 1e-200), (F64, 1e300, 1e200)])
+def test_the_gradient_for_a_divisor_never_squares_it(dtype, x0, x1):
+    # -x0 / x1^2 gives nan, -inf or -0 on these; -(x0 / x1) / x1 is the true value
+    a, b = Variable(np.array([x0], dtype)), Variable(np.array([x1], dtype))
+    _, gb = grad_of(lambda a, b: a / b, a, b)
+    exact = -(F64(dtype(x0)) / F64(dtype(x1))) / F64(dtype(x1))
+    assert gb.dtype == dtype and np.isfinite(gb.data).all()
+    np.testing.assert_allclose(gb.data, exact, rtol=4 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize("dtype, xs", [(F32, [-10.0, -17.0, -20.0, -40.0]),
+                                       (F64, [-10.0, -40.0, -100.0, -700.0])])
+def test_elu_slope_far_in_its_negative_tail_is_alpha_e_to_the_x(dtype, xs):
+    # y + alpha, the slope from the output, cancels to 0 there
+    x = Variable(np.array(xs, dtype))
+    (g,) = grad_of(lambda x: F.elu(x, alpha=0.5), x)
+    np.testing.assert_allclose(g.data, 0.5 * np.exp(np.array(xs)), rtol=8 * np.finfo(dtype).eps)
+
+
+def test_elu_at_its_kink_has_slope_alpha_and_second_derivative_0_as_torch():
+    g, gg = second_grad(lambda x: F.elu(x, alpha=0.5), Variable(np.zeros(1)))
+    assert g.data[0] == 0.5 and gg.data[0] == 0
+
+
+@pytest.mark.parametrize("p", [0.5, 0.9])
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_a_p_norm_below_1_gives_a_zero_entry_gradient_0(p, dtype):
+    # sign(0) |0|^(p-1) is 0 * inf; PyTorch gives 0
+    x = Variable(np.array([3.0, 0.0, -4.0], dtype))
+    g, gg = second_grad(lambda x: ag.norm(x, ord=p), x)
+    y = (3 ** p + 4 ** p) ** (1 / p)
+    exact = np.array([3 ** (p - 1), 0, -4 ** (p - 1)]) / y ** (p - 1)
+    np.testing.assert_allclose(g.data, exact, rtol=8 * np.finfo(dtype).eps)
+    assert np.isfinite(gg.data).all()
