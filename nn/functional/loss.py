@@ -4,6 +4,8 @@ Each loss is one Function: forward computes the per-element loss and its reducti
 ('mean' over all elements, 'sum', or 'none'); backward is written with differentiable ops.
 input and target must have the same shape (no silent broadcasting of (N, 1) against (N,)).
 """
+import math
+
 import numpy as np
 
 from autograd.backend import as_array, get_array_module
@@ -167,7 +169,8 @@ class BinaryCrossEntropy(_ElementwiseLoss):
 class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
     """l = (1 - t) x + (1 + (pw - 1) t) softplus(-x), a stable form of
     -(pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x)));
-    dl/dx = (1 + (pw - 1) t) sigmoid(x) - pw t,  dl/dt = (pw - 1) softplus(-x) - x"""
+    dl/dx = (1 + (pw - 1) t) sigmoid(x) - pw t,  dl/dt = pw softplus(-x) - softplus(x)
+    (= (pw - 1) softplus(-x) - x, which cancels for x << 0; -x without pw)"""
 
     input_specs = (Spec(), Spec(like=0, elements="unit"))
     arg_specs = {"reduction": Choice("mean", "sum", "none"), "pos_weight": Choice(None, 2.0)}
@@ -193,8 +196,13 @@ class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
         if needs[0]:
             gx = sigmoid(x) - t if pw is None else (1 + (pw - 1) * t) * sigmoid(x) - pw * t
         if needs[1]:
-            gt = -x if pw is None else (pw - 1) * softplus(-x) - x
+            gt = -x if pw is None else pw * _exact_softplus(-x) - _exact_softplus(x)
         return gx, gt
+
+
+def _exact_softplus(x):
+    """log(1 + e^x) without softplus' linear cut-off past x = 20 (off by e^-20 there)."""
+    return softplus(x, threshold=math.inf)
 
 
 # ----- the public functions -----
