@@ -147,7 +147,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """Cross-entropy between logits `input` and class indices or class probabilities.
 
     weight: (C,) class weights; ignore_index: a target value that contributes nothing
-    (integer targets); label_smoothing: eps in [0, 1], mixing the target with the uniform
+    (integer targets only: with probability targets it is an error, as in PyTorch); label_smoothing: eps in [0, 1], mixing the target with the uniform
     distribution. Stable for logits of any size (log-softmax is shifted by the max).
 
     >>> import numpy as np
@@ -170,6 +170,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     input, target, unbatched = _batched(input, target, who)
     weight = _class_weight(weight, input, who)
     if target.dtype.kind == "f":
+        if ignore_index != -100:  # PyTorch refuses it too: no class index to compare
+            raise ValueError(f"{who}: ignore_index ({ignore_index!r}) applies to class-index "
+                             "targets, not to class probabilities (a float target)")
         loss = _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
     else:
         targets = ClassTargets(input.shape, _labels(target, who), weight, ignore_index,

@@ -63,19 +63,22 @@ def output_size(shape, window, who):
     """(OH, OW) of sliding `window` over an (N, C, H, W) input; a ValueError if it does not fit.
 
     OH = (H + 2*padding - span) // stride + 1, rounded up instead in ceil_mode, where a last
-    window must still start inside the input or its top/left padding (PyTorch's rule)."""
+    window must still start inside the input or its top/left padding (PyTorch's rule) and
+    may reach past the padded input, even when it is the only window."""
     sizes = []
     for size, span, s, p in zip(shape[2:], spans(window), window.stride, window.padding):
-        if size + 2 * p < span:
+        if not window.ceil_mode:
+            out = (size + 2 * p - span) // s + 1
+        else:  # windows reaching past the padded input count, even the first one
+            out = -(-(size + 2 * p - span) // s) + 1
+            if (out - 1) * s >= size + p:
+                out -= 1
+        if out < 1:
             raise ValueError(f"{who}: kernel size {window.kernel}{_dilated(window)} is bigger "
                              f"than the padded input ({shape[2] + 2 * window.padding[0]}, "
                              f"{shape[3] + 2 * window.padding[1]}) (input shape {tuple(shape)}, "
                              f"padding {window.padding})")
-        if not window.ceil_mode:
-            sizes.append((size + 2 * p - span) // s + 1)
-            continue
-        out = -(-(size + 2 * p - span) // s) + 1
-        sizes.append(out - 1 if (out - 1) * s >= size + p else out)
+        sizes.append(out)
     return tuple(sizes)
 
 

@@ -197,8 +197,24 @@ def _prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode):
         if 2 * p > k:  # PyTorch's rule; it also keeps every window on at least one pixel
             raise ValueError(f"{who}: padding {window.padding} must be at most half of the "
                              f"kernel size {window.kernel}")
-    output_size(x.shape, window, who)
+    out = output_size(x.shape, window, who)
+    if window.dilation != (1, 1):
+        _check_taps_reach_the_input(x.shape, window, out, who)
     return x, window
+
+
+def _check_taps_reach_the_input(shape, window, out, who):
+    """With dilation, a window's taps can all fall in the padding, between or past the input's
+    pixels: such a window has no maximum (PyTorch returns -inf there and indexes past the
+    input), so it is refused."""
+    for axis, size, o, k, s, p, d in zip("HW", shape[2:], out, *window[:4]):
+        taps = np.arange(o)[:, None] * s - p + np.arange(k) * d  # (windows, taps) along axis
+        inside = ((taps >= 0) & (taps < size)).any(axis=1)
+        if not inside.all():
+            raise ValueError(
+                f"{who}: window {int(np.argmin(inside))} along {axis} covers only padding: "
+                f"kernel size {window.kernel}, dilation {window.dilation}, padding "
+                f"{window.padding}, input shape {tuple(shape)}")
 
 
 __all__ = ["max_pool2d", "avg_pool2d"]

@@ -359,6 +359,8 @@ def test_mean_over_only_ignored_targets_is_nan_like_torch():
     (lambda: F.cross_entropy(np.ones((2, 3), np.int64), np.array([0, 1])), TypeError,
      "floating point"),
     (lambda: F.nll_loss(np.ones((2, 3)), np.ones((2, 3))), TypeError, "integer class indices"),
+    (lambda: F.cross_entropy(np.ones((2, 3)), np.ones((2, 3)) / 3, ignore_index=1), ValueError,
+     r"cross_entropy: ignore_index \(1\) applies to class-index targets"),
     (lambda: F.binary_cross_entropy(np.array([1.5]), np.array([1.0])), ValueError,
      r"probabilities in \[0, 1\]"),
     (lambda: F.binary_cross_entropy(np.ones((2, 2)) / 2, np.ones((2, 2)), np.ones(3)),

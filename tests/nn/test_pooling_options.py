@@ -3,7 +3,7 @@ divisor_override (average pooling), on the functions and the layers: values and 
 against PyTorch in float64 on random geometries, numerical first and second order."""
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import nn
@@ -23,11 +23,25 @@ def pool_cases(draw, dilated):
     stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
     padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
     dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if dilated else (1, 1)
-    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    sizes = [draw(st.integers(max(1, span - 2 * p), 6)) for span, p in zip(spans, padding)]
-    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + tuple(sizes)
+    sizes = (draw(st.integers(1, 6)), draw(st.integers(1, 6)))
+    ceil_mode = draw(st.booleans())
+    assume(all(_windows_see_the_input(*axis, ceil_mode)
+               for axis in zip(sizes, kernel, stride, padding, dilation)))
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + sizes
     x = draw(arrays(shape, distinct=True))
-    return x, kernel, stride, padding, dilation, draw(st.booleans())
+    return x, kernel, stride, padding, dilation, ceil_mode
+
+
+def _windows_see_the_input(size, k, s, p, d, ceil_mode):
+    """PyTorch's output size along one axis is at least 1 (with ceil_mode a window may reach
+    past the padded input), and every window has a tap on the input (with dilation one can
+    fall entirely in the padding: PyTorch gives -inf there, rungrad refuses it)."""
+    reach = size + 2 * p - d * (k - 1) - 1
+    out = -(-reach // s) + 1 if ceil_mode else reach // s + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    taps = np.arange(out)[:, None] * s - p + np.arange(k) * d
+    return out >= 1 and ((taps >= 0) & (taps < size)).any(axis=1).all()
 
 
 def compare_with_torch(ours, theirs, x, *args):
@@ -68,6 +82,24 @@ def test_ceil_mode_adds_the_last_partial_window():
     np.testing.assert_array_equal(y.data[0, 0], [[6, 8, 9], [16, 18, 19], [21, 23, 24]])
     np.testing.assert_array_equal(F.avg_pool2d(x, 2, ceil_mode=True).data[0, 0, 2],
                                   [20.5, 22.5, 24])  # the partial window divides by 2, 2, 1
+
+
+@pytest.mark.parametrize("op", [F.max_pool2d, F.avg_pool2d])
+def test_in_ceil_mode_a_kernel_may_be_bigger_than_the_input(op):
+    # the only window along W reaches past the 2 columns, as PyTorch allows
+    x = np.arange(14.0).reshape(1, 1, 7, 2)
+    compare_with_torch(op, getattr(torch.nn.functional, op.__name__), x, (2, 3), None, 0,
+                       *((1, True) if op is F.max_pool2d else (True,)))
+    assert op(x, (2, 3), ceil_mode=True).shape == (1, 1, 4, 1)
+    with pytest.raises(ValueError, match=r"kernel size \(2, 3\) is bigger than the padded"):
+        op(x, (2, 3))
+
+
+def test_a_window_only_on_padding_is_refused():
+    # taps at rows -1 and 1 of a 1-row input: PyTorch returns -inf and indexes past the input
+    with pytest.raises(ValueError, match=r"max_pool2d: window 0 along H covers only padding: "
+                                         r"kernel size \(2, 1\), dilation \(2, 1\)"):
+        F.max_pool2d(np.zeros((1, 1, 1, 5)), (2, 1), padding=(1, 0), dilation=(2, 1))
 
 
 @pytest.mark.parametrize("layer, kwargs", [
