@@ -140,62 +140,78 @@ def lstm_grad_arrays(cache, grads, out=None):
 
 
 def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
-    """(outputs (L, N, H), (h_n, c_n), cache): every step of a sequence on arrays, the step
-    math of lstm_arrays on buffers allocated once: gates_x (L, N, 4H) = x W_ih^T + biases,
-    state = (h_0, c_0). The cache keeps every step's gates and cells in (L, ...) arrays so
-    that the backward pass computes its coefficients for all steps in one go."""
-    xp = get_array_module(gates_x)
-    length, batch = gates_x.shape[:2]
-    hidden = weight_hh.shape[1]
+    """(hs (D, L, N, H), (h_n, c_n), cache): every step of D independent sequences (a layer's
+    directions) on arrays, stacked so that each step is one call per op for all of them.
+
+    gates_x: D arrays (L, N, 4H) = x W_ih^T + biases, in time order; weight_hh (D, 4H, H);
+    state = (h_0, c_0), each (D, N, H); reverse: D flags, the directions that run from
+    t = L-1 down to 0. hs[d, k] is direction d's h after its step k (processing order: time
+    L-1-k where reversed); h_n, c_n are (D, N, H). The cache keeps every step's gates and
+    cells, so that the backward pass computes its coefficients for all steps in one go."""
+    xp = get_array_module(weight_hh)
+    dirs, (length, batch, width) = len(gates_x), gates_x[0].shape
+    hidden, dtype = width // 4, weight_hh.dtype
     # The scale of _activate is folded into the products once, not applied per step: each
     # step's gates then come from h times the scaled weights, plus its row of the scaled
     # projection (a C-contiguous copy: BLAS is slower on a transposed view).
-    scale = _gate_scale(xp, hidden, gates_x.dtype)
-    w_t = xp.multiply(weight_hh.T, scale, out=xp.empty((hidden, 4 * hidden), gates_x.dtype))
-    acts = gates_x * scale
-    recurrent = xp.empty((batch, 4 * hidden), gates_x.dtype)
-    # slot k of hs and cs holds the state after k steps in time order (before step k)
-    hs, cs = (xp.empty((length + 1, batch, hidden), gates_x.dtype) for _ in range(2))
-    ts = xp.empty((length, batch, hidden), gates_x.dtype)
-    first = length if reverse else 0
-    hs[first], cs[first] = state
+    scale = _gate_scale(xp, hidden, dtype)
+    w_t = xp.multiply(xp.swapaxes(weight_hh, 1, 2), scale,
+                      out=xp.empty((dirs, hidden, width), dtype))
+    acts = xp.empty((dirs, length, batch, width), dtype)
+    for act, gates, backwards in zip(acts, gates_x, reverse):
+        xp.multiply(gates[::-1] if backwards else gates, scale, out=act)
+    recurrent = xp.empty((dirs, batch, width), dtype)
+    # slot k of hs and cs holds the state after k steps (before step k)
+    hs, cs = (xp.empty((dirs, length + 1, batch, hidden), dtype) for _ in range(2))
+    ts = xp.empty((dirs, length, batch, hidden), dtype)
+    hs[:, 0], cs[:, 0] = state
     with np.errstate(over="ignore"):  # see _activate; set once, not per step
-        for t in range(length - 1, -1, -1) if reverse else range(length):
-            prev, cur = (t + 1, t) if reverse else (t, t + 1)
-            act = acts[t]
-            act += xp.dot(hs[prev], w_t, out=recurrent)  # dot: less overhead than matmul
+        for k in range(length):
+            act = acts[:, k]
+            act += _stacked_product(hs[:, k], w_t, recurrent)
             _activate(act, scaled=True)
-            _cell(act, cs[prev], cs[cur], ts[t], hs[cur])
-    last = length - first
-    outputs = hs[:-1] if reverse else hs[1:]
+            _cell(act, cs[:, k], cs[:, k + 1], ts[:, k], hs[:, k + 1])
     # copies: the caller may write into what it gets; the cache must stay intact
-    return outputs.copy(), (hs[last].copy(), cs[last].copy()), (acts, hs, cs, ts, reverse)
+    finals = (hs[:, length].copy(), cs[:, length].copy())
+    return hs[:, 1:].copy(), finals, (acts, hs, cs, ts)
 
 
 def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h):
-    """(d_gates (L, N, 4H), h_prev (L, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
-    cache, the outputs' gradient (L, N, H) and the final state's (g_hn, g_cn); h_prev is
-    the h each step read (for the weight gradient). g_h0 is None unless need_initial_h."""
-    acts, hs, cs, ts, reverse = cache
+    """(d_gates (D, L, N, 4H), h_prev (D, L, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
+    cache, the outputs' gradients (D arrays (L, N, H), or (D, L, N, H), in processing order)
+    and the final states' (g_hn, g_cn), each (D, N, H). d_gates and h_prev are in processing
+    order (step k of each direction; h_prev the h it read), for the weight gradient. g_h0 is
+    None unless need_initial_h."""
+    acts, hs, cs, ts = cache
     xp = get_array_module(acts)
-    length = len(acts)
-    before = slice(1, None) if reverse else slice(0, -1)
-    a, b, f = _grad_coefficients(acts, ts, cs[before])
+    length = acts.shape[1]
+    a, b, f = _grad_coefficients(acts, ts, cs[:, :-1])
     d = xp.empty_like(acts)
     d_gates = _gate_major(d)
-    order = range(length) if reverse else range(length - 1, -1, -1)
+    g_out = xp.stack(g_outputs) if isinstance(g_outputs, (list, tuple)) else g_outputs
     # buffers of our own, updated in place each step: no allocation inside the loop
-    g_h, g_c = grads[0] + g_outputs[order[0]], grads[1].copy()
+    g_h, g_c = grads[0] + g_out[:, length - 1], grads[1].copy()
     s = xp.empty_like(g_c)
-    for t in order:
-        _step_grad(a[t], b[:, t], g_h, g_c, d_gates[:, t], s)
-        xp.multiply(s, f[t], out=g_c)
-        if t == order[-1]:
-            g_h = xp.dot(d[t], weight_hh) if need_initial_h else None
+    for k in range(length - 1, -1, -1):
+        _step_grad(a[:, k], b[:, :, k], g_h, g_c, d_gates[:, :, k], s)
+        xp.multiply(s, f[:, k], out=g_c)
+        if k == 0:
+            g_h = _stacked_product(d[:, 0], weight_hh) if need_initial_h else None
         else:
-            xp.dot(d[t], weight_hh, out=g_h)
-            g_h += g_outputs[t + 1 if reverse else t - 1]
-    return d, hs[before], (g_h, g_c)
+            _stacked_product(d[:, k], weight_hh, g_h)
+            g_h += g_out[:, k - 1]
+    return d, hs[:, :-1], (g_h, g_c)
+
+
+def _stacked_product(a, b, out=None):
+    """a @ b over a leading stack axis, (D, m, k) @ (D, k, n): one direction by ndarray.dot
+    (less call overhead than matmul), several by one batched matmul."""
+    xp = get_array_module(a)
+    if len(a) == 1:
+        out = xp.empty((1, a.shape[1], b.shape[2]), a.dtype) if out is None else out
+        xp.dot(a[0], b[0], out=out[0])
+        return out
+    return xp.matmul(a, b) if out is None else xp.matmul(a, b, out=out)
 
 
 class LSTMStep(RecurrentStep):

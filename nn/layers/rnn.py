@@ -5,11 +5,11 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
 from autograd.arguments import positive_int, probability
-from autograd.ops import concatenate, stack, transpose
+from autograd.ops import concatenate, reshape, transpose
 from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
-from ..functional.recurrence import recurrence
+from ..functional.recurrence import bidirectional_recurrence, recurrence
 from ..module import Module
 from .config import init_config
 from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
@@ -54,14 +54,9 @@ class _RNNBase(Module):
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
                 x = dropout(x, self.dropout, training=self.training)
-            outputs = []
-            for d, suffix in enumerate(self._suffixes(layer)):
-                index = layer * self.directions + d
-                h_seq, last = self._direction(x, tuple(s[index] for s in state), suffix, d == 1)
-                outputs.append(h_seq)
-                finals.append(last)
-            x = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)
-        final = tuple(stack([f[k] for f in finals]) for k in range(len(state)))
+            x, last = self._layer(x, state, layer)
+            finals.append(last)
+        final = tuple(concatenate([f[k] for f in finals]) for k in range(len(state)))
         if self.batch_first and batched:
             x = transpose(x, (1, 0, 2))
         if not batched:
@@ -69,13 +64,21 @@ class _RNNBase(Module):
             final = tuple(s.reshape(s.shape[0], s.shape[2]) for s in final)
         return x, final
 
-    def _direction(self, x, state, suffix, reverse):
-        """Run one layer in one direction over x (L, N, F): ((L, N, H) outputs, final state)."""
-        weights = [getattr(self, name + suffix) for name in ("weight_ih", "weight_hh")]
-        biases = ([getattr(self, name + suffix) for name in ("bias_ih", "bias_hh")]
-                  if self.bias else [None, None])
-        return recurrence(self.mode, x, weights[0], weights[1], biases[0], biases[1], state,
-                          reverse)
+    def _layer(self, x, state, layer):
+        """Run one layer, in each direction, over x (L, N, F) from its part of the initial
+        state tuple (each (D * num_layers, N, H)): the outputs (L, N, D*H) and the final
+        state tuple, each (D, N, H)."""
+        def each(name):
+            return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
+        weights_ih, weights_hh, biases_ih, biases_hh = map(
+            each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        if self.bidirectional:
+            return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
+                                            biases_hh, tuple(s[2 * layer:2 * layer + 2]
+                                                             for s in state))
+        h_seq, last = recurrence(self.mode, x, weights_ih[0], weights_hh[0], biases_ih[0],
+                                 biases_hh[0], tuple(s[layer] for s in state))
+        return h_seq, tuple(reshape(s, (1,) + s.shape) for s in last)
 
     def _time_major(self, input):
         """The input as (L, N, F) and whether it had a batch axis."""
