@@ -415,6 +415,18 @@ class UninitializedParameter(Parameter):
         return f"<UninitializedParameter dtype={self.data.dtype}>"
 
 
+def clear_grad(var, set_to_none=True):
+    """Forget var's gradient (zero_grad's work): `.grad` becomes None, or with
+    set_to_none=False its values are zeroed in the same memory (a fresh zero array where
+    that memory is read-only)."""
+    if set_to_none or var.grad is None:
+        var.grad = None
+    elif getattr(var.grad.data.flags, "writeable", True):  # CuPy's flags have no writeable
+        var.grad.data[...] = 0
+    else:
+        var.grad = wrap(get_array_module(var.grad.data).zeros_like(var.grad.data), False)
+
+
 def is_uninitialized(param):
     return isinstance(param, UninitializedParameter)
 

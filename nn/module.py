@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.config import train_mode
-from autograd.variable import Parameter, Variable, is_uninitialized, wrap
+from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -200,10 +200,11 @@ class Module:
     def eval(self):
         return self.train(False)
 
-    def zero_grad(self):
-        """Forget every parameter's gradient (set to None, as PyTorch's set_to_none)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient: `.grad` becomes None, or with
+        set_to_none=False zeros in the same memory (PyTorch's `zero_grad`)."""
         for param in self.parameters():
-            param.grad = None
+            clear_grad(param, set_to_none)
 
     def requires_grad_(self, requires_grad=True):
         """Freeze (False) or unfreeze every parameter."""

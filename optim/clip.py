@@ -41,7 +41,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     vector; `norm_type` may be `math.inf` (the largest absolute entry). When the
     norm exceeds `max_norm`, every gradient is multiplied by
     `max_norm / (norm + 1e-6)` (PyTorch's rule). Returns the norm before
-    clipping, as a float.
+    clipping, as a float. A NaN norm (with error_if_nonfinite=False) makes every
+    gradient NaN, as in PyTorch: the step is visibly broken, not silently unclipped.
     """
     norm_type = float(norm_type)
     if not norm_type > 0:
@@ -60,7 +61,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
                            f"gradients is {total}; pass error_if_nonfinite=False to clip anyway")
     coef = float(max_norm) / (total + 1e-6)
-    if coef < 1.0:
+    if coef < 1.0 or math.isnan(coef):
         done = {}
         for p, g in pairs:
             _set_grad(p, g * coef, done)

@@ -11,7 +11,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
-from autograd.variable import mark_modified
+from autograd.variable import clear_grad, mark_modified
 
 
 class _Hyper:
@@ -157,6 +157,9 @@ class Optimizer:
         held = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in held for p in group["params"]):
             raise ValueError(f"{who}: some parameters appear in more than one parameter group")
+        if len({id(p) for p in group["params"]}) != len(group["params"]):
+            # it would be stepped twice per step (PyTorch warns that this will be an error)
+            raise ValueError(f"{who}: a parameter group lists the same parameter twice")
         self.param_groups.append(group)
 
     def bind(self, params):
@@ -182,11 +185,12 @@ class Optimizer:
                 check_nonnegative(hyper[name], name, self._who)
 
     # ----- the update -----
-    def zero_grad(self):
-        """Set every parameter's `.grad` to None (PyTorch's `set_to_none=True`)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget every parameter's gradient: `.grad` becomes None, or with
+        set_to_none=False zeros in the same memory (PyTorch's `zero_grad`)."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                clear_grad(p, set_to_none)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()` if given.

@@ -33,7 +33,8 @@ class SGD(Optimizer):
         return {"momentum_buffer": None} if group["momentum"] else {}
 
     def _update(self, xp, w, g, state, h):
-        buf = state["momentum_buffer"] if h.momentum else None
+        # .get: momentum may be switched on mid-run (PyTorch then starts the buffer)
+        buf = state.get("momentum_buffer") if h.momentum else None
         started = buf is not None
         if h.momentum and not started:
             buf = state["momentum_buffer"] = g.copy()
