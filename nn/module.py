@@ -433,8 +433,8 @@ def _checked_value(key, target, value):
     """`value` as an array that fits `target`, or a ValueError naming `key`."""
     if isinstance(value, Variable):
         value = value.data
-    if not hasattr(value, "shape") or not hasattr(value, "dtype"):
-        value = np.asarray(value)
+    if not hasattr(value, "shape") or not isinstance(getattr(value, "dtype", None), np.dtype):
+        value = np.asarray(value)  # lists, numbers, other libraries' arrays (PyTorch's)
     if value.dtype.kind not in "biuf":
         raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not numbers")
     if tuple(value.shape) != tuple(target.shape):

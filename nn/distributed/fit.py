@@ -112,11 +112,6 @@ class DataParallelFit:
                          "DistributedSampler(dataset) (or pass arrays, which fit shards "
                          "itself)")
 
-    def set_epoch(self, batches, epoch):
-        sampler = getattr(getattr(batches, "source", None), "sampler", None)
-        if isinstance(sampler, DistributedSampler):
-            sampler.set_epoch(epoch)
-
     # ----- the numbers -----
     def global_sums(self, *values):
         """The sums over the ranks of a few local numbers (one small allreduce)."""

@@ -147,8 +147,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """Cross-entropy between logits `input` and class indices or class probabilities.
 
     weight: (C,) class weights; ignore_index: a target value that contributes nothing
-    (integer targets only: with probability targets it is an error, as in PyTorch); label_smoothing: eps in [0, 1], mixing the target with the uniform
-    distribution. Stable for logits of any size (log-softmax is shifted by the max).
+    (integer targets only: with probability targets it is an error, as in PyTorch);
+    label_smoothing: eps in [0, 1], mixing the target with the uniform distribution.
+    Stable for logits of any size (log-softmax is shifted by the max).
 
     >>> import numpy as np
     >>> from autograd import Variable

@@ -6,7 +6,12 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
 
 * outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
   or one-hot rows; precision, recall and F1 are macro-averaged, AUC is one-vs-rest;
-* outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule).
+* outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
+* with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
+  targets, several classes on at once), every output is its own binary prediction: the
+  named metrics score all of them as one binary problem, as Keras resolves 'accuracy'
+  to binary_accuracy there (precision, recall, F1 and AUC count over all outputs: Keras'
+  Precision, Recall and AUC, micro-averaged).
 
 Names (Keras'): 'accuracy' ('acc'), 'mse' ('mean_squared_error'), 'mae'
 ('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc'. A callable
@@ -108,6 +113,17 @@ def mae(y_true, scores):
     return nn_metrics.mean_absolute_error(*_dense_pair(y_true, scores))
 
 
+def _over_every_output(metric):
+    """`metric` with every output an independent binary prediction: targets and outputs
+    flattened, element for element."""
+    def scored(y_true, scores):
+        if y_true.size != scores.size:
+            raise ValueError(f"metric: targets of shape {y_true.shape} do not match outputs of "
+                             f"shape {scores.shape} (each output needs its own 0/1 target)")
+        return metric(y_true.reshape(-1), scores.reshape(-1))
+    return scored
+
+
 _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
             "recall": recall, "f1": f1, "auc": auc}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
@@ -127,13 +143,15 @@ class CompiledMetric:
         return f"CompiledMetric({self.name!r})"
 
 
-def resolve_metrics(metrics):
-    """A list of CompiledMetric from None, one metric, or a list of names and callables."""
+def resolve_metrics(metrics, independent_outputs=False):
+    """A list of CompiledMetric from None, one metric, or a list of names and callables.
+    independent_outputs: the loss scores every output as its own sigmoid (see the module
+    doc); the named metrics then see every output as one binary prediction."""
     if metrics is None:
         return []
     if isinstance(metrics, str) or callable(metrics):
         metrics = [metrics]
-    compiled = [_resolve_one(m) for m in metrics]
+    compiled = [_resolve_one(m, independent_outputs) for m in metrics]
     names = [m.name for m in compiled]
     for name in names:
         if name == "loss" or names.count(name) > 1:
@@ -142,13 +160,14 @@ def resolve_metrics(metrics):
     return compiled
 
 
-def _resolve_one(metric):
+def _resolve_one(metric, independent_outputs=False):
     if isinstance(metric, str):
         key = _ALIASES.get(metric.lower(), metric.lower())
         if key not in _BY_NAME:
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
-        return CompiledMetric(metric, _BY_NAME[key])
+        fn = _BY_NAME[key]
+        return CompiledMetric(metric, _over_every_output(fn) if independent_outputs else fn)
     if callable(metric):
         return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric)
     raise TypeError(f"compile: a metric must be a name or a callable, got "

@@ -78,7 +78,8 @@ class Model(Module):
         """
         self.optimizer = resolve_optimizer(optimizer)
         self.compiled_loss = resolve_loss(loss)
-        self.compiled_metrics = resolve_metrics(metrics)
+        self.compiled_metrics = resolve_metrics(
+            metrics, independent_outputs=self.compiled_loss.score_activation == "sigmoid")
         self._bind_optimizer()
 
     def _bind_optimizer(self):
@@ -164,9 +165,8 @@ class Model(Module):
         logs = {}
         runner.call("on_train_begin", {})
         for epoch in range(initial_epoch, epochs):
+            _start_sampler_epoch(train, epoch)
             runner.call("on_epoch_begin", epoch, {})
-            if self._parallel is not None:
-                self._parallel.set_epoch(train, epoch)
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
             logs = self._train_epoch(train, runner)
             if validation is not None:
@@ -301,6 +301,14 @@ class Model(Module):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+
+def _start_sampler_epoch(batches, epoch):
+    """A new shuffle each epoch from a DataLoader whose sampler has set_epoch
+    (DistributedSampler), in one process as on several."""
+    sampler = getattr(getattr(batches, "source", None), "sampler", None)
+    if hasattr(sampler, "set_epoch"):
+        sampler.set_epoch(epoch)
 
 
 __all__ = ["Model"]

@@ -335,3 +335,12 @@ def test_name_parameters_keeps_names_the_user_gave():
     model.weight.name = "W"
     model.name_parameters()
     assert (model.weight.name, model.bias.name) == ("W", "bias")
+
+
+def test_load_state_dict_takes_pytorch_tensors():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Linear(3, 2)
+    ours = nn.Linear(3, 2)
+    ours.load_state_dict(theirs.state_dict())
+    np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy())
+    assert ours.weight.dtype == np.float32

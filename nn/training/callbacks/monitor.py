@@ -9,8 +9,9 @@ _MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score")
 class Monitor:
     """A log key, its direction and the least change that counts as an improvement.
 
-    mode 'min' or 'max', or 'auto': 'max' for accuracy, AUC, precision, recall and F1
-    (with or without `val_`), 'min' otherwise.
+    mode 'min' or 'max', or 'auto': 'max' for names (with or without `val_`, in any case)
+    ending in acc, accuracy, auc, precision, recall, f1 or f1_score ('val_AUC',
+    'categorical_accuracy'), 'min' otherwise.
     """
 
     def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):
@@ -46,8 +47,8 @@ class Monitor:
 
 
 def _auto_mode(monitor):
-    base = monitor[4:] if monitor.startswith("val_") else monitor
-    return "max" if base in _MAXIMIZED else "min"
+    base = monitor.lower()
+    return "max" if base.endswith(_MAXIMIZED) else "min"
 
 
 __all__ = ["Monitor"]

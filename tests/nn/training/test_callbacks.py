@@ -221,3 +221,20 @@ def test_keras_reduce_lr_on_plateau():
     # Keras: bad epochs 2, 3 -> cut after epoch 3; epoch 4 ends the cooldown and counts
     # as bad again, with 5 -> cut after epoch 5 (to the floor 0.03)
     assert history.history["lr"] == pytest.approx([0.1] * 4 + [0.05] * 2 + [0.03] * 2)
+
+
+@pytest.mark.parametrize("name", ["val_AUC", "val_Accuracy", "F1", "val_categorical_accuracy",
+                                  "binary_accuracy", "val_f1_score"])
+def test_auto_mode_maximizes_scores_named_in_any_case(name):
+    # compile(metrics=["AUC"]) logs "val_AUC": minimizing it kept the worst checkpoint
+    assert EarlyStopping(monitor=name).monitor.mode == "max"
+    assert EarlyStopping(monitor="val_loss").monitor.mode == "min"
+
+
+def test_model_checkpoint_keeps_the_best_auc_named_as_given(tmp_path):
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_AUC", [0.7, 0.8, 0.6])
+    check = ModelCheckpoint(tmp_path / "best.npz", monitor="val_AUC", save_best_only=True)
+    model.fit(x, y, epochs=3, callbacks=[script, check], verbose=0)
+    assert check.best == 0.8

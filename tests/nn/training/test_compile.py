@@ -171,3 +171,20 @@ def test_mse_with_mismatched_shapes_is_an_error_not_a_broadcast():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match=r"output has shape \(20, 3\).*\(20,\)"):
         model.evaluate(x, y.astype(np.float32), batch_size=20)
+
+
+def test_binary_crossentropy_scores_multi_label_outputs_element_by_element():
+    # several labels on at once: Keras resolves 'accuracy' to binary_accuracy, not argmax
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 4)).astype(np.float32)
+    y = (rng.random((100, 3)) < 0.5).astype(np.float32)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(3))
+    model.compile(optimizer=optim.SGD(lr=0.0), loss="binary_crossentropy",
+                  metrics=["accuracy", "precision", "recall"])
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    predicted = 1 / (1 + np.exp(-model.predict(x, verbose=0))) > 0.5
+    truth = y > 0.5
+    assert logs["accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
+    assert logs["precision"] == pytest.approx((predicted & truth).sum() / predicted.sum())
+    assert logs["recall"] == pytest.approx((predicted & truth).sum() / truth.sum())

@@ -141,3 +141,23 @@ def test_bad_loader_arguments_name_the_problem(call, error, message):
     model = compiled_mlp()
     with pytest.raises(error, match=message):
         call(model, DataLoader(TensorDataset(x, y), batch_size=4), x, y)
+
+
+def test_fit_starts_a_new_sampler_epoch_in_one_process_too():
+    # DistributedSampler(num_replicas=1) shuffles by epoch: fit must call set_epoch
+    from nn.distributed import DistributedSampler
+    data = TensorDataset(np.arange(8.0, dtype=np.float32).reshape(8, 1),
+                         np.zeros((8, 1), np.float32))
+    sampler = DistributedSampler(data, num_replicas=1, rank=0, shuffle=True, seed=0)
+    orders = []
+
+    class Record(Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            orders.append((sampler.epoch, tuple(sampler)))
+
+    model = nn.Sequential(nn.Dense(1))
+    model.compile(optimizer=optim.SGD(lr=0.0), loss="mse")
+    model.fit(DataLoader(data, batch_size=8, sampler=sampler), epochs=3, verbose=0,
+              callbacks=[Record()])
+    assert [epoch for epoch, _ in orders] == [0, 1, 2]
+    assert len({order for _, order in orders}) == 3
