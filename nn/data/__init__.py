@@ -6,12 +6,13 @@ needs nothing beyond NumPy.
 """
 
 from .augment import GaussianNoise, RandomFlip, RandomShift, SaltAndPepperNoise
+from .collate import default_collate
 from .dataset import Dataset, Subset, TensorDataset
 from .loader import DataLoader
 from .sequence import SequenceLoader
 from .split import random_split
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "SequenceLoader",
+__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
            "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
            "RandomShift", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise"]

@@ -3,17 +3,12 @@ import numpy as np
 
 from autograd.arguments import positive_int
 
+from .collate import default_collate
+
 
 def num_batches(n, batch_size, drop_last):
     """How many batches n items make: ceil(n / batch_size), floor with drop_last."""
     return n // batch_size if drop_last else -(-n // batch_size)
-
-
-def _stack(samples):
-    """Collate samples into a batch: tuples column by column, anything else stacked."""
-    if isinstance(samples[0], tuple):
-        return tuple(np.stack(column) for column in zip(*samples))
-    return np.stack(samples)
 
 
 class DataLoader:
@@ -32,14 +27,21 @@ class DataLoader:
     DistributedSampler) that decides which samples come, in which order; it excludes
     shuffle=True, as in PyTorch.
 
+    collate_fn: makes a batch of a list of samples; by default `default_collate`, which
+    mirrors the samples' structure (tuples, lists, dicts, nested) with stacked arrays.
+
     batch_size must be a positive integer. PyTorch's batch_size=None ("no batching", one
     sample at a time without a batch axis) is refused rather than half-supported:
     iterate over the dataset itself for single samples.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 sampler=None):
+                 sampler=None, collate_fn=None):
         self.dataset = dataset
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got "
+                            f"{type(collate_fn).__name__}")
+        self.collate_fn = default_collate if collate_fn is None else collate_fn
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the "
                              "sampler decides the order; DistributedSampler shuffles itself)")
@@ -68,11 +70,11 @@ class DataLoader:
 
     def _fetch(self, index):
         get_batch = getattr(self.dataset, "get_batch", None)
-        if get_batch is not None:
+        if get_batch is not None and self.collate_fn is default_collate:
             return get_batch(index)
         if isinstance(index, slice):
             index = range(index.start, index.stop)
-        return _stack([self.dataset[int(i)] for i in index])
+        return self.collate_fn([self.dataset[int(i)] for i in index])
 
     def __iter__(self):
         order = self._order()

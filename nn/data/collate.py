@@ -1,0 +1,54 @@
+"""default_collate: a list of samples into one batch, mirroring the samples' structure."""
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from autograd.backend import to_cpu
+
+
+def default_collate(samples, where="the samples"):
+    """Collate samples into a batch as PyTorch's default_collate does, with NumPy arrays:
+    arrays and numbers are stacked on a new first axis; a dict (any Mapping) gives a dict of
+    collated values, a tuple or list gives one of the same type holding each position
+    collated (namedtuples too), strings stay a list. Structures must agree across samples;
+    an error names where they do not."""
+    first = samples[0]
+    if isinstance(first, Mapping):
+        keys = set(first)
+        for sample in samples[1:]:
+            if not isinstance(sample, Mapping) or set(sample) != keys:
+                raise ValueError(f"DataLoader: the samples of a batch differ in their keys at "
+                                 f"{where}: {sorted(map(str, keys))} and "
+                                 f"{sorted(map(str, _keys(sample)))}")
+        collated = {key: default_collate([s[key] for s in samples], f"key {key!r}")
+                    for key in first}
+        return collated if type(first) is dict else type(first)(collated)
+    if isinstance(first, (str, bytes)):
+        return list(samples)
+    if isinstance(first, Sequence):
+        if any(not isinstance(s, Sequence) or len(s) != len(first) for s in samples):
+            raise ValueError(f"DataLoader: the samples of a batch differ in length at {where} "
+                             f"(every sample must have the same structure)")
+        columns = [default_collate(list(column), f"position {i} of {where}")
+                   for i, column in enumerate(zip(*samples))]
+        if hasattr(first, "_fields"):  # a namedtuple
+            return type(first)(*columns)
+        return type(first)(columns) if isinstance(first, list) else tuple(columns)
+    return _stacked(samples, where)
+
+
+def _stacked(samples, where):
+    arrays = [to_cpu(s) for s in samples]
+    shapes = {a.shape for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(f"DataLoader: cannot stack samples of shapes "
+                         f"{sorted(shapes, key=str)} at {where} (every sample must have the "
+                         "same shape; pad them, or give the DataLoader a collate_fn)")
+    return np.stack(arrays)
+
+
+def _keys(sample):
+    return list(sample) if isinstance(sample, Mapping) else [type(sample).__name__]
+
+
+__all__ = ["default_collate"]
