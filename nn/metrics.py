@@ -89,6 +89,9 @@ def accuracy(y_true, y_pred, normalize=True, threshold=0.5):
     y_true, y_pred: labels (n,), or scores as described in the module docstring.
     """
     y_true, y_pred = _label_pair(y_true, y_pred, threshold)
+    if len(y_true) == 0 and normalize:
+        raise ValueError("accuracy: no samples (the fraction of right labels of nothing is "
+                         "undefined)")
     correct = np.count_nonzero(y_true == y_pred)
     return float(correct / len(y_true)) if normalize else float(correct)
 
@@ -165,6 +168,10 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
     """Per-label (or micro-pooled) precision, recall and F1, each averaged."""
     if zero_division == "warn":  # scikit-learn's default spelling: means 0
         zero_division = 0.0
+    if not (isinstance(zero_division, (int, float, np.number))
+            and (zero_division in (0, 1) or np.isnan(zero_division))):
+        raise ValueError(f"zero_division must be 'warn', 0, 1 or nan (scikit-learn's), got "
+                         f"{zero_division!r}")
     y_true, y_pred = _label_pair(y_true, y_pred)
     labels = _scored_labels(y_true, y_pred, average, pos_label, labels)
     t, p = _positions(y_true, labels), _positions(y_pred, labels)
@@ -302,6 +309,9 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     prevalence, 'micro' over all (sample, class) pairs, or None for the array).
     Only one class in y_true gives NaN, as in scikit-learn.
     """
+    if average not in ("macro", "weighted", "micro", None):
+        raise ValueError(f"roc_auc_score: average must be 'macro', 'weighted', 'micro' or "
+                         f"None, got {average!r}")
     y_true = to_labels(y_true)
     scores = _samples(y_score, "y_score")
     present = np.unique(y_true)
@@ -321,9 +331,6 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     aucs = np.array([_binary_auc(one_hot[:, j], scores[:, j]) for j in range(len(classes))])
     if average is None:
         return aucs
-    if average not in ("macro", "weighted"):
-        raise ValueError(f"average must be 'macro', 'weighted', 'micro' or None, "
-                         f"got {average!r}")
     weights = one_hot.sum(axis=0) if average == "weighted" else None
     return float(np.average(aucs, weights=weights))
 
@@ -351,7 +358,11 @@ def _combine_outputs(per_output, multioutput):
             raise ValueError(f"multioutput must be 'raw_values', 'uniform_average' or "
                              f"weights, got {multioutput!r}")
         return float(np.mean(per_output))
-    return float(np.average(per_output, weights=np.asarray(multioutput, dtype=float)))
+    weights = np.asarray(multioutput, dtype=float)
+    if weights.shape != per_output.shape:
+        raise ValueError(f"multioutput: {weights.size} weight(s) given for "
+                         f"{per_output.size} output(s)")
+    return float(np.average(per_output, weights=weights))
 
 
 def mean_squared_error(y_true, y_pred, *, multioutput="uniform_average"):

@@ -98,6 +98,20 @@ def test_binary_average_errors():
         m.recall([0, 1], [0, 1], average="mean")
 
 
+@pytest.mark.parametrize("call, message", [
+    (lambda: m.f1_score([0, 1], [0, 1], zero_division=5), r"zero_division must be 'warn', 0, 1"),
+    (lambda: m.roc_auc_score([0, 1], [0.2, 0.7], average="bogus"),
+     r"roc_auc_score: average must be 'macro', 'weighted', 'micro' or None, got 'bogus'"),
+    (lambda: m.accuracy(np.array([], int), np.array([], int)), r"accuracy: no samples"),
+    (lambda: m.mean_squared_error(np.ones((3, 2)), np.zeros((3, 2)), multioutput=[1.0]),
+     r"multioutput: 1 weight\(s\) given for 2 output\(s\)"),
+])
+def test_bad_arguments_are_refused_as_scikit_learn_does(call, message):
+    # each was accepted silently (or failed deep in NumPy)
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
 def test_label_metrics_take_probabilities():
     assert m.precision([0, 1, 1], np.array([0.9, 0.8, 0.1])) == 0.5
 
