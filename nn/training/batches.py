@@ -103,13 +103,13 @@ def _length(data):
 # ----- from fit / evaluate / predict arguments to batches -----
 def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data):
     """(training batches, validation batches or None) for fit's arguments."""
+    if validation_data is not None:  # it wins over validation_split, as in Keras
+        return (make_batches(model, x, y, batch_size, "fit", shuffle),
+                _validation_batches(model, validation_data, batch_size))
     if yields_batches(x) and validation_split:
         raise ValueError(f"fit: validation_split is not supported when x is a "
                          f"{type(x).__name__} (its samples cannot be split off); pass "
                          "validation_data, e.g. a second DataLoader")
-    if validation_data is not None:  # it wins over validation_split, as in Keras
-        return (make_batches(model, x, y, batch_size, "fit", shuffle),
-                _validation_batches(model, validation_data, batch_size))
     if not validation_split:
         return make_batches(model, x, y, batch_size, "fit", shuffle), None
     (x, y), (x_val, y_val) = _split_validation(*_prepare(model, x, y, "fit"),

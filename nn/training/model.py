@@ -130,7 +130,7 @@ class Model(Module):
         array([[2.]], dtype=float32)
         """
         self._require_compiled("fit")
-        batch_size = positive_int(batch_size, "batch_size", "fit")
+        batch_size = _batch_size(batch_size, "fit")
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
                                         validation_data)
         epochs = nonnegative_int(epochs, "epochs", "fit")
@@ -170,7 +170,7 @@ class Model(Module):
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
             logs = self._train_epoch(train, runner)
             if validation is not None:
-                val_logs = self._evaluate_logs(validation)
+                val_logs = self._evaluate_logs(validation, runner)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             if lr is not None:
                 logs["lr"] = float(lr)
@@ -233,14 +233,15 @@ class Model(Module):
         return float(loss.data), scores
 
     # ----- evaluation and inference -----
-    def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False,
+                 callbacks=None):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
-        verbose=1 or 2 prints the values on one line."""
+        verbose=1 or 2 prints the values on one line. callbacks: their on_test_* hooks run."""
         self._require_compiled("evaluate")
-        batch_size = positive_int(batch_size, "batch_size", "evaluate")
-        logs = self._evaluate_logs(make_batches(self, x, y, batch_size, "evaluate"))
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate")
+        logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
         if verbose:
             print(format_logs(logs), flush=True)
         if return_dict:
@@ -248,35 +249,47 @@ class Model(Module):
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
-    def _evaluate_logs(self, batches):
+    def _evaluate_logs(self, batches, runner):
+        """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
         compiled = self.compiled_loss
         tracker = MetricAccumulator(self.compiled_metrics)
         total, seen = 0.0, 0
         xp = array_module(self)
+        runner.call("on_test_begin", {})
         with self._inference():
-            for x_batch, y_batch in batches:
+            for step, (x_batch, y_batch) in enumerate(batches):
+                runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch = to_module(xp, x_batch), to_module(xp, y_batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
                 total += float(compiled(inputs, y_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
+                runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1)})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
-        return {"loss": total / seen, **tracker.results()}
+        logs = {"loss": total / seen, **tracker.results()}
+        runner.call("on_test_end", logs)
+        return logs
 
-    def predict(self, x, batch_size=32, verbose=0):
+    def predict(self, x, batch_size=32, verbose=0, callbacks=None):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
         without a graph (probabilities when the model ends with a sigmoid/softmax).
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
-        returning a tuple gives a tuple of arrays."""
-        batch_size = positive_int(batch_size, "batch_size", "predict")
-        batches = make_batches(self, x, None, batch_size, "predict", targets=False)
+        returning a tuple gives a tuple of arrays. callbacks: their on_predict_* hooks run."""
+        batches = make_batches(self, x, None, _batch_size(batch_size, "predict"), "predict",
+                               targets=False)
+        runner = _hooks(self, callbacks, batches, verbose)
         xp = array_module(self)
+        outputs = []
+        runner.call("on_predict_begin", {})
         with self._inference():
-            outputs = [host_arrays(self(as_variable(to_module(xp, x_batch))))
-                       for x_batch, _ in batches]
+            for step, (x_batch, _) in enumerate(batches):
+                runner.call("on_predict_batch_begin", step, {"batch": step})
+                outputs.append(host_arrays(self(as_variable(to_module(xp, x_batch)))))
+                runner.call("on_predict_batch_end", step, {"outputs": outputs[-1]})
+        runner.call("on_predict_end", {})
         return concatenate_outputs(outputs)
 
     @staticmethod
@@ -301,6 +314,18 @@ class Model(Module):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+
+def _batch_size(batch_size, who):
+    """Keras' batch_size: a positive int, or None for its default, 32."""
+    return 32 if batch_size is None else positive_int(batch_size, "batch_size", who)
+
+
+def _hooks(model, callbacks, batches, verbose):
+    """The CallbackList of an evaluate or predict call (empty without callbacks)."""
+    return CallbackList([] if callbacks is None else list(callbacks), model,
+                        {"epochs": 1, "steps": getattr(batches, "steps", None),
+                         "verbose": verbose})
 
 
 def _start_sampler_epoch(batches, epoch):

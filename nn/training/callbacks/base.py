@@ -1,7 +1,9 @@
 """Callback: the hooks into Model.fit, with Keras' names."""
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-          "on_train_batch_begin", "on_train_batch_end")
+          "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
+          "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end",
+          "on_predict_batch_begin", "on_predict_batch_end")
 
 
 class Callback:
@@ -9,8 +11,12 @@ class Callback:
 
     `on_epoch_end(epoch, logs)`: logs hold the epoch's `loss`, metrics, `val_*` values and
     `lr`; batch hooks get the batch index and the running `loss` (plus running metrics a
-    few times per epoch). `self.model` is the model being trained (set by `set_model`);
-    setting `self.model.stop_training = True` ends training after the current batch.
+    few times per epoch: each is a pass over the epoch's outputs so far). As in Keras,
+    `on_train_batch_begin/end` call `on_batch_begin/end` unless overridden; the `on_test_*`
+    hooks run for fit's validation and in `evaluate`, the `on_predict_*` ones in `predict`
+    (its batch logs hold the batch's `outputs`). `self.model` is the model being trained
+    (set by `set_model`); setting `self.model.stop_training = True` ends training after
+    the current batch.
     `self.params` holds `epochs`, `steps` (batches per epoch), `batch_size`, `samples`
     and `verbose`.
     """
@@ -37,9 +43,39 @@ class Callback:
         pass
 
     def on_train_batch_begin(self, batch, logs=None):
-        pass
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """Keras' older name for on_train_batch_begin."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Keras' older name for on_train_batch_end."""
+
+    def on_test_begin(self, logs=None):
+        pass
+
+    def on_test_end(self, logs=None):
+        pass
+
+    def on_test_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_test_batch_end(self, batch, logs=None):
+        pass
+
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_predict_batch_end(self, batch, logs=None):
         pass
 
 

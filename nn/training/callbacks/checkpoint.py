@@ -11,8 +11,10 @@ class ModelCheckpoint(Callback):
     filepath may hold the epoch (1-based) and any log value, formatted as Python's
     str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". With save_best_only, write
     only when `monitor` improves on the best so far (`best`; `initial_value_threshold`
-    sets its starting value). Missing folders are created. After each write,
-    `last_saved` is (epoch, path) (epoch 0-based; None before the first write).
+    sets its starting value). The best is kept across `fit` calls, as Keras keeps it: a
+    second fit that continues training never overwrites a better file with a worse epoch.
+    Missing folders are created. After each write, `last_saved` is (epoch, path) (epoch
+    0-based; None before the first write).
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
@@ -22,16 +24,8 @@ class ModelCheckpoint(Callback):
         self.verbose = verbose
         self.save_best_only = save_best_only
         self.initial_value_threshold = initial_value_threshold
-        self.best = self._start_value()
-        self.last_saved = None
-
-    def _start_value(self):
-        if self.initial_value_threshold is None:
-            return self.monitor.worst
-        return float(self.initial_value_threshold)
-
-    def on_train_begin(self, logs=None):
-        self.best = self._start_value()
+        self.best = (self.monitor.worst if initial_value_threshold is None
+                     else float(initial_value_threshold))
         self.last_saved = None
 
     def on_epoch_end(self, epoch, logs=None):

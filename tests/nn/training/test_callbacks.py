@@ -238,3 +238,81 @@ def test_model_checkpoint_keeps_the_best_auc_named_as_given(tmp_path):
     check = ModelCheckpoint(tmp_path / "best.npz", monitor="val_AUC", save_best_only=True)
     model.fit(x, y, epochs=3, callbacks=[script, check], verbose=0)
     assert check.best == 0.8
+
+
+class HookSpy(Callback):
+    """Records the Keras hooks a base Callback does not override itself."""
+
+    def __init__(self):
+        self.calls = []
+
+    def on_batch_begin(self, batch, logs=None):
+        self.calls.append(("batch_begin", batch))
+
+    def on_batch_end(self, batch, logs=None):
+        self.calls.append(("batch_end", batch))
+
+    def on_test_begin(self, logs=None):
+        self.calls.append(("test_begin",))
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.calls.append(("test_batch_end", batch, sorted(logs)))
+
+    def on_test_end(self, logs=None):
+        self.calls.append(("test_end", sorted(logs)))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.calls.append(("predict_batch_end", batch, logs["outputs"].shape))
+
+    def on_predict_end(self, logs=None):
+        self.calls.append(("predict_end",))
+
+
+def test_keras_batch_aliases_and_test_hooks_run_in_fit():
+    # overriding them did nothing before: Keras calls them
+    x, y = linear_data(6)
+    spy = HookSpy()
+    regression_model().fit(x, y, epochs=1, batch_size=6, validation_data=(x, y),
+                           callbacks=[spy], verbose=0)
+    assert spy.calls == [("batch_begin", 0), ("batch_end", 0), ("test_begin",),
+                         ("test_batch_end", 0, ["loss"]), ("test_end", ["loss"])]
+
+
+def test_evaluate_and_predict_run_their_callbacks():
+    x, y = linear_data(6)
+    model, spy = regression_model(), HookSpy()
+    model.evaluate(x, y, batch_size=4, callbacks=[spy])
+    model.predict(x, batch_size=4, callbacks=[spy])
+    assert spy.calls == [("test_begin",), ("test_batch_end", 0, ["loss"]),
+                         ("test_batch_end", 1, ["loss"]), ("test_end", ["loss"]),
+                         ("predict_batch_end", 0, (4, 1)), ("predict_batch_end", 1, (2, 1)),
+                         ("predict_end",)]
+
+
+def test_model_checkpoint_keeps_its_best_across_fit_calls(tmp_path):
+    # a second fit that continues training must not overwrite a better file (Keras)
+    x, y = linear_data()
+    model = regression_model()
+    check = ModelCheckpoint(tmp_path / "best.npz", monitor="val_loss", save_best_only=True)
+    model.fit(x, y, epochs=2, callbacks=[ScriptedLogs("val_loss", [3.0, 1.0]), check],
+              verbose=0)
+    saved = check.last_saved
+    model.fit(x, y, epochs=1, callbacks=[ScriptedLogs("val_loss", [2.0]), check], verbose=0)
+    assert check.best == 1.0 and check.last_saved == saved
+
+
+def test_batch_size_none_means_keras_default_32():
+    x, y = linear_data(40)
+    model = regression_model()
+    history = model.fit(x, y, batch_size=None, verbose=0)
+    assert history.params["steps"] == 2
+    assert model.predict(x, batch_size=None).shape == (40, 1)
+    assert np.isfinite(model.evaluate(x, y, batch_size=None))
+
+
+def test_validation_data_wins_over_validation_split_for_a_loader_too():
+    from nn.data import DataLoader, TensorDataset
+    x, y = linear_data(8)
+    history = regression_model().fit(DataLoader(TensorDataset(x, y), batch_size=4),
+                                     validation_split=0.5, validation_data=(x, y), verbose=0)
+    assert "val_loss" in history.history
