@@ -20,7 +20,7 @@ import numpy as np
 
 from .backend import get_array_module
 from .config import anomaly_mode, grad_mode
-from .variable import Mutations, Variable, as_variable, wrap
+from .variable import Mutations, Variable, as_variable, share_version, wrap
 
 _ndarray = np.ndarray
 _float64, _asarray = np.float64, np.asarray
@@ -282,3 +282,18 @@ def scalar_constant(value, like):
             _constants.clear()
         const = _constants[key] = wrap(data, False)
     return const
+
+
+class ReturnsViews:
+    """Mixin (before Function) for an op whose outputs are views of its one input's array
+    (reshape, transpose, basic indexing, split): each output shares the input's version,
+    so writing through a view is seen by graphs that saved the input, and the reverse."""
+
+    def __call__(self, x):
+        outputs = super().__call__(x)
+        if isinstance(x, Variable):
+            memory = x.data if x.data.base is None else x.data.base
+            for y in outputs if outputs.__class__ is tuple else (outputs,):
+                if y.data.base is memory:
+                    share_version(y, x)
+        return outputs

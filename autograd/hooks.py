@@ -1,7 +1,8 @@
 """Gradient hooks on Variables (PyTorch's `register_hook`) and the removable handle that
 every `register_*hook` returns."""
 import itertools
-import weakref
+
+from .weak_identity import WeakIdentitySet
 
 
 class RemovableHandle:
@@ -48,7 +49,7 @@ class GradWatch:
     # backward finds them beforehand, so it can run their hooks as soon as their gradient is
     # complete (PyTorch does the same; data-parallel training starts its allreduce there,
     # overlapping the rest of backward).
-    hooked_leaves = weakref.WeakSet()
+    hooked_leaves = WeakIdentitySet()
 
     def __init__(self):
         self.hooks = {}

@@ -8,6 +8,7 @@ import numpy as np
 from .backend import as_array, get_array_module, is_float
 from .config import Config
 from .hooks import GradWatch
+from .weak_identity import WeakIdentitySet
 
 _NUMERIC_KINDS = "biuf"
 _ticks = itertools.count(1)
@@ -25,8 +26,30 @@ class Mutations:
 
 
 def mark_modified(var):
-    """Give `var` a fresh stamp: graphs recorded before now refuse to backward through it."""
-    var._version = Mutations.count = next(_ticks)
+    """Give `var`, and every Variable viewing the same memory, a fresh stamp: graphs recorded
+    before now refuse to backward through them."""
+    var._version = Mutations.count = stamp = next(_ticks)
+    for view in getattr(var, "_views", ()):
+        view._version = stamp
+
+
+def share_version(view, base):
+    """`view`'s array is a view of `base`'s: from now on an in-place change through either
+    stamps both (PyTorch's views share a version counter), so a graph that saved one sees a
+    change made through the other. The group holds its members weakly."""
+    group = getattr(base, "_views", None)
+    if group is None:
+        group = base._views = WeakIdentitySet((base,))
+    group.add(view)
+    view._views = group
+
+
+def _leave_views(var):
+    """var no longer views its group's memory (a Parameter given a new array)."""
+    group = getattr(var, "_views", None)
+    if group is not None:
+        group.discard(var)
+        del var._views
 
 
 _new = object.__new__
@@ -41,7 +64,7 @@ class Variable:
 
     # Slots: every op creates Variables, and slot reads/writes are the cheapest Python has.
     __slots__ = ("data", "name", "grad", "creator", "generation", "requires_grad",
-                 "_watch", "_version", "__weakref__")
+                 "_watch", "_version", "_views", "__weakref__")
     __array_priority__ = 200
     __array_ufunc__ = None  # make `ndarray * Variable` defer to Variable.__rmul__
 
@@ -352,6 +375,14 @@ class Variable:
     def __ge__(self, other):
         return self.data >= _raw(other)
 
+    # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
+    # Hashing stays by identity; `in` and dict lookups test identity first.
+    def __eq__(self, other):
+        return self.data == _raw(other)
+
+    def __ne__(self, other):
+        return self.data != _raw(other)
+
     __hash__ = object.__hash__
 
 
@@ -384,6 +415,7 @@ class Parameter(Variable):
         first = not hasattr(self, "_version")  # __init__'s assignment changes no graph
         _data_slot.__set__(self, array)
         if not first:
+            _leave_views(self)  # views of the old array still hold it, unchanged
             mark_modified(self)
 
     data = property(Variable.data.__get__, _set_data, doc="The array held.")

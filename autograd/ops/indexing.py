@@ -1,6 +1,6 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
 from ..backend import get_array_module, scatter_add
-from ..function import Function, call_op
+from ..function import Function, ReturnsViews, call_op
 from ..spec import Index, Spec
 from ..variable import Variable
 
@@ -18,7 +18,7 @@ def _is_basic(index):
     return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
 
 
-class GetItem(Function):
+class GetItem(ReturnsViews, Function):
     """y = x[index]"""
 
     input_specs = (Spec(),)

@@ -3,14 +3,14 @@ split."""
 import numpy as np
 
 from ..backend import get_array_module
-from ..function import Function, call_op
+from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
 from ..variable import Variable, as_variable
 from .indexing import GetItemGrad
 from .validation import normalize_axes, normalize_axis
 
 
-class Reshape(Function):
+class Reshape(ReturnsViews, Function):
     """y = x viewed with a new shape"""
 
     input_specs = (Spec(),)
@@ -29,7 +29,7 @@ class Reshape(Function):
     backward_data = backward  # written for both
 
 
-class Transpose(Function):
+class Transpose(ReturnsViews, Function):
     """y = x with axes permuted (reversed when `axes` is None)"""
 
     input_specs = (Spec(),)
@@ -69,7 +69,7 @@ class Concatenate(Function):
         return tuple(split(gy, list(bounds), axis=self.axis))
 
 
-class Split(Function):
+class Split(ReturnsViews, Function):
     """ys = x cut along `axis` (NumPy's indices_or_sections); the gradient joins the parts
     back, or, where unsorted indices make them overlap or skip, adds each at its place."""
 

@@ -11,11 +11,18 @@ from .validation import normalize_axis
 
 
 def _order(data, axis, descending):
-    """Stable argsort along `axis` (ties keep their order, descending too)."""
+    """Stable argsort along `axis` (ties keep their order, descending too). Descending, NaN
+    ranks above everything (PyTorch's); integers are ordered by ~x, which reverses their
+    order without the overflow of -x at the type's minimum."""
     xp = get_array_module(data)
-    if descending:
-        data = -data if data.dtype.kind in "fi" else -data.astype(xp.int64)
-    return xp.argsort(data, axis=axis, kind="stable")
+    if not descending:
+        return xp.argsort(data, axis=axis, kind="stable")
+    if data.dtype.kind in "biu":
+        return xp.argsort(~data, axis=axis, kind="stable")
+    nan = xp.isnan(data)
+    if nan.any():
+        return xp.lexsort((-data, ~nan), axis=axis)  # NaN first, then the largest
+    return xp.argsort(-data, axis=axis, kind="stable")
 
 
 def take_along_axis(x, indices, axis):

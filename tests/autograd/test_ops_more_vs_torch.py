@@ -242,3 +242,23 @@ def test_clip_bounds_get_gradients(data, shape, sides):
     else:
         assert_matches_torch(lambda v, a, b: ag.clip(v, a, b),
                              lambda t, a, b: torch.clamp(t, a, b), x, lo, hi)
+
+
+@pytest.mark.parametrize("dtype, values, expected", [
+    (np.int8, [-128, 1, 5], [5, 1, -128]),          # -x overflows at the minimum
+    (np.int64, [np.iinfo(np.int64).min, 3, 0], [3, 0, np.iinfo(np.int64).min]),
+    (np.uint64, [2 ** 63 + 5, 3, 2 ** 64 - 1], [2 ** 64 - 1, 2 ** 63 + 5, 3]),
+    (np.bool_, [False, True, False], [True, False, False]),
+])
+def test_descending_sort_of_integers_at_their_extremes(dtype, values, expected):
+    x = ag.Variable(np.array(values, dtype=dtype))
+    np.testing.assert_array_equal(ag.sort(x, descending=True).data, np.array(expected, dtype))
+    np.testing.assert_array_equal(ag.topk(x, 1)[0].data, np.array(expected[:1], dtype))
+
+
+def test_descending_sort_ranks_nan_first_as_torch():
+    x = ag.Variable(np.array([[1.0, np.nan, 3.0, 3.0], [np.inf, 0.0, np.nan, -1.0]]))
+    order = ag.argsort(x, axis=1, descending=True)
+    np.testing.assert_array_equal(order, [[1, 2, 3, 0], [2, 0, 1, 3]])  # ties stay stable
+    values, _ = ag.topk(x, 1)
+    assert np.isnan(values.data).all()

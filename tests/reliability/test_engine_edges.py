@@ -76,6 +76,59 @@ def test_in_place_assignment_to_a_variable_that_needs_grad_is_refused_while_reco
             x[...] = np.ones(2)
 
 
+@pytest.mark.parametrize("write", [
+    lambda c: c[1:3].__setitem__(0, 100.0),             # through a slice
+    lambda c: c.reshape(2, 2).__setitem__((0, 0), 50.0),  # through a reshape
+    lambda c: c.T.__setitem__(0, 9.0),                   # through a transpose
+    lambda c: ag.split(c, 2)[1].__setitem__(0, 5.0),     # through a split
+])
+def test_a_write_through_a_view_of_a_saved_input_makes_backward_refuse(write):
+    # views share their base's version (PyTorch's); backward used the new values silently
+    c, w = Variable(np.arange(1.0, 5.0), requires_grad=False), Variable(np.ones(4))
+    z = (c * w).sum()
+    write(c)
+    with pytest.raises(RuntimeError, match="modified in place after mul saved it"):
+        z.backward()
+
+
+def test_a_write_to_the_base_of_a_saved_view_makes_backward_refuse():
+    x, w = Variable(np.arange(3.0), requires_grad=False), Variable(np.ones(2))
+    z = (x[0:2] * w).sum()
+    x[0] = 7.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.backward()
+
+
+def test_a_leaf_changed_through_its_view_under_no_grad_makes_backward_refuse():
+    x = Variable(np.array([1.0, 2.0, 3.0]))
+    z = (x * x).sum()
+    view = x[0:2]
+    with ag.no_grad():
+        view[0] = 10.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.backward()
+
+
+def test_views_that_are_not_written_and_copies_that_are_change_nothing():
+    x, w = Variable(np.arange(3.0), requires_grad=False), Variable(np.ones(2))
+    z = (x[0:2] * w).sum()
+    x[0:2]  # a view, never written
+    x[[0, 1]].__setitem__(0, 5.0)  # fancy indexing copies: x is untouched
+    z.backward()
+    np.testing.assert_array_equal(w.grad.data, [0.0, 1.0])
+
+
+def test_a_parameter_given_a_new_array_leaves_its_old_views_alone():
+    p = ag.Parameter(np.arange(3.0))
+    with ag.no_grad():
+        old_view = p[0:2]
+    w = Variable(np.ones(2))
+    z = (old_view * w).sum()
+    p.data = np.zeros(3)  # the view still holds (and the graph saved) the old array
+    z.backward()
+    np.testing.assert_array_equal(w.grad.data, [0.0, 1.0])
+
+
 # ----- one Function instance, one call -----
 @pytest.mark.parametrize("chained", [False, True])
 def test_a_function_instance_called_twice_makes_backward_refuse(chained):
@@ -130,6 +183,15 @@ def test_a_scalar_constant_keeps_the_sign_of_zero():
     assert np.all(np.signbit((x * -0.0).data))
     assert not np.any(np.signbit((x * 0.0).data))
     assert np.all(np.signbit((x * -0.0).data))
+
+
+# ----- comparisons -----
+def test_equality_is_elementwise_as_every_comparison():
+    x = Variable(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(x == 2.0, [False, True, False])
+    np.testing.assert_array_equal(x != 2.0, [True, False, True])
+    np.testing.assert_array_equal(x[x == 2.0].data, [2.0])
+    assert x in [x] and {x: 1}[x] == 1  # identity first: containers still find it
 
 
 # ----- conversions -----
