@@ -6,25 +6,27 @@ import weakref
 
 
 class WeakIdentitySet:
-    """add, discard, `in`, iteration, len and truth over live members; a member that dies
-    drops out by itself."""
+    """add, discard, `in`, iteration, len and truth over live members. Dead members are
+    skipped, and their entries dropped whenever the table has doubled since the last sweep
+    (plain refs without callbacks: adding is one C call, as a view op makes one each)."""
 
-    __slots__ = ("_refs", "__weakref__")
+    __slots__ = ("_refs", "_sweep_at")
 
     def __init__(self, items=()):
-        self._refs = {}
+        self._refs, self._sweep_at = {}, 8
         for item in items:
             self.add(item)
 
     def add(self, item):
         key = id(item)
-        if key not in self._refs:
-            this = weakref.ref(self)
-            self._refs[key] = weakref.ref(item, lambda ref, key=key: _drop(this, key, ref))
+        ref = self._refs.get(key)
+        if ref is None or ref() is not item:  # new, or a dead member's id reused
+            self._refs[key] = weakref.ref(item)
+            if len(self._refs) > self._sweep_at:
+                self._sweep()
 
     def discard(self, item):
-        ref = self._refs.get(id(item))
-        if ref is not None and ref() is item:
+        if item in self:
             del self._refs[id(item)]
 
     def __contains__(self, item):
@@ -43,12 +45,9 @@ class WeakIdentitySet:
     def __bool__(self):
         return any(ref() is not None for ref in self._refs.values())
 
-
-def _drop(this, key, ref):
-    """A member died: forget its entry (unless the id was reused by a newer member)."""
-    members = this()
-    if members is not None and members._refs.get(key) is ref:
-        del members._refs[key]
+    def _sweep(self):
+        self._refs = {key: ref for key, ref in self._refs.items() if ref() is not None}
+        self._sweep_at = max(8, 2 * len(self._refs))
 
 
 __all__ = ["WeakIdentitySet"]

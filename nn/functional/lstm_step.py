@@ -140,78 +140,97 @@ def lstm_grad_arrays(cache, grads, out=None):
 
 
 def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
-    """(hs (D, L, N, H), (h_n, c_n), cache): every step of D independent sequences (a layer's
+    """(hs (L, D, N, H), (h_n, c_n), cache): every step of D independent sequences (a layer's
     directions) on arrays, stacked so that each step is one call per op for all of them.
 
     gates_x: D arrays (L, N, 4H) = x W_ih^T + biases, in time order; weight_hh (D, 4H, H);
     state = (h_0, c_0), each (D, N, H); reverse: D flags, the directions that run from
-    t = L-1 down to 0. hs[d, k] is direction d's h after its step k (processing order: time
-    L-1-k where reversed); h_n, c_n are (D, N, H). The cache keeps every step's gates and
-    cells, so that the backward pass computes its coefficients for all steps in one go."""
+    t = L-1 down to 0. hs[k, d] is direction d's h after its step k (processing order: time
+    L-1-k where reversed); h_n, c_n are (D, N, H). Inside, a step's directions are stacked
+    as rows, (D*N, ...): the elementwise math sees the 2-D arrays of one direction, and only
+    the recurrent product splits them. The cache keeps every step's gates and cells, so
+    that the backward pass computes its coefficients for all steps in one go."""
     xp = get_array_module(weight_hh)
     dirs, (length, batch, width) = len(gates_x), gates_x[0].shape
-    hidden, dtype = width // 4, weight_hh.dtype
+    hidden, dtype, rows = width // 4, weight_hh.dtype, dirs * batch
     # The scale of _activate is folded into the products once, not applied per step: each
     # step's gates then come from h times the scaled weights, plus its row of the scaled
     # projection (a C-contiguous copy: BLAS is slower on a transposed view).
     scale = _gate_scale(xp, hidden, dtype)
     w_t = xp.multiply(xp.swapaxes(weight_hh, 1, 2), scale,
                       out=xp.empty((dirs, hidden, width), dtype))
-    acts = xp.empty((dirs, length, batch, width), dtype)
-    for act, gates, backwards in zip(acts, gates_x, reverse):
-        xp.multiply(gates[::-1] if backwards else gates, scale, out=act)
-    recurrent = xp.empty((dirs, batch, width), dtype)
+    acts = xp.empty((length, rows, width), dtype)
+    by_direction = acts.reshape(length, dirs, batch, width)
+    for d, (gates, backwards) in enumerate(zip(gates_x, reverse)):
+        xp.multiply(gates[::-1] if backwards else gates, scale, out=by_direction[:, d])
+    recurrent = xp.empty((rows, width), dtype)
     # slot k of hs and cs holds the state after k steps (before step k)
-    hs, cs = (xp.empty((dirs, length + 1, batch, hidden), dtype) for _ in range(2))
-    ts = xp.empty((dirs, length, batch, hidden), dtype)
-    hs[:, 0], cs[:, 0] = state
+    hs, cs = (xp.empty((length + 1, rows, hidden), dtype) for _ in range(2))
+    ts = xp.empty((length, rows, hidden), dtype)
+    hs[0], cs[0] = (s.reshape(rows, hidden) for s in state)
+    only = w_t[0] if dirs == 1 else None  # one direction: ndarray.dot, called inline
     with np.errstate(over="ignore"):  # see _activate; set once, not per step
         for k in range(length):
-            act = acts[:, k]
-            act += _stacked_product(hs[:, k], w_t, recurrent)
+            act = acts[k]
+            act += xp.dot(hs[k], only, out=recurrent) if dirs == 1 else _stacked_product(
+                hs[k], w_t, recurrent)
             _activate(act, scaled=True)
-            _cell(act, cs[:, k], cs[:, k + 1], ts[:, k], hs[:, k + 1])
+            _cell(act, cs[k], cs[k + 1], ts[k], hs[k + 1])
     # copies: the caller may write into what it gets; the cache must stay intact
-    finals = (hs[:, length].copy(), cs[:, length].copy())
-    return hs[:, 1:].copy(), finals, (acts, hs, cs, ts)
+    finals = tuple(x[length].reshape(dirs, batch, hidden).copy() for x in (hs, cs))
+    outputs = hs[1:].reshape(length, dirs, batch, hidden).copy()
+    return outputs, finals, (acts, hs, cs, ts, dirs)
 
 
 def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h):
-    """(d_gates (D, L, N, 4H), h_prev (D, L, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
-    cache, the outputs' gradients (D arrays (L, N, H), or (D, L, N, H), in processing order)
-    and the final states' (g_hn, g_cn), each (D, N, H). d_gates and h_prev are in processing
-    order (step k of each direction; h_prev the h it read), for the weight gradient. g_h0 is
-    None unless need_initial_h."""
-    acts, hs, cs, ts = cache
+    """(d_gates (L, D, N, 4H), h_prev (L, D, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
+    cache, the outputs' gradients (D arrays (L, N, H) in processing order) and the final
+    states' (g_hn, g_cn), each (D, N, H). d_gates and h_prev are in processing order (step k
+    of each direction; h_prev the h it read), for the weight gradient. g_h0 is None unless
+    need_initial_h."""
+    acts, hs, cs, ts, dirs = cache
     xp = get_array_module(acts)
-    length = acts.shape[1]
-    a, b, f = _grad_coefficients(acts, ts, cs[:, :-1])
+    length, rows, width = acts.shape
+    hidden = width // 4
+    a, b, f = _grad_coefficients(acts, ts, cs[:-1])
     d = xp.empty_like(acts)
     d_gates = _gate_major(d)
-    g_out = xp.stack(g_outputs) if isinstance(g_outputs, (list, tuple)) else g_outputs
+    g_out = (g_outputs[0] if dirs == 1 else xp.stack(g_outputs, axis=1)).reshape(
+        length, rows, hidden)
     # buffers of our own, updated in place each step: no allocation inside the loop
-    g_h, g_c = grads[0] + g_out[:, length - 1], grads[1].copy()
+    g_h = grads[0].reshape(rows, hidden) + g_out[length - 1]
+    g_c = grads[1].reshape(rows, hidden).copy()
     s = xp.empty_like(g_c)
+    only = weight_hh[0] if dirs == 1 else None  # one direction: ndarray.dot, called inline
     for k in range(length - 1, -1, -1):
-        _step_grad(a[:, k], b[:, :, k], g_h, g_c, d_gates[:, :, k], s)
-        xp.multiply(s, f[:, k], out=g_c)
+        _step_grad(a[k], b[:, k], g_h, g_c, d_gates[:, k], s)
+        xp.multiply(s, f[k], out=g_c)
         if k == 0:
-            g_h = _stacked_product(d[:, 0], weight_hh) if need_initial_h else None
+            g_h = _stacked_product(d[0], weight_hh) if need_initial_h else None
         else:
-            _stacked_product(d[:, k], weight_hh, g_h)
-            g_h += g_out[:, k - 1]
-    return d, hs[:, :-1], (g_h, g_c)
+            if dirs == 1:
+                xp.dot(d[k], only, out=g_h)
+            else:
+                _stacked_product(d[k], weight_hh, g_h)
+            g_h += g_out[k - 1]
+    by_direction = (length, dirs, rows // dirs)
+    initial = tuple(None if g is None else g.reshape(dirs, -1, hidden) for g in (g_h, g_c))
+    return (d.reshape(by_direction + (width,)), hs[:-1].reshape(by_direction + (hidden,)),
+            initial)
 
 
 def _stacked_product(a, b, out=None):
-    """a @ b over a leading stack axis, (D, m, k) @ (D, k, n): one direction by ndarray.dot
-    (less call overhead than matmul), several by one batched matmul."""
+    """The rows of D stacked directions times each one's matrix: a (D*N, K), b (D, K, M) ->
+    (D*N, M), into `out` when given. One direction by ndarray.dot (less call overhead than
+    matmul), several by one batched matmul."""
     xp = get_array_module(a)
-    if len(a) == 1:
-        out = xp.empty((1, a.shape[1], b.shape[2]), a.dtype) if out is None else out
-        xp.dot(a[0], b[0], out=out[0])
-        return out
-    return xp.matmul(a, b) if out is None else xp.matmul(a, b, out=out)
+    dirs = len(b)
+    if dirs == 1:
+        return xp.dot(a, b[0]) if out is None else xp.dot(a, b[0], out=out)
+    stacked = a.reshape(dirs, -1, a.shape[-1])
+    result = xp.matmul(stacked, b, out=None if out is None else out.reshape(
+        dirs, -1, b.shape[-1]))
+    return result.reshape(-1, b.shape[-1])
 
 
 class LSTMStep(RecurrentStep):

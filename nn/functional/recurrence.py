@@ -56,7 +56,7 @@ class Recurrence(Function):
         if sequence is not None and bias is None:  # the step runs whole sequences itself
             hs, finals, self.sequence_cache = sequence(
                 [gates_x], weight_hh[None], tuple(s[None] for s in state), (self.reverse,))
-            outputs = hs[0, ::-1].copy() if self.reverse else hs[0]  # processing -> time order
+            outputs = hs[::-1, 0].copy() if self.reverse else hs[:, 0]  # to time order
             return (outputs, *(f[0] for f in finals))
         step_on_arrays = self.step.step_on_arrays
         xp = get_array_module(gates_x)
@@ -107,9 +107,9 @@ class Recurrence(Function):
         direction of a stack (see lstm_sequence_grad_arrays)."""
         in_order = g_outputs[::-1] if self.reverse else g_outputs
         d, h_prev, grads = self.step.sequence_grad_on_arrays(
-            self.sequence_cache, in_order[None], [g[None] for g in grads], weight[None],
+            self.sequence_cache, [in_order], [g[None] for g in grads], weight[None],
             self.needs_input_grad[2])
-        d, h_prev = d[0], h_prev[0]
+        d, h_prev = d[:, 0], h_prev[:, 0]  # one direction: contiguous views
         rows = d.reshape(-1, d.shape[-1])
         return (d[::-1] if self.reverse else d), rows, h_prev, [
             None if g is None else g[0] for g in grads]
@@ -204,7 +204,7 @@ class BidirectionalRecurrence(Function):
         xp = get_array_module(gates_x)
         hs, finals, self.cache = self.step.sequence_on_arrays(
             [gates_x[:, :, 0], gates_x[:, :, 1]], weight_hh, state, (False, True))
-        return (xp.stack([hs[0], hs[1, ::-1]], axis=2), *finals)  # processing -> time order
+        return (xp.stack([hs[:, 0], hs[::-1, 1]], axis=2), *finals)  # to time order
 
     def backward(self, g_outputs, *g_state):
         if Config.enable_backprop:  # create_graph=True: each direction replayed (Recurrence)
@@ -221,13 +221,17 @@ class BidirectionalRecurrence(Function):
         xp = get_array_module(weight)
         d, h_prev, (g_h, g_c) = self.step.sequence_grad_on_arrays(
             self.cache, [g_outputs[:, :, 0], g_outputs[::-1, :, 1]], grads, weight, needs[2])
-        d_gates = xp.stack([d[0], d[1, ::-1]], axis=2) if needs[0] else None
+        d_gates = xp.stack([d[:, 0], d[::-1, 1]], axis=2) if needs[0] else None
         g_weight = None
-        if needs[1]:  # every step's rows of each direction: one batched product
-            rows = d.reshape(2, -1, d.shape[-1])
-            g_weight = xp.matmul(xp.swapaxes(rows, 1, 2), h_prev.reshape(2, -1, g_c.shape[-1]))
+        if needs[1]:  # every step's rows of each direction, one product per direction
+            g_weight = xp.stack([_rows(d[:, k]).T @ _rows(h_prev[:, k]) for k in range(2)])
         return tuple(None if g is None or not need else wrap(g, False)
                      for g, need in zip((d_gates, g_weight, g_h, g_c), needs))
+
+
+def _rows(x):
+    """x (L, N, K) as a matrix (L*N, K) (a copy where x is a strided view)."""
+    return x.reshape(-1, x.shape[-1])
 
 
 def _unstack(x):

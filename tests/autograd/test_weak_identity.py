@@ -18,4 +18,13 @@ def test_members_are_found_by_identity_and_drop_out_when_they_die():
     assert a not in members and list(members) == [b]
     del b
     gc.collect()
-    assert len(members) == 0 and not members and not members._refs
+    assert len(members) == 0 and not members
+
+
+def test_dead_entries_are_swept_as_the_table_grows():
+    members = WeakIdentitySet()
+    keep = Variable(np.zeros(1))
+    members.add(keep)
+    for _ in range(1000):  # views made and dropped, as a long-lived base sees them
+        members.add(Variable(np.zeros(1)))
+    assert len(members._refs) <= 16 and list(members) == [keep]
