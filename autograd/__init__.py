@@ -5,7 +5,16 @@ Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same n
 """
 from . import cuda, memory  # memory tunes glibc's malloc on import (see autograd/memory.py)
 from .anomaly import detect_anomaly
-from .config import Config, enable_grad, no_grad, test_mode, using_config
+from .config import (
+    Config,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+    test_mode,
+    using_config,
+)
 from .engine import grad, queue_callback
 from .function import Function
 from .functional import hessian, jacobian, vjp
@@ -77,7 +86,8 @@ IS_RUNGRAD = True
 __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
     "offer_grad_memory", "take_grad_memory",
-    "Config", "no_grad", "enable_grad", "using_config", "test_mode", "detect_anomaly",
+    "Config", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+    "is_grad_enabled", "using_config", "test_mode", "detect_anomaly",
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
     "BackwardTrace", "RemovableHandle", "queue_callback",

@@ -8,6 +8,8 @@ The settings are `contextvars`: reading one costs about as much as a class attri
 which matters because every op reads the grad mode.
 """
 import contextlib
+import functools
+import inspect
 from contextvars import ContextVar
 
 grad_mode = ContextVar("enable_backprop", default=True)      # record the graph for backward
@@ -60,6 +62,38 @@ class _Switch(contextlib.ContextDecorator):
         self.var.reset(self._tokens.pop())
         return False
 
+    def __call__(self, func):
+        if inspect.isgeneratorfunction(func):
+            return _each_step_under(self, func)
+        return super().__call__(func)
+
+
+def _each_step_under(switch, func):
+    """A generator function whose body runs under `switch` at every step (PyTorch's rule);
+    what the caller does between steps runs under its own settings."""
+    @functools.wraps(func)
+    def steps(*args, **kwargs):
+        with switch._recreate_cm():
+            gen = func(*args, **kwargs)
+            value = next(gen)
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                with switch._recreate_cm():
+                    gen.close()
+                raise
+            except BaseException as exc:  # thrown in: the body gets it under the switch
+                with switch._recreate_cm():
+                    value = gen.throw(exc)
+            else:
+                try:
+                    with switch._recreate_cm():
+                        value = gen.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+    return steps
+
 
 def using_config(name, value):
     """Temporarily set `Config.<name>` to `value` in this thread (context manager or decorator)."""
@@ -81,6 +115,35 @@ def enable_grad(func=None):
     return switch(func) if callable(func) else switch
 
 
+class set_grad_enabled(_Switch):
+    """Graph recording on or off (PyTorch's): a call alone switches this thread at once; a
+    with-block (or decorated function) restores the previous setting when it ends."""
+
+    def __init__(self, mode):
+        super().__init__(grad_mode, bool(mode))
+        self._previous = grad_mode.set(bool(mode))
+
+    def __call__(self, func):  # as a decorator: undo the switch made at once, switch per call
+        grad_mode.reset(self._previous)
+        return super().__call__(func)
+
+    def _recreate_cm(self):
+        return _Switch(grad_mode, self.value)
+
+    def __enter__(self):
+        return self  # switched already, by __init__
+
+    def __exit__(self, *exc):
+        grad_mode.reset(self._previous)
+        return False
+
+
+def inference_mode(mode=True):
+    """PyTorch's inference_mode: here `no_grad` (mode=True) or `enable_grad` (mode=False);
+    rungrad has no separate inference arrays, so nothing made inside differs later."""
+    return _Switch(grad_mode, not mode)
+
+
 def test_mode():
     """Evaluation behaviour in this thread (`Config.train = False`): `Module.training` reads
     False, so nn.Dropout and nn.BatchNorm* evaluate, and `F.dropout(x)` with its default
@@ -92,4 +155,5 @@ def is_grad_enabled():
     return grad_mode.get()
 
 
-__all__ = ["Config", "using_config", "no_grad", "enable_grad", "test_mode", "is_grad_enabled"]
+__all__ = ["Config", "using_config", "no_grad", "enable_grad", "set_grad_enabled",
+           "inference_mode", "test_mode", "is_grad_enabled"]

@@ -25,7 +25,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from .backend import as_array, get_array_module
+from .backend import as_array, get_array_module, is_float
 from .config import anomaly_mode, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
 from .trace import recorder
@@ -75,6 +75,9 @@ def _into_leaves(outputs, grad_outputs, retain_grad, create_graph):
     taken = _user_arrays(grad_outputs)
     for var, g in grads.values():
         if var.creator is None and var.requires_grad:
+            if not is_float(var.data):  # requires_grad set by hand on integer data
+                raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
+                                "requires grad; only floating-point data can have a gradient")
             if var.grad is None:
                 var.grad = _owned(g, taken, create_graph)
             else:
@@ -158,6 +161,8 @@ def _seed(y, g):
         return wrap(get_array_module(data).ones_like(data), False)
     if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
+    elif g.dtype != y.dtype:  # as an array seed is: the gradient takes the output's dtype
+        g = g.astype(y.dtype) if g.creator is not None else wrap(g.data.astype(y.dtype), False)
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "
                          f"{y.shape}")
@@ -260,6 +265,10 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     finished = {}  # leaves, and targets whose gradient is complete
     schedule = Schedule()
     push, pop = schedule.push, schedule.pop
+    leading = None  # (not `needed`: the loop below names each input's flag so)
+    if targets is not None:  # grad(): run only what leads to the inputs asked for (PyTorch)
+        leading = _leading_to(outputs, targets)
+        push = _only(push, leading)
 
     for y, g in zip(outputs, seeds):
         if not y.requires_grad:
@@ -272,7 +281,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         if y.creator is not None:
             push(y.creator)
 
-    early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves else None
+    early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves and targets is None else None
     keep_all = retain_grad or targets is not None
     saved = grad_mode.set(create_graph), backward_running.set(True)
     try:
@@ -322,15 +331,46 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
         backward_running.reset(saved[1])
 
     for key, entry in pending.items():  # what is left has no creator: the leaves
-        if entry[0].creator is not None:  # ... unless its creator ran for a later call
-            raise _called_twice(entry[0].creator)
-        if entry[0]._watch is not None:
+        creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
+        if creator is not None and (leading is None or id(creator) in leading):
+            raise _called_twice(creator)
+        if entry[0]._watch is not None and (targets is None or key in targets):
             entry[1] = _after_hooks(entry[0], entry[1])
         finished[key] = entry
     if on_arrays:
         for entry in finished.values():
             entry[1] = _as_grad(entry[1])
     return finished
+
+
+def _leading_to(outputs, targets):
+    """The ids of the Functions behind `outputs` through which some target (an id of a
+    Variable) receives a gradient: those with a target among their inputs, or an input
+    whose creator is one. Walked without recursion, each Function once."""
+    leads, stack = {}, [y.creator for y in outputs if y.creator is not None]
+    while stack:
+        func = stack[-1]
+        if id(func) in leads:
+            stack.pop()
+            continue
+        below = [x.creator for x in func.inputs
+                 if x.creator is not None and id(x.creator) not in leads]
+        if below:
+            stack.extend(below)
+            continue
+        stack.pop()
+        leads[id(func)] = any(id(x) in targets or (x.creator is not None
+                                                   and leads[id(x.creator)])
+                              for x in func.inputs)
+    return {key for key, lead in leads.items() if lead}
+
+
+def _only(push, needed):
+    """`push` for the Functions in `needed` only."""
+    def pruned_push(func):
+        if id(func) in needed:
+            push(func)
+    return pruned_push
 
 
 class Schedule:

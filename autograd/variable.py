@@ -176,8 +176,10 @@ class Variable:
         self.creator = func
         self.generation = func.generation + 1
 
-    def backward(self, grad=None, retain_grad=False, create_graph=False):
+    def backward(self, grad=None, retain_grad=False, create_graph=False, *, retain_graph=None):
         """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`).
+        retain_graph is accepted for PyTorch's signature: rungrad keeps a graph as long as
+        its outputs live, so backward may always run through it again.
 
         >>> import numpy as np
         >>> from autograd import Variable
@@ -236,8 +238,29 @@ class Variable:
     zero_grad = cleargrad
 
     def detach(self):
-        """Same data, cut from the graph, not requiring grad."""
-        return wrap(self.data, False)
+        """Same data, cut from the graph, not requiring grad. It shares this Variable's
+        version: writing into it in place is seen by graphs that saved this one."""
+        detached = wrap(self.data, False)
+        share_version(detached, self)
+        return detached
+
+    def detach_(self):
+        """Cut this Variable from the graph in place: a leaf not requiring grad."""
+        self.creator, self.generation, self.requires_grad = None, 0, False
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place and return self (PyTorch's): only a leaf's flag may
+        change, and only floating-point data can require grad."""
+        requires_grad = bool(requires_grad)
+        if self.creator is not None and requires_grad != self.requires_grad:
+            raise RuntimeError("requires_grad_: only a leaf's flag can change (this Variable "
+                               "was computed); use detach() for a copy cut from the graph")
+        if requires_grad and not is_float(self.data):
+            raise TypeError(f"requires_grad_: only floating-point data can require grad, "
+                            f"got dtype {self.dtype}")
+        self.requires_grad = requires_grad
+        return self
 
     def unchain(self):
         self.creator = None

@@ -1,0 +1,117 @@
+"""torch.autograd's semantics where a sweep found rungrad departing from them: detach() and
+the version check, modes on generator functions, grad() pruned at its inputs, seeds of
+another dtype, requires_grad on integers, and PyTorch's mode and flag helpers."""
+import threading
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Variable
+
+
+def test_a_write_through_detach_makes_backward_refuse():
+    x = Variable(np.array([1.0, 2.0]))
+    y = (x * x).sum()
+    detached = x.detach()
+    detached[0] = 10.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+@pytest.mark.parametrize("mode, outer, expected", [
+    (ag.no_grad, ag.enable_grad, False), (ag.enable_grad, ag.no_grad, True)])
+def test_a_mode_decorating_a_generator_holds_in_its_body(mode, outer, expected):
+    x = Variable(np.ones(2))
+
+    @mode()
+    def steps():
+        for _ in range(2):
+            yield x * 2
+            assert ag.is_grad_enabled() is expected
+
+    with outer():
+        made = list(steps())
+        assert ag.is_grad_enabled() is not expected  # the caller's own mode, between steps
+    assert all(v.requires_grad is expected for v in made)
+
+
+def test_grad_stops_at_an_intermediate_input():
+    x = Variable(np.array([1.0, 2.0]))
+    q = x * 2
+    q.retain_grad()
+    fired = []
+    x.register_hook(lambda g: fired.append(g))
+    h = q * 1
+    y = (h * h).sum()
+    (dh,) = ag.grad(y, [h])
+    np.testing.assert_array_equal(dh.data, [4.0, 8.0])
+    assert fired == [] and q.grad is None and x.grad is None
+
+
+def test_grad_runs_only_the_hooks_of_the_inputs_asked_for():
+    w1, w2 = Variable(np.ones(2)), Variable(np.ones(2))
+    fired = []
+    w2.register_hook(lambda g: fired.append("w2"))
+    w1.register_hook(lambda g: fired.append("w1"))
+    ag.grad((w1 * w2).sum(), [w1])
+    assert fired == ["w1"]
+
+
+def test_a_seed_of_another_dtype_gives_the_output_dtype():
+    x = Variable(np.array([1.0, 2.0]))
+    x.backward(Variable(np.ones(2, np.float32)))
+    assert x.grad.dtype == np.float64
+
+
+def test_integer_data_made_to_require_grad_is_refused():
+    xi = Variable(np.array([1, 2]))
+    xi.requires_grad = True  # a plain attribute: backward checks it
+    with pytest.raises(TypeError, match="a leaf of dtype int64 .* requires grad"):
+        (xi * xi).sum().backward()
+    with pytest.raises(TypeError, match="requires_grad_: only floating-point data"):
+        Variable(np.array([1, 2])).requires_grad_()
+
+
+def test_requires_grad_and_detach_in_place():
+    x = Variable(np.ones(2), requires_grad=False)
+    assert x.requires_grad_() is x and x.requires_grad
+    y = x * 2
+    with pytest.raises(RuntimeError, match="only a leaf's flag can change"):
+        y.requires_grad_(False)
+    assert y.detach_() is y and y.creator is None and not y.requires_grad
+
+
+def test_set_grad_enabled_switches_at_once_or_for_a_block():
+    assert ag.is_grad_enabled()
+    with ag.set_grad_enabled(False):
+        assert not ag.is_grad_enabled()
+    assert ag.is_grad_enabled()
+    ag.set_grad_enabled(False)
+    try:
+        assert not ag.is_grad_enabled()
+    finally:
+        ag.set_grad_enabled(True)
+
+    @ag.set_grad_enabled(False)
+    def inside():
+        return ag.is_grad_enabled()
+    assert ag.is_grad_enabled() and inside() is False
+
+
+def test_inference_mode_is_no_grad_and_per_thread():
+    seen = []
+    with ag.inference_mode():
+        assert (Variable(np.ones(1)) * 2).requires_grad is False
+        worker = threading.Thread(target=lambda: seen.append(ag.is_grad_enabled()))
+        worker.start()
+        worker.join()
+    assert seen == [True]
+
+
+def test_backward_takes_retain_graph_and_may_run_again():
+    x = Variable(np.array(3.0))
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.data == 12.0
