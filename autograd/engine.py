@@ -25,7 +25,7 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from .backend import as_array, get_array_module, is_float
+from .backend import as_array, get_array_module
 from .config import anomaly_mode, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
 from .trace import recorder
@@ -75,7 +75,7 @@ def _into_leaves(outputs, grad_outputs, retain_grad, create_graph):
     taken = _user_arrays(grad_outputs)
     for var, g in grads.values():
         if var.creator is None and var.requires_grad:
-            if not is_float(var.data):  # requires_grad set by hand on integer data
+            if var.data.dtype.kind != "f":  # requires_grad set by hand on integer data
                 raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
                                 "requires grad; only floating-point data can have a gradient")
             if var.grad is None:

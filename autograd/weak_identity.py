@@ -42,8 +42,8 @@ class WeakIdentitySet:
     def __len__(self):
         return sum(1 for _ in self)
 
-    def __bool__(self):
-        return any(ref() is not None for ref in self._refs.values())
+    def __bool__(self):  # read by every backward (hooked leaves): the empty case is fast
+        return bool(self._refs) and any(ref() is not None for ref in self._refs.values())
 
     def _sweep(self):
         self._refs = {key: ref for key, ref in self._refs.items() if ref() is not None}

@@ -190,7 +190,10 @@ class Optimizer:
         set_to_none=False zeros in the same memory (PyTorch's `zero_grad`)."""
         for group in self.param_groups:
             for p in group["params"]:
-                clear_grad(p, set_to_none)
+                if set_to_none:  # the common case, without a call per parameter
+                    p.grad = None
+                else:
+                    clear_grad(p, False)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()` if given.
