@@ -183,7 +183,7 @@ class Recurrence(Function):
 class BidirectionalRecurrence(Function):
     """(outputs, *final_state) of one layer in both directions at once, for a step that runs
     whole sequences (LSTMStep): the two directions are stacked, so each time step is one
-    NumPy call per op for both (a third less time than two Recurrences).
+    NumPy call per op for both, half the calls of two Recurrences.
 
     Inputs: gates_x (L, N, 2, G*H) = x W_ih^T + biases of the forward direction, then the
     reverse one, for every step; weight_hh (2, G*H, H); the initial state arrays (2, N, H).
