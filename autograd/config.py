@@ -14,7 +14,9 @@ from contextvars import ContextVar
 
 grad_mode = ContextVar("enable_backprop", default=True)      # record the graph for backward
 train_mode = ContextVar("train", default=True)               # Dropout/BatchNorm read this
-anomaly_mode = ContextVar("detect_anomaly", default=False)   # check ops for NaN/Inf
+# check ops for NaN/Inf (True); while autograd.capture records, its Record, which Function
+# calls for each op: the one check every op already makes serves both
+anomaly_mode = ContextVar("detect_anomaly", default=False)
 backward_running = ContextVar("in_backward", default=False)  # set by the engine
 
 _SETTINGS = {var.name: var for var in (grad_mode, train_mode, anomaly_mode, backward_running)}
@@ -35,7 +37,9 @@ class _Settings:
     __slots__ = ()
     enable_backprop = _setting(grad_mode)
     train = _setting(train_mode)
-    detect_anomaly = _setting(anomaly_mode)
+    detect_anomaly = property(lambda self: anomaly_mode.get() is True,
+                              lambda self, value: anomaly_mode.set(value),
+                              doc="this thread's `detect_anomaly` setting")
     in_backward = _setting(backward_running)
 
 

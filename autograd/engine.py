@@ -37,7 +37,11 @@ _float64, _asarray = np.float64, np.asarray
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
     """Accumulate gradients of `outputs` into the `.grad` of every leaf behind them."""
-    _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph)
+    watch, order = anomaly_mode.get(), None
+    if watch and watch is not True:  # a capture records (autograd/capture.py): the order
+        order = watch.backward(outputs, grad_outputs, retain_grad, create_graph)  # to replay
+    _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph,
+                           order)
 
 
 def queue_callback(callback):
@@ -70,10 +74,16 @@ def _then_queued_callbacks(run, *args, **kwargs):
     return result
 
 
-def _into_leaves(outputs, grad_outputs, retain_grad, create_graph):
-    grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None)
-    taken = _user_arrays(grad_outputs)
-    for var, g in grads.values():
+def _into_leaves(outputs, grad_outputs, retain_grad, create_graph, order=None):
+    grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None,
+                      order=order)
+    store_leaf_grads(grads.values(), _user_arrays(grad_outputs), create_graph)
+
+
+def store_leaf_grads(grads, taken, create_graph):
+    """Add each (var, g) of a leaf requiring grad into var.grad (g a Variable); `taken`: the
+    memory of arrays a .grad must not share (see _owned)."""
+    for var, g in grads:
         if var.creator is None and var.requires_grad:
             if var.data.dtype.kind != "f":  # requires_grad set by hand on integer data
                 raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
@@ -129,6 +139,9 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     >>> x.grad is None
     True
     """
+    watch = anomaly_mode.get()
+    if watch and watch is not True:
+        raise watch.refuse("autograd.grad")
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)
@@ -247,15 +260,16 @@ def _add_arrays(a, b):
     return total
 
 
-def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
-    """Run backward; returns {id(var): (var, grad)} for leaves (and `targets` when given).
+def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=None):
+    """Run backward; returns {id(var): (var, grad)} for leaves (and `targets` when given);
+    `order`, a list, receives the Functions in the order they ran (for autograd.capture).
 
     The loop is the hot path of training: locals only, and single-output functions (almost
     all of them) skip the general multi-output bookkeeping.
     """
     outputs = _output_list(outputs)
     seeds = _seeds_for(outputs, grad_outputs)
-    anomaly, trace = anomaly_mode.get(), recorder.get()
+    anomaly, trace = anomaly_mode.get() is True, recorder.get()  # (not a capture's recorder)
     observe = anomaly or trace is not None
     # First order runs on arrays (`backward_data`); the checks and the recorder see the
     # Variables of `backward`, as a graph built for higher orders does.
@@ -263,7 +277,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets):
     grad_class = _ndarray if on_arrays else Variable
     pending = {}   # id(var) -> [var, grad] while gradients are still arriving
     finished = {}  # leaves, and targets whose gradient is complete
-    schedule = Schedule()
+    schedule = Schedule() if order is None else LoggedSchedule(order)
     push, pop = schedule.push, schedule.pop
     leading = None  # (not `needed`: the loop below names each input's flag so)
     if targets is not None:  # grad(): run only what leads to the inputs asked for (PyTorch)
@@ -408,6 +422,21 @@ class Schedule:
             heappush(self.heap, (-self.held.generation, next(self.tie), self.held))
             self.held = None
         heappush(self.heap, (-func.generation, next(self.tie), func))
+
+
+class LoggedSchedule(Schedule):
+    """A Schedule that appends each Function it hands out to `log`."""
+    __slots__ = ("log",)
+
+    def __init__(self, log):
+        super().__init__()
+        self.log = log
+
+    def pop(self):
+        func = super().pop()
+        if func is not None:
+            self.log.append(func)
+        return func
 
 
 def _seeds_for(outputs, grad_outputs):

@@ -88,9 +88,9 @@ class Function:
             outputs = tuple([_make_output(y, inputs) for y in ys])
         else:
             outputs = wrap(_as_output(ys, inputs))
-        if _anomaly_on():
-            from .anomaly import check_forward
-            check_forward(self, inputs, outputs)
+        watch = _anomaly_on()
+        if watch:  # anomaly checks, or a capture recording (off the hot path)
+            _watch_call(watch, self, inputs, outputs)
         if _grad_on():
             for x in inputs:
                 if x.requires_grad:
@@ -174,6 +174,15 @@ def call_op(function, *xs):
 # shared, never built per op: needs_input_grad of one input (which must want a gradient for
 # anything to be recorded) and of two that both want one, nearly every recorded op
 _ONE_NEEDED, _BOTH_NEEDED = (True,), (True, True)
+
+
+def _watch_call(watch, func, inputs, outputs):
+    """anomaly_mode holds True (detect_anomaly) or the Record of a capture in progress."""
+    if watch is True:
+        from .anomaly import check_forward
+        check_forward(func, inputs, outputs)
+    else:
+        watch(func, inputs, outputs)
 
 
 def _generation_and_needs(inputs):

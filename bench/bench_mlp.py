@@ -1,6 +1,7 @@
 """MLP training steps: rungrad (nn + optim) against a hand-written NumPy step, in one run.
 
-Cases (issue targets, 1 BLAS thread):
+Cases (issue targets, 1 BLAS thread); each also as a captured step (`autograd.capture`,
+column "captured"), which replays the recorded step without rebuilding the graph:
   784-1000-1000-10, ReLU, softmax cross-entropy, SGD, batch 100, float32: <= 1.03x NumPy
   1-10-1, sigmoid, mean squared error, SGD, batch 100, float32:           <= 0.05 ms/step
 both with <= 5 minor page faults per step, in both harness styles (the loss is a scalar:
@@ -13,6 +14,7 @@ from _common import STYLES, malloc_note, measure, optional, report, run_backward
 
 import numpy as np
 
+import autograd
 import nn
 import nn.functional as F
 import optim
@@ -90,14 +92,16 @@ def mse_grad(target):
 
 # ----- rungrad -----
 
-def rungrad_step(model, optimizer, loss_fn, x, t, style=STYLES[1]):
+def rungrad_step(model, optimizer, loss_fn, x, t, style=STYLES[1], captured=False):
     one = np.ones((), np.float32)
 
-    def step():
+    def train_step(x, t):
         optimizer.zero_grad()
         run_backward(loss_fn(model(x), t), style, one)
         optimizer.step()
-    return step
+    if captured:
+        train_step = autograd.capture(train_step)
+    return partial(train_step, x, t)
 
 
 # ----- PyTorch -----
@@ -125,11 +129,15 @@ def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, ro
         np.random.seed(0)
         model = MLP(sizes, rungrad_parts[0])
         params = [(layer.weight.data.copy(), layer.bias.data.copy()) for layer in model.layers]
+        np.random.seed(0)
+        twin = MLP(sizes, rungrad_parts[0])
         activation, backward_activation, loss_grad = numpy_parts
         steps = {
             "numpy": partial(numpy_step, params, x, backward_activation, activation, loss_grad),
             "rungrad": rungrad_step(model, optim.SGD(model.parameters(), lr=LR),
-                                    rungrad_parts[1], x, t, style)}
+                                    rungrad_parts[1], x, t, style),
+            "captured": rungrad_step(twin, optim.SGD(twin.parameters(), lr=LR),
+                                     rungrad_parts[1], x, t, style, captured=True)}
         if torch is not None:
             steps["pytorch"] = torch_step(torch, sizes, *torch_parts(torch), x, t, style)
         report(f"{title} loss.{style}:", measure(steps, rounds=rounds, number=number))
@@ -137,22 +145,25 @@ def case(title, sizes, x, t, rungrad_parts, numpy_parts, torch_parts, target, ro
 
 
 def check_same_trajectory():
-    """rungrad and the NumPy reference agree on the weights after a few steps."""
+    """rungrad, eager and captured, and the NumPy reference agree on the weights after a few
+    steps (five: a captured step records twice, then replays)."""
     rng = np.random.default_rng(1)
     x = rng.standard_normal((BATCH, 20)).astype(np.float32)
     t = rng.integers(0, 5, BATCH)
-    np.random.seed(0)
-    model = MLP((20, 30, 5), F.relu)
-    params = [(layer.weight.data.copy(), layer.bias.data.copy()) for layer in model.layers]
-    step = rungrad_step(model, optim.SGD(model.parameters(), lr=LR), F.cross_entropy, x, t)
-    for _ in range(3):
-        step()
-        numpy_step(params, x, numpy_relu_grad, lambda z: np.maximum(z, 0),
-                   softmax_cross_entropy_grad(t))
-    for layer, (w, b) in zip(model.layers, params):
-        assert layer.weight.dtype == np.float32 and layer.weight.grad.dtype == np.float32
-        np.testing.assert_allclose(layer.weight.data, w, rtol=1e-4, atol=1e-5)
-        np.testing.assert_allclose(layer.bias.data, b, rtol=1e-4, atol=1e-5)
+    for captured in (False, True):
+        np.random.seed(0)
+        model = MLP((20, 30, 5), F.relu)
+        params = [(layer.weight.data.copy(), layer.bias.data.copy()) for layer in model.layers]
+        step = rungrad_step(model, optim.SGD(model.parameters(), lr=LR), F.cross_entropy, x, t,
+                            captured=captured)
+        for _ in range(5):
+            step()
+            numpy_step(params, x, numpy_relu_grad, lambda z: np.maximum(z, 0),
+                       softmax_cross_entropy_grad(t))
+        for layer, (w, b) in zip(model.layers, params):
+            assert layer.weight.dtype == np.float32 and layer.weight.grad.dtype == np.float32
+            np.testing.assert_allclose(layer.weight.data, w, rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(layer.bias.data, b, rtol=1e-4, atol=1e-5)
 
 
 def main():

@@ -9,6 +9,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd.backend import get_array_module, to_cpu, to_gpu
+from autograd.capture import replayed
 from autograd.config import train_mode
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -200,6 +201,7 @@ class Module:
     def eval(self):
         return self.train(False)
 
+    @replayed  # a captured step repeats it (autograd.capture)
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's gradient: `.grad` becomes None, or with
         set_to_none=False zeros in the same memory (PyTorch's `zero_grad`)."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
+from autograd.capture import capturing, replayed
 from autograd.variable import clear_grad, mark_modified
 
 
@@ -185,6 +186,7 @@ class Optimizer:
                 check_nonnegative(hyper[name], name, self._who)
 
     # ----- the update -----
+    @replayed  # a captured step repeats it (autograd.capture)
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's gradient: `.grad` becomes None, or with
         set_to_none=False zeros in the same memory (PyTorch's `zero_grad`)."""
@@ -195,11 +197,15 @@ class Optimizer:
                 else:
                     clear_grad(p, False)
 
+    @replayed
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()` if given.
 
         Parameters with `requires_grad=False` or no gradient are skipped.
         """
+        if closure is not None and capturing():
+            raise RuntimeError(f"{self._who}: a closure cannot be replayed by autograd.capture; "
+                               "call step() without one inside a captured step")
         loss = None if closure is None else closure()
         for group in self.param_groups:
             h = None

@@ -39,6 +39,12 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+def dropout_seeded(x, p):
+    """Dropout with the mask drawn from NumPy's generator seeded by 0."""
+    keep = np.random.RandomState(0).random_sample(x.shape) >= p
+    return x * keep.astype(x.dtype) / np.asarray(1 - p, x.dtype)
+
+
 def elu(x, alpha):
     return np.where(x > 0, x, alpha * (np.exp(np.minimum(x, 0)) - 1))
 

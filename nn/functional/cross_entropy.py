@@ -93,10 +93,11 @@ class NLLLoss(Function):
     apply = staticmethod(lambda x, t, reduction: nll_loss(x, t, reduction=reduction))
     reference = "autograd.testing.references:nll_loss"
 
-    def __init__(self, targets, reduction):
-        self.targets, self.reduction = targets, reduction
+    def __init__(self, reduction, **target_options):
+        self.reduction, self.target_options = reduction, target_options
 
-    def forward(self, x):
+    def forward(self, x, target):
+        self.targets = _class_targets(x, target, self.target_options)
         losses = self.targets.weighted_sum(x)
         losses *= -1
         return reduce_array(losses, self.reduction, self.targets.denominator)
@@ -115,10 +116,11 @@ class SoftmaxCrossEntropy(Function):
         x, t, reduction=reduction, label_smoothing=label_smoothing))
     reference = "autograd.testing.references:cross_entropy"
 
-    def __init__(self, targets, reduction):
-        self.targets, self.reduction = targets, reduction
+    def __init__(self, reduction, **target_options):
+        self.reduction, self.target_options = reduction, target_options
 
-    def forward(self, x):
+    def forward(self, x, target):
+        self.targets = _class_targets(x, target, self.target_options)
         losses = self.targets.weighted_sum(log_softmax_array(x, 1))
         losses *= -1
         return reduce_array(losses, self.reduction, self.targets.denominator)
@@ -176,9 +178,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
                              "targets, not to class probabilities (a float target)")
         loss = _soft_cross_entropy(input, target, weight, reduction, label_smoothing)
     else:
-        targets = ClassTargets(input.shape, _labels(target, who), weight, ignore_index,
-                               label_smoothing, input.dtype, who)
-        loss = SoftmaxCrossEntropy(targets, reduction)(input)
+        _labels(target, who)
+        loss = SoftmaxCrossEntropy(reduction, weight=weight, ignore_index=ignore_index,
+                                   smoothing=label_smoothing, who=who)(input, target)
     return _unbatch(loss, unbatched, reduction)
 
 
@@ -190,9 +192,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if target.dtype.kind == "f":
         raise TypeError(f"{who}: target must hold integer class indices, got dtype "
                         f"{target.dtype}")
-    targets = ClassTargets(input.shape, _labels(target, who), _class_weight(weight, input, who),
-                           ignore_index, 0.0, input.dtype, who)
-    return _unbatch(NLLLoss(targets, reduction)(input), unbatched, reduction)
+    _labels(target, who)
+    loss = NLLLoss(reduction, weight=_class_weight(weight, input, who), ignore_index=ignore_index,
+                   smoothing=0.0, who=who)(input, target)
+    return _unbatch(loss, unbatched, reduction)
 
 
 def _soft_cross_entropy(input, target, weight, reduction, smoothing):
@@ -243,6 +246,14 @@ def _shape(x, unbatched):
 
 def _unbatch(loss, unbatched, reduction):
     return reshape(loss, loss.shape[1:]) if unbatched and reduction == "none" else loss
+
+
+def _class_targets(x, target, options):
+    """ClassTargets of the labels `target` for logits or log-probabilities `x`: made in the
+    loss op's forward, so that the labels are an input of the op (a captured step gives
+    each replay's labels, see autograd.capture)."""
+    return ClassTargets(x.shape, target, options["weight"], options["ignore_index"],
+                        options["smoothing"], x.dtype, options["who"])
 
 
 def _labels(target, who):

@@ -1,8 +1,37 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
+import numpy as np
+
 from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.config import train_mode
+from autograd.function import Function
+from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
+
+
+class Dropout(Function):
+    """y = x * m, with m = 1/(1-p) where kept and 0 where dropped, drawn at each call; the
+    mask is drawn inside the op, so a captured step (autograd.capture) draws a new one at
+    every replay."""
+
+    input_specs = (Spec(),)
+    arg_specs = {"p": Choice(0.25, 0.5)}
+    # the gradient check draws the same mask at every call (checking needs a fixed function)
+    apply = staticmethod(lambda x, p: _drawn_from_seed(0, lambda: Dropout(p)(x)))
+    reference = "autograd.testing.references:dropout_seeded"
+
+    def __init__(self, p):
+        self.p = p
+
+    def forward(self, x):
+        self.mask = dropout_mask(x, self.p)
+        return x * self.mask
+
+    def backward(self, gy):
+        return gy * wrap(self.mask, False)
+
+    def backward_data(self, gy):
+        return gy * self.mask
 
 
 def dropout(x, p=0.5, training=None):
@@ -23,7 +52,17 @@ def dropout(x, p=0.5, training=None):
     x = as_variable(x)
     if not training or p == 0:
         return x
-    return x * wrap(dropout_mask(x.data, p), False)
+    return Dropout(p)(x)
+
+
+def _drawn_from_seed(seed, draw):
+    """draw() with NumPy's global generator seeded by `seed`, its state restored after."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        return draw()
+    finally:
+        np.random.set_state(state)
 
 
 def dropout_mask(x, p):

@@ -1,5 +1,6 @@
 """Batch and layer normalization (PyTorch's semantics), built on one fused standardization."""
 from autograd.backend import get_array_module, silently
+from autograd.capture import run_replayed
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, sqrt, sum
@@ -96,10 +97,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                          f"got input shape {tuple(x.shape)}")
     standardize = Standardize(axes, eps)
     y = standardize(x)
-    if running_mean is not None:
-        _update(running_mean, standardize.mean, momentum)
-    if running_var is not None:
-        _update(running_var, standardize.var * (count / (count - 1)), momentum)
+    if running_mean is not None or running_var is not None:
+        run_replayed(_update_running, running_mean, running_var, standardize, momentum, count)
     return _scale_shift(y, weight, bias, shape)
 
 
@@ -144,6 +143,15 @@ def _scale_shift(y, weight, bias, shape):
 def _in_dtype_of(x, weight):
     """x cast to weight's dtype (a float64 batch meets a float32 layer), as nn.functional.linear."""
     return x if weight is None or x.dtype == weight.dtype else astype(x, weight.dtype)
+
+
+def _update_running(running_mean, running_var, standardize, momentum, count):
+    """Move the running statistics towards the batch's (the unbiased variance), as PyTorch;
+    a captured step repeats this after the Standardize op's forward."""
+    if running_mean is not None:
+        _update(running_mean, standardize.mean, momentum)
+    if running_var is not None:
+        _update(running_var, standardize.var * (count / (count - 1)), momentum)
 
 
 def _update(running, batch_stat, momentum):

@@ -3,6 +3,7 @@ with PyTorch's parameters, buffers and defaults."""
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.variable import Parameter
 
 from ..functional.normalization import batch_norm, layer_norm
@@ -99,8 +100,12 @@ class _BatchNorm(Module):
         training = self.training  # test_mode() is in it
         momentum = self.momentum
         if training and self.track_running_stats:
-            self.num_batches_tracked += 1  # in place: the buffer array keeps its identity
+            run_replayed(_count_batch, self.num_batches_tracked)
             if momentum is None:
+                if capturing():
+                    raise CaptureError(f"{type(self).__name__}: momentum=None (a cumulative "
+                                       f"average) cannot be replayed by autograd.capture; give "
+                                       f"a momentum")
                 momentum = 1.0 / float(self.num_batches_tracked)
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           training=training or not self.track_running_stats,
@@ -185,6 +190,10 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+def _count_batch(counter):
+    counter += 1  # in place: the buffer array keeps its identity
 
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm"]

@@ -1,6 +1,8 @@
 """LRScheduler: the base class that sets each param group's "lr" once per step."""
 import copy
 
+from autograd.capture import replayed
+
 from ..optimizer import Optimizer
 
 
@@ -69,6 +71,7 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
+    @replayed  # a captured step repeats it (autograd.capture)
     def step(self):
         """Advance one epoch and write the new lrs into the optimizer."""
         self._step_count += 1

@@ -1,6 +1,8 @@
 """ReduceLROnPlateau: cut the lr when a monitored metric stops improving."""
 import math
 
+from autograd.capture import replayed
+
 from .base import LRScheduler, per_group
 
 
@@ -48,6 +50,7 @@ class ReduceLROnPlateau(LRScheduler):
     def in_cooldown(self):
         return self.cooldown_counter > 0
 
+    @replayed
     def step(self, metrics):
         """Record this epoch's metric (a number, or a 0-d array / Variable)."""
         current = float(metrics.item() if hasattr(metrics, "item") else metrics)

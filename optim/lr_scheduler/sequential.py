@@ -1,6 +1,8 @@
 """SequentialLR: hand over from one scheduler to the next at milestones."""
 from bisect import bisect_right
 
+from autograd.capture import replayed
+
 from .base import LRScheduler
 
 
@@ -30,6 +32,7 @@ class SequentialLR(LRScheduler):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
+    @replayed
     def step(self):
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)

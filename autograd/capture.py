@@ -1,0 +1,552 @@
+"""Capture a training step once, then replay it without rebuilding the graph.
+
+    @autograd.capture
+    def train_step(x, t):
+        optimizer.zero_grad()
+        loss = F.mse_loss(model(x), t)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    for x, t in batches:
+        loss = train_step(x, t)     # the same step, a fraction of the Python work
+
+An eager step pays for the graph each time: a Variable and a Function per op, the engine's
+schedule and bookkeeping. For small models that is most of the step (a 1-10-1 MLP spends
+three quarters of it there). A captured step records, once, what the step does: each op
+call, the backward pass, and the calls that declare themselves replayable (an optimizer's
+`step` and `zero_grad`, `Module.zero_grad`, a scheduler's `step`, BatchNorm's running
+statistics). A replay runs exactly those: each op's `forward` on the current arrays of its
+inputs, the same Functions' `backward_data` in a fixed order, the calls again with the same
+arguments. It is CUDA graphs' idea (`torch.cuda.graph`) on NumPy.
+
+What a replay repeats, and what it does not (as for CUDA graphs and `tf.function`):
+- The arguments are the inputs: arrays (and Variables) may change from call to call; a new
+  shape, dtype or other non-array value, or another grad or train mode, records afresh.
+- Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
+- Other Python code (a print, `.item()`, an `if` on a value, NumPy on `.data`) ran at capture
+  only. Capture runs the step eagerly twice and compares the two records: a step whose ops,
+  branches or constants differ between them (a data-dependent `if`, a random array drawn
+  with NumPy) is refused with the place named, rather than replayed wrongly.
+- Refused at capture, with a clear error: hooks on gradients, `create_graph`, `retain_grad`,
+  `autograd.grad`, anomaly detection, changes in place outside ops and replayable calls.
+Each call is one step, captured or replayed: the two capture calls are real steps.
+"""
+import functools
+import threading
+
+import numpy as np
+
+from .config import anomaly_mode, grad_mode, train_mode
+from .variable import Mutations, Parameter, Variable, wrap
+
+_ndarray = np.ndarray
+
+
+class CaptureError(RuntimeError):
+    """A step cannot be captured as it is written (the message names what and where)."""
+
+
+# ----- declaring replayable calls -----
+
+def replayed(method):
+    """Decorator for a call with effects outside the graph (an optimizer's step): made while
+    a capture records, it is noted and repeated with the same arguments at every replay."""
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        watch = anomaly_mode.get()
+        if watch and watch is not True:
+            return watch.effect(method, args, kwargs)
+        return method(*args, **kwargs)
+    return call
+
+
+def run_replayed(effect, *args):
+    """effect(*args) now, and again at every replay of a capture recording this call."""
+    return replayed(effect)(*args)
+
+
+def capturing():
+    """True while a capture records in this thread (layers refuse what they cannot replay)."""
+    watch = anomaly_mode.get()
+    return bool(watch) and watch is not True
+
+
+# ----- the public face -----
+
+def capture(step):
+    """A captured version of `step` (a function doing forward, backward and an update);
+    usable as a decorator. See this module's docstring for what a replay repeats."""
+    if not callable(step):
+        raise TypeError(f"capture: expected a function, got {type(step).__name__}")
+    return CapturedStep(step)
+
+
+class CapturedStep:
+    """`step` that records its first two calls per signature and replays from the third."""
+
+    def __init__(self, step):
+        self.step = step
+        self._programs = {}  # signature -> a Record (one capture so far) or a Program
+        self._lock = threading.Lock()  # a replay writes into shared Variables
+        functools.update_wrapper(self, step)
+
+    def __call__(self, *args, **kwargs):
+        key = _signature(args, kwargs)
+        with self._lock:
+            known = self._programs.get(key)
+            if isinstance(known, Program):
+                return known.run(args, kwargs)
+            record = _record(self.step, args, kwargs)
+            if known is None:
+                self._programs[key] = record
+            else:
+                _compare(known, record)
+                self._programs[key] = Program(record)
+            return _returned(record.result, record)
+
+    def reset(self):
+        """Forget every capture: the next calls record again (after changing what the step
+        reads in Python, e.g. `model.eval()` or a layer's attribute)."""
+        with self._lock:
+            self._programs.clear()
+
+    @property
+    def captured(self):
+        """The number of signatures replayed from a finished capture."""
+        return sum(isinstance(p, Program) for p in self._programs.values())
+
+
+def _signature(args, kwargs):
+    """What a capture depends on beyond array values: shapes, dtypes, other values, modes."""
+    if not kwargs:  # the usual call, a batch of arrays: its key without a call per argument
+        parts = []
+        for a in args:
+            if a.__class__ is not _ndarray:
+                break
+            parts.append((a.shape, a.dtype))
+        else:
+            return tuple(parts), grad_mode.get(), train_mode.get()
+    parts = [_signature_of(a) for a in args]
+    parts += [(name, _signature_of(v)) for name, v in sorted(kwargs.items())]
+    return tuple(parts), grad_mode.get(), train_mode.get()
+
+
+def _signature_of(value):
+    if isinstance(value, Variable):
+        if value.requires_grad:  # a leaf of the user's: the same object each time
+            return ("leaf", id(value))
+        value = value.data
+    if isinstance(value, _ndarray):
+        return ("array", value.shape, value.dtype.str)
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__,) + tuple(_signature_of(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        raise CaptureError(f"capture: an argument of type {type(value).__name__} is neither "
+                           "an array, a Variable nor a hashable value") from None
+    return ("value", type(value), value)
+
+
+# ----- recording one eager call -----
+
+class Record:
+    """What one eager call of the step did: its ops, backward passes and replayable calls."""
+
+    def __init__(self, arguments):
+        self.arguments = arguments       # [(path, Variable)] standing for the array arguments
+        self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
+        self.made = {}                   # id(Variable) -> ("out", n) for every op output
+        self.keep = []                   # strong refs: ids stay unique while we compare
+        self.depth = 0                   # > 0 inside a replayable call
+        self.mutations = Mutations.count
+        self.result = None
+
+    # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
+    def __call__(self, func, inputs, outputs):
+        from .config import backward_running
+        if self.depth or backward_running.get():
+            return  # a replayable call's or backward's own ops run again with them
+        self._check_mutations(f"before {func.name}")
+        outputs = outputs if outputs.__class__ is tuple else (outputs,)
+        for y in outputs:
+            self.made[id(y)] = ("out", len(self.made))
+        self.keep.append(outputs)
+        self.events.append(("op", func, tuple(inputs), outputs))
+
+    def effect(self, method, args, kwargs):
+        if self.depth:
+            return method(*args, **kwargs)
+        self._check_mutations(f"before {_name(method)}")
+        self.events.append(("effect", method, args, kwargs))
+        self.depth += 1
+        try:
+            return method(*args, **kwargs)
+        finally:
+            self.depth -= 1
+            self.mutations = Mutations.count
+
+    def backward(self, outputs, grad_outputs, retain_grad, create_graph):
+        """Noted before the engine runs it (engine.backward calls this)."""
+        if self.depth:
+            return
+        if create_graph or retain_grad:
+            raise CaptureError("capture: backward with create_graph or retain_grad cannot be "
+                               "replayed; capture a first-order step")
+        self._check_mutations("before backward")
+        order = []  # the engine fills it as it runs: a replay keeps its order (and sums)
+        self.events.append(("backward", list(outputs), grad_outputs, order))
+        return order
+
+    def refuse(self, what):
+        return CaptureError(f"capture: {what} cannot be replayed; call it outside the captured "
+                            f"step")
+
+    def _check_mutations(self, where):
+        if Mutations.count != self.mutations:
+            raise CaptureError(
+                f"capture: a Variable was changed in place {where}, outside an op and a "
+                f"replayable call (an optimizer's step or zero_grad): a replay would not repeat "
+                f"it. Change parameters only through the optimizer inside a captured step.")
+
+
+def _record(step, args, kwargs):
+    watch = anomaly_mode.get()
+    if watch is True:
+        raise CaptureError("capture: anomaly detection is on; capture outside detect_anomaly()")
+    if watch:
+        raise CaptureError("capture: a captured step called another one while it recorded")
+    from .trace import recorder
+    if recorder.get() is not None:
+        raise CaptureError("capture: record_backward() is on; capture outside it")
+    arguments = []
+    plain = not kwargs and all(a.__class__ is _ndarray for a in args)
+    args = _standing_in(args, arguments, ("args",))
+    kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
+    record = Record(arguments)
+    record.plain = plain
+    token = anomaly_mode.set(record)
+    try:
+        record.result = step(*args, **kwargs)
+    finally:
+        anomaly_mode.reset(token)
+    record._check_mutations("after the last op")
+    _returned(record.result, record)  # refuses what it cannot return fresh
+    return record
+
+
+def _standing_in(value, arguments, path):
+    """Arrays (and Variables without grad) stand in as fresh Variables the step receives;
+    a replay puts the new arrays into them."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_standing_in(v, arguments, path + (i,)) for i, v in enumerate(value))
+    if isinstance(value, Variable) and value.requires_grad:
+        return value
+    if isinstance(value, (_ndarray, Variable)):
+        stand_in = wrap(value.data if isinstance(value, Variable) else value, False)
+        arguments.append((path, stand_in))
+        return stand_in
+    return value
+
+
+# ----- comparing two records -----
+
+def _compare(first, second):
+    """Raise CaptureError where the two eager calls of one signature did different things."""
+    a, b = _described(first), _described(second)
+    if len(a.events) != len(b.events):
+        raise CaptureError(f"capture: the step differs between the two recorded calls: it ran "
+                           f"{len(a.events)} ops and calls the first time and {len(b.events)} "
+                           f"the second (a branch on a value?), so it cannot be replayed")
+    for i, (x, y) in enumerate(zip(a.events, b.events)):
+        if x != y:
+            raise CaptureError(f"capture: event {i} differs between the two recorded calls: "
+                               f"{_shown(x)} the first time, {_shown(y)} the second")
+    for i, (x, y) in enumerate(zip(a.variables, b.variables)):
+        if x is not y and (isinstance(y, Parameter) or not _same_values(x.data, y.data)):
+            raise CaptureError(
+                f"capture: {b.variable_sites[i]} is an array that is not an argument, a "
+                f"parameter or an op's result, and it differed between the two recorded calls "
+                f"(drawn with NumPy, or computed from .data): a replay would reuse it. Make it "
+                f"with rungrad's ops from the arguments, or pass it as an argument.")
+    for (site, x), (_, y) in zip(a.settings, b.settings):
+        if not _same_setting(x, y):
+            raise CaptureError(f"capture: {site} differed between the two recorded calls (an "
+                               f"array computed from the data?): a replay would keep the "
+                               f"second call's. Give it to the op as an input (a Variable).")
+    if a.result != b.result:
+        raise CaptureError("capture: the step returned different things in the two calls")
+
+
+class _Described:
+    """A record as comparable events: Variables as their roles, not their identities."""
+
+    def __init__(self, record):
+        self.record = record
+        self.variables, self.variable_sites = [], []  # the others: parameters, constants
+        self.settings = []  # (site, value) of each op's constructor arguments
+        self.arguments = {id(v): ("arg", i) for i, (_, v) in enumerate(record.arguments)}
+        self.argument_memory = {_memory(v.data) for _, v in record.arguments}
+        self.ops = {id(e[1]): i for i, e in enumerate(record.events) if e[0] == "op"}
+        self.events = [self._event(i, e) for i, e in enumerate(record.events)]
+        self.result = _shape_of_result(record.result, self._role, "the step's result")
+
+    def _event(self, index, event):
+        kind = event[0]
+        if kind == "op":
+            _, func, inputs, outputs = event
+            site = f"input {{}} of {func.name} (event {index})"
+            self._note_settings(func, index)
+            return ("op", type(func), tuple(self._role(x, site.format(i))
+                                            for i, x in enumerate(inputs)),
+                    tuple((y.data.shape, y.data.dtype.str) for y in outputs))
+        if kind == "backward":
+            _, outputs, seeds, _ = event
+            seeds = _as_seed_list(seeds, len(outputs))
+            return ("backward", tuple(self._role(y, "backward's output") for y in outputs),
+                    tuple(None if g is None else self._role(g, "backward's gradient")
+                          for g in seeds))
+        _, method, args, kwargs = event
+        site = f"an argument of {_name(method)} (event {index})"
+        return ("effect", _name(method), tuple(self._argument(v, site) for v in args),
+                tuple((k, self._argument(v, site)) for k, v in sorted(kwargs.items())))
+
+    def _note_settings(self, func, index):
+        """The op's constructor arguments, as it keeps them (`self.index = index`): arrays
+        there are the capture's (a label array a loss keeps, an index) and must be constants."""
+        for name in _constructor_arguments(type(func)):
+            if name not in vars(func):
+                continue
+            value = vars(func)[name]
+            site = f"{func.name}'s {name!r} (event {index})"
+            if any(_memory(a) in self.argument_memory for a in _arrays_in(value)):
+                raise CaptureError(f"capture: {site} holds an argument's array: a replay would "
+                                   f"keep the first call's values. Give it to the op as an "
+                                   f"input (a Variable), not as a setting.")
+            self.settings.append((site, value))
+
+    def _argument(self, value, site):
+        if isinstance(value, Variable):
+            return self._role(value, site)
+        index = self.ops.get(id(value))  # an op of this step, whose forward a replay repeats
+        return ("op", index) if index is not None else _identity(value)
+
+    def _role(self, x, site):
+        if not isinstance(x, Variable):
+            x = wrap(np.asarray(x), False)
+        known = self.record.made.get(id(x)) or self.arguments.get(id(x))
+        if known is not None:
+            return known
+        if _memory(x.data) in self.argument_memory:
+            raise CaptureError(
+                f"capture: {site} is an argument's array outside its Variable (.data of an "
+                f"argument, or a view of it): a replay would keep the first call's values. "
+                f"Use the argument itself with rungrad's ops.")
+        # Compared with the other record's by identity (parameters) or by value (constants)
+        self.variables.append(x)
+        self.variable_sites.append(site.replace("input", "the input", 1))
+        return ("var", len(self.variables) - 1)
+
+
+def _described(record):
+    return _Described(record)
+
+
+def _identity(value):
+    """How an effect's argument must match between the records: plain values by value,
+    objects by identity (an optimizer, a buffer array: an array made anew in each call does
+    not match, as both records are alive while they are compared, so ids are not reused)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return ("value", value)
+    return ("object", id(value))
+
+
+def _shape_of_result(result, role, where):
+    if result is None:
+        return None
+    if isinstance(result, Variable):
+        return role(result, where)
+    if isinstance(result, (tuple, list)):
+        return (type(result).__name__,) + tuple(_shape_of_result(r, role, where) for r in result)
+    return ("dict",) + tuple((k, _shape_of_result(v, role, where))
+                             for k, v in sorted(result.items()))
+
+
+@functools.lru_cache(maxsize=None)
+def _constructor_arguments(cls):
+    import inspect
+    try:
+        parameters = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return ()
+    return tuple(name for name in parameters if name != "self")
+
+
+def _arrays_in(value, depth=0):
+    """The arrays in a setting: itself, in tuples and lists, or among an object's attributes
+    (one level: ClassTargets)."""
+    if isinstance(value, _ndarray):
+        return [value]
+    if depth > 2:
+        return []
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _arrays_in(v, depth + 1)]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays_in(v, depth + 1)]
+    return []
+
+
+def _same_setting(x, y):
+    if isinstance(x, _ndarray) or isinstance(y, _ndarray):
+        return (isinstance(x, _ndarray) and isinstance(y, _ndarray)
+                and (x is y or _same_values(x, y)))
+    if isinstance(x, (tuple, list)) and type(x) is type(y):
+        return len(x) == len(y) and all(_same_setting(a, b) for a, b in zip(x, y))
+    if isinstance(x, dict) and isinstance(y, dict):
+        return x.keys() == y.keys() and all(_same_setting(x[k], y[k]) for k in x)
+    if isinstance(x, (Variable, slice)) or x is None or isinstance(x, (bool, int, float, str)):
+        try:
+            return bool(x == y) if not isinstance(x, Variable) else x is y
+        except (TypeError, ValueError):
+            return False
+    return type(x) is type(y)  # other objects (a step function, a cache): their kind
+
+
+def _same_values(a, b):
+    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(
+        a, b, equal_nan=a.dtype.kind in "fc")
+
+
+def _memory(array):
+    return id(array if array.base is None else array.base)
+
+
+def _as_seed_list(seeds, n):
+    if seeds is None:
+        return [None] * n
+    return list(seeds) if isinstance(seeds, (list, tuple)) else [seeds]
+
+
+def _shown(event):
+    if event[0] == "op":
+        return f"{event[1].__name__} on {event[2]}"
+    return f"{event[0]} {event[1]}"
+
+
+def _name(method):
+    return getattr(method, "__qualname__", repr(method))
+
+
+# ----- replaying -----
+
+class Program:
+    """A record turned into steps: zero-argument callables run in order."""
+
+    def __init__(self, record):
+        self.arguments = record.arguments
+        self.result = record.result
+        self.record = record  # keeps every Variable the steps use alive
+        self.steps = [_step_for(event) for event in record.events]
+        self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
+        self.plain = record.plain
+
+    def run(self, args, kwargs):
+        if self.plain:  # arrays only, each stood in for by one Variable
+            for stand_in, value in zip(self.stand_ins, args):
+                stand_in.data = value
+            for step in self.steps:
+                step()
+            return _returned(self.result, None)
+        values = []
+        _flatten_arrays(args, values)
+        for name in sorted(kwargs):  # (the signature matched: same names, same shapes)
+            _flatten_arrays(kwargs[name], values)
+        for stand_in, value in zip(self.stand_ins, values):
+            stand_in.data = value.data if isinstance(value, Variable) else value
+        for step in self.steps:
+            step()
+        return _returned(self.result, None)
+
+
+def _in_argument_order(arguments):
+    positional = [a for a in arguments if a[0][0] == "args"]
+    named = sorted((a for a in arguments if a[0][0] == "kwargs"), key=lambda a: a[0][1])
+    return positional + named
+
+
+def _flatten_arrays(value, into):
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            _flatten_arrays(v, into)
+    elif isinstance(value, _ndarray) or (isinstance(value, Variable) and not value.requires_grad):
+        into.append(value)
+
+
+def _returned(result, record):
+    """The step's result with each Variable a fresh, detached one: a replay must not change
+    what an earlier call returned (a list of losses)."""
+    if result is None:
+        return None
+    if isinstance(result, Variable):
+        return wrap(result.data, False)
+    if isinstance(result, (tuple, list)):
+        return type(result)(_returned(r, record) for r in result)
+    if isinstance(result, dict):
+        return {k: _returned(v, record) for k, v in result.items()}
+    raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
+                       f"(the loss), or tuples, lists or dicts of them: any other value would "
+                       f"be the capture's, not the replay's")
+
+
+def _step_for(event):
+    kind = event[0]
+    if kind == "op":
+        return _op_step(*event[1:])
+    if kind == "backward":
+        from .replay_backward import backward_step
+        return backward_step(*event[1:])
+    _, method, args, kwargs = event
+    return functools.partial(method, *args, **kwargs)
+
+
+def _op_step(func, inputs, outputs):
+    """Run func.forward on its inputs' current arrays; put the results into its outputs."""
+    forward = func.forward
+    if len(outputs) > 1:
+        def run_multi():
+            ys = forward(*[x.data for x in inputs])
+            for y, value in zip(outputs, ys):
+                y.data = _as_output(value)
+        return run_multi
+    out, = outputs
+    if len(inputs) == 1:
+        a, = inputs
+
+        def run_one():
+            y = forward(a.data)
+            out.data = y if y.__class__ is _ndarray else _as_output(y)
+        return run_one
+    if len(inputs) == 2:
+        a, b = inputs
+
+        def run_two():
+            y = forward(a.data, b.data)
+            out.data = y if y.__class__ is _ndarray else _as_output(y)
+        return run_two
+
+    def run_any():
+        y = forward(*[x.data for x in inputs])
+        out.data = y if y.__class__ is _ndarray else _as_output(y)
+    return run_any
+
+
+def _as_output(y):
+    """NumPy's 0-d results are scalars: make them arrays again, as Function.__call__ does."""
+    if y.__class__ is _ndarray:
+        return y
+    from .backend import get_array_module
+    return get_array_module(y).asarray(y)
+
+
+__all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing"]
