@@ -34,6 +34,7 @@ Each call is one step, captured or replayed: the two capture calls are real step
 """
 import functools
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -83,11 +84,17 @@ def capture(step):
 
 
 class CapturedStep:
-    """`step` that records its first two calls per signature and replays from the third."""
+    """`step` that records its first two calls per signature and replays from the third.
+
+    At most `max_signatures` captures are kept (each holds one step's arrays), the least
+    recently used going first: a step called with ever new shapes (sequences of every
+    length) records again and again, and gains nothing; pad such batches to a few shapes."""
+
+    max_signatures = 8
 
     def __init__(self, step):
         self.step = step
-        self._programs = {}  # signature -> a Record (one capture so far) or a Program
+        self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
         self._lock = threading.Lock()  # a replay writes into shared Variables
         functools.update_wrapper(self, step)
 
@@ -96,10 +103,13 @@ class CapturedStep:
         with self._lock:
             known = self._programs.get(key)
             if isinstance(known, Program):
+                self._programs.move_to_end(key)
                 return known.run(args, kwargs)
             record = _record(self.step, args, kwargs)
             if known is None:
                 self._programs[key] = record
+                while len(self._programs) > self.max_signatures:
+                    self._programs.popitem(last=False)
             else:
                 _compare(known, record)
                 self._programs[key] = Program(record)
@@ -141,6 +151,9 @@ def _signature_of(value):
         return ("array", value.shape, value.dtype.str)
     if isinstance(value, (tuple, list)):
         return (type(value).__name__,) + tuple(_signature_of(v) for v in value)
+    if hasattr(value, "__cuda_array_interface__"):
+        raise CaptureError("capture: GPU (CuPy) arrays are not supported yet: a captured step "
+                           "takes NumPy arrays")
     try:
         hash(value)
     except TypeError:

@@ -38,7 +38,10 @@ def backward_step(outputs, grad_outputs, order):
         grads = {}
         given = []
         for y, source in zip(outputs, seeds):
-            g = _seed(y, None if source is None else source.data).data
+            g = None if source is None else source.data
+            if g is None or g.__class__ is not _ndarray or g.dtype != y.data.dtype \
+                    or g.shape != y.data.shape:
+                g = _seed(y, g).data  # (a given array of the right kind is used as it is)
             given.append(g)
             key = id(y)
             grads[key] = g if key not in grads else _add_arrays(grads[key], g)

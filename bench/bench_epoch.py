@@ -33,13 +33,14 @@ def dataset(images):
     return np.ascontiguousarray(x[order], dtype=np.float32), y[order]
 
 
-def rungrad_epoch(kind, x, y, folder=None):
+def rungrad_epoch(kind, x, y, folder=None, jit_compile=False):
     """One epoch of fit; with a folder, also with the CLI's callbacks (CSV log, a checkpoint
-    written every epoch, gradient norms)."""
+    written every epoch, gradient norms); jit_compile: updates as captured steps
+    (`rungrad train --jit-compile`)."""
     np.random.seed(0)
     model = build_model(kind, (100, 100), x.shape[1:], 10)
     model.compile(optimizer=optim.Adam(lr=LR), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], jit_compile=jit_compile)
     callbacks = [] if folder is None else [
         CSVLogger(os.path.join(folder, "history.csv")),
         ModelCheckpoint(os.path.join(folder, "checkpoint.npz")), GradientMonitor()]
@@ -97,7 +98,8 @@ def main():
         x, y = dataset(images=kind == "cnn")
         folder = tempfile.mkdtemp(prefix="rungrad-bench-")
         fns = {"rungrad": rungrad_epoch(kind, x, y),
-               "+cli files": rungrad_epoch(kind, x, y, folder)}
+               "+cli files": rungrad_epoch(kind, x, y, folder),
+               "jit_compile": rungrad_epoch(kind, x, y, jit_compile=True)}
         if torch is not None:
             fns["pytorch"] = torch_epoch(torch, kind, x, y)
         results = report(f"digits, `rungrad train --model {kind}` epoch ({len(x)} samples, "

@@ -207,18 +207,24 @@ class Optimizer:
             raise RuntimeError(f"{self._who}: a closure cannot be replayed by autograd.capture; "
                                "call step() without one inside a captured step")
         loss = None if closure is None else closure()
+        states = self.state._entries  # (ParamState's dict, read inline: the hot path)
         for group in self.param_groups:
             h = None
             for p in group["params"]:
-                g = grad_array(p) if p.requires_grad else None
-                if g is None:
+                g = p.grad
+                if g is None or not p.requires_grad:
                     continue
+                g = g.data if g.__class__ is Variable else grad_array(p)
                 if h is None:
                     h = _Hyper((k, _plain(v)) for k, v in group.items() if k != "params")
+                    plain = not h.get("maximize") and not h.get("weight_decay")
                 w = p.data
                 xp = np if type(w) is np.ndarray else get_array_module(w)
-                state = self._state_for(p, group, xp)
-                g = self._prepare_grad(w, g, h)
+                entry = states.get(id(p))
+                state = entry[1] if entry is not None and not (
+                    entry[1] and _moved(entry[1], w)) else self._state_for(p, group, xp)
+                if not plain or g.dtype is not w.dtype:  # (else there is nothing to prepare)
+                    g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
                 try:

@@ -80,6 +80,7 @@ class MaxPool2d(Function):
 
     def forward(self, x):
         y, self.winners = _window_max(x, self.window)
+        self.positions = None  # backward's cache belongs to this call (a replay calls again)
         return y
 
     def backward(self, gy):

@@ -109,6 +109,9 @@ def build_parser():
     train.add_argument("--workers", default=1, type=_positive_int,
                        help="processes to train on, under mpiexec (needs the distributed "
                             "extra: mpi4py and mpiexec)")
+    train.add_argument("--jit-compile", action="store_true",
+                       help="run each update as a captured step (autograd.capture): the same "
+                            "training with less Python work per batch")
     return parser
 
 
@@ -204,7 +207,8 @@ def train(args, out=None):
     check_memory(args, x_train.shape[1:], classes, len(x_train))
     model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
     model.compile(optimizer=make_optimizer(args.optimizer, args.lr),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  jit_compile=args.jit_compile)
     print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test samples, "
           f"{classes} classes; model {args.model}", file=out, flush=True)
     # Every epoch's weights, in one file (braces doubled: ModelCheckpoint formats its path).

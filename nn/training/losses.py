@@ -23,8 +23,8 @@ float dtype for elementwise losses, and (N, 1) class labels lose their last axis
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.ops import transpose
-from autograd.variable import Variable
+from autograd.ops import astype, reshape, transpose
+from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from ..losses import BCEWithLogitsLoss, CrossEntropyLoss
@@ -131,16 +131,19 @@ def _sparse_categorical(logits, target):
     """Cross-entropy of integer class labels; the classes are on the output's last axis.
 
     Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
-    would skip it as PyTorch's ignore_index while the accuracy counted it."""
+    would skip it as PyTorch's ignore_index while the accuracy counted it. The labels are
+    reshaped and cast with ops (a captured step replays them); the checks read the values."""
+    target = as_variable(target)
     if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
-        target = target.reshape(target.shape[:-1])
-    if target.dtype.kind == "f":
-        if not np.all(target == np.round(target)):
+        target = reshape(target, target.shape[:-1])
+    labels = target.data
+    if labels.dtype.kind == "f":
+        if not np.all(labels == np.round(labels)):
             raise ValueError("loss 'sparse_categorical_crossentropy': targets must be integer "
                              "class labels; got fractional values (one-hot targets take "
                              "'categorical_crossentropy')")
-        target = target.astype(np.int64)
-    check_labels(target, logits.shape[-1], "loss 'sparse_categorical_crossentropy'")
+        target = astype(target, np.int64)
+    check_labels(labels, logits.shape[-1], "loss 'sparse_categorical_crossentropy'")
     return F.cross_entropy(_classes_to_axis1(logits), target)
 
 
@@ -159,16 +162,20 @@ def align_target(output, target, who, cast=False):
     With `cast` (elementwise losses) the shapes must then agree and integer targets become
     floats too; otherwise integer targets (class labels) are left as they are.
     """
-    target = target.data if isinstance(target, Variable) else target
+    # A Variable target is aligned with ops (a captured step replays them on each batch)
+    reshaped, cast_to = (reshape, astype) if isinstance(target, Variable) else (
+        lambda t, shape: t.reshape(shape), lambda t, dtype: t.astype(dtype))
     out_shape = tuple(output.shape)
     if target.shape != out_shape and target.size == int(np.prod(out_shape)) and (
             target.shape + (1,) == out_shape or target.shape == out_shape + (1,)):
-        target = target.reshape(out_shape)
+        target = reshaped(target, out_shape)
     if cast and target.shape != out_shape:
         raise ValueError(f"loss {who}: the model's output has shape {out_shape} but the "
                          f"target has shape {target.shape}")
     if (cast or target.dtype.kind == "f") and target.dtype != output.dtype:
-        target = target.astype(output.dtype)  # float64 labels must not promote float32
+        target = cast_to(target, output.dtype)  # float64 labels must not promote float32
+    if isinstance(target, Variable):
+        return target
     xp = get_array_module(output.data if isinstance(output, Variable) else output)
     return xp.asarray(target) if xp is not np else target
 

@@ -19,6 +19,7 @@ import contextlib
 
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import to_cpu
+from autograd.capture import capture
 from autograd.config import no_grad, test_mode
 from autograd.variable import as_variable
 
@@ -58,9 +59,10 @@ class Model(Module):
         self.stop_training = False
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
+        self._captured_update = None  # compile(jit_compile=True): _update, captured
 
     # ----- configuration -----
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
         """Choose the optimizer, the loss and the metrics.
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', with
@@ -75,7 +77,13 @@ class Model(Module):
         logits (see nn.training.losses).
         metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc') or
         callables `metric(y_true, y_pred) -> float`.
+        jit_compile: True runs fit's update as a captured step (`autograd.capture`): the
+        same update without rebuilding the graph at each batch (Keras' name for compiling
+        its train step). Not with several processes, where fit runs eagerly.
         """
+        if not isinstance(jit_compile, bool):
+            raise TypeError(f"compile: jit_compile must be True or False, got {jit_compile!r}")
+        self._captured_update = capture(self._update) if jit_compile else None
         self.optimizer = resolve_optimizer(optimizer)
         self.compiled_loss = resolve_loss(loss)
         self.compiled_metrics = resolve_metrics(
@@ -216,6 +224,16 @@ class Model(Module):
             parallel.prepare(x_batch)
             if not len(x_batch):  # this rank's piece of a small last batch is empty
                 return parallel.empty_step(self.optimizer), None
+        captured = self._captured_update
+        # eager for the first batch, which may build lazily sized layers (not replayable)
+        eager = captured is None or parallel is not None or not self._bound
+        loss, inputs = (self._update if eager else captured)(x_batch, y_batch)
+        scores = compiled.scores(to_cpu(inputs.data)) if self.compiled_metrics else None
+        return float(loss.data), scores
+
+    def _update(self, x_batch, y_batch):
+        """Forward, backward and the optimizer's step on one batch: (loss, model output)."""
+        compiled, parallel = self.compiled_loss, self._parallel
         inputs = compiled.inputs(self, as_variable(x_batch))
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
@@ -229,8 +247,7 @@ class Model(Module):
         if parallel is not None:
             parallel.after_backward()
         self.optimizer.step()
-        scores = compiled.scores(to_cpu(inputs.data)) if self.compiled_metrics else None
-        return float(loss.data), scores
+        return loss, inputs
 
     # ----- evaluation and inference -----
     def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False,

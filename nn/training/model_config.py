@@ -57,7 +57,8 @@ class Writer:
                 "loss": _known_name(loss, resolve_loss) or self.value(loss.fn, "the loss"),
                 "metrics": [_known_name(m, lambda n: resolve_metrics([n])[0])
                             or self.value(m.fn, f"the metric {m.name!r}")
-                            for m in model.compiled_metrics]}
+                            for m in model.compiled_metrics],
+                "jit_compile": getattr(model, "_captured_update", None) is not None}
 
     def optimizer(self, opt, model):
         cls = type(opt)
@@ -158,7 +159,8 @@ class Reader:
         """Compile `model` as it was, with the optimizer's state restored."""
         opt = self.optimizer(spec["optimizer"], model)
         model.compile(optimizer=opt, loss=self.value(spec["loss"]),
-                      metrics=[self.value(m) for m in spec["metrics"]])
+                      metrics=[self.value(m) for m in spec["metrics"]],
+                      jit_compile=bool(spec.get("jit_compile", False)))
 
     def optimizer(self, spec, model):
         cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")

@@ -289,3 +289,13 @@ def _capture_twice_with(step, calls):
     for args in calls:
         captured(args)
     return captured
+
+
+def test_at_most_max_signatures_captures_are_kept():
+    model = _mlp()
+    captured = capture(lambda x: model(x).sum())
+    for n in range(1, 13):  # twelve batch sizes, each called three times
+        for _ in range(3):
+            captured(np.ones((n, 3), np.float32))
+    assert len(captured._programs) == captured.max_signatures
+    assert captured.captured == captured.max_signatures

@@ -1,0 +1,125 @@
+"""A captured step of every layer kind trains exactly as the eager step does.
+
+A replay calls the same Function instances again: an op that kept something from one call
+for the next (MaxPool2d cached its backward's positions) gives stale gradients there and
+nowhere else. SGD, not Adam: a gradient's last bit (BLAS rounds by address) stays small."""
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+import optim
+from autograd import capture
+
+
+class _LastStep(nn.Module):
+    """A recurrent layer's output at the last time step, through a Linear."""
+
+    def __init__(self, rnn, features):
+        super().__init__()
+        self.rnn, self.head = rnn, nn.Linear(features, 3)
+
+    def forward(self, x):
+        out = self.rnn(x)
+        out = out[0] if isinstance(out, tuple) else out
+        return self.head(out[:, -1])
+
+
+class _Cells(nn.Module):
+    def __init__(self, cell):
+        super().__init__()
+        self.cell, self.head = cell, nn.Linear(6, 3)
+
+    def forward(self, x):
+        state = None
+        for t in range(x.shape[1]):
+            state = self.cell(x[:, t], state)
+        h = state[0] if isinstance(state, tuple) else state
+        return self.head(h)
+
+
+class _Embedded(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.table, self.rnn = nn.Embedding(9, 4), nn.GRU(4, 5, batch_first=True)
+        self.head = nn.Linear(5, 3)
+
+    def forward(self, tokens):
+        out, _ = self.rnn(self.table(tokens))
+        return self.head(out[:, -1])
+
+
+class _Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.1,
+                                                  batch_first=True)
+        self.head = nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.head(self.encoder(x).mean(axis=1))
+
+
+def _images(rng):
+    return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
+
+
+def _sequences(rng):
+    return rng.standard_normal((6, 5, 3)).astype(np.float32)
+
+
+MODELS = {
+    "activations": (lambda: nn.Sequential(
+        nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 8), nn.LeakyReLU(0.1), nn.Linear(8, 8),
+        nn.ELU(), nn.Linear(8, 8), nn.GELU(), nn.Linear(8, 8), nn.Softplus(), nn.Linear(8, 8),
+        nn.Tanh(), nn.Linear(8, 8), nn.Sigmoid(), nn.LayerNorm(8), nn.Dropout(0.3),
+        nn.Linear(8, 3)), lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
+    "conv, pools, batch norm": (lambda: nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, 3, stride=1, padding=1, dilation=1), nn.AvgPool2d(2, stride=1),
+        nn.AdaptiveMaxPool2d(2), nn.Flatten(), nn.Linear(16, 3)), _images),
+    "transposed conv, adaptive average": (lambda: nn.Sequential(
+        nn.ConvTranspose2d(2, 3, 2, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(3), nn.Flatten(),
+        nn.BatchNorm1d(27), nn.Linear(27, 3)), _images),
+    "conv1d": (lambda: nn.Sequential(nn.Conv1d(5, 4, 2), nn.ReLU(), nn.Flatten(),
+                                     nn.Linear(8, 3)), _sequences),
+    "lstm, 2 layers, bidirectional": (lambda: _LastStep(
+        nn.LSTM(3, 6, num_layers=2, bidirectional=True, batch_first=True), 12), _sequences),
+    "gru": (lambda: _LastStep(nn.GRU(3, 6, batch_first=True), 6), _sequences),
+    "elman rnn": (lambda: _LastStep(nn.RNN(3, 6, batch_first=True), 6), _sequences),
+    "lstm cell": (lambda: _Cells(nn.LSTMCell(3, 6)), _sequences),
+    "gru cell": (lambda: _Cells(nn.GRUCell(3, 6)), _sequences),
+    "embedding, gru": (_Embedded, lambda rng: rng.integers(0, 9, (6, 5))),
+    "transformer encoder layer": (_Attention,
+                                  lambda rng: rng.standard_normal((6, 5, 4)).astype(np.float32)),
+}
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_captured_step_of_every_layer_kind_matches_the_eager_one(name):
+    make_model, make_input = MODELS[name]
+    models, steps = [], []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = make_model()
+        optimizer = optim.SGD(model.parameters(), lr=0.05, momentum=0.5)
+
+        def step(x, t, model=model, optimizer=optimizer):
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), t)
+            loss.backward()
+            optimizer.step()
+            return loss
+        models.append(model)
+        steps.append(capture(step) if captured else step)
+    rng = np.random.default_rng(1)
+    for i in range(6):
+        x, t = make_input(rng), rng.integers(0, 3, 6)
+        losses = []
+        for step in steps:
+            np.random.seed(10 + i)  # the same dropout masks
+            losses.append(float(step(x, t).data))
+        assert losses[1] == pytest.approx(losses[0], rel=1e-5), f"step {i}"
+    assert steps[1].captured == 1
+    for (key, p), q in zip(models[0].named_parameters(), models[1].parameters()):
+        np.testing.assert_allclose(q.data, p.data, rtol=1e-4, atol=1e-6, err_msg=key)

@@ -1,0 +1,60 @@
+"""compile(jit_compile=True): fit's update as a captured step, with the eager step's result."""
+import numpy as np
+import pytest
+
+import nn
+from nn import Dense, Sequential
+
+
+def _model(loss, outputs, metrics, jit_compile, activation=None):
+    np.random.seed(0)
+    model = Sequential([Dense(16, input_shape=(5,), activation="relu"), nn.Dropout(0.2),
+                        Dense(outputs, activation=activation)])
+    model.compile(optimizer="adam", loss=loss, metrics=metrics, jit_compile=jit_compile)
+    return model
+
+
+@pytest.mark.parametrize("loss, make_target, outputs, activation, metrics", [
+    ("sparse_categorical_crossentropy", lambda r, n: r.integers(0, 3, n), 3, None,
+     ["accuracy"]),
+    ("sparse_categorical_crossentropy", lambda r, n: r.integers(0, 3, (n, 1)).astype(float),
+     3, "softmax", ["accuracy"]),
+    ("categorical_crossentropy", lambda r, n: np.eye(3)[r.integers(0, 3, n)], 3, None,
+     ["accuracy"]),
+    ("binary_crossentropy", lambda r, n: r.integers(0, 2, (n, 1)), 1, "sigmoid",
+     ["accuracy", "auc"]),
+    ("mse", lambda r, n: r.standard_normal(n), 1, None, ["mae"]),
+])
+def test_a_captured_fit_trains_as_the_eager_one(loss, make_target, outputs, activation,
+                                                 metrics):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((70, 5)).astype(np.float32)
+    y = make_target(rng, 70)
+    histories, models = [], []
+    for jit_compile in (False, True):
+        model = _model(loss, outputs, metrics, jit_compile, activation)
+        np.random.seed(2)  # the same shuffles and dropout masks
+        histories.append(model.fit(x, y, epochs=4, batch_size=16, validation_split=0.2,
+                                   verbose=0).history)
+        models.append(model)
+    eager, captured = histories
+    assert eager.keys() == captured.keys()
+    for key in eager:
+        np.testing.assert_allclose(captured[key], eager[key], rtol=1e-5, atol=1e-7,
+                                   err_msg=key)
+    assert models[1]._captured_update.captured == 2  # batches of 16 and the last one of 8
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        np.testing.assert_allclose(q.data, p.data, rtol=1e-5, atol=1e-6)
+
+
+def test_jit_compile_is_saved_with_the_model(tmp_path):
+    model = _model("mse", 1, [], True)
+    model.fit(np.ones((8, 5), np.float32), np.ones(8), epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    assert loaded._captured_update is not None
+
+
+def test_jit_compile_must_be_a_bool():
+    with pytest.raises(TypeError, match="jit_compile must be True or False"):
+        _model("mse", 1, [], "yes")
