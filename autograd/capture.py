@@ -171,7 +171,6 @@ class Record:
         self.arguments = arguments       # [(path, Variable)] standing for the array arguments
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
-        self.keep = []                   # strong refs: ids stay unique while we compare
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = Mutations.count
         self.result = None
@@ -182,10 +181,9 @@ class Record:
         if self.depth or backward_running.get():
             return  # a replayable call's or backward's own ops run again with them
         self._check_mutations(f"before {func.name}")
-        outputs = outputs if outputs.__class__ is tuple else (outputs,)
-        for y in outputs:
+        # a tuple when forward gave one (a split into one piece too): a replay does the same
+        for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
-        self.keep.append(outputs)
         self.events.append(("op", func, tuple(inputs), outputs))
 
     def effect(self, method, args, kwargs):
@@ -313,7 +311,7 @@ class _Described:
             self._note_settings(func, index)
             return ("op", type(func), tuple(self._role(x, site.format(i))
                                             for i, x in enumerate(inputs)),
-                    tuple((y.data.shape, y.data.dtype.str) for y in outputs))
+                    tuple((y.data.shape, y.data.dtype.str) for y in _as_tuple(outputs)))
         if kind == "backward":
             _, outputs, seeds, _ = event
             seeds = _as_seed_list(seeds, len(outputs))
@@ -526,13 +524,13 @@ def _step_for(event):
 def _op_step(func, inputs, outputs):
     """Run func.forward on its inputs' current arrays; put the results into its outputs."""
     forward = func.forward
-    if len(outputs) > 1:
+    if outputs.__class__ is tuple:
         def run_multi():
             ys = forward(*[x.data for x in inputs])
             for y, value in zip(outputs, ys):
                 y.data = _as_output(value)
         return run_multi
-    out, = outputs
+    out = outputs
     if len(inputs) == 1:
         a, = inputs
 
@@ -552,6 +550,10 @@ def _op_step(func, inputs, outputs):
         y = forward(*[x.data for x in inputs])
         out.data = y if y.__class__ is _ndarray else _as_output(y)
     return run_any
+
+
+def _as_tuple(outputs):
+    return outputs if outputs.__class__ is tuple else (outputs,)
 
 
 def _as_output(y):
