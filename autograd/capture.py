@@ -38,7 +38,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .config import anomaly_mode, grad_mode, train_mode
+from .config import anomaly_mode, backward_running, grad_mode, train_mode
 from .variable import Mutations, Parameter, Variable, wrap
 
 _ndarray = np.ndarray
@@ -95,7 +95,8 @@ class CapturedStep:
     def __init__(self, step):
         self.step = step
         self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
-        self._lock = threading.Lock()  # a replay writes into shared Variables
+        self._lock = threading.RLock()  # a replay writes into shared Variables; (R: a step
+        # calling itself while it records is refused by _record, not deadlocked)
         functools.update_wrapper(self, step)
 
     def __call__(self, *args, **kwargs):
@@ -167,8 +168,9 @@ def _signature_of(value):
 class Record:
     """What one eager call of the step did: its ops, backward passes and replayable calls."""
 
-    def __init__(self, arguments):
+    def __init__(self, arguments, plain):
         self.arguments = arguments       # [(path, Variable)] standing for the array arguments
+        self.plain = plain               # the arguments were arrays only (a fast replay)
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.depth = 0                   # > 0 inside a replayable call
@@ -177,7 +179,6 @@ class Record:
 
     # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
     def __call__(self, func, inputs, outputs):
-        from .config import backward_running
         if self.depth or backward_running.get():
             return  # a replayable call's or backward's own ops run again with them
         self._check_mutations(f"before {func.name}")
@@ -235,8 +236,7 @@ def _record(step, args, kwargs):
     plain = not kwargs and all(a.__class__ is _ndarray for a in args)
     args = _standing_in(args, arguments, ("args",))
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
-    record = Record(arguments)
-    record.plain = plain
+    record = Record(arguments, plain)
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
@@ -265,7 +265,7 @@ def _standing_in(value, arguments, path):
 
 def _compare(first, second):
     """Raise CaptureError where the two eager calls of one signature did different things."""
-    a, b = _described(first), _described(second)
+    a, b = _Described(first), _Described(second)
     if len(a.events) != len(b.events):
         raise CaptureError(f"capture: the step differs between the two recorded calls: it ran "
                            f"{len(a.events)} ops and calls the first time and {len(b.events)} "
@@ -360,10 +360,6 @@ class _Described:
         return ("var", len(self.variables) - 1)
 
 
-def _described(record):
-    return _Described(record)
-
-
 def _identity(value):
     """How an effect's argument must match between the records: plain values by value,
     objects by identity (an optimizer, a buffer array: an array made anew in each call does
@@ -395,8 +391,7 @@ def _constructor_arguments(cls):
 
 
 def _arrays_in(value, depth=0):
-    """The arrays in a setting: itself, in tuples and lists, or among an object's attributes
-    (one level: ClassTargets)."""
+    """The arrays in a setting: itself, or inside tuples, lists and dicts (an index)."""
     if isinstance(value, _ndarray):
         return [value]
     if depth > 2:

@@ -88,9 +88,8 @@ class Function:
             outputs = tuple([_make_output(y, inputs) for y in ys])
         else:
             outputs = wrap(_as_output(ys, inputs))
-        watch = _anomaly_on()
-        if watch:  # anomaly checks, or a capture recording (off the hot path)
-            _watch_call(watch, self, inputs, outputs)
+        if _anomaly_on():  # anomaly checks, or a capture recording (off the hot path)
+            _watch_call(_anomaly_on(), self, inputs, outputs)
         if _grad_on():
             for x in inputs:
                 if x.requires_grad:
