@@ -38,7 +38,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .config import anomaly_mode, backward_running, grad_mode, train_mode
+from .config import anomaly_detection_on, anomaly_mode, backward_running, grad_mode, train_mode
 from .variable import Mutations, Parameter, Variable, wrap
 
 _ndarray = np.ndarray
@@ -50,14 +50,21 @@ class CaptureError(RuntimeError):
 
 # ----- declaring replayable calls -----
 
+def recording():
+    """The Record of the capture recording in this thread, or None. It sits in the
+    anomaly_mode setting, whose check every op already makes (autograd/config.py)."""
+    watch = anomaly_mode.get()
+    return watch if watch.__class__ is Record else None
+
+
 def replayed(method):
     """Decorator for a call with effects outside the graph (an optimizer's step): made while
     a capture records, it is noted and repeated with the same arguments at every replay."""
     @functools.wraps(method)
     def call(*args, **kwargs):
-        watch = anomaly_mode.get()
-        if watch and watch is not True:
-            return watch.effect(method, args, kwargs)
+        record = recording()
+        if record is not None:
+            return record.effect(method, args, kwargs)
         return method(*args, **kwargs)
     return call
 
@@ -69,8 +76,7 @@ def run_replayed(effect, *args):
 
 def capturing():
     """True while a capture records in this thread (layers refuse what they cannot replay)."""
-    watch = anomaly_mode.get()
-    return bool(watch) and watch is not True
+    return recording() is not None
 
 
 # ----- the public face -----
@@ -224,11 +230,10 @@ class Record:
 
 
 def _record(step, args, kwargs):
-    watch = anomaly_mode.get()
-    if watch is True:
-        raise CaptureError("capture: anomaly detection is on; capture outside detect_anomaly()")
-    if watch:
+    if recording() is not None:
         raise CaptureError("capture: a captured step called another one while it recorded")
+    if anomaly_detection_on():
+        raise CaptureError("capture: anomaly detection is on; capture outside detect_anomaly()")
     from .trace import recorder
     if recorder.get() is not None:
         raise CaptureError("capture: record_backward() is on; capture outside it")

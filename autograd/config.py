@@ -26,6 +26,13 @@ for _var in _SETTINGS.values():
     _var.set(_var.get())
 
 
+def anomaly_detection_on():
+    """Whether detect_anomaly is on in this thread (anomaly_mode holds a truthy value that
+    is not a capture's recorder, which is callable)."""
+    watch = anomaly_mode.get()
+    return bool(watch) and not callable(watch)
+
+
 def _setting(var):
     return property(lambda self: var.get(), lambda self, value: var.set(value),
                     doc=f"this thread's `{var.name}` setting")
@@ -37,7 +44,7 @@ class _Settings:
     __slots__ = ()
     enable_backprop = _setting(grad_mode)
     train = _setting(train_mode)
-    detect_anomaly = property(lambda self: anomaly_mode.get() is True,
+    detect_anomaly = property(lambda self: anomaly_detection_on(),
                               lambda self, value: anomaly_mode.set(value),
                               doc="this thread's `detect_anomaly` setting")
     in_backward = _setting(backward_running)

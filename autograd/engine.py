@@ -26,7 +26,8 @@ from heapq import heappop, heappush
 import numpy as np
 
 from .backend import as_array, get_array_module
-from .config import anomaly_mode, backward_running, grad_mode
+from .capture import recording
+from .config import anomaly_detection_on, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
 from .trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
@@ -37,9 +38,9 @@ _float64, _asarray = np.float64, np.asarray
 
 def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
     """Accumulate gradients of `outputs` into the `.grad` of every leaf behind them."""
-    watch, order = anomaly_mode.get(), None
-    if watch and watch is not True:  # a capture records (autograd/capture.py): the order
-        order = watch.backward(outputs, grad_outputs, retain_grad, create_graph)  # to replay
+    record, order = recording(), None
+    if record is not None:  # a capture records (autograd/capture.py): the order to replay
+        order = record.backward(outputs, grad_outputs, retain_grad, create_graph)
     _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph,
                            order)
 
@@ -139,9 +140,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     >>> x.grad is None
     True
     """
-    watch = anomaly_mode.get()
-    if watch and watch is not True:
-        raise watch.refuse("autograd.grad")
+    if recording() is not None:
+        raise recording().refuse("autograd.grad")
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)
@@ -269,7 +269,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
     """
     outputs = _output_list(outputs)
     seeds = _seeds_for(outputs, grad_outputs)
-    anomaly, trace = anomaly_mode.get() is True, recorder.get()  # (not a capture's recorder)
+    anomaly, trace = anomaly_detection_on(), recorder.get()
     observe = anomaly or trace is not None
     # First order runs on arrays (`backward_data`); the checks and the recorder see the
     # Variables of `backward`, as a graph built for higher orders does.

@@ -176,12 +176,13 @@ _ONE_NEEDED, _BOTH_NEEDED = (True,), (True, True)
 
 
 def _watch_call(watch, func, inputs, outputs):
-    """anomaly_mode holds True (detect_anomaly) or the Record of a capture in progress."""
-    if watch is True:
+    """anomaly_mode holds the Record of a capture in progress (callable) or, for
+    detect_anomaly, True."""
+    if callable(watch):
+        watch(func, inputs, outputs)
+    else:
         from .anomaly import check_forward
         check_forward(func, inputs, outputs)
-    else:
-        watch(func, inputs, outputs)
 
 
 def _generation_and_needs(inputs):

@@ -299,3 +299,12 @@ def test_at_most_max_signatures_captures_are_kept():
             captured(np.ones((n, 3), np.float32))
     assert len(captured._programs) == captured.max_signatures
     assert captured.captured == captured.max_signatures
+
+
+def test_a_truthy_anomaly_setting_still_means_anomaly_detection():
+    with autograd.using_config("detect_anomaly", 1):
+        assert autograd.Config.detect_anomaly is True
+        x = Variable(np.array([1.0, 2.0]))
+        (x * 2).sum().backward()  # checked as anomaly mode checks, not taken for a capture
+        with pytest.raises(CaptureError, match="anomaly detection"):
+            capture(lambda v: v * 2)(np.ones(2))
