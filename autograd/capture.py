@@ -110,8 +110,10 @@ class CapturedStep:
         with self._lock:
             known = self._programs.get(key)
             if isinstance(known, Program):
-                self._programs.move_to_end(key)
-                return known.run(args, kwargs)
+                if known.holds():
+                    self._programs.move_to_end(key)
+                    return known.run(args, kwargs)
+                known = None  # record this signature again
             record = _record(self.step, args, kwargs)
             if known is None:
                 self._programs[key] = record
@@ -461,6 +463,15 @@ class Program:
         self.steps = [_step_for(event) for event in record.events]
         self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
         self.plain = record.plain
+        self.trained = _trained_leaves(record)  # [(leaf, its requires_grad at capture)]
+
+    def holds(self):
+        """Whether the capture still describes the step: a parameter frozen or unfrozen since
+        (fine-tuning) changes which gradients backward computes, so the step records again."""
+        for leaf, wanted in self.trained:
+            if leaf.requires_grad is not wanted:
+                return False
+        return True
 
     def run(self, args, kwargs):
         if self.plain:  # arrays only, each stood in for by one Variable
@@ -478,6 +489,17 @@ class Program:
         for step in self.steps:
             step()
         return _returned(self.result, None)
+
+
+def _trained_leaves(record):
+    """The leaves the recorded ops read that are parameters or require grad, each once."""
+    found = {}
+    for event in record.events:
+        if event[0] == "op":
+            for x in event[2]:
+                if x.creator is None and (x.requires_grad or isinstance(x, Parameter)):
+                    found.setdefault(id(x), (x, x.requires_grad))
+    return list(found.values())
 
 
 def _in_argument_order(arguments):

@@ -308,3 +308,19 @@ def test_a_truthy_anomaly_setting_still_means_anomaly_detection():
         (x * 2).sum().backward()  # checked as anomaly mode checks, not taken for a capture
         with pytest.raises(CaptureError, match="anomaly detection"):
             capture(lambda v: v * 2)(np.ones(2))
+
+
+def test_unfreezing_a_parameter_records_the_step_again():
+    eager_model, captured_model = _mlp(), _mlp()
+    eager = _train_step(eager_model, optim.SGD(eager_model.parameters(), lr=0.1), F.mse_loss)
+    captured = capture(_train_step(captured_model, optim.SGD(captured_model.parameters(),
+                                                             lr=0.1), F.mse_loss))
+    for model in (eager_model, captured_model):
+        model[0].requires_grad_(False)  # the first layer frozen, as in fine-tuning
+    for i, (x, t) in enumerate(_batches(10, (5, 3))):
+        if i == 5:
+            for model in (eager_model, captured_model):
+                model[0].requires_grad_(True)
+        np.testing.assert_allclose(captured(x, t).data, eager(x, t).data, rtol=1e-6)
+    _assert_same_parameters(eager_model, captured_model)
+    assert not np.allclose(captured_model[0].weight.data, _mlp()[0].weight.data)
