@@ -74,6 +74,17 @@ def run_replayed(effect, *args):
     return replayed(effect)(*args)
 
 
+class _PythonState:
+    changes = 0  # how many times Python state that steps read has changed (train/eval)
+
+
+def python_state_changed():
+    """Note a change of Python state that a captured step may have read (a module switched
+    between training and evaluation, `nn.Module.training`): captures made before record
+    again at their next call, as the step may now run other ops."""
+    _PythonState.changes += 1
+
+
 def capturing():
     """True while a capture records in this thread (layers refuse what they cannot replay)."""
     return recording() is not None
@@ -109,6 +120,8 @@ class CapturedStep:
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
+            if known is not None and known.state != _PythonState.changes:
+                known = None  # made before model.eval() or .train(): record afresh
             if isinstance(known, Program):
                 if known.holds():
                     self._programs.move_to_end(key)
@@ -183,6 +196,7 @@ class Record:
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = Mutations.count
+        self.state = _PythonState.changes
         self.result = None
 
     # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
@@ -464,6 +478,7 @@ class Program:
         self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
         self.plain = record.plain
         self.trained = _trained_leaves(record)  # [(leaf, its requires_grad at capture)]
+        self.state = record.state
 
     def holds(self):
         """Whether the capture still describes the step: a parameter frozen or unfrozen since
@@ -586,4 +601,5 @@ def _as_output(y):
     return get_array_module(y).asarray(y)
 
 
-__all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing"]
+__all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing",
+           "recording", "python_state_changed"]

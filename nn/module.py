@@ -9,7 +9,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd.backend import get_array_module, to_cpu, to_gpu
-from autograd.capture import replayed
+from autograd.capture import python_state_changed, replayed
 from autograd.config import train_mode
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -190,7 +190,10 @@ class Module:
 
     @training.setter
     def training(self, mode):
-        object.__setattr__(self, "_training", bool(mode))
+        mode = bool(mode)
+        if mode != self._training:  # captured steps ran this module's other mode's ops
+            python_state_changed()
+        object.__setattr__(self, "_training", mode)
 
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics) for every module."""

@@ -324,3 +324,36 @@ def test_unfreezing_a_parameter_records_the_step_again():
         np.testing.assert_allclose(captured(x, t).data, eager(x, t).data, rtol=1e-6)
     _assert_same_parameters(eager_model, captured_model)
     assert not np.allclose(captured_model[0].weight.data, _mlp()[0].weight.data)
+
+
+def test_eval_and_train_record_the_step_again():
+    def model():
+        np.random.seed(0)
+        return nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    eager_model, captured_model = model(), model()
+
+    def evaluate_with(m):
+        return lambda x: m(x)
+    eager, captured = evaluate_with(eager_model), capture(evaluate_with(captured_model))
+    x = np.ones((4, 3), np.float32)
+    for i in range(12):
+        if i in (4, 8):  # eval, then train again, between calls
+            for m in (eager_model, captured_model):
+                m.train(i == 8)
+        np.random.seed(i)
+        expected = eager(x).data
+        np.random.seed(i)
+        np.testing.assert_allclose(captured(x).data, expected, rtol=1e-6)
+    assert captured.captured == 1
+
+
+def test_a_step_recorded_once_in_each_mode_is_not_refused():
+    model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    step = capture(lambda x: model(x).sum())
+    x = np.ones((4, 3), np.float32)
+    step(x)
+    model.eval()
+    step(x)  # the first record was in training mode: not compared with this one
+    step(x)
+    step(x)
+    assert step.captured == 1
