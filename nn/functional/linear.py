@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from autograd.backend import dense
-from autograd.function import Function, call_op
+from autograd.function import Function
 from autograd.grad_memory import any_grad_memory_offered, take_grad_memory
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
 from autograd.ops.shape import reshape_if_needed
@@ -44,7 +44,9 @@ class Linear(Function):
         """(gx, gW[, gb]) from Variables or arrays alike; `outs`: memory for gW and gb."""
         needs = self.needs_input_grad
         wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
-        grads = call_op(LinearGrad(wants, *outs), gy, x, weight)
+        if not isinstance(gy, Variable):  # arrays: the math itself, without an op around it
+            return tuple(_grad_slots(gy, x, weight, wants, *outs)[:len(needs)])
+        grads = LinearGrad(wants, *outs)(gy, x, weight)
         return tuple(_scatter(grads, wants)[:len(needs)])
 
     def _offered_memory(self, gy, x):
@@ -73,16 +75,9 @@ class LinearGrad(Function):
         self.wants, self.out_w, self.out_b = wants, out_w, out_b  # outs: see Linear
 
     def forward(self, gy, x, weight):
-        want_x, want_w, want_b = self.wants
-        rows = _rows(gy) if gy.ndim != 2 else gy
-        grads = []
-        if want_x:
-            grads.append(_product(rows, weight).reshape(x.shape))
-        if want_w:
-            grads.append(_product(rows.T, _rows(x) if x.ndim != 2 else x, self.out_w))
-        if want_b:
-            grads.append(rows.sum(axis=0, out=self.out_b))
-        return tuple(grads)  # a tuple even for one: backward indexes them alike
+        slots = _grad_slots(gy, x, weight, self.wants, self.out_w, self.out_b)
+        # a tuple even for one: backward indexes them alike
+        return tuple([g for g, wanted in zip(slots, self.wants) if wanted])
 
     def backward(self, *upstream):
         """With ggx, ggW, ggb the gradients of gx, gW, gb:
@@ -105,6 +100,16 @@ class LinearGrad(Function):
         if need_w and ggx is not None:
             d_w = matmul(transpose(gy_rows), ggx_rows)
         return d_gy, d_x, d_w
+
+
+def _grad_slots(gy, x, weight, wants, out_w=None, out_b=None):
+    """[gx, gW, gb] on arrays, None where not wanted (`wants`: three flags); gW and gb into
+    `out_w` and `out_b` when given."""
+    want_x, want_w, want_b = wants
+    rows = _rows(gy) if gy.ndim != 2 else gy
+    return [_product(rows, weight).reshape(x.shape) if want_x else None,
+            _product(rows.T, _rows(x) if x.ndim != 2 else x, out_w) if want_w else None,
+            rows.sum(axis=0, out=out_b) if want_b else None]
 
 
 _SMALL = 8192  # elements of a product's result below which ndarray.dot is the faster call
