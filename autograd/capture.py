@@ -196,6 +196,7 @@ class Record:
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = Mutations.count
+        self.grads = []                  # [(leaf, its .grad)] as backward or a call left them
         self.state = _PythonState.changes
         self.result = None
 
@@ -220,6 +221,7 @@ class Record:
         finally:
             self.depth -= 1
             self.mutations = Mutations.count
+            self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
 
     def backward(self, outputs, grad_outputs, retain_grad, create_graph):
         """Noted before the engine runs it (engine.backward calls this)."""
@@ -233,11 +235,28 @@ class Record:
         self.events.append(("backward", list(outputs), grad_outputs, order))
         return order
 
+    def backward_done(self):
+        """Note the leaves' gradients as backward left them: replacing one outside a
+        replayable call (`p.grad = p.grad * 0.5`) would not be replayed."""
+        if self.depth:
+            return
+        leaves = {id(x): x for func in self.events[-1][3] for x in func.inputs
+                  if x.creator is None and x.requires_grad}
+        known = {id(leaf) for leaf, _ in self.grads}
+        self.grads += [(x, x.grad) for key, x in leaves.items() if key not in known]
+        self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
+
     def refuse(self, what):
         return CaptureError(f"capture: {what} cannot be replayed; call it outside the captured "
                             f"step")
 
     def _check_mutations(self, where):
+        for leaf, grad in self.grads:
+            if leaf.grad is not grad:
+                raise CaptureError(
+                    f"capture: a gradient (.grad of a leaf of shape {leaf.shape}) was replaced "
+                    f"{where}, outside backward and a replayable call (an optimizer's step, "
+                    f"zero_grad, clip_grad_norm_): a replay would not repeat it.")
         if Mutations.count != self.mutations:
             raise CaptureError(
                 f"capture: a Variable was changed in place {where}, outside an op and a "
@@ -361,6 +380,8 @@ class _Described:
     def _argument(self, value, site):
         if isinstance(value, Variable):
             return self._role(value, site)
+        if isinstance(value, (list, tuple)):  # (the parameters to clip)
+            return (type(value).__name__,) + tuple(self._argument(v, site) for v in value)
         index = self.ops.get(id(value))  # an op of this step, whose forward a replay repeats
         return ("op", index) if index is not None else _identity(value)
 

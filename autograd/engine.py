@@ -43,6 +43,8 @@ def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
         order = record.backward(outputs, grad_outputs, retain_grad, create_graph)
     _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph,
                            order)
+    if record is not None:
+        record.backward_done()
 
 
 def queue_callback(callback):

@@ -3,6 +3,7 @@ import math
 
 from autograd import Variable
 from autograd.backend import get_array_module
+from autograd.capture import replayed
 
 from .optimizer import _param_list, grad_array
 
@@ -44,6 +45,13 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     clipping, as a float. A NaN norm (with error_if_nonfinite=False) makes every
     gradient NaN, as in PyTorch: the step is visibly broken, not silently unclipped.
     """
+    return _clip_grad_norm(_param_list(parameters, "clip_grad_norm_"), max_norm, norm_type,
+                           error_if_nonfinite)
+
+
+@replayed  # a captured step clips again at each replay (with the list, not a used generator)
+def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
+    """clip_grad_norm_ on a list of parameters."""
     norm_type = float(norm_type)
     if not norm_type > 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, got {norm_type}")
@@ -70,6 +78,12 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient entry into `[-clip_value, clip_value]`."""
+    _clip_grad_value(_param_list(parameters, "clip_grad_value_"), clip_value)
+
+
+@replayed
+def _clip_grad_value(parameters, clip_value):
+    """clip_grad_value_ on a list of parameters."""
     c = float(clip_value)
     if c < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")

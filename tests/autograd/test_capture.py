@@ -357,3 +357,41 @@ def test_a_step_recorded_once_in_each_mode_is_not_refused():
     step(x)
     step(x)
     assert step.captured == 1
+
+
+@pytest.mark.parametrize("clip", [
+    lambda ps: optim.clip_grad_norm_(ps, 0.05),
+    lambda ps: optim.clip_grad_value_(ps, 0.01),
+])
+def test_gradient_clipping_is_replayed(clip):
+    eager_model, captured_model = _mlp(), _mlp()
+
+    def clipped(model):
+        optimizer = optim.SGD(model.parameters(), lr=0.5)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(x), t)
+            loss.backward()
+            clip(model.parameters())  # a generator: used up at capture, listed for replays
+            optimizer.step()
+            return loss
+        return step
+    eager, captured = clipped(eager_model), capture(clipped(captured_model))
+    for x, t in _batches(6, (5, 3)):
+        np.testing.assert_allclose(captured(x, t).data, eager(x, t).data, rtol=1e-6)
+    assert captured.captured == 1
+    _assert_same_parameters(eager_model, captured_model)
+
+
+def test_a_gradient_replaced_by_hand_is_refused():
+    model = _mlp()
+
+    def step(x, t):
+        loss = F.mse_loss(model(x), t)
+        loss.backward()
+        weight = model[0].weight
+        weight.grad = weight.grad * 0.5
+        return loss
+    with pytest.raises(CaptureError, match="gradient .* was replaced after the last op"):
+        _capture_twice(step, *_data())
