@@ -199,6 +199,7 @@ class Record:
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = Mutations.count
+        self.outside = []                # arrays computed from values outside ops (x != 0)
         self.grads = []                  # [(leaf, its .grad)] as backward or a call left them
         self.state = _PythonState.changes
         self.result = None
@@ -248,6 +249,12 @@ class Record:
         known = {id(leaf) for leaf, _ in self.grads}
         self.grads += [(x, x.grad) for key, x in leaves.items() if key not in known]
         self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
+
+    def computed_outside(self, array):
+        """Note an array computed from Variables' values outside the ops (a comparison):
+        an op given it would keep this call's values in a replay."""
+        if not self.depth:
+            self.outside.append(array)
 
     def refuse(self, what):
         return CaptureError(f"capture: {what} cannot be replayed; call it outside the captured "
@@ -318,7 +325,8 @@ def _compare(first, second):
             raise CaptureError(f"capture: event {i} differs between the two recorded calls: "
                                f"{_shown(x)} the first time, {_shown(y)} the second")
     for i, (x, y) in enumerate(zip(a.variables, b.variables)):
-        if x is not y and (isinstance(y, Parameter) or not _same_values(x.data, y.data)):
+        if x is not y and x.data is not y.data and (  # (a buffer, wrapped in each call)
+                isinstance(y, Parameter) or not _same_values(x.data, y.data)):
             raise CaptureError(
                 f"capture: {b.variable_sites[i]} is an array that is not an argument, a "
                 f"parameter or an op's result, and it differed between the two recorded calls "
@@ -342,6 +350,13 @@ class _Described:
         self.settings = []  # (site, value) of each op's constructor arguments
         self.arguments = {id(v): ("arg", i) for i, (_, v) in enumerate(record.arguments)}
         self.argument_memory = {_memory(v.data) for _, v in record.arguments}
+        # arrays of this call's values that did not come out of an op as its result: an op's
+        # result taken out of the graph (.data), and comparisons of Variables (x != 0)
+        leaves = {_memory(x.data) for e in record.events if e[0] == "op" for x in e[2]
+                  if x.creator is None}
+        self.value_memory = {_memory(y.data) for e in record.events if e[0] == "op"
+                             for y in _as_tuple(e[3])} - leaves
+        self.value_memory |= {_memory(a) for a in record.outside}
         self.ops = {id(e[1]): i for i, e in enumerate(record.events) if e[0] == "op"}
         self.events = [self._event(i, e) for i, e in enumerate(record.events)]
         self.result = _shape_of_result(record.result, self._role, "the step's result")
@@ -370,14 +385,16 @@ class _Described:
         """The op's constructor arguments, as it keeps them (`self.index = index`): arrays
         there are the capture's (a label array a loss keeps, an index) and must be constants."""
         for name in _constructor_arguments(type(func)):
-            if name not in vars(func):
-                continue
+            if name not in vars(func) or name in _RECORDED:
+                continue  # (an `inputs` argument kept under another name: Einsum's)
             value = vars(func)[name]
             site = f"{func.name}'s {name!r} (event {index})"
             if any(_memory(a) in self.argument_memory for a in _arrays_in(value)):
                 raise CaptureError(f"capture: {site} holds an argument's array: a replay would "
                                    f"keep the first call's values. Give it to the op as an "
                                    f"input (a Variable), not as a setting.")
+            if any(_memory(a) in self.value_memory for a in _arrays_in(value)):
+                raise _computed_outside(site)
             self.settings.append((site, value))
 
     def _argument(self, value, site):
@@ -399,10 +416,20 @@ class _Described:
                 f"capture: {site} is an argument's array outside its Variable (.data of an "
                 f"argument, or a view of it): a replay would keep the first call's values. "
                 f"Use the argument itself with rungrad's ops.")
+        if _memory(x.data) in self.value_memory:
+            raise _computed_outside(site)
         # Compared with the other record's by identity (parameters) or by value (constants)
         self.variables.append(x)
         self.variable_sites.append(site.replace("input", "the input", 1))
         return ("var", len(self.variables) - 1)
+
+
+def _computed_outside(site):
+    return CaptureError(
+        f"capture: {site} holds values computed outside rungrad's ops in this call (a "
+        f"comparison such as `x != 0`, or an op's result taken out of the graph with .data): "
+        f"a replay would keep this call's values. Compute it with ops, or call the step "
+        f"without capture.")
 
 
 def _identity(value):
@@ -423,6 +450,10 @@ def _shape_of_result(result, role, where):
         return (type(result).__name__,) + tuple(_shape_of_result(r, role, where) for r in result)
     return ("dict",) + tuple((k, _shape_of_result(v, role, where))
                              for k, v in sorted(result.items()))
+
+
+_RECORDED = frozenset(("inputs", "outputs", "generation", "needs_input_grad", "recorded_at",
+                       "output_specs"))  # what Function.__call__ sets on every op
 
 
 @functools.lru_cache(maxsize=None)
@@ -531,12 +562,14 @@ class Program:
 
 
 def _trained_leaves(record):
-    """The leaves the recorded ops read that are parameters or require grad, each once."""
+    """The leaves the recorded ops read (parameters, other Variables, constants), each once,
+    with their requires_grad: switched on or off later, a replay would compute other
+    gradients."""
     found = {}
     for event in record.events:
         if event[0] == "op":
             for x in event[2]:
-                if x.creator is None and (x.requires_grad or isinstance(x, Parameter)):
+                if x.creator is None:
                     found.setdefault(id(x), (x, x.requires_grad))
     return list(found.values())
 

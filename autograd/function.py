@@ -220,13 +220,14 @@ def _as_output(y, inputs):
 
 
 def _convert_inputs(inputs, func):
-    """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it."""
-    like = None
+    """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it
+    (the first floating-point Variable's: where's boolean condition comes first)."""
+    like, from_variable = None, False
     for x in inputs:
         if isinstance(x, Variable):
-            like = x.data
-            break
-        if like is None and hasattr(x, "dtype") and hasattr(x, "shape"):
+            if not from_variable or (x.dtype.kind == "f" and like.dtype.kind != "f"):
+                like, from_variable = x.data, True
+        elif like is None and hasattr(x, "dtype") and hasattr(x, "shape"):
             like = x
     converted = []
     for x in inputs:

@@ -7,7 +7,8 @@ import weakref
 import numpy as np
 
 from .backend import as_array, get_array_module, is_float
-from .config import Config
+from .config import Config, anomaly_mode
+from .config import no_grad as _no_grad
 from .hooks import GradWatch
 
 _NUMERIC_KINDS = "biuf"
@@ -273,7 +274,9 @@ class Variable:
     def detach(self):
         """Same data, cut from the graph, not requiring grad. It shares this Variable's
         version: writing into it in place is seen by graphs that saved this one."""
-        detached = wrap(self.data, False)
+        from .detach import Detach  # (it imports Function, which imports this module)
+        with _no_grad():  # an op, so that a captured step replays it; linked to nothing
+            detached = Detach()(self)
         share_version(detached, self)
         return detached
 
@@ -420,26 +423,35 @@ class Variable:
 
     # Comparisons give plain arrays: they have no gradient.
     def __lt__(self, other):
-        return self.data < _raw(other)
+        return _compared(self.data < _raw(other))
 
     def __le__(self, other):
-        return self.data <= _raw(other)
+        return _compared(self.data <= _raw(other))
 
     def __gt__(self, other):
-        return self.data > _raw(other)
+        return _compared(self.data > _raw(other))
 
     def __ge__(self, other):
-        return self.data >= _raw(other)
+        return _compared(self.data >= _raw(other))
 
     # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
     # Hashing stays by identity; `in` and dict lookups test identity first.
     def __eq__(self, other):
-        return self.data == _raw(other)
+        return _compared(self.data == _raw(other))
 
     def __ne__(self, other):
-        return self.data != _raw(other)
+        return _compared(self.data != _raw(other))
 
     __hash__ = object.__hash__
+
+
+def _compared(result):
+    """A comparison's array (values, not an op): a capture recording notes it, to refuse
+    an op that is given it (autograd/capture.py)."""
+    watch = anomaly_mode.get()
+    if watch and callable(watch):
+        watch.computed_outside(result)
+    return result
 
 
 def wrap(data, requires_grad=False):

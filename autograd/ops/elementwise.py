@@ -354,24 +354,23 @@ def _either(a, b):
 
 
 class Where(Function):
-    """y = x0 where condition else x1"""
+    """y = x0 where condition else x1; the boolean condition is an input (no gradient), so
+    a captured step (autograd.capture) reads each call's mask"""
 
     input_specs = (Spec("bool"), Spec(broadcast_to=0), Spec(broadcast_to=0))
     apply = staticmethod(lambda condition, x0, x1: where(condition, x0, x1))
     reference = staticmethod(np.where)
 
-    def __init__(self, condition):
-        self.condition = condition
-
-    def forward(self, x0, x1):
-        return get_array_module(x0).where(self.condition, x0, x1)
+    def forward(self, condition, x0, x1):
+        return get_array_module(x0).where(condition, x0, x1)
 
     def backward(self, gy):
+        condition = self.inputs[0]
         zero = wrap(get_array_module(gy.data).zeros((), gy.data.dtype))
-        need0, need1 = self.needs_input_grad
-        g0 = where(self.condition, gy, zero) if need0 else None
-        g1 = where(self.condition, zero, gy) if need1 else None
-        return g0, g1
+        _, need0, need1 = self.needs_input_grad
+        g0 = where(condition, gy, zero) if need0 else None
+        g1 = where(condition, zero, gy) if need1 else None
+        return None, g0, g1
 
 
 class AsType(Function):
@@ -469,8 +468,12 @@ def _bound(value, name):
 
 
 def where(condition, x0, x1):
-    condition = condition.data if isinstance(condition, Variable) else condition
-    return Where(get_array_module(condition).asarray(condition, dtype=bool))(x0, x1)
+    """x0 where `condition` (a boolean array or Variable) holds, else x1."""
+    if not isinstance(condition, Variable):
+        condition = wrap(get_array_module(condition).asarray(condition, dtype=bool), False)
+    elif condition.dtype != bool:
+        condition = AsType(np.dtype(bool))(condition)
+    return Where()(condition, x0, x1)
 
 
 def astype(x, dtype):

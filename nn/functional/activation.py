@@ -198,6 +198,23 @@ class Softmax(Function):
         return gyy - y * sum(gyy, axis=self.axis, keepdims=True)
 
 
+class RowSafeSoftmax(Softmax):
+    """softmax over `axis`, with 0 (not NaN) for a row whose entries are all -inf: attention
+    where a mask hides every key. Decided in forward, on each call's values (a captured
+    step's replay meets such rows too); the backward is softmax's, 0 on those rows."""
+
+    apply = staticmethod(lambda x, axis: RowSafeSoftmax(axis)(x))
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        dead = xp.isneginf(x).all(axis=self.axis, keepdims=True)
+        if not dead.any():
+            return softmax_array(x, self.axis)
+        y = softmax_array(xp.where(dead, 0, x), self.axis)
+        y *= ~dead
+        return y
+
+
 class LogSoftmax(Function):
     """y = x - logsumexp(x) over `axis`;  dx = gy - e^y sum(gy)"""
 

@@ -15,7 +15,7 @@ from autograd.ops import matmul, swapaxes, where
 from autograd.ops.validation import float_input
 from autograd.variable import Variable, wrap
 
-from .activation import softmax
+from .activation import RowSafeSoftmax, softmax
 from .dropout import dropout
 
 
@@ -59,33 +59,25 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     scores = matmul(query, swapaxes(key, -1, -2)) * scale
     if mask is not None:
         scores = scores + mask
-    dead = _dead_rows(scores.data) if safe and mask is not None else None
-    if dead is not None:
-        scores = where(dead, 0.0, scores)  # a finite row, whose weights are zeroed below
-    weights = softmax(scores, axis=-1)
-    if dead is not None:
-        weights = weights * (~dead).astype(weights.dtype)
+    # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
+    weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,
+                                                                                  axis=-1)
     if dropout_p > 0:
         weights = dropout(weights, dropout_p, training=training)
     return matmul(weights, value), weights
 
 
-def _dead_rows(scores):
-    """The (..., L, 1) boolean array of rows whose scores are all -inf, or None if none is."""
-    xp = get_array_module(scores)
-    dead = xp.isneginf(scores).all(axis=-1, keepdims=True)
-    return dead if dead.any() else None
-
-
 def additive_mask(mask, dtype, allowed, who, name):
     """A boolean or float mask as an additive float array of `dtype` (0 or -inf for a
     boolean one). allowed: what True means, True = may attend (SDPA), False = masked out
-    (nn.MultiheadAttention). A float mask is cast to dtype; a Variable keeps its graph."""
+    (nn.MultiheadAttention). A float mask is cast to dtype; a Variable keeps its graph, a
+    boolean Variable becomes the additive mask through an op (a captured step replays it)."""
     if isinstance(mask, Variable):
         if mask.dtype.kind == "b":
-            mask = mask.data
-        else:
-            return mask if mask.dtype == dtype else mask.astype(dtype)
+            inf = wrap(np.asarray(-np.inf, dtype), False)
+            zero = wrap(np.zeros((), dtype), False)
+            return where(mask, zero, inf) if allowed else where(mask, inf, zero)
+        return mask if mask.dtype == dtype else mask.astype(dtype)
     xp = get_array_module(mask)
     mask = xp.asarray(mask)
     if mask.dtype.kind == "b":

@@ -121,11 +121,12 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 def _normalize_with(x, mean, var, weight, bias, shape, eps):
-    """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x."""
-    xp = get_array_module(x.data)
-    inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-    scale = wrap(inv_std, False) if weight is None else weight * inv_std
-    shift = -wrap(mean.astype(x.dtype, copy=False), False) * scale
+    """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x. The
+    running statistics enter ops as constants (not NumPy work beside them), so a captured
+    step reads their values as they are at each call."""
+    inv_std = astype(1 / sqrt(wrap(var, False) + eps), x.dtype)
+    scale = inv_std if weight is None else weight * inv_std
+    shift = -astype(wrap(mean, False), x.dtype) * scale
     if bias is not None:
         shift = shift + bias
     return x * reshape_if_needed(scale, shape) + reshape_if_needed(shift, shape)

@@ -23,6 +23,7 @@ float dtype for elementwise losses, and (N, 1) class labels lose their last axis
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.function import Function
 from autograd.ops import astype, reshape, transpose
 from autograd.variable import Variable, as_variable
 
@@ -136,15 +137,28 @@ def _sparse_categorical(logits, target):
     target = as_variable(target)
     if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
         target = reshape(target, target.shape[:-1])
-    labels = target.data
-    if labels.dtype.kind == "f":
-        if not np.all(labels == np.round(labels)):
-            raise ValueError("loss 'sparse_categorical_crossentropy': targets must be integer "
-                             "class labels; got fractional values (one-hot targets take "
-                             "'categorical_crossentropy')")
+    target = CheckedLabels(logits.shape[-1])(target)
+    if target.dtype.kind == "f":
         target = astype(target, np.int64)
-    check_labels(labels, logits.shape[-1], "loss 'sparse_categorical_crossentropy'")
     return F.cross_entropy(_classes_to_axis1(logits), target)
+
+
+class CheckedLabels(Function):
+    """The labels themselves, checked to be class indices in [0, classes) (Keras' rule): an
+    op, so that a captured step (compile(jit_compile=True)) checks every batch."""
+
+    name = "loss 'sparse_categorical_crossentropy'"  # errors read as the loss's
+
+    def __init__(self, classes):
+        self.classes = classes
+
+    def forward(self, labels):
+        if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
+            raise ValueError(f"{self.name}: targets must be integer class labels; got "
+                             "fractional values (one-hot targets take "
+                             "'categorical_crossentropy')")
+        check_labels(labels, self.classes, self.name)
+        return labels
 
 
 def _classes_to_axis1(x):

@@ -395,3 +395,127 @@ def test_a_gradient_replaced_by_hand_is_refused():
         return loss
     with pytest.raises(CaptureError, match="gradient .* was replaced after the last op"):
         _capture_twice(step, *_data())
+
+
+# ----- found by an adversarial sweep: each was a silently different replay -----
+
+def _eager_and_captured(make, calls):
+    """Results of the same step, eager and captured, over `calls` (argument tuples)."""
+    results = []
+    for captured in (False, True):
+        step = make()
+        step = capture(step) if captured else step
+        results.append([np.asarray(step(*args).data) for args in calls])
+    return results
+
+
+def test_batch_norm_in_eval_reads_the_running_statistics_at_each_call():
+    results = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 2))
+        train = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.cross_entropy)
+
+        def validate(x, model=model):
+            with autograd.test_mode(), autograd.no_grad():
+                return model(x).sum()
+        validate = capture(validate) if captured else validate
+        rng = np.random.default_rng(0)
+        for _ in range(6):  # training between validations moves the statistics
+            train(rng.standard_normal((16, 4)).astype(np.float32) * 3 + 1,
+                  rng.integers(0, 2, 16))
+            results.append(float(validate(np.ones((5, 4), np.float32)).data))
+    np.testing.assert_allclose(results[6:], results[:6], rtol=1e-5)
+
+
+def test_a_mask_made_by_comparing_values_is_refused_and_one_given_as_an_argument_works():
+    table = nn.Embedding(10, 3)
+
+    def compared(tokens):
+        per_token = table(tokens).sum(axis=-1)
+        return autograd.where(tokens != 0, per_token, 0.0).sum()
+    with pytest.raises(CaptureError, match="computed outside rungrad's ops"):
+        _capture_twice_with(compared, [np.array([1, 2, 3]), np.array([4, 5, 6])])
+
+    def given(tokens, keep):
+        return autograd.where(keep, table(tokens).sum(axis=-1), 0.0).sum()
+    calls = [(np.array([1, 2, 3]), np.array([True, True, True]))] * 2 + [
+        (np.array([1, 2, 0]), np.array([True, True, False]))] * 2
+    eager, captured = _eager_and_captured(lambda: given, calls)
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+    assert eager[2] != eager[0]
+
+
+def test_attention_rows_with_every_key_masked_replay_as_zeros():
+    def make():
+        np.random.seed(0)
+        layer = nn.Linear(4, 4)
+        return lambda q, mask: (F.scaled_dot_product_attention(
+            layer(q), layer(q), layer(q), attn_mask=mask) ** 2).sum()
+    rng = np.random.default_rng(0)
+    calls = []
+    for i in range(4):
+        mask = np.zeros((2, 3, 3), np.float32)
+        if i >= 2:
+            mask[:, 2, :] = -np.inf  # a query row that may attend to nothing
+        calls.append((rng.standard_normal((2, 3, 4)).astype(np.float32), mask))
+    eager, captured = _eager_and_captured(make, calls)
+    assert np.isfinite(captured).all()
+    np.testing.assert_allclose(captured, eager, rtol=1e-6)
+
+
+def test_a_plain_variable_switched_to_requires_grad_records_again():
+    results = []
+    for captured in (False, True):
+        log_alpha = Variable(np.zeros((), np.float32), requires_grad=False)
+        optimizer = optim.SGD([log_alpha], lr=0.1)
+
+        def step(x, log_alpha=log_alpha, optimizer=optimizer):
+            optimizer.zero_grad()
+            loss = (autograd.exp(log_alpha) * x).sum()
+            if loss.requires_grad:
+                loss.backward()
+            optimizer.step()
+            return loss
+        step = capture(step) if captured else step
+        for i in range(8):
+            if i == 4:  # a temperature made learnable, between steps
+                log_alpha.requires_grad_(True)
+            results.append(float(step(np.full(3, 2.0, np.float32)).data))
+    np.testing.assert_allclose(results[8:], results[:8], rtol=1e-6)
+    assert results[7] < results[4]
+
+
+def test_einsum_and_detach_replay():
+    def make():
+        np.random.seed(0)
+        weight = nn.Linear(3, 2).weight
+        target_net = nn.Linear(3, 2)
+        optimizer = optim.SGD([weight], lr=0.1)
+
+        def step(x):
+            optimizer.zero_grad()
+            target = target_net(x).detach()
+            loss = ((autograd.einsum("ij,kj->ik", x, weight) - target) ** 2).mean()
+            loss.backward()
+            optimizer.step()
+            return loss
+        return step
+    rng = np.random.default_rng(0)
+    calls = [(rng.standard_normal((4, 3)).astype(np.float32),) for _ in range(6)]
+    eager, captured = _eager_and_captured(make, calls)
+    np.testing.assert_allclose(captured, eager, rtol=1e-5)
+
+
+def test_keras_label_checks_run_on_replayed_batches():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 5)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    y[60] = 5  # in the last batch, replayed
+    np.random.seed(0)
+    model = nn.Sequential([nn.Dense(8, activation="relu", input_shape=(5,)), nn.Dense(3)])
+    model.compile(optimizer=optim.SGD(lr=0.1), loss="sparse_categorical_crossentropy",
+                  jit_compile=True)
+    with pytest.raises(ValueError, match=r"labels must be class indices in \[0, 3\)"):
+        model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    assert model._captured_update.captured == 1
