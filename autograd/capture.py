@@ -436,7 +436,7 @@ def _identity(value):
     """How an effect's argument must match between the records: plain values by value,
     objects by identity (an optimizer, a buffer array: an array made anew in each call does
     not match, as both records are alive while they are compared, so ids are not reused)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
         return ("value", value)
     return ("object", id(value))
 
@@ -468,7 +468,7 @@ def _constructor_arguments(cls):
 
 def _arrays_in(value, depth=0):
     """The arrays in a setting: itself, or inside tuples, lists and dicts (an index)."""
-    if isinstance(value, _ndarray):
+    if isinstance(value, (_ndarray, np.generic)):  # (an argmax's NumPy scalar too)
         return [value]
     if depth > 2:
         return []
@@ -487,7 +487,8 @@ def _same_setting(x, y):
         return len(x) == len(y) and all(_same_setting(a, b) for a, b in zip(x, y))
     if isinstance(x, dict) and isinstance(y, dict):
         return x.keys() == y.keys() and all(_same_setting(x[k], y[k]) for k in x)
-    if isinstance(x, (Variable, slice)) or x is None or isinstance(x, (bool, int, float, str)):
+    if isinstance(x, (Variable, slice, np.generic)) or x is None or isinstance(
+            x, (bool, int, float, str)):
         try:
             return bool(x == y) if not isinstance(x, Variable) else x is y
         except (TypeError, ValueError):

@@ -423,31 +423,32 @@ class Variable:
 
     # Comparisons give plain arrays: they have no gradient.
     def __lt__(self, other):
-        return _compared(self.data < _raw(other))
+        return computed_from_values(self.data < _raw(other))
 
     def __le__(self, other):
-        return _compared(self.data <= _raw(other))
+        return computed_from_values(self.data <= _raw(other))
 
     def __gt__(self, other):
-        return _compared(self.data > _raw(other))
+        return computed_from_values(self.data > _raw(other))
 
     def __ge__(self, other):
-        return _compared(self.data >= _raw(other))
+        return computed_from_values(self.data >= _raw(other))
 
     # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
     # Hashing stays by identity; `in` and dict lookups test identity first.
     def __eq__(self, other):
-        return _compared(self.data == _raw(other))
+        return computed_from_values(self.data == _raw(other))
 
     def __ne__(self, other):
-        return _compared(self.data != _raw(other))
+        return computed_from_values(self.data != _raw(other))
 
     __hash__ = object.__hash__
 
 
-def _compared(result):
-    """A comparison's array (values, not an op): a capture recording notes it, to refuse
-    an op that is given it (autograd/capture.py)."""
+def computed_from_values(result):
+    """`result`, an array computed from Variables' values outside the ops (a comparison, an
+    argsort): a capture recording notes it, and refuses an op or a step that is given it,
+    as a replay would keep this call's values (autograd/capture.py)."""
     watch = anomaly_mode.get()
     if watch and callable(watch):
         watch.computed_outside(result)

@@ -7,7 +7,7 @@ import numpy as np
 from ..backend import get_array_module, silently
 from ..function import Function
 from ..spec import Axes, Choice, Spec
-from ..variable import wrap
+from ..variable import computed_from_values, wrap
 from . import elementwise as ew
 from . import reduction as red
 from .arithmetic import _zero_at
@@ -66,7 +66,8 @@ def _vector_norm(x, order, axes, keepdims):
     if order == -math.inf:
         return red.min(ew.abs(x), axes, keepdims)
     if order == 0:  # the count of nonzeros: a piecewise-constant function, gradient 0
-        count = red.sum(wrap((x.data != 0).astype(x.dtype)), axes, keepdims)
+        nonzero = computed_from_values((x.data != 0).astype(x.dtype))
+        count = red.sum(wrap(nonzero), axes, keepdims)
         return ew.linked(count, x)
     return VectorNorm(axes, float(order), keepdims)(x)
 

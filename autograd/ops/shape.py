@@ -5,7 +5,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
-from ..variable import Variable, as_variable
+from ..variable import Variable, as_variable, computed_from_values
 from .indexing import GetItemGrad
 from .validation import normalize_axes, normalize_axis
 
@@ -194,7 +194,7 @@ def stack(xs, axis=0):
 
 def split(x, indices_or_sections, axis=0):
     x = as_variable(x, who="split")
-    if isinstance(indices_or_sections, Variable):
-        indices_or_sections = indices_or_sections.data.tolist()
+    if isinstance(indices_or_sections, Variable):  # values as a setting: a capture refuses
+        indices_or_sections = computed_from_values(indices_or_sections.data.copy())
     parts = Split(indices_or_sections, normalize_axis(axis, max(x.ndim, 1), "split"))(x)
     return list(parts) if isinstance(parts, tuple) else [parts]

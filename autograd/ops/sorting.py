@@ -4,7 +4,7 @@ integer arrays, with no gradient (as comparisons give plain arrays)."""
 import numpy as np
 
 from ..backend import get_array_module
-from ..variable import as_variable
+from ..variable import as_variable, computed_from_values
 from .indexing import get_item
 from .shape import reshape
 from .validation import normalize_axis
@@ -48,13 +48,13 @@ def sort(x, axis=-1, *, descending=False):
     """NumPy's sort (stable; axis=None sorts the flattened array); `descending` as
     PyTorch's. The gradient of each value goes to the element it came from."""
     x, axis = _flat_or(x, axis, "sort")
-    return take_along_axis(x, _order(x.data, axis, descending), axis)
+    return take_along_axis(x, computed_from_values(_order(x.data, axis, descending)), axis)
 
 
 def argsort(x, axis=-1, *, descending=False):
     """NumPy's argsort (stable), as a plain integer array."""
     x, axis = _flat_or(x, axis, "argsort")
-    return _order(x.data, axis, descending)
+    return computed_from_values(_order(x.data, axis, descending))
 
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
@@ -69,8 +69,8 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
                          f"{x.shape}), got {k!r}")
     if x.ndim == 0:
         return reshape(x, ()), np.zeros((), np.int64)
-    picked = _order(x.data, axis, largest)
-    indices = picked[(slice(None),) * axis + (slice(0, k),)]
+    picked = computed_from_values(_order(x.data, axis, largest))
+    indices = computed_from_values(picked[(slice(None),) * axis + (slice(0, k),)])
     return take_along_axis(x, indices, axis), indices
 
 
@@ -83,7 +83,8 @@ def _arg(reduce, x, axis, keepdims, who):
     if empty:
         where = "an empty array" if axis is None else f"axis {axis} of size 0"
         raise ValueError(f"{who}: cannot take the {who} of {where} (input shape {x.shape})")
-    return getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims)
+    return computed_from_values(
+        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims))
 
 
 def argmax(x, axis=None, keepdims=False):

@@ -1,6 +1,29 @@
 """accuracy(y, t): the share of correct class predictions, as a Variable (DeZero's F.accuracy)."""
+import numpy as np
+
 from autograd.backend import get_array_module
-from autograd.variable import Variable, as_variable, wrap
+from autograd.config import no_grad
+from autograd.function import Function
+from autograd.spec import Spec
+from autograd.variable import Variable, as_variable
+
+
+class Accuracy(Function):
+    """a = mean(argmax(y, axis=1) == t), in y's float dtype: no gradient (a step function).
+    An op, so that a captured step (autograd.capture) scores each call's batch."""
+
+    input_specs = (Spec(shape=("N", "C"), distinct=True),
+                   Spec("int", shape=("N",), elements=(0, "C")))
+    reference = staticmethod(lambda y, t: np.asarray((y.argmax(axis=1) == t).mean(), y.dtype))
+    gradcheck_order = 0  # forward only: there is no derivative to check
+
+    def forward(self, scores, labels):
+        xp = get_array_module(scores)
+        dtype = scores.dtype if scores.dtype.kind == "f" else xp.dtype("float64")
+        return xp.asarray((scores.argmax(axis=1) == labels).mean(), dtype=dtype)
+
+    def backward(self, gy):
+        return None, None
 
 
 def accuracy(y, t):
@@ -12,21 +35,19 @@ def accuracy(y, t):
     value has y's float dtype. `nn.metrics.accuracy(y_true, y_pred)` is the scikit-learn
     style metric on arrays: note its reversed argument order.
     """
-    scores, labels = _raw(y, "y"), _raw(t, "t")
+    scores, labels = _variable(y, "y"), _variable(t, "t")
     if scores.ndim < 2 or labels.shape != scores.shape[:1] + scores.shape[2:]:
         raise ValueError(f"accuracy: expected scores y (N, C, ...) and labels t (N, ...) with "
                          f"the class axis removed, got shapes {tuple(scores.shape)} and "
                          f"{tuple(labels.shape)}")
     if labels.dtype.kind not in "iub":
         raise TypeError(f"accuracy: t must hold integer class labels, got dtype {labels.dtype}")
-    xp = get_array_module(scores)
-    dtype = scores.dtype if scores.dtype.kind == "f" else xp.dtype("float64")
-    hits = scores.argmax(axis=1) == labels
-    return wrap(xp.asarray(hits.mean(), dtype=dtype), False)
+    with no_grad():
+        return Accuracy()(scores, labels)
 
 
-def _raw(x, name):
-    return (x if isinstance(x, Variable) else as_variable(x, who=f"accuracy ({name})")).data
+def _variable(x, name):
+    return x if isinstance(x, Variable) else as_variable(x, who=f"accuracy ({name})")
 
 
 __all__ = ["accuracy"]

@@ -13,7 +13,7 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import matmul, mean
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable
+from autograd.variable import as_variable, computed_from_values
 
 from .pooling import MaxPool2dGrad
 
@@ -57,7 +57,7 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     y = function(x)
     if not return_indices:
         return y
-    return y, function.positions % (x.shape[2] * x.shape[3])
+    return y, computed_from_values(function.positions % (x.shape[2] * x.shape[3]))
 
 
 class AdaptiveMaxPool2d(Function):

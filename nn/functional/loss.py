@@ -14,7 +14,7 @@ from autograd.ops import astype, clip, log, maximum
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
-from autograd.variable import Variable, as_variable, wrap
+from autograd.variable import Variable, as_variable, computed_from_values, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array
 from .activation import sigmoid, softplus
@@ -286,6 +286,8 @@ def _constant_like(value, like, who, name):
     data = value.data if isinstance(value, Variable) else value
     xp = get_array_module(like.data)
     data = xp.asarray(data).astype(like.dtype, copy=False)
+    if isinstance(value, Variable):  # a setting of the op: a capture refuses one from values
+        data = computed_from_values(data)
     try:
         fits = xp.broadcast_shapes(data.shape, like.shape) == like.shape
     except ValueError:

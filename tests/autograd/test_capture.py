@@ -519,3 +519,49 @@ def test_keras_label_checks_run_on_replayed_batches():
     with pytest.raises(ValueError, match=r"labels must be class indices in \[0, 3\)"):
         model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
     assert model._captured_update.captured == 1
+
+
+# ----- found by an audit of library code reading values outside ops -----
+
+@pytest.mark.parametrize("body", [
+    lambda x, w: autograd.sort(x * w),
+    lambda x, w: autograd.topk(x * w, 2)[0],
+    lambda x, w: autograd.get_item(x * w, autograd.argmax(x * w)),
+    lambda x, w: autograd.norm(x * w, ord=0),
+    lambda x, w: autograd.split(x * w, Variable(np.array([1 + int(x.data[0] > 0)])))[0],
+    lambda x, w: F.adaptive_max_pool2d((x * w).reshape(1, 1, 2, 2), 1,
+                                       return_indices=True)[1] * 1.0,
+])
+def test_values_read_by_the_library_outside_ops_are_refused(body):
+    w = Variable(np.ones(4, np.float32))
+    step = capture(lambda x: autograd.sum(body(x, w) * 1.0) if True else None)
+    with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ"):
+        for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0]):
+            step(np.array(x, np.float32))
+
+
+def test_a_per_batch_loss_weight_given_as_an_argument_is_refused():
+    model = _mlp(sizes=(3, 4))
+    step = capture(lambda x, t, weight: F.cross_entropy(model(x), t, weight=weight))
+    x, t = np.ones((5, 3), np.float32), np.arange(5) % 4
+    with pytest.raises(CaptureError, match="computed outside rungrad's ops|argument's array"):
+        for _ in range(3):
+            step(x, t, np.ones(4))  # float64 weights: cast into a setting of the op
+
+
+def test_accuracy_and_one_hot_are_ops_a_replay_recomputes():
+    model = _mlp(sizes=(3, 4))
+
+    def scores(x, t):
+        y = model(x)
+        return F.accuracy(y, t), F.mse_loss(F.softmax(y), F.one_hot(t, 4, dtype=np.float32))
+    calls = [(np.random.default_rng(i).standard_normal((6, 3)).astype(np.float32),
+              np.random.default_rng(i).integers(0, 4, 6)) for i in range(5)]
+    captured = capture(scores)
+    for x, t in calls:
+        got, want = captured(x, t), scores(x, t)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g.data, w.data, rtol=1e-6)
+    assert captured.captured == 1
+    with pytest.raises(CaptureError, match="num_classes=-1"):
+        capture(lambda t: F.one_hot(t) * 1)(np.array([0, 1]))
