@@ -1,6 +1,7 @@
 """Hooks around calls (PyTorch's module hooks): before forward, after it, and on the
 gradients that cross the call's boundary in backward. `nn.Module` keeps one CallHooks once a
 hook is registered; modules without hooks pay one attribute check per call."""
+from .capture import CaptureError, capturing
 from .function import Function
 from .hooks import add_hook
 from .variable import Variable
@@ -36,6 +37,10 @@ class CallHooks:
         return add_hook(getattr(self, kind), hook, who)
 
     def call(self, owner, args, kwargs):
+        if (self.pre or self.forward or self.backward) and capturing():
+            raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "
+                               f"a replay would not run; remove them (handle.remove()) or "
+                               f"call the step without capture")
         for hook in list(self.pre.values()):
             result = hook(owner, args)
             if result is not None:

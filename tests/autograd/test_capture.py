@@ -565,3 +565,12 @@ def test_accuracy_and_one_hot_are_ops_a_replay_recomputes():
     assert captured.captured == 1
     with pytest.raises(CaptureError, match="num_classes=-1"):
         capture(lambda t: F.one_hot(t) * 1)(np.array([0, 1]))
+
+
+def test_module_hooks_are_refused():
+    model = _mlp()
+    handle = model[0].register_forward_hook(lambda module, args, output: output * 2)
+    with pytest.raises(CaptureError, match="module hooks"):
+        capture(lambda x: model(x).sum())(np.ones((2, 3), np.float32))
+    handle.remove()
+    assert capture(lambda x: model(x).sum())(np.ones((2, 3), np.float32)) is not None
