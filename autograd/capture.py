@@ -42,7 +42,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .config import anomaly_detection_on, anomaly_mode, backward_running, grad_mode, train_mode
-from .variable import Mutations, Parameter, Variable, wrap
+from .variable import Parameter, Variable, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray
 
@@ -130,7 +130,8 @@ class CapturedStep:
                     self._programs.move_to_end(key)
                     return known.run(args, kwargs)
                 known = None  # record this signature again
-            record = _record(self.step, args, kwargs)
+            record = _record(self.step, args, kwargs,
+                             watched=None if known is None else _constant_arrays(known))
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -139,6 +140,11 @@ class CapturedStep:
                 _compare(known, record)
                 self._programs[key] = Program(record)
             return _returned(record.result, record)
+
+    def __get__(self, instance, owner=None):
+        """As a method (`@autograd.capture` in a class body): bound to the instance, which
+        becomes part of the signature (each instance records its own step)."""
+        return self if instance is None else functools.partial(self, instance)
 
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
@@ -198,9 +204,10 @@ class Record:
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
         self.depth = 0                   # > 0 inside a replayable call
-        self.mutations = Mutations.count
+        self.mutations = mutations_in_this_thread()
         self.outside = []                # arrays computed from values outside ops (x != 0)
         self.grads = []                  # [(leaf, its .grad)] as backward or a call left them
+        self.watched = {}                # id(array) -> (array, its values): constants to watch
         self.state = _PythonState.changes
         self.result = None
 
@@ -209,6 +216,8 @@ class Record:
         if self.depth or backward_running.get():
             return  # a replayable call's or backward's own ops run again with them
         self._check_mutations(f"before {func.name}")
+        if self.watched:
+            self._check_watched(func, inputs)
         # a tuple when forward gave one (a split into one piece too): a replay does the same
         for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
@@ -219,12 +228,16 @@ class Record:
             return method(*args, **kwargs)
         self._check_mutations(f"before {_name(method)}")
         self.events.append(("effect", method, args, kwargs))
+        written = {key for key, (a, seen) in self.watched.items() if not _same_values(a, seen)}
         self.depth += 1
         try:
             return method(*args, **kwargs)
         finally:
             self.depth -= 1
-            self.mutations = Mutations.count
+            self.mutations = mutations_in_this_thread()
+            # what the call wrote is the new baseline; what Python wrote before it stays seen
+            self.watched = {key: entry if key in written else (entry[0], entry[0].copy())
+                            for key, entry in self.watched.items()}
             self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
 
     def backward(self, outputs, grad_outputs, retain_grad, create_graph):
@@ -250,6 +263,22 @@ class Record:
         self.grads += [(x, x.grad) for key, x in leaves.items() if key not in known]
         self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
 
+    def watch(self, arrays):
+        """Note the values of `arrays` (the constants the first record's ops read): one that
+        Python code in the step rewrites before an op reads it (NumPy into a buffer) would
+        keep this call's values in a replay."""
+        self.watched = {id(a): (a, a.copy()) for a in arrays}
+
+    def _check_watched(self, func, inputs):
+        for i, x in enumerate(inputs):
+            entry = self.watched.get(id(x.data))
+            if entry is not None and not _same_values(*entry):
+                raise CaptureError(
+                    f"capture: input {i} of {func.name} is an array that the step rewrote "
+                    f"before the op read it, outside the ops (NumPy writing into a buffer): a "
+                    f"replay would not write it, and would reuse this call's values. Pass it "
+                    f"as an argument, or compute it with ops.")
+
     def computed_outside(self, array):
         """Note an array computed from Variables' values outside the ops (a comparison):
         an op given it would keep this call's values in a replay."""
@@ -267,14 +296,15 @@ class Record:
                     f"capture: a gradient (.grad of a leaf of shape {leaf.shape}) was replaced "
                     f"{where}, outside backward and a replayable call (an optimizer's step, "
                     f"zero_grad, clip_grad_norm_): a replay would not repeat it.")
-        if Mutations.count != self.mutations:
+        if mutations_in_this_thread() != self.mutations:
             raise CaptureError(
                 f"capture: a Variable was changed in place {where}, outside an op and a "
                 f"replayable call (an optimizer's step or zero_grad): a replay would not repeat "
-                f"it. Change parameters only through the optimizer inside a captured step.")
+                f"it. Change parameters only through the optimizer inside a captured step (a "
+                f"lazily sized layer built by this call? call the step once without capture).")
 
 
-def _record(step, args, kwargs):
+def _record(step, args, kwargs, watched=None):
     if recording() is not None:
         raise CaptureError("capture: a captured step called another one while it recorded")
     if anomaly_detection_on():
@@ -287,6 +317,7 @@ def _record(step, args, kwargs):
     args = _standing_in(args, arguments, ("args",))
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
     record = Record(arguments, plain)
+    record.watch(watched or ())
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
@@ -295,6 +326,15 @@ def _record(step, args, kwargs):
     record._check_mutations("after the last op")
     _returned(record.result, record)  # refuses what it cannot return fresh
     return record
+
+
+def _constant_arrays(record):
+    """The arrays of the constants a record's ops read: not arguments, op results or
+    Parameters (optimizers write those, through replayable calls)."""
+    made, standing = record.made, {id(v) for _, v in record.arguments}
+    return list({id(x.data): x.data for e in record.events if e[0] == "op" for x in e[2]
+                 if x.creator is None and not isinstance(x, Parameter) and id(x) not in made
+                 and id(x) not in standing and isinstance(x.data, _ndarray)}.values())
 
 
 def _standing_in(value, arguments, path):
@@ -428,8 +468,8 @@ def _computed_outside(site):
     return CaptureError(
         f"capture: {site} holds values computed outside rungrad's ops in this call (a "
         f"comparison such as `x != 0`, or an op's result taken out of the graph with .data): "
-        f"a replay would keep this call's values. Compute it with ops, or call the step "
-        f"without capture.")
+        f"a replay would keep this call's values. Compute it with ops (an index per batch: "
+        f"F.one_hot and a sum), or call the step without capture.")
 
 
 def _identity(value):

@@ -16,7 +16,6 @@ from .engine import (
     _user_arrays,
     store_leaf_grads,
 )
-from .hooks import GradWatch
 from .variable import Variable, wrap
 
 _ndarray = np.ndarray
@@ -83,11 +82,14 @@ def _seed_sources(grad_outputs, n):
 
 
 def _check_replayable(order):
-    """Refuse hooks: they are Python, run by the engine, not by a replay."""
+    """Refuse hooks on what this graph reaches: they are Python, run by the engine, not by a
+    replay."""
     from .capture import CaptureError
-    if GradWatch.hooked_leaves:
-        raise CaptureError("capture: a leaf has a gradient hook; hooks cannot be replayed")
     for func in order:
+        for x in func.inputs:
+            if x.creator is None and x._watch is not None:
+                raise CaptureError(f"capture: an input of {func.name} (a leaf of shape "
+                                   f"{x.shape}) has a gradient hook; hooks cannot be replayed")
         for ref in func.outputs:
             y = ref()
             if y is not None and y._watch is not None:

@@ -2,6 +2,7 @@
 
 import functools
 import itertools
+import threading
 import weakref
 
 import numpy as np
@@ -24,12 +25,19 @@ class Mutations:
     """
 
     count = 0
+    in_this_thread = threading.local()  # .count: the latest stamp made by this thread
+
+
+def mutations_in_this_thread():
+    """The stamp of the latest in-place change this thread made (0 if none): a capture
+    recording in one thread is not disturbed by another thread's training."""
+    return getattr(Mutations.in_this_thread, "count", 0)
 
 
 def mark_modified(var):
     """Give `var`, and every Variable viewing the same memory, a fresh stamp: graphs recorded
     before now refuse to backward through them."""
-    var._version = Mutations.count = stamp = next(_ticks)
+    var._version = Mutations.count = Mutations.in_this_thread.count = stamp = next(_ticks)
     for view in _views_of(var):
         view._version = stamp
 

@@ -73,6 +73,7 @@ class Module:
         except AttributeError:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
                                  f"assigning attribute {name!r}") from None
+        _note_replaced(name, value, params, buffers, modules)
         if isinstance(value, Parameter):
             _discard(name, buffers, modules)
             params[name] = value
@@ -324,6 +325,16 @@ class Module:
 
 
 # ----- helpers -----
+def _note_replaced(name, value, *registries):
+    """A parameter, buffer or submodule replaced by another object: captured steps, which
+    hold the old one, record again (autograd.capture)."""
+    for registry in registries:
+        old = registry.get(name)
+        if old is not None and old is not value:
+            python_state_changed()
+            return
+
+
 def _discard(name, *registries):
     for registry in registries:
         registry.pop(name, None)

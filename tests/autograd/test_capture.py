@@ -574,3 +574,79 @@ def test_module_hooks_are_refused():
         capture(lambda x: model(x).sum())(np.ones((2, 3), np.float32))
     handle.remove()
     assert capture(lambda x: model(x).sum())(np.ones((2, 3), np.float32)) is not None
+
+
+# ----- a second adversarial round -----
+
+def test_a_buffer_rewritten_with_numpy_inside_the_step_is_refused():
+    model = _mlp()
+    noise = np.zeros((4, 3), np.float32)
+
+    def step(x, t):
+        noise[...] = np.random.standard_normal((4, 3))  # augmentation into a reused buffer
+        return F.mse_loss(model(x + noise), t)
+    with pytest.raises(CaptureError, match="rewrote before the op read it"):
+        _capture_twice(step, *_data())
+
+
+def test_a_replaced_buffer_or_parameter_records_again():
+    results = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4, momentum=0.5))
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
+        step = capture(step) if captured else step
+        for i, (x, t) in enumerate(_batches(7, (6, 3))):
+            if i == 4:
+                model[1].running_mean = np.zeros(4, np.float32)  # a new array object
+            results.append(float(step(x, t[:, :1].repeat(4, axis=1)).data))
+        results.append(model[1].running_mean.copy())
+    np.testing.assert_allclose(results[8:15], results[:7], rtol=1e-6)
+    np.testing.assert_allclose(results[15], results[7], rtol=1e-6)
+
+
+def test_another_threads_training_does_not_disturb_a_recording():
+    import threading
+
+    from autograd.variable import mark_modified, mutations_in_this_thread
+    before = mutations_in_this_thread()
+    other = threading.Thread(target=lambda: mark_modified(Variable(np.ones(2))))
+    other.start()
+    other.join()
+    assert mutations_in_this_thread() == before
+
+
+def test_a_hook_on_an_unrelated_leaf_does_not_block_capture():
+    elsewhere = nn.Linear(2, 2)
+    handle = elsewhere.weight.register_hook(lambda g: g)
+    model = _mlp()
+    step = capture(_train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss))
+    for x, t in _batches(4, (5, 3)):
+        step(x, t)
+    assert step.captured == 1
+    handle.remove()
+
+
+def test_a_captured_method_is_bound_to_its_instance():
+    class Trainer:
+        def __init__(self, seed):
+            np.random.seed(seed)
+            self.model = _mlp(seed)
+            self.optimizer = optim.SGD(self.model.parameters(), lr=0.1)
+
+        @capture
+        def train_step(self, x, t):
+            self.optimizer.zero_grad()
+            loss = F.mse_loss(self.model(x), t)
+            loss.backward()
+            self.optimizer.step()
+            return loss
+    first, second = Trainer(0), Trainer(1)
+    for x, t in _batches(5, (5, 3)):
+        a, b = first.train_step(x, t), second.train_step(x, t)
+    assert float(a.data) != float(b.data)
+    eager = _mlp(0)
+    eager_step = _train_step(eager, optim.SGD(eager.parameters(), lr=0.1), F.mse_loss)
+    for x, t in _batches(5, (5, 3)):
+        eager_step(x, t)
+    _assert_same_parameters(eager, first.model)
