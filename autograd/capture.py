@@ -13,7 +13,7 @@
 
 An eager step pays for the graph each time: a Variable and a Function per op, the engine's
 schedule and bookkeeping. For small models Python is most of the step, and the graph a good
-part of it (a replay of a 1-10-1 MLP's step runs 22 % fewer instructions). A captured step
+part of it (a replay of a 1-10-1 MLP's step runs 21 % fewer instructions). A captured step
 records, once, what the step does: each op call, the backward pass, and the calls that
 declare themselves replayable (`replayed`: an optimizer's `step` and `zero_grad`,
 `Module.zero_grad`, a scheduler's `step`, gradient clipping, BatchNorm's running
