@@ -148,7 +148,8 @@ class CapturedStep:
 
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
-        reads in Python, e.g. `model.eval()` or a layer's attribute)."""
+        reads in Python: a layer's attribute such as Dropout's `p`, another optimizer bound
+        to the name the step uses)."""
         with self._lock:
             self._programs.clear()
 
