@@ -120,6 +120,8 @@ class CapturedStep:
         functools.update_wrapper(self, step)
 
     def __call__(self, *args, **kwargs):
+        if recording() is not None:  # a replay would be one opaque constant to the recording
+            raise CaptureError("capture: a captured step called another one while it recorded")
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
@@ -130,8 +132,7 @@ class CapturedStep:
                     self._programs.move_to_end(key)
                     return known.run(args, kwargs)
                 known = None  # record this signature again
-            record = _record(self.step, args, kwargs,
-                             watched=None if known is None else _constant_arrays(known))
+            record = _record(self.step, args, kwargs, known)
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -258,6 +259,7 @@ class Record:
         replayable call (`p.grad = p.grad * 0.5`) would not be replayed."""
         if self.depth:
             return
+        self.mutations = mutations_in_this_thread()  # changes made inside backward replay
         leaves = {id(x): x for func in self.events[-1][3] for x in func.inputs
                   if x.creator is None and x.requires_grad}
         known = {id(leaf) for leaf, _ in self.grads}
@@ -305,7 +307,9 @@ class Record:
                 f"lazily sized layer built by this call? call the step once without capture).")
 
 
-def _record(step, args, kwargs, watched=None):
+def _record(step, args, kwargs, first=None):
+    """One eager call of `step`, recorded; `first`: the signature's first record, whose
+    constants and gradients this one watches for changes made outside ops."""
     if recording() is not None:
         raise CaptureError("capture: a captured step called another one while it recorded")
     if anomaly_detection_on():
@@ -318,7 +322,9 @@ def _record(step, args, kwargs, watched=None):
     args = _standing_in(args, arguments, ("args",))
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
     record = Record(arguments, plain)
-    record.watch(watched or ())
+    if first is not None:
+        record.watch(_constant_arrays(first))
+        record.grads = [(leaf, leaf.grad) for leaf in _trained_by_backward(first)]
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
@@ -336,6 +342,12 @@ def _constant_arrays(record):
     return list({id(x.data): x.data for e in record.events if e[0] == "op" for x in e[2]
                  if x.creator is None and not isinstance(x, Parameter) and id(x) not in made
                  and id(x) not in standing and isinstance(x.data, _ndarray)}.values())
+
+
+def _trained_by_backward(record):
+    """The leaves that a record's backward passes gave gradients to."""
+    return list({id(x): x for e in record.events if e[0] == "backward" for func in e[3]
+                 for x in func.inputs if x.creator is None and x.requires_grad}.values())
 
 
 def _standing_in(value, arguments, path):
@@ -555,6 +567,8 @@ def _as_seed_list(seeds, n):
 def _shown(event):
     if event[0] == "op":
         return f"{event[1].__name__} on {event[2]}"
+    if event[0] == "effect":
+        return f"{event[1]} with arguments {event[2]} {dict(event[3])}"
     return f"{event[0]} {event[1]}"
 
 
@@ -635,8 +649,8 @@ def _returned(result, record):
     what an earlier call returned (a list of losses)."""
     if result is None:
         return None
-    if isinstance(result, Variable):
-        return wrap(result.data, False)
+    if isinstance(result, Variable):  # a copy: an op may write its next result in place
+        return wrap(result.data.copy(), False)
     if isinstance(result, (tuple, list)):
         return type(result)(_returned(r, record) for r in result)
     if isinstance(result, dict):

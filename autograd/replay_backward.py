@@ -9,6 +9,7 @@ does, then stores the leaves' gradients through the engine's own `store_leaf_gra
 import numpy as np
 
 from .backend import get_array_module
+from .config import backward_running, grad_mode
 from .engine import (
     _add_arrays,
     _fit_grad,
@@ -34,6 +35,15 @@ def backward_step(outputs, grad_outputs, order):
             for func in order]
 
     def run():
+        # as the engine runs backward: no graph recorded, and ops know they are in backward
+        saved = grad_mode.set(False), backward_running.set(True)
+        try:
+            _run()
+        finally:
+            grad_mode.reset(saved[0])
+            backward_running.reset(saved[1])
+
+    def _run():
         grads = {}
         given = []
         for y, source in zip(outputs, seeds):
@@ -114,7 +124,8 @@ def _output_grads(func, out_keys, grads):
     if all(g is None for g in gys):
         return None
     xp = get_array_module(func.inputs[0].data)
-    for i, (shape, dtype) in enumerate(func.output_specs):
-        if gys[i] is None:
-            gys[i] = xp.zeros(shape, dtype)
+    for i, (ref, spec) in enumerate(zip(func.outputs, func.output_specs)):
+        if gys[i] is None:  # zeros of this call's output (its shape may follow the values)
+            y = ref()
+            gys[i] = xp.zeros(*((y.data.shape, y.data.dtype) if y is not None else spec))
     return gys

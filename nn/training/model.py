@@ -60,6 +60,7 @@ class Model(Module):
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
         self._captured_update = None  # compile(jit_compile=True): _update, captured
+        self._captured_with = None  # the (optimizer, loss) it was captured with
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
@@ -225,6 +226,9 @@ class Model(Module):
             if not len(x_batch):  # this rank's piece of a small last batch is empty
                 return parallel.empty_step(self.optimizer), None
         captured = self._captured_update
+        if captured is not None and self._captured_with != (self.optimizer, compiled):
+            captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
+            self._captured_with = (self.optimizer, compiled)
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or parallel is not None or not self._bound
         loss, inputs = (self._update if eager else captured)(x_batch, y_batch)

@@ -650,3 +650,122 @@ def test_a_captured_method_is_bound_to_its_instance():
     for x, t in _batches(5, (5, 3)):
         eager_step(x, t)
     _assert_same_parameters(eager, first.model)
+
+
+# ----- a third adversarial round -----
+
+def test_a_replaying_step_called_while_another_records_is_refused():
+    model = _mlp()
+    inner = capture(lambda x: model(x).sum())
+    x = np.ones((2, 3), np.float32)
+    for _ in range(3):
+        inner(x)  # replays from here on
+    with pytest.raises(CaptureError, match="called another one while it recorded"):
+        capture(lambda x: inner(x) * 2)(x)
+
+
+class _Probe(autograd.Function):
+    """y = 2x, whose backward notes the grad mode and edits its gradient in place."""
+
+    modes = []
+
+    def forward(self, x):
+        return x * 2
+
+    def backward(self, gy):
+        _Probe.modes.append(autograd.is_grad_enabled())
+        g = gy * 2.0
+        g.data[...] = g.data  # an in-place edit inside backward, as PyTorch tutorials do
+        return g
+
+
+def test_a_replayed_backward_runs_as_the_engine_runs_it():
+    weight = Variable(np.ones(3, np.float32))
+    optimizer = optim.SGD([weight], lr=0.1)
+
+    def step(x):
+        optimizer.zero_grad()
+        loss = (_Probe()(weight * x)).sum()
+        loss.backward()
+        optimizer.step()
+        return loss
+    captured, _Probe.modes[:] = capture(step), []
+    for _ in range(5):
+        captured(np.ones(3, np.float32))
+    assert _Probe.modes == [False] * 5
+
+
+class _Split(autograd.Function):
+    """(x[x > 0], x[x <= 0]): outputs whose sizes follow the values."""
+
+    def forward(self, x):
+        return x[x > 0], x[x <= 0]
+
+    def backward(self, g_positive, g_rest):
+        x = self.inputs[0].data
+        gx = np.zeros_like(x)
+        gx[x > 0], gx[x <= 0] = g_positive.data, g_rest.data
+        return Variable(gx)
+
+
+class _Doubler(autograd.Function):
+    """y = 2x, written into a buffer the instance keeps (reused by a replay)."""
+
+    def forward(self, x):
+        if not hasattr(self, "buffer"):
+            self.buffer = np.empty_like(x)
+        return np.multiply(x, 2, out=self.buffer)
+
+    def backward(self, gy):
+        return gy * 2
+
+
+def test_value_shaped_outputs_and_returned_buffers_replay_as_eager():
+    def make():
+        weight = Variable(np.ones(3, np.float32))
+        optimizer = optim.SGD([weight], lr=0.0)
+
+        def step(x):
+            optimizer.zero_grad()
+            positive, _ = _Split()(x * weight)  # the second output unused: zeros of its shape
+            loss = positive.sum()
+            loss.backward()
+            return loss, _Doubler()(x)
+        return step, weight
+    (eager, eager_weight), (captured, captured_weight) = make(), make()
+    captured = capture(captured)
+    kept = []
+    for values in ([1.0, -2.0, 3.0], [1.0, 2.0, -3.0], [-1.0, -2.0, 3.0], [1.0, 2.0, 3.0]):
+        x = np.array(values, np.float32)
+        got, want = captured(x), eager(Variable(x, requires_grad=False))
+        np.testing.assert_allclose(got[0].data, want[0].data)
+        np.testing.assert_allclose(captured_weight.grad.data, eager_weight.grad.data)
+        kept.append(got[1])
+    np.testing.assert_allclose([k.data[0] for k in kept], [2, 2, -2, 2])
+
+
+def test_keras_fit_with_another_optimizer_records_again():
+    x = np.random.default_rng(0).standard_normal((32, 5)).astype(np.float32)
+    y = np.random.default_rng(1).standard_normal(32).astype(np.float32)
+    histories = []
+    for jit_compile in (False, True):
+        np.random.seed(0)
+        model = nn.Sequential([nn.Dense(4, input_shape=(5,)), nn.Dense(1)])
+        model.compile(optimizer=optim.Adam(lr=0.01), loss="mse", jit_compile=jit_compile)
+        model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+        model.optimizer = optim.SGD(lr=0.1)
+        histories.append(model.fit(x, y, epochs=2, batch_size=8, shuffle=False,
+                                   verbose=0).history["loss"])
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
+
+
+def test_a_gradient_cleared_by_hand_before_backward_is_refused():
+    weight = Variable(np.ones(3, np.float32))
+
+    def step(x):
+        weight.grad = None  # not replayed: use an optimizer's or the model's zero_grad
+        loss = (weight * x).sum()
+        loss.backward()
+        return loss
+    with pytest.raises(CaptureError, match="gradient .* was replaced before mul"):
+        _capture_twice_with(step, [np.ones(3, np.float32)] * 2)
