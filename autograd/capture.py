@@ -41,7 +41,17 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .config import anomaly_detection_on, anomaly_mode, backward_running, grad_mode, train_mode
+from .config import (
+    PythonState as _PythonState,
+)
+from .config import (
+    anomaly_detection_on,
+    anomaly_mode,
+    backward_running,
+    grad_mode,
+    python_state_changed,
+    train_mode,
+)
 from .variable import Parameter, Variable, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray
@@ -75,17 +85,6 @@ def replayed(method):
 def run_replayed(effect, *args):
     """effect(*args) now, and again at every replay of a capture recording this call."""
     return replayed(effect)(*args)
-
-
-class _PythonState:
-    changes = 0  # how many times Python state that steps read has changed (train/eval)
-
-
-def python_state_changed():
-    """Note a change of Python state that a captured step may have read (a module switched
-    between training and evaluation, `nn.Module.training`): captures made before record
-    again at their next call, as the step may now run other ops."""
-    _PythonState.changes += 1
 
 
 def capturing():
@@ -122,6 +121,8 @@ class CapturedStep:
     def __call__(self, *args, **kwargs):
         if recording() is not None:  # a replay would be one opaque constant to the recording
             raise CaptureError("capture: a captured step called another one while it recorded")
+        if anomaly_detection_on() or _backward_recorder() is not None:
+            return self.step(*args, **kwargs)  # checked or recorded op by op: eagerly
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
@@ -160,6 +161,11 @@ class CapturedStep:
         return sum(isinstance(p, Program) for p in self._programs.values())
 
 
+def _backward_recorder():
+    from .trace import recorder
+    return recorder.get()
+
+
 def _signature(args, kwargs):
     """What a capture depends on beyond array values: shapes, dtypes, other values, modes."""
     if not kwargs:  # the usual call, a batch of arrays: its key without a call per argument
@@ -171,14 +177,14 @@ def _signature(args, kwargs):
         else:
             return tuple(parts), grad_mode.get(), train_mode.get()
     parts = [_signature_of(a) for a in args]
-    parts += [(name, _signature_of(v)) for name, v in sorted(kwargs.items())]
+    parts += [("keyword", name, _signature_of(v)) for name, v in sorted(kwargs.items())]
     return tuple(parts), grad_mode.get(), train_mode.get()
 
 
 def _signature_of(value):
     if isinstance(value, Variable):
         if value.requires_grad:  # a leaf of the user's: the same object each time
-            return ("leaf", id(value))
+            return ("leaf", id(value), value.shape, value.dtype.str)
         value = value.data
     if isinstance(value, _ndarray):
         return ("array", value.shape, value.dtype.str)
@@ -189,10 +195,24 @@ def _signature_of(value):
                            "takes NumPy arrays")
     try:
         hash(value)
-    except TypeError:
-        raise CaptureError(f"capture: an argument of type {type(value).__name__} is neither "
-                           "an array, a Variable nor a hashable value") from None
+    except TypeError:  # an object without a value's hash (a dataclass's self): itself
+        return ("object", _Identity(value))
     return ("value", type(value), value)
+
+
+class _Identity:
+    """An object as a key by identity (held, so that its id is not reused)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __hash__(self):
+        return id(self.value)
+
+    def __eq__(self, other):
+        return isinstance(other, _Identity) and other.value is self.value
 
 
 # ----- recording one eager call -----
@@ -209,7 +229,7 @@ class Record:
         self.mutations = mutations_in_this_thread()
         self.outside = []                # arrays computed from values outside ops (x != 0)
         self.grads = []                  # [(leaf, its .grad)] as backward or a call left them
-        self.watched = {}                # id(array) -> (array, its values): constants to watch
+        self.watched = None              # a _State: what the first record touched
         self.state = _PythonState.changes
         self.result = None
 
@@ -218,8 +238,6 @@ class Record:
         if self.depth or backward_running.get():
             return  # a replayable call's or backward's own ops run again with them
         self._check_mutations(f"before {func.name}")
-        if self.watched:
-            self._check_watched(func, inputs)
         # a tuple when forward gave one (a split into one piece too): a replay does the same
         for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
@@ -228,19 +246,14 @@ class Record:
     def effect(self, method, args, kwargs):
         if self.depth:
             return method(*args, **kwargs)
-        self._check_mutations(f"before {_name(method)}")
+        self._check_mutations(f"before {_name(method)}", values=True)
         self.events.append(("effect", method, args, kwargs))
-        written = {key for key, (a, seen) in self.watched.items() if not _same_values(a, seen)}
         self.depth += 1
         try:
             return method(*args, **kwargs)
         finally:
             self.depth -= 1
-            self.mutations = mutations_in_this_thread()
-            # what the call wrote is the new baseline; what Python wrote before it stays seen
-            self.watched = {key: entry if key in written else (entry[0], entry[0].copy())
-                            for key, entry in self.watched.items()}
-            self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
+            self._note_state()  # what the call wrote is the new baseline
 
     def backward(self, outputs, grad_outputs, retain_grad, create_graph):
         """Noted before the engine runs it (engine.backward calls this)."""
@@ -249,7 +262,7 @@ class Record:
         if create_graph or retain_grad:
             raise CaptureError("capture: backward with create_graph or retain_grad cannot be "
                                "replayed; capture a first-order step")
-        self._check_mutations("before backward")
+        self._check_mutations("before backward", values=True)
         order = []  # the engine fills it as it runs: a replay keeps its order (and sums)
         self.events.append(("backward", list(outputs), grad_outputs, order))
         return order
@@ -259,28 +272,23 @@ class Record:
         replayable call (`p.grad = p.grad * 0.5`) would not be replayed."""
         if self.depth:
             return
-        self.mutations = mutations_in_this_thread()  # changes made inside backward replay
         leaves = {id(x): x for func in self.events[-1][3] for x in func.inputs
                   if x.creator is None and x.requires_grad}
         known = {id(leaf) for leaf, _ in self.grads}
         self.grads += [(x, x.grad) for key, x in leaves.items() if key not in known]
+        self._note_state()  # (backward's own changes, replayed with it)
+
+    def watch(self, variables):
+        """Watch the data, gradient and requires_grad of `variables` (what the first record
+        touched): Python in the step that changes them (NumPy into a buffer or a weight,
+        `requires_grad_`) would not be repeated by a replay."""
+        self.watched = _State(variables)
+
+    def _note_state(self):
+        self.mutations = mutations_in_this_thread()
         self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
-
-    def watch(self, arrays):
-        """Note the values of `arrays` (the constants the first record's ops read): one that
-        Python code in the step rewrites before an op reads it (NumPy into a buffer) would
-        keep this call's values in a replay."""
-        self.watched = {id(a): (a, a.copy()) for a in arrays}
-
-    def _check_watched(self, func, inputs):
-        for i, x in enumerate(inputs):
-            entry = self.watched.get(id(x.data))
-            if entry is not None and not _same_values(*entry):
-                raise CaptureError(
-                    f"capture: input {i} of {func.name} is an array that the step rewrote "
-                    f"before the op read it, outside the ops (NumPy writing into a buffer): a "
-                    f"replay would not write it, and would reuse this call's values. Pass it "
-                    f"as an argument, or compute it with ops.")
+        if self.watched is not None:
+            self.watched.note()
 
     def computed_outside(self, array):
         """Note an array computed from Variables' values outside the ops (a comparison):
@@ -292,7 +300,17 @@ class Record:
         return CaptureError(f"capture: {what} cannot be replayed; call it outside the captured "
                             f"step")
 
-    def _check_mutations(self, where):
+    def _check_mutations(self, where, values=False):
+        """Refuse changes made since the last op, backward or replayable call by other code;
+        `values`: compare the watched values too (at backward, calls and the end)."""
+        if values and self.watched is not None:
+            changed = self.watched.changed()
+            if changed:
+                raise CaptureError(
+                    f"capture: {changed} changed {where}, outside the ops, backward and the "
+                    f"replayable calls (NumPy writing into .data or .grad, requires_grad_ in "
+                    f"the step): a replay would not repeat it. Pass such values as arguments, "
+                    f"change them with ops or the optimizer, or call the step without capture.")
         for leaf, grad in self.grads:
             if leaf.grad is not grad:
                 raise CaptureError(
@@ -323,25 +341,66 @@ def _record(step, args, kwargs, first=None):
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
     record = Record(arguments, plain)
     if first is not None:
-        record.watch(_constant_arrays(first))
+        record.watch(_touched(first))
         record.grads = [(leaf, leaf.grad) for leaf in _trained_by_backward(first)]
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
     finally:
         anomaly_mode.reset(token)
-    record._check_mutations("after the last op")
+    record._check_mutations("after the last op", values=True)
+    if record.state != _PythonState.changes:
+        raise CaptureError("capture: the step itself switched a module between train() and "
+                           "eval(), registered a hook or replaced a parameter, buffer or "
+                           "submodule: a replay, which depends on those, would never hold; call "
+                           "it without capture")
     _returned(record.result, record)  # refuses what it cannot return fresh
     return record
 
 
-def _constant_arrays(record):
-    """The arrays of the constants a record's ops read: not arguments, op results or
-    Parameters (optimizers write those, through replayable calls)."""
-    made, standing = record.made, {id(v) for _, v in record.arguments}
-    return list({id(x.data): x.data for e in record.events if e[0] == "op" for x in e[2]
-                 if x.creator is None and not isinstance(x, Parameter) and id(x) not in made
-                 and id(x) not in standing and isinstance(x.data, _ndarray)}.values())
+def _touched(record):
+    """The Variables a record's ops read that no call makes anew (parameters, constants,
+    the user's leaves), and the parameters of the optimizers its replayable calls used."""
+    standing = {id(v) for _, v in record.arguments}
+    found = {id(x): x for e in record.events if e[0] == "op" for x in e[2]
+             if x.creator is None and id(x) not in standing}
+    for e in record.events:
+        if e[0] == "effect":
+            for value in e[2]:
+                for group in getattr(value, "param_groups", ()):  # an optimizer
+                    found.update((id(p), p) for p in group["params"])
+    return [x for x in found.values() if isinstance(x.data, _ndarray)]
+
+
+class _State:
+    """The data (object and values), gradient (object and values) and requires_grad of some
+    Variables, as noted last: what only ops, backward and replayable calls may change."""
+
+    def __init__(self, variables):
+        self.variables = variables
+        self.note()
+
+    def note(self):
+        self.seen = [(v, v.data, v.data.copy(), v.grad,
+                      None if v.grad is None else _values(v.grad), v.requires_grad)
+                     for v in self.variables]
+
+    def changed(self):
+        """What changed since the last note (a description), or None."""
+        for v, data, values, grad, grad_values, flag in self.seen:
+            if v.data is not data or not _same_values(data, values):
+                return f"the values of a Variable of shape {tuple(v.shape)}"
+            if v.grad is not grad or (grad is not None
+                                      and not _same_values(_values(grad), grad_values)):
+                return f"the gradient of a Variable of shape {tuple(v.shape)}"
+            if v.requires_grad is not flag:
+                return f"requires_grad of a Variable of shape {tuple(v.shape)}"
+        return None
+
+
+def _values(grad):
+    data = grad.data if isinstance(grad, Variable) else grad
+    return np.array(data, copy=True)
 
 
 def _trained_by_backward(record):
@@ -502,7 +561,7 @@ def _shape_of_result(result, role, where):
     if isinstance(result, (tuple, list)):
         return (type(result).__name__,) + tuple(_shape_of_result(r, role, where) for r in result)
     return ("dict",) + tuple((k, _shape_of_result(v, role, where))
-                             for k, v in sorted(result.items()))
+                             for k, v in result.items())
 
 
 _RECORDED = frozenset(("inputs", "outputs", "generation", "needs_input_grad", "recorded_at",
@@ -652,9 +711,10 @@ def _returned(result, record):
     if isinstance(result, Variable):  # a copy: an op may write its next result in place
         return wrap(result.data.copy(), False)
     if isinstance(result, (tuple, list)):
-        return type(result)(_returned(r, record) for r in result)
+        items = [_returned(r, record) for r in result]
+        return type(result)(*items) if hasattr(result, "_fields") else type(result)(items)
     if isinstance(result, dict):
-        return {k: _returned(v, record) for k, v in result.items()}
+        return type(result)((k, _returned(v, record)) for k, v in result.items())
     raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
                        f"(the loss), or tuples, lists or dicts of them: any other value would "
                        f"be the capture's, not the replay's")

@@ -26,6 +26,17 @@ for _var in _SETTINGS.values():
     _var.set(_var.get())
 
 
+class PythonState:
+    changes = 0  # how many times Python state that captured steps read has changed
+
+
+def python_state_changed():
+    """Note a change of Python state that a captured step may have read (a module switched
+    between training and evaluation, a hook registered): captures made before record again
+    at their next call (autograd/capture.py), as the step may now run other code."""
+    PythonState.changes += 1
+
+
 def anomaly_detection_on():
     """Whether detect_anomaly is on in this thread (anomaly_mode holds a truthy value that
     is not a capture's recorder, which is callable)."""

@@ -2,6 +2,7 @@
 every `register_*hook` returns."""
 import itertools
 
+from .config import python_state_changed
 from .weak_identity import WeakIdentitySet
 
 
@@ -36,6 +37,7 @@ def add_hook(registry, hook, who):
         raise TypeError(f"{who}: hook must be callable, got {type(hook).__name__}")
     handle = RemovableHandle(registry)
     registry[handle.id] = hook
+    python_state_changed()  # captured steps record again: a recording refuses hooks
     return handle
 
 

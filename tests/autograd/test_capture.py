@@ -242,11 +242,14 @@ def test_cumulative_batch_norm_is_refused():
         capture(lambda x: layer(x).sum())(np.ones((4, 3), np.float32))
 
 
-def test_capture_under_anomaly_detection_is_refused_and_leaves_the_mode_alone():
-    model = _mlp()
+def test_under_anomaly_detection_a_captured_step_runs_eagerly_and_checked():
+    weight = Variable(np.ones(2))
+    step = capture(lambda x: autograd.log(x * weight).sum())
+    for _ in range(3):
+        step(np.ones(2))  # replays from the third call
     with autograd.detect_anomaly():
-        with pytest.raises(CaptureError, match="anomaly detection"):
-            capture(lambda x, t: F.mse_loss(model(x), t))(*_data())
+        with pytest.raises(FloatingPointError, match="log"):
+            step(-np.ones(2))  # checked op by op, as eagerly
         assert autograd.Config.detect_anomaly is True
     assert autograd.Config.detect_anomaly is False
 
@@ -306,8 +309,10 @@ def test_a_truthy_anomaly_setting_still_means_anomaly_detection():
         assert autograd.Config.detect_anomaly is True
         x = Variable(np.array([1.0, 2.0]))
         (x * 2).sum().backward()  # checked as anomaly mode checks, not taken for a capture
-        with pytest.raises(CaptureError, match="anomaly detection"):
-            capture(lambda v: v * 2)(np.ones(2))
+        step = capture(lambda v: v * 2)
+        for _ in range(3):
+            step(np.ones(2))
+        assert step.captured == 0  # run eagerly, with the checks
 
 
 def test_unfreezing_a_parameter_records_the_step_again():
@@ -585,7 +590,7 @@ def test_a_buffer_rewritten_with_numpy_inside_the_step_is_refused():
     def step(x, t):
         noise[...] = np.random.standard_normal((4, 3))  # augmentation into a reused buffer
         return F.mse_loss(model(x + noise), t)
-    with pytest.raises(CaptureError, match="rewrote before the op read it"):
+    with pytest.raises(CaptureError, match="changed after the last op, outside the ops"):
         _capture_twice(step, *_data())
 
 
@@ -769,3 +774,84 @@ def test_a_gradient_cleared_by_hand_before_backward_is_refused():
         return loss
     with pytest.raises(CaptureError, match="gradient .* was replaced before mul"):
         _capture_twice_with(step, [np.ones(3, np.float32)] * 2)
+
+
+# ----- a fourth round: a review of the capture code -----
+
+@pytest.mark.parametrize("change", [
+    lambda model: model[0].weight.data.__isub__(0.01),             # NumPy on a weight
+    lambda model: setattr(model[0].weight.grad, "data", model[0].weight.grad.data * 0.5),
+    lambda model: (model[0].requires_grad_(False),                  # GAN-style, in the step
+                   model(np.ones((1, 3), np.float32)).sum().backward(),
+                   model[0].requires_grad_(True)),
+])
+def test_state_changed_by_python_inside_the_step_is_refused(change):
+    model = _mlp()
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x, t):
+        optimizer.zero_grad()
+        loss = F.mse_loss(model(x), t)
+        loss.backward()
+        change(model)
+        optimizer.step()
+        return loss
+    with pytest.raises(CaptureError, match="outside the ops, backward and the replayable"):
+        _capture_twice(step, *_data())
+
+
+def test_a_hook_registered_after_capture_records_again_and_is_refused():
+    model = _mlp()
+    step = capture(lambda x: model(x).sum())
+    for _ in range(3):
+        step(np.ones((2, 3), np.float32))
+    handle = model[0].register_forward_hook(lambda module, args, output: output * 0)
+    with pytest.raises(CaptureError, match="module hooks"):
+        step(np.ones((2, 3), np.float32))
+    handle.remove()
+
+
+def test_results_keep_their_container_types():
+    import collections
+    Out = collections.namedtuple("Out", "loss extra")
+    model = _mlp()
+    step = capture(lambda x: {0: Out(model(x).sum(), model(x)),
+                              "ordered": collections.OrderedDict(a=model(x).mean())})
+    for _ in range(3):
+        result = step(np.ones((2, 3), np.float32))
+    assert isinstance(result[0], Out) and isinstance(result["ordered"], collections.OrderedDict)
+
+
+def test_signatures_tell_apart_keywords_tuples_and_leaf_shapes():
+    calls = []
+
+    def step(*args, **kwargs):
+        calls.append(1)
+        value = args[0][0] if args else kwargs["tuple"]
+        return autograd.sum(value * (2.0 if args else 3.0))
+    captured = capture(step)
+    x = np.ones(3, np.float32)
+    for _ in range(3):
+        assert float(captured((x,)).data) == 6.0
+    assert float(captured(tuple=x).data) == 9.0
+    leaf = Variable(np.ones((4, 3), np.float32))
+    reshaped = capture(lambda v: autograd.reshape(v, (v.shape[0], -1)).sum(axis=1))
+    for _ in range(3):
+        reshaped(leaf)
+    leaf.data = np.ones((2, 6), np.float32)
+    assert reshaped(leaf).shape == (2,)
+
+
+def test_a_method_of_an_unhashable_object_is_captured():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Trainer:
+        scale: float
+
+        @capture
+        def step(self, x):
+            return autograd.sum(x * self.scale)
+    trainer = Trainer(2.0)
+    for _ in range(3):
+        assert float(trainer.step(np.ones(3)).data) == 6.0
