@@ -30,9 +30,11 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
   only. Capture runs the step eagerly twice and compares the two records: a step whose ops,
   branches or constants differ between them (a data-dependent `if`, a random array drawn
   with NumPy) is refused with the place named, rather than replayed wrongly.
-- Refused at capture, with a clear error: hooks on gradients, `create_graph`, `retain_grad`,
-  `autograd.grad`, anomaly detection, changes in place outside ops and replayable calls,
-  a `.grad` replaced by hand, an op setting (an index array) taken from the data.
+- Refused at capture, with a clear error: hooks, `create_graph`, `retain_grad`,
+  `autograd.grad`, changes in place outside ops and replayable calls (the second record
+  watches the weights, buffers, gradients and flags the first touched), a `.grad` set by
+  hand, an op setting (an index array) or a constant taken from the values. Under anomaly
+  detection or `record_backward` a captured step runs eagerly.
 Each call is one step, captured or replayed: the two capture calls are real steps.
 """
 import functools
