@@ -13,7 +13,7 @@
 
 An eager step pays for the graph each time: a Variable and a Function per op, the engine's
 schedule and bookkeeping. For small models Python is most of the step, and the graph a good
-part of it (a replay of a 1-10-1 MLP's step runs 21 % fewer instructions). A captured step
+part of it (a replay of a 1-10-1 MLP's step runs 20 % fewer instructions). A captured step
 records, once, what the step does: each op call, the backward pass, and the calls that
 declare themselves replayable (`replayed`: an optimizer's `step` and `zero_grad`,
 `Module.zero_grad`, a scheduler's `step`, gradient clipping, BatchNorm's running
@@ -54,6 +54,7 @@ from .config import (
     python_state_changed,
     train_mode,
 )
+from .trace import recorder as backward_recorder
 from .variable import Parameter, Variable, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray
@@ -123,7 +124,7 @@ class CapturedStep:
     def __call__(self, *args, **kwargs):
         if recording() is not None:  # a replay would be one opaque constant to the recording
             raise CaptureError("capture: a captured step called another one while it recorded")
-        if anomaly_detection_on() or _backward_recorder() is not None:
+        if anomaly_detection_on() or backward_recorder.get() is not None:
             return self.step(*args, **kwargs)  # checked or recorded op by op: eagerly
         key = _signature(args, kwargs)
         with self._lock:
@@ -161,11 +162,6 @@ class CapturedStep:
     def captured(self):
         """The number of signatures replayed from a finished capture."""
         return sum(isinstance(p, Program) for p in self._programs.values())
-
-
-def _backward_recorder():
-    from .trace import recorder
-    return recorder.get()
 
 
 def _signature(args, kwargs):
@@ -334,8 +330,7 @@ def _record(step, args, kwargs, first=None):
         raise CaptureError("capture: a captured step called another one while it recorded")
     if anomaly_detection_on():
         raise CaptureError("capture: anomaly detection is on; capture outside detect_anomaly()")
-    from .trace import recorder
-    if recorder.get() is not None:
+    if backward_recorder.get() is not None:
         raise CaptureError("capture: record_backward() is on; capture outside it")
     arguments = []
     plain = not kwargs and all(a.__class__ is _ndarray for a in args)
