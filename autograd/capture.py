@@ -86,8 +86,10 @@ def replayed(method):
 
 
 def run_replayed(effect, *args):
-    """effect(*args) now, and again at every replay of a capture recording this call."""
-    return replayed(effect)(*args)
+    """effect(*args) now, and again at every replay of a capture recording this call (no
+    wrapper made per call: layers call this in every forward)."""
+    record = recording()
+    return effect(*args) if record is None else record.effect(effect, args, {})
 
 
 def capturing():
@@ -226,7 +228,6 @@ class Record:
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = mutations_in_this_thread()
         self.outside = []                # arrays computed from values outside ops (x != 0)
-        self.grads = []                  # [(leaf, its .grad)] as backward or a call left them
         self.watched = None              # a _State: what the first record touched
         self.state = _PythonState.changes
         self.result = None
@@ -266,15 +267,9 @@ class Record:
         return order
 
     def backward_done(self):
-        """Note the leaves' gradients as backward left them: replacing one outside a
-        replayable call (`p.grad = p.grad * 0.5`) would not be replayed."""
-        if self.depth:
-            return
-        leaves = {id(x): x for func in self.events[-1][3] for x in func.inputs
-                  if x.creator is None and x.requires_grad}
-        known = {id(leaf) for leaf, _ in self.grads}
-        self.grads += [(x, x.grad) for key, x in leaves.items() if key not in known]
-        self._note_state()  # (backward's own changes, replayed with it)
+        """What backward changed (gradients, in place inside it) is replayed with it."""
+        if not self.depth:
+            self._note_state()
 
     def watch(self, variables):
         """Watch the data, gradient and requires_grad of `variables` (what the first record
@@ -284,7 +279,6 @@ class Record:
 
     def _note_state(self):
         self.mutations = mutations_in_this_thread()
-        self.grads = [(leaf, leaf.grad) for leaf, _ in self.grads]
         if self.watched is not None:
             self.watched.note()
 
@@ -300,21 +294,16 @@ class Record:
 
     def _check_mutations(self, where, values=False):
         """Refuse changes made since the last op, backward or replayable call by other code;
-        `values`: compare the watched values too (at backward, calls and the end)."""
-        if values and self.watched is not None:
-            changed = self.watched.changed()
-            if changed:
-                raise CaptureError(
-                    f"capture: {changed} changed {where}, outside the ops, backward and the "
-                    f"replayable calls (NumPy writing into .data or .grad, requires_grad_ in "
-                    f"the step): a replay would not repeat it. Pass such values as arguments, "
-                    f"change them with ops or the optimizer, or call the step without capture.")
-        for leaf, grad in self.grads:
-            if leaf.grad is not grad:
-                raise CaptureError(
-                    f"capture: a gradient (.grad of a leaf of shape {leaf.shape}) was replaced "
-                    f"{where}, outside backward and a replayable call (an optimizer's step, "
-                    f"zero_grad, clip_grad_norm_): a replay would not repeat it.")
+        `values`: compare the watched values too (at backward, calls and the end), not only
+        which arrays and gradients the watched Variables hold."""
+        changed = None if self.watched is None else self.watched.changed(values)
+        if changed:
+            raise CaptureError(
+                f"capture: {changed} {where}, outside the ops, backward and the replayable "
+                f"calls (NumPy writing into .data or .grad, a .grad set by hand, requires_grad_ "
+                f"in the step): a replay would not repeat it. Pass such values as arguments, "
+                f"change them with ops, zero_grad or the optimizer, or call the step without "
+                f"capture.")
         if mutations_in_this_thread() != self.mutations:
             raise CaptureError(
                 f"capture: a Variable was changed in place {where}, outside an op and a "
@@ -339,7 +328,6 @@ def _record(step, args, kwargs, first=None):
     record = Record(arguments, plain)
     if first is not None:
         record.watch(_touched(first))
-        record.grads = [(leaf, leaf.grad) for leaf in _trained_by_backward(first)]
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
@@ -382,28 +370,25 @@ class _State:
                       None if v.grad is None else _values(v.grad), v.requires_grad)
                      for v in self.variables]
 
-    def changed(self):
-        """What changed since the last note (a description), or None."""
-        for v, data, values, grad, grad_values, flag in self.seen:
-            if v.data is not data or not _same_values(data, values):
-                return f"the values of a Variable of shape {tuple(v.shape)}"
-            if v.grad is not grad or (grad is not None
-                                      and not _same_values(_values(grad), grad_values)):
-                return f"the gradient of a Variable of shape {tuple(v.shape)}"
+    def changed(self, values=True):
+        """What changed since the last note (a description), or None; without `values`,
+        only which objects the Variables hold and their flags (cheap: checked at every op)."""
+        for v, data, copy, grad, grad_copy, flag in self.seen:
+            shape = tuple(v.shape)
+            if v.grad is not grad:
+                return f"a gradient (.grad of a Variable of shape {shape}) was replaced"
+            if v.data is not data or (values and not _same_values(data, copy)):
+                return f"the values of a Variable of shape {shape} changed"
+            if values and grad is not None and not _same_values(_values(grad), grad_copy):
+                return f"the gradient of a Variable of shape {shape} changed"
             if v.requires_grad is not flag:
-                return f"requires_grad of a Variable of shape {tuple(v.shape)}"
+                return f"requires_grad of a Variable of shape {shape} changed"
         return None
 
 
 def _values(grad):
     data = grad.data if isinstance(grad, Variable) else grad
     return np.array(data, copy=True)
-
-
-def _trained_by_backward(record):
-    """The leaves that a record's backward passes gave gradients to."""
-    return list({id(x): x for e in record.events if e[0] == "backward" for func in e[3]
-                 for x in func.inputs if x.creator is None and x.requires_grad}.values())
 
 
 def _standing_in(value, arguments, path):
@@ -644,7 +629,8 @@ class Program:
         self.steps = [_step_for(event) for event in record.events]
         self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
         self.plain = record.plain
-        self.trained = _trained_leaves(record)  # [(leaf, its requires_grad at capture)]
+        # requires_grad switched on or off later, a replay would compute other gradients
+        self.trained = [(leaf, leaf.requires_grad) for leaf in _touched(record)]
         self.state = record.state
 
     def holds(self):
@@ -659,31 +645,16 @@ class Program:
         if self.plain:  # arrays only, each stood in for by one Variable
             for stand_in, value in zip(self.stand_ins, args):
                 stand_in.data = value
-            for step in self.steps:
-                step()
-            return _returned(self.result, None)
-        values = []
-        _flatten_arrays(args, values)
-        for name in sorted(kwargs):  # (the signature matched: same names, same shapes)
-            _flatten_arrays(kwargs[name], values)
-        for stand_in, value in zip(self.stand_ins, values):
-            stand_in.data = value.data if isinstance(value, Variable) else value
+        else:
+            values = []
+            _flatten_arrays(args, values)
+            for name in sorted(kwargs):  # (the signature matched: same names, same shapes)
+                _flatten_arrays(kwargs[name], values)
+            for stand_in, value in zip(self.stand_ins, values):
+                stand_in.data = value.data if isinstance(value, Variable) else value
         for step in self.steps:
             step()
         return _returned(self.result, None)
-
-
-def _trained_leaves(record):
-    """The leaves the recorded ops read (parameters, other Variables, constants), each once,
-    with their requires_grad: switched on or off later, a replay would compute other
-    gradients."""
-    found = {}
-    for event in record.events:
-        if event[0] == "op":
-            for x in event[2]:
-                if x.creator is None:
-                    found.setdefault(id(x), (x, x.requires_grad))
-    return list(found.values())
 
 
 def _in_argument_order(arguments):

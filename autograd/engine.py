@@ -142,8 +142,9 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     >>> x.grad is None
     True
     """
-    if recording() is not None:
-        raise recording().refuse("autograd.grad")
+    record = recording()
+    if record is not None:
+        raise record.refuse("autograd.grad")
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)

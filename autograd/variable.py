@@ -282,7 +282,6 @@ class Variable:
     def detach(self):
         """Same data, cut from the graph, not requiring grad. It shares this Variable's
         version: writing into it in place is seen by graphs that saved this one."""
-        from .detach import Detach  # (it imports Function, which imports this module)
         with _no_grad():  # an op, so that a captured step replays it; linked to nothing
             detached = Detach()(self)
         share_version(detached, self)
@@ -589,5 +588,6 @@ def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):
 __all__ = ["Variable", "Parameter", "as_variable"]
 
 from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
+from .detach import Detach  # noqa: E402  (it imports Function, which imports this module)
 from .function import PY_SCALARS, scalar_constant  # noqa: E402
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
