@@ -54,6 +54,7 @@ from .config import (
     python_state_changed,
     train_mode,
 )
+from .backend import get_array_module
 from .trace import recorder as backward_recorder
 from .variable import Parameter, Variable, mutations_in_this_thread, wrap
 
@@ -738,8 +739,7 @@ def _as_output(y):
     """NumPy's 0-d results are scalars: make them arrays again, as Function.__call__ does."""
     if y.__class__ is _ndarray:
         return y
-    from .backend import get_array_module
-    return get_array_module(y).asarray(y)
+    return np.asarray(y) if isinstance(y, np.generic) else get_array_module(y).asarray(y)
 
 
 __all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing",

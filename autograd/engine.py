@@ -115,9 +115,11 @@ def _owned(g, taken, create_graph):
     """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
     sum's gradient), or memory that is already another gradient's or the caller's (Add's
     backward hands one array to both inputs). Editing one .grad must change nothing else."""
-    memory = _memory(g.data)
+    data = g.data
+    base = data.base  # (_memory, inlined: once per leaf and step)
+    memory = id(data if base is None else base)
     # CuPy's flags have no `writeable` (its arrays always are)
-    if memory not in taken and getattr(g.data.flags, "writeable", True):
+    if memory not in taken and getattr(data.flags, "writeable", True):
         taken.add(memory)
         return g
     return _copy(g, create_graph)

@@ -77,7 +77,7 @@ def backward_step(outputs, grad_outputs, order):
                     gx = _fit_grad(gx, x, True)
                 old = grads.get(key)
                 grads[key] = gx if old is None else _add_arrays(old, gx)
-        store_leaf_grads(((x, wrap(grads[id(x)], False)) for x in leaves if id(x) in grads),
+        store_leaf_grads([(x, wrap(grads[id(x)], False)) for x in leaves if id(x) in grads],
                          _user_arrays(given), False)
     return run
 

@@ -14,31 +14,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import capturing, replayed
 from autograd.variable import clear_grad, mark_modified
 
-
-class _Hyper:
-    """A param group's hyperparameters as plain Python numbers, read as attributes.
-
-    Python floats are NumPy 2 "weak" scalars: `float32_array * lr` stays float32,
-    whereas an `np.float64` lr would promote the whole update to float64.
-    """
-
-    def __init__(self, items):
-        self.__dict__.update(items)  # plain attributes: read as fast as any (hot per parameter)
-
-    def get(self, name, default=None):
-        return self.__dict__.get(name, default)
-
-
-def _plain(value):
-    if type(value) is float or type(value) is bool:  # the common case, fast
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, Real):
-        return float(value)
-    if isinstance(value, (tuple, list)):
-        return tuple(_plain(v) for v in value)
-    return value
+from .param_group import ParamGroup
 
 
 class ParamState:
@@ -150,7 +126,7 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"{who}: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
-        group = dict(param_group)
+        group = ParamGroup(param_group)
         group["params"] = _param_list(group.get("params", []), who)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
@@ -216,14 +192,14 @@ class Optimizer:
                     continue
                 g = g.data if g.__class__ is Variable else grad_array(p)
                 if h is None:
-                    h = _Hyper((k, _plain(v)) for k, v in group.items() if k != "params")
-                    plain = not h.get("maximize") and not h.get("weight_decay")
+                    h = group.hyper() if group.__class__ is ParamGroup else ParamGroup(
+                        group).hyper()
                 w = p.data
                 xp = np if type(w) is np.ndarray else get_array_module(w)
                 entry = states.get(id(p))
                 state = entry[1] if entry is not None and not (
                     entry[1] and _moved(entry[1], w)) else self._state_for(p, group, xp)
-                if not plain or g.dtype is not w.dtype:  # (else there is nothing to prepare)
+                if not h.bare or g.dtype is not w.dtype:  # (else there is nothing to prepare)
                     g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
@@ -308,7 +284,7 @@ class Optimizer:
         by_index = {int(k): p for k, p in params}
         new_groups = []
         for mine, theirs in zip(self.param_groups, saved):
-            group = {k: copy.deepcopy(v) for k, v in theirs.items() if k != "params"}
+            group = ParamGroup((k, copy.deepcopy(v)) for k, v in theirs.items() if k != "params")
             for key, value in self.defaults.items():  # keys newer than the saved dict
                 group.setdefault(key, value)
             self._validate(group)

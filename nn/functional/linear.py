@@ -120,7 +120,10 @@ def _product(a, b, out=None):
     ndarray.dot, which goes straight to BLAS (1-2 us less than matmul's dispatch: small
     layers feel it); large ones by matmul, as dot zero-fills its result before BLAS writes
     it (2-5 % more there)."""
-    a, b = dense(a), dense(b)
+    if 0 in a.strides:  # (a possible broadcast view; checked inline: small layers feel a call)
+        a = dense(a)
+    if 0 in b.strides:
+        b = dense(b)
     small = a.shape[0] * b.shape[1] <= _SMALL
     if out is None:  # (CuPy arrays too; memory is offered only for NumPy's)
         return a.dot(b) if small else a @ b
