@@ -27,6 +27,8 @@ def _count(shape, axes):
 
 def _expand_back(gy, x_shape, axes):
     """Broadcast a reduced gradient back over the reduced axes (differentiably)."""
+    if gy.shape == x_shape:  # nothing was reduced away (a scalar loss's .sum()): gy itself
+        return gy
     return _broadcast(reshape_if_needed(gy, _keepdims_shape(x_shape, axes)), x_shape)
 
 
