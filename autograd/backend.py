@@ -58,6 +58,17 @@ def dense(x):
     return x
 
 
+def unaliased(result, *inputs):
+    """`result`, or a copy of it where it shares memory with one of `inputs`: for ops whose
+    array call may hand back a view (einsum's permutations and diagonals, an im2col with
+    nothing to gather). Their outputs are not views to the version counters, so a write
+    into one must not reach the input that earlier graphs saved."""
+    xp = get_array_module(result)
+    if any(xp.may_share_memory(result, x) for x in inputs):
+        return result.copy()
+    return result
+
+
 def is_float(array):
     """Whether `array` (or a Variable) holds floating-point numbers: the ones that get
     gradients."""

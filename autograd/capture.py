@@ -43,6 +43,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .backend import get_array_module
 from .config import (
     PythonState as _PythonState,
 )
@@ -54,7 +55,6 @@ from .config import (
     python_state_changed,
     train_mode,
 )
-from .backend import get_array_module
 from .trace import recorder as backward_recorder
 from .variable import Parameter, Variable, mutations_in_this_thread, wrap
 

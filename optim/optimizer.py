@@ -48,6 +48,22 @@ class ParamState:
     def clear(self):
         self._entries.clear()
 
+    # Copies and pickles: keyed by id, the table must be built again for the copied
+    # parameters (their ids are new), as PyTorch's optimizer keeps its state through both.
+    def __deepcopy__(self, memo):
+        copied = ParamState()
+        for p, state in self._entries.values():
+            copied[copy.deepcopy(p, memo)] = copy.deepcopy(state, memo)
+        return copied
+
+    def __getstate__(self):
+        return {"entries": list(self._entries.values())}
+
+    def __setstate__(self, saved):
+        self._entries = {}
+        for p, state in saved["entries"]:
+            self[p] = state
+
 
 def check_nonnegative(value, name, who):
     """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0."""
@@ -117,7 +133,8 @@ class Optimizer:
 
     # ----- parameter groups -----
     def add_param_group(self, param_group):
-        """Add a group `{"params": [...], <hyperparameter>: value, ...}`.
+        """Add a group `{"params": [...], <hyperparameter>: value, ...}`: a copy of it (a
+        ParamGroup), to edit through `param_groups` (PyTorch keeps the dict given).
 
         Missing hyperparameters come from `defaults`; a parameter may belong to
         one group only.
@@ -361,7 +378,7 @@ def _param_list(params, who):
 
 
 def _is_array(v):
-    return hasattr(v, "shape") and hasattr(v, "dtype")
+    return hasattr(v, "shape") and hasattr(v, "dtype") and not isinstance(v, np.generic)
 
 
 def _copy_value(v):
@@ -371,7 +388,7 @@ def _copy_value(v):
 def _moved(state, w):
     kind = type(w)
     for v in state.values():
-        if type(v) is not kind and _is_array(v):
+        if (type(v) is not kind and _is_array(v)) or isinstance(v, np.generic):
             return True
     return False
 
@@ -382,7 +399,11 @@ def _convert_state(state, w, who):
 
 
 def _to_like(value, w, key, who):
-    """`value` as a private array on `w`'s backend with `w`'s dtype and shape."""
+    """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
+    scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
+    as a Python number."""
+    if isinstance(value, np.generic) or (_is_array(value) and value.ndim == 0 != w.ndim):
+        return to_cpu(value).item()
     if not _is_array(value):
         return copy.deepcopy(value)
     xp = get_array_module(w)

@@ -27,8 +27,6 @@ class ParamGroup(dict):
     `group["lr"] = ...`); groups holding values that can change in place (a list, an array)
     convert on every call instead."""
 
-    __slots__ = ("_hyper",)
-
     def hyper(self):
         """The hyperparameters (every entry but "params") as a `Hyper`."""
         hyper = getattr(self, "_hyper", None)

@@ -4,7 +4,7 @@ import string
 
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import get_array_module, unaliased
 from ..function import Function
 from ..spec import Choice, Spec
 from ..variable import as_variable, wrap
@@ -33,7 +33,7 @@ class Einsum(Function):
         # small problems and for 3+ operands
         loops = math.prod(_sizes(self.ins, [x.shape for x in xs]).values())
         optimize = len(xs) > 2 or loops > _PLAN_WORTH
-        return get_array_module(xs[0]).einsum(spec, *xs, optimize=optimize)
+        return unaliased(get_array_module(xs[0]).einsum(spec, *xs, optimize=optimize), *xs)
 
     def backward(self, gy):
         xs = self.inputs

@@ -183,8 +183,8 @@ class SumTo(Function):
         bad = [i for i, n in enumerate(self.shape) if n != 1 and x.shape[lead + i] != n]
         if bad:
             raise ValueError(f"sum_to: shape {x.shape} does not broadcast from {self.shape}")
-        if not axes:  # x's own shape: nothing to sum (the output shares x's data)
-            return x
+        if not axes:  # x's own shape: nothing to sum (a copy: the output is no view of x)
+            return x.copy()
         y = x.sum(axis=axes, keepdims=True)
         return y.reshape(self.shape) if lead else y
 

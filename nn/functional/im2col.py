@@ -7,7 +7,7 @@ is several times faster than the `(N, OH, OW, C, KH, KW)` layout for small kerne
 """
 from collections import namedtuple
 
-from autograd.backend import get_array_module
+from autograd.backend import get_array_module, unaliased
 from autograd.function import Function
 from autograd.spec import Draw, Spec
 
@@ -152,7 +152,7 @@ class Im2col(Function):
         self.window, self.pad_value = window, pad_value
 
     def forward(self, x):
-        return im2col_array(x, self.window, self.pad_value)
+        return unaliased(im2col_array(x, self.window, self.pad_value), x)
 
     def backward(self, gcol):
         return col2im(gcol, self.inputs[0].shape, self.window)

@@ -137,6 +137,10 @@ def _sparse_categorical(logits, target):
     target = as_variable(target)
     if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
         target = reshape(target, target.shape[:-1])
+    elif target.shape == tuple(logits.shape):  # the usual mix-up: one row per sample
+        raise ValueError(f"{CheckedLabels.name}: needs integer class labels of shape "
+                         f"{tuple(logits.shape[:-1])}, got targets of the output's shape "
+                         f"{target.shape}; one-hot targets take 'categorical_crossentropy'")
     target = CheckedLabels(logits.shape[-1])(target)
     if target.dtype.kind == "f":
         target = astype(target, np.int64)
@@ -153,6 +157,8 @@ class CheckedLabels(Function):
         self.classes = classes
 
     def forward(self, labels):
+        if labels.dtype.kind == "f" and np.isnan(labels).any():
+            raise ValueError(f"{self.name}: targets must be integer class labels; got NaN")
         if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
             raise ValueError(f"{self.name}: targets must be integer class labels; got "
                              "fractional values (one-hot targets take "

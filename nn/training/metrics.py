@@ -5,7 +5,8 @@ values, which would be wrong for precision, recall, F1 and AUC). Classifier outp
 arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last axis:
 
 * outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
-  or one-hot rows; precision, recall and F1 are macro-averaged, AUC is one-vs-rest;
+  or one-hot rows; precision, recall and F1 are macro-averaged, AUC is one-vs-rest
+  (averaged over the classes the targets hold: an absent class has no AUC);
 * outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
 * with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
   targets, several classes on at once), every output is its own binary prediction: the
@@ -89,8 +90,12 @@ def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):
         classes = scores.shape[-1]
-        return nn_metrics.roc_auc_score(true, scores.reshape(-1, classes),
-                                        labels=np.arange(classes))
+        per_class = nn_metrics.roc_auc_score(true, scores.reshape(-1, classes),
+                                             labels=np.arange(classes), average=None)
+        # A class absent from these targets (a small validation split) has no AUC: the mean
+        # is over the classes that have one, so that a monitor still sees a number.
+        scored = per_class[~np.isnan(per_class)]
+        return float(scored.mean()) if scored.size else float("nan")
     return nn_metrics.roc_auc_score(true, scores.reshape(-1))
 
 
@@ -121,6 +126,7 @@ def _over_every_output(metric):
             raise ValueError(f"metric: targets of shape {y_true.shape} do not match outputs of "
                              f"shape {scores.shape} (each output needs its own 0/1 target)")
         return metric(y_true.reshape(-1), scores.reshape(-1))
+    scored.__wrapped__ = metric  # the named metric inside (model.save writes its name)
     return scored
 
 

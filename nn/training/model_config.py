@@ -246,7 +246,8 @@ def _known_name(compiled, resolve):
         named = resolve(compiled.name)
     except (ValueError, TypeError, AttributeError):
         return None
-    return compiled.name if named.fn is compiled.fn else None
+    inner = getattr(compiled.fn, "__wrapped__", compiled.fn)  # (a sigmoid loss wraps metrics)
+    return compiled.name if named.fn is inner else None
 
 
 __all__ = ["Writer", "Reader"]

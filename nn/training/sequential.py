@@ -12,7 +12,20 @@ from ..module import Module
 from .model import Model
 from .summary import is_built
 
-_DENSE_ACTIVATIONS = ((F.sigmoid, "sigmoid"), (F.softmax, "softmax"))
+_ACTIVATION_FUNCTIONS = ((F.sigmoid, "sigmoid"), (F.softmax, "softmax"))
+
+
+def _activation_name(step):
+    """'sigmoid' or 'softmax' when `step` (the last layer, or a Dense's activation) is that
+    activation over the last axis: the function, an nn.Sigmoid / nn.Softmax layer, or a
+    Lambda of the function (`model.add(F.softmax)`); else None."""
+    if isinstance(step, Lambda):
+        step = step.function
+    if isinstance(step, Softmax):
+        return "softmax" if step.dim in (-1, 1) else None
+    if type(step) is Sigmoid:
+        return "sigmoid"
+    return next((name for fn, name in _ACTIVATION_FUNCTIONS if step is fn), None)
 
 
 class Sequential(Model):
@@ -111,27 +124,19 @@ class Sequential(Model):
     # ----- the final activation, for the fused cross-entropy losses -----
     def final_activation(self):
         last = self.layers[-1] if len(self) else None
-        if isinstance(last, Dense):
-            return next((name for fn, name in _DENSE_ACTIVATIONS if last.activation is fn),
-                        None)
-        if isinstance(last, Softmax) and last.dim in (-1, 1):
-            return "softmax"
-        if type(last) is Sigmoid:
-            return "sigmoid"
-        return None
+        return _activation_name(last.activation if isinstance(last, Dense) else last)
 
     def forward_logits(self, x):
         layers = self.layers
         for layer in layers[:-1]:
             x = layer(x)
         last = layers[-1]
-        if isinstance(last, Dense):
-            return Linear.forward(last, x)
-        if isinstance(last, Softmax) and last.dim == 1 and x.ndim != 2:
+        activation = last.activation if isinstance(last, Dense) else last
+        if isinstance(activation, Softmax) and activation.dim == 1 and x.ndim != 2:
             raise ValueError("Sequential: a final Softmax(dim=1) on outputs of shape "
                              f"{tuple(x.shape)} puts the classes on axis 1; the Keras losses "
                              "read them on the last axis (use Softmax(dim=-1))")
-        return x
+        return Linear.forward(last, x) if isinstance(last, Dense) else x
 
     # ----- summary -----
     def layer_output_shapes(self):

@@ -1,4 +1,7 @@
 """The Optimizer machinery: groups, binding, skipping, state_dict, dtypes, errors."""
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -292,3 +295,39 @@ def test_sgd_momentum_buffer_starts_at_the_first_gradient():
     opt.step()
     np.testing.assert_array_equal(opt.state[p]["momentum_buffer"], g)  # undamped, as PyTorch
     assert optim.SGD([p], lr=0.1)._init_state(np, p.data, {"momentum": 0.0}) == {}
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda o: pickle.loads(pickle.dumps(o))],
+                         ids=["deepcopy", "pickle"])
+def test_a_copied_optimizer_keeps_its_state_with_the_copied_parameters(duplicate):
+    def trained():
+        p = Parameter(np.array([1.0, -2.0]))
+        opt = optim.SGD([p], lr=0.1, momentum=0.9)
+        for _ in range(3):
+            p.grad = Variable(np.array([0.5, 0.25]), requires_grad=False)
+            opt.step()
+        return opt
+    original, copied = trained(), duplicate(trained())
+    for opt in (original, copied):
+        p = opt.param_groups[0]["params"][0]
+        assert p in opt.state
+        p.grad = Variable(np.array([0.5, 0.25]), requires_grad=False)
+        opt.step()
+    np.testing.assert_array_equal(copied.param_groups[0]["params"][0].data,
+                                  original.param_groups[0]["params"][0].data)
+
+
+def test_numpy_scalars_in_the_state_become_python_numbers():
+    p = Parameter(np.ones(3, np.float32))
+    opt = optim.Adam([p], lr=0.1)
+    p.grad = Variable(np.ones(3, np.float32), requires_grad=False)
+    opt.step()
+    saved = opt.state_dict()
+    for step in (np.int64(1), np.array(1)):  # a step from NumPy, or PyTorch's 0-d tensor
+        saved["state"][0]["step"] = step
+        loaded = optim.Adam([p], lr=0.1)
+        loaded.load_state_dict(saved)
+        assert type(loaded.state[p]["step"]) is int
+    opt.state[p]["step"] = np.int64(5)
+    opt.step()
+    assert opt.state[p]["step"] == 6 and p.dtype == np.float32

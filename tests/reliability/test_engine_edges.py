@@ -118,6 +118,24 @@ def test_views_that_are_not_written_and_copies_that_are_change_nothing():
     np.testing.assert_array_equal(w.grad.data, [0.0, 1.0])
 
 
+@pytest.mark.parametrize("op", [
+    lambda c: ag.sum_to(c, (2, 2)),
+    lambda c: ag.einsum("ij->ji", c),
+    lambda c: ag.einsum("ij->ij", c),
+    lambda c: ag.reshape(ag.einsum("ii->i", c), (1, 2)),
+    lambda c: ag.reshape(nn.functional.im2col(ag.reshape(c, (1, 1, 2, 2)), 1), (2, 2)),
+], ids=["sum_to its own shape", "einsum permutation", "einsum identity", "einsum diagonal",
+        "im2col of a 1x1 kernel"])
+def test_ops_whose_numpy_call_may_return_a_view_hand_back_memory_of_their_own(op):
+    c = Variable(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=False)
+    w = Variable(np.ones((2, 2)))
+    loss = ag.sum(w * c)  # saves c for backward
+    out = op(c)
+    out.data[0, 0] = 100.0  # a write into the output must not reach c
+    loss.backward()
+    assert c.data[0, 0] == 1.0 and w.grad.data[0, 0] == 1.0
+
+
 def test_a_parameter_given_a_new_array_leaves_its_old_views_alone():
     p = ag.Parameter(np.arange(3.0))
     with ag.no_grad():

@@ -1,12 +1,16 @@
-"""ModelCheckpoint: save the weights after epochs (all of them, or the best ones)."""
+"""ModelCheckpoint: save the model or its weights after epochs (all of them, or the best)."""
 import os
 
+from ...serialization import is_safetensors
 from .base import Callback
 from .monitor import Monitor
 
 
 class ModelCheckpoint(Callback):
-    """Write the model's weights (`save_weights`: an .npz, atomically) at each epoch end.
+    """Write the model at each epoch end, atomically: the whole model (`model.save`, which
+    `nn.load_model` reads back) or, with save_weights_only, its weights (`save_weights`).
+    save_weights_only=None (the default) goes by the file name: weights for a `.npz` or
+    `.safetensors` path, the whole model for any other (`.rungrad`; Keras' `.keras`).
 
     filepath may hold the epoch (1-based) and any log value, formatted as Python's
     str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". With save_best_only, write
@@ -18,8 +22,16 @@ class ModelCheckpoint(Callback):
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 mode="auto", initial_value_threshold=None):
+                 mode="auto", initial_value_threshold=None, save_weights_only=None):
         self.filepath = os.fspath(filepath)
+        weights_name = _weights_file(self.filepath)
+        if save_weights_only is None:
+            save_weights_only = weights_name
+        elif not save_weights_only and weights_name:
+            raise ValueError(f"ModelCheckpoint: {self.filepath!r} names a weights file; use "
+                             "save_weights_only=True, or a name such as 'best.rungrad' for "
+                             "the whole model")
+        self.save_weights_only = bool(save_weights_only)
         self.monitor = Monitor(monitor, mode, 0.0, "ModelCheckpoint")
         self.verbose = verbose
         self.save_best_only = save_best_only
@@ -35,8 +47,9 @@ class ModelCheckpoint(Callback):
             if current is None or not self.monitor.improves(current, self.best):
                 return
             if self.verbose:
+                what = "weights" if self.save_weights_only else "model"
                 print(f"Epoch {epoch + 1}: {self.monitor.name} improved from {self.best:.5f} "
-                      f"to {current:.5f}, saving weights")
+                      f"to {current:.5f}, saving {what}")
             self.best = current
         path = self.format_path(epoch, logs)
         self._save(path)
@@ -55,7 +68,14 @@ class ModelCheckpoint(Callback):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        self.model.save_weights(path)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+
+def _weights_file(path):
+    return path.lower().endswith(".npz") or is_safetensors(path)
 
 
 __all__ = ["ModelCheckpoint"]

@@ -2,8 +2,10 @@
 import math
 import warnings
 
-# Values that improve upwards; mode='auto' minimizes everything else (losses, errors).
+# mode='auto': names of values that improve upwards, and of those that improve downwards
+# (losses, errors); any other name needs its mode given (Keras raises there too).
 _MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score")
+_MINIMIZED = ("loss", "mse", "mae", "error", "huber", "crossentropy")
 
 
 class Monitor:
@@ -11,14 +13,15 @@ class Monitor:
 
     mode 'min' or 'max', or 'auto': 'max' for names (with or without `val_`, in any case)
     ending in acc, accuracy, auc, precision, recall, f1 or f1_score ('val_AUC',
-    'categorical_accuracy'), 'min' otherwise.
+    'categorical_accuracy'), 'min' for names ending in loss, mse, mae, error, huber or
+    crossentropy; any other name (a metric of your own) needs mode='min' or 'max'.
     """
 
     def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"{who}: mode must be 'auto', 'min' or 'max', got {mode!r}")
         self.name, self.who = monitor, who
-        self.mode = _auto_mode(monitor) if mode == "auto" else mode
+        self.mode = _auto_mode(monitor, who) if mode == "auto" else mode
         self.min_delta = abs(float(min_delta))
         self._warned = False
 
@@ -46,9 +49,14 @@ class Monitor:
         return float(value)
 
 
-def _auto_mode(monitor):
+def _auto_mode(monitor, who):
     base = monitor.lower()
-    return "max" if base.endswith(_MAXIMIZED) else "min"
+    if base.endswith(_MAXIMIZED):
+        return "max"
+    if base.endswith(_MINIMIZED):
+        return "min"
+    raise ValueError(f"{who}: cannot tell whether {monitor!r} improves upwards or downwards; "
+                     "pass mode='max' or mode='min'")
 
 
 __all__ = ["Monitor"]

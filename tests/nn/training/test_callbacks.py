@@ -122,6 +122,37 @@ def test_model_checkpoint_formats_the_file_name(tmp_path):
                   verbose=0)
 
 
+def test_model_checkpoint_writes_the_whole_model_unless_the_name_says_weights(tmp_path):
+    x, y = linear_data()
+    model = regression_model()
+    whole, weights = tmp_path / "best.rungrad", tmp_path / "w.npz"
+    forced = tmp_path / "forced.weights"
+    model.fit(x, y, epochs=2, verbose=0,
+              callbacks=[ModelCheckpoint(whole), ModelCheckpoint(weights),
+                         ModelCheckpoint(forced, save_weights_only=True)])
+    loaded = nn.load_model(whole)  # Keras' default: the model, compiled, with its optimizer
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
+    for path in (weights, forced):
+        restored = regression_model()
+        restored.load_weights(path)
+        assert same_state(restored.state_dict(), model.state_dict())
+    with pytest.raises(ValueError, match="save_weights_only=True"):
+        ModelCheckpoint(tmp_path / "w.npz", save_weights_only=False)
+
+
+@pytest.mark.parametrize("monitor, mode", [
+    ("val_loss", "min"), ("mean_squared_error", "min"), ("val_mae", "min"),
+    ("val_AUC", "max"), ("categorical_accuracy", "max"), ("f1_score", "max")])
+def test_auto_mode_knows_the_built_in_names(monitor, mode):
+    assert EarlyStopping(monitor=monitor).monitor.mode == mode
+
+
+def test_auto_mode_refuses_to_guess_a_metric_of_ones_own():
+    with pytest.raises(ValueError, match="'val_iou'.*mode='max'"):
+        EarlyStopping(monitor="val_iou")
+    assert EarlyStopping(monitor="val_iou", mode="max").monitor.mode == "max"
+
+
 def test_terminate_on_nan_stops_after_the_bad_batch(capsys):
     calls = []
 

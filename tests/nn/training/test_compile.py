@@ -147,6 +147,45 @@ def test_final_nn_softmax_module_is_fused_too():
                                                  rel=1e-4)
 
 
+@pytest.mark.parametrize("ending", ["function", "module in Dense"])
+def test_a_final_softmax_given_as_a_function_or_module_is_fused_too(ending):
+    x, y = blobs(60)
+    np.random.seed(0)
+    if ending == "function":  # model.add(F.softmax): a Lambda of the function
+        model = nn.Sequential(nn.Dense(3, input_shape=(4,)))
+        model.add(F.softmax)
+    else:
+        model = nn.Sequential(nn.Dense(3, activation=nn.Softmax(), input_shape=(4,)))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    p = model.predict(x).astype(np.float64)
+    assert model.final_activation() == "softmax"
+    assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[np.arange(60), y])),
+                                                 rel=1e-4)
+
+
+def test_a_final_sigmoid_function_is_fused_too():
+    x, y = blobs(60)
+    y = (y > 0).astype(np.float32)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(1, input_shape=(4,)), F.sigmoid)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    p = model.predict(x)[:, 0].astype(np.float64)
+    bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert model.evaluate(x, y) == pytest.approx(bce, rel=1e-4)
+
+
+def test_sparse_crossentropy_explains_one_hot_targets_and_nan_labels():
+    x, y = blobs(20)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"shape \(20,\).*categorical_crossentropy"):
+        model.evaluate(x, np.eye(3, dtype=np.float32)[y])
+    labels = y.astype(np.float32)
+    labels[3] = np.nan
+    with pytest.raises(ValueError, match="got NaN"):
+        model.evaluate(x, labels)
+
+
 @pytest.mark.parametrize("last, loss", [
     (nn.Dense(3, activation="softmax"), "binary_crossentropy"),
     (nn.Dense(3, activation="sigmoid"), "categorical_crossentropy")])

@@ -94,6 +94,19 @@ def test_multiclass_metrics_are_macro_averaged_over_probabilities():
     assert logs["mse"] == pytest.approx(np.mean((np.eye(3)[y] - prob) ** 2), rel=1e-4)
 
 
+def test_multiclass_auc_averages_over_the_classes_the_targets_hold():
+    x, y = blobs(90, seed=3)
+    x, y = x[y != 2], y[y != 2]  # class 2 absent (a small validation split)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["auc"])
+    logs = model.evaluate(x, y, return_dict=True)
+    logits = model.predict(x)
+    prob = np.exp(logits - logits.max(1, keepdims=True))
+    prob /= prob.sum(1, keepdims=True)
+    expected = np.mean([M.roc_auc_score(y == k, prob[:, k]) for k in (0, 1)])
+    assert logs["auc"] == pytest.approx(expected, rel=1e-5)
+
+
 def test_evaluate_verbose_prints_one_line(capsys):
     x, y = linear_data()
     model = nn.Sequential(nn.Linear(3, 1))

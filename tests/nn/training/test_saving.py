@@ -363,3 +363,15 @@ def test_arrays_dtypes_and_functions_are_kept_by_reference():
     np.testing.assert_array_equal(back["w"], value["w"])
     assert back["n"].shape == () and back["dtype"] == np.dtype(np.float16)
     assert back["fn"] is F.relu and back["scalar"] == 0.5 and type(back["scalar"]) is float
+
+
+def test_a_sigmoid_loss_with_named_metrics_saves_and_loads(tmp_path):
+    x, y = blobs(40)
+    y = (y > 0).astype(np.float32)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(1, activation="sigmoid", input_shape=(4,)))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy", "auc"])
+    model.fit(x, y, epochs=1, verbose=0)
+    path = model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(path)
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
