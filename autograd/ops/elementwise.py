@@ -288,18 +288,18 @@ class Minimum(Function):
 
     def backward(self, gy):
         x0, x1 = self.inputs
-        return _split_by_winner(gy, x0, x1, self.needs_input_grad, x0_wins=x0.data < x1.data)
+        return _split_by_winner(gy, x0, x1, self.needs_input_grad, smaller_wins=True)
 
 
-def _split_by_winner(gy, x0, x1, needs, x0_wins=None):
-    """Gradient shares of x0 and x1 in max(x0, x1) (min when `x0_wins` is given): 1 for the
-    winner, 0.5 each on ties."""
+def _split_by_winner(gy, x0, x1, needs, smaller_wins=False):
+    """Gradient shares of x0 and x1 in max(x0, x1) (min with `smaller_wins`): 1 for the
+    winner, 0 for the loser, 0.5 each on ties, and 1 each where they are unordered (a NaN:
+    it propagates from either, PyTorch's rule)."""
     dtype = gy.data.dtype
-    if x0_wins is None:
-        x0_wins = x0.data > x1.data
-    share = x0_wins.astype(dtype) + 0.5 * (x0.data == x1.data).astype(dtype)
-    g0 = linked(gy * wrap(share), x0, x1) if needs[0] else None
-    g1 = linked(gy * wrap(1 - share), x0, x1) if needs[1] else None
+    a, b = (x1.data, x0.data) if smaller_wins else (x0.data, x1.data)
+    tie = 0.5 * (a == b).astype(dtype)
+    g0 = linked(gy * wrap(1 - (b > a).astype(dtype) - tie), x0, x1) if needs[0] else None
+    g1 = linked(gy * wrap(1 - (a > b).astype(dtype) - tie), x0, x1) if needs[1] else None
     return g0, g1
 
 
@@ -333,6 +333,8 @@ class Clip(Function):
         below = None if lo is None else xd < lo
         above = None if hi is None else xd > hi
         inside = ~_either(below, above)
+        if xd.dtype.kind in "fc":  # a NaN is neither below nor above: its y is NaN, slope 0
+            inside &= xd == xd     # (PyTorch's)
         if lo is not None and hi is not None:  # a_min > a_max: every y is a_max
             inside &= lo <= hi
         grads = [gy * wrap(inside.astype(dtype))]

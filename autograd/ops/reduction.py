@@ -106,7 +106,10 @@ class _Extreme(Function):
     def backward(self, gy):
         x = self.inputs[0]
         y = self.outputs[0]().data.reshape(_keepdims_shape(x.shape, self.axes))
-        hit = (x.data == y).astype(x.dtype)
+        hit = x.data == y
+        if x.dtype.kind in "fc":  # a NaN extreme came from the NaNs: they share the gradient
+            hit |= (x.data != x.data) & (y != y)
+        hit = hit.astype(x.dtype)
         share = hit / hit.sum(axis=self.axes, keepdims=True)
         return linked(_expand_back(gy, x.shape, self.axes) * wrap(share, False), x)
 

@@ -476,3 +476,22 @@ def test_the_target_gradient_of_bce_with_logits_keeps_its_tail(dtype, xs, pw):
         x, t, reduction="sum", pos_weight=weights), t)
     exact = pw * np.logaddexp(0, -np.array(xs)) - np.logaddexp(0, np.array(xs))
     np.testing.assert_allclose(gt.data, exact, rtol=8 * np.finfo(dtype).eps)
+
+
+def test_nan_gradients_follow_pytorch_in_max_min_clip():
+    """A NaN propagates from whichever input holds it: that input gets the gradient."""
+    nan = np.nan
+    x0, x1 = Variable(np.array([nan, 2.0, 1.0])), Variable(np.array([1.0, nan, 1.0]))
+    ag.sum(ag.maximum(x0, x1)).backward()
+    np.testing.assert_array_equal(x0.grad.data, [1.0, 1.0, 0.5])
+    np.testing.assert_array_equal(x1.grad.data, [1.0, 1.0, 0.5])
+    y0, y1 = Variable(np.array([nan, 3.0, 1.0])), Variable(np.array([2.0, 1.0, 5.0]))
+    ag.sum(ag.minimum(y0, y1)).backward()
+    np.testing.assert_array_equal(y0.grad.data, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(y1.grad.data, [1.0, 1.0, 0.0])
+    c = Variable(np.array([nan, 0.5, 3.0]))
+    ag.sum(ag.clip(c, -1.0, 1.0)).backward()
+    np.testing.assert_array_equal(c.grad.data, [0.0, 1.0, 0.0])
+    m = Variable(np.array([1.0, nan, 3.0]))
+    ag.max(m).backward()
+    np.testing.assert_array_equal(m.grad.data, [0.0, 1.0, 0.0])
