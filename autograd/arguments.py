@@ -7,6 +7,8 @@ Every check takes `(value, name, who)`: the value, the argument's name and the c
 """
 from numbers import Integral, Real
 
+import numpy as np
+
 
 def positive_int(value, name, who, hint=""):
     """`value` as an int >= 1, or a ValueError naming `who` and `name` (`hint` is appended).
@@ -29,6 +31,24 @@ def probability(value, name, who):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise ValueError(f"{who}: {name} must be a probability in [0, 1], got {value!r}")
     return value
+
+
+def random_seed(value, who):
+    """A random seed as a non-negative int for NumPy's generators: any integer (negative
+    ones too, as PyTorch takes them: mapped into [0, 2^64)), else a ValueError naming `who`."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{who}: seed must be an integer, got {value!r}")
+    return int(value) % 2**64
+
+
+def integer_indices(values, who):
+    """`values` (a sequence or array of indices) as an int64 array, or a TypeError naming
+    `who`: floats would be truncated and booleans read as 0 and 1 without a word."""
+    array = np.asarray(values)
+    if array.size and array.dtype.kind not in "iu":
+        raise TypeError(f"{who}: indices must be integers, got {array.dtype} values "
+                        f"{array.ravel()[:5].tolist()}")
+    return array.astype(np.int64, copy=False).reshape(-1)
 
 
 def _whole_number(value, name, who, minimum, expected, hint):

@@ -12,10 +12,11 @@ class ModuleList(Module):
         self.extend(modules)
 
     def _reset(self, modules):
-        for name in list(self._modules):
+        modules = [_check_module(module, "ModuleList") for module in modules]  # before any
+        for name in list(self._modules):                                     # is removed
             delattr(self, name)
         for i, module in enumerate(modules):
-            self.add_module(str(i), _check_module(module, "ModuleList"))
+            self.add_module(str(i), module)
 
     def _items(self):
         return list(self._modules.values())

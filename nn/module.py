@@ -101,7 +101,7 @@ class Module:
 
     def register_parameter(self, name, param):
         """Register `param` (a Parameter, or None for an absent one such as `bias=False`)."""
-        _check_name(self, name)
+        _check_name(self, name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be a "
                             f"Parameter or None, got {type(param).__name__}")
@@ -112,7 +112,7 @@ class Module:
     def register_buffer(self, name, array, persistent=True):
         """Register a non-trained array (e.g. BatchNorm's running mean); persistent buffers
         are saved in `state_dict()`."""
-        _check_name(self, name)
+        _check_name(self, name, self._buffers)
         _discard(name, self._parameters, self._modules)
         array = _check_buffer(self, name, array)
         self._buffers[name] = array
@@ -124,7 +124,7 @@ class Module:
 
     def add_module(self, name, module):
         """Register `module` (or None) as a child under `name`."""
-        _check_name(self, name)
+        _check_name(self, name, self._modules)
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}.add_module: {name!r} must be a Module or "
                             f"None, got {type(module).__name__}")
@@ -198,6 +198,10 @@ class Module:
 
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics) for every module."""
+        if not isinstance(mode, (bool, np.bool_)):  # train("False") would mean True
+            raise ValueError(f"{type(self).__name__}.train: mode must be True or False, got "
+                             f"{mode!r}")
+        mode = bool(mode)
         for module in self.modules():
             module.training = mode
         return self
@@ -340,10 +344,15 @@ def _discard(name, *registries):
         registry.pop(name, None)
 
 
-def _check_name(module, name):
+def _check_name(module, name, registry):
+    """A name for a parameter, buffer or submodule: valid, and not taken by an attribute of
+    another kind (a weight, a method), which registering would replace unseen (PyTorch's
+    rule; assignment, `module.name = value`, replaces on purpose)."""
     if not isinstance(name, str) or not name or "." in name:
         raise KeyError(f"{type(module).__name__}: invalid attribute name {name!r} "
                        "(a non-empty string without '.')")
+    if name not in registry and hasattr(module, name):
+        raise KeyError(f"{type(module).__name__}: attribute {name!r} already exists")
 
 
 def _check_buffer(module, name, array):

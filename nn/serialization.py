@@ -3,6 +3,7 @@ safetensors file (the Hugging Face ecosystem's format; keys are the state-dict n
 PyTorch state dict saved as safetensors loads as it is). Written atomically, read without
 unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
 import os
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
@@ -55,8 +56,18 @@ def read_weights(path):
 
 
 def _write_npz(tmp, arrays, path):
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)
+    # np.savez(f, **arrays) would take a key named "file" or "allow_pickle" as its own
+    # argument: the members are written here, as np.load reads them ("<key>.npy")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        write_npy_members(archive, ((f"{key}.npy", array) for key, array in arrays.items()))
+
+
+def write_npy_members(archive, members):
+    """Write each (member name, array) of `members` into the open zip `archive` as an .npy
+    file (never pickled): weights files and model files alike."""
+    for name, array in members:
+        with archive.open(name, "w", force_zip64=True) as member:
+            np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
 def _write_safetensors(tmp, arrays, path):

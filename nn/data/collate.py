@@ -22,9 +22,17 @@ def default_collate(samples, where="the samples"):
                                  f"{sorted(map(str, _keys(sample)))}")
         collated = {key: default_collate([s[key] for s in samples], f"key {key!r}")
                     for key in first}
-        return collated if type(first) is dict else type(first)(collated)
+        if type(first) is dict:
+            return collated
+        try:  # the sample's own mapping type where it is built from a dict (PyTorch's rule)
+            return type(first)(collated)
+        except TypeError:  # (a defaultdict needs its factory first)
+            return collated
     if isinstance(first, (str, bytes)):
         return list(samples)
+    if first is None:
+        raise TypeError(f"DataLoader: cannot collate None at {where} (a sample or one of its "
+                        "fields is None)")
     if isinstance(first, Sequence):
         if any(not isinstance(s, Sequence) or len(s) != len(first) for s in samples):
             raise ValueError(f"DataLoader: the samples of a batch differ in length at {where} "

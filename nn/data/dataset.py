@@ -2,6 +2,7 @@
 
 import operator
 
+from autograd.arguments import integer_indices
 from autograd.backend import to_cpu
 
 
@@ -52,8 +53,10 @@ class TensorDataset(Dataset):
         return tuple(part[0] for part in self.get_batch(slice(i, i + 1)))
 
     def get_batch(self, index):
-        """Rows `index` (int array or slice) of every array, transforms applied."""
-        batch = [a[index] for a in self.arrays]
+        """Rows `index` (int array or slice) of every array, transforms applied; memory of
+        the batch's own (a slice is copied: editing a batch in place, as an augmentation
+        may, must not change the dataset; PyTorch's batches are copies too)."""
+        batch = [a[index].copy() if isinstance(index, slice) else a[index] for a in self.arrays]
         for k, fn in enumerate((self.transform, self.target_transform)):
             if fn is not None and k < len(batch):
                 batch[k] = fn(batch[k])
@@ -65,7 +68,7 @@ class Subset(Dataset):
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
-        self.indices = to_cpu(indices).astype(int, copy=False)
+        self.indices = integer_indices(to_cpu(indices), "Subset")
         # Forward batched fetching only where the parent supports it.
         if hasattr(dataset, "get_batch"):
             self.get_batch = self._get_batch

@@ -1,7 +1,7 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import integer_indices, positive_int, random_seed
 
 from .collate import default_collate
 
@@ -52,7 +52,8 @@ class DataLoader:
         self.shuffle = shuffle
         self.drop_last = drop_last
         # Without a seed, draw one now: the loader is still reproducible within itself.
-        self.seed = np.random.SeedSequence().entropy if seed is None else seed
+        self.seed = (np.random.SeedSequence().entropy if seed is None
+                     else random_seed(seed, "DataLoader"))
         self.epoch = 0
 
     def __len__(self):
@@ -63,7 +64,7 @@ class DataLoader:
         """This epoch's permutation (or the sampler's indices), or None to keep the
         dataset's order."""
         if self.sampler is not None:
-            return np.fromiter(iter(self.sampler), dtype=np.int64)
+            return integer_indices(list(self.sampler), "DataLoader: the sampler's")
         if not self.shuffle:
             return None
         return np.random.default_rng([self.epoch, self.seed]).permutation(len(self.dataset))
@@ -83,5 +84,6 @@ class DataLoader:
         size = self.batch_size
         for b in range(len(self)):
             start, stop = b * size, min((b + 1) * size, n)
-            # In order, a slice gives views (no copy); shuffled, an index array.
+            # In order, a slice (get_batch copies it: a batch edited in place must not
+            # change the dataset); shuffled, an index array.
             yield self._fetch(slice(start, stop) if order is None else order[start:stop])

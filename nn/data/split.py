@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 
+from autograd.arguments import random_seed
+
 from .dataset import Subset
 
 
@@ -11,6 +13,8 @@ def _split_lengths(n, lengths):
     """Integer lengths summing to `n`; fractions are floored, the remainder is dealt
     one by one to the first subsets, as PyTorch does."""
     lengths = list(lengths)
+    if any(not math.isfinite(k) for k in lengths):
+        raise ValueError(f"random_split: lengths must be finite, got {lengths}")
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         if any(not 0 <= f <= 1 for f in lengths):
             raise ValueError(f"random_split: fractions must lie in [0, 1], got {lengths}")
@@ -34,6 +38,7 @@ def random_split(dataset, lengths, seed=None):
     (e.g. [0.8, 0.2]). The same `seed` gives the same split.
     """
     sizes = _split_lengths(len(dataset), lengths)
+    seed = None if seed is None else random_seed(seed, "random_split")
     order = np.random.default_rng(seed).permutation(len(dataset))
     bounds = np.cumsum([0] + sizes)
     return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]

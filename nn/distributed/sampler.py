@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from autograd.arguments import random_seed
+
 from .group import get_rank, get_world_size
 
 
@@ -28,7 +30,8 @@ class DistributedSampler:
                 not 0 <= self.rank < self.num_replicas:
             raise ValueError(f"DistributedSampler: rank must be from 0 to "
                              f"{self.num_replicas - 1}, got {rank!r}")
-        self.dataset, self.shuffle, self.seed, self.drop_last = dataset, shuffle, seed, drop_last
+        self.dataset, self.shuffle, self.drop_last = dataset, shuffle, drop_last
+        self.seed = random_seed(seed, "DistributedSampler")
         self.epoch = 0
         n = len(dataset)
         self.num_samples = (n // self.num_replicas if drop_last

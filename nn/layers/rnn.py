@@ -129,7 +129,7 @@ class RNN(_RNNBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
-        output, (h_n,) = self._run(input, (hx,))
+        output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
 
 
@@ -145,8 +145,11 @@ class LSTM(_RNNBase):
     def forward(self, input, hx=None):
         if hx is None:
             hx = (None, None)
-        elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
-            raise TypeError(f"LSTM: hx must be a pair (h_0, c_0), got {type(hx).__name__}")
+        elif not isinstance(hx, (tuple, list)) or len(hx) != 2 or any(s is None for s in hx):
+            got = "a pair holding None" if isinstance(hx, (tuple, list)) and len(hx) == 2 \
+                else type(hx).__name__
+            raise TypeError(f"LSTM: hx must be a pair (h_0, c_0) of states, got {got} "
+                            "(hx=None starts both at zeros)")
         output, (h_n, c_n) = self._run(input, tuple(hx))
         return output, (h_n, c_n)
 
@@ -161,8 +164,16 @@ class GRU(_RNNBase):
                          dropout, bidirectional)
 
     def forward(self, input, hx=None):
-        output, (h_n,) = self._run(input, (hx,))
+        output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
+
+
+def _single_state(hx, who):
+    """RNN's and GRU's hx: one state, never LSTM's pair."""
+    if isinstance(hx, (tuple, list)):
+        raise TypeError(f"{who}: hx must be one state h_0 (an array or Variable), got a "
+                        f"{type(hx).__name__}; only LSTM takes a pair (h_0, c_0)")
+    return hx
 
 
 __all__ = ["RNN", "LSTM", "GRU"]

@@ -21,7 +21,7 @@ import numpy as np
 from autograd.atomic import replacing
 
 from ..module import StateDictKeyError, state_arrays
-from ..serialization import MODEL_MEMBER, is_safetensors, sync_file
+from ..serialization import MODEL_MEMBER, is_safetensors, sync_file, write_npy_members
 from .model_config import Reader, Writer
 
 FORMAT = "rungrad.model"
@@ -87,9 +87,7 @@ def _same_global_random_state():
 def _write_archive(tmp, text, arrays):
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         archive.writestr(MODEL_MEMBER, text)
-        for i, array in enumerate(arrays):
-            with archive.open(_member(i), "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, array, allow_pickle=False)
+        write_npy_members(archive, ((_member(i), array) for i, array in enumerate(arrays)))
 
 
 def _member(i):

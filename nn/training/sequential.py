@@ -102,8 +102,8 @@ class Sequential(Model):
         return iter(self.layers)
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return Sequential(self.layers[index])
+        if isinstance(index, slice):  # the layers keep their names (PyTorch's state_dict keys)
+            return Sequential(OrderedDict(list(self._modules.items())[index]))
         try:
             return self.layers[index]
         except TypeError:

@@ -1,4 +1,6 @@
 """nn.ModuleList: a list of Modules registered as children "0", "1", ...."""
+from collections import OrderedDict
+
 import numpy as np
 import pytest
 
@@ -29,3 +31,17 @@ def test_module_list_parameter_names_follow_positions():
     layers.insert(0, nn.Linear(3, 1))
     assert [n for n, _ in layers.named_parameters()] == [
         "0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]
+
+
+def test_a_failed_insert_leaves_the_list_as_it_was():
+    modules = nn.ModuleList([nn.Linear(2, 2), nn.ReLU()])
+    with pytest.raises(TypeError):
+        modules.insert(0, "not a module")
+    assert len(modules) == 2
+
+
+def test_a_slice_of_a_sequential_keeps_the_layer_names():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    assert list(model[2:].state_dict()) == ["2.weight", "2.bias"]
+    named = nn.Sequential(OrderedDict(fc=nn.Linear(3, 4), act=nn.ReLU()))
+    assert list(named[:1].state_dict()) == ["fc.weight", "fc.bias"]

@@ -344,3 +344,20 @@ def test_load_state_dict_takes_pytorch_tensors():
     ours.load_state_dict(theirs.state_dict())
     np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy())
     assert ours.weight.dtype == np.float32
+
+
+def test_registering_over_an_attribute_of_another_kind_is_refused():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(KeyError, match="'weight' already exists"):
+        layer.register_buffer("weight", np.zeros(2))
+    with pytest.raises(KeyError, match="'forward' already exists"):
+        layer.register_buffer("forward", np.zeros(2))
+    with pytest.raises(KeyError, match="'bias' already exists"):
+        layer.add_module("bias", nn.ReLU())
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    layer.register_parameter("bias", None)  # the same kind: replaced, as PyTorch
+
+
+def test_train_takes_a_boolean_only():
+    with pytest.raises(ValueError, match="mode must be True or False"):
+        nn.Linear(2, 2).train("False")

@@ -238,3 +238,13 @@ def test_recurrent_errors():
         nn.RNNCell(4, 2)(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"GRUCell: expected hx of shape \(2, 2\), got \(2,\)"):
         nn.GRUCell(3, 2)(np.zeros((2, 3)), np.zeros(2))
+
+
+def test_hx_of_the_wrong_form_is_a_clear_error():
+    x = np.ones((4, 1, 2), np.float32)
+    h0 = np.ones((1, 1, 3), np.float32)
+    with pytest.raises(TypeError, match="LSTM: hx must be a pair.*holding None"):
+        nn.LSTM(2, 3)(x, (h0, None))  # a forgotten c_0 is not silently zeros
+    for layer in (nn.GRU(2, 3), nn.RNN(2, 3)):
+        with pytest.raises(TypeError, match="hx must be one state h_0.*only LSTM"):
+            layer(x, (h0,))

@@ -33,10 +33,10 @@ def test_save_weights_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
     nn.Linear(2, 3).save_weights(path)
     original = path.read_bytes()
 
-    def broken_savez(*args, **kwargs):
+    def broken_write(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(np, "savez", broken_savez)
+    monkeypatch.setattr(np.lib.format, "write_array", broken_write)
     with pytest.raises(OSError, match="disk full"):
         nn.Linear(2, 3).save_weights(path)
     assert path.read_bytes() == original
@@ -98,3 +98,14 @@ def test_a_zip_that_is_not_an_npz_is_refused(tmp_path):
         archive.writestr("readme.txt", "hello")
     with pytest.raises(KeyError, match="other.npz"):
         nn.Linear(2, 3).load_weights(path)
+
+
+def test_keys_named_like_numpy_arguments_are_saved_too(tmp_path):
+    class Odd(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("allow_pickle", np.arange(3.0))
+            self.register_buffer("file", np.ones(2))
+    Odd().save_weights(tmp_path / "odd.npz")
+    assert sorted(np.load(tmp_path / "odd.npz").files) == ["allow_pickle", "file"]
+    Odd().load_weights(tmp_path / "odd.npz")

@@ -60,3 +60,10 @@ def test_a_collate_fn_replaces_the_default():
     assert batch == 2
     with pytest.raises(TypeError, match="DataLoader: collate_fn must be callable"):
         DataLoader(Samples(lambda i: i), collate_fn=3)
+
+
+def test_none_is_refused_and_a_defaultdict_collates_to_a_dict():
+    with pytest.raises(TypeError, match="cannot collate None"):
+        default_collate([None, None])
+    batch = default_collate([collections.defaultdict(int, a=1), collections.defaultdict(int, a=2)])
+    np.testing.assert_array_equal(batch["a"], [1, 2])

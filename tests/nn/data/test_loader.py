@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nn.data import DataLoader, Dataset, TensorDataset
+from nn.data import DataLoader, Dataset, Subset, TensorDataset
+from nn.distributed import DistributedSampler
 
 from .._helpers import Boxed
 
@@ -144,3 +145,34 @@ def test_generic_and_fast_paths_agree():
 def test_batch_size_must_be_positive_integer(bad):
     with pytest.raises(ValueError, match="batch_size"):
         DataLoader(Squares(3), batch_size=bad)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_batch_edited_in_place_leaves_the_dataset_alone(shuffle):
+    x = np.arange(6, dtype=np.float32).reshape(6, 1)
+    for xb, _ in DataLoader(TensorDataset(x, np.arange(6)), batch_size=3, shuffle=shuffle):
+        xb -= 100.0  # an in-place augmentation
+    np.testing.assert_array_equal(x.ravel(), np.arange(6))
+
+
+def test_indices_must_be_integers():
+    data = TensorDataset(np.arange(10) * 10)
+    for bad in ([0.5, 1.7], np.array([True, False, True])):
+        with pytest.raises(TypeError, match="Subset: indices must be integers"):
+            Subset(data, bad)
+    with pytest.raises(TypeError, match="sampler's: indices must be integers"):
+        list(DataLoader(data, batch_size=2, sampler=[0.9, 1.7]))
+    assert Subset(data, []).indices.dtype == np.int64
+
+
+def test_seeds_are_checked_when_given_and_negative_ones_work():
+    data = TensorDataset(np.arange(8))
+    with pytest.raises(ValueError, match="DataLoader: seed must be an integer"):
+        DataLoader(data, shuffle=True, seed=1.5)
+    first = [b[0].tolist() for b in DataLoader(data, batch_size=4, shuffle=True, seed=-1)]
+    again = [b[0].tolist() for b in DataLoader(data, batch_size=4, shuffle=True, seed=-1)]
+    assert first == again and sorted(sum(first, [])) == list(range(8))
+    sampler = DistributedSampler(list(range(6)), num_replicas=2, rank=0, seed=-1)
+    assert len(list(sampler)) == 3
+    with pytest.raises(ValueError, match="DistributedSampler: seed must be an integer"):
+        DistributedSampler(list(range(6)), num_replicas=2, rank=0, seed="a")

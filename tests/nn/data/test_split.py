@@ -45,3 +45,8 @@ def test_subset_items_and_batches_come_from_the_parent():
     xs, ys = next(iter(DataLoader(train, batch_size=7)))
     np.testing.assert_array_equal(ys, train.indices)
     np.testing.assert_array_equal(xs, 10 * ys)
+
+
+def test_a_nan_length_is_refused_by_name():
+    with pytest.raises(ValueError, match="random_split: lengths must be finite"):
+        random_split(list(range(10)), [float("nan"), 1])
