@@ -26,7 +26,7 @@ def killed_while_saving(path):
     """Run save_weights(path) in a child that is killed (SIGKILL) in the middle of it."""
     script = textwrap.dedent(f"""
         import os, signal, numpy as np, nn
-        np.savez = lambda f, **arrays: os.kill(os.getpid(), signal.SIGKILL)
+        np.lib.format.write_array = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
         nn.Linear(2, 3).save_weights({os.fspath(path)!r})
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT,
@@ -98,16 +98,16 @@ def test_save_weights_keeps_a_private_file_private(tmp_path, monkeypatch):
     nn.Linear(2, 3).save_weights(path)
     os.chmod(path, 0o600)
     seen = []
-    real_savez = np.savez
+    real_write = np.lib.format.write_array
 
-    def savez(f, **arrays):  # the mode of the temp while it is being written
-        seen.append(stat.S_IMODE(os.fstat(f.fileno()).st_mode))
-        real_savez(f, **arrays)
+    def write_array(member, array, **kwargs):  # the mode of the temp while it is written
+        seen.extend(stat.S_IMODE(os.stat(tmp_path / name).st_mode) for name in temps(tmp_path))
+        real_write(member, array, **kwargs)
 
-    monkeypatch.setattr(np, "savez", savez)
+    monkeypatch.setattr(np.lib.format, "write_array", write_array)
     nn.Linear(2, 3).save_weights(path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert seen == [0o600]  # never readable by others, not even half-written
+    assert seen == [0o600, 0o600]  # never readable by others, not even half-written
 
 
 def test_a_new_file_gets_the_usual_permissions(tmp_path):
