@@ -15,10 +15,12 @@ class Adadelta(Optimizer):
         p <- p - lr * d
     """
 
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
     def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0,
-                 *, maximize=False):
+                 *, maximize=False, foreach=None):
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

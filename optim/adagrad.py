@@ -14,11 +14,13 @@ class Adagrad(Optimizer):
         p   <- p - clr * g / (sqrt(s) + eps)
     """
 
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
     def __init__(self, params=None, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
-                 initial_accumulator_value=0.0, eps=1e-10, *, maximize=False):
+                 initial_accumulator_value=0.0, eps=1e-10, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
-                        maximize=maximize)
+                        maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

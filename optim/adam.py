@@ -30,10 +30,12 @@ class Adam(Optimizer):
     array([3.])
     """
 
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=0.0, amsgrad=False, *, maximize=False):
+                 weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize)
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
 
     def _validate(self, hyper):
@@ -93,6 +95,6 @@ class AdamW(Adam):
     decoupled_weight_decay = True
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=1e-2, amsgrad=False, *, maximize=False):
+                 weight_decay=1e-2, amsgrad=False, *, maximize=False, foreach=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize)
+                         amsgrad=amsgrad, maximize=maximize, foreach=foreach)

@@ -14,6 +14,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import capturing, replayed
 from autograd.variable import clear_grad, mark_modified
 
+from .foreach import foreach_step, is_array
 from .param_group import ParamGroup
 
 
@@ -104,6 +105,11 @@ class Optimizer:
     #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
     decoupled_weight_decay = False
 
+    #: Whether `_update` is elementwise (each element's new value from that element's
+    #: weight, gradient and state alone): then a group of small parameters may be updated
+    #: as one flat array (optim/foreach.py). A rule with norms over a parameter is not.
+    elementwise_update = False
+
     @property
     def _who(self):
         """The name errors lead with: the optimizer's class name."""
@@ -113,6 +119,7 @@ class Optimizer:
         self.defaults = dict(defaults or {})
         self._validate(self.defaults)
         self.state = ParamState()
+        self._foreach_layouts = {}  # id(group) -> its flat layout (optim/foreach.py)
         self.param_groups = []
         if params is None:
             self.add_param_group({"params": []})
@@ -177,6 +184,9 @@ class Optimizer:
         for name in ("lr", "weight_decay"):
             if name in hyper:
                 check_nonnegative(hyper[name], name, self._who)
+        if hyper.get("foreach") not in (None, True, False):
+            raise ValueError(f"{self._who}: foreach must be None (small groups), True or "
+                             f"False, got {hyper['foreach']!r}")
 
     # ----- the update -----
     @replayed  # a captured step repeats it (autograd.capture)
@@ -203,14 +213,17 @@ class Optimizer:
         states = self.state._entries  # (ParamState's dict, read inline: the hot path)
         for group in self.param_groups:
             h = None
+            if self.elementwise_update:
+                h = _hyper(group)
+                if h.foreach is not False and foreach_step(self, group, h):
+                    continue
             for p in group["params"]:
                 g = p.grad
                 if g is None or not p.requires_grad:
                     continue
                 g = g.data if g.__class__ is Variable else grad_array(p)
                 if h is None:
-                    h = group.hyper() if group.__class__ is ParamGroup else ParamGroup(
-                        group).hyper()
+                    h = _hyper(group)
                 w = p.data
                 xp = np if type(w) is np.ndarray else get_array_module(w)
                 entry = states.get(id(p))
@@ -226,6 +239,12 @@ class Optimizer:
                     raise _state_error(self._who, missing) from None
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
+
+    def _foreach_pays(self, h):
+        """Whether updating a small group as one flat array saves time with these
+        hyperparameters (SGD without momentum: two calls a parameter, as many as the
+        gathering costs)."""
+        return True
 
     def _prepare_grad(self, w, g, h):
         """Sign, dtype and weight decay: the part every update rule shares.
@@ -353,11 +372,11 @@ class _FlatState:
         return default if value is None else _flat(value)
 
     def __setitem__(self, key, value):
-        self._state[key] = value.reshape(()) if _is_array(value) else value
+        self._state[key] = value.reshape(()) if is_array(value) else value
 
 
 def _flat(value):
-    return value.reshape(1) if _is_array(value) else value
+    return value.reshape(1) if is_array(value) else value
 
 
 def _param_list(params, who):
@@ -377,18 +396,19 @@ def _param_list(params, who):
     return params
 
 
-def _is_array(v):
-    return hasattr(v, "shape") and hasattr(v, "dtype") and not isinstance(v, np.generic)
+def _hyper(group):
+    return group.hyper() if group.__class__ is ParamGroup else ParamGroup(group).hyper()
+
 
 
 def _copy_value(v):
-    return v.copy() if _is_array(v) else copy.deepcopy(v)
+    return v.copy() if is_array(v) else copy.deepcopy(v)
 
 
 def _moved(state, w):
     kind = type(w)
     for v in state.values():
-        if (type(v) is not kind and _is_array(v)) or isinstance(v, np.generic):
+        if (type(v) is not kind and is_array(v)) or isinstance(v, np.generic):
             return True
     return False
 
@@ -402,9 +422,9 @@ def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
     scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
     as a Python number."""
-    if isinstance(value, np.generic) or (_is_array(value) and value.ndim == 0 != w.ndim):
+    if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 != w.ndim):
         return to_cpu(value).item()
-    if not _is_array(value):
+    if not is_array(value):
         return copy.deepcopy(value)
     xp = get_array_module(w)
     if xp is np:

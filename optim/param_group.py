@@ -14,6 +14,8 @@ class Hyper:
     whereas an `np.float64` lr would promote the whole update to float64.
     """
 
+    foreach = None  # for groups made without the key (optim/foreach.py)
+
     def __init__(self, items):
         self.__dict__.update(items)  # plain attributes: read as fast as any (hot per parameter)
 

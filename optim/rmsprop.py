@@ -16,10 +16,13 @@ class RMSprop(Optimizer):
         p <- p - lr * g / d                          (otherwise)
     """
 
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
     def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
-                 momentum=0.0, centered=False, *, maximize=False):
+                 momentum=0.0, centered=False, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                        momentum=momentum, centered=centered, maximize=maximize)
+                        momentum=momentum, centered=centered, maximize=maximize,
+                        foreach=foreach)
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

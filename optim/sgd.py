@@ -15,10 +15,13 @@ class SGD(Optimizer):
         p <- p - lr * g
     """
 
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
     def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0,
-                 weight_decay=0.0, nesterov=False, *, maximize=False):
+                 weight_decay=0.0, nesterov=False, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
-                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                        foreach=foreach)
         super().__init__(params, defaults)
 
     def _validate(self, hyper):
@@ -27,6 +30,10 @@ class SGD(Optimizer):
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
             raise ValueError(f"{self._who}: Nesterov momentum requires a momentum > 0 and zero "
                              "dampening")
+
+    def _foreach_pays(self, h):
+        # plain SGD makes two calls a parameter: gathering the group costs as much
+        return bool(h.momentum or h.weight_decay or h.maximize)
 
     def _init_state(self, xp, w, group):
         # None until the first step: PyTorch starts the buffer at the gradient, undamped

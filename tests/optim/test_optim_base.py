@@ -24,7 +24,8 @@ IDS = [cls.__name__ for cls, _ in ALL]
 def test_defaults_are_pytorchs():
     p = make_params()
     assert optim.SGD(p).defaults == dict(lr=1e-3, momentum=0.0, dampening=0.0,
-                                         weight_decay=0.0, nesterov=False, maximize=False)
+                                         weight_decay=0.0, nesterov=False, maximize=False,
+                                         foreach=None)
     assert optim.Adam(p).defaults["lr"] == 1e-3
     assert optim.Adam(p).defaults["betas"] == (0.9, 0.999)
     assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
@@ -135,7 +136,7 @@ def test_state_dict_holds_indices_arrays_and_numbers_only(cls, hp):
     def plain(v):
         if isinstance(v, (tuple, list)):
             return all(plain(x) for x in v)
-        return isinstance(v, (np.ndarray, int, float, bool, str))
+        return v is None or isinstance(v, (np.ndarray, int, float, bool, str))
     assert all(plain(v) for s in sd["state"].values() for v in s.values())
     assert all(plain(v) for g in sd["param_groups"] for v in g.values())
     # a snapshot: stepping on does not change it

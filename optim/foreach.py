@@ -1,0 +1,172 @@
+"""The update of a group of small parameters as one: PyTorch's `foreach` implementation, on
+NumPy.
+
+An update rule is a few ufunc calls per parameter, and a NumPy call costs about a
+microsecond whatever its size: a model of small parameters (a 1-10-1 MLP has four) pays for
+the calls, not for the arithmetic. Here the group's weights and gradients are gathered into
+one flat array each, the optimizer's own elementwise rule (`_update`) runs once over them,
+and the weights are written back. The rule's state lives in flat arrays too, and each
+parameter's state entries are views of them: `optimizer.state[p]` reads and writes what the
+update uses, and `state_dict()` is what the per-parameter loop would give.
+
+A group is updated this way when, at this step:
+- the optimizer's rule is elementwise (`Optimizer.elementwise_update`);
+- every parameter has a gradient and requires one, and all are NumPy arrays of one dtype;
+- their scalar state agrees (Adam's step count: a parameter skipped at an earlier step
+  counts its own);
+- `foreach` is True, or None (the default) and the group is small: at least two parameters,
+  at most SMALL elements in all, and a rule that gains from it (`_foreach_pays`).
+Otherwise the per-parameter loop runs. Either way each element sees the same arithmetic, so
+the results are the same, bit for bit.
+"""
+import numpy as np
+
+from autograd.variable import Variable, mark_modified
+
+SMALL = 1 << 16  # elements in a group; above it the calls are a small part of an update
+
+
+def is_array(value):
+    """Whether a state entry is an array (NumPy's or CuPy's), not a number or None."""
+    return hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(
+        value, np.generic)
+
+
+def foreach_step(optimizer, group, h):
+    """Update `group` as one; False (nothing done) where it does not qualify (see the module
+    doc). `h`: the group's hyperparameters."""
+    params = group["params"]
+    auto = h.foreach is None
+    if auto and (len(params) < 2 or not optimizer._foreach_pays(h)):
+        return False
+    grads = _grads_if_uniform(params)
+    if grads is None or (auto and sum(g.size for g in grads) > SMALL):
+        return False
+    layout = optimizer._foreach_layouts.get(id(group))
+    if layout is None or not layout.fits(group, params):
+        layout = _new_layout(optimizer, group, params)
+    state = layout.flat_state(params, optimizer, group)
+    if state is None:
+        return False
+    w = np.concatenate([p.data.reshape(-1) for p in params])
+    g = np.concatenate([g.reshape(-1) for g in grads])
+    if not h.bare or g.dtype is not w.dtype:
+        g = optimizer._prepare_grad(w, g, h)
+    optimizer._update(np, w, g, state, h)
+    layout.share()
+    for p, part in zip(params, layout.parts):
+        np.copyto(p.data, w[part].reshape(p.data.shape))
+        mark_modified(p)
+    return True
+
+
+def _grads_if_uniform(params):
+    """The gradients' arrays when every parameter has one and all are NumPy arrays of one
+    dtype; else None."""
+    if not params:
+        return None
+    dtype, grads = params[0].data.dtype, []
+    for p in params:
+        g, w = p.grad, p.data
+        if g is None or not p.requires_grad or type(w) is not np.ndarray or w.dtype != dtype:
+            return None
+        g = g.data if g.__class__ is Variable else g
+        if type(g) is not np.ndarray or g.shape != w.shape:
+            return None
+        grads.append(g)
+    return grads
+
+
+def _new_layout(optimizer, group, params):
+    layouts = optimizer._foreach_layouts
+    for key in [k for k, old in layouts.items()  # groups replaced since (load_state_dict)
+                if not any(old.group is g for g in optimizer.param_groups)]:
+        del layouts[key]
+    layout = layouts[id(group)] = _Layout(group, params)
+    return layout
+
+
+class _Layout:
+    """Where each parameter of a group lies in the flat arrays, and the flat state whose
+    views the parameters' state entries are."""
+
+    def __init__(self, group, params):
+        self.group, self.params = group, list(params)  # held: ids stay unique
+        self.shapes = [p.data.shape for p in params]
+        bounds = np.cumsum([0] + [p.data.size for p in params]).tolist()
+        self.parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+        self.state = None  # the flat state: arrays over the whole group, numbers
+        self.known = {}    # each entry of `state` as the parameters' states last saw it
+        self.per_param = []  # the parameters' state dicts
+        self.views = []    # per parameter: {key: its view of the flat array}
+
+    def fits(self, group, params):
+        return (group is self.group and len(params) == len(self.params)
+                and all(p is q and p.data.shape == shape
+                        for p, q, shape in zip(params, self.params, self.shapes)))
+
+    def flat_state(self, params, optimizer, group):
+        """The flat state, gathered afresh unless every parameter's state entries are still
+        the views of it (none replaced, by load_state_dict or by hand); None where the
+        parameters' states differ in their keys or numbers (step counts)."""
+        entries = optimizer.state._entries
+        per_param = [entries.get(id(p)) for p in params]
+        if self.state is not None and None not in per_param and self._current(
+                [entry[1] for entry in per_param]):
+            return self.state
+        # made where new, converted where moved (to another array module)
+        self.per_param = [optimizer._state_for(p, group, np) for p in params]
+        self.state = self._gathered(self.per_param)
+        if self.state is not None:
+            self.known = {}
+            self.views = [{} for _ in params]
+            self.share()
+        return self.state
+
+    def share(self):
+        """Give the parameters' states what the flat state changed: views of arrays made
+        anew (at the first gathering; SGD's first momentum buffer), numbers (a step count)."""
+        for key, value in self.state.items():
+            if value is self.known.get(key, self):
+                continue
+            if is_array(value):
+                for state, views, part, shape in zip(self.per_param, self.views, self.parts,
+                                                     self.shapes):
+                    views[key] = state[key] = value[part].reshape(shape)
+            else:
+                for state in self.per_param:
+                    state[key] = value
+            self.known[key] = value
+
+    def _current(self, per_param):
+        if len(per_param) != len(self.per_param) or any(
+                a is not b for a, b in zip(per_param, self.per_param)):
+            return False
+        count = len(self.known)
+        for state, views in zip(per_param, self.views):
+            if len(state) != count:
+                return False
+            for key, value in self.known.items():
+                mine = state.get(key, self)
+                if (mine is not views[key]) if key in views else (
+                        mine is not value and mine != value):
+                    return False
+        return True
+
+    def _gathered(self, per_param):
+        first = per_param[0]
+        if any(state.keys() != first.keys() for state in per_param):
+            return None
+        flat = {}
+        for key, value in first.items():
+            values = [state[key] for state in per_param]
+            if is_array(value):
+                if not all(type(v) is np.ndarray and v.shape == shape
+                           for v, shape in zip(values, self.shapes)):
+                    return None
+                flat[key] = np.concatenate([v.reshape(-1) for v in values])
+            elif any(v is not value and v != value for v in values):
+                return None  # e.g. step counts that differ: each parameter its own update
+            else:
+                flat[key] = value
+        return flat
