@@ -92,12 +92,13 @@ def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch"))
     threaded; on a machine shared with other work they vary least). Returns {name: Result}."""
     by_name = {r.name: r for r in results}
     present = [b for b in baselines if b in by_name]
+    width = max([10] + [len(r.name) for r in results])
     print(title)
-    print(f"  {'':10s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'cpu ' + unit:>10s} "
+    print(f"  {'':{width}s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'cpu ' + unit:>10s} "
           f"{'faults/call':>12s}" + "".join(f" {'/ ' + b:>10s}" for b in present))
     for r in results:
         ratios = "".join(f" {r.cpu / by_name[b].cpu:9.2f}x" for b in present)
-        print(f"  {r.name:10s} {r.seconds * scale:11.3f} {r.best * scale:10.3f} "
+        print(f"  {r.name:{width}s} {r.seconds * scale:11.3f} {r.best * scale:10.3f} "
               f"{r.cpu * scale:10.3f} {r.faults:12.1f}{ratios}")
     return by_name
 

@@ -15,7 +15,8 @@ A group is updated this way when, at this step:
 - their scalar state agrees (Adam's step count: a parameter skipped at an earlier step
   counts its own);
 - `foreach` is True, or None (the default) and the group is small: at least two parameters,
-  at most SMALL elements in all, and a rule that gains from it (`_foreach_pays`).
+  at most SMALL elements in all, and a rule that gains from it (`_foreach_pays`: SGD
+  gains only with Nesterov momentum or momentum and weight decay; the others always).
 Otherwise the per-parameter loop runs. Either way each element sees the same arithmetic, so
 the results are the same, bit for bit.
 """
@@ -40,22 +41,25 @@ def foreach_step(optimizer, group, h):
     if auto and (len(params) < 2 or not optimizer._foreach_pays(h)):
         return False
     grads = _grads_if_uniform(params)
-    if grads is None or (auto and sum(g.size for g in grads) > SMALL):
+    if grads is None:
         return False
     layout = optimizer._foreach_layouts.get(id(group))
-    if layout is None or not layout.fits(group, params):
+    fits = layout is not None and layout.fits(group, params)
+    if auto and (layout.size if fits else sum(g.size for g in grads)) > SMALL:
+        return False  # (before a layout is made: it holds a buffer of the group's size)
+    if not fits:
         layout = _new_layout(optimizer, group, params)
     state = layout.flat_state(params, optimizer, group)
     if state is None:
         return False
-    w = np.concatenate([p.data.reshape(-1) for p in params])
+    w = np.concatenate([p.data.reshape(-1) for p in params], out=layout.weights)
     g = np.concatenate([g.reshape(-1) for g in grads])
     if not h.bare or g.dtype is not w.dtype:
         g = optimizer._prepare_grad(w, g, h)
     optimizer._update(np, w, g, state, h)
     layout.share()
-    for p, part in zip(params, layout.parts):
-        np.copyto(p.data, w[part].reshape(p.data.shape))
+    for p, weights in zip(params, layout.weight_views):
+        np.copyto(p.data, weights)
         mark_modified(p)
     return True
 
@@ -95,15 +99,23 @@ class _Layout:
         self.shapes = [p.data.shape for p in params]
         bounds = np.cumsum([0] + [p.data.size for p in params]).tolist()
         self.parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+        self.size = bounds[-1]
+        # the gathered weights' buffer, and each parameter's view of it (shaped as it)
+        self.weights = np.empty(self.size, params[0].data.dtype)
+        self.weight_views = [self.weights[part].reshape(shape)
+                             for part, shape in zip(self.parts, self.shapes)]
         self.state = None  # the flat state: arrays over the whole group, numbers
         self.known = {}    # each entry of `state` as the parameters' states last saw it
         self.per_param = []  # the parameters' state dicts
         self.views = []    # per parameter: {key: its view of the flat array}
 
     def fits(self, group, params):
-        return (group is self.group and len(params) == len(self.params)
-                and all(p is q and p.data.shape == shape
-                        for p, q, shape in zip(params, self.params, self.shapes)))
+        if group is not self.group or len(params) != len(self.params):
+            return False
+        for p, q, shape in zip(params, self.params, self.shapes):
+            if p is not q or p.data.shape != shape or p.data.dtype != self.weights.dtype:
+                return False
+        return True
 
     def flat_state(self, params, optimizer, group):
         """The flat state, gathered afresh unless every parameter's state entries are still
