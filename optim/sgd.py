@@ -22,14 +22,16 @@ class SGD(Optimizer):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                         foreach=foreach)
+        # checked once, as PyTorch does: a group edited later (dampening set under Nesterov)
+        # still trains, and its saved state must load again
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError(f"{self._who}: Nesterov momentum requires a momentum > 0 and zero "
+                             "dampening")
         super().__init__(params, defaults)
 
     def _validate(self, hyper):
         super()._validate(hyper)
         check_nonnegative(hyper["momentum"], "momentum", self._who)
-        if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
-            raise ValueError(f"{self._who}: Nesterov momentum requires a momentum > 0 and zero "
-                             "dampening")
 
     def _foreach_pays(self, h):
         # two to four calls a parameter, as many as gathering the group costs, unless

@@ -332,3 +332,16 @@ def test_numpy_scalars_in_the_state_become_python_numbers():
     opt.state[p]["step"] = np.int64(5)
     opt.step()
     assert opt.state[p]["step"] == 6 and p.dtype == np.float32
+
+
+def test_a_group_edited_under_nesterov_still_saves_and_loads():
+    p = Parameter(np.array([1.0]))
+    with pytest.raises(ValueError, match="Nesterov momentum requires"):
+        optim.SGD([p], lr=0.1, nesterov=True)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    opt.param_groups[0]["dampening"] = 0.1  # trains (PyTorch checks at construction only)
+    p.grad = Variable(np.array([1.0]), requires_grad=False)
+    opt.step()
+    again = optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    again.load_state_dict(opt.state_dict())
+    assert again.param_groups[0]["dampening"] == 0.1
