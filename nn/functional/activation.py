@@ -18,7 +18,8 @@ from autograd.variable import wrap
 
 
 class ReLU(Function):
-    """y = max(x, 0);  dy/dx = [x > 0]"""
+    """y = max(x, 0);  dy/dx = [y != 0]: 1 where x > 0, 0 at and below the kink, and 1 at a
+    NaN, which passes its gradient on as it passes itself (PyTorch's)"""
 
     input_specs = (Spec(elements="nonzero"),)  # away from the kink
     reference = staticmethod(lambda x: np.maximum(x, 0))
@@ -27,11 +28,13 @@ class ReLU(Function):
         return get_array_module(x).maximum(x, 0)
 
     def backward(self, gy):
-        x = self.inputs[0]
-        return linked(ReLUGrad(x.data > 0)(gy), x)  # the kink at 0 gets 0, as PyTorch
+        return linked(ReLUGrad(self._active())(gy), self.inputs[0])
 
     def backward_data(self, gy):
-        return ReLUGrad(self.inputs[0].data > 0).forward(gy)
+        return ReLUGrad(self._active()).forward(gy)
+
+    def _active(self):
+        return self.outputs[0]().data != 0
 
 
 class ReLUGrad(Function):

@@ -478,7 +478,7 @@ def test_the_target_gradient_of_bce_with_logits_keeps_its_tail(dtype, xs, pw):
     np.testing.assert_allclose(gt.data, exact, rtol=8 * np.finfo(dtype).eps)
 
 
-def test_nan_gradients_follow_pytorch_in_max_min_clip():
+def test_nan_gradients_follow_pytorch_in_max_min_clip_relu():
     """A NaN propagates from whichever input holds it: that input gets the gradient."""
     nan = np.nan
     x0, x1 = Variable(np.array([nan, 2.0, 1.0])), Variable(np.array([1.0, nan, 1.0]))
@@ -495,3 +495,6 @@ def test_nan_gradients_follow_pytorch_in_max_min_clip():
     m = Variable(np.array([1.0, nan, 3.0]))
     ag.max(m).backward()
     np.testing.assert_array_equal(m.grad.data, [0.0, 1.0, 0.0])
+    r = Variable(np.array([nan, 0.5, 0.0, -1.0]))
+    ag.sum(F.relu(r)).backward()
+    np.testing.assert_array_equal(r.grad.data, [1.0, 1.0, 0.0, 0.0])
