@@ -7,11 +7,13 @@ the calls, not for the arithmetic. Here the group's weights and gradients are ga
 one flat array each, the optimizer's own elementwise rule (`_update`) runs once over them,
 and the weights are written back. The rule's state lives in flat arrays too, and each
 parameter's state entries are views of them: `optimizer.state[p]` reads and writes what the
-update uses, and `state_dict()` is what the per-parameter loop would give.
+update uses, and `state_dict()` is what the per-parameter loop would give. An array put
+into a parameter's state by hand is copied into the flat array (the entry is its view again).
 
 A group is updated this way when, at this step:
 - the optimizer's rule is elementwise (`Optimizer.elementwise_update`);
-- every parameter has a gradient and requires one, and all are NumPy arrays of one dtype;
+- every parameter has a gradient and requires one, all are writeable NumPy arrays of one
+  dtype, and no two share memory (tied weights);
 - their scalar state agrees (Adam's step count: a parameter skipped at an earlier step
   counts its own);
 - `foreach` is True, or None (the default) and the group is small: at least two parameters,
@@ -49,6 +51,8 @@ def foreach_step(optimizer, group, h):
         return False  # (before a layout is made: it holds a buffer of the group's size)
     if not fits:
         layout = _new_layout(optimizer, group, params)
+    if not layout.disjoint(params):
+        return False  # tied weights: the loop updates the memory once per parameter
     state = layout.flat_state(params, optimizer, group)
     if state is None:
         return False
@@ -56,7 +60,11 @@ def foreach_step(optimizer, group, h):
     g = np.concatenate([g.reshape(-1) for g in grads])
     if not h.bare or g.dtype is not w.dtype:
         g = optimizer._prepare_grad(w, g, h)
-    optimizer._update(np, w, g, state, h)
+    try:
+        optimizer._run_update(np, w, g, state, h)
+    except BaseException:
+        layout.state = None  # half updated: gathered again from the parameters' states
+        raise
     layout.share()
     for p, weights in zip(params, layout.weight_views):
         np.copyto(p.data, weights)
@@ -72,7 +80,8 @@ def _grads_if_uniform(params):
     dtype, grads = params[0].data.dtype, []
     for p in params:
         g, w = p.grad, p.data
-        if g is None or not p.requires_grad or type(w) is not np.ndarray or w.dtype != dtype:
+        if (g is None or not p.requires_grad or type(w) is not np.ndarray or w.dtype != dtype
+                or not w.flags.writeable):
             return None
         g = g.data if g.__class__ is Variable else g
         if type(g) is not np.ndarray or g.shape != w.shape:
@@ -108,6 +117,7 @@ class _Layout:
         self.known = {}    # each entry of `state` as the parameters' states last saw it
         self.per_param = []  # the parameters' state dicts
         self.views = []    # per parameter: {key: its view of the flat array}
+        self.datas, self.apart = [None] * len(self.params), False  # see disjoint
 
     def fits(self, group, params):
         if group is not self.group or len(params) != len(self.params):
@@ -117,21 +127,31 @@ class _Layout:
                 return False
         return True
 
+    def disjoint(self, params):
+        """Whether no two parameters share memory (checked again when an array changes)."""
+        datas = [p.data for p in params]
+        if any(a is not b for a, b in zip(datas, self.datas)):
+            self.datas = datas
+            self.apart = not any(np.may_share_memory(a, b)
+                                 for i, a in enumerate(datas) for b in datas[i + 1:])
+        return self.apart
+
     def flat_state(self, params, optimizer, group):
-        """The flat state, gathered afresh unless every parameter's state entries are still
-        the views of it (none replaced, by load_state_dict or by hand); None where the
-        parameters' states differ in their keys or numbers (step counts)."""
+        """The flat state, kept while every parameter's state entries are the views of it.
+        An array put into a parameter's state (by hand) is copied into the flat array, and
+        the entry becomes the view again; the state gathered afresh where more changed
+        (load_state_dict, keys added). None where the parameters' states differ in their
+        keys or numbers (step counts): then each parameter is updated on its own."""
         entries = optimizer.state._entries
-        per_param = [entries.get(id(p)) for p in params]
-        if self.state is not None and None not in per_param and self._current(
-                [entry[1] for entry in per_param]):
-            return self.state
+        found = [entries.get(id(p)) for p in params]
+        if self.state is not None and None not in found:
+            per_param = [entry[1] for entry in found]
+            if self._current(per_param) or self._repaired(per_param):
+                return self.state
         # made where new, converted where moved (to another array module)
         self.per_param = [optimizer._state_for(p, group, np) for p in params]
         self.state = self._gathered(self.per_param)
         if self.state is not None:
-            self.known = {}
-            self.views = [{} for _ in params]
             self.share()
         return self.state
 
@@ -150,9 +170,12 @@ class _Layout:
                     state[key] = value
             self.known[key] = value
 
+    def _same_dicts(self, per_param):
+        return len(per_param) == len(self.per_param) and all(
+            a is b for a, b in zip(per_param, self.per_param))
+
     def _current(self, per_param):
-        if len(per_param) != len(self.per_param) or any(
-                a is not b for a, b in zip(per_param, self.per_param)):
+        if not self._same_dicts(per_param):
             return False
         count = len(self.known)
         for state, views in zip(per_param, self.views):
@@ -160,25 +183,70 @@ class _Layout:
                 return False
             for key, value in self.known.items():
                 mine = state.get(key, self)
-                if (mine is not views[key]) if key in views else (
-                        mine is not value and mine != value):
+                if (mine is not views[key]) if key in views else not _same(mine, value):
                     return False
         return True
 
+    def _repaired(self, per_param):
+        """Copy arrays put into the parameters' states by hand into the flat arrays (and
+        numbers set alike on every parameter into the flat state); False where that is not
+        all that changed."""
+        if not self._same_dicts(per_param) or any(
+                state.keys() != self.known.keys() for state in per_param):
+            return False
+        for key in self.known:
+            mine = [state[key] for state in per_param]
+            if key in self.views[0]:
+                if not all(self._fits(v, i) for i, v in enumerate(mine)):
+                    return False
+            elif not all(_same(v, mine[0]) for v in mine):
+                return False
+        for key in list(self.known):
+            if key not in self.views[0]:
+                self.state[key] = self.known[key] = per_param[0][key]
+                continue
+            for state, views in zip(per_param, self.views):
+                if state[key] is not views[key]:
+                    views[key][...] = state[key]
+                    state[key] = views[key]
+        return True
+
+    def _fits(self, array, i):
+        return (type(array) is np.ndarray and array.shape == self.shapes[i]
+                and array.dtype == self.weights.dtype)
+
     def _gathered(self, per_param):
+        """The flat state of these states (None where they disagree); an array whose entries
+        are all still views of the current flat one is kept, not copied."""
         first = per_param[0]
         if any(state.keys() != first.keys() for state in per_param):
             return None
+        kept = self.state if self._same_dicts(per_param) else None
         flat = {}
         for key, value in first.items():
             values = [state[key] for state in per_param]
-            if is_array(value):
-                if not all(type(v) is np.ndarray and v.shape == shape
-                           for v, shape in zip(values, self.shapes)):
-                    return None
-                flat[key] = np.concatenate([v.reshape(-1) for v in values])
-            elif any(v is not value and v != value for v in values):
-                return None  # e.g. step counts that differ: each parameter its own update
-            else:
+            if not is_array(value):
+                if not all(_same(v, value) for v in values):
+                    return None  # e.g. step counts that differ: each parameter its own update
                 flat[key] = value
+            elif not all(self._fits(v, i) for i, v in enumerate(values)):
+                return None
+            elif kept is not None and key in kept and all(
+                    v is views.get(key) for v, views in zip(values, self.views)):
+                flat[key] = kept[key]
+            else:
+                flat[key] = np.concatenate([v.reshape(-1) for v in values])
+        if kept is None:
+            self.known, self.views = {}, [{} for _ in per_param]
+        for key in [k for k in self.known if k not in flat]:  # entries the states dropped
+            del self.known[key]
+            for views in self.views:
+                views.pop(key, None)
         return flat
+
+
+def _same(a, b):
+    """Equal state entries that are not arrays (numbers, None, tuples of numbers)."""
+    if a is b:
+        return True
+    return not is_array(a) and not is_array(b) and a == b

@@ -138,6 +138,13 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
+    def __getstate__(self):
+        # copies and pickles leave the flat layouts behind (optim/foreach.py): they are a
+        # cache keyed by the groups' ids, and the copy's state is gathered again
+        saved = dict(self.__dict__)
+        saved["_foreach_layouts"] = {}
+        return saved
+
     # ----- parameter groups -----
     def add_param_group(self, param_group):
         """Add a group `{"params": [...], <hyperparameter>: value, ...}`: a copy of it (a
@@ -172,7 +179,11 @@ class Optimizer:
         constructor's defaults).
         """
         held = {id(p) for g in self.param_groups for p in g["params"]}
-        new = [p for p in _param_list(params, self._who) if id(p) not in held]
+        new = []
+        for p in _param_list(params, self._who):
+            if id(p) not in held:  # (a parameter listed twice joins once)
+                held.add(id(p))
+                new.append(p)
         if not self.param_groups:
             self.add_param_group({"params": new})
         else:
@@ -233,12 +244,17 @@ class Optimizer:
                     g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
-                try:
-                    self._update(xp, w, g, state, h)
-                except KeyError as missing:
-                    raise _state_error(self._who, missing) from None
+                self._run_update(xp, w, g, state, h)
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
+
+    def _run_update(self, xp, w, g, state, h):
+        """`_update`, with a state entry it lacks explained (the per-parameter loop and the
+        flat update of optim/foreach.py alike)."""
+        try:
+            self._update(xp, w, g, state, h)
+        except KeyError as missing:
+            raise _state_error(self._who, missing) from None
 
     def _foreach_pays(self, h):
         """Whether updating a small group as one flat array saves time with these
@@ -422,7 +438,8 @@ def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
     scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
     as a Python number."""
-    if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 != w.ndim):
+    if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 and (
+            w.ndim != 0 or value.dtype.kind in "iub")):  # (a count, even for a 0-d p)
         return to_cpu(value).item()
     if not is_array(value):
         return copy.deepcopy(value)

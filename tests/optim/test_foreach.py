@@ -2,6 +2,7 @@
 results bit for bit, and its state stays the parameters' own: readable, writable, saved and
 loaded as without it."""
 import copy
+import pickle
 
 import numpy as np
 import pytest
@@ -125,3 +126,107 @@ def test_a_parameter_given_a_new_array_and_a_copied_optimizer():
 def test_foreach_is_checked():
     with pytest.raises(ValueError, match="foreach must be None"):
         optim.Adam(params(), foreach="yes")
+
+
+def twins(make, steps):
+    """`steps(opt, ps)` run on make(foreach) for foreach None and False: both results."""
+    results = []
+    for foreach in (None, False):
+        opt, ps = make(foreach)
+        steps(opt, ps)
+        results.append([p.data.copy() for p in ps])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
+def pair(cls=optim.Adam, dtype=np.float32, **hyper):
+    def make(foreach):
+        ps = [Parameter(np.ones(3, dtype)), Parameter(np.ones(3, dtype))]
+        return cls(ps, foreach=foreach, **hyper), ps
+    return make
+
+
+def grads(ps, *values):
+    for p, v in zip(ps, values):
+        p.grad = None if v is None else Variable(np.full(p.shape, v, p.dtype),
+                                                 requires_grad=False)
+
+
+def test_a_momentum_buffer_missing_for_one_parameter():
+    def steps(opt, ps):
+        grads(ps, None, 0.5)  # the first has no momentum buffer after this step
+        opt.step()
+        for _ in range(3):
+            grads(ps, 0.25, 0.5)
+            opt.step()
+    twins(pair(optim.SGD, lr=0.1, momentum=0.9, weight_decay=1e-4), steps)
+
+
+def test_tied_parameters_are_updated_once_per_parameter():
+    def make(foreach):
+        enc, dec = Parameter(np.ones(4, np.float32)), Parameter(np.zeros(4, np.float32))
+        dec.data = enc.data  # one memory, two parameters
+        return optim.Adam([enc, dec], lr=0.1, foreach=foreach), [enc, dec]
+
+    def steps(opt, ps):
+        for _ in range(3):
+            grads(ps, 1.0, 1.0)
+            opt.step()
+    twins(make, steps)
+
+
+def test_state_of_another_dtype_and_held_references():
+    def steps(opt, ps):
+        grads(ps, 0.1, 0.3)
+        opt.step()
+        held = opt.state[ps[1]]["exp_avg"]
+        opt.state[ps[0]]["exp_avg"] = np.zeros(3)  # float64 for a float32 parameter
+        for _ in range(3):
+            grads(ps, 0.1, 0.3)
+            opt.step()
+        assert held is opt.state[ps[1]]["exp_avg"]  # the other's array is still its state
+        assert opt.state[ps[1]]["exp_avg"].dtype == np.float32
+    twins(pair(), steps)
+
+
+def test_a_replaced_state_array_of_the_same_kind_is_copied_in():
+    def steps(opt, ps):
+        grads(ps, 0.1, 0.3)
+        opt.step()
+        held = opt.state[ps[1]]["exp_avg"]
+        opt.state[ps[0]]["exp_avg"] = np.full(3, 0.5, np.float32)
+        grads(ps, 0.1, 0.3)
+        opt.step()
+        assert held is opt.state[ps[1]]["exp_avg"]
+    twins(pair(), steps)
+
+
+def test_a_missing_state_entry_is_explained_and_the_state_stays_consistent():
+    def steps(opt, ps):
+        grads(ps, 1.0, 1.0)
+        opt.step()
+        opt.param_groups[0]["amsgrad"] = True
+        with pytest.raises(KeyError, match="the update needs 'max_exp_avg_sq'"):
+            opt.step()
+        opt.param_groups[0]["amsgrad"] = False
+        opt.state[ps[0]]["step"] = opt.state[ps[1]]["step"] = 1
+        opt.step()
+    twins(pair(), steps)
+
+
+def test_copies_leave_the_flat_layouts_behind():
+    opt, ps = pair()(None)
+    grads(ps, 1.0, 1.0)
+    opt.step()
+    assert opt._foreach_layouts
+    for copied in (copy.deepcopy(opt), pickle.loads(pickle.dumps(opt))):
+        assert not copied._foreach_layouts
+
+
+def test_read_only_weights_fail_as_in_the_loop():
+    for foreach in (None, False):
+        opt, ps = pair()(foreach)
+        ps[1].data.flags.writeable = False
+        grads(ps, 1.0, 1.0)
+        with pytest.raises(ValueError, match="read-only"):
+            opt.step()

@@ -345,3 +345,23 @@ def test_a_group_edited_under_nesterov_still_saves_and_loads():
     again = optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
     again.load_state_dict(opt.state_dict())
     assert again.param_groups[0]["dampening"] == 0.1
+
+
+def test_bind_takes_a_parameter_listed_twice_once():
+    a, b = Parameter(np.ones(3)), Parameter(np.ones(3))
+    opt = optim.Adam(lr=0.1).bind([a, b, a])
+    assert [p is a for p in opt.param_groups[0]["params"]] == [True, False]
+
+
+def test_a_zero_d_parameter_takes_pytorchs_step_tensor_as_a_number():
+    p = Parameter(np.array(1.0))
+    opt = optim.Adam([p], lr=0.1)
+    p.grad = Variable(np.array(1.0), requires_grad=False)
+    opt.step()
+    saved = opt.state_dict()
+    saved["state"][0]["step"] = np.array(1)
+    again = optim.Adam([p], lr=0.1)
+    again.load_state_dict(saved)
+    assert type(again.state[p]["step"]) is int
+    again.step()
+    assert again.state[p]["step"] == 2
