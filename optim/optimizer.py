@@ -100,6 +100,11 @@ class Optimizer:
     habit): it then holds one empty group with the defaults, so schedulers and
     hyperparameter edits work already, and `bind(params)` fills it in later.
     `Model.compile` calls `bind`.
+
+    `foreach` (PyTorch's argument, taken by every built-in optimizer): None, the default,
+    updates a group of small parameters as one flat array where that is faster
+    (optim/foreach.py; the results are the same bit for bit), True wherever it can, False
+    never.
     """
 
     #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
