@@ -19,17 +19,36 @@ from .trace import record_backward
 
 def plot_backward(output, to_file="backprop.html", values=True):
     """Run `output.backward()` while recording it and write the step-through page to
-    `to_file`; returns a `BackpropPage` (Jupyter shows it inline)."""
+    `to_file`; returns a `BackpropPage` (Jupyter shows it inline). The graph's `.grad`s are
+    left as they were: drawing a backward pass does not add a second one to them."""
     if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
         raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
                          f"(use a name ending in .html)")
     svg = render_bytes(get_dot_graph(output, values=values), "svg", "plot_backward")
-    with record_backward() as trace:
-        output.backward()
+    before = [(v, v.grad) for v in _graph_variables(output)]
+    try:
+        with record_backward() as trace:
+            output.backward()
+    finally:
+        for v, grad in before:
+            v.grad = grad
     svg = svg.decode("utf-8")
     page = _page(svg[svg.find("<svg"):], frames(output, trace))  # no XML prolog inside HTML
     write_bytes(os.fspath(to_file), page.encode("utf-8"))
     return BackpropPage(os.fspath(to_file), page)
+
+
+def _graph_variables(output):
+    """Every Variable the graph of `output` holds: the output, the inputs of each Function."""
+    seen, stack, found = set(), [output], []
+    while stack:
+        v = stack.pop()
+        if id(v) not in seen:
+            seen.add(id(v))
+            found.append(v)
+            if v.creator is not None:
+                stack.extend(v.creator.inputs)
+    return found
 
 
 def frames(output, trace):

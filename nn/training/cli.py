@@ -224,14 +224,30 @@ def train(args, out=None):
             return 0
         _save_final_weights(model, checkpoint, paths)
     except KeyboardInterrupt:
-        return _keep_last_epoch(checkpoint, paths) if writer else 130
-    _write_optional("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"]))
-    _write_optional("model.png", lambda: _layer_diagram(model, paths))
-    _write_optional("learning_curve.png", lambda: _learning_curve(history, paths))
-    _write_optional("gradients.png", lambda: _gradient_norms(history, paths))
-    written = [name for name in _FILES if os.path.exists(paths[name])]
-    print(f"wrote {', '.join(written)} to {args.out}", file=out, flush=True)
+        if not writer:
+            return 130
+        status = _keep_last_epoch(checkpoint, paths)
+        _remove_earlier(paths, ["history.csv", "weights.npz"])
+        return status
+    written = ["history.csv", "weights.npz"] + [name for name, write in (
+        ("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),
+        ("model.png", lambda: _layer_diagram(model, paths)),
+        ("learning_curve.png", lambda: _learning_curve(history, paths)),
+        ("gradients.png", lambda: _gradient_norms(history, paths))) if _write_optional(name, write)]
+    _remove_earlier(paths, written)
+    print(f"wrote {', '.join(n for n in _FILES if n in written)} to {args.out}", file=out,
+          flush=True)
     return 0
+
+
+def _remove_earlier(paths, written):
+    """Remove the files of an earlier run into the same folder that this run did not write:
+    left there, they would pass for this run's."""
+    for name in _FILES:
+        if name not in written and os.path.exists(paths[name]):
+            os.unlink(paths[name])
+            print(f"rungrad: removed {name} of an earlier run (this run did not write it)",
+                  file=sys.stderr)
 
 
 def _save_final_weights(model, checkpoint, paths):
@@ -280,13 +296,14 @@ def _gradient_norms(history, paths):
 
 
 def _write_optional(name, write):
-    """Write a file that needs an optional tool; without the tool, warn in one line."""
+    """Write a file that needs an optional tool (True); without the tool, warn in one line
+    (False)."""
     try:
         write()
-    except ImportError as exc:
+        return True
+    except (ImportError, RuntimeError) as exc:  # RuntimeError: plot_graph without `dot`
         print(f"rungrad: warning: {name} not written: {exc}", file=sys.stderr)
-    except RuntimeError as exc:  # plot_graph without Graphviz's `dot`
-        print(f"rungrad: warning: {name} not written: {exc}", file=sys.stderr)
+        return False
 
 
 def main(argv=None):

@@ -80,8 +80,9 @@ ag.plot_graph(loss, to_file=OUT / "arrays.png", values=True, grads=True)
 # %% [markdown]
 # ## 2. Stepping through the backward pass
 #
-# `ag.plot_backward(output, to_file=...)` runs `output.backward()` while recording it, and
-# writes a self-contained web page: the graph, one frame per Function in the order the
+# `ag.plot_backward(output, to_file=...)` runs a backward pass while recording it (the
+# `.grad`s are left as they were: drawing adds nothing to them), and writes a
+# self-contained web page: the graph, one frame per Function in the order the
 # engine really processed them. In each frame the current Function is highlighted, the
 # gradient arriving from above is shown, then the local gradients it sends to its inputs,
 # and the gradients of the leaves fill in as the pass proceeds. Use the buttons, the slider

@@ -38,7 +38,8 @@ def test_one_frame_per_function_and_the_last_frame_holds_every_gradient(tmp_path
     assert [f["caption"].split(": ")[1].split(" ")[0] for f in frames[1:]] == \
         ["Sum", "Mul", "Tanh", "Mul"]
     totals = {t["var"]: t["grad"] for t in frames[-1]["totals"]}
-    assert totals["x"] == array_text(x.grad.data) and totals["w"] == array_text(w.grad.data)
+    gx, gw = ag.grad(loss, [x, w])
+    assert totals["x"] == array_text(gx.data) and totals["w"] == array_text(gw.data)
     assert os.path.getsize(tmp_path / "bp.html") == len(page.html.encode())
 
 
@@ -103,3 +104,17 @@ def test_in_a_real_browser_next_moves_the_highlight_along_the_trace(tmp_path):
     assert json.loads(data["seen"]) == expected
     assert json.loads(data["errors"]) == []
     assert data["marked"] == "1"                       # the highlighted Function is drawn
+
+
+@needs_dot
+def test_drawing_a_backward_pass_leaves_the_gradients_as_they_were(tmp_path):
+    x, w = Variable(np.array([2.0, 0.0]), name="x"), Variable(np.array([-3.0, 1.0]), name="w")
+    o = ag.tanh(ag.sum(x * w) + 1.0)
+    o.backward(retain_grad=True)
+    before = [v.grad.data.copy() for v in (x, w)]
+    ag.plot_backward(o, to_file=tmp_path / "page.html")
+    for v, grad in zip((x, w), before):
+        np.testing.assert_array_equal(v.grad.data, grad)  # not doubled
+    fresh = Variable(np.array(1.0))
+    ag.plot_backward(ag.exp(fresh), to_file=tmp_path / "page2.html")
+    assert fresh.grad is None

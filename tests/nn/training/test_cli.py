@@ -62,6 +62,22 @@ def test_without_graphviz_training_finishes_with_a_warning(tmp_path, capsys, mon
     assert {"history.csv", "weights.npz", "gradients.png"} <= set(os.listdir(out))
 
 
+def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_run(tmp_path, capsys,
+                                                                        monkeypatch):
+    pytest.importorskip("matplotlib")
+    status, out = run_train(tmp_path)
+    assert status == 0 and (out / "graph.png").exists()
+    capsys.readouterr()
+    monkeypatch.setenv("PATH", str(tmp_path))  # this time no `dot`: no graph.png, model.png
+    status, out = run_train(tmp_path)
+    assert status == 0
+    assert not (out / "graph.png").exists() and not (out / "model.png").exists()
+    captured = capsys.readouterr()
+    assert "removed graph.png of an earlier run" in captured.err
+    wrote = captured.out.split("wrote ")[1]
+    assert "graph.png" not in wrote and "history.csv" in wrote
+
+
 @pytest.mark.parametrize("options, named", [
     (["--dataset", "cifar"], "'cifar'"),
     (["--hidden", "100,x"], "'100,x'"),
