@@ -237,7 +237,7 @@ def _observe(func, gys, gxs, anomaly, trace):
         check_backward(func, gxs)
     if trace is None:
         return gxs
-    gxs = tuple(None if gx is None or not needed else _fit_grad(gx, x, False)
+    gxs = tuple(None if gx is None or not needed else _fit_grad(gx, x, False, func)
                 for x, gx, needed in zip(func.inputs, gxs, func.needs_input_grad))
     trace.record(func, gys, gxs)
     return gxs
@@ -334,7 +334,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
                     continue
                 if gx.__class__ is not grad_class or gx.shape != x.data.shape \
                         or gx.dtype != x.data.dtype:
-                    gx = _fit_grad(gx, x, on_arrays)
+                    gx = _fit_grad(gx, x, on_arrays, func)
                 key = id(x)
                 entry = pending.get(key)
                 if entry is None:
@@ -487,9 +487,10 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
     return gys
 
 
-def _fit_grad(gx, x, on_arrays):
+def _fit_grad(gx, x, on_arrays, func=None):
     """Bring a gradient to its input's shape and dtype, as an array (first-order backprop)
-    or as a Variable (recorded with create_graph): broadcasting is undone here, once."""
+    or as a Variable (recorded with create_graph): broadcasting is undone here, once. A
+    gradient the input does not broadcast to is the backward's mistake (of `func`)."""
     if gx.__class__ is _float64 and on_arrays and x.data.__class__ is _ndarray:
         # NumPy's 0-d results are scalars: in a chain of scalars (DeZero's examples)
         # nearly every gradient comes here, and needs only to become an array again
@@ -503,10 +504,20 @@ def _fit_grad(gx, x, on_arrays):
         gx = wrap(data, False)
     call_op, sum_to, as_type = _fitting_ops()
     if data.shape != x.data.shape:
+        if not _broadcasts_to(x.data.shape, data.shape):
+            who = "a backward" if func is None else f"the backward of {type(func).__name__}"
+            raise ValueError(f"{who} gave a gradient of shape {data.shape} for an input of "
+                             f"shape {x.data.shape} (a gradient has its input's shape, or one "
+                             "the input broadcasts to)")
         gx = call_op(sum_to(x.data.shape), gx)
     if gx.dtype != x.data.dtype:
         gx = call_op(as_type(x.data.dtype), gx)
     return gx
+
+
+def _broadcasts_to(shape, target):
+    return len(shape) <= len(target) and all(
+        n == 1 or n == m for n, m in zip(reversed(shape), reversed(target)))
 
 
 @functools.cache

@@ -74,7 +74,7 @@ def backward_step(outputs, grad_outputs, order):
                 data = x.data
                 if gx.__class__ is not _ndarray or gx.shape != data.shape \
                         or gx.dtype != data.dtype:
-                    gx = _fit_grad(gx, x, True)
+                    gx = _fit_grad(gx, x, True, func)
                 old = grads.get(key)
                 grads[key] = gx if old is None else _add_arrays(old, gx)
         store_leaf_grads([(x, wrap(grads[id(x)], False)) for x in leaves if id(x) in grads],

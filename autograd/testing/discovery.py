@@ -12,13 +12,23 @@ def functions_in(package):
     its own making, or a private one (leading underscore) that others derive from."""
     found = {}
     for module in _modules(package):
-        for cls in vars(module).values():
-            if (inspect.isclass(cls) and issubclass(cls, Function) and cls is not Function
+        for cls in _classes(vars(module).values()):
+            if (issubclass(cls, Function) and cls is not Function
                     and _defined_under(cls, package)):
                 found[f"{cls.__module__}.{cls.__qualname__}"] = cls
     classes = list(found.values())
     concrete = [cls for cls in classes if not _is_base(cls, classes)]
     return sorted(concrete, key=lambda c: (c.__module__, _line(c)))
+
+
+def _classes(values):
+    """The classes among `values`, and the classes nested in their bodies."""
+    for value in values:
+        if inspect.isclass(value):
+            yield value
+            yield from _classes(v for v in vars(value).values()
+                                if inspect.isclass(v) and v.__qualname__.startswith(
+                                    value.__qualname__ + "."))
 
 
 def _modules(package):
@@ -35,7 +45,7 @@ def _defined_under(cls, package):
 def _is_base(cls, classes):
     if getattr(cls, "input_specs", None) and "input_specs" in vars(cls):
         return False  # declared: checked as it is
-    if _inherits(cls, "backward"):
+    if _inherits(cls, "backward") and _inherits(cls, "backward_data"):
         return True  # no backward: nothing to check
     derived = any(other is not cls and issubclass(other, cls) for other in classes)
     return derived and cls.__name__.startswith("_")

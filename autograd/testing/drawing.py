@@ -5,11 +5,12 @@ axis count first and sides from small to large, so a failure shrinks to the fewe
 arrays (often a single element).
 """
 import importlib
+import math
 
 import numpy as np
 
 from ..spec import FLOAT, INT, Axes, Choice, Draw, Index
-from .strategies import arrays, float_dtypes, valid_axes
+from .strategies import arrays, element_range, float_dtypes, valid_axes
 
 _BATCH_DIMS = (0, 2)  # how many axes a '*batch' name stands for
 
@@ -120,11 +121,28 @@ def _values(spec, shape, dims, float_dtype):
     if spec.dtype == "bool":
         return hnp.arrays(np.bool_, shape)
     dtype = float_dtype if spec.dtype == FLOAT else np.dtype(spec.dtype)
+    if spec.grid is not None and spec.distinct:
+        return _distinct_on_grid(spec, shape, dtype)
     strategy = arrays(shape, dtype, spec.elements, distinct=spec.distinct)
     if spec.grid is not None:
         step, offset = spec.grid
         strategy = strategy.map(lambda x: (np.round(x / step) * step + offset).astype(x.dtype))
     return strategy
+
+
+def _distinct_on_grid(spec, shape, dtype):
+    """Values on the grid, no two alike: distinct grid points drawn (rounding distinct values
+    to the grid could make ties)."""
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+    step, offset = spec.grid
+    low, high = element_range(spec.elements)
+    first, last = math.ceil((low - offset) / step), math.floor((high - offset) / step)
+    if math.prod(shape) > last - first + 1:
+        raise ValueError(f"Spec: {math.prod(shape)} distinct values do not fit on the grid "
+                         f"(step {step}) between {low} and {high}")
+    return hnp.arrays(np.int64, shape, elements=st.integers(first, last), unique=True).map(
+        lambda k: (k * step + offset).astype(dtype))
 
 
 def _size(bound, dims, position):

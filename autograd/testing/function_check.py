@@ -9,6 +9,7 @@ import importlib
 import numpy as np
 
 from ..arguments import as_list
+from ..engine import grad
 from ..numerical import GradcheckError, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
@@ -92,7 +93,7 @@ def check_example(cls, example):
     reference = resolve(getattr(cls, "reference", None))
     if reference is not None:
         _check_forward(cls, f, reference, example)
-    order = getattr(cls, "gradcheck_order", 2)
+    order = _checked_order(cls, f, example)
     for who, check in (("gradcheck", gradcheck), ("gradgradcheck", gradgradcheck))[:order]:
         try:
             check(f, *example.arrays)
@@ -108,15 +109,42 @@ def _applier(cls):
 
 
 def _check_creates(cls, f, example):
-    """The declared `apply` must record a `cls` in the graph, or nothing of cls is checked."""
+    """The declared `apply` must record a `cls` in the graph, or nothing of cls is checked;
+    and the call must leave its inputs as they were (a forward that writes into its input
+    changes the caller's array, and the numbers every later check sees)."""
     xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
     outputs = [y for y in as_list(f(*xs)) if isinstance(y, Variable)]
+    for k, (x, a) in enumerate(zip(xs, example.arrays)):
+        if x.data.shape != a.shape or not np.array_equal(x.data, a, equal_nan=a.dtype.kind
+                                                             in "fc"):
+            raise FunctionCheckError(f"{_name(cls)}: forward changed its input {k} in place "
+                                     f"(a Function must leave its inputs as they were)\n"
+                                     f"  on {example!r}", "forward")
     if not any(isinstance(y, Variable) and y.creator is not None for y in outputs):
         return  # nothing recorded (no float input): nothing to look for
     if not any(type(func) is cls for func in functions_behind(outputs)):
         raise FunctionCheckError(f"{_name(cls)}: its `apply` records no {cls.__name__} in the "
                                  f"graph (so nothing of {cls.__name__} would be checked)\n"
                                  f"  on {example!r}", "spec")
+
+
+def _checked_order(cls, f, example):
+    """cls's gradcheck_order (0, 1 or 2); 0 (forward only) only for a Function whose
+    backward gives no gradient: a declared 0 must not turn a derivative's check off."""
+    order = getattr(cls, "gradcheck_order", 2)
+    if order not in (0, 1, 2):
+        raise FunctionCheckError(f"{_name(cls)}: gradcheck_order must be 0 (forward only), "
+                                 f"1 or 2, got {order!r}", "spec")
+    if order == 0:
+        xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
+        outputs = [y for y in as_list(f(*xs)) if isinstance(y, Variable) and y.creator]
+        wanted = [x for x in xs if x.requires_grad]
+        if outputs and wanted and any(g is not None for g in grad(
+                [y.sum() for y in outputs], wanted, allow_unused=True)):
+            raise FunctionCheckError(f"{_name(cls)}: gradcheck_order = 0 checks no "
+                                     "derivative, but its backward gives one; declare 1 or "
+                                     f"2\n  on {example!r}", "spec")
+    return order
 
 
 def _check_forward(cls, f, reference, example):

@@ -43,7 +43,7 @@ def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
     size) apart, so max/min-like reductions meet no ties under numerical differentiation.
     """
     from hypothesis import strategies as st
-    low, high = _element_range(elements)
+    low, high = element_range(elements)
     shape_strategy = shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape))
     return shape_strategy.flatmap(lambda s: _values(s, np.dtype(dtype), low, high, elements,
                                                     distinct))
@@ -60,7 +60,7 @@ def valid_axes(ndim):
     return st.one_of(*options)
 
 
-def _element_range(elements):
+def element_range(elements):
     if isinstance(elements, str):
         if elements not in ELEMENT_RANGES:
             raise ValueError(f"arrays: elements must be one of {sorted(ELEMENT_RANGES)} or a "

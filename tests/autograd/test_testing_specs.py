@@ -182,3 +182,81 @@ def test_spec_status_and_checked_through():
 def test_discovery_skips_internal_bases():
     names = [cls.__name__ for cls in functions_in("autograd.ops.reduction")]
     assert names == ["Sum", "Mean", "Max", "Min", "LogSumExp", "SumTo", "BroadcastTo"]
+
+
+class CubeInPlace(Cube):
+    def forward(self, x):
+        y = x ** 3
+        x[...] = 0  # planted: the caller's array is overwritten
+        return y
+
+
+class CubeOrderZero(CubeMissingFactor):
+    gradcheck_order = 0  # planted: would turn the check of a wrong backward off
+
+
+def test_a_forward_writing_into_its_input_is_caught():
+    error = failure(CubeInPlace)
+    assert error.kind == "forward" and "changed its input 0 in place" in str(error)
+
+
+def test_order_zero_only_for_a_function_without_a_derivative():
+    assert failure(CubeOrderZero).kind == "spec"
+    assert failure(type("CubeOrderThree", (Cube,), {"gradcheck_order": 3})).kind == "spec"
+
+
+@FEW
+@given(example=examples(declared(Spec(shape=(6,), distinct=True, grid=(0.1, 0.05)))))
+def test_distinct_values_on_a_grid_never_tie(example):
+    values = example.arrays[0]
+    assert len(np.unique(values)) == values.size
+    slots = (values.astype(np.float64) - 0.05) / 0.1
+    np.testing.assert_allclose(slots, np.round(slots), atol=1e-5)
+
+
+def test_a_gradient_of_the_wrong_shape_names_the_backward():
+    from autograd import Variable
+
+    class Transposing(Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, gy):
+            return gy.T * 2  # planted: the wrong shape
+
+    with pytest.raises(ValueError, match=r"backward of Transposing gave a gradient of shape "
+                                         r"\(2, 1\) for an input of shape \(1, 2\)"):
+        Transposing()(Variable(np.ones((1, 2)))).backward(np.ones((1, 2)))
+
+
+def test_discovery_finds_nested_classes_and_those_with_only_backward_data():
+    import sys
+    import types
+    module = types.ModuleType("planted_ops")
+
+    class DataOnly(Function):
+        def forward(self, x):
+            return x
+
+        def backward_data(self, gy):
+            return gy
+
+    class Outer:
+        class Nested(Function):
+            def forward(self, x):
+                return x
+
+            def backward(self, gy):
+                return gy
+
+    for cls in (DataOnly, Outer, Outer.Nested):
+        cls.__module__ = "planted_ops"
+    DataOnly.__qualname__, Outer.__qualname__ = "DataOnly", "Outer"
+    Outer.Nested.__qualname__ = "Outer.Nested"
+    module.DataOnly, module.Outer = DataOnly, Outer
+    sys.modules["planted_ops"] = module
+    try:
+        assert sorted(cls.__qualname__ for cls in functions_in("planted_ops")) == [
+            "DataOnly", "Outer.Nested"]
+    finally:
+        del sys.modules["planted_ops"]
