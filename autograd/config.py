@@ -10,6 +10,7 @@ which matters because every op reads the grad mode.
 import contextlib
 import functools
 import inspect
+import threading
 from contextvars import ContextVar
 
 grad_mode = ContextVar("enable_backprop", default=True)      # record the graph for backward
@@ -70,18 +71,25 @@ class _Switch(contextlib.ContextDecorator):
 
     def __init__(self, var, value):
         self.var, self.value = var, value
-        self._tokens = []
+        self._saved = {}  # thread id -> the values it had before each entry still open
 
     def _recreate_cm(self):
         # A decorated function may run in several threads at once: one switch per call.
         return _Switch(self.var, self.value)
 
     def __enter__(self):
-        self._tokens.append(self.var.set(self.value))
+        # Values, not ContextVar tokens, saved per thread: one switch object (a module-level
+        # `no_grad()`) may be entered by several threads at once, each restoring its own.
+        self._saved.setdefault(threading.get_ident(), []).append(self.var.get())
+        self.var.set(self.value)
         return self
 
     def __exit__(self, *exc):
-        self.var.reset(self._tokens.pop())
+        thread = threading.get_ident()
+        stack = self._saved[thread]
+        self.var.set(stack.pop())
+        if not stack:
+            del self._saved[thread]
         return False
 
     def __call__(self, func):
@@ -143,26 +151,30 @@ class set_grad_enabled(_Switch):
 
     def __init__(self, mode):
         super().__init__(grad_mode, bool(mode))
-        self._previous = grad_mode.set(bool(mode))
+        self._previous = grad_mode.get()
+        grad_mode.set(bool(mode))
 
     def __call__(self, func):  # as a decorator: undo the switch made at once, switch per call
-        grad_mode.reset(self._previous)
+        grad_mode.set(self._previous)
         return super().__call__(func)
 
     def _recreate_cm(self):
         return _Switch(grad_mode, self.value)
 
     def __enter__(self):
-        return self  # switched already, by __init__
+        return self  # switched already, by __init__ (PyTorch's: entering again is allowed)
 
     def __exit__(self, *exc):
-        grad_mode.reset(self._previous)
+        grad_mode.set(self._previous)
         return False
 
 
 def inference_mode(mode=True):
     """PyTorch's inference_mode: here `no_grad` (mode=True) or `enable_grad` (mode=False);
-    rungrad has no separate inference arrays, so nothing made inside differs later."""
+    rungrad has no separate inference arrays, so nothing made inside differs later. Also a
+    decorator, with or without parentheses."""
+    if callable(mode):  # @inference_mode
+        return no_grad(mode)
     return _Switch(grad_mode, not mode)
 
 

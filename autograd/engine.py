@@ -326,6 +326,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
                 gxs = func.backward_data(*gys) if on_arrays else func.backward(*gys)
             if gxs.__class__ is not tuple:
                 gxs = (gxs,)
+            if len(gxs) != len(func.inputs) and _miscounted(func, gxs):
+                raise _count_error(func, gxs)
             if observe:
                 gys = (entry[1],) if len(refs) == 1 and not keep_all else gys
                 gxs = _observe(func, gys, gxs, anomaly, trace)
@@ -513,6 +515,18 @@ def _fit_grad(gx, x, on_arrays, func=None):
     if gx.dtype != x.data.dtype:
         gx = call_op(as_type(x.data.dtype), gx)
     return gx
+
+
+def _miscounted(func, gxs):
+    """More gradients than inputs, or fewer where a left-out input needs one (rungrad's
+    ops leave out trailing inputs without a gradient: class labels, indices)."""
+    return len(gxs) > len(func.inputs) or any(func.needs_input_grad[len(gxs):])
+
+
+def _count_error(func, gxs):
+    return RuntimeError(f"the backward of {type(func).__name__} returned {len(gxs)} "
+                        f"gradient(s) for its {len(func.inputs)} input(s): one per input, "
+                        "None for an input without one")
 
 
 def _broadcasts_to(shape, target):

@@ -114,10 +114,11 @@ class Function:
             if outputs.__class__ is tuple:
                 self._link_all(outputs, generation)
             else:
-                outputs.requires_grad = True
-                outputs.creator = self
-                outputs.generation = generation + 1
                 self.outputs = [_ref(outputs)]
+                if outputs.data.dtype.kind in "fc":  # (integers and booleans: constants)
+                    outputs.requires_grad = True
+                    outputs.creator = self
+                    outputs.generation = generation + 1
         return outputs
 
     def _link_all(self, outputs, generation):
@@ -208,9 +209,12 @@ def _make_output(y, inputs):
 
 
 def _link(y, func, generation):
-    y.requires_grad = True
-    y.creator = func
-    y.generation = generation + 1
+    """Make `y` an output of `func` that backward reaches; an integer or boolean output (an
+    index, a mask) has no gradient: it stays a constant, as in PyTorch."""
+    if y.data.dtype.kind in "fc":
+        y.requires_grad = True
+        y.creator = func
+        y.generation = generation + 1
 
 
 def _as_output(y, inputs):

@@ -75,7 +75,7 @@ def hooked_leaf_uses(outputs):
 
 def run_hooks(var, grad):
     """`grad` after each of `var`'s hooks, in registration order; a hook that returns
-    something other than None replaces the gradient (same shape required)."""
+    something other than None replaces the gradient (same shape and dtype required)."""
     from .variable import as_variable
     for hook in list(var._watch.hooks.values()):
         result = hook(grad)
@@ -83,9 +83,10 @@ def run_hooks(var, grad):
             continue
         name = getattr(hook, "__name__", type(hook).__name__)
         result = as_variable(result, who=f"hook {name}", like=grad.data)
-        if result.shape != grad.shape:
-            raise ValueError(f"hook {name}: returned a gradient of shape {result.shape} for a "
-                             f"Variable of shape {grad.shape}")
+        if result.shape != grad.shape or result.dtype != grad.dtype:
+            raise ValueError(f"hook {name}: returned a gradient of shape {result.shape} and "
+                             f"dtype {result.dtype} for one of shape {grad.shape} and dtype "
+                             f"{grad.dtype} (a hook may change the values only)")
         grad = result
     return grad
 

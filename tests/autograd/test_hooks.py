@@ -154,3 +154,10 @@ def test_a_failed_backward_runs_no_callback_and_leaves_none_queued():
     assert ran == []
     with pytest.raises(RuntimeError, match="no backward pass is running"):
         queue_callback(lambda: None)
+
+
+def test_a_hook_may_not_change_the_gradients_dtype():
+    x = Variable(np.array([1.0, 2.0]))
+    x.register_hook(lambda g: g.data.astype(np.float32))
+    with pytest.raises(ValueError, match="dtype float32 for one of shape .* dtype float64"):
+        (x * x).sum().backward()

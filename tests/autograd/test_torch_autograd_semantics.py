@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import Variable
+from autograd import Function, Variable
 
 
 def test_a_write_through_detach_makes_backward_refuse():
@@ -67,7 +67,8 @@ def test_a_seed_of_another_dtype_gives_the_output_dtype():
 def test_integer_data_made_to_require_grad_is_refused():
     xi = Variable(np.array([1, 2]))
     xi.requires_grad = True  # a plain attribute: backward checks it
-    with pytest.raises(TypeError, match="a leaf of dtype int64 .* requires grad"):
+    with pytest.raises((TypeError, RuntimeError), match="integer dtype int64|a leaf of dtype "
+                       "int64 .* requires grad"):  # (its integer results record no graph)
         (xi * xi).sum().backward()
     with pytest.raises(TypeError, match="requires_grad_: only floating-point data"):
         Variable(np.array([1, 2])).requires_grad_()
@@ -115,3 +116,68 @@ def test_backward_takes_retain_graph_and_may_run_again():
     y.backward(retain_graph=True)
     y.backward()
     assert x.grad.data == 12.0
+
+
+def test_a_backward_giving_too_few_or_too_many_gradients_is_refused():
+    class ForgetsOne(Function):
+        def forward(self, a, b):
+            return a * b
+
+        def backward(self, gy):
+            return gy * self.inputs[1]  # the gradient of b is left out
+
+    class GivesTwo(Function):
+        def forward(self, a):
+            return a * 2
+
+        def backward(self, gy):
+            return gy * 2, gy * 3
+
+    x, w = Variable(np.array([1.0, 2.0])), Variable(np.array([3.0, 4.0]))
+    with pytest.raises(RuntimeError, match="ForgetsOne returned 1 gradient.*2 input"):
+        ForgetsOne()(x, w).sum().backward()
+    with pytest.raises(RuntimeError, match="GivesTwo returned 2 gradient.*1 input"):
+        GivesTwo()(x).sum().backward()
+
+
+def test_integer_and_boolean_results_are_constants():
+    x = Variable(np.array([1.5, 2.5]))
+    y = x.astype(int)
+    assert not y.requires_grad and y.creator is None
+    (y.astype(float) * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])  # PyTorch's: y is a constant
+    assert not x.astype(bool).requires_grad
+
+
+def test_one_switch_object_entered_by_two_threads_restores_each():
+    switch = ag.no_grad()
+    inside, release, seen = threading.Event(), threading.Event(), {}
+
+    def worker():
+        with switch:
+            inside.set()
+            release.wait()
+        seen["worker"] = ag.is_grad_enabled()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait()
+    with switch:
+        release.set()
+        thread.join()
+        seen["main inside"] = ag.is_grad_enabled()
+    assert seen == {"worker": True, "main inside": False} and ag.is_grad_enabled()
+
+
+def test_set_grad_enabled_entered_twice_and_inference_mode_bare():
+    switch = ag.set_grad_enabled(False)
+    with switch:
+        assert not ag.is_grad_enabled()
+    with switch:
+        pass
+    assert ag.is_grad_enabled()
+
+    @ag.inference_mode
+    def f():
+        return ag.is_grad_enabled()
+    assert f() is False and ag.is_grad_enabled()
