@@ -180,7 +180,8 @@ def _seed(y, g):
     if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
     elif g.dtype != y.dtype:  # as an array seed is: the gradient takes the output's dtype
-        g = g.astype(y.dtype) if g.creator is not None else wrap(g.data.astype(y.dtype), False)
+        # (recorded where the seed is part of a graph or a leaf wanting a gradient)
+        g = g.astype(y.dtype) if g.requires_grad else wrap(g.data.astype(y.dtype), False)
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "
                          f"{y.shape}")

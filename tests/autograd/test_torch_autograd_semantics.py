@@ -181,3 +181,11 @@ def test_set_grad_enabled_entered_twice_and_inference_mode_bare():
     def f():
         return ag.is_grad_enabled()
     assert f() is False and ag.is_grad_enabled()
+
+
+def test_a_seed_of_another_dtype_that_wants_a_gradient_stays_in_the_graph():
+    x = Variable(np.array([1.0, 2.0]))
+    seed = Variable(np.array(2.0, dtype=np.float32))
+    g, = ag.grad((x * x).sum(), x, grad_outputs=seed, create_graph=True)
+    d_seed, = ag.grad(g.sum(), seed)  # sum(2 x seed) = 6 seed
+    assert d_seed.dtype == np.float32 and float(d_seed.data) == 6.0
