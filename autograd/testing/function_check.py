@@ -70,8 +70,9 @@ def _untimed_profile():
 
 
 def check_parent(cls):
-    """`cls.checked_through` must name a Function of cls's module that declares specs and
-    is checked to second order (which runs cls's backward)."""
+    """`cls.checked_through` must name a Function of cls's module that declares specs, is
+    checked to second order, and records a `cls` when differentiated with create_graph=True
+    (so that its second-order check runs cls's backward)."""
     parent_name = cls.checked_through
     parent = getattr(importlib.import_module(cls.__module__), parent_name, None)
     if parent is None or spec_status(parent) != "spec" or getattr(
@@ -79,6 +80,32 @@ def check_parent(cls):
         raise FunctionCheckError(f"{cls.__qualname__} is checked_through {parent_name!r}, "
                                  f"which is not a Function of {cls.__module__} with "
                                  "input_specs checked to second order", "spec")
+    from hypothesis import find, settings
+    from hypothesis.errors import NoSuchExample
+    apply = _applier(parent)
+    try:
+        find(examples(parent), lambda example: _gradient_records(apply, example, cls),
+             settings=settings(max_examples=50, database=None, deadline=None))
+    except NoSuchExample:
+        raise FunctionCheckError(f"{cls.__qualname__} is checked_through {parent_name!r}, "
+                                 f"but {parent_name}'s gradient never records a "
+                                 f"{cls.__name__} (so its check never runs "
+                                 f"{cls.__name__}'s backward)", "spec") from None
+
+
+def _gradient_records(apply, example, cls):
+    """Whether the gradient of apply(example) (create_graph=True, with upstream gradients
+    that want gradients too, as gradgradcheck's) holds a `cls`."""
+    xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
+    outputs = [y for y in as_list(apply(*xs, **example.args))
+               if isinstance(y, Variable) and y.creator is not None]
+    wanted = [x for x in xs if x.requires_grad]
+    if not outputs or not wanted:
+        return False
+    upstream = [Variable(np.ones_like(y.data)) for y in outputs]
+    grads = grad(outputs, wanted, grad_outputs=upstream, create_graph=True, allow_unused=True)
+    return any(type(func) is cls for func in functions_behind([g for g in grads
+                                                               if g is not None]))
 
 
 def check_example(cls, example):

@@ -141,6 +141,30 @@ class TanhWrongOnVariables(TanhWrong):
         return gy * (1 - y * y)
 
 
+class SquareGrad(Function):
+    """gx = 2 x gy, Square's backward as one op (checked through Square's second order)."""
+
+    checked_through = "Square"
+
+    def forward(self, x, gy):
+        return 2 * x * gy
+
+    def backward(self, ggx):
+        x, gy = self.inputs
+        return 2 * gy * ggx, 2 * x * ggx
+
+
+class Square(Function):
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: x * x)
+
+    def forward(self, x):
+        return x * x
+
+    def backward(self, gy):
+        return SquareGrad()(self.inputs[0], gy)
+
+
 def failure(cls):
     with pytest.raises(FunctionCheckError) as info:
         check_function(cls, FEW)
@@ -173,7 +197,9 @@ def test_spec_status_and_checked_through():
     assert spec_status(type("Bare", (Function,), {})) == "missing"
     helper = type("CubeGrad", (Function,), {"checked_through": "Cube", "__module__": __name__})
     assert spec_status(helper) == "through"
-    check_parent(helper)
+    with pytest.raises(FunctionCheckError, match="never records a CubeGrad"):
+        check_parent(helper)  # Cube's backward does not use it: nothing would check it
+    check_parent(SquareGrad)  # recorded by Square's backward
     orphan = type("Orphan", (Function,), {"checked_through": "Nowhere", "__module__": __name__})
     with pytest.raises(FunctionCheckError, match="Nowhere"):
         check_parent(orphan)
