@@ -221,8 +221,13 @@ def _after_hooks(var, g):
     becomes the leaf's .grad; any other flows on as an array."""
     if isinstance(g, Variable):
         return run_hooks(var, g)
-    g = run_hooks(var, wrap(g, False))
-    return g if var.creator is None else g.data
+    handed = wrap(g, False)
+    g = run_hooks(var, handed)
+    if var.creator is not None:
+        return g.data
+    # A leaf's gradient becomes its .grad, which an optimizer may change in place: what a
+    # hook was handed (and may have kept) must not change with it (PyTorch copies too)
+    return wrap(handed.data.copy(), False) if g is handed else g
 
 
 def _as_grad(g):

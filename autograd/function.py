@@ -272,9 +272,10 @@ def _modified_error(func, var, role):
     who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "
-        f"saved it for backward (an optimizer step, x[...] = v, a new .data of a Parameter, "
-        f"or bump_version()). Compute the graph again after changing it, or change it only "
-        f"after backward.")
+        f"recorded it (an optimizer step, x[...] = v, a new .data of a Parameter, or "
+        f"bump_version()); rungrad refuses this for every input and output of an op, whether "
+        f"or not its backward reads it. Compute the graph again after changing it, or change "
+        f"it only after backward.")
 
 
 PY_SCALARS = (float, int, bool)  # become constants of the dtype beside them

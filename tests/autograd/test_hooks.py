@@ -161,3 +161,13 @@ def test_a_hook_may_not_change_the_gradients_dtype():
     x.register_hook(lambda g: g.data.astype(np.float32))
     with pytest.raises(ValueError, match="dtype float32 for one of shape .* dtype float64"):
         (x * x).sum().backward()
+
+
+def test_what_a_leaf_hook_kept_does_not_change_with_the_grad():
+    seen = []
+    x = Variable(np.array([1.0, 2.0]))
+    x.register_hook(lambda g: seen.append(g))
+    (x * 3).sum().backward()
+    assert seen[0] is not x.grad
+    x.grad.data[...] = 0  # as zero_grad(set_to_none=False) or an update in place would
+    np.testing.assert_array_equal(seen[0].data, [3.0, 3.0])

@@ -87,7 +87,7 @@ def test_a_write_through_a_view_of_a_saved_input_makes_backward_refuse(write):
     c, w = Variable(np.arange(1.0, 5.0), requires_grad=False), Variable(np.ones(4))
     z = (c * w).sum()
     write(c)
-    with pytest.raises(RuntimeError, match="modified in place after mul saved it"):
+    with pytest.raises(RuntimeError, match="modified in place after mul recorded it"):
         z.backward()
 
 
