@@ -141,28 +141,31 @@ class TanhWrongOnVariables(TanhWrong):
         return gy * (1 - y * y)
 
 
-class SquareGrad(Function):
-    """gx = 2 x gy, Square's backward as one op (checked through Square's second order)."""
+class HalfSquareGrad(Function):
+    """gx = x gy, HalfSquare's backward as one op (checked through HalfSquare's second
+    order)."""
 
-    checked_through = "Square"
+    checked_through = "HalfSquare"
 
     def forward(self, x, gy):
-        return 2 * x * gy
+        return x * gy
 
     def backward(self, ggx):
         x, gy = self.inputs
-        return 2 * gy * ggx, 2 * x * ggx
+        return gy * ggx, x * ggx
 
 
-class Square(Function):
+class HalfSquare(Function):
+    """y = x^2 / 2, its backward recorded as a HalfSquareGrad."""
+
     input_specs = (Spec(),)
-    reference = staticmethod(lambda x: x * x)
+    reference = staticmethod(lambda x: 0.5 * x * x)
 
     def forward(self, x):
-        return x * x
+        return 0.5 * x * x
 
     def backward(self, gy):
-        return SquareGrad()(self.inputs[0], gy)
+        return HalfSquareGrad()(self.inputs[0], gy)
 
 
 def failure(cls):
@@ -199,7 +202,7 @@ def test_spec_status_and_checked_through():
     assert spec_status(helper) == "through"
     with pytest.raises(FunctionCheckError, match="never records a CubeGrad"):
         check_parent(helper)  # Cube's backward does not use it: nothing would check it
-    check_parent(SquareGrad)  # recorded by Square's backward
+    check_parent(HalfSquareGrad)  # recorded by HalfSquare's backward
     orphan = type("Orphan", (Function,), {"checked_through": "Nowhere", "__module__": __name__})
     with pytest.raises(FunctionCheckError, match="Nowhere"):
         check_parent(orphan)
