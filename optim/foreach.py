@@ -116,7 +116,7 @@ class _Layout:
         self.state = None  # the flat state: arrays over the whole group, numbers
         self.known = {}    # each entry of `state` as the parameters' states last saw it
         self.per_param = []  # the parameters' state dicts
-        self.views = []    # per parameter: {key: its view of the flat array}
+        self.views = [{} for _ in self.params]  # per parameter: {key: its view of `state`'s}
         self.datas, self.apart = [None] * len(self.params), False  # see disjoint
 
     def fits(self, group, params):
@@ -137,17 +137,14 @@ class _Layout:
         return self.apart
 
     def flat_state(self, params, optimizer, group):
-        """The flat state, kept while every parameter's state entries are the views of it.
-        An array put into a parameter's state (by hand) is copied into the flat array, and
-        the entry becomes the view again; the state gathered afresh where more changed
-        (load_state_dict, keys added). None where the parameters' states differ in their
-        keys or numbers (step counts): then each parameter is updated on its own."""
+        """The flat state, kept while every parameter's state entries are the views of it,
+        else gathered again (see _gathered); None where the parameters' states differ in
+        their keys or numbers (step counts): then each parameter is updated on its own."""
         entries = optimizer.state._entries
         found = [entries.get(id(p)) for p in params]
-        if self.state is not None and None not in found:
-            per_param = [entry[1] for entry in found]
-            if self._current(per_param) or self._repaired(per_param):
-                return self.state
+        if self.state is not None and None not in found and self._current(
+                [entry[1] for entry in found]):
+            return self.state
         # made where new, converted where moved (to another array module)
         self.per_param = [optimizer._state_for(p, group, np) for p in params]
         self.state = self._gathered(self.per_param)
@@ -170,12 +167,9 @@ class _Layout:
                     state[key] = value
             self.known[key] = value
 
-    def _same_dicts(self, per_param):
-        return len(per_param) == len(self.per_param) and all(
-            a is b for a, b in zip(per_param, self.per_param))
-
     def _current(self, per_param):
-        if not self._same_dicts(per_param):
+        if len(per_param) != len(self.per_param) or any(
+                a is not b for a, b in zip(per_param, self.per_param)):
             return False
         count = len(self.known)
         for state, views in zip(per_param, self.views):
@@ -187,41 +181,14 @@ class _Layout:
                     return False
         return True
 
-    def _repaired(self, per_param):
-        """Copy arrays put into the parameters' states by hand into the flat arrays (and
-        numbers set alike on every parameter into the flat state); False where that is not
-        all that changed."""
-        if not self._same_dicts(per_param) or any(
-                state.keys() != self.known.keys() for state in per_param):
-            return False
-        for key in self.known:
-            mine = [state[key] for state in per_param]
-            if key in self.views[0]:
-                if not all(self._fits(v, i) for i, v in enumerate(mine)):
-                    return False
-            elif not all(_same(v, mine[0]) for v in mine):
-                return False
-        for key in list(self.known):
-            if key not in self.views[0]:
-                self.state[key] = self.known[key] = per_param[0][key]
-                continue
-            for state, views in zip(per_param, self.views):
-                if state[key] is not views[key]:
-                    views[key][...] = state[key]
-                    state[key] = views[key]
-        return True
-
-    def _fits(self, array, i):
-        return (type(array) is np.ndarray and array.shape == self.shapes[i]
-                and array.dtype == self.weights.dtype)
-
     def _gathered(self, per_param):
-        """The flat state of these states (None where they disagree); an array whose entries
-        are all still views of the current flat one is kept, not copied."""
+        """The flat state of these states (None where they disagree). A flat array whose
+        views the entries were is kept: an array of the same kind put into a state since
+        (by hand, by load_state_dict) is copied into it and the entry is the view again, so
+        the other parameters' arrays stay theirs. Other arrays are gathered afresh."""
         first = per_param[0]
         if any(state.keys() != first.keys() for state in per_param):
             return None
-        kept = self.state if self._same_dicts(per_param) else None
         flat = {}
         for key, value in first.items():
             values = [state[key] for state in per_param]
@@ -231,18 +198,23 @@ class _Layout:
                 flat[key] = value
             elif not all(self._fits(v, i) for i, v in enumerate(values)):
                 return None
-            elif kept is not None and key in kept and all(
-                    v is views.get(key) for v, views in zip(values, self.views)):
-                flat[key] = kept[key]
+            elif key in self.views[0]:
+                for state, views, v in zip(per_param, self.views, values):
+                    if v is not views[key]:
+                        views[key][...] = v
+                        state[key] = views[key]
+                flat[key] = self.known[key]  # (the array the views are of)
             else:
                 flat[key] = np.concatenate([v.reshape(-1) for v in values])
-        if kept is None:
-            self.known, self.views = {}, [{} for _ in per_param]
         for key in [k for k in self.known if k not in flat]:  # entries the states dropped
             del self.known[key]
             for views in self.views:
                 views.pop(key, None)
         return flat
+
+    def _fits(self, array, i):
+        return (type(array) is np.ndarray and array.shape == self.shapes[i]
+                and array.dtype == self.weights.dtype)
 
 
 def _same(a, b):

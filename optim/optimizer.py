@@ -421,7 +421,6 @@ def _hyper(group):
     return group.hyper() if group.__class__ is ParamGroup else ParamGroup(group).hyper()
 
 
-
 def _copy_value(v):
     return v.copy() if is_array(v) else copy.deepcopy(v)
 
@@ -429,7 +428,7 @@ def _copy_value(v):
 def _moved(state, w):
     kind = type(w)
     for v in state.values():
-        if (type(v) is not kind and is_array(v)) or isinstance(v, np.generic):
+        if type(v) is not kind and (is_array(v) or isinstance(v, np.generic)):
             return True
     return False
 

@@ -83,8 +83,13 @@ def check_parent(cls):
     from hypothesis import find, settings
     from hypothesis.errors import NoSuchExample
     apply = _applier(parent)
+
+    def records_cls(example):
+        grads = _input_grads(lambda *xs: apply(*xs, **example.args), example.arrays, True)
+        return any(type(func) is cls for func in functions_behind(
+            [g for g in grads if g is not None]))
     try:
-        find(examples(parent), lambda example: _gradient_records(apply, example, cls),
+        find(examples(parent), records_cls,
              settings=settings(max_examples=50, database=None, deadline=None))
     except NoSuchExample:
         raise FunctionCheckError(f"{cls.__qualname__} is checked_through {parent_name!r}, "
@@ -93,19 +98,24 @@ def check_parent(cls):
                                  f"{cls.__name__}'s backward)", "spec") from None
 
 
-def _gradient_records(apply, example, cls):
-    """Whether the gradient of apply(example) (create_graph=True, with upstream gradients
-    that want gradients too, as gradgradcheck's) holds a `cls`."""
-    xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
-    outputs = [y for y in as_list(apply(*xs, **example.args))
-               if isinstance(y, Variable) and y.creator is not None]
+def _call_on_copies(f, arrays):
+    """(the inputs, the Variable outputs) of f called on copies of `arrays`, the float ones
+    requiring grad."""
+    xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in arrays]
+    return xs, [y for y in as_list(f(*xs)) if isinstance(y, Variable)]
+
+
+def _input_grads(f, arrays, create_graph):
+    """The gradients of f's recorded outputs (upstream gradients of ones that want
+    gradients too, as gradgradcheck's) for its float inputs; [] where nothing is recorded."""
+    xs, outputs = _call_on_copies(f, arrays)
+    outputs = [y for y in outputs if y.creator is not None]
     wanted = [x for x in xs if x.requires_grad]
     if not outputs or not wanted:
-        return False
+        return []
     upstream = [Variable(np.ones_like(y.data)) for y in outputs]
-    grads = grad(outputs, wanted, grad_outputs=upstream, create_graph=True, allow_unused=True)
-    return any(type(func) is cls for func in functions_behind([g for g in grads
-                                                               if g is not None]))
+    return grad(outputs, wanted, grad_outputs=upstream, create_graph=create_graph,
+                allow_unused=True)
 
 
 def check_example(cls, example):
@@ -139,8 +149,7 @@ def _check_creates(cls, f, example):
     """The declared `apply` must record a `cls` in the graph, or nothing of cls is checked;
     and the call must leave its inputs as they were (a forward that writes into its input
     changes the caller's array, and the numbers every later check sees)."""
-    xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
-    outputs = [y for y in as_list(f(*xs)) if isinstance(y, Variable)]
+    xs, outputs = _call_on_copies(f, example.arrays)
     for k, (x, a) in enumerate(zip(xs, example.arrays)):
         if x.data.shape != a.shape or not np.array_equal(x.data, a, equal_nan=a.dtype.kind
                                                              in "fc"):
@@ -162,15 +171,10 @@ def _checked_order(cls, f, example):
     if order not in (0, 1, 2):
         raise FunctionCheckError(f"{_name(cls)}: gradcheck_order must be 0 (forward only), "
                                  f"1 or 2, got {order!r}", "spec")
-    if order == 0:
-        xs = [Variable(a.copy(), requires_grad=a.dtype.kind == "f") for a in example.arrays]
-        outputs = [y for y in as_list(f(*xs)) if isinstance(y, Variable) and y.creator]
-        wanted = [x for x in xs if x.requires_grad]
-        if outputs and wanted and any(g is not None for g in grad(
-                [y.sum() for y in outputs], wanted, allow_unused=True)):
-            raise FunctionCheckError(f"{_name(cls)}: gradcheck_order = 0 checks no "
-                                     "derivative, but its backward gives one; declare 1 or "
-                                     f"2\n  on {example!r}", "spec")
+    if order == 0 and any(g is not None for g in _input_grads(f, example.arrays, False)):
+        raise FunctionCheckError(f"{_name(cls)}: gradcheck_order = 0 checks no derivative, "
+                                 f"but its backward gives one; declare 1 or 2\n"
+                                 f"  on {example!r}", "spec")
     return order
 
 
