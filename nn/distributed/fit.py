@@ -157,8 +157,7 @@ class ShardedArrayBatches:
             if hi == lo and not self.keep_empty:
                 continue
             self.global_count = stop - start
-            index = slice(lo, hi) if order is None else order[lo:hi]
-            yield inner.x[index], None if inner.y is None else inner.y[index]
+            yield inner.pick(slice(lo, hi) if order is None else order[lo:hi])
 
 
 def _piece(start, stop, rank, size):

@@ -1,8 +1,9 @@
 """The batches Model.fit / evaluate / predict walk through: arrays cut into batches, or the
 batches of a DataLoader (or of any other iterable of (x, y) pairs), as Keras takes a dataset.
 
-Both kinds iterate as (x_batch, y_batch) pairs (y_batch None for predict) and tell what they
-know of their size: `steps` (batches per pass; None when the source has no len()),
+Both kinds iterate as (x_batch, y_batch, w_batch) triples (y_batch None for predict, w_batch
+the samples' weights or None; see nn.training.sample_weights) and tell what they know of
+their size: `steps` (batches per pass; None when the source has no len()),
 `samples` and `batch_size` (None where unknown).
 
 Below them, the input adaptation: `make_batches` / `fit_batches` turn fit's, evaluate's and
@@ -17,6 +18,13 @@ import numpy as np
 
 from autograd.backend import get_array_module, to_cpu
 from autograd.variable import Variable
+
+from .sample_weights import (
+    checked_class_weight,
+    checked_sample_weight,
+    class_weights_of,
+    sample_weights,
+)
 
 
 def yields_batches(data):
@@ -37,11 +45,12 @@ def looks_like_a_dataset(data):
 
 
 class ArrayBatches:
-    """x (N, ...) and y (N, ...) or None in consecutive batches of `batch_size`; with
-    `shuffle`, a fresh permutation (NumPy's global generator) on every pass."""
+    """x (N, ...), y (N, ...) or None and the weights (N,) or None in consecutive batches of
+    `batch_size`; with `shuffle`, a fresh permutation (NumPy's global generator) on every
+    pass."""
 
-    def __init__(self, x, y, batch_size, shuffle=False):
-        self.x, self.y = x, y
+    def __init__(self, x, y, batch_size, shuffle=False, weights=None):
+        self.x, self.y, self.weights = x, y, weights
         self.batch_size, self.shuffle = batch_size, shuffle
         self.samples = len(x)
         self.steps = math.ceil(self.samples / batch_size)
@@ -52,19 +61,25 @@ class ArrayBatches:
             stop = min(start + self.batch_size, self.samples)
             # In order, slices give views; shuffled, index arrays gather a copy.
             index = slice(start, stop) if order is None else order[start:stop]
-            yield self.x[index], None if self.y is None else self.y[index]
+            yield self.pick(index)
+
+    def pick(self, index):
+        """The (x, y, weights) of the samples at `index` (a slice or an index array)."""
+        return tuple(None if a is None else a[index] for a in (self.x, self.y, self.weights))
 
 
 class LoaderBatches:
     """The batches of `source`, each checked and converted by `prepare(x, y, who)`.
 
-    With `targets`, every batch must be an (x, y) pair; without (predict), a pair's y is
-    dropped and anything else is taken as x. The source is iterated afresh on each pass (a
-    DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
+    With `targets`, every batch must be an (x, y) pair or an (x, y, sample_weight) triple
+    (Keras' dataset rule), weighted further by `class_weight` when given; without (predict),
+    a pair's y is dropped and anything else is taken as x. The source is iterated afresh on
+    each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
     """
 
-    def __init__(self, source, prepare, who, targets=True):
+    def __init__(self, source, prepare, who, targets=True, class_weight=None):
         self.source, self.prepare, self.who, self.targets = source, prepare, who, targets
+        self.class_weight = class_weight
         self.steps = _length(source)
         dataset = getattr(source, "dataset", None)
         self.samples = _length(dataset) if dataset is not None else None
@@ -73,8 +88,10 @@ class LoaderBatches:
     def __iter__(self):
         count = 0
         for count, batch in enumerate(self.source, start=1):
-            x, y = self._split(batch, count - 1)
-            yield self.prepare(x, y, f"{self.who} (batch {count - 1})")
+            x, y, w = self._split(batch, count - 1)
+            where = f"{self.who} (batch {count - 1})"
+            x, y = self.prepare(x, y, where)
+            yield x, y, self._weights(y, w, len(x), where)
         if count == 0:
             hint = (" (an iterator such as a generator is used up after one pass: give a "
                     "DataLoader or another object that can be iterated again)"
@@ -84,13 +101,23 @@ class LoaderBatches:
 
     def _split(self, batch, index):
         if isinstance(batch, (tuple, list)) and len(batch) == 2:
-            return (batch[0], batch[1]) if self.targets else (batch[0], None)
+            return (batch[0], batch[1], None) if self.targets else (batch[0], None, None)
+        if self.targets and isinstance(batch, (tuple, list)) and len(batch) == 3:
+            return tuple(batch)
         if not self.targets:
-            return (batch[0] if isinstance(batch, (tuple, list)) and batch else batch), None
+            return (batch[0] if isinstance(batch, (tuple, list)) and batch else batch), None, None
         got = (f"a {type(batch).__name__} of {len(batch)} items"
                if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
-        raise ValueError(f"{self.who}: each batch must be an (x, y) pair; batch {index} "
-                         f"is {got}")
+        raise ValueError(f"{self.who}: each batch must be an (x, y) pair or an (x, y, "
+                         f"sample_weight) triple; batch {index} is {got}")
+
+    def _weights(self, y, weights, samples, where):
+        if weights is not None:
+            weights = checked_sample_weight(weights, samples, where)
+        if self.class_weight is None or y is None:
+            return weights
+        by_class = class_weights_of(y, self.class_weight, where)
+        return by_class if weights is None else weights * by_class
 
 
 def _length(data):
@@ -101,42 +128,59 @@ def _length(data):
 
 
 # ----- from fit / evaluate / predict arguments to batches -----
-def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data):
-    """(training batches, validation batches or None) for fit's arguments."""
+def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data,
+                sample_weight=None, class_weight=None):
+    """(training batches, validation batches or None) for fit's arguments; the weights
+    (sample_weight, class_weight) are the training samples', as in Keras."""
+    weighting = {"sample_weight": sample_weight, "class_weight": class_weight}
     if validation_data is not None:  # it wins over validation_split, as in Keras
-        return (make_batches(model, x, y, batch_size, "fit", shuffle),
+        return (make_batches(model, x, y, batch_size, "fit", shuffle, **weighting),
                 _validation_batches(model, validation_data, batch_size))
     if yields_batches(x) and validation_split:
         raise ValueError(f"fit: validation_split is not supported when x is a "
                          f"{type(x).__name__} (its samples cannot be split off); pass "
                          "validation_data, e.g. a second DataLoader")
     if not validation_split:
-        return make_batches(model, x, y, batch_size, "fit", shuffle), None
-    (x, y), (x_val, y_val) = _split_validation(*_prepare(model, x, y, "fit"),
-                                               validation_split)
-    return ArrayBatches(x, y, batch_size, shuffle), ArrayBatches(x_val, y_val, batch_size)
+        return make_batches(model, x, y, batch_size, "fit", shuffle, **weighting), None
+    x, y = _prepare(model, x, y, "fit")
+    weights = sample_weights(y, sample_weight, None, len(x), "fit")
+    (x, y, weights), held_out = _split_validation((x, y, weights), validation_split)
+    if class_weight is not None:  # the training samples' only (Keras)
+        weights = sample_weights(y, weights, class_weight, len(x), "fit")
+    return ArrayBatches(x, y, batch_size, shuffle, weights), ArrayBatches(
+        *held_out[:2], batch_size, weights=held_out[2])
 
 
 def _validation_batches(model, data, batch_size):
     who = "fit (validation_data)"
     if yields_batches(data):
         return make_batches(model, data, None, batch_size, who)
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise ValueError("fit: validation_data must be a pair (x_val, y_val) or a "
-                         "DataLoader")
-    return make_batches(model, *data, batch_size, who)
+    if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+        raise ValueError("fit: validation_data must be a pair (x_val, y_val), a triple "
+                         "(x_val, y_val, sample_weight_val) or a DataLoader")
+    return make_batches(model, *data[:2], batch_size, who,
+                        sample_weight=data[2] if len(data) == 3 else None)
 
 
-def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True):
+def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
+                 sample_weight=None, class_weight=None):
     """x and y as batches for `model`: a loader's own (y must then be None), or arrays cut
-    into `batch_size` (y required when `targets`)."""
+    into `batch_size` (y required when `targets`), with the samples' weights."""
     if yields_batches(x):
         if y is not None:
             raise ValueError(f"{who}: y must be None when x is a {type(x).__name__}: "
                              "its batches hold the targets")
-        return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets)
+        if sample_weight is not None:
+            raise ValueError(f"{who}: sample_weight must be None when x is a "
+                             f"{type(x).__name__}: its batches hold the weights, as "
+                             "(x, y, sample_weight) triples")
+        return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets,
+                             None if class_weight is None else checked_class_weight(
+                                 class_weight, who))
     if targets:
-        return ArrayBatches(*_prepare(model, x, y, who), batch_size, shuffle)
+        x, y = _prepare(model, x, y, who)
+        return ArrayBatches(x, y, batch_size, shuffle,
+                            sample_weights(y, sample_weight, class_weight, len(x), who))
     return ArrayBatches(_prepare_inputs(model, x, who), None, batch_size)
 
 
@@ -198,15 +242,18 @@ def _as_array(data, name, who):
     return data
 
 
-def _split_validation(x, y, validation_split):
-    """((x_train, y_train), (x_val, y_val)); the split takes the LAST samples."""
+def _split_validation(arrays, validation_split):
+    """(training part, validation part) of each of `arrays` (None stays None); the split
+    takes the LAST samples."""
     if not 0 < validation_split < 1:
         raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
-    split_at = int(math.floor(len(x) * (1.0 - validation_split)))
-    if split_at in (0, len(x)):
+    samples = len(arrays[0])
+    split_at = int(math.floor(samples * (1.0 - validation_split)))
+    if split_at in (0, samples):
         raise ValueError(f"fit: validation_split={validation_split} leaves no samples for "
-                         f"{'training' if split_at == 0 else 'validation'} out of {len(x)}")
-    return (x[:split_at], y[:split_at]), (x[split_at:], y[split_at:])
+                         f"{'training' if split_at == 0 else 'validation'} out of {samples}")
+    return tuple(tuple(None if a is None else a[part] for a in arrays)
+                 for part in (slice(None, split_at), slice(split_at, None)))
 
 
 # ----- to the model's device and back -----

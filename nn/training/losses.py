@@ -20,6 +20,10 @@ Targets are aligned with the output as Keras does: (N,) against an (N, 1) output
 reshaped (never broadcast to (N, N)), integer and float64 targets become the output's
 float dtype for elementwise losses, and (N, 1) class labels lose their last axis.
 """
+import copy
+import functools
+import inspect
+
 import numpy as np
 
 from autograd.backend import get_array_module
@@ -44,14 +48,18 @@ class CompiledLoss:
     """The loss of a compiled model.
 
     `inputs(model, x)` runs the model as the loss needs it (logits for the fused
-    cross-entropies); `__call__(inputs, target)` gives the scalar loss Variable;
-    `scores(array)` turns those inputs into what metrics read (probabilities for
-    classifiers, the outputs themselves otherwise).
+    cross-entropies); `__call__(inputs, target, weights=None)` gives the scalar loss
+    Variable, Keras' weighted mean sum_i w_i l_i / N with weights; `scores(array)` turns
+    those inputs into what metrics read (probabilities for classifiers, the outputs
+    themselves otherwise). `per_sample(inputs, target)`, the (N, ...) losses before the
+    reduction, is None for a callable that only returns the batch's loss.
     """
 
-    def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False):
+    def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False,
+                 per_sample=None):
         self.name = name
         self.fn = fn
+        self.per_sample = per_sample
         self.absorbs = absorbs                # 'sigmoid'/'softmax' taken from logits, or None
         self.score_activation = score_activation
         self.elementwise = elementwise        # target must match the output element for element
@@ -62,13 +70,36 @@ class CompiledLoss:
         split = _check_final_activation(self.name, self.absorbs, model.final_activation())
         return model.forward_logits(x) if split else model(x)
 
-    def __call__(self, inputs, target):
+    def __call__(self, inputs, target, weights=None):
         target = align_target(inputs, target, self.name, cast=self.elementwise)
+        if weights is not None:
+            return self._weighted(inputs, target, weights)
         loss = self.fn(inputs, target)
         if getattr(loss, "size", 1) != 1:
             raise ValueError(f"loss {self.name}: returned shape {tuple(loss.shape)}, expected "
                              "a scalar (use reduction='mean' or 'sum')")
         return loss
+
+    def _weighted(self, inputs, target, weights):
+        """sum_i w_i l_i / N, l_i the mean of sample i's losses (ops only: a captured step
+        replays it with each batch's weights)."""
+        if self.per_sample is None:
+            raise TypeError(f"loss {self.name}: sample_weight and class_weight need each "
+                            "sample's loss, and this callable returns the batch's only; "
+                            "compile with a loss name, an nn loss module, or a function "
+                            "taking reduction='none'")
+        losses = as_variable(self.per_sample(inputs, target))
+        samples = len(inputs)
+        if losses.shape[:1] != (samples,):
+            raise ValueError(f"loss {self.name}: reduction='none' returned shape "
+                             f"{tuple(losses.shape)}, expected one loss per sample first "
+                             f"({samples}, ...)")
+        if losses.ndim > 1:
+            losses = losses.mean(axis=tuple(range(1, losses.ndim)))
+        weights = as_variable(weights)
+        if weights.dtype != losses.dtype:
+            weights = astype(weights, losses.dtype)
+        return (losses * weights).sum() / samples
 
     def scores(self, array):
         if self.score_activation == "sigmoid":
@@ -90,22 +121,44 @@ def resolve_loss(loss):
         return _named_loss(loss)
     if not callable(loss):
         raise TypeError(f"compile: loss must be a name or a callable, got {type(loss).__name__}")
-    return CompiledLoss(_callable_name(loss), loss, score_activation=_logit_activation(loss))
+    return CompiledLoss(_callable_name(loss), loss, score_activation=_logit_activation(loss),
+                        per_sample=_unreduced(loss))
+
+
+def _unreduced(loss):
+    """The callable giving `loss`'s per-sample losses, or None where it has no such form:
+    an nn loss module is copied with reduction 'none', a function taking `reduction` is
+    called with it."""
+    if isinstance(getattr(loss, "reduction", None), str) and hasattr(loss, "forward"):
+        unreduced = copy.copy(loss)
+        unreduced.reduction = "none"
+        return unreduced
+    try:
+        parameters = inspect.signature(loss).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return None
+    return functools.partial(loss, reduction="none") if "reduction" in parameters else None
 
 
 def _named_loss(name):
     key = _ALIASES.get(name.lower(), name.lower())
     if key in _ELEMENTWISE:
-        return CompiledLoss(name, _ELEMENTWISE[key], elementwise=True)
+        return _compiled(name, _ELEMENTWISE[key], elementwise=True)
     if key == "binary_crossentropy":
-        return CompiledLoss(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
-                            elementwise=True)
+        return _compiled(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
+                         elementwise=True)
     if key == "categorical_crossentropy":
-        return CompiledLoss(name, _categorical, "softmax", "softmax")
+        return _compiled(name, _categorical, "softmax", "softmax")
     if key == "sparse_categorical_crossentropy":
-        return CompiledLoss(name, _sparse_categorical, "softmax", "softmax")
+        return _compiled(name, _sparse_categorical, "softmax", "softmax")
     raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
                      f"{', '.join(LOSS_NAMES)}")
+
+
+def _compiled(name, fn, *args, **kwargs):
+    """A named loss, whose function takes reduction='none' for per-sample losses."""
+    return CompiledLoss(name, fn, *args, per_sample=functools.partial(fn, reduction="none"),
+                        **kwargs)
 
 
 def _check_final_activation(name, wanted, final):
@@ -118,17 +171,18 @@ def _check_final_activation(name, wanted, final):
     return True
 
 
-def _categorical(logits, target):
+def _categorical(logits, target, reduction="mean"):
     """Cross-entropy of one-hot (or probability) targets over the last axis."""
     if target.dtype.kind != "f" or target.shape != tuple(logits.shape):
         raise ValueError(f"loss 'categorical_crossentropy': needs one-hot targets of the "
                          f"output's shape {tuple(logits.shape)}, got {target.dtype} targets of "
                          f"shape {target.shape}; integer labels take "
                          "'sparse_categorical_crossentropy'")
-    return F.cross_entropy(_classes_to_axis1(logits), _classes_to_axis1(target))
+    return F.cross_entropy(_classes_to_axis1(logits), _classes_to_axis1(target),
+                           reduction=reduction)
 
 
-def _sparse_categorical(logits, target):
+def _sparse_categorical(logits, target, reduction="mean"):
     """Cross-entropy of integer class labels; the classes are on the output's last axis.
 
     Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
@@ -144,7 +198,7 @@ def _sparse_categorical(logits, target):
     target = CheckedLabels(logits.shape[-1])(target)
     if target.dtype.kind == "f":
         target = astype(target, np.int64)
-    return F.cross_entropy(_classes_to_axis1(logits), target)
+    return F.cross_entropy(_classes_to_axis1(logits), target, reduction=reduction)
 
 
 class CheckedLabels(Function):

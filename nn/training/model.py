@@ -110,7 +110,8 @@ class Model(Module):
 
     # ----- training -----
     def fit(self, x=None, y=None, epochs=1, batch_size=32, validation_split=0.0,
-            validation_data=None, shuffle=True, callbacks=None, verbose=1, initial_epoch=0):
+            validation_data=None, shuffle=True, callbacks=None, verbose=1, initial_epoch=0,
+            sample_weight=None, class_weight=None):
         """Train for epochs `initial_epoch` .. `epochs - 1` and return a History.
 
         x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
@@ -118,10 +119,13 @@ class Model(Module):
         an epoch is then one pass over it (len(loader) steps), and batch_size and shuffle
         are the loader's business. validation_split: the fraction of samples held out for
         validation, taken from the end of x and y before any shuffling (as Keras; arrays
-        only); validation_data: an (x_val, y_val) pair or a DataLoader instead.
+        only); validation_data: an (x_val, y_val) pair, an (x_val, y_val, sample_weight_val)
+        triple or a DataLoader instead.
         callbacks: Callback and `optim.lr_scheduler` objects. verbose: 0 silent, 1 a
         progress bar (one line per epoch when stdout is not a terminal), 2 one line per
-        epoch.
+        epoch. sample_weight: (N,) weights of the samples' losses; class_weight: {class
+        index: weight} for classifiers (both as Keras: see nn.training.sample_weights; a
+        DataLoader gives its weights as the batches' third item).
 
         >>> import numpy as np
         >>> import nn
@@ -141,7 +145,7 @@ class Model(Module):
         self._require_compiled("fit")
         batch_size = _batch_size(batch_size, "fit")
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
-                                        validation_data)
+                                        validation_data, sample_weight, class_weight)
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         history = History()
@@ -196,10 +200,10 @@ class Model(Module):
         steps = batches.steps
         refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
         total, seen = 0.0, 0
-        for step, (x_batch, y_batch) in enumerate(batches):
+        for step, batch in enumerate(batches):
             runner.call("on_train_batch_begin", step, {"batch": step})
-            x_batch, y_batch = to_module(xp, x_batch), to_module(xp, y_batch)
-            loss, scores = self._train_step(x_batch, y_batch)
+            x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
+            loss, scores = self._train_step(x_batch, y_batch, w_batch)
             count = len(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
                 loss, count = self._parallel.global_sums(loss * count, count)
@@ -218,7 +222,7 @@ class Model(Module):
             self._parallel.average_buffers()
         return {"loss": total / max(seen, 1), **tracker.results()}
 
-    def _train_step(self, x_batch, y_batch):
+    def _train_step(self, x_batch, y_batch, w_batch=None):
         """One update; returns (the batch's loss, its scores for the metrics or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         if parallel is not None:
@@ -231,19 +235,21 @@ class Model(Module):
             self._captured_with = (self.optimizer, compiled)
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or parallel is not None or not self._bound
-        loss, inputs = (self._update if eager else captured)(x_batch, y_batch)
+        weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
+        loss, inputs = (self._update if eager else captured)(x_batch, y_batch, *weighted)
         scores = compiled.scores(to_cpu(inputs.data)) if self.compiled_metrics else None
         return float(loss.data), scores
 
-    def _update(self, x_batch, y_batch):
-        """Forward, backward and the optimizer's step on one batch: (loss, model output)."""
+    def _update(self, x_batch, y_batch, w_batch=None):
+        """Forward, backward and the optimizer's step on one batch (its samples weighted by
+        w_batch when given): (loss, model output)."""
         compiled, parallel = self.compiled_loss, self._parallel
         inputs = compiled.inputs(self, as_variable(x_batch))
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
             self._bound = True
-        loss = compiled(inputs, y_batch)
+        loss = compiled(inputs, y_batch, w_batch)
         self.optimizer.zero_grad()
         if parallel is not None:
             parallel.before_backward(len(x_batch))
@@ -255,13 +261,15 @@ class Model(Module):
 
     # ----- evaluation and inference -----
     def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False,
-                 callbacks=None):
+                 callbacks=None, sample_weight=None):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
-        verbose=1 or 2 prints the values on one line. callbacks: their on_test_* hooks run."""
+        verbose=1 or 2 prints the values on one line. callbacks: their on_test_* hooks run.
+        sample_weight: (N,) weights of the samples' losses (as in fit)."""
         self._require_compiled("evaluate")
-        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate")
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
+                               sample_weight=sample_weight)
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
         if verbose:
             print(format_logs(logs), flush=True)
@@ -278,11 +286,11 @@ class Model(Module):
         xp = array_module(self)
         runner.call("on_test_begin", {})
         with self._inference():
-            for step, (x_batch, y_batch) in enumerate(batches):
+            for step, batch in enumerate(batches):
                 runner.call("on_test_batch_begin", step, {"batch": step})
-                x_batch, y_batch = to_module(xp, x_batch), to_module(xp, y_batch)
+                x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
-                total += float(compiled(inputs, y_batch).data) * len(x_batch)
+                total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
@@ -306,7 +314,7 @@ class Model(Module):
         outputs = []
         runner.call("on_predict_begin", {})
         with self._inference():
-            for step, (x_batch, _) in enumerate(batches):
+            for step, (x_batch, _, _) in enumerate(batches):
                 runner.call("on_predict_batch_begin", step, {"batch": step})
                 outputs.append(host_arrays(self(as_variable(to_module(xp, x_batch)))))
                 runner.call("on_predict_batch_end", step, {"outputs": outputs[-1]})

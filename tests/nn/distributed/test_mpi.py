@@ -25,12 +25,13 @@ def _assert_close(got, expected, tol=TOLERANCE):
         np.testing.assert_allclose(got[key], expected[key], rtol=0, atol=tol, err_msg=key)
 
 
-@pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py"])
+@pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, optimizer):
     mpiexec_or_skip()
-    check(run_program(program, optimizer, tmp_path / "two", 8, ranks=2))
-    check(run_program(program, optimizer, tmp_path / "one", 8, ranks=1))
+    program, *extra = program.split()  # fit_train.py weighted: sample and class weights
+    check(run_program(program, optimizer, tmp_path / "two", 8, *extra, ranks=2))
+    check(run_program(program, optimizer, tmp_path / "one", 8, *extra, ranks=1))
     one = _arrays(tmp_path / "one_0.npz")
     rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
     _assert_close(rank0, one)  # parameters (and fit's history): as one process

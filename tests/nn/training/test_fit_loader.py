@@ -126,7 +126,8 @@ def test_a_generator_is_used_up_after_one_epoch():
     (lambda m, loader, x, y: m.evaluate(loader, y), ValueError,
      "evaluate: y must be None when x is a DataLoader"),
     (lambda m, loader, x, y: m.fit(DataLoader(TensorDataset(x), batch_size=4), verbose=0),
-     ValueError, r"each batch must be an \(x, y\) pair; batch 0 is a tuple of 1 items"),
+     ValueError, r"each batch must be an \(x, y\) pair or an \(x, y, sample_weight\) triple; "
+     r"batch 0 is a tuple of 1 items"),
     (lambda m, loader, x, y: m.fit(TensorDataset(x, y), verbose=0), TypeError,
      r"x is a TensorDataset.*DataLoader\(dataset, batch_size=...\)"),
     (lambda m, loader, x, y: m.fit(x, y, validation_data=TensorDataset(x, y), verbose=0),

@@ -1,7 +1,8 @@
 """Train a small float64 Sequential with Model.fit (Keras' way) on every rank.
 
 argv: optimizer ('sgd' momentum or 'adam'), output prefix (each rank writes
-PREFIX_<rank>.npz: final parameters and the History), global batch size.
+PREFIX_<rank>.npz: final parameters and the History), global batch size, and optionally
+'weighted' (sample_weight and class_weight given to fit).
 Ranks start from different weights (seed 100 + rank) and rank 0 shuffles with seed 7; fit
 must shard, average and log exactly as one process with the same global batch.
 """
@@ -14,11 +15,14 @@ import nn.distributed as dist
 import optim
 
 optimizer_name, prefix, global_batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+weighted = sys.argv[4:] == ["weighted"]
 rank = dist.get_rank()
 
 data = np.random.default_rng(1)
 x = data.normal(size=(62, 4))  # 49 to train on: with batch 8, one rank lacks the last
 y = data.integers(0, 3, size=62)
+weighting = {"sample_weight": data.uniform(0, 3, size=62),
+             "class_weight": {0: 0.5, 2: 4.0}} if weighted else {}
 
 np.random.seed(100 + rank)
 model = nn.Sequential([nn.Dense(10, activation="tanh", input_shape=(4,)),
@@ -29,7 +33,7 @@ opt = (optim.SGD(lr=0.1, momentum=0.9) if optimizer_name == "sgd" else optim.Ada
 model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 np.random.seed(7)  # the shuffle order: rank 0's is used by every rank
 history = model.fit(x, y, epochs=3, batch_size=global_batch, validation_split=0.2,
-                    verbose=0)
+                    verbose=0, **weighting)
 keys = sorted(history.history)
 np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()],
          *[b for b in model.buffers() if b is not None],

@@ -1,0 +1,99 @@
+"""Per-sample weights for Model.fit and evaluate: Keras' `sample_weight` and `class_weight`.
+
+A weighted batch's loss is Keras' sum_i w_i l_i / N: each sample's loss l_i (the mean over
+its elements) times its weight, divided by the batch size, not by the weights' sum. Weights
+of 1 give the unweighted loss; a weight of 2 counts a sample twice, 0 leaves it out.
+
+`class_weight` {class index: weight} gives each training sample the weight of its class (1
+for a class it does not name), read from integer labels, an (N, 1) column of them, or one-hot
+rows; with `sample_weight` too, the two multiply. Metrics are not weighted (Keras' `metrics=`
+are not either).
+"""
+import numbers
+
+import numpy as np
+
+from autograd.backend import to_cpu
+
+
+def sample_weights(y, sample_weight, class_weight, samples, who):
+    """The (N,) float64 weights of fit's or evaluate's arguments, or None without any."""
+    weights = None if sample_weight is None else checked_sample_weight(
+        sample_weight, samples, who)
+    if class_weight is not None:
+        by_class = class_weights_of(y, checked_class_weight(class_weight, who), who)
+        weights = by_class if weights is None else weights * by_class
+    return weights
+
+
+def checked_sample_weight(sample_weight, samples, who):
+    """sample_weight as (N,) float64: finite numbers, one per sample ((N, 1) is flattened)."""
+    weights = to_cpu(getattr(sample_weight, "data", sample_weight))
+    try:
+        weights = np.asarray(weights)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{who}: sample_weight must be an array of numbers, one per sample "
+                         f"({exc})") from None
+    if weights.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: sample_weight must hold numbers, got dtype {weights.dtype}")
+    if weights.ndim == 2 and weights.shape[1] == 1:
+        weights = weights[:, 0]
+    if weights.shape != (samples,):
+        raise ValueError(f"{who}: sample_weight must have shape ({samples},), one weight per "
+                         f"sample, got {weights.shape}")
+    weights = weights.astype(np.float64)
+    if not np.isfinite(weights).all():
+        raise ValueError(f"{who}: sample_weight holds NaN or infinite values (first at index "
+                         f"{int(np.flatnonzero(~np.isfinite(weights))[0])})")
+    return weights
+
+
+def checked_class_weight(class_weight, who):
+    """class_weight as {int: float}: integer class indices to finite numbers."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"{who}: class_weight must be a dict {{class index: weight}}, got "
+                        f"{type(class_weight).__name__}")
+    checked = {}
+    for label, weight in class_weight.items():
+        if isinstance(label, bool) or not isinstance(label, numbers.Integral) or label < 0:
+            raise ValueError(f"{who}: class_weight keys must be class indices (integers >= "
+                             f"0), got {label!r}")
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) \
+                or not np.isfinite(weight):
+            raise ValueError(f"{who}: class_weight[{label}] must be a finite number, got "
+                             f"{weight!r}")
+        checked[int(label)] = float(weight)
+    return checked
+
+
+def class_weights_of(y, class_weight, who):
+    """Each sample's weight from its class label in y: (N,) labels, an (N, 1) column, or
+    (N, C) one-hot rows; classes class_weight does not name weigh 1."""
+    labels = class_labels(y, who)
+    weights = np.ones(len(labels))
+    for label, weight in class_weight.items():
+        weights[labels == label] = weight
+    return weights
+
+
+def class_labels(y, who):
+    """The integer class of each sample of y, for class_weight."""
+    y = to_cpu(getattr(y, "data", y))
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim == 2:
+        if not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
+            raise ValueError(f"{who}: class_weight needs one class per sample: integer labels "
+                             f"or one-hot rows, got (N, {y.shape[1]}) targets that are not "
+                             "one-hot (multi-label targets take sample_weight)")
+        return y.argmax(axis=1)
+    if y.ndim != 1:
+        raise ValueError(f"{who}: class_weight needs one class per sample, got targets of "
+                         f"shape {y.shape} (per-element weights are not supported)")
+    if y.dtype.kind == "f" and not (np.isfinite(y).all() and (y == np.round(y)).all()):
+        raise ValueError(f"{who}: class_weight needs class labels, got non-integer targets")
+    return y.astype(np.int64)
+
+
+__all__ = ["sample_weights", "checked_sample_weight", "checked_class_weight",
+           "class_weights_of", "class_labels"]
