@@ -77,16 +77,29 @@ def replacing(path, suffix=""):
     real, existing = target_of(path)
     folder, name = os.path.split(real)
     remove_stale_temps(folder, name, suffix)
-    tmp, lock = _create_temp(folder, name, suffix, private=existing is not None)
+    try:
+        tmp, lock = _create_temp(folder, name, suffix, private=existing is not None)
+    except OSError as exc:
+        raise _naming(exc, os.fspath(path), "cannot create a file in its folder") from None
     try:
         yield tmp
         if existing is not None:
             _keep_mode_and_owner(tmp, existing)
         os.replace(tmp, real)
+    except OSError as exc:
+        if exc.filename != tmp and exc.filename2 != tmp:
+            raise
+        raise _naming(exc, os.fspath(path), "writing it failed") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)  # only when the write failed: after os.replace it is gone
         os.close(lock)
+
+
+def _naming(exc, path, what):
+    """`exc` again (same type and errno) naming the file the user asked for, not our temp."""
+    reason = exc.strerror or str(exc)
+    return type(exc)(exc.errno, f"cannot write the file: {what} ({reason})", path)
 
 
 def remove_stale_temps(folder, name, suffix=""):

@@ -50,9 +50,15 @@ def is_safetensors(path):
 
 def read_weights(path):
     """{name: array} from the .npz or .safetensors file at `path` (chosen by suffix)."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"load_weights: no such file: {path}")
     return read_safetensors(path) if is_safetensors(path) else read_npz(path)
+
+
+def check_readable(path, who, what="weights file"):
+    """A clear error where `path` is missing or is a directory, before a reader sees it."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"{who}: {path} is a directory, not a {what}")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{who}: no such file: {path}")
 
 
 def _write_npz(tmp, arrays, path):
@@ -85,6 +91,7 @@ def _write_safetensors(tmp, arrays, path):
 def read_safetensors(path):
     """All arrays of the safetensors file at `path`; errors name the file."""
     numpy_api = _safetensors_numpy("load_weights")
+    check_readable(path, "load_weights")
     try:
         arrays = numpy_api.load_file(path)
     except Exception as exc:  # SafetensorError (a bad header), unknown dtypes (bfloat16)
@@ -114,8 +121,7 @@ def sync_file(tmp):
 
 def read_npz(path):
     """All arrays of the .npz at `path`, read eagerly; errors name the file."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"load_weights: no such file: {path}")
+    check_readable(path, "load_weights")
     import zipfile  # lazily: only loading weights needs it
 
     if not zipfile.is_zipfile(path):
@@ -148,4 +154,4 @@ def _safetensors_hint(path):
 
 
 __all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
-           "is_safetensors", "sync_file", "MODEL_MEMBER"]
+           "is_safetensors", "check_readable", "sync_file", "MODEL_MEMBER"]

@@ -213,11 +213,11 @@ def train(args, out=None):
           f"{classes} classes; model {args.model}", file=out, flush=True)
     # Every epoch's weights, in one file (braces doubled: ModelCheckpoint formats its path).
     checkpoint = ModelCheckpoint(paths[_CHECKPOINT].replace("{", "{{").replace("}", "}}"))
+    log = CSVLogger(paths["history.csv"])
     try:
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
                             validation_split=args.validation_split, verbose=args.verbose,
-                            callbacks=[CSVLogger(paths["history.csv"]), checkpoint,
-                                       GradientMonitor()])  # last: not in history.csv
+                            callbacks=[log, checkpoint, GradientMonitor()])  # last: not in csv
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
         if not writer:
@@ -227,7 +227,8 @@ def train(args, out=None):
         if not writer:
             return 130
         status = _keep_last_epoch(checkpoint, paths)
-        _remove_earlier(paths, ["history.csv", "weights.npz"])
+        _remove_earlier(paths, ["history.csv"] * log.wrote + ["weights.npz"] * (
+            checkpoint.last_saved is not None))
         return status
     written = ["history.csv", "weights.npz"] + [name for name, write in (
         ("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),

@@ -1,7 +1,8 @@
 """A model as JSON plus arrays, and back: what `model.save` writes and `nn.load_model` reads.
 
 `Writer.module(model)` gives the architecture: each layer's class name and `get_config()`
-(Sequential and ModuleList as their list of named layers); `Writer.compiled(model)` the
+(Sequential and ModuleList as their list of named layers; a layer met again in them, tied
+weights, as `{"same_as": [path]}`, its first place); `Writer.compiled(model)` the
 compile settings with the optimizer's hyperparameters and state. Values JSON has no type for
 are tagged: a tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of
 the file), a dtype, a class or function by name, a nested layer. `Reader` reverses each step,
@@ -32,13 +33,14 @@ class Writer:
 
     def __init__(self):
         self.arrays = []
+        self.placed = {}  # id(layer) -> the container path where it was first written
 
     # ----- the architecture -----
-    def module(self, module, where="the model"):
+    def module(self, module, where="the model", path=()):
         cls = type(module)
         if cls in _CONTAINERS.values():
             return {"class_name": cls.__name__,
-                    "layers": [dict(name=name, **self.module(child, f"layer {name!r}"))
+                    "layers": [dict(name=name, **self._child(child, path + (name,)))
                                for name, child in module.named_children()]}
         name = name_of(cls, type)
         if name is None:
@@ -46,6 +48,13 @@ class Writer:
                             "rebuild: a subclassed model or layer needs @nn.register and a "
                             f"get_config() to be saved whole; {_SAVE_WEIGHTS}")
         return {"class_name": name, "config": self.value(_config_of(module, where), where)}
+
+    def _child(self, child, path):
+        """A container's child; one written before (a layer used twice) by reference."""
+        if id(child) in self.placed:
+            return {"same_as": list(self.placed[id(child)])}
+        self.placed[id(child)] = path
+        return self.module(child, f"layer {'.'.join(path)!r}", path)
 
     # ----- compile settings -----
     def compiled(self, model):
@@ -136,14 +145,20 @@ class Reader:
     def __init__(self, arrays, custom_objects=None):
         self.arrays = arrays
         self.custom = dict(custom_objects or {})
+        self.placed = {}  # container path -> the layer built there
 
-    def module(self, spec):
+    def module(self, spec, path=()):
+        if not isinstance(spec, dict):
+            raise ValueError(f"a layer's entry must be an object, got {spec!r}")
         name = spec["class_name"]
+        if not isinstance(name, str):
+            raise ValueError(f"a class_name must be a string, got {name!r}")
         if "layers" in spec:
             container = _CONTAINERS.get(name)
             if container is None:
                 raise ValueError(f"unknown container {name!r}")
-            children = OrderedDict((item["name"], self.module(item)) for item in spec["layers"])
+            children = OrderedDict((item["name"], self._child(item, path + (item["name"],)))
+                                   for item in spec["layers"])
             return Sequential(children) if container is Sequential \
                 else ModuleList(children.values())
         cls = self._class(name, Module, "layer")
@@ -154,6 +169,16 @@ class Reader:
         except Exception as exc:  # the class's own check of its arguments
             raise ValueError(f"cannot rebuild {name} from its config {config}: "
                              f"{type(exc).__name__}: {exc}") from None
+
+    def _child(self, spec, path):
+        if isinstance(spec, dict) and "same_as" in spec:  # a layer used again: the same object
+            first = tuple(spec["same_as"]) if isinstance(spec["same_as"], list) else None
+            if first not in self.placed:
+                raise ValueError(f"layer {'.'.join(path)!r} refers to {spec['same_as']!r}, "
+                                 "which comes nowhere before it")
+            return self.placed[first]
+        self.placed[path] = child = self.module(spec, path)
+        return child
 
     def compile(self, model, spec):
         """Compile `model` as it was, with the optimizer's state restored."""

@@ -21,7 +21,13 @@ import numpy as np
 from autograd.atomic import replacing
 
 from ..module import StateDictKeyError, state_arrays
-from ..serialization import MODEL_MEMBER, is_safetensors, sync_file, write_npy_members
+from ..serialization import (
+    MODEL_MEMBER,
+    check_readable,
+    is_safetensors,
+    sync_file,
+    write_npy_members,
+)
 from .model_config import Reader, Writer
 
 FORMAT = "rungrad.model"
@@ -39,6 +45,7 @@ def save_model(model, path):
     document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
                            for name, array in state_arrays(model)]
+    document["frozen"] = [name for name, p in model.named_parameters() if not p.requires_grad]
     document["compile"] = writer.compiled(model)
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
@@ -62,6 +69,7 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
         with _same_global_random_state():  # lazily sized layers are built by the load
             model = reader.module(document["architecture"])
             model.load_state_dict(weights)
+            _freeze(model, document.get("frozen", []))
         if compile and document.get("compile") is not None:
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
@@ -69,6 +77,15 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"load_model: {path}: {_message(exc)}") from None
     return model
+
+
+def _freeze(model, names):
+    """Parameters saved with requires_grad=False come back frozen (fine-tuning resumes)."""
+    named = dict(model.named_parameters())
+    for name in names:
+        if name not in named:
+            raise ValueError(f"the frozen parameter {name!r} is not in the model")
+        named[name].requires_grad = False
 
 
 def _message(exc):
@@ -96,8 +113,7 @@ def _member(i):
 
 def _read_archive(path):
     """(the JSON document, the list of arrays) of the model file at `path`."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"load_model: no such file: {path}")
+    check_readable(path, "load_model", "model file")
     if not zipfile.is_zipfile(path):
         raise ValueError(f"load_model: {path} is not a model file written by model.save "
                          "(not a zip archive)")
@@ -111,6 +127,9 @@ def _read_archive(path):
             document = json.loads(archive.read(MODEL_MEMBER).decode("utf-8"))
             if not isinstance(document, dict) or document.get("format") != FORMAT:
                 raise ValueError(f"load_model: {path}: {MODEL_MEMBER} is not a rungrad model")
+            if not isinstance(document.get("version", 0), int):
+                raise ValueError(f"load_model: {path}: {MODEL_MEMBER} has no valid format "
+                                 f"version (got {document['version']!r})")
             if document.get("version", 0) > VERSION:
                 raise ValueError(f"load_model: {path} was written by a newer rungrad (format "
                                  f"version {document['version']}; this one reads {VERSION})")

@@ -116,3 +116,21 @@ def test_a_finished_run_leaves_no_checkpoint(tmp_path, monkeypatch):
     out = tmp_path / "run"
     assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
     assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
+
+
+def test_ctrl_c_in_the_first_epoch_leaves_no_file_of_an_earlier_run(tmp_path, capsys,
+                                                                    monkeypatch):
+    monkeypatch.setattr("nn.training.cli._write_optional", lambda name, write: None)
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
+    assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
+
+    def on_train_batch_end(logger, batch, logs=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CSVLogger, "on_train_batch_end", on_train_batch_end, raising=False)
+    capsys.readouterr()
+    assert main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out)]) == 130
+    assert os.listdir(out) == []  # the earlier run's files would pass for this one's
+    err = capsys.readouterr().err
+    assert "removed history.csv of an earlier run" in err and "no weights saved" in err

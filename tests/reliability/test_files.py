@@ -202,3 +202,26 @@ def test_two_processes_saving_the_same_file_never_delete_each_others_temp(tmp_pa
     errors = [w.communicate()[1].decode() for w in writers]
     assert [w.returncode for w in writers] == [0, 0], errors
     assert sorted(os.listdir(tmp_path)) == ["w.npz"]
+
+
+def test_a_failed_write_names_the_file_asked_for_not_the_temp(tmp_path, monkeypatch):
+    model = nn.Linear(2, 3)
+    with pytest.raises(FileNotFoundError, match="cannot create a file in its folder") as info:
+        model.save_weights(tmp_path / "missing" / "w.npz")
+    assert info.value.filename == str(tmp_path / "missing" / "w.npz")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device", args[1] if len(args) > 1 else None)
+    import nn.serialization as serialization
+    monkeypatch.setattr(serialization, "sync_file", lambda tmp: full_disk(None, tmp))
+    with pytest.raises(OSError, match="writing it failed .No space left") as info:
+        model.save_weights(tmp_path / "w.npz")
+    assert info.value.filename == str(tmp_path / "w.npz") and info.value.errno == 28
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["w.npz", "w.safetensors"])
+def test_loading_a_folder_says_it_is_one(tmp_path, name):
+    (tmp_path / name).mkdir()
+    with pytest.raises(IsADirectoryError, match=f"{name} is a directory, not a weights file"):
+        nn.Linear(2, 3).load_weights(tmp_path / name)

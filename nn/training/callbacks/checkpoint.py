@@ -23,7 +23,7 @@ class ModelCheckpoint(Callback):
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  mode="auto", initial_value_threshold=None, save_weights_only=None):
-        self.filepath = os.fspath(filepath)
+        self.filepath = _checked_template(os.fspath(filepath))
         weights_name = _weights_file(self.filepath)
         if save_weights_only is None:
             save_weights_only = weights_name
@@ -63,6 +63,9 @@ class ModelCheckpoint(Callback):
             raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} names {exc.args[0]!r}, "
                              f"which the epoch's logs lack (have: epoch, "
                              f"{', '.join(logs)})") from None
+        except (ValueError, IndexError, AttributeError, TypeError) as exc:
+            raise ValueError(f"ModelCheckpoint: cannot fill in filepath {self.filepath!r} "
+                             f"({exc})") from None
 
     def _save(self, path):
         folder = os.path.dirname(path)
@@ -72,6 +75,22 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+
+
+def _checked_template(filepath):
+    """filepath, once its fields are named ({epoch}, {val_loss:.3f}) and their formats fit
+    an int epoch and float log values: a mistake shows here, not after the first epoch."""
+    import string
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(filepath) if f is not None]
+        if any(f == "" or f.split(".")[0].split("[")[0].isdigit() for f in fields):
+            raise ValueError("its fields must be named, as {epoch} or {val_loss:.3f}")
+        names = {f.split(".")[0].split("[")[0] for f in fields} - {"epoch"}
+        filepath.format(epoch=1, **{name: 0.5 for name in names})
+    except (ValueError, IndexError, AttributeError, TypeError) as exc:
+        raise ValueError(f"ModelCheckpoint: filepath {filepath!r} is not a valid template "
+                         f"({exc}); double a brace meant literally: {{{{ }}}}") from None
+    return filepath
 
 
 def _weights_file(path):

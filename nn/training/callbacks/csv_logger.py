@@ -17,7 +17,10 @@ class CSVLogger(Callback):
     single write, so an epoch costs the same at epoch 20,000 as at epoch 1 and a killed
     run leaves a complete CSV. append=True keeps what the file holds (the header is
     written only into an empty file); a last line without its newline (a row cut off by a
-    crash) is dropped with a warning first, so it cannot merge with the next row.
+    crash) is dropped with a warning first, so it cannot merge with the next row. Appended
+    rows follow the file's separator and columns: a key the file lacks (a metric added on
+    resuming) becomes a new last column, the earlier rows NA there (the file rewritten
+    once, atomically). `wrote`: whether this run has written a row.
     """
 
     def __init__(self, filename, separator=",", append=False):
@@ -25,18 +28,24 @@ class CSVLogger(Callback):
         self.separator = separator
         self.append = append
         self.keys = None
-        self._started = False  # whether the file holds this run's header or rows
+        self.wrote = False
+        self._started = False  # whether the file holds a header (this run's or, appending, its)
 
     def on_train_begin(self, logs=None):
         self.keys = None
+        self.wrote = False
         self._started = self.append and _drop_torn_line(self.filename) > 0
+        if self._started:
+            self._rows()  # a file that is not a CSVLogger's is refused before training
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         rows = []
         if self.keys is None:
             self.keys = sorted(logs)
-            if not self._started:
+            if self._started:
+                self._follow_the_file()
+            else:
                 rows.append(["epoch"] + self.keys)
         rows.append([epoch] + [_cell(logs.get(key)) for key in self.keys])
         text = self._lines(rows)
@@ -45,6 +54,32 @@ class CSVLogger(Callback):
         else:  # the first row of a fresh file replaces the old one at once
             write_text(self.filename, text)
             self._started = True
+        self.wrote = True
+
+    def _follow_the_file(self):
+        """Appending: write the file's columns, in its order, with this run's new keys added
+        as columns at the end (the file rewritten once, its rows NA there)."""
+        header, *rows = self._rows()
+        columns = header[1:]
+        added = [key for key in self.keys if key not in columns]
+        self.keys = columns + added
+        if added:
+            write_text(self.filename, self._lines(
+                [header + added] + [row + ["NA"] * (len(header) + len(added) - len(row))
+                                    for row in rows]))
+
+    def _rows(self):
+        """The file's rows, read with its own separator (which appended rows then use)."""
+        import csv
+
+        with open(self.filename, newline="", encoding="utf-8") as f:
+            first = f.readline()
+            f.seek(0)
+            if not first.startswith("epoch") or len(first) < 6 or first[5] in "\r\n":
+                raise ValueError(f"CSVLogger: cannot append to {self.filename}: its first line "
+                                 "is not a header starting with 'epoch' (not a CSVLogger file)")
+            self.separator = first[5]
+            return list(csv.reader(f, delimiter=self.separator))
 
     def _lines(self, rows):
         import csv  # lazily: keeps `import nn` fast

@@ -122,6 +122,15 @@ def test_model_checkpoint_formats_the_file_name(tmp_path):
                   verbose=0)
 
 
+@pytest.mark.parametrize("template, match", [
+    ("ckpt_{}.npz", "fields must be named"), ("run{0}/w.npz", "fields must be named"),
+    ("w-{loss:.2d}.npz", "Unknown format code 'd'"), ("w-{epoch.x}.npz", "has no attribute"),
+    ("w-{.npz", "expected '}' before end of string")])
+def test_model_checkpoint_refuses_a_bad_template_before_training(template, match):
+    with pytest.raises(ValueError, match=f"not a valid template .*{match}"):
+        ModelCheckpoint(template)
+
+
 def test_model_checkpoint_writes_the_whole_model_unless_the_name_says_weights(tmp_path):
     x, y = linear_data()
     model = regression_model()
@@ -189,9 +198,19 @@ def test_csv_logger_writes_one_row_per_epoch(tmp_path):
         assert [float(r[column]) for r in rows[1:]] == history.history[key]
     model.fit(x, y, epochs=2, callbacks=[CSVLogger(path, separator=";", append=True)],
               verbose=0)
-    text = path.read_text().splitlines()
-    assert len(text) == 6 and text[4].startswith("0;") and text[0].startswith("epoch,")
+    rows = list(csv.reader(path.open()))  # appended rows follow the file's separator, columns
+    assert len(rows) == 6 and rows[4][0] == "0" and rows[4][-2:] == ["NA", "NA"]
+    assert all(len(row) == 6 for row in rows)
     assert not [p for p in tmp_path.iterdir() if p.name != "log.csv"]  # no temp files left
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", "f1"])  # resumed with one more metric: a new column
+    model.fit(x, y, epochs=1, callbacks=[CSVLogger(path, append=True)], verbose=0)
+    rows = list(csv.reader(path.open()))
+    assert rows[0][-1] == "f1" and [row[-1] for row in rows[1:-1]] == ["NA"] * 5
+    assert float(rows[-1][-1]) >= 0 and all(len(row) == 7 for row in rows)
+    path.write_text("time;loss\n1;2\n")
+    with pytest.raises(ValueError, match="log.csv: its first line is not a header"):
+        model.fit(x, y, callbacks=[CSVLogger(path, append=True)], verbose=0)
 
 
 def test_learning_rate_scheduler_sets_the_lr_each_epoch():

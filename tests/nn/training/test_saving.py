@@ -375,3 +375,64 @@ def test_a_sigmoid_loss_with_named_metrics_saves_and_loads(tmp_path):
     path = model.save(tmp_path / "m.rungrad")
     loaded = nn.load_model(path)
     assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
+
+
+def test_frozen_parameters_stay_frozen_and_resume_alike(tmp_path):
+    """requires_grad=False is part of what is saved: a fine-tuning run resumes frozen."""
+    x, y = one_hot_blobs()
+
+    def frozen_mlp():
+        model = compiled(float64_mlp(), optim.SGD(lr=0.1, momentum=0.9))
+        model[0].requires_grad_(False)
+        return model
+    straight = frozen_mlp()
+    straight.fit(x, y, epochs=2, batch_size=20, shuffle=False, verbose=0)
+    half = frozen_mlp()
+    half.fit(x, y, epochs=1, batch_size=20, shuffle=False, verbose=0)
+    half.save(tmp_path / "m.rungrad")
+    resumed = nn.load_model(tmp_path / "m.rungrad")
+    assert [p.requires_grad for p in resumed.parameters()] == [False, False, True, True]
+    resumed.fit(x, y, epochs=2, initial_epoch=1, batch_size=20, shuffle=False, verbose=0)
+    assert_same_weights(resumed, straight)
+
+
+def test_a_layer_used_twice_comes_back_as_one_layer(tmp_path):
+    """Tied weights: the second place refers to the first, as the model was built."""
+    x = np.random.default_rng(0).normal(size=(16, 4))
+    y = np.random.default_rng(1).normal(size=(16, 4))
+
+    def tied():
+        np.random.seed(0)
+        shared = nn.Dense(4, input_shape=(4,), dtype=np.float64)
+        model = nn.Sequential(shared, nn.Tanh(), nn.Sequential(shared, nn.Tanh()), shared)
+        model.compile(optimizer=optim.SGD(lr=0.1, momentum=0.9), loss="mse")
+        return model
+    straight, half = tied(), tied()
+    straight.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    half.fit(x, y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    half.save(tmp_path / "tied.rungrad")
+    resumed = nn.load_model(tmp_path / "tied.rungrad")
+    assert resumed[0] is resumed[2][0] is resumed[3]
+    assert len(list(resumed.parameters())) == 2
+    resumed.fit(x, y, epochs=2, initial_epoch=1, batch_size=16, shuffle=False, verbose=0)
+    assert_same_weights(resumed, straight)
+
+
+def test_malformed_model_files_and_folders_are_named(tmp_path):
+    folder = tmp_path / "folder.rungrad"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="folder.rungrad is a directory, not a model"):
+        nn.load_model(folder)
+    path = tmp_path / "m.rungrad"
+    nn.Sequential(nn.Linear(2, 3)).save(path)
+    for old, new, match in ((b'"version": 1', b'"version": "2"', "no valid format version"),
+                            (b'"class_name": "Linear"', b'"class_name": 5',
+                             "class_name must be a string, got 5")):
+        with zipfile.ZipFile(path) as archive:
+            members = {n: archive.read(n) for n in archive.namelist()}
+        damaged = tmp_path / "damaged.rungrad"
+        with zipfile.ZipFile(damaged, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data.replace(old, new) if name == "model.json" else data)
+        with pytest.raises(ValueError, match=f"damaged.rungrad: .*{match}"):
+            nn.load_model(damaged)
