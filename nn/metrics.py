@@ -9,6 +9,12 @@ model outputs, turned into labels by `to_labels`:
   class 1: label 1 where p > threshold (0.5, Keras' rule), else 0;
 * anything else is taken as labels.
 
+Multi-label targets, an (n, k) matrix of 0s and 1s with some row not one-hot (several
+classes per sample, or none), are scored label by label as scikit-learn does: accuracy is
+the share of rows predicted exactly, precision/recall/F1 count each column (average
+'micro', 'macro', 'weighted', 'samples' or None; `labels` picks columns), AUC ranks each
+column; y_pred is then a 0/1 matrix of the same shape or probabilities (> threshold).
+
 Where this differs from scikit-learn: no sample_weight; an undefined ratio (e.g.
 precision with no positive prediction) is `zero_division` (default 0, scikit-learn's
 value) without a warning; roc_auc_score defaults to multi_class='ovr' instead of
@@ -69,7 +75,43 @@ def to_labels(y, threshold=0.5):
 def _label_pair(y_true, y_pred, threshold=0.5):
     y_true, y_pred = to_labels(y_true, threshold), to_labels(y_pred, threshold)
     _check_lengths(y_true, y_pred)
+    _check_label_kinds(y_true, y_pred)
+    if len(y_true) == 0:
+        raise ValueError("no samples: a label metric of nothing is undefined")
     return y_true, y_pred
+
+
+def _check_label_kinds(*arrays):
+    """Strings and numbers never compare equal: a mix would score every sample wrong."""
+    kinds = {"text" if a.dtype.kind in "USO" else "number" for a in arrays}
+    if len(kinds) > 1:
+        raise ValueError(f"a mix of label types (strings and numbers: {arrays[0].dtype} and "
+                         f"{arrays[1].dtype}); give both as the same kind")
+
+
+def _is_indicator(y):
+    """Whether y is an (n, k > 1) matrix of 0s and 1s."""
+    return (y.ndim == 2 and y.shape[1] > 1 and y.dtype.kind in "biuf"
+            and bool(np.isin(y, (0, 1)).all()))
+
+
+def _multilabel_pair(y_true, y_pred, threshold=0.5):
+    """(T, P) as boolean (n, k) when either side is multi-label (a 0/1 matrix with a row
+    that is not one-hot); None for single-label data."""
+    y_true, y_pred = _samples(y_true, "y_true"), _samples(y_pred, "y_pred")
+    if not any(_is_indicator(y) and not (y.sum(axis=1) == 1).all() for y in (y_true, y_pred)):
+        return None
+    if not _is_indicator(y_true) or y_pred.shape != y_true.shape:
+        raise ValueError(f"multi-label data needs y_true and y_pred as (n, k) matrices of the "
+                         f"same shape, y_true of 0s and 1s; got {y_true.shape} ({y_true.dtype}) "
+                         f"and {y_pred.shape} ({y_pred.dtype})")
+    if not _is_indicator(y_pred):
+        if y_pred.dtype.kind != "f" or not np.all((y_pred >= 0) & (y_pred <= 1)):
+            raise ValueError("multi-label y_pred must be 0s and 1s or probabilities in [0, 1]")
+        y_pred = y_pred > threshold
+    if len(y_true) == 0:
+        raise ValueError("no samples: a label metric of nothing is undefined")
+    return y_true.astype(bool), y_pred.astype(bool)
 
 
 def _positions(values, labels):
@@ -86,14 +128,20 @@ def _positions(values, labels):
 def accuracy(y_true, y_pred, normalize=True, threshold=0.5):
     """Fraction (or with normalize=False, count) of samples whose label is right.
 
-    y_true, y_pred: labels (n,), or scores as described in the module docstring.
+    y_true, y_pred: labels (n,), or scores as described in the module docstring; for
+    multi-label data a sample is right when its whole row is.
     """
-    y_true, y_pred = _label_pair(y_true, y_pred, threshold)
-    if len(y_true) == 0 and normalize:
-        raise ValueError("accuracy: no samples (the fraction of right labels of nothing is "
-                         "undefined)")
-    correct = np.count_nonzero(y_true == y_pred)
-    return float(correct / len(y_true)) if normalize else float(correct)
+    indicators = _multilabel_pair(y_true, y_pred, threshold)
+    if indicators is not None:
+        right = (indicators[0] == indicators[1]).all(axis=1)
+    else:
+        try:
+            y_true, y_pred = _label_pair(y_true, y_pred, threshold)
+        except ValueError as exc:
+            raise ValueError(f"accuracy: {exc}") from None
+        right = y_true == y_pred
+    correct = np.count_nonzero(right)
+    return float(correct / len(right)) if normalize else float(correct)
 
 
 def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
@@ -103,6 +151,10 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
     normalize: None (counts, int64), 'true' (rows sum to 1), 'pred' (columns sum to
     1) or 'all'; empty rows/columns give 0.
     """
+    if _multilabel_pair(y_true, y_pred) is not None:
+        raise ValueError("confusion_matrix: multi-label data (several classes per sample, or "
+                         "none) has no single confusion matrix; score each label with "
+                         "precision/recall/f1_score(average=None)")
     y_true, y_pred = _label_pair(y_true, y_pred)
     if labels is None:
         labels = np.union1d(y_true, y_pred)
@@ -125,13 +177,16 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
         return np.nan_to_num(cm / totals[normalize])
 
 
-_AVERAGES = ("binary", "micro", "macro", "weighted", None)
+_AVERAGES = ("binary", "micro", "macro", "weighted", "samples", None)
 
 
 def _scored_labels(y_true, y_pred, average, pos_label, labels):
     """The labels precision/recall/F1 are computed for (scikit-learn's rules)."""
     if average not in _AVERAGES:
         raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
+    if average == "samples":
+        raise ValueError("average='samples' applies to multi-label data only (a score per "
+                         "sample); choose 'macro', 'micro', 'weighted' or None")
     present = np.union1d(y_true, y_pred)
     if average != "binary":
         return present if labels is None else np.asarray(labels)
@@ -172,13 +227,11 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
             and (zero_division in (0, 1) or np.isnan(zero_division))):
         raise ValueError(f"zero_division must be 'warn', 0, 1 or nan (scikit-learn's), got "
                          f"{zero_division!r}")
-    y_true, y_pred = _label_pair(y_true, y_pred)
-    labels = _scored_labels(y_true, y_pred, average, pos_label, labels)
-    t, p = _positions(y_true, labels), _positions(y_pred, labels)
-    k = len(labels)
-    counts = np.stack([np.bincount(t[(t >= 0) & (t == p)], minlength=k),
-                       np.bincount(t[t >= 0], minlength=k),
-                       np.bincount(p[p >= 0], minlength=k)]).astype(float)
+    indicators = _multilabel_pair(y_true, y_pred)
+    if indicators is not None:
+        counts = _indicator_counts(*indicators, average, labels)
+    else:
+        counts = _label_counts(*_label_pair(y_true, y_pred), average, pos_label, labels)
     if average == "micro":  # pool the counts over labels first
         counts = counts.sum(axis=1, keepdims=True)
     tp, true_sum, pred_sum = counts
@@ -188,10 +241,37 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
     return tuple(_average(s, average, true_sum) for s in scores)
 
 
+def _label_counts(y_true, y_pred, average, pos_label, labels):
+    """(3, k) counts per scored label: true positives, true and predicted totals."""
+    labels = _scored_labels(y_true, y_pred, average, pos_label, labels)
+    t, p = _positions(y_true, labels), _positions(y_pred, labels)
+    k = len(labels)
+    return np.stack([np.bincount(t[(t >= 0) & (t == p)], minlength=k),
+                     np.bincount(t[t >= 0], minlength=k),
+                     np.bincount(p[p >= 0], minlength=k)]).astype(float)
+
+
+def _indicator_counts(t, p, average, labels):
+    """The same counts for multi-label data: per column (per row for 'samples')."""
+    if average not in _AVERAGES or average == "binary":
+        raise ValueError(f"multi-label data: average must be 'micro', 'macro', 'weighted', "
+                         f"'samples' or None, got {average!r}")
+    if labels is not None:
+        columns = np.asarray(labels)
+        if columns.dtype.kind not in "iu" or columns.size and (
+                columns.min() < 0 or columns.max() >= t.shape[1]):
+            raise ValueError(f"multi-label data: labels are column indices in [0, "
+                             f"{t.shape[1]}), got {columns.tolist()}")
+        t, p = t[:, columns], p[:, columns]
+    axis = 1 if average == "samples" else 0
+    return np.stack([(t & p).sum(axis=axis), t.sum(axis=axis), p.sum(axis=axis)]).astype(float)
+
+
 def precision(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
               zero_division=0.0):
     """tp / (tp + fp). average: 'binary' (the class `pos_label` only), 'micro',
-    'macro', 'weighted' (by support) or None (array, one per label)."""
+    'macro', 'weighted' (by support), None (array, one per label) or, for multi-label
+    data, 'samples' (the mean of each sample's score)."""
     return _precision_recall_f1(y_true, y_pred, average, pos_label, labels,
                                 zero_division)[0]
 
@@ -312,8 +392,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     if average not in ("macro", "weighted", "micro", None):
         raise ValueError(f"roc_auc_score: average must be 'macro', 'weighted', 'micro' or "
                          f"None, got {average!r}")
-    y_true = to_labels(y_true)
     scores = _samples(y_score, "y_score")
+    if _is_indicator(_samples(y_true, "y_true")):  # multi-label (or one-hot): column by column
+        return _indicator_auc(_samples(y_true, "y_true").astype(bool), scores, average)
+    y_true = to_labels(y_true)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
         return _binary_auc(y_true == present[-1], scores)
@@ -325,14 +407,36 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
         raise ValueError(f"y_score has shape {scores.shape} but y_true has "
                          f"{len(classes)} classes {classes.tolist()}: multi-class AUC "
                          f"needs one score column per class")
-    one_hot = y_true[:, None] == classes[None, :]
+    _check_label_kinds(y_true, classes)
+    unknown = np.setdiff1d(present, classes)
+    if unknown.size:
+        raise ValueError(f"roc_auc_score: y_true holds labels {unknown.tolist()} that are not "
+                         f"in labels {classes.tolist()}")
+    if not np.allclose(scores.sum(axis=1), 1.0, rtol=0, atol=1e-4 * scores.shape[1]):
+        raise ValueError("roc_auc_score: multi-class scores must be probabilities, each row "
+                         "summing to 1 (apply softmax to logits): one-vs-rest ranks each "
+                         "column, and logits rank differently")
+    return _indicator_auc(y_true[:, None] == classes[None, :], scores, average)
+
+
+def _indicator_auc(one_hot, scores, average):
+    """One-vs-rest AUC of each column of the boolean (n, k) `one_hot`, averaged."""
+    _check_lengths(one_hot, scores, "y_score")
+    if scores.shape != one_hot.shape:
+        raise ValueError(f"y_score has shape {scores.shape} but y_true has shape "
+                         f"{one_hot.shape}: one score column per label")
     if average == "micro":
         return _binary_auc(one_hot.ravel(), scores.ravel())
-    aucs = np.array([_binary_auc(one_hot[:, j], scores[:, j]) for j in range(len(classes))])
+    aucs = np.array([_binary_auc(one_hot[:, j], scores[:, j])
+                     for j in range(one_hot.shape[1])])
     if average is None:
         return aucs
-    weights = one_hot.sum(axis=0) if average == "weighted" else None
-    return float(np.average(aucs, weights=weights))
+    if average == "weighted":  # a label no sample has weighs 0, its NaN AUC too
+        weights = one_hot.sum(axis=0)
+        if not weights.any():
+            return 0.0  # scikit-learn's value when no sample has any label
+        return float(np.average(np.where(weights > 0, aucs, 0.0), weights=weights))
+    return float(np.mean(aucs))
 
 
 # -------------------------------------------------------- regression metrics
@@ -342,6 +446,8 @@ def _regression_pair(y_true, y_pred):
     y_true = _samples(y_true, "y_true").astype(np.float64)
     y_pred = _samples(y_pred, "y_pred").astype(np.float64)
     _check_lengths(y_true, y_pred)
+    if len(y_true) == 0:
+        raise ValueError("no samples: a regression metric of nothing is undefined")
     y_true, y_pred = y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
     if y_true.shape[1] != y_pred.shape[1]:
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape "

@@ -9,18 +9,17 @@ from autograd.variable import Variable, as_variable
 
 
 class Accuracy(Function):
-    """a = mean(argmax(y, axis=1) == t), in y's float dtype: no gradient (a step function).
+    """a = mean(argmax(y, axis=1) == t), in float64: no gradient (a step function).
     An op, so that a captured step (autograd.capture) scores each call's batch."""
 
     input_specs = (Spec(shape=("N", "C"), distinct=True),
                    Spec("int", shape=("N",), elements=(0, "C")))
-    reference = staticmethod(lambda y, t: np.asarray((y.argmax(axis=1) == t).mean(), y.dtype))
+    reference = staticmethod(lambda y, t: np.asarray((y.argmax(axis=1) == t).mean(), np.float64))
     gradcheck_order = 0  # forward only: there is no derivative to check
 
     def forward(self, scores, labels):
         xp = get_array_module(scores)
-        dtype = scores.dtype if scores.dtype.kind == "f" else xp.dtype("float64")
-        return xp.asarray((scores.argmax(axis=1) == labels).mean(), dtype=dtype)
+        return xp.asarray((scores.argmax(axis=1) == labels).mean(), dtype=xp.float64)
 
     def backward(self, gy):
         return None, None
@@ -32,7 +31,8 @@ def accuracy(y, t):
     y: scores (N, C) (logits or probabilities; classes on axis 1, as cross_entropy reads
     them, so (N, C, d1, ...) with t (N, d1, ...) works too); t: integer labels (N,).
     Accuracy has no useful gradient (it is a step function), so nothing is recorded. The
-    value has y's float dtype. `nn.metrics.accuracy(y_true, y_pred)` is the scikit-learn
+    value is float64 whatever y's dtype (DeZero's), so acc * N counts the right answers
+    exactly. `nn.metrics.accuracy(y_true, y_pred)` is the scikit-learn
     style metric on arrays: note its reversed argument order.
     """
     scores, labels = _variable(y, "y"), _variable(t, "t")

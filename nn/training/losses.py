@@ -32,7 +32,7 @@ from autograd.ops import astype, reshape, transpose
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
-from ..losses import BCEWithLogitsLoss, CrossEntropyLoss
+from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
 from .metrics import check_labels, sigmoid_array, softmax_array
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
@@ -52,7 +52,8 @@ class CompiledLoss:
     Variable, Keras' weighted mean sum_i w_i l_i / N with weights; `scores(array)` turns
     those inputs into what metrics read (probabilities for classifiers, the outputs
     themselves otherwise). `per_sample(inputs, target)`, the (N, ...) losses before the
-    reduction, is None for a callable that only returns the batch's loss.
+    reduction, is None for a callable that only returns the batch's loss. `independent`:
+    a binary cross-entropy, each output its own yes/no (how the metrics score them).
     """
 
     def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False,
@@ -60,6 +61,7 @@ class CompiledLoss:
         self.name = name
         self.fn = fn
         self.per_sample = per_sample
+        self.independent = score_activation == "sigmoid" or _independent_outputs(fn)
         self.absorbs = absorbs                # 'sigmoid'/'softmax' taken from logits, or None
         self.score_activation = score_activation
         self.elementwise = elementwise        # target must match the output element for element
@@ -256,6 +258,12 @@ def align_target(output, target, who, cast=False):
 
 def _callable_name(fn):
     return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _independent_outputs(fn):
+    """Whether `fn` is a binary cross-entropy: each output its own sigmoid probability."""
+    bce = (F.binary_cross_entropy, F.binary_cross_entropy_with_logits)
+    return fn in bce or isinstance(fn, (BCELoss, BCEWithLogitsLoss))
 
 
 def _logit_activation(fn):

@@ -5,7 +5,9 @@ values, which would be wrong for precision, recall, F1 and AUC). Classifier outp
 arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last axis:
 
 * outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
-  or one-hot rows; precision, recall and F1 are macro-averaged, AUC is one-vs-rest
+  or one-hot rows; precision, recall and F1 are macro-averaged over all C classes (Keras'
+  F1Score: a class absent from both targets and predictions scores 0, so the value does
+  not depend on which classes a validation split happens to hold), AUC is one-vs-rest
   (averaged over the classes the targets hold: an absent class has no AUC);
 * outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
 * with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
@@ -66,8 +68,11 @@ def _labels(y_true, scores):
     return (y_true.reshape(-1) > 0.5).astype(np.int64), predicted
 
 
-def _average(scores):
-    return "macro" if _is_multiclass(scores) else "binary"
+def _averaging(scores):
+    """Macro over every class of a multi-class output, else binary."""
+    if _is_multiclass(scores):
+        return {"average": "macro", "labels": np.arange(scores.shape[-1])}
+    return {"average": "binary"}
 
 
 def accuracy(y_true, scores):
@@ -75,23 +80,24 @@ def accuracy(y_true, scores):
 
 
 def precision(y_true, scores):
-    return nn_metrics.precision(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.precision(*_labels(y_true, scores), **_averaging(scores))
 
 
 def recall(y_true, scores):
-    return nn_metrics.recall(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.recall(*_labels(y_true, scores), **_averaging(scores))
 
 
 def f1(y_true, scores):
-    return nn_metrics.f1_score(*_labels(y_true, scores), average=_average(scores))
+    return nn_metrics.f1_score(*_labels(y_true, scores), **_averaging(scores))
 
 
 def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):
         classes = scores.shape[-1]
-        per_class = nn_metrics.roc_auc_score(true, scores.reshape(-1, classes),
-                                             labels=np.arange(classes), average=None)
+        # one column per class, ranked as given (probabilities, or a custom loss's outputs)
+        per_class = nn_metrics.roc_auc_score(true[:, None] == np.arange(classes)[None, :],
+                                             scores.reshape(-1, classes), average=None)
         # A class absent from these targets (a small validation split) has no AUC: the mean
         # is over the classes that have one, so that a monitor still sees a number.
         scored = per_class[~np.isnan(per_class)]
@@ -103,10 +109,14 @@ def _dense_pair(y_true, scores):
     """Targets and outputs as (N, k) float arrays of one shape, for the regression metrics."""
     n = len(scores)
     if y_true.shape != scores.shape and y_true.size != scores.size:
-        if not _is_multiclass(scores) or y_true.dtype.kind not in "iu":
+        whole = y_true.dtype.kind in "iu" or (
+            y_true.dtype.kind == "f" and np.all(y_true == np.round(y_true)))
+        if not _is_multiclass(scores) or not whole:
             raise ValueError(f"metric: targets of shape {y_true.shape} do not match outputs "
                              f"of shape {scores.shape}")
-        y_true = np.eye(scores.shape[-1], dtype=scores.dtype)[y_true.reshape(scores.shape[:-1])]
+        labels = y_true.reshape(scores.shape[:-1]).astype(np.int64)
+        check_labels(labels, scores.shape[-1], "metric")
+        y_true = np.eye(scores.shape[-1], dtype=scores.dtype)[labels]
     return y_true.reshape(n, -1), scores.reshape(n, -1)
 
 
@@ -143,7 +153,15 @@ class CompiledMetric:
 
     def __call__(self, y_true, scores):
         value = self.fn(y_true, scores)
-        return float(value.item() if hasattr(value, "item") else value)  # also a Variable
+        value = getattr(value, "data", value)  # a Variable
+        if np.ndim(value) != 0 and np.size(value) != 1:
+            raise ValueError(f"metric {self.name!r} returned an array of shape "
+                             f"{np.shape(value)}; a metric returns one number for the data")
+        try:
+            return float(np.asarray(value).item())
+        except (TypeError, ValueError):
+            raise TypeError(f"metric {self.name!r} returned {value!r}; a metric returns one "
+                            "number") from None
 
     def __repr__(self):
         return f"CompiledMetric({self.name!r})"

@@ -88,7 +88,7 @@ class Model(Module):
         self.optimizer = resolve_optimizer(optimizer)
         self.compiled_loss = resolve_loss(loss)
         self.compiled_metrics = resolve_metrics(
-            metrics, independent_outputs=self.compiled_loss.score_activation == "sigmoid")
+            metrics, independent_outputs=self.compiled_loss.independent)
         self._bind_optimizer()
 
     def _bind_optimizer(self):

@@ -105,8 +105,12 @@ def test_accuracy_is_a_variable_without_gradient():
                            [0.3, 0.6, 0.1]], np.float32))
     acc = F.accuracy(y, np.array([1, 0, 0, 1]))
     assert isinstance(acc, Variable) and acc.shape == () and float(acc.data) == 0.75
-    assert not acc.requires_grad and acc.creator is None and acc.dtype == np.float32
+    assert not acc.requires_grad and acc.creator is None and acc.dtype == np.float64
     assert float(F.accuracy(np.eye(3), np.array([0, 1, 2])).data) == 1.0
+    n = 3001  # float64, whatever the scores' dtype: acc * N counts the right answers exactly
+    scores = np.zeros((n, 2), np.float16)
+    scores[:1001, 1] = 1
+    assert float(F.accuracy(scores, np.ones(n, np.int64)).data) * n == 1001
 
 
 def test_accuracy_reads_classes_on_axis_1():

@@ -135,3 +135,69 @@ def test_regression(pair, multioutput):
         m.r2_score(y_true, y_pred, multioutput="variance_weighted"),
         skm.r2_score(y_true, y_pred, multioutput="variance_weighted"),
         rtol=1e-9, atol=1e-12)
+
+
+@st.composite
+def multilabel_pairs(draw):
+    """(Y_true, Y_pred): (n, k) 0/1 matrices, at least one row not one-hot (multi-label)."""
+    n, k = draw(st.integers(1, 12)), draw(st.integers(2, 5))
+    matrix = arrays(np.int64, (n, k), elements=st.integers(0, 1))
+    y_true, y_pred = draw(matrix), draw(matrix)
+    assume(not ((y_true.sum(axis=1) == 1).all() and (y_pred.sum(axis=1) == 1).all()))
+    return y_true, y_pred
+
+
+@given(multilabel_pairs(), st.sampled_from(["micro", "macro", "weighted", "samples", None]),
+       st.sampled_from([0, 1, np.nan]), st.booleans())
+def test_multilabel_scores_label_by_label(pair, average, zero_division, some_columns):
+    y_true, y_pred = pair
+    labels = [0, y_true.shape[1] - 1] if some_columns else None
+    options = {"average": average, "zero_division": zero_division, "labels": labels}
+    for ours, theirs in ((m.precision, skm.precision_score), (m.recall, skm.recall_score),
+                         (m.f1_score, skm.f1_score)):
+        np.testing.assert_allclose(ours(y_true, y_pred, **options),
+                                   theirs(y_true, y_pred, **options), rtol=1e-12)
+    assert m.accuracy(y_true, y_pred) == skm.accuracy_score(y_true, y_pred)
+
+
+@given(multilabel_pairs(), st.sampled_from(["micro", "macro", "weighted", None]))
+def test_multilabel_auc_ranks_each_column(pair, average):
+    y_true, _ = pair
+    scores = np.random.default_rng(y_true.size).integers(0, 5, y_true.shape) / 4
+    assume(all(0 < c < len(y_true) for c in y_true.sum(axis=0)))  # sklearn refuses less
+    np.testing.assert_allclose(m.roc_auc_score(y_true, scores, average=average),
+                               skm.roc_auc_score(y_true, scores, average=average), rtol=1e-12)
+
+
+def test_multilabel_data_is_never_argmaxed_silently():
+    y_true = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 0], [1, 1, 0]])
+    probabilities = np.array([[.9, .2, .4], [.1, .7, .8], [.6, .1, .3], [.7, .9, .6]])
+    assert m.accuracy(y_true, probabilities) == 0.25  # thresholded at 0.5, rows compared
+    with pytest.raises(ValueError, match="no single confusion matrix"):
+        m.confusion_matrix(y_true, probabilities > 0.5)
+    with pytest.raises(ValueError, match="average must be 'micro'.*got 'binary'"):
+        m.f1_score(y_true, probabilities > 0.5)
+    with pytest.raises(ValueError, match="same shape"):
+        m.precision(y_true, np.array([0, 1, 2, 0]), average="macro")
+    with pytest.raises(ValueError, match="'samples' applies to multi-label data only"):
+        m.recall([0, 1, 1], [0, 1, 0], average="samples")
+
+
+def test_weighted_auc_gives_an_absent_class_weight_zero():
+    y = np.array([0, 1, 0, 1])
+    p = np.array([[.8, .1, .1], [.1, .8, .1], [.7, .2, .1], [.2, .7, .1]])
+    assert m.roc_auc_score(y, p, labels=[0, 1, 2], average="weighted") == skm.roc_auc_score(
+        y, p, labels=[0, 1, 2], average="weighted", multi_class="ovr") == 1.0
+
+
+def test_bad_label_inputs_are_refused_as_sklearn_refuses_them():
+    with pytest.raises(ValueError, match="mix of label types"):
+        m.confusion_matrix(np.array(["0", "1", "1"]), [0, 1, 0])
+    with pytest.raises(ValueError, match=r"labels \[2\] that are not in labels \[0, 1, 5\]"):
+        m.roc_auc_score([0, 1, 2], np.eye(3), labels=[0, 1, 5])
+    with pytest.raises(ValueError, match="must be probabilities.*softmax"):
+        m.roc_auc_score([0, 1, 2, 1], np.array([[3., 1, 0], [0, 2, 1], [1, 0, 4], [0, 5, 1]]))
+    for metric in (m.mean_squared_error, m.mean_absolute_error, m.r2_score, m.f1_score,
+                   m.confusion_matrix):
+        with pytest.raises(ValueError, match="no samples"):
+            metric([], [])

@@ -227,3 +227,52 @@ def test_binary_crossentropy_scores_multi_label_outputs_element_by_element():
     assert logs["accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
     assert logs["precision"] == pytest.approx((predicted & truth).sum() / predicted.sum())
     assert logs["recall"] == pytest.approx((predicted & truth).sum() / truth.sum())
+
+
+@pytest.mark.parametrize("loss", ["binary_crossentropy", nn.BCEWithLogitsLoss(), nn.BCELoss(),
+                                  F.binary_cross_entropy])
+def test_every_binary_cross_entropy_scores_each_output_on_its_own(loss):
+    """Multi-label targets: the metrics see 0/1 per output, however the loss is given."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(30, 4)), rng.integers(0, 2, size=(30, 3)).astype(np.float64)
+    np.random.seed(0)
+    probabilities = not isinstance(loss, str) and "Logits" not in type(loss).__name__ \
+        and loss is not F.binary_cross_entropy_with_logits
+    last = nn.Dense(3, activation="sigmoid") if probabilities else nn.Dense(3)
+    model = nn.Sequential([nn.Dense(5, input_shape=(4,)), last])
+    model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
+    _, accuracy = model.evaluate(x, y)
+    outputs = model.predict(x)
+    predicted = outputs > (0.5 if probabilities else 0.0)
+    assert accuracy == pytest.approx((predicted == y).mean(), rel=1e-12)
+
+
+def test_compiled_f1_averages_over_every_class_as_keras():
+    """A class absent from a validation split scores 0 (Keras' F1Score), not left out."""
+    model = mlp(classes=4)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                  metrics=["f1", "precision", "recall"])
+    x, y = blobs(n=40, classes=3)  # class 3 never occurs
+    _, f1, precision, recall = model.evaluate(x, y)
+    predicted = model.predict(x).argmax(axis=1)
+    options = {"average": "macro", "labels": [0, 1, 2, 3]}
+    assert f1 == pytest.approx(nn.metrics.f1_score(y, predicted, **options))
+    assert precision == pytest.approx(nn.metrics.precision(y, predicted, **options))
+    assert recall == pytest.approx(nn.metrics.recall(y, predicted, **options))
+
+
+def test_float_class_labels_score_the_regression_metrics_too():
+    x, y = blobs(n=30)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["mse"])
+    assert model.evaluate(x, y.astype(np.float32)) == pytest.approx(model.evaluate(x, y))
+
+
+def test_a_callable_metric_returning_an_array_is_named():
+    def per_class(y_true, y_pred):
+        return y_pred.mean(axis=0)
+    x, y = blobs(n=30)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=[per_class])
+    with pytest.raises(ValueError, match=r"metric 'per_class' returned an array of shape \(3,\)"):
+        model.evaluate(x, y)
