@@ -46,7 +46,7 @@ class GradWatch:
     it as `.grad` (`retain_grad`). Most Variables have none, so the engine's check is one
     attribute read."""
 
-    __slots__ = ("hooks", "retain")
+    __slots__ = ("hooks", "last", "retain")
     # Leaves that were given a hook (weakly held: a dead leaf drops out). While any live,
     # backward finds them beforehand, so it can run their hooks as soon as their gradient is
     # complete (PyTorch does the same; data-parallel training starts its allreduce there,
@@ -55,10 +55,11 @@ class GradWatch:
 
     def __init__(self):
         self.hooks = {}
+        self.last = {}  # register_final_hook's: after every hook of `hooks`
         self.retain = False
 
-    def add(self, hook):
-        return add_hook(self.hooks, hook, "register_hook")
+    def add(self, hook, last=False):
+        return add_hook(self.last if last else self.hooks, hook, "register_hook")
 
 
 def hooked_leaf_uses(outputs):
@@ -68,16 +69,29 @@ def hooked_leaf_uses(outputs):
     uses = {}
     for func in functions_behind(outputs):
         for x, needed in zip(func.inputs, func.needs_input_grad):
-            if needed and x.creator is None and x._watch is not None and x._watch.hooks:
+            if needed and x.creator is None and x._watch is not None and (
+                    x._watch.hooks or x._watch.last):
                 uses[id(x)] = uses.get(id(x), 0) + 1
     return uses or None
 
 
+def register_final_hook(var, hook):
+    """Like `var.register_hook(hook)`, but `hook` runs after every hook registered with
+    register_hook, earlier or later: a wrapper that must see the gradient the user's hooks
+    made (data-parallel averaging, as PyTorch's reducer runs after tensor hooks) uses it."""
+    handle = var._watched("register_final_hook").add(hook, last=True)
+    if var.creator is None:
+        GradWatch.hooked_leaves.add(var)
+    return handle
+
+
 def run_hooks(var, grad):
-    """`grad` after each of `var`'s hooks, in registration order; a hook that returns
-    something other than None replaces the gradient (same shape and dtype required)."""
+    """`grad` after each of `var`'s hooks, in registration order (the final hooks last); a
+    hook that returns something other than None replaces the gradient (same shape and dtype
+    required)."""
     from .variable import as_variable
-    for hook in list(var._watch.hooks.values()):
+    watch = var._watch
+    for hook in list(watch.hooks.values()) + list(watch.last.values()):
         result = hook(grad)
         if result is None:
             continue

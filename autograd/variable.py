@@ -265,6 +265,10 @@ class Variable:
         handle = self._watched("register_hook").add(hook)
         if self.creator is None:
             GradWatch.hooked_leaves.add(self)  # backward now finishes it as early as it can
+            # memory offered for its gradient (a DDP bucket slot) is for the final hooks; a
+            # hook of the user's may keep the gradient it is handed
+            from .grad_memory import offer_grad_memory
+            offer_grad_memory(self, None)
         return handle
 
     def _watched(self, who):

@@ -9,6 +9,7 @@ from autograd.variable import UninitializedParameter
 
 from . import functional, init
 from .containers import ModuleList
+from .distributed import group as _distributed_group
 from .layers.activation import (
     ELU,
     GELU,
@@ -56,6 +57,13 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss",
 ]
+
+# Started by mpiexec as one of several processes: a rank failing before it makes the process
+# group (the Keras way makes it inside fit) still ends the job (nn.distributed.faults).
+if _distributed_group.launched_world_size() > 1:
+    from .distributed.faults import watch_before_the_group
+
+    watch_before_the_group()
 
 # Loaded on first use (`nn.data`, `nn.LSTM`, `nn.Model`, ...): `import nn` stays fast and
 # leaves optim out, and a submodule that is missing or broken fails only when it is used.

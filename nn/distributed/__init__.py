@@ -22,21 +22,18 @@ batch of 64 into N pieces, averages gradients, losses and metrics (every rank lo
 process would), and only rank 0 prints progress and runs ModelCheckpoint and CSVLogger.
 Without mpiexec (or without mpi4py) everything works as a world of one. A rank that raises
 or exits early ends the whole job (nn.distributed.faults); docs/distributed.md is the guide.
+The names load on first use: `import nn` reads only nn.distributed.group's launch check.
 """
-from .collectives import ReduceOp, all_gather_rows, all_reduce, broadcast
-from .ddp import DistributedDataParallel, consume_prefix_in_state_dict_if_present
-from .group import (
-    abort,
-    barrier,
-    destroy_process_group,
-    get_rank,
-    get_world_size,
-    init_process_group,
-    is_initialized,
-)
-from .reducer import GradientReducer
-from .sampler import DistributedSampler
-from .sync_batchnorm import SyncBatchNorm
+from autograd.lazy import lazy_attributes
+
+__getattr__, __dir__ = lazy_attributes(__name__, names={
+    "ReduceOp": "collectives", "all_gather_rows": "collectives", "all_reduce": "collectives",
+    "broadcast": "collectives", "DistributedDataParallel": "ddp",
+    "consume_prefix_in_state_dict_if_present": "ddp", "abort": "group", "barrier": "group",
+    "destroy_process_group": "group", "get_rank": "group", "get_world_size": "group",
+    "init_process_group": "group", "is_initialized": "group", "GradientReducer": "reducer",
+    "DistributedSampler": "sampler", "SyncBatchNorm": "sync_batchnorm",
+})
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",
            "get_world_size", "barrier", "abort", "all_reduce", "broadcast", "all_gather_rows",

@@ -27,6 +27,12 @@ def all_reduce(array, op="sum"):
     target = _array(array, "all_reduce")
     if op not in _OPS:
         raise ValueError(f"all_reduce: op must be one of {', '.join(_OPS)}, got {op!r}")
+    if target.dtype.kind == "b":  # MPI has no arithmetic on bools
+        raise TypeError("all_reduce: bool arrays cannot be reduced; cast to an integer type "
+                        "('max' of 0/1 is any rank's or, 'min' every rank's and)")
+    if op == "avg" and target.dtype.kind != "f":  # refused before the sum overwrites it
+        raise TypeError(f"all_reduce: op='avg' needs a floating array (the mean of integers "
+                        f"is not one), got dtype {target.dtype}; use 'sum' and divide")
     world = group()
     if world.comm is None:
         return array

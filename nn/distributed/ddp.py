@@ -8,6 +8,7 @@
         optimizer.step()                                    # the same step on every rank
 """
 import contextlib
+import weakref
 
 import numpy as np
 
@@ -64,12 +65,16 @@ class DistributedDataParallel(Module):
         self.broadcast_buffers = broadcast_buffers
         self.find_unused_parameters = bool(find_unused_parameters)
         sync_module_states(module, "DistributedDataParallel")
+        earlier = _reducers.get(module)
+        if earlier is not None:  # wrapped again: the earlier wrapper's hooks go
+            earlier.remove()
         object.__setattr__(self, "reducer", GradientReducer(
             module.parameters(), bucket_cap_mb=bucket_cap_mb,
             find_unused=self.find_unused_parameters,
             names={id(p): name for name, p in module.named_parameters()},
             check_after_backward=True, gradient_as_bucket_view=gradient_as_bucket_view,
             total_weight=float(group().size)))  # every rank's gradient counts once
+        _reducers[module] = self.reducer
 
     def forward(self, *args, **kwargs):
         self.reducer.check_step_finished()
@@ -77,8 +82,10 @@ class DistributedDataParallel(Module):
             for buf in self.module.buffers():
                 broadcast(buf, src=0)
         outputs = self.module(*args, **kwargs)
-        if self.find_unused_parameters and self.reducer.active and is_grad_enabled():
-            self.reducer.expect_unused(unused_parameters(self.reducer.params, outputs))
+        if is_grad_enabled():  # its backward averages (PyTorch's prepare_for_backward)
+            self.reducer.arm()
+            if self.find_unused_parameters and self.reducer.active:
+                self.reducer.expect_unused(unused_parameters(self.reducer.params, outputs))
         return outputs
 
     @contextlib.contextmanager
@@ -100,6 +107,9 @@ class DistributedDataParallel(Module):
     def extra_repr(self):
         world = group()
         return f"world_size={world.size}, buckets={len(self.reducer.buckets)}"
+
+
+_reducers = weakref.WeakKeyDictionary()  # module -> the reducer of its latest wrapper
 
 
 def consume_prefix_in_state_dict_if_present(state_dict, prefix="module."):

@@ -17,6 +17,11 @@
   exit status (MPICH's Hydra, from the distributed extra, does; so does Open MPI's mpirun).
   No timeout: a rank that finishes normally waits at exit as long as the others run.
 
+Before the group exists (the Keras way makes it inside fit), `import nn` under a launcher of
+several processes already watches (`watch_before_the_group`): an uncaught exception, or an
+exit, joins the group first and then ends the job as above, so a rank failing while it loads
+its data does not leave the others waiting in fit.
+
 A rank leaving with status 0 while others still need it is a bug of the program: the job then
 ends the same way, with status 0 and both messages. Ranks waiting in MPI calls made directly
 through mpi4py (not nn.distributed's) cannot notice a goodbye and keep waiting, as in a plain
@@ -33,6 +38,39 @@ import numpy as np
 
 _GOODBYE, _STRANDED = 1, 2  # message tags on the watch's own communicator
 _watch = None
+
+
+def watch_before_the_group():
+    """Under a launcher of several processes, before the group is made: an uncaught exception
+    or an exit makes the group (MPI_Init) and then ends as a member would (see the module
+    doc). Costs nothing until then."""
+    previous = sys.excepthook
+
+    def join_then_report(kind, value, traceback):
+        sys.excepthook = previous
+        if not _joined():
+            previous(kind, value, traceback)
+            return
+        sys.excepthook(kind, value, traceback)  # the group's own: prints, then aborts
+
+    sys.excepthook = join_then_report
+    atexit.register(_leave_as_a_member)
+
+
+def _joined():
+    """Whether this process is (now) a member of a group of several ranks."""
+    from .group import group, init_process_group
+    try:
+        init_process_group()
+    except Exception:  # no mpi4py: nothing to join, nothing to end
+        return False
+    return group().comm is not None
+
+
+def _leave_as_a_member():
+    """At exit: a process that never made the group says goodbye as a member does."""
+    if _watch is None and _joined():
+        _watch.at_exit()
 
 
 def watch(comm, MPI, owns_finalize):
@@ -58,6 +96,7 @@ class ExitWatch:
         self.left_after = 0  # how many collectives that rank had completed
         self.completed = 0  # this rank's collectives waited for (the same order on every rank)
         self.at_clean_exit = []  # collective clean-ups, run once every rank is exiting
+        self._exited = False
         self._inbox, self._outbox = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
         self._goodbye = self.comm.Irecv(self._inbox, self.MPI.ANY_SOURCE, _GOODBYE)
         atexit.register(self.at_exit)
@@ -87,8 +126,9 @@ class ExitWatch:
         """Say goodbye; finalize MPI once every rank is exiting, or leave without finalizing
         as soon as a rank answers that it is stranded."""
         MPI = self.MPI
-        if MPI.Is_finalized():
+        if MPI.Is_finalized() or self._exited:
             return
+        self._exited = True
         self._outbox[0] = self.completed  # the others' collectives up to here will complete
         notes = [self.comm.Isend(self._outbox, dest, _GOODBYE)
                  for dest in range(self.size) if dest != self.rank]

@@ -47,9 +47,10 @@ class DataParallelFit:
         weights rank 0's and hook the gradient averaging."""
         if self.reducer is not None:
             return
-        if any(is_uninitialized(p) for p in self.model.parameters()) and len(x_batch):
-            with no_grad():
-                self.model.compiled_loss.inputs(self.model, as_variable(x_batch))
+        if any(is_uninitialized(p) for p in self.model.parameters()):
+            example = x_batch if len(x_batch) else self._training.batches.x[:1]
+            with no_grad():  # (an empty piece: one sample of the batch gives the shapes)
+                self.model.compiled_loss.inputs(self.model, as_variable(example))
         sync_module_states(self.model, "fit")
         # fit's gradients live from backward to the optimizer's step, never kept: views of
         # the bucket memory save a copy of each per step
@@ -62,6 +63,7 @@ class DataParallelFit:
         self.reducer.weight = float(count)
         total = getattr(self._training, "global_count", None)
         self.reducer.total_weight = None if total is None else float(total)
+        self.reducer.arm()
 
     def after_backward(self):
         self.reducer.finish_step()
@@ -117,14 +119,22 @@ class DataParallelFit:
         """The sums over the ranks of a few local numbers (one small allreduce)."""
         return all_reduce(np.array(values, dtype=np.float64), "sum").tolist()
 
+    def any_rank(self, flag):
+        """Whether `flag` is true on any rank (one small allreduce)."""
+        return bool(all_reduce(np.array([float(bool(flag))]), "max")[0])
+
     def gather(self, tracker):
         """Every rank's metric inputs joined, so metrics are those of the global data."""
         if tracker.metrics and tracker._targets:
             tracker._targets = [all_gather_rows(np.concatenate(tracker._targets))]
             tracker._scores = [all_gather_rows(np.concatenate(tracker._scores))]
         elif tracker.metrics:  # an empty shard still takes part in the collective
-            raise ValueError("fit: a rank received no samples to score; use fewer ranks "
-                             "or more data")
+            batch = getattr(self._training, "batch_size", None)
+            cause = (f"the global batch_size ({batch}) is smaller than the {self.size} ranks, "
+                     f"so this rank's piece of every batch is empty; use batch_size >= "
+                     f"{self.size}" if batch is not None and batch < self.size else
+                     "use fewer ranks or more data")
+            raise ValueError(f"fit: rank {self.rank} received no samples to score: {cause}")
         return tracker
 
     def callbacks(self, callbacks):

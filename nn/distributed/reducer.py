@@ -28,6 +28,13 @@ scales by R weight / total, exactly 1 with equal weights, which costs nothing.
 gradient_as_bucket_view (PyTorch's option): the averages are handed out as views of the
 bucket memory rather than copied out of it; the next backward writes into them.
 
+The hooks are final hooks (autograd.hooks.register_final_hook): they reduce what the user's
+own gradient hooks made, whenever those were registered, as PyTorch's reducer runs after
+tensor hooks. And they reduce only in a backward the owner announced (`arm()`: DDP's forward,
+fit's step), until that reduction finishes: a backward through the bare module, or a second
+backward through a retained graph, keeps its gradients local, as in PyTorch, instead of
+entering a collective the other ranks never join.
+
 A gradient already in `.grad` when the hook runs (accumulated under `no_sync()`, or the last
 step's when nobody zeroed it) is folded into the reduction: every rank ends with the same .grad.
 
@@ -48,6 +55,7 @@ import numpy as np
 from autograd.backend import get_array_module, to_cpu
 from autograd.engine import queue_callback
 from autograd.grad_memory import offer_grad_memory, withdraw_grad_memory_in
+from autograd.hooks import register_final_hook
 from autograd.variable import wrap
 
 from .group import group, import_mpi
@@ -142,6 +150,7 @@ class GradientReducer:
         self.world = group()
         self.params = [p for p in params if p.requires_grad]
         self._enabled = True
+        self._armed = False  # a backward to reduce was announced (arm) and is not done
         self.weight = 1.0
         self.total_weight = total_weight  # the weights' sum over ranks, if known beforehand
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
@@ -153,7 +162,7 @@ class GradientReducer:
                                          self.world, self._mpi, gradient_as_bucket_view)
             self._slots = {id(param): (b, i) for b, bucket in enumerate(self.buckets)
                            for i, param in enumerate(bucket.params)}
-            self._handles = [p.register_hook(self._hook(*self._slots[id(p)]))
+            self._handles = [register_final_hook(p, self._hook(*self._slots[id(p)]))
                              for p in self.params]
         self._handle_of = {id(p): handle for p, handle in zip(self.params, self._handles)}
         self._positions = {id(param): k for k, param in enumerate(self.params)}
@@ -201,10 +210,15 @@ class GradientReducer:
             usable = on and not bucket.freed
             for param, slot in zip(bucket.params, bucket.slots):
                 if slot is not None:
-                    ours = usable and self._handles and self._handle_of[id(param)].runs_first()
+                    ours = (usable and self._handles and not param._watch.hooks
+                            and self._handle_of[id(param)].runs_first())
                     offer_grad_memory(param, slot if ours else None)
 
     # ----- one step -----
+    def arm(self):
+        """The next backward's gradients are to be reduced (DDP's forward, fit's step)."""
+        self._armed = self.active
+
     def _reset(self):
         self._offer(self.active)
         self._ready, self._launched, self._done, self._check_queued = 0, 0, False, False
@@ -217,8 +231,8 @@ class GradientReducer:
     def _hook(self, b, i):
         """The hook of the parameter at slot i of bucket b."""
         def reduce_gradient(grad):
-            if not self.enabled:
-                return None
+            if not self.enabled or not self._armed:
+                return None  # a backward nobody announced: its gradient stays local
             if grad.creator is not None:
                 raise RuntimeError(f"{self.who}: backward with create_graph=True is not "
                                    "supported (the averaged gradient has no graph)")
@@ -349,7 +363,7 @@ class GradientReducer:
                 param.grad = out
             elif saved is not None:  # no rank used it: its .grad stays as it was (PyTorch)
                 param.grad.data[...] = saved
-        self._done = True
+        self._done, self._armed = True, False
 
     def finish_step(self):
         """End this step's reduction after backward, for a caller that knows backward is

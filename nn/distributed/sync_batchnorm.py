@@ -90,9 +90,10 @@ class SyncBatchNorm(_BatchNorm):
         if isinstance(module, _BatchNorm) and not isinstance(module, cls):
             converted = cls(module.num_features, module.eps, module.momentum, module.affine,
                             module.track_running_stats)
-            converted.load_state_dict(module.state_dict())
-            if module.affine:
+            if module.affine:  # the same objects, as PyTorch: their dtype and any references
                 converted.weight, converted.bias = module.weight, module.bias
+            for name, buffer in module._buffers.items():
+                setattr(converted, name, buffer)
             converted.train(module.training)
             return converted
         for name, child in list(module._modules.items()):

@@ -188,7 +188,7 @@ class Model(Module):
             if lr is not None:
                 logs["lr"] = float(lr)
             runner.call("on_epoch_end", epoch, logs)
-            if self.stop_training:
+            if self._stopping():
                 break
         runner.call("on_train_end", logs)
         return history
@@ -215,12 +215,20 @@ class Model(Module):
             if self.compiled_metrics and ((step + 1) % refresh == 0 or step + 1 == steps):
                 batch_logs.update(tracker.results())
             runner.call("on_train_batch_end", step, batch_logs)
-            if self.stop_training:
+            if self._stopping():
                 break
         if self._parallel is not None:
             self._parallel.gather(tracker)
             self._parallel.average_buffers()
         return {"loss": total / max(seen, 1), **tracker.results()}
+
+    def _stopping(self):
+        """Whether a callback asked to stop; on several ranks, whether one did on any rank
+        (a callback running on rank 0 only, say), so that all stop at the same step."""
+        if self._parallel is None:
+            return self.stop_training
+        self.stop_training = self._parallel.any_rank(self.stop_training)
+        return self.stop_training
 
     def _train_step(self, x_batch, y_batch, w_batch=None):
         """One update; returns (the batch's loss, its scores for the metrics or None)."""

@@ -171,3 +171,23 @@ def test_what_a_leaf_hook_kept_does_not_change_with_the_grad():
     assert seen[0] is not x.grad
     x.grad.data[...] = 0  # as zero_grad(set_to_none=False) or an update in place would
     np.testing.assert_array_equal(seen[0].data, [3.0, 3.0])
+
+
+def test_a_final_hook_runs_after_hooks_registered_later():
+    from autograd.hooks import register_final_hook
+    x = Variable(np.array([1.0, -2.0]))
+    seen = []
+    register_final_hook(x, lambda g: seen.append(("final", g.data.copy())))
+    x.register_hook(lambda g: g * 10)  # registered after, runs before
+    (x * 3).sum().backward()
+    assert seen[0][0] == "final" and np.array_equal(seen[0][1], [30.0, 30.0])
+    np.testing.assert_array_equal(x.grad.data, [30.0, 30.0])
+
+
+def test_a_user_hook_withdraws_memory_offered_for_the_gradient():
+    from autograd import grad_memory
+    x = Variable(np.ones((2, 2)))
+    grad_memory.offer_grad_memory(x, np.empty((2, 2)))
+    assert grad_memory.any_grad_memory_offered()
+    x.register_hook(lambda g: None)  # the hook may keep what it is handed: its own memory
+    assert not grad_memory.any_grad_memory_offered()

@@ -4,6 +4,7 @@ Each test starts a program of programs/ on 2 ranks (and, for equivalence, on 1 p
 a subprocess with a time limit, and compares what the ranks wrote.
 """
 import os
+import re
 import sys
 
 import numpy as np
@@ -127,7 +128,8 @@ def test_rungrad_train_on_two_workers_writes_its_files_once(tmp_path):
 def test_ddp_no_sync_buffers_and_unused_parameters():
     mpiexec_or_skip()
     result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
-    for name in ("no_sync", "bucket_view", "tied", "buffers", "unused", "huge", "destroy"):
+    for name in ("no_sync", "bucket_view", "tied", "buffers", "unused", "huge", "late_hook",
+                 "local", "destroy"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 
 
@@ -189,3 +191,35 @@ def test_find_unused_parameters_averages_a_branch_one_rank_skips_as_pytorch(tmp_
     # no rank took the branch at steps 0 and 3: its .grad stayed None there, as PyTorch's
     assert sorted(k for k in one if k.startswith("grad_")) == \
         ["grad_1", "grad_2", "grad_4", "grad_5"]
+
+
+def test_a_stop_asked_on_rank_0_only_stops_every_rank():
+    """stop_training is agreed across ranks: a rank that went on alone would wait forever."""
+    mpiexec_or_skip()
+    result = check(run_program("fit_stop_rank0.py", ranks=2, timeout=60))
+    assert re.findall(r"epochs (\d+)", result.stdout) == ["1", "1"], result.stdout
+
+
+@pytest.mark.parametrize("how", ["raise", "exit"])
+def test_a_rank_failing_before_the_group_exists_ends_the_job(how):
+    """`import nn` under mpiexec watches from the start: the group fit makes later cannot
+    leave rank 0 waiting for a rank that already failed."""
+    mpiexec_or_skip()
+    result = run_program("fail_before_group.py", how, ranks=2, timeout=60)  # fails on a hang
+    assert "finished" not in result.stdout
+    if how == "raise":
+        assert result.returncode != 0 and "shard-1.npz: no such file" in result.stderr
+        assert "rank 1 of 2: uncaught exception" in result.stderr
+    else:
+        assert result.returncode == 3 and "rank 1 of 2: exiting" in result.stderr
+
+
+def test_a_global_batch_of_one_trains_as_one_process_or_names_the_batch_size(tmp_path):
+    mpiexec_or_skip()
+    check(run_program("fit_tiny_batches.py", "lazy", tmp_path / "two", ranks=2))
+    check(run_program("fit_tiny_batches.py", "lazy", tmp_path / "one", ranks=1))
+    _assert_close(_arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "one_0.npz"))
+    _assert_close(_arrays(tmp_path / "two_1.npz"), _arrays(tmp_path / "two_0.npz"), tol=0)
+    result = run_program("fit_tiny_batches.py", "metrics", tmp_path / "m", ranks=2)
+    assert result.returncode != 0
+    assert "global batch_size (1) is smaller than the 2 ranks" in result.stderr

@@ -47,6 +47,8 @@ def test_collectives_of_one_return_their_array_unchanged():
     (lambda: dist.all_reduce([1.0, 2.0]), TypeError, "got list"),
     (lambda: dist.broadcast(np.ones(2), src=1), ValueError, "src must be a rank from 0 to 0"),
     (lambda: dist.init_process_group(backend="nccl"), ValueError, "backend must be 'mpi'"),
+    (lambda: dist.all_reduce(np.arange(3), op="avg"), TypeError, "'avg' needs a floating"),
+    (lambda: dist.all_reduce(np.ones(2, bool)), TypeError, "bool arrays cannot be reduced"),
 ])
 def test_bad_arguments_are_named(call, error, words):
     with pytest.raises(error, match=words):
@@ -207,6 +209,11 @@ def test_sync_batchnorm_of_one_is_batchnorm_and_conversion_keeps_the_parameters(
     np.testing.assert_allclose(converted(Variable(x)).data, expected, rtol=1e-6)
     with pytest.raises(ValueError, match="channels"):
         nn.SyncBatchNorm(5)(Variable(x))
+    batchnorm = nn.BatchNorm1d(3)  # statistics in float64: the same arrays come over
+    batchnorm.running_mean = np.zeros(3)
+    synced = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(batchnorm))[0]
+    assert synced.running_mean is batchnorm.running_mean
+    assert synced.running_mean.dtype == np.float64
 
 
 def test_a_ddp_checkpoint_loads_into_the_bare_module_directly():

@@ -10,6 +10,10 @@
 - huge: gradients whose sum overflows float32 but whose mean does not average to that mean.
 - an unused parameter: backward raises as it ends, naming it, instead of hanging, and
   leaves no unfinished gradient in .grad.
+- late_hook: a hook added after wrapping sees the local gradient; .grad is the mean of the
+  hooked gradients.
+- local: a backward through the bare module, or a second one through a retained graph,
+  stays local; wrapping the module again works.
 """
 import numpy as np
 
@@ -158,6 +162,56 @@ ddp = dist.DistributedDataParallel(scale)
 ddp(Variable(np.full((1, 3), 3e38, np.float32))).sum().backward()
 assert np.all(scale.weight.grad.data == np.float32(3e38)), scale.weight.grad.data
 print("ok huge")
+
+# a hook added after wrapping runs on this rank's own gradient, before the averaging (PyTorch:
+# the reducer runs after tensor hooks): .grad is the mean over ranks of the hooked gradients
+def clipped(g):
+    return Variable(np.clip(g.data, -0.5, 0.5))
+
+
+for as_view in (False, True):
+    model = linear64()
+    ddp = dist.DistributedDataParallel(model, gradient_as_bucket_view=as_view)
+    model.weight.register_hook(clipped)
+    per_rank = []
+    for r in range(2):
+        ref = linear64(model.state_dict())
+        ref.weight.register_hook(clipped)
+        (ref(Variable(x[3 * r])) ** 2).sum().backward()
+        per_rank.append(ref.weight.grad.data)
+    (ddp(Variable(x[3 * rank])) ** 2).sum().backward()
+    np.testing.assert_allclose(model.weight.grad.data, (per_rank[0] + per_rank[1]) / 2,
+                               atol=1e-12)
+print("ok late_hook")
+
+# a backward DDP's forward did not announce keeps its gradients local (PyTorch): through the
+# bare module on one rank only, or a second one through a retained graph; wrapping again
+# leaves the first wrapper's hooks behind
+model = linear64()
+ddp = dist.DistributedDataParallel(model)
+(ddp(Variable(x[3 * rank])) ** 2).sum().backward()
+averaged = model.weight.grad.data.copy()
+if rank == 0:  # rank 1 goes straight on: no collective may be entered here
+    model.zero_grad()
+    (model(Variable(x[0])) ** 2).sum().backward()
+    local = linear64(model.state_dict())
+    (local(Variable(x[0])) ** 2).sum().backward()
+    np.testing.assert_array_equal(model.weight.grad.data, local.weight.grad.data)
+dist.barrier()
+model.zero_grad()
+loss = (ddp(Variable(x[3 * rank])) ** 2).sum()
+loss.backward(retain_graph=True)
+np.testing.assert_allclose(model.weight.grad.data, averaged, atol=1e-12)
+loss.backward()  # local: the average plus this rank's own gradient
+local = linear64(model.state_dict())
+(local(Variable(x[3 * rank])) ** 2).sum().backward()
+np.testing.assert_allclose(model.weight.grad.data, averaged + local.weight.grad.data,
+                           atol=1e-12)
+again = dist.DistributedDataParallel(model)
+model.zero_grad()
+(again(Variable(x[3 * rank])) ** 2).sum().backward()
+np.testing.assert_allclose(model.weight.grad.data, averaged, atol=1e-12)
+print("ok local")
 
 # destroy_process_group frees the shared bucket memory; a wrapper left over says so
 from nn.distributed import shared_memory  # noqa: E402
