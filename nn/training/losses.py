@@ -82,26 +82,34 @@ class CompiledLoss:
                              "a scalar (use reduction='mean' or 'sum')")
         return loss
 
-    def _weighted(self, inputs, target, weights):
-        """sum_i w_i l_i / N, l_i the mean of sample i's losses (ops only: a captured step
-        replays it with each batch's weights)."""
+    def check_weighable(self, who):
+        """A TypeError before any step where sample weights cannot be applied."""
         if self.per_sample is None:
-            raise TypeError(f"loss {self.name}: sample_weight and class_weight need each "
+            raise TypeError(f"{who}: loss {self.name}: sample_weight and class_weight need each "
                             "sample's loss, and this callable returns the batch's only; "
                             "compile with a loss name, an nn loss module, or a function "
                             "taking reduction='none'")
+
+    def _weighted(self, inputs, target, weights):
+        """sum_i w_i l_i / N, l_i the mean of sample i's losses; for a loss module reducing by
+        'sum', sum_i w_i l_i with l_i their sum (ops only: a captured step replays it with
+        each batch's weights)."""
+        self.check_weighable("fit")
         losses = as_variable(self.per_sample(inputs, target))
         samples = len(inputs)
         if losses.shape[:1] != (samples,):
             raise ValueError(f"loss {self.name}: reduction='none' returned shape "
                              f"{tuple(losses.shape)}, expected one loss per sample first "
                              f"({samples}, ...)")
+        summed = getattr(self.fn, "reduction", "mean") == "sum"
         if losses.ndim > 1:
-            losses = losses.mean(axis=tuple(range(1, losses.ndim)))
+            within = tuple(range(1, losses.ndim))
+            losses = losses.sum(axis=within) if summed else losses.mean(axis=within)
         weights = as_variable(weights)
         if weights.dtype != losses.dtype:
             weights = astype(weights, losses.dtype)
-        return (losses * weights).sum() / samples
+        total = (losses * weights).sum()
+        return total if summed else total / samples
 
     def scores(self, array):
         if self.score_activation == "sigmoid":
@@ -129,12 +137,10 @@ def resolve_loss(loss):
 
 def _unreduced(loss):
     """The callable giving `loss`'s per-sample losses, or None where it has no such form:
-    an nn loss module is copied with reduction 'none', a function taking `reduction` is
-    called with it."""
+    an nn loss module is called as a copy with reduction 'none' (made at each call: its
+    options as they are then), a function taking `reduction` is called with it."""
     if isinstance(getattr(loss, "reduction", None), str) and hasattr(loss, "forward"):
-        unreduced = copy.copy(loss)
-        unreduced.reduction = "none"
-        return unreduced
+        return functools.partial(_called_unreduced, loss)
     try:
         parameters = inspect.signature(loss).parameters
     except (TypeError, ValueError):  # a builtin without a signature
@@ -155,6 +161,12 @@ def _named_loss(name):
         return _compiled(name, _sparse_categorical, "softmax", "softmax")
     raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
                      f"{', '.join(LOSS_NAMES)}")
+
+
+def _called_unreduced(module, inputs, target):
+    unreduced = copy.copy(module)
+    unreduced.reduction = "none"
+    return unreduced(inputs, target)
 
 
 def _compiled(name, fn, *args, **kwargs):

@@ -146,6 +146,9 @@ class Model(Module):
         batch_size = _batch_size(batch_size, "fit")
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
                                         validation_data, sample_weight, class_weight)
+        for batches in (train, validation):  # weights with a loss that cannot take them:
+            if getattr(batches, "weights", None) is not None:  # refused before any step
+                self.compiled_loss.check_weighable("fit")
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         history = History()
@@ -278,6 +281,8 @@ class Model(Module):
         self._require_compiled("evaluate")
         batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
                                sample_weight=sample_weight)
+        if sample_weight is not None:
+            self.compiled_loss.check_weighable("evaluate")
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
         if verbose:
             print(format_logs(logs), flush=True)

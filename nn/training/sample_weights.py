@@ -1,8 +1,12 @@
 """Per-sample weights for Model.fit and evaluate: Keras' `sample_weight` and `class_weight`.
 
 A weighted batch's loss is Keras' sum_i w_i l_i / N: each sample's loss l_i (the mean over
-its elements) times its weight, divided by the batch size, not by the weights' sum. Weights
-of 1 give the unweighted loss; a weight of 2 counts a sample twice, 0 leaves it out.
+its elements) times its weight, divided by the batch size, not by the weights' sum (a loss
+module with reduction='sum': sum_i w_i l_i). A weight of 2 counts a sample twice, 0 leaves
+it out; weights of 1 give the unweighted loss of every loss that averages over samples. A
+PyTorch loss module whose mean is not over samples (CrossEntropyLoss with class weight=,
+which divides by their sum, or with ignored labels) is averaged over the batch size here,
+as Keras averages: its class weights still apply inside l_i.
 
 `class_weight` {class index: weight} gives each training sample the weight of its class (1
 for a class it does not name), read from integer labels, an (N, 1) column of them, or one-hot
@@ -28,9 +32,8 @@ def sample_weights(y, sample_weight, class_weight, samples, who):
 
 def checked_sample_weight(sample_weight, samples, who):
     """sample_weight as (N,) float64: finite numbers, one per sample ((N, 1) is flattened)."""
-    weights = to_cpu(getattr(sample_weight, "data", sample_weight))
     try:
-        weights = np.asarray(weights)
+        weights = np.asarray(to_cpu(getattr(sample_weight, "data", sample_weight)))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{who}: sample_weight must be an array of numbers, one per sample "
                          f"({exc})") from None
@@ -82,6 +85,10 @@ def class_labels(y, who):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 2:
+        if y.dtype.kind in "iu" and not np.isin(y, (0, 1)).all():
+            raise ValueError(f"{who}: class_weight needs one class per sample, got integer "
+                             f"targets of shape {y.shape} (a label per element; per-element "
+                             "weights are not supported)")
         if not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
             raise ValueError(f"{who}: class_weight needs one class per sample: integer labels "
                              f"or one-hot rows, got (N, {y.shape[1]}) targets that are not "

@@ -250,3 +250,31 @@ def test_a_loader_takes_no_separate_sample_weight():
     bad = DataLoader(TensorDataset(x, y, np.ones((N, 3))), batch_size=8)
     with pytest.raises(ValueError, match=r"fit \(batch 0\): sample_weight must have shape"):
         model.fit(bad, verbose=0)
+
+
+def test_a_loss_module_summing_sums_the_weighted_losses_and_is_read_when_called():
+    x, y = _data("mse")
+    weights = np.random.default_rng(7).uniform(0, 2, size=N)
+    model = _model(2)
+    loss = nn.MSELoss(reduction="sum")
+    model.compile(optimizer="sgd", loss=loss)
+    squares = (model.predict(x) - y) ** 2
+    assert model.evaluate(x, y, batch_size=N, sample_weight=np.ones(N)) == pytest.approx(
+        model.evaluate(x, y, batch_size=N), rel=1e-12)
+    assert model.evaluate(x, y, batch_size=N, sample_weight=weights) == pytest.approx(
+        squares.sum(axis=1) @ weights, rel=1e-12)
+    loss.reduction = "mean"  # the module's options as they are at each call
+    assert model.evaluate(x, y, batch_size=N, sample_weight=weights) == pytest.approx(
+        squares.mean(axis=1) @ weights / N, rel=1e-12)
+
+
+def test_weights_a_loss_cannot_take_are_refused_before_any_step():
+    x, y = _data("sparse_categorical_crossentropy")
+    model = _model(CLASSES)
+    model.compile(optimizer=optim.SGD(lr=0.1), loss=lambda out, t: F.cross_entropy(out, t))
+    before = model.state_dict()
+    with pytest.raises(TypeError, match="fit: loss <lambda>: sample_weight"):
+        model.fit(x, y, validation_data=(x, y, np.ones(N)), verbose=0)
+    assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
+    with pytest.raises(ValueError, match="evaluate: sample_weight must be an array of numbers"):
+        model.evaluate(x, y, sample_weight=[1.0, [2.0, 3.0]] + [1.0] * (N - 2))
