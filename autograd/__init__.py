@@ -21,7 +21,7 @@ from .function import Function
 from .functional import hessian, jacobian, vjp
 from .grad_memory import offer_grad_memory, take_grad_memory
 from .hooks import RemovableHandle
-from .lazy import lazy_attributes
+from .lazy import dezero_hints, lazy_attributes
 from .ops import (
     abs,
     add,
@@ -79,7 +79,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     # the less common ops, which autograd.ops itself loads on first use
     **{name: "ops" for name in ("pad", "cumsum", "cumprod", "var", "std", "sort", "argsort",
                                 "topk", "argmax", "argmin")},
-})
+}, missing=dezero_hints(__name__, {
+    "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
+    "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
+    "utils": "spread over autograd (plot_graph, get_dot_graph, sum_to) and nn.datasets",
+    "setup_variable": "built in: every Variable has the operators",
+}))
 
 __version__ = "0.1.0"
 IS_RUNGRAD = True

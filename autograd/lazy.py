@@ -31,3 +31,23 @@ def lazy_attributes(package, names=None, submodules=(), missing=None):
         return sorted(set(vars(module)) | set(submodules) | set(names))
 
     return __getattr__, __dir__
+
+
+def dezero_hints(package, hints):
+    """`missing(name)` for lazy_attributes: the AttributeError for `package.name`, naming
+    what rungrad calls it when `name` is DeZero's ({DeZero name: rungrad's way})."""
+    def missing(name):
+        message = f"module {package!r} has no attribute {name!r}"
+        if name in hints:
+            message += f": DeZero's {name} is {hints[name]} (docs/coming_from_dezero.md)"
+        return AttributeError(message)
+    return missing
+
+
+def missing_only(package, hints):
+    """`__getattr__` for a package without lazy attributes: DeZero names get their hint."""
+    missing = dezero_hints(package, hints)
+
+    def __getattr__(name):
+        raise missing(name)
+    return __getattr__

@@ -487,6 +487,10 @@ class Parameter(Variable):
     attributes, so it keeps a __dict__)."""
 
     def __init__(self, data, name=None, requires_grad=True):
+        if data is None:
+            raise TypeError("Parameter(None): a parameter whose shape is known only later (a "
+                            "lazily sized layer, DeZero's Parameter(None)) is "
+                            "nn.UninitializedParameter(); set its .data at the first call")
         super().__init__(data, name=name, requires_grad=requires_grad)
 
     # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an

@@ -4,7 +4,7 @@ One import line per file below, so layers from different files can be appended e
 Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequential`,
 `nn.callbacks`, which bring in optim), load on first attribute access (see `__getattr__`).
 """
-from autograd.lazy import lazy_attributes
+from autograd.lazy import dezero_hints, lazy_attributes
 from autograd.variable import UninitializedParameter
 
 from . import functional, init
@@ -78,4 +78,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "RNNCell": "layers.rnn_cells", "LSTMCell": "layers.rnn_cells", "GRUCell": "layers.rnn_cells",
     "SyncBatchNorm": "distributed.sync_batchnorm",
     "MultiheadAttention": "layers.attention", "TransformerEncoderLayer": "layers.transformer",
-})
+}, missing=dezero_hints(__name__, {
+    "Layer": "nn.Module",
+    "MLP": "nn.Sequential(nn.Linear(out1), nn.ReLU(), nn.Linear(out2)) (Linear(out) alone "
+           "sizes its input at the first call, as DeZero's L.Linear)",
+    "EmbedID": "nn.Embedding", "BatchNorm": "nn.BatchNorm1d / nn.BatchNorm2d",
+    "TwoLayerNet": "a two-layer nn.Sequential",
+}))

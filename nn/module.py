@@ -23,9 +23,19 @@ class StateDictKeyError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+# DeZero's Layer methods that rungrad names as PyTorch does (docs/coming_from_dezero.md)
+_DEZERO_METHODS = {"cleargrads": "model.zero_grad()", "params": "model.parameters()",
+                   "_flatten_params": "model.state_dict()"}
+
+
 class Module:
     """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
     attributes are registered automatically, in assignment order."""
+
+    def __getattr__(self, name):  # only for names not found: DeZero's get a hint
+        hint = _DEZERO_METHODS.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}"
+                             + (f": DeZero's {name} is {hint}" if hint else ""))
 
     def __init__(self):
         set_attr = object.__setattr__

@@ -7,7 +7,7 @@
 An optimizer may be made before the model has parameters (`optim.Adam(lr=0.01)`)
 and bound to them later with `opt.bind(model.parameters())`.
 """
-from autograd.lazy import lazy_attributes
+from autograd.lazy import dezero_hints, lazy_attributes
 
 from .adadelta import Adadelta
 from .adagrad import Adagrad
@@ -18,7 +18,11 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 # Schedulers load on first use (`optim.lr_scheduler.StepLR`).
-__getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",))
+__getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
+                                       missing=dezero_hints(__name__, {
+    "MomentumSGD": "optim.SGD(params, lr=0.01, momentum=0.9)",
+    "AdaGrad": "optim.Adagrad", "AdaDelta": "optim.Adadelta",
+}))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW",
            "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]

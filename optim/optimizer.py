@@ -89,6 +89,12 @@ def grad_array(p):
     return g.data if isinstance(g, Variable) else g
 
 
+# DeZero's optimizer methods, named as PyTorch's here (docs/coming_from_dezero.md)
+_DEZERO_METHODS = {"setup": "opt.bind(model.parameters()), or optim.SGD(model.parameters(), "
+                            "lr=...)",
+                   "update": "opt.step()", "add_hook": "weight_decay= or clip_grad_norm_"}
+
+
 class Optimizer:
     """Base class of all optimizers (PyTorch's `torch.optim.Optimizer` API).
 
@@ -204,6 +210,11 @@ class Optimizer:
             raise ValueError(f"{self._who}: foreach must be None (small groups), True or "
                              f"False, got {hyper['foreach']!r}")
 
+    def __getattr__(self, name):  # only for names not found: DeZero's get a hint
+        hint = _DEZERO_METHODS.get(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}"
+                             + (f": DeZero's {name} is {hint}" if hint else ""))
+
     # ----- the update -----
     @replayed  # a captured step repeats it (autograd.capture)
     def zero_grad(self, set_to_none=True):
@@ -225,6 +236,11 @@ class Optimizer:
         if closure is not None and capturing():
             raise RuntimeError(f"{self._who}: a closure cannot be replayed by autograd.capture; "
                                "call step() without one inside a captured step")
+        groups = self.param_groups
+        if len(groups) == 1 and not groups[0]["params"]:  # unbound: nothing would change
+            raise RuntimeError(f"{self._who}: step() with no parameters: make it with "
+                               "model.parameters(), or bind them first with "
+                               "opt.bind(model.parameters()) (DeZero's setup(model))")
         loss = None if closure is None else closure()
         states = self.state._entries  # (ParamState's dict, read inline: the hot path)
         for group in self.param_groups:

@@ -5,6 +5,8 @@ Everything here works on NumPy arrays (Variables are accepted and unwrapped) and
 needs nothing beyond NumPy.
 """
 
+from autograd.lazy import missing_only
+
 from .augment import GaussianNoise, RandomFlip, RandomShift, SaltAndPepperNoise
 from .collate import default_collate
 from .dataset import Dataset, Subset, TensorDataset
@@ -12,6 +14,9 @@ from .loader import DataLoader
 from .sequence import SequenceLoader
 from .split import random_split
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
+
+__getattr__ = missing_only(__name__, {
+    "SeqDataLoader": "nn.data.SequenceLoader(data, batch_size) (the same streams)"})
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
            "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",

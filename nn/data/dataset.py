@@ -25,7 +25,9 @@ class TensorDataset(Dataset):
 
     `transform` is applied to the first array (inputs) and `target_transform` to the
     second (targets). Both receive a *batch* (first axis = samples), also when one
-    sample is fetched, so a transform such as Flatten means the same thing either way.
+    sample is fetched, so a transform such as Flatten means the same thing either way;
+    one that loses the batch axis (DeZero's per-sample `x.flatten()`; write
+    `x.reshape(len(x), -1)`) is refused by name.
     """
 
     def __init__(self, *arrays, transform=None, target_transform=None):
@@ -59,8 +61,20 @@ class TensorDataset(Dataset):
         batch = [a[index].copy() if isinstance(index, slice) else a[index] for a in self.arrays]
         for k, fn in enumerate((self.transform, self.target_transform)):
             if fn is not None and k < len(batch):
-                batch[k] = fn(batch[k])
+                batch[k] = _kept_rows(fn(batch[k]), len(batch[k]), fn)
         return tuple(batch)
+
+
+def _kept_rows(result, rows, fn):
+    """A transform's result, once it still has one row per sample of the batch it got."""
+    shape = getattr(result, "shape", None)
+    if shape is not None and (len(shape) == 0 or shape[0] != rows):
+        name = getattr(fn, "__name__", type(fn).__name__)
+        raise ValueError(f"TensorDataset: transform {name} returned shape {tuple(shape)} for "
+                         f"a batch of {rows} sample(s): transforms receive the whole batch "
+                         "(N, ...) and must keep its first axis (DeZero's per-sample "
+                         "x.flatten() is x.reshape(len(x), -1) here, or nn.data.Flatten())")
+    return result
 
 
 class Subset(Dataset):

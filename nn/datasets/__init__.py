@@ -6,6 +6,8 @@ data_home): mnist, fashion_mnist, cifar10, and shakespeare (a character corpus: 
 and their Vocabulary). Arrays are NumPy; features float32, labels int64.
 """
 
+from autograd.lazy import missing_only
+
 from .bundled import digits
 from .cifar import CifarError, cifar10
 from .download import ChecksumError, DownloadError, data_home
@@ -15,6 +17,12 @@ from .sklearn_sets import breast_cancer, diabetes, iris, wine
 from .synthetic import sin_curve, spiral
 from .text_sets import shakespeare
 from .vocabulary import Vocabulary
+
+__getattr__ = missing_only(__name__, {
+    "Spiral": "nn.datasets.spiral(), which returns ((x, t), (x_test, t_test)) arrays",
+    "get_spiral": "nn.datasets.spiral()", "MNIST": "nn.datasets.mnist()",
+    "SinCurve": "nn.datasets.sin_curve()", "Shakespear": "nn.datasets.shakespeare()",
+    "ImageNet": "not included"})
 
 __all__ = ["spiral", "sin_curve", "digits", "iris", "breast_cancer", "wine", "diabetes",
            "mnist", "fashion_mnist", "cifar10", "shakespeare", "Vocabulary", "read_idx",

@@ -187,8 +187,10 @@ def _shape_error(x_shape, w_shape, b_shape):
     if len(w_shape) != 2:
         return f"linear: weight must be 2-D (out, in), got shape {w_shape}"
     if not x_shape or x_shape[-1] != w_shape[1]:
+        transposed = (" (the weight is (out, in), PyTorch's layout; DeZero's F.linear takes "
+                      "(in, out): pass W.T)" if x_shape and x_shape[-1] == w_shape[0] else "")
         return (f"linear: input of shape {x_shape} does not match weight of shape {w_shape}: "
-                f"the last axis must be {w_shape[1]}")
+                f"the last axis must be {w_shape[1]}{transposed}")
     return (f"linear: bias of shape {tuple(b_shape)} does not match weight of shape "
             f"{w_shape}: expected ({w_shape[0]},)")
 

@@ -51,3 +51,42 @@ def test_every_name_in_the_tables_exists():
         except AttributeError:
             missing.append(name)
     assert missing == []
+
+
+def test_dezero_names_outside_F_say_what_rungrad_calls_them():
+    import pytest
+    for where, name, words in ((optim, "MomentumSGD", "momentum=0.9"), (nn, "MLP", "Sequential"),
+                               (nn, "EmbedID", "nn.Embedding"), (nn.datasets, "Spiral", "spiral()"),
+                               (nn.data, "SeqDataLoader", "SequenceLoader"),
+                               (ag, "plot_dot_graph", "plot_graph"),
+                               (ag, "gradient_check", "gradcheck")):
+        with pytest.raises(AttributeError, match=f"DeZero's {name} is .*{re.escape(words)}"):
+            getattr(where, name)
+    model, opt = nn.Linear(2, 3), optim.SGD(lr=0.1)
+    with pytest.raises(AttributeError, match=r"DeZero's cleargrads is model.zero_grad\(\)"):
+        model.cleargrads()
+    with pytest.raises(AttributeError, match=r"DeZero's setup is opt.bind"):
+        opt.setup(model)
+    with pytest.raises(RuntimeError, match=r"step\(\) with no parameters"):
+        opt.step()  # made without parameters and never bound: nothing would be trained
+    with pytest.raises(AttributeError, match="no attribute 'anything'$"):
+        model.anything
+
+
+def test_book_idioms_that_would_go_wrong_are_named():
+    import numpy as np
+    import pytest
+    images = np.zeros((10, 1, 28, 28))
+    flattened = nn.data.TensorDataset(images, np.zeros(10), transform=lambda x: x.flatten())
+    with pytest.raises(ValueError, match=r"returned shape \(784,\) for a batch of 1.*reshape"):
+        flattened[0]  # step 51's per-sample transform: a batch here
+    batched = nn.data.TensorDataset(images, np.zeros(10), transform=nn.data.Flatten())
+    assert batched[0][0].shape == (784,)
+    with pytest.raises(TypeError, match="UninitializedParameter"):
+        ag.Parameter(None)  # step 44's lazy W
+    with pytest.raises(ValueError, match=r"\(in, out\): pass W.T"):
+        F.linear(np.ones((4, 2)), np.ones((2, 10)))  # the book's (in, out) weight
+    x = ag.Variable(np.array(2.0))
+    (x ** 4).backward()
+    with pytest.raises(RuntimeError, match=r"create_graph=True"):
+        x.grad.backward()  # step 33 without create_graph

@@ -93,7 +93,8 @@ def test_made_without_params_then_bound(cls, hp):
     """Keras' habit: optimizer first, parameters later (what Model.compile does)."""
     late = cls(**hp)
     assert len(late.param_groups) == 1 and late.param_groups[0]["params"] == []
-    late.step()  # nothing to do, no error
+    with pytest.raises(RuntimeError, match="step\\(\\) with no parameters.*bind"):
+        late.step()  # a silent no-op would hide a forgotten bind (DeZero's setup)
     params = make_params()
     assert late.bind(params) is late
     late.bind(iter(params))  # binding again adds nothing
