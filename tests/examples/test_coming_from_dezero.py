@@ -70,7 +70,7 @@ def test_dezero_names_outside_F_say_what_rungrad_calls_them():
     with pytest.raises(RuntimeError, match=r"step\(\) with no parameters"):
         opt.step()  # made without parameters and never bound: nothing would be trained
     with pytest.raises(AttributeError, match="no attribute 'anything'$"):
-        model.anything
+        getattr(model, "anything")
 
 
 def test_book_idioms_that_would_go_wrong_are_named():
@@ -79,7 +79,7 @@ def test_book_idioms_that_would_go_wrong_are_named():
     images = np.zeros((10, 1, 28, 28))
     flattened = nn.data.TensorDataset(images, np.zeros(10), transform=lambda x: x.flatten())
     with pytest.raises(ValueError, match=r"returned shape \(784,\) for a batch of 1.*reshape"):
-        flattened[0]  # step 51's per-sample transform: a batch here
+        _ = flattened[0]  # step 51's per-sample transform: a batch here
     batched = nn.data.TensorDataset(images, np.zeros(10), transform=nn.data.Flatten())
     assert batched[0][0].shape == (784,)
     with pytest.raises(TypeError, match="UninitializedParameter"):
