@@ -70,7 +70,7 @@ def test_dezero_names_outside_F_say_what_rungrad_calls_them():
     with pytest.raises(RuntimeError, match=r"step\(\) with no parameters"):
         opt.step()  # made without parameters and never bound: nothing would be trained
     with pytest.raises(AttributeError, match="no attribute 'anything'$"):
-        getattr(model, "anything")
+        _ = model.anything
 
 
 def test_book_idioms_that_would_go_wrong_are_named():
