@@ -7,7 +7,13 @@ needs nothing beyond NumPy.
 
 from autograd.lazy import missing_only
 
-from .augment import GaussianNoise, RandomFlip, RandomShift, SaltAndPepperNoise
+from .augment import (
+    GaussianNoise,
+    RandomFlip,
+    RandomRotation,
+    RandomShift,
+    SaltAndPepperNoise,
+)
 from .collate import default_collate
 from .dataset import Dataset, Subset, TensorDataset
 from .loader import DataLoader
@@ -20,4 +26,4 @@ __getattr__ = missing_only(__name__, {
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
            "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
-           "RandomShift", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise"]
+           "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise"]

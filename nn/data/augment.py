@@ -1,4 +1,5 @@
-"""Random augmentation transforms: shifts, flips, Gaussian and salt-and-pepper noise.
+"""Random augmentation transforms: shifts, rotations, flips, Gaussian and salt-and-pepper
+noise.
 
 Like the other transforms they take a batch (first axis = samples) and return a new
 array (the input is never modified). Each draws from its own NumPy Generator seeded at
@@ -80,6 +81,70 @@ class RandomShift:
 
     def __repr__(self):
         return f"RandomShift(max_shift={self.max_shift}, fill={self.fill})"
+
+
+class RandomRotation:
+    """Rotate each image about its centre by an angle drawn uniformly from [-degrees,
+    degrees] (or from a range (low, high)), counter-clockwise for positive angles as
+    torchvision and Keras turn them; values between pixels are interpolated bilinearly,
+    pixels brought in from outside the image become `fill`.
+
+    Input (N, H, W) or (N, C, H, W). Float input keeps its dtype; integers become float32.
+    """
+
+    def __init__(self, degrees, fill=0.0, seed=None):
+        who = "RandomRotation"
+        self.degrees = _angle_range(degrees, who)
+        if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
+            raise ValueError(f"{who}: fill must be a number, got {fill!r}")
+        self.fill = fill
+        self.rng = _generator(seed, who)
+
+    def __call__(self, x):
+        x = _numeric_batch(x, "RandomRotation", 3, _IMAGES)
+        n, (h, w) = len(x), x.shape[-2:]
+        dtype = _float_dtype(x)
+        images = x.reshape(n, -1, h, w).astype(dtype, copy=False)
+        angles = np.deg2rad(self.rng.uniform(*self.degrees, size=n))[:, None, None]
+        rows, cols = _source_pixels(angles, h, w)
+        out = np.zeros((n, images.shape[1], h, w), dtype)
+        top, left = np.floor(rows), np.floor(cols)
+        for dr, dc in ((0, 0), (0, 1), (1, 0), (1, 1)):  # the four pixels around each source
+            r, c = top + dr, left + dc
+            weight = (1 - np.abs(rows - r)) * (1 - np.abs(cols - c))
+            inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+            values = images[np.arange(n)[:, None, None], :, np.clip(r, 0, h - 1).astype(int),
+                            np.clip(c, 0, w - 1).astype(int)]  # (n, h, w, channels)
+            values = np.where(inside[..., None], values, self.fill)
+            out += np.moveaxis(values * weight[..., None], -1, 1).astype(dtype, copy=False)
+        return out.reshape(x.shape)
+
+    def __repr__(self):
+        return f"RandomRotation(degrees={self.degrees}, fill={self.fill})"
+
+
+def _angle_range(degrees, who):
+    """(low, high) in degrees from a number d (-d, d) or a pair."""
+    pair = (-degrees, degrees) if isinstance(degrees, numbers.Real) else degrees
+    try:
+        low, high = (float(v) for v in pair)
+    except (TypeError, ValueError):
+        raise ValueError(f"{who}: degrees must be a number >= 0 or a pair (low, high), got "
+                         f"{degrees!r}") from None
+    if isinstance(degrees, bool) or not (np.isfinite([low, high]).all() and low <= high):
+        raise ValueError(f"{who}: degrees must be a number >= 0 or a pair (low, high) with "
+                         f"low <= high, got {degrees!r}")
+    return low, high
+
+
+def _source_pixels(angles, h, w):
+    """For each output pixel of each image, the (row, column) it reads from, rotated by
+    -angle about the centre (rows grow downwards, so up is -row)."""
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    row, col = np.mgrid[0:h, 0:w]
+    right, up = col - cx, cy - row
+    cos, sin = np.cos(angles), np.sin(angles)
+    return cy - (-sin * right + cos * up), cx + (cos * right + sin * up)
 
 
 class RandomFlip:

@@ -238,9 +238,9 @@ with ag.no_grad():
 plt.legend(fontsize=8)
 plt.title("underfit: the line misses the pattern on the training data too")
 plt.show()
-# Across seeds the line's errors are 0.23-0.29, the 16-unit model's 0.07-0.11.
+# Across seeds the line's errors are 0.23-0.29, the 16-unit model's 0.07-0.12.
 line_errors, right_errors = errors["straight line (too small)"], errors["16 tanh units"]
-assert min(line_errors) > 2 * 0.09 and max(right_errors) < 0.13
+assert min(line_errors) > 2 * 0.09 and max(right_errors) < 0.15
 
 # %% [markdown]
 # The training and validation errors together give the diagnosis, and the cure:
@@ -300,7 +300,7 @@ for label, (_, train_curve, val_curve) in fits.items():
 good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
 assert good[2][-1] < 0.75 * val_mse[-1]
 # underfits: the training MSE stays above twice the noise level (0.09)
-assert too_strong[1][-1] > 0.2 and too_strong[2][-1] > good[2][-1]
+assert too_strong[1][-1] > 2 * 0.09 and too_strong[2][-1] > good[2][-1]
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
 right.scatter(x_small, y_small, color="k", zorder=3)
@@ -492,8 +492,9 @@ assert np.argmin(dropped_out["val_loss"]) >= np.argmin(plain["val_loss"]) + 5
 # label) and change what should not matter. The notes list noise (Gaussian, or
 # salt-and-pepper: random pixels set to black or white), shifts and rotations, and flips.
 # `nn.data` has them as transforms that draw new random changes on every batch, each from
-# its own seeded generator: `RandomShift`, `RandomFlip`, `GaussianNoise` and
-# `SaltAndPepperNoise`. Here they are on one digit (8 x 8 images, so a shift is one pixel):
+# its own seeded generator: `RandomShift`, `RandomRotation`, `RandomFlip`, `GaussianNoise`
+# and `SaltAndPepperNoise`. Here they are on one digit (8 x 8 images, so a shift is one
+# pixel):
 
 # %%
 from nn.data import (
@@ -501,6 +502,7 @@ from nn.data import (
     DataLoader,
     GaussianNoise,
     RandomFlip,
+    RandomRotation,
     RandomShift,
     SaltAndPepperNoise,
     TensorDataset,
@@ -508,10 +510,11 @@ from nn.data import (
 
 images_8x8 = x_few.reshape(-1, 8, 8)
 augmentations = {"original": lambda x: x, "RandomShift(1)": RandomShift(1, seed=0),
+                 "RandomRotation(20)": RandomRotation((20, 20)),
                  "RandomFlip()": RandomFlip(p=1.0, seed=0),
                  "GaussianNoise(0.2)": GaussianNoise(0.2, clip=(0, 1), seed=0),
                  "SaltAndPepperNoise(0.1)": SaltAndPepperNoise(0.1, seed=0)}
-fig, axes = plt.subplots(1, 5, figsize=(11, 2.6))
+fig, axes = plt.subplots(1, 6, figsize=(13, 2.6))
 for ax, (label, augment) in zip(axes, augmentations.items()):
     ax.imshow(augment(images_8x8[:1])[0], cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(label, fontsize=9)
@@ -534,7 +537,7 @@ assert moved.shape == images_8x8.shape and not np.array_equal(moved, images_8x8)
 # ```
 #
 # Three models as above (150 training digits): plain, with dropout 0.5, and plain trained on
-# randomly shifted digits. Each is checked on the 797 held-out digits as they are, and on the
+# randomly shifted digits. Each is checked on the 438 held-out digits as they are, and on the
 # same digits each moved by up to one pixel (real handwriting is not always centred).
 
 # %%

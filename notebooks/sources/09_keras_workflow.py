@@ -18,8 +18,10 @@
 #
 # **Where the two styles come from.** TensorFlow is the machine-learning library Google
 # released as open source in 2015. Keras began the same year as a separate high-level API
-# (by François Chollet) that ran on top of several such engines; TensorFlow 2.0 (2019)
-# made it TensorFlow's own interface, `tf.keras`. PyTorch was developed at Facebook's (now
+# (by François Chollet) that ran on top of several such engines; TensorFlow took it in as
+# `tf.keras` (2017), and TensorFlow 2.0 (2019) made it the default high-level API. (The notes
+# write `tensorflow.keras.model.Sequential` and `...model.Dense(unit=...)`: the modules are
+# `keras.models` and `keras.layers`, and the argument is `units`.) PyTorch was developed at Facebook's (now
 # Meta's) AI Research lab and released in 2016 as the Python successor of the Lua library
 # Torch; it records the graph while the code runs (define-by-run), as rungrad does. Its
 # explicit training loop is the style of the last sections below.
@@ -83,7 +85,8 @@ model.compile(optimizer=optim.Adam(lr=0.003), loss="sparse_categorical_crossentr
 # The notes compile classifiers with `loss="categorical_crossentropy"`, which expects each
 # target as a **one-hot** row (1 at the true class, 0 elsewhere), and name the metrics
 # `"acc"`, `"f1_score"` and `"mse"`. Those work as written, and the history reports each
-# under the name it was given. `nn.data.OneHot(10)` turns the labels into one-hot rows. On
+# under the name it was given (F1 macro-averaged over all classes: one number, as Keras'
+# `F1Score(average="macro")`; Keras' default gives one F1 per class). `nn.data.OneHot(10)` turns the labels into one-hot rows. On
 # the same model and data, the categorical loss with one-hot targets is exactly the sparse
 # loss with integer labels: only the format of the targets differs.
 
@@ -271,7 +274,8 @@ assert accuracy > 0.92
 
 # %% [markdown]
 # Both styles build the same kind of object: `Dense` and `Linear` store `weight` as
-# (out, in) and `bias` as (out,), exactly as PyTorch does. So weights move between them by
+# (out, in) and `bias` as (out,), exactly as PyTorch does (real Keras stores a Dense kernel
+# the other way round, (in, units)). So weights move between them by
 # renaming the keys of the `state_dict` (the PyTorch-style model counts its ReLU modules as
 # layers 1 and 3), and the two models then make identical predictions.
 

@@ -58,8 +58,9 @@ plt.show()
 
 # %% [markdown]
 # The output size follows from how many positions the window fits into:
-# $OH = \frac{H + 2P - KH}{S} + 1$, with padding $P$ (zeros added around the border) and
-# stride $S$ (how far the window jumps). Padding 1 with a 3 x 3 filter keeps the size.
+# $OH = \lfloor\frac{H + 2P - KH}{S}\rfloor + 1$, with padding $P$ (zeros added around the
+# border) and stride $S$ (how far the window jumps): a window that would stick out is not
+# used, hence the floor. Padding 1 with a 3 x 3 filter keeps the size.
 
 # %%
 x = np.random.default_rng(0).normal(size=(2, 3, 8, 8)).astype(np.float32)  # N, C, H, W

@@ -10,6 +10,7 @@ from nn.data import (
     DataLoader,
     GaussianNoise,
     RandomFlip,
+    RandomRotation,
     RandomShift,
     SaltAndPepperNoise,
     TensorDataset,
@@ -17,6 +18,7 @@ from nn.data import (
 )
 
 AUGMENTS = [lambda seed: RandomShift(2, seed=seed), lambda seed: RandomFlip(seed=seed),
+            lambda seed: RandomRotation(30, seed=seed),
             lambda seed: GaussianNoise(0.1, seed=seed),
             lambda seed: SaltAndPepperNoise(0.2, seed=seed)]
 
@@ -64,6 +66,29 @@ def test_shift_zero_is_identity_and_integers_keep_dtype():
     x = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
     np.testing.assert_array_equal(RandomShift(0, seed=0)(x), x)
     assert RandomShift(1, seed=0)(x).dtype == np.uint8
+
+
+def test_rotation_turns_counter_clockwise_about_the_centre():
+    square = images(n=2, c=3, h=5, w=5).astype(np.float64)
+    np.testing.assert_allclose(RandomRotation((90, 90))(square), np.rot90(square, axes=(2, 3)),
+                               atol=1e-12)
+    np.testing.assert_allclose(RandomRotation((180, 180))(square), square[..., ::-1, ::-1],
+                               atol=1e-12)
+    np.testing.assert_array_equal(RandomRotation(0)(square), square)
+    corner = RandomRotation((45, 45), fill=-1.0)(np.ones((1, 9, 9)))
+    assert corner[0, 0, 0] == -1.0 and corner[0, 4, 4] == 1.0  # brought in from outside: fill
+    ints = RandomRotation(10, seed=0)(np.ones((2, 4, 4), np.uint8))
+    assert ints.dtype == np.float32
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(-180, 180), st.integers(3, 9), st.integers(3, 9))
+def test_rotation_is_scipy_s_bilinear_rotation(angle, h, w):
+    ndimage = pytest.importorskip("scipy.ndimage")
+    image = np.random.default_rng(h * w).random((h, w))
+    expected = ndimage.rotate(image, angle, reshape=False, order=1, mode="grid-constant")
+    np.testing.assert_allclose(RandomRotation((angle, angle))(image[None])[0], expected,
+                               atol=1e-9)
 
 
 def test_flip_modes():
@@ -126,13 +151,17 @@ def test_inside_a_dataset_each_epoch_sees_new_variants():
     (lambda: SaltAndPepperNoise(2), r"SaltAndPepperNoise: amount must be a number in \[0, 1\]"),
     (lambda: RandomShift(1, seed=-3), r"RandomShift: seed must be None or an integer >= 0"),
     (lambda: RandomFlip(seed="abc"), r"RandomFlip: seed must be None or an integer >= 0"),
+    (lambda: RandomRotation(-5), r"RandomRotation: degrees must be a number >= 0 or a pair"),
+    (lambda: RandomRotation((10, "x")), r"RandomRotation: degrees"),
+    (lambda: RandomRotation(float("inf")), r"RandomRotation: degrees"),
+    (lambda: RandomRotation(5, fill=None), r"RandomRotation: fill must be a number"),
 ])
 def test_bad_settings_are_named(make, message):
     with pytest.raises(ValueError, match=message):
         make()
 
 
-@pytest.mark.parametrize("transform", [RandomShift(1), RandomFlip()])
+@pytest.mark.parametrize("transform", [RandomShift(1), RandomFlip(), RandomRotation(5)])
 def test_image_transforms_need_image_batches(transform):
     name = type(transform).__name__
     with pytest.raises(ValueError, match=rf"{name}: expects a batch of images .* got shape "
@@ -141,7 +170,7 @@ def test_image_transforms_need_image_batches(transform):
 
 
 @pytest.mark.parametrize("transform", [RandomShift(1), RandomFlip(), GaussianNoise(0.1),
-                                       SaltAndPepperNoise(0.1)])
+                                       SaltAndPepperNoise(0.1), RandomRotation(5)])
 def test_non_numeric_input_is_named(transform):
     with pytest.raises(TypeError, match=rf"{type(transform).__name__}: expects numeric arrays, "
                                         r"got dtype <U1"):
