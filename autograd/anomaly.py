@@ -114,17 +114,17 @@ def _plot(func, inputs, outputs, problem, gxs=()):
         return ""
     from .graph import Drawing, render_dot
     from .walk import functions_behind
-    drawing = Drawing(verbose=True, values=True)
-    drawing.mark(func, problem)
-    _mark_non_finite(drawing, func, inputs, outputs, gxs)
-    for y in outputs:  # in forward, the op's outputs are not linked yet: they end the graph
-        drawing.variable(y, None if y.creator is func else "output")
-    drawing.function(func, inputs, outputs)
-    for earlier in functions_behind(inputs):
-        drawing.function(earlier)
     try:
+        drawing = Drawing(verbose=True, values=True)
+        drawing.mark(func, problem)
+        _mark_non_finite(drawing, func, inputs, outputs, gxs)
+        for y in outputs:  # in forward, the op's outputs are not linked yet: they end it
+            drawing.variable(y, None if y.creator is func else "output")
+        drawing.function(func, inputs, outputs)
+        for earlier in functions_behind(inputs):
+            drawing.function(earlier)
         render_dot(drawing.source(), path, who="detect_anomaly")
-    except (ImportError, RuntimeError, OSError) as exc:  # the anomaly is still what is raised
+    except Exception as exc:  # noqa: BLE001  (the anomaly is still what is raised)
         return f"\n  the graph could not be drawn to {path}: {' '.join(str(exc).split())}"
     return f"\n  graph up to this op (in red) written to {path}"
 

@@ -15,12 +15,19 @@ from .array_text import array_text
 from .atomic import write_bytes
 from .graph import get_dot_graph, render_bytes
 from .trace import record_backward
+from .variable import Variable
 
 
 def plot_backward(output, to_file="backprop.html", values=True):
     """Run `output.backward()` while recording it and write the step-through page to
     `to_file`; returns a `BackpropPage` (Jupyter shows it inline). The graph's `.grad`s are
-    left as they were: drawing a backward pass does not add a second one to them."""
+    left as they were: drawing a backward pass does not add a second one to them. It is a
+    real backward, so gradient hooks run; the page's running totals are what the ops sent,
+    before a variable's own hooks (a hooked variable is marked so)."""
+    if not isinstance(output, Variable):
+        raise TypeError(f"plot_backward: expected one output Variable, got "
+                        f"{type(output).__name__} (draw several outputs' graph with "
+                        "plot_graph; step through the backward of their sum)")
     if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
         raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
                          f"(use a name ending in .html)")
@@ -54,9 +61,12 @@ def _graph_variables(output):
 def frames(output, trace):
     """The page's frames: the forward pass done, then one per recorded step."""
     names = _Names()
+    seed = ("gradient 1 (dL/dL = 1)" if output.size == 1 else
+            f"gradient ones of shape {tuple(output.shape)} (backward's seed for an output "
+            "that is not a scalar: it differentiates the sum of its elements)")
     first = {"highlight": str(id(output)), "targets": [],
              "caption": f"Forward pass done: each variable shows its value. Backward starts "
-                        f"at the output {names(output)} with gradient 1 (dL/dL = 1).",
+                        f"at the output {names(output)} with {seed}.",
              "received": [], "sent": [], "totals": []}
     result, totals = [first], {}
     for step in trace:
@@ -74,9 +84,15 @@ def frames(output, trace):
                         if g is not None],
             "caption": _caption(step, len(trace), received, sent),
             "received": received, "sent": sent,
-            "totals": [{"var": names(x), "grad": array_text(t)} for x, t in totals.values()],
+            "totals": [{"var": names(x) + _before_hooks(x), "grad": array_text(t)}
+                       for x, t in totals.values()],
         })
     return result
+
+
+def _before_hooks(x):
+    watch = x._watch
+    return " (before its hooks)" if watch is not None and (watch.hooks or watch.last) else ""
 
 
 def _caption(step, n_steps, received, sent):
@@ -109,7 +125,7 @@ class _Names:
 def _page(svg, frames):
     template = resources.files("autograd").joinpath("page/backprop.html").read_text("utf-8")
     return (template.replace("{{SVG}}", svg)
-            .replace("{{FRAMES}}", json.dumps(frames).replace("</", "<\\/"))
+            .replace("{{FRAMES}}", _script_json(frames))
             .replace("{{TITLE}}", html.escape(f"Backprop, {len(frames) - 1} steps")))
 
 
@@ -129,3 +145,11 @@ class BackpropPage:
 
     def __repr__(self):
         return f"BackpropPage({self.path!r})"
+
+
+def _script_json(value):
+    """`value` as JSON that cannot end or comment out the <script> it sits in: <, > and &
+    as \\u escapes (valid JSON, the same strings), as HTML's rules for scripts require."""
+    text = json.dumps(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+

@@ -564,10 +564,10 @@ def _no_grad_error(y):
         "Function's backward written with Variables (x, = self.inputs), not with .data")
 
 
-def _called_twice(func):
+def _called_twice(func, who="backward"):
     """Backward met an output whose Function was called again since (its record now holds
     the later call): the earlier call's gradient would be lost."""
     return RuntimeError(
-        f"backward: a {func.name} Function instance was called more than once while "
+        f"{who}: a {func.name} Function instance was called more than once while "
         f"recording; each call overwrites its record, so the earlier calls' gradients would "
         f"be lost. Create a new instance per call (e.g. `{type(func).__name__}()(x)`).")

@@ -20,11 +20,15 @@ def get_dot_graph(output, verbose=True, values=False, grads=False):
     value and `grads` its `.grad` (`grad: —` when none was computed): the numbers for
     arrays of up to 6 elements, a min/mean/max summary with nan/inf counts for larger ones.
     Graphs of gradients (`backward(create_graph=True)`) are drawn the same way. The walk
-    is iterative, so deep graphs cannot hit the recursion limit.
+    is iterative, so deep graphs cannot hit the recursion limit. An unnamed scalar constant
+    (the 2 of `x * 2`, which rungrad caches and shares between ops) is drawn once per use:
+    one node wired to every op that multiplies by 2 would misdraw the graph and take
+    Graphviz minutes to lay out.
     """
     outputs = _as_output_list(output)
     drawing = Drawing(verbose, values, grads)
     for y in outputs:
+        _check_recorded_once(y)
         drawing.variable(y, "output")
     for func in functions_behind(outputs):
         drawing.function(func)
@@ -89,11 +93,13 @@ class Drawing:
     def mark(self, obj, *notes):
         self._marks.setdefault(id(obj), []).extend(notes)
 
-    def variable(self, v, role=None):
-        """Add `v`'s node (once); `role` picks the colour (default: from `v` itself)."""
-        if id(v) in self._drawn:
+    def variable(self, v, role=None, node=None):
+        """Add `v`'s node (once); `role` picks the colour (default: from `v` itself); `node`:
+        its DOT id (default id(v))."""
+        node = id(v) if node is None else node
+        if node in self._drawn:
             return
-        self._drawn.add(id(v))
+        self._drawn.add(node)
         parts = [v.name] if v.name else []
         role = role or _role(v)
         if role == "constant" and v.size == 1 and not v.name and not self.values:
@@ -109,7 +115,7 @@ class Drawing:
             parts.extend(self._marks[id(v)])
             style += ', color="#d62728", penwidth=3, fontcolor="#b00000"'
         label = "\\n".join(escape(p) for p in parts)
-        self.lines.append(f'  {id(v)} [label="{label}", shape=ellipse, {style}];')
+        self.lines.append(f'  {node} [label="{label}", shape=ellipse, {style}];')
 
     def function(self, func, inputs=None, outputs=None):
         """Add `func`'s box, its input and output nodes and the edges between them.
@@ -119,14 +125,17 @@ class Drawing:
         inputs = func.inputs if inputs is None else inputs
         if outputs is None:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
+        for x in inputs:
+            _check_recorded_once(x)
         parts = [type(func).__name__, *self._marks.get(id(func), ())]
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
         label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '
                           f'fillcolor="{fill}"];')
-        for x in inputs:
-            self.variable(x)
-            self.lines.append(f"  {id(x)} -> {id(func)};")
+        for k, x in enumerate(inputs):
+            node = f"c{id(x)}_{id(func)}_{k}" if _drawn_per_use(x) else id(x)
+            self.variable(x, node=node)
+            self.lines.append(f"  {node} -> {id(func)};")
         for y in outputs:
             self.variable(y, "inner")
             self.lines.append(f"  {id(func)} -> {id(y)};")
@@ -155,16 +164,40 @@ _STYLE = {
 }
 
 
+def _drawn_per_use(x):
+    """An unnamed scalar constant: a node of its own at each op that reads it."""
+    return x.creator is None and not x.requires_grad and x.size == 1 and not x.name
+
+
+def _check_recorded_once(x):
+    """Refuse to draw `x` when its Function was called again since (its record then shows
+    the later call): the picture would be silently wrong, as backward refuses too."""
+    func = x.creator
+    if func is not None and not any(ref() is x for ref in func.outputs):
+        from .engine import _called_twice
+        raise _called_twice(func, "get_dot_graph")
+
+
 def _role(v):
     if v.creator is not None:
         return "inner"
     return "leaf" if v.requires_grad else "constant"
 
 
+_LONGEST = 200  # characters of a label line: Graphviz refuses strings over 16,384
+
+
 def escape(text):
-    """Make arbitrary text safe inside a double-quoted DOT string."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return text.replace("\r", "").replace("\n", "\\n")
+    """Make arbitrary text safe inside a double-quoted DOT string: quotes and backslashes
+    escaped, `&` kept literal (Graphviz reads entities), control characters and unpaired
+    surrogates shown as escapes (they break DOT, or the SVG's XML), long text cut."""
+    text = str(text)
+    if len(text) > _LONGEST:
+        text = text[:_LONGEST - 1] + "…"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = "".join(c if c == "\n" or c.isprintable() else repr(c)[1:-1] for c in text)
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return text.replace("\n", "\\n")
 
 
 def format_of(to_file, who="plot_graph"):
@@ -188,6 +221,10 @@ def render_bytes(dot_source, fmt, who="plot_graph"):
     except graphviz.ExecutableNotFound:
         raise RuntimeError(f"{who}: the Graphviz 'dot' executable was not found on PATH; "
                            f"{_INSTALL_GRAPHVIZ}") from None
+    except graphviz.CalledProcessError as exc:
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"{who}: Graphviz could not render the graph"
+                           f"{': ' + said[0] if said else ''}") from None
 
 
 def _write_atomic(path, data, who):

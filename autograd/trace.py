@@ -32,14 +32,18 @@ class Step:
 
 
 class BackwardTrace:
-    """The steps of every backward pass run inside `record_backward()` (a list-like)."""
+    """The steps of every backward pass run inside `record_backward()` (a list-like);
+    `outer`: the trace of an enclosing record_backward block, which records them too."""
 
-    def __init__(self):
+    def __init__(self, outer=None):
         self.steps = []
+        self.outer = outer
 
     def record(self, function, grad_outputs, grad_inputs):
         self.steps.append(Step(len(self.steps), function, _arrays(grad_outputs),
                                _arrays(grad_inputs)))
+        if self.outer is not None:
+            self.outer.record(function, grad_outputs, grad_inputs)
 
     def __iter__(self):
         return iter(self.steps)
@@ -60,8 +64,9 @@ def _arrays(grads):
 
 @contextlib.contextmanager
 def record_backward():
-    """Record every backward pass run in this thread inside the block; yields the trace."""
-    trace = BackwardTrace()
+    """Record every backward pass run in this thread inside the block (blocks inside it
+    included); yields the trace."""
+    trace = BackwardTrace(recorder.get())
     token = recorder.set(trace)
     try:
         yield trace

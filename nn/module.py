@@ -308,13 +308,24 @@ class Module:
 
     # ----- drawing -----
     def plot(self, *inputs, to_file="model.png", verbose=True):
-        """Run the model on `inputs` and draw its computation graph (needs Graphviz)."""
+        """Run the model on `inputs` and draw its computation graph (needs Graphviz), its
+        parameters labelled with their names. Drawing changes nothing: buffers a training
+        forward updates (BatchNorm's running statistics) and the parameters' names are put
+        back as they were (forward hooks do run: it is a real forward)."""
         from autograd.config import using_config
         from autograd.graph import plot_graph
+        names = [(p, p.name) for p in self.parameters()]
+        buffers = [(b, b.copy()) for b in self.buffers() if b is not None]
         self.name_parameters()
-        with using_config("enable_backprop", True):
-            outputs = self(*inputs)
-        return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose)
+        try:
+            with using_config("enable_backprop", True):
+                outputs = self(*inputs)
+            return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose)
+        finally:
+            for param, name in names:
+                param.name = name
+            for buffer, saved in buffers:
+                buffer[...] = saved
 
     def name_parameters(self):
         """Give each unnamed Parameter its dotted name (labels in graph images)."""

@@ -263,3 +263,16 @@ def test_anomaly_image_is_written(tmp_path):
     with detect_anomaly(plot=tmp_path / "anomaly.png"), pytest.raises(FloatingPointError):
         log(x - 1)
     assert (tmp_path / "anomaly.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_an_undrawable_graph_still_raises_the_anomaly(tmp_path, monkeypatch):
+    import autograd.graph as graph
+
+    def broken(*args, **kwargs):
+        raise ValueError("Graphviz fell over")
+    monkeypatch.setattr(graph, "render_dot", broken)
+    x = Variable(np.array([0.0, 4.0]))
+    with detect_anomaly(plot=str(tmp_path / "a.png")):
+        loss = (sqrt(x) * 3).sum()
+        with pytest.raises(FloatingPointError, match="could not be drawn.*fell over"):
+            loss.backward()

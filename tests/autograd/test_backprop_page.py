@@ -118,3 +118,19 @@ def test_drawing_a_backward_pass_leaves_the_gradients_as_they_were(tmp_path):
     fresh = Variable(np.array(1.0))
     ag.plot_backward(ag.exp(fresh), to_file=tmp_path / "page2.html")
     assert fresh.grad is None
+
+
+
+def test_names_cannot_end_or_comment_out_the_page_s_script(tmp_path):
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    x = Variable(np.array([1.0, 2.0]), name="<!--<script></script>&")
+    page = ag.plot_backward((x * x).sum(), tmp_path / "page.html").html
+    script = page[page.rindex("<script>"):]
+    assert "<!--" not in script and "\\u003c!--\\u003cscript\\u003e" in script
+
+
+def test_several_outputs_are_refused_by_name(tmp_path):
+    x = Variable(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="plot_backward: expected one output Variable, got list"):
+        ag.plot_backward([x * 2, x * 3], tmp_path / "page.html")

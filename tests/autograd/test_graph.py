@@ -22,7 +22,7 @@ def _labels(dot):
 
 
 def _edges(dot):
-    return re.findall(r"^\s*(\d+) -> (\d+);$", dot, flags=re.M)
+    return re.findall(r"^\s*(c?[\d_]+) -> (\d+);$", dot, flags=re.M)
 
 
 def _small_graph():
@@ -259,3 +259,46 @@ def test_plot_graph_with_values_and_grads_writes_them_into_the_image(tmp_path):
     assert "value: [0.5, 2]" in text and "grad: [1, 4]" in text
     png = plot_graph(y, to_file=tmp_path / "g.png", values=True, grads=True)
     assert png._repr_png_().startswith(SIGNATURES["png"])
+
+
+def test_a_shared_scalar_constant_is_drawn_once_per_use():
+    """rungrad caches `* 1.5`'s constant: one node for all would wire every Mul to it."""
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    y = x
+    for _ in range(5):
+        y = tanh(y) * 1.5
+    dot = get_dot_graph(y)
+    assert _labels(dot).count("1.5\\n() float64") == 5
+    constants = [a for a, _ in _edges(dot) if a.startswith("c")]
+    assert len(constants) == len(set(constants)) == 5
+
+
+@pytest.mark.parametrize("name", ["nul\x00byte", "x" * 20000, "\udcff", "\x1b[31mred",
+                                  'quote " and \\ and & and <b>'])
+def test_any_name_gives_a_graph_graphviz_renders_to_valid_svg(name):
+    import xml.etree.ElementTree as ElementTree
+    x = Variable(np.array([1.0, 2.0]), name=name)
+    dot = get_dot_graph((x * x).sum())
+    assert "\x00" not in dot and len(max(dot.splitlines(), key=len)) < 1000
+    if shutil.which("dot") is None:
+        pytest.skip("needs Graphviz's dot")
+    from autograd.graph import render_bytes
+    ElementTree.fromstring(render_bytes(dot, "svg"))  # well-formed XML
+
+
+def test_a_function_called_twice_is_not_drawn_as_the_later_call():
+    from autograd import Function
+
+    class Square(Function):
+        def forward(self, x):
+            return x ** 2
+
+        def backward(self, gy):
+            return 2 * self.inputs[0] * gy
+
+    square = Square()
+    a, b = Variable(np.array(1.0), name="a"), Variable(np.array(2.0), name="b")
+    first = square(a)
+    square(b)
+    with pytest.raises(RuntimeError, match="get_dot_graph: a .* called more than once"):
+        get_dot_graph(first)

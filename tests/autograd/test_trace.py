@@ -64,3 +64,16 @@ def test_nothing_is_recorded_outside_the_block_or_by_grad_mode():
         ag.grad(dx, x)                  # a second pass over the graph of the gradient
     assert [s.function.name for s in trace][:1] == ["pow"]
     assert len(trace) > 1
+
+
+def test_an_outer_record_sees_the_passes_of_an_inner_one():
+    import numpy as np
+
+    import autograd as ag
+    x = ag.Variable(np.array([1.0, 2.0]))
+    with ag.record_backward() as outer:
+        (x * x).sum().backward()
+        with ag.record_backward() as inner:
+            (x * 3).sum().backward()
+    assert len(inner) == 2 and len(outer) == 4
+    assert [s.function.name for s in outer][2:] == [s.function.name for s in inner]

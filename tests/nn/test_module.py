@@ -318,6 +318,11 @@ def test_plot_draws_the_graph_with_parameter_names(tmp_path):
     image = model.plot(np.ones((2, 2), np.float32), to_file=tmp_path / "model.svg")
     assert (tmp_path / "model.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
     assert image.path.endswith("model.svg")
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))  # drawing changes nothing
+    net.plot(np.random.default_rng(0).normal(size=(4, 2)).astype(np.float32),
+             to_file=tmp_path / "net.svg")
+    assert np.array_equal(net[1].running_mean, np.zeros(3)) and net[1].num_batches_tracked == 0
+    assert all(p.name is None for p in net.parameters())
 
 
 def test_deepcopy_gives_an_independent_model_with_the_same_structure():
