@@ -36,6 +36,13 @@ def _fraction(value, name, who):
     return float(value)
 
 
+def _fill(value, who):
+    """The value uncovered pixels take: a number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{who}: fill must be a number, got {value!r}")
+    return value
+
+
 def _numeric_batch(x, who, min_ndim, layout):
     """x (an array, Variable or list) as a numeric NumPy array with at least `min_ndim`
     axes, else an error naming `who`."""
@@ -60,9 +67,7 @@ class RandomShift:
     def __init__(self, max_shift, fill=0.0, seed=None):
         who = "RandomShift"
         self.max_shift = nonnegative_int(max_shift, "max_shift", who)
-        if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
-            raise ValueError(f"{who}: fill must be a number, got {fill!r}")
-        self.fill = fill
+        self.fill = _fill(fill, who)
         self.rng = _generator(seed, who)
 
     def __call__(self, x):
@@ -95,9 +100,7 @@ class RandomRotation:
     def __init__(self, degrees, fill=0.0, seed=None):
         who = "RandomRotation"
         self.degrees = _angle_range(degrees, who)
-        if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
-            raise ValueError(f"{who}: fill must be a number, got {fill!r}")
-        self.fill = fill
+        self.fill = _fill(fill, who)
         self.rng = _generator(seed, who)
 
     def __call__(self, x):
