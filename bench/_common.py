@@ -71,6 +71,9 @@ def measure(named_fns, rounds=30, number=1, warmup=3):
             for name in named_fns]
 
 
+_SAID_MISSING = set()
+
+
 def optional(module_name):
     """Import a competitor if installed and importable, else None (benchmarks skip it).
 
@@ -80,6 +83,10 @@ def optional(module_name):
     except Exception as exc:  # noqa: BLE001  (any failure means: skip this competitor)
         if not isinstance(exc, ModuleNotFoundError):
             print(f"  (skipping {module_name}: {type(exc).__name__}: {exc})".splitlines()[0])
+        elif module_name == "torch" and module_name not in _SAID_MISSING:
+            _SAID_MISSING.add(module_name)
+            print("  (PyTorch is not installed: its column and ratios are left out; "
+                  "bash scripts/setup.sh --with-torch adds it)")
         return None
     if module_name == "torch":
         module.set_num_threads(1)

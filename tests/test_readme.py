@@ -18,11 +18,10 @@ def test_readme_examples_run_in_order(tmp_path, monkeypatch):
     blocks = python_blocks()
     assert len(blocks) >= 4
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "docs").mkdir()
     namespace = {"__name__": "readme"}
     for index, block in enumerate(blocks):
         exec(compile(block, f"README.md example {index}", "exec"), namespace)
-    assert (tmp_path / "docs" / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     tests = [value for name, value in namespace.items() if name.startswith("test_")]
     assert tests, "the README's property-test example defines a test"
     for test in tests:  # the README's hypothesis example, run for real

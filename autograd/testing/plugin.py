@@ -13,6 +13,8 @@ instead. The ini option `rungrad_gradcheck` lists packages too.
 This module imports nothing of rungrad until a package is asked for: being an entry
 point, it loads in every pytest run of an environment where rungrad is installed.
 """
+import sys
+
 import pytest
 
 _OPTION, _STRICT = "rungrad_gradcheck", "rungrad_gradcheck_strict"
@@ -49,12 +51,26 @@ def pytest_collection_modifyitems(session, config, items):
     strict = _strict(config)
     seen = set()
     for package in packages:
-        for cls in functions_in(package):
+        for cls in _found(functions_in, package, config):
             name = f"gradcheck[{cls.__module__}.{cls.__qualname__}]"
             if name not in seen:
                 seen.add(name)
                 items.append(GradcheckItem.from_parent(session, name=name, function=cls,
                                                        strict=strict))
+
+
+def _found(functions_in, package, config):
+    """The Function classes of `package`, importable from the directory pytest runs in too
+    (as `python -m pytest` allows; the `pytest` script does not put it on sys.path)."""
+    here = str(config.invocation_params.dir)
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    try:
+        return list(functions_in(package))
+    except ModuleNotFoundError as exc:
+        raise pytest.UsageError(f"--rungrad-gradcheck={package}: cannot import it ({exc}); "
+                                "give an importable module or package name (installed, or "
+                                f"found from {here})") from None
 
 
 class GradcheckItem(pytest.Item):

@@ -303,7 +303,9 @@ def _write_optional(name, write):
         write()
         return True
     except (ImportError, RuntimeError) as exc:  # RuntimeError: plot_graph without `dot`
-        print(f"rungrad: warning: {name} not written: {exc}", file=sys.stderr)
+        hint = ("; pip install 'rungrad[viz]'" if isinstance(exc, ImportError)
+                and "rungrad[viz]" not in str(exc) else "")
+        print(f"rungrad: warning: {name} not written: {exc}{hint}", file=sys.stderr)
         return False
 
 

@@ -131,3 +131,24 @@ def test_checks_drop_only_hypothesis_default_deadline(deadline, kept):
         settings.load_profile("rungrad_deadline_restore")
     assert got.deadline == (None if kept is None else timedelta(milliseconds=kept))
     assert (HealthCheck.too_slow in got.suppress_health_check) == (kept is None)
+
+
+def test_the_pytest_script_finds_a_package_in_the_folder_it_runs_in(project):
+    """`pytest` (the script) does not put the folder on sys.path as `python -m pytest` does:
+    the plugin looks there itself, and names a package it cannot import."""
+    script = os.path.join(os.path.dirname(sys.executable), "pytest")
+    if not os.path.exists(script):
+        pytest.skip("no pytest script beside this interpreter")
+    (project / "pytest.ini").write_text("[pytest]\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, str(project / "site")]),
+               HYPOTHESIS_PROFILE="ci")
+
+    def run(*args):
+        result = subprocess.run([script, "-p", "no:cacheprovider", "-q", *args], cwd=project,
+                                env=env, capture_output=True, text=True, timeout=300)
+        return result.returncode, result.stdout + result.stderr
+    code, out = run("--rungrad-gradcheck=planted")
+    assert code == 1 and "1 failed, 1 passed, 1 skipped" in out, out
+    code, out = run("--rungrad-gradcheck=no_such_package")
+    assert code != 0 and "INTERNALERROR" not in out, out
+    assert "--rungrad-gradcheck=no_such_package: cannot import it" in out
