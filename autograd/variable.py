@@ -538,10 +538,12 @@ def clear_grad(var, set_to_none=True):
     that memory is read-only)."""
     if set_to_none or var.grad is None:
         var.grad = None
-    elif getattr(var.grad.data.flags, "writeable", True):  # CuPy's flags have no writeable
-        var.grad.data[...] = 0
+        return
+    grad = var.grad.data if isinstance(var.grad, Variable) else var.grad  # (an array set by hand)
+    if getattr(grad.flags, "writeable", True):  # CuPy's flags have no writeable
+        grad[...] = 0
     else:
-        var.grad = wrap(get_array_module(var.grad.data).zeros_like(var.grad.data), False)
+        var.grad = wrap(get_array_module(grad).zeros_like(grad), False)
 
 
 def is_uninitialized(param):

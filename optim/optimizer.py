@@ -12,6 +12,7 @@ import numpy as np
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
 from autograd.capture import capturing, replayed
+from autograd.config import enable_grad
 from autograd.variable import clear_grad, mark_modified
 
 from .foreach import foreach_step, is_array
@@ -25,7 +26,16 @@ class ParamState:
         self._entries = {}  # id(p) -> (p, state); holding p keeps the id unique
 
     def __getitem__(self, p):
-        return self._entries[id(p)][1]
+        """p's state; an empty dict (kept) before its first step, as PyTorch's defaultdict."""
+        entry = self._entries.get(id(p))
+        if entry is None:
+            self[p] = state = {}
+            return state
+        return entry[1]
+
+    def __delitem__(self, p):
+        """Forget p's state: its next step starts afresh (PyTorch's `del opt.state[p]`)."""
+        del self._entries[id(p)]
 
     def __setitem__(self, p, state):
         self._entries[id(p)] = (p, state)
@@ -241,7 +251,10 @@ class Optimizer:
             raise RuntimeError(f"{self._who}: step() with no parameters: make it with "
                                "model.parameters(), or bind them first with "
                                "opt.bind(model.parameters()) (DeZero's setup(model))")
-        loss = None if closure is None else closure()
+        loss = None
+        if closure is not None:  # it runs backward: gradients on, even under no_grad
+            with enable_grad():
+                loss = closure()
         states = self.state._entries  # (ParamState's dict, read inline: the hot path)
         for group in self.param_groups:
             h = None
@@ -257,6 +270,8 @@ class Optimizer:
                 if h is None:
                     h = _hyper(group)
                 w = p.data
+                if g.shape != w.shape:
+                    raise _grad_shape_error(self._who, p, g)
                 xp = np if type(w) is np.ndarray else get_array_module(w)
                 entry = states.get(id(p))
                 state = entry[1] if entry is not None and not (
@@ -265,17 +280,21 @@ class Optimizer:
                     g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
-                self._run_update(xp, w, g, state, h)
+                self._run_update(xp, w, g, state, h, group)
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
 
-    def _run_update(self, xp, w, g, state, h):
+    def _run_update(self, xp, w, g, state, h, group=None):
         """`_update`, with a state entry it lacks explained (the per-parameter loop and the
-        flat update of optim/foreach.py alike)."""
+        flat update of optim/foreach.py alike). A state emptied by hand (`.clear()`, `= {}`)
+        starts afresh, as in PyTorch."""
         try:
             self._update(xp, w, g, state, h)
         except KeyError as missing:
-            raise _state_error(self._who, missing) from None
+            if group is None or state or type(state) is not dict:
+                raise _state_error(self._who, missing) from None
+            state.update(self._init_state(xp, w, group))
+            self._update(xp, w, g, state, h)
 
     def _foreach_pays(self, h):
         """Whether updating a small group as one flat array saves time with these
@@ -441,6 +460,13 @@ def _copy_value(v):
     return v.copy() if is_array(v) else copy.deepcopy(v)
 
 
+def _grad_shape_error(who, p, g):
+    name = f"{p.name!r} " if p.name else ""
+    return ValueError(f"{who}: the gradient of parameter {name}of shape {tuple(p.shape)} has "
+                      f"shape {tuple(g.shape)}: a gradient set by hand must match its "
+                      "parameter's shape (PyTorch refuses it too)")
+
+
 def _moved(state, w):
     kind = type(w)
     for v in state.values():
@@ -458,8 +484,10 @@ def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
     scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
     as a Python number."""
+    if type(value).__module__.split(".")[0] == "torch":  # a PyTorch state dict, unconverted
+        value = np.asarray(value.detach().cpu())
     if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 and (
-            w.ndim != 0 or value.dtype.kind in "iub")):  # (a count, even for a 0-d p)
+            w.ndim != 0 or key == "step" or value.dtype.kind in "iub")):  # (a count)
         return to_cpu(value).item()
     if not is_array(value):
         return copy.deepcopy(value)

@@ -366,3 +366,63 @@ def test_a_zero_d_parameter_takes_pytorchs_step_tensor_as_a_number():
     assert type(again.state[p]["step"]) is int
     again.step()
     assert again.state[p]["step"] == 2
+
+
+@pytest.mark.parametrize("cls", [optim.Adam, optim.RMSprop, optim.Adagrad, optim.Adadelta])
+@pytest.mark.parametrize("foreach", [None, False])
+def test_a_state_emptied_or_read_early_starts_afresh_as_pytorch(cls, foreach):
+    def stepped(params, opt, times):
+        for _ in range(times):
+            for p in params:
+                p.grad = Variable(np.full(p.shape, 0.5))
+            opt.step()
+    params = [Parameter(np.ones(3)), Parameter(np.ones(2))]
+    opt = cls(params, lr=0.1, foreach=foreach)
+    assert opt.state[params[0]] == {}  # before the first step: an empty state, kept
+    stepped(params, opt, 2)
+    opt.state[params[0]].clear()
+    del opt.state[params[1]]
+    stepped(params, opt, 1)
+    reference = [Parameter(np.ones(3)), Parameter(np.ones(2))]
+    ref_opt = cls(reference, lr=0.1, foreach=foreach)
+    stepped(reference, ref_opt, 2)
+    ref_opt.state.clear()  # the same weights, each parameter's next step a first step again
+    stepped(reference, ref_opt, 1)
+    for p, r in zip(params, reference):
+        np.testing.assert_array_equal(p.data, r.data)
+
+
+def test_pytorch_s_step_count_for_a_scalar_parameter_is_a_number():
+    torch = pytest.importorskip("torch")
+    weight = torch.nn.Parameter(torch.tensor(1.0))
+    theirs = torch.optim.Adam([weight], lr=0.1)
+    weight.grad = torch.tensor(0.5)
+    theirs.step()
+    ours = Parameter(np.array(weight.item(), dtype=np.float32))
+    mine = optim.Adam([ours], lr=0.1)
+    mine.load_state_dict(theirs.state_dict())  # tensors as they are, step a 0-d float tensor
+    assert isinstance(mine.state[ours]["step"], float)
+    weight.grad, ours.grad = torch.tensor(0.3), Variable(np.array(0.3, np.float32))
+    theirs.step()
+    mine.step()
+    np.testing.assert_allclose(ours.data, weight.item(), rtol=1e-6)
+
+
+def test_a_gradient_of_another_shape_is_refused_and_closures_get_gradients():
+    from autograd import no_grad
+    q = Parameter(np.ones(3))
+    opt = optim.SGD([q], lr=0.1)
+    q.grad = Variable(np.ones(1))
+    with pytest.raises(ValueError, match=r"parameter of shape \(3,\) has shape \(1,\)"):
+        opt.step()  # it would be broadcast silently
+
+    def closure():
+        opt.zero_grad()
+        loss = (q * q).sum()
+        loss.backward()
+        return loss
+    with no_grad():  # PyTorch runs the closure with gradients enabled
+        assert float(opt.step(closure).data) == 3.0
+    q.grad = np.ones(3)  # an array set by hand
+    opt.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(q.grad, np.zeros(3))
