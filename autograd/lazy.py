@@ -44,6 +44,23 @@ def dezero_hints(package, hints):
     return missing
 
 
+class DeZeroName:
+    """A class attribute standing for a DeZero method rungrad names otherwise: reading it
+    raises the AttributeError that says what to write. A non-data descriptor, so it costs
+    nothing elsewhere (a class `__getattr__` would slow every attribute read) and an
+    instance attribute of that name still wins."""
+
+    def __init__(self, hint):
+        self.hint = hint
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        raise AttributeError(f"{(owner or type(obj)).__name__!r} object has no attribute "
+                             f"{self.name!r}: DeZero's {self.name} is {self.hint}")
+
+
 def missing_only(package, hints):
     """`__getattr__` for a package without lazy attributes: DeZero names get their hint."""
     missing = dezero_hints(package, hints)

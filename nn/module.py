@@ -11,6 +11,7 @@ import numpy as np
 from autograd.backend import get_array_module, to_cpu, to_gpu
 from autograd.capture import python_state_changed, replayed
 from autograd.config import train_mode
+from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -23,19 +24,14 @@ class StateDictKeyError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-# DeZero's Layer methods that rungrad names as PyTorch does (docs/coming_from_dezero.md)
-_DEZERO_METHODS = {"cleargrads": "model.zero_grad()", "params": "model.parameters()",
-                   "_flatten_params": "model.state_dict()"}
-
 
 class Module:
     """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
     attributes are registered automatically, in assignment order."""
 
-    def __getattr__(self, name):  # only for names not found: DeZero's get a hint
-        hint = _DEZERO_METHODS.get(name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}"
-                             + (f": DeZero's {name} is {hint}" if hint else ""))
+    # DeZero's Layer methods that rungrad names as PyTorch does (docs/coming_from_dezero.md)
+    cleargrads = DeZeroName("model.zero_grad()")
+    params = DeZeroName("model.parameters()")
 
     def __init__(self):
         set_attr = object.__setattr__

@@ -13,6 +13,7 @@ from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
 from autograd.capture import capturing, replayed
 from autograd.config import enable_grad
+from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, mark_modified
 
 from .foreach import foreach_step, is_array
@@ -97,12 +98,6 @@ def grad_array(p):
     if g is None:
         return None
     return g.data if isinstance(g, Variable) else g
-
-
-# DeZero's optimizer methods, named as PyTorch's here (docs/coming_from_dezero.md)
-_DEZERO_METHODS = {"setup": "opt.bind(model.parameters()), or optim.SGD(model.parameters(), "
-                            "lr=...)",
-                   "update": "opt.step()", "add_hook": "weight_decay= or clip_grad_norm_"}
 
 
 class Optimizer:
@@ -220,10 +215,11 @@ class Optimizer:
             raise ValueError(f"{self._who}: foreach must be None (small groups), True or "
                              f"False, got {hyper['foreach']!r}")
 
-    def __getattr__(self, name):  # only for names not found: DeZero's get a hint
-        hint = _DEZERO_METHODS.get(name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}"
-                             + (f": DeZero's {name} is {hint}" if hint else ""))
+    # DeZero's optimizer methods, named as PyTorch's here (docs/coming_from_dezero.md)
+    setup = DeZeroName("opt.bind(model.parameters()), or optim.SGD(model.parameters(), "
+                       "lr=...)")
+    update = DeZeroName("opt.step()")
+    add_hook = DeZeroName("weight_decay= or clip_grad_norm_")
 
     # ----- the update -----
     @replayed  # a captured step repeats it (autograd.capture)
