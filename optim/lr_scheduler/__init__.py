@@ -1,12 +1,14 @@
 """Learning-rate schedulers with PyTorch's semantics (`torch.optim.lr_scheduler`)."""
 from .base import LRScheduler
-from .cosine import CosineAnnealingLR
-from .decay import ExponentialLR, MultiStepLR, StepLR
+from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from .decay import ExponentialLR, MultiplicativeLR, MultiStepLR, PolynomialLR, StepLR
 from .lambda_lr import LambdaLR
-from .linear import LinearLR
+from .linear import ConstantLR, LinearLR
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau
-from .sequential import SequentialLR
+from .sequential import ChainedScheduler, SequentialLR
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "LambdaLR", "LinearLR", "SequentialLR", "OneCycleLR", "ReduceLROnPlateau"]
+           "CosineAnnealingWarmRestarts", "LambdaLR", "MultiplicativeLR", "LinearLR",
+           "ConstantLR", "PolynomialLR", "SequentialLR", "ChainedScheduler", "OneCycleLR",
+           "ReduceLROnPlateau"]

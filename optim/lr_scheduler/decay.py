@@ -1,10 +1,10 @@
-"""Multiplicative decay: StepLR, MultiStepLR, ExponentialLR."""
+"""Multiplicative decay: StepLR, MultiStepLR, ExponentialLR, MultiplicativeLR, PolynomialLR."""
 from bisect import bisect_right
 from collections import Counter
 
 from autograd.arguments import positive_int
 
-from .base import LRScheduler
+from .base import LRScheduler, per_group
 
 
 class StepLR(LRScheduler):
@@ -58,3 +58,49 @@ class ExponentialLR(LRScheduler):
 
     def _closed_form_lr(self):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
+
+
+class MultiplicativeLR(LRScheduler):
+    """lr = lr * lr_lambda(epoch) at each step after the first; one function, or one per
+    param group (PyTorch's: the factor multiplies the present lr, so it chains)."""
+
+    _not_saved = ("optimizer", "lr_lambdas")
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.lr_lambdas = lr_lambda  # one per group once the optimizer is checked: _start
+        super().__init__(optimizer, last_epoch)
+
+    def _start(self):
+        self.lr_lambdas = per_group(self.lr_lambdas, "lr_lambda", "MultiplicativeLR",
+                                    self.optimizer)
+        for f in self.lr_lambdas:
+            if not callable(f):
+                raise TypeError(f"MultiplicativeLR: lr_lambda must be callable, got "
+                                f"{type(f).__name__}")
+        super()._start()
+
+    def get_lr(self):
+        if self.last_epoch <= 0:
+            return self._group_lrs()
+        return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._group_lrs())]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power: down to 0 at
+    total_iters, then constant (chained from the present lr, as PyTorch does)."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters = positive_int(total_iters, "total_iters", "PolynomialLR")
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        t, n = self.last_epoch, self.total_iters
+        if t == 0 or t > n:
+            return self._group_lrs()
+        factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
+        return [lr * factor for lr in self._group_lrs()]
+
+    def _closed_form_lr(self):
+        left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * left ** self.power for base in self.base_lrs]

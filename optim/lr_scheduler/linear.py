@@ -1,4 +1,5 @@
-"""LinearLR: scale the lr linearly from start_factor to end_factor."""
+"""Warm-up factors: LinearLR (from start_factor to end_factor), ConstantLR (a factor until
+total_iters)."""
 from autograd.arguments import positive_int
 
 from .base import LRScheduler
@@ -33,3 +34,26 @@ class LinearLR(LRScheduler):
     def _closed_form_lr(self):
         s, e, n = self.start_factor, self.end_factor, self.total_iters
         return [base * (s + (e - s) * min(n, self.last_epoch) / n) for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """lr = base_lr * factor for the first total_iters steps, then base_lr (chained from the
+    present lr, as PyTorch does)."""
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if not 0 <= factor <= 1:
+            raise ValueError(f"ConstantLR: factor must be in [0, 1], got {factor}")
+        self.factor = factor
+        self.total_iters = positive_int(total_iters, "total_iters", "ConstantLR")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in self._group_lrs()]
+        if self.last_epoch != self.total_iters:
+            return self._group_lrs()
+        return [lr / self.factor for lr in self._group_lrs()]
+
+    def _closed_form_lr(self):
+        done = self.last_epoch >= self.total_iters
+        return [base * (self.factor + done * (1 - self.factor)) for base in self.base_lrs]

@@ -56,6 +56,44 @@ class SequentialLR(LRScheduler):
             s.load_state_dict(sd)
 
 
+class ChainedScheduler(LRScheduler):
+    """Step several schedulers of one optimizer together, each from the lr the one before
+    it set (PyTorch's ChainedScheduler): `ChainedScheduler([ConstantLR(opt, 0.1, 2),
+    ExponentialLR(opt, 0.9)])`."""
+
+    _not_saved = ("optimizer", "_schedulers")
+
+    def __init__(self, schedulers, optimizer=None):
+        self._schedulers = list(schedulers)
+        if not self._schedulers:
+            raise ValueError("ChainedScheduler: expected at least one scheduler")
+        optimizer = optimizer or self._schedulers[0].optimizer
+        for k, s in enumerate(self._schedulers):
+            if getattr(s, "optimizer", None) is not optimizer:
+                raise ValueError(f"ChainedScheduler: scheduler {k} ({type(s).__name__}) steps "
+                                 "another optimizer; all must step the same one")
+        self.optimizer = optimizer
+        self._last_lr = self._group_lrs()
+
+    @replayed
+    def step(self):
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = self._group_lrs()
+
+    def state_dict(self):
+        state = super().state_dict()
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        super().load_state_dict(state)
+        for scheduler, s in zip(self._schedulers, saved):
+            scheduler.load_state_dict(s)
+
+
 def _check_schedulers(optimizer, schedulers, milestones):
     from .plateau import ReduceLROnPlateau
     if len(schedulers) < 1:

@@ -194,6 +194,11 @@ RESUMABLE = {
     "SequentialLR": lambda o: sch.SequentialLR(
         o, [sch.LinearLR(o, total_iters=3), sch.CosineAnnealingLR(o, T_max=5)], [3]),
     "OneCycleLR": lambda o: sch.OneCycleLR(o, max_lr=1.0, total_steps=12, three_phase=True),
+    "ConstantLR": lambda o: sch.ConstantLR(o, factor=0.5, total_iters=5),
+    "PolynomialLR": lambda o: sch.PolynomialLR(o, total_iters=8, power=0.5),
+    "CosineAnnealingWarmRestarts": lambda o: sch.CosineAnnealingWarmRestarts(o, 3, 2),
+    "ChainedScheduler": lambda o: sch.ChainedScheduler(
+        [sch.ConstantLR(o, factor=0.5, total_iters=3), sch.ExponentialLR(o, 0.9)]),
 }
 
 

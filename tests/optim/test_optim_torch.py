@@ -94,6 +94,11 @@ SCHEDULERS = [
                         pct_start=0.4, div_factor=5.0, final_div_factor=50.0)),
     ("OneCycleLR", dict(max_lr=1.0, epochs=5, steps_per_epoch=5, base_momentum=[0.7, 0.8],
                         max_momentum=0.99)),
+    ("ConstantLR", dict(factor=0.25, total_iters=4)),
+    ("MultiplicativeLR", dict(lr_lambda=lambda t: 0.9 + 0.01 * (t % 3))),
+    ("PolynomialLR", dict(total_iters=7, power=2.0)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=5, eta_min=0.01)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2)),
 ]
 
 
@@ -111,6 +116,29 @@ def test_scheduler_matches_torch(name, hp, opt_name, opt_hp):
         theirs.step()
         a.step()
         b.step()
+
+
+def test_chained_scheduler_and_fractional_warm_restarts_match_torch():
+    ours, theirs = _pair()
+
+    def build(mod, opt):
+        return mod.ChainedScheduler([mod.ConstantLR(opt, factor=0.1, total_iters=3),
+                                     mod.ExponentialLR(opt, gamma=0.9)])
+    a, b = build(sch, ours), build(torch.optim.lr_scheduler, theirs)
+    for _ in range(12):
+        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
+        ours.step()
+        theirs.step()
+        a.step()
+        b.step()
+    ours, theirs = _pair()
+    a = sch.CosineAnnealingWarmRestarts(ours, T_0=4, T_mult=2, eta_min=0.001)
+    b = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, T_0=4, T_mult=2,
+                                                             eta_min=0.001)
+    for epoch in np.arange(0, 20, 0.25):  # per batch: step(epoch + i / iterations)
+        a.step(float(epoch))
+        b.step(float(epoch))
+        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
 
 
 def test_sequential_and_chained_match_torch():
