@@ -1,4 +1,5 @@
-"""SequentialLR: hand over from one scheduler to the next at milestones."""
+"""Schedulers made of schedulers: SequentialLR (hand over at milestones), ChainedScheduler
+(all of them at every step)."""
 from bisect import bisect_right
 
 from autograd.capture import replayed
@@ -6,14 +7,30 @@ from autograd.capture import replayed
 from .base import LRScheduler
 
 
-class SequentialLR(LRScheduler):
+class _Composite(LRScheduler):
+    """A scheduler made of others (`_schedulers`), whose states its own holds."""
+
+    _not_saved = ("optimizer", "_schedulers")
+
+    def state_dict(self):
+        state = super().state_dict()
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        inner = state.pop("_schedulers")
+        super().load_state_dict(state)
+        for scheduler, saved in zip(self._schedulers, inner):
+            scheduler.load_state_dict(saved)
+
+
+class SequentialLR(_Composite):
     """Run `schedulers[i]` between `milestones[i-1]` and `milestones[i]`.
 
     At a milestone the next scheduler restarts from its epoch 0 (its closed
     form where it has one), e.g. `LinearLR` warm-up, then `CosineAnnealingLR`.
     """
-
-    _not_saved = ("optimizer", "_schedulers")
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         self._schedulers = list(schedulers)
@@ -43,25 +60,12 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self):
-        state = super().state_dict()
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        inner = state.pop("_schedulers")
-        super().load_state_dict(state)
-        for s, sd in zip(self._schedulers, inner):
-            s.load_state_dict(sd)
 
 
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_Composite):
     """Step several schedulers of one optimizer together, each from the lr the one before
     it set (PyTorch's ChainedScheduler): `ChainedScheduler([ConstantLR(opt, 0.1, 2),
     ExponentialLR(opt, 0.9)])`."""
-
-    _not_saved = ("optimizer", "_schedulers")
 
     def __init__(self, schedulers, optimizer=None):
         self._schedulers = list(schedulers)
@@ -80,18 +84,6 @@ class ChainedScheduler(LRScheduler):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = self._group_lrs()
-
-    def state_dict(self):
-        state = super().state_dict()
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        super().load_state_dict(state)
-        for scheduler, s in zip(self._schedulers, saved):
-            scheduler.load_state_dict(s)
 
 
 def _check_schedulers(optimizer, schedulers, milestones):
