@@ -27,6 +27,8 @@ def _set_grad(p, g, done):
 
 
 def _norm(xp, g, norm_type):
+    if norm_type == 0:  # the number of non-zero entries (PyTorch's vector_norm, ord 0)
+        return float(xp.count_nonzero(g))
     if norm_type == math.inf:
         return float(xp.max(xp.abs(g))) if g.size else 0.0
     if norm_type == 2.0:
@@ -35,26 +37,36 @@ def _norm(xp, g, norm_type):
     return float(xp.sum(xp.abs(g) ** norm_type)) ** (1.0 / norm_type)
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
+                    foreach=None):
     """Scale the gradients so that their joint `norm_type`-norm is at most `max_norm`.
 
     The norm is taken over all gradients together, as if concatenated into one
-    vector; `norm_type` may be `math.inf` (the largest absolute entry). When the
+    vector; `norm_type` may be `math.inf` (the largest absolute entry) or 0 (PyTorch's
+    value: the 0-norm of the parameters' 0-norms, i.e. how many gradients have a non-zero
+    entry). `foreach` is accepted for PyTorch's signature (None, True or
+    False: the result is the same; rungrad chooses how to loop). When the
     norm exceeds `max_norm`, every gradient is multiplied by
     `max_norm / (norm + 1e-6)` (PyTorch's rule). Returns the norm before
     clipping, as a float. A NaN norm (with error_if_nonfinite=False) makes every
     gradient NaN, as in PyTorch: the step is visibly broken, not silently unclipped.
     """
+    _check_foreach(foreach, "clip_grad_norm_")
     return _clip_grad_norm(_param_list(parameters, "clip_grad_norm_"), max_norm, norm_type,
                            error_if_nonfinite)
+
+
+def _check_foreach(foreach, who):
+    if foreach not in (None, True, False):
+        raise ValueError(f"{who}: foreach must be None, True or False, got {foreach!r}")
 
 
 @replayed  # a captured step clips again at each replay (with the list, not a used generator)
 def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
     """clip_grad_norm_ on a list of parameters."""
     norm_type = float(norm_type)
-    if not norm_type > 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 or inf, got {norm_type}")
+    if not norm_type >= 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be >= 0 or inf, got {norm_type}")
     if float(max_norm) < 0:
         raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
     pairs = _with_grads(parameters, "clip_grad_norm_")
@@ -63,6 +75,8 @@ def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
     norms = [_norm(get_array_module(g), g, norm_type) for _, g in pairs]
     if norm_type == math.inf:
         total = max(norms)
+    elif norm_type == 0:  # PyTorch's: the norm of the per-parameter norms, ord 0 as well
+        total = float(sum(n != 0 for n in norms))
     else:
         total = math.fsum(n ** norm_type for n in norms) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
@@ -76,8 +90,10 @@ def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
     return total
 
 
-def clip_grad_value_(parameters, clip_value):
-    """Clamp every gradient entry into `[-clip_value, clip_value]`."""
+def clip_grad_value_(parameters, clip_value, foreach=None):
+    """Clamp every gradient entry into `[-clip_value, clip_value]` (`foreach` as in
+    clip_grad_norm_)."""
+    _check_foreach(foreach, "clip_grad_value_")
     _clip_grad_value(_param_list(parameters, "clip_grad_value_"), clip_value)
 
 

@@ -107,9 +107,25 @@ def test_clip_value():
 
 @pytest.mark.parametrize("call,match", [
     (lambda ps: clip_grad_norm_(ps, -1.0), "max_norm"),
-    (lambda ps: clip_grad_norm_(ps, 1.0, norm_type=0), "norm_type"),
+    (lambda ps: clip_grad_norm_(ps, 1.0, norm_type=-1), "norm_type"),
     (lambda ps: clip_grad_value_(ps, -1.0), "clip_value"),
 ])
 def test_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call(_params([1.0]))
+
+
+def test_norm_type_0_and_foreach_as_pytorch():
+    torch = pytest.importorskip("torch")
+    grads = [np.array([0.0, 1.0, -2.0, 0.0]), np.array([3.0, 0.0]), np.zeros(3)]
+    ours = [Parameter(np.ones(g.shape)) for g in grads]
+    theirs = [torch.nn.Parameter(torch.ones(g.shape, dtype=torch.float64)) for g in grads]
+    for p, t, g in zip(ours, theirs, grads):
+        p.grad, t.grad = Variable(g.copy()), torch.tensor(g)
+    total = clip_grad_norm_(ours, 1.5, norm_type=0, foreach=True)
+    expected = torch.nn.utils.clip_grad_norm_(theirs, 1.5, norm_type=0, foreach=True)
+    assert total == float(expected) == 2.0  # two gradients have a non-zero entry
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="foreach must be None, True or False"):
+        clip_grad_norm_(ours, 1.0, foreach="yes")
