@@ -19,12 +19,7 @@ import numpy as np
 from autograd.backend import get_array_module, to_cpu
 from autograd.variable import Variable
 
-from .sample_weights import (
-    checked_class_weight,
-    checked_sample_weight,
-    class_weights_of,
-    sample_weights,
-)
+from .sample_weights import checked_class_weight, sample_weights
 
 
 def yields_batches(data):
@@ -91,7 +86,8 @@ class LoaderBatches:
             x, y, w = self._split(batch, count - 1)
             where = f"{self.who} (batch {count - 1})"
             x, y = self.prepare(x, y, where)
-            yield x, y, self._weights(y, w, len(x), where)
+            class_weight = None if y is None else self.class_weight
+            yield x, y, sample_weights(y, w, class_weight, len(x), where)
         if count == 0:
             hint = (" (an iterator such as a generator is used up after one pass: give a "
                     "DataLoader or another object that can be iterated again)"
@@ -110,14 +106,6 @@ class LoaderBatches:
                if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
         raise ValueError(f"{self.who}: each batch must be an (x, y) pair or an (x, y, "
                          f"sample_weight) triple; batch {index} is {got}")
-
-    def _weights(self, y, weights, samples, where):
-        if weights is not None:
-            weights = checked_sample_weight(weights, samples, where)
-        if self.class_weight is None or y is None:
-            return weights
-        by_class = class_weights_of(y, self.class_weight, where)
-        return by_class if weights is None else weights * by_class
 
 
 def _length(data):

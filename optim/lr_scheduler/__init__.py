@@ -1,8 +1,8 @@
 """Learning-rate schedulers with PyTorch's semantics (`torch.optim.lr_scheduler`)."""
 from .base import LRScheduler
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
-from .decay import ExponentialLR, MultiplicativeLR, MultiStepLR, PolynomialLR, StepLR
-from .lambda_lr import LambdaLR
+from .decay import ExponentialLR, MultiStepLR, PolynomialLR, StepLR
+from .lambda_lr import LambdaLR, MultiplicativeLR
 from .linear import ConstantLR, LinearLR
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau

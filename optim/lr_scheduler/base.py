@@ -85,6 +85,10 @@ class LRScheduler:
             self.last_epoch = epoch
             closed = getattr(self, "_closed_form_lr", None)
             values = closed() if closed is not None else self.get_lr()
+        self._set_lrs(values)
+
+    def _set_lrs(self, values):
+        """Write one lr per param group and remember them (`get_last_lr`)."""
         groups = self.optimizer.param_groups
         if len(values) != len(groups):
             raise RuntimeError(f"{type(self).__name__}: {len(groups)} param groups but "

@@ -1,10 +1,10 @@
-"""Multiplicative decay: StepLR, MultiStepLR, ExponentialLR, MultiplicativeLR, PolynomialLR."""
+"""Decay: StepLR, MultiStepLR, ExponentialLR, PolynomialLR."""
 from bisect import bisect_right
 from collections import Counter
 
 from autograd.arguments import positive_int
 
-from .base import LRScheduler, per_group
+from .base import LRScheduler
 
 
 class StepLR(LRScheduler):
@@ -58,31 +58,6 @@ class ExponentialLR(LRScheduler):
 
     def _closed_form_lr(self):
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
-
-
-class MultiplicativeLR(LRScheduler):
-    """lr = lr * lr_lambda(epoch) at each step after the first; one function, or one per
-    param group (PyTorch's: the factor multiplies the present lr, so it chains)."""
-
-    _not_saved = ("optimizer", "lr_lambdas")
-
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.lr_lambdas = lr_lambda  # one per group once the optimizer is checked: _start
-        super().__init__(optimizer, last_epoch)
-
-    def _start(self):
-        self.lr_lambdas = per_group(self.lr_lambdas, "lr_lambda", "MultiplicativeLR",
-                                    self.optimizer)
-        for f in self.lr_lambdas:
-            if not callable(f):
-                raise TypeError(f"MultiplicativeLR: lr_lambda must be callable, got "
-                                f"{type(f).__name__}")
-        super()._start()
-
-    def get_lr(self):
-        if self.last_epoch <= 0:
-            return self._group_lrs()
-        return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._group_lrs())]
 
 
 class PolynomialLR(LRScheduler):

@@ -1,4 +1,5 @@
-"""LambdaLR: lr = base_lr * f(epoch) for a user function f."""
+"""Schedules from a user function f: LambdaLR (lr = base_lr * f(epoch)) and
+MultiplicativeLR (lr = lr * f(epoch))."""
 import types
 
 from .base import LRScheduler, per_group
@@ -18,10 +19,11 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _start(self):
-        self.lr_lambdas = per_group(self.lr_lambdas, "lr_lambda", "LambdaLR", self.optimizer)
+        who = type(self).__name__
+        self.lr_lambdas = per_group(self.lr_lambdas, "lr_lambda", who, self.optimizer)
         for f in self.lr_lambdas:
             if not callable(f):
-                raise TypeError(f"LambdaLR: lr_lambda must be callable, got {type(f).__name__}")
+                raise TypeError(f"{who}: lr_lambda must be callable, got {type(f).__name__}")
         super()._start()
 
     def get_lr(self):
@@ -40,3 +42,13 @@ class LambdaLR(LRScheduler):
         for f, attrs in zip(self.lr_lambdas, saved):
             if attrs is not None:
                 vars(f).update(attrs)
+
+
+class MultiplicativeLR(LambdaLR):
+    """lr = lr * lr_lambda(epoch) at each step after the first; one function, or one per
+    param group (PyTorch's: the factor multiplies the present lr, so it chains)."""
+
+    def get_lr(self):
+        if self.last_epoch <= 0:
+            return self._group_lrs()
+        return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._group_lrs())]
