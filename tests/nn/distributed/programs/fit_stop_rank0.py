@@ -1,5 +1,8 @@
 """A callback that runs on rank 0 only (rank_zero_only, as ModelCheckpoint) stops fit after
-its first epoch: every rank must stop there too; prints '<rank> epochs <n>'."""
+its first epoch: every rank must stop there too. argv: an output prefix; each rank writes
+its number of epochs to PREFIX_<rank>.txt (ranks' prints would interleave)."""
+import sys
+
 import numpy as np
 
 import nn
@@ -20,4 +23,5 @@ x, y = data.normal(size=(40, 4)), data.integers(0, 3, size=40)
 model = nn.Sequential([nn.Dense(6, activation="tanh", input_shape=(4,)), nn.Dense(3)])
 model.compile(optimizer=optim.SGD(lr=0.1), loss="sparse_categorical_crossentropy")
 history = model.fit(x, y, epochs=5, batch_size=8, verbose=0, callbacks=[StopAfterOneEpoch()])
-print(dist.get_rank(), "epochs", len(history.history["loss"]), flush=True)
+with open(f"{sys.argv[1]}_{dist.get_rank()}.txt", "w") as out:
+    out.write(str(len(history.history["loss"])))
