@@ -267,8 +267,8 @@ assert adam_accuracy > 0.95
 #
 # A large learning rate makes fast progress early; a small one settles into a minimum late.
 # A **scheduler** changes the optimizer's `lr` as training goes on: call `scheduler.step()`
-# once per epoch (OneCycleLR: once per batch). The schedulers share PyTorch's names and
-# formulas.
+# once per epoch (OneCycleLR and CyclicLR: once per batch). The schedulers share PyTorch's
+# names and formulas.
 
 # %%
 from optim import lr_scheduler
@@ -301,12 +301,15 @@ schedules = {
 rates = {name: lr_curve(make) for name, make in schedules.items()}
 rates["OneCycleLR(max_lr=0.1)"] = lr_curve(
     lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=EPOCHS), momentum=0.9)
+# cycles of 20 steps between 0.01 and 0.1, each one half as high as the one before
+rates["CyclicLR(0.01, 0.1, triangular2)"] = lr_curve(
+    lambda o: lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=10,
+                                    mode="triangular2"), momentum=0.9)
 
 fig, axes = plt.subplots(2, 4, figsize=(14, 5.5), sharex=True)
 for ax, (name, values) in zip(axes.ravel(), rates.items()):
     ax.plot(values)
     ax.set_title(name, fontsize=9)
-axes.ravel()[-1].axis("off")
 for ax in axes[1]:
     ax.set_xlabel("epoch")
 axes[0, 0].set_ylabel("learning rate")
@@ -317,6 +320,8 @@ step = rates["StepLR(step_size=30, gamma=0.1)"]
 assert np.allclose([step[0], step[29], step[30], step[60]], [0.1, 0.1, 0.01, 0.001])
 assert np.isclose(rates["CosineAnnealingLR(T_max=100)"][50], 0.05)
 assert np.argmax(rates["OneCycleLR(max_lr=0.1)"]) == 29  # the peak at 30 % of the steps
+cyclic = rates["CyclicLR(0.01, 0.1, triangular2)"]
+assert np.allclose([cyclic[0], cyclic[10], cyclic[20], cyclic[30]], [0.01, 0.1, 0.01, 0.055])
 
 # %% [markdown]
 # `ReduceLROnPlateau` reacts to the training itself: it cuts the rate when a monitored

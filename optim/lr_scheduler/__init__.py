@@ -1,5 +1,6 @@
 """Learning-rate schedulers with PyTorch's semantics (`torch.optim.lr_scheduler`)."""
 from .base import LRScheduler
+from .cyclic import CyclicLR
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
 from .decay import ExponentialLR, MultiStepLR, PolynomialLR, StepLR
 from .lambda_lr import LambdaLR, MultiplicativeLR
@@ -11,4 +12,5 @@ from .sequential import ChainedScheduler, SequentialLR
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "LambdaLR", "MultiplicativeLR", "LinearLR",
            "ConstantLR", "PolynomialLR", "SequentialLR", "ChainedScheduler", "OneCycleLR",
+           "CyclicLR",
            "ReduceLROnPlateau"]

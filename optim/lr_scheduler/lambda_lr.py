@@ -1,8 +1,7 @@
 """Schedules from a user function f: LambdaLR (lr = base_lr * f(epoch)) and
 MultiplicativeLR (lr = lr * f(epoch))."""
-import types
-
 from .base import LRScheduler, per_group
+from .user_functions import function_state, restore_function_state
 
 
 class LambdaLR(LRScheduler):
@@ -31,8 +30,7 @@ class LambdaLR(LRScheduler):
 
     def state_dict(self):
         state = super().state_dict()
-        state["lr_lambdas"] = [None if isinstance(f, types.FunctionType) else dict(vars(f))
-                               for f in self.lr_lambdas]
+        state["lr_lambdas"] = [function_state(f) for f in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict):
@@ -40,8 +38,7 @@ class LambdaLR(LRScheduler):
         saved = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
         super().load_state_dict(state)
         for f, attrs in zip(self.lr_lambdas, saved):
-            if attrs is not None:
-                vars(f).update(attrs)
+            restore_function_state(f, attrs)
 
 
 class MultiplicativeLR(LambdaLR):

@@ -4,6 +4,7 @@ import math
 from autograd.arguments import positive_int
 
 from .base import LRScheduler, per_group
+from .momentum import CyclesMomentum
 
 
 def _anneal_cos(start, end, pct):
@@ -17,7 +18,7 @@ def _anneal_linear(start, end, pct):
 _ANNEAL = {"cos": _anneal_cos, "linear": _anneal_linear}
 
 
-class OneCycleLR(LRScheduler):
+class OneCycleLR(CyclesMomentum, LRScheduler):
     """PyTorch's OneCycleLR; step it once per batch, `total_steps` times in all.
 
     The lr rises from `max_lr / div_factor` to `max_lr` over the first
@@ -59,27 +60,6 @@ class OneCycleLR(LRScheduler):
         if self.cycle_momentum:
             self._init_momentum(settings["base_momentum"], settings["max_momentum"])
         super()._start()
-
-    def _init_momentum(self, base_momentum, max_momentum):
-        defaults = self.optimizer.defaults
-        if "momentum" not in defaults and "betas" not in defaults:
-            raise ValueError("OneCycleLR: the optimizer must support momentum or beta1 with "
-                             "cycle_momentum enabled")
-        self.use_beta1 = "betas" in defaults
-        if self.last_epoch != -1:
-            return
-        tops = per_group(max_momentum, "max_momentum", "OneCycleLR", self.optimizer)
-        bases = per_group(base_momentum, "base_momentum", "OneCycleLR", self.optimizer)
-        for group, top, base in zip(self.optimizer.param_groups, tops, bases):
-            self._set_momentum(group, top)
-            group["max_momentum"] = top
-            group["base_momentum"] = base
-
-    def _set_momentum(self, group, value):
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
 
     def get_lr(self):
         t = self.last_epoch

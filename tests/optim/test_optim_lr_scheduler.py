@@ -197,6 +197,7 @@ RESUMABLE = {
     "ConstantLR": lambda o: sch.ConstantLR(o, factor=0.5, total_iters=5),
     "PolynomialLR": lambda o: sch.PolynomialLR(o, total_iters=8, power=0.5),
     "CosineAnnealingWarmRestarts": lambda o: sch.CosineAnnealingWarmRestarts(o, 3, 2),
+    "CyclicLR": lambda o: sch.CyclicLR(o, 0.1, 1.0, step_size_up=3, mode="triangular2"),
     "ChainedScheduler": lambda o: sch.ChainedScheduler(
         [sch.ConstantLR(o, factor=0.5, total_iters=3), sch.ExponentialLR(o, 0.9)]),
 }
@@ -274,6 +275,13 @@ def test_scheduler_on_an_optimizer_bound_later():
      "pct_start"),
     (lambda o: sch.OneCycleLR(o, max_lr=1.0, total_steps=5, anneal_strategy="exp"),
      ValueError, "anneal_strategy"),
+    (lambda o: sch.CyclicLR(o, 0.1, 1.0, step_size_up=0), ValueError, "step_size_up"),
+    (lambda o: sch.CyclicLR(o, 0.1, 1.0, step_size_down=-1), ValueError, "step_size_down"),
+    (lambda o: sch.CyclicLR(o, 0.1, 1.0, mode="sine"), ValueError, "mode"),
+    (lambda o: sch.CyclicLR(o, 0.1, 1.0, scale_fn=2.0), TypeError, "scale_fn"),
+    (lambda o: sch.CyclicLR(o, 0.1, 1.0, scale_fn=abs, scale_mode="epoch"), ValueError,
+     "scale_mode"),
+    (lambda o: sch.CyclicLR(o, [0.1, 0.2], 1.0), ValueError, "base_lr"),
     (lambda o: sch.ReduceLROnPlateau(o, factor=1.0), ValueError, "factor"),
     (lambda o: sch.ReduceLROnPlateau(o, mode="best"), ValueError, "mode"),
     (lambda o: sch.ReduceLROnPlateau(o, threshold_mode="pct"), ValueError, "threshold_mode"),
@@ -289,9 +297,41 @@ def test_errors(make, err, match):
         make(_opt())
 
 
-def test_one_cycle_needs_momentum():
+@pytest.mark.parametrize("make", [lambda o: sch.OneCycleLR(o, max_lr=1.0, total_steps=5),
+                                  lambda o: sch.CyclicLR(o, 0.1, 1.0)])
+def test_momentum_cycling_needs_momentum(make):
     with pytest.raises(ValueError, match="momentum"):
-        sch.OneCycleLR(_opt(cls=optim.Adagrad), max_lr=1.0, total_steps=5)
+        make(_opt(cls=optim.Adagrad))
+
+
+class _Decay:
+    """A callable object as CyclicLR's scale_fn: its attributes are saved and restored."""
+
+    def __init__(self):
+        self.rate = 1.0
+
+    def __call__(self, cycle):
+        return self.rate ** cycle
+
+
+def test_cyclic_lr_saves_a_callable_scale_fn_s_attributes_not_a_function():
+    opt = _opt(cls=optim.Adam)
+    s = sch.CyclicLR(opt, 0.1, 1.0, step_size_up=2, scale_fn=_Decay())
+    s._scale_fn_custom.rate = 0.5
+    _lrs(opt, s, 5)
+    state, saved_opt = s.state_dict(), opt.state_dict()
+    assert state["_scale_fn_custom"] == {"rate": 0.5}
+    expected = _lrs(opt, s, 6)
+    opt2 = _opt(cls=optim.Adam)
+    s2 = sch.CyclicLR(opt2, 0.1, 1.0, step_size_up=2, scale_fn=_Decay())
+    opt2.load_state_dict(saved_opt)
+    s2.load_state_dict(state)
+    assert s2._scale_fn_custom.rate == 0.5 and _lrs(opt2, s2, 6) == expected
+    f = lambda c: 1.0  # noqa: E731 - a plain function: saved as None, kept on loading
+    s3 = sch.CyclicLR(_opt(), 0.1, 1.0, scale_fn=f)
+    assert s3.state_dict()["_scale_fn_custom"] is None
+    s3.load_state_dict(s3.state_dict())
+    assert s3._scale_fn_custom is f
 
 
 @pytest.mark.parametrize("make,message", [

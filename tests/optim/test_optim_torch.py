@@ -99,6 +99,14 @@ SCHEDULERS = [
     ("PolynomialLR", dict(total_iters=7, power=2.0)),
     ("CosineAnnealingWarmRestarts", dict(T_0=5, eta_min=0.01)),
     ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2)),
+    ("CyclicLR", dict(base_lr=0.1, max_lr=1.0, step_size_up=4)),
+    ("CyclicLR", dict(base_lr=[0.1, 0.2], max_lr=[1.0, 0.5], step_size_up=3, step_size_down=5,
+                      mode="triangular2", base_momentum=[0.7, 0.8], max_momentum=0.95)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.3, step_size_up=2, mode="exp_range", gamma=0.97)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.3, step_size_up=5, step_size_down=0,
+                      scale_fn=lambda x: 1 / x, scale_mode="cycle", cycle_momentum=False)),
+    ("CyclicLR", dict(base_lr=0.01, max_lr=0.3, step_size_up=3,
+                      scale_fn=lambda x: 0.9 ** x, scale_mode="iterations")),
 ]
 
 
