@@ -110,6 +110,16 @@ def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch"))
     return by_name
 
 
+def start_bench(doc):
+    """Read the command line (only --help, which prints `doc`: a bench takes minutes, and
+    `--help` must not start one), then print the malloc note."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.parse_args()
+    print(malloc_note())
+
+
 def malloc_note():
     """One line saying whether rungrad's malloc tuning is in force in this process."""
     tuning = autograd.memory.malloc_tuning()

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from functools import partial
 
-from _common import malloc_note, measure, optional, report
+from _common import measure, optional, report, start_bench
 
 import numpy as np
 
@@ -127,7 +127,7 @@ def per_op(result, n=N_OPS):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     assert np.allclose(chain_rungrad().data, chain_numpy())
     contenders = {"numpy": chain_numpy, "rungrad": chain_rungrad}
     torch = optional("torch")

@@ -12,7 +12,7 @@ minor page faults per step. Run: python bench/bench_conv.py
 """
 from functools import partial
 
-from _common import STYLES, malloc_note, measure, optional, report, run_backward, upstream
+from _common import STYLES, measure, optional, report, run_backward, start_bench, upstream
 
 import numpy as np
 
@@ -218,7 +218,7 @@ def conv_transpose_cases(rng, torch, style):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     torch = optional("torch")
     for style in STYLES:
         conv_cases(np.random.default_rng(0), torch, style)

@@ -14,7 +14,7 @@ Run: python bench/bench_epoch.py
 import os
 import tempfile
 
-from _common import malloc_note, measure, optional, report
+from _common import measure, optional, report, start_bench
 
 import numpy as np
 
@@ -92,7 +92,7 @@ def torch_epoch(torch, kind, x, y):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     torch = optional("torch")
     for kind in ("mlp", "cnn"):
         x, y = dataset(images=kind == "cnn")

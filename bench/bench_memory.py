@@ -4,7 +4,7 @@ training. RUNGRAD_MALLOC_TUNING=0 shows glibc's defaults.  Run: python bench/ben
 """
 import resource
 
-from _common import malloc_note, minor_faults
+from _common import minor_faults, start_bench
 
 import numpy as np
 
@@ -79,7 +79,7 @@ def train(title, model, x, rng):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     rng = np.random.default_rng(0)
     for title, model, x in cases(rng):
         train(title, model, x, rng)

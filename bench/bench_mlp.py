@@ -10,7 +10,7 @@ importable.  Run: python bench/bench_mlp.py
 """
 from functools import partial
 
-from _common import STYLES, malloc_note, measure, optional, report, run_backward
+from _common import STYLES, measure, optional, report, run_backward, start_bench
 
 import numpy as np
 
@@ -167,7 +167,7 @@ def check_same_trajectory():
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     check_same_trajectory()
     rng = np.random.default_rng(0)
     x = rng.standard_normal((BATCH, 784)).astype(np.float32)

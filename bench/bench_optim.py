@@ -8,7 +8,7 @@ rungrad's default updates the group as one flat array (foreach, optim/foreach.py
 beside its per-parameter loop (foreach=False) and PyTorch's two implementations.
 Run: python bench/bench_optim.py
 """
-from _common import malloc_note, measure, optional, report
+from _common import measure, optional, report, start_bench
 
 import numpy as np
 
@@ -69,7 +69,7 @@ def torch_step(torch, shapes, name, foreach=False, **hp):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     torch = optional("torch")
     rules = [("SGD momentum", numpy_sgd_step, optim.SGD, "SGD", dict(lr=0.01, momentum=0.9)),
              ("Adam", numpy_adam_step, optim.Adam, "Adam", dict(lr=1e-3))]

@@ -8,7 +8,7 @@ many-to-one model: the last output through Linear(64, 10), summed. Targets: <= 1
 hand-written NumPy, <= 1.0x PyTorch for the LSTM, <= 5 minor page faults per step.
 Run: python bench/bench_rnn.py
 """
-from _common import STYLES, malloc_note, measure, optional, report, run_backward, upstream
+from _common import STYLES, measure, optional, report, run_backward, start_bench, upstream
 
 import numpy as np
 
@@ -291,7 +291,7 @@ def head_case(torch, style):
 
 
 def main():
-    print(malloc_note())
+    start_bench(__doc__)
     torch = optional("torch")
     for style in STYLES:
         head_case(torch, style)

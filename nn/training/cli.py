@@ -105,7 +105,9 @@ def build_parser():
     train.add_argument("--seed", default=0, type=_seed, help="seed of weights and shuffling")
     train.add_argument("--out", default="rungrad-run", help="folder for the written files")
     train.add_argument("--verbose", default=1, type=int, choices=(0, 1, 2),
-                       help="0 silent, 1 progress bar, 2 one line per epoch")
+                       help="training output, as Keras' fit: 0 none, 1 progress bar, 2 one line "
+                            "per epoch (the data, the test metrics and the files written are "
+                            "printed always)")
     train.add_argument("--workers", default=1, type=_positive_int,
                        help="processes to train on, under mpiexec (needs the distributed "
                             "extra: mpi4py and mpiexec)")

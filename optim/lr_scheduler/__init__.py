@@ -1,7 +1,7 @@
 """Learning-rate schedulers with PyTorch's semantics (`torch.optim.lr_scheduler`)."""
 from .base import LRScheduler
-from .cyclic import CyclicLR
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from .cyclic import CyclicLR
 from .decay import ExponentialLR, MultiStepLR, PolynomialLR, StepLR
 from .lambda_lr import LambdaLR, MultiplicativeLR
 from .linear import ConstantLR, LinearLR
