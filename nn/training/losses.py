@@ -13,8 +13,10 @@ Keras' cross-entropy names ('binary_crossentropy', 'categorical_crossentropy',
 * the mismatched activation (softmax with 'binary_crossentropy', sigmoid with a
   categorical one) is an error at the first batch.
 
-A model that applies its activation inside `forward` cannot be split that way: return
-logits from `forward`, or pass a probability loss such as `nn.BCELoss()`.
+A subclass whose `forward` ends with the activation (`return F.sigmoid(self.out(h))`) is
+read from its graph: the loss takes the Variable the final sigmoid or softmax (over the last
+axis) was applied to, so Keras' habit of returning probabilities gives Keras' loss and
+metrics, and a `forward` returning logits is used as it is.
 
 Targets are aligned with the output as Keras does: (N,) against an (N, 1) output is
 reshaped (never broadcast to (N, N)), integer and float64 targets become the output's
@@ -27,11 +29,14 @@ import inspect
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.config import enable_grad
 from autograd.function import Function
 from autograd.ops import astype, reshape, transpose
+from autograd.ops.elementwise import Sigmoid
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
+from ..functional.activation import Softmax
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
 from .metrics import check_labels, sigmoid_array, softmax_array
 
@@ -69,8 +74,12 @@ class CompiledLoss:
     def inputs(self, model, x):
         if self.absorbs is None:
             return model(x)
-        split = _check_final_activation(self.name, self.absorbs, model.final_activation())
-        return model.forward_logits(x) if split else model(x)
+        final = model.final_activation()
+        if final is not None:
+            split = _check_final_activation(self.name, self.absorbs, final)
+            return model.forward_logits(x) if split else model(x)
+        with enable_grad():  # (evaluate runs without a graph; here it tells the logits)
+            return _logits_of(model(x), self.name, self.absorbs)
 
     def __call__(self, inputs, target, weights=None):
         target = align_target(inputs, target, self.name, cast=self.elementwise)
@@ -173,6 +182,18 @@ def _compiled(name, fn, *args, **kwargs):
     """A named loss, whose function takes reduction='none' for per-sample losses."""
     return CompiledLoss(name, fn, *args, per_sample=functools.partial(fn, reduction="none"),
                         **kwargs)
+
+
+def _logits_of(output, name, wanted):
+    """The Variable a subclass's final sigmoid, or softmax over the last axis, was applied
+    to (read from the graph), or `output` itself where it ends with neither (logits)."""
+    f = output.creator
+    ends = None
+    if isinstance(f, Sigmoid):
+        ends = "sigmoid"
+    elif isinstance(f, Softmax) and f.axis in (-1, output.ndim - 1, (output.ndim - 1,)):
+        ends = "softmax"
+    return f.inputs[0] if _check_final_activation(name, wanted, ends) else output
 
 
 def _check_final_activation(name, wanted, final):

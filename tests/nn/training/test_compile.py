@@ -174,6 +174,50 @@ def test_a_final_sigmoid_function_is_fused_too():
     assert model.evaluate(x, y) == pytest.approx(bce, rel=1e-4)
 
 
+class _EndsWith(nn.Model):
+    """A subclass whose forward returns probabilities, as Keras users write them."""
+
+    def __init__(self, activation, outputs):
+        super().__init__()
+        self.hidden, self.out = nn.Linear(4, 8), nn.Linear(8, outputs)
+        self.activation = activation
+
+    def forward(self, x):
+        return self.activation(self.out(F.relu(self.hidden(x))))
+
+
+@pytest.mark.parametrize("ending", ["sigmoid", "softmax"])
+def test_a_subclass_ending_with_its_activation_gets_keras_loss_and_metrics(ending):
+    x, y = blobs(60)
+    np.random.seed(0)
+    if ending == "sigmoid":
+        y = (y > 0).astype(np.float32)
+        model = _EndsWith(F.sigmoid, 1)
+        model.compile(optimizer=optim.Adam(lr=0.03), loss="binary_crossentropy", metrics=["accuracy"])
+        p = model.predict(x)[:, 0].astype(np.float64)
+        expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        accuracy = np.mean((p > 0.5) == y)
+    else:
+        model = _EndsWith(nn.Softmax(dim=-1), 3)
+        model.compile(optimizer=optim.Adam(lr=0.03), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        p = model.predict(x).astype(np.float64)
+        expected = -np.mean(np.log(p[np.arange(60), y]))
+        accuracy = np.mean(p.argmax(axis=1) == y)
+    loss, acc = model.evaluate(x, y)
+    assert loss == pytest.approx(expected, rel=1e-4) and acc == pytest.approx(accuracy)
+    history = model.fit(x, y, epochs=30, verbose=0).history  # the gradient flows through
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["accuracy"][-1] > 0.9
+
+
+def test_a_subclass_ending_with_the_wrong_activation_is_an_error():
+    model = _EndsWith(F.sigmoid, 3)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="needs a final softmax.*ends with sigmoid"):
+        model.evaluate(np.ones((4, 4), np.float32), np.zeros(4, np.int64))
+
+
 def test_sparse_crossentropy_explains_one_hot_targets_and_nan_labels():
     x, y = blobs(20)
     model = mlp()
