@@ -37,7 +37,7 @@ from .callbacks.callback_list import CallbackList
 from .callbacks.history import History
 from .losses import resolve_loss
 from .metrics import MetricAccumulator, resolve_metrics
-from .optimizers import resolve_optimizer
+from .optimizers import holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .summary import print_summary
 
@@ -59,6 +59,7 @@ class Model(Module):
         self.stop_training = False
         self.history = None
         self._bound = False  # whether fit has bound the optimizer since the first forward
+        self._binds_optimizer = False  # whether compile's optimizer takes the model's params
         self._captured_update = None  # compile(jit_compile=True): _update, captured
         self._captured_with = None  # the (optimizer, loss) it was captured with
 
@@ -69,7 +70,8 @@ class Model(Module):
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', with
         Keras' defaults) or an `optim.Optimizer`, which may have been made without
         parameters (`optim.Adam(lr=0.01)`): it is bound to the model's parameters now, and
-        again at the first batch of `fit` for layers sized lazily.
+        again at the first batch of `fit` for layers sized lazily. One made with parameters
+        (`optim.SGD(model[-1].parameters())`) trains those only.
         loss: 'mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy'
         (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), or any
         callable `loss(pred, target)` returning a scalar Variable. The cross-entropy names
@@ -85,17 +87,27 @@ class Model(Module):
         if not isinstance(jit_compile, bool):
             raise TypeError(f"compile: jit_compile must be True or False, got {jit_compile!r}")
         self._captured_update = capture(self._update) if jit_compile else None
-        self.optimizer = resolve_optimizer(optimizer)
+        optimizer = resolve_optimizer(optimizer)
+        # the model's parameters join an optimizer made without any (again after a
+        # recompile with the one they joined); one given parameters keeps to them
+        self._binds_optimizer = not holds_parameters(optimizer) or (
+            optimizer is self.optimizer and self._binds_optimizer)
+        self.optimizer = optimizer
         self.compiled_loss = resolve_loss(loss)
         self.compiled_metrics = resolve_metrics(
             metrics, independent_outputs=self.compiled_loss.independent)
         self._bind_optimizer()
 
     def _bind_optimizer(self):
+        """Bind the model's parameters (those lazily sized layers have made so far) to an
+        optimizer that compile was given without parameters. Returns whether there are
+        parameters to train."""
+        if not self._binds_optimizer:
+            return holds_parameters(self.optimizer)
         params = list(self.parameters())
         if params:
             self.optimizer.bind(params)
-        return params
+        return bool(params)
 
     # ----- the final activation, for fused cross-entropy losses -----
     def final_activation(self):

@@ -55,3 +55,8 @@ def is_plateau_scheduler(obj):
 
 __all__ = ["make_optimizer", "resolve_optimizer", "is_scheduler", "is_plateau_scheduler",
            "OPTIMIZER_NAMES"]
+
+
+def holds_parameters(optimizer):
+    """Whether the optimizer was given (or has been bound to) any parameters."""
+    return any(group["params"] for group in optimizer.param_groups)

@@ -8,26 +8,32 @@ from .base import Callback
 from .monitor import Monitor
 
 
-def get_lr(model, who):
-    """The learning rate of the model's optimizer (its first param group)."""
+def get_lrs(model, who):
+    """The learning rates of the model's optimizer, one per param group."""
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:
         raise RuntimeError(f"{who}: the model has no optimizer; call compile() first")
-    return float(optimizer.param_groups[0]["lr"])
+    return [float(group["lr"]) for group in optimizer.param_groups]
 
 
-def set_lr(model, lr, who):
-    """Set every param group's learning rate (a finite number >= 0)."""
-    if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr < 0:
-        raise ValueError(f"{who}: the learning rate must be a finite number >= 0, "
-                         f"got {lr!r}")
-    for group in model.optimizer.param_groups:
+def set_lrs(model, lrs, who):
+    """Set each param group's learning rate (finite numbers >= 0, one per group)."""
+    for lr in lrs:
+        if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr < 0:
+            raise ValueError(f"{who}: the learning rate must be a finite number >= 0, "
+                             f"got {lr!r}")
+    for group, lr in zip(model.optimizer.param_groups, lrs):
         group["lr"] = float(lr)
+
+
+def _shown(lrs):
+    return lrs[0] if len(lrs) == 1 else lrs
 
 
 class LearningRateScheduler(Callback):
     """At each epoch start, set the lr to `schedule(epoch, lr)` (0-based epoch, current
-    lr); a one-argument `schedule(epoch)` works too."""
+    lr), called for each param group; a one-argument `schedule(epoch)` gives the first
+    group's lr, and the other groups keep their ratio to it from the start of training."""
 
     def __init__(self, schedule, verbose=0):
         if not callable(schedule):
@@ -36,15 +42,33 @@ class LearningRateScheduler(Callback):
         self.schedule = schedule
         self.verbose = verbose
         self._with_lr = _accepts_two_arguments(schedule)
+        self._ratios = None
+
+    def on_train_begin(self, logs=None):
+        first, *rest = get_lrs(self.model, "LearningRateScheduler")
+        self._ratios = [1.0] + [lr / first if first else 1.0 for lr in rest]
 
     def on_epoch_begin(self, epoch, logs=None):
-        lr = get_lr(self.model, "LearningRateScheduler")
-        new = self.schedule(epoch, lr) if self._with_lr else self.schedule(epoch)
-        if hasattr(new, "item"):  # a NumPy scalar or 0-d array
-            new = new.item()
-        set_lr(self.model, new, f"LearningRateScheduler (epoch {epoch})")
+        lrs = get_lrs(self.model, "LearningRateScheduler")
+        if self._with_lr:
+            new = [_number(self.schedule(epoch, lr)) for lr in lrs]
+        else:
+            if self._ratios is None:  # (called outside fit)
+                self.on_train_begin()
+            new = _number(self.schedule(epoch))
+            new = [new * ratio for ratio in self._ratios] if _is_number(new) else [new]
+        set_lrs(self.model, new, f"LearningRateScheduler (epoch {epoch})")
         if self.verbose:
-            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {new}.")
+            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                  f"{_shown(new)}.")
+
+
+def _number(value):
+    return value.item() if hasattr(value, "item") else value  # a NumPy scalar or 0-d array
+
+
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def _accepts_two_arguments(fn):
@@ -100,12 +124,15 @@ class ReduceLROnPlateau(Callback):
                 self.cooldown_counter, self.wait = self.cooldown, 0
 
     def _reduce(self, epoch):
-        old = get_lr(self.model, "ReduceLROnPlateau")
-        new = max(old * self.factor, self.min_lr)
-        if new < old:
-            set_lr(self.model, new, "ReduceLROnPlateau")
+        """Each param group's lr times `factor`, never below min_lr (PyTorch's plateau
+        scheduler, group by group)."""
+        old = get_lrs(self.model, "ReduceLROnPlateau")
+        new = [max(lr * self.factor, self.min_lr) for lr in old]
+        if any(n < o for n, o in zip(new, old)):
+            set_lrs(self.model, [min(n, o) for n, o in zip(new, old)], "ReduceLROnPlateau")
             if self.verbose:
-                print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new}.")
+                print(f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to "
+                      f"{_shown(new)}.")
 
 
 class SchedulerStep(Callback):
@@ -150,4 +177,5 @@ class SchedulerStep(Callback):
             self.scheduler.step(current)
 
 
-__all__ = ["LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "get_lr", "set_lr"]
+__all__ = ["LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "get_lrs",
+           "set_lrs"]

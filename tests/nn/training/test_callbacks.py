@@ -273,6 +273,31 @@ def test_keras_reduce_lr_on_plateau():
     assert history.history["lr"] == pytest.approx([0.1] * 4 + [0.05] * 2 + [0.03] * 2)
 
 
+def _two_group_model():
+    """A model whose optimizer trains its two layers at lrs 0.1 and 0.01."""
+    model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
+    opt = optim.SGD([{"params": model[0].parameters()},
+                     {"params": model[1].parameters(), "lr": 0.01}], lr=0.1)
+    model.compile(optimizer=opt, loss="mse")
+    return model, opt
+
+
+def test_lr_callbacks_change_each_param_group_s_lr():
+    x, y = linear_data()
+    model, opt = _two_group_model()
+    script = ScriptedLogs("val_loss", [1.0] * 4)
+    model.fit(x, y, epochs=4, callbacks=[script, ReduceLROnPlateau(factor=0.5, patience=1)],
+              verbose=0)  # a cut after epochs 2, 3 and 4, each group from its own lr
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.0125, 0.00125])
+    model, opt = _two_group_model()
+    halve = LearningRateScheduler(lambda epoch, lr: lr / 2 if epoch else lr)
+    model.fit(x, y, epochs=3, callbacks=[halve], verbose=0)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.025, 0.0025])
+    model, opt = _two_group_model()  # one argument: the first group's lr, ratios kept
+    model.fit(x, y, epochs=2, callbacks=[LearningRateScheduler(lambda epoch: 0.3)], verbose=0)
+    assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.3, 0.03])
+
+
 @pytest.mark.parametrize("name", ["val_AUC", "val_Accuracy", "F1", "val_categorical_accuracy",
                                   "binary_accuracy", "val_f1_score"])
 def test_auto_mode_maximizes_scores_named_in_any_case(name):

@@ -21,6 +21,26 @@ def test_optimizer_names_use_keras_defaults(name, cls, lr):
     assert len(model.optimizer.param_groups[0]["params"]) == 4  # bound at compile
 
 
+def test_an_optimizer_given_parameters_keeps_to_them():
+    x, y = np.ones((8, 4), np.float32), np.ones((8, 3), np.float32)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 3))
+    head_only = optim.SGD(model[1].parameters(), lr=0.1)
+    model.compile(optimizer=head_only, loss="mse")
+    frozen = model[0].weight.data.copy()
+    model.fit(x, y, epochs=2, verbose=0)
+    assert len(head_only.param_groups[0]["params"]) == 2
+    assert np.array_equal(model[0].weight.data, frozen)
+
+
+def test_an_optimizer_made_without_parameters_gets_lazily_made_ones_after_a_recompile():
+    model = nn.Sequential(nn.Linear(8), nn.Linear(3))  # sized at the first batch
+    opt = optim.SGD(lr=0.1)
+    model.compile(optimizer=opt, loss="mse")
+    model.compile(optimizer=opt, loss="mse", metrics=["mae"])
+    model.fit(np.ones((8, 4), np.float32), np.ones((8, 3), np.float32), verbose=0)
+    assert len(opt.param_groups[0]["params"]) == 4
+
+
 def test_default_optimizer_is_rmsprop():
     model = mlp()
     model.compile(loss="mse")
