@@ -42,7 +42,8 @@ from .progress import format_logs, progress_callback
 from .summary import print_summary
 
 # Running metrics in the batch logs (for the progress bar) about this many times an epoch,
-# or every this many batches when the epoch's length is unknown (a loader without len()).
+# or every this many batches when the epoch's length is unknown (a loader without len());
+# after every batch when a callback reads them (Callback.reads_batch_metrics).
 _METRIC_REFRESHES = 10
 
 
@@ -213,7 +214,8 @@ class Model(Module):
         xp = array_module(self)
         tracker = MetricAccumulator(self.compiled_metrics)
         steps = batches.steps
-        refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
+        refresh = 1 if runner.read_batch_metrics() else (
+            max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES)
         total, seen = 0.0, 0
         for step, batch in enumerate(batches):
             runner.call("on_train_batch_begin", step, {"batch": step})

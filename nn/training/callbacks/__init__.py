@@ -9,9 +9,10 @@ from .csv_logger import CSVLogger
 from .early_stopping import EarlyStopping
 from .gradient_monitor import GradientMonitor, plot_gradient_norms
 from .history import History
+from .lambda_callback import LambdaCallback
 from .lr import LearningRateScheduler, ReduceLROnPlateau, SchedulerStep
 from .terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "ModelCheckpoint",
            "LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "TerminateOnNaN",
-           "CSVLogger", "GradientMonitor", "plot_gradient_norms"]
+           "CSVLogger", "GradientMonitor", "plot_gradient_norms", "LambdaCallback"]

@@ -19,7 +19,7 @@ from nn.callbacks import (
     TerminateOnNaN,
 )
 
-from ._helpers import ScriptedLogs, StepCounter, blobs, linear_data, same_state
+from ._helpers import ScriptedLogs, StepCounter, blobs, linear_data, mlp, same_state
 
 
 def regression_model(lr=0.05):
@@ -391,3 +391,39 @@ def test_validation_data_wins_over_validation_split_for_a_loader_too():
     history = regression_model().fit(DataLoader(TensorDataset(x, y), batch_size=4),
                                      validation_split=0.5, validation_data=(x, y), verbose=0)
     assert "val_loss" in history.history
+
+
+def test_a_callback_reading_batch_metrics_gets_them_after_every_batch():
+    x, y = blobs(200)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    seen = []
+
+    class Reader(Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(logs["accuracy"])
+
+    model.fit(x, y, batch_size=10, callbacks=[Reader()], verbose=0)  # 20 batches
+    assert len(seen) == 20 and all(0 <= a <= 1 for a in seen)
+    lambdas = []
+    model.fit(x, y, batch_size=10, verbose=0, callbacks=[nn.callbacks.LambdaCallback(
+        on_batch_end=lambda batch, logs: lambdas.append(logs["accuracy"]))])
+    assert len(lambdas) == 20
+
+
+def test_lambda_callback_runs_the_functions_it_is_given():
+    x, y = linear_data()
+    model = regression_model()
+    calls = []
+    callback = nn.callbacks.LambdaCallback(
+        on_train_begin=lambda logs: calls.append("begin"),
+        on_epoch_end=lambda epoch, logs: calls.append((epoch, round(logs["loss"], 9))),
+        on_train_end=lambda logs: calls.append("end"))
+    history = model.fit(x, y, epochs=2, callbacks=[callback], verbose=0).history
+    assert calls == ["begin", (0, round(history["loss"][0], 9)),
+                     (1, round(history["loss"][1], 9)), "end"]
+    with pytest.raises(TypeError, match="'on_epoch_finish' is not a callback hook"):
+        nn.callbacks.LambdaCallback(on_epoch_finish=print)
+    with pytest.raises(TypeError, match="on_epoch_end must be callable"):
+        nn.callbacks.LambdaCallback(on_epoch_end=3)

@@ -213,7 +213,8 @@ def test_a_subclass_ending_with_its_activation_gets_keras_loss_and_metrics(endin
     if ending == "sigmoid":
         y = (y > 0).astype(np.float32)
         model = _EndsWith(F.sigmoid, 1)
-        model.compile(optimizer=optim.Adam(lr=0.03), loss="binary_crossentropy", metrics=["accuracy"])
+        model.compile(optimizer=optim.Adam(lr=0.03), loss="binary_crossentropy",
+                      metrics=["accuracy"])
         p = model.predict(x)[:, 0].astype(np.float64)
         expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         accuracy = np.mean((p > 0.5) == y)
