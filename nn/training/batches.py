@@ -216,18 +216,27 @@ def _as_array(data, name, who):
                         "as x")
     if isinstance(data, Variable):
         data = data.data
-    if not (hasattr(data, "shape") and hasattr(data, "dtype")):
-        try:
-            data = np.asarray(data)
-        except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
-            raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
-                             f"an array of samples ({exc}); batches go in a DataLoader or "
-                             "another iterable that is not a list") from None
+    if not isinstance(getattr(data, "dtype", None), np.dtype):  # (NumPy's and CuPy's have)
+        data = _to_numpy(data, name, who)
     if data.ndim == 0:
         raise ValueError(f"{who}: {name} must be an array of samples (N, ...), got a scalar")
     if data.dtype.kind not in "biuf":
         raise TypeError(f"{who}: {name} must hold numbers, got dtype {data.dtype}")
     return data
+
+
+def _to_numpy(data, name, who):
+    """Lists, and other libraries' arrays (a torch tensor, detached and on the CPU), as a
+    NumPy array."""
+    for method in ("detach", "cpu"):  # (torch's tensors, requiring grad or on a GPU)
+        if callable(getattr(data, method, None)):
+            data = getattr(data, method)()
+    try:
+        return np.asarray(data)
+    except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
+        raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
+                         f"an array of samples ({exc}); batches go in a DataLoader or "
+                         "another iterable that is not a list") from None
 
 
 def _split_validation(arrays, validation_split):

@@ -33,7 +33,7 @@ from .batches import (
     make_batches,
     to_module,
 )
-from .callbacks.callback_list import CallbackList
+from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
 from .losses import resolve_loss
 from .metrics import MetricAccumulator, resolve_metrics
@@ -168,7 +168,7 @@ class Model(Module):
         params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
                   "samples": train.samples, "verbose": verbose}
         progress = progress_callback(verbose)
-        extra = [] if callbacks is None else list(callbacks)
+        extra = callback_items(callbacks)
         parallel = DataParallelFit.start(self)  # None unless launched on several ranks
         if parallel is not None:  # each rank its shard; progress and files on rank 0
             train = parallel.shard(train, training=True)
@@ -379,7 +379,7 @@ def _batch_size(batch_size, who):
 
 def _hooks(model, callbacks, batches, verbose):
     """The CallbackList of an evaluate or predict call (empty without callbacks)."""
-    return CallbackList([] if callbacks is None else list(callbacks), model,
+    return CallbackList(callbacks, model,
                         {"epochs": 1, "steps": getattr(batches, "steps", None),
                          "verbose": verbose})
 

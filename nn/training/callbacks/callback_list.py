@@ -15,7 +15,7 @@ class CallbackList:
     """
 
     def __init__(self, callbacks, model, params):
-        self.callbacks = [_as_callback(c) for c in callbacks]
+        self.callbacks = [_as_callback(c) for c in callback_items(callbacks)]
         for callback in self.callbacks:
             callback.set_model(model)
             callback.set_params(params)
@@ -28,6 +28,16 @@ class CallbackList:
         """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
+
+
+def callback_items(callbacks):
+    """fit's `callbacks` as a list: None, one callback (or scheduler), or a list of them
+    (nested lists flattened, as Keras does)."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (list, tuple)):
+        return [c for item in callbacks for c in callback_items(item)]
+    return [callbacks]
 
 
 def _overrides_batch_end(callback):
@@ -46,4 +56,4 @@ def _as_callback(obj):
                     f"objects, got {type(obj).__name__}")
 
 
-__all__ = ["CallbackList"]
+__all__ = ["CallbackList", "callback_items"]

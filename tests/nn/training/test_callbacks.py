@@ -427,3 +427,18 @@ def test_lambda_callback_runs_the_functions_it_is_given():
         nn.callbacks.LambdaCallback(on_epoch_finish=print)
     with pytest.raises(TypeError, match="on_epoch_end must be callable"):
         nn.callbacks.LambdaCallback(on_epoch_end=3)
+
+
+def test_callbacks_may_be_one_callback_or_nested_lists_as_keras_takes_them():
+    x, y = linear_data()
+    model = regression_model()
+    counter = StepCounter()
+    model.fit(x, y, epochs=2, callbacks=counter, verbose=0)
+    assert len(counter.batches_per_epoch) == 2
+    scripted = ScriptedLogs("val_loss", [1.0, 1.0, 1.0])
+    stop = EarlyStopping(patience=0)
+    history = model.fit(x, y, epochs=3, callbacks=[[scripted], (stop,)], verbose=0)
+    assert len(history.history["loss"]) == 2  # stopped by the nested EarlyStopping
+    model.evaluate(x, y, callbacks=StepCounter(), verbose=0)
+    with pytest.raises(TypeError, match="callbacks must be"):
+        model.fit(x, y, callbacks=print, verbose=0)

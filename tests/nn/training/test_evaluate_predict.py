@@ -114,3 +114,19 @@ def test_evaluate_verbose_prints_one_line(capsys):
     model.evaluate(x, y, verbose=1)
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("loss: ") and " - mae: " in out
+
+
+def test_torch_tensors_are_taken_as_their_arrays():
+    torch = pytest.importorskip("torch")
+    x, y = blobs(60)
+    results = []
+    for as_given in (lambda a: a, lambda a: torch.from_numpy(a)):
+        model = mlp()
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        model.fit(as_given(x), as_given(y), epochs=2, verbose=0, shuffle=False)
+        results.append((model.evaluate(as_given(x), as_given(y)), model.predict(as_given(x))))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    needing_grad = torch.from_numpy(x).requires_grad_()  # detached, not refused
+    np.testing.assert_array_equal(model.predict(needing_grad), results[1][1])
