@@ -16,10 +16,13 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
   to binary_accuracy there (precision, recall, F1 and AUC count over all outputs: Keras'
   Precision, Recall and AUC, micro-averaged).
 
-Names (Keras'): 'accuracy' ('acc'), 'mse' ('mean_squared_error'), 'mae'
+Names (Keras'): 'accuracy' ('acc', 'categorical_accuracy', 'sparse_categorical_accuracy'),
+'binary_accuracy' (every output its own yes/no), 'mse' ('mean_squared_error'), 'mae'
 ('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc'. A callable
-`metric(y_true, y_pred) -> float` gets the targets and the probabilities (or outputs);
-its `__name__` names it in the logs. Logs use the name as given.
+`metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
+epoch and returns one number, or one value per sample (their mean is logged, as Keras
+averages a metric function's values); its `__name__` names it in the logs. Logs use the
+name as given.
 """
 import numpy as np
 
@@ -29,7 +32,8 @@ from .. import metrics as nn_metrics
 from ..functional.activation import sigmoid_array, softmax_array
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
-            "f1_score": "f1", "roc_auc": "auc"}
+            "f1_score": "f1", "roc_auc": "auc", "categorical_accuracy": "accuracy",
+            "sparse_categorical_accuracy": "accuracy"}
 
 
 # ----- the metrics -----
@@ -140,8 +144,13 @@ def _over_every_output(metric):
     return scored
 
 
+def binary_accuracy(y_true, scores):
+    """Keras' binary_accuracy: every output its own yes/no at 0.5, whatever the loss."""
+    return _over_every_output(accuracy)(y_true, scores)
+
+
 _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
-            "recall": recall, "f1": f1, "auc": auc}
+            "recall": recall, "f1": f1, "auc": auc, "binary_accuracy": binary_accuracy}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
 
 
@@ -155,8 +164,11 @@ class CompiledMetric:
         value = self.fn(y_true, scores)
         value = getattr(value, "data", value)  # a Variable
         if np.ndim(value) != 0 and np.size(value) != 1:
-            raise ValueError(f"metric {self.name!r} returned an array of shape "
-                             f"{np.shape(value)}; a metric returns one number for the data")
+            if np.shape(value)[:1] != (len(scores),):
+                raise ValueError(f"metric {self.name!r} returned an array of shape "
+                                 f"{np.shape(value)}; a metric returns one number for the "
+                                 f"data, or one value per sample ({len(scores)}, ...)")
+            value = np.mean(value)  # one per sample: their mean, as Keras' metric functions
         try:
             return float(np.asarray(value).item())
         except (TypeError, ValueError):

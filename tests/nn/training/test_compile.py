@@ -341,3 +341,33 @@ def test_a_callable_metric_returning_an_array_is_named():
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=[per_class])
     with pytest.raises(ValueError, match=r"metric 'per_class' returned an array of shape \(3,\)"):
         model.evaluate(x, y)
+
+
+def test_a_callable_metric_returning_one_value_per_sample_logs_their_mean():
+    def squared_error(y_true, y_pred):  # Keras' habit: (N,) values, averaged by Keras
+        return ((y_true - y_pred) ** 2).mean(axis=-1)
+    x, y = linear_data()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss="mse", metrics=[squared_error])
+    loss, value = model.evaluate(x, y)
+    assert value == pytest.approx(loss, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", ["categorical_accuracy", "sparse_categorical_accuracy",
+                                  "binary_accuracy"])
+def test_keras_accuracy_names(name):
+    x, y = blobs(60)
+    model = mlp()
+    if name == "binary_accuracy":  # every output its own yes/no, even with softmax's loss
+        targets = np.eye(3, dtype=np.float32)[y]
+        model.compile(optimizer="sgd", loss="categorical_crossentropy", metrics=[name])
+        p = F.softmax(model.predict(x)).data  # (the metrics see probabilities)
+        expected = np.mean((p > 0.5) == (targets > 0.5))
+    else:
+        targets = np.eye(3, dtype=np.float32)[y] if name == "categorical_accuracy" else y
+        model.compile(optimizer="sgd", loss=name.replace("accuracy", "crossentropy"),
+                      metrics=[name])
+        expected = np.mean(model.predict(x).argmax(axis=1) == y)
+    logs = model.evaluate(x, targets, return_dict=True)
+    assert logs[name] == pytest.approx(expected)
