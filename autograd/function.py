@@ -135,11 +135,11 @@ class Function:
         the check costs the usual backward one comparison."""
         for x in self.inputs:
             if x._version > self.recorded_at:
-                raise _modified_error(self, x, "input")
+                raise modified_error(self, x, "input")
         for ref in self.outputs:
             y = ref()
             if y is not None and y._version > self.recorded_at:
-                raise _modified_error(self, y, "output")
+                raise modified_error(self, y, "output")
 
     def forward(self, *xs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -268,7 +268,7 @@ def _rebuilt(exc, message):
     return RuntimeError(message)
 
 
-def _modified_error(func, var, role):
+def modified_error(func, var, role):
     who = f"{var.name!r}" if var.name else f"of shape {tuple(var.shape)}"
     return RuntimeError(
         f"backward: the {role} {who} of {func.name} was modified in place after {func.name} "

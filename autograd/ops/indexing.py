@@ -1,6 +1,6 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
 from ..backend import get_array_module, scatter_add
-from ..function import Function, ReturnsViews, call_op
+from ..function import Function, ReturnsViews, call_op, modified_error
 from ..spec import Index, Spec
 from ..variable import Variable
 
@@ -26,9 +26,18 @@ class GetItem(ReturnsViews, Function):
     reference = staticmethod(lambda x, index: x[index])
 
     name = "get_item"
+    index_variables = ()  # the Variables of the index, which backward must find unchanged
 
     def __init__(self, index):
         self.index = index
+
+    def check_saved(self):
+        """As every op's, and the index's Variables too: backward reads their arrays, so one
+        changed in place would move the gradient to other elements (PyTorch raises too)."""
+        super().check_saved()
+        for v in self.index_variables:
+            if v._version > self.recorded_at:
+                raise modified_error(self, v, "index")
 
     def forward(self, x):
         return x[self.index]
@@ -62,4 +71,7 @@ class GetItemGrad(Function):
 
 def get_item(x, index):
     """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
-    return GetItem(_plain_index(index))(x)
+    op = GetItem(_plain_index(index))
+    parts = index if isinstance(index, tuple) else (index,)
+    op.index_variables = tuple(i for i in parts if isinstance(i, Variable))
+    return op(x)

@@ -77,3 +77,19 @@ def test_index_given_as_variable_or_list(index):
     assert_forward_matches(lambda v: v[Variable(np.asarray(index))],
                            lambda a: a[np.asarray(index)], x)
     assert_gradients_match(lambda v: v[index], x, order=2)
+
+
+@pytest.mark.parametrize("tuple_index", [False, True])
+def test_an_index_variable_changed_in_place_after_indexing_is_refused(tuple_index):
+    x = Variable(np.arange(6.0).reshape(2, 3) if tuple_index else np.arange(3.0))
+    idx = Variable(np.array([0, 1]))
+    y = (x[:, idx] if tuple_index else x[idx]).sum()
+    idx[0] = 2  # backward would move the gradient to another element (PyTorch raises too)
+    with pytest.raises(RuntimeError, match="the index of shape \\(2,\\) of get_item was "
+                                           "modified in place"):
+        y.backward()
+    z = x[idx].sum() if not tuple_index else x[:, idx].sum()  # indexed afresh: fine
+    z.backward()
+    expected = np.array([0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.data, expected if not tuple_index else
+                                  np.tile(expected, (2, 1)))
