@@ -278,17 +278,25 @@ def modified_error(func, var, role):
         f"it only after backward.")
 
 
-PY_SCALARS = (float, int, bool)  # become constants of the dtype beside them
+# Scalars that become constants of the dtype beside them (NumPy 2's weak Python scalars):
+# Python's numbers, and NumPy's real scalars (`x / np.sqrt(d)`), which PyTorch also takes as
+# plain numbers, so a float32 Variable stays float32 beside them.
+PY_SCALARS = frozenset([float, int, bool, np.bool_, np.float16, np.float32, np.float64,
+                        np.int8, np.int16, np.int32, np.int64,
+                        np.uint8, np.uint16, np.uint32, np.uint64])
 _constants = {}
 
 
 def scalar_constant(value, like):
-    """A read-only constant Variable for a Python scalar, in the dtype NumPy 2 gives it next to
-    the array `like` (a float32 array keeps float32). Cached: loops reuse their constants."""
+    """A read-only constant Variable for a Python (or NumPy) scalar, in the dtype NumPy 2 gives
+    a Python scalar next to the array `like` (a float32 array keeps float32). Cached: loops
+    reuse their constants."""
     # repr tells 0.0 from -0.0 (equal, so one cache key otherwise); only zeros need it.
     key = (value.__class__, value if value else repr(value), like.dtype, like.__class__)
     const = _constants.get(key)
     if const is None:
+        if isinstance(value, np.generic):
+            value = value.item()  # (weak, as a Python number is, in result_type too)
         dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
         data = get_array_module(like).asarray(value, dtype=dtype)
         if isinstance(data, np.ndarray):

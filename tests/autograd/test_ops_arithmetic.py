@@ -96,3 +96,15 @@ def test_float32_stays_float32_through_scalars_and_reductions():
     y = (x * 0.5 + 1 - x ** 2).mean()
     y.backward()
     assert x.grad.dtype == np.float32
+
+
+def test_numpy_scalars_are_weak_as_python_numbers_are():
+    # (PyTorch's rule; NumPy 2 would promote to float64: `scores / np.sqrt(d_k)`)
+    x = Variable(np.linspace(0.5, 1.5, 6, dtype=np.float32))
+    results = [x / np.sqrt(64), np.float64(0.5) * x, x + np.int64(3), x - np.float16(1),
+               ag.maximum(x, np.float64(1.0)), x ** np.float64(2)]
+    assert [y.dtype for y in results] == [np.float32] * len(results)
+    np.testing.assert_allclose(results[0].data, x.data / 8)
+    small = Variable(np.array([1, 2], dtype=np.int8))
+    assert (small + np.int64(3)).dtype == np.int8  # as small + 3
+    assert (small * np.float64(0.5)).dtype == (small * 0.5).dtype
