@@ -98,7 +98,8 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x0 = x1 = 0),
+    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x0 = x1 = 0, and everywhere for a
+    constant x1 = 0),
     dy/dx1 = y log x0 (0 where x0 = 0 and x1 >= 0): PyTorch's values at those points, where
     the plain formulas give 0 * inf = nan"""
 
@@ -112,7 +113,12 @@ class Pow(Function):
         x0, x1 = self.inputs
         need0, need1 = self.needs_input_grad
         gx0 = gx1 = None
-        if need0:
+        if need0 and not x1.requires_grad and not x1.data.any():
+            # x0 ** 0, also met as the (n+1)-th derivative of x0 ** n: exactly 0, as PyTorch's
+            # (0 x0^-1 is nan where x0^-1 overflows, at tiny x0), and still a function of gy
+            # and x0 whose own derivatives are 0 (the next order asks for them)
+            gx0 = gy * 0.0 + x0 * 0.0
+        elif need0:
             at = x1.data == 0  # (x1 is usually a scalar: test it before x0)
             if at.any():
                 at = at & (x0.data == 0)  # x0^(x1 - 1 + 1) = 1 there, then masked

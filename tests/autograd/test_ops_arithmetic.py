@@ -1,6 +1,7 @@
 """+ - * / ** and negation, as functions and operators (reflected forms included): forward
 equals NumPy (values and dtype), backprop equals numerical differentiation to first and
 second order, with broadcasting, float64 and float32."""
+import math
 import operator
 
 import numpy as np
@@ -108,3 +109,17 @@ def test_numpy_scalars_are_weak_as_python_numbers_are():
     small = Variable(np.array([1, 2], dtype=np.int8))
     assert (small + np.int64(3)).dtype == np.int8  # as small + 3
     assert (small * np.float64(0.5)).dtype == (small * 0.5).dtype
+
+
+@pytest.mark.parametrize("power, x, dtype", [(0, 1e-200, np.float64), (1, 1e-200, np.float64),
+                                             (2, 1e-200, np.float64), (2, 1e-20, np.float32),
+                                             (3, 1e-39, np.float32), (2, 0.7, np.float64)])
+def test_higher_derivatives_of_powers_are_exact_at_tiny_x(power, x, dtype):
+    v = Variable(np.array(x, dtype))
+    current, derivatives = v ** power, []
+    for _ in range(power + 2):  # past the last non-zero derivative, still a graph
+        current, = ag.grad(current, v, create_graph=True)
+        derivatives.append(float(current.data))
+    exact = [math.perm(power, k) * x ** (power - k) if k <= power else 0.0
+             for k in range(1, power + 3)]
+    np.testing.assert_allclose(derivatives, np.array(exact).astype(dtype), rtol=1e-6, atol=0)
