@@ -18,14 +18,18 @@ def reduce_array(losses, reduction, denominator):
     return total if reduction == "sum" else total * inverse(denominator)
 
 
-def upstream(gy, reduction, denominator):
+def upstream(gy, reduction, denominator, counted=False):
     """The gradient reaching each per-element loss: gy ('none', 'sum') or gy / denominator.
-    A zero denominator (every target ignored) gives 0, not nan: the loss is nan, the mean
-    over nothing, but no element contributes to it, and PyTorch's gradient is 0 there too,
-    so a padding-only batch leaves the weights finite."""
+    A zero denominator with nothing counted (every target ignored) gives 0, not nan: the
+    loss is nan, the mean over nothing, but no element contributes to it, and PyTorch's
+    gradient is 0 there too, so a padding-only batch leaves the weights finite. `counted`:
+    targets were counted but their class weights sum to 0, where PyTorch's gradient is nan
+    (0 / 0), as the loss is."""
     if reduction != "mean":
         return gy
-    return gy * (inverse(denominator) if denominator else 0.0)
+    if denominator:
+        return gy * inverse(denominator)
+    return gy * (math.nan if counted else 0.0)
 
 
 def inverse(denominator):

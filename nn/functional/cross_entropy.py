@@ -41,6 +41,7 @@ class ClassTargets:
         self.rows = safe.reshape(-1)  # the target class of each element
         self.class_weight = None if weight is None else weight.reshape(
             (1, classes) + (1,) * (len(shape) - 2))
+        self.counted = bool(target.size) if all_kept else bool(keep.any())  # (see upstream)
         if weight is None and all_kept:
             self.denominator = float(target.size)
             self.pick = 1.0 - smoothing
@@ -309,7 +310,7 @@ def _with_class_axis(values):
 def _class_upstream(gy, reduction, targets):
     """The gradient reaching each element's loss, shaped to broadcast over the class axis
     ((N, d...) -> (N, 1, d...) for 'none'); a Variable or an array, as gy is."""
-    g = upstream(gy, reduction, targets.denominator)
+    g = upstream(gy, reduction, targets.denominator, targets.counted)
     if reduction != "none":
         return g
     return call_op(Reshape(g.shape[:1] + (1,) + g.shape[1:]), g)

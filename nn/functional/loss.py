@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import as_array, get_array_module
 from autograd.function import Function, call_op
-from autograd.ops import astype, clip, log, maximum
+from autograd.ops import astype, clip, log, maximum, where
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
@@ -139,7 +139,11 @@ class HuberLoss(_ElementwiseLoss):
         return xp.where(d <= self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta))
 
     def partials(self, x, t, needs):
-        gx = clip(x - t, -self.delta, self.delta)
+        d = x - t
+        # d where |d| < delta, else +-delta: clip(d) in value, but with PyTorch's slope 0 at
+        # |d| = delta for the second derivative (clip's slope is 1 at its bounds)
+        inside = get_array_module(d.data).abs(d.data) < self.delta
+        gx = where(inside, d, clip(d.data, -self.delta, self.delta))
         return gx, (-gx if needs[1] else None)
 
 
@@ -158,6 +162,10 @@ class BinaryCrossEntropy(_ElementwiseLoss):
             raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] "
                              f"(got values from {float(x.min())} to {float(x.max())}); use "
                              "binary_cross_entropy_with_logits for raw scores")
+        if t.size and (float(t.min()) < 0 or float(t.max()) > 1):  # (PyTorch refuses too)
+            raise ValueError("binary_cross_entropy: target must hold probabilities in [0, 1] "
+                             f"(got values from {float(t.min())} to {float(t.max())}); "
+                             "labels of -1 and +1 are 0 and 1 here")
         with np.errstate(divide="ignore"):  # log(0) = -inf is expected: it is clamped
             log_x = xp.maximum(xp.log(x), _LOG_FLOOR)
             log_1mx = xp.maximum(xp.log1p(-x), _LOG_FLOOR)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Variable
@@ -242,7 +243,8 @@ def test_l1_gradients(reduction, xt):
 def test_binary_cross_entropy_gradients(reduction, data):
     shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4))
     p = data.draw(arrays(shape, elements=(0.05, 0.95)))
-    t = data.draw(arrays(shape, elements=(0.0, 1.0)))
+    # (inside [0, 1] by more than the numerical step: a target outside is refused)
+    t = data.draw(arrays(shape, elements=(0.001, 0.999)))
     w = data.draw(arrays(shape[-1:], elements="positive"))
     assert_gradients_match(lambda a, b: F.binary_cross_entropy(a, b, w, reduction), p, t,
                            order=2)
@@ -338,8 +340,23 @@ def test_cross_entropy_keeps_float32():
 
 
 def test_mean_over_only_ignored_targets_is_nan_like_torch():
-    loss = F.cross_entropy(np.zeros((2, 3)), np.array([-100, -100]))
+    x = Variable(np.zeros((2, 3)))
+    loss = F.cross_entropy(x, np.array([-100, -100]))
     assert math.isnan(loss.item())
+    loss.backward()  # nothing counted: a zero gradient, as PyTorch's
+    assert not x.grad.data.any()
+    x = Variable(np.zeros((2, 3)))  # counted, but with class weights summing to 0: 0 / 0
+    loss = F.cross_entropy(x, np.array([0, 1]), weight=np.array([0.0, 0.0, 1.0]))
+    loss.backward()
+    assert math.isnan(loss.item()) and np.isnan(x.grad.data).all()
+
+
+def test_huber_second_derivative_is_zero_at_the_kink_as_torch():
+    x, t = Variable(np.array([0.0, 1.0, 2.5, -0.5])), np.array([1.0, 0.0, 1.0, 0.0])
+    gx, = ag.grad(F.huber_loss(x, t, reduction="sum"), x, create_graph=True)
+    np.testing.assert_array_equal(gx.data, [-1.0, 1.0, 1.0, -0.5])
+    gx.sum().backward()  # |d| = 1 = delta at the first two: PyTorch's slope 0 there
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0, 1.0])
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -363,6 +380,8 @@ def test_mean_over_only_ignored_targets_is_nan_like_torch():
      r"cross_entropy: ignore_index \(1\) applies to class-index targets"),
     (lambda: F.binary_cross_entropy(np.array([1.5]), np.array([1.0])), ValueError,
      r"probabilities in \[0, 1\]"),
+    (lambda: F.binary_cross_entropy(np.array([0.5]), np.array([-1.0])), ValueError,
+     r"target must hold probabilities in \[0, 1\] \(got values from -1.0"),
     (lambda: F.binary_cross_entropy(np.ones((2, 2)) / 2, np.ones((2, 2)), np.ones(3)),
      ValueError, "weight of shape"),
     (lambda: F.huber_loss(np.ones(2), np.ones(2), delta=0), ValueError, "delta"),
