@@ -152,11 +152,13 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         raise ValueError(f"{who}: mode must be one of {_MODES}, got {mode!r}")
     rng = np.random.default_rng(seed)
     upstream = _upstream(f, arrays, grad_outputs, rng)
+    _check_deterministic(who, f, arrays)
+    given = [_float64(to_cpu(u.data)) for u in upstream]
     xs = [_leaf(a) for a in arrays]
     analytic = _input_grads(f, xs, upstream, create_graph=False)
+    _check_upstream_kept(who, upstream, given)
     _check_grad_types(who, xs, analytic, labels)
     objective = _Objective(f, arrays, upstream, with_graph)
-    atol, rtol = _tolerances(atol, rtol, arrays)
     entries = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
         if not is_float(x.data):
@@ -166,11 +168,71 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
             entries += _directional_entries(objective, i, g, labels[i], eps, rng)
         else:
             entries += _elementwise_entries(objective, i, g, labels[i], eps)
+    atol, rtol = _tolerances(atol, rtol, arrays, entries)
     _raise_on_mismatch(who, entries, atol, rtol)
     if not with_graph:
-        _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels), atol, rtol,
-                           _PATHS)
+        _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels), atol,
+                           rtol, _PARTIAL)
+        if _has_backward(xs, f):
+            _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels), atol,
+                               rtol, _PATHS)
     return True
+
+
+def _check_deterministic(who, f, arrays):
+    """Two calls of f on the same inputs must give the same outputs: numerical
+    differentiation of a random f measures its noise, and would blame the backward."""
+    first, second = ([_float64(to_cpu(y.data)) for y in _outputs(f(*[_leaf(a) for a in arrays]))]
+                     for _ in range(2))
+    for k, (a, b) in enumerate(zip(first, second)):
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-12, atol=0, equal_nan=True):
+            raise GradcheckError(f"{who}: f gives other values at each call (output {k}), so "
+                                 "its derivatives cannot be checked numerically: seed its "
+                                 "randomness, or fix it (a dropout mask) outside f")
+
+
+def _check_upstream_kept(who, upstream, given):
+    """Backprop must read the upstream gradients it is given, never write into them: the
+    caller's array changes, and so does every gradient sharing it (Add hands one array to
+    both its inputs)."""
+    for k, (u, before) in enumerate(zip(upstream, given)):
+        if not np.array_equal(_float64(to_cpu(u.data)), before, equal_nan=True):
+            raise GradcheckError(f"{who}: backprop changed the upstream gradient of output {k} "
+                                 "in place (a backward writing into its gy: `gy *= ...`); "
+                                 "compute into a new array (`gy * ...`)")
+
+
+# Inputs that do not require grad are skipped by the engine and by backward's
+# `needs_input_grad`; a backward reading the flags wrongly is right only when all are set.
+_PARTIAL = ("backprop with only this input requiring grad disagrees with backprop with every "
+            "float input requiring grad (which matched numerical differentiation): does the "
+            "backward read needs_input_grad right?", "alone", "with all")
+
+
+def _partial_entries(f, arrays, upstream, analytic, labels):
+    """(label, index, gradient with only input i requiring grad, with all) for every float
+    input, when f has several."""
+    floats = [i for i, a in enumerate(arrays) if is_float(a)]
+    if len(floats) < 2:
+        return []
+    entries = []
+    for i in floats:
+        xs = [Variable(a.copy(), requires_grad=(j == i)) for j, a in enumerate(arrays)]
+        alone = _input_grads(f, xs, upstream, create_graph=False)[i]
+        a = _float64(to_cpu(_zeros_if_none(alone, xs[i]).data))
+        b = _float64(to_cpu(_zeros_if_none(analytic[i], xs[i]).data))
+        entries += [(labels[i], idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
+    return entries
+
+
+def _has_backward(xs, f):
+    """Whether every Function of f's graph has a `backward` (on Variables): one with only
+    `backward_data` serves plain backprop, not create_graph, so only that path is checked."""
+    from .function import Function
+    from .walk import functions_behind
+    outputs = [y for y in _outputs(f(*xs)) if y.creator is not None]
+    return all(type(func).backward is not Function.backward
+               for func in functions_behind(outputs))
 
 
 # First order is checked on both of the engine's paths: plain backprop runs each Function's
@@ -257,13 +319,17 @@ def _check_grad_types(who, xs, grads, labels):
                                  f"dtype {g.dtype}; expected {x.shape} and {x.dtype}")
 
 
-def _tolerances(atol, rtol, arrays):
-    """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy."""
+def _tolerances(atol, rtol, arrays, entries):
+    """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy:
+    both tolerances get a floor, the absolute one relative to the largest numerical
+    derivative below 1 (a float32 gradient of size 1e-4 is checked as closely as one of
+    size 1, not against an absolute 3e-3)."""
     floats = [a.dtype for a in arrays if is_float(a)]
-    if not floats:
+    if not floats or all(d == np.float64 for d in floats):
         return atol, rtol
     floor = 10 * float(np.sqrt(max(np.finfo(d).eps for d in floats)))
-    return max(atol, floor), max(rtol, floor)
+    scale = max((abs(n) for *_, n in entries if n == n and abs(n) != np.inf), default=0.0)
+    return max(atol, floor * min(scale, 1.0)), max(rtol, floor)
 
 
 # ----- evaluating f -----
@@ -288,25 +354,28 @@ class _Objective:
                          for y, u in zip(ys, self.upstream) if is_float(y.data)))
 
     def gradient(self, i, eps):
-        """dF/dx_i, element by element."""
+        """dF/dx_i, element by element; the step is eps relative to elements above 1 in size
+        (x + 1e-6 rounds to x's own neighbours at 1e8)."""
         x = self.arrays[i].copy()
         flat = x.reshape(-1)  # a view: writing to it perturbs x
         grads = get_array_module(x).zeros(x.size)
         for j in range(x.size):
             original = flat[j]
-            flat[j] = original + eps
+            h = eps * max(1.0, abs(float(original)))
+            flat[j] = original + h
             hi = self.at(i, x)
-            flat[j] = original - eps
+            flat[j] = original - h
             lo = self.at(i, x)
             flat[j] = original
-            grads[j] = (hi - lo) / (2 * eps)
+            grads[j] = (hi - lo) / (2 * h)
         return grads.reshape(x.shape)
 
     def directional(self, i, v, eps):
-        """dF/dx_i along the direction v."""
+        """dF/dx_i along the direction v (a step relative to x's largest element, as above)."""
         x = self.arrays[i]
-        step = eps * as_array(v, like=x)
-        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * eps)
+        h = eps * max(1.0, float(abs(x).max())) if x.size else eps
+        step = h * as_array(v, like=x)
+        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * h)
 
 
 def _input_grads(f, xs, upstream, create_graph):

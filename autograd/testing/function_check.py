@@ -10,6 +10,7 @@ import numpy as np
 
 from ..arguments import as_list
 from ..engine import grad
+from ..function import Function
 from ..numerical import GradcheckError, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
@@ -171,6 +172,11 @@ def _checked_order(cls, f, example):
     if order not in (0, 1, 2):
         raise FunctionCheckError(f"{_name(cls)}: gradcheck_order must be 0 (forward only), "
                                  f"1 or 2, got {order!r}", "spec")
+    if order == 2 and cls.backward is Function.backward:
+        raise FunctionCheckError(f"{_name(cls)}: gradcheck_order is 2 (the default), but it "
+                                 f"has only backward_data, which serves first-order backprop; "
+                                 f"write `backward` (with Variables) for create_graph and "
+                                 f"second derivatives, or declare gradcheck_order = 1", "spec")
     if order == 0 and any(g is not None for g in _input_grads(f, example.arrays, False)):
         raise FunctionCheckError(f"{_name(cls)}: gradcheck_order = 0 checks no derivative, "
                                  f"but its backward gives one; declare 1 or 2\n"

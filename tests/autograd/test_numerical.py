@@ -295,3 +295,101 @@ def test_assert_gradients_match_checks_the_requested_order():
 def test_importing_autograd_does_not_import_hypothesis():
     code = "import sys, autograd; assert 'hypothesis' not in sys.modules, 'hypothesis loaded'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ----- what a user's Function can get wrong that an all-inputs check would miss -----
+
+class ReluScalingGyInPlace(Function):
+    """relu, whose backward writes into its upstream gradient (and doubles the slope)."""
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward_data(self, gy):
+        gy *= 2.0 * (self.inputs[0].data > 0)
+        return gy
+
+    def backward(self, gy):
+        return gy * (2.0 * (self.inputs[0].data > 0))
+
+
+def test_gradcheck_catches_a_backward_writing_into_its_upstream_gradient():
+    # on x > 0 the doubled slope would show; on the identity region alone it would not,
+    # as the numbers are computed against the changed upstream: the write itself is caught
+    with pytest.raises(GradcheckError, match="changed the upstream gradient of output 0 in "
+                                             "place"):
+        gradcheck(lambda x: ReluScalingGyInPlace()(x), np.array([1.0, -2.0, 3.0]))
+
+
+class SmallSquareWrongSign(Function):
+    """y = 1e-4 x^2 with the gradient's sign flipped: small numbers, float32."""
+
+    def forward(self, x):
+        return 1e-4 * x * x
+
+    def backward(self, gy):
+        return -gy * 2e-4 * self.inputs[0]
+
+
+def test_float32_tolerances_scale_with_the_size_of_the_gradient():
+    x = np.linspace(-5, 5, 7).astype(np.float32)
+    with pytest.raises(GradcheckError, match="backprop disagrees"):
+        gradcheck(lambda v: SmallSquareWrongSign()(v), x)
+    assert gradcheck(lambda v: 1e-4 * v * v, x)
+
+
+class MatMulSwappedNeeds(Function):
+    """a @ b whose backward reads needs_input_grad with the indices swapped."""
+
+    def forward(self, a, b):
+        return a @ b
+
+    def backward(self, gy):
+        a, b = self.inputs
+        need_b, need_a = self.needs_input_grad
+        return (gy @ b.T if need_a else None), (a.T @ gy if need_b else None)
+
+
+def test_gradcheck_varies_which_inputs_require_grad():
+    with pytest.raises(GradcheckError, match="only this input requiring grad"):
+        gradcheck(lambda a, b: MatMulSwappedNeeds()(a, b), rand(2, 3), rand(3, 2))
+
+
+def test_gradcheck_refuses_a_random_forward_instead_of_blaming_the_backward():
+    rng = np.random.default_rng(0)
+    with pytest.raises(GradcheckError, match="gives other values at each call"):
+        gradcheck(lambda x: x + rng.normal(size=x.shape), rand(3))
+
+
+class DoubleOnArrays(Function):
+    """y = 2x with backward_data only: first-order backprop, no create_graph."""
+
+    def forward(self, x):
+        return 2 * x
+
+    def backward_data(self, gy):
+        return 2 * gy
+
+
+def test_a_function_with_backward_data_only_is_checked_to_first_order():
+    assert gradcheck(lambda x: DoubleOnArrays()(x), rand(3))
+    from hypothesis import settings
+
+    from autograd.spec import Spec
+    from autograd.testing import check_function
+    from autograd.testing.function_check import FunctionCheckError
+
+    class Declared(DoubleOnArrays):
+        input_specs = (Spec(),)
+        gradcheck_order = 1
+
+    few = settings(max_examples=5, database=None)
+    check_function(Declared, few)
+    Declared.gradcheck_order = 2  # (the default) needs backward: said, not a raw error
+    with pytest.raises(FunctionCheckError, match="has only backward_data"):
+        check_function(Declared, few)
+
+
+def test_gradcheck_steps_relative_to_large_inputs():
+    x = np.linspace(1e8, 2e8, 4)  # x + 1e-6 is not representable there
+    assert gradcheck(lambda v: (v - 1e8) * (v * 1e-8), x)
