@@ -331,7 +331,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
                     func.check_saved()
                 gxs = func.backward_data(*gys) if on_arrays else func.backward(*gys)
             if gxs.__class__ is not tuple:
-                gxs = (gxs,)
+                gxs = tuple(gxs) if gxs.__class__ is list else (gxs,)  # (a list: as a tuple)
             if len(gxs) != len(func.inputs) and _miscounted(func, gxs):
                 raise _count_error(func, gxs)
             if observe:

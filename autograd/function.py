@@ -87,7 +87,7 @@ class Function:
         elif ys.__class__ is tuple:
             outputs = tuple([_make_output(y, inputs) for y in ys])
         else:
-            outputs = wrap(_as_output(ys, inputs))
+            outputs = wrap(_as_output(ys, inputs, self))
         if _anomaly_on():  # anomaly checks, or a capture recording (off the hot path)
             _watch_call(_anomaly_on(), self, inputs, outputs)
         if _grad_on():
@@ -155,6 +155,8 @@ class Function:
         Function for every term; any other op gets `backward` on wrapped gradients (grad
         mode is off there, so nothing is recorded)."""
         gxs = self.backward(*[None if g is None else wrap(g) for g in gys])
+        if gxs.__class__ is list:  # (as a tuple, as the engine takes it)
+            gxs = tuple(gxs)
         if gxs.__class__ is not tuple:
             return _data_of(gxs)
         return tuple([_data_of(gx) for gx in gxs])
@@ -217,8 +219,12 @@ def _link(y, func, generation):
         y.generation = generation + 1
 
 
-def _as_output(y, inputs):
+def _as_output(y, inputs, func=None):
     """Forward may return NumPy scalars (e.g. a full sum): make them 0-d arrays."""
+    if y.__class__ is list:  # NumPy would stack several outputs into one array
+        who = f"{type(func).__name__}.forward" if func is not None else "forward"
+        raise TypeError(f"{who} returned a list; return a tuple for several outputs, or one "
+                        "array")
     xp = get_array_module(inputs[0].data) if inputs else np
     return xp.asarray(y)
 

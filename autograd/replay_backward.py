@@ -66,7 +66,7 @@ def backward_step(outputs, grad_outputs, order):
                     continue
                 gxs = backward_data(*gys)
             if gxs.__class__ is not tuple:
-                gxs = (gxs,)
+                gxs = tuple(gxs) if gxs.__class__ is list else (gxs,)
             for (x, key), i in zip(inputs, positions):
                 gx = gxs[i]
                 if gx is None:

@@ -423,3 +423,31 @@ def test_float32_gradient_values_match_float64():
     g32, g64 = gradient(np.float32), gradient(np.float64)
     assert g32.dtype == np.float32
     np.testing.assert_allclose(g32, g64, rtol=1e-5)
+
+
+class _TwoScalesAsList(Function):
+    """(2x, 3x) returned as a list, by mistake."""
+
+    def forward(self, x):
+        return [2 * x, 3 * x]
+
+
+class _MulGradsAsList(Function):
+    """a * b whose backward returns its two gradients as a list."""
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, gy):
+        a, b = self.inputs
+        return [gy * b, gy * a]
+
+
+def test_a_forward_returning_a_list_is_named_and_a_backward_s_list_is_a_tuple():
+    with pytest.raises(TypeError, match="_TwoScalesAsList.forward returned a list; return a "
+                                        "tuple"):
+        _TwoScalesAsList()(Variable(np.ones(2)))
+    a, b = Variable(np.array([1.0, 2.0])), Variable(np.array([3.0, 4.0]))
+    _MulGradsAsList()(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(b.grad.data, [1.0, 2.0])
