@@ -8,8 +8,10 @@ from ..function import Function
 
 def functions_in(package):
     """The concrete Function subclasses defined in the package or module named `package`,
-    ordered by module and line. Internal bases are left out: a class without a backward of
-    its own making, or a private one (leading underscore) that others derive from."""
+    ordered by module and line. Internal bases are left out: a class without a forward or a
+    backward of its own making, or a private one (leading underscore) that others derive
+    from. A module that fails to import (a `__main__` is not imported) raises
+    DiscoveryError, naming it."""
     found = {}
     for module in _modules(package):
         for cls in _classes(vars(module).values()):
@@ -31,11 +33,29 @@ def _classes(values):
                                     value.__qualname__ + "."))
 
 
+class DiscoveryError(ImportError):
+    """A module of the package failed to import (its own error is the cause)."""
+
+
 def _modules(package):
     root = importlib.import_module(package)
     yield root
-    for info in pkgutil.walk_packages(getattr(root, "__path__", ()), prefix=package + "."):
-        yield importlib.import_module(info.name)
+    for info in pkgutil.walk_packages(getattr(root, "__path__", ()), prefix=package + ".",
+                                      onerror=_walk_failed):
+        if info.name.rsplit(".", 1)[-1] == "__main__":
+            continue  # a package's command line: importing it runs the program
+        yield _imported(info.name)
+
+
+def _imported(name):
+    try:
+        return importlib.import_module(name)
+    except (Exception, SystemExit) as exc:  # (SystemExit: a module running argparse)
+        raise DiscoveryError(f"importing {name} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _walk_failed(name):
+    raise DiscoveryError(f"importing {name} failed (while listing its submodules)")
 
 
 def _defined_under(cls, package):
@@ -47,6 +67,8 @@ def _is_base(cls, classes):
         return False  # declared: checked as it is
     if _inherits(cls, "backward") and _inherits(cls, "backward_data"):
         return True  # no backward: nothing to check
+    if _inherits(cls, "forward"):
+        return True  # no forward: an abstract base, public or not
     derived = any(other is not cls and issubclass(other, cls) for other in classes)
     return derived and cls.__name__.startswith("_")
 

@@ -65,8 +65,11 @@ def _found(functions_in, package, config):
     here = str(config.invocation_params.dir)
     if here not in sys.path:
         sys.path.insert(0, here)
+    from .discovery import DiscoveryError
     try:
         return list(functions_in(package))
+    except DiscoveryError as exc:
+        raise pytest.UsageError(f"--rungrad-gradcheck={package}: {exc}") from None
     except ModuleNotFoundError as exc:
         raise pytest.UsageError(f"--rungrad-gradcheck={package}: cannot import it ({exc}); "
                                 "give an importable module or package name (installed, or "

@@ -152,3 +152,32 @@ def test_the_pytest_script_finds_a_package_in_the_folder_it_runs_in(project):
     code, out = run("--rungrad-gradcheck=no_such_package")
     assert code != 0 and "INTERNALERROR" not in out, out
     assert "--rungrad-gradcheck=no_such_package: cannot import it" in out
+
+
+def test_a_package_s_command_line_is_not_run_and_a_failing_module_is_named(tmp_path):
+    (tmp_path / "with_cli").mkdir()
+    (tmp_path / "with_cli" / "__init__.py").write_text(PACKAGE.split("class BadCube")[0])
+    (tmp_path / "with_cli" / "__main__.py").write_text(
+        "import argparse\nargparse.ArgumentParser().parse_args(['--no-such'])\n")
+    installed = tmp_path / "site"
+    installed.mkdir()
+    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
+                           "--rungrad-gradcheck=with_cli")
+    assert code == 0 and "1 passed" in out, out  # __main__ skipped: its argparse never ran
+    (tmp_path / "with_cli" / "gpu.py").write_text("raise RuntimeError('needs a GPU')\n")
+    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
+                           "--rungrad-gradcheck=with_cli")
+    assert code != 0 and "INTERNALERROR" not in out, out
+    assert ("--rungrad-gradcheck=with_cli: importing with_cli.gpu failed: RuntimeError: "
+            "needs a GPU") in out
+
+
+def test_a_public_abstract_base_function_is_not_an_item():
+    from autograd import Function
+    from autograd.testing.discovery import _is_base
+
+    class Activation(Function):  # public, shared by subclasses, no forward of its own
+        def backward(self, gy):
+            return gy
+
+    assert _is_base(Activation, [Activation])
