@@ -52,6 +52,19 @@ class Spec:
         relations = [r for r in (shape, like, broadcast, broadcast_to) if r is not None]
         if len(relations) > 1:
             raise ValueError("Spec: give at most one of shape, like, broadcast, broadcast_to")
+        for name, value in (("like", like), ("broadcast", broadcast),
+                            ("broadcast_to", broadcast_to)):
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise ValueError(f"Spec: {name} must be the index of an earlier input, got "
+                                 f"{value!r}")
+        if elements is not None and not (_is_pair(elements) or (
+                isinstance(elements, str) and dtype not in (INT, BOOL))):
+            raise ValueError(f"Spec: elements must be a (low, high) pair"
+                             f"{'' if dtype in (INT, BOOL) else ' or a name'} for dtype "
+                             f"{dtype!r}, got {elements!r}")
+        if grid is not None and not (_is_pair(grid) and grid[0] > 0):
+            raise ValueError(f"Spec: grid must be a (step, offset) pair with step > 0, got "
+                             f"{grid!r}")
         self.dtype, self.shape = dtype, shape
         self.like, self.broadcast, self.broadcast_to = like, broadcast, broadcast_to
         self.min_dims, self.max_dims = min_dims, max_dims
@@ -68,6 +81,11 @@ class Spec:
         return f"Spec({', '.join(fields)})"
 
 
+def _is_pair(value):
+    return isinstance(value, (tuple, list)) and len(value) == 2 and all(
+        isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in value)
+
+
 class Choice:
     """A keyword argument drawn from `values` (shrinking towards the first)."""
 
@@ -82,8 +100,9 @@ class Choice:
 
 class Axes:
     """An axis argument for input `of`: None, an int or a tuple of axes (negative ones too).
-    single=True: one int axis; normalized=True: a tuple of non-negative axes (what the
-    Function classes themselves take)."""
+    single=True: one int axis (a 0-d input, with no axis to name, is then not drawn);
+    normalized=True: a tuple of non-negative axes (what the Function classes themselves
+    take)."""
 
     def __init__(self, of=0, single=False, normalized=False):
         self.of, self.single, self.normalized = of, single, normalized

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..spec import FLOAT, INT, Axes, Choice, Draw, Index
+from ..spec import FLOAT, INT, Axes, Choice, Draw, Index, Spec
 from .strategies import arrays, element_range, float_dtypes, valid_axes
 
 _BATCH_DIMS = (0, 2)  # how many axes a '*batch' name stands for
@@ -31,7 +31,7 @@ def examples(cls):
     """A hypothesis strategy of Examples for the Function class `cls` (it must declare
     `input_specs`; `arg_specs` is optional)."""
     from hypothesis import strategies as st
-    specs = tuple(cls.input_specs)
+    specs = _checked_specs(cls)
     arg_specs = dict(getattr(cls, "arg_specs", None) or {})
     sides = {}
     for spec in specs:
@@ -49,6 +49,30 @@ def examples(cls):
         return Example(values, args)
 
     return draw_example()
+
+
+def _checked_specs(cls):
+    """cls.input_specs as a tuple, its mistakes named (before hypothesis draws anything)."""
+    specs = cls.input_specs
+    if isinstance(specs, Spec) or not isinstance(specs, (tuple, list)) or not all(
+            isinstance(spec, Spec) for spec in specs):
+        raise TypeError(f"{cls.__name__}.input_specs must be a tuple of Spec, one per input "
+                        f"(one input needs a trailing comma: (Spec(),)), got {specs!r}")
+    names = {entry.lstrip("0123456789") for spec in specs
+             if isinstance(spec.shape, (tuple, list)) for entry in spec.shape
+             if isinstance(entry, str)}
+    for k, spec in enumerate(specs):
+        for relation in ("like", "broadcast", "broadcast_to"):
+            other = getattr(spec, relation)
+            if other is not None and other >= k:
+                raise ValueError(f"{cls.__name__}: input {k}'s Spec({relation}={other}) must "
+                                 f"name an earlier input (inputs are drawn in order)")
+        high = spec.elements[1] if isinstance(spec.elements, (tuple, list)) else None
+        if isinstance(high, str) and high not in names:
+            raise ValueError(f"{cls.__name__}: input {k}'s elements name the dimension "
+                             f"{high!r}, which no input's shape has (names: "
+                             f"{sorted(names) or 'none'})")
+    return tuple(specs)
 
 
 # ----- shapes -----
@@ -161,8 +185,8 @@ def _argument(arg, shapes, dims):
         return st.sampled_from(arg.values)
     if isinstance(arg, Axes):
         ndim = len(shapes[arg.of])
-        if arg.single:
-            return st.integers(-ndim, ndim - 1) if ndim else st.sampled_from([0, -1])
+        if arg.single:  # (a 0-d input has no axis to name: such an example is not drawn)
+            return st.integers(-ndim, ndim - 1) if ndim else st.nothing()
         if arg.normalized:
             return hnp.valid_tuple_axes(ndim).map(lambda axes: tuple(a % ndim for a in axes))
         return valid_axes(ndim)

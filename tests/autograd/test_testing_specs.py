@@ -289,3 +289,39 @@ def test_discovery_finds_nested_classes_and_those_with_only_backward_data():
             "DataOnly", "Outer.Nested"]
     finally:
         del sys.modules["planted_ops"]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Spec("int", elements="positive"), "elements must be a \\(low, high\\) pair for "
+                                               "dtype 'int'"),
+    (lambda: Spec(grid=0.1), "grid must be a \\(step, offset\\) pair"),
+    (lambda: Spec(like=-1), "like must be the index of an earlier input"),
+])
+def test_spec_names_a_malformed_argument(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+class _Declared(Function):
+    def forward(self, x):
+        return x
+
+
+@pytest.mark.parametrize("specs, error, message", [
+    (Spec(), TypeError, "input_specs must be a tuple of Spec.*trailing comma"),
+    ((Spec(like=1), Spec()), ValueError, "input 0's Spec\\(like=1\\) must name an earlier"),
+    ((Spec(), Spec("int", elements=(0, "C"))), ValueError,
+     "input 1's elements name the dimension 'C', which no input's shape has"),
+])
+def test_declaration_mistakes_are_named_before_drawing(specs, error, message):
+    declared = type("Declared", (_Declared,), {"input_specs": specs})
+    with pytest.raises(error, match=message):
+        examples(declared)
+
+
+@FEW
+@given(example=examples(declared(Spec(), arg_specs={"axis": Axes(of=0, single=True)})))
+def test_a_single_axis_is_drawn_only_for_inputs_with_axes(example):
+    x = example.arrays[0]
+    assert x.ndim >= 1
+    x.sum(axis=example.args["axis"])
