@@ -52,7 +52,12 @@ def check_my_gradient(f, my_grad, *inputs, rtol=1e-5, atol=1e-8):
 
 def _backprop(f, arrays):
     xs = [Variable(a.copy()) for a in arrays]
-    ys = [y for y in as_list(f(*xs)) if isinstance(y, Variable)]
+    result = f(*xs)
+    ys = [y for y in as_list(result) if isinstance(y, Variable)]
+    if not ys:
+        raise TypeError(f"check_my_gradient: f returned {type(result).__name__}, not Variables: "
+                        "compute it from its Variable inputs with rungrad's ops (not on .data "
+                        "or NumPy arrays), so that backprop can differentiate it")
     total = ys[0].sum() if ys[0].ndim else ys[0]
     for y in ys[1:]:
         total = total + (y.sum() if y.ndim else y)

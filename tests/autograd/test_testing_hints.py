@@ -93,3 +93,8 @@ def test_other_mistakes_get_the_worst_entries():
 def test_a_wrong_count_of_gradients_is_refused():
     with pytest.raises(ValueError, match="2 gradients for 3 inputs"):
         check_my_gradient(layer, lambda x, w, b: (x, w), X, W, B)
+
+
+def test_f_returning_an_array_is_named():
+    with pytest.raises(TypeError, match="f returned ndarray, not Variables"):
+        check_my_gradient(lambda x: np.sin(x.data), lambda x: np.cos(x), np.ones(3))
