@@ -47,6 +47,18 @@ def as_array(x, like=None):
     return xp.asarray(x)
 
 
+def host_array(x):
+    """Another library's array as a NumPy array: a torch tensor detached and on the CPU (its
+    own `__array__` refuses one requiring grad), anything else through np.asarray. NumPy's
+    and CuPy's arrays come back as they are."""
+    if isinstance(getattr(x, "dtype", None), np.dtype):
+        return x
+    for method in ("detach", "cpu"):
+        if callable(getattr(x, method, None)):
+            x = getattr(x, method)()
+    return np.asarray(x)
+
+
 def dense(x):
     """`x`, or a contiguous copy of it when it is a broadcast view (a zero stride along an
     axis longer than 1, as the gradient of a sum is): BLAS cannot read such an array, and

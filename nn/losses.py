@@ -1,6 +1,9 @@
 """Loss modules (PyTorch's): each holds its options and calls the nn.functional loss."""
+from autograd.variable import Variable
+
 from . import functional as F
 from .functional._reduction import check_reduction
+from .functional._settings import refuse_trained
 from .module import Module
 
 
@@ -9,6 +12,14 @@ class _Loss(Module):
         super().__init__()
         check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
+
+    def _weight_buffer(self, name, value):
+        """A weight kept as a buffer (saved with the module): an array, another library's,
+        or a Variable needing no gradient (the loss does not differentiate it)."""
+        if isinstance(value, Variable):
+            refuse_trained(value, type(self).__name__, name)
+            value = value.data
+        self.register_buffer(name, value)
 
     def extra_repr(self):
         return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
@@ -44,7 +55,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        self._weight_buffer("weight", weight)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
@@ -57,7 +68,7 @@ class NLLLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        self._weight_buffer("weight", weight)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
@@ -70,7 +81,7 @@ class BCELoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
+        self._weight_buffer("weight", weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
@@ -81,8 +92,8 @@ class BCEWithLogitsLoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)
-        self.register_buffer("weight", weight)
-        self.register_buffer("pos_weight", pos_weight)
+        self._weight_buffer("weight", weight)
+        self._weight_buffer("pos_weight", pos_weight)
 
     def forward(self, input, target):
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,

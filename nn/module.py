@@ -8,7 +8,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from autograd.backend import get_array_module, to_cpu, to_gpu
+from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import python_state_changed, replayed
 from autograd.config import train_mode
 from autograd.lazy import DeZeroName
@@ -378,8 +378,7 @@ def _check_buffer(module, name, array):
     if isinstance(array, Variable):
         raise TypeError(f"{type(module).__name__}: buffer {name!r} must be an array, not a "
                         "Variable (use a Parameter for trained values)")
-    if not hasattr(array, "shape") or not hasattr(array, "dtype"):
-        array = np.asarray(array)
+    array = host_array(array)  # (lists, torch tensors)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{type(module).__name__}: buffer {name!r} must be numeric, got "
                         f"dtype {array.dtype}")

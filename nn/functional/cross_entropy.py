@@ -17,9 +17,10 @@ from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.shape import Reshape
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
-from autograd.variable import Variable, as_variable, computed_from_values, wrap
+from autograd.variable import as_variable, wrap
 
 from ._reduction import check_reduction, reduce_array, upstream
+from ._settings import constant_setting
 from .activation import Softmax, log_softmax, log_softmax_array, softmax_array
 
 
@@ -267,10 +268,7 @@ def _labels(target, who):
 def _class_weight(weight, input, who):
     if weight is None:
         return None
-    data = weight.data if isinstance(weight, Variable) else weight
-    data = get_array_module(input.data).asarray(data).astype(input.dtype, copy=False)
-    if isinstance(weight, Variable):  # a setting of the op: a capture refuses one from values
-        data = computed_from_values(data)
+    data = constant_setting(weight, input, who, "weight")
     if data.shape != (input.shape[1],):
         raise ValueError(f"{who}: weight of shape {data.shape} does not match "
                          f"{input.shape[1]} classes (expected ({input.shape[1]},))")

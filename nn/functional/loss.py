@@ -14,9 +14,10 @@ from autograd.ops import astype, clip, log, maximum, where
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
-from autograd.variable import Variable, as_variable, computed_from_values, wrap
+from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array
+from ._settings import constant_setting
 from .activation import sigmoid, softplus
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so log(0) gives a finite loss
@@ -291,11 +292,8 @@ def _constant_like(value, like, who, name):
     """An optional weight as an array of like's dtype that broadcasts to like's shape."""
     if value is None:
         return None
-    data = value.data if isinstance(value, Variable) else value
+    data = constant_setting(value, like, who, name)
     xp = get_array_module(like.data)
-    data = xp.asarray(data).astype(like.dtype, copy=False)
-    if isinstance(value, Variable):  # a setting of the op: a capture refuses one from values
-        data = computed_from_values(data)
     try:
         fits = xp.broadcast_shapes(data.shape, like.shape) == like.shape
     except ValueError:

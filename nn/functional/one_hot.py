@@ -1,6 +1,7 @@
 """One-hot encoding of integer class labels."""
 import numpy as np
 
+from autograd.arguments import nonnegative_int
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, capturing
 from autograd.config import no_grad
@@ -51,6 +52,7 @@ def one_hot(indices, num_classes=-1, dtype=np.int64):
         if indices.size == 0:
             raise ValueError("one_hot: cannot infer num_classes from empty indices")
         num_classes = int(indices.data.max()) + 1
+    num_classes = nonnegative_int(num_classes, "num_classes", "one_hot")
     with no_grad():
         return OneHot(num_classes, np.dtype(dtype))(indices)
 

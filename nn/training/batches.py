@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from autograd.backend import get_array_module, to_cpu
+from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable
 
 from .sample_weights import checked_class_weight, sample_weights
@@ -228,11 +228,8 @@ def _as_array(data, name, who):
 def _to_numpy(data, name, who):
     """Lists, and other libraries' arrays (a torch tensor, detached and on the CPU), as a
     NumPy array."""
-    for method in ("detach", "cpu"):  # (torch's tensors, requiring grad or on a GPU)
-        if callable(getattr(data, method, None)):
-            data = getattr(data, method)()
     try:
-        return np.asarray(data)
+        return host_array(data)
     except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
         raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
                          f"an array of samples ({exc}); batches go in a DataLoader or "

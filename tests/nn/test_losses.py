@@ -422,3 +422,19 @@ def test_loss_module_repr_and_validation():
     assert repr(nn.L1Loss(reduction="sum")) == "L1Loss(reduction='sum')"
     with pytest.raises(ValueError, match="CrossEntropyLoss: reduction"):
         nn.CrossEntropyLoss(reduction="batchmean")
+
+
+def test_weights_may_be_torch_tensors_or_plain_variables_but_not_trained_ones():
+    torch = pytest.importorskip("torch")
+    x, t = np.zeros((2, 4)), np.array([0, 1])
+    expected = F.cross_entropy(x, t, weight=np.arange(1.0, 5.0)).item()
+    for weight in (torch.arange(1.0, 5.0), torch.arange(1.0, 5.0).requires_grad_(),
+                   Variable(np.arange(1.0, 5.0))):
+        assert nn.CrossEntropyLoss(weight=weight)(x, t).item() == pytest.approx(expected)
+        assert F.cross_entropy(x, t, weight=weight).item() == pytest.approx(expected)
+    assert nn.BCEWithLogitsLoss(pos_weight=torch.ones(4))(x, np.ones((2, 4))).item() > 0
+    trained = ag.Parameter(np.ones(4))
+    with pytest.raises(ValueError, match="cross_entropy: weight is trained"):
+        F.cross_entropy(x, t, weight=trained)
+    with pytest.raises(ValueError, match="BCEWithLogitsLoss: pos_weight is trained"):
+        nn.BCEWithLogitsLoss(pos_weight=trained * 2)

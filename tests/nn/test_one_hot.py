@@ -36,3 +36,9 @@ def test_matches_torch():
 def test_bad_labels(labels, classes, error, message):
     with pytest.raises(error, match=message):
         F.one_hot(labels, classes)
+
+
+@pytest.mark.parametrize("num_classes", [-2, 2.5, True])
+def test_num_classes_must_be_a_count(num_classes):
+    with pytest.raises(ValueError, match="one_hot: num_classes must be an integer >= 0"):
+        F.one_hot(np.array([0, 1]), num_classes)
