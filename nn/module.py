@@ -235,6 +235,36 @@ class Module:
     def to_cpu(self):
         return self._move(to_cpu)
 
+    def to(self, *args, dtype=None, device=None):
+        """PyTorch's `Module.to`, in place: `to(np.float64)`, `to("float64")`, `to("cuda")`,
+        `to("cpu")`, or by keyword. Floating-point parameters (lazy ones' placeholders too),
+        their gradients and floating buffers take the dtype; integer buffers (BatchNorm's
+        count) keep theirs. Returns the module. Make the optimizer after converting: its
+        state keeps the dtype it was made in."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in _DEVICES:
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            self._move(to_cpu if device == "cpu" else to_gpu)
+        if dtype is not None:
+            dtype = _float_dtype(dtype, type(self).__name__)
+            self._move(lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a)
+        return self
+
+    def double(self):
+        """Parameters and floating buffers as float64 (PyTorch's `double()`)."""
+        return self.to(np.float64)
+
+    def float(self):  # noqa: A003 (PyTorch's name)
+        """Parameters and floating buffers as float32 (PyTorch's `float()`)."""
+        return self.to(np.float32)
+
+    def half(self):
+        """Parameters and floating buffers as float16 (PyTorch's `half()`)."""
+        return self.to(np.float16)
+
     def _move(self, convert):
         for module in self.modules():
             for param in module._parameters.values():
@@ -370,6 +400,20 @@ def _check_name(module, name, registry):
                        "(a non-empty string without '.')")
     if name not in registry and hasattr(module, name):
         raise KeyError(f"{type(module).__name__}: attribute {name!r} already exists")
+
+
+_DEVICES = ("cpu", "cuda", "gpu")
+
+
+def _float_dtype(dtype, who):
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{who}.to: expected a floating-point dtype or 'cpu'/'cuda', got "
+                        f"{dtype!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"{who}.to: parameters must stay floating point, got dtype {dtype}")
+    return dtype
 
 
 def _check_buffer(module, name, array):

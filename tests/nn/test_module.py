@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Parameter, Variable
@@ -366,3 +367,39 @@ def test_registering_over_an_attribute_of_another_kind_is_refused():
 def test_train_takes_a_boolean_only():
     with pytest.raises(ValueError, match="mode must be True or False"):
         nn.Linear(2, 2).train("False")
+
+
+class _Mixed(nn.Module):
+    """A layer of each kind that keeps float32 parameters or buffers by default."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(5, 3)
+        self.lstm = nn.LSTM(3, 4, batch_first=True)
+        self.norm = nn.LayerNorm(4)
+        self.batch = nn.BatchNorm1d(4)
+        self.head = nn.Linear(6)  # sized at the first call
+
+    def forward(self, tokens, extra):
+        h = self.lstm(self.embed(tokens))[0][:, -1]
+        return self.head(ag.concatenate([self.batch(self.norm(h)), extra], axis=1))
+
+
+def test_double_converts_parameters_gradients_and_float_buffers_and_computes_in_float64():
+    np.random.seed(0)
+    model = _Mixed().double()
+    states = dict(model.named_parameters()) | dict(model.named_buffers())
+    assert {name: a.dtype for name, a in states.items() if name != "batch.num_batches_tracked"
+            } == {name: np.float64 for name in states if name != "batch.num_batches_tracked"}
+    assert model.batch.num_batches_tracked.dtype.kind == "i"
+    tokens = np.array([[1, 2, 3], [4, 0, 1]])
+    extra = np.random.default_rng(0).normal(size=(2, 2))
+    out = model(tokens, extra)
+    assert out.dtype == np.float64 and model.head.weight.dtype == np.float64
+    model.eval()  # (batch statistics in train mode couple the rows)
+    assert ag.gradcheck(lambda e: model(tokens, e), extra)
+    model.float()
+    assert model.lstm.weight_ih_l0.dtype == np.float32
+    assert model(tokens, extra.astype(np.float32)).dtype == np.float32
+    with pytest.raises(TypeError, match="parameters must stay floating point"):
+        model.to(np.int64)
