@@ -13,11 +13,15 @@ from .distributed import group as _distributed_group
 from .layers.activation import (
     ELU,
     GELU,
+    Hardtanh,
     LeakyReLU,
+    LogSigmoid,
     LogSoftmax,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softmin,
     Softplus,
     Tanh,
 )
@@ -40,9 +44,11 @@ from .losses import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     HuberLoss,
+    KLDivLoss,
     L1Loss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
 )
 from .module import Module
 
@@ -55,7 +61,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-    "BCEWithLogitsLoss",
+    "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

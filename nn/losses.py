@@ -50,6 +50,32 @@ class HuberLoss(_Loss):
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
+class SmoothL1Loss(_Loss):
+    """0.5 d^2 / beta for |d| < beta, |d| - 0.5 beta beyond (d = input - target)."""
+
+    def __init__(self, reduction="mean", beta=1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class KLDivLoss(Module):
+    """KL divergence of log-probabilities `input` from `target` (probabilities, or log ones
+    with log_target); reduction 'batchmean' gives the divergence per sample."""
+
+    def __init__(self, reduction="mean", log_target=False):
+        super().__init__()
+        if reduction not in ("none", "sum", "mean", "batchmean"):
+            raise ValueError(f"KLDivLoss: reduction must be 'none', 'sum', 'mean' or "
+                             f"'batchmean', got {reduction!r}")
+        self.reduction, self.log_target = reduction, log_target
+
+    def forward(self, input, target):
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
 class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy of logits against class indices or probabilities."""
 
@@ -101,5 +127,5 @@ class BCEWithLogitsLoss(_Loss):
                                                   pos_weight=self.pos_weight)
 
 
-__all__ = ["MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-           "BCEWithLogitsLoss"]
+__all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "CrossEntropyLoss",
+           "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]

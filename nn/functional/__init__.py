@@ -7,7 +7,20 @@ from autograd.ops import tanh
 
 from ._namespace import missing_name as _missing_name
 from ._namespace import show_functions_only as _show_functions_only
-from .activation import elu, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, softplus
+from .activation import (
+    elu,
+    gelu,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    relu,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+)
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from .conv import conv2d, conv_transpose2d
 from .conv1d import conv1d
@@ -21,6 +34,7 @@ from .loss import (
     huber_loss,
     l1_loss,
     mse_loss,
+    smooth_l1_loss,
 )
 from .normalization import batch_norm, layer_norm
 from .one_hot import one_hot
@@ -34,13 +48,16 @@ __all__ = [
     "embedding", "one_hot", "mse_loss", "l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
+    "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
+    "normalize", "cosine_similarity", "pairwise_distance",
 ]
 
 _show_functions_only(__name__)
 
-# Loaded on first use (`F.im2col`, `F.accuracy`, `F.scaled_dot_product_attention`), so that
+# Loaded on first use (`F.im2col`, `F.accuracy`, `F.pad`, `F.kl_div`, ...), so that
 # `import nn` stays fast; any other unknown name gets a hint when it is DeZero's.
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "accuracy": "accuracy", "im2col": "unfold", "col2im": "unfold",
-    "scaled_dot_product_attention": "attention",
+    "scaled_dot_product_attention": "attention", "kl_div": "divergence", "pad": "padding",
+    "normalize": "distance", "cosine_similarity": "distance", "pairwise_distance": "distance",
 }, missing=lambda name: _missing_name(__name__, name))

@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import exp, sum, tanh, where
+from autograd.ops import clip, exp, sum, tanh, where
 from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
 from autograd.ops.validation import float_input, normalize_axes, real_scalar
 from autograd.spec import Axes, Choice, Spec
@@ -341,6 +341,33 @@ def log_softmax(x, axis=-1, *, dim=None):
     return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
 
 
+def silu(x):
+    """x sigmoid(x) (swish)."""
+    x = float_input(x, "silu")
+    return x * sigmoid(x)
+
+
+def logsigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), finite for large |x|."""
+    return -softplus(-float_input(x, "logsigmoid"), threshold=20.0)
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """x clipped to [min_val, max_val], with PyTorch's slope 0 at the bounds themselves."""
+    low = real_scalar(min_val, "min_val", "hardtanh")
+    high = real_scalar(max_val, "max_val", "hardtanh")
+    if low > high:
+        raise ValueError(f"hardtanh: min_val ({low}) must not exceed max_val ({high})")
+    x = float_input(x, "hardtanh")
+    inside = (x.data > low) & (x.data < high)
+    return where(inside, x, clip(x.data, low, high))
+
+
+def softmin(x, axis=-1, *, dim=None):
+    """softmax(-x) over `axis` (or `dim=`)."""
+    return softmax(-float_input(x, "softmin"), axis, dim=dim)
+
+
 def _axis(x, axis, dim, who):
     """The reduction axis as a non-negative int, or axes as a tuple (None: every axis, as
     SciPy's softmax), checked against x's rank; None for a 0-d x (whose only valid axes are 0
@@ -359,4 +386,4 @@ def _axis(x, axis, dim, who):
 
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
-           "log_softmax"]
+           "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin"]

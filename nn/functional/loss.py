@@ -240,6 +240,17 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     return _apply(func, input, target, "huber_loss")
 
 
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta for |d| < beta, |d| - 0.5 beta beyond, d = input - target (PyTorch's):
+    Huber's loss with delta = beta, over beta; beta = 0 is the L1 loss."""
+    beta = real_scalar(beta, "beta", "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta!r}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    return huber_loss(input, target, reduction, delta=beta) * (1.0 / beta)
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities `input` in [0, 1] against targets in [0, 1]; `weight`
     (broadcast to input's shape) rescales each element's loss."""
@@ -304,5 +315,5 @@ def _constant_like(value, like, who, name):
     return data
 
 
-__all__ = ["mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
+__all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits"]

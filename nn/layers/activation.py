@@ -132,11 +132,50 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
+class SiLU(Module):
+    """x sigmoid(x) (swish)."""
+
+    def forward(self, x):
+        return F.silu(x)
+
+
+class LogSigmoid(Module):
+    """log(sigmoid(x)), finite for large |x|."""
+
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class Hardtanh(Module):
+    """x clipped to [min_val, max_val]."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        real_scalar(min_val, "min_val", "Hardtanh")
+        real_scalar(max_val, "max_val", "Hardtanh")
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class Softmin(_OverDim):
+    """softmax(-x) over `dim` (the last axis by default)."""
+
+    def forward(self, x):
+        return F.softmin(x, dim=self.dim)
+
+
 # Keras' activation names -> functions (None: the identity).
 ACTIVATIONS = {
     "linear": None, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
     "softmax": F.softmax, "log_softmax": F.log_softmax, "elu": F.elu, "gelu": F.gelu,
-    "softplus": F.softplus, "leaky_relu": F.leaky_relu,
+    "softplus": F.softplus, "leaky_relu": F.leaky_relu, "silu": F.silu, "swish": F.silu,
 }
 
 

@@ -1,0 +1,41 @@
+"""Normalizing and comparing vectors along an axis: normalize, cosine_similarity,
+pairwise_distance (PyTorch's)."""
+import numpy as np
+
+from autograd.ops import broadcast_to, clip, norm, sum
+from autograd.ops.validation import float_input, real_scalar
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(||x||_p, eps) over `dim` (unit vectors; the zero vector stays 0)."""
+    x = float_input(x, "normalize")
+    eps = real_scalar(eps, "eps", "normalize")
+    return x / clip(norm(x, ord=p, axis=dim, keepdims=True), eps, None)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """x1 . x2 / (max(||x1||, eps) max(||x2||, eps)) over `dim` (broadcasting x1 with x2)."""
+    x1, x2 = float_input(x1, "cosine_similarity"), float_input(x2, "cosine_similarity")
+    eps = real_scalar(eps, "eps", "cosine_similarity")
+    if x1.shape != x2.shape:  # broadcast first: the norms are over the broadcast vectors
+        shape = broadcast_shapes(x1.shape, x2.shape, "cosine_similarity")
+        x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
+    lengths = [clip(norm(x, axis=dim, keepdims=True), eps, None) for x in (x1, x2)]
+    return sum((x1 / lengths[0]) * (x2 / lengths[1]), axis=dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """||x1 - x2 + eps||_p over the last axis (eps keeps the norm of equal rows off its kink)."""
+    x1, x2 = float_input(x1, "pairwise_distance"), float_input(x2, "pairwise_distance")
+    return norm(x1 - x2 + real_scalar(eps, "eps", "pairwise_distance"), ord=p, axis=-1,
+                keepdims=keepdim)
+
+
+def broadcast_shapes(a, b, who):
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise ValueError(f"{who}: shapes {a} and {b} do not broadcast") from None
+
+
+__all__ = ["normalize", "cosine_similarity", "pairwise_distance"]

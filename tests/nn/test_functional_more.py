@@ -1,0 +1,116 @@
+"""silu, logsigmoid, hardtanh, softmin, smooth_l1_loss, kl_div, normalize, cosine_similarity,
+pairwise_distance and pad: values, gradients and second derivatives equal PyTorch's (float64),
+and backprop equals numerical differentiation."""
+import numpy as np
+import pytest
+
+import nn
+import nn.functional as F
+from autograd.testing import assert_gradients_match
+
+from ..autograd._torch_parity import assert_matches_torch
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(3, 4)) * 3
+# on the kinks themselves and far out: where rungrad and PyTorch could part
+EDGES = np.array([[-1.0, 1.0, -60.0, 60.0], [0.0, -1.5, 0.99, -0.2]])
+
+
+@pytest.mark.parametrize("x", [X, EDGES], ids=["random", "edges"])
+@pytest.mark.parametrize("ours, theirs", [
+    (F.silu, TF.silu), (F.logsigmoid, TF.logsigmoid),
+    (F.hardtanh, TF.hardtanh),
+    (lambda x: F.hardtanh(x, -0.5, 2.0), lambda x: TF.hardtanh(x, -0.5, 2.0)),
+    (lambda x: F.softmin(x, dim=0), lambda x: TF.softmin(x, dim=0)),
+    (lambda x: F.normalize(x), TF.normalize),
+    (lambda x: F.normalize(x, p=1, dim=0), lambda x: TF.normalize(x, p=1, dim=0)),
+], ids=["silu", "logsigmoid", "hardtanh", "hardtanh_bounds", "softmin", "normalize",
+        "normalize_p1"])
+def test_activations_and_normalize_match_torch(ours, theirs, x):
+    assert_matches_torch(ours, theirs, x)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+def test_smooth_l1_matches_torch(reduction, beta):
+    t = np.round(X)  # |x - t| = beta is met too (with beta 0.5 and 1)
+    for x in (X, t + np.array([0.5, -1.0, 1.0, 0.25])):
+        assert_matches_torch(lambda a, b: F.smooth_l1_loss(a, b, reduction, beta),
+                             lambda a, b: TF.smooth_l1_loss(a, b, reduction=reduction, beta=beta),
+                             x, t)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none", "batchmean"])
+@pytest.mark.parametrize("log_target", [False, True])
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")  # (PyTorch's, on 'mean')
+def test_kl_div_matches_torch(reduction, log_target):
+    q = F.log_softmax(X, axis=1).data
+    p = np.exp(F.log_softmax(RNG.normal(size=(3, 4)), axis=1).data)
+    target = np.log(p) if log_target else p
+    assert_matches_torch(
+        lambda a, b: F.kl_div(a, b, reduction, log_target),
+        lambda a, b: TF.kl_div(a, b, reduction=reduction, log_target=log_target), q, target,
+        order=2 if log_target else 1)
+    p[0, 1] = 0.0  # an impossible class adds 0 (PyTorch's target gradient is nan there)
+    target = np.log(np.where(p > 0, p, 1e-300)) if log_target else p
+    assert_matches_torch(lambda a: F.kl_div(a, target, reduction, log_target),
+                         lambda a: TF.kl_div(a, torch.tensor(target), reduction=reduction,
+                                             log_target=log_target), q)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cosine_similarity_and_pairwise_distance_match_torch(dim):
+    other = RNG.normal(size=(1, 4))  # broadcast against X
+    assert_matches_torch(lambda a, b: F.cosine_similarity(a, b, dim),
+                         lambda a, b: TF.cosine_similarity(a, b, dim), X, other)
+    y = RNG.normal(size=X.shape)
+    for keep in (False, True):
+        assert_matches_torch(lambda a, b, keep=keep: F.pairwise_distance(a, b, keepdim=keep),
+                             lambda a, b, keep=keep: TF.pairwise_distance(a, b, keepdim=keep),
+                             X, y)
+    assert_matches_torch(lambda a, b: F.pairwise_distance(a, b, p=1),
+                         lambda a, b: TF.pairwise_distance(a, b, p=1), X, y)
+
+
+@pytest.mark.parametrize("pad", [(1, 2), (0, 1, 2, 1), (1, 1, 0, 2, 1, 0)])
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+def test_pad_matches_torch(pad, mode):
+    # (PyTorch pads the last 1, 2 or 3 axes of a batch of channels in these modes)
+    x = RNG.normal(size=(2, 3, 4, 5, 3)[:len(pad) // 2 + 2])
+    assert_matches_torch(lambda a: F.pad(a, pad, mode), lambda a: TF.pad(a, pad, mode), x)
+    if mode == "constant":
+        assert_matches_torch(lambda a: F.pad(a, pad, value=2.5),
+                             lambda a: TF.pad(a, pad, value=2.5), x, order=1)
+
+
+@pytest.mark.parametrize("f", [
+    F.silu, F.logsigmoid, lambda x: F.softmin(x, dim=1), lambda x: F.normalize(x, dim=1),
+    lambda x: F.kl_div(F.log_softmax(x, axis=1), np.full((2, 3), 1 / 3), "batchmean"),
+    lambda x: F.smooth_l1_loss(x, np.zeros((2, 3)), beta=0.25),  # (no |x| on the kink)
+    lambda x: F.cosine_similarity(x, np.ones((1, 3))), lambda x: F.pad(x, (1, 2), "reflect"),
+])
+def test_backprop_equals_numerical_differentiation(f):
+    x = np.array([[0.3, -1.2, 2.0], [1.1, 0.45, -0.7]])
+    assert_gradients_match(f, x, order=2)
+
+
+def test_modules_and_errors():
+    x, t = X, np.zeros_like(X)
+    assert nn.SmoothL1Loss(beta=0.5)(x, t).item() == F.smooth_l1_loss(x, t, beta=0.5).item()
+    q = F.log_softmax(X, axis=1)
+    assert nn.KLDivLoss("batchmean")(q, np.full(X.shape, 0.25)).item() == pytest.approx(
+        F.kl_div(q, np.full(X.shape, 0.25), "batchmean").item())
+    for module, f in ((nn.SiLU(), F.silu), (nn.LogSigmoid(), F.logsigmoid),
+                      (nn.Hardtanh(-2, 2), lambda v: F.hardtanh(v, -2, 2)),
+                      (nn.Softmin(dim=0), lambda v: F.softmin(v, dim=0))):
+        np.testing.assert_array_equal(module(X).data, f(X).data)
+    with pytest.raises(ValueError, match="kl_div: reduction must be one of"):
+        F.kl_div(q, np.ones(X.shape), "avg")
+    with pytest.raises(ValueError, match="pad: pad must hold"):
+        F.pad(X, (1, 2, 3))
+    with pytest.raises(ValueError, match="value applies to mode 'constant' only"):
+        F.pad(X, (1, 1), "reflect", value=1.0)
+    with pytest.raises(ValueError, match="hardtanh: min_val"):
+        F.hardtanh(X, 1.0, -1.0)
