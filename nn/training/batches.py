@@ -117,13 +117,14 @@ def _length(data):
 
 # ----- from fit / evaluate / predict arguments to batches -----
 def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data,
-                sample_weight=None, class_weight=None):
+                sample_weight=None, class_weight=None, validation_batch_size=None):
     """(training batches, validation batches or None) for fit's arguments; the weights
     (sample_weight, class_weight) are the training samples', as in Keras."""
     weighting = {"sample_weight": sample_weight, "class_weight": class_weight}
+    validation_batch_size = validation_batch_size or batch_size
     if validation_data is not None:  # it wins over validation_split, as in Keras
         return (make_batches(model, x, y, batch_size, "fit", shuffle, **weighting),
-                _validation_batches(model, validation_data, batch_size))
+                _validation_batches(model, validation_data, validation_batch_size))
     if yields_batches(x) and validation_split:
         raise ValueError(f"fit: validation_split is not supported when x is a "
                          f"{type(x).__name__} (its samples cannot be split off); pass "
@@ -136,7 +137,7 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
     if class_weight is not None:  # the training samples' only (Keras)
         weights = sample_weights(y, weights, class_weight, len(x), "fit")
     return ArrayBatches(x, y, batch_size, shuffle, weights), ArrayBatches(
-        *held_out[:2], batch_size, weights=held_out[2])
+        *held_out[:2], validation_batch_size, weights=held_out[2])
 
 
 def _validation_batches(model, data, batch_size):

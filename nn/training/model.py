@@ -124,7 +124,8 @@ class Model(Module):
     # ----- training -----
     def fit(self, x=None, y=None, epochs=1, batch_size=32, validation_split=0.0,
             validation_data=None, shuffle=True, callbacks=None, verbose=1, initial_epoch=0,
-            sample_weight=None, class_weight=None):
+            sample_weight=None, class_weight=None, validation_batch_size=None,
+            validation_freq=1):
         """Train for epochs `initial_epoch` .. `epochs - 1` and return a History.
 
         x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
@@ -138,7 +139,10 @@ class Model(Module):
         progress bar (one line per epoch when stdout is not a terminal), 2 one line per
         epoch. sample_weight: (N,) weights of the samples' losses; class_weight: {class
         index: weight} for classifiers (both as Keras: see nn.training.sample_weights; a
-        DataLoader gives its weights as the batches' third item).
+        DataLoader gives its weights as the batches' third item). validation_batch_size:
+        the validation's batch size (default batch_size); validation_freq: validate every
+        this many epochs (an int), or after the epochs listed (numbered from 1), as Keras;
+        the other epochs' logs have no val_* values.
 
         >>> import numpy as np
         >>> import nn
@@ -157,8 +161,12 @@ class Model(Module):
         """
         self._require_compiled("fit")
         batch_size = _batch_size(batch_size, "fit")
+        validation_batch_size = (batch_size if validation_batch_size is None else
+                                 _batch_size(validation_batch_size, "fit"))
+        validates = _validation_epochs(validation_freq)
         train, validation = fit_batches(self, x, y, batch_size, shuffle, validation_split,
-                                        validation_data, sample_weight, class_weight)
+                                        validation_data, sample_weight, class_weight,
+                                        validation_batch_size)
         for batches in (train, validation):  # weights with a loss that cannot take them:
             if getattr(batches, "weights", None) is not None:  # refused before any step
                 self.compiled_loss.check_weighable("fit")
@@ -177,9 +185,10 @@ class Model(Module):
         completed = False
         try:
             self._parallel = parallel
-            history = self._fit_epochs(train, validation, epochs, initial_epoch, history,
-                                       CallbackList(([progress] if progress else []) + extra
-                                                    + [history], self, params))
+            runner = CallbackList(([progress] if progress else []) + extra + [history], self,
+                                  params)
+            history = self._fit_epochs(train, validation, validates, epochs, initial_epoch,
+                                       history, runner)
             completed = True
             return history
         finally:
@@ -187,7 +196,8 @@ class Model(Module):
             if parallel is not None:
                 parallel.finish(completed)
 
-    def _fit_epochs(self, train, validation, epochs, initial_epoch, history, runner):
+    def _fit_epochs(self, train, validation, validates, epochs, initial_epoch, history,
+                    runner):
         self.stop_training = False
         self.history = history
         self._bound = False
@@ -198,7 +208,7 @@ class Model(Module):
             runner.call("on_epoch_begin", epoch, {})
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
             logs = self._train_epoch(train, runner)
-            if validation is not None:
+            if validation is not None and validates(epoch + 1):
                 val_logs = self._evaluate_logs(validation, runner)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             if lr is not None:
@@ -375,6 +385,17 @@ class Model(Module):
 def _batch_size(batch_size, who):
     """Keras' batch_size: a positive int, or None for its default, 32."""
     return 32 if batch_size is None else positive_int(batch_size, "batch_size", who)
+
+
+def _validation_epochs(validation_freq):
+    """Whether fit validates after epoch n (numbered from 1): Keras' validation_freq, an int
+    (every n-th epoch) or the epoch numbers themselves."""
+    if isinstance(validation_freq, (list, tuple, set, range)):
+        listed = {positive_int(n, "validation_freq's epochs", "fit") for n in validation_freq}
+        return listed.__contains__
+    every = positive_int(validation_freq, "validation_freq", "fit",
+                         hint=" (or a list of epoch numbers)")
+    return lambda n: n % every == 0
 
 
 def _hooks(model, callbacks, batches, verbose):

@@ -168,3 +168,24 @@ def test_fit_before_compile_says_so():
     x, y = linear_data()
     with pytest.raises(RuntimeError, match="not compiled"):
         nn.Sequential(nn.Linear(3, 1)).fit(x, y)
+
+
+def test_validation_freq_and_validation_batch_size_as_keras():
+    x, y = linear_data()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss="mse")
+    val = (x[:10], y[:10])
+    sizes = []
+    counter = nn.callbacks.LambdaCallback(
+        on_test_batch_begin=lambda batch, logs: sizes.append(batch))
+    history = model.fit(x, y, epochs=4, validation_data=val, validation_freq=2,
+                        validation_batch_size=4, callbacks=[counter], verbose=0).history
+    assert len(history["loss"]) == 4 and len(history["val_loss"]) == 2
+    assert sizes == [0, 1, 2] * 2  # 10 samples in batches of 4, after epochs 2 and 4
+    assert history["val_loss"][-1] == pytest.approx(model.evaluate(*val))
+    listed = model.fit(x, y, epochs=3, validation_data=val, validation_freq=[1, 3],
+                       verbose=0).history
+    assert len(listed["val_loss"]) == 2
+    with pytest.raises(ValueError, match="validation_freq must be a positive integer"):
+        model.fit(x, y, validation_data=val, validation_freq=0, verbose=0)
