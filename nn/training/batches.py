@@ -181,11 +181,24 @@ def _prepare_batch(model, x, y, who):
 
 
 def _prepare(model, x, y, who):
+    given = x, y
     x = _prepare_inputs(model, x, who)
     y = _as_array(y, "y", who)
     if len(y) != len(x):
-        raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}")
+        raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}"
+                         f"{_several_arrays_hint(*given)}")
     return x, y
+
+
+def _several_arrays_hint(*given):
+    """Keras' multi-input (or multi-output) form, a list of arrays, read here as a list of
+    samples: say so where the counts then disagree."""
+    if any(isinstance(d, (list, tuple)) and d and all(hasattr(a, "shape") for a in d)
+           for d in given):
+        return (" (a list of arrays is read as samples: models with several inputs or "
+                "outputs are not supported by fit; concatenate the arrays, or train them "
+                "in a loop of your own)")
+    return ""
 
 
 def _prepare_inputs(model, x, who):
@@ -211,6 +224,9 @@ def _float_dtype(model):
 def _as_array(data, name, who):
     if data is None:
         raise ValueError(f"{who}: {name} is required")
+    if isinstance(data, dict):
+        raise TypeError(f"{who}: {name} is a dict (named inputs or outputs); fit, evaluate "
+                        f"and predict take one array (or a DataLoader) for {name}")
     if looks_like_a_dataset(data):
         raise TypeError(f"{who}: {name} is a {type(data).__name__}, which holds samples: "
                         "wrap it in nn.data.DataLoader(dataset, batch_size=...) and pass that "
@@ -234,7 +250,8 @@ def _to_numpy(data, name, who):
     except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
         raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
                          f"an array of samples ({exc}); batches go in a DataLoader or "
-                         "another iterable that is not a list") from None
+                         f"another iterable that is not a list{_several_arrays_hint(data)}"
+                         ) from None
 
 
 def _split_validation(arrays, validation_split):

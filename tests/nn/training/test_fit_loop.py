@@ -189,3 +189,15 @@ def test_validation_freq_and_validation_batch_size_as_keras():
     assert len(listed["val_loss"]) == 2
     with pytest.raises(ValueError, match="validation_freq must be a positive integer"):
         model.fit(x, y, validation_data=val, validation_freq=0, verbose=0)
+
+
+def test_keras_multi_input_forms_are_named():
+    x, y = linear_data()
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(TypeError, match="x is a dict"):
+        model.fit({"a": x}, y, verbose=0)
+    for several in ([x, x], [x, x[:, :2]]):
+        with pytest.raises(ValueError, match="models with several inputs or outputs are not "
+                                             "supported by fit"):
+            model.fit(several, y, verbose=0)
