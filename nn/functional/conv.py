@@ -201,17 +201,41 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution: x (N, C, H, W), weight (OC, C/groups, KH, KW), bias (OC,) or None ->
     (N, OC, OH, OW) with OH = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
 
-    `stride`, `padding` and `dilation` are ints or (height, width) pairs; `groups` splits the
-    channels into that many independent convolutions. x is cast to weight's dtype (an integer
-    or float64 batch meets a float32 layer).
+    `stride`, `padding` and `dilation` are ints or (height, width) pairs, padding also
+    'valid' (0) or 'same' (stride 1: the output keeps the input's size; see
+    resolve_padding); `groups` splits the channels into that many independent convolutions.
+    x is cast to weight's dtype (an integer or float64 batch meets a float32 layer).
     """
     layout = "(OC, C/groups, KH, KW)"
     x, weight, groups = prepare(x, weight, bias, groups, "conv2d", layout)
     check_channels(x, weight, bias, groups, weight.shape[0], "conv2d", layout)
+    x, padding = resolve_padding(x, padding, weight.shape[2:], stride, dilation, "conv2d")
     window = make_window(weight.shape[2:], stride, padding, "conv2d", dilation)
     output_size(x.shape, window, "conv2d")
     inputs = (x, weight) if bias is None else (x, weight, as_variable(bias))
     return Conv2d(window, groups)(*inputs)
+
+
+def resolve_padding(x, padding, kernel, stride, dilation, who):
+    """(x, padding as numbers) for PyTorch's padding names: 'valid' is 0; 'same' pads
+    dilation*(k - 1) in all, half before and half after, an odd one's extra row or column
+    after (at the bottom, on the right: padded into x here, as PyTorch does), and needs
+    stride 1. Numbers pass as they are."""
+    if not isinstance(padding, str):
+        return x, padding
+    if padding == "valid":
+        return x, 0
+    if padding != "same":
+        raise ValueError(f"{who}: padding must be 'valid', 'same', an int or a pair of ints, "
+                         f"got {padding!r}")
+    if pair(stride, "stride", who, 1) != (1, 1):
+        raise ValueError(f"{who}: padding='same' needs stride 1 (as in PyTorch), got stride "
+                         f"{stride!r}")
+    totals = [d * (k - 1) for k, d in zip(kernel, pair(dilation, "dilation", who, 1))]
+    if any(t % 2 for t in totals):
+        from autograd.ops import pad  # (loaded on first use)
+        x = pad(x, ((0, 0), (0, 0), (0, totals[0] % 2), (0, totals[1] % 2)))
+    return x, tuple(t // 2 for t in totals)
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,

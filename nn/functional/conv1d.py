@@ -7,16 +7,18 @@ from .im2col import single
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution: x (N, C, L), weight (OC, C/groups, K), bias (OC,) or None ->
-    (N, OC, OL) with OL = (L + 2*padding - dilation*(K - 1) - 1) // stride + 1 (PyTorch's)."""
+    (N, OC, OL) with OL = (L + 2*padding - dilation*(K - 1) - 1) // stride + 1 (PyTorch's);
+    padding may be 'valid' or 'same', as conv2d's."""
     layout = "(OC, C/groups, K)"
     x, weight, groups = prepare(x, weight, bias, groups, "conv1d", layout, "(N, C, L)")
     check_channels(x, weight, bias, groups, weight.shape[0], "conv1d", layout)
-    stride, padding, dilation = (single(value, name, "conv1d", minimum) for value, name, minimum
-                                 in ((stride, "stride", 1), (padding, "padding", 0),
-                                     (dilation, "dilation", 1)))
+    stride, dilation = (single(value, name, "conv1d", 1) for value, name
+                        in ((stride, "stride"), (dilation, "dilation")))
+    if not isinstance(padding, str):  # ('same' and 'valid' are conv2d's to resolve)
+        padding = (0, single(padding, "padding", "conv1d", 0))
     y = conv2d(reshape(x, x.shape[:2] + (1,) + x.shape[2:]),
                reshape(weight, weight.shape[:2] + (1,) + weight.shape[2:]), bias,
-               (1, stride), (0, padding), (1, dilation), groups)
+               (1, stride), padding, (1, dilation), groups)
     return reshape(y, y.shape[:2] + y.shape[3:])
 
 

@@ -40,7 +40,7 @@ class _ConvNd(Module):
         geometry = pair if self.dims == 2 else (lambda v, n, w, m: (single(v, n, w, m),))
         self.kernel_size = geometry(kernel_size, "kernel_size", who, 1)
         self.stride = geometry(stride, "stride", who, 1)
-        self.padding = geometry(padding, "padding", who, 0)
+        self.padding = _padding(padding, self.stride, self.transposed, who, geometry)
         self.dilation = geometry(dilation, "dilation", who, 1)
         self.output_padding = geometry(output_padding, "output_padding", who, 0)
         self.use_bias, self.dtype = bool(bias), np.dtype(dtype)
@@ -201,6 +201,21 @@ class ConvTranspose2d(_ConvNd):
                              f"reached from an input of shape {tuple(shape)}: the output "
                              f"sizes range from {smallest} to {largest}")
         return tuple(w - low for w, low in zip(wanted, smallest))
+
+
+def _padding(padding, stride, transposed, who, geometry):
+    """Numbers as the layer's geometry; 'valid' and 'same' kept by name (the functions
+    resolve them per input), checked as PyTorch does at construction."""
+    if not isinstance(padding, str):
+        return geometry(padding, "padding", who, 0)
+    if transposed or padding not in ("valid", "same"):
+        names = "" if transposed else " or 'valid' or 'same'"
+        raise ValueError(f"{who}: padding must be an int or a tuple of ints{names}, got "
+                         f"{padding!r}")
+    if padding == "same" and any(s != 1 for s in stride):
+        raise ValueError(f"{who}: padding='same' needs stride 1 (as in PyTorch), got stride "
+                         f"{stride}")
+    return padding
 
 
 __all__ = ["Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d"]
