@@ -17,6 +17,7 @@ from .layers.activation import (
     LeakyReLU,
     LogSigmoid,
     LogSoftmax,
+    PReLU,
     ReLU,
     Sigmoid,
     SiLU,
@@ -28,12 +29,13 @@ from .layers.activation import (
 from .layers.conv import Conv1d, Conv2d, ConvTranspose2d, LazyConv2d
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
-from .layers.flatten import Flatten
+from .layers.flatten import Flatten, Unflatten
 from .layers.lambda_layer import Lambda
 from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import (
     BatchNorm1d,
     BatchNorm2d,
+    GroupNorm,
     LayerNorm,
     LazyBatchNorm1d,
     LazyBatchNorm2d,
@@ -62,6 +64,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
+    "PReLU", "Unflatten", "GroupNorm",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

@@ -14,6 +14,7 @@ from .activation import (
     leaky_relu,
     log_softmax,
     logsigmoid,
+    prelu,
     relu,
     sigmoid,
     silu,
@@ -36,7 +37,7 @@ from .loss import (
     mse_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, group_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
@@ -49,7 +50,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
-    "normalize", "cosine_similarity", "pairwise_distance",
+    "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm",
 ]
 
 _show_functions_only(__name__)

@@ -10,11 +10,11 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import clip, exp, sum, tanh, where
+from autograd.ops import clip, exp, reshape, sum, tanh, where
 from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
 from autograd.ops.validation import float_input, normalize_axes, real_scalar
 from autograd.spec import Axes, Choice, Spec
-from autograd.variable import wrap
+from autograd.variable import as_variable, wrap
 
 
 class ReLU(Function):
@@ -363,6 +363,18 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     return where(inside, x, clip(x.data, low, high))
 
 
+def prelu(x, weight):
+    """x where x > 0, weight x elsewhere; weight has 1 element, or one per channel (axis 1)."""
+    x = float_input(x, "prelu")
+    weight = as_variable(weight, who="prelu")
+    if weight.ndim != 1 or (weight.size != 1 and (x.ndim < 2 or weight.size != x.shape[1])):
+        raise ValueError(f"prelu: weight of shape {weight.shape} must hold 1 value or one per "
+                         f"channel (axis 1) of the input of shape {x.shape}")
+    slopes = weight if weight.size == 1 or x.ndim < 3 else reshape(
+        weight, (weight.size,) + (1,) * (x.ndim - 2))
+    return where(x.data > 0, x, slopes * x)
+
+
 def softmin(x, axis=-1, *, dim=None):
     """softmax(-x) over `axis` (or `dim=`)."""
     return softmax(-float_input(x, "softmin"), axis, dim=dim)
@@ -386,4 +398,4 @@ def _axis(x, axis, dim, who):
 
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
-           "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin"]
+           "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin", "prelu"]

@@ -1,9 +1,12 @@
 """Batch and layer normalization (PyTorch's semantics), built on one fused standardization."""
+import math
+
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module, silently
 from autograd.capture import run_replayed
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import astype, sqrt, sum
+from autograd.ops import astype, reshape, sqrt, sum
 from autograd.ops.shape import reshape_if_needed
 from autograd.ops.validation import real_scalar
 from autograd.spec import Axes, Choice, Spec
@@ -120,6 +123,26 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     return _scale_shift(Standardize(axes, eps)(x), weight, bias, shape)
 
 
+def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
+    """x (N, C, ...) normalized over each group of C / num_groups channels (and all the
+    positions), then scaled by `weight` and shifted by `bias` (each (C,), or None)."""
+    x = as_variable(x)
+    if x.ndim < 2:
+        raise ValueError(f"group_norm: expected an input (N, C, ...), got shape {x.shape}")
+    groups = positive_int(num_groups, "num_groups", "group_norm")
+    channels = x.shape[1]
+    if channels % groups:
+        raise ValueError(f"group_norm: {channels} channels do not split into {groups} groups")
+    if x.dtype.kind != "f":
+        raise TypeError(f"group_norm: expected a floating-point input, got dtype {x.dtype}")
+    eps = real_scalar(eps, "eps", "group_norm")
+    weight, bias = _affine(weight, bias, (channels,), "group_norm")
+    x = _in_dtype_of(x, weight)
+    grouped = reshape(x, (x.shape[0], groups, math.prod(x.shape[1:]) // groups))
+    y = reshape(Standardize((2,), eps)(grouped), x.shape)
+    return _scale_shift(y, weight, bias, (channels,) + (1,) * (x.ndim - 2))
+
+
 def _normalize_with(x, mean, var, weight, bias, shape, eps):
     """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x. The
     running statistics enter ops as constants (not NumPy work beside them), so a captured
@@ -190,4 +213,4 @@ def _affine(weight, bias, shape, who):
     return checked
 
 
-__all__ = ["batch_norm", "layer_norm", "Standardize"]
+__all__ = ["batch_norm", "layer_norm", "group_norm", "Standardize"]

@@ -6,6 +6,7 @@ from .activation import (
     LeakyReLU,
     LogSigmoid,
     LogSoftmax,
+    PReLU,
     ReLU,
     Sigmoid,
     SiLU,
@@ -15,10 +16,10 @@ from .activation import (
     Tanh,
 )
 from .dropout import Dropout
-from .flatten import Flatten
+from .flatten import Flatten, Unflatten
 from .lambda_layer import Lambda
 from .linear import Dense, LazyLinear, Linear
 
 __all__ = ["ELU", "GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Softplus",
-           "Tanh", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "Dropout", "Flatten", "Dense",
-           "LazyLinear", "Linear", "Lambda"]
+           "Tanh", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "PReLU", "Dropout", "Flatten",
+           "Unflatten", "Dense", "LazyLinear", "Linear", "Lambda"]

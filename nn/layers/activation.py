@@ -1,7 +1,11 @@
 """Activation layers (PyTorch's constructor arguments), and names for Keras' `activation=`.
 Numeric arguments are checked when the layer is made, so a bad one points at the model's
 definition rather than at its first forward pass."""
+import numpy as np
+
+from autograd.arguments import positive_int
 from autograd.ops.validation import real_scalar
+from autograd.variable import Parameter
 
 from .. import functional as F
 from ..module import Module
@@ -162,6 +166,23 @@ class Hardtanh(Module):
 
     def extra_repr(self):
         return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class PReLU(Module):
+    """x where x > 0, a x elsewhere, with the slope a learned: one for all channels
+    (num_parameters=1) or one per channel (axis 1), starting at `init`."""
+
+    def __init__(self, num_parameters=1, init=0.25):
+        super().__init__()
+        self.num_parameters = positive_int(num_parameters, "num_parameters", "PReLU")
+        self.weight = Parameter(np.full(self.num_parameters, real_scalar(init, "init", "PReLU"),
+                                        dtype=np.float32))
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
 
 
 class Softmin(_OverDim):

@@ -30,4 +30,33 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
-__all__ = ["Flatten"]
+class Unflatten(Module):
+    """Axis `dim` of size d1 * d2 * ... -> axes (d1, d2, ...) (`unflattened_size`; one entry
+    may be -1); Flatten's inverse."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        shape = tuple(x.shape)
+        if not -len(shape) <= self.dim < len(shape):
+            raise ValueError(f"Unflatten: dim={self.dim} does not fit an input of shape "
+                             f"{shape}")
+        dim = self.dim % len(shape)
+        sizes = self.unflattened_size
+        known = math.prod(s for s in sizes if s != -1)
+        if sizes.count(-1) > 1 or (-1 not in sizes and known != shape[dim]) or (
+                -1 in sizes and (known == 0 or shape[dim] % known)):
+            raise ValueError(f"Unflatten: axis {dim} of size {shape[dim]} cannot become "
+                             f"{sizes}")
+        sizes = tuple(shape[dim] // known if s == -1 else s for s in sizes)
+        return reshape(x, shape[:dim] + sizes + shape[dim + 1:])
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+__all__ = ["Flatten", "Unflatten"]

@@ -6,7 +6,7 @@ from autograd.arguments import positive_int
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.variable import Parameter
 
-from ..functional.normalization import batch_norm, layer_norm
+from ..functional.normalization import batch_norm, group_norm, layer_norm
 from ..module import Module
 from .config import init_config
 from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
@@ -192,8 +192,37 @@ class LayerNorm(Module):
                 f"elementwise_affine={self.elementwise_affine}")
 
 
+class GroupNorm(Module):
+    """Normalizes each sample's channels in `num_groups` groups (over the group's channels
+    and all positions); with affine, then scales and shifts each channel (PyTorch's)."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
+        super().__init__()
+        self.num_groups = positive_int(num_groups, "num_groups", "GroupNorm")
+        self.num_channels = positive_int(num_channels, "num_channels", "GroupNorm")
+        if self.num_channels % self.num_groups:
+            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
+                             f"num_groups={num_groups}")
+        self.eps, self.affine = eps, affine
+        if affine:
+            self.weight = Parameter(np.ones(self.num_channels, dtype=np.float32))
+            self.bias = Parameter(np.zeros(self.num_channels, dtype=np.float32))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
 def _count_batch(counter):
     counter += 1  # in place: the buffer array keeps its identity
 
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+           "GroupNorm"]

@@ -114,3 +114,41 @@ def test_modules_and_errors():
         F.pad(X, (1, 1), "reflect", value=1.0)
     with pytest.raises(ValueError, match="hardtanh: min_val"):
         F.hardtanh(X, 1.0, -1.0)
+
+
+@pytest.mark.parametrize("shape, groups", [((2, 4, 3, 3), 2), ((3, 6, 5), 3), ((2, 4), 4),
+                                           ((2, 4, 3, 3), 1)])
+def test_group_norm_matches_torch(shape, groups):
+    x = RNG.normal(size=shape) * 2 + 1
+    w, b = RNG.normal(size=shape[1]), RNG.normal(size=shape[1])
+    assert_matches_torch(lambda a, c, d: F.group_norm(a, groups, c, d),
+                         lambda a, c, d: TF.group_norm(a, groups, c, d), x, w, b)
+    layer = nn.GroupNorm(groups, shape[1]).double()
+    np.testing.assert_allclose(layer(x).data, TF.group_norm(torch.tensor(x), groups).numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_prelu_matches_torch(channels):
+    x = RNG.normal(size=(2, 3, 4))
+    w = RNG.uniform(0.1, 0.5, size=channels)
+    assert_matches_torch(lambda a, c: F.prelu(a, c), lambda a, c: TF.prelu(a, c), x, w)
+    x[0, 0, :2] = 0.0  # at 0: slope a, as torch (its second derivatives differ there: a kink)
+    assert_matches_torch(lambda a, c: F.prelu(a, c), lambda a, c: TF.prelu(a, c), x, w,
+                         order=1)
+    layer = nn.PReLU(channels, init=0.2)
+    assert layer.weight.shape == (channels,) and layer(x.astype(np.float32)).shape == x.shape
+
+
+def test_unflatten_is_flatten_s_inverse():
+    x = RNG.normal(size=(2, 12, 5))
+    y = nn.Unflatten(1, (3, -1))(x)
+    assert y.shape == (2, 3, 4, 5)
+    np.testing.assert_array_equal(nn.Flatten(1, 2)(y).data, x)
+    assert nn.Unflatten(-1, (5, 1))(x).shape == (2, 12, 5, 1)
+    with pytest.raises(ValueError, match="axis 1 of size 12 cannot become \\(5, -1\\)"):
+        nn.Unflatten(1, (5, -1))(x)
+    with pytest.raises(ValueError, match="must be divisible by num_groups"):
+        nn.GroupNorm(3, 4)
+    with pytest.raises(ValueError, match="prelu: weight of shape \\(2,\\)"):
+        F.prelu(x, np.ones(2))
