@@ -41,11 +41,13 @@ class Spec:
     distinct: every two values of the input at least a gap apart (no ties for max/min).
     grid: (step, offset): values rounded to offset + multiples of step, so inputs on grids
     with different offsets never tie and kinks on the grid are never met.
+    grad=False: a float input the check does not differentiate (a loss's target, whose
+    gradient the backward may leave None): it is passed as a constant.
     """
 
     def __init__(self, dtype=FLOAT, shape=None, *, like=None, broadcast=None,
                  broadcast_to=None, min_dims=0, max_dims=3, min_side=1, max_side=3,
-                 sides=None, elements=None, distinct=False, grid=None):
+                 sides=None, elements=None, distinct=False, grid=None, grad=True):
         if dtype not in (FLOAT, "float64", "float32", INT, BOOL):
             raise ValueError(f"Spec: dtype must be 'float', 'float64', 'float32', 'int' or "
                              f"'bool', got {dtype!r}")
@@ -72,12 +74,14 @@ class Spec:
         self.sides = dict(sides or {})
         default = (0, 3) if dtype == INT else "bounded"
         self.elements = default if elements is None else elements
-        self.distinct, self.grid = distinct, grid
+        self.distinct, self.grid, self.grad = distinct, grid, bool(grad)
 
     def __repr__(self):
         fields = [f"{k}={v!r}" for k, v in vars(self).items()
                   if v not in (None, False, {}) and k not in ("min_dims", "max_dims",
-                                                              "min_side", "max_side")]
+                                                              "min_side", "max_side", "grad")]
+        if not self.grad:
+            fields.append("grad=False")
         return f"Spec({', '.join(fields)})"
 
 

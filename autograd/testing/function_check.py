@@ -132,11 +132,26 @@ def check_example(cls, example):
     if reference is not None:
         _check_forward(cls, f, reference, example)
     order = _checked_order(cls, f, example)
+    g, arrays = _differentiated(cls, f, example.arrays)
     for who, check in (("gradcheck", gradcheck), ("gradgradcheck", gradgradcheck))[:order]:
         try:
-            check(f, *example.arrays)
+            check(g, *arrays)
         except GradcheckError as exc:
             raise FunctionCheckError(f"{_name(cls)}: {exc}\n  on {example!r}", who) from None
+
+
+def _differentiated(cls, f, arrays):
+    """(g, its inputs): f of the inputs whose Spec has grad (all but, say, a loss's target,
+    which g passes to f as a constant)."""
+    fixed = {k: Variable(a, requires_grad=False) for k, (spec, a)
+             in enumerate(zip(cls.input_specs, arrays)) if not spec.grad}
+    if not fixed:
+        return f, arrays
+
+    def g(*xs):
+        varying = iter(xs)
+        return f(*[fixed[k] if k in fixed else next(varying) for k in range(len(arrays))])
+    return g, [a for k, a in enumerate(arrays) if k not in fixed]
 
 
 def _applier(cls):

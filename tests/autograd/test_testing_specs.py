@@ -325,3 +325,28 @@ def test_a_single_axis_is_drawn_only_for_inputs_with_axes(example):
     x = example.arrays[0]
     assert x.ndim >= 1
     x.sum(axis=example.args["axis"])
+
+
+class _MeanSquaredTo(Function):
+    """mean((x - t)^2), giving the target t no gradient (None), as PyTorch's losses may."""
+
+    input_specs = (Spec(), Spec(like=0, grad=False))
+    reference = staticmethod(lambda x, t: np.asarray(np.mean((x - t) ** 2), x.dtype))
+
+    def forward(self, x, t):
+        return np.asarray(np.mean((x - t) ** 2), x.dtype)
+
+    def backward(self, gy):
+        x, t = self.inputs
+        return gy * 2 * (x - t) / x.size, None
+
+
+def test_an_input_declared_without_gradient_is_passed_as_a_constant():
+    check_function(_MeanSquaredTo, FEW)
+    assert "grad=False" in repr(_MeanSquaredTo.input_specs[1])
+    _MeanSquaredTo.input_specs = (Spec(), Spec(like=0))  # differentiated: its None is wrong
+    try:
+        with pytest.raises(FunctionCheckError, match="input 1"):
+            check_function(_MeanSquaredTo, FEW)
+    finally:
+        _MeanSquaredTo.input_specs = (Spec(), Spec(like=0, grad=False))
