@@ -87,6 +87,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "RNNCell": "layers.rnn_cells", "LSTMCell": "layers.rnn_cells", "GRUCell": "layers.rnn_cells",
     "SyncBatchNorm": "distributed.sync_batchnorm",
     "MultiheadAttention": "layers.attention", "TransformerEncoderLayer": "layers.transformer",
+    "TransformerEncoder": "layers.transformer",
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
     "MLP": "nn.Sequential(nn.Linear(out1), nn.ReLU(), nn.Linear(out2)) (Linear(out) alone "

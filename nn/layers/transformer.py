@@ -1,7 +1,13 @@
 """TransformerEncoderLayer: PyTorch's self-attention + feed-forward block, with its defaults
-and parameter names (self_attn.*, linear1, linear2, norm1, norm2)."""
+and parameter names (self_attn.*, linear1, linear2, norm1, norm2); TransformerEncoder, a
+stack of them."""
+import copy
+
 import numpy as np
 
+from autograd.arguments import positive_int
+
+from ..containers import ModuleList
 from ..functional.activation import gelu, relu
 from ..module import Module
 from .attention import MultiheadAttention
@@ -32,10 +38,8 @@ class TransformerEncoderLayer(Module):
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.norm_first = bool(norm_first)
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias)
-        for param in (*self.norm1.parameters(), *self.norm2.parameters()):
-            param.data = param.data.astype(dtype)  # LayerNorm makes float32 parameters
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias).to(dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias).to(dtype)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = _activation(activation)
@@ -69,6 +73,25 @@ class TransformerEncoderLayer(Module):
         return self.dropout2(x)
 
 
+class TransformerEncoder(Module):
+    """`num_layers` copies of `encoder_layer` (each its own parameters), applied in turn,
+    then `norm` if given (PyTorch's; parameter names layers.0..., norm...)."""
+
+    def __init__(self, encoder_layer, num_layers, norm=None):
+        super().__init__()
+        count = positive_int(num_layers, "num_layers", "TransformerEncoder")
+        self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(count))
+        self.num_layers = count
+        self.norm = norm
+
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=False):
+        x = src
+        for layer in self.layers:
+            x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
+                      is_causal=is_causal)
+        return x if self.norm is None else self.norm(x)
+
+
 def _activation(activation):
     if callable(activation):
         return activation
@@ -78,4 +101,4 @@ def _activation(activation):
                      f"callable, got {activation!r}")
 
 
-__all__ = ["TransformerEncoderLayer"]
+__all__ = ["TransformerEncoderLayer", "TransformerEncoder"]

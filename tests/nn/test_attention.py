@@ -288,3 +288,21 @@ def test_multihead_attention_float_mask_variable_gets_torchs_gradient():
     _compare(lambda x, m: ours(x[:, :_L], x, x, attn_mask=m),
              lambda x, m: theirs(x[:, :_L], x, x, attn_mask=m), arrays, rng)
     _parameter_grads_match(ours, theirs)
+
+
+def test_transformer_encoder_stacks_independent_copies_as_torch():
+    rng = np.random.default_rng(3)
+    kwargs = dict(dim_feedforward=16, dropout=0.0, dtype=np.float64)
+    ours = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, **kwargs), 2,
+                                 norm=nn.LayerNorm(8).double())
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, 0.0, dtype=torch.float64)
+    theirs = torch.nn.TransformerEncoder(layer, 2, norm=torch.nn.LayerNorm(
+        8, dtype=torch.float64), enable_nested_tensor=False)
+    state = ours.state_dict()
+    assert list(state) == list(theirs.state_dict())
+    theirs.load_state_dict({name: torch.tensor(value) for name, value in state.items()})
+    assert ours.layers[0].linear1.weight is not ours.layers[1].linear1.weight
+    mask = {"src_key_padding_mask": np.arange(_L) >= np.array([[4], [2], [3]])}
+    _compare(lambda x: ours(x, **mask), lambda x: theirs(x, **_torch_kwargs(mask)),
+             [rng.normal(size=(_L, _N, 8))], rng)
+    _parameter_grads_match(ours, theirs)
