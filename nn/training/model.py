@@ -172,11 +172,14 @@ class Model(Module):
                 self.compiled_loss.check_weighable("fit")
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
-        history = History()
         params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
                   "samples": train.samples, "verbose": verbose}
         progress = progress_callback(verbose)
         extra = callback_items(callbacks)
+        # a History among the callbacks is the one fit fills and returns, as in Keras
+        given = [c for c in extra if isinstance(c, History)]
+        history = given[0] if given else History()
+        extra = [c for c in extra if c is not history]
         parallel = DataParallelFit.start(self)  # None unless launched on several ranks
         if parallel is not None:  # each rank its shard; progress and files on rank 0
             train = parallel.shard(train, training=True)

@@ -442,3 +442,11 @@ def test_callbacks_may_be_one_callback_or_nested_lists_as_keras_takes_them():
     model.evaluate(x, y, callbacks=StepCounter(), verbose=0)
     with pytest.raises(TypeError, match="callbacks must be"):
         model.fit(x, y, callbacks=print, verbose=0)
+
+
+def test_a_history_among_the_callbacks_is_the_one_fit_returns():
+    x, y = linear_data()
+    model = regression_model()
+    mine = nn.callbacks.History()
+    assert model.fit(x, y, epochs=2, callbacks=[mine], verbose=0) is mine
+    assert len(mine.history["loss"]) == 2
