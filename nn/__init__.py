@@ -40,7 +40,14 @@ from .layers.normalization import (
     LazyBatchNorm1d,
     LazyBatchNorm2d,
 )
-from .layers.pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d
+from .layers.pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -64,7 +71,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
-    "PReLU", "Unflatten", "GroupNorm",
+    "PReLU", "Unflatten", "GroupNorm", "MaxPool1d", "AvgPool1d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

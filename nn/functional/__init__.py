@@ -41,6 +41,7 @@ from .normalization import batch_norm, group_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
+from .pooling1d import avg_pool1d, max_pool1d
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
@@ -51,6 +52,7 @@ __all__ = [
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
     "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm",
+    "max_pool1d", "avg_pool1d",
 ]
 
 _show_functions_only(__name__)

@@ -3,6 +3,7 @@ AdaptiveAvgPool2d and AdaptiveMaxPool2d to a given output size."""
 from ..functional.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d, output_pair
 from ..functional.im2col import make_window
 from ..functional.pooling import avg_pool2d, max_pool2d
+from ..functional.pooling1d import avg_pool1d, max_pool1d, window_1d
 from ..module import Module
 from .config import init_config
 
@@ -50,6 +51,39 @@ class AvgPool2d(_Pool2d):
                           self.count_include_pad, self.divisor_override)
 
 
+class MaxPool1d(Module):
+    """The maximum of each window: (N, C, L) -> (N, C, OL) (see max_pool1d)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding, self.dilation = window_1d(
+            kernel_size, stride, padding, dilation, "MaxPool1d")
+        self.ceil_mode = ceil_mode
+
+    def forward(self, x):
+        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+
+class AvgPool1d(Module):
+    """The mean of each window: (N, C, L) -> (N, C, OL) (see avg_pool1d)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding, _ = window_1d(
+            kernel_size, stride, padding, 1, "AvgPool1d")
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, x):
+        return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+
 class _AdaptivePool2d(Module):
     """Pooling to `output_size`: an int, or an (OH, OW) pair where None keeps the input's."""
 
@@ -84,4 +118,5 @@ class AdaptiveMaxPool2d(_AdaptivePool2d):
         return adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool2d",
+           "AdaptiveMaxPool2d"]

@@ -152,3 +152,17 @@ def test_unflatten_is_flatten_s_inverse():
         nn.GroupNorm(3, 4)
     with pytest.raises(ValueError, match="prelu: weight of shape \\(2,\\)"):
         F.prelu(x, np.ones(2))
+
+
+@pytest.mark.parametrize("options", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+                                     dict(kernel_size=2, ceil_mode=True)])
+def test_1d_pools_match_torch(options):
+    x = RNG.normal(size=(2, 3, 9))
+    assert_matches_torch(lambda a: F.max_pool1d(a, **options),
+                         lambda a: TF.max_pool1d(a, **options), x)
+    assert_matches_torch(lambda a: F.avg_pool1d(a, **options),
+                         lambda a: TF.avg_pool1d(a, **options), x)
+    np.testing.assert_array_equal(nn.MaxPool1d(**options)(x).data, F.max_pool1d(x, **options).data)
+    np.testing.assert_array_equal(nn.AvgPool1d(**options)(x).data, F.avg_pool1d(x, **options).data)
+    with pytest.raises(ValueError, match="max_pool1d: expected an input \\(N, C, L\\)"):
+        F.max_pool1d(x[0], 2)
