@@ -286,7 +286,8 @@ def modified_error(func, var, role):
 
 # Scalars that become constants of the dtype beside them (NumPy 2's weak Python scalars):
 # Python's numbers, and NumPy's real scalars (`x / np.sqrt(d)`), which PyTorch also takes as
-# plain numbers, so a float32 Variable stays float32 beside them.
+# plain numbers, so a float32 Variable stays float32 beside them (beside an integer or bool
+# Variable a NumPy scalar keeps NumPy's rule: int8 + np.int64(1000) is int64).
 PY_SCALARS = frozenset([float, int, bool, np.bool_, np.float16, np.float32, np.float64,
                         np.int8, np.int16, np.int32, np.int64,
                         np.uint8, np.uint16, np.uint32, np.uint64])
@@ -301,8 +302,7 @@ def scalar_constant(value, like):
     key = (value.__class__, value if value else repr(value), like.dtype, like.__class__)
     const = _constants.get(key)
     if const is None:
-        if isinstance(value, np.generic):
-            value = value.item()  # (weak, as a Python number is, in result_type too)
+        # beside an integer or bool array, NumPy's own rule (a NumPy scalar keeps its type)
         dtype = like.dtype if like.dtype.kind == "f" else np.result_type(like.dtype, value)
         data = get_array_module(like).asarray(value, dtype=dtype)
         if isinstance(data, np.ndarray):

@@ -171,11 +171,12 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     atol, rtol = _tolerances(atol, rtol, arrays, entries)
     _raise_on_mismatch(who, entries, atol, rtol)
     if not with_graph:
-        _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels), atol,
-                           rtol, _PARTIAL)
+        tolerances = atol, rtol
+        _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels,
+                                                 tolerances), atol, rtol, _PARTIAL)
         if _has_backward(xs, f):
-            _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels), atol,
-                               rtol, _PATHS)
+            _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels,
+                                                  tolerances), atol, rtol, _PATHS)
     return True
 
 
@@ -209,9 +210,9 @@ _PARTIAL = ("backprop with only this input requiring grad disagrees with backpro
             "backward read needs_input_grad right?", "alone", "with all")
 
 
-def _partial_entries(f, arrays, upstream, analytic, labels):
+def _partial_entries(f, arrays, upstream, analytic, labels, tolerances):
     """(label, index, gradient with only input i requiring grad, with all) for every float
-    input, when f has several."""
+    input, when f has several (see _entries_if_apart)."""
     floats = [i for i, a in enumerate(arrays) if is_float(a)]
     if len(floats) < 2:
         return []
@@ -221,8 +222,17 @@ def _partial_entries(f, arrays, upstream, analytic, labels):
         alone = _input_grads(f, xs, upstream, create_graph=False)[i]
         a = _float64(to_cpu(_zeros_if_none(alone, xs[i]).data))
         b = _float64(to_cpu(_zeros_if_none(analytic[i], xs[i]).data))
-        entries += [(labels[i], idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
+        entries += _entries_if_apart(labels[i], a, b, tolerances)
     return entries
+
+
+def _entries_if_apart(label, a, b, tolerances):
+    """(label, index, a, b) for every element when any of a is outside the tolerances of b,
+    else none (one tuple an element would cost more than the check itself)."""
+    atol, rtol = tolerances
+    if np.all(np.abs(a - b) <= atol + rtol * np.abs(b)):  # (NaN fails it: listed)
+        return []
+    return [(label, idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
 
 
 def _has_backward(xs, f):
@@ -244,15 +254,16 @@ _PATHS = ("backprop with create_graph=True (each Function's backward) disagrees 
           "with create_graph", "plain")
 
 
-def _path_entries(f, xs, upstream, plain, labels):
-    """(label, index, value with create_graph, plain value) for every float input element."""
+def _path_entries(f, xs, upstream, plain, labels, tolerances):
+    """(label, index, value with create_graph, plain value) for the float inputs' elements
+    (see _entries_if_apart)."""
     graph = _input_grads(f, xs, upstream, create_graph=True)
     entries = []
     for x, a, b, label in zip(xs, graph, plain, labels):
         if is_float(x.data):
             a = _float64(to_cpu(_zeros_if_none(a, x).data))
             b = _float64(to_cpu(_zeros_if_none(b, x).data))
-            entries += [(label, idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
+            entries += _entries_if_apart(label, a, b, tolerances)
     return entries
 
 
@@ -268,13 +279,26 @@ def _elementwise_entries(objective, i, analytic, label, eps):
             for idx in np.ndindex(*analytic.shape)]
 
 
+# Steps: eps, and eps * |x| / 1e6 for elements above 1e6 in size, where x + 1e-6 would
+# round to x's own neighbours (a relative step everywhere would cross kinks near large x).
+_RELATIVE_ABOVE = 1e-6
+
+
+def _steps(x):
+    """The elements' step sizes relative to eps (1 up to |x| = 1e6)."""
+    return np.maximum(1.0, np.abs(_float64(to_cpu(x))) * _RELATIVE_ABOVE)
+
+
 def _directional_entries(objective, i, analytic, label, eps, rng):
-    """v·grad against (F(x + eps v) - F(x - eps v)) / (2 eps) for random unit vectors v."""
+    """v·grad against (F(x + eps v) - F(x - eps v)) / (2 eps) for random unit vectors v
+    (scaled by each element's step)."""
     analytic = _float64(to_cpu(analytic))
+    scale = _steps(objective.arrays[i])
     entries = []
     for k in range(FAST_DIRECTIONS):
         v = rng.standard_normal(analytic.shape)
         v /= max(np.linalg.norm(v), 1e-300)
+        v *= scale
         numeric = objective.directional(i, v, eps)
         entries.append((label, f"direction {k}", float(np.sum(analytic * v)), numeric))
     return entries
@@ -323,13 +347,15 @@ def _tolerances(atol, rtol, arrays, entries):
     """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy:
     both tolerances get a floor, the absolute one relative to the largest numerical
     derivative below 1 (a float32 gradient of size 1e-4 is checked as closely as one of
-    size 1, not against an absolute 3e-3)."""
+    size 1, not against an absolute 3e-3), but not below 100 eps."""
     floats = [a.dtype for a in arrays if is_float(a)]
     if not floats or all(d == np.float64 for d in floats):
         return atol, rtol
-    floor = 10 * float(np.sqrt(max(np.finfo(d).eps for d in floats)))
+    eps = max(np.finfo(d).eps for d in floats)
+    floor = 10 * float(np.sqrt(eps))
     scale = max((abs(n) for *_, n in entries if n == n and abs(n) != np.inf), default=0.0)
-    return max(atol, floor * min(scale, 1.0)), max(rtol, floor)
+    # (and never below 100 eps: an output rounded to 1 gives a saturated slope of exactly 0)
+    return max(atol, floor * min(scale, 1.0), 100 * float(eps)), max(rtol, floor)
 
 
 # ----- evaluating f -----
@@ -354,14 +380,13 @@ class _Objective:
                          for y, u in zip(ys, self.upstream) if is_float(y.data)))
 
     def gradient(self, i, eps):
-        """dF/dx_i, element by element; the step is eps relative to elements above 1 in size
-        (x + 1e-6 rounds to x's own neighbours at 1e8)."""
+        """dF/dx_i, element by element, each with the step of `_steps`."""
         x = self.arrays[i].copy()
         flat = x.reshape(-1)  # a view: writing to it perturbs x
         grads = get_array_module(x).zeros(x.size)
         for j in range(x.size):
             original = flat[j]
-            h = eps * max(1.0, abs(float(original)))
+            h = eps * max(1.0, abs(float(original)) * _RELATIVE_ABOVE)
             flat[j] = original + h
             hi = self.at(i, x)
             flat[j] = original - h
@@ -371,11 +396,10 @@ class _Objective:
         return grads.reshape(x.shape)
 
     def directional(self, i, v, eps):
-        """dF/dx_i along the direction v (a step relative to x's largest element, as above)."""
+        """dF/dx_i along the direction v, which `_steps` scaled element by element."""
         x = self.arrays[i]
-        h = eps * max(1.0, float(abs(x).max())) if x.size else eps
-        step = h * as_array(v, like=x)
-        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * h)
+        step = eps * as_array(v, like=x)
+        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * eps)
 
 
 def _input_grads(f, xs, upstream, create_graph):

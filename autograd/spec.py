@@ -16,8 +16,10 @@ differentiation. A Function whose backward only ever runs inside another's (a gr
 Function) may name that one instead: `checked_through = "Parent"` (the parent's second-order
 check runs it).
 
-This module is plain data: it imports nothing, so declaring specs costs an op module nothing.
+This module is plain data: it imports nothing but the standard library's `numbers`, so
+declaring specs costs an op module nothing.
 """
+import numbers
 
 FLOAT, INT, BOOL = "float", "int", "bool"
 
@@ -56,7 +58,7 @@ class Spec:
             raise ValueError("Spec: give at most one of shape, like, broadcast, broadcast_to")
         for name, value in (("like", like), ("broadcast", broadcast),
                             ("broadcast_to", broadcast_to)):
-            if value is not None and (not isinstance(value, int) or value < 0):
+            if value is not None and (not _is_count(value) or value < 0):
                 raise ValueError(f"Spec: {name} must be the index of an earlier input, got "
                                  f"{value!r}")
         if elements is not None and not (_is_pair(elements) or (
@@ -64,7 +66,7 @@ class Spec:
             raise ValueError(f"Spec: elements must be a (low, high) pair"
                              f"{'' if dtype in (INT, BOOL) else ' or a name'} for dtype "
                              f"{dtype!r}, got {elements!r}")
-        if grid is not None and not (_is_pair(grid) and grid[0] > 0):
+        if grid is not None and not (_is_pair(grid, names=False) and grid[0] > 0):
             raise ValueError(f"Spec: grid must be a (step, offset) pair with step > 0, got "
                              f"{grid!r}")
         self.dtype, self.shape = dtype, shape
@@ -85,9 +87,15 @@ class Spec:
         return f"Spec({', '.join(fields)})"
 
 
-def _is_pair(value):
+def _is_pair(value, names=True):
+    """A (low, high) pair of numbers (NumPy's too), or of dimension names where `names`."""
     return isinstance(value, (tuple, list)) and len(value) == 2 and all(
-        isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in value)
+        (isinstance(v, numbers.Real) and not isinstance(v, bool)) or (names and isinstance(v, str))
+        for v in value)
+
+
+def _is_count(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 class Choice:

@@ -1,6 +1,7 @@
 """Arithmetic: + - * / ** and negation. Broadcast gradients are reduced by the engine."""
 import numpy as np
 
+from ..backend import get_array_module
 from ..function import Function
 from ..spec import Spec
 from ..variable import wrap
@@ -115,9 +116,10 @@ class Pow(Function):
         gx0 = gx1 = None
         if need0 and not x1.requires_grad and not x1.data.any():
             # x0 ** 0, also met as the (n+1)-th derivative of x0 ** n: exactly 0, as PyTorch's
-            # (0 x0^-1 is nan where x0^-1 overflows, at tiny x0), and still a function of gy
-            # and x0 whose own derivatives are 0 (the next order asks for them)
-            gx0 = gy * 0.0 + x0 * 0.0
+            # (0 x0^-1 is nan where x0^-1 overflows, at tiny x0; 0 x0 at infinite x0), and
+            # still a function of x0 whose own derivatives are 0 (the next order asks)
+            everywhere = get_array_module(gy.data).ones(gy.shape, bool)
+            gx0 = where(everywhere, 0.0, x0)
         elif need0:
             at = x1.data == 0  # (x1 is usually a scalar: test it before x0)
             if at.any():

@@ -18,7 +18,27 @@ def _is_basic(index):
     return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
 
 
-class GetItem(ReturnsViews, Function):
+class _ReadsIndex:
+    """Mixin of the ops that read an index at backward: the index's Variables, when it had
+    some, must be unchanged then (one changed in place would move the gradient to other
+    elements; PyTorch raises too)."""
+
+    index_variables = ()
+
+    def check_saved(self):
+        super().check_saved()
+        for v in self.index_variables:
+            if v._version > self.recorded_at:
+                raise modified_error(self, v, "index")
+
+
+def _indexed(op, index_variables):
+    """`op` told the index's Variables, for check_saved and for the ops its backward makes."""
+    op.index_variables = index_variables
+    return op
+
+
+class GetItem(_ReadsIndex, ReturnsViews, Function):
     """y = x[index]"""
 
     input_specs = (Spec(),)
@@ -26,29 +46,21 @@ class GetItem(ReturnsViews, Function):
     reference = staticmethod(lambda x, index: x[index])
 
     name = "get_item"
-    index_variables = ()  # the Variables of the index, which backward must find unchanged
 
     def __init__(self, index):
         self.index = index
-
-    def check_saved(self):
-        """As every op's, and the index's Variables too: backward reads their arrays, so one
-        changed in place would move the gradient to other elements (PyTorch raises too)."""
-        super().check_saved()
-        for v in self.index_variables:
-            if v._version > self.recorded_at:
-                raise modified_error(self, v, "index")
 
     def forward(self, x):
         return x[self.index]
 
     def backward(self, gy):
-        return call_op(GetItemGrad(self.index, self.inputs[0].shape), gy)
+        grad_op = GetItemGrad(self.index, self.inputs[0].shape)
+        return call_op(_indexed(grad_op, self.index_variables), gy)
 
     backward_data = backward  # written for both
 
 
-class GetItemGrad(Function):
+class GetItemGrad(_ReadsIndex, Function):
     """y = zeros(shape) with gy added at `index` (repeated indices accumulate)"""
 
     checked_through = "GetItem"  # its backward and forward are GetItem's second order
@@ -66,12 +78,11 @@ class GetItemGrad(Function):
         return gx
 
     def backward(self, ggx):
-        return get_item(ggx, self.index)
+        return _indexed(GetItem(self.index), self.index_variables)(ggx)
 
 
 def get_item(x, index):
     """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
-    op = GetItem(_plain_index(index))
     parts = index if isinstance(index, tuple) else (index,)
-    op.index_variables = tuple(i for i in parts if isinstance(i, Variable))
-    return op(x)
+    variables = tuple(i for i in parts if isinstance(i, Variable))
+    return _indexed(GetItem(_plain_index(index)), variables)(x)

@@ -393,3 +393,15 @@ def test_a_function_with_backward_data_only_is_checked_to_first_order():
 def test_gradcheck_steps_relative_to_large_inputs():
     x = np.linspace(1e8, 2e8, 4)  # x + 1e-6 is not representable there
     assert gradcheck(lambda v: (v - 1e8) * (v * 1e-8), x)
+
+
+def test_steps_stay_small_beside_one_large_element_and_kinks_near_large_values():
+    x = np.random.default_rng(1).standard_normal(300)
+    x[7] = 1e6  # fast mode (300 elements): each element's own step, not the largest one's
+    assert gradcheck(autograd.abs, x)
+    assert gradcheck(lambda v: autograd.maximum(v - 1000.0, 0.0), np.array([1000.0004]),
+                     mode="full")  # a kink 4e-4 away: the step stays 1e-6 below 1e6
+
+
+def test_a_float16_slope_saturated_to_zero_passes():
+    assert gradcheck(lambda v: 1 / (1 + autograd.exp(-v)), np.array([8.0], np.float16))

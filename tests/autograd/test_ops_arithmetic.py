@@ -106,9 +106,13 @@ def test_numpy_scalars_are_weak_as_python_numbers_are():
                ag.maximum(x, np.float64(1.0)), x ** np.float64(2)]
     assert [y.dtype for y in results] == [np.float32] * len(results)
     np.testing.assert_allclose(results[0].data, x.data / 8)
+    # beside integers and booleans, NumPy's rule: the scalar's type counts (no overflow)
     small = Variable(np.array([1, 2], dtype=np.int8))
-    assert (small + np.int64(3)).dtype == np.int8  # as small + 3
-    assert (small * np.float64(0.5)).dtype == (small * 0.5).dtype
+    assert (small + np.int64(1000)).dtype == np.int64
+    assert (Variable(np.array([True, False])) * np.float32(0.5)).dtype == np.float32
+    x = Variable(np.array([np.inf, -np.inf, 2.0]))
+    g, = ag.grad((x ** np.float64(0)).sum(), x)  # exactly 0, at infinity too
+    np.testing.assert_array_equal(g.data, [0.0, 0.0, 0.0])
 
 
 @pytest.mark.parametrize("power, x, dtype", [(0, 1e-200, np.float64), (1, 1e-200, np.float64),

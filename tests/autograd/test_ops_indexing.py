@@ -93,3 +93,12 @@ def test_an_index_variable_changed_in_place_after_indexing_is_refused(tuple_inde
     expected = np.array([0.0, 1.0, 1.0])
     np.testing.assert_array_equal(x.grad.data, expected if not tuple_index else
                                   np.tile(expected, (2, 1)))
+
+
+def test_an_index_variable_changed_before_a_second_order_backward_is_refused():
+    x, w = Variable(np.arange(4.0)), Variable(np.array([1.0, 2.0]))
+    idx = Variable(np.array([0, 1]))
+    gx, = ag.grad((x[idx] * w).sum(), [x], create_graph=True)
+    idx[0] = 3
+    with pytest.raises(RuntimeError, match="the index of shape \\(2,\\) of getitemgrad"):
+        ag.grad((gx * Variable(np.arange(4.0) + 1)).sum(), [w])

@@ -350,3 +350,11 @@ def test_an_input_declared_without_gradient_is_passed_as_a_constant():
             check_function(_MeanSquaredTo, FEW)
     finally:
         _MeanSquaredTo.input_specs = (Spec(), Spec(like=0, grad=False))
+
+
+def test_numpy_numbers_are_accepted_in_specs():
+    spec = Spec(elements=(np.float32(-1), 1.0), grid=(np.float32(0.5), 0), like=np.int64(0))
+    assert spec.like == 0
+    Spec("int", elements=(0, np.int64(3)))
+    with pytest.raises(ValueError, match="grid must be a \\(step, offset\\) pair"):
+        Spec(grid=("1", 0))
