@@ -293,7 +293,12 @@ class Variable:
         return detached
 
     def detach_(self):
-        """Cut this Variable from the graph in place: a leaf not requiring grad."""
+        """Cut this Variable from the graph in place: a leaf not requiring grad.
+
+        As DeZero's unchain, and unlike PyTorch's detach_, the cut holds for graphs already
+        recorded through it too: a backward from a result computed from it earlier stops
+        here. Truncated backprop through time (`h.detach_()` after each backward) is what
+        it is for; `y = y.detach()` leaves earlier graphs whole."""
         self.creator, self.generation, self.requires_grad = None, 0, False
         return self
 
