@@ -101,8 +101,8 @@ class CompiledLoss:
 
     def _weighted(self, inputs, target, weights):
         """sum_i w_i l_i / N, l_i the mean of sample i's losses; for a loss module reducing by
-        'sum', sum_i w_i l_i with l_i their sum (ops only: a captured step replays it with
-        each batch's weights)."""
+        'sum', sum_i w_i l_i with l_i their sum, by 'batchmean' (KLDivLoss) that over N (ops
+        only: a captured step replays it with each batch's weights)."""
         self.check_weighable("fit")
         losses = as_variable(self.per_sample(inputs, target))
         samples = len(inputs)
@@ -110,15 +110,16 @@ class CompiledLoss:
             raise ValueError(f"loss {self.name}: reduction='none' returned shape "
                              f"{tuple(losses.shape)}, expected one loss per sample first "
                              f"({samples}, ...)")
-        summed = getattr(self.fn, "reduction", "mean") == "sum"
-        if losses.ndim > 1:
+        reduction = getattr(self.fn, "reduction", "mean")
+        if losses.ndim > 1:  # a sample's loss: the sum of its elements, or their mean
             within = tuple(range(1, losses.ndim))
-            losses = losses.sum(axis=within) if summed else losses.mean(axis=within)
+            adds = reduction in ("sum", "batchmean")  # (KLDivLoss' batchmean: sum / N)
+            losses = losses.sum(axis=within) if adds else losses.mean(axis=within)
         weights = as_variable(weights)
         if weights.dtype != losses.dtype:
             weights = astype(weights, losses.dtype)
         total = (losses * weights).sum()
-        return total if summed else total / samples
+        return total if reduction == "sum" else total / samples
 
     def scores(self, array):
         if self.score_activation == "sigmoid":

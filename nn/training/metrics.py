@@ -16,8 +16,9 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
   to binary_accuracy there (precision, recall, F1 and AUC count over all outputs: Keras'
   Precision, Recall and AUC, micro-averaged).
 
-Names (Keras'): 'accuracy' ('acc', 'categorical_accuracy', 'sparse_categorical_accuracy'),
-'binary_accuracy' (every output its own yes/no), 'mse' ('mean_squared_error'), 'mae'
+Names (Keras'): 'accuracy' ('acc'), 'categorical_accuracy' ('sparse_categorical_accuracy':
+the argmax against the class, whatever the loss), 'binary_accuracy' (every output its own
+yes/no), 'mse' ('mean_squared_error'), 'mae'
 ('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc'. A callable
 `metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
 epoch and returns one number, or one value per sample (their mean is logged, as Keras
@@ -32,8 +33,11 @@ from .. import metrics as nn_metrics
 from ..functional.activation import sigmoid_array, softmax_array
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
-            "f1_score": "f1", "roc_auc": "auc", "categorical_accuracy": "accuracy",
-            "sparse_categorical_accuracy": "accuracy"}
+            "f1_score": "f1", "roc_auc": "auc",
+            "sparse_categorical_accuracy": "categorical_accuracy"}
+# the argmax of the outputs against the class, whatever the loss (one-hot targets with a
+# binary cross-entropy included): never scored output by output
+_ARGMAX = ("categorical_accuracy",)
 
 
 # ----- the metrics -----
@@ -150,17 +154,22 @@ def binary_accuracy(y_true, scores):
 
 
 _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
-            "recall": recall, "f1": f1, "auc": auc, "binary_accuracy": binary_accuracy}
+            "recall": recall, "f1": f1, "auc": auc, "binary_accuracy": binary_accuracy,
+            "categorical_accuracy": accuracy}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
 
 
 class CompiledMetric:
-    """A metric with the name it has in the logs: `metric(y_true, scores) -> float`."""
+    """A metric with the name it has in the logs: `metric(y_true, scores) -> float`;
+    `aligns`: targets reshaped to the outputs' shape where they hold as many values (a
+    user's function, which would broadcast (N,) against (N, 1) to (N, N))."""
 
-    def __init__(self, name, fn):
-        self.name, self.fn = name, fn
+    def __init__(self, name, fn, aligns=False):
+        self.name, self.fn, self.aligns = name, fn, aligns
 
     def __call__(self, y_true, scores):
+        if self.aligns and y_true.shape != scores.shape and y_true.size == scores.size:
+            y_true = y_true.reshape(scores.shape)  # (N,) against (N, 1), as Keras aligns them
         value = self.fn(y_true, scores)
         value = getattr(value, "data", value)  # a Variable
         if np.ndim(value) != 0 and np.size(value) != 1:
@@ -203,9 +212,11 @@ def _resolve_one(metric, independent_outputs=False):
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
         fn = _BY_NAME[key]
-        return CompiledMetric(metric, _over_every_output(fn) if independent_outputs else fn)
+        each = independent_outputs and key not in _ARGMAX
+        return CompiledMetric(metric, _over_every_output(fn) if each else fn)
     if callable(metric):
-        return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric)
+        return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric,
+                              aligns=True)
     raise TypeError(f"compile: a metric must be a name or a callable, got "
                     f"{type(metric).__name__}")
 

@@ -371,3 +371,27 @@ def test_keras_accuracy_names(name):
         expected = np.mean(model.predict(x).argmax(axis=1) == y)
     logs = model.evaluate(x, targets, return_dict=True)
     assert logs[name] == pytest.approx(expected)
+
+
+def test_categorical_accuracy_takes_the_argmax_even_under_a_binary_cross_entropy():
+    x, y = blobs(60)
+    model = mlp()
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["categorical_accuracy", "binary_accuracy"])
+    targets = np.eye(3, dtype=np.float32)[y]
+    p = F.sigmoid(model.predict(x)).data
+    logs = model.evaluate(x, targets, return_dict=True)
+    assert logs["categorical_accuracy"] == pytest.approx(np.mean(p.argmax(axis=1) == y))
+    assert logs["binary_accuracy"] == pytest.approx(np.mean((p > 0.5) == (targets > 0.5)))
+
+
+def test_a_metric_function_sees_targets_shaped_as_the_outputs():
+    def squared_error(y_true, y_pred):
+        assert y_true.shape == y_pred.shape
+        return ((y_true - y_pred) ** 2).mean(axis=-1)
+    x, y = linear_data()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss="mse", metrics=[squared_error])
+    loss, value = model.evaluate(x, y[:, 0])  # (N,) targets against (N, 1) outputs
+    assert value == pytest.approx(loss, rel=1e-6)

@@ -281,3 +281,16 @@ def test_weights_a_loss_cannot_take_are_refused_before_any_step():
     assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
     with pytest.raises(ValueError, match="evaluate: sample_weight must be an array of numbers"):
         model.evaluate(x, y, sample_weight=[1.0, [2.0, 3.0]] + [1.0] * (N - 2))
+
+
+def test_kl_div_batchmean_with_unit_weights_is_unweighted():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 4)).astype(np.float32)
+    targets = rng.dirichlet(np.ones(5), size=16).astype(np.float32)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Dense(5, input_shape=(4,)), nn.LogSoftmax(dim=-1))
+    model.compile(optimizer="sgd", loss=nn.KLDivLoss(reduction="batchmean"))
+    plain = model.evaluate(x, targets)
+    assert model.evaluate(x, targets, sample_weight=np.ones(16)) == pytest.approx(plain)
+    doubled = model.evaluate(x, targets, sample_weight=np.full(16, 2.0))
+    assert doubled == pytest.approx(2 * plain)
