@@ -41,9 +41,10 @@ from .optimizers import holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .summary import print_summary
 
-# Running metrics in the batch logs (for the progress bar) about this many times an epoch,
-# or every this many batches when the epoch's length is unknown (a loader without len());
-# after every batch when a callback reads them (Callback.reads_batch_metrics).
+# Running metrics are computed about this many times an epoch (after the first batch, then
+# every tenth of the epoch, and after the last), or every this many batches when the epoch's
+# length is unknown (a loader without len()); each batch's logs hold the latest values.
+# Every batch would cost a pass over the epoch so far per batch: quadratic in its length.
 _METRIC_REFRESHES = 10
 
 
@@ -227,9 +228,8 @@ class Model(Module):
         xp = array_module(self)
         tracker = MetricAccumulator(self.compiled_metrics)
         steps = batches.steps
-        refresh = 1 if runner.read_batch_metrics() else (
-            max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES)
-        total, seen = 0.0, 0
+        refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
+        total, seen, latest = 0.0, 0, {}
         for step, batch in enumerate(batches):
             runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
@@ -241,10 +241,9 @@ class Model(Module):
             total, seen = total + loss * count, seen + count
             if len(x_batch):
                 tracker.add(to_cpu(y_batch), scores)
-            batch_logs = {"loss": total / seen}
-            if self.compiled_metrics and ((step + 1) % refresh == 0 or step + 1 == steps):
-                batch_logs.update(tracker.results())
-            runner.call("on_train_batch_end", step, batch_logs)
+            if self.compiled_metrics and (step % refresh == 0 or step + 1 == steps):
+                latest = tracker.results()  # (each is a pass over the epoch so far)
+            runner.call("on_train_batch_end", step, {"loss": total / seen, **latest})
             if self._stopping():
                 break
         if self._parallel is not None:

@@ -57,8 +57,6 @@ class ProgressLogger(Callback):
                                    file=sys.stdout, leave=True, bar_format=_BAR_FORMAT,
                                    **_bar_size(sys.stdout))
 
-    reads_batch_metrics = False  # (shows the metrics of the batches that have them)
-
     def on_train_batch_end(self, batch, logs=None):
         if self._bar is not None:
             self._shown.update(logs or {})

@@ -10,10 +10,10 @@ class Callback:
     """Base class: override the hooks you need; each receives a `logs` dict.
 
     `on_epoch_end(epoch, logs)`: logs hold the epoch's `loss`, metrics, `val_*` values and
-    `lr`; batch hooks get the batch index and the running `loss` and metrics (each metric
-    is a pass over the epoch's outputs so far: when no callback overriding
-    `on_train_batch_end` or `on_batch_end` reads them, which one says by setting
-    `reads_batch_metrics = False`, fit computes them only a few times an epoch). As in Keras,
+    `lr`; batch hooks get the batch index, the running `loss`, and the running metrics as
+    of their latest computation (each is a pass over the epoch's outputs so far, so fit
+    computes them after the first batch, every tenth of the epoch and after the last, not
+    after every batch, which would be quadratic in the epoch's length). As in Keras,
     `on_train_batch_begin/end` call `on_batch_begin/end` unless overridden; the `on_test_*`
     hooks run for fit's validation and in `evaluate`, the `on_predict_*` ones in `predict`
     (its batch logs hold the batch's `outputs`). `self.model` is the model being trained
@@ -25,7 +25,6 @@ class Callback:
 
     model = None
     params = None
-    reads_batch_metrics = True  # (see above)
 
     def set_model(self, model):
         self.model = model

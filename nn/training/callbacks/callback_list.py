@@ -20,10 +20,6 @@ class CallbackList:
             callback.set_model(model)
             callback.set_params(params)
 
-    def read_batch_metrics(self):
-        """Whether a callback reads the running metrics after every batch (see Callback)."""
-        return any(c.reads_batch_metrics and _overrides_batch_end(c) for c in self.callbacks)
-
     def call(self, hook, *args):
         """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
         for callback in self.callbacks:
@@ -38,13 +34,6 @@ def callback_items(callbacks):
     if isinstance(callbacks, (list, tuple)):
         return [c for item in callbacks for c in callback_items(item)]
     return [callbacks]
-
-
-def _overrides_batch_end(callback):
-    """Whether `callback` has its own batch-end hook (a LambdaCallback's is an attribute)."""
-    cls = type(callback)
-    return any(name in vars(callback) or getattr(cls, name) is not getattr(Callback, name)
-               for name in ("on_train_batch_end", "on_batch_end"))
 
 
 def _as_callback(obj):

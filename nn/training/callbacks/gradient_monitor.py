@@ -35,8 +35,6 @@ class GradientMonitor(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._sums, self._watched = {}, None
 
-    reads_batch_metrics = False  # (reads no metric after a batch)
-
     def on_train_batch_end(self, batch, logs=None):
         if batch % self.every:
             return

@@ -159,8 +159,6 @@ class SchedulerStep(Callback):
                              "another optimizer than the model's; make it with the optimizer "
                              "passed to compile() (model.optimizer)")
 
-    reads_batch_metrics = False  # (reads no metric after a batch)
-
     def on_train_batch_end(self, batch, logs=None):
         if self.interval == "batch":
             self.scheduler.step()

@@ -7,8 +7,6 @@ from .base import Callback
 class TerminateOnNaN(Callback):
     """End training right after the batch whose (running) loss is NaN or infinite."""
 
-    reads_batch_metrics = False  # (reads no metric after a batch)
-
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
