@@ -174,7 +174,8 @@ class Model(Module):
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
-                  "samples": train.samples, "verbose": verbose}
+                  "samples": train.samples, "verbose": verbose,
+                  "do_validation": validation is not None}
         progress = progress_callback(verbose)
         extra = callback_items(callbacks)
         # a History among the callbacks is the one fit fills and returns, as in Keras

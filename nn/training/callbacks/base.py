@@ -19,8 +19,9 @@ class Callback:
     (its batch logs hold the batch's `outputs`). `self.model` is the model being trained
     (set by `set_model`); setting `self.model.stop_training = True` ends training after
     the current batch.
-    `self.params` holds `epochs`, `steps` (batches per epoch), `batch_size`, `samples`
-    and `verbose`.
+    `self.params` holds `epochs`, `steps` (batches per epoch), `batch_size`, `samples`,
+    `verbose` and `do_validation` (whether fit validates; with validation_freq, not after
+    every epoch).
     """
 
     model = None

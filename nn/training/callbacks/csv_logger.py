@@ -47,6 +47,9 @@ class CSVLogger(Callback):
                 self._follow_the_file()
             else:
                 rows.append(["epoch"] + self.keys)
+        elif any(key not in self.keys for key in logs):  # (val_* first with validation_freq)
+            self.keys = self.keys + sorted(key for key in logs if key not in self.keys)
+            self._follow_the_file()
         rows.append([epoch] + [_cell(logs.get(key)) for key in self.keys])
         text = self._lines(rows)
         if self._started:

@@ -450,3 +450,18 @@ def test_a_history_among_the_callbacks_is_the_one_fit_returns():
     mine = nn.callbacks.History()
     assert model.fit(x, y, epochs=2, callbacks=[mine], verbose=0) is mine
     assert len(mine.history["loss"]) == 2
+
+
+@pytest.mark.filterwarnings("ignore:.*is not in the logs")
+def test_validation_every_other_epoch_reaches_the_csv_and_the_plateau_scheduler(tmp_path):
+    x, y = linear_data()
+    opt = optim.SGD(lr=0.1)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer=opt, loss="mse")
+    plateau = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, factor=0.5)
+    history = model.fit(x, y, epochs=4, validation_data=(x[:8], y[:8]), validation_freq=2,
+                        verbose=0, callbacks=[CSVLogger(tmp_path / "log.csv"), plateau])
+    rows = list(csv.reader(open(tmp_path / "log.csv")))
+    assert rows[0] == ["epoch", "loss", "lr", "val_loss"]
+    assert [row[3] for row in rows[1:]][::2] == ["NA", "NA"] and rows[2][3] != "NA"
+    assert plateau.best == min(history.history["val_loss"])  # fed val_loss, not loss
