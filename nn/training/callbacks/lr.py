@@ -170,7 +170,7 @@ class SchedulerStep(Callback):
             self.scheduler.step()
             return
         if self._monitor is None:  # (val_loss also where validation_freq skips an epoch)
-            validates = (self.params or {}).get("do_validation", "val_loss" in (logs or {}))
+            validates = (self.params or {}).get("do_validation") or "val_loss" in (logs or {})
             name = self.monitor_name or ("val_loss" if validates else "loss")
             self._monitor = Monitor(name, who="ReduceLROnPlateau scheduler")
         current = self._monitor.value(logs)
