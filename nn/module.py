@@ -246,8 +246,8 @@ class Module:
                 device = arg
             else:
                 dtype = arg
-        if device is not None:
-            self._move(to_cpu if device == "cpu" else to_gpu)
+        if device is not None:  # ("cuda:0", "cpu:0": one device of each here)
+            self._move(to_cpu if device.split(":")[0] == "cpu" else to_gpu)
         if dtype is not None:
             dtype = _float_dtype(dtype, type(self).__name__)
             self._move(lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a)

@@ -1,12 +1,14 @@
 """A loss's weights: arrays the op keeps as settings, not inputs (no gradient flows to them)."""
 from autograd.backend import get_array_module, host_array
 from autograd.variable import Parameter, Variable, computed_from_values
+from autograd.walk import functions_behind
 
 
 def refuse_trained(value, who, name):
     """Raise where `value` is a Variable that would expect a gradient: a Parameter, or one
-    computed from others (a plain Variable requires grad by default, as DeZero's)."""
-    if value.requires_grad and (isinstance(value, Parameter) or value.creator is not None):
+    computed from a Parameter (a plain Variable requires grad by default, as DeZero's, and
+    one computed from plain Variables, class counts, is a constant too)."""
+    if value.requires_grad and _from_a_parameter(value):
         raise ValueError(f"{who}: {name} is trained (a Parameter, or computed from one), but "
                          f"the loss takes it as a constant and no gradient reaches it; pass "
                          f"{name}.detach() if that is meant")
@@ -22,3 +24,10 @@ def constant_setting(value, like, who, name):
     refuse_trained(value, who, name)
     data = get_array_module(like.data).asarray(value.data).astype(like.dtype, copy=False)
     return computed_from_values(data)  # a setting of the op: a capture refuses one from values
+
+
+def _from_a_parameter(value):
+    if isinstance(value, Parameter):
+        return True
+    return any(isinstance(x, Parameter) and x.requires_grad
+               for func in functions_behind([value]) for x in func.inputs)

@@ -2,15 +2,29 @@
 pairwise_distance (PyTorch's)."""
 import numpy as np
 
-from autograd.ops import broadcast_to, clip, norm, sum
+from autograd.ops import broadcast_to, clip, norm, reshape, sum, transpose
 from autograd.ops.validation import float_input, real_scalar
 
 
 def normalize(x, p=2.0, dim=1, eps=1e-12):
-    """x / max(||x||_p, eps) over `dim` (unit vectors; the zero vector stays 0)."""
+    """x / max(||x||_p, eps) over `dim`, an axis or a tuple of them (the vector norm of all
+    their elements); unit vectors, the zero vector staying 0."""
     x = float_input(x, "normalize")
     eps = real_scalar(eps, "eps", "normalize")
-    return x / clip(norm(x, ord=p, axis=dim, keepdims=True), eps, None)
+    return x / clip(_vector_norm(x, p, dim), eps, None)
+
+
+def _vector_norm(x, p, dim):
+    """The p-norm over `dim` with its axes kept (a tuple of axes: one vector of all their
+    elements, never a matrix norm)."""
+    if not isinstance(dim, (tuple, list)):
+        return norm(x, ord=p, axis=dim, keepdims=True)
+    axes = sorted({a % x.ndim for a in dim})
+    others = [a for a in range(x.ndim) if a not in axes]
+    moved = transpose(x, others + axes)
+    rows = reshape(moved, tuple(x.shape[a] for a in others) + (-1,))
+    kept = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    return reshape(norm(rows, ord=p, axis=-1, keepdims=True), kept)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):

@@ -33,6 +33,7 @@ from autograd.config import enable_grad
 from autograd.function import Function
 from autograd.ops import astype, reshape, transpose
 from autograd.ops.elementwise import Sigmoid
+from autograd.ops.shape import Reshape
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
@@ -186,15 +187,31 @@ def _compiled(name, fn, *args, **kwargs):
 
 
 def _logits_of(output, name, wanted):
-    """The Variable a subclass's final sigmoid, or softmax over the last axis, was applied
-    to (read from the graph), or `output` itself where it ends with neither (logits)."""
+    """The Variable a subclass's final sigmoid (reshapes after it allowed: it is elementwise)
+    or softmax over the last axis was applied to, read from the graph, shaped as `output`;
+    or `output` itself where it ends with neither (logits)."""
+    if not isinstance(output, Variable):
+        raise TypeError(f"loss {name!r}: the model returned a {type(output).__name__}, not one "
+                        "Variable; compile's losses take a model with one output")
     f = output.creator
+    while isinstance(f, Reshape):  # (Flatten, .reshape: a sigmoid's values do not move)
+        if isinstance(f.inputs[0].creator, Softmax):
+            raise ValueError(f"loss {name!r}: the model reshapes its softmax's output, which "
+                             "may move the classes off the last axis; end with the softmax, "
+                             "or return logits")
+        f = f.inputs[0].creator
     ends = None
     if isinstance(f, Sigmoid):
         ends = "sigmoid"
-    elif isinstance(f, Softmax) and f.axis in (-1, output.ndim - 1, (output.ndim - 1,)):
+    elif isinstance(f, Softmax) and f is output.creator:
+        if f.axis not in (-1, output.ndim - 1, (output.ndim - 1,)):
+            raise ValueError(f"loss {name!r}: the model's softmax is over axis {f.axis}; the "
+                             f"cross-entropy losses take the classes on the last axis")
         ends = "softmax"
-    return f.inputs[0] if _check_final_activation(name, wanted, ends) else output
+    if not _check_final_activation(name, wanted, ends):
+        return output
+    logits = f.inputs[0]
+    return logits if logits.shape == output.shape else reshape(logits, output.shape)
 
 
 def _check_final_activation(name, wanted, final):

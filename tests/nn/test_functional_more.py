@@ -166,3 +166,11 @@ def test_1d_pools_match_torch(options):
     np.testing.assert_array_equal(nn.AvgPool1d(**options)(x).data, F.avg_pool1d(x, **options).data)
     with pytest.raises(ValueError, match="max_pool1d: expected an input \\(N, C, L\\)"):
         F.max_pool1d(x[0], 2)
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0, float("inf")])
+def test_normalize_over_several_axes_is_a_vector_norm_as_torch(p):
+    x = RNG.normal(size=(2, 3, 4))
+    assert_matches_torch(lambda a: F.normalize(a, p=p, dim=(1, 2)),
+                         lambda a: TF.normalize(a, p=p, dim=(1, 2)), x,
+                         order=2 if p == 2.0 else 1)

@@ -433,6 +433,10 @@ def test_weights_may_be_torch_tensors_or_plain_variables_but_not_trained_ones():
         assert nn.CrossEntropyLoss(weight=weight)(x, t).item() == pytest.approx(expected)
         assert F.cross_entropy(x, t, weight=weight).item() == pytest.approx(expected)
     assert nn.BCEWithLogitsLoss(pos_weight=torch.ones(4))(x, np.ones((2, 4))).item() > 0
+    counts = Variable(np.array([4.0, 2.0, 1.0, 1.0]))  # computed from plain Variables: fine
+    inverse = counts.sum() / counts
+    assert F.cross_entropy(x, t, weight=inverse).item() == pytest.approx(
+        F.cross_entropy(x, t, weight=inverse.data).item())
     trained = ag.Parameter(np.ones(4))
     with pytest.raises(ValueError, match="cross_entropy: weight is trained"):
         F.cross_entropy(x, t, weight=trained)

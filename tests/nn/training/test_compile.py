@@ -395,3 +395,43 @@ def test_a_metric_function_sees_targets_shaped_as_the_outputs():
     model.compile(optimizer="sgd", loss="mse", metrics=[squared_error])
     loss, value = model.evaluate(x, y[:, 0])  # (N,) targets against (N, 1) outputs
     assert value == pytest.approx(loss, rel=1e-6)
+
+
+class _SigmoidFlattened(nn.Model):
+    def __init__(self):
+        super().__init__()
+        self.out = nn.Linear(4, 1)
+
+    def forward(self, x):
+        return F.sigmoid(self.out(x)).reshape(-1)  # (N,): probabilities, reshaped
+
+
+def test_a_sigmoid_followed_by_reshapes_is_still_read_from_the_graph():
+    x, y = blobs(60)
+    y = (y > 0).astype(np.float32)
+    for model in (_SigmoidFlattened(),
+                  nn.Sequential(nn.Dense(1, activation="sigmoid", input_shape=(4,)),
+                                nn.Flatten(0))):
+        model.compile(optimizer="sgd", loss="binary_crossentropy")
+        p = model.predict(x).reshape(-1).astype(np.float64)
+        bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        assert model.evaluate(x, y) == pytest.approx(bce, rel=1e-4)
+
+
+def test_outputs_the_cross_entropies_cannot_read_are_named():
+    class Tuple(_EndsWith):
+        def forward(self, x):
+            return super().forward(x), x
+
+    class SoftmaxFirstAxis(_EndsWith):
+        def forward(self, x):
+            return F.softmax(self.out(F.relu(self.hidden(x))), axis=0)
+    x, y = blobs(8)
+    model = Tuple(F.sigmoid, 3)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(TypeError, match="returned a tuple, not one Variable"):
+        model.evaluate(x, y)
+    model = SoftmaxFirstAxis(None, 3)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="softmax is over axis 0"):
+        model.evaluate(x, y)
