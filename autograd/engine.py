@@ -361,8 +361,11 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
         if creator is not None and (leading is None or id(creator) in leading):
             raise _called_twice(creator)
-        if entry[0]._watch is not None and (targets is None or key in targets):
+        watch = entry[0]._watch
+        if watch is not None and (targets is None or key in targets):
             entry[1] = _after_hooks(entry[0], entry[1])
+        if watch is not None and watch.retain and creator is not None:
+            _retain(entry[0], entry[1], create_graph)  # where grad() stopped (PyTorch fills it)
         finished[key] = entry
     if on_arrays:
         for entry in finished.values():

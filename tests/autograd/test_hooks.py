@@ -191,3 +191,12 @@ def test_a_user_hook_withdraws_memory_offered_for_the_gradient():
     assert grad_memory.any_grad_memory_offered()
     x.register_hook(lambda g: None)  # the hook may keep what it is handed: its own memory
     assert not grad_memory.any_grad_memory_offered()
+
+
+def test_retain_grad_where_grad_stops_as_torch():
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * x
+    h.retain_grad()
+    y = (h * h).sum()
+    grad(y, [h])  # h is where the walk stops: its gradient is still retained
+    np.testing.assert_array_equal(h.grad.data, [2.0, 8.0])
