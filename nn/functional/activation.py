@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import clip, exp, reshape, sum, tanh, where
+from autograd.ops import astype, exp, reshape, sum, tanh, where
 from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
 from autograd.ops.validation import float_input, normalize_axes, real_scalar
 from autograd.spec import Axes, Choice, Spec
@@ -70,6 +70,56 @@ class LeakyReLU(Function):
         dtype = x.dtype.type
         slope = get_array_module(x.data).where(x.data > 0, dtype(1), dtype(self.negative_slope))
         return linked(gy * wrap(slope), x)
+
+
+class Hardtanh(Function):
+    """y = clip(x, low, high);  dy/dx = 1 strictly inside (low, high), 0 at and beyond the
+    bounds (PyTorch's hardtanh; clip's slope is 1 at a bound)"""
+
+    input_specs = (Spec(grid=(0.1, 0.05)),)  # off the bounds, which are on the grid's gaps
+    arg_specs = {"low": Choice(-1.0, -0.5), "high": Choice(1.0, 2.0)}
+    reference = staticmethod(lambda x, low, high: np.clip(x, low, high))
+
+    def __init__(self, low, high):
+        self.low, self.high = low, high
+
+    def forward(self, x):
+        return get_array_module(x).clip(x, self.low, self.high)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        inside = (x.data > self.low) & (x.data < self.high)
+        return linked(gy * wrap(inside.astype(gy.dtype)), x)
+
+
+class PReLU(Function):
+    """y = x if x > 0 else w x, w one slope or one per channel (axis 1);
+    dy/dx = 1 or w,  dy/dw = 0 or x (summed over all but the channel)"""
+
+    input_specs = (Spec(shape=("N", "C", "L"), elements="nonzero"),
+                   Spec(shape=("C",), elements="positive"))
+    apply = staticmethod(lambda x, w: prelu(x, w))
+    reference = staticmethod(lambda x, w: np.where(x > 0, x, x * _per_channel(w, x.ndim)))
+
+    def forward(self, x, w):
+        return get_array_module(x).where(x > 0, x, x * _per_channel(w, x.ndim))
+
+    def backward(self, gy):
+        x, w = self.inputs
+        below = wrap((x.data <= 0).astype(gy.dtype))  # (read now: a replay's data)
+        slopes = reshape(w, _per_channel(w.data, x.ndim).shape)
+        gx = gy * (1 - below) + gy * below * slopes
+        gw = (gy * x * below).sum(axis=_all_but_channels(w, x.ndim)).reshape(w.shape)
+        return gx, gw
+
+
+def _per_channel(w, ndim):
+    """w (C,) or (1,) shaped to broadcast over an (N, C, ...) input's axis 1."""
+    return w if w.size == 1 or ndim < 3 else w.reshape((w.size,) + (1,) * (ndim - 2))
+
+
+def _all_but_channels(w, ndim):
+    return tuple(a for a in range(ndim) if not (a == 1 and w.size > 1))
 
 
 class ELU(Function):
@@ -358,9 +408,7 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     high = real_scalar(max_val, "max_val", "hardtanh")
     if low > high:
         raise ValueError(f"hardtanh: min_val ({low}) must not exceed max_val ({high})")
-    x = float_input(x, "hardtanh")
-    inside = (x.data > low) & (x.data < high)
-    return where(inside, x, clip(x.data, low, high))
+    return Hardtanh(low, high)(float_input(x, "hardtanh"))
 
 
 def prelu(x, weight):
@@ -370,9 +418,9 @@ def prelu(x, weight):
     if weight.ndim != 1 or (weight.size != 1 and (x.ndim < 2 or weight.size != x.shape[1])):
         raise ValueError(f"prelu: weight of shape {weight.shape} must hold 1 value or one per "
                          f"channel (axis 1) of the input of shape {x.shape}")
-    slopes = weight if weight.size == 1 or x.ndim < 3 else reshape(
-        weight, (weight.size,) + (1,) * (x.ndim - 2))
-    return where(x.data > 0, x, slopes * x)
+    if weight.dtype != x.dtype:  # (a float64 batch meets a float32 layer: the layer's dtype)
+        x = astype(x, weight.dtype) if weight.dtype.kind == "f" else x
+    return PReLU()(x, weight)
 
 
 def softmin(x, axis=-1, *, dim=None):

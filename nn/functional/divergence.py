@@ -1,9 +1,39 @@
 """kl_div: the Kullback-Leibler divergence with PyTorch's arguments (input log-probabilities)."""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.function import Function
 from autograd.ops import exp, log, where
 from autograd.ops.validation import float_input
-from autograd.variable import as_variable
+from autograd.spec import Spec
+from autograd.variable import as_variable, wrap
 
 _REDUCTIONS = ("none", "sum", "mean", "batchmean")
+
+
+class KLPointwise(Function):
+    """l = p (log p - q) with q = log-probabilities, 0 where p = 0 (the limit);
+    dl/dq = -p,  dl/dp = log p + 1 - q (taken as -q where p = 0)"""
+
+    input_specs = (Spec(), Spec(like=0, elements="unit"))
+    apply = staticmethod(lambda q, p: kl_div(q, p, reduction="none"))
+    reference = staticmethod(lambda q, p: np.where(p > 0, p * (np.log(np.where(p > 0, p, 1))
+                                                               - q), 0.0))
+
+    def forward(self, q, p):
+        xp = get_array_module(q)
+        safe = xp.where(p > 0, p, 1)  # log(1) = 0 where p = 0: no -inf, no 0 * -inf
+        return p * (xp.log(safe) - q)
+
+    def backward(self, gy):
+        q, p = self.inputs
+        need_q, need_p = self.needs_input_grad
+        gq = -gy * p if need_q else None
+        gp = None
+        if need_p:  # (the zeros of p are read now, from this call's data)
+            safe = where(p.data > 0, p, 1.0)
+            gp = gy * (log(safe) + wrap((p.data > 0).astype(gy.dtype)) - q)
+        return gq, gp
 
 
 def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002 (PyTorch's)
@@ -22,8 +52,8 @@ def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002 (Py
         raise ValueError(f"kl_div: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
     if log_target:
         point = exp(target) * (target - input)
-    else:  # log(1) = 0 where p = 0: no -inf, and a gradient of 0 for the input there
-        point = target * (log(where(target.data > 0, target, 1.0)) - input)
+    else:
+        point = KLPointwise()(input, target)
     if reduction == "none":
         return point
     if reduction == "sum":
@@ -33,4 +63,4 @@ def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002 (Py
     return point.sum() / (input.shape[0] if input.ndim else 1)
 
 
-__all__ = ["kl_div"]
+__all__ = ["kl_div", "KLPointwise"]

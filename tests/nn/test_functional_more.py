@@ -174,3 +174,33 @@ def test_normalize_over_several_axes_is_a_vector_norm_as_torch(p):
     assert_matches_torch(lambda a: F.normalize(a, p=p, dim=(1, 2)),
                          lambda a: TF.normalize(a, p=p, dim=(1, 2)), x,
                          order=2 if p == 2.0 else 1)
+
+
+@pytest.mark.parametrize("f", [
+    lambda x, t, w: F.prelu(x, w), lambda x, t, w: F.hardtanh(x * 3, -1.0, 1.0) * w,
+    lambda x, t, w: F.kl_div(F.log_softmax(w * x, axis=1), t, "batchmean"),
+], ids=["prelu", "hardtanh", "kl_div"])
+def test_captured_steps_follow_each_batch_s_signs(f):
+    """The masks of these ops come from each call's values, inside their Functions: a
+    captured step replays them, not the recorded calls' (batches of other signs, targets
+    with other zeros)."""
+    import autograd as ag
+    import optim
+    w = ag.Parameter(np.full(3, 0.25))
+    opt = optim.SGD([w], lr=0.0)
+
+    def step(x, t):
+        opt.zero_grad()
+        y = f(x, t, w).sum()
+        y.backward()
+        return y
+    captured = ag.capture(step)
+    batches = [np.abs(RNG.normal(size=(4, 3))) + 0.1 for _ in range(2)] + [
+        RNG.normal(size=(4, 3)) for _ in range(3)]
+    for x in batches:
+        t = np.maximum(x, 0) / (np.maximum(x, 0).sum(axis=1, keepdims=True) + 1e-9)
+        y_eager = step(x, t).item()
+        g_eager = w.grad.data.copy()
+        y_captured = captured(x, t).item()
+        np.testing.assert_allclose([y_captured], [y_eager], rtol=1e-12)
+        np.testing.assert_allclose(w.grad.data, g_eager, rtol=1e-12)
