@@ -251,6 +251,9 @@ class Module:
         if dtype is not None:
             dtype = _float_dtype(dtype, type(self).__name__)
             self._move(lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a)
+            for module in self.modules():  # a layer's own dtype setting (its config) follows
+                if isinstance(vars(module).get("dtype"), np.dtype):
+                    module.dtype = dtype
         return self
 
     def double(self):

@@ -175,11 +175,13 @@ class PReLU(Module):
     def __init__(self, num_parameters=1, init=0.25):
         super().__init__()
         self.num_parameters = positive_int(num_parameters, "num_parameters", "PReLU")
-        self.weight = Parameter(np.full(self.num_parameters, real_scalar(init, "init", "PReLU"),
-                                        dtype=np.float32))
+        self.init = real_scalar(init, "init", "PReLU")
+        self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=np.float32))
 
     def forward(self, x):
         return F.prelu(x, self.weight)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"

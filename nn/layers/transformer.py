@@ -84,6 +84,12 @@ class TransformerEncoder(Module):
         self.num_layers = count
         self.norm = norm
 
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config): the first layer stands for the
+        copies, whose weights the state dict then restores."""
+        return {"encoder_layer": self.layers[0], "num_layers": self.num_layers,
+                "norm": self.norm}
+
     def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
         for layer in self.layers:

@@ -68,6 +68,7 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
                    for name, index in document["weights"]}
         with _same_global_random_state():  # lazily sized layers are built by the load
             model = reader.module(document["architecture"])
+            _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
             _freeze(model, document.get("frozen", []))
         if compile and document.get("compile") is not None:
@@ -77,6 +78,17 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"load_model: {path}: {_message(exc)}") from None
     return model
+
+
+def _take_saved_dtypes(model, weights):
+    """Floating parameters and buffers in the dtype they were saved in: a model converted
+    with .double() comes back float64, not rounded to the float32 its layers are built in."""
+    for name, array in state_arrays(model):
+        saved = weights.get(name)
+        if saved is not None and array.dtype.kind == saved.dtype.kind == "f" \
+                and array.dtype != saved.dtype:
+            model.to(saved.dtype)  # (one dtype for the whole model, as .to gives it)
+            return
 
 
 def _freeze(model, names):

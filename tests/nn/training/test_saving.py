@@ -436,3 +436,19 @@ def test_malformed_model_files_and_folders_are_named(tmp_path):
                 archive.writestr(name, data.replace(old, new) if name == "model.json" else data)
         with pytest.raises(ValueError, match=f"damaged.rungrad: .*{match}"):
             nn.load_model(damaged)
+
+
+def test_new_layers_and_a_double_model_round_trip(tmp_path):
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(4, 6), nn.PReLU(6, init=0.1), nn.GroupNorm(2, 6),
+                          nn.Unflatten(1, (2, 3)), nn.Flatten(), nn.Linear(6, 2)).double()
+    encoder = nn.Sequential(nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0), 2, norm=nn.LayerNorm(4)))
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    for m, inputs in ((model, x), (encoder, x.reshape(3, 1, 4).astype(np.float32))):
+        m.eval()
+        path = m.save(tmp_path / "m.rungrad")
+        loaded = nn.load_model(path)
+        loaded.eval()
+        assert [p.dtype for p in loaded.parameters()] == [p.dtype for p in m.parameters()]
+        np.testing.assert_array_equal(loaded.predict(inputs), m.predict(inputs))
