@@ -11,6 +11,9 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
     before it, ... (PyTorch's order); mode 'constant' (with `value`, default 0), 'reflect',
     'replicate' or 'circular'. The gradient adds up every copy of an element."""
     x = as_variable(input, who="pad")
+    if not isinstance(pad, (tuple, list)) or not all(isinstance(w, int) for w in pad):
+        raise TypeError(f"pad: pad must be a tuple of ints, (before, after) pairs from the "
+                        f"last axis back, got {pad!r}")
     widths = tuple(pad)
     if len(widths) % 2 or len(widths) // 2 > x.ndim:
         raise ValueError(f"pad: pad must hold (before, after) pairs for at most the input's "
@@ -21,6 +24,9 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
         raise ValueError(f"pad: value applies to mode 'constant' only, not {mode!r}")
     pairs = [widths[i:i + 2] for i in range(0, len(widths), 2)][::-1]  # first axis first
     full = [(0, 0)] * (x.ndim - len(pairs)) + pairs
+    if mode == "reflect" and any(max(p) >= n for p, n in zip(full, x.shape) if max(p)):
+        raise ValueError(f"pad: reflect padding must be smaller than the axis it pads (PyTorch's "
+                         f"rule), got {widths!r} for shape {x.shape}")
     if mode == "constant":
         return _numpy_pad(x, full, "constant", 0 if value is None else value)
     return _numpy_pad(x, full, _MODES[mode])

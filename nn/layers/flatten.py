@@ -36,6 +36,10 @@ class Unflatten(Module):
 
     def __init__(self, dim, unflattened_size):
         super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(n, int) and (n > 0 or n == -1) for n in unflattened_size):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of sizes (one may be "
+                            f"-1), got {unflattened_size!r}")
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
     def forward(self, x):

@@ -114,6 +114,12 @@ def test_modules_and_errors():
         F.pad(X, (1, 1), "reflect", value=1.0)
     with pytest.raises(ValueError, match="hardtanh: min_val"):
         F.hardtanh(X, 1.0, -1.0)
+    with pytest.raises(TypeError, match="pad: pad must be a tuple of ints"):
+        F.pad(X, 2)
+    with pytest.raises(ValueError, match="reflect padding must be smaller than the axis"):
+        F.pad(X, (4, 4), "reflect")
+    with pytest.raises(TypeError, match="unflattened_size must be a tuple"):
+        nn.Unflatten(1, 4)
 
 
 @pytest.mark.parametrize("shape, groups", [((2, 4, 3, 3), 2), ((3, 6, 5), 3), ((2, 4), 4),
