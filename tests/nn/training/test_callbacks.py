@@ -465,3 +465,11 @@ def test_validation_every_other_epoch_reaches_the_csv_and_the_plateau_scheduler(
     assert rows[0] == ["epoch", "loss", "lr", "val_loss"]
     assert [row[3] for row in rows[1:]][::2] == ["NA", "NA"] and rows[2][3] != "NA"
     assert plateau.best == min(history.history["val_loss"])  # fed val_loss, not loss
+
+
+def test_history_reads_keras_3_s_learning_rate_key():
+    x, y = linear_data()
+    history = regression_model(lr=0.05).fit(x, y, epochs=2, verbose=0).history
+    assert history["learning_rate"] == history["lr"] == pytest.approx([0.05, 0.05])
+    with pytest.raises(KeyError):
+        history["val_loss"]
