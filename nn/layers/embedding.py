@@ -2,7 +2,8 @@
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.variable import Parameter
+from autograd.backend import host_array
+from autograd.variable import Parameter, Variable
 
 from .. import init
 from ..functional.embedding import embedding, normalize_padding_idx
@@ -26,6 +27,21 @@ class Embedding(Module):
             padding_idx, self.num_embeddings, "Embedding")
         self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), np.float32))
         self.reset_parameters()
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+        """An Embedding holding `embeddings` (num_embeddings, embedding_dim), a copy in their
+        own floating dtype; frozen (no gradient) unless freeze=False (PyTorch's)."""
+        table = np.array(host_array(embeddings.data if isinstance(embeddings, Variable)
+                                    else embeddings))
+        if table.ndim != 2 or table.dtype.kind != "f":
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be a 2-D float "
+                             f"array (num_embeddings, embedding_dim), got shape "
+                             f"{table.shape} and dtype {table.dtype}")
+        layer = cls(*table.shape, padding_idx=padding_idx)
+        layer.weight.data = table  # (the pretrained padding row is kept, as PyTorch keeps it)
+        layer.weight.requires_grad = not freeze
+        return layer
 
     def reset_parameters(self):
         init.normal_(self.weight)

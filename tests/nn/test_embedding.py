@@ -105,3 +105,19 @@ def test_padding_idx_errors():
         nn.Embedding(6, 3, padding_idx=6)
     with pytest.raises(TypeError, match=r"embedding: padding_idx must be an int or None"):
         F.embedding(np.array([0]), np.zeros((2, 2)), padding_idx=0.5)
+
+
+def test_from_pretrained_copies_the_table_and_freezes_it_as_torch():
+    torch = pytest.importorskip("torch")
+    table = np.random.default_rng(0).normal(size=(5, 3))
+    ours = nn.Embedding.from_pretrained(table, padding_idx=1)
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(table), padding_idx=1)
+    idx = np.array([[0, 1, 4], [2, 2, 3]])
+    np.testing.assert_array_equal(ours(idx).data, theirs(torch.tensor(idx)).numpy())
+    assert ours.weight.dtype == np.float64 and not ours.weight.requires_grad
+    assert ours.weight.data is not table
+    trained = nn.Embedding.from_pretrained(table, freeze=False)
+    trained(idx).sum().backward()
+    assert trained.weight.grad is not None
+    with pytest.raises(ValueError, match="2-D float array"):
+        nn.Embedding.from_pretrained(np.arange(5))
