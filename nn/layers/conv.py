@@ -29,9 +29,14 @@ class _ConvNd(Module):
     layout = "(N, C, H, W)"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 groups, bias, output_padding=0, dtype=np.float32):
+                 groups, bias, output_padding=0, dtype=np.float32, padding_mode="zeros"):
         super().__init__()
         who = type(self).__name__
+        if padding_mode not in _PADDING_MODES or (self.transposed and padding_mode != "zeros"):
+            modes = ("'zeros'" if self.transposed else
+                     ", ".join(repr(m) for m in _PADDING_MODES))
+            raise ValueError(f"{who}: padding_mode must be {modes}, got {padding_mode!r}")
+        self.padding_mode = padding_mode
         self.out_channels = positive_int(out_channels, "out_channels", who)
         self.groups = positive_int(groups, "groups", who)
         if self.out_channels % self.groups:
@@ -101,7 +106,21 @@ class _ConvNd(Module):
 
     def forward(self, x):
         self._build_from(x)
-        return self._convolve(x)
+        if self.padding_mode == "zeros":
+            return self._convolve(x, self.padding)
+        from ..functional.padding import pad  # (loaded on first use)
+        return self._convolve(pad(x, self._mode_widths(), _PADDING_MODES[self.padding_mode]),
+                              0)
+
+    def _mode_widths(self):
+        """F.pad's widths (last axis first) of this layer's padding, for padding_mode."""
+        if self.padding == "same":
+            totals = [d * (k - 1) for k, d in zip(self.kernel_size, self.dilation)]
+            pairs = [(t // 2, t - t // 2) for t in totals]
+        else:
+            pairs = [(0, 0)] * self.dims if self.padding == "valid" else [
+                (p, p) for p in self.padding]
+        return tuple(w for pair in reversed(pairs) for w in pair)
 
     def _build_from(self, x):
         if self.in_channels is None:  # not built yet (a plain read: this is the hot path)
@@ -116,7 +135,7 @@ class _ConvNd(Module):
                 f"stride={self.stride}")
         zeros, ones = (0,) * self.dims, (1,) * self.dims
         for name, default in (("padding", zeros), ("output_padding", zeros),
-                              ("dilation", ones)):
+                              ("dilation", ones), ("padding_mode", "zeros")):
             if getattr(self, name) != default:
                 text += f", {name}={getattr(self, name)}"
         if self.groups != 1:
@@ -131,12 +150,12 @@ class Conv2d(_ConvNd):
     -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype=dtype)
+                         groups, bias, dtype=dtype, padding_mode=padding_mode)
 
-    def _convolve(self, x):
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+    def _convolve(self, x, padding):
+        return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,
                       self.groups)
 
 
@@ -145,9 +164,9 @@ class LazyConv2d(Conv2d):
     An optimizer made before that call updates the weights it makes."""
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, dtype=np.float32):
+                 bias=True, padding_mode="zeros", dtype=np.float32):
         super().__init__(None, out_channels, kernel_size, stride, padding, dilation, groups,
-                         bias, dtype)
+                         bias, padding_mode, dtype)
 
 
 class Conv1d(_ConvNd):
@@ -158,12 +177,13 @@ class Conv1d(_ConvNd):
     layout = "(N, C, L)"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype=dtype)
+                         groups, bias, dtype=dtype, padding_mode=padding_mode)
 
-    def _convolve(self, x):
-        return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+    def _convolve(self, x, padding):
+        padding = padding if isinstance(padding, str) else padding[0] if padding else 0
+        return conv1d(x, self.weight, self.bias, self.stride, padding, self.dilation,
                       self.groups)
 
 
@@ -201,6 +221,11 @@ class ConvTranspose2d(_ConvNd):
                              f"reached from an input of shape {tuple(shape)}: the output "
                              f"sizes range from {smallest} to {largest}")
         return tuple(w - low for w, low in zip(wanted, smallest))
+
+
+# padding_mode -> F.pad's mode (PyTorch's names for both)
+_PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
+                  "circular": "circular"}
 
 
 def _padding(padding, stride, transposed, who, geometry):

@@ -235,3 +235,27 @@ def test_conv_transpose2d_layer_output_size_picks_the_output_padding_like_torch(
     with pytest.raises(ValueError, match=r"ConvTranspose2d: output_size \(9, 9\) cannot be "
                                          r"reached .* range from \(7, 9\) to \(8, 10\)"):
         ours(x, output_size=(9, 9))
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize("padding", [1, (2, 1), "same"])
+def test_padding_modes_match_torch(mode, padding):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2, 3, 6, 7))
+    ours = nn.Conv2d(3, 4, (3, 4), padding=padding, padding_mode=mode, dtype=np.float64)
+    theirs = torch.nn.Conv2d(3, 4, (3, 4), padding=padding, padding_mode=mode,
+                             dtype=torch.float64)
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng.normal(size=y.shape)
+    y.backward(g)
+    yt.backward(torch.tensor(g))
+    np.testing.assert_allclose(xv.grad.data, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-10)
+    one_d = nn.Conv1d(3, 2, 3, padding=1, padding_mode=mode)
+    assert one_d(x[:, :, 0].astype(np.float32)).shape == (2, 2, 7)
+    with pytest.raises(ValueError, match="padding_mode must be"):
+        nn.Conv2d(3, 4, 3, padding_mode="mirror")
