@@ -17,6 +17,7 @@ from autograd.ops.shape import Reshape, Transpose, reshape_if_needed
 from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
+from ._batch import with_batch_axis
 from .im2col import (
     Col2im,
     col2im_array,
@@ -204,9 +205,13 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     `stride`, `padding` and `dilation` are ints or (height, width) pairs, padding also
     'valid' (0) or 'same' (stride 1: the output keeps the input's size; see
     resolve_padding); `groups` splits the channels into that many independent convolutions.
-    x is cast to weight's dtype (an integer or float64 batch meets a float32 layer).
+    x is cast to weight's dtype (an integer or float64 batch meets a float32 layer); an
+    unbatched (C, H, W) gives (OC, OH, OW), as PyTorch's.
     """
     layout = "(OC, C/groups, KH, KW)"
+    if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
+        return with_batch_axis(conv2d, as_variable(x), weight, bias, stride, padding,
+                               dilation, groups)
     x, weight, groups = prepare(x, weight, bias, groups, "conv2d", layout)
     check_channels(x, weight, bias, groups, weight.shape[0], "conv2d", layout)
     x, padding = resolve_padding(x, padding, weight.shape[2:], stride, dilation, "conv2d")

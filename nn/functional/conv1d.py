@@ -1,6 +1,8 @@
 """1-D convolution: conv2d over inputs of height 1 (no Function of its own)."""
 from autograd.ops import reshape
+from autograd.variable import as_variable
 
+from ._batch import with_batch_axis
 from .conv import check_channels, conv2d, prepare
 from .im2col import single
 
@@ -8,8 +10,11 @@ from .im2col import single
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution: x (N, C, L), weight (OC, C/groups, K), bias (OC,) or None ->
     (N, OC, OL) with OL = (L + 2*padding - dilation*(K - 1) - 1) // stride + 1 (PyTorch's);
-    padding may be 'valid' or 'same', as conv2d's."""
+    padding may be 'valid' or 'same', as conv2d's. An unbatched (C, L) gives (OC, OL)."""
     layout = "(OC, C/groups, K)"
+    if getattr(x, "ndim", None) == 2:  # one sequence (C, L), unbatched: PyTorch takes it
+        return with_batch_axis(conv1d, as_variable(x), weight, bias, stride, padding,
+                               dilation, groups)
     x, weight, groups = prepare(x, weight, bias, groups, "conv1d", layout, "(N, C, L)")
     check_channels(x, weight, bias, groups, weight.shape[0], "conv1d", layout)
     stride, dilation = (single(value, name, "conv1d", 1) for value, name

@@ -16,6 +16,7 @@ from autograd.ops.elementwise import zero_grad
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
+from ._batch import with_batch_axis
 from .im2col import im2col, im2col_array, make_window, output_size, spans
 
 
@@ -25,6 +26,9 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     partial window). Padding is -inf, so it never wins (a zero pad would beat all-negative
     windows). The gradient goes to the first maximal element of each window, as PyTorch's.
     """
+    if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
+        return with_batch_axis(max_pool2d, as_variable(x), kernel_size, stride, padding,
+                               dilation, ceil_mode)
     x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d", dilation, ceil_mode)
     return MaxPool2d(window)(x)
 
@@ -34,6 +38,9 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     """Mean over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
     `kernel_size`. As PyTorch: zero padding counts in the mean with count_include_pad (but
     ceil_mode's overhang past the padding never does); divisor_override replaces the count."""
+    if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
+        return with_batch_axis(avg_pool2d, as_variable(x), kernel_size, stride, padding,
+                               ceil_mode, count_include_pad, divisor_override)
     x, window = _prepare(x, kernel_size, stride, padding, "avg_pool2d", 1, ceil_mode)
     n, c, h, w = x.shape
     col = im2col(reshape(x, (n * c, 1, h, w)), window)  # (1, KH, KW, N*C, OH, OW)

@@ -2,12 +2,17 @@
 from autograd.ops import reshape
 from autograd.variable import as_variable
 
+from ._batch import with_batch_axis
 from .im2col import single
 from .pooling import avg_pool2d, max_pool2d
 
 
 def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    """Maximum over each window: x (N, C, L) -> (N, C, OL) (see max_pool2d)."""
+    """Maximum over each window: x (N, C, L) -> (N, C, OL), or unbatched (C, L) -> (C, OL)
+    (see max_pool2d)."""
+    if getattr(x, "ndim", None) == 2:
+        return with_batch_axis(max_pool1d, as_variable(x), kernel_size, stride, padding,
+                               dilation, ceil_mode)
     x, (kernel, stride, padding, dilation) = _prepare(x, "max_pool1d", kernel_size, stride,
                                                       padding, dilation)
     return _back(max_pool2d(_as_2d(x), (1, kernel), (1, stride), (0, padding), (1, dilation),
@@ -15,7 +20,11 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
 
 
 def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """Mean over each window: x (N, C, L) -> (N, C, OL) (see avg_pool2d)."""
+    """Mean over each window: x (N, C, L) -> (N, C, OL), or unbatched (C, L) -> (C, OL)
+    (see avg_pool2d)."""
+    if getattr(x, "ndim", None) == 2:
+        return with_batch_axis(avg_pool1d, as_variable(x), kernel_size, stride, padding,
+                               ceil_mode, count_include_pad)
     x, (kernel, stride, padding, _) = _prepare(x, "avg_pool1d", kernel_size, stride, padding, 1)
     return _back(avg_pool2d(_as_2d(x), (1, kernel), (1, stride), (0, padding), ceil_mode,
                             count_include_pad))

@@ -124,8 +124,10 @@ class _ConvNd(Module):
 
     def _build_from(self, x):
         if self.in_channels is None:  # not built yet (a plain read: this is the hot path)
-            self.build(channels_of(x, type(self).__name__, self.layout),
-                       like=getattr(x, "data", x))
+            unbatched = getattr(x, "ndim", None) == self.dims + 1  # (C, ...): one sample
+            channels = int(x.shape[0]) if unbatched else channels_of(
+                x, type(self).__name__, self.layout)
+            self.build(channels, like=getattr(x, "data", x))
 
     def get_config(self):
         return init_config(self, bias=self.use_bias, dtype=self.dtype.name)

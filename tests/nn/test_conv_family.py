@@ -259,3 +259,25 @@ def test_padding_modes_match_torch(mode, padding):
     assert one_d(x[:, :, 0].astype(np.float32)).shape == (2, 2, 7)
     with pytest.raises(ValueError, match="padding_mode must be"):
         nn.Conv2d(3, 4, 3, padding_mode="mirror")
+
+
+def test_unbatched_inputs_as_torch_takes_them():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    image, sequence = rng.normal(size=(3, 6, 5)), rng.normal(size=(3, 9))
+    TF = torch.nn.functional
+    w2, w1 = rng.normal(size=(4, 3, 3, 3)), rng.normal(size=(4, 3, 3))
+    cases = [(F.conv2d(image, w2, padding=1), TF.conv2d(torch.tensor(image), torch.tensor(w2),
+                                                        padding=1)),
+             (F.conv1d(sequence, w1), TF.conv1d(torch.tensor(sequence), torch.tensor(w1))),
+             (F.max_pool2d(image, 2), TF.max_pool2d(torch.tensor(image), 2)),
+             (F.avg_pool2d(image, 2), TF.avg_pool2d(torch.tensor(image), 2)),
+             (F.max_pool1d(sequence, 2), TF.max_pool1d(torch.tensor(sequence), 2)),
+             (F.avg_pool1d(sequence, 3), TF.avg_pool1d(torch.tensor(sequence), 3))]
+    for ours, theirs in cases:
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-12)
+    lazy = nn.LazyConv2d(4, 3)  # sized from an unbatched image's channels (axis 0)
+    assert lazy(image.astype(np.float32)).shape == (4, 4, 3) and lazy.in_channels == 3
+    x = Variable(image)
+    F.conv2d(x, w2).sum().backward()
+    assert x.grad.shape == image.shape

@@ -171,7 +171,7 @@ def test_1d_pools_match_torch(options):
     np.testing.assert_array_equal(nn.MaxPool1d(**options)(x).data, F.max_pool1d(x, **options).data)
     np.testing.assert_array_equal(nn.AvgPool1d(**options)(x).data, F.avg_pool1d(x, **options).data)
     with pytest.raises(ValueError, match="max_pool1d: expected an input \\(N, C, L\\)"):
-        F.max_pool1d(x[0], 2)
+        F.max_pool1d(x[0, 0], 2)  # (unbatched (C, L) is taken; 1-D is not)
 
 
 @pytest.mark.parametrize("p", [1.0, 2.0, float("inf")])
