@@ -81,14 +81,20 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
 
 
 def _take_saved_dtypes(model, weights):
-    """Floating parameters and buffers in the dtype they were saved in: a model converted
-    with .double() comes back float64, not rounded to the float32 its layers are built in."""
-    for name, array in state_arrays(model):
-        saved = weights.get(name)
-        if saved is not None and array.dtype.kind == saved.dtype.kind == "f" \
-                and array.dtype != saved.dtype:
-            model.to(saved.dtype)  # (one dtype for the whole model, as .to gives it)
-            return
+    """Each floating parameter and buffer in the dtype it was saved in: a model converted with
+    .double() (or one float64 layer among float32 ones) comes back as it was, not rounded to
+    the float32 its layers are built in."""
+    def differs(array, saved):
+        return (saved is not None and array is not None and array.dtype.kind == "f"
+                and saved.dtype.kind == "f" and array.dtype != saved.dtype)
+    for name, param in model.named_parameters():
+        if differs(param.data, weights.get(name)):
+            param.data = param.data.astype(weights[name].dtype)
+    for prefix, module in model.named_modules():
+        for name, buf in list(module._buffers.items()):
+            saved = weights.get(f"{prefix}.{name}" if prefix else name)
+            if differs(buf, saved):
+                setattr(module, name, buf.astype(saved.dtype))
 
 
 def _freeze(model, names):

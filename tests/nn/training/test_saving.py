@@ -452,3 +452,12 @@ def test_new_layers_and_a_double_model_round_trip(tmp_path):
         loaded.eval()
         assert [p.dtype for p in loaded.parameters()] == [p.dtype for p in m.parameters()]
         np.testing.assert_array_equal(loaded.predict(inputs), m.predict(inputs))
+
+
+def test_a_mixed_dtype_model_keeps_each_layer_s_dtype(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 4), nn.LayerNorm(4).double(),
+                          nn.Linear(4, 2, dtype=np.float64))
+    loaded = nn.load_model(model.save(tmp_path / "m.rungrad"))
+    assert [a.dtype for a in loaded.state_dict().values()] == [
+        a.dtype for a in model.state_dict().values()]
+
