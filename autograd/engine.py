@@ -357,6 +357,7 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         grad_mode.reset(saved[0])
         backward_running.reset(saved[1])
 
+    roots = {id(y) for y in outputs}
     for key, entry in pending.items():  # what is left has no creator: the leaves
         creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
         if creator is not None and (leading is None or id(creator) in leading):
@@ -364,8 +365,9 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         watch = entry[0]._watch
         if watch is not None and (targets is None or key in targets):
             entry[1] = _after_hooks(entry[0], entry[1])
-        if watch is not None and watch.retain and creator is not None:
-            _retain(entry[0], entry[1], create_graph)  # where grad() stopped (PyTorch fills it)
+        if watch is not None and watch.retain and creator is not None and (
+                key in targets or key in roots):  # where grad() stopped: PyTorch fills it
+            _retain(entry[0], entry[1], create_graph)
         finished[key] = entry
     if on_arrays:
         for entry in finished.values():

@@ -15,6 +15,7 @@ from autograd.ops import matmul, mean
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, computed_from_values
 
+from ._batch import with_batch_axis
 from .pooling import MaxPool2dGrad
 
 
@@ -34,7 +35,10 @@ def averaging_matrix(size, out, dtype):
 
 def adaptive_avg_pool2d(x, output_size):
     """Mean over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW); output_size is an int,
-    an (OH, OW) pair, or a pair with None for "as the input"."""
+    an (OH, OW) pair, or a pair with None for "as the input". An unbatched (C, H, W) gives
+    (C, OH, OW)."""
+    if getattr(x, "ndim", None) == 3:  # one image, unbatched: PyTorch takes it
+        return with_batch_axis(adaptive_avg_pool2d, as_variable(x), output_size)
     x, (oh, ow) = _prepare(x, output_size, "adaptive_avg_pool2d")
     h, w = x.shape[2:]
     if (oh, ow) == (1, 1):  # global pooling, the common case: one reduction
@@ -51,7 +55,10 @@ def adaptive_avg_pool2d(x, output_size):
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     """Maximum over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW). The gradient goes to
     each window's first maximum (its last NaN if it holds NaNs), as PyTorch. With
-    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's."""
+    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's. An
+    unbatched (C, H, W) gives (C, OH, OW) (without return_indices)."""
+    if getattr(x, "ndim", None) == 3 and not return_indices:  # one image, unbatched
+        return with_batch_axis(adaptive_max_pool2d, as_variable(x), output_size)
     x, size = _prepare(x, output_size, "adaptive_max_pool2d")
     function = AdaptiveMaxPool2d(size)
     y = function(x)

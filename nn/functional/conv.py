@@ -255,6 +255,9 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     """
     who = "conv_transpose2d"
     layout = "(C, OC/groups, KH, KW)"
+    if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
+        return with_batch_axis(conv_transpose2d, as_variable(x), weight, bias, stride, padding,
+                               output_padding, groups, dilation)
     x, weight, groups = prepare(x, weight, bias, groups, who, layout)
     check_channels(x, weight, bias, groups, weight.shape[1] * groups, who, layout, in_axis=0)
     window = make_window(weight.shape[2:], stride, padding, who, dilation)
@@ -278,7 +281,9 @@ def prepare(x, weight, bias, groups, who, weight_layout, layout="(N, C, H, W)"):
     x, weight = as_variable(x), as_variable(weight)
     dims = layout.count(",") + 1
     if x.ndim != dims:
-        raise ValueError(f"{who}: expected an input of shape {layout}, got {tuple(x.shape)}")
+        one = "(" + layout[4:]  # (C, H, W): one sample without its batch axis
+        raise ValueError(f"{who}: expected an input of shape {layout}, or one unbatched "
+                         f"{one}, got {tuple(x.shape)}")
     if weight.ndim != dims:
         raise ValueError(f"{who}: expected a weight of shape {weight_layout}, got "
                          f"{tuple(weight.shape)}")

@@ -27,6 +27,9 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
     if mode == "reflect" and any(max(p) >= n for p, n in zip(full, x.shape) if max(p)):
         raise ValueError(f"pad: reflect padding must be smaller than the axis it pads (PyTorch's "
                          f"rule), got {widths!r} for shape {x.shape}")
+    if mode == "circular" and any(max(p) > n for p, n in zip(full, x.shape)):
+        raise ValueError(f"pad: circular padding must not exceed the axis it pads (it would "
+                         f"wrap around more than once), got {widths!r} for shape {x.shape}")
     if mode == "constant":
         return _numpy_pad(x, full, "constant", 0 if value is None else value)
     return _numpy_pad(x, full, _MODES[mode])

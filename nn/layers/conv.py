@@ -198,9 +198,10 @@ class ConvTranspose2d(_ConvNd):
     transposed = True
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, dtype=np.float32):
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, output_padding, dtype)
+                         groups, bias, output_padding, dtype, padding_mode)
 
     def forward(self, x, output_size=None):
         """output_size (optional, (OH, OW) or a full shape ending with them): the output size

@@ -19,14 +19,18 @@ class Embedding(Module):
     (it gets no gradient): the vector for padding.
     """
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None):
         super().__init__()
         self.num_embeddings = positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim", "Embedding")
         self.padding_idx = None if padding_idx is None else normalize_padding_idx(
             padding_idx, self.num_embeddings, "Embedding")
-        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), np.float32))
-        self.reset_parameters()
+        if _weight is None:
+            self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
+                                             np.float32))
+            self.reset_parameters()
+        else:  # (PyTorch's argument: a table given, nothing drawn)
+            self.weight = Parameter(_weight)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
@@ -38,8 +42,8 @@ class Embedding(Module):
             raise ValueError(f"Embedding.from_pretrained: embeddings must be a 2-D float "
                              f"array (num_embeddings, embedding_dim), got shape "
                              f"{table.shape} and dtype {table.dtype}")
-        layer = cls(*table.shape, padding_idx=padding_idx)
-        layer.weight.data = table  # (the pretrained padding row is kept, as PyTorch keeps it)
+        # (nothing drawn; the pretrained padding row is kept, as PyTorch keeps it)
+        layer = cls(*table.shape, padding_idx=padding_idx, _weight=table)
         layer.weight.requires_grad = not freeze
         return layer
 
@@ -51,7 +55,9 @@ class Embedding(Module):
     def forward(self, indices):
         return embedding(indices, self.weight, self.padding_idx)
 
-    get_config = init_config  # Keras' get_config: the constructor's arguments
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config); the table is in the weights."""
+        return init_config(self, _weight=None)
 
     def extra_repr(self):
         padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"

@@ -200,3 +200,11 @@ def test_retain_grad_where_grad_stops_as_torch():
     y = (h * h).sum()
     grad(y, [h])  # h is where the walk stops: its gradient is still retained
     np.testing.assert_array_equal(h.grad.data, [2.0, 8.0])
+
+
+def test_retain_grad_in_a_branch_grad_pruned_stays_empty_as_torch():
+    w, x = Variable(np.array([1.0, 2.0])), Variable(np.array([0.5, 0.5]))
+    h = w * 3
+    h.retain_grad()
+    grad((h * x).sum(), [x])  # h's branch does not lead to x: it never runs
+    assert h.grad is None

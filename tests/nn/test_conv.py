@@ -153,7 +153,7 @@ def test_input_that_needs_no_gradient_gets_none():
     ((2, 3, 8, 8), (4, 1, 3, 3), {}, r"input has 3 channels .*\(4, 1, 3, 3\) expects 1"),
     ((2, 1, 2, 2), (4, 1, 5, 5), {}, r"kernel size \(5, 5\) is bigger than the padded input"),
     ((2, 1, 2, 2), (4, 1, 5, 5), {"padding": 1}, r"padded input \(4, 4\)"),
-    ((8, 8), (4, 1, 3, 3), {}, r"expected an input of shape \(N, C, H, W\), got \(8, 8\)"),
+    ((8, 8), (4, 1, 3, 3), {}, r"\(N, C, H, W\), or one unbatched \(C, H, W\), got \(8, 8\)"),
     ((1, 1, 8, 8), (4, 1, 3), {}, r"weight of shape \(OC, C/groups, KH, KW\), got \(4, 1, 3\)"),
     ((1, 1, 8, 8), (4, 1, 3, 3), {"stride": 0}, r"stride must be at least 1"),
     ((1, 1, 8, 8), (4, 1, 3, 3), {"padding": -1}, r"padding must be at least 0"),

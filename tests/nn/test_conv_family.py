@@ -205,7 +205,7 @@ def test_lazy_conv2d_loads_weights_before_the_first_call():
      r"conv_transpose2d: the input has 3 channels .* expects 2 \(weight layout \(C, OC/groups"),
     (lambda: F.conv_transpose2d(np.zeros((1, 2, 1, 1)), np.zeros((2, 1, 1, 1)), padding=1),
      ValueError, r"conv_transpose2d: the output would be \(-1, -1\)"),
-    (lambda: F.conv_transpose2d(np.zeros((1, 2, 4)), np.zeros((2, 1, 3, 3))), ValueError,
+    (lambda: F.conv_transpose2d(np.zeros((2, 4)), np.zeros((2, 1, 3, 3))), ValueError,
      r"conv_transpose2d: expected an input of shape \(N, C, H, W\)"),
     (lambda: F.conv1d(np.zeros((1, 2, 4, 4)), np.zeros((2, 2, 3))), ValueError,
      r"conv1d: expected an input of shape \(N, C, L\)"),
@@ -281,3 +281,21 @@ def test_unbatched_inputs_as_torch_takes_them():
     x = Variable(image)
     F.conv2d(x, w2).sum().backward()
     assert x.grad.shape == image.shape
+
+
+def test_more_unbatched_inputs_and_padding_edges_as_torch():
+    torch = pytest.importorskip("torch")
+    TF = torch.nn.functional
+    rng = np.random.default_rng(3)
+    image = rng.normal(size=(2, 5, 6))
+    w = rng.normal(size=(2, 3, 3, 3))
+    for ours, theirs in ((F.adaptive_avg_pool2d(image, 2), TF.adaptive_avg_pool2d(
+                             torch.tensor(image), 2)),
+                         (F.adaptive_max_pool2d(image, (2, 3)), TF.adaptive_max_pool2d(
+                             torch.tensor(image), (2, 3))),
+                         (F.conv_transpose2d(image, w, stride=2), TF.conv_transpose2d(
+                             torch.tensor(image), torch.tensor(w), stride=2))):
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-12)
+    assert nn.ConvTranspose2d(2, 3, 3, padding_mode="zeros").padding_mode == "zeros"
+    with pytest.raises(ValueError, match="wrap around more than once"):
+        nn.Conv2d(1, 1, 3, padding=4, padding_mode="circular")(np.zeros((1, 1, 3, 3)))

@@ -121,3 +121,11 @@ def test_from_pretrained_copies_the_table_and_freezes_it_as_torch():
     assert trained.weight.grad is not None
     with pytest.raises(ValueError, match="2-D float array"):
         nn.Embedding.from_pretrained(np.arange(5))
+
+
+def test_from_pretrained_draws_nothing():
+    np.random.seed(5)
+    expected = np.random.rand()
+    np.random.seed(5)
+    nn.Embedding.from_pretrained(np.ones((4, 2)))
+    assert np.random.rand() == expected

@@ -32,5 +32,11 @@ class _Logs(dict):
             return self["lr"]
         raise KeyError(key)
 
+    def __contains__(self, key):
+        return super().__contains__(key) or (key == "learning_rate" and "lr" in self)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
 
 __all__ = ["History"]

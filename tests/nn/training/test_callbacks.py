@@ -471,5 +471,6 @@ def test_history_reads_keras_3_s_learning_rate_key():
     x, y = linear_data()
     history = regression_model(lr=0.05).fit(x, y, epochs=2, verbose=0).history
     assert history["learning_rate"] == history["lr"] == pytest.approx([0.05, 0.05])
+    assert "learning_rate" in history and history.get("learning_rate") == history["lr"]
     with pytest.raises(KeyError):
         history["val_loss"]
