@@ -26,33 +26,51 @@ class ReLU(Module):
         return F.relu(x)
 
 
-class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
+class _Scalars(Module):
+    """An activation with real-valued settings (`scalars`, checked when it is made):
+    forward(x) = function(x, *settings); PyTorch's `inplace` is accepted and changes
+    nothing (rungrad never writes into its inputs)."""
 
-    def __init__(self, negative_slope=0.01, inplace=False):
-        super().__init__()
-        real_scalar(negative_slope, "negative_slope", "LeakyReLU")
-        self.negative_slope, self.inplace = negative_slope, inplace
+    scalars = ()
+
+    def _keep(self, inplace=None, **values):
+        for name, value in values.items():
+            real_scalar(value, name, type(self).__name__)
+            setattr(self, name, value)
+        if inplace is not None:
+            self.inplace = inplace
 
     def forward(self, x):
-        return F.leaky_relu(x, self.negative_slope)
+        return type(self).function(x, *[getattr(self, name) for name in self.scalars])
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self.scalars)
 
 
-class Sigmoid(Module):
-    """1 / (1 + e^-x)."""
+class LeakyReLU(_Scalars):
+    """x if x > 0 else negative_slope * x."""
 
+    function, scalars = F.leaky_relu, ("negative_slope",)
+
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__()
+        self._keep(negative_slope=negative_slope, inplace=inplace)
+
+
+def _elementwise(name, function, doc):
+    """A module with no parameter and no setting: forward(x) = function(x)."""
     def forward(self, x):
-        return F.sigmoid(x)
+        return function(x)
+    return type(name, (Module,), {"__doc__": doc, "__module__": __name__,
+                                  "__qualname__": name, "forward": forward})
 
 
-class Tanh(Module):
-    def forward(self, x):
-        return F.tanh(x)
+Sigmoid = _elementwise("Sigmoid", F.sigmoid, "1 / (1 + e^-x).")
+Tanh = _elementwise("Tanh", F.tanh, "(e^x - e^-x) / (e^x + e^-x).")
+SiLU = _elementwise("SiLU", F.silu, "x sigmoid(x) (swish).")
+LogSigmoid = _elementwise("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), finite for large |x|.")
 
 
 class _OverDim(Module):
@@ -83,21 +101,14 @@ class LogSoftmax(_OverDim):
         return F.log_softmax(x, dim=self.dim)
 
 
-class ELU(Module):
+class ELU(_Scalars):
     """x if x > 0 else alpha (e^x - 1)."""
+
+    function, scalars = F.elu, ("alpha",)
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
-        real_scalar(alpha, "alpha", "ELU")
-        self.alpha, self.inplace = alpha, inplace
-
-    def forward(self, x):
-        return F.elu(x, self.alpha)
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
-
-    def extra_repr(self):
-        return f"alpha={self.alpha}"
+        self._keep(alpha=alpha, inplace=inplace)
 
 
 class GELU(Module):
@@ -118,54 +129,24 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class Softplus(Module):
+class Softplus(_Scalars):
     """log(1 + e^(beta x)) / beta, linear where beta x > threshold."""
+
+    function, scalars = F.softplus, ("beta", "threshold")
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
-        real_scalar(beta, "beta", "Softplus")
-        real_scalar(threshold, "threshold", "Softplus")
-        self.beta, self.threshold = beta, threshold
-
-    def forward(self, x):
-        return F.softplus(x, self.beta, self.threshold)
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
-
-    def extra_repr(self):
-        return f"beta={self.beta}, threshold={self.threshold}"
+        self._keep(beta=beta, threshold=threshold)
 
 
-class SiLU(Module):
-    """x sigmoid(x) (swish)."""
-
-    def forward(self, x):
-        return F.silu(x)
-
-
-class LogSigmoid(Module):
-    """log(sigmoid(x)), finite for large |x|."""
-
-    def forward(self, x):
-        return F.logsigmoid(x)
-
-
-class Hardtanh(Module):
+class Hardtanh(_Scalars):
     """x clipped to [min_val, max_val]."""
+
+    function, scalars = F.hardtanh, ("min_val", "max_val")
 
     def __init__(self, min_val=-1.0, max_val=1.0):
         super().__init__()
-        real_scalar(min_val, "min_val", "Hardtanh")
-        real_scalar(max_val, "max_val", "Hardtanh")
-        self.min_val, self.max_val = min_val, max_val
-
-    def forward(self, x):
-        return F.hardtanh(x, self.min_val, self.max_val)
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
-
-    def extra_repr(self):
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        self._keep(min_val=min_val, max_val=max_val)
 
 
 class PReLU(Module):
