@@ -400,9 +400,9 @@ class _Objective:
         x = self.arrays[i].copy()
         flat = x.reshape(-1)  # a view: writing to it perturbs x
         grads = get_array_module(x).zeros(x.size)
+        steps = eps * _steps(x).reshape(-1)
         for j in range(x.size):
-            original = flat[j]
-            h = eps * max(1.0, abs(float(original)) * _RELATIVE_ABOVE)
+            original, h = flat[j], float(steps[j])
             flat[j] = original + h
             hi = self.at(i, x)
             flat[j] = original - h

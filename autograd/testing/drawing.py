@@ -58,7 +58,7 @@ def _checked_specs(cls):
             isinstance(spec, Spec) for spec in specs):
         raise TypeError(f"{cls.__name__}.input_specs must be a tuple of Spec, one per input "
                         f"(one input needs a trailing comma: (Spec(),)), got {specs!r}")
-    names = {entry.lstrip("0123456789") for spec in specs
+    names = {_multiple(entry)[1] for spec in specs
              if isinstance(spec.shape, (tuple, list)) for entry in spec.shape
              if isinstance(entry, str)}
     for k, spec in enumerate(specs):

@@ -236,11 +236,18 @@ def resolve_padding(x, padding, kernel, stride, dilation, who):
     if pair(stride, "stride", who, 1) != (1, 1):
         raise ValueError(f"{who}: padding='same' needs stride 1 (as in PyTorch), got stride "
                          f"{stride!r}")
-    totals = [d * (k - 1) for k, d in zip(kernel, pair(dilation, "dilation", who, 1))]
-    if any(t % 2 for t in totals):
+    sides = same_padding(kernel, pair(dilation, "dilation", who, 1))
+    if any(after > before for before, after in sides):
         from autograd.ops import pad  # (loaded on first use)
-        x = pad(x, ((0, 0), (0, 0), (0, totals[0] % 2), (0, totals[1] % 2)))
-    return x, tuple(t // 2 for t in totals)
+        x = pad(x, ((0, 0), (0, 0)) + tuple((0, after - before) for before, after in sides))
+    return x, tuple(before for before, _ in sides)
+
+
+def same_padding(kernel, dilation):
+    """PyTorch's 'same' padding, a (before, after) pair per axis: dilation*(k - 1) in all,
+    half before, and an odd total's extra one after (at the bottom, on the right)."""
+    totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    return [(t // 2, t - t // 2) for t in totals]
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,

@@ -21,10 +21,19 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                         in ((stride, "stride"), (dilation, "dilation")))
     if not isinstance(padding, str):  # ('same' and 'valid' are conv2d's to resolve)
         padding = (0, single(padding, "padding", "conv1d", 0))
-    y = conv2d(reshape(x, x.shape[:2] + (1,) + x.shape[2:]),
-               reshape(weight, weight.shape[:2] + (1,) + weight.shape[2:]), bias,
-               (1, stride), padding, (1, dilation), groups)
+    y = conv2d(with_height(x), with_height(weight), bias, (1, stride), padding, (1, dilation),
+               groups)
+    return without_height(y)
+
+
+def with_height(x):
+    """(N, C, L) as (N, C, 1, L): a 1-D op as its 2-D one (conv1d, the 1-D pools)."""
+    return reshape(x, x.shape[:2] + (1,) + x.shape[2:])
+
+
+def without_height(y):
+    """(N, C, 1, L) back to (N, C, L)."""
     return reshape(y, y.shape[:2] + y.shape[3:])
 
 
-__all__ = ["conv1d"]
+__all__ = ["conv1d", "with_height", "without_height"]

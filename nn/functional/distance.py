@@ -32,10 +32,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     x1, x2 = float_input(x1, "cosine_similarity"), float_input(x2, "cosine_similarity")
     eps = real_scalar(eps, "eps", "cosine_similarity")
     if x1.shape != x2.shape:  # broadcast first: the norms are over the broadcast vectors
-        shape = broadcast_shapes(x1.shape, x2.shape, "cosine_similarity")
+        shape = _broadcast_shapes(x1.shape, x2.shape, "cosine_similarity")
         x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
-    lengths = [clip(norm(x, axis=dim, keepdims=True), eps, None) for x in (x1, x2)]
-    return sum((x1 / lengths[0]) * (x2 / lengths[1]), axis=dim)
+    return sum(normalize(x1, 2.0, dim, eps) * normalize(x2, 2.0, dim, eps), axis=dim)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
@@ -45,7 +44,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
                 keepdims=keepdim)
 
 
-def broadcast_shapes(a, b, who):
+def _broadcast_shapes(a, b, who):
     try:
         return np.broadcast_shapes(a, b)
     except ValueError:

@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import as_array, get_array_module
 from autograd.function import Function, call_op
-from autograd.ops import astype, clip, log, maximum, where
+from autograd.ops import astype, clip, log, maximum
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
@@ -18,7 +18,7 @@ from autograd.variable import Variable, as_variable, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array
 from ._settings import constant_setting
-from .activation import sigmoid, softplus
+from .activation import hardtanh, sigmoid, softplus
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so log(0) gives a finite loss
 _BCE_EPS = 1e-12     # and divides its gradient by max(x (1 - x), this)
@@ -140,11 +140,8 @@ class HuberLoss(_ElementwiseLoss):
         return xp.where(d <= self.delta, 0.5 * d * d, self.delta * (d - 0.5 * self.delta))
 
     def partials(self, x, t, needs):
-        d = x - t
-        # d where |d| < delta, else +-delta: clip(d) in value, but with PyTorch's slope 0 at
-        # |d| = delta for the second derivative (clip's slope is 1 at its bounds)
-        inside = get_array_module(d.data).abs(d.data) < self.delta
-        gx = where(inside, d, clip(d.data, -self.delta, self.delta))
+        # clip(d) in value, with PyTorch's slope 0 at |d| = delta for the second derivative
+        gx = hardtanh(x - t, -self.delta, self.delta)
         return gx, (-gx if needs[1] else None)
 
 

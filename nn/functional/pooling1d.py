@@ -1,8 +1,8 @@
 """1-D pooling over (N, C, L): the 2-D pools on a height of 1 (as conv1d is conv2d's)."""
-from autograd.ops import reshape
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
+from .conv1d import with_height, without_height
 from .im2col import single
 from .pooling import avg_pool2d, max_pool2d
 
@@ -15,8 +15,9 @@ def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
                                dilation, ceil_mode)
     x, (kernel, stride, padding, dilation) = _prepare(x, "max_pool1d", kernel_size, stride,
                                                       padding, dilation)
-    return _back(max_pool2d(_as_2d(x), (1, kernel), (1, stride), (0, padding), (1, dilation),
-                            ceil_mode))
+    y = max_pool2d(with_height(x), (1, kernel), (1, stride), (0, padding), (1, dilation),
+                   ceil_mode)
+    return without_height(y)
 
 
 def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -26,8 +27,9 @@ def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
         return with_batch_axis(avg_pool1d, as_variable(x), kernel_size, stride, padding,
                                ceil_mode, count_include_pad)
     x, (kernel, stride, padding, _) = _prepare(x, "avg_pool1d", kernel_size, stride, padding, 1)
-    return _back(avg_pool2d(_as_2d(x), (1, kernel), (1, stride), (0, padding), ceil_mode,
-                            count_include_pad))
+    y = avg_pool2d(with_height(x), (1, kernel), (1, stride), (0, padding), ceil_mode,
+                   count_include_pad)
+    return without_height(y)
 
 
 def _prepare(x, who, kernel_size, stride, padding, dilation):
@@ -42,14 +44,6 @@ def window_1d(kernel_size, stride, padding, dilation, who):
     kernel = single(kernel_size, "kernel_size", who, 1)
     return (kernel, kernel if stride is None else single(stride, "stride", who, 1),
             single(padding, "padding", who, 0), single(dilation, "dilation", who, 1))
-
-
-def _as_2d(x):
-    return reshape(x, x.shape[:2] + (1,) + x.shape[2:])
-
-
-def _back(y):
-    return reshape(y, y.shape[:2] + y.shape[3:])
 
 
 __all__ = ["max_pool1d", "avg_pool1d", "window_1d"]

@@ -7,7 +7,7 @@ import numpy as np
 from autograd.arguments import positive_int
 
 from .. import init
-from ..functional.conv import conv2d, conv_transpose2d
+from ..functional.conv import conv2d, conv_transpose2d, same_padding
 from ..functional.conv1d import conv1d
 from ..functional.im2col import pair, single
 from ..module import Module
@@ -115,8 +115,7 @@ class _ConvNd(Module):
     def _mode_widths(self):
         """F.pad's widths (last axis first) of this layer's padding, for padding_mode."""
         if self.padding == "same":
-            totals = [d * (k - 1) for k, d in zip(self.kernel_size, self.dilation)]
-            pairs = [(t // 2, t - t // 2) for t in totals]
+            pairs = same_padding(self.kernel_size, self.dilation)
         else:
             pairs = [(0, 0)] * self.dims if self.padding == "valid" else [
                 (p, p) for p in self.padding]
