@@ -15,6 +15,8 @@
   then exits without MPI_Finalize (mpi4py's finalize at exit is off, this module does it):
   the launcher sees a rank end without finalizing, ends the others and reports that rank's
   exit status (MPICH's Hydra, from the distributed extra, does; so does Open MPI's mpirun).
+  For Hydra to report it every time, both ranks first hand their output pipes over (see
+  `_no_output_pipes`): output after that point is lost.
   No timeout: a rank that finishes normally waits at exit as long as the others run.
 
 Before the group exists (the Keras way makes it inside fit), `import nn` under a launcher of
@@ -30,6 +32,7 @@ status).
 """
 import atexit
 import os
+import stat
 import sys
 import time
 from traceback import format_exception
@@ -117,7 +120,7 @@ class ExitWatch:
             return
         _say(f"{self.name}: rank {self.left} exited while this rank waited for it in {what}; "
              f"the job ends with rank {self.left}'s exit status")
-        _until_read(2)  # the launcher ends this rank soon after the other one hears from it
+        _one_output_pipe()  # the launcher ends this rank soon after the other one hears from it
         # never waited for: the rank that left may be gone already (another rank told it)
         self._told = self.comm.Isend(self._outbox, dest=self.left, tag=_STRANDED)
         request.Wait()
@@ -160,7 +163,9 @@ class ExitWatch:
     def _leave_early(self, waiting):
         _say(f"{self.name}: exiting while rank {waiting} waits for it in a collective; "
              "ending the job (the launcher reports this rank's exit status)")
-        if not self.owns_finalize:  # mpi4py was imported first: its MPI_Finalize would hang
+        if self.owns_finalize:
+            _no_output_pipes()
+        else:  # mpi4py was imported first: its MPI_Finalize would hang
             _say(f"{self.name}: mpi4py.MPI was imported before nn.distributed, so the exit "
                  "status is unknown here: aborting with 1")
             self.world.Abort(1)
@@ -183,6 +188,61 @@ def _abort_on_uncaught_exceptions(comm):
         comm.Abort(1)
 
     sys.excepthook = excepthook
+
+
+# Why the two below: when a rank exits without finalizing, MPICH's Hydra kills the others
+# (SIGKILL) and reports them with status 0, so that the job's status is the leaver's; but a
+# rank it reaps while an output pipe of the job is still open is reported with its signal, 9
+# (one run in a hundred on a busy machine). A pipe closes when its last descriptor does, one at
+# a time as a process dies, and libraries keep copies of stdout and stderr (UCX does). So the
+# leaver closes its pipes before it exits, and a rank that waits to be killed keeps one pipe:
+# its death then closes the job's last pipe at once and Hydra reaps it after, with status 0.
+# (Closing that one too would leave Hydra, which kills only while a pipe is open, waiting.)
+
+def _no_output_pipes():
+    """Once the launcher has read them, point this rank's stdout and stderr at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    _redirect_output_pipes((1, 2), devnull)
+    os.close(devnull)
+
+
+def _one_output_pipe():
+    """Once the launcher has read them, send this rank's stdout to its stderr pipe."""
+    _redirect_output_pipes((1,), 2)
+
+
+def _redirect_output_pipes(fds, target):
+    """Point every descriptor of the pipes `fds` write to at `target`, after the launcher has
+    read what waits in them (later output goes where `target` goes)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for fd in (1, 2):
+        _until_read(fd)
+    pipes = {_pipe_identity(fd) for fd in fds} - {None, _pipe_identity(target)}
+    if not pipes:
+        return
+    try:
+        for fd in _open_descriptors():
+            if _pipe_identity(fd) in pipes:
+                os.dup2(target, fd)
+    except OSError:  # the job ends all the same, only maybe with the status of a kill
+        pass
+
+
+def _pipe_identity(fd):
+    """(device, inode) of the pipe `fd` writes to; None when it is not a pipe or not open."""
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISFIFO(info.st_mode) else None
+
+
+def _open_descriptors():
+    try:
+        return [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc (not Linux): the usual range
+        return range(256)
 
 
 def _until_read(fd, limit=1.0):
