@@ -117,12 +117,14 @@ class Dense(Linear):
 
     activation: None/'linear', a name ('relu', 'sigmoid', 'tanh', 'softmax', ...) or a
     callable. With `input_shape` (e.g. (784,)) the weights are made at once, else at the
-    first call. Keras' initialisation: W glorot-uniform, b zeros. `.weight` is (out, in),
-    as Linear's, so state_dict names are `weight` and `bias`.
+    first call; Keras 2's `input_dim=n` is `input_shape=(n,)`. Keras' initialisation: W
+    glorot-uniform, b zeros. `.weight` is (out, in), as Linear's, so state_dict names are
+    `weight` and `bias`.
     """
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
-                 dtype=np.float32):
+                 dtype=np.float32, *, input_dim=None):
+        input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         super().__init__(in_features, units, use_bias, dtype)
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
@@ -154,7 +156,7 @@ class Dense(Linear):
         activation = next((name for name, fn in ACTIVATIONS.items()
                            if fn is not None and fn is self.activation), self.activation)
         return init_config(self, activation=activation, input_shape=declared if kept else None,
-                           use_bias=self.use_bias, dtype=self.dtype.name)
+                           use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None)
 
 
 def _last_axis(x, who):
@@ -163,6 +165,20 @@ def _last_axis(x, who):
         raise ValueError(f"{who}: cannot infer in_features from an input of shape {shape} "
                          "(expected (..., in_features))")
     return int(shape[-1])
+
+
+def _shape_with_dim(input_shape, input_dim):
+    """Keras' input_shape from input_shape and/or input_dim (Keras 2's name for (n,))."""
+    if input_dim is None:
+        return input_shape
+    if not isinstance(input_dim, (int, np.integer)) or isinstance(input_dim, bool) \
+            or input_dim < 1:
+        raise ValueError(f"Dense: input_dim must be a positive int (the number of input "
+                         f"features), got {input_dim!r}")
+    if input_shape is not None and _last_of_shape(input_shape) != input_dim:
+        raise ValueError(f"Dense: input_dim={input_dim} disagrees with input_shape="
+                         f"{input_shape!r}; give one of them")
+    return (int(input_dim),) if input_shape is None else input_shape
 
 
 def _last_of_shape(input_shape):

@@ -205,13 +205,28 @@ def _prepare_inputs(model, x, who):
     """x as an array; floats in the model's float dtype (float32 unless its parameters
     say otherwise), so float64 data does not slow float32 training down. Asked at every
     batch: a lazily sized model has parameters only after its first one."""
-    x = _as_array(x, "x", who)
+    x = _with_feature_axis(model, _as_array(x, "x", who), who)
     if len(x) == 0:
         raise ValueError(f"{who}: x holds no samples")
     dtype = _float_dtype(model)
     if x.dtype.kind == "f" and x.dtype != dtype:
         x = x.astype(dtype)
     return x
+
+
+def _with_feature_axis(model, x, who):
+    """1-D x is N samples of one value each (axis 0 holds the samples, whatever the batch
+    size). A model starting with a Dense layer takes feature vectors, so x becomes (N, 1), as
+    Keras adjusts an input's rank; a first layer sized for more features names the mismatch."""
+    first = model.first_linear_layer() if x.ndim == 1 else None
+    if first is None:
+        return x
+    if first.in_features in (None, 1):
+        return x.reshape(-1, 1)
+    raise ValueError(f"{who}: x has shape {x.shape}, {len(x)} samples of one value each, but "
+                     f"the model's first layer ({type(first).__name__}) takes "
+                     f"{first.in_features} features per sample: pass x of shape (N, "
+                     f"{first.in_features}) (a single sample: x.reshape(1, -1))")
 
 
 def _float_dtype(model):

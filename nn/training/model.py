@@ -374,6 +374,11 @@ class Model(Module):
         """Print Keras' table: layers, output shapes, parameter counts and totals."""
         print_summary(self, print_fn=print_fn, line_length=line_length)
 
+    def first_linear_layer(self):
+        """The Dense (or Linear) layer the model's input goes into first, when known (in a
+        Sequential); None otherwise. fit, evaluate and predict shape 1-D x for it."""
+        return None
+
     def layer_output_shapes(self):
         """{child name: output shape with None for the batch axis}, where known."""
         return {}

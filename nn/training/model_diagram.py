@@ -55,9 +55,8 @@ def _is_sequential(model):
 
 def _input_shape(model):
     """'(None, 64)' when the first layer knows its input size (Dense's input_shape)."""
-    from ..layers.linear import Linear
-    first = next(iter(model.children()), None)
-    features = getattr(first, "in_features", None) if isinstance(first, Linear) else None
+    first = model.first_linear_layer()
+    features = None if first is None else first.in_features
     return None if features is None else f"(None, {features})"
 
 

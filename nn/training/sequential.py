@@ -91,6 +91,10 @@ class Sequential(Model):
                       "its input size from the layer before it", UserWarning, stacklevel=4)
         layer.unbuild()
 
+    def first_linear_layer(self):
+        first = next(iter(self._modules.values()), None)
+        return first if isinstance(first, Linear) else None
+
     @property
     def layers(self):
         return list(self._modules.values())
