@@ -228,6 +228,17 @@ class Module:
             param.requires_grad = bool(requires_grad)
         return self
 
+    @property
+    def trainable(self):
+        """Keras' flag: whether every parameter trains (requires grad). Setting it freezes
+        or unfreezes them all, as requires_grad_ does: `model.layers[0].trainable = False`
+        keeps that layer's weights through fit, and summary() counts them as non-trainable."""
+        return all(param.requires_grad for param in self.parameters())
+
+    @trainable.setter
+    def trainable(self, value):
+        self.requires_grad_(value)
+
     # ----- devices -----
     def to_gpu(self):
         return self._move(to_gpu)

@@ -123,11 +123,13 @@ class Model(Module):
         raise NotImplementedError(f"{type(self).__name__} has no final activation to skip")
 
     # ----- training -----
-    def fit(self, x=None, y=None, epochs=1, batch_size=32, validation_split=0.0,
-            validation_data=None, shuffle=True, callbacks=None, verbose=1, initial_epoch=0,
-            sample_weight=None, class_weight=None, validation_batch_size=None,
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, *, validation_batch_size=None,
             validation_freq=1):
-        """Train for epochs `initial_epoch` .. `epochs - 1` and return a History.
+        """Train for epochs `initial_epoch` .. `epochs - 1` and return a History. The
+        arguments come in Keras' order (`fit(x, y, 32, 10)` is batch_size 32, 10 epochs);
+        batch_size None is Keras' 32.
 
         x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
         (x, y) batches, iterated afresh each epoch) and y None, as Keras takes a dataset:
@@ -298,8 +300,8 @@ class Model(Module):
         return loss, inputs
 
     # ----- evaluation and inference -----
-    def evaluate(self, x=None, y=None, batch_size=32, verbose=0, return_dict=False,
-                 callbacks=None, sample_weight=None):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, *,
+                 callbacks=None, return_dict=False):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
@@ -342,7 +344,7 @@ class Model(Module):
         runner.call("on_test_end", logs)
         return logs
 
-    def predict(self, x, batch_size=32, verbose=0, callbacks=None):
+    def predict(self, x, batch_size=None, verbose=0, *, callbacks=None):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
         without a graph (probabilities when the model ends with a sigmoid/softmax).
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model

@@ -201,3 +201,24 @@ def test_keras_multi_input_forms_are_named():
         with pytest.raises(ValueError, match="models with several inputs or outputs are not "
                                              "supported by fit"):
             model.fit(several, y, verbose=0)
+
+
+def test_positional_arguments_come_in_keras_order():
+    """fit(x, y, batch_size, epochs, verbose, ...), evaluate(x, y, batch_size, verbose,
+    sample_weight), predict(x, batch_size, verbose): Keras' order, so code written for Keras
+    runs the steps it asks for."""
+    x = np.linspace(-1, 1, 100, dtype=np.float32).reshape(-1, 1)
+    y = 2 * x
+    model = nn.Sequential([nn.Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse")
+    steps = []
+    history = model.fit(x, y, 50, 2, 0, [nn.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: steps.append(batch))])
+    assert len(history.history["loss"]) == 2 and len(steps) == 4  # 2 epochs of 2 batches
+    weights = np.zeros(100)
+    weights[:50] = 1
+    assert model.evaluate(x, y, 100, 0, weights) == pytest.approx(
+        model.evaluate(x, y, sample_weight=weights))
+    assert model.predict(x, 7, 0).shape == (100, 1)
+    with pytest.raises(TypeError):
+        model.predict(x, 7, 0, [])  # callbacks are named (Keras' fourth is steps)

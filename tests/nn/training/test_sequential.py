@@ -114,3 +114,24 @@ def test_slicing_never_touches_the_sizes_of_built_layers(recwarn):
     weight = model[2].weight
     tail = model[1:]
     assert len(recwarn) == 0 and tail[1].weight is weight and weight.shape == (2, 8)
+
+
+def test_trainable_false_freezes_a_layer_as_in_keras():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3)).astype(np.float32)
+    y = (x.sum(axis=1) > 0).astype(np.float32)
+    model = nn.Sequential([nn.Dense(4, activation="relu"), nn.Dense(1, activation="sigmoid")])
+    model.layers[0].trainable = False  # before the lazy layer has weights: kept when built
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    frozen, trained = (layer.weight.data.copy() for layer in model.layers)
+    model.fit(x, y, epochs=3, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].weight.data, frozen)
+    assert not np.array_equal(model.layers[1].weight.data, trained)
+    assert not model.layers[0].trainable and model.layers[1].trainable and not model.trainable
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Non-trainable params: 16 (64 B)" in lines
+    model.layers[0].trainable = True
+    model.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(model.layers[0].weight.data, frozen)
