@@ -32,8 +32,9 @@ from autograd.backend import get_array_module
 from autograd.config import enable_grad
 from autograd.function import Function
 from autograd.ops import astype, reshape, transpose
-from autograd.ops.elementwise import Sigmoid
-from autograd.ops.shape import Reshape
+from autograd.ops.elementwise import Clip, Sigmoid
+from autograd.ops.indexing import GetItem
+from autograd.ops.shape import Reshape, Transpose
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
@@ -48,6 +49,11 @@ _ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae",
 _CROSS_ENTROPY = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
                   "sparse_categorical_crossentropy": "softmax"}
 LOSS_NAMES = tuple(_ELEMENTWISE) + tuple(_ALIASES) + tuple(_CROSS_ENTROPY)
+_LOGIT_LOSSES = {"sigmoid": "nn.BCEWithLogitsLoss()", "softmax": "nn.CrossEntropyLoss()"}
+_PROBABILITY_LOSSES = {"sigmoid": ", or keep it and compile with loss=nn.BCELoss() (which "
+                                  "takes probabilities)", "softmax": ""}
+# what may follow a final sigmoid (keeping each value with its logit), or a softmax (Clip)
+_AFTER_SIGMOID = (Reshape, Transpose, GetItem, Clip)
 
 
 class CompiledLoss:
@@ -71,6 +77,7 @@ class CompiledLoss:
         self.absorbs = absorbs                # 'sigmoid'/'softmax' taken from logits, or None
         self.score_activation = score_activation
         self.elementwise = elementwise        # target must match the output element for element
+        self._logits_seen, self._unit_values = False, 0  # see _refuse_probabilities
 
     def inputs(self, model, x):
         if self.absorbs is None:
@@ -80,7 +87,33 @@ class CompiledLoss:
             split = _check_final_activation(self.name, self.absorbs, final)
             return model.forward_logits(x) if split else model(x)
         with enable_grad():  # (evaluate runs without a graph; here it tells the logits)
-            return _logits_of(model(x), self.name, self.absorbs)
+            output = model(x)
+            logits = _logits_of(output, self.name, self.absorbs)
+        if logits is output:
+            self._refuse_probabilities(output)
+        return logits
+
+    def _refuse_probabilities(self, output):
+        """Outputs taken as logits that look like probabilities (the first 32 values, none
+        outside [0, 1]) are refused: a sigmoid or softmax this loss cannot see in the graph
+        (written by hand) would be applied twice, a silently wrong loss. Real logits leave
+        [0, 1] within a few values."""
+        if self._logits_seen:
+            return
+        data = output.data
+        if bool(((data < 0) | (data > 1)).any()):
+            self._logits_seen = True
+            return
+        self._unit_values += data.size
+        if self._unit_values >= 32:
+            raise ValueError(
+                f"loss {self.name!r}: the model's outputs all lie in [0, 1] (the first "
+                f"{self._unit_values} of them), like probabilities, but it does not end with "
+                f"a {self.absorbs} this loss can see, so they would be taken as logits and "
+                f"put through a {self.absorbs} again. End the model with "
+                f"activation='{self.absorbs}' (or nn.{self.absorbs.capitalize()}, "
+                f"F.{self.absorbs}){_PROBABILITY_LOSSES[self.absorbs]}; if they are "
+                f"logits, compile with loss={_LOGIT_LOSSES[self.absorbs]}")
 
     def __call__(self, inputs, target, weights=None):
         target = align_target(inputs, target, self.name, cast=self.elementwise)
@@ -187,31 +220,47 @@ def _compiled(name, fn, *args, **kwargs):
 
 
 def _logits_of(output, name, wanted):
-    """The Variable a subclass's final sigmoid (reshapes after it allowed: it is elementwise)
-    or softmax over the last axis was applied to, read from the graph, shaped as `output`;
-    or `output` itself where it ends with neither (logits)."""
+    """The Variable a subclass's final sigmoid or softmax (over the last axis) was applied to,
+    read from the graph, with what followed it applied again: for a sigmoid (elementwise)
+    reshapes, transposes and indexing (`[:, 0]`), for either a clip (probabilities kept off
+    0 and 1: the logits need none). Or `output` itself where it ends with neither (logits)."""
     if not isinstance(output, Variable):
         raise TypeError(f"loss {name!r}: the model returned a {type(output).__name__}, not one "
                         "Variable; compile's losses take a model with one output")
-    f = output.creator
-    while isinstance(f, Reshape):  # (Flatten, .reshape: a sigmoid's values do not move)
-        if isinstance(f.inputs[0].creator, Softmax):
-            raise ValueError(f"loss {name!r}: the model reshapes its softmax's output, which "
-                             "may move the classes off the last axis; end with the softmax, "
-                             "or return logits")
+    after, f = [], output.creator
+    while isinstance(f, _AFTER_SIGMOID) and not getattr(f, "index_variables", ()):
+        if isinstance(f.inputs[0].creator, Softmax) and not isinstance(f, Clip):
+            raise ValueError(f"loss {name!r}: the model reshapes or indexes its softmax's "
+                             "output, which may move the classes off the last axis; end "
+                             "with the softmax, or return logits")
+        after.append(f)
         f = f.inputs[0].creator
     ends = None
     if isinstance(f, Sigmoid):
         ends = "sigmoid"
-    elif isinstance(f, Softmax) and f is output.creator:
-        if f.axis not in (-1, output.ndim - 1, (output.ndim - 1,)):
+    elif isinstance(f, Softmax):
+        if f.axis not in (-1, f.inputs[0].ndim - 1, (f.inputs[0].ndim - 1,)):
             raise ValueError(f"loss {name!r}: the model's softmax is over axis {f.axis}; the "
                              f"cross-entropy losses take the classes on the last axis")
         ends = "softmax"
     if not _check_final_activation(name, wanted, ends):
         return output
     logits = f.inputs[0]
-    return logits if logits.shape == output.shape else reshape(logits, output.shape)
+    for step in reversed(after):
+        logits = _again(step, logits)
+    return logits
+
+
+def _again(f, x):
+    """What Function `f` (a reshape, transpose, index or clip) did, done to x instead; a
+    clip is left out."""
+    if isinstance(f, Reshape):
+        return reshape(x, f.outputs[0]().shape)  # (alive: the graph holds it)
+    if isinstance(f, Transpose):
+        return transpose(x, f.axes)
+    if isinstance(f, GetItem):
+        return x[f.index]
+    return x
 
 
 def _check_final_activation(name, wanted, final):

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import autograd as ag
 import nn
 import optim
 from nn import functional as F
@@ -435,3 +436,74 @@ def test_outputs_the_cross_entropies_cannot_read_are_named():
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match="softmax is over axis 0"):
         model.evaluate(x, y)
+
+
+class _SigmoidThen(nn.Model):
+    """Probabilities, then a step that keeps each with its logit (Keras users write these)."""
+
+    def __init__(self, then):
+        super().__init__()
+        self.out, self.then = nn.Linear(4, 2), then
+
+    def forward(self, x):
+        return self.then(F.sigmoid(self.out(x)))
+
+
+@pytest.mark.parametrize("then", [lambda p: p[:, 1], lambda p: p.T.T[:, :1],
+                                  lambda p: ag.clip(p[:, 0], 1e-7, 1 - 1e-7)])
+def test_indexing_transposing_or_clipping_a_final_sigmoid_gets_keras_loss(then):
+    x, y = blobs(60)
+    y = (y > 0).astype(np.float32)
+    model = _SigmoidThen(then)
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    p = model.predict(x).reshape(-1).astype(np.float64)
+    target = y.reshape(-1) if p.size == y.size else y
+    bce = -np.mean(target * np.log(p) + (1 - target) * np.log(1 - p))
+    loss, accuracy = model.evaluate(x, y.reshape(-1, 1) if p.ndim == 2 else y)
+    assert loss == pytest.approx(bce, rel=1e-4)
+    assert accuracy == pytest.approx(np.mean((p > 0.5) == target))
+
+
+def test_a_clipped_final_softmax_gets_keras_loss():
+    class Clipped(_EndsWith):
+        def forward(self, x):
+            return ag.clip(super().forward(x), 1e-7, 1 - 1e-7)
+    x, y = blobs(60, classes=3)
+    model = Clipped(F.softmax, 3)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    p = model.predict(x).astype(np.float64)
+    assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[np.arange(60), y])),
+                                                 rel=1e-4)
+
+
+def _hand_sigmoid(z):
+    return 1 / (1 + ag.exp(-z))
+
+
+def _hand_softmax(z):
+    e = ag.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("loss, activation, classes", [
+    ("binary_crossentropy", _hand_sigmoid, 1),
+    ("sparse_categorical_crossentropy", _hand_softmax, 3)])
+@pytest.mark.parametrize("batch_size", [1, 4, 32])
+def test_probabilities_from_a_hand_written_activation_are_refused_not_squashed_twice(
+        loss, activation, classes, batch_size):
+    x, y = blobs(64, classes=max(classes, 2))
+    model = nn.Sequential([nn.Dense(classes, input_shape=(4,), activation=activation)])
+    model.compile(optimizer="sgd", loss=loss)
+    with pytest.raises(ValueError, match=f"outputs all lie in \\[0, 1\\].*{loss}|"
+                                         f"{loss}.*outputs all lie in \\[0, 1\\]"):
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+
+
+def test_logits_are_not_taken_for_probabilities():
+    x, y = blobs(64)
+    y = (y > 0).astype(np.float32)
+    for seed in range(20):
+        np.random.seed(seed)
+        model = nn.Sequential([nn.Dense(1, input_shape=(4,))])  # logits, PyTorch's habit
+        model.compile(optimizer="sgd", loss="binary_crossentropy")
+        model.fit(x, y, batch_size=1, epochs=1, verbose=0)
