@@ -507,3 +507,17 @@ def test_logits_are_not_taken_for_probabilities():
         model = nn.Sequential([nn.Dense(1, input_shape=(4,))])  # logits, PyTorch's habit
         model.compile(optimizer="sgd", loss="binary_crossentropy")
         model.fit(x, y, batch_size=1, epochs=1, verbose=0)
+
+
+def test_keras_class_names_as_metric_strings_log_under_keras_names():
+    x, y = blobs(40)
+    y = (y > 0).astype(np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(4,), activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["Precision", "Recall", "AUC", "BinaryAccuracy", "F1Score"])
+    stopper = nn.callbacks.EarlyStopping(monitor="val_auc", patience=0, mode="max")
+    history = model.fit(x, y, epochs=3, validation_split=0.25, verbose=0, callbacks=[stopper])
+    assert {"precision", "recall", "auc", "binary_accuracy", "f1_score", "val_auc"} <= set(
+        history.history)
+    logs = model.evaluate(x, y, return_dict=True)
+    assert logs["auc"] == pytest.approx(nn.metrics.roc_auc_score(y, model.predict(x)[:, 0]))
