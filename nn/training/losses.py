@@ -274,7 +274,11 @@ def _check_final_activation(name, wanted, final):
 
 
 def _categorical(logits, target, reduction="mean"):
-    """Cross-entropy of one-hot (or probability) targets over the last axis."""
+    """Cross-entropy of one-hot (or probability) targets over the last axis; integer and
+    bool one-hot rows (pandas' get_dummies, one_hot) are cast, as Keras casts them."""
+    if target.dtype.kind in "biu" and target.shape == tuple(logits.shape):
+        target = (astype(target, logits.dtype) if isinstance(target, Variable)
+                  else target.astype(logits.dtype))
     if target.dtype.kind != "f" or target.shape != tuple(logits.shape):
         raise ValueError(f"loss 'categorical_crossentropy': needs one-hot targets of the "
                          f"output's shape {tuple(logits.shape)}, got {target.dtype} targets of "

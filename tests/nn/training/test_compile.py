@@ -521,3 +521,14 @@ def test_keras_class_names_as_metric_strings_log_under_keras_names():
         history.history)
     logs = model.evaluate(x, y, return_dict=True)
     assert logs["auc"] == pytest.approx(nn.metrics.roc_auc_score(y, model.predict(x)[:, 0]))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8, np.bool_, np.float32])
+def test_categorical_crossentropy_takes_one_hot_rows_of_any_number_type(dtype):
+    x, labels = blobs(30, classes=3)
+    model = mlp(classes=3)
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    one_hot = np.eye(3, dtype=dtype)[labels]
+    expected = model.evaluate(x, np.eye(3, dtype=np.float32)[labels])
+    assert model.evaluate(x, one_hot) == pytest.approx(expected, rel=1e-6)
+    model.fit(x, one_hot, epochs=1, verbose=0)
