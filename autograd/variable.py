@@ -193,6 +193,44 @@ class Variable:
                             f"{index!r}: {exc}") from None
         mark_modified(self)
 
+    # x += y, -=, *=, /=: in place where PyTorch is, out of place where a graph is recorded
+    def __iadd__(self, other):
+        return self._in_place(other, "add", Variable.__add__, "+=")
+
+    def __isub__(self, other):
+        return self._in_place(other, "subtract", Variable.__sub__, "-=")
+
+    def __imul__(self, other):
+        return self._in_place(other, "multiply", Variable.__mul__, "*=")
+
+    def __itruediv__(self, other):
+        return self._in_place(other, "true_divide", Variable.__truediv__, "/=")
+
+    def _in_place(self, other, ufunc, out_of_place, sign):
+        """With no graph recorded (under no_grad(), or nothing requiring grad), x's own
+        memory changes, as PyTorch's (a manual update `p -= lr * p.grad` changes the model)
+        and graphs that saved x refuse to backward. While one is recorded, the result is a
+        new Variable, as `x = x + y`; a leaf that requires grad is refused, as PyTorch
+        refuses it."""
+        needs_grad = self.requires_grad or getattr(other, "requires_grad", False)
+        if Config.enable_backprop and needs_grad:
+            if self.creator is None and self.requires_grad:
+                raise RuntimeError(f"x {sign} y: x is a leaf that requires grad (a parameter), "
+                                   "which cannot change in place while a graph is recorded; "
+                                   "update it under autograd.no_grad(), as an optimizer does, "
+                                   f"or write x = x {sign[0]} y for a new Variable")
+            return out_of_place(self, other)
+        try:
+            getattr(get_array_module(self.data), ufunc)(self.data, _raw(other), out=self.data,
+                                                        casting="same_kind")
+        except (ValueError, TypeError) as exc:  # a shape or dtype x cannot hold
+            raise type(exc)(f"x {sign} y in place: x of shape {self.shape} and dtype "
+                            f"{self.dtype} cannot take y of shape {getattr(other, 'shape', ())}"
+                            f" and dtype {getattr(other, 'dtype', type(other).__name__)}: "
+                            f"{exc}") from None
+        mark_modified(self)
+        return self
+
     def bump_version(self):
         """Tell rungrad that `.data` was changed in place by hand: backward through graphs
         that saved the old values will refuse. (`x.data` is the raw array, as PyTorch's

@@ -189,3 +189,50 @@ def test_a_seed_of_another_dtype_that_wants_a_gradient_stays_in_the_graph():
     g, = ag.grad((x * x).sum(), x, grad_outputs=seed, create_graph=True)
     d_seed, = ag.grad(g.sum(), seed)  # sum(2 x seed) = 6 seed
     assert d_seed.dtype == np.float32 and float(d_seed.data) == 6.0
+
+
+def test_a_manual_update_under_no_grad_changes_the_parameters_in_place():
+    """PyTorch's "What is torch.nn really?" loop: `p -= p.grad * lr` inside no_grad."""
+    import nn
+    import nn.functional as F
+    rng = np.random.default_rng(0)
+    x, t = rng.normal(size=(30, 4)).astype(np.float32), rng.integers(0, 3, 30)
+    model = nn.Linear(4, 3)
+    params = list(model.parameters())
+    losses = []
+    for _ in range(5):
+        loss = F.cross_entropy(model(x), t)
+        loss.backward()
+        with ag.no_grad():
+            for p in model.parameters():
+                p -= p.grad * 0.5
+            model.zero_grad()
+        losses.append(float(loss.data))
+    assert list(model.parameters()) == params  # the same objects, changed
+    assert losses == sorted(losses, reverse=True) and losses[-1] < 0.85 * losses[0]
+
+
+@pytest.mark.parametrize("sign", ["+=", "-=", "*=", "/="])
+def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sign):
+    def apply(x, y):
+        namespace = {"x": x, "y": y}
+        exec(f"x {sign} y", namespace)
+        return namespace["x"]
+    data = np.array([1.0, 2.0, 4.0], np.float32)
+    x = Variable(data.copy(), requires_grad=False)
+    same = apply(x, np.float64(2.0))
+    assert same is x and x.dtype == np.float32
+    np.testing.assert_allclose(x.data, apply(data.copy(), np.float32(2.0)))
+    leaf = Variable(data.copy(), requires_grad=True)
+    saved = leaf * 1.0
+    with ag.no_grad():
+        assert apply(leaf, 3.0) is leaf
+    with pytest.raises(RuntimeError, match="changed in place|modified|version"):
+        saved.backward(np.ones(3, np.float32))
+    with pytest.raises(RuntimeError, match=f"x \\{sign[0]}= y: x is a leaf that requires grad"):
+        apply(Variable(data.copy(), requires_grad=True), 2.0)
+    computed = Variable(data.copy(), requires_grad=True) * 1.0
+    result = apply(computed, 2.0)  # recorded: a new Variable, as x = x + y
+    assert result is not computed and result.creator is not None
+    with pytest.raises(ValueError, match="in place: x of shape \\(3,\\)"):
+        apply(Variable(data.copy(), requires_grad=False), np.ones((2, 3)))
