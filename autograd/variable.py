@@ -371,10 +371,15 @@ class Variable:
         return _ops.reshape(self, shape)
 
     def transpose(self, *axes):
+        """NumPy's: no axes reverses them, a full order permutes them. Two ints swap those
+        two axes, as PyTorch's `transpose(0, 1)` (NumPy would read (0, 1) of a matrix as
+        the identity, which nobody writes on purpose)."""
         if len(axes) == 0:
             axes = None
         elif len(axes) == 1 and (isinstance(axes[0], (tuple, list)) or axes[0] is None):
             axes = axes[0]
+        elif len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+            return _ops.swapaxes(self, *axes)
         return _ops.transpose(self, axes)
 
     def sum(self, axis=None, keepdims=False):
@@ -383,11 +388,15 @@ class Variable:
     def mean(self, axis=None, keepdims=False):
         return _ops.mean(self, axis, keepdims)
 
-    def max(self, axis=None, keepdims=False):
-        return _ops.max(self, axis, keepdims)
+    def max(self, *dim, axis=None, keepdims=False, **torch_style):
+        """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
+        indices) (see autograd.max)."""
+        return _ops.max(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
-    def min(self, axis=None, keepdims=False):
-        return _ops.min(self, axis, keepdims)
+    def min(self, *dim, axis=None, keepdims=False, **torch_style):
+        """NumPy's min over axis=; `x.min(1)` or `x.min(dim=1)`: PyTorch's (values,
+        indices) (see autograd.min)."""
+        return _ops.min(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
     def var(self, axis=None, ddof=0, keepdims=False, *, correction=None):
         return _ops.var(self, axis, ddof, keepdims, correction=correction)

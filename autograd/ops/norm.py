@@ -62,9 +62,9 @@ def _vector_norm(x, order, axes, keepdims):
     if order is None or order == 2:
         return VectorNorm(axes, 2.0, keepdims)(x)
     if order == math.inf:
-        return red.max(ew.abs(x), axes, keepdims)
+        return red.max(ew.abs(x), axis=axes, keepdims=keepdims)
     if order == -math.inf:
-        return red.min(ew.abs(x), axes, keepdims)
+        return red.min(ew.abs(x), axis=axes, keepdims=keepdims)
     if order == 0:  # the count of nonzeros: a piecewise-constant function, gradient 0
         nonzero = computed_from_values((x.data != 0).astype(x.dtype))
         count = red.sum(wrap(nonzero), axes, keepdims)
@@ -82,7 +82,7 @@ def _matrix_norm(x, order, axes, keepdims):
     row, col = axes if order in (1, -1) else axes[::-1]
     sums = red.sum(ew.abs(x), row, keepdims=True)
     pick = red.max if order > 0 else red.min
-    y = pick(sums, col, keepdims=True)
+    y = pick(sums, axis=col, keepdims=True)
     return y if keepdims else reshape_if_needed(y, tuple(
         n for i, n in enumerate(y.shape) if i not in axes))
 

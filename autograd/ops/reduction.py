@@ -231,12 +231,35 @@ def mean(x, axis=None, keepdims=False):
     return _reduce(Mean, x, axis, keepdims, "mean")
 
 
-def max(x, axis=None, keepdims=False):  # noqa: A001
+def max(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
+    """NumPy's max over `axis` (the gradient shared among ties, as torch.amax). A dimension
+    given as PyTorch gives it, positionally or as `dim=` (`x.max(1)`, `ag.max(x, 1)`), is
+    PyTorch's max(dim): (values, indices), as `values, indices = x.max(1)` expects."""
+    if dim or torch_dim:
+        return _along(x, dim, torch_dim, keepdim, True, "max", numpy_style=(axis, keepdims))
     return _reduce(Max, x, axis, keepdims, "max")
 
 
-def min(x, axis=None, keepdims=False):  # noqa: A001
+def min(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
+    """NumPy's min over `axis`; PyTorch's min(dim), (values, indices), as max."""
+    if dim or torch_dim:
+        return _along(x, dim, torch_dim, keepdim, False, "min", numpy_style=(axis, keepdims))
     return _reduce(Min, x, axis, keepdims, "min")
+
+
+def _along(x, args, named, keepdim, largest, who, numpy_style):
+    """PyTorch's max(dim[, keepdim]) / min from the arguments given as PyTorch gives them."""
+    from .sorting import extreme_along
+    mixed = numpy_style != (None, False)
+    if mixed or set(named) - {"dim"} or len(args) > 2 or (args and named):
+        raise TypeError(f"{who}: takes a dimension as PyTorch does, {who}(dim, keepdim) or "
+                        f"{who}(dim=...), or NumPy's axis=, keepdims=, not both; got "
+                        f"{len(args)} positional and {sorted(named)} named")
+    dim, keepdim = (args + (keepdim,))[:2] if args else (named["dim"], keepdim)
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"{who}: a dimension given as PyTorch gives it is one int, got "
+                        f"{dim!r}; for several axes use NumPy's axis=")
+    return extreme_along(x, int(dim), bool(keepdim), largest, who)
 
 
 def logsumexp(x, axis=None, keepdims=False):

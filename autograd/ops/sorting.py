@@ -1,6 +1,8 @@
 """Sorting and selection: sort, argsort, topk, argmax, argmin. Values come from a gather
 (get_item), so their gradient goes back to the elements they came from; indices are plain
 integer arrays, with no gradient (as comparisons give plain arrays)."""
+from collections import namedtuple
+
 import numpy as np
 
 from ..backend import get_array_module
@@ -72,6 +74,26 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
     picked = computed_from_values(_order(x.data, axis, largest))
     indices = computed_from_values(picked[(slice(None),) * axis + (slice(0, k),)])
     return take_along_axis(x, indices, axis), indices
+
+
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'
+
+
+def extreme_along(x, dim, keepdim, largest, who):
+    """PyTorch's max(dim) / min(dim): (values, indices) along `dim`, the indices a plain
+    array; the gradient goes to the element picked (the first of ties; NaN is picked), not
+    shared among ties as NumPy-style max's."""
+    x = as_variable(x, who=who)
+    if x.ndim == 0:
+        normalize_axis(dim, 1, who)
+        return ValuesIndices(reshape(x, ()), np.zeros((), np.int64))
+    dim = normalize_axis(dim, x.ndim, who)
+    indices = _arg("argmax" if largest else "argmin", x, dim, True, who)
+    values = take_along_axis(x, indices, dim)
+    if keepdim:
+        return ValuesIndices(values, indices)
+    shape = values.shape[:dim] + values.shape[dim + 1:]
+    return ValuesIndices(reshape(values, shape), computed_from_values(indices.reshape(shape)))
 
 
 def _arg(reduce, x, axis, keepdims, who):

@@ -236,3 +236,34 @@ def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sig
     assert result is not computed and result.creator is not None
     with pytest.raises(ValueError, match="in place: x of shape \\(3,\\)"):
         apply(Variable(data.copy(), requires_grad=False), np.ones((2, 3)))
+
+
+def test_max_and_min_given_a_dimension_as_pytorch_gives_it_return_values_and_indices():
+    torch = pytest.importorskip("torch")
+    data = np.array([[1, 3, 3, 0], [2, 2, 2, 2], [5, 1, 5, 5], [np.nan, 1, 0, 2]])
+    for name in ("max", "min"):
+        for call in (lambda v, _: getattr(v, name)(1), lambda v, _: getattr(v, name)(dim=1),
+                     lambda v, lib: getattr(lib, name)(v, 1),
+                     lambda v, _: getattr(v, name)(1, True)):
+            x, t = Variable(data.copy(), requires_grad=True), torch.tensor(data,
+                                                                            requires_grad=True)
+            values, indices = call(x, ag)
+            expected = call(t, torch)
+            np.testing.assert_array_equal(values.data, expected.values.detach().numpy())
+            np.testing.assert_array_equal(indices, expected.indices.numpy())
+            values.sum().backward()
+            expected.values.sum().backward()
+            np.testing.assert_array_equal(x.grad.data, t.grad.numpy())  # to the index picked
+    x = Variable(data[:3].copy())
+    assert x.max(axis=1).shape == (3,) and x.max().shape == ()  # NumPy's, as before
+    for bad in (lambda: x.max((0, 1)), lambda: x.max(1, axis=0), lambda: x.min(dim=1, axes=0)):
+        with pytest.raises(TypeError, match="max|min"):
+            bad()
+
+
+def test_transpose_of_two_axes_swaps_them_as_pytorch():
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    assert x.transpose(0, 1).shape == (3, 2) and x.transpose(1, 0).shape == (3, 2)
+    y = Variable(np.arange(24.0).reshape(2, 3, 4))
+    np.testing.assert_array_equal(y.transpose(1, 2).data, np.swapaxes(y.data, 1, 2))
+    np.testing.assert_array_equal(y.transpose(2, 0, 1).data, y.data.transpose(2, 0, 1))
