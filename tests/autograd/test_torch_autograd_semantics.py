@@ -238,23 +238,31 @@ def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sig
         apply(Variable(data.copy(), requires_grad=False), np.ones((2, 3)))
 
 
-def test_max_and_min_given_a_dimension_as_pytorch_gives_it_return_values_and_indices():
+_DIMENSION_FORMS = {"x.f(1)": lambda f, v, _: getattr(v, f)(1),
+                   "x.f(dim=1)": lambda f, v, _: getattr(v, f)(dim=1),
+                   "lib.f(x, 1)": lambda f, v, lib: getattr(lib, f)(v, 1),
+                   "x.f(1, True)": lambda f, v, _: getattr(v, f)(1, True)}
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("form", list(_DIMENSION_FORMS))
+def test_max_and_min_given_a_dimension_as_pytorch_gives_it_return_values_and_indices(
+        name, form):
     torch = pytest.importorskip("torch")
+    call = _DIMENSION_FORMS[form]
     data = np.array([[1, 3, 3, 0], [2, 2, 2, 2], [5, 1, 5, 5], [np.nan, 1, 0, 2]])
-    for name in ("max", "min"):
-        for call in (lambda v, _: getattr(v, name)(1), lambda v, _: getattr(v, name)(dim=1),
-                     lambda v, lib: getattr(lib, name)(v, 1),
-                     lambda v, _: getattr(v, name)(1, True)):
-            x, t = Variable(data.copy(), requires_grad=True), torch.tensor(data,
-                                                                            requires_grad=True)
-            values, indices = call(x, ag)
-            expected = call(t, torch)
-            np.testing.assert_array_equal(values.data, expected.values.detach().numpy())
-            np.testing.assert_array_equal(indices, expected.indices.numpy())
-            values.sum().backward()
-            expected.values.sum().backward()
-            np.testing.assert_array_equal(x.grad.data, t.grad.numpy())  # to the index picked
-    x = Variable(data[:3].copy())
+    x, t = Variable(data.copy(), requires_grad=True), torch.tensor(data, requires_grad=True)
+    values, indices = call(name, x, ag)
+    expected = call(name, t, torch)
+    np.testing.assert_array_equal(values.data, expected.values.detach().numpy())
+    np.testing.assert_array_equal(indices, expected.indices.numpy())
+    values.sum().backward()
+    expected.values.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())  # to the index picked
+
+
+def test_max_and_min_keep_numpys_axis_and_refuse_a_mix():
+    x = Variable(np.arange(12.0).reshape(3, 4))
     assert x.max(axis=1).shape == (3,) and x.max().shape == ()  # NumPy's, as before
     for bad in (lambda: x.max((0, 1)), lambda: x.max(1, axis=0), lambda: x.min(dim=1, axes=0)):
         with pytest.raises(TypeError, match="max|min"):
