@@ -116,6 +116,7 @@ class CompiledLoss:
                 f"logits, compile with loss={_LOGIT_LOSSES[self.absorbs]}")
 
     def __call__(self, inputs, target, weights=None):
+        _check_one_output(inputs, self.name)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
         if weights is not None:
             return self._weighted(inputs, target, weights)
@@ -224,9 +225,7 @@ def _logits_of(output, name, wanted):
     read from the graph, with what followed it applied again: for a sigmoid (elementwise)
     reshapes, transposes and indexing (`[:, 0]`), for either a clip (probabilities kept off
     0 and 1: the logits need none). Or `output` itself where it ends with neither (logits)."""
-    if not isinstance(output, Variable):
-        raise TypeError(f"loss {name!r}: the model returned a {type(output).__name__}, not one "
-                        "Variable; compile's losses take a model with one output")
+    _check_one_output(output, name)
     after, f = [], output.creator
     while isinstance(f, _AFTER_SIGMOID) and not getattr(f, "index_variables", ()):
         if isinstance(f.inputs[0].creator, Softmax) and not isinstance(f, Clip):
@@ -249,6 +248,15 @@ def _logits_of(output, name, wanted):
     for step in reversed(after):
         logits = _again(step, logits)
     return logits
+
+
+def _check_one_output(output, name):
+    if not isinstance(output, Variable):
+        hint = (" (PyTorch's recurrent layers return (output, state): end the model with "
+                "nn.Lambda(lambda out: out[0][:, -1]) for the last time step's output)"
+                if isinstance(output, tuple) else "")
+        raise TypeError(f"loss {name!r}: the model returned a {type(output).__name__}, not one "
+                        f"Variable; compile's losses take a model with one output{hint}")
 
 
 def _again(f, x):

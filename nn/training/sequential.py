@@ -37,6 +37,7 @@ class Sequential(Model):
     def __init__(self, *layers):
         super().__init__()
         self._output_shapes = None  # of each layer, at the last call (for summary)
+        self._last_sample = None  # (shape, dtype) of one sample of the last input
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
             for name, layer in layers[0].items():
                 self.add_module(name, _as_layer(layer))
@@ -118,12 +119,19 @@ class Sequential(Model):
                              f"{len(self)} layers") from None
 
     def forward(self, x):
-        shapes = []
-        for layer in self._modules.values():
-            x = layer(x)
+        self._note_sample(x)
+        shapes, previous = [], None
+        for name, layer in self._modules.items():
+            x = layer(x) if not isinstance(x, tuple) else _given_a_tuple(layer, x, previous)
             shapes.append(getattr(x, "shape", None))
+            previous = (name, layer)
         self._output_shapes = shapes
         return x
+
+    def _note_sample(self, x):
+        """Keep one sample's shape and dtype: summary's trial call runs one like it."""
+        if hasattr(x, "shape"):
+            self._last_sample = (tuple(x.shape[1:]), x.dtype)
 
     # ----- the final activation, for the fused cross-entropy losses -----
     def final_activation(self):
@@ -131,6 +139,7 @@ class Sequential(Model):
         return _activation_name(last.activation if isinstance(last, Dense) else last)
 
     def forward_logits(self, x):
+        self._note_sample(x)
         layers = self.layers
         for layer in layers[:-1]:
             x = layer(x)
@@ -152,12 +161,35 @@ class Sequential(Model):
                 for name, shape in zip(self._modules, self._output_shapes)}
 
     def _trial_call(self):
-        """Run one zero sample through the model when the first layer knows its input size."""
-        first = self.layers[0] if len(self) else None
-        if not isinstance(first, Linear) or first.in_features is None:
-            return
-        with self._inference():
-            self(np.zeros((1, first.in_features), dtype=first.dtype))
+        """Run one zero sample through the model where its shape is known: the last input's,
+        else the first layer's declared input_shape (Dense) or in_features (Linear)."""
+        sample = self._last_sample or _declared_sample(self.first_linear_layer())
+        if sample is not None:
+            with self._inference():
+                self(np.zeros((1,) + sample[0], dtype=sample[1]))
+
+
+def _declared_sample(first):
+    """(shape, dtype) of one sample a first Dense or Linear layer says it takes, or None."""
+    if first is None or first.in_features is None:
+        return None
+    declared = getattr(first, "declared_input_shape", None)
+    shape = (declared,) if isinstance(declared, (int, np.integer)) else declared
+    return (tuple(shape) if shape else (first.in_features,)), first.dtype
+
+
+def _given_a_tuple(layer, outputs, previous):
+    """layer(outputs) for a layer that takes the tuple the one before returned (a Lambda
+    picking a part); one that cannot is told what to do, not left to fail deep inside."""
+    try:
+        return layer(outputs)
+    except (TypeError, ValueError, AttributeError, RuntimeError) as exc:
+        name, before = previous
+        raise TypeError(f"Sequential: layer {name} ({type(before).__name__}) returned a tuple "
+                        "(PyTorch's recurrent layers return (output, state)), which the next "
+                        f"layer ({type(layer).__name__}) cannot take ({exc}); keep the part you "
+                        "need with a Lambda layer, e.g. nn.Lambda(lambda out: out[0][:, -1]) "
+                        "for the last time step's output (Keras' LSTM(units))") from exc
 
 
 def _as_layer(layer):

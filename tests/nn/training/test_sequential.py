@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import nn
+import optim
 
 
 def layers():
@@ -135,3 +136,22 @@ def test_trainable_false_freezes_a_layer_as_in_keras():
     model.layers[0].trainable = True
     model.fit(x, y, epochs=1, verbose=0)
     assert not np.array_equal(model.layers[0].weight.data, frozen)
+
+
+def test_a_recurrent_layer_in_a_sequential_says_how_to_take_its_output():
+    x = np.random.default_rng(0).normal(size=(20, 10, 1)).astype(np.float32)
+    y = x[:, -1] * 2
+    for layers, raised, message in (
+            ([nn.LSTM(1, 8, batch_first=True), nn.Dense(1)], TypeError,
+             r"layer 0 \(LSTM\) returned a tuple .*nn.Lambda\(lambda out: out\[0\]\[:, -1\]\)"),
+            ([nn.LSTM(1, 8, batch_first=True)], TypeError,
+             r"returned a tuple, not one Variable.*nn.Lambda")):
+        model = nn.Sequential(layers)
+        model.compile(optimizer="adam", loss="mse")
+        with pytest.raises(raised, match=message):
+            model.fit(x, y, verbose=0)
+    model = nn.Sequential([nn.LSTM(1, 8, batch_first=True),
+                           nn.Lambda(lambda out: out[0][:, -1]), nn.Dense(1)])
+    model.compile(optimizer=optim.Adam(lr=0.02), loss="mse")
+    history = model.fit(x, y, epochs=60, verbose=0)
+    assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]

@@ -1,5 +1,6 @@
 """Model.summary: Keras' table when the model is built, Keras' message when not."""
 import numpy as np
+import pytest
 
 import nn
 
@@ -67,3 +68,18 @@ def test_subclassed_model_rows_are_its_children():
     assert row(text, "body") == ["body", "(Sequential)", "?", "40"]
     assert row(text, "head") == ["head", "(Linear)", "?", "27"]
     assert "Total params: 67 " in text
+
+
+@pytest.mark.parametrize("first", [nn.Dense(8, activation="relu"),
+                                   nn.Dense(8, activation="relu", input_shape=(5, 4))])
+def test_a_dense_on_sequences_is_summarized_with_the_shapes_it_saw(first):
+    x = np.random.default_rng(0).normal(size=(10, 5, 4)).astype(np.float32)
+    y = np.arange(10) % 3
+    model = nn.Sequential([first, nn.Flatten(), nn.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, verbose=0)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("(None, 5, 8)" in line for line in lines)
+    assert any("(None, 40)" in line for line in lines)
+    assert model.layers[2].in_features == 40
