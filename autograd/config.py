@@ -185,9 +185,15 @@ def test_mode():
     return _Switch(train_mode, False)
 
 
+def train_behaviour():
+    """Training behaviour in this thread, inside a test_mode() too (Keras' training=True):
+    `Module.training` reads as the module's own flag again."""
+    return _Switch(train_mode, True)
+
+
 def is_grad_enabled():
     return grad_mode.get()
 
 
 __all__ = ["Config", "using_config", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "test_mode", "is_grad_enabled"]
+           "inference_mode", "test_mode", "train_behaviour", "is_grad_enabled"]

@@ -96,8 +96,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     if count == 0:  # an empty batch: nothing to normalize or average in (PyTorch's)
         return _scale_shift(x, weight, bias, shape)
     if count < 2:
+        single = (" (a batch of one sample: in fit, N % batch_size == 1 leaves one for the "
+                  "last batch; choose another batch_size, or a DataLoader with "
+                  "drop_last=True)" if x.shape[0] == 1 else "")
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
-                         f"got input shape {tuple(x.shape)}")
+                         f"got input shape {tuple(x.shape)}{single}")
     standardize = Standardize(axes, eps)
     y = standardize(x)
     if running_mean is not None or running_var is not None:

@@ -10,9 +10,18 @@ class Dropout(Module):
     """Inverted dropout with probability `p`; active only while the module's `.training` is
     True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread)."""
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p=0.5, inplace=False, *, rate=None):
         super().__init__()
+        if rate is not None:  # Keras' name, Dropout(rate=0.3)
+            if p not in (0.5, rate):
+                raise ValueError(f"Dropout: p={p} and rate={rate} disagree; give one of them")
+            p = rate
         self.p, self.inplace = probability(p, "p", "Dropout"), inplace
+
+    @property
+    def rate(self):
+        """Keras' name for p."""
+        return self.p
 
     def forward(self, x):
         return dropout(x, self.p, training=self.training)  # test_mode() is in it

@@ -16,11 +16,12 @@ all the epoch's (or data set's) outputs at once. How the loss names treat logits
 probabilities: see nn.training.losses.
 """
 import contextlib
+import inspect
 
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import to_cpu
 from autograd.capture import capture
-from autograd.config import no_grad, test_mode
+from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
 
 from ..distributed.fit import DataParallelFit
@@ -64,6 +65,19 @@ class Model(Module):
         self._binds_optimizer = False  # whether compile's optimizer takes the model's params
         self._captured_update = None  # compile(jit_compile=True): _update, captured
         self._captured_with = None  # the (optimizer, loss) it was captured with
+
+    def __call__(self, *args, training=None, **kwargs):
+        """Run the model. Keras' `training=`: False gives inference behaviour for this call
+        (Dropout off, BatchNorm's running statistics), True training behaviour, whatever
+        train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
+        model is in training mode until `eval()`). A `forward` that takes `training` gets
+        it too, as Keras' `call`."""
+        if training is None:
+            return super().__call__(*args, **kwargs)
+        if _takes_training(self.forward):
+            kwargs["training"] = training
+        with _behaviour(self, bool(training)):
+            return super().__call__(*args, **kwargs)
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
@@ -390,6 +404,32 @@ class Model(Module):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+
+def _takes_training(forward):
+    try:
+        return "training" in inspect.signature(forward).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _behaviour(model, training):
+    """Inference (test_mode, this thread only) or training behaviour for one call; for the
+    latter, modules put in eval() are switched to train() and back."""
+    if not training:
+        with test_mode():
+            yield
+        return
+    switched = [m for m in model.modules() if not m._training]
+    for module in switched:
+        module.training = True
+    try:
+        with train_behaviour():
+            yield
+    finally:
+        for module in switched:
+            module.training = False
 
 
 def _batch_size(batch_size, who):

@@ -76,3 +76,11 @@ def test_bad_probabilities_are_refused(p):
         F.dropout(np.ones(3), p)
     with pytest.raises(ValueError, match="Dropout: p must be"):
         nn.Dropout(p)
+
+
+def test_keras_rate_is_p():
+    layer = nn.Dropout(rate=0.3)
+    assert layer.p == layer.rate == 0.3
+    assert nn.Dropout(0.3, rate=0.3).p == 0.3
+    with pytest.raises(ValueError, match="p=0.2 and rate=0.3 disagree"):
+        nn.Dropout(0.2, rate=0.3)

@@ -130,3 +130,30 @@ def test_torch_tensors_are_taken_as_their_arrays():
     np.testing.assert_array_equal(results[0][1], results[1][1])
     needing_grad = torch.from_numpy(x).requires_grad_()  # detached, not refused
     np.testing.assert_array_equal(model.predict(needing_grad), results[1][1])
+
+
+def test_calling_a_model_with_training_as_keras_does():
+    x = np.random.default_rng(0).normal(size=(6, 4)).astype(np.float32)
+    model = nn.Sequential([nn.Dense(32, input_shape=(4,), activation="relu"), nn.Dropout(0.5),
+                           nn.Dense(1)])
+
+    def varies(**kwargs):
+        return not np.array_equal(model(x, **kwargs).data, model(x, **kwargs).data)
+    assert varies() and not varies(training=False)  # PyTorch's default: training mode
+    np.testing.assert_allclose(model(x, training=False).data, model.predict(x), rtol=1e-6)
+    model.eval()
+    assert not varies() and varies(training=True)
+    assert not model.training and not model.layers[1].training  # eval() is kept
+
+    class Subclass(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.out, self.seen = nn.Dense(1), []
+
+        def forward(self, x, training=None):
+            self.seen.append(training)
+            return self.out(x)
+    subclass = Subclass()
+    subclass(x)
+    subclass(x, training=False)
+    assert subclass.seen == [None, False]
