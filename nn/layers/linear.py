@@ -4,8 +4,9 @@ import math
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.variable import is_uninitialized
 
-from .. import init
+from .. import init, regularizers
 from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
@@ -123,12 +124,22 @@ class Dense(Linear):
     """
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
-                 dtype=np.float32, *, input_dim=None):
+                 dtype=np.float32, *, input_dim=None, kernel_regularizer=None,
+                 bias_regularizer=None):
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         super().__init__(in_features, units, use_bias, dtype)
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    def penalties(self):
+        """The regularizers' penalties of the weight and bias (Keras' layer.losses), as
+        Variables; fit and evaluate add them to the loss (nn.regularizers)."""
+        pairs = ((self.kernel_regularizer, self.weight), (self.bias_regularizer, self.bias))
+        return [penalty(param) for penalty, param in pairs
+                if penalty is not None and param is not None and not is_uninitialized(param)]
 
     @property
     def units(self):
@@ -155,8 +166,12 @@ class Dense(Linear):
         kept = declared is not None and self.in_features == _last_of_shape(declared)
         activation = next((name for name, fn in ACTIVATIONS.items()
                            if fn is not None and fn is self.activation), self.activation)
+        regularizer = {name: None if r is None else r.get_config() for name, r in (
+            ("kernel_regularizer", self.kernel_regularizer),
+            ("bias_regularizer", self.bias_regularizer))}
         return init_config(self, activation=activation, input_shape=declared if kept else None,
-                           use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None)
+                           use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None,
+                           **regularizer)
 
 
 def _last_axis(x, who):

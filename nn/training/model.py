@@ -79,6 +79,18 @@ class Model(Module):
         with _behaviour(self, bool(training)):
             return super().__call__(*args, **kwargs)
 
+    @property
+    def losses(self):
+        """Keras' model.losses: the layers' regularization penalties (Dense's
+        kernel_regularizer, bias_regularizer), as Variables of the current weights."""
+        return [p for module in self.modules() for p in getattr(module, "penalties", list)()]
+
+    def _with_penalties(self, loss):
+        """The loss fit and evaluate minimize and report: the compiled loss plus the layers'
+        penalties, as Keras adds them."""
+        penalties = self.losses
+        return sum(penalties, loss) if penalties else loss
+
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
         """Choose the optimizer, the loss and the metrics.
@@ -303,7 +315,7 @@ class Model(Module):
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
             self._bound = True
-        loss = compiled(inputs, y_batch, w_batch)
+        loss = self._with_penalties(compiled(inputs, y_batch, w_batch))
         self.optimizer.zero_grad()
         if parallel is not None:
             parallel.before_backward(len(x_batch))
@@ -346,7 +358,8 @@ class Model(Module):
                 runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
-                total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
+                loss = self._with_penalties(compiled(inputs, y_batch, w_batch))
+                total += float(loss.data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))

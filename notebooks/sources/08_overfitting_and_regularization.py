@@ -458,6 +458,27 @@ assert np.allclose(with_penalty.weight.data, with_decay.weight.data, atol=1e-6)
 print("20 SGD steps: loss + 3e-3 * l2_penalty == SGD(weight_decay=6e-3)")
 
 # %% [markdown]
+# Keras writes the penalty on the layer: `Dense(10, kernel_regularizer=regularizers.l2(3e-3))`
+# (and `bias_regularizer=` for the bias; `regularizers.l1`, `l1_l2` likewise). `fit` then
+# minimizes the loss plus `model.losses`, the layers' penalties, and reports that sum as its
+# `loss`. From the same starting weights it trains exactly as the penalty added by hand:
+
+# %%
+from nn import regularizers
+
+np.random.seed(0)
+start = nn.Linear(64, 10)  # fit_linear's starting weights
+keras_linear = nn.Sequential([nn.Dense(10, input_shape=(64,),
+                                       kernel_regularizer=regularizers.l2(3e-3),
+                                       bias_regularizer=regularizers.l2(3e-3))])
+keras_linear.layers[0].load_state_dict(start.state_dict())
+keras_linear.compile(optimizer=optim.SGD(lr=0.5), loss="sparse_categorical_crossentropy")
+keras_linear.fit(x_digits, y_digits, batch_size=len(x_digits), epochs=20, shuffle=False,
+                 verbose=0)
+print("penalties in model.losses:", [round(float(p.data), 4) for p in keras_linear.losses])
+assert np.allclose(keras_linear.layers[0].weight.data, with_penalty.weight.data, atol=1e-5)
+
+# %% [markdown]
 # (For adaptive optimizers the two differ: Adam divides the penalty's gradient by its running
 # scale too. `optim.AdamW` applies the decay directly to the weights instead, "decoupled
 # weight decay", which usually regularizes better.)
