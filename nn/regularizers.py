@@ -53,10 +53,22 @@ def l1_l2(l1=0.01, l2=0.01):  # noqa: A002 (Keras' names)
 _NAMED = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "l1l2": l1_l2}
 
 
+class _Use:
+    """Whether any layer was given a regularizer: until then fit skips looking for one."""
+    any = False
+
+
+def in_use():
+    return _Use.any
+
+
 def get(identifier, who="Dense"):
     """A penalty callable from None, a regularizer, a name ('l1', 'l2', 'l1_l2', Keras'
     defaults) or a config {'l1': ..., 'l2': ...} (how model.save keeps one)."""
-    if identifier is None or isinstance(identifier, L1L2):
+    if identifier is None:
+        return None
+    _Use.any = True
+    if isinstance(identifier, L1L2):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in _NAMED:
         return _NAMED[identifier.lower()]()

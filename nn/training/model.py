@@ -24,6 +24,7 @@ from autograd.capture import capture
 from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
 
+from .. import regularizers
 from ..distributed.fit import DataParallelFit
 from ..module import Module
 from .batches import (
@@ -88,7 +89,7 @@ class Model(Module):
     def _with_penalties(self, loss):
         """The loss fit and evaluate minimize and report: the compiled loss plus the layers'
         penalties, as Keras adds them."""
-        penalties = self.losses
+        penalties = self.losses if regularizers.in_use() else None
         return sum(penalties, loss) if penalties else loss
 
     # ----- configuration -----
