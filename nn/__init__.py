@@ -5,10 +5,10 @@ Heavier or optional submodules, and the training layer (`nn.Model`, `nn.Sequenti
 `nn.callbacks`, which bring in optim), load on first attribute access (see `__getattr__`).
 """
 from autograd.lazy import dezero_hints, lazy_attributes
-from autograd.variable import UninitializedParameter
+from autograd.variable import Parameter, UninitializedParameter
 
 from . import functional, init
-from .containers import ModuleList
+from .containers import ModuleDict, ModuleList
 from .distributed import group as _distributed_group
 from .layers.activation import (
     ELU,
@@ -62,7 +62,8 @@ from .losses import (
 from .module import Module
 
 __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
-    "functional", "init", "Module", "ModuleList", "UninitializedParameter", "Lambda",
+    "functional", "init", "Module", "ModuleList", "ModuleDict", "Parameter",
+    "UninitializedParameter", "Lambda",
     "Linear", "LazyLinear", "Dense", "Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d",
     "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
@@ -85,7 +86,7 @@ if _distributed_group.launched_world_size() > 1:
 # leaves optim out, and a submodule that is missing or broken fails only when it is used.
 __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "data", "datasets", "metrics", "callbacks", "training", "models",
-    "distributed",
+    "distributed", "utils",
 ), names={
     "Model": "training.model", "Sequential": "training.sequential",
     "model_to_dot": "training.model_diagram", "plot_model": "training.model_diagram",

@@ -60,6 +60,66 @@ class ModuleList(Module):
         raise TypeError("ModuleList is a container, not a layer: call its items instead")
 
 
+class ModuleDict(Module):
+    """Modules by name (PyTorch's ModuleDict), registered as children under their keys, in
+    insertion order: `layers["encoder"]`, `for name in layers`, `.items()`."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        if key not in self._modules:
+            raise KeyError(f"ModuleDict: no module named {key!r}; it has {list(self._modules)}")
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        if not isinstance(key, str):
+            raise TypeError(f"ModuleDict: keys are strings (child names), got {key!r}")
+        self.add_module(key, _check_module(module, "ModuleDict"))
+
+    def __delitem__(self, key):
+        self[key]  # (the KeyError naming what there is)
+        delattr(self, key)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(list(self._modules))
+
+    def keys(self):
+        return list(self._modules)
+
+    def values(self):
+        return list(self._modules.values())
+
+    def items(self):
+        return list(self._modules.items())
+
+    def update(self, modules):
+        """Add (or replace) modules from a dict or (name, module) pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, module in pairs:
+            self[key] = module
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        for key in list(self._modules):
+            del self[key]
+
+    def forward(self, *args, **kwargs):
+        raise TypeError("ModuleDict is a container, not a layer: call its items instead")
+
+
 def _check_module(module, who):
     if not isinstance(module, Module):
         raise TypeError(f"{who}: expected a Module, got {type(module).__name__}")
@@ -72,4 +132,4 @@ def _check_index(index, length):
     return int(index) % length
 
 
-__all__ = ["ModuleList"]
+__all__ = ["ModuleList", "ModuleDict"]

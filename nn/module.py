@@ -329,6 +329,46 @@ class Module:
             target[...] = xp.asarray(value).astype(target.dtype, copy=False)
         return IncompatibleKeys(missing, unexpected)
 
+    # ----- Keras' weight lists -----
+    def get_weights(self):
+        """Keras' get_weights: a copy of every built parameter as a NumPy array, in
+        parameters() order; a Dense's weight comes as Keras' kernel, (in, out)."""
+        return [to_cpu(param.data).T.copy() if transposed else to_cpu(param.data).copy()
+                for param, transposed in self._keras_weights()]
+
+    def set_weights(self, weights):
+        """Keras' set_weights: arrays in get_weights' order and shapes, copied into the
+        parameters (each keeps its dtype). Everything is checked before anything is written."""
+        slots = self._keras_weights()
+        weights = list(weights)
+        if len(weights) != len(slots):
+            raise ValueError(f"{type(self).__name__}.set_weights: expected {len(slots)} arrays "
+                             f"(as get_weights gives), got {len(weights)}")
+        arrays = [np.asarray(host_array(w)) for w in weights]
+        for i, ((param, transposed), array) in enumerate(zip(slots, arrays)):
+            expected = param.shape[::-1] if transposed else param.shape
+            if array.shape != tuple(expected):
+                raise ValueError(f"{type(self).__name__}.set_weights: array {i} has shape "
+                                 f"{array.shape}, expected {tuple(expected)}")
+        for (param, transposed), array in zip(slots, arrays):
+            xp = get_array_module(param.data)
+            param.data[...] = xp.asarray(array.T if transposed else array).astype(
+                param.dtype, copy=False)
+            param.bump_version()
+
+    def count_params(self):
+        """Keras' count_params: the number of values in the built parameters."""
+        return sum(param.data.size for param, _ in self._keras_weights())
+
+    def _keras_weights(self):
+        """(parameter, whether Keras keeps it transposed) for every built parameter."""
+        return [(param, transposed) for module in self.modules()
+                for param, transposed in module._own_keras_weights()]
+
+    def _own_keras_weights(self):
+        return [(p, False) for p in self._parameters.values()
+                if p is not None and not is_uninitialized(p)]
+
     def save_weights(self, path):
         """Write the state_dict to `path` atomically: a safetensors file for a `.safetensors`
         path, else an .npz archive (see nn.serialization)."""

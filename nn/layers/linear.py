@@ -134,6 +134,10 @@ class Dense(Linear):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
 
+    def _own_keras_weights(self):
+        """Keras keeps a Dense's kernel as (in, out): get_weights gives it so."""
+        return [(p, p is self.weight) for p, _ in super()._own_keras_weights()]
+
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as
         Variables; fit and evaluate add them to the loss (nn.regularizers)."""

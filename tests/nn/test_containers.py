@@ -45,3 +45,29 @@ def test_a_slice_of_a_sequential_keeps_the_layer_names():
     assert list(model[2:].state_dict()) == ["2.weight", "2.bias"]
     named = nn.Sequential(OrderedDict(fc=nn.Linear(3, 4), act=nn.ReLU()))
     assert list(named[:1].state_dict()) == ["fc.weight", "fc.bias"]
+
+
+def test_module_dict_registers_its_modules_by_name():
+    layers = nn.ModuleDict({"encoder": nn.Linear(2, 3), "act": nn.ReLU()})
+    layers["decoder"] = nn.Linear(3, 2)
+    assert list(layers) == layers.keys() == ["encoder", "act", "decoder"]
+    assert "act" in layers and len(layers) == 3
+    assert list(layers.state_dict()) == ["encoder.weight", "encoder.bias", "decoder.weight",
+                                         "decoder.bias"]
+    assert len(list(layers.parameters())) == 4
+    assert layers.pop("act").__class__ is nn.ReLU and "act" not in layers
+    with pytest.raises(KeyError, match="no module named 'act'"):
+        layers["act"]
+    with pytest.raises(TypeError, match="expected a Module"):
+        layers["x"] = 3
+    with pytest.raises(TypeError, match="keys are strings"):
+        layers[1] = nn.ReLU()
+    layers.clear()
+    assert len(layers) == 0 and list(layers.parameters()) == []
+
+
+def test_nn_parameter_and_nn_utils_are_pytorchs_names():
+    import autograd
+    import optim
+    assert nn.Parameter is autograd.Parameter
+    assert nn.utils.clip_grad_norm_ is optim.clip_grad_norm_

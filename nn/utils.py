@@ -1,0 +1,26 @@
+"""PyTorch's torch.nn.utils and Keras' utils where users look for them: gradient clipping
+(`nn.utils.clip_grad_norm_`, which is optim's) and `to_categorical`. Loaded on first use:
+it imports optim, which `import nn` leaves out."""
+import numpy as np
+
+from optim import clip_grad_norm_, clip_grad_value_
+
+from .functional.one_hot import one_hot
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """Keras' to_categorical: integer class labels (any shape) as one-hot rows, a NumPy
+    array of shape y.shape + (num_classes,); num_classes defaults to max(y) + 1."""
+    labels = np.asarray(y)
+    if labels.ndim and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
+        labels = labels.reshape(labels.shape[:-1])
+    if labels.dtype.kind == "f":  # float labels (1.0), as Keras casts them
+        if not np.all(labels == np.round(labels)):
+            raise ValueError("to_categorical: labels must be whole numbers, got "
+                             f"{labels[labels != np.round(labels)][:3]}")
+        labels = labels.astype(np.int64)
+    classes = -1 if num_classes is None else num_classes
+    return np.asarray(one_hot(labels, classes).data, dtype=dtype)
+
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "to_categorical"]
