@@ -441,28 +441,32 @@ class Variable:
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
     def __add__(self, other):
-        return Add()(self, _operand(other, self))
+        return Add()(*_operands(self, other))
 
     def __radd__(self, other):
-        return Add()(_operand(other, self), self)
+        x, other = _operands(self, other)
+        return Add()(other, x)
 
     def __sub__(self, other):
-        return Sub()(self, _operand(other, self))
+        return Sub()(*_operands(self, other))
 
     def __rsub__(self, other):
-        return Sub()(_operand(other, self), self)
+        x, other = _operands(self, other)
+        return Sub()(other, x)
 
     def __mul__(self, other):
-        return Mul()(self, _operand(other, self))
+        return Mul()(*_operands(self, other))
 
     def __rmul__(self, other):
-        return Mul()(_operand(other, self), self)
+        x, other = _operands(self, other)
+        return Mul()(other, x)
 
     def __truediv__(self, other):
-        return Div()(self, _operand(other, self))
+        return Div()(*_operands(self, other))
 
     def __rtruediv__(self, other):
-        return Div()(_operand(other, self), self)
+        x, other = _operands(self, other)
+        return Div()(other, x)
 
     def __neg__(self):
         return Neg()(self)
@@ -608,6 +612,28 @@ def _operand(other, like):
     if other.__class__ in PY_SCALARS:
         return scalar_constant(other, like.data)
     return other
+
+
+def _operands(x, other):
+    """(x, other) for + - * /: a scalar as in _operand; an integer or bool array (or Variable)
+    beside a floating one takes its float dtype, as PyTorch's type promotion does (float32 *
+    int64 stays float32, where NumPy would give float64: a one-hot times log-probabilities)."""
+    if other.__class__ in PY_SCALARS:
+        return x, scalar_constant(other, x.data)
+    dtype = getattr(other, "dtype", None)
+    if dtype is None or dtype.kind == x.data.dtype.kind:
+        return x, other
+    if dtype.kind in "biu" and x.data.dtype.kind == "f":
+        return x, _in_float(other, x.data.dtype)
+    if dtype.kind == "f" and x.data.dtype.kind in "biu":
+        return _in_float(x, dtype), other
+    return x, other
+
+
+def _in_float(value, dtype):
+    """An integer or bool array or Variable (never one requiring grad) as `dtype`."""
+    data = value.data if isinstance(value, Variable) else value
+    return wrap(data.astype(dtype), False)
 
 
 

@@ -119,7 +119,7 @@ class Max(_Extreme):
 
     input_specs = (Spec(distinct=True),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
-    apply = staticmethod(lambda x, axis, keepdims: max(x, axis, keepdims))
+    apply = staticmethod(lambda x, axis, keepdims: max(x, axis=axis, keepdims=keepdims))
     reference = staticmethod(lambda x, axis, keepdims: np.max(x, axis, keepdims=keepdims))
 
     reduce = "max"
@@ -130,7 +130,7 @@ class Min(_Extreme):
 
     input_specs = (Spec(distinct=True),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
-    apply = staticmethod(lambda x, axis, keepdims: min(x, axis, keepdims))
+    apply = staticmethod(lambda x, axis, keepdims: min(x, axis=axis, keepdims=keepdims))
     reference = staticmethod(lambda x, axis, keepdims: np.min(x, axis, keepdims=keepdims))
 
     reduce = "min"

@@ -275,3 +275,21 @@ def test_transpose_of_two_axes_swaps_them_as_pytorch():
     y = Variable(np.arange(24.0).reshape(2, 3, 4))
     np.testing.assert_array_equal(y.transpose(1, 2).data, np.swapaxes(y.data, 1, 2))
     np.testing.assert_array_equal(y.transpose(2, 0, 1).data, y.data.transpose(2, 0, 1))
+
+
+def test_integers_beside_floats_take_the_float_dtype_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    x = Variable(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3), requires_grad=True)
+    counts = np.arange(6, dtype=np.int64).reshape(2, 3)
+    for op in ((lambda a, b: a * b), (lambda a, b: b - a), (lambda a, b: a / (b + 1)),
+               (lambda a, b: b + a)):
+        y = op(x, counts)
+        expected = op(torch.tensor(x.data), torch.tensor(counts))
+        assert y.dtype == np.float32 and expected.dtype == torch.float32
+        np.testing.assert_allclose(y.data, expected.numpy(), rtol=1e-6)
+    one_hot = ag.Variable(np.eye(3, dtype=np.int64)[[0, 2]], requires_grad=False)
+    loss = (one_hot * x).sum()
+    loss.backward()
+    assert loss.dtype == np.float32 and x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad.data, one_hot.data)
+    assert (Variable(np.arange(3), requires_grad=False) + np.int64(1)).dtype == np.int64
