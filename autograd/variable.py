@@ -439,6 +439,42 @@ class Variable:
     def __getitem__(self, index):
         return _ops.get_item(self, index)
 
+    # ----- PyTorch's names for the same ops (what a port from PyTorch calls) -----
+    def view(self, *shape):
+        """PyTorch's view: reshape (a view where NumPy can make one, a copy otherwise)."""
+        return self.reshape(*shape)
+
+    def permute(self, *dims):
+        """PyTorch's permute: the axes in the order given."""
+        return _ops.transpose(self, dims[0] if len(dims) == 1 else dims)
+
+    def unsqueeze(self, dim):
+        """PyTorch's unsqueeze: a new axis of size 1 at `dim`."""
+        return _ops.expand_dims(self, dim)
+
+    def expand(self, *sizes):
+        """PyTorch's expand: broadcast to `sizes`, -1 keeping an axis' size."""
+        sizes = sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise ValueError(f"expand: {len(sizes)} sizes for a Variable of shape {self.shape}")
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n
+                      for i, n in enumerate(sizes))
+        return _ops.broadcast_to(self, shape)
+
+    def clamp(self, min=None, max=None):  # noqa: A002 (PyTorch's names)
+        """PyTorch's clamp: clip to [min, max]; either bound may be left out."""
+        return _ops.clip(self, min, max)
+
+    def numel(self):
+        return self.size
+
+    def dim(self):
+        return self.ndim
+
+    def tolist(self):
+        return self.numpy().tolist()
+
     # ----- operators (they call the op classes directly: one frame less per op) -----
     def __add__(self, other):
         return Add()(*_operands(self, other))

@@ -39,6 +39,7 @@ def test_one_d_x_trains_as_the_column_it_means(dense, batch_size):
 
 def test_a_fitted_line_is_found_from_one_d_data():
     x, y = _line(64)
+    np.random.seed(0)
     model = _regression(input_dim=1)
     model.fit(x, y, epochs=200, batch_size=16, verbose=0)
     np.testing.assert_allclose(model.predict(np.array([0.0, 1.0])).ravel(), [-1, 2], atol=1e-3)
