@@ -185,10 +185,13 @@ def test_mode():
     return _Switch(train_mode, False)
 
 
+FORCED_TRAIN = "forced"  # train_mode's value under train_behaviour()
+
+
 def train_behaviour():
-    """Training behaviour in this thread, inside a test_mode() too (Keras' training=True):
-    `Module.training` reads as the module's own flag again."""
-    return _Switch(train_mode, True)
+    """Training behaviour in this thread (Keras' training=True): `Module.training` reads True,
+    even for a module put in eval() and inside a test_mode()."""
+    return _Switch(train_mode, FORCED_TRAIN)
 
 
 def is_grad_enabled():
@@ -196,4 +199,5 @@ def is_grad_enabled():
 
 
 __all__ = ["Config", "using_config", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "test_mode", "train_behaviour", "is_grad_enabled"]
+           "inference_mode", "test_mode", "train_behaviour", "FORCED_TRAIN",
+           "is_grad_enabled"]

@@ -207,29 +207,27 @@ class Variable:
         return self._in_place(other, "true_divide", Variable.__truediv__, "/=")
 
     def _in_place(self, other, ufunc, out_of_place, sign):
-        """With no graph recorded (under no_grad(), or nothing requiring grad), x's own
-        memory changes, as PyTorch's (a manual update `p -= lr * p.grad` changes the model)
-        and graphs that saved x refuse to backward. While one is recorded, the result is a
-        new Variable, as `x = x + y`; a leaf that requires grad is refused, as PyTorch
-        refuses it."""
-        needs_grad = self.requires_grad or getattr(other, "requires_grad", False)
-        if Config.enable_backprop and needs_grad:
-            if self.creator is None and self.requires_grad:
-                raise RuntimeError(f"x {sign} y: x is a leaf that requires grad (a parameter), "
-                                   "which cannot change in place while a graph is recorded; "
-                                   "update it under autograd.no_grad(), as an optimizer does, "
-                                   f"or write x = x {sign[0]} y for a new Variable")
-            return out_of_place(self, other)
-        try:
-            getattr(get_array_module(self.data), ufunc)(self.data, _raw(other), out=self.data,
-                                                        casting="same_kind")
-        except (ValueError, TypeError) as exc:  # a shape or dtype x cannot hold
-            raise type(exc)(f"x {sign} y in place: x of shape {self.shape} and dtype "
-                            f"{self.dtype} cannot take y of shape {getattr(other, 'shape', ())}"
-                            f" and dtype {getattr(other, 'dtype', type(other).__name__)}: "
-                            f"{exc}") from None
-        mark_modified(self)
-        return self
+        """In place where no graph is recorded (under no_grad(), or nothing requiring grad)
+        and x's memory can hold the result, as PyTorch's: a manual update `p -= lr * p.grad`
+        changes the model, and graphs that saved x refuse to backward. Otherwise a new
+        Variable, as `x = x + y` (an accumulator `total += loss`). A Parameter is never
+        replaced silently: where it cannot change in place, that is an error."""
+        problem = "a graph is recorded (update it under autograd.no_grad(), as an optimizer does)"
+        if not (Config.enable_backprop and (
+                self.requires_grad or getattr(other, "requires_grad", False))):
+            try:  # (NumPy checks dtype, shape and writability before it writes anything)
+                getattr(get_array_module(self.data), ufunc)(self.data, _raw(other),
+                                                            out=self.data, casting="same_kind")
+            except (TypeError, ValueError) as exc:  # a dtype, shape or read-only array
+                problem = str(exc)
+            else:
+                mark_modified(self)
+                return self
+        if isinstance(self, Parameter):
+            raise RuntimeError(f"p {sign} y: the Parameter p (shape {self.shape}, dtype "
+                               f"{self.dtype}) cannot change in place: {problem}; write "
+                               f"p = p {sign[0]} y for a new Variable")
+        return out_of_place(self, other)
 
     def bump_version(self):
         """Tell rungrad that `.data` was changed in place by hand: backward through graphs
@@ -667,9 +665,9 @@ def _operands(x, other):
 
 
 def _in_float(value, dtype):
-    """An integer or bool array or Variable (never one requiring grad) as `dtype`."""
-    data = value.data if isinstance(value, Variable) else value
-    return wrap(data.astype(dtype), False)
+    """An integer or bool array or Variable (never one requiring grad) as `dtype`, by the op
+    (a captured step then casts each call's array, not the first call's)."""
+    return _ops.astype(value, dtype)
 
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import python_state_changed, replayed
-from autograd.config import train_mode
+from autograd.config import FORCED_TRAIN, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -193,7 +193,8 @@ class Module:
         """True in training mode (`train()`), False after `eval()` and, in the calling thread
         only, inside `autograd.test_mode()` (so `predict` in one thread never changes another
         thread's training)."""
-        return self._training and train_mode.get()
+        mode = train_mode.get()
+        return mode is FORCED_TRAIN or (self._training and mode is True)
 
     @training.setter
     def training(self, mode):
@@ -228,6 +229,8 @@ class Module:
             param.requires_grad = bool(requires_grad)
         return self
 
+    _keras_frozen = False  # set by `trainable = False`: see BatchNorm's forward
+
     @property
     def trainable(self):
         """Keras' flag: whether every parameter trains (requires grad). Setting it freezes
@@ -238,6 +241,8 @@ class Module:
     @trainable.setter
     def trainable(self, value):
         self.requires_grad_(value)
+        for module in self.modules():  # a frozen BatchNorm keeps its statistics (Keras')
+            object.__setattr__(module, "_keras_frozen", not value)
 
     # ----- devices -----
     def to_gpu(self):
@@ -331,43 +336,52 @@ class Module:
 
     # ----- Keras' weight lists -----
     def get_weights(self):
-        """Keras' get_weights: a copy of every built parameter as a NumPy array, in
-        parameters() order; a Dense's weight comes as Keras' kernel, (in, out)."""
-        return [to_cpu(param.data).T.copy() if transposed else to_cpu(param.data).copy()
-                for param, transposed in self._keras_weights()]
+        """Keras' get_weights: a copy of every built parameter and floating-point buffer
+        (BatchNorm's running statistics: Keras' non-trainable weights) as a NumPy array, in
+        module order, each module's parameters first; a Dense's weight comes as Keras'
+        kernel, (in, out)."""
+        return [to_cpu(_values(held)).T.copy() if transposed else to_cpu(_values(held)).copy()
+                for held, transposed in self._keras_weights()]
 
     def set_weights(self, weights):
         """Keras' set_weights: arrays in get_weights' order and shapes, copied into the
-        parameters (each keeps its dtype). Everything is checked before anything is written."""
+        parameters and buffers (each keeps its dtype). Everything is checked before anything
+        is written."""
         slots = self._keras_weights()
         weights = list(weights)
         if len(weights) != len(slots):
             raise ValueError(f"{type(self).__name__}.set_weights: expected {len(slots)} arrays "
                              f"(as get_weights gives), got {len(weights)}")
         arrays = [np.asarray(host_array(w)) for w in weights]
-        for i, ((param, transposed), array) in enumerate(zip(slots, arrays)):
-            expected = param.shape[::-1] if transposed else param.shape
+        for i, ((held, transposed), array) in enumerate(zip(slots, arrays)):
+            expected = held.shape[::-1] if transposed else held.shape
             if array.shape != tuple(expected):
                 raise ValueError(f"{type(self).__name__}.set_weights: array {i} has shape "
                                  f"{array.shape}, expected {tuple(expected)}")
-        for (param, transposed), array in zip(slots, arrays):
-            xp = get_array_module(param.data)
-            param.data[...] = xp.asarray(array.T if transposed else array).astype(
-                param.dtype, copy=False)
-            param.bump_version()
+        for (held, transposed), array in zip(slots, arrays):
+            target = _values(held)
+            xp = get_array_module(target)
+            target[...] = xp.asarray(array.T if transposed else array).astype(
+                target.dtype, copy=False)
+            if isinstance(held, Variable):
+                held.bump_version()
 
     def count_params(self):
-        """Keras' count_params: the number of values in the built parameters."""
-        return sum(param.data.size for param, _ in self._keras_weights())
+        """Keras' count_params: the number of values get_weights gives."""
+        return sum(_values(held).size for held, _ in self._keras_weights())
 
     def _keras_weights(self):
-        """(parameter, whether Keras keeps it transposed) for every built parameter."""
-        return [(param, transposed) for module in self.modules()
-                for param, transposed in module._own_keras_weights()]
+        """(parameter or buffer, whether Keras keeps it transposed) for what get_weights
+        gives."""
+        return [(held, transposed) for module in self.modules()
+                for held, transposed in module._own_keras_weights()]
 
     def _own_keras_weights(self):
-        return [(p, False) for p in self._parameters.values()
-                if p is not None and not is_uninitialized(p)]
+        params = [(p, False) for p in self._parameters.values()
+                  if p is not None and not is_uninitialized(p)]
+        buffers = [(b, False) for name, b in self._buffers.items()
+                   if b is not None and name not in self._non_persistent and b.dtype.kind == "f"]
+        return params + buffers
 
     def save_weights(self, path):
         """Write the state_dict to `path` atomically: a safetensors file for a `.safetensors`
@@ -430,6 +444,11 @@ class Module:
 
 
 # ----- helpers -----
+def _values(held):
+    """The array of a parameter (a Variable) or of a buffer (an array)."""
+    return held.data if isinstance(held, Variable) else held
+
+
 def _note_replaced(name, value, *registries):
     """A parameter, buffer or submodule replaced by another object: captured steps, which
     hold the old one, record again (autograd.capture)."""

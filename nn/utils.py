@@ -12,7 +12,7 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     """Keras' to_categorical: integer class labels (any shape) as one-hot rows, a NumPy
     array of shape y.shape + (num_classes,); num_classes defaults to max(y) + 1."""
     labels = np.asarray(y)
-    if labels.ndim and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
+    if labels.ndim > 1 and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
         labels = labels.reshape(labels.shape[:-1])
     if labels.dtype.kind == "f":  # float labels (1.0), as Keras casts them
         if not np.all(labels == np.round(labels)):

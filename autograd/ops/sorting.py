@@ -6,9 +6,11 @@ from collections import namedtuple
 import numpy as np
 
 from ..backend import get_array_module
-from ..variable import as_variable, computed_from_values
-from .indexing import get_item
-from .shape import reshape
+from ..function import Function, call_op
+from ..spec import Axes, Choice, Spec
+from ..variable import as_variable, computed_from_values, wrap
+from .indexing import GetItemGrad, get_item
+from .shape import Reshape, reshape
 from .validation import normalize_axis
 
 
@@ -79,21 +81,61 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'
 
 
+class PickAlong(Function):
+    """(values, indices) of the largest (smallest) element along `axis` (PyTorch's max(dim)):
+    values = x at the picked index, the first of ties (NaN is picked); d values / dx = 1 there,
+    0 elsewhere. The indices are an integer output, without a gradient."""
+
+    input_specs = (Spec(shape=("a", "*rest"), distinct=True),)  # an axis to pick along, no ties
+    arg_specs = {"dim": Axes(of=0, single=True), "keepdim": Choice(False, True),
+                 "largest": Choice(True, False)}
+    apply = staticmethod(lambda x, dim, keepdim, largest: extreme_along(
+        x, dim, keepdim, largest, "max" if largest else "min").values)
+
+    def __init__(self, axis, keepdims, largest):
+        self.axis, self.keepdims, self.largest = axis, keepdims, largest
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        picked = (xp.argmax if self.largest else xp.argmin)(x, axis=self.axis, keepdims=True)
+        self.index = _index_along(picked, self.axis)  # each call's own: a replay recomputes it
+        values = x[self.index]
+        if self.keepdims:
+            return values, picked
+        return values.squeeze(self.axis), picked.squeeze(self.axis)
+
+    def backward(self, gy, gi=None):
+        gy = gy if self.keepdims else call_op(Reshape(self._kept_shape()), gy)
+        return call_op(GetItemGrad(self.index, self.inputs[0].shape), gy)
+
+    backward_data = backward  # written for both
+
+    def _kept_shape(self):
+        shape = list(self.inputs[0].shape)
+        shape[self.axis] = 1
+        return tuple(shape)
+
+
+def _index_along(picked, axis):
+    """The index of x picking, along `axis`, the positions `picked` holds (keepdims shape)."""
+    xp = get_array_module(picked)
+    return tuple(picked if k == axis else xp.arange(n).reshape(
+        [-1 if i == k else 1 for i in range(picked.ndim)]) for k, n in enumerate(picked.shape))
+
+
 def extreme_along(x, dim, keepdim, largest, who):
-    """PyTorch's max(dim) / min(dim): (values, indices) along `dim`, the indices a plain
-    array; the gradient goes to the element picked (the first of ties; NaN is picked), not
-    shared among ties as NumPy-style max's."""
+    """PyTorch's max(dim) / min(dim): (values, indices) along `dim`, both Variables (the
+    indices without a gradient); the gradient goes to the element picked."""
     x = as_variable(x, who=who)
     if x.ndim == 0:
         normalize_axis(dim, 1, who)
-        return ValuesIndices(reshape(x, ()), np.zeros((), np.int64))
+        xp = get_array_module(x.data)
+        return ValuesIndices(reshape(x, ()), wrap(xp.zeros((), np.int64), False))
     dim = normalize_axis(dim, x.ndim, who)
-    indices = _arg("argmax" if largest else "argmin", x, dim, True, who)
-    values = take_along_axis(x, indices, dim)
-    if keepdim:
-        return ValuesIndices(values, indices)
-    shape = values.shape[:dim] + values.shape[dim + 1:]
-    return ValuesIndices(reshape(values, shape), computed_from_values(indices.reshape(shape)))
+    if x.shape[dim] == 0:
+        raise ValueError(f"{who}: cannot take the {who} of axis {dim} of size 0 (input shape "
+                         f"{x.shape})")
+    return ValuesIndices(*PickAlong(dim, keepdim, largest)(x))
 
 
 def _arg(reduce, x, axis, keepdims, who):

@@ -131,12 +131,28 @@ class Dense(Linear):
         super().__init__(in_features, units, use_bias, dtype)
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self._regularizers = (regularizers.get(kernel_regularizer),
+                              regularizers.get(bias_regularizer))
+
+    @property
+    def kernel_regularizer(self):
+        return self._regularizers[0]
+
+    @kernel_regularizer.setter
+    def kernel_regularizer(self, value):  # checked, and seen by fit, however it is set
+        self._regularizers = (regularizers.get(value), self._regularizers[1])
+
+    @property
+    def bias_regularizer(self):
+        return self._regularizers[1]
+
+    @bias_regularizer.setter
+    def bias_regularizer(self, value):
+        self._regularizers = (self._regularizers[0], regularizers.get(value))
 
     def _own_keras_weights(self):
         """Keras keeps a Dense's kernel as (in, out): get_weights gives it so."""
-        return [(p, p is self.weight) for p, _ in super()._own_keras_weights()]
+        return [(held, held is self.weight) for held, _ in super()._own_keras_weights()]
 
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as

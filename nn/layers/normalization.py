@@ -97,7 +97,9 @@ class _BatchNorm(Module):
             self.build(channels_of(x, type(self).__name__, self.input_layout),
                        like=getattr(x, "data", x))
         self._check_input(x)
-        training = self.training  # test_mode() is in it
+        # (test_mode() is in .training; a layer set trainable=False runs as in inference,
+        # keeping its statistics, as Keras' BatchNormalization)
+        training = self.training and not self._keras_frozen
         momentum = self.momentum
         if training and self.track_running_stats:
             run_replayed(_count_batch, self.num_batches_tracked)

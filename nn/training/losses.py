@@ -94,17 +94,19 @@ class CompiledLoss:
         return logits
 
     def _refuse_probabilities(self, output):
-        """Outputs taken as logits that look like probabilities (the first 32 values, none
-        outside [0, 1]) are refused: a sigmoid or softmax this loss cannot see in the graph
-        (written by hand) would be applied twice, a silently wrong loss. Real logits leave
-        [0, 1] within a few values."""
+        """Outputs taken as logits that look like probabilities (the first 32 values of
+        batches that are not constant, none outside [0, 1]) are refused: a sigmoid or softmax
+        this loss cannot see in the graph (written by hand) would be applied twice, a
+        silently wrong loss. Real logits leave [0, 1] within a few values."""
         if self._logits_seen:
             return
         data = output.data
         if bool(((data < 0) | (data > 1)).any()):
             self._logits_seen = True
             return
-        self._unit_values += data.size
+        if data.size > 1 and bool(data.min() == data.max()):  # (zero weights: no sign yet)
+            return
+        self._unit_values += int((data != 0).sum())  # (zero-initialized logits are exactly 0)
         if self._unit_values >= 32:
             raise ValueError(
                 f"loss {self.name!r}: the model's outputs all lie in [0, 1] (the first "

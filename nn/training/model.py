@@ -77,7 +77,7 @@ class Model(Module):
             return super().__call__(*args, **kwargs)
         if _takes_training(self.forward):
             kwargs["training"] = training
-        with _behaviour(self, bool(training)):
+        with _behaviour(bool(training)):
             return super().__call__(*args, **kwargs)
 
     @property
@@ -427,23 +427,10 @@ def _takes_training(forward):
         return False
 
 
-@contextlib.contextmanager
-def _behaviour(model, training):
-    """Inference (test_mode, this thread only) or training behaviour for one call; for the
-    latter, modules put in eval() are switched to train() and back."""
-    if not training:
-        with test_mode():
-            yield
-        return
-    switched = [m for m in model.modules() if not m._training]
-    for module in switched:
-        module.training = True
-    try:
-        with train_behaviour():
-            yield
-    finally:
-        for module in switched:
-            module.training = False
+def _behaviour(training):
+    """Inference or training behaviour for one call, in this thread only (another thread's
+    calls keep their modules' own mode)."""
+    return train_behaviour() if training else test_mode()
 
 
 def _batch_size(batch_size, who):

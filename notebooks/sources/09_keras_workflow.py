@@ -9,7 +9,7 @@
 # 1. declare the model: `model = Sequential()`;
 # 2. stack layers: `model.add(Dense(units, activation=..., input_shape=(...)))`;
 # 3. `model.compile(optimizer, loss, metrics)`: choose how it learns and what to report;
-# 4. `model.fit(x, y, epochs, batch_size, validation_split, callbacks)`: train;
+# 4. `model.fit(x, y, batch_size=..., epochs=..., validation_split=..., callbacks=...)`: train;
 # 5. `model.evaluate(x_test, y_test)` and `model.predict(x_new)`: measure and use it.
 #
 # Plus `model.summary()` to see its structure and `save_weights` / `load_weights` to keep it.

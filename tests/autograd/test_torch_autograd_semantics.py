@@ -231,13 +231,19 @@ def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sig
         assert apply(leaf, 3.0) is leaf
     with pytest.raises(RuntimeError, match="changed in place|modified|version"):
         saved.backward(np.ones(3, np.float32))
-    with pytest.raises(RuntimeError, match=f"x \\{sign[0]}= y: x is a leaf that requires grad"):
-        apply(Variable(data.copy(), requires_grad=True), 2.0)
+    with pytest.raises(RuntimeError, match=f"p \\{sign[0]}= y: the Parameter p .* a graph is "
+                                           "recorded"):
+        apply(ag.Parameter(data.copy()), 2.0)
+    with ag.no_grad(), pytest.raises(RuntimeError, match="cannot change in place: non-broad"):
+        apply(ag.Parameter(data.copy()), np.ones((2, 3)))
     computed = Variable(data.copy(), requires_grad=True) * 1.0
     result = apply(computed, 2.0)  # recorded: a new Variable, as x = x + y
     assert result is not computed and result.creator is not None
-    with pytest.raises(ValueError, match="in place: x of shape \\(3,\\)"):
-        apply(Variable(data.copy(), requires_grad=False), np.ones((2, 3)))
+    total = Variable(np.zeros((), np.float32))  # an accumulator (a leaf requiring grad)
+    added = apply(total, leaf.sum())
+    assert added is not total and added.creator is not None
+    grown = Variable(data.copy(), requires_grad=False)  # a result x cannot hold: a new one
+    assert apply(grown, np.ones((2, 3))).shape == (2, 3) and grown.shape == (3,)
 
 
 _DIMENSION_FORMS = {"x.f(1)": lambda f, v, _: getattr(v, f)(1),
@@ -316,3 +322,37 @@ def test_pytorchs_tensor_methods_give_pytorchs_values_and_gradients(name):
     (theirs * theirs).sum().backward()
     np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
     assert (x.numel(), x.dim(), x.tolist()) == (6, 2, data.tolist())
+
+
+def test_a_captured_step_casts_each_calls_integer_array():
+    w = Variable(np.ones(3, np.float32), requires_grad=True)
+
+    @ag.capture
+    def step(mask):
+        return (w * mask).sum()
+    masks = [np.array([1, 0, 0]), np.array([0, 1, 0]), np.array([0, 0, 1]), np.array([1, 1, 1])]
+    assert [float(step(m).data) for m in masks] == [1.0, 1.0, 1.0, 3.0]
+    assert step.captured == 1
+
+
+def test_max_along_a_dimension_is_captured_and_replayed():
+    w = Variable(np.eye(3, dtype=np.float32), requires_grad=True)
+
+    @ag.capture
+    def step(x):
+        values, indices = (x @ w).max(1)
+        return values.sum(), indices
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        x = rng.normal(size=(5, 3)).astype(np.float32)
+        total, indices = step(x)
+        assert float(total.data) == pytest.approx(x.max(axis=1).sum(), rel=1e-6)
+        np.testing.assert_array_equal(indices.data, x.argmax(axis=1))
+    assert step.captured == 1
+
+
+def test_an_integer_variable_divided_in_place_becomes_a_new_float_one():
+    v = Variable(np.array([3, 4]), requires_grad=False)
+    halved = v
+    halved /= 2
+    assert halved is not v and halved.dtype == np.float64 and halved.data.tolist() == [1.5, 2]

@@ -532,3 +532,13 @@ def test_categorical_crossentropy_takes_one_hot_rows_of_any_number_type(dtype):
     expected = model.evaluate(x, np.eye(3, dtype=np.float32)[labels])
     assert model.evaluate(x, one_hot) == pytest.approx(expected, rel=1e-6)
     model.fit(x, one_hot, epochs=1, verbose=0)
+
+
+def test_zero_initialized_logits_are_not_taken_for_probabilities():
+    x, y = blobs(64)
+    y = (y > 0).astype(np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(4,))])
+    model.set_weights([np.zeros((4, 1)), np.zeros(1)])  # the textbook logistic regression
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    history = model.fit(x, y, batch_size=8, epochs=3, verbose=0)
+    assert history.history["loss"][0] < 0.7

@@ -157,3 +157,27 @@ def test_calling_a_model_with_training_as_keras_does():
     subclass(x)
     subclass(x, training=False)
     assert subclass.seen == [None, False]
+
+
+def test_training_true_in_one_thread_leaves_another_threads_calls_alone():
+    import threading
+
+    from autograd import no_grad
+    x = np.ones((4, 64), np.float32)
+    inside, release = threading.Event(), threading.Event()
+
+    def wait_inside(h):
+        inside.set()
+        release.wait(timeout=30)
+        return h
+    model = nn.Sequential([nn.Lambda(wait_inside), nn.Dropout(0.5)])
+    model.eval()
+    caller = threading.Thread(target=lambda: model(x, training=True))
+    caller.start()
+    assert inside.wait(timeout=30)
+    try:
+        with no_grad():
+            np.testing.assert_array_equal(model.layers[1](x).data, x)  # no dropout here
+    finally:
+        release.set()
+        caller.join(timeout=30)

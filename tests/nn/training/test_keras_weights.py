@@ -44,3 +44,44 @@ def test_to_categorical_as_keras():
     assert nn.utils.to_categorical([1.0, 0.0]).dtype == np.float32
     with pytest.raises(ValueError, match="whole numbers"):
         nn.utils.to_categorical([0.5])
+
+
+def _batchnormed():
+    np.random.seed(0)
+    model = nn.Sequential([nn.Dense(3, input_shape=(2,)), nn.BatchNorm1d(3)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_batchnorm_statistics_are_weights_and_freeze_with_trainable():
+    x = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    y = np.repeat(x.sum(axis=1, keepdims=True), 3, axis=1)
+    trained, copy = _batchnormed(), _batchnormed()
+    trained.fit(x, y, verbose=0)
+    assert [w.shape for w in trained.get_weights()] == [(2, 3), (3,), (3,), (3,), (3,), (3,)]
+    assert trained.count_params() == 21  # as summary's total, and Keras'
+    copy.set_weights(trained.get_weights())
+    np.testing.assert_array_equal(copy.predict(x), trained.predict(x))
+    norm = trained.layers[1]
+    norm.trainable = False  # Keras: a frozen BatchNormalization runs as in inference
+    kept = norm.running_mean.copy(), norm.weight.data.copy()
+    trained.fit(x + 3, y, verbose=0)
+    np.testing.assert_array_equal(norm.running_mean, kept[0])
+    np.testing.assert_array_equal(norm.weight.data, kept[1])
+    norm.trainable = True
+    trained.fit(x + 3, y, verbose=0)
+    assert not np.array_equal(norm.running_mean, kept[0])
+
+
+def test_a_regularizer_set_after_construction_counts():
+    from nn import regularizers
+    x = np.random.default_rng(0).normal(size=(10, 2)).astype(np.float32)
+    model = _batchnormed()
+    plain = model.evaluate(x, np.zeros((10, 3)))
+    model.layers[0].kernel_regularizer = regularizers.L2(10.0)
+    penalty = 10.0 * float((model.layers[0].weight.data.astype(np.float64) ** 2).sum())
+    assert model.evaluate(x, np.zeros((10, 3))) == pytest.approx(plain + penalty, rel=1e-5)
+
+
+def test_to_categorical_keeps_a_single_labels_batch_axis():
+    assert nn.utils.to_categorical(np.array([2]), 3).shape == (1, 3)

@@ -157,3 +157,12 @@ def test_a_recurrent_layer_in_a_sequential_says_how_to_take_its_output():
     model.compile(optimizer=optim.Adam(lr=0.02), loss="mse")
     history = model.fit(x, y, epochs=60, verbose=0)
     assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
+
+
+def test_a_lambda_given_a_tuple_keeps_its_own_errors():
+    class Pair(nn.Module):
+        def forward(self, x):
+            return x, x
+    model = nn.Sequential([Pair(), nn.Lambda(lambda out: out[0] @ np.ones((5, 2)))])
+    with pytest.raises(ValueError, match="matmul"):
+        model(np.ones((2, 3)))
