@@ -207,14 +207,17 @@ class Variable:
         return self._in_place(other, "true_divide", Variable.__truediv__, "/=")
 
     def _in_place(self, other, ufunc, out_of_place, sign):
-        """In place where no graph is recorded (under no_grad(), or nothing requiring grad)
-        and x's memory can hold the result, as PyTorch's: a manual update `p -= lr * p.grad`
-        changes the model, and graphs that saved x refuse to backward. Otherwise a new
-        Variable, as `x = x + y` (an accumulator `total += loss`). A Parameter is never
-        replaced silently: where it cannot change in place, that is an error."""
+        """In place, as PyTorch's, for what a manual update changes: a Parameter, or a leaf
+        that requires grad, under no_grad() (`p -= lr * p.grad` changes the model; graphs that
+        saved p then refuse to backward). Anything else gets a new Variable, as `x = x + y`
+        (an accumulator `total += loss`, `x /= 255` on a batch: the caller's array is not
+        written). A Parameter that cannot change in place (a graph is recorded, or its array
+        cannot hold the result) is an error, never silently replaced."""
+        parameter = isinstance(self, Parameter)
+        if not (parameter or self.requires_grad):
+            return out_of_place(self, other)
         problem = "a graph is recorded (update it under autograd.no_grad(), as an optimizer does)"
-        if not (Config.enable_backprop and (
-                self.requires_grad or getattr(other, "requires_grad", False))):
+        if not Config.enable_backprop:
             try:  # (NumPy checks dtype, shape and writability before it writes anything)
                 getattr(get_array_module(self.data), ufunc)(self.data, _raw(other),
                                                             out=self.data, casting="same_kind")
@@ -223,7 +226,7 @@ class Variable:
             else:
                 mark_modified(self)
                 return self
-        if isinstance(self, Parameter):
+        if parameter:
             raise RuntimeError(f"p {sign} y: the Parameter p (shape {self.shape}, dtype "
                                f"{self.dtype}) cannot change in place: {problem}; write "
                                f"p = p {sign[0]} y for a new Variable")

@@ -233,16 +233,19 @@ class Module:
 
     @property
     def trainable(self):
-        """Keras' flag: whether every parameter trains (requires grad). Setting it freezes
-        or unfreezes them all, as requires_grad_ does: `model.layers[0].trainable = False`
-        keeps that layer's weights through fit, and summary() counts them as non-trainable."""
-        return all(param.requires_grad for param in self.parameters())
+        """Keras' flag. Setting it False freezes every parameter (requires_grad_(False)) and
+        marks the layers frozen: `model.layers[0].trainable = False` keeps that layer's
+        weights through fit (summary() counts them as non-trainable), and a frozen BatchNorm
+        runs as in inference, keeping its statistics, as Keras'. Reads False while the
+        layer is marked frozen or any parameter does not require grad."""
+        return not self._keras_frozen and all(p.requires_grad for p in self.parameters())
 
     @trainable.setter
     def trainable(self, value):
         self.requires_grad_(value)
-        for module in self.modules():  # a frozen BatchNorm keeps its statistics (Keras')
+        for module in self.modules():
             object.__setattr__(module, "_keras_frozen", not value)
+        python_state_changed()  # a captured step ran the layers' other behaviour
 
     # ----- devices -----
     def to_gpu(self):
@@ -372,9 +375,14 @@ class Module:
 
     def _keras_weights(self):
         """(parameter or buffer, whether Keras keeps it transposed) for what get_weights
-        gives."""
-        return [(held, transposed) for module in self.modules()
-                for held, transposed in module._own_keras_weights()]
+        gives; a weight shared by two layers once, as Keras and parameters() count it."""
+        seen, found = set(), []
+        for module in self.modules():
+            for held, transposed in module._own_keras_weights():
+                if id(held) not in seen:
+                    seen.add(id(held))
+                    found.append((held, transposed))
+        return found
 
     def _own_keras_weights(self):
         params = [(p, False) for p in self._parameters.values()

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.capture import python_state_changed
 from autograd.variable import is_uninitialized
 
 from .. import init, regularizers
@@ -131,8 +132,8 @@ class Dense(Linear):
         super().__init__(in_features, units, use_bias, dtype)
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
-        self._regularizers = (regularizers.get(kernel_regularizer),
-                              regularizers.get(bias_regularizer))
+        self._set_regularizers(regularizers.get(kernel_regularizer),
+                               regularizers.get(bias_regularizer))
 
     @property
     def kernel_regularizer(self):
@@ -140,7 +141,7 @@ class Dense(Linear):
 
     @kernel_regularizer.setter
     def kernel_regularizer(self, value):  # checked, and seen by fit, however it is set
-        self._regularizers = (regularizers.get(value), self._regularizers[1])
+        self._set_regularizers(regularizers.get(value), self._regularizers[1])
 
     @property
     def bias_regularizer(self):
@@ -148,7 +149,12 @@ class Dense(Linear):
 
     @bias_regularizer.setter
     def bias_regularizer(self, value):
-        self._regularizers = (self._regularizers[0], regularizers.get(value))
+        self._set_regularizers(self._regularizers[0], regularizers.get(value))
+
+    def _set_regularizers(self, kernel, bias):
+        if hasattr(self, "_regularizers"):  # a captured step recorded the loss without them
+            python_state_changed()
+        self._regularizers = (kernel, bias)
 
     def _own_keras_weights(self):
         """Keras keeps a Dense's kernel as (in, out): get_weights gives it so."""

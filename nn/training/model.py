@@ -16,6 +16,7 @@ all the epoch's (or data set's) outputs at once. How the loss names treat logits
 probabilities: see nn.training.losses.
 """
 import contextlib
+import functools
 import inspect
 
 from autograd.arguments import nonnegative_int, positive_int
@@ -72,10 +73,13 @@ class Model(Module):
         (Dropout off, BatchNorm's running statistics), True training behaviour, whatever
         train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
         model is in training mode until `eval()`). A `forward` that takes `training` gets
-        it too, as Keras' `call`."""
+        the mode in force, as Keras' `call`: True in fit, False in predict and evaluate."""
+        takes = _takes_training(type(self).forward)
         if training is None:
+            if takes and "training" not in kwargs:  # Keras gives call() the mode in force:
+                kwargs["training"] = self.training  # True in fit, False in predict, evaluate
             return super().__call__(*args, **kwargs)
-        if _takes_training(self.forward):
+        if takes:
             kwargs["training"] = training
         with _behaviour(bool(training)):
             return super().__call__(*args, **kwargs)
@@ -420,7 +424,9 @@ class Model(Module):
                                "model.compile(optimizer=..., loss=...) first")
 
 
+@functools.cache
 def _takes_training(forward):
+    """Whether a class's forward takes `training` (asked per class: once per call is slow)."""
     try:
         return "training" in inspect.signature(forward).parameters
     except (TypeError, ValueError):

@@ -46,6 +46,7 @@ def save_model(model, path):
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
                            for name, array in state_arrays(model)]
     document["frozen"] = [name for name, p in model.named_parameters() if not p.requires_grad]
+    document["untrainable"] = [name for name, m in model.named_modules() if m._keras_frozen]
     document["compile"] = writer.compiled(model)
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
@@ -70,7 +71,7 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
             model = reader.module(document["architecture"])
             _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
-            _freeze(model, document.get("frozen", []))
+            _freeze(model, document.get("frozen", []), document.get("untrainable", []))
         if compile and document.get("compile") is not None:
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
@@ -97,13 +98,19 @@ def _take_saved_dtypes(model, weights):
                 setattr(module, name, buf.astype(saved.dtype))
 
 
-def _freeze(model, names):
-    """Parameters saved with requires_grad=False come back frozen (fine-tuning resumes)."""
+def _freeze(model, names, untrainable):
+    """Parameters saved with requires_grad=False come back frozen, and layers saved with
+    trainable=False marked so (fine-tuning resumes)."""
     named = dict(model.named_parameters())
     for name in names:
         if name not in named:
             raise ValueError(f"the frozen parameter {name!r} is not in the model")
         named[name].requires_grad = False
+    modules = dict(model.named_modules())
+    for name in untrainable:
+        if name not in modules:
+            raise ValueError(f"the untrainable layer {name!r} is not in the model")
+        object.__setattr__(modules[name], "_keras_frozen", True)
 
 
 def _message(exc):

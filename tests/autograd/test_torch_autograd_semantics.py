@@ -215,20 +215,19 @@ def test_a_manual_update_under_no_grad_changes_the_parameters_in_place():
 
 
 @pytest.mark.parametrize("sign", ["+=", "-=", "*=", "/="])
-def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sign):
+def test_augmented_assignment_is_in_place_exactly_for_a_manual_update(sign):
     def apply(x, y):
         namespace = {"x": x, "y": y}
         exec(f"x {sign} y", namespace)
         return namespace["x"]
     data = np.array([1.0, 2.0, 4.0], np.float32)
-    x = Variable(data.copy(), requires_grad=False)
-    same = apply(x, np.float64(2.0))
-    assert same is x and x.dtype == np.float32
-    np.testing.assert_allclose(x.data, apply(data.copy(), np.float32(2.0)))
     leaf = Variable(data.copy(), requires_grad=True)
     saved = leaf * 1.0
     with ag.no_grad():
-        assert apply(leaf, 3.0) is leaf
+        assert apply(leaf, 3.0) is leaf and leaf.dtype == np.float32  # a manual update
+        np.testing.assert_allclose(leaf.data, apply(data.copy(), np.float32(3.0)))
+        param = ag.Parameter(data.copy())
+        assert apply(param, np.float64(2.0)) is param and param.dtype == np.float32
     with pytest.raises(RuntimeError, match="changed in place|modified|version"):
         saved.backward(np.ones(3, np.float32))
     with pytest.raises(RuntimeError, match=f"p \\{sign[0]}= y: the Parameter p .* a graph is "
@@ -236,14 +235,28 @@ def test_augmented_assignment_is_in_place_exactly_where_no_graph_is_recorded(sig
         apply(ag.Parameter(data.copy()), 2.0)
     with ag.no_grad(), pytest.raises(RuntimeError, match="cannot change in place: non-broad"):
         apply(ag.Parameter(data.copy()), np.ones((2, 3)))
+    source = data.copy()
+    batch = Variable(source, requires_grad=False)  # data: the caller's array is not written
+    changed = apply(batch, 2.0)
+    assert changed is not batch and np.array_equal(source, data)
     computed = Variable(data.copy(), requires_grad=True) * 1.0
     result = apply(computed, 2.0)  # recorded: a new Variable, as x = x + y
     assert result is not computed and result.creator is not None
     total = Variable(np.zeros((), np.float32))  # an accumulator (a leaf requiring grad)
     added = apply(total, leaf.sum())
     assert added is not total and added.creator is not None
-    grown = Variable(data.copy(), requires_grad=False)  # a result x cannot hold: a new one
-    assert apply(grown, np.ones((2, 3))).shape == (2, 3) and grown.shape == (3,)
+
+
+def test_augmented_assignment_on_values_is_captured():
+    @ag.capture
+    def step(x):
+        y = x * 2.0
+        y += 1.0
+        y /= 2.0
+        return y
+    for value in (1.0, 2.0, 3.0, 4.0):
+        np.testing.assert_allclose(step(np.full(3, value)).data, value + 0.5)
+    assert step.captured == 1
 
 
 _DIMENSION_FORMS = {"x.f(1)": lambda f, v, _: getattr(v, f)(1),

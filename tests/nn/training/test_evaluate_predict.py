@@ -156,7 +156,7 @@ def test_calling_a_model_with_training_as_keras_does():
     subclass = Subclass()
     subclass(x)
     subclass(x, training=False)
-    assert subclass.seen == [None, False]
+    assert subclass.seen == [True, False]  # the mode in force (training until eval())
 
 
 def test_training_true_in_one_thread_leaves_another_threads_calls_alone():
@@ -181,3 +181,25 @@ def test_training_true_in_one_thread_leaves_another_threads_calls_alone():
     finally:
         release.set()
         caller.join(timeout=30)
+
+
+def test_a_forward_taking_training_gets_the_mode_in_force_as_keras_call():
+    class Subclass(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.out, self.seen = nn.Dense(1, input_shape=(3,)), []
+
+        def forward(self, x, training=None):
+            self.seen.append(training)
+            return self.out(x)
+    x, y = np.ones((4, 3), np.float32), np.zeros((4, 1), np.float32)
+    model = Subclass()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, verbose=0)
+    model.predict(x)
+    model.evaluate(x, y)
+    assert model.seen == [True, False, False]
+    nested = nn.Sequential([Subclass()])
+    nested(x, training=False)
+    nested(x, training=True)
+    assert nested.layers[0].seen == [False, True]

@@ -85,3 +85,31 @@ def test_a_regularizer_set_after_construction_counts():
 
 def test_to_categorical_keeps_a_single_labels_batch_axis():
     assert nn.utils.to_categorical(np.array([2]), 3).shape == (1, 3)
+
+
+def test_a_frozen_layer_stays_frozen_through_save_and_load_and_a_captured_step(tmp_path):
+    x = np.random.default_rng(0).normal(size=(40, 2)).astype(np.float32)
+    y = np.repeat(x.sum(axis=1, keepdims=True), 3, axis=1)
+    model = _batchnormed()
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    model.fit(x, y, epochs=2, verbose=0)
+    norm = model.layers[1]
+    norm.trainable = False  # after the step was captured: it records again
+    kept = norm.running_mean.copy()
+    model.fit(x + 3, y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(norm.running_mean, kept)
+    model.save(tmp_path / "frozen.npz")
+    loaded = nn.load_model(tmp_path / "frozen.npz")
+    assert not loaded.layers[1].trainable and loaded.layers[0].trainable
+    loaded.fit(x + 3, y, epochs=1, verbose=0)
+    np.testing.assert_array_equal(loaded.layers[1].running_mean, kept)
+
+
+def test_a_layer_without_parameters_reads_as_set_and_tied_weights_count_once():
+    dropout = nn.Dropout(0.5)
+    dropout.trainable = False
+    assert not dropout.trainable
+    first, second = nn.Linear(4, 4), nn.Linear(4, 4)
+    second.weight = first.weight
+    model = nn.Sequential(first, second)
+    assert model.count_params() == 24 and len(model.get_weights()) == 3
