@@ -13,6 +13,7 @@ from .distributed import group as _distributed_group
 from .layers.activation import (
     ELU,
     GELU,
+    Activation,
     Hardtanh,
     LeakyReLU,
     LogSigmoid,
@@ -69,7 +70,8 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
     "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
-    "LSTMCell", "GRUCell", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
+    "LSTMCell", "GRUCell", "Activation",
+    "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
     "PReLU", "Unflatten", "GroupNorm", "MaxPool1d", "AvgPool1d",

@@ -195,5 +195,24 @@ def resolve_activation(activation, who):
                      f"{sorted(ACTIVATIONS)}")
 
 
+class Activation(Module):
+    """Keras' Activation layer: `Activation('relu')` applies the named (or given) function;
+    'linear' or None passes x through."""
+
+    def __init__(self, activation):
+        super().__init__()
+        self.activation_name, self.activation = resolve_activation(activation, "Activation")
+        self._given = activation
+
+    def forward(self, x):
+        return x if self.activation is None else self.activation(x)
+
+    def get_config(self):
+        return {"activation": self._given}
+
+    def extra_repr(self):
+        return self.activation_name
+
+
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
-           "Softplus"]
+           "Softplus", "Activation"]

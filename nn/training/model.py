@@ -18,6 +18,7 @@ probabilities: see nn.training.losses.
 import contextlib
 import functools
 import inspect
+import sys
 
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import to_cpu
@@ -35,6 +36,7 @@ from .batches import (
     host_arrays,
     make_batches,
     to_module,
+    yields_batches,
 )
 from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
@@ -346,10 +348,37 @@ class Model(Module):
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
         if verbose:
             print(format_logs(logs), flush=True)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return _as_keras_returns(logs, return_dict)
+
+    # ----- one batch (Keras' custom loops: GANs, hand-made epochs) -----
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One update on (x, y), all of it one batch; the loss (plus the metrics, as
+        evaluate returns them) that batch had before the update, as Keras'."""
+        self._require_compiled("train_on_batch")
+        _one_batch_only(x, "train_on_batch")
+        batches = make_batches(self, x, y, sys.maxsize, "train_on_batch",
+                               sample_weight=sample_weight, class_weight=class_weight)
+        if getattr(batches, "weights", None) is not None:
+            self.compiled_loss.check_weighable("train_on_batch")
+        self.train()
+        x_batch, y_batch, w_batch = (to_module(array_module(self), a)
+                                     for a in next(iter(batches)))
+        loss, scores = self._train_step(x_batch, y_batch, w_batch)
+        tracker = MetricAccumulator(self.compiled_metrics)
+        if scores is not None:
+            tracker.add(to_cpu(y_batch), scores)
+        return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """evaluate on (x, y) as one batch (Keras')."""
+        _one_batch_only(x, "test_on_batch")
+        return self.evaluate(x, y, sys.maxsize, 0, sample_weight, return_dict=return_dict)
+
+    def predict_on_batch(self, x):
+        """predict on x as one batch (Keras')."""
+        _one_batch_only(x, "predict_on_batch")
+        return self.predict(x, sys.maxsize)
 
     def _evaluate_logs(self, batches, runner):
         """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
@@ -422,6 +451,20 @@ class Model(Module):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+
+def _as_keras_returns(logs, return_dict):
+    """evaluate's return: the loss alone, [loss, metric, ...], or the dict itself."""
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _one_batch_only(x, who):
+    if yields_batches(x):
+        raise TypeError(f"{who}: x is one batch of arrays; a {type(x).__name__} goes to fit, "
+                        "evaluate or predict")
 
 
 @functools.cache

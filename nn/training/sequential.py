@@ -5,7 +5,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import functional as F
-from ..layers.activation import Sigmoid, Softmax
+from ..layers.activation import Activation, Sigmoid, Softmax
 from ..layers.lambda_layer import Lambda
 from ..layers.linear import Dense, Linear
 from ..module import Module
@@ -21,6 +21,8 @@ def _activation_name(step):
     Lambda of the function (`model.add(F.softmax)`); else None."""
     if isinstance(step, Lambda):
         step = step.function
+    if isinstance(step, Activation):
+        step = step.activation
     if isinstance(step, Softmax):
         return "softmax" if step.dim in (-1, 1) else None
     if type(step) is Sigmoid:

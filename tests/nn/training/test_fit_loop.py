@@ -222,3 +222,25 @@ def test_positional_arguments_come_in_keras_order():
     assert model.predict(x, 7, 0).shape == (100, 1)
     with pytest.raises(TypeError):
         model.predict(x, 7, 0, [])  # callbacks are named (Keras' fourth is steps)
+
+
+def test_on_batch_methods_as_keras():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 4)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.float32)
+    np.random.seed(0)
+    model = nn.Sequential([nn.Dense(1, input_shape=(4,), activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    twin = nn.Sequential([nn.Dense(1, input_shape=(4,), activation="sigmoid")])
+    twin.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    twin.set_weights(model.get_weights())
+    before = model.evaluate(x, y, batch_size=32)
+    assert model.train_on_batch(x, y) == pytest.approx(before)  # the loss before the update
+    twin.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)  # the same one update
+    for ours, theirs in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    logs = model.test_on_batch(x, y, return_dict=True)
+    assert logs == pytest.approx(model.evaluate(x, y, batch_size=32, return_dict=True))
+    np.testing.assert_array_equal(model.predict_on_batch(x[:3]), model.predict(x[:3]))
+    with pytest.raises(TypeError, match="x is one batch of arrays"):
+        model.train_on_batch(nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=8))

@@ -166,3 +166,20 @@ def test_a_lambda_given_a_tuple_keeps_its_own_errors():
     model = nn.Sequential([Pair(), nn.Lambda(lambda out: out[0] @ np.ones((5, 2)))])
     with pytest.raises(ValueError, match="matmul"):
         model(np.ones((2, 3)))
+
+
+def test_keras_activation_layers_end_a_classifier():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(60, 4)).astype(np.float32), rng.integers(0, 3, 60)
+    np.random.seed(0)
+    model = nn.Sequential([nn.Dense(8, input_shape=(4,)), nn.Activation("relu"), nn.Dense(3),
+                           nn.Activation("softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    p = model.predict(x).astype(np.float64)
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-5)
+    assert model.final_activation() == "softmax"
+    assert model.evaluate(x, y) == pytest.approx(-np.mean(np.log(p[np.arange(60), y])),
+                                                 rel=1e-5)
+    assert nn.Activation("linear")(x) is x or np.array_equal(nn.Activation(None)(x), x)
+    with pytest.raises(ValueError, match="Activation: unknown activation 'relux'"):
+        nn.Activation("relux")
