@@ -31,6 +31,7 @@ from .layers.conv import Conv1d, Conv2d, ConvTranspose2d, LazyConv2d
 from .layers.dropout import Dropout
 from .layers.embedding import Embedding
 from .layers.flatten import Flatten, Unflatten
+from .layers.input_layer import Input, InputLayer
 from .layers.lambda_layer import Lambda
 from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import (
@@ -64,7 +65,7 @@ from .module import Module
 
 __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of `import *`
     "functional", "init", "Module", "ModuleList", "ModuleDict", "Parameter",
-    "UninitializedParameter", "Lambda",
+    "UninitializedParameter", "Lambda", "Input", "InputLayer",
     "Linear", "LazyLinear", "Dense", "Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d",
     "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
+from ..layers.input_layer import InputLayer
 from ..layers.lambda_layer import Lambda
 from ..layers.linear import Dense, Linear
 from ..module import Module
@@ -95,7 +96,7 @@ class Sequential(Model):
         layer.unbuild()
 
     def first_linear_layer(self):
-        first = next(iter(self._modules.values()), None)
+        first = next((m for m in self._modules.values() if not isinstance(m, InputLayer)), None)
         return first if isinstance(first, Linear) else None
 
     @property
@@ -164,8 +165,11 @@ class Sequential(Model):
 
     def _trial_call(self):
         """Run one zero sample through the model where its shape is known: the last input's,
-        else the first layer's declared input_shape (Dense) or in_features (Linear)."""
-        sample = self._last_sample or _declared_sample(self.first_linear_layer())
+        else an Input's shape, the first layer's declared input_shape (Dense) or its
+        in_features (Linear)."""
+        first = next(iter(self._modules.values()), None)
+        sample = self._last_sample or (first.example_sample() if isinstance(first, InputLayer)
+                                       else _declared_sample(self.first_linear_layer()))
         if sample is not None:
             with self._inference():
                 self(np.zeros((1,) + sample[0], dtype=sample[1]))

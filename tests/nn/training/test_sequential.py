@@ -183,3 +183,28 @@ def test_keras_activation_layers_end_a_classifier():
     assert nn.Activation("linear")(x) is x or np.array_equal(nn.Activation(None)(x), x)
     with pytest.raises(ValueError, match="Activation: unknown activation 'relux'"):
         nn.Activation("relux")
+
+
+def test_keras_input_sizes_the_layers_after_it_and_checks_samples(tmp_path):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(60, 4)).astype(np.float32), rng.integers(0, 3, 60)
+    np.random.seed(0)
+    model = nn.Sequential([nn.Input(shape=(4,)), nn.Dense(8, activation="relu"),
+                           nn.Dense(3, activation="softmax")])
+    assert model.count_params() == 67  # built at once, before any data
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("(None, 8)" in line for line in lines)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "input.npz")
+    np.testing.assert_allclose(nn.load_model(tmp_path / "input.npz").predict(x), model.predict(x))
+    with pytest.raises(ValueError, match=r"Input: the model takes samples of shape \(4,\), got a "
+                                         r"batch of shape \(2, 5\)"):
+        model.predict(np.ones((2, 5), np.float32))
+    images = nn.Sequential([nn.Input((1, 8, 8)), nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Dense(2)])
+    assert images.layers[3].in_features == 144
+    sequences = nn.Sequential([nn.Input((None, 3)), nn.Dense(2)])  # any length
+    assert sequences(np.ones((2, 7, 3), np.float32)).shape == (2, 7, 2)
+    with pytest.raises(ValueError, match="Input: shape is one sample's shape"):
+        nn.Input(shape="4")
