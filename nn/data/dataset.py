@@ -20,6 +20,17 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
 
 
+def _batch_index(index, n):
+    """A slice, or integer indices (a list or array) checked against n samples."""
+    if isinstance(index, slice):
+        return index
+    rows = integer_indices(to_cpu(index), "TensorDataset")
+    if rows.size and not (-n <= rows.min() and rows.max() < n):
+        raise IndexError(f"indices from {rows.min()} to {rows.max()} are out of range for a "
+                         f"dataset of {n} samples")
+    return rows % n if rows.size else rows
+
+
 class TensorDataset(Dataset):
     """Samples are rows of equally long arrays: `ds[i] == (a[i], b[i], ...)`.
 
@@ -46,6 +57,8 @@ class TensorDataset(Dataset):
         return len(self.arrays[0])
 
     def __getitem__(self, index):
+        if isinstance(index, slice) or getattr(index, "ndim", 0) or isinstance(index, list):
+            return self.get_batch(_batch_index(index, len(self)))  # PyTorch's: rows at once
         i = operator.index(index)
         n = len(self)
         if not -n <= i < n:

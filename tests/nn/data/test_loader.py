@@ -176,3 +176,16 @@ def test_seeds_are_checked_when_given_and_negative_ones_work():
     assert len(list(sampler)) == 3
     with pytest.raises(ValueError, match="DistributedSampler: seed must be an integer"):
         DistributedSampler(list(range(6)), num_replicas=2, rank=0, seed="a")
+
+
+def test_a_tensor_dataset_indexed_by_several_rows_gives_their_batch_as_pytorch():
+    x, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    data = TensorDataset(x, y)
+    for rows in (np.array([1, 2]), [0, -1], slice(1, 3)):
+        batch_x, batch_y = data[rows]
+        np.testing.assert_array_equal(batch_x, x[rows])
+        np.testing.assert_array_equal(batch_y, y[rows])
+    with pytest.raises(IndexError, match="out of range for a dataset of 5 samples"):
+        data[np.array([7])]
+    with pytest.raises(TypeError, match="indices must be integers"):
+        data[np.array([0.5])]
