@@ -660,17 +660,12 @@ def _operands(x, other):
     dtype = getattr(other, "dtype", None)
     if dtype is None or dtype.kind == x.data.dtype.kind:
         return x, other
+    # cast by the op, not by NumPy here: a captured step then casts each call's array
     if dtype.kind in "biu" and x.data.dtype.kind == "f":
-        return x, _in_float(other, x.data.dtype)
+        return x, _ops.astype(other, x.data.dtype)
     if dtype.kind == "f" and x.data.dtype.kind in "biu":
-        return _in_float(x, dtype), other
+        return _ops.astype(x, dtype), other
     return x, other
-
-
-def _in_float(value, dtype):
-    """An integer or bool array or Variable (never one requiring grad) as `dtype`, by the op
-    (a captured step then casts each call's array, not the first call's)."""
-    return _ops.astype(value, dtype)
 
 
 

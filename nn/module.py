@@ -335,61 +335,55 @@ class Module:
             target = targets[key]
             xp = get_array_module(target)
             target[...] = xp.asarray(value).astype(target.dtype, copy=False)
+        written = {key for key, _ in plan}
+        for name, param in self.named_parameters():  # graphs that saved the old values
+            if name in written:                      # refuse to backward, as after a step
+                param.bump_version()
         return IncompatibleKeys(missing, unexpected)
 
     # ----- Keras' weight lists -----
+    _keras_transposed = ()  # own parameters Keras keeps transposed (Dense's weight)
+
     def get_weights(self):
-        """Keras' get_weights: a copy of every built parameter and floating-point buffer
-        (BatchNorm's running statistics: Keras' non-trainable weights) as a NumPy array, in
-        module order, each module's parameters first; a Dense's weight comes as Keras'
-        kernel, (in, out)."""
-        return [to_cpu(_values(held)).T.copy() if transposed else to_cpu(_values(held)).copy()
-                for held, transposed in self._keras_weights()]
+        """Keras' get_weights: a copy of every floating-point array state_dict holds (the
+        parameters, and BatchNorm's running statistics: Keras' non-trainable weights) as a
+        NumPy array, in state_dict order; a Dense's weight comes as Keras' kernel, (in, out)."""
+        return [to_cpu(array).T.copy() if transposed else to_cpu(array).copy()
+                for _, array, transposed in self._keras_weights()]
 
     def set_weights(self, weights):
-        """Keras' set_weights: arrays in get_weights' order and shapes, copied into the
-        parameters and buffers (each keeps its dtype). Everything is checked before anything
-        is written."""
+        """Keras' set_weights: arrays in get_weights' order and shapes, loaded as
+        load_state_dict loads them (each keeps its dtype; everything checked first)."""
         slots = self._keras_weights()
         weights = list(weights)
         if len(weights) != len(slots):
             raise ValueError(f"{type(self).__name__}.set_weights: expected {len(slots)} arrays "
                              f"(as get_weights gives), got {len(weights)}")
         arrays = [np.asarray(host_array(w)) for w in weights]
-        for i, ((held, transposed), array) in enumerate(zip(slots, arrays)):
-            expected = held.shape[::-1] if transposed else held.shape
+        for i, ((_, target, transposed), array) in enumerate(zip(slots, arrays)):
+            expected = target.shape[::-1] if transposed else target.shape
             if array.shape != tuple(expected):
                 raise ValueError(f"{type(self).__name__}.set_weights: array {i} has shape "
                                  f"{array.shape}, expected {tuple(expected)}")
-        for (held, transposed), array in zip(slots, arrays):
-            target = _values(held)
-            xp = get_array_module(target)
-            target[...] = xp.asarray(array.T if transposed else array).astype(
-                target.dtype, copy=False)
-            if isinstance(held, Variable):
-                held.bump_version()
+        self.load_state_dict({key: array.T if transposed else array
+                              for (key, _, transposed), array in zip(slots, arrays)},
+                             strict=False)
 
     def count_params(self):
         """Keras' count_params: the number of values get_weights gives."""
-        return sum(_values(held).size for held, _ in self._keras_weights())
+        return sum(array.size for _, array, _ in self._keras_weights())
 
     def _keras_weights(self):
-        """(parameter or buffer, whether Keras keeps it transposed) for what get_weights
-        gives; a weight shared by two layers once, as Keras and parameters() count it."""
+        """(state_dict key, array, whether Keras keeps it transposed) for each floating-point
+        array of state_dict; one two layers share comes once, as Keras counts it."""
+        transposed = {_join(prefix, name) for prefix, module in self.named_modules()
+                      for name in module._keras_transposed}
         seen, found = set(), []
-        for module in self.modules():
-            for held, transposed in module._own_keras_weights():
-                if id(held) not in seen:
-                    seen.add(id(held))
-                    found.append((held, transposed))
+        for key, array in state_arrays(self):
+            if array.dtype.kind == "f" and id(array) not in seen:
+                seen.add(id(array))
+                found.append((key, array, key in transposed))
         return found
-
-    def _own_keras_weights(self):
-        params = [(p, False) for p in self._parameters.values()
-                  if p is not None and not is_uninitialized(p)]
-        buffers = [(b, False) for name, b in self._buffers.items()
-                   if b is not None and name not in self._non_persistent and b.dtype.kind == "f"]
-        return params + buffers
 
     def save_weights(self, path):
         """Write the state_dict to `path` atomically: a safetensors file for a `.safetensors`
@@ -452,11 +446,6 @@ class Module:
 
 
 # ----- helpers -----
-def _values(held):
-    """The array of a parameter (a Variable) or of a buffer (an array)."""
-    return held.data if isinstance(held, Variable) else held
-
-
 def _note_replaced(name, value, *registries):
     """A parameter, buffer or submodule replaced by another object: captured steps, which
     hold the old one, record again (autograd.capture)."""

@@ -9,6 +9,7 @@ from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
 from .elementwise import exp, linked
 from .shape import reshape_if_needed
+from .sorting import extreme_along
 from .validation import normalize_axes as _axes
 
 
@@ -249,7 +250,6 @@ def min(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa
 
 def _along(x, args, named, keepdim, largest, who, numpy_style):
     """PyTorch's max(dim[, keepdim]) / min from the arguments given as PyTorch gives them."""
-    from .sorting import extreme_along
     mixed = numpy_style != (None, False)
     if mixed or set(named) - {"dim"} or len(args) > 2 or (args and named):
         raise TypeError(f"{who}: takes a dimension as PyTorch does, {who}(dim, keepdim) or "

@@ -34,10 +34,7 @@ def take_along_axis(x, indices, axis):
     their gradients."""
     x = as_variable(x, who="take_along_axis")
     axis = normalize_axis(axis, x.ndim, "take_along_axis")
-    xp = get_array_module(indices)
-    index = [indices if k == axis else xp.arange(n).reshape(
-        [-1 if i == k else 1 for i in range(indices.ndim)]) for k, n in enumerate(indices.shape)]
-    return get_item(x, tuple(index))
+    return get_item(x, _index_along(indices, axis))
 
 
 def _flat_or(x, axis, who):
@@ -117,7 +114,8 @@ class PickAlong(Function):
 
 
 def _index_along(picked, axis):
-    """The index of x picking, along `axis`, the positions `picked` holds (keepdims shape)."""
+    """The index of x picking, along `axis`, the positions `picked` holds (an array of x's
+    rank): take_along_axis's gather."""
     xp = get_array_module(picked)
     return tuple(picked if k == axis else xp.arange(n).reshape(
         [-1 if i == k else 1 for i in range(picked.ndim)]) for k, n in enumerate(picked.shape))
@@ -132,9 +130,7 @@ def extreme_along(x, dim, keepdim, largest, who):
         xp = get_array_module(x.data)
         return ValuesIndices(reshape(x, ()), wrap(xp.zeros((), np.int64), False))
     dim = normalize_axis(dim, x.ndim, who)
-    if x.shape[dim] == 0:
-        raise ValueError(f"{who}: cannot take the {who} of axis {dim} of size 0 (input shape "
-                         f"{x.shape})")
+    _refuse_empty(x, dim, who)
     return ValuesIndices(*PickAlong(dim, keepdim, largest)(x))
 
 
@@ -143,12 +139,17 @@ def _arg(reduce, x, axis, keepdims, who):
     data = x.data
     if axis is not None:
         axis = normalize_axis(axis, max(x.ndim, 1), who)
-    empty = data.size == 0 if axis is None or x.ndim == 0 else data.shape[axis] == 0
+    _refuse_empty(x, axis, who)
+    return computed_from_values(
+        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims))
+
+
+def _refuse_empty(x, axis, who):
+    """A ValueError where there is nothing to pick from: x empty, or its `axis` of size 0."""
+    empty = x.size == 0 if axis is None or x.ndim == 0 else x.shape[axis] == 0
     if empty:
         where = "an empty array" if axis is None else f"axis {axis} of size 0"
         raise ValueError(f"{who}: cannot take the {who} of {where} (input shape {x.shape})")
-    return computed_from_values(
-        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims))
 
 
 def argmax(x, axis=None, keepdims=False):

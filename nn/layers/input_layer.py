@@ -38,9 +38,7 @@ class InputLayer(Module):
         return f"shape={self.shape}"
 
 
-def Input(shape, dtype="float32"):  # noqa: N802 (Keras' name)
-    """Keras' `Input(shape=...)`: an InputLayer, for the start of a Sequential."""
-    return InputLayer(shape, dtype)
+Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
 __all__ = ["Input", "InputLayer"]

@@ -156,9 +156,7 @@ class Dense(Linear):
             python_state_changed()
         self._regularizers = (kernel, bias)
 
-    def _own_keras_weights(self):
-        """Keras keeps a Dense's kernel as (in, out): get_weights gives it so."""
-        return [(held, held is self.weight) for held, _ in super()._own_keras_weights()]
+    _keras_transposed = ("weight",)  # Keras' kernel is (in, out): get_weights gives it so
 
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as

@@ -98,6 +98,11 @@ class Model(Module):
         penalties = self.losses if regularizers.in_use() else None
         return sum(penalties, loss) if penalties else loss
 
+    def _penalty_value(self):
+        """The layers' penalties summed, as a float (0 without any)."""
+        total = self._with_penalties(0.0)
+        return float(getattr(total, "data", total))
+
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
         """Choose the optimizer, the loss and the metrics.
@@ -388,20 +393,20 @@ class Model(Module):
         xp = array_module(self)
         runner.call("on_test_begin", {})
         with self._inference():
+            penalty = self._penalty_value()  # (the weights do not change while evaluating)
             for step, batch in enumerate(batches):
                 runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
-                loss = self._with_penalties(compiled(inputs, y_batch, w_batch))
-                total += float(loss.data) * len(x_batch)
+                total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
-                runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1)})
+                runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1) + penalty})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
-        logs = {"loss": total / seen, **tracker.results()}
+        logs = {"loss": total / seen + penalty, **tracker.results()}
         runner.call("on_test_end", logs)
         return logs
 
