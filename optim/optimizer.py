@@ -5,6 +5,8 @@ Concrete optimizers implement two hooks, `_init_state(xp, w, group)` and
 gradients, applies weight decay, converts hyperparameters and keeps the state.
 """
 import copy
+import functools
+import inspect
 from numbers import Real
 
 import numpy as np
@@ -92,6 +94,29 @@ def check_unit_interval(value, name, who, closed=False):
         raise ValueError(f"{who}: {name} must be a number in [0, 1{bound}, got {value!r}")
 
 
+def _taking_learning_rate(init):
+    """An optimizer's __init__ that also takes Keras' `learning_rate=` for its `lr`, so that
+    `optim.Adam(learning_rate=1e-3)` written from Keras works (made by __init_subclass__ for
+    every optimizer whose __init__ has an `lr`)."""
+    names = list(inspect.signature(init).parameters)
+    if "lr" not in names:
+        return init
+    position = names.index("lr") - 1  # (self is not in args)
+
+    @functools.wraps(init)
+    def __init__(self, *args, learning_rate=_UNSET, **kwargs):
+        if learning_rate is not _UNSET:
+            if "lr" in kwargs or len(args) > position:
+                raise TypeError(f"{type(self).__name__}: give lr or learning_rate (Keras' "
+                                "name for it), not both")
+            kwargs["lr"] = learning_rate
+        init(self, *args, **kwargs)
+    return __init__
+
+
+_UNSET = object()
+
+
 def grad_array(p):
     """The gradient of `p` as an array, or None (a Variable's grad is a Variable)."""
     g = p.grad
@@ -125,6 +150,23 @@ class Optimizer:
     #: weight, gradient and state alone): then a group of small parameters may be updated
     #: as one flat array (optim/foreach.py). A rule with norms over a parameter is not.
     elementwise_update = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _taking_learning_rate(cls.__init__)
+
+    @property
+    def learning_rate(self):
+        """Keras' name for the learning rate: the first group's lr; setting it sets every
+        group's (`model.optimizer.learning_rate = 1e-4`)."""
+        return self.param_groups[0]["lr"]
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        check_nonnegative(value, "learning_rate", self._who)
+        for group in self.param_groups:
+            group["lr"] = value
 
     @property
     def _who(self):

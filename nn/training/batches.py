@@ -13,9 +13,11 @@ model's device and its outputs back.
 """
 import functools
 import math
+import warnings
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable
 
@@ -106,6 +108,75 @@ class LoaderBatches:
                if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
         raise ValueError(f"{self.who}: each batch must be an (x, y) pair or an (x, y, "
                          f"sample_weight) triple; batch {index} is {got}")
+
+
+class LimitedSteps:
+    """At most `steps` batches of `batches` per pass: Keras' steps_per_epoch, validation_steps
+    and evaluate's / predict's steps.
+
+    `continuing` (fit's, as Keras 3's epoch iterator): a pass resumes where the last one
+    stopped, so that steps_per_epoch smaller than the data walks through all of it over the
+    epochs, and a source used up exactly starts afresh. A source that runs out in the middle
+    of a pass ends it early with a warning. A one-shot source (a generator) used up sets
+    `ran_out` (see used_up), on which fit stops training, as Keras does.
+    """
+
+    def __init__(self, batches, steps, who, continuing=False):
+        self.batches, self.steps, self.who = batches, steps, who
+        self.continuing = continuing
+        self.samples, self.batch_size = batches.samples, batches.batch_size
+        self.weights = getattr(batches, "weights", None)
+        self.source = getattr(batches, "source", None)  # (a sampler's set_epoch)
+        self.one_shot = continuing and hasattr(self.source, "__next__")
+        self.ran_out, self.passes = False, 0
+        self._current = None
+        self._ahead = _END  # a one-shot source's next batch, fetched by used_up
+
+    def __iter__(self):
+        self.passes += 1
+        if self._current is None or not self.continuing:
+            self._current = iter(self.batches)
+        for step in range(self.steps):
+            batch = self._take()
+            if batch is _END and step == 0 and self.continuing and not self.one_shot:
+                self._current = iter(self.batches)  # the last pass used it up exactly
+                batch = self._take()
+            if batch is _END:
+                self._current = None
+                self._out_of_data(f"before {self.steps} steps")
+                return
+            yield batch
+
+    def used_up(self):
+        """Whether a one-shot source has nothing left for another pass (fit asks before each
+        epoch after the first, and stops with a warning rather than run an empty epoch)."""
+        if not self.one_shot or self._current is None:
+            return self.ran_out
+        self._ahead = self._take()
+        if self._ahead is _END:
+            self._out_of_data(f"after {self.passes} epochs of {self.steps} steps")
+        return self.ran_out
+
+    def _take(self):
+        batch, self._ahead = self._ahead, _END
+        return next(self._current, _END) if batch is _END else batch
+
+    def _out_of_data(self, when):
+        self.ran_out = self.one_shot
+        warnings.warn(f"{self.who}: the data ran out {when}; "
+                      f"{'stopping training' if self.ran_out else 'this pass ends early'} (give "
+                      f"a source that yields at least steps x epochs batches, or fewer steps)",
+                      RuntimeWarning, stacklevel=4)
+
+
+_END = object()  # what _take gives when the source is used up
+
+
+def limited(batches, steps, name, who, continuing=False):
+    """`batches`, or at most `steps` of them per pass (None: all of them)."""
+    if steps is None:
+        return batches
+    return LimitedSteps(batches, positive_int(steps, name, who), who, continuing)
 
 
 def _length(data):
@@ -311,5 +382,6 @@ def concatenate_outputs(outputs):
 
 
 __all__ = ["yields_batches", "looks_like_a_dataset", "ArrayBatches", "LoaderBatches",
+           "LimitedSteps", "limited",
            "fit_batches", "make_batches", "array_module", "to_module",
            "host_arrays", "concatenate_outputs"]

@@ -30,10 +30,12 @@ from .. import regularizers
 from ..distributed.fit import DataParallelFit
 from ..module import Module
 from .batches import (
+    LimitedSteps,
     array_module,
     concatenate_outputs,
     fit_batches,
     host_arrays,
+    limited,
     make_batches,
     to_module,
     yields_batches,
@@ -163,8 +165,8 @@ class Model(Module):
     # ----- training -----
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, *, validation_batch_size=None,
-            validation_freq=1):
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
         """Train for epochs `initial_epoch` .. `epochs - 1` and return a History. The
         arguments come in Keras' order (`fit(x, y, 32, 10)` is batch_size 32, 10 epochs);
         batch_size None is Keras' 32.
@@ -183,7 +185,11 @@ class Model(Module):
         DataLoader gives its weights as the batches' third item). validation_batch_size:
         the validation's batch size (default batch_size); validation_freq: validate every
         this many epochs (an int), or after the epochs listed (numbered from 1), as Keras;
-        the other epochs' logs have no val_* values.
+        the other epochs' logs have no val_* values. steps_per_epoch: batches per epoch
+        (default: one pass over the data); each epoch resumes where the last one stopped,
+        as in Keras 3, so a generator of endless batches can be trained on; a source that
+        runs out ends its epoch early with a warning (a generator used up stops training).
+        validation_steps: batches per validation, resuming likewise.
 
         >>> import numpy as np
         >>> import nn
@@ -213,9 +219,11 @@ class Model(Module):
                 self.compiled_loss.check_weighable("fit")
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
-        params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
-                  "samples": train.samples, "verbose": verbose,
-                  "do_validation": validation is not None}
+        limit_train = functools.partial(limited, steps=steps_per_epoch,
+                                        name="steps_per_epoch", who="fit", continuing=True)
+        limit_validation = functools.partial(limited, steps=validation_steps,
+                                             name="validation_steps", who="fit (validation)",
+                                             continuing=True)
         progress = progress_callback(verbose)
         extra = callback_items(callbacks)
         # a History among the callbacks is the one fit fills and returns, as in Keras
@@ -227,6 +235,11 @@ class Model(Module):
             train = parallel.shard(train, training=True)
             validation = None if validation is None else parallel.shard(validation, False)
             progress, extra = progress if parallel.rank == 0 else None, parallel.callbacks(extra)
+        train = limit_train(train)
+        validation = None if validation is None else limit_validation(validation)
+        params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
+                  "samples": train.samples, "verbose": verbose,
+                  "do_validation": validation is not None}
         completed = False
         try:
             self._parallel = parallel
@@ -249,6 +262,8 @@ class Model(Module):
         logs = {}
         runner.call("on_train_begin", {})
         for epoch in range(initial_epoch, epochs):
+            if epoch > initial_epoch and _used_up(train):
+                break  # a generator with steps_per_epoch, at its end (warned)
             _start_sampler_epoch(train, epoch)
             runner.call("on_epoch_begin", epoch, {})
             lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
@@ -259,7 +274,7 @@ class Model(Module):
             if lr is not None:
                 logs["lr"] = float(lr)
             runner.call("on_epoch_end", epoch, logs)
-            if self._stopping():
+            if self._stopping() or _used_up(train, ahead=False):
                 break
         runner.call("on_train_end", logs)
         return history
@@ -338,16 +353,18 @@ class Model(Module):
         return loss, inputs
 
     # ----- evaluation and inference -----
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None, *,
-                 callbacks=None, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
         """The loss on (x, y) (a float) when compiled without metrics, else the list
         [loss, metric, ...] in compile order (Keras); `return_dict` gives {name: value}.
         x may be a DataLoader (any iterable of (x, y) batches) with y None.
         verbose=1 or 2 prints the values on one line. callbacks: their on_test_* hooks run.
-        sample_weight: (N,) weights of the samples' losses (as in fit)."""
+        sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
+        the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
-        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
-                               sample_weight=sample_weight)
+        batches = limited(make_batches(self, x, y, _batch_size(batch_size, "evaluate"),
+                                       "evaluate", sample_weight=sample_weight),
+                          steps, "steps", "evaluate")
         if sample_weight is not None:
             self.compiled_loss.check_weighable("evaluate")
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
@@ -410,13 +427,14 @@ class Model(Module):
         runner.call("on_test_end", logs)
         return logs
 
-    def predict(self, x, batch_size=None, verbose=0, *, callbacks=None):
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
         without a graph (probabilities when the model ends with a sigmoid/softmax).
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
-        returning a tuple gives a tuple of arrays. callbacks: their on_predict_* hooks run."""
-        batches = make_batches(self, x, None, _batch_size(batch_size, "predict"), "predict",
-                               targets=False)
+        returning a tuple gives a tuple of arrays. steps: the first this many batches only.
+        callbacks: their on_predict_* hooks run."""
+        batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
+                                       "predict", targets=False), steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
         xp = array_module(self)
         outputs = []
@@ -508,6 +526,14 @@ def _hooks(model, callbacks, batches, verbose):
     return CallbackList(callbacks, model,
                         {"epochs": 1, "steps": getattr(batches, "steps", None),
                          "verbose": verbose})
+
+
+def _used_up(batches, ahead=True):
+    """Whether batches under steps_per_epoch came from a one-shot source now used up (with
+    `ahead`, found by trying for the next batch)."""
+    if not isinstance(batches, LimitedSteps):
+        return False
+    return batches.used_up() if ahead else batches.ran_out
 
 
 def _start_sampler_epoch(batches, epoch):

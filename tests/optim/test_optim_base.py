@@ -426,3 +426,54 @@ def test_a_gradient_of_another_shape_is_refused_and_closures_get_gradients():
     q.grad = np.ones(3)  # an array set by hand
     opt.zero_grad(set_to_none=False)
     np.testing.assert_array_equal(q.grad, np.zeros(3))
+
+
+# ----- Keras' name for the learning rate -----
+
+def _optimizer_classes():
+    return [getattr(optim, name) for name in optim.__all__
+            if isinstance(getattr(optim, name), type)
+            and issubclass(getattr(optim, name), optim.Optimizer)
+            and getattr(optim, name) is not optim.Optimizer]
+
+
+@pytest.mark.parametrize("cls", _optimizer_classes(), ids=lambda cls: cls.__name__)
+def test_every_optimizer_takes_keras_learning_rate_for_lr(cls):
+    p = Parameter(np.zeros(3))
+    keras_style = cls([p], learning_rate=0.125)
+    assert keras_style.param_groups[0]["lr"] == 0.125 == keras_style.learning_rate
+    assert cls(learning_rate=0.25).defaults["lr"] == 0.25  # unbound, as Keras makes them
+    with pytest.raises(TypeError, match=f"{cls.__name__}: give lr or learning_rate"):
+        cls([p], lr=0.1, learning_rate=0.2)
+    with pytest.raises(TypeError, match=f"{cls.__name__}: give lr or learning_rate"):
+        cls([p], 0.1, learning_rate=0.2)
+
+
+def test_setting_learning_rate_sets_every_group_and_the_next_step_uses_it():
+    a, b = Parameter(np.ones(2)), Parameter(np.ones(2))
+    opt = optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    assert opt.learning_rate == 0.1
+    opt.learning_rate = 0.25
+    assert [g["lr"] for g in opt.param_groups] == [0.25, 0.25]
+    a.grad, b.grad = np.ones(2), np.ones(2)
+    opt.step()
+    np.testing.assert_allclose(a.data, 0.75)
+    np.testing.assert_allclose(b.data, 0.75)
+    with pytest.raises(ValueError, match="SGD: learning_rate must be a number >= 0"):
+        opt.learning_rate = -1
+
+
+def test_a_subclass_of_its_own_takes_learning_rate_when_it_has_an_lr():
+    class Halving(optim.SGD):
+        def __init__(self, params, lr=0.1, factor=0.5):
+            super().__init__(params, lr=lr * factor)
+
+    class Fixed(optim.SGD):
+        def __init__(self, params):
+            super().__init__(params, lr=0.3)
+
+    p = Parameter(np.zeros(1))
+    assert Halving([p], learning_rate=0.5).learning_rate == 0.25
+    assert Fixed([p]).learning_rate == 0.3
+    with pytest.raises(TypeError):
+        Fixed([p], learning_rate=0.5)  # it has no lr to give it to

@@ -205,8 +205,8 @@ def test_keras_multi_input_forms_are_named():
 
 def test_positional_arguments_come_in_keras_order():
     """fit(x, y, batch_size, epochs, verbose, ...), evaluate(x, y, batch_size, verbose,
-    sample_weight), predict(x, batch_size, verbose): Keras' order, so code written for Keras
-    runs the steps it asks for."""
+    sample_weight, steps), predict(x, batch_size, verbose, steps): Keras' order, so code
+    written for Keras runs the steps it asks for."""
     x = np.linspace(-1, 1, 100, dtype=np.float32).reshape(-1, 1)
     y = 2 * x
     model = nn.Sequential([nn.Dense(1, input_shape=(1,))])
@@ -220,8 +220,9 @@ def test_positional_arguments_come_in_keras_order():
     assert model.evaluate(x, y, 100, 0, weights) == pytest.approx(
         model.evaluate(x, y, sample_weight=weights))
     assert model.predict(x, 7, 0).shape == (100, 1)
-    with pytest.raises(TypeError):
-        model.predict(x, 7, 0, [])  # callbacks are named (Keras' fourth is steps)
+    assert model.predict(x, 7, 0, 3).shape == (21, 1)  # Keras' fourth is steps
+    assert model.evaluate(x, y, 10, 0, None, 1) == pytest.approx(  # and evaluate's sixth
+        model.evaluate(x[:10], y[:10]))
 
 
 def test_on_batch_methods_as_keras():
