@@ -10,6 +10,7 @@ from autograd.variable import Parameter
 from .. import functional as F
 from ..module import Module
 from .config import init_config
+from .keras_name import KerasNamed
 
 
 class ReLU(Module):
@@ -195,20 +196,21 @@ def resolve_activation(activation, who):
                      f"{sorted(ACTIVATIONS)}")
 
 
-class Activation(Module):
+class Activation(Module, KerasNamed):
     """Keras' Activation layer: `Activation('relu')` applies the named (or given) function;
-    'linear' or None passes x through."""
+    'linear' or None passes x through. `name` names the layer in its Sequential."""
 
-    def __init__(self, activation):
+    def __init__(self, activation, name=None):
         super().__init__()
         self.activation_name, self.activation = resolve_activation(activation, "Activation")
         self._given = activation
+        self._set_name(name)
 
     def forward(self, x):
         return x if self.activation is None else self.activation(x)
 
     def get_config(self):
-        return {"activation": self._given}
+        return {"activation": self._given, "name": self.name}
 
     def extra_repr(self):
         return self.activation_name

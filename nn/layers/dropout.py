@@ -4,19 +4,22 @@ from autograd.arguments import probability
 from ..functional.dropout import dropout
 from ..module import Module
 from .config import init_config
+from .keras_name import KerasNamed
 
 
-class Dropout(Module):
+class Dropout(Module, KerasNamed):
     """Inverted dropout with probability `p`; active only while the module's `.training` is
-    True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread)."""
+    True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread).
+    Keras' `rate=` is p, and `name=` names the layer in its Sequential."""
 
-    def __init__(self, p=0.5, inplace=False, *, rate=None):
+    def __init__(self, p=0.5, inplace=False, *, rate=None, name=None):
         super().__init__()
         if rate is not None:  # Keras' name, Dropout(rate=0.3)
             if p not in (0.5, rate):
                 raise ValueError(f"Dropout: p={p} and rate={rate} disagree; give one of them")
             p = rate
         self.p, self.inplace = probability(p, "p", "Dropout"), inplace
+        self._set_name(name)
 
     @property
     def rate(self):

@@ -5,14 +5,17 @@ from autograd.ops import reshape
 
 from ..module import Module
 from .config import init_config
+from .keras_name import KerasNamed
 
 
-class Flatten(Module):
-    """(N, d1, d2, ...) -> (N, d1 * d2 * ...) with the defaults start_dim=1, end_dim=-1."""
+class Flatten(Module, KerasNamed):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...) with the defaults start_dim=1, end_dim=-1;
+    Keras' `name=` names the layer in its Sequential."""
 
-    def __init__(self, start_dim=1, end_dim=-1):
+    def __init__(self, start_dim=1, end_dim=-1, *, name=None):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
+        self._set_name(name)
 
     def forward(self, x):
         shape = tuple(x.shape)

@@ -2,14 +2,15 @@
 import numpy as np
 
 from ..module import Module
+from .keras_name import KerasNamed
 
 
-class InputLayer(Module):
+class InputLayer(Module, KerasNamed):
     """Passes its input through, after checking that each sample has `shape` (None: any
     size on that axis). First in a Sequential, it sizes the layers after it at once, as
-    Keras' `Sequential([keras.Input(shape=(784,)), Dense(64), ...])`."""
+    Keras' `Sequential([keras.Input(shape=(784,)), Dense(64), ...])`; `name` names it."""
 
-    def __init__(self, shape, dtype="float32"):
+    def __init__(self, shape, dtype="float32", name=None):
         super().__init__()
         if isinstance(shape, (int, np.integer)):
             shape = (int(shape),)
@@ -18,6 +19,7 @@ class InputLayer(Module):
             raise ValueError(f"Input: shape is one sample's shape, a tuple of sizes (None for "
                              f"any), such as (784,) or (28, 28, 1); got {shape!r}")
         self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+        self._set_name(name)
 
     def forward(self, x):
         sample = tuple(x.shape[1:])
@@ -32,7 +34,7 @@ class InputLayer(Module):
         return tuple(1 if n is None else n for n in self.shape), self.dtype
 
     def get_config(self):
-        return {"shape": self.shape, "dtype": self.dtype.name}
+        return {"shape": self.shape, "dtype": self.dtype.name, "name": self.name}
 
     def extra_repr(self):
         return f"shape={self.shape}"

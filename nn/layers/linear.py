@@ -12,6 +12,7 @@ from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
 from .config import init_config
+from .keras_name import KerasNamed
 from .lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 
 
@@ -114,23 +115,25 @@ class LazyLinear(Linear):
         super().__init__(None, out_features, bias, dtype)
 
 
-class Dense(Linear):
+class Dense(Linear, KerasNamed):
     """Keras' fully connected layer: activation(x W^T + b), with `units` outputs.
 
     activation: None/'linear', a name ('relu', 'sigmoid', 'tanh', 'softmax', ...) or a
     callable. With `input_shape` (e.g. (784,)) the weights are made at once, else at the
-    first call; Keras 2's `input_dim=n` is `input_shape=(n,)`. Keras' initialisation: W
+    first call; Keras 2's `input_dim=n` is `input_shape=(n,)`; `name` names the layer in
+    its Sequential (nn/layers/keras_name.py). Keras' initialisation: W
     glorot-uniform, b zeros. `.weight` is (out, in), as Linear's, so state_dict names are
     `weight` and `bias`.
     """
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32, *, input_dim=None, kernel_regularizer=None,
-                 bias_regularizer=None):
+                 bias_regularizer=None, name=None):
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         super().__init__(in_features, units, use_bias, dtype)
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
+        self._set_name(name)
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
         self._set_regularizers(regularizers.get(kernel_regularizer),
                                regularizers.get(bias_regularizer))

@@ -39,9 +39,12 @@ class Writer:
     def module(self, module, where="the model", path=()):
         cls = type(module)
         if cls in _CONTAINERS.values():
-            return {"class_name": cls.__name__,
+            spec = {"class_name": cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
                                for name, child in module.named_children()]}
+            if getattr(module, "name", None) is not None:  # a Sequential's (Keras') name
+                spec["model_name"] = module.name
+            return spec
         name = name_of(cls, type)
         if name is None:
             raise TypeError(f"model.save: {where} is a {cls.__qualname__}, which rungrad cannot "
@@ -159,8 +162,9 @@ class Reader:
                 raise ValueError(f"unknown container {name!r}")
             children = OrderedDict((item["name"], self._child(item, path + (item["name"],)))
                                    for item in spec["layers"])
-            return Sequential(children) if container is Sequential \
-                else ModuleList(children.values())
+            if container is Sequential:
+                return Sequential(children, name=spec.get("model_name"))
+            return ModuleList(children.values())
         cls = self._class(name, Module, "layer")
         config = self.value(spec["config"])
         try:

@@ -7,6 +7,7 @@ import numpy as np
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
 from ..layers.input_layer import InputLayer
+from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.linear import Dense, Linear
 from ..module import Module
@@ -34,11 +35,16 @@ def _activation_name(step):
 class Sequential(Model):
     """`Sequential(l1, l2, ...)`, `Sequential([l1, l2])`, an OrderedDict of named layers,
     or `Sequential()` followed by `.add(layer)`. Layers are children "0", "1", ...
-    (parameter names `0.weight`, as PyTorch); indexing, slicing, `len` and iteration
-    work on the layers."""
+    (parameter names `0.weight`, as PyTorch), or the name a Keras-style layer was given
+    (`Dense(64, name="hidden")`: `hidden.weight`; names must be unique, as in Keras);
+    indexing, slicing, `len` and iteration work on the layers. `name`: the model's, which
+    summary() shows (Keras')."""
 
-    def __init__(self, *layers):
+    def __init__(self, *layers, name=None):
         super().__init__()
+        if name is not None and (not isinstance(name, str) or not name):
+            raise ValueError(f"Sequential: name must be a non-empty string, got {name!r}")
+        self.name = name
         self._output_shapes = None  # of each layer, at the last call (for summary)
         self._last_sample = None  # (shape, dtype) of one sample of the last input
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
@@ -70,11 +76,34 @@ class Sequential(Model):
         later_sized = (len(self) > 0 and isinstance(layer, Dense) and layer.built
                        and layer.declared_input_shape is not None)
         incoming = self._features_out() if later_sized else None
-        self.add_module(str(len(self._modules)), layer)
+        self.add_module(self._name_for(layer), layer)
+        self._output_shapes = None  # (summary's, of the layers before this one: tried again)
         if later_sized:
             self._ignore_later_input_shape(layer, incoming)
         if not is_built(self):
             self._trial_call()
+
+    def _name_for(self, layer):
+        """Its Keras name, else its index; refused when a layer holds it already."""
+        given = keras_name(layer)
+        name = str(len(self._modules)) if given is None else given
+        if name in self._modules:
+            held = "another layer is named" if given is not None else "a layer is named"
+            raise ValueError(f"Sequential: {held} {name!r} already; layer names must be unique "
+                             f"(Keras' rule): name this {type(layer).__name__} otherwise")
+        return name
+
+    def get_layer(self, name=None, index=None):
+        """The layer called `name` (its Keras name, or its index as a string), or the one at
+        `index` (Keras' get_layer)."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: give a name or an index (one of them)")
+        if index is not None:
+            return self[index]
+        if name not in self._modules:
+            raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
+                             f"{list(self._modules)}")
+        return self._modules[name]
 
     def _features_out(self):
         """The size of the last axis the layers so far output, or None if not known yet."""

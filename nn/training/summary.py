@@ -20,7 +20,7 @@ def is_built(model):
 
 def print_summary(model, print_fn=print, line_length=72):
     """Print the table (or, for a model not built yet, Keras' message) through `print_fn`."""
-    print_fn(f'Model: "{type(model).__name__}"')
+    print_fn(f'Model: "{getattr(model, "name", None) or type(model).__name__}"')
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
     if not is_built(model):
         print_fn(NOT_BUILT)
@@ -59,7 +59,7 @@ def count_parameters(module):
 def _layer_type(layer):
     """A layer's type as a row shows it; a wrapped function also by name (`Lambda: relu`)."""
     if isinstance(layer, Lambda):
-        return f"Lambda: {layer.name}"
+        return f"Lambda: {layer.label}"
     return type(layer).__name__
 
 
