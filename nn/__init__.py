@@ -89,7 +89,7 @@ if _distributed_group.launched_world_size() > 1:
 # leaves optim out, and a submodule that is missing or broken fails only when it is used.
 __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "data", "datasets", "metrics", "callbacks", "training", "models",
-    "distributed", "utils",
+    "distributed", "utils", "keras",
 ), names={
     "Model": "training.model", "Sequential": "training.sequential",
     "model_to_dot": "training.model_diagram", "plot_model": "training.model_diagram",

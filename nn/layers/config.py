@@ -85,6 +85,8 @@ def name_of(obj, kind):
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key
+    if key is not None and _builtin(_KERAS + key, kind) is obj:  # nn.keras.layers'
+        return _KERAS + key
     return None
 
 
@@ -97,12 +99,18 @@ def lookup(name, kind, custom_objects=None):
     return _builtin(name, kind)
 
 
+_KERAS = "keras."  # the prefix of nn.keras.layers' names (their LSTM is not nn's)
+
+
 def _builtin(name, kind):
-    """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), or function
-    `nn.functional.<name>`."""
+    """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), `keras.<name>` of
+    nn.keras.layers, or function `nn.functional.<name>`."""
     import nn  # lazily: nn imports this package
     from nn.module import Module
 
+    if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
+        found = getattr(nn.keras.layers, name[len(_KERAS):], None)
+        return found if isinstance(found, type) and issubclass(found, Module) else None
     if not name.isidentifier():
         return None
     if kind is not type:

@@ -1,0 +1,31 @@
+"""nn.keras: Keras' names with Keras' meanings, so code written for Keras runs on rungrad.
+
+    import nn.keras as keras
+    from nn.keras import layers
+
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+`nn` itself follows PyTorch: `nn.LSTM(input_size, hidden_size)` on (T, N, F) sequences,
+`nn.Conv2d` on channels-first images. The layers here take Keras' arguments and layouts
+(`units`, channels-last images, batch-first sequences, sizes taken from the first input)
+and are built on nn's; the model, its training loop, callbacks, regularizers and utils are
+nn's own, which already follow Keras. Loaded on first use: `import nn` does not load it.
+"""
+from autograd.lazy import lazy_attributes
+
+__getattr__, __dir__ = lazy_attributes(__name__, submodules=("layers", "optimizers"), names={
+    "Sequential": "_training", "Model": "_training", "Input": "_training",
+    "load_model": "_training", "callbacks": "_training", "regularizers": "_training",
+    "utils": "_training",
+})
+
+__all__ = ["layers", "optimizers", "Sequential", "Model", "Input", "load_model", "callbacks",
+           "regularizers", "utils"]
