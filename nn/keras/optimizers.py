@@ -1,6 +1,240 @@
-"""Keras' optimizers (`keras.optimizers.Adam(learning_rate=1e-3)`): Keras' argument names and
-defaults, made as optim's optimizers (PyTorch's update rules, which are Keras' too, with
-Keras' epsilon placement where the two differ noted on each)."""
-import optim  # noqa: F401  (the optimizers below are made from it)
+"""Keras' optimizers (`keras.optimizers.Adam(learning_rate=1e-3)`) with Keras' arguments,
+defaults and update rules, as optim optimizers (so schedulers, state_dict and captured
+steps work on them as on any).
 
-__all__ = []
+Keras 3's rules differ from PyTorch's in small ways that these keep: epsilon inside the
+square root (RMSprop, Adagrad) or added to Adam's uncorrected denominator, SGD's momentum
+accumulating `-lr * g` (the same as PyTorch's at a constant learning rate), and
+`weight_decay` decaying the weights (`w -= lr * wd * w`, before the update) in every
+optimizer, not added to the gradient. `clipnorm` clips each gradient to that norm,
+`global_clipnorm` all of them together, `clipvalue` each entry, before the update.
+"""
+import math
+
+import optim
+from autograd.backend import get_array_module
+from autograd.blocks import in_blocks
+from autograd.capture import replayed
+from autograd.config import enable_grad
+from optim.clip import _norm, _set_grad, _with_grads
+from optim.optimizer import check_nonnegative
+
+_UNSUPPORTED = {"use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                "loss_scale_factor": None, "gradient_accumulation_steps": None}
+
+
+class KerasOptimizer:
+    """What every Keras optimizer shares: its common arguments (`**options` of the classes
+    below: weight_decay, clipnorm, clipvalue, global_clipnorm, name) and clipping before the
+    update. Mixed in before the optim class whose state and groups it uses."""
+
+    decoupled_weight_decay = True  # Keras decays the weights, never the gradient
+
+    def _keras_options(self, weight_decay=None, clipnorm=None, clipvalue=None,
+                       global_clipnorm=None, name=None, **rest):
+        who = type(self).__name__
+        for key, value in rest.items():
+            if key not in _UNSUPPORTED:
+                raise TypeError(f"{who}: unexpected argument {key!r}")
+            if value != _UNSUPPORTED[key]:
+                raise NotImplementedError(f"{who}: {key}={value!r} is not supported by rungrad")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"{who}: give only one of clipnorm, clipvalue and "
+                             "global_clipnorm (Keras' rule)")
+        for key, value in (("clipnorm", clipnorm), ("clipvalue", clipvalue),
+                           ("global_clipnorm", global_clipnorm)):
+            if value is not None:
+                check_nonnegative(value, key, who)
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.name = name or who
+        return 0.0 if weight_decay is None else weight_decay
+
+    @property
+    def keras_options(self):
+        """The common arguments given, which model.save keeps (the groups hold the rest)."""
+        return {"clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "global_clipnorm": self.global_clipnorm, "name": self.name}
+
+    @replayed
+    def step(self, closure=None):
+        """Keras' update: clip the gradients (if asked), decay the weights, then the rule."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        self._clip()
+        super().step()
+        return loss
+
+    def _clip(self):
+        if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
+            return
+        pairs = _with_grads([p for g in self.param_groups for p in g["params"]], self.name)
+        done = {}
+        if self.clipvalue is not None:
+            for p, g in pairs:
+                _set_grad(p, get_array_module(g).clip(g, -self.clipvalue, self.clipvalue),
+                          done)
+            return
+        norms = [_norm(get_array_module(g), g, 2.0) for _, g in pairs]
+        if self.global_clipnorm is not None:
+            total = math.sqrt(math.fsum(n * n for n in norms))
+            norms = [total] * len(pairs)
+        limit = self.clipnorm if self.clipnorm is not None else self.global_clipnorm
+        for (p, g), norm in zip(pairs, norms):
+            if norm > limit:  # Keras' clip_by_norm: g * limit / max(norm, limit)
+                _set_grad(p, g * (limit / norm), done)
+
+
+class SGD(KerasOptimizer, optim.SGD):
+    """Keras' SGD: m <- momentum m - lr g; w <- w + m (Nesterov: w + momentum m - lr g);
+    without momentum w <- w - lr g."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, momentum=momentum, nesterov=False,
+                         weight_decay=decay)
+        self.defaults["nesterov"] = nesterov  # (PyTorch's check of it does not apply)
+        for group in self.param_groups:
+            group["nesterov"] = nesterov
+
+    def _init_state(self, xp, w, group):
+        return {"momentum_buffer": xp.zeros_like(w)} if group["momentum"] else {}
+
+    def _update(self, xp, w, g, state, h):
+        m = state.get("momentum_buffer") if h.momentum else None
+        for block in in_blocks(w, g, m):
+            _keras_sgd_block(xp, *block, h)
+
+
+def _keras_sgd_block(xp, w, g, m, h):
+    step = g * h.lr
+    if m is None:
+        w -= step
+        return
+    m *= h.momentum
+    m -= step
+    if h.nesterov:
+        w += xp.multiply(m, h.momentum, out=step) - g * h.lr
+    else:
+        w += m
+
+
+class RMSprop(KerasOptimizer, optim.RMSprop):
+    """Keras' RMSprop: v <- rho v + (1 - rho) g^2; d = v + eps (centered: v - a^2 + eps,
+    a <- rho a + (1 - rho) g); u = lr g / sqrt(d); with momentum m <- momentum m + u and
+    w <- w - m, else w <- w - u."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, alpha=rho, eps=epsilon, momentum=momentum,
+                         centered=centered, weight_decay=decay)
+
+    def _update(self, xp, w, g, state, h):
+        state["step"] += 1
+        a = state["grad_avg"] if h.centered else None
+        m = state["momentum_buffer"] if h.momentum > 0 else None
+        for block in in_blocks(w, g, state["square_avg"], a, m):
+            _keras_rmsprop_block(xp, *block, h)
+
+
+def _keras_rmsprop_block(xp, w, g, v, a, m, h):
+    v *= h.alpha
+    v += (1.0 - h.alpha) * (g * g)
+    d = v + h.eps
+    if a is not None:
+        a *= h.alpha
+        a += (1.0 - h.alpha) * g
+        d -= a * a
+    step = xp.sqrt(d, out=d)
+    xp.divide(g, step, out=step)
+    step *= h.lr
+    if m is not None:
+        m *= h.momentum
+        m += step
+        step = m
+    w -= step
+
+
+class Adam(KerasOptimizer, optim.Adam):
+    """Keras' Adam: m <- m + (g - m)(1 - beta_1); v <- v + (g^2 - v)(1 - beta_2);
+    w <- w - alpha m / (sqrt(v) + eps) with alpha = lr sqrt(1 - beta_2^t) / (1 - beta_1^t)
+    (AMSGrad: the largest v so far)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+                         amsgrad=amsgrad, weight_decay=decay)
+
+    def _update(self, xp, w, g, state, h):
+        t = state["step"] = state["step"] + 1
+        beta_1, beta_2 = h.betas
+        alpha = h.lr * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
+        vmax = state["max_exp_avg_sq"] if h.amsgrad else None
+        for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"], vmax):
+            _keras_adam_block(xp, *block, beta_1, beta_2, h.eps, alpha)
+
+
+def _keras_adam_block(xp, w, g, m, v, vmax, beta_1, beta_2, eps, alpha):
+    m += (g - m) * (1.0 - beta_1)
+    v += (g * g - v) * (1.0 - beta_2)
+    if vmax is not None:
+        xp.maximum(vmax, v, out=vmax)
+        v = vmax
+    d = xp.sqrt(v)
+    d += eps
+    w -= xp.divide(m, d, out=d) * alpha
+
+
+class AdamW(Adam, optim.AdamW):
+    """Keras' AdamW: Adam with weight_decay 0.004 by default (decoupled, as always here)."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, **options):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad,
+                         weight_decay=weight_decay, **options)
+
+
+class Adagrad(KerasOptimizer, optim.Adagrad):
+    """Keras' Adagrad: s <- s + g^2 (from initial_accumulator_value);
+    w <- w - lr g / sqrt(s + eps)."""
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, initial_accumulator_value=initial_accumulator_value,
+                         eps=epsilon, weight_decay=decay)
+
+    def _update(self, xp, w, g, state, h):
+        state["step"] += 1
+        for w_block, g_block, s in in_blocks(w, g, state["sum"]):
+            s += g_block * g_block
+            d = s + h.eps
+            xp.sqrt(d, out=d)
+            w_block -= xp.divide(g_block, d, out=d) * h.lr
+
+
+class Adadelta(KerasOptimizer, optim.Adadelta):
+    """Keras' Adadelta (the same rule as PyTorch's): v <- rho v + (1 - rho) g^2;
+    delta = sqrt(u + eps) / sqrt(v + eps) g; u <- rho u + (1 - rho) delta^2;
+    w <- w - lr delta."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, rho=rho, eps=epsilon, weight_decay=decay)
+
+
+def get(identifier):
+    """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
+    if isinstance(identifier, optim.Optimizer):
+        return identifier
+    from ..training.optimizers import make_optimizer  # (the table of names is there)
+    try:
+        return make_optimizer(identifier)
+    except ValueError as exc:
+        raise ValueError(f"keras.optimizers.get: {exc}") from None
+
+
+__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "get", "KerasOptimizer"]

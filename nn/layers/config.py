@@ -99,18 +99,21 @@ def lookup(name, kind, custom_objects=None):
     return _builtin(name, kind)
 
 
-_KERAS = "keras."  # the prefix of nn.keras.layers' names (their LSTM is not nn's)
+_KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Adam not optim's)
 
 
 def _builtin(name, kind):
     """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), `keras.<name>` of
-    nn.keras.layers, or function `nn.functional.<name>`."""
+    nn.keras.layers or nn.keras.optimizers, or function `nn.functional.<name>`."""
     import nn  # lazily: nn imports this package
     from nn.module import Module
 
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
-        found = getattr(nn.keras.layers, name[len(_KERAS):], None)
-        return found if isinstance(found, type) and issubclass(found, Module) else None
+        for space in (nn.keras.layers, nn.keras.optimizers):  # (no name is in both)
+            found = getattr(space, name[len(_KERAS):], None)
+            if isinstance(found, type):
+                return found
+        return None
     if not name.isidentifier():
         return None
     if kind is not type:

@@ -85,11 +85,14 @@ class Writer:
             raise ValueError("model.save: the optimizer holds parameters that are not the "
                              f"model's; {_SAVE_WEIGHTS}")
         state = opt.state_dict()  # parameters numbered in `held` order
-        return {"class_name": name, "defaults": self.value(opt.defaults, "the optimizer"),
+        spec = {"class_name": name, "defaults": self.value(opt.defaults, "the optimizer"),
                 "params": [names[id(p)] for p in held],
                 "param_groups": self.value(state["param_groups"], "the optimizer"),
                 "state": [[i, self.value(s, "the optimizer state")]
                           for i, s in state["state"].items()]}
+        if hasattr(opt, "keras_options"):  # what its groups do not hold (clipping, name)
+            spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
+        return spec
 
     # ----- values -----
     def value(self, value, where):
@@ -203,7 +206,10 @@ class Reader:
         accepted = inspect.signature(cls.__init__).parameters
         kwargs = {k: v for k, v in defaults.items() if k in accepted}
         params = [{"params": [held[i] for i in g["params"]]} for g in groups]
-        opt = cls(params, **kwargs) if held else cls(**kwargs)
+        if "keras_options" in spec:  # nn.keras.optimizers': made as Keras makes them
+            opt = cls(**self.value(spec["keras_options"])).bind(held)
+        else:
+            opt = cls(params, **kwargs) if held else cls(**kwargs)
         opt.load_state_dict({"param_groups": groups,
                              "state": {i: self.value(s) for i, s in spec["state"]}})
         return opt

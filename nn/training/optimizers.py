@@ -1,9 +1,10 @@
-"""Keras' optimizer names for `Model.compile(optimizer='adam')`, with Keras' defaults.
+"""Keras' optimizer names for `Model.compile(optimizer='adam')`: Keras' own optimizers.
 
-rungrad's optimizers follow PyTorch (`optim`); a name given to `compile` builds one with
-the hyperparameters Keras uses for that name, so `compile(optimizer='rmsprop')` trains as
-Keras' does: learning rates (SGD 0.01, the others 0.001), RMSprop rho 0.9, Adadelta rho
-0.95, Adagrad's initial accumulator 0.1, AdamW weight decay 0.004, epsilon 1e-7.
+rungrad's optimizers follow PyTorch (`optim`); a name given to `compile` builds the
+optimizer of nn.keras.optimizers for it, so `compile(optimizer='rmsprop')` trains as Keras'
+does: Keras' defaults (learning rates: SGD 0.01, the others 0.001; RMSprop rho 0.9,
+Adadelta rho 0.95, Adagrad's initial accumulator 0.1, AdamW weight decay 0.004, epsilon
+1e-7) and Keras' update rules (where epsilon goes, decoupled weight decay).
 
 This is the only file of `nn` that imports `optim` (`import nn` never loads it); the
 callbacks ask it what an `optim.lr_scheduler` object is.
@@ -11,26 +12,21 @@ callbacks ask it what an `optim.lr_scheduler` object is.
 import optim
 from optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-_KERAS_DEFAULTS = {
-    "sgd": (optim.SGD, dict(lr=0.01)),
-    "adam": (optim.Adam, dict(lr=0.001, eps=1e-7)),
-    "adamw": (optim.AdamW, dict(lr=0.001, weight_decay=0.004, eps=1e-7)),
-    "rmsprop": (optim.RMSprop, dict(lr=0.001, alpha=0.9, eps=1e-7)),
-    "adagrad": (optim.Adagrad, dict(lr=0.001, initial_accumulator_value=0.1, eps=1e-7)),
-    "adadelta": (optim.Adadelta, dict(lr=0.001, rho=0.95, eps=1e-7)),
-}
-OPTIMIZER_NAMES = tuple(_KERAS_DEFAULTS)
+from ..keras import optimizers as keras_optimizers
+
+_BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
+            "adamw": keras_optimizers.AdamW, "rmsprop": keras_optimizers.RMSprop,
+            "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta}
+OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 
 def make_optimizer(name, lr=None):
     """A fresh, unbound optimizer for a Keras name (case-insensitive); `lr` overrides."""
     key = name.lower() if isinstance(name, str) else name
-    if key not in _KERAS_DEFAULTS:
+    if key not in _BY_NAME:
         raise ValueError(f"unknown optimizer {name!r}; use an optim.Optimizer or one of "
                          f"{', '.join(OPTIMIZER_NAMES)}")
-    cls, defaults = _KERAS_DEFAULTS[key]
-    kwargs = dict(defaults) if lr is None else dict(defaults, lr=lr)
-    return cls(**kwargs)
+    return _BY_NAME[key]() if lr is None else _BY_NAME[key](learning_rate=lr)
 
 
 def resolve_optimizer(optimizer):

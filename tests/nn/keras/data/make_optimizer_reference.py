@@ -1,0 +1,57 @@
+"""Keras 3's optimizer trajectories for tests/nn/keras/test_optimizers.py (run with Keras
+installed, any backend: `python make_optimizer_reference.py`; not run by the test suite).
+
+Each case applies the same 8 gradients (drawn with a fixed seed, some entries tiny so that
+where epsilon goes matters) to one float64 variable and records the variable after every
+step; a learning-rate change after step 4 checks rules that differ from PyTorch's then.
+Keras keeps the learning rate as a float32 variable: the rates here are powers of two,
+exact in float32, so that the comparison is of the rules, to float64 rounding."""
+import json
+import os
+
+import keras
+import numpy as np
+
+CASES = {
+    "sgd": ("SGD", {"learning_rate": 0.125}),
+    "sgd_momentum": ("SGD", {"learning_rate": 0.125, "momentum": 0.9}),
+    "sgd_nesterov": ("SGD", {"learning_rate": 0.125, "momentum": 0.9, "nesterov": True}),
+    "sgd_decay": ("SGD", {"learning_rate": 0.125, "weight_decay": 0.0625}),
+    "rmsprop": ("RMSprop", {"learning_rate": 0.015625}),
+    "rmsprop_centered_momentum": ("RMSprop", {"learning_rate": 0.015625, "centered": True,
+                                              "momentum": 0.5}),
+    "adam": ("Adam", {"learning_rate": 0.015625}),
+    "adam_amsgrad": ("Adam", {"learning_rate": 0.015625, "amsgrad": True}),
+    "adamw": ("AdamW", {"learning_rate": 0.015625}),
+    "adagrad": ("Adagrad", {"learning_rate": 0.125}),
+    "adadelta": ("Adadelta", {"learning_rate": 1.0}),
+    "adam_clipnorm": ("Adam", {"learning_rate": 0.015625, "clipnorm": 0.5}),
+    "sgd_clipvalue": ("SGD", {"learning_rate": 0.125, "clipvalue": 0.3}),
+    "sgd_global_clipnorm": ("SGD", {"learning_rate": 0.125, "global_clipnorm": 0.5}),
+}
+
+
+def main():
+    rng = np.random.default_rng(0)
+    start = [rng.normal(size=(3, 4)), rng.normal(size=(4,))]
+    grads = [[rng.normal(size=(3, 4)) * rng.choice([1e-5, 1.0, 3.0], size=(3, 4)),
+              rng.normal(size=(4,))] for _ in range(8)]
+    arrays = {f"start_{i}": s for i, s in enumerate(start)}
+    arrays.update({f"grad_{k}_{i}": g for k, pair in enumerate(grads) for i, g in enumerate(pair)})
+    for case, (name, kwargs) in CASES.items():
+        variables = [keras.Variable(s, dtype="float64") for s in start]
+        opt = getattr(keras.optimizers, name)(**kwargs)
+        for k, pair in enumerate(grads):
+            if k == 4:
+                opt.learning_rate = kwargs["learning_rate"] / 2
+            opt.apply_gradients(zip([keras.ops.convert_to_tensor(g) for g in pair], variables))
+            for i, v in enumerate(variables):
+                arrays[f"{case}_{k}_{i}"] = np.asarray(v.numpy())
+    here = os.path.dirname(os.path.abspath(__file__))
+    np.savez_compressed(os.path.join(here, "keras_optimizers.npz"), **arrays)
+    with open(os.path.join(here, "keras_optimizers.json"), "w") as f:
+        json.dump({"keras": keras.__version__, "cases": CASES}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

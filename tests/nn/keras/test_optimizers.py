@@ -1,0 +1,114 @@
+"""nn.keras.optimizers against Keras 3's own trajectories (tests/nn/keras/data: the same
+gradients applied by Keras, float64, a learning-rate change half way), and their arguments."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+import optim
+from autograd import Parameter
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+with open(os.path.join(DATA, "keras_optimizers.json")) as _f:
+    CASES = json.load(_f)["cases"]
+REFERENCE = np.load(os.path.join(DATA, "keras_optimizers.npz"))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_step_matches_keras(case):
+    name, kwargs = CASES[case]
+    params = [Parameter(REFERENCE[f"start_{i}"].copy()) for i in range(2)]
+    opt = getattr(keras.optimizers, name)(**kwargs).bind(params)
+    for k in range(8):
+        if k == 4:
+            opt.learning_rate = kwargs["learning_rate"] / 2
+        for i, p in enumerate(params):
+            p.grad = REFERENCE[f"grad_{k}_{i}"].copy()
+        opt.step()
+        for i, p in enumerate(params):
+            np.testing.assert_allclose(p.data, REFERENCE[f"{case}_{k}_{i}"], rtol=1e-12,
+                                       atol=1e-14, err_msg=f"{case}, step {k}, variable {i}")
+
+
+def test_keras_defaults_and_names():
+    adam = keras.optimizers.Adam()
+    assert isinstance(adam, optim.Adam) and adam.learning_rate == 0.001
+    assert adam.defaults["eps"] == 1e-7 and adam.defaults["betas"] == (0.9, 0.999)
+    assert keras.optimizers.SGD().learning_rate == 0.01
+    assert keras.optimizers.AdamW().defaults["weight_decay"] == 0.004
+    assert keras.optimizers.get("rmsprop").defaults["alpha"] == 0.9
+    assert keras.optimizers.Adam(name="mine").name == "mine"
+
+
+def test_unsupported_and_bad_arguments_are_named():
+    with pytest.raises(NotImplementedError, match="Adam: use_ema=True is not supported"):
+        keras.optimizers.Adam(use_ema=True)
+    with pytest.raises(TypeError, match="SGD: unexpected argument 'lr'"):
+        keras.optimizers.SGD(lr=0.1)
+    with pytest.raises(ValueError, match="give only one of clipnorm, clipvalue"):
+        keras.optimizers.SGD(clipnorm=1.0, clipvalue=1.0)
+    with pytest.raises(ValueError, match="RMSprop: clipnorm must be a number >= 0"):
+        keras.optimizers.RMSprop(clipnorm=-1)
+    with pytest.raises(ValueError, match="keras.optimizers.get: unknown optimizer 'adamax2'"):
+        keras.optimizers.get("adamax2")
+
+
+def test_a_keras_model_trains_with_them_eagerly_and_captured():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32) + 0.3
+    for jit in (False, True):
+        np.random.seed(0)
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05, clipnorm=1.0),
+                      loss="mse", jit_compile=jit)
+        history = model.fit(x, y, batch_size=16, epochs=60, verbose=0)
+        assert history.history["loss"][-1] < 1e-3 * history.history["loss"][0]
+
+
+def test_state_dict_round_trip_continues_identically():
+    def run(opt, params, steps):
+        for k in range(steps):
+            for i, p in enumerate(params):
+                p.grad = REFERENCE[f"grad_{k}_{i}"].copy()
+            opt.step()
+
+    first = [Parameter(REFERENCE[f"start_{i}"].copy()) for i in range(2)]
+    opt = keras.optimizers.RMSprop(momentum=0.5, centered=True).bind(first)
+    run(opt, first, 3)
+    second = [Parameter(p.data.copy()) for p in first]
+    copy = keras.optimizers.RMSprop(momentum=0.5, centered=True).bind(second)
+    copy.load_state_dict(opt.state_dict())
+    run(opt, first, 3)
+    run(copy, second, 3)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_the_face_reexports_nns_training_objects():
+    assert keras.Sequential is nn.Sequential and keras.Model is nn.Model
+    assert keras.callbacks.EarlyStopping is nn.callbacks.EarlyStopping
+    assert keras.utils.to_categorical is nn.utils.to_categorical
+
+
+def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 3)).astype(np.float32)
+    y = x.sum(axis=1, keepdims=True)
+    np.random.seed(1)
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.RMSprop(momentum=0.5, clipvalue=0.1,
+                                                     name="slow"), loss="mse")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    assert type(loaded.optimizer) is keras.optimizers.RMSprop
+    assert loaded.optimizer.keras_options == {"clipnorm": None, "clipvalue": 0.1,
+                                              "global_clipnorm": None, "name": "slow"}
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    loaded.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
