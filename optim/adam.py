@@ -40,12 +40,7 @@ class Adam(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        betas = hyper["betas"]
-        if len(betas) != 2:
-            raise ValueError(f"{self._who}: betas must be a pair (beta1, beta2), got {betas!r}")
-        check_unit_interval(betas[0], "beta1 (betas[0])", self._who)
-        check_unit_interval(betas[1], "beta2 (betas[1])", self._who)
-        check_nonnegative(hyper["eps"], "eps", self._who)
+        check_betas_and_eps(hyper, self._who)
 
     def _init_state(self, xp, w, group):
         state = {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}
@@ -63,16 +58,39 @@ class Adam(Optimizer):
             _adam_block(xp, *block, h, step_size, bc2_sqrt)
 
 
+def check_betas_and_eps(hyper, who):
+    """The checks of `betas` and `eps` that the Adam family shares (PyTorch's)."""
+    betas = hyper["betas"]
+    if len(betas) != 2:
+        raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+    check_unit_interval(betas[0], "beta1 (betas[0])", who)
+    check_unit_interval(betas[1], "beta2 (betas[1])", who)
+    check_nonnegative(hyper["eps"], "eps", who)
+
+
+def update_first_moment(xp, g, m, beta1):
+    """m <- beta1 * m + (1 - beta1) * g in place (as PyTorch's m.lerp_(g, 1 - beta1));
+    returns the scratch array it used, free for the caller's use."""
+    tmp = xp.subtract(g, m)
+    tmp *= 1.0 - beta1
+    m += tmp
+    return tmp
+
+
+def update_moments(xp, g, m, v, betas):
+    """Adam's running moments in place: m as update_first_moment, v <- beta2 * v +
+    (1 - beta2) * g^2; returns a free scratch array shaped as g."""
+    tmp = update_first_moment(xp, g, m, betas[0])
+    xp.multiply(g, g, out=tmp)
+    tmp *= 1.0 - betas[1]
+    v *= betas[1]
+    v += tmp
+    return tmp
+
+
 def _adam_block(xp, w, g, m, v, vmax, h, step_size, bc2_sqrt):
     """One block of Adam's elementwise update (vmax: None without AMSGrad)."""
-    beta1, beta2 = h.betas
-    tmp = xp.subtract(g, m)  # the one scratch array, reused below through out=
-    tmp *= 1.0 - beta1       # m.lerp_(g, 1 - beta1), as PyTorch
-    m += tmp
-    xp.multiply(g, g, out=tmp)
-    tmp *= 1.0 - beta2
-    v *= beta2
-    v += tmp
+    tmp = update_moments(xp, g, m, v, h.betas)  # the one scratch array, reused through out=
     if vmax is not None:
         xp.maximum(vmax, v, out=vmax)
         v = vmax
@@ -98,3 +116,18 @@ class AdamW(Adam):
                  weight_decay=1e-2, amsgrad=False, *, maximize=False, foreach=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad, maximize=maximize, foreach=foreach)
+
+
+class DecoupledDecayOption:
+    """For an optimizer taking PyTorch's `decoupled_weight_decay` as a hyperparameter
+    (NAdam, RAdam), where AdamW's choice is its class's: set in a group, its weight decay
+    shrinks the weights (`p <- p * (1 - lr * weight_decay)`) and the update sees the plain
+    gradient."""
+
+    def _prepare_grad(self, w, g, h):
+        if not (h.decoupled_weight_decay and h.weight_decay):
+            return super()._prepare_grad(w, g, h)
+        w *= 1.0 - h.lr * h.weight_decay
+        if g.dtype != w.dtype:
+            g = g.astype(w.dtype)
+        return -g if h.maximize else g

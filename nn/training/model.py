@@ -109,11 +109,11 @@ class Model(Module):
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
         """Choose the optimizer, the loss and the metrics.
 
-        optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', with
-        Keras' defaults) or an `optim.Optimizer`, which may have been made without
-        parameters (`optim.Adam(lr=0.01)`): it is bound to the model's parameters now, and
-        again at the first batch of `fit` for layers sized lazily. One made with parameters
-        (`optim.SGD(model[-1].parameters())`) trains those only.
+        optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
+        'adamax', with Keras' defaults) or an `optim.Optimizer`, which may have been made
+        without parameters (`optim.Adam(lr=0.01)`): it is bound to the model's parameters
+        now, and again at the first batch of `fit` for layers sized lazily. One made with
+        parameters (`optim.SGD(model[-1].parameters())`) trains those only.
         loss: 'mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy'
         (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), or any
         callable `loss(pred, target)` returning a scalar Variable. The cross-entropy names

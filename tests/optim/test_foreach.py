@@ -19,6 +19,9 @@ RULES = [
     (optim.RMSprop, dict(lr=0.01, momentum=0.5, centered=True)),
     (optim.Adagrad, dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)),
     (optim.Adadelta, dict(weight_decay=0.1)),
+    (optim.NAdam, dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    (optim.RAdam, dict(lr=0.01, weight_decay=0.1, maximize=True)),
+    (optim.Adamax, dict(lr=0.01, weight_decay=0.1)),
 ]
 IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(RULES)]
 

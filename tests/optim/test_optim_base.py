@@ -17,6 +17,9 @@ ALL = [
     (optim.Adadelta, dict(weight_decay=0.1)),
     (optim.Adam, dict(lr=0.05, amsgrad=True)),
     (optim.AdamW, dict(lr=0.05)),
+    (optim.NAdam, dict(lr=0.05, weight_decay=0.1)),
+    (optim.RAdam, dict(lr=0.05, decoupled_weight_decay=True, weight_decay=0.1)),
+    (optim.Adamax, dict(lr=0.05)),
 ]
 IDS = [cls.__name__ for cls, _ in ALL]
 

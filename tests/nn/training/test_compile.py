@@ -18,7 +18,7 @@ def test_optimizer_names_use_keras_own_optimizers(name, cls, lr):
     model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 3))
     model.compile(optimizer=name, loss="mse")
     assert type(model.optimizer) is getattr(nn.keras.optimizers, cls)  # Keras' update rules
-    assert isinstance(model.optimizer, getattr(optim, cls))
+    assert isinstance(model.optimizer, getattr(optim, {"Nadam": "NAdam"}.get(cls, cls)))
     assert model.optimizer.param_groups[0]["lr"] == lr
     assert len(model.optimizer.param_groups[0]["params"]) == 4  # bound at compile
 
@@ -51,7 +51,7 @@ def test_default_optimizer_is_rmsprop():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(optimizer="adamax", loss="mse"), ValueError, "unknown optimizer 'adamax'"),
+    (dict(optimizer="ftrl", loss="mse"), ValueError, "unknown optimizer 'ftrl'"),
     (dict(optimizer=3, loss="mse"), TypeError, "optimizer must be"),
     (dict(loss="hinge"), ValueError, "unknown loss 'hinge'"),
     (dict(), ValueError, "loss is required"),
