@@ -6,7 +6,23 @@ from autograd.blocks import in_blocks
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval
 
 
-class Adam(Optimizer):
+class AdamFamily(Optimizer):
+    """What Adam and its variants (NAdam, RAdam, Adamax) share: an elementwise rule, and
+    PyTorch's checks of betas and eps."""
+
+    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
+
+    def _validate(self, hyper):
+        super()._validate(hyper)
+        betas = hyper["betas"]
+        if len(betas) != 2:
+            raise ValueError(f"{self._who}: betas must be a pair (beta1, beta2), got {betas!r}")
+        check_unit_interval(betas[0], "beta1 (betas[0])", self._who)
+        check_unit_interval(betas[1], "beta2 (betas[1])", self._who)
+        check_nonnegative(hyper["eps"], "eps", self._who)
+
+
+class Adam(AdamFamily):
     """PyTorch's Adam (Kingma & Ba), with the AMSGrad variant.
 
     With `g = grad + weight_decay * p` (L2 penalty; AdamW decays `p` instead)
@@ -30,17 +46,11 @@ class Adam(Optimizer):
     array([3.])
     """
 
-    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
-
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
-
-    def _validate(self, hyper):
-        super()._validate(hyper)
-        check_betas_and_eps(hyper, self._who)
 
     def _init_state(self, xp, w, group):
         state = {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}
@@ -56,16 +66,6 @@ class Adam(Optimizer):
         vmax = state["max_exp_avg_sq"] if h.amsgrad else None
         for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"], vmax):
             _adam_block(xp, *block, h, step_size, bc2_sqrt)
-
-
-def check_betas_and_eps(hyper, who):
-    """The checks of `betas` and `eps` that the Adam family shares (PyTorch's)."""
-    betas = hyper["betas"]
-    if len(betas) != 2:
-        raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
-    check_unit_interval(betas[0], "beta1 (betas[0])", who)
-    check_unit_interval(betas[1], "beta2 (betas[1])", who)
-    check_nonnegative(hyper["eps"], "eps", who)
 
 
 def update_first_moment(xp, g, m, beta1):

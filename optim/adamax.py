@@ -1,11 +1,10 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 from autograd.blocks import in_blocks
 
-from .adam import check_betas_and_eps, update_first_moment
-from .optimizer import Optimizer
+from .adam import AdamFamily, update_first_moment
 
 
-class Adamax(Optimizer):
+class Adamax(AdamFamily):
     """PyTorch's Adamax (Kingma & Ba, section 7.1).
 
     With `g = grad + weight_decay * p` and t the step count (from 1):
@@ -18,17 +17,11 @@ class Adamax(Optimizer):
     `u <- max(beta2 * u, |g|)`.)
     """
 
-    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
-
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  *, maximize=False, foreach=None):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
-
-    def _validate(self, hyper):
-        super()._validate(hyper)
-        check_betas_and_eps(hyper, self._who)
 
     def _init_state(self, xp, w, group):
         return {"step": 0, "exp_avg": xp.zeros_like(w), "exp_inf": xp.zeros_like(w)}

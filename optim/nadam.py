@@ -1,11 +1,11 @@
 """NAdam: Adam with Nesterov momentum, on Dozat's momentum schedule."""
 from autograd.blocks import in_blocks
 
-from .adam import DecoupledDecayOption, check_betas_and_eps, update_moments
-from .optimizer import Optimizer, check_nonnegative
+from .adam import AdamFamily, DecoupledDecayOption, update_moments
+from .optimizer import check_nonnegative
 
 
-class NAdam(DecoupledDecayOption, Optimizer):
+class NAdam(DecoupledDecayOption, AdamFamily):
     """PyTorch's NAdam (Dozat), with decoupled weight decay as an option.
 
     With `g = grad + weight_decay * p` (L2 penalty; with decoupled_weight_decay,
@@ -32,8 +32,6 @@ class NAdam(DecoupledDecayOption, Optimizer):
     ['step', 'mu_product', 'exp_avg', 'exp_avg_sq']
     """
 
-    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
-
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
                  foreach=None):
@@ -45,7 +43,6 @@ class NAdam(DecoupledDecayOption, Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        check_betas_and_eps(hyper, self._who)
         check_nonnegative(hyper["momentum_decay"], "momentum_decay", self._who)
 
     def _init_state(self, xp, w, group):

@@ -3,11 +3,10 @@ import math
 
 from autograd.blocks import in_blocks
 
-from .adam import DecoupledDecayOption, check_betas_and_eps, update_moments
-from .optimizer import Optimizer
+from .adam import AdamFamily, DecoupledDecayOption, update_moments
 
 
-class RAdam(DecoupledDecayOption, Optimizer):
+class RAdam(DecoupledDecayOption, AdamFamily):
     """PyTorch's RAdam (Liu et al.), with decoupled weight decay as an option.
 
     With `g = grad + weight_decay * p` (L2 penalty; with decoupled_weight_decay,
@@ -23,18 +22,12 @@ class RAdam(DecoupledDecayOption, Optimizer):
         p <- p - lr / (1 - beta1^t) * m                     (otherwise: SGD with momentum)
     """
 
-    elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
-
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  decoupled_weight_decay=False, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
                         foreach=foreach)
         super().__init__(params, defaults)
-
-    def _validate(self, hyper):
-        super()._validate(hyper)
-        check_betas_and_eps(hyper, self._who)
 
     def _init_state(self, xp, w, group):
         return {"step": 0, "exp_avg": xp.zeros_like(w), "exp_avg_sq": xp.zeros_like(w)}
