@@ -226,6 +226,38 @@ class Adadelta(KerasOptimizer, optim.Adadelta):
         super().__init__(lr=learning_rate, rho=rho, eps=epsilon, weight_decay=decay)
 
 
+class Nadam(KerasOptimizer, optim.NAdam):
+    """Keras' Nadam: PyTorch's NAdam with Keras' momentum schedule,
+    mu_t = beta_1 (1 - 0.5 * 0.96^t) (PyTorch's momentum_decay 1; its default 0.004 warms up
+    over thousands of steps)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+                         momentum_decay=1.0, weight_decay=decay, decoupled_weight_decay=True)
+
+
+class Adamax(KerasOptimizer, optim.Adamax):
+    """Keras' Adamax: m <- m + (g - m)(1 - beta_1); u <- max(beta_2 u, |g|);
+    w <- w - lr m / ((1 - beta_1^t)(u + eps)) (PyTorch's adds eps inside the max)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+                         weight_decay=decay)
+
+    def _update(self, xp, w, g, state, h):
+        t = state["step"] = state["step"] + 1
+        beta_1, beta_2 = h.betas
+        for w_block, g_block, m, u in in_blocks(w, g, state["exp_avg"], state["exp_inf"]):
+            m += (g_block - m) * (1.0 - beta_1)
+            u *= beta_2
+            xp.maximum(u, xp.abs(g_block), out=u)
+            w_block -= m * h.lr / ((u + h.eps) * (1.0 - beta_1 ** t))
+
+
 def get(identifier):
     """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
     if isinstance(identifier, optim.Optimizer):
@@ -237,4 +269,5 @@ def get(identifier):
         raise ValueError(f"keras.optimizers.get: {exc}") from None
 
 
-__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "get", "KerasOptimizer"]
+__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "get",
+           "KerasOptimizer"]

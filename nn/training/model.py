@@ -110,7 +110,8 @@ class Model(Module):
         """Choose the optimizer, the loss and the metrics.
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
-        'adamax', with Keras' defaults) or an `optim.Optimizer`, which may have been made
+        'adamax': Keras' own, nn.keras.optimizers, with Keras' defaults and update rules) or
+        an `optim.Optimizer` (Keras' `keras.optimizers.Adam(...)` is one), which may have been made
         without parameters (`optim.Adam(lr=0.01)`): it is bound to the model's parameters
         now, and again at the first batch of `fit` for layers sized lazily. One made with
         parameters (`optim.SGD(model[-1].parameters())`) trains those only.

@@ -16,7 +16,8 @@ from ..keras import optimizers as keras_optimizers
 
 _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
             "adamw": keras_optimizers.AdamW, "rmsprop": keras_optimizers.RMSprop,
-            "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta}
+            "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta,
+            "nadam": keras_optimizers.Nadam, "adamax": keras_optimizers.Adamax}
 OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 

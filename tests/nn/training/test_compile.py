@@ -13,7 +13,8 @@ from ._helpers import blobs, linear_data, mlp
 @pytest.mark.parametrize("name, cls, lr", [
     ("sgd", "SGD", 0.01), ("adam", "Adam", 0.001), ("rmsprop", "RMSprop", 0.001),
     ("adagrad", "Adagrad", 0.001), ("adadelta", "Adadelta", 0.001),
-    ("adamw", "AdamW", 0.001), ("Adam", "Adam", 0.001)])
+    ("adamw", "AdamW", 0.001), ("nadam", "Nadam", 0.001), ("adamax", "Adamax", 0.001),
+    ("Adam", "Adam", 0.001)])
 def test_optimizer_names_use_keras_own_optimizers(name, cls, lr):
     model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 3))
     model.compile(optimizer=name, loss="mse")
