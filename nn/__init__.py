@@ -59,6 +59,7 @@ from .losses import (
     L1Loss,
     MSELoss,
     NLLLoss,
+    PoissonNLLLoss,
     SmoothL1Loss,
 )
 from .module import Module
@@ -75,7 +76,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
-    "PReLU", "Unflatten", "GroupNorm", "MaxPool1d", "AvgPool1d",
+    "PReLU", "Unflatten", "GroupNorm", "MaxPool1d", "AvgPool1d", "PoissonNLLLoss",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

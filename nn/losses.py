@@ -61,6 +61,19 @@ class SmoothL1Loss(_Loss):
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
+class PoissonNLLLoss(_Loss):
+    """Negative log-likelihood of counts under Poisson rates: exp(input) - target input
+    (log_input) or input - target log(input + eps); full adds the Stirling term."""
+
+    def __init__(self, log_input=True, full=False, eps=1e-8, reduction="mean"):
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, input, target):
+        return F.poisson_nll_loss(input, target, log_input=self.log_input, full=self.full,
+                                  eps=self.eps, reduction=self.reduction)
+
+
 class KLDivLoss(Module):
     """KL divergence of log-probabilities `input` from `target` (probabilities, or log ones
     with log_target); reduction 'batchmean' gives the divergence per sample."""
@@ -128,4 +141,4 @@ class BCEWithLogitsLoss(_Loss):
 
 
 __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "CrossEntropyLoss",
-           "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+           "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "PoissonNLLLoss"]

@@ -87,6 +87,15 @@ def binary_cross_entropy_with_logits(x, t, reduction, pos_weight):
     return _reduce(-(pw * t * np.log(p) + (1 - t) * np.log(1 - p)), reduction)
 
 
+def poisson_nll_loss(x, t, reduction, log_input, full):
+    losses = np.exp(x) - t * x if log_input else x - t * np.log(x + 1e-8)
+    if full:
+        with np.errstate(divide="ignore", invalid="ignore"):  # (t <= 1 is left out)
+            stirling = t * np.log(t) - t + 0.5 * np.log(2 * np.pi * t)
+        losses = losses + np.where(t > 1, stirling, 0).astype(x.dtype)
+    return _reduce(losses, reduction)
+
+
 def standardize(x, axes, eps):
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)

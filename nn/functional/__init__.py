@@ -35,6 +35,7 @@ from .loss import (
     huber_loss,
     l1_loss,
     mse_loss,
+    poisson_nll_loss,
     smooth_l1_loss,
 )
 from .normalization import batch_norm, group_norm, layer_norm
@@ -42,6 +43,10 @@ from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
+
+_KERAS_LOSSES = ("msle_loss", "mape_loss", "hinge_loss", "squared_hinge_loss",
+                "categorical_hinge_loss", "poisson_loss", "kl_divergence_loss", "log_cosh_loss",
+                "cosine_similarity_loss")
 
 __all__ = [
     "sigmoid", "relu", "leaky_relu", "elu", "gelu", "softplus", "tanh", "softmax", "log_softmax",
@@ -52,15 +57,18 @@ __all__ = [
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
     "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm",
-    "max_pool1d", "avg_pool1d",
+    "max_pool1d", "avg_pool1d", "poisson_nll_loss",
+    # Keras' losses, one value per sample (keras_losses.py)
+    *_KERAS_LOSSES,
 ]
 
 _show_functions_only(__name__)
 
-# Loaded on first use (`F.im2col`, `F.accuracy`, `F.pad`, `F.kl_div`, ...), so that
-# `import nn` stays fast; any other unknown name gets a hint when it is DeZero's.
+# Loaded on first use (`F.im2col`, `F.accuracy`, `F.pad`, `F.kl_div`, the Keras losses, ...),
+# so that `import nn` stays fast; any other unknown name gets a hint when it is DeZero's.
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "accuracy": "accuracy", "im2col": "unfold", "col2im": "unfold",
     "scaled_dot_product_attention": "attention", "kl_div": "divergence", "pad": "padding",
     "normalize": "distance", "cosine_similarity": "distance", "pairwise_distance": "distance",
+    **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
 }, missing=lambda name: _missing_name(__name__, name))

@@ -1,4 +1,5 @@
-"""Elementwise losses (regression and binary classification), PyTorch's semantics.
+"""Elementwise losses (regression, binary classification, Poisson counts), PyTorch's
+semantics.
 
 Each loss is one Function: forward computes the per-element loss and its reduction
 ('mean' over all elements, 'sum', or 'none'); backward is written with differentiable ops.
@@ -10,7 +11,7 @@ import numpy as np
 
 from autograd.backend import as_array, get_array_module
 from autograd.function import Function, call_op
-from autograd.ops import astype, clip, log, maximum
+from autograd.ops import astype, clip, exp, log, maximum, where
 from autograd.ops.elementwise import linked
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
@@ -211,6 +212,55 @@ class BinaryCrossEntropyWithLogits(_ElementwiseLoss):
         return gx, gt
 
 
+class PoissonNLLLoss(_ElementwiseLoss):
+    """l = exp(x) - t x (log_input: x is the log of the rate) or x - t log(x + eps), plus with
+    `full` the Stirling term t log t - t + log(2 pi t) / 2 where t > 1 (0 elsewhere);
+    dl/dx = exp(x) - t or 1 - t / (x + eps);  dl/dt = -x or -log(x + eps), plus
+    log t + 1 / (2 t) where t > 1 with `full`"""
+
+    # positive rates (log_input=False needs x + eps > 0); counts on a grid missing t = 1,
+    # where the Stirling term jumps in
+    input_specs = (Spec(elements="positive"), Spec(like=0, elements=(0.0, 3.0),
+                                                   grid=(0.1, 0.05)))
+    arg_specs = {"reduction": Choice("mean", "sum", "none"), "log_input": Choice(True, False),
+                 "full": Choice(False, True)}
+    apply = staticmethod(lambda x, t, reduction, log_input, full: poisson_nll_loss(
+        x, t, log_input=log_input, full=full, reduction=reduction))
+    reference = "autograd.testing.references:poisson_nll_loss"
+
+    def __init__(self, reduction, log_input, full, eps):
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def losses(self, xp, x, t):
+        if self.log_input:
+            losses = xp.exp(x)
+            losses -= t * x
+        else:
+            losses = x - t * xp.log(x + self.eps)
+        if self.full:
+            above = t > 1
+            safe = xp.where(above, t, 1)  # (no log of 0 in the values left out)
+            stirling = safe * xp.log(safe) - safe + 0.5 * xp.log(2 * math.pi * safe)
+            losses += xp.where(above, stirling, 0)
+        return losses
+
+    def partials(self, x, t, needs):
+        gx = gt = None
+        if self.log_input:
+            gx = exp(x) - t if needs[0] else None
+            gt = -x if needs[1] else None
+        else:
+            shifted = x + self.eps
+            gx = 1.0 - t / shifted if needs[0] else None
+            gt = -log(shifted) if needs[1] else None
+        if self.full and needs[1]:
+            above = t.data > 1  # (the Stirling term's slope, 0 where it is left out)
+            safe = where(above, t, 1.0)
+            gt = gt + where(above, log(safe) + 0.5 / safe, 0.0)
+        return gx, gt
+
+
 def _exact_softplus(x):
     """log(1 + e^x) without softplus' linear cut-off past x = 20 (off by e^-20 there)."""
     return softplus(x, threshold=math.inf)
@@ -269,6 +319,18 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return func(input, target)
 
 
+def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8,  # noqa: A002
+                     reduction="mean"):
+    """Negative log-likelihood of counts `target` under Poisson rates (PyTorch's): with
+    log_input, input is the log of the rate, l = exp(input) - target input; without,
+    l = input - target log(input + eps). full adds Stirling's approximation of
+    log(target!), target log target - target + log(2 pi target) / 2, where target > 1."""
+    who = "poisson_nll_loss"
+    func = PoissonNLLLoss(check_reduction(reduction, who), bool(log_input), bool(full),
+                          real_scalar(eps, "eps", who))
+    return _apply(func, input, target, who)
+
+
 def _apply(func, input, target, who):
     return func(*_prepare(input, target, who))
 
@@ -313,4 +375,4 @@ def _constant_like(value, like, who, name):
 
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits"]
+           "binary_cross_entropy_with_logits", "poisson_nll_loss"]

@@ -18,6 +18,12 @@ read from its graph: the loss takes the Variable the final sigmoid or softmax (o
 axis) was applied to, so Keras' habit of returning probabilities gives Keras' loss and
 metrics, and a `forward` returning logits is used as it is.
 
+Keras' other names ('msle', 'mape', 'hinge', 'squared_hinge', 'categorical_hinge',
+'poisson', 'kl_divergence', 'log_cosh', 'cosine_similarity', with Keras' aliases) are
+nn.functional's Keras losses (keras_losses.py): one loss per sample over the output's last
+axis, averaged over the batch, each sample's weighted by its sample_weight; the output is
+taken as it is (probabilities for 'kl_divergence', rates for 'poisson').
+
 Targets are aligned with the output as Keras does: (N,) against an (N, 1) output is
 reshaped (never broadcast to (N, N)), integer and float64 targets become the output's
 float dtype for elementwise losses, and (N, 1) class labels lose their last axis.
@@ -44,11 +50,17 @@ from .metrics import check_labels, sigmoid_array, softmax_array
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
 _ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
+# Keras' losses of one value per sample, over the output's last axis (targets aligned and
+# cast as for the elementwise ones)
+_PER_SAMPLE = ("msle", "mape", "hinge", "squared_hinge", "categorical_hinge", "poisson",
+               "kl_divergence", "log_cosh", "cosine_similarity")
 _ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae",
-            "huber_loss": "huber"}
+            "huber_loss": "huber", "mean_squared_logarithmic_error": "msle",
+            "mean_absolute_percentage_error": "mape", "kld": "kl_divergence",
+            "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
 _CROSS_ENTROPY = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax",
                   "sparse_categorical_crossentropy": "softmax"}
-LOSS_NAMES = tuple(_ELEMENTWISE) + tuple(_ALIASES) + tuple(_CROSS_ENTROPY)
+LOSS_NAMES = tuple(_ELEMENTWISE) + _PER_SAMPLE + tuple(_ALIASES) + tuple(_CROSS_ENTROPY)
 _LOGIT_LOSSES = {"sigmoid": "nn.BCEWithLogitsLoss()", "softmax": "nn.CrossEntropyLoss()"}
 _PROBABILITY_LOSSES = {"sigmoid": ", or keep it and compile with loss=nn.BCELoss() (which "
                                   "takes probabilities)", "softmax": ""}
@@ -199,6 +211,8 @@ def _named_loss(name):
     key = _ALIASES.get(name.lower(), name.lower())
     if key in _ELEMENTWISE:
         return _compiled(name, _ELEMENTWISE[key], elementwise=True)
+    if key in _PER_SAMPLE:
+        return _compiled(name, _per_sample_loss(key), elementwise=True)
     if key == "binary_crossentropy":
         return _compiled(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
                          elementwise=True)
@@ -208,6 +222,23 @@ def _named_loss(name):
         return _compiled(name, _sparse_categorical, "softmax", "softmax")
     raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
                      f"{', '.join(LOSS_NAMES)}")
+
+
+@functools.cache
+def _per_sample_loss(key):
+    """F.<key>_loss (nn.functional.keras_losses), taking an output of one value per sample,
+    (N,), as the column (N, 1) it means (each value its own sample, as the elementwise
+    losses count it) rather than as one sample of N values. One function per name: a saved
+    model names its loss by it."""
+    fn = getattr(F, f"{key}_loss")
+
+    def loss(inputs, target, reduction="mean"):
+        if inputs.ndim == 1:
+            inputs, target = reshape(inputs, (-1, 1)), reshape(as_variable(target), (-1, 1))
+        return fn(inputs, target, reduction=reduction)
+
+    loss.__name__ = loss.__qualname__ = fn.__name__
+    return loss
 
 
 def _called_unreduced(module, inputs, target):

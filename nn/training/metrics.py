@@ -19,7 +19,10 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
 Names (Keras'): 'accuracy' ('acc'), 'categorical_accuracy' ('sparse_categorical_accuracy':
 the argmax against the class, whatever the loss), 'binary_accuracy' (every output its own
 yes/no), 'mse' ('mean_squared_error'), 'mae'
-('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc'. A callable
+('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc', and Keras' losses
+of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge',
+'squared_hinge', 'categorical_hinge', 'poisson', 'kl_divergence' ('kld'), 'log_cosh_error'
+('log_cosh'), 'cosine_similarity' (the similarity itself, Keras' metric). A callable
 `metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
 epoch and returns one number, or one value per sample (their mean is logged, as Keras
 averages a metric function's values); its `__name__` names it in the logs. Logs use the
@@ -29,6 +32,9 @@ import re
 
 import numpy as np
 
+from autograd.config import no_grad
+
+from .. import functional
 from .. import metrics as nn_metrics
 
 # Re-exported: the training stack turns outputs into probabilities with nn.functional's own.
@@ -36,10 +42,20 @@ from ..functional.activation import sigmoid_array, softmax_array
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
             "f1_score": "f1", "roc_auc": "auc",
-            "sparse_categorical_accuracy": "categorical_accuracy"}
-# the argmax of the outputs against the class, whatever the loss (one-hot targets with a
-# binary cross-entropy included): never scored output by output
+            "sparse_categorical_accuracy": "categorical_accuracy",
+            "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
+            "kld": "kl_divergence", "log_cosh": "log_cosh_error", "logcosh": "log_cosh_error"}
+# Keras' metrics that are its losses of one value per sample (nn.functional.keras_losses),
+# averaged over the samples; cosine_similarity is the similarity, the loss negated
+_KERAS_LOSSES = {"mape": "mape_loss", "msle": "msle_loss", "hinge": "hinge_loss",
+                 "squared_hinge": "squared_hinge_loss",
+                 "categorical_hinge": "categorical_hinge_loss", "poisson": "poisson_loss",
+                 "kl_divergence": "kl_divergence_loss", "log_cosh_error": "log_cosh_loss",
+                 "cosine_similarity": "cosine_similarity_loss"}
+# never scored output by output: the argmax of the outputs against the class, whatever the
+# loss (one-hot targets with a binary cross-entropy included), and the losses over rows
 _ARGMAX = ("categorical_accuracy",)
+_WHOLE_ROWS = _ARGMAX + tuple(_KERAS_LOSSES)
 
 
 # ----- the metrics -----
@@ -138,6 +154,23 @@ def mae(y_true, scores):
     return nn_metrics.mean_absolute_error(*_dense_pair(y_true, scores))
 
 
+def _keras_loss_metric(name, sign=1.0):
+    """Keras' metric `name`: its loss of one value per sample, averaged, in float64 (an
+    output of one value per sample, (N,), is the column (N, 1), as the loss takes it)."""
+    def metric(y_true, scores):
+        scores = np.asarray(scores, dtype=np.float64)
+        y_true = np.asarray(y_true)
+        if y_true.shape != scores.shape and y_true.size == scores.size:
+            y_true = y_true.reshape(scores.shape)  # (N,) against (N, 1), as Keras aligns them
+        if scores.ndim == 1:
+            scores, y_true = scores[:, None], y_true[:, None]
+        loss = getattr(functional, _KERAS_LOSSES[name])
+        with no_grad():
+            return sign * float(loss(scores, y_true).data)
+    metric.__name__ = name
+    return metric
+
+
 def _over_every_output(metric):
     """`metric` with every output an independent binary prediction: targets and outputs
     flattened, element for element."""
@@ -157,7 +190,9 @@ def binary_accuracy(y_true, scores):
 
 _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision,
             "recall": recall, "f1": f1, "auc": auc, "binary_accuracy": binary_accuracy,
-            "categorical_accuracy": accuracy}
+            "categorical_accuracy": accuracy,
+            **{name: _keras_loss_metric(name, -1.0 if name == "cosine_similarity" else 1.0)
+               for name in _KERAS_LOSSES}}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
 
 
@@ -215,7 +250,7 @@ def _resolve_one(metric, independent_outputs=False):
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
         fn = _BY_NAME[key]
-        each = independent_outputs and key not in _ARGMAX
+        each = independent_outputs and key not in _WHOLE_ROWS
         return CompiledMetric(metric, _over_every_output(fn) if each else fn)
     if callable(metric):
         return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric,

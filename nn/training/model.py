@@ -116,13 +116,18 @@ class Model(Module):
         now, and again at the first batch of `fit` for layers sized lazily. One made with
         parameters (`optim.SGD(model[-1].parameters())`) trains those only.
         loss: 'mse', 'mae', 'huber', 'binary_crossentropy', 'categorical_crossentropy'
-        (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), or any
-        callable `loss(pred, target)` returning a scalar Variable. The cross-entropy names
+        (one-hot targets), 'sparse_categorical_crossentropy' (integer targets), Keras' other
+        names ('msle', 'mape', 'hinge', 'squared_hinge', 'categorical_hinge', 'poisson',
+        'kl_divergence' or 'kld', 'log_cosh', 'cosine_similarity', and the long names:
+        nn.functional's msle_loss, ... over the output's last axis), or any callable
+        `loss(pred, target)` returning a scalar Variable. The cross-entropy names
         work on logits: a model ending in a sigmoid/softmax Dense (or nn.Sigmoid /
         nn.Softmax) is run without it for the loss, a model without one is taken to output
         logits (see nn.training.losses).
-        metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc') or
-        callables `metric(y_true, y_pred) -> float`.
+        metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc', and
+        Keras' loss-valued ones: 'mape', 'msle', 'hinge', 'poisson', 'kl_divergence',
+        'cosine_similarity', ...; see nn.training.metrics) or callables
+        `metric(y_true, y_pred) -> float`.
         jit_compile: True runs fit's update as a captured step (`autograd.capture`): the
         same update without rebuilding the graph at each batch (Keras' name for compiling
         its train step). Not with several processes, where fit runs eagerly.

@@ -77,7 +77,7 @@ CASES = {
     # losses: 'mean' over nothing is nan, 'sum' 0, 'none' empty (PyTorch's)
     **{f"{name}_{reduction}": (*both(name, reduction=reduction), E, z(0, 5) / 10)
        for name in ["mse_loss", "l1_loss", "huber_loss", "binary_cross_entropy",
-                    "binary_cross_entropy_with_logits"]
+                    "binary_cross_entropy_with_logits", "poisson_nll_loss"]
        for reduction in ["mean", "sum", "none"]},
     **{f"{name}_{reduction}": (lambda x, name=name, reduction=reduction: getattr(F, name)(
         x, LABELS, reduction=reduction),

@@ -4,17 +4,21 @@ import warnings
 
 # mode='auto': names of values that improve upwards, and of those that improve downwards
 # (losses, errors); any other name needs its mode given (Keras raises there too).
-_MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score")
-_MINIMIZED = ("loss", "mse", "mae", "error", "huber", "crossentropy")
+_MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score",
+              "cosine_similarity")
+_MINIMIZED = ("loss", "mse", "mae", "error", "huber", "crossentropy", "mape", "msle", "hinge",
+              "poisson", "divergence", "kld", "log_cosh", "logcosh")
 
 
 class Monitor:
     """A log key, its direction and the least change that counts as an improvement.
 
     mode 'min' or 'max', or 'auto': 'max' for names (with or without `val_`, in any case)
-    ending in acc, accuracy, auc, precision, recall, f1 or f1_score ('val_AUC',
-    'categorical_accuracy'), 'min' for names ending in loss, mse, mae, error, huber or
-    crossentropy; any other name (a metric of your own) needs mode='min' or 'max'.
+    ending in acc, accuracy, auc, precision, recall, f1, f1_score or cosine_similarity
+    ('val_AUC', 'categorical_accuracy'), 'min' for names ending in loss, mse, mae, error,
+    huber, crossentropy or one of Keras' other losses (mape, msle, hinge, poisson,
+    divergence, kld, log_cosh, logcosh); any other name (a metric of your own) needs
+    mode='min' or 'max'.
     """
 
     def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):
