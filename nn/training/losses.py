@@ -81,9 +81,10 @@ class CompiledLoss:
     """
 
     def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False,
-                 per_sample=None):
+                 per_sample=None, keras_object=None):
         self.name = name
         self.fn = fn
+        self.keras_object = keras_object  # the nn.keras.losses object it was made from
         self.per_sample = per_sample
         self.independent = score_activation == "sigmoid" or _independent_outputs(fn)
         self.absorbs = absorbs                # 'sigmoid'/'softmax' taken from logits, or None
@@ -188,10 +189,43 @@ def resolve_loss(loss):
                          "'sparse_categorical_crossentropy', or a callable loss(pred, target)")
     if isinstance(loss, str):
         return _named_loss(loss)
+    if hasattr(loss, "compiled_form"):  # an nn.keras.losses object
+        return loss.compiled_form()
     if not callable(loss):
         raise TypeError(f"compile: loss must be a name or a callable, got {type(loss).__name__}")
+    if _in_keras_order(loss):
+        from ..keras.losses import LossFunctionWrapper
+        return LossFunctionWrapper(loss).compiled_form()
     return CompiledLoss(_callable_name(loss), loss, score_activation=_logit_activation(loss),
                         per_sample=_unreduced(loss))
+
+
+def keras_named_loss(name, fn=None, from_logits=False, keras_object=None):
+    """The loss compile makes of a Keras loss object (nn.keras.losses): the named loss, with
+    `fn` (taking reduction=) in place of its function where the object has options (Huber's
+    delta, label smoothing), and with from_logits the model's outputs taken as the logits
+    they are (no final activation taken into the loss)."""
+    named = _named_loss(name)
+    fn = named.fn if fn is None else fn
+    absorbs = None if from_logits else named.absorbs
+    return _compiled(name, fn, absorbs, named.score_activation, elementwise=named.elementwise,
+                     keras_object=keras_object)
+
+
+_KERAS_FIRST = frozenset(("y_true", "true", "target", "targets", "label", "labels"))
+
+
+def _in_keras_order(loss):
+    """Whether a plain function takes Keras' (y_true, y_pred), by its first argument's name
+    (rungrad's losses take (pred, target), PyTorch's order): a Keras user's own loss must not
+    have its arguments swapped."""
+    if hasattr(loss, "forward"):  # an nn loss module: PyTorch's order
+        return False
+    try:
+        first = next(iter(inspect.signature(loss).parameters), None)
+    except (TypeError, ValueError):
+        return False
+    return first in _KERAS_FIRST
 
 
 def _unreduced(loss):
@@ -217,9 +251,9 @@ def _named_loss(name):
         return _compiled(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
                          elementwise=True)
     if key == "categorical_crossentropy":
-        return _compiled(name, _categorical, "softmax", "softmax")
+        return _compiled(name, categorical_cross_entropy, "softmax", "softmax")
     if key == "sparse_categorical_crossentropy":
-        return _compiled(name, _sparse_categorical, "softmax", "softmax")
+        return _compiled(name, sparse_categorical_cross_entropy, "softmax", "softmax")
     raise ValueError(f"compile: unknown loss {name!r}; use a callable or one of "
                      f"{', '.join(LOSS_NAMES)}")
 
@@ -314,9 +348,10 @@ def _check_final_activation(name, wanted, final):
     return True
 
 
-def _categorical(logits, target, reduction="mean"):
+def categorical_cross_entropy(logits, target, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of one-hot (or probability) targets over the last axis; integer and
-    bool one-hot rows (pandas' get_dummies, one_hot) are cast, as Keras casts them."""
+    bool one-hot rows (pandas' get_dummies, one_hot) are cast, as Keras casts them.
+    label_smoothing s mixes the targets with the uniform: t (1 - s) + s / K."""
     if target.dtype.kind in "biu" and target.shape == tuple(logits.shape):
         target = (astype(target, logits.dtype) if isinstance(target, Variable)
                   else target.astype(logits.dtype))
@@ -326,10 +361,10 @@ def _categorical(logits, target, reduction="mean"):
                          f"shape {target.shape}; integer labels take "
                          "'sparse_categorical_crossentropy'")
     return F.cross_entropy(_classes_to_axis1(logits), _classes_to_axis1(target),
-                           reduction=reduction)
+                           reduction=reduction, label_smoothing=label_smoothing)
 
 
-def _sparse_categorical(logits, target, reduction="mean"):
+def sparse_categorical_cross_entropy(logits, target, reduction="mean"):
     """Cross-entropy of integer class labels; the classes are on the output's last axis.
 
     Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
@@ -420,4 +455,5 @@ def _logit_activation(fn):
     return None
 
 
-__all__ = ["CompiledLoss", "resolve_loss", "align_target", "LOSS_NAMES"]
+__all__ = ["CompiledLoss", "resolve_loss", "align_target", "LOSS_NAMES", "keras_named_loss",
+           "categorical_cross_entropy", "sparse_categorical_cross_entropy"]

@@ -66,7 +66,9 @@ class Writer:
             return None
         loss = model.compiled_loss
         return {"optimizer": self.optimizer(model.optimizer, model),
-                "loss": _known_name(loss, resolve_loss) or self.value(loss.fn, "the loss"),
+                "loss": (self.keras_object(loss.keras_object) if loss.keras_object is not None
+                         else _known_name(loss, resolve_loss)
+                         or self.value(loss.fn, "the loss")),
                 "metrics": [_known_name(m, lambda n: resolve_metrics([n])[0])
                             or self.value(m.fn, f"the metric {m.name!r}")
                             for m in model.compiled_metrics],
@@ -93,6 +95,15 @@ class Writer:
         if hasattr(opt, "keras_options"):  # what its groups do not hold (clipping, name)
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
         return spec
+
+    def keras_object(self, obj):
+        """A Keras loss object (nn.keras.losses) by its class and get_config()."""
+        cls = type(obj)
+        name = name_of(cls, type)
+        if name is None:
+            raise TypeError(f"model.save: the loss {cls.__qualname__} is neither one of "
+                            f"nn.keras.losses nor registered (@nn.register); {_SAVE_WEIGHTS}")
+        return {"__keras__": [name, self.value(obj.get_config(), f"the loss {name}")]}
 
     # ----- values -----
     def value(self, value, where):
@@ -252,6 +263,8 @@ _DECODE = {
     "__dtype__": lambda reader, name: np.dtype(name),
     "__layer__": Reader.module,
     "__class__": lambda reader, name: reader._class(name, object, "class"),
+    "__keras__": lambda reader, spec: reader._class(spec[0], object, "loss")(
+        **reader.value(spec[1])),
     "__function__": Reader._function,
 }
 _TAGS = tuple(_DECODE)

@@ -1,0 +1,285 @@
+"""Keras' losses (`keras.losses`): loss objects and functions taking Keras' (y_true, y_pred).
+
+    model.compile(optimizer="adam",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    loss = keras.losses.MeanSquaredError()(y_true, y_pred)          # in a loop of your own
+
+Called directly, a loss object gives Keras' value: each sample's loss (`call`, reduced over
+the last axis), weighted by `sample_weight` and averaged over the batch ('sum_over_batch_size';
+'sum' and 'none' too). Given to compile, it becomes the loss of the same name there (the fused
+cross-entropies included): `from_logits=False` takes a final sigmoid or softmax of the model
+into the loss, as compile's names do, and `from_logits=True` the outputs as logits as they
+are. A subclass of `Loss` writing its own `call(y_true, y_pred)`, and a plain function
+`def my_loss(y_true, y_pred)` (recognized by those names: Keras' order), work as in Keras.
+"""
+import functools
+
+from autograd.ops import clip, log
+from autograd.variable import as_variable
+
+from .. import functional as F
+from ..training.losses import (
+    CompiledLoss,
+    categorical_cross_entropy,
+    keras_named_loss,
+    sparse_categorical_cross_entropy,
+)
+
+_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean")
+
+
+class Loss:
+    """Keras' base loss: subclasses write `call(y_true, y_pred)`, the losses of the samples
+    ((N,) or (N, ...)); calling the object reduces them (see the module doc)."""
+
+    compile_name = None  # the compile name standing for this loss (None: call() is used)
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{type(self).__name__}: reduction must be one of "
+                             f"{', '.join(_REDUCTIONS)}, got {reduction!r}")
+        self.name = name or _snake(type(self).__name__)
+        self.reduction, self.dtype = reduction, dtype
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError(f"{type(self).__name__}: a Loss subclass writes "
+                                  "call(y_true, y_pred), returning each sample's loss")
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        losses = as_variable(self.call(y_true, y_pred))
+        if sample_weight is not None:
+            weights = as_variable(sample_weight)
+            losses = losses * weights.reshape(weights.shape + (1,) * (losses.ndim - weights.ndim))
+        if self.reduction == "none":
+            return losses
+        return losses.sum() if self.reduction == "sum" else losses.sum() / max(losses.size, 1)
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    def compiled_form(self):
+        """What Model.compile makes of this loss (nn.training.losses.CompiledLoss)."""
+        if self.compile_name is not None:
+            return keras_named_loss(self.compile_name, keras_object=self)
+        per_sample = functools.partial(_called_in_keras_order, self)
+        return CompiledLoss(self.name, _mean_of(per_sample), per_sample=per_sample,
+                            keras_object=self)
+
+
+def _called_in_keras_order(loss, pred, target):
+    return as_variable(loss.call(target, pred))
+
+
+def _mean_of(per_sample):
+    def loss(pred, target):
+        return per_sample(pred, target).mean()
+    return loss
+
+
+class LossFunctionWrapper(Loss):
+    """A function `fn(y_true, y_pred)` of Keras' as a loss object: compile wraps a plain
+    function in it when its first argument is named as Keras' (y_true, target, labels)."""
+
+    def __init__(self, fn, name=None, reduction="sum_over_batch_size", **kwargs):
+        super().__init__(name or getattr(fn, "__name__", "loss"), reduction)
+        self.fn, self.kwargs = fn, kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self.kwargs)
+
+    def get_config(self):
+        return dict(super().get_config(), fn=self.fn, **self.kwargs)
+
+
+def _per_sample(fn):
+    """A rungrad loss of (pred, target) as Keras' function of (y_true, y_pred): each sample's
+    loss (the mean over the last axis for the elementwise ones)."""
+    def keras_function(y_true, y_pred):
+        losses = fn(as_variable(y_pred), y_true, reduction="none")
+        return losses if losses.ndim <= 1 else losses.mean(axis=-1)
+    keras_function.__name__ = getattr(fn, "__name__", "loss")
+    return keras_function
+
+
+mean_squared_error = mse = _per_sample(F.mse_loss)
+mean_absolute_error = mae = _per_sample(F.l1_loss)
+mean_squared_logarithmic_error = msle = _per_sample(F.msle_loss)
+mean_absolute_percentage_error = mape = _per_sample(F.mape_loss)
+hinge = _per_sample(F.hinge_loss)
+squared_hinge = _per_sample(F.squared_hinge_loss)
+categorical_hinge = _per_sample(F.categorical_hinge_loss)
+poisson = _per_sample(F.poisson_loss)
+kl_divergence = kld = _per_sample(F.kl_divergence_loss)
+log_cosh = _per_sample(F.log_cosh_loss)
+cosine_similarity = _per_sample(F.cosine_similarity_loss)
+
+
+def _elementwise(class_name, compile_name, function):
+    """A Keras loss class without options: its call is `function`, compile's loss is the one
+    named `compile_name`."""
+    def call(self, y_true, y_pred):
+        return function(y_true, y_pred)
+    return type(class_name, (Loss,), {"compile_name": compile_name, "call": call,
+                                      "__doc__": f"Keras' {class_name} (compile: "
+                                                 f"'{compile_name}').",
+                                      "__module__": __name__})
+
+
+MeanSquaredError = _elementwise("MeanSquaredError", "mse", mean_squared_error)
+MeanAbsoluteError = _elementwise("MeanAbsoluteError", "mae", mean_absolute_error)
+MeanSquaredLogarithmicError = _elementwise("MeanSquaredLogarithmicError", "msle",
+                                           mean_squared_logarithmic_error)
+MeanAbsolutePercentageError = _elementwise("MeanAbsolutePercentageError", "mape",
+                                           mean_absolute_percentage_error)
+Hinge = _elementwise("Hinge", "hinge", hinge)
+SquaredHinge = _elementwise("SquaredHinge", "squared_hinge", squared_hinge)
+CategoricalHinge = _elementwise("CategoricalHinge", "categorical_hinge", categorical_hinge)
+Poisson = _elementwise("Poisson", "poisson", poisson)
+KLDivergence = _elementwise("KLDivergence", "kl_divergence", kl_divergence)
+LogCosh = _elementwise("LogCosh", "log_cosh", log_cosh)
+CosineSimilarity = _elementwise("CosineSimilarity", "cosine_similarity", cosine_similarity)
+
+
+class Huber(Loss):
+    """Keras' Huber: 0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta), d = y_pred -
+    y_true, averaged over the last axis."""
+
+    compile_name = "huber"
+
+    def __init__(self, delta=1.0, name="huber_loss", reduction="sum_over_batch_size"):
+        super().__init__(name, reduction)
+        self.delta = delta
+
+    def call(self, y_true, y_pred):
+        return _per_sample(functools.partial(F.huber_loss, delta=self.delta))(y_true, y_pred)
+
+    def get_config(self):
+        return dict(super().get_config(), delta=self.delta)
+
+    def compiled_form(self):
+        return keras_named_loss("huber", functools.partial(F.huber_loss, delta=self.delta),
+                                keras_object=self)
+
+
+class _CrossEntropy(Loss):
+    """What Keras' three cross-entropies share: from_logits, label smoothing, and compile's
+    fused loss of the same name (logits inside, a final activation taken into it unless
+    from_logits)."""
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, name=None,
+                 reduction="sum_over_batch_size"):
+        super().__init__(name, reduction)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(f"{type(self).__name__}: label_smoothing must be in [0, 1], got "
+                             f"{label_smoothing!r}")
+        self.from_logits, self.label_smoothing = from_logits, label_smoothing
+
+    def get_config(self):
+        return dict(super().get_config(), from_logits=self.from_logits,
+                    label_smoothing=self.label_smoothing)
+
+    def compiled_form(self):
+        fn = functools.partial(self.logits_loss, label_smoothing=self.label_smoothing) \
+            if self.label_smoothing else None
+        return keras_named_loss(self.compile_name, fn, from_logits=self.from_logits,
+                                keras_object=self)
+
+    def call(self, y_true, y_pred):
+        y_pred = as_variable(y_pred)
+        logits = y_pred if self.from_logits else self.probabilities_to_logits(y_pred)
+        return self.logits_loss(logits, y_true, reduction="none",
+                                label_smoothing=self.label_smoothing)
+
+
+class BinaryCrossentropy(_CrossEntropy):
+    """Keras' BinaryCrossentropy: -[t log p + (1 - t) log(1 - p)] averaged over the last
+    axis, p = sigmoid(y_pred) with from_logits, else y_pred clipped to [1e-7, 1 - 1e-7];
+    targets smoothed to t (1 - s) + s / 2."""
+
+    compile_name = "binary_crossentropy"
+
+    @staticmethod
+    def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
+        target = as_variable(target)
+        if label_smoothing:  # (ops: a captured step smooths each batch's targets)
+            target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+        losses = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+        if reduction == "none":
+            return losses if losses.ndim <= 1 else losses.mean(axis=-1)
+        return losses.sum() if reduction == "sum" else losses.mean()
+
+    @staticmethod
+    def probabilities_to_logits(p):
+        p = clip(p, _EPSILON, 1.0 - _EPSILON)
+        return log(p) - log(1.0 - p)
+
+
+class CategoricalCrossentropy(_CrossEntropy):
+    """Keras' CategoricalCrossentropy of one-hot (or probability) rows: -sum t log p over the
+    last axis, p = softmax(y_pred) with from_logits, else y_pred normalized (clipped to
+    [1e-7, 1] first); targets smoothed to t (1 - s) + s / K."""
+
+    compile_name = "categorical_crossentropy"
+
+    @staticmethod
+    def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
+        return categorical_cross_entropy(logits, target, reduction, label_smoothing)
+
+    @staticmethod
+    def probabilities_to_logits(p):
+        return log(clip(p, _EPSILON, None))  # softmax(log p) = p / sum(p)
+
+
+class SparseCategoricalCrossentropy(_CrossEntropy):
+    """Keras' SparseCategoricalCrossentropy of integer labels: -log p[label], p as for
+    CategoricalCrossentropy."""
+
+    compile_name = "sparse_categorical_crossentropy"
+
+    def __init__(self, from_logits=False, ignore_class=None, name=None,
+                 reduction="sum_over_batch_size"):
+        if ignore_class is not None:
+            raise NotImplementedError("SparseCategoricalCrossentropy: ignore_class is not "
+                                      "supported; drop those samples, or give them "
+                                      "sample_weight 0")
+        super().__init__(from_logits, 0.0, name, reduction)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["label_smoothing"]
+        return config
+
+    @staticmethod
+    def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
+        return sparse_categorical_cross_entropy(logits, target, reduction)
+
+    probabilities_to_logits = staticmethod(CategoricalCrossentropy.probabilities_to_logits)
+
+
+_EPSILON = 1e-7  # keras.backend.epsilon()
+
+
+__all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError",
+           "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError", "Hinge",
+           "SquaredHinge", "CategoricalHinge", "Poisson", "KLDivergence", "LogCosh",
+           "CosineSimilarity", "Huber", "BinaryCrossentropy", "CategoricalCrossentropy",
+           "SparseCategoricalCrossentropy", "get", "mean_squared_error", "mse",
+           "mean_absolute_error", "mae", "mean_squared_logarithmic_error", "msle",
+           "mean_absolute_percentage_error", "mape", "hinge", "squared_hinge",
+           "categorical_hinge", "poisson", "kl_divergence", "kld", "log_cosh",
+           "cosine_similarity"]
+
+
+def get(identifier):
+    """Keras' losses.get: a loss object or function from its name, or the one given."""
+    if not isinstance(identifier, str):
+        return identifier
+    found = globals().get(identifier)
+    if found is None or identifier.startswith("_") or identifier not in __all__:
+        raise ValueError(f"keras.losses.get: unknown loss {identifier!r}")
+    return found() if isinstance(found, type) else found
+
+
+def _snake(name):
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower()
+                   for i, c in enumerate(name))

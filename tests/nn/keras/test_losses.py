@@ -1,0 +1,131 @@
+"""nn.keras.losses against Keras 3's own values (tests/nn/keras/data/keras_losses.npz), called
+directly and through compile; Keras' (y_true, y_pred) order for functions of one's own."""
+import os
+
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+
+DATA = np.load(os.path.join(os.path.dirname(__file__), "data", "keras_losses.npz"))
+CASES = sorted({key.split("/")[0] for key in DATA.files if "/" in key})
+OPTIONS = {"Huber": {"delta": 0.5},
+           "BinaryCrossentropy-logits": {"from_logits": True, "label_smoothing": 0.2},
+           "CategoricalCrossentropy": {"label_smoothing": 0.1},
+           "CategoricalCrossentropy-logits": {"from_logits": True},
+           "SparseCategoricalCrossentropy-logits": {"from_logits": True}}
+
+
+def make(case):
+    return getattr(keras.losses, case.split("-")[0])(**OPTIONS.get(case, {}))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_calling_a_loss_object_gives_keras_value(case):
+    loss, y_true, y_pred = make(case), DATA[f"{case}/y_true"], DATA[f"{case}/y_pred"]
+    np.testing.assert_allclose(loss(y_true, y_pred).data, DATA[f"{case}/value"], rtol=2e-6)
+    np.testing.assert_allclose(loss(y_true, y_pred, sample_weight=DATA["sample_weight"]).data,
+                               DATA[f"{case}/weighted"], rtol=2e-6)
+
+
+def _identity_model(final="linear", width=3):
+    """A model outputting its input (or `final` of it)."""
+    return keras.Sequential([keras.Input(shape=(width,)), keras.layers.Activation(final)])
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "crossentropy" not in c.lower()
+                                  or c.endswith("-logits")])
+def test_compile_with_a_loss_object_evaluates_to_keras_value(case):
+    """A model passing its input through: evaluate(y_pred, y_true) is the loss's value."""
+    model = _identity_model()
+    model.compile(optimizer="sgd", loss=make(case))
+    y_true, y_pred = DATA[f"{case}/y_true"], DATA[f"{case}/y_pred"]
+    assert model.evaluate(y_pred.astype(np.float32), y_true) == pytest.approx(
+        float(DATA[f"{case}/value"]), rel=1e-5)
+    assert model.evaluate(y_pred.astype(np.float32), y_true, sample_weight=DATA[
+        "sample_weight"]) == pytest.approx(float(DATA[f"{case}/weighted"]), rel=1e-5)
+
+
+@pytest.mark.parametrize("loss, final, labels", [
+    (keras.losses.BinaryCrossentropy(label_smoothing=0.1), "sigmoid", "binary"),
+    (keras.losses.CategoricalCrossentropy(), "softmax", "onehot"),
+    (keras.losses.SparseCategoricalCrossentropy(), "softmax", "sparse")])
+def test_probabilities_take_the_final_activation_into_the_fused_loss(loss, final, labels):
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(8, 3)).astype(np.float32)
+    y = {"binary": rng.integers(0, 2, (8, 3)).astype(np.float32),
+         "onehot": np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)],
+         "sparse": rng.integers(0, 3, 8)}[labels]
+    model = _identity_model(final)
+    model.compile(optimizer="sgd", loss=loss)
+    probabilities = model.predict(logits)
+    assert model.evaluate(logits, y) == pytest.approx(float(loss(y, probabilities).data),
+                                                      rel=1e-5)
+
+
+def test_a_function_of_ones_own_in_keras_order_is_not_swapped():
+    def relative_error(y_true, y_pred):  # not symmetric: a swap would change it
+        return (abs(y_pred - y_true) / y_true).mean(axis=-1)
+
+    model = _identity_model(width=1)
+    model.compile(optimizer="sgd", loss=relative_error)
+    y_pred = np.array([[2.0], [3.0]], np.float32)
+    y_true = np.array([[1.0], [4.0]], np.float32)
+    assert model.evaluate(y_pred, y_true) == pytest.approx((1.0 + 0.25) / 2)
+
+
+def test_a_subclass_writing_call_trains_and_reduces_as_keras():
+    class Quartic(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return ((y_pred - y_true) ** 4).mean(axis=-1)
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 2)).astype(np.float32)
+    y = x @ np.array([[1.0], [-1.0]], np.float32)
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss=Quartic())
+    losses = model.fit(x, y, batch_size=16, epochs=40, verbose=0).history["loss"]
+    assert losses[-1] < 0.05 * losses[0]
+    assert Quartic(reduction="none")(y, y + 1.0).shape == (64,)
+
+
+def test_a_model_compiled_with_a_loss_object_is_saved_with_it(tmp_path):
+    model = _identity_model()
+    model.compile(optimizer="sgd", loss=keras.losses.Huber(delta=0.25))
+    model.save(tmp_path / "huber.keras")
+    loaded = nn.load_model(tmp_path / "huber.keras")
+    assert isinstance(loaded.compiled_loss.keras_object, keras.losses.Huber)
+    assert loaded.compiled_loss.keras_object.delta == 0.25
+    x, y = np.ones((4, 3), np.float32), np.zeros((4, 3), np.float32)
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
+
+
+def test_bad_options_are_named():
+    with pytest.raises(NotImplementedError, match="ignore_class is not supported"):
+        keras.losses.SparseCategoricalCrossentropy(ignore_class=0)
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        keras.losses.BinaryCrossentropy(label_smoothing=2)
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        keras.losses.MeanSquaredError(reduction="avg")
+    assert keras.losses.get("mse") is keras.losses.mse
+    assert isinstance(keras.losses.get("Huber"), keras.losses.Huber)
+
+
+@pytest.mark.parametrize("loss", [keras.losses.BinaryCrossentropy(from_logits=True,
+                                                                  label_smoothing=0.2),
+                                  keras.losses.Huber(delta=0.5)])
+def test_a_captured_step_trains_as_the_eager_one(loss):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(48, 4)).astype(np.float32)
+    y = (x[:, :1] > 0).astype(np.float32)
+    weights = []
+    for jit in (False, True):
+        np.random.seed(0)
+        model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss=loss, jit_compile=jit)
+        model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for eager, captured in zip(*weights):
+        np.testing.assert_allclose(captured, eager, rtol=1e-5, atol=1e-6)
