@@ -98,6 +98,31 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
 
 
+def orthogonal_(tensor, gain=1.0):
+    """A (semi-)orthogonal matrix times `gain` (PyTorch's and Keras' Orthogonal): the Q of the
+    QR decomposition of a standard normal draw, its columns' signs fixed by R's diagonal so
+    that Q is uniformly distributed. A tensor of shape (rows, *rest) is filled as a matrix
+    (rows, prod(rest)): orthonormal rows when rows <= the rest, else orthonormal columns."""
+    data = _data(tensor, "orthogonal_")
+    if data.ndim < 2:
+        raise ValueError(f"orthogonal_: needs at least 2 dimensions, got shape "
+                         f"{tuple(data.shape)}")
+    rows = data.shape[0]
+    cols = data.size // rows if rows else 0
+    if data.size == 0:
+        return tensor
+    flat = np.random.normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    data[...] = get_array_module(data).asarray(gain * q.reshape(data.shape)).astype(data.dtype)
+    _changed(tensor)
+    return tensor
+
+
 def _kaiming_std(tensor, a, mode, nonlinearity, who):
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"{who}: mode must be 'fan_in' or 'fan_out', got {mode!r}")
@@ -143,4 +168,4 @@ def _changed(tensor):
 
 __all__ = ["calculate_gain", "calculate_fan_in_and_fan_out", "uniform_", "normal_", "constant_",
            "zeros_", "ones_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_"]
+           "kaiming_normal_", "orthogonal_"]

@@ -243,19 +243,19 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
     """Run one recurrent layer in one direction over x (L, N, F): returns the outputs
     (L, N, H) and the final state tuple ((h,) or (h, c), each (N, H)).
 
-    mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout;
+    mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout,
+    either bias None for none (Keras' layers have no recurrent bias but GRU's);
     state: the initial state tuple. The input projection runs once for all steps; where the
     recurrent bias simply adds (all but GRU) it joins it there.
     """
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
     _check_length(x)
     extra = ()
-    if bias_ih is None:
-        gates_x = linear(x, weight_ih)
-    elif step.separate_recurrent_bias:
-        gates_x, extra = linear(x, weight_ih, bias_ih), (bias_hh,)
+    if step.separate_recurrent_bias:
+        gates_x = linear(x, weight_ih, bias_ih)
+        extra = () if bias_hh is None else (bias_hh,)
     else:
-        gates_x = linear(x, weight_ih, bias_ih + bias_hh)
+        gates_x = linear(x, weight_ih, _folded_bias(bias_ih, bias_hh))
     outputs = Recurrence(step, reverse)(gates_x, weight_hh, *state, *extra)
     return outputs[0], tuple(outputs[1:])
 
@@ -277,9 +277,8 @@ def bidirectional_recurrence(mode, x, weights_ih, weights_hh, biases_ih, biases_
         _checked_step(mode, weights_hh[d], tuple(s.data[d] for s in state), x.shape[1:-1],
                       "recurrence")
     _check_length(x)
-    bias = None
-    if biases_ih[0] is not None:
-        bias = concatenate([biases_ih[0] + biases_hh[0], biases_ih[1] + biases_hh[1]])
+    folded = [_folded_bias(biases_ih[d], biases_hh[d]) for d in range(2)]
+    bias = None if folded[0] is None else concatenate(folded)
     gates_x = linear(x, concatenate(list(weights_ih)), bias)
     gates_x = reshape(gates_x, gates_x.shape[:-1] + (2, gates_x.shape[-1] // 2))
     outputs = BidirectionalRecurrence(step)(gates_x, stack(list(weights_hh)), *state)
@@ -293,6 +292,14 @@ def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):
     new = step()(gates_x, linear(state[0], weight_hh, bias_hh),
                  *[state[i] for i in step.direct_state_indices])
     return new if isinstance(new, tuple) else (new,)
+
+
+def _folded_bias(bias_ih, bias_hh):
+    """The one bias of the input projection where the recurrent bias simply adds: their sum,
+    the one given (Keras' LSTM and SimpleRNN have a single bias), or None."""
+    if bias_ih is None or bias_hh is None:
+        return bias_hh if bias_ih is None else bias_ih
+    return bias_ih + bias_hh
 
 
 def _check_length(x):

@@ -150,3 +150,17 @@ def test_large_fills_draw_in_chunks_the_numbers_of_one_call(fill, draw, dtype):
     np.random.seed(3)
     strided = np.empty((shape[1], shape[0]), dtype).T  # not C-contiguous: one draw
     np.testing.assert_array_equal(fill(strided), expected)
+
+
+@pytest.mark.parametrize("shape", [(3, 12), (12, 3), (4, 4), (2, 3, 4)])
+def test_orthogonal_gives_orthonormal_rows_or_columns(shape):
+    np.random.seed(0)
+    p = init.orthogonal_(param(*shape), gain=2.0)
+    matrix = p.data.reshape(shape[0], -1).astype(np.float64) / 2
+    gram = matrix @ matrix.T if matrix.shape[0] <= matrix.shape[1] else matrix.T @ matrix
+    np.testing.assert_allclose(gram, np.eye(len(gram)), atol=1e-6)
+    assert p.dtype == np.float32
+    np.random.seed(0)
+    np.testing.assert_array_equal(init.orthogonal_(param(*shape), gain=2.0).data, p.data)
+    with pytest.raises(ValueError, match="orthogonal_: needs at least 2 dimensions"):
+        init.orthogonal_(param(3))

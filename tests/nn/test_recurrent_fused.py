@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 import nn
-from autograd import Variable, gradgradcheck
+from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import assert_gradients_match, float_dtypes
 from nn.functional.activation import sigmoid_array
 from nn.functional.recurrence import STEPS, Recurrence, recurrent_step
@@ -159,6 +159,41 @@ def test_recurrence_errors_name_the_function_and_shapes():
     with pytest.raises(ValueError, match=r"recurrent_step: GRU needs 1 state array\(s\) of "
                                          r"shape \(4, 2\), got \[\(2, 2\)\]"):
         recurrent_step("GRU", Variable(np.zeros((4, 6))), state[:1], Variable(np.zeros((6, 2))))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("absent", ["bias_ih", "bias_hh"])
+def test_recurrence_with_one_bias_absent(mode, absent):
+    """Either bias may be None (Keras' LSTM and SimpleRNN have one): the same as a zero one,
+    and the given one's gradient checked numerically; bidirectional_recurrence alike."""
+    from nn.functional.recurrence import bidirectional_recurrence, recurrence
+    step, rng = STEPS[mode], np.random.default_rng(4)
+    hidden, rows = 2, STEPS[mode].num_gates * 2
+    x = rng.standard_normal((3, 2, 3))
+    weights = [rng.uniform(-0.8, 0.8, (rows, 3)), rng.uniform(-0.8, 0.8, (rows, hidden))]
+    bias = rng.uniform(-0.8, 0.8, rows)
+    state = [rng.standard_normal((2, hidden)) for _ in range(step.num_states)]
+
+    def run(x, w_ih, w_hh, b, *state, zero=False):
+        other = Variable(np.zeros(rows)) if zero else None
+        biases = (other, b) if absent == "bias_ih" else (b, other)
+        outputs, final = recurrence(mode, x, w_ih, w_hh, *biases, tuple(state))
+        return [outputs, *final]
+
+    inputs = [Variable(a) for a in [x, *weights, bias, *state]]
+    for a, b in zip(run(*inputs), run(*inputs, zero=True)):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-13, atol=1e-13)
+    assert gradcheck(run, x, *weights, bias, *state, mode="full")
+
+    def both(x, w_ih, w_hh, b, *state):
+        pair = [b, b * 0.5]
+        biases = ([None, None], pair) if absent == "bias_ih" else (pair, [None, None])
+        outputs, final = bidirectional_recurrence(mode, x, [w_ih, w_ih * 0.5],
+                                                  [w_hh, w_hh * 0.5], *biases,
+                                                  tuple(ag.stack([s, s]) for s in state))
+        return [outputs, *final]
+
+    assert gradcheck(both, x, *weights, bias, *state, mode="fast")
 
 
 @pytest.mark.parametrize("mode", MODES)
