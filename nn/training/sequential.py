@@ -194,14 +194,22 @@ class Sequential(Model):
 
     def _trial_call(self):
         """Run one zero sample through the model where its shape is known: the last input's,
-        else an Input's shape, the first layer's declared input_shape (Dense) or its
-        in_features (Linear)."""
+        else an Input's shape, the first layer's declared input_shape (Dense, or a layer
+        with example_sample(): nn.keras' recurrent layers, Embedding) or its in_features
+        (Linear)."""
         first = next(iter(self._modules.values()), None)
-        sample = self._last_sample or (first.example_sample() if isinstance(first, InputLayer)
-                                       else _declared_sample(self.first_linear_layer()))
+        sample = self._last_sample or _example_sample(first) or _declared_sample(
+            self.first_linear_layer())
         if sample is not None:
             with self._inference():
                 self(np.zeros((1,) + sample[0], dtype=sample[1]))
+
+
+def _example_sample(first):
+    """(shape, dtype) of one sample the first layer says it takes through example_sample()
+    (an Input; a Keras layer given input_shape), or None."""
+    example = getattr(first, "example_sample", None)
+    return None if example is None else example()
 
 
 def _declared_sample(first):

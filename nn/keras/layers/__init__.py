@@ -7,5 +7,9 @@ from ...layers.flatten import Flatten
 from ...layers.input_layer import Input, InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
+from .bidirectional import Bidirectional
+from .embedding import Embedding
+from .recurrent import GRU, LSTM, SimpleRNN
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Lambda"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Lambda",
+           "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding"]

@@ -1,0 +1,88 @@
+"""Keras' Embedding: integer indices -> learned vectors, its weight Keras' `embeddings`."""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.ops import astype
+from autograd.variable import Parameter, as_variable
+
+from ... import regularizers
+from ...functional.embedding import embedding
+from ...layers.config import init_config
+from ...layers.keras_name import KerasNamed
+from ...module import Module
+from ._initializers import check_initializer, initialize
+
+MASK_ZERO_REFUSED = (
+    "Embedding: mask_zero=True is not supported: nn.keras' recurrent layers run nn's fused "
+    "recurrence, which cannot skip masked steps, so the padding would be read as input. "
+    "Pad the sequences at the front instead (keras.utils.pad_sequences' default, "
+    "padding='pre'), so that the last output of an LSTM / GRU / SimpleRNN comes after the "
+    "real tokens, and leave mask_zero=False")
+
+
+class Embedding(Module, KerasNamed):
+    """indices (N, ...) of ints in [0, input_dim) -> (N, ..., output_dim), rows of
+    `embeddings` (input_dim, output_dim), drawn from U(-0.05, 0.05) (Keras' 'uniform').
+    Float indices are cast to integers, as Keras casts them. `input_length` (Keras 2) or
+    `input_shape` tells a Sequential starting with this layer the sample's shape (summary).
+    `mask_zero=True` raises (see MASK_ZERO_REFUSED); `weights=[table]` sets the table."""
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
+                 weights=None, input_length=None, *, name=None, input_shape=None,
+                 dtype="float32"):
+        super().__init__()
+        who = "Embedding"
+        self.input_dim = positive_int(input_dim, "input_dim", who)
+        self.output_dim = positive_int(output_dim, "output_dim", who)
+        if mask_zero:
+            raise NotImplementedError(MASK_ZERO_REFUSED)
+        self.mask_zero = False
+        if embeddings_constraint is not None:
+            raise NotImplementedError("Embedding: embeddings_constraint is not supported; "
+                                      "leave it None")
+        self.embeddings_initializer = check_initializer(embeddings_initializer,
+                                                        "embeddings_initializer", who)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer, who)
+        self.input_length = None if input_length is None else positive_int(
+            input_length, "input_length", who)
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+        self.dtype = np.dtype(dtype)
+        self._set_name(name)
+        self.embeddings = Parameter(np.empty((self.input_dim, self.output_dim), self.dtype))
+        self.reset_parameters()
+        if weights is not None:
+            self.set_weights(weights)
+
+    def reset_parameters(self):
+        initialize(self.embeddings, self.embeddings_initializer)
+
+    def forward(self, inputs):
+        indices = as_variable(inputs)  # (an op's input, not its array: captured steps replay)
+        if indices.dtype.kind not in "iu":  # Keras casts float indices to int32
+            indices = astype(indices, np.int64)
+        return embedding(indices, self.embeddings)
+
+    def penalties(self):
+        """The embeddings_regularizer's penalty (Keras' layer.losses)."""
+        reg = self.embeddings_regularizer
+        return [] if reg is None else [reg(self.embeddings)]
+
+    def example_sample(self):
+        """(shape, dtype) of one sample (input_shape, else (input_length,)), or None."""
+        shape = self.input_shape or ((self.input_length,) if self.input_length else None)
+        return None if shape is None else (tuple(1 if n is None else n for n in shape),
+                                           np.dtype(np.int64))
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config); the table is in the weights."""
+        reg = self.embeddings_regularizer
+        return init_config(self, embeddings_regularizer=None if reg is None
+                           else reg.get_config(), embeddings_constraint=None, weights=None,
+                           dtype=self.dtype.name)
+
+    def extra_repr(self):
+        return f"input_dim={self.input_dim}, output_dim={self.output_dim}"
+
+
+__all__ = ["Embedding", "MASK_ZERO_REFUSED"]

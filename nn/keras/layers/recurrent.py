@@ -1,0 +1,350 @@
+"""Keras' recurrent layers: SimpleRNN, LSTM and GRU over batch-first sequences.
+
+Input (N, T, F), the input size F taken from the first input unless `input_shape=(T, F)`
+is given; output the last output (N, units), or every step's (N, T, units) with
+return_sequences=True; with return_state=True a list [output, h] ([output, h, c] for
+LSTM). The weights are Keras' own, in Keras' layout: `kernel` (F, G*units),
+`recurrent_kernel` (units, G*units) and `bias` (G*units,), one bias, except GRU's (2,
+3*units): its input and recurrent biases (reset_after=True). Gate order is Keras': LSTM
+i, f, c, o; GRU z, r, h. So get_weights / set_weights and state_dict are Keras' arrays, and
+weights move between Keras and rungrad as they are.
+
+The time loop is nn's fused recurrence (nn.functional.recurrence, the engine of nn.RNN /
+LSTM / GRU): each forward hands it the weights as PyTorch lays them out (views, and GRU's
+gate blocks swapped), the absent recurrent bias as None.
+"""
+import inspect
+
+import numpy as np
+
+from autograd.arguments import positive_int, probability
+from autograd.backend import get_array_module
+from autograd.ops import concatenate, split, transpose
+from autograd.variable import as_variable, is_uninitialized, wrap
+
+from ... import regularizers
+from ...functional.dropout import dropout
+from ...functional.recurrence import recurrence
+from ...layers.activation import ACTIVATIONS
+from ...layers.config import init_config
+from ...layers.keras_name import KerasNamed
+from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
+from ...layers.rnn_cells import initial_state
+from ...module import Module
+from ._initializers import check_initializer, initialize
+
+_WEIGHTS = ("kernel", "recurrent_kernel", "bias")
+
+
+def activation_name(value, argument, who):
+    """The name of an activation given by name or as one of nn.functional's functions."""
+    if isinstance(value, str) and value in ACTIVATIONS:
+        return value
+    found = next((name for name, fn in ACTIVATIONS.items() if fn is not None and fn is value),
+                 None)
+    if found is None and value is not None and not isinstance(value, str) \
+            and not callable(value):
+        raise ValueError(f"{who}: {argument} must be an activation's name or function, got "
+                         f"{value!r}")
+    return found if found is not None else ("linear" if value is None else value)
+
+
+class _Recurrent(Module, KerasNamed):
+    """What SimpleRNN, LSTM and GRU share: Keras' weights, their lazy sizing, the run through
+    nn's fused recurrence and Keras' return modes. A subclass sets `num_gates` and
+    `_modes` ({(activation, recurrent_activation): nn's recurrence mode}), and passes its
+    own arguments in `own` ({name: value}, kept as attributes).
+
+    Keyword options, Keras' (all three take them): kernel_initializer ('glorot_uniform'),
+    recurrent_initializer ('orthogonal'), bias_initializer ('zeros') (names of
+    nn.keras.layers._initializers, or Keras' callable (shape, dtype) -> array);
+    kernel_regularizer, recurrent_regularizer, bias_regularizer (nn.regularizers);
+    dropout (the input's, one mask per sequence for every step, as Keras'); seed (kept in
+    the config; the masks come from NumPy's global generator); return_sequences,
+    return_state, go_backwards; unroll (a speed hint: no effect); name, input_shape
+    ((T, F), T may be None), dtype. activity_regularizer, the constraints,
+    recurrent_dropout and stateful=True raise NotImplementedError naming themselves."""
+
+    num_gates = None
+    _modes = {}
+
+    def __init__(self, units, activation, recurrent_activation, use_bias, own, *,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, name=None, input_shape=None,
+                 dtype="float32"):
+        super().__init__()
+        who = type(self).__name__
+        self.units = positive_int(units, "units", who)
+        self.activation = activation_name(activation, "activation", who)
+        self.recurrent_activation = activation_name(recurrent_activation,
+                                                    "recurrent_activation", who)
+        self._mode = self._modes.get((self.activation, self.recurrent_activation))
+        if self._mode is None:
+            self._refuse_activations()
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = check_initializer(kernel_initializer, "kernel_initializer", who)
+        self.recurrent_initializer = check_initializer(recurrent_initializer,
+                                                       "recurrent_initializer", who)
+        self.bias_initializer = check_initializer(bias_initializer, "bias_initializer", who)
+        self._regularizers = tuple(regularizers.get(r, who) for r in (
+            kernel_regularizer, recurrent_regularizer, bias_regularizer))
+        for argument, value in (("activity_regularizer", activity_regularizer),
+                                ("kernel_constraint", kernel_constraint),
+                                ("recurrent_constraint", recurrent_constraint),
+                                ("bias_constraint", bias_constraint)):
+            if value is not None:
+                raise NotImplementedError(f"{who}: {argument} is not supported; leave it None")
+        self.dropout = probability(dropout, "dropout", who)
+        if recurrent_dropout:
+            raise NotImplementedError(
+                f"{who}: recurrent_dropout={recurrent_dropout} is not supported (nn's fused "
+                "recurrence has no per-step mask); use dropout= (the input's, Keras' mask "
+                "shared over the time steps) or a Dropout layer between recurrent layers")
+        self.recurrent_dropout = 0.0
+        if stateful:
+            raise NotImplementedError(f"{who}: stateful=True is not supported; pass the states "
+                                      "yourself with return_state=True and initial_state=")
+        self.stateful, self.unroll = False, bool(unroll)  # unroll: a speed hint, no effect here
+        self.seed = seed  # kept for get_config: masks come from NumPy's global generator
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards = bool(go_backwards)
+        self._set_name(name)
+        self.dtype = np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
+        self.input_shape = None if input_shape is None else tuple(input_shape)
+        for key, value in own.items():  # the subclass' own arguments (reset_after, ...)
+            setattr(self, key, value)
+        self.input_size = None
+        hold_placeholders(self, {"kernel": True, "recurrent_kernel": True,
+                                 "bias": self.use_bias}, self.dtype)
+        if self.input_shape is not None:
+            self.build(self._declared_size())
+
+    def _refuse_activations(self):
+        who = type(self).__name__
+        allowed = " or ".join(f"activation={a!r}" + (
+            f", recurrent_activation={r!r}" if self.num_gates > 1 else "")
+            for a, r in self._modes)
+        raise ValueError(f"{who}: activation={self.activation!r}" + (
+            f", recurrent_activation={self.recurrent_activation!r}" if self.num_gates > 1
+            else "") + f" is not supported: nn's fused recurrence runs {allowed}")
+
+    def _declared_size(self):
+        shape = self.input_shape
+        if len(shape) != 2 or not isinstance(shape[-1], (int, np.integer)) or shape[-1] < 1:
+            raise ValueError(f"{type(self).__name__}: input_shape is one sample's shape "
+                             f"(timesteps, features), e.g. (None, 8), got {shape!r}")
+        return int(shape[-1])
+
+    # ----- weights -----
+    @property
+    def built(self):
+        return self.input_size is not None
+
+    def _shapes(self, input_size):
+        width = self.num_gates * self.units
+        shapes = {"kernel": (input_size, width), "recurrent_kernel": (self.units, width)}
+        if self.use_bias:
+            shapes["bias"] = self._bias_shape()
+        return shapes
+
+    def _bias_shape(self):
+        return (self.num_gates * self.units,)
+
+    def build(self, input_size, like=None):
+        """Make kernel, recurrent_kernel and bias for inputs of `input_size` features and
+        draw them (Keras' initializers); on the GPU when `like` (an input array) is there."""
+        self.input_size = int(input_size)
+        make_parameters(self, self._shapes(self.input_size), self.dtype)
+        self.reset_parameters()
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        """The input size that loading arrays of `shapes` into this unbuilt layer implies."""
+        kernel = shapes.get("kernel")
+        if kernel is None or len(kernel) != 2 or kernel[0] < 1:
+            raise ValueError(f"{type(self).__name__}: a kernel of shape {kernel} does not fit "
+                             f"(expected (input features, {self.num_gates * self.units}))")
+        check_fit(self, shapes, self._shapes(int(kernel[0])))
+        return int(kernel[0])
+
+    def reset_parameters(self):
+        initialize(self.kernel, self.kernel_initializer)
+        initialize(self.recurrent_kernel, self.recurrent_initializer)
+        if self.bias is not None:
+            initialize(self.bias, self.bias_initializer)
+
+    def penalties(self):
+        """The regularizers' penalties of kernel, recurrent_kernel and bias (Keras'
+        layer.losses); fit and evaluate add them to the loss."""
+        weights = [getattr(self, name) for name in _WEIGHTS]
+        return [penalty(w) for penalty, w in zip(self._regularizers, weights)
+                if penalty is not None and w is not None and not is_uninitialized(w)]
+
+    def _torch_weights(self):
+        """(weight_ih, weight_hh, bias_ih, bias_hh) as nn's recurrence takes them."""
+        bias = self.bias if self.use_bias else None
+        return transpose(self.kernel), transpose(self.recurrent_kernel), bias, None
+
+    # ----- the run -----
+    def forward(self, sequences, initial_state=None, training=None):
+        """sequences (N, T, F) -> the output (see the module's docstring); initial_state: a
+        list of the starting states (h, or h and c for LSTM), each (N, units), zeros when
+        None; training: whether dropout drops (None: the layer's mode)."""
+        x = self._checked(sequences)
+        if self.dropout and (self.training if training is None else training):
+            x = x * self._dropout_mask(x)
+        state = self._initial(initial_state, x.shape[0])
+        weight_ih, weight_hh, bias_ih, bias_hh = self._torch_weights()
+        outputs, final = recurrence(self._mode, transpose(x, (1, 0, 2)), weight_ih, weight_hh,
+                                    bias_ih, bias_hh, state, reverse=self.go_backwards)
+        if self.return_sequences:
+            output = transpose(outputs, (1, 0, 2))
+            if self.go_backwards:  # Keras gives them in the order they were computed
+                output = output[:, ::-1]
+        else:
+            output = final[0]
+        return [output, *final] if self.return_state else output
+
+    def _checked(self, sequences):
+        who = type(self).__name__
+        x = as_variable(sequences)
+        if x.ndim != 3 or 0 in x.shape:
+            raise ValueError(f"{who}: expected batch-first sequences (N, T, features) with "
+                             f"T >= 1, got an input of shape {tuple(x.shape)}")
+        if not self.built:
+            self.build(x.shape[-1], like=x.data)
+        if x.shape[-1] != self.input_size:
+            raise ValueError(f"{who}: the layer takes {self.input_size} features per step, got "
+                             f"an input of shape {tuple(x.shape)}")
+        return x
+
+    def _dropout_mask(self, x):
+        """Keras' input dropout mask: one per sequence and feature, the same at every step
+        (drawn inside the dropout op, so a captured step draws a new one each time)."""
+        ones = get_array_module(x.data).ones((x.shape[0], 1, x.shape[2]), dtype=x.dtype)
+        return dropout(wrap(ones, False), self.dropout, training=True)
+
+    def _initial(self, given, batch):
+        """The initial state tuple, each (N, units): the given list's, else zeros."""
+        who = type(self).__name__
+        count = 2 if self._mode == "LSTM" else 1
+        if given is None:
+            given = [None] * count
+        elif not isinstance(given, (list, tuple)) or len(given) != count:
+            raise ValueError(f"{who}: initial_state must be a list of {count} state(s) "
+                             f"of shape (N, {self.units}), got {type(given).__name__}"
+                             + (f" of {len(given)}" if isinstance(given, (list, tuple)) else ""))
+        return tuple(initial_state(s, (batch, self.units), self.kernel, who, "initial_state")
+                     for s in given)
+
+    # ----- Keras' face -----
+    def example_sample(self):
+        """(shape, dtype) of one sample, from input_shape (None sizes taken as 1), or None:
+        a Sequential starting with this layer tries itself on it (summary)."""
+        if self.input_shape is None:
+            return None
+        return tuple(1 if n is None else n for n in self.input_shape), self.dtype
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save: the class' own
+        and the keyword options all three share."""
+        kept = dict(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
+                        (None if r is None else r.get_config() for r in self._regularizers)))
+        kept.update(dict.fromkeys(("activity_regularizer", "kernel_constraint",
+                                   "recurrent_constraint", "bias_constraint")),
+                    dtype=self.dtype.name)
+        options = {name: kept[name] if name in kept else getattr(self, name)
+                   for name in _OPTIONS}
+        return {**init_config(self), **options}
+
+    def extra_repr(self):
+        text = f"units={self.units}, input_size={self.input_size}"
+        for key, default in (("activation", "tanh"), ("use_bias", True),
+                             ("return_sequences", False), ("return_state", False),
+                             ("go_backwards", False), ("dropout", 0.0)):
+            if getattr(self, key) != default:
+                text += f", {key}={getattr(self, key)!r}"
+        return text
+
+
+class SimpleRNN(_Recurrent):
+    """Keras' fully connected recurrent layer: h_t = activation(x_t kernel + h_{t-1}
+    recurrent_kernel + bias), activation 'tanh' (default) or 'relu'."""
+
+    num_gates = 1
+    _modes = {("tanh", "linear"): "RNN_TANH", ("relu", "linear"): "RNN_RELU"}
+
+    def __init__(self, units, activation="tanh", use_bias=True, **options):
+        super().__init__(units, activation, None, use_bias, {}, **options)
+
+
+class LSTM(_Recurrent):
+    """Keras' long short-term memory: gates i, f, c, o of x kernel + h recurrent_kernel +
+    bias; c' = f c + i tanh(c_gate), h' = o tanh(c'), the gates through the sigmoid.
+    unit_forget_bias=True (Keras' default) starts the forget gate's bias at 1."""
+
+    num_gates = 4
+    _modes = {("tanh", "sigmoid"): "LSTM"}
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 *, unit_forget_bias=True, use_cudnn="auto", **options):
+        super().__init__(units, activation, recurrent_activation, use_bias,
+                         {"unit_forget_bias": bool(unit_forget_bias), "use_cudnn": use_cudnn},
+                         **options)
+
+    def reset_parameters(self):
+        super().reset_parameters()
+        if self.bias is not None and self.unit_forget_bias:
+            self.bias.data[self.units:2 * self.units] = 1
+            self.bias.bump_version()
+
+
+class GRU(_Recurrent):
+    """Keras' gated recurrent unit (reset_after=True, Keras 3's default and cuDNN's): gates
+    z, r of x kernel + input_bias + h recurrent_kernel + recurrent_bias through the sigmoid,
+    h~ = tanh(x_h + r (h recurrent_kernel_h + recurrent_bias_h)), h' = z h + (1 - z) h~.
+    bias is (2, 3*units): the input bias, then the recurrent one."""
+
+    num_gates = 3
+    _modes = {("tanh", "sigmoid"): "GRU"}
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 *, reset_after=True, use_cudnn="auto", **options):
+        if not reset_after:
+            raise NotImplementedError(
+                "GRU: reset_after=False (Keras 2's GRU, the reset gate applied before the "
+                "recurrent product) is not supported: nn's GRU is reset_after=True's (Keras 3's "
+                "default, and PyTorch's)")
+        super().__init__(units, activation, recurrent_activation, use_bias,
+                         {"reset_after": True, "use_cudnn": use_cudnn}, **options)
+
+    def _bias_shape(self):
+        return (2, 3 * self.units)
+
+    def _torch_weights(self):
+        """Keras' gate blocks z, r, h as PyTorch's r, z, n: the first two swapped."""
+        kernel, recurrent = (_swap_first_gates(w) for w in (self.kernel,
+                                                            self.recurrent_kernel))
+        bias_ih = bias_hh = None
+        if self.use_bias:
+            bias_ih, bias_hh = (_swap_first_gates(self.bias[k]) for k in range(2))
+        return transpose(kernel), transpose(recurrent), bias_ih, bias_hh
+
+
+_OPTIONS = [name for name, p in inspect.signature(_Recurrent.__init__).parameters.items()
+            if p.kind is p.KEYWORD_ONLY]  # the keyword options of all three
+
+
+def _swap_first_gates(w):
+    """w (..., 3H) with its first two blocks of H columns swapped."""
+    z, r, h = split(w, 3, axis=-1)
+    return concatenate([r, z, h], axis=-1)
+
+
+__all__ = ["SimpleRNN", "LSTM", "GRU"]

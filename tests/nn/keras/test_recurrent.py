@@ -1,0 +1,478 @@
+"""nn.keras' SimpleRNN, LSTM, GRU and Bidirectional: forward against a NumPy reference of
+Keras' equations in every return mode and direction, gradients against numerical
+differentiation, agreement with Keras 3's own layers (data/recurrent_*.npz, written by
+data/make_recurrent_reference.py), Keras' weight layouts and initialisers, saving,
+summary, training of Keras-style models, and clear refusals of what is not supported."""
+import json
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn
+import nn.keras as keras
+import optim
+from autograd import Variable, gradcheck
+from nn.keras import layers
+
+from ..training.test_summary import summary_text
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+KINDS = ("SimpleRNN", "LSTM", "GRU")
+GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
+
+
+# ----- an independent reference: Keras' equations on NumPy, step by step -----
+def sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def reference(kind, x, weights, go_backwards=False, state=None, activation="tanh"):
+    """(every step's output in Keras' order, final states) of Keras' layer `kind` on x
+    (N, T, F) with Keras' weights [kernel, recurrent_kernel, (bias)]."""
+    kernel, recurrent = weights[:2]
+    units = recurrent.shape[0]
+    bias = weights[2] if len(weights) > 2 else np.zeros((2, 3 * units) if kind == "GRU"
+                                                        else kernel.shape[1])
+    n, steps, _ = x.shape
+    h = np.zeros((n, units)) if state is None else state[0]
+    c = np.zeros((n, units)) if state is None or kind != "LSTM" else state[1]
+    act = np.tanh if activation == "tanh" else (lambda v: np.maximum(v, 0))
+    outputs = []
+    for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
+        xt = x[:, t]
+        if kind == "SimpleRNN":
+            h = act(xt @ kernel + h @ recurrent + bias)
+        elif kind == "LSTM":
+            i, f, g, o = np.split(xt @ kernel + h @ recurrent + bias, 4, axis=-1)
+            c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+            h = sigmoid(o) * np.tanh(c)
+        else:  # GRU, reset_after=True: gates z, r, h
+            x_z, x_r, x_h = np.split(xt @ kernel + bias[0], 3, axis=-1)
+            h_z, h_r, h_h = np.split(h @ recurrent + bias[1], 3, axis=-1)
+            z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+            h = z * h + (1 - z) * np.tanh(x_h + r * h_h)
+        outputs.append(h)
+    return np.stack(outputs, axis=1), ([h, c] if kind == "LSTM" else [h])
+
+
+def random_weights(layer, rng, scale=0.8):
+    return [rng.uniform(-scale, scale, w.shape) for w in layer.get_weights()]
+
+
+def as_list(y):
+    return y if isinstance(y, list) else [y]
+
+
+def expected_outputs(kind, x, weights, return_sequences, return_state, go_backwards):
+    sequence, states = reference(kind, x, weights, go_backwards)
+    output = sequence if return_sequences else states[0]
+    return [output, *states] if return_state else [output]
+
+
+@given(kind=st.sampled_from(KINDS), return_sequences=st.booleans(),
+       return_state=st.booleans(), go_backwards=st.booleans(), use_bias=st.booleans(),
+       sizes=st.tuples(st.integers(1, 3), st.integers(1, 4), st.integers(1, 3),
+                       st.integers(1, 3)),
+       seed=st.integers(0, 2 ** 16))
+def test_forward_matches_keras_equations(kind, return_sequences, return_state, go_backwards,
+                                         use_bias, sizes, seed):
+    batch, steps, features, units = sizes
+    layer = getattr(layers, kind)(units, return_sequences=return_sequences,
+                                  return_state=return_state, go_backwards=go_backwards,
+                                  use_bias=use_bias, dtype="float64")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, steps, features))
+    layer(x)
+    weights = random_weights(layer, rng)
+    layer.set_weights(weights)
+    got = as_list(layer(x))
+    expected = expected_outputs(kind, x, weights, return_sequences, return_state,
+                                go_backwards)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a.data, b, rtol=1e-10, atol=1e-12)
+
+
+def test_relu_simple_rnn_and_a_given_initial_state():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 4, 3))
+    relu = layers.SimpleRNN(3, activation="relu", return_sequences=True, dtype="float64")
+    relu(x)
+    weights = random_weights(relu, rng)
+    relu.set_weights(weights)
+    np.testing.assert_allclose(relu(x).data, reference("SimpleRNN", x, weights,
+                                                       activation="relu")[0], atol=1e-12)
+    lstm = layers.LSTM(3, return_state=True, go_backwards=True, dtype="float64")
+    lstm(x)
+    weights = random_weights(lstm, rng)
+    lstm.set_weights(weights)
+    state = [rng.standard_normal((2, 3)) for _ in range(2)]
+    got = lstm(x, initial_state=state)
+    _, expected = reference("LSTM", x, weights, go_backwards=True, state=state)
+    for a, b in zip(got[1:], expected):
+        np.testing.assert_allclose(a.data, b, atol=1e-12)
+
+
+MERGES = {"concat": lambda a, b: np.concatenate([a, b], axis=-1), "sum": np.add,
+          "mul": np.multiply, "ave": lambda a, b: (a + b) / 2}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave", None])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_bidirectional_reads_the_reversed_sequence_and_aligns_it(kind, merge_mode,
+                                                                 return_sequences):
+    rng = np.random.default_rng(len(kind) + 3 * return_sequences)
+    x = rng.standard_normal((2, 4, 3))
+    wrapper = layers.Bidirectional(getattr(layers, kind)(
+        2, return_sequences=return_sequences, return_state=True, dtype="float64"),
+        merge_mode=merge_mode)
+    wrapper(x)
+    weights = random_weights(wrapper, rng)
+    wrapper.set_weights(weights)
+    half = len(weights) // 2
+    fwd_seq, fwd_states = reference(kind, x, weights[:half])
+    bwd_seq, bwd_states = reference(kind, x, weights[half:], go_backwards=True)
+    if return_sequences:
+        y, y_rev = fwd_seq, bwd_seq[:, ::-1]  # the backward outputs in time order again
+    else:
+        y, y_rev = fwd_states[0], bwd_states[0]
+    outputs = [y, y_rev] if merge_mode is None else [MERGES[merge_mode](y, y_rev)]
+    expected = outputs + fwd_states + bwd_states
+    got = wrapper(x)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        np.testing.assert_allclose(a.data, b, atol=1e-12)
+
+
+def test_bidirectional_copies_the_layer_and_orders_weights_as_keras():
+    inner = layers.LSTM(3, name="enc", return_sequences=True)
+    wrapper = layers.Bidirectional(inner, input_shape=(5, 2))
+    assert wrapper.forward_layer is not inner and not inner.built  # fresh copies, as Keras'
+    assert (wrapper.forward_layer.name, wrapper.backward_layer.name) == ("forward_enc",
+                                                                         "backward_enc")
+    assert wrapper.backward_layer.go_backwards and not wrapper.forward_layer.go_backwards
+    assert [k for k in wrapper.state_dict()] == [
+        f"{d}_layer.{w}" for d in ("forward", "backward")
+        for w in ("kernel", "recurrent_kernel", "bias")]
+    given = layers.GRU(2, go_backwards=True)
+    custom = layers.Bidirectional(layers.GRU(2), backward_layer=given)
+    assert custom.backward_layer is given
+    with pytest.raises(ValueError, match="go_backwards"):
+        layers.Bidirectional(layers.GRU(2), backward_layer=layers.GRU(2))
+    with pytest.raises(ValueError, match="merge_mode"):
+        layers.Bidirectional(layers.GRU(2), merge_mode="max")
+    with pytest.raises(ValueError, match="recurrent"):
+        layers.Bidirectional(layers.Dense(2))
+
+
+# ----- gradients -----
+def as_function(layer):
+    """The layer as f(x, *states, *weights) so gradcheck perturbs weights and states too."""
+    slots = [(module, name) for _, module in layer.named_modules()
+             for name, param in module._parameters.items() if param is not None]
+
+    def f(x, *rest):
+        states, weights = rest[:len(rest) - len(slots)], rest[len(rest) - len(slots):]
+        saved = [getattr(module, name) for module, name in slots]
+        for (module, name), value in zip(slots, weights):
+            object.__setattr__(module, name, value)  # a plain Variable: no registration
+        try:
+            return as_list(layer(x, initial_state=list(states) if states else None))
+        finally:
+            for (module, name), value in zip(slots, saved):
+                object.__setattr__(module, name, value)
+    return f
+
+
+@given(kind=st.sampled_from(KINDS), return_sequences=st.booleans(), go_backwards=st.booleans(),
+       use_bias=st.booleans(), with_state=st.booleans(), seed=st.integers(0, 2 ** 16),
+       sizes=st.tuples(st.integers(1, 2), st.integers(1, 3), st.integers(1, 3),
+                       st.integers(1, 2)))
+def test_gradients_match_numerical(kind, return_sequences, go_backwards, use_bias, with_state,
+                                   seed, sizes):
+    batch, steps, features, units = sizes
+    layer = getattr(layers, kind)(units, return_sequences=return_sequences, return_state=True,
+                                  go_backwards=go_backwards, use_bias=use_bias,
+                                  dtype="float64")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, steps, features))
+    layer(x)
+    states = [rng.standard_normal((batch, units))
+              for _ in range(2 if kind == "LSTM" else 1)] if with_state else []
+    gradcheck(as_function(layer), x, *states, *random_weights(layer, rng), mode="full")
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", "mul", None])
+def test_bidirectional_gradients_match_numerical(merge_mode):
+    rng = np.random.default_rng(7)
+    wrapper = layers.Bidirectional(layers.GRU(2, return_sequences=True, dtype="float64"),
+                                   merge_mode=merge_mode)
+    x = rng.standard_normal((2, 3, 2))
+    wrapper(x)
+    gradcheck(as_function(wrapper), x, *random_weights(wrapper, rng), mode="full")
+
+
+def test_the_single_bias_is_the_only_bias_trained():
+    """LSTM and SimpleRNN have one bias (Keras'), no phantom recurrent one."""
+    for kind in ("SimpleRNN", "LSTM"):
+        layer = getattr(layers, kind)(3, input_shape=(None, 2))
+        assert [name for name, _ in layer.named_parameters()] == ["kernel",
+                                                                  "recurrent_kernel", "bias"]
+        assert layer.bias.shape == (GATES[kind] * 3,)
+    assert layers.GRU(3, input_shape=(None, 2)).bias.shape == (2, 9)
+
+
+# ----- Keras 3 itself -----
+def make_layer(cls, config):
+    config = dict(config)
+    if cls == "Bidirectional":
+        inner_cls, inner = config.pop("layer")
+        return layers.Bidirectional(make_layer(inner_cls, inner), **config)
+    return getattr(layers, cls)(**config)
+
+
+def keras_cases():
+    for file in ("simple_rnn", "lstm", "gru", "bidirectional"):
+        data = np.load(os.path.join(DATA, f"recurrent_{file}.npz"))
+        for key in sorted(k for k in data.files if k.endswith("/config")):
+            yield pytest.param(file, key[:-len("config")], id=f"{file}-{key[:-7]}")
+
+
+@pytest.mark.parametrize("file, case", list(keras_cases()))
+def test_agrees_with_keras(file, case):
+    data = np.load(os.path.join(DATA, f"recurrent_{file}.npz"))
+    spec = json.loads(str(data[case + "config"]))
+    layer = make_layer(spec["class"], spec["config"])
+    x = data[case + "x"]
+    layer(x)
+    weights = [data[k] for k in sorted((k for k in data.files if k.startswith(case + "w")),
+                                       key=lambda k: int(k[len(case) + 1:]))]
+    layer.set_weights(weights)
+    for a, b in zip(layer.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
+    got = as_list(layer(x))
+    expected = [k for k in data.files if k.startswith(case + "y")]
+    assert len(got) == len(expected)
+    for i, y in enumerate(got):
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y.data, data[f"{case}y{i}"], rtol=1e-5, atol=1e-6)
+
+
+def test_a_whole_keras_model_agrees_with_keras():
+    data = np.load(os.path.join(DATA, "recurrent_model.npz"))
+    model = keras.Sequential([
+        keras.Input((6,), dtype="int32"), layers.Embedding(12, 4),
+        layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
+        layers.GRU(2, go_backwards=True), layers.Dense(1, activation="sigmoid")])
+    model.set_weights([data[f"w{i}"] for i in range(sum(k[0] == "w" for k in data.files))])
+    assert model.count_params() == int(data["count"])
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y0"], rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_initialisers_are_keras():
+    data = np.load(os.path.join(DATA, "recurrent_lstm.npz"))
+    np.random.seed(0)
+    for kind in KINDS:
+        layer = getattr(layers, kind)(3, input_shape=(None, 4))
+        kernel, recurrent, bias = layer.get_weights()
+        np.testing.assert_array_equal(bias, data[f"init/{kind}/bias"])  # LSTM: forget at 1
+        assert layer.count_params() == int(data[f"init/{kind}/count"])
+        limit = np.sqrt(6 / (4 + GATES[kind] * 3))  # glorot_uniform
+        assert np.abs(kernel).max() <= limit and np.abs(kernel).max() > limit / 2
+        rows = recurrent @ recurrent.T if GATES[kind] > 1 else recurrent.T @ recurrent
+        np.testing.assert_allclose(rows, np.eye(3), atol=1e-5)  # orthogonal
+    plain = layers.LSTM(2, unit_forget_bias=False, input_shape=(None, 1))
+    np.testing.assert_array_equal(plain.bias.data, 0)
+
+
+# ----- Keras' face: weights, summary, saving -----
+def test_weights_are_keras_arrays_in_keras_order():
+    model = keras.Sequential([keras.Input((5, 3)), layers.GRU(4, return_sequences=True),
+                              layers.LSTM(2, name="last"), layers.Dense(1)])
+    assert list(model.state_dict()) == [
+        "1.kernel", "1.recurrent_kernel", "1.bias", "last.kernel", "last.recurrent_kernel",
+        "last.bias", "3.weight", "3.bias"]
+    shapes = [w.shape for w in model.get_weights()]
+    assert shapes == [(3, 12), (4, 12), (2, 12), (4, 8), (2, 8), (8,), (2, 1), (1,)]
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    model.set_weights(weights)
+    for a, b in zip(model.get_weights(), weights):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(model.get_layer("last").kernel.data, weights[3])
+    with pytest.raises(ValueError, match=r"array 0 has shape \(12, 3\)"):
+        model.set_weights([w.T for w in weights])
+
+
+def test_summary_shows_each_return_mode():
+    model = keras.Sequential([
+        layers.LSTM(4, return_sequences=True, input_shape=(7, 3)),
+        layers.Bidirectional(layers.GRU(5, return_sequences=True)),
+        layers.Bidirectional(layers.SimpleRNN(2), merge_mode="sum"),
+        layers.Dense(1)])
+    text = summary_text(model)
+    assert "(None, 7, 4)" in text and "(None, 7, 10)" in text and "(None, 2)" in text
+    assert f"{4 * 4 * (3 + 4 + 1):,}" in text  # LSTM(4) on 3 features: 128 parameters
+    assert f"{2 * 3 * 5 * (4 + 5 + 2):,}" in text  # both GRU copies, two biases each
+
+
+def test_save_and_load_round_trip(tmp_path):
+    np.random.seed(1)
+    model = keras.Sequential([
+        keras.Input((6,), dtype="int64"), layers.Embedding(9, 3, name="tokens"),
+        layers.Bidirectional(layers.LSTM(4, return_sequences=True), merge_mode="ave"),
+        layers.SimpleRNN(3, activation="relu", go_backwards=True, return_sequences=True),
+        layers.GRU(2, dropout=0.25, kernel_regularizer="l2"), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).integers(0, 9, (8, 6))
+    model.fit(x, np.ones((8, 1)), epochs=1, verbose=0)
+    path = tmp_path / "model.rungrad"
+    model.save(path)
+    loaded = nn.load_model(path)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    for a, b in zip(loaded.layers, model.layers):
+        assert type(a) is type(b)
+        if hasattr(b, "get_config") and not isinstance(b, layers.Bidirectional):
+            assert a.get_config() == b.get_config()
+    assert loaded.layers[2].merge_mode == "ave"
+    assert loaded.layers[3].go_backwards and loaded.layers[3].activation == "relu"
+    assert summary_text(loaded) == summary_text(model)
+    loaded.fit(x, np.ones((8, 1)), epochs=1, verbose=0)  # the optimizer state came back
+
+
+def test_config_rebuilds_the_same_layer():
+    for layer in (layers.SimpleRNN(3, activation="relu", use_bias=False, name="r"),
+                  layers.LSTM(2, unit_forget_bias=False, return_state=True, dropout=0.1,
+                              input_shape=(None, 5)),
+                  layers.GRU(4, go_backwards=True, recurrent_regularizer="l1",
+                             kernel_initializer="he_uniform")):
+        again = type(layer)(**layer.get_config())
+        assert again.get_config() == layer.get_config()
+    wrapper = layers.Bidirectional(layers.LSTM(2, name="enc"), merge_mode="mul")
+    again = layers.Bidirectional(**wrapper.get_config())
+    assert again.forward_layer.name == "forward_enc" and again.merge_mode == "mul"
+
+
+# ----- behaviour in training -----
+def test_dropout_masks_features_the_same_way_at_every_step():
+    layer = layers.SimpleRNN(3, dropout=0.5, input_shape=(None, 4))
+    x = np.ones((6, 5, 4), np.float32)
+    mask = layer._dropout_mask(Variable(x)).data
+    assert mask.shape == (6, 1, 4) and set(np.unique(mask)) <= {0.0, 2.0}
+    np.random.seed(0)
+    trained = layer(x, training=True).data
+    inference = layer(x, training=False).data
+    layer.dropout = 0.0
+    np.testing.assert_array_equal(layer(x).data, inference)  # no dropout out of training
+    assert not np.allclose(trained, inference)
+    with pytest.raises(NotImplementedError, match="recurrent_dropout"):
+        layers.LSTM(2, recurrent_dropout=0.2)
+
+
+def test_regularizers_add_their_penalties():
+    model = keras.Sequential([keras.Input((3, 2)), layers.LSTM(2, kernel_regularizer="l2",
+                                                               bias_regularizer="l1"),
+                              layers.Dense(1)])
+    lstm = model.layers[1]
+    expected = 0.01 * (lstm.kernel.data ** 2).sum() + 0.01 * np.abs(lstm.bias.data).sum()
+    assert np.isclose(float(sum(p.data for p in model.losses)), expected)
+
+
+def sum_task(n, seed, steps=8):
+    """Sequences of U(-1, 1) values and their sums: a many-to-one regression."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (n, steps, 1)).astype(np.float32)
+    return x, x.sum(axis=1)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_an_lstm_learns_to_sum_a_sequence(seed):
+    np.random.seed(seed)
+    x, y = sum_task(512, seed)
+    x_test, y_test = sum_task(256, 1000 + seed)
+    model = keras.Sequential([keras.Input((8, 1)), layers.LSTM(16), layers.Dense(1)])
+    model.compile(optimizer=optim.Adam(learning_rate=0.01), loss="mse")
+    model.fit(x, y, epochs=8, batch_size=32, verbose=0)
+    # mse / var(y) over seeds 0-19: 0.0018-0.0044 (predicting the mean scores 1)
+    assert model.evaluate(x_test, y_test, verbose=0) / y_test.var() < 0.02
+
+
+def test_lazily_sized_weights_are_the_optimizer_s():
+    x, y = sum_task(256, 0)
+    np.random.seed(0)
+    model = keras.Sequential([layers.GRU(8), layers.Dense(1)])  # sized by the first batch
+    opt = optim.Adam(learning_rate=0.01)
+    model.compile(optimizer=opt, loss="mse")
+    held = opt.param_groups[0]["params"]
+    assert len(held) == 5
+    history = model.fit(x, y, epochs=5, batch_size=32, verbose=0)
+    assert [p is q for p, q in zip(held, model.parameters())] == [True] * 5
+    assert model.layers[0].kernel.shape == (1, 24)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]  # seeds 0-5: < 0.2
+
+
+# ----- refusals -----
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: layers.SimpleRNN(2, activation="sigmoid"), ValueError, "activation='sigmoid'"),
+    (lambda: layers.LSTM(2, activation="relu"), ValueError, "activation='relu'"),
+    (lambda: layers.GRU(2, recurrent_activation="tanh"), ValueError, "recurrent_activation"),
+    (lambda: layers.GRU(2, reset_after=False), NotImplementedError, "reset_after"),
+    (lambda: layers.LSTM(2, stateful=True), NotImplementedError, "stateful"),
+    (lambda: layers.LSTM(2, kernel_constraint="non_neg"), NotImplementedError,
+     "kernel_constraint"),
+    (lambda: layers.LSTM(2, kernel_initializer="variance_scaling"), ValueError,
+     "kernel_initializer"),
+    (lambda: layers.LSTM(0), ValueError, "units"),
+    (lambda: layers.LSTM(2, return_sequence=True), TypeError, "'return_sequence'"),
+    (lambda: layers.GRU(2, unit_forget_bias=False), TypeError, "'unit_forget_bias'"),
+    (lambda: layers.LSTM(2, input_shape=(4,)), ValueError, "input_shape"),
+])
+def test_unsupported_arguments_are_named(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_bad_inputs_are_named():
+    layer = layers.LSTM(2)
+    with pytest.raises(ValueError, match=r"\(N, T, features\)"):
+        layer(np.zeros((3, 4), np.float32))
+    layer(np.zeros((1, 3, 4), np.float32))
+    with pytest.raises(ValueError, match="takes 4 features"):
+        layer(np.zeros((1, 3, 5), np.float32))
+    with pytest.raises(ValueError, match="initial_state must be a list of 2"):
+        layer(np.zeros((1, 3, 4), np.float32), initial_state=[np.zeros((1, 2))])
+    with pytest.raises(ValueError, match="initial_state of shape"):
+        layer(np.zeros((1, 3, 4), np.float32), initial_state=[np.zeros((1, 3))] * 2)
+
+
+def test_the_callable_activations_of_nn_functional_are_names():
+    import nn.functional as F
+    layer = layers.SimpleRNN(2, activation=F.relu)
+    assert layer.activation == "relu" and layer.get_config()["activation"] == "relu"
+
+
+def test_captured_training_steps_replay_the_same_as_eager_ones():
+    """compile(jit_compile=True): the captured step takes each batch (float token ids cast
+    inside the graph) and draws dropout masks anew, as eager steps do."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 10, (64, 6))
+    y = (x.sum(axis=1) > 27).astype(np.float32)
+    losses = []
+    for jit in (False, True):
+        np.random.seed(0)
+        model = keras.Sequential([
+            keras.Input((6,)), layers.Embedding(10, 4),
+            layers.Bidirectional(layers.LSTM(4, return_sequences=True, dropout=0.3)),
+            layers.GRU(3, go_backwards=True), layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=optim.Adam(learning_rate=0.01), loss="binary_crossentropy",
+                      jit_compile=jit)
+        losses.append(model.fit(x.astype(np.float32), y, epochs=3, batch_size=16,
+                                verbose=0).history["loss"])
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+    assert losses[0][-1] < losses[0][0]
