@@ -67,14 +67,15 @@ class Standardize(Function):
 
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5):
+               momentum=0.1, eps=1e-5, *, unbiased=True):
     """Batch normalization of x (N, C) or (N, C, *spatial) per channel C.
 
     training=True normalizes with the batch mean and biased variance, and updates
     `running_mean` / `running_var` (arrays of shape (C,), or None) in place:
     running = (1 - momentum) * running + momentum * batch statistic, with the unbiased batch
-    variance, as PyTorch. training=False normalizes with the running statistics.
-    weight, bias: (C,) or None. Returns a Variable shaped like x.
+    variance, as PyTorch. unbiased=False averages the biased variance in, as Keras, which
+    also takes one value per channel (its variance 0). training=False normalizes with the
+    running statistics. weight, bias: (C,) or None. Returns a Variable shaped like x.
     """
     x = as_variable(x)
     _check_input(x)
@@ -95,7 +96,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     count = x.size // channels if channels else 0
     if count == 0:  # an empty batch: nothing to normalize or average in (PyTorch's)
         return _scale_shift(x, weight, bias, shape)
-    if count < 2:
+    if count < 2 and unbiased:
         single = (" (a batch of one sample: in fit, N % batch_size == 1 leaves one for the "
                   "last batch; choose another batch_size, or a DataLoader with "
                   "drop_last=True)" if x.shape[0] == 1 else "")
@@ -104,7 +105,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     standardize = Standardize(axes, eps)
     y = standardize(x)
     if running_mean is not None or running_var is not None:
-        run_replayed(_update_running, running_mean, running_var, standardize, momentum, count)
+        correction = count / (count - 1) if unbiased else 1.0
+        run_replayed(_update_running, running_mean, running_var, standardize, momentum,
+                     correction)
     return _scale_shift(y, weight, bias, shape)
 
 
@@ -172,13 +175,14 @@ def _in_dtype_of(x, weight):
     return x if weight is None or x.dtype == weight.dtype else astype(x, weight.dtype)
 
 
-def _update_running(running_mean, running_var, standardize, momentum, count):
-    """Move the running statistics towards the batch's (the unbiased variance), as PyTorch;
-    a captured step repeats this after the Standardize op's forward."""
+def _update_running(running_mean, running_var, standardize, momentum, correction):
+    """Move the running statistics towards the batch's (the variance times `correction`:
+    n / (n - 1), the unbiased one, as PyTorch; 1 as Keras); a captured step repeats this
+    after the Standardize op's forward."""
     if running_mean is not None:
         _update(running_mean, standardize.mean, momentum)
     if running_var is not None:
-        _update(running_var, standardize.var * (count / (count - 1)), momentum)
+        _update(running_var, standardize.var * correction, momentum)
 
 
 def _update(running, batch_stat, momentum):

@@ -12,10 +12,10 @@ from ..functional.conv1d import conv1d
 from ..functional.im2col import pair, single
 from ..module import Module
 from .config import init_config
-from .lazy_build import channels_of, check_fit, follow_device, hold_placeholders, make_parameters
+from .lazy_build import SizedByChannels, channels_of, check_fit
 
 
-class _ConvNd(Module):
+class _ConvNd(SizedByChannels, Module):
     """Geometry, parameters and initialization shared by the convolution layers.
 
     weight: (out_channels, in_channels/groups, *kernel), or (in_channels,
@@ -56,23 +56,6 @@ class _ConvNd(Module):
             self.register_parameter("weight", None)  # fixes the order: weight, then bias
             self.register_parameter("bias", None)
             self.build(positive_int(in_channels, "in_channels", who))
-
-    @property
-    def built(self):
-        return self.in_channels is not None
-
-    def unbuild(self):
-        """Forget in_channels: weight and bias become placeholders, sized at the next call."""
-        self.in_channels = None
-        hold_placeholders(self, {"weight": True, "bias": self.use_bias}, self.dtype)
-
-    def build(self, in_channels, like=None):
-        """Make weight and bias for `in_channels` (materializing placeholders in place) and
-        draw their values; on the GPU when `like` (an input array) is there."""
-        make_parameters(self, self._shapes(in_channels), self.dtype)
-        self.in_channels = in_channels
-        self.reset_parameters()
-        follow_device(self, like)
 
     def _shapes(self, in_channels):
         if in_channels % self.groups:

@@ -43,6 +43,33 @@ def follow_device(module, like):
         module.to_gpu()
 
 
+class SizedByChannels:
+    """Mixin of the layers sized by their input channels (convolutions): `in_channels` is
+    None until built; `build` makes the parameters `_shapes(in_channels)` names and draws
+    them with `reset_parameters`; `unbuild` makes the weight (named `weight_name`) and the
+    bias (when `use_bias`) placeholders again."""
+
+    weight_name = "weight"
+
+    @property
+    def built(self):
+        return self.in_channels is not None
+
+    def unbuild(self):
+        """Forget in_channels: weight and bias become placeholders, sized at the next call
+        (an optimizer made before then updates the parameters made then)."""
+        self.in_channels = None
+        hold_placeholders(self, {self.weight_name: True, "bias": self.use_bias}, self.dtype)
+
+    def build(self, in_channels, like=None):
+        """Make the parameters for `in_channels` (materializing placeholders in place) and
+        draw their values; on the GPU when `like` (an input array) is there."""
+        make_parameters(self, self._shapes(in_channels), self.dtype)
+        self.in_channels = in_channels
+        self.reset_parameters()
+        follow_device(self, like)
+
+
 def channels_of(x, who, layout):
     """The size of axis 1 of the first input, which a lazy layer takes as its input size."""
     shape = getattr(x, "shape", None)
@@ -52,4 +79,5 @@ def channels_of(x, who, layout):
     return int(shape[1])
 
 
-__all__ = ["hold_placeholders", "make_parameters", "follow_device", "channels_of"]
+__all__ = ["hold_placeholders", "make_parameters", "follow_device", "channels_of",
+           "SizedByChannels"]

@@ -20,6 +20,7 @@ class _BatchNorm(Module):
 
     input_dims = ()  # the input ranks a subclass accepts
     input_layout = ""
+    unbiased = True  # the running variance averages the unbiased batch variance (PyTorch's)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):
@@ -39,7 +40,7 @@ class _BatchNorm(Module):
         """Forget num_features: weight and bias become placeholders (which an optimizer may
         hold), the running statistics None, until the next call sizes them."""
         self.num_features = None
-        hold_placeholders(self, {"weight": self.affine, "bias": self.affine}, np.float32)
+        hold_placeholders(self, self.affine_parameters(), np.float32)
         for name in ("running_mean", "running_var", "num_batches_tracked"):
             self.register_buffer(name, None)
 
@@ -47,18 +48,27 @@ class _BatchNorm(Module):
         """Make weight (ones), bias (zeros) and the running statistics for `num_features`
         channels (materializing placeholders in place); on the GPU when `like` is there."""
         self.num_features = num_features
-        if self.affine:
-            make_parameters(self, {"weight": (num_features,), "bias": (num_features,)},
-                            np.float32)
-            self.weight.data[...] = 1
-            self.bias.data[...] = 0
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        present = self.affine_parameters()
+        make_parameters(self, {name: (num_features,) for name, has in present.items() if has},
+                        np.float32)
+        for name, fill in (("weight", 1), ("bias", 0)):
+            if present[name]:
+                getattr(self, name).data[...] = fill
+            else:
+                self.register_parameter(name, None)
         stats = self.buffers_for(num_features)
         for name in ("running_mean", "running_var", "num_batches_tracked"):
             self.register_buffer(name, stats.get(name))
         follow_device(self, like)
+
+    def affine_parameters(self):
+        """{"weight": whether the layer has it, "bias": likewise}: both with affine."""
+        return {"weight": self.affine, "bias": self.affine}
+
+    def update_momentum(self):
+        """The weight of a batch's statistics in the running averages (PyTorch's momentum;
+        None: a cumulative average)."""
+        return self.momentum
 
     def buffers_for(self, num_features):
         """{name: array}: the running statistics `build(num_features)` registers (none when
@@ -73,12 +83,15 @@ class _BatchNorm(Module):
         """num_features that loading arrays of `shapes` into this unbuilt layer implies:
         weight's and bias' length, else (affine=False) running_mean's; the other running
         statistics are checked against the built layer's."""
-        if self.affine:
-            weight, bias = tuple(shapes.get("weight", ())), tuple(shapes.get("bias", ()))
-            if len(weight) != 1 or bias != weight:
-                raise ValueError(f"{type(self).__name__}: weight {weight} and bias {bias} do "
-                                 f"not fit (expected (num_features,) each)")
-            return weight[0]
+        names = [name for name, has in self.affine_parameters().items() if has]
+        if names:
+            found = {name: tuple(shapes.get(name, ())) for name in names}
+            first = found[names[0]]
+            if len(first) != 1 or any(shape != first for shape in found.values()):
+                given = " and ".join(f"{name} {shape}" for name, shape in found.items())
+                raise ValueError(f"{type(self).__name__}: {given} do not fit (expected "
+                                 f"(num_features,) each)")
+            return first[0]
         mean = tuple(shapes.get("running_mean", ()))
         if len(mean) != 1:
             raise ValueError(f"{type(self).__name__}: running_mean {mean} does not fit "
@@ -100,7 +113,7 @@ class _BatchNorm(Module):
         # (test_mode() is in .training; a layer set trainable=False runs as in inference,
         # keeping its statistics, as Keras' BatchNormalization)
         training = self.training and not self._keras_frozen
-        momentum = self.momentum
+        momentum = self.update_momentum()
         if training and self.track_running_stats:
             run_replayed(_count_batch, self.num_batches_tracked)
             if momentum is None:
@@ -111,7 +124,7 @@ class _BatchNorm(Module):
                 momentum = 1.0 / float(self.num_batches_tracked)
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           training=training or not self.track_running_stats,
-                          momentum=momentum or 0.0, eps=self.eps)
+                          momentum=momentum or 0.0, eps=self.eps, unbiased=self.unbiased)
 
     def _check_rank(self, x):
         if len(x.shape) not in self.input_dims:

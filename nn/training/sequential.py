@@ -194,15 +194,24 @@ class Sequential(Model):
 
     def _trial_call(self):
         """Run one zero sample through the model where its shape is known: the last input's,
-        else an Input's shape, the first layer's declared input_shape (Dense, or a layer
-        with example_sample(): nn.keras' recurrent layers, Embedding) or its in_features
-        (Linear)."""
+        else an Input's shape, the first layer's declared input_shape (Dense, nn.keras'
+        layers) or its in_features (Linear). A declared shape's free sizes (None) are tried
+        as 1, which a window (a valid 3x3 convolution) may not fit: the layers are then
+        sized at the first call instead."""
         first = next(iter(self._modules.values()), None)
+        declared = self._last_sample is None
         sample = self._last_sample or _example_sample(first) or _declared_sample(
             self.first_linear_layer())
-        if sample is not None:
+        if sample is None:
+            return
+        try:
             with self._inference():
                 self(np.zeros((1,) + sample[0], dtype=sample[1]))
+        except ValueError:
+            if not (declared and None in (getattr(first, "shape", None) or getattr(
+                    first, "declared_input_shape", None) or ())):
+                raise
+            self._last_sample = self._output_shapes = None
 
 
 def _example_sample(first):
