@@ -8,8 +8,33 @@ from ...layers.input_layer import Input, InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from .bidirectional import Bidirectional
+from .conv import Conv1D, Conv2D
 from .embedding import Embedding
+from .normalization import BatchNormalization, LayerNormalization
+from .pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from .recurrent import GRU, LSTM, SimpleRNN
+from .reshaping import (
+    Permute,
+    Reshape,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Lambda",
+           "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",
+           "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+           "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
+           "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding"]

@@ -1,0 +1,209 @@
+"""Keras' convolution layers: Conv2D on (N, H, W, C) images and Conv1D on (N, T, C)
+sequences (channels-last, Keras' default; data_format="channels_first" too), built on
+nn.functional's conv2d.
+
+Keras' arguments, meanings and weights: `filters` output channels, input channels taken
+from the first input unless input_shape says them, padding 'valid' or 'same' (Conv1D also
+'causal') with Keras' 'same' (for an even kernel or a stride the odd row or column of
+padding goes at the bottom, on the right: what XLA and TensorFlow do), a glorot-uniform
+kernel of Keras' layout (KH, KW, in_channels / groups, filters) and a zero bias. The
+parameters are `kernel` and `bias` in those layouts, so get_weights / set_weights give and
+take Keras' arrays as they are.
+"""
+import math
+
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.capture import python_state_changed
+from autograd.ops import transpose
+from autograd.variable import is_uninitialized
+
+from ... import init, regularizers
+from ...functional.conv import conv2d
+from ...functional.conv1d import with_height
+from ...layers.activation import ACTIVATIONS, resolve_activation
+from ...layers.config import init_config
+from ...layers.lazy_build import SizedByChannels, check_fit
+from ...module import Module
+from ._base import Spatial, channel_axis, data_format_name, layout, padding_name, per_axis
+
+
+class Penalty:
+    """A layer's regularizer attribute (kernel_regularizer, bias_regularizer): anything
+    nn.regularizers.get takes; changing it tells a captured training step that it recorded
+    the loss without it."""
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name
+
+    def __get__(self, layer, owner=None):
+        return self if layer is None else layer.__dict__.get(self.slot)
+
+    def __set__(self, layer, value):
+        if self.slot in layer.__dict__:
+            python_state_changed()
+        layer.__dict__[self.slot] = regularizers.get(value, type(layer).__name__)
+
+
+class _Conv(SizedByChannels, Spatial, Module):
+    """What Conv1D and Conv2D share; `dims` spatial axes."""
+
+    weight_name = "kernel"
+    kernel_regularizer = Penalty()
+    bias_regularizer = Penalty()
+
+    def __init__(self, filters, kernel_size, strides, padding, data_format, dilation_rate,
+                 groups, activation, use_bias, kernel_regularizer, bias_regularizer, name,
+                 input_shape, dtype):
+        super().__init__()
+        who, dims = type(self).__name__, self.dims
+        self.filters = positive_int(filters, "filters", who)
+        self.groups = positive_int(groups, "groups", who)
+        if self.filters % self.groups:
+            raise ValueError(f"{who}: filters={self.filters} must be divisible by "
+                             f"groups={self.groups}")
+        self.kernel_size = per_axis(kernel_size, dims, "kernel_size", who)
+        self.strides = per_axis(strides, dims, "strides", who)
+        self.dilation_rate = per_axis(dilation_rate, dims, "dilation_rate", who)
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:  # Keras' rule
+            raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
+                             f"rule); got strides={self.strides}, "
+                             f"dilation_rate={self.dilation_rate}")
+        names = ("valid", "same", "causal") if dims == 1 else ("valid", "same")
+        self.padding = padding_name(padding, who, names)
+        self.data_format = data_format_name(data_format, who)
+        self.activation_name, self.activation = resolve_activation(activation, who)
+        self.use_bias, self.dtype = bool(use_bias), np.dtype(dtype)
+        if self.dtype.kind != "f":
+            raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self._keras_arguments(name, input_shape)
+        self.register_parameter("kernel", None)  # fixes the order: kernel, then bias
+        self.register_parameter("bias", None)
+        self.in_channels = None
+        if self.declared_input_shape is None:
+            self.unbuild()
+        else:
+            self.build(self._declared_channels())
+
+    def _declared_channels(self):
+        full = (None,) + self.declared_input_shape
+        channels = full[channel_axis(self.data_format, len(full))]
+        if len(full) != self.dims + 2 or channels is None:
+            raise ValueError(f"{self.who}: input_shape {full[1:]} is not one sample of "
+                             f"{layout(self.dims, self.data_format)} with a known number of "
+                             f"channels")
+        return channels
+
+    # ----- parameters (built, build, unbuild: see SizedByChannels) -----
+    def _shapes(self, in_channels):
+        if in_channels % self.groups:
+            raise ValueError(f"{self.who}: {in_channels} input channels do not split into "
+                             f"groups={self.groups}")
+        shapes = {"kernel": self.kernel_size + (in_channels // self.groups, self.filters)}
+        if self.use_bias:
+            shapes["bias"] = (self.filters,)
+        return shapes
+
+    def size_from_state(self, shapes):
+        """The input channels that loading arrays of `shapes` into this unbuilt layer
+        implies; a ValueError when they do not fit it."""
+        kernel = tuple(shapes.get("kernel") or ())
+        if len(kernel) != self.dims + 2 or kernel[:self.dims] != self.kernel_size or \
+                kernel[-1] != self.filters or kernel[-2] < 1:
+            raise ValueError(f"{self.who}: a kernel of shape {kernel} does not fit (expected "
+                             f"{self.kernel_size + ('in_channels // groups', self.filters)})")
+        in_channels = kernel[-2] * self.groups
+        check_fit(self, shapes, self._shapes(in_channels))
+        return in_channels
+
+    def reset_parameters(self):
+        """Keras' initialisation: kernel glorot-uniform, U(-a, a) with a = sqrt(6 / (fan_in
+        + fan_out)), fans counting the kernel's positions; bias zeros."""
+        receptive = math.prod(self.kernel_size)
+        fans = receptive * (self.kernel.shape[-2] + self.filters)
+        limit = math.sqrt(6.0 / fans)
+        init.uniform_(self.kernel, -limit, limit)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def penalties(self):
+        """The regularizers' penalties of kernel and bias (Keras' layer.losses), which fit
+        and evaluate add to the loss."""
+        pairs = ((self.kernel_regularizer, self.kernel), (self.bias_regularizer, self.bias))
+        return [penalty(param) for penalty, param in pairs
+                if penalty is not None and param is not None and not is_uninitialized(param)]
+
+    # ----- the convolution -----
+    def forward(self, x):
+        dims = self.dims
+        x = self._spatial_input(x)
+        axis = channel_axis(self.data_format, x.ndim)
+        if self.in_channels is None:  # not built yet
+            self.build(int(x.shape[axis]), like=x.data)
+        elif x.shape[axis] != self.in_channels:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
+                             f"{x.shape[axis]} channels (axis {axis}), the layer was built "
+                             f"for {self.in_channels}")
+        # Keras' (K..., in, out) kernel as nn's (out, in, K...) weight: a view
+        weight = transpose(self.kernel, (dims + 1, dims) + tuple(range(dims)))
+        weight = with_height(weight) if dims == 1 else weight
+        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
+                        lambda images, _, strides, dilation, padding, __: conv2d(
+                            images, weight, self.bias, strides, padding, dilation,
+                            self.groups))
+        return y if self.activation is None else self.activation(y)
+
+    # ----- Keras' config -----
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        activation = next((name for name, fn in ACTIVATIONS.items()
+                           if fn is not None and fn is self.activation), self.activation)
+        penalties = {name: None if r is None else r.get_config() for name, r in (
+            ("kernel_regularizer", self.kernel_regularizer),
+            ("bias_regularizer", self.bias_regularizer))}
+        return init_config(self, activation=activation, dtype=self.dtype.name, **penalties)
+
+    def extra_repr(self):
+        return (f"filters={self.filters}, kernel_size={self.kernel_size}, "
+                f"strides={self.strides}, padding={self.padding!r}, "
+                f"activation={self.activation_name}, in_channels={self.in_channels}")
+
+
+class Conv2D(_Conv):
+    """Keras' 2-D convolution: (N, H, W, C) -> (N, OH, OW, filters), then `activation`.
+
+    OH = ceil(H / stride) with padding='same', (H - dilation*(KH - 1) - 1) // stride + 1
+    with 'valid'. kernel: (KH, KW, C / groups, filters), bias: (filters,). With
+    data_format='channels_first', (N, C, H, W) -> (N, filters, OH, OW) (the same weights).
+    """
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
+                 input_shape=None, dtype="float32"):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         groups, activation, use_bias, kernel_regularizer, bias_regularizer,
+                         name, input_shape, dtype)
+
+
+class Conv1D(_Conv):
+    """Keras' 1-D convolution: (N, T, C) -> (N, OT, filters), then `activation`.
+
+    padding 'valid', 'same' or 'causal' (all the padding before: output t sees inputs up to
+    t). kernel: (K, C / groups, filters), bias: (filters,).
+    """
+
+    dims = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
+                 input_shape=None, dtype="float32"):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         groups, activation, use_bias, kernel_regularizer, bias_regularizer,
+                         name, input_shape, dtype)
+
+
+__all__ = ["Conv1D", "Conv2D"]

@@ -1,0 +1,216 @@
+"""Keras' BatchNormalization and LayerNormalization: the features on `axis` (the last, for
+channels-last images and batch-first sequences), Keras' arguments and defaults.
+
+BatchNormalization is nn's batch norm (its lazy sizing, running statistics, inference mode
+and `trainable = False`) with Keras' conventions: `momentum` is the weight of the moving
+average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum is
+1 - Keras'), the moving variance averages the biased batch variance, epsilon is 1e-3.
+"""
+import numpy as np
+
+from autograd.ops import transpose
+from autograd.ops.validation import real_scalar
+
+from ...functional.normalization import layer_norm
+from ...layers.config import init_config
+from ...layers.lazy_build import follow_device, hold_placeholders, make_parameters
+from ...layers.normalization import _BatchNorm
+from ...module import Module
+from ._base import KerasLayer
+
+
+def _moved_to(x, axes, where):
+    """(x with `axes` moved to position 1 (where='front') or to the end (where='end'),
+    keeping their order, and the permutation that moves them back; None where none is
+    needed)."""
+    others = [a for a in range(1, x.ndim) if a not in axes]
+    order = [0] + (list(axes) + others if where == "front" else others + list(axes))
+    if order == list(range(x.ndim)):
+        return x, None
+    return transpose(x, tuple(order)), tuple(int(i) for i in np.argsort(order))
+
+
+def _back(y, inverse):
+    return y if inverse is None else transpose(y, inverse)
+
+
+def _alias(attribute, doc):
+    """A read-only Keras name for the attribute nn calls `attribute`."""
+    return property(lambda layer: getattr(layer, attribute), doc=doc)
+
+
+class _KerasNormalization(KerasLayer):
+    """Keras' axis argument and the gamma/beta names of the parameters weight and bias."""
+
+    def _axes(self, ndim):
+        """The axes (sorted, non-negative) `axis` names for an input of `ndim` axes; a
+        ValueError naming the layer when one is out of range or the batch axis."""
+        given = self.axis if isinstance(self.axis, (tuple, list)) else (self.axis,)
+        axes = sorted({a % ndim for a in given if -ndim <= a < ndim})
+        if len(axes) != len(given) or 0 in axes:
+            raise ValueError(f"{self.who}: axis={self.axis} does not fit an input with "
+                             f"{ndim} axes (the batch axis 0 cannot be one)")
+        return tuple(axes)
+
+    gamma = _alias("weight", "Keras' name of the scale, the parameter weight (None with "
+                             "scale=False)")
+    beta = _alias("bias", "Keras' name of the offset, the parameter bias (None with "
+                          "center=False)")
+    epsilon = _alias("eps", "Keras' name of eps, added to the variance")
+
+
+def _axis_argument(axis, who, several):
+    ok = (isinstance(axis, (int, np.integer)) and not isinstance(axis, bool)) or (
+        several and isinstance(axis, (tuple, list)) and axis and all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis))
+    if not ok:
+        kinds = "an int or a list of ints" if several else "an int"
+        raise TypeError(f"{who}: axis must be {kinds}, got {axis!r}")
+    return [int(a) for a in axis] if isinstance(axis, (tuple, list)) else int(axis)
+
+
+class BatchNormalization(_KerasNormalization, _BatchNorm):
+    """Keras' batch normalization of the features on `axis` (default -1: channels-last
+    images, (N, F) features, batch-first sequences), over all the other axes.
+
+    Training (fit, or `training=True`) normalizes with the batch's mean and biased variance
+    and moves the moving statistics towards them; inference (predict, evaluate, eval(),
+    or the layer set `trainable = False`, as Keras) uses the moving statistics. Parameters:
+    weight (Keras' gamma, ones; with scale) and bias (beta, zeros; with center), buffers
+    running_mean and running_var (Keras' moving_mean and moving_variance), sized from the
+    first input unless input_shape says them; get_weights gives [gamma, beta, moving_mean,
+    moving_variance], Keras' order.
+    """
+
+    input_dims = tuple(range(2, 33))
+    input_layout = "(N, ..., C)"
+    unbiased = False  # Keras' moving variance averages the biased batch variance
+    center = scale = True  # (until __init__ sets them: _BatchNorm's first unbuild reads them)
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, *,
+                 name=None, input_shape=None):
+        who = "BatchNormalization"
+        axis = _axis_argument(axis, who, several=False)
+        momentum = real_scalar(momentum, "momentum", who)
+        epsilon = real_scalar(epsilon, "epsilon", who)
+        if not 0 <= momentum <= 1 or not epsilon > 0:
+            raise ValueError(f"{who}: momentum must be in [0, 1] and epsilon > 0, got "
+                             f"momentum={momentum}, epsilon={epsilon}")
+        super().__init__(None, epsilon, momentum, affine=bool(center or scale))
+        self.axis, self.center, self.scale = axis, bool(center), bool(scale)
+        self.unbuild()  # placeholders for the parameters center and scale ask for
+        self._keras_arguments(name, input_shape)
+        if self.declared_input_shape is not None:
+            full = (None,) + self.declared_input_shape
+            features = full[self._axes(len(full))[0]]
+            if features is None:
+                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the size "
+                                 f"of axis {axis}")
+            self.build(features)
+
+    def affine_parameters(self):
+        return {"weight": self.scale, "bias": self.center}
+
+    def update_momentum(self):
+        return 1.0 - self.momentum  # PyTorch's momentum: the batch statistics' weight
+
+    moving_mean = _alias("running_mean", "Keras' name of the buffer running_mean")
+    moving_variance = _alias("running_var", "Keras' name of the buffer running_var")
+
+    def forward(self, x):
+        x = self._input(x, self.input_dims, self.input_layout)
+        axis = self._axes(x.ndim)[0]
+        if self.num_features is not None and x.shape[axis] != self.num_features:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
+                             f"{x.shape[axis]} features on axis {self.axis}, the layer was "
+                             f"built for {self.num_features}")
+        moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
+        return _back(super().forward(moved), inverse)
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self)
+
+    def extra_repr(self):
+        return (f"axis={self.axis}, momentum={self.momentum}, epsilon={self.eps}, "
+                f"center={self.center}, scale={self.scale}, features={self.num_features}")
+
+
+class LayerNormalization(_KerasNormalization, Module):
+    """Keras' layer normalization: each sample normalized over `axis` (an int or a list of
+    ints; default -1, the features), with its own mean and biased variance, then scaled by
+    weight (Keras' gamma, ones; with scale) and shifted by bias (beta, zeros; with center),
+    both of the shape of the normalized axes, sized from the first input unless input_shape
+    says them."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *, name=None,
+                 input_shape=None):
+        super().__init__()
+        who = "LayerNormalization"
+        self.axis = _axis_argument(axis, who, several=True)
+        self.eps = real_scalar(epsilon, "epsilon", who)
+        if not self.eps > 0:
+            raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
+        self.center, self.scale = bool(center), bool(scale)
+        self._keras_arguments(name, input_shape)
+        self.normalized_shape = None
+        self.unbuild()
+        if self.declared_input_shape is not None:
+            full = (None,) + self.declared_input_shape
+            shape = tuple(full[a] for a in self._axes(len(full)))
+            if None in shape:
+                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the sizes "
+                                 f"of axis {self.axis}")
+            self.build(shape)
+
+    @property
+    def built(self):
+        return self.normalized_shape is not None or not (self.center or self.scale)
+
+    def unbuild(self):
+        """Forget the normalized shape: weight and bias become placeholders."""
+        self.normalized_shape = None
+        hold_placeholders(self, {"weight": self.scale, "bias": self.center}, np.float32)
+
+    def build(self, shape, like=None):
+        """Make weight (ones) and bias (zeros) of `shape`, the normalized axes' sizes."""
+        self.normalized_shape = tuple(shape)
+        present = {"weight": self.scale, "bias": self.center}
+        make_parameters(self, {n: self.normalized_shape for n, has in present.items() if has},
+                        np.float32)
+        for name, fill in (("weight", 1), ("bias", 0)):
+            if present[name]:
+                getattr(self, name).data[...] = fill
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        """The normalized shape that loading arrays of `shapes` implies (weight's, bias')."""
+        found = {tuple(shapes[n]) for n in ("weight", "bias") if n in shapes}
+        if len(found) != 1:
+            raise ValueError(f"{self.who}: weight and bias of shapes {shapes} do not fit "
+                             f"(expected one shape, the normalized axes' sizes)")
+        return found.pop()
+
+    def forward(self, x):
+        x = self._input(x, tuple(range(2, 33)), "(N, ..., F)")
+        axes = self._axes(x.ndim)
+        shape = tuple(x.shape[a] for a in axes)
+        if self.normalized_shape is None:
+            self.build(shape, like=x.data)
+        elif shape != self.normalized_shape:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has sizes "
+                             f"{shape} on axis {self.axis}, the layer was built for "
+                             f"{self.normalized_shape}")
+        moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
+        return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self)
+
+    def extra_repr(self):
+        return (f"axis={self.axis}, epsilon={self.eps}, center={self.center}, "
+                f"scale={self.scale}, shape={self.normalized_shape}")
+
+
+__all__ = ["BatchNormalization", "LayerNormalization"]

@@ -1,0 +1,186 @@
+"""Keras' reshaping layers, per sample (the batch axis is never touched): Reshape, Permute
+(axes numbered from 1, as Keras), ZeroPadding1D/2D and UpSampling1D/2D (nearest), the
+spatial ones channels-last (data_format="channels_first" too)."""
+import math
+
+import numpy as np
+
+from autograd.ops import broadcast_to, pad, reshape, transpose
+
+from ...layers.config import init_config
+from ...module import Module
+from ._base import CHANNELS_FIRST, KerasLayer, Spatial, data_format_name, per_axis
+
+
+def _ints(value, name, who, minimum):
+    """A tuple of ints, each at least `minimum`, from a tuple or list."""
+    if not isinstance(value, (tuple, list)) or not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= minimum
+            for v in value):
+        raise TypeError(f"{who}: {name} must be a tuple of ints (each at least {minimum}), "
+                        f"got {value!r}")
+    return tuple(int(v) for v in value)
+
+
+class Reshape(Module, KerasLayer):
+    """Each sample to `target_shape` (one entry may be -1, inferred): (N, ...) ->
+    (N, *target_shape)."""
+
+    def __init__(self, target_shape, *, name=None, input_shape=None):
+        super().__init__()
+        shape = _ints(target_shape, "target_shape", "Reshape", -1)
+        if 0 in shape or shape.count(-1) > 1:
+            raise ValueError(f"Reshape: target_shape holds sizes of at least 1 and at most "
+                             f"one -1, got {target_shape!r}")
+        self.target_shape = shape
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x = self._input(x, range(1, 33), "(N, ...)")
+        size, known = math.prod(x.shape[1:]), math.prod(n for n in self.target_shape if n > 0)
+        if (size != known) if -1 not in self.target_shape else (size % known or not size):
+            raise ValueError(f"{self.who}: samples of shape {tuple(x.shape[1:])} ({size} "
+                             f"values) cannot take the shape {self.target_shape} (input "
+                             f"shape {tuple(x.shape)})")
+        shape = tuple(size // known if n == -1 else n for n in self.target_shape)
+        return reshape(x, (x.shape[0],) + shape)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return f"target_shape={self.target_shape}"
+
+
+class Permute(Module, KerasLayer):
+    """The sample's axes in the order `dims`, numbered from 1 (Keras'): Permute((2, 1)) on
+    (N, T, F) gives (N, F, T)."""
+
+    def __init__(self, dims, *, name=None, input_shape=None):
+        super().__init__()
+        dims = _ints(dims, "dims", "Permute", 1)
+        if sorted(dims) != list(range(1, len(dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(dims)} (the "
+                             f"sample's axes, numbered from 1), got {dims!r}")
+        self.dims = dims
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x = self._input(x, (len(self.dims) + 1,),
+                        "(N, " + ", ".join(f"d{i}" for i in range(1, len(self.dims) + 1)) + ")")
+        return transpose(x, (0,) + self.dims)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return f"dims={self.dims}"
+
+
+class _Spatial(Spatial, Module):
+    """A layer over the `dims` spatial axes of (N, *spatial, C) (or (N, C, *spatial))."""
+
+    def _spatial(self, x):
+        """x checked, and the index of its first spatial axis."""
+        return self._spatial_input(x), 2 if self.data_format == CHANNELS_FIRST else 1
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+
+def _padding_pairs(padding, dims, who):
+    """Keras' ZeroPadding padding: an int (every side), a tuple of `dims` ints (both sides
+    of each axis; ZeroPadding1D: (before, after)) or of `dims` (before, after) pairs."""
+    if isinstance(padding, (tuple, list)) and all(isinstance(p, (tuple, list))
+                                                  for p in padding):
+        pairs = tuple(per_axis(p, 2, "padding", who, 0) for p in padding)
+        if len(pairs) == dims:
+            return pairs
+    elif dims == 1 and isinstance(padding, (tuple, list)):
+        return (per_axis(padding, 2, "padding", who, 0),)
+    else:
+        return tuple((p, p) for p in per_axis(padding, dims, "padding", who, 0))
+    raise TypeError(f"{who}: padding must be an int, {dims} ints or {dims} (before, after) "
+                    f"pairs, got {padding!r}")
+
+
+class _ZeroPadding(_Spatial):
+    def __init__(self, padding, data_format, name, input_shape):
+        super().__init__()
+        self.padding = _padding_pairs(padding, self.dims, type(self).__name__)
+        self.data_format = data_format_name(data_format, type(self).__name__)
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x, first = self._spatial(x)
+        widths = [(0, 0)] * x.ndim
+        widths[first:first + self.dims] = self.padding
+        return pad(x, tuple(widths))
+
+    def extra_repr(self):
+        return f"padding={self.padding}"
+
+
+class ZeroPadding2D(_ZeroPadding):
+    """Zeros around each image: (N, H, W, C) -> (N, top + H + bottom, left + W + right, C);
+    padding an int, (rows, columns) on both sides, or ((top, bottom), (left, right))."""
+
+    def __init__(self, padding=(1, 1), data_format=None, *, name=None, input_shape=None):
+        super().__init__(padding, data_format, name, input_shape)
+
+
+class ZeroPadding1D(_ZeroPadding):
+    """Zeros before and after each sequence: (N, T, C) -> (N, before + T + after, C);
+    padding an int (both sides) or (before, after)."""
+
+    dims = 1
+
+    def __init__(self, padding=1, data_format=None, *, name=None, input_shape=None):
+        super().__init__(padding, data_format, name, input_shape)
+
+
+class _UpSampling(_Spatial):
+    def __init__(self, size, data_format, interpolation, name, input_shape):
+        super().__init__()
+        who = type(self).__name__
+        self.size = per_axis(size, self.dims, "size", who)
+        self.data_format = data_format_name(data_format, who)
+        if interpolation != "nearest":
+            raise ValueError(f"{who}: only interpolation='nearest' is supported, got "
+                             f"{interpolation!r}")
+        self.interpolation = interpolation
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        """Each position repeated size times along its axis: a new axis of length 1 after
+        each spatial axis, broadcast to the size, merged back (a sum in the gradient)."""
+        x, first = self._spatial(x)
+        shape, spread, out = list(x.shape[:first]), list(x.shape[:first]), list(x.shape[:first])
+        for axis, times in zip(range(first, first + self.dims), self.size):
+            shape += [x.shape[axis], 1]
+            spread += [x.shape[axis], times]
+            out.append(x.shape[axis] * times)
+        rest = list(x.shape[first + self.dims:])
+        copies = broadcast_to(reshape(x, tuple(shape + rest)), tuple(spread + rest))
+        return reshape(copies, tuple(out + rest))
+
+    def extra_repr(self):
+        return f"size={self.size}"
+
+
+class UpSampling2D(_UpSampling):
+    """Each pixel repeated: (N, H, W, C) -> (N, H * size[0], W * size[1], C) (nearest)."""
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", *, name=None,
+                 input_shape=None):
+        super().__init__(size, data_format, interpolation, name, input_shape)
+
+
+class UpSampling1D(_UpSampling):
+    """Each step repeated: (N, T, C) -> (N, T * size, C)."""
+
+    dims = 1
+
+    def __init__(self, size=2, *, name=None, input_shape=None):
+        super().__init__(size, None, "nearest", name, input_shape)
+
+
+__all__ = ["Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D",
+           "UpSampling2D"]

@@ -1,0 +1,84 @@
+"""Shared by the nn.keras layer tests: NumPy references written with explicit loops over
+Keras' definitions, and a layer's forward as a function of its input and parameters (for
+the gradient kit's numerical checks)."""
+import math
+
+import numpy as np
+
+from autograd import gradcheck, gradgradcheck
+
+
+def keras_same(size, kernel, stride, dilation=1):
+    """TensorFlow's documented 'same' padding of one axis: out = ceil(size / stride), the
+    padding the windows need, its odd unit at the end."""
+    out = -(-size // stride)
+    needed = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return needed // 2, needed - needed // 2
+
+
+def conv_reference(x, kernel, bias, strides, padding, dilation):
+    """Keras' Conv2D on channels-last x (N, H, W, C) with kernel (KH, KW, C, F), by loops
+    over the output positions and the kernel taps."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel.shape[:2], strides, dilation
+    if padding == "same":
+        pads = (keras_same(x.shape[1], kh, sh, dh), keras_same(x.shape[2], kw, sw, dw))
+    else:
+        pads = ((0, 0), (0, 0))
+    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    oh = (padded.shape[1] - dh * (kh - 1) - 1) // sh + 1
+    ow = (padded.shape[2] - dw * (kw - 1) - 1) // sw + 1
+    y = np.zeros((x.shape[0], oh, ow, kernel.shape[3]))
+    for a in range(oh):
+        for b in range(ow):
+            for i in range(kh):
+                for j in range(kw):
+                    y[:, a, b] += padded[:, a * sh + i * dh, b * sw + j * dw] @ kernel[i, j]
+    return y if bias is None else y + bias
+
+
+def pool_reference(x, pool, strides, padding, reduce):
+    """Keras' pooling of channels-last x (N, *spatial, C): each window's maximum or mean
+    over the positions inside the input (Keras leaves 'same' padding out of both)."""
+    spatial = x.shape[1:-1]
+    pads = [keras_same(n, k, s) if padding == "same" else (0, 0)
+            for n, k, s in zip(spatial, pool, strides)]
+    outs = [(n + sum(p) - k) // s + 1 for n, p, k, s in zip(spatial, pads, pool, strides)]
+    y = np.empty((x.shape[0], *outs, x.shape[-1]))
+    for position in np.ndindex(*outs):
+        window = tuple(slice(max(o * s - p[0], 0), min(o * s - p[0] + k, n))
+                       for o, s, p, k, n in zip(position, strides, pads, pool, spatial))
+        values = x[(slice(None),) + window + (slice(None),)]
+        axes = tuple(range(1, 1 + len(spatial)))
+        y[(slice(None),) + position] = reduce(values, axis=axes)
+    return y
+
+
+def as_function(layer):
+    """(f, parameter arrays): f(x, *parameters) runs `layer` with the given Variables in
+    place of its own parameters, so that gradcheck differentiates w.r.t. them too."""
+    names = [name for name, _ in layer.named_parameters()]
+
+    def f(x, *values):
+        saved = {name: layer.__dict__[name] for name in names}
+        try:
+            layer.__dict__.update(zip(names, values))
+            return layer(x)
+        finally:
+            layer.__dict__.update(saved)
+
+    return f, [param.data.copy() for _, param in layer.named_parameters()]
+
+
+def check_gradients(layer, x, second_order=False):
+    """Backprop through `layer` (made float64) w.r.t. x and every parameter against the
+    gradient kit's numerical differentiation."""
+    layer.to(np.float64)
+    f, params = as_function(layer)
+    x = np.asarray(x, np.float64)
+    gradcheck(f, x, *params)
+    if second_order:
+        gradgradcheck(f, x, *params, mode="fast")
+
+
+def size_of(shape):
+    return math.prod(shape)

@@ -1,0 +1,170 @@
+"""nn.keras' BatchNormalization and LayerNormalization: Keras' statistics and moving
+averages against NumPy, inference and trainable=False, weights in Keras' order, backprop
+against numerical differentiation, errors."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn.keras as keras
+from autograd.testing import arrays
+from nn.keras import layers
+
+from ..training.test_summary import summary_text
+from ._helpers import check_gradients
+
+
+def normalized(x, axes, eps, mean=None, var=None):
+    mean = x.mean(axis=axes, keepdims=True) if mean is None else mean
+    var = x.var(axis=axes, keepdims=True) if var is None else var
+    return (x - mean) / np.sqrt(var + eps)
+
+
+@given(data=st.data(), shape=st.sampled_from([(6, 3), (4, 5, 3), (3, 4, 2, 3)]),
+       axis=st.sampled_from([-1, 1]), momentum=st.sampled_from([0.99, 0.5, 0.0]))
+def test_batch_normalization_follows_keras_statistics(data, shape, axis, momentum):
+    layer = layers.BatchNormalization(axis=axis, momentum=momentum)
+    batches = [data.draw(arrays(shape, dtype=np.float32, elements=(-3.0, 3.0)))
+               for _ in range(3)]
+    ax = axis % len(shape)
+    others = tuple(a for a in range(len(shape)) if a != ax)
+    features = [1] * len(shape)
+    features[ax] = shape[ax]
+    gamma = data.draw(arrays((shape[ax],), dtype=np.float32))
+    beta = data.draw(arrays((shape[ax],), dtype=np.float32))
+    layer(batches[0])
+    layer.set_weights([gamma, beta, np.zeros(shape[ax]), np.ones(shape[ax])])
+    moving_mean, moving_var = np.zeros(shape[ax]), np.ones(shape[ax])
+    for x in batches:
+        y = layer(x)
+        x64 = x.astype(np.float64)
+        expected = (normalized(x64, others, 1e-3) * gamma.reshape(features)
+                    + beta.reshape(features))
+        np.testing.assert_allclose(y.data, expected, rtol=2e-4, atol=2e-4)
+        # Keras: moving = momentum * moving + (1 - momentum) * batch, the biased variance
+        moving_mean = momentum * moving_mean + (1 - momentum) * x64.mean(axis=others)
+        moving_var = momentum * moving_var + (1 - momentum) * x64.var(axis=others)
+    _, _, got_mean, got_var = layer.get_weights()
+    np.testing.assert_allclose(got_mean, moving_mean, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_var, moving_var, rtol=1e-5, atol=1e-5)
+    x = batches[0].astype(np.float64)
+    with ag.test_mode():
+        inference = layer(batches[0])
+    expected = (normalized(x, others, 1e-3, moving_mean.reshape(features),
+                           moving_var.reshape(features))
+                * gamma.reshape(features) + beta.reshape(features))
+    np.testing.assert_allclose(inference.data, expected, rtol=2e-4, atol=2e-4)
+
+
+def test_batch_normalization_weights_are_keras_order_and_names():
+    layer = layers.BatchNormalization(input_shape=(4, 4, 3), name="bn")
+    gamma, beta, mean, var = layer.get_weights()
+    for array, fill in ((gamma, 1), (beta, 0), (mean, 0), (var, 1)):
+        assert array.shape == (3,) and array.dtype == np.float32
+        np.testing.assert_array_equal(array, fill)
+    assert layer.gamma is layer.weight and layer.beta is layer.bias
+    assert layer.moving_mean is layer.running_mean and layer.moving_variance is layer.running_var
+    assert layer.momentum == 0.99 and layer.epsilon == 1e-3 and layer.axis == -1
+    assert [p.shape for p in layer.parameters()] == [(3,), (3,)]
+    only_beta = layers.BatchNormalization(scale=False)
+    only_beta(np.ones((2, 5), np.float32))
+    assert only_beta.gamma is None and [w.shape for w in only_beta.get_weights()] == [(5,)] * 3
+    neither = layers.BatchNormalization(center=False, scale=False, input_shape=(5,))
+    assert list(neither.parameters()) == [] and len(neither.get_weights()) == 2
+
+
+def test_batch_normalization_inference_and_frozen_keep_the_statistics():
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(3), layers.BatchNormalization()])
+    norm = model.layers[2]
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32) * 3 + 2
+    model.predict(x, verbose=0)
+    assert np.array_equal(norm.get_weights()[2], np.zeros(3))  # inference only
+    norm.trainable = False
+    model.compile(optimizer="sgd", loss="mse")
+    before = norm.get_weights()
+    model.fit(x, x, epochs=2, batch_size=4, verbose=0)
+    for kept, now in zip(before, norm.get_weights()):
+        np.testing.assert_array_equal(kept, now)  # frozen: runs in inference, learns nothing
+    assert "Non-trainable params: 12 (48 B)" in summary_text(model)  # gamma, beta and moving stats
+    norm.trainable = True
+    model.fit(x, x, epochs=1, batch_size=4, verbose=0)
+    assert not np.allclose(norm.get_weights()[2], 0)  # training moves the statistics
+    assert "Non-trainable params: 6 (24 B)" in summary_text(model)  # Keras' count
+
+
+def test_batch_normalization_takes_one_sample_as_keras():
+    layer = layers.BatchNormalization()
+    y = layer(np.array([[1.0, 2.0]], np.float32))
+    np.testing.assert_array_equal(y.data, [[0.0, 0.0]])  # its variance is 0: beta
+    np.testing.assert_allclose(layer.moving_variance, [0.99, 0.99])
+
+
+@pytest.mark.parametrize("shape, kwargs", [
+    ((5, 3), {}), ((3, 4, 2), dict(axis=1, center=False)), ((2, 3, 3, 2), dict(scale=False))])
+def test_batch_normalization_gradients_match_numerical(shape, kwargs):
+    rng = np.random.default_rng(1)
+    layer = layers.BatchNormalization(**kwargs)
+    x = rng.normal(size=shape)
+    layer(x.astype(np.float32))
+    for param in layer.parameters():
+        param.data[...] = rng.normal(size=param.shape)
+    check_gradients(layer, x, second_order=True)
+    layer.eval()  # the moving statistics: an affine map of x
+    check_gradients(layer, x)
+
+
+def test_batch_normalization_errors_name_the_layer_and_the_shapes():
+    layer = layers.BatchNormalization(name="norm")
+    layer(np.ones((2, 3), np.float32))
+    with pytest.raises(ValueError, match=r"BatchNormalization 'norm': the input of shape "
+                                         r"\(2, 4\) has 4 features on axis -1, the layer was "
+                                         r"built for 3"):
+        layer(np.ones((2, 4), np.float32))
+    with pytest.raises(ValueError, match=r"BatchNormalization: axis=3 does not fit an input "
+                                         r"with 3 axes"):
+        layers.BatchNormalization(axis=3)(np.ones((2, 3, 4), np.float32))
+    with pytest.raises(ValueError, match=r"BatchNormalization: expected an input of shape "
+                                         r"\(N, \.\.\., C\), got \(3,\)"):
+        layers.BatchNormalization()(np.ones(3, np.float32))
+    with pytest.raises(ValueError, match="momentum must be in"):
+        layers.BatchNormalization(momentum=1.5)
+    with pytest.raises(TypeError, match="axis must be an int"):
+        layers.BatchNormalization(axis=[1, 2])
+
+
+# ----- LayerNormalization -----
+@pytest.mark.parametrize("shape, axis", [((4, 5), -1), ((2, 3, 4), [1, 2]), ((2, 3, 4), 1),
+                                         ((2, 3, 4, 2), [1, 3])])
+def test_layer_normalization_normalizes_each_sample_over_axis(shape, axis):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=shape).astype(np.float32) * 2 + 1
+    layer = layers.LayerNormalization(axis=axis)
+    layer(x)
+    axes = tuple(a % len(shape) for a in np.atleast_1d(axis))
+    sizes = tuple(shape[a] for a in axes)
+    gamma, beta = rng.normal(size=sizes), rng.normal(size=sizes)
+    assert [w.shape for w in layer.get_weights()] == [sizes, sizes]
+    layer.set_weights([gamma, beta])
+    view = [shape[a] if a in axes else 1 for a in range(len(shape))]
+    expected = (normalized(x.astype(np.float64), axes, 1e-3) * gamma.reshape(view)
+                + beta.reshape(view))
+    np.testing.assert_allclose(layer(x).data, expected, rtol=2e-5, atol=2e-5)
+    check_gradients(layer, x, second_order=True)
+
+
+def test_layer_normalization_without_center_or_scale_and_errors():
+    plain = layers.LayerNormalization(center=False, scale=False)
+    x = np.random.default_rng(3).normal(size=(3, 4)).astype(np.float32)
+    np.testing.assert_allclose(plain(x).data, normalized(x, (1,), 1e-3), rtol=1e-5, atol=1e-5)
+    assert plain.get_weights() == [] and plain.built
+    only_gamma = layers.LayerNormalization(center=False, input_shape=(2, 4))
+    assert [w.shape for w in only_gamma.get_weights()] == [(4,)]
+    with pytest.raises(ValueError, match=r"LayerNormalization 'ln': the input of shape "
+                                         r"\(3, 5\) has sizes \(5,\) on axis -1, the layer was "
+                                         r"built for \(4,\)"):
+        layers.LayerNormalization(name="ln", input_shape=(4,))(np.ones((3, 5), np.float32))
+    with pytest.raises(ValueError, match=r"axis=0 does not fit an input with 2 axes \(the "
+                                         r"batch axis 0 cannot be one\)"):
+        layers.LayerNormalization(axis=0)(np.ones((3, 5), np.float32))
