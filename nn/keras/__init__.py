@@ -23,10 +23,11 @@ from autograd.lazy import lazy_attributes
 
 __getattr__, __dir__ = lazy_attributes(
     __name__, submodules=("layers", "optimizers", "losses"), names={
+        "initializers": "_training",
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training", "callbacks": "_training", "regularizers": "_training",
         "utils": "_training",
     })
 
-__all__ = ["layers", "optimizers", "losses", "Sequential", "Model", "Input", "load_model",
-           "callbacks", "regularizers", "utils"]
+__all__ = ["layers", "optimizers", "losses", "initializers", "Sequential", "Model", "Input",
+           "load_model", "callbacks", "regularizers", "utils"]

@@ -18,6 +18,7 @@ from autograd.ops import clip, log
 from autograd.variable import as_variable
 
 from .. import functional as F
+from ..layers.keras_name import snake_case
 from ..training.losses import (
     CompiledLoss,
     categorical_cross_entropy,
@@ -38,7 +39,7 @@ class Loss:
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of "
                              f"{', '.join(_REDUCTIONS)}, got {reduction!r}")
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.reduction, self.dtype = reduction, dtype
 
     def call(self, y_true, y_pred):
@@ -280,6 +281,3 @@ def get(identifier):
     return found() if isinstance(found, type) else found
 
 
-def _snake(name):
-    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower()
-                   for i, c in enumerate(name))

@@ -104,13 +104,14 @@ _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Ad
 
 def _builtin(name, kind):
     """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), `keras.<name>` of
-    nn.keras.layers, .optimizers or .losses, or function `nn.functional.<name>`."""
+    nn.keras.layers, .optimizers, .losses or .initializers, or function
+    `nn.functional.<name>`."""
     import nn  # lazily: nn imports this package
     from nn.module import Module
 
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
-        for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.losses):  # (no name
-            # is in two of them)
+        for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.losses,
+                      nn.keras.initializers):  # (no name is in two of them)
             found = getattr(space, name[len(_KERAS):], None)
             if isinstance(found, type):
                 return found

@@ -1,4 +1,6 @@
-"""Keras' layer names: `Dense(64, name="hidden")` is the layer "hidden" of its Sequential."""
+"""Keras' names: `Dense(64, name="hidden")` is the layer "hidden" of its Sequential; a class
+name as the snake_case name Keras derives from it ('F1Score' -> 'f1_score')."""
+import re
 
 
 class KerasNamed:
@@ -21,4 +23,12 @@ def keras_name(layer):
     return layer.name if isinstance(layer, KerasNamed) else None
 
 
-__all__ = ["KerasNamed", "keras_name"]
+def snake_case(name):
+    """A Keras class name ('AUC', 'KLDivergence', 'HeNormal') as Keras' snake_case default
+    ('auc', 'kl_divergence', 'he_normal'); a lowercase or non-identifier name as it is."""
+    if name.islower() or not name.isidentifier():
+        return name
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+__all__ = ["KerasNamed", "keras_name", "snake_case"]

@@ -7,7 +7,7 @@ from autograd.arguments import positive_int
 from autograd.capture import python_state_changed
 from autograd.variable import is_uninitialized
 
-from .. import init, regularizers
+from .. import init, initializers, regularizers
 from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
@@ -122,16 +122,23 @@ class Dense(Linear, KerasNamed):
     callable. With `input_shape` (e.g. (784,)) the weights are made at once, else at the
     first call; Keras 2's `input_dim=n` is `input_shape=(n,)`; `name` names the layer in
     its Sequential (nn/layers/keras_name.py). Keras' initialisation: W
-    glorot-uniform, b zeros. `.weight` is (out, in), as Linear's, so state_dict names are
-    `weight` and `bias`.
+    glorot-uniform, b zeros, or `kernel_initializer=` / `bias_initializer=` (a name such as
+    'he_normal', or an nn.initializers object). `.weight` is (out, in), as Linear's, so
+    state_dict names are `weight` and `bias`.
     """
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
-                 dtype=np.float32, *, input_dim=None, kernel_regularizer=None,
-                 bias_regularizer=None, name=None):
+                 dtype=np.float32, *, input_dim=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 name=None):
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
-        super().__init__(in_features, units, use_bias, dtype)
+        chosen = (initializers.checked(kernel_initializer, "kernel_initializer", "Dense"),
+                  initializers.checked(bias_initializer, "bias_initializer", "Dense"))
+        super().__init__(in_features, units, use_bias, dtype)  # (drawn with the defaults)
+        self.kernel_initializer, self.bias_initializer = chosen
+        if in_features is not None and chosen != ("glorot_uniform", "zeros"):
+            self.reset_parameters()
         self.declared_input_shape = input_shape  # Keras reads it on a model's first layer only
         self._set_name(name)
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
@@ -173,9 +180,15 @@ class Dense(Linear, KerasNamed):
         return self.out_features
 
     def reset_parameters(self):
-        init.xavier_uniform_(self.weight)
+        """kernel_initializer and bias_initializer (nn.initializers), drawn in Keras' kernel
+        layout (in, out); the defaults' draws are nn.init's, as before they were options."""
+        kernel = getattr(self, "kernel_initializer", "glorot_uniform")
+        if kernel == "glorot_uniform":
+            init.xavier_uniform_(self.weight)
+        else:
+            initializers.fill(self.weight, kernel, transposed=True)
         if self.bias is not None:
-            init.zeros_(self.bias)
+            initializers.fill(self.bias, getattr(self, "bias_initializer", "zeros"))
 
     def forward(self, x):
         y = super().forward(x)

@@ -28,7 +28,6 @@ epoch and returns one number, or one value per sample (their mean is logged, as 
 averages a metric function's values); its `__name__` names it in the logs. Logs use the
 name as given.
 """
-import re
 
 import numpy as np
 
@@ -39,6 +38,7 @@ from .. import metrics as nn_metrics
 
 # Re-exported: the training stack turns outputs into probabilities with nn.functional's own.
 from ..functional.activation import sigmoid_array, softmax_array
+from ..layers.keras_name import snake_case
 
 _ALIASES = {"acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
             "f1_score": "f1", "roc_auc": "auc",
@@ -244,7 +244,7 @@ def resolve_metrics(metrics, independent_outputs=False):
 
 def _resolve_one(metric, independent_outputs=False):
     if isinstance(metric, str):
-        metric = _keras_name(metric)
+        metric = snake_case(metric)
         key = _ALIASES.get(metric.lower(), metric.lower())
         if key not in _BY_NAME:
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
@@ -257,14 +257,6 @@ def _resolve_one(metric, independent_outputs=False):
                               aligns=True)
     raise TypeError(f"compile: a metric must be a name or a callable, got "
                     f"{type(metric).__name__}")
-
-
-def _keras_name(metric):
-    """A Keras class name given as a string ('AUC', 'Precision', 'F1Score') as the name Keras
-    logs it under: its snake_case default ('auc', 'precision', 'f1_score')."""
-    if metric.islower() or not metric.isidentifier():
-        return metric
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", metric).lower()
 
 
 class MetricAccumulator:

@@ -96,14 +96,15 @@ class Writer:
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
         return spec
 
-    def keras_object(self, obj):
-        """A Keras loss object (nn.keras.losses) by its class and get_config()."""
+    def keras_object(self, obj, where="the loss"):
+        """A Keras object (a loss of nn.keras.losses, an initializer) by its class and
+        get_config()."""
         cls = type(obj)
         name = name_of(cls, type)
         if name is None:
-            raise TypeError(f"model.save: the loss {cls.__qualname__} is neither one of "
-                            f"nn.keras.losses nor registered (@nn.register); {_SAVE_WEIGHTS}")
-        return {"__keras__": [name, self.value(obj.get_config(), f"the loss {name}")]}
+            raise TypeError(f"model.save: {where}, a {cls.__qualname__}, is neither one of "
+                            f"nn.keras' nor registered (@nn.register); {_SAVE_WEIGHTS}")
+        return {"__keras__": [name, self.value(obj.get_config(), f"{where} ({name})")]}
 
     # ----- values -----
     def value(self, value, where):
@@ -127,6 +128,8 @@ class Writer:
             return {"__dtype__": np.dtype(value).name}
         if isinstance(value, Module):
             return {"__layer__": self.module(value, where)}
+        if hasattr(value, "get_config") and name_of(type(value), type) is not None:
+            return self.keras_object(value, where)  # (an initializer given as an object)
         if hasattr(value, "shape") and hasattr(value, "dtype"):
             self.arrays.append(np.asarray(to_cpu(value)))  # to_cpu unwraps a Variable
             return {"__array__": len(self.arrays) - 1}
@@ -263,7 +266,7 @@ _DECODE = {
     "__dtype__": lambda reader, name: np.dtype(name),
     "__layer__": Reader.module,
     "__class__": lambda reader, name: reader._class(name, object, "class"),
-    "__keras__": lambda reader, spec: reader._class(spec[0], object, "loss")(
+    "__keras__": lambda reader, spec: reader._class(spec[0], object, "class")(
         **reader.value(spec[1])),
     "__function__": Reader._function,
 }

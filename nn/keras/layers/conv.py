@@ -10,7 +10,6 @@ kernel of Keras' layout (KH, KW, in_channels / groups, filters) and a zero bias.
 parameters are `kernel` and `bias` in those layouts, so get_weights / set_weights give and
 take Keras' arrays as they are.
 """
-import math
 
 import numpy as np
 
@@ -19,7 +18,7 @@ from autograd.capture import python_state_changed
 from autograd.ops import transpose
 from autograd.variable import is_uninitialized
 
-from ... import init, regularizers
+from ... import initializers, regularizers
 from ...functional.conv import conv2d
 from ...functional.conv1d import with_height
 from ...layers.activation import ACTIVATIONS, resolve_activation
@@ -54,10 +53,13 @@ class _Conv(SizedByChannels, Spatial, Module):
     bias_regularizer = Penalty()
 
     def __init__(self, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                 groups, activation, use_bias, kernel_regularizer, bias_regularizer, name,
-                 input_shape, dtype):
+                 groups, activation, use_bias, kernel_initializer, bias_initializer,
+                 kernel_regularizer, bias_regularizer, name, input_shape, dtype):
         super().__init__()
         who, dims = type(self).__name__, self.dims
+        self.kernel_initializer = initializers.checked(kernel_initializer,
+                                                       "kernel_initializer", who)
+        self.bias_initializer = initializers.checked(bias_initializer, "bias_initializer", who)
         self.filters = positive_int(filters, "filters", who)
         self.groups = positive_int(groups, "groups", who)
         if self.filters % self.groups:
@@ -119,14 +121,12 @@ class _Conv(SizedByChannels, Spatial, Module):
         return in_channels
 
     def reset_parameters(self):
-        """Keras' initialisation: kernel glorot-uniform, U(-a, a) with a = sqrt(6 / (fan_in
-        + fan_out)), fans counting the kernel's positions; bias zeros."""
-        receptive = math.prod(self.kernel_size)
-        fans = receptive * (self.kernel.shape[-2] + self.filters)
-        limit = math.sqrt(6.0 / fans)
-        init.uniform_(self.kernel, -limit, limit)
+        """Keras' initialisation: kernel_initializer (glorot-uniform: U(-a, a) with
+        a = sqrt(6 / (fan_in + fan_out)), fans counting the kernel's positions) and
+        bias_initializer (zeros)."""
+        initializers.fill(self.kernel, self.kernel_initializer)
         if self.bias is not None:
-            init.zeros_(self.bias)
+            initializers.fill(self.bias, self.bias_initializer)
 
     def penalties(self):
         """The regularizers' penalties of kernel and bias (Keras' layer.losses), which fit
@@ -181,11 +181,12 @@ class Conv2D(_Conv):
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, *, name=None,
                  input_shape=None, dtype="float32"):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_regularizer, bias_regularizer,
-                         name, input_shape, dtype)
+                         groups, activation, use_bias, kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer, name, input_shape, dtype)
 
 
 class Conv1D(_Conv):
@@ -199,11 +200,12 @@ class Conv1D(_Conv):
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, *, name=None,
                  input_shape=None, dtype="float32"):
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_regularizer, bias_regularizer,
-                         name, input_shape, dtype)
+                         groups, activation, use_bias, kernel_initializer, bias_initializer,
+                         kernel_regularizer, bias_regularizer, name, input_shape, dtype)
 
 
 __all__ = ["Conv1D", "Conv2D"]

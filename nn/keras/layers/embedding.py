@@ -7,10 +7,10 @@ from autograd.variable import Parameter, as_variable
 
 from ... import regularizers
 from ...functional.embedding import embedding
+from ...initializers import checked, fill
 from ...layers.config import init_config
 from ...layers.keras_name import KerasNamed
 from ...module import Module
-from ._initializers import check_initializer, initialize
 
 MASK_ZERO_REFUSED = (
     "Embedding: mask_zero=True is not supported: nn.keras' recurrent layers run nn's fused "
@@ -41,7 +41,7 @@ class Embedding(Module, KerasNamed):
         if embeddings_constraint is not None:
             raise NotImplementedError("Embedding: embeddings_constraint is not supported; "
                                       "leave it None")
-        self.embeddings_initializer = check_initializer(embeddings_initializer,
+        self.embeddings_initializer = checked(embeddings_initializer,
                                                         "embeddings_initializer", who)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer, who)
         self.input_length = None if input_length is None else positive_int(
@@ -55,7 +55,7 @@ class Embedding(Module, KerasNamed):
             self.set_weights(weights)
 
     def reset_parameters(self):
-        initialize(self.embeddings, self.embeddings_initializer)
+        fill(self.embeddings, self.embeddings_initializer)
 
     def forward(self, inputs):
         indices = as_variable(inputs)  # (an op's input, not its array: captured steps replay)

@@ -25,13 +25,13 @@ from autograd.variable import as_variable, is_uninitialized, wrap
 from ... import regularizers
 from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
+from ...initializers import checked, fill
 from ...layers.activation import ACTIVATIONS
 from ...layers.config import init_config
 from ...layers.keras_name import KerasNamed
 from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 from ...layers.rnn_cells import initial_state
 from ...module import Module
-from ._initializers import check_initializer, initialize
 
 _WEIGHTS = ("kernel", "recurrent_kernel", "bias")
 
@@ -57,7 +57,7 @@ class _Recurrent(Module, KerasNamed):
 
     Keyword options, Keras' (all three take them): kernel_initializer ('glorot_uniform'),
     recurrent_initializer ('orthogonal'), bias_initializer ('zeros') (names of
-    nn.keras.layers._initializers, or Keras' callable (shape, dtype) -> array);
+    nn.initializers, or Keras' callable (shape, dtype) -> array);
     kernel_regularizer, recurrent_regularizer, bias_regularizer (nn.regularizers);
     dropout (the input's, one mask per sequence for every step, as Keras'); seed (kept in
     the config; the masks come from NumPy's global generator); return_sequences,
@@ -86,10 +86,10 @@ class _Recurrent(Module, KerasNamed):
         if self._mode is None:
             self._refuse_activations()
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = check_initializer(kernel_initializer, "kernel_initializer", who)
-        self.recurrent_initializer = check_initializer(recurrent_initializer,
+        self.kernel_initializer = checked(kernel_initializer, "kernel_initializer", who)
+        self.recurrent_initializer = checked(recurrent_initializer,
                                                        "recurrent_initializer", who)
-        self.bias_initializer = check_initializer(bias_initializer, "bias_initializer", who)
+        self.bias_initializer = checked(bias_initializer, "bias_initializer", who)
         self._regularizers = tuple(regularizers.get(r, who) for r in (
             kernel_regularizer, recurrent_regularizer, bias_regularizer))
         for argument, value in (("activity_regularizer", activity_regularizer),
@@ -174,10 +174,10 @@ class _Recurrent(Module, KerasNamed):
         return int(kernel[0])
 
     def reset_parameters(self):
-        initialize(self.kernel, self.kernel_initializer)
-        initialize(self.recurrent_kernel, self.recurrent_initializer)
+        fill(self.kernel, self.kernel_initializer)
+        fill(self.recurrent_kernel, self.recurrent_initializer)
         if self.bias is not None:
-            initialize(self.bias, self.bias_initializer)
+            fill(self.bias, self.bias_initializer)
 
     def penalties(self):
         """The regularizers' penalties of kernel, recurrent_kernel and bias (Keras'

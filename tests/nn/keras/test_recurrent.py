@@ -426,7 +426,7 @@ def test_lazily_sized_weights_are_the_optimizer_s():
     (lambda: layers.LSTM(2, stateful=True), NotImplementedError, "stateful"),
     (lambda: layers.LSTM(2, kernel_constraint="non_neg"), NotImplementedError,
      "kernel_constraint"),
-    (lambda: layers.LSTM(2, kernel_initializer="variance_scaling"), ValueError,
+    (lambda: layers.LSTM(2, kernel_initializer="he_norm"), ValueError,
      "kernel_initializer"),
     (lambda: layers.LSTM(0), ValueError, "units"),
     (lambda: layers.LSTM(2, return_sequence=True), TypeError, "'return_sequence'"),

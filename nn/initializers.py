@@ -1,0 +1,213 @@
+"""Keras' weight initializers (`keras.initializers`), for the `*_initializer=` arguments of
+the Keras-style layers (Dense, nn.keras.layers).
+
+An initializer is Keras' callable `initializer(shape, dtype) -> array`, drawn from NumPy's
+global generator (nn.init's convention: `np.random.seed` makes a model reproducible); a name
+('he_normal', 'glorot_uniform', ...) stands for the class's default. Shapes are Keras'
+layouts (a kernel is (fan_in, fan_out), a convolution's (KH, KW, in, out)): the fans, and so
+the scales, are counted as Keras counts them. The variance-scaling normals are truncated at
+two standard deviations, as Keras 3's.
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+
+from .layers.keras_name import snake_case
+
+_TRUNCATED_STDDEV = 0.87962566103423978  # the std of a unit normal cut at +-2
+
+
+def _fans(shape):
+    """Keras' (fan_in, fan_out): the last two axes times the receptive field before them."""
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = math.prod(shape[:-2])
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _truncated_normal(shape, mean, stddev):
+    """Normal values, those beyond two standard deviations drawn again."""
+    values = np.random.standard_normal(shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = np.random.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2
+    return mean + stddev * values
+
+
+class Initializer:
+    """Keras' base: `initializer(shape, dtype)` gives a new array; get_config for saving."""
+
+    def __call__(self, shape, dtype="float32"):
+        return np.asarray(self.draw(tuple(shape)), dtype=dtype)
+
+    def get_config(self):
+        return dict(vars(self))
+
+
+class VarianceScaling(Initializer):
+    """Values of variance scale / n, n = fan_in, fan_out or their mean (`mode`), from a
+    truncated normal, a normal or a uniform (`distribution`)."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, got "
+                             f"{mode!r}")
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(f"VarianceScaling: distribution must be truncated_normal, "
+                             f"untruncated_normal or uniform, got {distribution!r}")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def draw(self, shape):
+        fan_in, fan_out = _fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            return np.random.uniform(-limit, limit, shape)
+        if self.distribution == "untruncated_normal":
+            return np.random.normal(0.0, math.sqrt(variance), shape)
+        return _truncated_normal(shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
+
+
+def _scaling(class_name, scale, mode, distribution):
+    """A VarianceScaling of fixed settings, as Keras names them (GlorotUniform, HeNormal)."""
+    def __init__(self, seed=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+    return type(class_name, (VarianceScaling,), {
+        "__init__": __init__, "get_config": get_config, "__module__": __name__,
+        "__doc__": f"Keras' {class_name}: VarianceScaling(scale={scale}, mode={mode!r}, "
+                   f"distribution={distribution!r})."})
+
+
+GlorotUniform = _scaling("GlorotUniform", 1.0, "fan_avg", "uniform")
+GlorotNormal = _scaling("GlorotNormal", 1.0, "fan_avg", "truncated_normal")
+HeUniform = _scaling("HeUniform", 2.0, "fan_in", "uniform")
+HeNormal = _scaling("HeNormal", 2.0, "fan_in", "truncated_normal")
+LecunUniform = _scaling("LecunUniform", 1.0, "fan_in", "uniform")
+LecunNormal = _scaling("LecunNormal", 1.0, "fan_in", "truncated_normal")
+
+
+class RandomUniform(Initializer):
+    """U(minval, maxval)."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def draw(self, shape):
+        return np.random.uniform(self.minval, self.maxval, shape)
+
+
+class RandomNormal(Initializer):
+    """N(mean, stddev^2)."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def draw(self, shape):
+        return np.random.normal(self.mean, self.stddev, shape)
+
+
+class TruncatedNormal(RandomNormal):
+    """N(mean, stddev^2) cut at two standard deviations."""
+
+    def draw(self, shape):
+        return _truncated_normal(shape, self.mean, self.stddev)
+
+
+class Constant(Initializer):
+    """Every value `value`."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def draw(self, shape):
+        return np.full(shape, self.value)
+
+
+class Zeros(Constant):
+    def __init__(self):
+        super().__init__(0.0)
+
+    def get_config(self):
+        return {}
+
+
+class Ones(Constant):
+    def __init__(self):
+        super().__init__(1.0)
+
+    def get_config(self):
+        return {}
+
+
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix times `gain`, over the last axis against the others (the
+    QR decomposition of a normal matrix, signs fixed by R's diagonal)."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def draw(self, shape):
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        flat = np.random.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(flat)
+        q *= np.sign(np.diag(r))
+        return self.gain * (q if rows >= cols else q.T).reshape(shape)
+
+
+ALL = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
+       "he_uniform": HeUniform, "he_normal": HeNormal, "lecun_uniform": LecunUniform,
+       "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "zeros": Zeros, "ones": Ones,
+       "random_uniform": RandomUniform, "uniform": RandomUniform,
+       "random_normal": RandomNormal, "normal": RandomNormal,
+       "truncated_normal": TruncatedNormal, "constant": Constant,
+       "variance_scaling": VarianceScaling}
+
+
+def get(identifier, argument="initializer", who="initializers.get"):
+    """An initializer from a name (Keras' names, or class names: 'HeNormal'), or the callable
+    given (Keras' protocol: (shape, dtype) -> array); a ValueError naming `argument`
+    otherwise."""
+    if callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
+    if isinstance(identifier, str):
+        found = ALL.get(identifier) or ALL.get(snake_case(identifier))
+        if found is not None:
+            return found()
+    raise ValueError(f"{who}: unknown {argument} {identifier!r}; use a callable (shape, dtype) "
+                     f"-> array or one of {', '.join(sorted(ALL))}")
+
+
+def checked(identifier, argument, who):
+    """`identifier` as given (kept by a layer, for its config), once get() accepts it."""
+    get(identifier, argument, who)
+    return identifier
+
+
+def fill(param, initializer, transposed=False):
+    """Write a fresh draw of `initializer` (see get) into the Parameter `param`; with
+    `transposed`, draw in Keras' layout, the transpose of param's (a Dense's (out, in)
+    weight is Keras' (in, out) kernel)."""
+    shape = tuple(param.shape)[::-1] if transposed else tuple(param.shape)
+    drawn = np.asarray(get(initializer)(shape, param.dtype))
+    if drawn.shape != shape:
+        raise ValueError(f"the initializer {initializer!r} gave an array of shape {drawn.shape} "
+                         f"for a weight of shape {shape}")
+    param.data[...] = get_array_module(param.data).asarray(drawn.T if transposed else drawn)
+    param.bump_version()
+
+
+__all__ = ["Initializer", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
+           "HeNormal", "LecunUniform", "LecunNormal", "RandomUniform", "RandomNormal",
+           "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "get", "checked",
+           "fill"]

@@ -1,0 +1,97 @@
+"""nn.initializers (keras.initializers) against Keras 3's: the spread and bounds of each
+draw, the fans Keras counts (a convolution's receptive field), orthogonality; Dense's and
+Conv2D's kernel_initializer= / bias_initializer=, saved with the model."""
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+from autograd import Parameter
+from nn import initializers
+
+# Keras 3.15's draws of these shapes had these standard deviations and largest values
+# (float32, one draw each): the expected spreads below are the formulas they follow.
+KERAS_STD = {("he_normal", (64, 48)): 0.1762, ("he_normal", (3, 3, 16, 32)): 0.1183,
+             ("glorot_uniform", (64, 48)): 0.1353, ("glorot_normal", (3, 3, 16, 32)): 0.0687,
+             ("lecun_normal", (64, 48)): 0.1251, ("truncated_normal", (64, 48)): 0.0439,
+             ("random_uniform", (64, 48)): 0.0288, ("orthogonal", (64, 48)): 0.1248}
+
+
+def spread(name, shape):
+    """(standard deviation, bound on |value|) the formulas give for a draw."""
+    fan_in, fan_out = (shape[-2] * np.prod(shape[:-2]), shape[-1] * np.prod(shape[:-2]))
+    variance = {"he": 2 / fan_in, "glorot": 2 / (fan_in + fan_out), "lecun": 1 / fan_in}
+    family, _, kind = name.partition("_")
+    if family in variance:
+        std = np.sqrt(variance[family])
+        return std, (np.sqrt(3) * std if kind == "uniform" else 2 * std / 0.8796)
+    return {"truncated_normal": (0.05 * 0.8796, 0.1), "random_uniform": (0.05 / np.sqrt(3), 0.05),
+            "random_normal": (0.05, np.inf)}[name]
+
+
+@pytest.mark.parametrize("name", ["he_normal", "he_uniform", "glorot_normal", "glorot_uniform",
+                                  "lecun_normal", "lecun_uniform", "truncated_normal",
+                                  "random_uniform", "random_normal"])
+@pytest.mark.parametrize("shape", [(64, 48), (3, 3, 16, 32)])
+def test_each_draw_has_keras_spread_and_bounds(name, shape):
+    np.random.seed(0)
+    drawn = initializers.get(name)(shape, "float32")
+    std, bound = spread(name, shape)
+    assert drawn.shape == shape and drawn.dtype == np.float32
+    assert drawn.std() == pytest.approx(std, rel=0.05)
+    assert np.abs(drawn).max() <= bound * (1 + 1e-6)
+    if (name, shape) in KERAS_STD:
+        assert drawn.std() == pytest.approx(KERAS_STD[name, shape], rel=0.06)
+
+
+def test_orthogonal_and_the_constants():
+    np.random.seed(0)
+    q = initializers.get("orthogonal")((64, 48))
+    np.testing.assert_allclose(q.T @ q, np.eye(48), atol=1e-6)
+    wide = initializers.Orthogonal(gain=2.0)((3, 8))
+    np.testing.assert_allclose(wide @ wide.T, 4 * np.eye(3), atol=1e-5)
+    assert (initializers.Constant(0.3)((2, 2)) == 0.3).all()
+    assert initializers.get("HeNormal").mode == "fan_in"  # Keras' class names too
+
+
+def test_dense_and_conv2d_draw_with_them_in_keras_layout():
+    np.random.seed(0)
+    dense = nn.Dense(400, input_shape=(300,), kernel_initializer="he_uniform",
+                     bias_initializer=keras.initializers.Constant(0.5))
+    assert np.abs(dense.weight.data).max() <= np.sqrt(6 / 300)  # fan_in: Keras' kernel rows
+    assert dense.weight.data.std() == pytest.approx(np.sqrt(2 / 300), rel=0.03)
+    assert (dense.bias.data == 0.5).all()
+    conv = keras.layers.Conv2D(32, 3, kernel_initializer="he_normal", bias_initializer="ones")
+    conv(np.zeros((1, 8, 8, 16), np.float32))
+    assert conv.kernel.data.std() == pytest.approx(np.sqrt(2 / (9 * 16)), rel=0.05)
+    assert (conv.bias.data == 1).all()
+
+
+def test_the_default_dense_draw_is_unchanged():
+    """glorot_uniform by default draws as before (nn.init's xavier_uniform_ on the (out, in)
+    weight): seeded models keep their weights."""
+    np.random.seed(4)
+    default = nn.Dense(5, input_shape=(3,)).weight.data
+    np.random.seed(4)
+    xavier = nn.init.xavier_uniform_(Parameter(np.empty((5, 3), np.float32)))
+    np.testing.assert_array_equal(default, xavier.data)
+
+
+def test_initializers_are_saved_with_the_model(tmp_path):
+    model = keras.Sequential([keras.Input((4,)),
+                              nn.Dense(3, kernel_initializer=keras.initializers.HeNormal()),
+                              nn.Dense(2, kernel_initializer="lecun_uniform")])
+    model.compile(optimizer="sgd", loss="mse")
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded[1].kernel_initializer, keras.initializers.HeNormal)
+    assert loaded[2].kernel_initializer == "lecun_uniform"
+    np.testing.assert_array_equal(loaded[1].weight.data, model[1].weight.data)
+
+
+def test_an_unknown_name_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match="Dense: unknown kernel_initializer 'he_norm'; use a "
+                                         "callable"):
+        nn.Dense(3, kernel_initializer="he_norm")
+    with pytest.raises(ValueError, match="VarianceScaling: mode must be"):
+        initializers.VarianceScaling(mode="fan")
