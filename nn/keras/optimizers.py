@@ -131,12 +131,10 @@ class RMSprop(KerasOptimizer, optim.RMSprop):
         super().__init__(lr=learning_rate, alpha=rho, eps=epsilon, momentum=momentum,
                          centered=centered, weight_decay=decay)
 
-    def _update(self, xp, w, g, state, h):
-        state["step"] += 1
-        a = state["grad_avg"] if h.centered else None
-        m = state["momentum_buffer"] if h.momentum > 0 else None
-        for block in in_blocks(w, g, state["square_avg"], a, m):
-            _keras_rmsprop_block(xp, *block, h)
+    @staticmethod
+    def _block(xp, w, g, v, a, m, h):
+        """Keras' rule on one block of the weights (optim.RMSprop's _update walks them)."""
+        _keras_rmsprop_block(xp, w, g, v, a, m, h)
 
 
 def _keras_rmsprop_block(xp, w, g, v, a, m, h):

@@ -52,9 +52,11 @@ class _Conv(SizedByChannels, Spatial, Module):
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
 
-    def __init__(self, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                 groups, activation, use_bias, kernel_initializer, bias_initializer,
-                 kernel_regularizer, bias_regularizer, name, input_shape, dtype):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
+                 input_shape=None, dtype="float32"):
         super().__init__()
         who, dims = type(self).__name__, self.dims
         self.kernel_initializer = initializers.checked(kernel_initializer,
@@ -179,15 +181,6 @@ class Conv2D(_Conv):
     data_format='channels_first', (N, C, H, W) -> (N, filters, OH, OW) (the same weights).
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
-                 input_shape=None, dtype="float32"):
-        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, name, input_shape, dtype)
-
 
 class Conv1D(_Conv):
     """Keras' 1-D convolution: (N, T, C) -> (N, OT, filters), then `activation`.
@@ -197,15 +190,6 @@ class Conv1D(_Conv):
     """
 
     dims = 1
-
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
-                 input_shape=None, dtype="float32"):
-        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         groups, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, name, input_shape, dtype)
 
 
 __all__ = ["Conv1D", "Conv2D"]
