@@ -328,4 +328,44 @@ assert np.isclose(residual_accuracy, residual.evaluate(x_test, y_test)[1])
 assert residual_accuracy > 0.92
 
 # %% [markdown]
+# ## Keras code as it is written: `nn.keras`
+#
+# The notes write `tensorflow.keras`. `nn.keras` has Keras' names with Keras' meanings, so
+# such code runs here after changing the import lines: images are channels-last (N, H, W, C)
+# as in Keras, `Conv2D(filters, kernel_size)` sizes itself from its input, the optimizer and
+# loss objects take Keras' arguments (`learning_rate=`, `from_logits=`), and a loss function
+# of your own is written `loss(y_true, y_pred)`, Keras' order. (rungrad's own `nn` follows
+# PyTorch: channels-first images, `nn.Conv2d(in_channels, out_channels, kernel_size)`.)
+#
+# Below, the digits as 8x8 one-channel images, and a small convolutional network written
+# exactly as for Keras 3.
+
+# %%
+import nn.keras as keras
+from nn.keras import layers
+
+images_train = x_train.reshape(-1, 8, 8, 1)  # channels last, as Keras
+images_test = x_test.reshape(-1, 8, 8, 1)
+
+np.random.seed(0)
+convnet = keras.Sequential([
+    keras.Input(shape=(8, 8, 1)),
+    layers.Conv2D(16, 3, activation="relu", padding="same", kernel_initializer="he_normal"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dropout(0.2),
+    layers.Dense(10),
+], name="digits_convnet")
+convnet.compile(optimizer=keras.optimizers.Adam(learning_rate=0.003),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                metrics=["accuracy"])
+convnet.summary()
+convnet.fit(images_train, y_train, batch_size=32, epochs=8, verbose=0,
+            callbacks=[keras.callbacks.EarlyStopping(monitor="loss", patience=2)])
+keras_style_accuracy = convnet.evaluate(images_test, y_test)[1]
+print(f"Keras code on nn.keras: test accuracy {keras_style_accuracy:.4f}")
+assert keras_style_accuracy > 0.9
+assert [w.shape for w in convnet.get_weights()][:2] == [(3, 3, 1, 16), (16,)]  # Keras' layout
+
+# %% [markdown]
 # **Next:** notebook 10 replaces the dense layers with convolutions.
