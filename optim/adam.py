@@ -65,7 +65,7 @@ class Adam(AdamFamily):
         bc2_sqrt = math.sqrt(1.0 - h.betas[1] ** t)
         vmax = state["max_exp_avg_sq"] if h.amsgrad else None
         for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"], vmax):
-            _adam_block(xp, *block, h, step_size, bc2_sqrt)
+            adam_block(xp, *block, h, step_size, bc2_sqrt)
 
 
 def update_first_moment(xp, g, m, beta1):
@@ -88,7 +88,7 @@ def update_moments(xp, g, m, v, betas):
     return tmp
 
 
-def _adam_block(xp, w, g, m, v, vmax, h, step_size, bc2_sqrt):
+def adam_block(xp, w, g, m, v, vmax, h, step_size, bc2_sqrt):
     """One block of Adam's elementwise update (vmax: None without AMSGrad)."""
     tmp = update_moments(xp, g, m, v, h.betas)  # the one scratch array, reused through out=
     if vmax is not None:

@@ -15,3 +15,7 @@ settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None
 settings.register_profile("dev", max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The scripts that made the Keras reference data run under Keras itself, not in this suite
+# (--doctest-modules would import them).
+collect_ignore_glob = ["nn/keras/data/*.py"]

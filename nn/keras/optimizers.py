@@ -16,6 +16,7 @@ from autograd.backend import get_array_module
 from autograd.blocks import in_blocks
 from autograd.capture import replayed
 from autograd.config import enable_grad
+from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
 from optim.optimizer import check_nonnegative
 
@@ -172,18 +173,9 @@ class Adam(KerasOptimizer, optim.Adam):
         alpha = h.lr * math.sqrt(1.0 - beta_2 ** t) / (1.0 - beta_1 ** t)
         vmax = state["max_exp_avg_sq"] if h.amsgrad else None
         for block in in_blocks(w, g, state["exp_avg"], state["exp_avg_sq"], vmax):
-            _keras_adam_block(xp, *block, beta_1, beta_2, h.eps, alpha)
-
-
-def _keras_adam_block(xp, w, g, m, v, vmax, beta_1, beta_2, eps, alpha):
-    m += (g - m) * (1.0 - beta_1)
-    v += (g * g - v) * (1.0 - beta_2)
-    if vmax is not None:
-        xp.maximum(vmax, v, out=vmax)
-        v = vmax
-    d = xp.sqrt(v)
-    d += eps
-    w -= xp.divide(m, d, out=d) * alpha
+            # PyTorch's block with its bias corrections folded into alpha: epsilon is then
+            # added to the uncorrected sqrt(v), where Keras adds it
+            adam_block(xp, *block, h, alpha, 1.0)
 
 
 class AdamW(Adam, optim.AdamW):
