@@ -260,6 +260,34 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 _EPSILON = 1e-7  # keras.backend.epsilon()
 
 
+def _last_axis_only(axis, who):
+    if axis not in (-1, None):
+        raise NotImplementedError(f"{who}: only axis=-1 (the classes on the last axis) is "
+                                  f"supported, got axis={axis!r}")
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Keras' binary_crossentropy function: each sample's loss, as BinaryCrossentropy's."""
+    _last_axis_only(axis, "binary_crossentropy")
+    return BinaryCrossentropy(from_logits, label_smoothing).call(y_true, y_pred)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0,
+                             axis=-1):
+    """Keras' categorical_crossentropy function: each sample's loss, as
+    CategoricalCrossentropy's."""
+    _last_axis_only(axis, "categorical_crossentropy")
+    return CategoricalCrossentropy(from_logits, label_smoothing).call(y_true, y_pred)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
+    """Keras' sparse_categorical_crossentropy function: each sample's loss, as
+    SparseCategoricalCrossentropy's."""
+    _last_axis_only(axis, "sparse_categorical_crossentropy")
+    return SparseCategoricalCrossentropy(from_logits, ignore_class).call(y_true, y_pred)
+
+
 __all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError",
            "MeanSquaredLogarithmicError", "MeanAbsolutePercentageError", "Hinge",
            "SquaredHinge", "CategoricalHinge", "Poisson", "KLDivergence", "LogCosh",
@@ -268,7 +296,8 @@ __all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError
            "mean_absolute_error", "mae", "mean_squared_logarithmic_error", "msle",
            "mean_absolute_percentage_error", "mape", "hinge", "squared_hinge",
            "categorical_hinge", "poisson", "kl_divergence", "kld", "log_cosh",
-           "cosine_similarity"]
+           "cosine_similarity", "binary_crossentropy", "categorical_crossentropy",
+           "sparse_categorical_crossentropy"]
 
 
 def get(identifier):

@@ -183,6 +183,25 @@ class Sequential(Model):
                              "read them on the last axis (use Softmax(dim=-1))")
         return Linear.forward(last, x) if isinstance(last, Dense) else x
 
+    def build(self, input_shape=None):
+        """Keras' build: make the layers' weights from the shape of a batch, such as
+        (None, 20) (the batch axis first, any size; None sizes tried as 1), by running one
+        zero sample through the model. Without a shape, the first layer's (an Input's, an
+        input_shape=) is used, as summary() does."""
+        if input_shape is None:
+            self._trial_call()
+            return
+        if not isinstance(input_shape, (tuple, list)) or len(input_shape) < 1 or not all(
+                n is None or (isinstance(n, (int, np.integer)) and not isinstance(n, bool)
+                              and n >= 1) for n in input_shape):
+            raise ValueError("Sequential.build: input_shape is the shape of a batch, the batch "
+                             f"axis first, such as (None, 784); got {input_shape!r}")
+        sample = tuple(1 if n is None else int(n) for n in tuple(input_shape)[1:])
+        example = _example_sample(next(iter(self._modules.values()), None))
+        dtype = example[1] if example is not None else np.dtype(np.float32)
+        with self._inference():
+            self(np.zeros((1,) + sample, dtype=dtype))
+
     # ----- summary -----
     def layer_output_shapes(self):
         if self._output_shapes is None:

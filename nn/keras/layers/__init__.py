@@ -3,7 +3,6 @@ batch-first sequences, sizes taken from the first input. The ones that nn has wi
 meaning already are nn's own objects."""
 from ...layers.activation import Activation
 from ...layers.dropout import Dropout
-from ...layers.flatten import Flatten
 from ...layers.input_layer import Input, InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
@@ -23,6 +22,7 @@ from .pooling import (
 )
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
+    Flatten,
     Permute,
     Reshape,
     UpSampling1D,
@@ -30,6 +30,13 @@ from .reshaping import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+
+# Keras' other names for the poolings (the same classes, saved under the names above; so
+# not in __all__, which lists each layer once)
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, \
+    AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Lambda",
            "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",

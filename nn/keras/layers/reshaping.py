@@ -51,6 +51,29 @@ class Reshape(Module, KerasLayer):
         return f"target_shape={self.target_shape}"
 
 
+class Flatten(Module, KerasLayer):
+    """Keras' Flatten: each sample to one axis, (N, d1, d2, ...) -> (N, d1 * d2 * ...)
+    ((N,) -> (N, 1)); with data_format="channels_first" the channel axis is moved last first,
+    so the order of the features is the channels-last one (Keras'). Takes `input_shape=` as
+    Keras' layers do (a model's first layer: Flatten(input_shape=(28, 28)))."""
+
+    def __init__(self, data_format=None, *, name=None, input_shape=None):
+        super().__init__()
+        self.data_format = data_format_name(data_format, "Flatten")
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x = self._input(x, range(1, 33), "(N, ...)")
+        if self.data_format == CHANNELS_FIRST and x.ndim > 2:
+            x = transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
+        return reshape(x, (x.shape[0], math.prod(x.shape[1:])))
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return "" if self.data_format != CHANNELS_FIRST else f"data_format={self.data_format}"
+
+
 class Permute(Module, KerasLayer):
     """The sample's axes in the order `dims`, numbered from 1 (Keras'): Permute((2, 1)) on
     (N, T, F) gives (N, F, T)."""
@@ -182,5 +205,5 @@ class UpSampling1D(_UpSampling):
         super().__init__(size, None, "nearest", name, input_shape)
 
 
-__all__ = ["Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D",
+__all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D",
            "UpSampling2D"]

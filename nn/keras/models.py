@@ -1,0 +1,6 @@
+"""Keras' `keras.models`: Sequential, Model and load_model (nn's own, as nn.keras has them)."""
+from ..training.model import Model
+from ..training.saving import load_model
+from ..training.sequential import Sequential
+
+__all__ = ["Sequential", "Model", "load_model"]
