@@ -1,11 +1,11 @@
 """What nn.keras takes from nn as it is: the model and its training loop, which follow
-Keras already (compile / fit / evaluate / predict, callbacks, initializers, regularizers,
-utils)."""
-from .. import callbacks, initializers, regularizers, utils
+Keras already (compile / fit / evaluate / predict, callbacks, initializers,
+regularizers)."""
+from .. import callbacks, initializers, regularizers
 from ..layers.input_layer import Input
 from ..training.model import Model
 from ..training.saving import load_model
 from ..training.sequential import Sequential
 
 __all__ = ["Sequential", "Model", "Input", "load_model", "callbacks", "initializers",
-           "regularizers", "utils"]
+           "regularizers"]

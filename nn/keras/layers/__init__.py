@@ -6,6 +6,7 @@ from ...layers.dropout import Dropout
 from ...layers.input_layer import Input, InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
+from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .embedding import Embedding
@@ -20,10 +21,12 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
+from .preprocessing import Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
     Flatten,
     Permute,
+    RepeatVector,
     Reshape,
     UpSampling1D,
     UpSampling2D,
@@ -44,4 +47,5 @@ __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
-           "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding"]
+           "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
+           "LeakyReLU", "ELU", "Rescaling", "RepeatVector"]

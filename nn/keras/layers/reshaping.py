@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.ops import broadcast_to, pad, reshape, transpose
 
 from ...layers.config import init_config
@@ -205,5 +206,22 @@ class UpSampling1D(_UpSampling):
         super().__init__(size, None, "nearest", name, input_shape)
 
 
+class RepeatVector(Module, KerasLayer):
+    """(N, F) -> (N, n, F): each sample's vector repeated n times (an encoder's summary fed
+    to every step of a decoder)."""
+
+    def __init__(self, n, *, name=None, input_shape=None):
+        super().__init__()
+        self.n = positive_int(n, "n", "RepeatVector")
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x = self._input(x, (2,), "(N, features)")
+        batch, features = x.shape
+        return broadcast_to(reshape(x, (batch, 1, features)), (batch, self.n, features))
+
+    get_config = init_config
+
+
 __all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D",
-           "UpSampling2D"]
+           "UpSampling2D", "RepeatVector"]

@@ -1,0 +1,46 @@
+"""Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model."""
+import random
+
+import numpy as np
+
+from ..training.model_diagram import plot_model
+from ..utils import to_categorical
+
+
+def set_random_seed(seed):
+    """Seed Python's and NumPy's global generators (what rungrad draws weights, dropout
+    masks and shuffles from), as Keras' set_random_seed seeds its backends."""
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",
+                  value=0.0):
+    """Keras' pad_sequences: a list of sequences (lists or arrays of tokens, or of feature
+    vectors) as one array (N, maxlen, ...), padded with `value` and cut to maxlen, at the
+    front ('pre', Keras' default: a recurrent layer's last step then sees the last token) or
+    at the end ('post'). maxlen defaults to the longest sequence."""
+    for name, given in (("padding", padding), ("truncating", truncating)):
+        if given not in ("pre", "post"):
+            raise ValueError(f"pad_sequences: {name} must be 'pre' or 'post', got {given!r}")
+    arrays = [np.asarray(s) for s in sequences]
+    lengths = [len(a) for a in arrays]
+    if maxlen is None:
+        maxlen = max(lengths, default=0)
+    feature_shape = next((a.shape[1:] for a in arrays if len(a)), ())
+    out = np.full((len(arrays), maxlen) + feature_shape, value, dtype=dtype)
+    for i, a in enumerate(arrays):
+        if not len(a) or not maxlen:
+            continue
+        if a.shape[1:] != feature_shape:
+            raise ValueError(f"pad_sequences: sequence {i} has items of shape {a.shape[1:]}, "
+                             f"the others {feature_shape}")
+        kept = a[-maxlen:] if truncating == "pre" else a[:maxlen]
+        if padding == "pre":
+            out[i, maxlen - len(kept):] = kept
+        else:
+            out[i, :len(kept)] = kept
+    return out
+
+
+__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model"]

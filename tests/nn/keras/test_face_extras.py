@@ -1,0 +1,88 @@
+"""The smaller parts of the Keras face: the activation layers (Keras' defaults), Rescaling,
+RepeatVector, keras.activations, keras.utils (pad_sequences, set_random_seed),
+keras.saving.register_keras_serializable."""
+import numpy as np
+import pytest
+
+import nn.keras as keras
+from autograd import Variable
+from nn.keras import layers
+
+from ._helpers import check_gradients
+
+
+def test_activation_layers_follow_keras():
+    x = np.array([[-2.0, -0.5, 0.0, 0.5, 7.0]])
+    np.testing.assert_allclose(layers.ReLU()(x).data, np.maximum(x, 0))
+    np.testing.assert_allclose(layers.ReLU(max_value=6.0)(x).data, np.clip(x, 0, 6))
+    np.testing.assert_allclose(layers.ReLU(negative_slope=0.1, threshold=0.5)(x).data,
+                               np.where(x >= 0.5, x, 0.1 * (x - 0.5)))
+    np.testing.assert_allclose(layers.LeakyReLU()(x).data, np.where(x >= 0, x, 0.3 * x))
+    np.testing.assert_allclose(layers.ELU()(x).data, np.where(x > 0, x, np.expm1(x)))
+    e = np.exp(x - x.max())
+    np.testing.assert_allclose(layers.Softmax()(x).data, e / e.sum(), rtol=1e-12)
+
+
+def test_a_softmax_layer_after_a_trained_model_gives_probabilities():
+    """The TensorFlow tutorial's probability_model = Sequential([model, Softmax()])."""
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)])
+    probability_model = keras.Sequential([model, layers.Softmax()])
+    p = probability_model.predict(np.ones((2, 4), np.float32))
+    np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-6)
+
+
+def test_rescaling_and_repeat_vector():
+    pixels = np.array([[0, 255]], np.uint8)
+    np.testing.assert_allclose(layers.Rescaling(1 / 255)(pixels).data, [[0.0, 1.0]])
+    assert layers.Rescaling(2.0, offset=-1.0)(pixels).dtype == np.float32
+    v = Variable(np.arange(6.0).reshape(2, 3))
+    repeated = layers.RepeatVector(4)(v)
+    assert repeated.shape == (2, 4, 3)
+    np.testing.assert_array_equal(repeated.data[:, 2], v.data)
+    check_gradients(layers.RepeatVector(2), np.random.default_rng(0).normal(size=(2, 3)))
+    with pytest.raises(ValueError, match=r"RepeatVector: expected an input of shape \(N, "
+                                         r"features\)"):
+        layers.RepeatVector(2)(np.zeros((2, 3, 4)))
+
+
+def test_keras_activations_by_name():
+    assert keras.activations.get("relu") is keras.activations.relu
+    assert keras.activations.get(None) is None
+    with pytest.raises(AttributeError, match="has no activation 'relux'"):
+        keras.activations.relux  # noqa: B018
+
+
+def test_pad_sequences_as_keras():
+    sequences = [[1, 2, 3], [4], [5, 6, 7, 8, 9]]
+    np.testing.assert_array_equal(keras.utils.pad_sequences(sequences, maxlen=4), [
+        [0, 1, 2, 3], [0, 0, 0, 4], [6, 7, 8, 9]])
+    np.testing.assert_array_equal(
+        keras.utils.pad_sequences(sequences, maxlen=4, padding="post", truncating="post",
+                                  value=-1), [[1, 2, 3, -1], [4, -1, -1, -1], [5, 6, 7, 8]])
+    assert keras.utils.pad_sequences(sequences).shape == (3, 5)
+    assert keras.utils.pad_sequences([np.ones((2, 3)), np.ones((1, 3))]).shape == (2, 2, 3)
+    with pytest.raises(ValueError, match="padding must be 'pre' or 'post'"):
+        keras.utils.pad_sequences(sequences, padding="middle")
+
+
+def test_set_random_seed_makes_weights_repeat():
+    keras.utils.set_random_seed(7)
+    first = layers.Dense(3, input_shape=(2,)).weight.data.copy()
+    keras.utils.set_random_seed(7)
+    np.testing.assert_array_equal(first, layers.Dense(3, input_shape=(2,)).weight.data)
+
+
+def test_register_keras_serializable_saves_ones_own_loss(tmp_path):
+    @keras.saving.register_keras_serializable()
+    class Quartic(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return ((y_pred - y_true) ** 4).mean(axis=-1)
+
+    model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss=Quartic())
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert isinstance(loaded.compiled_loss.keras_object, Quartic)
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
