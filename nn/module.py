@@ -4,6 +4,7 @@ Parameters, buffers and child modules are registered in assignment order (dicts,
 sets), so `parameters()` and `state_dict()` come out in the same order in every run and
 their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
+import sys
 from collections import OrderedDict, namedtuple
 
 import numpy as np
@@ -15,6 +16,23 @@ from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+# The types of a first argument that may be, or hold, nn.keras' symbolic tensors (Keras'
+# functional API): nn.keras.functional adds its KerasTensor when loaded. Any other first
+# argument costs Module.__call__ one set lookup.
+SYMBOLIC_FIRST = {list, tuple}
+
+
+def _maybe_symbolic(module, args, kwargs):
+    """module(*args) recorded in nn.keras' graph when the arguments are symbolic tensors;
+    else the ordinary call (a list or tuple of arrays)."""
+    graph = sys.modules.get("nn.keras.functional")
+    if graph is not None and graph.is_symbolic(args[0]):
+        return graph.call_symbolically(module, args, kwargs)
+    if module._call_hooks is None:
+        return module.forward(*args, **kwargs)
+    return module._call_hooks.call(module, args, kwargs)
 
 
 class StateDictKeyError(KeyError):
@@ -47,6 +65,8 @@ class Module:
     _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
 
     def __call__(self, *args, **kwargs):
+        if args and type(args[0]) in SYMBOLIC_FIRST:  # nn.keras' functional API (one check)
+            return _maybe_symbolic(self, args, kwargs)
         if self._call_hooks is None:
             return self.forward(*args, **kwargs)
         return self._call_hooks.call(self, args, kwargs)

@@ -2,10 +2,10 @@
 Keras already (compile / fit / evaluate / predict, callbacks, initializers,
 regularizers)."""
 from .. import callbacks, initializers, regularizers
-from ..layers.input_layer import Input
 from ..training.model import Model
 from ..training.saving import load_model
 from ..training.sequential import Sequential
+from .functional import Input
 
 __all__ = ["Sequential", "Model", "Input", "load_model", "callbacks", "initializers",
            "regularizers"]

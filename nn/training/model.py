@@ -56,9 +56,19 @@ _METRIC_REFRESHES = 10
 
 
 class Model(Module):
-    """A Module that trains itself: subclass it and write `forward`, or use Sequential."""
+    """A Module that trains itself: subclass it and write `forward`, use Sequential, or
+    give it the inputs and outputs of Keras' functional API (`Model(inputs, outputs)`,
+    nn.keras.functional)."""
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
+
+    def __new__(cls, *args, **kwargs):
+        """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
+        `Model()` and subclasses are made as they are."""
+        if cls is Model and (args or kwargs):
+            from ..keras.functional import Functional
+            cls = Functional
+        return super().__new__(cls)
 
     def __init__(self):
         super().__init__()

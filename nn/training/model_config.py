@@ -38,6 +38,12 @@ class Writer:
     # ----- the architecture -----
     def module(self, module, where="the model", path=()):
         cls = type(module)
+        if callable(getattr(module, "graph_config", None)):  # a functional model
+            return {"class_name": "Functional",
+                    "layers": [dict(name=name, **self._child(child, path + (name,)))
+                               for name, child in module.named_children()],
+                    "graph": self.value(module.graph_config(), "the model's graph"),
+                    "model_name": module.name}
         if cls in _CONTAINERS.values():
             spec = {"class_name": cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
@@ -173,6 +179,12 @@ class Reader:
         name = spec["class_name"]
         if not isinstance(name, str):
             raise ValueError(f"a class_name must be a string, got {name!r}")
+        if "layers" in spec and name == "Functional":  # (nn.keras, loaded for it)
+            from ..keras.functional import Functional
+            layers = {item["name"]: self._child(item, path + (item["name"],))
+                      for item in spec["layers"]}
+            return Functional.from_graph(layers, self.value(spec["graph"]),
+                                         spec.get("model_name"))
         if "layers" in spec:
             container = _CONTAINERS.get(name)
             if container is None:

@@ -84,14 +84,7 @@ class Sequential(Model):
             self._trial_call()
 
     def _name_for(self, layer):
-        """Its Keras name, else its index; refused when a layer holds it already."""
-        given = keras_name(layer)
-        name = str(len(self._modules)) if given is None else given
-        if name in self._modules:
-            held = "another layer is named" if given is not None else "a layer is named"
-            raise ValueError(f"Sequential: {held} {name!r} already; layer names must be unique "
-                             f"(Keras' rule): name this {type(layer).__name__} otherwise")
-        return name
+        return unique_layer_name(self._modules, layer, "Sequential")
 
     def get_layer(self, name=None, index=None):
         """The layer called `name` (its Keras name, or its index as a string), or the one at
@@ -233,6 +226,18 @@ class Sequential(Model):
             self._last_sample = self._output_shapes = None
 
 
+def unique_layer_name(modules, layer, who):
+    """A new child's name among `modules`: its Keras name, else its index; refused when a
+    layer holds it already."""
+    given = keras_name(layer)
+    name = str(len(modules)) if given is None else given
+    if name in modules:
+        held = "another layer is named" if given is not None else "a layer is named"
+        raise ValueError(f"{who}: {held} {name!r} already; layer names must be unique "
+                         f"(Keras' rule): name this {type(layer).__name__} otherwise")
+    return name
+
+
 def _example_sample(first):
     """(shape, dtype) of one sample the first layer says it takes through example_sample()
     (an Input; a Keras layer given input_shape), or None."""
@@ -266,7 +271,10 @@ def _given_a_tuple(layer, outputs, previous):
 
 
 def _as_layer(layer):
-    """`layer` itself if a Module; a plain function wrapped in Lambda (Keras' layer)."""
+    """`layer` itself if a Module; a plain function wrapped in Lambda (Keras' layer); a
+    keras.Input tensor as its InputLayer (Keras 3 takes both)."""
+    if hasattr(layer, "as_input_layer"):
+        return layer.as_input_layer()
     if isinstance(layer, Module):
         return layer
     if callable(layer) and not isinstance(layer, type):
@@ -276,4 +284,4 @@ def _as_layer(layer):
     raise TypeError(f"Sequential: layers must be Modules or functions, got {what}")
 
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "unique_layer_name"]

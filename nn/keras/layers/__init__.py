@@ -3,13 +3,15 @@ batch-first sequences, sizes taken from the first input. The ones that nn has wi
 meaning already are nn's own objects."""
 from ...layers.activation import Activation
 from ...layers.dropout import Dropout
-from ...layers.input_layer import Input, InputLayer
+from ...layers.input_layer import InputLayer
 from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
+from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .embedding import Embedding
+from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
     AveragePooling1D,
@@ -48,4 +50,5 @@ __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
-           "LeakyReLU", "ELU", "Rescaling", "RepeatVector"]
+           "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Add", "Subtract", "Multiply",
+           "Average", "Maximum", "Minimum", "Concatenate"]

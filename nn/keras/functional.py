@@ -1,0 +1,319 @@
+"""Keras' functional API: symbolic tensors and the model made of the calls between them.
+
+    inputs = keras.Input(shape=(64,))
+    x = layers.Dense(32, activation="relu")(inputs)
+    x = layers.Add()([layers.Dense(32, activation="relu")(x), x])
+    model = keras.Model(inputs, layers.Dense(10)(x))
+
+`Input` gives a KerasTensor: a batch's shape (None for the batch axis), a dtype and the
+node that made it. Calling any nn Module on KerasTensors (Module.__call__ sends them here)
+records a node and returns the output's KerasTensor, its shape found by running the layer
+once on zeros (None sizes as 1) without recording a graph, which also builds lazily sized
+layers. `Functional` (what `keras.Model(inputs, outputs)` makes) holds the layers as its
+children and replays the nodes in topological order on real inputs: shared layers,
+branches and merges included.
+"""
+import numpy as np
+
+from autograd.config import no_grad, test_mode
+
+from .. import module as _module
+from ..layers.input_layer import InputLayer
+from ..layers.keras_name import keras_name
+from ..layers.linear import Dense, Linear
+from ..training.model import Model
+from ..training.sequential import _activation_name, unique_layer_name
+
+
+class Node:
+    """One call of `layer` on symbolic arguments (none for an Input), and its outputs."""
+
+    __slots__ = ("layer", "args", "kwargs", "outputs")
+
+    def __init__(self, layer, args=(), kwargs=None):
+        self.layer, self.args, self.kwargs, self.outputs = layer, args, kwargs or {}, ()
+
+    @property
+    def inputs(self):
+        return [tensor for arg in self.args for tensor in _leaves(arg)]
+
+
+class KerasTensor:
+    """A symbolic batch: `shape` (None for the batch axis), `dtype`, and the node (a
+    layer's call, or an Input) whose output number `index` it is."""
+
+    __slots__ = ("shape", "dtype", "node", "index")
+
+    def __init__(self, shape, dtype, node, index=0):
+        self.shape, self.dtype, self.node, self.index = tuple(shape), np.dtype(dtype), node, index
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def as_input_layer(self):
+        """The InputLayer of an Input's tensor (what a Sequential takes as its first
+        element, as Keras 3 does)."""
+        if not isinstance(self.node.layer, InputLayer) or self.node.args:
+            raise TypeError(f"Sequential: a symbolic tensor can start a Sequential only as "
+                            f"keras.Input(...); this one is the output of {_who(self.node.layer)}")
+        return self.node.layer
+
+    def __repr__(self):
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}, "
+                f"source={_who(self.node.layer)}>")
+
+
+_module.SYMBOLIC_FIRST.add(KerasTensor)
+
+
+def Input(shape, dtype="float32", name=None):  # noqa: N802 (Keras' name)
+    """Keras' `keras.Input(shape=...)`: the symbolic input of a functional model (or, first
+    in a Sequential, its InputLayer). `shape` is one sample's, None for any size."""
+    layer = InputLayer(shape, dtype=dtype, name=name)
+    node = Node(layer)
+    node.outputs = (KerasTensor((None,) + layer.shape, layer.dtype, node),)
+    return node.outputs[0]
+
+
+# ----- recording a call -----
+def is_symbolic(first):
+    """Whether Module.__call__'s first argument is, or holds, a KerasTensor."""
+    if type(first) is KerasTensor:
+        return True
+    return any(type(item) is KerasTensor for item in first)
+
+
+def call_symbolically(layer, args, kwargs):
+    """layer(*args) on KerasTensors (single, or lists of them): the node recorded and its
+    output KerasTensor(s), shaped by one call on zeros."""
+    for i, arg in enumerate(args):
+        for item in _leaves(arg, keep_others=True):
+            if type(item) is not KerasTensor:
+                raise TypeError(
+                    f"{_who(layer)}: called on symbolic tensors (keras.Input and layer outputs) "
+                    f"mixed with a {type(item).__name__} (argument {i}); in a functional model "
+                    "a layer takes the graph's tensors only (make constants a layer's weights, "
+                    "or pass them as keyword arguments)")
+    if any(type(v) is KerasTensor for v in kwargs.values()):
+        raise TypeError(f"{_who(layer)}: symbolic tensors are taken as positional arguments "
+                        "only, not as keyword arguments")
+    with no_grad(), test_mode():
+        out = layer(*_fill(args, _zeros), **kwargs)
+    node = Node(layer, args, kwargs)
+    many = isinstance(out, (tuple, list))
+    node.outputs = tuple(KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, node, i)
+                         for i, o in enumerate(out if many else (out,)))
+    return node.outputs if many else node.outputs[0]
+
+
+def _zeros(tensor):
+    return np.zeros(tuple(1 if n is None else n for n in tensor.shape), dtype=tensor.dtype)
+
+
+def _leaves(arg, keep_others=False):
+    """The KerasTensors of an argument (a tensor, or a list or tuple of them); with
+    keep_others, whatever else it holds too."""
+    for item in (arg if isinstance(arg, (list, tuple)) else (arg,)):
+        if type(item) is KerasTensor or keep_others:
+            yield item
+
+
+def _fill(args, value_of):
+    """args with each KerasTensor replaced by value_of(tensor), lists kept lists."""
+    return [[value_of(t) for t in a] if isinstance(a, (list, tuple)) else value_of(a)
+            for a in args]
+
+
+def _who(layer):
+    name = keras_name(layer)
+    return type(layer).__name__ + ("" if name is None else f" {name!r}")
+
+
+# ----- the model -----
+class Functional(Model):
+    """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
+    and `outputs`, as children named by their Keras name or their index, replayed in
+    topological order. A list of inputs or outputs is taken and returned as a list (fit,
+    evaluate and predict take one input and one output)."""
+
+    def __init__(self, inputs, outputs, name=None):
+        super().__init__()
+        self.name = name
+        self._listed = (isinstance(inputs, (list, tuple)), isinstance(outputs, (list, tuple)))
+        self._inputs = _tensors(inputs, "inputs")
+        self._outputs = _tensors(outputs, "outputs")
+        for i, tensor in enumerate(self._inputs):
+            if not isinstance(tensor.node.layer, InputLayer) or tensor.node.args:
+                raise ValueError(f"Model: inputs[{i}] is the output of "
+                                 f"{_who(tensor.node.layer)}; a model's inputs are keras.Input "
+                                 "tensors")
+        self._nodes = _topological(self._outputs)
+        given = {id(t.node) for t in self._inputs}
+        for node in self._nodes:
+            if not node.args and id(node) not in given:
+                raise ValueError(f"Model: the outputs depend on the input {_who(node.layer)} "
+                                 f"of shape {node.outputs[0].shape}, which is not among the "
+                                 "model's inputs (a disconnected graph): add it to inputs=")
+        reached = {id(node) for node in self._nodes}
+        for i, tensor in enumerate(self._inputs):
+            if id(tensor.node) not in reached:
+                raise ValueError(f"Model: inputs[{i}] ({_who(tensor.node.layer)}) does not lead "
+                                 "to any of the outputs (a disconnected graph)")
+        for node in self._nodes:
+            if all(node.layer is not m for m in self._modules.values()):
+                self.add_module(unique_layer_name(self._modules, node.layer, "Model"),
+                                node.layer)
+
+    # ----- running -----
+    def forward(self, *xs):
+        return self._run(xs, logits=False)
+
+    def forward_logits(self, x):
+        return self._run((x,), logits=True)
+
+    def final_activation(self):
+        if len(self._outputs) != 1:
+            return None
+        last = self._outputs[0].node.layer
+        return _activation_name(last.activation if isinstance(last, Dense) else last)
+
+    def _run(self, xs, logits):
+        if len(xs) == 1 and isinstance(xs[0], (list, tuple)) and self._listed[0]:
+            xs = tuple(xs[0])
+        if len(xs) != len(self._inputs):
+            raise TypeError(f"Model: takes {len(self._inputs)} input(s), got {len(xs)}")
+        values = {id(t.node): (x,) for t, x in zip(self._inputs, xs)}
+        last = self._outputs[0].node if logits else None
+        for node in self._nodes:
+            args = [values[id(node)][0]] if not node.args else _fill(
+                node.args, lambda t: values[id(t.node)][t.index])
+            if node is last:  # the output before the final activation (fused losses)
+                out = Linear.forward(node.layer, *args) if isinstance(node.layer, Dense) \
+                    else args[0]
+            else:
+                out = node.layer(*args, **node.kwargs)
+            values[id(node)] = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        outputs = [values[id(t.node)][t.index] for t in self._outputs]
+        return outputs if self._listed[1] else outputs[0]
+
+    def fit(self, *args, **kwargs):
+        self._one_to_one("fit")
+        return super().fit(*args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        self._one_to_one("evaluate")
+        return super().evaluate(*args, **kwargs)
+
+    def predict(self, *args, **kwargs):
+        self._one_to_one("predict")
+        return super().predict(*args, **kwargs)
+
+    def _one_to_one(self, who):
+        if len(self._inputs) != 1 or len(self._outputs) != 1:
+            raise NotImplementedError(
+                f"Model.{who}: takes a functional model with one input and one output; this "
+                f"one has {len(self._inputs)} input(s) and {len(self._outputs)} output(s) "
+                "(call the model on a list of arrays instead)")
+
+    # ----- description -----
+    @property
+    def layers(self):
+        return list(self._modules.values())
+
+    @property
+    def inputs(self):
+        return list(self._inputs)
+
+    @property
+    def outputs(self):
+        return list(self._outputs)
+
+    def get_layer(self, name):
+        if name not in self._modules:
+            raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
+                             f"{list(self._modules)}")
+        return self._modules[name]
+
+    def layer_output_shapes(self):
+        """{layer name: its first call's output shape} (known from the graph)."""
+        first = {}
+        for node in self._nodes:
+            first.setdefault(id(node.layer), node.outputs[0].shape)
+        return {name: first.get(id(layer)) for name, layer in self._modules.items()}
+
+    # ----- saving (nn.training.model_config writes and reads it) -----
+    def graph_config(self):
+        """The connections as JSON-able data: each node's layer name, arguments (a tensor as
+        {"tensor": [node number, output number]}, lists kept) and keyword arguments."""
+        number = {id(node): i for i, node in enumerate(self._nodes)}
+        names = {id(layer): name for name, layer in self._modules.items()}
+
+        def ref(tensor):
+            return {"tensor": [number[id(tensor.node)], tensor.index]}
+
+        return {"nodes": [{"layer": names[id(node.layer)],
+                           "args": _fill(node.args, ref), "kwargs": dict(node.kwargs)}
+                          for node in self._nodes],
+                "inputs": [ref(t) for t in self._inputs],
+                "outputs": [ref(t) for t in self._outputs],
+                "listed": list(self._listed)}
+
+    @classmethod
+    def from_graph(cls, layers, graph, name=None):
+        """The model graph_config() describes, made again of `layers` ({name: layer})."""
+        made = []
+
+        def tensor(ref):
+            node, index = ref["tensor"]
+            if not 0 <= node < len(made) or not 0 <= index < len(made[node]):
+                raise ValueError(f"the graph refers to tensor {ref['tensor']}, which comes "
+                                 "nowhere before it")
+            return made[node][index]
+
+        for spec in graph["nodes"]:
+            layer = layers[spec["layer"]]
+            if not spec["args"]:
+                node = Node(layer)
+                node.outputs = (KerasTensor((None,) + layer.shape, layer.dtype, node),)
+                made.append(node.outputs)
+                continue
+            out = layer(*_fill_refs(spec["args"], tensor), **spec["kwargs"])
+            made.append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
+        listed_in, listed_out = graph["listed"]
+        inputs = [tensor(r) for r in graph["inputs"]]
+        outputs = [tensor(r) for r in graph["outputs"]]
+        return cls(inputs if listed_in else inputs[0], outputs if listed_out else outputs[0],
+                   name=name)
+
+
+def _fill_refs(args, tensor):
+    return [[tensor(r) for r in a] if isinstance(a, list) else tensor(a) for a in args]
+
+
+def _tensors(value, what):
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not items or any(type(t) is not KerasTensor for t in items):
+        raise TypeError(f"Model: {what} must be symbolic tensors (from keras.Input and layer "
+                        f"calls on them), or a list of them; got {value!r}")
+    return items
+
+
+def _topological(outputs):
+    """The nodes the outputs depend on, each after the nodes its arguments come from."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for tensor in node.inputs:
+            visit(tensor.node)
+        order.append(node)
+
+    for tensor in outputs:
+        visit(tensor.node)
+    return order
+
+
+__all__ = ["Input", "KerasTensor", "Functional", "is_symbolic", "call_symbolically"]

@@ -1,0 +1,103 @@
+"""Keras' merge layers, called on a list of tensors (the functional API's branches):
+Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape, and
+Concatenate(axis=-1) of inputs that differ on that axis only."""
+from functools import reduce
+
+from autograd.ops import concatenate, maximum, minimum
+from autograd.variable import as_variable
+
+from ...module import Module
+from ._base import KerasLayer
+
+
+class _Merge(Module, KerasLayer):
+    """A merge of a list of at least `least` tensors (exactly `least` when `exact`)."""
+
+    least, exact = 2, False
+
+    def __init__(self, name=None):
+        super().__init__()
+        self._set_name(name)
+
+    def forward(self, inputs):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < self.least or (
+                self.exact and len(inputs) != self.least):
+            many = f"exactly {self.least}" if self.exact else f"at least {self.least}"
+            raise ValueError(f"{self.who}: takes a list of {many} tensors, got "
+                             f"{len(inputs) if isinstance(inputs, (list, tuple)) else inputs!r}")
+        xs = [as_variable(x, who=type(self).__name__) for x in inputs]
+        self._check([tuple(x.shape) for x in xs])
+        return self._merge(xs)
+
+    def _check(self, shapes):
+        if len(set(shapes)) > 1:
+            raise ValueError(f"{self.who}: the inputs must have one shape, got samples of "
+                             f"shapes {_samples(shapes)}")
+
+    def get_config(self):
+        return {"name": self.name}
+
+
+class Add(_Merge):
+    def _merge(self, xs):
+        return reduce(lambda a, b: a + b, xs)
+
+
+class Subtract(_Merge):
+    exact = True
+
+    def _merge(self, xs):
+        return xs[0] - xs[1]
+
+
+class Multiply(_Merge):
+    def _merge(self, xs):
+        return reduce(lambda a, b: a * b, xs)
+
+
+class Average(_Merge):
+    def _merge(self, xs):
+        return reduce(lambda a, b: a + b, xs) * (1.0 / len(xs))
+
+
+class Maximum(_Merge):
+    def _merge(self, xs):
+        return reduce(maximum, xs)
+
+
+class Minimum(_Merge):
+    def _merge(self, xs):
+        return reduce(minimum, xs)
+
+
+class Concatenate(_Merge):
+    """Keras' Concatenate(axis=-1): `axis` counts the batch axis (1 is a sample's first)."""
+
+    def __init__(self, axis=-1, name=None):
+        super().__init__(name=name)
+        if not isinstance(axis, int) or isinstance(axis, bool):
+            raise TypeError(f"{self.who}: axis must be an int, got {axis!r}")
+        self.axis = axis
+
+    def _check(self, shapes):
+        ndim = len(shapes[0])
+        axis = self.axis + ndim if self.axis < 0 else self.axis
+        if any(len(s) != ndim for s in shapes) or not 0 <= axis < ndim or len(
+                {s[:axis] + s[axis + 1:] for s in shapes}) > 1:
+            raise ValueError(f"{self.who}: the inputs must have one shape except on the axis "
+                             f"{self.axis} (a batch axis first), got samples of shapes "
+                             f"{_samples(shapes)}")
+
+    def _merge(self, xs):
+        return concatenate(xs, axis=self.axis)
+
+    def get_config(self):
+        return {"axis": self.axis, "name": self.name}
+
+
+def _samples(shapes):
+    """The shapes with the batch axis as None, as Keras shows them."""
+    return ", ".join(str((None,) + s[1:]) for s in shapes)
+
+
+__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]
