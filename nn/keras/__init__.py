@@ -17,7 +17,9 @@
 `nn.Conv2d` on channels-first images. The layers here take Keras' arguments and layouts
 (`units`, channels-last images, batch-first sequences, sizes taken from the first input)
 and are built on nn's; the model, its training loop, callbacks, regularizers and utils are
-nn's own, which already follow Keras. Loaded on first use: `import nn` does not load it.
+nn's own, which already follow Keras. `keras.Input` and `keras.Model(inputs, outputs)` are
+Keras' functional API too (nn.keras.functional). Loaded on first use: `import nn` does not
+load it.
 """
 from autograd.lazy import lazy_attributes
 

@@ -1,11 +1,12 @@
 """A model as JSON plus arrays, and back: what `model.save` writes and `nn.load_model` reads.
 
 `Writer.module(model)` gives the architecture: each layer's class name and `get_config()`
-(Sequential and ModuleList as their list of named layers; a layer met again in them, tied
-weights, as `{"same_as": [path]}`, its first place); `Writer.compiled(model)` the
-compile settings with the optimizer's hyperparameters and state. Values JSON has no type for
-are tagged: a tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of
-the file), a dtype, a class or function by name, a nested layer. `Reader` reverses each step,
+(Sequential and ModuleList as their list of named layers, nn.keras' functional model as its
+layers and the graph of their calls; a layer met again in them, tied weights, as
+`{"same_as": [path]}`, its first place); `Writer.compiled(model)` the compile settings
+with the optimizer's hyperparameters and state. Values JSON has no type for are tagged: a
+tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of the file), a
+dtype, a class or function by name, a nested layer. `Reader` reverses each step,
 finding classes and functions only by name (nn.layers.config.lookup): nothing is imported
 or executed that the name does not designate.
 """
@@ -38,17 +39,14 @@ class Writer:
     # ----- the architecture -----
     def module(self, module, where="the model", path=()):
         cls = type(module)
-        if callable(getattr(module, "graph_config", None)):  # a functional model
-            return {"class_name": "Functional",
-                    "layers": [dict(name=name, **self._child(child, path + (name,)))
-                               for name, child in module.named_children()],
-                    "graph": self.value(module.graph_config(), "the model's graph"),
-                    "model_name": module.name}
-        if cls in _CONTAINERS.values():
-            spec = {"class_name": cls.__name__,
+        functional = callable(getattr(module, "graph_config", None))  # nn.keras' Model(in, out)
+        if functional or cls in _CONTAINERS.values():
+            spec = {"class_name": "Functional" if functional else cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
                                for name, child in module.named_children()]}
-            if getattr(module, "name", None) is not None:  # a Sequential's (Keras') name
+            if functional:
+                spec["graph"] = self.value(module.graph_config(), "the model's graph")
+            if getattr(module, "name", None) is not None:  # the model's (Keras') name
                 spec["model_name"] = module.name
             return spec
         name = name_of(cls, type)
@@ -179,18 +177,17 @@ class Reader:
         name = spec["class_name"]
         if not isinstance(name, str):
             raise ValueError(f"a class_name must be a string, got {name!r}")
-        if "layers" in spec and name == "Functional":  # (nn.keras, loaded for it)
-            from ..keras.functional import Functional
-            layers = {item["name"]: self._child(item, path + (item["name"],))
-                      for item in spec["layers"]}
-            return Functional.from_graph(layers, self.value(spec["graph"]),
-                                         spec.get("model_name"))
         if "layers" in spec:
             container = _CONTAINERS.get(name)
+            if container is None and name == "Functional":  # (nn.keras, loaded for it)
+                from ..keras.functional import Functional as container
             if container is None:
                 raise ValueError(f"unknown container {name!r}")
             children = OrderedDict((item["name"], self._child(item, path + (item["name"],)))
                                    for item in spec["layers"])
+            if name == "Functional":
+                return container.from_graph(children, self.value(spec["graph"]),
+                                            spec.get("model_name"))
             if container is Sequential:
                 return Sequential(children, name=spec.get("model_name"))
             return ModuleList(children.values())
