@@ -23,6 +23,23 @@ def keras_name(layer):
     return layer.name if isinstance(layer, KerasNamed) else None
 
 
+class KerasWeights:
+    """Keras' lists of a layer's or model's weights (its parameters, as Variables); on Keras'
+    classes only (Model, nn.keras' Layer): a PyTorch module may hold a `weights` of its own."""
+
+    @property
+    def weights(self):
+        return list(self.parameters())
+
+    @property
+    def trainable_weights(self):
+        return [p for p in self.parameters() if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self):
+        return [p for p in self.parameters() if not p.requires_grad]
+
+
 def snake_case(name):
     """A Keras class name ('AUC', 'KLDivergence', 'HeNormal') as Keras' snake_case default
     ('auc', 'kl_divergence', 'he_normal'); a lowercase or non-identifier name as it is."""
@@ -31,4 +48,4 @@ def snake_case(name):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
-__all__ = ["KerasNamed", "keras_name", "snake_case"]
+__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case"]

@@ -28,6 +28,7 @@ from autograd.variable import as_variable
 
 from .. import regularizers
 from ..distributed.fit import DataParallelFit
+from ..layers.keras_name import KerasWeights
 from ..module import Module
 from .batches import (
     LimitedSteps,
@@ -55,12 +56,17 @@ from .summary import print_summary
 _METRIC_REFRESHES = 10
 
 
-class Model(Module):
-    """A Module that trains itself: subclass it and write `forward`, use Sequential, or
-    give it the inputs and outputs of Keras' functional API (`Model(inputs, outputs)`,
-    nn.keras.functional)."""
+class Model(Module, KerasWeights):
+    """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
+    is then the forward), use Sequential, or give it the inputs and outputs of Keras'
+    functional API (`Model(inputs, outputs)`, nn.keras.functional)."""
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "call" in vars(cls) and "forward" not in vars(cls):
+            cls.forward = vars(cls)["call"]  # Keras' subclassed model writes call()
 
     def __new__(cls, *args, **kwargs):
         """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
@@ -88,7 +94,7 @@ class Model(Module):
         train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
         model is in training mode until `eval()`). A `forward` that takes `training` gets
         the mode in force, as Keras' `call`: True in fit, False in predict and evaluate."""
-        takes = _takes_training(type(self).forward)
+        takes = takes_training(type(self).forward)
         if training is None:
             if takes and "training" not in kwargs:  # Keras gives call() the mode in force:
                 kwargs["training"] = self.training  # True in fit, False in predict, evaluate
@@ -507,7 +513,7 @@ def _one_batch_only(x, who):
 
 
 @functools.cache
-def _takes_training(forward):
+def takes_training(forward):
     """Whether a class's forward takes `training` (asked per class: once per call is slow)."""
     try:
         return "training" in inspect.signature(forward).parameters

@@ -11,6 +11,7 @@ from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .embedding import Embedding
+from .layer import Layer
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
@@ -50,5 +51,5 @@ __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
-           "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Add", "Subtract", "Multiply",
+           "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Add", "Subtract", "Multiply",
            "Average", "Maximum", "Minimum", "Concatenate"]

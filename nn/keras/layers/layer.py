@@ -1,0 +1,85 @@
+"""Keras' base class for layers of one's own: `build(input_shape)` makes the weights with
+`add_weight`, at the first call, from the input's shape; `call(inputs)` computes.
+
+    class Linear(keras.layers.Layer):
+        def __init__(self, units=32, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units),
+                                     initializer="random_normal")
+            self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+
+        def call(self, inputs):
+            return inputs @ self.w + self.b
+"""
+import numpy as np
+
+from autograd.variable import Parameter
+
+from ... import initializers, regularizers
+from ...layers.keras_name import KerasWeights
+from ...module import Module
+from ...training.model import takes_training
+from ._base import KerasLayer
+
+
+class Layer(Module, KerasLayer, KerasWeights):
+    """A Keras layer: a Module whose forward builds it at the first call (`build` with the
+    input's shape, the batch axis None) and then runs `call`. `call` taking `training` gets
+    the mode in force. Weights made by add_weight are the layer's parameters, under the
+    attribute they are assigned to (or their name)."""
+
+    def __init__(self, trainable=True, name=None, dtype=None, input_shape=None, **kwargs):
+        super().__init__()
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        self._keras_arguments(name, input_shape)
+        self.built, self._made = False, []
+        self.dtype = np.dtype(dtype or "float32")
+        if not trainable:
+            self.trainable = False
+
+    def build(self, input_shape):
+        """Make the weights (add_weight) for inputs of `input_shape`; nothing by default."""
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__}: a Layer writes call(inputs)")
+
+    def forward(self, *args, **kwargs):
+        if not self.built:
+            first = args[0] if args else None
+            self.build(None if first is None else (None,) + tuple(np.shape(first)[1:]))
+            self._register_made()
+            self.built = True
+        if "training" not in kwargs and takes_training(type(self).call):
+            kwargs["training"] = self.training
+        return self.call(*args, **kwargs)
+
+    def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True,
+                   regularizer=None, name=None):
+        """A new weight (a Parameter) of `shape`, drawn by `initializer` (nn.initializers),
+        trained unless trainable=False; `regularizer` adds its penalty to the loss."""
+        shape = () if shape is None else tuple(shape)
+        weight = Parameter(np.zeros(shape, np.dtype(dtype) if dtype else self.dtype))
+        initializers.fill(weight, initializers.checked(initializer, "initializer",
+                                                       type(self).__name__))
+        weight.requires_grad = bool(trainable) and not self._keras_frozen
+        self._made.append((name, weight, regularizers.get(regularizer)))
+        return weight
+
+    def _register_made(self):
+        """Weights made by add_weight and not assigned to an attribute are registered under
+        their name (or weight_<n>), so that they train and are saved all the same."""
+        held = {id(p) for p in self._parameters.values()}
+        for i, (name, weight, _) in enumerate(self._made):
+            if id(weight) not in held:
+                self.register_parameter(name or f"weight_{i}", weight)
+
+    def penalties(self):
+        """The penalties of the weights given a regularizer (Keras' layer.losses)."""
+        return [penalty(weight) for _, weight, penalty in self._made if penalty is not None]
+
+
+__all__ = ["Layer"]

@@ -1,0 +1,111 @@
+"""Keras' subclassing idioms: a Layer of one's own (build with add_weight, call), a Model
+subclass writing call(inputs, training=False), trained with compile / fit."""
+import numpy as np
+import pytest
+
+import nn.keras as keras
+from nn.keras import layers
+
+from ._helpers import check_gradients
+
+
+class Linear(layers.Layer):
+    """The Keras guide's first custom layer."""
+
+    def __init__(self, units=32, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units),
+                                 initializer="random_normal")
+        self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+
+    def call(self, inputs):
+        return inputs @ self.w + self.b
+
+
+class Scaled(layers.Layer):
+    """A weight not assigned to an attribute, a regularizer, and call taking training."""
+
+    def build(self, input_shape):
+        self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale",
+                        regularizer=keras.regularizers.l2(0.5))
+        self.add_weight(shape=(), initializer="zeros", trainable=False)
+
+    def call(self, inputs, training=False):
+        self.seen_training = training
+        return inputs * self.scale
+
+
+def test_a_layer_is_built_at_its_first_call_from_the_input_shape():
+    layer = Linear(4)
+    assert not layer.built and layer.weights == []
+    y = layer(np.ones((2, 3), np.float32))
+    assert layer.built and y.shape == (2, 4)
+    assert [tuple(w.shape) for w in layer.weights] == [(3, 4), (4,)]
+    assert list(layer.state_dict()) == ["w", "b"]  # each weight once, by its attribute
+    check_gradients(Linear(2), np.random.default_rng(0).normal(size=(3, 5)))
+
+
+def test_weights_made_and_not_assigned_are_registered_by_name():
+    layer = Scaled()
+    layer(np.ones((2, 3), np.float32))
+    assert list(layer.state_dict()) == ["scale", "weight_1"]
+    assert len(layer.trainable_weights) == 1 and len(layer.non_trainable_weights) == 1
+    assert float(layer.penalties()[0].data) == pytest.approx(0.5 * 3)
+
+
+def test_a_frozen_layer_makes_frozen_weights():
+    layer = Linear(2, trainable=False)
+    layer(np.ones((1, 3), np.float32))
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 2
+
+
+class MLP(keras.Model):
+    """A Keras subclassed model: layers in __init__, call with training."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = Linear(16)
+        self.dropout = layers.Dropout(0.1)
+        self.out = layers.Dense(3)
+
+    def call(self, inputs, training=False):
+        self.seen_training = training
+        h = keras.activations.relu(self.hidden(inputs))
+        return self.out(self.dropout(h))
+
+
+def test_a_subclassed_model_writing_call_trains_with_fit():
+    rng = np.random.default_rng(0)
+    centers = rng.normal(0, 3, size=(3, 4))
+    labels = rng.integers(0, 3, 150)
+    x = (centers[labels] + rng.normal(0, 0.5, size=(150, 4))).astype(np.float32)
+    np.random.seed(0)
+    model = MLP()
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True), metrics=["accuracy"])
+    history = model.fit(x, labels, batch_size=16, epochs=15, verbose=0)
+    assert model.seen_training is True  # call got fit's mode
+    assert history.history["accuracy"][-1] > 0.9
+    model.predict(x[:4])
+    assert model.seen_training is False  # and predict's
+    assert len(model.trainable_weights) == 4 and model.non_trainable_weights == []
+    assert [tuple(w.shape) for w in model.weights] == [(4, 16), (16,), (3, 16), (3,)]
+
+
+def test_call_of_a_layer_gets_the_mode_in_force():
+    layer = Scaled()
+    layer(np.ones((1, 2), np.float32))
+    assert layer.seen_training is True  # a fresh module trains, as PyTorch's
+    layer.eval()
+    layer(np.ones((1, 2), np.float32))
+    assert layer.seen_training is False
+
+
+def test_unknown_arguments_are_named():
+    with pytest.raises(TypeError, match=r"Linear: unexpected arguments \['unit'\]"):
+        Linear(unit=3)
+    with pytest.raises(ValueError, match="Linear: unknown initializer 'he_norm'"):
+        Linear(2).add_weight(shape=(2,), initializer="he_norm")
