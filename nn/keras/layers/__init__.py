@@ -24,7 +24,7 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
-from .preprocessing import Rescaling
+from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
     Flatten,
@@ -51,5 +51,5 @@ __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
-           "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Add", "Subtract", "Multiply",
-           "Average", "Maximum", "Minimum", "Concatenate"]
+           "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
+           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]
