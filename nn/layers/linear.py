@@ -167,6 +167,8 @@ class Dense(Linear, KerasNamed):
         self._regularizers = (kernel, bias)
 
     _keras_transposed = ("weight",)  # Keras' kernel is (in, out): get_weights gives it so
+    # the defaults, which Linear's constructor draws with before the instance holds its own
+    kernel_initializer, bias_initializer = "glorot_uniform", "zeros"
 
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as
@@ -182,13 +184,12 @@ class Dense(Linear, KerasNamed):
     def reset_parameters(self):
         """kernel_initializer and bias_initializer (nn.initializers), drawn in Keras' kernel
         layout (in, out); the defaults' draws are nn.init's, as before they were options."""
-        kernel = getattr(self, "kernel_initializer", "glorot_uniform")
-        if kernel == "glorot_uniform":
+        if self.kernel_initializer == "glorot_uniform":
             init.xavier_uniform_(self.weight)
         else:
-            initializers.fill(self.weight, kernel, transposed=True)
+            initializers.fill(self.weight, self.kernel_initializer, transposed=True)
         if self.bias is not None:
-            initializers.fill(self.bias, getattr(self, "bias_initializer", "zeros"))
+            initializers.fill(self.bias, self.bias_initializer)
 
     def forward(self, x):
         y = super().forward(x)

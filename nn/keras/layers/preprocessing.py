@@ -54,8 +54,7 @@ class Normalization(Module, KerasLayer):
             batch = np.asarray(host_array(batch[0] if isinstance(batch, tuple) else batch),
                                np.float64)
             over = self._reduced_axes(batch.ndim)
-            count += batch.size // max(1, np.prod([batch.shape[a] for a in self._kept(
-                batch.ndim)], dtype=int))
+            count += int(np.prod([batch.shape[a] for a in over]))
             total = total + batch.sum(axis=over)
             squares = squares + (batch * batch).sum(axis=over)
         if not count:
