@@ -43,7 +43,6 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .backend import get_array_module
 from .config import (
     PythonState as _PythonState,
 )
@@ -165,6 +164,13 @@ class CapturedStep:
     def captured(self):
         """The number of signatures replayed from a finished capture."""
         return sum(isinstance(p, Program) for p in self._programs.values())
+
+    @property
+    def code(self):
+        """The Python source a replay runs, for the signature used last (None before a
+        capture is finished): each op's forward, the backward pass, the replayable calls."""
+        programs = [p for p in self._programs.values() if isinstance(p, Program)]
+        return programs[-1].code if programs else None
 
 
 def _signature(args, kwargs):
@@ -621,14 +627,14 @@ def _name(method):
 # ----- replaying -----
 
 class Program:
-    """A record turned into steps: zero-argument callables run in order."""
+    """A record turned into one generated function (autograd/replay_code.py)."""
 
     def __init__(self, record):
         self.arguments = record.arguments
         self.result = record.result
-        self.record = record  # keeps every Variable the steps use alive
-        self.steps = [_step_for(event) for event in record.events]
+        self.record = record  # keeps every Variable the code uses alive
         self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
+        self.replay, self.code = _written(record, self.stand_ins)
         self.plain = record.plain
         # requires_grad switched on or off later, a replay would compute other gradients
         self.trained = [(leaf, leaf.requires_grad) for leaf in _touched(record)]
@@ -644,18 +650,72 @@ class Program:
 
     def run(self, args, kwargs):
         if self.plain:  # arrays only, each stood in for by one Variable
-            for stand_in, value in zip(self.stand_ins, args):
-                stand_in.data = value
+            self.replay(*args)
         else:
             values = []
             _flatten_arrays(args, values)
             for name in sorted(kwargs):  # (the signature matched: same names, same shapes)
                 _flatten_arrays(kwargs[name], values)
-            for stand_in, value in zip(self.stand_ins, values):
-                stand_in.data = value.data if isinstance(value, Variable) else value
-        for step in self.steps:
-            step()
+            self.replay(*[v.data if isinstance(v, Variable) else v for v in values])
         return _returned(self.result, None)
+
+
+def _written(record, stand_ins):
+    """The replay function of a record's events, and its source."""
+    from .replay_backward import write_backward
+    from .replay_code import CodeWriter
+    code = CodeWriter(stand_ins)
+    unread = _unread_ops(record)
+    for event in record.events:
+        if event[0] == "op":
+            if id(event[1]) in unread:
+                code.line(f"# {event[1].name}: its result is never read")
+            else:
+                code.op(*event[1:])
+        elif event[0] == "backward":
+            code.line("# backward")
+            write_backward(code, *event[1:])
+        else:
+            _, method, args, kwargs = event
+            code.effect(functools.partial(method, *args, **kwargs), _name(method))
+    return code.function()
+
+
+def _unread_ops(record):
+    """The ids of the ops whose forward a replay may skip: nothing reads their results (no
+    later op, the step's result, or a replayable call's arguments) and their backward does
+    not read their forward's work (`Function.backward_reads_forward`: a loss that is only
+    backpropagated, not returned). A backward from such a result needs only its shape."""
+    read = set()
+    _note_variables(record.result, read)
+    for event in record.events:
+        if event[0] == "effect":
+            _note_variables((event[2], event[3]), read)
+        elif event[0] == "backward" and event[2] is not None:
+            _note_variables(event[2], read)  # (a seed that is some op's result)
+    unread = set()
+    for event in reversed(record.events):
+        if event[0] != "op":
+            continue
+        _, func, inputs, outputs = event
+        if (not func.backward_reads_forward and id(func) not in read
+                and not any(id(y) in read for y in _as_tuple(outputs))):
+            unread.add(id(func))
+        else:
+            read.update(id(x) for x in inputs)
+    return unread
+
+
+def _note_variables(value, into):
+    """Add the ids of the Variables and other objects in `value` (lists, tuples, dicts)."""
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            _note_variables(v, into)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _note_variables(v, into)
+    else:
+        into.add(id(value))
 
 
 def _in_argument_order(arguments):
@@ -689,57 +749,8 @@ def _returned(result, record):
                        f"be the capture's, not the replay's")
 
 
-def _step_for(event):
-    kind = event[0]
-    if kind == "op":
-        return _op_step(*event[1:])
-    if kind == "backward":
-        from .replay_backward import backward_step
-        return backward_step(*event[1:])
-    _, method, args, kwargs = event
-    return functools.partial(method, *args, **kwargs)
-
-
-def _op_step(func, inputs, outputs):
-    """Run func.forward on its inputs' current arrays; put the results into its outputs."""
-    forward = func.forward
-    if outputs.__class__ is tuple:
-        def run_multi():
-            ys = forward(*[x.data for x in inputs])
-            for y, value in zip(outputs, ys):
-                y.data = _as_output(value)
-        return run_multi
-    out = outputs
-    if len(inputs) == 1:
-        a, = inputs
-
-        def run_one():
-            y = forward(a.data)
-            out.data = y if y.__class__ is _ndarray else _as_output(y)
-        return run_one
-    if len(inputs) == 2:
-        a, b = inputs
-
-        def run_two():
-            y = forward(a.data, b.data)
-            out.data = y if y.__class__ is _ndarray else _as_output(y)
-        return run_two
-
-    def run_any():
-        y = forward(*[x.data for x in inputs])
-        out.data = y if y.__class__ is _ndarray else _as_output(y)
-    return run_any
-
-
 def _as_tuple(outputs):
     return outputs if outputs.__class__ is tuple else (outputs,)
-
-
-def _as_output(y):
-    """NumPy's 0-d results are scalars: make them arrays again, as Function.__call__ does."""
-    if y.__class__ is _ndarray:
-        return y
-    return np.asarray(y) if isinstance(y, np.generic) else get_array_module(y).asarray(y)
 
 
 __all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing",

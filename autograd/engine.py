@@ -87,14 +87,19 @@ def store_leaf_grads(grads, taken, create_graph):
     """Add each (var, g) of a leaf requiring grad into var.grad (g a Variable); `taken`: the
     memory of arrays a .grad must not share (see _owned)."""
     for var, g in grads:
-        if var.creator is None and var.requires_grad:
-            if var.data.dtype.kind != "f":  # requires_grad set by hand on integer data
-                raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
-                                "requires grad; only floating-point data can have a gradient")
-            if var.grad is None:
-                var.grad = _owned(g, taken, create_graph)
-            else:
-                var.grad = _accumulate(var.grad, g, create_graph)
+        store_leaf_grad(var, g, taken, create_graph)
+
+
+def store_leaf_grad(var, g, taken, create_graph=False):
+    """Add g (a Variable) into var.grad when var is a leaf requiring grad."""
+    if var.creator is None and var.requires_grad:
+        if var.data.dtype.kind != "f":  # requires_grad set by hand on integer data
+            raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
+                            "requires grad; only floating-point data can have a gradient")
+        if var.grad is None:
+            var.grad = _owned(g, taken, create_graph)
+        else:
+            var.grad = _accumulate(var.grad, g, create_graph)
 
 
 def _user_arrays(grad_outputs):
@@ -171,12 +176,16 @@ def _output_list(xs):
     return [xs] if isinstance(xs, Variable) else list(xs)
 
 
+def ones_seed(data):
+    """Ones shaped as an output's array: backward's default seed."""
+    if data.ndim == 0 and data.__class__ is np.ndarray:  # the usual scalar loss, fast
+        return np.array(1, dtype=data.dtype)
+    return get_array_module(data).ones_like(data)
+
+
 def _seed(y, g):
     if g is None:
-        data = y.data
-        if data.ndim == 0 and data.__class__ is np.ndarray:  # the usual scalar loss, fast
-            return wrap(np.array(1, dtype=data.dtype), False)
-        return wrap(get_array_module(data).ones_like(data), False)
+        return wrap(ones_seed(y.data), False)
     if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
     elif g.dtype != y.dtype:  # as an array seed is: the gradient takes the output's dtype

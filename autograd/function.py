@@ -51,6 +51,11 @@ class Function:
     outputs = ()
     needs_input_grad = ()
     recorded_at = 0
+    # Whether backward reads what forward made: its outputs, or state it kept on self (a
+    # mask, the targets). False lets a captured step skip the forward of an op whose result
+    # nothing reads (a loss only backpropagated: autograd/capture.py). Trusted only from the
+    # class that defines forward and backward, or one below it.
+    backward_reads_forward = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -59,6 +64,10 @@ class Function:
         # on arrays too, not an array version of math it replaced.
         if not issubclass(_owner(cls, "backward_data"), _owner(cls, "backward")):
             cls.backward_data = Function.backward_data
+        flag = _owner(cls, "backward_reads_forward")
+        if not all(issubclass(flag, _owner(cls, name))
+                   for name in ("forward", "backward", "backward_data")):
+            cls.backward_reads_forward = True
 
     @property
     def name(self):

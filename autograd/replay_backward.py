@@ -1,10 +1,11 @@
-"""A captured backward pass (autograd/capture.py): the engine's walk, planned once.
+"""A captured backward pass (autograd/capture.py): the engine's walk, written out once.
 
 The engine (`engine._backprop`) discovers the graph as it goes: a schedule ordered by
 generation, a dict of pending gradients keyed by Variable. In a captured step the graph is
-the same at every replay, so the order is fixed at capture and a replay only calls each
-Function's `backward_data` and adds the gradients up, as the engine's first-order path
-does, then stores the leaves' gradients through the engine's own `store_leaf_grads`.
+the same at every replay, so the order is fixed at capture and the replay's code
+(autograd/replay_code.py) calls each Function's `backward_data` in it, keeps each pending
+gradient in a local and adds the gradients up as the engine's first-order path does, then
+stores the leaves' gradients through the engine's own `store_leaf_grad`.
 """
 import numpy as np
 
@@ -15,71 +16,121 @@ from .engine import (
     _fit_grad,
     _seed,
     _user_arrays,
-    store_leaf_grads,
+    ones_seed,
+    store_leaf_grad,
 )
 from .variable import Variable, wrap
 
-_ndarray = np.ndarray
 
-
-def backward_step(outputs, grad_outputs, order):
-    """A callable running backward(outputs, grad_outputs) on the captured graph; `order`:
-    the Functions in the order the engine ran them at capture."""
-    seeds = _seed_sources(grad_outputs, len(outputs))
+def write_backward(code, outputs, grad_outputs, order):
+    """Write into `code` (a replay_code.CodeWriter) the lines running backward(outputs,
+    grad_outputs) on the captured graph; `order`: the Functions in the order the engine ran
+    them at capture. Each pending gradient is a local; one that never arrives stays None."""
     _check_replayable(order)
-    leaves = _leaves(order, outputs)
-    plan = [(func.backward_data, func, [id(ref()) if ref() is not None else None
-                                        for ref in func.outputs],
-             [(x, id(x)) for x, needed in zip(func.inputs, func.needs_input_grad) if needed],
-             [i for i, needed in enumerate(func.needs_input_grad) if needed])
-            for func in order]
+    seeds = _seed_sources(grad_outputs, len(outputs))
+    writer = _BackwardWriter(code)
+    code.namespace.update(_HELPERS)
+    code.line("t_grad, t_running = grad_mode.set(False), backward_running.set(True)")
+    code.line("try:")  # as the engine runs backward: no graph, and ops know they are in it
+    start = len(code.lines)
+    given = [writer.seed(y, source) for y, source in zip(outputs, seeds)]
+    user_seeds = [g for g, source in zip(given, seeds) if source is not None]
+    code.line(f"taken = user_arrays([{', '.join(user_seeds)}])" if user_seeds
+              else "taken = set()", 2)
+    for func in order:
+        writer.backward_of(func)
+    for x in _leaves(order, outputs):
+        if id(x) in writer.written:
+            g = writer.slot(x)
+            code.line(f"if {g} is not None: store({code.name(x, 'v')}, {g}, taken)", 2)
+    code.lines[start:start] = ["        " + f"{g} = None" for g in writer.slots.values()]
+    code.line("finally:")
+    code.line("grad_mode.reset(t_grad)", 2)
+    code.line("backward_running.reset(t_running)", 2)
 
-    def run():
-        # as the engine runs backward: no graph recorded, and ops know they are in backward
-        saved = grad_mode.set(False), backward_running.set(True)
-        try:
-            _run()
-        finally:
-            grad_mode.reset(saved[0])
-            backward_running.reset(saved[1])
 
-    def _run():
-        grads = {}
-        given = []
-        for y, source in zip(outputs, seeds):
-            g = None if source is None else source.data
-            if g is None or g.__class__ is not _ndarray or g.dtype != y.data.dtype \
-                    or g.shape != y.data.shape:
-                g = _seed(y, g).data  # (a given array of the right kind is used as it is)
-            given.append(g)
-            key = id(y)
-            grads[key] = g if key not in grads else _add_arrays(grads[key], g)
-        for backward_data, func, out_keys, inputs, positions in plan:
-            if len(out_keys) == 1:
-                g = grads.pop(out_keys[0], None)
-                if g is None:
-                    continue  # nothing reached this op (its gradients were all None)
-                gxs = backward_data(g)
-            else:
-                gys = _output_grads(func, out_keys, grads)
-                if gys is None:
-                    continue
-                gxs = backward_data(*gys)
-            if gxs.__class__ is not tuple:
-                gxs = tuple(gxs) if gxs.__class__ is list else (gxs,)
-            for (x, key), i in zip(inputs, positions):
-                gx = gxs[i]
-                if gx is None:
-                    continue
-                data = x.data
-                if gx.__class__ is not _ndarray or gx.shape != data.shape \
-                        or gx.dtype != data.dtype:
-                    gx = _fit_grad(gx, x, True, func)
-                old = grads.get(key)
-                grads[key] = gx if old is None else _add_arrays(old, gx)
-        store_leaf_grads([(x, wrap(grads[id(x)], False)) for x in leaves if id(x) in grads],
-                         _user_arrays(given), False)
-    return run
+class _BackwardWriter:
+    """The lines of one backward pass: pending gradients as locals `g…`."""
+
+    def __init__(self, code):
+        self.code = code
+        self.slots = {}       # id(Variable) -> the local of its pending gradient
+        self.written = set()  # ids whose slot some line may have set
+
+    def slot(self, var):
+        if id(var) not in self.slots:
+            self.slots[id(var)] = self.code.local("g")
+        return self.slots[id(var)]
+
+    def add(self, var, g, indent):
+        """Add gradient `g` (a local) into var's slot."""
+        slot = self.slot(var)
+        if id(var) in self.written:
+            self.code.line(f"{slot} = {g} if {slot} is None else add({slot}, {g})", indent)
+        else:
+            self.code.line(f"{slot} = {g}", indent)
+            self.written.add(id(var))
+
+    def seed(self, y, source):
+        """The seed of output y: ones, or the source Variable's current array, which a
+        replay uses as it is when it has y's shape and dtype. Returns its local."""
+        code, g = self.code, self.code.local("seed")
+        y_data = code.array_of(y)
+        if source is None:
+            code.line(f"{g} = ones_seed({y_data})", 2)
+        else:
+            code.line(f"{g} = {code.name(source, 'v')}.data", 2)
+            code.line(f"if {g}.__class__ is not ndarray or {g}.dtype != {y_data}.dtype "
+                      f"or {g}.shape != {y_data}.shape: "
+                      f"{g} = seed({code.name(y, 'v')}, {g}).data", 2)
+        self.add(y, g, 2)
+        return g
+
+    def backward_of(self, func):
+        """func.backward_data on its outputs' pending gradients, when one arrived; its
+        inputs' gradients brought to their shapes and added into their slots."""
+        code = self.code
+        outs = [ref() for ref in func.outputs]
+        pending = [self.slots[id(y)] if y is not None and id(y) in self.written else "None"
+                   for y in outs]
+        if all(g == "None" for g in pending):
+            return  # nothing ever reaches this op
+        backward = code.name(func.backward_data, "b")
+        if len(outs) == 1:
+            code.line(f"if {pending[0]} is not None:  # {func.name}", 2)
+            code.line(f"r = {backward}({pending[0]})", 3)
+        else:
+            code.line(f"if {' or '.join(f'{g} is not None' for g in pending)}:  # {func.name}",
+                      2)
+            code.line(f"r = {backward}(*with_zeros({code.name(func, 'func')}, "
+                      f"[{', '.join(pending)}]))", 3)
+        code.line(f"{' = '.join(g for g in pending if g != 'None')} = None", 3)  # (freed)
+        code.line("if r.__class__ is not tuple: r = as_tuple(r)", 3)
+        for i, (x, needed) in enumerate(zip(func.inputs, func.needs_input_grad)):
+            if needed:
+                x_data = code.array_of(x)
+                code.line(f"gx = r[{i}]", 3)
+                code.line("if gx is not None:", 3)
+                code.line(f"if gx.__class__ is not ndarray or gx.shape != {x_data}.shape or "
+                          f"gx.dtype != {x_data}.dtype: gx = fit_grad(gx, "
+                          f"{code.name(x, 'v')}, True, {code.name(func, 'func')})", 4)
+                self.add(x, "gx", 4)
+
+
+def _store(leaf, g, taken):
+    """store_leaf_grad for an array g. The usual case, a leaf without a gradient getting
+    fresh memory of its own, is set here at once; the capture checked the leaf (a float
+    leaf requiring grad), and Program.holds that it still requires grad."""
+    if leaf.grad is None and g.__class__ is np.ndarray and g.base is None \
+            and id(g) not in taken and g.flags.writeable:
+        taken.add(id(g))
+        leaf.grad = wrap(g)
+    else:
+        store_leaf_grad(leaf, wrap(g), taken)
+
+
+def _as_tuple(grads):
+    return tuple(grads) if grads.__class__ is list else (grads,)
 
 
 def _seed_sources(grad_outputs, n):
@@ -117,15 +168,17 @@ def _leaves(order, outputs):
     return found
 
 
-def _output_grads(func, out_keys, grads):
-    """The gradients of a multi-output op's outputs (zeros for those that got none), or
-    None when none of them got one."""
-    gys = [None if key is None else grads.pop(key, None) for key in out_keys]
-    if all(g is None for g in gys):
-        return None
+def _with_zeros(func, gys):
+    """The gradients of a multi-output op's outputs, zeros for those that got none."""
     xp = get_array_module(func.inputs[0].data)
     for i, (ref, spec) in enumerate(zip(func.outputs, func.output_specs)):
         if gys[i] is None:  # zeros of this call's output (its shape may follow the values)
             y = ref()
             gys[i] = xp.zeros(*((y.data.shape, y.data.dtype) if y is not None else spec))
     return gys
+
+
+_HELPERS = {"grad_mode": grad_mode, "backward_running": backward_running, "add": _add_arrays,
+            "fit_grad": _fit_grad, "seed": _seed, "ones_seed": ones_seed,
+            "user_arrays": _user_arrays, "store": _store, "wrap": wrap,
+            "as_tuple": _as_tuple, "with_zeros": _with_zeros}

@@ -48,6 +48,8 @@ def _sum_down(x, shape):
 class Sum(Function):
     """y = sum of x over `axes`"""
 
+    backward_reads_forward = False
+
     input_specs = (Spec(),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
     apply = staticmethod(lambda x, axis, keepdims: sum(x, axis, keepdims))
@@ -67,6 +69,8 @@ class Sum(Function):
 
 class Mean(Function):
     """y = mean of x over `axes`"""
+
+    backward_reads_forward = False
 
     input_specs = (Spec(),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}

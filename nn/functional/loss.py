@@ -59,6 +59,8 @@ class _ElementwiseLoss(Function):
 class MSELoss(_ElementwiseLoss):
     """l = (x - t)^2;  dl/dx = 2 (x - t) = -dl/dt"""
 
+    backward_reads_forward = False
+
     input_specs = (Spec(), Spec(like=0))
     arg_specs = {"reduction": Choice("mean", "sum", "none")}
     apply = staticmethod(lambda x, t, reduction: mse_loss(x, t, reduction))
@@ -78,7 +80,9 @@ class MSELoss(_ElementwiseLoss):
     def _grads(self, gy, x, t):
         """(gx, gt) from Variables or arrays alike. The hot path of regression: one Function
         instead of three ops."""
-        gx = call_op(MSEGrad(2.0 * self._mean_scale(self.inputs[0])), x, t, gy)
+        scale = 2.0 * self._mean_scale(self.inputs[0])
+        gx = mse_grad_array(x, t, gy, scale) if x.__class__ is np.ndarray else call_op(
+            MSEGrad(scale), x, t, gy)  # (arrays: no Function made at each step)
         return gx, (-gx if self.needs_input_grad[1] else None)
 
 
@@ -92,9 +96,7 @@ class MSEGrad(Function):
         self.scale = scale
 
     def forward(self, x, t, gy):
-        gx = x - t
-        gx *= gy * self.scale if gy.ndim else float(gy) * self.scale
-        return gx
+        return mse_grad_array(x, t, gy, self.scale)
 
     def backward(self, ggx):
         x, t, gy = self.inputs
@@ -102,6 +104,13 @@ class MSEGrad(Function):
         d_x = ggx * gy * self.scale if need_x or need_t else None
         d_gy = ggx * (x - t) * self.scale if need_gy else None
         return d_x, (-d_x if need_t else None), d_gy
+
+
+def mse_grad_array(x, t, gy, scale):
+    """scale gy (x - t) on arrays (MSEGrad's forward)."""
+    gx = x - t
+    gx *= gy * scale if gy.ndim else float(gy) * scale
+    return gx
 
 
 class L1Loss(_ElementwiseLoss):
