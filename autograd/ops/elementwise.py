@@ -198,7 +198,7 @@ class Sigmoid(Function):
         return SigmoidGrad()(self.outputs[0](), gy)
 
     def backward_data(self, gy):
-        return SigmoidGrad().forward(self.outputs[0]().data, gy)
+        return sigmoid_grad_array(self.outputs[0]().data, gy)
 
 
 class SigmoidGrad(Function):
@@ -209,10 +209,7 @@ class SigmoidGrad(Function):
     reference = staticmethod(lambda y, gy: gy * y * (1 - y))
 
     def forward(self, y, gy):
-        gx = 1 - y
-        gx *= y
-        gx *= gy
-        return gx
+        return sigmoid_grad_array(y, gy)
 
     def backward(self, ggx):
         y, gy = self.inputs
@@ -220,6 +217,14 @@ class SigmoidGrad(Function):
         d_y = ggx * gy * (1 - 2 * y) if need_y else None
         d_gy = SigmoidGrad()(y, ggx) if need_gy else None
         return d_y, d_gy
+
+
+def sigmoid_grad_array(y, gy):
+    """gy y (1 - y) on arrays, from the sigmoid's output y."""
+    gx = 1 - y
+    gx *= y
+    gx *= gy
+    return gx
 
 
 def sigmoid_array(x, out=None):

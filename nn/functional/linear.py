@@ -38,7 +38,8 @@ class Linear(Function):
 
     def backward_data(self, gy):
         x, weight = self.inputs[0].data, self.inputs[1].data
-        return self._grads(gy, x, weight, self._offered_memory(gy, x))
+        outs = self._offered_memory(gy, x) if any_grad_memory_offered() else (None, None)
+        return self._grads(gy, x, weight, outs)
 
     def _grads(self, gy, x, weight, outs=(None, None)):
         """(gx, gW[, gb]) from Variables or arrays alike; `outs`: memory for gW and gb."""
@@ -51,10 +52,8 @@ class Linear(Function):
 
     def _offered_memory(self, gy, x):
         """Memory offered for the weight's and bias' gradients (autograd.grad_memory), if
-        they fit; None each otherwise."""
+        they fit; None each otherwise (asked only when some memory is on offer)."""
         needs, inputs = self.needs_input_grad, self.inputs
-        if not any_grad_memory_offered():
-            return None, None
         out_w = take_grad_memory(inputs[1], np.result_type(gy.dtype, x.dtype)) if needs[1] else None
         out_b = take_grad_memory(inputs[2], gy.dtype) if len(needs) == 3 and needs[2] else None
         return out_w, out_b
@@ -109,9 +108,18 @@ def _grad_slots(gy, x, weight, wants, out_w=None, out_b=None):
     rows = _rows(gy) if gy.ndim != 2 else gy
     return [_product(rows, weight).reshape(x.shape) if want_x else None,
             _product(rows.T, _rows(x) if x.ndim != 2 else x, out_w) if want_w else None,
-            rows.sum(axis=0, out=out_b) if want_b else None]
+            _column_sums(rows, out_b) if want_b else None]
 
 
+def _column_sums(rows, out=None):
+    """rows.sum(axis=0), for NumPy by its ufunc directly (ndarray.sum passes through a
+    Python wrapper: small layers feel a call)."""
+    if rows.__class__ is np.ndarray:
+        return _add_reduce(rows, 0, out=out)
+    return rows.sum(axis=0, out=out)
+
+
+_add_reduce = np.add.reduce
 _SMALL = 8192  # elements of a product's result below which ndarray.dot is the faster call
 
 
