@@ -683,9 +683,10 @@ def _written(record, stand_ins):
 
 def _unread_ops(record):
     """The ids of the ops whose forward a replay may skip: nothing reads their results (no
-    later op, the step's result, or a replayable call's arguments) and their backward does
-    not read their forward's work (`Function.backward_reads_forward`: a loss that is only
-    backpropagated, not returned). A backward from such a result needs only its shape."""
+    later op, the step's result, a replayable call's arguments, or the backward of a skipped
+    op that reads its inputs' values) and their backward does not read their forward's work
+    (`Function.backward_reads_forward`: a loss only backpropagated, not returned). A
+    backward from such a result needs only its shape."""
     read = set()
     _note_variables(record.result, read)
     for event in record.events:
@@ -701,6 +702,8 @@ def _unread_ops(record):
         if (not func.backward_reads_forward and id(func) not in read
                 and not any(id(y) in read for y in _as_tuple(outputs))):
             unread.add(id(func))
+            if func.backward_reads_inputs:  # (its backward still runs, on their arrays)
+                read.update(id(x) for x in inputs)
         else:
             read.update(id(x) for x in inputs)
     return unread

@@ -51,11 +51,14 @@ class Function:
     outputs = ()
     needs_input_grad = ()
     recorded_at = 0
-    # Whether backward reads what forward made: its outputs, or state it kept on self (a
-    # mask, the targets). False lets a captured step skip the forward of an op whose result
-    # nothing reads (a loss only backpropagated: autograd/capture.py). Trusted only from the
-    # class that defines forward and backward, or one below it.
+    # Whether backward reads what forward made (its outputs, or state it kept on self: a
+    # mask, the targets), and its inputs' values (not only their shapes). A captured step
+    # skips the forward of an op whose result nothing reads when the first is False (a loss
+    # only backpropagated: autograd/capture.py); with the second False too, the ops making
+    # its inputs may be skipped in turn. Trusted only from the class that defines forward and
+    # backward, or one below it.
     backward_reads_forward = True
+    backward_reads_inputs = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -64,10 +67,10 @@ class Function:
         # on arrays too, not an array version of math it replaced.
         if not issubclass(_owner(cls, "backward_data"), _owner(cls, "backward")):
             cls.backward_data = Function.backward_data
-        flag = _owner(cls, "backward_reads_forward")
-        if not all(issubclass(flag, _owner(cls, name))
-                   for name in ("forward", "backward", "backward_data")):
-            cls.backward_reads_forward = True
+        for flag in ("backward_reads_forward", "backward_reads_inputs"):
+            if not all(issubclass(_owner(cls, flag), _owner(cls, name))
+                       for name in ("forward", "backward", "backward_data")):
+                setattr(cls, flag, True)
 
     @property
     def name(self):

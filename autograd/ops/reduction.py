@@ -48,7 +48,7 @@ def _sum_down(x, shape):
 class Sum(Function):
     """y = sum of x over `axes`"""
 
-    backward_reads_forward = False
+    backward_reads_forward = backward_reads_inputs = False  # (only x's shape)
 
     input_specs = (Spec(),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}
@@ -70,7 +70,7 @@ class Sum(Function):
 class Mean(Function):
     """y = mean of x over `axes`"""
 
-    backward_reads_forward = False
+    backward_reads_forward = backward_reads_inputs = False  # (only x's shape)
 
     input_specs = (Spec(),)
     arg_specs = {"axis": Axes(of=0), "keepdims": Choice(False, True)}

@@ -91,6 +91,7 @@ def test_a_loss_a_replayable_call_reads_is_computed():
 def test_only_ops_whose_backward_reads_nothing_of_forward_may_be_skipped():
     assert not MSELoss.backward_reads_forward
     assert not Sum.backward_reads_forward and not Mean.backward_reads_forward
+    assert not Sum.backward_reads_inputs and MSELoss.backward_reads_inputs
     assert SoftmaxCrossEntropy.backward_reads_forward  # (forward keeps the targets)
 
     class ScaledMSE(MSELoss):  # its own backward: the flag it inherits is not trusted
@@ -101,6 +102,29 @@ def test_only_ops_whose_backward_reads_nothing_of_forward_may_be_skipped():
         pass
 
     assert ScaledMSE.backward_reads_forward and not Quiet.backward_reads_forward
+
+
+def test_an_op_whose_result_a_skipped_ops_backward_reads_is_computed():
+    """MSELoss' backward reads its input's values: the sum making that input must run,
+    though the loss itself is skipped."""
+    def make():
+        w = Variable(np.linspace(0.5, 1.5, 4))
+        optimizer = optim.SGD([w], lr=0.01)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(autograd.sum(w * x), t).backward()
+            optimizer.step()
+        return w, step
+    (w_eager, eager), (w_captured, captured) = make(), make()
+    captured = capture(captured)
+    for i in range(6):
+        x, t = np.arange(4.0) + i, np.array(float(i))
+        eager(x, t)
+        captured(x, t)
+    assert "# mseloss: its result is never read" in captured.code
+    assert "# sum: its result is never read" not in captured.code
+    np.testing.assert_allclose(w_captured.data, w_eager.data, rtol=1e-12)
 
 
 def test_a_multi_output_op_with_one_output_unused_gets_zeros_for_the_other():
