@@ -19,7 +19,9 @@ declare themselves replayable (`replayed`: an optimizer's `step` and `zero_grad`
 `Module.zero_grad`, a scheduler's `step`, gradient clipping, BatchNorm's running
 statistics). A replay runs exactly those: each op's `forward` on the current arrays of its
 inputs, the same Functions' `backward_data` in a fixed order, the calls again with the same
-arguments. It is CUDA graphs' idea (`torch.cuda.graph`) on NumPy.
+arguments. It is CUDA graphs' idea (`torch.cuda.graph`) on NumPy, run as one generated
+function (autograd/replay_code.py; `train_step.code` shows it), which skips the forward of a
+result nothing reads (a loss only backpropagated).
 
 What a replay repeats, and what it does not (as for CUDA graphs and `tf.function`):
 - The arguments are the inputs: arrays (and Variables) may change from call to call; a new
