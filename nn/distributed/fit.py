@@ -9,9 +9,10 @@ environment lookup. With several ranks, fit:
 - weights each rank's gradient by its number of samples, so the update is the one of the mean
   loss over the global batch, whatever the pieces' sizes (nn.distributed.reducer);
 - sums the batch losses over the ranks every step (so TerminateOnNaN and friends decide the
-  same everywhere) and joins the outputs for the epoch's metrics, so every rank logs the
-  numbers one process would; floating buffers (BatchNorm's running statistics) are averaged at
-  each epoch's end;
+  same everywhere) and joins the outputs for the epoch's metrics (a Keras metric object's
+  state is summed over the ranks instead), so every rank logs the numbers one process would
+  (the running values shown during an epoch are the rank's own); floating buffers
+  (BatchNorm's running statistics) are averaged at each epoch's end;
 - shows progress and runs file-writing callbacks (ModelCheckpoint, CSVLogger, and any
   callback with `rank_zero_only = True`) on rank 0 only.
 """
@@ -124,10 +125,12 @@ class DataParallelFit:
         return bool(all_reduce(np.array([float(bool(flag))]), "max")[0])
 
     def gather(self, tracker):
-        """Every rank's metric inputs joined, so metrics are those of the global data."""
-        if tracker.metrics and tracker._targets:
-            tracker._targets = [all_gather_rows(np.concatenate(tracker._targets))]
-            tracker._scores = [all_gather_rows(np.concatenate(tracker._scores))]
+        """Every rank's metrics made those of the global data: the outputs the named
+        metrics score joined, the metric objects' states summed (Keras' aggregation of
+        their variables: counts and totals add up, so AUC, precision and the means are those
+        of the whole data, not averages of the ranks')."""
+        if tracker.metrics and tracker.samples:
+            tracker.join(all_gather_rows, all_reduce)
         elif tracker.metrics:  # an empty shard still takes part in the collective
             batch = getattr(self._training, "batch_size", None)
             cause = (f"the global batch_size ({batch}) is smaller than the {self.size} ranks, "

@@ -24,12 +24,13 @@ load it.
 from autograd.lazy import lazy_attributes
 
 __getattr__, __dir__ = lazy_attributes(
-    __name__, submodules=("layers", "optimizers", "losses", "models", "activations", "saving",
-                          "utils"), names={
+    __name__, submodules=("layers", "optimizers", "losses", "metrics", "models", "activations",
+                          "saving", "utils"), names={
         "initializers": "_training",
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training", "callbacks": "_training", "regularizers": "_training",
     })
 
-__all__ = ["layers", "optimizers", "losses", "initializers", "models", "activations", "saving",
-           "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers", "utils"]
+__all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models", "activations",
+           "saving", "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers",
+           "utils"]

@@ -85,8 +85,9 @@ def name_of(obj, kind):
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key
-    if key is not None and _builtin(_KERAS + key, kind) is obj:  # nn.keras.layers'
-        return _KERAS + key
+    for prefix in (_KERAS, _KERAS_METRICS):  # nn.keras.layers' ..., nn.keras.metrics'
+        if key is not None and _builtin(prefix + key, kind) is obj:
+            return prefix + key
     return None
 
 
@@ -100,15 +101,23 @@ def lookup(name, kind, custom_objects=None):
 
 
 _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Adam not optim's)
+# nn.keras.metrics' classes and functions: its own prefix, as Keras' metrics and losses share
+# names (MeanSquaredError, binary_crossentropy) that mean different things
+_KERAS_METRICS = "keras.metrics."
 
 
 def _builtin(name, kind):
     """rungrad's own class `nn.<name>` or `nn.models.<name>` (a Module), `keras.<name>` of
-    nn.keras.layers, .optimizers, .losses or .initializers, or function
-    `nn.functional.<name>`."""
+    nn.keras.layers, .optimizers, .losses or .initializers, `keras.metrics.<name>` (a class
+    or function of nn.keras.metrics), or function `nn.functional.<name>`."""
     import nn  # lazily: nn imports this package
     from nn.module import Module
 
+    if name.startswith(_KERAS_METRICS):
+        found = getattr(nn.keras.metrics, name[len(_KERAS_METRICS):], None) \
+            if name[len(_KERAS_METRICS):].isidentifier() else None
+        wanted = isinstance(found, type) if kind is type else inspect.isfunction(found)
+        return found if wanted else None
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
         for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.losses,
                       nn.keras.initializers):  # (no name is in two of them)

@@ -64,6 +64,7 @@ LOSS_NAMES = tuple(_ELEMENTWISE) + _PER_SAMPLE + tuple(_ALIASES) + tuple(_CROSS_
 _LOGIT_LOSSES = {"sigmoid": "nn.BCEWithLogitsLoss()", "softmax": "nn.CrossEntropyLoss()"}
 _PROBABILITY_LOSSES = {"sigmoid": ", or keep it and compile with loss=nn.BCELoss() (which "
                                   "takes probabilities)", "softmax": ""}
+_ACTIVATIONS = {"sigmoid": sigmoid_array, "softmax": softmax_array, None: lambda array: array}
 # what may follow a final sigmoid (keeping each value with its logit), or a softmax (Clip)
 _AFTER_SIGMOID = (Reshape, Transpose, GetItem, Clip)
 
@@ -75,7 +76,8 @@ class CompiledLoss:
     cross-entropies); `__call__(inputs, target, weights=None)` gives the scalar loss
     Variable, Keras' weighted mean sum_i w_i l_i / N with weights; `scores(array)` turns
     those inputs into what metrics read (probabilities for classifiers, the outputs
-    themselves otherwise). `per_sample(inputs, target)`, the (N, ...) losses before the
+    themselves otherwise), `outputs(array)` into what the model itself returned (Keras'
+    metric objects read those). `per_sample(inputs, target)`, the (N, ...) losses before the
     reduction, is None for a callable that only returns the batch's loss. `independent`:
     a binary cross-entropy, each output its own yes/no (how the metrics score them).
     """
@@ -91,6 +93,9 @@ class CompiledLoss:
         self.score_activation = score_activation
         self.elementwise = elementwise        # target must match the output element for element
         self._logits_seen, self._unit_values = False, 0  # see _refuse_probabilities
+        # the model's final activation that inputs() ran it without, or None (the inputs are
+        # its outputs); the same at every batch (a captured step replays the first's choice)
+        self.taken = None
 
     def inputs(self, model, x):
         if self.absorbs is None:
@@ -98,10 +103,12 @@ class CompiledLoss:
         final = model.final_activation()
         if final is not None:
             split = _check_final_activation(self.name, self.absorbs, final)
+            self.taken = self.absorbs if split else None
             return model.forward_logits(x) if split else model(x)
         with enable_grad():  # (evaluate runs without a graph; here it tells the logits)
             output = model(x)
             logits = _logits_of(output, self.name, self.absorbs)
+        self.taken = None if logits is output else self.absorbs
         if logits is output:
             self._refuse_probabilities(output)
         return logits
@@ -172,11 +179,12 @@ class CompiledLoss:
         return total if reduction == "sum" else total / samples
 
     def scores(self, array):
-        if self.score_activation == "sigmoid":
-            return sigmoid_array(array)
-        if self.score_activation == "softmax":
-            return softmax_array(array)
-        return array
+        return _ACTIVATIONS[self.score_activation](array)
+
+    def outputs(self, array):
+        """The model's own outputs from the array of its inputs() (its final activation
+        applied again where the loss took it), as a Keras model's metrics see them."""
+        return _ACTIVATIONS[self.taken](array)
 
     def __repr__(self):
         return f"CompiledLoss({self.name!r})"

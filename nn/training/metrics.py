@@ -27,6 +27,13 @@ of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge
 epoch and returns one number, or one value per sample (their mean is logged, as Keras
 averages a metric function's values); its `__name__` names it in the logs. Logs use the
 name as given.
+
+A metric object of Keras' (anything with update_state, result and reset_state:
+nn.keras.metrics' Precision, AUC, a Metric subclass) streams instead, as in Keras: reset at
+the start of each epoch or evaluation, updated with each batch's targets and the model's
+own outputs (probabilities where the model ends with a sigmoid or softmax, logits where it
+returns logits: the object's from_logits or threshold says how to read them), its result()
+logged under its `name`. Compile's metrics are unweighted, as Keras'.
 """
 
 import numpy as np
@@ -225,20 +232,58 @@ class CompiledMetric:
         return f"CompiledMetric({self.name!r})"
 
 
+class StreamingMetric:
+    """A Keras metric object in compile (see the module doc): `reset()`, `update(y_true,
+    outputs)` batch by batch, `result()` the object's; `keras_object` is the object."""
+
+    streams = True
+
+    def __init__(self, metric):
+        self.keras_object, self.name = metric, metric.name
+
+    def reset(self):
+        self.keras_object.reset_state()
+
+    def update(self, y_true, outputs):
+        self.keras_object.update_state(y_true, outputs)
+
+    def result(self):
+        """The result as a float, an array of floats (one per threshold or class, as Keras
+        logs it), or a dict of them (each its own log entry, Keras')."""
+        value = self.keras_object.result()
+        if isinstance(value, dict):
+            return {key: _logged(v) for key, v in value.items()}
+        return _logged(value)
+
+    def __repr__(self):
+        return f"StreamingMetric({self.name!r})"
+
+
+def _logged(value):
+    value = np.asarray(getattr(value, "data", value), dtype=np.float64)
+    return float(value) if value.ndim == 0 else value
+
+
+def _is_metric_object(metric):
+    return all(callable(getattr(metric, name, None))
+               for name in ("update_state", "result", "reset_state"))
+
+
 def resolve_metrics(metrics, independent_outputs=False):
     """A list of CompiledMetric from None, one metric, or a list of names and callables.
     independent_outputs: the loss scores every output as its own sigmoid (see the module
     doc); the named metrics then see every output as one binary prediction."""
     if metrics is None:
         return []
-    if isinstance(metrics, str) or callable(metrics):
+    if isinstance(metrics, str) or callable(metrics) or _is_metric_object(metrics):
         metrics = [metrics]
     compiled = [_resolve_one(m, independent_outputs) for m in metrics]
     names = [m.name for m in compiled]
     for name in names:
         if name == "loss" or names.count(name) > 1:
             raise ValueError(f"compile: metric name {name!r} is used twice (the loss is "
-                             "'loss'); give the metric function another __name__")
+                             "'loss'); give the metric function another __name__, or the "
+                             "metric object another name=")
     return compiled
 
 
@@ -252,33 +297,78 @@ def _resolve_one(metric, independent_outputs=False):
         fn = _BY_NAME[key]
         each = independent_outputs and key not in _WHOLE_ROWS
         return CompiledMetric(metric, _over_every_output(fn) if each else fn)
+    if _is_metric_object(metric):  # (before callables: a Keras metric object is one too)
+        return StreamingMetric(metric)
     if callable(metric):
         return CompiledMetric(getattr(metric, "__name__", type(metric).__name__), metric,
                               aligns=True)
-    raise TypeError(f"compile: a metric must be a name or a callable, got "
+    raise TypeError(f"compile: a metric must be a name, a callable or a metric object "
+                    f"(update_state, result, reset_state), got "
                     f"{type(metric).__name__}")
 
 
 class MetricAccumulator:
-    """Collects (targets, scores) batch by batch; `results()` scores everything so far."""
+    """The metrics of one epoch or evaluation: `add(targets, inputs)` gives it each batch's
+    targets and the array the loss took (`CompiledLoss.inputs`), `results()` the metrics so
+    far. The named metrics and functions score everything added at once (kept until then);
+    the metric objects are reset now and updated batch by batch."""
 
-    def __init__(self, metrics):
-        self.metrics = metrics
+    def __init__(self, metrics, loss=None):
+        self.metrics, self.loss = metrics, loss
+        self.streaming = [m for m in metrics if getattr(m, "streams", False)]
+        self.whole = [m for m in metrics if not getattr(m, "streams", False)]
         self._targets, self._scores = [], []
+        self.samples = 0
+        for metric in self.streaming:
+            metric.reset()
 
-    def add(self, targets, scores):
-        if self.metrics:
-            self._targets.append(np.asarray(targets))
-            self._scores.append(np.asarray(scores))
+    def add(self, targets, inputs):
+        if not self.metrics:
+            return
+        targets, inputs = np.asarray(targets), np.asarray(inputs)
+        self.samples += len(targets)
+        if self.whole:
+            self._targets.append(targets)
+            self._scores.append(self.loss.scores(inputs))
+        if self.streaming:
+            outputs = self.loss.outputs(inputs)
+            for metric in self.streaming:
+                metric.update(targets, outputs)
+
+    def join(self, gather_rows, reduce):
+        """Several ranks' metrics as one (collective: every rank calls it, in the same
+        order): the kept arrays joined through `gather_rows`, each metric object's state
+        variables combined through `reduce(array, op)` as their aggregation says ('sum',
+        'mean'; 'none' and 'only_first_replica' are left as they are)."""
+        if self.whole:
+            self._targets = [gather_rows(_joined(self._targets))]
+            self._scores = [gather_rows(_joined(self._scores))]
+        for metric in self.streaming:
+            for variable in getattr(metric.keras_object, "variables", ()):
+                op = {"sum": "sum", "mean": "avg"}.get(getattr(variable, "aggregation", "sum"))
+                if op is not None:
+                    variable.assign(reduce(np.array(variable.value, np.float64), op))
 
     def results(self):
-        """{name: value} over all batches added (empty when there are no metrics)."""
-        if not self.metrics or not self._scores:
+        """{name: value} over all batches added (empty when nothing was added)."""
+        if not self.metrics or not self.samples:
             return {}
-        targets, scores = np.concatenate(self._targets), np.concatenate(self._scores)
-        self._targets, self._scores = [targets], [scores]  # concatenate once, not every call
-        return {m.name: m(targets, scores) for m in self.metrics}
+        if self.whole:
+            targets, scores = _joined(self._targets), _joined(self._scores)
+            self._targets, self._scores = [targets], [scores]  # concatenate once, not each call
+        logs = {}
+        for metric in self.metrics:
+            if getattr(metric, "streams", False):
+                value = metric.result()
+                logs.update(value if isinstance(value, dict) else {metric.name: value})
+            else:
+                logs[metric.name] = metric(targets, scores)
+        return logs
 
 
-__all__ = ["CompiledMetric", "MetricAccumulator", "resolve_metrics", "check_labels",
-           "sigmoid_array", "softmax_array", "METRIC_NAMES"]
+def _joined(arrays):
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+
+__all__ = ["CompiledMetric", "StreamingMetric", "MetricAccumulator", "resolve_metrics",
+           "check_labels", "sigmoid_array", "softmax_array", "METRIC_NAMES"]

@@ -304,21 +304,21 @@ class Model(Module, KerasWeights):
     def _train_epoch(self, batches, runner):
         self.train()
         xp = array_module(self)
-        tracker = MetricAccumulator(self.compiled_metrics)
+        tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
         steps = batches.steps
         refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
         total, seen, latest = 0.0, 0, {}
         for step, batch in enumerate(batches):
             runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-            loss, scores = self._train_step(x_batch, y_batch, w_batch)
+            loss, outputs = self._train_step(x_batch, y_batch, w_batch)
             count = len(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
                 loss, count = self._parallel.global_sums(loss * count, count)
                 loss /= count
             total, seen = total + loss * count, seen + count
             if len(x_batch):
-                tracker.add(to_cpu(y_batch), scores)
+                tracker.add(to_cpu(y_batch), outputs)
             if self.compiled_metrics and (step % refresh == 0 or step + 1 == steps):
                 latest = tracker.results()  # (each is a pass over the epoch so far)
             runner.call("on_train_batch_end", step, {"loss": total / seen, **latest})
@@ -338,7 +338,8 @@ class Model(Module, KerasWeights):
         return self.stop_training
 
     def _train_step(self, x_batch, y_batch, w_batch=None):
-        """One update; returns (the batch's loss, its scores for the metrics or None)."""
+        """One update; returns (the batch's loss, the array the loss took, for the metrics
+        (MetricAccumulator.add), or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         if parallel is not None:
             parallel.prepare(x_batch)
@@ -352,8 +353,7 @@ class Model(Module, KerasWeights):
         eager = captured is None or parallel is not None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
         loss, inputs = (self._update if eager else captured)(x_batch, y_batch, *weighted)
-        scores = compiled.scores(to_cpu(inputs.data)) if self.compiled_metrics else None
-        return float(loss.data), scores
+        return float(loss.data), to_cpu(inputs.data) if self.compiled_metrics else None
 
     def _update(self, x_batch, y_batch, w_batch=None):
         """Forward, backward and the optimizer's step on one batch (its samples weighted by
@@ -408,10 +408,10 @@ class Model(Module, KerasWeights):
         self.train()
         x_batch, y_batch, w_batch = (to_module(array_module(self), a)
                                      for a in next(iter(batches)))
-        loss, scores = self._train_step(x_batch, y_batch, w_batch)
-        tracker = MetricAccumulator(self.compiled_metrics)
-        if scores is not None:
-            tracker.add(to_cpu(y_batch), scores)
+        loss, outputs = self._train_step(x_batch, y_batch, w_batch)
+        tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
+        if outputs is not None:
+            tracker.add(to_cpu(y_batch), outputs)
         return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -427,7 +427,7 @@ class Model(Module, KerasWeights):
     def _evaluate_logs(self, batches, runner):
         """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
         compiled = self.compiled_loss
-        tracker = MetricAccumulator(self.compiled_metrics)
+        tracker = MetricAccumulator(self.compiled_metrics, compiled)
         total, seen = 0.0, 0
         xp = array_module(self)
         runner.call("on_test_begin", {})
@@ -440,7 +440,7 @@ class Model(Module, KerasWeights):
                 total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
-                    tracker.add(to_cpu(y_batch), compiled.scores(to_cpu(inputs.data)))
+                    tracker.add(to_cpu(y_batch), to_cpu(inputs.data))
                 runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1) + penalty})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)

@@ -73,10 +73,18 @@ class Writer:
                 "loss": (self.keras_object(loss.keras_object) if loss.keras_object is not None
                          else _known_name(loss, resolve_loss)
                          or self.value(loss.fn, "the loss")),
-                "metrics": [_known_name(m, lambda n: resolve_metrics([n])[0])
-                            or self.value(m.fn, f"the metric {m.name!r}")
-                            for m in model.compiled_metrics],
+                "metrics": [self.metric(m) for m in model.compiled_metrics],
                 "jit_compile": getattr(model, "_captured_update", None) is not None}
+
+    def metric(self, compiled):
+        """A compiled metric: a Keras metric object by class and config (its state is not
+        saved: compile's metrics start afresh at each epoch), a named one by its name, a
+        function by its name."""
+        where = f"the metric {compiled.name!r}"
+        if getattr(compiled, "keras_object", None) is not None:
+            return self.keras_object(compiled.keras_object, where)
+        return _known_name(compiled, lambda n: resolve_metrics([n])[0]) or \
+            self.value(compiled.fn, where)
 
     def optimizer(self, opt, model):
         cls = type(opt)
@@ -101,8 +109,8 @@ class Writer:
         return spec
 
     def keras_object(self, obj, where="the loss"):
-        """A Keras object (a loss of nn.keras.losses, an initializer) by its class and
-        get_config()."""
+        """A Keras object (a loss of nn.keras.losses, a metric of nn.keras.metrics, an
+        initializer) by its class and get_config()."""
         cls = type(obj)
         name = name_of(cls, type)
         if name is None:
@@ -275,11 +283,18 @@ _DECODE = {
     "__dtype__": lambda reader, name: np.dtype(name),
     "__layer__": Reader.module,
     "__class__": lambda reader, name: reader._class(name, object, "class"),
-    "__keras__": lambda reader, spec: reader._class(spec[0], object, "class")(
-        **reader.value(spec[1])),
+    "__keras__": lambda reader, spec: _from_config(reader._class(spec[0], object, "class"),
+                                                   reader.value(spec[1])),
     "__function__": Reader._function,
 }
 _TAGS = tuple(_DECODE)
+
+
+def _from_config(cls, config):
+    """A Keras object from its config: its class's from_config where it has one (Keras'
+    metrics), else the class called with it."""
+    from_config = getattr(cls, "from_config", None)
+    return from_config(config) if from_config is not None else cls(**config)
 
 
 def _config_of(module, where):

@@ -8,6 +8,8 @@ import os
 import sys
 import time
 
+import numpy as np
+
 from .callbacks.base import Callback
 
 _HIDDEN_KEYS = ("lr",)  # in the logs (History, CSVLogger) but not worth a column on screen
@@ -22,7 +24,7 @@ def format_logs(logs):
 
 
 def _number(value):
-    value = float(value)
+    value = float(np.mean(value))  # (an array-valued metric: its mean, as Keras' Progbar)
     return f"{value:.4e}" if value != 0 and abs(value) < 1e-3 else f"{value:.4f}"
 
 
