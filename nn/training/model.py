@@ -142,8 +142,9 @@ class Model(Module, KerasWeights):
         logits (see nn.training.losses).
         metrics: names ('accuracy', 'mse', 'mae', 'precision', 'recall', 'f1', 'auc', and
         Keras' loss-valued ones: 'mape', 'msle', 'hinge', 'poisson', 'kl_divergence',
-        'cosine_similarity', ...; see nn.training.metrics) or callables
-        `metric(y_true, y_pred) -> float`.
+        'cosine_similarity', ...; see nn.training.metrics), callables
+        `metric(y_true, y_pred) -> float`, or Keras' metric objects
+        (`nn.keras.metrics.AUC()`, a Metric subclass), streamed over each epoch's batches.
         jit_compile: True runs fit's update as a captured step (`autograd.capture`): the
         same update without rebuilding the graph at each batch (Keras' name for compiling
         its train step). Not with several processes, where fit runs eagerly.

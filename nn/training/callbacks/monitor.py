@@ -5,7 +5,8 @@ import warnings
 # mode='auto': names of values that improve upwards, and of those that improve downwards
 # (losses, errors); any other name needs its mode given (Keras raises there too).
 _MAXIMIZED = ("acc", "accuracy", "auc", "precision", "recall", "f1", "f1_score",
-              "cosine_similarity")
+              "fbeta_score", "cosine_similarity", "at_recall", "at_precision",
+              "at_specificity", "at_sensitivity")
 _MINIMIZED = ("loss", "mse", "mae", "error", "huber", "crossentropy", "mape", "msle", "hinge",
               "poisson", "divergence", "kld", "log_cosh", "logcosh")
 
@@ -14,11 +15,12 @@ class Monitor:
     """A log key, its direction and the least change that counts as an improvement.
 
     mode 'min' or 'max', or 'auto': 'max' for names (with or without `val_`, in any case)
-    ending in acc, accuracy, auc, precision, recall, f1, f1_score or cosine_similarity
-    ('val_AUC', 'categorical_accuracy'), 'min' for names ending in loss, mse, mae, error,
-    huber, crossentropy or one of Keras' other losses (mape, msle, hinge, poisson,
-    divergence, kld, log_cosh, logcosh); any other name (a metric of your own) needs
-    mode='min' or 'max'.
+    ending in acc, accuracy, auc, precision, recall, f1, f1_score, fbeta_score,
+    cosine_similarity or Keras' at_recall, at_precision, at_specificity, at_sensitivity
+    ('val_AUC', 'categorical_accuracy', 'precision_at_recall'), 'min' for names ending in
+    loss, mse, mae, error, huber, crossentropy or one of Keras' other losses (mape, msle,
+    hinge, poisson, divergence, kld, log_cosh, logcosh); any other name (a metric of your
+    own, or a metric object named otherwise) needs mode='min' or 'max'.
     """
 
     def __init__(self, monitor, mode="auto", min_delta=0.0, who="callback"):

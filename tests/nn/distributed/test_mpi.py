@@ -38,6 +38,18 @@ def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, op
     _assert_close(rank1, rank0, tol=0)  # started from other weights, ended identical
 
 
+def test_keras_metric_objects_sum_their_state_over_the_ranks(tmp_path):
+    """AUC, precision at thresholds, a streamed mean and F1 logged by 2 ranks are those of
+    one process on the same global batches (float32 states: summed in another order)."""
+    mpiexec_or_skip()
+    check(run_program("fit_keras_metrics.py", tmp_path / "two", ranks=2))
+    check(run_program("fit_keras_metrics.py", tmp_path / "one", ranks=1))
+    one = _arrays(tmp_path / "one_0.npz")
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, one, tol=1e-6)
+    _assert_close(rank1, rank0, tol=0)
+
+
 @pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
 @pytest.mark.parametrize("as_view", ["view", "copy"])
 def test_ddp_matches_one_process_over_either_transport_with_or_without_bucket_views(

@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pytest
 
+import nn
 import nn.keras as keras
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -52,3 +53,190 @@ def test_default_names_are_keras(class_name):
                 "SensitivityAtSpecificity": (0.5,), "SpecificityAtSensitivity": (0.5,)}
     metric = getattr(keras.metrics, class_name)(*required.get(class_name, ()))
     assert metric.name == REFERENCE["default_names"][class_name]
+
+
+# ----- the objects in compile -----
+class Recorder(keras.metrics.Metric):
+    """A metric written the Keras way that also keeps every batch it was given."""
+
+    def __init__(self, name="recorder", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+        self.batches = []
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self.batches.append((np.array(y_true), np.array(y_pred)))
+        self.count.assign(self.count + len(y_pred))
+
+    def result(self):
+        return self.count.value
+
+    def reset_state(self):
+        super().reset_state()
+        self.batches = []
+
+
+def _binary_data(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    y = (x[:, :1] + rng.normal(scale=0.8, size=(n, 1)) > 0).astype(float)
+    return x, y
+
+
+def _model(final="sigmoid"):
+    np.random.seed(0)
+    return keras.Sequential([keras.Input(shape=(4,)),
+                             keras.layers.Dense(6, activation="tanh"),
+                             keras.layers.Dense(1, activation=final)])
+
+
+def _streamed(metric, batches):
+    metric.reset_state()
+    for y_true, y_pred in batches:
+        metric.update_state(y_true, y_pred)
+    return np.asarray(metric.result(), np.float64)
+
+
+def test_fit_logs_each_object_streamed_over_the_epoch():
+    x, y = _binary_data()
+    recorder = Recorder()
+    objects = [keras.metrics.AUC(), keras.metrics.Precision(),
+               keras.metrics.F1Score(threshold=0.5), keras.metrics.BinaryCrossentropy(name="bce")]
+    model = _model()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy",
+                  metrics=["accuracy", recorder, *objects])
+    np.random.seed(1)
+    logs = model.fit(x, y, epochs=1, batch_size=16, verbose=0).history
+    assert [len(b[1]) for b in recorder.batches] == [16] * 7 + [8]  # the model's outputs
+    assert logs["recorder"] == [120.0]
+    for metric in objects:  # what the object streams over the same batches: what fit logged
+        np.testing.assert_allclose(logs[metric.name][0], _streamed(metric, recorder.batches),
+                                   rtol=0, atol=0, err_msg=metric.name)
+    per_batch = np.mean([_streamed(keras.metrics.AUC(), [b]) for b in recorder.batches])
+    assert abs(logs["auc"][0] - per_batch) > 1e-3  # (not a mean of the batches' AUCs)
+
+
+def test_validation_evaluate_and_callbacks_see_the_names(tmp_path):
+    x, y = _binary_data()
+    model = _model()
+    auc = keras.metrics.AUC(name="my_auc")
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=[auc, keras.metrics.Recall(), "precision"])
+    np.random.seed(2)
+    stop = nn.callbacks.EarlyStopping(monitor="val_my_auc", patience=1)
+    history = model.fit(x, y, epochs=3, batch_size=32, validation_split=0.25, verbose=0,
+                        callbacks=[stop, nn.callbacks.CSVLogger(str(tmp_path / "log.csv"))])
+    assert {"my_auc", "val_my_auc", "recall", "val_recall", "precision"} <= set(history.history)
+    assert "val_my_auc" in open(tmp_path / "log.csv").readline()
+    results = model.evaluate(x, y, batch_size=50, return_dict=True)
+    assert results["my_auc"] == pytest.approx(float(auc.result()), abs=0)  # evaluate's state
+    predictions = model.predict(x)
+    expected = keras.metrics.AUC()
+    for start in range(0, 120, 50):
+        expected.update_state(y[start:start + 50], predictions[start:start + 50])
+    assert results["my_auc"] == pytest.approx(float(expected.result()), abs=1e-12)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_logits_model_gives_the_objects_its_logits(jit_compile):
+    x, y = _binary_data()
+    model = _model(final=None)
+    model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=[keras.metrics.BinaryAccuracy(threshold=0.0),
+                           keras.metrics.AUC(from_logits=True), "accuracy"],
+                  jit_compile=jit_compile)
+    np.random.seed(3)
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    logits = model.predict(x)
+    results = model.evaluate(x, y, batch_size=len(x), return_dict=True)
+    assert results["binary_accuracy"] == pytest.approx(np.mean((logits > 0) == y))
+    assert results["binary_accuracy"] == pytest.approx(results["accuracy"])
+    assert results["auc"] == pytest.approx(
+        float(keras.metrics.AUC(from_logits=True)(y, logits)), abs=1e-12)
+
+
+def test_a_model_compiled_with_objects_saves_and_loads(tmp_path):
+    x, y = _binary_data()
+    model = _model()
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=["accuracy", keras.metrics.AUC(curve="PR", name="pr_auc"),
+                           keras.metrics.Precision(thresholds=[0.3, 0.7]),
+                           keras.metrics.MeanMetricWrapper(keras.metrics.mean_squared_error,
+                                                           name="mse_of_probabilities")])
+    np.random.seed(4)
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = nn.load_model(tmp_path / "model.keras")
+    metrics = [m.keras_object for m in loaded.compiled_metrics[1:]]
+    assert [type(m).__name__ for m in metrics] == ["AUC", "Precision", "MeanMetricWrapper"]
+    assert metrics[0].get_config() == model.compiled_metrics[1].keras_object.get_config()
+    assert metrics[2]._fn is keras.metrics.mean_squared_error
+    before = model.evaluate(x, y, return_dict=True)
+    after = loaded.evaluate(x, y, return_dict=True)
+    assert before.keys() == after.keys()
+    for key in before:
+        np.testing.assert_allclose(after[key], before[key], rtol=0, atol=0)
+
+
+def test_a_metric_of_ones_own_needs_registering_to_be_saved(tmp_path):
+    model = _model()
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[Recorder()])
+    with pytest.raises(TypeError, match="the metric 'recorder', a .*Recorder, is neither one "
+                                        "of nn.keras' nor registered"):
+        model.save(tmp_path / "model.keras")
+
+
+def test_the_state_is_keras_variables_and_call_updates():
+    metric = keras.metrics.Mean()
+    assert [v.name for v in metric.variables] == ["total", "count"]
+    assert metric([1.0, 2.0, 3.0]) == pytest.approx(2.0)
+    assert metric(np.array([5.0]), sample_weight=[3.0]) == pytest.approx(3.5)
+    assert metric.variables[1].numpy() == 6.0
+    metric.reset_state()
+    assert metric.result() == 0.0 and metric.dtype == "float32"
+    assert keras.metrics.Sum(dtype="float64").result().dtype == np.float64
+    with pytest.raises(RuntimeError, match="call super\\(\\).__init__"):
+        class Forgot(keras.metrics.Metric):
+            def __init__(self):
+                self.total = self.add_variable(shape=(), initializer="zeros")
+        Forgot()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_config_round_trips(name):
+    metric = _metric(CASES[name])
+    again = type(metric).from_config(metric.get_config())
+    assert again.get_config() == metric.get_config()
+
+
+def test_get_and_names_in_compile():
+    assert isinstance(keras.metrics.get("auc"), keras.metrics.AUC)
+    assert isinstance(keras.metrics.get("AUC"), keras.metrics.AUC)
+    assert keras.metrics.get("mean_squared_error") is keras.metrics.mean_squared_error
+    with pytest.raises(ValueError, match="unknown metric 'aucc'"):
+        keras.metrics.get("aucc")
+    model = _model()
+    with pytest.raises(ValueError, match="metric name 'precision' is used twice"):
+        model.compile(loss="binary_crossentropy",
+                      metrics=[keras.metrics.Precision(), keras.metrics.Precision()])
+
+
+def test_bad_inputs_name_the_metric_and_the_shapes():
+    with pytest.raises(ValueError, match=r"Precision \('precision'\): y_true of shape \(4, 2\) "
+                                         r"does not fit y_pred of shape \(4, 3\)"):
+        keras.metrics.Precision()(np.zeros((4, 2)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"AUC \('auc'\): .*sample_weight of shape \(3,\)"):
+        keras.metrics.AUC()(np.zeros(4), np.zeros(4), sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"F1Score \('f1_score'\): y_true of shape \(4,\)"):
+        keras.metrics.F1Score()(np.zeros(4), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match=r"sparse_categorical_accuracy: labels must be class "
+                                         r"indices in \[0, 3\)"):
+        keras.metrics.SparseCategoricalAccuracy()([0, 3], np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"MeanSquaredError \('mean_squared_error'\): y_true "
+                                         r"of shape \(4, 2\) does not fit y_pred of shape "
+                                         r"\(4, 3\)"):
+        keras.metrics.MeanSquaredError()(np.zeros((4, 2)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="AUC: curve must be one of ROC, PR, PRGAIN"):
+        keras.metrics.AUC(curve="roc2")
+    with pytest.raises(ValueError, match=r"Precision: threshold values must be in \[0, 1\]"):
+        keras.metrics.Precision(thresholds=[0.5, 1.5])
