@@ -2,6 +2,7 @@
 (so the front page never lies)."""
 import os
 import re
+import textwrap
 
 import pytest
 
@@ -10,7 +11,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def python_blocks():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        return re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)
+        # (dedented: a block inside a list item is indented with it)
+        return [textwrap.dedent(block) for block in
+                re.findall(r"```python\n(.*?)```", f.read(), flags=re.S)]
 
 
 def test_readme_examples_run_in_order(tmp_path, monkeypatch):
