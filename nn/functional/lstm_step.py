@@ -6,6 +6,11 @@ arrays, run by the step Function and its grad Function (see RecurrentStep);
 whole-sequence Recurrence on buffers allocated once, from the same helpers (_activate,
 _cell, _grad_coefficients, _step_grad), so the math lives here once. The grad Function's
 own backward is written with differentiable ops, so second (and higher) derivatives work.
+
+The activated gates are held gate-major, (4, ..., H): one contiguous block per gate. NumPy
+runs a column block of an (N, 4H) array row by row, several times slower than a
+contiguous pass when H is small, and the forward's elementwise ops read the gates one by
+one; the gradients stay (..., 4H), the layout of the products that read them.
 """
 import functools
 
@@ -20,38 +25,32 @@ from .activation import sigmoid
 from .recurrent_step import RecurrentStep
 
 
-def _gates(block, hidden):
-    """The i, f, g, o column blocks of a (..., 4H) array (views)."""
-    return (block[..., :hidden], block[..., hidden:2 * hidden],
-            block[..., 2 * hidden:3 * hidden], block[..., 3 * hidden:])
-
-
 @functools.lru_cache(maxsize=64)
-def _gate_scale(xp, hidden, dtype):
-    """Per-column scale over the 4H gate columns: -1 for the sigmoid gates i, f, o (their
-    e^-a comes from one exp over the block), 1 for the tanh gate g."""
-    scale = np.full(4 * hidden, -1, dtype=dtype)
-    scale[2 * hidden:3 * hidden] = 1
+def _gate_scale(xp, dtype, ndim):
+    """Per-gate scale for gate-major arrays of `ndim` dimensions, shaped (4, 1, ...): -1 for
+    the sigmoid gates i, f, o (their e^-a comes from one exp over the block), 1 for the tanh
+    gate g."""
+    scale = np.array([-1, -1, 1, -1], dtype=dtype).reshape((4,) + (1,) * (ndim - 1))
     scale = xp.asarray(scale)
     if isinstance(scale, np.ndarray):
         scale.flags.writeable = False  # cached and shared: nobody may edit it
     return scale
 
 
-def _activate(act, scaled=False):
-    """The gates from their pre-activations, in place on act (..., 4H): i, f, o =
-    1 / (1 + e^-a) as sigmoid_array computes it, g = tanh(a), each to full relative
-    precision (a gate near 0 stays a small number, not 0; tanh(a/2)/2 + 1/2 would be faster
-    by about 3 us a step but flushes a sigmoid below e^-17 to 0 in float32, and
+def _activate(act, scaled=False, scratch=None):
+    """The gates from their pre-activations, in place on the gate-major act (4, ..., H):
+    i, f, o = 1 / (1 + e^-a) as sigmoid_array computes it, g = tanh(a), each to full
+    relative precision (a gate near 0 stays a small number, not 0; tanh(a/2)/2 + 1/2 would
+    be faster by about 3 us a step but flushes a sigmoid below e^-17 to 0 in float32, and
     2 sigmoid(2a) - 1 loses a small tanh). `scaled`: act already holds the pre-activations
-    times _gate_scale (negation is exact). The caller silences overflow: e^x = inf gives
-    the limit 0 exactly."""
+    times _gate_scale (negation is exact). `scratch` (..., H) holds tanh(g) meanwhile when
+    given (a buffer the caller has no use for yet). The caller silences overflow: e^x = inf
+    gives the limit 0 exactly."""
     xp = get_array_module(act)
-    hidden = act.shape[-1] // 4
     if not scaled:
-        act *= _gate_scale(xp, hidden, act.dtype)
-    g = act[..., 2 * hidden:3 * hidden]
-    tanh_g = xp.tanh(g)  # before the exp over the whole block overwrites it
+        act *= _gate_scale(xp, act.dtype, act.ndim)
+    g = act[2]
+    tanh_g = xp.tanh(g, out=scratch)  # before the exp over the whole block overwrites it
     xp.exp(act, out=act)
     act += 1
     xp.reciprocal(act, out=act)
@@ -60,10 +59,10 @@ def _activate(act, scaled=False):
 
 
 def _cell(act, c, c_out=None, t_out=None, h_out=None):
-    """(h', c', t) from the gates act and the cell c: c' = f c + i g, t = tanh(c'),
-    h' = o t, each written into its `out` array when given."""
+    """(h', c', t) from the gate-major gates act and the cell c: c' = f c + i g,
+    t = tanh(c'), h' = o t, each written into its `out` array when given."""
     xp = get_array_module(act)
-    i, f, g, o = _gates(act, c.shape[-1])
+    i, f, g, o = act
     c_out = xp.multiply(f, c, out=c_out)
     t_out = xp.multiply(i, g, out=t_out)  # t_out holds i g until it takes tanh(c')
     c_out += t_out
@@ -76,8 +75,11 @@ def lstm_arrays(gx, gh, direct):
     through gh): a = gx + gh; i, f, o = sigmoid, g = tanh of a's blocks; c' = f c + i g;
     h' = o tanh(c')."""
     c = direct[0]
+    xp = get_array_module(gx)
+    act = xp.add(_gate_major(gx), _gate_major(gh),
+                 out=xp.empty((4,) + c.shape, xp.result_type(gx, gh)))
     with np.errstate(over="ignore"):  # see _activate
-        act = _activate(gx + gh)
+        _activate(act)
     h, c_new, t = _cell(act, c)
     return (h, c_new), (act, t, c)
 
@@ -87,12 +89,11 @@ def _grad_coefficients(act, t, c):
     s = g_c' + g_h' A is the gradient of c' and (s, s, s, g_h') B (gate by gate) that of
     the pre-activations (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o') with
     the slopes y (1 - y) of a sigmoid and 1 - y^2 of tanh; f is the forget gate (d_c = s f).
-    Elementwise, so one call serves every step of a sequence at once (act (..., 4H); t, c
-    (..., H)). B (4, ..., H) and f are gate-major and contiguous: NumPy iterates a gate's
-    column block of act row by row, which costs several times a contiguous pass when H is
-    small, so the gates are gathered once here."""
+    Elementwise, so one call serves every step of a sequence at once (act gate-major
+    (4, ..., H), a view; t, c (..., H)). B (4, ..., H) is gate-major and contiguous, so that
+    _step_grad multiplies the i, f and g gates by s in one broadcast product."""
     xp = get_array_module(act)
-    i, f, g, o = xp.ascontiguousarray(_gate_major(act))
+    i, f, g, o = act
     b = xp.empty((4,) + t.shape, act.dtype)
     for y, slope, factor in ((i, b[0], g), (f, b[1], c), (o, b[3], t)):
         xp.subtract(1, y, out=slope)
@@ -120,10 +121,11 @@ def _step_grad(a, b, g_h, g_c, out, s=None):
     return s
 
 
-def _gate_major(x):
-    """A (..., 4H) array as a (4, ..., H) view: one gate per leading index."""
+def _gate_major(x, axis=0):
+    """A (..., 4H) array as a view with one gate per index of `axis`: (4, ..., H) by
+    default, (L, 4, N, H) from (L, N, 4H) with axis=1."""
     blocks = x.reshape(x.shape[:-1] + (4, x.shape[-1] // 4))
-    return get_array_module(x).moveaxis(blocks, -2, 0)
+    return get_array_module(x).moveaxis(blocks, -2, axis)
 
 
 def lstm_grad_arrays(cache, grads, out=None):
@@ -134,7 +136,9 @@ def lstm_grad_arrays(cache, grads, out=None):
     act, t, c = cache
     g_h, g_c = grads
     a, b, f = _grad_coefficients(act, t, c)
-    d = get_array_module(act).empty_like(act) if out is None else out
+    if out is None:
+        out = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype)
+    d = out
     s = _step_grad(a, b, g_h, g_c, _gate_major(d))
     return d, d, (s * f,)
 
@@ -148,38 +152,51 @@ def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
     t = L-1 down to 0. hs[k, d] is direction d's h after its step k (processing order: time
     L-1-k where reversed); h_n, c_n are (D, N, H). Inside, a step's directions are stacked
     as rows, (D*N, ...): the elementwise math sees the 2-D arrays of one direction, and only
-    the recurrent product splits them. The cache keeps every step's gates and cells, so
-    that the backward pass computes its coefficients for all steps in one go."""
+    the recurrent product splits them; a step's gates are gate-major, (4, D*N, H). The cache
+    keeps every step's gates and cells, so that the backward pass computes its coefficients
+    for all steps in one go."""
     xp = get_array_module(weight_hh)
     dirs, (length, batch, width) = len(gates_x), gates_x[0].shape
     hidden, dtype, rows = width // 4, weight_hh.dtype, dirs * batch
     # The scale of _activate is folded into the products once, not applied per step: each
-    # step's gates then come from h times the scaled weights, plus its row of the scaled
-    # projection (a C-contiguous copy: BLAS is slower on a transposed view).
-    scale = _gate_scale(xp, hidden, dtype)
-    w_t = xp.multiply(xp.swapaxes(weight_hh, 1, 2), scale,
-                      out=xp.empty((dirs, hidden, width), dtype))
-    acts = xp.empty((length, rows, width), dtype)
-    by_direction = acts.reshape(length, dirs, batch, width)
+    # step's gates then come from h times the scaled weights, plus its slot of the scaled
+    # projection. w_gates[d, gate] is that gate's block of direction d's W_hh^T (a
+    # C-contiguous copy: BLAS is slower on a transposed view), so that one matmul gives a
+    # step's recurrent term gate-major.
+    w_gates = xp.multiply(xp.swapaxes(weight_hh.reshape(dirs, 4, hidden, hidden), 2, 3),
+                          _gate_scale(xp, dtype, 3), out=xp.empty((dirs, 4, hidden, hidden), dtype))
+    acts = xp.empty((length, 4, rows, hidden), dtype)
+    by_direction = acts.reshape(length, 4, dirs, batch, hidden)
     for d, (gates, backwards) in enumerate(zip(gates_x, reverse)):
-        xp.multiply(gates[::-1] if backwards else gates, scale, out=by_direction[:, d])
-    recurrent = xp.empty((rows, width), dtype)
+        xp.multiply(_gate_major(gates[::-1] if backwards else gates, axis=1),
+                    _gate_scale(xp, dtype, 3), out=by_direction[:, :, d])
+    recurrent = xp.empty((4, rows, hidden), dtype)
     # slot k of hs and cs holds the state after k steps (before step k)
     hs, cs = (xp.empty((length + 1, rows, hidden), dtype) for _ in range(2))
     ts = xp.empty((length, rows, hidden), dtype)
     hs[0], cs[0] = (s.reshape(rows, hidden) for s in state)
-    only = w_t[0] if dirs == 1 else None  # one direction: ndarray.dot, called inline
+    only = w_gates[0] if dirs == 1 else None  # one direction: the matmul called inline
     with np.errstate(over="ignore"):  # see _activate; set once, not per step
         for k in range(length):
             act = acts[k]
-            act += xp.dot(hs[k], only, out=recurrent) if dirs == 1 else _stacked_product(
-                hs[k], w_t, recurrent)
-            _activate(act, scaled=True)
+            act += xp.matmul(hs[k], only, out=recurrent) if dirs == 1 else _gate_product(
+                hs[k], w_gates, recurrent)
+            _activate(act, scaled=True, scratch=ts[k])
             _cell(act, cs[k], cs[k + 1], ts[k], hs[k + 1])
     # copies: the caller may write into what it gets; the cache must stay intact
     finals = tuple(x[length].reshape(dirs, batch, hidden).copy() for x in (hs, cs))
     outputs = hs[1:].reshape(length, dirs, batch, hidden).copy()
     return outputs, finals, (acts, hs, cs, ts, dirs)
+
+
+def _gate_product(h, w_gates, out):
+    """The recurrent term of D stacked directions, gate-major: h (D*N, H) times each
+    direction's w_gates (D, 4, H, H) into out (4, D*N, H), by one batched matmul."""
+    dirs, hidden = len(w_gates), h.shape[-1]
+    by_direction = out.reshape(4, dirs, -1, hidden)
+    get_array_module(h).matmul(h.reshape(dirs, 1, -1, hidden), w_gates,
+                               out=by_direction.swapaxes(0, 1))
+    return out
 
 
 def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h):
@@ -190,10 +207,10 @@ def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h
     need_initial_h."""
     acts, hs, cs, ts, dirs = cache
     xp = get_array_module(acts)
-    length, rows, width = acts.shape
-    hidden = width // 4
-    a, b, f = _grad_coefficients(acts, ts, cs[:-1])
-    d = xp.empty_like(acts)
+    length, _, rows, hidden = acts.shape
+    width = 4 * hidden
+    a, b, f = _grad_coefficients(xp.moveaxis(acts, 1, 0), ts, cs[:-1])
+    d = xp.empty((length, rows, width), acts.dtype)
     d_gates = _gate_major(d)
     g_out = (g_outputs[0] if dirs == 1 else xp.stack(g_outputs, axis=1)).reshape(
         length, rows, hidden)
