@@ -10,10 +10,10 @@ own backward is written with differentiable ops, so second (and higher) derivati
 The activated gates are held gate-major, (4, ..., H): one contiguous block per gate. NumPy
 runs a column block of an (N, 4H) array row by row, several times slower than a
 contiguous pass when H is small, and the forward's elementwise ops read the gates one by
-one; the gradients stay (..., 4H), the layout of the products that read them.
+one. They are held in the order i, f, o, g, so that the three sigmoid gates are one block
+(one call per op); the gradients stay (..., 4H) in PyTorch's order, the layout of the
+products that read them.
 """
-import functools
-
 import numpy as np
 
 from autograd.backend import get_array_module
@@ -25,44 +25,39 @@ from .activation import sigmoid
 from .recurrent_step import RecurrentStep
 
 
-@functools.lru_cache(maxsize=64)
-def _gate_scale(xp, dtype, ndim):
-    """Per-gate scale for gate-major arrays of `ndim` dimensions, shaped (4, 1, ...): -1 for
-    the sigmoid gates i, f, o (their e^-a comes from one exp over the block), 1 for the tanh
-    gate g."""
-    scale = np.array([-1, -1, 1, -1], dtype=dtype).reshape((4,) + (1,) * (ndim - 1))
-    scale = xp.asarray(scale)
-    if isinstance(scale, np.ndarray):
-        scale.flags.writeable = False  # cached and shared: nobody may edit it
-    return scale
+def _to_held_order(blocks, out, axis=0):
+    """PyTorch's gate blocks (i, f, g, o along `axis` of the view `blocks`) into `out` in
+    the held order i, f, o, g, negated but for g: _activate takes e^-a of the sigmoid gates
+    from one exp over their block (negation is exact)."""
+    xp = get_array_module(blocks)
+    src, dst = xp.moveaxis(blocks, axis, 0), xp.moveaxis(out, axis, 0)
+    xp.negative(src[:2], out=dst[:2])
+    xp.negative(src[3], out=dst[2])
+    dst[3] = src[2]
+    return out
 
 
-def _activate(act, scaled=False, scratch=None):
-    """The gates from their pre-activations, in place on the gate-major act (4, ..., H):
-    i, f, o = 1 / (1 + e^-a) as sigmoid_array computes it, g = tanh(a), each to full
-    relative precision (a gate near 0 stays a small number, not 0; tanh(a/2)/2 + 1/2 would
-    be faster by about 3 us a step but flushes a sigmoid below e^-17 to 0 in float32, and
-    2 sigmoid(2a) - 1 loses a small tanh). `scaled`: act already holds the pre-activations
-    times _gate_scale (negation is exact). `scratch` (..., H) holds tanh(g) meanwhile when
-    given (a buffer the caller has no use for yet). The caller silences overflow: e^x = inf
-    gives the limit 0 exactly."""
+def _activate(act):
+    """The gates, in place on the gate-major act (4, ..., H) holding -a_i, -a_f, -a_o, a_g
+    (see _to_held_order): i, f, o = 1 / (1 + e^-a) as sigmoid_array computes it,
+    g = tanh(a), each to full relative precision (a gate near 0 stays a small number, not 0;
+    tanh(a/2)/2 + 1/2 would be faster by about 3 us a step but flushes a sigmoid below
+    e^-17 to 0 in float32, and 2 sigmoid(2a) - 1 loses a small tanh). The caller silences
+    overflow: e^x = inf gives the limit 0 exactly."""
     xp = get_array_module(act)
-    if not scaled:
-        act *= _gate_scale(xp, act.dtype, act.ndim)
-    g = act[2]
-    tanh_g = xp.tanh(g, out=scratch)  # before the exp over the whole block overwrites it
-    xp.exp(act, out=act)
-    act += 1
-    xp.reciprocal(act, out=act)
-    g[...] = tanh_g
+    sigmoids, g = act[:3], act[3]
+    xp.exp(sigmoids, out=sigmoids)
+    sigmoids += 1
+    xp.reciprocal(sigmoids, out=sigmoids)
+    xp.tanh(g, out=g)
     return act
 
 
 def _cell(act, c, c_out=None, t_out=None, h_out=None):
-    """(h', c', t) from the gate-major gates act and the cell c: c' = f c + i g,
-    t = tanh(c'), h' = o t, each written into its `out` array when given."""
+    """(h', c', t) from the gate-major gates act (held order) and the cell c:
+    c' = f c + i g, t = tanh(c'), h' = o t, each written into its `out` array when given."""
     xp = get_array_module(act)
-    i, f, g, o = act
+    i, f, o, g = act
     c_out = xp.multiply(f, c, out=c_out)
     t_out = xp.multiply(i, g, out=t_out)  # t_out holds i g until it takes tanh(c')
     c_out += t_out
@@ -76,8 +71,8 @@ def lstm_arrays(gx, gh, direct):
     h' = o tanh(c')."""
     c = direct[0]
     xp = get_array_module(gx)
-    act = xp.add(_gate_major(gx), _gate_major(gh),
-                 out=xp.empty((4,) + c.shape, xp.result_type(gx, gh)))
+    a = gx + gh
+    act = _to_held_order(_gate_major(a), xp.empty((4,) + c.shape, a.dtype))
     with np.errstate(over="ignore"):  # see _activate
         _activate(act)
     h, c_new, t = _cell(act, c)
@@ -90,10 +85,11 @@ def _grad_coefficients(act, t, c):
     the pre-activations (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o') with
     the slopes y (1 - y) of a sigmoid and 1 - y^2 of tanh; f is the forget gate (d_c = s f).
     Elementwise, so one call serves every step of a sequence at once (act gate-major
-    (4, ..., H), a view; t, c (..., H)). B (4, ..., H) is gate-major and contiguous, so that
-    _step_grad multiplies the i, f and g gates by s in one broadcast product."""
+    (4, ..., H) in the held order, a view; t, c (..., H)). B (4, ..., H) is gate-major in
+    PyTorch's order and contiguous, so that _step_grad multiplies the i, f and g gates by s
+    in one broadcast product."""
     xp = get_array_module(act)
-    i, f, g, o = act
+    i, f, o, g = act
     b = xp.empty((4,) + t.shape, act.dtype)
     for y, slope, factor in ((i, b[0], g), (f, b[1], c), (o, b[3], t)):
         xp.subtract(1, y, out=slope)
@@ -158,18 +154,18 @@ def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
     xp = get_array_module(weight_hh)
     dirs, (length, batch, width) = len(gates_x), gates_x[0].shape
     hidden, dtype, rows = width // 4, weight_hh.dtype, dirs * batch
-    # The scale of _activate is folded into the products once, not applied per step: each
-    # step's gates then come from h times the scaled weights, plus its slot of the scaled
+    # The gates' order and signs (_to_held_order) are set once, in the products, not per
+    # step: a step's gates are h times the reordered weights plus its slot of the reordered
     # projection. w_gates[d, gate] is that gate's block of direction d's W_hh^T (a
     # C-contiguous copy: BLAS is slower on a transposed view), so that one matmul gives a
     # step's recurrent term gate-major.
-    w_gates = xp.multiply(xp.swapaxes(weight_hh.reshape(dirs, 4, hidden, hidden), 2, 3),
-                          _gate_scale(xp, dtype, 3), out=xp.empty((dirs, 4, hidden, hidden), dtype))
+    w_gates = _to_held_order(xp.swapaxes(weight_hh.reshape(dirs, 4, hidden, hidden), 2, 3),
+                             xp.empty((dirs, 4, hidden, hidden), dtype), axis=1)
     acts = xp.empty((length, 4, rows, hidden), dtype)
     by_direction = acts.reshape(length, 4, dirs, batch, hidden)
     for d, (gates, backwards) in enumerate(zip(gates_x, reverse)):
-        xp.multiply(_gate_major(gates[::-1] if backwards else gates, axis=1),
-                    _gate_scale(xp, dtype, 3), out=by_direction[:, :, d])
+        _to_held_order(_gate_major(gates[::-1] if backwards else gates, axis=1),
+                       by_direction[:, :, d], axis=1)
     recurrent = xp.empty((4, rows, hidden), dtype)
     # slot k of hs and cs holds the state after k steps (before step k)
     hs, cs = (xp.empty((length + 1, rows, hidden), dtype) for _ in range(2))
@@ -181,7 +177,7 @@ def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
             act = acts[k]
             act += xp.matmul(hs[k], only, out=recurrent) if dirs == 1 else _gate_product(
                 hs[k], w_gates, recurrent)
-            _activate(act, scaled=True, scratch=ts[k])
+            _activate(act)
             _cell(act, cs[k], cs[k + 1], ts[k], hs[k + 1])
     # copies: the caller may write into what it gets; the cache must stay intact
     finals = tuple(x[length].reshape(dirs, batch, hidden).copy() for x in (hs, cs))

@@ -220,7 +220,8 @@ def test_the_gates_match_sigmoid_and_tanh(dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the overflow is expected, never reported
         _, (act, _, _) = STEPS["LSTM"].step_on_arrays(gx, gh, (c,))
-    act = np.moveaxis(act, 0, -2).reshape(gx.shape)  # the cache holds the gates gate-major
+    # the cache holds the gates gate-major, in the order i, f, o, g
+    act = np.moveaxis(act[[0, 1, 3, 2]], 0, -2).reshape(gx.shape)
     a = gx + gh
     sigmoid_gates = np.r_[0:2 * hidden, 3 * hidden:4 * hidden]
     tanh_gate = np.s_[:, 2 * hidden:3 * hidden]
