@@ -30,7 +30,7 @@ def _to_held_order(blocks, out, axis=0):
     the held order i, f, o, g, negated but for g: _activate takes e^-a of the sigmoid gates
     from one exp over their block (negation is exact)."""
     xp = get_array_module(blocks)
-    src, dst = xp.moveaxis(blocks, axis, 0), xp.moveaxis(out, axis, 0)
+    src, dst = blocks.swapaxes(axis, 0), out.swapaxes(axis, 0)  # axis 0 or 1: a move
     xp.negative(src[:2], out=dst[:2])
     xp.negative(src[3], out=dst[2])
     dst[3] = src[2]
@@ -121,7 +121,9 @@ def _gate_major(x, axis=0):
     """A (..., 4H) array as a view with one gate per index of `axis`: (4, ..., H) by
     default, (L, 4, N, H) from (L, N, 4H) with axis=1."""
     blocks = x.reshape(x.shape[:-1] + (4, x.shape[-1] // 4))
-    return get_array_module(x).moveaxis(blocks, -2, axis)
+    order = list(range(blocks.ndim - 2))
+    order.insert(axis, blocks.ndim - 2)  # a transpose: NumPy's moveaxis costs microseconds
+    return blocks.transpose(order + [blocks.ndim - 1])
 
 
 def lstm_grad_arrays(cache, grads, out=None):
@@ -205,9 +207,10 @@ def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h
     xp = get_array_module(acts)
     length, _, rows, hidden = acts.shape
     width = 4 * hidden
-    a, b, f = _grad_coefficients(xp.moveaxis(acts, 1, 0), ts, cs[:-1])
+    a, b, f = _grad_coefficients(acts.swapaxes(0, 1), ts, cs[:-1])
+    b = b.swapaxes(0, 1)  # step-major views: an integer index per step is the cheap one
     d = xp.empty((length, rows, width), acts.dtype)
-    d_gates = _gate_major(d)
+    d_gates = _gate_major(d, axis=1)
     g_out = (g_outputs[0] if dirs == 1 else xp.stack(g_outputs, axis=1)).reshape(
         length, rows, hidden)
     # buffers of our own, updated in place each step: no allocation inside the loop
@@ -216,7 +219,7 @@ def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h
     s = xp.empty_like(g_c)
     only = weight_hh[0] if dirs == 1 else None  # one direction: ndarray.dot, called inline
     for k in range(length - 1, -1, -1):
-        _step_grad(a[k], b[:, k], g_h, g_c, d_gates[:, k], s)
+        _step_grad(a[k], b[k], g_h, g_c, d_gates[k], s)
         xp.multiply(s, f[k], out=g_c)
         if k == 0:
             g_h = _stacked_product(d[0], weight_hh) if need_initial_h else None
