@@ -134,9 +134,8 @@ def lstm_grad_arrays(cache, grads, out=None):
     act, t, c = cache
     g_h, g_c = grads
     a, b, f = _grad_coefficients(act, t, c)
-    if out is None:
-        out = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype)
-    d = out
+    d = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
+        if out is None else out  # (..., 4H) in PyTorch's order, unlike the gate-major act
     s = _step_grad(a, b, g_h, g_c, _gate_major(d))
     return d, d, (s * f,)
 
