@@ -245,7 +245,7 @@ def sigmoid_array(x, out=None):
         out[...] = y
         return out
     with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
-        y = xp.negative(x, out=out)
+        y = xp.multiply(x, -1, out=out)  # (not negative: see lstm_step._to_held_order)
         xp.exp(y, out=y)
         y += 1
         xp.reciprocal(y, out=y)

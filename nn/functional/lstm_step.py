@@ -31,8 +31,10 @@ def _to_held_order(blocks, out, axis=0):
     from one exp over their block (negation is exact)."""
     xp = get_array_module(blocks)
     src, dst = blocks.swapaxes(axis, 0), out.swapaxes(axis, 0)  # axis 0 or 1: a move
-    xp.negative(src[:2], out=dst[:2])
-    xp.negative(src[3], out=dst[2])
+    # times -1, not np.negative: NumPy 2.4's negative with out= writes wrong values into a
+    # one-column view of rows 16 (float32) or 64 (float64) bytes apart (H = 1, N = 1 here)
+    xp.multiply(src[:2], -1, out=dst[:2])
+    xp.multiply(src[3], -1, out=dst[2])
     dst[3] = src[2]
     return out
 

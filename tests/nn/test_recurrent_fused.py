@@ -237,3 +237,22 @@ def test_the_gates_match_sigmoid_and_tanh(dtype):
     gx, gh = gx[:, :3 * hidden], gh[:, :3 * hidden]
     _, (rz, _, _, _) = STEPS["GRU"].step_on_arrays(gx, gh, (c,))
     np.testing.assert_array_equal(rz, sigmoid_array(gx[:, :2 * hidden] + gh[:, :2 * hidden]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch, hidden", [(1, 1), (2, 1), (1, 2)])
+def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidden, dtype):
+    """Batch 1 and hidden size 1 make one-column views of 16- and 64-byte rows, where
+    NumPy 2.4's np.negative(..., out=) writes wrong values (the gates are negated by a
+    product instead)."""
+    from nn.functional.lstm_step import LSTMStep
+    from nn.functional.recurrence import BidirectionalRecurrence
+    rng = np.random.default_rng(3)
+    gates = rng.standard_normal((3, batch, 2, 4 * hidden)).astype(dtype)
+    weight = (0.5 * rng.standard_normal((2, 4 * hidden, hidden))).astype(dtype)
+    h0, c0 = (rng.standard_normal((2, batch, hidden)).astype(dtype) for _ in range(2))
+    both = BidirectionalRecurrence(LSTMStep)(gates, weight, h0, c0)[0].data
+    for d in range(2):
+        one = Recurrence(LSTMStep, reverse=d == 1)(gates[:, :, d], weight[d], h0[d], c0[d])
+        np.testing.assert_allclose(both[:, :, d], one[0].data, rtol=1e-5 if dtype ==
+                                   np.float32 else 1e-12)

@@ -498,3 +498,12 @@ def test_nan_gradients_follow_pytorch_in_max_min_clip_relu():
     r = Variable(np.array([nan, 0.5, 0.0, -1.0]))
     ag.sum(F.relu(r)).backward()
     np.testing.assert_array_equal(r.grad.data, [1.0, 1.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("dtype, row", [(F32, 4), (F64, 8)])
+def test_sigmoid_into_a_one_column_view_is_right(dtype, row):
+    """NumPy 2.4's np.negative(x, out=) writes wrong values into a one-column view of rows
+    16 (float32) or 64 (float64) bytes apart; sigmoid_array negates by a product instead."""
+    x = np.linspace(-3, 3, 5 * row).astype(dtype).reshape(5, row)[:, :1]
+    out = np.empty((5, row), dtype)[:, :1]
+    np.testing.assert_array_equal(sigmoid_array(x, out=out), sigmoid_array(x.copy()))
