@@ -42,7 +42,7 @@ def write_backward(code, outputs, grad_outputs, order):
     for x in _leaves(order, outputs):
         if id(x) in writer.written:
             g = writer.slot(x)
-            code.line(f"if {g} is not None: store({code.name(x, 'v')}, {g}, taken)", 2)
+            code.line(f"if {g} is not None: store({code.name(x, 'v')}, wrap({g}), taken)", 2)
     code.lines[start:start] = ["        " + f"{g} = None" for g in writer.slots.values()]
     code.line("finally:")
     code.line("grad_mode.reset(t_grad)", 2)
@@ -117,18 +117,6 @@ class _BackwardWriter:
                 self.add(x, "gx", 4)
 
 
-def _store(leaf, g, taken):
-    """store_leaf_grad for an array g. The usual case, a leaf without a gradient getting
-    fresh memory of its own, is set here at once; the capture checked the leaf (a float
-    leaf requiring grad), and Program.holds that it still requires grad."""
-    if leaf.grad is None and g.__class__ is np.ndarray and g.base is None \
-            and id(g) not in taken and g.flags.writeable:
-        taken.add(id(g))
-        leaf.grad = wrap(g)
-    else:
-        store_leaf_grad(leaf, wrap(g), taken)
-
-
 def _as_tuple(grads):
     return tuple(grads) if grads.__class__ is list else (grads,)
 
@@ -180,5 +168,5 @@ def _with_zeros(func, gys):
 
 _HELPERS = {"grad_mode": grad_mode, "backward_running": backward_running, "add": _add_arrays,
             "fit_grad": _fit_grad, "seed": _seed, "ones_seed": ones_seed,
-            "user_arrays": _user_arrays, "store": _store, "wrap": wrap,
+            "user_arrays": _user_arrays, "store": store_leaf_grad, "wrap": wrap,
             "as_tuple": _as_tuple, "with_zeros": _with_zeros}

@@ -7,13 +7,13 @@ NumPy. Written out as straight-line code, each array in a local variable and eve
 that the capture fixed taken once, it is the step one would write by hand (as torch.fx and
 `torch.compile` write Python for a traced graph). `CapturedStep.code` shows it:
 
-    def replay(a0, a1):
-        s0.data = a0
-        s1.data = a1
-        e0()  # Optimizer.zero_grad
-        a2 = f1(a0, v0.data, v1.data)  # Linear
-        if a2.__class__ is not ndarray: a2 = as_output(a2)
-        o1.data = a2
+    def replay(a1, a2):
+        s0.data = a1
+        s1.data = a2
+        e2()  # Optimizer.zero_grad
+        a3 = f3(s0.data, v4.data, v5.data)  # linear
+        if a3.__class__ is not ndarray: a3 = as_output(a3)
+        o6.data = a3
         ...
 """
 import numpy as np

@@ -318,28 +318,21 @@ class Optimizer:
                     g = self._prepare_grad(w, g, h)
                 if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
                     w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
-                try:  # (inline, not a call: small models feel one per parameter)
-                    self._update(xp, w, g, state, h)
-                except KeyError as missing:
-                    self._update_after_missing(missing, xp, w, g, state, h, group)
+                self._run_update(xp, w, g, state, h, group)
                 mark_modified(p)  # graphs that saved the old weights now refuse to backward
         return loss
 
     def _run_update(self, xp, w, g, state, h, group=None):
-        """`_update`, with a state entry it lacks explained (the flat update of
-        optim/foreach.py; step's loop writes the same inline)."""
+        """`_update`, with a state entry it lacks explained (the per-parameter loop and the
+        flat update of optim/foreach.py alike). A state emptied by hand (`.clear()`, `= {}`)
+        starts afresh, as in PyTorch."""
         try:
             self._update(xp, w, g, state, h)
         except KeyError as missing:
-            self._update_after_missing(missing, xp, w, g, state, h, group)
-
-    def _update_after_missing(self, missing, xp, w, g, state, h, group):
-        """`_update` raised KeyError `missing`: a state emptied by hand (`.clear()`, `= {}`)
-        starts afresh, as in PyTorch; any other missing entry is explained."""
-        if group is None or state or type(state) is not dict:
-            raise _state_error(self._who, missing) from None
-        state.update(self._init_state(xp, w, group))
-        self._update(xp, w, g, state, h)
+            if group is None or state or type(state) is not dict:
+                raise _state_error(self._who, missing) from None
+            state.update(self._init_state(xp, w, group))
+            self._update(xp, w, g, state, h)
 
     def _foreach_pays(self, h):
         """Whether updating a small group as one flat array saves time with these

@@ -1,5 +1,5 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
-from autograd.blocks import BLOCK, in_blocks
+from autograd.blocks import in_blocks
 
 from .optimizer import Optimizer, check_nonnegative
 
@@ -44,9 +44,6 @@ class SGD(Optimizer):
 
     def _update(self, xp, w, g, state, h):
         # .get: momentum may be switched on mid-run (PyTorch then starts the buffer)
-        if not h.momentum and w.size < BLOCK:  # plain SGD on a small parameter: one line
-            w -= h.lr * g
-            return
         buf = state.get("momentum_buffer") if h.momentum else None
         started = buf is not None
         if h.momentum and not started:
