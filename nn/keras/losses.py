@@ -211,7 +211,7 @@ class BinaryCrossentropy(_CrossEntropy):
 
     @staticmethod
     def probabilities_to_logits(p):
-        p = clip(p, _EPSILON, 1.0 - _EPSILON)
+        p = clip(p, EPSILON, 1.0 - EPSILON)
         return log(p) - log(1.0 - p)
 
 
@@ -228,7 +228,7 @@ class CategoricalCrossentropy(_CrossEntropy):
 
     @staticmethod
     def probabilities_to_logits(p):
-        return log(clip(p, _EPSILON, None))  # softmax(log p) = p / sum(p)
+        return log(clip(p, EPSILON, None))  # softmax(log p) = p / sum(p)
 
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
@@ -257,7 +257,7 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
     probabilities_to_logits = staticmethod(CategoricalCrossentropy.probabilities_to_logits)
 
 
-_EPSILON = 1e-7  # keras.backend.epsilon()
+EPSILON = 1e-7  # keras.backend.epsilon()
 
 
 def _last_axis_only(axis, who):

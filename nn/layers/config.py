@@ -85,7 +85,8 @@ def name_of(obj, kind):
     key = getattr(obj, "__name__", None)
     if key is not None and _builtin(key, kind) is obj:
         return key
-    for prefix in (_KERAS, _KERAS_METRICS):  # nn.keras.layers' ..., nn.keras.metrics'
+    metric = getattr(obj, "__module__", "").startswith("nn.keras.metrics")
+    for prefix in (_KERAS_METRICS,) if metric else (_KERAS,):  # (nn.keras' others)
         if key is not None and _builtin(prefix + key, kind) is obj:
             return prefix + key
     return None

@@ -38,6 +38,7 @@ logged under its `name`. Compile's metrics are unweighted, as Keras'.
 
 import numpy as np
 
+from autograd.backend import to_cpu
 from autograd.config import no_grad
 
 from .. import functional
@@ -208,6 +209,9 @@ class CompiledMetric:
     `aligns`: targets reshaped to the outputs' shape where they hold as many values (a
     user's function, which would broadcast (N,) against (N, 1) to (N, N))."""
 
+    streams = False  # (StreamingMetric's are updated batch by batch)
+
+
     def __init__(self, name, fn, aligns=False):
         self.name, self.fn, self.aligns = name, fn, aligns
 
@@ -260,7 +264,7 @@ class StreamingMetric:
 
 
 def _logged(value):
-    value = np.asarray(getattr(value, "data", value), dtype=np.float64)
+    value = np.asarray(to_cpu(value), dtype=np.float64)
     return float(value) if value.ndim == 0 else value
 
 
@@ -313,10 +317,10 @@ class MetricAccumulator:
     far. The named metrics and functions score everything added at once (kept until then);
     the metric objects are reset now and updated batch by batch."""
 
-    def __init__(self, metrics, loss=None):
+    def __init__(self, metrics, loss):
         self.metrics, self.loss = metrics, loss
-        self.streaming = [m for m in metrics if getattr(m, "streams", False)]
-        self.whole = [m for m in metrics if not getattr(m, "streams", False)]
+        self.streaming = [m for m in metrics if m.streams]
+        self.whole = [m for m in metrics if not m.streams]
         self._targets, self._scores = [], []
         self.samples = 0
         for metric in self.streaming:
@@ -358,7 +362,7 @@ class MetricAccumulator:
             self._targets, self._scores = [targets], [scores]  # concatenate once, not each call
         logs = {}
         for metric in self.metrics:
-            if getattr(metric, "streams", False):
+            if metric.streams:
                 value = metric.result()
                 logs.update(value if isinstance(value, dict) else {metric.name: value})
             else:

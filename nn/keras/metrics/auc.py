@@ -5,7 +5,14 @@ import numpy as np
 
 from ...functional.activation import sigmoid_array
 from .metric import Metric, as_array, check_pair
-from .thresholds import COUNTS, EPSILON, divide_no_nan, evenly_spaced, update_confusion
+from .thresholds import (
+    COUNTS,
+    EPSILON,
+    divide_no_nan,
+    evenly_spaced,
+    evenly_spaced_inner,
+    update_confusion,
+)
 
 _CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
 _SUMMATIONS = ("interpolation", "majoring", "minoring")
@@ -37,7 +44,7 @@ class AUC(Metric):
                 raise ValueError(f"AUC: num_thresholds must be an integer > 1, got "
                                  f"{num_thresholds!r}")
             self.num_thresholds = num_thresholds
-            thresholds = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            thresholds = evenly_spaced_inner(num_thresholds)
             self._evenly = True
         # the outer thresholds just outside [0, 1]: every prediction is above the first
         self.thresholds = [0.0 - EPSILON] + list(thresholds) + [1.0 + EPSILON]
@@ -94,10 +101,6 @@ class AUC(Metric):
             return np.mean(by_label, dtype=by_label.dtype)
         return divide_no_nan(np.sum(by_label * self.label_weights),
                              np.sum(self.label_weights))[()]
-
-    def reset_state(self):
-        if self._built:
-            super().reset_state()
 
     def get_config(self):
         config = {**super().get_config(), "num_thresholds": self.num_thresholds,

@@ -4,7 +4,14 @@ recall, sensitivity or specificity at a given value of another."""
 import numpy as np
 
 from .metric import Metric, as_array, check_pair
-from .thresholds import divide_no_nan, evenly_spaced, parse_thresholds, update_confusion
+from .thresholds import (
+    NEG_INF,
+    divide_no_nan,
+    evenly_spaced,
+    evenly_spaced_inner,
+    parse_thresholds,
+    update_confusion,
+)
 
 _VARIABLES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives",
               "fn": "false_negatives"}
@@ -77,7 +84,7 @@ class _PrecisionOrRecall(ConfusionMetric):
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds, self.top_k, self.class_id = thresholds, top_k, class_id
-        default = 0.5 if top_k is None else -1e10  # (top_k: the k kept are the positives)
+        default = 0.5 if top_k is None else NEG_INF  # (top_k: the k kept are the positives)
         self._make_counts(parse_thresholds(thresholds, default, type(self).__name__))
 
     def get_config(self):
@@ -124,8 +131,7 @@ class _AtValue(ConfusionMetric):
         self.value, self.num_thresholds, self.class_id = value, num_thresholds, class_id
         setattr(self, self.argument, value)
         self._make_counts([0.5] if num_thresholds == 1 else
-                          [0.0] + [(i + 1) / (num_thresholds - 1)
-                                   for i in range(num_thresholds - 2)] + [1.0])
+                          [0.0] + evenly_spaced_inner(num_thresholds) + [1.0])
 
     def _rates(self):
         tp, fp, tn, fn = (getattr(self, _VARIABLES[k]).value for k in self.counts)

@@ -75,10 +75,6 @@ class FBetaScore(Metric):
             return np.sum(score * (support / (np.sum(support) + eps)))
         return score if self.average is None else np.mean(score, dtype=score.dtype)
 
-    def reset_state(self):
-        if self._built:
-            super().reset_state()
-
     def get_config(self):
         return {**super().get_config(), "average": self.average, "beta": self.beta,
                 "threshold": self.threshold}

@@ -10,10 +10,10 @@ other thresholds by comparing every prediction with each.
 """
 import numpy as np
 
+from ..losses import EPSILON  # keras.backend.epsilon()
 from .metric import as_array, same_rank
 
 NEG_INF = -1e10  # what top_k gives the predictions it leaves out (Keras')
-EPSILON = 1e-7   # keras.backend.epsilon()
 COUNTS = ("tp", "fp", "tn", "fn")
 
 
@@ -26,6 +26,11 @@ def parse_thresholds(thresholds, default, who):
         if bad:
             raise ValueError(f"{who}: threshold values must be in [0, 1], got {bad}")
     return values
+
+
+def evenly_spaced_inner(n):
+    """Keras' n evenly spaced thresholds without their two ends: i / (n - 1), 0 < i < n-1."""
+    return [(i + 1) / (n - 1) for i in range(n - 2)]
 
 
 def evenly_spaced(thresholds):

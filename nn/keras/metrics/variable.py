@@ -8,14 +8,17 @@ several ranks combines the ranks' states at the end of an epoch.
 """
 import numpy as np
 
+from autograd.backend import to_cpu
+
 AGGREGATIONS = ("sum", "mean", "none", "only_first_replica")
 
 
 def plain(value):
-    """The array in `value`: a MetricVariable's or an autograd Variable's, else as given."""
+    """The array in `value`: a MetricVariable's, else as to_cpu gives it (an autograd
+    Variable's array, a CuPy array on the host, a list as an array)."""
     if isinstance(value, MetricVariable):
         return value.value
-    return getattr(value, "data", value)
+    return to_cpu(value)
 
 
 class MetricVariable:
@@ -57,8 +60,8 @@ class MetricVariable:
     def assign_sub(self, value):
         return self.assign(self._value - plain(value))
 
-    def __array__(self, dtype=None, copy=None):
-        return self._value if dtype is None else self._value.astype(dtype)
+    def __array__(self, dtype=None, copy=None):  # (np.array(v) copies: the state is the metric's)
+        return np.array(self._value, dtype=dtype, copy=copy)
 
     def __getitem__(self, index):
         return self._value[index]
