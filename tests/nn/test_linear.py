@@ -74,6 +74,21 @@ def test_only_the_wanted_gradients_are_computed():
     np.testing.assert_array_equal(w.grad.data, np.full((4, 3), 2.0))
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("rows", [0, 1, 2, 100, 300, 70_000])
+def test_the_bias_gradient_is_the_sum_over_the_batch(rows, dtype):
+    """(Small float32/float64 batches take it as a product with ones: the same sums, held
+    in a vector that grows with the longest batch.)"""
+    gy = np.random.default_rng(rows).standard_normal((rows, 3)).astype(dtype)
+    x = Variable(np.ones((rows, 2), dtype), requires_grad=False)
+    w, b = Variable(np.ones((3, 2), dtype)), Variable(np.zeros(3, dtype))
+    F.linear(x, w, b).backward(gy)
+    expected = gy.astype(np.float64).sum(axis=0)
+    tolerance = {np.float16: 1e-2, np.float32: 1e-5, np.float64: 1e-12}[dtype]
+    assert b.grad.dtype == dtype and b.grad.shape == (3,)
+    np.testing.assert_allclose(b.grad.data, expected, rtol=tolerance, atol=tolerance * rows)
+
+
 def test_float32_stays_float32_through_backward():
     x = Variable(np.random.randn(5, 3).astype(np.float32))
     w = Variable(np.random.randn(2, 3).astype(np.float32))
