@@ -8,6 +8,9 @@ from .metric import Metric, as_array, check_pair
 from .thresholds import (
     COUNTS,
     EPSILON,
+    add_counts,
+    count_values,
+    counts_of,
     divide_no_nan,
     evenly_spaced,
     evenly_spaced_inner,
@@ -16,8 +19,6 @@ from .thresholds import (
 
 _CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
 _SUMMATIONS = ("interpolation", "majoring", "minoring")
-_NAMES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives",
-          "fn": "false_negatives"}
 
 
 class AUC(Metric):
@@ -61,9 +62,7 @@ class AUC(Metric):
 
     def _build(self, labels):
         shape = (self.num_thresholds, labels) if self.multi_label else (self.num_thresholds,)
-        for key in COUNTS:
-            setattr(self, _NAMES[key], self.add_variable(shape=shape, initializer="zeros",
-                                                         name=_NAMES[key]))
+        add_counts(self, COUNTS, shape)
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -76,7 +75,7 @@ class AUC(Metric):
             self._build(y_pred.shape[1])
         if self.from_logits:
             y_pred = sigmoid_array(y_pred.astype(self.dtype))
-        update_confusion({key: getattr(self, _NAMES[key]) for key in COUNTS}, y_true, y_pred,
+        update_confusion(counts_of(self, COUNTS), y_true, y_pred,
                          self.thresholds, self._evenly, sample_weight=sample_weight,
                          multi_label=self.multi_label,
                          label_weights=None if self.multi_label else self.label_weights)
@@ -84,7 +83,7 @@ class AUC(Metric):
     def result(self):
         if not self._built:
             return np.zeros((), self.dtype)[()]
-        tp, fp, tn, fn = (getattr(self, _NAMES[key]).value for key in COUNTS)
+        tp, fp, tn, fn = count_values(self, COUNTS)
         if self.curve == "PR" and self.summation_method == "interpolation":
             return self._mean_over_labels(_interpolated_pr_areas(tp, fp, fn))
         x, y = _curve(self.curve, tp, fp, tn, fn)

@@ -6,15 +6,15 @@ import numpy as np
 from .metric import Metric, as_array, check_pair
 from .thresholds import (
     NEG_INF,
+    add_counts,
+    count_values,
+    counts_of,
     divide_no_nan,
     evenly_spaced,
     evenly_spaced_inner,
     parse_thresholds,
     update_confusion,
 )
-
-_VARIABLES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives",
-              "fn": "false_negatives"}
 
 
 class ConfusionMetric(Metric):
@@ -27,9 +27,7 @@ class ConfusionMetric(Metric):
     def _make_counts(self, thresholds):
         self.thresholds = thresholds
         self._evenly = evenly_spaced(thresholds)
-        for key in self.counts:
-            setattr(self, _VARIABLES[key], self.add_variable(
-                shape=(len(thresholds),), initializer="zeros", name=_VARIABLES[key]))
+        add_counts(self, self.counts, (len(thresholds),))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = as_array(y_true), as_array(y_pred)
@@ -37,9 +35,8 @@ class ConfusionMetric(Metric):
         if self.class_id is not None and y_pred.ndim < 2:
             raise ValueError(f"{type(self).__name__} ({self.name!r}): class_id needs y_pred of "
                              f"shape (samples, classes), got {y_pred.shape}")
-        update_confusion({key: getattr(self, _VARIABLES[key]) for key in self.counts},
-                         y_true, y_pred, self.thresholds, self._evenly, self.top_k,
-                         self.class_id, sample_weight)
+        update_confusion(counts_of(self, self.counts), y_true, y_pred, self.thresholds,
+                         self._evenly, self.top_k, self.class_id, sample_weight)
 
     def _per_threshold(self, values):
         """One value per threshold, or the only one's."""
@@ -51,7 +48,7 @@ class _Count(ConfusionMetric):
         super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self._make_counts(parse_thresholds(thresholds, 0.5, type(self).__name__))
-        self.accumulator = getattr(self, _VARIABLES[self.counts[0]])
+        self.accumulator, = counts_of(self, self.counts).values()
 
     def result(self):
         return self._per_threshold(self.accumulator.value.copy())
@@ -134,7 +131,7 @@ class _AtValue(ConfusionMetric):
                           [0.0] + evenly_spaced_inner(num_thresholds) + [1.0])
 
     def _rates(self):
-        tp, fp, tn, fn = (getattr(self, _VARIABLES[k]).value for k in self.counts)
+        tp, fp, tn, fn = count_values(self, self.counts)
         return {"recall": divide_no_nan(tp, tp + fn), "precision": divide_no_nan(tp, tp + fp),
                 "specificity": divide_no_nan(tn, tn + fp)}
 

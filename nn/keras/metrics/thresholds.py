@@ -15,6 +15,26 @@ from .metric import as_array, same_rank
 
 NEG_INF = -1e10  # what top_k gives the predictions it leaves out (Keras')
 COUNTS = ("tp", "fp", "tn", "fn")
+COUNT_NAMES = {"tp": "true_positives", "fp": "false_positives", "tn": "true_negatives",
+               "fn": "false_negatives"}  # the attributes (and variables) as Keras names them
+
+
+def add_counts(metric, keys, shape):
+    """The confusion counts `keys` as the metric's variables of `shape`, zeros, each an
+    attribute named as Keras names it (metric.true_positives, ...)."""
+    for key in keys:
+        name = COUNT_NAMES[key]
+        setattr(metric, name, metric.add_variable(shape=shape, initializer="zeros", name=name))
+
+
+def counts_of(metric, keys):
+    """{key: the metric's variable} for the counts `keys` (what update_confusion fills)."""
+    return {key: getattr(metric, COUNT_NAMES[key]) for key in keys}
+
+
+def count_values(metric, keys):
+    """The arrays of the metric's counts `keys`, in that order."""
+    return [getattr(metric, COUNT_NAMES[key]).value for key in keys]
 
 
 def parse_thresholds(thresholds, default, who):
@@ -111,5 +131,6 @@ def divide_no_nan(a, b):
     return np.divide(a, b, out=np.zeros(a.shape, np.result_type(a, b)), where=b != 0)
 
 
-__all__ = ["parse_thresholds", "evenly_spaced", "update_confusion", "divide_no_nan",
-           "filter_top_k", "NEG_INF", "EPSILON", "COUNTS"]
+__all__ = ["add_counts", "counts_of", "count_values", "parse_thresholds", "evenly_spaced",
+           "update_confusion", "divide_no_nan", "filter_top_k", "NEG_INF", "EPSILON", "COUNTS",
+           "COUNT_NAMES"]
