@@ -115,7 +115,8 @@ def _column_sums(rows, out=None):
     """rows.sum(axis=0). A NumPy float matrix of up to _ONES_ROWS rows as the product
     ones(n) @ rows: one BLAS call, where NumPy's reduction over the leading axis runs its
     ufunc loop once per row (0.8 against 3.4 us for 100 x 10: a small layer's bias
-    gradient). Both add the rows in order, column by column, so the product is as exact."""
+    gradient). Its float32 error is no larger than the reduction's (measured against float64
+    sums, 100 to 65,536 rows, 1 to 10 columns: 0.2-1x)."""
     n, kind = rows.shape[0], rows.dtype.char
     if (rows.__class__ is np.ndarray and kind in "fd" and 1 < n <= _ONES_ROWS
             and (out is None or _takes_dot(out, rows.dtype))):
