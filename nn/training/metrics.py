@@ -22,11 +22,12 @@ yes/no), 'mse' ('mean_squared_error'), 'mae'
 ('mean_absolute_error'), 'precision', 'recall', 'f1' ('f1_score'), 'auc', and Keras' losses
 of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge',
 'squared_hinge', 'categorical_hinge', 'poisson', 'kl_divergence' ('kld'), 'log_cosh_error'
-('log_cosh'), 'cosine_similarity' (the similarity itself, Keras' metric). A callable
-`metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
-epoch and returns one number, or one value per sample (their mean is logged, as Keras
-averages a metric function's values); its `__name__` names it in the logs. Logs use the
-name as given.
+('log_cosh'), 'cosine_similarity' (the similarity itself, Keras' metric), and 'r2_score',
+'pearson_correlation', 'concordance_correlation' (Keras' metric objects of those names,
+streamed as the objects below are). A callable `metric(y_true, y_pred)` gets the targets
+and the probabilities (or outputs) of the whole epoch and returns one number, or one value
+per sample (their mean is logged, as Keras averages a metric function's values); its
+`__name__` names it in the logs. Logs use the name as given.
 
 A metric object of Keras' (anything with update_state, result and reset_state:
 nn.keras.metrics' Precision, AUC, a Metric subclass) streams instead, as in Keras: reset at
@@ -201,7 +202,11 @@ _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision
             "categorical_accuracy": accuracy,
             **{name: _keras_loss_metric(name, -1.0 if name == "cosine_similarity" else 1.0)
                for name in _KERAS_LOSSES}}
-METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES)
+# Keras' metric classes that compile also takes by name (Keras: metrics.get's snake-case
+# names): made as the nn.keras.metrics object, named as given, and streamed as objects are
+_KERAS_OBJECTS = {"r2_score": "R2Score", "pearson_correlation": "PearsonCorrelation",
+                  "concordance_correlation": "ConcordanceCorrelation"}
+METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES) + tuple(_KERAS_OBJECTS)
 
 
 class CompiledMetric:
@@ -295,6 +300,9 @@ def _resolve_one(metric, independent_outputs=False):
     if isinstance(metric, str):
         metric = snake_case(metric)
         key = _ALIASES.get(metric.lower(), metric.lower())
+        if key in _KERAS_OBJECTS:
+            from ..keras import metrics as keras_metrics  # (lazily: nn.keras imports nn.training)
+            return StreamingMetric(getattr(keras_metrics, _KERAS_OBJECTS[key])(name=metric))
         if key not in _BY_NAME:
             raise ValueError(f"compile: unknown metric {metric!r}; use a callable "
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")

@@ -6,10 +6,12 @@
     model.compile(optimizer="adam", loss="binary_crossentropy",
                   metrics=[keras.metrics.Precision(), keras.metrics.AUC(name="auc")])
 
-Keras 3's semantics, state as NumPy arrays (float32 by default, as Keras): the mean-valued
-metrics (accuracies, regression errors, cross-entropies) keep a weighted sum and count,
-Precision / Recall / AUC / the counts keep confusion counts at their thresholds (AUC's 200
-evenly spaced ones bucketed as Keras buckets them), F1Score / FBetaScore counts per class.
+Keras 3's semantics, state as NumPy arrays (float32 by default, the IoUs' int32, as
+Keras): the mean-valued metrics (accuracies, regression errors, cross-entropies, the
+correlations) keep a weighted sum and count, Precision / Recall / AUC / the counts keep
+confusion counts at their thresholds (AUC's 200 evenly spaced ones bucketed as Keras
+buckets them), F1Score / FBetaScore counts per class, the IoUs a confusion matrix of the
+classes, R2Score sums per output column.
 Given to compile, an object is updated with each batch's targets and the model's outputs
 (what the model returns: probabilities after a final sigmoid or softmax, else its outputs
 as they are), reset at each epoch and each evaluation, and logged under its `name`
@@ -44,6 +46,7 @@ from .confusion import (
     TruePositives,
 )
 from .f_score import F1Score, FBetaScore
+from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .loss_means import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -77,13 +80,20 @@ from .loss_means import (
 )
 from .metric import Metric
 from .reduction import Mean, MeanMetricWrapper, Sum
+from .regression import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    R2Score,
+    concordance_correlation,
+    pearson_correlation,
+)
 from .variable import MetricVariable
 
 # Keras' short names for get() (and compile's strings, which nn.training.metrics resolves)
 _SHORT = {"acc": Accuracy, "accuracy": Accuracy, "auc": AUC, "precision": Precision,
           "recall": Recall, "mse": MeanSquaredError, "mae": MeanAbsoluteError,
           "mape": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
-          "f1_score": F1Score, "fbeta_score": FBetaScore}
+          "f1_score": F1Score, "fbeta_score": FBetaScore, "r2_score": R2Score}
 
 
 def get(identifier):
@@ -103,7 +113,9 @@ __all__ = ["Metric", "MetricVariable", "Mean", "Sum", "MeanMetricWrapper", "Accu
            "TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy", "AUC", "Precision",
            "Recall", "PrecisionAtRecall", "RecallAtPrecision", "SensitivityAtSpecificity",
            "SpecificityAtSensitivity", "TruePositives", "FalsePositives", "TrueNegatives",
-           "FalseNegatives", "F1Score", "FBetaScore", "MeanSquaredError",
+           "FalseNegatives", "F1Score", "FBetaScore", "IoU", "MeanIoU", "BinaryIoU",
+           "OneHotIoU", "OneHotMeanIoU", "R2Score", "PearsonCorrelation",
+           "ConcordanceCorrelation", "MeanSquaredError",
            "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
            "RootMeanSquaredError", "LogCoshError", "CosineSimilarity", "KLDivergence",
            "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge", "BinaryCrossentropy",
@@ -114,4 +126,5 @@ __all__ = ["Metric", "MetricVariable", "Mean", "Sum", "MeanMetricWrapper", "Accu
            "mean_squared_logarithmic_error", "log_cosh", "cosine_similarity",
            "kl_divergence", "poisson", "hinge", "squared_hinge", "categorical_hinge",
            "binary_crossentropy", "categorical_crossentropy",
-           "sparse_categorical_crossentropy", "get"]
+           "sparse_categorical_crossentropy", "pearson_correlation",
+           "concordance_correlation", "get"]

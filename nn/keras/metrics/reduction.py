@@ -76,10 +76,14 @@ class MeanMetricWrapper(Mean):
             values = as_array(self._fn(y_true, y_pred, **self._fn_kwargs))
         except ValueError as exc:  # (the function's own words, with the metric and shapes)
             raise shape_error(self, y_true, y_pred, sample_weight, f": {exc}") from None
-        if not weights_fit(sample_weight, values) or (values.ndim and y_pred.ndim and
-                                                       len(values) != len(y_pred)):
+        if not self._values_fit(values, y_pred, sample_weight):
             raise shape_error(self, y_true, y_pred, sample_weight)
         super().update_state(values, sample_weight=sample_weight)
+
+    def _values_fit(self, values, y_pred, sample_weight):
+        """Whether the function gave one value per sample (and the weights fit them)."""
+        return weights_fit(sample_weight, values) and not (
+            values.ndim and y_pred.ndim and len(values) != len(y_pred))
 
     def get_config(self):
         return {**super().get_config(), "fn": self._fn, **self._fn_kwargs}

@@ -39,8 +39,9 @@ def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, op
 
 
 def test_keras_metric_objects_sum_their_state_over_the_ranks(tmp_path):
-    """AUC, precision at thresholds, a streamed mean and F1 logged by 2 ranks are those of
-    one process on the same global batches (float32 states: summed in another order)."""
+    """AUC, precision at thresholds, a streamed mean, F1, BinaryIoU and R2Score logged by 2
+    ranks are those of one process on the same global batches (float32 states: summed in
+    another order)."""
     mpiexec_or_skip()
     check(run_program("fit_keras_metrics.py", tmp_path / "two", ranks=2))
     check(run_program("fit_keras_metrics.py", tmp_path / "one", ranks=1))

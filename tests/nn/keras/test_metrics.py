@@ -32,6 +32,7 @@ def _update(metric, batch):
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.filterwarnings("ignore:.*(lose their fractions|falling back)")  # (Keras' too)
 def test_each_result_matches_keras(name):
     case = CASES[name]
     metric = _metric(case)
@@ -50,7 +51,8 @@ def test_each_result_matches_keras(name):
 @pytest.mark.parametrize("class_name", sorted(REFERENCE["default_names"]))
 def test_default_names_are_keras(class_name):
     required = {"PrecisionAtRecall": (0.5,), "RecallAtPrecision": (0.5,),
-                "SensitivityAtSpecificity": (0.5,), "SpecificityAtSensitivity": (0.5,)}
+                "SensitivityAtSpecificity": (0.5,), "SpecificityAtSensitivity": (0.5,),
+                "IoU": (2, [0]), "MeanIoU": (2,), "OneHotIoU": (2, [0]), "OneHotMeanIoU": (2,)}
     metric = getattr(keras.metrics, class_name)(*required.get(class_name, ()))
     assert metric.name == REFERENCE["default_names"][class_name]
 
@@ -114,6 +116,75 @@ def test_fit_logs_each_object_streamed_over_the_epoch():
                                    rtol=0, atol=0, err_msg=metric.name)
     per_batch = np.mean([_streamed(keras.metrics.AUC(), [b]) for b in recorder.batches])
     assert abs(logs["auc"][0] - per_batch) > 1e-3  # (not a mean of the batches' AUCs)
+
+
+def _regression_data(n=120, seed=5):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    return x, x[:, :3] * [1.0, -0.5, 0.3] + rng.normal(scale=0.5, size=(n, 3))
+
+
+def _regression_model(metrics):
+    np.random.seed(5)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"),
+                              keras.layers.Dense(3)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse",
+                  metrics=metrics)
+    return model
+
+
+def test_fit_logs_r2_score_of_the_whole_epoch():
+    x, y = _regression_data()
+    recorder = Recorder()
+    model = _regression_model([keras.metrics.R2Score(), recorder, "pearson_correlation",
+                               keras.metrics.ConcordanceCorrelation(name="ccc")])
+    np.random.seed(6)
+    logs = model.fit(x, y, epochs=2, batch_size=16, verbose=0).history
+    assert len(logs["r2_score"]) == 2 and logs["r2_score"][0] != logs["r2_score"][1]
+    assert [len(b[1]) for b in recorder.batches] == [16] * 7 + [8]  # (the last epoch's)
+    for metric in (keras.metrics.R2Score(), keras.metrics.PearsonCorrelation(),
+                   keras.metrics.ConcordanceCorrelation(name="ccc")):
+        np.testing.assert_allclose(logs[metric.name][-1], _streamed(metric, recorder.batches),
+                                   rtol=0, atol=0, err_msg=metric.name)
+    per_batch = np.mean([_streamed(keras.metrics.R2Score(), [b]) for b in recorder.batches])
+    assert abs(logs["r2_score"][-1] - per_batch) > 1e-3  # (not a mean of the batches' R2)
+    whole = keras.metrics.R2Score()(y, model.predict(x))
+    assert model.evaluate(x, y, batch_size=50, return_dict=True)["r2_score"] == \
+        pytest.approx(float(whole), abs=1e-6)
+
+
+def test_a_model_compiled_with_r2_and_the_correlations_saves_and_loads(tmp_path):
+    x, y = _regression_data()
+    model = _regression_model([keras.metrics.R2Score(class_aggregation=None),
+                               "pearson_correlation",
+                               keras.metrics.ConcordanceCorrelation(name="ccc")])
+    np.random.seed(6)
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = nn.load_model(tmp_path / "model.keras")
+    metrics = [m.keras_object for m in loaded.compiled_metrics]
+    assert [type(m).__name__ for m in metrics] == \
+        ["R2Score", "PearsonCorrelation", "ConcordanceCorrelation"]
+    assert [m.name for m in metrics] == ["r2_score", "pearson_correlation", "ccc"]
+    assert metrics[0].class_aggregation is None
+    before = model.evaluate(x, y, return_dict=True)
+    after = loaded.evaluate(x, y, return_dict=True)
+    assert before.keys() == after.keys() and np.shape(after["r2_score"]) == (3,)
+    for key in before:
+        np.testing.assert_allclose(after[key], before[key], rtol=0, atol=0, err_msg=key)
+
+
+def test_iou_objects_in_compile_read_the_models_scores():
+    x, y = _binary_data()
+    model = _model()
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=[keras.metrics.BinaryIoU(target_class_ids=[1], name="iou_1")])
+    np.random.seed(7)
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    results = model.evaluate(x, y, batch_size=40, return_dict=True)
+    hits = model.predict(x) >= 0.5
+    expected = np.sum(hits & (y == 1)) / np.sum(hits | (y == 1))
+    assert results["iou_1"] == pytest.approx(expected, rel=1e-6)
 
 
 def test_validation_evaluate_and_callbacks_see_the_names(tmp_path):
@@ -236,7 +307,77 @@ def test_bad_inputs_name_the_metric_and_the_shapes():
                                          r"of shape \(4, 2\) does not fit y_pred of shape "
                                          r"\(4, 3\)"):
         keras.metrics.MeanSquaredError()(np.zeros((4, 2)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"R2Score \('r2_score'\): y_true of shape \(4,\) "
+                                         r"does not fit y_pred of shape \(4,\)"):
+        keras.metrics.R2Score()(np.zeros(4), np.zeros(4))  # (Keras: 2-D inputs only)
+    with pytest.raises(ValueError, match=r"R2Score .*\(4, 2\) .*\(4, 3\)"):
+        keras.metrics.R2Score()(np.zeros((4, 2)), np.zeros((4, 3)))
+    r2 = keras.metrics.R2Score()
+    r2(np.zeros((4, 2)), np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"\(both \(samples, 2\)\)"):
+        r2(np.zeros((4, 3)), np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"R2Score .*sample_weight of shape \(3,\)"):
+        keras.metrics.R2Score()(np.zeros((4, 2)), np.ones((4, 2)), sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"PearsonCorrelation \('pearson_correlation'\): "
+                                         r".*sample_weight of shape \(3,\)"):
+        keras.metrics.PearsonCorrelation()(np.ones((4, 2)), np.ones((4, 2)), np.ones(3))
+    with pytest.raises(ValueError, match=r"MeanIoU \('mean_io_u'\): y_true of shape \(4,\) "
+                                         r"does not fit y_pred of shape \(5,\)"):
+        keras.metrics.MeanIoU(3)(np.zeros(4), np.zeros(5))
+    with pytest.raises(ValueError, match=r"IoU \('io_u'\): .*sample_weight of shape \(4,\) "
+                                         r"\(8 labels, so 1 or 8 weights\)"):
+        keras.metrics.IoU(3, [0])(np.zeros((4, 2)), np.zeros((4, 2)), np.ones(4))
+    with pytest.raises(ValueError, match=r"IoU: target_class_ids must be class ids in "
+                                         r"\[0, 3\), got \[0, 3\]"):
+        keras.metrics.IoU(3, [0, 3])
+    with pytest.raises(ValueError, match="MeanIoU: num_classes must be an integer >= 1"):
+        keras.metrics.MeanIoU(0)
+    with pytest.raises(ValueError, match="R2Score: class_aggregation must be one of"):
+        keras.metrics.R2Score(class_aggregation="macro")
+    with pytest.raises(ValueError, match="R2Score: num_regressors must be >= 0"):
+        keras.metrics.R2Score(num_regressors=-1)
     with pytest.raises(ValueError, match="AUC: curve must be one of ROC, PR, PRGAIN"):
         keras.metrics.AUC(curve="roc2")
     with pytest.raises(ValueError, match=r"Precision: threshold values must be in \[0, 1\]"):
         keras.metrics.Precision(thresholds=[0.5, 1.5])
+
+
+def test_iou_truncates_fractional_weights_as_keras_and_warns():
+    iou = keras.metrics.MeanIoU(2)
+    with pytest.warns(UserWarning, match=r"MeanIoU \('mean_io_u'\): sample weights cast to "
+                                         r"int32.*dtype='float32'"):
+        iou([0, 1, 1], [0, 1, 0], sample_weight=[1.5, 0.7, 2.0])
+    np.testing.assert_array_equal(iou.total_cm.numpy(), [[1, 0], [2, 0]])  # 1.5 -> 1, 0.7 -> 0
+    weighted = keras.metrics.MeanIoU(2, dtype="float32")
+    weighted([0, 1, 1], [0, 1, 0], sample_weight=[1.5, 0.7, 2.0])
+    np.testing.assert_allclose(weighted.total_cm.numpy(), [[1.5, 0], [2.0, 0.7]])
+
+
+def test_r2_score_and_compile_names():
+    assert isinstance(keras.metrics.get("r2_score"), keras.metrics.R2Score)
+    assert keras.metrics.get("pearson_correlation") is keras.metrics.pearson_correlation
+    assert np.isnan(keras.metrics.R2Score().result())  # (no data: 0/0, as after a reset)
+    model = _model(final=None)
+    model.compile(loss="mse", metrics=["r2_score", "concordance_correlation"])
+    assert [type(m.keras_object).__name__ for m in model.compiled_metrics] == \
+        ["R2Score", "ConcordanceCorrelation"]
+    assert [m.name for m in model.compiled_metrics] == ["r2_score", "concordance_correlation"]
+
+
+def test_states_add_up_across_pieces_of_the_data():
+    """What a fit on several ranks relies on: the new metrics' variables are sums (their
+    aggregation), so adding two halves' states gives the whole data's result."""
+    rng = np.random.default_rng(9)
+    y, p = _regression_data(40)[1], rng.normal(size=(40, 3))
+    labels, guesses = rng.integers(0, 3, 40), rng.integers(0, 3, 40)
+    for make, a, b in ((lambda: keras.metrics.R2Score(class_aggregation=None), y, p),
+                       (keras.metrics.PearsonCorrelation, y, p),
+                       (lambda: keras.metrics.MeanIoU(3), labels, guesses)):
+        whole, halves = make(), [make(), make()]
+        whole.update_state(a, b)
+        for half, rows in zip(halves, (slice(0, 25), slice(25, None))):
+            half.update_state(a[rows], b[rows])
+        for mine, other in zip(halves[0].variables, halves[1].variables):
+            assert mine.aggregation == "sum"
+            mine.assign_add(other)
+        np.testing.assert_allclose(halves[0].result(), whole.result(), rtol=1e-6)

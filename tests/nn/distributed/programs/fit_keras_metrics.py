@@ -1,6 +1,6 @@
 """fit with Keras metric objects (nn.keras.metrics) on every rank: their state is summed
-over the ranks at each epoch's end, so that AUC, precision and the streamed means are those
-of the global data.
+over the ranks at each epoch's end, so that AUC, precision, the streamed means, IoU's
+confusion matrix and R2's sums are those of the global data.
 
 argv: output prefix (each rank writes PREFIX_<rank>.npz: the History, and the AUC object's
 final counts). Ranks start from different weights (rank 0's are broadcast) and rank 0
@@ -28,7 +28,8 @@ auc = keras.metrics.AUC(name="auc")
 model.compile(optimizer="sgd", loss="binary_crossentropy",
               metrics=["accuracy", auc, keras.metrics.Precision(thresholds=[0.3, 0.6]),
                        keras.metrics.BinaryCrossentropy(name="bce"),
-                       keras.metrics.F1Score(average="micro", threshold=0.5)])
+                       keras.metrics.F1Score(average="micro", threshold=0.5),
+                       keras.metrics.BinaryIoU(), keras.metrics.R2Score()])
 np.random.seed(7)
 history = model.fit(x, y, epochs=2, batch_size=10, validation_split=0.2, verbose=0)
 keys = sorted(k for k in history.history if k != "lr")

@@ -1,9 +1,10 @@
 """Keras 3's metric objects on fixed inputs, for tests/nn/keras/test_metrics.py (run with
 Keras installed, any backend: `KERAS_BACKEND=jax python make_metrics.py`; not run by the
 test suite). Writes metrics.json: for each case the metric's class and arguments, the
-batches given to update_state (targets, predictions, sample weights, all float64 lists),
-the result after each batch and after reset_state, and the config; and the default name
-of each class (a fresh session's first instance: Keras numbers later ones)."""
+batches given to update_state (targets, predictions, sample weights, all float64 lists;
+the weights one per sample, or per target value where a case says so), the result after
+each batch and after reset_state, and the config; and the default name of each class (a
+fresh session's first instance: Keras numbers later ones)."""
 import json
 import os
 
@@ -47,7 +48,27 @@ DATA = {
                                 rng.uniform(0.1, 3, size=(n, 2))),
     "labels": lambda rng, n: (rng.integers(0, 3, (n, 1)).astype(float),
                               rng.integers(0, 3, (n, 1)).astype(float)),
+    "outputs": lambda rng, n: _related(rng, (n, 4)),
+    "column": lambda rng, n: (lambda t, p: (t[:, 0], p))(*_related(rng, (n, 1))),
+    "labels4": lambda rng, n: (rng.integers(0, 4, n).astype(float),
+                               rng.integers(0, 4, n).astype(float)),
+    # segmentation maps of 4 classes, with labels outside them (-1, 4) that are not counted
+    "segments": lambda rng, n: (rng.integers(-1, 5, (n, 3)).astype(float),
+                                rng.integers(0, 5, (n, 3)).astype(float)),
 }
+
+
+def _related(rng, shape):
+    """Regression targets and predictions that follow them loosely."""
+    y = rng.normal(size=shape)
+    return y, 0.7 * y + rng.normal(scale=0.6, size=shape) + 0.2
+
+
+# the sample weights of a weighted case: True one per sample in [0, 2), "integers" one per
+# sample in {0, 1, 2} (what integer state counts exactly), "per_value" one per target value
+WEIGHTS = {True: lambda rng, y: rng.uniform(0, 2, size=len(y)),
+           "integers": lambda rng, y: rng.integers(0, 3, size=len(y)).astype(float),
+           "per_value": lambda rng, y: rng.uniform(0, 2, size=y.shape)}
 
 # (case, class, arguments, data, weighted)
 CASES = [
@@ -125,6 +146,44 @@ CASES = [
     ("scce", "SparseCategoricalCrossentropy", {}, "sparse", False),
     ("scce_logits", "SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_logits",
      True),
+    ("r2", "R2Score", {}, "outputs", False),
+    ("r2_weighted", "R2Score", {}, "outputs", True),
+    ("r2_per_value", "R2Score", {}, "outputs", "per_value"),
+    ("r2_raw", "R2Score", {"class_aggregation": None}, "outputs", True),
+    ("r2_variance_weighted", "R2Score", {"class_aggregation": "variance_weighted_average"},
+     "outputs", False),
+    ("r2_adjusted", "R2Score", {"num_regressors": 3}, "outputs", True),
+    ("r2_adjusted_fallback", "R2Score", {"num_regressors": 30}, "outputs", False),
+    ("r2_column", "R2Score", {}, "column", True),
+    ("pearson", "PearsonCorrelation", {}, "outputs", False),
+    ("pearson_weighted", "PearsonCorrelation", {}, "outputs", True),
+    ("pearson_axis0", "PearsonCorrelation", {"axis": 0}, "outputs", False),
+    ("concordance", "ConcordanceCorrelation", {}, "outputs", False),
+    ("concordance_weighted", "ConcordanceCorrelation", {}, "outputs", True),
+    ("iou", "IoU", {"num_classes": 4, "target_class_ids": [0, 2]}, "labels4", False),
+    ("iou_integer_weights", "IoU", {"num_classes": 4, "target_class_ids": [1, 2, 3],
+                                    "ignore_class": 0}, "labels4", "integers"),
+    ("iou_truncated_weights", "IoU", {"num_classes": 4, "target_class_ids": [0, 1, 2, 3]},
+     "labels4", True),
+    ("iou_segments", "IoU", {"num_classes": 4, "target_class_ids": [3]}, "segments", False),
+    ("iou_float_weights", "IoU", {"num_classes": 4, "target_class_ids": [0, 1, 3],
+                                  "dtype": "float32"}, "segments", "per_value"),
+    ("iou_dense_pred", "IoU", {"num_classes": 4, "target_class_ids": [0, 1, 3],
+                               "sparse_y_pred": False}, "sparse", False),
+    ("iou_dense_both", "IoU", {"num_classes": 4, "target_class_ids": [2],
+                               "sparse_y_true": False, "sparse_y_pred": False,
+                               "dtype": "float32"}, "onehot", True),
+    ("mean_iou", "MeanIoU", {"num_classes": 4}, "segments", False),
+    ("mean_iou_ignore", "MeanIoU", {"num_classes": 4, "ignore_class": 1, "dtype": "float32"},
+     "labels4", True),
+    ("one_hot_iou", "OneHotIoU", {"num_classes": 4, "target_class_ids": [0, 3]}, "onehot",
+     False),
+    ("one_hot_mean_iou", "OneHotMeanIoU", {"num_classes": 4, "dtype": "float32"}, "onehot",
+     True),
+    ("binary_iou", "BinaryIoU", {}, "binary", False),
+    ("binary_iou_weighted", "BinaryIoU", {"target_class_ids": [1], "threshold": 0.3,
+                                          "dtype": "float32"}, "binary", True),
+    ("binary_iou_1d", "BinaryIoU", {"threshold": 0.25}, "binary_1d", "integers"),
 ]
 
 
@@ -138,7 +197,7 @@ def run_case(index, class_name, kwargs, data, weighted):
     batches, results = [], []
     for n in SIZES:
         y_true, y_pred = DATA[data](rng, n)
-        weights = rng.uniform(0, 2, size=n) if weighted else None
+        weights = WEIGHTS[weighted](rng, y_true) if weighted else None
         if class_name in ("Mean", "Sum"):
             metric.update_state(y_pred, sample_weight=weights)
         else:
@@ -166,7 +225,10 @@ def main():
 def _required(class_name):
     return {"PrecisionAtRecall": {"recall": 0.5}, "RecallAtPrecision": {"precision": 0.5},
             "SensitivityAtSpecificity": {"specificity": 0.5},
-            "SpecificityAtSensitivity": {"sensitivity": 0.5}}.get(class_name, {})
+            "SpecificityAtSensitivity": {"sensitivity": 0.5},
+            "IoU": {"num_classes": 2, "target_class_ids": [0]}, "MeanIoU": {"num_classes": 2},
+            "OneHotIoU": {"num_classes": 2, "target_class_ids": [0]},
+            "OneHotMeanIoU": {"num_classes": 2}}.get(class_name, {})
 
 
 if __name__ == "__main__":
