@@ -101,21 +101,45 @@ def _parse(subscripts, shapes):
         if len(sub) != len(shape):
             raise ValueError(f"einsum: operand {k} has shape {shape} ({len(shape)} axes) but "
                              f"subscript {sub!r} has {len(sub)} labels")
+        own = {}
         for label, n in zip(sub, shape):
-            if sizes.setdefault(label, n) != n:
-                raise ValueError(f"einsum: label {label!r} has size {sizes[label]} and {n} "
+            if own.setdefault(label, n) != n:  # a diagonal: no broadcasting (NumPy's rule)
+                raise ValueError(f"einsum: label {label!r} is repeated in operand {k} with "
+                                 f"sizes {own[label]} and {n} (shape {shape})")
+            m = sizes.setdefault(label, n)
+            if m != n and 1 not in (m, n):  # size 1 broadcasts against any, as NumPy's
+                raise ValueError(f"einsum: label {label!r} has size {m} and {n} "
                                  f"(operand shapes {', '.join(map(str, shapes))})")
+            if m == 1:
+                sizes[label] = n
     if len(set(out)) != len(out) or set(out) - set(sizes):
         raise ValueError(f"einsum: output {out!r} of {subscripts!r} repeats a label or names "
                          f"one no operand has")
-    return tuple(ins), out
+    return _own_letters_for_ones(ins, shapes, sizes, out, subscripts), out
+
+
+def _own_letters_for_ones(ins, shapes, sizes, out, subscripts):
+    """The subscripts with each label that has size 1 in an operand but is larger in another
+    (NumPy broadcasts it) given a letter of its own in that operand: summed away there, the
+    operand is constant along the label, and its gradient adds up the broadcast."""
+    free = iter(c for c in string.ascii_letters if c not in "".join(ins) + out)
+    renamed = []
+    for sub, shape in zip(ins, shapes):
+        own = {}
+        for label, n in zip(sub, shape):
+            if n == 1 and sizes[label] != 1 and label not in own:
+                own[label] = next(free, None)
+                if own[label] is None:
+                    raise ValueError(f"einsum: too many axes in {subscripts!r}")
+        renamed.append("".join(own.get(label, label) for label in sub))
+    return tuple(renamed)
 
 
 def _expand_ellipses(ins, shapes, spec, subscripts):
     """The subscripts with each '...' spelled out in fresh letters for the axes it covers,
-    right-aligned across operands as NumPy broadcasts them; an axis of size 1 against a
-    larger one gets a letter of its own (summed away: its gradient adds up the broadcast).
-    Also returns the letters of the broadcast axes, in order."""
+    right-aligned across operands as NumPy broadcasts them (an axis of size 1 against a
+    larger one is then broadcast as any label is, see _own_letters_for_ones). Also returns
+    the letters of the broadcast axes, in order."""
     if "..." not in spec:
         return ins, ""
     counts = []
@@ -136,16 +160,12 @@ def _expand_ellipses(ins, shapes, spec, subscripts):
         raise ValueError(f"einsum: the '...' axes {', '.join(map(str, spans))} of "
                          f"{subscripts!r} do not broadcast") from None
     free = [c for c in string.ascii_letters if c not in spec]
-    if len(free) < len(full) + sum(counts):
+    if len(free) < len(full):
         raise ValueError(f"einsum: too many axes under '...' in {subscripts!r}")
-    letters, spare = free[:len(full)], iter(free[len(full):])
-    expanded = []
-    for sub, span in zip(ins, spans):
-        own = [next(spare) if n == 1 and m > 1 else c
-               for n, m, c in zip(span, full[len(full) - len(span):],
-                                  letters[len(full) - len(span):])]
-        expanded.append(sub.replace("...", "".join(own), 1))
-    return expanded, "".join(letters)
+    letters = "".join(free[:len(full)])
+    expanded = [sub.replace("...", letters[len(full) - len(span):], 1)
+                for sub, span in zip(ins, spans)]
+    return expanded, letters
 
 
 def einsum(subscripts, *operands):

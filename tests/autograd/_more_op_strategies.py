@@ -25,15 +25,16 @@ def with_zeros(shape):
 @st.composite
 def einsum_problems(draw):
     """(subscripts, arrays): 1-3 operands of 0-3 labels each (repeats allowed: diagonals),
-    some with '...' over broadcast axes (sides of 1 among them), implicit or explicit
-    output."""
+    a label of size 1 in some operands (NumPy broadcasts it against the others), some with
+    '...' over broadcast axes (sides of 1 among them), implicit or explicit output."""
     sizes = {c: draw(st.integers(1, 3)) for c in LABELS}
     batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
     n = draw(st.integers(1, 3))
     ins, shapes = [], []
     for _ in range(n):
         sub = draw(st.text(LABELS, max_size=3))
-        shape = tuple(sizes[c] for c in sub)
+        ones = {c for c in sub if draw(st.integers(0, 3)) == 0}  # (a diagonal's sides too)
+        shape = tuple(1 if c in ones else sizes[c] for c in sub)
         if draw(st.booleans()):  # '...' over a trailing part of batch, some sides 1
             span = batch[draw(st.integers(0, len(batch))):]
             span = tuple(draw(st.sampled_from([1, m])) for m in span)

@@ -62,6 +62,8 @@ def test_zero_size_results_have_numpy_shapes():
     (lambda: ag.einsum("ij,jk", np.ones((2, 3)), np.ones((4, 2))), ValueError,
      ["einsum", "'j'", "3", "4"]),
     (lambda: ag.einsum("ijk", np.ones((2, 3))), ValueError, ["einsum", "operand 0", "(2, 3)"]),
+    (lambda: ag.einsum("ii->i", np.ones((1, 3))), ValueError,
+     ["einsum", "'i'", "operand 0", "1 and 3"]),
     (lambda: ag.einsum("ij,jk", np.ones((2, 3))), ValueError, ["einsum", "2 operands", "1"]),
     (lambda: ag.einsum("...i,...i", np.ones((2, 3)), np.ones((4, 3))), ValueError,
      ["einsum", "'...'", "(2,), (4,)", "broadcast"]),

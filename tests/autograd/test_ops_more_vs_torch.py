@@ -113,6 +113,18 @@ def test_einsum_matches_numpy_on_the_classics():
                                    np.einsum(subscripts, *operands), rtol=1e-12)
 
 
+@pytest.mark.parametrize("subscripts, shapes", [
+    ("ij,ij->ij", [(1, 3), (2, 3)]), ("ij,jk->ik", [(2, 1), (3, 4)]),
+    ("ij,jk", [(2, 3), (1, 4)]), ("ii,i->i", [(1, 1), (3,)]), ("ij,j->ij", [(2, 1), (0,)]),
+    ("...i,ij->...j", [(2, 1), (3, 4)])])
+def test_einsum_broadcasts_a_label_of_size_one_as_numpy(subscripts, shapes):
+    xs = [np.random.default_rng(0).standard_normal(shape) for shape in shapes]
+    np.testing.assert_allclose(ag.einsum(subscripts, *xs).data, np.einsum(subscripts, *xs),
+                               rtol=1e-12)
+    assert_matches_torch(lambda *vs: ag.einsum(subscripts, *vs),
+                         lambda *ts: torch.einsum(subscripts, *ts), *xs)
+
+
 TORCH_MODES = {"constant": "constant", "reflect": "reflect", "edge": "replicate",
                "wrap": "circular"}
 
