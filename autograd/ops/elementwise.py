@@ -340,8 +340,11 @@ class Clip(Function):
         inside = ~_either(below, above)
         if xd.dtype.kind in "fc":  # a NaN is neither below nor above: its y is NaN, slope 0
             inside &= xd == xd     # (PyTorch's)
-        if lo is not None and hi is not None:  # a_min > a_max: every y is a_max
-            inside &= lo <= hi
+        if lo is not None and hi is not None:  # a_min > a_max: every y is a_max (and a
+            inside &= lo <= hi                 # NaN bound fails the test too, as below)
+        else:  # a NaN bound makes y NaN whatever x is: slope 0 (PyTorch's)
+            bound = hi if lo is None else lo
+            inside &= bound == bound
         grads = [gy * wrap(inside.astype(dtype))]
         if self.a_min is BOUND_INPUT:
             grads.append(gy * wrap((below if hi is None else below & (lo < hi)).astype(dtype)))

@@ -256,6 +256,17 @@ def test_clip_bounds_get_gradients(data, shape, sides):
                              lambda t, a, b: torch.clamp(t, a, b), x, lo, hi)
 
 
+@pytest.mark.parametrize("side", ["min", "max"])
+@pytest.mark.parametrize("bound_is_input", [False, True])
+def test_a_nan_clip_bound_gives_x_slope_zero_as_torch(side, bound_is_input):
+    # y is NaN whatever x is where the one bound is NaN: x's slope is 0 there, not 1
+    def ours(v, b):
+        b = b if bound_is_input else float("nan")
+        return ag.clip(v, b, None) if side == "min" else ag.clip(v, None, b)
+    assert_matches_torch(ours, lambda t, b: torch.clamp(t, **{side: b}),
+                         np.array([-1.0, 0.0, 2.0, np.nan]), np.array(np.nan))
+
+
 @pytest.mark.parametrize("dtype, values, expected", [
     (np.int8, [-128, 1, 5], [5, 1, -128]),          # -x overflows at the minimum
     (np.int64, [np.iinfo(np.int64).min, 3, 0], [3, 0, np.iinfo(np.int64).min]),
