@@ -40,6 +40,20 @@ def normalize_axis(axis, ndim, who):
     return axis % ndim
 
 
+def shape_tuple(shape, who):
+    """`shape` as NumPy takes one (an int, or a sequence of ints) as a tuple of ints;
+    anything else raises a TypeError naming `who`."""
+    try:
+        return (operator.index(shape),)
+    except TypeError:
+        pass
+    try:
+        return tuple([operator.index(n) for n in shape])
+    except TypeError:
+        raise TypeError(f"{who}: shape must be an int or a sequence of ints, got {shape!r} "
+                        f"({type(shape).__name__})") from None
+
+
 def normalize_axes(axis, ndim, who):
     """`axis` (None, an int or a tuple/list of ints) as a tuple of non-negative axes;
     out-of-range axes raise AxisError and repeated ones ValueError, both naming `who`."""

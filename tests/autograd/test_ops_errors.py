@@ -125,3 +125,9 @@ def test_matmul_rejects_0d_operands():
 def test_bad_axis_is_a_value_error_naming_the_op(op):
     with pytest.raises(ValueError, match=rf"^{op}: "):
         BAD_AXES[op]()
+
+
+@pytest.mark.parametrize("op", ["broadcast_to", "sum_to"])
+def test_a_shape_that_is_no_sequence_of_ints_is_a_type_error_naming_the_op(op):
+    with pytest.raises(TypeError, match=rf"^{op}: shape must be .* 'ab'"):
+        getattr(ag, op)(A, "ab")

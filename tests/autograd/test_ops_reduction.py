@@ -66,6 +66,13 @@ def test_sum_to_and_broadcast_to(data, dtype, pair):
     assert_gradients_match(broadcast_to, x_small, order=2)
 
 
+def test_sum_to_and_broadcast_to_take_an_int_shape_as_numpy():
+    x = Variable(np.ones((2, 3)))
+    np.testing.assert_array_equal(ag.sum_to(x, 3).data, [2.0, 2.0, 2.0])
+    y = ag.broadcast_to(Variable(np.array([1.5])), np.int64(3))
+    np.testing.assert_array_equal(y.data, np.broadcast_to(1.5, 3))
+
+
 def test_logsumexp_is_stable_for_large_values():
     x = Variable(np.array([1000.0, 1000.0, -np.inf]))
     y = ag.logsumexp(x)
