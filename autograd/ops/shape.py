@@ -129,8 +129,8 @@ def reshape_if_needed(x, shape):
 
 def transpose(x, axes=None):
     x = as_variable(x, who="transpose")
-    if axes is not None:
-        given = tuple(axes)
+    if axes is not None:  # one int is a permutation of one axis (NumPy's and PyTorch's)
+        given = tuple(axes) if isinstance(axes, (tuple, list, np.ndarray)) else (axes,)
         axes = tuple([normalize_axis(a, x.ndim, "transpose") for a in given])
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes {given} are not a permutation for shape {x.shape}")

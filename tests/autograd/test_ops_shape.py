@@ -2,6 +2,7 @@
 NumPy (values and dtype), backprop equals numerical differentiation to first and second
 order."""
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +58,16 @@ def test_transpose(data, dtype, shape):
         lambda perm: st.tuples(*[st.sampled_from([a, a - len(shape)]) for a in perm])))
     check(lambda v: either(ag.transpose, np.transpose)(v, axes), x)
     check(lambda v: v.T, x)
+
+
+def test_transpose_of_one_axis_given_as_an_int_as_numpy_and_torch_permute():
+    x = Variable(np.arange(3.0))
+    np.testing.assert_array_equal(ag.transpose(x, 0).data, np.transpose(x.data, 0))
+    np.testing.assert_array_equal(x.permute(-1).data, x.data)
+    for call in (lambda: ag.transpose(Variable(np.ones((2, 3))), 1),
+                 lambda: Variable(np.ones((2, 3))).permute(1)):
+        with pytest.raises(ValueError, match=r"^transpose: axes \(1,\) are not a permutation"):
+            call()
 
 
 @given(data=st.data(), dtype=float_dtypes(), shape=shapes(max_dims=4, max_side=2))
