@@ -71,7 +71,7 @@ class PolynomialLR(LRScheduler):
 
     def get_lr(self):
         t, n = self.last_epoch, self.total_iters
-        if t == 0 or t > n:
+        if self._is_initial or t > n:  # resuming must not decay one step ahead
             return self._group_lrs()
         factor = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** self.power
         return [lr * factor for lr in self._group_lrs()]

@@ -46,6 +46,6 @@ class MultiplicativeLR(LambdaLR):
     param group (PyTorch's: the factor multiplies the present lr, so it chains)."""
 
     def get_lr(self):
-        if self.last_epoch <= 0:
+        if self._is_initial:  # resuming must not decay one step ahead (PyTorch's rule)
             return self._group_lrs()
         return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas, self._group_lrs())]

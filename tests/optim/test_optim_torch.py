@@ -167,6 +167,23 @@ def test_sequential_and_chained_match_torch():
             s.step()
 
 
+def test_sequential_restarts_a_multiplicative_lr_as_torch():
+    # at the milestone MultiplicativeLR is restarted at epoch 0, which is not its first step:
+    # PyTorch multiplies by lr_lambda(0) there
+    ours, theirs = _pair()
+
+    def build(mod, opt):
+        return mod.SequentialLR(opt, [mod.LambdaLR(opt, lambda t: 0.97 ** t),
+                                      mod.MultiplicativeLR(opt, lambda t: 0.95)], milestones=[3])
+    a, b = build(sch, ours), build(torch.optim.lr_scheduler, theirs)
+    for _ in range(8):
+        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
+        ours.step()
+        theirs.step()
+        a.step()
+        b.step()
+
+
 @pytest.mark.parametrize("hp", [dict(patience=2, cooldown=1),
                                 dict(mode="max", threshold_mode="abs", threshold=0.05,
                                      factor=0.5, patience=0, min_lr=0.02)])
@@ -185,7 +202,9 @@ def test_reduce_on_plateau_matches_torch(hp):
 @pytest.mark.parametrize("name,hp", [("StepLR", dict(step_size=3)),
                                      ("ExponentialLR", dict(gamma=0.8)),
                                      ("CosineAnnealingLR", dict(T_max=7)),
-                                     ("LinearLR", dict(total_iters=8))])
+                                     ("LinearLR", dict(total_iters=8)),
+                                     ("PolynomialLR", dict(total_iters=8, power=2.0)),
+                                     ("MultiplicativeLR", dict(lr_lambda=lambda t: 0.9))])
 def test_resume_with_last_epoch_matches_torch(name, hp):
     ours, theirs = _pair()
     for opt in (ours, theirs):
