@@ -15,11 +15,17 @@ class AdamFamily(Optimizer):
     def _validate(self, hyper):
         super()._validate(hyper)
         betas = hyper["betas"]
-        if len(betas) != 2:
+        if not hasattr(betas, "__len__") or len(betas) != 2:  # (0.9 alone, None)
             raise ValueError(f"{self._who}: betas must be a pair (beta1, beta2), got {betas!r}")
         check_unit_interval(betas[0], "beta1 (betas[0])", self._who)
         check_unit_interval(betas[1], "beta2 (betas[1])", self._who)
         check_nonnegative(hyper["eps"], "eps", self._who)
+
+
+def as_betas(betas):
+    """The constructors' betas as a tuple; what is no sequence stays as given, for
+    AdamFamily._validate to refuse with the optimizer's name."""
+    return tuple(betas) if hasattr(betas, "__len__") else betas
 
 
 class Adam(AdamFamily):
@@ -48,7 +54,7 @@ class Adam(AdamFamily):
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
 

@@ -1,7 +1,7 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 from autograd.blocks import in_blocks
 
-from .adam import AdamFamily, update_first_moment
+from .adam import AdamFamily, as_betas, update_first_moment
 
 
 class Adamax(AdamFamily):
@@ -19,7 +19,7 @@ class Adamax(AdamFamily):
 
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  *, maximize=False, foreach=None):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach)
         super().__init__(params, defaults)
 

@@ -1,7 +1,7 @@
 """NAdam: Adam with Nesterov momentum, on Dozat's momentum schedule."""
 from autograd.blocks import in_blocks
 
-from .adam import AdamFamily, DecoupledDecayOption, update_moments
+from .adam import AdamFamily, DecoupledDecayOption, as_betas, update_moments
 from .optimizer import check_nonnegative
 
 
@@ -35,7 +35,7 @@ class NAdam(DecoupledDecayOption, AdamFamily):
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
                  foreach=None):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
                         foreach=foreach)

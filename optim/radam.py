@@ -3,7 +3,7 @@ import math
 
 from autograd.blocks import in_blocks
 
-from .adam import AdamFamily, DecoupledDecayOption, update_moments
+from .adam import AdamFamily, DecoupledDecayOption, as_betas, update_moments
 
 
 class RAdam(DecoupledDecayOption, AdamFamily):
@@ -24,7 +24,7 @@ class RAdam(DecoupledDecayOption, AdamFamily):
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  decoupled_weight_decay=False, *, maximize=False, foreach=None):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
                         foreach=foreach)
         super().__init__(params, defaults)

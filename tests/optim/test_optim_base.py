@@ -245,6 +245,11 @@ def test_repr_lists_groups():
     (lambda p: optim.Adam(p, betas=(1.0, 0.999)), "beta1"),
     (lambda p: optim.Adam(p, betas=(0.9, -0.1)), "beta2"),
     (lambda p: optim.Adam(p, betas=(0.9,)), "pair"),
+    # not a sequence at all: refused by name, not by tuple() deep inside the constructor
+    (lambda p: optim.Adam(p, betas=0.9), "^Adam: betas must be a pair .*got 0.9$"),
+    (lambda p: optim.RAdam(p, betas=None), "^RAdam: betas must be a pair .*got None$"),
+    (lambda p: optim.NAdam([{"params": p, "betas": 0.9}]), "^NAdam: betas must be a pair"),
+    (lambda p: optim.Adamax(p, betas=0.99), "^Adamax: betas must be a pair"),
     (lambda p: optim.AdamW(p, eps=-1e-8), "eps"),
     (lambda p: optim.Adagrad(p, lr_decay=-1), "lr_decay"),
     (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
