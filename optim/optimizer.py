@@ -401,6 +401,7 @@ class Optimizer:
     def load_state_dict(self, state_dict):
         """Resume from `state_dict()`; the groups must have the same sizes."""
         who = self._who
+        _check_state_dict(state_dict, who)
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
             raise ValueError(f"{who}: the loaded state dict has {len(saved)} parameter groups, "
@@ -436,6 +437,17 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _check_state_dict(state_dict, who):
+    """A ValueError unless `state_dict` has an optimizer's two entries: a model's or a
+    scheduler's state dict given by mistake would fail deep inside as a bare KeyError."""
+    keys = state_dict.keys() if isinstance(state_dict, dict) else ()
+    if "state" not in keys or "param_groups" not in keys:
+        what = (f"a dict with keys {sorted(map(str, keys))[:6]}" if isinstance(state_dict, dict)
+                else type(state_dict).__name__)
+        raise ValueError(f"{who}: load_state_dict expects an optimizer's state_dict() (a dict "
+                         f"with 'state' and 'param_groups'), got {what}")
 
 
 def _state_error(who, missing):

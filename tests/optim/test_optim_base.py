@@ -173,6 +173,17 @@ def test_load_state_dict_rejects_mismatches():
         optim.Adam([params[0], wrong]).load_state_dict(sd)
 
 
+@pytest.mark.parametrize("saved,what", [
+    ({"weight": np.zeros(3)}, r"a dict with keys \['weight'\]"),  # a model's state dict
+    ({"state": {}}, r"a dict with keys \['state'\]"),
+    ([{"params": [0]}], "got list"),
+])
+def test_load_state_dict_refuses_what_is_no_optimizer_state_dict(saved, what):
+    with pytest.raises(ValueError, match=r"^Adam: load_state_dict expects an optimizer's "
+                                         rf"state_dict\(\) .*{what}$"):
+        optim.Adam(make_params()).load_state_dict(saved)
+
+
 def test_load_state_dict_casts_state_to_the_param_dtype():
     params = make_params(np.float64)
     opt = optim.Adam(params)
