@@ -63,7 +63,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         if epoch is None:
             self.T_cur += 1
             if self.T_cur >= self.T_i:
-                self.T_cur -= self.T_i
+                # the remainder, as PyTorch: resumed with last_epoch >= 2 T_0 - 1, T_cur starts
+                # past a whole period (the same as a subtraction in a run from epoch 0)
+                self.T_cur %= self.T_i
                 self.T_i *= self.T_mult
             self.last_epoch += 1
         else:

@@ -204,7 +204,9 @@ def test_reduce_on_plateau_matches_torch(hp):
                                      ("CosineAnnealingLR", dict(T_max=7)),
                                      ("LinearLR", dict(total_iters=8)),
                                      ("PolynomialLR", dict(total_iters=8, power=2.0)),
-                                     ("MultiplicativeLR", dict(lr_lambda=lambda t: 0.9))])
+                                     ("MultiplicativeLR", dict(lr_lambda=lambda t: 0.9)),
+                                     ("CosineAnnealingWarmRestarts", dict(T_0=2)),
+                                     ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2))])
 def test_resume_with_last_epoch_matches_torch(name, hp):
     ours, theirs = _pair()
     for opt in (ours, theirs):
