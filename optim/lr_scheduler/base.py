@@ -114,4 +114,12 @@ class LRScheduler:
                 if k not in self._not_saved}
 
     def load_state_dict(self, state_dict):
+        """Resume from `state_dict()`. What holds no lrs of a scheduler (`_last_lr`, which
+        PyTorch's have too), such as an optimizer's state dict, is refused: its keys would
+        become attributes and the schedule would go on as if nothing had been loaded."""
+        if not isinstance(state_dict, dict) or "_last_lr" not in state_dict:
+            got = (f"a dict with keys {sorted(map(str, state_dict))[:6]}"
+                   if isinstance(state_dict, dict) else type(state_dict).__name__)
+            raise ValueError(f"{type(self).__name__}: load_state_dict expects a scheduler's "
+                             f"state_dict(), got {got}")
         self.__dict__.update(copy.deepcopy(state_dict))

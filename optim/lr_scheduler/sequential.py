@@ -19,7 +19,7 @@ class _Composite(LRScheduler):
 
     def load_state_dict(self, state_dict):
         state = dict(state_dict)
-        inner = state.pop("_schedulers")
+        inner = state.pop("_schedulers", ())  # (a dict without it: refused by the base)
         super().load_state_dict(state)
         for scheduler, saved in zip(self._schedulers, inner):
             scheduler.load_state_dict(saved)

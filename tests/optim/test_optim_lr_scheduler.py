@@ -353,6 +353,23 @@ def test_errors_name_the_scheduler(make, message):
 
 @pytest.mark.parametrize("make", [
     lambda o: sch.StepLR(o, 2), lambda o: sch.LambdaLR(o, lambda t: 1),
+    lambda o: sch.CyclicLR(o, 0.1, 1.0), lambda o: sch.ReduceLROnPlateau(o),
+    lambda o: sch.ChainedScheduler([sch.ExponentialLR(o, 0.9)]),
+    lambda o: sch.SequentialLR(o, [sch.ExponentialLR(o, 0.9), sch.StepLR(o, 2)], [3]),
+])
+def test_load_state_dict_refuses_an_optimizer_s_state_dict(make):
+    # it held no lrs of a scheduler: its keys became attributes, the schedule went on unchanged
+    opt = _opt()
+    scheduler = make(opt)
+    name = type(scheduler).__name__
+    with pytest.raises(ValueError, match=rf"^{name}: load_state_dict expects a scheduler's "
+                                         r"state_dict\(\), got a dict with keys \['param_groups',"):
+        scheduler.load_state_dict(opt.state_dict())
+    scheduler.load_state_dict(scheduler.state_dict())  # (its own still loads)
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: sch.StepLR(o, 2), lambda o: sch.LambdaLR(o, lambda t: 1),
     lambda o: sch.OneCycleLR(o, max_lr=1.0, total_steps=5), lambda o: sch.ReduceLROnPlateau(o),
     lambda o: sch.SequentialLR(o, [], []),
 ])
