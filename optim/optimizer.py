@@ -444,10 +444,16 @@ def _check_state_dict(state_dict, who):
     scheduler's state dict given by mistake would fail deep inside as a bare KeyError."""
     keys = state_dict.keys() if isinstance(state_dict, dict) else ()
     if "state" not in keys or "param_groups" not in keys:
-        what = (f"a dict with keys {sorted(map(str, keys))[:6]}" if isinstance(state_dict, dict)
-                else type(state_dict).__name__)
         raise ValueError(f"{who}: load_state_dict expects an optimizer's state_dict() (a dict "
-                         f"with 'state' and 'param_groups'), got {what}")
+                         f"with 'state' and 'param_groups'), got {described(state_dict)}")
+
+
+def described(state_dict):
+    """What was given in place of a state dict, for an error: a dict's first keys, or the
+    type of anything else."""
+    if isinstance(state_dict, dict):
+        return f"a dict with keys {sorted(map(str, state_dict))[:6]}"
+    return type(state_dict).__name__
 
 
 def _state_error(who, missing):

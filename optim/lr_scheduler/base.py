@@ -3,7 +3,7 @@ import copy
 
 from autograd.capture import replayed
 
-from ..optimizer import Optimizer
+from ..optimizer import Optimizer, described
 
 
 def check_optimizer(optimizer, who):
@@ -118,8 +118,6 @@ class LRScheduler:
         PyTorch's have too), such as an optimizer's state dict, is refused: its keys would
         become attributes and the schedule would go on as if nothing had been loaded."""
         if not isinstance(state_dict, dict) or "_last_lr" not in state_dict:
-            got = (f"a dict with keys {sorted(map(str, state_dict))[:6]}"
-                   if isinstance(state_dict, dict) else type(state_dict).__name__)
             raise ValueError(f"{type(self).__name__}: load_state_dict expects a scheduler's "
-                             f"state_dict(), got {got}")
+                             f"state_dict(), got {described(state_dict)}")
         self.__dict__.update(copy.deepcopy(state_dict))
