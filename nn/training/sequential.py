@@ -50,6 +50,8 @@ class Sequential(Model):
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
             for name, layer in layers[0].items():
                 self.add_module(name, _as_layer(layer))
+            if not is_built(self):  # as add builds them: load_model rebuilds a model so,
+                self._trial_call()  # and a Layer of one's own has no size_from_state
             return
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = layers[0]

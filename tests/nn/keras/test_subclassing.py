@@ -109,3 +109,30 @@ def test_unknown_arguments_are_named():
         Linear(unit=3)
     with pytest.raises(ValueError, match="Linear: unknown initializer 'he_norm'"):
         Linear(2).add_weight(shape=(2,), initializer="he_norm")
+
+
+@keras.saving.register_keras_serializable("test_subclassing")
+class Shifted(layers.Layer):
+    """A custom layer with a get_config of its own, built at its first call."""
+
+    def __init__(self, shift=1.0):
+        super().__init__()
+        self.shift = shift
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(input_shape[-1],), initializer="random_normal")
+
+    def call(self, inputs):
+        return inputs + self.bias + self.shift
+
+    def get_config(self):
+        return {"shift": self.shift}
+
+
+def test_a_sequential_of_a_layer_built_at_its_first_call_loads(tmp_path):
+    # the loaded Sequential is built from its Input before the weights go in, as add builds it
+    model = keras.Sequential([keras.Input(shape=(3,)), Shifted(2.0), layers.Dense(2)])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    x = np.ones((2, 3), np.float32)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
