@@ -14,11 +14,14 @@
         def call(self, inputs):
             return inputs @ self.w + self.b
 """
+import inspect
+
 import numpy as np
 
 from autograd.variable import Parameter
 
 from ... import initializers, regularizers
+from ...layers.config import init_config
 from ...layers.keras_name import KerasWeights
 from ...module import Module
 from ...training.model import takes_training
@@ -77,9 +80,33 @@ class Layer(Module, KerasLayer, KerasWeights):
             if id(weight) not in held:
                 self.register_parameter(name or f"weight_{i}", weight)
 
+    def get_config(self):
+        """Keras' get_config: the base arguments (name, trainable, dtype), which a subclass's
+        own get_config extends (`config = super().get_config()`, as Keras' guides write it).
+        A subclass without a get_config of its own gets its constructor's arguments read
+        back from the attributes of the same names, as Keras configures such a layer by
+        itself (NotImplementedError naming an argument it cannot tell)."""
+        base = {"name": self.name, "trainable": not self._keras_frozen,  # (not .trainable:
+                "dtype": self.dtype.name}  # False for a layer with a frozen weight of its own)
+        if type(self).get_config is not Layer.get_config:
+            return base
+        own = init_config(self, **base)  # the base arguments its constructor names itself
+        return {**base, **own} if _takes_keywords(type(self)) else own
+
+    @classmethod
+    def from_config(cls, config):
+        """Keras' from_config: the layer made with its get_config()."""
+        return cls(**config)
+
     def penalties(self):
         """The penalties of the weights given a regularizer (Keras' layer.losses)."""
         return [penalty(weight) for _, weight, penalty in self._made if penalty is not None]
+
+
+def _takes_keywords(cls):
+    """Whether cls' constructor takes **kwargs (passes the base arguments on to Layer)."""
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD
+               for p in inspect.signature(cls.__init__).parameters.values())
 
 
 __all__ = ["Layer"]

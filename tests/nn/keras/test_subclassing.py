@@ -136,3 +136,55 @@ def test_a_sequential_of_a_layer_built_at_its_first_call_loads(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     x = np.ones((2, 3), np.float32)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@keras.saving.register_keras_serializable("test_subclassing")
+class Times(layers.Layer):
+    """A custom layer written as Keras' guides write one: get_config extends the base's."""
+
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+    def call(self, inputs):
+        return inputs * self.scale * self.factor
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"factor": self.factor})
+        return config
+
+
+def test_a_layer_extending_the_base_get_config_saves_and_loads(tmp_path):
+    model = keras.Sequential([keras.Input(shape=(3,)), Times(3.0, name="times"),
+                              layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    model.fit(x, np.zeros((8, 2), np.float32), epochs=2, verbose=0)
+    assert model.get_layer("times").get_config() == {
+        "name": "times", "trainable": True, "dtype": "float32", "factor": 3.0}
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert loaded.get_layer("times").factor == 3.0
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_layer_without_get_config_is_configured_from_its_arguments(tmp_path):
+    keras.saving.register_keras_serializable("test_subclassing")(Linear)
+    assert Linear(5, name="lin").get_config() == {
+        "name": "lin", "trainable": True, "dtype": "float32", "units": 5}
+    model = keras.Sequential([keras.Input(shape=(3,)), Linear(4)])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    x = np.ones((2, 3), np.float32)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_frozen_weight_of_its_own_leaves_the_layer_trainable_in_its_config():
+    layer = Scaled()
+    layer(np.ones((1, 2), np.float32))
+    assert layer.get_config()["trainable"] is True
+    assert Scaled(trainable=False).get_config()["trainable"] is False
