@@ -1,6 +1,8 @@
 """ModelCheckpoint: save the model or its weights after epochs (all of them, or the best)."""
 import os
 
+from autograd.arguments import positive_int
+
 from ...serialization import is_safetensors
 from .base import Callback
 from .monitor import Monitor
@@ -13,7 +15,10 @@ class ModelCheckpoint(Callback):
     `.safetensors` path, the whole model for any other (`.rungrad`; Keras' `.keras`).
 
     filepath may hold the epoch (1-based) and any log value, formatted as Python's
-    str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". With save_best_only, write
+    str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". save_freq: "epoch" (Keras'
+    default) writes at each epoch's end; an int n, after every n batches (counted across
+    epochs, as Keras counts them), judged by the batch's logs, and filepath may then hold
+    the batch too (1-based: "{epoch}-{batch}.rungrad"). With save_best_only, write
     only when `monitor` improves on the best so far (`best`; `initial_value_threshold`
     sets its starting value). The best is kept across `fit` calls, as Keras keeps it: a
     second fit that continues training never overwrites a better file with a worse epoch.
@@ -22,7 +27,8 @@ class ModelCheckpoint(Callback):
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 mode="auto", initial_value_threshold=None, save_weights_only=None):
+                 mode="auto", initial_value_threshold=None, save_weights_only=None,
+                 save_freq="epoch"):
         self.filepath = _checked_template(os.fspath(filepath))
         weights_name = _weights_file(self.filepath)
         if save_weights_only is None:
@@ -39,8 +45,27 @@ class ModelCheckpoint(Callback):
         self.best = (self.monitor.worst if initial_value_threshold is None
                      else float(initial_value_threshold))
         self.last_saved = None
+        self.save_freq = save_freq if save_freq == "epoch" else positive_int(
+            save_freq, "save_freq", "ModelCheckpoint", hint=' (or "epoch")')
+        self._epoch, self._batches_unsaved = 0, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self._batches_unsaved += 1
+        if self._batches_unsaved >= self.save_freq:
+            self._batches_unsaved = 0
+            self._checkpoint(self._epoch, logs, batch=batch)
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._checkpoint(epoch, logs)
+
+    def _checkpoint(self, epoch, logs, batch=None):
+        """Write the file for this epoch (and batch), unless save_best_only and no better."""
         logs = logs or {}
         if self.save_best_only:
             current = self.monitor.value(logs)
@@ -51,14 +76,15 @@ class ModelCheckpoint(Callback):
                 print(f"Epoch {epoch + 1}: {self.monitor.name} improved from {self.best:.5f} "
                       f"to {current:.5f}, saving {what}")
             self.best = current
-        path = self.format_path(epoch, logs)
+        path = self.format_path(epoch, logs, batch)
         self._save(path)
         self.last_saved = (epoch, path)
 
-    def format_path(self, epoch, logs):
-        """The file name for `epoch` (0-based; shown 1-based as Keras does)."""
+    def format_path(self, epoch, logs, batch=None):
+        """The file name for `epoch` (and `batch`; 0-based, shown 1-based as Keras does)."""
+        counts = {"epoch": epoch + 1, **({} if batch is None else {"batch": batch + 1})}
         try:
-            return self.filepath.format(epoch=epoch + 1, **logs)
+            return self.filepath.format(**counts, **logs)
         except KeyError as exc:
             raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} names {exc.args[0]!r}, "
                              f"which the epoch's logs lack (have: epoch, "
@@ -85,8 +111,8 @@ def _checked_template(filepath):
         fields = [f for _, f, _, _ in string.Formatter().parse(filepath) if f is not None]
         if any(f == "" or f.split(".")[0].split("[")[0].isdigit() for f in fields):
             raise ValueError("its fields must be named, as {epoch} or {val_loss:.3f}")
-        names = {f.split(".")[0].split("[")[0] for f in fields} - {"epoch"}
-        filepath.format(epoch=1, **{name: 0.5 for name in names})
+        names = {f.split(".")[0].split("[")[0] for f in fields} - {"epoch", "batch"}
+        filepath.format(epoch=1, batch=1, **{name: 0.5 for name in names})
     except (ValueError, IndexError, AttributeError, TypeError) as exc:
         raise ValueError(f"ModelCheckpoint: filepath {filepath!r} is not a valid template "
                          f"({exc}); double a brace meant literally: {{{{ }}}}") from None

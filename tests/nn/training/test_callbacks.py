@@ -122,6 +122,22 @@ def test_model_checkpoint_formats_the_file_name(tmp_path):
                   verbose=0)
 
 
+def test_model_checkpoint_takes_keras_save_freq(tmp_path):
+    # Keras' save_freq: "epoch" (its default, spelled out) or every n batches counted across
+    # epochs; the files below are the ones Keras 3 writes for the same fit
+    x, y = linear_data(20)
+    model = regression_model()
+    every_3 = ModelCheckpoint(str(tmp_path / "b" / "w-{epoch}-{batch:02d}.npz"), save_freq=3)
+    per_epoch = ModelCheckpoint(str(tmp_path / "e" / "w-{epoch}.npz"), save_freq="epoch")
+    model.fit(x, y, epochs=3, batch_size=5, callbacks=[every_3, per_epoch], verbose=0)
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
+        "w-1-03.npz", "w-2-02.npz", "w-3-01.npz", "w-3-04.npz"]
+    assert sorted(p.name for p in (tmp_path / "e").iterdir()) == [
+        "w-1.npz", "w-2.npz", "w-3.npz"]
+    with pytest.raises(ValueError, match="save_freq must be a positive integer"):
+        ModelCheckpoint(str(tmp_path / "w.npz"), save_freq="batch")
+
+
 @pytest.mark.parametrize("template, match", [
     ("ckpt_{}.npz", "fields must be named"), ("run{0}/w.npz", "fields must be named"),
     ("w-{loss:.2d}.npz", "Unknown format code 'd'"), ("w-{epoch.x}.npz", "has no attribute"),
