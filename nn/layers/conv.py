@@ -186,8 +186,8 @@ class ConvTranspose2d(_ConvNd):
                          groups, bias, output_padding, dtype, padding_mode)
 
     def forward(self, x, output_size=None):
-        """output_size (optional, (OH, OW) or a full shape ending with them): the output size
-        wanted, which picks the output_padding (PyTorch's forward argument)."""
+        """output_size (optional, (OH, OW) or the full output shape, batched or not): the
+        output size wanted, which picks the output_padding (PyTorch's forward argument)."""
         self._build_from(x)
         extra = self.output_padding if output_size is None else self._output_padding_for(
             getattr(x, "shape", ()), output_size)
@@ -195,12 +195,15 @@ class ConvTranspose2d(_ConvNd):
                                 self.groups, self.dilation)
 
     def _output_padding_for(self, shape, output_size):
-        wanted = tuple(output_size)[-2:]
+        shape, output_size = tuple(shape), tuple(output_size)
+        # the spatial sizes are the last two, batched (N, C, H, W) or not (C, H, W); a full
+        # output shape has the input's rank (as PyTorch's)
+        wanted = output_size[-2:] if len(output_size) in (2, len(shape)) else ()
         smallest = tuple((size - 1) * s - 2 * p + d * (k - 1) + 1 for size, s, p, d, k in zip(
-            tuple(shape)[2:], self.stride, self.padding, self.dilation, self.kernel_size))
+            shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size))
         largest = tuple(low + max(s, d) - 1 for low, s, d in zip(smallest, self.stride,
                                                                   self.dilation))
-        if len(shape) != 4 or len(wanted) != 2 or not all(
+        if len(shape) not in (3, 4) or len(wanted) != 2 or not all(
                 low <= w <= high for low, w, high in zip(smallest, wanted, largest)):
             raise ValueError(f"ConvTranspose2d: output_size {tuple(output_size)} cannot be "
                              f"reached from an input of shape {tuple(shape)}: the output "

@@ -237,6 +237,25 @@ def test_conv_transpose2d_layer_output_size_picks_the_output_padding_like_torch(
         ours(x, output_size=(9, 9))
 
 
+@pytest.mark.parametrize("size", [(8, 9), (3, 8, 9)])
+def test_conv_transpose2d_layer_output_size_of_an_unbatched_input_like_torch(size):
+    # the spatial sizes are the input's last two, not shape[2:] (the width alone here)
+    ours, theirs = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1), torch.nn.ConvTranspose2d(
+        2, 3, 3, stride=2, padding=1)
+    copy_weights(ours, theirs)
+    x = np.random.default_rng(0).standard_normal((2, 4, 5)).astype(np.float32)
+    y, yt = ours(x, output_size=size), theirs(torch.tensor(x), output_size=size)
+    assert y.shape == (3, 8, 9)
+    assert_close(y, yt)
+
+
+@pytest.mark.parametrize("size", [(3, 8, 9), (1, 1, 3, 8, 9)])
+def test_conv_transpose2d_layer_output_size_of_another_rank_is_refused_like_torch(size):
+    ours = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+    with pytest.raises(ValueError, match=r"ConvTranspose2d: output_size .* cannot be reached"):
+        ours(np.zeros((1, 2, 4, 5), np.float32), output_size=size)
+
+
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
 @pytest.mark.parametrize("padding", [1, (2, 1), "same"])
 def test_padding_modes_match_torch(mode, padding):
