@@ -101,10 +101,11 @@ def _adaptive_max(x, output_size):
     planes = (xp.arange(n * c) * (h * w)).reshape(n, c)
     for a, (top, bottom) in enumerate(zip(row_starts, row_ends)):
         for b, (left, right) in enumerate(zip(col_starts, col_ends)):
-            window = x[:, :, top:bottom, left:right].reshape(n, c, -1)
+            width = right - left
+            # (the window's size spelled out: -1 cannot be inferred for a batch of 0)
+            window = x[:, :, top:bottom, left:right].reshape(n, c, (bottom - top) * width)
             winner = _first_max(window, xp)
             y[:, :, a, b] = xp.take_along_axis(window, winner[..., None], axis=-1)[..., 0]
-            width = right - left
             positions[:, :, a, b] = planes + (top + winner // width) * w + left + winner % width
     return y, positions
 

@@ -57,6 +57,10 @@ CASES = {
     "avg_pool2d_batch0": (*both("avg_pool2d", kernel_size=2), z(0, 2, 4, 4)),
     "max_pool2d_batch0_padded": (*both("max_pool2d", kernel_size=3, stride=2, padding=1),
                                  z(0, 2, 5, 5)),
+    "adaptive_max_pool2d_batch0": (*both("adaptive_max_pool2d", output_size=(2, 3)),
+                                   z(0, 2, 4, 5)),
+    "adaptive_avg_pool2d_batch0": (*both("adaptive_avg_pool2d", output_size=(2, 3)),
+                                   z(0, 2, 4, 5)),
     "batch_norm_eval_batch0": (lambda x, w, b: F.batch_norm(x, np.zeros(3), np.ones(3), w, b),
                                lambda x, w, b: tf("batch_norm")(
                                    x, x.new_zeros(3), x.new_ones(3), w, b), z(0, 3), z(3), z(3)),
