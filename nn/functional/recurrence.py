@@ -282,7 +282,9 @@ def bidirectional_recurrence(mode, x, weights_ih, weights_hh, biases_ih, biases_
     gates_x = linear(x, concatenate(list(weights_ih)), bias)
     gates_x = reshape(gates_x, gates_x.shape[:-1] + (2, gates_x.shape[-1] // 2))
     outputs = BidirectionalRecurrence(step)(gates_x, stack(list(weights_hh)), *state)
-    return reshape(outputs[0], x.shape[:-1] + (-1,)), tuple(outputs[1:])
+    # (L, N, 2, H) -> (L, N, 2H), 2H spelled out: -1 cannot be inferred for a batch of 0
+    features = 2 * weights_hh[0].shape[-1]
+    return reshape(outputs[0], x.shape[:-1] + (features,)), tuple(outputs[1:])
 
 
 def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):

@@ -89,11 +89,14 @@ class _RNNBase(Module):
             raise ValueError(f"{who}: expected an input of shape "
                              f"{layout.format(self.input_size)} or (L, {self.input_size}), got "
                              f"{tuple(x.shape)}")
-        if 0 in x.shape:
-            raise ValueError(f"{who}: the input of shape {tuple(x.shape)} is empty")
         if x.ndim == 2:
-            return x.reshape(x.shape[0], 1, x.shape[1]), False
-        return (transpose(x, (1, 0, 2)) if self.batch_first else x), True
+            x, batched = x.reshape(x.shape[0], 1, x.shape[1]), False
+        else:
+            x, batched = (transpose(x, (1, 0, 2)) if self.batch_first else x), True
+        if x.shape[0] == 0:  # (a batch of 0 runs, as PyTorch's: empty outputs and states)
+            raise ValueError(f"{who}: the input of shape {tuple(input.shape)} is a sequence of "
+                             "length 0 (PyTorch refuses it too)")
+        return x, batched
 
     def _initial(self, state, batch, batched):
         """The initial state tuple, each (D * num_layers, N, H), zeros where not given."""

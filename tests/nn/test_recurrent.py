@@ -154,6 +154,30 @@ def test_unbatched_input_and_no_bias_match_torch(kind):
         assert_close(y, yt, tol=1e-5)
 
 
+@pytest.mark.parametrize("kind, num_layers, bidirectional, batch_first", CONFIGS)
+def test_a_batch_of_zero_runs_as_in_torch(kind, num_layers, bidirectional, batch_first):
+    """Empty outputs and final states of PyTorch's shapes, zero parameter gradients (the
+    layers refused any empty input, and a bidirectional LSTM failed in a reshape)."""
+    torch = pytest.importorskip("torch")
+    name, extra = SEQUENCE_LAYERS[kind]
+    kwargs = dict(num_layers=num_layers, bidirectional=bidirectional, batch_first=batch_first,
+                  **extra)
+    ours, theirs = getattr(nn, name)(3, 4, **kwargs), getattr(torch.nn, name)(3, 4, **kwargs)
+    x = np.zeros((0, 5, 3) if batch_first else (5, 0, 3), np.float32)
+    ys, yts = flat_outputs(ours(x)), flat_outputs(theirs(torch.tensor(x)))
+    assert [y.shape for y in ys] == [tuple(yt.shape) for yt in yts]
+    sum(y.sum() for y in ys).backward()
+    for param in ours.parameters():
+        np.testing.assert_array_equal(param.grad.data, 0)
+
+
+@pytest.mark.parametrize("batch_first, shape", [(False, (0, 2, 3)), (True, (2, 0, 3)),
+                                                (False, (0, 3))])
+def test_a_sequence_of_length_zero_is_refused_as_in_torch(batch_first, shape):
+    with pytest.raises(ValueError, match=r"GRU: the input of shape .* is a sequence of length 0"):
+        nn.GRU(3, 4, batch_first=batch_first)(np.zeros(shape))
+
+
 @pytest.mark.parametrize("kind", sorted(CELLS))
 @pytest.mark.parametrize("batched", [True, False])
 def test_cells_match_torch(kind, batched):
