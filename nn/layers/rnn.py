@@ -89,12 +89,13 @@ class _RNNBase(Module):
             raise ValueError(f"{who}: expected an input of shape "
                              f"{layout.format(self.input_size)} or (L, {self.input_size}), got "
                              f"{tuple(x.shape)}")
+        given = tuple(x.shape)
         if x.ndim == 2:
             x, batched = x.reshape(x.shape[0], 1, x.shape[1]), False
         else:
             x, batched = (transpose(x, (1, 0, 2)) if self.batch_first else x), True
         if x.shape[0] == 0:  # (a batch of 0 runs, as PyTorch's: empty outputs and states)
-            raise ValueError(f"{who}: the input of shape {tuple(input.shape)} is a sequence of "
+            raise ValueError(f"{who}: the input of shape {given} is a sequence of "
                              "length 0 (PyTorch refuses it too)")
         return x, batched
 
