@@ -227,6 +227,11 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, x):
+        shape = tuple(getattr(x, "shape", ()))
+        if self.affine and len(shape) >= 2 and shape[1] != self.num_channels:
+            # (the functional's error would blame the weight's shape, not the input)
+            raise ValueError(f"GroupNorm: the input of shape {shape} has {shape[1]} channels "
+                             f"(axis 1), the layer expects {self.num_channels}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     get_config = init_config  # Keras' get_config: the constructor's arguments

@@ -134,6 +134,14 @@ def test_group_norm_matches_torch(shape, groups):
                                rtol=1e-10, atol=1e-12)
 
 
+def test_group_norm_layer_names_the_input_s_channels_when_they_differ():
+    with pytest.raises(ValueError, match=r"GroupNorm: the input of shape \(3, 6, 5\) has 6 "
+                                         r"channels \(axis 1\), the layer expects 4"):
+        nn.GroupNorm(2, 4)(np.zeros((3, 6, 5)))
+    # without affine weights the channels are free, as PyTorch's (only the groups must fit)
+    assert nn.GroupNorm(2, 4, affine=False)(np.zeros((3, 6, 5))).shape == (3, 6, 5)
+
+
 @pytest.mark.parametrize("channels", [1, 3])
 def test_prelu_matches_torch(channels):
     x = RNG.normal(size=(2, 3, 4))
