@@ -126,19 +126,24 @@ def test_scheduler_matches_torch(name, hp, opt_name, opt_hp):
         b.step()
 
 
+def _step_side_by_side(ours, theirs, build, steps):
+    """build(module, optimizer)'s scheduler for both, stepped together: the same lrs."""
+    a, b = build(sch, ours), build(torch.optim.lr_scheduler, theirs)
+    for _ in range(steps):
+        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
+        ours.step()
+        theirs.step()
+        a.step()
+        b.step()
+
+
 def test_chained_scheduler_and_fractional_warm_restarts_match_torch():
     ours, theirs = _pair()
 
     def build(mod, opt):
         return mod.ChainedScheduler([mod.ConstantLR(opt, factor=0.1, total_iters=3),
                                      mod.ExponentialLR(opt, gamma=0.9)])
-    a, b = build(sch, ours), build(torch.optim.lr_scheduler, theirs)
-    for _ in range(12):
-        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
-        ours.step()
-        theirs.step()
-        a.step()
-        b.step()
+    _step_side_by_side(ours, theirs, build, 12)
     ours, theirs = _pair()
     a = sch.CosineAnnealingWarmRestarts(ours, T_0=4, T_mult=2, eta_min=0.001)
     b = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs, T_0=4, T_mult=2,
@@ -175,13 +180,7 @@ def test_sequential_restarts_a_multiplicative_lr_as_torch():
     def build(mod, opt):
         return mod.SequentialLR(opt, [mod.LambdaLR(opt, lambda t: 0.97 ** t),
                                       mod.MultiplicativeLR(opt, lambda t: 0.95)], milestones=[3])
-    a, b = build(sch, ours), build(torch.optim.lr_scheduler, theirs)
-    for _ in range(8):
-        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
-        ours.step()
-        theirs.step()
-        a.step()
-        b.step()
+    _step_side_by_side(ours, theirs, build, 8)
 
 
 @pytest.mark.parametrize("hp", [dict(patience=2, cooldown=1),
