@@ -459,9 +459,10 @@ def described(state_dict):
 def _state_error(who, missing):
     """The error for a state entry `_update` needs but `_init_state` did not make."""
     return KeyError(f"{who}: the update needs {missing.args[0]!r}, which the parameter's "
-                    "state lacks: a setting that needs more state (amsgrad, momentum, "
-                    "centered) was switched on after the parameter's first step; make a new "
-                    "optimizer (or load a state_dict saved with that setting)")
+                    "state lacks: either a loaded state_dict did not hold it (saved by another "
+                    "optimizer or edited), or a setting that needs more state (amsgrad, "
+                    "momentum, centered) was switched on after the parameter's first step; "
+                    "make a new optimizer (or load a state_dict saved with these settings)")
 
 
 class _FlatState:

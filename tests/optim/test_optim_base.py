@@ -308,6 +308,19 @@ def test_state_is_made_at_the_first_step_for_the_group_s_settings():
         opt.step()
 
 
+def test_a_loaded_state_lacking_an_entry_is_named_as_such():
+    p = make_params()[0]
+    opt = optim.Adam([p], lr=0.1)
+    set_grad(p, quad_grad(p.data))
+    opt.step()
+    saved = opt.state_dict()
+    del saved["state"][0]["exp_avg"]
+    fresh = optim.Adam([p], lr=0.1)
+    fresh.load_state_dict(saved)
+    with pytest.raises(KeyError, match="'exp_avg'.*a loaded state_dict did not hold it"):
+        fresh.step()
+
+
 def test_sgd_momentum_buffer_starts_at_the_first_gradient():
     p = make_params()[0]
     opt = optim.SGD([p], lr=0.1, momentum=0.9, dampening=0.5)
