@@ -12,6 +12,10 @@ class Adagrad(Optimizer):
         clr = lr / (1 + (t - 1) * lr_decay)
         s   <- s + g * g                  (s starts at initial_accumulator_value)
         p   <- p - clr * g / (sqrt(s) + eps)
+
+    initial_accumulator_value is read from each parameter's group when its state is made,
+    so groups may differ in it; PyTorch fills every state from the constructor's value at
+    construction, and cannot step a group added later with add_param_group.
     """
 
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
