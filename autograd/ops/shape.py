@@ -197,5 +197,8 @@ def split(x, indices_or_sections, axis=0):
     x = as_variable(x, who="split")
     if isinstance(indices_or_sections, Variable):  # values as a setting: a capture refuses
         indices_or_sections = computed_from_values(indices_or_sections.data.copy())
+    if np.ndim(indices_or_sections) == 0 and indices_or_sections == 0:  # (NumPy: a modulo by 0)
+        raise ValueError(f"split: the number of sections must be larger than 0, got 0 (input "
+                         f"of shape {x.shape})")
     parts = Split(indices_or_sections, normalize_axis(axis, max(x.ndim, 1), "split"))(x)
     return list(parts) if isinstance(parts, tuple) else [parts]

@@ -132,3 +132,8 @@ def test_bad_axis_is_a_value_error_naming_the_op(op):
 def test_a_shape_that_is_no_sequence_of_ints_is_a_type_error_naming_the_op(op):
     with pytest.raises(TypeError, match=rf"^{op}: shape must be .* 'ab'"):
         getattr(ag, op)(A, "ab")
+
+
+def test_split_into_zero_sections_says_so():
+    with pytest.raises(ValueError, match=r"split: the number of sections must be larger than 0"):
+        ag.split(A, 0)
