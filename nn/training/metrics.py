@@ -27,7 +27,8 @@ of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge
 streamed as the objects below are). A callable `metric(y_true, y_pred)` gets the targets
 and the probabilities (or outputs) of the whole epoch and returns one number, or one value
 per sample (their mean is logged, as Keras averages a metric function's values); its
-`__name__` names it in the logs. Logs use the name as given.
+`__name__` names it in the logs. Logs use the name as given, as Keras 3's: 'AUC' or
+'BinaryAccuracy' (Keras' class names, also taken) log as 'AUC' and 'val_AUC', 'acc' as 'acc'.
 
 A metric object of Keras' (anything with update_state, result and reset_state:
 nn.keras.metrics' Precision, AUC, a Metric subclass) streams instead, as in Keras: reset at
@@ -298,8 +299,10 @@ def resolve_metrics(metrics, independent_outputs=False):
 
 def _resolve_one(metric, independent_outputs=False):
     if isinstance(metric, str):
-        metric = snake_case(metric)
-        key = _ALIASES.get(metric.lower(), metric.lower())
+        # Keras 3 logs a metric under the string as given ('AUC', 'val_AUC'), which
+        # callbacks written for it monitor; its class names are looked up snake-cased.
+        key = snake_case(metric).lower()
+        key = _ALIASES.get(key, key)
         if key in _KERAS_OBJECTS:
             from ..keras import metrics as keras_metrics  # (lazily: nn.keras imports nn.training)
             return StreamingMetric(getattr(keras_metrics, _KERAS_OBJECTS[key])(name=metric))

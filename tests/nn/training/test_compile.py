@@ -511,18 +511,35 @@ def test_logits_are_not_taken_for_probabilities():
         model.fit(x, y, batch_size=1, epochs=1, verbose=0)
 
 
-def test_keras_class_names_as_metric_strings_log_under_keras_names():
+def test_metric_strings_log_under_the_name_as_given_as_keras_3():
+    # Keras 3 logs compile(metrics=["AUC"]) as 'AUC' and 'val_AUC' (Keras 2 lowercased
+    # them); a monitor written for Keras 3 must find them
     x, y = blobs(40)
     y = (y > 0).astype(np.float32)
     model = nn.Sequential([nn.Dense(1, input_shape=(4,), activation="sigmoid")])
     model.compile(optimizer="sgd", loss="binary_crossentropy",
-                  metrics=["Precision", "Recall", "AUC", "BinaryAccuracy", "F1Score"])
-    stopper = nn.callbacks.EarlyStopping(monitor="val_auc", patience=0, mode="max")
+                  metrics=["Precision", "Recall", "AUC", "BinaryAccuracy", "F1Score", "acc",
+                           "MSE"])
+    stopper = nn.callbacks.EarlyStopping(monitor="val_AUC", patience=0, mode="max")
     history = model.fit(x, y, epochs=3, validation_split=0.25, verbose=0, callbacks=[stopper])
-    assert {"precision", "recall", "auc", "binary_accuracy", "f1_score", "val_auc"} <= set(
-        history.history)
+    assert set(history.history) - {"lr"} == {
+        "loss", "Precision", "Recall", "AUC", "BinaryAccuracy", "F1Score", "acc", "MSE",
+        "val_loss", "val_Precision", "val_Recall", "val_AUC", "val_BinaryAccuracy",
+        "val_F1Score", "val_acc", "val_MSE"}
     logs = model.evaluate(x, y, return_dict=True)
-    assert logs["auc"] == pytest.approx(nn.metrics.roc_auc_score(y, model.predict(x)[:, 0]))
+    assert logs["AUC"] == pytest.approx(nn.metrics.roc_auc_score(y, model.predict(x)[:, 0]))
+
+
+def test_early_stopping_on_a_keras_3_metric_name_stops():
+    x, y = blobs(40)
+    y = (y > 0).astype(np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(4,), activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["AUC"])
+    # a score that cannot rise for 1 epoch with lr 0: stops after the 2nd of 20
+    model.optimizer.param_groups[0]["lr"] = 0.0
+    stopper = nn.callbacks.EarlyStopping(monitor="val_AUC", patience=1, mode="max")
+    history = model.fit(x, y, epochs=20, validation_split=0.25, verbose=0, callbacks=[stopper])
+    assert len(history.history["val_AUC"]) == 2
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.uint8, np.bool_, np.float32])
