@@ -74,12 +74,13 @@ class CompiledLoss:
 
     `inputs(model, x)` runs the model as the loss needs it (logits for the fused
     cross-entropies); `__call__(inputs, target, weights=None)` gives the scalar loss
-    Variable, Keras' weighted mean sum_i w_i l_i / N with weights; `scores(array)` turns
-    those inputs into what metrics read (probabilities for classifiers, the outputs
-    themselves otherwise), `outputs(array)` into what the model itself returned (Keras'
-    metric objects read those). `per_sample(inputs, target)`, the (N, ...) losses before the
-    reduction, is None for a callable that only returns the batch's loss. `independent`:
-    a binary cross-entropy, each output its own yes/no (how the metrics score them).
+    Variable, Keras' weighted mean sum_i w_i l_i / N with weights, times `weight` (compile's
+    loss_weights); `scores(array)` turns those inputs into what metrics read (probabilities
+    for classifiers, the outputs themselves otherwise), `outputs(array)` into what the model
+    itself returned (Keras' metric objects read those). `per_sample(inputs, target)`, the
+    (N, ...) losses before the reduction, is None for a callable that only returns the
+    batch's loss. `independent`: a binary cross-entropy, each output its own yes/no (how
+    the metrics score them).
     """
 
     def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False,
@@ -96,6 +97,7 @@ class CompiledLoss:
         # the model's final activation that inputs() ran it without, or None (the inputs are
         # its outputs); the same at every batch (a captured step replays the first's choice)
         self.taken = None
+        self.weight = 1.0  # compile's loss_weights (see nn.training.compile_options)
 
     def inputs(self, model, x):
         if self.absorbs is None:
@@ -140,8 +142,12 @@ class CompiledLoss:
     def __call__(self, inputs, target, weights=None):
         _check_one_output(inputs, self.name)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
-        if weights is not None:
-            return self._weighted(inputs, target, weights)
+        loss = (self._unweighted(inputs, target) if weights is None
+                else self._weighted(inputs, target, weights))
+        # compile(loss_weights=w) scales the loss that is minimized and logged, as Keras
+        return loss if self.weight == 1.0 else loss * self.weight
+
+    def _unweighted(self, inputs, target):
         loss = self.fn(inputs, target)
         if getattr(loss, "size", 1) != 1:
             raise ValueError(f"loss {self.name}: returned shape {tuple(loss.shape)}, expected "

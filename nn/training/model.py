@@ -43,6 +43,7 @@ from .batches import (
 )
 from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
+from .compile_options import jit_choice, loss_weight
 from .losses import resolve_loss
 from .metrics import MetricAccumulator, resolve_metrics
 from .optimizers import holds_parameters, resolve_optimizer
@@ -87,6 +88,7 @@ class Model(Module, KerasWeights):
         self._binds_optimizer = False  # whether compile's optimizer takes the model's params
         self._captured_update = None  # compile(jit_compile=True): _update, captured
         self._captured_with = None  # the (optimizer, loss) it was captured with
+        self.run_eagerly = False  # Keras' attribute (rungrad always runs eagerly)
 
     def __call__(self, *args, training=None, **kwargs):
         """Run the model. Keras' `training=`: False gives inference behaviour for this call
@@ -122,8 +124,9 @@ class Model(Module, KerasWeights):
         return float(getattr(total, "data", total))
 
     # ----- configuration -----
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False):
-        """Choose the optimizer, the loss and the metrics.
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
+                loss_weights=None, run_eagerly=False):
+        """Choose the optimizer, the loss and the metrics (Keras' other options by keyword).
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
         'adamax': Keras' own, nn.keras.optimizers, with Keras' defaults and update rules) or
@@ -147,11 +150,18 @@ class Model(Module, KerasWeights):
         (`nn.keras.metrics.AUC()`, a Metric subclass), streamed over each epoch's batches.
         jit_compile: True runs fit's update as a captured step (`autograd.capture`): the
         same update without rebuilding the graph at each batch (Keras' name for compiling
-        its train step). Not with several processes, where fit runs eagerly.
+        its train step). Not with several processes, where fit runs eagerly. Keras' default
+        'auto' is False here: eager.
+        loss_weights: a number (or a list of one) the loss is multiplied by, in what is
+        minimized and in the logged loss (not the layers' penalties), as Keras; a dict,
+        which names outputs, is refused (a model has one output here).
+        run_eagerly: taken for Keras code; rungrad always runs eagerly, and True turns
+        jit_compile off, as in Keras.
         """
-        if not isinstance(jit_compile, bool):
-            raise TypeError(f"compile: jit_compile must be True or False, got {jit_compile!r}")
+        jit_compile = jit_choice(jit_compile, run_eagerly)
+        weight = loss_weight(loss_weights)
         self._captured_update = capture(self._update) if jit_compile else None
+        self.run_eagerly = run_eagerly
         optimizer = resolve_optimizer(optimizer)
         # the model's parameters join an optimizer made without any (again after a
         # recompile with the one they joined); one given parameters keeps to them
@@ -159,6 +169,7 @@ class Model(Module, KerasWeights):
             optimizer is self.optimizer and self._binds_optimizer)
         self.optimizer = optimizer
         self.compiled_loss = resolve_loss(loss)
+        self.compiled_loss.weight = weight
         self.compiled_metrics = resolve_metrics(
             metrics, independent_outputs=self.compiled_loss.independent)
         self._bind_optimizer()

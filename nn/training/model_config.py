@@ -74,6 +74,7 @@ class Writer:
                          else _known_name(loss, resolve_loss)
                          or self.value(loss.fn, "the loss")),
                 "metrics": [self.metric(m) for m in model.compiled_metrics],
+                "loss_weights": loss.weight,
                 "jit_compile": getattr(model, "_captured_update", None) is not None}
 
     def metric(self, compiled):
@@ -223,7 +224,8 @@ class Reader:
         opt = self.optimizer(spec["optimizer"], model)
         model.compile(optimizer=opt, loss=self.value(spec["loss"]),
                       metrics=[self.value(m) for m in spec["metrics"]],
-                      jit_compile=bool(spec.get("jit_compile", False)))
+                      jit_compile=bool(spec.get("jit_compile", False)),
+                      loss_weights=spec.get("loss_weights"))
 
     def optimizer(self, spec, model):
         cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")

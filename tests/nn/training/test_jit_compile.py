@@ -56,5 +56,5 @@ def test_jit_compile_is_saved_with_the_model(tmp_path):
 
 
 def test_jit_compile_must_be_a_bool():
-    with pytest.raises(TypeError, match="jit_compile must be True or False"):
+    with pytest.raises(TypeError, match="jit_compile must be True, False or .auto."):
         _model("mse", 1, [], "yes")
