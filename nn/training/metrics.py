@@ -35,7 +35,8 @@ nn.keras.metrics' Precision, AUC, a Metric subclass) streams instead, as in Kera
 the start of each epoch or evaluation, updated with each batch's targets and the model's
 own outputs (probabilities where the model ends with a sigmoid or softmax, logits where it
 returns logits: the object's from_logits or threshold says how to read them), its result()
-logged under its `name`. Compile's metrics are unweighted, as Keras'.
+logged under its `name`. Compile's metrics are unweighted, as Keras'; its weighted_metrics
+are weighted (nn.training.weighted_metrics).
 """
 
 import numpy as np
@@ -216,7 +217,7 @@ class CompiledMetric:
     user's function, which would broadcast (N,) against (N, 1) to (N, N))."""
 
     streams = False  # (StreamingMetric's are updated batch by batch)
-
+    weighted = False  # (only weighted_metrics' see the sample weights: StreamingMetrics)
 
     def __init__(self, name, fn, aligns=False):
         self.name, self.fn, self.aligns = name, fn, aligns
@@ -244,18 +245,24 @@ class CompiledMetric:
 
 class StreamingMetric:
     """A Keras metric object in compile (see the module doc): `reset()`, `update(y_true,
-    outputs)` batch by batch, `result()` the object's; `keras_object` is the object."""
+    outputs, weights)` batch by batch, `result()` the object's; `keras_object` is the
+    object. `weighted`: one of compile's weighted_metrics, updated with the sample weights
+    (see nn.training.weighted_metrics); `given`: the name it was given as, if any."""
 
     streams = True
 
-    def __init__(self, metric):
-        self.keras_object, self.name = metric, metric.name
+    def __init__(self, metric, weighted=False):
+        self.keras_object, self.name, self.weighted = metric, metric.name, weighted
+        self.given = None
 
     def reset(self):
         self.keras_object.reset_state()
 
-    def update(self, y_true, outputs):
-        self.keras_object.update_state(y_true, outputs)
+    def update(self, y_true, outputs, weights=None):
+        if self.weighted and weights is not None:
+            self.keras_object.update_state(y_true, outputs, sample_weight=weights)
+        else:
+            self.keras_object.update_state(y_true, outputs)
 
     def result(self):
         """The result as a float, an array of floats (one per threshold or class, as Keras
@@ -323,10 +330,11 @@ def _resolve_one(metric, independent_outputs=False):
 
 
 class MetricAccumulator:
-    """The metrics of one epoch or evaluation: `add(targets, inputs)` gives it each batch's
-    targets and the array the loss took (`CompiledLoss.inputs`), `results()` the metrics so
-    far. The named metrics and functions score everything added at once (kept until then);
-    the metric objects are reset now and updated batch by batch."""
+    """The metrics of one epoch or evaluation: `add(targets, inputs, weights)` gives it each
+    batch's targets, the array the loss took (`CompiledLoss.inputs`) and its sample weights
+    (None without; the weighted metrics' only), `results()` the metrics so far. The named
+    metrics and functions score everything added at once (kept until then); the metric
+    objects are reset now and updated batch by batch."""
 
     def __init__(self, metrics, loss):
         self.metrics, self.loss = metrics, loss
@@ -337,10 +345,11 @@ class MetricAccumulator:
         for metric in self.streaming:
             metric.reset()
 
-    def add(self, targets, inputs):
+    def add(self, targets, inputs, weights=None):
         if not self.metrics:
             return
         targets, inputs = np.asarray(targets), np.asarray(inputs)
+        weights = None if weights is None else np.asarray(to_cpu(weights))
         self.samples += len(targets)
         if self.whole:
             self._targets.append(targets)
@@ -348,7 +357,7 @@ class MetricAccumulator:
         if self.streaming:
             outputs = self.loss.outputs(inputs)
             for metric in self.streaming:
-                metric.update(targets, outputs)
+                metric.update(targets, outputs, weights)
 
     def join(self, gather_rows, reduce):
         """Several ranks' metrics as one (collective: every rank calls it, in the same

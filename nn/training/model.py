@@ -49,6 +49,7 @@ from .metrics import MetricAccumulator, resolve_metrics
 from .optimizers import holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .summary import print_summary
+from .weighted_metrics import resolve_weighted_metrics
 
 # Running metrics are computed about this many times an epoch (after the first batch, then
 # every tenth of the epoch, and after the last), or every this many batches when the epoch's
@@ -125,7 +126,7 @@ class Model(Module, KerasWeights):
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
-                loss_weights=None, run_eagerly=False):
+                loss_weights=None, weighted_metrics=None, run_eagerly=False):
         """Choose the optimizer, the loss and the metrics (Keras' other options by keyword).
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
@@ -152,6 +153,10 @@ class Model(Module, KerasWeights):
         same update without rebuilding the graph at each batch (Keras' name for compiling
         its train step). Not with several processes, where fit runs eagerly. Keras' default
         'auto' is False here: eager.
+        weighted_metrics: metrics that, unlike `metrics`, see the sample weights
+        (sample_weight, class_weight's): Keras' metric objects, names and functions, as
+        Keras resolves them (see nn.training.weighted_metrics); one named as a metric is
+        logged as 'weighted_' + name.
         loss_weights: a number (or a list of one) the loss is multiplied by, in what is
         minimized and in the logged loss (not the layers' penalties), as Keras; a dict,
         which names outputs, is refused (a model has one output here).
@@ -170,8 +175,9 @@ class Model(Module, KerasWeights):
         self.optimizer = optimizer
         self.compiled_loss = resolve_loss(loss)
         self.compiled_loss.weight = weight
-        self.compiled_metrics = resolve_metrics(
-            metrics, independent_outputs=self.compiled_loss.independent)
+        unweighted = resolve_metrics(metrics, independent_outputs=self.compiled_loss.independent)
+        self.compiled_metrics = unweighted + resolve_weighted_metrics(weighted_metrics,
+                                                                      unweighted)
         self._bind_optimizer()
 
     def _bind_optimizer(self):
@@ -330,7 +336,7 @@ class Model(Module, KerasWeights):
                 loss /= count
             total, seen = total + loss * count, seen + count
             if len(x_batch):
-                tracker.add(to_cpu(y_batch), outputs)
+                tracker.add(to_cpu(y_batch), outputs, w_batch)
             if self.compiled_metrics and (step % refresh == 0 or step + 1 == steps):
                 latest = tracker.results()  # (each is a pass over the epoch so far)
             runner.call("on_train_batch_end", step, {"loss": total / seen, **latest})
@@ -423,7 +429,7 @@ class Model(Module, KerasWeights):
         loss, outputs = self._train_step(x_batch, y_batch, w_batch)
         tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
         if outputs is not None:
-            tracker.add(to_cpu(y_batch), outputs)
+            tracker.add(to_cpu(y_batch), outputs, w_batch)
         return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -452,7 +458,7 @@ class Model(Module, KerasWeights):
                 total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
-                    tracker.add(to_cpu(y_batch), to_cpu(inputs.data))
+                    tracker.add(to_cpu(y_batch), to_cpu(inputs.data), w_batch)
                 runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1) + penalty})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)

@@ -73,7 +73,9 @@ class Writer:
                 "loss": (self.keras_object(loss.keras_object) if loss.keras_object is not None
                          else _known_name(loss, resolve_loss)
                          or self.value(loss.fn, "the loss")),
-                "metrics": [self.metric(m) for m in model.compiled_metrics],
+                "metrics": [self.metric(m) for m in model.compiled_metrics if not m.weighted],
+                "weighted_metrics": [self.metric(m) for m in model.compiled_metrics
+                                     if m.weighted],
                 "loss_weights": loss.weight,
                 "jit_compile": getattr(model, "_captured_update", None) is not None}
 
@@ -82,6 +84,8 @@ class Writer:
         saved: compile's metrics start afresh at each epoch), a named one by its name, a
         function by its name."""
         where = f"the metric {compiled.name!r}"
+        if getattr(compiled, "given", None) is not None:  # a weighted metric by name
+            return compiled.given
         if getattr(compiled, "keras_object", None) is not None:
             return self.keras_object(compiled.keras_object, where)
         return _known_name(compiled, lambda n: resolve_metrics([n])[0]) or \
@@ -225,7 +229,8 @@ class Reader:
         model.compile(optimizer=opt, loss=self.value(spec["loss"]),
                       metrics=[self.value(m) for m in spec["metrics"]],
                       jit_compile=bool(spec.get("jit_compile", False)),
-                      loss_weights=spec.get("loss_weights"))
+                      loss_weights=spec.get("loss_weights"),
+                      weighted_metrics=[self.value(m) for m in spec.get("weighted_metrics", [])])
 
     def optimizer(self, spec, model):
         cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")
