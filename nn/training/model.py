@@ -90,6 +90,7 @@ class Model(Module, KerasWeights):
         self._captured_update = None  # compile(jit_compile=True): _update, captured
         self._captured_with = None  # the (optimizer, loss) it was captured with
         self.run_eagerly = False  # Keras' attribute (rungrad always runs eagerly)
+        self.steps_per_execution = 1  # batches between two calls of the batch hooks
 
     def __call__(self, *args, training=None, **kwargs):
         """Run the model. Keras' `training=`: False gives inference behaviour for this call
@@ -126,7 +127,8 @@ class Model(Module, KerasWeights):
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
-                loss_weights=None, weighted_metrics=None, run_eagerly=False):
+                loss_weights=None, weighted_metrics=None, run_eagerly=False,
+                steps_per_execution=1):
         """Choose the optimizer, the loss and the metrics (Keras' other options by keyword).
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
@@ -162,11 +164,19 @@ class Model(Module, KerasWeights):
         which names outputs, is refused (a model has one output here).
         run_eagerly: taken for Keras code; rungrad always runs eagerly, and True turns
         jit_compile off, as in Keras.
+        steps_per_execution: the batches Keras runs per call of its compiled step, which
+        callbacks see: fit, evaluate and predict still run each batch, but call the batch
+        hooks once per this many (on_*_batch_begin with the first batch's index,
+        on_*_batch_end with the last one's and the logs after it), and a callback's
+        stop_training takes effect there, as in Keras.
         """
+        steps_per_execution = positive_int(steps_per_execution, "steps_per_execution",
+                                           "compile")
         jit_compile = jit_choice(jit_compile, run_eagerly)
         weight = loss_weight(loss_weights)
         self._captured_update = capture(self._update) if jit_compile else None
         self.run_eagerly = run_eagerly
+        self.steps_per_execution = steps_per_execution
         optimizer = resolve_optimizer(optimizer)
         # the model's parameters join an optimizer made without any (again after a
         # recompile with the one they joined); one given parameters keeps to them
@@ -323,11 +333,13 @@ class Model(Module, KerasWeights):
         self.train()
         xp = array_module(self)
         tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
-        steps = batches.steps
-        refresh = max(1, steps // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
+        steps, per_execution = batches.steps, self.steps_per_execution
+        executions = -(-steps // per_execution) if steps else None
+        refresh = max(1, executions // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
         total, seen, latest = 0.0, 0, {}
-        for step, batch in enumerate(batches):
-            runner.call("on_train_batch_begin", step, {"batch": step})
+        for step, batch, begins, ends in _executions(batches, per_execution):
+            if begins:
+                runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
             loss, outputs = self._train_step(x_batch, y_batch, w_batch)
             count = len(x_batch)
@@ -337,7 +349,10 @@ class Model(Module, KerasWeights):
             total, seen = total + loss * count, seen + count
             if len(x_batch):
                 tracker.add(to_cpu(y_batch), outputs, w_batch)
-            if self.compiled_metrics and (step % refresh == 0 or step + 1 == steps):
+            if not ends:
+                continue
+            if self.compiled_metrics and ((step // per_execution) % refresh == 0
+                                          or step + 1 == steps):
                 latest = tracker.results()  # (each is a pass over the epoch so far)
             runner.call("on_train_batch_end", step, {"loss": total / seen, **latest})
             if self._stopping():
@@ -451,15 +466,18 @@ class Model(Module, KerasWeights):
         runner.call("on_test_begin", {})
         with self._inference():
             penalty = self._penalty_value()  # (the weights do not change while evaluating)
-            for step, batch in enumerate(batches):
-                runner.call("on_test_batch_begin", step, {"batch": step})
+            for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
+                if begins:
+                    runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, as_variable(x_batch))
                 total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), to_cpu(inputs.data), w_batch)
-                runner.call("on_test_batch_end", step, {"loss": total / max(seen, 1) + penalty})
+                if ends:
+                    runner.call("on_test_batch_end", step,
+                                {"loss": total / max(seen, 1) + penalty})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
@@ -480,10 +498,14 @@ class Model(Module, KerasWeights):
         outputs = []
         runner.call("on_predict_begin", {})
         with self._inference():
-            for step, (x_batch, _, _) in enumerate(batches):
-                runner.call("on_predict_batch_begin", step, {"batch": step})
-                outputs.append(host_arrays(self(as_variable(to_module(xp, x_batch)))))
-                runner.call("on_predict_batch_end", step, {"outputs": outputs[-1]})
+            for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
+                if begins:
+                    runner.call("on_predict_batch_begin", step, {"batch": step})
+                    first = len(outputs)
+                outputs.append(host_arrays(self(as_variable(to_module(xp, batch[0])))))
+                if ends:  # the outputs of the group's batches, as Keras' (one batch's by default)
+                    runner.call("on_predict_batch_end", step,
+                                {"outputs": concatenate_outputs(outputs[first:])})
         runner.call("on_predict_end", {})
         return concatenate_outputs(outputs)
 
@@ -559,6 +581,24 @@ def _validation_epochs(validation_freq):
     every = positive_int(validation_freq, "validation_freq", "fit",
                          hint=" (or a list of epoch numbers)")
     return lambda n: n % every == 0
+
+
+def _executions(batches, per_execution):
+    """(step, batch, begins, ends) for each batch: whether it begins and whether it ends one
+    of compile's steps_per_execution groups, where the batch hooks are called. A group's end
+    is known by fetching the next batch first (only with groups: one batch per group reads
+    no further than it, a generator's next batch staying there for the next epoch)."""
+    if per_execution == 1:
+        for step, batch in enumerate(batches):
+            yield step, batch, True, True
+        return
+    ahead = iter(enumerate(batches))
+    following = next(ahead, None)
+    while following is not None:
+        step, batch = following
+        following = next(ahead, None)
+        ends = following is None or (step + 1) % per_execution == 0
+        yield step, batch, step % per_execution == 0, ends
 
 
 def _hooks(model, callbacks, batches, verbose):

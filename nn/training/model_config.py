@@ -77,6 +77,7 @@ class Writer:
                 "weighted_metrics": [self.metric(m) for m in model.compiled_metrics
                                      if m.weighted],
                 "loss_weights": loss.weight,
+                "steps_per_execution": model.steps_per_execution,
                 "jit_compile": getattr(model, "_captured_update", None) is not None}
 
     def metric(self, compiled):
@@ -230,6 +231,7 @@ class Reader:
                       metrics=[self.value(m) for m in spec["metrics"]],
                       jit_compile=bool(spec.get("jit_compile", False)),
                       loss_weights=spec.get("loss_weights"),
+                      steps_per_execution=spec.get("steps_per_execution", 1),
                       weighted_metrics=[self.value(m) for m in spec.get("weighted_metrics", [])])
 
     def optimizer(self, spec, model):

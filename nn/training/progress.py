@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from .callbacks.base import Callback
+from .callbacks.base import BatchesRun, Callback
 
 _HIDDEN_KEYS = ("lr",)  # in the logs (History, CSVLogger) but not worth a column on screen
 # Keras' layout: a short fixed bar, so the logs (tqdm's postfix) keep the line's width.
@@ -47,6 +47,7 @@ class ProgressLogger(Callback):
         self._bar = None
         self._shown = {}
         self._start = 0.0
+        self._run = BatchesRun()
 
     def on_train_begin(self, logs=None):
         self._tqdm = _load_tqdm() if self.bar_wanted and _is_terminal(sys.stdout) else None
@@ -54,6 +55,7 @@ class ProgressLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
         self._shown = {}
+        self._run.start()
         if self._tqdm is not None:
             self._bar = self._tqdm(total=self.params["steps"], desc=self._title(epoch),
                                    file=sys.stdout, leave=True, bar_format=_BAR_FORMAT,
@@ -63,7 +65,7 @@ class ProgressLogger(Callback):
         if self._bar is not None:
             self._shown.update(logs or {})
             self._bar.set_postfix_str(format_logs(self._shown), refresh=False)
-            self._bar.update(1)
+            self._bar.update(self._run.since_last(batch))  # (a steps_per_execution group's)
 
     def on_epoch_end(self, epoch, logs=None):
         if self._bar is not None:

@@ -21,7 +21,8 @@ class Callback:
     the current batch.
     `self.params` holds `epochs`, `steps` (batches per epoch), `batch_size`, `samples`,
     `verbose` and `do_validation` (whether fit validates; with validation_freq, not after
-    every epoch).
+    every epoch). With compile(steps_per_execution=n), the batch hooks run once per n
+    batches, with the first and the last batch's index (see BatchesRun).
     """
 
     model = None
@@ -83,3 +84,19 @@ class Callback:
 
 
 __all__ = ["Callback"]
+
+
+class BatchesRun:
+    """How many batches each on_train_batch_end stands for: one, or with compile's
+    steps_per_execution those since the last call, told by the batch indices (as Keras'
+    ModelCheckpoint counts them). `start()` at each epoch's beginning (indices restart)."""
+
+    def __init__(self):
+        self.last = -1
+
+    def start(self):
+        self.last = -1
+
+    def since_last(self, batch):
+        ran, self.last = batch - self.last, batch
+        return ran

@@ -4,7 +4,7 @@ import os
 from autograd.arguments import positive_int
 
 from ...serialization import is_safetensors
-from .base import Callback
+from .base import BatchesRun, Callback
 from .monitor import Monitor
 
 
@@ -47,15 +47,16 @@ class ModelCheckpoint(Callback):
         self.last_saved = None
         self.save_freq = save_freq if save_freq == "epoch" else positive_int(
             save_freq, "save_freq", "ModelCheckpoint", hint=' (or "epoch")')
-        self._epoch, self._batches_unsaved = 0, 0
+        self._epoch, self._batches_unsaved, self._run = 0, 0, BatchesRun()
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+        self._run.start()
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
             return
-        self._batches_unsaved += 1
+        self._batches_unsaved += self._run.since_last(batch)
         if self._batches_unsaved >= self.save_freq:
             self._batches_unsaved = 0
             self._checkpoint(self._epoch, logs, batch=batch)

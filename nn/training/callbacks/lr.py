@@ -4,7 +4,7 @@ import math
 from numbers import Real
 
 from ..optimizers import is_plateau_scheduler
-from .base import Callback
+from .base import BatchesRun, Callback
 from .monitor import Monitor
 
 
@@ -152,6 +152,7 @@ class SchedulerStep(Callback):
             raise ValueError("SchedulerStep: ReduceLROnPlateau steps once per epoch, on a "
                              "monitored value; use interval='epoch'")
         self._monitor = None
+        self._run = BatchesRun()
 
     def on_train_begin(self, logs=None):
         if self.scheduler.optimizer is not getattr(self.model, "optimizer", None):
@@ -159,9 +160,13 @@ class SchedulerStep(Callback):
                              "another optimizer than the model's; make it with the optimizer "
                              "passed to compile() (model.optimizer)")
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._run.start()
+
     def on_train_batch_end(self, batch, logs=None):
-        if self.interval == "batch":
-            self.scheduler.step()
+        if self.interval == "batch":  # (once per batch of a steps_per_execution group too)
+            for _ in range(self._run.since_last(batch)):
+                self.scheduler.step()
 
     def on_epoch_end(self, epoch, logs=None):
         if self.interval != "epoch":
