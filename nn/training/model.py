@@ -333,11 +333,9 @@ class Model(Module, KerasWeights):
         self.train()
         xp = array_module(self)
         tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
-        steps, per_execution = batches.steps, self.steps_per_execution
-        executions = -(-steps // per_execution) if steps else None
-        refresh = max(1, executions // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
-        total, seen, latest = 0.0, 0, {}
-        for step, batch, begins, ends in _executions(batches, per_execution):
+        running = _RunningMetrics(tracker, batches.steps, self.steps_per_execution)
+        total, seen = 0.0, 0
+        for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
             if begins:
                 runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
@@ -351,10 +349,8 @@ class Model(Module, KerasWeights):
                 tracker.add(to_cpu(y_batch), outputs, w_batch)
             if not ends:
                 continue
-            if self.compiled_metrics and ((step // per_execution) % refresh == 0
-                                          or step + 1 == steps):
-                latest = tracker.results()  # (each is a pass over the epoch so far)
-            runner.call("on_train_batch_end", step, {"loss": total / seen, **latest})
+            runner.call("on_train_batch_end", step, {"loss": total / seen,
+                                                     **running.after(step)})
             if self._stopping():
                 break
         if self._parallel is not None:
@@ -461,6 +457,8 @@ class Model(Module, KerasWeights):
         """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
         compiled = self.compiled_loss
         tracker = MetricAccumulator(self.compiled_metrics, compiled)
+        running = _RunningMetrics(tracker, getattr(batches, "steps", None),
+                                  self.steps_per_execution)
         total, seen = 0.0, 0
         xp = array_module(self)
         runner.call("on_test_begin", {})
@@ -475,9 +473,10 @@ class Model(Module, KerasWeights):
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), to_cpu(inputs.data), w_batch)
-                if ends:
+                if ends:  # the running loss and metrics, as Keras' (which fit's bar shows)
                     runner.call("on_test_batch_end", step,
-                                {"loss": total / max(seen, 1) + penalty})
+                                {"loss": total / max(seen, 1) + penalty,
+                                 **running.after(step)})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
@@ -581,6 +580,25 @@ def _validation_epochs(validation_freq):
     every = positive_int(validation_freq, "validation_freq", "fit",
                          hint=" (or a list of epoch numbers)")
     return lambda n: n % every == 0
+
+
+class _RunningMetrics:
+    """The metrics of an epoch or evaluation so far, for the batch hooks' logs: computed
+    after the first batch hook, every _METRIC_REFRESHES-th of the hooks and after the last
+    (each is a pass over the outputs so far); the latest values in between."""
+
+    def __init__(self, tracker, steps, per_execution):
+        self.tracker, self.steps, self.per_execution = tracker, steps, per_execution
+        hooks = -(-steps // per_execution) if steps else None
+        self.refresh = max(1, hooks // _METRIC_REFRESHES) if steps else _METRIC_REFRESHES
+        self.latest = {}
+
+    def after(self, step):
+        """The logs' metrics after batch `step`, one that ends a steps_per_execution group."""
+        due = (step // self.per_execution) % self.refresh == 0 or step + 1 == self.steps
+        if self.tracker.metrics and due:
+            self.latest = self.tracker.results()
+        return self.latest
 
 
 def _executions(batches, per_execution):

@@ -490,3 +490,29 @@ def test_history_reads_keras_3_s_learning_rate_key():
     assert "learning_rate" in history and history.get("learning_rate") == history["lr"]
     with pytest.raises(KeyError):
         history["val_loss"]
+
+
+class CollectTestBatchLogs(Callback):
+    def __init__(self):
+        self.logs = []
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.logs.append(dict(logs))
+
+
+def test_test_batch_logs_hold_the_running_metrics_as_keras():
+    # Keras 3 passes on_test_batch_end the running loss and metrics ({'accuracy': 0.5,
+    # 'loss': 0.72}); they had the loss only
+    x, y = blobs(40)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", nn.keras.metrics.SparseCategoricalAccuracy(name="sca")])
+    spy = CollectTestBatchLogs()
+    logs = model.evaluate(x, y, batch_size=16, callbacks=[spy], return_dict=True)
+    assert [sorted(batch) for batch in spy.logs] == [["accuracy", "loss", "sca"]] * 3
+    assert spy.logs[-1] == pytest.approx(logs)
+    first = model.evaluate(x[:16], y[:16], return_dict=True)
+    assert spy.logs[0] == pytest.approx(first)
+    spy = CollectTestBatchLogs()
+    model.fit(x, y, batch_size=40, validation_data=(x, y), callbacks=[spy], verbose=0)
+    assert sorted(spy.logs[-1]) == ["accuracy", "loss", "sca"]
