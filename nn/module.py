@@ -405,22 +405,31 @@ class Module:
                 found.append((key, array, key in transposed))
         return found
 
-    def save_weights(self, path):
-        """Write the state_dict to `path` atomically: a safetensors file for a `.safetensors`
-        path, else an .npz archive (see nn.serialization)."""
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Write the state_dict to `filepath` atomically: a safetensors file for a
+        `.safetensors` path, else an .npz archive (see nn.serialization). Keras' arguments:
+        overwrite=False refuses an existing file with a FileExistsError (Keras asks on the
+        terminal instead); max_shard_size (sharded files) is not supported."""
         from .serialization import save_weights  # it builds on this module: import late
-        return save_weights(self, path)
+        if max_shard_size is not None:
+            raise ValueError(f"save_weights: max_shard_size={max_shard_size!r}: sharded "
+                             "weights files are not supported; leave it None (one file)")
+        return save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, path, strict=True):
         """Load weights written by `save_weights` (never unpickles anything)."""
         from .serialization import load_weights
         return load_weights(self, path, strict=strict)
 
-    def save(self, path):
-        """Write the whole model to `path` in one file: architecture, weights, compile settings
-        and optimizer state (Keras' model.save); `nn.load_model(path)` reads it back."""
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Write the whole model to `filepath` in one file: architecture, weights, compile
+        settings and optimizer state (Keras' model.save); `nn.load_model(filepath)` reads it
+        back. Keras' arguments: overwrite=False refuses an existing file with a
+        FileExistsError (Keras asks on the terminal instead); the file is a zip archive
+        (zipped None or True; Keras' unzipped folder, zipped=False, is not supported);
+        include_optimizer=True, the optimizer's state being always saved."""
         from .training.saving import save_model  # brings in the training layer: import late
-        return save_model(self, path)
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     # ----- drawing -----
     def plot(self, *inputs, to_file="model.png", verbose=True):

@@ -17,12 +17,14 @@ SAFETENSORS_SUFFIX = ".safetensors"
 MODEL_MEMBER = "model.json"  # the member that marks a whole-model file (nn.load_model's)
 
 
-def save_weights(module, path):
+def save_weights(module, path, overwrite=True):
     """Write `module`'s state_dict to `path`, atomically: a temp file beside it replaces
     `path` only once fully written. A `.safetensors` path gets a safetensors file, any other
     an .npz archive. A symlink's target is written, an existing file keeps its permissions,
-    and a directory or device is refused (see autograd.atomic)."""
+    and a directory or device is refused (see autograd.atomic). overwrite=False: an
+    existing file is a FileExistsError (see refuse_overwrite)."""
     path = os.fspath(path)
+    refuse_overwrite(path, overwrite, "save_weights")
     arrays = {name: to_cpu(array) for name, array in state_arrays(module)}
     write = _write_safetensors if is_safetensors(path) else _write_npz
     with replacing(path) as tmp:
@@ -42,6 +44,14 @@ def load_weights(module, path, strict=True):
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+def refuse_overwrite(path, overwrite, who):
+    """Keras' overwrite=False: where `path` exists, Keras asks on the terminal whether to
+    overwrite it; a FileExistsError here, which a script or notebook can act on."""
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{who}: {path} already exists and overwrite=False; pass "
+                              "overwrite=True to replace it")
 
 
 def is_safetensors(path):

@@ -14,9 +14,9 @@ def register_keras_serializable(package="Custom", name=None):
     return decorate
 
 
-def save_model(model, filepath):
-    """model.save(filepath)."""
-    model.save(filepath)
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """model.save(filepath, overwrite, zipped, **kwargs)."""
+    model.save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
 
 __all__ = ["register_keras_serializable", "load_model", "save_model"]

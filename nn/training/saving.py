@@ -25,6 +25,7 @@ from ..serialization import (
     MODEL_MEMBER,
     check_readable,
     is_safetensors,
+    refuse_overwrite,
     sync_file,
     write_npy_members,
 )
@@ -34,9 +35,12 @@ FORMAT = "rungrad.model"
 VERSION = 1
 
 
-def save_model(model, path):
-    """Write `model` (architecture, weights, compile settings, optimizer state) to `path`."""
+def save_model(model, path, overwrite=True, zipped=None, **kwargs):
+    """Write `model` (architecture, weights, compile settings, optimizer state) to `path`;
+    Keras' arguments as Module.save describes them."""
     path = os.fspath(path)
+    _check_keras_options(zipped, kwargs)
+    refuse_overwrite(path, overwrite, "model.save")
     if is_safetensors(path):
         raise ValueError(f"model.save: {path}: a whole model is not a safetensors file; use "
                          "model.save_weights(path) for safetensors weights, or another suffix "
@@ -53,6 +57,21 @@ def save_model(model, path):
         _write_archive(tmp, text, writer.arrays)
         sync_file(tmp)
     return path
+
+
+def _check_keras_options(zipped, kwargs):
+    """Keras' save options that would change the file, refused where this one cannot be
+    written their way."""
+    if zipped is not None and not zipped:
+        raise ValueError("model.save: zipped=False (Keras' unzipped folder) is not "
+                         "supported; the model is one zip archive (zipped=None or True)")
+    if not kwargs.pop("include_optimizer", True):
+        raise ValueError("model.save: include_optimizer=False is not supported: the "
+                         "optimizer's state is always saved; save_weights writes the "
+                         "weights alone")
+    if kwargs:
+        raise ValueError(f"model.save: the following argument(s) are not supported: "
+                         f"{list(kwargs)}")
 
 
 def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' keyword)
