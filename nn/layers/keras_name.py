@@ -17,6 +17,11 @@ class KerasNamed:
                              f"'.', got {name!r}")
         self.name = name
 
+    @property
+    def who(self):
+        """The layer as errors name it: its class, and its Keras name when it has one."""
+        return type(self).__name__ + ("" if self.name is None else f" {self.name!r}")
+
 
 def keras_name(layer):
     """The name `layer` was given (Keras' name=), or None."""

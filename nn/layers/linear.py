@@ -192,8 +192,21 @@ class Dense(Linear, KerasNamed):
             initializers.fill(self.bias, self.bias_initializer)
 
     def forward(self, x):
+        self._check_features(x)
         y = super().forward(x)
         return y if self.activation is None else self.activation(y)
+
+    def _check_features(self, x):
+        """An input whose last axis is not the built layer's input size, named in Keras'
+        terms (linear's own error would give PyTorch's (out, in) weight layout)."""
+        shape = getattr(x, "shape", None)
+        if self.in_features is None or not shape or shape[-1] == self.in_features:
+            return
+        raise ValueError(f"{self.who}: the input of shape {tuple(shape)} has {shape[-1]} "
+                         f"features on its last axis, the layer was built for "
+                         f"{self.in_features} (expected an input of shape (..., "
+                         f"{self.in_features}); its kernel is ({self.in_features}, "
+                         f"{self.units}))")
 
     def extra_repr(self):
         return (f"units={self.out_features}, activation={self.activation_name}, "

@@ -268,3 +268,15 @@ def test_dense_is_made_through_linear_s_constructor():
     assert layer.built and layer.weight.shape == (4, 3) and layer.bias is None
     with pytest.raises(ValueError, match="Dense: out_features must be a positive integer"):
         nn.Dense(0)
+
+
+def test_a_built_dense_names_itself_and_its_input_size_in_keras_terms():
+    # it raised linear's "input of shape (4, 9) does not match weight of shape (6, 2)",
+    # PyTorch's (out, in) layout; Keras: 'expected axis -1 of input shape to have value 2'
+    model = nn.Sequential([nn.Dense(6, input_shape=(2,), name="hidden"), nn.Dense(1)])
+    with pytest.raises(ValueError, match=r"^Dense 'hidden': the input of shape \(4, 9\) has 9 "
+                       r"features on its last axis, the layer was built for 2 .*kernel is "
+                       r"\(2, 6\)"):
+        model.predict(np.ones((4, 9), np.float32))
+    with pytest.raises(ValueError, match=r"^Dense: the input of shape \(3, 5\) .* built for 6"):
+        model[1](np.ones((3, 5), np.float32))

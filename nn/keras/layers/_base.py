@@ -32,11 +32,6 @@ class KerasLayer(KerasNamed):
         """The input_shape the layer was given (None: none), as get_config reports it."""
         return self.declared_input_shape
 
-    @property
-    def who(self):
-        """The layer as errors name it: its class, and its Keras name when it has one."""
-        return type(self).__name__ + ("" if self.name is None else f" {self.name!r}")
-
     def example_sample(self):
         """(shape, dtype) of one sample to try the model with (None sizes taken as 1), or
         None without an input_shape."""
