@@ -229,12 +229,6 @@ class Functional(Model):
     def outputs(self):
         return list(self._outputs)
 
-    def get_layer(self, name):
-        if name not in self._modules:
-            raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
-                             f"{list(self._modules)}")
-        return self._modules[name]
-
     def layer_output_shapes(self):
         """{layer name: its first call's output shape} (known from the graph)."""
         first = {}

@@ -28,7 +28,7 @@ from autograd.variable import as_variable
 
 from .. import regularizers
 from ..distributed.fit import DataParallelFit
-from ..layers.keras_name import KerasWeights
+from ..layers.keras_name import KerasWeights, keras_name
 from ..module import Module
 from .batches import (
     LimitedSteps,
@@ -517,6 +517,25 @@ class Model(Module, KerasWeights):
             yield
 
     # ----- description -----
+    def get_layer(self, name=None, index=None):
+        """Keras' get_layer: the layer called `name`, or the one at `index`, among the
+        model's own layers (its children, in the order they were set). A name is a layer's
+        Keras name (name=) or what the model holds it under: a subclass's attribute, a
+        Sequential's index as a string, a functional model's layer name."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: give a name or an index (one of them)")
+        held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
+        if index is not None:
+            if not -len(held) <= index < len(held):
+                raise ValueError(f"get_layer: no layer at index {index}; the model has "
+                                 f"{len(held)} layers")
+            return held[index][1]
+        for key, layer in held:
+            if name in (key, keras_name(layer)):
+                return layer
+        raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
+                         f"{[key for key, _ in held]}")
+
     def summary(self, print_fn=print, line_length=72):
         """Print Keras' table: layers, output shapes, parameter counts and totals."""
         print_summary(self, print_fn=print_fn, line_length=line_length)

@@ -88,18 +88,6 @@ class Sequential(Model):
     def _name_for(self, layer):
         return unique_layer_name(self._modules, layer, "Sequential")
 
-    def get_layer(self, name=None, index=None):
-        """The layer called `name` (its Keras name, or its index as a string), or the one at
-        `index` (Keras' get_layer)."""
-        if (name is None) == (index is None):
-            raise ValueError("get_layer: give a name or an index (one of them)")
-        if index is not None:
-            return self[index]
-        if name not in self._modules:
-            raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
-                             f"{list(self._modules)}")
-        return self._modules[name]
-
     def _features_out(self):
         """The size of the last axis the layers so far output, or None if not known yet."""
         self._output_shapes = None

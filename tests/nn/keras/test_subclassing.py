@@ -188,3 +188,29 @@ def test_a_frozen_weight_of_its_own_leaves_the_layer_trainable_in_its_config():
     layer(np.ones((1, 2), np.float32))
     assert layer.get_config()["trainable"] is True
     assert Scaled(trainable=False).get_config()["trainable"] is False
+
+
+class TwoDense(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(4, activation="relu", name="first")
+        self.out = layers.Dense(1)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+def test_get_layer_on_a_model_subclass_as_keras():
+    # it raised AttributeError: Sequential and functional models had it, subclasses not
+    model = TwoDense()
+    model(np.ones((2, 3), np.float32))
+    assert model.get_layer("first") is model.get_layer("hidden") is model.hidden
+    assert model.get_layer(index=1) is model.get_layer(index=-1) is model.out
+    assert model.get_layer(name="out") is model.out
+    with pytest.raises(ValueError, match=r"no layer named 'dense'; the layers are "
+                                         r"\['hidden', 'out'\]"):
+        model.get_layer("dense")
+    with pytest.raises(ValueError, match="no layer at index 2; the model has 2 layers"):
+        model.get_layer(index=2)
+    with pytest.raises(ValueError, match="give a name or an index"):
+        model.get_layer("first", 0)
