@@ -5,13 +5,26 @@ from .base import Callback
 
 
 class TerminateOnNaN(Callback):
-    """End training right after the batch whose (running) loss is NaN or infinite."""
+    """End training right after the batch whose (running) loss is NaN or infinite.
+
+    raise_error (Keras 3's): False stops gracefully (model.stop_training, the callbacks'
+    on_train_end still run); True raises a RuntimeError at once instead, so that no
+    on_train_end runs (a callback's cleanup or backup is left as it was when it failed).
+    """
+
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(loss):
-            print(f"Batch {batch}: Invalid loss, terminating training")
-            self.model.stop_training = True
+        if loss is None or math.isfinite(loss):
+            return
+        if self.raise_error:
+            raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: "
+                               f"{loss}. Terminating training immediately.")
+        print(f"Batch {batch}: Invalid loss, terminating training")
+        self.model.stop_training = True
 
 
 __all__ = ["TerminateOnNaN"]

@@ -197,6 +197,32 @@ def test_terminate_on_nan_stops_after_the_bad_batch(capsys):
     assert "Batch 2: Invalid loss, terminating training" in capsys.readouterr().out
 
 
+class TrainEnd(Callback):
+    ended = False
+
+    def on_train_end(self, logs=None):
+        self.ended = True
+
+
+def test_terminate_on_nan_raise_error_raises_at_once_as_keras_3():
+    # Keras 3.15's TerminateOnNaN(raise_error=True): a RuntimeError, no on_train_end
+    def poisoned(pred, target):
+        return F.mse_loss(pred, target) * float("nan")
+
+    x, y = linear_data(8)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss=poisoned)
+    ending = TrainEnd()
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 0"):
+        model.fit(x, y, batch_size=4, callbacks=[TerminateOnNaN(raise_error=True), ending],
+                  verbose=0)
+    assert not ending.ended
+    ending = TrainEnd()
+    model.fit(x, y, batch_size=4, callbacks=[TerminateOnNaN(raise_error=False), ending],
+              verbose=0)
+    assert ending.ended
+
+
 def test_csv_logger_writes_one_row_per_epoch(tmp_path):
     x, y = blobs()
     np.random.seed(0)
