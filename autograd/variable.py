@@ -158,6 +158,22 @@ class Variable:
     def item(self):
         return self.data.item()
 
+    def __float__(self):
+        """`float(v)` of a one-element Variable (PyTorch's: `float(model.losses[0])`), with
+        or without a graph; the value only, as item()."""
+        return float(self._single_value("float"))
+
+    def __int__(self):
+        """`int(v)` of a one-element Variable, truncated toward zero as int() is."""
+        return int(self._single_value("int"))
+
+    def _single_value(self, conversion):
+        if self.data.size != 1:
+            raise TypeError(f"{conversion}() takes a Variable of one element, got one of shape "
+                            f"{tuple(self.data.shape)} ({self.data.size} elements); use "
+                            f"v.data for the array, or index one element first")
+        return self.data.item()
+
     def __bool__(self):
         if self.data.size != 1:
             raise ValueError(f"the truth value of a Variable with {self.data.size} elements is "
