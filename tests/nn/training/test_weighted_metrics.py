@@ -33,22 +33,19 @@ _BOTH = {"metrics": ["accuracy", "mse"],
          "weighted_metrics": ["accuracy", "mse", "AUC", "Precision"]}
 
 
-def test_weighted_metrics_see_the_sample_weights_and_metrics_do_not_as_keras():
-    x, y, weights = _data()
-    logs = _binary(**_BOTH).evaluate(x, y, batch_size=16, sample_weight=weights,
-                                     return_dict=True)
-    keras = {"AUC": 0.6766312122344971, "Precision": 0.46875, "accuracy": 0.550000011920929,
-             "loss": 0.410114049911499, "mse": 0.2454628050327301,
-             "weighted_accuracy": 0.5583333373069763, "weighted_mse": 0.24510927498340607}
-    assert logs == pytest.approx(keras, rel=1e-5)
-
-
-def test_weighted_metrics_without_weights_are_the_unweighted_ones():
-    x, y, _ = _data()
-    logs = _binary(**_BOTH).evaluate(x, y, batch_size=16, return_dict=True)
-    keras = {"AUC": 0.6540403366088867, "Precision": 0.5, "accuracy": 0.550000011920929,
+@pytest.mark.parametrize("weighted, keras", [
+    (True, {"AUC": 0.6766312122344971, "Precision": 0.46875, "accuracy": 0.550000011920929,
+            "loss": 0.410114049911499, "mse": 0.2454628050327301,
+            "weighted_accuracy": 0.5583333373069763, "weighted_mse": 0.24510927498340607}),
+    # without weights, the weighted metrics are the unweighted ones
+    (False, {"AUC": 0.6540403366088867, "Precision": 0.5, "accuracy": 0.550000011920929,
              "loss": 0.6841691136360168, "mse": 0.2454628050327301,
-             "weighted_accuracy": 0.550000011920929, "weighted_mse": 0.2454628050327301}
+             "weighted_accuracy": 0.550000011920929, "weighted_mse": 0.2454628050327301})])
+def test_weighted_metrics_see_the_sample_weights_and_metrics_do_not_as_keras(weighted, keras):
+    """(keras: Keras 3.15's evaluate of the same model and data)"""
+    x, y, weights = _data()
+    logs = _binary(**_BOTH).evaluate(x, y, batch_size=16, return_dict=True,
+                                     sample_weight=weights if weighted else None)
     assert logs == pytest.approx(keras, rel=1e-5)
 
 
