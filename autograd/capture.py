@@ -404,7 +404,8 @@ def _standing_in(value, arguments, path):
     """Arrays (and Variables without grad) stand in as fresh Variables the step receives;
     a replay puts the new arrays into them."""
     if isinstance(value, (tuple, list)):
-        return type(value)(_standing_in(v, arguments, path + (i,)) for i, v in enumerate(value))
+        return _rebuilt(value, [_standing_in(v, arguments, path + (i,))
+                                for i, v in enumerate(value)])
     if isinstance(value, Variable) and value.requires_grad:
         return value
     if isinstance(value, (_ndarray, Variable)):
@@ -745,13 +746,18 @@ def _returned(result, record):
     if isinstance(result, Variable):  # a copy: an op may write its next result in place
         return wrap(result.data.copy(), False)
     if isinstance(result, (tuple, list)):
-        items = [_returned(r, record) for r in result]
-        return type(result)(*items) if hasattr(result, "_fields") else type(result)(items)
+        return _rebuilt(result, [_returned(r, record) for r in result])
     if isinstance(result, dict):
         return type(result)((k, _returned(v, record)) for k, v in result.items())
     raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
                        f"(the loss), or tuples, lists or dicts of them: any other value would "
                        f"be the capture's, not the replay's")
+
+
+def _rebuilt(sequence, items):
+    """A tuple or list of `sequence`'s type holding `items` (a namedtuple takes them as
+    separate arguments)."""
+    return type(sequence)(*items) if hasattr(sequence, "_fields") else type(sequence)(items)
 
 
 def _as_tuple(outputs):

@@ -855,3 +855,19 @@ def test_a_method_of_an_unhashable_object_is_captured():
     trainer = Trainer(2.0)
     for _ in range(3):
         assert float(trainer.step(np.ones(3)).data) == 6.0
+
+
+def test_a_batch_given_as_a_namedtuple_stands_in_and_replays():
+    # A namedtuple takes its items as separate arguments: rebuilding it from one iterable
+    # failed with a TypeError at the first call
+    import collections
+    Batch = collections.namedtuple("Batch", "x t")
+    models = _mlp(), _mlp()
+    optimizers = [optim.SGD(m.parameters(), lr=0.1) for m in models]
+    eager = _train_step(models[0], optimizers[0], F.mse_loss)
+    step = _train_step(models[1], optimizers[1], F.mse_loss)
+    captured = capture(lambda batch: step(batch.x, batch.t))
+    for x, t in _batches(5, (4, 3)):
+        np.testing.assert_allclose(captured(Batch(x, t)).data, eager(x, t).data, rtol=1e-6)
+    assert captured.captured == 1
+    _assert_same_parameters(models[0], models[1])
