@@ -24,9 +24,10 @@ function (autograd/replay_code.py; `train_step.code` shows it), which skips the 
 result nothing reads (a loss only backpropagated).
 
 What a replay repeats, and what it does not (as for CUDA graphs and `tf.function`):
-- The arguments are the inputs: arrays (and Variables) may change from call to call; a new
-  shape, dtype or other non-array value, another grad or train mode, a module switched
-  between train() and eval(), or a parameter frozen or unfrozen, records afresh.
+- The arguments are the inputs: arrays (and Variables), alone or in tuples, lists and dicts,
+  may change from call to call; a new shape, dtype or other non-array value, another grad or
+  train mode, a module switched between train() and eval(), or a parameter frozen or
+  unfrozen, records afresh.
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
 - Other Python code (a print, `.item()`, an `if` on a value, NumPy on `.data`) ran at capture
   only. Capture runs the step eagerly twice and compares the two records: a step whose ops,
@@ -199,6 +200,8 @@ def _signature_of(value):
         return ("array", value.shape, value.dtype.str)
     if isinstance(value, (tuple, list)):
         return (type(value).__name__,) + tuple(_signature_of(v) for v in value)
+    if isinstance(value, dict):  # a batch as a dict: by its keys and values, not its identity
+        return (type(value),) + tuple((k, _signature_of(v)) for k, v in value.items())
     if hasattr(value, "__cuda_array_interface__"):
         raise CaptureError("capture: GPU (CuPy) arrays are not supported yet: a captured step "
                            "takes NumPy arrays")
@@ -406,6 +409,12 @@ def _standing_in(value, arguments, path):
     if isinstance(value, (tuple, list)):
         return _rebuilt(value, [_standing_in(v, arguments, path + (i,))
                                 for i, v in enumerate(value)])
+    if isinstance(value, dict):  # (a dict reused for each batch would otherwise hold the
+        # first call's arrays as constants of the step)
+        stood = value.copy()
+        for key, v in value.items():
+            stood[key] = _standing_in(v, arguments, path + (key,))
+        return stood
     if isinstance(value, Variable) and value.requires_grad:
         return value
     if isinstance(value, (_ndarray, Variable)):
@@ -731,8 +740,8 @@ def _in_argument_order(arguments):
 
 
 def _flatten_arrays(value, into):
-    if isinstance(value, (tuple, list)):
-        for v in value:
+    if isinstance(value, (tuple, list, dict)):  # (a dict's values: its keys' order is signed)
+        for v in (value.values() if isinstance(value, dict) else value):
             _flatten_arrays(v, into)
     elif isinstance(value, _ndarray) or (isinstance(value, Variable) and not value.requires_grad):
         into.append(value)

@@ -871,3 +871,22 @@ def test_a_batch_given_as_a_namedtuple_stands_in_and_replays():
         np.testing.assert_allclose(captured(Batch(x, t)).data, eager(x, t).data, rtol=1e-6)
     assert captured.captured == 1
     _assert_same_parameters(models[0], models[1])
+
+
+def test_a_batch_given_as_a_dict_stands_in_even_when_the_dict_is_reused():
+    # A dict was keyed by its identity and its arrays taken as constants of the step: a dict
+    # refilled for each batch whose first two batches were equal replayed the first forever
+    models = _mlp(), _mlp()
+    optimizers = [optim.SGD(m.parameters(), lr=0.1) for m in models]
+    eager = _train_step(models[0], optimizers[0], F.mse_loss)
+    step = _train_step(models[1], optimizers[1], F.mse_loss)
+    captured = capture(lambda batch: step(batch["x"], batch["t"]))
+    batches = list(_batches(5, (4, 3)))
+    batches[1] = batches[0]
+    batch = {}
+    for x, t in batches:
+        batch["x"], batch["t"] = x, t
+        np.testing.assert_allclose(captured(batch).data, eager(x, t).data, rtol=1e-6)
+    assert captured.captured == 1
+    _assert_same_parameters(models[0], models[1])
+    assert batch["x"] is x  # the caller's dict is not changed
