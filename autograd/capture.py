@@ -443,8 +443,9 @@ def _compare(first, second):
             raise CaptureError(
                 f"capture: {b.variable_sites[i]} is an array that is not an argument, a "
                 f"parameter or an op's result, and it differed between the two recorded calls "
-                f"(drawn with NumPy, or computed from .data): a replay would reuse it. Make it "
-                f"with rungrad's ops from the arguments, or pass it as an argument.")
+                f"(drawn with NumPy, computed from .data, or a .grad read inside the step): a "
+                f"replay would reuse it. Make it with rungrad's ops from the arguments, or pass "
+                f"it as an argument; read gradients after the step returns.")
     for (site, x), (_, y) in zip(a.settings, b.settings):
         if not _same_setting(x, y):
             raise CaptureError(f"capture: {site} differed between the two recorded calls (an "

@@ -890,3 +890,21 @@ def test_a_batch_given_as_a_dict_stands_in_even_when_the_dict_is_reused():
     assert captured.captured == 1
     _assert_same_parameters(models[0], models[1])
     assert batch["x"] is x  # the caller's dict is not changed
+
+
+def test_a_gradient_read_inside_the_step_is_refused_with_advice():
+    model = nn.Linear(3, 1)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+
+    @autograd.capture
+    def step(x):
+        opt.zero_grad()
+        (model(x) ** 2).sum().backward()
+        norm = (model.weight.grad ** 2).sum()  # .grad is no op's result inside the step
+        opt.step()
+        return norm
+    rng = np.random.default_rng(0)
+    step(rng.normal(size=(4, 3)))
+    with pytest.raises(autograd.CaptureError, match=r"a \.grad read inside the step.*read "
+                                                    r"gradients after the step returns"):
+        step(rng.normal(size=(4, 3)))
