@@ -262,8 +262,7 @@ def _named_loss(name):
     if key in _PER_SAMPLE:
         return _compiled(name, _per_sample_loss(key), elementwise=True)
     if key == "binary_crossentropy":
-        return _compiled(name, F.binary_cross_entropy_with_logits, "sigmoid", "sigmoid",
-                         elementwise=True)
+        return _compiled(name, binary_cross_entropy, "sigmoid", "sigmoid", elementwise=True)
     if key == "categorical_crossentropy":
         return _compiled(name, categorical_cross_entropy, "softmax", "softmax")
     if key == "sparse_categorical_crossentropy":
@@ -362,6 +361,14 @@ def _check_final_activation(name, wanted, final):
     return True
 
 
+def binary_cross_entropy(logits, target, reduction="mean"):
+    """Binary cross-entropy of targets in [0, 1] (0/1 labels or probabilities), from logits.
+    Targets outside are refused: class labels such as 0..9 would give a negative loss and a
+    meaningless accuracy, silently (Keras computes them)."""
+    target = CheckedBinaryTargets()(as_variable(target))
+    return F.binary_cross_entropy_with_logits(logits, target, reduction=reduction)
+
+
 def categorical_cross_entropy(logits, target, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of one-hot (or probability) targets over the last axis; integer and
     bool one-hot rows (pandas' get_dummies, one_hot) are cast, as Keras casts them.
@@ -417,6 +424,22 @@ class CheckedLabels(Function):
         return labels
 
 
+class CheckedBinaryTargets(Function):
+    """The targets themselves, checked to lie in [0, 1]: an op, so that a captured step
+    (compile(jit_compile=True)) checks every batch. NaN is refused too."""
+
+    name = "loss 'binary_crossentropy'"
+
+    def forward(self, target):
+        if target.size == 0 or bool((target.min() >= 0) & (target.max() <= 1)):
+            return target
+        raise ValueError(f"{self.name}: targets must lie in [0, 1] (0/1 labels or "
+                         f"probabilities); got values from {target.min()} to {target.max()}. "
+                         "Class labels of more than two classes take "
+                         "'sparse_categorical_crossentropy' and one output per class "
+                         "(Dense(classes, activation='softmax'))")
+
+
 def _classes_to_axis1(x):
     """Keras keeps classes on the last axis, cross_entropy on axis 1: (N, ..., C) -> (N, C, ...)."""
     if x.ndim <= 2:
@@ -470,4 +493,4 @@ def _logit_activation(fn):
 
 
 __all__ = ["CompiledLoss", "resolve_loss", "align_target", "LOSS_NAMES", "keras_named_loss",
-           "categorical_cross_entropy", "sparse_categorical_cross_entropy"]
+           "binary_cross_entropy", "categorical_cross_entropy", "sparse_categorical_cross_entropy"]

@@ -272,6 +272,21 @@ def test_categorical_crossentropy_explains_integer_targets():
         model.evaluate(x, y)
 
 
+@pytest.mark.parametrize("jit", [False, True])
+def test_binary_crossentropy_refuses_targets_outside_0_1(jit):
+    # a student's 0..9 digit labels on a sigmoid output: a negative loss, silently, before
+    x, y = blobs(20)
+    model = nn.Sequential(nn.Dense(1, activation="sigmoid"))
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"],
+                  jit_compile=jit)
+    with pytest.raises(ValueError, match=r"\[0, 1\].*from 0.0 to 2.0.*sparse_categorical"):
+        model.fit(x, y, epochs=2, batch_size=5, verbose=0)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        model.evaluate(x, y.astype(np.float32) - 1.0, verbose=0)
+    soft = np.linspace(0.0, 1.0, 20, dtype=np.float32)  # probabilities are targets too
+    assert np.isfinite(model.evaluate(x, soft, verbose=0)[0])
+
+
 def test_mse_with_mismatched_shapes_is_an_error_not_a_broadcast():
     x, y = blobs(20)
     model = mlp()
