@@ -9,6 +9,9 @@ model outputs, turned into labels by `to_labels`:
   class 1: label 1 where p > threshold (0.5, Keras' rule), else 0;
 * anything else is taken as labels.
 
+y_true itself must hold labels (or one-hot rows): fractional values there are an error,
+as in scikit-learn, since they mean the arguments were swapped (metric(y_pred, y_true)).
+
 Multi-label targets, an (n, k) matrix of 0s and 1s with some row not one-hot (several
 classes per sample, or none), are scored label by label as scikit-learn does: accuracy is
 the share of rows predicted exactly, precision/recall/F1 count each column (average
@@ -72,8 +75,21 @@ def to_labels(y, threshold=0.5):
                      "class scores")
 
 
+def _true_labels(y_true):
+    """y_true as labels. Fractional values are refused rather than thresholded: they are
+    scores, passed first by mistake, and would give a plausible but wrong result."""
+    y = _samples(y_true, "y_true")
+    column = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+    if column.ndim == 1 and column.dtype.kind == "f" and not np.all(column == np.round(column)):
+        shown = ", ".join(f"{v:g}" for v in column[column != np.round(column)][:3])
+        raise ValueError(f"y_true holds fractional values ({shown}, ...), not class labels: "
+                         "the true labels go first and the predictions or scores second, "
+                         "metric(y_true, y_pred)")
+    return to_labels(y)
+
+
 def _label_pair(y_true, y_pred, threshold=0.5):
-    y_true, y_pred = to_labels(y_true, threshold), to_labels(y_pred, threshold)
+    y_true, y_pred = _true_labels(y_true), to_labels(y_pred, threshold)
     _check_lengths(y_true, y_pred)
     _check_label_kinds(y_true, y_pred)
     if len(y_true) == 0:
@@ -395,7 +411,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     scores = _samples(y_score, "y_score")
     if _is_indicator(_samples(y_true, "y_true")):  # multi-label (or one-hot): column by column
         return _indicator_auc(_samples(y_true, "y_true").astype(bool), scores, average)
-    y_true = to_labels(y_true)
+    y_true = _true_labels(y_true)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
         return _binary_auc(y_true == present[-1], scores)

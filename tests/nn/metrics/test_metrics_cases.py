@@ -116,6 +116,18 @@ def test_label_metrics_take_probabilities():
     assert m.precision([0, 1, 1], np.array([0.9, 0.8, 0.1])) == 0.5
 
 
+@pytest.mark.parametrize("metric", [m.accuracy, m.precision, m.recall, m.f1_score,
+                                    m.confusion_matrix, m.roc_auc_score])
+def test_fractional_truth_is_a_swapped_call_not_thresholded(metric):
+    # metric(y_score, y_true) used to threshold the scores as the truth: a plausible number
+    y, scores = np.array([0, 1, 1, 0, 1]), np.array([0.1, 0.9, 0.4, 0.3, 0.8])
+    with pytest.raises(ValueError, match=r"y_true holds fractional values \(0.1, 0.9, 0.4"):
+        metric(scores, y)
+    with pytest.raises(ValueError, match="y_true holds fractional"):
+        metric(scores.reshape(-1, 1), y)
+    metric(y.astype(np.float32), scores)  # whole-number float labels are labels
+
+
 # ---------------------------------------------------------- confusion matrix
 
 def test_confusion_matrix():
