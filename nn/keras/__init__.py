@@ -25,10 +25,9 @@ from autograd.lazy import lazy_attributes
 
 __getattr__, __dir__ = lazy_attributes(
     __name__, submodules=("layers", "optimizers", "losses", "metrics", "models", "activations",
-                          "saving", "utils"), names={
-        "initializers": "_training",
+                          "saving", "utils", "callbacks", "regularizers", "initializers"), names={
         "Sequential": "_training", "Model": "_training", "Input": "_training",
-        "load_model": "_training", "callbacks": "_training", "regularizers": "_training",
+        "load_model": "_training",
     })
 
 __all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models", "activations",

@@ -94,6 +94,19 @@ def test_the_face_reexports_nns_training_objects():
     assert keras.utils.to_categorical is nn.utils.to_categorical
 
 
+def test_keras_import_lines_for_callbacks_regularizers_initializers():
+    # Keras tutorials' import lines: ModuleNotFoundError before (attributes, not modules)
+    from nn.keras.callbacks import EarlyStopping, ModelCheckpoint
+    from nn.keras.initializers import HeNormal
+    from nn.keras.regularizers import l2
+
+    assert EarlyStopping is nn.callbacks.EarlyStopping
+    assert ModelCheckpoint is nn.callbacks.ModelCheckpoint
+    assert HeNormal is nn.initializers.HeNormal and l2 is nn.regularizers.l2
+    assert keras.regularizers.L2 is nn.regularizers.L2
+    assert keras.initializers.get is nn.initializers.get
+
+
 def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(32, 3)).astype(np.float32)

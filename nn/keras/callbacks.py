@@ -1,0 +1,5 @@
+"""Keras' `keras.callbacks` as a module: `from keras.callbacks import EarlyStopping` ports as
+`from nn.keras.callbacks import EarlyStopping` (an attribute alone cannot be imported from). It is
+nn.callbacks, which follows Keras already; every name that exports is exported here."""
+from ..callbacks import *  # noqa: F403
+from ..callbacks import __all__  # noqa: F401
