@@ -627,7 +627,21 @@ def _checked_value(key, target, value):
     if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
         raise ValueError(f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
                          f"of dtype {target.dtype}")
+    _check_integer_range(key, target.dtype, value)
     return value
+
+
+def _check_integer_range(key, dtype, value):
+    """A ValueError naming `key` where an integer value does not fit the integer `dtype`:
+    same_kind casting lets int64 into int32 (or uint64 into int64), and the copy would wrap
+    2**40 to 0 without a word."""
+    if dtype.kind not in "iu" or value.dtype.kind not in "iu" or not value.size:
+        return
+    low, high = value.min().item(), value.max().item()
+    info = np.iinfo(dtype)
+    if low < info.min or high > info.max:
+        raise ValueError(f"load_state_dict: {key!r} holds values from {low} to {high}, which "
+                         f"do not fit its dtype {dtype} ({info.min} to {info.max})")
 
 
 def _variables_in(outputs):

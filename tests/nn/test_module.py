@@ -159,6 +159,17 @@ def test_load_copies_into_existing_arrays_and_keeps_dtype():
     np.testing.assert_array_equal(model.weight.data, 1)
 
 
+def test_integers_that_do_not_fit_the_buffer_dtype_are_refused_not_wrapped():
+    model = nn.Module()
+    model.register_buffer("count", np.array([3], np.int32))
+    with pytest.raises(ValueError, match=r"'count' holds values from 1099511627776 to "
+                                         r"1099511627776.*int32"):
+        model.load_state_dict({"count": np.array([2 ** 40], np.int64)})
+    np.testing.assert_array_equal(model.count, [3])
+    model.load_state_dict({"count": np.array([-7], np.int64)})  # in range: loads
+    np.testing.assert_array_equal(model.count, [-7])
+
+
 def test_strict_load_names_missing_and_unexpected_keys_and_changes_nothing():
     model = Block()
     before = snapshot(model)
