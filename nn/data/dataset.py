@@ -20,11 +20,16 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
 
 
-def _batch_index(index, n):
+def _is_batch_index(index):
+    """Whether `index` asks for several rows (a slice, list or array), not one sample."""
+    return isinstance(index, (slice, list)) or bool(getattr(index, "ndim", 0))
+
+
+def _batch_index(index, n, who="TensorDataset"):
     """A slice, or integer indices (a list or array) checked against n samples."""
     if isinstance(index, slice):
         return index
-    rows = integer_indices(to_cpu(index), "TensorDataset")
+    rows = integer_indices(to_cpu(index), who)
     if rows.size and not (-n <= rows.min() and rows.max() < n):
         raise IndexError(f"indices from {rows.min()} to {rows.max()} are out of range for a "
                          f"dataset of {n} samples")
@@ -57,7 +62,7 @@ class TensorDataset(Dataset):
         return len(self.arrays[0])
 
     def __getitem__(self, index):
-        if isinstance(index, slice) or getattr(index, "ndim", 0) or isinstance(index, list):
+        if _is_batch_index(index):
             return self.get_batch(_batch_index(index, len(self)))  # PyTorch's: rows at once
         i = operator.index(index)
         n = len(self)
@@ -104,6 +109,8 @@ class Subset(Dataset):
         return len(self.indices)
 
     def __getitem__(self, index):
+        if _is_batch_index(index):  # PyTorch's Subset passes several rows on to the parent
+            return self.dataset[self.indices[_batch_index(index, len(self), "Subset")]]
         return self.dataset[int(self.indices[index])]
 
     def _get_batch(self, index):

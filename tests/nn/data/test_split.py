@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nn.data import DataLoader, TensorDataset, random_split
+from nn.data import DataLoader, Subset, TensorDataset, random_split
 
 
 def dataset(n):
@@ -45,6 +45,18 @@ def test_subset_items_and_batches_come_from_the_parent():
     xs, ys = next(iter(DataLoader(train, batch_size=7)))
     np.testing.assert_array_equal(ys, train.indices)
     np.testing.assert_array_equal(xs, 10 * ys)
+
+
+def test_a_subset_indexed_by_several_rows_gives_their_batch_as_pytorch():
+    subset = Subset(dataset(10), [3, 4, 5])
+    for rows, expected in ((slice(1, None), [4, 5]), ([2, 0], [5, 3]), (np.array([-1]), [5])):
+        xs, ys = subset[rows]
+        np.testing.assert_array_equal(ys, expected)
+        np.testing.assert_array_equal(xs, 10 * ys)
+    with pytest.raises(IndexError, match="out of range for a dataset of 3 samples"):
+        subset[[3]]
+    with pytest.raises(TypeError, match="Subset: indices must be integers"):
+        subset[[0.5]]
 
 
 def test_a_nan_length_is_refused_by_name():
