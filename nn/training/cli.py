@@ -68,7 +68,8 @@ _seed = _checked(int, lambda v: 0 <= v < 2 ** 32, "an integer from 0 to 2**32 - 
 def _hidden_sizes(text):
     """'100,100' -> (100, 100); '' -> () (no hidden layer)."""
     parts = [part.strip() for part in text.split(",")] if text.strip() else []
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts
+    if not all(part.isdecimal() and int(part) > 0 for part in parts):
         raise argparse.ArgumentTypeError(f"expected comma-separated positive layer sizes "
                                          f"such as 100,100, got {text!r}")
     return tuple(int(part) for part in parts)

@@ -82,6 +82,7 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_run(tmp_path
     (["--dataset", "cifar"], "'cifar'"),
     (["--hidden", "100,x"], "'100,x'"),
     (["--hidden", "0"], "'0'"),
+    (["--hidden", "²"], "positive layer sizes such as 100,100, got '²'"),
     (["--epochs", "-3"], "'-3'"),
     (["--optimizer", "lbfgs"], "'lbfgs'"),
 ])
