@@ -149,6 +149,9 @@ def build_model(kind, hidden, sample_shape, classes):
 def prepare_out(folder):
     """Create `folder` and make sure the run's files can be written there."""
     from autograd.atomic import target_of
+    if os.path.exists(folder) and not os.path.isdir(folder):  # makedirs: "File exists"
+        raise UsageError(f"--out {folder}: exists and is not a folder; give a folder for the "
+                         "run's files")
     try:
         os.makedirs(folder, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".rungrad-probe-")

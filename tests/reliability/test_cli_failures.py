@@ -58,6 +58,14 @@ def test_an_unwritable_out_folder_is_found_before_training(tmp_path, capsys, mon
     assert f"--out {folder}" in err
 
 
+def test_an_out_that_is_a_file_is_refused_as_not_a_folder(tmp_path, capsys):
+    existing = tmp_path / "notes.txt"
+    existing.write_text("kept")
+    assert main(["train", "--out", str(existing), "--verbose", "0"]) == 1
+    assert f"--out {existing}: exists and is not a folder" in one_line_error(capsys)
+    assert existing.read_text() == "kept"
+
+
 def test_a_failed_final_save_says_where_the_last_epoch_is(tmp_path, capsys, monkeypatch):
     trained = []
     real_save = nn.Module.save_weights
