@@ -82,7 +82,9 @@ class DataLoader:
         self.epoch += 1
         n = len(self.dataset) if order is None else len(order)
         size = self.batch_size
-        for b in range(len(self)):
+        # (from the order drawn, not len(self): a sampler may be a one-off iterator, which
+        # iterates as PyTorch's does, though it has no len())
+        for b in range(num_batches(n, size, self.drop_last)):
             start, stop = b * size, min((b + 1) * size, n)
             # In order, a slice (get_batch copies it: a batch edited in place must not
             # change the dataset); shuffled, an index array.

@@ -165,6 +165,12 @@ def test_indices_must_be_integers():
     assert Subset(data, []).indices.dtype == np.int64
 
 
+def test_a_sampler_without_len_is_iterated_as_pytorch_iterates_it():
+    data = TensorDataset(np.arange(10) * 10)
+    batches = [b[0].tolist() for b in DataLoader(data, batch_size=2, sampler=iter([4, 1, 7]))]
+    assert batches == [[40, 10], [70]]
+
+
 def test_seeds_are_checked_when_given_and_negative_ones_work():
     data = TensorDataset(np.arange(8))
     with pytest.raises(ValueError, match="DataLoader: seed must be an integer"):
