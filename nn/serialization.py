@@ -105,6 +105,10 @@ def read_safetensors(path):
     try:
         arrays = numpy_api.load_file(path)
     except Exception as exc:  # SafetensorError (a bad header), unknown dtypes (bfloat16)
+        if "bfloat16" in str(exc):  # a sound file, in a dtype NumPy lacks
+            raise ValueError(f"load_weights: {path} holds bfloat16 tensors, which NumPy has no "
+                             f"dtype for; save them as float32 first (in PyTorch: "
+                             f"{{k: v.float() for k, v in state.items()}})") from None
         raise ValueError(f"load_weights: {path} is not a readable safetensors file "
                          f"({type(exc).__name__}: {exc})") from None
     return OrderedDict(arrays)

@@ -120,3 +120,12 @@ def test_a_whole_model_file_is_not_taken_for_weights(tmp_path):
     nn.Sequential(nn.Linear(2, 3)).save(path)
     with pytest.raises(ValueError, match="nn.load_model"):
         nn.Sequential(nn.Linear(2, 3)).load_weights(path)
+
+
+def test_a_bfloat16_file_is_named_as_such_with_the_way_out(tmp_path):
+    torch = pytest.importorskip("torch")
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    path = tmp_path / "bf16.safetensors"
+    safetensors_torch.save_file({"weight": torch.ones(2, 3, dtype=torch.bfloat16)}, str(path))
+    with pytest.raises(ValueError, match=r"holds bfloat16 tensors.*save them as float32 first"):
+        nn.Linear(3, 2, bias=False).load_weights(path)
