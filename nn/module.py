@@ -342,7 +342,8 @@ class Module:
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
         targets.update(lazy_targets)
-        missing = [k for k in targets if k not in state_dict]
+        optional = _kept_when_missing(self)
+        missing = [k for k in targets if k not in state_dict and k not in optional]
         unexpected = [k for k in state_dict if k not in targets]
         if strict and (missing or unexpected):
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
@@ -588,6 +589,14 @@ def _lazy_builds(model, state_dict):
         for name, array in (buffers_for(size) if buffers_for else {}).items():
             targets[buffer_keys[name]] = array  # checked against the values in the plan
     return builds, targets
+
+
+def _kept_when_missing(model):
+    """The keys of buffers a checkpoint may lack, which then keep their values, as in
+    PyTorch (a module's `kept_when_missing`: BatchNorm's num_batches_tracked, absent from
+    PyTorch's checkpoints before 0.4.1): not missing, even under strict=True."""
+    return {_join(prefix, name) for prefix, module in model.named_modules()
+            for name in getattr(module, "kept_when_missing", ())}
 
 
 def _unwrapped(module, state_dict):

@@ -18,6 +18,9 @@ class _BatchNorm(Module):
     mode (`.eval()`, or autograd's `test_mode()`). momentum=None averages all batches seen so
     far (a cumulative mean), as PyTorch."""
 
+    # PyTorch's checkpoints before 0.4.1 lack the counter; loading keeps it, as PyTorch's
+    kept_when_missing = ("num_batches_tracked",)
+
     input_dims = ()  # the input ranks a subclass accepts
     input_layout = ""
     unbiased = True  # the running variance averages the unbiased batch variance (PyTorch's)

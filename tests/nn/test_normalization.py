@@ -203,3 +203,19 @@ def test_normalization_errors():
         F.layer_norm(np.ones((2, 3)), 4)
     with pytest.raises(ValueError, match=r"layer_norm: weight has shape \(2,\), expected \(3,\)"):
         F.layer_norm(np.ones((2, 3)), 3, weight=np.ones(2))
+
+
+def test_a_checkpoint_without_num_batches_tracked_loads_keeping_it_as_in_pytorch():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.BatchNorm1d(3)
+    theirs(torch.randn(4, 3))
+    old = {k: v.numpy() for k, v in theirs.state_dict().items() if k != "num_batches_tracked"}
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in old.items()})  # PyTorch fills it
+    layer = nn.BatchNorm1d(3)
+    layer(np.random.default_rng(0).normal(size=(4, 3)).astype(np.float32))
+    result = layer.load_state_dict(old)  # strict: not a missing key
+    assert result.missing_keys == [] and int(layer.num_batches_tracked) == 1
+    assert int(theirs.num_batches_tracked) == 1
+    np.testing.assert_allclose(layer.running_mean, old["running_mean"])
+    with pytest.raises(KeyError, match="running_var"):  # the others are still missing
+        layer.load_state_dict({k: v for k, v in old.items() if k != "running_var"})
