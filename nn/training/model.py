@@ -473,7 +473,9 @@ class Model(Module, KerasWeights):
                 seen += len(x_batch)
                 if self.compiled_metrics:
                     tracker.add(to_cpu(y_batch), to_cpu(inputs.data), w_batch)
-                if ends:  # the running loss and metrics, as Keras' (which fit's bar shows)
+                # the running loss and metrics, as Keras' (which fit's bar shows); a pass over
+                # the outputs so far, skipped where no callback listens (a plain evaluate)
+                if ends and runner.callbacks:
                     runner.call("on_test_batch_end", step,
                                 {"loss": total / max(seen, 1) + penalty,
                                  **running.after(step)})
