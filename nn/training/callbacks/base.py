@@ -83,8 +83,6 @@ class Callback:
         pass
 
 
-__all__ = ["Callback"]
-
 
 class BatchesRun:
     """How many batches each on_train_batch_end stands for: one, or with compile's
@@ -100,3 +98,6 @@ class BatchesRun:
     def since_last(self, batch):
         ran, self.last = batch - self.last, batch
         return ran
+
+
+__all__ = ["Callback", "BatchesRun"]
