@@ -83,7 +83,6 @@ class Callback:
         pass
 
 
-
 class BatchesRun:
     """How many batches each on_train_batch_end stands for: one, or with compile's
     steps_per_execution those since the last call, told by the batch indices (as Keras'
