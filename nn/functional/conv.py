@@ -13,6 +13,7 @@ from autograd.config import Config
 from autograd.function import Function, call_op
 from autograd.ops import astype, get_item, matmul, reshape, sum, transpose
 from autograd.ops.linalg import MatMul
+from autograd.ops.reduction import Sum
 from autograd.ops.shape import Reshape, Transpose, reshape_if_needed
 from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
@@ -48,6 +49,20 @@ def _array_reshape(a, shape):
     return a.reshape(shape)
 
 
+# One product per sample, (OC, K) @ (K, OH*OW), where the column matrix has few rows and the
+# images are large: OpenBLAS runs the single (OC, K) @ (K, N*OH*OW) product of a small K at
+# about half speed, and y and its gradient then keep the (N, OC, OH, OW) order, so backward
+# needs no transposed copy of the gradient. Measured (1 thread, float32, fwd / dW / dcol):
+# 32x1x28x28 with 16 3x3 filters 0.12 / 0.35 / 0.20 ms -> 0.07 / 0.10 / 0.07 ms; 32x3x32x32,
+# 32 filters 0.86 / 1.52 / 0.93 -> 0.64 / 0.73 / 0.60. Small images or many rows (7x7 maps,
+# 144+ rows) are faster as one product, up to 3x for 4x4 maps.
+_PER_SAMPLE_MAX_ROWS, _PER_SAMPLE_MIN_PIXELS = 128, 256
+
+
+def _per_sample(groups, rows, pixels):
+    return groups == 1 and rows <= _PER_SAMPLE_MAX_ROWS and pixels >= _PER_SAMPLE_MIN_PIXELS
+
+
 def _swap(a):
     """Swap the last two axes of an array (a transpose of each group's matrix)."""
     return a.swapaxes(-1, -2)
@@ -75,8 +90,14 @@ class Conv2d(Function):
         col = im2col_array(x, self.window)
         self._col = col  # kept for dL/dW; freed with the graph
         n, (oh, ow) = x.shape[0], col.shape[4:]
-        if self.groups == 1:  # C*KH*KW spelled out: -1 fails on zero-size arrays
-            k = math.prod(weight.shape[1:])
+        k = math.prod(weight.shape[1:])  # C/G*KH*KW spelled out: -1 fails on zero-size arrays
+        self._per_sample = _per_sample(self.groups, k, oh * ow)
+        if self._per_sample:  # (OC, K) @ (N, K, OH*OW) -> (N, OC, OH*OW)
+            y = weight.reshape(out_channels, k) @ col.reshape(k, n, oh * ow).transpose(1, 0, 2)
+            if bias is not None:
+                y += bias[:, None]
+            return y.reshape(n, out_channels, oh, ow)
+        if self.groups == 1:
             y = weight.reshape(out_channels, k) @ col.reshape(k, n * oh * ow)
         else:  # (G, OC/G, C/G*KH*KW) @ (G, C/G*KH*KW, N*OH*OW)
             y = _grouped(weight, self.groups, 1, _array_reshape) @ _grouped(
@@ -99,6 +120,8 @@ class Conv2d(Function):
     def _grads(self, gy, x, weight, col):
         """(gx, gW[, gb]) from Variables or arrays alike; col: im2col(x), for gW:
         gx = col2im(W^T gy), gW = gy col^T, gb = gy summed over N, OH, OW (per group)."""
+        if self._per_sample:
+            return self._per_sample_grads(gy, x, weight, col)
         needs, g = self.needs_input_grad, self.groups
         n, out_channels, oh, ow = gy.shape
         gy_rows = call_op(Reshape((out_channels, n * oh * ow)),
@@ -118,6 +141,33 @@ class Conv2d(Function):
         if len(needs) == 2:
             return gx, gw
         return gx, gw, (_row_sums(gy_rows) if needs[2] else None)
+
+    def _per_sample_grads(self, gy, x, weight, col):
+        """`_grads` for y made one product per sample: gy (N, OC, OH*OW) as it arrives,
+        gx = col2im(W^T gy_n), gW = sum_n gy_n col_n^T, gb = gy summed over N, OH, OW."""
+        needs = self.needs_input_grad
+        n, out_channels, oh, ow = gy.shape
+        if not isinstance(gy, Variable):  # a sum's gradient: copied once, not per product
+            gy = dense(gy)
+        gy_samples = reshape_if_needed(gy, (n, out_channels, oh * ow))
+        k = math.prod(weight.shape[1:])
+        gx = gw = None
+        if needs[0]:  # (K, OC) @ (N, OC, OH*OW) -> (N, K, OH*OW), viewed in col's order
+            w_rows = reshape_if_needed(weight, (out_channels, k))
+            gcol = call_op(MatMul(), _matrices_transposed(w_rows), gy_samples)
+            gcol = call_op(Transpose((1, 0, 2)), gcol)
+            gx = call_op(Col2im(x.shape, self.window), reshape_if_needed(gcol, self._col.shape))
+        if needs[1]:  # (N, OC, OH*OW) @ (N, OH*OW, K), summed over N
+            col_samples = call_op(Transpose((1, 2, 0)), reshape_if_needed(col, (k, n, oh * ow)))
+            gw = call_op(Sum((0,), False), call_op(MatMul(), gy_samples, col_samples))
+            gw = reshape_if_needed(gw, weight.shape)
+        if len(needs) == 2:
+            return gx, gw
+        gb = None
+        if needs[2]:
+            per_sample = _row_sums(reshape_if_needed(gy_samples, (n * out_channels, oh * ow)))
+            gb = call_op(Sum((0,), False), reshape_if_needed(per_sample, (n, out_channels)))
+        return gx, gw, gb
 
     def _columns(self, x):
         """im2col(x): the saved array, or recomputed as a graph node when the backward pass is

@@ -12,9 +12,22 @@ import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
+from nn.functional import conv as conv_module
 from nn.functional.im2col import col2im, im2col, make_window
 
 from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
+
+
+@pytest.fixture(autouse=True, scope="module", params=["one product", "per sample"])
+def product_layout(request):
+    """Every test of this module both ways conv2d multiplies: one (OC, K) @ (K, N*OH*OW)
+    product, and one product per sample (its path for large images with few column rows)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "per sample":
+            patch.setattr(conv_module, "_PER_SAMPLE_MIN_PIXELS", 0)
+        else:
+            patch.setattr(conv_module, "_PER_SAMPLE_MAX_ROWS", -1)
+        yield request.param
 
 
 def reference_conv2d(x, w, b, stride, padding):
