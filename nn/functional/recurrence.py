@@ -16,7 +16,7 @@ from autograd.variable import wrap
 
 from .elman_step import ReLURNNStep, TanhRNNStep
 from .gru_step import GRUStep
-from .linear import linear
+from .linear import _column_sums, linear
 from .lstm_step import LSTMStep
 
 # mode (PyTorch's names) -> the step Function (a RecurrentStep); its `num_gates` and
@@ -97,7 +97,7 @@ class Recurrence(Function):
         if need_weights:
             result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
             if has_bias:
-                result[-1] = rows.sum(axis=0)
+                result[-1] = _column_sums(rows)
         return tuple(None if g is None or not need else wrap(g, False)
                      for g, need in zip(result, needs))
 

@@ -6,7 +6,7 @@ the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
 from autograd.arguments import positive_int, probability
 from autograd.ops import concatenate, reshape, transpose
-from autograd.variable import as_variable
+from autograd.variable import as_variable, wrap
 
 from ..functional.dropout import dropout
 from ..functional.recurrence import bidirectional_recurrence, recurrence
@@ -56,7 +56,8 @@ class _RNNBase(Module):
                 x = dropout(x, self.dropout, training=self.training)
             x, last = self._layer(x, state, layer)
             finals.append(last)
-        final = tuple(concatenate([f[k] for f in finals]) for k in range(len(state)))
+        final = finals[0] if len(finals) == 1 else tuple(
+            concatenate([f[k] for f in finals]) for k in range(len(state)))
         if self.batch_first and batched:
             x = transpose(x, (1, 0, 2))
         if not batched:
@@ -73,11 +74,11 @@ class _RNNBase(Module):
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
         if self.bidirectional:
+            pair = slice(2 * layer, 2 * layer + 2)
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
-                                            biases_hh, tuple(s[2 * layer:2 * layer + 2]
-                                                             for s in state))
+                                            biases_hh, tuple(_part(s, pair) for s in state))
         h_seq, last = recurrence(self.mode, x, weights_ih[0], weights_hh[0], biases_ih[0],
-                                 biases_hh[0], tuple(s[layer] for s in state))
+                                 biases_hh[0], tuple(_part(s, layer) for s in state))
         return h_seq, tuple(reshape(s, (1,) + s.shape) for s in last)
 
     def _time_major(self, input):
@@ -170,6 +171,14 @@ class GRU(_RNNBase):
     def forward(self, input, hx=None):
         output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
+
+
+def _part(state, index):
+    """A layer's part of the stacked initial state: a plain view where no gradient can flow
+    back into it (the zeros of an hx not given), which records no op."""
+    if state.requires_grad:
+        return state[index]
+    return wrap(state.data[index], False)
 
 
 def _single_state(hx, who):
