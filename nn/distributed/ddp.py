@@ -43,7 +43,8 @@ class DistributedDataParallel(Module):
     memory the reduction works in, which saves a copy of every gradient per step and the
     memory of a second copy; as in PyTorch, the next backward then writes into the arrays
     the last one handed out, so keep a gradient with `.grad.data.copy()`, not a reference.
-    (CuPy parameters always get gradients of their own: buckets are host memory.)
+    (CuPy parameters always get gradients of their own: buckets are host memory.) Without
+    it each `.grad` is an array of its own that no later step overwrites while you hold it.
 
     state_dict() keys carry the `module.` prefix, as PyTorch's; load_state_dict takes them
     with or without it, and `self.module.state_dict()` (or

@@ -56,29 +56,49 @@ class SharedSum:
     """`mine`: this rank's row of a block that all ranks of the node share; `sum()` leaves the
     elementwise sum of the rows in every row. Creating one is collective.
 
+    With spare=True each rank has two rows and sums in the one it chose last (`use`): the
+    other keeps what it held (DDP hands out a row's sums as gradients, which must stay as
+    they were while somebody holds them; see nn.distributed.reducer).
+
     Which memory a rank touches when: each rank writes its row before the sum's first
     barrier; between the barriers each rank reads its share of the columns of every row and
     writes their sum into that share of every row; after the second, each reads its own row
     only, and writes it again only after that. So no rank reads memory another may be
     writing, without a third barrier."""
 
-    def __init__(self, world, size, dtype, MPI):
+    def __init__(self, world, size, dtype, MPI, spare=False):
         self.world = world
         itemsize = np.dtype(dtype).itemsize
-        nbytes = world.size * size * itemsize if world.rank == 0 else 0  # rank 0 allocates
+        count = world.size * ((1 + spare) * size + 1)  # rows, and each rank's choice
+        nbytes = count * itemsize if world.rank == 0 else 0  # rank 0 allocates
         _all_here(world, "allocating shared memory")
         self.window = MPI.Win.Allocate_shared(nbytes, itemsize, comm=world.comm)
         if free_all not in world.watch.at_clean_exit:
             world.watch.at_clean_exit.append(free_all)
         _live.append(self)
         memory, _ = self.window.Shared_query(0)
-        self.rows = np.frombuffer(memory, dtype=dtype, count=world.size * size)
-        self.rows = self.rows.reshape(world.size, size)
-        self.mine = self.rows[world.rank]
+        self.block = np.frombuffer(memory, dtype=dtype, count=count).reshape(world.size, -1)
+        self.rows = self.block[:, :-1].reshape(world.size, 1 + spare, size)
+        self.chosen = self.block[:, -1]  # which of its rows each rank sums in
+        self.use(0)
         self.share = slice(world.rank * size // world.size,
                            (world.rank + 1) * size // world.size)
         self.window.Lock_all()  # a passive epoch for the window's lifetime: Sync orders memory
         self.on_free = []  # callables run before the memory goes (to drop references to it)
+
+    def mine_at(self, j):
+        """This rank's row j (0, or 1 with a spare)."""
+        return self.rows[self.world.rank, j]
+
+    def use(self, j):
+        """Sum in this rank's row j from now on (`mine`); the others learn it in sum()."""
+        self.mine = self.mine_at(j)
+        self.chosen[self.world.rank] = j
+
+    def holds(self, array):
+        """Whether `array` lives in this memory (by bounds: cheap)."""
+        return (self.window is not None and isinstance(array, np.ndarray)
+                and np.may_share_memory(array, self.block))
 
     def sum(self, what, scale=1.0, scaled=0):
         """Sum the rows into every row (collective). In the first `scaled` elements each row
@@ -89,7 +109,7 @@ class SharedSum:
         start, stop = self.share.start, self.share.stop
         split = min(max(scaled, start), stop)
         for part, factor in ((slice(start, split), scale), (slice(split, stop), 1.0)):
-            rows = [self.mine[part]] + [row[part] for k, row in enumerate(self.rows)
+            rows = [self.mine[part]] + [row[part] for k, row in enumerate(self._chosen_rows())
                                         if k != self.world.rank]
             scratch = np.empty(min(BLOCK, rows[0].size), rows[0].dtype) if factor != 1 else None
             for total, *others in in_blocks(*rows):
@@ -97,6 +117,9 @@ class SharedSum:
                 for other in others:
                     other[...] = total
         self._everyone_here(what)  # every share summed into every row
+
+    def _chosen_rows(self):
+        return [rows[int(j)] for rows, j in zip(self.rows, self.chosen)]
 
     def free(self, watched=True):
         """Release the memory (collective); no view of it may be used after. watched=False
@@ -109,7 +132,7 @@ class SharedSum:
             self.world.comm.Barrier()
         self.window.Unlock_all()
         self.window.Free()
-        self.window = self.rows = self.mine = None
+        self.window = self.block = self.rows = self.chosen = self.mine = None
         _live.remove(self)
 
     def _everyone_here(self, what):

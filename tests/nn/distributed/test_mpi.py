@@ -140,7 +140,7 @@ def test_rungrad_train_on_two_workers_writes_its_files_once(tmp_path):
 def test_ddp_no_sync_buffers_and_unused_parameters():
     mpiexec_or_skip()
     result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
-    for name in ("no_sync", "bucket_view", "tied", "buffers", "unused", "huge", "late_hook",
+    for name in ("no_sync", "bucket_view", "held", "tied", "buffers", "unused", "huge", "late_hook",
                  "local", "destroy"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 

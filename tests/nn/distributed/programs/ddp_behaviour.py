@@ -4,6 +4,9 @@
   ranks of its summed gradients (PyTorch's gradient accumulation).
 - bucket_view: with gradient_as_bucket_view, .grad is a view of the bucket memory, and two
   synced backward passes without zero_grad accumulate as without it: mean(g1) + mean(g2).
+- held: without bucket views, a gradient kept from one step (the Variable, its array, or a
+  view of it) is not written by the next steps, whose .grad are the averages; where nothing
+  is kept the sums go straight into the arrays handed out (the shared-memory spare).
 - buffers: BatchNorm's running statistics are rank 0's after construction and each forward.
 - tied: with gradients computed in the bucket memory, a weight used twice in one backward
   still gets both contributions.
@@ -12,6 +15,8 @@
   leaves no unfinished gradient in .grad.
 - late_hook: a hook added after wrapping sees the local gradient; .grad is the mean of the
   hooked gradients.
+- destroy: destroy_process_group frees the shared memory; each .grad that lived there keeps
+  its values in memory of its own; a forward after it raises.
 - local: a backward through the bare module, or a second one through a retained graph,
   stays local; wrapping the module again works.
 """
@@ -48,6 +53,16 @@ def mean_over_ranks_of_summed_grads(state, steps):
     return [(a + b) / 2 for a, b in zip(*per_rank)]
 
 
+def mean_over_ranks_of_grads_at(state, k):
+    """The mean over ranks of each rank's gradients on its batch k."""
+    per_rank = []
+    for r in range(2):
+        ref = linear64(state)
+        (ref(Variable(x[3 * r + k])) ** 2).sum().backward()
+        per_rank.append([p.grad.data for p in ref.parameters()])
+    return [(a + b) / 2 for a, b in zip(*per_rank)]
+
+
 # no_sync accumulation
 model = linear64()
 ddp = dist.DistributedDataParallel(model)
@@ -73,6 +88,31 @@ for as_view in (False, True):
     for got, expected in zip(grads[as_view], want):
         np.testing.assert_allclose(got, expected, atol=1e-12)
 print("ok bucket_view")
+
+# the default mode: a .grad kept from the last step stays as it was
+model = linear64()
+ddp = dist.DistributedDataParallel(model)
+spare = ddp.reducer.buckets[0].shared is not None  # the MPI transport copies out, always
+for k in range(4):  # step 0's gradients kept over steps 1 and 2, dropped before step 3
+    model.zero_grad()
+    (ddp(Variable(x[3 * rank + k % 3])) ** 2).sum().backward()
+    # where nothing kept its arrays, the spare holds the sums and is handed out
+    assert ddp.reducer.buckets[0].in_spare == (spare and k in (0, 3))
+    want = mean_over_ranks_of_grads_at(model.state_dict(), k % 3)
+    for got, expected in zip(model.parameters(), want):
+        np.testing.assert_allclose(got.grad.data, expected, atol=1e-12)
+    if k == 0:  # the weight's gradient as a Variable, the bias's as a view of its array
+        kept = [model.weight.grad.data, model.bias.grad.data[:]]
+        kept_variable = model.weight.grad
+        values = [array.copy() for array in kept]
+    elif k < 3:
+        assert kept_variable.data is kept[0]
+        for held, value, param in zip(kept, values, model.parameters()):
+            np.testing.assert_array_equal(held, value)
+            assert not np.shares_memory(held, param.grad.data)
+    if k == 2:
+        del kept, held, kept_variable
+print("ok held")
 
 # gradients computed straight into the bucket memory (autograd.grad_memory): a weight used
 # twice in one backward still gets both contributions; no_sync withdraws the offers
@@ -219,8 +259,11 @@ from nn.distributed import shared_memory  # noqa: E402
 ddp = dist.DistributedDataParallel(nn.Linear(3, 1))
 shared = any(bucket.shared is not None for bucket in ddp.reducer.buckets)
 ddp(Variable(x[rank].astype(np.float32))).sum().backward()  # a whole step, then destroy
+averaged = [p.grad.data.copy() for p in ddp.parameters()]
 dist.destroy_process_group()
 assert not shared_memory._live
+for p, value in zip(ddp.parameters(), averaged):  # a .grad in the freed memory was moved
+    np.testing.assert_array_equal(p.grad.data, value)
 if shared:
     try:  # the forward must not offer the freed memory again: backward would write there
         ddp(Variable(x[rank].astype(np.float32))).sum().backward()
