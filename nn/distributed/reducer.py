@@ -482,22 +482,28 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
 def _own_array(row, offsets, i, shape):
     """Elements offsets[i]:offsets[i + 1] of `row` in `shape`, as an array over a memoryview
     of its own: the engine copies a gradient whose base array another leaf's gradient
-    already uses (slots never overlap), and a view of a slot refers to the slot itself (which
-    _only_listed counts on)."""
+    already uses, and slots never overlap. A view cut from the slot refers to the slot's
+    base, the array over the memoryview (NumPy points a view at the first array up the chain
+    that sits on a foreign buffer), which _only_listed counts too."""
     part = row[offsets[i]:offsets[i + 1]]
     return np.frombuffer(memoryview(part), part.dtype).reshape(shape)
 
 
-def _most_references(arrays):
-    return max(sys.getrefcount(array) for array in arrays if array is not None)
+def _references(arrays):
+    """For each array of the list (None skipped): (references to it, to its base), as
+    counted here, where the list and this loop hold it too."""
+    return [(sys.getrefcount(array), sys.getrefcount(array.base))
+            for array in arrays if array is not None]
 
 
-_LISTED_ONLY = _most_references([np.empty(0)])  # what it counts for arrays only listed
+# what _references counts for a slot that only its list refers to
+_LISTED_ONLY = _references([_own_array(np.empty(1), (0, 1), 0, (1,))])[0]
 
 
 def _only_listed(arrays):
-    """Whether nothing but the list `arrays` refers to its arrays (no Variable, no view)."""
-    return _most_references(arrays) <= _LISTED_ONLY
+    """Whether nothing but the list `arrays` refers to its arrays: no Variable, no kept
+    array, no view of one (a view refers to the slot's base, not to the slot)."""
+    return all(counts <= _LISTED_ONLY for counts in _references(arrays))
 
 
 __all__ = ["GradientReducer"]

@@ -89,29 +89,32 @@ for as_view in (False, True):
         np.testing.assert_allclose(got, expected, atol=1e-12)
 print("ok bucket_view")
 
-# the default mode: a .grad kept from the last step stays as it was
-model = linear64()
-ddp = dist.DistributedDataParallel(model)
-spare = ddp.reducer.buckets[0].shared is not None  # the MPI transport copies out, always
-for k in range(4):  # step 0's gradients kept over steps 1 and 2, dropped before step 3
-    model.zero_grad()
-    (ddp(Variable(x[3 * rank + k % 3])) ** 2).sum().backward()
-    # where nothing kept its arrays, the spare holds the sums and is handed out
-    assert ddp.reducer.buckets[0].in_spare == (spare and k in (0, 3))
-    want = mean_over_ranks_of_grads_at(model.state_dict(), k % 3)
-    for got, expected in zip(model.parameters(), want):
-        np.testing.assert_allclose(got.grad.data, expected, atol=1e-12)
-    if k == 0:  # the weight's gradient as a Variable, the bias's as a view of its array
-        kept = [model.weight.grad.data, model.bias.grad.data[:]]
-        kept_variable = model.weight.grad
-        values = [array.copy() for array in kept]
-    elif k < 3:
-        assert kept_variable.data is kept[0]
-        for held, value, param in zip(kept, values, model.parameters()):
-            np.testing.assert_array_equal(held, value)
-            assert not np.shares_memory(held, param.grad.data)
-    if k == 2:
-        del kept, held, kept_variable
+# the default mode: a .grad kept from the last step stays as it was, whichever way it is
+# kept: the Variable, its array, or only a view of the array
+KEPT = {"variable": lambda m: m.weight.grad, "array": lambda m: m.weight.grad.data,
+        "view": lambda m: m.bias.grad.data[1:]}
+for kind, keep in KEPT.items():
+    model = linear64()
+    ddp = dist.DistributedDataParallel(model)
+    spare = ddp.reducer.buckets[0].shared is not None  # the MPI transport copies out, always
+    for k in range(4):  # step 0's gradient kept over steps 1 and 2, dropped before step 3
+        model.zero_grad()
+        (ddp(Variable(x[3 * rank + k % 3])) ** 2).sum().backward()
+        # where nothing kept its arrays, the spare holds the sums and is handed out
+        assert ddp.reducer.buckets[0].in_spare == (spare and k in (0, 3)), (kind, k)
+        want = mean_over_ranks_of_grads_at(model.state_dict(), k % 3)
+        for got, expected in zip(model.parameters(), want):
+            np.testing.assert_allclose(got.grad.data, expected, atol=1e-12)
+        if k == 0:
+            kept = keep(model)
+            value = np.array(kept.data if kind == "variable" else kept)
+        elif k < 3:
+            held = kept.data if kind == "variable" else kept
+            np.testing.assert_array_equal(held, value, err_msg=kind)
+            assert not any(np.shares_memory(held, p.grad.data) for p in model.parameters())
+            del held
+        if k == 2:
+            del kept
 print("ok held")
 
 # gradients computed straight into the bucket memory (autograd.grad_memory): a weight used
