@@ -33,7 +33,13 @@ class DataParallelFit:
 
     @classmethod
     def start(cls, model):
-        return cls(model) if get_world_size() > 1 else None
+        if get_world_size() == 1:
+            return None
+        if model.several_inputs() is not None or model.several_outputs() is not None:
+            raise NotImplementedError(f"fit on {get_world_size()} ranks: a model of several "
+                                      "inputs or outputs is not supported (fit it in one "
+                                      "process)")
+        return cls(model)
 
     def __init__(self, model):
         self.model = model

@@ -134,8 +134,10 @@ def _who(layer):
 class Functional(Model):
     """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
     and `outputs`, as children named by their Keras name or their index, replayed in
-    topological order. A list of inputs or outputs is taken and returned as a list (fit,
-    evaluate and predict take one input and one output)."""
+    topological order. A list of inputs or outputs is taken and returned as a list; fit,
+    evaluate and predict take several inputs as a list or a dict keyed by the Inputs'
+    names, and several outputs' targets likewise, by the names of the layers producing
+    them (see nn.training.multi_output); predict returns a list of arrays for them."""
 
     def __init__(self, inputs, outputs, name=None):
         super().__init__()
@@ -149,6 +151,8 @@ class Functional(Model):
                                  f"{_who(tensor.node.layer)}; a model's inputs are keras.Input "
                                  "tensors")
         self._nodes = _topological(self._outputs)
+        # nodes whose outputs other nodes take (an output's logits cannot stand in for them)
+        self._feeding = frozenset(id(t.node) for node in self._nodes for t in node.inputs)
         given = {id(t.node) for t in self._inputs}
         for node in self._nodes:
             if not node.args and id(node) not in given:
@@ -167,54 +171,79 @@ class Functional(Model):
 
     # ----- running -----
     def forward(self, *xs):
-        return self._run(xs, logits=False)
+        return self._run(xs)
 
     def forward_logits(self, x):
-        return self._run((x,), logits=True)
+        return self._run((x,), logits=(0,))[0]
+
+    def forward_outputs(self, x, logits=()):
+        """The list of outputs, those numbered in `logits` before their final activation
+        (a model of several outputs: nn.training.multi_output)."""
+        return self._run((x,), logits)
 
     def final_activation(self):
-        if len(self._outputs) != 1:
-            return None
-        last = self._outputs[0].node.layer
-        return _activation_name(last.activation if isinstance(last, Dense) else last)
+        return self.final_activations()[0] if len(self._outputs) == 1 else None
 
-    def _run(self, xs, logits):
+    def final_activations(self):
+        """Each output's final activation ('sigmoid', 'softmax' or None)."""
+        return [_activation_name(t.node.layer.activation if isinstance(t.node.layer, Dense)
+                                 else t.node.layer) for t in self._outputs]
+
+    def _run(self, xs, logits=None):
+        """The outputs of the model on xs: as called (a list or one), or with `logits` (the
+        numbers of the outputs wanted before their final activation) the list of them."""
         if len(xs) == 1 and isinstance(xs[0], (list, tuple)) and self._listed[0]:
             xs = tuple(xs[0])
         if len(xs) != len(self._inputs):
             raise TypeError(f"Model: takes {len(self._inputs)} input(s), got {len(xs)}")
         values = {id(t.node): (x,) for t, x in zip(self._inputs, xs)}
-        last = self._outputs[0].node if logits else None
+        split = {id(self._outputs[i].node) for i in logits or ()}
+        # the nodes whose activated outputs are read all the same
+        read = self._feeding | {id(t.node) for i, t in enumerate(self._outputs)
+                                if i not in (logits or ())}
+        before = {}  # those outputs' logits, by node
         for node in self._nodes:
             args = [values[id(node)][0]] if not node.args else _fill(
                 node.args, lambda t: values[id(t.node)][t.index])
-            if node is last:  # the output before the final activation (fused losses)
-                out = Linear.forward(node.layer, *args) if isinstance(node.layer, Dense) \
-                    else args[0]
+            if id(node) in split:
+                before[id(node)], out = _split_activation(node, args, id(node) in read)
             else:
                 out = node.layer(*args, **node.kwargs)
             values[id(node)] = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        if logits is not None:
+            return [before[id(t.node)] if i in logits else values[id(t.node)][t.index]
+                    for i, t in enumerate(self._outputs)]
         outputs = [values[id(t.node)][t.index] for t in self._outputs]
         return outputs if self._listed[1] else outputs[0]
 
-    def fit(self, *args, **kwargs):
-        self._one_to_one("fit")
-        return super().fit(*args, **kwargs)
-
-    def evaluate(self, *args, **kwargs):
-        self._one_to_one("evaluate")
-        return super().evaluate(*args, **kwargs)
-
     def predict(self, *args, **kwargs):
-        self._one_to_one("predict")
-        return super().predict(*args, **kwargs)
+        """Model.predict; a list of arrays for several outputs, as Keras."""
+        outputs = super().predict(*args, **kwargs)
+        return list(outputs) if self._listed[1] and isinstance(outputs, tuple) else outputs
 
-    def _one_to_one(self, who):
-        if len(self._inputs) != 1 or len(self._outputs) != 1:
-            raise NotImplementedError(
-                f"Model.{who}: takes a functional model with one input and one output; this "
-                f"one has {len(self._inputs)} input(s) and {len(self._outputs)} output(s) "
-                "(call the model on a list of arrays instead)")
+    def several_inputs(self):
+        if len(self._inputs) == 1:
+            return None
+        return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
+
+    def several_outputs(self):
+        return self.output_names if len(self._outputs) > 1 else None
+
+    @property
+    def input_names(self):
+        """The names of the Input layers, in the inputs' order (x's keys as a dict)."""
+        return [self._name_of(t.node.layer) for t in self._inputs]
+
+    @property
+    def output_names(self):
+        """The names of the layers producing the outputs, in their order (Keras' log keys
+        '<name>_loss', y's keys as a dict); a layer giving several outputs numbers them."""
+        names = [self._name_of(t.node.layer) for t in self._outputs]
+        return [name if names.count(name) == 1 else f"{name}_{i}"
+                for i, name in enumerate(names)]
+
+    def _name_of(self, layer):
+        return next(name for name, held in self._modules.items() if held is layer)
 
     # ----- description -----
     @property
@@ -279,6 +308,17 @@ class Functional(Model):
         outputs = [tensor(r) for r in graph["outputs"]]
         return cls(inputs if listed_in else inputs[0], outputs if listed_out else outputs[0],
                    name=name)
+
+
+def _split_activation(node, args, read):
+    """(logits, output) of an output node ending in a sigmoid or softmax; the output is
+    computed only where it is `read` (else the logits stand in, unread)."""
+    layer = node.layer
+    logits = Linear.forward(layer, *args) if isinstance(layer, Dense) else args[0]
+    if not read:
+        return logits, logits
+    return logits, (layer.activation(logits) if isinstance(layer, Dense)
+                    else layer(*args, **node.kwargs))
 
 
 def _fill_refs(args, tensor):

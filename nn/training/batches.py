@@ -21,6 +21,14 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable
 
+from .named_arrays import (
+    arrays_in_order,
+    check_aligned,
+    check_sample_shape,
+    each,
+    sample_count,
+    take,
+)
 from .sample_weights import checked_class_weight, sample_weights
 
 
@@ -44,12 +52,12 @@ def looks_like_a_dataset(data):
 class ArrayBatches:
     """x (N, ...), y (N, ...) or None and the weights (N,) or None in consecutive batches of
     `batch_size`; with `shuffle`, a fresh permutation (NumPy's global generator) on every
-    pass."""
+    pass. Each may be a tuple of such arrays (several inputs or outputs), cut alike."""
 
     def __init__(self, x, y, batch_size, shuffle=False, weights=None):
         self.x, self.y, self.weights = x, y, weights
         self.batch_size, self.shuffle = batch_size, shuffle
-        self.samples = len(x)
+        self.samples = sample_count(x)
         self.steps = math.ceil(self.samples / batch_size)
 
     def __iter__(self):
@@ -62,7 +70,7 @@ class ArrayBatches:
 
     def pick(self, index):
         """The (x, y, weights) of the samples at `index` (a slice or an index array)."""
-        return tuple(None if a is None else a[index] for a in (self.x, self.y, self.weights))
+        return tuple(take(a, index) for a in (self.x, self.y, self.weights))
 
 
 class LoaderBatches:
@@ -89,7 +97,7 @@ class LoaderBatches:
             where = f"{self.who} (batch {count - 1})"
             x, y = self.prepare(x, y, where)
             class_weight = None if y is None else self.class_weight
-            yield x, y, sample_weights(y, w, class_weight, len(x), where)
+            yield x, y, sample_weights(y, w, class_weight, sample_count(x), where)
         if count == 0:
             hint = (" (an iterator such as a generator is used up after one pass: give a "
                     "DataLoader or another object that can be iterated again)"
@@ -203,10 +211,10 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
     if not validation_split:
         return make_batches(model, x, y, batch_size, "fit", shuffle, **weighting), None
     x, y = _prepare(model, x, y, "fit")
-    weights = sample_weights(y, sample_weight, None, len(x), "fit")
+    weights = sample_weights(y, sample_weight, None, sample_count(x), "fit")
     (x, y, weights), held_out = _split_validation((x, y, weights), validation_split)
     if class_weight is not None:  # the training samples' only (Keras)
-        weights = sample_weights(y, weights, class_weight, len(x), "fit")
+        weights = sample_weights(y, weights, class_weight, sample_count(x), "fit")
     return ArrayBatches(x, y, batch_size, shuffle, weights), ArrayBatches(
         *held_out[:2], validation_batch_size, weights=held_out[2])
 
@@ -240,7 +248,7 @@ def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
     if targets:
         x, y = _prepare(model, x, y, who)
         return ArrayBatches(x, y, batch_size, shuffle,
-                            sample_weights(y, sample_weight, class_weight, len(x), who))
+                            sample_weights(y, sample_weight, class_weight, sample_count(x), who))
     return ArrayBatches(_prepare_inputs(model, x, who), None, batch_size)
 
 
@@ -254,31 +262,62 @@ def _prepare_batch(model, x, y, who):
 def _prepare(model, x, y, who):
     given = x, y
     x = _prepare_inputs(model, x, who)
-    y = _as_array(y, "y", who)
-    if len(y) != len(x):
-        raise ValueError(f"{who}: x has {len(x)} samples but y has {len(y)}"
-                         f"{_several_arrays_hint(*given)}")
+    y = _prepare_targets(model, y, who)
+    if sample_count(y) != sample_count(x):
+        raise ValueError(f"{who}: x has {sample_count(x)} samples but y has "
+                         f"{sample_count(y)}{_several_arrays_hint(model, *given)}")
     return x, y
 
 
-def _several_arrays_hint(*given):
+def _prepare_targets(model, y, who):
+    """y as an array, or as a tuple of arrays in the order of the model's outputs when it
+    has several (a list, or a dict keyed by the outputs' names)."""
+    names = model.several_outputs()
+    if names is None:
+        return _as_array(y, "y", who)
+    if y is None:
+        raise ValueError(f"{who}: y is required")
+    arrays = tuple(_as_array(a, f"y[{name!r}]", who)
+                   for a, name in zip(arrays_in_order(y, names, "y", who), names))
+    check_aligned(arrays, names, "y", who)
+    return arrays
+
+
+def _several_arrays_hint(model, *given):
     """Keras' multi-input (or multi-output) form, a list of arrays, read here as a list of
-    samples: say so where the counts then disagree."""
+    samples (the model has one input and one output): say so where the counts then
+    disagree."""
     if any(isinstance(d, (list, tuple)) and d and all(hasattr(a, "shape") for a in d)
            for d in given):
-        return (" (a list of arrays is read as samples: models with several inputs or "
-                "outputs are not supported by fit; concatenate the arrays, or train them "
-                "in a loop of your own)")
+        return (f" (a list of arrays is read as samples: {type(model).__name__} has one "
+                "input and one output; several inputs or outputs take a functional model, "
+                "keras.Model(inputs, outputs))")
     return ""
 
 
 def _prepare_inputs(model, x, who):
-    """x as an array; floats in the model's float dtype (float32 unless its parameters
-    say otherwise), so float64 data does not slow float32 training down. Asked at every
-    batch: a lazily sized model has parameters only after its first one."""
-    x = _with_feature_axis(model, _as_array(x, "x", who), who)
+    """x as an array (a tuple of arrays in the model's order, for several inputs: a list,
+    or a dict keyed by their names); floats in the model's float dtype (float32 unless its
+    parameters say otherwise), so float64 data does not slow float32 training down. Asked
+    at every batch: a lazily sized model has parameters only after its first one."""
+    inputs = model.several_inputs()
+    if inputs is None:
+        x = _with_feature_axis(model, _as_array(x, "x", who), who)
+        return _in_model_dtype(model, x, "x", who)
+    names = [name for name, _ in inputs]
+    arrays = arrays_in_order(x, names, "x", who) if x is not None else _as_array(x, "x", who)
+    prepared = []
+    for array, (name, shape) in zip(arrays, inputs):
+        array = _as_array(array, f"x[{name!r}]", who)
+        check_sample_shape(array, shape, name, who)
+        prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
+    check_aligned(prepared, names, "x", who)
+    return tuple(prepared)
+
+
+def _in_model_dtype(model, x, name, who):
     if len(x) == 0:
-        raise ValueError(f"{who}: x holds no samples")
+        raise ValueError(f"{who}: {name} holds no samples")
     dtype = _float_dtype(model)
     if x.dtype.kind == "f" and x.dtype != dtype:
         x = x.astype(dtype)
@@ -311,8 +350,9 @@ def _as_array(data, name, who):
     if data is None:
         raise ValueError(f"{who}: {name} is required")
     if isinstance(data, dict):
-        raise TypeError(f"{who}: {name} is a dict (named inputs or outputs); fit, evaluate "
-                        f"and predict take one array (or a DataLoader) for {name}")
+        raise TypeError(f"{who}: {name} is a dict (named inputs or outputs), and the model "
+                        f"has one input and one output: give one array (or a DataLoader) "
+                        f"for {name}")
     if looks_like_a_dataset(data):
         raise TypeError(f"{who}: {name} is a {type(data).__name__}, which holds samples: "
                         "wrap it in nn.data.DataLoader(dataset, batch_size=...) and pass that "
@@ -336,7 +376,8 @@ def _to_numpy(data, name, who):
     except (ValueError, TypeError) as exc:  # ragged lists, e.g. a list of batches
         raise ValueError(f"{who}: {name} is a {type(data).__name__} that does not form "
                          f"an array of samples ({exc}); batches go in a DataLoader or "
-                         f"another iterable that is not a list{_several_arrays_hint(data)}"
+                         "another iterable that is not a list (several inputs or outputs "
+                         "take a functional model, keras.Model(inputs, outputs))"
                          ) from None
 
 
@@ -345,12 +386,12 @@ def _split_validation(arrays, validation_split):
     takes the LAST samples."""
     if not 0 < validation_split < 1:
         raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
-    samples = len(arrays[0])
+    samples = sample_count(arrays[0])
     split_at = int(math.floor(samples * (1.0 - validation_split)))
     if split_at in (0, samples):
         raise ValueError(f"fit: validation_split={validation_split} leaves no samples for "
                          f"{'training' if split_at == 0 else 'validation'} out of {samples}")
-    return tuple(tuple(None if a is None else a[part] for a in arrays)
+    return tuple(tuple(take(a, part) for a in arrays)
                  for part in (slice(None, split_at), slice(split_at, None)))
 
 
@@ -363,8 +404,9 @@ def array_module(model):
 
 
 def to_module(xp, array):
-    """`array` as an array of the module `xp` (a copy to the GPU when xp is CuPy)."""
-    return array if xp is np or array is None else xp.asarray(array)
+    """`array` (or a tuple of arrays) as an array of the module `xp` (a copy to the GPU when
+    xp is CuPy)."""
+    return array if xp is np or array is None else each(xp.asarray, array)
 
 
 def host_arrays(output):

@@ -3,7 +3,8 @@ Model.compile keeps: loss_weights, run_eagerly and jit_compile.
 
 rungrad always runs eagerly (a define-by-run graph each batch); jit_compile=True replays
 fit's update as a captured step instead (autograd.capture), the nearest thing to Keras'
-compiled step. A model has one output here, so loss_weights is the one weight of its loss.
+compiled step. For a model of one output, loss_weights is the one weight of its loss (those
+of several outputs: nn.training.multi_output).
 """
 import warnings
 from numbers import Real
@@ -14,21 +15,26 @@ import numpy as np
 def loss_weight(loss_weights):
     """Keras' loss_weights for a model of one output as one float: a number, or a list or
     tuple of one number (Keras' form for a list of outputs); None is 1. A dict names
-    outputs by name, which a model of one output does not need: refused, as are several."""
+    outputs by name, which a model of one output does not need: refused, as are several
+    (a functional model of several outputs takes them: nn.training.multi_output)."""
     if loss_weights is None:
         return 1.0
     if isinstance(loss_weights, dict):
-        raise TypeError("compile: loss_weights as a dict weighs named outputs, and rungrad's "
-                        "models have one output; give its weight as a number "
+        raise TypeError("compile: loss_weights as a dict weighs named outputs, and this "
+                        "model has one output; give its weight as a number "
                         f"(loss_weights=2.0), got {loss_weights!r}")
     weights = list(loss_weights) if isinstance(loss_weights, (list, tuple)) else [loss_weights]
     if len(weights) != 1:
         raise ValueError(f"compile: loss_weights must match the number of losses, got 1 loss "
-                         f"(rungrad's models have one output) and {len(weights)} weights")
-    weight = weights[0]
+                         f"(the model has one output) and {len(weights)} weights")
+    return checked_weight(weights[0], loss_weights, "(or a list of one)")
+
+
+def checked_weight(weight, loss_weights, hint=""):
+    """One of loss_weights' numbers as a float; a TypeError naming them all otherwise."""
     if isinstance(weight, bool) or not isinstance(weight, Real) or not np.isfinite(weight):
-        raise TypeError(f"compile: loss_weights must be a finite number (or a list of one), "
-                        f"got {loss_weights!r}")
+        raise TypeError(f"compile: loss_weights must be a finite number {hint}, got "
+                        f"{loss_weights!r}")
     return float(weight)
 
 
@@ -50,4 +56,4 @@ def jit_choice(jit_compile, run_eagerly):
     return jit_compile
 
 
-__all__ = ["loss_weight", "jit_choice"]
+__all__ = ["loss_weight", "checked_weight", "jit_choice"]

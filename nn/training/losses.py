@@ -46,7 +46,7 @@ from autograd.variable import Variable, as_variable
 from .. import functional as F
 from ..functional.activation import Softmax
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
-from .metrics import check_labels, sigmoid_array, softmax_array
+from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
 _ELEMENTWISE = {"mse": F.mse_loss, "mae": F.l1_loss, "huber": F.huber_loss}
@@ -99,21 +99,45 @@ class CompiledLoss:
         self.taken = None
         self.weight = 1.0  # compile's loss_weights (see nn.training.compile_options)
 
+    # the model's outputs as the loss takes them; in a model of several outputs, each
+    # output's loss asks takes_logits and reads_graph, and takes read_logits' answer
+    # (nn.training.multi_output)
+    per_output_logs = False  # (a MultiOutputLoss logs each output's loss)
+
     def inputs(self, model, x):
         if self.absorbs is None:
             return model(x)
         final = model.final_activation()
         if final is not None:
-            split = _check_final_activation(self.name, self.absorbs, final)
-            self.taken = self.absorbs if split else None
-            return model.forward_logits(x) if split else model(x)
+            return model.forward_logits(x) if self.takes_logits(final) else model(x)
         with enable_grad():  # (evaluate runs without a graph; here it tells the logits)
-            output = model(x)
-            logits = _logits_of(output, self.name, self.absorbs)
+            return self.read_logits(model(x))
+
+    def takes_logits(self, final):
+        """Whether the loss takes the logits before the model's final activation `final`
+        ('sigmoid', 'softmax', or None where its layers do not say)."""
+        split = self.absorbs is not None and final is not None and \
+            _check_final_activation(self.name, self.absorbs, final)
+        self.taken = self.absorbs if split else None
+        return split
+
+    def reads_graph(self, final):
+        """Whether the logits are to be read from the graph of the model's output (a final
+        activation its layers do not name, which a subclass's forward may hold)."""
+        return self.absorbs is not None and final is None
+
+    def read_logits(self, output):
+        """The logits before the final activation found in `output`'s graph, or `output`
+        itself (checked not to look like probabilities)."""
+        logits = _logits_of(output, self.name, self.absorbs)
         self.taken = None if logits is output else self.absorbs
         if logits is output:
             self._refuse_probabilities(output)
         return logits
+
+    def accumulator(self, metrics):
+        """What gathers an epoch's (or evaluation's) metrics for this loss."""
+        return MetricAccumulator(metrics, self)
 
     def _refuse_probabilities(self, output):
         """Outputs taken as logits that look like probabilities (the first 32 values of

@@ -21,7 +21,6 @@ import inspect
 import sys
 
 from autograd.arguments import nonnegative_int, positive_int
-from autograd.backend import to_cpu
 from autograd.capture import capture
 from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
@@ -45,7 +44,9 @@ from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
 from .compile_options import jit_choice, loss_weight
 from .losses import resolve_loss
-from .metrics import MetricAccumulator, resolve_metrics
+from .metrics import resolve_metrics
+from .multi_output import resolve_outputs
+from .named_arrays import each, sample_count
 from .optimizers import holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .summary import print_summary
@@ -173,7 +174,8 @@ class Model(Module, KerasWeights):
         steps_per_execution = positive_int(steps_per_execution, "steps_per_execution",
                                            "compile")
         jit_compile = jit_choice(jit_compile, run_eagerly)
-        weight = loss_weight(loss_weights)
+        outputs = self.several_outputs()
+        weight = loss_weight(loss_weights) if outputs is None else None
         self._captured_update = capture(self._update) if jit_compile else None
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
@@ -183,6 +185,12 @@ class Model(Module, KerasWeights):
         self._binds_optimizer = not holds_parameters(optimizer) or (
             optimizer is self.optimizer and self._binds_optimizer)
         self.optimizer = optimizer
+        if outputs is not None:  # (nn.training.multi_output)
+            self.compiled_loss = resolve_outputs(outputs, loss, loss_weights, metrics,
+                                                 weighted_metrics)
+            self.compiled_metrics = self.compiled_loss.flat_metrics
+            self._bind_optimizer()
+            return
         self.compiled_loss = resolve_loss(loss)
         self.compiled_loss.weight = weight
         unweighted = resolve_metrics(metrics, independent_outputs=self.compiled_loss.independent)
@@ -200,6 +208,17 @@ class Model(Module, KerasWeights):
         if params:
             self.optimizer.bind(params)
         return bool(params)
+
+    # ----- several inputs or outputs (a functional model's) -----
+    def several_inputs(self):
+        """[(name, one sample's shape)] of the model's inputs when it has several, which fit,
+        evaluate and predict then take as a list or dict of arrays; None for one input."""
+        return None
+
+    def several_outputs(self):
+        """The names of the model's outputs when it has several (see
+        nn.training.multi_output); None for one output."""
+        return None
 
     # ----- the final activation, for fused cross-entropy losses -----
     def final_activation(self):
@@ -332,7 +351,7 @@ class Model(Module, KerasWeights):
     def _train_epoch(self, batches, runner):
         self.train()
         xp = array_module(self)
-        tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
+        tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         running = _RunningMetrics(tracker, batches.steps, self.steps_per_execution)
         total, seen = 0.0, 0
         for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
@@ -340,13 +359,13 @@ class Model(Module, KerasWeights):
                 runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
             loss, outputs = self._train_step(x_batch, y_batch, w_batch)
-            count = len(x_batch)
+            count = sample_count(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
                 loss, count = self._parallel.global_sums(loss * count, count)
                 loss /= count
             total, seen = total + loss * count, seen + count
-            if len(x_batch):
-                tracker.add(to_cpu(y_batch), outputs, w_batch)
+            if outputs is not None:  # (None: no metrics, or this rank's piece was empty)
+                tracker.add(host_arrays(y_batch), outputs, w_batch)
             if not ends:
                 continue
             runner.call("on_train_batch_end", step, {"loss": total / seen,
@@ -372,7 +391,7 @@ class Model(Module, KerasWeights):
         compiled, parallel = self.compiled_loss, self._parallel
         if parallel is not None:
             parallel.prepare(x_batch)
-            if not len(x_batch):  # this rank's piece of a small last batch is empty
+            if not sample_count(x_batch):  # this rank's piece of a small last batch is empty
                 return parallel.empty_step(self.optimizer), None
         captured = self._captured_update
         if captured is not None and self._captured_with != (self.optimizer, compiled):
@@ -382,13 +401,18 @@ class Model(Module, KerasWeights):
         eager = captured is None or parallel is not None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
         loss, inputs = (self._update if eager else captured)(x_batch, y_batch, *weighted)
-        return float(loss.data), to_cpu(inputs.data) if self.compiled_metrics else None
+        return float(loss.data), host_arrays(inputs) if self._scores_outputs() else None
+
+    def _scores_outputs(self):
+        """Whether the epoch's logs need the model's outputs (for metrics, or each output's
+        loss)."""
+        return bool(self.compiled_metrics) or self.compiled_loss.per_output_logs
 
     def _update(self, x_batch, y_batch, w_batch=None):
         """Forward, backward and the optimizer's step on one batch (its samples weighted by
         w_batch when given): (loss, model output)."""
         compiled, parallel = self.compiled_loss, self._parallel
-        inputs = compiled.inputs(self, as_variable(x_batch))
+        inputs = compiled.inputs(self, each(as_variable, x_batch))
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
@@ -396,7 +420,7 @@ class Model(Module, KerasWeights):
         loss = self._with_penalties(compiled(inputs, y_batch, w_batch))
         self.optimizer.zero_grad()
         if parallel is not None:
-            parallel.before_backward(len(x_batch))
+            parallel.before_backward(sample_count(x_batch))
         loss.backward()
         if parallel is not None:
             parallel.after_backward()
@@ -438,9 +462,9 @@ class Model(Module, KerasWeights):
         x_batch, y_batch, w_batch = (to_module(array_module(self), a)
                                      for a in next(iter(batches)))
         loss, outputs = self._train_step(x_batch, y_batch, w_batch)
-        tracker = MetricAccumulator(self.compiled_metrics, self.compiled_loss)
+        tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         if outputs is not None:
-            tracker.add(to_cpu(y_batch), outputs, w_batch)
+            tracker.add(host_arrays(y_batch), outputs, w_batch)
         return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -456,7 +480,7 @@ class Model(Module, KerasWeights):
     def _evaluate_logs(self, batches, runner):
         """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
         compiled = self.compiled_loss
-        tracker = MetricAccumulator(self.compiled_metrics, compiled)
+        tracker = compiled.accumulator(self.compiled_metrics)
         running = _RunningMetrics(tracker, getattr(batches, "steps", None),
                                   self.steps_per_execution)
         total, seen = 0.0, 0
@@ -468,11 +492,12 @@ class Model(Module, KerasWeights):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-                inputs = compiled.inputs(self, as_variable(x_batch))
-                total += float(compiled(inputs, y_batch, w_batch).data) * len(x_batch)
-                seen += len(x_batch)
-                if self.compiled_metrics:
-                    tracker.add(to_cpu(y_batch), to_cpu(inputs.data), w_batch)
+                inputs = compiled.inputs(self, each(as_variable, x_batch))
+                count = sample_count(x_batch)
+                total += float(compiled(inputs, y_batch, w_batch).data) * count
+                seen += count
+                if self._scores_outputs():
+                    tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch)
                 # the running loss and metrics, as Keras' (which fit's bar shows); a pass over
                 # the outputs so far, skipped where no callback listens (a plain evaluate)
                 if ends and runner.callbacks:
@@ -503,7 +528,7 @@ class Model(Module, KerasWeights):
                 if begins:
                     runner.call("on_predict_batch_begin", step, {"batch": step})
                     first = len(outputs)
-                outputs.append(host_arrays(self(as_variable(to_module(xp, batch[0])))))
+                outputs.append(host_arrays(self(each(as_variable, to_module(xp, batch[0])))))
                 if ends:  # the outputs of the group's batches, as Keras' (one batch's by default)
                     runner.call("on_predict_batch_end", step,
                                 {"outputs": concatenate_outputs(outputs[first:])})

@@ -69,6 +69,10 @@ class Writer:
         if getattr(model, "compiled_loss", None) is None:
             return None
         loss = model.compiled_loss
+        if loss.per_output_logs:
+            raise NotImplementedError("model.save: the compile settings of a model of several "
+                                      "outputs are not saved yet; save its weights "
+                                      "(model.save_weights), or save it before compile")
         return {"optimizer": self.optimizer(model.optimizer, model),
                 "loss": (self.keras_object(loss.keras_object) if loss.keras_object is not None
                          else _known_name(loss, resolve_loss)

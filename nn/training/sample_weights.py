@@ -21,13 +21,40 @@ from autograd.backend import to_cpu
 
 
 def sample_weights(y, sample_weight, class_weight, samples, who):
-    """The (N,) float64 weights of fit's or evaluate's arguments, or None without any."""
+    """The (N,) float64 weights of fit's or evaluate's arguments, or None without any; for
+    a model of several outputs (y a tuple), see outputs_weights."""
+    if isinstance(y, tuple):
+        return outputs_weights(len(y), sample_weight, class_weight, samples, who)
     weights = None if sample_weight is None else checked_sample_weight(
         sample_weight, samples, who)
     if class_weight is not None:
         by_class = class_weights_of(y, checked_class_weight(class_weight, who), who)
         weights = by_class if weights is None else weights * by_class
     return weights
+
+
+def outputs_weights(outputs, sample_weight, class_weight, samples, who):
+    """The weights of a model of several outputs, as Keras takes them: one (N,) array for
+    every output's loss, or a list of one per output (a tuple of them here; None for none).
+    class_weight, which reads one output's classes, is refused, as in Keras."""
+    if class_weight is not None:
+        raise ValueError(f"{who}: class_weight is only supported for models with a single "
+                         f"output (Keras' rule), and this one has {outputs}; give each "
+                         "output's weights as sample_weight=[w_1, ..., w_n] instead")
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, dict):
+        raise TypeError(f"{who}: sample_weight as a dict is not supported; give one (N,) "
+                        f"array for every output, or a list of {outputs}, one per output")
+    if isinstance(sample_weight, (list, tuple)) and any(
+            np.ndim(getattr(w, "data", w)) > 0 for w in sample_weight):
+        if len(sample_weight) != outputs:
+            raise ValueError(f"{who}: sample_weight is a list of {len(sample_weight)} arrays, "
+                             f"and the model has {outputs} outputs: give one per output (or "
+                             "one array for all)")
+        return tuple(None if w is None else checked_sample_weight(w, samples, who)
+                     for w in sample_weight)
+    return checked_sample_weight(sample_weight, samples, who)
 
 
 def checked_sample_weight(sample_weight, samples, who):
@@ -102,5 +129,5 @@ def class_labels(y, who):
     return y.astype(np.int64)
 
 
-__all__ = ["sample_weights", "checked_sample_weight", "checked_class_weight",
+__all__ = ["sample_weights", "outputs_weights", "checked_sample_weight", "checked_class_weight",
            "class_weights_of", "class_labels"]
