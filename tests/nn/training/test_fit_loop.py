@@ -198,8 +198,8 @@ def test_keras_multi_input_forms_are_named():
     with pytest.raises(TypeError, match="x is a dict"):
         model.fit({"a": x}, y, verbose=0)
     for several in ([x, x], [x, x[:, :2]]):
-        with pytest.raises(ValueError, match="models with several inputs or outputs are not "
-                                             "supported by fit"):
+        with pytest.raises(ValueError, match="several inputs or outputs take a functional "
+                                             "model"):
             model.fit(several, y, verbose=0)
 
 

@@ -1,0 +1,222 @@
+"""fit, evaluate and predict for functional models of several inputs and outputs, against
+Keras 3's own numbers (data/multi_io.json, made by data/make_multi_io_reference.py: the
+same data, initial weights and batches), and the forms and errors of x, y and compile's
+per-output arguments."""
+import csv
+import json
+import os
+
+import numpy as np
+import pytest
+
+import nn.keras as keras
+from nn.keras import layers
+
+with open(os.path.join(os.path.dirname(__file__), "data", "multi_io.json")) as _f:
+    REFERENCE = json.load(_f)
+DATA = {k: np.asarray(v) for k, v in REFERENCE["data"].items()}
+XA, XB = DATA["xa"].astype(np.float32), DATA["xb"].astype(np.float32)
+Y_REG, Y_CLS = DATA["y_reg"].astype(np.float32), DATA["y_cls"]
+TOLERANCE = dict(rtol=1e-5, atol=1e-6)  # float32 in both, summed in other orders
+
+
+def build():
+    """The reference model (make_multi_io_reference.py's build) with its initial weights."""
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    h = layers.Dense(4, activation="tanh", name="hidden")(layers.Concatenate()([a, b]))
+    reg = layers.Dense(1, name="reg")(h)
+    cls = layers.Dense(3, activation="softmax", name="cls")(h)
+    model = keras.Model([a, b], [reg, cls])
+    weights = iter(np.asarray(w, dtype=np.float32) for w in REFERENCE["weights"])
+    for layer in ("hidden", "reg", "cls"):
+        model.get_layer(layer).set_weights([next(weights), next(weights)])
+    return model
+
+
+def targets(case, as_dict=False):
+    y_cls = np.eye(3, dtype=np.float32)[Y_CLS] if case.get("one_hot") else Y_CLS
+    return {"reg": Y_REG, "cls": y_cls} if as_dict else [Y_REG, y_cls]
+
+
+def fit_case(case, jit_compile=False, **extra):
+    model = build()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                  jit_compile=jit_compile, **case["compile"])
+    x = {"a": XA, "b": XB} if case.get("named") else [XA, XB]
+    fit = dict(case["fit"])
+    if "sample_weight" in fit:
+        fit["sample_weight"] = DATA["sample_weight"]
+    if fit.get("validation_data"):
+        fit["validation_data"] = ([XA[:10], XB[:10]], [t[:10] for t in targets(case)])
+    history = model.fit(x, targets(case, as_dict=case.get("named", False)), epochs=3,
+                        batch_size=8, shuffle=False, verbose=0, **fit, **extra)
+    return model, history
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+@pytest.mark.parametrize("name", sorted(REFERENCE["cases"]))
+def test_fit_and_evaluate_give_keras_numbers(name, jit_compile):
+    case = REFERENCE["cases"][name]
+    model, history = fit_case(case, jit_compile)
+    expected = case["keras"]
+    assert set(history.history) - {"lr"} == set(expected["history"])
+    for key, values in expected["history"].items():
+        np.testing.assert_allclose(history.history[key], values, **TOLERANCE, err_msg=key)
+    evaluated = model.evaluate([XA, XB], targets(case))
+    np.testing.assert_allclose(evaluated, expected["evaluate"], **TOLERANCE)
+
+
+def test_evaluate_lists_the_values_in_keras_order():
+    """'loss', the outputs' losses in the outputs' order, then the metrics by name."""
+    case = REFERENCE["cases"]["lists"]
+    model, _ = fit_case(case)
+    logs = model.evaluate([XA, XB], targets(case), return_dict=True)
+    assert list(logs) == ["loss", "reg_loss", "cls_loss", "cls_accuracy", "reg_mae",
+                          "reg_mse"]
+
+
+def test_dicts_and_lists_are_the_same_data():
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    by_list = model.evaluate([XA, XB], [Y_REG, Y_CLS])
+    by_dict = model.evaluate({"b": XB, "a": XA}, {"cls": Y_CLS, "reg": Y_REG})
+    assert by_list == by_dict
+    predicted = model.predict({"a": XA, "b": XB}, batch_size=5)
+    assert isinstance(predicted, list) and [p.shape for p in predicted] == [(24, 1), (24, 3)]
+    direct = model([XA, XB])
+    for got, want in zip(predicted, direct):
+        np.testing.assert_allclose(got, want.data, rtol=1e-6)
+    np.testing.assert_allclose(predicted[1].sum(axis=1), 1.0, rtol=1e-6)  # probabilities
+
+
+def test_shuffled_batches_keep_the_arrays_aligned():
+    """Each output's target is a function of the inputs it comes from: a shuffle that took
+    different permutations for different arrays would make the loss stay high."""
+    a, b = keras.Input((1,), name="a"), keras.Input((1,), name="b")
+    model = keras.Model([a, b], [layers.Dense(1, name="left")(a),
+                                 layers.Dense(1, name="right")(b)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.2), loss="mse")
+    rng = np.random.default_rng(1)
+    xa, xb = rng.normal(size=(64, 1)).astype(np.float32), rng.normal(size=(64, 1))
+    history = model.fit([xa, xb], [3 * xa, -2 * xb], epochs=60, batch_size=8, verbose=0,
+                        validation_split=0.25)
+    assert history.history["val_left_loss"][-1] < 1e-4
+    assert history.history["val_right_loss"][-1] < 1e-4
+
+
+def test_sample_weight_per_output():
+    """A list weighs each output's loss with its own weights; zeros leave an output out."""
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    ones, zeros = np.ones(24), np.zeros(24)
+    plain = model.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)
+    only_cls = model.evaluate([XA, XB], [Y_REG, Y_CLS], sample_weight=[zeros, ones],
+                              return_dict=True)
+    assert only_cls["reg_loss"] == 0.0
+    assert only_cls["cls_loss"] == pytest.approx(plain["cls_loss"], rel=1e-6)
+    assert only_cls["loss"] == pytest.approx(plain["cls_loss"], rel=1e-6)
+
+
+def test_callbacks_see_the_outputs_keys(tmp_path):
+    case = REFERENCE["cases"]["dicts"]
+    path = tmp_path / "log.csv"
+    stop = keras.callbacks.EarlyStopping(monitor="val_reg_loss", patience=0,
+                                         min_delta=10.0)
+    _, history = fit_case(case, callbacks=[stop, keras.callbacks.CSVLogger(str(path))])
+    assert len(history.history["loss"]) == 2  # no improvement of 10 after the first epoch
+    with open(path) as f:
+        header = next(csv.reader(f))
+    assert {"reg_loss", "cls_accuracy", "val_reg_mae", "val_cls_loss"} <= set(header)
+
+
+def test_one_loss_and_weights_for_every_output():
+    model = build()
+    model.compile(optimizer="sgd", loss="mse", loss_weights={"reg": 2.0, "cls": 0.0})
+    logs = model.evaluate([XA, XB], [Y_REG, np.eye(3)[Y_CLS]], return_dict=True)
+    assert logs["loss"] == pytest.approx(2 * logs["reg_loss"], rel=1e-6)
+    assert logs["cls_loss"] > 0
+
+
+@pytest.mark.parametrize("x, match", [
+    ({"a": XA}, r"no array for the input\(s\) \['b'\]"),
+    ({"a": XA, "b": XB, "c": XB}, r"x names \['c'\]"),
+    ([XA], "has 2 inputs"),
+    (XA, "give x as a list of 2 arrays"),
+    ([XA, XB[:10]], "'a': 24, 'b': 10"),
+    ([XA, XA], r"input 'b' takes samples of shape \(2,\)")])
+def test_inputs_that_do_not_fit_are_named(x, match):
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    with pytest.raises(ValueError, match=match):
+        model.fit(x, [Y_REG, Y_CLS], verbose=0)
+
+
+@pytest.mark.parametrize("y, match", [
+    ({"reg": Y_REG}, r"no array for the output\(s\) \['cls'\]"),
+    (Y_REG, "give y as a list of 2 arrays"),
+    ([Y_REG, Y_CLS[:5]], "'reg': 24, 'cls': 5")])
+def test_targets_that_do_not_fit_are_named(y, match):
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    with pytest.raises(ValueError, match=match):
+        model.evaluate([XA, XB], y)
+
+
+@pytest.mark.parametrize("options, error, match", [
+    (dict(loss=["mse"]), ValueError, "one entry per output .* a list of 1"),
+    (dict(loss={"reg": "mse"}), ValueError, r"it lacks \['cls'\]"),
+    (dict(loss={"reg": "mse", "cls": "mse", "other": "mse"}), ValueError,
+     r"\['other'\] are none of them"),
+    (dict(loss="mse", metrics=["mae"]), ValueError, "metrics takes one entry per output"),
+    (dict(loss="mse", metrics={"nope": "mae"}), ValueError, r"\['nope'\] are none"),
+    (dict(loss="mse", loss_weights=2.0), TypeError, "loss_weights as a list"),
+    (dict(loss="mse", loss_weights={"reg": 1.0}), ValueError, r"it lacks \['cls'\]"),
+    (dict(loss="mse", loss_weights=[1.0, "x"]), TypeError, "finite number for each output"),
+    (dict(loss=["mse", None], metrics=[None, "mae"]), ValueError, "'cls' has metrics but no "
+                                                                  "loss")])
+def test_compile_arguments_that_do_not_fit_the_outputs_are_refused(options, error, match):
+    with pytest.raises(error, match=match):
+        build().compile(optimizer="sgd", **options)
+
+
+def test_class_weight_is_refused_with_several_outputs():
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    with pytest.raises(ValueError, match="class_weight is only supported for models with a "
+                                         "single output"):
+        model.fit([XA, XB], [Y_REG, Y_CLS], class_weight={0: 1.0, 1: 2.0}, verbose=0)
+
+
+def test_an_output_without_a_loss_is_left_out():
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", None])
+    logs = model.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)
+    assert list(logs) == ["loss", "reg_loss"]
+    assert logs["loss"] == pytest.approx(logs["reg_loss"], rel=1e-6)
+
+
+def test_several_inputs_one_output_trains_as_before():
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    out = layers.Dense(1, name="out")(layers.Concatenate()([a, b]))
+    model = keras.Model([a, b], out)
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    history = model.fit({"a": XA, "b": XB}, Y_REG, epochs=2, verbose=0, validation_split=0.25)
+    assert set(history.history) == {"loss", "mae", "val_loss", "val_mae", "lr"}
+    assert model.predict([XA, XB]).shape == (24, 1)
+
+
+def test_saving_the_compile_settings_of_several_outputs_is_refused(tmp_path):
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    with pytest.raises(NotImplementedError, match="several outputs are not saved yet"):
+        model.save(str(tmp_path / "model.keras"))
+
+
+def test_several_ranks_refuse_several_inputs_or_outputs(monkeypatch):
+    from nn.distributed import fit as distributed_fit
+    monkeypatch.setattr(distributed_fit, "get_world_size", lambda: 2)
+    model = build()
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    with pytest.raises(NotImplementedError, match="fit on 2 ranks: a model of several inputs "
+                                                  "or outputs is not supported"):
+        model.fit([XA, XB], [Y_REG, Y_CLS], verbose=0)
