@@ -65,24 +65,35 @@ class Writer:
 
     # ----- compile settings -----
     def compiled(self, model):
-        """The optimizer, loss and metrics of a compiled Model; None when not compiled."""
+        """The optimizer, loss and metrics of a compiled Model; None when not compiled. A
+        model of several outputs has them per output, as dicts keyed by the outputs' names."""
         if getattr(model, "compiled_loss", None) is None:
             return None
         loss = model.compiled_loss
-        if loss.per_output_logs:
-            raise NotImplementedError("model.save: the compile settings of a model of several "
-                                      "outputs are not saved yet; save its weights "
-                                      "(model.save_weights), or save it before compile")
-        return {"optimizer": self.optimizer(model.optimizer, model),
-                "loss": (self.keras_object(loss.keras_object) if loss.keras_object is not None
-                         else _known_name(loss, resolve_loss)
-                         or self.value(loss.fn, "the loss")),
-                "metrics": [self.metric(m) for m in model.compiled_metrics if not m.weighted],
-                "weighted_metrics": [self.metric(m) for m in model.compiled_metrics
-                                     if m.weighted],
-                "loss_weights": loss.weight,
-                "steps_per_execution": model.steps_per_execution,
-                "jit_compile": getattr(model, "_captured_update", None) is not None}
+        settings = {"optimizer": self.optimizer(model.optimizer, model),
+                    "steps_per_execution": model.steps_per_execution,
+                    "jit_compile": getattr(model, "_captured_update", None) is not None}
+        if loss.per_output_logs:  # (nn.training.multi_output)
+            names = loss.names
+            return {**settings,
+                    "loss": {n: None if part is None else self.loss(part)
+                             for n, part in zip(names, loss.losses)},
+                    "loss_weights": dict(zip(names, loss.weights)),
+                    **{key: {n: self.metrics(m, weighted) for n, m in zip(names, loss.metrics)}
+                       for key, weighted in _METRIC_KINDS}}
+        return {**settings, "loss": self.loss(loss), "loss_weights": loss.weight,
+                **{key: self.metrics(model.compiled_metrics, weighted)
+                   for key, weighted in _METRIC_KINDS}}
+
+    def loss(self, loss):
+        """A compiled loss: a Keras loss object, a loss by name, or a function."""
+        if loss.keras_object is not None:
+            return self.keras_object(loss.keras_object)
+        return _known_name(loss, resolve_loss) or self.value(loss.fn, "the loss")
+
+    def metrics(self, compiled, weighted):
+        """The compiled metrics given as `weighted_metrics` (weighted) or as `metrics`."""
+        return [self.metric(m) for m in compiled if m.weighted == weighted]
 
     def metric(self, compiled):
         """A compiled metric: a Keras metric object by class and config (its state is not
@@ -232,11 +243,17 @@ class Reader:
         """Compile `model` as it was, with the optimizer's state restored."""
         opt = self.optimizer(spec["optimizer"], model)
         model.compile(optimizer=opt, loss=self.value(spec["loss"]),
-                      metrics=[self.value(m) for m in spec["metrics"]],
+                      metrics=self.metrics(spec["metrics"]),
                       jit_compile=bool(spec.get("jit_compile", False)),
                       loss_weights=spec.get("loss_weights"),
                       steps_per_execution=spec.get("steps_per_execution", 1),
-                      weighted_metrics=[self.value(m) for m in spec.get("weighted_metrics", [])])
+                      weighted_metrics=self.metrics(spec.get("weighted_metrics", [])))
+
+    def metrics(self, spec):
+        """compile's metrics from their spec: a list, or a dict of lists by output."""
+        if isinstance(spec, dict):
+            return {name: self.metrics(part) for name, part in spec.items()}
+        return [self.value(m) for m in spec]
 
     def optimizer(self, spec, model):
         cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")
@@ -326,6 +343,10 @@ def _config_of(module, where):
     raise TypeError(f"model.save: {where} is a {cls.__qualname__}, whose constructor takes "
                     "arguments but which has no get_config() returning them (Keras' "
                     f"contract); write one, or {_SAVE_WEIGHTS}")
+
+
+# compile's two metric arguments and which compiled metrics each holds
+_METRIC_KINDS = (("metrics", False), ("weighted_metrics", True))
 
 
 def _known_name(compiled, resolve):

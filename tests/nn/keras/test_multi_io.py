@@ -205,11 +205,35 @@ def test_several_inputs_one_output_trains_as_before():
     assert model.predict([XA, XB]).shape == (24, 1)
 
 
-def test_saving_the_compile_settings_of_several_outputs_is_refused(tmp_path):
+@pytest.mark.parametrize("name", sorted(REFERENCE["cases"]))
+def test_a_saved_model_of_several_outputs_resumes_where_it_stopped(name, tmp_path):
+    """The compile settings per output (losses, weights, metrics, weighted metrics) and the
+    optimizer's state are saved: the loaded model evaluates and trains on as the original."""
+    case = REFERENCE["cases"][name]
+    model, _ = fit_case(case)
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    for ours, theirs in zip(model.predict([XA, XB]), loaded.predict([XA, XB])):
+        np.testing.assert_array_equal(ours, theirs)
+    assert loaded.evaluate([XA, XB], targets(case), return_dict=True) == model.evaluate(
+        [XA, XB], targets(case), return_dict=True)
+    again = [m.fit([XA, XB], targets(case), epochs=2, batch_size=8, shuffle=False, verbose=0)
+             for m in (model, loaded)]
+    assert again[0].history == again[1].history
+
+
+def test_model_checkpoint_saves_a_model_of_several_outputs(tmp_path):
     model = build()
-    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
-    with pytest.raises(NotImplementedError, match="several outputs are not saved yet"):
-        model.save(str(tmp_path / "model.keras"))
+    model.compile(optimizer="adam", loss=["mse", "sparse_categorical_crossentropy"],
+                  loss_weights={"reg": 2.0, "cls": 0.5}, metrics={"cls": "accuracy"})
+    path = str(tmp_path / "best.keras")
+    model.fit([XA, XB], [Y_REG, Y_CLS], epochs=2, verbose=0, validation_split=0.25,
+              callbacks=[keras.callbacks.ModelCheckpoint(path, monitor="val_cls_loss",
+                                                         save_best_only=True)])
+    loaded = keras.models.load_model(path)
+    assert list(loaded.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)) == [
+        "loss", "reg_loss", "cls_loss", "cls_accuracy"]
 
 
 def test_several_ranks_refuse_several_inputs_or_outputs(monkeypatch):
