@@ -46,11 +46,37 @@ class KerasWeights:
 
 
 def snake_case(name):
-    """A Keras class name ('AUC', 'KLDivergence', 'HeNormal') as Keras' snake_case default
-    ('auc', 'kl_divergence', 'he_normal'); a lowercase or non-identifier name as it is."""
+    """A Keras class name ('AUC', 'KLDivergence', 'Conv2D') as Keras' snake_case default
+    ('auc', 'kl_divergence', 'conv2d': Keras' to_snake_case, whose digits stay with the
+    letters before them); a lowercase or non-identifier name as it is."""
     if name.islower() or not name.isidentifier():
         return name
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case"]
+def layer_names(modules):
+    """{child key: the layer's Keras name} for a model's children (`_modules`). A child held
+    under its index (no name= given) gets its class's snake_case name, numbered per kind in
+    layer order ('dense', 'dense_1', ...), skipping names other layers hold; a named one
+    (name=, a subclass's attribute) keeps its name. Keras numbers per session (a second
+    model's first Dense is 'dense_2'); here per model, so a model's names do not depend on
+    what was built before it."""
+    taken = {key for key in modules if not key.isdigit()}
+    counts, names = {}, {}
+    for key, layer in modules.items():
+        if layer is None or not key.isdigit():
+            names[key] = key
+            continue
+        base = snake_case(type(layer).__name__)
+        name = None
+        while name is None or name in taken:
+            n = counts.get(base, 0)
+            counts[base] = n + 1
+            name = base if n == 0 else f"{base}_{n}"
+        taken.add(name)
+        names[key] = name
+    return names
+
+
+__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case", "layer_names"]

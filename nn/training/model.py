@@ -27,7 +27,7 @@ from autograd.variable import as_variable
 
 from .. import regularizers
 from ..distributed.fit import DataParallelFit
-from ..layers.keras_name import KerasWeights, keras_name
+from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module
 from .batches import (
     LimitedSteps,
@@ -65,6 +65,7 @@ class Model(Module, KerasWeights):
     functional API (`Model(inputs, outputs)`, nn.keras.functional)."""
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
+    summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -547,8 +548,9 @@ class Model(Module, KerasWeights):
     def get_layer(self, name=None, index=None):
         """Keras' get_layer: the layer called `name`, or the one at `index`, among the
         model's own layers (its children, in the order they were set). A name is a layer's
-        Keras name (name=) or what the model holds it under: a subclass's attribute, a
-        Sequential's index as a string, a functional model's layer name."""
+        Keras name (name=), the name summary() shows ('dense_1' for the second unnamed
+        Dense), or what the model holds it under: a subclass's attribute, a Sequential's
+        index as a string, a functional model's layer name."""
         if (name is None) == (index is None):
             raise ValueError("get_layer: give a name or an index (one of them)")
         held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
@@ -557,8 +559,9 @@ class Model(Module, KerasWeights):
                 raise ValueError(f"get_layer: no layer at index {index}; the model has "
                                  f"{len(held)} layers")
             return held[index][1]
+        shown = layer_names(self._modules)
         for key, layer in held:
-            if name in (key, keras_name(layer)):
+            if name in (key, keras_name(layer), shown[key]):
                 return layer
         raise ValueError(f"get_layer: no layer named {name!r}; the layers are "
                          f"{[key for key, _ in held]}")

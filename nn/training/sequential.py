@@ -40,6 +40,8 @@ class Sequential(Model):
     indexing, slicing, `len` and iteration work on the layers. `name`: the model's, which
     summary() shows (Keras')."""
 
+    summary_shows_inputs = False  # Keras' summary of a Sequential has no Input row
+
     def __init__(self, *layers, name=None):
         super().__init__()
         if name is not None and (not isinstance(name, str) or not name):

@@ -1,11 +1,14 @@
 """Model.summary(): Keras' table of layers, output shapes and parameter counts.
 
 Rows are the model's direct children (a nested block is one row with all its
-parameters). Output shapes come from the last call of the model (batch axis shown as
-None), or from a trial call when the input shape is known (`input_shape=` on the first
+parameters), under Keras' names ('dense', 'dense_1', ...: see layer_names); a Sequential's
+Input is no row, as in Keras. Output shapes come from the last call of the model (batch
+axis shown as None), or from a trial call when the input shape is known (`input_shape=` on the first
 Dense); "?" where no call told them. As in Keras, non-trainable counts include
 BatchNorm's running statistics (float buffers) and frozen parameters.
 """
+from ..layers.input_layer import InputLayer
+from ..layers.keras_name import layer_names, snake_case
 from ..layers.lambda_layer import Lambda
 
 NOT_BUILT = ("This model has not yet been built. Build the model first by calling it on a "
@@ -20,7 +23,7 @@ def is_built(model):
 
 def print_summary(model, print_fn=print, line_length=72):
     """Print the table (or, for a model not built yet, Keras' message) through `print_fn`."""
-    print_fn(f'Model: "{getattr(model, "name", None) or type(model).__name__}"')
+    print_fn(f'Model: "{getattr(model, "name", None) or snake_case(type(model).__name__)}"')
     shapes = model.layer_output_shapes()  # may build lazy layers from a known input shape
     if not is_built(model):
         print_fn(NOT_BUILT)
@@ -36,9 +39,9 @@ def print_summary(model, print_fn=print, line_length=72):
             print_fn("")
     print_fn("=" * line_length)
     trainable, frozen = count_parameters(model)
-    print_fn(f"Total params: {_count(trainable[0] + frozen[0], trainable[1] + frozen[1])}")
-    print_fn(f"Trainable params: {_count(*trainable)}")
-    print_fn(f"Non-trainable params: {_count(*frozen)}")
+    print_fn(f" Total params: {_count(trainable[0] + frozen[0], trainable[1] + frozen[1])}")
+    print_fn(f" Trainable params: {_count(*trainable)}")
+    print_fn(f" Non-trainable params: {_count(*frozen)}")
     print_fn("_" * line_length)
 
 
@@ -65,9 +68,12 @@ def _layer_type(layer):
 
 def _layer_rows(model, shapes):
     children = list(model.named_children())
-    for name, child in children:
+    names = layer_names(model._modules)
+    for key, child in children:
+        if isinstance(child, InputLayer) and not model.summary_shows_inputs:
+            continue
         trainable, frozen = count_parameters(child)
-        yield (f"{name} ({_layer_type(child)})", _shape(shapes.get(name)),
+        yield (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
                f"{trainable[0] + frozen[0]:,}")
     own = sum(int(p.size) for p in model.parameters(recurse=False))
     if own or not children:
@@ -86,11 +92,13 @@ def _count(count, nbytes):
 
 
 def _size(nbytes):
-    if nbytes < 1024:
-        return f"{nbytes} B"
-    if nbytes < 1024 ** 2:
-        return f"{nbytes / 1024:.2f} KB"
-    return f"{nbytes / 1024 ** 2:.2f} MB"
+    """Keras' readable size: '884.00 B', '1.50 KB', ..."""
+    units = ("B", "KB", "MB", "GB")
+    for unit in units[:-1]:
+        if nbytes < 1024:
+            return f"{nbytes:.2f} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:.2f} {units[-1]}"
 
 
 def _column_widths(line_length):
@@ -100,13 +108,27 @@ def _column_widths(line_length):
 
 
 def _row(cells, widths):
-    text = ""
-    for cell, width in zip(cells, widths):
-        cell = str(cell)
-        if len(cell) >= width:
-            cell = cell[:width - 3] + ".."
-        text += " " + cell.ljust(width - 1)
-    return text.rstrip()
+    """The row's lines: a cell too long for its column goes on at the next line, broken at
+    spaces as Keras breaks 'batch_normalization (BatchNormalization)' (a word longer than
+    the column is cut)."""
+    columns = [_wrapped(str(cell), width - 1) for cell, width in zip(cells, widths)]
+    lines = []
+    for i in range(max(len(column) for column in columns)):
+        parts = [column[i] if i < len(column) else "" for column in columns]
+        lines.append("".join(" " + part.ljust(width - 1)
+                             for part, width in zip(parts, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def _wrapped(text, width):
+    lines = []
+    for word in text.split(" "):
+        word = word if len(word) < width else word[:width - 3] + ".."
+        if lines and len(lines[-1]) + 1 + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 __all__ = ["print_summary", "count_parameters", "is_built", "NOT_BUILT"]

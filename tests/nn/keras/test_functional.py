@@ -123,8 +123,8 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_summary_shows_each_layers_output_shape():
     text = summary_text(residual_mlp())
-    for row in ("0 (InputLayer)", "(None, 64)", "3 (Add)", "(None, 32)", "4 (Dense)",
-                "(None, 10)", "Total params: 3,466"):
+    for row in ("input_layer (InputLayer)", "(None, 64)", "add (Add)", "(None, 32)",
+                "dense_2 (Dense)", "(None, 10)", "Total params: 3,466"):
         assert row in text
 
 

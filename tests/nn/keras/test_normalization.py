@@ -87,11 +87,12 @@ def test_batch_normalization_inference_and_frozen_keep_the_statistics():
     model.fit(x, x, epochs=2, batch_size=4, verbose=0)
     for kept, now in zip(before, norm.get_weights()):
         np.testing.assert_array_equal(kept, now)  # frozen: runs in inference, learns nothing
-    assert "Non-trainable params: 12 (48 B)" in summary_text(model)  # gamma, beta and moving stats
+    # gamma, beta and the moving statistics
+    assert "Non-trainable params: 12 (48.00 B)" in summary_text(model)
     norm.trainable = True
     model.fit(x, x, epochs=1, batch_size=4, verbose=0)
     assert not np.allclose(norm.get_weights()[2], 0)  # training moves the statistics
-    assert "Non-trainable params: 6 (24 B)" in summary_text(model)  # Keras' count
+    assert "Non-trainable params: 6 (24.00 B)" in summary_text(model)  # Keras' count
 
 
 def test_batch_normalization_takes_one_sample_as_keras():

@@ -33,10 +33,10 @@ def test_summary_shows_the_model_and_layer_names():
     named_model().summary(print_fn=lines.append)
     text = "\n".join(lines)
     assert lines[0] == 'Model: "classifier"'
-    for row in ("hidden (Dense)", "drop (Dropout)", "4 (Dense)", "probabilities (Activation)"):
+    for row in ("hidden (Dense)", "drop (Dropout)", "dense (Dense)", "probabilities (Activation)"):
         assert row in text
     assert "?" not in text  # every row has its output shape, the last one's too
-    assert 'Model: "Sequential"' in "\n".join(_summary_lines(nn.Sequential([nn.Dense(2)]),
+    assert 'Model: "sequential"' in "\n".join(_summary_lines(nn.Sequential([nn.Dense(2)]),
                                                                (3,)))
 
 

@@ -30,9 +30,9 @@ def test_a_sequential_is_a_chain_of_boxes_with_shapes_and_parameter_counts():
     dot = model_to_dot(_mlp())
     assert _boxes(dot) == {
         "input": "input\\n(None, 64)",
-        "layer0": "0 (Dense)\\noutput: (None, 32)\\nparams: 2,080",
-        "layer1": "1 (Dropout)\\noutput: (None, 32)\\nparams: 0",
-        "layer2": "2 (Dense)\\noutput: (None, 10)\\nparams: 330",
+        "layer0": "dense (Dense)\\noutput: (None, 32)\\nparams: 2,080",
+        "layer1": "dropout (Dropout)\\noutput: (None, 32)\\nparams: 0",
+        "layer2": "dense_1 (Dense)\\noutput: (None, 10)\\nparams: 330",
     }
     assert _edges(dot) == [("input", "layer0", ""), ("layer0", "layer1", ""),
                            ("layer1", "layer2", "")]
@@ -40,8 +40,9 @@ def test_a_sequential_is_a_chain_of_boxes_with_shapes_and_parameter_counts():
 
 def test_show_shapes_false_leaves_out_shapes():
     boxes = _boxes(model_to_dot(_mlp(), show_shapes=False))
-    assert boxes == {"layer0": "0 (Dense)\\nparams: 2,080", "layer1": "1 (Dropout)\\nparams: 0",
-                     "layer2": "2 (Dense)\\nparams: 330"}
+    assert boxes == {"layer0": "dense (Dense)\\nparams: 2,080",
+                     "layer1": "dropout (Dropout)\\nparams: 0",
+                     "layer2": "dense_1 (Dense)\\nparams: 330"}
 
 
 def test_counts_and_shapes_agree_with_summary():
@@ -53,9 +54,9 @@ def test_counts_and_shapes_agree_with_summary():
     model.summary(print_fn=lines.append)
     boxes = _boxes(model_to_dot(model))
     assert "input" not in boxes  # a convolution's input size is not known to the model
-    assert boxes["layer1"] == "1 (BatchNorm2d)\\noutput: (None, 4, 8, 8)\\nparams: 16"
-    assert boxes["layer4"] == "4 (Flatten)\\noutput: (None, 64)\\nparams: 0"
-    rows = [line for line in lines if re.match(r" \d \(", line)]
+    assert boxes["layer1"] == "batch_norm2d (BatchNorm2d)\\noutput: (None, 4, 8, 8)\\nparams: 16"
+    assert boxes["layer4"] == "flatten (Flatten)\\noutput: (None, 64)\\nparams: 0"
+    rows = [line for line in lines if re.match(r" \w+ \(", line) and "(type)" not in line]
     assert len(rows) == len(boxes) == 6
     for i, line in enumerate(rows):
         shape, params = line.split()[2:-1], line.split()[-1]

@@ -78,7 +78,7 @@ def test_plain_functions_are_wrapped_as_lambda_layers():
     assert y.name == "lambda" and 'label="relu' in get_dot_graph(y)
     lines = []
     model.summary(print_fn=lines.append)
-    assert any("1 (Lambda: relu)" in line and "(None, 8)" in line for line in lines)
+    assert any("lambda (Lambda: relu)" in line and "(None, 8)" in line for line in lines)
 
 
 def test_a_class_is_not_taken_for_a_function():
@@ -133,7 +133,7 @@ def test_trainable_false_freezes_a_layer_as_in_keras():
     assert not model.layers[0].trainable and model.layers[1].trainable and not model.trainable
     lines = []
     model.summary(print_fn=lines.append)
-    assert "Non-trainable params: 16 (64 B)" in lines
+    assert " Non-trainable params: 16 (64.00 B)" in lines
     model.layers[0].trainable = True
     model.fit(x, y, epochs=1, verbose=0)
     assert not np.array_equal(model.layers[0].weight.data, frozen)

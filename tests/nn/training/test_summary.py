@@ -25,13 +25,13 @@ def row(text, name):
 
 def test_built_model_lists_layers_shapes_and_counts():
     text = summary_text(keras_example())  # built from input_shape, never called
-    assert text.startswith('Model: "Sequential"')
-    assert row(text, "0") == ["0", "(Dense)", "(None,", "12)", "108"]
-    assert row(text, "1") == ["1", "(Dense)", "(None,", "8)", "104"]
-    assert row(text, "2") == ["2", "(Dense)", "(None,", "1)", "9"]
-    assert "Total params: 221 (884 B)" in text
-    assert "Trainable params: 221 (884 B)" in text
-    assert "Non-trainable params: 0 (0 B)" in text
+    assert text.startswith('Model: "sequential"')  # Keras 3's names
+    assert row(text, "dense") == ["dense", "(Dense)", "(None,", "12)", "108"]
+    assert row(text, "dense_1") == ["dense_1", "(Dense)", "(None,", "8)", "104"]
+    assert row(text, "dense_2") == ["dense_2", "(Dense)", "(None,", "1)", "9"]
+    assert "Total params: 221 (884.00 B)" in text
+    assert "Trainable params: 221 (884.00 B)" in text
+    assert "Non-trainable params: 0 (0.00 B)" in text
 
 
 def test_unbuilt_model_says_so_until_it_is_called(capsys):
@@ -41,7 +41,7 @@ def test_unbuilt_model_says_so_until_it_is_called(capsys):
     assert "This model has not yet been built" in out and "Total params" not in out
     model(np.zeros((2, 5), np.float32))
     text = summary_text(model)
-    assert row(text, "0")[-2:] == ["16)", "96"] and row(text, "1")[1] == "(ReLU)"
+    assert row(text, "lazy_linear")[-2:] == ["16)", "96"] and row(text, "re_lu")[1] == "(ReLU)"
     assert "Total params: 147 " in text
 
 
@@ -83,3 +83,63 @@ def test_a_dense_on_sequences_is_summarized_with_the_shapes_it_saw(first):
     assert any("(None, 5, 8)" in line for line in lines)
     assert any("(None, 40)" in line for line in lines)
     assert model.layers[2].in_features == 40
+
+
+def table(text):
+    """[(layer, output shape, params)] of a summary, a row's wrapped lines joined (the
+    columns at the default line length's widths, 32 / 23 / 17)."""
+    body = text.split("=" * 72)[1]
+    rows = []
+    for line in body.splitlines():
+        cells = [line[:33].strip(), line[33:56].strip(), line[56:].strip()]
+        if cells[2]:
+            rows.append(cells)
+        elif cells[0]:
+            rows[-1][0] += " " + cells[0]
+    return [tuple(row) for row in rows]
+
+
+# Keras 3.15's summary of the same models (keras.Sequential / keras.Model, JAX backend):
+# layer names, output shapes, counts and totals as it prints them
+KERAS_MLP = [("dense (Dense)", "(None, 3)", "15"),
+             ("batch_normalization (BatchNormalization)", "(None, 3)", "12"),
+             ("dense_1 (Dense)", "(None, 2)", "8")]
+KERAS_MLP_TOTALS = [" Total params: 35 (140.00 B)", " Trainable params: 29 (116.00 B)",
+                    " Non-trainable params: 6 (24.00 B)"]
+KERAS_CONVNET = [("conv2d (Conv2D)", "(None, 6, 6, 2)", "20"),
+                 ("max_pooling2d (MaxPooling2D)", "(None, 3, 3, 2)", "0"),
+                 ("global_average_pooling2d (GlobalAveragePooling2D)", "(None, 2)", "0"),
+                 ("re_lu (ReLU)", "(None, 2)", "0"),
+                 ("out (Dense)", "(None, 1)", "3")]
+KERAS_FUNCTIONAL = [("input_layer (InputLayer)", "(None, 4)", "0"),
+                    ("dense (Dense)", "(None, 3)", "15"),
+                    ("dense_1 (Dense)", "(None, 2)", "8")]
+
+
+def test_summary_matches_keras_3_names_rows_and_totals():
+    import nn.keras as keras
+    from nn.keras import layers
+    mlp = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="relu"),
+                            layers.BatchNormalization(), layers.Dense(2)])
+    text = summary_text(mlp)
+    assert text.splitlines()[0] == 'Model: "sequential"'
+    assert table(text) == KERAS_MLP  # no row for the Input, as Keras
+    assert text.splitlines()[-4:-1] == KERAS_MLP_TOTALS
+    convnet = keras.Sequential([keras.Input((8, 8, 1)), layers.Conv2D(2, 3),
+                                layers.MaxPooling2D(), layers.GlobalAveragePooling2D(),
+                                layers.ReLU(), layers.Dense(1, name="out")])
+    assert table(summary_text(convnet)) == KERAS_CONVNET
+    inputs = keras.Input((4,))
+    functional = keras.Model(inputs, layers.Dense(2)(layers.Dense(3)(inputs)))
+    text = summary_text(functional)
+    assert text.splitlines()[0] == 'Model: "functional"' and table(text) == KERAS_FUNCTIONAL
+
+
+def test_get_layer_finds_the_names_summary_shows():
+    model = nn.Sequential([nn.Dense(3, input_shape=(4,)), nn.ReLU(), nn.Dense(2, name="dense"),
+                           nn.Dense(1)])
+    # 'dense' is taken by the named layer: the unnamed Dense layers are dense_1 and dense_2
+    assert [row[0] for row in table(summary_text(model))] == [
+        "dense_1 (Dense)", "re_lu (ReLU)", "dense (Dense)", "dense_2 (Dense)"]
+    assert model.get_layer("dense_1") is model[0] and model.get_layer("dense_2") is model[3]
+    assert model.get_layer("dense") is model[2] and model.get_layer("0") is model[0]
