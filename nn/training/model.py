@@ -270,7 +270,7 @@ class Model(Module, KerasWeights):
         >>> model.compile(optimizer=optim.SGD(lr=0.1), loss="mse")
         >>> history = model.fit(x, y, epochs=100, batch_size=8, verbose=0)
         >>> history
-        History(epochs=100, keys=['loss', 'lr'])
+        History(epochs=100, keys=['loss'])
         >>> history.history["loss"][-1] < 1e-6
         True
         >>> model.predict(np.array([[0.5]], dtype=np.float32)).round(2)   # 2 * 0.5 + 1
@@ -336,13 +336,10 @@ class Model(Module, KerasWeights):
                 break  # a generator with steps_per_epoch, at its end (warned)
             _start_sampler_epoch(train, epoch)
             runner.call("on_epoch_begin", epoch, {})
-            lr = self.optimizer.param_groups[0].get("lr")  # what this epoch trains with
             logs = self._train_epoch(train, runner)
             if validation is not None and validates(epoch + 1):
                 val_logs = self._evaluate_logs(validation, runner)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
-            if lr is not None:
-                logs["lr"] = float(lr)
             runner.call("on_epoch_end", epoch, logs)
             if self._stopping() or _used_up(train, ahead=False):
                 break

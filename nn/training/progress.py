@@ -12,15 +12,13 @@ import numpy as np
 
 from .callbacks.base import BatchesRun, Callback
 
-_HIDDEN_KEYS = ("lr",)  # in the logs (History, CSVLogger) but not worth a column on screen
 # Keras' layout: a short fixed bar, so the logs (tqdm's postfix) keep the line's width.
 _BAR_FORMAT = "{desc} {n_fmt}/{total_fmt} |{bar:20}| {elapsed}{postfix}"
 
 
 def format_logs(logs):
     """'loss: 0.1234 - accuracy: 0.9500 - ...' (Keras' layout)."""
-    return " - ".join(f"{key}: {_number(value)}" for key, value in logs.items()
-                      if key not in _HIDDEN_KEYS)
+    return " - ".join(f"{key}: {_number(value)}" for key, value in logs.items())
 
 
 def _number(value):

@@ -107,7 +107,7 @@ print("evaluate with one-hot targets: loss, acc, f1_score, mse =", np.round(cate
 notes_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["acc"])
 sparse = notes_model.evaluate(x_test, y_test)
 print("the same model, sparse loss on integer labels: loss, acc =", np.round(sparse, 4))
-assert sorted(notes_history.history) == ["acc", "f1_score", "loss", "lr", "mse"]
+assert sorted(notes_history.history) == ["acc", "f1_score", "loss", "mse"]
 assert np.isclose(categorical[0], sparse[0]) and categorical[1] == sparse[1]
 assert categorical[1] > 0.88  # 0.91-0.93 across seeds
 
@@ -152,7 +152,7 @@ for ax in (left, right):
 plt.show()
 
 print((OUT / "history.csv").read_text().splitlines()[:3])
-assert sorted(history.history) == ["accuracy", "loss", "lr", "val_accuracy", "val_loss"]
+assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
 assert max(history.history["val_accuracy"]) > 0.95
 
 # %% [markdown]

@@ -26,6 +26,13 @@ def set_lrs(model, lrs, who):
         group["lr"] = float(lr)
 
 
+def log_learning_rate(model, logs):
+    """Put the rate the epoch trained with in its logs as `learning_rate` (the first param
+    group's), as Keras 3's learning-rate callbacks do: fit logs none by itself."""
+    if logs is not None:
+        logs["learning_rate"] = get_lrs(model, "fit")[0]
+
+
 def _shown(lrs):
     return lrs[0] if len(lrs) == 1 else lrs
 
@@ -33,7 +40,8 @@ def _shown(lrs):
 class LearningRateScheduler(Callback):
     """At each epoch start, set the lr to `schedule(epoch, lr)` (0-based epoch, current
     lr), called for each param group; a one-argument `schedule(epoch)` gives the first
-    group's lr, and the other groups keep their ratio to it from the start of training."""
+    group's lr, and the other groups keep their ratio to it from the start of training.
+    Each epoch's logs get its `learning_rate`, as Keras 3's."""
 
     def __init__(self, schedule, verbose=0):
         if not callable(schedule):
@@ -62,6 +70,9 @@ class LearningRateScheduler(Callback):
             print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to "
                   f"{_shown(new)}.")
 
+    def on_epoch_end(self, epoch, logs=None):
+        log_learning_rate(self.model, logs)
+
 
 def _number(value):
     return value.item() if hasattr(value, "item") else value  # a NumPy scalar or 0-d array
@@ -89,6 +100,7 @@ class ReduceLROnPlateau(Callback):
     """Multiply the lr by `factor` once `monitor` has not improved by more than
     `min_delta` for `patience` epochs (Keras' semantics: an absolute min_delta, the cut
     comes on the `patience`-th bad epoch); then wait `cooldown` epochs; never below `min_lr`.
+    Each epoch's logs get the `learning_rate` it trained with (before a cut), as Keras 3's.
     """
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
@@ -109,6 +121,7 @@ class ReduceLROnPlateau(Callback):
         self._reset()
 
     def on_epoch_end(self, epoch, logs=None):
+        log_learning_rate(self.model, logs)
         current = self.monitor.value(logs)
         if current is None:
             return
@@ -139,7 +152,9 @@ class SchedulerStep(Callback):
     """Run an `optim.lr_scheduler` object during fit: `step()` after every epoch (or
     every batch with interval="batch"). `optim.lr_scheduler.ReduceLROnPlateau` is fed the
     epoch's `monitor` value (default: `val_loss` when there is validation data, else
-    `loss`). Passing a scheduler itself in `fit(callbacks=[...])` wraps it in this.
+    `loss`). Passing a scheduler itself in `fit(callbacks=[...])` wraps it in this. Each
+    epoch's logs get the `learning_rate` it ended with (before the epoch's step), as Keras
+    3's learning-rate callbacks log it.
     """
 
     def __init__(self, scheduler, interval="epoch", monitor=None):
@@ -169,6 +184,7 @@ class SchedulerStep(Callback):
                 self.scheduler.step()
 
     def on_epoch_end(self, epoch, logs=None):
+        log_learning_rate(self.model, logs)
         if self.interval != "epoch":
             return
         if not self.on_plateau:
@@ -184,4 +200,4 @@ class SchedulerStep(Callback):
 
 
 __all__ = ["LearningRateScheduler", "ReduceLROnPlateau", "SchedulerStep", "get_lrs",
-           "set_lrs"]
+           "set_lrs", "log_learning_rate"]

@@ -58,7 +58,7 @@ def test_callback_hooks_run_in_keras_order():
     assert spy.model is model
     assert calls == [("train_begin", 2, 1), ("epoch_begin", 0), ("batch_begin", 0),
                      ("batch_end", 0, ["loss"]), ("batch_begin", 1), ("batch_end", 1, ["loss"]),
-                     ("epoch_end", 0, ["loss", "lr"]), ("train_end",)]
+                     ("epoch_end", 0, ["loss"]), ("train_end",)]
 
 
 def test_early_stopping_stops_and_restores_the_best_weights():
@@ -233,7 +233,7 @@ def test_csv_logger_writes_one_row_per_epoch(tmp_path):
     history = model.fit(x, y, epochs=3, validation_split=0.25,
                         callbacks=[CSVLogger(path)], verbose=0)
     rows = list(csv.reader(path.open()))
-    assert rows[0] == ["epoch", "accuracy", "loss", "lr", "val_accuracy", "val_loss"]
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
     assert [r[0] for r in rows[1:]] == ["0", "1", "2"]
     for key in ("loss", "val_accuracy"):
         column = rows[0].index(key)
@@ -242,14 +242,14 @@ def test_csv_logger_writes_one_row_per_epoch(tmp_path):
               verbose=0)
     rows = list(csv.reader(path.open()))  # appended rows follow the file's separator, columns
     assert len(rows) == 6 and rows[4][0] == "0" and rows[4][-2:] == ["NA", "NA"]
-    assert all(len(row) == 6 for row in rows)
+    assert all(len(row) == 5 for row in rows)
     assert not [p for p in tmp_path.iterdir() if p.name != "log.csv"]  # no temp files left
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy", "f1"])  # resumed with one more metric: a new column
     model.fit(x, y, epochs=1, callbacks=[CSVLogger(path, append=True)], verbose=0)
     rows = list(csv.reader(path.open()))
     assert rows[0][-1] == "f1" and [row[-1] for row in rows[1:-1]] == ["NA"] * 5
-    assert float(rows[-1][-1]) >= 0 and all(len(row) == 7 for row in rows)
+    assert float(rows[-1][-1]) >= 0 and all(len(row) == 6 for row in rows)
     path.write_text("time;loss\n1;2\n")
     with pytest.raises(ValueError, match="log.csv: its first line is not a header"):
         model.fit(x, y, callbacks=[CSVLogger(path, append=True)], verbose=0)
@@ -261,11 +261,11 @@ def test_learning_rate_scheduler_sets_the_lr_each_epoch():
     seen = []
     schedule = LearningRateScheduler(lambda epoch, lr: seen.append(lr) or 0.1 / (epoch + 1))
     history = model.fit(x, y, epochs=3, callbacks=[schedule], verbose=0)
-    assert history.history["lr"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
     assert seen == pytest.approx([0.1, 0.1, 0.05])
     one_argument = LearningRateScheduler(lambda epoch: 0.01 * (epoch + 1))
     assert model.fit(x, y, epochs=2, callbacks=[one_argument],
-                     verbose=0).history["lr"] == pytest.approx([0.01, 0.02])
+                     verbose=0).history["learning_rate"] == pytest.approx([0.01, 0.02])
     with pytest.raises(ValueError, match="epoch 0"):
         model.fit(x, y, callbacks=[LearningRateScheduler(lambda e, lr: -1.0)], verbose=0)
 
@@ -277,7 +277,7 @@ def test_lr_scheduler_objects_step_once_per_epoch():
     model.compile(optimizer=opt, loss="mse")
     scheduler = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
     history = model.fit(x, y, epochs=3, callbacks=[scheduler], verbose=0)
-    assert history.history["lr"] == pytest.approx([0.1, 0.05, 0.025])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.025])
     per_batch = SchedulerStep(optim.lr_scheduler.ExponentialLR(opt, gamma=0.5), "batch")
     model.fit(x, y, epochs=1, batch_size=10, callbacks=[per_batch], verbose=0)  # 4 batches
     assert opt.param_groups[0]["lr"] == pytest.approx(0.0125 / 16)
@@ -291,7 +291,7 @@ def test_reduce_on_plateau_scheduler_is_fed_the_monitored_value():
     plateau = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
     script = ScriptedLogs("val_loss", [1.0, 1.0, 1.0, 1.0, 1.0])
     history = model.fit(x, y, epochs=5, callbacks=[script, plateau], verbose=0)
-    assert history.history["lr"] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05])
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05])
 
 
 def test_a_scheduler_of_another_optimizer_is_refused():
@@ -312,7 +312,7 @@ def test_keras_reduce_lr_on_plateau():
     history = model.fit(x, y, epochs=8, callbacks=[script, reduce], verbose=0)
     # Keras: bad epochs 2, 3 -> cut after epoch 3; epoch 4 ends the cooldown and counts
     # as bad again, with 5 -> cut after epoch 5 (to the floor 0.03)
-    assert history.history["lr"] == pytest.approx([0.1] * 4 + [0.05] * 2 + [0.03] * 2)
+    assert history.history["learning_rate"] == pytest.approx([0.1] * 4 + [0.05] * 2 + [0.03] * 2)
 
 
 def _two_group_model():
@@ -502,20 +502,39 @@ def test_validation_every_other_epoch_reaches_the_csv_and_the_plateau_scheduler(
     model.compile(optimizer=opt, loss="mse")
     plateau = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, factor=0.5)
     history = model.fit(x, y, epochs=4, validation_data=(x[:8], y[:8]), validation_freq=2,
-                        verbose=0, callbacks=[CSVLogger(tmp_path / "log.csv"), plateau])
+                        verbose=0, callbacks=[plateau, CSVLogger(tmp_path / "log.csv")])
     rows = list(csv.reader(open(tmp_path / "log.csv")))
-    assert rows[0] == ["epoch", "loss", "lr", "val_loss"]
+    assert rows[0] == ["epoch", "learning_rate", "loss", "val_loss"]
     assert [row[3] for row in rows[1:]][::2] == ["NA", "NA"] and rows[2][3] != "NA"
     assert plateau.best == min(history.history["val_loss"])  # fed val_loss, not loss
 
 
-def test_history_reads_keras_3_s_learning_rate_key():
+class LogKeys(Callback):
+    def __init__(self):
+        self.keys = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.keys.append(sorted(logs))
+
+
+def test_learning_rate_is_logged_as_keras_3_logs_it():
+    # Keras 3.15 (SGD(0.1), Dense(1), the same fits): a plain fit logs ['loss'] only; the
+    # learning-rate callbacks add 'learning_rate' in on_epoch_end, so a callback before
+    # them does not see it and one after does; the values below are Keras' (float32 there)
     x, y = linear_data()
-    history = regression_model(lr=0.05).fit(x, y, epochs=2, verbose=0).history
-    assert history["learning_rate"] == history["lr"] == pytest.approx([0.05, 0.05])
-    assert "learning_rate" in history and history.get("learning_rate") == history["lr"]
-    with pytest.raises(KeyError):
-        history["val_loss"]
+    assert list(regression_model(lr=0.1).fit(x, y, epochs=2, verbose=0).history) == ["loss"]
+    before, after = LogKeys(), LogKeys()
+    halve = LearningRateScheduler(lambda epoch, lr: lr * 0.5)
+    history = regression_model(lr=0.1).fit(x, y, epochs=3, verbose=0,
+                                            callbacks=[before, halve, after]).history
+    assert before.keys == [["loss"]] * 3 and after.keys == [["learning_rate", "loss"]] * 3
+    assert history["learning_rate"] == pytest.approx([0.05, 0.025, 0.0125])
+    plateau = ReduceLROnPlateau("loss", patience=1, factor=0.5, min_delta=10)
+    history = regression_model(lr=0.1).fit(x, y, epochs=3, verbose=0,
+                                            callbacks=[plateau]).history
+    assert history["learning_rate"] == pytest.approx([0.1, 0.1, 0.05])  # before each cut
+    assert "lr" not in history
+
 
 
 class CollectTestBatchLogs(Callback):

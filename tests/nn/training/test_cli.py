@@ -27,7 +27,7 @@ def test_train_writes_every_file(tmp_path, capsys):
     for name in ("graph.png", "model.png", "learning_curve.png", "gradients.png"):
         assert (out / name).read_bytes()[:8] == PNG
     rows = list(csv.reader((out / "history.csv").open()))
-    assert rows[0] == ["epoch", "accuracy", "loss", "lr", "val_accuracy", "val_loss"]
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
     assert len(rows) == 3
     with np.load(out / "weights.npz", allow_pickle=False) as weights:
         assert sorted(weights.files) == ["0.bias", "0.weight", "1.bias", "1.weight",

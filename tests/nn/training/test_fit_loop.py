@@ -75,7 +75,7 @@ def test_validation_data_and_val_logs():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     history = model.fit(x[:90], y[:90], epochs=3, validation_data=(x[90:], y[90:]), verbose=0)
-    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy", "lr"]
+    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
     assert all(len(v) == 3 for v in history.history.values())
     assert history.history["val_loss"][-1] == pytest.approx(model.evaluate(x[90:], y[90:])[0])
     assert model.history is history and history.epoch == [0, 1, 2]
