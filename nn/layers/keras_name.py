@@ -2,12 +2,40 @@
 name as the snake_case name Keras derives from it ('F1Score' -> 'f1_score')."""
 import re
 
+from autograd.variable import Variable
 
-class KerasNamed:
+
+class KerasWeights:
+    """Keras' lists of a layer's or model's weights, as Variables; on Keras' classes only
+    (Model, nn.keras' Layer): a PyTorch module may hold a `weights` of its own."""
+
+    @property
+    def weights(self):
+        """The arrays get_weights copies, in its order, live: the parameters, and BatchNorm's
+        moving statistics (Keras' non-trainable weights) as Variables without gradient
+        around the buffers themselves. A parameter keeps its own layout (a Dense's is
+        PyTorch's (out, in) weight, which get_weights gives as Keras' (in, out) kernel)."""
+        params = {id(p.data): p for p in self.parameters()}
+        return [params[id(array)] if id(array) in params else
+                Variable(array, name=key, requires_grad=False)
+                for key, array, _ in self._keras_weights()]
+
+    @property
+    def trainable_weights(self):
+        return [w for w in self.weights if w.requires_grad]
+
+    @property
+    def non_trainable_weights(self):
+        """Frozen parameters and BatchNorm's moving statistics, as Keras counts them."""
+        return [w for w in self.weights if not w.requires_grad]
+
+
+class KerasNamed(KerasWeights):
     """Mixin of the Keras-style layers that take `name=`. A Sequential registers such a layer
     under its name (parameters `hidden.weight`, `model.get_layer("hidden")`, the summary's
     rows), as Keras names layers; an unnamed one keeps PyTorch's index. Only these layers'
-    names are read: another module's `name` attribute may mean something else."""
+    names are read: another module's `name` attribute may mean something else. They have
+    Keras' weight lists too (KerasWeights)."""
 
     name = None
 
@@ -26,23 +54,6 @@ class KerasNamed:
 def keras_name(layer):
     """The name `layer` was given (Keras' name=), or None."""
     return layer.name if isinstance(layer, KerasNamed) else None
-
-
-class KerasWeights:
-    """Keras' lists of a layer's or model's weights (its parameters, as Variables); on Keras'
-    classes only (Model, nn.keras' Layer): a PyTorch module may hold a `weights` of its own."""
-
-    @property
-    def weights(self):
-        return list(self.parameters())
-
-    @property
-    def trainable_weights(self):
-        return [p for p in self.parameters() if p.requires_grad]
-
-    @property
-    def non_trainable_weights(self):
-        return [p for p in self.parameters() if not p.requires_grad]
 
 
 def snake_case(name):

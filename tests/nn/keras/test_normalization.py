@@ -169,3 +169,31 @@ def test_layer_normalization_without_center_or_scale_and_errors():
     with pytest.raises(ValueError, match=r"axis=0 does not fit an input with 2 axes \(the "
                                          r"batch axis 0 cannot be one\)"):
         layers.LayerNormalization(axis=0)(np.ones((3, 5), np.float32))
+
+
+# Keras 3.15, the same model given the same weights (set_weights), predict(X_WEIGHTS)
+KERAS_BN_PREDICT = np.array([[2.2405438, 3.5497885], [1.901912, 3.8992138],
+                             [2.4199784, 4.762658]], np.float32)
+
+
+def test_weights_hold_the_moving_statistics_in_keras_order_and_set_weights_ports_them():
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="relu"),
+                              layers.BatchNormalization(), layers.Dense(2)])
+    # Keras: kernel, bias, gamma, beta, moving_mean, moving_variance, kernel, bias
+    shapes = [(4, 3), (3,), (3,), (3,), (3,), (3,), (3, 2), (2,)]
+    assert [w.shape for w in model.get_weights()] == shapes
+    assert len(model.weights) == 8 and [w.requires_grad for w in model.weights] == [
+        True] * 4 + [False] * 2 + [True] * 2
+    norm = model.layers[2]
+    moving = model.non_trainable_weights
+    assert [w.data for w in moving] == [norm.running_mean, norm.running_var]  # live arrays
+    assert len(model.trainable_weights) == 6 and len(norm.weights) == 4
+    weights = [np.linspace(-1, 1, int(np.prod(s)), dtype=np.float32).reshape(s)
+               for s in shapes]
+    weights[5] = np.abs(weights[5]) + 0.5  # a moving variance
+    model.set_weights(weights)
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights))
+    x = np.linspace(-2, 2, 12, dtype=np.float32).reshape(3, 4)
+    np.testing.assert_allclose(model.predict(x, verbose=0), KERAS_BN_PREDICT, rtol=1e-6)
+    assert list(model.state_dict())[:6] == ["1.weight", "1.bias", "2.weight", "2.bias",
+                                            "2.running_mean", "2.running_var"]  # PyTorch's
