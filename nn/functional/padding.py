@@ -9,7 +9,10 @@ _MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge",
 def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names)
     """Pad the last len(pad) // 2 axes: pad = (left, right) of the last axis, then of the one
     before it, ... (PyTorch's order); mode 'constant' (with `value`, default 0), 'reflect',
-    'replicate' or 'circular'. The gradient adds up every copy of an element."""
+    'replicate' or 'circular'. A negative width crops that side instead, as in PyTorch:
+    'circular' wraps around what is left, the other modes pad the whole input and then crop
+    (a reflection may so show elements cropped away). The gradient adds up every copy of an
+    element (and is zero for cropped ones)."""
     x = as_variable(input, who="pad")
     if not isinstance(pad, (tuple, list)) or not all(isinstance(w, int) for w in pad):
         raise TypeError(f"pad: pad must be a tuple of ints, (before, after) pairs from the "
@@ -24,15 +27,45 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 (PyTorch's names
         raise ValueError(f"pad: value applies to mode 'constant' only, not {mode!r}")
     pairs = [widths[i:i + 2] for i in range(0, len(widths), 2)][::-1]  # first axis first
     full = [(0, 0)] * (x.ndim - len(pairs)) + pairs
-    if mode == "reflect" and any(max(p) >= n for p, n in zip(full, x.shape) if max(p)):
-        raise ValueError(f"pad: reflect padding must be smaller than the axis it pads (PyTorch's "
-                         f"rule), got {widths!r} for shape {x.shape}")
-    if mode == "circular" and any(max(p) > n for p, n in zip(full, x.shape)):
-        raise ValueError(f"pad: circular padding must not exceed the axis it pads (it would "
-                         f"wrap around more than once), got {widths!r} for shape {x.shape}")
+    _check_sizes(full, x.shape, mode, widths)
+    grown = [(max(before, 0), max(after, 0)) for before, after in full]
+    if mode == "circular":
+        return _numpy_pad(_cropped(x, full), grown, "wrap")
     if mode == "constant":
-        return _numpy_pad(x, full, "constant", 0 if value is None else value)
-    return _numpy_pad(x, full, _MODES[mode])
+        return _cropped(_numpy_pad(x, grown, "constant", 0 if value is None else value), full)
+    return _cropped(_numpy_pad(x, grown, _MODES[mode]), full)
+
+
+def _check_sizes(full, shape, mode, widths):
+    """PyTorch's limits: a reflection shorter than the input; a wrap no longer than what
+    cropping leaves (PyTorch checks the input's size, then reads memory outside a cropped
+    axis wrapped more than once: refused here); no axis cropped below size 0 (the output
+    below 1 for reflect and replicate, which pad before cropping)."""
+    smallest = 1 if mode in ("reflect", "replicate") else 0
+    for (before, after), n in zip(full, shape):
+        left = n + min(before, 0) + min(after, 0)  # the axis after cropping
+        crops_first = mode in ("constant", "circular")  # (PyTorch's order for these)
+        if min(before, after) < 0 and (crops_first and left < 0 or n + before + after
+                                       < smallest):
+            raise ValueError(f"pad: {widths!r} crops too much of an axis of size {n} (input "
+                             f"shape {shape}; mode {mode!r} leaves at least {smallest} "
+                             f"element{'' if smallest == 1 else 's'} of it)")
+        if mode == "reflect" and max(before, after) > 0 and max(before, after) >= n:
+            raise ValueError(f"pad: reflect padding must be smaller than the axis it pads "
+                             f"(PyTorch's rule), got {widths!r} for shape {shape}")
+        if mode == "circular" and max(before, after) > left:
+            raise ValueError(f"pad: circular padding must not exceed the axis it pads, after "
+                             f"any cropping (it would wrap around more than once), got "
+                             f"{widths!r} for shape {shape}")
+
+
+def _cropped(x, full):
+    """x without the elements negative widths take away (a slice: its gradient is zero
+    there); x itself when no width is negative."""
+    if all(before >= 0 and after >= 0 for before, after in full):
+        return x
+    return x[tuple(slice(-min(before, 0), n + min(after, 0))
+                   for (before, after), n in zip(full, x.shape))]
 
 
 __all__ = ["pad"]

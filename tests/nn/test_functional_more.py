@@ -218,3 +218,24 @@ def test_captured_steps_follow_each_batch_s_signs(f):
         y_captured = captured(x, t).item()
         np.testing.assert_allclose([y_captured], [y_eager], rtol=1e-12)
         np.testing.assert_allclose(w.grad.data, g_eager, rtol=1e-12)
+
+
+@pytest.mark.parametrize("pad", [(-1, 2), (2, -1, -1, 0), (-2, -1, 1, -1), (0, -3, -2, 1),
+                                 (1, -1, 0, 0, -1, 2)])
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+def test_negative_pad_crops_as_torch(pad, mode):
+    # PyTorch crops on a negative width: values, gradients and second derivatives as its
+    # (reflect reads elements cropped away: it pads before cropping, circular after)
+    x = RNG.normal(size=(2, 3, 4, 5, 4)[:len(pad) // 2 + 2])
+    assert_matches_torch(lambda a: F.pad(a, pad, mode), lambda a: TF.pad(a, pad, mode), x)
+    assert_gradients_match(lambda a: F.pad(a, pad, mode), x, order=2)
+
+
+@pytest.mark.parametrize("mode,pad", [
+    ("constant", (-7, 1)), ("reflect", (-6, 0)), ("replicate", (-3, -3)),
+    ("circular", (-5, 2)), ("circular", (-3, 4))])
+def test_negative_pad_that_crops_too_much_is_refused(mode, pad):
+    # PyTorch refuses the first three too; on the circular ones it reads memory outside
+    # the input (values that change from run to run)
+    with pytest.raises(ValueError, match=r"pad: .*\(-"):
+        F.pad(np.zeros((1, 2, 6)), pad, mode)
