@@ -428,7 +428,8 @@ class Module:
         back. Keras' arguments: overwrite=False refuses an existing file with a
         FileExistsError (Keras asks on the terminal instead); the file is a zip archive
         (zipped None or True; Keras' unzipped folder, zipped=False, is not supported);
-        include_optimizer=True, the optimizer's state being always saved."""
+        include_optimizer=False leaves the optimizer's state out (its settings stay: a
+        loaded model is compiled with a fresh one)."""
         from .training.saving import save_model  # brings in the training layer: import late
         return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 

@@ -64,13 +64,15 @@ class Writer:
         return self.module(child, f"layer {'.'.join(path)!r}", path)
 
     # ----- compile settings -----
-    def compiled(self, model):
+    def compiled(self, model, include_optimizer=True):
         """The optimizer, loss and metrics of a compiled Model; None when not compiled. A
-        model of several outputs has them per output, as dicts keyed by the outputs' names."""
+        model of several outputs has them per output, as dicts keyed by the outputs' names.
+        Without include_optimizer the optimizer's state is left out (Keras': its settings
+        stay, and a loaded model starts it afresh)."""
         if getattr(model, "compiled_loss", None) is None:
             return None
         loss = model.compiled_loss
-        settings = {"optimizer": self.optimizer(model.optimizer, model),
+        settings = {"optimizer": self.optimizer(model.optimizer, model, include_optimizer),
                     "steps_per_execution": model.steps_per_execution,
                     "jit_compile": getattr(model, "_captured_update", None) is not None}
         if loss.per_output_logs:  # (nn.training.multi_output)
@@ -107,7 +109,7 @@ class Writer:
         return _known_name(compiled, lambda n: resolve_metrics([n])[0]) or \
             self.value(compiled.fn, where)
 
-    def optimizer(self, opt, model):
+    def optimizer(self, opt, model, with_state=True):
         cls = type(opt)
         name = name_of(cls, type) or (cls.__name__ if getattr(optim, cls.__name__, None) is cls
                                       else None)
@@ -124,7 +126,7 @@ class Writer:
                 "params": [names[id(p)] for p in held],
                 "param_groups": self.value(state["param_groups"], "the optimizer"),
                 "state": [[i, self.value(s, "the optimizer state")]
-                          for i, s in state["state"].items()]}
+                          for i, s in state["state"].items()] if with_state else []}
         if hasattr(opt, "keras_options"):  # what its groups do not hold (clipping, name)
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
         return spec

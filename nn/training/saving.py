@@ -35,9 +35,9 @@ FORMAT = "rungrad.model"
 VERSION = 1
 
 
-def save_model(model, path, overwrite=True, zipped=None, **kwargs):
-    """Write `model` (architecture, weights, compile settings, optimizer state) to `path`;
-    Keras' arguments as Module.save describes them."""
+def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True, **kwargs):
+    """Write `model` (architecture, weights, compile settings, optimizer state unless
+    include_optimizer is false) to `path`; Keras' arguments as Module.save describes them."""
     path = os.fspath(path)
     _check_keras_options(zipped, kwargs)
     refuse_overwrite(path, overwrite, "model.save")
@@ -51,7 +51,7 @@ def save_model(model, path, overwrite=True, zipped=None, **kwargs):
                            for name, array in state_arrays(model)]
     document["frozen"] = [name for name, p in model.named_parameters() if not p.requires_grad]
     document["untrainable"] = [name for name, m in model.named_modules() if m._keras_frozen]
-    document["compile"] = writer.compiled(model)
+    document["compile"] = writer.compiled(model, include_optimizer)
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
         _write_archive(tmp, text, writer.arrays)
@@ -65,10 +65,6 @@ def _check_keras_options(zipped, kwargs):
     if zipped is not None and not zipped:
         raise ValueError("model.save: zipped=False (Keras' unzipped folder) is not "
                          "supported; the model is one zip archive (zipped=None or True)")
-    if not kwargs.pop("include_optimizer", True):
-        raise ValueError("model.save: include_optimizer=False is not supported: the "
-                         "optimizer's state is always saved; save_weights writes the "
-                         "weights alone")
     if kwargs:
         raise ValueError(f"model.save: the following argument(s) are not supported: "
                          f"{list(kwargs)}")

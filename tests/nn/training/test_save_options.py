@@ -35,12 +35,31 @@ def test_overwrite_false_refuses_an_existing_file(tmp_path):
 
 
 @pytest.mark.parametrize("options, match", [
-    ({"zipped": False}, "zipped=False"), ({"include_optimizer": False}, "include_optimizer"),
+    ({"zipped": False}, "zipped=False"),
     ({"save_traces": True}, r"not supported: \['save_traces'\]")])
 def test_save_options_that_would_change_the_file_are_refused(tmp_path, options, match):
     with pytest.raises(ValueError, match=match):
         _model().save(tmp_path / "m.keras", **options)
     assert not (tmp_path / "m.keras").exists()
+
+
+def test_include_optimizer_false_leaves_the_optimizer_state_out(tmp_path):
+    """Keras': the optimizer's settings are kept, its state is not; the loaded model trains
+    on from a fresh optimizer, as a copy of the weights with a new Adam would."""
+    x, y = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+    model = _model()
+    model.fit(x, y, epochs=3, verbose=0)
+    model.save(tmp_path / "m.keras", include_optimizer=False)
+    model.save(tmp_path / "with.keras")
+    loaded, kept = nn.load_model(tmp_path / "m.keras"), nn.load_model(tmp_path / "with.keras")
+    assert not loaded.optimizer.state and kept.optimizer.state
+    assert type(loaded.optimizer) is type(model.optimizer)
+    assert loaded.optimizer.param_groups[0]["lr"] == model.optimizer.param_groups[0]["lr"]
+    fresh = _model()
+    fresh.set_weights(model.get_weights())
+    for m in (loaded, fresh):
+        m.fit(x, y, epochs=1, verbose=0, shuffle=False)
+    np.testing.assert_array_equal(loaded.predict(x), fresh.predict(x))
 
 
 def test_save_weights_refuses_shards(tmp_path):
