@@ -21,6 +21,7 @@ import numpy as np
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
+from ..training.named_arrays import each, sample_count, take
 from .collectives import all_gather_rows, all_reduce, broadcast
 from .ddp import sync_module_states
 from .group import get_world_size, group
@@ -33,13 +34,7 @@ class DataParallelFit:
 
     @classmethod
     def start(cls, model):
-        if get_world_size() == 1:
-            return None
-        if model.several_inputs() is not None or model.several_outputs() is not None:
-            raise NotImplementedError(f"fit on {get_world_size()} ranks: a model of several "
-                                      "inputs or outputs is not supported (fit it in one "
-                                      "process)")
-        return cls(model)
+        return cls(model) if get_world_size() > 1 else None
 
     def __init__(self, model):
         self.model = model
@@ -55,9 +50,10 @@ class DataParallelFit:
         if self.reducer is not None:
             return
         if any(is_uninitialized(p) for p in self.model.parameters()):
-            example = x_batch if len(x_batch) else self._training.batches.x[:1]
+            example = x_batch if sample_count(x_batch) else take(self._training.batches.x,
+                                                                 slice(0, 1))
             with no_grad():  # (an empty piece: one sample of the batch gives the shapes)
-                self.model.compiled_loss.inputs(self.model, as_variable(example))
+                self.model.compiled_loss.inputs(self.model, each(as_variable, example))
         sync_module_states(self.model, "fit")
         # fit's gradients live from backward to the optimizer's step, never kept: views of
         # the bucket memory save a copy of each per step

@@ -23,6 +23,8 @@ every output's loss, a list weighs each its own; class_weight is refused (Keras'
 """
 import contextlib
 
+import numpy as np
+
 from autograd.config import enable_grad, no_grad
 from autograd.variable import as_variable
 
@@ -119,8 +121,13 @@ class MultiOutputAccumulator:
                 tracker.add(targets[k], inputs[k], weight)
 
     def join(self, gather_rows, reduce):
-        raise NotImplementedError("fit on several ranks: a model of several outputs is "
-                                  "not supported")
+        """Several ranks' numbers as one (collective, as MetricAccumulator.join): the
+        outputs' loss sums and the sample count added up, then each output's metrics."""
+        totals = reduce(np.array(self.sums + [self.samples], np.float64), "sum")
+        self.sums, self.samples = totals[:-1].tolist(), int(totals[-1])
+        for tracker in self.trackers:
+            if tracker.metrics:
+                tracker.join(gather_rows, reduce)
 
     def results(self):
         """{'<output>_loss': ..., '<output>_<metric>': ...} so far (empty before any batch)."""

@@ -38,6 +38,18 @@ def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, op
     _assert_close(rank1, rank0, tol=0)  # started from other weights, ended identical
 
 
+def test_a_model_of_two_inputs_and_two_outputs_trains_on_two_ranks_as_on_one(tmp_path):
+    """Both inputs and both targets sharded alike; each output's loss and metrics (a
+    streamed Keras metric object among them) logged as one process logs them."""
+    mpiexec_or_skip()
+    check(run_program("fit_multi_io.py", tmp_path / "two", 8, ranks=2))
+    check(run_program("fit_multi_io.py", tmp_path / "one", 8, ranks=1))
+    one = _arrays(tmp_path / "one_0.npz")
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, one)
+    _assert_close(rank1, rank0, tol=0)
+
+
 def test_keras_metric_objects_sum_their_state_over_the_ranks(tmp_path):
     """AUC, precision at thresholds, a streamed mean, F1, BinaryIoU and R2Score logged by 2
     ranks are those of one process on the same global batches (float32 states: summed in

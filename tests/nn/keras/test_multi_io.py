@@ -234,13 +234,3 @@ def test_model_checkpoint_saves_a_model_of_several_outputs(tmp_path):
     loaded = keras.models.load_model(path)
     assert list(loaded.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)) == [
         "loss", "reg_loss", "cls_loss", "cls_accuracy"]
-
-
-def test_several_ranks_refuse_several_inputs_or_outputs(monkeypatch):
-    from nn.distributed import fit as distributed_fit
-    monkeypatch.setattr(distributed_fit, "get_world_size", lambda: 2)
-    model = build()
-    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"])
-    with pytest.raises(NotImplementedError, match="fit on 2 ranks: a model of several inputs "
-                                                  "or outputs is not supported"):
-        model.fit([XA, XB], [Y_REG, Y_CLS], verbose=0)
