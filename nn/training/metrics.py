@@ -23,12 +23,16 @@ yes/no), 'mse' ('mean_squared_error'), 'mae'
 of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge',
 'squared_hinge', 'categorical_hinge', 'poisson', 'kl_divergence' ('kld'), 'log_cosh_error'
 ('log_cosh'), 'cosine_similarity' (the similarity itself, Keras' metric), and 'r2_score',
-'pearson_correlation', 'concordance_correlation' (Keras' metric objects of those names,
-streamed as the objects below are). A callable `metric(y_true, y_pred)` gets the targets
-and the probabilities (or outputs) of the whole epoch and returns one number, or one value
-per sample (their mean is logged, as Keras averages a metric function's values); its
-`__name__` names it in the logs. Logs use the name as given, as Keras 3's: 'AUC' or
-'BinaryAccuracy' (Keras' class names, also taken) log as 'AUC' and 'val_AUC', 'acc' as 'acc'.
+'pearson_correlation', 'concordance_correlation', 'top_k_categorical_accuracy',
+'sparse_top_k_categorical_accuracy' (k=5), the cross-entropies 'binary_crossentropy',
+'categorical_crossentropy', 'sparse_categorical_crossentropy' (of the outputs as the model
+returns them, as Keras' metric functions), 'root_mean_squared_error' (Keras' metric
+objects of those names, streamed as the objects below are). A callable
+`metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
+epoch and returns one number, or one value per sample (their mean is logged, as Keras
+averages a metric function's values); its `__name__` names it in the logs. Logs use the
+name as given, as Keras 3's: 'AUC' or 'BinaryAccuracy' (Keras' class names, also taken)
+log as 'AUC' and 'val_AUC', 'acc' as 'acc'.
 
 A metric object of Keras' (anything with update_state, result and reset_state:
 nn.keras.metrics' Precision, AUC, a Metric subclass) streams instead, as in Keras: reset at
@@ -207,7 +211,13 @@ _BY_NAME = {"accuracy": accuracy, "mse": mse, "mae": mae, "precision": precision
 # Keras' metric classes that compile also takes by name (Keras: metrics.get's snake-case
 # names): made as the nn.keras.metrics object, named as given, and streamed as objects are
 _KERAS_OBJECTS = {"r2_score": "R2Score", "pearson_correlation": "PearsonCorrelation",
-                  "concordance_correlation": "ConcordanceCorrelation"}
+                  "concordance_correlation": "ConcordanceCorrelation",
+                  "top_k_categorical_accuracy": "TopKCategoricalAccuracy",
+                  "sparse_top_k_categorical_accuracy": "SparseTopKCategoricalAccuracy",
+                  "binary_crossentropy": "BinaryCrossentropy",
+                  "categorical_crossentropy": "CategoricalCrossentropy",
+                  "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+                  "root_mean_squared_error": "RootMeanSquaredError"}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES) + tuple(_KERAS_OBJECTS)
 
 
