@@ -429,7 +429,8 @@ class Module:
         FileExistsError (Keras asks on the terminal instead); the file is a zip archive
         (zipped None or True; Keras' unzipped folder, zipped=False, is not supported);
         include_optimizer=False leaves the optimizer's state out (its settings stay: a
-        loaded model is compiled with a fresh one)."""
+        loaded model is compiled with a fresh one; Keras 3 honours it in .h5 files and
+        ignores it in .keras ones)."""
         from .training.saving import save_model  # brings in the training layer: import late
         return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
