@@ -19,7 +19,7 @@ from autograd.config import no_grad, test_mode
 
 from .. import module as _module
 from ..layers.input_layer import InputLayer
-from ..layers.keras_name import keras_name
+from ..layers.keras_name import keras_name, layer_names
 from ..layers.linear import Dense, Linear
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
@@ -243,7 +243,10 @@ class Functional(Model):
                 for i, name in enumerate(names)]
 
     def _name_of(self, layer):
-        return next(name for name, held in self._modules.items() if held is layer)
+        """The layer's name as summary() and get_layer give it: a layer held under its
+        index (no name= given) goes by its Keras name ('dense_1'), not by the index."""
+        shown = layer_names(self._modules)
+        return next(shown[key] for key, held in self._modules.items() if held is layer)
 
     # ----- description -----
     @property

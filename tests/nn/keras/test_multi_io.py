@@ -205,6 +205,23 @@ def test_several_inputs_one_output_trains_as_before():
     assert model.predict([XA, XB]).shape == (24, 1)
 
 
+def test_unnamed_layers_go_by_the_names_summary_shows():
+    """Inputs and outputs whose layers were given no name= are named as summary() and
+    get_layer name them ('input_layer_1', 'dense_2'; Keras 3's names in a fresh session), in
+    x's and y's keys, compile's dicts and the logs: never by their place in the model."""
+    a, b = keras.Input((3,)), keras.Input((2,))
+    h = layers.Dense(4)(layers.Concatenate()([a, b]))
+    model = keras.Model([a, b], [layers.Dense(1)(h), layers.Dense(3, activation="softmax")(h)])
+    assert model.input_names == ["input_layer", "input_layer_1"]
+    assert model.output_names == ["dense_1", "dense_2"]
+    assert model.get_layer("dense_2") is model.get_layer(index=5)
+    model.compile(optimizer="sgd", loss={"dense_1": "mse",
+                                         "dense_2": "sparse_categorical_crossentropy"})
+    logs = model.evaluate({"input_layer": XA, "input_layer_1": XB},
+                          {"dense_1": Y_REG, "dense_2": Y_CLS}, return_dict=True)
+    assert list(logs) == ["loss", "dense_1_loss", "dense_2_loss"]
+
+
 @pytest.mark.parametrize("name", sorted(REFERENCE["cases"]))
 def test_a_saved_model_of_several_outputs_resumes_where_it_stopped(name, tmp_path):
     """The compile settings per output (losses, weights, metrics, weighted metrics) and the
