@@ -115,19 +115,25 @@ class Sequential(Model):
 
     @property
     def layers(self):
+        """Keras' list of the layers: an InputLayer, which holds nothing, is not one of them
+        (`model.layers[0]` is the first layer that computes); indexing and iterating the
+        model, PyTorch's way, go over every child."""
+        return [m for m in self._modules.values() if not isinstance(m, InputLayer)]
+
+    def _children(self):
         return list(self._modules.values())
 
     def __len__(self):
         return len(self._modules)
 
     def __iter__(self):
-        return iter(self.layers)
+        return iter(self._children())
 
     def __getitem__(self, index):
         if isinstance(index, slice):  # the layers keep their names (PyTorch's state_dict keys)
             return Sequential(OrderedDict(list(self._modules.items())[index]))
         try:
-            return self.layers[index]
+            return self._children()[index]
         except TypeError:
             raise TypeError(f"Sequential indices must be integers or slices, got "
                             f"{type(index).__name__}") from None
@@ -152,12 +158,12 @@ class Sequential(Model):
 
     # ----- the final activation, for the fused cross-entropy losses -----
     def final_activation(self):
-        last = self.layers[-1] if len(self) else None
+        last = self._children()[-1] if len(self) else None
         return _activation_name(last.activation if isinstance(last, Dense) else last)
 
     def forward_logits(self, x):
         self._note_sample(x)
-        layers = self.layers
+        layers = self._children()
         for layer in layers[:-1]:
             x = layer(x)
         last = layers[-1]

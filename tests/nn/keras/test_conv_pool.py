@@ -126,7 +126,7 @@ def test_conv2d_kernel_regularizer_is_in_the_model_losses():
     model = keras.Sequential([keras.Input((5, 5, 1)),
                               layers.Conv2D(2, 3, kernel_regularizer=keras.regularizers.l2(0.1),
                                             bias_regularizer="l1")])
-    kernel = model.layers[1].kernel.data
+    kernel = model.layers[0].kernel.data
     penalty, bias_penalty = [float(p.data) for p in model.losses]
     assert bias_penalty == 0.0  # the bias starts at zeros
     assert penalty == pytest.approx(0.1 * float((kernel.astype(np.float64) ** 2).sum()),

@@ -69,7 +69,11 @@ def test_same_weights_same_outputs_as_a_subclass_and_a_sequential():
 
 def test_keras_input_still_starts_a_sequential():
     model = keras.Sequential([keras.Input((5,), name="features"), layers.Dense(3)])
-    assert isinstance(model.layers[0], nn.InputLayer) and model[1].weight.shape == (3, 5)
+    assert isinstance(model[0], nn.InputLayer) and model[1].weight.shape == (3, 5)
+    # Keras' layers leave the InputLayer out: freezing layers[0] freezes the Dense
+    assert model.layers == [model[1]]
+    model.layers[0].trainable = False
+    assert not model[1].weight.requires_grad
     with pytest.raises(TypeError, match="keras.Input"):
         keras.Sequential([layers.Dense(3)(keras.Input((5,))), layers.Dense(2)])
 

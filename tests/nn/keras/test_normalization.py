@@ -77,7 +77,7 @@ def test_batch_normalization_weights_are_keras_order_and_names():
 def test_batch_normalization_inference_and_frozen_keep_the_statistics():
     np.random.seed(0)
     model = keras.Sequential([keras.Input((3,)), layers.Dense(3), layers.BatchNormalization()])
-    norm = model.layers[2]
+    norm = model.layers[1]
     x = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32) * 3 + 2
     model.predict(x, verbose=0)
     assert np.array_equal(norm.get_weights()[2], np.zeros(3))  # inference only
@@ -184,7 +184,7 @@ def test_weights_hold_the_moving_statistics_in_keras_order_and_set_weights_ports
     assert [w.shape for w in model.get_weights()] == shapes
     assert len(model.weights) == 8 and [w.requires_grad for w in model.weights] == [
         True] * 4 + [False] * 2 + [True] * 2
-    norm = model.layers[2]
+    norm = model.layers[1]
     moving = model.non_trainable_weights
     assert [w.data for w in moving] == [norm.running_mean, norm.running_var]  # live arrays
     assert len(model.trainable_weights) == 6 and len(norm.weights) == 4

@@ -340,8 +340,8 @@ def test_save_and_load_round_trip(tmp_path):
         assert type(a) is type(b)
         if hasattr(b, "get_config") and not isinstance(b, layers.Bidirectional):
             assert a.get_config() == b.get_config()
-    assert loaded.layers[2].merge_mode == "ave"
-    assert loaded.layers[3].go_backwards and loaded.layers[3].activation == "relu"
+    assert loaded.layers[1].merge_mode == "ave"
+    assert loaded.layers[2].go_backwards and loaded.layers[2].activation == "relu"
     assert summary_text(loaded) == summary_text(model)
     loaded.fit(x, np.ones((8, 1)), epochs=1, verbose=0)  # the optimizer state came back
 
@@ -379,7 +379,7 @@ def test_regularizers_add_their_penalties():
     model = keras.Sequential([keras.Input((3, 2)), layers.LSTM(2, kernel_regularizer="l2",
                                                                bias_regularizer="l1"),
                               layers.Dense(1)])
-    lstm = model.layers[1]
+    lstm = model.layers[0]
     expected = 0.01 * (lstm.kernel.data ** 2).sum() + 0.01 * np.abs(lstm.bias.data).sum()
     assert np.isclose(float(sum(p.data for p in model.losses)), expected)
 

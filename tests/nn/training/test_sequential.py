@@ -203,7 +203,7 @@ def test_keras_input_sizes_the_layers_after_it_and_checks_samples(tmp_path):
                                          r"batch of shape \(2, 5\)"):
         model.predict(np.ones((2, 5), np.float32))
     images = nn.Sequential([nn.Input((1, 8, 8)), nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Dense(2)])
-    assert images.layers[3].in_features == 144
+    assert images.layers[2].in_features == 144
     sequences = nn.Sequential([nn.Input((None, 3)), nn.Dense(2)])  # any length
     assert sequences(np.ones((2, 7, 3), np.float32)).shape == (2, 7, 2)
     with pytest.raises(ValueError, match="Input: shape is one sample's shape"):
