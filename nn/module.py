@@ -390,6 +390,13 @@ class Module:
                               for (key, _, transposed), array in zip(slots, arrays)},
                              strict=False)
 
+    def apply_constraints(self):
+        """Project the weights that have a constraint (`kernel_constraint=` and friends,
+        nn.constraints) back into their sets, as fit does after each step; a PyTorch-style
+        loop calls it after `opt.step()`."""
+        from .layers.constrained import apply_constraints  # (it builds on this module)
+        apply_constraints(self)
+
     def count_params(self):
         """Keras' count_params: the number of values get_weights gives."""
         return sum(array.size for _, array, _ in self._keras_weights())

@@ -16,20 +16,21 @@
 `nn` itself follows PyTorch: `nn.LSTM(input_size, hidden_size)` on (T, N, F) sequences,
 `nn.Conv2d` on channels-first images. The layers here take Keras' arguments and layouts
 (`units`, channels-last images, batch-first sequences, sizes taken from the first input)
-and are built on nn's; the model, its training loop, callbacks, regularizers and utils are
-nn's own, which already follow Keras. `keras.Input` and `keras.Model(inputs, outputs)` are
-Keras' functional API too (nn.keras.functional). Loaded on first use: `import nn` does not
-load it.
+and are built on nn's; the model, its training loop, callbacks, regularizers, constraints
+and utils are nn's own, which already follow Keras. `keras.Input` and
+`keras.Model(inputs, outputs)` are Keras' functional API too (nn.keras.functional). Loaded
+on first use: `import nn` does not load it.
 """
 from autograd.lazy import lazy_attributes
 
 __getattr__, __dir__ = lazy_attributes(
     __name__, submodules=("layers", "optimizers", "losses", "metrics", "models", "activations",
-                          "saving", "utils", "callbacks", "regularizers", "initializers"), names={
+                          "saving", "utils", "callbacks", "regularizers", "initializers",
+                          "constraints"), names={
         "Sequential": "_training", "Model": "_training", "Input": "_training",
         "load_model": "_training",
     })
 
 __all__ = ["layers", "optimizers", "losses", "metrics", "initializers", "models", "activations",
            "saving", "Sequential", "Model", "Input", "load_model", "callbacks", "regularizers",
-           "utils"]
+           "constraints", "utils"]

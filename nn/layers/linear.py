@@ -12,6 +12,7 @@ from ..functional.linear import linear
 from ..module import Module
 from .activation import ACTIVATIONS, resolve_activation
 from .config import init_config
+from .constrained import WeightConstraint, constraint_configs
 from .keras_name import KerasNamed
 from .lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 
@@ -123,14 +124,15 @@ class Dense(Linear, KerasNamed):
     first call; Keras 2's `input_dim=n` is `input_shape=(n,)`; `name` names the layer in
     its Sequential (nn/layers/keras_name.py). Keras' initialisation: W
     glorot-uniform, b zeros, or `kernel_initializer=` / `bias_initializer=` (a name such as
-    'he_normal', or an nn.initializers object). `.weight` is (out, in), as Linear's, so
-    state_dict names are `weight` and `bias`.
+    'he_normal', or an nn.initializers object). `kernel_constraint=` / `bias_constraint=`
+    (nn.constraints, e.g. MaxNorm(3)) project them after each of fit's steps. `.weight` is
+    (out, in), as Linear's, so state_dict names are `weight` and `bias`.
     """
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32, *, input_dim=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 name=None):
+                 kernel_constraint=None, bias_constraint=None, name=None):
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         chosen = (initializers.checked(kernel_initializer, "kernel_initializer", "Dense"),
@@ -144,6 +146,7 @@ class Dense(Linear, KerasNamed):
         self.activation_name, self.activation = resolve_activation(activation, "Dense")
         self._set_regularizers(regularizers.get(kernel_regularizer),
                                regularizers.get(bias_regularizer))
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
 
     @property
     def kernel_regularizer(self):
@@ -166,6 +169,8 @@ class Dense(Linear, KerasNamed):
             python_state_changed()
         self._regularizers = (kernel, bias)
 
+    # constraints (nn.constraints), applied after each step; the kernel's sees Keras' (in, out)
+    kernel_constraint, bias_constraint = WeightConstraint("weight"), WeightConstraint("bias")
     _keras_transposed = ("weight",)  # Keras' kernel is (in, out): get_weights gives it so
     # the defaults, which Linear's constructor draws with before the instance holds its own
     kernel_initializer, bias_initializer = "glorot_uniform", "zeros"
@@ -225,7 +230,7 @@ class Dense(Linear, KerasNamed):
             ("bias_regularizer", self.bias_regularizer))}
         return init_config(self, activation=activation, input_shape=declared if kept else None,
                            use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None,
-                           **regularizer)
+                           **regularizer, **constraint_configs(self))
 
 
 def _last_axis(x, who):

@@ -25,7 +25,7 @@ from autograd.capture import capture
 from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
 
-from .. import regularizers
+from .. import constraints, regularizers
 from ..distributed.fit import DataParallelFit
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module
@@ -390,7 +390,7 @@ class Model(Module, KerasWeights):
         if parallel is not None:
             parallel.prepare(x_batch)
             if not sample_count(x_batch):  # this rank's piece of a small last batch is empty
-                return parallel.empty_step(self.optimizer), None
+                return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), None
         captured = self._captured_update
         if captured is not None and self._captured_with != (self.optimizer, compiled):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
@@ -422,8 +422,16 @@ class Model(Module, KerasWeights):
         loss.backward()
         if parallel is not None:
             parallel.after_backward()
-        self.optimizer.step()
+        self._step_optimizer(self.optimizer.step)
         return loss, inputs
+
+    def _step_optimizer(self, step):
+        """step(), then the layers' constraints on the new weights (Keras' optimizers apply
+        them as part of the update; every rank of a distributed fit alike)."""
+        result = step()
+        if constraints.in_use():
+            self.apply_constraints()
+        return result
 
     # ----- evaluation and inference -----
     def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,

@@ -6,7 +6,9 @@ Keras' arguments, meanings and weights: `filters` output channels, input channel
 from the first input unless input_shape says them, padding 'valid' or 'same' (Conv1D also
 'causal') with Keras' 'same' (for an even kernel or a stride the odd row or column of
 padding goes at the bottom, on the right: what XLA and TensorFlow do), a glorot-uniform
-kernel of Keras' layout (KH, KW, in_channels / groups, filters) and a zero bias. The
+kernel of Keras' layout (KH, KW, in_channels / groups, filters) and a zero bias;
+kernel_constraint / bias_constraint (nn.constraints: MaxNorm(3, axis=[0, 1, 2]) bounds each
+filter) applied after each of fit's steps. The
 parameters are `kernel` and `bias` in those layouts, so get_weights / set_weights give and
 take Keras' arrays as they are.
 """
@@ -23,6 +25,7 @@ from ...functional.conv import conv2d
 from ...functional.conv1d import with_height
 from ...layers.activation import ACTIVATIONS, resolve_activation
 from ...layers.config import init_config
+from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.lazy_build import SizedByChannels, check_fit
 from ...module import Module
 from ._base import Spatial, channel_axis, data_format_name, layout, padding_name, per_axis
@@ -51,11 +54,13 @@ class _Conv(SizedByChannels, Spatial, Module):
     weight_name = "kernel"
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
+    kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, *, name=None,
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, *, name=None,
                  input_shape=None, dtype="float32"):
         super().__init__()
         who, dims = type(self).__name__, self.dims
@@ -82,6 +87,7 @@ class _Conv(SizedByChannels, Spatial, Module):
         if self.dtype.kind != "f":
             raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         self._keras_arguments(name, input_shape)
         self.register_parameter("kernel", None)  # fixes the order: kernel, then bias
         self.register_parameter("bias", None)
@@ -165,7 +171,8 @@ class _Conv(SizedByChannels, Spatial, Module):
         penalties = {name: None if r is None else r.get_config() for name, r in (
             ("kernel_regularizer", self.kernel_regularizer),
             ("bias_regularizer", self.bias_regularizer))}
-        return init_config(self, activation=activation, dtype=self.dtype.name, **penalties)
+        return init_config(self, activation=activation, dtype=self.dtype.name, **penalties,
+                           **constraint_configs(self))
 
     def extra_repr(self):
         return (f"filters={self.filters}, kernel_size={self.kernel_size}, "

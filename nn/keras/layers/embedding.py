@@ -9,6 +9,7 @@ from ... import regularizers
 from ...functional.embedding import embedding
 from ...initializers import checked, fill
 from ...layers.config import init_config
+from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
 from ...module import Module
 
@@ -38,12 +39,10 @@ class Embedding(Module, KerasNamed):
         if mask_zero:
             raise NotImplementedError(MASK_ZERO_REFUSED)
         self.mask_zero = False
-        if embeddings_constraint is not None:
-            raise NotImplementedError("Embedding: embeddings_constraint is not supported; "
-                                      "leave it None")
         self.embeddings_initializer = checked(embeddings_initializer,
                                                         "embeddings_initializer", who)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer, who)
+        self.embeddings_constraint = embeddings_constraint
         self.input_length = None if input_length is None else positive_int(
             input_length, "input_length", who)
         self.input_shape = None if input_shape is None else tuple(input_shape)
@@ -53,6 +52,8 @@ class Embedding(Module, KerasNamed):
         self.reset_parameters()
         if weights is not None:
             self.set_weights(weights)
+
+    embeddings_constraint = WeightConstraint("embeddings")  # (nn.constraints), after each step
 
     def reset_parameters(self):
         fill(self.embeddings, self.embeddings_initializer)
@@ -78,8 +79,8 @@ class Embedding(Module, KerasNamed):
         """The constructor's arguments (Keras' get_config); the table is in the weights."""
         reg = self.embeddings_regularizer
         return init_config(self, embeddings_regularizer=None if reg is None
-                           else reg.get_config(), embeddings_constraint=None, weights=None,
-                           dtype=self.dtype.name)
+                           else reg.get_config(), weights=None, dtype=self.dtype.name,
+                           **constraint_configs(self))
 
     def extra_repr(self):
         return f"input_dim={self.input_dim}, output_dim={self.output_dim}"

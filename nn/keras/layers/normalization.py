@@ -13,6 +13,7 @@ from autograd.ops.validation import real_scalar
 
 from ...functional.normalization import layer_norm
 from ...layers.config import init_config
+from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.lazy_build import follow_device, hold_placeholders, make_parameters
 from ...layers.normalization import _BatchNorm
 from ...module import Module
@@ -57,6 +58,12 @@ class _KerasNormalization(KerasLayer):
     beta = _alias("bias", "Keras' name of the offset, the parameter bias (None with "
                           "center=False)")
     epsilon = _alias("eps", "Keras' name of eps, added to the variance")
+    # (nn.constraints) applied after each of fit's steps
+    gamma_constraint, beta_constraint = WeightConstraint("weight"), WeightConstraint("bias")
+
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, **constraint_configs(self))
 
 
 def _axis_argument(axis, who, several):
@@ -88,7 +95,7 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     center = scale = True  # (until __init__ sets them: _BatchNorm's first unbuild reads them)
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, *,
-                 name=None, input_shape=None):
+                 name=None, input_shape=None, gamma_constraint=None, beta_constraint=None):
         who = "BatchNormalization"
         axis = _axis_argument(axis, who, several=False)
         momentum = real_scalar(momentum, "momentum", who)
@@ -98,6 +105,7 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
                              f"momentum={momentum}, epsilon={epsilon}")
         super().__init__(None, epsilon, momentum, affine=bool(center or scale))
         self.axis, self.center, self.scale = axis, bool(center), bool(scale)
+        self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
         self.unbuild()  # placeholders for the parameters center and scale ask for
         self._keras_arguments(name, input_shape)
         if self.declared_input_shape is not None:
@@ -127,10 +135,6 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
         moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
         return _back(super().forward(moved), inverse)
 
-    def get_config(self):
-        """The constructor's arguments (Keras' get_config), for model.save."""
-        return init_config(self)
-
     def extra_repr(self):
         return (f"axis={self.axis}, momentum={self.momentum}, epsilon={self.eps}, "
                 f"center={self.center}, scale={self.scale}, features={self.num_features}")
@@ -144,7 +148,7 @@ class LayerNormalization(_KerasNormalization, Module):
     says them."""
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *, name=None,
-                 input_shape=None):
+                 input_shape=None, gamma_constraint=None, beta_constraint=None):
         super().__init__()
         who = "LayerNormalization"
         self.axis = _axis_argument(axis, who, several=True)
@@ -152,6 +156,7 @@ class LayerNormalization(_KerasNormalization, Module):
         if not self.eps > 0:
             raise ValueError(f"{who}: epsilon must be > 0, got {epsilon}")
         self.center, self.scale = bool(center), bool(scale)
+        self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
         self._keras_arguments(name, input_shape)
         self.normalized_shape = None
         self.unbuild()
@@ -203,10 +208,6 @@ class LayerNormalization(_KerasNormalization, Module):
                              f"{self.normalized_shape}")
         moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
         return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
-
-    def get_config(self):
-        """The constructor's arguments (Keras' get_config), for model.save."""
-        return init_config(self)
 
     def extra_repr(self):
         return (f"axis={self.axis}, epsilon={self.eps}, center={self.center}, "

@@ -28,6 +28,7 @@ from ...functional.recurrence import recurrence
 from ...initializers import checked, fill
 from ...layers.activation import ACTIVATIONS
 from ...layers.config import init_config
+from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
 from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 from ...layers.rnn_cells import initial_state
@@ -59,14 +60,18 @@ class _Recurrent(Module, KerasNamed):
     recurrent_initializer ('orthogonal'), bias_initializer ('zeros') (names of
     nn.initializers, or Keras' callable (shape, dtype) -> array);
     kernel_regularizer, recurrent_regularizer, bias_regularizer (nn.regularizers);
+    kernel_constraint, recurrent_constraint, bias_constraint (nn.constraints, on Keras'
+    arrays: GRU's bias (2, 3*units) too);
     dropout (the input's, one mask per sequence for every step, as Keras'); seed (kept in
     the config; the masks come from NumPy's global generator); return_sequences,
     return_state, go_backwards; unroll (a speed hint: no effect); name, input_shape
-    ((T, F), T may be None), dtype. activity_regularizer, the constraints,
-    recurrent_dropout and stateful=True raise NotImplementedError naming themselves."""
+    ((T, F), T may be None), dtype. activity_regularizer, recurrent_dropout and stateful=True
+    raise NotImplementedError naming themselves."""
 
     num_gates = None
     _modes = {}
+    kernel_constraint, recurrent_constraint, bias_constraint = (
+        WeightConstraint(name) for name in _WEIGHTS)  # (nn.constraints), after each step
 
     def __init__(self, units, activation, recurrent_activation, use_bias, own, *,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -92,12 +97,11 @@ class _Recurrent(Module, KerasNamed):
         self.bias_initializer = checked(bias_initializer, "bias_initializer", who)
         self._regularizers = tuple(regularizers.get(r, who) for r in (
             kernel_regularizer, recurrent_regularizer, bias_regularizer))
-        for argument, value in (("activity_regularizer", activity_regularizer),
-                                ("kernel_constraint", kernel_constraint),
-                                ("recurrent_constraint", recurrent_constraint),
-                                ("bias_constraint", bias_constraint)):
-            if value is not None:
-                raise NotImplementedError(f"{who}: {argument} is not supported; leave it None")
+        if activity_regularizer is not None:
+            raise NotImplementedError(f"{who}: activity_regularizer is not supported; leave it "
+                                      "None")
+        self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = \
+            kernel_constraint, recurrent_constraint, bias_constraint
         self.dropout = probability(dropout, "dropout", who)
         if recurrent_dropout:
             raise NotImplementedError(
@@ -256,9 +260,7 @@ class _Recurrent(Module, KerasNamed):
         and the keyword options all three share."""
         kept = dict(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
                         (None if r is None else r.get_config() for r in self._regularizers)))
-        kept.update(dict.fromkeys(("activity_regularizer", "kernel_constraint",
-                                   "recurrent_constraint", "bias_constraint")),
-                    dtype=self.dtype.name)
+        kept.update(constraint_configs(self), activity_regularizer=None, dtype=self.dtype.name)
         options = {name: kept[name] if name in kept else getattr(self, name)
                    for name in _OPTIONS}
         return {**init_config(self), **options}

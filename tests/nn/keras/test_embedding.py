@@ -60,8 +60,8 @@ def test_mask_zero_is_refused_with_the_workaround():
     with pytest.raises(NotImplementedError, match="mask_zero=True") as info:
         layers.Embedding(10, 4, mask_zero=True)
     assert "padding='pre'" in str(info.value) and str(info.value) == MASK_ZERO_REFUSED
-    with pytest.raises(NotImplementedError, match="embeddings_constraint"):
-        layers.Embedding(10, 4, embeddings_constraint="non_neg")
+    with pytest.raises(ValueError, match="embeddings_constraint: unknown constraint"):
+        layers.Embedding(10, 4, embeddings_constraint="nonneg")
 
 
 def test_out_of_range_index_is_named():
