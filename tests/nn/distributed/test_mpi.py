@@ -247,3 +247,17 @@ def test_a_global_batch_of_one_trains_as_one_process_or_names_the_batch_size(tmp
     result = run_program("fit_tiny_batches.py", "metrics", tmp_path / "m", ranks=2)
     assert result.returncode != 0
     assert "global batch_size (1) is smaller than the 2 ranks" in result.stderr
+
+
+@pytest.mark.parametrize("batch_size", ["4", "1"])
+def test_constraints_keep_the_ranks_identical_and_as_one_process(tmp_path, batch_size):
+    """Each rank projects the same averaged weights (batch 1: one rank's piece is empty,
+    and its step is projected all the same)."""
+    mpiexec_or_skip()
+    check(run_program("fit_constraints.py", batch_size, tmp_path / "two", ranks=2))
+    check(run_program("fit_constraints.py", batch_size, tmp_path / "one", ranks=1))
+    rank0 = _arrays(tmp_path / "two_0.npz")
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(_arrays(tmp_path / "two_1.npz"), rank0, tol=0)
+    kernel, bias = rank0["arr_0"], rank0["arr_1"]  # (out, in) weight: a unit's norm per row
+    assert np.sqrt((kernel ** 2).sum(axis=1)).max() <= 0.3 + 1e-12 and bias.min() >= 0
