@@ -155,6 +155,8 @@ class LogSumExp(Function):
 
     def forward(self, x):
         xp = get_array_module(x)
+        if x.dtype.kind in "biu":  # in float64 (as sigmoid): x - max(x) would wrap around
+            x = x.astype(xp.float64)  # in a small integer type, and exp(int8) is float16
         if x.size == 0:  # no max to shift by; the sum of nothing is 0, so y = -inf (PyTorch's)
             m = xp.zeros(_keepdims_shape(x.shape, self.axes), x.dtype)
         else:

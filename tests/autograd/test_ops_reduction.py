@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import autograd as ag
 from autograd import Variable
@@ -79,6 +80,21 @@ def test_logsumexp_is_stable_for_large_values():
     assert y.data == pytest.approx(1000 + np.log(2))
     y.backward()
     np.testing.assert_allclose(x.grad.data, [0.5, 0.5, 0.0])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32,
+                                   np.int64, np.uint64, np.bool_])
+@given(data=st.data(), shape=shapes(min_dims=1, max_dims=2, max_side=4))
+def test_logsumexp_of_integers_is_that_of_their_float64_values(dtype, data, shape):
+    # x - max(x) in int8 wrapped around (-100 - 100 = 56) and exp(int8) is float16: inf
+    info = np.iinfo(dtype) if dtype != np.bool_ else None
+    x = data.draw(hnp.arrays(dtype, shape, elements=None if info is None else
+                             st.integers(max(info.min, -300), min(info.max, 300))))
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    y = ag.logsumexp(x, axis=axis)
+    expected = ag.logsumexp(x.astype(np.float64), axis=axis).data
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y.data, expected, rtol=1e-14)
 
 
 @pytest.mark.parametrize("name", ["max", "min"])
