@@ -34,7 +34,10 @@ def take_along_axis(x, indices, axis):
     their gradients."""
     x = as_variable(x, who="take_along_axis")
     axis = normalize_axis(axis, x.ndim, "take_along_axis")
-    return get_item(x, _index_along(indices, axis))
+    if indices.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: indices of shape {indices.shape} and input of shape "
+                         f"{x.shape} must have the same number of dimensions (NumPy's rule)")
+    return get_item(x, _index_along(indices, axis, x.shape))
 
 
 def _flat_or(x, axis, who):
@@ -95,7 +98,7 @@ class PickAlong(Function):
     def forward(self, x):
         xp = get_array_module(x)
         picked = (xp.argmax if self.largest else xp.argmin)(x, axis=self.axis, keepdims=True)
-        self.index = _index_along(picked, self.axis)  # each call's own: a replay recomputes it
+        self.index = _index_along(picked, self.axis, x.shape)  # each call's own: replays redo it
         values = x[self.index]
         if self.keepdims:
             return values, picked
@@ -113,12 +116,13 @@ class PickAlong(Function):
         return tuple(shape)
 
 
-def _index_along(picked, axis):
-    """The index of x picking, along `axis`, the positions `picked` holds (an array of x's
-    rank): take_along_axis's gather."""
+def _index_along(picked, axis, shape):
+    """The index of x (of `shape`) picking, along `axis`, the positions `picked` holds (an
+    array of x's rank): take_along_axis's gather. The other axes run over x's own, so that
+    they broadcast against picked's as NumPy's (a size-1 axis of either repeats)."""
     xp = get_array_module(picked)
     return tuple(picked if k == axis else xp.arange(n).reshape(
-        [-1 if i == k else 1 for i in range(picked.ndim)]) for k, n in enumerate(picked.shape))
+        [-1 if i == k else 1 for i in range(len(shape))]) for k, n in enumerate(shape))
 
 
 def extreme_along(x, dim, keepdim, largest, who):

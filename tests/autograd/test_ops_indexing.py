@@ -17,6 +17,8 @@ from autograd.testing import (
     shapes,
 )
 
+from ._torch_parity import assert_matches_torch
+
 SMALL = dict(max_dims=3, max_side=4)
 
 
@@ -102,3 +104,30 @@ def test_an_index_variable_changed_before_a_second_order_backward_is_refused():
     idx[0] = 3
     with pytest.raises(RuntimeError, match="the index of shape \\(2,\\) of getitemgrad"):
         ag.grad((gx * Variable(np.arange(4.0) + 1)).sum(), [w])
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, min_side=1, **SMALL))
+def test_take_along_axis_broadcasts_as_numpy(data, shape):
+    """The other axes of x and of the indices broadcast (a size 1 of either repeats), as
+    NumPy's take_along_axis and PyTorch's take_along_dim."""
+    torch = pytest.importorskip("torch")
+    from autograd.ops.sorting import take_along_axis
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1))
+    ones = [data.draw(st.sampled_from(["x", "indices", None])) for _ in shape]
+    x_shape = tuple(1 if one == "x" else n for one, n in zip(ones, shape))
+    index_shape = [1 if one == "indices" else n for one, n in zip(ones, shape)]
+    index_shape[axis] = data.draw(st.integers(0, 3))
+    bound = x_shape[axis]
+    indices = data.draw(hnp.arrays(np.int64, tuple(index_shape),
+                                   elements=st.integers(-bound, bound - 1)))
+    y = take_along_axis(np.zeros(x_shape), indices, axis)
+    assert y.shape == np.take_along_axis(np.zeros(x_shape), indices, axis).shape
+    assert_matches_torch(lambda v: take_along_axis(v, indices, axis),
+                         lambda t: torch.take_along_dim(t, torch.tensor(indices % bound), axis),
+                         data.draw(arrays(x_shape)), order=1)
+
+
+def test_take_along_axis_refuses_indices_of_another_rank():
+    from autograd.ops.sorting import take_along_axis
+    with pytest.raises(ValueError, match=r"take_along_axis.*\(2,\).*\(3, 4\)"):
+        take_along_axis(np.ones((3, 4)), np.array([0, 1]), 1)
