@@ -263,8 +263,18 @@ class Abs(Function):
 
     def backward(self, gy):
         x = self.inputs[0]
-        sign = get_array_module(x.data).sign(x.data).astype(x.dtype, copy=False)
-        return linked(gy * wrap(sign), x)
+        return linked(gy * wrap(sign_array(x.data).astype(x.dtype, copy=False)), x)
+
+
+def sign_array(x):
+    """NumPy's sign, but 0 at NaN (PyTorch's sign): the slope of |x| that abs, l1_loss and
+    the 1-norm give back, so that a NaN input gets gradient 0 there, as in PyTorch (and as
+    clip, relu and max(x, y) give it here)."""
+    xp = get_array_module(x)
+    sign = xp.sign(x)
+    if sign.dtype.kind != "f":
+        return sign
+    return xp.where(xp.isnan(sign), 0, sign)  # (an array: NumPy's sign of a 0-d one is not)
 
 
 class Maximum(Function):

@@ -51,7 +51,7 @@ class VectorNorm(Function):
 
 def _slope(x, p):
     """sign(x) |x|^(p-1), 0 where x = 0 (|0|^(p-1) = inf for p < 1)."""
-    sign = wrap(get_array_module(x.data).sign(x.data))
+    sign = wrap(ew.sign_array(x.data))  # 0 at NaN, as PyTorch's
     if p >= 1:
         return sign * ew.abs(x) ** (p - 1)
     return sign * _zero_at(x.data == 0, x.dtype,

@@ -12,7 +12,7 @@ import numpy as np
 from autograd.backend import as_array, get_array_module
 from autograd.function import Function
 from autograd.ops import astype, clip, exp, log, maximum, where
-from autograd.ops.elementwise import linked
+from autograd.ops.elementwise import linked, sign_array
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
@@ -128,7 +128,7 @@ class L1Loss(_ElementwiseLoss):
 
     def partials(self, x, t, needs):
         d = x.data - t.data
-        gx = linked(wrap(get_array_module(d).sign(d), False), x, t)
+        gx = linked(wrap(sign_array(d), False), x, t)  # 0 at NaN, as PyTorch's
         return gx, (-gx if needs[1] else None)
 
 

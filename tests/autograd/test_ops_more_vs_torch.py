@@ -285,3 +285,21 @@ def test_descending_sort_ranks_nan_first_as_torch():
     np.testing.assert_array_equal(order, [[1, 2, 3, 0], [2, 0, 1, 3]])  # ties stay stable
     values, _ = ag.topk(x, 1)
     assert np.isnan(values.data).all()
+
+
+@pytest.mark.parametrize("which", ["abs", "l1_loss", "norm1"])
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL))
+def test_the_slope_of_abs_at_nan_is_0_as_pytorch(which, data, shape):
+    # sign(NaN) is NaN in NumPy, 0 in PyTorch: abs, l1_loss and the 1-norm gave NaN gradients
+    x = data.draw(arrays(shape))
+    nan = data.draw(hnp.arrays(bool, shape))
+    x[nan] = np.nan
+    ours, theirs = {
+        "abs": (ag.abs, torch.abs),
+        "l1_loss": (lambda v: F.l1_loss(v, np.zeros(shape), reduction="none"),
+                    lambda t: torch.nn.functional.l1_loss(t, torch.zeros(shape, dtype=t.dtype),
+                                                          reduction="none")),
+        "norm1": (lambda v: ag.norm(v, 1, axis=-1),
+                  lambda t: torch.linalg.vector_norm(t, 1, dim=-1)),
+    }[which]
+    assert_matches_torch(ours, theirs, x)
