@@ -58,11 +58,20 @@ def _slope(x, p):
                            lambda shift: ew.abs(x if shift is None else x + shift) ** (p - 1))
 
 
+def _largest(values, axis, keepdims):
+    """The max over `axis`, 0 where it holds nothing: NumPy's norms ord=inf (vector), 1 and
+    inf (matrix) take their max with initial=0, so an empty input has norm 0 (the -inf and
+    -1 norms have no such start: their min over nothing raises, as NumPy's)."""
+    if values.size == 0:  # the sum over nothing is the 0, of the right shape
+        return red.sum(values, axis, keepdims)
+    return red.max(values, axis=axis, keepdims=keepdims)
+
+
 def _vector_norm(x, order, axes, keepdims):
     if order is None or order == 2:
         return VectorNorm(axes, 2.0, keepdims)(x)
     if order == math.inf:
-        return red.max(ew.abs(x), axis=axes, keepdims=keepdims)
+        return _largest(ew.abs(x), axis=axes, keepdims=keepdims)
     if order == -math.inf:
         return red.min(ew.abs(x), axis=axes, keepdims=keepdims)
     if order == 0:  # the count of nonzeros: a piecewise-constant function, gradient 0
@@ -81,7 +90,7 @@ def _matrix_norm(x, order, axes, keepdims):
                                   f" is not supported; ord may be None, 'fro', 1, -1, inf, -inf")
     row, col = axes if order in (1, -1) else axes[::-1]
     sums = red.sum(ew.abs(x), row, keepdims=True)
-    pick = red.max if order > 0 else red.min
+    pick = _largest if order > 0 else red.min
     y = pick(sums, axis=col, keepdims=True)
     return y if keepdims else reshape_if_needed(y, tuple(
         n for i, n in enumerate(y.shape) if i not in axes))

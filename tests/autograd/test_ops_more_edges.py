@@ -45,6 +45,23 @@ def test_zero_size_inputs(ours, theirs, x):
     check_zero_size(ours, theirs, x)
 
 
+@pytest.mark.parametrize("order", [1, math.inf])
+@pytest.mark.parametrize("shape", [(2, 0), (0, 2), (3, 0, 2)])
+def test_empty_matrix_norms_whose_max_starts_at_0_are_0(order, shape):
+    # NumPy's (and PyTorch's) matrix norms ord=1 and inf take their max with initial=0
+    check_zero_size(lambda v: ag.norm(v, order, axis=(-2, -1)),
+                    lambda t: torch.linalg.matrix_norm(t, order), np.zeros(shape))
+
+
+@pytest.mark.parametrize("shape, axis", [((0,), None), ((2, 0), 1), ((2, 0), -1)])
+def test_the_inf_norm_of_nothing_is_0_as_numpy(shape, axis):
+    y = check_zero_size(lambda v: ag.norm(v, math.inf, axis=axis, keepdims=True), None,
+                        np.zeros(shape))[0]
+    expected = np.linalg.norm(np.zeros(shape), math.inf, axis=axis, keepdims=True)
+    assert y.shape == expected.shape
+    np.testing.assert_array_equal(y.data, expected)
+
+
 def test_zero_size_results_have_numpy_shapes():
     assert ag.argmax(E, 1).shape == (0,)
     assert ag.cumsum(np.zeros((0,))).shape == (0,)
