@@ -67,13 +67,23 @@ def _largest(values, axis, keepdims):
     return red.max(values, axis=axis, keepdims=keepdims)
 
 
+def _smallest(values, axes, keepdims, order, shape):
+    """The min over `axes`, for the -inf and -1 norms; over an axis of size 0 there is
+    none (NumPy raises too): a ValueError naming norm, not the min it takes."""
+    for a in axes:
+        if values.shape[a] == 0:
+            raise ValueError(f"norm: ord={order!r} is a minimum, and axis {a} of the input "
+                             f"(shape {shape}) has size 0: there is nothing to take it over")
+    return red.min(values, axis=axes, keepdims=keepdims)
+
+
 def _vector_norm(x, order, axes, keepdims):
     if order is None or order == 2:
         return VectorNorm(axes, 2.0, keepdims)(x)
     if order == math.inf:
         return _largest(ew.abs(x), axis=axes, keepdims=keepdims)
     if order == -math.inf:
-        return red.min(ew.abs(x), axis=axes, keepdims=keepdims)
+        return _smallest(ew.abs(x), axes, keepdims, order, x.shape)
     if order == 0:  # the count of nonzeros: a piecewise-constant function, gradient 0
         nonzero = computed_from_values((x.data != 0).astype(x.dtype))
         count = red.sum(wrap(nonzero), axes, keepdims)
@@ -90,8 +100,10 @@ def _matrix_norm(x, order, axes, keepdims):
                                   f" is not supported; ord may be None, 'fro', 1, -1, inf, -inf")
     row, col = axes if order in (1, -1) else axes[::-1]
     sums = red.sum(ew.abs(x), row, keepdims=True)
-    pick = _largest if order > 0 else red.min
-    y = pick(sums, axis=col, keepdims=True)
+    if order > 0:
+        y = _largest(sums, axis=col, keepdims=True)
+    else:
+        y = _smallest(sums, (col,), True, order, x.shape)
     return y if keepdims else reshape_if_needed(y, tuple(
         n for i, n in enumerate(y.shape) if i not in axes))
 

@@ -102,6 +102,8 @@ def test_zero_size_results_have_numpy_shapes():
     (lambda: ag.norm(np.ones((2, 3)), "nuc"), NotImplementedError, ["norm", "'nuc'"]),
     (lambda: ag.norm(np.ones((2, 3, 4)), None, (0, 1, 2)), ValueError, ["norm", "1 or 2"]),
     (lambda: ag.norm(np.arange(3)), TypeError, ["norm", "int64"]),
+    (lambda: ag.norm(np.zeros(0), -math.inf), ValueError, ["norm", "-inf", "(0,)", "size 0"]),
+    (lambda: ag.norm(np.zeros((2, 0)), -1), ValueError, ["norm", "-1", "(2, 0)", "axis 1"]),
     (lambda: ag.sort(np.ones((2, 3)), 2), AxisError, ["sort", "axis 2"]),
     (lambda: ag.topk(np.ones((2, 3)), 4), ValueError, ["topk", "[0, 3]", "(2, 3)"]),
     (lambda: ag.topk(np.ones((2, 3)), -1), ValueError, ["topk", "-1"]),
