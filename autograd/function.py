@@ -242,15 +242,20 @@ def _as_output(y, inputs, func=None):
 
 
 def _convert_inputs(inputs, func):
-    """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it
-    (the first floating-point Variable's: where's boolean condition comes first)."""
-    like, from_variable = None, False
+    """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it:
+    the first floating one, else the first numeric one (where's boolean condition comes
+    first), a Variable's before a raw array's of the same kind."""
+    like, rank = None, None
     for x in inputs:
         if isinstance(x, Variable):
-            if not from_variable or (x.dtype.kind == "f" and like.dtype.kind != "f"):
-                like, from_variable = x.data, True
-        elif like is None and hasattr(x, "dtype") and hasattr(x, "shape"):
-            like = x
+            x = x.data
+            kind_rank = (_KIND_RANK.get(x.dtype.kind, 0), 1)
+        elif hasattr(x, "dtype") and hasattr(x, "shape"):
+            kind_rank = (_KIND_RANK.get(x.dtype.kind, 0), 0)
+        else:
+            continue
+        if rank is None or kind_rank > rank:
+            like, rank = x, kind_rank
     converted = []
     for x in inputs:
         if isinstance(x, Variable):
@@ -260,6 +265,9 @@ def _convert_inputs(inputs, func):
         else:
             converted.append(as_variable(x, who=func.name, like=like))
     return tuple(converted)
+
+
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}  # which array a scalar follows
 
 
 def _op_error(func, inputs, exc):

@@ -127,3 +127,18 @@ def test_higher_derivatives_of_powers_are_exact_at_tiny_x(power, x, dtype):
     exact = [math.perm(power, k) * x ** (power - k) if k <= power else 0.0
              for k in range(1, power + 3)]
     np.testing.assert_allclose(derivatives, np.array(exact).astype(dtype), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("condition_as_variable", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.uint8, np.int16])
+def test_a_python_scalar_follows_the_numeric_operand_not_where_s_condition(
+        dtype, condition_as_variable):
+    """NumPy's dtype: where(mask, float32 array, 0.0) is float32, where(mask, uint8, 0) uint8;
+    the boolean condition, which comes first, does not decide it."""
+    mask = np.array([True, False, True])
+    condition = Variable(mask) if condition_as_variable else mask
+    values = np.arange(3).astype(dtype)
+    scalar = 0.0 if np.dtype(dtype).kind == "f" else 0
+    for x in (values, Variable(values)):  # a raw array and a Variable alike
+        result = ag.where(condition, x, scalar)
+        assert result.dtype == np.where(mask, values, scalar).dtype == dtype
