@@ -48,6 +48,8 @@ class Cumprod(Function):
 
     def backward(self, gy):
         x, y = self.inputs[0], self.outputs[0]()
+        if x.shape[self.axis] == 1:  # y = x: gy itself, also where x is inf (y / x is nan)
+            return gy
         if not (x.data == 0).any():
             return reverse_cumsum(gy * y, self.axis) / x
         if Config.enable_backprop:  # building a graph (create_graph): see _products_without

@@ -157,3 +157,12 @@ def test_the_new_reductions_are_variable_methods_as_ndarray_has_them():
         got = getattr(x, name)(**kwargs)
         np.testing.assert_allclose(getattr(got, "data", got), getattr(a, name)(**kwargs))
     np.testing.assert_array_equal(x.clip(1.5, 4).data, a.clip(1.5, 4))
+
+
+@pytest.mark.parametrize("value", [-np.inf, np.inf, 0.0, 3.0])
+def test_cumprod_along_an_axis_of_one_passes_the_gradient_through(value):
+    """y = x there: dy/dx = 1 also at x = +-inf, where the general formula's y / x is nan
+    (PyTorch's rule)."""
+    x = ag.Variable(np.full((2, 1), value))
+    (g,) = ag.grad((ag.cumprod(x, 1) * 2.0).sum(), [x], create_graph=True)
+    np.testing.assert_array_equal(g.data, np.full((2, 1), 2.0))
