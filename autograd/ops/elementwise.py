@@ -448,7 +448,8 @@ def expm1(x):
 
 
 def sigmoid(x):
-    """1 / (1 + e^-x) (integer input gives float64, as PyTorch's); nn.functional.sigmoid."""
+    """1 / (1 + e^-x); nn.functional.sigmoid. Integer input gives float64, as NumPy's exp
+    (PyTorch's gives float32)."""
     return Sigmoid()(x)
 
 
