@@ -232,21 +232,22 @@ class Functional(Model):
     @property
     def input_names(self):
         """The names of the Input layers, in the inputs' order (x's keys as a dict)."""
-        return [self._name_of(t.node.layer) for t in self._inputs]
+        return self._names_of(self._inputs)
 
     @property
     def output_names(self):
         """The names of the layers producing the outputs, in their order (Keras' log keys
         '<name>_loss', y's keys as a dict); a layer giving several outputs numbers them."""
-        names = [self._name_of(t.node.layer) for t in self._outputs]
+        names = self._names_of(self._outputs)
         return [name if names.count(name) == 1 else f"{name}_{i}"
                 for i, name in enumerate(names)]
 
-    def _name_of(self, layer):
-        """The layer's name as summary() and get_layer give it: a layer held under its
-        index (no name= given) goes by its Keras name ('dense_1'), not by the index."""
+    def _names_of(self, tensors):
+        """The names of the layers making `tensors`, as summary() and get_layer give them: a
+        layer held under its index (no name= given) goes by its Keras name ('dense_1')."""
         shown = layer_names(self._modules)
-        return next(shown[key] for key, held in self._modules.items() if held is layer)
+        key_of = {id(held): key for key, held in self._modules.items()}
+        return [shown[key_of[id(t.node.layer)]] for t in tensors]
 
     # ----- description -----
     @property

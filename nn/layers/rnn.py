@@ -6,7 +6,7 @@ the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
 from autograd.arguments import positive_int, probability
 from autograd.ops import concatenate, reshape, transpose
-from autograd.variable import as_variable, wrap
+from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
 from ..functional.recurrence import bidirectional_recurrence, recurrence
@@ -76,9 +76,9 @@ class _RNNBase(Module):
         if self.bidirectional:
             pair = slice(2 * layer, 2 * layer + 2)
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
-                                            biases_hh, tuple(_part(s, pair) for s in state))
+                                            biases_hh, tuple(s[pair] for s in state))
         h_seq, last = recurrence(self.mode, x, weights_ih[0], weights_hh[0], biases_ih[0],
-                                 biases_hh[0], tuple(_part(s, layer) for s in state))
+                                 biases_hh[0], tuple(s[layer] for s in state))
         return h_seq, tuple(reshape(s, (1,) + s.shape) for s in last)
 
     def _time_major(self, input):
@@ -171,14 +171,6 @@ class GRU(_RNNBase):
     def forward(self, input, hx=None):
         output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
-
-
-def _part(state, index):
-    """A layer's part of the stacked initial state: a plain view where no gradient can flow
-    back into it (the zeros of an hx not given), which records no op."""
-    if state.requires_grad:
-        return state[index]
-    return wrap(state.data[index], False)
 
 
 def _single_state(hx, who):
