@@ -351,6 +351,7 @@ class Model(Module, KerasWeights):
         xp = array_module(self)
         tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         running = _RunningMetrics(tracker, batches.steps, self.steps_per_execution)
+        listened = runner.listens("on_train_batch_end")  # (else its running metrics unread)
         total, seen = 0.0, 0
         for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
             if begins:
@@ -366,8 +367,8 @@ class Model(Module, KerasWeights):
                 tracker.add(host_arrays(y_batch), outputs, w_batch)
             if not ends:
                 continue
-            runner.call("on_train_batch_end", step, {"loss": total / seen,
-                                                     **running.after(step)})
+            runner.call("on_train_batch_end", step, {"loss": total / seen, **(
+                running.after(step) if listened else {})})
             if self._stopping():
                 break
         if self._parallel is not None:
@@ -492,6 +493,7 @@ class Model(Module, KerasWeights):
         total, seen = 0.0, 0
         xp = array_module(self)
         runner.call("on_test_begin", {})
+        listened = runner.listens("on_test_batch_end")
         with self._inference():
             penalty = self._penalty_value()  # (the weights do not change while evaluating)
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
@@ -504,9 +506,9 @@ class Model(Module, KerasWeights):
                 seen += count
                 if self._scores_outputs():
                     tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch)
-                # the running loss and metrics, as Keras' (which fit's bar shows); a pass over
-                # the outputs so far, skipped where no callback listens (a plain evaluate)
-                if ends and runner.callbacks:
+                # the running loss and metrics, as Keras'; a pass over the outputs so far,
+                # skipped where no callback listens (a plain evaluate, fit's validation)
+                if ends and listened:
                     runner.call("on_test_batch_end", step,
                                 {"loss": total / max(seen, 1) + penalty,
                                  **running.after(step)})
@@ -529,15 +531,17 @@ class Model(Module, KerasWeights):
         xp = array_module(self)
         outputs = []
         runner.call("on_predict_begin", {})
+        listened = runner.listens("on_predict_batch_end")
         with self._inference():
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_predict_batch_begin", step, {"batch": step})
                     first = len(outputs)
                 outputs.append(host_arrays(self(each(as_variable, to_module(xp, batch[0])))))
-                if ends:  # the outputs of the group's batches, as Keras' (one batch's by default)
-                    runner.call("on_predict_batch_end", step,
-                                {"outputs": concatenate_outputs(outputs[first:])})
+                if ends and listened:  # the group's outputs, as Keras' (one batch's by default)
+                    group = outputs[first:]
+                    runner.call("on_predict_batch_end", step, {
+                        "outputs": group[0] if len(group) == 1 else concatenate_outputs(group)})
         runner.call("on_predict_end", {})
         return concatenate_outputs(outputs)
 

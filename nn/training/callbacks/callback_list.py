@@ -20,10 +20,22 @@ class CallbackList:
             callback.set_model(model)
             callback.set_params(params)
 
+    def listens(self, hook):
+        """Whether some callback does anything on `hook` (a method of its own, or a function
+        LambdaCallback set; on_train_batch_* also through Keras' older on_batch_*): logs
+        nobody reads need not be computed."""
+        hooks = (hook, _OLDER_NAMES[hook]) if hook in _OLDER_NAMES else (hook,)
+        return any(getattr(getattr(c, name), "__func__", None) is not getattr(Callback, name)
+                   for c in self.callbacks for name in hooks)
+
     def call(self, hook, *args):
         """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
+
+
+# the hooks Callback's own on_train_batch_* call (Keras' older names)
+_OLDER_NAMES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
 def callback_items(callbacks):

@@ -454,6 +454,30 @@ def test_a_callback_reading_batch_metrics_gets_them_after_every_batch():
     assert len(lambdas) == 20
 
 
+def test_running_metrics_are_computed_only_for_a_callback_that_reads_them(monkeypatch):
+    """Each batch hook's running metrics are a pass over the outputs so far: without a
+    callback of its own on the hook (fit always holds History) only the epoch's are made."""
+    from nn.training.metrics import MetricAccumulator
+    passes = []
+    results = MetricAccumulator.results
+    monkeypatch.setattr(MetricAccumulator, "results",
+                        lambda self: passes.append(1) or results(self))
+    x, y = blobs(100)
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x, y, batch_size=10, validation_data=(x, y), verbose=0)
+    assert len(passes) == 2  # the epoch's training and validation metrics
+
+    class Reader(Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            assert "accuracy" in logs
+
+    passes.clear()
+    model.fit(x, y, batch_size=10, validation_data=(x, y), verbose=0, callbacks=[Reader()])
+    assert len(passes) > 2
+
+
 def test_lambda_callback_runs_the_functions_it_is_given():
     x, y = linear_data()
     model = regression_model()
