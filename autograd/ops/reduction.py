@@ -10,8 +10,8 @@ from ..variable import as_variable, wrap
 from .elementwise import exp, linked
 from .shape import reshape_if_needed
 from .sorting import extreme_along
+from .validation import int_tuple
 from .validation import normalize_axes as _axes
-from .validation import shape_tuple
 
 
 def _keepdims_shape(shape, axes):
@@ -276,10 +276,11 @@ def logsumexp(x, axis=None, keepdims=False):
 def sum_to(x, shape):
     """x summed down to `shape` (an int or a tuple, as NumPy's shapes): a new Variable even
     for x's own shape (as reshape)."""
-    return SumTo(shape_tuple(shape, "sum_to"))(as_variable(x, who="sum_to"))
+    return SumTo(int_tuple(shape, "shape", "sum_to"))(as_variable(x, who="sum_to"))
 
 
 def broadcast_to(x, shape):
     """x broadcast to `shape` (an int or a tuple, as np.broadcast_to takes it): a new
     Variable even for x's own shape (as reshape)."""
-    return BroadcastTo(shape_tuple(shape, "broadcast_to"))(as_variable(x, who="broadcast_to"))
+    shape = int_tuple(shape, "shape", "broadcast_to")
+    return BroadcastTo(shape)(as_variable(x, who="broadcast_to"))

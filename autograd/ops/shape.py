@@ -7,7 +7,7 @@ from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
 from ..variable import Variable, as_variable, computed_from_values
 from .indexing import GetItemGrad
-from .validation import normalize_axes, normalize_axis
+from .validation import int_tuple, normalize_axes, normalize_axis
 
 
 class Reshape(ReturnsViews, Function):
@@ -130,7 +130,7 @@ def reshape_if_needed(x, shape):
 def transpose(x, axes=None):
     x = as_variable(x, who="transpose")
     if axes is not None:  # one int is a permutation of one axis (NumPy's and PyTorch's)
-        given = tuple(axes) if isinstance(axes, (tuple, list, np.ndarray)) else (axes,)
+        given = int_tuple(axes, "axes", "transpose")
         axes = tuple([normalize_axis(a, x.ndim, "transpose") for a in given])
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(f"transpose: axes {given} are not a permutation for shape {x.shape}")

@@ -40,18 +40,18 @@ def normalize_axis(axis, ndim, who):
     return axis % ndim
 
 
-def shape_tuple(shape, who):
-    """`shape` as NumPy takes one (an int, or a sequence of ints) as a tuple of ints;
-    anything else raises a TypeError naming `who`."""
+def int_tuple(value, what, who):
+    """`value` as NumPy takes a shape or a permutation (an int, or a sequence of ints) as a
+    tuple of ints; anything else raises a TypeError naming `who` and `what` it was."""
     try:
-        return (operator.index(shape),)
+        return (operator.index(value),)
     except TypeError:
         pass
     try:
-        return tuple([operator.index(n) for n in shape])
+        return tuple([operator.index(n) for n in value])
     except TypeError:
-        raise TypeError(f"{who}: shape must be an int or a sequence of ints, got {shape!r} "
-                        f"({type(shape).__name__})") from None
+        raise TypeError(f"{who}: {what} must be an int or a sequence of ints, got {value!r} "
+                        f"({type(value).__name__})") from None
 
 
 def normalize_axes(axis, ndim, who):

@@ -130,3 +130,11 @@ def test_split(data, dtype, shape):
 def test_split_with_unused_parts(data, shape):
     x = data.draw(arrays(shape))
     check(lambda v: either(ag.split, np.split)(v, [1], axis=0)[1], x)
+
+
+def test_transpose_takes_any_sequence_of_axes_as_numpy():
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    for axes in (range(1, -1, -1), np.array([1, 0]), [np.int64(1), 0]):
+        np.testing.assert_array_equal(ag.transpose(x, axes).data, np.transpose(x.data, axes))
+    with pytest.raises(TypeError, match="^transpose: axes must be an int or a sequence of ints"):
+        ag.transpose(x, "ab")
