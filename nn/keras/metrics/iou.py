@@ -29,9 +29,7 @@ class IoU(Metric):
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None,
                  ignore_class=None, sparse_y_true=True, sparse_y_pred=True, axis=-1):
         who = type(self).__name__
-        if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
-                or num_classes < 1:
-            raise ValueError(f"{who}: num_classes must be an integer >= 1, got {num_classes!r}")
+        num_classes = _class_count(num_classes, who)
         ids = list(target_class_ids)
         if not ids or min(ids) < 0 or max(ids) >= num_classes:
             raise ValueError(f"{who}: target_class_ids must be class ids in [0, {num_classes}), "
@@ -91,7 +89,7 @@ class IoU(Metric):
         true_positives = true_positives[ids].astype(np.float32)  # (Keras: in float32)
         union = union[ids].astype(np.float32)
         occurs = union > _VALID
-        iou = np.where(occurs, true_positives / (union + np.float32(EPSILON)), 0)
+        iou = true_positives / (union + np.float32(EPSILON))  # (0 where union is: tp <= union)
         return (np.sum(iou, dtype=np.float32) / (np.float32(occurs.sum()) +
                                                  np.float32(EPSILON))).astype(np.float32)
 
@@ -106,7 +104,8 @@ class MeanIoU(IoU):
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
                  sparse_y_true=True, sparse_y_pred=True, axis=-1):
-        super().__init__(num_classes, _every_class(num_classes), name=name, dtype=dtype,
+        classes = range(_class_count(num_classes, type(self).__name__))
+        super().__init__(num_classes, classes, name=name, dtype=dtype,
                          ignore_class=ignore_class, sparse_y_true=sparse_y_true,
                          sparse_y_pred=sparse_y_pred, axis=axis)
 
@@ -151,10 +150,12 @@ class BinaryIoU(IoU):
         super().update_state(y_true, predicted, sample_weight)
 
 
-def _every_class(num_classes):
-    """range(num_classes) as MeanIoU's targets; nothing for a num_classes that is no integer
-    (IoU's constructor then says so)."""
-    return range(num_classes) if isinstance(num_classes, (int, np.integer)) else ()
+def _class_count(num_classes, who):
+    """num_classes, checked to be an integer >= 1."""
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
+            or num_classes < 1:
+        raise ValueError(f"{who}: num_classes must be an integer >= 1, got {num_classes!r}")
+    return num_classes
 
 
 __all__ = ["IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU", "BinaryIoU"]
