@@ -296,15 +296,20 @@ def _is_metric_object(metric):
                for name in ("update_state", "result", "reset_state"))
 
 
+def metric_list(metrics):
+    """compile's metrics (or weighted_metrics) as a list: None, one metric, or a list."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, str) or callable(metrics) or _is_metric_object(metrics):
+        return [metrics]
+    return list(metrics)
+
+
 def resolve_metrics(metrics, independent_outputs=False):
     """A list of CompiledMetric from None, one metric, or a list of names and callables.
     independent_outputs: the loss scores every output as its own sigmoid (see the module
     doc); the named metrics then see every output as one binary prediction."""
-    if metrics is None:
-        return []
-    if isinstance(metrics, str) or callable(metrics) or _is_metric_object(metrics):
-        metrics = [metrics]
-    compiled = [_resolve_one(m, independent_outputs) for m in metrics]
+    compiled = [_resolve_one(m, independent_outputs) for m in metric_list(metrics)]
     names = [m.name for m in compiled]
     for name in names:
         if name == "loss" or names.count(name) > 1:

@@ -16,7 +16,7 @@ the weighted mean or weighted counts of Keras' metric of that name. As Keras res
 Without weights they equal the unweighted ones of Keras (not rungrad's whole-epoch named
 metrics: a weighted 'AUC' is Keras' AUC of 200 thresholds, as in Keras).
 """
-from .metrics import StreamingMetric, _is_metric_object
+from .metrics import StreamingMetric, _is_metric_object, metric_list
 
 
 class KerasAccuracy:
@@ -58,14 +58,9 @@ def resolve_weighted_metrics(weighted_metrics, unweighted):
     """StreamingMetrics updated with the sample weights, from compile's weighted_metrics
     (None, one metric, or a list; see the module doc); `unweighted`: compile's metrics,
     whose names a weighted one of the same name gives way to ('weighted_' + name)."""
-    if weighted_metrics is None:
-        return []
-    if isinstance(weighted_metrics, str) or callable(weighted_metrics) or \
-            _is_metric_object(weighted_metrics):
-        weighted_metrics = [weighted_metrics]
     taken = {m.name for m in unweighted}
     resolved = []
-    for metric in weighted_metrics:
+    for metric in metric_list(weighted_metrics):
         streaming = StreamingMetric(_keras_object(metric), weighted=True)
         if isinstance(metric, str):
             streaming.given = metric  # (saved by the name as given)
