@@ -54,12 +54,14 @@ def _check_lengths(y_true, y_pred, what="y_pred"):
                          f"{y_pred.shape}: they need the same number of samples")
 
 
-def to_labels(y, threshold=0.5):
+def to_labels(y, threshold=0.5, *, scores=True):
     """Class labels (n,) from labels, one-hot rows, probabilities or logits.
 
-    See the module docstring for the rules.
+    See the module docstring for the rules. scores=False (true labels): fractional values
+    are refused rather than thresholded: they are scores, passed first by mistake, and would
+    give a plausible but wrong result.
     """
-    y = _samples(y, "y")
+    y = _samples(y, "y" if scores else "y_true")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 2:
@@ -68,6 +70,11 @@ def to_labels(y, threshold=0.5):
         raise ValueError(f"expected labels (n,) or scores (n, k), got shape {y.shape}")
     if y.dtype.kind != "f" or np.all(y == np.round(y)):
         return y
+    if not scores:
+        shown = ", ".join(f"{v:g}" for v in y[y != np.round(y)][:3])
+        raise ValueError(f"y_true holds fractional values ({shown}, ...), not class labels: "
+                         "the true labels go first and the predictions or scores second, "
+                         "metric(y_true, y_pred)")
     if np.all((y >= 0) & (y <= 1)):
         return (y > threshold).astype(np.int64)
     raise ValueError("1-D float predictions outside [0, 1] that are not whole numbers: "
@@ -75,21 +82,8 @@ def to_labels(y, threshold=0.5):
                      "class scores")
 
 
-def _true_labels(y_true):
-    """y_true as labels. Fractional values are refused rather than thresholded: they are
-    scores, passed first by mistake, and would give a plausible but wrong result."""
-    y = _samples(y_true, "y_true")
-    column = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
-    if column.ndim == 1 and column.dtype.kind == "f" and not np.all(column == np.round(column)):
-        shown = ", ".join(f"{v:g}" for v in column[column != np.round(column)][:3])
-        raise ValueError(f"y_true holds fractional values ({shown}, ...), not class labels: "
-                         "the true labels go first and the predictions or scores second, "
-                         "metric(y_true, y_pred)")
-    return to_labels(y)
-
-
 def _label_pair(y_true, y_pred, threshold=0.5):
-    y_true, y_pred = _true_labels(y_true), to_labels(y_pred, threshold)
+    y_true, y_pred = to_labels(y_true, scores=False), to_labels(y_pred, threshold)
     _check_lengths(y_true, y_pred)
     _check_label_kinds(y_true, y_pred)
     if len(y_true) == 0:
@@ -409,9 +403,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
         raise ValueError(f"roc_auc_score: average must be 'macro', 'weighted', 'micro' or "
                          f"None, got {average!r}")
     scores = _samples(y_score, "y_score")
-    if _is_indicator(_samples(y_true, "y_true")):  # multi-label (or one-hot): column by column
-        return _indicator_auc(_samples(y_true, "y_true").astype(bool), scores, average)
-    y_true = _true_labels(y_true)
+    given = _samples(y_true, "y_true")
+    if _is_indicator(given):  # multi-label (or one-hot): column by column
+        return _indicator_auc(given.astype(bool), scores, average)
+    y_true = to_labels(given, scores=False)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
         return _binary_auc(y_true == present[-1], scores)
