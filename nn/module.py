@@ -653,7 +653,8 @@ def _check_integer_range(key, dtype, value):
     """A ValueError naming `key` where an integer value does not fit the integer `dtype`:
     same_kind casting lets int64 into int32 (or uint64 into int64), and the copy would wrap
     2**40 to 0 without a word."""
-    if dtype.kind not in "iu" or value.dtype.kind not in "iu" or not value.size:
+    if dtype.kind not in "iu" or value.dtype.kind not in "iu" or not value.size or \
+            np.can_cast(value.dtype, dtype):  # (a widening cast needs no look at the values)
         return
     low, high = value.min().item(), value.max().item()
     info = np.iinfo(dtype)
