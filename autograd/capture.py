@@ -411,10 +411,7 @@ def _standing_in(value, arguments, path):
                                 for i, v in enumerate(value)])
     if isinstance(value, dict):  # (a dict reused for each batch would otherwise hold the
         # first call's arrays as constants of the step)
-        stood = value.copy()
-        for key, v in value.items():
-            stood[key] = _standing_in(v, arguments, path + (key,))
-        return stood
+        return _mapped(value, lambda key, v: _standing_in(v, arguments, path + (key,)))
     if isinstance(value, Variable) and value.requires_grad:
         return value
     if isinstance(value, (_ndarray, Variable)):
@@ -758,10 +755,19 @@ def _returned(result, record):
     if isinstance(result, (tuple, list)):
         return _rebuilt(result, [_returned(r, record) for r in result])
     if isinstance(result, dict):
-        return type(result)((k, _returned(v, record)) for k, v in result.items())
+        return _mapped(result, lambda _, v: _returned(v, record))
     raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
                        f"(the loss), or tuples, lists or dicts of them: any other value would "
                        f"be the capture's, not the replay's")
+
+
+def _mapped(mapping, value_of):
+    """A copy of the dict `mapping`, its type kept (a defaultdict, an OrderedDict), with each
+    value v replaced by value_of(key, v)."""
+    copy = mapping.copy()
+    for key, v in mapping.items():
+        copy[key] = value_of(key, v)
+    return copy
 
 
 def _rebuilt(sequence, items):

@@ -892,6 +892,26 @@ def test_a_batch_given_as_a_dict_stands_in_even_when_the_dict_is_reused():
     assert batch["x"] is x  # the caller's dict is not changed
 
 
+def test_a_step_may_return_and_take_a_dict_of_another_type():
+    """A defaultdict (or OrderedDict) comes back as one, replayed as recorded."""
+    import collections
+    w = Variable(np.ones(3))
+
+    @capture
+    def step(batch):
+        loss = (w * batch["x"]).sum()
+        loss.backward()
+        logs = collections.defaultdict(list)
+        logs["loss"] = loss
+        return logs
+
+    for i in range(4):
+        w.grad = None
+        logs = step(collections.OrderedDict(x=np.full(3, float(i))))
+        assert type(logs) is collections.defaultdict and float(logs["loss"].data) == 3 * i
+    assert step.captured == 1
+
+
 def test_a_gradient_read_inside_the_step_is_refused_with_advice():
     model = nn.Linear(3, 1)
     opt = optim.SGD(model.parameters(), lr=0.1)
