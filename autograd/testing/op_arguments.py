@@ -69,3 +69,16 @@ def recurrence(gates_x, weight_hh, h, c, bias_hh, mode, reverse):
     state = (h, c) if step.num_states == 2 else (h,)
     extra = (bias_hh[:width],) if step.separate_recurrent_bias else ()
     return Recurrence(step, reverse)(gates_x[..., :width], weight_hh[:width], *state, *extra)
+
+
+def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, directions):
+    """LSTMLayer on inputs drawn for one direction; with two, the reverse direction's state
+    and parameters are made from the same inputs by differentiable ops (so the check
+    reaches the stacked loop through them)."""
+    from autograd.ops import stack
+    from nn.functional.lstm_layer import LSTMLayer
+    if directions == 1:
+        return LSTMLayer((reverse,))(x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    return LSTMLayer((False, True))(x, stack([h0, c0 * 0.5]), stack([c0, h0 * -0.5]),
+                                    w_ih, w_hh, b_ih, b_hh, w_ih * -0.7, w_hh * 0.9, b_hh,
+                                    b_ih * 0.5)

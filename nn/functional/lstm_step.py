@@ -1,11 +1,10 @@
 """One LSTM time step as one Function (PyTorch's gate order i, f, g, o).
 
 `LSTMStep.step_on_arrays` / `LSTMStep.grad_on_arrays` are the step and its gradient on plain
-arrays, run by the step Function and its grad Function (see RecurrentStep);
-`sequence_on_arrays` / `sequence_grad_on_arrays` run every step of a sequence for the
-whole-sequence Recurrence on buffers allocated once, from the same helpers (_activate,
-_cell, _grad_coefficients, _step_grad), so the math lives here once. The grad Function's
-own backward is written with differentiable ops, so second (and higher) derivatives work.
+arrays, run by the step Function and its grad Function (see RecurrentStep); the whole-layer
+LSTMLayer (lstm_layer.py) runs every step of a sequence from the same helpers (_activate,
+_grad_coefficients, _step_grad), so the math lives here once. The grad Function's own
+backward is written with differentiable ops, so second (and higher) derivatives work.
 
 The activated gates are held gate-major, (4, ..., H): one contiguous block per gate. NumPy
 runs a column block of an (N, 4H) array row by row, several times slower than a
@@ -92,11 +91,12 @@ def _grad_coefficients(act, t, c):
     in one broadcast product."""
     xp = get_array_module(act)
     i, f, o, g = act
+    slopes = xp.subtract(1, act[:3])  # the sigmoid gates' slopes in two calls over one block
+    slopes *= act[:3]
     b = xp.empty((4,) + t.shape, act.dtype)
-    for y, slope, factor in ((i, b[0], g), (f, b[1], c), (o, b[3], t)):
-        xp.subtract(1, y, out=slope)
-        slope *= y
-        slope *= factor
+    xp.multiply(slopes[0], g, out=b[0])
+    xp.multiply(slopes[1], c, out=b[1])
+    xp.multiply(slopes[2], t, out=b[3])
     xp.multiply(g, g, out=b[2])
     xp.subtract(1, b[2], out=b[2])
     b[2] *= i
@@ -142,114 +142,6 @@ def lstm_grad_arrays(cache, grads, out=None):
     return d, d, (s * f,)
 
 
-def lstm_sequence_arrays(gates_x, weight_hh, state, reverse):
-    """(hs (L, D, N, H), (h_n, c_n), cache): every step of D independent sequences (a layer's
-    directions) on arrays, stacked so that each step is one call per op for all of them.
-
-    gates_x: D arrays (L, N, 4H) = x W_ih^T + biases, in time order; weight_hh (D, 4H, H);
-    state = (h_0, c_0), each (D, N, H); reverse: D flags, the directions that run from
-    t = L-1 down to 0. hs[k, d] is direction d's h after its step k (processing order: time
-    L-1-k where reversed); h_n, c_n are (D, N, H). Inside, a step's directions are stacked
-    as rows, (D*N, ...): the elementwise math sees the 2-D arrays of one direction, and only
-    the recurrent product splits them; a step's gates are gate-major, (4, D*N, H). The cache
-    keeps every step's gates and cells, so that the backward pass computes its coefficients
-    for all steps in one go."""
-    xp = get_array_module(weight_hh)
-    dirs, (length, batch, width) = len(gates_x), gates_x[0].shape
-    hidden, dtype, rows = width // 4, weight_hh.dtype, dirs * batch
-    # The gates' order and signs (_to_held_order) are set once, in the products, not per
-    # step: a step's gates are h times the reordered weights plus its slot of the reordered
-    # projection. w_gates[d, gate] is that gate's block of direction d's W_hh^T (a
-    # C-contiguous copy: BLAS is slower on a transposed view), so that one matmul gives a
-    # step's recurrent term gate-major.
-    w_gates = _to_held_order(xp.swapaxes(weight_hh.reshape(dirs, 4, hidden, hidden), 2, 3),
-                             xp.empty((dirs, 4, hidden, hidden), dtype), axis=1)
-    acts = xp.empty((length, 4, rows, hidden), dtype)
-    by_direction = acts.reshape(length, 4, dirs, batch, hidden)
-    for d, (gates, backwards) in enumerate(zip(gates_x, reverse)):
-        _to_held_order(_gate_major(gates[::-1] if backwards else gates, axis=1),
-                       by_direction[:, :, d], axis=1)
-    recurrent = xp.empty((4, rows, hidden), dtype)
-    # slot k of hs and cs holds the state after k steps (before step k)
-    hs, cs = (xp.empty((length + 1, rows, hidden), dtype) for _ in range(2))
-    ts = xp.empty((length, rows, hidden), dtype)
-    hs[0], cs[0] = (s.reshape(rows, hidden) for s in state)
-    only = w_gates[0] if dirs == 1 else None  # one direction: the matmul called inline
-    with np.errstate(over="ignore"):  # see _activate; set once, not per step
-        for k in range(length):
-            act = acts[k]
-            act += xp.matmul(hs[k], only, out=recurrent) if dirs == 1 else _gate_product(
-                hs[k], w_gates, recurrent)
-            _activate(act)
-            _cell(act, cs[k], cs[k + 1], ts[k], hs[k + 1])
-    # copies: the caller may write into what it gets; the cache must stay intact
-    finals = tuple(x[length].reshape(dirs, batch, hidden).copy() for x in (hs, cs))
-    outputs = hs[1:].reshape(length, dirs, batch, hidden).copy()
-    return outputs, finals, (acts, hs, cs, ts, dirs)
-
-
-def _gate_product(h, w_gates, out):
-    """The recurrent term of D stacked directions, gate-major: h (D*N, H) times each
-    direction's w_gates (D, 4, H, H) into out (4, D*N, H), by one batched matmul."""
-    dirs, hidden = len(w_gates), h.shape[-1]
-    by_direction = out.reshape(4, dirs, -1, hidden)
-    get_array_module(h).matmul(h.reshape(dirs, 1, -1, hidden), w_gates,
-                               out=by_direction.swapaxes(0, 1))
-    return out
-
-
-def lstm_sequence_grad_arrays(cache, g_outputs, grads, weight_hh, need_initial_h):
-    """(d_gates (L, D, N, 4H), h_prev (L, D, N, H), (g_h0, g_c0)) from lstm_sequence_arrays'
-    cache, the outputs' gradients (D arrays (L, N, H) in processing order) and the final
-    states' (g_hn, g_cn), each (D, N, H). d_gates and h_prev are in processing order (step k
-    of each direction; h_prev the h it read), for the weight gradient. g_h0 is None unless
-    need_initial_h."""
-    acts, hs, cs, ts, dirs = cache
-    xp = get_array_module(acts)
-    length, _, rows, hidden = acts.shape
-    width = 4 * hidden
-    a, b, f = _grad_coefficients(acts.swapaxes(0, 1), ts, cs[:-1])
-    b = b.swapaxes(0, 1)  # step-major views: an integer index per step is the cheap one
-    d = xp.empty((length, rows, width), acts.dtype)
-    d_gates = _gate_major(d, axis=1)
-    g_out = (g_outputs[0] if dirs == 1 else xp.stack(g_outputs, axis=1)).reshape(
-        length, rows, hidden)
-    # buffers of our own, updated in place each step: no allocation inside the loop
-    g_h = grads[0].reshape(rows, hidden) + g_out[length - 1]
-    g_c = grads[1].reshape(rows, hidden).copy()
-    s = xp.empty_like(g_c)
-    only = weight_hh[0] if dirs == 1 else None  # one direction: ndarray.dot, called inline
-    for k in range(length - 1, -1, -1):
-        _step_grad(a[k], b[k], g_h, g_c, d_gates[k], s)
-        xp.multiply(s, f[k], out=g_c)
-        if k == 0:
-            g_h = _stacked_product(d[0], weight_hh) if need_initial_h else None
-        else:
-            if dirs == 1:
-                xp.dot(d[k], only, out=g_h)
-            else:
-                _stacked_product(d[k], weight_hh, g_h)
-            g_h += g_out[k - 1]
-    by_direction = (length, dirs, rows // dirs)
-    initial = tuple(None if g is None else g.reshape(dirs, -1, hidden) for g in (g_h, g_c))
-    return (d.reshape(by_direction + (width,)), hs[:-1].reshape(by_direction + (hidden,)),
-            initial)
-
-
-def _stacked_product(a, b, out=None):
-    """The rows of D stacked directions times each one's matrix: a (D*N, K), b (D, K, M) ->
-    (D*N, M), into `out` when given. One direction by ndarray.dot (less call overhead than
-    matmul), several by one batched matmul."""
-    xp = get_array_module(a)
-    dirs = len(b)
-    if dirs == 1:
-        return xp.dot(a, b[0]) if out is None else xp.dot(a, b[0], out=out)
-    stacked = a.reshape(dirs, -1, a.shape[-1])
-    result = xp.matmul(stacked, b, out=None if out is None else out.reshape(
-        dirs, -1, b.shape[-1]))
-    return result.reshape(-1, b.shape[-1])
-
-
 class LSTMStep(RecurrentStep):
     """(h', c') = LSTM step of gx = x W_ih^T + b_ih, gh = h W_hh^T + b_hh (N, 4H) and the
     state h, c (N, H): i, f, o = sigmoid, g = tanh of (gx + gh); c' = f c + i g;
@@ -261,8 +153,6 @@ class LSTMStep(RecurrentStep):
     direct_state_indices = (1,)  # c
     step_on_arrays = staticmethod(lstm_arrays)
     grad_on_arrays = staticmethod(lstm_grad_arrays)
-    sequence_on_arrays = staticmethod(lstm_sequence_arrays)
-    sequence_grad_on_arrays = staticmethod(lstm_sequence_grad_arrays)
 
     def backward(self, g_h, g_c):
         d_a, d_c = LSTMStepGrad(self.cache)(g_h, g_c, *self.inputs)

@@ -17,6 +17,7 @@ from autograd.variable import wrap
 from .elman_step import ReLURNNStep, TanhRNNStep
 from .gru_step import GRUStep
 from .linear import _column_sums, linear
+from .lstm_layer import lstm_layer
 from .lstm_step import LSTMStep
 
 # mode (PyTorch's names) -> the step Function (a RecurrentStep); its `num_gates` and
@@ -30,9 +31,9 @@ class Recurrence(Function):
     Inputs: gates_x (L, N, G*H) = x W_ih^T + biases for every step, weight_hh (G*H, H), the
     initial state arrays (N, H) (h, or h and c), and for GRU bias_hh (G*H,) last.
     Outputs: every step's h (L, N, H) in time order, then the final state, each (N, H).
-    With reverse=True the steps run from t = L-1 down to 0. A step class with
-    `sequence_on_arrays` / `sequence_grad_on_arrays` (LSTMStep) runs the whole loop itself on
-    buffers allocated once; the others go step by step through step_on_arrays.
+    With reverse=True the steps run from t = L-1 down to 0. (nn's LSTM layers run as one
+    LSTMLayer instead, which owns its projection; this serves every step Function, the
+    LSTM's replay under create_graph included.)
     """
 
     # gates_x, weight_hh, h, c, bias_hh drawn for LSTM's 4 gates; each mode takes what it needs
@@ -51,13 +52,6 @@ class Recurrence(Function):
     def forward(self, gates_x, weight_hh, *rest):
         states, direct = self.step.num_states, self.step.direct_state_indices
         state, bias = rest[:states], (rest[states] if len(rest) > states else None)
-        sequence = getattr(self.step, "sequence_on_arrays", None)
-        self.sequence_cache = None
-        if sequence is not None and bias is None:  # the step runs whole sequences itself
-            hs, finals, self.sequence_cache = sequence(
-                [gates_x], weight_hh[None], tuple(s[None] for s in state), (self.reverse,))
-            outputs = hs[::-1, 0].copy() if self.reverse else hs[:, 0]  # to time order
-            return (outputs, *(f[0] for f in finals))
         step_on_arrays = self.step.step_on_arrays
         xp = get_array_module(gates_x)
         # BLAS multiplies a small h by a transposed view 2-3x slower than by a copy
@@ -88,11 +82,8 @@ class Recurrence(Function):
         weight = self.inputs[1].data
         has_bias = len(needs) > 2 + self.step.num_states
         need_weights = needs[1] or has_bias and needs[-1]
-        if self.sequence_cache is not None:
-            d_gates, rows, h_prev, grads = self._sequence_grads(g_outputs, grads, weight)
-        else:
-            d_gates, rows, h_prev, grads = self._backward_through_time(
-                g_outputs, grads, weight, need_weights)
+        d_gates, rows, h_prev, grads = self._backward_through_time(
+            g_outputs, grads, weight, need_weights)
         result = [d_gates, None, *grads] + [None] * has_bias
         if need_weights:
             result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
@@ -100,19 +91,6 @@ class Recurrence(Function):
                 result[-1] = _column_sums(rows)
         return tuple(None if g is None or not need else wrap(g, False)
                      for g, need in zip(result, needs))
-
-    def _sequence_grads(self, g_outputs, grads, weight):
-        """(d_gates, the rows (L*N, G*H) and h (L, N, H) of every step in processing order,
-        the initial state's gradients) from the step's whole-sequence gradient, run as one
-        direction of a stack (see lstm_sequence_grad_arrays)."""
-        in_order = g_outputs[::-1] if self.reverse else g_outputs
-        d, h_prev, grads = self.step.sequence_grad_on_arrays(
-            self.sequence_cache, [in_order], [g[None] for g in grads], weight[None],
-            self.needs_input_grad[2])
-        d, h_prev = d[:, 0], h_prev[:, 0]  # one direction: contiguous views
-        rows = d.reshape(-1, d.shape[-1])
-        return (d[::-1] if self.reverse else d), rows, h_prev, [
-            None if g is None else g[0] for g in grads]
 
     def _backward_through_time(self, g_outputs, grads, weight, need_weights):
         """(d_gates, the gh gradients as rows (L*N, G*H), every step's h (L, N, H), the
@@ -180,60 +158,6 @@ class Recurrence(Function):
         return (stack(d_gates), g_weight, *grads, *bias_grad)
 
 
-class BidirectionalRecurrence(Function):
-    """(outputs, *final_state) of one layer in both directions at once, for a step that runs
-    whole sequences (LSTMStep): the two directions are stacked, so each time step is one
-    NumPy call per op for both, half the calls of two Recurrences.
-
-    Inputs: gates_x (L, N, 2, G*H) = x W_ih^T + biases of the forward direction, then the
-    reverse one, for every step; weight_hh (2, G*H, H); the initial state arrays (2, N, H).
-    Outputs: every step's h (L, N, 2, H) in time order, then the final state, each (2, N, H).
-    Direction 1 runs from t = L-1 down to 0, as Recurrence(reverse=True) does.
-    """
-
-    input_specs = (Spec(shape=("L", "N", 2, "4H"), sides={"L": (1, 2), "N": (1, 2),
-                                                          "H": (1, 2)}),
-                   Spec(shape=(2, "4H", "H")), Spec(shape=(2, "N", "H")),
-                   Spec(shape=(2, "N", "H")))
-    apply = staticmethod(lambda *inputs: BidirectionalRecurrence(LSTMStep)(*inputs))
-
-    def __init__(self, step):
-        self.step = step
-
-    def forward(self, gates_x, weight_hh, *state):
-        xp = get_array_module(gates_x)
-        hs, finals, self.cache = self.step.sequence_on_arrays(
-            [gates_x[:, :, 0], gates_x[:, :, 1]], weight_hh, state, (False, True))
-        return (xp.stack([hs[:, 0], hs[::-1, 1]], axis=2), *finals)  # to time order
-
-    def backward(self, g_outputs, *g_state):
-        if Config.enable_backprop:  # create_graph=True: each direction replayed (Recurrence)
-            gates_x, weight_hh, *state = self.inputs
-            parts = [Recurrence(self.step, reverse=d == 1)._replayed_backward(
-                g_outputs[:, :, d], [g[d] for g in g_state],
-                [gates_x[:, :, d], weight_hh[d], *[s[d] for s in state]]) for d in range(2)]
-            return tuple(stack(pair, axis=2 if i == 0 else 0) for i, pair in enumerate(
-                zip(*parts)))
-        return self._fused_backward(g_outputs.data, [g.data for g in g_state])
-
-    def _fused_backward(self, g_outputs, grads):
-        needs, weight = self.needs_input_grad, self.inputs[1].data
-        xp = get_array_module(weight)
-        d, h_prev, (g_h, g_c) = self.step.sequence_grad_on_arrays(
-            self.cache, [g_outputs[:, :, 0], g_outputs[::-1, :, 1]], grads, weight, needs[2])
-        d_gates = xp.stack([d[:, 0], d[::-1, 1]], axis=2) if needs[0] else None
-        g_weight = None
-        if needs[1]:  # every step's rows of each direction, one product per direction
-            g_weight = xp.stack([_rows(d[:, k]).T @ _rows(h_prev[:, k]) for k in range(2)])
-        return tuple(None if g is None or not need else wrap(g, False)
-                     for g, need in zip((d_gates, g_weight, g_h, g_c), needs))
-
-
-def _rows(x):
-    """x (L, N, K) as a matrix (L*N, K) (a copy where x is a strided view)."""
-    return x.reshape(-1, x.shape[-1])
-
-
 def _unstack(x):
     """x (L, ...) as a list of L Variables x[t] (one split: no per-step indexing)."""
     return [reshape(part, part.shape[1:]) for part in split(x, x.shape[0], axis=0)]
@@ -246,10 +170,12 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
     mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout,
     either bias None for none (Keras' layers have no recurrent bias but GRU's);
     state: the initial state tuple. The input projection runs once for all steps; where the
-    recurrent bias simply adds (all but GRU) it joins it there.
+    recurrent bias simply adds (all but GRU) it joins it there. LSTM runs as one LSTMLayer.
     """
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
     _check_length(x)
+    if step is LSTMStep:
+        return lstm_layer(x, [weight_ih], [weight_hh], [bias_ih], [bias_hh], state, (reverse,))
     extra = ()
     if step.separate_recurrent_bias:
         gates_x = linear(x, weight_ih, bias_ih)
@@ -265,26 +191,18 @@ def bidirectional_recurrence(mode, x, weights_ih, weights_hh, biases_ih, biases_
     (L, N, 2H), the forward direction's features then the reverse one's (PyTorch's), and the
     final state tuple, each (2, N, H). weights_ih, weights_hh, biases_ih, biases_hh: pairs
     (forward, reverse) in PyTorch's layout (biases None for none); state: the initial state
-    tuple, each (2, N, H). Where the step runs whole sequences (LSTM) both directions run
-    stacked (BidirectionalRecurrence) from one input projection; else one Recurrence each."""
-    step = STEPS.get(mode)
-    if step is None or not hasattr(step, "sequence_on_arrays"):
-        runs = [recurrence(mode, x, weights_ih[d], weights_hh[d], biases_ih[d], biases_hh[d],
-                           tuple(s[d] for s in state), reverse=d == 1) for d in range(2)]
-        outputs = concatenate([run[0] for run in runs], axis=-1)
-        return outputs, tuple(stack(pair) for pair in zip(*(run[1] for run in runs)))
-    for d in range(2):
-        _checked_step(mode, weights_hh[d], tuple(s.data[d] for s in state), x.shape[1:-1],
-                      "recurrence")
-    _check_length(x)
-    folded = [_folded_bias(biases_ih[d], biases_hh[d]) for d in range(2)]
-    bias = None if folded[0] is None else concatenate(folded)
-    gates_x = linear(x, concatenate(list(weights_ih)), bias)
-    gates_x = reshape(gates_x, gates_x.shape[:-1] + (2, gates_x.shape[-1] // 2))
-    outputs = BidirectionalRecurrence(step)(gates_x, stack(list(weights_hh)), *state)
-    # (L, N, 2, H) -> (L, N, 2H), 2H spelled out: -1 cannot be inferred for a batch of 0
-    features = 2 * weights_hh[0].shape[-1]
-    return reshape(outputs[0], x.shape[:-1] + (features,)), tuple(outputs[1:])
+    tuple, each (2, N, H). LSTM runs both directions stacked in one LSTMLayer (each time
+    step one NumPy call per op for both); the others one Recurrence each."""
+    if mode == "LSTM":
+        for d in range(2):
+            _checked_step(mode, weights_hh[d], tuple(s.data[d] for s in state), x.shape[1:-1],
+                          "recurrence")
+        _check_length(x)
+        return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, (False, True))
+    runs = [recurrence(mode, x, weights_ih[d], weights_hh[d], biases_ih[d], biases_hh[d],
+                       tuple(s[d] for s in state), reverse=d == 1) for d in range(2)]
+    outputs = concatenate([run[0] for run in runs], axis=-1)
+    return outputs, tuple(stack(pair) for pair in zip(*(run[1] for run in runs)))
 
 
 def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):
@@ -329,5 +247,4 @@ def _checked_step(mode, weight_hh, state, batch_shape, who):
     return step
 
 
-__all__ = ["recurrence", "bidirectional_recurrence", "recurrent_step", "Recurrence",
-           "BidirectionalRecurrence", "STEPS"]
+__all__ = ["recurrence", "bidirectional_recurrence", "recurrent_step", "Recurrence", "STEPS"]

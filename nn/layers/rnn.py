@@ -9,6 +9,7 @@ from autograd.ops import concatenate, reshape, transpose
 from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
+from ..functional.lstm_layer import lstm_layer
 from ..functional.recurrence import bidirectional_recurrence, recurrence
 from ..module import Module
 from .config import init_config
@@ -73,6 +74,11 @@ class _RNNBase(Module):
             return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
+            rows = slice(self.directions * layer, self.directions * (layer + 1))
+            own = state if self.num_layers == 1 else tuple(s[rows] for s in state)
+            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, own,
+                              (False, True)[:self.directions])
         if self.bidirectional:
             pair = slice(2 * layer, 2 * layer + 2)
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,

@@ -242,17 +242,24 @@ def test_the_gates_match_sigmoid_and_tanh(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("batch, hidden", [(1, 1), (2, 1), (1, 2)])
 def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidden, dtype):
-    """Batch 1 and hidden size 1 make one-column views of 16- and 64-byte rows, where
-    NumPy 2.4's np.negative(..., out=) writes wrong values (the gates are negated by a
-    product instead)."""
+    """LSTMLayer's stacked directions against a Recurrence of step Functions each. Batch 1
+    and hidden size 1 make one-column views of 16- and 64-byte rows, where NumPy 2.4's
+    np.negative(..., out=) writes wrong values (the gates are negated by a product)."""
+    from nn.functional.lstm_layer import LSTMLayer
     from nn.functional.lstm_step import LSTMStep
-    from nn.functional.recurrence import BidirectionalRecurrence
     rng = np.random.default_rng(3)
-    gates = rng.standard_normal((3, batch, 2, 4 * hidden)).astype(dtype)
-    weight = (0.5 * rng.standard_normal((2, 4 * hidden, hidden))).astype(dtype)
+    x = rng.standard_normal((3, batch, 2)).astype(dtype)
+    params = [(0.5 * rng.standard_normal(shape)).astype(dtype)
+              for _ in range(2) for shape in ((4 * hidden, 2), (4 * hidden, hidden),
+                                              (4 * hidden,))]
     h0, c0 = (rng.standard_normal((2, batch, hidden)).astype(dtype) for _ in range(2))
-    both = BidirectionalRecurrence(LSTMStep)(gates, weight, h0, c0)[0].data
+    both = LSTMLayer((False, True), biases=1)(x, h0, c0, *params)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
     for d in range(2):
-        one = Recurrence(LSTMStep, reverse=d == 1)(gates[:, :, d], weight[d], h0[d], c0[d])
-        np.testing.assert_allclose(both[:, :, d], one[0].data, rtol=1e-5 if dtype ==
-                                   np.float32 else 1e-12)
+        w_ih, w_hh, bias = params[3 * d:3 * d + 3]
+        gates = x @ w_ih.T + bias
+        one = Recurrence(LSTMStep, reverse=d == 1)(gates, w_hh, h0[d], c0[d])
+        np.testing.assert_allclose(both[0].data[..., d * hidden:(d + 1) * hidden], one[0].data,
+                                   rtol=tolerance)
+        for k in (1, 2):
+            np.testing.assert_allclose(both[k].data[d], one[k].data, rtol=tolerance)
