@@ -164,7 +164,7 @@ def max_pool_cases(rng, torch, style):
         if torch is not None:
             steps["pytorch"] = torch_pool_step(torch, x, kernel, stride, gy, style)
         report(f"max_pool2d {'x'.join(map(str, POOL_SHAPE))}, kernel {kernel} stride {stride}, "
-               f"forward + {style}:", measure(steps))
+               f"forward + {style}:", measure(steps, rounds=12, number=10))
 
 
 def conv_cases(rng, torch, style):
@@ -180,7 +180,7 @@ def conv_cases(rng, torch, style):
         if torch is not None:
             steps["pytorch"] = torch_step(torch, x, weight, bias, gy, need_x, style)
         report(f"conv2d {N}x{C}x{H}x{W}, {OC} {K}x{K} filters, padding {PAD}, "
-               f"forward + {style} ({label}):", measure(steps))
+               f"forward + {style} ({label}):", measure(steps, rounds=12, number=10))
     print("  targets: rungrad <= 1.50x numpy, <= 1.00x pytorch, <= 5 faults/step")
 
 
@@ -213,7 +213,7 @@ def conv_transpose_cases(rng, torch, style):
             np.testing.assert_allclose(have.data, want.numpy(), rtol=1e-4, atol=1e-3)
     report(f"conv_transpose2d {'x'.join(map(str, DECONV_SHAPE))} -> {DECONV_SHAPE[0]}x"
            f"{DECONV_OUT}x{out}x{out}, {DECONV_K}x{DECONV_K} kernel, stride {DECONV_STRIDE}, "
-           f"padding {DECONV_PAD}, forward + {style}:", measure(steps))
+           f"padding {DECONV_PAD}, forward + {style}:", measure(steps, rounds=12, number=10))
     print("  target: rungrad <= 1.50x pytorch")
 
 

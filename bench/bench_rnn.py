@@ -264,7 +264,7 @@ def case(kind, layers, bidirectional, torch, style):
         steps["pytorch"] = torch_step(torch, kind, model, x, gy, layers, bidirectional, style)
     shape = f"{layers} layer{'s' if layers > 1 else ''}{', bidirectional' if bidirectional else ''}"
     report(f"{kind}({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, {shape}, "
-           f"forward + {style}:", measure(steps, rounds=40))
+           f"forward + {style}:", measure(steps, rounds=12, number=10))
 
 
 def head_case(torch, style):
@@ -287,7 +287,7 @@ def head_case(torch, style):
     if torch is not None:
         steps["pytorch"] = torch_step(torch, "LSTM", model, x, gy, 1, False, style, head)
     report(f"LSTM({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, last output -> "
-           f"Linear({HIDDEN}, {HEAD}), forward + {style}:", measure(steps, rounds=40))
+           f"Linear({HIDDEN}, {HEAD}), forward + {style}:", measure(steps, rounds=12, number=10))
 
 
 def main():
