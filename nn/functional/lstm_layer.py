@@ -2,13 +2,17 @@
 
 The layer owns its input projection, so the gates are laid out once for the loop rather
 than converted after it: the weights' gate blocks are reordered (i, f, o, g: the three
-sigmoid gates one block) and negated where _activate takes e^-a, which costs a copy of the
-weights, not of the (L, N, 4H) projection. The bias rides in the projection's product as a
-column of ones beside x, and its gradient comes out of the weight gradient's product.
+sigmoid gates one block) and negated for e^-a, which costs a copy of the weights, not of
+the (L, N, 4H) projection, and the projection is computed gate-major, so a step's gates
+are contiguous blocks (NumPy runs a strided view of 64-number rows two to three times
+slower). The bias rides in the projection's product as a column of ones beside x, and its
+gradient comes out of the weight gradient's product.
 
-Per step a direction's state lives in slots of one block z[k] (5, D, N, H): the activated
-gates i, f, o, g, then the cell c the step reads, so that f c and i g are one product of
-the pairs (i, f) and (g, c). The gradients run in PyTorch's gate order (i, f, g, o), in
+Per step a direction's state lives in slots of one block z[k] (5, D, N, H): the gates,
+then the cell c the step reads. The sigmoid gates are held as u = 1 + e^-a, their
+reciprocals, and the cell divides by them, c' = g / u_i + c / u_f (one call for the pairs
+(g, c) and (u_i, u_f)) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
+for all steps in backward. The gradients run in PyTorch's gate order (i, f, g, o), in
 which the three gates that take the cell's gradient are one block (_step_grad), so the
 weight gradients need no reordering. Under create_graph=True the backward is the
 differentiable replay of the same layer as step Functions (Recurrence's).
@@ -23,7 +27,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
 from .linear import linear
-from .lstm_step import LSTMStep, _activate, _grad_coefficients, _step_grad, _to_held_order
+from .lstm_step import LSTMStep, _grad_coefficients, _step_grad, _to_held_order
 
 
 def _held_projection(w_ih, bias, hidden, dtype, xp):
@@ -39,12 +43,11 @@ def _held_projection(w_ih, bias, hidden, dtype, xp):
 
 
 def _held_recurrent(w_hh, out):
-    """W_hh^T (H, 4H) with its gate blocks in the held order, negated but for g, into `out`
-    (a C-contiguous copy: BLAS multiplies by a transposed view 2-3x slower)."""
+    """W_hh's gate blocks transposed, (4, H, H), in the held order and negated but for g,
+    into `out` (a C-contiguous copy: BLAS multiplies by a transposed view 2-3x slower), so
+    that h times it is a step's recurrent term gate-major."""
     hidden = w_hh.shape[1]
-    _to_held_order(w_hh.reshape(4, hidden, hidden).swapaxes(1, 2),
-                   out.reshape(hidden, 4, hidden).swapaxes(0, 1))
-    return out
+    return _to_held_order(w_hh.reshape(4, hidden, hidden).swapaxes(1, 2), out)
 
 
 def _inputs_in_order(x, reverse, with_ones, dtype, xp):
@@ -73,38 +76,40 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
     dirs, dtype = len(reverse), weights_hh[0].dtype
     length, batch, _ = x.shape
     hidden = weights_hh[0].shape[1]
-    width = 4 * hidden
     with_bias = biases[0] is not None
     rows = _inputs_in_order(x, reverse, with_bias, dtype, xp)
-    projection = xp.empty((dirs, length, batch, width), dtype)
+    # the projection gate-major, (D, 4, L*N, H): each step's gate blocks are contiguous
+    projection = xp.empty((dirs, 4, length * batch, hidden), dtype)
     for d in range(dirs):
         held = _held_projection(weights_ih[d], biases[d], hidden, dtype, xp)
-        xp.matmul(rows[d], held.T, out=projection[d].reshape(length * batch, width))
-    recurrent_t = xp.empty((dirs, hidden, width), dtype)
+        xp.matmul(rows[d], held.reshape(4, hidden, -1).transpose(0, 2, 1), out=projection[d])
+    projected = projection.reshape(dirs, 4, length, batch, hidden).transpose(2, 1, 0, 3, 4)
+    recurrent = xp.empty((dirs, 4, hidden, hidden), dtype)
     for d in range(dirs):
-        _held_recurrent(weights_hh[d], recurrent_t[d])
-    # gate-major views (step, gate, direction, row, unit) of the (..., 4H) rows
-    projected = projection.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
-    recurrent = xp.empty((dirs, batch, width), dtype)
-    recurrent_gates = recurrent.reshape(dirs, batch, 4, hidden).transpose(2, 0, 1, 3)
+        _held_recurrent(weights_hh[d], recurrent[d])
     z = xp.empty((length + 1, 5, dirs, batch, hidden), dtype)  # z[L] holds only c_n
     hs = xp.empty((dirs, length + 1, batch, hidden), dtype)  # hs[:, k]: h before step k
     ts = xp.empty((length, dirs, batch, hidden), dtype)  # tanh of the cell after step k
     products = xp.empty((2, dirs, batch, hidden), dtype)
     hs[:, 0], z[0, 4] = h0, c0
-    one = recurrent_t[0] if dirs == 1 else None  # one direction: a plain 2-D product
-    with np.errstate(over="ignore"):  # see _activate
+    one = recurrent[0] if dirs == 1 else None  # one direction: the gates of z[k, :4, 0]
+    with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
         for k in range(length):
             gates = z[k]
             if one is not None:
-                xp.dot(hs[0, k], one, out=recurrent[0])
+                xp.matmul(hs[0, k], one, out=gates[:4, 0])
             else:
-                xp.matmul(hs[:, k], recurrent_t, out=recurrent)
-            xp.add(recurrent_gates, projected[k], out=gates[:4])
-            _activate(gates[:4])
-            xp.multiply(gates[:2], gates[3:], out=products)  # (i g, f c)
+                xp.matmul(hs[:, k, None], recurrent, out=gates[:4].swapaxes(0, 1))
+            gates[:4] += projected[k]
+            # the sigmoid gates held as u = 1 + e^-a (their reciprocals), so that the
+            # cell divides by them: no reciprocal call a step (backward takes it once)
+            u = gates[:3]
+            xp.exp(u, out=u)
+            u += 1
+            xp.tanh(gates[3], out=gates[3])
+            xp.divide(gates[3:], gates[:2], out=products)  # (g / u_i, c / u_f)
             cell = xp.add(products[0], products[1], out=z[k + 1, 4])
-            xp.multiply(gates[2], xp.tanh(cell, out=ts[k]), out=hs[:, k + 1])
+            xp.divide(xp.tanh(cell, out=ts[k]), gates[2], out=hs[:, k + 1])
     outputs = xp.empty((length, batch, dirs * hidden), dtype)
     for d, backwards in enumerate(reverse):
         outputs[..., d * hidden:(d + 1) * hidden] = hs[d, :0:-1] if backwards else hs[d, 1:]
@@ -123,7 +128,9 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
     gates = z[:length]
-    a, b, f = _grad_coefficients(gates.swapaxes(0, 1)[:4], ts, gates[:, 4])
+    sigmoids = xp.empty((3, length, dirs, batch, hidden), z.dtype)
+    xp.reciprocal(gates[:, :3].swapaxes(0, 1), out=sigmoids)  # i, f, o from u = 1 + e^-a
+    a, b, f = _grad_coefficients(sigmoids, gates[:, 3], ts, gates[:, 4])
     b = b.swapaxes(0, 1)  # step-major views: an integer index per step is the cheap one
     d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order
     d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
@@ -149,8 +156,10 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
         for k in range(dirs):
             projection = d_rows[k].T @ rows[k]  # (4H, I [+1]): the bias's is the last column
             features = weights_ih[k].shape[1]
-            weights[k] = (projection[:, :features], d_rows[k].T @ h_rows[k],
-                          projection[:, features] if projection.shape[1] > features else None)
+            bias = projection[:, features].copy() if projection.shape[1] > features else None
+            # contiguous gradients, as PyTorch's (an optimizer walks them in blocks)
+            weights[k] = (xp.ascontiguousarray(projection[:, :features]),
+                          d_rows[k].T @ h_rows[k], bias)
     g_x = None
     if need_x:
         for k, backwards in enumerate(reverse):

@@ -2,8 +2,8 @@
 
 `LSTMStep.step_on_arrays` / `LSTMStep.grad_on_arrays` are the step and its gradient on plain
 arrays, run by the step Function and its grad Function (see RecurrentStep); the whole-layer
-LSTMLayer (lstm_layer.py) runs every step of a sequence from the same helpers (_activate,
-_grad_coefficients, _step_grad), so the math lives here once. The grad Function's own
+LSTMLayer (lstm_layer.py) computes the gradient of every step of a sequence with the same
+helpers (_grad_coefficients, _step_grad), so that math lives here once. The grad Function's own
 backward is written with differentiable ops, so second (and higher) derivatives work.
 
 The activated gates are held gate-major, (4, ..., H): one contiguous block per gate. NumPy
@@ -80,20 +80,20 @@ def lstm_arrays(gx, gh, direct):
     return (h, c_new), (act, t, c)
 
 
-def _grad_coefficients(act, t, c):
+def _grad_coefficients(sigmoids, g, t, c):
     """(A, B, f) such that, from the gradients g_h', g_c' of a step's output,
     s = g_c' + g_h' A is the gradient of c' and (s, s, s, g_h') B (gate by gate) that of
     the pre-activations (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o') with
     the slopes y (1 - y) of a sigmoid and 1 - y^2 of tanh; f is the forget gate (d_c = s f).
-    Elementwise, so one call serves every step of a sequence at once (act gate-major
-    (4, ..., H) in the held order, a view; t, c (..., H)). B (4, ..., H) is gate-major in
+    Elementwise, so one call serves every step of a sequence at once (sigmoids the block
+    (3, ..., H) of i, f, o; g, t, c (..., H); views will do). B (4, ..., H) is gate-major in
     PyTorch's order and contiguous, so that _step_grad multiplies the i, f and g gates by s
     in one broadcast product."""
-    xp = get_array_module(act)
-    i, f, o, g = act
-    slopes = xp.subtract(1, act[:3])  # the sigmoid gates' slopes in two calls over one block
-    slopes *= act[:3]
-    b = xp.empty((4,) + t.shape, act.dtype)
+    xp = get_array_module(sigmoids)
+    i, f, o = sigmoids
+    slopes = xp.subtract(1, sigmoids)  # the sigmoid gates' slopes in two calls over one block
+    slopes *= sigmoids
+    b = xp.empty((4,) + t.shape, sigmoids.dtype)
     xp.multiply(slopes[0], g, out=b[0])
     xp.multiply(slopes[1], c, out=b[1])
     xp.multiply(slopes[2], t, out=b[3])
@@ -135,7 +135,7 @@ def lstm_grad_arrays(cache, grads, out=None):
     given."""
     act, t, c = cache
     g_h, g_c = grads
-    a, b, f = _grad_coefficients(act, t, c)
+    a, b, f = _grad_coefficients(act[:3], act[3], t, c)
     d = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
         if out is None else out  # (..., 4H) in PyTorch's order, unlike the gate-major act
     s = _step_grad(a, b, g_h, g_c, _gate_major(d))
