@@ -263,3 +263,40 @@ def test_both_directions_at_once_equal_two_recurrences_at_tiny_sizes(batch, hidd
                                    rtol=tolerance)
         for k in (1, 2):
             np.testing.assert_allclose(both[k].data[d], one[k].data, rtol=tolerance)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_saturated_gates_match_the_step_functions_without_warnings(dtype):
+    """LSTMLayer holds the sigmoid gates as 1 + e^-a and divides by them: where e^-a
+    overflows (a far below 0) the gate is exactly 0, as the step Functions' sigmoid gives,
+    in outputs and gradients alike, with no NaN and no overflow warning."""
+    import warnings
+
+    from nn.functional.lstm_layer import LSTMLayer
+    from nn.functional.lstm_step import LSTMStep
+    rng = np.random.default_rng(5)
+    hidden, scale = 3, 400.0  # pre-activations of hundreds: e^-a overflows both dtypes
+    x = rng.standard_normal((4, 2, 2)).astype(dtype)
+    w_ih = (scale * rng.standard_normal((4 * hidden, 2))).astype(dtype)
+    w_hh = (0.5 * rng.standard_normal((4 * hidden, hidden))).astype(dtype)
+    bias = (scale * rng.standard_normal(4 * hidden)).astype(dtype)
+    h0, c0 = (rng.standard_normal((2, hidden)).astype(dtype) for _ in range(2))
+    inputs = [Variable(a) for a in (x, h0, c0, w_ih, w_hh, bias)]
+    upstream = [rng.standard_normal(s).astype(dtype) for s in ((4, 2, hidden), (2, hidden),
+                                                               (2, hidden))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = LSTMLayer((False,), biases=1)(*inputs)
+        grads = ag.grad(sum((y * u).sum() for y, u in zip(fused, upstream)), inputs)
+    gates = ag.Variable(x @ w_ih.T + bias)
+    stepwise = Recurrence(LSTMStep)(gates, inputs[4], inputs[1], inputs[2])
+    reference = ag.grad(sum((y * u).sum() for y, u in zip(stepwise, upstream)),
+                        [gates, inputs[4], inputs[1], inputs[2]])
+    tolerance = dict(rtol=1e-5, atol=1e-6) if dtype == np.float32 else dict(rtol=1e-12)
+    for a, b in zip(fused, stepwise):
+        np.testing.assert_allclose(a.data, b.data, **tolerance)
+    for a, b in zip(grads[1:3] + grads[4:5], reference[2:] + reference[1:2]):
+        assert np.isfinite(a.data).all()
+        np.testing.assert_allclose(a.data, b.data, **tolerance)
+    # the bias's gradient is the gates' gradient summed over steps and rows
+    np.testing.assert_allclose(grads[5].data, reference[0].data.sum(axis=(0, 1)), **tolerance)
