@@ -8,7 +8,9 @@ decoder's last layer), input needing a gradient. Target (issue 12): <= 1.5x PyTo
 max_pool2d: 32x16x28x28 input, kernel 2 stride 2 (separate windows) and kernel 3 stride 1
 (overlapping windows), against a hand-written NumPy argmax-and-scatter pooling.
 Every case runs in both harness styles (y.backward(gy) and y.sum().backward()) and reports
-minor page faults per step. Run: python bench/bench_conv.py
+minor page faults per step. Each contender
+runs ten steps back to back per round, as a training loop does (warm caches: interleaving
+single calls favoured rungrad against PyTorch). Run: python bench/bench_conv.py
 """
 from functools import partial
 

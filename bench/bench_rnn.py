@@ -5,7 +5,9 @@ Cases: input 32, hidden 64, 20 time steps, batch 16; one layer, and two bidirect
 layers. Every parameter and the input get gradients. Each case runs in both harness styles
 (the output sequence's gradient fixed, or its sum backpropagated), and the LSTM also as a
 many-to-one model: the last output through Linear(64, 10), summed. Targets: <= 1.5x
-hand-written NumPy, <= 1.0x PyTorch for the LSTM, <= 5 minor page faults per step.
+hand-written NumPy, <= 1.0x PyTorch for the LSTM, <= 5 minor page faults per step. Each
+contender runs ten steps back to back per round, as a training loop does (warm caches:
+interleaving single calls favoured rungrad against PyTorch's fused LSTM by 10-20 %).
 Run: python bench/bench_rnn.py
 """
 from _common import STYLES, measure, optional, report, run_backward, start_bench, upstream
