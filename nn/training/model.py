@@ -313,7 +313,9 @@ class Model(Module, KerasWeights):
         completed = False
         try:
             self._parallel = parallel
-            runner = CallbackList(([progress] if progress else []) + extra + [history], self,
+            # Keras' order: the progress after the user's callbacks, so that their messages
+            # come before an epoch's line and what they log (learning_rate) shows in it
+            runner = CallbackList(extra + [history] + ([progress] if progress else []), self,
                                   params)
             history = self._fit_epochs(train, validation, validates, epochs, initial_epoch,
                                        history, runner)

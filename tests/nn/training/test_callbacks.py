@@ -270,6 +270,20 @@ def test_learning_rate_scheduler_sets_the_lr_each_epoch():
         model.fit(x, y, callbacks=[LearningRateScheduler(lambda e, lr: -1.0)], verbose=0)
 
 
+def test_the_progress_line_comes_after_the_callbacks_and_shows_what_they_log(capsys):
+    """Keras' order: a callback's message comes before the epoch's line, and the
+    learning_rate it logs is in that line."""
+    x, y = linear_data()
+    model = regression_model(lr=0.1)
+    schedule = LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1), verbose=1)
+    model.fit(x, y, epochs=2, callbacks=[schedule], verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Epoch 1: LearningRateScheduler setting learning rate to 0.1")
+    assert lines[1].startswith("Epoch 1/2") and "learning_rate: 0.1000" in lines[1]
+    assert lines[2].startswith("Epoch 2: LearningRateScheduler") and "0.05" in lines[2]
+    assert lines[3].startswith("Epoch 2/2") and "learning_rate: 0.0500" in lines[3]
+
+
 def test_lr_scheduler_objects_step_once_per_epoch():
     x, y = linear_data()
     opt = optim.SGD(lr=0.1)
