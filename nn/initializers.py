@@ -199,15 +199,22 @@ def fill(param, initializer, transposed=False):
     `transposed`, draw in Keras' layout, the transpose of param's (a Dense's (out, in)
     weight is Keras' (in, out) kernel)."""
     shape = tuple(param.shape)[::-1] if transposed else tuple(param.shape)
-    drawn = np.asarray(get(initializer)(shape, param.dtype))
-    if drawn.shape != shape:
-        raise ValueError(f"the initializer {initializer!r} gave an array of shape {drawn.shape} "
-                         f"for a weight of shape {shape}")
+    drawn = draw(initializer, shape, param.dtype)
     param.data[...] = get_array_module(param.data).asarray(drawn.T if transposed else drawn)
     param.bump_version()
+
+
+def draw(initializer, shape, dtype):
+    """A draw of `initializer` (see get) as a NumPy array of `shape`; a ValueError naming it
+    when it gives another shape."""
+    drawn = np.asarray(get(initializer)(tuple(shape), dtype))
+    if drawn.shape != tuple(shape):
+        raise ValueError(f"the initializer {initializer!r} gave an array of shape {drawn.shape} "
+                         f"for a weight of shape {tuple(shape)}")
+    return drawn
 
 
 __all__ = ["Initializer", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
            "HeNormal", "LecunUniform", "LecunNormal", "RandomUniform", "RandomNormal",
            "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "get", "checked",
-           "fill"]
+           "fill", "draw"]

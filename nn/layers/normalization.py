@@ -108,6 +108,10 @@ class _BatchNorm(Module):
             self.num_batches_tracked[...] = 0
 
     def forward(self, x):
+        return self._normalize(x, self.training)
+
+    def _normalize(self, x, training):
+        """forward, in training mode or not as `training` says (Keras' call argument)."""
         if self.num_features is None:  # not built yet (a plain read: this is the hot path)
             self._check_rank(x)
             self.build(channels_of(x, type(self).__name__, self.input_layout),
@@ -115,7 +119,7 @@ class _BatchNorm(Module):
         self._check_input(x)
         # (test_mode() is in .training; a layer set trainable=False runs as in inference,
         # keeping its statistics, as Keras' BatchNormalization)
-        training = self.training and not self._keras_frozen
+        training = training and not self._keras_frozen
         momentum = self.update_momentum()
         if training and self.track_running_stats:
             run_replayed(_count_batch, self.num_batches_tracked)

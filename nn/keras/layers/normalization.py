@@ -8,10 +8,14 @@ average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum
 """
 import numpy as np
 
+from autograd.backend import get_array_module
 from autograd.ops import transpose
 from autograd.ops.validation import real_scalar
+from autograd.variable import Variable, is_uninitialized
 
+from ... import regularizers
 from ...functional.normalization import layer_norm
+from ...initializers import checked, draw
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.lazy_build import follow_device, hold_placeholders, make_parameters
@@ -76,6 +80,10 @@ def _axis_argument(axis, who, several):
     return [int(a) for a in axis] if isinstance(axis, (tuple, list)) else int(axis)
 
 
+# what _BatchNorm.build gives each slot: an initializer of that name needs no draw
+_BUILT_WITH = {"weight": "ones", "bias": "zeros", "running_mean": "zeros", "running_var": "ones"}
+
+
 class BatchNormalization(_KerasNormalization, _BatchNorm):
     """Keras' batch normalization of the features on `axis` (default -1: channels-last
     images, (N, F) features, batch-first sequences), over all the other axes.
@@ -86,7 +94,10 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     weight (Keras' gamma, ones; with scale) and bias (beta, zeros; with center), buffers
     running_mean and running_var (Keras' moving_mean and moving_variance), sized from the
     first input unless input_shape says them; get_weights gives [gamma, beta, moving_mean,
-    moving_variance], Keras' order.
+    moving_variance], Keras' order. Keras' *_initializer arguments draw them when the layer
+    is built (nn.initializers' names or objects), gamma_regularizer / beta_regularizer add
+    their penalties to fit's loss, gamma_constraint / beta_constraint project them after
+    each of fit's steps.
     """
 
     input_dims = tuple(range(2, 33))
@@ -94,9 +105,20 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     unbiased = False  # Keras' moving variance averages the biased batch variance
     center = scale = True  # (until __init__ sets them: _BatchNorm's first unbuild reads them)
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, *,
-                 name=None, input_shape=None, gamma_constraint=None, beta_constraint=None):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, *, name=None,
+                 input_shape=None, gamma_constraint=None, beta_constraint=None):
         who = "BatchNormalization"
+        initializers = {  # slot -> the initializer given (checked now, drawn at build)
+            slot: checked(value, argument, who) for slot, argument, value in (
+                ("bias", "beta_initializer", beta_initializer),
+                ("weight", "gamma_initializer", gamma_initializer),
+                ("running_mean", "moving_mean_initializer", moving_mean_initializer),
+                ("running_var", "moving_variance_initializer", moving_variance_initializer))}
+        penalties = (regularizers.get(beta_regularizer, who),
+                     regularizers.get(gamma_regularizer, who))
         axis = _axis_argument(axis, who, several=False)
         momentum = real_scalar(momentum, "momentum", who)
         epsilon = real_scalar(epsilon, "epsilon", who)
@@ -104,6 +126,8 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
             raise ValueError(f"{who}: momentum must be in [0, 1] and epsilon > 0, got "
                              f"momentum={momentum}, epsilon={epsilon}")
         super().__init__(None, epsilon, momentum, affine=bool(center or scale))
+        self._initializers = initializers
+        self.beta_regularizer, self.gamma_regularizer = penalties
         self.axis, self.center, self.scale = axis, bool(center), bool(scale)
         self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
         self.unbuild()  # placeholders for the parameters center and scale ask for
@@ -119,13 +143,47 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     def affine_parameters(self):
         return {"weight": self.scale, "bias": self.center}
 
+    beta_initializer = property(lambda layer: layer._initializers["bias"])
+    gamma_initializer = property(lambda layer: layer._initializers["weight"])
+    moving_mean_initializer = property(lambda layer: layer._initializers["running_mean"])
+    moving_variance_initializer = property(lambda layer: layer._initializers["running_var"])
+
+    def build(self, num_features, like=None):
+        """_BatchNorm's build (gamma ones, beta zeros, moving mean 0 and variance 1), then
+        each of the four drawn from its initializer where another was given."""
+        super().build(num_features, like)
+        for slot, initializer in self._initializers.items():
+            target = getattr(self, slot)
+            if target is None or initializer == _BUILT_WITH[slot]:
+                continue
+            values = draw(initializer, (num_features,), np.float32)
+            array = target.data if isinstance(target, Variable) else target
+            array[...] = get_array_module(array).asarray(values)
+            if isinstance(target, Variable):
+                target.bump_version()
+
+    def penalties(self):
+        """The gamma and beta regularizers' penalties (Keras' layer.losses)."""
+        pairs = ((self.gamma_regularizer, self.weight), (self.beta_regularizer, self.bias))
+        return [penalty(param) for penalty, param in pairs
+                if penalty is not None and param is not None and not is_uninitialized(param)]
+
+    def get_config(self):
+        return init_config(self, **constraint_configs(self), **{
+            name: None if reg is None else reg.get_config() for name, reg in (
+                ("beta_regularizer", self.beta_regularizer),
+                ("gamma_regularizer", self.gamma_regularizer))})
+
     def update_momentum(self):
         return 1.0 - self.momentum  # PyTorch's momentum: the batch statistics' weight
 
     moving_mean = _alias("running_mean", "Keras' name of the buffer running_mean")
     moving_variance = _alias("running_var", "Keras' name of the buffer running_var")
 
-    def forward(self, x):
+    def forward(self, x, training=None):
+        """Normalized x; training (Keras' call argument): batch statistics when true, the
+        moving ones when false, the layer's mode when None (a frozen layer: always the
+        moving ones)."""
         x = self._input(x, self.input_dims, self.input_layout)
         axis = self._axes(x.ndim)[0]
         if self.num_features is not None and x.shape[axis] != self.num_features:
@@ -133,7 +191,8 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
                              f"{x.shape[axis]} features on axis {self.axis}, the layer was "
                              f"built for {self.num_features}")
         moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
-        return _back(super().forward(moved), inverse)
+        mode = self.training if training is None else bool(training)
+        return _back(self._normalize(moved, mode), inverse)
 
     def extra_repr(self):
         return (f"axis={self.axis}, momentum={self.momentum}, epsilon={self.eps}, "

@@ -135,6 +135,49 @@ def test_batch_normalization_errors_name_the_layer_and_the_shapes():
         layers.BatchNormalization(axis=[1, 2])
 
 
+def test_batch_normalization_initializers_regularizers_and_their_round_trip(tmp_path):
+    """Keras' four *_initializer arguments draw gamma, beta and the moving statistics when
+    the layer is built (lazily, or from input_shape); gamma_regularizer and
+    beta_regularizer add their penalties to model.losses and to fit's loss; model.save keeps
+    all six; a bad name is refused at construction."""
+    layer = layers.BatchNormalization(
+        gamma_initializer=keras.initializers.Constant(2.0), beta_initializer="ones",
+        moving_mean_initializer=keras.initializers.Constant(-1.0),
+        moving_variance_initializer=keras.initializers.Constant(3.0),
+        gamma_regularizer="l2", beta_regularizer=keras.regularizers.L1(0.1))
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layer, layers.Dense(1)])
+    gamma, beta, mean, variance = layer.get_weights()
+    for got, want in ((gamma, 2.0), (beta, 1.0), (mean, -1.0), (variance, 3.0)):
+        np.testing.assert_array_equal(got, np.full(3, want, np.float32))
+    # at inference the layer is the affine map of its statistics
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_allclose(layer(x, training=False).data,
+                               2.0 * (x + 1.0) / np.sqrt(3.0 + 1e-3) + 1.0, rtol=1e-6)
+    layer.eval()  # training=True overrides the mode for the call: the batch's statistics
+    np.testing.assert_allclose(layer(x, training=True).data,
+                               2.0 * normalized(x, 0, 1e-3) + 1.0, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.moving_mean, 0.99 * -1.0 + 0.01 * x.mean(axis=0),
+                               rtol=1e-6)
+    layer.train()
+    model.compile(optimizer="sgd", loss="mse")
+    assert [float(p.data) for p in model.losses] == pytest.approx([0.01 * 4 * 3, 0.1 * 3])
+    data = np.random.default_rng(1).random((16, 4)).astype(np.float32)
+    target = np.zeros((16, 1), np.float32)
+    loss = model.evaluate(data, target, verbose=0)
+    plain = np.mean((model.predict(data, verbose=0) - target) ** 2)
+    assert loss == pytest.approx(plain + 0.12 + 0.3, rel=1e-5)
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras").layers[1]
+    assert again.gamma_regularizer.get_config() == {"l1": 0.0, "l2": 0.01}
+    assert again.beta_regularizer.get_config() == {"l1": 0.1, "l2": 0.0}
+    assert again.get_config()["beta_initializer"] == "ones"
+    lazy = layers.BatchNormalization(gamma_initializer="zeros")
+    lazy(np.ones((2, 5), np.float32))
+    np.testing.assert_array_equal(lazy.gamma.data, np.zeros(5, np.float32))
+    with pytest.raises(ValueError, match="BatchNormalization: unknown gamma_initializer 'one'"):
+        layers.BatchNormalization(gamma_initializer="one")
+
+
 # ----- LayerNormalization -----
 @pytest.mark.parametrize("shape, axis", [((4, 5), -1), ((2, 3, 4), [1, 2]), ((2, 3, 4), 1),
                                          ((2, 3, 4, 2), [1, 3])])
