@@ -25,6 +25,7 @@ from autograd.variable import as_variable, is_uninitialized, wrap
 from ... import regularizers
 from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
+from ...functional.recurrent_dropout import recurrence_with_dropout
 from ...initializers import checked, fill
 from ...layers.activation import ACTIVATIONS
 from ...layers.config import init_config
@@ -62,11 +63,14 @@ class _Recurrent(Module, KerasNamed):
     kernel_regularizer, recurrent_regularizer, bias_regularizer (nn.regularizers);
     kernel_constraint, recurrent_constraint, bias_constraint (nn.constraints, on Keras'
     arrays: GRU's bias (2, 3*units) too);
-    dropout (the input's, one mask per sequence for every step, as Keras'); seed (kept in
-    the config; the masks come from NumPy's global generator); return_sequences,
-    return_state, go_backwards; unroll (a speed hint: no effect); name, input_shape
-    ((T, F), T may be None), dtype. activity_regularizer, recurrent_dropout and stateful=True
-    raise NotImplementedError naming themselves."""
+    dropout (the input's, one mask per sequence for every step, as Keras');
+    recurrent_dropout (the previous state's, as Keras' implementation 1: each gate its own
+    masks of the input and the state, the same at every step; while training the layer
+    then runs step by step, nn.functional.recurrent_dropout); seed (kept in the config; the
+    masks come from NumPy's global generator); return_sequences, return_state,
+    go_backwards; unroll (a speed hint: no effect); name, input_shape ((T, F), T may be
+    None), dtype. activity_regularizer and stateful=True raise NotImplementedError naming
+    themselves."""
 
     num_gates = None
     _modes = {}
@@ -103,12 +107,7 @@ class _Recurrent(Module, KerasNamed):
         self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = \
             kernel_constraint, recurrent_constraint, bias_constraint
         self.dropout = probability(dropout, "dropout", who)
-        if recurrent_dropout:
-            raise NotImplementedError(
-                f"{who}: recurrent_dropout={recurrent_dropout} is not supported (nn's fused "
-                "recurrence has no per-step mask); use dropout= (the input's, Keras' mask "
-                "shared over the time steps) or a Dropout layer between recurrent layers")
-        self.recurrent_dropout = 0.0
+        self.recurrent_dropout = probability(recurrent_dropout, "recurrent_dropout", who)
         if stateful:
             raise NotImplementedError(f"{who}: stateful=True is not supported; pass the states "
                                       "yourself with return_state=True and initial_state=")
@@ -190,6 +189,12 @@ class _Recurrent(Module, KerasNamed):
         return [penalty(w) for penalty, w in zip(self._regularizers, weights)
                 if penalty is not None and w is not None and not is_uninitialized(w)]
 
+    @staticmethod
+    def _torch_gate_order(per_gate):
+        """Per-gate arrays (G, ...) in Keras' gate order as PyTorch orders the gates (the
+        same but for GRU)."""
+        return per_gate
+
     def _torch_weights(self):
         """(weight_ih, weight_hh, bias_ih, bias_hh) as nn's recurrence takes them."""
         bias = self.bias if self.use_bias else None
@@ -201,18 +206,28 @@ class _Recurrent(Module, KerasNamed):
         list of the starting states (h, or h and c for LSTM), each (N, units), zeros when
         None; training: whether dropout drops (None: the layer's mode)."""
         x = self._checked(sequences)
-        if self.dropout and (self.training if training is None else training):
-            x = x * self._dropout_mask(x)
+        training = self.training if training is None else training
         state = self._initial(initial_state, x.shape[0])
         weight_ih, weight_hh, bias_ih, bias_hh = self._torch_weights()
-        outputs, final = recurrence(self._mode, transpose(x, (1, 0, 2)), weight_ih, weight_hh,
-                                    bias_ih, bias_hh, state, reverse=self.go_backwards)
-        if self.return_sequences:
-            output = transpose(outputs, (1, 0, 2))
-            if self.go_backwards:  # Keras gives them in the order they were computed
-                output = output[:, ::-1]
+        steps = transpose(x, (1, 0, 2))
+        if self.recurrent_dropout and training:  # Keras' implementation 1: a mask per gate
+            input_masks = None if not self.dropout else self._mask(
+                (self.num_gates, x.shape[0], x.shape[2]), self.dropout, x)
+            recurrent_masks = self._mask((self.num_gates, x.shape[0], self.units),
+                                         self.recurrent_dropout, x)
+            input_masks, recurrent_masks = (None if m is None else self._torch_gate_order(m)
+                                            for m in (input_masks, recurrent_masks))
+            outputs, final = recurrence_with_dropout(
+                self._mode, steps, weight_ih, weight_hh, bias_ih, bias_hh, state, input_masks,
+                recurrent_masks, reverse=self.go_backwards)  # outputs in the steps' order
         else:
-            output = final[0]
+            if self.dropout and training:
+                steps = steps * self._mask((1, x.shape[0], x.shape[2]), self.dropout, x)
+            outputs, final = recurrence(self._mode, steps, weight_ih, weight_hh, bias_ih,
+                                        bias_hh, state, reverse=self.go_backwards)
+            if self.go_backwards and self.return_sequences:  # Keras: in the steps' order
+                outputs = outputs[::-1]
+        output = transpose(outputs, (1, 0, 2)) if self.return_sequences else final[0]
         return [output, *final] if self.return_state else output
 
     def _checked(self, sequences):
@@ -228,11 +243,13 @@ class _Recurrent(Module, KerasNamed):
                              f"an input of shape {tuple(x.shape)}")
         return x
 
-    def _dropout_mask(self, x):
-        """Keras' input dropout mask: one per sequence and feature, the same at every step
-        (drawn inside the dropout op, so a captured step draws a new one each time)."""
-        ones = get_array_module(x.data).ones((x.shape[0], 1, x.shape[2]), dtype=x.dtype)
-        return dropout(wrap(ones, False), self.dropout, training=True)
+    @staticmethod
+    def _mask(shape, rate, x):
+        """A dropout mask of `shape` (0, or 1 / (1 - rate)) in x's dtype, drawn inside the
+        dropout op (so a captured step draws a new one each time). Keras' masks are one per
+        sequence and feature (per gate with recurrent_dropout), the same at every step."""
+        ones = get_array_module(x.data).ones(shape, dtype=x.dtype)
+        return dropout(wrap(ones, False), rate, training=True)
 
     def _initial(self, given, batch):
         """The initial state tuple, each (N, units): the given list's, else zeros."""
@@ -328,6 +345,10 @@ class GRU(_Recurrent):
 
     def _bias_shape(self):
         return (2, 3 * self.units)
+
+    @staticmethod
+    def _torch_gate_order(per_gate):
+        return per_gate[[1, 0, 2]]  # Keras' z, r, h as PyTorch's r, z, n
 
     def _torch_weights(self):
         """Keras' gate blocks z, r, h as PyTorch's r, z, n: the first two swapped."""
