@@ -15,11 +15,10 @@ branches and merges included.
 """
 import numpy as np
 
-from autograd.config import no_grad, test_mode
-
 from .. import module as _module
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import keras_name, layer_names
+from ..layers.lazy_build import shape_trial
 from ..layers.linear import Dense, Linear
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
@@ -98,7 +97,7 @@ def call_symbolically(layer, args, kwargs):
     if any(type(v) is KerasTensor for v in kwargs.values()):
         raise TypeError(f"{_who(layer)}: symbolic tensors are taken as positional arguments "
                         "only, not as keyword arguments")
-    with no_grad(), test_mode():
+    with shape_trial():
         out = layer(*_fill(args, _zeros), **kwargs)
     node = Node(layer, args, kwargs)
     many = isinstance(out, (tuple, list))

@@ -4,9 +4,13 @@ Until built, such a layer holds UninitializedParameters: an optimizer made from
 `parameters()` before the first call holds these very objects, and building materializes
 them in place, so the optimizer updates the real weights.
 """
+import contextlib
+import contextvars
+
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.config import no_grad, test_mode
 from autograd.variable import Parameter, UninitializedParameter, is_uninitialized
 
 
@@ -79,5 +83,26 @@ def channels_of(x, who, layout):
     return int(shape[1])
 
 
+_SHAPE_TRIAL = contextvars.ContextVar("rungrad_shape_trial", default=False)
+
+
+@contextlib.contextmanager
+def shape_trial():
+    """A call on zeros that only sizes lazy layers and finds output shapes (a Sequential's
+    trial call, a functional model's symbolic one): no graph, inference behaviour, and the
+    state a layer keeps between calls (a stateful RNN's) neither read nor written."""
+    token = _SHAPE_TRIAL.set(True)
+    try:
+        with no_grad(), test_mode():
+            yield
+    finally:
+        _SHAPE_TRIAL.reset(token)
+
+
+def in_shape_trial():
+    """Whether the current call is a shape_trial's."""
+    return _SHAPE_TRIAL.get()
+
+
 __all__ = ["hold_placeholders", "make_parameters", "follow_device", "channels_of",
-           "SizedByChannels"]
+           "SizedByChannels", "shape_trial", "in_shape_trial"]

@@ -19,6 +19,7 @@ import numpy as np
 
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
+from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, split, transpose
 from autograd.variable import as_variable, is_uninitialized, wrap
 
@@ -31,7 +32,13 @@ from ...layers.activation import ACTIVATIONS
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
-from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
+from ...layers.lazy_build import (
+    check_fit,
+    follow_device,
+    hold_placeholders,
+    in_shape_trial,
+    make_parameters,
+)
 from ...layers.rnn_cells import initial_state
 from ...module import Module
 
@@ -68,9 +75,10 @@ class _Recurrent(Module, KerasNamed):
     masks of the input and the state, the same at every step; while training the layer
     then runs step by step, nn.functional.recurrent_dropout); seed (kept in the config; the
     masks come from NumPy's global generator); return_sequences, return_state,
-    go_backwards; unroll (a speed hint: no effect); name, input_shape ((T, F), T may be
-    None), dtype. activity_regularizer and stateful=True raise NotImplementedError naming
-    themselves."""
+    go_backwards; stateful (each call starts from the last one's final states, kept as
+    values in `states` (not in the weights) until reset_state(); the batch size must stay
+    the same; not under jit_compile); unroll (a speed hint: no effect); name, input_shape
+    ((T, F), T may be None), dtype. activity_regularizer raises NotImplementedError."""
 
     num_gates = None
     _modes = {}
@@ -108,10 +116,8 @@ class _Recurrent(Module, KerasNamed):
             kernel_constraint, recurrent_constraint, bias_constraint
         self.dropout = probability(dropout, "dropout", who)
         self.recurrent_dropout = probability(recurrent_dropout, "recurrent_dropout", who)
-        if stateful:
-            raise NotImplementedError(f"{who}: stateful=True is not supported; pass the states "
-                                      "yourself with return_state=True and initial_state=")
-        self.stateful, self.unroll = False, bool(unroll)  # unroll: a speed hint, no effect here
+        self.stateful, self.unroll = bool(stateful), bool(unroll)  # unroll: a speed hint only
+        self.states = None  # with stateful: the last call's final states (arrays, no graph)
         self.seed = seed  # kept for get_config: masks come from NumPy's global generator
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -207,6 +213,9 @@ class _Recurrent(Module, KerasNamed):
         None; training: whether dropout drops (None: the layer's mode)."""
         x = self._checked(sequences)
         training = self.training if training is None else training
+        stateful = self.stateful and not in_shape_trial()  # (a trial keeps no state)
+        if initial_state is None and stateful:
+            initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
         weight_ih, weight_hh, bias_ih, bias_hh = self._torch_weights()
         steps = transpose(x, (1, 0, 2))
@@ -227,8 +236,35 @@ class _Recurrent(Module, KerasNamed):
                                         bias_hh, state, reverse=self.go_backwards)
             if self.go_backwards and self.return_sequences:  # Keras: in the steps' order
                 outputs = outputs[::-1]
+        if stateful:  # the next call starts here (values: no gradient reaches back)
+            self.states = [s.data.copy() for s in final]
         output = transpose(outputs, (1, 0, 2)) if self.return_sequences else final[0]
         return [output, *final] if self.return_state else output
+
+    def _kept_states(self, batch):
+        """stateful's starting states: the last call's final ones (None at first, or after
+        reset_state: zeros), for a batch of the same size."""
+        who = type(self).__name__
+        if capturing():
+            raise CaptureError(f"{who}: stateful=True cannot be replayed by autograd.capture "
+                               "(its states change between calls); compile without "
+                               "jit_compile=True")
+        if self.states is None:
+            return None
+        kept = self.states[0].shape[0]
+        if batch != kept:
+            raise ValueError(f"{who}: stateful=True keeps states for batches of {kept} "
+                             f"sequences, got a batch of {batch} (Keras needs a fixed batch "
+                             "size: make the data a multiple of batch_size, or call "
+                             "reset_state() first)")
+        return [wrap(s, False) for s in self.states]
+
+    def reset_state(self):
+        """Forget a stateful layer's states: the next call starts from zeros (Keras'
+        reset_state; reset_states is its old name)."""
+        self.states = None
+
+    reset_states = reset_state
 
     def _checked(self, sequences):
         who = type(self).__name__

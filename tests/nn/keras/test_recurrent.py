@@ -504,6 +504,44 @@ def test_an_lstm_with_recurrent_dropout_still_learns_to_sum(seed):
     assert model.evaluate(x_test, y_test, verbose=0) / y_test.var() < 0.03
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stateful_layer_carries_its_states_from_call_to_call(kind):
+    """stateful=True: a sequence fed in two halves gives what it gives whole; reset_state()
+    starts again from zeros; another batch size is refused, and so is jit_compile."""
+    rng = np.random.default_rng(13)
+    x = rng.standard_normal((3, 6, 2))
+    whole = getattr(layers, kind)(4, return_sequences=True, dtype="float64")
+    halves = getattr(layers, kind)(4, return_sequences=True, return_state=True,
+                                   stateful=True, dtype="float64")
+    whole(x), halves(x[:, :1])
+    halves.set_weights(whole.get_weights())
+    halves.reset_state()
+    first = halves(x[:, :3])
+    second = halves(x[:, 3:])
+    joined = np.concatenate([first[0].data, second[0].data], axis=1)
+    np.testing.assert_allclose(joined, whole(x).data, rtol=1e-12)
+    for kept, final in zip(halves.states, second[1:]):
+        np.testing.assert_array_equal(kept, final.data)
+    halves.reset_states()  # (Keras 2's name)
+    np.testing.assert_allclose(halves(x[:, :3])[0].data, first[0].data, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"stateful=True keeps states for batches of 3 "
+                                         r"sequences, got a batch of 2"):
+        halves(x[:2])
+    # a model's trial call on one zero sample (its summary, its shapes) keeps no state
+    layer = getattr(layers, kind)(4, stateful=True)
+    model = keras.Sequential([keras.Input((3, 2)), layer, layers.Dense(1)])
+    model.summary(print_fn=lambda line: None)
+    assert layer.states is None
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x[:, :3], np.zeros((3, 1)), batch_size=3, epochs=2, verbose=0)
+    assert layer.states[0].shape == (3, 4)
+    model = keras.Sequential([keras.Input((3, 2)), getattr(layers, kind)(4, stateful=True),
+                              layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    with pytest.raises(Exception, match="stateful=True cannot be replayed"):
+        model.fit(x[:, :3], np.zeros((3, 1)), batch_size=3, epochs=3, verbose=0)
+
+
 def test_lazily_sized_weights_are_the_optimizer_s():
     x, y = sum_task(256, 0)
     np.random.seed(0)
@@ -524,7 +562,6 @@ def test_lazily_sized_weights_are_the_optimizer_s():
     (lambda: layers.LSTM(2, activation="relu"), ValueError, "activation='relu'"),
     (lambda: layers.GRU(2, recurrent_activation="tanh"), ValueError, "recurrent_activation"),
     (lambda: layers.GRU(2, reset_after=False), NotImplementedError, "reset_after"),
-    (lambda: layers.LSTM(2, stateful=True), NotImplementedError, "stateful"),
     (lambda: layers.LSTM(2, kernel_constraint="nonneg"), ValueError,
      "kernel_constraint: unknown constraint 'nonneg'"),
     (lambda: layers.LSTM(2, kernel_initializer="he_norm"), ValueError,
