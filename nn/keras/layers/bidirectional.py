@@ -62,6 +62,13 @@ class Bidirectional(Module, KerasNamed):
     def return_state(self):
         return self.forward_layer.return_state
 
+    def reset_state(self):
+        """Forget both layers' states (stateful=True; Keras' reset_state)."""
+        self.forward_layer.reset_state()
+        self.backward_layer.reset_state()
+
+    reset_states = reset_state
+
     def forward(self, sequences, initial_state=None, training=None):
         """sequences (N, T, F) -> the merged outputs; initial_state: the forward layer's
         states, then the backward one's (Keras' order)."""

@@ -535,6 +535,11 @@ def test_a_stateful_layer_carries_its_states_from_call_to_call(kind):
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x[:, :3], np.zeros((3, 1)), batch_size=3, epochs=2, verbose=0)
     assert layer.states[0].shape == (3, 4)
+    both = layers.Bidirectional(getattr(layers, kind)(4, stateful=True))
+    both(x[:, :3])
+    assert both.forward_layer.states is not None and both.backward_layer.states is not None
+    both.reset_state()
+    assert both.forward_layer.states is None and both.backward_layer.states is None
     model = keras.Sequential([keras.Input((3, 2)), getattr(layers, kind)(4, stateful=True),
                               layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse", jit_compile=True)
