@@ -133,15 +133,21 @@ def _who(layer):
 class Functional(Model):
     """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
     and `outputs`, as children named by their Keras name or their index, replayed in
-    topological order. A list of inputs or outputs is taken and returned as a list; fit,
-    evaluate and predict take several inputs as a list or a dict keyed by the Inputs'
-    names, and several outputs' targets likewise, by the names of the layers producing
-    them (see nn.training.multi_output); predict returns a list of arrays for them."""
+    topological order. A list of inputs or outputs is taken and returned as a list, a dict
+    as a dict (its keys name them, as Keras 3's); fit, evaluate and predict take several
+    inputs as a list or a dict keyed by their names (the dict's keys, else the Inputs'
+    names), and several outputs' targets likewise (the dict's keys, else the names of the
+    layers producing them: see nn.training.multi_output); predict returns a list of
+    arrays for them, or a dict."""
 
     def __init__(self, inputs, outputs, name=None):
         super().__init__()
         self.name = name
-        self._listed = (isinstance(inputs, (list, tuple)), isinstance(outputs, (list, tuple)))
+        # a list, tuple or dict of inputs (outputs) is taken (returned) as one; a dict's keys
+        # name them (x's and y's keys, the outputs' log keys), as Keras 3's
+        self._listed = (isinstance(inputs, (list, tuple, dict)),
+                        isinstance(outputs, (list, tuple, dict)))
+        self._keys = (_keys_of(inputs, "inputs"), _keys_of(outputs, "outputs"))
         self._inputs = _tensors(inputs, "inputs")
         self._outputs = _tensors(outputs, "outputs")
         for i, tensor in enumerate(self._inputs):
@@ -191,7 +197,9 @@ class Functional(Model):
     def _run(self, xs, logits=None):
         """The outputs of the model on xs: as called (a list or one), or with `logits` (the
         numbers of the outputs wanted before their final activation) the list of them."""
-        if len(xs) == 1 and isinstance(xs[0], (list, tuple)) and self._listed[0]:
+        if len(xs) == 1 and self._keys[0] is not None and isinstance(xs[0], dict):
+            xs = self._in_key_order(xs[0], 0, "inputs")
+        elif len(xs) == 1 and isinstance(xs[0], (list, tuple)) and self._listed[0]:
             xs = tuple(xs[0])
         if len(xs) != len(self._inputs):
             raise TypeError(f"Model: takes {len(self._inputs)} input(s), got {len(xs)}")
@@ -213,30 +221,49 @@ class Functional(Model):
             return [before[id(t.node)] if i in logits else values[id(t.node)][t.index]
                     for i, t in enumerate(self._outputs)]
         outputs = [values[id(t.node)][t.index] for t in self._outputs]
+        if self._keys[1] is not None:
+            return dict(zip(self._keys[1], outputs))
         return outputs if self._listed[1] else outputs[0]
 
+    def _in_key_order(self, given, side, what):
+        """The values of the dict `given` in the order of the model's dict of `what`."""
+        keys = self._keys[side]
+        unknown = [k for k in given if k not in keys]
+        missing = [k for k in keys if k not in given]
+        if missing or unknown:
+            raise KeyError(f"Model: the {what} are keyed {keys}; got the keys {list(given)}"
+                           + (f" (missing {missing})" if missing else "")
+                           + (f" (unknown {unknown})" if unknown else ""))
+        return tuple(given[k] for k in keys)
+
     def predict(self, *args, **kwargs):
-        """Model.predict; a list of arrays for several outputs, as Keras."""
-        outputs = super().predict(*args, **kwargs)
+        """Model.predict; a list of arrays for several outputs (a dict for a dict of
+        outputs), as Keras."""
+        outputs = super().predict(*args, **kwargs)  # (a dict of outputs gives a dict)
         return list(outputs) if self._listed[1] and isinstance(outputs, tuple) else outputs
 
-    def several_inputs(self):
-        if len(self._inputs) == 1:
+    def several_inputs(self):  # (a dict of one is named all the same: x is a dict)
+        if len(self._inputs) == 1 and self._keys[0] is None:
             return None
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
     def several_outputs(self):
-        return self.output_names if len(self._outputs) > 1 else None
+        return self.output_names if len(self._outputs) > 1 or self._keys[1] else None
 
     @property
     def input_names(self):
-        """The names of the Input layers, in the inputs' order (x's keys as a dict)."""
-        return self._names_of(self._inputs)
+        """The names of the inputs, in their order (x's keys as a dict): a dict of inputs'
+        keys, else the Input layers' names."""
+        return list(self._keys[0]) if self._keys[0] is not None else self._names_of(
+            self._inputs)
 
     @property
     def output_names(self):
-        """The names of the layers producing the outputs, in their order (Keras' log keys
-        '<name>_loss', y's keys as a dict); a layer giving several outputs numbers them."""
+        """The names of the outputs, in their order (Keras' log keys '<name>_loss', y's keys
+        as a dict): a dict of outputs' keys, else the names of the layers producing them (a
+        layer giving several outputs numbers them)."""
+        if self._keys[1] is not None:
+            return list(self._keys[1])
         names = self._names_of(self._outputs)
         return [name if names.count(name) == 1 else f"{name}_{i}"
                 for i, name in enumerate(names)]
@@ -283,7 +310,7 @@ class Functional(Model):
                           for node in self._nodes],
                 "inputs": [ref(t) for t in self._inputs],
                 "outputs": [ref(t) for t in self._outputs],
-                "listed": list(self._listed)}
+                "listed": list(self._listed), "keys": list(self._keys)}
 
     @classmethod
     def from_graph(cls, layers, graph, name=None):
@@ -307,10 +334,11 @@ class Functional(Model):
             out = layer(*_fill_refs(spec["args"], tensor), **spec["kwargs"])
             made.append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
         listed_in, listed_out = graph["listed"]
+        keys_in, keys_out = graph.get("keys", (None, None))
         inputs = [tensor(r) for r in graph["inputs"]]
         outputs = [tensor(r) for r in graph["outputs"]]
-        return cls(inputs if listed_in else inputs[0], outputs if listed_out else outputs[0],
-                   name=name)
+        return cls(_structured(inputs, listed_in, keys_in),
+                   _structured(outputs, listed_out, keys_out), name=name)
 
 
 def _split_activation(node, args, read):
@@ -324,12 +352,30 @@ def _split_activation(node, args, read):
                     else layer(*args, **node.kwargs))
 
 
+def _structured(tensors, listed, keys):
+    """Tensors as a model was given them: a dict by `keys`, a list, or the one."""
+    if keys is not None:
+        return dict(zip(keys, tensors))
+    return tensors if listed else tensors[0]
+
+
 def _fill_refs(args, tensor):
     return [[tensor(r) for r in a] if isinstance(a, list) else tensor(a) for a in args]
 
 
+def _keys_of(value, what):
+    """A dict's keys (non-empty strings, Keras' names of the inputs or outputs), else None."""
+    if not isinstance(value, dict):
+        return None
+    if not value or not all(isinstance(k, str) and k for k in value):
+        raise TypeError(f"Model: a dict of {what} is keyed by names (non-empty strings), got "
+                        f"the keys {list(value)}")
+    return list(value)
+
+
 def _tensors(value, what):
-    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    items = list(value.values() if isinstance(value, dict) else value) if isinstance(
+        value, (list, tuple, dict)) else [value]
     if not items or any(type(t) is not KerasTensor for t in items):
         raise TypeError(f"Model: {what} must be symbolic tensors (from keras.Input and layer "
                         f"calls on them), or a list of them; got {value!r}")

@@ -410,14 +410,20 @@ def to_module(xp, array):
 
 
 def host_arrays(output):
-    """A model's output (a Variable, an array, or nested tuples of them) as NumPy arrays."""
+    """A model's output (a Variable, an array, or nested tuples or dicts of them) as NumPy
+    arrays."""
+    if isinstance(output, dict):
+        return {key: host_arrays(item) for key, item in output.items()}
     if isinstance(output, (tuple, list)):
         return tuple(host_arrays(item) for item in output)
     return to_cpu(output)
 
 
 def concatenate_outputs(outputs):
-    """Batch outputs joined along the batch axis, keeping a (nested) tuple structure."""
+    """Batch outputs joined along the batch axis, keeping a (nested) tuple or dict
+    structure."""
+    if isinstance(outputs[0], dict):
+        return {key: concatenate_outputs([o[key] for o in outputs]) for key in outputs[0]}
     if isinstance(outputs[0], tuple):
         return tuple(concatenate_outputs(list(parts)) for parts in zip(*outputs))
     return np.concatenate(outputs)

@@ -89,6 +89,45 @@ def test_dicts_and_lists_are_the_same_data():
     np.testing.assert_allclose(predicted[1].sum(axis=1), 1.0, rtol=1e-6)  # probabilities
 
 
+def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
+    """keras.Model(inputs={...}, outputs={...}) (Keras 3): the keys name x's and y's
+    entries, the outputs' log keys and compile's per-output arguments; a call and predict
+    return a dict; the same weights give the list model's numbers; save and load keep the
+    dicts; a dict of one input and one output is taken as one too."""
+    listed = build()
+    a, b = listed.inputs
+    reg, cls = listed.outputs
+    model = keras.Model(inputs={"left": a, "right": b}, outputs={"price": reg, "kind": cls})
+    assert model.input_names == ["left", "right"] and model.output_names == ["price", "kind"]
+    x = {"right": XB, "left": XA}  # (any order)
+    y = {"kind": Y_CLS, "price": Y_REG}
+    losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
+    model.compile(optimizer="sgd", loss=losses, metrics={"kind": ["accuracy"]})
+    listed.compile(optimizer="sgd", loss=list(losses.values()), metrics={"cls": ["accuracy"]})
+    logs = model.evaluate(x, y, return_dict=True)
+    assert list(logs) == ["loss", "price_loss", "kind_loss", "kind_accuracy"]
+    np.testing.assert_allclose(list(logs.values()),
+                               listed.evaluate([XA, XB], [Y_REG, Y_CLS]), rtol=1e-6)
+    called = model({"left": XA, "right": XB})
+    predicted = model.predict(x, batch_size=5)
+    assert list(called) == list(predicted) == ["price", "kind"]
+    for key, want in zip(("price", "kind"), listed.predict([XA, XB])):
+        np.testing.assert_allclose(predicted[key], want, rtol=1e-6)
+        np.testing.assert_allclose(called[key].data, want, rtol=1e-6)
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    assert {"loss", "price_loss", "kind_loss", "kind_accuracy"} <= set(history.history)
+    model.save(tmp_path / "dicts.keras")
+    again = keras.models.load_model(tmp_path / "dicts.keras")
+    assert again.input_names == ["left", "right"] and again.output_names == ["price", "kind"]
+    np.testing.assert_allclose(again.predict(x)["kind"], model.predict(x)["kind"], rtol=1e-6)
+    with pytest.raises(KeyError, match=r"keyed \['left', 'right'\].*missing \['right'\]"):
+        model({"left": XA})
+    one = keras.Model(inputs={"left": a}, outputs={"out": layers.Dense(1)(a)})
+    one.compile(optimizer="sgd", loss="mse")
+    one.fit({"left": XA}, {"out": Y_REG}, epochs=1, verbose=0)
+    assert one.predict({"left": XA})["out"].shape == (len(XA), 1)
+
+
 def test_shuffled_batches_keep_the_arrays_aligned():
     """Each output's target is a function of the inputs it comes from: a shuffle that took
     different permutations for different arrays would make the loss stay high."""
