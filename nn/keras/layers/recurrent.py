@@ -217,29 +217,35 @@ class _Recurrent(Module, KerasNamed):
         if initial_state is None and stateful:
             initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
-        weight_ih, weight_hh, bias_ih, bias_hh = self._torch_weights()
-        steps = transpose(x, (1, 0, 2))
-        if self.recurrent_dropout and training:  # Keras' implementation 1: a mask per gate
-            input_masks = None if not self.dropout else self._mask(
-                (self.num_gates, x.shape[0], x.shape[2]), self.dropout, x)
-            recurrent_masks = self._mask((self.num_gates, x.shape[0], self.units),
-                                         self.recurrent_dropout, x)
-            input_masks, recurrent_masks = (None if m is None else self._torch_gate_order(m)
-                                            for m in (input_masks, recurrent_masks))
-            outputs, final = recurrence_with_dropout(
-                self._mode, steps, weight_ih, weight_hh, bias_ih, bias_hh, state, input_masks,
-                recurrent_masks, reverse=self.go_backwards)  # outputs in the steps' order
-        else:
-            if self.dropout and training:
-                steps = steps * self._mask((1, x.shape[0], x.shape[2]), self.dropout, x)
-            outputs, final = recurrence(self._mode, steps, weight_ih, weight_hh, bias_ih,
-                                        bias_hh, state, reverse=self.go_backwards)
-            if self.go_backwards and self.return_sequences:  # Keras: in the steps' order
-                outputs = outputs[::-1]
+        run = self._run_masked if self.recurrent_dropout and training else self._run_fused
+        outputs, final = run(transpose(x, (1, 0, 2)), state, training)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
         output = transpose(outputs, (1, 0, 2)) if self.return_sequences else final[0]
         return [output, *final] if self.return_state else output
+
+    def _run_fused(self, steps, state, training):
+        """(outputs (T, N, units) in the order the steps ran, as Keras gives them; the final
+        state) from nn's fused recurrence; dropout: one input mask for every step."""
+        if self.dropout and training:
+            steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
+        outputs, final = recurrence(self._mode, steps, *self._torch_weights(), state,
+                                    reverse=self.go_backwards)
+        if self.go_backwards and self.return_sequences:
+            outputs = outputs[::-1]
+        return outputs, final
+
+    def _run_masked(self, steps, state, training):
+        """_run_fused's result with recurrent dropout, as Keras' implementation 1: each gate
+        its own masks of the input and the state, step by step."""
+        _, batch, features = steps.shape
+        gates = self.num_gates
+        input_masks = None if not self.dropout else self._torch_gate_order(
+            self._mask((gates, batch, features), self.dropout, steps))
+        recurrent_masks = self._torch_gate_order(
+            self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
+        return recurrence_with_dropout(self._mode, steps, *self._torch_weights(), state,
+                                       input_masks, recurrent_masks, reverse=self.go_backwards)
 
     def _kept_states(self, batch):
         """stateful's starting states: the last call's final ones (None at first, or after
