@@ -6,6 +6,7 @@ minimize and report, as Keras does. The same penalty by hand, PyTorch-style, is
 `loss + lam * F.l2_penalty(model.parameters())`.
 """
 from autograd.ops.validation import real_scalar
+from autograd.variable import is_uninitialized
 
 from .functional.penalty import l1_penalty, l2_penalty
 
@@ -86,4 +87,16 @@ def _strength(value, name):
     return value
 
 
-__all__ = ["L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get"]
+def penalties(pairs):
+    """Keras' layer.losses from (regularizer, weight) pairs: each regularizer's penalty of
+    its weight, where both are there (a lazily sized weight once built)."""
+    return [penalty(weight) for penalty, weight in pairs
+            if penalty is not None and weight is not None and not is_uninitialized(weight)]
+
+
+def configs(**regularizers):
+    """{argument: its regularizer as model.save keeps it}: the config, or None for none."""
+    return {name: None if r is None else r.get_config() for name, r in regularizers.items()}
+
+
+__all__ = ["L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "penalties", "configs"]

@@ -218,4 +218,11 @@ def _shape_error(x_shape, w_shape, b_shape):
             f"{w_shape}: expected ({w_shape[0]},)")
 
 
+def folded_bias(*biases):
+    """The one bias of biases that simply add (a recurrent layer's b_ih and b_hh; arrays or
+    Variables), None entries skipped: their sum, the one given, or None for none."""
+    given = [b for b in biases if b is not None]
+    return sum(given[1:], given[0]) if given else None
+
+
 __all__ = ["linear"]

@@ -26,7 +26,7 @@ from autograd.ops import matmul, reshape, stack, sum, transpose
 from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
-from .linear import linear
+from .linear import folded_bias, linear
 from .lstm_step import LSTMStep, _grad_coefficients, _step_grad, _to_held_order
 
 
@@ -209,8 +209,7 @@ class LSTMLayer(Function):
     def forward(self, x, h0, c0, *params):
         dirs, per = len(self.reverse), self._params(params)
         state_shape = (dirs,) + tuple(x.shape[1:2]) + tuple(h0.shape[-1:])
-        biases = [(p[2] + p[3] if self.biases == 2 else p[2]) if self.biases else None
-                  for p in per]
+        biases = [folded_bias(*p[2:]) for p in per]
         outputs, h_n, c_n, self.cache = lstm_layer_arrays(
             x, [p[0] for p in per], [p[1] for p in per], biases, h0.reshape(state_shape),
             c0.reshape(state_shape), self.reverse)
@@ -246,7 +245,7 @@ class LSTMLayer(Function):
         x_rows = reshape(x, (rows_shape[0], x.shape[2]))
         g_x, grads, states = None, [], []
         for d, (w_ih, w_hh, *biases) in enumerate(self._params(params)):
-            bias = biases[0] + biases[1] if len(biases) == 2 else (biases or [None])[0]
+            bias = folded_bias(*biases)
             state = (h0, c0) if one else (h0[d], c0[d])
             g_state = (g_hn, g_cn) if one else (g_hn[d], g_cn[d])
             d_gates, g_w_hh, g_h, g_c = Recurrence(LSTMStep, self.reverse[d])._replayed_backward(

@@ -16,7 +16,7 @@ from autograd.variable import wrap
 
 from .elman_step import ReLURNNStep, TanhRNNStep
 from .gru_step import GRUStep
-from .linear import _column_sums, linear
+from .linear import _column_sums, folded_bias, linear
 from .lstm_layer import lstm_layer
 from .lstm_step import LSTMStep
 
@@ -181,7 +181,7 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
         gates_x = linear(x, weight_ih, bias_ih)
         extra = () if bias_hh is None else (bias_hh,)
     else:
-        gates_x = linear(x, weight_ih, _folded_bias(bias_ih, bias_hh))
+        gates_x = linear(x, weight_ih, folded_bias(bias_ih, bias_hh))
     outputs = Recurrence(step, reverse)(gates_x, weight_hh, *state, *extra)
     return outputs[0], tuple(outputs[1:])
 
@@ -212,14 +212,6 @@ def recurrent_step(mode, gates_x, state, weight_hh, bias_hh=None):
     new = step()(gates_x, linear(state[0], weight_hh, bias_hh),
                  *[state[i] for i in step.direct_state_indices])
     return new if isinstance(new, tuple) else (new,)
-
-
-def _folded_bias(bias_ih, bias_hh):
-    """The one bias of the input projection where the recurrent bias simply adds: their sum,
-    the one given (Keras' LSTM and SimpleRNN have a single bias), or None."""
-    if bias_ih is None or bias_hh is None:
-        return bias_hh if bias_ih is None else bias_ih
-    return bias_ih + bias_hh
 
 
 def _check_length(x):

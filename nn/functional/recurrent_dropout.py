@@ -9,8 +9,8 @@ recurrent_dropout takes it: at inference no mask applies and the fused loops run
 """
 from autograd.ops import matmul, reshape, stack, transpose
 
-from .linear import linear
-from .recurrence import _check_length, _checked_step, _folded_bias
+from .linear import folded_bias, linear
+from .recurrence import _check_length, _checked_step
 
 
 def recurrence_with_dropout(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
@@ -28,7 +28,7 @@ def recurrence_with_dropout(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, sta
     _check_length(x)
     gates, hidden = step.num_gates, weight_hh.shape[-1]
     recurrent_bias = bias_hh if step.separate_recurrent_bias else None
-    input_bias = bias_ih if recurrent_bias is not None else _folded_bias(bias_ih, bias_hh)
+    input_bias = bias_ih if recurrent_bias is not None else folded_bias(bias_ih, bias_hh)
     gates_x = _masked_product(x, weight_ih, input_masks, gates, input_bias)
     weight = _gate_blocks(weight_hh, gates)
     length, batch = x.shape[0], x.shape[1]

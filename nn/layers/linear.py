@@ -5,7 +5,6 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.capture import python_state_changed
-from autograd.variable import is_uninitialized
 
 from .. import init, initializers, regularizers
 from ..functional.linear import linear
@@ -178,9 +177,8 @@ class Dense(Linear, KerasNamed):
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as
         Variables; fit and evaluate add them to the loss (nn.regularizers)."""
-        pairs = ((self.kernel_regularizer, self.weight), (self.bias_regularizer, self.bias))
-        return [penalty(param) for penalty, param in pairs
-                if penalty is not None and param is not None and not is_uninitialized(param)]
+        return regularizers.penalties(((self.kernel_regularizer, self.weight),
+                                       (self.bias_regularizer, self.bias)))
 
     @property
     def units(self):
@@ -225,9 +223,8 @@ class Dense(Linear, KerasNamed):
         kept = declared is not None and self.in_features == _last_of_shape(declared)
         activation = next((name for name, fn in ACTIVATIONS.items()
                            if fn is not None and fn is self.activation), self.activation)
-        regularizer = {name: None if r is None else r.get_config() for name, r in (
-            ("kernel_regularizer", self.kernel_regularizer),
-            ("bias_regularizer", self.bias_regularizer))}
+        regularizer = regularizers.configs(kernel_regularizer=self.kernel_regularizer,
+                                           bias_regularizer=self.bias_regularizer)
         return init_config(self, activation=activation, input_shape=declared if kept else None,
                            use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None,
                            **regularizer, **constraint_configs(self))

@@ -76,9 +76,8 @@ class _RNNBase(Module):
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
             rows = slice(self.directions * layer, self.directions * (layer + 1))
-            own = state if self.num_layers == 1 else tuple(s[rows] for s in state)
-            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, own,
-                              (False, True)[:self.directions])
+            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh,
+                              tuple(s[rows] for s in state), (False, True)[:self.directions])
         if self.bidirectional:
             pair = slice(2 * layer, 2 * layer + 2)
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,

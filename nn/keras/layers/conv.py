@@ -18,7 +18,6 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.capture import python_state_changed
 from autograd.ops import transpose
-from autograd.variable import is_uninitialized
 
 from ... import initializers, regularizers
 from ...functional.conv import conv2d
@@ -139,9 +138,8 @@ class _Conv(SizedByChannels, Spatial, Module):
     def penalties(self):
         """The regularizers' penalties of kernel and bias (Keras' layer.losses), which fit
         and evaluate add to the loss."""
-        pairs = ((self.kernel_regularizer, self.kernel), (self.bias_regularizer, self.bias))
-        return [penalty(param) for penalty, param in pairs
-                if penalty is not None and param is not None and not is_uninitialized(param)]
+        return regularizers.penalties(((self.kernel_regularizer, self.kernel),
+                                       (self.bias_regularizer, self.bias)))
 
     # ----- the convolution -----
     def forward(self, x):
@@ -168,9 +166,8 @@ class _Conv(SizedByChannels, Spatial, Module):
         """The constructor's arguments (Keras' get_config), for model.save."""
         activation = next((name for name, fn in ACTIVATIONS.items()
                            if fn is not None and fn is self.activation), self.activation)
-        penalties = {name: None if r is None else r.get_config() for name, r in (
-            ("kernel_regularizer", self.kernel_regularizer),
-            ("bias_regularizer", self.bias_regularizer))}
+        penalties = regularizers.configs(kernel_regularizer=self.kernel_regularizer,
+                                         bias_regularizer=self.bias_regularizer)
         return init_config(self, activation=activation, dtype=self.dtype.name, **penalties,
                            **constraint_configs(self))
 

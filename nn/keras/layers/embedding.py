@@ -66,8 +66,7 @@ class Embedding(Module, KerasNamed):
 
     def penalties(self):
         """The embeddings_regularizer's penalty (Keras' layer.losses)."""
-        reg = self.embeddings_regularizer
-        return [] if reg is None else [reg(self.embeddings)]
+        return regularizers.penalties([(self.embeddings_regularizer, self.embeddings)])
 
     def example_sample(self):
         """(shape, dtype) of one sample (input_shape, else (input_length,)), or None."""
@@ -77,10 +76,9 @@ class Embedding(Module, KerasNamed):
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config); the table is in the weights."""
-        reg = self.embeddings_regularizer
-        return init_config(self, embeddings_regularizer=None if reg is None
-                           else reg.get_config(), weights=None, dtype=self.dtype.name,
-                           **constraint_configs(self))
+        return init_config(self, **regularizers.configs(
+            embeddings_regularizer=self.embeddings_regularizer), weights=None,
+            dtype=self.dtype.name, **constraint_configs(self))
 
     def extra_repr(self):
         return f"input_dim={self.input_dim}, output_dim={self.output_dim}"

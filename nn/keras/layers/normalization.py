@@ -11,7 +11,7 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.ops import transpose
 from autograd.ops.validation import real_scalar
-from autograd.variable import Variable, is_uninitialized
+from autograd.variable import Variable
 
 from ... import regularizers
 from ...functional.normalization import layer_norm
@@ -80,8 +80,11 @@ def _axis_argument(axis, who, several):
     return [int(a) for a in axis] if isinstance(axis, (tuple, list)) else int(axis)
 
 
-# what _BatchNorm.build gives each slot: an initializer of that name needs no draw
-_BUILT_WITH = {"weight": "ones", "bias": "zeros", "running_mean": "zeros", "running_var": "ones"}
+# slot -> (Keras' initializer argument for it, what _BatchNorm.build gives it: an initializer
+# of that name needs no draw)
+_INITIALIZED = {"bias": ("beta_initializer", "zeros"), "weight": ("gamma_initializer", "ones"),
+                "running_mean": ("moving_mean_initializer", "zeros"),
+                "running_var": ("moving_variance_initializer", "ones")}
 
 
 class BatchNormalization(_KerasNormalization, _BatchNorm):
@@ -111,12 +114,9 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
                  beta_regularizer=None, gamma_regularizer=None, *, name=None,
                  input_shape=None, gamma_constraint=None, beta_constraint=None):
         who = "BatchNormalization"
-        initializers = {  # slot -> the initializer given (checked now, drawn at build)
-            slot: checked(value, argument, who) for slot, argument, value in (
-                ("bias", "beta_initializer", beta_initializer),
-                ("weight", "gamma_initializer", gamma_initializer),
-                ("running_mean", "moving_mean_initializer", moving_mean_initializer),
-                ("running_var", "moving_variance_initializer", moving_variance_initializer))}
+        initializers = [checked(value, argument, who) for value, (argument, _) in zip(
+            (beta_initializer, gamma_initializer, moving_mean_initializer,
+             moving_variance_initializer), _INITIALIZED.values())]  # (drawn at build)
         penalties = (regularizers.get(beta_regularizer, who),
                      regularizers.get(gamma_regularizer, who))
         axis = _axis_argument(axis, who, several=False)
@@ -126,7 +126,8 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
             raise ValueError(f"{who}: momentum must be in [0, 1] and epsilon > 0, got "
                              f"momentum={momentum}, epsilon={epsilon}")
         super().__init__(None, epsilon, momentum, affine=bool(center or scale))
-        self._initializers = initializers
+        (self.beta_initializer, self.gamma_initializer, self.moving_mean_initializer,
+         self.moving_variance_initializer) = initializers
         self.beta_regularizer, self.gamma_regularizer = penalties
         self.axis, self.center, self.scale = axis, bool(center), bool(scale)
         self.gamma_constraint, self.beta_constraint = gamma_constraint, beta_constraint
@@ -143,18 +144,13 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     def affine_parameters(self):
         return {"weight": self.scale, "bias": self.center}
 
-    beta_initializer = property(lambda layer: layer._initializers["bias"])
-    gamma_initializer = property(lambda layer: layer._initializers["weight"])
-    moving_mean_initializer = property(lambda layer: layer._initializers["running_mean"])
-    moving_variance_initializer = property(lambda layer: layer._initializers["running_var"])
-
     def build(self, num_features, like=None):
         """_BatchNorm's build (gamma ones, beta zeros, moving mean 0 and variance 1), then
         each of the four drawn from its initializer where another was given."""
         super().build(num_features, like)
-        for slot, initializer in self._initializers.items():
-            target = getattr(self, slot)
-            if target is None or initializer == _BUILT_WITH[slot]:
+        for slot, (argument, built_with) in _INITIALIZED.items():
+            target, initializer = getattr(self, slot), getattr(self, argument)
+            if target is None or initializer == built_with:
                 continue
             values = draw(initializer, (num_features,), np.float32)
             array = target.data if isinstance(target, Variable) else target
@@ -164,15 +160,12 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
 
     def penalties(self):
         """The gamma and beta regularizers' penalties (Keras' layer.losses)."""
-        pairs = ((self.gamma_regularizer, self.weight), (self.beta_regularizer, self.bias))
-        return [penalty(param) for penalty, param in pairs
-                if penalty is not None and param is not None and not is_uninitialized(param)]
+        return regularizers.penalties(((self.gamma_regularizer, self.weight),
+                                       (self.beta_regularizer, self.bias)))
 
     def get_config(self):
-        return init_config(self, **constraint_configs(self), **{
-            name: None if reg is None else reg.get_config() for name, reg in (
-                ("beta_regularizer", self.beta_regularizer),
-                ("gamma_regularizer", self.gamma_regularizer))})
+        return init_config(self, **constraint_configs(self), **regularizers.configs(
+            beta_regularizer=self.beta_regularizer, gamma_regularizer=self.gamma_regularizer))
 
     def update_momentum(self):
         return 1.0 - self.momentum  # PyTorch's momentum: the batch statistics' weight

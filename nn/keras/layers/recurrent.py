@@ -21,7 +21,7 @@ from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, split, transpose
-from autograd.variable import as_variable, is_uninitialized, wrap
+from autograd.variable import as_variable, wrap
 
 from ... import regularizers
 from ...functional.dropout import dropout
@@ -191,9 +191,8 @@ class _Recurrent(Module, KerasNamed):
     def penalties(self):
         """The regularizers' penalties of kernel, recurrent_kernel and bias (Keras'
         layer.losses); fit and evaluate add them to the loss."""
-        weights = [getattr(self, name) for name in _WEIGHTS]
-        return [penalty(w) for penalty, w in zip(self._regularizers, weights)
-                if penalty is not None and w is not None and not is_uninitialized(w)]
+        return regularizers.penalties(zip(self._regularizers,
+                                          [getattr(self, name) for name in _WEIGHTS]))
 
     @staticmethod
     def _torch_gate_order(per_gate):
@@ -317,8 +316,9 @@ class _Recurrent(Module, KerasNamed):
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save: the class' own
         and the keyword options all three share."""
-        kept = dict(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
-                        (None if r is None else r.get_config() for r in self._regularizers)))
+        kept = regularizers.configs(**dict(zip(
+            ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
+            self._regularizers)))
         kept.update(constraint_configs(self), activity_regularizer=None, dtype=self.dtype.name)
         options = {name: kept[name] if name in kept else getattr(self, name)
                    for name in _OPTIONS}
