@@ -1,21 +1,28 @@
 """A whole LSTM layer, every direction and time step, as one Function (cuDNN's idea).
 
-The layer owns its input projection, so the gates are laid out once for the loop rather
-than converted after it: the weights' gate blocks are reordered (i, f, o, g: the three
-sigmoid gates one block) and negated for e^-a, which costs a copy of the weights, not of
-the (L, N, 4H) projection, and the projection is computed gate-major, so a step's gates
-are contiguous blocks (NumPy runs a strided view of 64-number rows two to three times
-slower). The bias rides in the projection's product as a column of ones beside x, and its
-gradient comes out of the weight gradient's product.
+Each step is one matrix product, of the rows [h | x_t | 1] (N, H + I + 1) by all of a
+direction's weights, held gate-major (4, H + I + 1, H): the input projection and the bias
+ride in the recurrent product rather than in a product of their own over all steps plus an
+addition a step (at these sizes BLAS runs both at the same rate, so the step's wider product
+costs less than the addition it saves and the (L, N, 4H) projection it never writes). The
+rows of every step live in one buffer (D, L+1, N, H + I + 1): a step writes its h into the
+next step's rows, and the weight gradients read the same buffer back in one product each.
 
-Per step a direction's state lives in slots of one block z[k] (5, D, N, H): the gates,
-then the cell c the step reads. The sigmoid gates are held as u = 1 + e^-a, their
-reciprocals, and the cell divides by them, c' = g / u_i + c / u_f (one call for the pairs
-(g, c) and (u_i, u_f)) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
-for all steps in backward. The gradients run in PyTorch's gate order (i, f, g, o), in
-which the three gates that take the cell's gradient are one block (_step_grad), so the
-weight gradients need no reordering. Under create_graph=True the backward is the
-differentiable replay of the same layer as step Functions (Recurrence's).
+The weights' gate blocks are held in the order i, f, o, g (the three sigmoid gates one
+block) and negated for e^-a, a copy of the weights rather than of any activation, and each
+step's product lands gate-major in z[k] (4, D, N, H), so the elementwise calls read
+contiguous blocks (NumPy runs a strided view of 64-number rows two to three times slower).
+The sigmoid gates are held as u = 1 + e^-a, their reciprocals, and the cell divides by them:
+c' = g / u_i + c / u_f (one call for the pairs (g, c) and (u_i, u_f), side by side in
+e[k] = (g, c, tanh c')) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
+for all steps in backward. The gradients run in PyTorch's gate order (i, f, g, o), in which
+the three gates that take the cell's gradient are one block (_step_grad), so the weight
+gradients need no reordering. Under create_graph=True the backward is the differentiable
+replay of the same layer as step Functions (Recurrence's).
+
+The loops take their per-step views from zip over the step axis (made in C, not indexed in
+Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
+overhead is a third of each elementwise call.
 """
 import numpy as np
 
@@ -30,40 +37,36 @@ from .linear import folded_bias, linear
 from .lstm_step import LSTMStep, _grad_coefficients, _step_grad, _to_held_order
 
 
-def _held_projection(w_ih, bias, hidden, dtype, xp):
-    """(4H, I [+1]): W_ih's gate blocks in the held order, negated but for g (see
-    _to_held_order), with the folded bias as a last column when there is one."""
-    width, features = w_ih.shape
-    out = xp.empty((width, features + (bias is not None)), dtype)
-    _to_held_order(w_ih.reshape(4, hidden, features), out[:, :features].reshape(
-        4, hidden, features))
-    if bias is not None:
-        _to_held_order(bias.reshape(4, hidden), out[:, features].reshape(4, hidden))
-    return out
-
-
-def _held_recurrent(w_hh, out):
-    """W_hh's gate blocks transposed, (4, H, H), in the held order and negated but for g,
-    into `out` (a C-contiguous copy: BLAS multiplies by a transposed view 2-3x slower), so
-    that h times it is a step's recurrent term gate-major."""
-    hidden = w_hh.shape[1]
-    return _to_held_order(w_hh.reshape(4, hidden, hidden).swapaxes(1, 2), out)
-
-
-def _inputs_in_order(x, reverse, with_ones, dtype, xp):
-    """Each direction's input rows (L*N, I [+1]) in its processing order (time reversed
-    where it runs backwards), with a column of ones for the bias when asked."""
+def _step_rows(x, h0, reverse, with_bias, dtype, xp):
+    """(D, L+1, N, H + I [+1]): per direction and step the rows [h | x_t | 1] its product
+    reads, x in the direction's processing order (time reversed where it runs backwards),
+    h given for step 0 only (each step writes the next one's); step L holds only h_n."""
     length, batch, features = x.shape
-    if not with_ones and not any(reverse) and x.dtype == dtype:
-        return [x.reshape(length * batch, features)] * len(reverse)  # no copy needed
-    rows = []
-    for backwards in reverse:
-        buffer = xp.empty((length, batch, features + with_ones), dtype)
-        buffer[..., :features] = x[::-1] if backwards else x
-        if with_ones:
-            buffer[..., features] = 1
-        rows.append(buffer.reshape(length * batch, features + with_ones))
+    dirs, hidden = len(reverse), h0.shape[-1]
+    rows = xp.empty((dirs, length + 1, batch, hidden + features + with_bias), dtype)
+    for d, backwards in enumerate(reverse):
+        rows[d, :length, :, hidden:hidden + features] = x[::-1] if backwards else x
+    if with_bias:
+        rows[:, :length, :, -1] = 1
+    rows[:, 0, :, :hidden] = h0
     return rows
+
+
+def _held_weights(weights_ih, weights_hh, biases, width, xp):
+    """(D, 4, H + I [+1], H): per direction and gate the transposed [W_hh | W_ih | b], gate
+    blocks in the held order and negated but for g (see _to_held_order), so that the rows
+    [h | x_t | 1] times it are a step's pre-activations gate-major."""
+    dirs, hidden = len(weights_hh), weights_hh[0].shape[1]
+    features, dtype = weights_ih[0].shape[1], weights_hh[0].dtype
+    transposed = xp.empty((dirs, 4, width, hidden), dtype)  # in PyTorch's gate order
+    for d in range(dirs):
+        transposed[d, :, :hidden] = weights_hh[d].reshape(4, hidden, hidden).swapaxes(1, 2)
+        transposed[d, :, hidden:hidden + features] = weights_ih[d].reshape(
+            4, hidden, features).swapaxes(1, 2)
+        if biases[d] is not None:
+            transposed[d, :, -1] = biases[d].reshape(4, hidden)
+    # reordered over contiguous blocks (through a transposed view it costs twice as much)
+    return _to_held_order(transposed, xp.empty_like(transposed), axis=1)
 
 
 def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
@@ -76,44 +79,37 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
     dirs, dtype = len(reverse), weights_hh[0].dtype
     length, batch, _ = x.shape
     hidden = weights_hh[0].shape[1]
-    with_bias = biases[0] is not None
-    rows = _inputs_in_order(x, reverse, with_bias, dtype, xp)
-    # the projection gate-major, (D, 4, L*N, H): each step's gate blocks are contiguous
-    projection = xp.empty((dirs, 4, length * batch, hidden), dtype)
-    for d in range(dirs):
-        held = _held_projection(weights_ih[d], biases[d], hidden, dtype, xp)
-        xp.matmul(rows[d], held.reshape(4, hidden, -1).transpose(0, 2, 1), out=projection[d])
-    projected = projection.reshape(dirs, 4, length, batch, hidden).transpose(2, 1, 0, 3, 4)
-    recurrent = xp.empty((dirs, 4, hidden, hidden), dtype)
-    for d in range(dirs):
-        _held_recurrent(weights_hh[d], recurrent[d])
-    z = xp.empty((length + 1, 5, dirs, batch, hidden), dtype)  # z[L] holds only c_n
-    hs = xp.empty((dirs, length + 1, batch, hidden), dtype)  # hs[:, k]: h before step k
-    ts = xp.empty((length, dirs, batch, hidden), dtype)  # tanh of the cell after step k
+    rows = _step_rows(x, h0, reverse, biases[0] is not None, dtype, xp)
+    held = _held_weights(weights_ih, weights_hh, biases, rows.shape[-1], xp)
+    z = xp.empty((length, 4, dirs, batch, hidden), dtype)  # pre-activations, then u_i, u_f, u_o
+    e = xp.empty((length + 1, 3, dirs, batch, hidden), dtype)  # g, the cell c read, tanh c'
+    e[0, 1] = c0
     products = xp.empty((2, dirs, batch, hidden), dtype)
-    hs[:, 0], z[0, 4] = h0, c0
-    one = recurrent[0] if dirs == 1 else None  # one direction: the gates of z[k, :4, 0]
+    if dirs == 1:
+        into, step_rows, weights = z[:, :, 0], rows[0, :length], held[0]
+    else:
+        into, step_rows = z.swapaxes(1, 2), rows[:, :length, None].swapaxes(0, 1)
+        weights = held
+    h_next = rows[:, 1:, :, :hidden].swapaxes(0, 1)
+    steps = zip(into, step_rows, z[:, :3], z[:, 3], e[:length, 0], e[:length, :2], z[:, :2],
+                e[1:, 1], e[:length, 2], z[:, 2], h_next)
+    add, exp, tanh, divide = xp.add, xp.exp, xp.tanh, xp.divide
+    one = dtype.type(1)
+    g_over_i, c_over_f = products
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
-        for k in range(length):
-            gates = z[k]
-            if one is not None:
-                xp.matmul(hs[0, k], one, out=gates[:4, 0])
-            else:
-                xp.matmul(hs[:, k, None], recurrent, out=gates[:4].swapaxes(0, 1))
-            gates[:4] += projected[k]
-            # the sigmoid gates held as u = 1 + e^-a (their reciprocals), so that the
-            # cell divides by them: no reciprocal call a step (backward takes it once)
-            u = gates[:3]
-            xp.exp(u, out=u)
-            u += 1
-            xp.tanh(gates[3], out=gates[3])
-            xp.divide(gates[3:], gates[:2], out=products)  # (g / u_i, c / u_f)
-            cell = xp.add(products[0], products[1], out=z[k + 1, 4])
-            xp.divide(xp.tanh(cell, out=ts[k]), gates[2], out=hs[:, k + 1])
+        for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h in steps:
+            xp.matmul(rows_k, weights, out=into_k)
+            exp(u, u)
+            add(u, one, u)
+            tanh(a_g, g)
+            divide(pairs, u_pairs, products)  # (g / u_i, c / u_f)
+            add(g_over_i, c_over_f, cell)
+            divide(tanh(cell, t), u_o, h)
     outputs = xp.empty((length, batch, dirs * hidden), dtype)
     for d, backwards in enumerate(reverse):
-        outputs[..., d * hidden:(d + 1) * hidden] = hs[d, :0:-1] if backwards else hs[d, 1:]
-    return outputs, hs[:, length].copy(), z[length, 4].copy(), (z, hs, ts, rows)
+        hs = rows[d, :, :, :hidden]
+        outputs[..., d * hidden:(d + 1) * hidden] = hs[:0:-1] if backwards else hs[1:]
+    return outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(), (z, e, rows)
 
 
 def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn, reverse,
@@ -122,44 +118,47 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    z, hs, ts, rows = cache
+    z, e, rows = cache
     xp = get_array_module(z)
-    length, _, dirs, batch, hidden = ts.shape[:1] + z.shape[1:]
+    length, _, dirs, batch, hidden = z.shape
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
-    gates = z[:length]
     sigmoids = xp.empty((3, length, dirs, batch, hidden), z.dtype)
-    xp.reciprocal(gates[:, :3].swapaxes(0, 1), out=sigmoids)  # i, f, o from u = 1 + e^-a
-    a, b, f = _grad_coefficients(sigmoids, gates[:, 3], ts, gates[:, 4])
-    b = b.swapaxes(0, 1)  # step-major views: an integer index per step is the cheap one
+    xp.reciprocal(z[:, :3].swapaxes(0, 1), out=sigmoids)  # i, f, o from u = 1 + e^-a
+    a, b, f = _grad_coefficients(sigmoids, e[:length, 0], e[:length, 2], e[:length, 1])
     d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order
     d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
     g_steps = _in_processing_order(g_outputs, reverse, hidden, xp)
     g_h = g_hn + g_steps[length - 1]  # buffers of our own, updated in place each step
     g_c = g_cn.astype(z.dtype, copy=True)
     s = xp.empty_like(g_c)
-    w_hh = weights_hh[0] if dirs == 1 else xp.stack(weights_hh)
-    for k in range(length - 1, -1, -1):
-        _step_grad(a[k], b[k], g_h, g_c, d_gates[k], s)
-        xp.multiply(s, f[k], out=g_c)
-        if k:
-            if dirs == 1:
-                xp.dot(d[0, k], w_hh, out=g_h[0])
-            else:
-                xp.matmul(d[:, k], w_hh, out=g_h)
-            g_h += g_steps[k - 1]
+    if dirs == 1:
+        w_hh, product, into, d_steps = weights_hh[0], xp.dot, g_h[0], d[0]
+    else:
+        w_hh, product, into, d_steps = xp.stack(weights_hh), xp.matmul, g_h, d.swapaxes(0, 1)
+    multiply, add = xp.multiply, xp.add
+    # before step k < L-1: the gradient of h_k from step k+1's rows, plus the output's
+    later = [None] + list(zip(d_steps[:0:-1], g_steps[length - 2::-1]))
+    steps = zip(a[::-1], b[:3].swapaxes(0, 1)[::-1], b[3, ::-1], d_gates[::-1, :3],
+                d_gates[::-1, 3], f[::-1], later)
+    for a_k, b_cell, b_h, d_cell, d_h, f_k, after in steps:
+        if after is not None:
+            product(after[0], w_hh, into)
+            add(g_h, after[1], g_h)
+        _step_grad(a_k, b_cell, b_h, g_h, g_c, d_cell, d_h, s)
+        multiply(s, f_k, g_c)
     g_h0 = xp.matmul(d[:, 0], w_hh) if need_h0 else None
     d_rows = d.reshape(dirs, length * batch, width)
     weights = [None] * dirs
     if need_weights:
-        h_rows = hs[:, :length].reshape(dirs, length * batch, hidden)
+        step_rows = rows[:, :length].reshape(dirs, length * batch, rows.shape[-1])
         for k in range(dirs):
-            projection = d_rows[k].T @ rows[k]  # (4H, I [+1]): the bias's is the last column
             features = weights_ih[k].shape[1]
+            projection = d_rows[k].T @ step_rows[k, :, hidden:]  # (4H, I [+1]): the bias last
             bias = projection[:, features].copy() if projection.shape[1] > features else None
             # contiguous gradients, as PyTorch's (an optimizer walks them in blocks)
             weights[k] = (xp.ascontiguousarray(projection[:, :features]),
-                          d_rows[k].T @ h_rows[k], bias)
+                          d_rows[k].T @ step_rows[k, :, :hidden], bias)
     g_x = None
     if need_x:
         for k, backwards in enumerate(reverse):

@@ -106,16 +106,16 @@ def _grad_coefficients(sigmoids, g, t, c):
     return a, b, f
 
 
-def _step_grad(a, b, g_h, g_c, out, s=None):
+def _step_grad(a, b_cell, b_h, g_h, g_c, d_cell, d_h, s=None):
     """s = g_c + g_h a (the gradient of c', into `s` when given), with the pre-activation
-    gradient (s, s, s, g_h) times b written into `out`; b and out are gate-major (4, N, H)
-    (out a view of the (N, 4H) gradient), so the i, f and g gates take s in one broadcast
-    product (see _grad_coefficients)."""
-    xp = get_array_module(b)
-    s = xp.multiply(g_h, a, out=s)
-    s += g_c
-    xp.multiply(s, b[:3], out=out[:3])
-    xp.multiply(g_h, b[3], out=out[3])
+    gradients of the gates that take it, d_cell = s b_cell (i, f, g: (3, N, H), one
+    broadcast product), and of o, d_h = g_h b_h, written into their views of the (N, 4H)
+    gradient (see _grad_coefficients)."""
+    xp = get_array_module(b_h)
+    s = xp.multiply(g_h, a, s)  # (outputs passed by position: NumPy parses out= slower)
+    xp.add(s, g_c, s)
+    xp.multiply(s, b_cell, d_cell)
+    xp.multiply(g_h, b_h, d_h)
     return s
 
 
@@ -138,7 +138,8 @@ def lstm_grad_arrays(cache, grads, out=None):
     a, b, f = _grad_coefficients(act[:3], act[3], t, c)
     d = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
         if out is None else out  # (..., 4H) in PyTorch's order, unlike the gate-major act
-    s = _step_grad(a, b, g_h, g_c, _gate_major(d))
+    d_gates = _gate_major(d)
+    s = _step_grad(a, b[:3], b[3], g_h, g_c, d_gates[:3], d_gates[3])
     return d, d, (s * f,)
 
 
