@@ -217,21 +217,25 @@ class LSTMLayer(Function):
     def backward(self, g_outputs, g_hn, g_cn):
         if Config.enable_backprop:  # create_graph=True: a differentiable replay
             return self._replayed_backward(g_outputs, g_hn, g_cn)
+        grads = self.backward_data(g_outputs.data, g_hn.data, g_cn.data)
+        return tuple(None if g is None else wrap(g, False) for g in grads)
+
+    def backward_data(self, g_outputs, g_hn, g_cn):
+        """The first-order gradients on arrays (the engine's path: no Variable per term)."""
         x, h0, c0, *params = self.inputs
         needs = self.needs_input_grad
         per = self._params([p.data for p in params])
         dirs, shape = len(self.reverse), h0.shape
         state_shape = (dirs, x.shape[1], h0.shape[-1])
         g_x, weights, g_h0, g_c0 = lstm_layer_grad_arrays(
-            self.cache, [p[0] for p in per], [p[1] for p in per], g_outputs.data,
-            g_hn.data.reshape(state_shape), g_cn.data.reshape(state_shape), self.reverse,
+            self.cache, [p[0] for p in per], [p[1] for p in per], g_outputs,
+            g_hn.reshape(state_shape), g_cn.reshape(state_shape), self.reverse,
             (needs[0], any(needs[3:]), needs[1]))
         grads = [g_x, g_h0 if g_h0 is None else g_h0.reshape(shape), g_c0.reshape(shape)]
         for w_ih, w_hh, g_bias in weights if any(needs[3:]) else [(None,) * 3] * dirs:
             grads += [w_ih, w_hh] + [g_bias, None if g_bias is None else g_bias.copy()][
                 :self.biases]
-        return tuple(None if g is None or not need else wrap(g, False)
-                     for g, need in zip(grads, needs))
+        return tuple([g if need else None for g, need in zip(grads, needs)])
 
     def _replayed_backward(self, g_outputs, g_hn, g_cn):
         """Each direction's gradients from its projection (linear) and the differentiable

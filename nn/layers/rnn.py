@@ -50,12 +50,12 @@ class _RNNBase(Module):
     def _run(self, input, state):
         """(output, final state tuple) for a time-major or batch-first input, states checked."""
         x, batched = self._time_major(input)
-        state = self._initial(state, x.shape[1], batched)
+        states = self._layer_states(state, x.shape[1], batched)
         finals = []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
                 x = dropout(x, self.dropout, training=self.training)
-            x, last = self._layer(x, state, layer)
+            x, last = self._layer(x, states[layer], layer)
             finals.append(last)
         final = finals[0] if len(finals) == 1 else tuple(
             concatenate([f[k] for f in finals]) for k in range(len(state)))
@@ -67,23 +67,20 @@ class _RNNBase(Module):
         return x, final
 
     def _layer(self, x, state, layer):
-        """Run one layer, in each direction, over x (L, N, F) from its part of the initial
-        state tuple (each (D * num_layers, N, H)): the outputs (L, N, D*H) and the final
-        state tuple, each (D, N, H)."""
+        """Run one layer, in each direction, over x (L, N, F) from its initial state tuple
+        (each (D, N, H)): the outputs (L, N, D*H) and the final state tuple, each (D, N, H)."""
         def each(name):
             return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
-            rows = slice(self.directions * layer, self.directions * (layer + 1))
-            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh,
-                              tuple(s[rows] for s in state), (False, True)[:self.directions])
+            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state,
+                              (False, True)[:self.directions])
         if self.bidirectional:
-            pair = slice(2 * layer, 2 * layer + 2)
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
-                                            biases_hh, tuple(s[pair] for s in state))
+                                            biases_hh, state)
         h_seq, last = recurrence(self.mode, x, weights_ih[0], weights_hh[0], biases_ih[0],
-                                 biases_hh[0], tuple(s[layer] for s in state))
+                                 biases_hh[0], tuple(s[0] for s in state))
         return h_seq, tuple(reshape(s, (1,) + s.shape) for s in last)
 
     def _time_major(self, input):
@@ -105,17 +102,25 @@ class _RNNBase(Module):
                              "length 0 (PyTorch refuses it too)")
         return x, batched
 
-    def _initial(self, state, batch, batched):
-        """The initial state tuple, each (D * num_layers, N, H), zeros where not given."""
+    def _layer_states(self, state, batch, batched):
+        """Each layer's initial state tuple, each (D, N, H): its rows of the states given
+        (each (D * num_layers, N, H)), or zeros made for it (rows of zeros would cost an op
+        a layer for nothing)."""
         who = type(self).__name__
-        layers = self.directions * self.num_layers
-        shape = (layers, batch, self.hidden_size) if batched else (layers, self.hidden_size)
-        names = ("h_0", "c_0")
-        result = []
-        for s, name in zip(state, names):
+        dirs, hidden = self.directions, self.hidden_size
+        rows = dirs * self.num_layers
+        shape = (rows, batch, hidden) if batched else (rows, hidden)
+        columns = []
+        for s, name in zip(state, ("h_0", "c_0")):
+            if s is None:
+                columns.append([initial_state(None, (dirs, batch, hidden), self.weight_hh_l0,
+                                              who, name) for _ in range(self.num_layers)])
+                continue
             s = initial_state(s, shape, self.weight_hh_l0, who, name)
-            result.append(s if batched else s.reshape(layers, 1, self.hidden_size))
-        return tuple(result)
+            s = s if batched else s.reshape(rows, 1, hidden)
+            columns.append([s[dirs * layer:dirs * (layer + 1)]
+                            for layer in range(self.num_layers)])
+        return list(zip(*columns))
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
