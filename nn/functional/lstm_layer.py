@@ -94,7 +94,7 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
     steps = zip(into, step_rows, z[:, :3], z[:, 3], e[:length, 0], e[:length, :2], z[:, :2],
                 e[1:, 1], e[:length, 2], z[:, 2], h_next)
     add, exp, tanh, divide = xp.add, xp.exp, xp.tanh, xp.divide
-    one = dtype.type(1)
+    one = xp.ones((), dtype)  # (a 0-d array: NumPy adds it faster than a scalar)
     g_over_i, c_over_f = products
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
         for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h in steps:
@@ -153,12 +153,12 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     if need_weights:
         step_rows = rows[:, :length].reshape(dirs, length * batch, rows.shape[-1])
         for k in range(dirs):
-            features = weights_ih[k].shape[1]
-            projection = d_rows[k].T @ step_rows[k, :, hidden:]  # (4H, I [+1]): the bias last
-            bias = projection[:, features].copy() if projection.shape[1] > features else None
+            end = hidden + weights_ih[k].shape[1]
+            grad = d_rows[k].T @ step_rows[k]  # (4H, H + I [+1]): [W_hh | W_ih | b]'s
+            bias = grad[:, end].copy() if grad.shape[1] > end else None
             # contiguous gradients, as PyTorch's (an optimizer walks them in blocks)
-            weights[k] = (xp.ascontiguousarray(projection[:, :features]),
-                          d_rows[k].T @ step_rows[k, :, :hidden], bias)
+            weights[k] = (xp.ascontiguousarray(grad[:, hidden:end]),
+                          xp.ascontiguousarray(grad[:, :hidden]), bias)
     g_x = None
     if need_x:
         for k, backwards in enumerate(reverse):
