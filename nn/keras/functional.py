@@ -20,6 +20,7 @@ from ..layers.input_layer import InputLayer
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import shape_trial
 from ..layers.linear import Dense, Linear
+from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
 
@@ -209,14 +210,20 @@ class Functional(Model):
         read = self._feeding | {id(t.node) for i, t in enumerate(self._outputs)
                                 if i not in (logits or ())}
         before = {}  # those outputs' logits, by node
+        masks = {id(t.node): (None,) for t in self._inputs} if self._makes_masks() else None
         for node in self._nodes:
             args = [values[id(node)][0]] if not node.args else _fill(
                 node.args, lambda t: values[id(t.node)][t.index])
-            if id(node) in split:
+            if masks is not None:  # Keras' masks, passed along the graph (nn.training.masking)
+                masks[id(node)], out = self._run_masked(node, args, masks, id(node) in split,
+                                                        id(node) in read, before)
+            elif id(node) in split:
                 before[id(node)], out = _split_activation(node, args, id(node) in read)
             else:
                 out = node.layer(*args, **node.kwargs)
             values[id(node)] = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+        object.__setattr__(self, "_output_mask", None if masks is None else _structured(
+            [masks[id(t.node)][t.index] for t in self._outputs], self._listed[1], None))
         if logits is not None:
             return [before[id(t.node)] if i in logits else values[id(t.node)][t.index]
                     for i, t in enumerate(self._outputs)]
@@ -224,6 +231,25 @@ class Functional(Model):
         if self._keys[1] is not None:
             return dict(zip(self._keys[1], outputs))
         return outputs if self._listed[1] else outputs[0]
+
+    def _makes_masks(self):
+        return any(makes_masks(node.layer) for node in self._nodes)
+
+    @staticmethod
+    def _run_masked(node, args, masks, split, read, before):
+        """(the outputs' masks as a tuple, the outputs) of a node given its inputs' masks;
+        an output node `split` (see _split_activation) keeps its logits in `before`."""
+        given = [masks[id(node)][0]] if not node.args else _fill(
+            node.args, lambda t: masks[id(t.node)][t.index])
+        mask = given[0] if len(given) == 1 else given
+        if split:
+            before[id(node)], out = _split_activation(node, args, read)
+            out_mask = output_mask(node.layer, args[0] if len(args) == 1 else args, mask)
+        else:
+            out, out_mask = call_with_mask(node.layer, args, mask, node.kwargs)
+        several = isinstance(out, (tuple, list))
+        return (tuple(out_mask) if several and isinstance(out_mask, (list, tuple))
+                else (out_mask,) * (len(out) if several else 1)), out
 
     def _in_key_order(self, given, side, what):
         """The values of the dict `given` in the order of the model's dict of `what`."""

@@ -200,6 +200,8 @@ class Activation(Module, KerasNamed):
     """Keras' Activation layer: `Activation('relu')` applies the named (or given) function;
     'linear' or None passes x through. `name` names the layer in its Sequential."""
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, activation, name=None):
         super().__init__()
         self.activation_name, self.activation = resolve_activation(activation, "Activation")

@@ -12,6 +12,8 @@ class Dropout(Module, KerasNamed):
     True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread).
     Keras' `rate=` is p, and `name=` names the layer in its Sequential."""
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, p=0.5, inplace=False, *, rate=None, name=None):
         super().__init__()
         if rate is not None:  # Keras' name, Dropout(rate=0.3)

@@ -128,6 +128,8 @@ class Dense(Linear, KerasNamed):
     (out, in), as Linear's, so state_dict names are `weight` and `bias`.
     """
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32, *, input_dim=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

@@ -37,7 +37,7 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.config import enable_grad
 from autograd.function import Function
-from autograd.ops import astype, reshape, transpose
+from autograd.ops import astype, maximum, reshape, transpose
 from autograd.ops.elementwise import Clip, Sigmoid
 from autograd.ops.indexing import GetItem
 from autograd.ops.shape import Reshape, Transpose
@@ -163,11 +163,16 @@ class CompiledLoss:
                 f"F.{self.absorbs}){_PROBABILITY_LOSSES[self.absorbs]}; if they are "
                 f"logits, compile with loss={_LOGIT_LOSSES[self.absorbs]}")
 
-    def __call__(self, inputs, target, weights=None):
+    def __call__(self, inputs, target, weights=None, mask=None):
+        """The loss; `mask`: Keras' mask of the outputs (N, T) (nn.training.masking), whose
+        steps that are padding it leaves out (see _masked)."""
         _check_one_output(inputs, self.name)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
-        loss = (self._unweighted(inputs, target) if weights is None
-                else self._weighted(inputs, target, weights))
+        if mask is not None:
+            loss = self._masked(inputs, target, weights, mask)
+        else:
+            loss = (self._unweighted(inputs, target) if weights is None
+                    else self._weighted(inputs, target, weights))
         # compile(loss_weights=w) scales the loss that is minimized and logged, as Keras
         return loss if self.weight == 1.0 else loss * self.weight
 
@@ -207,6 +212,28 @@ class CompiledLoss:
             weights = astype(weights, losses.dtype)
         total = (losses * weights).sum()
         return total if reduction == "sum" else total / samples
+
+    def _masked(self, inputs, target, weights, mask):
+        """Keras' masked mean: sum of w_i l_it over the real steps (mask True) / their count
+        (0 when there is none), l_it the mean of step t's losses (over the features), w_i
+        sample i's weight (1 without)."""
+        if self.per_sample is None:
+            raise TypeError(f"fit: loss {self.name}: a mask on the outputs (Embedding's "
+                            "mask_zero, Masking) needs each step's loss, and this callable "
+                            "returns the batch's only; compile with a loss name, an nn loss "
+                            "module, or a function taking reduction='none'")
+        losses = as_variable(self.per_sample(inputs, target))
+        keep = astype(as_variable(mask), losses.dtype)
+        steps = tuple(keep.shape)
+        if tuple(losses.shape[:len(steps)]) != steps:
+            raise ValueError(f"loss {self.name}: the outputs' mask has shape {steps}, and "
+                             f"reduction='none' returned losses of shape "
+                             f"{tuple(losses.shape)}: expected one per step first")
+        if losses.ndim > keep.ndim:
+            losses = losses.mean(axis=tuple(range(keep.ndim, losses.ndim)))
+        weighted = keep if weights is None else keep * reshape(
+            astype(as_variable(weights), losses.dtype), (steps[0],) + (1,) * (len(steps) - 1))
+        return (losses * weighted).sum() / maximum(keep.sum(), 1.0)
 
     def scores(self, array):
         return _ACTIVATIONS[self.score_activation](array)

@@ -344,6 +344,19 @@ def _resolve_one(metric, independent_outputs=False):
                     f"{type(metric).__name__}")
 
 
+def _real_steps(targets, inputs, weights, mask):
+    """The entries of the steps the mask keeps, as rows: targets, inputs (N, T, ...) ->
+    (K, ...), the samples' weights repeated for their steps."""
+    if inputs.shape[:mask.ndim] != mask.shape or targets.shape[:mask.ndim] != mask.shape:
+        raise ValueError(f"metrics: the outputs' mask has shape {mask.shape}, the outputs "
+                         f"{inputs.shape} and the targets {targets.shape}: expected both to "
+                         "start with it")
+    if weights is not None:
+        weights = np.broadcast_to(weights.reshape((-1,) + (1,) * (mask.ndim - 1)),
+                                  mask.shape)[mask]
+    return targets[mask], inputs[mask], weights
+
+
 class MetricAccumulator:
     """The metrics of one epoch or evaluation: `add(targets, inputs, weights)` gives it each
     batch's targets, the array the loss took (`CompiledLoss.inputs`) and its sample weights
@@ -360,11 +373,16 @@ class MetricAccumulator:
         for metric in self.streaming:
             metric.reset()
 
-    def add(self, targets, inputs, weights=None):
+    def add(self, targets, inputs, weights=None, mask=None):
+        """`mask`: Keras' mask of the outputs (N, T) (nn.training.masking): the metrics
+        score the real steps only, each with its sample's weight (Keras')."""
         if not self.metrics:
             return
         targets, inputs = np.asarray(targets), np.asarray(inputs)
         weights = None if weights is None else np.asarray(to_cpu(weights))
+        if mask is not None:
+            targets, inputs, weights = _real_steps(targets, inputs, weights,
+                                                   np.asarray(to_cpu(mask), bool))
         self.samples += len(targets)
         if self.whole:
             self._targets.append(targets)

@@ -359,14 +359,14 @@ class Model(Module, KerasWeights):
             if begins:
                 runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-            loss, outputs = self._train_step(x_batch, y_batch, w_batch)
+            loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch)
             count = sample_count(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
                 loss, count = self._parallel.global_sums(loss * count, count)
                 loss /= count
             total, seen = total + loss * count, seen + count
             if outputs is not None:  # (None: no metrics, or this rank's piece was empty)
-                tracker.add(host_arrays(y_batch), outputs, w_batch)
+                tracker.add(host_arrays(y_batch), outputs, w_batch, mask)
             if not ends:
                 continue
             runner.call("on_train_batch_end", step, {"loss": total / seen, **(
@@ -388,12 +388,13 @@ class Model(Module, KerasWeights):
 
     def _train_step(self, x_batch, y_batch, w_batch=None):
         """One update; returns (the batch's loss, the array the loss took, for the metrics
-        (MetricAccumulator.add), or None)."""
+        (MetricAccumulator.add), or None, and the outputs' mask as an array, or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         if parallel is not None:
             parallel.prepare(x_batch)
             if not sample_count(x_batch):  # this rank's piece of a small last batch is empty
-                return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), None
+                return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), \
+                    None, None
         captured = self._captured_update
         if captured is not None and self._captured_with != (self.optimizer, compiled):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
@@ -401,8 +402,10 @@ class Model(Module, KerasWeights):
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or parallel is not None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
-        loss, inputs = (self._update if eager else captured)(x_batch, y_batch, *weighted)
-        return float(loss.data), host_arrays(inputs) if self._scores_outputs() else None
+        loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch, *weighted)
+        if not self._scores_outputs():
+            return float(loss.data), None, None
+        return float(loss.data), host_arrays(inputs), None if mask is None else host_arrays(mask)
 
     def _scores_outputs(self):
         """Whether the epoch's logs need the model's outputs (for metrics, or each output's
@@ -411,14 +414,15 @@ class Model(Module, KerasWeights):
 
     def _update(self, x_batch, y_batch, w_batch=None):
         """Forward, backward and the optimizer's step on one batch (its samples weighted by
-        w_batch when given): (loss, model output)."""
+        w_batch when given): (loss, model output, its mask or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         inputs = compiled.inputs(self, each(as_variable, x_batch))
+        mask = _output_mask(self)
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
             self._bound = True
-        loss = self._with_penalties(compiled(inputs, y_batch, w_batch))
+        loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask))
         self.optimizer.zero_grad()
         if parallel is not None:
             parallel.before_backward(sample_count(x_batch))
@@ -426,7 +430,7 @@ class Model(Module, KerasWeights):
         if parallel is not None:
             parallel.after_backward()
         self._step_optimizer(self.optimizer.step)
-        return loss, inputs
+        return loss, inputs, mask
 
     def _step_optimizer(self, step):
         """step(), then the layers' constraints on the new weights (Keras' optimizers apply
@@ -470,10 +474,10 @@ class Model(Module, KerasWeights):
         self.train()
         x_batch, y_batch, w_batch = (to_module(array_module(self), a)
                                      for a in next(iter(batches)))
-        loss, outputs = self._train_step(x_batch, y_batch, w_batch)
+        loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch)
         tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         if outputs is not None:
-            tracker.add(host_arrays(y_batch), outputs, w_batch)
+            tracker.add(host_arrays(y_batch), outputs, w_batch, mask)
         return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -503,11 +507,13 @@ class Model(Module, KerasWeights):
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, each(as_variable, x_batch))
+                mask = _output_mask(self)
                 count = sample_count(x_batch)
-                total += float(compiled(inputs, y_batch, w_batch).data) * count
+                total += float(compiled(inputs, y_batch, w_batch, mask).data) * count
                 seen += count
                 if self._scores_outputs():
-                    tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch)
+                    tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
+                                None if mask is None else host_arrays(mask))
                 # the running loss and metrics, as Keras'; a pass over the outputs so far,
                 # skipped where no callback listens (a plain evaluate, fit's validation)
                 if ends and listened:
@@ -624,6 +630,15 @@ def _behaviour(training):
     """Inference or training behaviour for one call, in this thread only (another thread's
     calls keep their modules' own mode)."""
     return train_behaviour() if training else test_mode()
+
+
+def _output_mask(model):
+    """The mask of the outputs of the model's last forward (nn.training.masking), or None
+    (also for a model of several outputs none of which has one)."""
+    mask = getattr(model, "_output_mask", None)
+    if isinstance(mask, (list, tuple)) and all(m is None for m in mask):
+        return None
+    return mask
 
 
 def _batch_size(batch_size, who):

@@ -67,7 +67,12 @@ class MultiOutputLoss:
             return tuple(loss.read_logits(out) if read else out
                          for loss, out, read in zip(self.losses, outputs, reads))
 
-    def __call__(self, inputs, targets, weights=None):
+    def __call__(self, inputs, targets, weights=None, mask=None):
+        if mask is not None and any(m is not None for m in mask):
+            raise NotImplementedError("fit: masks on the outputs of a model of several "
+                                      "outputs (Embedding's mask_zero, Masking) are not "
+                                      "supported; end each masked branch without its steps "
+                                      "(return_sequences=False, GlobalAveragePooling1D)")
         total = None
         for k, (loss, weight) in enumerate(zip(self.losses, self.weights)):
             if loss is None:
@@ -108,8 +113,8 @@ class MultiOutputAccumulator:
         # (what Model's loop asks to know whether there is anything to compute: always)
         self.metrics = compiled.names
 
-    def add(self, targets, inputs, weights=None):
-        count = sample_count(inputs)
+    def add(self, targets, inputs, weights=None, mask=None):
+        count = sample_count(inputs)  # (a mask is refused with the loss: see __call__)
         self.samples += count
         with no_grad():
             for k, (loss, tracker) in enumerate(zip(self.compiled.losses, self.trackers)):

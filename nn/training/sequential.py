@@ -12,6 +12,7 @@ from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import shape_trial
 from ..layers.linear import Dense, Linear
 from ..module import Module
+from .masking import call_with_mask, makes_masks, output_mask
 from .model import Model
 from .summary import is_built
 
@@ -144,13 +145,23 @@ class Sequential(Model):
 
     def forward(self, x):
         self._note_sample(x)
-        shapes, previous = [], None
+        shapes, previous, mask = [], None, None
+        masked = self._makes_masks()
         for name, layer in self._modules.items():
-            x = layer(x) if not isinstance(x, tuple) else _given_a_tuple(layer, x, previous)
+            if isinstance(x, tuple):
+                x = _given_a_tuple(layer, x, previous)
+            elif masked:  # Keras' masks, passed from layer to layer (nn.training.masking)
+                x, mask = call_with_mask(layer, (x,), mask)
+            else:
+                x = layer(x)
             shapes.append(getattr(x, "shape", None))
             previous = (name, layer)
         self._output_shapes = shapes
+        object.__setattr__(self, "_output_mask", mask)
         return x
+
+    def _makes_masks(self):
+        return any(makes_masks(layer) for layer in self._modules.values())
 
     def _note_sample(self, x):
         """Keep one sample's shape and dtype: summary's trial call runs one like it."""
@@ -165,9 +176,16 @@ class Sequential(Model):
     def forward_logits(self, x):
         self._note_sample(x)
         layers = self._children()
+        mask = None
+        masked = self._makes_masks()
         for layer in layers[:-1]:
-            x = layer(x)
+            if masked:
+                x, mask = call_with_mask(layer, (x,), mask)
+            else:
+                x = layer(x)
         last = layers[-1]
+        object.__setattr__(self, "_output_mask", mask if mask is None else output_mask(
+            last, x, mask))
         activation = last.activation if isinstance(last, Dense) else last
         if isinstance(activation, Softmax) and activation.dim == 1 and x.ndim != 2:
             raise ValueError("Sequential: a final Softmax(dim=1) on outputs of shape "

@@ -304,12 +304,12 @@ def test_saturated_gates_match_the_step_functions_without_warnings(dtype):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("reverse", [False, True])
-def test_recurrence_with_dropout_of_ones_masks_is_the_fused_recurrence(mode, reverse):
-    """recurrence_with_dropout (Keras' recurrent dropout, step by step) with every mask 1 is
+def test_stepwise_recurrence_with_masks_of_ones_is_the_fused_recurrence(mode, reverse):
+    """stepwise_recurrence (Keras' recurrent dropout, step by step) with every mask 1 is
     the fused recurrence, outputs in the order the steps ran; a mask of 0 on one gate's
     state removes the recurrent weights' influence on that gate (their gradient is 0)."""
     from nn.functional.recurrence import recurrence
-    from nn.functional.recurrent_dropout import recurrence_with_dropout
+    from nn.functional.stepwise_recurrence import stepwise_recurrence
     rng = np.random.default_rng(6)
     gates, hidden = STEPS[mode].num_gates, 3
     x = Variable(rng.standard_normal((4, 2, 2)))
@@ -319,15 +319,15 @@ def test_recurrence_with_dropout_of_ones_masks_is_the_fused_recurrence(mode, rev
                   for _ in range(STEPS[mode].num_states))
     fused, fused_final = recurrence(mode, x, w_ih, w_hh, b_ih, b_hh, state, reverse=reverse)
     ones = np.ones((gates, 2, hidden))
-    stepped, final = recurrence_with_dropout(mode, x, w_ih, w_hh, b_ih, b_hh, state,
-                                             np.ones((gates, 2, 2)), ones, reverse=reverse)
+    stepped, final = stepwise_recurrence(mode, x, w_ih, w_hh, b_ih, b_hh, state,
+                                         np.ones((gates, 2, 2)), ones, reverse=reverse)
     np.testing.assert_allclose(stepped.data, fused.data[::-1] if reverse else fused.data,
                                rtol=1e-12)
     for a, b in zip(final, fused_final):
         np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
     masks = ones.copy()
     masks[0] = 0  # the first gate never sees the state
-    stepped, _ = recurrence_with_dropout(mode, x, w_ih, w_hh, b_ih, b_hh, state, None, masks)
+    stepped, _ = stepwise_recurrence(mode, x, w_ih, w_hh, b_ih, b_hh, state, None, masks)
     g_w_hh, = ag.grad(stepped.sum(), [w_hh])
     assert (g_w_hh.data[:hidden] == 0).all() and (g_w_hh.data[hidden:] != 0).any() == (
         gates > 1)

@@ -12,6 +12,7 @@ from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .embedding import Embedding
 from .layer import Layer
+from .masking import Masking
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
@@ -52,4 +53,4 @@ __all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
-           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]
+           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking"]

@@ -12,6 +12,8 @@ from ._base import KerasLayer
 class _Activation(Module, KerasLayer):
     """A parameterless Keras activation layer: name= and input_shape=, saved by config."""
 
+    supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+
     def __init__(self, name=None, input_shape=None):
         super().__init__()
         self._keras_arguments(name, input_shape)

@@ -34,6 +34,8 @@ class Bidirectional(Module, KerasNamed):
                                    go_backwards=not layer.go_backwards)
         self.backward_layer = backward_layer
         self._check_pair()
+        for each in (self.forward_layer, self.backward_layer):  # Keras forces it so: masked
+            each.zero_output_for_mask = each.return_sequences  # steps line up as zeros
         self.merge_mode = merge_mode
         self.input_shape = input_shape
         self._set_name(name)
@@ -69,15 +71,16 @@ class Bidirectional(Module, KerasNamed):
 
     reset_states = reset_state
 
-    def forward(self, sequences, initial_state=None, training=None):
+    def forward(self, sequences, initial_state=None, training=None, mask=None):
         """sequences (N, T, F) -> the merged outputs; initial_state: the forward layer's
-        states, then the backward one's (Keras' order)."""
+        states, then the backward one's (Keras' order); mask: Keras' (N, T), given to both
+        layers (the backward one reverses it with the steps)."""
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        y = self.forward_layer(sequences, forward_state, training)
-        y_rev = self.backward_layer(sequences, backward_state, training)
+        y = self.forward_layer(sequences, forward_state, training, mask=mask)
+        y_rev = self.backward_layer(sequences, backward_state, training, mask=mask)
         states = []
         if self.return_state:
             states = [*y[1:], *y_rev[1:]]
@@ -88,6 +91,15 @@ class Bidirectional(Module, KerasNamed):
         if not self.return_state:
             return output
         return [*output, *states] if self.merge_mode is None else [output, *states]
+
+    def compute_mask(self, inputs, mask=None):
+        """The outputs' mask (Keras'): the input's with return_sequences (one per output
+        with merge_mode=None), else None; None for each state with return_state."""
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask] * (2 if self.merge_mode is None else 1)
+        if self.return_state:
+            masks += [None] * (len(self.forward_layer.compute_mask(inputs)) - 1) * 2
+        return masks if len(masks) > 1 else masks[0]
 
     @property
     def built(self):

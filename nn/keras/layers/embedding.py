@@ -13,20 +13,15 @@ from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
 from ...module import Module
 
-MASK_ZERO_REFUSED = (
-    "Embedding: mask_zero=True is not supported: nn.keras' recurrent layers run nn's fused "
-    "recurrence, which cannot skip masked steps, so the padding would be read as input. "
-    "Pad the sequences at the front instead (keras.utils.pad_sequences' default, "
-    "padding='pre'), so that the last output of an LSTM / GRU / SimpleRNN comes after the "
-    "real tokens, and leave mask_zero=False")
-
 
 class Embedding(Module, KerasNamed):
     """indices (N, ...) of ints in [0, input_dim) -> (N, ..., output_dim), rows of
     `embeddings` (input_dim, output_dim), drawn from U(-0.05, 0.05) (Keras' 'uniform').
     Float indices are cast to integers, as Keras casts them. `input_length` (Keras 2) or
     `input_shape` tells a Sequential starting with this layer the sample's shape (summary).
-    `mask_zero=True` raises (see MASK_ZERO_REFUSED); `weights=[table]` sets the table."""
+    `mask_zero=True`: index 0 is padding, and the layer makes Keras' mask (indices != 0,
+    nn.training.masking) for the layers after it (so the vocabulary takes input_dim = its size
+    + 1); `weights=[table]` sets the table."""
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
@@ -36,9 +31,7 @@ class Embedding(Module, KerasNamed):
         who = "Embedding"
         self.input_dim = positive_int(input_dim, "input_dim", who)
         self.output_dim = positive_int(output_dim, "output_dim", who)
-        if mask_zero:
-            raise NotImplementedError(MASK_ZERO_REFUSED)
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)
         self.embeddings_initializer = checked(embeddings_initializer,
                                                         "embeddings_initializer", who)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer, who)
@@ -59,10 +52,17 @@ class Embedding(Module, KerasNamed):
         fill(self.embeddings, self.embeddings_initializer)
 
     def forward(self, inputs):
-        indices = as_variable(inputs)  # (an op's input, not its array: captured steps replay)
-        if indices.dtype.kind not in "iu":  # Keras casts float indices to int32
-            indices = astype(indices, np.int64)
-        return embedding(indices, self.embeddings)
+        return embedding(_indices(inputs), self.embeddings)
+
+    @property
+    def makes_masks(self):
+        return self.mask_zero
+
+    supports_masking = makes_masks
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras' mask of the outputs: indices != 0 with mask_zero, else None."""
+        return astype(_indices(inputs), bool) if self.mask_zero else None
 
     def penalties(self):
         """The embeddings_regularizer's penalty (Keras' layer.losses)."""
@@ -84,4 +84,11 @@ class Embedding(Module, KerasNamed):
         return f"input_dim={self.input_dim}, output_dim={self.output_dim}"
 
 
-__all__ = ["Embedding", "MASK_ZERO_REFUSED"]
+def _indices(inputs):
+    """The indices as a Variable of integers (an op's input, not its array: captured steps
+    replay); Keras casts float indices to int32."""
+    indices = as_variable(inputs)
+    return indices if indices.dtype.kind in "iu" else astype(indices, np.int64)
+
+
+__all__ = ["Embedding"]

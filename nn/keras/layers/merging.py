@@ -1,9 +1,15 @@
 """Keras' merge layers, called on a list of tensors (the functional API's branches):
 Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape, and
-Concatenate(axis=-1) of inputs that differ on that axis only."""
+Concatenate(axis=-1) of inputs that differ on that axis only.
+
+Masks (nn.training.masking), as Keras merges them: Add, Subtract, Multiply and Average give
+the union of their inputs' masks (a step is real where it is real in any input), None
+unless all have one; Concatenate the same along the features, or joins the masks along
+the axis of steps. Maximum and Minimum, which Keras computes from the real entries only,
+drop masks."""
 from functools import reduce
 
-from autograd.ops import concatenate, maximum, minimum
+from autograd.ops import concatenate, maximum, minimum, where
 from autograd.variable import as_variable
 
 from ...module import Module
@@ -34,6 +40,12 @@ class _Merge(Module, KerasLayer):
             raise ValueError(f"{self.who}: the inputs must have one shape, got samples of "
                              f"shapes {_samples(shapes)}")
 
+    def compute_mask(self, inputs, mask=None):
+        """The union of the inputs' masks, None unless all have one."""
+        if not isinstance(mask, (list, tuple)) or any(m is None for m in mask):
+            return None
+        return reduce(lambda a, b: where(a, a, b), mask)  # (a or b, as an op)
+
     def get_config(self):
         return {"name": self.name}
 
@@ -61,11 +73,15 @@ class Average(_Merge):
 
 
 class Maximum(_Merge):
+    compute_mask = None  # (a mask is dropped: see the module)
+
     def _merge(self, xs):
         return reduce(maximum, xs)
 
 
 class Minimum(_Merge):
+    compute_mask = None
+
     def _merge(self, xs):
         return reduce(minimum, xs)
 
@@ -90,6 +106,20 @@ class Concatenate(_Merge):
 
     def _merge(self, xs):
         return concatenate(xs, axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """Along the features (the last axis): the union of the masks; along the steps
+        (a (N, T) mask's axis): the masks joined, which all inputs must then have."""
+        ndim = len(inputs[0].shape)
+        axis = self.axis + ndim if self.axis < 0 else self.axis
+        if axis == ndim - 1:
+            return super().compute_mask(inputs, mask)
+        if not isinstance(mask, (list, tuple)) or all(m is None for m in mask):
+            return None
+        if any(m is None for m in mask):
+            raise ValueError(f"{self.who}: joining sequences along their steps needs every "
+                             "input's mask, and some have none")
+        return concatenate(list(mask), axis=axis)
 
     def get_config(self):
         return {"axis": self.axis, "name": self.name}

@@ -199,6 +199,8 @@ class LayerNormalization(_KerasNormalization, Module):
     both of the shape of the normalized axes, sized from the first input unless input_shape
     says them."""
 
+    supports_masking = True  # (Keras passes masks on, and normalizes every step alike)
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *, name=None,
                  input_shape=None, gamma_constraint=None, beta_constraint=None):
         super().__init__()

@@ -158,9 +158,28 @@ class GlobalMaxPooling2D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
-    """The mean over the steps: (N, T, C) -> (N, C)."""
+    """The mean over the steps: (N, T, C) -> (N, C); given Keras' mask (N, T)
+    (nn.training.masking), over the real steps only (a sequence of padding only gives nan, as
+    in Keras)."""
 
     dims = 1
+
+    def forward(self, x, mask=None):
+        if mask is None:
+            return super().forward(x)
+        x = _float(self._spatial_input(x), self.who)
+        steps = 2 if self.data_format == CHANNELS_FIRST else 1
+        weights = astype(as_variable(mask), x.dtype)
+        if tuple(weights.shape) != (x.shape[0], x.shape[steps]):
+            raise ValueError(f"{self.who}: the mask has shape {tuple(weights.shape)}, expected "
+                             f"(batch, steps) = {(x.shape[0], x.shape[steps])}")
+        weights = weights.reshape(weights.shape + (1,)) if steps == 1 else \
+            weights.reshape((weights.shape[0], 1, weights.shape[1]))
+        total = ops.sum(x * weights, axis=steps, keepdims=self.keepdims)
+        return total / ops.sum(weights, axis=steps, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # (the steps are gone)
 
 
 class GlobalMaxPooling1D(_GlobalPooling):

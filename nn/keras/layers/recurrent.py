@@ -26,7 +26,7 @@ from autograd.variable import as_variable, wrap
 from ... import regularizers
 from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
-from ...functional.recurrent_dropout import recurrence_with_dropout
+from ...functional.stepwise_recurrence import stepwise_recurrence
 from ...initializers import checked, fill
 from ...layers.activation import ACTIVATIONS
 from ...layers.config import init_config
@@ -73,7 +73,7 @@ class _Recurrent(Module, KerasNamed):
     dropout (the input's, one mask per sequence for every step, as Keras');
     recurrent_dropout (the previous state's, as Keras' implementation 1: each gate its own
     masks of the input and the state, the same at every step; while training the layer
-    then runs step by step, nn.functional.recurrent_dropout); seed (kept in the config; the
+    then runs step by step, nn.functional.stepwise_recurrence); seed (kept in the config; the
     masks come from NumPy's global generator); return_sequences, return_state,
     go_backwards; stateful (each call starts from the last one's final states, kept as
     values in `states` (not in the weights) until reset_state(); the batch size must stay
@@ -91,8 +91,8 @@ class _Recurrent(Module, KerasNamed):
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, name=None, input_shape=None,
-                 dtype="float32"):
+                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False,
+                 name=None, input_shape=None, dtype="float32"):
         super().__init__()
         who = type(self).__name__
         self.units = positive_int(units, "units", who)
@@ -121,6 +121,7 @@ class _Recurrent(Module, KerasNamed):
         self.seed = seed  # kept for get_config: masks come from NumPy's global generator
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         self._set_name(name)
         self.dtype = np.dtype(dtype)
         if self.dtype.kind != "f":
@@ -206,22 +207,38 @@ class _Recurrent(Module, KerasNamed):
         return transpose(self.kernel), transpose(self.recurrent_kernel), bias, None
 
     # ----- the run -----
-    def forward(self, sequences, initial_state=None, training=None):
+    def forward(self, sequences, initial_state=None, training=None, mask=None):
         """sequences (N, T, F) -> the output (see the module's docstring); initial_state: a
         list of the starting states (h, or h and c for LSTM), each (N, units), zeros when
-        None; training: whether dropout drops (None: the layer's mode)."""
+        None; training: whether dropout drops (None: the layer's mode); mask: Keras' (N, T)
+        booleans (nn.training.masking), False at the padding, whose steps leave the states as
+        they were (the output there repeats the last one, or is 0 with
+        zero_output_for_mask)."""
         x = self._checked(sequences)
         training = self.training if training is None else training
         stateful = self.stateful and not in_shape_trial()  # (a trial keeps no state)
         if initial_state is None and stateful:
             initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
-        run = self._run_masked if self.recurrent_dropout and training else self._run_fused
-        outputs, final = run(transpose(x, (1, 0, 2)), state, training)
+        steps = transpose(x, (1, 0, 2))
+        if mask is not None or (self.recurrent_dropout and training):
+            outputs, final = self._run_stepwise(steps, state, training, mask)
+        else:
+            outputs, final = self._run_fused(steps, state, training)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
-        output = transpose(outputs, (1, 0, 2)) if self.return_sequences else final[0]
+        if self.return_sequences:
+            output = transpose(outputs, (1, 0, 2))
+        else:  # the last step's output: the final h, but 0 where zero_output_for_mask masks it
+            output = outputs[-1] if mask is not None and self.zero_output_for_mask else final[0]
         return [output, *final] if self.return_state else output
+
+    def compute_mask(self, inputs, mask=None):
+        """The outputs' mask (Keras'): the input's with return_sequences, else None (and
+        None for each state with return_state)."""
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * len(self._initial(None, 1)) if self.return_state \
+            else output_mask
 
     def _run_fused(self, steps, state, training):
         """(outputs (T, N, units) in the order the steps ran, as Keras gives them; the final
@@ -234,17 +251,35 @@ class _Recurrent(Module, KerasNamed):
             outputs = outputs[::-1]
         return outputs, final
 
-    def _run_masked(self, steps, state, training):
-        """_run_fused's result with recurrent dropout, as Keras' implementation 1: each gate
-        its own masks of the input and the state, step by step."""
+    def _run_stepwise(self, steps, state, training, mask):
+        """_run_fused's result step by step (nn.functional.stepwise_recurrence): with a
+        mask, Keras' masking; while training with recurrent dropout, Keras' implementation
+        1: each gate its own masks of the input and the state."""
         _, batch, features = steps.shape
         gates = self.num_gates
-        input_masks = None if not self.dropout else self._torch_gate_order(
-            self._mask((gates, batch, features), self.dropout, steps))
-        recurrent_masks = self._torch_gate_order(
-            self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
-        return recurrence_with_dropout(self._mode, steps, *self._torch_weights(), state,
-                                       input_masks, recurrent_masks, reverse=self.go_backwards)
+        input_masks = recurrent_masks = None
+        if self.recurrent_dropout and training:
+            recurrent_masks = self._torch_gate_order(
+                self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
+            if self.dropout:
+                input_masks = self._torch_gate_order(
+                    self._mask((gates, batch, features), self.dropout, steps))
+        elif self.dropout and training:  # (one input mask for every step and gate)
+            steps = steps * self._mask((1, batch, features), self.dropout, steps)
+        steps_mask = None if mask is None else transpose(self._checked_mask(mask, steps))
+        return stepwise_recurrence(self._mode, steps, *self._torch_weights(), state,
+                                   input_masks, recurrent_masks, reverse=self.go_backwards,
+                                   steps_mask=steps_mask,
+                                   zero_masked_outputs=self.zero_output_for_mask)
+
+    def _checked_mask(self, mask, steps):
+        """The mask as a Variable (N, T), checked against the steps (T, N, F)."""
+        mask = as_variable(mask)
+        expected = (steps.shape[1], steps.shape[0])
+        if tuple(mask.shape) != expected:
+            raise ValueError(f"{type(self).__name__}: the mask has shape {tuple(mask.shape)}, "
+                             f"expected (batch, timesteps) = {expected}")
+        return mask
 
     def _kept_states(self, batch):
         """stateful's starting states: the last call's final ones (None at first, or after

@@ -1,6 +1,6 @@
 """nn.keras' Embedding: Keras' table and initialiser, lookups (float indices cast as Keras
 casts them) against Keras 3 itself (data/recurrent_embedding.npz), gradients, saving,
-summary, mask_zero refused by name, and a text-like classifier Embedding -> GRU -> Dense."""
+summary, and a text-like classifier Embedding -> GRU -> Dense."""
 import os
 
 import numpy as np
@@ -11,7 +11,6 @@ import nn.keras as keras
 import optim
 from autograd import Variable, gradcheck
 from nn.keras import layers
-from nn.keras.layers.embedding import MASK_ZERO_REFUSED
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
@@ -54,14 +53,6 @@ def test_gradient_matches_numerical():
     y = layer(Variable(index.astype(np.float64)))  # float indices: no gradient to them
     (y * y).sum().backward()
     assert layer.embeddings.grad is not None
-
-
-def test_mask_zero_is_refused_with_the_workaround():
-    with pytest.raises(NotImplementedError, match="mask_zero=True") as info:
-        layers.Embedding(10, 4, mask_zero=True)
-    assert "padding='pre'" in str(info.value) and str(info.value) == MASK_ZERO_REFUSED
-    with pytest.raises(ValueError, match="embeddings_constraint: unknown constraint"):
-        layers.Embedding(10, 4, embeddings_constraint="nonneg")
 
 
 def test_out_of_range_index_is_named():
