@@ -20,7 +20,7 @@ import numpy as np
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, capturing
-from autograd.ops import concatenate, split, transpose
+from autograd.ops import astype, concatenate, split, transpose
 from autograd.variable import as_variable, wrap
 
 from ... import regularizers
@@ -257,6 +257,8 @@ class _Recurrent(Module, KerasNamed):
         1: each gate its own masks of the input and the state."""
         _, batch, features = steps.shape
         gates = self.num_gates
+        if steps.dtype != self.kernel.dtype:  # (as the fused loops compute: in the weights')
+            steps = astype(steps, self.kernel.dtype)
         input_masks = recurrent_masks = None
         if self.recurrent_dropout and training:
             recurrent_masks = self._torch_gate_order(

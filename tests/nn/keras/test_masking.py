@@ -1,0 +1,178 @@
+"""Keras' masking (nn.training.masking): Embedding(mask_zero=True) and Masking make a mask,
+the recurrent layers skip the padding as Keras does, models carry the mask to the loss and
+the metrics."""
+import warnings
+
+import numpy as np
+import pytest
+
+import nn.keras as keras
+from autograd import Variable, gradcheck
+from nn.functional.stepwise_recurrence import stepwise_recurrence
+from nn.keras import layers
+
+RECURRENT = [layers.SimpleRNN, layers.LSTM, layers.GRU]
+
+
+def _padded(rng, lengths, steps, vocabulary=9):
+    """A batch of token sequences padded with 0 at the end, and the unpadded ones."""
+    x = np.zeros((len(lengths), steps), np.int64)
+    for i, n in enumerate(lengths):
+        x[i, :n] = rng.integers(1, vocabulary, n)
+    return x, [x[i:i + 1, :n] for i, n in enumerate(lengths)]
+
+
+@pytest.mark.parametrize("kind", RECURRENT)
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_padding_changes_nothing_for_the_real_steps(kind, go_backwards):
+    """Each padded sequence gives what it gives alone: the last output is the last real
+    step's, the final states too, and with return_sequences the real steps' outputs
+    equal and a masked step repeats the output before it (the initial state's at first)."""
+    rng = np.random.default_rng(0)
+    x, alone = _padded(rng, [2, 5, 1, 4], 5)
+    embed = layers.Embedding(9, 3, mask_zero=True)
+    layer = kind(4, return_sequences=True, return_state=True, go_backwards=go_backwards)
+    mask = embed.compute_mask(x)
+    outputs, *states = layer(embed(x), mask=mask)
+    for i, single in enumerate(alone):
+        n = single.shape[1]
+        want, *want_states = layer(embed(single))
+        for got, expected in zip(states, want_states):
+            np.testing.assert_allclose(got.data[i], expected.data[0], rtol=1e-5, atol=1e-6)
+        seq = outputs.data[i]
+        if go_backwards:  # processing order: the padding first, then the real steps reversed
+            np.testing.assert_array_equal(seq[:5 - n], 0)
+            np.testing.assert_allclose(seq[5 - n:], want.data[0], rtol=1e-5, atol=1e-6)
+        else:
+            np.testing.assert_allclose(seq[:n], want.data[0], rtol=1e-5, atol=1e-6)
+            np.testing.assert_array_equal(seq[n:], np.broadcast_to(seq[n - 1], seq[n:].shape))
+    last = kind(4, go_backwards=go_backwards)
+    np.testing.assert_allclose(last(embed(x), mask=mask).data,
+                               np.concatenate([last(embed(s)).data for s in alone]),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_holes_in_the_mask_carry_the_state_across():
+    """A masked step in the middle is skipped: the state passes it unchanged."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 4, 3))
+    mask = np.array([[True, False, True, True], [True, True, True, True]])
+    layer = layers.LSTM(5)
+    got = layer(x, mask=mask).data
+    np.testing.assert_allclose(got[0], layer(x[:1, [0, 2, 3]]).data[0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got[1], layer(x[1:]).data[0], rtol=1e-5, atol=1e-7)
+
+
+def test_gradients_through_masked_steps_match_numerical_ones_and_skip_the_padding():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 2, 2))
+    w_ih, w_hh = rng.uniform(-0.7, 0.7, (8, 2)), rng.uniform(-0.7, 0.7, (8, 2))
+    state = (rng.standard_normal((2, 2)), rng.standard_normal((2, 2)))
+    steps_mask = np.array([[True, True], [False, True], [True, False]])
+
+    def run(x, w_ih, w_hh, h, c):
+        outputs, (h_n, c_n) = stepwise_recurrence("LSTM", x, w_ih, w_hh, None, None, (h, c),
+                                                  steps_mask=steps_mask)
+        return outputs.sum() + (h_n * c_n).sum()
+    gradcheck(run, x, w_ih, w_hh, *state, mode="full")
+    xv = Variable(x, requires_grad=True)
+    run(xv, Variable(w_ih), Variable(w_hh), *map(Variable, state)).backward()
+    np.testing.assert_array_equal(xv.grad.data[~steps_mask], 0)  # the padding's inputs
+
+
+def test_bidirectional_and_pooling_in_a_functional_model():
+    """Embedding(mask_zero) -> Bidirectional(return_sequences) -> GlobalAveragePooling1D
+    -> Dense: each padded sequence scores as it does alone; with return_sequences both
+    directions are 0 at the padding (Keras forces zero_output_for_mask there)."""
+    rng = np.random.default_rng(3)
+    x, alone = _padded(rng, [3, 1, 4], 4)
+    tokens = keras.Input((None,), dtype="int64")
+    embedded = layers.Embedding(9, 3, mask_zero=True)(tokens)
+    both = layers.Bidirectional(layers.GRU(4, return_sequences=True))
+    model = keras.Model(tokens, layers.Dense(2)(layers.GlobalAveragePooling1D()(both(embedded))))
+    np.testing.assert_allclose(model(x).data, np.concatenate([model(s).data for s in alone]),
+                               rtol=1e-5, atol=1e-6)
+    sequences = keras.Model(tokens, both(embedded))(x).data
+    np.testing.assert_array_equal(sequences[1, 1:], 0)
+    assert (sequences[0, :3] != 0).all()
+
+
+def test_masking_layer_zeroes_and_masks_the_padding_steps():
+    x = np.array([[[1.0, 2.0], [0.0, 0.0], [3.0, 0.0], [np.nan, 0.0]]])
+    masking = layers.Masking(mask_value=0.0)
+    np.testing.assert_array_equal(masking.compute_mask(x).data, [[True, False, True, True]])
+    np.testing.assert_array_equal(masking(x).data[0, 1], 0)
+    model = keras.Sequential([layers.Masking(), layers.SimpleRNN(3)])
+    padded = np.concatenate([np.ones((1, 2, 2)), np.zeros((1, 3, 2))], axis=1)
+    np.testing.assert_allclose(model(padded).data, model(np.ones((1, 2, 2))).data, rtol=1e-12)
+
+
+def test_fit_takes_the_mean_over_the_real_steps_only():
+    """A tagger (return_sequences to the output): fit's and evaluate's loss and accuracy
+    are Keras' masked means, eager and captured alike, and the padding tokens never get
+    a gradient (their embedding row stays as drawn)."""
+    rng = np.random.default_rng(4)
+    x, _ = _padded(rng, rng.integers(2, 7, 48), 6, vocabulary=12)
+    y = x % 3
+    histories = []
+    for jit in (False, True):
+        np.random.seed(0)
+        model = keras.Sequential([layers.Embedding(12, 8, mask_zero=True),
+                                  layers.LSTM(16, return_sequences=True),
+                                  layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.02),
+                      loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"], jit_compile=jit)
+        model.build((None, 6))
+        padding_row = model.layers[0].embeddings.data[0].copy()
+        histories.append(model.fit(x, y, epochs=30, batch_size=16, verbose=0).history)
+        np.testing.assert_array_equal(model.layers[0].embeddings.data[0], padding_row)
+        p = model.predict(x)
+        real = x != 0
+        picked = p[np.arange(len(x))[:, None], np.arange(6)[None], y]
+        loss, accuracy = model.evaluate(x, y, batch_size=len(x), verbose=0)
+        np.testing.assert_allclose(loss, -np.log(picked[real]).mean(), rtol=1e-5)
+        np.testing.assert_allclose(accuracy, (p.argmax(-1) == y)[real].mean(), rtol=1e-6)
+        assert accuracy > 0.9  # (y is the token mod 3: learnable exactly)
+    np.testing.assert_allclose(histories[0]["loss"], histories[1]["loss"], rtol=1e-5)
+
+
+def test_layers_that_cannot_use_a_mask_drop_it_with_keras_warning():
+    model = keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.Flatten(),
+                              layers.Dense(2)])
+    with pytest.warns(UserWarning, match="does not support masking"):
+        model(np.array([[1, 2, 0]]))
+    assert model._output_mask is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.Dropout(0.1),
+                          layers.Dense(2), layers.LSTM(2)])(np.array([[1, 2, 0]]))
+
+
+def test_merges_join_masks():
+    a, b = (Variable(np.ones((2, 3, 4))) for _ in range(2))
+    m1 = Variable(np.array([[True, False, False], [True, True, False]]))
+    m2 = Variable(np.array([[False, False, True], [True, False, False]]))
+    np.testing.assert_array_equal(layers.Add().compute_mask([a, b], [m1, m2]).data,
+                                  m1.data | m2.data)
+    assert layers.Add().compute_mask([a, b], [m1, None]) is None
+    np.testing.assert_array_equal(layers.Concatenate(axis=1).compute_mask([a, b], [m1, m2]).data,
+                                  np.concatenate([m1.data, m2.data], axis=1))
+    assert layers.Maximum().compute_mask is None
+
+
+def test_mask_shape_errors_name_the_layer_and_shapes():
+    with pytest.raises(ValueError, match=r"LSTM: the mask has shape \(2, 3\), expected"):
+        layers.LSTM(2)(np.ones((2, 4, 3)), mask=np.ones((2, 3), bool))
+    with pytest.raises(ValueError, match="GlobalAveragePooling1D.*mask has shape"):
+        layers.GlobalAveragePooling1D()(np.ones((2, 4, 3)), mask=np.ones((2, 3), bool))
+
+
+def test_a_saved_model_keeps_mask_zero(tmp_path):
+    model = keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.GRU(2)])
+    x = np.array([[1, 2, 0, 0], [3, 0, 0, 0]])
+    before = model(x).data
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.layers[0].mask_zero
+    np.testing.assert_allclose(loaded(x).data, before, rtol=1e-6)
