@@ -5,6 +5,7 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.capture import python_state_changed
+from autograd.ops import transpose
 
 from .. import init, initializers, regularizers
 from ..functional.linear import linear
@@ -185,6 +186,16 @@ class Dense(Linear, KerasNamed):
     @property
     def units(self):
         return self.out_features
+
+    @property
+    def kernel(self):
+        """Keras' kernel (in, out): the weight transposed, as an op on it, so its values
+        are the weight's and a loss written with it sends its gradient to the weight. To
+        set it, set_weights takes Keras' (kernel, bias)."""
+        if self.in_features is None:
+            raise AttributeError(f"{self.who}: the kernel is made at the first call (or with "
+                                 "input_shape=): the layer is not built yet")
+        return transpose(self.weight)
 
     def reset_parameters(self):
         """kernel_initializer and bias_initializer (nn.initializers), drawn in Keras' kernel

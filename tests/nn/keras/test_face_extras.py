@@ -86,3 +86,12 @@ def test_register_keras_serializable_saves_ones_own_loss(tmp_path):
     assert isinstance(loaded.compiled_loss.keras_object, Quartic)
     x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
     assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
+
+
+def test_dense_kernel_is_keras_layout_of_the_weight_and_carries_gradients():
+    dense = layers.Dense(3, input_shape=(2,))
+    np.testing.assert_array_equal(dense.kernel.data, dense.get_weights()[0])
+    (dense.kernel ** 2).sum().backward()  # (a penalty written with Keras' name)
+    np.testing.assert_allclose(dense.weight.grad.data, 2 * dense.weight.data)
+    with pytest.raises(AttributeError, match="not built yet"):
+        _ = layers.Dense(3).kernel
