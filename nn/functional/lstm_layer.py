@@ -24,12 +24,14 @@ The loops take their per-step views from zip over the step axis (made in C, not 
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
 overhead is a third of each elementwise call.
 """
+from itertools import repeat
+
 import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import matmul, reshape, stack, sum, transpose
+from autograd.ops import astype, matmul, reshape, stack, sum, transpose
 from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
@@ -69,12 +71,14 @@ def _held_weights(weights_ih, weights_hh, biases, width, xp):
     return _to_held_order(transposed, xp.empty_like(transposed), axis=1)
 
 
-def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
+def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=None):
     """(outputs (L, N, D*H), h_n, c_n (D, N, H), cache) of D directions of one LSTM layer.
 
     x (L, N, I); per direction d: weights_ih[d] (4H, I), weights_hh[d] (4H, H), biases[d]
     (4H,) or None (all or none); h0, c0 (D, N, H); reverse[d]: whether d runs from
-    t = L-1 down to 0. The outputs hold each direction's h in time order, side by side."""
+    t = L-1 down to 0. The outputs hold each direction's h in time order, side by side.
+    mask (L, N) booleans or None: Keras' masking, a False step leaving a sample's h and c
+    as they were (its output repeats the last one)."""
     xp = get_array_module(weights_hh[0])
     dirs, dtype = len(reverse), weights_hh[0].dtype
     length, batch, _ = x.shape
@@ -91,25 +95,44 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse):
         into, step_rows = z.swapaxes(1, 2), rows[:, :length, None].swapaxes(0, 1)
         weights = held
     h_next = rows[:, 1:, :, :hidden].swapaxes(0, 1)
+    dropped = None if mask is None else _dropped_steps(mask, reverse, xp)
+    # (with a mask: each step's dropped samples and the h they keep)
+    kept = repeat(None) if mask is None else zip(
+        dropped, rows[:, :length, :, :hidden].swapaxes(0, 1))
     steps = zip(into, step_rows, z[:, :3], z[:, 3], e[:length, 0], e[:length, :2], z[:, :2],
-                e[1:, 1], e[:length, 2], z[:, 2], h_next)
+                e[1:, 1], e[:length, 2], z[:, 2], h_next, kept)
     add, exp, tanh, divide = xp.add, xp.exp, xp.tanh, xp.divide
     one = xp.ones((), dtype)  # (a 0-d array: NumPy adds it faster than a scalar)
     g_over_i, c_over_f = products
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
-        for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h in steps:
+        for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h, masked in steps:
             xp.matmul(rows_k, weights, out=into_k)
             exp(u, u)
             add(u, one, u)
             tanh(a_g, g)
             divide(pairs, u_pairs, products)  # (g / u_i, c / u_f)
             add(g_over_i, c_over_f, cell)
+            if masked is not None:  # the padding's cell stays as it was
+                xp.copyto(cell, pairs[1], where=masked[0])
             divide(tanh(cell, t), u_o, h)
+            if masked is not None:
+                xp.copyto(h, masked[1], where=masked[0])
     outputs = xp.empty((length, batch, dirs * hidden), dtype)
     for d, backwards in enumerate(reverse):
         hs = rows[d, :, :, :hidden]
         outputs[..., d * hidden:(d + 1) * hidden] = hs[:0:-1] if backwards else hs[1:]
-    return outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(), (z, e, rows)
+    return (outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(),
+            (z, e, rows, dropped))
+
+
+def _dropped_steps(mask, reverse, xp):
+    """(L, D, N, 1): True where step k of direction d (in its processing order) is padding,
+    from Keras' mask (L, N), False there."""
+    length, batch = mask.shape
+    dropped = xp.empty((length, len(reverse), batch, 1), bool)
+    for d, backwards in enumerate(reverse):
+        xp.logical_not(mask[::-1] if backwards else mask, out=dropped[:, d, :, 0])
+    return dropped
 
 
 def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn, reverse,
@@ -118,7 +141,7 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    z, e, rows = cache
+    z, e, rows, dropped = cache
     xp = get_array_module(z)
     length, _, dirs, batch, hidden = z.shape
     width = 4 * hidden
@@ -126,6 +149,8 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     sigmoids = xp.empty((3, length, dirs, batch, hidden), z.dtype)
     xp.reciprocal(z[:, :3].swapaxes(0, 1), out=sigmoids)  # i, f, o from u = 1 + e^-a
     a, b, f = _grad_coefficients(sigmoids, e[:length, 0], e[:length, 2], e[:length, 1])
+    if dropped is not None:  # a padding step: no gate gradient, the cell's passes as it is
+        a, b, f = _masked_coefficients(a, b, f, dropped, xp)
     d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order
     d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
     g_steps = _in_processing_order(g_outputs, reverse, hidden, xp)
@@ -133,21 +158,35 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     g_c = g_cn.astype(z.dtype, copy=True)
     s = xp.empty_like(g_c)
     if dirs == 1:
-        w_hh, product, into, d_steps = weights_hh[0], xp.dot, g_h[0], d[0]
+        w_hh, product, d_steps = weights_hh[0], xp.dot, d[0]
     else:
-        w_hh, product, into, d_steps = xp.stack(weights_hh), xp.matmul, g_h, d.swapaxes(0, 1)
+        w_hh, product, d_steps = xp.stack(weights_hh), xp.matmul, d.swapaxes(0, 1)
+    into = g_h[0] if dirs == 1 else g_h  # (the products' view of g_h)
+    if dropped is not None:  # a second buffer and its view, traded with g_h's each step
+        spare = xp.empty_like(g_h)
+        spare = (spare, spare[0] if dirs == 1 else spare)
     multiply, add = xp.multiply, xp.add
-    # before step k < L-1: the gradient of h_k from step k+1's rows, plus the output's
-    later = [None] + list(zip(d_steps[:0:-1], g_steps[length - 2::-1]))
+    # before step k < L-1: the gradient of h_k from step k+1's rows, plus the output's (and
+    # with a mask, for a sample padded at step k+1, the gradient its h passed on unchanged)
+    later = [None] + list(zip(d_steps[:0:-1], g_steps[length - 2::-1],
+                              repeat(None) if dropped is None else dropped[:0:-1]))
     steps = zip(a[::-1], b[:3].swapaxes(0, 1)[::-1], b[3, ::-1], d_gates[::-1, :3],
                 d_gates[::-1, 3], f[::-1], later)
     for a_k, b_cell, b_h, d_cell, d_h, f_k, after in steps:
         if after is not None:
-            product(after[0], w_hh, into)
-            add(g_h, after[1], g_h)
+            d_later, g_out, padded = after
+            if padded is None:
+                product(d_later, w_hh, into)
+            else:  # into the spare buffer, then the padded samples' from the current one
+                product(d_later, w_hh, spare[1])
+                xp.copyto(spare[0], g_h, where=padded)
+                (g_h, into), spare = spare, (g_h, into)
+            add(g_h, g_out, g_h)
         _step_grad(a_k, b_cell, b_h, g_h, g_c, d_cell, d_h, s)
         multiply(s, f_k, g_c)
     g_h0 = xp.matmul(d[:, 0], w_hh) if need_h0 else None
+    if need_h0 and dropped is not None:
+        xp.copyto(g_h0, g_h, where=dropped[0])
     d_rows = d.reshape(dirs, length * batch, width)
     weights = [None] * dirs
     if need_weights:
@@ -166,6 +205,14 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
             part = part[::-1] if backwards else part
             g_x = part if g_x is None else g_x + part
     return g_x, weights, g_h0, g_c
+
+
+def _masked_coefficients(a, b, f, dropped, xp):
+    """The backward's coefficients (see _grad_coefficients) with Keras' masking: at a
+    padding step a and b are 0 (no gradient reaches the gates, so s = g_c) and f is 1
+    (the cell's gradient passes as it is)."""
+    kept = xp.logical_not(dropped).astype(a.dtype)
+    return a * kept, b * kept, xp.where(dropped, 1, f).astype(f.dtype, copy=False)
 
 
 def _in_processing_order(g_outputs, reverse, hidden, xp):
@@ -188,7 +235,9 @@ class LSTMLayer(Function):
 
     Inputs: x (L, N, I), h0, c0 ((D, N, H), or (N, H) for one direction, the shape h_n and
     c_n take), then per direction W_ih (4H, I), W_hh (4H, H) and `biases` bias vectors
-    (4H,) (0, 1 or 2: b_ih and b_hh simply add). reverse: a flag per direction."""
+    (4H,) (0, 1 or 2: b_ih and b_hh simply add), and `masked`: Keras' mask (L, N) last
+    (booleans, an input so that a captured step takes each batch's). reverse: a flag per
+    direction."""
 
     input_specs = (Spec(shape=("L", "N", "I"), sides={"L": (1, 3), "N": (1, 2), "I": (1, 2),
                                                       "H": (1, 2)}),
@@ -197,8 +246,8 @@ class LSTMLayer(Function):
     arg_specs = {"reverse": Choice(False, True), "directions": Choice(1, 2)}
     apply = "autograd.testing.op_arguments:lstm_layer"
 
-    def __init__(self, reverse=(False,), biases=2):
-        self.reverse, self.biases = tuple(reverse), biases
+    def __init__(self, reverse=(False,), biases=2, masked=False):
+        self.reverse, self.biases, self.masked = tuple(reverse), biases, masked
 
     def _params(self, params):
         """Per direction (w_ih, w_hh, [biases])."""
@@ -206,12 +255,16 @@ class LSTMLayer(Function):
         return [params[d * per:(d + 1) * per] for d in range(len(self.reverse))]
 
     def forward(self, x, h0, c0, *params):
+        mask = params[-1] if self.masked else None
+        if mask is not None and tuple(mask.shape) != tuple(x.shape[:2]):
+            raise ValueError(f"LSTMLayer: the mask has shape {tuple(mask.shape)}, expected "
+                             f"(steps, batch) = {tuple(x.shape[:2])}")
         dirs, per = len(self.reverse), self._params(params)
         state_shape = (dirs,) + tuple(x.shape[1:2]) + tuple(h0.shape[-1:])
         biases = [folded_bias(*p[2:]) for p in per]
         outputs, h_n, c_n, self.cache = lstm_layer_arrays(
             x, [p[0] for p in per], [p[1] for p in per], biases, h0.reshape(state_shape),
-            c0.reshape(state_shape), self.reverse)
+            c0.reshape(state_shape), self.reverse, None if mask is None else mask.astype(bool))
         return outputs, h_n.reshape(h0.shape), c_n.reshape(c0.shape)
 
     def backward(self, g_outputs, g_hn, g_cn):
@@ -230,12 +283,12 @@ class LSTMLayer(Function):
         g_x, weights, g_h0, g_c0 = lstm_layer_grad_arrays(
             self.cache, [p[0] for p in per], [p[1] for p in per], g_outputs,
             g_hn.reshape(state_shape), g_cn.reshape(state_shape), self.reverse,
-            (needs[0], any(needs[3:]), needs[1]))
+            (needs[0], any(needs[3:len(needs) - self.masked]), needs[1]))
         grads = [g_x, g_h0 if g_h0 is None else g_h0.reshape(shape), g_c0.reshape(shape)]
-        for w_ih, w_hh, g_bias in weights if any(needs[3:]) else [(None,) * 3] * dirs:
+        for w_ih, w_hh, g_bias in weights if weights[0] is not None else [(None,) * 3] * dirs:
             grads += [w_ih, w_hh] + [g_bias, None if g_bias is None else g_bias.copy()][
                 :self.biases]
-        return tuple([g if need else None for g, need in zip(grads, needs)])
+        return tuple([g if need else None for g, need in zip(grads, needs)])  # (mask: None)
 
     def _replayed_backward(self, g_outputs, g_hn, g_cn):
         """Each direction's gradients from its projection (linear) and the differentiable
@@ -243,6 +296,10 @@ class LSTMLayer(Function):
         inputs, so higher orders work."""
         from .recurrence import Recurrence  # (recurrence imports this module)
         x, h0, c0, *params = self.inputs
+        keep = None
+        if self.masked:
+            *params, mask = params
+            keep = astype(mask, bool)
         one, hidden = h0.ndim == 2, h0.shape[-1]
         rows_shape = (x.shape[0] * x.shape[1], 4 * hidden)
         x_rows = reshape(x, (rows_shape[0], x.shape[2]))
@@ -253,7 +310,7 @@ class LSTMLayer(Function):
             g_state = (g_hn, g_cn) if one else (g_hn[d], g_cn[d])
             d_gates, g_w_hh, g_h, g_c = Recurrence(LSTMStep, self.reverse[d])._replayed_backward(
                 g_outputs[..., d * hidden:(d + 1) * hidden], g_state,
-                [linear(x, w_ih, bias), w_hh, *state])
+                [linear(x, w_ih, bias), w_hh, *state], keep)
             rows = reshape(d_gates, rows_shape)
             part = reshape(matmul(rows, w_ih), x.shape)
             g_x = part if g_x is None else g_x + part
@@ -265,16 +322,18 @@ class LSTMLayer(Function):
             [g_x, *g_states, *grads], self.needs_input_grad))
 
 
-def lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, reverse):
+def lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, reverse, mask=None):
     """Run one LSTM layer over x (L, N, I) in the directions `reverse` (a flag each):
     the outputs (L, N, D*H) and (h_n, c_n) shaped as the state (h0, c0) given ((D, N, H),
     or (N, H) for one direction). Weights and biases: one per direction, PyTorch's layout;
-    the biases either all None or all present on each side."""
+    the biases either all None or all present on each side. mask: Keras' (L, N) booleans
+    or None (see lstm_layer_arrays)."""
     kept = [b for b in (biases_ih, biases_hh) if b[0] is not None]
     params = []
     for d in range(len(reverse)):
         params += [weights_ih[d], weights_hh[d]] + [b[d] for b in kept]
-    outputs = LSTMLayer(reverse, len(kept))(x, *state, *params)
+    masked = () if mask is None else (mask,)
+    outputs = LSTMLayer(reverse, len(kept), bool(masked))(x, *state, *params, *masked)
     return outputs[0], tuple(outputs[1:])
 
 

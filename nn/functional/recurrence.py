@@ -10,7 +10,7 @@ backpropagates through them with differentiable ops: higher orders work.
 from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import concatenate, matmul, reshape, split, stack, sum, transpose
+from autograd.ops import concatenate, matmul, reshape, split, stack, sum, transpose, where
 from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
@@ -131,10 +131,11 @@ class Recurrence(Function):
         d = d_gates if shared else get_array_module(d_gates).stack(d_recurrent)
         return d.reshape(-1, d.shape[-1])
 
-    def _replayed_backward(self, g_outputs, g_state, inputs=None):
+    def _replayed_backward(self, g_outputs, g_state, inputs=None, keep=None):
         """The same backprop through time built from step Functions and differentiable ops:
         the steps are replayed from the inputs (this call's, or `inputs` given in their
-        order), so every gradient is a function of them."""
+        order), so every gradient is a function of them. keep: Keras' mask (L, N) of
+        booleans or None: a False step leaves a sample's state as it was (LSTMLayer's)."""
         step = self.step
         states, direct = step.num_states, step.direct_state_indices
         gates_x, weight, *rest = self.inputs if inputs is None else inputs
@@ -142,16 +143,25 @@ class Recurrence(Function):
         length = gates_x.shape[0]
         xs, gys = _unstack(gates_x), _unstack(g_outputs)
         steps, h_prev = [None] * length, [None] * length
+        keep = None if keep is None else _unstack(reshape(keep, tuple(keep.shape) + (1,)))
         for t in self._order(length):
             h_prev[t], steps[t] = state[0], step()
             new = steps[t](xs[t], linear(state[0], weight, bias), *[state[i] for i in direct])
-            state = new if isinstance(new, tuple) else (new,)
+            new = new if isinstance(new, tuple) else (new,)
+            state = new if keep is None else tuple(where(keep[t], n, s)
+                                                   for n, s in zip(new, state))
         grads = list(g_state)
         d_gates, d_recurrent = [None] * length, [None] * length
         for t in self._order(length)[::-1]:
             grads[0] = grads[0] + gys[t]
+            carried = None
+            if keep is not None:  # a padded sample's gradient passes the step unchanged
+                carried = [where(keep[t], 0.0, g) for g in grads]
+                grads = [where(keep[t], g, 0.0) for g in grads]
             d_gates[t], d_recurrent[t], *read = steps[t].backward(*grads)
             grads = self._previous_state_grads(matmul(d_recurrent[t], weight), read)
+            if carried is not None:
+                grads = [g + c for g, c in zip(grads, carried)]
         rows = reshape(stack(d_recurrent), (-1, weight.shape[0]))
         g_weight = matmul(transpose(rows), reshape(stack(h_prev), (-1, weight.shape[1])))
         bias_grad = () if bias is None else (sum(rows, axis=0),)
@@ -163,19 +173,25 @@ def _unstack(x):
     return [reshape(part, part.shape[1:]) for part in split(x, x.shape[0], axis=0)]
 
 
-def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=False):
+def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=False,
+               steps_mask=None):
     """Run one recurrent layer in one direction over x (L, N, F): returns the outputs
     (L, N, H) and the final state tuple ((h,) or (h, c), each (N, H)).
 
     mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout,
     either bias None for none (Keras' layers have no recurrent bias but GRU's);
     state: the initial state tuple. The input projection runs once for all steps; where the
-    recurrent bias simply adds (all but GRU) it joins it there. LSTM runs as one LSTMLayer.
+    recurrent bias simply adds (all but GRU) it joins it there. LSTM runs as one LSTMLayer,
+    which also takes Keras' mask, steps_mask (L, N) (the others: stepwise_recurrence).
     """
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
     _check_length(x)
     if step is LSTMStep:
-        return lstm_layer(x, [weight_ih], [weight_hh], [bias_ih], [bias_hh], state, (reverse,))
+        return lstm_layer(x, [weight_ih], [weight_hh], [bias_ih], [bias_hh], state, (reverse,),
+                          steps_mask)
+    if steps_mask is not None:
+        raise ValueError(f"recurrence: steps_mask is LSTM's only; {mode} takes it in "
+                         "nn.functional.stepwise_recurrence")
     extra = ()
     if step.separate_recurrent_bias:
         gates_x = linear(x, weight_ih, bias_ih)

@@ -331,3 +331,53 @@ def test_stepwise_recurrence_with_masks_of_ones_is_the_fused_recurrence(mode, re
     g_w_hh, = ag.grad(stepped.sum(), [w_hh])
     assert (g_w_hh.data[:hidden] == 0).all() and (g_w_hh.data[hidden:] != 0).any() == (
         gates > 1)
+
+
+@pytest.mark.parametrize("reverse", [(False,), (True,), (False, True)])
+def test_lstm_layer_with_a_mask_is_the_stepwise_recurrence(reverse):
+    """LSTMLayer's Keras masking (padding steps carry h and c) gives stepwise_recurrence's
+    outputs, states and gradients, first order and through create_graph; numerically
+    checked to second order on a small case."""
+    from autograd.ops import concatenate, stack
+    from nn.functional.lstm_layer import lstm_layer
+    from nn.functional.stepwise_recurrence import stepwise_recurrence
+    rng = np.random.default_rng(11)
+    steps, batch, features, hidden, dirs = 5, 3, 2, 4, len(reverse)
+    x = Variable(rng.standard_normal((steps, batch, features)))
+    weights = [(Variable(rng.uniform(-0.7, 0.7, (4 * hidden, features))),
+                Variable(rng.uniform(-0.7, 0.7, (4 * hidden, hidden))),
+                Variable(rng.uniform(-0.5, 0.5, 4 * hidden))) for _ in range(dirs)]
+    h0, c0 = (Variable(rng.standard_normal((dirs, batch, hidden))) for _ in range(2))
+    mask = rng.random((steps, batch)) > 0.35
+    mask[:, 0] = [True, False, True, True, False]  # a hole, and trailing padding
+    case = {"mask": mask, "gy": Variable(rng.standard_normal((steps, batch, dirs * hidden)))}
+    params = [x, h0, c0] + [p for w in weights for p in w]
+
+    def fused(x, h0, c0, *flat):
+        ws = [flat[3 * d:3 * d + 3] for d in range(dirs)]
+        out, (h_n, c_n) = lstm_layer(x, [w[0] for w in ws], [w[1] for w in ws],
+                                     [w[2] for w in ws], [None] * dirs, (h0, c0), reverse,
+                                     mask=Variable(case["mask"]))
+        return (out * case["gy"]).sum() + (h_n * c_n).sum()
+
+    def stepped(x, h0, c0, *flat):
+        outs, hs, cs = [], [], []
+        for d in range(dirs):
+            w_ih, w_hh, b = flat[3 * d:3 * d + 3]
+            out, (h, c) = stepwise_recurrence("LSTM", x, w_ih, w_hh, b, None, (h0[d], c0[d]),
+                                              reverse=reverse[d], steps_mask=case["mask"])
+            outs.append(out[::-1] if reverse[d] else out)
+            hs.append(h)
+            cs.append(c)
+        return (concatenate(outs, axis=-1) * case["gy"]).sum() + (stack(hs) * stack(cs)).sum()
+
+    got, want = ag.grad(fused(*params), params), ag.grad(stepped(*params), params)
+    replayed = ag.grad(fused(*params), params, create_graph=True)
+    for a, b, c in zip(got, want, replayed):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(c.data, b.data, rtol=1e-10, atol=1e-12)
+    assert (got[0].data[~mask] == 0).all()  # the padding's inputs get no gradient
+    small = [Variable(p.data[:2] if i == 0 else p.data) for i, p in enumerate(params)]
+    case["mask"], case["gy"] = mask[:2], case["gy"][:2]
+    gradcheck(fused, *small, mode="fast")
+    gradgradcheck(fused, *small, mode="fast")

@@ -20,7 +20,7 @@ import numpy as np
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, capturing
-from autograd.ops import astype, concatenate, split, transpose
+from autograd.ops import astype, concatenate, reshape, split, transpose
 from autograd.variable import as_variable, wrap
 
 from ... import regularizers
@@ -221,10 +221,10 @@ class _Recurrent(Module, KerasNamed):
             initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
         steps = transpose(x, (1, 0, 2))
-        if mask is not None or (self.recurrent_dropout and training):
+        if (mask is not None and self._mode != "LSTM") or (self.recurrent_dropout and training):
             outputs, final = self._run_stepwise(steps, state, training, mask)
-        else:
-            outputs, final = self._run_fused(steps, state, training)
+        else:  # (LSTMLayer takes a mask itself)
+            outputs, final = self._run_fused(steps, state, training, mask)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
         if self.return_sequences:
@@ -240,15 +240,22 @@ class _Recurrent(Module, KerasNamed):
         return [output_mask] + [None] * len(self._initial(None, 1)) if self.return_state \
             else output_mask
 
-    def _run_fused(self, steps, state, training):
+    def _run_fused(self, steps, state, training, mask=None):
         """(outputs (T, N, units) in the order the steps ran, as Keras gives them; the final
-        state) from nn's fused recurrence; dropout: one input mask for every step."""
+        state) from nn's fused recurrence; dropout: one input mask for every step; mask:
+        Keras' (N, T) (LSTM's only)."""
         if self.dropout and training:
             steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
+        steps_mask = None
+        if mask is not None:
+            steps_mask = transpose(astype(self._checked_mask(mask, steps), bool))
         outputs, final = recurrence(self._mode, steps, *self._torch_weights(), state,
-                                    reverse=self.go_backwards)
-        if self.go_backwards and self.return_sequences:
-            outputs = outputs[::-1]
+                                    reverse=self.go_backwards, steps_mask=steps_mask)
+        if steps_mask is not None and self.zero_output_for_mask:
+            outputs = outputs * reshape(astype(steps_mask, outputs.dtype),
+                                        tuple(steps_mask.shape) + (1,))
+        if self.go_backwards and (self.return_sequences or steps_mask is not None):
+            outputs = outputs[::-1]  # (in the order the steps ran: the last is the last run)
         return outputs, final
 
     def _run_stepwise(self, steps, state, training, mask):
