@@ -10,7 +10,17 @@ backpropagates through them with differentiable ops: higher orders work.
 from autograd.backend import get_array_module
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import concatenate, matmul, reshape, split, stack, sum, transpose, where
+from autograd.ops import (
+    astype,
+    concatenate,
+    matmul,
+    reshape,
+    split,
+    stack,
+    sum,
+    transpose,
+    where,
+)
 from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
@@ -29,7 +39,9 @@ class Recurrence(Function):
     """(outputs, *final_state) of one layer in one direction.
 
     Inputs: gates_x (L, N, G*H) = x W_ih^T + biases for every step, weight_hh (G*H, H), the
-    initial state arrays (N, H) (h, or h and c), and for GRU bias_hh (G*H,) last.
+    initial state arrays (N, H) (h, or h and c), for GRU bias_hh (G*H,), and with
+    masked=True Keras' mask (L, N) last (booleans: a False step leaves a sample's state as
+    it was, its output repeating the last one).
     Outputs: every step's h (L, N, H) in time order, then the final state, each (N, H).
     With reverse=True the steps run from t = L-1 down to 0. (nn's LSTM layers run as one
     LSTMLayer instead, which owns its projection; this serves every step Function, the
@@ -43,15 +55,23 @@ class Recurrence(Function):
     arg_specs = {"mode": Choice("RNN_TANH", "LSTM", "GRU"), "reverse": Choice(False, True)}
     apply = "autograd.testing.op_arguments:recurrence"
 
-    def __init__(self, step, reverse=False):
-        self.step, self.reverse = step, reverse
+    def __init__(self, step, reverse=False, masked=False):
+        self.step, self.reverse, self.masked = step, reverse, masked
+
+    def _split(self, rest):
+        """(state, bias_hh or None, mask or None) from the inputs after weight_hh."""
+        states = self.step.num_states
+        mask = rest[-1] if self.masked else None
+        rest = rest[:len(rest) - self.masked]
+        return tuple(rest[:states]), (rest[states] if len(rest) > states else None), mask
 
     def _order(self, length):
         return range(length - 1, -1, -1) if self.reverse else range(length)
 
     def forward(self, gates_x, weight_hh, *rest):
-        states, direct = self.step.num_states, self.step.direct_state_indices
-        state, bias = rest[:states], (rest[states] if len(rest) > states else None)
+        direct = self.step.direct_state_indices
+        state, bias, mask = self._split(rest)
+        self.kept = None if mask is None else mask.astype(bool)[..., None]  # (L, N, 1)
         step_on_arrays = self.step.step_on_arrays
         xp = get_array_module(gates_x)
         # BLAS multiplies a small h by a transposed view 2-3x slower than by a copy
@@ -64,7 +84,9 @@ class Recurrence(Function):
             gh = h @ w_t
             if bias is not None:
                 gh += bias
-            state, caches[t] = step_on_arrays(gates_x[t], gh, [state[i] for i in direct])
+            new, caches[t] = step_on_arrays(gates_x[t], gh, [state[i] for i in direct])
+            state = new if self.kept is None else tuple(
+                xp.where(self.kept[t], n, s) for n, s in zip(new, state))
             h_prev[t] = h
             outputs[t] = state[0]
         self.caches, self.h_prev = caches, h_prev
@@ -78,7 +100,7 @@ class Recurrence(Function):
     def _fused_backward(self, g_outputs, grads):
         """Backprop through time on arrays: every step's gate gradients in one (L, N, G*H)
         array, then the weight and bias gradients as one product and one sum."""
-        needs = self.needs_input_grad
+        needs = self.needs_input_grad[:len(self.inputs) - self.masked]  # (the mask: none)
         weight = self.inputs[1].data
         has_bias = len(needs) > 2 + self.step.num_states
         need_weights = needs[1] or has_bias and needs[-1]
@@ -89,8 +111,8 @@ class Recurrence(Function):
             result[1] = rows.T @ h_prev.reshape(-1, h_prev.shape[-1])
             if has_bias:
                 result[-1] = _column_sums(rows)
-        return tuple(None if g is None or not need else wrap(g, False)
-                     for g, need in zip(result, needs))
+        return tuple([None if g is None or not need else wrap(g, False)
+                      for g, need in zip(result, needs)] + [None] * self.masked)
 
     def _backward_through_time(self, g_outputs, grads, weight, need_weights):
         """(d_gates, the gh gradients as rows (L*N, G*H), every step's h (L, N, H), the
@@ -105,12 +127,18 @@ class Recurrence(Function):
         order = self._order(length)[::-1]
         for t in order:
             grads[0] = grads[0] + g_outputs[t]
+            carried = None
+            if self.kept is not None:  # a padded sample's gradient passes the step unchanged
+                carried = [xp.where(self.kept[t], 0, g) for g in grads]
+                grads = [xp.where(self.kept[t], g, 0) for g in grads]
             d_x, d_h, direct = grad_on_arrays(self.caches[t], grads, out=d_gates[t])
             d_recurrent[t] = d_h
             g_h = None
-            if t != order[-1] or needs[2]:  # the first step's h needs it only if h_0 does
+            if t != order[-1] or needs[2] or carried is not None:  # (h_0's, if it needs it)
                 g_h = d_h @ weight
             grads = self._previous_state_grads(g_h, direct)
+            if carried is not None:
+                grads = [g + c for g, c in zip(grads, carried)]
         if not need_weights:
             return d_gates, None, None, grads
         rows = self._recurrent_rows(d_gates, d_recurrent, shared=d_x is d_h)
@@ -137,9 +165,15 @@ class Recurrence(Function):
         order), so every gradient is a function of them. keep: Keras' mask (L, N) of
         booleans or None: a False step leaves a sample's state as it was (LSTMLayer's)."""
         step = self.step
-        states, direct = step.num_states, step.direct_state_indices
-        gates_x, weight, *rest = self.inputs if inputs is None else inputs
-        state, bias = tuple(rest[:states]), (rest[states] if len(rest) > states else None)
+        direct = step.direct_state_indices
+        if inputs is None:
+            gates_x, weight, *rest = self.inputs
+            state, bias, mask = self._split(rest)
+            keep = None if mask is None else astype(mask, bool)
+        else:
+            gates_x, weight, *rest = inputs
+            state, bias = tuple(rest[:step.num_states]), (
+                rest[step.num_states] if len(rest) > step.num_states else None)
         length = gates_x.shape[0]
         xs, gys = _unstack(gates_x), _unstack(g_outputs)
         steps, h_prev = [None] * length, [None] * length
@@ -165,7 +199,8 @@ class Recurrence(Function):
         rows = reshape(stack(d_recurrent), (-1, weight.shape[0]))
         g_weight = matmul(transpose(rows), reshape(stack(h_prev), (-1, weight.shape[1])))
         bias_grad = () if bias is None else (sum(rows, axis=0),)
-        return (stack(d_gates), g_weight, *grads, *bias_grad)
+        mask_grad = (None,) * (self.masked and inputs is None)
+        return (stack(d_gates), g_weight, *grads, *bias_grad, *mask_grad)
 
 
 def _unstack(x):
@@ -181,24 +216,22 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
     mode: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; weights and biases in PyTorch's layout,
     either bias None for none (Keras' layers have no recurrent bias but GRU's);
     state: the initial state tuple. The input projection runs once for all steps; where the
-    recurrent bias simply adds (all but GRU) it joins it there. LSTM runs as one LSTMLayer,
-    which also takes Keras' mask, steps_mask (L, N) (the others: stepwise_recurrence).
+    recurrent bias simply adds (all but GRU) it joins it there. LSTM runs as one LSTMLayer.
+    steps_mask: Keras' mask (L, N) or None (see Recurrence).
     """
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "recurrence")
     _check_length(x)
     if step is LSTMStep:
         return lstm_layer(x, [weight_ih], [weight_hh], [bias_ih], [bias_hh], state, (reverse,),
                           steps_mask)
-    if steps_mask is not None:
-        raise ValueError(f"recurrence: steps_mask is LSTM's only; {mode} takes it in "
-                         "nn.functional.stepwise_recurrence")
     extra = ()
     if step.separate_recurrent_bias:
         gates_x = linear(x, weight_ih, bias_ih)
         extra = () if bias_hh is None else (bias_hh,)
     else:
         gates_x = linear(x, weight_ih, folded_bias(bias_ih, bias_hh))
-    outputs = Recurrence(step, reverse)(gates_x, weight_hh, *state, *extra)
+    masked = () if steps_mask is None else (steps_mask,)
+    outputs = Recurrence(step, reverse, bool(masked))(gates_x, weight_hh, *state, *extra, *masked)
     return outputs[0], tuple(outputs[1:])
 
 

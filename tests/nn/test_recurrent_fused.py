@@ -2,6 +2,7 @@
 whole-sequence Recurrence against numerical differentiation (first, second and third order,
 float64 and float32); the fused first-order backward against the differentiable replay;
 one graph node per layer and direction whatever the sequence length."""
+import functools
 import warnings
 
 import numpy as np
@@ -381,3 +382,38 @@ def test_lstm_layer_with_a_mask_is_the_stepwise_recurrence(reverse):
     case["mask"], case["gy"] = mask[:2], case["gy"][:2]
     gradcheck(fused, *small, mode="fast")
     gradgradcheck(fused, *small, mode="fast")
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("reverse", [False, True])
+def test_recurrence_with_a_mask_is_the_stepwise_recurrence(mode, reverse):
+    """recurrence's Keras masking (Recurrence for GRU and Elman, LSTMLayer for LSTM) gives
+    stepwise_recurrence's outputs and gradients, first order and through create_graph;
+    numerically checked to first order."""
+    from nn.functional.recurrence import recurrence
+    from nn.functional.stepwise_recurrence import stepwise_recurrence
+    rng = np.random.default_rng(12)
+    gates, hidden = STEPS[mode].num_gates, 3
+    x = Variable(rng.standard_normal((4, 3, 2)))
+    w_ih, w_hh = (Variable(rng.uniform(-0.8, 0.8, (gates * hidden, k))) for k in (2, hidden))
+    b_ih, b_hh = (Variable(rng.uniform(-0.5, 0.5, gates * hidden)) for _ in range(2))
+    state = [Variable(rng.standard_normal((3, hidden))) for _ in range(STEPS[mode].num_states)]
+    mask = np.array([[1, 1, 0], [0, 1, 0], [1, 1, 0], [1, 0, 1]], bool)
+    gy = Variable(rng.standard_normal((4, 3, hidden)))
+    params = [x, w_ih, w_hh, b_ih, b_hh, *state]
+
+    def loss(run, x, w_ih, w_hh, b_ih, b_hh, *state):
+        outputs, final = run(mode, x, w_ih, w_hh, b_ih, b_hh, tuple(state), reverse=reverse,
+                             steps_mask=mask)
+        if run is stepwise_recurrence and reverse:
+            outputs = outputs[::-1]  # (in the order the steps ran: time order here)
+        return (outputs * gy).sum() + sum(f.sum() * (k + 2) for k, f in enumerate(final))
+
+    fused = functools.partial(loss, recurrence)
+    got, want = ag.grad(fused(*params), params), ag.grad(
+        loss(stepwise_recurrence, *params), params)
+    replayed = ag.grad(fused(*params), params, create_graph=True)
+    for a, b, c in zip(got, want, replayed):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(c.data, b.data, rtol=1e-10, atol=1e-12)
+    gradcheck(fused, *params, mode="fast")

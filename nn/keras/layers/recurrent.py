@@ -221,9 +221,9 @@ class _Recurrent(Module, KerasNamed):
             initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
         steps = transpose(x, (1, 0, 2))
-        if (mask is not None and self._mode != "LSTM") or (self.recurrent_dropout and training):
+        if self.recurrent_dropout and training:
             outputs, final = self._run_stepwise(steps, state, training, mask)
-        else:  # (LSTMLayer takes a mask itself)
+        else:
             outputs, final = self._run_fused(steps, state, training, mask)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
@@ -243,7 +243,7 @@ class _Recurrent(Module, KerasNamed):
     def _run_fused(self, steps, state, training, mask=None):
         """(outputs (T, N, units) in the order the steps ran, as Keras gives them; the final
         state) from nn's fused recurrence; dropout: one input mask for every step; mask:
-        Keras' (N, T) (LSTM's only)."""
+        Keras' (N, T) or None."""
         if self.dropout and training:
             steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
         steps_mask = None
