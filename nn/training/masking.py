@@ -18,8 +18,12 @@ over the real steps only).
 """
 import inspect
 import warnings
+from contextvars import ContextVar
+
+from ..layers.lazy_build import in_shape_trial
 
 _TAKES_MASK = {}  # layer class -> whether its forward has a `mask` argument
+_PASSING = ContextVar("rungrad_masks_passed", default=False)  # inside call_with_mask
 
 
 def call_with_mask(layer, args, mask, kwargs=None):
@@ -28,8 +32,27 @@ def call_with_mask(layer, args, mask, kwargs=None):
     kwargs = kwargs or {}
     if _given(mask) and takes_mask(layer):
         kwargs = {**kwargs, "mask": mask}
-    outputs = layer(*args, **kwargs)
+    token = _PASSING.set(True)
+    try:
+        outputs = layer(*args, **kwargs)
+    finally:
+        _PASSING.reset(token)
     return outputs, output_mask(layer, args[0] if len(args) == 1 else list(args), mask)
+
+
+def warn_unless_passed(layer):
+    """A mask-making layer called outside a Sequential or functional model (a subclassed
+    model's forward, a loop of one's own) says once that nothing passes its mask on there,
+    where Keras would: the layers after it read the padding unless given mask= by hand."""
+    if _PASSING.get() or in_shape_trial() or getattr(layer, "_mask_warned", False):
+        return
+    object.__setattr__(layer, "_mask_warned", True)
+    warnings.warn(f"{type(layer).__name__} makes a mask (nn.training.masking), which "
+                  "Sequential and functional models pass to the layers after it; called on "
+                  "its own (in a subclassed model's forward), nothing passes it on: give it "
+                  "to the layers that use it, mask=layer.compute_mask(inputs) (the recurrent "
+                  "layers, Bidirectional, GlobalAveragePooling1D), or this warning is right",
+                  stacklevel=3)
 
 
 def output_mask(layer, inputs, mask):
@@ -68,4 +91,4 @@ def _given(mask):
     return mask is not None
 
 
-__all__ = ["call_with_mask", "output_mask", "takes_mask", "makes_masks"]
+__all__ = ["call_with_mask", "output_mask", "takes_mask", "makes_masks", "warn_unless_passed"]

@@ -12,6 +12,9 @@ from nn.functional.stepwise_recurrence import stepwise_recurrence
 from nn.keras import layers
 
 RECURRENT = [layers.SimpleRNN, layers.LSTM, layers.GRU]
+# (these tests call mask-making layers on their own and pass the mask by hand, which the
+# warning of test_a_mask_made_outside_a_model_warns_once asks for)
+pytestmark = pytest.mark.filterwarnings("ignore:.*makes a mask:UserWarning")
 
 
 def _padded(rng, lengths, steps, vocabulary=9):
@@ -176,3 +179,16 @@ def test_a_saved_model_keeps_mask_zero(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert loaded.layers[0].mask_zero
     np.testing.assert_allclose(loaded(x).data, before, rtol=1e-6)
+
+
+def test_a_mask_made_outside_a_model_warns_once():
+    """Outside Sequential and functional models nothing passes a mask on (Keras would, in
+    a subclassed model): the layer that makes one says so, once."""
+    embed = layers.Embedding(9, 3, mask_zero=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        embed(np.array([[1, 0]]))
+        embed(np.array([[2, 0]]))
+        keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.LSTM(2)])(
+            np.array([[1, 0]]))
+    assert [str(w.message).split(" ")[:3] for w in caught] == [["Embedding", "makes", "a"]]
