@@ -23,6 +23,11 @@ replay of the same layer as step Functions (Recurrence's).
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
 overhead is a third of each elementwise call.
+
+Keras' masking (a mask (L, N), the last input): a padding step restores a sample's cell and
+h after computing them (two copyto calls a step), and the backward masks its coefficients
+once (no gate gradient there, the cell's passing as it is) and carries the sample's h
+gradient past the step (one call a step).
 """
 from itertools import repeat
 
