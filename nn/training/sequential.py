@@ -143,10 +143,12 @@ class Sequential(Model):
             raise IndexError(f"Sequential index {index} is out of range for "
                              f"{len(self)} layers") from None
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
+        """The layers in turn on x; `mask`: Keras' mask of x (a Sequential inside a model
+        that passes masks on, nn.training.masking), given to the layers as they take it."""
         self._note_sample(x)
-        shapes, previous, mask = [], None, None
-        masked = self._makes_masks()
+        shapes, previous = [], None
+        masked = mask is not None or self._makes_masks()
         for name, layer in self._modules.items():
             if isinstance(x, tuple):
                 x = _given_a_tuple(layer, x, previous)
@@ -162,6 +164,13 @@ class Sequential(Model):
 
     def _makes_masks(self):
         return any(makes_masks(layer) for layer in self._modules.values())
+
+    # inside another model, a Sequential passes masks on as one layer: the mask its own
+    # layers make or are given, and its outputs' (that of the forward just run)
+    makes_masks = property(_makes_masks)
+
+    def compute_mask(self, inputs, mask=None):
+        return getattr(self, "_output_mask", None)
 
     def _note_sample(self, x):
         """Keep one sample's shape and dtype: summary's trial call runs one like it."""

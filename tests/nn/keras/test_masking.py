@@ -192,3 +192,16 @@ def test_a_mask_made_outside_a_model_warns_once():
         keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.LSTM(2)])(
             np.array([[1, 0]]))
     assert [str(w.message).split(" ")[:3] for w in caught] == [["Embedding", "makes", "a"]]
+
+
+def test_a_sequential_inside_a_model_passes_masks_through():
+    """A Sequential as a layer takes the mask given to it and gives its outputs' own."""
+    inner = keras.Sequential([layers.LSTM(4, return_sequences=True), layers.Dense(3)])
+    outer = keras.Sequential([layers.Embedding(9, 3, mask_zero=True), inner,
+                              layers.GlobalAveragePooling1D()])
+    rng = np.random.default_rng(5)
+    x, alone = _padded(rng, [2, 3, 4], 4)
+    padded = outer(x).data
+    np.testing.assert_array_equal(inner._output_mask.data, x != 0)
+    np.testing.assert_allclose(padded, np.concatenate([outer(s).data for s in alone]),
+                               rtol=1e-5, atol=1e-6)
