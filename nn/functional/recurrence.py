@@ -166,14 +166,10 @@ class Recurrence(Function):
         booleans or None: a False step leaves a sample's state as it was (LSTMLayer's)."""
         step = self.step
         direct = step.direct_state_indices
-        if inputs is None:
-            gates_x, weight, *rest = self.inputs
-            state, bias, mask = self._split(rest)
-            keep = None if mask is None else astype(mask, bool)
-        else:
-            gates_x, weight, *rest = inputs
-            state, bias = tuple(rest[:step.num_states]), (
-                rest[step.num_states] if len(rest) > step.num_states else None)
+        gates_x, weight, *rest = self.inputs if inputs is None else inputs
+        state, bias, mask = self._split(rest)
+        if mask is not None:
+            keep = astype(mask, bool)
         length = gates_x.shape[0]
         xs, gys = _unstack(gates_x), _unstack(g_outputs)
         steps, h_prev = [None] * length, [None] * length

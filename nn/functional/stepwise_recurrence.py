@@ -18,8 +18,7 @@ from .recurrence import _check_length, _checked_step
 
 
 def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
-                        input_masks=None, recurrent_masks=None, reverse=False, steps_mask=None,
-                        zero_masked_outputs=False):
+                        input_masks=None, recurrent_masks=None, reverse=False, steps_mask=None):
     """Run one recurrent layer over x (L, N, F) step by step: returns the outputs (L, N, H)
     in the order the steps ran (time reversed where `reverse`) and the final state tuple
     ((h,) or (h, c), each (N, H)). mode, weights, biases (either None) and state as
@@ -32,8 +31,7 @@ def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
 
     Masking: steps_mask (L, N) (booleans, or 0/1), None for none. Where a sample's entry is
     False its state stays as it was, and its output is that h (the last real step's, or
-    the initial state's before any), or 0 with zero_masked_outputs (Keras'
-    zero_output_for_mask)."""
+    the initial state's before any)."""
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "stepwise_recurrence")
     _check_length(x)
     gates = step.num_gates
@@ -50,9 +48,7 @@ def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
         if keep is not None:  # (where, not a blend: a kept state stays exactly as it was)
             new = tuple(where(keep[t], n, old) for n, old in zip(new, state))
         state = new
-        shown = state[0] if keep is None or not zero_masked_outputs else \
-            state[0] * astype(keep[t], x.dtype)
-        outputs.append(shown)
+        outputs.append(state[0])
     return stack(outputs), state
 
 

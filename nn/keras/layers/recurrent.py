@@ -221,16 +221,19 @@ class _Recurrent(Module, KerasNamed):
             initial_state = self._kept_states(x.shape[0])
         state = self._initial(initial_state, x.shape[0])
         steps = transpose(x, (1, 0, 2))
-        if self.recurrent_dropout and training:
-            outputs, final = self._run_stepwise(steps, state, training, mask)
-        else:
-            outputs, final = self._run_fused(steps, state, training, mask)
+        steps_mask = None if mask is None else self._steps_mask(mask, steps)
+        run = self._run_stepwise if self.recurrent_dropout and training else self._run_fused
+        outputs, final = run(steps, state, training, steps_mask)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
-        if self.return_sequences:
-            output = transpose(outputs, (1, 0, 2))
-        else:  # the last step's output: the final h, but 0 where zero_output_for_mask masks it
-            output = outputs[-1] if mask is not None and self.zero_output_for_mask else final[0]
+        zeroed = steps_mask is not None and self.zero_output_for_mask
+        if zeroed:  # Keras' zero_output_for_mask: 0 at the padding
+            outputs = outputs * reshape(astype(steps_mask, outputs.dtype),
+                                        tuple(steps_mask.shape) + (1,))
+        if self.return_sequences:  # in the order the steps ran, as Keras gives them
+            output = transpose(outputs[::-1] if self.go_backwards else outputs, (1, 0, 2))
+        else:  # the last step's output: the final h, unless zeroed
+            output = outputs[0 if self.go_backwards else -1] if zeroed else final[0]
         return [output, *final] if self.return_state else output
 
     def compute_mask(self, inputs, mask=None):
@@ -240,55 +243,40 @@ class _Recurrent(Module, KerasNamed):
         return [output_mask] + [None] * len(self._initial(None, 1)) if self.return_state \
             else output_mask
 
-    def _run_fused(self, steps, state, training, mask=None):
-        """(outputs (T, N, units) in the order the steps ran, as Keras gives them; the final
-        state) from nn's fused recurrence; dropout: one input mask for every step; mask:
-        Keras' (N, T) or None."""
+    def _run_fused(self, steps, state, training, steps_mask):
+        """(outputs (T, N, units) in time order, the final state) from nn's fused
+        recurrence; dropout: one input mask for every step; steps_mask: Keras' mask (T, N)
+        or None."""
         if self.dropout and training:
             steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
-        steps_mask = None
-        if mask is not None:
-            steps_mask = transpose(astype(self._checked_mask(mask, steps), bool))
-        outputs, final = recurrence(self._mode, steps, *self._torch_weights(), state,
-                                    reverse=self.go_backwards, steps_mask=steps_mask)
-        if steps_mask is not None and self.zero_output_for_mask:
-            outputs = outputs * reshape(astype(steps_mask, outputs.dtype),
-                                        tuple(steps_mask.shape) + (1,))
-        if self.go_backwards and (self.return_sequences or steps_mask is not None):
-            outputs = outputs[::-1]  # (in the order the steps ran: the last is the last run)
-        return outputs, final
+        return recurrence(self._mode, steps, *self._torch_weights(), state,
+                          reverse=self.go_backwards, steps_mask=steps_mask)
 
-    def _run_stepwise(self, steps, state, training, mask):
-        """_run_fused's result step by step (nn.functional.stepwise_recurrence): with a
-        mask, Keras' masking; while training with recurrent dropout, Keras' implementation
-        1: each gate its own masks of the input and the state."""
+    def _run_stepwise(self, steps, state, training, steps_mask):
+        """_run_fused's result while training with recurrent dropout, as Keras'
+        implementation 1: each gate its own masks of the input and the state, step by step
+        (nn.functional.stepwise_recurrence)."""
         _, batch, features = steps.shape
         gates = self.num_gates
         if steps.dtype != self.kernel.dtype:  # (as the fused loops compute: in the weights')
             steps = astype(steps, self.kernel.dtype)
-        input_masks = recurrent_masks = None
-        if self.recurrent_dropout and training:
-            recurrent_masks = self._torch_gate_order(
-                self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
-            if self.dropout:
-                input_masks = self._torch_gate_order(
-                    self._mask((gates, batch, features), self.dropout, steps))
-        elif self.dropout and training:  # (one input mask for every step and gate)
-            steps = steps * self._mask((1, batch, features), self.dropout, steps)
-        steps_mask = None if mask is None else transpose(self._checked_mask(mask, steps))
-        return stepwise_recurrence(self._mode, steps, *self._torch_weights(), state,
-                                   input_masks, recurrent_masks, reverse=self.go_backwards,
-                                   steps_mask=steps_mask,
-                                   zero_masked_outputs=self.zero_output_for_mask)
+        recurrent_masks = self._torch_gate_order(
+            self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
+        input_masks = None if not self.dropout else self._torch_gate_order(
+            self._mask((gates, batch, features), self.dropout, steps))
+        outputs, final = stepwise_recurrence(
+            self._mode, steps, *self._torch_weights(), state, input_masks, recurrent_masks,
+            reverse=self.go_backwards, steps_mask=steps_mask)
+        return (outputs[::-1] if self.go_backwards else outputs), final  # to time order
 
-    def _checked_mask(self, mask, steps):
-        """The mask as a Variable (N, T), checked against the steps (T, N, F)."""
+    def _steps_mask(self, mask, steps):
+        """Keras' mask (N, T) as booleans (T, N), checked against the steps (T, N, F)."""
         mask = as_variable(mask)
         expected = (steps.shape[1], steps.shape[0])
         if tuple(mask.shape) != expected:
             raise ValueError(f"{type(self).__name__}: the mask has shape {tuple(mask.shape)}, "
                              f"expected (batch, timesteps) = {expected}")
-        return mask
+        return transpose(astype(mask, bool))
 
     def _kept_states(self, batch):
         """stateful's starting states: the last call's final ones (None at first, or after
