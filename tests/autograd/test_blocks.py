@@ -18,8 +18,14 @@ def test_blocks_cover_every_element_once(monkeypatch):
     np.testing.assert_array_equal(w, g)
 
 
+def test_more_than_one_block_is_split(monkeypatch):
+    monkeypatch.setattr(autograd.blocks, "BLOCK", 4)
+    pieces = list(autograd.blocks.in_blocks(np.zeros(5), np.zeros(5)))
+    assert [len(p[0]) for p in pieces] == [4, 1]
+
+
 @pytest.mark.parametrize("arrays", [
-    (np.zeros(15), np.zeros(15)),                     # small: under 4 blocks
+    (np.zeros(4), np.zeros(4)),                       # small: one block
     (np.zeros((40, 2)).T, np.zeros((2, 40))),         # a strided view
     (np.zeros(40), np.zeros(41)),                     # unequal shapes
     (np.zeros(40), np.broadcast_to(np.zeros(1), 40)), # a broadcast gradient
