@@ -67,7 +67,7 @@ class Standardize(Function):
 
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
-               momentum=0.1, eps=1e-5, *, unbiased=True):
+               momentum=0.1, eps=1e-5, *, unbiased=True, mask=None):
     """Batch normalization of x (N, C) or (N, C, *spatial) per channel C.
 
     training=True normalizes with the batch mean and biased variance, and updates
@@ -76,6 +76,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     variance, as PyTorch. unbiased=False averages the biased variance in, as Keras, which
     also takes one value per channel (its variance 0). training=False normalizes with the
     running statistics. weight, bias: (C,) or None. Returns a Variable shaped like x.
+
+    mask: Keras' masked moments (with unbiased=False only): booleans (N, *spatial), the
+    batch statistics taken over the True positions alone (sums divided by their count
+    + 1e-7, Keras' epsilon); every position is normalized with them. Ignored when
+    training=False, as in Keras.
     """
     x = as_variable(x)
     _check_input(x)
@@ -102,6 +107,9 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                   "drop_last=True)" if x.shape[0] == 1 else "")
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input shape {tuple(x.shape)}{single}")
+    if mask is not None:
+        return _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentum,
+                                  eps, unbiased)
     standardize = Standardize(axes, eps)
     y = standardize(x)
     if running_mean is not None or running_var is not None:
@@ -183,6 +191,42 @@ def _update_running(running_mean, running_var, standardize, momentum, correction
         _update(running_mean, standardize.mean, momentum)
     if running_var is not None:
         _update(running_var, standardize.var * correction, momentum)
+
+
+def _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentum, eps,
+                       unbiased):
+    """batch_norm's training mode with Keras' masked moments (see batch_norm), by ops: the
+    gradient flows through the statistics, and a captured step recomputes them."""
+    if unbiased:
+        raise ValueError("batch_norm: a mask takes Keras' masked moments, whose variance is "
+                         "the biased one: give unbiased=False")
+    mask = as_variable(mask, who="batch_norm: the mask")
+    spatial = (x.shape[0],) + tuple(x.shape[2:])
+    if tuple(mask.shape) != spatial:
+        raise ValueError(f"batch_norm: a mask of shape {tuple(mask.shape)} does not fit an input "
+                         f"of shape {tuple(x.shape)} (expected {spatial}: the input without "
+                         "its channel axis)")
+    present = astype(reshape(mask, (x.shape[0], 1) + tuple(x.shape[2:])), x.dtype)
+    axes = (0,) + tuple(range(2, x.ndim))
+    count = sum(present, axes, keepdims=True) + _KERAS_EPSILON
+    mean = sum(x * present, axes, keepdims=True) / count
+    centered = x - mean
+    var = sum(centered * centered * present, axes, keepdims=True) / count
+    if running_mean is not None or running_var is not None:
+        run_replayed(_update_masked, running_mean, running_var, mean, var, momentum)
+    y = centered / sqrt(var + eps)
+    return _scale_shift(y, weight, bias, (1, x.shape[1]) + (1,) * (x.ndim - 2))
+
+
+_KERAS_EPSILON = 1e-7  # keras.backend.epsilon(), which its masked moments add to the count
+
+
+def _update_masked(running_mean, running_var, mean, var, momentum):
+    """The running statistics moved towards the masked moments (Variables, read as they are
+    at each call, which a replay's ops have refreshed)."""
+    for running, stat in ((running_mean, mean), (running_var, var)):
+        if running is not None:
+            _update(running, stat.data, momentum)
 
 
 def _update(running, batch_stat, momentum):

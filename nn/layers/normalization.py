@@ -110,8 +110,9 @@ class _BatchNorm(Module):
     def forward(self, x):
         return self._normalize(x, self.training)
 
-    def _normalize(self, x, training):
-        """forward, in training mode or not as `training` says (Keras' call argument)."""
+    def _normalize(self, x, training, mask=None):
+        """forward, in training mode or not as `training` says (Keras' call argument);
+        `mask` (N, *spatial): Keras' masked moments in training (see batch_norm)."""
         if self.num_features is None:  # not built yet (a plain read: this is the hot path)
             self._check_rank(x)
             self.build(channels_of(x, type(self).__name__, self.input_layout),
@@ -131,7 +132,8 @@ class _BatchNorm(Module):
                 momentum = 1.0 / float(self.num_batches_tracked)
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           training=training or not self.track_running_stats,
-                          momentum=momentum or 0.0, eps=self.eps, unbiased=self.unbiased)
+                          momentum=momentum or 0.0, eps=self.eps, unbiased=self.unbiased,
+                          mask=mask)
 
     def _check_rank(self, x):
         if len(x.shape) not in self.input_dims:

@@ -7,7 +7,7 @@ Keras:
 - they make one: `compute_mask(inputs, mask)` returns it (Embedding(mask_zero=True),
   Masking);
 - they use one: a `forward` with a `mask` argument receives its input's (the recurrent
-  layers, Bidirectional, GlobalAveragePooling1D);
+  layers, Bidirectional, GlobalAveragePooling1D, BatchNormalization, Maximum, Minimum);
 - they pass one on: `supports_masking = True` (Dense, Dropout, Activation,
   LayerNormalization, ...), or `compute_mask` says what their outputs' is (a recurrent
   layer's, only with return_sequences; a merge's, from its inputs').

@@ -5,11 +5,11 @@ Concatenate(axis=-1) of inputs that differ on that axis only.
 Masks (nn.training.masking), as Keras merges them: Add, Subtract, Multiply and Average give
 the union of their inputs' masks (a step is real where it is real in any input), None
 unless all have one; Concatenate the same along the features, or joins the masks along
-the axis of steps. Maximum and Minimum, which Keras computes from the real entries only,
-drop masks."""
+the axis of steps. Maximum and Minimum give the union too, and read their inputs' masks
+as Keras does: a masked entry never wins, the others' value standing in for it."""
 from functools import reduce
 
-from autograd.ops import concatenate, maximum, minimum, where
+from autograd.ops import astype, concatenate, maximum, minimum, reshape, where
 from autograd.variable import as_variable
 
 from ...module import Module
@@ -26,6 +26,10 @@ class _Merge(Module, KerasLayer):
         self._set_name(name)
 
     def forward(self, inputs):
+        return self._merge(self._inputs(inputs))
+
+    def _inputs(self, inputs):
+        """The inputs as Variables, their number and shapes checked."""
         if not isinstance(inputs, (list, tuple)) or len(inputs) < self.least or (
                 self.exact and len(inputs) != self.least):
             many = f"exactly {self.least}" if self.exact else f"at least {self.least}"
@@ -33,7 +37,7 @@ class _Merge(Module, KerasLayer):
                              f"{len(inputs) if isinstance(inputs, (list, tuple)) else inputs!r}")
         xs = [as_variable(x, who=type(self).__name__) for x in inputs]
         self._check([tuple(x.shape) for x in xs])
-        return self._merge(xs)
+        return xs
 
     def _check(self, shapes):
         if len(set(shapes)) > 1:
@@ -72,18 +76,49 @@ class Average(_Merge):
         return reduce(lambda a, b: a + b, xs) * (1.0 / len(xs))
 
 
-class Maximum(_Merge):
-    compute_mask = None  # (a mask is dropped: see the module)
+class _Extremum(_Merge):
+    """The elementwise extremum (`pick`: maximum or minimum) of the inputs. With masks (one
+    per input, (N, T) for inputs (N, T, ...), or None), as Keras: an input's masked entries
+    take the value merged so far, and the value so far takes the input's where the mask so
+    far is False, so padding never wins where another input is real."""
 
-    def _merge(self, xs):
-        return reduce(maximum, xs)
+    pick = None
+
+    def forward(self, inputs, mask=None):
+        xs = self._inputs(inputs)
+        masks = mask if isinstance(mask, (list, tuple)) else [None] * len(xs)
+        if len(masks) != len(xs):
+            raise ValueError(f"{self.who}: {len(masks)} masks given for {len(xs)} inputs")
+        output, so_far = xs[0], self._expanded(masks[0], xs[0])
+        for x, m in zip(xs[1:], masks[1:]):
+            m = self._expanded(m, x)
+            if m is not None:
+                x = where(m, x, output)
+            if so_far is not None:
+                output = where(so_far, output, x)
+            so_far = None if m is None or so_far is None else where(so_far, so_far, m)
+            output = self.pick(output, x)
+        return output
+
+    def _expanded(self, mask, x):
+        """A step mask (N, T) as booleans broadcasting over x (N, T, ...); None as None."""
+        if mask is None:
+            return None
+        mask = as_variable(mask, who=f"{self.who}: the mask")
+        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]) or mask.ndim == 0:
+            raise ValueError(f"{self.who}: a mask of shape {tuple(mask.shape)} does not fit "
+                             f"an input of shape {tuple(x.shape)} (expected its leading "
+                             "axes, e.g. (batch, steps))")
+        mask = mask if mask.dtype == bool else astype(mask, bool)
+        return reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
 
 
-class Minimum(_Merge):
-    compute_mask = None
+class Maximum(_Extremum):
+    pick = staticmethod(maximum)
 
-    def _merge(self, xs):
-        return reduce(minimum, xs)
+
+class Minimum(_Extremum):
+    pick = staticmethod(minimum)
 
 
 class Concatenate(_Merge):

@@ -105,6 +105,7 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
 
     input_dims = tuple(range(2, 33))
     input_layout = "(N, ..., C)"
+    supports_masking = True  # (Keras passes masks on; in training they weigh the statistics)
     unbiased = False  # Keras' moving variance averages the biased batch variance
     center = scale = True  # (until __init__ sets them: _BatchNorm's first unbuild reads them)
 
@@ -173,19 +174,25 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     moving_mean = _alias("running_mean", "Keras' name of the buffer running_mean")
     moving_variance = _alias("running_var", "Keras' name of the buffer running_var")
 
-    def forward(self, x, training=None):
+    def forward(self, x, training=None, mask=None):
         """Normalized x; training (Keras' call argument): batch statistics when true, the
         moving ones when false, the layer's mode when None (a frozen layer: always the
-        moving ones)."""
+        moving ones). mask: Keras' (N, T) mask of x (N, T, features), or of all x's axes
+        but the features': in training the statistics are the real positions' alone."""
         x = self._input(x, self.input_dims, self.input_layout)
         axis = self._axes(x.ndim)[0]
         if self.num_features is not None and x.shape[axis] != self.num_features:
             raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
                              f"{x.shape[axis]} features on axis {self.axis}, the layer was "
                              f"built for {self.num_features}")
+        expected = tuple(x.shape[:axis]) + tuple(x.shape[axis + 1:])
+        if mask is not None and tuple(mask.shape) != expected:
+            raise ValueError(f"{self.who}: the mask has shape {tuple(mask.shape)}, expected "
+                             f"{expected} (the input's shape {tuple(x.shape)} without the "
+                             f"features' axis {self.axis})")
         moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
         mode = self.training if training is None else bool(training)
-        return _back(self._normalize(moved, mode), inverse)
+        return _back(self._normalize(moved, mode, mask), inverse)
 
     def extra_repr(self):
         return (f"axis={self.axis}, momentum={self.momentum}, epsilon={self.eps}, "

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+import nn.functional as F
 import nn.keras as keras
 from autograd import Variable, gradcheck
 from nn.functional.stepwise_recurrence import stepwise_recurrence
@@ -161,7 +162,42 @@ def test_merges_join_masks():
     assert layers.Add().compute_mask([a, b], [m1, None]) is None
     np.testing.assert_array_equal(layers.Concatenate(axis=1).compute_mask([a, b], [m1, m2]).data,
                                   np.concatenate([m1.data, m2.data], axis=1))
-    assert layers.Maximum().compute_mask is None
+    np.testing.assert_array_equal(layers.Maximum().compute_mask([a, b], [m1, m2]).data,
+                                  m1.data | m2.data)
+
+
+@pytest.mark.parametrize("kind,pick", [(layers.Maximum, np.maximum),
+                                       (layers.Minimum, np.minimum)])
+def test_maximum_and_minimum_never_pick_a_masked_entry(kind, pick):
+    """Keras' rule: a masked entry takes the value merged so far, and the value so far
+    takes the input's where nothing real was merged yet."""
+    rng = np.random.default_rng(0)
+    x1, x2, x3 = (rng.normal(size=(2, 4, 3)) for _ in range(3))
+    m1 = np.array([[1, 1, 0, 0], [0, 1, 1, 0]], bool)
+    m2 = np.array([[1, 0, 1, 0], [1, 1, 0, 0]], bool)
+    xs = [Variable(x) for x in (x1, x2, x3)]
+    y = kind()(xs, mask=[Variable(m1), Variable(m2), None])
+    expected = np.empty_like(x1)
+    for n in range(2):
+        for t in range(4):
+            real = [x[n, t] for x, m in ((x1, m1), (x2, m2)) if m[n, t]]
+            # (the last input has no mask: it counts everywhere, alone where nothing is real)
+            expected[n, t] = pick(pick.reduce(real), x3[n, t]) if real else x3[n, t]
+    np.testing.assert_allclose(y.data, expected)
+    y.sum().backward()
+    np.testing.assert_array_equal(xs[0].grad.data[~m1 & m2], 0)  # masked, beside a real one
+    with pytest.raises(ValueError, match=f"{kind.__name__}: a mask of shape \\(2, 5\\)"):
+        kind()(xs, mask=[np.ones((2, 5), bool), None, None])
+
+
+def test_a_maximum_of_masked_branches_passes_the_union_on():
+    inputs = keras.Input((4,), dtype="int64")
+    branches = [layers.Embedding(9, 3, mask_zero=True)(inputs) for _ in range(2)]
+    model = keras.Model(inputs, layers.Maximum()(branches))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model(np.array([[1, 2, 0, 0]]))
+    np.testing.assert_array_equal(model._output_mask.data, [[True, True, False, False]])
 
 
 def test_mask_shape_errors_name_the_layer_and_shapes():
@@ -205,3 +241,68 @@ def test_a_sequential_inside_a_model_passes_masks_through():
     np.testing.assert_array_equal(inner._output_mask.data, x != 0)
     np.testing.assert_allclose(padded, np.concatenate([outer(s).data for s in alone]),
                                rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("axis,shape,moved", [(-1, (3, 5, 4), (0, 1)), (1, (3, 4, 5), (0, 2)),
+                                              (2, (2, 3, 4, 5), (0, 1, 3))])
+def test_batch_normalization_takes_keras_masked_moments_in_training(axis, shape, moved):
+    """Training: the mean and biased variance of the real positions alone, each divided by
+    their count + 1e-7 (Keras' _moments), normalize every position and move the moving
+    statistics; inference ignores the mask."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(2.0, 3.0, size=shape)
+    mask = rng.random([shape[a] for a in moved]) < 0.6
+    mask.flat[0] = True
+    layer = layers.BatchNormalization(axis=axis, momentum=0.75)
+    y = layer(Variable(x.astype(np.float32)), training=True, mask=Variable(mask))
+    features = np.moveaxis(x, axis, -1)
+    real = features[mask]  # (positions, features)
+    mean = real.sum(0) / (len(real) + 1e-7)
+    var = ((real - mean) ** 2).sum(0) / (len(real) + 1e-7)
+    expected = np.moveaxis((features - mean) / np.sqrt(var + 1e-3), -1, axis)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(layer.moving_mean, 0.25 * mean, rtol=1e-5)
+    np.testing.assert_allclose(layer.moving_variance, 0.75 + 0.25 * var, rtol=1e-5)
+    inference = layer(Variable(x.astype(np.float32)), training=False, mask=Variable(mask))
+    np.testing.assert_allclose(inference.data, layer(x.astype(np.float32), training=False).data)
+
+
+def test_masked_batch_normalization_gradients_match_numerical_ones():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(3, 4, 2))
+    mask = np.array([[1, 1, 0, 0], [1, 0, 1, 1], [0, 0, 0, 0]], bool)
+    gamma, beta = rng.normal(size=2), rng.normal(size=2)
+    run = lambda x, g, b: F.batch_norm(  # noqa: E731 (channels on axis 1, as batch_norm's)
+        x.transpose(0, 2, 1), None, None, g, b, training=True, unbiased=False,
+        mask=Variable(mask))
+    assert gradcheck(run, x, gamma, beta)
+    with pytest.raises(ValueError, match="give unbiased=False"):
+        F.batch_norm(Variable(x), None, None, training=True, mask=np.ones((3, 2), bool))
+    with pytest.raises(ValueError, match=r"BatchNormalization: the mask has shape \(3, 2\)"):
+        layers.BatchNormalization()(x, training=True, mask=np.ones((3, 2), bool))
+
+
+def test_a_masked_batch_normalization_trains_alike_eager_and_captured():
+    """In a model the mask reaches BatchNormalization (no warning), passes on to the LSTM,
+    and a captured step (jit_compile) moves the moving statistics as the eager one does;
+    both equal the statistics of the real steps (the embedding frozen, so they are known)."""
+    rng = np.random.default_rng(5)
+    x, _ = _padded(rng, rng.integers(2, 7, 32), 6, vocabulary=12)
+    y = (x[:, 0] % 2).astype(np.float32)
+    runs = []
+    for jit in (False, True):
+        np.random.seed(0)
+        model = keras.Sequential([layers.Embedding(12, 4, mask_zero=True),
+                                  layers.BatchNormalization(momentum=0.0), layers.LSTM(3),
+                                  layers.Dense(1, activation="sigmoid")])
+        model.layers[0].trainable = False
+        model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=jit)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            history = model.fit(x, y, epochs=3, batch_size=32, verbose=0).history
+        embedded = model.layers[0](x).data[x != 0]  # (one batch an epoch: all of x)
+        np.testing.assert_allclose(model.layers[1].moving_mean, embedded.mean(0), rtol=1e-5,
+                                   atol=1e-6)
+        runs.append((history["loss"], model.layers[1].moving_variance.copy()))
+    np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-5)
+    np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-5)
