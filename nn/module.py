@@ -30,6 +30,22 @@ def _maybe_symbolic(module, args, kwargs):
     graph = sys.modules.get("nn.keras.functional")
     if graph is not None and graph.is_symbolic(args[0]):
         return graph.call_symbolically(module, args, kwargs)
+    if module.keras_layer:
+        return _keras_layer_call(module, args, kwargs)
+    return _plain_call(module, args, kwargs)
+
+
+def _keras_layer_call(module, args, kwargs):
+    """A Keras layer's call, passing the masks kept on its inputs and keeping its outputs'
+    (nn.training.masking: Keras 3's masks on tensors, which reach the layers of a subclassed
+    model's forward); the ordinary call until that module is loaded (no masks exist)."""
+    masking = sys.modules.get("nn.training.masking")
+    if masking is None:
+        return _plain_call(module, args, kwargs)
+    return masking.call_passing_masks(module, args, kwargs, _plain_call)
+
+
+def _plain_call(module, args, kwargs):
     if module._call_hooks is None:
         return module.forward(*args, **kwargs)
     return module._call_hooks.call(module, args, kwargs)
@@ -63,10 +79,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
     _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
+    keras_layer = False  # Keras-style layers (nn.layers.keras_name) pass masks on
 
     def __call__(self, *args, **kwargs):
         if args and type(args[0]) in SYMBOLIC_FIRST:  # nn.keras' functional API (one check)
             return _maybe_symbolic(self, args, kwargs)
+        if self.keras_layer:
+            return _keras_layer_call(self, args, kwargs)
         if self._call_hooks is None:
             return self.forward(*args, **kwargs)
         return self._call_hooks.call(self, args, kwargs)

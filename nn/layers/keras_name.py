@@ -38,6 +38,12 @@ class KerasNamed(KerasWeights):
     Keras' weight lists too (KerasWeights)."""
 
     name = None
+    makes_masks = False  # (nn.training.masking: Embedding and Masking may; read every call)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # on the class itself: Module, which declares it False, may come first in the MRO
+        cls.keras_layer = True
 
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):

@@ -46,6 +46,7 @@ from autograd.variable import Variable, as_variable
 from .. import functional as F
 from ..functional.activation import Softmax
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
+from .masking import carried_mask, carry_mask
 from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
 
 # Keras' loss names -> (canonical name, the fused function, the activation it absorbs).
@@ -111,7 +112,10 @@ class CompiledLoss:
         if final is not None:
             return model.forward_logits(x) if self.takes_logits(final) else model(x)
         with enable_grad():  # (evaluate runs without a graph; here it tells the logits)
-            return self.read_logits(model(x))
+            output = model(x)
+            logits = self.read_logits(output)
+        carry_mask(logits, carried_mask(output))  # (a subclassed model's outputs carry theirs)
+        return logits
 
     def takes_logits(self, final):
         """Whether the loss takes the logits before the model's final activation `final`

@@ -15,44 +15,85 @@ Keras:
 Any other layer given a mask drops it, with Keras' warning. A model keeps its outputs'
 mask (`output_mask`), which fit and evaluate apply to the loss and the metrics (Keras' mean
 over the real steps only).
+
+Sequential and functional models pass masks from layer to layer themselves. Elsewhere (a
+subclassed model's forward) masks travel as in Keras 3, kept on the tensors: a Keras layer
+called on a Variable that carries a mask receives it (unless given mask=), and its outputs
+carry their own (`call_passing_masks`, which Module.__call__ runs for Keras layers; a
+Sequential does the same in its forward). A mask does not survive plain ops between layers
+(`x * 2`), as in Keras.
 """
 import inspect
 import warnings
+import weakref
 from contextvars import ContextVar
 
-from ..layers.lazy_build import in_shape_trial
-
 _TAKES_MASK = {}  # layer class -> whether its forward has a `mask` argument
-_PASSING = ContextVar("rungrad_masks_passed", default=False)  # inside call_with_mask
+_HANDLED = ContextVar("rungrad_mask_handled", default=None)  # the layer call_with_mask runs
+_CARRIED = {}  # id(Variable) -> (a weak reference to it, the mask it carries)
 
 
 def call_with_mask(layer, args, mask, kwargs=None):
     """(outputs, their mask) of layer(*args, **kwargs), given its input's mask (a list of
-    them for a layer of several inputs; None for none)."""
+    them for a layer of several inputs; None for none); a mask= in kwargs is the one."""
     kwargs = kwargs or {}
-    if _given(mask) and takes_mask(layer):
+    if kwargs.get("mask") is not None:
+        mask = kwargs["mask"]
+    elif _given(mask) and takes_mask(layer):
         kwargs = {**kwargs, "mask": mask}
-    token = _PASSING.set(True)
+    token = _HANDLED.set(layer)  # (this call's masks are passed here, not again inside it)
     try:
         outputs = layer(*args, **kwargs)
     finally:
-        _PASSING.reset(token)
+        _HANDLED.reset(token)
     return outputs, output_mask(layer, args[0] if len(args) == 1 else list(args), mask)
 
 
-def warn_unless_passed(layer):
-    """A mask-making layer called outside a Sequential or functional model (a subclassed
-    model's forward, a loop of one's own) says once that nothing passes its mask on there,
-    where Keras would: the layers after it read the padding unless given mask= by hand."""
-    if _PASSING.get() or in_shape_trial() or getattr(layer, "_mask_warned", False):
+def call_passing_masks(layer, args, kwargs, call):
+    """A Keras layer's call (`call(layer, args, kwargs)` runs it) with Keras 3's masks on
+    tensors: the mask its input carries is given to it, and its outputs carry theirs."""
+    handled = _HANDLED.get()
+    if handled is None and not _CARRIED and not kwargs and not makes_masks(layer):
+        return call(layer, args, kwargs)  # (no mask anywhere: the usual call, fast)
+    if handled is layer:  # call_with_mask's own call: it passes the masks
+        token = _HANDLED.set(None)  # (the layers inside pass theirs)
+        try:
+            return call(layer, args, kwargs)
+        finally:
+            _HANDLED.reset(token)
+    mask = kwargs.get("mask")
+    if mask is None and args:
+        mask = carried_mask(args[0] if len(args) == 1 else list(args))
+    if not _given(mask) and not makes_masks(layer):
+        return call(layer, args, kwargs)
+    outputs, out_mask = call_with_mask(layer, args, mask, kwargs)
+    carry_mask(outputs, out_mask)
+    return outputs
+
+
+def carry_mask(outputs, mask):
+    """Let `outputs` (a Variable, or a tuple or list of them, with a list of masks or one
+    mask for all) carry `mask` to the Keras layers they are given to."""
+    if isinstance(outputs, (tuple, list)):
+        masks = mask if isinstance(mask, (tuple, list)) else [mask] * len(outputs)
+        for y, m in zip(outputs, masks):
+            carry_mask(y, m)
         return
-    object.__setattr__(layer, "_mask_warned", True)
-    warnings.warn(f"{type(layer).__name__} makes a mask (nn.training.masking), which "
-                  "Sequential and functional models pass to the layers after it; called on "
-                  "its own (in a subclassed model's forward), nothing passes it on: give it "
-                  "to the layers that use it, mask=layer.compute_mask(inputs) (the recurrent "
-                  "layers, Bidirectional, GlobalAveragePooling1D), or this warning is right",
-                  stacklevel=3)
+    if mask is None or not hasattr(outputs, "__weakref__"):
+        return
+    key = id(outputs)
+    _CARRIED[key] = (weakref.ref(outputs, lambda _, key=key: _CARRIED.pop(key, None)), mask)
+
+
+def carried_mask(x):
+    """The mask x carries (a list of them for a list of tensors), or None."""
+    if not _CARRIED:
+        return None
+    if isinstance(x, (tuple, list)):
+        masks = [carried_mask(item) for item in x]
+        return masks if _given(masks) else None
+    entry = _CARRIED.get(id(x))
+    return entry[1] if entry is not None and entry[0]() is x else None
 
 
 def output_mask(layer, inputs, mask):
@@ -91,4 +132,5 @@ def _given(mask):
     return mask is not None
 
 
-__all__ = ["call_with_mask", "output_mask", "takes_mask", "makes_masks", "warn_unless_passed"]
+__all__ = ["call_with_mask", "call_passing_masks", "carry_mask", "carried_mask", "output_mask",
+           "takes_mask", "makes_masks"]

@@ -44,6 +44,7 @@ from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
 from .compile_options import jit_choice, loss_weight
 from .losses import resolve_loss
+from .masking import carried_mask
 from .metrics import resolve_metrics
 from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
@@ -417,7 +418,7 @@ class Model(Module, KerasWeights):
         w_batch when given): (loss, model output, its mask or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         inputs = compiled.inputs(self, each(as_variable, x_batch))
-        mask = _output_mask(self)
+        mask = _output_mask(self, inputs)
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
@@ -507,7 +508,7 @@ class Model(Module, KerasWeights):
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, each(as_variable, x_batch))
-                mask = _output_mask(self)
+                mask = _output_mask(self, inputs)
                 count = sample_count(x_batch)
                 total += float(compiled(inputs, y_batch, w_batch, mask).data) * count
                 seen += count
@@ -632,10 +633,13 @@ def _behaviour(training):
     return train_behaviour() if training else test_mode()
 
 
-def _output_mask(model):
-    """The mask of the outputs of the model's last forward (nn.training.masking), or None
-    (also for a model of several outputs none of which has one)."""
+def _output_mask(model, outputs):
+    """The mask of `outputs`, those of the model's last forward (nn.training.masking): what
+    a Sequential or functional model kept, else (a subclassed model) what they carry; None
+    also for several outputs none of which has one."""
     mask = getattr(model, "_output_mask", None)
+    if mask is None:
+        mask = carried_mask(outputs)
     if isinstance(mask, (list, tuple)) and all(m is None for m in mask):
         return None
     return mask

@@ -12,7 +12,7 @@ from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import shape_trial
 from ..layers.linear import Dense, Linear
 from ..module import Module
-from .masking import call_with_mask, makes_masks, output_mask
+from .masking import call_with_mask, carried_mask, carry_mask, makes_masks, output_mask
 from .model import Model
 from .summary import is_built
 
@@ -145,9 +145,13 @@ class Sequential(Model):
 
     def forward(self, x, mask=None):
         """The layers in turn on x; `mask`: Keras' mask of x (a Sequential inside a model
-        that passes masks on, nn.training.masking), given to the layers as they take it."""
+        that passes masks on, nn.training.masking), given to the layers as they take it;
+        else the mask x carries (in a subclassed model's forward), and the outputs carry
+        theirs."""
         self._note_sample(x)
         shapes, previous = [], None
+        if mask is None:
+            mask = carried_mask(x)
         masked = mask is not None or self._makes_masks()
         for name, layer in self._modules.items():
             if isinstance(x, tuple):
@@ -160,6 +164,7 @@ class Sequential(Model):
             previous = (name, layer)
         self._output_shapes = shapes
         object.__setattr__(self, "_output_mask", mask)
+        carry_mask(x, mask)
         return x
 
     def _makes_masks(self):

@@ -12,7 +12,6 @@ from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
 from ...module import Module
-from ...training.masking import warn_unless_passed
 
 
 class Embedding(Module, KerasNamed):
@@ -53,8 +52,6 @@ class Embedding(Module, KerasNamed):
         fill(self.embeddings, self.embeddings_initializer)
 
     def forward(self, inputs):
-        if self.mask_zero:
-            warn_unless_passed(self)
         return embedding(_indices(inputs), self.embeddings)
 
     @property

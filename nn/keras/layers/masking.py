@@ -4,7 +4,6 @@ from autograd.variable import as_variable
 
 from ...layers.config import init_config
 from ...module import Module
-from ...training.masking import warn_unless_passed
 from ._base import KerasLayer
 
 
@@ -21,7 +20,6 @@ class Masking(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs):
-        warn_unless_passed(self)
         x = as_variable(inputs)
         keep = self.compute_mask(x)
         return ops.where(keep.reshape(tuple(keep.shape) + (1,)), x, 0.0)

@@ -11,11 +11,9 @@ import nn.keras as keras
 from autograd import Variable, gradcheck
 from nn.functional.stepwise_recurrence import stepwise_recurrence
 from nn.keras import layers
+from nn.training import masking
 
 RECURRENT = [layers.SimpleRNN, layers.LSTM, layers.GRU]
-# (these tests call mask-making layers on their own and pass the mask by hand, which the
-# warning of test_a_mask_made_outside_a_model_warns_once asks for)
-pytestmark = pytest.mark.filterwarnings("ignore:.*makes a mask:UserWarning")
 
 
 def _padded(rng, lengths, steps, vocabulary=9):
@@ -217,17 +215,66 @@ def test_a_saved_model_keeps_mask_zero(tmp_path):
     np.testing.assert_allclose(loaded(x).data, before, rtol=1e-6)
 
 
-def test_a_mask_made_outside_a_model_warns_once():
-    """Outside Sequential and functional models nothing passes a mask on (Keras would, in
-    a subclassed model): the layer that makes one says so, once."""
-    embed = layers.Embedding(9, 3, mask_zero=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        embed(np.array([[1, 0]]))
-        embed(np.array([[2, 0]]))
-        keras.Sequential([layers.Embedding(9, 3, mask_zero=True), layers.LSTM(2)])(
-            np.array([[1, 0]]))
-    assert [str(w.message).split(" ")[:3] for w in caught] == [["Embedding", "makes", "a"]]
+class _SubclassedTagger(keras.Model):
+    """The tagger of test_fit_takes_the_mean_over_the_real_steps_only, subclassed."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = layers.Embedding(12, 8, mask_zero=True)
+        self.lstm = layers.LSTM(16, return_sequences=True)
+        self.classify = layers.Dense(3, activation="softmax")
+
+    def forward(self, tokens):
+        return self.classify(self.lstm(self.embed(tokens)))
+
+
+def test_masks_pass_through_a_subclassed_models_forward():
+    """Keras 3's masks on tensors: in a subclassed model's forward each layer gets the mask
+    its input carries, and fit takes the loss over the real steps, as the Sequential twin
+    with the same weights does (eager and captured)."""
+    rng = np.random.default_rng(4)
+    x, _ = _padded(rng, rng.integers(2, 7, 48), 6, vocabulary=12)
+    y = x % 3
+    losses = []
+    for jit in (False, True):
+        np.random.seed(0)
+        model = _SubclassedTagger()
+        np.random.seed(0)
+        twin = keras.Sequential([layers.Embedding(12, 8, mask_zero=True),
+                                 layers.LSTM(16, return_sequences=True),
+                                 layers.Dense(3, activation="softmax")])
+        twin.build((None, 6))
+        model(x[:1])
+        for mine, theirs in zip(model.parameters(), twin.parameters()):
+            mine.data[...] = theirs.data
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            np.testing.assert_allclose(model(x).data, twin(x).data, rtol=1e-6)
+        for m in (model, twin):
+            m.compile(optimizer=keras.optimizers.Adam(0.02),
+                      loss="sparse_categorical_crossentropy", jit_compile=jit)
+        history = model.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0).history
+        expected = twin.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0).history
+        np.testing.assert_allclose(history["loss"], expected["loss"], rtol=1e-5)
+        losses.append(history["loss"])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+
+
+def test_a_carried_mask_is_given_unless_one_is_passed_and_dies_with_its_tensor():
+    embed, lstm = layers.Embedding(9, 3, mask_zero=True), layers.LSTM(2)
+    tokens = np.array([[1, 2, 0, 0]])
+    x = embed(tokens)
+    np.testing.assert_allclose(lstm(x).data, lstm(embed(tokens[:, :2])).data, rtol=1e-6)
+    everything = Variable(np.ones((1, 4), bool))
+    np.testing.assert_allclose(lstm(x, mask=everything).data, lstm(x.detach()).data)
+    assert masking.carried_mask(x * 1.0) is None  # plain ops drop it, as Keras'
+    inner = keras.Sequential([layers.LSTM(2, return_sequences=True)])  # a Sequential too
+    np.testing.assert_allclose(inner(x).data[:, :2], inner(embed(tokens[:, :2])).data,
+                               rtol=1e-6)
+    np.testing.assert_array_equal(masking.carried_mask(inner(x)).data, tokens != 0)
+    count = len(masking._CARRIED)
+    del x
+    assert len(masking._CARRIED) == count - 1
 
 
 def test_a_sequential_inside_a_model_passes_masks_through():
