@@ -109,19 +109,28 @@ def test_masking_layer_zeroes_and_masks_the_padding_steps():
     np.testing.assert_allclose(model(padded).data, model(np.ones((1, 2, 2))).data, rtol=1e-12)
 
 
+def _tagged_tokens():
+    """48 padded token sequences of 6 steps, each token tagged with its value mod 3."""
+    rng = np.random.default_rng(4)
+    x, _ = _padded(rng, rng.integers(2, 7, 48), 6, vocabulary=12)
+    return x, x % 3
+
+
+def _sequential_tagger():
+    return keras.Sequential([layers.Embedding(12, 8, mask_zero=True),
+                             layers.LSTM(16, return_sequences=True),
+                             layers.Dense(3, activation="softmax")])
+
+
 def test_fit_takes_the_mean_over_the_real_steps_only():
     """A tagger (return_sequences to the output): fit's and evaluate's loss and accuracy
     are Keras' masked means, eager and captured alike, and the padding tokens never get
     a gradient (their embedding row stays as drawn)."""
-    rng = np.random.default_rng(4)
-    x, _ = _padded(rng, rng.integers(2, 7, 48), 6, vocabulary=12)
-    y = x % 3
+    x, y = _tagged_tokens()
     histories = []
     for jit in (False, True):
         np.random.seed(0)
-        model = keras.Sequential([layers.Embedding(12, 8, mask_zero=True),
-                                  layers.LSTM(16, return_sequences=True),
-                                  layers.Dense(3, activation="softmax")])
+        model = _sequential_tagger()
         model.compile(optimizer=keras.optimizers.Adam(0.02),
                       loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"], jit_compile=jit)
@@ -216,7 +225,7 @@ def test_a_saved_model_keeps_mask_zero(tmp_path):
 
 
 class _SubclassedTagger(keras.Model):
-    """The tagger of test_fit_takes_the_mean_over_the_real_steps_only, subclassed."""
+    """_sequential_tagger, subclassed."""
 
     def __init__(self):
         super().__init__()
@@ -232,17 +241,13 @@ def test_masks_pass_through_a_subclassed_models_forward():
     """Keras 3's masks on tensors: in a subclassed model's forward each layer gets the mask
     its input carries, and fit takes the loss over the real steps, as the Sequential twin
     with the same weights does (eager and captured)."""
-    rng = np.random.default_rng(4)
-    x, _ = _padded(rng, rng.integers(2, 7, 48), 6, vocabulary=12)
-    y = x % 3
+    x, y = _tagged_tokens()
     losses = []
     for jit in (False, True):
         np.random.seed(0)
         model = _SubclassedTagger()
         np.random.seed(0)
-        twin = keras.Sequential([layers.Embedding(12, 8, mask_zero=True),
-                                 layers.LSTM(16, return_sequences=True),
-                                 layers.Dense(3, activation="softmax")])
+        twin = _sequential_tagger()
         twin.build((None, 6))
         model(x[:1])
         for mine, theirs in zip(model.parameters(), twin.parameters()):
