@@ -16,12 +16,12 @@ from autograd.backend import get_array_module
 from autograd.blocks import in_blocks
 from autograd.capture import replayed
 from autograd.config import enable_grad
+from autograd.variable import mark_modified
 from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
 from optim.optimizer import check_nonnegative
 
-_UNSUPPORTED = {"use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
-                "loss_scale_factor": None, "gradient_accumulation_steps": None}
+_UNSUPPORTED = {"loss_scale_factor": None, "gradient_accumulation_steps": None}
 
 
 class KerasOptimizer:
@@ -32,7 +32,8 @@ class KerasOptimizer:
     decoupled_weight_decay = True  # Keras decays the weights, never the gradient
 
     def _keras_options(self, weight_decay=None, clipnorm=None, clipvalue=None,
-                       global_clipnorm=None, name=None, **rest):
+                       global_clipnorm=None, name=None, use_ema=False, ema_momentum=0.99,
+                       ema_overwrite_frequency=None, **rest):
         who = type(self).__name__
         for key, value in rest.items():
             if key not in _UNSUPPORTED:
@@ -47,6 +48,8 @@ class KerasOptimizer:
             if value is not None:
                 check_nonnegative(value, key, who)
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = _ema_options(
+            use_ema, ema_momentum, ema_overwrite_frequency, who)
         self.name = name or who
         return 0.0 if weight_decay is None else weight_decay
 
@@ -54,7 +57,9 @@ class KerasOptimizer:
     def keras_options(self):
         """The common arguments given, which model.save keeps (the groups hold the rest)."""
         return {"clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-                "global_clipnorm": self.global_clipnorm, "name": self.name}
+                "global_clipnorm": self.global_clipnorm, "name": self.name,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency}
 
     @replayed
     def step(self, closure=None):
@@ -65,7 +70,41 @@ class KerasOptimizer:
                 loss = closure()
         self._clip()
         super().step()
+        if self.use_ema:
+            self._update_averages()
         return loss
+
+    def _update_averages(self):
+        """Keras' moving average of each trainable weight (use_ema), kept in its state:
+        average = m * average + (1 - m) * w after each update (w itself after the first);
+        every ema_overwrite_frequency updates the weights take their averages."""
+        momentum, every = self.ema_momentum, self.ema_overwrite_frequency
+        for group in self.param_groups:
+            for p in group["params"]:
+                if not p.requires_grad:
+                    continue
+                w = p.data
+                state = self._state_for(p, group, get_array_module(w))
+                average = state.get("average")
+                if average is None:
+                    state["average"], state["average_steps"] = w.copy(), 1
+                else:
+                    for a, x in in_blocks(average, w):
+                        a *= momentum
+                        a += (1.0 - momentum) * x
+                    state["average_steps"] += 1
+                if every and state["average_steps"] % every == 0:
+                    _take_average(p, state)
+
+    def finalize_variable_values(self, var_list):
+        """Keras' end of fit: with use_ema, each variable of `var_list` that has a moving
+        average takes it (fit calls this after its last epoch)."""
+        if not self.use_ema:
+            return
+        for p in var_list:
+            state = self.state.get(p)
+            if state and state.get("average") is not None:
+                _take_average(p, state)
 
     def _clip(self):
         if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
@@ -85,6 +124,25 @@ class KerasOptimizer:
         for (p, g), norm in zip(pairs, norms):
             if norm > limit:  # Keras' clip_by_norm: g * limit / max(norm, limit)
                 _set_grad(p, g * (limit / norm), done)
+
+
+def _ema_options(use_ema, momentum, overwrite_frequency, who):
+    """Keras' EMA arguments, checked as Keras checks them."""
+    momentum = float(momentum)
+    if use_ema and not 0.0 <= momentum <= 1.0:
+        raise ValueError(f"{who}: ema_momentum must be in [0, 1], got {momentum}")
+    if overwrite_frequency is not None and (
+            not isinstance(overwrite_frequency, int) or isinstance(overwrite_frequency, bool)
+            or overwrite_frequency < 1):
+        raise ValueError(f"{who}: ema_overwrite_frequency must be an int >= 1 or None, got "
+                         f"{overwrite_frequency!r}")
+    return bool(use_ema), momentum, overwrite_frequency
+
+
+def _take_average(p, state):
+    """The weight p takes its moving average (in place: views and optimizers keep it)."""
+    p.data[...] = state["average"]
+    mark_modified(p)
 
 
 class SGD(KerasOptimizer, optim.SGD):

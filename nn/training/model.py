@@ -346,6 +346,9 @@ class Model(Module, KerasWeights):
             runner.call("on_epoch_end", epoch, logs)
             if self._stopping() or _used_up(train, ahead=False):
                 break
+        finalize = getattr(self.optimizer, "finalize_variable_values", None)
+        if finalize is not None and epochs > initial_epoch:  # (Keras': EMA weights, if kept)
+            finalize([p for p in self.parameters() if p.requires_grad])
         runner.call("on_train_end", logs)
         return history
 

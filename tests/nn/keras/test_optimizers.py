@@ -31,6 +31,11 @@ def test_each_step_matches_keras(case):
         for i, p in enumerate(params):
             np.testing.assert_allclose(p.data, REFERENCE[f"{case}_{k}_{i}"], rtol=1e-12,
                                        atol=1e-14, err_msg=f"{case}, step {k}, variable {i}")
+    if kwargs.get("use_ema"):  # fit's end: the variables take their moving averages
+        opt.finalize_variable_values(params)
+        for i, p in enumerate(params):
+            np.testing.assert_allclose(p.data, REFERENCE[f"{case}_final_{i}"], rtol=1e-12,
+                                       atol=1e-14, err_msg=f"{case}, final, variable {i}")
 
 
 def test_keras_defaults_and_names():
@@ -44,8 +49,12 @@ def test_keras_defaults_and_names():
 
 
 def test_unsupported_and_bad_arguments_are_named():
-    with pytest.raises(NotImplementedError, match="Adam: use_ema=True is not supported"):
-        keras.optimizers.Adam(use_ema=True)
+    with pytest.raises(NotImplementedError, match="Adam: loss_scale_factor=2.0 is not "):
+        keras.optimizers.Adam(loss_scale_factor=2.0)
+    with pytest.raises(ValueError, match=r"Adam: ema_momentum must be in \[0, 1\], got 1.5"):
+        keras.optimizers.Adam(use_ema=True, ema_momentum=1.5)
+    with pytest.raises(ValueError, match="SGD: ema_overwrite_frequency must be an int >= 1"):
+        keras.optimizers.SGD(use_ema=True, ema_overwrite_frequency=0)
     with pytest.raises(TypeError, match="SGD: unexpected argument 'lr'"):
         keras.optimizers.SGD(lr=0.1)
     with pytest.raises(ValueError, match="give only one of clipnorm, clipvalue"):
@@ -107,20 +116,49 @@ def test_keras_import_lines_for_callbacks_regularizers_initializers():
     assert keras.initializers.get is nn.initializers.get
 
 
-def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
+def _sum_regression():
+    """32 samples of 3 features, the target their sum, and a Dense(1) model for it."""
     rng = np.random.default_rng(1)
     x = rng.normal(size=(32, 3)).astype(np.float32)
-    y = x.sum(axis=1, keepdims=True)
     np.random.seed(1)
-    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    return x, x.sum(axis=1, keepdims=True), keras.Sequential([keras.Input(shape=(3,)),
+                                                               keras.layers.Dense(1)])
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_fit_with_ema_ends_on_the_moving_averages(jit):
+    """use_ema: during fit the weights follow the updates; after its last epoch they are the
+    moving averages (Keras' finalize_variable_values), the same eager and captured."""
+    x, y, model = _sum_regression()
+    _, _, twin = _sum_regression()  # (the same weights)
+    model.compile(optimizer=keras.optimizers.Adam(0.05, use_ema=True, ema_momentum=0.5),
+                  loss="mse", jit_compile=jit)
+    twin.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse", jit_compile=jit)
+    seen = []
+    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, callbacks=[
+        keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(
+            model.get_weights()))])
+    twin.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    for mine, theirs in zip(seen[-1], twin.get_weights()):  # the updates as without EMA
+        np.testing.assert_allclose(mine, theirs, rtol=1e-6)
+    for p in model.parameters():
+        np.testing.assert_array_equal(p.data, model.optimizer.state[p]["average"])
+    for final, last in zip(model.get_weights(), seen[-1]):
+        assert not np.allclose(final, last)  # (the average lags the last update)
+
+
+def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
+    x, y, model = _sum_regression()
     model.compile(optimizer=keras.optimizers.RMSprop(momentum=0.5, clipvalue=0.1,
-                                                     name="slow"), loss="mse")
+                                                     name="slow", use_ema=True,
+                                                     ema_overwrite_frequency=5), loss="mse")
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     model.save(tmp_path / "m.keras")
     loaded = nn.load_model(tmp_path / "m.keras")
     assert type(loaded.optimizer) is keras.optimizers.RMSprop
-    assert loaded.optimizer.keras_options == {"clipnorm": None, "clipvalue": 0.1,
-                                              "global_clipnorm": None, "name": "slow"}
+    assert loaded.optimizer.keras_options == {
+        "clipnorm": None, "clipvalue": 0.1, "global_clipnorm": None, "name": "slow",
+        "use_ema": True, "ema_momentum": 0.99, "ema_overwrite_frequency": 5}
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     loaded.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
