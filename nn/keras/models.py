@@ -1,6 +1,8 @@
-"""Keras' `keras.models`: Sequential, Model and load_model (nn's own, as nn.keras has them)."""
+"""Keras' `keras.models`: Sequential, Model, load_model and clone_model (nn's own, as nn.keras
+has them)."""
+from ..training.clone import clone_model
 from ..training.model import Model
 from ..training.saving import load_model
 from ..training.sequential import Sequential
 
-__all__ = ["Sequential", "Model", "load_model"]
+__all__ = ["Sequential", "Model", "load_model", "clone_model"]

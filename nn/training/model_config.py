@@ -32,9 +32,10 @@ _SAVE_WEIGHTS = "save the weights alone with model.save_weights(path) instead"
 class Writer:
     """Turns a model into JSON-able specs, collecting the arrays they refer to."""
 
-    def __init__(self):
+    def __init__(self, who="model.save"):
         self.arrays = []
         self.placed = {}  # id(layer) -> the container path where it was first written
+        self.who = who  # (what errors name: model.save, clone_model)
 
     # ----- the architecture -----
     def module(self, module, where="the model", path=()):
@@ -51,10 +52,11 @@ class Writer:
             return spec
         name = name_of(cls, type)
         if name is None:
-            raise TypeError(f"model.save: {where} is a {cls.__qualname__}, which rungrad cannot "
+            raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, which rungrad cannot "
                             "rebuild: a subclassed model or layer needs @nn.register and a "
                             f"get_config() to be saved whole; {_SAVE_WEIGHTS}")
-        return {"class_name": name, "config": self.value(_config_of(module, where), where)}
+        config = _config_of(module, where, self.who)
+        return {"class_name": name, "config": self.value(config, where)}
 
     def _child(self, child, path):
         """A container's child; one written before (a layer used twice) by reference."""
@@ -114,12 +116,12 @@ class Writer:
         name = name_of(cls, type) or (cls.__name__ if getattr(optim, cls.__name__, None) is cls
                                       else None)
         if name is None:
-            raise TypeError(f"model.save: the optimizer {cls.__qualname__} is neither one of "
+            raise TypeError(f"{self.who}: the optimizer {cls.__qualname__} is neither one of "
                             f"optim's nor registered (@nn.register); {_SAVE_WEIGHTS}")
         names = {id(p): n for n, p in model.named_parameters()}
         held = [p for group in opt.param_groups for p in group["params"]]
         if any(id(p) not in names for p in held):
-            raise ValueError("model.save: the optimizer holds parameters that are not the "
+            raise ValueError(f"{self.who}: the optimizer holds parameters that are not the "
                              f"model's; {_SAVE_WEIGHTS}")
         state = opt.state_dict()  # parameters numbered in `held` order
         spec = {"class_name": name, "defaults": self.value(opt.defaults, "the optimizer"),
@@ -137,7 +139,7 @@ class Writer:
         cls = type(obj)
         name = name_of(cls, type)
         if name is None:
-            raise TypeError(f"model.save: {where}, a {cls.__qualname__}, is neither one of "
+            raise TypeError(f"{self.who}: {where}, a {cls.__qualname__}, is neither one of "
                             f"nn.keras' nor registered (@nn.register); {_SAVE_WEIGHTS}")
         return {"__keras__": [name, self.value(obj.get_config(), f"{where} ({name})")]}
 
@@ -170,15 +172,15 @@ class Writer:
             return {"__array__": len(self.arrays) - 1}
         if callable(value):
             return self._by_name(value, where)
-        raise TypeError(f"model.save: {where}: cannot save a {type(value).__name__} "
+        raise TypeError(f"{self.who}: {where}: cannot save a {type(value).__name__} "
                         f"({value!r}) in a config; {_SAVE_WEIGHTS}")
 
     def _dict(self, value, where):
         if not all(isinstance(k, str) for k in value):
-            raise TypeError(f"model.save: {where}: config keys must be strings, got "
+            raise TypeError(f"{self.who}: {where}: config keys must be strings, got "
                             f"{sorted(map(repr, value))}")
         if len(value) == 1 and next(iter(value)) in _TAGS:
-            raise ValueError(f"model.save: {where}: the key {next(iter(value))!r} is reserved")
+            raise ValueError(f"{self.who}: {where}: the key {next(iter(value))!r} is reserved")
         return {k: self.value(v, f"{where}: {k!r}") for k, v in value.items()}
 
     def _by_name(self, obj, where):
@@ -188,7 +190,7 @@ class Writer:
             shown = getattr(obj, "__qualname__", type(obj).__name__)
             if shown == "<lambda>":
                 shown = "a lambda (give it a name with def)"
-            raise TypeError(f"model.save: {where}: {shown} is neither one of rungrad's "
+            raise TypeError(f"{self.who}: {where}: {shown} is neither one of rungrad's "
                             "(nn, nn.functional) nor registered: decorate it with @nn.register; "
                             f"or {_SAVE_WEIGHTS}")
         return {"__class__" if kind is type else "__function__": name}
@@ -329,7 +331,7 @@ def _from_config(cls, config):
     return from_config(config) if from_config is not None else cls(**config)
 
 
-def _config_of(module, where):
+def _config_of(module, where, who):
     """The layer's get_config(); {} for a class made without arguments; the constructor's
     arguments read back for rungrad's own layers that have no get_config."""
     cls = type(module)
@@ -341,8 +343,8 @@ def _config_of(module, where):
         if cls.__module__.split(".")[0] == "nn":
             return init_config(module)
     except NotImplementedError as exc:
-        raise TypeError(f"model.save: {where}: {exc}; or {_SAVE_WEIGHTS}") from None
-    raise TypeError(f"model.save: {where} is a {cls.__qualname__}, whose constructor takes "
+        raise TypeError(f"{who}: {where}: {exc}; or {_SAVE_WEIGHTS}") from None
+    raise TypeError(f"{who}: {where} is a {cls.__qualname__}, whose constructor takes "
                     "arguments but which has no get_config() returning them (Keras' "
                     f"contract); write one, or {_SAVE_WEIGHTS}")
 

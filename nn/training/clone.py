@@ -1,0 +1,24 @@
+"""Keras' clone_model: a new model of the same architecture, with fresh weights."""
+from .model_config import Reader, Writer
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
+                recursive=False, custom_objects=None):
+    """A model built from `model`'s architecture (as model.save writes it), its layers new
+    and drawn afresh from their initializers (the weights are not copied: set_weights does
+    that), not compiled, as Keras' clone_model. `custom_objects`: as load_model's, for
+    registered layers of your own. Keras' input_tensors, clone_function, call_function and
+    recursive, which rebuild a model another way, are refused by name."""
+    for name, value in (("input_tensors", input_tensors), ("clone_function", clone_function),
+                        ("call_function", call_function)):
+        if value is not None:
+            raise NotImplementedError(f"clone_model: {name} is not supported by rungrad; "
+                                      "clone the model, then change it")
+    if recursive:
+        raise NotImplementedError("clone_model: recursive=True is not supported by rungrad")
+    writer = Writer("clone_model")
+    spec = writer.module(model)
+    return Reader(writer.arrays, custom_objects).module(spec)
+
+
+__all__ = ["clone_model"]
