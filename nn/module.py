@@ -30,7 +30,7 @@ def _maybe_symbolic(module, args, kwargs):
     graph = sys.modules.get("nn.keras.functional")
     if graph is not None and graph.is_symbolic(args[0]):
         return graph.call_symbolically(module, args, kwargs)
-    if module.keras_layer:
+    if module._keras_layer:
         return _keras_layer_call(module, args, kwargs)
     return _plain_call(module, args, kwargs)
 
@@ -79,12 +79,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
     _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
-    keras_layer = False  # Keras-style layers (nn.layers.keras_name) pass masks on
+    _keras_layer = False  # Keras-style layers (nn.layers.keras_name) pass masks on
 
     def __call__(self, *args, **kwargs):
         if args and type(args[0]) in SYMBOLIC_FIRST:  # nn.keras' functional API (one check)
             return _maybe_symbolic(self, args, kwargs)
-        if self.keras_layer:
+        if self._keras_layer:
             return _keras_layer_call(self, args, kwargs)
         if self._call_hooks is None:
             return self.forward(*args, **kwargs)

@@ -43,7 +43,7 @@ class KerasNamed(KerasWeights):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # on the class itself: Module, which declares it False, may come first in the MRO
-        cls.keras_layer = True
+        cls._keras_layer = True
 
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
