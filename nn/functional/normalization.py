@@ -77,10 +77,10 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     also takes one value per channel (its variance 0). training=False normalizes with the
     running statistics. weight, bias: (C,) or None. Returns a Variable shaped like x.
 
-    mask: Keras' masked moments (with unbiased=False only): booleans (N, *spatial), the
-    batch statistics taken over the True positions alone (sums divided by their count
-    + 1e-7, Keras' epsilon); every position is normalized with them. Ignored when
-    training=False, as in Keras.
+    mask: Keras' masked moments (with unbiased=False only): booleans (N, *spatial), or of
+    x's shape, the batch statistics taken over the True positions alone (sums divided by
+    their count + 1e-7, Keras' epsilon); every position is normalized with them. Ignored
+    when training=False, as in Keras.
     """
     x = as_variable(x)
     _check_input(x)
@@ -202,11 +202,13 @@ def _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentu
                          "the biased one: give unbiased=False")
     mask = as_variable(mask, who="batch_norm: the mask")
     spatial = (x.shape[0],) + tuple(x.shape[2:])
-    if tuple(mask.shape) != spatial:
+    if tuple(mask.shape) == spatial:
+        mask = reshape(mask, (x.shape[0], 1) + tuple(x.shape[2:]))
+    elif tuple(mask.shape) != tuple(x.shape):
         raise ValueError(f"batch_norm: a mask of shape {tuple(mask.shape)} does not fit an input "
-                         f"of shape {tuple(x.shape)} (expected {spatial}: the input without "
-                         "its channel axis)")
-    present = astype(reshape(mask, (x.shape[0], 1) + tuple(x.shape[2:])), x.dtype)
+                         f"of shape {tuple(x.shape)} (expected {spatial}, the input without "
+                         "its channel axis, or the input's shape)")
+    present = astype(mask, x.dtype)
     axes = (0,) + tuple(range(2, x.ndim))
     count = sum(present, axes, keepdims=True) + _KERAS_EPSILON
     mean = sum(x * present, axes, keepdims=True) / count

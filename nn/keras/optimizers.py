@@ -24,12 +24,38 @@ from optim.optimizer import check_nonnegative
 _UNSUPPORTED = {"loss_scale_factor": None, "gradient_accumulation_steps": None}
 
 
+class _Hyper:
+    """A Keras hyperparameter attribute (`sgd.momentum`, `adam.beta_1`) read from the first
+    group, and set in every group (and the defaults), under optim's key; `index`: the item
+    of a pair such as betas."""
+
+    def __init__(self, key, index=None):
+        self.key, self.index = key, index
+
+    def __get__(self, opt, owner=None):
+        if opt is None:
+            return self
+        value = (opt.param_groups[0] if opt.param_groups else opt.defaults)[self.key]
+        return value if self.index is None else value[self.index]
+
+    def __set__(self, opt, value):
+        for group in [opt.defaults, *opt.param_groups]:
+            new = value
+            if self.index is not None:
+                pair = list(group[self.key])
+                pair[self.index] = value
+                new = tuple(pair)
+            opt._validate({**group, self.key: new})
+            group[self.key] = new
+
+
 class KerasOptimizer:
     """What every Keras optimizer shares: its common arguments (`**options` of the classes
     below: weight_decay, clipnorm, clipvalue, global_clipnorm, name) and clipping before the
     update. Mixed in before the optim class whose state and groups it uses."""
 
     decoupled_weight_decay = True  # Keras decays the weights, never the gradient
+    weight_decay = _Hyper("weight_decay")  # (Keras' attributes, see _Hyper)
 
     def _keras_options(self, weight_decay=None, clipnorm=None, clipvalue=None,
                        global_clipnorm=None, name=None, use_ema=False, ema_momentum=0.99,
@@ -127,13 +153,13 @@ class KerasOptimizer:
 
 
 def _ema_options(use_ema, momentum, overwrite_frequency, who):
-    """Keras' EMA arguments, checked as Keras checks them."""
+    """Keras' EMA arguments, checked as Keras checks them: with use_ema only, and a
+    frequency of 0 or None meaning never."""
     momentum = float(momentum)
     if use_ema and not 0.0 <= momentum <= 1.0:
         raise ValueError(f"{who}: ema_momentum must be in [0, 1], got {momentum}")
-    if overwrite_frequency is not None and (
-            not isinstance(overwrite_frequency, int) or isinstance(overwrite_frequency, bool)
-            or overwrite_frequency < 1):
+    if use_ema and overwrite_frequency and (
+            not isinstance(overwrite_frequency, int) or overwrite_frequency < 1):
         raise ValueError(f"{who}: ema_overwrite_frequency must be an int >= 1 or None, got "
                          f"{overwrite_frequency!r}")
     return bool(use_ema), momentum, overwrite_frequency
@@ -145,9 +171,17 @@ def _take_average(p, state):
     mark_modified(p)
 
 
+class _Moments(KerasOptimizer):
+    """Keras' attributes of the optimizers that keep moment estimates (Adam's family)."""
+
+    beta_1, beta_2, epsilon = _Hyper("betas", 0), _Hyper("betas", 1), _Hyper("eps")
+
+
 class SGD(KerasOptimizer, optim.SGD):
     """Keras' SGD: m <- momentum m - lr g; w <- w + m (Nesterov: w + momentum m - lr g);
     without momentum w <- w - lr g."""
+
+    momentum, nesterov = _Hyper("momentum"), _Hyper("nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **options):
         decay = self._keras_options(**options)
@@ -184,6 +218,9 @@ class RMSprop(KerasOptimizer, optim.RMSprop):
     a <- rho a + (1 - rho) g); u = lr g / sqrt(d); with momentum m <- momentum m + u and
     w <- w - m, else w <- w - u."""
 
+    rho, momentum, epsilon = _Hyper("alpha"), _Hyper("momentum"), _Hyper("eps")
+    centered = _Hyper("centered")
+
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, **options):
         decay = self._keras_options(**options)
@@ -214,10 +251,12 @@ def _keras_rmsprop_block(xp, w, g, v, a, m, h):
     w -= step
 
 
-class Adam(KerasOptimizer, optim.Adam):
+class Adam(_Moments, optim.Adam):
     """Keras' Adam: m <- m + (g - m)(1 - beta_1); v <- v + (g^2 - v)(1 - beta_2);
     w <- w - alpha m / (sqrt(v) + eps) with alpha = lr sqrt(1 - beta_2^t) / (1 - beta_1^t)
     (AMSGrad: the largest v so far)."""
+
+    amsgrad = _Hyper("amsgrad")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **options):
@@ -249,6 +288,9 @@ class Adagrad(KerasOptimizer, optim.Adagrad):
     """Keras' Adagrad: s <- s + g^2 (from initial_accumulator_value);
     w <- w - lr g / sqrt(s + eps)."""
 
+    epsilon = _Hyper("eps")
+    initial_accumulator_value = _Hyper("initial_accumulator_value")
+
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  **options):
         decay = self._keras_options(**options)
@@ -269,12 +311,14 @@ class Adadelta(KerasOptimizer, optim.Adadelta):
     delta = sqrt(u + eps) / sqrt(v + eps) g; u <- rho u + (1 - rho) delta^2;
     w <- w - lr delta."""
 
+    rho, epsilon = _Hyper("rho"), _Hyper("eps")
+
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **options):
         decay = self._keras_options(**options)
         super().__init__(lr=learning_rate, rho=rho, eps=epsilon, weight_decay=decay)
 
 
-class Nadam(KerasOptimizer, optim.NAdam):
+class Nadam(_Moments, optim.NAdam):
     """Keras' Nadam: PyTorch's NAdam with Keras' momentum schedule,
     mu_t = beta_1 (1 - 0.5 * 0.96^t) (PyTorch's momentum_decay 1; its default 0.004 warms up
     over thousands of steps)."""
@@ -286,7 +330,7 @@ class Nadam(KerasOptimizer, optim.NAdam):
                          momentum_decay=1.0, weight_decay=decay, decoupled_weight_decay=True)
 
 
-class Adamax(KerasOptimizer, optim.Adamax):
+class Adamax(_Moments, optim.Adamax):
     """Keras' Adamax: m <- m + (g - m)(1 - beta_1); u <- max(beta_2 u, |g|);
     w <- w - lr m / ((1 - beta_1^t)(u + eps)) (PyTorch's adds eps inside the max)."""
 

@@ -1,14 +1,17 @@
 """Keras' clone_model: a new model of the same architecture, with fresh weights."""
 from .model_config import Reader, Writer
+from .saving import restore_trainability, trainability
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
                 recursive=False, custom_objects=None):
     """A model built from `model`'s architecture (as model.save writes it), its layers new
     and drawn afresh from their initializers (the weights are not copied: set_weights does
-    that), not compiled, as Keras' clone_model. `custom_objects`: as load_model's, for
-    registered layers of your own. Keras' input_tensors, clone_function, call_function and
-    recursive, which rebuild a model another way, are refused by name."""
+    that), as Keras' clone_model: layers set trainable=False stay so, and a compiled model's
+    clone is compiled alike with a new optimizer (its settings, not its state).
+    `custom_objects`: as load_model's, for registered layers of your own. Keras'
+    input_tensors, clone_function, call_function and recursive, which rebuild a model
+    another way, are refused by name."""
     for name, value in (("input_tensors", input_tensors), ("clone_function", clone_function),
                         ("call_function", call_function)):
         if value is not None:
@@ -18,7 +21,13 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         raise NotImplementedError("clone_model: recursive=True is not supported by rungrad")
     writer = Writer("clone_model")
     spec = writer.module(model)
-    return Reader(writer.arrays, custom_objects).module(spec)
+    compiled = writer.compiled(model, include_optimizer=False)
+    reader = Reader(writer.arrays, custom_objects)
+    clone = reader.module(spec)
+    restore_trainability(clone, *trainability(model))
+    if compiled is not None:
+        reader.compile(clone, compiled)
+    return clone
 
 
 __all__ = ["clone_model"]

@@ -347,7 +347,7 @@ class Model(Module, KerasWeights):
             if self._stopping() or _used_up(train, ahead=False):
                 break
         finalize = getattr(self.optimizer, "finalize_variable_values", None)
-        if finalize is not None and epochs > initial_epoch:  # (Keras': EMA weights, if kept)
+        if finalize is not None and epochs > 0:  # (Keras': EMA weights, where kept)
             finalize([p for p in self.parameters() if p.requires_grad])
         runner.call("on_train_end", logs)
         return history

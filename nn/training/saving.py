@@ -49,8 +49,7 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
     document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
                            for name, array in state_arrays(model)]
-    document["frozen"] = [name for name, p in model.named_parameters() if not p.requires_grad]
-    document["untrainable"] = [name for name, m in model.named_modules() if m._keras_frozen]
+    document["frozen"], document["untrainable"] = trainability(model)
     document["compile"] = writer.compiled(model, include_optimizer)
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
@@ -86,7 +85,8 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
             model = reader.module(document["architecture"])
             _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
-            _freeze(model, document.get("frozen", []), document.get("untrainable", []))
+            restore_trainability(model, document.get("frozen", []),
+                                 document.get("untrainable", []))
         if compile and document.get("compile") is not None:
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
@@ -113,9 +113,16 @@ def _take_saved_dtypes(model, weights):
                 setattr(module, name, buf.astype(saved.dtype))
 
 
-def _freeze(model, names, untrainable):
+def trainability(model):
+    """(the names of its frozen parameters, the names of its layers set trainable=False):
+    what model.save keeps beside the architecture, and clone_model carries over."""
+    return ([name for name, p in model.named_parameters() if not p.requires_grad],
+            [name for name, m in model.named_modules() if m._keras_frozen])
+
+
+def restore_trainability(model, names, untrainable):
     """Parameters saved with requires_grad=False come back frozen, and layers saved with
-    trainable=False marked so (fine-tuning resumes)."""
+    trainable=False marked so (fine-tuning resumes); see trainability."""
     named = dict(model.named_parameters())
     for name in names:
         if name not in named:

@@ -9,9 +9,9 @@ average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.ops import transpose
+from autograd.ops import broadcast_to, reshape, transpose
 from autograd.ops.validation import real_scalar
-from autograd.variable import Variable
+from autograd.variable import Variable, as_variable
 
 from ... import regularizers
 from ...functional.normalization import layer_norm
@@ -177,22 +177,33 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     def forward(self, x, training=None, mask=None):
         """Normalized x; training (Keras' call argument): batch statistics when true, the
         moving ones when false, the layer's mode when None (a frozen layer: always the
-        moving ones). mask: Keras' (N, T) mask of x (N, T, features), or of all x's axes
-        but the features': in training the statistics are the real positions' alone."""
+        moving ones). mask: Keras' mask of x's leading axes (N, T) for x (N, T, ...), one
+        axis fewer than x: in training the statistics are those of the positions it marks
+        True (broadcast over x's last axis, as Keras' _moments), whatever `axis` is."""
         x = self._input(x, self.input_dims, self.input_layout)
         axis = self._axes(x.ndim)[0]
         if self.num_features is not None and x.shape[axis] != self.num_features:
             raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
                              f"{x.shape[axis]} features on axis {self.axis}, the layer was "
                              f"built for {self.num_features}")
-        expected = tuple(x.shape[:axis]) + tuple(x.shape[axis + 1:])
-        if mask is not None and tuple(mask.shape) != expected:
-            raise ValueError(f"{self.who}: the mask has shape {tuple(mask.shape)}, expected "
-                             f"{expected} (the input's shape {tuple(x.shape)} without the "
-                             f"features' axis {self.axis})")
-        moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
+        if mask is not None and len(mask.shape) != x.ndim - 1:
+            raise ValueError(f"{self.who}: the mask must have one axis fewer than the input; "
+                             f"got a mask of shape {tuple(mask.shape)} for an input of shape "
+                             f"{tuple(x.shape)}")
         mode = self.training if training is None else bool(training)
+        moved, inverse = _moved_to(x, (axis,), "front")  # nn's batch norm: channels on axis 1
+        if mask is not None and mode:  # (Keras reads it in training only)
+            mask = _moved_to(self._positions(mask, x), (axis,), "front")[0]
         return _back(self._normalize(moved, mode, mask), inverse)
+
+    def _positions(self, mask, x):
+        """The mask (N, ..., T) of x's leading axes as booleans of x's shape."""
+        if tuple(mask.shape) != tuple(x.shape[:-1]):
+            raise ValueError(f"{self.who}: a mask of shape {tuple(mask.shape)} does not fit an "
+                             f"input of shape {tuple(x.shape)} (expected {tuple(x.shape[:-1])}"
+                             ": its leading axes)")
+        mask = as_variable(mask, who=f"{self.who}: the mask")
+        return broadcast_to(reshape(mask, tuple(mask.shape) + (1,)), tuple(x.shape))
 
     def extra_repr(self):
         return (f"axis={self.axis}, momentum={self.momentum}, epsilon={self.eps}, "

@@ -27,11 +27,24 @@ def test_a_clone_has_the_architecture_and_new_weights(which):
     assert not any(np.array_equal(a, b) for a, b in zip(clone.get_weights(),
                                                         model.get_weights()) if a.ndim == 2)
     assert not {id(p) for p in clone.parameters()} & {id(p) for p in model.parameters()}
-    assert getattr(clone, "optimizer", None) is None  # not compiled, as Keras'
+    # compiled alike (Keras 3.15's cloning.py), with an optimizer of its own
+    assert type(clone.optimizer) is type(model.optimizer)
+    assert clone.optimizer is not model.optimizer
+    assert {id(p) for g in clone.optimizer.param_groups for p in g["params"]} == {
+        id(p) for p in clone.parameters()}
     clone.set_weights(model.get_weights())
     x = np.arange(12).reshape(2, 6) % 10 if which else np.ones((2, 5), np.float32)
     model.eval(), clone.eval()
     np.testing.assert_allclose(clone(x).data, model(x).data, rtol=1e-6)
+
+
+def test_a_clone_keeps_frozen_layers_frozen_and_an_uncompiled_model_stays_so():
+    model = _models()[0]
+    model.layers[0].trainable = False
+    clone = keras.models.clone_model(model)
+    assert [layer.trainable for layer in clone.layers] == [False, True, True]
+    assert len(clone.trainable_weights) == 2
+    assert getattr(clone, "optimizer", None) is None
 
 
 def test_what_clone_model_cannot_do_is_named():

@@ -48,13 +48,36 @@ def test_keras_defaults_and_names():
     assert keras.optimizers.Adam(name="mine").name == "mine"
 
 
+@pytest.mark.parametrize("name,kwargs", [
+    ("SGD", dict(momentum=0.5, nesterov=True, weight_decay=0.01)),
+    ("RMSprop", dict(rho=0.8, momentum=0.1, epsilon=1e-6, centered=True)),
+    ("Adam", dict(beta_1=0.8, beta_2=0.99, epsilon=1e-6, amsgrad=True)),
+    ("AdamW", dict(beta_1=0.8, weight_decay=0.01)),
+    ("Adagrad", dict(epsilon=1e-6, initial_accumulator_value=0.2)),
+    ("Adadelta", dict(rho=0.9, epsilon=1e-6)),
+    ("Nadam", dict(beta_1=0.8, beta_2=0.9, epsilon=1e-5)),
+    ("Adamax", dict(beta_1=0.7, epsilon=1e-5))])
+def test_keras_hyperparameters_are_attributes_that_reach_the_update(name, kwargs):
+    opt = getattr(keras.optimizers, name)(**kwargs).bind([Parameter(np.ones(3))])
+    assert {key: getattr(opt, key) for key in kwargs} == kwargs
+    key, value = next(iter(kwargs.items()))
+    setattr(opt, key, value / 2)
+    assert getattr(opt, key) == value / 2
+    twin = getattr(keras.optimizers, name)(**{**kwargs, key: value / 2})  # (the same group)
+    assert all(opt.param_groups[0][k] == v for k, v in twin.defaults.items())
+    with pytest.raises(ValueError, match=f"{name}: "):
+        setattr(opt, key, -1.0)
+
+
 def test_unsupported_and_bad_arguments_are_named():
     with pytest.raises(NotImplementedError, match="Adam: loss_scale_factor=2.0 is not "):
         keras.optimizers.Adam(loss_scale_factor=2.0)
     with pytest.raises(ValueError, match=r"Adam: ema_momentum must be in \[0, 1\], got 1.5"):
         keras.optimizers.Adam(use_ema=True, ema_momentum=1.5)
     with pytest.raises(ValueError, match="SGD: ema_overwrite_frequency must be an int >= 1"):
-        keras.optimizers.SGD(use_ema=True, ema_overwrite_frequency=0)
+        keras.optimizers.SGD(use_ema=True, ema_overwrite_frequency=-2)
+    keras.optimizers.SGD(use_ema=True, ema_overwrite_frequency=0)  # (never, as in Keras)
+    keras.optimizers.SGD(ema_overwrite_frequency=2.5)  # (unchecked without use_ema)
     with pytest.raises(TypeError, match="SGD: unexpected argument 'lr'"):
         keras.optimizers.SGD(lr=0.1)
     with pytest.raises(ValueError, match="give only one of clipnorm, clipvalue"):
