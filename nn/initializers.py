@@ -2,7 +2,9 @@
 the Keras-style layers (Dense, nn.keras.layers).
 
 An initializer is Keras' callable `initializer(shape, dtype) -> array`, drawn from NumPy's
-global generator (nn.init's convention: `np.random.seed` makes a model reproducible); a name
+global generator (nn.init's convention: `np.random.seed` makes a model reproducible), or,
+given an int `seed=`, from a generator seeded with it at each call (Keras': a seeded
+initializer draws the same values every time, NumPy's values, not Keras'); a name
 ('he_normal', 'glorot_uniform', ...) stands for the class's default. Shapes are Keras'
 layouts (a kernel is (fan_in, fan_out), a convolution's (KH, KW, in, out)): the fans, and so
 the scales, are counted as Keras counts them. The variance-scaling normals are truncated at
@@ -29,21 +31,31 @@ def _fans(shape):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-def _truncated_normal(shape, mean, stddev):
-    """Normal values, those beyond two standard deviations drawn again."""
-    values = np.random.standard_normal(shape)
+def _truncated_normal(random, shape, mean, stddev):
+    """Normal values from `random`, those beyond two standard deviations drawn again."""
+    values = random.standard_normal(shape)
     outside = np.abs(values) > 2
     while outside.any():
-        values[outside] = np.random.standard_normal(int(outside.sum()))
+        values[outside] = random.standard_normal(int(outside.sum()))
         outside = np.abs(values) > 2
     return mean + stddev * values
+
+
+def _checked_seed(seed, who):
+    if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)
+                             or not 0 <= seed < 2 ** 32):
+        raise ValueError(f"{who}: seed must be None or an int in [0, 2**32), got {seed!r}")
+    return None if seed is None else int(seed)
 
 
 class Initializer:
     """Keras' base: `initializer(shape, dtype)` gives a new array; get_config for saving."""
 
+    seed = None
+
     def __call__(self, shape, dtype="float32"):
-        return np.asarray(self.draw(tuple(shape)), dtype=dtype)
+        random = np.random if self.seed is None else np.random.RandomState(self.seed)
+        return np.asarray(self.draw(tuple(shape), random), dtype=dtype)
 
     def get_config(self):
         return dict(vars(self))
@@ -60,18 +72,19 @@ class VarianceScaling(Initializer):
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
             raise ValueError(f"VarianceScaling: distribution must be truncated_normal, "
                              f"untruncated_normal or uniform, got {distribution!r}")
-        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.seed = _checked_seed(seed, type(self).__name__)
 
-    def draw(self, shape):
+    def draw(self, shape, random):
         fan_in, fan_out = _fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "uniform":
             limit = math.sqrt(3.0 * variance)
-            return np.random.uniform(-limit, limit, shape)
+            return random.uniform(-limit, limit, shape)
         if self.distribution == "untruncated_normal":
-            return np.random.normal(0.0, math.sqrt(variance), shape)
-        return _truncated_normal(shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
+            return random.normal(0.0, math.sqrt(variance), shape)
+        return _truncated_normal(random, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
 
 
 def _scaling(class_name, scale, mode, distribution):
@@ -99,27 +112,29 @@ class RandomUniform(Initializer):
     """U(minval, maxval)."""
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
-        self.minval, self.maxval, self.seed = minval, maxval, seed
+        self.minval, self.maxval = minval, maxval
+        self.seed = _checked_seed(seed, type(self).__name__)
 
-    def draw(self, shape):
-        return np.random.uniform(self.minval, self.maxval, shape)
+    def draw(self, shape, random):
+        return random.uniform(self.minval, self.maxval, shape)
 
 
 class RandomNormal(Initializer):
     """N(mean, stddev^2)."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
-        self.mean, self.stddev, self.seed = mean, stddev, seed
+        self.mean, self.stddev = mean, stddev
+        self.seed = _checked_seed(seed, type(self).__name__)
 
-    def draw(self, shape):
-        return np.random.normal(self.mean, self.stddev, shape)
+    def draw(self, shape, random):
+        return random.normal(self.mean, self.stddev, shape)
 
 
 class TruncatedNormal(RandomNormal):
     """N(mean, stddev^2) cut at two standard deviations."""
 
-    def draw(self, shape):
-        return _truncated_normal(shape, self.mean, self.stddev)
+    def draw(self, shape, random):
+        return _truncated_normal(random, shape, self.mean, self.stddev)
 
 
 class Constant(Initializer):
@@ -128,7 +143,7 @@ class Constant(Initializer):
     def __init__(self, value=0.0):
         self.value = value
 
-    def draw(self, shape):
+    def draw(self, shape, random):
         return np.full(shape, self.value)
 
 
@@ -153,11 +168,12 @@ class Orthogonal(Initializer):
     QR decomposition of a normal matrix, signs fixed by R's diagonal)."""
 
     def __init__(self, gain=1.0, seed=None):
-        self.gain, self.seed = gain, seed
+        self.gain = gain
+        self.seed = _checked_seed(seed, type(self).__name__)
 
-    def draw(self, shape):
+    def draw(self, shape, random):
         rows, cols = math.prod(shape[:-1]), shape[-1]
-        flat = np.random.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        flat = random.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(flat)
         q *= np.sign(np.diag(r))
         return self.gain * (q if rows >= cols else q.T).reshape(shape)

@@ -95,3 +95,27 @@ def test_an_unknown_name_is_refused_with_the_known_ones():
         nn.Dense(3, kernel_initializer="he_norm")
     with pytest.raises(ValueError, match="VarianceScaling: mode must be"):
         initializers.VarianceScaling(mode="fan")
+
+
+@pytest.mark.parametrize("make", [
+    lambda seed: keras.initializers.GlorotUniform(seed=seed),
+    lambda seed: keras.initializers.HeNormal(seed=seed),
+    lambda seed: keras.initializers.VarianceScaling(2.0, "fan_avg", "untruncated_normal", seed),
+    lambda seed: keras.initializers.RandomUniform(seed=seed),
+    lambda seed: keras.initializers.TruncatedNormal(seed=seed),
+    lambda seed: keras.initializers.Orthogonal(seed=seed)])
+def test_a_seeded_initializer_draws_the_same_values_every_time(make):
+    """Keras 3's rule: an int seed fixes the values (two layers given the same seeded
+    initializer start alike); without one, NumPy's global generator draws anew."""
+    first, again = make(7)((6, 4)), make(7)((6, 4))
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(make(7)((6, 4)), make(7)((6, 4)))
+    assert not np.array_equal(first, make(8)((6, 4)))
+    unseeded = make(None)
+    assert not np.array_equal(unseeded((6, 4)), unseeded((6, 4)))
+    layers = [keras.layers.Dense(4, kernel_initializer=make(3)) for _ in range(2)]
+    for layer in layers:
+        layer(np.ones((1, 6), np.float32))  # (built by the first call)
+    np.testing.assert_array_equal(layers[0].get_weights()[0], layers[1].get_weights()[0])
+    with pytest.raises(ValueError, match=r"seed must be None or an int in \[0, 2\*\*32\)"):
+        make(-1)
