@@ -1,6 +1,9 @@
 """Keras' names: `Dense(64, name="hidden")` is the layer "hidden" of its Sequential; a class
 name as the snake_case name Keras derives from it ('F1Score' -> 'f1_score')."""
+import functools
 import re
+
+import numpy as np
 
 from autograd.variable import Variable
 
@@ -44,6 +47,8 @@ class KerasNamed(KerasWeights):
         super().__init_subclass__(**kwargs)
         # on the class itself: Module, which declares it False, may come first in the MRO
         cls._keras_layer = True
+        if "__init__" in vars(cls):
+            cls.__init__ = _taking_trainable(vars(cls)["__init__"])
 
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
@@ -55,6 +60,20 @@ class KerasNamed(KerasWeights):
     def who(self):
         """The layer as errors name it: its class, and its Keras name when it has one."""
         return type(self).__name__ + ("" if self.name is None else f" {self.name!r}")
+
+
+def _taking_trainable(init):
+    """`init`, also taking Keras' base-layer argument trainable= (False freezes the layer
+    once made, as `layer.trainable = False` does; a layer built later stays frozen)."""
+    @functools.wraps(init)
+    def __init__(self, *args, trainable=None, **kwargs):
+        init(self, *args, **kwargs)
+        if trainable is not None:
+            if not isinstance(trainable, (bool, np.bool_)):
+                raise TypeError(f"{type(self).__name__}: trainable must be True or False, got "
+                                f"{trainable!r}")
+            self.trainable = bool(trainable)
+    return __init__
 
 
 def keras_name(layer):

@@ -95,3 +95,26 @@ def test_dense_kernel_is_keras_layout_of_the_weight_and_carries_gradients():
     np.testing.assert_allclose(dense.weight.grad.data, 2 * dense.weight.data)
     with pytest.raises(AttributeError, match="not built yet"):
         _ = layers.Dense(3).kernel
+
+
+@pytest.mark.parametrize("make", [lambda: keras.layers.Dense(4, trainable=False),
+                                  lambda: keras.layers.LSTM(4, trainable=False),
+                                  lambda: keras.layers.BatchNormalization(trainable=False)])
+def test_keras_layers_take_trainable_as_an_argument(make, tmp_path):
+    """Keras' base-layer argument: trainable=False freezes the layer once made, and a layer
+    sized at its first call stays frozen; fit leaves its weights as they were, and the model
+    saved and loaded keeps it so."""
+    layer = make()
+    x = np.random.default_rng(0).normal(size=(8, 3, 2) if "LSTM" in repr(layer) else (8, 2))
+    model = keras.Sequential([keras.Input(x.shape[1:]), layer, keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    assert not layer.trainable and all(not p.requires_grad for p in layer.parameters())
+    before = [w.copy() for w in layer.get_weights()]
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, np.ones((8, 1)), epochs=2, verbose=0)
+    for a, b in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    model.save(tmp_path / "m.keras")
+    assert not keras.models.load_model(tmp_path / "m.keras").layers[0].trainable
+    with pytest.raises(TypeError, match="trainable must be True or False"):
+        keras.layers.Dense(4, trainable="no")
