@@ -26,7 +26,7 @@ from ..training.losses import (
     sparse_categorical_cross_entropy,
 )
 
-_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean")
+_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 
 class Loss:
@@ -48,12 +48,23 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         losses = as_variable(self.call(y_true, y_pred))
+        weights = None
         if sample_weight is not None:
-            weights = as_variable(sample_weight)
+            losses, weights = same_rank(losses, sample_weight)
+            if weights.ndim > losses.ndim:
+                raise ValueError(f"{type(self).__name__}: sample_weight of shape "
+                                 f"{tuple(weights.shape)} has more axes than the losses, of "
+                                 f"shape {tuple(losses.shape)}")
+            # (a weight of fewer axes weighs the leading ones: a sample's every step)
             losses = losses * weights.reshape(weights.shape + (1,) * (losses.ndim - weights.ndim))
         if self.reduction == "none":
             return losses
-        return losses.sum() if self.reduction == "sum" else losses.sum() / max(losses.size, 1)
+        if self.reduction == "sum":
+            return losses.sum()
+        if self.reduction == "mean_with_sample_weight" and weights is not None:
+            total = float(weights.data.sum())  # (Keras' divide_no_nan: 0 over no weight)
+            return losses.sum() / total if total else losses.sum() * 0.0
+        return losses.sum() / max(losses.size, 1)
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction}
@@ -65,6 +76,24 @@ class Loss:
         per_sample = functools.partial(_called_in_keras_order, self)
         return CompiledLoss(self.name, _mean_of(per_sample), per_sample=per_sample,
                             keras_object=self)
+
+
+def same_rank(x1, x2):
+    """Keras' squeeze_or_expand_to_same_rank, on Variables: of two ranks one apart, where the
+    one of more axes ends in an axis of 1, the other gains it if it has one axis, else that
+    axis goes ((N,) against (N, 1) meet as (N, 1); (N, T) against (N, T, 1) as (N, T))."""
+    x1, x2 = as_variable(x1), as_variable(x2)
+    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
+        if x2.ndim == 1:
+            x2 = x2.reshape(x2.shape + (1,))
+        else:
+            x1 = x1.reshape(x1.shape[:-1])
+    elif x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
+        if x1.ndim == 1:
+            x1 = x1.reshape(x1.shape + (1,))
+        else:
+            x2 = x2.reshape(x2.shape[:-1])
+    return x1, x2
 
 
 def _called_in_keras_order(loss, pred, target):
@@ -86,7 +115,7 @@ class LossFunctionWrapper(Loss):
         self.fn, self.kwargs = fn, kwargs
 
     def call(self, y_true, y_pred):
-        return self.fn(y_true, y_pred, **self.kwargs)
+        return self.fn(*same_rank(y_true, y_pred), **self.kwargs)
 
     def get_config(self):
         return dict(super().get_config(), fn=self.fn, **self.kwargs)
@@ -119,7 +148,7 @@ def _elementwise(class_name, compile_name, function):
     """A Keras loss class without options: its call is `function`, compile's loss is the one
     named `compile_name`."""
     def call(self, y_true, y_pred):
-        return function(y_true, y_pred)
+        return function(*same_rank(y_true, y_pred))
     return type(class_name, (Loss,), {"compile_name": compile_name, "call": call,
                                       "__doc__": f"Keras' {class_name} (compile: "
                                                  f"'{compile_name}').",
@@ -152,7 +181,8 @@ class Huber(Loss):
         self.delta = delta
 
     def call(self, y_true, y_pred):
-        return _per_sample(functools.partial(F.huber_loss, delta=self.delta))(y_true, y_pred)
+        return _per_sample(functools.partial(F.huber_loss, delta=self.delta))(
+            *same_rank(y_true, y_pred))
 
     def get_config(self):
         return dict(super().get_config(), delta=self.delta)
@@ -186,7 +216,7 @@ class _CrossEntropy(Loss):
                                 keras_object=self)
 
     def call(self, y_true, y_pred):
-        y_pred = as_variable(y_pred)
+        y_true, y_pred = same_rank(y_true, y_pred)
         logits = y_pred if self.from_logits else self.probabilities_to_logits(y_pred)
         return self.logits_loss(logits, y_true, reduction="none",
                                 label_smoothing=self.label_smoothing)

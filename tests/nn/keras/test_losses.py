@@ -129,3 +129,25 @@ def test_a_captured_step_trains_as_the_eager_one(loss):
         weights.append(model.get_weights())
     for eager, captured in zip(*weights):
         np.testing.assert_allclose(captured, eager, rtol=1e-5, atol=1e-6)
+
+
+def test_shapes_meet_as_keras_squeeze_or_expand_to_same_rank():
+    """(N,) targets against (N, 1) predictions, and a column of sample weights (N, 1) against
+    each sample's loss (N,), meet as Keras aligns them (no (N, N) broadcast); with
+    'mean_with_sample_weight' the weighted sum is divided by the weights' sum."""
+    rng = np.random.default_rng(4)
+    y, p = (rng.random(6) > 0.5).astype(np.float32), rng.random((6, 1)).astype(np.float32)
+    w = rng.random(6).astype(np.float32)
+    per_sample = -(y * np.log(p[:, 0]) + (1 - y) * np.log(1 - p[:, 0]))
+    bce = keras.losses.BinaryCrossentropy()
+    np.testing.assert_allclose(bce(y, p).data, per_sample.mean(), rtol=1e-5)
+    np.testing.assert_allclose(bce(y[:, None], p, sample_weight=w[:, None]).data,
+                               (per_sample * w).mean(), rtol=1e-5)
+    none = keras.losses.BinaryCrossentropy(reduction="none")(y[:, None], p, w[:, None])
+    assert none.shape == (6, 1)
+    mse = keras.losses.MeanSquaredError(reduction="mean_with_sample_weight")
+    np.testing.assert_allclose(mse(y, p, sample_weight=w).data,
+                               ((y - p[:, 0]) ** 2 * w).sum() / w.sum(), rtol=1e-5)
+    np.testing.assert_allclose(mse(y, p).data, ((y - p[:, 0]) ** 2).mean(), rtol=1e-5)
+    with pytest.raises(ValueError, match=r"sample_weight of shape \(6, 2\) has more axes"):
+        keras.losses.MeanSquaredError()(y, p, sample_weight=np.ones((6, 2)))
