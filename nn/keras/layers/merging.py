@@ -86,7 +86,10 @@ class _Extremum(_Merge):
 
     def forward(self, inputs, mask=None):
         xs = self._inputs(inputs)
-        masks = mask if isinstance(mask, (list, tuple)) else [None] * len(xs)
+        if mask is not None and not isinstance(mask, (list, tuple)):
+            raise ValueError(f"{self.who}: mask must be a list of one mask (or None) per "
+                             f"input, as Keras', got {type(mask).__name__}")
+        masks = [None] * len(xs) if mask is None else mask
         if len(masks) != len(xs):
             raise ValueError(f"{self.who}: {len(masks)} masks given for {len(xs)} inputs")
         output, so_far = xs[0], self._expanded(masks[0], xs[0])

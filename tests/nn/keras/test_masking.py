@@ -195,6 +195,8 @@ def test_maximum_and_minimum_never_pick_a_masked_entry(kind, pick):
     np.testing.assert_array_equal(xs[0].grad.data[~m1 & m2], 0)  # masked, beside a real one
     with pytest.raises(ValueError, match=f"{kind.__name__}: a mask of shape \\(2, 5\\)"):
         kind()(xs, mask=[np.ones((2, 5), bool), None, None])
+    with pytest.raises(ValueError, match=f"{kind.__name__}: mask must be a list"):
+        kind()(xs, mask=Variable(m1))
 
 
 def test_a_maximum_of_masked_branches_passes_the_union_on():
