@@ -66,6 +66,7 @@ class Model(Module, KerasWeights):
     functional API (`Model(inputs, outputs)`, nn.keras.functional)."""
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
+    _logged_names = ()  # metrics_names: the names of the values logged last
     summary_shows_inputs = True  # a functional model's Input is a row of Keras' summary
 
     def __init_subclass__(cls, **kwargs):
@@ -110,6 +111,19 @@ class Model(Module, KerasWeights):
             kwargs["training"] = training
         with _behaviour(bool(training)):
             return super().__call__(*args, **kwargs)
+
+    @property
+    def metrics_names(self):
+        """The names of the values evaluate returns, in its order: ['loss', 'accuracy', ...]
+        (tf.keras' list, the one `dict(zip(model.metrics_names, model.evaluate(x, y)))`
+        reads; Keras 3 names its metric container 'compile_metrics' instead). Empty until
+        the model has been trained or evaluated, as in tf.keras."""
+        return list(self._logged_names)
+
+    def _logged(self, logs):
+        """logs, whose names metrics_names now gives."""
+        self._logged_names = list(logs)
+        return logs
 
     @property
     def losses(self):
@@ -181,6 +195,7 @@ class Model(Module, KerasWeights):
         self._captured_update = capture(self._update) if jit_compile else None
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
+        self._logged_names = ()  # (the old metrics' names: none logged under this compile)
         optimizer = resolve_optimizer(optimizer)
         # the model's parameters join an optimizer made without any (again after a
         # recompile with the one they joined); one given parameters keeps to them
@@ -380,7 +395,7 @@ class Model(Module, KerasWeights):
         if self._parallel is not None:
             self._parallel.gather(tracker)
             self._parallel.average_buffers()
-        return {"loss": total / max(seen, 1), **tracker.results()}
+        return self._logged({"loss": total / max(seen, 1), **tracker.results()})
 
     def _stopping(self):
         """Whether a callback asked to stop; on several ranks, whether one did on any rank
@@ -482,7 +497,7 @@ class Model(Module, KerasWeights):
         tracker = self.compiled_loss.accumulator(self.compiled_metrics)
         if outputs is not None:
             tracker.add(host_arrays(y_batch), outputs, w_batch, mask)
-        return _as_keras_returns({"loss": loss, **tracker.results()}, return_dict)
+        return _as_keras_returns(self._logged({"loss": loss, **tracker.results()}), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """evaluate on (x, y) as one batch (Keras')."""
@@ -527,7 +542,7 @@ class Model(Module, KerasWeights):
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
-        logs = {"loss": total / seen + penalty, **tracker.results()}
+        logs = self._logged({"loss": total / seen + penalty, **tracker.results()})
         runner.call("on_test_end", logs)
         return logs
 

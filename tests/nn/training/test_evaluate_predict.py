@@ -36,6 +36,21 @@ def test_evaluate_returns_a_float_without_metrics_else_a_list():
     assert list(logs) == ["loss", "accuracy", "auc"]
 
 
+def test_metrics_names_label_what_evaluate_returns():
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy", "auc"])
+    assert model.metrics_names == []  # tf.keras': known once values have been computed
+    model.fit(x, y, epochs=1, validation_split=0.2, verbose=0)
+    assert model.metrics_names == ["loss", "accuracy", "auc"]  # (no val_ names)
+    named = dict(zip(model.metrics_names, model.evaluate(x, y)))
+    assert named == model.evaluate(x, y, return_dict=True)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    assert model.metrics_names == []
+    assert model.train_on_batch(x, y) and model.metrics_names == ["loss"]
+
+
 def test_predict_returns_numpy_in_batches():
     x, y = blobs(37)
     model = mlp()
