@@ -13,8 +13,11 @@ are. A subclass of `Loss` writing its own `call(y_true, y_pred)`, and a plain fu
 `def my_loss(y_true, y_pred)` (recognized by those names: Keras' order), work as in Keras.
 """
 import functools
+import numbers
 
-from autograd.ops import clip, log
+import numpy as np
+
+from autograd.ops import astype, clip, log, maximum
 from autograd.variable import as_variable
 
 from .. import functional as F
@@ -25,6 +28,7 @@ from ..training.losses import (
     keras_named_loss,
     sparse_categorical_cross_entropy,
 )
+from ..training.masking import carried_mask
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
@@ -47,10 +51,12 @@ class Loss:
                                   "call(y_true, y_pred), returning each sample's loss")
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        given_mask = carried_mask(y_pred)  # (the outputs of masked layers carry theirs)
         losses = as_variable(self.call(y_true, y_pred))
-        weights = None
-        if sample_weight is not None:
-            losses, weights = same_rank(losses, sample_weight)
+        weights = _with_mask(sample_weight, _both(given_mask, carried_mask(losses)), losses,
+                             self.reduction)
+        if weights is not None:
+            losses, weights = same_rank(losses, weights)
             if weights.ndim > losses.ndim:
                 raise ValueError(f"{type(self).__name__}: sample_weight of shape "
                                  f"{tuple(weights.shape)} has more axes than the losses, of "
@@ -94,6 +100,31 @@ def same_rank(x1, x2):
         else:
             x2 = x2.reshape(x2.shape[:-1])
     return x1, x2
+
+
+def _both(mask, other):
+    """The entries both masks keep (either alone where the other is None), as 0/1 floats
+    (ops: a captured step computes each batch's)."""
+    if mask is None or other is None:
+        return other if mask is None else mask
+    return astype(as_variable(mask), np.float64) * astype(as_variable(other), np.float64)
+
+
+def _with_mask(sample_weight, mask, losses, reduction):
+    """Keras' apply_mask: the sample weights times the mask's entries, which for a mean are
+    total / kept where kept (the mean then runs over the kept entries only) and 0 elsewhere."""
+    if mask is None:
+        return sample_weight
+    weights = astype(as_variable(mask), losses.dtype)
+    if reduction in ("sum_over_batch_size", "mean"):  # (none kept: all 0 whatever the scale)
+        weights = weights * (weights.size / maximum(weights.sum(), 1.0))
+    if sample_weight is None:
+        return weights
+    weights, sample_weight = same_rank(weights, sample_weight)
+    if sample_weight.ndim < weights.ndim:  # (weighing the leading axes, as without a mask)
+        sample_weight = sample_weight.reshape(
+            sample_weight.shape + (1,) * (weights.ndim - sample_weight.ndim))
+    return sample_weight * weights
 
 
 def _called_in_keras_order(loss, pred, target):
@@ -263,28 +294,42 @@ class CategoricalCrossentropy(_CrossEntropy):
 
 class SparseCategoricalCrossentropy(_CrossEntropy):
     """Keras' SparseCategoricalCrossentropy of integer labels: -log p[label], p as for
-    CategoricalCrossentropy."""
+    CategoricalCrossentropy. ignore_class: a label that counts for nothing (a segmentation's
+    void class, -1 or 255): loss 0 there, and the mean taken over the other entries."""
 
     compile_name = "sparse_categorical_crossentropy"
 
     def __init__(self, from_logits=False, ignore_class=None, name=None,
                  reduction="sum_over_batch_size"):
-        if ignore_class is not None:
-            raise NotImplementedError("SparseCategoricalCrossentropy: ignore_class is not "
-                                      "supported; drop those samples, or give them "
-                                      "sample_weight 0")
         super().__init__(from_logits, 0.0, name, reduction)
+        self.ignore_class = _class_label(ignore_class, type(self).__name__)
 
     def get_config(self):
         config = super().get_config()
         del config["label_smoothing"]
-        return config
+        return dict(config, ignore_class=self.ignore_class)
 
-    @staticmethod
-    def logits_loss(logits, target, reduction="mean", label_smoothing=0.0):
-        return sparse_categorical_cross_entropy(logits, target, reduction)
+    def logits_loss(self, logits, target, reduction="mean", label_smoothing=0.0):
+        return sparse_categorical_cross_entropy(logits, target, reduction, self.ignore_class)
+
+    def compiled_form(self):
+        fn = None if self.ignore_class is None else self.logits_loss
+        compiled = keras_named_loss(self.compile_name, fn, from_logits=self.from_logits,
+                                    keras_object=self)
+        compiled.ignore_class = self.ignore_class
+        return compiled
 
     probabilities_to_logits = staticmethod(CategoricalCrossentropy.probabilities_to_logits)
+
+
+def _class_label(value, who):
+    """ignore_class: None or an integer label."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{who}: ignore_class must be an integer class label or None, got "
+                        f"{value!r}")
+    return int(value)
 
 
 EPSILON = 1e-7  # keras.backend.epsilon()

@@ -37,7 +37,7 @@ import numpy as np
 from autograd.backend import get_array_module
 from autograd.config import enable_grad
 from autograd.function import Function
-from autograd.ops import astype, maximum, reshape, transpose
+from autograd.ops import astype, expand_dims, maximum, reshape, transpose, where
 from autograd.ops.elementwise import Clip, Sigmoid
 from autograd.ops.indexing import GetItem
 from autograd.ops.shape import Reshape, Transpose
@@ -104,6 +104,7 @@ class CompiledLoss:
     # output's loss asks takes_logits and reads_graph, and takes read_logits' answer
     # (nn.training.multi_output)
     per_output_logs = False  # (a MultiOutputLoss logs each output's loss)
+    ignore_class = None  # a label the loss and the metrics skip (Keras' ignore_class)
 
     def inputs(self, model, x):
         if self.absorbs is None:
@@ -201,6 +202,9 @@ class CompiledLoss:
         only: a captured step replays it with each batch's weights)."""
         self.check_weighable("fit")
         losses = as_variable(self.per_sample(inputs, target))
+        counted = carried_mask(losses)  # (entries a loss leaves out: Keras' ignore_class)
+        if counted is not None:
+            return self._masked_mean(losses, weights, counted)
         samples = len(inputs)
         if losses.shape[:1] != (samples,):
             raise ValueError(f"loss {self.name}: reduction='none' returned shape "
@@ -227,6 +231,13 @@ class CompiledLoss:
                             "returns the batch's only; compile with a loss name, an nn loss "
                             "module, or a function taking reduction='none'")
         losses = as_variable(self.per_sample(inputs, target))
+        counted = carried_mask(losses)
+        if counted is not None:  # both the outputs' mask and the loss's own
+            mask = astype(as_variable(mask), losses.dtype) * astype(counted, losses.dtype)
+        return self._masked_mean(losses, weights, mask)
+
+    def _masked_mean(self, losses, weights, mask):
+        """sum of w_i l_it where mask (N, T) holds / how many it holds (0 for none)."""
         keep = astype(as_variable(mask), losses.dtype)
         steps = tuple(keep.shape)
         if tuple(losses.shape[:len(steps)]) != steps:
@@ -440,12 +451,15 @@ def categorical_cross_entropy(logits, target, reduction="mean", label_smoothing=
                            reduction=reduction, label_smoothing=label_smoothing)
 
 
-def sparse_categorical_cross_entropy(logits, target, reduction="mean"):
+def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_class=None):
     """Cross-entropy of integer class labels; the classes are on the output's last axis.
 
     Labels outside [0, classes) are refused (Keras' rule), -100 included: F.cross_entropy
     would skip it as PyTorch's ignore_index while the accuracy counted it. The labels are
-    reshaped and cast with ops (a captured step replays them); the checks read the values."""
+    reshaped and cast with ops (a captured step replays them); the checks read the values.
+    ignore_class: Keras' label that counts for nothing (a segmentation's void, -1 or 255):
+    its entries' losses are 0 and the mean is over the others; with reduction='none' the
+    losses carry the mask of the counted entries, which Keras' reductions read."""
     target = as_variable(target)
     if target.ndim == logits.ndim and target.shape[-1] == 1:  # (N, 1) labels
         target = reshape(target, target.shape[:-1])
@@ -453,10 +467,35 @@ def sparse_categorical_cross_entropy(logits, target, reduction="mean"):
         raise ValueError(f"{CheckedLabels.name}: needs integer class labels of shape "
                          f"{tuple(logits.shape[:-1])}, got targets of the output's shape "
                          f"{target.shape}; one-hot targets take 'categorical_crossentropy'")
+    counted = None
+    if ignore_class is not None:  # (Keras zeroes the ignored logits too: no NaN reaches back)
+        target, counted = IgnoredClass(ignore_class)(target)
+        logits = where(expand_dims(counted, -1), logits, 0.0)
     target = CheckedLabels(logits.shape[-1])(target)
     if target.dtype.kind == "f":
         target = astype(target, np.int64)
-    return F.cross_entropy(_classes_to_axis1(logits), target, reduction=reduction)
+    if counted is None:
+        return F.cross_entropy(_classes_to_axis1(logits), target, reduction=reduction)
+    losses = F.cross_entropy(_classes_to_axis1(logits), target, reduction="none")
+    losses = where(counted, losses, 0.0)
+    if reduction == "none":
+        carry_mask(losses, counted)
+        return losses
+    total = losses.sum()
+    return total if reduction == "sum" else total / maximum(
+        astype(counted, losses.dtype).sum(), 1.0)
+
+
+class IgnoredClass(Function):
+    """(the labels with `ignore_class` replaced by class 0, where they are not it): Keras'
+    ignore_class as an op, so that a captured step finds each batch's."""
+
+    def __init__(self, ignore_class):
+        self.ignore_class = ignore_class
+
+    def forward(self, labels):
+        counted = labels != self.ignore_class
+        return labels * counted.astype(labels.dtype), counted
 
 
 class CheckedLabels(Function):

@@ -357,6 +357,17 @@ def _real_steps(targets, inputs, weights, mask):
     return targets[mask], inputs[mask], weights
 
 
+def _counted(targets, inputs, mask, ignore_class):
+    """The outputs' mask, less the entries whose label is the loss's ignore_class (Keras'
+    SparseCategoricalCrossentropy(ignore_class=)): the metrics skip what the loss skips."""
+    if ignore_class is None:
+        return mask
+    counted = targets != ignore_class
+    if counted.ndim == inputs.ndim:  # (N, 1) labels of (N, C) outputs
+        counted = counted.reshape(counted.shape[:-1])
+    return counted if mask is None else np.asarray(to_cpu(mask), bool) & counted
+
+
 class MetricAccumulator:
     """The metrics of one epoch or evaluation: `add(targets, inputs, weights)` gives it each
     batch's targets, the array the loss took (`CompiledLoss.inputs`) and its sample weights
@@ -380,6 +391,7 @@ class MetricAccumulator:
             return
         targets, inputs = np.asarray(targets), np.asarray(inputs)
         weights = None if weights is None else np.asarray(to_cpu(weights))
+        mask = _counted(targets, inputs, mask, self.loss.ignore_class)
         if mask is not None:
             targets, inputs, weights = _real_steps(targets, inputs, weights,
                                                    np.asarray(to_cpu(mask), bool))
