@@ -528,10 +528,11 @@ class Variable:
         return self
 
     def __pow__(self, other):
-        return Pow()(self, _operand(other, self))
+        return Pow()(*_operands(self, other))
 
     def __rpow__(self, other):
-        return Pow()(_operand(other, self), self)
+        x, base = _operands(self, other)
+        return Pow()(base, x)
 
     def __matmul__(self, other):
         return _ops.matmul(self, other)
@@ -659,30 +660,28 @@ def is_uninitialized(param):
     return isinstance(param, UninitializedParameter)
 
 
-def _operand(other, like):
-    """A Python scalar next to `like` becomes a cached constant of like's dtype (NumPy 2's
-    rule for weak scalars), here rather than in Function.__call__: this is the hot path."""
-    if other.__class__ in PY_SCALARS:
-        return scalar_constant(other, like.data)
-    return other
-
-
 def _operands(x, other):
-    """(x, other) for + - * /: a scalar as in _operand; an integer or bool array (or Variable)
-    beside a floating one takes its float dtype, as PyTorch's type promotion does (float32 *
-    int64 stays float32, where NumPy would give float64: a one-hot times log-probabilities)."""
+    """(x, other) for the binary operators: a Python scalar becomes a cached constant of x's
+    dtype (NumPy 2's rule for weak scalars, here rather than in Function.__call__: this is
+    the hot path), and otherwise as promoted()."""
     if other.__class__ in PY_SCALARS:
         return x, scalar_constant(other, x.data)
-    dtype = getattr(other, "dtype", None)
-    if dtype is None or dtype.kind == x.data.dtype.kind:
-        return x, other
-    # cast by the op, not by NumPy here: a captured step then casts each call's array
-    if dtype.kind in "biu" and x.data.dtype.kind == "f":
-        return x, _ops.astype(other, x.data.dtype)
-    if dtype.kind == "f" and x.data.dtype.kind in "biu":
-        return _ops.astype(x, dtype), other
-    return x, other
+    return promoted(x, other)
 
+
+def promoted(x0, x1):
+    """(x0, x1), an integer or bool array (or Variable) beside a floating one cast to its
+    float dtype, as PyTorch's type promotion does (float32 * int64 stays float32, where NumPy
+    would give float64: a one-hot times log-probabilities). Cast by an op, not by NumPy here:
+    a captured step then casts each call's array."""
+    dtype0, dtype1 = getattr(x0, "dtype", None), getattr(x1, "dtype", None)
+    if dtype0 is None or dtype1 is None or dtype0.kind == dtype1.kind:
+        return x0, x1
+    if dtype1.kind in "biu" and dtype0.kind == "f":
+        return x0, _ops.astype(x1, dtype0)
+    if dtype0.kind in "biu" and dtype1.kind == "f":
+        return _ops.astype(x0, dtype1), x1
+    return x0, x1
 
 
 def _raw(x):

@@ -4,7 +4,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Spec
-from ..variable import wrap
+from ..variable import promoted, wrap
 from .elementwise import log, where
 
 
@@ -166,4 +166,4 @@ def neg(x):
 
 
 def pow(x0, x1):  # noqa: A001  (NumPy's name)
-    return Pow()(x0, x1)
+    return Pow()(*promoted(x0, x1))

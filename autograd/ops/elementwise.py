@@ -7,7 +7,7 @@ from ..backend import get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Choice, Draw, Spec
-from ..variable import Variable, wrap
+from ..variable import Variable, promoted, wrap
 from .validation import real_scalar
 
 
@@ -458,11 +458,11 @@ def abs(x):  # noqa: A001  (NumPy's name)
 
 
 def maximum(x0, x1):
-    return Maximum()(x0, x1)
+    return Maximum()(*promoted(x0, x1))
 
 
 def minimum(x0, x1):
-    return Minimum()(x0, x1)
+    return Minimum()(*promoted(x0, x1))
 
 
 def clip(x, a_min, a_max):
@@ -494,7 +494,7 @@ def where(condition, x0, x1):
         condition = wrap(get_array_module(condition).asarray(condition, dtype=bool), False)
     elif condition.dtype != bool:
         condition = AsType(np.dtype(bool))(condition)
-    return Where()(condition, x0, x1)
+    return Where()(condition, *promoted(x0, x1))
 
 
 def astype(x, dtype):

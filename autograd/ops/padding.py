@@ -28,6 +28,8 @@ class Pad(Function):
         self.widths, self.constant_values = widths, constant_values
 
     def forward(self, x):
+        if not self.widths:  # a 0-d array has no axis to pad (NumPy's pad gives a copy)
+            return x.copy()
         return get_array_module(x).pad(x, self.widths, constant_values=self.constant_values)
 
     def backward(self, gy):

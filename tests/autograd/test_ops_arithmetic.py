@@ -99,6 +99,21 @@ def test_float32_stays_float32_through_scalars_and_reductions():
     assert x.grad.dtype == np.float32
 
 
+def test_integer_arrays_take_the_float_operand_dtype_in_every_binary_op():
+    """PyTorch's promotion (float32 beside int64 stays float32) in ** maximum minimum where,
+    as in + - * /, whichever side the integers are on; the gradient is float32 too."""
+    x = Variable(np.array([1.0, 2.0], np.float32))
+    ints = np.array([2, 3])
+    results = [x * ints, x ** ints, ints ** x, x ** Variable(ints), ag.pow(x, ints),
+               ag.maximum(x, ints), ag.minimum(ints, x), ag.where(ints > 2, x, ints),
+               ag.where(ints > 2, ints, x)]
+    assert [y.dtype for y in results] == [np.float32] * len(results)
+    np.testing.assert_array_equal(results[1].data, [1, 8])
+    (x ** ints).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad.data, [2, 12])
+
+
 def test_numpy_scalars_are_weak_as_python_numbers_are():
     # (PyTorch's rule; NumPy 2 would promote to float64: `scores / np.sqrt(d_k)`)
     x = Variable(np.linspace(0.5, 1.5, 6, dtype=np.float32))

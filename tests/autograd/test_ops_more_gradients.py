@@ -4,6 +4,7 @@ differentiation, first and second order, on random inputs (hypothesis)."""
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -58,6 +59,15 @@ def test_pad(data, shape, mode):
     widths = data.draw(st.tuples(*[st.tuples(st.integers(0, 4), st.integers(0, 4))
                                    for _ in shape]))  # wider than the side: copies repeat
     assert_gradients_match(lambda v: ag.pad(v, widths, mode=mode), x, order=2)
+
+
+@pytest.mark.parametrize("mode", ["constant", "edge", "wrap"])
+def test_pad_of_a_0d_array_is_a_copy_as_numpy(mode):
+    x = ag.Variable(np.array(2.0))
+    y = ag.pad(x, 1, mode=mode)
+    assert y.shape == () and y.item() == 2.0 and y.data is not x.data
+    y.backward()
+    assert x.grad.item() == 1.0
 
 
 @given(data=st.data(), shape=shapes(min_dims=1, **SMALL), descending=st.booleans())
