@@ -61,13 +61,22 @@ def _check_foreach(foreach, who):
         raise ValueError(f"{who}: foreach must be None, True or False, got {foreach!r}")
 
 
+def _number(value, name):
+    """float(value) (PyTorch's: 'inf' too), or a TypeError naming clip_grad_norm_ and `name`."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"clip_grad_norm_: {name} must be a number (or inf), got "
+                        f"{value!r}") from None
+
+
 @replayed  # a captured step clips again at each replay (with the list, not a used generator)
 def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
     """clip_grad_norm_ on a list of parameters."""
-    norm_type = float(norm_type)
+    norm_type = _number(norm_type, "norm_type")
     if not norm_type >= 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be >= 0 or inf, got {norm_type}")
-    if float(max_norm) < 0:
+    if _number(max_norm, "max_norm") < 0:
         raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
     pairs = _with_grads(parameters, "clip_grad_norm_")
     if not pairs:

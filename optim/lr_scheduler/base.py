@@ -1,5 +1,6 @@
 """LRScheduler: the base class that sets each param group's "lr" once per step."""
 import copy
+import warnings
 
 from autograd.capture import replayed
 
@@ -11,6 +12,11 @@ def check_optimizer(optimizer, who):
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{who}: {type(optimizer).__name__} is not an Optimizer")
     return optimizer
+
+
+def warn_epoch_argument(who):
+    warnings.warn(f"{who}: step()'s epoch argument is deprecated, as in PyTorch; call "
+                  "step() once per epoch", UserWarning, stacklevel=4)  # (the user's line)
 
 
 def per_group(value, name, who, optimizer):
@@ -72,10 +78,13 @@ class LRScheduler:
             self._is_initial = False
 
     @replayed  # a captured step repeats it (autograd.capture)
-    def step(self):
-        """Advance one epoch and write the new lrs into the optimizer."""
+    def step(self, epoch=None):
+        """Advance one epoch and write the new lrs into the optimizer. epoch: PyTorch's
+        deprecated argument, jumping to that epoch by the closed form (warned)."""
         self._step_count += 1
-        self._update_lr()
+        if epoch is not None:
+            warn_epoch_argument(type(self).__name__)
+        self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):
         if epoch is None:

@@ -1,8 +1,10 @@
 """Decay: StepLR, MultiStepLR, ExponentialLR, PolynomialLR."""
+import numbers
 from bisect import bisect_right
 from collections import Counter
 
 from autograd.arguments import positive_int
+from autograd.ops.validation import real_scalar
 
 from .base import LRScheduler
 
@@ -12,7 +14,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         self.step_size = positive_int(step_size, "step_size", "StepLR")
-        self.gamma = gamma
+        self.gamma = real_scalar(gamma, "gamma", "StepLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -29,8 +31,8 @@ class MultiStepLR(LRScheduler):
     """lr = base_lr * gamma ** (number of milestones <= epoch); repeats count twice."""
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
-        self.milestones = Counter(milestones)
-        self.gamma = gamma
+        self.milestones = Counter(_epochs(milestones, "milestones", "MultiStepLR"))
+        self.gamma = real_scalar(gamma, "gamma", "MultiStepLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -48,7 +50,7 @@ class ExponentialLR(LRScheduler):
     """lr = base_lr * gamma ** epoch."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = gamma
+        self.gamma = real_scalar(gamma, "gamma", "ExponentialLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -79,3 +81,15 @@ class PolynomialLR(LRScheduler):
     def _closed_form_lr(self):
         left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
         return [base * left ** self.power for base in self.base_lrs]
+
+
+def _epochs(values, name, who):
+    """A list of epoch numbers, or a TypeError naming `who` and `name`."""
+    try:
+        epochs = list(values)
+    except TypeError:
+        epochs = None
+    if epochs is None or not all(isinstance(e, numbers.Real) and not isinstance(e, bool)
+                                 for e in epochs):
+        raise TypeError(f"{who}: {name} must be a list of epoch numbers, got {values!r}")
+    return epochs

@@ -97,6 +97,10 @@ def _total_steps(total_steps, epochs, steps_per_epoch):
 def _phases(pct_start, total, three_phase):
     """(end_step, start_lr key, end_lr key, start_momentum key, end_momentum key) per phase."""
     up = pct_start * total - 1
+    if up == 0:  # (PyTorch divides by the phase's length, 0, there)
+        raise ValueError(f"OneCycleLR: pct_start * total_steps = {pct_start} * {total} = 1 "
+                         "makes the warm-up end at step 0, where it starts; give a pct_start "
+                         "of at least 2 / total_steps, or 0 for no warm-up")
     if three_phase:
         return [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                 (2 * pct_start * total - 2, "max_lr", "initial_lr", "base_momentum",

@@ -3,7 +3,7 @@ import math
 
 from autograd.capture import replayed
 
-from .base import LRScheduler, per_group
+from .base import LRScheduler, per_group, warn_epoch_argument
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -51,9 +51,13 @@ class ReduceLROnPlateau(LRScheduler):
         return self.cooldown_counter > 0
 
     @replayed
-    def step(self, metrics):
-        """Record this epoch's metric (a number, or a 0-d array / Variable)."""
-        current = float(metrics.item() if hasattr(metrics, "item") else metrics)
+    def step(self, metrics, epoch=None):
+        """Record this epoch's metric (a number, or an array / Variable of one element).
+        epoch: PyTorch's deprecated argument, the epoch number to take (warned)."""
+        current = _metric_value(metrics)
+        if epoch is not None:
+            warn_epoch_argument(type(self).__name__)
+            self.last_epoch = epoch - 1
         self.last_epoch += 1
         if self.is_better(current, self.best):
             self.best = current
@@ -90,3 +94,15 @@ class ReduceLROnPlateau(LRScheduler):
             new = max(old * self.factor, floor)
             if old - new > self.eps:
                 group["lr"] = new
+
+
+def _metric_value(metrics):
+    """The metric as a float, or a ValueError saying what was given instead."""
+    if getattr(metrics, "size", 1) != 1:
+        raise ValueError(f"ReduceLROnPlateau: step() takes one metric value (a number), got "
+                         f"an array of shape {tuple(metrics.shape)}")
+    try:
+        return float(metrics.item() if hasattr(metrics, "item") else metrics)
+    except (TypeError, ValueError):
+        raise TypeError(f"ReduceLROnPlateau: step() takes one metric value (a number), got "
+                        f"{metrics!r}") from None

@@ -115,6 +115,14 @@ def test_errors(call, match):
         call(_params([1.0]))
 
 
+@pytest.mark.parametrize("kwargs", [dict(norm_type="fro"), dict(max_norm="a")])
+def test_arguments_that_are_no_numbers_are_named(kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(TypeError, match=f"clip_grad_norm_: {name} must be a number"):
+        clip_grad_norm_(_params([1.0]), **dict(dict(max_norm=1.0), **kwargs))
+    assert clip_grad_norm_(_params([3.0]), 1.0, norm_type="inf") == 3.0  # (float('inf'))
+
+
 def test_norm_type_0_and_foreach_as_pytorch():
     torch = pytest.importorskip("torch")
     grads = [np.array([0.0, 1.0, -2.0, 0.0]), np.array([3.0, 0.0]), np.zeros(3)]

@@ -291,6 +291,14 @@ def test_scheduler_on_an_optimizer_bound_later():
     (lambda o: sch.SequentialLR(o, [sch.ReduceLROnPlateau(o)], milestones=[]), ValueError,
      "ReduceLROnPlateau"),
     (lambda o: sch.StepLR("not an optimizer", 2), TypeError, "not an Optimizer"),
+    (lambda o: sch.MultiStepLR(o, milestones=5), TypeError, "MultiStepLR: milestones must"),
+    (lambda o: sch.ExponentialLR(o, gamma="a"), TypeError, "ExponentialLR: gamma must"),
+    (lambda o: sch.StepLR(o, 2, gamma=None), TypeError, "StepLR: gamma must"),
+    (lambda o: sch.ReduceLROnPlateau(o).step(np.array([1.0, 2.0])), ValueError,
+     r"one metric value .* shape \(2,\)"),
+    (lambda o: sch.ReduceLROnPlateau(o).step("low"), TypeError, "one metric value"),
+    (lambda o: sch.OneCycleLR(o, 0.5, total_steps=50, pct_start=0.02), ValueError,
+     "warm-up end at step 0"),  # (PyTorch: ZeroDivisionError)
 ])
 def test_errors(make, err, match):
     with pytest.raises(err, match=match):
@@ -382,3 +390,18 @@ def test_whole_numbers_of_any_type_are_accepted_as_counts():
     a, b = _opt(), _opt()
     assert _lrs(a, sch.StepLR(a, step_size=2.0, gamma=0.5), 5) == \
         _lrs(b, sch.StepLR(b, step_size=np.int64(2), gamma=0.5), 5)
+
+
+def test_step_with_an_epoch_jumps_there_as_pytorch_with_a_warning():
+    """PyTorch's deprecated step(epoch): the closed form's lr at that epoch, then on."""
+    opt = _opt()
+    scheduler = sch.StepLR(opt, 2, gamma=0.1)
+    with pytest.warns(UserWarning, match="epoch argument is deprecated"):
+        scheduler.step(5)
+    assert scheduler.last_epoch == 5 and scheduler.get_last_lr() == pytest.approx([1e-2])
+    scheduler.step()  # epoch 6
+    assert scheduler.get_last_lr() == pytest.approx([1e-3])
+    plateau = sch.ReduceLROnPlateau(_opt())
+    with pytest.warns(UserWarning, match="deprecated"):
+        plateau.step(1.0, 7)
+    assert plateau.last_epoch == 7
