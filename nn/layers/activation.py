@@ -4,8 +4,10 @@ definition rather than at its first forward pass."""
 import numpy as np
 
 from autograd.arguments import positive_int
+from autograd.function import Function
+from autograd.ops import minimum
 from autograd.ops.validation import real_scalar
-from autograd.variable import Parameter
+from autograd.variable import Parameter, as_variable
 
 from .. import functional as F
 from ..module import Module
@@ -176,11 +178,47 @@ class Softmin(_OverDim):
         return F.softmin(x, dim=self.dim)
 
 
+# Keras' activation functions, with Keras' arguments and defaults where they differ from
+# nn.functional's (PyTorch's): keras.activations.relu(x, max_value=6), leaky_relu's 0.2.
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Keras' relu: x from `threshold` up, capped at `max_value`; below the threshold
+    negative_slope (x - threshold)."""
+    if threshold:
+        x = as_variable(x)  # (the step t [x >= t] is constant: an op keeps captures right)
+        y = F.leaky_relu(x - threshold, negative_slope) + threshold * AtLeast(threshold)(x)
+    else:
+        y = F.leaky_relu(x, negative_slope) if negative_slope else F.relu(x)
+    return y if max_value is None else minimum(y, real_scalar(max_value, "max_value", "relu"))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """Keras' leaky_relu: its slope 0.2 (PyTorch's is 0.01)."""
+    return F.leaky_relu(x, negative_slope)
+
+
+def gelu(x, approximate=False):
+    """Keras' gelu: exact, or with approximate=True the tanh approximation."""
+    return F.gelu(x, "tanh" if approximate else "none")
+
+
+class AtLeast(Function):
+    """[x >= value] as x's float dtype: a step, whose gradient is 0."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def forward(self, x):
+        return (x >= self.value).astype(x.dtype)
+
+    def backward(self, gy):
+        return None
+
+
 # Keras' activation names -> functions (None: the identity).
 ACTIVATIONS = {
-    "linear": None, "relu": F.relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
-    "softmax": F.softmax, "log_softmax": F.log_softmax, "elu": F.elu, "gelu": F.gelu,
-    "softplus": F.softplus, "leaky_relu": F.leaky_relu, "silu": F.silu, "swish": F.silu,
+    "linear": None, "relu": relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
+    "softmax": F.softmax, "log_softmax": F.log_softmax, "elu": F.elu, "gelu": gelu,
+    "softplus": F.softplus, "leaky_relu": leaky_relu, "silu": F.silu, "swish": F.silu,
 }
 
 

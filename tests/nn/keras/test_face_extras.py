@@ -118,3 +118,24 @@ def test_keras_layers_take_trainable_as_an_argument(make, tmp_path):
     assert not keras.models.load_model(tmp_path / "m.keras").layers[0].trainable
     with pytest.raises(TypeError, match="trainable must be True or False"):
         keras.layers.Dense(4, trainable="no")
+
+
+def test_activations_take_keras_arguments_and_defaults():
+    """Keras 3.15.1's values: leaky_relu's slope is 0.2 (PyTorch's 0.01), relu takes
+    negative_slope, max_value and threshold, gelu approximate=True."""
+    x = np.array([[-1.0, -0.2, 0.3, 0.7, 3.0]], np.float32)
+    relu = keras.activations.relu
+    np.testing.assert_allclose(relu(x, negative_slope=0.1, max_value=2.0, threshold=0.5).data,
+                               [[-0.15, -0.07, -0.02, 0.7, 2.0]], rtol=1e-6)
+    np.testing.assert_allclose(relu(x, max_value=2.0).data, [[0, 0, 0.3, 0.7, 2.0]])
+    np.testing.assert_allclose(relu(x, threshold=0.5).data, [[0, 0, 0, 0.7, 3.0]])
+    np.testing.assert_allclose(keras.activations.gelu(x, approximate=True).data,
+                               [[-0.1588, -0.0841, 0.1854, 0.5306, 2.9964]], atol=1e-4)
+    np.testing.assert_allclose(keras.activations.leaky_relu(x).data,
+                               [[-0.2, -0.04, 0.3, 0.7, 3.0]], rtol=1e-6)
+    assert keras.layers.Activation("leaky_relu")(x[:, :1]).item() == pytest.approx(-0.2)
+    dense = keras.layers.Dense(1, activation="leaky_relu", kernel_initializer="ones")
+    assert dense(np.array([[-1.0]], np.float32)).item() == pytest.approx(-0.2)
+    v = Variable(x.astype(np.float64))
+    relu(v, negative_slope=0.1, max_value=2.0, threshold=0.5).sum().backward()
+    np.testing.assert_allclose(v.grad.data, [[0.1, 0.1, 0.1, 1.0, 0.0]])
