@@ -222,6 +222,17 @@ ACTIVATIONS = {
 }
 
 
+# nn.functional's functions that are these Keras activations at their defaults
+_FUNCTIONAL_EQUIVALENTS = {"relu": F.relu, "gelu": F.gelu}
+
+
+def activation_config(fn):
+    """The name of activation function `fn` (a Keras activation's, or nn.functional's at
+    Keras' defaults), as a config saves it; `fn` itself when it has none."""
+    known = list(ACTIVATIONS.items()) + list(_FUNCTIONAL_EQUIVALENTS.items())
+    return next((name for name, f in known if f is not None and f is fn), fn)
+
+
 def resolve_activation(activation, who):
     """(display name, function or None) for an activation name, callable or None."""
     if activation is None:

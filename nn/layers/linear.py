@@ -10,7 +10,7 @@ from autograd.ops import transpose
 from .. import init, initializers, regularizers
 from ..functional.linear import linear
 from ..module import Module
-from .activation import ACTIVATIONS, resolve_activation
+from .activation import activation_config, resolve_activation
 from .config import init_config
 from .constrained import WeightConstraint, constraint_configs
 from .keras_name import KerasNamed
@@ -234,8 +234,7 @@ class Dense(Linear, KerasNamed):
         sized from the saved weights instead."""
         declared = self.declared_input_shape
         kept = declared is not None and self.in_features == _last_of_shape(declared)
-        activation = next((name for name, fn in ACTIVATIONS.items()
-                           if fn is not None and fn is self.activation), self.activation)
+        activation = activation_config(self.activation)
         regularizer = regularizers.configs(kernel_regularizer=self.kernel_regularizer,
                                            bias_regularizer=self.bias_regularizer)
         return init_config(self, activation=activation, input_shape=declared if kept else None,

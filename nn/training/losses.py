@@ -99,6 +99,9 @@ class CompiledLoss:
         # its outputs); the same at every batch (a captured step replays the first's choice)
         self.taken = None
         self.weight = 1.0  # compile's loss_weights (see nn.training.compile_options)
+        # a Keras loss object's reduction: 'sum' or 'mean_with_sample_weight' reduce the
+        # samples' (weighted) losses by it; the default is the mean over the batch
+        self.reduction = _keras_reduction(keras_object, name)
 
     # the model's outputs as the loss takes them; in a model of several outputs, each
     # output's loss asks takes_logits and reads_graph, and takes read_logits' answer
@@ -175,9 +178,10 @@ class CompiledLoss:
         target = align_target(inputs, target, self.name, cast=self.elementwise)
         if mask is not None:
             loss = self._masked(inputs, target, weights, mask)
+        elif weights is None and self.reduction == "sum_over_batch_size":
+            loss = self._unweighted(inputs, target)
         else:
-            loss = (self._unweighted(inputs, target) if weights is None
-                    else self._weighted(inputs, target, weights))
+            loss = self._weighted(inputs, target, weights)
         # compile(loss_weights=w) scales the loss that is minimized and logged, as Keras
         return loss if self.weight == 1.0 else loss * self.weight
 
@@ -215,11 +219,13 @@ class CompiledLoss:
             within = tuple(range(1, losses.ndim))
             adds = reduction in ("sum", "batchmean")  # (KLDivLoss' batchmean: sum / N)
             losses = losses.sum(axis=within) if adds else losses.mean(axis=within)
+        if weights is None:  # (a Keras reduction of its own, without sample weights)
+            weights = get_array_module(losses.data).ones(samples, losses.dtype)
         weights = as_variable(weights)
         if weights.dtype != losses.dtype:
             weights = astype(weights, losses.dtype)
-        total = (losses * weights).sum()
-        return total if reduction == "sum" else total / samples
+        return _reduced((losses * weights).sum(), weights, samples,
+                        "sum" if reduction == "sum" else self.reduction)
 
     def _masked(self, inputs, target, weights, mask):
         """Keras' masked mean: sum of w_i l_it over the real steps (mask True) / their count
@@ -248,6 +254,8 @@ class CompiledLoss:
             losses = losses.mean(axis=tuple(range(keep.ndim, losses.ndim)))
         weighted = keep if weights is None else keep * reshape(
             astype(as_variable(weights), losses.dtype), (steps[0],) + (1,) * (len(steps) - 1))
+        if self.reduction != "sum_over_batch_size":
+            return _reduced((losses * weighted).sum(), weighted, None, self.reduction)
         return (losses * weighted).sum() / maximum(keep.sum(), 1.0)
 
     def scores(self, array):
@@ -260,6 +268,31 @@ class CompiledLoss:
 
     def __repr__(self):
         return f"CompiledLoss({self.name!r})"
+
+
+def _keras_reduction(keras_object, name):
+    """The reduction of the Keras loss object compiled ('mean' is Keras' alias of the
+    default); 'none' is refused: compile minimizes one number per batch."""
+    reduction = getattr(keras_object, "reduction", "sum_over_batch_size")
+    if reduction == "none":
+        raise ValueError(f"compile: loss {name!r} has reduction='none', a loss per sample; "
+                         "compile needs one number per batch: leave the default "
+                         "('sum_over_batch_size'), or give 'sum' or 'mean_with_sample_weight'")
+    return "sum_over_batch_size" if reduction == "mean" else reduction
+
+
+def _reduced(total, weights, samples, reduction):
+    """The batch's loss from its weighted sum: itself ('sum'), over the weights' sum
+    ('mean_with_sample_weight', 0 where they sum to 0, Keras' divide_no_nan) or over the
+    samples (Keras' 'sum_over_batch_size')."""
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" or samples is None:
+        return total / maximum(weights.sum(), _TINY)
+    return total / samples
+
+
+_TINY = 1e-30  # (a total of 0 over weights summing to 0 stays 0)
 
 
 def resolve_loss(loss):

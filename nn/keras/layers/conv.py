@@ -22,7 +22,7 @@ from autograd.ops import transpose
 from ... import initializers, regularizers
 from ...functional.conv import conv2d
 from ...functional.conv1d import with_height
-from ...layers.activation import ACTIVATIONS, resolve_activation
+from ...layers.activation import activation_config, resolve_activation
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.lazy_build import SizedByChannels, check_fit
@@ -164,8 +164,7 @@ class _Conv(SizedByChannels, Spatial, Module):
     # ----- Keras' config -----
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""
-        activation = next((name for name, fn in ACTIVATIONS.items()
-                           if fn is not None and fn is self.activation), self.activation)
+        activation = activation_config(self.activation)
         penalties = regularizers.configs(kernel_regularizer=self.kernel_regularizer,
                                          bias_regularizer=self.bias_regularizer)
         return init_config(self, activation=activation, dtype=self.dtype.name, **penalties,

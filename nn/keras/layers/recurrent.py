@@ -28,7 +28,7 @@ from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
 from ...functional.stepwise_recurrence import stepwise_recurrence
 from ...initializers import checked, fill
-from ...layers.activation import ACTIVATIONS
+from ...layers.activation import ACTIVATIONS, activation_config
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed
@@ -49,13 +49,12 @@ def activation_name(value, argument, who):
     """The name of an activation given by name or as one of nn.functional's functions."""
     if isinstance(value, str) and value in ACTIVATIONS:
         return value
-    found = next((name for name, fn in ACTIVATIONS.items() if fn is not None and fn is value),
-                 None)
-    if found is None and value is not None and not isinstance(value, str) \
-            and not callable(value):
+    if value is None:
+        return "linear"
+    if not isinstance(value, str) and not callable(value):
         raise ValueError(f"{who}: {argument} must be an activation's name or function, got "
                          f"{value!r}")
-    return found if found is not None else ("linear" if value is None else value)
+    return activation_config(value)
 
 
 class _Recurrent(Module, KerasNamed):

@@ -246,3 +246,35 @@ def test_a_mask_carried_by_the_predictions_leaves_their_padding_out():
     assert full.shape == (2, 4) and not full[tokens == 0].any()
     masked = keras.losses.MeanSquaredError()(target, out).data
     np.testing.assert_allclose(masked, full.sum() / (tokens != 0).sum(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_compile_keeps_the_loss_objects_reduction(jit):
+    """Keras 3.15.1's numbers: the (loss, kernel after one SGD step) of train_on_batch for
+    MeanSquaredError with each reduction, without and with sample weights (1, 3)."""
+    x, y = np.array([[1.0], [2.0]], np.float32), np.zeros((2, 1), np.float32)
+    keras_values = {("sum", False): (5.0, 0.0), ("sum", True): (13.0, -1.6),
+                    ("mean_with_sample_weight", False): (2.5, 0.5),
+                    ("mean_with_sample_weight", True): (3.25, 0.35),
+                    ("sum_over_batch_size", True): (6.5, -0.3)}
+    for (reduction, weighted), (loss, kernel) in keras_values.items():
+        model = keras.Sequential([keras.Input((1,)),
+                                  keras.layers.Dense(1, kernel_initializer="ones")])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), jit_compile=jit,
+                      loss=keras.losses.MeanSquaredError(reduction=reduction))
+        w = np.array([1.0, 3.0], np.float32) if weighted else None
+        assert model.train_on_batch(x, y, sample_weight=w) == pytest.approx(loss, rel=1e-6)
+        assert model.get_weights()[0].item() == pytest.approx(kernel, abs=1e-6)
+
+
+def test_a_loss_subclass_is_compiled_with_its_reduction_and_none_is_refused():
+    class SquaredSum(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return ((y_pred - y_true) ** 2).sum(axis=-1)
+    x, y = np.array([[1.0], [2.0]], np.float32), np.zeros((2, 1), np.float32)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss=SquaredSum(reduction="sum"))
+    assert model.train_on_batch(x, y) == pytest.approx(5.0)  # Keras: 5.0, kernel 0.0
+    assert model.get_weights()[0].item() == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ValueError, match="reduction='none', a loss per sample"):
+        model.compile(optimizer="sgd", loss=keras.losses.MeanSquaredError(reduction="none"))
