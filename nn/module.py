@@ -425,9 +425,11 @@ class Module:
         array of state_dict; one two layers share comes once, as Keras counts it."""
         transposed = {_join(prefix, name) for prefix, module in self.named_modules()
                       for name in module._keras_transposed}
+        integers = {_join(prefix, name) for prefix, module in self.named_modules()
+                    for name in getattr(module, "_keras_integer_weights", ())}
         seen, found = set(), []
         for key, array in state_arrays(self):
-            if array.dtype.kind == "f" and id(array) not in seen:
+            if (array.dtype.kind == "f" or key in integers) and id(array) not in seen:
                 seen.add(id(array))
                 found.append((key, array, key in transposed))
         return found

@@ -40,11 +40,13 @@ from autograd.function import Function
 from autograd.ops import astype, expand_dims, maximum, reshape, transpose, where
 from autograd.ops.elementwise import Clip, Sigmoid
 from autograd.ops.indexing import GetItem
+from autograd.ops.linalg import MatMul
 from autograd.ops.shape import Reshape, Transpose
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from ..functional.activation import Softmax
+from ..functional.linear import Linear
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
 from .masking import carried_mask, carry_mask
 from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
@@ -66,6 +68,8 @@ _LOGIT_LOSSES = {"sigmoid": "nn.BCEWithLogitsLoss()", "softmax": "nn.CrossEntrop
 _PROBABILITY_LOSSES = {"sigmoid": ", or keep it and compile with loss=nn.BCELoss() (which "
                                   "takes probabilities)", "softmax": ""}
 _ACTIVATIONS = {"sigmoid": sigmoid_array, "softmax": softmax_array, None: lambda array: array}
+# ops whose outputs are logits, never a hand-written sigmoid's probabilities
+_AFFINE = (Linear, MatMul)
 # what may follow a final sigmoid (keeping each value with its logit), or a softmax (Clip)
 _AFTER_SIGMOID = (Reshape, Transpose, GetItem, Clip)
 
@@ -153,6 +157,9 @@ class CompiledLoss:
         this loss cannot see in the graph (written by hand) would be applied twice, a
         silently wrong loss. Real logits leave [0, 1] within a few values."""
         if self._logits_seen:
+            return
+        if isinstance(output.creator, _AFFINE):  # a Dense's outputs: logits, whatever values
+            self._logits_seen = True                # (near 0 from zeros, they lie in [0, 1])
             return
         data = output.data
         if bool(((data < 0) | (data > 1)).any()):

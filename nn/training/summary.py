@@ -5,7 +5,7 @@ parameters), under Keras' names ('dense', 'dense_1', ...: see layer_names); a Se
 Input is no row, as in Keras. Output shapes come from the last call of the model (batch
 axis shown as None), or from a trial call when the input shape is known (`input_shape=` on the first
 Dense); "?" where no call told them. As in Keras, non-trainable counts include
-BatchNorm's running statistics (float buffers) and frozen parameters.
+BatchNorm's running statistics, Normalization's statistics and frozen parameters.
 """
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import layer_names, snake_case
@@ -52,10 +52,11 @@ def count_parameters(module):
         target = trainable if param.requires_grad else frozen
         target[0] += int(param.size)
         target[1] += int(param.data.nbytes)
-    for buffer in module.buffers():
-        if buffer is not None and buffer.dtype.kind == "f":
-            frozen[0] += int(buffer.size)
-            frozen[1] += int(buffer.nbytes)
+    params = {id(p.data) for p in module.parameters()}
+    for _, array, _ in module._keras_weights():  # (Keras' non-trainable weights)
+        if id(array) not in params:
+            frozen[0] += int(array.size)
+            frozen[1] += int(array.nbytes)
     return tuple(trainable), tuple(frozen)
 
 

@@ -31,7 +31,14 @@ class Normalization(Module, KerasLayer):
     """(x - mean) / max(sqrt(variance), 1e-7) per position of `axis` (the features: the
     last axis by default; None for one mean and variance over everything); with invert=True
     the reverse. mean and variance are given, or learned from data by `adapt(data)` (an
-    array of samples, or an iterable of batches), as Keras' Normalization."""
+    array of samples, or an iterable of batches), as Keras' Normalization.
+
+    Learned ones are Keras' non-trainable weights mean, variance and count (buffers, in
+    get_weights, state_dict and saved files): made at the first forward or adapt, at mean 0
+    and variance 1 until adapted, as Keras builds them. Given ones are constants of the
+    layer's config, as in Keras."""
+
+    _keras_integer_weights = ("count",)  # (Keras' count is an int weight: get_weights has it)
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, *, name=None,
                  input_shape=None):
@@ -41,13 +48,44 @@ class Normalization(Module, KerasLayer):
                              "call adapt(data))")
         self.axis = (axis,) if isinstance(axis, int) else (() if axis is None else tuple(axis))
         self.invert = invert
-        self.mean = None if mean is None else np.asarray(mean, np.float32)
-        self.variance = None if variance is None else np.asarray(variance, np.float32)
+        self.given = None if mean is None else (np.asarray(mean, np.float32),
+                                                np.asarray(variance, np.float32))
+        if self.given is None:
+            for statistic in ("mean", "variance", "count"):  # (None until built or loaded)
+                self.register_buffer(statistic, None)
+        else:
+            self.mean, self.variance = self.given
         self._keras_arguments(name, input_shape)
+
+    @property
+    def built(self):
+        return self.mean is not None
+
+    def build(self, shape):
+        """The statistics of the kept axes' sizes `shape`: mean 0, variance 1, count 0."""
+        for name, array in self.buffers_for(shape).items():
+            self.register_buffer(name, array)
+
+    @staticmethod
+    def buffers_for(shape):
+        shape = tuple(shape) if np.ndim(shape) else ()
+        return {"mean": np.zeros(shape, np.float32), "variance": np.ones(shape, np.float32),
+                "count": np.zeros((), np.int32)}  # (Keras 3 keeps it 0, for old files)
+
+    def size_from_state(self, shapes):
+        """The kept axes' sizes that loading arrays of `shapes` implies (mean's, variance's)."""
+        found = {tuple(shapes[n]) for n in ("mean", "variance") if n in shapes}
+        if len(found) != 1:
+            raise ValueError(f"{self.who}: mean and variance of shapes {shapes} do not fit "
+                             "(expected one shape, the kept axes' sizes)")
+        return found.pop()
 
     def adapt(self, data):
         """Learn the mean and variance of `data` over every axis but `axis` (float64 sums,
         batch by batch when data is an iterable of batches)."""
+        if self.given is not None:
+            raise ValueError(f"{self.who}: adapt() learns the mean and variance, which were "
+                             "given to the constructor; make the layer without them")
         batches = [data] if hasattr(data, "shape") or isinstance(data, list) else data
         count, total, squares = 0, 0.0, 0.0
         for batch in batches:
@@ -60,20 +98,28 @@ class Normalization(Module, KerasLayer):
         if not count:
             raise ValueError("Normalization.adapt: the data holds no samples")
         mean = total / count
-        self.mean = mean.astype(np.float32)
-        self.variance = np.maximum(squares / count - mean * mean, 0.0).astype(np.float32)
+        self._fit_statistics(np.shape(mean))
+        self.mean[...] = mean
+        self.variance[...] = np.maximum(squares / count - mean * mean, 0.0)
         return self
 
+    def _fit_statistics(self, shape):
+        """Statistics of `shape`: made if none yet, else checked to be that shape."""
+        if not self.built:
+            self.build(shape)
+        elif self.mean.shape != tuple(shape):
+            raise ValueError(f"{self.who}: statistics of shape {tuple(shape)} do not fit the "
+                             f"layer's, {self.mean.shape} (the kept axes' sizes)")
+
     def forward(self, x):
-        if self.mean is None:
-            raise ValueError(f"{self.who}: no mean and variance yet; call adapt(data) before "
-                             "using the layer, or give mean= and variance=")
         x = self._input(x, range(1, 33), "(N, ...)")
         if x.dtype.kind != "f":
             x = x.astype("float32")
         shape = [1] * x.ndim
         for a in self._kept(x.ndim):
             shape[a] = x.shape[a]
+        if not self.built:  # (Keras' build: mean 0 and variance 1 until adapt)
+            self._fit_statistics(tuple(x.shape[a] for a in self._kept(x.ndim)))
         mean = self.mean.reshape(shape) if self.mean.size > 1 else self.mean
         scale = np.maximum(np.sqrt(self.variance), 1e-7)
         scale = scale.reshape(shape) if scale.size > 1 else scale
@@ -85,7 +131,12 @@ class Normalization(Module, KerasLayer):
     def _reduced_axes(self, ndim):
         return tuple(a for a in range(ndim) if a not in self._kept(ndim))
 
-    get_config = init_config  # axis, mean, variance (adapted ones too), invert
+    def get_config(self):
+        """Keras' config: the mean and variance only where they were given (learned ones are
+        weights, saved with them)."""
+        mean, variance = (None, None) if self.given is None else self.given
+        axis = self.axis[0] if len(self.axis) == 1 else (None if not self.axis else self.axis)
+        return init_config(self, axis=axis, mean=mean, variance=variance)
 
 
 __all__ = ["Rescaling", "Normalization"]

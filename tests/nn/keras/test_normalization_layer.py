@@ -52,10 +52,59 @@ def test_a_model_with_it_trains_and_is_saved_with_the_statistics(tmp_path):
                                model.predict(x), rtol=1e-6)
 
 
-def test_use_before_adapt_and_half_given_statistics_are_refused():
-    with pytest.raises(ValueError, match="call adapt"):
-        layers.Normalization()(np.ones((2, 3), np.float32))
+def test_half_given_statistics_are_refused_and_before_adapt_it_is_keras_identity():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(layers.Normalization()(x).data, x)  # mean 0, variance 1
+    with pytest.raises(ValueError, match="given to the constructor"):
+        layers.Normalization(mean=[0.0], variance=[1.0]).adapt(x)
     with pytest.raises(ValueError, match="give both mean and variance"):
         layers.Normalization(mean=[0.0])
     with pytest.raises(ValueError, match="the data holds no samples"):
         layers.Normalization().adapt(iter([]))
+
+
+def _adapted_model(data):
+    norm = layers.Normalization()
+    norm.adapt(data)
+    return keras.Sequential([keras.Input((4,)), norm,
+                             layers.Dense(1, kernel_initializer="ones")])
+
+
+def test_the_learned_statistics_are_keras_weights(tmp_path):
+    """Keras' non-trainable weights mean, variance and count (an int, which Keras 3 keeps 0):
+    get_weights / set_weights / save_weights carry them (they were left out, so a copy kept
+    its own statistics: a silent difference found against Keras 3.15.1), summary counts
+    them (4 + 4 + 1), a clone is unadapted as Keras', given statistics are no weights."""
+    x = np.random.RandomState(0).uniform(-1, 3, (20, 4)).astype(np.float32)
+    source, target = _adapted_model(x), _adapted_model(x * 3 + 1)
+    weights = source.get_weights()
+    assert [w.shape for w in weights] == [(4,), (4,), (), (4, 1), (1,)]
+    assert weights[2].dtype == np.int32 and weights[2] == 0
+    np.testing.assert_allclose(weights[0], x.mean(axis=0), rtol=1e-5)
+    target.set_weights(weights)
+    expected = source.predict(x[:3])
+    np.testing.assert_allclose(target.predict(x[:3]), expected, rtol=1e-6)
+    source.save_weights(tmp_path / "a.weights.h5")
+    other = _adapted_model(x * 5)
+    other.load_weights(tmp_path / "a.weights.h5")
+    np.testing.assert_allclose(other.predict(x[:3]), expected, rtol=1e-6)
+    lines = []
+    source.summary(print_fn=lines.append)
+    assert any("normalization (Normalization)" in line and line.rstrip().endswith(" 9")
+               for line in lines)
+    clone = keras.models.clone_model(source)
+    np.testing.assert_array_equal(clone.layers[0].mean, np.zeros(4, np.float32))
+    assert layers.Normalization(mean=[1.0], variance=[4.0]).get_weights() == []
+
+
+def test_a_layer_built_before_adapt_takes_the_statistics_later():
+    """Keras builds it at mean 0 and variance 1; adapt then sets them (Keras 3.15.1's
+    outputs: [-1.2247, 0, 1.2247])."""
+    norm = layers.Normalization()
+    model = keras.Sequential([keras.Input((1,)), norm,
+                              layers.Dense(1, kernel_initializer="ones")])
+    data = np.array([[0.0], [2.0], [4.0]], np.float32)
+    np.testing.assert_allclose(model.predict(data).ravel(), [0, 2, 4])
+    norm.adapt(data)
+    np.testing.assert_allclose(model.predict(data).ravel(), [-1.2247448, 0, 1.2247448],
+                               rtol=1e-6)
