@@ -67,12 +67,17 @@ class KerasTensor:
 _module.SYMBOLIC_FIRST.add(KerasTensor)
 
 
-def Input(shape, dtype="float32", name=None):  # noqa: N802 (Keras' name)
+def Input(shape=None, batch_size=None, dtype="float32", sparse=None,  # noqa: N802 (Keras')
+          batch_shape=None, name=None):
     """Keras' `keras.Input(shape=...)`: the symbolic input of a functional model (or, first
-    in a Sequential, its InputLayer). `shape` is one sample's, None for any size."""
-    layer = InputLayer(shape, dtype=dtype, name=name)
+    in a Sequential, its InputLayer). `shape` is one sample's, None for any size; or
+    `batch_shape`, the batch's, whose first size is the batch size (a stateful RNN's)."""
+    if sparse:
+        raise NotImplementedError("Input: sparse=True (sparse tensors) is not supported")
+    layer = InputLayer(shape, dtype=dtype or "float32", name=name, batch_size=batch_size,
+                       batch_shape=batch_shape)
     node = Node(layer)
-    node.outputs = (KerasTensor((None,) + layer.shape, layer.dtype, node),)
+    node.outputs = (KerasTensor((layer.batch_size,) + layer.shape, layer.dtype, node),)
     return node.outputs[0]
 
 

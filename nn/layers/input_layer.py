@@ -10,8 +10,10 @@ class InputLayer(Module, KerasNamed):
     size on that axis). First in a Sequential, it sizes the layers after it at once, as
     Keras' `Sequential([keras.Input(shape=(784,)), Dense(64), ...])`; `name` names it."""
 
-    def __init__(self, shape, dtype="float32", name=None):
+    def __init__(self, shape=None, dtype="float32", name=None, *, batch_size=None,
+                 batch_shape=None):
         super().__init__()
+        shape, self.batch_size = _sample_shape(shape, batch_size, batch_shape)
         if isinstance(shape, (int, np.integer)):
             shape = (int(shape),)
         if not isinstance(shape, (tuple, list)) or not all(
@@ -34,10 +36,35 @@ class InputLayer(Module, KerasNamed):
         return tuple(1 if n is None else n for n in self.shape), self.dtype
 
     def get_config(self):
-        return {"shape": self.shape, "dtype": self.dtype.name, "name": self.name}
+        config = {"shape": self.shape, "dtype": self.dtype.name, "name": self.name}
+        return config if self.batch_size is None else dict(config, batch_size=self.batch_size)
 
     def extra_repr(self):
         return f"shape={self.shape}"
+
+
+def _sample_shape(shape, batch_size, batch_shape):
+    """(one sample's shape, the batch size or None) from Keras' shape and batch_size, or
+    batch_shape (the batch's, its first size the batch size)."""
+    if batch_shape is None:
+        if shape is None:
+            raise ValueError("Input: give shape (one sample's, such as (784,)) or batch_shape "
+                             "(the batch's, such as (32, 784))")
+        return shape, _batch_size(batch_size)
+    if shape is not None:
+        raise ValueError(f"Input: give shape or batch_shape, not both (got shape={shape!r}, "
+                         f"batch_shape={batch_shape!r})")
+    if not isinstance(batch_shape, (tuple, list)) or not batch_shape:
+        raise ValueError(f"Input: batch_shape is the batch's shape, its first size the batch "
+                         f"size (None for any), such as (32, 784); got {batch_shape!r}")
+    return tuple(batch_shape[1:]), _batch_size(batch_shape[0])
+
+
+def _batch_size(value):
+    if value is not None and (not isinstance(value, (int, np.integer)) or
+                              isinstance(value, bool) or value < 1):
+        raise ValueError(f"Input: batch_size must be a positive integer or None, got {value!r}")
+    return None if value is None else int(value)
 
 
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential

@@ -619,3 +619,27 @@ def test_captured_training_steps_replay_the_same_as_eager_ones():
                                 verbose=0).history["loss"])
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
     assert losses[0][-1] < losses[0][0]
+
+
+def test_input_takes_keras_batch_size_and_batch_shape_for_stateful_models(tmp_path):
+    """keras.Input(batch_shape=(2, 5, 4)) and Input((5, 4), batch_size=2), as Keras 3 writes
+    stateful models; a stateful LSTM then carries its states between calls (Keras 3.15.1's
+    first output 0.2096, then 0.2103, with these weights)."""
+    x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype(np.float32)
+    for make in (lambda: keras.Input(batch_shape=(2, 5, 4)),
+                 lambda: keras.Input((5, 4), batch_size=2)):
+        inputs = make()
+        assert inputs.shape == (2, 5, 4)
+        outputs = keras.layers.LSTM(3, stateful=True, kernel_initializer="ones",
+                                    recurrent_initializer="zeros")(inputs)
+        model = keras.Model(inputs, outputs)
+        first, second = model.predict(x), model.predict(x)
+        np.testing.assert_allclose(first[0], 0.2096, atol=1e-4)
+        np.testing.assert_allclose(second[0], 0.2103, atol=1e-4)
+    model.save(tmp_path / "stateful.keras")
+    loaded = nn.load_model(tmp_path / "stateful.keras")
+    assert [m.batch_size for m in loaded.modules() if hasattr(m, "batch_size")] == [2]
+    with pytest.raises(ValueError, match="shape or batch_shape, not both"):
+        keras.Input((5, 4), batch_shape=(2, 5, 4))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        keras.Input((5, 4), batch_size=0)
