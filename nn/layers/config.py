@@ -120,8 +120,8 @@ def _builtin(name, kind):
         wanted = isinstance(found, type) if kind is type else inspect.isfunction(found)
         return found if wanted else None
     if kind is type and name.startswith(_KERAS) and name[len(_KERAS):].isidentifier():
-        for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.losses,
-                      nn.keras.initializers):  # (no name is in two of them)
+        for space in (nn.keras.layers, nn.keras.optimizers, nn.keras.optimizers.schedules,
+                      nn.keras.losses, nn.keras.initializers):  # (no name is in two of them)
             found = getattr(space, name[len(_KERAS):], None)
             if isinstance(found, type):
                 return found

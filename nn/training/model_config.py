@@ -131,6 +131,8 @@ class Writer:
                           for i, s in state["state"].items()] if with_state else []}
         if hasattr(opt, "keras_options"):  # what its groups do not hold (clipping, name)
             spec["keras_options"] = self.value(opt.keras_options, "the optimizer")
+        if "iterations" in state:  # (a Keras optimizer's count: its schedule resumes there)
+            spec["iterations"] = state["iterations"]
         return spec
 
     def keras_object(self, obj, where="the loss"):
@@ -275,7 +277,7 @@ class Reader:
             opt = cls(**self.value(spec["keras_options"])).bind(held)
         else:
             opt = cls(params, **kwargs) if held else cls(**kwargs)
-        opt.load_state_dict({"param_groups": groups,
+        opt.load_state_dict({"param_groups": groups, "iterations": spec.get("iterations", 0),
                              "state": {i: self.value(s) for i, s in spec["state"]}})
         return opt
 

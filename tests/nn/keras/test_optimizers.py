@@ -186,3 +186,54 @@ def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
     loaded.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+S = keras.optimizers.schedules
+# each schedule's rates at updates 0..11, as Keras 3.15.1 computes them
+SCHEDULES = [
+    (S.ExponentialDecay(0.1, 3, 0.5, staircase=True), [0.1] * 3 + [0.05] * 3 + [0.025] * 3
+     + [0.0125] * 3),
+    (S.PiecewiseConstantDecay([2, 5], [1.0, 0.5, 0.1]), [1.0] * 3 + [0.5] * 3 + [0.1] * 6),
+    (S.PolynomialDecay(0.1, 4, 0.01, power=2.0),
+     [0.1, 0.0606250, 0.0325, 0.015625, 0.01] + [0.01] * 7),
+    (S.InverseTimeDecay(0.1, 2, 0.5), [0.1 / (1 + 0.25 * t) for t in range(12)]),
+    (S.CosineDecay(0.01, 6, alpha=0.1, warmup_target=0.1, warmup_steps=3),
+     [0.01, 0.04, 0.07, 0.1, 0.0939711, 0.0775, 0.055, 0.0325, 0.0160289, 0.01, 0.01, 0.01]),
+    (S.CosineDecayRestarts(0.1, 3, t_mul=2.0, m_mul=0.5, alpha=0.05),
+     [0.1, 0.07625, 0.02875, 0.0525, 0.0493181, 0.040625, 0.02875, 0.016875, 0.0081819,
+      0.02875, 0.0283454, 0.0271591]),
+]
+
+
+@pytest.mark.parametrize("schedule, rates", SCHEDULES)
+def test_schedules_give_keras_rates(schedule, rates):
+    np.testing.assert_allclose([schedule(t) for t in range(12)], rates, rtol=1e-5)
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_schedule_sets_each_updates_rate_and_resumes_after_loading(jit, tmp_path):
+    """Keras 3.15.1's fit with SGD(ExponentialDecay(0.1, 2, 0.5), momentum=0.9): losses
+    [1.817644, 1.769437], 8 iterations, learning_rate 0.00625 after them."""
+    x = np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32)
+    y = 2 * x.sum(axis=1, keepdims=True)
+
+    def model():
+        made = keras.Sequential([keras.Input((3,)),
+                                 keras.layers.Dense(1, kernel_initializer="ones")])
+        made.compile(optimizer=keras.optimizers.SGD(S.ExponentialDecay(0.1, 2, 0.5),
+                                                    momentum=0.9), loss="mse", jit_compile=jit)
+        return made
+    whole = model()
+    history = whole.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], [1.817644, 1.769437], rtol=1e-5)
+    assert whole.optimizer.iterations == 8
+    assert whole.optimizer.learning_rate == pytest.approx(0.00625)
+    halves = model()
+    halves.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    halves.save(tmp_path / "half.keras")
+    resumed = nn.load_model(tmp_path / "half.keras")
+    assert resumed.optimizer.iterations == 4
+    resumed.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    np.testing.assert_allclose(resumed.get_weights()[0], whole.get_weights()[0], rtol=1e-6)
+    with pytest.raises(TypeError, match="not settable"):
+        whole.optimizer.learning_rate = 0.1

@@ -21,6 +21,8 @@ from optim.adam import adam_block
 from optim.clip import _norm, _set_grad, _with_grads
 from optim.optimizer import check_nonnegative
 
+from . import schedules
+
 _UNSUPPORTED = {"loss_scale_factor": None, "gradient_accumulation_steps": None}
 
 
@@ -77,15 +79,52 @@ class KerasOptimizer:
         self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = _ema_options(
             use_ema, ema_momentum, ema_overwrite_frequency, who)
         self.name = name or who
+        self.iterations = 0  # Keras' count of the updates made
         return 0.0 if weight_decay is None else weight_decay
+
+    def _initial_rate(self, learning_rate):
+        """The lr the groups start with: learning_rate, or a schedule's at update 0 (the
+        schedule, a LearningRateSchedule or any callable of the step, is kept)."""
+        self._schedule = learning_rate if _is_schedule(learning_rate) else None
+        return float(learning_rate(0)) if self._schedule is not None else learning_rate
+
+    @property
+    def learning_rate(self):
+        """The current learning rate (a schedule's at this update), as Keras'; set a number
+        (or a new schedule)."""
+        if self._schedule is not None:
+            return float(self._schedule(self.iterations))
+        return super().learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if _is_schedule(value):
+            self._schedule = value
+            return
+        if self._schedule is not None:
+            raise TypeError(f"{self.name}: made with a learning-rate schedule, its learning "
+                            "rate is not settable (Keras' rule); give it a new schedule, or "
+                            "make the optimizer with a number")
+        optim.Optimizer.learning_rate.fset(self, value)
+
+    def state_dict(self):
+        """optim's state dict, with Keras' iterations (a schedule resumes from them)."""
+        return dict(super().state_dict(), iterations=self.iterations)
+
+    def load_state_dict(self, state_dict):
+        super().load_state_dict(state_dict)
+        self.iterations = int(state_dict.get("iterations", 0))
 
     @property
     def keras_options(self):
-        """The common arguments given, which model.save keeps (the groups hold the rest)."""
-        return {"clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-                "global_clipnorm": self.global_clipnorm, "name": self.name,
-                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
-                "ema_overwrite_frequency": self.ema_overwrite_frequency}
+        """The common arguments given, which model.save keeps (the groups hold the rest),
+        and the learning-rate schedule where there is one."""
+        options = {"clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                   "global_clipnorm": self.global_clipnorm, "name": self.name,
+                   "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                   "ema_overwrite_frequency": self.ema_overwrite_frequency}
+        return options if self._schedule is None else dict(options,
+                                                            learning_rate=self._schedule)
 
     @replayed
     def step(self, closure=None):
@@ -95,7 +134,12 @@ class KerasOptimizer:
             with enable_grad():
                 loss = closure()
         self._clip()
+        if self._schedule is not None:  # (Keras: the rate of update t is schedule(t))
+            rate = float(self._schedule(self.iterations))
+            for group in self.param_groups:
+                group["lr"] = rate
         super().step()
+        self.iterations += 1
         if self.use_ema:
             self._update_averages()
         return loss
@@ -152,6 +196,12 @@ class KerasOptimizer:
                 _set_grad(p, g * (limit / norm), done)
 
 
+def _is_schedule(value):
+    """A learning-rate schedule: Keras' class, or any callable of the step (not a number)."""
+    return isinstance(value, schedules.LearningRateSchedule) or (
+        callable(value) and not isinstance(value, (int, float)))
+
+
 def _ema_options(use_ema, momentum, overwrite_frequency, who):
     """Keras' EMA arguments, checked as Keras checks them: with use_ema only, and a
     frequency of 0 or None meaning never."""
@@ -185,7 +235,7 @@ class SGD(KerasOptimizer, optim.SGD):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, momentum=momentum, nesterov=False,
+        super().__init__(lr=self._initial_rate(learning_rate), momentum=momentum, nesterov=False,
                          weight_decay=decay)
         self.defaults["nesterov"] = nesterov  # (PyTorch's check of it does not apply)
         for group in self.param_groups:
@@ -224,8 +274,8 @@ class RMSprop(KerasOptimizer, optim.RMSprop):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, alpha=rho, eps=epsilon, momentum=momentum,
-                         centered=centered, weight_decay=decay)
+        super().__init__(lr=self._initial_rate(learning_rate), alpha=rho, eps=epsilon,
+                         momentum=momentum, centered=centered, weight_decay=decay)
 
     @staticmethod
     def _block(xp, w, g, v, a, m, h):
@@ -261,7 +311,7 @@ class Adam(_Moments, optim.Adam):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+        super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2), eps=epsilon,
                          amsgrad=amsgrad, weight_decay=decay)
 
     def _update(self, xp, w, g, state, h):
@@ -294,7 +344,8 @@ class Adagrad(KerasOptimizer, optim.Adagrad):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, initial_accumulator_value=initial_accumulator_value,
+        super().__init__(lr=self._initial_rate(learning_rate),
+                         initial_accumulator_value=initial_accumulator_value,
                          eps=epsilon, weight_decay=decay)
 
     def _update(self, xp, w, g, state, h):
@@ -315,7 +366,8 @@ class Adadelta(KerasOptimizer, optim.Adadelta):
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, rho=rho, eps=epsilon, weight_decay=decay)
+        super().__init__(lr=self._initial_rate(learning_rate), rho=rho, eps=epsilon,
+                         weight_decay=decay)
 
 
 class Nadam(_Moments, optim.NAdam):
@@ -326,7 +378,7 @@ class Nadam(_Moments, optim.NAdam):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+        super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2), eps=epsilon,
                          momentum_decay=1.0, weight_decay=decay, decoupled_weight_decay=True)
 
 
@@ -337,7 +389,7 @@ class Adamax(_Moments, optim.Adamax):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  **options):
         decay = self._keras_options(**options)
-        super().__init__(lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon,
+        super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2), eps=epsilon,
                          weight_decay=decay)
 
     def _update(self, xp, w, g, state, h):
@@ -354,7 +406,7 @@ def get(identifier):
     """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
     if isinstance(identifier, optim.Optimizer):
         return identifier
-    from ..training.optimizers import make_optimizer  # (the table of names is there)
+    from ...training.optimizers import make_optimizer  # (the table of names is there)
     try:
         return make_optimizer(identifier)
     except ValueError as exc:
@@ -362,4 +414,4 @@ def get(identifier):
 
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "get",
-           "KerasOptimizer"]
+           "KerasOptimizer", "schedules"]
