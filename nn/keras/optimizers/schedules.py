@@ -33,19 +33,19 @@ def _positive(value, name, who):
     return value
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """initial_learning_rate * decay_rate ^ (step / decay_steps) (the exponent floored with
-    staircase=True)."""
+class _RateDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: Keras' arguments, and
+    p = step / decay_steps (floored with staircase=True)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
+                 name=None):
         self.initial_learning_rate, self.decay_rate = initial_learning_rate, decay_rate
-        self.decay_steps = _positive(decay_steps, "decay_steps", "ExponentialDecay")
-        self.staircase, self.name = staircase, name
+        self.decay_steps = _positive(decay_steps, "decay_steps", type(self).__name__)
+        self.staircase, self.name = staircase, name or type(self).__name__
 
-    def __call__(self, step):
-        p = _fraction(step, self.decay_steps, self.staircase)
-        return self.initial_learning_rate * self.decay_rate ** p
+    def _fraction(self, step):
+        p = step / self.decay_steps
+        return math.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -53,26 +53,20 @@ class ExponentialDecay(LearningRateSchedule):
                 "staircase": self.staircase, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
-    """initial_learning_rate / (1 + decay_rate * step / decay_steps) (floored with
+class ExponentialDecay(_RateDecay):
+    """initial_learning_rate * decay_rate ^ p, p = step / decay_steps (floored with
     staircase=True)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
-        self.initial_learning_rate, self.decay_rate = initial_learning_rate, decay_rate
-        self.decay_steps = _positive(decay_steps, "decay_steps", "InverseTimeDecay")
-        self.staircase, self.name = staircase, name
+    def __call__(self, step):
+        return self.initial_learning_rate * self.decay_rate ** self._fraction(step)
+
+
+class InverseTimeDecay(_RateDecay):
+    """initial_learning_rate / (1 + decay_rate * p), p = step / decay_steps (floored with
+    staircase=True)."""
 
     def __call__(self, step):
-        p = _fraction(step, self.decay_steps, self.staircase)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
-
-    get_config = ExponentialDecay.get_config
-
-
-def _fraction(step, decay_steps, staircase):
-    p = step / decay_steps
-    return math.floor(p) if staircase else p
+        return self.initial_learning_rate / (1 + self.decay_rate * self._fraction(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
