@@ -10,12 +10,17 @@ from ._namespace import show_functions_only as _show_functions_only
 from .activation import (
     elu,
     gelu,
+    hardsigmoid,
+    hardswish,
     hardtanh,
     leaky_relu,
     log_softmax,
     logsigmoid,
+    mish,
     prelu,
     relu,
+    relu6,
+    selu,
     sigmoid,
     silu,
     softmax,
@@ -57,7 +62,8 @@ __all__ = [
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
     "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm",
-    "max_pool1d", "avg_pool1d", "poisson_nll_loss",
+    "max_pool1d", "avg_pool1d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
+    "hardswish", "mish",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]

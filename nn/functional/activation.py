@@ -423,6 +423,36 @@ def prelu(x, weight):
     return PReLU()(x, weight)
 
 
+def selu(x):
+    """scale * elu(x, alpha) with the self-normalizing constants (Klambauer et al.)."""
+    return _SELU_SCALE * elu(float_input(x, "selu"), _SELU_ALPHA)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+
+def relu6(x):
+    """min(max(x, 0), 6), with PyTorch's slope 0 at 0 and 6."""
+    return hardtanh(float_input(x, "relu6"), 0.0, 6.0)
+
+
+def hardsigmoid(x):
+    """relu6(x + 3) / 6: 0 below -3, 1 above 3, linear between."""
+    return relu6(float_input(x, "hardsigmoid") + 3.0) / 6.0
+
+
+def hardswish(x):
+    """x hardsigmoid(x) (Keras' hard_silu)."""
+    x = float_input(x, "hardswish")
+    return x * hardsigmoid(x)
+
+
+def mish(x):
+    """x tanh(softplus(x))."""
+    x = float_input(x, "mish")
+    return x * tanh(softplus(x))
+
+
 def softmin(x, axis=-1, *, dim=None):
     """softmax(-x) over `axis` (or `dim=`)."""
     return softmax(-float_input(x, "softmin"), axis, dim=dim)
@@ -446,4 +476,5 @@ def _axis(x, axis, dim, who):
 
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
-           "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin", "prelu"]
+           "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin", "prelu", "selu", "relu6",
+           "hardsigmoid", "hardswish", "mish"]

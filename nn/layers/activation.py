@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.function import Function
-from autograd.ops import minimum
+from autograd.ops import exp, minimum
 from autograd.ops.validation import real_scalar
 from autograd.variable import Parameter, as_variable
 
@@ -214,11 +214,19 @@ class AtLeast(Function):
         return None
 
 
+def softsign(x):
+    """Keras' softsign: x / (|x| + 1)."""
+    x = as_variable(x)
+    return x / (abs(x) + 1.0)
+
+
 # Keras' activation names -> functions (None: the identity).
 ACTIVATIONS = {
     "linear": None, "relu": relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
     "softmax": F.softmax, "log_softmax": F.log_softmax, "elu": F.elu, "gelu": gelu,
     "softplus": F.softplus, "leaky_relu": leaky_relu, "silu": F.silu, "swish": F.silu,
+    "selu": F.selu, "relu6": F.relu6, "hard_sigmoid": F.hardsigmoid, "hard_silu": F.hardswish,
+    "hard_swish": F.hardswish, "mish": F.mish, "exponential": exp, "softsign": softsign,
 }
 
 

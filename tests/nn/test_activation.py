@@ -5,10 +5,13 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
 from autograd import Variable
+from autograd.testing import arrays, assert_gradients_match
 
 
 def np_sigmoid(x):
@@ -75,7 +78,34 @@ TORCH_CASES = [
     ("softplus", lambda x: F.softplus(x, 2.0, 3.0), "softplus", {"beta": 2.0, "threshold": 3.0}),
     ("softmax", lambda x: F.softmax(x, dim=0), "softmax", {"dim": 0}),
     ("log_softmax", F.log_softmax, "log_softmax", {"dim": -1}),
-]
+    ("selu", F.selu, "selu", {}), ("relu6", F.relu6, "relu6", {}),
+    ("hardswish", F.hardswish, "hardswish", {}), ("mish", F.mish, "mish", {}),
+]  # (hardsigmoid: PyTorch's slope is 1/6 in float32, 3e-8 off; checked at its kinks below)
+
+COMPOSED = [F.selu, F.relu6, F.hardsigmoid, F.hardswish, F.mish]  # (of tested ops)
+# each one's smooth pieces, away from its kinks (0 and 6, or -3 and 3)
+PIECES = [(F.selu, "nonzero"), (F.relu6, "nonzero"), (F.relu6, (6.5, 9.0)),
+          (F.hardsigmoid, "bounded"), (F.hardsigmoid, (3.5, 6.0)), (F.hardswish, "bounded"),
+          (F.hardswish, (-6.0, -3.5)), (F.mish, "bounded")]
+
+
+@pytest.mark.parametrize("f, elements", PIECES, ids=[f"{f.__name__}-{e}" for f, e in PIECES])
+@given(data=st.data())
+def test_composed_activations_backprop_to_second_order(f, elements, data):
+    x = data.draw(arrays(st.sampled_from([(3,), (2, 3)]), elements=elements))
+    assert_gradients_match(f, x, order=2)
+
+
+@pytest.mark.parametrize("f", COMPOSED, ids=[f.__name__ for f in COMPOSED])
+def test_composed_activations_at_their_kinks_as_torch(f):
+    torch = pytest.importorskip("torch")
+    x = np.array([-700.0, -3.0, -1e-8, 0.0, 1e-8, 3.0, 6.0, 700.0])
+    ours = Variable(x.copy())
+    f(ours).sum().backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    getattr(torch.nn.functional, f.__name__)(theirs).sum().backward()
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-7, atol=1e-12)
+    assert f(Variable(x.astype(np.float32))).dtype == np.float32
 
 
 @pytest.mark.parametrize("name, f, torch_name, kwargs", TORCH_CASES,

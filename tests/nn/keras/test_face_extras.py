@@ -139,3 +139,18 @@ def test_activations_take_keras_arguments_and_defaults():
     v = Variable(x.astype(np.float64))
     relu(v, negative_slope=0.1, max_value=2.0, threshold=0.5).sum().backward()
     np.testing.assert_allclose(v.grad.data, [[0.1, 0.1, 0.1, 1.0, 0.0]])
+
+
+def test_more_keras_activation_names_give_keras_values():
+    """Keras 3.15.1's values at x = -1, 0.3 and 7.5."""
+    x = np.array([-1.0, 0.3, 7.5], np.float32)
+    expected = {"selu": [-1.11133, 0.31521, 7.88026], "relu6": [0, 0.3, 6],
+                "hard_sigmoid": [0.33333, 0.55, 1], "hard_silu": [-0.33333, 0.165, 7.5],
+                "hard_swish": [-0.33333, 0.165, 7.5], "mish": [-0.30340, 0.20800, 7.5],
+                "softsign": [-0.5, 0.23077, 0.88235],
+                "exponential": [0.36788, 1.34986, 1808.04236]}
+    for name, values in expected.items():
+        np.testing.assert_allclose(keras.activations.get(name)(x).data, values, rtol=2e-5,
+                                   atol=1e-5, err_msg=name)
+        saved = keras.layers.Dense(2, activation=name).get_config()["activation"]
+        assert keras.activations.get(saved) is keras.activations.get(name)  # (or an alias)
