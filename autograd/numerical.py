@@ -14,8 +14,10 @@ from .backend import as_array, get_array_module, is_float, to_cpu
 from .engine import grad
 from .variable import Variable
 
-# Above this many elements an input is checked along random directions in mode='auto':
-# a full check costs two evaluations of f per element.
+# Above this many elements an input is checked along random directions in mode='auto' (a
+# full check costs two evaluations of f per element). Not the default: a wrong gradient of
+# one element in n moves a random direction's derivative by about 1/sqrt(n) of it, so a
+# large input's error can pass; mode='full' (PyTorch's default too) checks every element.
 FAST_MODE_THRESHOLD = 256
 FAST_DIRECTIONS = 4
 _WORST_SHOWN = 8
@@ -74,17 +76,19 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
 
 
 def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, seed=0,
-              mode="auto", localize=False):
+              mode="full", localize=False):
     """Check backprop through `f` against numerical differentiation for every float input.
 
     f: takes Variables, returns a Variable or a sequence of them. inputs: Variables or
     arrays; integer/boolean ones are passed through and must receive no gradient.
-    grad_outputs: upstream gradients (default: seeded random normal). mode: 'full' checks
-    every element, 'fast' FAST_DIRECTIONS random directions per input (v·grad against a
-    central difference along v), 'auto' picks 'fast' for inputs above FAST_MODE_THRESHOLD
-    elements. Tolerances are loosened for float32/float16 inputs, whose backprop runs in
-    their own precision. localize=True: on a mismatch, re-check each Function of f's graph
-    at its own inputs and name the first wrong one in the error (GradcheckError.localize).
+    grad_outputs: upstream gradients (default: seeded random normal). mode: 'full' (the
+    default) checks every element, 'fast' FAST_DIRECTIONS random directions per input
+    (v·grad against a central difference along v: quicker, but a wrong gradient of a few
+    elements of a large input may pass), 'auto' picks 'fast' for inputs above
+    FAST_MODE_THRESHOLD elements. Tolerances are loosened for float32/float16 inputs,
+    whose backprop runs in their own precision. localize=True: on a mismatch, re-check each
+    Function of f's graph at its own inputs and name the first wrong one in the error
+    (GradcheckError.localize).
     Returns True, or raises GradcheckError.
     """
     arrays = [_data(x, "gradcheck", i) for i, x in enumerate(inputs)]
@@ -95,7 +99,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
 
 
 def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
-                  grad_grad_outputs=None, seed=0, mode="auto", localize=False):
+                  grad_grad_outputs=None, seed=0, mode="full", localize=False):
     """Check second-order backprop through `f` for every float input.
 
     The first-order gradient g(x, u) = d<f(x), u>/dx is built by backward with
@@ -173,7 +177,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         _raise_on_mismatch(who, entries, atol, rtol)
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
-        raise mismatch
+        raise _with_rounding_note(mismatch, objective, eps, atol) from None
     if not with_graph:
         tolerances = atol, rtol
         _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels,
@@ -182,6 +186,21 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
             _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels,
                                                   tolerances), atol, rtol, _PATHS)
     return True
+
+
+def _with_rounding_note(mismatch, objective, eps, atol):
+    """The mismatch, noting where f's outputs are so large that their rounding alone moves
+    a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6): then the
+    numerical side, not backprop, may be what is off."""
+    largest = max((float(np.max(np.abs(y))) for y in objective.at(0, objective.arrays[0])
+                   if y is not None and y.size), default=0.0)
+    noise = largest * np.finfo(np.float64).eps / eps
+    if noise > atol:
+        mismatch.args = (f"{mismatch.args[0]}\n  note: f's outputs reach {largest:.1e}, whose "
+                         f"float64 rounding alone moves a central difference of step {eps:g} "
+                         f"by about {noise:.1e}: the numerical side may be what is off "
+                         "(check f without its large constant, or with a larger eps)",)
+    return mismatch
 
 
 def _check_deterministic(who, f, arrays):
@@ -361,17 +380,17 @@ def _check_grad_types(who, xs, grads, labels):
 
 def _tolerances(atol, rtol, arrays, entries):
     """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy:
-    both tolerances get a floor, the absolute one relative to the largest numerical
-    derivative below 1 (a float32 gradient of size 1e-4 is checked as closely as one of
-    size 1, not against an absolute 3e-3), but not below 100 eps."""
+    the relative tolerance gets the floor 10 sqrt(eps), the absolute one 100 eps times the
+    largest numerical derivative (the rounding a float32 sum of terms of that size makes),
+    so that a small element is checked to its own precision: a floor of 10 sqrt(eps) times
+    that scale let a float32 gradient of 7e-4 pass at twice its value beside one of 12.
+    Never below 100 eps: an output rounded to 1 gives a saturated slope of exactly 0."""
     floats = [a.dtype for a in arrays if is_float(a)]
     if not floats or all(d == np.float64 for d in floats):
         return atol, rtol
-    eps = max(np.finfo(d).eps for d in floats)
-    floor = 10 * float(np.sqrt(eps))
+    eps = float(max(np.finfo(d).eps for d in floats))
     scale = max((abs(n) for *_, n in entries if n == n and abs(n) != np.inf), default=0.0)
-    # (and never below 100 eps: an output rounded to 1 gives a saturated slope of exactly 0)
-    return max(atol, floor * min(scale, 1.0), 100 * float(eps)), max(rtol, floor)
+    return max(atol, 100 * eps * max(scale, 1.0)), max(rtol, 10 * np.sqrt(eps))
 
 
 # ----- evaluating f -----
@@ -386,14 +405,21 @@ class _Objective:
         self.with_graph = with_graph  # f itself runs backward (gradgradcheck's first order)
 
     def at(self, i, xi):
+        """f's float outputs at x_i = xi, in float64."""
         args = [Variable(a, requires_grad=self.with_graph) for a in self.arrays]
         args[i] = Variable(xi, requires_grad=self.with_graph)
         ys = _outputs(self.f(*args))
         if len(ys) != len(self.upstream):
             raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                              f"{len(self.upstream)} upstream gradients given")
-        return float(sum(_float64(y.data).ravel() @ u.ravel()
-                         for y, u in zip(ys, self.upstream) if is_float(y.data)))
+        return [_float64(y.data).ravel() if is_float(y.data) else None for y in ys]
+
+    def difference(self, hi, lo):
+        """F(hi) - F(lo) from the two calls' outputs, subtracted output by output before
+        they are weighted and summed: large outputs (1e6 + x^2) would round the sums' small
+        difference away."""
+        return float(sum((a - b) @ u.ravel() for a, b, u in zip(hi, lo, self.upstream)
+                         if a is not None))
 
     def gradient(self, i, eps):
         """dF/dx_i, element by element, each with the step of `_steps`."""
@@ -408,14 +434,14 @@ class _Objective:
             flat[j] = original - h
             lo = self.at(i, x)
             flat[j] = original
-            grads[j] = (hi - lo) / (2 * h)
+            grads[j] = self.difference(hi, lo) / (2 * h)
         return grads.reshape(x.shape)
 
     def directional(self, i, v, eps):
         """dF/dx_i along the direction v, which `_steps` scaled element by element."""
         x = self.arrays[i]
         step = eps * as_array(v, like=x)
-        return (self.at(i, x + step) - self.at(i, x - step)) / (2 * eps)
+        return self.difference(self.at(i, x + step), self.at(i, x - step)) / (2 * eps)
 
 
 def _input_grads(f, xs, upstream, create_graph):

@@ -225,11 +225,59 @@ def test_gradcheck_auto_mode_goes_fast_only_for_big_inputs():
         return v * v
 
     big = numerical.FAST_MODE_THRESHOLD + 1
-    gradcheck(f, rand(big))
+    gradcheck(f, rand(big), mode="auto")
     assert len(calls) < 4 * numerical.FAST_DIRECTIONS
     calls.clear()
-    gradcheck(f, rand(4))
+    gradcheck(f, rand(4), mode="auto")
     assert len(calls) >= 2 * 4  # two evaluations per element
+
+
+class DropsOneElement(Function):
+    """x^3, whose backward loses element 0's gradient."""
+
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        x, = self.inputs
+        keep = np.ones(x.shape, x.dtype)
+        keep.flat[0] = 0.0
+        return 3 * x ** 2 * gy * Variable(keep)
+
+
+def test_the_default_full_check_catches_one_wrong_element_of_a_large_input():
+    """mode='fast' (and 'auto' above FAST_MODE_THRESHOLD) checks random directions, in
+    which one wrong element of 1,000 moves the derivative by about 1/30 of it: it passes
+    there, and the default checks every element, as PyTorch's."""
+    x = np.random.default_rng(0).standard_normal(1000)
+    assert gradcheck(DropsOneElement(), x, mode="fast")
+    with pytest.raises(GradcheckError, match=r"index \(0,\)"):
+        gradcheck(DropsOneElement(), x)
+
+
+def test_float32_checks_a_small_gradient_to_its_own_precision():
+    """A float32 gradient of 7e-4 beside ones of 12, doubled: caught (it passed against an
+    absolute tolerance of 3e-3); correct float32 gradients still pass."""
+    class Doubled(DropsOneElement):
+        def backward(self, gy):
+            x, = self.inputs
+            scale = np.ones(x.shape, x.dtype)
+            scale.flat[0] = 2.0
+            return 3 * x ** 2 * gy * Variable(scale)
+    x = np.full(6, 2.0, np.float32)
+    x[0] = 0.03
+    with pytest.raises(GradcheckError):
+        gradcheck(Doubled(), x)
+    assert gradcheck(lambda v: v ** 3, x)
+
+
+def test_large_outputs_are_differenced_before_they_are_summed():
+    """1e6 + x^2: the outputs are subtracted one by one, then weighted (a weighted sum of
+    1e6-sized outputs would round their difference away); larger, a note names f's size."""
+    v = np.random.default_rng(0).standard_normal(100)
+    assert gradcheck(lambda t: t * t + 1e6, v)
+    with pytest.raises(GradcheckError, match=r"outputs reach 1.0e\+08"):
+        gradcheck(lambda t: t * t + 1e8, v[:5])
 
 
 def test_gradcheck_rejects_unknown_mode():
