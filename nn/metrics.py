@@ -124,6 +124,18 @@ def _multilabel_pair(y_true, y_pred, threshold=0.5):
     return y_true.astype(bool), y_pred.astype(bool)
 
 
+def _one_hot_classes(y_true, labels, average=None):
+    """`labels`, or for one-hot y_true (n, k) every class 0..k-1, as scikit-learn scores the
+    k columns of an indicator matrix (a class absent from both sides counts, with 0)."""
+    if labels is not None or not _is_indicator(_samples(y_true, "y_true")):
+        return labels
+    classes = y_true.shape[1]
+    if average == "binary" and classes > 2:
+        raise ValueError(f"one-hot y_true of {classes} classes is multi-class but "
+                         "average='binary': choose 'macro', 'micro', 'weighted' or None")
+    return np.arange(classes)
+
+
 def _positions(values, labels):
     """Index of each value in `labels`, or -1 where it is not one of them."""
     if len(labels) == 0:
@@ -165,6 +177,7 @@ def confusion_matrix(y_true, y_pred, labels=None, normalize=None):
         raise ValueError("confusion_matrix: multi-label data (several classes per sample, or "
                          "none) has no single confusion matrix; score each label with "
                          "precision/recall/f1_score(average=None)")
+    labels = _one_hot_classes(y_true, labels)
     y_true, y_pred = _label_pair(y_true, y_pred)
     if labels is None:
         labels = np.union1d(y_true, y_pred)
@@ -241,7 +254,8 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
     if indicators is not None:
         counts = _indicator_counts(*indicators, average, labels)
     else:
-        counts = _label_counts(*_label_pair(y_true, y_pred), average, pos_label, labels)
+        counts = _label_counts(*_label_pair(y_true, y_pred), average, pos_label,
+                               _one_hot_classes(y_true, labels, average))
     if average == "micro":  # pool the counts over labels first
         counts = counts.sum(axis=1, keepdims=True)
     tp, true_sum, pred_sum = counts
@@ -316,6 +330,8 @@ def _binary_scores(y_true, y_score):
         raise ValueError(f"y_score must be 1-D scores for binary labels (or (n, 2) "
                          f"probabilities), got shape {y_score.shape}")
     _check_lengths(y_true, y_score, "y_score")
+    if len(y_true) == 0:
+        raise ValueError("no samples: a curve of nothing is undefined")
     if not np.all(np.isfinite(y_score)):
         raise ValueError("y_score contains NaN or infinity")
     return y_true[:, 0], y_score
@@ -404,6 +420,8 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
                          f"None, got {average!r}")
     scores = _samples(y_score, "y_score")
     given = _samples(y_true, "y_true")
+    if len(given) == 0:
+        raise ValueError("roc_auc_score: no samples: the AUC of nothing is undefined")
     if _is_indicator(given):  # multi-label (or one-hot): column by column
         return _indicator_auc(given.astype(bool), scores, average)
     y_true = to_labels(given, scores=False)

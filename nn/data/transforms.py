@@ -44,8 +44,9 @@ class Normalize:
     def __call__(self, x):
         x = np.asarray(x)
         dtype = _float_dtype(x)
-        # Cast the statistics, not the result: float32 stays float32 under NumPy 2 rules.
-        return (x - self.mean.astype(dtype)) / self.std.astype(dtype)
+        # x cast first (int64 - float32 would be float64), then the statistics: float32
+        # stays float32 under NumPy 2's rules
+        return (x.astype(dtype, copy=False) - self.mean.astype(dtype)) / self.std.astype(dtype)
 
     def __repr__(self):
         return f"Normalize(mean={self.mean.tolist()}, std={self.std.tolist()})"

@@ -11,7 +11,8 @@ def test_normalize_keeps_float32_and_casts_integers():
     out = Normalize(mean=[1.0, 1.0], std=[2.0, 4.0])(x)
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, [[0.0, 0.5]])
-    assert Normalize(0, 1)(np.array([[1, 2]], dtype=np.uint8)).dtype == np.float32
+    for dtype in (np.uint8, np.int32, np.int64):  # (int64 - float32 alone is float64)
+        assert Normalize(0, 1)(np.array([[1, 2]], dtype=dtype)).dtype == np.float32
     with pytest.raises(ValueError, match="nonzero"):
         Normalize(0.0, [1.0, 0.0])
 

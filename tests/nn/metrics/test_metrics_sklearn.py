@@ -201,3 +201,26 @@ def test_bad_label_inputs_are_refused_as_sklearn_refuses_them():
                    m.confusion_matrix):
         with pytest.raises(ValueError, match="no samples"):
             metric([], [])
+
+
+@given(label_pairs(), st.sampled_from(["macro", "micro", "weighted", None]))
+def test_one_hot_rows_score_every_column_as_sklearn(pair, average):
+    """One-hot y_true (n, k) is scored over all k classes, as scikit-learn scores an
+    indicator matrix: a class in neither array counts (macro read too high without it)."""
+    y_true, y_pred = pair
+    k = int(max(y_true.max(), y_pred.max())) + 2  # (a last class nobody holds)
+    t, p = np.eye(k, dtype=np.int64)[y_true], np.eye(k, dtype=np.int64)[y_pred]
+    for ours, theirs in ((m.precision, skm.precision_score), (m.recall, skm.recall_score),
+                         (m.f1_score, skm.f1_score)):
+        np.testing.assert_allclose(ours(t, p, average=average),
+                                   theirs(t, p, average=average, zero_division=0))
+    assert m.confusion_matrix(t, p).shape == (k, k)
+    with pytest.raises(ValueError, match="one-hot y_true of 3 classes is multi-class"):
+        m.precision(np.eye(3)[[0, 1, 0]], np.eye(3)[[0, 1, 1]])
+
+
+def test_no_samples_are_refused_by_name_for_the_ranking_metrics():
+    with pytest.raises(ValueError, match="roc_auc_score: no samples"):
+        m.roc_auc_score([], [])
+    with pytest.raises(ValueError, match="no samples"):
+        m.roc_curve([], [])
