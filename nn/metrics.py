@@ -320,6 +320,8 @@ def f1_score(y_true, y_pred, *, average="binary", pos_label=1, labels=None,
 def _binary_scores(y_true, y_score):
     """(y_true (n,), y_score (n,)) for curves; an (n, 2) score keeps column 1."""
     y_true = _samples(y_true, "y_true")
+    if len(y_true) == 0:
+        raise ValueError("no samples: a curve of nothing is undefined")
     y_true = y_true.reshape(len(y_true), -1)
     if y_true.shape[1] != 1:
         raise ValueError(f"y_true must be 1-D labels, got shape {y_true.shape}")
@@ -330,8 +332,6 @@ def _binary_scores(y_true, y_score):
         raise ValueError(f"y_score must be 1-D scores for binary labels (or (n, 2) "
                          f"probabilities), got shape {y_score.shape}")
     _check_lengths(y_true, y_score, "y_score")
-    if len(y_true) == 0:
-        raise ValueError("no samples: a curve of nothing is undefined")
     if not np.all(np.isfinite(y_score)):
         raise ValueError("y_score contains NaN or infinity")
     return y_true[:, 0], y_score
