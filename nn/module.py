@@ -667,7 +667,22 @@ def _checked_value(key, target, value):
         raise ValueError(f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
                          f"of dtype {target.dtype}")
     _check_integer_range(key, target.dtype, value)
+    _check_float_range(key, target.dtype, value)
     return value
+
+
+def _check_float_range(key, dtype, value):
+    """A ValueError naming `key` where a finite float value would overflow the narrower float
+    `dtype` (float64 1e300 into float32 would load as inf without a word)."""
+    if dtype.kind != "f" or value.dtype.kind != "f" or not value.size or \
+            np.can_cast(value.dtype, dtype, casting="safe"):
+        return
+    finite = np.abs(value[np.isfinite(value)])
+    largest = float(finite.max()) if finite.size else 0.0
+    if largest > float(np.finfo(dtype).max):
+        raise ValueError(f"load_state_dict: {key!r} holds values up to {largest:.3g} in "
+                         f"magnitude, beyond its dtype {dtype} (largest "
+                         f"{float(np.finfo(dtype).max):.3g}): they would load as inf")
 
 
 def _check_integer_range(key, dtype, value):

@@ -170,6 +170,22 @@ def test_integers_that_do_not_fit_the_buffer_dtype_are_refused_not_wrapped():
     np.testing.assert_array_equal(model.count, [-7])
 
 
+def test_float64_values_beyond_float32_are_refused_not_made_inf(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 3))
+    before = model[0].weight.data.copy()
+    huge = {k: np.full(v.shape, 1e300) for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match=r"'0.weight' holds values up to 1e\+300.*float32"):
+        model.load_state_dict(huge)
+    np.savez(tmp_path / "huge.npz", **huge)
+    with pytest.raises(ValueError, match="would load as inf"):
+        model.load_weights(tmp_path / "huge.npz")
+    np.testing.assert_array_equal(model[0].weight.data, before)
+    fits = {k: np.full(v.shape, 1e30) for k, v in model.state_dict().items()}
+    fits["0.bias"][0] = np.inf  # (an inf that was saved loads as inf)
+    model.load_state_dict(fits)
+    assert model[0].bias.data[0] == np.inf and model[0].weight.dtype == np.float32
+
+
 def test_strict_load_names_missing_and_unexpected_keys_and_changes_nothing():
     model = Block()
     before = snapshot(model)
