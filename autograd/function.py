@@ -176,6 +176,14 @@ class Function:
     def __repr__(self):
         return f"<{type(self).__name__} function>"
 
+    def __getattr__(self, name):  # (called only for a missing attribute: off the hot path)
+        if name in _DEZERO_SINGULARS:
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r}: DeZero's early steps keep "
+                f"self.{name}; here it is self.{name}s[0] (self.{name}s: every {name}, "
+                f"{'weak references: call them' if name == 'output' else 'Variables'})")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
 
 def call_op(function, *xs):
     """`function(*xs)`, recorded as any call, for Variables; its `forward` alone for arrays.
@@ -184,6 +192,8 @@ def call_op(function, *xs):
         return function(*xs)
     return function.forward(*xs)
 
+
+_DEZERO_SINGULARS = ("input", "output")  # (steps 6-12 of the book write self.input)
 
 # shared, never built per op: needs_input_grad of one input (which must want a gradient for
 # anything to be recorded) and of two that both want one, nearly every recorded op

@@ -102,8 +102,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "TransformerEncoder": "layers.transformer",
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
-    "MLP": "nn.Sequential(nn.Linear(out1), nn.ReLU(), nn.Linear(out2)) (Linear(out) alone "
-           "sizes its input at the first call, as DeZero's L.Linear)",
+    "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)) (DeZero's MLP "
+           "puts F.sigmoid between its layers; Linear(out) alone sizes its input at the "
+           "first call, as DeZero's L.Linear)",
     "EmbedID": "nn.Embedding", "BatchNorm": "nn.BatchNorm1d / nn.BatchNorm2d",
     "TwoLayerNet": "a two-layer nn.Sequential",
 }))

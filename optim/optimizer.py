@@ -105,6 +105,7 @@ def _taking_learning_rate(init):
 
     @functools.wraps(init)
     def __init__(self, *args, learning_rate=_UNSET, **kwargs):
+        _refuse_dezero_arguments(type(self).__name__, args, kwargs, names)
         if learning_rate is not _UNSET:
             if "lr" in kwargs or len(args) > position:
                 raise TypeError(f"{type(self).__name__}: give lr or learning_rate (Keras' "
@@ -115,6 +116,18 @@ def _taking_learning_rate(init):
 
 
 _UNSET = object()
+
+
+def _refuse_dezero_arguments(who, args, kwargs, names):
+    """DeZero's optimizers.SGD(lr) and Adam(alpha=...), refused with what to write here."""
+    if args and isinstance(args[0], Real) and not isinstance(args[0], bool):
+        raise TypeError(f"{who}({args[0]!r}): the first argument is the parameters, the "
+                        f"learning rate goes by name: {who}(model.parameters(), lr={args[0]!r}),"
+                        f" or {who}(lr={args[0]!r}) then opt.bind(model.parameters()) (DeZero's "
+                        f"optimizers.{who}({args[0]!r}).setup(model))")
+    if "alpha" in kwargs and "alpha" not in names:
+        raise TypeError(f"{who}: DeZero's alpha is the learning rate here: "
+                        f"{who}(model.parameters(), lr={kwargs['alpha']!r})")
 
 
 def grad_array(p):

@@ -4,6 +4,8 @@ import doctest
 import pathlib
 import re
 
+import numpy as np
+
 import autograd as ag
 import nn
 import nn.functional as F
@@ -71,6 +73,29 @@ def test_dezero_names_outside_F_say_what_rungrad_calls_them():
         opt.step()  # made without parameters and never bound: nothing would be trained
     with pytest.raises(AttributeError, match="no attribute 'anything'$"):
         _ = model.anything
+    with pytest.raises(AttributeError, match=r"DeZero's MLP is nn.Sequential\(nn.Linear\(out1\), "
+                                             r"nn.Sigmoid\(\)"):
+        _ = nn.MLP  # (DeZero's MLP puts a sigmoid between its layers)
+
+
+def test_dezero_habits_that_fail_name_what_to_write():
+    import pytest
+    with pytest.raises(TypeError, match=r"SGD\(model.parameters\(\), lr=0.2\)"):
+        optim.SGD(0.2)  # DeZero's optimizers.SGD(lr)
+    with pytest.raises(TypeError, match=r"alpha is the learning rate.*lr=0.001"):
+        optim.Adam(nn.Linear(2, 2).parameters(), alpha=0.001)
+    assert optim.RMSprop(nn.Linear(2, 2).parameters(), alpha=0.9).defaults["alpha"] == 0.9
+
+    class Square(ag.Function):  # the book's steps 6-12
+        def forward(self, x):
+            return x ** 2
+
+        def backward(self, gy):
+            return 2 * self.input.data * gy
+    with pytest.raises(AttributeError, match=r"self.input; here it is self.inputs\[0\]"):
+        Square()(ag.Variable(np.array(3.0))).backward()
+    with pytest.raises(AttributeError, match="no attribute 'other'$"):
+        _ = Square().other
 
 
 def test_book_idioms_that_would_go_wrong_are_named():
