@@ -140,7 +140,10 @@ def read_npz(path):
 
     if not zipfile.is_zipfile(path):
         raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip "
-                         f"file){_safetensors_hint(path)}")
+                         f"file){_safetensors_hint(path) or foreign_format(path)}")
+    foreign = foreign_format(path)
+    if foreign:
+        raise ValueError(f"load_weights: {path} is not an .npz weights archive{foreign}")
     try:
         archive = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
@@ -157,6 +160,32 @@ def read_npz(path):
                              f"{exc})") from None
 
 
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def foreign_format(path):
+    """' (it is ...: what to do)' for another library's file that rungrad does not read (a
+    Keras 3 .keras archive, a PyTorch checkpoint, HDF5), else ''."""
+    import zipfile
+    with open(path, "rb") as f:
+        if f.read(8) == _HDF5_SIGNATURE:
+            return (" (it is an HDF5 file, such as Keras' .h5 weights, which rungrad does not "
+                    "read: in Keras, save the arrays of model.get_weights() with numpy.savez "
+                    "and give them to set_weights)")
+    if not zipfile.is_zipfile(path):
+        return ""
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if any(name.endswith("data.pkl") for name in names):
+        return (" (it is a PyTorch checkpoint, pickled, which rungrad never unpickles: in "
+                "PyTorch, save {k: v.numpy() for k, v in model.state_dict().items()} with "
+                "numpy.savez, or as .safetensors; rungrad's names are PyTorch's)")
+    if "config.json" in names and "model.weights.h5" in names:
+        return (" (it is a Keras 3 .keras file, which rungrad does not read: build the model "
+                "with nn.keras and give it the Keras model's get_weights() with set_weights)")
+    return ""
+
+
 def _safetensors_hint(path):
     """A hint when the file holds safetensors under another suffix: an 8-byte header
     length, then the JSON header."""
@@ -168,4 +197,4 @@ def _safetensors_hint(path):
 
 
 __all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
-           "is_safetensors", "check_readable", "sync_file", "MODEL_MEMBER"]
+           "is_safetensors", "check_readable", "sync_file", "foreign_format", "MODEL_MEMBER"]

@@ -263,6 +263,9 @@ class Reader:
 
     def optimizer(self, spec, model):
         cls = self._class(spec["class_name"], optim.Optimizer, "optimizer")
+        if cls is optim.Optimizer:  # (the base class updates nothing)
+            raise ValueError("the optimizer class 'Optimizer' is the base class, which "
+                             "updates nothing; the file names no optimizer of its own")
         named = dict(model.named_parameters())
         missing = [n for n in spec["params"] if n not in named]
         if missing:

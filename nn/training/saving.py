@@ -24,6 +24,7 @@ from ..module import StateDictKeyError, state_arrays
 from ..serialization import (
     MODEL_MEMBER,
     check_readable,
+    foreign_format,
     is_safetensors,
     refuse_overwrite,
     sync_file,
@@ -91,7 +92,8 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
         raise StateDictKeyError(f"load_model: {path}: {exc}") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError,
+            RecursionError) as exc:  # (a damaged or hand-edited model.json)
         raise ValueError(f"load_model: {path}: {_message(exc)}") from None
     return model
 
@@ -136,7 +138,11 @@ def restore_trainability(model, names, untrainable):
 
 
 def _message(exc):
-    return str(exc) if not isinstance(exc, KeyError) else f"malformed file (no entry {exc})"
+    if isinstance(exc, KeyError):
+        return f"malformed file (no entry {exc})"
+    if isinstance(exc, (AttributeError, IndexError, RecursionError)):
+        return f"malformed model description ({type(exc).__name__}: {exc})"
+    return str(exc)
 
 
 @contextlib.contextmanager
@@ -161,6 +167,10 @@ def _member(i):
 def _read_archive(path):
     """(the JSON document, the list of arrays) of the model file at `path`."""
     check_readable(path, "load_model", "model file")
+    foreign = foreign_format(path)
+    if foreign:
+        raise ValueError(f"load_model: {path} is not a model file written by model.save"
+                         f"{foreign}")
     if not zipfile.is_zipfile(path):
         raise ValueError(f"load_model: {path} is not a model file written by model.save "
                          "(not a zip archive)")
@@ -185,7 +195,7 @@ def _read_archive(path):
                 with archive.open(_member(len(arrays))) as member:
                     arrays.append(np.lib.format.read_array(member, allow_pickle=False))
     except (OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
-            json.JSONDecodeError) as exc:
+            json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"load_model: {path} is corrupt ({type(exc).__name__}: {exc})") \
             from None
     except ValueError as exc:  # read_array on a pickled or damaged member

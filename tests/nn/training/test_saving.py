@@ -104,6 +104,52 @@ def test_a_pickled_array_member_is_refused(tmp_path):
         nn.load_model(path)
 
 
+def _zip(path, members):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_other_libraries_files_are_named_with_what_to_do(tmp_path):
+    """A Keras 3 .keras archive, a PyTorch checkpoint (pickled: never opened) and an HDF5
+    file each get an error saying what they are, from both loaders."""
+    keras_file = _zip(tmp_path / "k.keras", {"config.json": "{}", "metadata.json": "{}",
+                                             "model.weights.h5": b"\x89HDF\r\n\x1a\n"})
+    torch_file = _zip(tmp_path / "m.pt", {"archive/data.pkl": b"x", "archive/version": "3"})
+    hdf5_file = tmp_path / "w.weights.h5"
+    hdf5_file.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
+    model = nn.Sequential(nn.Linear(2, 2))
+    for path, words in ((keras_file, "a Keras 3 .keras file"),
+                        (torch_file, "a PyTorch checkpoint, pickled"),
+                        (hdf5_file, "an HDF5 file")):
+        for load in (nn.load_model, model.load_weights):
+            with pytest.raises(ValueError, match=words):
+                load(path)
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda d: d["compile"]["optimizer"].update(state=[[0, 5]]), "malformed model description"),
+    (lambda d: d["compile"]["optimizer"].update(class_name="Optimizer"), "the base class"),
+])
+def test_a_damaged_model_description_is_named_with_the_file(tmp_path, edit, words):
+    path = tmp_path / "m.rungrad"
+    model = nn.Sequential(nn.Linear(2, 3))
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 2), np.float32), np.ones((4, 3), np.float32), verbose=0)
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    document = json.loads(members["model.json"])
+    edit(document)
+    members["model.json"] = json.dumps(document)
+    with pytest.raises(ValueError, match=rf"m\.rungrad: .*{words}"):
+        nn.load_model(_zip(path, members))
+    members["model.json"] = "[" * 100000 + "]" * 100000  # (deeper than json can read)
+    with pytest.raises(ValueError, match=r"m\.rungrad is corrupt"):
+        nn.load_model(_zip(path, members))
+
+
 def plain_settings(module):
     """The module's public attributes that are plain values (its settings)."""
     return {k: v for k, v in vars(module).items() if not k.startswith("_")
