@@ -550,12 +550,25 @@ def _convert_state(state, w, who):
         state[k] = _to_like(v, w, k, who)
 
 
+def _check_state_value(value, key, who):
+    """A ValueError naming `key` for a state value no update reads: text, a container, an
+    array of no numbers, a negative step count (it failed at the next step(), deep inside)."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if isinstance(value, (str, bytes, dict, list, tuple)) or (kind is not None
+                                                              and kind not in "biuf"):
+        raise ValueError(f"{who}: state {key!r} holds {type(value).__name__} "
+                         f"{str(value)[:40]!r}, not a number or an array of numbers")
+    if key == "step" and not is_array(value) and value is not None and value < 0:
+        raise ValueError(f"{who}: state 'step' is {value}, a count of steps (>= 0)")
+
+
 def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
     scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
     as a Python number."""
     if type(value).__module__.split(".")[0] == "torch":  # a PyTorch state dict, unconverted
         value = np.asarray(value.detach().cpu())
+    _check_state_value(value, key, who)
     if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 and (
             w.ndim != 0 or key == "step" or value.dtype.kind in "iub")):  # (a count)
         return to_cpu(value).item()

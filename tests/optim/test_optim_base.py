@@ -509,3 +509,19 @@ def test_a_subclass_of_its_own_takes_learning_rate_when_it_has_an_lr():
     assert Fixed([p]).learning_rate == 0.3
     with pytest.raises(TypeError):
         Fixed([p], learning_rate=0.5)  # it has no lr to give it to
+
+
+@pytest.mark.parametrize("state, words", [
+    ({"step": 1, "exp_avg": "abc", "exp_avg_sq": np.zeros((3, 2))}, "'exp_avg' holds str"),
+    ({"step": -2, "exp_avg": np.zeros((3, 2)), "exp_avg_sq": np.zeros((3, 2))},
+     "'step' is -2, a count"),
+    ({"step": 1, "exp_avg": np.array([["a"] * 2] * 3), "exp_avg_sq": np.zeros((3, 2))},
+     "not a number or an array of numbers"),
+])
+def test_loaded_state_that_no_update_can_read_is_refused_by_name(state, words):
+    """(Before, the next step() failed deep in NumPy, or math.sqrt of a negative count.)"""
+    weight = Parameter(np.zeros((3, 2)))
+    opt = optim.Adam([weight])
+    groups = opt.state_dict()["param_groups"]
+    with pytest.raises(ValueError, match=f"Adam: state .*{words}"):
+        opt.load_state_dict({"state": {0: state}, "param_groups": groups})
