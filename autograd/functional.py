@@ -12,10 +12,17 @@ from .variable import Variable, as_variable
 
 def jacobian(f, x):
     """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`, one backward per entry
-    of y."""
-    x = _leaf(x, "jacobian")
-    y = _call(f, x, "jacobian")
-    return _jacobian_rows(y, x)
+    of y. As PyTorch's: x a tuple of arrays is several inputs (f(*x)), and a tuple of
+    outputs or of inputs gives a tuple of Jacobians (outputs outside, inputs inside)."""
+    several_inputs = isinstance(x, tuple)
+    xs = [_leaf(item, "jacobian") for item in (x if several_inputs else (x,))]
+    with enable_grad():
+        ys = f(*xs)
+    several_outputs = isinstance(ys, tuple)
+    ys = [_as_output(y, "jacobian") for y in (ys if several_outputs else (ys,))]
+    rows = [[_jacobian_rows(y, x) for x in xs] for y in ys]
+    rows = [tuple(per_input) if several_inputs else per_input[0] for per_input in rows]
+    return tuple(rows) if several_outputs else rows[0]
 
 
 def hessian(f, x):
@@ -56,6 +63,8 @@ def vjp(f, x, v=None):
 
 
 def _leaf(x, who):
+    if isinstance(x, tuple) and who != "jacobian":
+        raise TypeError(f"{who}: x is one array (a tuple of inputs is jacobian's)")
     data = x.data if isinstance(x, Variable) else get_array_module(x).asarray(x)
     if data.dtype.kind != "f":
         raise TypeError(f"{who}: x must be a floating-point array, got dtype {data.dtype}")
@@ -65,6 +74,13 @@ def _leaf(x, who):
 def _call(f, x, who):
     with enable_grad():  # the derivative needs the graph even inside a no_grad block
         y = f(x)
+    if isinstance(y, tuple):
+        raise TypeError(f"{who}: f must return one Variable or array, got a tuple of "
+                        f"{len(y)} (jacobian takes several outputs)")
+    return _as_output(y, who)
+
+
+def _as_output(y, who):
     try:
         return as_variable(y)
     except TypeError:

@@ -125,3 +125,23 @@ def test_integer_input_is_rejected():
     with pytest.raises(TypeError,
                        match="jacobian: x must be a floating-point array, got dtype int"):
         jacobian(lambda v: v * 2, np.array([1, 2]))
+
+
+def test_jacobian_takes_tuples_of_inputs_and_outputs_as_pytorch():
+    """Outputs outside, inputs inside; each block checked against PyTorch."""
+    torch = pytest.importorskip("torch")
+    x, y = np.arange(1.0, 4.0), np.array([0.5, -1.0])
+    ours = jacobian(lambda a, b: (a.sum() * b, b * b, sin(a)), (x, y))
+    theirs = torch.autograd.functional.jacobian(
+        lambda a, b: (a.sum() * b, b * b, torch.sin(a)), (torch.tensor(x), torch.tensor(y)))
+    assert len(ours) == 3 and all(len(row) == 2 for row in ours)
+    for row, their_row in zip(ours, theirs):
+        for block, their_block in zip(row, their_row):
+            np.testing.assert_allclose(block, their_block.numpy(), rtol=1e-12, atol=1e-15)
+    single, pair = jacobian(lambda a: (2 * a, a.sum()), x)
+    np.testing.assert_allclose(single, 2 * np.eye(3))
+    assert pair.shape == (3,)
+    with pytest.raises(TypeError, match="hessian: f must return one Variable.*tuple of 2"):
+        hessian(lambda a: (a.sum(), a.sum()), x)
+    with pytest.raises(TypeError, match="vjp: x is one array"):
+        vjp(lambda a: a, (x, y))
