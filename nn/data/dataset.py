@@ -76,11 +76,23 @@ class TensorDataset(Dataset):
         """Rows `index` (int array or slice) of every array, transforms applied; memory of
         the batch's own (a slice is copied: editing a batch in place, as an augmentation
         may, must not change the dataset; PyTorch's batches are copies too)."""
+        if not isinstance(index, slice):
+            _check_rows(index, len(self), "TensorDataset")
         batch = [a[index].copy() if isinstance(index, slice) else a[index] for a in self.arrays]
         for k, fn in enumerate((self.transform, self.target_transform)):
             if fn is not None and k < len(batch):
                 batch[k] = _kept_rows(fn(batch[k]), len(batch[k]), fn)
         return tuple(batch)
+
+
+def _check_rows(index, n, who):
+    """An IndexError naming `who` for row indices outside a dataset of n samples (a
+    sampler's or a batch's: NumPy's own message names neither)."""
+    kind = getattr(getattr(index, "dtype", None), "kind", None)
+    if kind in ("i", "u") and index.size and (int(index.max()) >= n or int(index.min()) < -n):
+        bad = next(i for i in to_cpu(index).ravel().tolist() if i >= n or i < -n)
+        raise IndexError(f"{who}: sample index {bad} is out of range for {n} samples "
+                         "(from the indices, sampler or batch given)")
 
 
 def _kept_rows(result, rows, fn):
@@ -111,7 +123,11 @@ class Subset(Dataset):
     def __getitem__(self, index):
         if _is_batch_index(index):  # PyTorch's Subset passes several rows on to the parent
             return self.dataset[self.indices[_batch_index(index, len(self), "Subset")]]
-        return self.dataset[int(self.indices[index])]
+        i = operator.index(index)
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"Subset: index {index} is out of range for a subset of "
+                             f"{len(self)} samples")
+        return self.dataset[int(self.indices[i])]
 
     def _get_batch(self, index):
         return self.dataset.get_batch(self.indices[index])

@@ -62,3 +62,13 @@ def test_a_subset_indexed_by_several_rows_gives_their_batch_as_pytorch():
 def test_a_nan_length_is_refused_by_name():
     with pytest.raises(ValueError, match="random_split: lengths must be finite"):
         random_split(list(range(10)), [float("nan"), 1])
+
+
+def test_indices_out_of_range_name_the_dataset_not_numpy():
+    data = TensorDataset(np.zeros((10, 1)), np.arange(10))
+    with pytest.raises(IndexError, match="TensorDataset: sample index 10 is out of range for 10"):
+        list(DataLoader(data, 3, sampler=[10, 0]))
+    subset = Subset(data, [3, 1])
+    with pytest.raises(IndexError, match="Subset: index 2 is out of range for a subset of 2"):
+        subset[2]
+    assert subset[-1][1] == 1  # (negative indices count from the end, as a list's)
