@@ -14,12 +14,16 @@ class AdamFamily(Optimizer):
 
     def _validate(self, hyper):
         super()._validate(hyper)
-        betas = hyper["betas"]
-        if not hasattr(betas, "__len__") or len(betas) != 2:  # (0.9 alone, None)
-            raise ValueError(f"{self._who}: betas must be a pair (beta1, beta2), got {betas!r}")
-        check_unit_interval(betas[0], "beta1 (betas[0])", self._who)
-        check_unit_interval(betas[1], "beta2 (betas[1])", self._who)
+        check_betas(hyper["betas"], self._who)
         check_nonnegative(hyper["eps"], "eps", self._who)
+
+
+def check_betas(betas, who):
+    """PyTorch's check of a pair of decay rates (beta1, beta2), each in [0, 1)."""
+    if not hasattr(betas, "__len__") or len(betas) != 2:  # (0.9 alone, None)
+        raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+    check_unit_interval(betas[0], "beta1 (betas[0])", who)
+    check_unit_interval(betas[1], "beta2 (betas[1])", who)
 
 
 def as_betas(betas):

@@ -17,7 +17,8 @@ from ..keras import optimizers as keras_optimizers
 _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
             "adamw": keras_optimizers.AdamW, "rmsprop": keras_optimizers.RMSprop,
             "adagrad": keras_optimizers.Adagrad, "adadelta": keras_optimizers.Adadelta,
-            "nadam": keras_optimizers.Nadam, "adamax": keras_optimizers.Adamax}
+            "nadam": keras_optimizers.Nadam, "adamax": keras_optimizers.Adamax,
+            "lion": keras_optimizers.Lion}
 OPTIMIZER_NAMES = tuple(_BY_NAME)
 
 

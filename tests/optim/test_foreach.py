@@ -22,6 +22,7 @@ RULES = [
     (optim.NAdam, dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
     (optim.RAdam, dict(lr=0.01, weight_decay=0.1, maximize=True)),
     (optim.Adamax, dict(lr=0.01, weight_decay=0.1)),
+    (optim.Lion, dict(lr=0.01, weight_decay=0.1, maximize=True)),
 ]
 IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(RULES)]
 

@@ -103,18 +103,43 @@ def ref_adamw(steps, weight_decay=1e-2, **hp):
     return ref_adam(steps, weight_decay=weight_decay, decoupled=True, **hp)
 
 
+def ref_lion(steps, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, maximize=False):
+    """Chen et al.'s Algorithm 2 (decoupled decay), as lion-pytorch writes it."""
+    x, m, out = X0.copy(), np.zeros_like(X0), []
+    for _ in range(steps):
+        g = _grad(x, maximize, 0.0)
+        x = x * (1 - lr * weight_decay)
+        x = x - lr * np.sign(betas[0] * m + (1 - betas[0]) * g)
+        m = betas[1] * m + (1 - betas[1]) * g
+        out.append(x)
+    return np.array(out)
+
+
 REFERENCES = {"SGD": ref_sgd, "Adagrad": ref_adagrad, "RMSprop": ref_rmsprop,
-              "Adadelta": ref_adadelta, "Adam": ref_adam, "AdamW": ref_adamw}
+              "Adadelta": ref_adadelta, "Adam": ref_adam, "AdamW": ref_adamw,
+              "Lion": ref_lion}
 
 
 def _check(name, hp, rtol=1e-10):
     params = make_params()
     got = run(getattr(optim, name)(params, **hp), params, STEPS)
-    np.testing.assert_allclose(got, REFERENCES[name](STEPS, **hp), rtol=rtol, atol=1e-12)
+    rule = {k: v for k, v in hp.items() if k != "foreach"}  # (how, not what, it computes)
+    np.testing.assert_allclose(got, REFERENCES[name](STEPS, **rule), rtol=rtol, atol=1e-12)
 
 
 @pytest.mark.parametrize("name,hp", CASES, ids=case_ids(CASES))
 def test_matches_hand_written_rule(name, hp):
+    _check(name, hp)
+
+
+LION_CASES = [("Lion", {}), ("Lion", dict(lr=0.01, betas=(0.8, 0.95))),
+              ("Lion", dict(lr=0.01, weight_decay=0.5, maximize=True)),
+              ("Lion", dict(lr=0.01, foreach=True)), ("Lion", dict(lr=0.01, foreach=False))]
+
+
+@pytest.mark.parametrize("name,hp", LION_CASES, ids=case_ids(LION_CASES))
+def test_lion_matches_its_paper_s_rule(name, hp):
+    """(Lion is not in torch.optim: no PyTorch twin; Keras' is checked in tests/nn/keras.)"""
     _check(name, hp)
 
 
@@ -152,6 +177,8 @@ HYPER = {
                                    "weight_decay": wd, "amsgrad": flag, "maximize": flag}),
     "AdamW": st.fixed_dictionaries({"lr": lr, "betas": st.tuples(unit, st.floats(0.5, 0.9999)),
                                     "weight_decay": st.floats(0, 1), "amsgrad": flag}),
+    "Lion": st.fixed_dictionaries({"lr": lr, "betas": st.tuples(unit, unit),
+                                   "weight_decay": wd, "maximize": flag}),
 }
 
 

@@ -402,6 +402,18 @@ class Adamax(_Moments, optim.Adamax):
             w_block -= m * h.lr / ((u + h.eps) * (1.0 - beta_1 ** t))
 
 
+class Lion(KerasOptimizer, optim.Lion):
+    """Keras' Lion: w <- w - lr sign(beta_1 m + (1 - beta_1) g); m <- beta_2 m +
+    (1 - beta_2) g."""
+
+    beta_1, beta_2 = _Moments.beta_1, _Moments.beta_2
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **options):
+        decay = self._keras_options(**options)
+        super().__init__(lr=self._initial_rate(learning_rate), betas=(beta_1, beta_2),
+                         weight_decay=decay)
+
+
 def get(identifier):
     """Keras' optimizers.get: an optimizer from its name ('adam'), or the optimizer given."""
     if isinstance(identifier, optim.Optimizer):
@@ -413,5 +425,6 @@ def get(identifier):
         raise ValueError(f"keras.optimizers.get: {exc}") from None
 
 
-__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "get",
+__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
+           "get",
            "KerasOptimizer", "schedules"]

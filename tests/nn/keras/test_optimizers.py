@@ -237,3 +237,23 @@ def test_a_schedule_sets_each_updates_rate_and_resumes_after_loading(jit, tmp_pa
     np.testing.assert_allclose(resumed.get_weights()[0], whole.get_weights()[0], rtol=1e-6)
     with pytest.raises(TypeError, match="not settable"):
         whole.optimizer.learning_rate = 0.1
+
+
+@pytest.mark.parametrize("kwargs, losses, kernel", [
+    ({}, [3.003992, 2.764558, 2.536845], [1.12, 1.12, 1.10]),
+    ({"weight_decay": 0.1, "beta_1": 0.8}, [3.014403, 2.834535, 2.625986],
+     [1.107408, 1.107408, 1.067767]),
+    ({"clipnorm": 0.5}, [3.003992, 2.800465, 2.56953], [1.12, 1.12, 1.08]),
+])
+def test_lion_trains_as_keras(kwargs, losses, kernel):
+    """Keras 3.15.1's Lion(learning_rate=0.01, ...) over 3 epochs of 4 batches."""
+    x = np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32)
+    y = 2 * x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizer=keras.optimizers.Lion(learning_rate=0.01, **kwargs), loss="mse")
+    history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], losses, rtol=1e-5)
+    np.testing.assert_allclose(model.get_weights()[0].ravel(), kernel, rtol=1e-5)
+    model.compile(optimizer="lion", loss="mse")
+    assert isinstance(model.optimizer, keras.optimizers.Lion)
+    assert model.optimizer.beta_2 == 0.99
