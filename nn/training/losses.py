@@ -216,6 +216,8 @@ class CompiledLoss:
         counted = carried_mask(losses)  # (entries a loss leaves out: Keras' ignore_class)
         if counted is not None:
             return self._masked_mean(losses, weights, counted)
+        if weights is not None and weights.ndim > 1:
+            return self._weighted_steps(losses, weights)
         samples = len(inputs)
         if losses.shape[:1] != (samples,):
             raise ValueError(f"loss {self.name}: reduction='none' returned shape "
@@ -233,6 +235,19 @@ class CompiledLoss:
             weights = astype(weights, losses.dtype)
         return _reduced((losses * weights).sum(), weights, samples,
                         "sum" if reduction == "sum" else self.reduction)
+
+    def _weighted_steps(self, losses, weights):
+        """Keras 3's weights of the steps (N, T): sum of w_it l_it over the N T entries'
+        count (l_it the mean of step t's losses over any further axes)."""
+        steps = tuple(weights.shape)
+        if tuple(losses.shape[:len(steps)]) != steps:
+            raise ValueError(f"loss {self.name}: sample_weight of shape {steps} weighs the "
+                             f"steps of losses of shape {tuple(losses.shape)}: expected "
+                             "them to start with it")
+        if losses.ndim > len(steps):
+            losses = losses.mean(axis=tuple(range(len(steps), losses.ndim)))
+        weights = astype(as_variable(weights), losses.dtype)
+        return _reduced((losses * weights).sum(), weights, losses.size, self.reduction)
 
     def _masked(self, inputs, target, weights, mask):
         """Keras' masked mean: sum of w_i l_it over the real steps (mask True) / their count
@@ -259,8 +274,8 @@ class CompiledLoss:
                              f"{tuple(losses.shape)}: expected one per step first")
         if losses.ndim > keep.ndim:
             losses = losses.mean(axis=tuple(range(keep.ndim, losses.ndim)))
-        weighted = keep if weights is None else keep * reshape(
-            astype(as_variable(weights), losses.dtype), (steps[0],) + (1,) * (len(steps) - 1))
+        weighted = keep if weights is None else keep * _per_step(
+            astype(as_variable(weights), losses.dtype), steps)
         if self.reduction != "sum_over_batch_size":
             return _reduced((losses * weighted).sum(), weighted, None, self.reduction)
         return (losses * weighted).sum() / maximum(keep.sum(), 1.0)
@@ -275,6 +290,13 @@ class CompiledLoss:
 
     def __repr__(self):
         return f"CompiledLoss({self.name!r})"
+
+
+def _per_step(weights, steps):
+    """Sample weights (N,), or the steps' own (N, T), as an array of the steps' shape."""
+    if weights.ndim == len(steps):
+        return weights
+    return reshape(weights, (steps[0],) + (1,) * (len(steps) - 1))
 
 
 def _keras_reduction(keras_object, name):

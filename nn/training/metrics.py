@@ -351,9 +351,9 @@ def _real_steps(targets, inputs, weights, mask):
         raise ValueError(f"metrics: the outputs' mask has shape {mask.shape}, the outputs "
                          f"{inputs.shape} and the targets {targets.shape}: expected both to "
                          "start with it")
-    if weights is not None:
-        weights = np.broadcast_to(weights.reshape((-1,) + (1,) * (mask.ndim - 1)),
-                                  mask.shape)[mask]
+    if weights is not None:  # (a sample's weight for each of its steps, or the steps' own)
+        weights = np.broadcast_to(weights if weights.ndim == mask.ndim else weights.reshape(
+            (-1,) + (1,) * (mask.ndim - 1)), mask.shape)[mask]
     return targets[mask], inputs[mask], weights
 
 

@@ -29,6 +29,9 @@ def sample_weights(y, sample_weight, class_weight, samples, who):
         sample_weight, samples, who)
     if class_weight is not None:
         by_class = class_weights_of(y, checked_class_weight(class_weight, who), who)
+        if weights is not None and weights.ndim > 1:
+            raise ValueError(f"{who}: class_weight weighs samples, and sample_weight of shape "
+                             f"{weights.shape} weighs steps: give the steps' weights alone")
         weights = by_class if weights is None else weights * by_class
     return weights
 
@@ -58,7 +61,8 @@ def outputs_weights(outputs, sample_weight, class_weight, samples, who):
 
 
 def checked_sample_weight(sample_weight, samples, who):
-    """sample_weight as (N,) float64: finite numbers, one per sample ((N, 1) is flattened)."""
+    """sample_weight as float64: finite numbers, one per sample, (N,) ((N, 1) is
+    flattened), or Keras 3's one per step of a sequence output, (N, T) (its losses' shape)."""
     try:
         weights = np.asarray(to_cpu(getattr(sample_weight, "data", sample_weight)))
     except (TypeError, ValueError) as exc:
@@ -68,9 +72,10 @@ def checked_sample_weight(sample_weight, samples, who):
         raise TypeError(f"{who}: sample_weight must hold numbers, got dtype {weights.dtype}")
     if weights.ndim == 2 and weights.shape[1] == 1:
         weights = weights[:, 0]
-    if weights.shape != (samples,):
+    if weights.ndim == 0 or weights.shape[0] != samples:
         raise ValueError(f"{who}: sample_weight must have shape ({samples},), one weight per "
-                         f"sample, got {weights.shape}")
+                         f"sample (or ({samples}, T), one per step of a sequence output), "
+                         f"got {weights.shape}")
     weights = weights.astype(np.float64)
     if not np.isfinite(weights).all():
         raise ValueError(f"{who}: sample_weight holds NaN or infinite values (first at index "
@@ -114,8 +119,8 @@ def class_labels(y, who):
     if y.ndim == 2:
         if y.dtype.kind in "iu" and not np.isin(y, (0, 1)).all():
             raise ValueError(f"{who}: class_weight needs one class per sample, got integer "
-                             f"targets of shape {y.shape} (a label per element; per-element "
-                             "weights are not supported)")
+                             f"targets of shape {y.shape} (a label per element: weigh the "
+                             "elements with sample_weight of that shape instead)")
         if not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
             raise ValueError(f"{who}: class_weight needs one class per sample: integer labels "
                              f"or one-hot rows, got (N, {y.shape[1]}) targets that are not "

@@ -207,7 +207,8 @@ def test_weights_steer_training_toward_the_class_that_counts():
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"sample_weight": np.ones(N - 1)}, ValueError, r"sample_weight must have shape \(24,\)"),
-    ({"sample_weight": np.ones((N, 2))}, ValueError, r"shape \(24,\).*got \(24, 2\)"),
+    ({"sample_weight": np.ones((N, 2))}, ValueError,
+     r"sample_weight of shape \(24, 2\) weighs the steps of losses of shape \(24,\)"),
     ({"sample_weight": np.r_[np.ones(N - 1), np.nan]}, ValueError, "NaN or infinite.*index 23"),
     ({"sample_weight": np.array(["a"] * N)}, TypeError, "sample_weight must hold numbers"),
     ({"class_weight": [1.0, 2.0]}, TypeError, "class_weight must be a dict"),
@@ -251,7 +252,7 @@ def test_a_loader_takes_no_separate_sample_weight():
         model.fit(DataLoader(TensorDataset(x, y), batch_size=8), sample_weight=np.ones(N),
                   verbose=0)
     bad = DataLoader(TensorDataset(x, y, np.ones((N, 3))), batch_size=8)
-    with pytest.raises(ValueError, match=r"fit \(batch 0\): sample_weight must have shape"):
+    with pytest.raises(ValueError, match=r"sample_weight of shape \(8, 3\) weighs the steps"):
         model.fit(bad, verbose=0)
 
 
@@ -294,3 +295,33 @@ def test_kl_div_batchmean_with_unit_weights_is_unweighted():
     assert model.evaluate(x, targets, sample_weight=np.ones(16)) == pytest.approx(plain)
     doubled = model.evaluate(x, targets, sample_weight=np.full(16, 2.0))
     assert doubled == pytest.approx(2 * plain)
+
+
+@pytest.mark.parametrize("mask_zero, jit", [(False, False), (True, False), (True, True)])
+def test_weights_of_each_step_of_a_sequence_as_keras_3(mask_zero, jit):
+    """sample_weight (N, T) for (N, T, C) outputs, Keras 3's form: the loss weighs each step
+    (over the N T steps; with a mask over the real ones), the weighted metrics too. Keras
+    3.15.1's numbers for these data."""
+    import nn.keras as keras
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 6, (8, 5))
+    x[0, 3:] = 0
+    x[1, 2:] = 0
+    y = rng.integers(0, 3, (8, 5))
+    w = rng.uniform(0.2, 2, (8, 5)).astype(np.float32)
+    w[:, 0] = 0
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Embedding(6, 4, mask_zero=mask_zero),
+                              keras.layers.Dense(3)])
+    model.set_weights([np.linspace(-1, 1, 24).reshape(6, 4), np.linspace(-0.5, 0.5, 12).reshape(
+        4, 3), np.zeros(3)])
+    model.compile(optimizer=keras.optimizers.SGD(0.5), jit_compile=jit,
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  weighted_metrics=["sparse_categorical_accuracy"])
+    expected = {False: (0.904374, [0.908029, 0.888057]), True: (0.887809, [0.858926, 0.831876])}
+    loss, _ = model.evaluate(x, y, sample_weight=w)
+    assert loss == pytest.approx(expected[mask_zero][0], rel=1e-5)
+    history = model.fit(x, y, sample_weight=w, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], expected[mask_zero][1], rtol=1e-5)
+    with pytest.raises(ValueError, match="class_weight needs one class per sample.*weigh the "
+                                         "elements with sample_weight"):
+        model.fit(x, y, class_weight={0: 2.0}, verbose=0)
