@@ -1,5 +1,8 @@
 """Draw the computational graph: DOT source without Graphviz, images through it."""
+import importlib.util
 import os
+import shutil
+import subprocess
 
 from .array_text import array_text
 from .atomic import write_bytes
@@ -49,6 +52,7 @@ def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
     """Render DOT source to `to_file` (format from its suffix unless `fmt`), atomically;
     returns a `GraphImage`. `who` names the caller in error messages."""
     fmt = fmt or format_of(to_file, who)
+    _check_folder(to_file, who)  # (before a layout that may take a while)
     image = render_bytes(dot_source, fmt, who)
     _write_atomic(to_file, image, who)
     return GraphImage(to_file, fmt, image)
@@ -210,29 +214,50 @@ def format_of(to_file, who="plot_graph"):
 
 
 def render_bytes(dot_source, fmt, who="plot_graph"):
-    """DOT source rendered by Graphviz to `fmt` (png, svg, pdf), as bytes."""
-    try:
-        import graphviz
-    except ImportError:
-        raise ImportError(f"{who} needs the graphviz Python package: "
-                          "pip install 'rungrad[viz]'") from None
-    try:
-        return graphviz.Source(dot_source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
+    """DOT source rendered by Graphviz's `dot` to `fmt` (png, svg, pdf), as bytes: run here
+    rather than through the graphviz package, for a time limit (RENDER_SECONDS)."""
+    _require_viz_extra(who)
+    dot = shutil.which("dot")
+    if dot is None:
         raise RuntimeError(f"{who}: the Graphviz 'dot' executable was not found on PATH; "
-                           f"{_INSTALL_GRAPHVIZ}") from None
-    except graphviz.CalledProcessError as exc:
-        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+                           f"{_INSTALL_GRAPHVIZ}")
+    try:
+        done = subprocess.run([dot, f"-T{fmt}"], input=dot_source.encode("utf-8"),
+                              capture_output=True, timeout=RENDER_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        nodes = dot_source.count("[label=")
+        raise RuntimeError(f"{who}: Graphviz took more than {RENDER_SECONDS} s to lay out this "
+                           f"graph of about {nodes} nodes and gave up; draw a part of it (a "
+                           "few steps of a loop), or keep get_dot_graph's source") from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"{who}: Graphviz could not render the graph"
-                           f"{': ' + said[0] if said else ''}") from None
+                           f"{': ' + said[0] if said else ''}")
+    return done.stdout
+
+
+def _require_viz_extra(who):
+    """The graphviz package, the viz extra's, is what the docs promise plots need."""
+    if importlib.util.find_spec("graphviz") is None:
+        raise ImportError(f"{who} needs the graphviz Python package: "
+                          "pip install 'rungrad[viz]'")
+
+
+# Graphviz's layout time grows steeply with long edges (a loop's shared input): a 50-step
+# recurrence kept dot busy for minutes
+RENDER_SECONDS = 60
+
+
+def _check_folder(path, who):
+    folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{who}: folder {folder!r} for {os.fspath(path)!r} does not "
+                                "exist")
 
 
 def _write_atomic(path, data, who):
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"{who}: folder {folder!r} for {path!r} does not exist")
-    write_bytes(path, data)
+    _check_folder(path, who)
+    write_bytes(os.fspath(path), data)
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of", "escape",

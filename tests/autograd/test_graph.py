@@ -170,6 +170,19 @@ def test_plot_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
     assert not (tmp_path / "graph.png").exists()
 
 
+def test_a_layout_past_the_time_limit_is_named_not_waited_for(tmp_path, monkeypatch):
+    """dot gets RENDER_SECONDS (a 50-step recurrence kept it busy for minutes); here a limit
+    no layout meets, and a folder that does not exist is named before any layout."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz 'dot' not installed")
+    import autograd.graph as graph
+    monkeypatch.setattr(graph, "RENDER_SECONDS", 1e-4)
+    with pytest.raises(RuntimeError, match=r"took more than 0.0001 s to lay out this graph of "
+                                           r"about \d+ nodes"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
+    assert not (tmp_path / "graph.png").exists()
+
+
 def test_plot_graph_without_graphviz_package(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
     with pytest.raises(ImportError, match=r"pip install 'rungrad\[viz\]'"):

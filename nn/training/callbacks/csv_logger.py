@@ -122,7 +122,11 @@ def _drop_torn_line(path):
 def _cell(value):
     if value is None:
         return "NA"
-    return repr(float(value)) if isinstance(value, float) else value
+    if isinstance(value, float):
+        return repr(float(value))
+    if getattr(value, "ndim", 0):  # an array-valued metric (F1Score(average=None)): one line,
+        return "[" + ", ".join(repr(float(v)) for v in value.ravel()) + "]"  # as Keras'
+    return value
 
 
 __all__ = ["CSVLogger"]

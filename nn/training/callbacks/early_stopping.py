@@ -1,6 +1,6 @@
 """EarlyStopping: stop when the monitored value stops improving (Keras' semantics)."""
 from .base import Callback
-from .monitor import Monitor
+from .monitor import Monitor, checked_patience
 
 
 class EarlyStopping(Callback):
@@ -17,7 +17,7 @@ class EarlyStopping(Callback):
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
         self.monitor = Monitor(monitor, mode, min_delta, "EarlyStopping")
-        self.patience = int(patience)
+        self.patience = checked_patience(patience, "EarlyStopping")
         self.verbose = verbose
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights

@@ -5,7 +5,7 @@ from numbers import Real
 
 from ..optimizers import is_plateau_scheduler
 from .base import BatchesRun, Callback
-from .monitor import Monitor
+from .monitor import Monitor, checked_patience
 
 
 def get_lrs(model, who):
@@ -22,6 +22,10 @@ def set_lrs(model, lrs, who):
         if isinstance(lr, bool) or not isinstance(lr, Real) or not math.isfinite(lr) or lr < 0:
             raise ValueError(f"{who}: the learning rate must be a finite number >= 0, "
                              f"got {lr!r}")
+    if getattr(model.optimizer, "_schedule", None) is not None:  # (Keras' rule, and error)
+        raise TypeError(f"{who}: the optimizer was made with a learning-rate schedule, so its "
+                        "learning rate is not settable; make it with a number to change the "
+                        "rate from a callback, or let the schedule set it")
     for group, lr in zip(model.optimizer.param_groups, lrs):
         group["lr"] = float(lr)
 
@@ -108,7 +112,8 @@ class ReduceLROnPlateau(Callback):
         if not 0 <= factor < 1:
             raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor!r}")
         self.monitor = Monitor(monitor, mode, min_delta, "ReduceLROnPlateau")
-        self.factor, self.patience, self.verbose = float(factor), int(patience), verbose
+        self.factor, self.verbose = float(factor), verbose
+        self.patience = checked_patience(patience, "ReduceLROnPlateau")
         self.cooldown, self.min_lr = int(cooldown), float(min_lr)
         self._reset()
 

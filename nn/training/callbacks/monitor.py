@@ -1,6 +1,8 @@
 """The monitored value of EarlyStopping, ModelCheckpoint and ReduceLROnPlateau."""
+import difflib
 import math
 import warnings
+from numbers import Real
 
 # mode='auto': names of values that improve upwards, and of those that improve downwards
 # (losses, errors); any other name needs its mode given (Keras raises there too).
@@ -49,8 +51,9 @@ class Monitor:
             if not self._warned:
                 self._warned = True
                 warnings.warn(f"{self.who}: the monitored value {self.name!r} is not in the "
-                              f"logs (available: {', '.join(sorted(logs or {})) or 'none'}); "
-                              "it is skipped", RuntimeWarning, stacklevel=3)
+                              f"logs (available: {', '.join(sorted(logs or {})) or 'none'})"
+                              f"{_did_you_mean(self.name, logs or {})}; it is skipped",
+                              RuntimeWarning, stacklevel=3)
             return None
         return float(value)
 
@@ -61,8 +64,25 @@ def _auto_mode(monitor, who):
         return "max"
     if base.endswith(_MINIMIZED):
         return "min"
-    raise ValueError(f"{who}: cannot tell whether {monitor!r} improves upwards or downwards; "
-                     "pass mode='max' or mode='min'")
+    raise ValueError(f"{who}: cannot tell whether {monitor!r} improves upwards or downwards"
+                     f"{_did_you_mean(monitor, _COMMON)}; pass mode='max' or mode='min'")
 
 
-__all__ = ["Monitor"]
+_COMMON = [prefix + name for prefix in ("", "val_") for name in ("loss", "accuracy", "auc",
+                                                               "precision", "recall", "mae")]
+
+
+def _did_you_mean(name, known):
+    """' (did you mean 'val_loss'?)' for a near miss among `known`, else ''."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def checked_patience(value, who):
+    """Keras' patience: a number of epochs >= 0, compared as given (2.7 waits 3 epochs)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
+        raise ValueError(f"{who}: patience must be a number of epochs >= 0, got {value!r}")
+    return int(value) if value == int(value) else float(value)
+
+
+__all__ = ["Monitor", "checked_patience"]

@@ -599,3 +599,40 @@ def test_test_batch_logs_hold_the_running_metrics_as_keras():
     spy = CollectTestBatchLogs()
     model.fit(x, y, batch_size=40, validation_data=(x, y), callbacks=[spy], verbose=0)
     assert sorted(spy.logs[-1]) == ["accuracy", "loss", "sca"]
+
+
+def test_rate_callbacks_refuse_an_optimizer_on_a_schedule():
+    """Keras' rule: a scheduled rate is not settable; the callbacks said they set it, and
+    the schedule set it back at the next update."""
+    import nn.keras as keras
+    x, y = blobs()
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, 1000, 0.9)
+    for callback in (LearningRateScheduler(lambda epoch, lr: 1e-9),
+                     ReduceLROnPlateau(monitor="loss", patience=0, min_delta=10)):
+        model = mlp()
+        model.compile(optimizer=keras.optimizers.SGD(schedule),
+                      loss="sparse_categorical_crossentropy")
+        with pytest.raises(TypeError, match="made with a learning-rate schedule"):
+            model.fit(x, y, epochs=2, verbose=0, callbacks=[callback])
+
+
+def test_patience_is_compared_as_given_and_names_are_suggested():
+    assert EarlyStopping(patience=2.7).patience == 2.7  # (Keras waits 3 epochs; int() cut it)
+    with pytest.raises(ValueError, match="patience must be a number of epochs >= 0"):
+        ReduceLROnPlateau(patience=-1)
+    with pytest.raises(ValueError, match="did you mean 'val_loss'"):
+        EarlyStopping(monitor="val_los")
+
+
+def test_csv_logger_writes_an_array_valued_metric_on_one_line(tmp_path):
+    import nn.keras as keras
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="categorical_crossentropy",
+                  metrics=[keras.metrics.F1Score(average=None)])
+    path = tmp_path / "log.csv"
+    model.fit(x, np.eye(3)[y], epochs=2, verbose=0, callbacks=[CSVLogger(path)])
+    lines = path.read_text().splitlines()
+    assert len(lines) == 3 and lines[1].count("[") == 1
+    row = next(csv.DictReader(lines))
+    assert len(row["f1_score"].strip("[]").split(", ")) == 3
