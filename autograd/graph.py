@@ -15,7 +15,7 @@ _INSTALL_GRAPHVIZ = ("install Graphviz: apt-get install graphviz (Debian/Ubuntu)
 NO_GRAD = "—"  # what a label shows for a gradient never computed (a 0 would be misread)
 
 
-def get_dot_graph(output, verbose=True, values=False, grads=False):
+def get_dot_graph(output, verbose=True, values=False, grads=False, *, who="get_dot_graph"):
     """DOT source of the graph behind `output` (a Variable or a list of them).
 
     Variables are ellipses labelled with their name and, when `verbose`, shape and dtype;
@@ -28,7 +28,7 @@ def get_dot_graph(output, verbose=True, values=False, grads=False):
     one node wired to every op that multiplies by 2 would misdraw the graph and take
     Graphviz minutes to lay out.
     """
-    outputs = _as_output_list(output)
+    outputs = _as_output_list(output, who)
     drawing = Drawing(verbose, values, grads)
     for y in outputs:
         _check_recorded_once(y)
@@ -45,7 +45,8 @@ def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=Fa
     displays inline (PNG and SVG).
     """
     fmt = format_of(to_file)
-    return render_dot(get_dot_graph(output, verbose, values, grads), to_file, fmt)
+    return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
+                      fmt)
 
 
 def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
@@ -148,15 +149,15 @@ class Drawing:
         return "\n".join(self.lines + ["}"]) + "\n"
 
 
-def _as_output_list(output):
+def _as_output_list(output, who):
     if isinstance(output, Variable):
         return [output]
     if not isinstance(output, (list, tuple)):
-        raise TypeError(f"get_dot_graph: expected Variables, got {type(output).__name__}")
+        raise TypeError(f"{who}: expected Variables, got {type(output).__name__}")
     outputs = list(output)
     for y in outputs:
         if not isinstance(y, Variable):
-            raise TypeError(f"get_dot_graph: expected Variables, got {type(y).__name__}")
+            raise TypeError(f"{who}: expected Variables, got {type(y).__name__}")
     return outputs
 
 

@@ -3,3 +3,20 @@
 nn.callbacks, which follows Keras already; every name that exports is exported here."""
 from ..callbacks import *  # noqa: F403
 from ..callbacks import __all__  # noqa: F401
+
+# Keras callbacks rungrad has no counterpart of, named with what to do instead
+_MISSING = {
+    "TensorBoard": "rungrad writes no TensorBoard logs; CSVLogger keeps the epochs' values, "
+                   "and the History fit returns holds them",
+    "BackupAndRestore": "ModelCheckpoint saves the model (optimizer state included) each "
+                        "epoch; resume with nn.load_model and fit(initial_epoch=...)",
+    "ProgbarLogger": "fit(verbose=1) shows the progress bar itself",
+    "RemoteMonitor": "use a LambdaCallback that sends the logs where they should go",
+    "SwapEMAWeights": "optimizers with use_ema=True leave the averages in the model after fit",
+}
+
+
+def __getattr__(name):
+    if name in _MISSING:
+        raise AttributeError(f"nn.keras.callbacks has no {name}: {_MISSING[name]}")
+    raise AttributeError(f"module 'nn.keras.callbacks' has no attribute {name!r}")
