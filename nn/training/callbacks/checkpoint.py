@@ -68,16 +68,20 @@ class ModelCheckpoint(Callback):
     def _checkpoint(self, epoch, logs, batch=None):
         """Write the file for this epoch (and batch), unless save_best_only and no better."""
         logs = logs or {}
+        path = self.format_path(epoch, logs, batch)
+        said = f"saving model to {path}"  # (Keras' words, whatever is saved)
         if self.save_best_only:
             current = self.monitor.value(logs)
             if current is None or not self.monitor.improves(current, self.best):
+                if self.verbose and current is not None:
+                    print(f"Epoch {epoch + 1}: {self.monitor.name} did not improve from "
+                          f"{self.best:.5f}")
                 return
-            if self.verbose:
-                what = "weights" if self.save_weights_only else "model"
-                print(f"Epoch {epoch + 1}: {self.monitor.name} improved from {self.best:.5f} "
-                      f"to {current:.5f}, saving {what}")
+            said = (f"{self.monitor.name} improved from {self.best:.5f} to {current:.5f}, "
+                    f"{said}")
             self.best = current
-        path = self.format_path(epoch, logs, batch)
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: {said}")
         self._save(path)
         self.last_saved = (epoch, path)
 

@@ -636,3 +636,24 @@ def test_csv_logger_writes_an_array_valued_metric_on_one_line(tmp_path):
     assert len(lines) == 3 and lines[1].count("[") == 1
     row = next(csv.DictReader(lines))
     assert len(row["f1_score"].strip("[]").split(", ")) == 3
+
+
+def test_model_checkpoint_verbose_says_what_keras_says(tmp_path, capsys):
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    template = str(tmp_path / "ckpt-{epoch:02d}.npz")
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[
+        ModelCheckpoint(template, monitor="loss", verbose=1, save_weights_only=True)])
+    said = capsys.readouterr().out.splitlines()
+    assert said == [f"Epoch {e}: saving model to {template.format(epoch=e)}" for e in (1, 2)]
+    best = ModelCheckpoint(template, monitor="loss", verbose=1, save_best_only=True,
+                           save_weights_only=True)
+    best.set_model(model)
+    best.on_train_begin()
+    for epoch, loss in enumerate([0.5, 0.7]):
+        best.on_epoch_end(epoch, {"loss": loss})
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == (f"Epoch 1: loss improved from inf to 0.50000, saving model to "
+                       f"{template.format(epoch=1)}")
+    assert said[1] == "Epoch 2: loss did not improve from 0.50000"
