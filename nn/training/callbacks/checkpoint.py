@@ -49,6 +49,13 @@ class ModelCheckpoint(Callback):
             save_freq, "save_freq", "ModelCheckpoint", hint=' (or "epoch")')
         self._epoch, self._batches_unsaved, self._run = 0, 0, BatchesRun()
 
+    def on_train_begin(self, logs=None):
+        """Make the file's folder now (its part before any {field}): a path that cannot be
+        written fails here, not after the first epoch has trained."""
+        folder = os.path.dirname(self.filepath.split("{", 1)[0])
+        if folder:
+            _make_folder(folder, self.filepath)
+
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
         self._run.start()
@@ -101,11 +108,22 @@ class ModelCheckpoint(Callback):
     def _save(self, path):
         folder = os.path.dirname(path)
         if folder:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder, path)
         if self.save_weights_only:
             self.model.save_weights(path)
         else:
             self.model.save(path)
+
+
+def _make_folder(folder, path):
+    """os.makedirs(folder), its failure named as ModelCheckpoint's (a file where a folder
+    should be, no permission)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        reason = "a file is there" if os.path.isfile(folder) else (exc.strerror or exc)
+        raise OSError(f"ModelCheckpoint: cannot make the folder {folder!r} for {path!r} "
+                      f"({reason})") from None
 
 
 def _checked_template(filepath):

@@ -657,3 +657,17 @@ def test_model_checkpoint_verbose_says_what_keras_says(tmp_path, capsys):
     assert said[0] == (f"Epoch 1: loss improved from inf to 0.50000, saving model to "
                        f"{template.format(epoch=1)}")
     assert said[1] == "Epoch 2: loss did not improve from 0.50000"
+
+
+def test_model_checkpoint_names_a_folder_it_cannot_make_before_training(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    before = [p.copy() for p in model.get_weights()]
+    with pytest.raises(OSError, match=r"ModelCheckpoint: cannot make the folder .*taken.* "
+                                      r"\(a file is there\)"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=[
+            ModelCheckpoint(str(blocker / "ckpt-{epoch}.npz"), monitor="loss")])
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # untrained
