@@ -32,6 +32,10 @@ class CSVLogger(Callback):
         self._started = False  # whether the file holds a header (this run's or, appending, its)
 
     def on_train_begin(self, logs=None):
+        folder = os.path.dirname(os.path.abspath(self.filename))
+        if not os.path.isdir(folder):  # (Keras opens the file here: the same moment)
+            raise FileNotFoundError(f"CSVLogger: the folder {folder!r} for {self.filename!r} "
+                                    "does not exist")
         self.keys = None
         self.wrote = False
         self._started = self.append and _drop_torn_line(self.filename) > 0

@@ -671,3 +671,13 @@ def test_model_checkpoint_names_a_folder_it_cannot_make_before_training(tmp_path
         model.fit(x, y, epochs=1, verbose=0, callbacks=[
             ModelCheckpoint(str(blocker / "ckpt-{epoch}.npz"), monitor="loss")])
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # untrained
+
+
+def test_csv_logger_names_a_missing_folder_before_training(tmp_path):
+    x, y = blobs()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with pytest.raises(FileNotFoundError, match="CSVLogger: the folder .*missing.* does not "
+                                                "exist"):
+        model.fit(x, y, epochs=1, verbose=0,
+                  callbacks=[CSVLogger(tmp_path / "missing" / "log.csv")])
