@@ -55,7 +55,7 @@ def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
     fmt = fmt or format_of(to_file, who)
     _check_folder(to_file, who)  # (before a layout that may take a while)
     image = render_bytes(dot_source, fmt, who)
-    _write_atomic(to_file, image, who)
+    write_bytes(os.fspath(to_file), image)
     return GraphImage(to_file, fmt, image)
 
 
@@ -254,11 +254,6 @@ def _check_folder(path, who):
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{who}: folder {folder!r} for {os.fspath(path)!r} does not "
                                 "exist")
-
-
-def _write_atomic(path, data, who):
-    _check_folder(path, who)
-    write_bytes(os.fspath(path), data)
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of", "escape",

@@ -666,6 +666,9 @@ def _operands(x, other):
     the hot path), and otherwise as promoted()."""
     if other.__class__ in PY_SCALARS:
         return x, scalar_constant(other, x.data)
+    dtype = getattr(other, "dtype", None)
+    if dtype is None or dtype.kind == x.data.dtype.kind:  # (the usual case, without a call)
+        return x, other
     return promoted(x, other)
 
 

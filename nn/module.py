@@ -383,6 +383,7 @@ class Module:
 
     # ----- Keras' weight lists -----
     _keras_transposed = ()  # own parameters Keras keeps transposed (Dense's weight)
+    _keras_integer_weights = ()  # own integer buffers that are Keras weights (a count)
 
     def get_weights(self):
         """Keras' get_weights: a copy of every floating-point array state_dict holds (the
@@ -423,10 +424,10 @@ class Module:
     def _keras_weights(self):
         """(state_dict key, array, whether Keras keeps it transposed) for each floating-point
         array of state_dict; one two layers share comes once, as Keras counts it."""
-        transposed = {_join(prefix, name) for prefix, module in self.named_modules()
-                      for name in module._keras_transposed}
-        integers = {_join(prefix, name) for prefix, module in self.named_modules()
-                    for name in getattr(module, "_keras_integer_weights", ())}
+        transposed, integers = set(), set()
+        for prefix, module in self.named_modules():
+            transposed.update(_join(prefix, name) for name in module._keras_transposed)
+            integers.update(_join(prefix, name) for name in module._keras_integer_weights)
         seen, found = set(), []
         for key, array in state_arrays(self):
             if (array.dtype.kind == "f" or key in integers) and id(array) not in seen:

@@ -239,13 +239,7 @@ class CompiledLoss:
     def _weighted_steps(self, losses, weights):
         """Keras 3's weights of the steps (N, T): sum of w_it l_it over the N T entries'
         count (l_it the mean of step t's losses over any further axes)."""
-        steps = tuple(weights.shape)
-        if tuple(losses.shape[:len(steps)]) != steps:
-            raise ValueError(f"loss {self.name}: sample_weight of shape {steps} weighs the "
-                             f"steps of losses of shape {tuple(losses.shape)}: expected "
-                             "them to start with it")
-        if losses.ndim > len(steps):
-            losses = losses.mean(axis=tuple(range(len(steps), losses.ndim)))
+        losses = self._step_losses(losses, tuple(weights.shape), _WEIGHTS_MISMATCH)
         weights = astype(as_variable(weights), losses.dtype)
         return _reduced((losses * weights).sum(), weights, losses.size, self.reduction)
 
@@ -268,17 +262,22 @@ class CompiledLoss:
         """sum of w_i l_it where mask (N, T) holds / how many it holds (0 for none)."""
         keep = astype(as_variable(mask), losses.dtype)
         steps = tuple(keep.shape)
-        if tuple(losses.shape[:len(steps)]) != steps:
-            raise ValueError(f"loss {self.name}: the outputs' mask has shape {steps}, and "
-                             f"reduction='none' returned losses of shape "
-                             f"{tuple(losses.shape)}: expected one per step first")
-        if losses.ndim > keep.ndim:
-            losses = losses.mean(axis=tuple(range(keep.ndim, losses.ndim)))
-        weighted = keep if weights is None else keep * _per_step(
+        losses = self._step_losses(losses, steps, _MASK_MISMATCH)
+        weighted = keep if weights is None else keep * _weights_per_step(
             astype(as_variable(weights), losses.dtype), steps)
         if self.reduction != "sum_over_batch_size":
             return _reduced((losses * weighted).sum(), weighted, None, self.reduction)
         return (losses * weighted).sum() / maximum(keep.sum(), 1.0)
+
+    def _step_losses(self, losses, steps, mismatch):
+        """The losses (N, T, ...) of the steps (N, T): their mean over any further axes; a
+        ValueError (`mismatch`, filled in) where they do not start with `steps`."""
+        if tuple(losses.shape[:len(steps)]) != steps:
+            raise ValueError(f"loss {self.name}: " + mismatch.format(
+                steps=steps, losses=tuple(losses.shape)))
+        if losses.ndim > len(steps):
+            losses = losses.mean(axis=tuple(range(len(steps), losses.ndim)))
+        return losses
 
     def scores(self, array):
         return _ACTIVATIONS[self.score_activation](array)
@@ -292,7 +291,13 @@ class CompiledLoss:
         return f"CompiledLoss({self.name!r})"
 
 
-def _per_step(weights, steps):
+_WEIGHTS_MISMATCH = ("sample_weight of shape {steps} weighs the steps of losses of shape "
+                     "{losses}: expected them to start with it")
+_MASK_MISMATCH = ("the outputs' mask has shape {steps}, and reduction='none' returned losses "
+                  "of shape {losses}: expected one per step first")
+
+
+def _weights_per_step(weights, steps):
     """Sample weights (N,), or the steps' own (N, T), as an array of the steps' shape."""
     if weights.ndim == len(steps):
         return weights
