@@ -132,7 +132,7 @@ class Drawing:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
         for x in inputs:
             _check_recorded_once(x)
-        parts = [type(func).__name__, *self._marks.get(id(func), ())]
+        parts = [getattr(func, "label", type(func).__name__), *self._marks.get(id(func), ())]
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
         label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '

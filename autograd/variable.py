@@ -493,31 +493,49 @@ class Variable:
         return self.numpy().tolist()
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
+    # A number goes to the op that holds it (autograd/ops/scalar.py), anything else to the
+    # two-input op, as PyTorch's overloads do.
     def __add__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return AddScalar(_number(other, self))(self)
         return Add()(*_operands(self, other))
 
     def __radd__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return AddScalar(_number(other, self))(self)
         x, other = _operands(self, other)
         return Add()(other, x)
 
     def __sub__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return SubScalar(_number(other, self))(self)
         return Sub()(*_operands(self, other))
 
     def __rsub__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return RSubScalar(_number(other, self))(self)
         x, other = _operands(self, other)
         return Sub()(other, x)
 
     def __mul__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return MulScalar(_number(other, self))(self)
         return Mul()(*_operands(self, other))
 
     def __rmul__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return MulScalar(_number(other, self))(self)
         x, other = _operands(self, other)
         return Mul()(other, x)
 
     def __truediv__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return DivScalar(_number(other, self))(self)
         return Div()(*_operands(self, other))
 
     def __rtruediv__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return RDivScalar(_number(other, self))(self)
         x, other = _operands(self, other)
         return Div()(other, x)
 
@@ -528,6 +546,8 @@ class Variable:
         return self
 
     def __pow__(self, other):
+        if other.__class__ in PY_SCALARS:
+            return PowScalar(_number(other, self))(self)
         return Pow()(*_operands(self, other))
 
     def __rpow__(self, other):
@@ -660,10 +680,15 @@ def is_uninitialized(param):
     return isinstance(param, UninitializedParameter)
 
 
+def _number(value, x):
+    """A Python (or NumPy) number beside x as the cached 0-d constant of the dtype NumPy 2
+    gives it there (a float32 x keeps float32): NumPy adds a 0-d array faster than a number."""
+    return scalar_constant(value, x.data).data
+
+
 def _operands(x, other):
-    """(x, other) for the binary operators: a Python scalar becomes a cached constant of x's
-    dtype (NumPy 2's rule for weak scalars, here rather than in Function.__call__: this is
-    the hot path), and otherwise as promoted()."""
+    """(x, other) for the binary operators: a Python scalar (`2 ** x`) becomes a cached
+    constant of x's dtype, and otherwise as promoted()."""
     if other.__class__ in PY_SCALARS:
         return x, scalar_constant(other, x.data)
     dtype = getattr(other, "dtype", None)
@@ -730,3 +755,12 @@ from . import ops as _ops  # noqa: E402  (ops need Variable defined first)
 from .detach import Detach  # noqa: E402  (it imports Function, which imports this module)
 from .function import PY_SCALARS, scalar_constant  # noqa: E402
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub  # noqa: E402
+from .ops.scalar import (  # noqa: E402
+    AddScalar,
+    DivScalar,
+    MulScalar,
+    PowScalar,
+    RDivScalar,
+    RSubScalar,
+    SubScalar,
+)

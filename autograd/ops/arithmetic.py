@@ -118,8 +118,7 @@ class Pow(Function):
             # x0 ** 0, also met as the (n+1)-th derivative of x0 ** n: exactly 0, as PyTorch's
             # (0 x0^-1 is nan where x0^-1 overflows, at tiny x0; 0 x0 at infinite x0), and
             # still a function of x0 whose own derivatives are 0 (the next order asks)
-            everywhere = get_array_module(gy.data).ones(gy.shape, bool)
-            gx0 = where(everywhere, 0.0, x0)
+            gx0 = zero_gradient(x0)
         elif need0:
             at = x1.data == 0  # (x1 is usually a scalar: test it before x0)
             if at.any():
@@ -132,6 +131,13 @@ class Pow(Function):
             gx1 = gy * _zero_at(at, gy.dtype, lambda shift: y * log(
                 x0 if shift is None else x0 + shift))
         return gx0, gx1
+
+
+def zero_gradient(x):
+    """0 of x's shape, still a function of x (its own derivatives, which a higher order asks
+    for, are 0 too): the gradient of x ** 0, also the (n+1)-th derivative of x ** n."""
+    everywhere = get_array_module(x.data).ones(x.shape, bool)
+    return where(everywhere, 0.0, x)
 
 
 def _zero_at(at, dtype, formula):

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograd import Variable, exp, get_dot_graph, plot_graph, split, tanh
+from autograd import Variable, exp, get_dot_graph, mul, plot_graph, split, tanh
 from autograd.graph import GraphImage
 
 from .._helpers import ROOT
@@ -77,7 +77,8 @@ def test_dot_of_several_outputs_and_dead_outputs():
     dot = get_dot_graph([y, a])
     assert _labels(dot).count("Split") == 1
     assert _labels(dot).count("(2,) float64") == 2  # a and y
-    assert len(_edges(dot)) == 5  # x -> Split -> a; a, constant 2 -> Mul -> y
+    assert len(_edges(dot)) == 4  # x -> Split -> a -> MulScalar(2) -> y
+    assert "MulScalar(2)" in _labels(dot)  # the number a box holds is shown in it
 
 
 def test_dot_of_a_deep_graph_is_iterative():
@@ -86,7 +87,7 @@ def test_dot_of_a_deep_graph_is_iterative():
     for _ in range(3000):
         y = y + 1.0
     dot = get_dot_graph(y, verbose=False)
-    assert _labels(dot).count("Add") == 3000
+    assert _labels(dot).count("AddScalar(1)") == 3000
 
 
 def test_dot_rejects_non_variables():
@@ -245,9 +246,10 @@ def test_a_computed_zero_gradient_shows_as_zero_not_as_a_dash():
 
 def test_scalar_constants_are_not_shown_twice_with_values():
     x = Variable(np.array(2.0), name="x")
-    dot = get_dot_graph(x * 3.0, values=True)
+    dot = get_dot_graph(mul(x, 3.0), values=True)  # (x * 3.0 holds its 3 in the op's box)
     assert "3\\n() float64\\nvalue: 3" not in dot
     assert "() float64\\nvalue: 3" in _labels(dot)
+    assert "MulScalar(3)" in _labels(get_dot_graph(x * 3.0, values=True))
 
 
 def test_values_and_grads_on_a_graph_of_gradients():
@@ -275,11 +277,11 @@ def test_plot_graph_with_values_and_grads_writes_them_into_the_image(tmp_path):
 
 
 def test_a_shared_scalar_constant_is_drawn_once_per_use():
-    """rungrad caches `* 1.5`'s constant: one node for all would wire every Mul to it."""
+    """rungrad caches `mul(x, 1.5)`'s constant: one node for all would wire every Mul to it."""
     x = Variable(np.array([1.0, 2.0]), name="x")
     y = x
     for _ in range(5):
-        y = tanh(y) * 1.5
+        y = mul(tanh(y), 1.5)
     dot = get_dot_graph(y)
     assert _labels(dot).count("1.5\\n() float64") == 5
     constants = [a for a, _ in _edges(dot) if a.startswith("c")]
