@@ -41,6 +41,16 @@ def random_seed(value, who):
     return int(value) % 2**64
 
 
+def seed_or_drawn(value, who):
+    """`value` as random_seed gives it, or for None a seed drawn from NumPy's global
+    generator: then np.random.seed (keras.utils.set_random_seed) makes an unseeded shuffle,
+    split or augmentation repeat, as torch.manual_seed does PyTorch's (the same split on
+    every rank of a distributed run, too)."""
+    if value is None:
+        return int(np.random.randint(0, 2**63 - 1, dtype=np.int64))
+    return random_seed(value, who)
+
+
 def integer_indices(values, who):
     """`values` (a sequence or array of indices) as an int64 array, or a TypeError naming
     `who`: floats would be truncated and booleans read as 0 and 1 without a word."""

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from autograd.arguments import nonnegative_int
+from autograd.arguments import nonnegative_int, seed_or_drawn
 from autograd.backend import to_cpu
 
 from .transforms import _float_dtype
@@ -21,9 +21,10 @@ _FLIP_AXES = {"horizontal": (-1,), "vertical": (-2,), "horizontal_and_vertical":
 
 
 def _generator(seed, who):
-    """np.random.default_rng(seed), or a ValueError naming `who` for a seed NumPy refuses."""
+    """np.random.default_rng(seed) (for None, a seed drawn from NumPy's global generator:
+    see seed_or_drawn), or a ValueError naming `who` for a seed NumPy refuses."""
     try:
-        return np.random.default_rng(seed)
+        return np.random.default_rng(seed_or_drawn(None, who) if seed is None else seed)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{who}: seed must be None or an integer >= 0, got {seed!r}") from error
 

@@ -1,7 +1,7 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
 import numpy as np
 
-from autograd.arguments import integer_indices, positive_int, random_seed
+from autograd.arguments import integer_indices, positive_int, seed_or_drawn
 
 from .collate import default_collate
 
@@ -51,9 +51,8 @@ class DataLoader:
         self.batch_size = positive_int(batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
         self.drop_last = drop_last
-        # Without a seed, draw one now: the loader is still reproducible within itself.
-        self.seed = (np.random.SeedSequence().entropy if seed is None
-                     else random_seed(seed, "DataLoader"))
+        # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn).
+        self.seed = seed_or_drawn(seed, "DataLoader")
         self.epoch = 0
 
     def __len__(self):

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from autograd.arguments import random_seed
+from autograd.arguments import seed_or_drawn
 
 from .dataset import Subset
 
@@ -38,7 +38,7 @@ def random_split(dataset, lengths, seed=None):
     (e.g. [0.8, 0.2]). The same `seed` gives the same split.
     """
     sizes = _split_lengths(len(dataset), lengths)
-    seed = None if seed is None else random_seed(seed, "random_split")
-    order = np.random.default_rng(seed).permutation(len(dataset))
+    order = np.random.default_rng(seed_or_drawn(seed, "random_split")).permutation(
+        len(dataset))
     bounds = np.cumsum([0] + sizes)
     return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]

@@ -17,7 +17,7 @@ from autograd.variable import Variable, is_uninitialized
 from autograd.walk import functions_behind
 
 from ..module import Module
-from .collectives import all_reduce, broadcast
+from .collectives import all_gather_rows, broadcast
 from .group import group
 from .reducer import GradientReducer
 
@@ -144,18 +144,33 @@ def _variables_in(outputs):
 
 def sync_module_states(module, who):
     """Copy rank 0's parameters and buffers to every rank, after checking that every rank
-    has the same parameter shapes (a mismatch would corrupt the broadcast)."""
+    has the same names, shapes and dtypes (a mismatch would corrupt the broadcast, or
+    read one rank's (6, 4) weight as another's (4, 6) when only the sizes were compared)."""
     world = group()
     if world.comm is None:
         return
-    arrays = [p.data for p in module.parameters()] + list(module.buffers())
-    signature = np.array([len(arrays), sum(a.size for a in arrays)], dtype=np.int64)
-    low, high = all_reduce(signature.copy(), "min"), all_reduce(signature.copy(), "max")
-    if not np.array_equal(low, high):
-        raise ValueError(f"{who}: the ranks' models differ (arrays, elements from {low} to "
-                         f"{high}); every rank must build the same architecture")
-    for array in arrays:
+    named = [(name, p.data) for name, p in module.named_parameters()]
+    named += list(module.named_buffers())
+    _check_same_layout([f"{name} {tuple(a.shape)} {a.dtype}" for name, a in named], who)
+    for _, array in named:
         broadcast(array, src=0)
+
+
+def _check_same_layout(lines, who):
+    """Raise on every rank (so none waits in a broadcast) when a rank's `lines` differ from
+    rank 0's, naming the first difference."""
+    text = np.frombuffer("\n".join(lines).encode(), dtype=np.uint8)
+    sizes = all_gather_rows(np.array([text.size], dtype=np.int64))
+    joined, bounds = all_gather_rows(text), np.cumsum([0, *sizes])
+    layouts = [joined[a:b].tobytes().decode().split("\n")
+               for a, b in zip(bounds[:-1], bounds[1:])]
+    for rank, layout in enumerate(layouts[1:], start=1):
+        if layout != layouts[0]:
+            mine, first = next(((m, f) for m, f in zip(layout, layouts[0]) if m != f),
+                               (f"{len(layout)} arrays", f"{len(layouts[0])} arrays"))
+            raise ValueError(f"{who}: the ranks' models differ: rank {rank} has {mine} where "
+                             f"rank 0 has {first}; every rank must build the same architecture "
+                             f"(names, shapes and dtypes of parameters and buffers)")
 
 
 __all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",

@@ -26,6 +26,7 @@ from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
 
 from .. import constraints, regularizers
+from ..data.loader import DataLoader
 from ..distributed.fit import DataParallelFit
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module
@@ -352,7 +353,7 @@ class Model(Module, KerasWeights):
         for epoch in range(initial_epoch, epochs):
             if epoch > initial_epoch and _used_up(train):
                 break  # a generator with steps_per_epoch, at its end (warned)
-            _start_sampler_epoch(train, epoch)
+            _start_sampler_epoch(train, epoch, first=epoch == initial_epoch)
             runner.call("on_epoch_begin", epoch, {})
             logs = self._train_epoch(train, runner)
             if validation is not None and validates(epoch + 1):
@@ -731,12 +732,18 @@ def _used_up(batches, ahead=True):
     return batches.used_up() if ahead else batches.ran_out
 
 
-def _start_sampler_epoch(batches, epoch):
+def _start_sampler_epoch(batches, epoch, first=False):
     """A new shuffle each epoch from a DataLoader whose sampler has set_epoch
-    (DistributedSampler), in one process as on several."""
-    sampler = getattr(getattr(batches, "source", None), "sampler", None)
+    (DistributedSampler), in one process as on several. A shuffling DataLoader's own count
+    is set at the `first` epoch of a resumed fit (initial_epoch > 0), so that it continues
+    the shuffles of the run it resumes (epoch k's order is its seed's k-th); otherwise it
+    keeps counting, so that fit called again draws new orders."""
+    loader = getattr(batches, "source", None)
+    sampler = getattr(loader, "sampler", None)
     if hasattr(sampler, "set_epoch"):
         sampler.set_epoch(epoch)
+    elif first and epoch > 0 and isinstance(loader, DataLoader):
+        loader.epoch = epoch
 
 
 __all__ = ["Model"]

@@ -72,3 +72,22 @@ def test_indices_out_of_range_name_the_dataset_not_numpy():
     with pytest.raises(IndexError, match="Subset: index 2 is out of range for a subset of 2"):
         subset[2]
     assert subset[-1][1] == 1  # (negative indices count from the end, as a list's)
+
+
+def test_unseeded_shuffles_splits_and_noise_follow_numpys_global_seed():
+    """np.random.seed (keras' set_random_seed) repeats them, as torch.manual_seed does:
+    an evaluation script gets the same test split, and every rank of a distributed run."""
+    from nn.data import GaussianNoise
+
+    def draw():
+        train, test = random_split(TensorDataset(np.arange(20.0)[:, None]), [0.8, 0.2])
+        batch = next(iter(DataLoader(train, 4, shuffle=True)))[0]
+        return sorted(test.indices), batch.ravel().tolist(), GaussianNoise(0.1)(np.zeros(3))
+
+    np.random.seed(3)
+    first = draw()
+    np.random.seed(3)
+    again = draw()
+    assert first[:2] == again[:2] and np.array_equal(first[2], again[2])
+    np.random.seed(4)
+    assert draw()[:2] != first[:2]

@@ -261,3 +261,13 @@ def test_constraints_keep_the_ranks_identical_and_as_one_process(tmp_path, batch
     _assert_close(_arrays(tmp_path / "two_1.npz"), rank0, tol=0)
     kernel, bias = rank0["arr_0"], rank0["arr_1"]  # (out, in) weight: a unit's norm per row
     assert np.sqrt((kernel ** 2).sum(axis=1)).max() <= 0.3 + 1e-12 and bias.min() >= 0
+
+
+def test_ranks_whose_parameters_differ_in_shape_or_dtype_are_refused_by_name():
+    """(Comparing sizes only let a (6, 4) weight be broadcast into a (4, 6) one.)"""
+    mpiexec_or_skip()
+    result = check(run_program("ddp_layouts.py", ranks=2, timeout=120))
+    for name in ("transposed", "dtype", "alike"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+    assert "rank 1 has weight (4, 6) float32 where rank 0 has weight (6, 4) float32" in (
+        result.stdout)

@@ -245,3 +245,31 @@ def test_on_batch_methods_as_keras():
     np.testing.assert_array_equal(model.predict_on_batch(x[:3]), model.predict(x[:3]))
     with pytest.raises(TypeError, match="x is one batch of arrays"):
         model.train_on_batch(nn.data.DataLoader(nn.data.TensorDataset(x, y), batch_size=8))
+
+
+def test_a_resumed_fit_continues_a_seeded_loaders_shuffles(tmp_path):
+    """fit(initial_epoch=2) on a new loader of the same seed trains on epochs 2 and 3's
+    orders, as the uninterrupted run did (a resumed run used to repeat epochs 0 and 1's)."""
+    x, y = linear_data(40)
+    data = nn.data.TensorDataset(x, y)
+
+    def loader():
+        return nn.data.DataLoader(data, 8, shuffle=True, seed=7)
+
+    def model():
+        np.random.seed(0)
+        m = nn.Sequential(nn.Linear(3, 1))
+        m.compile(optimizer=optim.SGD(lr=0.05), loss="mse")
+        return m
+
+    whole = model()
+    whole.fit(loader(), epochs=4, verbose=0)
+    first = model()
+    first.fit(loader(), epochs=2, verbose=0)
+    first.save(tmp_path / "half.rungrad")
+    resumed = nn.load_model(tmp_path / "half.rungrad")
+    resumed.fit(loader(), epochs=4, initial_epoch=2, verbose=0)
+    np.testing.assert_allclose(resumed[0].weight.data, whole[0].weight.data, rtol=0, atol=1e-6)
+    again = loader()
+    model().fit(again, epochs=1, verbose=0)
+    assert again.epoch == 1  # fit called again keeps counting: new orders, not epoch 0's
