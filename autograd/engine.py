@@ -152,6 +152,10 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     record = recording()
     if record is not None:
         raise record.refuse("autograd.grad")
+    listed = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    for y in listed:
+        if not isinstance(y, Variable):
+            raise TypeError(f"grad: outputs must be Variables, got {type(y).__name__}")
     outputs = _output_list(outputs)
     single = isinstance(inputs, Variable)
     inputs = [inputs] if single else list(inputs)

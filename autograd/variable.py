@@ -150,6 +150,16 @@ class Variable:
     def __len__(self):
         return len(self.data)
 
+    def __iter__(self):
+        """The rows (x[0], x[1], ...). A 0-d Variable has none to iterate, as PyTorch says:
+        without this, Python's fallback would index it until an error and find none, so
+        sum(x) would be 0 and a loop over x would not run."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d Variable (a scalar: use it directly, or "
+                            ".item() for its number)")
+        for i in range(len(self.data)):
+            yield self[i]
+
     def __repr__(self):
         body = str(self.data).replace("\n", "\n" + " " * 9)
         extra = f", name={self.name!r}" if self.name else ""

@@ -500,4 +500,7 @@ def where(condition, x0, x1):
 def astype(x, dtype):
     if isinstance(x, Variable) and x.dtype == dtype:
         return x
+    if np.dtype(dtype).kind not in "biufc":  # (as Variable(...) refuses such data)
+        raise TypeError(f"astype: a Variable holds numbers, not {np.dtype(dtype)} (dtype "
+                        f"{dtype!r})")
     return AsType(dtype)(x)

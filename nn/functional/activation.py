@@ -87,9 +87,12 @@ class Hardtanh(Function):
         return get_array_module(x).clip(x, self.low, self.high)
 
     def backward(self, gy):
+        # gy strictly inside the bounds, else 0 (a nan x too, as PyTorch's): a choice, not a
+        # product with a 0/1 mask, which would turn an infinite gy into nan (hardswish's
+        # gradient at x = inf)
         x = self.inputs[0]
         inside = (x.data > self.low) & (x.data < self.high)
-        return linked(gy * wrap(inside.astype(gy.dtype)), x)
+        return linked(where(inside, gy, 0.0), x)
 
 
 class PReLU(Function):
@@ -325,8 +328,9 @@ def _normal_pdf(x):
 
 
 def _erfc(x):
-    """Elementwise erfc in x's dtype."""
-    return _erfc_function(get_array_module(x).__name__)(x)
+    """Elementwise erfc in x's dtype (SciPy's answers float16 in float64)."""
+    y = _erfc_function(get_array_module(x).__name__)(x)
+    return y if y.dtype == x.dtype else y.astype(x.dtype)
 
 
 @functools.cache

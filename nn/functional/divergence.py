@@ -3,17 +3,18 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import exp, log, where
+from autograd.ops import exp, log
 from autograd.ops.validation import float_input
 from autograd.spec import Spec
-from autograd.variable import as_variable, wrap
+from autograd.variable import as_variable
 
 _REDUCTIONS = ("none", "sum", "mean", "batchmean")
 
 
 class KLPointwise(Function):
     """l = p (log p - q) with q = log-probabilities, 0 where p = 0 (the limit);
-    dl/dq = -p,  dl/dp = log p + 1 - q (taken as -q where p = 0)"""
+    dl/dq = -p,  dl/dp = log p + 1 - q (-inf where p = 0, the derivative from the right: no
+    finite number is right there; PyTorch's is nan)"""
 
     input_specs = (Spec(), Spec(like=0, elements="unit"))
     apply = staticmethod(lambda q, p: kl_div(q, p, reduction="none"))
@@ -30,9 +31,9 @@ class KLPointwise(Function):
         need_q, need_p = self.needs_input_grad
         gq = -gy * p if need_q else None
         gp = None
-        if need_p:  # (the zeros of p are read now, from this call's data)
-            safe = where(p.data > 0, p, 1.0)
-            gp = gy * (log(safe) + wrap((p.data > 0).astype(gy.dtype)) - q)
+        if need_p:
+            with np.errstate(divide="ignore"):  # (log 0 = -inf is meant)
+                gp = gy * (log(p) + 1.0 - q)
         return gq, gp
 
 

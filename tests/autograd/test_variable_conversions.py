@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import autograd as ag
 import nn
 from autograd import Variable
 
@@ -39,3 +40,20 @@ def test_bool_is_as_before():
     assert bool(Variable(np.array(0.0))) is False
     with pytest.raises(ValueError, match="truth value of a Variable with 2 elements"):
         bool(Variable(np.ones(2)))
+
+
+def test_a_0d_variable_cannot_be_iterated_or_summed_by_python():
+    """Python's fallback indexed it until an error: list(x) was [] and sum(x) 0, silently."""
+    x = ag.Variable(np.array(3.0))
+    for iterate in (list, sum, tuple):
+        with pytest.raises(TypeError, match="iteration over a 0-d Variable"):
+            iterate(x)
+    rows = list(ag.Variable(np.arange(6.0).reshape(3, 2)))
+    assert [r.shape for r in rows] == [(2,)] * 3 and sum(ag.Variable(np.arange(3.0))).data == 3
+
+
+def test_grad_of_an_array_and_a_cast_to_text_are_refused_by_name():
+    with pytest.raises(TypeError, match="grad: outputs must be Variables, got ndarray"):
+        ag.grad(np.ones(2), [ag.Variable(np.ones(2))])
+    with pytest.raises(TypeError, match="astype: a Variable holds numbers"):
+        ag.Variable(np.ones(2)).astype("U3")

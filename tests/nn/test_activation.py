@@ -163,3 +163,13 @@ def test_the_softmax_on_arrays_takes_integer_scores_as_float64():
     np.testing.assert_allclose(softmax_array(np.array([[0, 0], [1, 1]])), 0.5)
     assert softmax_array(np.array([[0, 0]])).dtype == np.float64
     assert softmax_array(np.zeros((2, 3), np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid", "relu6", "hardtanh"])
+def test_hard_activations_pass_an_infinite_gradient_as_pytorch(name):
+    """Outside the bounds the gradient is 0 even when what arrives is inf (a 0/1 mask's
+    product gave inf * 0 = nan there): hardswish's slope at x = inf is 1, not nan."""
+    x = Variable(np.array([np.inf, 5.0, 0.5, -4.0]))
+    getattr(F, name)(x).sum().backward()
+    slope_at_inf = 1.0 if name == "hardswish" else 0.0
+    assert x.grad.data[0] == slope_at_inf and not np.isnan(x.grad.data).any()

@@ -239,3 +239,13 @@ def test_negative_pad_that_crops_too_much_is_refused(mode, pad):
     # the input (values that change from run to run)
     with pytest.raises(ValueError, match=r"pad: .*\(-"):
         F.pad(np.zeros((1, 2, 6)), pad, mode)
+
+
+def test_kl_div_gradient_in_a_zero_target_is_not_a_finite_number():
+    """d/dp p (log p - q) = log p + 1 - q is -inf at p = 0 (PyTorch: nan); it used to be
+    -q there, a finite number that is not even the limit."""
+    from autograd import Variable
+    log_q, p = Variable(np.log([[0.3, 0.7]])), Variable(np.array([[0.0, 1.0]]))
+    F.kl_div(log_q, p, reduction="sum").backward()
+    assert p.grad.data[0, 0] == -np.inf
+    np.testing.assert_allclose(p.grad.data[0, 1], 1 - np.log(0.7))

@@ -81,3 +81,12 @@ def test_dtype_is_kept_through_second_order_without_scipy(without_scipy, dtype):
     (gx,) = grad(y.sum(), [x], create_graph=True)
     gx.sum().backward()
     assert y.dtype == gx.dtype == x.grad.dtype == dtype
+
+
+@pytest.mark.parametrize("approximate", ["none", "tanh"])
+def test_gelu_keeps_float16(approximate):
+    """(SciPy's erfc answers float16 in float64: the exact GELU's output was float64.)"""
+    x = Variable(np.array([1.0, -2.0], np.float16))
+    y = F.gelu(x, approximate=approximate)
+    y.sum().backward()
+    assert y.dtype == np.float16 and x.grad.dtype == np.float16

@@ -219,3 +219,11 @@ def test_a_checkpoint_without_num_batches_tracked_loads_keeping_it_as_in_pytorch
     np.testing.assert_allclose(layer.running_mean, old["running_mean"])
     with pytest.raises(KeyError, match="running_var"):  # the others are still missing
         layer.load_state_dict({k: v for k, v in old.items() if k != "running_var"})
+
+
+@pytest.mark.parametrize("value, width", [(10000.1, 768), (1000.1, 1000), (1e10, 20)])
+def test_a_constant_float32_row_standardizes_to_zero_as_in_pytorch(value, width):
+    """The float32 mean's rounding (1e-3 near 1e4) used to count as spread: 0.3, not 0."""
+    x = np.full((2, width), value, np.float32)
+    assert not F.layer_norm(Variable(x), (width,)).data.any()
+    assert not F.group_norm(Variable(x.reshape(2, 1, width)), 1).data.any()
