@@ -87,7 +87,9 @@ def replacing(path, suffix=""):
             _keep_mode_and_owner(tmp, existing)
         os.replace(tmp, real)
     except OSError as exc:
-        if exc.filename != tmp and exc.filename2 != tmp:
+        # about our temp, or about no file (a write into it failing: a full disk); an error
+        # naming another file is that file's
+        if exc.filename not in (None, tmp) and exc.filename2 != tmp:
             raise
         raise _naming(exc, os.fspath(path), "writing it failed") from None
     finally:

@@ -116,8 +116,11 @@ class Module:
         try:
             params, buffers, modules = self._parameters, self._buffers, self._modules
         except AttributeError:
+            if not isinstance(value, (Parameter, Module)):  # a plain value (PyTorch's rule:
+                object.__setattr__(self, name, value)  # `self.size = n` before super's init)
+                return
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
-                                 f"assigning attribute {name!r}") from None
+                                 f"assigning the {type(value).__name__} {name!r}") from None
         _note_replaced(name, value, params, buffers, modules)
         if isinstance(value, Parameter):
             _discard(name, buffers, modules)

@@ -92,10 +92,16 @@ def _write_safetensors(tmp, arrays, path):
     # they do not know, so it says "pt" as torch's own writer does.
     try:
         contiguous = {k: np.require(v, requirements="C") for k, v in arrays.items()}  # 0-d too
-        numpy_api.save_file(contiguous, tmp, metadata={"format": "pt"})
+        data = numpy_api.save(contiguous, metadata={"format": "pt"})
     except Exception as exc:  # SafetensorError and dtype errors: Rust-side, no common base
         raise ValueError(f"save_weights: {path}: cannot write safetensors "
                          f"({type(exc).__name__}: {exc})") from None
+    # Written into the temp file itself: safetensors' save_file makes a new file in its
+    # place, which drops the lock that tells a second writer of the same path that this
+    # temp is in use (it then deleted it: two ranks saving one file failed one time in five).
+    # An OSError (a full disk) stays an OSError.
+    with open(tmp, "wb") as file:
+        file.write(data)
 
 
 def read_safetensors(path):

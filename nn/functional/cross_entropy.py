@@ -236,6 +236,9 @@ def _batched(input, target, who):
         hint = ""
         if probabilities and target.shape == input.shape[:1] + input.shape[2:]:
             hint = " (class indices must have an integer dtype, got float)"
+        elif not probabilities and target.shape == input.shape:
+            hint = (" (a one-hot target? pass its class indices, target.argmax(axis=1), or "
+                    "the one-hot rows as floats: probabilities)")
         raise ValueError(f"{who}: {kind} target of shape {_shape(target, unbatched)} does not "
                          f"match input of shape {_shape(input, unbatched)}: expected "
                          f"{expected[1:] if unbatched else expected}{hint}")

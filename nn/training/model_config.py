@@ -51,6 +51,10 @@ class Writer:
                 spec["model_name"] = module.name
             return spec
         name = name_of(cls, type)
+        if name is None and cls.__name__ == "DistributedDataParallel":
+            raise TypeError(f"{self.who}: {where} is a DistributedDataParallel wrapper; save "
+                            "the model it wraps, ddp.module (as PyTorch saves "
+                            "ddp.module.state_dict()), on one rank")
         if name is None:
             raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, which rungrad cannot "
                             "rebuild: a subclassed model or layer needs @nn.register and a "
@@ -140,6 +144,10 @@ class Writer:
         initializer) by its class and get_config()."""
         cls = type(obj)
         name = name_of(cls, type)
+        if name is None and cls.__name__ == "DistributedDataParallel":
+            raise TypeError(f"{self.who}: {where} is a DistributedDataParallel wrapper; save "
+                            "the model it wraps, ddp.module (as PyTorch saves "
+                            "ddp.module.state_dict()), on one rank")
         if name is None:
             raise TypeError(f"{self.who}: {where}, a {cls.__qualname__}, is neither one of "
                             f"nn.keras' nor registered (@nn.register); {_SAVE_WEIGHTS}")

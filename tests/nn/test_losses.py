@@ -442,3 +442,10 @@ def test_weights_may_be_torch_tensors_or_plain_variables_but_not_trained_ones():
         F.cross_entropy(x, t, weight=trained)
     with pytest.raises(ValueError, match="BCEWithLogitsLoss: pos_weight is trained"):
         nn.BCEWithLogitsLoss(pos_weight=trained * 2)
+
+
+def test_an_integer_one_hot_target_is_named_with_the_two_ways_out():
+    logits = Variable(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"one-hot target\? pass its class indices, "
+                                         r"target.argmax\(axis=1\)"):
+        F.cross_entropy(logits, np.eye(3, dtype=np.int64)[[0, 2]])

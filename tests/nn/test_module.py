@@ -430,3 +430,24 @@ def test_double_converts_parameters_gradients_and_float_buffers_and_computes_in_
     assert model(tokens, extra.astype(np.float32)).dtype == np.float32
     with pytest.raises(TypeError, match="parameters must stay floating point"):
         model.to(np.int64)
+
+
+def test_plain_attributes_may_come_before_super_init_parameters_may_not():
+    """PyTorch's rule (the PyTorch book's MyModel sets its sizes first)."""
+    class Model(nn.Module):
+        def __init__(self, size):
+            self.size = size
+            super().__init__()
+            self.layer = nn.Linear(size, 1)
+
+    model = Model(3)
+    assert model.size == 3 and len(list(model.parameters())) == 2
+
+    class Early(nn.Module):
+        def __init__(self):
+            self.layer = nn.Linear(2, 1)
+            super().__init__()
+
+    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) before assigning "
+                                             r"the Linear 'layer'"):
+        Early()

@@ -228,3 +228,12 @@ def test_a_ddp_checkpoint_loads_into_the_bare_module_directly():
     bare.load_state_dict(state)
     for (name, p), q in zip(bare.state_dict().items(), wrapped.module.parameters()):
         np.testing.assert_array_equal(p, q.data, err_msg=name)
+
+
+def test_saving_the_wrapper_whole_says_to_save_ddp_module(tmp_path):
+    from nn.training.saving import save_model
+    ddp = dist.DistributedDataParallel(nn.Sequential(nn.Linear(2, 3)))
+    with pytest.raises(TypeError, match=r"DistributedDataParallel wrapper; save the model it "
+                                        r"wraps, ddp\.module"):
+        save_model(ddp, tmp_path / "model.rungrad")
+    save_model(ddp.module, tmp_path / "model.rungrad")
