@@ -656,12 +656,22 @@ def _key_mismatch_message(model, missing, unexpected):
     return message
 
 
+def _foreign_array(key, value):
+    """Lists, numbers and other libraries' arrays as NumPy arrays: PyTorch's detached (a
+    model's named_parameters() require grad), or a ValueError naming `key` (bfloat16)."""
+    try:
+        return host_array(value)
+    except (TypeError, RuntimeError) as exc:
+        raise ValueError(f"load_state_dict: {key!r} cannot become a NumPy array ({exc}); a "
+                         "bfloat16 tensor needs .float() first") from None
+
+
 def _checked_value(key, target, value):
     """`value` as an array that fits `target`, or a ValueError naming `key`."""
     if isinstance(value, Variable):
         value = value.data
     if not hasattr(value, "shape") or not isinstance(getattr(value, "dtype", None), np.dtype):
-        value = np.asarray(value)  # lists, numbers, other libraries' arrays (PyTorch's)
+        value = _foreign_array(key, value)
     if value.dtype.kind not in "biuf":
         raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not numbers")
     if tuple(value.shape) != tuple(target.shape):

@@ -1,7 +1,9 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
+import warnings
+
 import numpy as np
 
-from autograd.arguments import integer_indices, positive_int, seed_or_drawn
+from autograd.arguments import integer_indices, nonnegative_int, positive_int, seed_or_drawn
 
 from .collate import default_collate
 
@@ -33,10 +35,25 @@ class DataLoader:
     batch_size must be a positive integer. PyTorch's batch_size=None ("no batching", one
     sample at a time without a batch axis) is refused rather than half-supported:
     iterate over the dataset itself for single samples.
+
+    PyTorch's other arguments, so its scripts run unchanged: `generator` (a NumPy
+    Generator, or a torch.Generator's seed) draws the seed, as `seed` would; batches are
+    made in this process, so num_workers > 0 says so once and loads as 0 does (the same
+    batches: NumPy slicing of in-memory arrays is rarely worth a process), and pin_memory
+    and persistent_workers change nothing (pinned memory is a CUDA host-copy optimization).
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 sampler=None, collate_fn=None):
+                 sampler=None, collate_fn=None, *, generator=None, num_workers=0,
+                 pin_memory=False, persistent_workers=False):
+        del pin_memory, persistent_workers  # (see the docstring)
+        if nonnegative_int(num_workers, "num_workers", "DataLoader"):
+            warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
+                          "process (the same batches as num_workers=0)", stacklevel=2)
+        if generator is not None:
+            if seed is not None:
+                raise ValueError("DataLoader: give seed or generator, not both")
+            seed = _seed_of(generator)
         self.dataset = dataset
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got "
@@ -88,3 +105,15 @@ class DataLoader:
             # In order, a slice (get_batch copies it: a batch edited in place must not
             # change the dataset); shuffled, an index array.
             yield self._fetch(slice(start, stop) if order is None else order[start:stop])
+
+
+def _seed_of(generator):
+    """A seed from PyTorch's `generator` argument: a NumPy Generator (drawn from, as
+    PyTorch draws its sampler's seed), or anything with initial_seed() (torch.Generator)."""
+    if isinstance(generator, np.random.Generator):
+        return int(generator.integers(0, 2**63 - 1))
+    initial_seed = getattr(generator, "initial_seed", None)
+    if callable(initial_seed):
+        return int(initial_seed())
+    raise TypeError(f"DataLoader: generator must be a numpy.random.Generator or a "
+                    f"torch.Generator, got {type(generator).__name__}")

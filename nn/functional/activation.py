@@ -459,13 +459,16 @@ def mish(x):
 
 def softmin(x, axis=-1, *, dim=None):
     """softmax(-x) over `axis` (or `dim=`)."""
-    return softmax(-float_input(x, "softmin"), axis, dim=dim)
+    x = float_input(x, "softmin")
+    return Softmax(_axis(x, axis, dim, "softmin"))(-x)
 
 
 def _axis(x, axis, dim, who):
     """The reduction axis as a non-negative int, or axes as a tuple (None: every axis, as
     SciPy's softmax), checked against x's rank; None for a 0-d x (whose only valid axes are 0
     and -1, as PyTorch's)."""
+    if dim is not None and axis not in (None, -1, dim):  # (-1: the default, left as it is)
+        raise TypeError(f"{who}: got axis={axis!r} and dim={dim!r}; give one of them")
     axis = axis if dim is None else dim
     if axis is None or isinstance(axis, (tuple, list)):
         axes = normalize_axes(axis, max(x.ndim, 1), who)

@@ -3,7 +3,7 @@ pairwise_distance (PyTorch's)."""
 import numpy as np
 
 from autograd.ops import broadcast_to, clip, norm, reshape, sum, transpose
-from autograd.ops.validation import float_input, real_scalar
+from autograd.ops.validation import float_input, normalize_axes, real_scalar
 
 
 def normalize(x, p=2.0, dim=1, eps=1e-12):
@@ -11,6 +11,7 @@ def normalize(x, p=2.0, dim=1, eps=1e-12):
     their elements); unit vectors, the zero vector staying 0."""
     x = float_input(x, "normalize")
     eps = real_scalar(eps, "eps", "normalize")
+    normalize_axes(dim, x.ndim, "normalize")  # (an AxisError naming normalize, not norm)
     return x / clip(_vector_norm(x, p, dim), eps, None)
 
 
@@ -34,12 +35,14 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if x1.shape != x2.shape:  # broadcast first: the norms are over the broadcast vectors
         shape = _broadcast_shapes(x1.shape, x2.shape, "cosine_similarity")
         x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
+    normalize_axes(dim, x1.ndim, "cosine_similarity")
     return sum(normalize(x1, 2.0, dim, eps) * normalize(x2, 2.0, dim, eps), axis=dim)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """||x1 - x2 + eps||_p over the last axis (eps keeps the norm of equal rows off its kink)."""
     x1, x2 = float_input(x1, "pairwise_distance"), float_input(x2, "pairwise_distance")
+    _broadcast_shapes(x1.shape, x2.shape, "pairwise_distance")
     return norm(x1 - x2 + real_scalar(eps, "eps", "pairwise_distance"), ord=p, axis=-1,
                 keepdims=keepdim)
 

@@ -288,13 +288,14 @@ def l1_loss(input, target, reduction="mean"):
     return _apply(L1Loss(check_reduction(reduction, "l1_loss")), input, target, "l1_loss")
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss)."""
-    delta = real_scalar(delta, "delta", "huber_loss")
+def huber_loss(input, target, reduction="mean", delta=1.0, *, who="huber_loss"):
+    """Quadratic for |input - target| <= delta, linear beyond (PyTorch's huber_loss).
+    `who`: the function errors name (smooth_l1_loss calls this one)."""
+    delta = real_scalar(delta, "delta", who)
     if not delta > 0:
-        raise ValueError(f"huber_loss: delta must be positive, got {delta!r}")
-    func = HuberLoss(check_reduction(reduction, "huber_loss"), delta)
-    return _apply(func, input, target, "huber_loss")
+        raise ValueError(f"{who}: delta must be positive, got {delta!r}")
+    func = HuberLoss(check_reduction(reduction, who), delta)
+    return _apply(func, input, target, who)
 
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
@@ -305,7 +306,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
         raise ValueError(f"smooth_l1_loss: beta must be >= 0, got {beta!r}")
     if beta == 0:
         return l1_loss(input, target, reduction)
-    return huber_loss(input, target, reduction, delta=beta) * (1.0 / beta)
+    return huber_loss(input, target, reduction, delta=beta, who="smooth_l1_loss") * (1.0 / beta)
 
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):

@@ -249,3 +249,17 @@ def test_kl_div_gradient_in_a_zero_target_is_not_a_finite_number():
     F.kl_div(log_q, p, reduction="sum").backward()
     assert p.grad.data[0, 0] == -np.inf
     np.testing.assert_allclose(p.grad.data[0, 1], 1 - np.log(0.7))
+
+
+def test_errors_name_the_function_called_not_the_one_it_calls():
+    from autograd import Variable
+    x = Variable(np.ones((3, 4), np.float32))
+    cases = [(lambda: F.smooth_l1_loss(x, np.ones((3, 5), np.float32)), "smooth_l1_loss:"),
+             (lambda: F.normalize(x, dim=2), "normalize: axis 2"),
+             (lambda: F.cosine_similarity(x, x, dim=2), "cosine_similarity: axis 2"),
+             (lambda: F.softmin(x, dim=5), "softmin: axis 5"),
+             (lambda: F.pairwise_distance(x, Variable(np.ones((3, 5)))), "pairwise_distance:"),
+             (lambda: F.softmax(x, 0, dim=1), r"softmax: got axis=0 and dim=1")]
+    for call, message in cases:
+        with pytest.raises((ValueError, TypeError), match=message):
+            call()

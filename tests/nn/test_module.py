@@ -451,3 +451,13 @@ def test_plain_attributes_may_come_before_super_init_parameters_may_not():
     with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) before assigning "
                                              r"the Linear 'layer'"):
         Early()
+
+
+def test_a_pytorch_models_named_parameters_load_and_bfloat16_is_named():
+    torch = pytest.importorskip("torch")
+    source, model = torch.nn.Linear(3, 2), nn.Linear(3, 2)
+    model.load_state_dict(dict(source.named_parameters()))  # (they require grad)
+    np.testing.assert_array_equal(model.weight.data, source.weight.detach().numpy())
+    halves = {k: v.to(torch.bfloat16) for k, v in source.state_dict().items()}
+    with pytest.raises(ValueError, match="'weight' cannot become a NumPy array.*bfloat16"):
+        model.load_state_dict(halves)

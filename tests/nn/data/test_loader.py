@@ -195,3 +195,22 @@ def test_a_tensor_dataset_indexed_by_several_rows_gives_their_batch_as_pytorch()
         data[np.array([7])]
     with pytest.raises(TypeError, match="indices must be integers"):
         data[np.array([0.5])]
+
+
+def test_pytorchs_worker_memory_and_generator_arguments_are_taken():
+    """A PyTorch script's DataLoader(..., num_workers=2, pin_memory=True, generator=g) runs:
+    the same batches, made in this process (said once), the generator drawing the seed."""
+    data = TensorDataset(np.arange(10.0)[:, None])
+
+    def batches(**kwargs):
+        return [b[0].ravel().tolist() for b in DataLoader(data, 4, shuffle=True, **kwargs)]
+
+    assert batches(generator=np.random.default_rng(0)) == batches(
+        generator=np.random.default_rng(0))
+    with pytest.warns(UserWarning, match="num_workers=2: batches are loaded in this process"):
+        loader = DataLoader(data, 4, num_workers=2, pin_memory=True, persistent_workers=True)
+    assert [b[0].ravel().tolist() for b in loader] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    with pytest.raises(ValueError, match="give seed or generator, not both"):
+        DataLoader(data, 4, seed=1, generator=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="generator must be a numpy.random.Generator"):
+        DataLoader(data, 4, generator=3)
