@@ -95,6 +95,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "Model": "training.model", "Sequential": "training.sequential",
     "model_to_dot": "training.model_diagram", "plot_model": "training.model_diagram",
     "load_model": "training.saving", "register": "layers.config",
+    "save": "checkpoint", "load": "checkpoint",
     "RNN": "layers.rnn", "LSTM": "layers.rnn", "GRU": "layers.rnn",
     "RNNCell": "layers.rnn_cells", "LSTMCell": "layers.rnn_cells", "GRUCell": "layers.rnn_cells",
     "SyncBatchNorm": "distributed.sync_batchnorm",

@@ -10,7 +10,9 @@ from .keras_name import KerasNamed
 class Dropout(Module, KerasNamed):
     """Inverted dropout with probability `p`; active only while the module's `.training` is
     True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread).
-    Keras' `rate=` is p, and `name=` names the layer in its Sequential."""
+    Keras' `rate=` is p, and `name=` names the layer in its Sequential. PyTorch's `inplace`
+    is accepted and changes nothing: rungrad never writes into its input (a new array
+    comes back), as for nn.ReLU."""
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
 

@@ -1,0 +1,81 @@
+"""nn.save / nn.load: a PyTorch-style loop's checkpoint, resumed exactly, never pickled."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import optim
+
+
+def _train(model, optimizer, scheduler, steps, rng):
+    for _ in range(steps):
+        x = rng.standard_normal((8, 3)).astype(np.float32)
+        optimizer.zero_grad()
+        ((model(x) - 1) ** 2).mean().backward()
+        optimizer.step()
+        scheduler.step()
+
+
+def _setup():
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    optimizer = optim.Adam(model.parameters(), lr=0.05)
+    return model, optimizer, optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5)
+
+
+def test_a_resumed_loop_matches_the_uninterrupted_one(tmp_path):
+    model, optimizer, scheduler = _setup()
+    _train(model, optimizer, scheduler, 6, np.random.default_rng(1))
+    want = [p.data.copy() for p in model.parameters()]
+
+    model, optimizer, scheduler = _setup()
+    rng = np.random.default_rng(1)
+    _train(model, optimizer, scheduler, 3, rng)
+    nn.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "scheduler": scheduler.state_dict(), "epoch": 3}, tmp_path / "run.ckpt")
+
+    model, optimizer, scheduler = _setup()
+    checkpoint = nn.load(tmp_path / "run.ckpt")
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    scheduler.load_state_dict(checkpoint["scheduler"])
+    assert checkpoint["epoch"] == 3
+    _train(model, optimizer, scheduler, 3, rng)
+    for have, expected in zip(model.parameters(), want):
+        np.testing.assert_array_equal(have.data, expected)
+
+
+def test_containers_key_types_and_dtypes_come_back_as_saved(tmp_path):
+    saved = {"a": [1, 2.5, None, True, "text", (np.float32(0.5), np.int64(7))],
+             3: np.arange(6, dtype=np.int16).reshape(2, 3), 1.5: {None: False},
+             "v": ag.Variable(np.ones(2, np.float32)), "empty": ({}, [], ())}
+    back = nn.load(nn.save(saved, tmp_path / "c.ckpt"))
+    assert list(back) == ["a", 3, 1.5, "v", "empty"]
+    assert back["a"][:5] == [1, 2.5, None, True, "text"] and isinstance(back["a"][5], tuple)
+    assert back["a"][5][0] == np.float32(0.5) and back["a"][5][0].dtype == np.float32
+    assert back["a"][5][1].dtype == np.int64
+    assert back[3].dtype == np.int16 and back[3].tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert back[1.5] == {None: False} and back["empty"] == ({}, [], ())
+    assert back["v"].dtype == np.float32 and isinstance(back["v"], np.ndarray)
+
+
+def test_what_cannot_be_saved_is_named_where_it_is(tmp_path):
+    with pytest.raises(TypeError, match=r"obj\['opt'\]\[1\] is of type Adam.*state_dict"):
+        nn.save({"opt": [1, optim.Adam([ag.Parameter(np.ones(1))])]}, tmp_path / "c.ckpt")
+    with pytest.raises(TypeError, match="a key of type tuple"):
+        nn.save({(1, 2): 0}, tmp_path / "c.ckpt")
+    assert not (tmp_path / "c.ckpt").exists()
+
+
+def test_other_files_are_named_and_never_unpickled(tmp_path):
+    weights = tmp_path / "w.npz"
+    nn.Linear(2, 1).save_weights(weights)
+    with pytest.raises(ValueError, match="w.npz is not a checkpoint written by nn.save"):
+        nn.load(weights)
+    damaged = tmp_path / "d.ckpt"
+    nn.save({"x": np.ones(1000)}, damaged)
+    damaged.write_bytes(damaged.read_bytes()[:300])
+    with pytest.raises(ValueError, match="d.ckpt"):
+        nn.load(damaged)
+    with pytest.raises(FileNotFoundError, match="nn.load: no such file"):
+        nn.load(tmp_path / "missing.ckpt")
