@@ -1,0 +1,31 @@
+"""docs/glossary_ko.md: every rungrad name it gives exists, every notebook it names too."""
+import os
+import re
+
+import autograd
+import nn
+import optim
+from nn import functional as F
+
+from ._helpers import ROOT
+
+TEXT = open(os.path.join(ROOT, "docs", "glossary_ko.md"), encoding="utf-8").read()
+
+
+def test_every_qualified_name_in_the_glossary_exists():
+    spaces = {"autograd": autograd, "nn": nn, "optim": optim, "F": F}
+    names = [n for n in re.findall(r"`([A-Za-z_][\w.]*)", TEXT) if n.split(".")[0] in spaces]
+    assert len(names) > 30
+    for name in names:
+        head, *parts = name.split(".")
+        obj = spaces[head]
+        for part in parts:
+            obj = getattr(obj, part)  # an AttributeError names what is missing
+
+
+def test_every_notebook_named_exists():
+    numbers = {n for row in re.findall(r"\| ([\d, ]+) \|$", TEXT, flags=re.M)
+               for n in row.split(", ")}
+    notebooks = {name[:2] for name in os.listdir(os.path.join(ROOT, "notebooks"))
+                 if name.endswith(".ipynb")}
+    assert numbers and numbers <= notebooks, numbers - notebooks
