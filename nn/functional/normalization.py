@@ -110,7 +110,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         return _scale_shift(x, weight, bias, shape)
     if count < 2 and unbiased:
         single = (" (a batch of one sample: in fit, N % batch_size == 1 leaves one for the "
-                  "last batch; choose another batch_size, or a DataLoader with "
+                  "last batch, and on several ranks a last batch of as many samples as ranks "
+                  "leaves each one; choose another batch_size, or a DataLoader with "
                   "drop_last=True)" if x.shape[0] == 1 else "")
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                          f"got input shape {tuple(x.shape)}{single}")
