@@ -68,8 +68,9 @@ class DataLoader:
         self.batch_size = positive_int(batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
         self.drop_last = drop_last
-        # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn).
-        self.seed = seed_or_drawn(seed, "DataLoader")
+        # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn),
+        # only by a loader that shuffles: another leaves the global draws as they were
+        self.seed = seed_or_drawn(seed, "DataLoader") if shuffle or seed is not None else None
         self.epoch = 0
 
     def __len__(self):
@@ -83,6 +84,8 @@ class DataLoader:
             return integer_indices(list(self.sampler), "DataLoader: the sampler's")
         if not self.shuffle:
             return None
+        if self.seed is None:  # (shuffle switched on after construction)
+            self.seed = seed_or_drawn(None, "DataLoader")
         return np.random.default_rng([self.epoch, self.seed]).permutation(len(self.dataset))
 
     def _fetch(self, index):
