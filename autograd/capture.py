@@ -209,6 +209,8 @@ def _signature_of(value):
         hash(value)
     except TypeError:  # an object without a value's hash (a dataclass's self): itself
         return ("object", _Identity(value))
+    if isinstance(value, (float, np.floating)) and value == 0:  # -0.0 == 0.0: by its sign too
+        return ("value", type(value), repr(value))
     return ("value", type(value), value)
 
 

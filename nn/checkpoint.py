@@ -5,16 +5,20 @@
     checkpoint = nn.load("checkpoint.ckpt")
     model.load_state_dict(checkpoint["model"]); opt.load_state_dict(checkpoint["optimizer"])
 
-What it holds: dicts (keys: strings, integers, floats, booleans or None, as an optimizer's
-state is keyed by integers), lists and tuples, arrays (a Variable or Parameter is saved as
-its array, as torch.save saves a tensor's data), NumPy scalars, Python numbers, strings,
-booleans and None, nested at will. The file is a zip of one JSON tree (`tree.json`) and
-one .npy member per array: written atomically, read without unpickling anything (torch.save
-pickles, and torch.load of an untrusted file can run code).
+What it holds: dicts and OrderedDicts (keys: strings, integers, floats, booleans or None, as
+an optimizer's state is keyed by integers), lists and tuples, arrays (a Variable or
+Parameter is saved as its array, as torch.save saves a tensor's data; an array held twice
+comes back as one), NumPy scalars, Python numbers (integers of any size), strings, booleans
+and None, nested at will; each comes back as the type it was. Other classes, subclasses
+such as a namedtuple or a defaultdict among them, are refused by name: rebuilding them is
+what torch.load's unpickling does, and what lets a file run code. The file is a zip of one
+JSON tree (`tree.json`) and one .npy member per array: written atomically, read without
+unpickling anything.
 """
 import json
 import os
 import zipfile
+from collections import OrderedDict
 
 import numpy as np
 
@@ -32,8 +36,9 @@ def save(obj, path):
     """Write `obj` (see the module docstring) to `path`, atomically; returns the path.
     Anything else is refused with a TypeError naming where in `obj` it is."""
     path = os.fspath(path)
-    arrays = []
+    arrays = {}  # id of an array -> (its index, the array), in order
     tree = _encoded(obj, arrays, "obj")
+    arrays = [array for _, array in arrays.values()]
     text = json.dumps({"format": "rungrad checkpoint", "version": 1, "tree": tree})
     with replacing(path) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
@@ -50,20 +55,21 @@ def load(path):
     if not zipfile.is_zipfile(path):
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (not a zip "
                          f"file){foreign_format(path)}")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if TREE not in archive.namelist():
-                raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
-                                 f"{TREE}){foreign_format(path)}")
+    with zipfile.ZipFile(path) as archive:
+        if TREE not in archive.namelist():
+            raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
+                             f"{TREE}){foreign_format(path)}")
+        try:
             header = json.loads(archive.read(TREE))
             arrays = _arrays(archive, path)
-    except (OSError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
-        raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: {exc})") from None
-    if header.get("format") != "rungrad checkpoint":
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: "
+                             f"{exc})") from None
+    if not isinstance(header, dict) or header.get("format") != "rungrad checkpoint":
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save")
     try:
         return _decoded(header["tree"], arrays)
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"nn.load: {path} is corrupt (its tree: {exc!r})") from None
 
 
@@ -73,19 +79,17 @@ def _arrays(archive, path):
     arrays = []
     for i in range(count):
         with archive.open(f"arrays/{i}.npy") as member:
-            try:
-                arrays.append(np.lib.format.read_array(member, allow_pickle=False))
-            except ValueError as exc:
-                raise ValueError(f"nn.load: {path}: array {i} cannot be read ({exc})") from None
+            arrays.append(np.lib.format.read_array(member, allow_pickle=False))
     return arrays
 
 
 def _encoded(obj, arrays, where):
-    """`obj` as JSON-ready data; arrays appended to `arrays`, referred to by index."""
-    if obj is None or isinstance(obj, (bool, str)):
+    """`obj` as JSON-ready data; arrays put in `arrays` ({id: (index, array)}), referred to
+    by index (an array held twice, once)."""
+    if obj is None or type(obj) in (bool, str, float):
         return obj
-    if isinstance(obj, (int, float)) and not isinstance(obj, np.generic):
-        return obj
+    if type(obj) is int:  # (beyond 64 bits in hex: JSON's decimal has a digit limit)
+        return obj if -2**63 <= obj < 2**63 else {"int": hex(obj)}
     if isinstance(obj, Variable):
         obj = obj.data
     if isinstance(obj, np.generic) or hasattr(obj, "__array_namespace__") or isinstance(
@@ -94,18 +98,18 @@ def _encoded(obj, arrays, where):
         if array.dtype.kind not in "biufc":
             raise TypeError(f"nn.save: {where} is an array of dtype {array.dtype}; only "
                             "numbers and booleans are saved")
-        arrays.append(array)
-        return {"array": len(arrays) - 1, "scalar": isinstance(obj, np.generic)}
-    if isinstance(obj, dict):
+        index, _ = arrays.setdefault(id(obj), (len(arrays), array))
+        return {"array": index, "scalar": isinstance(obj, np.generic)}
+    if type(obj) in (dict, OrderedDict):
         items = []
         for key, value in obj.items():
             if not isinstance(key, _KEYS) or isinstance(key, np.generic):
                 raise TypeError(f"nn.save: {where} has a key of type {type(key).__name__}; "
                                 "keys must be strings, integers, floats, booleans or None")
             items.append([key, _encoded(value, arrays, f"{where}[{key!r}]")])
-        return {"dict": items}
-    if isinstance(obj, (list, tuple)):
-        kind = "list" if isinstance(obj, list) else "tuple"
+        return {"ordered" if type(obj) is OrderedDict else "dict": items}
+    if type(obj) in (list, tuple):
+        kind = type(obj).__name__
         return {kind: [_encoded(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
     raise TypeError(f"nn.save: {where} is of type {type(obj).__name__}, which is not saved "
                     "(arrays, numbers, strings, booleans, None, and dicts, lists and tuples of "
@@ -118,8 +122,12 @@ def _decoded(node, arrays):
     if "array" in node:
         array = arrays[node["array"]]
         return array[()] if node["scalar"] else array
+    if "int" in node:
+        return int(node["int"], 16)
     if "dict" in node:
         return {key: _decoded(value, arrays) for key, value in node["dict"]}
+    if "ordered" in node:
+        return OrderedDict((key, _decoded(value, arrays)) for key, value in node["ordered"])
     if "list" in node:
         return [_decoded(v, arrays) for v in node["list"]]
     return tuple(_decoded(v, arrays) for v in node["tuple"])

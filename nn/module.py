@@ -116,8 +116,9 @@ class Module:
         try:
             params, buffers, modules = self._parameters, self._buffers, self._modules
         except AttributeError:
-            if not isinstance(value, (Parameter, Module)):  # a plain value (PyTorch's rule:
-                object.__setattr__(self, name, value)  # `self.size = n` before super's init)
+            if not isinstance(value, (Parameter, Module)) and not isinstance(
+                    getattr(type(self), name, None), property):  # a plain value (PyTorch's
+                object.__setattr__(self, name, value)  # rule: `self.size = n` first)
                 return
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
                                  f"assigning the {type(value).__name__} {name!r}") from None

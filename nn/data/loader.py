@@ -39,21 +39,24 @@ class DataLoader:
     PyTorch's other arguments, so its scripts run unchanged: `generator` (a NumPy
     Generator, or a torch.Generator's seed) draws the seed, as `seed` would; batches are
     made in this process, so num_workers > 0 says so once and loads as 0 does (the same
-    batches: NumPy slicing of in-memory arrays is rarely worth a process), and pin_memory
-    and persistent_workers change nothing (pinned memory is a CUDA host-copy optimization).
+    batches: NumPy slicing of in-memory arrays is rarely worth a process), and the workers'
+    settings (worker_init_fn, which PyTorch calls in worker processes only, prefetch_factor,
+    persistent_workers, timeout) and pin_memory (a CUDA host-copy optimization) change
+    nothing.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
                  sampler=None, collate_fn=None, *, generator=None, num_workers=0,
-                 pin_memory=False, persistent_workers=False):
-        del pin_memory, persistent_workers  # (see the docstring)
+                 pin_memory=False, worker_init_fn=None, prefetch_factor=None,
+                 persistent_workers=False, timeout=0):
+        del pin_memory, worker_init_fn, prefetch_factor, persistent_workers, timeout
         if nonnegative_int(num_workers, "num_workers", "DataLoader"):
             warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
                           "process (the same batches as num_workers=0)", stacklevel=2)
         if generator is not None:
             if seed is not None:
                 raise ValueError("DataLoader: give seed or generator, not both")
-            seed = _seed_of(generator)
+            seed = seed_of(generator)
         self.dataset = dataset
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got "
@@ -110,7 +113,7 @@ class DataLoader:
             yield self._fetch(slice(start, stop) if order is None else order[start:stop])
 
 
-def _seed_of(generator):
+def seed_of(generator, who="DataLoader"):
     """A seed from PyTorch's `generator` argument: a NumPy Generator (drawn from, as
     PyTorch draws its sampler's seed), or anything with initial_seed() (torch.Generator)."""
     if isinstance(generator, np.random.Generator):
@@ -118,5 +121,5 @@ def _seed_of(generator):
     initial_seed = getattr(generator, "initial_seed", None)
     if callable(initial_seed):
         return int(initial_seed())
-    raise TypeError(f"DataLoader: generator must be a numpy.random.Generator or a "
+    raise TypeError(f"{who}: generator must be a numpy.random.Generator or a "
                     f"torch.Generator, got {type(generator).__name__}")

@@ -7,6 +7,7 @@ import numpy as np
 from autograd.arguments import seed_or_drawn
 
 from .dataset import Subset
+from .loader import seed_of
 
 
 def _split_lengths(n, lengths):
@@ -31,13 +32,19 @@ def _split_lengths(n, lengths):
     return [int(k) for k in lengths]
 
 
-def random_split(dataset, lengths, seed=None):
+def random_split(dataset, lengths, seed=None, *, generator=None):
     """Split `dataset` into `Subset`s of the given sizes, drawn at random.
 
     lengths: integers summing to len(dataset), or fractions summing to 1
-    (e.g. [0.8, 0.2]). The same `seed` gives the same split.
+    (e.g. [0.8, 0.2]). The same `seed` gives the same split; PyTorch's `generator` (a NumPy
+    Generator, or a torch.Generator's seed) draws the seed instead; without either, NumPy's
+    global generator does (np.random.seed repeats it).
     """
     sizes = _split_lengths(len(dataset), lengths)
+    if generator is not None:
+        if seed is not None:
+            raise ValueError("random_split: give seed or generator, not both")
+        seed = seed_of(generator, "random_split")
     order = np.random.default_rng(seed_or_drawn(seed, "random_split")).permutation(
         len(dataset))
     bounds = np.cumsum([0] + sizes)

@@ -742,7 +742,8 @@ def _start_sampler_epoch(batches, epoch, first=False):
     sampler = getattr(loader, "sampler", None)
     if hasattr(sampler, "set_epoch"):
         sampler.set_epoch(epoch)
-    elif first and epoch > 0 and isinstance(loader, DataLoader):
+    elif first and epoch > 0 and isinstance(loader, DataLoader) and not isinstance(
+            batches, LimitedSteps):  # (with steps_per_epoch an epoch is not one pass)
         loader.epoch = epoch
 
 

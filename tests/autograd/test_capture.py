@@ -928,3 +928,15 @@ def test_a_gradient_read_inside_the_step_is_refused_with_advice():
     with pytest.raises(autograd.CaptureError, match=r"a \.grad read inside the step.*read "
                                                     r"gradients after the step returns"):
         step(rng.normal(size=(4, 3)))
+
+
+def test_a_number_changing_from_zero_to_minus_zero_is_a_new_call():
+    """0.0 == -0.0 as Python compares them; a replay kept the recorded +0.0 (x / -0.0 gave
+    +inf where eager gave -inf)."""
+    w = autograd.Parameter(np.array([1.0, -2.0]))
+    step = capture(lambda x, s: (w * x) / s)
+    x = np.ones(2)
+    with np.errstate(divide="ignore"):
+        for _ in range(3):
+            step(x, 0.0)
+        np.testing.assert_array_equal(step(x, -0.0).data, [-np.inf, np.inf])

@@ -79,3 +79,36 @@ def test_other_files_are_named_and_never_unpickled(tmp_path):
         nn.load(damaged)
     with pytest.raises(FileNotFoundError, match="nn.load: no such file"):
         nn.load(tmp_path / "missing.ckpt")
+
+
+def test_ordered_dicts_shared_arrays_and_big_integers_come_back_as_they_were(tmp_path):
+    import collections
+    shared = np.zeros(3)
+    state = nn.Linear(2, 2).state_dict()
+    back = nn.load(nn.save({"sd": state, "x": shared, "y": shared, "big": -10**5000,
+                            "ints": [2**63, -2**63]}, tmp_path / "c.ckpt"))
+    assert type(back["sd"]) is type(state) is collections.OrderedDict
+    assert list(back["sd"]) == list(state) and back["x"] is back["y"]
+    assert back["big"] == -10**5000 and back["ints"] == [2**63, -2**63]
+    point = collections.namedtuple("Point", "a b")
+    for lossy in (point(1, 2), collections.defaultdict(list)):
+        with pytest.raises(TypeError, match=f"is of type {type(lossy).__name__}"):
+            nn.save({"v": lossy}, tmp_path / "c.ckpt")
+
+
+@pytest.mark.parametrize("tree, members", [
+    (b"\xff\xfe\x00", {}),
+    (b'{"format": "rungrad checkpoint", "tree": {"array": 0, "scalar": false}}',
+     {"arrays/1.npy": b""}),
+    (b"[1, 2]", {}),
+    (b'{"format": "rungrad checkpoint", "tree": {"unknown": 1}}', {}),
+])
+def test_a_damaged_checkpoint_is_named_as_such(tmp_path, tree, members):
+    import zipfile
+    path = tmp_path / "bad.ckpt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tree.json", tree)
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match=r"nn.load: .*bad.ckpt (is corrupt|is not a checkpoint)"):
+        nn.load(path)

@@ -461,3 +461,15 @@ def test_a_pytorch_models_named_parameters_load_and_bfloat16_is_named():
     halves = {k: v.to(torch.bfloat16) for k, v in source.state_dict().items()}
     with pytest.raises(ValueError, match="'weight' cannot become a NumPy array.*bfloat16"):
         model.load_state_dict(halves)
+
+
+def test_training_set_before_super_init_is_named():
+    """training is a property here (per-thread test mode): before Module.__init__ it has no
+    state to write, so it is named, as a parameter or module is."""
+    class Early(nn.Module):
+        def __init__(self):
+            self.training = False
+            super().__init__()
+
+    with pytest.raises(AttributeError, match="before assigning the bool 'training'"):
+        Early()

@@ -208,7 +208,8 @@ def test_pytorchs_worker_memory_and_generator_arguments_are_taken():
     assert batches(generator=np.random.default_rng(0)) == batches(
         generator=np.random.default_rng(0))
     with pytest.warns(UserWarning, match="num_workers=2: batches are loaded in this process"):
-        loader = DataLoader(data, 4, num_workers=2, pin_memory=True, persistent_workers=True)
+        loader = DataLoader(data, 4, num_workers=2, pin_memory=True, persistent_workers=True,
+                            worker_init_fn=print, prefetch_factor=2, timeout=0)
     assert [b[0].ravel().tolist() for b in loader] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
     with pytest.raises(ValueError, match="give seed or generator, not both"):
         DataLoader(data, 4, seed=1, generator=np.random.default_rng(0))

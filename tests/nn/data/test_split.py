@@ -91,3 +91,12 @@ def test_unseeded_shuffles_splits_and_noise_follow_numpys_global_seed():
     assert first[:2] == again[:2] and np.array_equal(first[2], again[2])
     np.random.seed(4)
     assert draw()[:2] != first[:2]
+
+
+def test_pytorchs_generator_argument_draws_the_split():
+    data = TensorDataset(np.arange(20.0)[:, None])
+    first, _ = random_split(data, [0.7, 0.3], generator=np.random.default_rng(5))
+    again, _ = random_split(data, [0.7, 0.3], generator=np.random.default_rng(5))
+    assert list(first.indices) == list(again.indices)
+    with pytest.raises(ValueError, match="give seed or generator, not both"):
+        random_split(data, [0.5, 0.5], seed=1, generator=np.random.default_rng(5))
