@@ -87,9 +87,12 @@ def replacing(path, suffix=""):
             _keep_mode_and_owner(tmp, existing)
         os.replace(tmp, real)
     except OSError as exc:
-        # about our temp, or about no file (a write into it failing: a full disk); an error
-        # naming another file is that file's
-        if exc.filename not in (None, tmp) and exc.filename2 != tmp:
+        # about our temp, or a builtin one about no file (a write into it failing: a full
+        # disk); one naming another file is that file's, and a library's (a URLError while
+        # downloading) stays as it is
+        unnamed = exc.filename is None and exc.errno is not None and (
+            type(exc).__module__ == "builtins")
+        if exc.filename != tmp and exc.filename2 != tmp and not unnamed:
             raise
         raise _naming(exc, os.fspath(path), "writing it failed") from None
     finally:
