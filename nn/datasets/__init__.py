@@ -1,19 +1,19 @@
 """Ready-to-train data sets, each returning ((x_train, y_train), (x_test, y_test)).
 
-Offline: spiral, sin_curve, digits (shipped with the package). With scikit-learn
-installed: iris, breast_cancer, wine, diabetes. Downloaded once and cached (see
+Offline: spiral, sin_curve, digits and breast_cancer (shipped with the package). With
+scikit-learn installed: iris, wine, diabetes. Downloaded once and cached (see
 data_home): mnist, fashion_mnist, cifar10, and shakespeare (a character corpus: id arrays
 and their Vocabulary). Arrays are NumPy; features float32, labels int64.
 """
 
 from autograd.lazy import missing_only
 
-from .bundled import digits
+from .bundled import breast_cancer, digits
 from .cifar import CifarError, cifar10
 from .download import ChecksumError, DownloadError, data_home
 from .idx import IDXError, read_idx
 from .mnist_sets import fashion_mnist, mnist
-from .sklearn_sets import breast_cancer, diabetes, iris, wine
+from .sklearn_sets import diabetes, iris, wine
 from .synthetic import sin_curve, spiral
 from .text_sets import shakespeare
 from .vocabulary import Vocabulary

@@ -15,6 +15,13 @@ def _test_indices(y, test_size, rng, stratify):
     return np.concatenate(picks)
 
 
+def standardized(x_train, x_test):
+    """Features scaled by the *training* part's mean and std (no peeking at the test set)."""
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std[std == 0] = 1  # a constant feature stays constant instead of becoming NaN
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
 def train_test_split(x, y, test_size=0.2, seed=0, stratify=True):
     """((x_train, y_train), (x_test, y_test)), both sides in a seeded random order.
 

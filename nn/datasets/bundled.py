@@ -1,28 +1,41 @@
-"""The 8x8 handwritten digits, shipped inside the package (digits.npz, ~45 kB).
+"""Data sets shipped inside the package, which work offline.
 
-Source: UCI Machine Learning Repository, "Optical Recognition of Handwritten Digits"
-(E. Alpaydin and C. Kaynak, 1998), https://doi.org/10.24432/C50P49, licensed CC BY 4.0.
-The file holds the 1,797-sample version scikit-learn distributes as load_digits():
-`images` (1797, 8, 8) uint8 counts 0..16 and `labels` (1797,) int64 digits 0..9.
-It was written once with
+digits.npz (~45 kB): UCI Machine Learning Repository, "Optical Recognition of Handwritten
+Digits" (E. Alpaydin and C. Kaynak, 1998), https://doi.org/10.24432/C50P49, CC BY 4.0: the
+1,797-sample version scikit-learn distributes as load_digits(), `images` (1797, 8, 8)
+uint8 counts 0..16 and `labels` (1797,) int64 digits 0..9, written once with
 
     d = sklearn.datasets.load_digits()
     np.savez_compressed("digits.npz", images=d.images.astype(np.uint8),
                         labels=d.target.astype(np.int64))
-"""
 
+breast_cancer.npz (~57 kB): UCI, "Breast Cancer Wisconsin (Diagnostic)" (W. Wolberg, O.
+Mangasarian, N. Street and W. Street, 1993), https://doi.org/10.24432/C5DW2B, CC BY 4.0,
+as scikit-learn distributes it (load_breast_cancer): `features` (569, 30) float32,
+`labels` (569,) int64 (0 malignant, 1 benign), `feature_names` (30,), written once with
+
+    b = sklearn.datasets.load_breast_cancer()
+    np.savez_compressed("breast_cancer.npz", features=b.data.astype(np.float32),
+                        labels=b.target.astype(np.int64), feature_names=b.feature_names)
+"""
 from importlib import resources
 
 import numpy as np
 
 from ._images import format_images
-from ._split import train_test_split
+from ._split import standardized, train_test_split
+
+
+def _bundled(name):
+    """{member: array} of the package's file `name`."""
+    with resources.files(__package__).joinpath(name).open("rb") as f:
+        with np.load(f, allow_pickle=False) as archive:
+            return {key: archive[key] for key in archive.files}
 
 
 def _load_digits_file():
-    with resources.files(__package__).joinpath("digits.npz").open("rb") as f:
-        with np.load(f, allow_pickle=False) as archive:
-            return archive["images"], archive["labels"]
+    arrays = _bundled("digits.npz")
+    return arrays["images"], arrays["labels"]
 
 
 def digits(flatten=True, normalize=True, test_size=0.2, seed=0):
@@ -35,3 +48,16 @@ def digits(flatten=True, normalize=True, test_size=0.2, seed=0):
     images, labels = _load_digits_file()
     x = format_images(images, 16, flatten=flatten, normalize=normalize)
     return train_test_split(x, labels, test_size=test_size, seed=seed)
+
+
+def breast_cancer(test_size=0.2, seed=0, standardize=False):
+    """Wisconsin breast cancer: 569 samples, 30 features (cell-nucleus measurements on
+    scales from 0.001 to 4,000), 2 classes (1 = benign), as ((x_train, y_train), (x_test,
+    y_test)); works offline. The split is stratified and fixed by `seed`; standardize=True
+    scales each feature by the training part's mean and std."""
+    arrays = _bundled("breast_cancer.npz")
+    (x_train, y_train), (x_test, y_test) = train_test_split(
+        arrays["features"], arrays["labels"], test_size=test_size, seed=seed)
+    if standardize:
+        x_train, x_test = standardized(x_train, x_test)
+    return (x_train, y_train), (x_test, y_test)

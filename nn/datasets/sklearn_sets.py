@@ -1,18 +1,12 @@
-"""Small tabular data sets that scikit-learn bundles, split and cast for training.
+"""Small tabular data sets that scikit-learn bundles, split and cast for training (the
+breast cancer set ships with rungrad itself: nn.datasets.bundled).
 
 scikit-learn is optional: it is imported only when one of these is called.
 """
 
 import numpy as np
 
-from ._split import train_test_split
-
-
-def _standardize(x_train, x_test):
-    """Scale features with the *training* mean and std (no peeking at the test set)."""
-    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-    std[std == 0] = 1  # a constant feature stays constant instead of becoming NaN
-    return (x_train - mean) / std, (x_test - mean) / std
+from ._split import standardized, train_test_split
 
 
 def _load(name, test_size, seed, standardize, classification=True):
@@ -32,18 +26,13 @@ def _load(name, test_size, seed, standardize, classification=True):
     (x_train, y_train), (x_test, y_test) = train_test_split(
         x, y, test_size=test_size, seed=seed, stratify=classification)
     if standardize:
-        x_train, x_test = _standardize(x_train, x_test)
+        x_train, x_test = standardized(x_train, x_test)
     return (x_train, y_train), (x_test, y_test)
 
 
 def iris(test_size=0.2, seed=0, standardize=False):
     """Iris: 150 flowers, 4 features, 3 classes. ((x_train, y_train), (x_test, y_test))."""
     return _load("iris", test_size, seed, standardize)
-
-
-def breast_cancer(test_size=0.2, seed=0, standardize=False):
-    """Wisconsin breast cancer: 569 samples, 30 features, 2 classes (1 = benign)."""
-    return _load("breast_cancer", test_size, seed, standardize)
 
 
 def wine(test_size=0.2, seed=0, standardize=False):

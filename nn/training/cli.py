@@ -88,7 +88,7 @@ def build_parser():
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     train.add_argument("--dataset", default="digits", choices=_DATASETS,
                        help="data set (mnist and fashion_mnist are downloaded once; iris, "
-                            "wine and breast_cancer need scikit-learn)")
+                            "wine need scikit-learn)")
     train.add_argument("--model", default="mlp", choices=("mlp", "cnn"),
                        help="mlp: Dense+ReLU layers; cnn: Conv2d+ReLU+MaxPool2d+Flatten+"
                             "Linear (image data sets only)")

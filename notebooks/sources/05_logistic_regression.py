@@ -353,5 +353,63 @@ assert more_recall > plain_recall + 0.02 and less_precision < plain_precision - 
 # trade-off as a lower threshold, chosen before training instead of after it.
 
 # %% [markdown]
+# ## Real data: breast cancer, and why features are scaled
+#
+# The notes practise logistic regression on the Wisconsin breast-cancer measurements (569
+# tumours, 30 features, benign or malignant), which ship with rungrad:
+# `nn.datasets.breast_cancer()`. Its features live on very different scales: their means
+# run from about 0.004 to about 900. Gradient descent takes one learning
+# rate for all weights, so the large features make huge steps and the small ones hardly
+# move. **Standardizing** each feature (subtract the training mean, divide by the training
+# standard deviation: `standardize=True`) puts them on one scale. Same model, same rate,
+# same 200 steps of full-batch gradient descent:
+
+# %%
+def train_logistic(standardize, steps=200, lr=0.1):
+    """(training losses, test accuracy) of logistic regression on the breast-cancer data."""
+    (x, y), (x_test, y_test) = nn.datasets.breast_cancer(standardize=standardize)
+    np.random.seed(0)
+    model = nn.Linear(30, 1)
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    target, losses = y[:, None].astype(np.float32), []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(model(x), target)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    with ag.no_grad():
+        accuracy = ((model(x_test).data[:, 0] > 0) == (y_test == 1)).mean()
+    return np.array(losses), accuracy
+
+
+(x_raw, _), _ = nn.datasets.breast_cancer()
+means = x_raw.mean(axis=0)
+print(f"the features' means run from {means.min():.3g} to {means.max():.4g}")
+raw_losses, raw_accuracy = train_logistic(standardize=False)
+scaled_losses, scaled_accuracy = train_logistic(standardize=True)
+print(f"raw features:    final training loss {raw_losses[-1]:9.3f}, test accuracy "
+      f"{raw_accuracy:.3f}")
+print(f"standardized:    final training loss {scaled_losses[-1]:9.3f}, test accuracy "
+      f"{scaled_accuracy:.3f}")
+plt.semilogy(raw_losses, label="raw features")
+plt.semilogy(scaled_losses, label="standardized features")
+plt.xlabel("step")
+plt.ylabel("training loss (BCE)")
+plt.legend()
+plt.title("the same model and learning rate")
+plt.show()
+# over eight splits and initializations: raw 540-1,850 and standardized 0.077-0.091 final
+# loss; standardized test accuracy 0.956-0.991
+assert scaled_accuracy > 0.93 and raw_losses[-1] > 100 * scaled_losses[-1]
+
+# %% [markdown]
+# On the raw features the loss jumps around in the hundreds: the steps along the large
+# features overshoot, while those along the small ones barely move. Standardized, the same
+# descent settles at a loss of 0.09 and classifies about 97 % of the unseen tumours right.
+# (The statistics come from the training part only: taking them from all the data would let
+# the test set leak into training.)
+
+# %% [markdown]
 # **Next:** one line cannot separate every data set. Notebook 6 goes from the perceptron to
 # networks with hidden layers.

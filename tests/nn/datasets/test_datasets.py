@@ -101,6 +101,22 @@ def test_scikit_learn_tables(name, n, features, classes):
     np.testing.assert_allclose(x.std(axis=0), 1, atol=1e-3)
 
 
+def test_breast_cancer_ships_with_the_package_and_is_scikit_learns(monkeypatch):
+    """Offline, without scikit-learn; the same arrays as load_breast_cancer's (float32)."""
+    import sys
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as if it were not installed
+    (x, y), (xt, yt) = datasets.breast_cancer()
+    assert x.shape == (456, 30) and xt.shape == (113, 30) and x.dtype == np.float32
+    assert y.dtype == np.int64 and abs(np.concatenate([y, yt]).mean() - 357 / 569) < 1e-12
+    monkeypatch.delitem(sys.modules, "sklearn")
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    reference = sklearn_datasets.load_breast_cancer()
+    rows = np.concatenate([x, xt])
+    order = np.lexsort(rows.T[::-1])
+    want = reference.data.astype(np.float32)
+    np.testing.assert_array_equal(rows[order], want[np.lexsort(want.T[::-1])])
+
+
 def test_diabetes_is_regression():
     pytest.importorskip("sklearn")
     (x, y), (xt, yt) = datasets.diabetes()
