@@ -27,6 +27,7 @@ from .ops import (
     add,
     astype,
     broadcast_to,
+    cat,
     clip,
     concatenate,
     cos,
@@ -102,7 +103,7 @@ __all__ = [
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",
     "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes", "squeeze",
-    "expand_dims", "flatten", "concatenate", "stack", "split", "get_item", "matmul", "dot",
+    "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item", "matmul", "dot",
     "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum", "cumprod", "einsum", "pad",
     "norm", "sort", "argsort", "topk", "argmax", "argmin",
 ]

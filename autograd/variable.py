@@ -471,6 +471,30 @@ class Variable:
         """PyTorch's view: reshape (a view where NumPy can make one, a copy otherwise)."""
         return self.reshape(*shape)
 
+    def float(self):
+        """PyTorch's float(): as float32 (itself when it is)."""
+        return self.astype(np.float32)
+
+    def double(self):
+        """PyTorch's double(): as float64."""
+        return self.astype(np.float64)
+
+    def half(self):
+        """PyTorch's half(): as float16."""
+        return self.astype(np.float16)
+
+    def long(self):
+        """PyTorch's long(): as int64, a constant (integers have no gradient)."""
+        return self.astype(np.int64)
+
+    def int(self):
+        """PyTorch's int(): as int32, a constant."""
+        return self.astype(np.int32)
+
+    def bool(self):
+        """PyTorch's bool(): as booleans, a constant."""
+        return self.astype(np.bool_)
+
     def permute(self, *dims):
         """PyTorch's permute: the axes in the order given."""
         return _ops.transpose(self, dims[0] if len(dims) == 1 else dims)

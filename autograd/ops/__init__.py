@@ -26,6 +26,7 @@ from .norm import norm
 from .prod import prod
 from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
 from .shape import (
+    cat,
     concatenate,
     expand_dims,
     flatten,
@@ -49,6 +50,6 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
            "sqrt", "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max",
            "min", "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes",
-           "squeeze", "expand_dims", "flatten", "concatenate", "stack", "split", "get_item",
+           "squeeze", "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item",
            "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
            "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin"]

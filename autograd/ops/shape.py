@@ -180,6 +180,13 @@ def concatenate(xs, axis=0):
     return Concatenate(axis)(*xs)
 
 
+def cat(tensors, dim=0, *, axis=None):
+    """PyTorch's name for concatenate (its `dim`, or NumPy's `axis`)."""
+    if axis is not None and dim not in (0, axis):
+        raise TypeError(f"cat: got dim={dim!r} and axis={axis!r}; give one of them")
+    return concatenate(tensors, dim if axis is None else axis)
+
+
 def stack(xs, axis=0):
     xs = [as_variable(x, who="stack") for x in xs]
     if not xs:

@@ -57,3 +57,20 @@ def test_grad_of_an_array_and_a_cast_to_text_are_refused_by_name():
         ag.grad(np.ones(2), [ag.Variable(np.ones(2))])
     with pytest.raises(TypeError, match="astype: a Variable holds numbers"):
         ag.Variable(np.ones(2)).astype("U3")
+
+
+def test_pytorchs_dtype_methods_and_cat():
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    casts = {"float": np.float32, "double": np.float64, "half": np.float16,
+             "long": np.int64, "int": np.int32, "bool": np.bool_}
+    for name, dtype in casts.items():
+        assert getattr(x, name)().dtype == dtype
+    x.float().sum().backward()  # a float cast passes the gradient back in x's dtype
+    assert x.grad.dtype == np.float64 and (x.grad.data == 1).all()
+    y = ag.cat([x, x * 2], dim=1)
+    want = torch.cat([torch.arange(6.0).reshape(2, 3)] * 2, dim=1)
+    want[:, 3:] *= 2
+    np.testing.assert_array_equal(y.data, want.numpy())
+    assert ag.cat([x, x], axis=0).shape == (4, 3)
+    with pytest.raises(TypeError, match="cat: got dim=1 and axis=0"):
+        ag.cat([x, x], dim=1, axis=0)
