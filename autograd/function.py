@@ -107,6 +107,9 @@ class Function:
                 if x.requires_grad:
                     break
             else:
+                for x in inputs:
+                    if x.creator is not None:  # computed, yet wanting no gradient
+                        raise _cut_error(x, self)
                 return outputs  # nothing here wants a gradient: nothing to record
             # Record: link the outputs to this function so backward can find its way back.
             # Inline, not a method: one call less for every op (2 % of a chain's instructions).
@@ -115,10 +118,15 @@ class Function:
             elif n == 2:
                 x0, x1 = inputs
                 generation = x0.generation if x0.generation > x1.generation else x1.generation
-                needs = _BOTH_NEEDED if x0.requires_grad and x1.requires_grad else (
-                    x0.requires_grad, x1.requires_grad)
+                if x0.requires_grad and x1.requires_grad:
+                    needs = _BOTH_NEEDED
+                else:
+                    needs = (x0.requires_grad, x1.requires_grad)
+                    if (x0.creator is not None and not needs[0]) or (
+                            x1.creator is not None and not needs[1]):
+                        raise _cut_error(x1 if needs[0] else x0, self)
             else:
-                generation, needs = _generation_and_needs(inputs)
+                generation, needs = _generation_and_needs(inputs, self)
             self.generation = generation
             self.inputs = inputs
             self.needs_input_grad = needs
@@ -210,13 +218,26 @@ def _watch_call(watch, func, inputs, outputs):
         check_forward(func, inputs, outputs)
 
 
-def _generation_and_needs(inputs):
+def _generation_and_needs(inputs, func=None):
     """The latest generation among `inputs`, and which of them want a gradient (a tuple)."""
     generation = 0
     for x in inputs:
         if x.generation > generation:
             generation = x.generation
+        if x.creator is not None and not x.requires_grad:
+            raise _cut_error(x, func)
     return generation, tuple([x.requires_grad for x in inputs])
+
+
+def _cut_error(x, func):
+    """A computed Variable whose requires_grad was set to False by hand: using it would cut
+    the gradient of everything before it without a word, so it is refused, as PyTorch
+    refuses the assignment itself."""
+    who = f"{x.name!r}" if x.name else f"of shape {tuple(x.shape)}"
+    where = "" if func is None else f" (an input of {func.name})"
+    return RuntimeError(f"a computed Variable {who}{where} had requires_grad set to False; "
+                        "only a leaf's flag can change (PyTorch's rule). To use its value "
+                        "without a gradient, use x.detach()")
 
 
 def _owner(cls, name):

@@ -74,3 +74,18 @@ def test_pytorchs_dtype_methods_and_cat():
     assert ag.cat([x, x], axis=0).shape == (4, 3)
     with pytest.raises(TypeError, match="cat: got dim=1 and axis=0"):
         ag.cat([x, x], dim=1, axis=0)
+
+
+def test_a_computed_variable_set_to_want_no_gradient_is_refused_where_it_is_used():
+    """It cut the gradient of everything before it without a word ((y * y + x) gave x the
+    gradient 1, not 2y * 2 + 1); PyTorch refuses the assignment itself."""
+    x = Variable(np.array([1.0, 2.0]))
+    y = x * 2
+    y.requires_grad = False
+    for use in (lambda: y * y, lambda: y + x, lambda: ag.sin(y), lambda: ag.concatenate([y, x, x])):
+        with pytest.raises(RuntimeError, match=r"computed Variable .* requires_grad set to False"
+                                                r".*x.detach\(\)"):
+            use()
+    with ag.no_grad():
+        assert (y * y).data.tolist() == [4.0, 16.0]  # (no graph is built there)
+    assert (y.detach() * x).creator is not None
