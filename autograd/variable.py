@@ -98,6 +98,14 @@ def _leave_views(var):
 _new = object.__new__
 
 
+def _cast(dtype):
+    """The method x.<cast>() = x.astype(dtype) (PyTorch's float(), long(), ...)."""
+    def cast(self):
+        return self.astype(dtype)
+    cast.__doc__ = f"As {np.dtype(dtype)} (PyTorch's cast); itself when it already is."
+    return cast
+
+
 class Variable:
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
@@ -471,29 +479,14 @@ class Variable:
         """PyTorch's view: reshape (a view where NumPy can make one, a copy otherwise)."""
         return self.reshape(*shape)
 
-    def float(self):
-        """PyTorch's float(): as float32 (itself when it is)."""
-        return self.astype(np.float32)
-
-    def double(self):
-        """PyTorch's double(): as float64."""
-        return self.astype(np.float64)
-
-    def half(self):
-        """PyTorch's half(): as float16."""
-        return self.astype(np.float16)
-
-    def long(self):
-        """PyTorch's long(): as int64, a constant (integers have no gradient)."""
-        return self.astype(np.int64)
-
-    def int(self):
-        """PyTorch's int(): as int32, a constant."""
-        return self.astype(np.int32)
-
-    def bool(self):
-        """PyTorch's bool(): as booleans, a constant."""
-        return self.astype(np.bool_)
+    # PyTorch's casts: x.float() is x.astype(np.float32), and so on (an integer or boolean
+    # result is a constant: no gradient flows through it)
+    float = _cast(np.float32)
+    double = _cast(np.float64)
+    half = _cast(np.float16)
+    long = _cast(np.int64)
+    int = _cast(np.int32)
+    bool = _cast(np.bool_)
 
     def permute(self, *dims):
         """PyTorch's permute: the axes in the order given."""
