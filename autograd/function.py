@@ -218,7 +218,7 @@ def _watch_call(watch, func, inputs, outputs):
         check_forward(func, inputs, outputs)
 
 
-def _generation_and_needs(inputs, func=None):
+def _generation_and_needs(inputs, func):
     """The latest generation among `inputs`, and which of them want a gradient (a tuple)."""
     generation = 0
     for x in inputs:
@@ -234,8 +234,8 @@ def _cut_error(x, func):
     the gradient of everything before it without a word, so it is refused, as PyTorch
     refuses the assignment itself."""
     who = f"{x.name!r}" if x.name else f"of shape {tuple(x.shape)}"
-    where = "" if func is None else f" (an input of {func.name})"
-    return RuntimeError(f"a computed Variable {who}{where} had requires_grad set to False; "
+    return RuntimeError(f"a computed Variable {who} (an input of {func.name}) had "
+                        "requires_grad set to False; "
                         "only a leaf's flag can change (PyTorch's rule). To use its value "
                         "without a gradient, use x.detach()")
 

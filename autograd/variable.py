@@ -521,48 +521,50 @@ class Variable:
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
     # A number goes to the op that holds it (autograd/ops/scalar.py), anything else to the
-    # two-input op, as PyTorch's overloads do.
+    # two-input op, as PyTorch's overloads do. The number is the cached 0-d constant of the
+    # dtype NumPy 2 gives it beside x (a float32 x keeps float32): NumPy adds a 0-d array
+    # faster than a Python number.
     def __add__(self, other):
         if other.__class__ in PY_SCALARS:
-            return AddScalar(_number(other, self))(self)
+            return AddScalar(scalar_constant(other, self.data).data)(self)
         return Add()(*_operands(self, other))
 
     def __radd__(self, other):
         if other.__class__ in PY_SCALARS:
-            return AddScalar(_number(other, self))(self)
+            return AddScalar(scalar_constant(other, self.data).data)(self)
         x, other = _operands(self, other)
         return Add()(other, x)
 
     def __sub__(self, other):
         if other.__class__ in PY_SCALARS:
-            return SubScalar(_number(other, self))(self)
+            return SubScalar(scalar_constant(other, self.data).data)(self)
         return Sub()(*_operands(self, other))
 
     def __rsub__(self, other):
         if other.__class__ in PY_SCALARS:
-            return RSubScalar(_number(other, self))(self)
+            return RSubScalar(scalar_constant(other, self.data).data)(self)
         x, other = _operands(self, other)
         return Sub()(other, x)
 
     def __mul__(self, other):
         if other.__class__ in PY_SCALARS:
-            return MulScalar(_number(other, self))(self)
+            return MulScalar(scalar_constant(other, self.data).data)(self)
         return Mul()(*_operands(self, other))
 
     def __rmul__(self, other):
         if other.__class__ in PY_SCALARS:
-            return MulScalar(_number(other, self))(self)
+            return MulScalar(scalar_constant(other, self.data).data)(self)
         x, other = _operands(self, other)
         return Mul()(other, x)
 
     def __truediv__(self, other):
         if other.__class__ in PY_SCALARS:
-            return DivScalar(_number(other, self))(self)
+            return DivScalar(scalar_constant(other, self.data).data)(self)
         return Div()(*_operands(self, other))
 
     def __rtruediv__(self, other):
         if other.__class__ in PY_SCALARS:
-            return RDivScalar(_number(other, self))(self)
+            return RDivScalar(scalar_constant(other, self.data).data)(self)
         x, other = _operands(self, other)
         return Div()(other, x)
 
@@ -574,7 +576,7 @@ class Variable:
 
     def __pow__(self, other):
         if other.__class__ in PY_SCALARS:
-            return PowScalar(_number(other, self))(self)
+            return PowScalar(scalar_constant(other, self.data).data)(self)
         return Pow()(*_operands(self, other))
 
     def __rpow__(self, other):
@@ -705,12 +707,6 @@ def clear_grad(var, set_to_none=True):
 
 def is_uninitialized(param):
     return isinstance(param, UninitializedParameter)
-
-
-def _number(value, x):
-    """A Python (or NumPy) number beside x as the cached 0-d constant of the dtype NumPy 2
-    gives it there (a float32 x keeps float32): NumPy adds a 0-d array faster than a number."""
-    return scalar_constant(value, x.data).data
 
 
 def _operands(x, other):
