@@ -30,6 +30,24 @@ _grad_on, _anomaly_on = grad_mode.get, anomaly_mode.get
 _ref = weakref.ref
 
 
+def _singular(function, name):
+    """function.input / .output: what a subclass stored there, else a pointer to the plural."""
+    try:
+        return function.__dict__[name]
+    except KeyError:
+        raise AttributeError(
+            f"{type(function).__name__} has no attribute {name!r}: DeZero's early steps keep "
+            f"self.{name}; here it is self.{name}s[0] (self.{name}s: every {name}, "
+            f"{'weak references: call them' if name == 'output' else 'Variables'})") from None
+
+
+def _keep_singular(name):
+    """The setter of a subclass's own self.input / self.output (steps 6-12 of the book)."""
+    def store(function, value):
+        function.__dict__[name] = value
+    return store
+
+
 class Function:
     """An op. Subclasses write `forward(*arrays)` and `backward(*grads)`.
 
@@ -184,13 +202,11 @@ class Function:
     def __repr__(self):
         return f"<{type(self).__name__} function>"
 
-    def __getattr__(self, name):  # (called only for a missing attribute: off the hot path)
-        if name in _DEZERO_SINGULARS:
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute {name!r}: DeZero's early steps keep "
-                f"self.{name}; here it is self.{name}s[0] (self.{name}s: every {name}, "
-                f"{'weak references: call them' if name == 'output' else 'Variables'})")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    # DeZero's early steps keep self.input / self.output: reading them here gives a hint.
+    # Properties, not a class __getattr__ (which would cost every attribute read of every
+    # op: CPython does not specialize attribute reads on a class that defines one).
+    input = property(lambda self: _singular(self, "input"), _keep_singular("input"))
+    output = property(lambda self: _singular(self, "output"), _keep_singular("output"))
 
 
 def call_op(function, *xs):
@@ -201,7 +217,6 @@ def call_op(function, *xs):
     return function.forward(*xs)
 
 
-_DEZERO_SINGULARS = ("input", "output")  # (steps 6-12 of the book write self.input)
 
 # shared, never built per op: needs_input_grad of one input (which must want a gradient for
 # anything to be recorded) and of two that both want one, nearly every recorded op

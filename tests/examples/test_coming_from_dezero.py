@@ -97,6 +97,14 @@ def test_dezero_habits_that_fail_name_what_to_write():
     with pytest.raises(AttributeError, match="no attribute 'other'$"):
         _ = Square().other
 
+    class Kept(Square):  # a subclass may keep its own self.input and self.output
+        def forward(self, x):
+            self.input, self.output = x, x ** 2
+            return self.output
+    kept = Kept()
+    y = kept(ag.Variable(np.array(3.0)))
+    assert kept.input == 3.0 and kept.output == 9.0 == y.data
+
 
 def test_book_idioms_that_would_go_wrong_are_named():
     import numpy as np
