@@ -38,9 +38,15 @@ from .layers.normalization import (
     BatchNorm1d,
     BatchNorm2d,
     GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
     LayerNorm,
     LazyBatchNorm1d,
     LazyBatchNorm2d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
 )
 from .layers.pooling import (
     AdaptiveAvgPool2d,
@@ -76,7 +82,9 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",
     "GELU", "Softplus", "MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
-    "PReLU", "Unflatten", "GroupNorm", "MaxPool1d", "AvgPool1d", "PoissonNLLLoss",
+    "PReLU", "Unflatten", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+    "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "MaxPool1d", "AvgPool1d",
+    "PoissonNLLLoss",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

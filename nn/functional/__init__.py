@@ -43,7 +43,7 @@ from .loss import (
     poisson_nll_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, group_norm, layer_norm
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
@@ -61,7 +61,7 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_penalty", "l2_penalty",
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
-    "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm",
+    "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm", "instance_norm",
     "max_pool1d", "avg_pool1d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
     # Keras' losses, one value per sample (keras_losses.py)

@@ -1,4 +1,5 @@
-"""Batch and layer normalization (PyTorch's semantics), built on one fused standardization."""
+"""Batch, layer, group and instance normalization (PyTorch's semantics), built on one fused
+standardization."""
 import math
 
 from autograd.arguments import positive_int
@@ -94,8 +95,8 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     momentum = real_scalar(momentum, "momentum", "batch_norm")
     eps = real_scalar(eps, "eps", "batch_norm")
     channels = x.shape[1]
-    running_mean = _stat(running_mean, "running_mean", channels)
-    running_var = _stat(running_var, "running_var", channels)
+    running_mean = _stat(running_mean, "running_mean", channels, "batch_norm")
+    running_var = _stat(running_var, "running_var", channels, "batch_norm")
     weight, bias = _affine(weight, bias, (channels,), "batch_norm")
     x = _in_dtype_of(x, weight)
     shape = (1, channels) + (1,) * (x.ndim - 2)
@@ -165,6 +166,46 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     return _scale_shift(y, weight, bias, (channels,) + (1,) * (x.ndim - 2))
 
 
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """x (N, C, *spatial) normalized per sample and channel over its positions (PyTorch's).
+
+    use_input_stats=True takes each (sample, channel)'s own mean and biased variance, and
+    moves `running_mean` / `running_var` ((C,) arrays, or None) in place towards their
+    averages over the batch (the variance unbiased over the positions), as PyTorch;
+    use_input_stats=False normalizes with the running statistics instead. weight, bias:
+    (C,) or None. Returns a Variable shaped like x."""
+    x = as_variable(input)
+    if x.ndim < 3:
+        raise ValueError(f"instance_norm: expected an input (N, C, *spatial) with at least one "
+                         f"spatial axis, got shape {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"instance_norm: expected a floating-point input, got dtype {x.dtype}")
+    momentum = real_scalar(momentum, "momentum", "instance_norm")
+    eps = real_scalar(eps, "eps", "instance_norm")
+    channels = x.shape[1]
+    running_mean = _stat(running_mean, "running_mean", channels, "instance_norm")
+    running_var = _stat(running_var, "running_var", channels, "instance_norm")
+    weight, bias = _affine(weight, bias, (channels,), "instance_norm")
+    x = _in_dtype_of(x, weight)
+    shape = (1, channels) + (1,) * (x.ndim - 2)
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: running_mean and running_var are required when "
+                             "use_input_stats=False")
+        return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
+    positions = math.prod(x.shape[2:])
+    if positions < 2:
+        raise ValueError(f"instance_norm: expected more than 1 spatial element per channel "
+                         f"when using the input's statistics, got input shape {tuple(x.shape)}")
+    standardize = Standardize(tuple(range(2, x.ndim)), eps)
+    y = standardize(x)
+    if running_mean is not None or running_var is not None:
+        run_replayed(_update_running, running_mean, running_var, standardize, momentum,
+                     positions / (positions - 1))
+    return _scale_shift(y, weight, bias, shape)
+
+
 def _normalize_with(x, mean, var, weight, bias, shape, eps):
     """(x - mean) / sqrt(var + eps) * weight + bias as one scale and one shift of x. The
     running statistics enter ops as constants (not NumPy work beside them), so a captured
@@ -194,11 +235,12 @@ def _in_dtype_of(x, weight):
 def _update_running(running_mean, running_var, standardize, momentum, correction):
     """Move the running statistics towards the batch's (the variance times `correction`:
     n / (n - 1), the unbiased one, as PyTorch; 1 as Keras); a captured step repeats this
-    after the Standardize op's forward."""
+    after the Standardize op's forward. Statistics per sample (instance_norm's, (N, C, ...))
+    enter as their average over the samples (batch_norm's have one)."""
     if running_mean is not None:
-        _update(running_mean, standardize.mean, momentum)
+        _update(running_mean, standardize.mean.mean(axis=0), momentum)
     if running_var is not None:
-        _update(running_var, standardize.var * correction, momentum)
+        _update(running_var, standardize.var.mean(axis=0) * correction, momentum)
 
 
 def _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentum, eps,
@@ -252,12 +294,12 @@ def _check_input(x):
         raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
 
 
-def _stat(array, name, channels):
+def _stat(array, name, channels, who):
     if array is None:
         return None
     array = array.data if isinstance(array, Variable) else array
     if tuple(array.shape) != (channels,):
-        raise ValueError(f"batch_norm: {name} has shape {tuple(array.shape)}, expected "
+        raise ValueError(f"{who}: {name} has shape {tuple(array.shape)}, expected "
                          f"({channels},) for an input with {channels} channels")
     return array
 
@@ -274,4 +316,4 @@ def _affine(weight, bias, shape, who):
     return checked
 
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "Standardize"]
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "Standardize"]

@@ -1,12 +1,15 @@
-"""BatchNorm1d, BatchNorm2d (and their Lazy twins, sized by the first input) and LayerNorm
-with PyTorch's parameters, buffers and defaults."""
+"""BatchNorm1d, BatchNorm2d, InstanceNorm1d/2d/3d (and their Lazy twins, sized by the first
+input), LayerNorm and GroupNorm with PyTorch's parameters, buffers and defaults."""
+import warnings
+
 import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.capture import CaptureError, capturing, run_replayed
+from autograd.ops import reshape
 from autograd.variable import Parameter
 
-from ..functional.normalization import batch_norm, group_norm, layer_norm
+from ..functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
 from ..module import Module
 from .config import init_config
 from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
@@ -184,6 +187,77 @@ class LazyBatchNorm2d(BatchNorm2d):
         super().__init__(None, eps, momentum, affine, track_running_stats)
 
 
+class _InstanceNorm(_BatchNorm):
+    """Normalizes each sample's channels over their own positions (PyTorch's InstanceNorm:
+    by default no affine parameters and no running statistics). With track_running_stats,
+    training moves the running averages (momentum=None: not at all, as PyTorch) and eval
+    mode normalizes with them. An input without its batch axis (C, *spatial) is taken as
+    one sample."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+
+    def forward(self, x):
+        if len(getattr(x, "shape", ())) == self.input_dims[0]:  # one sample, unbatched
+            return reshape(self.forward(reshape(x, (1,) + tuple(x.shape))), x.shape)
+        if self.num_features is None:
+            self._check_rank(x)
+            self.build(channels_of(x, type(self).__name__, self.input_layout),
+                       like=getattr(x, "data", x))
+        self._check_rank(x)
+        if x.shape[1] != self.num_features:
+            message = (f"{type(self).__name__}: the input of shape {tuple(x.shape)} has "
+                       f"{x.shape[1]} channels (axis 1), the layer expects {self.num_features}")
+            if self.affine or self.track_running_stats:
+                raise ValueError(message)
+            warnings.warn(message + " (nothing here depends on it)", stacklevel=2)
+        return instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                             use_input_stats=self.training or not self.track_running_stats,
+                             momentum=self.momentum or 0.0, eps=self.eps)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalization of (N, C, L) inputs (or (C, L)) over L."""
+
+    input_dims = (2, 3)
+    input_layout = "(N, C, L) or (C, L)"
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalization of (N, C, H, W) inputs (or (C, H, W)) over H and W."""
+
+    input_dims = (3, 4)
+    input_layout = "(N, C, H, W) or (C, H, W)"
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalization of (N, C, D, H, W) inputs (or (C, D, H, W)) over D, H and W."""
+
+    input_dims = (4, 5)
+    input_layout = "(N, C, D, H, W) or (C, D, H, W)"
+
+
+class _LazyInstanceNorm:
+    """Mixin (before an InstanceNorm class): PyTorch's Lazy twin, whose num_features come from
+    the first input (axis 1)."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False):
+        super().__init__(None, eps, momentum, affine, track_running_stats)
+
+
+class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
+    """PyTorch's LazyInstanceNorm1d: an InstanceNorm1d sized by its first input."""
+
+
+class LazyInstanceNorm2d(_LazyInstanceNorm, InstanceNorm2d):
+    """PyTorch's LazyInstanceNorm2d: an InstanceNorm2d sized by its first input."""
+
+
+class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
+    """PyTorch's LazyInstanceNorm3d: an InstanceNorm3d sized by its first input."""
+
+
 class LayerNorm(Module):
     """Normalizes over the last dimensions (`normalized_shape`, an int or a tuple) of each
     sample; with elementwise_affine, then scales by `weight` (ones) and shifts by `bias` (zeros)."""
@@ -254,4 +328,5 @@ def _count_batch(counter):
 
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
-           "GroupNorm"]
+           "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+           "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]

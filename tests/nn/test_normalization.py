@@ -227,3 +227,113 @@ def test_a_constant_float32_row_standardizes_to_zero_as_in_pytorch(value, width)
     x = np.full((2, width), value, np.float32)
     assert not F.layer_norm(Variable(x), (width,)).data.any()
     assert not F.group_norm(Variable(x.reshape(2, 1, width)), 1).data.any()
+
+
+INSTANCE_SHAPES = st.sampled_from([(2, 3, 2), (1, 2, 3), (2, 2, 2, 2), (3, 1, 2, 1, 2)])
+
+
+@st.composite
+def instance_norm_cases(draw):
+    """(x, running_mean, running_var, weight or None, bias or None), >= 2 positions each."""
+    shape = draw(INSTANCE_SHAPES)
+    channels = (shape[1],)
+    x = draw(arrays(shape, elements=(-3.0, 3.0)))
+    stats = draw(arrays(channels)), draw(arrays(channels, elements="positive"))
+    affine = draw(st.booleans())
+    weight = draw(arrays(channels)) if affine else None
+    bias = draw(arrays(channels)) if affine else None
+    return (x,) + stats + (weight, bias)
+
+
+@pytest.mark.parametrize("use_input_stats", [True, False])
+@given(case=instance_norm_cases())
+def test_instance_norm_gradients_match_numerical(use_input_stats, case):
+    x, running_mean, running_var, weight, bias = case
+    positions = tuple(range(2, x.ndim))
+    assume(not use_input_stats or np.all(np.ptp(x, axis=positions) > 1e-3))
+
+    def f(x, *params):
+        weight, bias = params if params else (None, None)
+        return F.instance_norm(x, running_mean.copy(), running_var.copy(), weight, bias,
+                               use_input_stats=use_input_stats)
+    inputs = (x, weight, bias) if weight is not None else (x,)
+    gradcheck(f, *inputs)
+    gradgradcheck(f, *inputs, mode="fast")
+
+
+@given(case=instance_norm_cases(), momentum=st.sampled_from([0.1, 0.5, 1.0]))
+def test_instance_norm_normalizes_each_sample_and_averages_the_statistics(case, momentum):
+    x, running_mean, running_var, weight, bias = case
+    positions = tuple(range(2, x.ndim))
+    count = int(np.prod(x.shape[2:]))
+    mean = x.mean(axis=positions, keepdims=True)
+    var = x.var(axis=positions, keepdims=True)
+    new_mean, new_var = running_mean.copy(), running_var.copy()
+    y = F.instance_norm(x, new_mean, new_var, weight, bias, momentum=momentum)
+    expected = (x - mean) / np.sqrt(var + 1e-5)
+    if weight is not None:
+        shape = (1, -1) + (1,) * len(positions)
+        expected = expected * weight.reshape(shape) + bias.reshape(shape)
+    np.testing.assert_allclose(y.data, expected, rtol=1e-9, atol=1e-9)
+    batch_mean = mean.mean(axis=0).ravel()
+    batch_var = (var * count / (count - 1)).mean(axis=0).ravel()  # unbiased, as PyTorch
+    np.testing.assert_allclose(new_mean, (1 - momentum) * running_mean + momentum * batch_mean)
+    np.testing.assert_allclose(new_var, (1 - momentum) * running_var + momentum * batch_var)
+
+
+@pytest.mark.parametrize("layer, shape, kwargs", [
+    ("InstanceNorm1d", (4, 3, 5), {}),
+    ("InstanceNorm1d", (3, 6), dict(affine=True)),  # unbatched (C, L)
+    ("InstanceNorm2d", (2, 3, 4, 5), dict(affine=True, track_running_stats=True)),
+    ("InstanceNorm2d", (3, 4, 4), dict(track_running_stats=True, momentum=0.3)),
+    ("InstanceNorm3d", (2, 3, 2, 3, 2), dict(track_running_stats=True, momentum=None)),
+])
+def test_instance_norm_layers_match_torch_in_train_and_eval(layer, shape, kwargs):
+    torch = pytest.importorskip("torch")
+    ours = getattr(nn, layer)(3, **kwargs)
+    theirs = getattr(torch.nn, layer)(3, **kwargs)
+    rng = np.random.default_rng(0)
+    for param in ours.parameters():
+        param.data[...] = rng.standard_normal(param.shape)
+    copy_weights(ours, theirs)
+    for step in range(3):
+        x = (rng.standard_normal(shape) * 2 + step).astype(np.float32)
+        _check_step(torch, ours, theirs, x, rng)
+    ours.eval()
+    theirs.eval()
+    _check_step(torch, ours, theirs, rng.standard_normal(shape).astype(np.float32), rng)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for name, value in ours.state_dict().items():
+        assert_close(value, theirs.state_dict()[name], tol=1e-5)
+
+
+def test_instance_norm_eval_without_tracking_uses_the_input_and_lazy_layers_size_themselves():
+    x = np.random.default_rng(1).standard_normal((2, 4, 6)).astype(np.float32)
+    layer = nn.InstanceNorm1d(4).eval()  # no running statistics: the input's, as PyTorch
+    expected = (x - x.mean(axis=2, keepdims=True)) / np.sqrt(x.var(axis=2, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-5, atol=1e-5)
+    lazy = nn.LazyInstanceNorm1d(affine=True, track_running_stats=True)
+    y = lazy(x)
+    assert lazy.num_features == 4 and lazy.weight.shape == (4,) and y.dtype == np.float32
+    assert lazy.running_mean.shape == (4,)
+
+
+def test_instance_norm_errors():
+    x = np.zeros((2, 3, 4))
+    with pytest.raises(ValueError, match=r"instance_norm: expected an input \(N, C, \*spatial\)"):
+        F.instance_norm(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"more than 1 spatial element.*\(2, 3, 1\)"):
+        F.instance_norm(np.zeros((2, 3, 1)))
+    with pytest.raises(ValueError, match="running_mean and running_var are required"):
+        F.instance_norm(x, use_input_stats=False)
+    with pytest.raises(ValueError, match=r"instance_norm: running_var has shape \(4,\)"):
+        F.instance_norm(x, np.zeros(3), np.ones(4))
+    with pytest.raises(TypeError, match="instance_norm: expected a floating-point input"):
+        F.instance_norm(np.zeros((2, 3, 4), int))
+    with pytest.raises(ValueError, match=r"InstanceNorm1d: the input of shape \(2, 3, 4\) has "
+                                         r"3 channels \(axis 1\), the layer expects 5"):
+        nn.InstanceNorm1d(5, affine=True)(x)
+    with pytest.warns(UserWarning, match="the layer expects 5"):  # PyTorch warns too
+        nn.InstanceNorm1d(5)(x)
+    with pytest.raises(ValueError, match=r"InstanceNorm2d: expected an input of shape"):
+        nn.InstanceNorm2d(3)(x[0])
