@@ -1,14 +1,19 @@
 """Embedding lookup: rows of a weight table picked by integer indices."""
+import warnings
+
 from autograd.backend import as_array, get_array_module, scatter_add
+from autograd.capture import CaptureError, capturing
 from autograd.function import Function, call_op
+from autograd.ops.validation import real_scalar
 from autograd.spec import Spec
-from autograd.variable import Variable, as_variable, wrap
+from autograd.variable import Variable, as_variable, mark_modified, wrap
 
 
 class EmbeddingLookup(Function):
     """y = weight[index]: weight (V, D), integer index (...) -> index.shape + (D,);
-    gW = gy's rows added at their indices (row padding_idx gets none). The indices are an
-    input, not a setting: a captured step (autograd.capture) looks up each batch's."""
+    gW = gy's rows added at their indices (row padding_idx gets none; with
+    scale_grad_by_freq, each row's sum divided by how often the batch picks it). The indices
+    are an input, not a setting: a captured step (autograd.capture) looks up each batch's."""
 
     input_specs = (Spec(shape=("V", "D")), Spec("int", shape=("N",), elements=(0, "V")))
     # (checked without padding_idx: zeroing that row's gradient is PyTorch's rule, not a
@@ -16,8 +21,8 @@ class EmbeddingLookup(Function):
     reference = staticmethod(lambda w, index: w[index])
     name = "embedding"
 
-    def __init__(self, padding_idx=None):
-        self.padding_idx = padding_idx
+    def __init__(self, padding_idx=None, scale_grad_by_freq=False):
+        self.padding_idx, self.scale_grad_by_freq = padding_idx, scale_grad_by_freq
 
     def forward(self, weight, index):
         if index.size and (index.min() < 0 or index.max() >= weight.shape[0]):
@@ -29,40 +34,73 @@ class EmbeddingLookup(Function):
     def backward(self, gy):
         weight, index = self.inputs
         index = index if isinstance(gy, Variable) else index.data
-        return call_op(EmbeddingGrad(weight.shape, self.padding_idx), gy, index), None
+        grad = EmbeddingGrad(weight.shape, self.padding_idx, self.scale_grad_by_freq)
+        return call_op(grad, gy, index), None
 
     backward_data = backward  # written for both
 
 
 class EmbeddingGrad(Function):
-    """gW = zeros(shape) with gy's rows added at `index` (repeats accumulate), row
-    padding_idx left 0; linear in gy: d/dgy = the lookup of ggW with that row zeroed."""
+    """gW = zeros(shape) with gy's rows added at `index` (repeats accumulate), each row then
+    times its weight w: 0 for padding_idx, 1 / (times picked) with scale_grad_by_freq, else
+    1; linear in gy: d/dgy = the lookup of w ggW."""
 
     checked_through = "EmbeddingLookup"
 
-    def __init__(self, shape, padding_idx):
+    def __init__(self, shape, padding_idx, scale_grad_by_freq=False):
         self.shape, self.padding_idx = tuple(shape), padding_idx
+        self.scale_grad_by_freq = scale_grad_by_freq
 
     def forward(self, gy, index):
         gw = get_array_module(gy).zeros(self.shape, dtype=gy.dtype)
         scatter_add(gw, index, gy)
-        if self.padding_idx is not None:
-            gw[self.padding_idx] = 0
+        row_weights = self._row_weights(index, gy.dtype)
+        if row_weights is not None:
+            gw *= row_weights
         return gw
 
-    def backward(self, ggw):
+    def _row_weights(self, index, dtype):
+        """(V, 1): what each row of the gradient is multiplied by, or None (all 1)."""
+        if self.padding_idx is None and not self.scale_grad_by_freq:
+            return None
+        xp = get_array_module(index)
+        weights = xp.ones((self.shape[0], 1), dtype)
+        if self.scale_grad_by_freq:
+            counts = xp.bincount(index.ravel(), minlength=self.shape[0])
+            weights /= xp.maximum(counts, 1).astype(dtype)[:, None]
         if self.padding_idx is not None:
-            keep = get_array_module(ggw.data).ones((self.shape[0], 1), ggw.dtype)
-            keep[self.padding_idx] = 0
-            ggw = ggw * wrap(keep, False)
+            weights[self.padding_idx] = 0
+        return weights
+
+    def backward(self, ggw):
+        row_weights = self._row_weights(self.inputs[1].data, ggw.dtype)
+        if row_weights is not None:
+            ggw = ggw * wrap(row_weights, False)
         return EmbeddingLookup()(ggw, self.inputs[1]), None
 
 
-def embedding(indices, weight, padding_idx=None):
+def _renorm_rows(weight, index, max_norm, norm_type):
+    """Scale, in place, each row of weight that index picks whose norm_type-norm exceeds
+    max_norm to max_norm (PyTorch's embedding_renorm_, its 1e-7 included)."""
+    xp = get_array_module(weight)
+    rows = xp.unique(index)
+    norms = xp.linalg.norm(weight[rows], ord=norm_type, axis=1)
+    over = norms > max_norm
+    if over.any():
+        rows, norms = rows[over], norms[over]
+        weight[rows] *= (max_norm / (norms + 1e-7))[:, None].astype(weight.dtype)
+
+
+def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
     """weight[indices]: indices, integers of any shape in [0, V); weight (V, D) ->
-    indices.shape + (D,). The gradient of a row picked several times is the sum over its picks.
+    indices.shape + (D,). The gradient of a row picked several times is the sum over its picks
+    (with scale_grad_by_freq, their mean over this batch's picks).
     padding_idx (an index, negative counts from the end): that row gets no gradient, as in
-    PyTorch (its value is still looked up).
+    PyTorch (its value is still looked up). max_norm: each picked row whose norm_type-norm
+    exceeds it is first scaled to it, in place in `weight` (PyTorch's): a graph that used the
+    table before can no longer backpropagate through it. sparse=True is taken for PyTorch's
+    sake; the gradient stays a dense array (the same values).
     """
     weight = as_variable(weight)
     if weight.ndim != 2:
@@ -74,7 +112,35 @@ def embedding(indices, weight, padding_idx=None):
         raise TypeError(f"embedding: indices must be integers, got dtype {indices.dtype}")
     if padding_idx is not None:
         padding_idx = normalize_padding_idx(padding_idx, weight.shape[0], "embedding")
-    return EmbeddingLookup(padding_idx)(weight, indices)
+    if sparse:
+        _warn_dense_once()
+    if max_norm is not None:
+        _renorm(weight, indices, max_norm, norm_type)
+    return EmbeddingLookup(padding_idx, bool(scale_grad_by_freq))(weight, indices)
+
+
+def _renorm(weight, indices, max_norm, norm_type):
+    """embedding's max_norm: the picked rows scaled in place, the table marked changed (as
+    PyTorch bumps its version), outside the graph."""
+    if capturing():
+        raise CaptureError("embedding: max_norm rescales the table's rows in place, which "
+                           "autograd.capture cannot replay; call this step without capture")
+    max_norm = real_scalar(max_norm, "max_norm", "embedding")
+    norm_type = real_scalar(norm_type, "norm_type", "embedding")
+    if indices.size and (indices.data.min() < 0 or indices.data.max() >= weight.shape[0]):
+        return  # (the lookup names the index out of range)
+    _renorm_rows(weight.data, indices.data, max_norm, norm_type)
+    mark_modified(weight)
+
+
+def _warn_dense_once():
+    if not _warned:
+        _warned.append(True)
+        warnings.warn("embedding: sparse=True gives a dense gradient here (the same values; "
+                      "every optimizer takes it)", stacklevel=3)
+
+
+_warned = []
 
 
 def normalize_padding_idx(padding_idx, num_embeddings, who):

@@ -16,11 +16,16 @@ class Embedding(Module):
 
     weight (num_embeddings, embedding_dim) is float32, drawn from N(0, 1) as PyTorch. The row
     `padding_idx` (if given; negative counts from the end) starts at zero and is never trained
-    (it gets no gradient): the vector for padding.
+    (it gets no gradient): the vector for padding. max_norm, norm_type, scale_grad_by_freq
+    and sparse: as nn.functional.embedding (PyTorch's).
     """
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
+                 norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
+                 _freeze=False):
         super().__init__()
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         self.num_embeddings = positive_int(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim", "Embedding")
         self.padding_idx = None if padding_idx is None else normalize_padding_idx(
@@ -31,9 +36,11 @@ class Embedding(Module):
             self.reset_parameters()
         else:  # (PyTorch's argument: a table given, nothing drawn)
             self.weight = Parameter(_weight)
+        self.weight.requires_grad = not _freeze
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
+                        norm_type=2.0, scale_grad_by_freq=False, sparse=False):
         """An Embedding holding `embeddings` (num_embeddings, embedding_dim), a copy in their
         own floating dtype; frozen (no gradient) unless freeze=False (PyTorch's)."""
         table = np.array(host_array(embeddings.data if isinstance(embeddings, Variable)
@@ -43,9 +50,8 @@ class Embedding(Module):
                              f"array (num_embeddings, embedding_dim), got shape "
                              f"{table.shape} and dtype {table.dtype}")
         # (nothing drawn; the pretrained padding row is kept, as PyTorch keeps it)
-        layer = cls(*table.shape, padding_idx=padding_idx, _weight=table)
-        layer.weight.requires_grad = not freeze
-        return layer
+        return cls(*table.shape, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                   _weight=table, _freeze=freeze)
 
     def reset_parameters(self):
         init.normal_(self.weight)
@@ -53,15 +59,18 @@ class Embedding(Module):
             self.weight.data[self.padding_idx] = 0
 
     def forward(self, indices):
-        return embedding(indices, self.weight, self.padding_idx)
+        return embedding(indices, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                         self.scale_grad_by_freq, self.sparse)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config); the table is in the weights."""
-        return init_config(self, _weight=None)
+        return init_config(self, _weight=None, _freeze=not self.weight.requires_grad)
 
     def extra_repr(self):
-        padding = "" if self.padding_idx is None else f", padding_idx={self.padding_idx}"
-        return f"{self.num_embeddings}, {self.embedding_dim}{padding}"
+        options = [f", {name}={getattr(self, name)}" for name, default in (
+            ("padding_idx", None), ("max_norm", None), ("norm_type", 2.0),
+            ("scale_grad_by_freq", False), ("sparse", False)) if getattr(self, name) != default]
+        return f"{self.num_embeddings}, {self.embedding_dim}{''.join(options)}"
 
 
 __all__ = ["Embedding"]

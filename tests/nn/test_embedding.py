@@ -129,3 +129,108 @@ def test_from_pretrained_draws_nothing():
     np.random.seed(5)
     nn.Embedding.from_pretrained(np.ones((4, 2)))
     assert np.random.rand() == expected
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, float("inf")])
+def test_max_norm_scales_the_picked_rows_in_place_as_torch(norm_type):
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((6, 3)) * 2
+    layer = nn.Embedding(6, 3, max_norm=1.0, norm_type=norm_type, _weight=table.copy())
+    indices = np.array([[0, 2, 2], [5, 0, 1]])
+    y = layer(indices)
+    norms = np.linalg.norm(table, ord=norm_type, axis=1)
+    expected = table.copy()
+    for row in np.unique(indices):
+        if norms[row] > 1.0:
+            expected[row] *= 1.0 / (norms[row] + 1e-7)
+    np.testing.assert_allclose(layer.weight.data, expected, rtol=1e-12)  # row 3, 4 untouched
+    np.testing.assert_allclose(y.data, expected[indices], rtol=1e-12)
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Embedding(6, 3, max_norm=1.0, norm_type=norm_type,
+                                _weight=torch.tensor(table.copy()))
+    theirs(torch.tensor(indices))
+    assert_close(layer.weight, theirs.weight, tol=1e-12)
+
+
+def test_max_norm_changes_the_table_so_an_earlier_use_cannot_backpropagate():
+    weight = Variable(np.full((3, 2), 5.0))
+    earlier = (weight * weight).sum()  # saved the table's values
+    F.embedding(np.array([1]), weight, max_norm=1.0)
+    np.testing.assert_allclose(np.linalg.norm(weight.data[1]), 1.0, rtol=1e-6)
+    with pytest.raises(RuntimeError, match="modified"):
+        earlier.backward()
+
+
+def test_scale_grad_by_freq_divides_each_row_by_its_picks_as_torch():
+    rng = np.random.default_rng(4)
+    indices = np.array([[1, 3, 1], [1, 0, 4]])
+    weight = Variable(rng.standard_normal((5, 2)))
+    gy = rng.standard_normal((2, 3, 2))
+    F.embedding(indices, weight, padding_idx=4, scale_grad_by_freq=True).backward(gy)
+    expected = np.zeros((5, 2))
+    np.add.at(expected, indices, gy)
+    expected /= np.maximum(np.bincount(indices.ravel(), minlength=5), 1)[:, None]
+    expected[4] = 0
+    np.testing.assert_allclose(weight.grad.data, expected, rtol=1e-12)
+    # the gradient is linear in gy: its own derivative looks up the same row weights
+    g = Variable(gy)
+    (gw,) = ag_grad(F.embedding(indices, weight, padding_idx=4, scale_grad_by_freq=True),
+                    weight, g)
+    r = rng.standard_normal((5, 2))
+    (gw * Variable(r)).sum().backward()
+    np.testing.assert_allclose(g.grad.data, (r * _row_weights(indices, 5, 4))[indices],
+                               rtol=1e-12)
+    torch = pytest.importorskip("torch")
+    wt = torch.tensor(weight.data, requires_grad=True)
+    torch.nn.functional.embedding(torch.tensor(indices), wt, padding_idx=4,
+                                  scale_grad_by_freq=True).backward(torch.tensor(gy))
+    assert_close(weight.grad, wt.grad, tol=1e-12)
+
+
+def ag_grad(y, weight, gy):
+    import autograd as ag
+    return ag.grad([y], [weight], grad_outputs=[gy], create_graph=True)
+
+
+def _row_weights(indices, rows, padding_idx):
+    weights = 1 / np.maximum(np.bincount(indices.ravel(), minlength=rows), 1)[:, None]
+    weights[padding_idx] = 0
+    return weights
+
+
+def test_sparse_is_taken_with_a_dense_gradient_and_the_options_survive_saving(tmp_path):
+    layer = nn.Embedding(4, 2, max_norm=2.0, scale_grad_by_freq=True)
+    with pytest.warns(UserWarning, match="sparse=True gives a dense gradient"):
+        F.embedding(np.array([0]), Variable(np.ones((2, 2))), sparse=True)
+    model = nn.Sequential(layer)
+    model.save(tmp_path / "embedding.rgm")
+    loaded = nn.load_model(tmp_path / "embedding.rgm")[0]
+    assert (loaded.max_norm, loaded.norm_type, loaded.scale_grad_by_freq) == (2.0, 2.0, True)
+    frozen = nn.Embedding.from_pretrained(np.ones((3, 2), np.float32), max_norm=1.0)
+    assert not frozen.weight.requires_grad and frozen.max_norm == 1.0
+    assert "max_norm=1.0" in repr(frozen)
+
+
+def test_a_captured_step_refuses_max_norm_and_replays_scale_grad_by_freq():
+    import autograd as ag
+    import optim
+    from autograd.capture import CaptureError
+    batches = [np.random.default_rng(i).integers(0, 6, (2, 3)) for i in range(5)]
+    renormed = nn.Embedding(6, 2, max_norm=1.0)
+    with pytest.raises(CaptureError, match="embedding: max_norm"):
+        ag.capture(lambda x: renormed(x).sum().backward())(batches[0])
+    tables = []
+    for captured in (False, True):
+        np.random.seed(0)
+        layer = nn.Embedding(6, 2, scale_grad_by_freq=True)
+        optimizer = optim.SGD(layer.parameters(), lr=0.5)
+
+        def step(x, layer=layer, optimizer=optimizer):
+            optimizer.zero_grad()
+            (layer(x) ** 2).sum().backward()
+            optimizer.step()
+        step = ag.capture(step) if captured else step
+        for x in batches:
+            step(x)
+        tables.append(layer.weight.data)
+    np.testing.assert_allclose(tables[1], tables[0], rtol=1e-6)
