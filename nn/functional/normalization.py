@@ -92,18 +92,12 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     """
     x = as_variable(x)
     _check_input(x)
-    momentum = real_scalar(momentum, "momentum", "batch_norm")
-    eps = real_scalar(eps, "eps", "batch_norm")
+    x, (running_mean, running_var, weight, bias), momentum, eps = _checked(
+        x, (running_mean, running_var, weight, bias), momentum, eps, "batch_norm")
     channels = x.shape[1]
-    running_mean = _stat(running_mean, "running_mean", channels, "batch_norm")
-    running_var = _stat(running_var, "running_var", channels, "batch_norm")
-    weight, bias = _affine(weight, bias, (channels,), "batch_norm")
-    x = _in_dtype_of(x, weight)
     shape = (1, channels) + (1,) * (x.ndim - 2)
     if not training:
-        if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are required when "
-                             "training=False")
+        _require_running(running_mean, running_var, "batch_norm", "training=False")
         return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
     axes = (0,) + tuple(range(2, x.ndim))
     count = x.size // channels if channels else 0
@@ -181,18 +175,11 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
                          f"spatial axis, got shape {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"instance_norm: expected a floating-point input, got dtype {x.dtype}")
-    momentum = real_scalar(momentum, "momentum", "instance_norm")
-    eps = real_scalar(eps, "eps", "instance_norm")
-    channels = x.shape[1]
-    running_mean = _stat(running_mean, "running_mean", channels, "instance_norm")
-    running_var = _stat(running_var, "running_var", channels, "instance_norm")
-    weight, bias = _affine(weight, bias, (channels,), "instance_norm")
-    x = _in_dtype_of(x, weight)
-    shape = (1, channels) + (1,) * (x.ndim - 2)
+    x, (running_mean, running_var, weight, bias), momentum, eps = _checked(
+        x, (running_mean, running_var, weight, bias), momentum, eps, "instance_norm")
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if not use_input_stats:
-        if running_mean is None or running_var is None:
-            raise ValueError("instance_norm: running_mean and running_var are required when "
-                             "use_input_stats=False")
+        _require_running(running_mean, running_var, "instance_norm", "use_input_stats=False")
         return _normalize_with(x, running_mean, running_var, weight, bias, shape, eps)
     positions = math.prod(x.shape[2:])
     if positions < 2:
@@ -204,6 +191,24 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         run_replayed(_update_running, running_mean, running_var, standardize, momentum,
                      positions / (positions - 1))
     return _scale_shift(y, weight, bias, shape)
+
+
+def _checked(x, per_channel, momentum, eps, who):
+    """batch_norm's and instance_norm's arguments checked: (x in the weight's dtype,
+    (running_mean, running_var) arrays and (weight, bias) Variables, each (C,) or None,
+    momentum, eps)."""
+    running_mean, running_var, weight, bias = per_channel
+    channels = x.shape[1]
+    running = (_stat(running_mean, "running_mean", channels, who),
+               _stat(running_var, "running_var", channels, who))
+    weight, bias = _affine(weight, bias, (channels,), who)
+    return (_in_dtype_of(x, weight), running + (weight, bias),
+            real_scalar(momentum, "momentum", who), real_scalar(eps, "eps", who))
+
+
+def _require_running(running_mean, running_var, who, setting):
+    if running_mean is None or running_var is None:
+        raise ValueError(f"{who}: running_mean and running_var are required when {setting}")
 
 
 def _normalize_with(x, mean, var, weight, bias, shape, eps):

@@ -18,9 +18,9 @@ SHAPES = st.sampled_from([(3, 2), (2, 3), (2, 2, 3), (3, 2, 2, 2), (2, 1, 3, 2)]
 
 
 @st.composite
-def batch_norm_cases(draw):
-    """(x, running_mean, running_var, weight or None, bias or None)."""
-    shape = draw(SHAPES)
+def batch_norm_cases(draw, shapes=SHAPES):
+    """(x, running_mean, running_var, weight or None, bias or None), x of one of `shapes`."""
+    shape = draw(shapes)
     channels = (shape[1],)
     x = draw(arrays(shape, elements=(-3.0, 3.0)))
     stats = draw(arrays(channels)), draw(arrays(channels, elements="positive"))
@@ -92,13 +92,17 @@ def test_batch_norm_eval_uses_running_statistics(case):
     ("BatchNorm1d", (5, 3), dict(track_running_stats=False)),
 ])
 def test_batch_norm_layers_match_torch_in_train_and_eval(layer, shape, kwargs):
+    _check_layer_against_torch(layer, shape, kwargs)
+
+
+def _check_layer_against_torch(layer, shape, kwargs):
+    """Three training steps and one in eval mode: outputs, gradients and state as torch's."""
     torch = pytest.importorskip("torch")
     ours = getattr(nn, layer)(3, **kwargs)
     theirs = getattr(torch.nn, layer)(3, **kwargs)
     rng = np.random.default_rng(0)
-    if ours.weight is not None:
-        for param in ours.parameters():
-            param.data[...] = rng.standard_normal(param.shape)
+    for param in ours.parameters():
+        param.data[...] = rng.standard_normal(param.shape)
     copy_weights(ours, theirs)
     for step in range(3):
         x = (rng.standard_normal(shape) * 2 + step).astype(np.float32)
@@ -229,20 +233,12 @@ def test_a_constant_float32_row_standardizes_to_zero_as_in_pytorch(value, width)
     assert not F.group_norm(Variable(x.reshape(2, 1, width)), 1).data.any()
 
 
+# (>= 2 positions per channel each)
 INSTANCE_SHAPES = st.sampled_from([(2, 3, 2), (1, 2, 3), (2, 2, 2, 2), (3, 1, 2, 1, 2)])
 
 
-@st.composite
-def instance_norm_cases(draw):
-    """(x, running_mean, running_var, weight or None, bias or None), >= 2 positions each."""
-    shape = draw(INSTANCE_SHAPES)
-    channels = (shape[1],)
-    x = draw(arrays(shape, elements=(-3.0, 3.0)))
-    stats = draw(arrays(channels)), draw(arrays(channels, elements="positive"))
-    affine = draw(st.booleans())
-    weight = draw(arrays(channels)) if affine else None
-    bias = draw(arrays(channels)) if affine else None
-    return (x,) + stats + (weight, bias)
+def instance_norm_cases():
+    return batch_norm_cases(INSTANCE_SHAPES)
 
 
 @pytest.mark.parametrize("use_input_stats", [True, False])
@@ -289,22 +285,7 @@ def test_instance_norm_normalizes_each_sample_and_averages_the_statistics(case, 
     ("InstanceNorm3d", (2, 3, 2, 3, 2), dict(track_running_stats=True, momentum=None)),
 ])
 def test_instance_norm_layers_match_torch_in_train_and_eval(layer, shape, kwargs):
-    torch = pytest.importorskip("torch")
-    ours = getattr(nn, layer)(3, **kwargs)
-    theirs = getattr(torch.nn, layer)(3, **kwargs)
-    rng = np.random.default_rng(0)
-    for param in ours.parameters():
-        param.data[...] = rng.standard_normal(param.shape)
-    copy_weights(ours, theirs)
-    for step in range(3):
-        x = (rng.standard_normal(shape) * 2 + step).astype(np.float32)
-        _check_step(torch, ours, theirs, x, rng)
-    ours.eval()
-    theirs.eval()
-    _check_step(torch, ours, theirs, rng.standard_normal(shape).astype(np.float32), rng)
-    assert list(ours.state_dict()) == list(theirs.state_dict())
-    for name, value in ours.state_dict().items():
-        assert_close(value, theirs.state_dict()[name], tol=1e-5)
+    _check_layer_against_torch(layer, shape, kwargs)
 
 
 def test_instance_norm_eval_without_tracking_uses_the_input_and_lazy_layers_size_themselves():
