@@ -318,3 +318,27 @@ def test_instance_norm_errors():
         nn.InstanceNorm1d(5)(x)
     with pytest.raises(ValueError, match=r"InstanceNorm2d: expected an input of shape"):
         nn.InstanceNorm2d(3)(x[0])
+
+
+def test_a_captured_step_moves_instance_norm_statistics_as_an_eager_one():
+    import optim
+    batches = [np.random.default_rng(i).standard_normal((4, 2, 5)).astype(np.float32)
+               for i in range(6)]
+    states = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Conv1d(2, 3, 3),
+                              nn.InstanceNorm1d(3, affine=True, track_running_stats=True),
+                              nn.Flatten(), nn.Linear(9, 1))
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, model=model, optimizer=optimizer):
+            optimizer.zero_grad()
+            (model(x) ** 2).mean().backward()
+            optimizer.step()
+        step = ag.capture(step) if captured else step
+        for x in batches:
+            step(x)
+        states.append(model.state_dict())
+    for name, value in states[0].items():
+        np.testing.assert_array_equal(states[1][name], value, err_msg=name)
