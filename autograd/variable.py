@@ -10,6 +10,7 @@ import numpy as np
 from .backend import as_array, get_array_module, is_float
 from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
+from .element_count import ElementCount
 from .hooks import GradWatch
 
 _NUMERIC_KINDS = "biuf"
@@ -141,7 +142,9 @@ class Variable:
 
     @property
     def size(self):
-        return self.data.size
+        """The number of elements (NumPy's); callable as PyTorch's size() / size(dim)."""
+        data = self.data
+        return ElementCount(data.shape, data.size)
 
     @property
     def dtype(self):

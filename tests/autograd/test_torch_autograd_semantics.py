@@ -369,3 +369,18 @@ def test_an_integer_variable_divided_in_place_becomes_a_new_float_one():
     halved = v
     halved /= 2
     assert halved is not v and halved.dtype == np.float64 and halved.data.tolist() == [1.5, 2]
+
+
+def test_size_is_numpys_count_and_answers_pytorchs_call():
+    import copy
+    import pickle
+    x = Variable(np.zeros((2, 3)))
+    assert x.size == 6 and x.size + 1 == 7 and np.zeros(x.size).shape == (6,)
+    assert (x.size(), x.size(0), x.size(-1)) == ((2, 3), 2, 3)
+    assert Variable(np.float64(1.0)).size() == ()
+    for number in (pickle.loads(pickle.dumps(x.size)), copy.deepcopy(x.size)):
+        assert number == 6 and number(1) == 3
+    with pytest.raises(IndexError, match=r"size: dim 2 is out of range .*\(shape \(2, 3\)"):
+        x.size(2)
+    with pytest.raises(TypeError, match="size: dim must be an int, got 1.0"):
+        x.size(1.0)
