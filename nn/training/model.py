@@ -202,6 +202,8 @@ class Model(Module, KerasWeights):
         # recompile with the one they joined); one given parameters keeps to them
         self._binds_optimizer = not holds_parameters(optimizer) or (
             optimizer is self.optimizer and self._binds_optimizer)
+        if not self._binds_optimizer:
+            _check_holds_own(optimizer, self)
         self.optimizer = optimizer
         if outputs is not None:  # (nn.training.multi_output)
             self.compiled_loss = resolve_outputs(outputs, loss, loss_weights, metrics,
@@ -746,5 +748,18 @@ def _start_sampler_epoch(batches, epoch, first=False):
             batches, LimitedSteps):  # (with steps_per_epoch an epoch is not one pass)
         loader.epoch = epoch
 
+
+
+def _check_holds_own(optimizer, model):
+    """Refuse an optimizer that updates parameters none of which are the model's: one
+    compiled into another model before (its fit would step that model's weights and train
+    nothing here; Keras refuses it too)."""
+    own = {id(p) for p in model.parameters()}
+    held = [p for group in optimizer.param_groups for p in group["params"]]
+    if not any(id(p) in own for p in held):
+        raise ValueError(
+            f"compile: this {type(optimizer).__name__} updates {len(held)} parameters, none of "
+            f"them this model's (it was compiled into, or made for, another model); an "
+            f"optimizer serves the parameters it was built with: give each model a new one")
 
 __all__ = ["Model"]

@@ -35,6 +35,22 @@ def test_an_optimizer_given_parameters_keeps_to_them():
     assert np.array_equal(model[0].weight.data, frozen)
 
 
+def test_an_optimizer_compiled_into_another_model_is_refused_as_in_keras():
+    x, y = np.ones((8, 4), np.float32), np.ones((8, 1), np.float32)
+    shared = optim.Adam(lr=0.1)
+    first, second = (nn.Sequential(nn.Linear(4, 1)) for _ in range(2))
+    first.compile(optimizer=shared, loss="mse")
+    with pytest.raises(ValueError, match=r"compile: this Adam updates 2 parameters, none of "
+                                         r"them this model's.*give each model a new one"):
+        second.compile(optimizer=shared, loss="mse")  # its fit would train nothing
+    with pytest.raises(ValueError, match="none of them this model's"):
+        second.compile(optimizer=optim.SGD(first.parameters(), lr=0.1), loss="mse")
+    first.compile(optimizer=shared, loss="mae")  # recompiling its own model is fine
+    before = first[0].weight.data.copy()
+    first.fit(x, y, epochs=1, verbose=0)
+    assert not np.array_equal(first[0].weight.data, before)
+
+
 def test_an_optimizer_made_without_parameters_gets_lazily_made_ones_after_a_recompile():
     model = nn.Sequential(nn.Linear(8), nn.Linear(3))  # sized at the first batch
     opt = optim.SGD(lr=0.1)
