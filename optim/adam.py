@@ -32,11 +32,28 @@ def as_betas(betas):
     return tuple(betas) if hasattr(betas, "__len__") else betas
 
 
-class Adam(AdamFamily):
+class DecoupledDecayOption:
+    """For an optimizer taking PyTorch's `decoupled_weight_decay` as a hyperparameter
+    (Adam, NAdam, RAdam; AdamW sets it): set in a group, its weight decay
+    shrinks the weights (`p <- p * (1 - lr * weight_decay)`) and the update sees the plain
+    gradient."""
+
+    def _prepare_grad(self, w, g, h):
+        # (a group saved without the key, by an older version: the class's choice)
+        if not (h.get("decoupled_weight_decay", self.decoupled_weight_decay)
+                and h.weight_decay):
+            return super()._prepare_grad(w, g, h)
+        w *= 1.0 - h.lr * h.weight_decay
+        if g.dtype != w.dtype:
+            g = g.astype(w.dtype)
+        return -g if h.maximize else g
+
+
+class Adam(DecoupledDecayOption, AdamFamily):
     """PyTorch's Adam (Kingma & Ba), with the AMSGrad variant.
 
-    With `g = grad + weight_decay * p` (L2 penalty; AdamW decays `p` instead)
-    and t the step count (from 1):
+    With `g = grad + weight_decay * p` (L2 penalty; with decoupled_weight_decay, as AdamW,
+    `p` decays instead) and t the step count (from 1):
 
         m <- beta1 * m + (1 - beta1) * g
         v <- beta2 * v + (1 - beta2) * g^2
@@ -57,9 +74,13 @@ class Adam(AdamFamily):
     """
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None):
+                 weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None,
+                 decoupled_weight_decay=None):
+        decoupled = self.decoupled_weight_decay if decoupled_weight_decay is None \
+            else bool(decoupled_weight_decay)
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad, maximize=maximize, foreach=foreach)
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                        decoupled_weight_decay=decoupled)
         super().__init__(params, defaults)
 
     def _init_state(self, xp, w, group):
@@ -120,24 +141,9 @@ class AdamW(Adam):
         p <- p * (1 - lr * weight_decay)
     """
 
-    decoupled_weight_decay = True
+    decoupled_weight_decay = True  # (also what a group saved without the key takes)
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=1e-2, amsgrad=False, *, maximize=False, foreach=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad, maximize=maximize, foreach=foreach)
-
-
-class DecoupledDecayOption:
-    """For an optimizer taking PyTorch's `decoupled_weight_decay` as a hyperparameter
-    (NAdam, RAdam), where AdamW's choice is its class's: set in a group, its weight decay
-    shrinks the weights (`p <- p * (1 - lr * weight_decay)`) and the update sees the plain
-    gradient."""
-
-    def _prepare_grad(self, w, g, h):
-        if not (h.decoupled_weight_decay and h.weight_decay):
-            return super()._prepare_grad(w, g, h)
-        w *= 1.0 - h.lr * h.weight_decay
-        if g.dtype != w.dtype:
-            g = g.astype(w.dtype)
-        return -g if h.maximize else g

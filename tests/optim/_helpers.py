@@ -58,6 +58,7 @@ CASES = [
     ("Adam", {}),
     ("Adam", dict(lr=0.05, betas=(0.8, 0.99))),
     ("Adam", dict(lr=0.05, weight_decay=0.1)),
+    ("Adam", dict(lr=0.05, weight_decay=0.3, decoupled_weight_decay=True)),
     ("Adam", dict(lr=0.05, amsgrad=True)),
     ("Adam", dict(lr=0.05, eps=1e-2, maximize=True)),
     ("AdamW", {}),

@@ -32,6 +32,8 @@ def test_defaults_are_pytorchs():
     assert optim.Adam(p).defaults["lr"] == 1e-3
     assert optim.Adam(p).defaults["betas"] == (0.9, 0.999)
     assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
+    assert not optim.Adam(p).defaults["decoupled_weight_decay"]  # AdamW's is True
+    assert optim.AdamW(p).defaults["decoupled_weight_decay"]
     assert optim.Adagrad(p).defaults["eps"] == 1e-10
     assert optim.RMSprop(p).defaults["alpha"] == 0.99
     assert optim.Adadelta(p).defaults["lr"] == 1.0
@@ -286,6 +288,9 @@ def test_invalid_params_raise_type_errors():
         optim.SGD([np.ones(3)])
     with pytest.raises(ValueError, match="non-leaf"):
         optim.SGD([p * 2.0])
+    with pytest.raises(TypeError, match=r"floating-point parameters; parameter 'steps' of "
+                                        r"shape \(3,\) has dtype int64"):
+        optim.SGD([Parameter(np.arange(3), name="steps")])  # it would never be updated
 
 
 def test_optim_does_not_import_nn():
@@ -525,3 +530,30 @@ def test_loaded_state_that_no_update_can_read_is_refused_by_name(state, words):
     groups = opt.state_dict()["param_groups"]
     with pytest.raises(ValueError, match=f"Adam: state .*{words}"):
         opt.load_state_dict({"state": {0: state}, "param_groups": groups})
+
+
+def test_adam_s_decoupled_weight_decay_is_adamw_and_survives_loading_into_adam():
+    first, second = make_params(), make_params()
+    decoupled = optim.Adam(first, lr=0.1, weight_decay=0.5, decoupled_weight_decay=True)
+    adamw = optim.AdamW(second, lr=0.1, weight_decay=0.5)
+    for _ in range(3):
+        for p, q in zip(first, second):
+            p.grad = q.grad = np.ones_like(p.data)
+        decoupled.step()
+        adamw.step()
+    for p, q in zip(first, second):
+        np.testing.assert_array_equal(p.data, q.data)
+    plain = optim.Adam(make_params(), lr=0.1, weight_decay=0.5)
+    plain.load_state_dict(adamw.state_dict())  # (PyTorch's Adam takes AdamW's state so)
+    assert plain.param_groups[0]["decoupled_weight_decay"]
+    saved = adamw.state_dict()
+    del saved["param_groups"][0]["decoupled_weight_decay"]  # saved before Adam had the key
+    resumed = [optim.AdamW(make_params(), lr=0.1, weight_decay=0.5) for _ in range(2)]
+    resumed[0].load_state_dict(saved)
+    resumed[1].load_state_dict(adamw.state_dict())
+    for opt in resumed:  # (the same start: the parameters' values are make_params()')
+        for p in opt.param_groups[0]["params"]:
+            p.grad = np.ones_like(p.data)
+        opt.step()
+    for p, q in zip(*(opt.param_groups[0]["params"] for opt in resumed)):
+        np.testing.assert_array_equal(p.data, q.data)

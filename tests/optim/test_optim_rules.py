@@ -81,13 +81,13 @@ def ref_adadelta(steps, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=Fa
 
 
 def ref_adam(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-             maximize=False, decoupled=False):
+             maximize=False, decoupled_weight_decay=False):
     b1, b2 = betas
     x, out = X0.copy(), []
     m, v, vmax = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
     for t in range(1, steps + 1):
-        g = _grad(x, maximize, 0.0 if decoupled else weight_decay)
-        if decoupled:
+        g = _grad(x, maximize, 0.0 if decoupled_weight_decay else weight_decay)
+        if decoupled_weight_decay:
             x = x * (1 - lr * weight_decay)
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g ** 2
@@ -100,7 +100,7 @@ def ref_adam(steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, ams
 
 
 def ref_adamw(steps, weight_decay=1e-2, **hp):
-    return ref_adam(steps, weight_decay=weight_decay, decoupled=True, **hp)
+    return ref_adam(steps, weight_decay=weight_decay, decoupled_weight_decay=True, **hp)
 
 
 def ref_lion(steps, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, maximize=False):
