@@ -186,6 +186,8 @@ class Optimizer:
         """The name errors lead with: the optimizer's class name."""
         return type(self).__name__
 
+    stepped = False  # whether step() has run (an instance attribute once it has)
+
     def __init__(self, params=None, defaults=None):
         self.defaults = dict(defaults or {})
         self._validate(self.defaults)
@@ -302,6 +304,7 @@ class Optimizer:
             raise RuntimeError(f"{self._who}: step() with no parameters: make it with "
                                "model.parameters(), or bind them first with "
                                "opt.bind(model.parameters()) (DeZero's setup(model))")
+        self.stepped = True  # (a scheduler stepped before any of this warns, as PyTorch's)
         loss = None
         if closure is not None:  # it runs backward: gradients on, even under no_grad
             with enable_grad():

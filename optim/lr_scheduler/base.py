@@ -14,6 +14,12 @@ def check_optimizer(optimizer, who):
     return optimizer
 
 
+def warn_stepped_first(who):
+    warnings.warn(f"{who}: step() was called before the optimizer's step(), which skips the "
+                  "schedule's first learning rate; call optimizer.step() first, then the "
+                  "scheduler's (PyTorch warns too)", UserWarning, stacklevel=4)
+
+
 def warn_epoch_argument(who):
     warnings.warn(f"{who}: step()'s epoch argument is deprecated, as in PyTorch; call "
                   "step() once per epoch", UserWarning, stacklevel=4)  # (the user's line)
@@ -81,6 +87,8 @@ class LRScheduler:
     def step(self, epoch=None):
         """Advance one epoch and write the new lrs into the optimizer. epoch: PyTorch's
         deprecated argument, jumping to that epoch by the closed form (warned)."""
+        if self._step_count == 1 and not self.optimizer.stepped:  # (0: the step in __init__)
+            warn_stepped_first(type(self).__name__)
         self._step_count += 1
         if epoch is not None:
             warn_epoch_argument(type(self).__name__)

@@ -73,6 +73,7 @@ class ChainedScheduler(_Composite):
             raise ValueError("ChainedScheduler: expected at least one scheduler")
         optimizer = optimizer or self._schedulers[0].optimizer
         for k, s in enumerate(self._schedulers):
+            _refuse_plateau(s, k, "ChainedScheduler")
             if getattr(s, "optimizer", None) is not optimizer:
                 raise ValueError(f"ChainedScheduler: scheduler {k} ({type(s).__name__}) steps "
                                  "another optimizer; all must step the same one")
@@ -86,14 +87,18 @@ class ChainedScheduler(_Composite):
         self._last_lr = self._group_lrs()
 
 
-def _check_schedulers(optimizer, schedulers, milestones):
+def _refuse_plateau(scheduler, index, who):
     from .plateau import ReduceLROnPlateau
+    if isinstance(scheduler, ReduceLROnPlateau):
+        raise ValueError(f"{who}: ReduceLROnPlateau (index {index}) is not supported: its "
+                         "step() needs a metric; step it on its own")
+
+
+def _check_schedulers(optimizer, schedulers, milestones):
     if len(schedulers) < 1:
         raise ValueError("SequentialLR: expected at least one scheduler")
     for i, s in enumerate(schedulers):
-        if isinstance(s, ReduceLROnPlateau):
-            raise ValueError(f"SequentialLR: ReduceLROnPlateau (index {i}) is not supported: "
-                             "its step() needs a metric")
+        _refuse_plateau(s, i, "SequentialLR")
         if getattr(s, "optimizer", None) is not optimizer:
             raise ValueError(f"SequentialLR: scheduler {i} ({type(s).__name__}) belongs to "
                              "another optimizer")

@@ -63,6 +63,7 @@ def test_scheduler_per_group_and_chained():
     a = sch.ExponentialLR(opt, gamma=0.9)
     b = sch.StepLR(opt, step_size=2, gamma=0.1)  # chainable: the two multiply
     for t in range(1, 6):
+        opt.step()
         a.step()
         b.step()
         expected = [base * 0.9 ** t * 0.1 ** (t // 2) for base in (1.0, 2.0)]
@@ -248,6 +249,7 @@ def test_resume_with_last_epoch_needs_initial_lr():
     opt.param_groups[0]["initial_lr"] = 1.0
     s = sch.StepLR(opt, step_size=2, gamma=0.5, last_epoch=4)
     assert s.last_epoch == 5
+    opt.step()
     s.step()  # epoch 6: a multiple of step_size, so the present lr is halved
     assert opt.param_groups[0]["lr"] == 0.5
 
@@ -255,7 +257,8 @@ def test_resume_with_last_epoch_needs_initial_lr():
 def test_scheduler_on_an_optimizer_bound_later():
     opt = optim.SGD(lr=1.0)
     s = sch.StepLR(opt, step_size=1, gamma=0.5)
-    s.step()
+    with pytest.warns(UserWarning, match=r"StepLR: step\(\) was called before the optimizer's"):
+        s.step()  # (as PyTorch: the schedule's first lr was never used)
     p = Parameter(np.ones(2))
     opt.bind([p])
     assert opt.param_groups[0]["lr"] == 0.5 and opt.param_groups[0]["params"] == [p]
@@ -396,6 +399,7 @@ def test_step_with_an_epoch_jumps_there_as_pytorch_with_a_warning():
     """PyTorch's deprecated step(epoch): the closed form's lr at that epoch, then on."""
     opt = _opt()
     scheduler = sch.StepLR(opt, 2, gamma=0.1)
+    opt.step()
     with pytest.warns(UserWarning, match="epoch argument is deprecated"):
         scheduler.step(5)
     assert scheduler.last_epoch == 5 and scheduler.get_last_lr() == pytest.approx([1e-2])
@@ -405,3 +409,13 @@ def test_step_with_an_epoch_jumps_there_as_pytorch_with_a_warning():
     with pytest.warns(UserWarning, match="deprecated"):
         plateau.step(1.0, 7)
     assert plateau.last_epoch == 7
+
+
+def test_a_plateau_scheduler_is_refused_where_it_cannot_be_stepped_in_turn():
+    opt = _opt()
+    plateau = sch.ReduceLROnPlateau(opt)
+    with pytest.raises(ValueError, match=r"ChainedScheduler: ReduceLROnPlateau \(index 1\) is "
+                                         r"not supported: its step\(\) needs a metric"):
+        sch.ChainedScheduler([sch.ConstantLR(opt, 0.5, 2), plateau])
+    with pytest.raises(ValueError, match=r"SequentialLR: ReduceLROnPlateau \(index 0\)"):
+        sch.SequentialLR(opt, [plateau, sch.ConstantLR(opt, 0.5, 2)], milestones=[2])
