@@ -9,6 +9,9 @@ model outputs, turned into labels by `to_labels`:
   class 1: label 1 where p > threshold (0.5, Keras' rule), else 0;
 * anything else is taken as labels.
 
+Probabilities of class 1 are read as labels 0 and 1, so y_true must then hold 0s and 1s;
+NaN outputs are refused (a diverged model's argmax would read them as class 0).
+
 y_true itself must hold labels (or one-hot rows): fractional values there are an error,
 as in scikit-learn, since they mean the arguments were swapped (metric(y_pred, y_true)).
 
@@ -61,31 +64,45 @@ def to_labels(y, threshold=0.5, *, scores=True):
     are refused rather than thresholded: they are scores, passed first by mistake, and would
     give a plausible but wrong result.
     """
+    return _read_labels(y, threshold, scores)[0]
+
+
+def _read_labels(y, threshold, scores):
+    """(to_labels' labels, whether they were thresholded from probabilities of class 1)."""
     y = _samples(y, "y" if scores else "y_true")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
+    if scores and y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError("y_pred contains NaN: the model's outputs are not numbers (did "
+                         "training diverge?), and no label can be read from them")
     if y.ndim == 2:
-        return y.argmax(axis=1)
+        return y.argmax(axis=1), False
     if y.ndim != 1:
         raise ValueError(f"expected labels (n,) or scores (n, k), got shape {y.shape}")
     if y.dtype.kind != "f" or np.all(y == np.round(y)):
-        return y
+        return y, False
     if not scores:
         shown = ", ".join(f"{v:g}" for v in y[y != np.round(y)][:3])
         raise ValueError(f"y_true holds fractional values ({shown}, ...), not class labels: "
                          "the true labels go first and the predictions or scores second, "
                          "metric(y_true, y_pred)")
     if np.all((y >= 0) & (y <= 1)):
-        return (y > threshold).astype(np.int64)
+        return (y > threshold).astype(np.int64), True
     raise ValueError("1-D float predictions outside [0, 1] that are not whole numbers: "
                      "pass labels, probabilities (apply a sigmoid to logits), or (n, k) "
                      "class scores")
 
 
 def _label_pair(y_true, y_pred, threshold=0.5):
-    y_true, y_pred = to_labels(y_true, scores=False), to_labels(y_pred, threshold)
+    y_true = to_labels(y_true, scores=False)
+    y_pred, thresholded = _read_labels(y_pred, threshold, scores=True)
     _check_lengths(y_true, y_pred)
     _check_label_kinds(y_true, y_pred)
+    if thresholded and y_true.dtype.kind in "fiub" and not np.isin(y_true, (0, 1)).all():
+        classes = np.unique(y_true)
+        raise ValueError(f"y_pred holds probabilities of class 1, read as labels 0 and 1, but "
+                         f"y_true's labels are {classes[:6].tolist()}: give y_pred as labels "
+                         f"of y_true's kind, or y_true as 0 and 1")
     if len(y_true) == 0:
         raise ValueError("no samples: a label metric of nothing is undefined")
     return y_true, y_pred
@@ -326,6 +343,10 @@ def _binary_scores(y_true, y_score):
     if y_true.shape[1] != 1:
         raise ValueError(f"y_true must be 1-D labels, got shape {y_true.shape}")
     y_score = _samples(y_score, "y_score")
+    if y_score.ndim == 2 and y_score.shape[1] == 2 and not _probability_rows(y_score):
+        raise ValueError("y_score of shape (n, 2) must hold probabilities, each row summing "
+                         "to 1 (apply softmax to logits), as column 1 is ranked; or give 1-D "
+                         "scores of the positive class")
     if y_score.ndim == 2 and y_score.shape[1] in (1, 2):
         y_score = y_score[:, -1]
     if y_score.ndim != 1:
@@ -441,11 +462,17 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     if unknown.size:
         raise ValueError(f"roc_auc_score: y_true holds labels {unknown.tolist()} that are not "
                          f"in labels {classes.tolist()}")
-    if not np.allclose(scores.sum(axis=1), 1.0, rtol=0, atol=1e-4 * scores.shape[1]):
+    if not _probability_rows(scores):
         raise ValueError("roc_auc_score: multi-class scores must be probabilities, each row "
                          "summing to 1 (apply softmax to logits): one-vs-rest ranks each "
                          "column, and logits rank differently")
     return _indicator_auc(y_true[:, None] == classes[None, :], scores, average)
+
+
+def _probability_rows(scores):
+    """Whether each row of the (n, k) scores is a probability distribution (to rounding)."""
+    return bool(np.all(scores >= 0) and np.allclose(scores.sum(axis=1), 1.0, rtol=0,
+                                                    atol=1e-4 * scores.shape[1]))
 
 
 def _indicator_auc(one_hot, scores, average):

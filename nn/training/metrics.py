@@ -116,22 +116,41 @@ def _averaging(scores):
     return {"average": "binary"}
 
 
+def _nan_for_nan_outputs(metric):
+    """`metric`, NaN where some output is NaN: a diverged model's argmax or threshold would
+    give a plausible score (NaN read as class 0), and AUC would stop fit before a callback
+    such as TerminateOnNaN could act."""
+    def guarded(y_true, scores):
+        if scores.dtype.kind == "f" and np.isnan(scores).any():
+            return float("nan")
+        return metric(y_true, scores)
+    # named as the metric, but no __wrapped__: model.save takes that for a named one inside
+    guarded.__name__, guarded.__qualname__ = metric.__name__, metric.__qualname__
+    guarded.__doc__ = metric.__doc__
+    return guarded
+
+
+@_nan_for_nan_outputs
 def accuracy(y_true, scores):
     return nn_metrics.accuracy(*_labels(y_true, scores))
 
 
+@_nan_for_nan_outputs
 def precision(y_true, scores):
     return nn_metrics.precision(*_labels(y_true, scores), **_averaging(scores))
 
 
+@_nan_for_nan_outputs
 def recall(y_true, scores):
     return nn_metrics.recall(*_labels(y_true, scores), **_averaging(scores))
 
 
+@_nan_for_nan_outputs
 def f1(y_true, scores):
     return nn_metrics.f1_score(*_labels(y_true, scores), **_averaging(scores))
 
 
+@_nan_for_nan_outputs
 def auc(y_true, scores):
     true, _ = _labels(y_true, scores)
     if _is_multiclass(scores):

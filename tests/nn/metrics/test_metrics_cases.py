@@ -238,3 +238,31 @@ def test_regression_accepts_columns_and_variables():
                                 Boxed(np.array([[1.0], [4.0]]))) == 2.0
     with pytest.raises(ValueError, match="outputs"):
         m.mean_squared_error(np.zeros((2, 2)), np.zeros((2, 3)))
+
+
+def test_outputs_that_would_give_a_plausible_but_wrong_score_are_refused():
+    logits = np.array([[2.0, -1.0], [-0.5, 1.5], [0.3, 0.1]])
+    with pytest.raises(ValueError, match=r"y_score of shape \(n, 2\) must hold probabilities"):
+        m.roc_auc_score([0, 1, 1], logits)  # column 1 of logits ranks wrongly
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    assert m.roc_auc_score([0, 1, 1], probabilities) == 1.0
+    with pytest.raises(ValueError, match=r"probabilities of class 1, read as labels 0 and 1, "
+                                         r"but y_true's labels are \[-1, 1\]"):
+        m.accuracy([-1, 1, 1, -1], [0.1, 0.9, 0.8, 0.3])
+    with pytest.raises(ValueError, match=r"y_true's labels are \[1, 2\]"):
+        m.confusion_matrix([1, 2, 2, 1], [0.1, 0.9, 0.8, 0.3])
+    assert m.accuracy([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]) == 1.0
+    with pytest.raises(ValueError, match="y_pred contains NaN"):
+        m.accuracy([0, 1, 1], np.array([[np.nan, 1.0], [0.0, 1.0], [1.0, 0.0]]))
+
+
+def test_compiled_label_metrics_of_nan_outputs_are_nan_and_do_not_stop_fit():
+    import nn
+    x = np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.float32)
+    model = nn.Sequential(nn.Linear(3, 1), nn.Sigmoid())
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["accuracy", "auc", "precision", "recall", "f1"])
+    model[0].weight.data[...] = np.nan  # a diverged model
+    scores = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert all(np.isnan(value) for value in scores.values()), scores
