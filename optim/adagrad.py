@@ -13,9 +13,10 @@ class Adagrad(Optimizer):
         s   <- s + g * g                  (s starts at initial_accumulator_value)
         p   <- p - clr * g / (sqrt(s) + eps)
 
-    initial_accumulator_value is read from each parameter's group when its state is made,
-    so groups may differ in it; PyTorch fills every state from the constructor's value at
-    construction, and cannot step a group added later with add_param_group.
+    initial_accumulator_value is read from each parameter's group when its state is made
+    (at its first step), so groups may differ in it; PyTorch fills the states at
+    construction, and a group added later with add_param_group from the constructor's
+    value, whatever the group's own says.
     """
 
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)

@@ -230,8 +230,11 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"{who}: a param group must be a dict, got "
                             f"{type(param_group).__name__}")
+        if "params" not in param_group:  # (it would be an empty group, stepping nothing)
+            raise ValueError(f"{who}: a param group needs a 'params' entry, its parameters; "
+                             f"got the keys {sorted(map(str, param_group))}")
         group = ParamGroup(param_group)
-        group["params"] = _param_list(group.get("params", []), who)
+        group["params"] = _param_list(group["params"], who)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._validate(group)

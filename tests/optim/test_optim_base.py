@@ -557,3 +557,9 @@ def test_adam_s_decoupled_weight_decay_is_adamw_and_survives_loading_into_adam()
         opt.step()
     for p, q in zip(*(opt.param_groups[0]["params"] for opt in resumed)):
         np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_a_param_group_without_params_is_named():
+    opt = optim.SGD(make_params(), lr=0.1)
+    with pytest.raises(ValueError, match=r"SGD: a param group needs a 'params' entry.*\['lr'\]"):
+        opt.add_param_group({"lr": 0.5})
