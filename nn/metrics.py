@@ -76,6 +76,10 @@ def _read_labels(y, threshold, scores):
         raise ValueError("y_pred contains NaN: the model's outputs are not numbers (did "
                          "training diverge?), and no label can be read from them")
     if y.ndim == 2:
+        if not scores and not _is_indicator(y):
+            raise ValueError(f"y_true of shape {y.shape} holds rows that are not one-hot (soft "
+                             "or smoothed labels, or scores passed first): give the class "
+                             "labels, or one-hot rows")
         return y.argmax(axis=1), False
     if y.ndim != 1:
         raise ValueError(f"expected labels (n,) or scores (n, k), got shape {y.shape}")
@@ -144,13 +148,23 @@ def _multilabel_pair(y_true, y_pred, threshold=0.5):
 def _one_hot_classes(y_true, labels, average=None):
     """`labels`, or for one-hot y_true (n, k) every class 0..k-1, as scikit-learn scores the
     k columns of an indicator matrix (a class absent from both sides counts, with 0)."""
-    if labels is not None or not _is_indicator(_samples(y_true, "y_true")):
+    if labels is not None:
+        return _distinct(labels)
+    if not _is_indicator(_samples(y_true, "y_true")):
         return labels
     classes = y_true.shape[1]
     if average == "binary" and classes > 2:
         raise ValueError(f"one-hot y_true of {classes} classes is multi-class but "
                          "average='binary': choose 'macro', 'micro', 'weighted' or None")
     return np.arange(classes)
+
+
+def _distinct(labels):
+    """`labels` as an array, refused when a label repeats (its counts would be split)."""
+    labels = np.asarray(labels)
+    if len(np.unique(labels)) != len(labels):
+        raise ValueError(f"labels must be distinct, got {labels.tolist()}")
+    return labels
 
 
 def _positions(values, labels):
@@ -269,7 +283,8 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
                          f"{zero_division!r}")
     indicators = _multilabel_pair(y_true, y_pred)
     if indicators is not None:
-        counts = _indicator_counts(*indicators, average, labels)
+        counts = _indicator_counts(*indicators, average,
+                                   labels if labels is None else _distinct(labels))
     else:
         counts = _label_counts(*_label_pair(y_true, y_pred), average, pos_label,
                                _one_hot_classes(y_true, labels, average))

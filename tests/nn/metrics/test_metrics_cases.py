@@ -266,3 +266,14 @@ def test_compiled_label_metrics_of_nan_outputs_are_nan_and_do_not_stop_fit():
     model[0].weight.data[...] = np.nan  # a diverged model
     scores = model.evaluate(x, y, verbose=0, return_dict=True)
     assert all(np.isnan(value) for value in scores.values()), scores
+
+
+def test_soft_true_rows_and_repeated_labels_are_refused_as_in_scikit_learn():
+    with pytest.raises(ValueError, match=r"y_true of shape \(2, 2\) holds rows that are not "
+                                         r"one-hot"):
+        m.accuracy([[0.6, 0.4], [0.3, 0.7]], [0, 1])
+    assert m.accuracy(np.eye(3), [0, 1, 2]) == 1.0
+    for metric in (m.confusion_matrix, m.precision, m.recall, m.f1_score):
+        kwargs = {} if metric is m.confusion_matrix else {"average": None}
+        with pytest.raises(ValueError, match=r"labels must be distinct, got \[0, 1, 1\]"):
+            metric([0, 1, 1], [0, 1, 0], labels=[0, 1, 1], **kwargs)
