@@ -10,7 +10,9 @@ as Keras averages: its class weights still apply inside l_i.
 
 `class_weight` {class index: weight} gives each training sample the weight of its class (1
 for a class it does not name), read from integer labels, an (N, 1) column of them, or one-hot
-rows; with `sample_weight` too, the two multiply. Metrics are not weighted (Keras' `metrics=`
+rows; soft targets (label smoothing) count for their nearest class, 0/1 probabilities rounded
+and rows by their largest entry, as Keras reads them. With `sample_weight` too, the two
+multiply (Keras 3 refuses the pair). Metrics are not weighted (Keras' `metrics=`
 are not either).
 """
 import numbers
@@ -121,16 +123,23 @@ def class_labels(y, who):
             raise ValueError(f"{who}: class_weight needs one class per sample, got integer "
                              f"targets of shape {y.shape} (a label per element: weigh the "
                              "elements with sample_weight of that shape instead)")
-        if not (np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()):
-            raise ValueError(f"{who}: class_weight needs one class per sample: integer labels "
-                             f"or one-hot rows, got (N, {y.shape[1]}) targets that are not "
-                             "one-hot (multi-label targets take sample_weight)")
-        return y.argmax(axis=1)
+        one_hot = np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()
+        smoothed = y.dtype.kind == "f" and (y >= 0).all() and np.allclose(y.sum(axis=1), 1)
+        if not (one_hot or smoothed):
+            raise ValueError(f"{who}: class_weight needs one class per sample: integer labels, "
+                             f"one-hot (or label-smoothed) rows, got (N, {y.shape[1]}) targets "
+                             "that are neither (multi-label targets take sample_weight)")
+        return y.argmax(axis=1)  # (a smoothed row's class: its largest entry, as Keras)
     if y.ndim != 1:
         raise ValueError(f"{who}: class_weight needs one class per sample, got targets of "
                          f"shape {y.shape} (per-element weights are not supported)")
-    if y.dtype.kind == "f" and not (np.isfinite(y).all() and (y == np.round(y)).all()):
-        raise ValueError(f"{who}: class_weight needs class labels, got non-integer targets")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(f"{who}: class_weight needs class labels, got NaN or infinite targets")
+    if y.dtype.kind == "f" and (y != np.round(y)).any():
+        if not ((y >= 0) & (y <= 1)).all():
+            raise ValueError(f"{who}: class_weight needs class labels, got non-integer "
+                             "targets outside [0, 1]")
+        y = np.round(y)  # soft binary targets (label smoothing): the nearer class, as Keras
     return y.astype(np.int64)
 
 

@@ -229,11 +229,11 @@ def test_class_weight_needs_one_class_per_sample():
     model = _model(2)
     model.compile(optimizer="sgd", loss="binary_crossentropy")
     multi_label = np.array([[1, 1], [0, 1], [1, 0], [0, 0]], dtype=np.float64)
-    with pytest.raises(ValueError, match="not one-hot.*multi-label targets take sample_weight"):
+    with pytest.raises(ValueError, match="neither.*multi-label targets take sample_weight"):
         model.fit(x, multi_label, class_weight={0: 2.0}, verbose=0)
     model.compile(optimizer="sgd", loss="mse")
-    with pytest.raises(ValueError, match="non-integer targets"):
-        model.fit(x, np.full((4, 1), 0.5), class_weight={0: 2.0}, verbose=0)
+    with pytest.raises(ValueError, match="non-integer targets outside"):
+        model.fit(x, np.full((4, 1), 1.5), class_weight={0: 2.0}, verbose=0)
 
 
 def test_a_loss_returning_only_the_batch_s_loss_cannot_be_weighted():
@@ -325,3 +325,18 @@ def test_weights_of_each_step_of_a_sequence_as_keras_3(mask_zero, jit):
     with pytest.raises(ValueError, match="class_weight needs one class per sample.*weigh the "
                                          "elements with sample_weight"):
         model.fit(x, y, class_weight={0: 2.0}, verbose=0)
+
+
+def test_class_weight_reads_label_smoothed_and_soft_binary_targets_as_keras():
+    from nn.training.sample_weights import class_weights_of
+    weights = {0: 0.5, 1: 2.0, 2: 3.0}
+    smoothed = np.array([[0.9, 0.05, 0.05], [0.05, 0.05, 0.9], [0.05, 0.9, 0.05]])
+    np.testing.assert_array_equal(class_weights_of(smoothed, weights, "fit"), [0.5, 3.0, 2.0])
+    soft = np.array([0.1, 0.9, 0.8, 0.2], np.float32).reshape(-1, 1)
+    np.testing.assert_array_equal(class_weights_of(soft, weights, "fit"), [0.5, 2, 2, 0.5])
+    with pytest.raises(ValueError, match="non-integer targets outside"):
+        class_weights_of(np.array([0.5, 2.7]), weights, "fit")
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        class_weights_of(np.array([0.0, np.nan]), weights, "fit")
+    with pytest.raises(ValueError, match="neither"):  # multi-label rows: sample_weight
+        class_weights_of(np.array([[1, 1, 0], [0, 1, 0]]), weights, "fit")
