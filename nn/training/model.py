@@ -211,12 +211,37 @@ class Model(Module, KerasWeights):
             self.compiled_metrics = self.compiled_loss.flat_metrics
             self._bind_optimizer()
             return
+        # Keras' dicts keyed by the output's name, for a model of one output
+        loss, metrics, weighted_metrics = (self._of_the_output(value, what) for value, what in (
+            (loss, "loss"), (metrics, "metrics"), (weighted_metrics, "weighted_metrics")))
         self.compiled_loss = resolve_loss(loss)
         self.compiled_loss.weight = weight
         unweighted = resolve_metrics(metrics, independent_outputs=self.compiled_loss.independent)
         self.compiled_metrics = unweighted + resolve_weighted_metrics(weighted_metrics,
                                                                       unweighted)
         self._bind_optimizer()
+
+    def _of_the_output(self, value, what):
+        """compile's `value`, or for a dict keyed by the one output's name (Keras' form for
+        several outputs, which it takes for one too), the entry for it."""
+        if not isinstance(value, dict):
+            return value
+        names = self._output_names()
+        if len(value) != 1 or next(iter(value)) not in names:
+            raise ValueError(f"compile: the {what} dict's keys {sorted(map(str, value))} do not "
+                             f"correspond to any model output; this model has one output, "
+                             f"named {names[0]!r}: give {what} for it alone, or keyed by that "
+                             "name")
+        return next(iter(value.values()))
+
+    def _output_names(self):
+        """The names the one output goes by: those of the layer making it (its Keras name,
+        the name summary() shows, and the key the model holds it under)."""
+        held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
+        if not held:
+            return ["output"]
+        key, layer = held[-1]
+        return [keras_name(layer) or key, layer_names(self._modules)[key], key]
 
     def _bind_optimizer(self):
         """Bind the model's parameters (those lazily sized layers have made so far) to an

@@ -592,3 +592,17 @@ def test_zero_initialized_logits_are_not_taken_for_probabilities():
     model.compile(optimizer="sgd", loss="binary_crossentropy")
     history = model.fit(x, y, batch_size=8, epochs=3, verbose=0)
     assert history.history["loss"][0] < 0.7
+
+
+def test_a_model_of_one_output_takes_keras_dicts_keyed_by_its_name():
+    import nn.keras as keras
+    model = keras.Sequential([keras.Input(shape=(4,)),
+                              keras.layers.Dense(2, activation="softmax", name="out")])
+    model.compile("adam", {"out": "sparse_categorical_crossentropy"},
+                  metrics={"out": ["accuracy"]}, weighted_metrics={"out": ["accuracy"]})
+    x, y = np.ones((6, 4), np.float32), np.array([0, 1, 0, 1, 1, 0])
+    assert set(model.fit(x, y, epochs=1, verbose=0).history) == {
+        "loss", "accuracy", "weighted_accuracy"}
+    with pytest.raises(ValueError, match=r"the metrics dict's keys \['outs'\] do not correspond "
+                                         r"to any model output; .* named 'out'"):
+        model.compile("adam", "sparse_categorical_crossentropy", metrics={"outs": ["accuracy"]})
