@@ -39,7 +39,8 @@ class EarlyStopping(Callback):
         if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
-            self.best_weights = self.model.state_dict()  # even if nothing ever improves
+            # even if nothing ever improves (Keras: this epoch is then the best one)
+            self.best_weights, self.best_epoch = self.model.state_dict(), epoch
         self.wait += 1
         if self.monitor.improves(current, self.best):
             self.best, self.best_epoch = current, epoch

@@ -73,6 +73,17 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert not same_state(model.state_dict(), script.weights[3])
 
 
+def test_early_stopping_names_the_epoch_it_restores_when_nothing_improves():
+    x, y = linear_data()
+    model = regression_model()
+    script = ScriptedLogs("val_loss", [3.0, 2.0, math.nan, math.nan, math.nan])
+    stop = EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True,
+                         start_from_epoch=2)
+    model.fit(x, y, epochs=5, batch_size=8, callbacks=[script, stop], verbose=0)
+    assert stop.stopped_epoch == 3 and stop.best_epoch == 2  # the weights it kept: epoch 2's
+    assert same_state(model.state_dict(), script.weights[2])
+
+
 def test_early_stopping_restores_the_best_weights_also_at_the_last_epoch():
     x, y = linear_data()
     model = regression_model()
