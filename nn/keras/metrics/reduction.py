@@ -77,7 +77,11 @@ class MeanMetricWrapper(Mean):
         except ValueError as exc:  # (the function's own words, with the metric and shapes)
             raise shape_error(self, y_true, y_pred, sample_weight, f": {exc}") from None
         if not self._values_fit(values, y_pred, sample_weight):
-            raise shape_error(self, y_true, y_pred, sample_weight)
+            one_sample = y_pred.ndim == 1 and values.ndim == 0  # (Keras' rule for 1-D data)
+            raise shape_error(self, y_true, y_pred, sample_weight, (
+                ": a 1-D pair is one sample of that many values (Keras' rule), so its "
+                "sample_weight is one number; give (N, 1) arrays for N samples of one value")
+                if one_sample else "")
         super().update_state(values, sample_weight=sample_weight)
 
     def _values_fit(self, values, y_pred, sample_weight):

@@ -381,3 +381,14 @@ def test_states_add_up_across_pieces_of_the_data():
             assert mine.aggregation == "sum"
             mine.assign_add(other)
         np.testing.assert_allclose(halves[0].result(), whole.result(), rtol=1e-6)
+
+
+def test_weights_for_a_one_d_pair_name_keras_one_sample_rule():
+    from nn.keras import metrics as keras_metrics
+    y = np.arange(5.0)
+    with pytest.raises(ValueError, match=r"a 1-D pair is one sample of that many values.*give "
+                                         r"\(N, 1\) arrays"):
+        keras_metrics.MeanSquaredError().update_state(y, y + 1, sample_weight=np.ones(5))
+    metric = keras_metrics.MeanSquaredError()
+    metric.update_state(y[:, None], y[:, None] + 1, sample_weight=np.ones(5))
+    assert float(metric.result()) == 1.0
