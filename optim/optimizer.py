@@ -135,7 +135,13 @@ def grad_array(p):
     g = p.grad
     if g is None:
         return None
-    return g.data if isinstance(g, Variable) else g
+    g = g.data if isinstance(g, Variable) else g
+    if not (hasattr(g, "shape") and hasattr(g, "dtype")):  # (a list set by hand)
+        name = f"{p.name!r} " if p.name else ""
+        raise TypeError(f"the gradient of parameter {name}of shape {tuple(p.shape)} is a "
+                        f"{type(g).__name__}; a gradient is an array (or a Variable) of the "
+                        f"parameter's shape")
+    return g
 
 
 class Optimizer:

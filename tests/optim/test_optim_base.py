@@ -563,3 +563,13 @@ def test_a_param_group_without_params_is_named():
     opt = optim.SGD(make_params(), lr=0.1)
     with pytest.raises(ValueError, match=r"SGD: a param group needs a 'params' entry.*\['lr'\]"):
         opt.add_param_group({"lr": 0.5})
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Adam])
+def test_a_gradient_set_by_hand_as_a_list_is_named(cls):
+    p = Parameter(np.ones(3), name="w")
+    opt = cls([p], lr=0.1)
+    p.grad = [1.0, 1.0, 1.0]
+    with pytest.raises(TypeError, match=r"the gradient of parameter 'w' of shape \(3,\) is a "
+                                        r"list; a gradient is an array"):
+        opt.step()
