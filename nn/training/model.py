@@ -19,6 +19,7 @@ import contextlib
 import functools
 import inspect
 import sys
+import weakref
 
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.capture import capture
@@ -252,6 +253,7 @@ class Model(Module, KerasWeights):
         params = list(self.parameters())
         if params:
             self.optimizer.bind(params)
+            _BOUND_BY[self.optimizer] = weakref.ref(self)
         return bool(params)
 
     # ----- several inputs or outputs (a functional model's) -----
@@ -775,10 +777,22 @@ def _start_sampler_epoch(batches, epoch, first=False):
 
 
 
+# optimizer -> a weak reference to the model whose compile bound its parameters (kept
+# beside the optimizer, not on it, so that it still pickles)
+_BOUND_BY = weakref.WeakKeyDictionary()
+
+
 def _check_holds_own(optimizer, model):
-    """Refuse an optimizer that updates parameters none of which are the model's: one
-    compiled into another model before (its fit would step that model's weights and train
-    nothing here; Keras refuses it too)."""
+    """Refuse an optimizer compiled into another model, or updating parameters none of which
+    are the model's (one made for another model): fit would step that model's weights and
+    train nothing here, or only the part the two share. Keras refuses it too."""
+    owner = _BOUND_BY.get(optimizer)
+    owner = owner() if owner is not None else None
+    if owner is not None and owner is not model:
+        raise ValueError(
+            f"compile: this {type(optimizer).__name__} was compiled into another model (a "
+            f"{type(owner).__name__}), whose parameters it updates; an optimizer serves the "
+            f"parameters it was built with: give each model a new one")
     own = {id(p) for p in model.parameters()}
     held = [p for group in optimizer.param_groups for p in group["params"]]
     if not any(id(p) in own for p in held):

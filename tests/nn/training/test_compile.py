@@ -40,10 +40,13 @@ def test_an_optimizer_compiled_into_another_model_is_refused_as_in_keras():
     shared = optim.Adam(lr=0.1)
     first, second = (nn.Sequential(nn.Linear(4, 1)) for _ in range(2))
     first.compile(optimizer=shared, loss="mse")
-    with pytest.raises(ValueError, match=r"compile: this Adam updates 2 parameters, none of "
-                                         r"them this model's.*give each model a new one"):
+    with pytest.raises(ValueError, match=r"compile: this Adam was compiled into another model "
+                                         r"\(a Sequential\).*give each model a new one"):
         second.compile(optimizer=shared, loss="mse")  # its fit would train nothing
-    with pytest.raises(ValueError, match="none of them this model's"):
+    with pytest.raises(ValueError, match="compiled into another model"):  # its head not
+        nn.Sequential(first, nn.Linear(1, 1)).compile(optimizer=shared, loss="mse")
+    with pytest.raises(ValueError, match=r"this SGD updates 2 parameters, none of them this "
+                                         r"model's"):
         second.compile(optimizer=optim.SGD(first.parameters(), lr=0.1), loss="mse")
     first.compile(optimizer=shared, loss="mae")  # recompiling its own model is fine
     before = first[0].weight.data.copy()
