@@ -3,7 +3,7 @@ import warnings
 
 from autograd.backend import as_array, get_array_module, scatter_add
 from autograd.capture import CaptureError, capturing
-from autograd.function import Function, call_op
+from autograd.function import Function, call_op, modified_error
 from autograd.ops.validation import real_scalar
 from autograd.spec import Spec
 from autograd.variable import Variable, as_variable, mark_modified, wrap
@@ -37,13 +37,22 @@ class EmbeddingLookup(Function):
         grad = EmbeddingGrad(weight.shape, self.padding_idx, self.scale_grad_by_freq)
         return call_op(grad, gy, index), None
 
+    def check_saved(self):
+        """Backward reads the indices, not the table's values (only its shape) nor the
+        rows looked up: a table changed in place after the lookup (max_norm's renorm at a
+        later lookup, an optimizer step) leaves this gradient right, as in PyTorch."""
+        index = self.inputs[1]
+        if index._version > self.recorded_at:
+            raise modified_error(self, index, "input")
+
     backward_data = backward  # written for both
 
 
 class EmbeddingGrad(Function):
     """gW = zeros(shape) with gy's rows added at `index` (repeats accumulate), each row then
     times its weight w: 0 for padding_idx, 1 / (times picked) with scale_grad_by_freq, else
-    1; linear in gy: d/dgy = the lookup of w ggW."""
+    1; d/dgy = the lookup of ggW with the padding row zeroed (PyTorch's, which leaves the
+    frequency scale out: the lookup's backward applies it once)."""
 
     checked_through = "EmbeddingLookup"
 
@@ -73,15 +82,19 @@ class EmbeddingGrad(Function):
         return weights
 
     def backward(self, ggw):
-        row_weights = self._row_weights(self.inputs[1].data, ggw.dtype)
-        if row_weights is not None:
-            ggw = ggw * wrap(row_weights, False)
+        # PyTorch's double backward: the padding row masked, the frequency scale not applied
+        # (the lookup's own backward applies it, once, on the way to the table)
+        if self.padding_idx is not None:
+            keep = get_array_module(ggw.data).ones((self.shape[0], 1), ggw.dtype)
+            keep[self.padding_idx] = 0
+            ggw = ggw * wrap(keep, False)
         return EmbeddingLookup()(ggw, self.inputs[1]), None
 
 
 def _renorm_rows(weight, index, max_norm, norm_type):
     """Scale, in place, each row of weight that index picks whose norm_type-norm exceeds
-    max_norm to max_norm (PyTorch's embedding_renorm_, its 1e-7 included)."""
+    max_norm to max_norm (PyTorch's embedding_renorm_, its 1e-7 included); returns whether
+    any row changed."""
     xp = get_array_module(weight)
     rows = xp.unique(index)
     norms = xp.linalg.norm(weight[rows], ord=norm_type, axis=1)
@@ -89,6 +102,7 @@ def _renorm_rows(weight, index, max_norm, norm_type):
     if over.any():
         rows, norms = rows[over], norms[over]
         weight[rows] *= (max_norm / (norms + 1e-7))[:, None].astype(weight.dtype)
+    return bool(over.any())
 
 
 def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -129,8 +143,8 @@ def _renorm(weight, indices, max_norm, norm_type):
     norm_type = real_scalar(norm_type, "norm_type", "embedding")
     if indices.size and (indices.data.min() < 0 or indices.data.max() >= weight.shape[0]):
         return  # (the lookup names the index out of range)
-    _renorm_rows(weight.data, indices.data, max_norm, norm_type)
-    mark_modified(weight)
+    if _renorm_rows(weight.data, indices.data, max_norm, norm_type):
+        mark_modified(weight)  # (only then: an op that saved the table read other values)
 
 
 def _warn_dense_once():

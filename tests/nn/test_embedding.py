@@ -172,14 +172,6 @@ def test_scale_grad_by_freq_divides_each_row_by_its_picks_as_torch():
     expected /= np.maximum(np.bincount(indices.ravel(), minlength=5), 1)[:, None]
     expected[4] = 0
     np.testing.assert_allclose(weight.grad.data, expected, rtol=1e-12)
-    # the gradient is linear in gy: its own derivative looks up the same row weights
-    g = Variable(gy)
-    (gw,) = ag_grad(F.embedding(indices, weight, padding_idx=4, scale_grad_by_freq=True),
-                    weight, g)
-    r = rng.standard_normal((5, 2))
-    (gw * Variable(r)).sum().backward()
-    np.testing.assert_allclose(g.grad.data, (r * _row_weights(indices, 5, 4))[indices],
-                               rtol=1e-12)
     torch = pytest.importorskip("torch")
     wt = torch.tensor(weight.data, requires_grad=True)
     torch.nn.functional.embedding(torch.tensor(indices), wt, padding_idx=4,
@@ -187,15 +179,39 @@ def test_scale_grad_by_freq_divides_each_row_by_its_picks_as_torch():
     assert_close(weight.grad, wt.grad, tol=1e-12)
 
 
-def ag_grad(y, weight, gy):
+def test_second_order_gradients_with_options_match_torch():
     import autograd as ag
-    return ag.grad([y], [weight], grad_outputs=[gy], create_graph=True)
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    table, r = rng.standard_normal((4, 2)), rng.standard_normal((2, 3, 2))
+    indices = np.array([[0, 0, 1], [2, 0, 1]])  # row 0 picked three times
+    for options in ({"scale_grad_by_freq": True}, {"padding_idx": 1},
+                    {"scale_grad_by_freq": True, "padding_idx": 2}):
+        w = Variable(table.copy())
+        y = F.embedding(indices, w, **options)
+        (g,) = ag.grad((F.tanh(y) * Variable(r)).sum(), w, create_graph=True)
+        (gg,) = ag.grad((g * g).sum(), w)
+        wt = torch.tensor(table.copy(), requires_grad=True)
+        yt = torch.nn.functional.embedding(torch.tensor(indices), wt, **options)
+        (gt,) = torch.autograd.grad((torch.tanh(yt) * torch.tensor(r)).sum(), wt,
+                                    create_graph=True)
+        (ggt,) = torch.autograd.grad((gt * gt).sum(), wt)
+        assert_close(g, gt, tol=1e-12)
+        assert_close(gg, ggt, tol=1e-10)
 
 
-def _row_weights(indices, rows, padding_idx):
-    weights = 1 / np.maximum(np.bincount(indices.ravel(), minlength=rows), 1)[:, None]
-    weights[padding_idx] = 0
-    return weights
+def test_a_table_looked_up_twice_with_max_norm_backpropagates_as_torch():
+    torch = pytest.importorskip("torch")
+    table = np.random.default_rng(6).standard_normal((10, 4)) * 3
+    for max_norm in (100.0, 1.0):  # nothing rescaled, then rows rescaled at each lookup
+        layer = nn.Embedding(10, 4, max_norm=max_norm, _weight=table.copy())
+        theirs = torch.nn.Embedding(10, 4, max_norm=max_norm, _weight=torch.tensor(table))
+        h = layer(np.array([1, 2])) * layer(np.array([2, 4]))
+        h.sum().backward()
+        ht = theirs(torch.tensor([1, 2])) * theirs(torch.tensor([2, 4]))
+        ht.sum().backward()
+        assert_close(layer.weight.grad, theirs.weight.grad, tol=1e-12)
+        assert_close(layer.weight, theirs.weight, tol=1e-12)
 
 
 def test_sparse_is_taken_with_a_dense_gradient_and_the_options_survive_saving(tmp_path):
