@@ -654,6 +654,11 @@ class Parameter(Variable):
                             "lazily sized layer, DeZero's Parameter(None)) is "
                             "nn.UninitializedParameter(); set its .data at the first call")
         super().__init__(data, name=name, requires_grad=requires_grad)
+        if requires_grad and not self.requires_grad:  # (integers get no gradient)
+            raise TypeError(f"Parameter: only floating-point data can require gradients, got "
+                            f"dtype {self.data.dtype} (an optimizer would never update it); "
+                            f"give float data, or requires_grad=False for a constant "
+                            f"(PyTorch refuses it too)")
 
     # A new array for a Parameter (DeZero's `W.data = W.data - lr * W.grad.data`) is an
     # in-place change for the graphs that used the old one: a property, whose reads go

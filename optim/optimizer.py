@@ -531,11 +531,6 @@ def _param_list(params, who):
         if p.creator is not None:
             raise ValueError(f"{who}: can't optimize a non-leaf Variable (it was computed by "
                              "an op)")
-        if p.dtype.kind not in "fc":  # (it would get no gradient: never updated, silently)
-            name = f" {p.name!r}" if p.name else ""
-            raise TypeError(f"{who}: can only optimize floating-point parameters; parameter"
-                            f"{name} of shape {tuple(p.shape)} has dtype {p.dtype} (PyTorch "
-                            f"refuses gradients for it too)")
     return params
 
 

@@ -288,9 +288,12 @@ def test_invalid_params_raise_type_errors():
         optim.SGD([np.ones(3)])
     with pytest.raises(ValueError, match="non-leaf"):
         optim.SGD([p * 2.0])
-    with pytest.raises(TypeError, match=r"floating-point parameters; parameter 'steps' of "
-                                        r"shape \(3,\) has dtype int64"):
-        optim.SGD([Parameter(np.arange(3), name="steps")])  # it would never be updated
+    with pytest.raises(TypeError, match=r"Parameter: only floating-point data can require "
+                                        r"gradients, got dtype int64"):
+        Parameter(np.arange(3))  # an optimizer would never update it (PyTorch refuses it)
+    frozen = Parameter(np.arange(3), requires_grad=False)  # a constant: taken, and skipped
+    optim.SGD([frozen], lr=0.1).step()
+    np.testing.assert_array_equal(frozen.data, [0, 1, 2])
 
 
 def test_optim_does_not_import_nn():
