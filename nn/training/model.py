@@ -193,6 +193,8 @@ class Model(Module, KerasWeights):
                                            "compile")
         jit_compile = jit_choice(jit_compile, run_eagerly)
         outputs = self.several_outputs()
+        if outputs is None:
+            loss_weights = self._of_the_output(loss_weights, "loss_weights")
         weight = loss_weight(loss_weights) if outputs is None else None
         self._captured_update = capture(self._update) if jit_compile else None
         self.run_eagerly = run_eagerly
@@ -225,8 +227,8 @@ class Model(Module, KerasWeights):
     def _of_the_output(self, value, what):
         """compile's `value`, or for a dict keyed by the one output's name (Keras' form for
         several outputs, which it takes for one too), the entry for it."""
-        if not isinstance(value, dict):
-            return value
+        if not isinstance(value, dict) or not value or "class_name" in value:
+            return value  # (none given, or a Keras-serialized object: the resolver's to read)
         names = self._output_names()
         if len(value) != 1 or next(iter(value)) not in names:
             raise ValueError(f"compile: the {what} dict's keys {sorted(map(str, value))} do not "
@@ -783,19 +785,21 @@ _BOUND_BY = weakref.WeakKeyDictionary()
 
 
 def _check_holds_own(optimizer, model):
-    """Refuse an optimizer compiled into another model, or updating parameters none of which
-    are the model's (one made for another model): fit would step that model's weights and
-    train nothing here, or only the part the two share. Keras refuses it too."""
+    """Refuse an optimizer compiled into another model that does not hold all of this one's
+    parameters (a part of that model is fine, as in Keras), or updating parameters none of
+    which are the model's (one made for another model): fit would train nothing here, or
+    only the part the two share. Keras refuses these too."""
     owner = _BOUND_BY.get(optimizer)
     owner = owner() if owner is not None else None
-    if owner is not None and owner is not model:
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if owner is not None and owner is not model and any(
+            id(p) not in held for p in model.parameters()):  # (a part of it is fine: Keras')
         raise ValueError(
             f"compile: this {type(optimizer).__name__} was compiled into another model (a "
             f"{type(owner).__name__}), whose parameters it updates; an optimizer serves the "
             f"parameters it was built with: give each model a new one")
     own = {id(p) for p in model.parameters()}
-    held = [p for group in optimizer.param_groups for p in group["params"]]
-    if not any(id(p) in own for p in held):
+    if not own & held:
         raise ValueError(
             f"compile: this {type(optimizer).__name__} updates {len(held)} parameters, none of "
             f"them this model's (it was compiled into, or made for, another model); an "

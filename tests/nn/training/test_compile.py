@@ -48,6 +48,10 @@ def test_an_optimizer_compiled_into_another_model_is_refused_as_in_keras():
     with pytest.raises(ValueError, match=r"this SGD updates 2 parameters, none of them this "
                                          r"model's"):
         second.compile(optimizer=optim.SGD(first.parameters(), lr=0.1), loss="mse")
+    whole = nn.Sequential(nn.Sequential(nn.Linear(4, 2)), nn.Linear(2, 1))
+    whole_optimizer = optim.Adam(lr=0.1)
+    whole.compile(optimizer=whole_optimizer, loss="mse")
+    whole[0].compile(optimizer=whole_optimizer, loss="mse")  # a part of its model: as Keras
     first.compile(optimizer=shared, loss="mae")  # recompiling its own model is fine
     before = first[0].weight.data.copy()
     first.fit(x, y, epochs=1, verbose=0)
@@ -609,3 +613,6 @@ def test_a_model_of_one_output_takes_keras_dicts_keyed_by_its_name():
     with pytest.raises(ValueError, match=r"the metrics dict's keys \['outs'\] do not correspond "
                                          r"to any model output; .* named 'out'"):
         model.compile("adam", "sparse_categorical_crossentropy", metrics={"outs": ["accuracy"]})
+    model.compile("adam", "sparse_categorical_crossentropy", metrics={},
+                  loss_weights={"out": 2.0})
+    assert model.compiled_loss.weight == 2.0 and model.compiled_metrics == []

@@ -49,12 +49,16 @@ def test_loss_weights_scale_the_gradient_not_the_penalties():
 
 
 @pytest.mark.parametrize("loss_weights, error, match", [
-    ({"dense": 2.0}, TypeError, "as a dict weighs named outputs"),
+    ({"other": 2.0}, ValueError, r"loss_weights dict's keys \['other'\] do not correspond"),
     ([1.0, 2.0], ValueError, "1 loss .* and 2 weights"),
     ("heavy", TypeError, "loss_weights must be a finite number")])
 def test_loss_weights_that_do_not_fit_one_output_are_refused(loss_weights, error, match):
     with pytest.raises(error, match=match):
         _classifier(loss_weights)
+
+
+def test_loss_weights_keyed_by_the_one_output_s_name_are_keras():
+    assert _classifier({"dense": 2.0}).compiled_loss.weight == 2.0
 
 
 def test_loss_weights_are_saved_with_the_model(tmp_path):
