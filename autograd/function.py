@@ -41,11 +41,19 @@ def _singular(function, name):
             f"{'weak references: call them' if name == 'output' else 'Variables'})") from None
 
 
-def _keep_singular(name):
-    """The setter of a subclass's own self.input / self.output (steps 6-12 of the book)."""
+def _singular_property(name):
+    """function.input / .output: a subclass's own (steps 6-12 of the book keep them), read,
+    set and deleted as a plain attribute would be, else the hint of _singular."""
     def store(function, value):
         function.__dict__[name] = value
-    return store
+
+    def forget(function):
+        if function.__dict__.pop(name, _missing) is _missing:
+            raise AttributeError(f"{type(function).__name__!r} object has no attribute {name!r}")
+    return property(lambda function: _singular(function, name), store, forget)
+
+
+_missing = object()
 
 
 class Function:
@@ -205,8 +213,8 @@ class Function:
     # DeZero's early steps keep self.input / self.output: reading them here gives a hint.
     # Properties, not a class __getattr__ (which would cost every attribute read of every
     # op: CPython does not specialize attribute reads on a class that defines one).
-    input = property(lambda self: _singular(self, "input"), _keep_singular("input"))
-    output = property(lambda self: _singular(self, "output"), _keep_singular("output"))
+    input = _singular_property("input")
+    output = _singular_property("output")
 
 
 def call_op(function, *xs):

@@ -88,6 +88,8 @@ def _encoded(obj, arrays, where):
     by index (an array held twice, once)."""
     if obj is None or type(obj) in (bool, str, float):
         return obj
+    if isinstance(obj, int) and not isinstance(obj, bool):  # (x.size: an int subclass)
+        obj = int(obj)
     if type(obj) is int:  # (beyond 64 bits in hex: JSON's decimal has a digit limit)
         return obj if -2**63 <= obj < 2**63 else {"int": hex(obj)}
     if isinstance(obj, Variable):

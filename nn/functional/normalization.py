@@ -185,6 +185,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if positions < 2:
         raise ValueError(f"instance_norm: expected more than 1 spatial element per channel "
                          f"when using the input's statistics, got input shape {tuple(x.shape)}")
+    if (running_mean is None) != (running_var is None):  # (PyTorch's rule)
+        raise ValueError("instance_norm: give running_mean and running_var both, or neither")
     standardize = Standardize(tuple(range(2, x.ndim)), eps)
     y = standardize(x)
     if running_mean is not None or running_var is not None:

@@ -14,6 +14,13 @@ def check_optimizer(optimizer, who):
     return optimizer
 
 
+def _steps_as_ours(optimizer):
+    """Whether the optimizer's step() is rungrad's own (which marks `stepped`), not one of a
+    subclass written elsewhere that need not call it (PyTorch skips those too)."""
+    step = type(optimizer).step
+    return getattr(step, "__module__", "").split(".")[0] in ("optim", "nn")
+
+
 def warn_stepped_first(who):
     warnings.warn(f"{who}: step() was called before the optimizer's step(), which skips the "
                   "schedule's first learning rate; call optimizer.step() first, then the "
@@ -87,7 +94,8 @@ class LRScheduler:
     def step(self, epoch=None):
         """Advance one epoch and write the new lrs into the optimizer. epoch: PyTorch's
         deprecated argument, jumping to that epoch by the closed form (warned)."""
-        if self._step_count == 1 and not self.optimizer.stepped:  # (0: the step in __init__)
+        if self._step_count == 1 and not self.optimizer.stepped and _steps_as_ours(
+                self.optimizer):  # (_step_count 0: the step __init__ takes)
             warn_stepped_first(type(self).__name__)
         self._step_count += 1
         if epoch is not None:

@@ -104,6 +104,11 @@ def test_dezero_habits_that_fail_name_what_to_write():
     kept = Kept()
     y = kept(ag.Variable(np.array(3.0)))
     assert kept.input == 3.0 and kept.output == 9.0 == y.data
+    del kept.input
+    with pytest.raises(AttributeError, match="here it is self.inputs"):
+        _ = kept.input
+    with pytest.raises(AttributeError, match="no attribute 'input'"):
+        del kept.input
 
 
 def test_book_idioms_that_would_go_wrong_are_named():

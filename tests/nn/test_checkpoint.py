@@ -112,3 +112,11 @@ def test_a_damaged_checkpoint_is_named_as_such(tmp_path, tree, members):
             archive.writestr(name, data)
     with pytest.raises(ValueError, match=r"nn.load: .*bad.ckpt (is corrupt|is not a checkpoint)"):
         nn.load(path)
+
+
+def test_an_int_subclass_such_as_a_variables_size_is_saved_as_its_int(tmp_path):
+    import autograd as ag
+    path = tmp_path / "sizes.ckpt"
+    nn.save({"n": ag.Variable(np.zeros((2, 3))).size}, path)
+    loaded = nn.load(path)
+    assert loaded == {"n": 6} and type(loaded["n"]) is int

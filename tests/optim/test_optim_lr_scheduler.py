@@ -419,3 +419,21 @@ def test_a_plateau_scheduler_is_refused_where_it_cannot_be_stepped_in_turn():
         sch.ChainedScheduler([sch.ConstantLR(opt, 0.5, 2), plateau])
     with pytest.raises(ValueError, match=r"SequentialLR: ReduceLROnPlateau \(index 0\)"):
         sch.SequentialLR(opt, [plateau, sch.ConstantLR(opt, 0.5, 2)], milestones=[2])
+
+
+def test_the_stepped_first_warning_spares_a_step_written_elsewhere():
+    import warnings
+
+    class Plain(optim.SGD):  # a step of its own, which need not call rungrad's
+        def step(self, closure=None):
+            for p in self.param_groups[0]["params"]:
+                p.data -= self.param_groups[0]["lr"] * p.grad
+
+    p = Parameter(np.ones(2))
+    opt = Plain([p], lr=0.1)
+    scheduler = sch.StepLR(opt, 2)
+    p.grad = np.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.step()
+        scheduler.step()
