@@ -225,7 +225,6 @@ def call_op(function, *xs):
     return function.forward(*xs)
 
 
-
 # shared, never built per op: needs_input_grad of one input (which must want a gradient for
 # anything to be recorded) and of two that both want one, nearly every recorded op
 _ONE_NEEDED, _BOTH_NEEDED = (True,), (True, True)
