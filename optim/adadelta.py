@@ -1,7 +1,7 @@
 """Adadelta: step sizes from running averages of squared gradients and updates."""
 from autograd.blocks import in_blocks
 
-from .optimizer import Optimizer, check_nonnegative, check_unit_interval
+from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
 
 
 class Adadelta(Optimizer):
@@ -18,9 +18,10 @@ class Adadelta(Optimizer):
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0,
-                 *, maximize=False, foreach=None):
+                 *, maximize=False, foreach=None, capturable=False, differentiable=False):
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize, foreach=foreach)
+                        maximize=maximize, foreach=foreach,
+                        **pytorch_flags(self._who, differentiable, capturable=capturable))
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

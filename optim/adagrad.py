@@ -1,7 +1,7 @@
 """Adagrad: per-coordinate step sizes from the running sum of squared gradients."""
 from autograd.blocks import in_blocks
 
-from .optimizer import Optimizer, check_nonnegative
+from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
 
 class Adagrad(Optimizer):
@@ -22,10 +22,12 @@ class Adagrad(Optimizer):
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
-                 initial_accumulator_value=0.0, eps=1e-10, *, maximize=False, foreach=None):
+                 initial_accumulator_value=0.0, eps=1e-10, *, maximize=False, foreach=None,
+                 differentiable=False, fused=None):
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
-                        maximize=maximize, foreach=foreach)
+                        maximize=maximize, foreach=foreach,
+                        **pytorch_flags(self._who, differentiable, fused=fused))
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

@@ -3,7 +3,7 @@ import math
 
 from autograd.blocks import in_blocks
 
-from .optimizer import Optimizer, check_nonnegative, check_unit_interval
+from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
 
 
 class AdamFamily(Optimizer):
@@ -75,12 +75,15 @@ class Adam(DecoupledDecayOption, AdamFamily):
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None,
+                 capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=None):
         decoupled = self.decoupled_weight_decay if decoupled_weight_decay is None \
             else bool(decoupled_weight_decay)
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
-                        decoupled_weight_decay=decoupled)
+                        decoupled_weight_decay=decoupled,
+                        **pytorch_flags(self._who, differentiable,
+                                        capturable=capturable, fused=fused))
         super().__init__(params, defaults)
 
     def _init_state(self, xp, w, group):
@@ -144,6 +147,8 @@ class AdamW(Adam):
     decoupled_weight_decay = True  # (also what a group saved without the key takes)
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                 weight_decay=1e-2, amsgrad=False, *, maximize=False, foreach=None):
+                 weight_decay=1e-2, amsgrad=False, *, maximize=False, foreach=None,
+                 capturable=False, differentiable=False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize, foreach=foreach)
+                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                         capturable=capturable, differentiable=differentiable, fused=fused)

@@ -2,6 +2,7 @@
 from autograd.blocks import in_blocks
 
 from .adam import AdamFamily, as_betas, update_first_moment
+from .optimizer import pytorch_flags
 
 
 class Adamax(AdamFamily):
@@ -18,9 +19,10 @@ class Adamax(AdamFamily):
     """
 
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                 *, maximize=False, foreach=None):
+                 *, maximize=False, foreach=None, capturable=False, differentiable=False):
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
-                        maximize=maximize, foreach=foreach)
+                        maximize=maximize, foreach=foreach,
+                        **pytorch_flags(self._who, differentiable, capturable=capturable))
         super().__init__(params, defaults)
 
     def _init_state(self, xp, w, group):

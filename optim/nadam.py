@@ -2,7 +2,7 @@
 from autograd.blocks import in_blocks
 
 from .adam import AdamFamily, DecoupledDecayOption, as_betas, update_moments
-from .optimizer import check_nonnegative
+from .optimizer import check_nonnegative, pytorch_flags
 
 
 class NAdam(DecoupledDecayOption, AdamFamily):
@@ -34,11 +34,12 @@ class NAdam(DecoupledDecayOption, AdamFamily):
 
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
-                 foreach=None):
+                 foreach=None, capturable=False, differentiable=False):
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
-                        foreach=foreach)
+                        foreach=foreach, **pytorch_flags(self._who, differentiable,
+                                                         capturable=capturable))
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

@@ -130,6 +130,21 @@ def _refuse_dezero_arguments(who, args, kwargs, names):
                         f"{who}(model.parameters(), lr={kwargs['alpha']!r})")
 
 
+def pytorch_flags(who, differentiable=False, **flags):
+    """PyTorch's differentiable and, where the optimizer takes them, capturable and fused,
+    kept as group settings (PyTorch's state_dict has them). The update is the same whatever
+    they say: NumPy has no fused kernels (a small group already runs as one flat update,
+    optim/foreach.py), and autograd.capture replays any step; differentiable=True, backprop
+    through the update itself, is refused, as the update runs on arrays."""
+    if differentiable:
+        raise ValueError(f"{who}: differentiable=True (backpropagating through the update) "
+                         "is not supported: the update runs on arrays")
+    for name, value in flags.items():
+        if value not in (None, True, False):
+            raise ValueError(f"{who}: {name} must be True, False or None, got {value!r}")
+    return {"differentiable": False, **flags}
+
+
 def grad_array(p):
     """The gradient of `p` as an array, or None (a Variable's grad is a Variable)."""
     g = p.grad

@@ -4,6 +4,7 @@ import math
 from autograd.blocks import in_blocks
 
 from .adam import AdamFamily, DecoupledDecayOption, as_betas, update_moments
+from .optimizer import pytorch_flags
 
 
 class RAdam(DecoupledDecayOption, AdamFamily):
@@ -23,10 +24,12 @@ class RAdam(DecoupledDecayOption, AdamFamily):
     """
 
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                 decoupled_weight_decay=False, *, maximize=False, foreach=None):
+                 decoupled_weight_decay=False, *, maximize=False, foreach=None,
+                 capturable=False, differentiable=False):
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize,
-                        foreach=foreach)
+                        foreach=foreach, **pytorch_flags(self._who, differentiable,
+                                                         capturable=capturable))
         super().__init__(params, defaults)
 
     def _init_state(self, xp, w, group):

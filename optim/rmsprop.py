@@ -1,7 +1,7 @@
 """RMSprop: divide the gradient by a running RMS of recent gradients."""
 from autograd.blocks import in_blocks
 
-from .optimizer import Optimizer, check_nonnegative
+from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
 
 def _rmsprop_block(xp, w, g, v, a, buf, h):
@@ -47,10 +47,12 @@ class RMSprop(Optimizer):
     _block = staticmethod(_rmsprop_block)  # the rule on one block (Keras' RMSprop has its own)
 
     def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0,
-                 momentum=0.0, centered=False, *, maximize=False, foreach=None):
+                 momentum=0.0, centered=False, *, maximize=False, foreach=None,
+                 capturable=False, differentiable=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize,
-                        foreach=foreach)
+                        foreach=foreach, **pytorch_flags(self._who, differentiable,
+                                                         capturable=capturable))
         super().__init__(params, defaults)
 
     def _validate(self, hyper):

@@ -1,7 +1,7 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
 from autograd.blocks import in_blocks
 
-from .optimizer import Optimizer, check_nonnegative
+from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
 
 class SGD(Optimizer):
@@ -18,10 +18,12 @@ class SGD(Optimizer):
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0,
-                 weight_decay=0.0, nesterov=False, *, maximize=False, foreach=None):
+                 weight_decay=0.0, nesterov=False, *, maximize=False, foreach=None,
+                 differentiable=False, fused=None):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
-                        foreach=foreach)
+                        foreach=foreach, **pytorch_flags(self._who, differentiable,
+                                                         fused=fused))
         # checked once, as PyTorch does: a group edited later (dampening set under Nesterov)
         # still trains, and its saved state must load again
         if nesterov and (momentum <= 0 or dampening != 0):

@@ -149,7 +149,8 @@ def test_invalid_hyperparameters_raise_errors_naming_optimizer_and_value(name, h
 
 def test_defaults_are_pytorchs():
     p = [Parameter(np.zeros(2))]
-    common = dict(betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, maximize=False, foreach=None)
+    common = dict(betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, maximize=False, foreach=None,
+                  capturable=False, differentiable=False)
     assert optim.NAdam(p).defaults == dict(common, lr=2e-3, momentum_decay=4e-3,
                                            decoupled_weight_decay=False)
     assert optim.RAdam(p).defaults == dict(common, lr=1e-3, decoupled_weight_decay=False)

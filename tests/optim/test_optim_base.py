@@ -28,7 +28,7 @@ def test_defaults_are_pytorchs():
     p = make_params()
     assert optim.SGD(p).defaults == dict(lr=1e-3, momentum=0.0, dampening=0.0,
                                          weight_decay=0.0, nesterov=False, maximize=False,
-                                         foreach=None)
+                                         foreach=None, differentiable=False, fused=None)
     assert optim.Adam(p).defaults["lr"] == 1e-3
     assert optim.Adam(p).defaults["betas"] == (0.9, 0.999)
     assert optim.AdamW(p).defaults["weight_decay"] == 1e-2
@@ -576,3 +576,26 @@ def test_a_gradient_set_by_hand_as_a_list_is_named(cls):
     with pytest.raises(TypeError, match=r"the gradient of parameter 'w' of shape \(3,\) is a "
                                         r"list; a gradient is an array"):
         opt.step()
+
+
+def test_pytorch_s_flags_are_group_settings_and_differentiable_is_refused():
+    torch = pytest.importorskip("torch")
+    for name in ("SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "NAdam",
+                 "RAdam"):  # the same group keys as PyTorch's, so state dicts cross over
+        ours = getattr(optim, name)(make_params()).state_dict()["param_groups"][0]
+        theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(2))])
+        assert set(ours) == set(theirs.state_dict()["param_groups"][0]), name
+    fused = optim.AdamW(make_params(), lr=0.1, fused=True)  # nanoGPT's: the same update
+    plain = optim.AdamW(make_params(), lr=0.1)
+    assert fused.defaults["fused"] is True
+    for opt in (fused, plain):
+        for p in opt.param_groups[0]["params"]:
+            p.grad = np.ones_like(p.data)
+        opt.step()
+    for p, q in zip(fused.param_groups[0]["params"], plain.param_groups[0]["params"]):
+        np.testing.assert_array_equal(p.data, q.data)
+    with pytest.raises(ValueError, match=r"Adam: differentiable=True \(backpropagating "
+                                         r"through the update\) is not supported"):
+        optim.Adam(make_params(), differentiable=True)
+    with pytest.raises(ValueError, match="SGD: fused must be True, False or None, got 'yes'"):
+        optim.SGD(make_params(), lr=0.1, fused="yes")
