@@ -81,8 +81,9 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
 
     f: takes Variables, returns a Variable or a sequence of them. inputs: Variables or
     arrays; integer/boolean ones are passed through and must receive no gradient.
-    grad_outputs: upstream gradients (default: seeded random normal). mode: 'full' (the
-    default) checks every element, 'fast' FAST_DIRECTIONS random directions per input
+    grad_outputs: upstream gradients (default: seeded random, entries of size 0.5 to 1.5,
+    either sign). mode: 'full' (the default) checks every element, 'fast' FAST_DIRECTIONS
+    random directions per input
     (v·grad against a central difference along v: quicker, but a wrong gradient of a few
     elements of a large input may pass), 'auto' picks 'fast' for inputs above
     FAST_MODE_THRESHOLD elements. Tolerances are loosened for float32/float16 inputs,
@@ -161,6 +162,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     xs = [_leaf(a) for a in arrays]
     analytic = _input_grads(f, xs, upstream, create_graph=False)
     _check_upstream_kept(who, upstream, given)
+    _check_inputs_kept(who, xs, arrays, labels)
     _check_grad_types(who, xs, analytic, labels)
     objective = _Objective(f, arrays, upstream, with_graph)
     entries = []
@@ -172,13 +174,14 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
             entries += _directional_entries(objective, i, g, labels[i], eps, rng)
         else:
             entries += _elementwise_entries(objective, i, g, labels[i], eps)
-    atol, rtol = _tolerances(atol, rtol, arrays, entries)
+    atols, rtol = _tolerances(atol, rtol, arrays, entries)
     try:
-        _raise_on_mismatch(who, entries, atol, rtol)
+        _raise_on_mismatch(who, entries, atols, rtol)
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
         raise _with_rounding_note(mismatch, objective, eps, atol) from None
     if not with_graph:
+        atol = max(atols.values(), default=atol)  # (analytic against analytic: one scale)
         tolerances = atol, rtol
         _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels,
                                                  tolerances), atol, rtol, _PARTIAL)
@@ -225,6 +228,17 @@ def _name_randomness_near(who, f, arrays):
         raise
     except Exception:  # (off its domain: the mismatch stands as it is)
         return
+
+
+def _check_inputs_kept(who, xs, arrays, labels):
+    """f and its backprop must leave their inputs as they were: a backward writing into
+    `self.inputs[k].data` (`d **= 2` where a copy was meant) corrupts a parameter at every
+    step, and the numerical side, which runs on copies, would never see it."""
+    for x, before, label in zip(xs, arrays, labels):
+        if not np.array_equal(to_cpu(x.data), to_cpu(before), equal_nan=True):
+            raise GradcheckError(f"{who}: f or its backprop changed {label} in place (a "
+                                 "backward or forward writing into an input's array: "
+                                 "`x.data **= 2`, `out=` an input); compute into a new array")
 
 
 def _check_upstream_kept(who, upstream, given):
@@ -348,18 +362,21 @@ def _raise_on_mismatch(who, entries, atol, rtol, wording=_NUMERICAL):
     bad = []
     for label, idx, a, n in entries:
         err = abs(a - n)
-        if not err <= atol + rtol * abs(n):  # `not <=` also catches NaN
+        tol = atol[label] if isinstance(atol, dict) else atol
+        if not err <= tol + rtol * abs(n):  # `not <=` also catches NaN
             scale = max(abs(a), abs(n))
             rel = err / scale if scale > 0 else float("inf")
-            excess = err / (atol + rtol * abs(n))
+            excess = err / (tol + rtol * abs(n))
             bad.append((excess if excess == excess else np.inf, (label, idx, a, n, rel)))
     if not bad:
         return
     bad.sort(key=lambda item: -item[0])
     worst = [entry for _, entry in bad[:_WORST_SHOWN]]
     disagreement, value, reference = wording
+    shown = (", ".join(f"{label} {tol:g}" for label, tol in atol.items())
+             if isinstance(atol, dict) else f"{atol:g}")
     lines = [f"{who}: {disagreement} in {len(bad)} of {len(entries)} checked entries "
-             f"(atol={atol:g}, rtol={rtol:g}); worst first:"]
+             f"(atol={shown}, rtol={rtol:g}); worst first:"]
     for label, idx, a, n, rel in worst:
         lines.append(f"  {label}, index {idx}: {value} {a:.6e}, {reference} {n:.6e}, "
                      f"relative error {rel:.2e}")
@@ -379,18 +396,25 @@ def _check_grad_types(who, xs, grads, labels):
 
 
 def _tolerances(atol, rtol, arrays, entries):
-    """Backprop in float32 (or float16) cannot match float64 numerics to float64 accuracy:
-    the relative tolerance gets the floor 10 sqrt(eps), the absolute one 100 eps times the
-    largest numerical derivative (the rounding a float32 sum of terms of that size makes),
-    so that a small element is checked to its own precision: a floor of 10 sqrt(eps) times
-    that scale let a float32 gradient of 7e-4 pass at twice its value beside one of 12.
-    Never below 100 eps: an output rounded to 1 gives a saturated slope of exactly 0."""
+    """({label: atol} per input, rtol). Backprop in float32 (or float16) cannot match float64
+    numerics to float64 accuracy: the relative tolerance gets the floor 10 sqrt(eps), and
+    each input's absolute one 100 eps times its own largest numerical derivative (the
+    rounding a float32 sum of terms of that size makes), so that a small element is checked
+    to its own precision: one scale for every input let a wrong gradient of 0.01 pass beside
+    one of 1e4 of another input, and a floor of 10 sqrt(eps) times that scale a float32
+    gradient of 7e-4 at twice its value beside one of 12. Never below 100 eps: an output
+    rounded to 1 gives a saturated slope of exactly 0."""
+    labels = dict.fromkeys(label for label, *_ in entries)
     floats = [a.dtype for a in arrays if is_float(a)]
     if not floats or all(d == np.float64 for d in floats):
-        return atol, rtol
+        return {label: atol for label in labels}, rtol
     eps = float(max(np.finfo(d).eps for d in floats))
-    scale = max((abs(n) for *_, n in entries if n == n and abs(n) != np.inf), default=0.0)
-    return max(atol, 100 * eps * max(scale, 1.0)), max(rtol, 10 * np.sqrt(eps))
+    scales = dict.fromkeys(labels, 0.0)
+    for label, _, _, n in entries:
+        if n == n and abs(n) != np.inf:
+            scales[label] = max(scales[label], abs(n))
+    return ({label: max(atol, 100 * eps * max(scale, 1.0)) for label, scale in scales.items()},
+            max(rtol, 10 * np.sqrt(eps)))
 
 
 # ----- evaluating f -----
@@ -462,8 +486,15 @@ def _upstream(f, arrays, given, rng):
     if given is not None:
         return [Variable(_data(u, "gradcheck"), requires_grad=False) for u in as_list(given)]
     ys = _outputs(f(*[_leaf(a) for a in arrays]))
-    return [Variable(as_array(rng.standard_normal(y.shape), like=y.data).astype(y.dtype),
+    return [Variable(as_array(_of_size_one(rng, y.shape), like=y.data).astype(y.dtype),
                      requires_grad=False) for y in ys]
+
+
+def _of_size_one(rng, shape):
+    """Random entries of size 0.5 to 1.5 and random sign: an entry near 0 (a normal draw of
+    0.1) would shrink that output's part of every checked derivative, and with it the
+    tolerance's reach (atol acting as ten times itself on the Jacobian)."""
+    return rng.uniform(0.5, 1.5, shape) * rng.choice((-1.0, 1.0), shape)
 
 
 def _outputs(result):

@@ -460,3 +460,40 @@ def test_a_random_forward_that_is_constant_at_the_input_is_still_named():
     # multiplicative noise (a dropout mask): at x = 0 two calls agree, the derivative not
     with pytest.raises(GradcheckError, match="gives other values at each call"):
         gradcheck(lambda x: x * rng.uniform(0.5, 1.5, size=x.shape), np.zeros(3))
+
+
+def test_gradcheck_catches_a_backward_that_writes_into_its_input():
+    class Clobbering(Function):
+        def forward(self, x):
+            return x ** 3
+
+        def backward(self, gy):
+            d = self.inputs[0].data
+            d **= 2  # a copy was meant: the parameter changes at every step
+            return gy * 3 * Variable(d)
+    with pytest.raises(GradcheckError, match="changed input 0 in place"):
+        gradcheck(Clobbering(), np.array([0.5, -1.5, 2.0]))
+
+
+def test_float32_tolerance_is_each_input_s_own():
+    class Affine(Function):
+        def forward(self, w, b):
+            return 1e4 * w + 0.01 * b
+
+        def backward(self, gy):
+            return gy * 1e4, -gy * 0.01  # b's sign wrong, hidden once by w's scale
+    ones = np.ones(3, np.float32)
+    with pytest.raises(GradcheckError, match=r"3 of 6 .*\n  input 1"):
+        gradcheck(lambda w, b: Affine()(w, b), ones, ones)
+
+
+def test_the_upstream_gradient_does_not_shrink_what_is_checked():
+    class Forgotten(Function):
+        def forward(self, x):
+            return 5e-5 * x
+
+        def backward(self, gy):
+            return gy * 0.0  # PyTorch's gradcheck fails it; a normal draw of 0.13 hid it
+    for shape in ((), (1,), (2,)):
+        with pytest.raises(GradcheckError, match="disagrees"):
+            gradcheck(Forgotten(), np.ones(shape))
