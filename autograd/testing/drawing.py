@@ -219,7 +219,10 @@ def resolve(obj):
 # ----- printing -----
 
 def _describe(array):
-    text = np.array2string(np.asarray(array), precision=4, threshold=12, separator=", ")
+    # every digit and element: a failing example must be one you can paste and rerun
+    # (0.30002 shown as 0.3 passed; elided arrays could not be rebuilt)
+    text = np.array2string(np.asarray(array), floatmode="unique", threshold=100_000,
+                           separator=", ", max_line_width=100)
     return f"array({text}, dtype={array.dtype})" if array.ndim else f"{array.dtype}({text})"
 
 

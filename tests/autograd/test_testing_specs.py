@@ -93,6 +93,9 @@ def test_example_repr_shows_values_and_arguments():
     text = repr(Example([np.array(1.5), np.zeros(2, np.float32)], {"axis": 0}))
     assert text == ("Example(inputs=[float64(1.5), array([0., 0.], dtype=float32)], "
                     "args={axis=0})")
+    # every digit and element, so that a failing example can be pasted and rerun
+    shown = repr(Example([np.array(0.30002), np.arange(20.0) / 7], {}))
+    assert "float64(0.30002)" in shown and "..." not in shown and "2.7142857142857144" in shown
 
 
 # ----- checking one Function: planted bugs are caught -----
