@@ -46,6 +46,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .backend import get_array_module
 from .config import (
     PythonState as _PythonState,
 )
@@ -342,12 +343,14 @@ def _record(step, args, kwargs, first=None):
     record = Record(arguments, plain)
     if first is not None:
         record.watch(_touched(first))
+    given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
     finally:
         anomaly_mode.reset(token)
     record._check_mutations("after the last op", values=True)
+    _check_arguments_kept(given)
     if record.state != _PythonState.changes:
         raise CaptureError("capture: the step itself switched a module between train() and "
                            "eval(), registered a hook or replaced a parameter, buffer or "
@@ -355,6 +358,23 @@ def _record(step, args, kwargs, first=None):
                            "it without capture")
     _returned(record.result, record)  # refuses what it cannot return fresh
     return record
+
+
+def _check_arguments_kept(given):
+    """Refuse a step that wrote into an argument's array outside ops (`np.clip(x.data,
+    out=x.data)`, PyTorch's `x.data.clamp_()`): a replay runs the ops alone, on the next
+    call's arrays, so the write would be silently skipped. `given`: (path, stand-in, its
+    version, a copy of its values) taken before the call."""
+    for path, stand_in, version, before in given:
+        data = stand_in.data
+        same = data.shape == before.shape and bool(get_array_module(data).array_equal(
+            data, before, equal_nan=data.dtype.kind in "fc"))
+        if stand_in._version == version and not same:
+            where = "".join(f"[{key!r}]" for key in path[1:])
+            raise CaptureError(f"capture: the step wrote into the array of its argument "
+                               f"{path[0]}{where} outside ops (NumPy on .data, out=): a replay "
+                               f"would not repeat it; do it with ops inside the step, or "
+                               f"before calling it")
 
 
 def _touched(record):

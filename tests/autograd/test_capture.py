@@ -940,3 +940,22 @@ def test_a_number_changing_from_zero_to_minus_zero_is_a_new_call():
         for _ in range(3):
             step(x, 0.0)
         np.testing.assert_array_equal(step(x, -0.0).data, [-np.inf, np.inf])
+
+
+def test_a_write_into_an_argument_outside_ops_is_refused():
+    """PyTorch's x.data.clamp_() written with NumPy: a replay would skip it, silently."""
+    np.random.seed(0)
+    model = nn.Linear(3, 1)
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+    @capture
+    def step(x, t):
+        np.clip(x.data, -0.5, 0.5, out=x.data)
+        optimizer.zero_grad()
+        F.mse_loss(model(x), t).backward()
+        optimizer.step()
+    x, t = np.random.randn(8, 3), np.random.randn(8, 1)
+    with pytest.raises(CaptureError, match=r"wrote into the array of its argument args\[0\] "
+                                           r"outside ops"):
+        for _ in range(3):
+            step(Variable(x.copy(), requires_grad=False), t)
