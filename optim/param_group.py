@@ -4,6 +4,8 @@ from numbers import Real
 
 import numpy as np
 
+from autograd.capture import CaptureError, recording
+
 _IMMUTABLE = (float, int, bool, str, type(None))
 
 
@@ -47,10 +49,24 @@ class ParamGroup(dict):
 
 def _changes(method):
     def changed(self, *args, **kwargs):
+        _refuse_while_recording(method.__name__, args)
         self._forget()
         return method(self, *args, **kwargs)
     changed.__name__ = method.__name__
     return changed
+
+
+def _refuse_while_recording(how, args):
+    """A setting changed by the step's own Python while autograd.capture records it (not by
+    a replayable call, a scheduler's step) would be skipped by every replay: refused. The
+    parameters themselves ("params") may join a group (a lazily sized layer's)."""
+    record = recording()
+    if record is None or record.depth or (how == "__setitem__" and args[0] == "params"):
+        return
+    what = f"[{args[0]!r}]" if how in ("__setitem__", "__delitem__") and args else f".{how}()"
+    raise CaptureError(f"capture: the step changed an optimizer's param group{what} itself: "
+                       f"a replay would not repeat it (nor see a new value); set it outside "
+                       f"the captured step, or with a scheduler inside it")
 
 
 for _name in ("__setitem__", "__delitem__", "__ior__", "update", "setdefault", "pop",

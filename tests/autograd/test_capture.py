@@ -959,3 +959,24 @@ def test_a_write_into_an_argument_outside_ops_is_refused():
                                            r"outside ops"):
         for _ in range(3):
             step(Variable(x.copy(), requires_grad=False), t)
+
+
+def test_an_optimizer_setting_changed_by_the_step_itself_is_refused():
+    """A value seen before would replay its recording without the assignment (lr 0.01 kept
+    where 0.1 was asked for): refused; a scheduler inside the step is replayed."""
+    np.random.seed(0)
+    model = nn.Linear(3, 1)
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+    @capture
+    def step(x, t, lr):
+        optimizer.param_groups[0]["lr"] = lr
+        optimizer.zero_grad()
+        F.mse_loss(model(x), t).backward()
+        optimizer.step()
+    x, t = np.random.randn(8, 3), np.random.randn(8, 1)
+    with pytest.raises(CaptureError, match=r"changed an optimizer's param group\['lr'\] "
+                                           r"itself"):
+        step(x, t, 0.1)
+    optimizer.param_groups[0]["lr"] = 0.1  # (outside a captured step: as ever)
+    assert optimizer.param_groups[0]["lr"] == 0.1
