@@ -942,19 +942,26 @@ def test_a_number_changing_from_zero_to_minus_zero_is_a_new_call():
         np.testing.assert_array_equal(step(x, -0.0).data, [-np.inf, np.inf])
 
 
-def test_a_write_into_an_argument_outside_ops_is_refused():
-    """PyTorch's x.data.clamp_() written with NumPy: a replay would skip it, silently."""
+def _captured_regression_step(before):
+    """A captured SGD step of Linear(3, 1) on mean squared error that first runs
+    `before(optimizer, x, *extra)` as plain Python; with a batch (x, t)."""
     np.random.seed(0)
     model = nn.Linear(3, 1)
     optimizer = optim.SGD(model.parameters(), lr=0.1)
 
     @capture
-    def step(x, t):
-        np.clip(x.data, -0.5, 0.5, out=x.data)
+    def step(x, t, *extra):
+        before(optimizer, x, *extra)
         optimizer.zero_grad()
         F.mse_loss(model(x), t).backward()
         optimizer.step()
-    x, t = np.random.randn(8, 3), np.random.randn(8, 1)
+    return step, optimizer, (np.random.randn(8, 3), np.random.randn(8, 1))
+
+
+def test_a_write_into_an_argument_outside_ops_is_refused():
+    """PyTorch's x.data.clamp_() written with NumPy: a replay would skip it, silently."""
+    step, _, (x, t) = _captured_regression_step(
+        lambda optimizer, x: np.clip(x.data, -0.5, 0.5, out=x.data))
     with pytest.raises(CaptureError, match=r"wrote into the array of its argument args\[0\] "
                                            r"outside ops"):
         for _ in range(3):
@@ -964,17 +971,9 @@ def test_a_write_into_an_argument_outside_ops_is_refused():
 def test_an_optimizer_setting_changed_by_the_step_itself_is_refused():
     """A value seen before would replay its recording without the assignment (lr 0.01 kept
     where 0.1 was asked for): refused; a scheduler inside the step is replayed."""
-    np.random.seed(0)
-    model = nn.Linear(3, 1)
-    optimizer = optim.SGD(model.parameters(), lr=0.1)
-
-    @capture
-    def step(x, t, lr):
+    def set_lr(optimizer, x, lr):
         optimizer.param_groups[0]["lr"] = lr
-        optimizer.zero_grad()
-        F.mse_loss(model(x), t).backward()
-        optimizer.step()
-    x, t = np.random.randn(8, 3), np.random.randn(8, 1)
+    step, optimizer, (x, t) = _captured_regression_step(set_lr)
     with pytest.raises(CaptureError, match=r"changed an optimizer's param group\['lr'\] "
                                            r"itself"):
         step(x, t, 0.1)
