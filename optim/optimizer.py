@@ -151,7 +151,8 @@ def grad_array(p):
     if g is None:
         return None
     g = g.data if isinstance(g, Variable) else g
-    if not (hasattr(g, "shape") and hasattr(g, "dtype")):  # (a list set by hand)
+    if g.__class__ is not np.ndarray and not (hasattr(g, "shape") and hasattr(g, "dtype")):
+        # (a list set by hand; an array, the common case, costs one identity test)
         name = f"{p.name!r} " if p.name else ""
         raise TypeError(f"the gradient of parameter {name}of shape {tuple(p.shape)} is a "
                         f"{type(g).__name__}; a gradient is an array (or a Variable) of the "

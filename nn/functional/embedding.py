@@ -68,13 +68,15 @@ class EmbeddingGrad(Function):
             gw *= row_weights
         return gw
 
-    def _row_weights(self, index, dtype):
-        """(V, 1): what each row of the gradient is multiplied by, or None (all 1)."""
-        if self.padding_idx is None and not self.scale_grad_by_freq:
+    def _row_weights(self, index, dtype, by_frequency=True):
+        """(V, 1): what each row of the gradient is multiplied by, or None (all 1);
+        by_frequency=False leaves scale_grad_by_freq out (the padding row alone)."""
+        by_frequency = by_frequency and self.scale_grad_by_freq
+        if self.padding_idx is None and not by_frequency:
             return None
         xp = get_array_module(index)
         weights = xp.ones((self.shape[0], 1), dtype)
-        if self.scale_grad_by_freq:
+        if by_frequency:
             counts = xp.bincount(index.ravel(), minlength=self.shape[0])
             weights /= xp.maximum(counts, 1).astype(dtype)[:, None]
         if self.padding_idx is not None:
@@ -84,9 +86,8 @@ class EmbeddingGrad(Function):
     def backward(self, ggw):
         # PyTorch's double backward: the padding row masked, the frequency scale not applied
         # (the lookup's own backward applies it, once, on the way to the table)
-        if self.padding_idx is not None:
-            keep = get_array_module(ggw.data).ones((self.shape[0], 1), ggw.dtype)
-            keep[self.padding_idx] = 0
+        keep = self._row_weights(self.inputs[1].data, ggw.dtype, by_frequency=False)
+        if keep is not None:
             ggw = ggw * wrap(keep, False)
         return EmbeddingLookup()(ggw, self.inputs[1]), None
 

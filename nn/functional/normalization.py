@@ -245,9 +245,15 @@ def _update_running(running_mean, running_var, standardize, momentum, correction
     after the Standardize op's forward. Statistics per sample (instance_norm's, (N, C, ...))
     enter as their average over the samples (batch_norm's have one)."""
     if running_mean is not None:
-        _update(running_mean, standardize.mean.mean(axis=0), momentum)
+        _update(running_mean, _over_samples(standardize.mean), momentum)
     if running_var is not None:
-        _update(running_var, standardize.var.mean(axis=0) * correction, momentum)
+        _update(running_var, _over_samples(standardize.var) * correction, momentum)
+
+
+def _over_samples(stat):
+    """A keepdims statistic (N, C, ...) averaged over its samples; batch_norm's (1, C, ...)
+    as it is (no NumPy call on every training step of every batch norm)."""
+    return stat if stat.shape[0] == 1 else stat.mean(axis=0)
 
 
 def _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentum, eps,
