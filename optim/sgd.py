@@ -1,5 +1,5 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
-from autograd.blocks import in_blocks
+from autograd.blocks import BLOCK, in_blocks
 
 from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
@@ -50,6 +50,9 @@ class SGD(Optimizer):
         started = buf is not None
         if h.momentum and not started:
             buf = state["momentum_buffer"] = g.copy()
+        if w.size <= BLOCK:  # (one block: no generator to walk; small models feel each call)
+            _sgd_block(w, g, buf, h, started)
+            return
         for block in in_blocks(w, g, buf):
             _sgd_block(*block, h, started)
 
