@@ -23,9 +23,10 @@ import autograd.memory  # noqa: E402,F401  (as `import autograd` does: tunes mal
 GIVEN_GRAD, SUM = "backward(gy)", "sum().backward()"
 STYLES = (GIVEN_GRAD, SUM)
 
-Result = namedtuple("Result", "name seconds best cpu faults")
+Result = namedtuple("Result", "name seconds best cpu faults per_round")
 Result.__doc__ = ("Median and best wall-clock seconds per call, median CPU seconds per call "
-                  "(what a busy machine disturbs least), and minor page faults per call.")
+                  "(what a busy machine disturbs least), minor page faults per call, and the "
+                  "CPU seconds per call of each round (for ratios round by round).")
 
 
 def run_backward(y, style, gy):
@@ -67,8 +68,16 @@ def measure(named_fns, rounds=30, number=1, warmup=3):
             cpu[name].append((time.process_time() - cpu_start) / number)
             faults[name] += minor_faults() - before
     return [Result(name, statistics.median(times[name]), min(times[name]),
-                   statistics.median(cpu[name]), faults[name] / (rounds * number))
+                   statistics.median(cpu[name]), faults[name] / (rounds * number), cpu[name])
             for name in named_fns]
+
+
+def ratio(result, baseline):
+    """result's CPU time over baseline's: the median of the ratios of the two measured in the
+    same round (seconds apart), which a load that comes and goes over the run disturbs less
+    than the ratio of the two medians, taken over different rounds."""
+    pairs = zip(result.per_round, baseline.per_round)
+    return statistics.median(mine / theirs for mine, theirs in pairs)
 
 
 _SAID_MISSING = set()
@@ -96,7 +105,8 @@ def optional(module_name):
 def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch")):
     """Print each result's median and best wall-clock time, median CPU time, page faults
     per call, and its ratio to each baseline present: of the median CPU times (all single-
-    threaded; on a machine shared with other work they vary least). Returns {name: Result}."""
+    threaded; on a machine shared with other work they vary least), round by round (see
+    `ratio`). Returns {name: Result}."""
     by_name = {r.name: r for r in results}
     present = [b for b in baselines if b in by_name]
     width = max([10] + [len(r.name) for r in results])
@@ -104,7 +114,7 @@ def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch"))
     print(f"  {'':{width}s} {'median ' + unit:>11s} {'best ' + unit:>10s} {'cpu ' + unit:>10s} "
           f"{'faults/call':>12s}" + "".join(f" {'/ ' + b:>10s}" for b in present))
     for r in results:
-        ratios = "".join(f" {r.cpu / by_name[b].cpu:9.2f}x" for b in present)
+        ratios = "".join(f" {ratio(r, by_name[b]):9.2f}x" for b in present)
         print(f"  {r.name:{width}s} {r.seconds * scale:11.3f} {r.best * scale:10.3f} "
               f"{r.cpu * scale:10.3f} {r.faults:12.1f}{ratios}")
     return by_name

@@ -123,7 +123,8 @@ def import_time():
 def per_op(result, n=N_OPS):
     """A Result of `n` ops (a chain's by default) as time and page faults per op."""
     return result._replace(seconds=result.seconds / n, best=result.best / n,
-                           cpu=result.cpu / n, faults=result.faults / n)
+                           cpu=result.cpu / n, faults=result.faults / n,
+                           per_round=[t / n for t in result.per_round])
 
 
 def main():

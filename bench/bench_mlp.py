@@ -176,7 +176,7 @@ def main():
          (784, 1000, 1000, 10), x, t, (F.relu, F.cross_entropy),
          (lambda z: np.maximum(z, 0), numpy_relu_grad, softmax_cross_entropy_grad(t)),
          lambda torch: (torch.nn.ReLU, torch.nn.functional.cross_entropy),
-         "targets: rungrad <= 1.03x numpy, <= 5 faults/step", rounds=15, number=3)
+         "targets: rungrad <= 1.03x numpy, <= 5 faults/step", rounds=30, number=2)
     x = np.linspace(0, 1, BATCH, dtype=np.float32).reshape(BATCH, 1)
     y = np.sin(2 * np.pi * x).astype(np.float32)
     case("MLP 1-10-1, sigmoid, mean squared error, SGD, batch 100, float32:",
