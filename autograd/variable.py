@@ -17,16 +17,25 @@ _NUMERIC_KINDS = "biuf"
 _ticks = itertools.count(1)
 
 
-class Mutations:
+class _Stamps:
     """The stamp of the latest in-place change made through rungrad, in any thread.
 
     A Function notes the stamp when it records; a Variable changed in place takes a new,
     larger stamp as its `_version`. Backward compares stamps only when the latest one moved
     since the Function recorded, so the common case costs one comparison per op.
+
+    One instance, `Mutations`: assigning a class attribute instead would invalidate CPython's
+    attribute caches for the class at every optimizer step (each op reads the count).
     """
 
-    count = 0
-    in_this_thread = threading.local()  # .count: the latest stamp made by this thread
+    __slots__ = ("count", "in_this_thread")
+
+    def __init__(self):
+        self.count = 0
+        self.in_this_thread = threading.local()  # .count: the latest stamp made by this thread
+
+
+Mutations = _Stamps()
 
 
 def mutations_in_this_thread():
