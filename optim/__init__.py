@@ -14,6 +14,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .clip import clip_grad_norm_, clip_grad_value_
+from .lbfgs import LBFGS
 from .lion import Lion
 from .nadam import NAdam
 from .optimizer import Optimizer
@@ -29,4 +30,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax", "Lion", "clip_grad_norm_", "clip_grad_value_", "lr_scheduler"]
+           "RAdam", "Adamax", "Lion", "LBFGS", "clip_grad_norm_", "clip_grad_value_",
+           "lr_scheduler"]

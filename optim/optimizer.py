@@ -468,9 +468,14 @@ class Optimizer:
             if p is None:
                 raise ValueError(f"{who}: the loaded state dict has state for parameter {key}, "
                                  "which no group holds")
-            new_state[p] = {k: _to_like(v, p.data, k, who) for k, v in s.items()}
+            new_state[p] = self._state_from_saved(p, s)
         self.param_groups = new_groups
         self.state = new_state
+
+    def _state_from_saved(self, p, saved):
+        """p's state from a loaded state dict's entry: private arrays on p's backend, in its
+        dtype and shape (LBFGS keeps flat vectors of all the parameters instead)."""
+        return {k: _to_like(v, p.data, k, self._who) for k, v in saved.items()}
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
