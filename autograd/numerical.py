@@ -179,6 +179,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         _raise_on_mismatch(who, entries, atols, rtol)
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
+        _with_kink_note(mismatch, objective, labels, eps)
         raise _with_rounding_note(mismatch, objective, eps, atol) from None
     if not with_graph:
         atol = max(atols.values(), default=atol)  # (analytic against analytic: one scale)
@@ -204,6 +205,29 @@ def _with_rounding_note(mismatch, objective, eps, atol):
                          f"by about {noise:.1e}: the numerical side may be what is off "
                          "(check f without its large constant, or with a larger eps)",)
     return mismatch
+
+
+def _with_kink_note(mismatch, objective, labels, eps):
+    """Note, on the mismatch, a worst entry where f has a kink: its one-sided slopes differ
+    by as much at a tenth of the step as at the step (a smooth curve's differ ten times
+    less). There the central difference is their mean, and backprop's value, a one-sided
+    slope or a subgradient, is no mistake: the inputs are what to change."""
+    for label, idx, analytic, _, _ in mismatch.entries:
+        if not isinstance(idx, tuple):  # (a direction of mode 'fast': no element to probe)
+            continue
+        i = labels.index(label)
+        step = eps * float(_steps(objective.arrays[i])[idx])
+        left, right = objective.one_sided(i, idx, step)
+        left_small, right_small = objective.one_sided(i, idx, step / 10)
+        gap, gap_small = abs(right - left), abs(right_small - left_small)
+        if gap > 1e-3 * max(abs(left), abs(right), 1.0) and gap_small > 0.5 * gap:
+            mismatch.args = (f"{mismatch.args[0]}\n  note: f has a kink at {label}, index "
+                             f"{idx}: its slope is {left:.6e} from the left and {right:.6e} "
+                             f"from the right, and the numeric value is their mean; backprop "
+                             f"gives {analytic:.6e}. f is not differentiable there: check it "
+                             f"at inputs away from the kink (max(x, 0) and |x| at x = 0, a "
+                             f"max or sort at ties)",)
+            return
 
 
 def _check_deterministic(who, f, arrays):
@@ -460,6 +484,17 @@ class _Objective:
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
         return grads.reshape(x.shape)
+
+    def one_sided(self, i, idx, h):
+        """(left, right) slopes of F along element idx of x_i, with step h."""
+        x = self.arrays[i].copy()
+        mid = self.at(i, x)
+        original = x[idx]
+        x[idx] = original + h
+        right = self.difference(self.at(i, x), mid) / h
+        x[idx] = original - h
+        left = self.difference(mid, self.at(i, x)) / h
+        return left, right
 
     def directional(self, i, v, eps):
         """dF/dx_i along the direction v, which `_steps` scaled element by element."""

@@ -21,6 +21,7 @@ from autograd import (
     tanh,
 )
 from autograd.testing import assert_gradients_match
+from nn import functional as F
 
 from .._helpers import ROOT
 
@@ -161,6 +162,27 @@ def test_gradcheck_error_message_lists_worst_entries():
     label, index, analytic, numeric, rel = entries[0]
     assert isinstance(index, tuple) and len(index) == 2
     assert rel == pytest.approx(abs(analytic - numeric) / max(abs(analytic), abs(numeric)))
+
+
+def test_a_mismatch_at_a_kink_says_so_with_both_slopes():
+    """ReLU at 0: backprop's 0 is PyTorch's convention, the central difference the mean of
+    the slopes 0 and u; the report names the kink instead of leaving backward to blame."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda v: F.relu(v) * 3, np.array([0.0, 1.5, -2.0]),
+                  grad_outputs=np.array([1.0, 1.0, 1.0]))
+    note = str(info.value).split("note: ")[1]
+    assert note.startswith("f has a kink at input 0, index (0,): its slope is 0.000000e+00 "
+                           "from the left and 3.000000e+00 from the right")
+    assert "not differentiable there" in note
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -0.2]), np.array([2.0, 2.5])])
+def test_a_wrong_backward_of_a_smooth_function_gets_no_kink_note(x):
+    """Curvature moves one-sided slopes apart too, but ten times less at a tenth of the
+    step: exp(5x) at x = 2.5 is not taken for a kink."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda v: MulWrongSecond()(exp(v * 5.0), v), x)
+    assert "kink" not in str(info.value)
 
 
 def test_gradcheck_random_upstream_catches_what_a_plain_sum_hides():
