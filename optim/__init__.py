@@ -13,6 +13,7 @@ from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
+from .asgd import ASGD
 from .clip import clip_grad_norm_, clip_grad_value_
 from .lbfgs import LBFGS
 from .lion import Lion
@@ -20,6 +21,7 @@ from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 # Schedulers load on first use (`optim.lr_scheduler.StepLR`).
@@ -30,5 +32,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax", "Lion", "LBFGS", "clip_grad_norm_", "clip_grad_value_",
-           "lr_scheduler"]
+           "RAdam", "Adamax", "Lion", "Rprop", "ASGD", "LBFGS", "clip_grad_norm_",
+           "clip_grad_value_", "lr_scheduler"]

@@ -8,7 +8,7 @@ from autograd.capture import capturing
 from autograd.config import enable_grad
 from autograd.variable import mark_modified
 
-from .optimizer import Optimizer, check_nonnegative, grad_array
+from .optimizer import Optimizer, as_number, check_nonnegative, grad_array
 from .strong_wolfe import largest_magnitude, strong_wolfe
 
 _HISTORY = ("old_dirs", "old_stps", "ro")  # state lists, one entry per remembered step
@@ -83,9 +83,9 @@ class LBFGS(Optimizer):
             elif key in ("old_dirs", "old_stps"):
                 value = [_flat_copy(v, size, dtype, xp, key, self._who) for v in value]
             elif key == "ro":
-                value = [_number(v) for v in value]
+                value = [as_number(v) for v in value]
             else:
-                value = _number(value)
+                value = as_number(value)
             state[key] = value
         return state
 
@@ -236,10 +236,3 @@ def _flat_copy(value, size, dtype, xp, key, who):
         raise ValueError(f"{who}: state {key!r} has shape {tuple(value.shape)}, the "
                          f"parameters together ({size},)")
     return value
-
-
-def _number(value):
-    """A saved scalar (a 0-d array or tensor, a NumPy or Python number) as a Python number."""
-    if type(value).__module__.split(".")[0] == "torch":
-        value = value.item()
-    return value.item() if hasattr(value, "item") else value

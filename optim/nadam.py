@@ -2,7 +2,7 @@
 from autograd.blocks import in_blocks
 
 from .adam import AdamFamily, DecoupledDecayOption, as_betas, update_moments
-from .optimizer import check_nonnegative, pytorch_flags
+from .optimizer import as_number, check_nonnegative, pytorch_flags
 
 
 class NAdam(DecoupledDecayOption, AdamFamily):
@@ -54,7 +54,7 @@ class NAdam(DecoupledDecayOption, AdamFamily):
         t = state["step"] = state["step"] + 1
         # The schedule's factors as Python floats: they must not promote float32 arrays.
         mu, mu_next = _momentum(h, t), _momentum(h, t + 1)
-        mu_product = state["mu_product"] = _number(state["mu_product"]) * mu
+        mu_product = state["mu_product"] = as_number(state["mu_product"]) * mu
         grad_step = -h.lr * (1.0 - mu) / (1.0 - mu_product)
         avg_step = -h.lr * mu_next / (1.0 - mu_product * mu_next)
         bc2 = 1.0 - h.betas[1] ** t
@@ -65,12 +65,6 @@ class NAdam(DecoupledDecayOption, AdamFamily):
 def _momentum(h, t):
     """Dozat's momentum mu_t, which warms up towards beta1 over thousands of steps."""
     return h.betas[0] * (1.0 - 0.5 * 0.96 ** (t * h.momentum_decay))
-
-
-def _number(value):
-    """mu_product as a Python number: a PyTorch state dict's 0-d tensor, loaded beside a
-    0-d parameter, arrives as an array."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def _nadam_block(xp, w, g, m, v, h, bc2, grad_step, avg_step):

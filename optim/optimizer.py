@@ -79,6 +79,12 @@ class ParamState:
             self[p] = state
 
 
+def as_number(value):
+    """A saved scalar (a 0-d array or tensor, a NumPy or Python number) as a Python number:
+    a PyTorch state dict's 0-d tensors, loaded beside a 0-d parameter, arrive as arrays."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def check_nonnegative(value, name, who):
     """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0."""
     if not isinstance(value, Real) or not value >= 0:

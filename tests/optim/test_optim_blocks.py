@@ -22,8 +22,12 @@ def _trajectory(name, hp, dtype, steps=6):
     return [p.data.copy() for p in params]
 
 
+# (Rprop's and ASGD's own cases: their rules are checked against PyTorch's alone)
+BLOCKED = CASES + [("Rprop", dict(lr=0.05)), ("ASGD", dict(lr=0.05, t0=2, weight_decay=0.1))]
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("name,hp", CASES, ids=case_ids(CASES))
+@pytest.mark.parametrize("name,hp", BLOCKED, ids=case_ids(BLOCKED))
 def test_blocked_update_equals_whole(name, hp, dtype, monkeypatch):
     whole = _trajectory(name, hp, dtype)
     monkeypatch.setattr(autograd.blocks, "BLOCK", 4)
