@@ -29,10 +29,11 @@ class _BatchNorm(Module):
     unbiased = True  # the running variance averages the unbiased batch variance (PyTorch's)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True):
+                 track_running_stats=True, *, bias=True):
         super().__init__()
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
+        self._with_bias = bias
         if num_features is None:  # a Lazy* layer: sized by the first input's axis 1
             self.unbuild()
         else:
@@ -68,8 +69,9 @@ class _BatchNorm(Module):
         follow_device(self, like)
 
     def affine_parameters(self):
-        """{"weight": whether the layer has it, "bias": likewise}: both with affine."""
-        return {"weight": self.affine, "bias": self.affine}
+        """{"weight": whether the layer has it, "bias": likewise}: both with affine, unless
+        bias=False (PyTorch 2.13's keyword) leaves the shift out."""
+        return {"weight": self.affine, "bias": self.affine and self._with_bias}
 
     def update_momentum(self):
         """The weight of a batch's statistics in the running averages (PyTorch's momentum;
@@ -150,7 +152,9 @@ class _BatchNorm(Module):
             raise ValueError(f"{name}: the input of shape {tuple(x.shape)} has {x.shape[1]} "
                              f"channels (axis 1), the layer expects {self.num_features}")
 
-    get_config = init_config  # Keras' get_config: the constructor's arguments
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self._with_bias)
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -175,16 +179,18 @@ class LazyBatchNorm1d(BatchNorm1d):
     """PyTorch's LazyBatchNorm1d: a BatchNorm1d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
+                 bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
 
 
 class LazyBatchNorm2d(BatchNorm2d):
     """PyTorch's LazyBatchNorm2d: a BatchNorm2d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
+                 bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
 
 
 class _InstanceNorm(_BatchNorm):
@@ -195,8 +201,8 @@ class _InstanceNorm(_BatchNorm):
     one sample."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+                 track_running_stats=False, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, bias=bias)
 
     def forward(self, x):
         if len(getattr(x, "shape", ())) == self.input_dims[0]:  # one sample, unbatched
@@ -242,8 +248,9 @@ class _LazyInstanceNorm:
     """Mixin (before an InstanceNorm class): PyTorch's Lazy twin, whose num_features come from
     the first input (axis 1)."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False):
-        super().__init__(None, eps, momentum, affine, track_running_stats)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, *,
+                 bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
 
 
 class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
@@ -294,19 +301,21 @@ class GroupNorm(Module):
     """Normalizes each sample's channels in `num_groups` groups (over the group's channels
     and all positions); with affine, then scales and shifts each channel (PyTorch's)."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, *, bias=True):
         super().__init__()
         self.num_groups = positive_int(num_groups, "num_groups", "GroupNorm")
         self.num_channels = positive_int(num_channels, "num_channels", "GroupNorm")
         if self.num_channels % self.num_groups:
             raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
                              f"num_groups={num_groups}")
-        self.eps, self.affine = eps, affine
+        self.eps, self.affine, self._with_bias = eps, affine, bias
         if affine:
             self.weight = Parameter(np.ones(self.num_channels, dtype=np.float32))
-            self.bias = Parameter(np.zeros(self.num_channels, dtype=np.float32))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(np.zeros(self.num_channels, dtype=np.float32))
+        else:
             self.register_parameter("bias", None)
 
     def forward(self, x):
@@ -317,7 +326,9 @@ class GroupNorm(Module):
                              f"(axis 1), the layer expects {self.num_channels}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
-    get_config = init_config  # Keras' get_config: the constructor's arguments
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), for model.save."""
+        return init_config(self, bias=self._with_bias)
 
     def extra_repr(self):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

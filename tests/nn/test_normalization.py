@@ -93,9 +93,25 @@ def test_batch_norm_eval_uses_running_statistics(case):
     ("BatchNorm2d", (2, 3, 3, 3), dict(momentum=None)),
     ("BatchNorm2d", (2, 3, 3, 3), dict(affine=False)),
     ("BatchNorm1d", (5, 3), dict(track_running_stats=False)),
+    ("BatchNorm1d", (6, 3), dict(bias=False)),  # (PyTorch 2.13's keyword: scale, no shift)
+    ("BatchNorm2d", (2, 3, 3, 3), dict(bias=False, momentum=0.3)),
+    ("InstanceNorm2d", (2, 3, 4, 4), dict(affine=True, bias=False)),
 ])
 def test_batch_norm_layers_match_torch_in_train_and_eval(layer, shape, kwargs):
     _check_layer_against_torch(layer, shape, kwargs)
+
+
+@pytest.mark.parametrize("make", [lambda: nn.GroupNorm(3, 6, bias=False),
+                                  lambda: nn.LazyBatchNorm1d(bias=False),
+                                  lambda: nn.LazyInstanceNorm1d(affine=True, bias=False)])
+def test_bias_false_keeps_the_scale_alone_and_rebuilds_from_its_config(make):
+    layer = make()
+    layer(Variable(np.random.default_rng(0).standard_normal((4, 6, 5)).astype(np.float32)))
+    assert layer.bias is None and layer.weight.shape == (6,)
+    assert [name for name, _ in layer.named_parameters()] == ["weight"]
+    config = layer.get_config()
+    assert config["bias"] is False
+    assert type(layer)(**config).get_config() == config
 
 
 def _check_layer_against_torch(layer, shape, kwargs):
