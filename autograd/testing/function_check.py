@@ -5,6 +5,8 @@
 example and raised as a FunctionCheckError naming the class and that example.
 """
 import importlib
+import inspect
+import traceback
 
 import numpy as np
 
@@ -23,7 +25,8 @@ _FORWARD_ULPS = 100
 
 class FunctionCheckError(AssertionError):
     """A declared Function failed its check; `kind` is 'forward', 'gradcheck',
-    'gradgradcheck' or 'spec' (the declaration itself is wrong)."""
+    'gradgradcheck', 'spec' (the declaration itself is wrong) or 'raised' (the Function
+    raised an error on a drawn example)."""
 
     def __init__(self, message, kind):
         super().__init__(message)
@@ -49,11 +52,13 @@ def check_function(cls, settings=None):
     if spec_status(cls) != "spec":
         raise FunctionCheckError(f"{_name(cls)} declares no input_specs", "spec")
 
-    @given(example=examples(cls))
     def check(example):
         check_example(cls, example)
-
-    check = (settings or _untimed_profile())(check)
+    # One database key per class: the check's source is the same for all, and hypothesis
+    # keys its saved failures by source (this attribute is how its own stateful tests add to
+    # the key; an older or newer hypothesis that ignores it only shares the key again)
+    check._hypothesis_internal_add_digest = _name(cls).encode()
+    check = (settings or _untimed_profile())(given(example=examples(cls))(check))
     check()
 
 
@@ -120,7 +125,35 @@ def _input_grads(f, arrays, create_graph):
 
 
 def check_example(cls, example):
-    """Check `cls` on one Example; raise FunctionCheckError on the first disagreement."""
+    """Check `cls` on one Example; raise FunctionCheckError on the first disagreement, or
+    on an error the Function raises (named with the line of the Function's own code that
+    raised it, not a traceback through the checker and hypothesis)."""
+    try:
+        _check_example(cls, example)
+    except FunctionCheckError:
+        raise
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] == "hypothesis":  # (assume(), and its own)
+            raise
+        raise FunctionCheckError(_raised(cls, exc, example), "raised") from exc
+
+
+def _raised(cls, exc, example):
+    """The report of `exc`, raised while checking cls on `example`: where in cls's own
+    module (else the innermost frame outside rungrad's checker) it was raised."""
+    frames, link = [], exc
+    while link is not None:  # (an op re-raises its forward's error with a clearer message)
+        frames += traceback.extract_tb(link.__traceback__)
+        link = link.__cause__ or link.__context__
+    home = inspect.getsourcefile(cls)
+    own = [f for f in frames if f.filename == home] or [
+        f for f in frames if f.filename != __file__] or frames
+    where = (f"\n  raised at {own[-1].filename}:{own[-1].lineno}: {own[-1].line}"
+             if own else "")
+    return (f"{_name(cls)}: raised {type(exc).__name__}: {exc}{where}\n  on {example!r}")
+
+
+def _check_example(cls, example):
     args = example.args
     apply = _applier(cls)
 

@@ -361,3 +361,40 @@ def test_numpy_numbers_are_accepted_in_specs():
     Spec("int", elements=(0, np.int64(3)))
     with pytest.raises(ValueError, match="grid must be a \\(step, offset\\) pair"):
         Spec(grid=("1", 0))
+
+
+class LogOfShifted(Function):
+    """y = log(x - 1); its forward refuses x <= 1, which the spec (any real) draws."""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        if (x <= 1).any():
+            raise ValueError("log of a non-positive number")
+        return np.log(x - 1)
+
+    def backward(self, gy):
+        return gy / (self.inputs[0] - 1)
+
+
+def test_an_error_the_function_raises_is_reported_with_its_own_line_and_example():
+    error = failure(LogOfShifted)
+    assert error.kind == "raised"
+    message = str(error)
+    assert message.startswith(f"{__name__}.LogOfShifted: raised ValueError: ")
+    assert "log of a non-positive number" in message.split("\n")[0]
+    assert message.split("\n")[1].endswith(
+        'test_testing_specs.py:' + str(LogOfShifted.forward.__code__.co_firstlineno + 2)
+        + ': raise ValueError("log of a non-positive number")')
+    assert "\n  on Example(inputs=[" in message
+
+
+def test_each_class_s_failures_are_saved_under_its_own_database_key(tmp_path):
+    from hypothesis.database import DirectoryBasedExampleDatabase
+    saving = settings(FEW, database=DirectoryBasedExampleDatabase(str(tmp_path)))
+    keys = []
+    for cls in (CubeMissingFactor, TanhWrong):
+        with pytest.raises(FunctionCheckError):
+            check_function(cls, saving)
+        keys.append({p.name for p in tmp_path.iterdir() if p.is_dir()})
+    assert keys[0] and keys[1] > keys[0]  # the second class added keys of its own
