@@ -1,4 +1,6 @@
 """Helpers shared by the optim tests: a quadratic problem, a driver loop, option cases."""
+import contextlib
+
 import numpy as np
 
 from autograd import Parameter, Variable
@@ -73,3 +75,42 @@ def case_ids(cases):
         return "fn" if callable(v) else repr(v)
     return [f"{name}-" + ",".join(f"{k}={show(v)}" for k, v in hp.items())
             for name, hp in cases]
+
+
+@contextlib.contextmanager
+def torch_scalars(torch, dtype):
+    """PyTorch keeps some optimizers' scalar state (NAdam's mu_product, ASGD's eta and mu) in
+    its default dtype (float32 unless set), ours as Python floats: float64 runs set float64,
+    to compare them to 1e-10."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64 if dtype == np.float64 else torch.float32)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(before)
+
+
+def resumed_from_torch(torch, name, hp, weights, grads, switch, check_loaded=None):
+    """PyTorch's optimizer `name` run over `grads` (per step, one per parameter) from
+    `weights`, and ours made at step `switch` from its weights and state_dict and run on
+    from there: (our parameters, PyTorch's tensors) at the end. `check_loaded(ours, theirs)`
+    looks at the two optimizers just after the load."""
+    import optim
+    params = [torch.tensor(w.copy(), requires_grad=True) for w in weights]
+    with torch_scalars(torch, np.float64):
+        reference = getattr(torch.optim, name)(params, **hp)
+        for step, step_grads in enumerate(grads):
+            if step == switch:
+                mine = [Parameter(p.detach().numpy().copy()) for p in params]
+                opt = getattr(optim, name)(mine)
+                opt.load_state_dict(reference.state_dict())
+                if check_loaded is not None:
+                    check_loaded(opt, reference)
+            for p, g in zip(params, step_grads):
+                p.grad = torch.from_numpy(g.copy())
+            reference.step()
+            if step >= switch:
+                for p, g in zip(mine, step_grads):
+                    p.grad = Variable(g.copy(), requires_grad=False)
+                opt.step()
+    return mine, params

@@ -1,5 +1,4 @@
 """NAdam, RAdam and Adamax: PyTorch's trajectories, errors, state_dict, capture, Keras names."""
-import contextlib
 
 import numpy as np
 import pytest
@@ -11,6 +10,8 @@ import nn.functional as F
 import optim
 from autograd import Parameter, Variable, capture
 from optim.radam import _rectification
+
+from ._helpers import resumed_from_torch, torch_scalars
 
 torch = pytest.importorskip("torch")
 
@@ -31,19 +32,6 @@ CASES = [
     ("Adamax", dict(lr=0.01, weight_decay=0.2, maximize=True)),
 ]
 IDS = [f"{name}-{i}" for i, (name, _) in enumerate(CASES)]
-
-
-@contextlib.contextmanager
-def torch_scalars(dtype):
-    """PyTorch keeps NAdam's mu_product in its default dtype (float32 unless set), ours a
-    Python float: set float64 to compare float64 runs to 1e-10 (measured: 8e-10 apart at
-    PyTorch's float32 default)."""
-    before = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64 if dtype == np.float64 else torch.float32)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(before)
 
 
 def problem(seed, dtype, shapes=SHAPES, steps=STEPS):
@@ -68,7 +56,7 @@ def ours(name, hp, weights, grads, **kw):
 
 def theirs(name, hp, weights, grads):
     params = [torch.tensor(w.copy(), requires_grad=True) for w in weights]
-    with torch_scalars(weights[0].dtype):
+    with torch_scalars(torch, weights[0].dtype):
         opt = getattr(torch.optim, name)(params, **hp)
         out = []
         for step_grads in grads:
@@ -178,23 +166,10 @@ def test_a_loaded_state_dict_continues_identically(name, hp, foreach):
                          ids=IDS[:2] + IDS[4:6] + IDS[8:10])
 def test_pytorch_s_state_dict_loads_and_continues_as_pytorch(name, hp):
     # the same state keys (NAdam's mu_product among them), so PyTorch's state_dict loads
-    weights, grads = problem(3, np.float64)
-    params = [torch.tensor(w.copy(), requires_grad=True) for w in weights]
-    with torch_scalars(np.float64):
-        reference = getattr(torch.optim, name)(params, **hp)
-        for step, step_grads in enumerate(grads):
-            if step == 6:
-                mine = [Parameter(p.detach().numpy().copy()) for p in params]
-                opt = getattr(optim, name)(mine)
-                opt.load_state_dict(reference.state_dict())
-                assert opt.state_dict()["state"][0].keys() == reference.state[params[0]].keys()
-            for p, g in zip(params, step_grads):
-                p.grad = torch.from_numpy(g.copy())
-            reference.step()
-            if step >= 6:
-                for p, g in zip(mine, step_grads):
-                    p.grad = Variable(g.copy(), requires_grad=False)
-                opt.step()
+    def same_keys(opt, reference):
+        assert opt.state_dict()["state"][0].keys() == reference.state[
+            reference.param_groups[0]["params"][0]].keys()
+    mine, params = resumed_from_torch(torch, name, hp, *problem(3, np.float64), 6, same_keys)
     for p, q in zip(mine, params):
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-10)
 

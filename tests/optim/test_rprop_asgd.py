@@ -1,5 +1,4 @@
 """Rprop and ASGD: PyTorch's trajectories and state, state_dict, errors, foreach, training."""
-import contextlib
 import inspect
 
 import numpy as np
@@ -10,7 +9,7 @@ import nn.functional as F
 from autograd import Parameter, Variable
 from optim import ASGD, Rprop
 
-from ._helpers import X0, quad_grad, set_grad
+from ._helpers import X0, quad_grad, resumed_from_torch, set_grad, torch_scalars
 
 STEPS = 30
 CLASSES = {"Rprop": Rprop, "ASGD": ASGD}
@@ -53,18 +52,6 @@ def ours(name, hp, dtype, steps=STEPS, **kw):
     params = [Parameter(w) for w in start(dtype)]
     opt = CLASSES[name](params, **hp, **kw)
     return descend(opt, params, steps), opt, params
-
-
-@contextlib.contextmanager
-def torch_scalars(torch, dtype):
-    """PyTorch keeps ASGD's eta and mu in its default dtype (float32 unless set), ours as
-    Python floats: float64 for float64 runs, to compare them to 1e-10."""
-    before = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64 if dtype == np.float64 else torch.float32)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(before)
 
 
 def theirs(torch, name, hp, dtype, steps=STEPS):
@@ -170,26 +157,14 @@ def test_torch_s_state_dict_loads_and_continues_as_torch(torch, name, hp):
     shapes = [(3, 4), (5,), ()]
     weights = [rng.normal(size=s) for s in shapes]
     grads = [[rng.normal(size=s) for s in shapes] for _ in range(STEPS)]
-    params = [torch.tensor(w, requires_grad=True) for w in weights]
-    with torch_scalars(torch, np.float64):
-        reference = getattr(torch.optim, name)(params, **hp)
-        for step, step_grads in enumerate(grads):
-            if step == 12:
-                mine = [Parameter(p.detach().numpy().copy()) for p in params]
-                opt = CLASSES[name](mine)
-                opt.load_state_dict(reference.state_dict())
-                assert tuple(opt.state_dict()["state"][0]) == STATE_KEYS[name]
-            for p, g in zip(params, step_grads):
-                p.grad = torch.from_numpy(g.copy())
-            reference.step()
-            if step >= 12:
-                for p, g in zip(mine, step_grads):
-                    p.grad = Variable(g.copy(), requires_grad=False)
-                opt.step()
+
+    def same_keys(opt, reference):
+        assert tuple(opt.state_dict()["state"][0]) == STATE_KEYS[name]
+        assert opt.state_dict()["param_groups"][0].keys() == reference.state_dict()[
+            "param_groups"][0].keys()
+    mine, params = resumed_from_torch(torch, name, hp, weights, grads, 12, same_keys)
     for p, q in zip(mine, params):
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-10, atol=1e-12)
-    assert opt.state_dict()["param_groups"][0].keys() == reference.state_dict()[
-        "param_groups"][0].keys()
 
 
 # ----- errors -----
