@@ -24,6 +24,15 @@ _WORST_SHOWN = 8
 _MODES = ("auto", "full", "fast")
 
 
+class StepOutsideDomainError(ValueError):
+    """f raised at a point a numerical-differentiation step from the checked one."""
+
+
+def from_hypothesis(exc):
+    """Whether `exc` is hypothesis' own (assume(), its control flow): never to be wrapped."""
+    return type(exc).__module__.split(".")[0] == "hypothesis"
+
+
 class GradcheckError(AssertionError):
     """Backprop disagrees with numerical differentiation.
 
@@ -196,8 +205,7 @@ def _with_rounding_note(mismatch, objective, eps, atol):
     """The mismatch, noting where f's outputs are so large that their rounding alone moves
     a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6): then the
     numerical side, not backprop, may be what is off."""
-    largest = max((float(np.max(np.abs(y))) for y in objective.at(0, objective.arrays[0])
-                   if y is not None and y.size), default=0.0)
+    largest = objective.largest_output()
     noise = largest * np.finfo(np.float64).eps / eps
     if noise > atol:
         mismatch.args = (f"{mismatch.args[0]}\n  note: f's outputs reach {largest:.1e}, whose "
@@ -208,26 +216,36 @@ def _with_rounding_note(mismatch, objective, eps, atol):
 
 
 def _with_kink_note(mismatch, objective, labels, eps):
-    """Note, on the mismatch, a worst entry where f has a kink: its one-sided slopes differ
-    by as much at a tenth of the step as at the step (a smooth curve's differ ten times
-    less). There the central difference is their mean, and backprop's value, a one-sided
-    slope or a subgradient, is no mistake: the inputs are what to change."""
-    for label, idx, analytic, _, _ in mismatch.entries:
-        if not isinstance(idx, tuple):  # (a direction of mode 'fast': no element to probe)
-            continue
-        i = labels.index(label)
-        step = eps * float(_steps(objective.arrays[i])[idx])
-        left, right = objective.one_sided(i, idx, step)
-        left_small, right_small = objective.one_sided(i, idx, step / 10)
-        gap, gap_small = abs(right - left), abs(right_small - left_small)
-        if gap > 1e-3 * max(abs(left), abs(right), 1.0) and gap_small > 0.5 * gap:
-            mismatch.args = (f"{mismatch.args[0]}\n  note: f has a kink at {label}, index "
-                             f"{idx}: its slope is {left:.6e} from the left and {right:.6e} "
-                             f"from the right, and the numeric value is their mean; backprop "
-                             f"gives {analytic:.6e}. f is not differentiable there: check it "
-                             f"at inputs away from the kink (max(x, 0) and |x| at x = 0, a "
-                             f"max or sort at ties)",)
-            return
+    """Note a kink at the worst entry, where backprop's value is then no mistake: the checked
+    function's one-sided slopes there differ, by as much at a tenth of the step as at the
+    step (a curve's differ ten times less, a jump's ten times more, rounding noise's ten
+    times more), well above its rounding, and backprop's value lies between them (a
+    one-sided slope or a subgradient; anything else is a wrong backward all the same). The
+    central difference is then their mean. The probe's own evaluations may fail (a domain
+    ending within a step): no note then."""
+    label, idx, analytic, _, _ = mismatch.entries[0]
+    if not isinstance(idx, tuple):  # (a direction of mode 'fast': no element to probe)
+        return
+    i = labels.index(label)
+    step = eps * float(_steps(objective.arrays[i])[idx])
+    try:
+        (left, right), (left_small, right_small) = objective.one_sided(i, idx,
+                                                                       (step, step / 10))
+        noise = objective.largest_output() * np.finfo(np.float64).eps / (step / 10)
+    except Exception:  # noqa: BLE001  (f's own error belongs to its own check, not to a note)
+        return
+    gap, gap_small = abs(right - left), abs(right_small - left_small)
+    kink = (gap > max(1e-3 * max(abs(left), abs(right)), 100 * noise)
+            and 0.5 * gap < gap_small < 2 * gap
+            and min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap)
+    if kink:
+        mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
+                         f"function (f's outputs weighted by the upstream gradients) has a "
+                         f"kink: slope {left:.6e} from the left, {right:.6e} from the right, "
+                         f"and the numeric value is their mean; backprop's {analytic:.6e} "
+                         f"lies between them, as a one-sided slope or a subgradient does. It "
+                         f"is not differentiable there: check it at inputs away from the kink "
+                         f"(max(x, 0) and |x| at x = 0, a max or sort at ties)",)
 
 
 def _check_deterministic(who, f, arrays):
@@ -477,30 +495,53 @@ class _Objective:
         steps = eps * _steps(x).reshape(-1)
         for j in range(x.size):
             original, h = flat[j], float(steps[j])
+            where = f"argument {i}, index {np.unravel_index(j, x.shape)}"
             flat[j] = original + h
-            hi = self.at(i, x)
+            hi = self.stepped(i, x, f"{where} moved by +{h:g}")
             flat[j] = original - h
-            lo = self.at(i, x)
+            lo = self.stepped(i, x, f"{where} moved by -{h:g}")
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
         return grads.reshape(x.shape)
 
-    def one_sided(self, i, idx, h):
-        """(left, right) slopes of F along element idx of x_i, with step h."""
+    def largest_output(self):
+        """The largest magnitude among f's float outputs at the checked point."""
+        return max((float(np.max(np.abs(y))) for y in self.at(0, self.arrays[0])
+                    if y is not None and y.size), default=0.0)
+
+    def one_sided(self, i, idx, steps):
+        """[(left, right)]: the one-sided slopes of F along element idx of x_i, one pair
+        per step in `steps`."""
         x = self.arrays[i].copy()
         mid = self.at(i, x)
-        original = x[idx]
-        x[idx] = original + h
-        right = self.difference(self.at(i, x), mid) / h
-        x[idx] = original - h
-        left = self.difference(mid, self.at(i, x)) / h
-        return left, right
+        original, slopes = x[idx], []
+        for h in steps:
+            x[idx] = original + h
+            right = self.difference(self.at(i, x), mid) / h
+            x[idx] = original - h
+            slopes.append((self.difference(mid, self.at(i, x)) / h, right))
+        return slopes
 
     def directional(self, i, v, eps):
         """dF/dx_i along the direction v, which `_steps` scaled element by element."""
         x = self.arrays[i]
         step = eps * as_array(v, like=x)
-        return self.difference(self.at(i, x + step), self.at(i, x - step)) / (2 * eps)
+        where = f"argument {i} moved along a random direction by {eps:g} (scaled by _steps)"
+        return self.difference(self.stepped(i, x + step, f"{where}, forward"),
+                               self.stepped(i, x - step, f"{where}, backward")) / (2 * eps)
+
+    def stepped(self, i, xi, where):
+        """`at`, naming the step when f raises there and not at the checked point: f's
+        domain ends within a step of it (sqrt at 0), which no backward can fix."""
+        try:
+            return self.at(i, xi)
+        except Exception as exc:
+            if from_hypothesis(exc):
+                raise
+            raise StepOutsideDomainError(
+                f"numerical differentiation: f raised {type(exc).__name__} at {where} (a "
+                f"step from the checked point, where it runs): {exc}. Its domain ends within "
+                f"a step of the point: check it at inputs farther inside") from exc
 
 
 def _input_grads(f, xs, upstream, create_graph):

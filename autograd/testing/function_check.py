@@ -6,6 +6,7 @@ example and raised as a FunctionCheckError naming the class and that example.
 """
 import importlib
 import inspect
+import os
 import traceback
 
 import numpy as np
@@ -13,10 +14,15 @@ import numpy as np
 from ..arguments import as_list
 from ..engine import grad
 from ..function import Function
-from ..numerical import GradcheckError, gradcheck, gradgradcheck
+from ..numerical import GradcheckError, from_hypothesis, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
 from .drawing import examples, resolve
+
+# Where a raised error's frames are not the user's: rungrad's packages and NumPy
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_NOT_THE_USERS = tuple(os.path.join(_ROOT, name) + os.sep for name in ("autograd", "nn", "optim")
+                       ) + (os.path.dirname(os.path.abspath(np.__file__)) + os.sep,)
 
 # Forward against reference: a hundred ulps (a stable formula and NumPy's plain one round
 # differently, and sums over an axis add up their rounding).
@@ -59,7 +65,23 @@ def check_function(cls, settings=None):
     # the key; an older or newer hypothesis that ignores it only shares the key again)
     check._hypothesis_internal_add_digest = _name(cls).encode()
     check = (settings or _untimed_profile())(given(example=examples(cls))(check))
-    check()
+    try:
+        check()
+    except Exception as found:
+        report = one_report(found)
+        if report is None:
+            raise
+        raise report from None
+
+
+def one_report(found):
+    """hypothesis' group of distinct failures (an ExceptionGroup of FunctionCheckErrors) as
+    one FunctionCheckError naming each, of the first one's kind; None for anything else."""
+    failures = getattr(found, "exceptions", None)
+    if not failures or not all(isinstance(e, FunctionCheckError) for e in failures):
+        return None
+    return FunctionCheckError(f"{len(failures)} distinct failures:\n" + "\n".join(
+        str(e) for e in failures), failures[0].kind)
 
 
 def _untimed_profile():
@@ -133,21 +155,24 @@ def check_example(cls, example):
     except FunctionCheckError:
         raise
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] == "hypothesis":  # (assume(), and its own)
+        if from_hypothesis(exc):  # (assume(), and its own)
             raise
         raise FunctionCheckError(_raised(cls, exc, example), "raised") from exc
 
 
 def _raised(cls, exc, example):
     """The report of `exc`, raised while checking cls on `example`: where in cls's own
-    module (else the innermost frame outside rungrad's checker) it was raised."""
+    module (else the innermost frame outside rungrad and NumPy) it was raised."""
     frames, link = [], exc
     while link is not None:  # (an op re-raises its forward's error with a clearer message)
         frames += traceback.extract_tb(link.__traceback__)
         link = link.__cause__ or link.__context__
-    home = inspect.getsourcefile(cls)
+    try:
+        home = inspect.getsourcefile(cls)
+    except (OSError, TypeError):  # (a class made in a notebook or by exec: no file)
+        home = None
     own = [f for f in frames if f.filename == home] or [
-        f for f in frames if f.filename != __file__] or frames
+        f for f in frames if not os.path.abspath(f.filename).startswith(_NOT_THE_USERS)]
     where = (f"\n  raised at {own[-1].filename}:{own[-1].lineno}: {own[-1].line}"
              if own else "")
     return (f"{_name(cls)}: raised {type(exc).__name__}: {exc}{where}\n  on {example!r}")
@@ -234,7 +259,14 @@ def _checked_order(cls, f, example):
 
 def _check_forward(cls, f, reference, example):
     got = as_list(f(*[Variable(a.copy()) for a in example.arrays]))
-    want = as_list(reference(*[a.copy() for a in example.arrays], **example.args))
+    try:
+        want = as_list(reference(*[a.copy() for a in example.arrays], **example.args))
+    except Exception as exc:
+        if from_hypothesis(exc):
+            raise
+        raise FunctionCheckError(f"{_name(cls)}: its reference raised {type(exc).__name__}: "
+                                 f"{exc} (it must take every input the specs draw)\n"
+                                 f"  on {example!r}", "spec") from exc
     if len(got) != len(want):
         raise FunctionCheckError(f"{_name(cls)}: forward gives {len(got)} outputs, the "
                                  f"reference {len(want)}\n  on {example!r}", "forward")

@@ -171,9 +171,56 @@ def test_a_mismatch_at_a_kink_says_so_with_both_slopes():
         gradcheck(lambda v: F.relu(v) * 3, np.array([0.0, 1.5, -2.0]),
                   grad_outputs=np.array([1.0, 1.0, 1.0]))
     note = str(info.value).split("note: ")[1]
-    assert note.startswith("f has a kink at input 0, index (0,): its slope is 0.000000e+00 "
-                           "from the left and 3.000000e+00 from the right")
+    assert note.startswith("at input 0, index (0,), the checked function (f's outputs "
+                           "weighted by the upstream gradients) has a kink: slope "
+                           "0.000000e+00 from the left, 3.000000e+00 from the right")
+    assert "backprop's 0.000000e+00 lies between them" in note
     assert "not differentiable there" in note
+
+
+class AbsFive(Function):
+    """|x| with a backward giving 5 at 0: at the kink, but no slope or subgradient of |x|."""
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Variable(np.where(x == 0, 5.0, np.sign(x)))
+
+
+class JumpAtZero(Function):
+    """x^2, plus 0.1 below 0 (a wrong branch: a jump, not a kink), backward 2x."""
+
+    def forward(self, x):
+        return np.where(x < 0, x * x + 0.1, x * x)
+
+    def backward(self, gy):
+        return gy * 2 * self.inputs[0]
+
+
+class RecipRefusingZero(Function):
+    """1/x, refusing x = 0, with a wrong backward (-1/x): a mismatch at x = 1e-7, where a
+    tenth of the step lands on 0."""
+
+    def forward(self, x):
+        if (x == 0).any():
+            raise ZeroDivisionError("x = 0")
+        return 1 / x
+
+    def backward(self, gy):
+        return -gy / self.inputs[0]
+
+
+@pytest.mark.parametrize("f, x", [(lambda v: AbsFive()(v), np.array([0.0, 1.0])),
+                                  (lambda v: JumpAtZero()(v), np.array([0.0, 1.0])),
+                                  (lambda v: RecipRefusingZero()(v), np.array([1e-7, 2.0]))])
+def test_no_kink_note_for_a_wrong_value_a_jump_or_a_probe_f_refuses(f, x):
+    """Only a kink with backprop's value between its slopes is excused; a failing probe
+    leaves the report as it was."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(f, x, grad_outputs=np.ones(2))
+    assert "kink" not in str(info.value)
 
 
 @pytest.mark.parametrize("x", [np.array([0.3, -0.2]), np.array([2.0, 2.5])])

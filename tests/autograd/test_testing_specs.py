@@ -398,3 +398,62 @@ def test_each_class_s_failures_are_saved_under_its_own_database_key(tmp_path):
             check_function(cls, saving)
         keys.append({p.name for p in tmp_path.iterdir() if p.is_dir()})
     assert keys[0] and keys[1] > keys[0]  # the second class added keys of its own
+
+
+class SquareRefusingNegatives(Function):
+    """x^2 for x >= 0, refusing negatives: at x = 0, which its spec draws, it runs, and a
+    numerical-differentiation step below 0 is refused."""
+
+    input_specs = (Spec(elements="positive"),)
+    apply = staticmethod(lambda x: SquareRefusingNegatives()(x - 0.5))  # (0.5 - 0.5 = 0)
+
+    def forward(self, x):
+        if (x < 0).any():
+            raise ValueError("negative input")
+        return x * x
+
+    def backward(self, gy):
+        return gy * 2 * self.inputs[0]
+
+
+def test_an_error_a_step_away_is_reported_as_the_domain_s_edge_not_at_the_example():
+    error = failure(SquareRefusingNegatives)
+    assert error.kind == "raised"
+    first = str(error).split("\n")[0]
+    assert "StepOutsideDomainError: numerical differentiation: f raised ValueError at " \
+           "argument 0, index () moved by -1e-06 (a step from the checked point" in first
+    assert "negative input" in first
+
+
+def test_a_class_without_source_code_still_gets_its_report():
+    namespace = {"Function": Function, "Spec": Spec}
+    exec("class NoSource(Function):\n    input_specs = (Spec(),)\n"
+         "    def forward(self, x):\n        raise KeyError('no')\n", namespace)
+    error = failure(namespace["NoSource"])
+    assert error.kind == "raised" and "raised KeyError: 'no'" in str(error)
+
+
+def test_distinct_failures_come_as_one_report_naming_each():
+    """hypothesis raises a group when it meets distinct failures (a domain and a wrong
+    backward, say): one report names each, not a traceback of the group."""
+    import builtins
+
+    from autograd.testing.function_check import one_report
+    group_class = getattr(builtins, "ExceptionGroup", None)  # (Python 3.10: the backport,
+    if group_class is None:                                  # which hypothesis raises there)
+        group_class = pytest.importorskip("exceptiongroup").ExceptionGroup
+    group = group_class("found 2", [FunctionCheckError("A: gradcheck: off", "gradcheck"),
+                                       FunctionCheckError("A: raised ValueError", "raised")])
+    report = one_report(group)
+    assert str(report) == "2 distinct failures:\nA: gradcheck: off\nA: raised ValueError"
+    assert report.kind == "gradcheck"
+    assert one_report(group_class("x", [ValueError("not ours")])) is None
+    assert one_report(ValueError("no group")) is None
+
+
+def test_a_reference_that_raises_is_named_as_the_declaration_s_fault():
+    failing = type("RefRaises", (Cube,), {"reference": staticmethod(
+        lambda x: (_ for _ in ()).throw(RuntimeError("reference broke")))})
+    error = failure(failing)
+    assert error.kind == "spec" and "its reference raised RuntimeError: reference broke" in \
+        str(error)
