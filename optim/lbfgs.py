@@ -8,7 +8,7 @@ from autograd.capture import capturing
 from autograd.config import enable_grad
 from autograd.variable import mark_modified
 
-from .optimizer import Optimizer, as_number, check_nonnegative, grad_array
+from .optimizer import Optimizer, as_number, check_nonnegative, grad_array, grad_shape_error
 from .strong_wolfe import largest_magnitude, strong_wolfe
 
 _HISTORY = ("old_dirs", "old_stps", "ro")  # state lists, one entry per remembered step
@@ -24,7 +24,8 @@ class LBFGS(Optimizer):
     calling `closure()` (which clears the gradients, computes the loss, backpropagates and
     returns the loss) to re-evaluate the model, at most `max_eval` times. One parameter
     group only; all parameters are updated as one flat vector. The state (PyTorch's names
-    and layout: lists of flat arrays) is kept under the first parameter.
+    and layout, lists of flat arrays, less its scratch list "al") is kept under the first
+    parameter.
     """
 
     def __init__(self, params=None, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
@@ -78,6 +79,8 @@ class LBFGS(Optimizer):
         size, dtype, xp = _flat_layout(params)
         state = {}
         for key, value in saved.items():
+            if key == "al":  # (PyTorch's scratch list, rewritten before it is read)
+                continue
             if key in ("d", "prev_flat_grad") and value is not None:
                 value = _flat_copy(value, size, dtype, xp, key, self._who)
             elif key in ("old_dirs", "old_stps"):
@@ -94,10 +97,16 @@ class _Run:
     """One `LBFGS.step`: the parameters seen as one flat vector, and the iterations."""
 
     def __init__(self, optimizer, params, closure):
-        self.params, self.closure = params, closure
+        self.params, self.closure, self.who = params, closure, optimizer._who
         self.h = dict(optimizer.param_groups[0])
         self.state = optimizer.state[params[0]]
         self.size, self.dtype, self.xp = _flat_layout(params)
+        held = self.state.get("prev_flat_grad")
+        if held is not None and held.size != self.size:
+            raise RuntimeError(f"{self.who}: the parameters hold {self.size} numbers, "
+                               f"{held.size} at the last step (bind() or a lazily sized layer "
+                               "added some): its history is of the old vector; make a new "
+                               "LBFGS, or run the model once before making it")
 
     def evaluate(self):
         """The loss closure() returns (as it returned it) and the flat gradient."""
@@ -107,6 +116,9 @@ class _Run:
 
     def flat_grad(self):
         grads = [grad_array(p) for p in self.params]
+        for p, g in zip(self.params, grads):
+            if g is not None and g.shape != p.data.shape:
+                raise grad_shape_error(self.who, p, g)
         return self.xp.concatenate([
             self.xp.zeros(p.data.size, self.dtype) if g is None else g.reshape(-1)
             for p, g in zip(self.params, grads)]).astype(self.dtype, copy=False)

@@ -356,7 +356,7 @@ class Optimizer:
                     h = _hyper(group)
                 w = p.data
                 if g.shape != w.shape:
-                    raise _grad_shape_error(self._who, p, g)
+                    raise grad_shape_error(self._who, p, g)
                 xp = np if type(w) is np.ndarray else get_array_module(w)
                 entry = states.get(id(p))
                 state = entry[1] if entry is not None and not (
@@ -569,7 +569,7 @@ def _copy_value(v):
     return v.copy() if is_array(v) else copy.deepcopy(v)
 
 
-def _grad_shape_error(who, p, g):
+def grad_shape_error(who, p, g):
     name = f"{p.name!r} " if p.name else ""
     return ValueError(f"{who}: the gradient of parameter {name}of shape {tuple(p.shape)} has "
                       f"shape {tuple(g.shape)}: a gradient set by hand must match its "

@@ -1,6 +1,8 @@
 """Rprop: per-coordinate step sizes grown or shrunk by the sign of successive gradients."""
 from numbers import Real
 
+import numpy as np
+
 from autograd.blocks import in_blocks
 
 from .adam import as_betas
@@ -62,18 +64,19 @@ def _is_pair(value):
 def _rprop_block(xp, w, g, prev, s, h):
     """One block of Rprop's update (prev: the last step's gradient, s: the step sizes)."""
     etaminus, etaplus = h.etas
-    f = g * prev
-    xp.sign(f, out=f)
-    flipped = f < 0
-    # The factors written into the signs as PyTorch does, so that a float32 s is multiplied
-    # by float32(eta), and a NaN sign stays NaN (it makes s NaN, as in PyTorch).
-    xp.copyto(f, etaplus, where=f > 0)
+    with np.errstate(invalid="ignore"):  # (inf * 0: a NaN, which counts as 0 below)
+        product = g * prev
+    flipped = product < 0
+    # The factors in an array of s's dtype (a float32 s is multiplied by float32(eta)); 1
+    # where the product is 0 or NaN: PyTorch's sign of NaN is 0, so a NaN or infinite
+    # gradient leaves the step size, and the weight, as they were
+    f = xp.ones_like(product)
+    xp.copyto(f, etaplus, where=product > 0)
     xp.copyto(f, etaminus, where=flipped)
-    xp.copyto(f, 1.0, where=f == 0)
     s *= f
     xp.clip(s, h.step_sizes[0], h.step_sizes[1], out=s)
     xp.copyto(prev, g)
     xp.copyto(prev, 0.0, where=flipped)  # (not g * mask: an infinite g would give NaN)
-    xp.sign(prev, out=f)
+    xp.subtract(prev > 0, prev < 0, out=f, dtype=f.dtype)  # the sign, 0 for NaN (PyTorch's)
     f *= s
     w -= f

@@ -158,7 +158,8 @@ class _BatchNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self._with_bias}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -246,9 +247,10 @@ class InstanceNorm3d(_InstanceNorm):
 
 class _LazyInstanceNorm:
     """Mixin (before an InstanceNorm class): PyTorch's Lazy twin, whose num_features come from
-    the first input (axis 1)."""
+    the first input (axis 1). Its defaults are PyTorch's, which differ from InstanceNorm's:
+    affine parameters and running statistics."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, *,
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
                  bias=True):
         super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
 
@@ -331,7 +333,8 @@ class GroupNorm(Module):
         return init_config(self, bias=self._with_bias)
 
     def extra_repr(self):
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self._with_bias}")
 
 
 def _count_batch(counter):

@@ -365,3 +365,19 @@ def test_a_captured_step_moves_instance_norm_statistics_as_an_eager_one():
         states.append(model.state_dict())
     for name, value in states[0].items():
         np.testing.assert_array_equal(states[1][name], value, err_msg=name)
+
+
+def test_reprs_and_lazy_instance_norm_defaults_are_pytorch_2_13_s():
+    torch = pytest.importorskip("torch")
+    import inspect
+    pairs = [(nn.BatchNorm1d(3, bias=False), torch.nn.BatchNorm1d(3, bias=False)),
+             (nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)),
+             (nn.GroupNorm(3, 6, bias=False), torch.nn.GroupNorm(3, 6, bias=False)),
+             (nn.InstanceNorm2d(3, affine=True, bias=False),
+              torch.nn.InstanceNorm2d(3, affine=True, bias=False))]
+    for ours, theirs in pairs:
+        assert repr(ours) == repr(theirs)
+    for name in ("LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"):
+        ours = {k: p.default for k, p in inspect.signature(getattr(nn, name)).parameters.items()}
+        theirs = inspect.signature(getattr(torch.nn, name)).parameters
+        assert all(theirs[k].default == v for k, v in ours.items())

@@ -217,3 +217,41 @@ def test_cubic_minimum_is_the_minimizer_of_the_interpolating_cubic():
     df = lambda x: 3 * (x - 1) ** 2 - 3  # noqa: E731
     assert cubic_minimum(0.5, f(0.5), df(0.5), 3.0, f(3.0), df(3.0)) == pytest.approx(2.0)
     assert cubic_minimum(0.5, f(0.5), df(0.5), 3.0, f(3.0), df(3.0), (0.0, 1.5)) == 1.5
+
+
+def test_a_gradient_of_the_wrong_shape_is_refused_not_shifted_onto_the_next_parameter():
+    p, q = Parameter(np.zeros(2)), Parameter(np.zeros(1))
+    opt = optim.LBFGS([q, p])
+
+    def closure():
+        q.grad = np.array([1.0, 5.0])  # (set by hand, wrongly)
+        p.grad = np.zeros(2)
+        return 0.0
+    with pytest.raises(ValueError, match="LBFGS: the gradient of parameter of shape \\(1,\\) "
+                                         "has shape \\(2,\\)"):
+        opt.step(closure)
+
+
+def test_parameters_bound_after_a_step_are_refused_by_name():
+    p = Parameter(np.ones(2))
+    opt = optim.LBFGS([p])
+
+    def closure():
+        opt.zero_grad()
+        loss = sum((q * q).sum() for q in opt.param_groups[0]["params"])
+        loss.backward()
+        return loss
+    opt.step(closure)
+    opt.bind([Parameter(np.ones(3))])
+    with pytest.raises(RuntimeError, match="LBFGS: the parameters hold 5 numbers, 2 at the "
+                                           "last step"):
+        opt.step(closure)
+
+
+def test_a_state_resumed_from_pytorch_is_saved_again(tmp_path):
+    theirs, topt, _ = _theirs(_rosenbrock, 2, line_search_fn="strong_wolfe")
+    params = [Parameter(q.detach().numpy().copy()) for q in theirs]
+    opt = optim.LBFGS(params, line_search_fn="strong_wolfe")
+    opt.load_state_dict(topt.state_dict())  # (its scratch list "al" holds tensors)
+    nn.save(opt.state_dict(), tmp_path / "resumed.ckpt")
+    assert "al" not in nn.load(tmp_path / "resumed.ckpt")["state"][0]

@@ -281,3 +281,19 @@ def test_asgd_s_average_fits_a_noisy_linear_model_better_than_its_last_weights()
     # 0.006-0.032 (closer in all 40)
     last, averaged = zip(*(_asgd_errors(seed) for seed in range(10)))
     assert max(averaged) < 0.08 and np.mean(averaged) < 0.5 * np.mean(last), (last, averaged)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_rprop_passes_over_nan_and_infinite_gradients_as_torch_does(torch, dtype):
+    """PyTorch's sign of NaN is 0: a NaN or infinite gradient element (inf * 0 at the first
+    step) leaves its step size and weight alone, and training goes on."""
+    p = Parameter(np.zeros(2, dtype))
+    q = torch.zeros(2, dtype=getattr(torch, np.dtype(dtype).name), requires_grad=True)
+    ours, theirs = Rprop([p]), torch.optim.Rprop([q])
+    for g in ([np.inf, np.nan], [1.0, 1.0], [np.nan, -1.0], [1.0, 1.0]):
+        p.grad = Variable(np.array(g, dtype), requires_grad=False)
+        q.grad = torch.tensor(g, dtype=q.dtype)
+        ours.step()
+        theirs.step()
+        np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-6)
+    assert np.isfinite(p.data).all()
