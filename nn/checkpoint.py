@@ -26,7 +26,13 @@ from autograd.atomic import replacing
 from autograd.backend import to_cpu
 from autograd.variable import Variable
 
-from .serialization import check_readable, foreign_format, sync_file, write_npy_members
+from .serialization import (
+    check_not_truncated,
+    check_readable,
+    foreign_format,
+    sync_file,
+    write_npy_members,
+)
 
 TREE = "tree.json"
 _KEYS = (str, int, float, bool, type(None))
@@ -53,6 +59,7 @@ def load(path):
     path = os.fspath(path)
     check_readable(path, "nn.load", "checkpoint")
     if not zipfile.is_zipfile(path):
+        check_not_truncated(path, "nn.load")
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (not a zip "
                          f"file){foreign_format(path)}")
     with zipfile.ZipFile(path) as archive:
@@ -62,14 +69,19 @@ def load(path):
         try:
             header = json.loads(archive.read(TREE))
             arrays = _arrays(archive, path)
-        except (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError,
+                RecursionError) as exc:
             raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: "
                              f"{exc})") from None
     if not isinstance(header, dict) or header.get("format") != "rungrad checkpoint":
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save")
+    if header.get("version", 1) != 1:  # (none at all: the tree decides, as a damaged file)
+        raise ValueError(f"nn.load: {path} is a checkpoint of version "
+                         f"{header.get('version')!r}; this rungrad reads version 1 (a newer "
+                         "rungrad wrote it?)")
     try:
         return _decoded(header["tree"], arrays)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValueError(f"nn.load: {path} is corrupt (its tree: {exc!r})") from None
 
 
@@ -94,6 +106,10 @@ def _encoded(obj, arrays, where):
         return obj if -2**63 <= obj < 2**63 else {"int": hex(obj)}
     if isinstance(obj, Variable):
         obj = obj.data
+    if isinstance(obj, np.ndarray) and type(obj) is not np.ndarray:
+        raise TypeError(f"nn.save: {where} is a {type(obj).__module__}.{type(obj).__name__}, "
+                        "an ndarray subclass, which would come back as a plain array (a masked "
+                        "array without its mask): save its parts (.data and .mask) as arrays")
     if isinstance(obj, np.generic) or hasattr(obj, "__array_namespace__") or isinstance(
             obj, np.ndarray):
         array = np.asarray(to_cpu(obj))

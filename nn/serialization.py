@@ -71,6 +71,15 @@ def check_readable(path, who, what="weights file"):
         raise FileNotFoundError(f"{who}: no such file: {path}")
 
 
+def check_not_truncated(path, who):
+    """For a file zipfile cannot read: the error where it starts as a zip archive, whose
+    end (the directory zipfile reads first) is then missing."""
+    with open(path, "rb") as f:
+        if f.read(4) == b"PK\x03\x04":
+            raise ValueError(f"{who}: {path} is truncated or corrupt: it starts as a zip "
+                             "archive but its end is missing (a copy or a write cut short)")
+
+
 def _write_npz(tmp, arrays, path):
     # np.savez(f, **arrays) would take a key named "file" or "allow_pickle" as its own
     # argument: the members are written here, as np.load reads them ("<key>.npy")
@@ -145,6 +154,7 @@ def read_npz(path):
     import zipfile  # lazily: only loading weights needs it
 
     if not zipfile.is_zipfile(path):
+        check_not_truncated(path, "load_weights")
         raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip "
                          f"file){_safetensors_hint(path) or foreign_format(path)}")
     foreign = foreign_format(path)
@@ -186,6 +196,9 @@ def foreign_format(path):
         return (" (it is a PyTorch checkpoint, pickled, which rungrad never unpickles: in "
                 "PyTorch, save {k: v.numpy() for k, v in model.state_dict().items()} with "
                 "numpy.savez, or as .safetensors; rungrad's names are PyTorch's)")
+    if "tree.json" in names:
+        return (" (it is a checkpoint written by nn.save: read it with nn.load(path), and give "
+                "the state dict in it to load_state_dict)")
     if "config.json" in names and "model.weights.h5" in names:
         return (" (it is a Keras 3 .keras file, which rungrad does not read: build the model "
                 "with nn.keras and give it the Keras model's get_weights() with set_weights)")

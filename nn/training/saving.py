@@ -23,6 +23,7 @@ from autograd.atomic import replacing
 from ..module import StateDictKeyError, state_arrays
 from ..serialization import (
     MODEL_MEMBER,
+    check_not_truncated,
     check_readable,
     foreign_format,
     is_safetensors,
@@ -172,6 +173,7 @@ def _read_archive(path):
         raise ValueError(f"load_model: {path} is not a model file written by model.save"
                          f"{foreign}")
     if not zipfile.is_zipfile(path):
+        check_not_truncated(path, "load_model")
         raise ValueError(f"load_model: {path} is not a model file written by model.save "
                          "(not a zip archive)")
     try:

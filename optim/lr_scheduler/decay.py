@@ -45,6 +45,17 @@ class MultiStepLR(LRScheduler):
         passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
         return [base * self.gamma ** passed for base in self.base_lrs]
 
+    def state_dict(self):
+        """The base's, the milestones as a plain dict {epoch: count}: nn.save keeps plain
+        dicts (a Counter is a subclass it refuses)."""
+        state = super().state_dict()
+        state["milestones"] = dict(state["milestones"])
+        return state
+
+    def load_state_dict(self, state_dict):
+        super().load_state_dict(state_dict)  # (a dict, or PyTorch's Counter)
+        self.milestones = Counter(self.milestones)
+
 
 class ExponentialLR(LRScheduler):
     """lr = base_lr * gamma ** epoch."""

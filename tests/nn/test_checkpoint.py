@@ -1,4 +1,7 @@
 """nn.save / nn.load: a PyTorch-style loop's checkpoint, resumed exactly, never pickled."""
+import json
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -120,3 +123,61 @@ def test_an_int_subclass_such_as_a_variables_size_is_saved_as_its_int(tmp_path):
     nn.save({"n": ag.Variable(np.zeros((2, 3))).size}, path)
     loaded = nn.load(path)
     assert loaded == {"n": 6} and type(loaded["n"]) is int
+
+
+def test_an_ndarray_subclass_is_refused_by_name_not_saved_without_what_makes_it_one(tmp_path):
+    """A masked array came back as a plain array: its masked values as real data."""
+    masked = np.ma.masked_array([1.0, 100.0, 3.0], mask=[0, 1, 0])
+    with pytest.raises(TypeError, match=r"obj\['ma'\] is a numpy.ma.MaskedArray, an ndarray "
+                                        r"subclass"):
+        nn.save({"ma": masked}, tmp_path / "c.ckpt")
+    assert not (tmp_path / "c.ckpt").exists()
+
+
+def test_a_multistep_scheduler_is_checkpointed_and_resumes(tmp_path):
+    """Its milestones are a Counter, which nn.save refuses: its state dict holds a dict."""
+    model = nn.Linear(2, 1)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    scheduler = optim.lr_scheduler.MultiStepLR(opt, [2, 4, 4])
+    for _ in range(3):
+        opt.step()
+        scheduler.step()
+    nn.save({"optimizer": opt.state_dict(), "scheduler": scheduler.state_dict()},
+            tmp_path / "c.ckpt")
+    checkpoint = nn.load(tmp_path / "c.ckpt")
+    resumed_opt = optim.SGD(model.parameters(), lr=0.1)
+    resumed_opt.load_state_dict(checkpoint["optimizer"])
+    resumed = optim.lr_scheduler.MultiStepLR(resumed_opt, [9])
+    resumed.load_state_dict(checkpoint["scheduler"])
+    for _ in range(2):
+        scheduler.step()
+        resumed.step()
+    assert resumed.get_last_lr() == scheduler.get_last_lr() == [pytest.approx(0.1 * 0.1 ** 3)]
+
+
+def test_a_cut_short_file_is_called_truncated_and_a_version_from_later_named(tmp_path):
+    path = tmp_path / "c.ckpt"
+    nn.save({"w": np.arange(3.0)}, path)
+    data = path.read_bytes()
+    (tmp_path / "cut.ckpt").write_bytes(data[:-30])
+    with pytest.raises(ValueError, match="cut.ckpt is truncated or corrupt: it starts as a zip"):
+        nn.load(tmp_path / "cut.ckpt")
+    with zipfile.ZipFile(path) as archive:
+        tree = json.loads(archive.read("tree.json"))
+        arrays = {name: archive.read(name) for name in archive.namelist() if name != "tree.json"}
+    tree["version"] = 2
+    with zipfile.ZipFile(tmp_path / "v2.ckpt", "w") as archive:
+        archive.writestr("tree.json", json.dumps(tree))
+        for name, member in arrays.items():
+            archive.writestr(name, member)
+    with pytest.raises(ValueError, match="v2.ckpt is a checkpoint of version 2; this rungrad "
+                                         "reads version 1"):
+        nn.load(tmp_path / "v2.ckpt")
+
+
+def test_load_weights_of_an_nn_save_file_points_to_nn_load(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 1))
+    nn.save(model.state_dict(), tmp_path / "w.pt")
+    with pytest.raises(ValueError, match="it is a checkpoint written by nn.save: read it with "
+                                         "nn.load"):
+        model.load_weights(tmp_path / "w.pt")
