@@ -13,13 +13,19 @@ from .distributed import group as _distributed_group
 from .layers.activation import (
     ELU,
     GELU,
+    SELU,
     Activation,
+    Hardsigmoid,
+    Hardswish,
     Hardtanh,
+    Identity,
     LeakyReLU,
     LogSigmoid,
     LogSoftmax,
+    Mish,
     PReLU,
     ReLU,
+    ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
@@ -84,7 +90,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "BCEWithLogitsLoss", "SiLU", "LogSigmoid", "Hardtanh", "Softmin", "SmoothL1Loss", "KLDivLoss",
     "PReLU", "Unflatten", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
     "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "MaxPool1d", "AvgPool1d",
-    "PoissonNLLLoss",
+    "PoissonNLLLoss", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish", "SELU",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process

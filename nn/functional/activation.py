@@ -117,8 +117,11 @@ class PReLU(Function):
 
 
 def _per_channel(w, ndim):
-    """w (C,) or (1,) shaped to broadcast over an (N, C, ...) input's axis 1."""
-    return w if w.size == 1 or ndim < 3 else w.reshape((w.size,) + (1,) * (ndim - 2))
+    """w (C,), (1,) or () shaped to broadcast over an (N, C, ...) input's axis 1 (one slope
+    as a 0-d array: a 0-d input stays 0-d)."""
+    if w.size == 1:
+        return w.reshape(())
+    return w if ndim < 3 else w.reshape((w.size,) + (1,) * (ndim - 2))
 
 
 def _all_but_channels(w, ndim):
@@ -419,9 +422,9 @@ def prelu(x, weight):
     """x where x > 0, weight x elsewhere; weight has 1 element, or one per channel (axis 1)."""
     x = float_input(x, "prelu")
     weight = as_variable(weight, who="prelu")
-    if weight.ndim != 1 or (weight.size != 1 and (x.ndim < 2 or weight.size != x.shape[1])):
-        raise ValueError(f"prelu: weight of shape {weight.shape} must hold 1 value or one per "
-                         f"channel (axis 1) of the input of shape {x.shape}")
+    if weight.ndim > 1 or (weight.size != 1 and (x.ndim < 2 or weight.size != x.shape[1])):
+        raise ValueError(f"prelu: weight of shape {weight.shape} must be a scalar, or 1-D with "
+                         f"1 value or one per channel (axis 1) of the input of shape {x.shape}")
     if weight.dtype != x.dtype:  # (a float64 batch meets a float32 layer: the layer's dtype)
         x = astype(x, weight.dtype) if weight.dtype.kind == "f" else x
     return PReLU()(x, weight)

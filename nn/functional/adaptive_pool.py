@@ -126,6 +126,9 @@ def _prepare(x, output_size, who):
         raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
+    if 0 in x.shape[1:]:  # (no window would hold a value: PyTorch refuses it too)
+        raise ValueError(f"{who}: expected an input with non-zero channels, height and width, "
+                         f"got shape {tuple(x.shape)}")
     return x, output_pair(output_size, x.shape[2:], who)
 
 

@@ -152,6 +152,10 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
         raise ValueError(f"group_norm: {channels} channels do not split into {groups} groups")
     if x.dtype.kind != "f":
         raise TypeError(f"group_norm: expected a floating-point input, got dtype {x.dtype}")
+    if x.shape[0] * channels // groups * math.prod(x.shape[2:]) == 1:
+        raise ValueError(f"group_norm: expected more than 1 value per group, got an input of "
+                         f"shape {tuple(x.shape)} in {groups} groups (its variance would be 0 "
+                         "and the output 0; PyTorch refuses it too)")
     eps = real_scalar(eps, "eps", "group_norm")
     weight, bias = _affine(weight, bias, (channels,), "group_norm")
     x = _in_dtype_of(x, weight)

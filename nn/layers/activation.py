@@ -49,7 +49,8 @@ class _Scalars(Module):
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
-        return ", ".join(f"{name}={getattr(self, name)}" for name in self.scalars)
+        shown = [f"{name}={getattr(self, name)}" for name in self.scalars]
+        return ", ".join(shown + (["inplace=True"] if getattr(self, "inplace", False) else []))
 
 
 class LeakyReLU(_Scalars):
@@ -62,18 +63,49 @@ class LeakyReLU(_Scalars):
         self._keep(negative_slope=negative_slope, inplace=inplace)
 
 
-def _elementwise(name, function, doc):
-    """A module with no parameter and no setting: forward(x) = function(x)."""
+def _elementwise(name, function, doc, inplace=False):
+    """A module with no parameter and no setting: forward(x) = function(x). With `inplace`,
+    it takes PyTorch's `inplace` argument, which changes nothing (rungrad never writes into
+    its inputs)."""
     def forward(self, x):
         return function(x)
-    return type(name, (Module,), {"__doc__": doc, "__module__": __name__,
-                                  "__qualname__": name, "forward": forward})
+    body = {"__doc__": doc, "__module__": __name__, "__qualname__": name, "forward": forward}
+    if inplace:
+        body.update(__init__=_init_inplace, get_config=init_config, extra_repr=_inplace_repr)
+    return type(name, (Module,), body)
+
+
+def _init_inplace(self, inplace=False):
+    Module.__init__(self)
+    self.inplace = inplace
+
+
+def _inplace_repr(self):
+    return "inplace=True" if self.inplace else ""
+
+
+class Identity(Module):
+    """Its input, unchanged (PyTorch's placeholder layer: any argument is taken and
+    ignored)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    get_config = init_config  # Keras' get_config: none of its arguments matter
+
+    def forward(self, x):
+        return x
 
 
 Sigmoid = _elementwise("Sigmoid", F.sigmoid, "1 / (1 + e^-x).")
 Tanh = _elementwise("Tanh", F.tanh, "(e^x - e^-x) / (e^x + e^-x).")
-SiLU = _elementwise("SiLU", F.silu, "x sigmoid(x) (swish).")
+SiLU = _elementwise("SiLU", F.silu, "x sigmoid(x) (swish).", inplace=True)
 LogSigmoid = _elementwise("LogSigmoid", F.logsigmoid, "log(sigmoid(x)), finite for large |x|.")
+ReLU6 = _elementwise("ReLU6", F.relu6, "min(max(x, 0), 6).", inplace=True)
+Hardsigmoid = _elementwise("Hardsigmoid", F.hardsigmoid, "relu6(x + 3) / 6.", inplace=True)
+Hardswish = _elementwise("Hardswish", F.hardswish, "x hardsigmoid(x).", inplace=True)
+Mish = _elementwise("Mish", F.mish, "x tanh(softplus(x)).", inplace=True)
+SELU = _elementwise("SELU", F.selu, "scale * elu(x, alpha), self-normalizing.", inplace=True)
 
 
 class _OverDim(Module):
@@ -147,9 +179,9 @@ class Hardtanh(_Scalars):
 
     function, scalars = F.hardtanh, ("min_val", "max_val")
 
-    def __init__(self, min_val=-1.0, max_val=1.0):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
-        self._keep(min_val=min_val, max_val=max_val)
+        self._keep(min_val=min_val, max_val=max_val, inplace=inplace)
 
 
 class PReLU(Module):
@@ -276,4 +308,5 @@ class Activation(Module, KerasNamed):
 
 
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
-           "Softplus", "Activation"]
+           "Softplus", "Activation", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish",
+           "SELU"]

@@ -158,7 +158,7 @@ class _BatchNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self._with_bias}, "
+                f"affine={self.affine}, bias={self.affine_parameters()['bias']}, "
                 f"track_running_stats={self.track_running_stats}")
 
 
@@ -296,7 +296,7 @@ class LayerNorm(Module):
 
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class GroupNorm(Module):
@@ -334,7 +334,7 @@ class GroupNorm(Module):
 
     def extra_repr(self):
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
-                f"bias={self._with_bias}")
+                f"bias={self.bias is not None}")
 
 
 def _count_batch(counter):

@@ -173,3 +173,32 @@ def test_hard_activations_pass_an_infinite_gradient_as_pytorch(name):
     getattr(F, name)(x).sum().backward()
     slope_at_inf = 1.0 if name == "hardswish" else 0.0
     assert x.grad.data[0] == slope_at_inf and not np.isnan(x.grad.data).any()
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("Identity", dict()), ("ReLU6", dict(inplace=True)), ("Hardsigmoid", {}), ("Hardswish", {}),
+    ("Mish", {}), ("SELU", dict(inplace=True)), ("SiLU", dict(inplace=True)),
+    ("Hardtanh", dict(min_val=-2.0, inplace=True)), ("LeakyReLU", dict(inplace=True))])
+def test_pytorch_s_elementwise_layers_with_their_arguments_and_reprs(name, kwargs):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(nn, name)(**kwargs), getattr(torch.nn, name)(**kwargs)
+    assert repr(ours) == repr(theirs)
+    x = np.linspace(-5, 5, 21)
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt * 1)  # (torch's in-place layers want a non-leaf)
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12, atol=1e-15)
+    gy = np.cos(x)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    # (PyTorch's float64 hardsigmoid gradient uses a float32 1/6: 3e-8 apart)
+    np.testing.assert_allclose(xv.grad.data, xt.grad.numpy(), rtol=1e-7, atol=1e-15)
+    assert type(ours)(**ours.get_config()).get_config() == ours.get_config()
+
+
+def test_prelu_keeps_a_0d_input_0d_and_takes_a_0d_slope():
+    torch = pytest.importorskip("torch")
+    y = nn.PReLU()(Variable(np.array(-2.0)))
+    assert y.shape == () and float(y.data) == -0.5
+    x = np.array([[-2.0, 1.0]])
+    np.testing.assert_array_equal(F.prelu(x, np.array(0.25)).data, torch.nn.functional.prelu(
+        torch.tensor(x), torch.tensor(0.25, dtype=torch.float64)).numpy())

@@ -120,3 +120,10 @@ def test_errors_name_the_op_and_the_argument(op):
         op(np.zeros((1, 1, 4, 4), dtype=np.int64), 2)
     with pytest.raises(ValueError, match=r"AdaptiveAvgPool2d: output_size must be a positive"):
         nn.AdaptiveAvgPool2d(-1)
+
+
+@pytest.mark.parametrize("layer", [nn.AdaptiveAvgPool2d(2), nn.AdaptiveMaxPool2d(2)])
+def test_an_empty_plane_is_refused_not_pooled_into_made_up_values(layer):
+    with pytest.raises(ValueError, match="expected an input with non-zero channels, height "
+                                         "and width, got shape \\(1, 1, 3, 0\\)"):
+        layer(np.zeros((1, 1, 3, 0)))

@@ -381,3 +381,9 @@ def test_reprs_and_lazy_instance_norm_defaults_are_pytorch_2_13_s():
         ours = {k: p.default for k, p in inspect.signature(getattr(nn, name)).parameters.items()}
         theirs = inspect.signature(getattr(torch.nn, name)).parameters
         assert all(theirs[k].default == v for k, v in ours.items())
+
+
+def test_group_norm_refuses_one_value_per_group_in_the_batch_as_pytorch():
+    with pytest.raises(ValueError, match="group_norm: expected more than 1 value per group"):
+        nn.GroupNorm(2, 2)(np.random.default_rng(0).standard_normal((1, 2)))
+    assert nn.GroupNorm(2, 2)(np.ones((2, 2))).shape == (2, 2)  # (PyTorch's rule: the batch's)
