@@ -21,9 +21,22 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
                         in ((stride, "stride"), (dilation, "dilation")))
     if not isinstance(padding, str):  # ('same' and 'valid' are conv2d's to resolve)
         padding = (0, single(padding, "padding", "conv1d", 0))
+    if padding != "same":
+        check_window_fits(x.shape, weight.shape[-1], 0 if padding == "valid" else padding[1],
+                          dilation, "conv1d")
     y = conv2d(with_height(x), with_height(weight), bias, (1, stride), padding, (1, dilation),
                groups)
     return without_height(y)
+
+
+def check_window_fits(shape, kernel, padding, dilation, who):
+    """The error, in the 1-D op's own terms, where its (dilated) kernel is longer than the
+    padded input (the 2-D op it runs on would name a height of 1 and a 4-D shape)."""
+    span, length = dilation * (kernel - 1) + 1, shape[-1] + 2 * padding
+    if span > length:
+        dilated = f" with dilation {dilation} (spanning {span})" if dilation != 1 else ""
+        raise ValueError(f"{who}: kernel size {kernel}{dilated} is bigger than the padded "
+                         f"input {length} (input shape {tuple(shape)}, padding {padding})")
 
 
 def with_height(x):
@@ -36,4 +49,4 @@ def without_height(y):
     return reshape(y, y.shape[:2] + y.shape[3:])
 
 
-__all__ = ["conv1d", "with_height", "without_height"]
+__all__ = ["conv1d", "check_window_fits", "with_height", "without_height"]

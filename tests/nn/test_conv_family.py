@@ -318,3 +318,20 @@ def test_more_unbatched_inputs_and_padding_edges_as_torch():
     assert nn.ConvTranspose2d(2, 3, 3, padding_mode="zeros").padding_mode == "zeros"
     with pytest.raises(ValueError, match="wrap around more than once"):
         nn.Conv2d(1, 1, 3, padding=4, padding_mode="circular")(np.zeros((1, 1, 3, 3)))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: nn.Conv1d(2, 2, 7)(x), "conv1d: kernel size 7 is bigger than the padded input "
+                                      "5 (input shape (1, 2, 5), padding 0)"),
+    (lambda x: nn.Conv1d(2, 2, 3, dilation=3, padding="valid")(x),
+     "conv1d: kernel size 3 with dilation 3 (spanning 7) is bigger than the padded input 5"),
+    (lambda x: nn.AvgPool1d(6)(x), "avg_pool1d: kernel size 6 is bigger than the padded "
+                                   "input 5"),
+    (lambda x: F.max_pool1d(x, 2, padding=2), "max_pool1d: padding 2 must be at most half of "
+                                              "the kernel size 2"),
+])
+def test_one_dimensional_errors_speak_of_one_dimension(call, message):
+    """(They named the 2-D op they run on, a height of 1 and a 4-D shape.)"""
+    with pytest.raises(ValueError) as info:
+        call(np.random.default_rng(0).standard_normal((1, 2, 5)))
+    assert str(info.value).startswith(message)
