@@ -6,6 +6,7 @@ upstream values (a transposed or mis-broadcast gradient). Numerical derivatives 
 central differences computed in float64, whatever the dtype of the inputs.
 """
 import contextlib
+from functools import partial
 
 import numpy as np
 
@@ -495,11 +496,10 @@ class _Objective:
         steps = eps * _steps(x).reshape(-1)
         for j in range(x.size):
             original, h = flat[j], float(steps[j])
-            where = f"argument {i}, index {np.unravel_index(j, x.shape)}"
             flat[j] = original + h
-            hi = self.stepped(i, x, f"{where} moved by +{h:g}")
+            hi = self.stepped(i, x, partial(_moved, i, j, x.shape, h))
             flat[j] = original - h
-            lo = self.stepped(i, x, f"{where} moved by -{h:g}")
+            lo = self.stepped(i, x, partial(_moved, i, j, x.shape, -h))
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
         return grads.reshape(x.shape)
@@ -527,21 +527,26 @@ class _Objective:
         x = self.arrays[i]
         step = eps * as_array(v, like=x)
         where = f"argument {i} moved along a random direction by {eps:g} (scaled by _steps)"
-        return self.difference(self.stepped(i, x + step, f"{where}, forward"),
-                               self.stepped(i, x - step, f"{where}, backward")) / (2 * eps)
+        return self.difference(self.stepped(i, x + step, lambda: f"{where}, forward"),
+                               self.stepped(i, x - step, lambda: f"{where}, backward")) / (2 * eps)
 
     def stepped(self, i, xi, where):
         """`at`, naming the step when f raises there and not at the checked point: f's
-        domain ends within a step of it (sqrt at 0), which no backward can fix."""
+        domain ends within a step of it (sqrt at 0), which no backward can fix. `where`
+        gives the step's words (made only then)."""
         try:
             return self.at(i, xi)
         except Exception as exc:
             if from_hypothesis(exc):
                 raise
             raise StepOutsideDomainError(
-                f"numerical differentiation: f raised {type(exc).__name__} at {where} (a "
+                f"numerical differentiation: f raised {type(exc).__name__} at {where()} (a "
                 f"step from the checked point, where it runs): {exc}. Its domain ends within "
                 f"a step of the point: check it at inputs farther inside") from exc
+
+
+def _moved(i, j, shape, by):
+    return f"argument {i}, index {np.unravel_index(j, shape)} moved by {by:+g}"
 
 
 def _input_grads(f, xs, upstream, create_graph):

@@ -104,9 +104,9 @@ def optional(module_name):
 
 def report(title, results, unit="ms", scale=1e3, baselines=("numpy", "pytorch")):
     """Print each result's median and best wall-clock time, median CPU time, page faults
-    per call, and its ratio to each baseline present: of the median CPU times (all single-
-    threaded; on a machine shared with other work they vary least), round by round (see
-    `ratio`). Returns {name: Result}."""
+    per call, and its ratio to each baseline present: of CPU times (all single-threaded; on
+    a machine shared with other work they vary least), paired round by round (`ratio`).
+    Returns {name: Result}."""
     by_name = {r.name: r for r in results}
     present = [b for b in baselines if b in by_name]
     width = max([10] + [len(r.name) for r in results])

@@ -1,14 +1,20 @@
 """L-BFGS: quasi-Newton steps from a short history of gradient changes (PyTorch's LBFGS)."""
-from numbers import Integral
-
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.capture import capturing
 from autograd.config import enable_grad
 from autograd.variable import mark_modified
 
-from .optimizer import Optimizer, as_number, check_nonnegative, grad_array, grad_shape_error
+from .optimizer import (
+    Optimizer,
+    as_number,
+    check_nonnegative,
+    from_torch,
+    grad_array,
+    grad_shape_error,
+)
 from .strong_wolfe import largest_magnitude, strong_wolfe
 
 _HISTORY = ("old_dirs", "old_stps", "ro")  # state lists, one entry per remembered step
@@ -30,8 +36,8 @@ class LBFGS(Optimizer):
 
     def __init__(self, params=None, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
                  tolerance_change=1e-9, history_size=100, line_search_fn=None):
-        if max_eval is None:
-            max_eval = _positive_int(max_iter, "max_iter", self._who) * 5 // 4
+        max_iter = positive_int(max_iter, "max_iter", self._who)
+        max_eval = max_iter * 5 // 4 if max_eval is None else max_eval
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
                         tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
                         history_size=history_size, line_search_fn=line_search_fn)
@@ -41,7 +47,7 @@ class LBFGS(Optimizer):
         super()._validate(hyper)
         who = self._who
         for name in ("max_iter", "max_eval", "history_size"):
-            _positive_int(hyper[name], name, who)
+            positive_int(hyper[name], name, who)
         for name in ("tolerance_grad", "tolerance_change"):
             check_nonnegative(hyper[name], name, who)
         if hyper["line_search_fn"] not in (None, "strong_wolfe"):
@@ -234,16 +240,8 @@ def _flat_layout(params):
             get_array_module(arrays[0]))
 
 
-def _positive_int(value, name, who):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-        raise ValueError(f"{who}: {name} must be an integer >= 1, got {value!r}")
-    return value
-
-
 def _flat_copy(value, size, dtype, xp, key, who):
-    if type(value).__module__.split(".")[0] == "torch":  # a PyTorch state dict, unconverted
-        value = value.detach().cpu().numpy()
-    value = xp.array(value, dtype=dtype, copy=True)
+    value = xp.array(from_torch(value), dtype=dtype, copy=True)
     if value.shape != (size,):
         raise ValueError(f"{who}: state {key!r} has shape {tuple(value.shape)}, the "
                          f"parameters together ({size},)")

@@ -85,6 +85,13 @@ def as_number(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def from_torch(value):
+    """A PyTorch tensor (a state dict loaded unconverted) as a NumPy array; else `value`."""
+    if type(value).__module__.split(".")[0] == "torch":
+        return np.asarray(value.detach().cpu())
+    return value
+
+
 def check_nonnegative(value, name, who):
     """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0."""
     if not isinstance(value, Real) or not value >= 0:
@@ -605,8 +612,7 @@ def _to_like(value, w, key, who):
     """`value` as a private array on `w`'s backend with `w`'s dtype and shape; a NumPy
     scalar, or a 0-d array beside a parameter that is not one (PyTorch's `step` tensor),
     as a Python number."""
-    if type(value).__module__.split(".")[0] == "torch":  # a PyTorch state dict, unconverted
-        value = np.asarray(value.detach().cpu())
+    value = from_torch(value)
     _check_state_value(value, key, who)
     if isinstance(value, np.generic) or (is_array(value) and value.ndim == 0 and (
             w.ndim != 0 or key == "step" or value.dtype.kind in "iub")):  # (a count)

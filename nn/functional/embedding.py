@@ -100,10 +100,11 @@ def _renorm_rows(weight, index, max_norm, norm_type):
     rows = xp.unique(index)
     norms = xp.linalg.norm(weight[rows], ord=norm_type, axis=1)
     over = norms > max_norm
-    if over.any():
+    changed = bool(over.any())
+    if changed:
         rows, norms = rows[over], norms[over]
         weight[rows] *= (max_norm / (norms + 1e-7))[:, None].astype(weight.dtype)
-    return bool(over.any())
+    return changed
 
 
 def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,

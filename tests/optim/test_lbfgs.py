@@ -185,7 +185,7 @@ def test_refusals_name_what_is_wrong():
     with pytest.raises(ValueError, match="line_search_fn must be None or 'strong_wolfe'"):
         optim.LBFGS([p], line_search_fn="backtracking")
     for name in ("max_iter", "history_size", "max_eval"):
-        with pytest.raises(ValueError, match=f"LBFGS: {name} must be an integer >= 1"):
+        with pytest.raises(ValueError, match=f"LBFGS: {name} must be a positive integer"):
             optim.LBFGS([p], **{name: 0})
     with pytest.raises(ValueError, match="tolerance_grad must be a number >= 0"):
         optim.LBFGS([p], tolerance_grad=-1.0)
