@@ -1,5 +1,5 @@
-"""Data pipeline: datasets, mini-batch loaders, random splits, array transforms and
-random augmentations.
+"""Data pipeline: datasets (and their concatenations and streams), samplers, mini-batch
+loaders, random splits, array transforms and random augmentations.
 
 Everything here works on NumPy arrays (Variables are accepted and unwrapped) and
 needs nothing beyond NumPy.
@@ -15,8 +15,18 @@ from .augment import (
     SaltAndPepperNoise,
 )
 from .collate import default_collate
+from .concat import ConcatDataset
 from .dataset import Dataset, Subset, TensorDataset
+from .iterable import ChainDataset, IterableDataset
 from .loader import DataLoader
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .sequence import SequenceLoader
 from .split import random_split
 from .transforms import Compose, Flatten, Normalize, OneHot, ToFloat
@@ -26,4 +36,6 @@ __getattr__ = missing_only(__name__, {
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate", "SequenceLoader",
            "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
-           "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise"]
+           "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise",
+           "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
+           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler"]

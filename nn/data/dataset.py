@@ -19,6 +19,11 @@ class Dataset:
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
 
+    def __add__(self, other):
+        """`self` then `other`, as one ConcatDataset (PyTorch's `+`)."""
+        from .concat import ConcatDataset  # (concat.py builds on this module)
+        return ConcatDataset([self, other])
+
 
 def _is_batch_index(index):
     """Whether `index` asks for several rows (a slice, list or array), not one sample."""

@@ -6,11 +6,9 @@ import numpy as np
 from autograd.arguments import integer_indices, nonnegative_int, positive_int, seed_or_drawn
 
 from .collate import default_collate
-
-
-def num_batches(n, batch_size, drop_last):
-    """How many batches n items make: ceil(n / batch_size), floor with drop_last."""
-    return n // batch_size if drop_last else -(-n // batch_size)
+from .generators import seed_of
+from .iterable import IterableDataset
+from .sampler import chunks, num_batches, random_order
 
 
 class DataLoader:
@@ -20,14 +18,21 @@ class DataLoader:
     shapes (B, *x.shape[1:]) and (B, *y.shape[1:]). `len(loader)` is the number of
     batches: ceil(n / batch_size), or floor(...) with drop_last=True.
 
-    With shuffle=True every pass (epoch) uses a new order; epoch k's order depends only
-    on (seed, k), so two loaders made with the same seed yield the same batches.
+    With shuffle=True every pass (epoch) uses a new order, RandomSampler's draw; epoch k's
+    order depends only on (seed, k), so two loaders made with the same seed yield the same
+    batches.
     Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
     whole batches at a time instead of being stacked sample by sample.
 
     sampler: an iterable of dataset indices with len() (e.g. nn.distributed.
-    DistributedSampler) that decides which samples come, in which order; it excludes
-    shuffle=True, as in PyTorch.
+    DistributedSampler, RandomSampler, or PyTorch's own) that decides which samples come,
+    in which order; it excludes shuffle=True, as in PyTorch. batch_sampler: an iterable of
+    lists of indices (BatchSampler), each list one batch; it excludes batch_size, shuffle,
+    sampler and drop_last, and `batch_size` is then None, as in PyTorch.
+
+    An IterableDataset is read as its stream comes, `batch_size` samples a batch (the last
+    shorter, or dropped with drop_last); it takes no shuffle, sampler or batch_sampler, and
+    len(loader) needs the dataset's len.
 
     collate_fn: makes a batch of a list of samples; by default `default_collate`, which
     mirrors the samples' structure (tuples, lists, dicts, nested) with stacked arrays.
@@ -46,8 +51,8 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None,
-                 sampler=None, collate_fn=None, *, generator=None, num_workers=0,
-                 pin_memory=False, worker_init_fn=None, prefetch_factor=None,
+                 sampler=None, collate_fn=None, *, batch_sampler=None, generator=None,
+                 num_workers=0, pin_memory=False, worker_init_fn=None, prefetch_factor=None,
                  persistent_workers=False, timeout=0):
         del pin_memory, worker_init_fn, prefetch_factor, persistent_workers, timeout
         if nonnegative_int(num_workers, "num_workers", "DataLoader"):
@@ -62,13 +67,12 @@ class DataLoader:
             raise TypeError(f"DataLoader: collate_fn must be callable, got "
                             f"{type(collate_fn).__name__}")
         self.collate_fn = default_collate if collate_fn is None else collate_fn
-        if sampler is not None and shuffle:
-            raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the "
-                             "sampler decides the order; DistributedSampler shuffles itself)")
-        self.sampler = sampler
+        _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last)
+        self.sampler, self.batch_sampler = sampler, batch_sampler
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
-        self.batch_size = positive_int(batch_size, "batch_size", "DataLoader", hint)
+        self.batch_size = None if batch_sampler is not None else positive_int(
+            batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
         self.drop_last = drop_last
         # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn),
@@ -77,6 +81,8 @@ class DataLoader:
         self.epoch = 0
 
     def __len__(self):
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return num_batches(n, self.batch_size, self.drop_last)
 
@@ -89,7 +95,8 @@ class DataLoader:
             return None
         if self.seed is None:  # (shuffle switched on after construction)
             self.seed = seed_or_drawn(None, "DataLoader")
-        return np.random.default_rng([self.epoch, self.seed]).permutation(len(self.dataset))
+        n = len(self.dataset)
+        return random_order(n, n, np.random.default_rng([self.epoch, self.seed]))
 
     def _fetch(self, index):
         get_batch = getattr(self.dataset, "get_batch", None)
@@ -100,6 +107,20 @@ class DataLoader:
         return self.collate_fn([self.dataset[int(i)] for i in index])
 
     def __iter__(self):
+        if isinstance(self.dataset, IterableDataset):
+            for samples in chunks(self.dataset, self.batch_size, self.drop_last):
+                yield self.collate_fn(samples)
+        else:
+            for index in self._batch_indices():
+                yield self._fetch(index)
+
+    def _batch_indices(self):
+        """This pass's batches of dataset indices: slices in the dataset's order, else int
+        arrays."""
+        if self.batch_sampler is not None:
+            for batch in self.batch_sampler:
+                yield integer_indices(batch, "DataLoader: the batch_sampler's")
+            return
         order = self._order()
         self.epoch += 1
         n = len(self.dataset) if order is None else len(order)
@@ -110,16 +131,28 @@ class DataLoader:
             start, stop = b * size, min((b + 1) * size, n)
             # In order, a slice (get_batch copies it: a batch edited in place must not
             # change the dataset); shuffled, an index array.
-            yield self._fetch(slice(start, stop) if order is None else order[start:stop])
+            yield slice(start, stop) if order is None else order[start:stop]
 
 
-def seed_of(generator, who="DataLoader"):
-    """A seed from PyTorch's `generator` argument: a NumPy Generator (drawn from, as
-    PyTorch draws its sampler's seed), or anything with initial_seed() (torch.Generator)."""
-    if isinstance(generator, np.random.Generator):
-        return int(generator.integers(0, 2**63 - 1))
-    initial_seed = getattr(generator, "initial_seed", None)
-    if callable(initial_seed):
-        return int(initial_seed())
-    raise TypeError(f"{who}: generator must be a numpy.random.Generator or a "
-                    f"torch.Generator, got {type(generator).__name__}")
+def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):
+    """PyTorch's rules on what decides the order and the batches, each broken one named."""
+    if isinstance(dataset, IterableDataset):
+        given = {"shuffle": shuffle or None, "sampler": sampler, "batch_sampler": batch_sampler}
+        for name, value in given.items():
+            if value is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} "
+                                 f"option, but got {name}={value!r} (a stream is batched in "
+                                 "the order it yields)")
+    if batch_sampler is not None:
+        conflicts = {"batch_size": batch_size != 1, "shuffle": bool(shuffle),
+                     "sampler": sampler is not None, "drop_last": bool(drop_last)}
+        named = [name for name, clash in conflicts.items() if clash]
+        if named:
+            raise ValueError(f"DataLoader: batch_sampler option is mutually exclusive with "
+                             f"batch_size, shuffle, sampler, and drop_last, but "
+                             f"{' and '.join(named)} {'was' if len(named) == 1 else 'were'} "
+                             "given too (the batch_sampler makes the batches)")
+    if sampler is not None and shuffle:
+        raise ValueError("DataLoader: sampler and shuffle=True cannot be combined (the sampler "
+                         "decides the order; RandomSampler and DistributedSampler shuffle "
+                         "themselves)")

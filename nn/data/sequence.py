@@ -5,7 +5,7 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import to_cpu
 
-from .loader import num_batches
+from .sampler import num_batches
 
 
 class SequenceLoader:

@@ -7,7 +7,7 @@ import numpy as np
 from autograd.arguments import seed_or_drawn
 
 from .dataset import Subset
-from .loader import seed_of
+from .generators import seed_of
 
 
 def _split_lengths(n, lengths):

@@ -5,10 +5,11 @@ import numpy as np
 
 from autograd.arguments import random_seed
 
+from ..data.sampler import Sampler
 from .group import get_rank, get_world_size
 
 
-class DistributedSampler:
+class DistributedSampler(Sampler):
     """The indices rank `rank` of `num_replicas` trains on, for DataLoader(sampler=...).
 
     Every rank orders the indices the same way (shuffled by (seed, epoch) when `shuffle`),
