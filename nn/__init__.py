@@ -8,13 +8,16 @@ from autograd.lazy import dezero_hints, lazy_attributes
 from autograd.variable import Parameter, UninitializedParameter
 
 from . import functional, init
-from .containers import ModuleDict, ModuleList
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .distributed import group as _distributed_group
 from .layers.activation import (
+    CELU,
     ELU,
     GELU,
+    GLU,
     SELU,
     Activation,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -29,12 +32,16 @@ from .layers.activation import (
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
+    Softshrink,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
-from .layers.conv import Conv1d, Conv2d, ConvTranspose2d, LazyConv2d
-from .layers.dropout import Dropout
+from .layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LazyConv2d
+from .layers.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d
 from .layers.embedding import Embedding
 from .layers.flatten import Flatten, Unflatten
 from .layers.input_layer import Input, InputLayer
@@ -53,6 +60,7 @@ from .layers.normalization import (
     LazyInstanceNorm1d,
     LazyInstanceNorm2d,
     LazyInstanceNorm3d,
+    RMSNorm,
 )
 from .layers.pooling import (
     AdaptiveAvgPool2d,
@@ -66,6 +74,7 @@ from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    GaussianNLLLoss,
     HuberLoss,
     KLDivLoss,
     L1Loss,
@@ -91,6 +100,15 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "PReLU", "Unflatten", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
     "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d", "MaxPool1d", "AvgPool1d",
     "PoissonNLLLoss", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish", "SELU",
+    "GaussianNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+    "CosineEmbeddingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
+    "ConvTranspose1d", "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle", "Upsample",
+    "ParameterList", "ParameterDict", "CELU", "GLU", "Hardshrink", "Softshrink", "Tanhshrink",
+    "Threshold", "Softmax2d", "RMSNorm", "CosineSimilarity", "PairwiseDistance", "AlphaDropout",
+    "Dropout1d", "Dropout2d", "Dropout3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d",
+    "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
+    "CircularPad1d", "CircularPad2d", "CircularPad3d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process
@@ -115,6 +133,16 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "SyncBatchNorm": "distributed.sync_batchnorm",
     "MultiheadAttention": "layers.attention", "TransformerEncoderLayer": "layers.transformer",
     "TransformerEncoder": "layers.transformer",
+    "TransformerDecoderLayer": "layers.transformer_decoder",
+    "TransformerDecoder": "layers.transformer_decoder", "Transformer": "layers.transformer_model",
+    "CosineSimilarity": "layers.distance", "PairwiseDistance": "layers.distance",
+    "Fold": "layers.fold", "Unfold": "layers.fold", "Upsample": "layers.upsample",
+    "PixelShuffle": "layers.pixel_shuffle", "PixelUnshuffle": "layers.pixel_shuffle",
+    **{f"{kind}Pad{d}d": "layers.padding" for d in (1, 2, 3)
+       for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular")},
+    **dict.fromkeys(("MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+                     "CosineEmbeddingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss",
+                     "MultiMarginLoss"), "margin_losses"),
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
     "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)) (DeZero's MLP "

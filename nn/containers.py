@@ -1,5 +1,11 @@
-"""ModuleList: a list of Modules registered as children "0", "1", ... (PyTorch's)."""
+"""Containers (PyTorch's): ModuleList and ModuleDict register Modules as children ("0",
+"1", ... or their keys); ParameterList and ParameterDict register Parameters the same way."""
+from collections import OrderedDict
+from collections.abc import Mapping
+
 import numpy as np
+
+from autograd.variable import Parameter, Variable
 
 from .module import Module
 
@@ -60,7 +66,68 @@ class ModuleList(Module):
         raise TypeError("ModuleList is a container, not a layer: call its items instead")
 
 
-class ModuleDict(Module):
+class _Entries(Module):
+    """Dict methods over one of the module's registries (`_registry`: its submodules or its
+    parameters), keys in insertion order."""
+
+    _registry, _kind = "_modules", "module"
+
+    def _entries(self):
+        return getattr(self, self._registry)
+
+    def __getitem__(self, key):
+        entries = self._entries()
+        if key not in entries:
+            raise KeyError(f"{type(self).__name__}: no {self._kind} named {key!r}; it has "
+                           f"{list(entries)}")
+        return entries[key]
+
+    def __delitem__(self, key):
+        self[key]  # (the KeyError naming what there is)
+        delattr(self, key)
+
+    def __contains__(self, key):
+        return key in self._entries()
+
+    def __len__(self):
+        return len(self._entries())
+
+    def __iter__(self):
+        return iter(list(self._entries()))
+
+    def keys(self):
+        return list(self._entries())
+
+    def values(self):
+        return list(self._entries().values())
+
+    def items(self):
+        return list(self._entries().items())
+
+    def get(self, key, default=None):
+        return self._entries().get(key, default)
+
+    def update(self, entries):
+        """Add (or replace) entries from a dict or (name, value) pairs."""
+        pairs = entries.items() if hasattr(entries, "items") else entries
+        for key, value in pairs:
+            self[key] = value
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self):
+        for key in list(self._entries()):
+            del self[key]
+
+    def forward(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is a container, not a layer: call its items "
+                        f"instead")
+
+
+class ModuleDict(_Entries):
     """Modules by name (PyTorch's ModuleDict), registered as children under their keys, in
     insertion order: `layers["encoder"]`, `for name in layers`, `.items()`."""
 
@@ -69,55 +136,104 @@ class ModuleDict(Module):
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key):
-        if key not in self._modules:
-            raise KeyError(f"ModuleDict: no module named {key!r}; it has {list(self._modules)}")
-        return self._modules[key]
-
     def __setitem__(self, key, module):
-        if not isinstance(key, str):
-            raise TypeError(f"ModuleDict: keys are strings (child names), got {key!r}")
-        self.add_module(key, _check_module(module, "ModuleDict"))
+        self.add_module(_check_key(key, "ModuleDict"), _check_module(module, "ModuleDict"))
 
-    def __delitem__(self, key):
-        self[key]  # (the KeyError naming what there is)
-        delattr(self, key)
 
-    def __contains__(self, key):
-        return key in self._modules
+class ParameterList(Module):
+    """A list of Parameters, registered as parameters named "0", "1", ... (PyTorch's):
+    `parameters()`, `state_dict()` and optimizers see them. An array or Variable given is
+    made a Parameter, as PyTorch makes a tensor one."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, index):
+        items = list(self._parameters.values())
+        if isinstance(index, slice):
+            return ParameterList(items[index])
+        return items[_check_index(index, len(items), "ParameterList", "parameters")]
+
+    def __setitem__(self, index, param):
+        index = _check_index(index, len(self), "ParameterList", "parameters")
+        self.register_parameter(str(index), _as_parameter(param, "ParameterList"))
 
     def __len__(self):
-        return len(self._modules)
+        return len(self._parameters)
 
     def __iter__(self):
-        return iter(list(self._modules))
+        return iter(list(self._parameters.values()))
 
-    def keys(self):
-        return list(self._modules)
+    def append(self, value):
+        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList.append"))
+        return self
 
-    def values(self):
-        return list(self._modules.values())
-
-    def items(self):
-        return list(self._modules.items())
-
-    def update(self, modules):
-        """Add (or replace) modules from a dict or (name, module) pairs."""
-        pairs = modules.items() if hasattr(modules, "items") else modules
-        for key, module in pairs:
-            self[key] = module
-
-    def pop(self, key):
-        module = self[key]
-        del self[key]
-        return module
-
-    def clear(self):
-        for key in list(self._modules):
-            del self[key]
+    def extend(self, values):
+        for value in values:
+            self.append(value)
+        return self
 
     def forward(self, *args, **kwargs):
-        raise TypeError("ModuleDict is a container, not a layer: call its items instead")
+        raise TypeError("ParameterList is a container, not a layer: use its Parameters")
+
+    def __repr__(self):
+        return _listing(self)
+
+
+class ParameterDict(_Entries):
+    """Parameters by name (PyTorch's ParameterDict), registered under their keys in
+    insertion order: `parameters()`, `state_dict()` and optimizers see them. An array or
+    Variable given is made a Parameter."""
+
+    _registry, _kind = "_parameters", "parameter"
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __setitem__(self, key, value):
+        self.register_parameter(_check_key(key, "ParameterDict"),
+                                _as_parameter(value, "ParameterDict"))
+
+    def update(self, parameters):
+        """Add (or replace) Parameters: a plain dict's in sorted key order (PyTorch's), an
+        OrderedDict's, a ParameterDict's or (name, value) pairs in theirs."""
+        if isinstance(parameters, Mapping) and not isinstance(parameters,
+                                                              (OrderedDict, ParameterDict)):
+            parameters = sorted(parameters.items(), key=lambda item: str(item[0]))
+        super().update(parameters)
+
+    def __repr__(self):
+        return _listing(self)
+
+
+def _as_parameter(value, who):
+    """value as a Parameter: itself, or a float array's (or a Variable's data) in a new one."""
+    if isinstance(value, Parameter):
+        return value
+    data = value.data if isinstance(value, Variable) else value
+    if isinstance(data, np.ndarray) and data.dtype.kind == "f":
+        return Parameter(data)
+    raise TypeError(f"{who}: expected a Parameter (or a floating-point array or Variable to "
+                    f"make one), got {type(value).__name__}"
+                    + (f" of dtype {data.dtype}" if isinstance(data, np.ndarray) else ""))
+
+
+def _listing(module):
+    """PyTorch's print of a parameter container: one line per Parameter, its dtype and size."""
+    lines = [f"    ({key}): Parameter containing: [{param.dtype} of size "
+             f"{'x'.join(map(str, param.shape))}]" for key, param in module._parameters.items()]
+    name = type(module).__name__
+    return f"{name}(\n" + "\n".join(lines) + "\n)" if lines else f"{name}()"
+
+
+def _check_key(key, who):
+    if not isinstance(key, str):
+        raise TypeError(f"{who}: keys are strings (attribute names), got {key!r}")
+    return key
 
 
 def _check_module(module, who):
@@ -126,10 +242,10 @@ def _check_module(module, who):
     return module
 
 
-def _check_index(index, length):
+def _check_index(index, length, who="ModuleList", items="modules"):
     if not isinstance(index, (int, np.integer)) or not -length <= index < length:
-        raise IndexError(f"ModuleList: index {index!r} is out of range for {length} modules")
+        raise IndexError(f"{who}: index {index!r} is out of range for {length} {items}")
     return int(index) % length
 
 
-__all__ = ["ModuleList", "ModuleDict"]
+__all__ = ["ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]

@@ -74,6 +74,19 @@ class PoissonNLLLoss(_Loss):
                                   eps=self.eps, reduction=self.reduction)
 
 
+class GaussianNLLLoss(_Loss):
+    """Negative log-likelihood of targets under Gaussians of mean `input` and variance `var`:
+    0.5 (log var + (input - target)^2 / var), var floored at eps; full adds 0.5 log(2 pi)."""
+
+    def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
+        super().__init__(reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input, target, var):
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
+                                   reduction=self.reduction)
+
+
 class KLDivLoss(Module):
     """KL divergence of log-probabilities `input` from `target` (probabilities, or log ones
     with log_target); reduction 'batchmean' gives the divergence per sample."""
@@ -141,4 +154,4 @@ class BCEWithLogitsLoss(_Loss):
 
 
 __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "KLDivLoss", "CrossEntropyLoss",
-           "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "PoissonNLLLoss"]
+           "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "PoissonNLLLoss", "GaussianNLLLoss"]

@@ -8,8 +8,10 @@ from autograd.ops import tanh
 from ._namespace import missing_name as _missing_name
 from ._namespace import show_functions_only as _show_functions_only
 from .activation import (
+    celu,
     elu,
     gelu,
+    glu,
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -28,8 +30,9 @@ from .activation import (
     softplus,
 )
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
+from .channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d
 from .conv import conv2d, conv_transpose2d
-from .conv1d import conv1d
+from .conv1d import conv1d, conv_transpose1d
 from .cross_entropy import cross_entropy, nll_loss
 from .dropout import dropout
 from .embedding import embedding
@@ -43,12 +46,16 @@ from .loss import (
     poisson_nll_loss,
     smooth_l1_loss,
 )
-from .normalization import batch_norm, group_norm, instance_norm, layer_norm
+from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
 from .pooling import avg_pool2d, max_pool2d
 from .pooling1d import avg_pool1d, max_pool1d
+from .shrinkage import hardshrink, softshrink, tanhshrink, threshold
 
+_MARGIN_LOSSES = ("margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+                  "cosine_embedding_loss", "triplet_margin_loss", "multilabel_soft_margin_loss",
+                  "multi_margin_loss")
 _KERAS_LOSSES = ("msle_loss", "mape_loss", "hinge_loss", "squared_hinge_loss",
                 "categorical_hinge_loss", "poisson_loss", "kl_divergence_loss", "log_cosh_loss",
                 "cosine_similarity_loss")
@@ -64,6 +71,10 @@ __all__ = [
     "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm", "instance_norm",
     "max_pool1d", "avg_pool1d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
+    "celu", "glu", "softshrink", "hardshrink", "tanhshrink", "threshold", "rms_norm",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+    *_MARGIN_LOSSES, "gaussian_nll_loss",
+    "conv_transpose1d", "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]
@@ -76,5 +87,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "accuracy": "accuracy", "im2col": "unfold", "col2im": "unfold",
     "scaled_dot_product_attention": "attention", "kl_div": "divergence", "pad": "padding",
     "normalize": "distance", "cosine_similarity": "distance", "pairwise_distance": "distance",
+    **dict.fromkeys(_MARGIN_LOSSES, "margin_loss"), "gaussian_nll_loss": "gaussian_nll",
+    "fold": "fold", "unfold": "fold", "interpolate": "interpolate",
+    "pixel_shuffle": "pixel_shuffle", "pixel_unshuffle": "pixel_shuffle",
     **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
 }, missing=lambda name: _missing_name(__name__, name))

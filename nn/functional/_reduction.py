@@ -37,3 +37,11 @@ def inverse(denominator):
     the mean over nothing, as PyTorch."""
     denominator = float(denominator)
     return 1.0 / denominator if denominator else math.nan
+
+
+def reduce_loss(losses, reduction):
+    """Per-element losses (a Variable) -> 'none': themselves, 'sum', or 'mean' (NaN over no
+    elements, as PyTorch's)."""
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.mean()

@@ -10,9 +10,9 @@ import numpy as np
 
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import astype, exp, reshape, sum, tanh, where
+from autograd.ops import astype, exp, reshape, split, sum, tanh, where
 from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
-from autograd.ops.validation import float_input, normalize_axes, real_scalar
+from autograd.ops.validation import float_input, normalize_axes, normalize_axis, real_scalar
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import as_variable, wrap
 
@@ -129,28 +129,31 @@ def _all_but_channels(w, ndim):
 
 
 class ELU(Function):
-    """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 or alpha e^x (not y + alpha, which
-    cancels to 0 below x = -17 in float32)"""
+    """y = x if x > 0 else alpha (e^(s x) - 1), s the input scale (1; celu's 1/alpha);
+    dy/dx = 1 or alpha s e^(s x) (not s (y + alpha), which cancels to 0 below x = -17 in
+    float32)"""
 
     input_specs = (Spec(elements="nonzero"),)
     arg_specs = {"alpha": Choice(1.0, 0.5)}
     reference = "autograd.testing.references:elu"
 
-    def __init__(self, alpha):
-        self.alpha = alpha
+    def __init__(self, alpha, input_scale=1.0):
+        self.alpha, self.input_scale = alpha, input_scale
 
     def forward(self, x):
         xp = get_array_module(x)
-        negative = xp.expm1(xp.minimum(x, 0))  # min(): no overflow where the branch is unused
+        # min(): no overflow where the branch is unused
+        negative = xp.expm1(xp.minimum(x, 0) * self.input_scale)
         negative *= self.alpha
         return xp.where(x > 0, x, negative)
 
     def backward(self, gy):
         x = self.inputs[0]
         dtype = x.dtype.type
-        # e^x of x < 0 only: no overflow, and at the kink x = 0 the slope is alpha and its own
-        # derivative 0 (PyTorch's)
-        negative_slope = exp(where(x.data < 0, x, wrap(dtype(0)))) * self.alpha
+        # e^(s x) of x < 0 only: no overflow, and at the kink x = 0 the slope is alpha s and
+        # its own derivative 0 (PyTorch's)
+        scaled = where(x.data < 0, x, wrap(dtype(0))) * self.input_scale
+        negative_slope = exp(scaled) * (self.alpha * self.input_scale)
         return gy * where(x.data > 0, wrap(dtype(1)), negative_slope)
 
 
@@ -368,6 +371,29 @@ def elu(x, alpha=1.0):
     return ELU(real_scalar(alpha, "alpha", "elu"))(float_input(x, "elu"))
 
 
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002 (PyTorch's names)
+    """x if x > 0 else alpha (e^(x / alpha) - 1) (an elu of x / alpha, continuously
+    differentiable: slope 1 at 0). `inplace` changes nothing (a new Variable comes back)."""
+    alpha = real_scalar(alpha, "alpha", "celu")
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (x / alpha), as in PyTorch")
+    return ELU(alpha, 1 / alpha)(float_input(input, "celu"))
+
+
+def glu(input, dim=-1):  # noqa: A002 (PyTorch's names)
+    """The gated linear unit a sigmoid(b), a and b the first and second halves of `input`
+    along `dim` (whose size must be even): (..., 2n, ...) -> (..., n, ...)."""
+    x = float_input(input, "glu")
+    if x.ndim == 0:
+        raise ValueError("glu: a 0-d input has no dimension to halve")
+    axis = normalize_axis(dim, x.ndim, "glu")
+    if x.shape[axis] % 2:
+        raise ValueError(f"glu: halving dimension must be even, but dimension {dim} of the "
+                         f"input of shape {tuple(x.shape)} has size {x.shape[axis]}")
+    a, b = split(x, 2, axis=axis)
+    return a * sigmoid(b)
+
+
 def softplus(x, beta=1.0, threshold=20.0):
     beta = real_scalar(beta, "beta", "softplus")
     threshold = real_scalar(threshold, "threshold", "softplus")
@@ -487,4 +513,4 @@ def _axis(x, axis, dim, who):
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
            "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin", "prelu", "selu", "relu6",
-           "hardsigmoid", "hardswish", "mish"]
+           "hardsigmoid", "hardswish", "mish", "celu", "glu"]

@@ -1,9 +1,10 @@
-"""1-D convolution: conv2d over inputs of height 1 (no Function of its own)."""
+"""1-D convolution and its transpose: conv2d and conv_transpose2d over inputs of height 1
+(no Function of their own)."""
 from autograd.ops import reshape
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
-from .conv import check_channels, conv2d, prepare
+from .conv import check_channels, conv2d, conv_transpose2d, prepare
 from .im2col import single
 
 
@@ -29,6 +30,34 @@ def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return without_height(y)
 
 
+def conv_transpose1d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """Transposed 1-D convolution (conv1d's gradient w.r.t. its input): x (N, C, L), weight
+    (C, OC/groups, K), bias (OC,) or None -> (N, OC, OL) with
+    OL = (L - 1)*stride - 2*padding + dilation*(K - 1) + output_padding + 1 (PyTorch's).
+    An unbatched (C, L) gives (OC, OL)."""
+    who, layout = "conv_transpose1d", "(C, OC/groups, K)"
+    if getattr(x, "ndim", None) == 2:  # one sequence (C, L), unbatched: PyTorch takes it
+        return with_batch_axis(conv_transpose1d, as_variable(x), weight, bias, stride, padding,
+                               output_padding, groups, dilation)
+    x, weight, groups = prepare(x, weight, bias, groups, who, layout, "(N, C, L)")
+    check_channels(x, weight, bias, groups, weight.shape[1] * groups, who, layout, in_axis=0)
+    stride, padding, extra, dilation = (
+        single(value, name, who, minimum) for value, name, minimum in (
+            (stride, "stride", 1), (padding, "padding", 0),
+            (output_padding, "output_padding", 0), (dilation, "dilation", 1)))
+    if extra >= stride and extra >= dilation:
+        raise ValueError(f"{who}: output_padding {extra} must be smaller than the stride "
+                         f"{stride} or the dilation {dilation}")
+    length = (x.shape[2] - 1) * stride - 2 * padding + dilation * (weight.shape[2] - 1) + extra + 1
+    if length < 1:
+        raise ValueError(f"{who}: the output would be {length} long for an input of shape "
+                         f"{tuple(x.shape)} (padding {padding} is too large)")
+    y = conv_transpose2d(with_height(x), with_height(weight), bias, (1, stride), (0, padding),
+                         (0, extra), groups, (1, dilation))
+    return without_height(y)
+
+
 def check_window_fits(shape, kernel, padding, dilation, who):
     """The error, in the 1-D op's own terms, where its (dilated) kernel is longer than the
     padded input (the 2-D op it runs on would name a height of 1 and a 4-D shape)."""
@@ -49,4 +78,4 @@ def without_height(y):
     return reshape(y, y.shape[:2] + y.shape[3:])
 
 
-__all__ = ["conv1d", "check_window_fits", "with_height", "without_height"]
+__all__ = ["conv1d", "conv_transpose1d", "check_window_fits", "with_height", "without_height"]

@@ -1,4 +1,5 @@
-"""Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p)."""
+"""Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p).
+Its channel-wise and SELU-preserving kinds are in channel_dropout.py."""
 import numpy as np
 
 from autograd.arguments import probability
@@ -46,13 +47,18 @@ def dropout(x, p=0.5, training=None):
     The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
     `np.random.seed` makes it reproducible; its gradient is the same mask.
     """
-    probability(p, "p", "dropout")
+    return _dropped(x, p, training, "dropout", Dropout)
+
+
+def _dropped(x, p, training, who, make):
+    """make(p)(x) when training (None: this thread's mode) and p > 0, else x itself."""
+    probability(p, "p", who)
     if training is None:
         training = train_mode.get()
-    x = as_variable(x)
+    x = as_variable(x, who=who)
     if not training or p == 0:
         return x
-    return Dropout(p)(x)
+    return make(p)(x)
 
 
 def _drawn_from_seed(seed, draw):

@@ -21,7 +21,7 @@ from autograd.ops import max as reduce_max
 from autograd.ops import sum as reduce_sum
 from autograd.spec import Spec
 
-from ._reduction import check_reduction
+from ._reduction import check_reduction, reduce_loss
 from .activation import relu, softplus
 from .loss import _prepare
 
@@ -34,7 +34,7 @@ def msle_loss(input, target, reduction="mean"):  # noqa: A002 (PyTorch's name)
     log(1 + max(target, eps)))^2) over the last axis (values below eps count as eps)."""
     x, t = _pair(input, target, reduction, "msle_loss")
     d = log1p(clip(x, EPSILON, None)) - log1p(clip(t, EPSILON, None))
-    return _reduce((d * d).mean(axis=-1), reduction)
+    return reduce_loss((d * d).mean(axis=-1), reduction)
 
 
 def mape_loss(input, target, reduction="mean"):  # noqa: A002
@@ -42,14 +42,14 @@ def mape_loss(input, target, reduction="mean"):  # noqa: A002
     eps)) over the last axis."""
     x, t = _pair(input, target, reduction, "mape_loss")
     ratio = abs(t - x) / clip(abs(t), EPSILON, None)
-    return _reduce(ratio.mean(axis=-1) * 100.0, reduction)
+    return reduce_loss(ratio.mean(axis=-1) * 100.0, reduction)
 
 
 def hinge_loss(input, target, reduction="mean"):  # noqa: A002
     """Keras' hinge: mean(max(1 - target input, 0)) over the last axis; targets of 0 and 1
     only (the whole target array: Keras' test) are read as -1 and +1."""
     x, t = _pair(input, target, reduction, "hinge_loss")
-    return _reduce(relu(1.0 - HingeLabels()(t) * x).mean(axis=-1), reduction)
+    return reduce_loss(relu(1.0 - HingeLabels()(t) * x).mean(axis=-1), reduction)
 
 
 def squared_hinge_loss(input, target, reduction="mean"):  # noqa: A002
@@ -57,7 +57,7 @@ def squared_hinge_loss(input, target, reduction="mean"):  # noqa: A002
     targets read as -1/+1 as for hinge_loss."""
     x, t = _pair(input, target, reduction, "squared_hinge_loss")
     margin = relu(1.0 - HingeLabels()(t) * x)
-    return _reduce((margin * margin).mean(axis=-1), reduction)
+    return reduce_loss((margin * margin).mean(axis=-1), reduction)
 
 
 def categorical_hinge_loss(input, target, reduction="mean"):  # noqa: A002
@@ -66,14 +66,14 @@ def categorical_hinge_loss(input, target, reduction="mean"):  # noqa: A002
     x, t = _pair(input, target, reduction, "categorical_hinge_loss")
     right = reduce_sum(t * x, axis=-1)
     wrong = reduce_max((1.0 - t) * x, axis=-1)
-    return _reduce(relu(wrong - right + 1.0), reduction)
+    return reduce_loss(relu(wrong - right + 1.0), reduction)
 
 
 def poisson_loss(input, target, reduction="mean"):  # noqa: A002
     """Keras' poisson: mean(input - target log(input + eps)) over the last axis, input the
     predicted rate (PyTorch's poisson_nll_loss(log_input=False) up to its eps, per sample)."""
     x, t = _pair(input, target, reduction, "poisson_loss")
-    return _reduce((x - t * log(x + EPSILON)).mean(axis=-1), reduction)
+    return reduce_loss((x - t * log(x + EPSILON)).mean(axis=-1), reduction)
 
 
 def kl_divergence_loss(input, target, reduction="mean"):  # noqa: A002
@@ -81,7 +81,7 @@ def kl_divergence_loss(input, target, reduction="mean"):  # noqa: A002
     sum(target log(target / input)) over the last axis, both clipped to [eps, 1] first."""
     x, t = _pair(input, target, reduction, "kl_divergence_loss")
     p, q = clip(t, EPSILON, 1), clip(x, EPSILON, 1)
-    return _reduce(reduce_sum(p * log(p / q), axis=-1), reduction)
+    return reduce_loss(reduce_sum(p * log(p / q), axis=-1), reduction)
 
 
 def log_cosh_loss(input, target, reduction="mean"):  # noqa: A002
@@ -90,7 +90,7 @@ def log_cosh_loss(input, target, reduction="mean"):  # noqa: A002
     x, t = _pair(input, target, reduction, "log_cosh_loss")
     d = x - t
     log_cosh = d + softplus(d * -2.0, threshold=math.inf) - _LOG_2
-    return _reduce(log_cosh.mean(axis=-1), reduction)
+    return reduce_loss(log_cosh.mean(axis=-1), reduction)
 
 
 def cosine_similarity_loss(input, target, reduction="mean"):  # noqa: A002
@@ -98,7 +98,7 @@ def cosine_similarity_loss(input, target, reduction="mean"):  # noqa: A002
     the last axis, in [-1, 1] (-1: the same direction); a zero vector gives 0, with a finite
     gradient (the squared norm is kept at eps^2 or above, as Keras' normalize does)."""
     x, t = _pair(input, target, reduction, "cosine_similarity_loss")
-    return _reduce(-reduce_sum(_unit_rows(t) * _unit_rows(x), axis=-1), reduction)
+    return reduce_loss(-reduce_sum(_unit_rows(t) * _unit_rows(x), axis=-1), reduction)
 
 
 class HingeLabels(Function):
@@ -129,13 +129,6 @@ def _pair(input, target, reduction, who):
         raise ValueError(f"{who}: input of shape () has no last axis to give one loss per "
                          "sample; give (N, K) (or (K,) for one sample)")
     return x, t
-
-
-def _reduce(per_sample, reduction):
-    """The losses of the samples (each reduced over its last axis) -> `reduction`."""
-    if reduction == "none":
-        return per_sample
-    return per_sample.sum() if reduction == "sum" else per_sample.mean()
 
 
 def _unit_rows(v):

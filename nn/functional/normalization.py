@@ -1,6 +1,8 @@
-"""Batch, layer, group and instance normalization (PyTorch's semantics), built on one fused
-standardization."""
+"""Batch, layer, group, instance and RMS normalization (PyTorch's semantics), the first four
+built on one fused standardization."""
 import math
+
+import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module, silently
@@ -126,18 +128,37 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalize x over its last dimensions, which must equal `normalized_shape` (an int or a
     tuple), then scale by `weight` and shift by `bias` (each of `normalized_shape`, or None)."""
     x = as_variable(x)
-    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
-        else (normalized_shape,)
-    if not shape or len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
-        raise ValueError(f"layer_norm: normalized_shape {shape} does not match the last "
-                         f"dimensions of the input of shape {tuple(x.shape)}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"layer_norm: expected a floating-point input, got dtype {x.dtype}")
+    shape, axes = _trailing(x, normalized_shape, "layer_norm")
     eps = real_scalar(eps, "eps", "layer_norm")
     weight, bias = _affine(weight, bias, shape, "layer_norm")
     x = _in_dtype_of(x, weight)
-    axes = tuple(range(x.ndim - len(shape), x.ndim))
     return _scale_shift(Standardize(axes, eps)(x), weight, bias, shape)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002 (PyTorch's names)
+    """x / sqrt(mean(x^2) + eps) over the last dimensions, which must equal
+    `normalized_shape` (an int or a tuple), then scaled by `weight` (of `normalized_shape`,
+    or None). eps None: the machine epsilon of x's dtype (PyTorch's)."""
+    x = as_variable(input, who="rms_norm")
+    shape, axes = _trailing(x, normalized_shape, "rms_norm")
+    weight, _ = _affine(weight, None, shape, "rms_norm")
+    x = _in_dtype_of(x, weight)
+    eps = float(np.finfo(x.dtype).eps) if eps is None else real_scalar(eps, "eps", "rms_norm")
+    mean_square = sum(x * x, axes, keepdims=True) * (1.0 / math.prod(shape))
+    return _scale_shift(x / sqrt(mean_square + eps), weight, None, shape)
+
+
+def _trailing(x, normalized_shape, who):
+    """(normalized_shape as a tuple, the axes it names): the last dimensions of x, a
+    floating-point input."""
+    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
+        else (normalized_shape,)
+    if not shape or len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
+        raise ValueError(f"{who}: normalized_shape {shape} does not match the last "
+                         f"dimensions of the input of shape {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
+    return shape, tuple(range(x.ndim - len(shape), x.ndim))
 
 
 def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
@@ -333,4 +354,4 @@ def _affine(weight, bias, shape, who):
     return checked
 
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "Standardize"]
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm", "Standardize"]

@@ -210,6 +210,82 @@ class Softmin(_OverDim):
         return F.softmin(x, dim=self.dim)
 
 
+class GLU(_OverDim):
+    """The gated linear unit a sigmoid(b), a and b the halves of x along `dim` (the last by
+    default)."""
+
+    def forward(self, x):
+        return F.glu(x, self.dim)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of each position: x (N, C, H, W) or (C, H, W), axis -3."""
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments (none)
+
+    def forward(self, x):
+        ndim = getattr(x, "ndim", None)
+        if ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {ndim}D instead "
+                             f"(shape {getattr(x, 'shape', None)})")
+        return F.softmax(x, dim=-3)
+
+
+class Threshold(_Scalars):
+    """x where x > threshold, else value."""
+
+    function, scalars = F.threshold, ("threshold", "value")
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self._keep(threshold=threshold, value=value, inplace=inplace)
+
+
+class CELU(_Scalars):
+    """x if x > 0 else alpha (e^(x / alpha) - 1)."""
+
+    function, scalars = F.celu, ("alpha",)
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self._keep(alpha=alpha, inplace=inplace)
+        if alpha == 0:
+            raise ValueError("CELU: alpha cannot be 0 (x / alpha), as in PyTorch")
+
+
+class _Shrink(_Scalars):
+    """A shrinkage by `lambd`, printed as PyTorch prints it: the bare number."""
+
+    scalars = ("lambd",)
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self._keep(lambd=lambd)
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Softshrink(_Shrink):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between (lambd >= 0)."""
+
+    function = F.softshrink
+
+    def __init__(self, lambd=0.5):
+        super().__init__(lambd)
+        if not lambd >= 0:
+            raise ValueError(f"Softshrink: lambd must be at least 0, got {lambd}")
+
+
+class Hardshrink(_Shrink):
+    """0 where -lambd <= x <= lambd, else x."""
+
+    function = F.hardshrink
+
+
+Tanhshrink = _elementwise("Tanhshrink", F.tanhshrink, "x - tanh(x).")
+
+
 # Keras' activation functions, with Keras' arguments and defaults where they differ from
 # nn.functional's (PyTorch's): keras.activations.relu(x, max_value=6), leaky_relu's 0.2.
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -309,4 +385,5 @@ class Activation(Module, KerasNamed):
 
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
            "Softplus", "Activation", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish",
-           "SELU"]
+           "SELU", "GLU", "Softmax2d", "Threshold", "CELU", "Softshrink", "Hardshrink",
+           "Tanhshrink"]

@@ -1,5 +1,6 @@
 """Convolution layers with PyTorch's arguments, parameters, defaults and initialization:
-Conv1d, Conv2d, ConvTranspose2d, and LazyConv2d (in_channels from the first input)."""
+Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, and LazyConv2d (in_channels from the first
+input)."""
 import math
 
 import numpy as np
@@ -8,7 +9,7 @@ from autograd.arguments import positive_int
 
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
-from ..functional.conv1d import conv1d
+from ..functional.conv1d import conv1d, conv_transpose1d
 from ..functional.im2col import pair, single
 from ..module import Module
 from .config import init_config
@@ -191,24 +192,40 @@ class ConvTranspose2d(_ConvNd):
         self._build_from(x)
         extra = self.output_padding if output_size is None else self._output_padding_for(
             getattr(x, "shape", ()), output_size)
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, extra,
-                                self.groups, self.dilation)
+        return self._transposed(x, extra)
+
+    def _transposed(self, x, output_padding):
+        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                output_padding, self.groups, self.dilation)
 
     def _output_padding_for(self, shape, output_size):
-        shape, output_size = tuple(shape), tuple(output_size)
-        # the spatial sizes are the last two, batched (N, C, H, W) or not (C, H, W); a full
-        # output shape has the input's rank (as PyTorch's)
-        wanted = output_size[-2:] if len(output_size) in (2, len(shape)) else ()
+        shape, output_size, dims = tuple(shape), tuple(output_size), self.dims
+        # the spatial sizes are the last `dims`, batched (N, C, H, W) or not (C, H, W); a
+        # full output shape has the input's rank (as PyTorch's)
+        wanted = output_size[-dims:] if len(output_size) in (dims, len(shape)) else ()
         smallest = tuple((size - 1) * s - 2 * p + d * (k - 1) + 1 for size, s, p, d, k in zip(
-            shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size))
+            shape[-dims:], self.stride, self.padding, self.dilation, self.kernel_size))
         largest = tuple(low + max(s, d) - 1 for low, s, d in zip(smallest, self.stride,
                                                                   self.dilation))
-        if len(shape) not in (3, 4) or len(wanted) != 2 or not all(
+        if len(shape) not in (dims + 1, dims + 2) or len(wanted) != dims or not all(
                 low <= w <= high for low, w, high in zip(smallest, wanted, largest)):
-            raise ValueError(f"ConvTranspose2d: output_size {tuple(output_size)} cannot be "
-                             f"reached from an input of shape {tuple(shape)}: the output "
+            raise ValueError(f"{type(self).__name__}: output_size {tuple(output_size)} cannot "
+                             f"be reached from an input of shape {tuple(shape)}: the output "
                              f"sizes range from {smallest} to {largest}")
         return tuple(w - low for w, low in zip(wanted, smallest))
+
+
+class ConvTranspose1d(ConvTranspose2d):
+    """y = conv_transpose1d(x, weight, bias, ...): x (N, in_channels, L) ->
+    (N, out_channels, OL), OL = (L - 1)*stride - 2*padding + dilation*(K - 1)
+    + output_padding + 1; weight (in_channels, out_channels/groups, K)."""
+
+    dims = 1
+    layout = "(N, C, L)"
+
+    def _transposed(self, x, output_padding):
+        return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
+                                output_padding, self.groups, self.dilation)
 
 
 # padding_mode -> F.pad's mode (PyTorch's names for both)
@@ -231,4 +248,4 @@ def _padding(padding, stride, transposed, who, geometry):
     return padding
 
 
-__all__ = ["Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "LazyConv2d", "ConvTranspose1d", "ConvTranspose2d"]

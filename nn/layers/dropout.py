@@ -1,6 +1,7 @@
-"""Dropout layer."""
+"""Dropout layers: elementwise, channel-wise (1d, 2d, 3d) and alpha dropout."""
 from autograd.arguments import probability
 
+from ..functional.channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d
 from ..functional.dropout import dropout
 from ..module import Module
 from .config import init_config
@@ -39,4 +40,46 @@ class Dropout(Module, KerasNamed):
         return f"p={self.p}"
 
 
-__all__ = ["Dropout"]
+class _DropoutKind(Module):
+    """A dropout of PyTorch's kinds (`function`: p, training): active only while the
+    module's `.training` is True, as Dropout. `inplace` changes nothing (a new array comes
+    back)."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        self.p, self.inplace = probability(p, "p", type(self).__name__), inplace
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def forward(self, x):
+        return type(self).function(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(_DropoutKind):
+    """Zeroes whole channels of x (N, C, L) or (C, L) with probability p."""
+
+    function = dropout1d
+
+
+class Dropout2d(_DropoutKind):
+    """Zeroes whole channels of x (N, C, H, W) with probability p (PyTorch's rank rules)."""
+
+    function = dropout2d
+
+
+class Dropout3d(_DropoutKind):
+    """Zeroes whole channels of x (N, C, D, H, W) or (C, D, H, W) with probability p."""
+
+    function = dropout3d
+
+
+class AlphaDropout(_DropoutKind):
+    """Alpha dropout, keeping the mean 0 and the variance 1 of SELU's activations."""
+
+    function = alpha_dropout
+
+
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]

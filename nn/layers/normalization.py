@@ -1,5 +1,5 @@
 """BatchNorm1d, BatchNorm2d, InstanceNorm1d/2d/3d (and their Lazy twins, sized by the first
-input), LayerNorm and GroupNorm with PyTorch's parameters, buffers and defaults."""
+input), LayerNorm, GroupNorm and RMSNorm with PyTorch's parameters, buffers and defaults."""
 import warnings
 
 import numpy as np
@@ -7,9 +7,16 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.ops import reshape
+from autograd.ops.validation import real_scalar
 from autograd.variable import Parameter
 
-from ..functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from ..functional.normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    rms_norm,
+)
 from ..module import Module
 from .config import init_config
 from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
@@ -273,15 +280,9 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
         super().__init__()
-        shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
-            else (normalized_shape,)
-        self.normalized_shape = tuple(positive_int(n, "normalized_shape", "LayerNorm")
-                                      for n in shape)
+        self.normalized_shape = _shape_of(normalized_shape, "LayerNorm")
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype=np.float32))
-        else:
-            self.register_parameter("weight", None)
+        _weight_of_ones(self, elementwise_affine)
         if elementwise_affine and bias:
             self.bias = Parameter(np.zeros(self.normalized_shape, dtype=np.float32))
         else:
@@ -337,10 +338,49 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
+class RMSNorm(Module):
+    """Divides by the root mean square over the last dimensions (`normalized_shape`, an int
+    or a tuple) of each sample, plus eps (None: the input dtype's machine epsilon); with
+    elementwise_affine, then scales by `weight` (ones)."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True):
+        super().__init__()
+        self.normalized_shape = _shape_of(normalized_shape, "RMSNorm")
+        if eps is not None:
+            real_scalar(eps, "eps", "RMSNorm")
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        _weight_of_ones(self, elementwise_affine)
+
+    def forward(self, x):
+        return rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+def _shape_of(normalized_shape, who):
+    """A normalized_shape (an int or a sequence of them) as a tuple of positive ints."""
+    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
+        else (normalized_shape,)
+    return tuple(positive_int(n, "normalized_shape", who) for n in shape)
+
+
+def _weight_of_ones(module, affine):
+    """module.weight: a Parameter of ones of module.normalized_shape, or None without affine."""
+    if affine:
+        module.weight = Parameter(np.ones(module.normalized_shape, dtype=np.float32))
+    else:
+        module.register_parameter("weight", None)
+
+
 def _count_batch(counter):
     counter += 1  # in place: the buffer array keeps its identity
 
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+           "RMSNorm",
            "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
            "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]

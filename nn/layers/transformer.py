@@ -1,6 +1,7 @@
 """TransformerEncoderLayer: PyTorch's self-attention + feed-forward block, with its defaults
 and parameter names (self_attn.*, linear1, linear2, norm1, norm2); TransformerEncoder, a
-stack of them."""
+stack of them. The pieces the decoder shares (feed-forward, attention block, activation,
+copies) are here once."""
 import copy
 
 import numpy as np
@@ -42,18 +43,11 @@ class TransformerEncoderLayer(Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias).to(dtype)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
+        self.activation = activation_function(activation, type(self).__name__)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), read off the sublayers."""
-        attention = self.self_attn
-        activation = next((name for name, fn in _ACTIVATIONS.items() if fn is self.activation),
-                          self.activation)
-        return init_config(self, d_model=attention.embed_dim, nhead=attention.num_heads,
-                           dim_feedforward=self.linear1.out_features, dropout=self.dropout.p,
-                           activation=activation, layer_norm_eps=self.norm1.eps,
-                           batch_first=attention.batch_first, bias=self.linear1.use_bias,
-                           dtype=attention.dtype.name)
+        return block_config(self)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -64,47 +58,81 @@ class TransformerEncoderLayer(Module):
         return self.norm2(x + self._ff_block(x))
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x, _ = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                              need_weights=False, is_causal=is_causal)
-        return self.dropout1(x)
+        return self.dropout1(attention_block(self.self_attn, x, x, attn_mask, key_padding_mask,
+                                             is_causal))
 
     def _ff_block(self, x):
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+        return self.dropout2(feed_forward(self, x))
 
 
 class TransformerEncoder(Module):
     """`num_layers` copies of `encoder_layer` (each its own parameters), applied in turn,
     then `norm` if given (PyTorch's; parameter names layers.0..., norm...)."""
 
-    def __init__(self, encoder_layer, num_layers, norm=None):
+    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
+                 mask_check=True):
         super().__init__()
-        count = positive_int(num_layers, "num_layers", "TransformerEncoder")
-        self.layers = ModuleList(copy.deepcopy(encoder_layer) for _ in range(count))
-        self.num_layers = count
+        self.layers = copies(encoder_layer, num_layers, type(self).__name__)
+        self.num_layers = len(self.layers)
         self.norm = norm
+        # PyTorch's switches for its nested-tensor fast path: rungrad has no such path, so
+        # they change nothing here (the results are the same either way); kept for its API
+        self.enable_nested_tensor, self.mask_check = bool(enable_nested_tensor), bool(mask_check)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config): the first layer stands for the
         copies, whose weights the state dict then restores."""
         return {"encoder_layer": self.layers[0], "num_layers": self.num_layers,
-                "norm": self.norm}
+                "norm": self.norm, "enable_nested_tensor": self.enable_nested_tensor,
+                "mask_check": self.mask_check}
 
-    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=False):
+    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
         x = src
         for layer in self.layers:
             x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
-                      is_causal=is_causal)
+                      is_causal=bool(is_causal))
         return x if self.norm is None else self.norm(x)
 
 
-def _activation(activation):
+def activation_function(activation, who):
+    """The feed-forward's activation: 'relu', 'gelu' or a callable."""
     if callable(activation):
         return activation
     if activation in _ACTIVATIONS:
         return _ACTIVATIONS[activation]
-    raise ValueError(f"TransformerEncoderLayer: activation must be 'relu', 'gelu' or a "
-                     f"callable, got {activation!r}")
+    raise ValueError(f"{who}: activation must be 'relu', 'gelu' or a callable, got "
+                     f"{activation!r}")
+
+
+def block_config(layer):
+    """A transformer block's constructor arguments, read off its sublayers."""
+    attention = layer.self_attn
+    activation = next((name for name, fn in _ACTIVATIONS.items() if fn is layer.activation),
+                      layer.activation)
+    return init_config(layer, d_model=attention.embed_dim, nhead=attention.num_heads,
+                       dim_feedforward=layer.linear1.out_features, dropout=layer.dropout.p,
+                       activation=activation, layer_norm_eps=layer.norm1.eps,
+                       batch_first=attention.batch_first, bias=layer.linear1.use_bias,
+                       dtype=attention.dtype.name)
+
+
+def attention_block(attention, x, memory, attn_mask, key_padding_mask, is_causal):
+    """attention(x, memory, memory)'s output alone (no weights)."""
+    output, _ = attention(x, memory, memory, attn_mask=attn_mask,
+                          key_padding_mask=key_padding_mask, need_weights=False,
+                          is_causal=is_causal)
+    return output
+
+
+def feed_forward(layer, x):
+    """linear2(dropout(activation(linear1(x)))) of a transformer block."""
+    return layer.linear2(layer.dropout(layer.activation(layer.linear1(x))))
+
+
+def copies(layer, num_layers, who):
+    """`num_layers` deep copies of `layer`, each with parameters of its own."""
+    count = positive_int(num_layers, "num_layers", who)
+    return ModuleList(copy.deepcopy(layer) for _ in range(count))
 
 
 __all__ = ["TransformerEncoderLayer", "TransformerEncoder"]

@@ -251,8 +251,9 @@ def test_transformer_encoder_layer_matches_torch(norm_first, activation, batch_f
     _parameter_grads_match(ours, theirs)
 
 
-def test_transformer_encoder_layer_has_torchs_defaults_and_names():
-    ours, theirs = nn.TransformerEncoderLayer(8, 2), torch.nn.TransformerEncoderLayer(8, 2)
+@pytest.mark.parametrize("block", ["TransformerEncoderLayer", "TransformerDecoderLayer"])
+def test_transformer_blocks_have_torchs_defaults_and_names(block):
+    ours, theirs = getattr(nn, block)(8, 2), getattr(torch.nn, block)(8, 2)
     assert [(k, v.shape) for k, v in ours.state_dict().items()] == [
         (k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
     assert ours.linear1.out_features == 2048 and ours.dropout.p == 0.1

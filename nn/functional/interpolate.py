@@ -1,0 +1,164 @@
+"""F.interpolate (PyTorch's) in the modes 'nearest', 'nearest-exact', 'linear' and
+'bilinear', one spatial axis at a time: a gather of source positions (nearest) or two
+gathers weighted and added (linear), so gradients of any order come from those ops.
+
+Source positions follow ATen's (UpSample.h): with scale = 1/scale_factor where a
+scale_factor is given (and recompute_scale_factor is not True), else in/out, output index i
+reads floor(scale*i) ('nearest'), floor(scale*(i + 0.5)) ('nearest-exact'), and, linear,
+src = scale*(i + 0.5) - 0.5 clamped at 0 (src = i*(in - 1)/(out - 1) with align_corners)
+between floor(src) and the next index. They are computed in the input's precision (float32
+for float32), as ATen does, so that the positions agree at the boundaries too. ATen's CPU
+kernel for 'nearest' on (N, C, H, W) reads i (out == in) or i // 2 (out == 2*in) whatever
+the scale_factor, its 1-D and 3-D ones do not: so here too."""
+import numpy as np
+
+from autograd.ops import get_item
+from autograd.variable import as_variable
+
+_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,)}
+_NOT_IMPLEMENTED = ("bicubic", "trilinear", "area")  # PyTorch's, not rungrad's (yet)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002 (PyTorch's)
+                align_corners=None, recompute_scale_factor=None, antialias=False):
+    """x (N, C, *spatial) resized to `size` (an int or one per spatial axis) or scaled by
+    `scale_factor` (output size floor(in*scale_factor)): 'nearest' and 'nearest-exact' on
+    1 to 3 spatial axes, 'linear' on (N, C, W), 'bilinear' on (N, C, H, W); align_corners
+    (linear modes) maps the corner pixels' centres onto each other."""
+    x = as_variable(input, who="interpolate")
+    align_corners = _check_mode(x, mode, align_corners, antialias)
+    sizes, factors = _output_sizes(x, size, scale_factor, recompute_scale_factor)
+    index_dtype = np.float64 if x.dtype == np.float64 else np.float32  # ATen's opmath type
+    for axis, (n_in, n_out, factor) in enumerate(zip(x.shape[2:], sizes, factors), start=2):
+        scale = _scale(n_in, n_out, factor, align_corners, index_dtype)
+        if mode == "nearest" and x.ndim == 4 and n_out in (n_in, 2 * n_in):
+            x = _gather(x, axis, np.arange(n_out) * n_in // n_out)  # (ATen's 2-D shortcut)
+        elif mode.startswith("nearest"):
+            x = _gather(x, axis, _nearest_indices(scale, n_in, n_out, mode == "nearest-exact"))
+        else:
+            x = _linear_along(x, axis, scale, n_in, n_out, align_corners)
+    return x
+
+
+def _check_mode(x, mode, align_corners, antialias):
+    """align_corners as used (False by default in the linear modes), or PyTorch's error."""
+    if mode in _NOT_IMPLEMENTED:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented in rungrad "
+                                  f"(it has {', '.join(map(repr, _RANKS))})")
+    if mode not in _RANKS:
+        raise ValueError(f"interpolate: mode must be one of {', '.join(map(repr, _RANKS))}, "
+                         f"got {mode!r}")
+    if antialias:
+        if mode == "bilinear" and x.ndim == 4:
+            raise NotImplementedError("interpolate: antialias=True is not implemented in "
+                                      "rungrad")
+        raise ValueError("interpolate: antialias=True is restricted to the bilinear and "
+                         "bicubic modes and a 4-D input (PyTorch's rule)")
+    nearest = mode.startswith("nearest")
+    if nearest and align_corners is not None:
+        raise ValueError(f"interpolate: align_corners can only be set with the interpolating "
+                         f"modes (linear, bilinear), not with mode {mode!r}")
+    if x.ndim not in _RANKS[mode]:
+        wanted = " or ".join(f"{rank}-D" for rank in _RANKS[mode])
+        raise NotImplementedError(f"interpolate: mode {mode!r} needs a {wanted} input (N, C, "
+                                  f"...), got shape {x.shape}")  # (PyTorch's error type)
+    if not nearest and x.dtype.kind != "f":
+        raise TypeError(f"interpolate: mode {mode!r} needs a floating-point input, got "
+                        f"{x.dtype}")
+    return bool(align_corners)
+
+
+def _output_sizes(x, size, scale_factor, recompute_scale_factor):
+    """(output sizes, the scale_factors that set the source positions, None where the
+    sizes do), one per spatial axis."""
+    dims = x.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("interpolate: only one of size or scale_factor should be defined")
+    if size is not None:
+        if recompute_scale_factor:
+            raise ValueError("interpolate: recompute_scale_factor is not meaningful with an "
+                             "explicit size")
+        sizes = _per_axis(size, dims, "size", x.shape)
+        if not all(_is_int(n) and n >= 1 for n in sizes):
+            raise ValueError(f"interpolate: size must hold positive integers, got {size!r}")
+        return tuple(int(n) for n in sizes), (None,) * dims
+    if scale_factor is None:
+        raise ValueError("interpolate: either size or scale_factor should be defined")
+    factors = _per_axis(scale_factor, dims, "scale_factor", x.shape)
+    if not all(_is_number(f) and 0 < f < float("inf") for f in factors):
+        raise ValueError(f"interpolate: scale_factor must hold positive finite numbers, got "
+                         f"{scale_factor!r}")
+    sizes = tuple(int(n * float(f)) for n, f in zip(x.shape[2:], factors))
+    if min(sizes) < 1:
+        raise ValueError(f"interpolate: scale_factor {scale_factor!r} leaves no output for "
+                         f"an input of shape {x.shape} (output size {sizes})")
+    return sizes, (None,) * dims if recompute_scale_factor else tuple(map(float, factors))
+
+
+def _per_axis(value, dims, name, shape):
+    """`value` repeated for each spatial axis, or its items where it has one per axis."""
+    if not isinstance(value, (tuple, list)):
+        return (value,) * dims
+    if len(value) != dims:
+        raise ValueError(f"interpolate: {name} {tuple(value)} must have one entry per spatial "
+                         f"axis of the input {shape} ({dims})")
+    return tuple(value)
+
+
+def _is_int(value):
+    return hasattr(value, "__index__") and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool)
+
+
+def _scale(n_in, n_out, factor, align_corners, dtype):
+    """ATen's area_pixel_compute_scale, in `dtype`: source step per output step."""
+    if align_corners:
+        return dtype(n_in - 1) / dtype(n_out - 1) if n_out > 1 else dtype(0)
+    return dtype(1.0 / factor) if factor is not None else dtype(n_in) / dtype(n_out)
+
+
+def _source_positions(scale, n_out, align_corners):
+    """ATen's area_pixel_compute_source_index for every output index, in scale's dtype."""
+    dtype = type(scale)
+    i = np.arange(n_out, dtype=dtype)
+    if align_corners:
+        return scale * i
+    return np.maximum(scale * (i + dtype(0.5)) - dtype(0.5), dtype(0))
+
+
+def _floor_index(positions, n_in):
+    """floorf (a float32 floor, as ATen's, also for float64 positions), capped at n_in - 1."""
+    return np.minimum(np.floor(positions.astype(np.float32)).astype(np.intp), n_in - 1)
+
+
+def _nearest_indices(scale, n_in, n_out, exact):
+    if exact:  # the centre rule: floor(src + 0.5), src as linear's without align_corners
+        return _floor_index(_source_positions(scale, n_out, False) + type(scale)(0.5), n_in)
+    return _floor_index(scale * np.arange(n_out, dtype=type(scale)), n_in)
+
+
+def _linear_along(x, axis, scale, n_in, n_out, align_corners):
+    """x[i0]*(1 - t) + x[i1]*t along `axis`, i0 = floor(src), i1 = i0 + 1 but at the
+    last index, t = src - i0 in [0, 1] (ATen's compute_source_index_and_lambda)."""
+    if n_in == n_out:  # ATen copies, whatever the scale_factor was
+        return _gather(x, axis, np.arange(n_in))
+    positions = _source_positions(scale, n_out, align_corners)
+    first = _floor_index(positions, n_in)
+    second = first + (first < n_in - 1)
+    t = np.clip(positions - first.astype(positions.dtype), 0, 1)
+    shape = (n_out,) + (1,) * (x.ndim - axis - 1)  # broadcasts over the axes after `axis`
+    weight1 = t.astype(x.dtype).reshape(shape)
+    weight0 = (1 - t).astype(x.dtype).reshape(shape)
+    return _gather(x, axis, first) * weight0 + _gather(x, axis, second) * weight1
+
+
+def _gather(x, axis, indices):
+    """x's entries at `indices` along `axis` (a differentiable get_item)."""
+    return get_item(x, (slice(None),) * axis + (indices,))
+
+
+__all__ = ["interpolate"]

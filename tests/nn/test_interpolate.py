@@ -1,0 +1,186 @@
+"""F.interpolate and nn.Upsample against PyTorch: 'nearest', 'nearest-exact', 'linear' and
+'bilinear' (align_corners both ways) over random shapes, sizes and scale factors in float32
+and float64, values and gradients; numerical first and second order; reprs; the errors."""
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import nn
+import nn.functional as F
+from autograd import Variable, gradcheck, gradgradcheck
+
+from ._helpers import assert_close
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,)}
+
+
+@st.composite
+def resizes(draw):
+    """(x, kwargs) for one interpolate call: a mode, a fitting input, a size or a scale."""
+    mode = draw(st.sampled_from(sorted(_RANKS)))
+    rank = draw(st.sampled_from(_RANKS[mode]))
+    spatial = tuple(draw(st.integers(1, 7)) for _ in range(rank - 2))
+    kwargs = dict(mode=mode)
+    if not mode.startswith("nearest"):
+        kwargs["align_corners"] = draw(st.booleans())
+    if draw(st.booleans()):
+        sizes = tuple(draw(st.integers(1, 12)) for _ in spatial)
+        kwargs["size"] = sizes if len(sizes) > 1 or draw(st.booleans()) else sizes[0]
+    else:
+        factors = st.sampled_from([0.5, 0.7, 1.0, 1.3, 1.5, 2.0, 2.2, 3.0, 1 / 3])
+        scale = (tuple(draw(factors) for _ in spatial) if draw(st.booleans())
+                 else draw(factors))
+        per_axis = scale if isinstance(scale, tuple) else (scale,) * len(spatial)
+        assume(all(int(n * f) >= 1 for n, f in zip(spatial, per_axis)))
+        kwargs["scale_factor"] = scale
+        kwargs["recompute_scale_factor"] = draw(st.sampled_from([None, False, True]))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    x = rng.standard_normal((draw(st.integers(1, 2)), draw(st.integers(1, 2))) + spatial)
+    return x.astype(dtype), kwargs
+
+
+def _torch_backward_agrees(x, kwargs):
+    """PyTorch's 'nearest' backward reads index i (out == in) or i // 2 (out == 2*in)
+    whatever the scale_factor, which its forward does not on 1 and 3 spatial axes: its
+    gradient then is not the forward's; ours is (the adjoint, checked instead)."""
+    factor = kwargs.get("scale_factor")
+    if (kwargs["mode"] != "nearest" or factor is None or kwargs.get("recompute_scale_factor")
+            or x.ndim == 4):
+        return True
+    factors = factor if isinstance(factor, tuple) else (factor,) * (x.ndim - 2)
+    for n, f in zip(x.shape[2:], factors):
+        out = int(n * f)
+        if out in (n, 2 * n) and np.float32(1 / f) != np.float32(n) / np.float32(out):
+            return False
+    return True
+
+
+@given(resizes())
+def test_interpolate_matches_torch(case):
+    x, kwargs = case
+    tol = 1e-5 if x.dtype == np.float32 else 1e-12
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = F.interpolate(xv, **kwargs), TF.interpolate(xt, **kwargs)
+    assert_close(y, yt, tol=tol)
+    assert y.dtype == x.dtype
+    gy = np.random.default_rng(1).standard_normal(y.shape).astype(x.dtype)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    if _torch_backward_agrees(x, kwargs):
+        assert_close(xv.grad, xt.grad, tol=tol)
+    else:  # ours is the adjoint of the forward: <y, gy> = <x, gx>
+        np.testing.assert_allclose(np.sum(y.data * gy), np.sum(x * xv.grad.data), rtol=tol)
+    assert xv.grad.dtype == x.dtype
+
+
+@pytest.mark.parametrize("n, scale_factor", [(5, 1.1), (5, 2.05), (7, 1 / 3), (4, 2.5)])
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "linear"])
+@pytest.mark.parametrize("rank", [3, 4])
+def test_scale_factor_sets_the_source_positions_as_in_torch(n, scale_factor, mode, rank):
+    """With a scale_factor (recompute_scale_factor not True) positions step by
+    1/scale_factor, not by in/out: here they differ (and on (N, C, H, W) 'nearest' takes
+    ATen's shortcut where out is in or 2*in)."""
+    if rank == 4 and mode == "linear":
+        mode = "bilinear"
+    x = np.arange(float(n)).reshape((1,) * (rank - 1) + (n,))
+    factor = scale_factor if rank == 3 else (1.0, scale_factor)
+    for recompute in (None, True):
+        ours = F.interpolate(x, scale_factor=factor, mode=mode,
+                             recompute_scale_factor=recompute)
+        theirs = TF.interpolate(torch.tensor(x), scale_factor=factor, mode=mode,
+                                recompute_scale_factor=recompute)
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode, shape, kwargs", [
+    ("nearest", (1, 2, 3), dict(scale_factor=1.7)),
+    ("nearest-exact", (1, 1, 3, 2), dict(size=(5, 3))),
+    ("linear", (2, 1, 4), dict(size=7, align_corners=True)),
+    ("linear", (1, 2, 3), dict(scale_factor=0.7)),
+    ("bilinear", (1, 1, 3, 4), dict(size=(5, 2))),
+    ("bilinear", (1, 2, 2, 3), dict(scale_factor=(1.5, 2), align_corners=True)),
+])
+def test_first_and_second_order_match_numerical(mode, shape, kwargs):
+    x = np.random.default_rng(2).standard_normal(shape)
+    gradcheck(lambda v: F.interpolate(v, mode=mode, **kwargs), x)
+    gradgradcheck(lambda v: F.interpolate(v, mode=mode, **kwargs), x)
+    gradgradcheck(lambda v: F.interpolate(v * v, mode=mode, **kwargs) ** 2, x)  # not zero
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(scale_factor=2), dict(scale_factor=(2, 1.5), mode="bilinear"),
+    dict(size=(5, 7), mode="bilinear", align_corners=True), dict(size=3, mode="nearest-exact"),
+    dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True),
+])
+def test_upsample_matches_torch(kwargs):
+    ours, theirs = nn.Upsample(**kwargs), torch.nn.Upsample(**kwargs)
+    assert repr(ours) == repr(theirs)
+    assert ours.scale_factor == theirs.scale_factor and ours.size == theirs.size
+    x = np.random.default_rng(3).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = ours(xv), theirs(xt)
+    assert_close(y, yt)
+    (y * y).sum().backward()
+    (yt * yt).sum().backward()
+    assert_close(xv.grad, xt.grad, tol=1e-4)
+    assert repr(type(ours)(**ours.get_config())) == repr(ours)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: F.interpolate(x, scale_factor=2, mode="bicubic"), NotImplementedError,
+     r"interpolate: mode 'bicubic' is not implemented in rungrad \(it has 'nearest', "
+     r"'nearest-exact', 'linear', 'bilinear'\)"),
+    (lambda x: F.interpolate(x, scale_factor=2, mode="area"), NotImplementedError,
+     r"interpolate: mode 'area' is not implemented"),
+    (lambda x: F.interpolate(x[..., None], scale_factor=2, mode="trilinear"),
+     NotImplementedError, r"interpolate: mode 'trilinear' is not implemented"),
+    (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True),
+     NotImplementedError, r"interpolate: antialias=True is not implemented"),
+    (lambda x: F.interpolate(x, scale_factor=2, antialias=True), ValueError,
+     r"interpolate: antialias=True is restricted to the bilinear and bicubic modes"),
+    (lambda x: F.interpolate(x, scale_factor=2, mode="cubic"), ValueError,
+     r"interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', "
+     r"got 'cubic'"),
+    (lambda x: F.interpolate(x, scale_factor=2, align_corners=False), ValueError,
+     r"interpolate: align_corners can only be set with the interpolating modes"),
+    (lambda x: F.interpolate(x, scale_factor=2, mode="linear"), NotImplementedError,
+     r"interpolate: mode 'linear' needs a 3-D input \(N, C, ...\), got shape \(1, 2, 3, 4\)"),
+    (lambda x: F.interpolate(x[0], scale_factor=2, mode="bilinear"), NotImplementedError,
+     r"interpolate: mode 'bilinear' needs a 4-D input"),
+    (lambda x: F.interpolate(x[0, 0], scale_factor=2), NotImplementedError,
+     r"interpolate: mode 'nearest' needs a 3-D or 4-D or 5-D input"),
+    (lambda x: F.interpolate(x.astype(np.int64), size=2, mode="bilinear"), TypeError,
+     r"interpolate: mode 'bilinear' needs a floating-point input, got int64"),
+    (lambda x: F.interpolate(x, size=2, scale_factor=2), ValueError,
+     r"interpolate: only one of size or scale_factor should be defined"),
+    (lambda x: F.interpolate(x), ValueError,
+     r"interpolate: either size or scale_factor should be defined"),
+    (lambda x: F.interpolate(x, size=5, recompute_scale_factor=True), ValueError,
+     r"interpolate: recompute_scale_factor is not meaningful with an explicit size"),
+    (lambda x: F.interpolate(x, size=(2, 3, 4)), ValueError,
+     r"interpolate: size \(2, 3, 4\) must have one entry per spatial axis of the input "
+     r"\(1, 2, 3, 4\) \(2\)"),
+    (lambda x: F.interpolate(x, scale_factor=[2]), ValueError,
+     r"interpolate: scale_factor \(2,\) must have one entry per spatial axis"),
+    (lambda x: F.interpolate(x, size=(0, 3)), ValueError,
+     r"interpolate: size must hold positive integers, got \(0, 3\)"),
+    (lambda x: F.interpolate(x, size=2.5), ValueError,
+     r"interpolate: size must hold positive integers, got 2.5"),
+    (lambda x: F.interpolate(x, scale_factor=-1.0), ValueError,
+     r"interpolate: scale_factor must hold positive finite numbers, got -1.0"),
+    (lambda x: F.interpolate(x, scale_factor="2"), ValueError,
+     r"interpolate: scale_factor must hold positive finite numbers, got '2'"),
+    (lambda x: F.interpolate(x, scale_factor=0.2), ValueError,
+     r"interpolate: scale_factor 0.2 leaves no output for an input of shape \(1, 2, 3, 4\) "
+     r"\(output size \(0, 0\)\)"),
+    (lambda x: nn.Upsample(scale_factor=2, mode="bicubic")(x), NotImplementedError,
+     r"interpolate: mode 'bicubic' is not implemented"),
+])
+def test_errors_name_the_op_and_what_was_wrong(call, error, message):
+    with pytest.raises(error, match=message):
+        call(np.zeros((1, 2, 3, 4)))
