@@ -61,6 +61,21 @@ def integer_indices(values, who):
     return array.astype(np.int64, copy=False).reshape(-1)
 
 
+def float_dtype(dtype, who, default=np.float32):
+    """A layer's `dtype=` argument as a floating NumPy dtype: NumPy's names and types, or a
+    PyTorch dtype (torch.float64) for code written for PyTorch; None gives `default`."""
+    if dtype is None:
+        return np.dtype(default)
+    name = str(dtype)
+    try:
+        dtype = np.dtype(name[len("torch."):] if name.startswith("torch.") else dtype)
+    except TypeError:
+        raise TypeError(f"{who}: dtype must be a floating-point type, got {name!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"{who}: dtype must be a floating-point type, got {dtype}")
+    return dtype
+
+
 def _whole_number(value, name, who, minimum, expected, hint):
     whole = isinstance(value, Integral) or (isinstance(value, Real)
                                             and float(value).is_integer())

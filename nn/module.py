@@ -9,6 +9,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from autograd.arguments import float_dtype
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import python_state_changed, replayed
 from autograd.config import FORCED_TRAIN, train_mode
@@ -309,9 +310,12 @@ class Module:
             else:
                 dtype = arg
         if device is not None:  # ("cuda:0", "cpu:0": one device of each here)
-            self._move(to_cpu if device.split(":")[0] == "cpu" else to_gpu)
+            self._move(to_cpu if str(device).split(":")[0] == "cpu" else to_gpu)
         if dtype is not None:
-            dtype = _float_dtype(dtype, type(self).__name__)
+            try:
+                dtype = float_dtype(dtype, f"{type(self).__name__}.to")
+            except TypeError as error:
+                raise TypeError(f"{error} (or a device: 'cpu', 'cuda')") from None
             self._move(lambda a: a.astype(dtype, copy=False) if a.dtype.kind == "f" else a)
             for module in self.modules():  # a layer's own dtype setting (its config) follows
                 if isinstance(vars(module).get("dtype"), np.dtype):
@@ -538,17 +542,6 @@ def _check_name(module, name, registry):
 
 
 _DEVICES = ("cpu", "cuda", "gpu")
-
-
-def _float_dtype(dtype, who):
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{who}.to: expected a floating-point dtype or 'cpu'/'cuda', got "
-                        f"{dtype!r}") from None
-    if dtype.kind != "f":
-        raise TypeError(f"{who}.to: parameters must stay floating point, got dtype {dtype}")
-    return dtype
 
 
 def _check_buffer(module, name, array):

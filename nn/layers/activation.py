@@ -3,7 +3,7 @@ Numeric arguments are checked when the layer is made, so a bad one points at the
 definition rather than at its first forward pass."""
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 from autograd.function import Function
 from autograd.ops import exp, minimum
 from autograd.ops.validation import real_scalar
@@ -188,11 +188,13 @@ class PReLU(Module):
     """x where x > 0, a x elsewhere, with the slope a learned: one for all channels
     (num_parameters=1) or one per channel (axis 1), starting at `init`."""
 
-    def __init__(self, num_parameters=1, init=0.25):
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
         self.num_parameters = positive_int(num_parameters, "num_parameters", "PReLU")
         self.init = real_scalar(init, "init", "PReLU")
-        self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=np.float32))
+        self.dtype = float_dtype(dtype, "PReLU")
+        self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=self.dtype))
+        self.to(device=device)
 
     def forward(self, x):
         return F.prelu(x, self.weight)

@@ -2,7 +2,7 @@
 outputs, so a state dict moves between the two unchanged."""
 import numpy as np
 
-from autograd.arguments import positive_int, probability
+from autograd.arguments import float_dtype, positive_int, probability
 from autograd.backend import get_array_module
 from autograd.ops import broadcast_to, concatenate, split, transpose
 from autograd.variable import Parameter, Variable, as_variable
@@ -29,7 +29,7 @@ class MultiheadAttention(Module):
     """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
-                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False,
+                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, device=None,
                  dtype=np.float32):
         super().__init__()
         who = type(self).__name__
@@ -43,9 +43,10 @@ class MultiheadAttention(Module):
         self.kdim = embed_dim if kdim is None else positive_int(kdim, "kdim", who)
         self.vdim = embed_dim if vdim is None else positive_int(vdim, "vdim", who)
         self.dropout, self.batch_first = float(dropout), bool(batch_first)
-        self.add_zero_attn, self.dtype = bool(add_zero_attn), np.dtype(dtype)
+        self.add_zero_attn, self.dtype = bool(add_zero_attn), float_dtype(dtype, who)
         self._add_parameters(bool(bias), bool(add_bias_kv))
         self.reset_parameters()
+        self.to(device=device)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""

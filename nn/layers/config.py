@@ -9,6 +9,8 @@ A name is only ever looked up, never imported or executed.
 """
 import inspect
 
+import numpy as np
+
 from autograd.variable import Variable
 
 _REGISTERED = {}  # name -> class or function the user registered
@@ -18,9 +20,12 @@ def init_config(layer, **values):
     """{argument: value} for each argument of `type(layer).__init__`: from `values` where
     given, else the layer's attribute of the same name. Raises NotImplementedError naming the
     argument when the attribute is missing, or is a Parameter or a Module rather than the
-    argument's value (the layer must then write its own get_config)."""
+    argument's value (the layer must then write its own get_config). PyTorch's `device=`
+    is left out (a saved model is rebuilt on the CPU); a dtype is saved by its name."""
     config = {}
     for name, _ in _init_parameters(type(layer)):
+        if name == "device":
+            continue
         if name in values:
             config[name] = values[name]
             continue
@@ -29,7 +34,7 @@ def init_config(layer, **values):
             raise NotImplementedError(
                 f"{type(layer).__name__}.get_config: cannot tell the value of the constructor "
                 f"argument {name!r} (no plain attribute of that name); write get_config()")
-        config[name] = value
+        config[name] = value.name if isinstance(value, np.dtype) else value
     return config
 
 

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
@@ -30,7 +30,8 @@ class _ConvNd(SizedByChannels, Module):
     layout = "(N, C, H, W)"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 groups, bias, output_padding=0, dtype=np.float32, padding_mode="zeros"):
+                 groups, bias, output_padding=0, dtype=np.float32, padding_mode="zeros",
+                 device=None):
         super().__init__()
         who = type(self).__name__
         if padding_mode not in _PADDING_MODES or (self.transposed and padding_mode != "zeros"):
@@ -49,7 +50,7 @@ class _ConvNd(SizedByChannels, Module):
         self.padding = _padding(padding, self.stride, self.transposed, who, geometry)
         self.dilation = geometry(dilation, "dilation", who, 1)
         self.output_padding = geometry(output_padding, "output_padding", who, 0)
-        self.use_bias, self.dtype = bool(bias), np.dtype(dtype)
+        self.use_bias, self.dtype = bool(bias), float_dtype(dtype, who)
         self.in_channels = None
         if in_channels is None:
             self.unbuild()
@@ -57,6 +58,7 @@ class _ConvNd(SizedByChannels, Module):
             self.register_parameter("weight", None)  # fixes the order: weight, then bias
             self.register_parameter("bias", None)
             self.build(positive_int(in_channels, "in_channels", who))
+        self.to(device=device)
 
     def _shapes(self, in_channels):
         if in_channels % self.groups:
@@ -135,9 +137,9 @@ class Conv2d(_ConvNd):
     -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype=dtype, padding_mode=padding_mode)
+                         groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
     def _convolve(self, x, padding):
         return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,
@@ -149,9 +151,9 @@ class LazyConv2d(Conv2d):
     An optimizer made before that call updates the weights it makes."""
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
-                 bias=True, padding_mode="zeros", dtype=np.float32):
+                 bias=True, padding_mode="zeros", device=None, dtype=np.float32):
         super().__init__(None, out_channels, kernel_size, stride, padding, dilation, groups,
-                         bias, padding_mode, dtype)
+                         bias, padding_mode, device, dtype)
 
 
 class Conv1d(_ConvNd):
@@ -162,9 +164,9 @@ class Conv1d(_ConvNd):
     layout = "(N, C, L)"
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", dtype=np.float32):
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype=dtype, padding_mode=padding_mode)
+                         groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
     def _convolve(self, x, padding):
         padding = padding if isinstance(padding, str) else padding[0] if padding else 0
@@ -182,9 +184,9 @@ class ConvTranspose2d(_ConvNd):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 dtype=np.float32):
+                 device=None, dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, output_padding, dtype, padding_mode)
+                         groups, bias, output_padding, dtype, padding_mode, device)
 
     def forward(self, x, output_size=None):
         """output_size (optional, (OH, OW) or the full output shape, batched or not): the

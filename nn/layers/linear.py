@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 from autograd.capture import python_state_changed
 from autograd.ops import transpose
 
@@ -35,22 +35,21 @@ class Linear(Module):
             cls = LazyLinear  # Linear(out_features): Keras' habit of giving the output size only
         return super().__new__(cls)
 
-    def __init__(self, in_features, out_features, bias=True, dtype=np.float32):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=np.float32):
         super().__init__()
         who = type(self).__name__
         self.out_features = positive_int(out_features, "out_features", who)
         self.in_features = None if in_features is None else positive_int(
             in_features, "in_features", who)
         self.use_bias = bool(bias)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
+        self.dtype = float_dtype(dtype, who)
         if self.in_features is None:
             self.unbuild()
         else:
             self.register_parameter("weight", None)  # fixes the order: weight, then bias
             self.register_parameter("bias", None)
             self.build(self.in_features)
+        self.to(device=device)
 
     @property
     def built(self):
@@ -112,8 +111,8 @@ class Linear(Module):
 class LazyLinear(Linear):
     """PyTorch's LazyLinear: a Linear whose in_features come from the first input."""
 
-    def __init__(self, out_features, bias=True, dtype=np.float32):
-        super().__init__(None, out_features, bias, dtype)
+    def __init__(self, out_features, bias=True, device=None, dtype=np.float32):
+        super().__init__(None, out_features, bias, device, dtype)
 
 
 class Dense(Linear, KerasNamed):
@@ -139,7 +138,7 @@ class Dense(Linear, KerasNamed):
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         chosen = (initializers.checked(kernel_initializer, "kernel_initializer", "Dense"),
                   initializers.checked(bias_initializer, "bias_initializer", "Dense"))
-        super().__init__(in_features, units, use_bias, dtype)  # (drawn with the defaults)
+        super().__init__(in_features, units, use_bias, dtype=dtype)  # (drawn with the defaults)
         self.kernel_initializer, self.bias_initializer = chosen
         if in_features is not None and chosen != ("glorot_uniform", "zeros"):
             self.reset_parameters()

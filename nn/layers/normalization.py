@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.ops import reshape
 from autograd.ops.validation import real_scalar
@@ -36,8 +36,10 @@ class _BatchNorm(Module):
     unbiased = True  # the running variance averages the unbiased batch variance (PyTorch's)
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, *, bias=True):
+                 track_running_stats=True, device=None, dtype=None, *,
+                 bias=True):
         super().__init__()
+        self.dtype = float_dtype(dtype, type(self).__name__)
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self._with_bias = bias
@@ -45,6 +47,7 @@ class _BatchNorm(Module):
             self.unbuild()
         else:
             self.build(positive_int(num_features, "num_features", type(self).__name__))
+        self.to(device=device)
 
     @property
     def built(self):
@@ -54,7 +57,7 @@ class _BatchNorm(Module):
         """Forget num_features: weight and bias become placeholders (which an optimizer may
         hold), the running statistics None, until the next call sizes them."""
         self.num_features = None
-        hold_placeholders(self, self.affine_parameters(), np.float32)
+        hold_placeholders(self, self.affine_parameters(), self.dtype)
         for name in ("running_mean", "running_var", "num_batches_tracked"):
             self.register_buffer(name, None)
 
@@ -64,7 +67,7 @@ class _BatchNorm(Module):
         self.num_features = num_features
         present = self.affine_parameters()
         make_parameters(self, {name: (num_features,) for name, has in present.items() if has},
-                        np.float32)
+                        self.dtype)
         for name, fill in (("weight", 1), ("bias", 0)):
             if present[name]:
                 getattr(self, name).data[...] = fill
@@ -90,8 +93,8 @@ class _BatchNorm(Module):
         they are not tracked); loading a state_dict into an unbuilt layer checks against it."""
         if not self.track_running_stats:
             return {}
-        return {"running_mean": np.zeros(num_features, dtype=np.float32),
-                "running_var": np.ones(num_features, dtype=np.float32),
+        return {"running_mean": np.zeros(num_features, dtype=self.dtype),
+                "running_var": np.ones(num_features, dtype=self.dtype),
                 "num_batches_tracked": np.zeros((), dtype=np.int64)}
 
     def size_from_state(self, shapes):
@@ -187,18 +190,20 @@ class LazyBatchNorm1d(BatchNorm1d):
     """PyTorch's LazyBatchNorm1d: a BatchNorm1d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
-                 bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
 
 
 class LazyBatchNorm2d(BatchNorm2d):
     """PyTorch's LazyBatchNorm2d: a BatchNorm2d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
-                 bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
 
 
 class _InstanceNorm(_BatchNorm):
@@ -209,8 +214,10 @@ class _InstanceNorm(_BatchNorm):
     one sample."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, *, bias=True):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, bias=bias)
+                 track_running_stats=False, device=None, dtype=None, *,
+                 bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
 
     def forward(self, x):
         if len(getattr(x, "shape", ())) == self.input_dims[0]:  # one sample, unbatched
@@ -257,9 +264,10 @@ class _LazyInstanceNorm:
     the first input (axis 1). Its defaults are PyTorch's, which differ from InstanceNorm's:
     affine parameters and running statistics."""
 
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
-                 bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias)
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
 
 
 class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
@@ -278,15 +286,18 @@ class LayerNorm(Module):
     """Normalizes over the last dimensions (`normalized_shape`, an int or a tuple) of each
     sample; with elementwise_affine, then scales by `weight` (ones) and shifts by `bias` (zeros)."""
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True,
+                 device=None, dtype=None):
         super().__init__()
         self.normalized_shape = _shape_of(normalized_shape, "LayerNorm")
         self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.dtype = float_dtype(dtype, "LayerNorm")
         _weight_of_ones(self, elementwise_affine)
         if elementwise_affine and bias:
-            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=np.float32))
+            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=self.dtype))
         else:
             self.register_parameter("bias", None)
+        self.to(device=device)
 
     def forward(self, x):
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -304,8 +315,10 @@ class GroupNorm(Module):
     """Normalizes each sample's channels in `num_groups` groups (over the group's channels
     and all positions); with affine, then scales and shifts each channel (PyTorch's)."""
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, *, bias=True):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None,
+                 *, bias=True):
         super().__init__()
+        self.dtype = float_dtype(dtype, "GroupNorm")
         self.num_groups = positive_int(num_groups, "num_groups", "GroupNorm")
         self.num_channels = positive_int(num_channels, "num_channels", "GroupNorm")
         if self.num_channels % self.num_groups:
@@ -313,13 +326,14 @@ class GroupNorm(Module):
                              f"num_groups={num_groups}")
         self.eps, self.affine, self._with_bias = eps, affine, bias
         if affine:
-            self.weight = Parameter(np.ones(self.num_channels, dtype=np.float32))
+            self.weight = Parameter(np.ones(self.num_channels, dtype=self.dtype))
         else:
             self.register_parameter("weight", None)
         if affine and bias:
-            self.bias = Parameter(np.zeros(self.num_channels, dtype=np.float32))
+            self.bias = Parameter(np.zeros(self.num_channels, dtype=self.dtype))
         else:
             self.register_parameter("bias", None)
+        self.to(device=device)
 
     def forward(self, x):
         shape = tuple(getattr(x, "shape", ()))
@@ -343,13 +357,16 @@ class RMSNorm(Module):
     or a tuple) of each sample, plus eps (None: the input dtype's machine epsilon); with
     elementwise_affine, then scales by `weight` (ones)."""
 
-    def __init__(self, normalized_shape, eps=None, elementwise_affine=True):
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
         super().__init__()
         self.normalized_shape = _shape_of(normalized_shape, "RMSNorm")
         if eps is not None:
             real_scalar(eps, "eps", "RMSNorm")
         self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.dtype = float_dtype(dtype, "RMSNorm")
         _weight_of_ones(self, elementwise_affine)
+        self.to(device=device)
 
     def forward(self, x):
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)
@@ -369,9 +386,10 @@ def _shape_of(normalized_shape, who):
 
 
 def _weight_of_ones(module, affine):
-    """module.weight: a Parameter of ones of module.normalized_shape, or None without affine."""
+    """module.weight: a Parameter of ones of module.normalized_shape (module.dtype), or None
+    without affine."""
     if affine:
-        module.weight = Parameter(np.ones(module.normalized_shape, dtype=np.float32))
+        module.weight = Parameter(np.ones(module.normalized_shape, dtype=module.dtype))
     else:
         module.register_parameter("weight", None)
 

@@ -4,7 +4,7 @@ Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 (L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
 the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
 """
-from autograd.arguments import positive_int, probability
+from autograd.arguments import float_dtype, positive_int, probability
 from autograd.ops import concatenate, reshape, transpose
 from autograd.variable import as_variable
 
@@ -20,10 +20,10 @@ class _RNNBase(Module):
     """The layers-by-directions stack shared by RNN, LSTM and GRU."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False):
+                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
         super().__init__()
         who = type(self).__name__
-        self.mode = mode
+        self.mode, self.dtype = mode, float_dtype(dtype, who)
         self.input_size = positive_int(input_size, "input_size", who)
         self.hidden_size = positive_int(hidden_size, "hidden_size", who)
         self.num_layers = positive_int(num_layers, "num_layers", who)
@@ -36,6 +36,7 @@ class _RNNBase(Module):
             for suffix in self._suffixes(layer):
                 add_gate_parameters(self, suffix, gates, layer_input, self.hidden_size, self.bias)
         self.reset_parameters()
+        self.to(device=device)
 
     @property
     def directions(self):
@@ -138,9 +139,9 @@ class RNN(_RNNBase):
     forward(input, hx=None) -> (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False):
+                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
         super().__init__(rnn_mode(nonlinearity, "RNN"), input_size, hidden_size, num_layers,
-                         bias, batch_first, dropout, bidirectional)
+                         bias, batch_first, dropout, bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
@@ -153,9 +154,13 @@ class LSTM(_RNNBase):
     forward(input, hx=None) with hx = (h_0, c_0) -> (output, (h_n, c_n))."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
+        if proj_size:  # (PyTorch's LSTM with projections: h_t = W_hr (o * tanh(c_t)))
+            raise NotImplementedError(f"LSTM: proj_size={proj_size} (projected hidden states) "
+                                      "is not implemented in rungrad; only proj_size=0")
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional)
+                         dropout, bidirectional, device, dtype)
+        self.proj_size = 0
 
     def forward(self, input, hx=None):
         if hx is None:
@@ -174,9 +179,9 @@ class GRU(_RNNBase):
     forward(input, hx=None) -> (output, h_n)."""
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional)
+                         dropout, bidirectional, device, dtype)
 
     def forward(self, input, hx=None):
         output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 from autograd.backend import get_array_module
 from autograd.ops import astype
 from autograd.variable import Parameter, as_variable, wrap
@@ -60,13 +60,14 @@ def rnn_mode(nonlinearity, who):
 
 def add_gate_parameters(module, suffix, gates, input_size, hidden_size, bias):
     """Register weight_ih{suffix} (gates*H, input_size), weight_hh{suffix} (gates*H, H) and,
-    with bias, bias_ih{suffix} and bias_hh{suffix} (gates*H,): PyTorch's names and order."""
+    with bias, bias_ih{suffix} and bias_hh{suffix} (gates*H,): PyTorch's names and order, in
+    module.dtype."""
     rows = gates * hidden_size
     shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, hidden_size))]
     if bias:
         shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
     for name, shape in shapes:
-        module.register_parameter(name + suffix, Parameter(np.empty(shape, dtype=np.float32)))
+        module.register_parameter(name + suffix, Parameter(np.empty(shape, dtype=module.dtype)))
 
 
 def reset_uniform(module, hidden_size):
@@ -79,16 +80,17 @@ def reset_uniform(module, hidden_size):
 class _Cell(Module):
     """One time step: input (N, input_size) or (input_size,) -> the new state."""
 
-    def __init__(self, input_size, hidden_size, bias, mode):
+    def __init__(self, input_size, hidden_size, bias, mode, device=None, dtype=None):
         super().__init__()
         who = type(self).__name__
-        self.mode = mode
+        self.mode, self.dtype = mode, float_dtype(dtype, who)
         self.input_size = positive_int(input_size, "input_size", who)
         self.hidden_size = positive_int(hidden_size, "hidden_size", who)
         self.bias = bool(bias)
         add_gate_parameters(self, "", MODES[self.mode][0], self.input_size, self.hidden_size,
                             self.bias)
         self.reset_parameters()
+        self.to(device=device)
 
     def reset_parameters(self):
         reset_uniform(self, self.hidden_size)
@@ -122,8 +124,10 @@ class _Cell(Module):
 class RNNCell(_Cell):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu); forward(input, hx=None) -> h'."""
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
-        super().__init__(input_size, hidden_size, bias, rnn_mode(nonlinearity, "RNNCell"))
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, rnn_mode(nonlinearity, "RNNCell"),
+                         device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
@@ -136,8 +140,8 @@ class RNNCell(_Cell):
 class LSTMCell(_Cell):
     """The LSTM step (gates i, f, g, o); forward(input, hx=None) with hx = (h, c) -> (h', c')."""
 
-    def __init__(self, input_size, hidden_size, bias=True):
-        super().__init__(input_size, hidden_size, bias, "LSTM")
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, "LSTM", device, dtype)
 
     def forward(self, input, hx=None):
         return self._step(input, (None, None) if hx is None else _pair_state(hx, "LSTMCell"))
@@ -146,8 +150,8 @@ class LSTMCell(_Cell):
 class GRUCell(_Cell):
     """The GRU step (gates r, z, n, PyTorch's formula); forward(input, hx=None) -> h'."""
 
-    def __init__(self, input_size, hidden_size, bias=True):
-        super().__init__(input_size, hidden_size, bias, "GRU")
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, "GRU", device, dtype)
 
     def forward(self, input, hx=None):
         return self._step(input, (hx,))[0]

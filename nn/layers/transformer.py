@@ -31,7 +31,7 @@ class TransformerEncoderLayer(Module):
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 dtype=np.float32):
+                 device=None, dtype=np.float32):
         super().__init__()
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
                                             batch_first=batch_first, dtype=dtype)
@@ -44,6 +44,7 @@ class TransformerEncoderLayer(Module):
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
         self.activation = activation_function(activation, type(self).__name__)
+        self.to(device=device)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), read off the sublayers."""

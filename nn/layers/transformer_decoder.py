@@ -25,7 +25,7 @@ class TransformerDecoderLayer(Module):
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 dtype=np.float32):
+                 device=None, dtype=np.float32):
         super().__init__()
         attention = dict(dropout=dropout, bias=bias, batch_first=batch_first, dtype=dtype)
         self.self_attn = MultiheadAttention(d_model, nhead, **attention)
@@ -38,6 +38,7 @@ class TransformerDecoderLayer(Module):
             LayerNorm(d_model, eps=layer_norm_eps, bias=bias).to(dtype) for _ in range(3))
         self.dropout1, self.dropout2, self.dropout3 = (Dropout(dropout) for _ in range(3))
         self.activation = activation_function(activation, type(self).__name__)
+        self.to(device=device)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), read off the sublayers."""

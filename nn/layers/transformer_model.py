@@ -19,7 +19,7 @@ class Transformer(Module):
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
                  dim_feedforward=2048, dropout=0.1, activation="relu", custom_encoder=None,
                  custom_decoder=None, layer_norm_eps=1e-5, batch_first=False, norm_first=False,
-                 bias=True, dtype=np.float32):
+                 bias=True, device=None, dtype=np.float32):
         super().__init__()
         block = dict(dim_feedforward=dim_feedforward, dropout=dropout, activation=activation,
                      layer_norm_eps=layer_norm_eps, batch_first=batch_first,
@@ -36,6 +36,7 @@ class Transformer(Module):
             if param.ndim > 1:
                 init.xavier_uniform_(param)
         self.d_model, self.nhead, self.batch_first = d_model, nhead, bool(batch_first)
+        self.to(device=device)
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config): the stacks as custom ones, whose

@@ -428,7 +428,7 @@ def test_double_converts_parameters_gradients_and_float_buffers_and_computes_in_
     model.float()
     assert model.lstm.weight_ih_l0.dtype == np.float32
     assert model(tokens, extra.astype(np.float32)).dtype == np.float32
-    with pytest.raises(TypeError, match="parameters must stay floating point"):
+    with pytest.raises(TypeError, match="dtype must be a floating-point type, got int64"):
         model.to(np.int64)
 
 
