@@ -97,6 +97,22 @@ def name_of(obj, kind):
     return None
 
 
+def saved_name(obj, kind, taken=None):
+    """The name `obj` is saved under: name_of's, else (Keras 3's way) the `__name__` of a
+    user's class or function that is not registered, which loading then finds in its
+    `custom_objects`. None when that name is not an identifier (a lambda) or is one that
+    loading would resolve to something else (rungrad's own, another registered object, or
+    `taken(name)`'s)."""
+    name = name_of(obj, kind)
+    if name is not None:
+        return name
+    key = getattr(obj, "__name__", None)
+    if not isinstance(key, str) or not key.isidentifier():
+        return None
+    other = lookup(key, kind) or (taken(key) if taken is not None else None)
+    return key if other is None or other is obj else None
+
+
 def lookup(name, kind, custom_objects=None):
     """The class (kind type) or function saved as `name`: from `custom_objects`, the
     registry, then rungrad's own; None when unknown."""

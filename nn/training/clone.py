@@ -9,7 +9,8 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     and drawn afresh from their initializers (the weights are not copied: set_weights does
     that), as Keras' clone_model: layers set trainable=False stay so, and a compiled model's
     clone is compiled alike with a new optimizer (its settings, not its state).
-    `custom_objects`: as load_model's, for registered layers of your own. Keras'
+    `custom_objects`: as load_model's (your own classes and functions are found without
+    it, registered or not). Keras'
     input_tensors, clone_function, call_function and recursive, which rebuild a model
     another way, are refused by name."""
     for name, value in (("input_tensors", input_tensors), ("clone_function", clone_function),
@@ -22,7 +23,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     writer = Writer("clone_model")
     spec = writer.module(model)
     compiled = writer.compiled(model, include_optimizer=False)
-    reader = Reader(writer.arrays, custom_objects)
+    reader = Reader(writer.arrays, {**writer.unregistered, **(custom_objects or {})})
     clone = reader.module(spec)
     restore_trainability(clone, *trainability(model))
     if compiled is not None:

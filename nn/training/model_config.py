@@ -19,7 +19,7 @@ import optim
 from autograd.backend import to_cpu
 
 from ..containers import ModuleList
-from ..layers.config import init_config, lookup, name_of, takes_no_arguments
+from ..layers.config import init_config, lookup, name_of, saved_name, takes_no_arguments
 from ..module import Module
 from .losses import resolve_loss
 from .metrics import resolve_metrics
@@ -36,6 +36,9 @@ class Writer:
         self.arrays = []
         self.placed = {}  # id(layer) -> the container path where it was first written
         self.who = who  # (what errors name: model.save, clone_model)
+        # name -> a user's class or function saved by its name unregistered (loading needs it
+        # in custom_objects; clone_model hands these over itself)
+        self.unregistered = {}
 
     # ----- the architecture -----
     def module(self, module, where="the model", path=()):
@@ -50,15 +53,12 @@ class Writer:
             if getattr(module, "name", None) is not None:  # the model's (Keras') name
                 spec["model_name"] = module.name
             return spec
-        name = name_of(cls, type)
-        if name is None and cls.__name__ == "DistributedDataParallel":
-            raise TypeError(f"{self.who}: {where} is a DistributedDataParallel wrapper; save "
-                            "the model it wraps, ddp.module (as PyTorch saves "
-                            "ddp.module.state_dict()), on one rank")
+        _refuse_ddp(cls, where, self.who)
+        name = self._saved_name(cls, type)
         if name is None:
-            raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, which rungrad cannot "
-                            "rebuild: a subclassed model or layer needs @nn.register and a "
-                            f"get_config() to be saved whole; {_SAVE_WEIGHTS}")
+            raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, whose name "
+                            f"{cls.__name__!r} is rungrad's own or taken: register it under "
+                            f"another, @nn.register(name=...); {_SAVE_WEIGHTS}")
         config = _config_of(module, where, self.who)
         return {"class_name": name, "config": self.value(config, where)}
 
@@ -117,11 +117,11 @@ class Writer:
 
     def optimizer(self, opt, model, with_state=True):
         cls = type(opt)
-        name = name_of(cls, type) or (cls.__name__ if getattr(optim, cls.__name__, None) is cls
-                                      else None)
+        name = self._saved_name(cls, type, taken=lambda key: getattr(optim, key, None))
         if name is None:
-            raise TypeError(f"{self.who}: the optimizer {cls.__qualname__} is neither one of "
-                            f"optim's nor registered (@nn.register); {_SAVE_WEIGHTS}")
+            raise TypeError(f"{self.who}: the optimizer {cls.__qualname__}'s name "
+                            f"{cls.__name__!r} is one of optim's or taken: register it under "
+                            f"another, @nn.register(name=...); {_SAVE_WEIGHTS}")
         names = {id(p): n for n, p in model.named_parameters()}
         held = [p for group in opt.param_groups for p in group["params"]]
         if any(id(p) not in names for p in held):
@@ -143,15 +143,20 @@ class Writer:
         """A Keras object (a loss of nn.keras.losses, a metric of nn.keras.metrics, an
         initializer) by its class and get_config()."""
         cls = type(obj)
-        name = name_of(cls, type)
-        if name is None and cls.__name__ == "DistributedDataParallel":
-            raise TypeError(f"{self.who}: {where} is a DistributedDataParallel wrapper; save "
-                            "the model it wraps, ddp.module (as PyTorch saves "
-                            "ddp.module.state_dict()), on one rank")
+        _refuse_ddp(cls, where, self.who)
+        name = self._saved_name(cls, type)
         if name is None:
-            raise TypeError(f"{self.who}: {where}, a {cls.__qualname__}, is neither one of "
-                            f"nn.keras' nor registered (@nn.register); {_SAVE_WEIGHTS}")
+            raise TypeError(f"{self.who}: {where}, a {cls.__qualname__}, has a name "
+                            f"{cls.__name__!r} that is nn.keras' own or taken: register it "
+                            f"under another, @nn.register(name=...); {_SAVE_WEIGHTS}")
         return {"__keras__": [name, self.value(obj.get_config(), f"{where} ({name})")]}
+
+    def _saved_name(self, obj, kind, taken=None):
+        """saved_name's, noting a user's object saved unregistered in self.unregistered."""
+        name = saved_name(obj, kind, taken)
+        if name is not None and name_of(obj, kind) is None:
+            self.unregistered[name] = obj
+        return name
 
     # ----- values -----
     def value(self, value, where):
@@ -195,14 +200,14 @@ class Writer:
 
     def _by_name(self, obj, where):
         kind = type if isinstance(obj, type) else "function"
-        name = name_of(obj, kind)
+        name = self._saved_name(obj, kind)
         if name is None:
             shown = getattr(obj, "__qualname__", type(obj).__name__)
             if shown == "<lambda>":
                 shown = "a lambda (give it a name with def)"
-            raise TypeError(f"{self.who}: {where}: {shown} is neither one of rungrad's "
-                            "(nn, nn.functional) nor registered: decorate it with @nn.register; "
-                            f"or {_SAVE_WEIGHTS}")
+            raise TypeError(f"{self.who}: {where}: {shown} cannot be saved by name (not one "
+                            "of rungrad's, and its name is not an identifier or is taken): "
+                            f"decorate it with @nn.register(name=...); or {_SAVE_WEIGHTS}")
         return {"__class__" if kind is type else "__function__": name}
 
 
@@ -305,8 +310,8 @@ class Reader:
     def _function(self, name):
         found = lookup(name, "function", self.custom)
         if found is None or not callable(found):
-            raise ValueError(f"unknown function {name!r}: register it with @nn.register (or "
-                             "pass custom_objects={name: function})")
+            raise ValueError(f"unknown function {name!r}: pass custom_objects={{{name!r}: "
+                             "the function}} (or register it with @nn.register)")
         return found
 
     def _class(self, name, base, what):
@@ -314,8 +319,8 @@ class Reader:
         if found is None and base is optim.Optimizer:
             found = getattr(optim, name, None) if name.isidentifier() else None
         if not (isinstance(found, type) and issubclass(found, base)):
-            raise ValueError(f"unknown {what} class {name!r}: register it with @nn.register "
-                             "(or pass custom_objects={name: class})")
+            raise ValueError(f"unknown {what} class {name!r}: pass custom_objects={{{name!r}: "
+                             "the class}} (or register it with @nn.register)")
         return found
 
     def _array(self, index):
@@ -342,6 +347,13 @@ def _from_config(cls, config):
     metrics), else the class called with it."""
     from_config = getattr(cls, "from_config", None)
     return from_config(config) if from_config is not None else cls(**config)
+
+
+def _refuse_ddp(cls, where, who):
+    if cls.__name__ == "DistributedDataParallel":
+        raise TypeError(f"{who}: {where} is a DistributedDataParallel wrapper; save the model "
+                        "it wraps, ddp.module (as PyTorch saves ddp.module.state_dict()), on "
+                        "one rank")
 
 
 def _config_of(module, where, who):

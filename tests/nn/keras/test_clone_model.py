@@ -53,7 +53,30 @@ def test_what_clone_model_cannot_do_is_named():
         keras.models.clone_model(model, clone_function=lambda layer: layer)
 
     class Mine(nn.Module):
+        def __init__(self, size):
+            super().__init__()
+            self.size = size
+
         def forward(self, x):
             return x
-    with pytest.raises(TypeError, match="^clone_model: the model is a .*Mine, which"):
-        keras.models.clone_model(Mine())
+    with pytest.raises(TypeError, match="^clone_model: the model is a .*Mine, whose "
+                                        "constructor takes arguments"):
+        keras.models.clone_model(Mine(3))
+
+
+def test_clone_model_rebuilds_a_class_of_ones_own_unregistered():
+    class Mine(nn.Module):
+        def __init__(self, size):
+            super().__init__()
+            self.fc = nn.Linear(2, size)
+
+        def get_config(self):
+            return {"size": self.fc.out_features}
+
+        def forward(self, x):
+            return self.fc(x)
+
+    original = Mine(3)
+    clone = keras.models.clone_model(original)
+    assert type(clone) is Mine and clone.fc.out_features == 3
+    assert clone.fc.weight is not original.fc.weight

@@ -249,12 +249,14 @@ def test_a_model_compiled_with_objects_saves_and_loads(tmp_path):
         np.testing.assert_allclose(after[key], before[key], rtol=0, atol=0)
 
 
-def test_a_metric_of_ones_own_needs_registering_to_be_saved(tmp_path):
+def test_a_metric_of_ones_own_is_saved_by_name_and_loaded_from_custom_objects(tmp_path):
     model = _model()
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[Recorder()])
-    with pytest.raises(TypeError, match="the metric 'recorder', a .*Recorder, is neither one "
-                                        "of nn.keras' nor registered"):
-        model.save(tmp_path / "model.keras")
+    model.save(tmp_path / "model.keras")
+    with pytest.raises(ValueError, match="'Recorder': pass custom_objects"):
+        nn.load_model(tmp_path / "model.keras")
+    loaded = nn.load_model(tmp_path / "model.keras", custom_objects={"Recorder": Recorder})
+    assert [type(m.keras_object) for m in loaded.compiled_metrics] == [Recorder]
 
 
 def test_the_state_is_keras_variables_and_call_updates():

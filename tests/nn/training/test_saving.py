@@ -223,7 +223,8 @@ class Unregistered(nn.Model):
 
 
 def test_a_subclassed_model_without_config_points_to_save_weights(tmp_path):
-    with pytest.raises(TypeError, match=r"Unregistered.*@nn\.register.*save_weights"):
+    with pytest.raises(TypeError, match=r"Unregistered, whose constructor takes arguments.*"
+                                        r"get_config.*save_weights"):
         Unregistered(3).save(tmp_path / "m.rungrad")
     assert not (tmp_path / "m.rungrad").exists()
 
@@ -301,10 +302,48 @@ def test_a_function_neither_known_nor_registered_is_refused_at_save(tmp_path):
     def my_loss(pred, target):
         return F.mse_loss(pred, target)
 
-    model = nn.Sequential(nn.Linear(2, 2))
+
+
+def test_unregistered_classes_and_functions_are_saved_by_name_as_keras_3_does(tmp_path):
+    """Saved by __name__; loading asks for them in custom_objects, by name."""
+    class Scale(nn.Module):
+        def __init__(self, factor):
+            super().__init__()
+            self.factor = factor
+
+        def get_config(self):
+            return {"factor": self.factor}
+
+        def forward(self, x):
+            return x * self.factor
+
+    def my_loss(pred, target):
+        return F.mse_loss(pred, target)
+
+    np.random.seed(3)
+    model = nn.Sequential(nn.Linear(2, 2), Scale(3.0))
     model.compile(optimizer="sgd", loss=my_loss)
-    with pytest.raises(TypeError, match=r"the loss.*my_loss.*@nn\.register"):
-        model.save(tmp_path / "m.rungrad")
+    model.save(tmp_path / "m.rungrad")
+    with pytest.raises(ValueError, match=r"unknown layer class 'Scale': pass "
+                                         r"custom_objects=\{'Scale': the class\}"):
+        nn.load_model(tmp_path / "m.rungrad")
+    with pytest.raises(ValueError, match=r"unknown function 'my_loss': pass custom_objects"):
+        nn.load_model(tmp_path / "m.rungrad", custom_objects={"Scale": Scale})
+    loaded = nn.load_model(tmp_path / "m.rungrad",
+                           custom_objects={"Scale": Scale, "my_loss": my_loss})
+    assert loaded[1].factor == 3.0
+    assert_same_weights(loaded, model)
+
+
+def test_an_unregistered_class_named_as_ones_of_rungrad_is_refused_at_save(tmp_path):
+    class Linear(nn.Module):  # loading would build nn.Linear instead
+        def forward(self, x):
+            return x
+
+    with pytest.raises(TypeError, match=r"'Linear' is rungrad's own or taken: register it "
+                                        r"under another"):
+        nn.Sequential(Linear()).save(tmp_path / "m.rungrad")
+    assert not (tmp_path / "m.rungrad").exists()
 
 
 def test_custom_objects_supply_what_is_not_registered(tmp_path):
