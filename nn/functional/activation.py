@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from autograd.arguments import float_dtype
 from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import astype, exp, reshape, split, sum, tanh, where
@@ -411,17 +412,28 @@ def gelu(x, approximate="none"):
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def softmax(x, axis=-1, *, dim=None):
+def softmax(x, axis=-1, *, dim=None, dtype=None):
     """Softmax over `axis` (PyTorch's `dim=` is accepted too; a tuple of axes, or None for
-    all, as SciPy's); the last axis by default."""
-    x = float_input(x, "softmax")
+    all, as SciPy's); the last axis by default. dtype: x is cast to it first (PyTorch's,
+    e.g. float64 for float32 logits)."""
+    x = _input_in(x, dtype, "softmax")
     return Softmax(_axis(x, axis, dim, "softmax"))(x)
 
 
-def log_softmax(x, axis=-1, *, dim=None):
-    """log(softmax(x)) over `axis` (or `dim=`; a tuple of axes too), computed stably."""
-    x = float_input(x, "log_softmax")
+def log_softmax(x, axis=-1, *, dim=None, dtype=None):
+    """log(softmax(x)) over `axis` (or `dim=`; a tuple of axes too), computed stably; dtype
+    as softmax's."""
+    x = _input_in(x, dtype, "log_softmax")
     return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
+
+
+def _input_in(x, dtype, who):
+    """x as a float Variable, cast to `dtype` (a float type) when given."""
+    x = float_input(x, who)
+    if dtype is None:
+        return x
+    dtype = float_dtype(dtype, who)
+    return x if x.dtype == dtype else astype(x, dtype)
 
 
 def silu(x):
@@ -486,9 +498,9 @@ def mish(x):
     return x * tanh(softplus(x))
 
 
-def softmin(x, axis=-1, *, dim=None):
-    """softmax(-x) over `axis` (or `dim=`)."""
-    x = float_input(x, "softmin")
+def softmin(x, axis=-1, *, dim=None, dtype=None):
+    """softmax(-x) over `axis` (or `dim=`); dtype as softmax's."""
+    x = _input_in(x, dtype, "softmin")
     return Softmax(_axis(x, axis, dim, "softmin"))(-x)
 
 

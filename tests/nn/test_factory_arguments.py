@@ -97,3 +97,20 @@ def test_lstm_refuses_projections_by_name():
     with pytest.raises(NotImplementedError, match="LSTM: proj_size=2"):
         nn.LSTM(3, 4, proj_size=2)
     assert nn.LSTM(3, 4, proj_size=0).proj_size == 0
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_takes_torchs_dtype(name):
+    import nn.functional as F
+    from autograd import Variable
+    logits = np.random.default_rng(0).normal(size=(3, 5)).astype(np.float32)
+    x = Variable(logits)
+    y = getattr(F, name)(x, dim=1, dtype=torch.float64)
+    expected = getattr(torch.nn.functional, name)(torch.tensor(logits), dim=1,
+                                                  dtype=torch.float64)
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y.data, expected.numpy(), rtol=1e-12, atol=1e-12)
+    y.sum().backward()
+    assert x.grad.dtype == np.float32  # the gradient comes back through the cast
+    with pytest.raises(TypeError, match=f"{name}: dtype must be a floating-point type"):
+        getattr(F, name)(x, dtype=np.int64)
