@@ -50,6 +50,7 @@ from .layers.linear import Dense, LazyLinear, Linear
 from .layers.normalization import (
     BatchNorm1d,
     BatchNorm2d,
+    BatchNorm3d,
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,
@@ -57,6 +58,7 @@ from .layers.normalization import (
     LayerNorm,
     LazyBatchNorm1d,
     LazyBatchNorm2d,
+    LazyBatchNorm3d,
     LazyInstanceNorm1d,
     LazyInstanceNorm2d,
     LazyInstanceNorm3d,
@@ -92,6 +94,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Flatten", "Dropout",
     "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+    "BatchNorm3d", "LazyBatchNorm3d",
     "Embedding", "RNN", "LSTM", "GRU", "RNNCell",
     "LSTMCell", "GRUCell", "Activation",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU",

@@ -186,6 +186,13 @@ class BatchNorm2d(_BatchNorm):
     input_layout = "(N, C, H, W)"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) inputs over N, D, H and W per channel C."""
+
+    input_dims = (5,)
+    input_layout = "(N, C, D, H, W)"
+
+
 class LazyBatchNorm1d(BatchNorm1d):
     """PyTorch's LazyBatchNorm1d: a BatchNorm1d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
@@ -198,6 +205,16 @@ class LazyBatchNorm1d(BatchNorm1d):
 
 class LazyBatchNorm2d(BatchNorm2d):
     """PyTorch's LazyBatchNorm2d: a BatchNorm2d whose num_features come from the first input
+    (axis 1). An optimizer made before that call updates the weights it makes."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
+
+
+class LazyBatchNorm3d(BatchNorm3d):
+    """PyTorch's LazyBatchNorm3d: a BatchNorm3d whose num_features come from the first input
     (axis 1). An optimizer made before that call updates the weights it makes."""
 
     def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
@@ -398,7 +415,8 @@ def _count_batch(counter):
     counter += 1  # in place: the buffer array keeps its identity
 
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d",
+           "LazyBatchNorm3d", "LayerNorm",
            "RMSNorm",
            "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
            "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]

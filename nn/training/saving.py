@@ -75,8 +75,9 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
     """The model saved at `path` by `model.save`, with its weights and, unless
     compile=False, compiled as it was with its optimizer state. `custom_objects`
     ({name: class or function}) supplies classes and functions not registered with
-    @nn.register: model.save writes those by their `__name__`, as Keras 3 does. Loading leaves NumPy's global random generator as it was (building the
-    layers draws initial weights, which the saved ones then replace)."""
+    @nn.register: model.save writes those by their `__name__`, as Keras 3 does. Loading
+    leaves NumPy's global random generator as it was (building the layers draws initial
+    weights, which the saved ones then replace)."""
     path = os.fspath(path)
     document, arrays = _read_archive(path)
     reader = Reader(arrays, custom_objects)
