@@ -41,7 +41,14 @@ from .layers.activation import (
     Threshold,
 )
 from .layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, LazyConv2d
-from .layers.dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d
+from .layers.dropout import (
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from .layers.embedding import Embedding
 from .layers.flatten import Flatten, Unflatten
 from .layers.input_layer import Input, InputLayer
@@ -65,7 +72,9 @@ from .layers.normalization import (
     RMSNorm,
 )
 from .layers.pooling import (
+    AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
     AvgPool1d,
     AvgPool2d,
@@ -105,13 +114,16 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "PoissonNLLLoss", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish", "SELU",
     "GaussianNLLLoss", "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
     "CosineEmbeddingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-    "ConvTranspose1d", "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle", "Upsample",
+    "CTCLoss", "ConvTranspose1d", "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle", "Upsample",
     "ParameterList", "ParameterDict", "CELU", "GLU", "Hardshrink", "Softshrink", "Tanhshrink",
     "Threshold", "Softmax2d", "RMSNorm", "CosineSimilarity", "PairwiseDistance", "AlphaDropout",
     "Dropout1d", "Dropout2d", "Dropout3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d",
     "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
     "CircularPad1d", "CircularPad2d", "CircularPad3d",
+    "EmbeddingBag", "Bilinear", "LocalResponseNorm", "ChannelShuffle", "FeatureAlphaDropout",
+    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d", "LPPool1d",
+    "LPPool2d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process
@@ -141,11 +153,16 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "CosineSimilarity": "layers.distance", "PairwiseDistance": "layers.distance",
     "Fold": "layers.fold", "Unfold": "layers.fold", "Upsample": "layers.upsample",
     "PixelShuffle": "layers.pixel_shuffle", "PixelUnshuffle": "layers.pixel_shuffle",
+    "EmbeddingBag": "layers.embedding_bag", "Bilinear": "layers.bilinear",
+    "LocalResponseNorm": "layers.local_response_norm", "ChannelShuffle": "layers.channel_shuffle",
+    "MaxUnpool1d": "layers.unpool", "MaxUnpool2d": "layers.unpool",
+    "LPPool1d": "layers.lp_pool", "LPPool2d": "layers.lp_pool",
     **{f"{kind}Pad{d}d": "layers.padding" for d in (1, 2, 3)
        for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular")},
     **dict.fromkeys(("MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
                      "CosineEmbeddingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss",
                      "MultiMarginLoss"), "margin_losses"),
+    "CTCLoss": "ctc_loss",
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
     "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)) (DeZero's MLP "

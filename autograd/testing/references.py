@@ -2,6 +2,7 @@
 'autograd.testing.references:NAME', so the op modules never import this one). Each is the
 textbook formula, written independently of the op it checks; keyword arguments are the
 op's drawn `arg_specs`."""
+import itertools
 import math
 
 import numpy as np
@@ -115,3 +116,24 @@ def linear_grad(gy, x, weight, wants):
 
 def logsumexp(x, axis, keepdims):
     return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+
+
+def ctc_loss(x, targets, input_lengths, target_lengths, blank, reduction, zero_infinity):
+    """CTC of log_softmax(x) (T, N, C) by enumerating every alignment (C^T of them per
+    sample): the probability of the paths that collapse (repeats merged, blanks dropped) to
+    the target."""
+    log_probs = log_softmax(x, axis=-1)
+    losses = []
+    for n, (frames, length) in enumerate(zip(input_lengths, target_lengths)):
+        target = tuple(targets[n][:length])
+        total = 0.0
+        for path in itertools.product(range(x.shape[2]), repeat=frames):
+            collapsed = tuple(c for i, c in enumerate(path)
+                              if c != blank and (i == 0 or c != path[i - 1]))
+            if collapsed == target:
+                total += math.exp(sum(log_probs[t, n, c] for t, c in enumerate(path)))
+        losses.append(-math.log(total) if total else 0.0 if zero_infinity else math.inf)
+    losses = np.array(losses, dtype=x.dtype)
+    if reduction == "mean":
+        return _reduce(losses / np.maximum(target_lengths, 1).astype(x.dtype), "mean")
+    return _reduce(losses, reduction)

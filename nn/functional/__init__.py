@@ -29,8 +29,18 @@ from .activation import (
     softmin,
     softplus,
 )
-from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
-from .channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d
+from .adaptive_pool import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+)
+from .channel_dropout import (
+    alpha_dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from .conv import conv2d, conv_transpose2d
 from .conv1d import conv1d, conv_transpose1d
 from .cross_entropy import cross_entropy, nll_loss
@@ -49,8 +59,15 @@ from .loss import (
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
-from .pooling import avg_pool2d, max_pool2d
-from .pooling1d import avg_pool1d, max_pool1d
+from .pooling import avg_pool2d, max_pool2d, max_pool2d_with_indices
+from .pooling1d import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    avg_pool1d,
+    max_pool1d,
+    max_pool1d_with_indices,
+)
 from .shrinkage import hardshrink, softshrink, tanhshrink, threshold
 
 _MARGIN_LOSSES = ("margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
@@ -69,12 +86,17 @@ __all__ = [
     "im2col", "col2im", "accuracy", "scaled_dot_product_attention",
     "silu", "logsigmoid", "hardtanh", "softmin", "smooth_l1_loss", "kl_div", "pad",
     "normalize", "cosine_similarity", "pairwise_distance", "prelu", "group_norm", "instance_norm",
-    "max_pool1d", "avg_pool1d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
+    "max_pool1d", "avg_pool1d", "max_pool2d_with_indices", "max_pool1d_with_indices",
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "lp_pool1d",
+    "lp_pool2d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
     "celu", "glu", "softshrink", "hardshrink", "tanhshrink", "threshold", "rms_norm",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
-    *_MARGIN_LOSSES, "gaussian_nll_loss",
+    *_MARGIN_LOSSES, "gaussian_nll_loss", "ctc_loss",
     "conv_transpose1d", "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle",
+    "embedding_bag", "bilinear", "local_response_norm", "channel_shuffle",
+    "feature_alpha_dropout", "gumbel_softmax",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]
@@ -88,7 +110,13 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "scaled_dot_product_attention": "attention", "kl_div": "divergence", "pad": "padding",
     "normalize": "distance", "cosine_similarity": "distance", "pairwise_distance": "distance",
     **dict.fromkeys(_MARGIN_LOSSES, "margin_loss"), "gaussian_nll_loss": "gaussian_nll",
+    "ctc_loss": "ctc_loss",
     "fold": "fold", "unfold": "fold", "interpolate": "interpolate",
     "pixel_shuffle": "pixel_shuffle", "pixel_unshuffle": "pixel_shuffle",
+    "embedding_bag": "embedding_bag", "bilinear": "bilinear",
+    "local_response_norm": "local_response_norm", "channel_shuffle": "channel_shuffle",
+    "gumbel_softmax": "gumbel_softmax",
+    "max_unpool1d": "unpool", "max_unpool2d": "unpool", "lp_pool1d": "lp_pool",
+    "lp_pool2d": "lp_pool",
     **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
 }, missing=lambda name: _missing_name(__name__, name))

@@ -55,16 +55,21 @@ def adaptive_avg_pool2d(x, output_size):
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     """Maximum over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW). The gradient goes to
     each window's first maximum (its last NaN if it holds NaNs), as PyTorch. With
-    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's. An
-    unbatched (C, H, W) gives (C, OH, OW) (without return_indices)."""
-    if getattr(x, "ndim", None) == 3 and not return_indices:  # one image, unbatched
-        return with_batch_axis(adaptive_max_pool2d, as_variable(x), output_size)
+    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's (an
+    int64 array, as max_pool2d's). An unbatched (C, H, W) gives (C, OH, OW)."""
+    if getattr(x, "ndim", None) == 3:  # one image, unbatched
+        return with_batch_axis(adaptive_max_pool2d, as_variable(x), output_size, return_indices)
     x, size = _prepare(x, output_size, "adaptive_max_pool2d")
     function = AdaptiveMaxPool2d(size)
     y = function(x)
     if not return_indices:
         return y
     return y, computed_from_values(function.positions % (x.shape[2] * x.shape[3]))
+
+
+def adaptive_max_pool2d_with_indices(x, output_size, return_indices=False):
+    """adaptive_max_pool2d's (maximum, indices) whatever return_indices says (PyTorch's)."""
+    return adaptive_max_pool2d(x, output_size, True)
 
 
 class AdaptiveMaxPool2d(Function):
@@ -142,4 +147,4 @@ def output_pair(output_size, input_hw, who):
                  for item, size in zip(items, input_hw))
 
 
-__all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d"]
+__all__ = ["adaptive_avg_pool2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"]

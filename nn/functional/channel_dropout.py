@@ -26,9 +26,14 @@ class FeatureDropout(Dropout):
         self.axes = axes
 
     def forward(self, x):
-        first = (slice(None),) * self.axes + (slice(0, 1),) * (x.ndim - self.axes)
-        self.mask = dropout_mask(x[first], self.p)  # (its shape: the mask broadcasts)
+        self.mask = dropout_mask(_first_of_each(x, self.axes), self.p)  # (it broadcasts)
         return x * self.mask
+
+
+def _first_of_each(x, axes):
+    """x's first entry along each axis after the first `axes` ones, keeping every axis: what
+    a feature dropout draws its mask on (one draw for all those positions)."""
+    return x[(slice(None),) * axes + (slice(0, 1),) * (x.ndim - axes)]
 
 
 _ALPHA = _SELU_ALPHA * _SELU_SCALE  # -alpha' = SELU's limit at -inf, where dropped ones go
@@ -43,13 +48,29 @@ class AlphaDropout(Dropout):
     reference = None  # (Dropout's is plain dropout; tests check the values)
 
     def forward(self, x):
+        return self._dropped(x, dropout_mask(x, self.p))
+
+    def _dropped(self, x, keep):
+        """The map with `keep` (dropout_mask's: 1/(1-p) where kept, 0 where dropped; it may
+        broadcast against x)."""
         scale = 1 / math.sqrt((_ALPHA * _ALPHA * self.p + 1) * (1 - self.p))
-        keep = dropout_mask(x, self.p)  # (1/(1-p) where kept)
         keep *= 1 - self.p
         self.mask = keep * scale
         keep += self.p - 1
         keep *= _ALPHA * scale
         return x * self.mask + keep
+
+
+class FeatureAlphaDropout(FeatureDropout, AlphaDropout):
+    """AlphaDropout's map with one k for each index of the first `axes` axes (all the
+    positions after them share it), as FeatureDropout draws"""
+
+    apply = staticmethod(lambda x, p, axes: _drawn_from_seed(
+        0, lambda: FeatureAlphaDropout(p, axes)(x)))
+    reference = None  # (as AlphaDropout's; tests check the values)
+
+    def forward(self, x):
+        return self._dropped(x, dropout_mask(_first_of_each(x, self.axes), self.p))
 
 
 def dropout1d(input, p=0.5, training=None, inplace=False):  # noqa: A002 (PyTorch's names)
@@ -100,14 +121,25 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002 (P
                     lambda p: _zeroed if p == 1 else AlphaDropout(p))
 
 
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
+    """Alpha dropout of whole channels: x (N, C, *), each sample's channel dropped with
+    probability p as one (all its positions set to SELU's negative limit), then all moved by
+    alpha dropout's affine map. `training` as in alpha_dropout; an input under 2-D is
+    refused when dropping, as by PyTorch."""
+    x = as_variable(input, who="feature_alpha_dropout")
+    return _dropped(x, p, training, "feature_alpha_dropout",
+                    _by_channel(x, 2, "feature_alpha_dropout", FeatureAlphaDropout))
+
+
 def _zeroed(x):
     return x * 0.0
 
 
-def _by_channel(x, axes, who):
-    """An op maker for _dropped: FeatureDropout over x's first `axes` axes (1: an unbatched
-    input, which PyTorch unsqueezes first), zeros for p = 1. Below 2 axes (after that
-    unsqueeze) an input is refused, as by PyTorch's feature dropout."""
+def _by_channel(x, axes, who, kind=FeatureDropout):
+    """An op maker for _dropped: `kind` (FeatureDropout or FeatureAlphaDropout) over x's
+    first `axes` axes (1: an unbatched input, which PyTorch unsqueezes first), zeros for
+    p = 1. Below 2 axes (after that unsqueeze) an input is refused, as by PyTorch's feature
+    dropout."""
     def make(p):
         if p == 1:
             return _zeroed
@@ -115,7 +147,7 @@ def _by_channel(x, axes, who):
             raise ValueError(f"{who}: feature dropout requires at least 2 dimensions in the "
                              f"input (a batch axis added to an unbatched one), got shape "
                              f"{tuple(x.shape)}")
-        return FeatureDropout(p, axes)
+        return kind(p, axes)
     return make
 
 
@@ -127,4 +159,4 @@ def _warn_rank(who, ndim, spatial, expected):
                   f"optional batch dimension (i.e. {expected} inputs).", stacklevel=3)
 
 
-__all__ = ["dropout1d", "dropout2d", "dropout3d", "alpha_dropout"]
+__all__ = ["dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]

@@ -25,10 +25,7 @@ class EmbeddingLookup(Function):
         self.padding_idx, self.scale_grad_by_freq = padding_idx, scale_grad_by_freq
 
     def forward(self, weight, index):
-        if index.size and (index.min() < 0 or index.max() >= weight.shape[0]):
-            bad = index.min() if index.min() < 0 else index.max()
-            raise IndexError(f"embedding: index {int(bad)} is out of range for "
-                             f"{weight.shape[0]} embeddings (valid: 0 to {weight.shape[0] - 1})")
+        check_index_range(index, weight.shape[0], "embedding")
         return weight[index]
 
     def backward(self, gy):
@@ -129,7 +126,7 @@ def embedding(indices, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     if padding_idx is not None:
         padding_idx = normalize_padding_idx(padding_idx, weight.shape[0], "embedding")
     if sparse:
-        _warn_dense_once()
+        warn_dense_once("embedding")
     if max_norm is not None:
         _renorm(weight, indices, max_norm, norm_type)
     return EmbeddingLookup(padding_idx, bool(scale_grad_by_freq))(weight, indices)
@@ -149,14 +146,25 @@ def _renorm(weight, indices, max_norm, norm_type):
         mark_modified(weight)  # (only then: an op that saved the table read other values)
 
 
-def _warn_dense_once():
-    if not _warned:
-        _warned.append(True)
-        warnings.warn("embedding: sparse=True gives a dense gradient here (the same values; "
+def warn_dense_once(who):
+    """Say once per `who` that sparse=True is taken for PyTorch's sake (a dense gradient)."""
+    if who not in _warned:
+        _warned.add(who)
+        warnings.warn(f"{who}: sparse=True gives a dense gradient here (the same values; "
                       "every optimizer takes it)", stacklevel=3)
 
 
-_warned = []
+_warned = set()
+
+
+def check_index_range(index, num_embeddings, who):
+    """An IndexError naming `who` and an index out of range (the least or, if none is
+    negative, the largest) unless every one of the integer array `index` is in
+    [0, num_embeddings)."""
+    if index.size and (index.min() < 0 or index.max() >= num_embeddings):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise IndexError(f"{who}: index {int(bad)} is out of range for {num_embeddings} "
+                         f"embeddings (valid: 0 to {num_embeddings - 1})")
 
 
 def normalize_padding_idx(padding_idx, num_embeddings, who):

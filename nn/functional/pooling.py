@@ -14,23 +14,40 @@ from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
 from autograd.ops.elementwise import zero_grad
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable
+from autograd.variable import as_variable, computed_from_values
 
 from ._batch import with_batch_axis
 from .im2col import im2col, im2col_array, make_window, output_size, spans
 
 
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
     """Maximum over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
     `kernel_size`; `dilation` spaces the window's taps; ceil_mode rounds OH and OW up (a last
     partial window). Padding is -inf, so it never wins (a zero pad would beat all-negative
     windows). The gradient goes to the first maximal element of each window, as PyTorch's.
+    With return_indices, also each winner's flat index into its (H, W) plane (int64, as
+    PyTorch's: the first maximum, the last NaN), the indices max_unpool2d takes.
     """
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(max_pool2d, as_variable(x), kernel_size, stride, padding,
-                               dilation, ceil_mode)
+                               dilation, ceil_mode, return_indices)
     x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d", dilation, ceil_mode)
-    return MaxPool2d(window)(x)
+    if not return_indices:
+        return MaxPool2d(window)(x)
+    function = MaxPool2d(window)
+    y = function(x)
+    indices = _plane_indices(function.winners, x.shape, window)
+    function.positions = indices + plane_starts(x.shape, get_array_module(indices))
+    # A plain int array, not a Variable: it has no gradient, and max_unpool2d and get_item
+    # index with it as it is (a Variable would only be unwrapped again).
+    return y, computed_from_values(indices)
+
+
+def max_pool2d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """max_pool2d's (maximum, indices) whatever return_indices says (PyTorch's)."""
+    return max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -112,19 +129,29 @@ class MaxPool2dGrad(Function):
         self.positions, self.x_shape, self.distinct = positions, tuple(x_shape), distinct
 
     def forward(self, gy, x):
-        xp = get_array_module(gy)
-        gx = xp.zeros(math.prod(self.x_shape), dtype=gy.dtype)
-        if self.distinct:
-            gx[self.positions] = gy
-        else:
-            # 1-D: NumPy's add.at is several times faster on flat indices
-            scatter_add(gx, self.positions.ravel(), gy.ravel())
-        return gx.reshape(self.x_shape)
+        return scatter_flat(gy, self.positions, self.x_shape, accumulate=not self.distinct)
 
     def backward(self, ggx):
         need_gy, need_x = self.needs_input_grad
-        d_gy = get_item(reshape(ggx, (-1,)), self.positions) if need_gy else None
+        d_gy = gather_flat(ggx, self.positions) if need_gy else None
         return d_gy, (zero_grad(self.inputs[1]) if need_x else None)
+
+
+def scatter_flat(values, positions, shape, accumulate):
+    """An array of `shape`, zero but at the flat `positions` (an int array of values' shape),
+    where `values` are added (accumulate) or written (the last of repeated positions wins)."""
+    out = get_array_module(values).zeros(math.prod(shape), dtype=values.dtype)
+    if accumulate:
+        # 1-D: NumPy's add.at is several times faster on flat indices
+        scatter_add(out, positions.ravel(), values.ravel())
+    else:
+        out[positions] = values
+    return out.reshape(shape)
+
+
+def gather_flat(x, positions):
+    """Differentiable x.flat[positions], of positions' shape (scatter_flat's adjoint)."""
+    return get_item(reshape(x, (-1,)), positions)
 
 
 def _disjoint(window, out_shape):
@@ -183,15 +210,29 @@ def _first_inside(window, out_shape, xp):
 def _flat_positions(winners, x_shape, window):
     """Flat indices into x (N, C, H, W) of each window's winning kernel position:
     (N, C, OH, OW) ints."""
+    positions = _plane_indices(winners, x_shape, window)
+    positions += plane_starts(x_shape, get_array_module(winners))
+    return positions
+
+
+def _plane_indices(winners, x_shape, window):
+    """Flat indices into each (H, W) plane of each window's winning kernel position:
+    (N, C, OH, OW) int64 (PyTorch's indices)."""
     xp = get_array_module(winners)
-    n, c, h, w = x_shape
+    w = x_shape[3]
     (kh, kw), (sh, sw), (ph, pw), (dh, dw) = window[:4]
     oh, ow = winners.shape[2:]
-    k = xp.arange(kh * kw)
+    k = xp.arange(kh * kw, dtype=np.int64)
     positions = xp.take((k // kw) * dh * w + (k % kw) * dw, winners)  # offsets in the window
     positions += ((xp.arange(oh) * sh - ph) * w)[:, None] + (xp.arange(ow) * sw - pw)
-    positions += xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
     return positions
+
+
+def plane_starts(shape, xp):
+    """(N, C, 1, 1) flat index of each (H, W) plane's first element in an (N, C, H, W)
+    array: plane indices plus these index the flattened array."""
+    n, c, h, w = shape
+    return xp.arange(n * c, dtype=np.int64).reshape(n, c, 1, 1) * (h * w)
 
 
 def _prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode):
@@ -211,6 +252,18 @@ def _prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode):
     return x, window
 
 
+def pool_input(x, dims, layout, who):
+    """x as a floating-point Variable of `layout` ((N, C) and `dims` axes) or without its batch
+    axis, else the error in the op's own terms (the pools it runs on would name themselves)."""
+    x = as_variable(x, who=who)
+    if x.ndim not in (dims + 1, dims + 2):
+        raise ValueError(f"{who}: expected an input {layout} or without its batch axis, got "
+                         f"shape {tuple(x.shape)}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
+    return x
+
+
 def _check_taps_reach_the_input(shape, window, out, who):
     """With dilation, a window's taps can all fall in the padding, between or past the input's
     pixels: such a window has no maximum (PyTorch returns -inf there and indexes past the
@@ -225,4 +278,5 @@ def _check_taps_reach_the_input(shape, window, out, who):
                 f"{window.padding}, input shape {tuple(shape)}")
 
 
-__all__ = ["max_pool2d", "avg_pool2d"]
+__all__ = ["max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "plane_starts",
+           "scatter_flat", "gather_flat", "pool_input"]

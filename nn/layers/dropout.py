@@ -1,7 +1,13 @@
 """Dropout layers: elementwise, channel-wise (1d, 2d, 3d) and alpha dropout."""
 from autograd.arguments import probability
 
-from ..functional.channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d
+from ..functional.channel_dropout import (
+    alpha_dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from ..functional.dropout import dropout
 from ..module import Module
 from .config import init_config
@@ -82,4 +88,11 @@ class AlphaDropout(_DropoutKind):
     function = alpha_dropout
 
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]
+class FeatureAlphaDropout(_DropoutKind):
+    """Alpha dropout of whole channels of x (N, C, *), keeping SELU's mean 0 and variance 1."""
+
+    function = feature_alpha_dropout
+
+
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+           "FeatureAlphaDropout"]

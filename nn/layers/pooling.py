@@ -1,9 +1,15 @@
-"""Pooling layers (no parameters): MaxPool2d and AvgPool2d over sliding windows,
-AdaptiveAvgPool2d and AdaptiveMaxPool2d to a given output size."""
+"""Pooling layers (no parameters): MaxPool1d/2d and AvgPool1d/2d over sliding windows,
+AdaptiveAvgPool1d/2d and AdaptiveMaxPool1d/2d to a given output size."""
 from ..functional.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d, output_pair
-from ..functional.im2col import make_window
+from ..functional.im2col import make_window, single
 from ..functional.pooling import avg_pool2d, max_pool2d
-from ..functional.pooling1d import avg_pool1d, max_pool1d, window_1d
+from ..functional.pooling1d import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    max_pool1d,
+    window_1d,
+)
 from ..module import Module
 from .config import init_config
 
@@ -27,14 +33,17 @@ class _Pool2d(Module):
 
 
 class MaxPool2d(_Pool2d):
-    """The maximum of each window: (N, C, H, W) -> (N, C, OH, OW) (see max_pool2d)."""
+    """The maximum of each window: (N, C, H, W) -> (N, C, OH, OW); with return_indices, also
+    the winners' indices, for MaxUnpool2d (see max_pool2d)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
         super().__init__(kernel_size, stride, padding, ceil_mode, dilation)
+        self.return_indices = bool(return_indices)
 
     def forward(self, x):
         return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode)
+                          self.ceil_mode, self.return_indices)
 
 
 class AvgPool2d(_Pool2d):
@@ -52,19 +61,25 @@ class AvgPool2d(_Pool2d):
 
 
 class MaxPool1d(Module):
-    """The maximum of each window: (N, C, L) -> (N, C, OL) (see max_pool1d)."""
+    """The maximum of each window: (N, C, L) -> (N, C, OL); with return_indices, also the
+    winners' indices, for MaxUnpool1d (see max_pool1d)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
         super().__init__()
         self.kernel_size, self.stride, self.padding, self.dilation = window_1d(
             kernel_size, stride, padding, dilation, "MaxPool1d")
-        self.ceil_mode = ceil_mode
+        self.return_indices, self.ceil_mode = bool(return_indices), ceil_mode
 
     def forward(self, x):
         return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode)
+                          self.ceil_mode, self.return_indices)
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
 class AvgPool1d(Module):
@@ -84,13 +99,20 @@ class AvgPool1d(Module):
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
 
-class _AdaptivePool2d(Module):
-    """Pooling to `output_size`: an int, or an (OH, OW) pair where None keeps the input's."""
+class _AdaptivePool(Module):
+    """Pooling to `output_size` with the class's `pool` function: an int, or an (OH, OW) pair
+    where None keeps the input's."""
 
     def __init__(self, output_size):
         super().__init__()
-        output_pair(output_size, (1, 1), type(self).__name__)  # checked now, used as given
+        self._check(output_size)  # checked now, used as given
         self.output_size = output_size
+
+    def _check(self, output_size):
+        output_pair(output_size, (1, 1), type(self).__name__)
+
+    def forward(self, x):
+        return self.pool(x, self.output_size)
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
@@ -98,25 +120,51 @@ class _AdaptivePool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool2d(_AdaptivePool2d):
-    """The mean of each adaptive window: (N, C, H, W) -> (N, C, OH, OW)
-    (see adaptive_avg_pool2d); AdaptiveAvgPool2d(1) is global average pooling."""
-
-    def forward(self, x):
-        return adaptive_avg_pool2d(x, self.output_size)
-
-
-class AdaptiveMaxPool2d(_AdaptivePool2d):
-    """The maximum of each adaptive window: (N, C, H, W) -> (N, C, OH, OW); with
-    return_indices, also the winners' indices (see adaptive_max_pool2d)."""
+class _AdaptiveMaxPool(_AdaptivePool):
+    """An adaptive max pool; with return_indices, also the winners' indices."""
 
     def __init__(self, output_size, return_indices=False):
         super().__init__(output_size)
         self.return_indices = bool(return_indices)
 
     def forward(self, x):
-        return adaptive_max_pool2d(x, self.output_size, self.return_indices)
+        return self.pool(x, self.output_size, self.return_indices)
+
+
+class _OneDimensional:
+    """For a 1-D adaptive pool: output_size is an int (or a 1-tuple of one)."""
+
+    def _check(self, output_size):
+        single(output_size, "output_size", type(self).__name__, 1)
+
+
+class AdaptiveAvgPool2d(_AdaptivePool):
+    """The mean of each adaptive window: (N, C, H, W) -> (N, C, OH, OW)
+    (see adaptive_avg_pool2d); AdaptiveAvgPool2d(1) is global average pooling."""
+
+    pool = staticmethod(adaptive_avg_pool2d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPool):
+    """The maximum of each adaptive window: (N, C, H, W) -> (N, C, OH, OW); with
+    return_indices, also the winners' indices (see adaptive_max_pool2d)."""
+
+    pool = staticmethod(adaptive_max_pool2d)
+
+
+class AdaptiveAvgPool1d(_OneDimensional, _AdaptivePool):
+    """The mean of each adaptive window: (N, C, L) -> (N, C, output_size)
+    (see adaptive_avg_pool1d)."""
+
+    pool = staticmethod(adaptive_avg_pool1d)
+
+
+class AdaptiveMaxPool1d(_OneDimensional, _AdaptiveMaxPool):
+    """The maximum of each adaptive window: (N, C, L) -> (N, C, output_size); with
+    return_indices, also the winners' indices (see adaptive_max_pool1d)."""
+
+    pool = staticmethod(adaptive_max_pool1d)
 
 
 __all__ = ["MaxPool2d", "AvgPool2d", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool2d",
-           "AdaptiveMaxPool2d"]
+           "AdaptiveMaxPool2d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]

@@ -1,0 +1,47 @@
+"""Gumbel-softmax (PyTorch's F.gumbel_softmax): a differentiable sample of a categorical
+distribution given by logits, soft or (straight-through) one-hot. The Gumbel noise comes
+from NumPy's global generator (CuPy's for GPU arrays), as dropout's masks do."""
+import warnings
+
+from autograd.backend import get_array_module
+from autograd.ops.validation import float_input, normalize_axis, real_scalar
+from autograd.variable import wrap
+
+from .activation import softmax
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau) over `dim`, g drawn from Gumbel(0, 1) for each element:
+    a sample whose argmax along `dim` is class i with probability softmax(logits)_i.
+    hard=True returns the one-hot of that argmax, with the gradient of the soft sample
+    (the straight-through estimator). `eps` is deprecated and unused, as in PyTorch."""
+    x = float_input(logits, "gumbel_softmax")
+    if eps != 1e-10:
+        warnings.warn("gumbel_softmax: `eps` parameter is deprecated and has no effect.",
+                      stacklevel=2)
+    tau = real_scalar(tau, "tau", "gumbel_softmax")
+    if not tau > 0:
+        raise ValueError(f"gumbel_softmax: tau must be a positive temperature, got {tau}")
+    axis = normalize_axis(dim, x.ndim, "gumbel_softmax")
+    soft = softmax((x + wrap(_gumbel_noise(x.data), False)) / tau, axis)
+    if not hard or x.size == 0:
+        return soft
+    # forward: the one-hot (hard - soft + soft); backward: soft's gradient alone
+    return wrap(_one_hot_of_max(soft.data, axis) - soft.data, False) + soft
+
+
+def _gumbel_noise(like):
+    """-log(E), E ~ Exponential(1): Gumbel(0, 1) draws of like's shape and dtype."""
+    xp = get_array_module(like)
+    return -xp.log(xp.random.standard_exponential(like.shape)).astype(like.dtype)
+
+
+def _one_hot_of_max(y, axis):
+    """1 at the (first) largest entry of y along `axis`, 0 elsewhere; y's shape and dtype."""
+    xp = get_array_module(y)
+    one_hot = xp.zeros_like(y)
+    xp.put_along_axis(one_hot, xp.expand_dims(y.argmax(axis=axis), axis), 1, axis=axis)
+    return one_hot
+
+
+__all__ = ["gumbel_softmax"]

@@ -1,0 +1,134 @@
+"""Max unpooling (PyTorch's): max pooling's partial inverse. Each value goes back to the
+position max pooling took it from (its index into the output plane), zeros elsewhere; its
+gradient is the gather at those positions.
+"""
+import math
+
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import reshape
+from autograd.spec import Choice, Spec
+from autograd.variable import Variable
+
+from .conv1d import with_height, without_height
+from .im2col import make_window
+from .pooling import gather_flat, max_pool2d, plane_starts, pool_input, scatter_flat
+from .pooling1d import window_1d
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None):
+    """input (N, C, H, W) and its indices (same shape, flat into each output plane, as
+    max_pool2d(..., return_indices=True) gives them) -> (N, C, OH, OW) with
+    OH = (H - 1) * stride - 2 * padding + kernel_size unless output_size ((OH, OW) or
+    (N, C, OH, OW)) says otherwise, less than a stride away. Unbatched (C, H, W) too."""
+    who = "max_unpool2d"
+    x, indices, unbatched = _inputs(input, indices, 2, "(N, C, H, W)", who)
+    window = make_window(kernel_size, stride, padding, who)
+    out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
+                       who)
+    _check_range(indices, out, who)
+    return _unbatched(_unpool(x, indices, out), unbatched)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None):
+    """input (N, C, L) and its indices (same shape, as max_pool1d(..., return_indices=True)
+    gives them) -> (N, C, OL), OL = (L - 1) * stride - 2 * padding + kernel_size unless
+    output_size ((OL,) or (N, C, OL)) says otherwise (see max_unpool2d). Unbatched (C, L)."""
+    who = "max_unpool1d"
+    x, indices, unbatched = _inputs(input, indices, 1, "(N, C, L)", who)
+    kernel, stride, padding, _ = window_1d(kernel_size, stride, padding, 1, who)
+    out = _output_size(x.shape[2:], (kernel,), (stride,), (padding,), output_size, who)
+    _check_range(indices, out, who)
+    y = _unpool(with_height(x), indices[:, :, None, :], (1,) + out)
+    return _unbatched(without_height(y), unbatched)
+
+
+def _inputs(x, indices, dims, layout, who):
+    """(x, indices, unbatched): both checked, with a batch axis put in front if unbatched."""
+    x = pool_input(x, dims, layout, who)
+    xp = get_array_module(x.data)
+    indices = xp.asarray(indices.data if isinstance(indices, Variable) else indices)
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"{who}: indices must be integers (max pooling's return_indices), got "
+                        f"dtype {indices.dtype}")
+    if indices.shape != x.shape:
+        raise ValueError(f"{who}: indices of shape {indices.shape} do not match the input's "
+                         f"shape {tuple(x.shape)}")
+    unbatched = x.ndim == dims + 1
+    if unbatched:
+        x, indices = reshape(x, (1,) + x.shape), indices[None]
+    return x, indices, unbatched
+
+
+def _unbatched(y, unbatched):
+    return reshape(y, y.shape[1:]) if unbatched else y
+
+
+def _output_size(sizes, kernel, stride, padding, output_size, who):
+    """PyTorch's output sizes: (size - 1) * stride - 2 * padding + kernel on each axis, or
+    output_size's (its last len(sizes) items) where each is less than a stride from that."""
+    default = tuple((size - 1) * s - 2 * p + k
+                    for size, k, s, p in zip(sizes, kernel, stride, padding))
+    if output_size is None:
+        out = default
+    else:
+        out = tuple(output_size)
+        if len(out) == len(sizes) + 2:  # (N, C, ...) given: the batch and channels are x's
+            out = out[2:]
+        if len(out) != len(sizes):
+            raise ValueError(f"{who}: output_size must have {len(sizes)} or {len(sizes) + 2} "
+                             f"items, got {output_size!r}")
+        for axis, (size, d, s) in enumerate(zip(out, default, stride)):
+            if not d - s < size < d + s:
+                raise ValueError(f"{who}: output_size {output_size!r} is invalid: item "
+                                 f"{axis} must be between {d - s} and {d + s} (exclusive)")
+    if min(out) < 1:
+        raise ValueError(f"{who}: the output size {out} is empty (input size {tuple(sizes)}, "
+                         f"kernel {tuple(kernel)}, stride {tuple(stride)}, padding "
+                         f"{tuple(padding)})")
+    return out
+
+
+def _check_range(indices, out, who):
+    plane = math.prod(out)
+    outside = (indices < 0) | (indices >= plane)
+    if outside.any():
+        raise ValueError(f"{who}: index {int(indices[outside][0])} is outside the output "
+                         f"plane of size {out} (indices must be in [0, {plane}))")
+
+
+def _unpool(x, indices, out):
+    """x (N, C, H, W) scattered to (N, C, *out) at indices (checked) into each output plane."""
+    shape = x.shape[:2] + tuple(out)
+    positions = indices.astype(np.int64) + plane_starts(shape, get_array_module(indices))
+    return MaxUnpool(positions, shape)(x)
+
+
+class MaxUnpool(Function):
+    """y = zeros of `y_shape` with y.flat[positions] = x (the last value where positions
+    repeat, as PyTorch); dx = gy.flat[positions] (a gather, as PyTorch's: every repeat gets
+    its position's gradient)"""
+
+    # (input, window); non-overlapping windows, so no position repeats and the numerical
+    # derivative agrees with the gather
+    input_specs = (Spec(shape=("N", "C", "H", "W"), distinct=True,
+                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 5), "W": (2, 5)}),)
+    arg_specs = {"window": Choice((2, None, 0), (2, 2, 1), ((1, 2), (1, 3), 0), (1, 1, 0))}
+    apply = staticmethod(lambda x, window: max_unpool2d(
+        *max_pool2d(x, *window, return_indices=True), *window, output_size=x.shape))
+
+    def __init__(self, positions, y_shape):
+        self.positions, self.y_shape = positions, tuple(y_shape)
+
+    def forward(self, x):
+        return scatter_flat(x, self.positions, self.y_shape, accumulate=False)
+
+    def backward(self, gy):
+        return gather_flat(gy, self.positions)
+
+
+__all__ = ["max_unpool1d", "max_unpool2d"]
