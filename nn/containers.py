@@ -175,6 +175,8 @@ class ParameterList(Module):
             self.append(value)
         return self
 
+    __iadd__ = extend  # (params += [w], as PyTorch's)
+
     def forward(self, *args, **kwargs):
         raise TypeError("ParameterList is a container, not a layer: use its Parameters")
 
@@ -205,6 +207,43 @@ class ParameterDict(_Entries):
                                                               (OrderedDict, ParameterDict)):
             parameters = sorted(parameters.items(), key=lambda item: str(item[0]))
         super().update(parameters)
+
+    # the rest of PyTorch's dict methods; copies share the Parameters, as PyTorch's
+    def copy(self):
+        return ParameterDict(OrderedDict(self.items()))
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def popitem(self):
+        """(key, Parameter) of the last one added, removed."""
+        if not len(self):
+            raise KeyError("ParameterDict.popitem: the dict is empty")
+        key = self.keys()[-1]
+        return key, self.pop(key)
+
+    @classmethod
+    def fromkeys(cls, keys, default=None):
+        return cls(OrderedDict((key, default) for key in keys))
+
+    def __reversed__(self):
+        return reversed(self.keys())
+
+    def __or__(self, other):
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other):
+        merged = ParameterDict(other)
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
 
     def __repr__(self):
         return _listing(self)

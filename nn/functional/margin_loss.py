@@ -9,7 +9,7 @@ Labels are read by ops too (LabelIs, one_hot), so a captured step reads each cal
 import numpy as np
 
 from autograd.function import Function
-from autograd.ops import broadcast_to, minimum, reshape, sqrt, where
+from autograd.ops import broadcast_to, clip, minimum, reshape, sqrt, where
 from autograd.ops import sum as reduce_sum
 from autograd.ops.validation import float_input, real_scalar
 from autograd.spec import Choice, Spec
@@ -55,7 +55,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
         raise ValueError(f"{who}: input1, input2 and target must have the same number of axes, "
                          f"got shapes {x1.shape}, {x2.shape} and {t.shape}")
     _broadcast_all(who, x1, x2, t)
-    return reduce_loss(relu(margin - t * (x1 - x2)), reduction)
+    return reduce_loss(_hinge(margin - t * (x1 - x2)), reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):  # noqa: A002
@@ -68,7 +68,7 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):  # noqa: 
     t = _target_like(target, x, who)
     _broadcast_all(who, x, t)
     pull = where(LabelIs(-1.0)(t), 0.0, x)
-    push = where(LabelIs(1.0)(t), 0.0, relu(margin - x))
+    push = where(LabelIs(1.0)(t), 0.0, _hinge(margin - x))
     return reduce_loss(pull + push, reduction)
 
 
@@ -102,8 +102,14 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     _refuse_growing(who, "target", t.shape, pairs, "the number of pairs")
     cos = _cosine(x1, x2)
     similar = where(LabelIs(1.0)(t), 1.0 - cos, 0.0)
-    dissimilar = where(LabelIs(-1.0)(t), relu(cos - margin), 0.0)
+    dissimilar = where(LabelIs(-1.0)(t), _hinge(cos - margin), 0.0)
     return reduce_loss(similar + dissimilar, reduction)
+
+
+def _hinge(z):
+    """max(0, z) with PyTorch's clamp_min slope there: 1 from z = 0 on. (relu's 0 at z = 0
+    would stall a tie, such as equal scores under margin 0.)"""
+    return clip(z, 0.0, None)
 
 
 def _cosine(x1, x2):
@@ -136,7 +142,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     to_negative = pairwise_distance(a, neg, p, eps)
     if swap:
         to_negative = minimum(to_negative, pairwise_distance(pos, neg, p, eps))
-    return reduce_loss(relu(margin + to_positive - to_negative), reduction)
+    return reduce_loss(_hinge(margin + to_positive - to_negative), reduction)
 
 
 def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):  # noqa: A002

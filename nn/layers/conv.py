@@ -121,14 +121,16 @@ class _ConvNd(SizedByChannels, Module):
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         zeros, ones = (0,) * self.dims, (1,) * self.dims
-        for name, default in (("padding", zeros), ("output_padding", zeros),
-                              ("dilation", ones), ("padding_mode", "zeros")):
+        # (PyTorch's order: padding_mode last, after groups and bias)
+        for name, default in (("padding", zeros), ("dilation", ones), ("output_padding", zeros)):
             if getattr(self, name) != default:
                 text += f", {name}={getattr(self, name)}"
         if self.groups != 1:
             text += f", groups={self.groups}"
         if not self.use_bias:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
 
 

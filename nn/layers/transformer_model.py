@@ -2,6 +2,9 @@
 (encoder.layers.*, encoder.norm, decoder.layers.*, decoder.norm) and initialisation."""
 import numpy as np
 
+from autograd.arguments import float_dtype
+from autograd.backend import to_gpu
+
 from .. import init
 from ..module import Module
 from .normalization import LayerNorm
@@ -71,10 +74,13 @@ class Transformer(Module):
                              f"{shapes[1]}")
 
     @staticmethod
-    def generate_square_subsequent_mask(sz, dtype=np.float32):
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
         """(sz, sz) additive causal mask: 0 on and below the diagonal, -inf above it (a
-        position attends to itself and the ones before it)."""
-        return np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1)
+        position attends to itself and the ones before it); float32 unless `dtype` says
+        otherwise (a NumPy or PyTorch dtype), on `device` ('cpu' or None, or 'cuda')."""
+        dtype = float_dtype(dtype, "Transformer.generate_square_subsequent_mask")
+        mask = np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1)
+        return mask if device is None or str(device).split(":")[0] == "cpu" else to_gpu(mask)
 
 
 __all__ = ["Transformer"]

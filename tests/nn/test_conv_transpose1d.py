@@ -48,6 +48,9 @@ def test_unbatched_input_as_torch_takes_it():
     dict(in_channels=4, out_channels=6, kernel_size=3, stride=2, padding=1, output_padding=1,
          groups=2),
     dict(in_channels=2, out_channels=3, kernel_size=(2,), dilation=3, bias=False),
+    # (the repr then lists dilation before output_padding, as PyTorch's)
+    dict(in_channels=2, out_channels=4, kernel_size=3, stride=3, dilation=2, output_padding=1,
+         groups=2, bias=False),
 ])
 def test_layer_matches_torch_in_float32(kwargs):
     ours, theirs = nn.ConvTranspose1d(**kwargs), torch.nn.ConvTranspose1d(**kwargs)
@@ -61,6 +64,13 @@ def test_layer_matches_torch_in_float32(kwargs):
     assert_close(y, yt, tol=1e-5)
     assert y.dtype == np.float32
     assert repr(type(ours)(**ours.get_config())) == repr(ours)
+
+
+@pytest.mark.parametrize("name", ["Conv1d", "Conv2d"])
+def test_a_padding_mode_is_printed_last_as_by_torch(name):
+    kwargs = dict(in_channels=2, out_channels=4, kernel_size=3, padding=1, dilation=2,
+                  groups=2, bias=False, padding_mode="reflect")
+    assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs))
 
 
 def test_layer_output_size_picks_the_output_padding_like_torch():

@@ -166,6 +166,29 @@ def test_elementwise_margin_losses_match_torch_on_drawn_inputs(name, seed, shape
         compare_with_torch(name, inputs, tuple(range(n_inputs)), margin, np.float64, reduction)
 
 
+# each loss exactly at its hinge: PyTorch's clamp_min passes the gradient there (a tie of
+# equal scores under margin 0 still learns), multi_margin_loss' strict z > 0 does not
+AT_THE_HINGE = [
+    ("margin_ranking_loss", (np.zeros(3), np.zeros(3), np.array([1.0, -1.0, 1.0])), (0, 1),
+     {"margin": 0.0}),
+    ("hinge_embedding_loss", (np.array([1.0, 0.5, 1.0]), np.array([-1.0, -1.0, 1.0])), (0,),
+     {"margin": 1.0}),
+    ("cosine_embedding_loss", (np.array([[1.0, 0.0], [2.0, 1.0]]),
+                               np.array([[0.0, 3.0], [-1.0, 2.0]]), np.array([-1.0, -1.0])),
+     (0, 1), {"margin": 0.0}),
+    ("triplet_margin_loss", (np.zeros((1, 2)), np.array([[1.0, 0.0]]), np.array([[2.0, 0.0]])),
+     (0, 1, 2), {"margin": 1.0, "eps": 0.0}),
+    ("multi_margin_loss", (np.array([[1.0, 0.0, -3.0]]), np.array([0])), (0,), {}),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name, inputs, differentiated, kwargs", AT_THE_HINGE)
+def test_gradients_at_the_hinge_match_torch(name, inputs, differentiated, kwargs, dtype):
+    for reduction in REDUCTIONS:
+        compare_with_torch(name, inputs, differentiated, kwargs, dtype, reduction)
+
+
 def test_modules_match_the_functions():
     rng = np.random.default_rng(5)
     x1, x2, x3 = (rng.normal(size=(4, 3)) for _ in range(3))

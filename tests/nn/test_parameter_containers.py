@@ -105,6 +105,8 @@ def test_parameter_list_behaves_as_a_list():
     assert len(params) == 4 and params[3] is a
     assert nn.ParameterList().extend(iter([a, b]))[1] is b
     assert len(nn.ParameterList()) == 0 and len(nn.ParameterList(None)) == 0
+    params += [b, c]  # (extend, as PyTorch's +=)
+    assert len(params) == 6 and params[5] is c
 
 
 def test_arrays_and_variables_become_parameters_as_torch_makes_tensors_ones():
@@ -165,7 +167,31 @@ def test_parameter_dict_behaves_as_a_dict():
     assert len(table) == 0 and list(table.parameters()) == []
 
 
+def test_parameter_dict_has_the_rest_of_torch_s_dict_methods():
+    a, b, c = _param(1), _param(2), _param(3)
+    ours = nn.ParameterDict(OrderedDict([("b", b), ("a", a)]))
+    theirs = torch.nn.ParameterDict(OrderedDict(
+        [("b", torch.ones(1)), ("a", torch.ones(1))]))
+    copy = ours.copy()
+    assert type(copy) is nn.ParameterDict and copy.items() == ours.items()  # shared
+    assert list(reversed(ours)) == list(reversed(theirs)) == ["a", "b"]
+    for merged, theirs_merged in [(ours | {"z": c, "c": c}, theirs | {"z": 1, "c": 1}),
+                                  ({"z": c} | ours, {"z": 1} | theirs)]:
+        assert type(merged) is nn.ParameterDict
+        assert merged.keys() == list(theirs_merged.keys())
+    assert ours.keys() == ["b", "a"]  # (| made new dicts)
+    ours |= {"d": c}
+    assert ours.keys() == ["b", "a", "d"]
+    assert ours.setdefault("a", c) is a and ours.setdefault("e", c) is c
+    assert ours.popitem() == ("e", c) and ours.keys() == ["b", "a", "d"]
+    filled = nn.ParameterDict.fromkeys(["u", "v"], np.ones(2, np.float32))
+    assert filled.keys() == ["u", "v"] and filled["v"].shape == (2,)
+
+
 @pytest.mark.parametrize("call, error, match", [
+    (lambda: nn.ParameterDict().popitem(), KeyError, "ParameterDict.popitem: the dict is empty"),
+    (lambda: nn.ParameterDict().setdefault("a"), TypeError,
+     "ParameterDict: expected a Parameter .* got NoneType"),
     (lambda: nn.ParameterDict({1: _param(1)}), TypeError,
      "ParameterDict: keys are strings .* got 1"),
     (lambda: nn.ParameterDict({"a.b": _param(1)}), KeyError, "invalid attribute name 'a.b'"),

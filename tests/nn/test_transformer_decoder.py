@@ -14,7 +14,7 @@ _T, _S, _N, _E = 4, 5, 3, 8
 
 
 def _masks(rng, batch_first):
-    causal = nn.Transformer.generate_square_subsequent_mask(_T, np.float64)
+    causal = nn.Transformer.generate_square_subsequent_mask(_T, dtype=np.float64)
     return {"tgt_mask": causal, "tgt_is_causal": True,
             "memory_mask": (rng.random((_T, _S)) < 0.3) & (np.arange(_S) > 0),
             "tgt_key_padding_mask": np.arange(_T) >= np.array([[4], [2], [3]]),
@@ -94,7 +94,7 @@ def test_transformer_matches_torch(batch_first, norm_first):
     theirs = torch.nn.Transformer(**kwargs, dtype=torch.float64)
     _load_into(theirs, ours)
     masks = {"src_key_padding_mask": np.arange(_S) >= np.array([[5], [3], [4]]),
-             "tgt_mask": nn.Transformer.generate_square_subsequent_mask(_T, np.float64),
+             "tgt_mask": nn.Transformer.generate_square_subsequent_mask(_T, dtype=np.float64),
              "memory_key_padding_mask": np.arange(_S) >= np.array([[5], [3], [4]])}
     _compare(lambda s, t: ours(s, t, **masks), lambda s, t: theirs(s, t, **_torch_kwargs(masks)),
              [rng.normal(size=_shape(_S, batch_first)), rng.normal(size=_shape(_T, batch_first))],
@@ -120,6 +120,17 @@ def test_square_subsequent_mask_is_torchs():
         np.testing.assert_array_equal(nn.Transformer.generate_square_subsequent_mask(size),
                                       torch.nn.Transformer.generate_square_subsequent_mask(size))
     assert nn.Transformer.generate_square_subsequent_mask(3).dtype == np.float32
+
+
+@pytest.mark.parametrize("kwargs", [dict(device="cpu"), dict(device=None, dtype="float64"),
+                                    dict(dtype="float32"), dict(device="cpu", dtype="float64")])
+def test_square_subsequent_mask_takes_torchs_device_and_dtype(kwargs):
+    theirs = torch.nn.Transformer.generate_square_subsequent_mask(
+        4, **{k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()})
+    for dtype in {kwargs.get("dtype"), str(theirs.dtype)} - {None}:  # NumPy's and torch's
+        ours = nn.Transformer.generate_square_subsequent_mask(4, **kwargs | {"dtype": dtype})
+        assert ours.dtype == theirs.numpy().dtype
+        np.testing.assert_array_equal(ours, theirs.numpy())
 
 
 def test_transformer_learns_to_copy_a_sequence():
