@@ -36,6 +36,14 @@ class ModuleList(Module):
             self.append(module)
         return self
 
+    __iadd__ = extend  # (layers += [...], as PyTorch's)
+
+    def __add__(self, other):
+        """A new ModuleList of both lists' modules (the same modules, not copies)."""
+        if not isinstance(other, ModuleList):
+            return NotImplemented
+        return ModuleList(self._items() + other._items())
+
     def insert(self, index, module):
         items = self._items()
         items.insert(index, module)

@@ -71,3 +71,18 @@ def test_nn_parameter_and_nn_utils_are_pytorchs_names():
     import optim
     assert nn.Parameter is autograd.Parameter
     assert nn.utils.clip_grad_norm_ is optim.clip_grad_norm_
+
+
+def test_module_list_adds_as_torchs():
+    torch = pytest.importorskip("torch")
+    first, second = nn.ModuleList([nn.Linear(2, 2)]), nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    both = first + second
+    assert [type(m).__name__ for m in both] == ["Linear", "ReLU", "Tanh"]
+    assert both[0] is first[0] and len(first) == 1
+    first += second
+    assert list(first.state_dict()) == ["0.weight", "0.bias"] and len(first) == 3
+    theirs = torch.nn.ModuleList([torch.nn.Linear(2, 2)]) + torch.nn.ModuleList([torch.nn.ReLU()])
+    assert [name for name, _ in theirs.named_children()] == ["0", "1"]
+    assert [name for name, _ in (first + second).named_children()] == ["0", "1", "2", "3", "4"]
+    with pytest.raises(TypeError):
+        first + [nn.ReLU()]
