@@ -8,6 +8,7 @@ from autograd.lazy import dezero_hints, lazy_attributes
 from autograd.variable import Parameter, UninitializedParameter
 
 from . import functional, init
+from .buffer import Buffer
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList
 from .distributed import group as _distributed_group
 from .layers.activation import (
@@ -29,6 +30,7 @@ from .layers.activation import (
     PReLU,
     ReLU,
     ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
@@ -36,6 +38,7 @@ from .layers.activation import (
     Softmin,
     Softplus,
     Softshrink,
+    Softsign,
     Tanh,
     Tanhshrink,
     Threshold,
@@ -123,7 +126,11 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "CircularPad1d", "CircularPad2d", "CircularPad3d",
     "EmbeddingBag", "Bilinear", "LocalResponseNorm", "ChannelShuffle", "FeatureAlphaDropout",
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d", "LPPool1d",
-    "LPPool2d",
+    "LPPool2d", "Buffer", "Softsign", "RReLU", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+    "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
+    "Conv3d", "ConvTranspose3d", "LazyConv1d", "LazyConv3d", "LazyConvTranspose1d",
+    "LazyConvTranspose2d", "LazyConvTranspose3d", "MaxPool3d", "AvgPool3d",
+    "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process
@@ -152,6 +159,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "TransformerDecoder": "layers.transformer_decoder", "Transformer": "layers.transformer_model",
     "CosineSimilarity": "layers.distance", "PairwiseDistance": "layers.distance",
     "Fold": "layers.fold", "Unfold": "layers.fold", "Upsample": "layers.upsample",
+    "UpsamplingNearest2d": "layers.upsampling", "UpsamplingBilinear2d": "layers.upsampling",
     "PixelShuffle": "layers.pixel_shuffle", "PixelUnshuffle": "layers.pixel_shuffle",
     "EmbeddingBag": "layers.embedding_bag", "Bilinear": "layers.bilinear",
     "LocalResponseNorm": "layers.local_response_norm", "ChannelShuffle": "layers.channel_shuffle",
@@ -161,8 +169,14 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
        for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular")},
     **dict.fromkeys(("MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
                      "CosineEmbeddingLoss", "TripletMarginLoss", "MultiLabelSoftMarginLoss",
-                     "MultiMarginLoss"), "margin_losses"),
+                     "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss"),
+                    "margin_losses"),
     "CTCLoss": "ctc_loss",
+    "Conv3d": "layers.conv3d", "ConvTranspose3d": "layers.conv3d",
+    **dict.fromkeys(("LazyConv1d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+                     "LazyConvTranspose3d"), "layers.lazy_conv"),
+    **dict.fromkeys(("MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d"),
+                    "layers.pooling3d"),
 }, missing=dezero_hints(__name__, {
     "Layer": "nn.Module",
     "MLP": "nn.Sequential(nn.Linear(out1), nn.Sigmoid(), nn.Linear(out2)) (DeZero's MLP "

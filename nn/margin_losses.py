@@ -1,5 +1,5 @@
 """Margin and embedding loss modules (PyTorch's): each holds its options and calls the
-nn.functional loss (nn/functional/margin_loss.py)."""
+nn.functional loss (nn/functional/margin_loss.py, multilabel_margin_loss.py)."""
 from . import functional as F
 from .losses import _Loss
 
@@ -59,6 +59,33 @@ class TripletMarginLoss(_Loss):
                                      eps=self.eps, swap=self.swap, reduction=self.reduction)
 
 
+class TripletMarginWithDistanceLoss(_Loss):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d = distance_function
+    (a PairwiseDistance() by default)."""
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        super().__init__(reduction)
+        from .functional.margin_loss import _triplet_margin  # (loaded with the first such loss)
+        self.margin = _triplet_margin(margin, reduction, type(self).__name__)
+        if distance_function is None:
+            from .layers.distance import PairwiseDistance
+            distance_function = PairwiseDistance()
+        self.distance_function, self.swap = distance_function, swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(
+            anchor, positive, negative, distance_function=self.distance_function,
+            margin=self.margin, swap=self.swap, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Per sample, sum over listed classes j and unlisted i of max(0, 1 - (input[j] -
+    input[i])) / C, the listed ones those before the first -1 in target."""
+
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
 class MultiLabelSoftMarginLoss(_Loss):
     """Per sample, the mean over classes of the (weighted) BCE of logits against 0/1 labels."""
 
@@ -87,4 +114,5 @@ class MultiMarginLoss(_Loss):
 
 
 __all__ = ["MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "CosineEmbeddingLoss",
-           "TripletMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss"]
+           "TripletMarginLoss", "TripletMarginWithDistanceLoss", "MultiLabelMarginLoss",
+           "MultiLabelSoftMarginLoss", "MultiMarginLoss"]

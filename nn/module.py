@@ -16,6 +16,8 @@ from autograd.config import FORCED_TRAIN, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
+from .buffer import Buffer
+
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
@@ -117,7 +119,7 @@ class Module:
         try:
             params, buffers, modules = self._parameters, self._buffers, self._modules
         except AttributeError:
-            if not isinstance(value, (Parameter, Module)) and not isinstance(
+            if not isinstance(value, (Parameter, Module, Buffer)) and not isinstance(
                     getattr(type(self), name, None), property):  # a plain value (PyTorch's
                 object.__setattr__(self, name, value)  # rule: `self.size = n` first)
                 return
@@ -140,6 +142,9 @@ class Module:
                 raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} "
                                 f"to submodule {name!r} (a Module or None is required)")
             modules[name] = None
+        elif isinstance(value, Buffer):  # (PyTorch 2's: registers, persistent or not)
+            self.register_buffer(name, value.data, value.persistent)
+            return
         elif name in buffers:
             value = _check_buffer(self, name, value)
             buffers[name] = value

@@ -10,6 +10,7 @@ and bound to them later with `opt.bind(model.parameters())`.
 from autograd.lazy import dezero_hints, lazy_attributes
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -32,5 +33,5 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=("lr_scheduler",),
 }))
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax", "Lion", "Rprop", "ASGD", "LBFGS", "clip_grad_norm_",
+           "RAdam", "Adamax", "Adafactor", "Lion", "Rprop", "ASGD", "LBFGS", "clip_grad_norm_",
            "clip_grad_value_", "lr_scheduler"]

@@ -61,27 +61,48 @@ def _check_foreach(foreach, who):
         raise ValueError(f"{who}: foreach must be None, True or False, got {foreach!r}")
 
 
-def _number(value, name):
-    """float(value) (PyTorch's: 'inf' too), or a TypeError naming clip_grad_norm_ and `name`."""
+def _number(value, name, who):
+    """float(value) (PyTorch's: 'inf' too), or a TypeError naming `who` and `name`."""
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"clip_grad_norm_: {name} must be a number (or inf), got "
-                        f"{value!r}") from None
+        raise TypeError(f"{who}: {name} must be a number (or inf), got {value!r}") from None
 
 
-@replayed  # a captured step clips again at each replay (with the list, not a used generator)
-def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
-    """clip_grad_norm_ on a list of parameters."""
-    norm_type = _number(norm_type, "norm_type")
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """The `norm_type`-norm of `tensors` (arrays or Variables, or one of them) taken
+    together, as if concatenated into one vector: PyTorch's norm of the per-tensor norms, 0
+    for no tensors (norm_type and error_if_nonfinite as in clip_grad_norm_). A float (PyTorch
+    returns a 0-d tensor); not differentiable."""
+    _check_foreach(foreach, "get_total_norm")
+    if isinstance(tensors, Variable) or hasattr(tensors, "shape"):
+        tensors = [tensors]
+    arrays = [t.data if isinstance(t, Variable) else t for t in tensors]
+    for a in arrays:
+        if not hasattr(a, "shape"):
+            raise TypeError(f"get_total_norm: expected arrays or Variables, got "
+                            f"{type(a).__name__}")
+    return _total_norm(arrays, norm_type, error_if_nonfinite, "get_total_norm")
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scale the parameters' gradients by min(1, max_norm / (total_norm + 1e-6)) (PyTorch's
+    rule; a NaN total_norm makes them NaN): the second half of clip_grad_norm_, with the
+    norm given (from get_total_norm, perhaps reduced across processes first)."""
+    _check_foreach(foreach, "clip_grads_with_norm_")
+    _scale_grads(_with_grads(_param_list(parameters, "clip_grads_with_norm_"),
+                             "clip_grads_with_norm_"),
+                 max_norm, total_norm, "clip_grads_with_norm_")
+
+
+def _total_norm(arrays, norm_type, error_if_nonfinite, who):
+    """get_total_norm on a list of arrays; `who` names the caller in errors."""
+    norm_type = _number(norm_type, "norm_type", who)
     if not norm_type >= 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be >= 0 or inf, got {norm_type}")
-    if _number(max_norm, "max_norm") < 0:
-        raise ValueError(f"clip_grad_norm_: max_norm must be >= 0, got {max_norm}")
-    pairs = _with_grads(parameters, "clip_grad_norm_")
-    if not pairs:
+        raise ValueError(f"{who}: norm_type must be >= 0 or inf, got {norm_type}")
+    if not arrays:
         return 0.0
-    norms = [_norm(get_array_module(g), g, norm_type) for _, g in pairs]
+    norms = [_norm(get_array_module(a), a, norm_type) for a in arrays]
     if norm_type == math.inf:
         total = max(norms)
     elif norm_type == 0:  # PyTorch's: the norm of the per-parameter norms, ord 0 as well
@@ -89,13 +110,30 @@ def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
     else:
         total = math.fsum(n ** norm_type for n in norms) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
-                           f"gradients is {total}; pass error_if_nonfinite=False to clip anyway")
-    coef = float(max_norm) / (total + 1e-6)
-    if coef < 1.0 or math.isnan(coef):
+        raise RuntimeError(f"{who}: the total norm of order {norm_type} of the gradients "
+                           f"is {total}; pass error_if_nonfinite=False to clip anyway")
+    return total
+
+
+def _scale_grads(pairs, max_norm, total_norm, who):
+    """Scale each (parameter, gradient) pair's gradient by PyTorch's clipping coefficient."""
+    if _number(max_norm, "max_norm", who) < 0:
+        raise ValueError(f"{who}: max_norm must be >= 0, got {max_norm}")
+    total_norm = total_norm.data if isinstance(total_norm, Variable) else total_norm
+    coef = float(max_norm) / (_number(total_norm, "total_norm", who) + 1e-6)
+    if coef < 1.0 or math.isnan(coef):  # (times 1 would change nothing)
         done = {}
         for p, g in pairs:
             _set_grad(p, g * coef, done)
+
+
+@replayed  # a captured step clips again at each replay (with the list, not a used generator)
+def _clip_grad_norm(parameters, max_norm, norm_type, error_if_nonfinite):
+    """clip_grad_norm_ on a list of parameters: get_total_norm, then clip_grads_with_norm_."""
+    who = "clip_grad_norm_"
+    pairs = _with_grads(parameters, who)
+    total = _total_norm([g for _, g in pairs], norm_type, error_if_nonfinite, who)
+    _scale_grads(pairs, max_norm, total, who)
     return total
 
 

@@ -28,6 +28,7 @@ from .activation import (
     softmax,
     softmin,
     softplus,
+    softsign,
 )
 from .adaptive_pool import (
     adaptive_avg_pool2d,
@@ -72,7 +73,7 @@ from .shrinkage import hardshrink, softshrink, tanhshrink, threshold
 
 _MARGIN_LOSSES = ("margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
                   "cosine_embedding_loss", "triplet_margin_loss", "multilabel_soft_margin_loss",
-                  "multi_margin_loss")
+                  "multi_margin_loss", "triplet_margin_with_distance_loss")
 _KERAS_LOSSES = ("msle_loss", "mape_loss", "hinge_loss", "squared_hinge_loss",
                 "categorical_hinge_loss", "poisson_loss", "kl_divergence_loss", "log_cosh_loss",
                 "cosine_similarity_loss")
@@ -97,6 +98,9 @@ __all__ = [
     "conv_transpose1d", "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle",
     "embedding_bag", "bilinear", "local_response_norm", "channel_shuffle",
     "feature_alpha_dropout", "gumbel_softmax",
+    "affine_grid", "grid_sample", "rrelu", "softsign", "pdist", "multilabel_margin_loss",
+    "conv3d", "conv_transpose3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
+    "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]
@@ -116,7 +120,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "embedding_bag": "embedding_bag", "bilinear": "bilinear",
     "local_response_norm": "local_response_norm", "channel_shuffle": "channel_shuffle",
     "gumbel_softmax": "gumbel_softmax",
+    "affine_grid": "affine_grid", "grid_sample": "grid_sample", "rrelu": "rrelu",
+    "pdist": "distance", "multilabel_margin_loss": "multilabel_margin_loss",
     "max_unpool1d": "unpool", "max_unpool2d": "unpool", "lp_pool1d": "lp_pool",
-    "lp_pool2d": "lp_pool",
+    "lp_pool2d": "lp_pool", "conv3d": "conv3d", "conv_transpose3d": "conv3d",
+    **dict.fromkeys(("max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
+                     "adaptive_avg_pool3d", "adaptive_max_pool3d",
+                     "adaptive_max_pool3d_with_indices"), "pooling3d"),
     **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
 }, missing=lambda name: _missing_name(__name__, name))

@@ -498,6 +498,12 @@ def mish(x):
     return x * tanh(softplus(x))
 
 
+def softsign(input):  # noqa: A002 (PyTorch's name)
+    """x / (1 + |x|): a tanh-like squashing into (-1, 1) with polynomial tails."""
+    x = float_input(input, "softsign")
+    return x / (abs(x) + 1.0)
+
+
 def softmin(x, axis=-1, *, dim=None, dtype=None):
     """softmax(-x) over `axis` (or `dim=`); dtype as softmax's."""
     x = _input_in(x, dtype, "softmin")
@@ -525,4 +531,4 @@ def _axis(x, axis, dim, who):
 
 __all__ = ["sigmoid", "relu", "leaky_relu", "elu", "softplus", "gelu", "tanh", "softmax",
            "log_softmax", "silu", "logsigmoid", "hardtanh", "softmin", "prelu", "selu", "relu6",
-           "hardsigmoid", "hardswish", "mish", "celu", "glu"]
+           "hardsigmoid", "hardswish", "mish", "celu", "glu", "softsign"]

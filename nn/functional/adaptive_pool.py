@@ -39,7 +39,7 @@ def adaptive_avg_pool2d(x, output_size):
     (C, OH, OW)."""
     if getattr(x, "ndim", None) == 3:  # one image, unbatched: PyTorch takes it
         return with_batch_axis(adaptive_avg_pool2d, as_variable(x), output_size)
-    x, (oh, ow) = _prepare(x, output_size, "adaptive_avg_pool2d")
+    x, (oh, ow) = prepare(x, output_size, "adaptive_avg_pool2d")
     h, w = x.shape[2:]
     if (oh, ow) == (1, 1):  # global pooling, the common case: one reduction
         return mean(x, axis=(2, 3), keepdims=True)
@@ -59,7 +59,7 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     int64 array, as max_pool2d's). An unbatched (C, H, W) gives (C, OH, OW)."""
     if getattr(x, "ndim", None) == 3:  # one image, unbatched
         return with_batch_axis(adaptive_max_pool2d, as_variable(x), output_size, return_indices)
-    x, size = _prepare(x, output_size, "adaptive_max_pool2d")
+    x, size = prepare(x, output_size, "adaptive_max_pool2d")
     function = AdaptiveMaxPool2d(size)
     y = function(x)
     if not return_indices:
@@ -125,24 +125,31 @@ def _first_max(window, xp):
                                                           axis=-1))
 
 
-def _prepare(x, output_size, who):
+def prepare(x, output_size, who, layout="(N, C, H, W)"):
+    """x as a floating-point Variable of `layout`, with every axis but N non-empty, and the
+    output sizes (see output_pair)."""
     x = as_variable(x)
-    if x.ndim != 4:
-        raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
+    if x.ndim != layout.count(",") + 1:
+        raise ValueError(f"{who}: expected an input of shape {layout}, got {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
     if 0 in x.shape[1:]:  # (no window would hold a value: PyTorch refuses it too)
-        raise ValueError(f"{who}: expected an input with non-zero channels, height and width, "
+        sizes = "depth, height and width" if x.ndim == 5 else "height and width"
+        raise ValueError(f"{who}: expected an input with non-zero channels, {sizes}, "
                          f"got shape {tuple(x.shape)}")
     return x, output_pair(output_size, x.shape[2:], who)
 
 
 def output_pair(output_size, input_hw, who):
     """output_size (an int, or a pair of ints or None) as an (OH, OW) pair of ints >= 1;
-    None keeps the input's size on that axis."""
-    items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(items) != 2:
-        raise ValueError(f"{who}: output_size must be an int or a pair, got {output_size!r}")
+    None keeps the input's size on that axis. With three input sizes (D, H, W), an
+    (OD, OH, OW) triple from an int or a triple."""
+    count = len(input_hw)
+    items = (tuple(output_size) if isinstance(output_size, (tuple, list))
+             else (output_size,) * count)
+    if len(items) != count:
+        noun = "a pair" if count == 2 else "a triple"
+        raise ValueError(f"{who}: output_size must be an int or {noun}, got {output_size!r}")
     return tuple(size if item is None else positive_int(item, "output_size", who)
                  for item, size in zip(items, input_hw))
 

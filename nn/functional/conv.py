@@ -271,22 +271,22 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return Conv2d(window, groups)(*inputs)
 
 
-def resolve_padding(x, padding, kernel, stride, dilation, who):
+def resolve_padding(x, padding, kernel, stride, dilation, who, sizes=pair):
     """(x, padding as numbers) for PyTorch's padding names: 'valid' is 0; 'same' pads
     dilation*(k - 1) in all, half before and half after, an odd one's extra row or column
     after (at the bottom, on the right: padded into x here, as PyTorch does), and needs
-    stride 1. Numbers pass as they are."""
+    stride 1. Numbers pass as they are. `sizes` reads stride and dilation (pair: 2-D)."""
     if not isinstance(padding, str):
         return x, padding
     if padding == "valid":
         return x, 0
     if padding != "same":
-        raise ValueError(f"{who}: padding must be 'valid', 'same', an int or a pair of ints, "
+        raise ValueError(f"{who}: padding must be 'valid', 'same', an int or a tuple of ints, "
                          f"got {padding!r}")
-    if pair(stride, "stride", who, 1) != (1, 1):
+    if any(s != 1 for s in sizes(stride, "stride", who, 1)):
         raise ValueError(f"{who}: padding='same' needs stride 1 (as in PyTorch), got stride "
                          f"{stride!r}")
-    sides = same_padding(kernel, pair(dilation, "dilation", who, 1))
+    sides = same_padding(kernel, sizes(dilation, "dilation", who, 1))
     if any(after > before for before, after in sides):
         from autograd.ops import pad  # (loaded on first use)
         x = pad(x, ((0, 0), (0, 0)) + tuple((0, after - before) for before, after in sides))
@@ -319,18 +319,26 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     check_channels(x, weight, bias, groups, weight.shape[1] * groups, who, layout, in_axis=0)
     window = make_window(weight.shape[2:], stride, padding, who, dilation)
     extra = pair(output_padding, "output_padding", who, 0)
-    out_hw = []
-    for size, s, p, d, span, e in zip(x.shape[2:], window.stride, window.padding,
+    out_hw = transposed_output_size(x.shape, window, extra, who)
+    inputs = (x, weight) if bias is None else (x, weight, as_variable(bias))
+    return ConvTranspose2d(window, groups, out_hw)(*inputs)
+
+
+def transposed_output_size(shape, window, extra, who):
+    """The spatial output sizes of a transposed convolution of an (N, C, *sizes) input,
+    (size - 1)*stride - 2*padding + dilation*(k - 1) + output_padding + 1 each, checked:
+    output_padding `extra` must be smaller than the stride or the dilation."""
+    sizes = []
+    for size, s, p, d, span, e in zip(shape[2:], window.stride, window.padding,
                                       window.dilation, spans(window), extra):
         if e >= s and e >= d:
             raise ValueError(f"{who}: output_padding {extra} must be smaller than the stride "
                              f"{window.stride} or the dilation {window.dilation}")
-        out_hw.append((size - 1) * s - 2 * p + span + e)
-    if min(out_hw) < 1:
-        raise ValueError(f"{who}: the output would be {tuple(out_hw)} for an input of shape "
-                         f"{tuple(x.shape)} (padding {window.padding} is too large)")
-    inputs = (x, weight) if bias is None else (x, weight, as_variable(bias))
-    return ConvTranspose2d(window, groups, out_hw)(*inputs)
+        sizes.append((size - 1) * s - 2 * p + span + e)
+    if min(sizes) < 1:
+        raise ValueError(f"{who}: the output would be {tuple(sizes)} for an input of shape "
+                         f"{tuple(shape)} (padding {window.padding} is too large)")
+    return sizes
 
 
 def prepare(x, weight, bias, groups, who, weight_layout, layout="(N, C, H, W)"):

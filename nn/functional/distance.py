@@ -1,5 +1,5 @@
 """Normalizing and comparing vectors along an axis: normalize, cosine_similarity,
-pairwise_distance (PyTorch's)."""
+pairwise_distance, pdist (PyTorch's)."""
 import numpy as np
 
 from autograd.ops import broadcast_to, clip, norm, reshape, sum, transpose
@@ -47,6 +47,19 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
                 keepdims=keepdim)
 
 
+def pdist(input, p=2):  # noqa: A002 (PyTorch's name)
+    """input (N, M) -> (N (N - 1) / 2,): the p-norm distance between each pair of rows i < j,
+    in the order of the upper triangle of the distance matrix, row by row."""
+    x = float_input(input, "pdist")
+    if x.ndim != 2:
+        raise ValueError(f"pdist: expected a 2-D input (N, M), got shape {x.shape}")
+    p = real_scalar(p, "p", "pdist")
+    if not p >= 0:
+        raise ValueError(f"pdist: p must be non-negative, got {p}")
+    first, second = np.triu_indices(x.shape[0], k=1)
+    return norm(x[first] - x[second], ord=p, axis=-1)
+
+
 def _broadcast_shapes(a, b, who):
     try:
         return np.broadcast_shapes(a, b)
@@ -54,4 +67,4 @@ def _broadcast_shapes(a, b, who):
         raise ValueError(f"{who}: shapes {a} and {b} do not broadcast") from None
 
 
-__all__ = ["normalize", "cosine_similarity", "pairwise_distance"]
+__all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]

@@ -21,10 +21,20 @@ def pair(value, name, who, minimum):
     """`value` (an int or a pair of ints) as a pair, each at least `minimum`."""
     if value.__class__ is int and value >= minimum:  # the common case, first
         return (value, value)
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2 or not all(_is_int(v) for v in items):
-        raise TypeError(f"{who}: {name} must be an int or a pair of ints, got {value!r}")
-    items = (int(items[0]), int(items[1]))
+    return _ints(value, 2, "a pair of ints", name, who, minimum)
+
+
+def triple(value, name, who, minimum):
+    """`value` (an int or a triple of ints) as a triple, each at least `minimum` (3-D ops)."""
+    return _ints(value, 3, "a triple of ints", name, who, minimum)
+
+
+def _ints(value, count, noun, name, who, minimum):
+    """`value` (an int or `count` ints) as a tuple of `count` ints, each at least `minimum`."""
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value,) * count
+    if len(items) != count or not all(_is_int(v) for v in items):
+        raise TypeError(f"{who}: {name} must be an int or {noun}, got {value!r}")
+    items = tuple(int(v) for v in items)
     if min(items) < minimum:
         raise ValueError(f"{who}: {name} must be at least {minimum}, got {value!r}")
     return items
@@ -44,12 +54,13 @@ def _is_int(v):
     return hasattr(v, "__index__") and not isinstance(v, bool)
 
 
-def make_window(kernel_size, stride, padding, who, dilation=1, ceil_mode=False):
-    """Validate a window's geometry; `stride=None` means the kernel size (pooling's default)."""
-    kernel = pair(kernel_size, "kernel_size", who, 1)
-    stride = kernel if stride is None else pair(stride, "stride", who, 1)
-    return Window(kernel, stride, pair(padding, "padding", who, 0),
-                  pair(dilation, "dilation", who, 1), bool(ceil_mode))
+def make_window(kernel_size, stride, padding, who, dilation=1, ceil_mode=False, sizes=pair):
+    """Validate a window's geometry; `stride=None` means the kernel size (pooling's default).
+    `sizes` reads each argument: `pair` for 2-D windows, `triple` for 3-D ones."""
+    kernel = sizes(kernel_size, "kernel_size", who, 1)
+    stride = kernel if stride is None else sizes(stride, "stride", who, 1)
+    return Window(kernel, stride, sizes(padding, "padding", who, 0),
+                  sizes(dilation, "dilation", who, 1), bool(ceil_mode))
 
 
 def spans(window):
@@ -74,16 +85,16 @@ def output_size(shape, window, who):
             if (out - 1) * s >= size + p:
                 out -= 1
         if out < 1:
+            padded = tuple(n + 2 * q for n, q in zip(shape[2:], window.padding))
             raise ValueError(f"{who}: kernel size {window.kernel}{_dilated(window)} is bigger "
-                             f"than the padded input ({shape[2] + 2 * window.padding[0]}, "
-                             f"{shape[3] + 2 * window.padding[1]}) (input shape {tuple(shape)}, "
+                             f"than the padded input {padded} (input shape {tuple(shape)}, "
                              f"padding {window.padding})")
         sizes.append(out)
     return tuple(sizes)
 
 
 def _dilated(window):
-    if window.dilation == (1, 1):
+    if all(d == 1 for d in window.dilation):
         return ""
     return f" with dilation {window.dilation} (spanning {spans(window)})"
 
@@ -192,5 +203,5 @@ def col2im(col, x_shape, window):
     return Col2im(x_shape, window)(col)
 
 
-__all__ = ["Window", "make_window", "output_size", "spans", "pair", "single", "im2col",
+__all__ = ["Window", "make_window", "output_size", "spans", "pair", "single", "triple", "im2col",
            "col2im", "im2col_array", "col2im_array", "Im2col", "Col2im"]

@@ -1,6 +1,6 @@
 """Margin and embedding losses, PyTorch's: margin_ranking_loss, hinge_embedding_loss,
-soft_margin_loss, cosine_embedding_loss, triplet_margin_loss, multilabel_soft_margin_loss
-and multi_margin_loss.
+soft_margin_loss, cosine_embedding_loss, triplet_margin_loss,
+triplet_margin_with_distance_loss, multilabel_soft_margin_loss and multi_margin_loss.
 
 Each is composed of differentiable ops, so its gradients (and theirs) come from the ops.
 Labels are read by ops too (LabelIs, one_hot), so a captured step reads each call's labels.
@@ -127,21 +127,56 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     negative) is replaced by d(positive, negative) where that is smaller. Inputs (N, D),
     or unbatched (D,), of one number of axes, broadcasting together."""
     who = "triplet_margin_loss"
+    margin = _triplet_margin(margin, reduction, who)
+    a, pos, neg = _triplet(who, (float_input(v, who) for v in (anchor, positive, negative)))
+    _broadcast_all(who, a, pos, neg)
+    if a.ndim == 0:  # one value each: the distance over an axis of one (PyTorch takes these)
+        a, pos, neg = (reshape(v, (1,)) for v in (a, pos, neg))
+    return _triplet_hinge(lambda u, v: pairwise_distance(u, v, p, eps), a, pos, neg, margin,
+                          swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with d = distance_function
+    (any callable of two batches returning one distance per pair; pairwise_distance by
+    default); swap as triplet_margin_loss'. Inputs of one number of axes."""
+    who = "triplet_margin_with_distance_loss"
+    margin = _triplet_margin(margin, reduction, who)
+    a, pos, neg = _triplet(who, (as_variable(v, who=who) for v in (anchor, positive, negative)))
+    if distance_function is None:
+        distance_function = pairwise_distance
+    elif not callable(distance_function):
+        raise TypeError(f"{who}: distance_function must be callable (or None), got "
+                        f"{type(distance_function).__name__}")
+    return _triplet_hinge(distance_function, a, pos, neg, margin, swap, reduction)
+
+
+def _triplet_margin(margin, reduction, who):
+    """The triplet losses' margin (checked: a number > 0), once reduction is checked."""
     check_reduction(reduction, who)
     margin = real_scalar(margin, "margin", who)
     if not margin > 0:
         raise ValueError(f"{who}: margin must be greater than 0, got {margin}")
-    a, pos, neg = (float_input(v, who) for v in (anchor, positive, negative))
+    return margin
+
+
+def _triplet(who, values):
+    """(anchor, positive, negative), refused unless they have one number of axes."""
+    a, pos, neg = values
     if not a.ndim == pos.ndim == neg.ndim:
         raise ValueError(f"{who}: anchor, positive and negative must have the same number of "
                          f"axes, got shapes {a.shape}, {pos.shape} and {neg.shape}")
-    _broadcast_all(who, a, pos, neg)
-    if a.ndim == 0:  # one value each: the distance over an axis of one (PyTorch takes these)
-        a, pos, neg = (reshape(v, (1,)) for v in (a, pos, neg))
-    to_positive = pairwise_distance(a, pos, p, eps)
-    to_negative = pairwise_distance(a, neg, p, eps)
+    return a, pos, neg
+
+
+def _triplet_hinge(distance, anchor, positive, negative, margin, swap, reduction):
+    """The triplet hinge over distance(anchor, positive) and distance(anchor, negative), the
+    latter replaced by distance(positive, negative) where that is smaller when swapping."""
+    to_positive = distance(anchor, positive)
+    to_negative = distance(anchor, negative)
     if swap:
-        to_negative = minimum(to_negative, pairwise_distance(pos, neg, p, eps))
+        to_negative = minimum(to_negative, distance(positive, negative))
     return reduce_loss(_hinge(margin + to_positive - to_negative), reduction)
 
 
@@ -246,5 +281,6 @@ def _refuse_growing(who, name, shape, to, what="the input shape"):
 
 
 __all__ = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
-           "cosine_embedding_loss", "triplet_margin_loss", "multilabel_soft_margin_loss",
+           "cosine_embedding_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+           "multilabel_soft_margin_loss",
            "multi_margin_loss", "LabelIs"]

@@ -17,7 +17,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, computed_from_values
 
 from ._batch import with_batch_axis
-from .im2col import im2col, im2col_array, make_window, output_size, spans
+from .im2col import im2col, im2col_array, make_window, output_size, pair, spans
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -32,7 +32,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(max_pool2d, as_variable(x), kernel_size, stride, padding,
                                dilation, ceil_mode, return_indices)
-    x, window = _prepare(x, kernel_size, stride, padding, "max_pool2d", dilation, ceil_mode)
+    x, window = prepare(x, kernel_size, stride, padding, "max_pool2d", dilation, ceil_mode)
     if not return_indices:
         return MaxPool2d(window)(x)
     function = MaxPool2d(window)
@@ -58,7 +58,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(avg_pool2d, as_variable(x), kernel_size, stride, padding,
                                ceil_mode, count_include_pad, divisor_override)
-    x, window = _prepare(x, kernel_size, stride, padding, "avg_pool2d", 1, ceil_mode)
+    x, window = prepare(x, kernel_size, stride, padding, "avg_pool2d", 1, ceil_mode)
     n, c, h, w = x.shape
     col = im2col(reshape(x, (n * c, 1, h, w)), window)  # (1, KH, KW, N*C, OH, OW)
     total = sum(col, axis=(0, 1, 2))
@@ -73,7 +73,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
 
 def _window_counts(shape, window, out, count_include_pad):
     """How many pixels each window's mean divides by (PyTorch's rule): a scalar when all
-    windows count the full kernel, else an (OH, OW) array."""
+    windows count the full kernel, else an (OH, OW) array ((OD, OH, OW) for a 3-D window)."""
     per_axis = []
     for size, o, k, s, p in zip(shape[2:], out, window.kernel, window.stride, window.padding):
         start = np.arange(o) * s - p
@@ -81,8 +81,10 @@ def _window_counts(shape, window, out, count_include_pad):
         if not count_include_pad:
             start, end = np.maximum(start, 0), np.minimum(end, size)
         per_axis.append(end - start)
-    counts = per_axis[0][:, None] * per_axis[1]
-    full = window.kernel[0] * window.kernel[1]
+    counts = per_axis[0]
+    for more in per_axis[1:]:  # (OH, OW), or (OD, OH, OW) for a 3-D window
+        counts = np.multiply.outer(counts, more)
+    full = math.prod(window.kernel)
     return np.array(full) if (counts == full).all() else counts
 
 
@@ -230,24 +232,29 @@ def _plane_indices(winners, x_shape, window):
 
 def plane_starts(shape, xp):
     """(N, C, 1, 1) flat index of each (H, W) plane's first element in an (N, C, H, W)
-    array: plane indices plus these index the flattened array."""
-    n, c, h, w = shape
-    return xp.arange(n * c, dtype=np.int64).reshape(n, c, 1, 1) * (h * w)
+    array ((N, C, 1, 1, 1) of each (D, H, W) volume in an (N, C, D, H, W) one): plane
+    indices plus these index the flattened array."""
+    n, c = shape[:2]
+    starts = xp.arange(n * c, dtype=np.int64).reshape((n, c) + (1,) * (len(shape) - 2))
+    return starts * math.prod(shape[2:])
 
 
-def _prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode):
+def prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode, layout="(N, C, H, W)",
+            sizes=pair):
+    """x as a floating-point Variable of `layout` and its checked Window (`sizes` reads the
+    window's arguments: pair for the 2-D pools, triple for the 3-D ones)."""
     x = as_variable(x)
-    if x.ndim != 4:
-        raise ValueError(f"{who}: expected an input of shape (N, C, H, W), got {tuple(x.shape)}")
+    if x.ndim != layout.count(",") + 1:
+        raise ValueError(f"{who}: expected an input of shape {layout}, got {tuple(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
-    window = make_window(kernel_size, stride, padding, who, dilation, ceil_mode)
+    window = make_window(kernel_size, stride, padding, who, dilation, ceil_mode, sizes)
     for k, p in zip(window.kernel, window.padding):
         if 2 * p > k:  # PyTorch's rule; it also keeps every window on at least one pixel
             raise ValueError(f"{who}: padding {window.padding} must be at most half of the "
                              f"kernel size {window.kernel}")
     out = output_size(x.shape, window, who)
-    if window.dilation != (1, 1):
+    if any(d != 1 for d in window.dilation):
         _check_taps_reach_the_input(x.shape, window, out, who)
     return x, window
 
@@ -268,7 +275,7 @@ def _check_taps_reach_the_input(shape, window, out, who):
     """With dilation, a window's taps can all fall in the padding, between or past the input's
     pixels: such a window has no maximum (PyTorch returns -inf there and indexes past the
     input), so it is refused."""
-    for axis, size, o, k, s, p, d in zip("HW", shape[2:], out, *window[:4]):
+    for axis, size, o, k, s, p, d in zip("DHW"[-len(out):], shape[2:], out, *window[:4]):
         taps = np.arange(o)[:, None] * s - p + np.arange(k) * d  # (windows, taps) along axis
         inside = ((taps >= 0) & (taps < size)).any(axis=1)
         if not inside.all():
@@ -279,4 +286,4 @@ def _check_taps_reach_the_input(shape, window, out, who):
 
 
 __all__ = ["max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "plane_starts",
-           "scatter_flat", "gather_flat", "pool_input"]
+           "scatter_flat", "gather_flat", "pool_input", "prepare"]

@@ -231,21 +231,26 @@ def recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state, reverse=F
     return outputs[0], tuple(outputs[1:])
 
 
-def bidirectional_recurrence(mode, x, weights_ih, weights_hh, biases_ih, biases_hh, state):
+def bidirectional_recurrence(mode, x, weights_ih, weights_hh, biases_ih, biases_hh, state,
+                             steps_mask=None):
     """Run one recurrent layer in both directions over x (L, N, F): returns the outputs
     (L, N, 2H), the forward direction's features then the reverse one's (PyTorch's), and the
     final state tuple, each (2, N, H). weights_ih, weights_hh, biases_ih, biases_hh: pairs
     (forward, reverse) in PyTorch's layout (biases None for none); state: the initial state
-    tuple, each (2, N, H). LSTM runs both directions stacked in one LSTMLayer (each time
-    step one NumPy call per op for both); the others one Recurrence each."""
+    tuple, each (2, N, H); steps_mask as in recurrence (a sample's trailing masked steps:
+    its reverse direction starts at its last step, as PyTorch's packed sequences). LSTM runs
+    both directions stacked in one LSTMLayer (each time step one NumPy call per op for
+    both); the others one Recurrence each."""
     if mode == "LSTM":
         for d in range(2):
             _checked_step(mode, weights_hh[d], tuple(s.data[d] for s in state), x.shape[1:-1],
                           "recurrence")
         _check_length(x)
-        return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, (False, True))
+        return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, (False, True),
+                          steps_mask)
     runs = [recurrence(mode, x, weights_ih[d], weights_hh[d], biases_ih[d], biases_hh[d],
-                       tuple(s[d] for s in state), reverse=d == 1) for d in range(2)]
+                       tuple(s[d] for s in state), reverse=d == 1, steps_mask=steps_mask)
+            for d in range(2)]
     outputs = concatenate([run[0] for run in runs], axis=-1)
     return outputs, tuple(stack(pair) for pair in zip(*(run[1] for run in runs)))
 

@@ -286,6 +286,23 @@ class Hardshrink(_Shrink):
 
 
 Tanhshrink = _elementwise("Tanhshrink", F.tanhshrink, "x - tanh(x).")
+Softsign = _elementwise("Softsign", F.softsign, "x / (1 + |x|).")
+
+
+class RReLU(_Scalars):
+    """x where x > 0, else a x: a drawn per element from U(lower, upper) in training (NumPy's
+    global generator), (lower + upper)/2 in evaluation."""
+
+    scalars = ("lower", "upper")
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self._keep(lower=lower, upper=upper, inplace=inplace)
+        if lower > upper:
+            raise ValueError(f"RReLU: lower ({lower}) must not exceed upper ({upper})")
+
+    def forward(self, x):
+        return F.rrelu(x, self.lower, self.upper, training=self.training)
 
 
 # Keras' activation functions, with Keras' arguments and defaults where they differ from
@@ -388,4 +405,4 @@ class Activation(Module, KerasNamed):
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "ELU", "GELU",
            "Softplus", "Activation", "Identity", "ReLU6", "Hardsigmoid", "Hardswish", "Mish",
            "SELU", "GLU", "Softmax2d", "Threshold", "CELU", "Softshrink", "Hardshrink",
-           "Tanhshrink"]
+           "Tanhshrink", "Softsign", "RReLU"]

@@ -10,7 +10,7 @@ from autograd.arguments import float_dtype, positive_int
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
 from ..functional.conv1d import conv1d, conv_transpose1d
-from ..functional.im2col import pair, single
+from ..functional.im2col import pair, single, triple
 from ..module import Module
 from .config import init_config
 from .lazy_build import SizedByChannels, channels_of, check_fit
@@ -44,7 +44,7 @@ class _ConvNd(SizedByChannels, Module):
         if self.out_channels % self.groups:
             raise ValueError(f"{who}: out_channels={self.out_channels} must be divisible by "
                              f"groups={self.groups}")
-        geometry = pair if self.dims == 2 else (lambda v, n, w, m: (single(v, n, w, m),))
+        geometry = {1: lambda v, n, w, m: (single(v, n, w, m),), 2: pair, 3: triple}[self.dims]
         self.kernel_size = geometry(kernel_size, "kernel_size", who, 1)
         self.stride = geometry(stride, "stride", who, 1)
         self.padding = _padding(padding, self.stride, self.transposed, who, geometry)
@@ -118,7 +118,8 @@ class _ConvNd(SizedByChannels, Module):
         return init_config(self, bias=self.use_bias, dtype=self.dtype.name)
 
     def extra_repr(self):
-        text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+        in_channels = 0 if self.in_channels is None else self.in_channels  # unbuilt: torch's 0
+        text = (f"{in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         zeros, ones = (0,) * self.dims, (1,) * self.dims
         # (PyTorch's order: padding_mode last, after groups and bias)
@@ -134,23 +135,28 @@ class _ConvNd(SizedByChannels, Module):
         return text
 
 
-class Conv2d(_ConvNd):
-    """y = conv2d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, H, W)
-    -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
+class Convolution(_ConvNd):
+    """The convolutions' constructor (PyTorch's arguments); a subclass gives `_convolve`."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
+
+class Conv2d(Convolution):
+    """y = conv2d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, H, W)
+    -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
+
     def _convolve(self, x, padding):
         return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,
                       self.groups)
 
 
-class LazyConv2d(Conv2d):
-    """PyTorch's LazyConv2d: a Conv2d whose in_channels come from the first input (axis 1).
-    An optimizer made before that call updates the weights it makes."""
+class LazyConvolution:
+    """Mixin (before a convolution class): the lazy convolutions' constructor, PyTorch's
+    arguments with in_channels left out (they come from the first input, axis 1). An
+    optimizer made before that call updates the weights it makes."""
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", device=None, dtype=np.float32):
@@ -158,17 +164,16 @@ class LazyConv2d(Conv2d):
                          bias, padding_mode, device, dtype)
 
 
-class Conv1d(_ConvNd):
+class LazyConv2d(LazyConvolution, Conv2d):
+    """PyTorch's LazyConv2d: a Conv2d whose in_channels come from the first input."""
+
+
+class Conv1d(Convolution):
     """y = conv1d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, L)
     -> (N, out_channels, OL); weight (out_channels, in_channels/groups, K)."""
 
     dims = 1
     layout = "(N, C, L)"
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=np.float32):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, dtype=dtype, padding_mode=padding_mode, device=device)
 
     def _convolve(self, x, padding):
         padding = padding if isinstance(padding, str) else padding[0] if padding else 0
@@ -176,11 +181,10 @@ class Conv1d(_ConvNd):
                       self.groups)
 
 
-class ConvTranspose2d(_ConvNd):
-    """y = conv_transpose2d(x, weight, bias, ...): x (N, in_channels, H, W) ->
-    (N, out_channels, OH, OW), OH = (H - 1)*stride - 2*padding + dilation*(KH - 1)
-    + output_padding + 1; weight (in_channels, out_channels/groups, KH, KW), PyTorch's
-    layout (DeZero's Deconv2d and Chainer's deconvolution use it too)."""
+class TransposedConvolution(_ConvNd):
+    """The transposed convolutions' constructor and forward (PyTorch's arguments, and
+    forward's output_size); a subclass gives `_transposed`. (What PyTorch's spectral_norm
+    and initializers tell by isinstance: weight (in_channels, out_channels/groups, ...).)"""
 
     transposed = True
 
@@ -197,10 +201,6 @@ class ConvTranspose2d(_ConvNd):
         extra = self.output_padding if output_size is None else self._output_padding_for(
             getattr(x, "shape", ()), output_size)
         return self._transposed(x, extra)
-
-    def _transposed(self, x, output_padding):
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
-                                output_padding, self.groups, self.dilation)
 
     def _output_padding_for(self, shape, output_size):
         shape, output_size, dims = tuple(shape), tuple(output_size), self.dims
@@ -219,7 +219,18 @@ class ConvTranspose2d(_ConvNd):
         return tuple(w - low for w, low in zip(wanted, smallest))
 
 
-class ConvTranspose1d(ConvTranspose2d):
+class ConvTranspose2d(TransposedConvolution):
+    """y = conv_transpose2d(x, weight, bias, ...): x (N, in_channels, H, W) ->
+    (N, out_channels, OH, OW), OH = (H - 1)*stride - 2*padding + dilation*(KH - 1)
+    + output_padding + 1; weight (in_channels, out_channels/groups, KH, KW), PyTorch's
+    layout (DeZero's Deconv2d and Chainer's deconvolution use it too)."""
+
+    def _transposed(self, x, output_padding):
+        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                output_padding, self.groups, self.dilation)
+
+
+class ConvTranspose1d(TransposedConvolution):
     """y = conv_transpose1d(x, weight, bias, ...): x (N, in_channels, L) ->
     (N, out_channels, OL), OL = (L - 1)*stride - 2*padding + dilation*(K - 1)
     + output_padding + 1; weight (in_channels, out_channels/groups, K)."""

@@ -2,8 +2,12 @@
 
 Input (L, N, input_size) (or (N, L, input_size) with batch_first, or unbatched
 (L, input_size)); output (L, N, D * hidden_size) with D = 2 if bidirectional else 1, and
-the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size).
+the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size). A PackedSequence
+input (nn.utils.rnn) gives a PackedSequence output, each sequence's states taken at its
+own last step.
 """
+import numpy as np
+
 from autograd.arguments import float_dtype, positive_int, probability
 from autograd.ops import concatenate, reshape, transpose
 from autograd.variable import as_variable
@@ -12,6 +16,7 @@ from ..functional.dropout import dropout
 from ..functional.lstm_layer import lstm_layer
 from ..functional.recurrence import bidirectional_recurrence, recurrence
 from ..module import Module
+from ..utils.rnn import PackedSequence, padded_in_packed_order, repacked
 from .config import init_config
 from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
 
@@ -49,17 +54,12 @@ class _RNNBase(Module):
         reset_uniform(self, self.hidden_size)
 
     def _run(self, input, state):
-        """(output, final state tuple) for a time-major or batch-first input, states checked."""
+        """(output, final state tuple) for a time-major or batch-first input, or a
+        PackedSequence, states checked."""
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, state)
         x, batched = self._time_major(input)
-        states = self._layer_states(state, x.shape[1], batched)
-        finals = []
-        for layer in range(self.num_layers):
-            if layer > 0 and self.dropout > 0:
-                x = dropout(x, self.dropout, training=self.training)
-            x, last = self._layer(x, states[layer], layer)
-            finals.append(last)
-        final = finals[0] if len(finals) == 1 else tuple(
-            concatenate([f[k] for f in finals]) for k in range(len(state)))
+        x, final = self._stack(x, self._layer_states(state, x.shape[1], batched))
         if self.batch_first and batched:
             x = transpose(x, (1, 0, 2))
         if not batched:
@@ -67,21 +67,53 @@ class _RNNBase(Module):
             final = tuple(s.reshape(s.shape[0], s.shape[2]) for s in final)
         return x, final
 
-    def _layer(self, x, state, layer):
+    def _stack(self, x, states, mask=None):
+        """Run the layers over x (L, N, F) from each one's initial state tuple: the last
+        layer's outputs (L, N, D*H) and the final state tuple, each (D * num_layers, N, H)."""
+        finals = []
+        for layer in range(self.num_layers):
+            if layer > 0 and self.dropout > 0:
+                x = dropout(x, self.dropout, training=self.training)
+            x, last = self._layer(x, states[layer], layer, mask)
+            finals.append(last)
+        return x, finals[0] if len(finals) == 1 else tuple(
+            concatenate([f[k] for f in finals]) for k in range(len(finals[0])))
+
+    def _run_packed(self, packed, state):
+        """PyTorch's packed input: run on the padded batch in packed order with the mask
+        t < length (a padding step keeps a sample's state, so the reverse direction starts
+        at each sample's own last step), the states in the caller's batch order."""
+        who = type(self).__name__
+        if packed.data.ndim != 2 or packed.data.shape[1] != self.input_size:
+            raise ValueError(f"{who}: expected a PackedSequence whose data is (sum of lengths, "
+                             f"{self.input_size}), got {tuple(packed.data.shape)}")
+        x, lengths = padded_in_packed_order(packed, who=who)
+        mask = np.arange(x.shape[0])[:, None] < lengths[None, :]
+        order, restore = packed.sorted_indices, packed.unsorted_indices
+        states = self._layer_states(state, x.shape[1], True)
+        if order is not None:  # (zeros too: cheaper than telling them apart)
+            states = [tuple(s[:, order] for s in layer) for layer in states]
+        x, final = self._stack(x, states, mask)
+        if restore is not None:
+            final = tuple(s[:, restore] for s in final)
+        return repacked(x, packed), final
+
+    def _layer(self, x, state, layer, mask=None):
         """Run one layer, in each direction, over x (L, N, F) from its initial state tuple
-        (each (D, N, H)): the outputs (L, N, D*H) and the final state tuple, each (D, N, H)."""
+        (each (D, N, H)): the outputs (L, N, D*H) and the final state tuple, each (D, N, H).
+        mask (L, N) or None: a False step leaves a sample's state as it was."""
         def each(name):
             return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
             return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state,
-                              (False, True)[:self.directions])
+                              (False, True)[:self.directions], mask)
         if self.bidirectional:
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
-                                            biases_hh, state)
+                                            biases_hh, state, mask)
         h_seq, last = recurrence(self.mode, x, weights_ih[0], weights_hh[0], biases_ih[0],
-                                 biases_hh[0], tuple(s[0] for s in state))
+                                 biases_hh[0], tuple(s[0] for s in state), steps_mask=mask)
         return h_seq, tuple(reshape(s, (1,) + s.shape) for s in last)
 
     def _time_major(self, input):

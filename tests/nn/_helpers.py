@@ -4,7 +4,7 @@ import numpy as np
 
 import nn
 import nn.functional as F
-from autograd import Parameter
+from autograd import Parameter, Variable
 
 
 # ----- a model with parameters, a buffer and children, and its state -----
@@ -56,6 +56,26 @@ def assert_close(ours, theirs, tol=1e-5):
     want = theirs.detach().numpy() if hasattr(theirs, "detach") else np.asarray(theirs)
     assert have.shape == want.shape, (have.shape, want.shape)
     np.testing.assert_allclose(have, want, rtol=tol, atol=tol)
+
+
+def assert_matches_torch(ours, theirs, inputs, tol, differentiated=None, grad_tol=None):
+    """ours(*Variables) against theirs(*tensors) made from the arrays `inputs`: the values,
+    and for a random upstream gradient the gradients of the inputs at `differentiated` (every
+    one by default; grad_tol, tol by default), every dtype kept. Returns the Variables and
+    the tensors, their gradients set."""
+    import torch
+    variables = [Variable(x) for x in inputs]
+    tensors = [torch.tensor(x, requires_grad=True) for x in inputs]
+    y, yt = ours(*variables), theirs(*tensors)
+    assert_close(y, yt, tol=tol)
+    assert y.dtype == inputs[0].dtype
+    gy = np.random.default_rng(1).standard_normal(y.shape).astype(y.dtype)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    for i in range(len(inputs)) if differentiated is None else differentiated:
+        assert_close(variables[i].grad, tensors[i].grad, tol=grad_tol or tol)
+        assert variables[i].grad.dtype == inputs[i].dtype
+    return variables, tensors
 
 
 def assert_parameter_grads_match(ours, theirs, tol=1e-5):

@@ -1,11 +1,7 @@
-"""PyTorch's torch.nn.utils and Keras' utils where users look for them: gradient clipping
-(`nn.utils.clip_grad_norm_`, which is optim's) and `to_categorical`. Loaded on first use:
-it imports optim, which `import nn` leaves out."""
+"""Keras' to_categorical: integer labels as one-hot rows."""
 import numpy as np
 
-from optim import clip_grad_norm_, clip_grad_value_
-
-from .functional.one_hot import one_hot
+from ..functional.one_hot import one_hot
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -23,4 +19,4 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     return np.asarray(one_hot(labels, classes).data, dtype=dtype)
 
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "to_categorical"]
+__all__ = ["to_categorical"]

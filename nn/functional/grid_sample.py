@@ -1,0 +1,146 @@
+"""F.grid_sample (PyTorch's) on 4-D input, modes 'bilinear' and 'nearest', padding modes
+'zeros', 'border' and 'reflection': the spatial transformer's sampler.
+
+Source positions follow ATen's GridSampler.h: a grid value g in [-1, 1] unnormalises to
+(g + 1)(size - 1)/2 with align_corners, (g + 1) size/2 - 1/2 without; 'border' clips it to
+[0, size - 1], 'reflection' reflects it about the edges (the corner pixels' centres with
+align_corners, their outer sides without) and then clips. Each step is piecewise linear, so
+the position is computed exactly in NumPy (in the input's precision, as ATen's) together
+with its slope, and re-attached to the grid as slope * (grid - grid's value) + position:
+the same value, and the gradient ATen's (0 at and beyond a clipped edge). Bilinear sampling
+is then four gathers weighted by differentiable weights, so gradients with respect to the
+input and the grid, and theirs, come from those ops."""
+import numpy as np
+
+from autograd.ops import get_item, transpose
+from autograd.ops.validation import float_input
+
+_MODES = ("bilinear", "nearest")
+_PADDING_MODES = ("zeros", "border", "reflection")
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A002 (PyTorch's)
+                align_corners=None):
+    """input (N, C, H_in, W_in) sampled at grid (N, H_out, W_out, 2), whose last axis holds
+    (x, y) in [-1, 1] (-1 the left / top edge): output (N, C, H_out, W_out). Points outside
+    read 0 ('zeros'), the nearest edge value ('border') or a mirrored one ('reflection').
+    The grid must be finite (an infinite or NaN point reads NaN, where PyTorch clips)."""
+    x, g = _checked(input, grid, mode, padding_mode)
+    align_corners = bool(align_corners)
+    height, width = x.shape[2:]
+    columns = _source_positions(get_item(g, (Ellipsis, 0)), width, padding_mode, align_corners)
+    rows = _source_positions(get_item(g, (Ellipsis, 1)), height, padding_mode, align_corners)
+    image = transpose(x, (0, 2, 3, 1))  # (N, H, W, C): one gather reads every channel
+    if mode == "nearest":
+        out = _nearest(image, rows.data, columns.data)
+    else:
+        out = _bilinear(image, rows, columns)
+    return transpose(out, (0, 3, 1, 2))
+
+
+def _checked(input, grid, mode, padding_mode):  # noqa: A002
+    """input and grid as Variables, or PyTorch's error (clearer) for what is wrong."""
+    who = "grid_sample"
+    if mode == "bicubic":
+        raise NotImplementedError(f"{who}: mode 'bicubic' is not implemented in rungrad (it "
+                                  "has 'bilinear' and 'nearest')")
+    if mode not in _MODES:
+        raise ValueError(f"{who}: mode must be 'bilinear', 'nearest' or 'bicubic', got "
+                         f"{mode!r}")
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"{who}: padding_mode must be 'zeros', 'border' or 'reflection', "
+                         f"got {padding_mode!r}")
+    x, g = float_input(input, who), float_input(grid, who)
+    if x.ndim == 5:
+        raise NotImplementedError(f"{who}: 5-D (volumetric) input is not implemented in "
+                                  f"rungrad, got shape {x.shape}")
+    if x.ndim != 4:
+        raise ValueError(f"{who}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    if g.ndim != 4 or g.shape[-1] != 2:
+        raise ValueError(f"{who}: grid must have shape (N, H_out, W_out, 2) for a 4-D input, "
+                         f"got {g.shape}")
+    if g.shape[0] != x.shape[0]:
+        raise ValueError(f"{who}: grid and input must have the same batch size, got grid "
+                         f"{g.shape} and input {x.shape}")
+    if x.dtype != g.dtype:
+        raise TypeError(f"{who}: input and grid must have the same dtype, got {x.dtype} and "
+                        f"{g.dtype}")
+    if 0 in x.shape[2:]:
+        raise ValueError(f"{who}: input of shape {x.shape} has an empty spatial axis")
+    return x, g
+
+
+def _source_positions(coordinate, size, padding_mode, align_corners):
+    """Pixel positions (ATen's grid_sampler_compute_source_index) of a grid coordinate
+    along an axis of `size` pixels, as a Variable with the grid's gradient."""
+    g = coordinate.data
+    dtype = g.dtype.type
+    if align_corners:  # ATen's CPU kernel: (g + 1) * scale (- 0.5)
+        position, slope = (g + dtype(1)) * dtype((size - 1) / 2), dtype((size - 1) / 2)
+    else:
+        position, slope = (g + dtype(1)) * dtype(size / 2) - dtype(0.5), dtype(size / 2)
+    slope = np.full(g.shape, slope)
+    if padding_mode == "reflection":
+        position, slope = _reflected(position, slope, size, align_corners)
+    if padding_mode != "zeros":
+        position, slope = _clipped(position, slope, size)
+    return (coordinate - g) * slope + position  # the value `position`, the slope `slope`
+
+
+def _clipped(position, slope, size):
+    """position clipped to [0, size - 1], slope 0 at and beyond the bounds (ATen's)."""
+    high = position.dtype.type(size - 1)
+    inside = (position > 0) & (position < high)
+    return np.clip(position, 0, high), np.where(inside, slope, 0).astype(slope.dtype)
+
+
+def _reflected(position, slope, size, align_corners):
+    """ATen's reflect_coordinates: mirrored into [low, high] (0 and size - 1 with
+    align_corners, -1/2 and size - 1/2 without); the slope flips with each mirroring."""
+    dtype = position.dtype.type
+    if align_corners and size == 1:
+        return np.zeros_like(position), np.zeros_like(slope)
+    low, span = (dtype(0), dtype(size - 1)) if align_corners else (dtype(-0.5), dtype(size))
+    shifted = position - low
+    distance = np.abs(shifted)
+    extra = np.fmod(distance, span)
+    odd = np.floor(distance / span) % 2 == 1
+    sign = np.where(shifted < 0, -1, 1) * np.where(odd, -1, 1)
+    return np.where(odd, span - extra, extra) + low, (slope * sign).astype(slope.dtype)
+
+
+def _nearest(image, rows, columns):
+    """image (N, H, W, C) at the nearest pixels (halves round to even, ATen's nearbyint), 0
+    where that pixel is outside."""
+    return _read(image, np.rint(rows), np.rint(columns), None)
+
+
+def _bilinear(image, rows, columns):
+    """Sum over the four neighbouring pixels of image (N, H, W, C) times their bilinear
+    weights, which are differentiable in rows and columns (Variables)."""
+    top, left = np.floor(rows.data), np.floor(columns.data)
+    down, right = rows - top, columns - left  # in [0, 1): the weights of the lower/right
+    out = None
+    for row, row_weight in ((top, 1 - down), (top + 1, down)):
+        for column, column_weight in ((left, 1 - right), (left + 1, right)):
+            term = _read(image, row, column, row_weight * column_weight)
+            out = term if out is None else out + term
+    return out
+
+
+def _read(image, rows, columns, weight):
+    """image[n, rows, columns] (N, H_out, W_out, C), times weight (N, H_out, W_out) where
+    given, and 0 where (rows, columns) is outside the image."""
+    height, width = image.shape[1:3]
+    inside = (rows >= 0) & (rows < height) & (columns >= 0) & (columns < width)
+    rows = np.where(inside, rows, 0).astype(np.intp)
+    columns = np.where(inside, columns, 0).astype(np.intp)
+    batch = np.arange(image.shape[0]).reshape(-1, 1, 1)
+    values = get_item(image, (batch, rows, columns))
+    mask = inside.astype(image.dtype)
+    if weight is None:
+        return values * mask[..., None]
+    return values * get_item(weight * mask, (Ellipsis, None))
+
+
+__all__ = ["grid_sample"]

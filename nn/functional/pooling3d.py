@@ -1,0 +1,193 @@
+"""3-D max, average and adaptive pooling over (N, C, D, H, W), composed from the 2-D pools
+over (H, W) and a reduction over depth windows (PyTorch's semantics).
+
+Max pooling finds each window's winner in NumPy (the 2-D pool's winner per depth slice,
+then the first maximum, or last NaN, over the window's slices: PyTorch's (d, h, w) scan
+order) and gathers x there, so its gradient, a scatter of gy, is differentiable again.
+"""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.backend import get_array_module
+from autograd.ops import get_item, matmul, mean, reshape
+from autograd.variable import as_variable, computed_from_values
+
+from ._batch import with_batch_axis
+from .adaptive_pool import (
+    _adaptive_max,
+    adaptive_avg_pool2d,
+    averaging_matrix,
+    window_bounds,
+)
+from .adaptive_pool import (
+    prepare as prepare_adaptive,
+)
+from .conv3d import _depth_padded, _taps
+from .im2col import Window, _extra_padding, output_size, triple
+from .pooling import (
+    _plane_indices,
+    _scan,
+    _window_counts,
+    _window_max,
+    avg_pool2d,
+    gather_flat,
+    plane_starts,
+    prepare,
+)
+
+_LAYOUT = "(N, C, D, H, W)"
+
+
+def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """Maximum over each window: x (N, C, D, H, W) -> (N, C, OD, OH, OW), or unbatched
+    (C, D, H, W) -> (C, OD, OH, OW); arguments as max_pool2d's, ints or triples. With
+    return_indices, also each winner's flat index into its (D, H, W) volume (int64, as
+    PyTorch's: the first maximum in (d, h, w) order, the last NaN)."""
+    if getattr(x, "ndim", None) == 4:
+        return with_batch_axis(max_pool3d, as_variable(x), kernel_size, stride, padding,
+                               dilation, ceil_mode, return_indices)
+    x, window = prepare(x, kernel_size, stride, padding, "max_pool3d", dilation, ceil_mode,
+                        _LAYOUT, triple)
+    depth, height, width = output_size(x.shape, window, "max_pool3d")
+    values, hw = _plane_maxima(x.data, _plane_window(window))
+    pd = window.padding[0]
+    after = pd + _extra_padding(x.shape, window, (depth, height, width))[0]
+    xp = get_array_module(values)
+    widths = ((0, 0), (0, 0), (pd, after), (0, 0), (0, 0))  # -inf never wins, as padding
+    values, hw = xp.pad(values, widths, constant_values=-xp.inf), xp.pad(hw, widths)
+    kd, sd, dd = window.kernel[0], window.stride[0], window.dilation[0]
+    taps = np.arange(kd)[:, None] * dd + np.arange(depth) * sd  # (KD, OD) padded depths
+    first = np.maximum(-((np.arange(depth) * sd - pd) // dd), 0)  # first tap inside x
+    return _gathered(x, _depth_winners(values, hw, taps, first, pd), return_indices)
+
+
+def max_pool3d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """max_pool3d's (maximum, indices) whatever return_indices says (PyTorch's)."""
+    return max_pool3d(x, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over each window: x (N, C, D, H, W) -> (N, C, OD, OH, OW), or unbatched
+    (C, D, H, W); arguments as avg_pool2d's, ints or triples (PyTorch's counting rules)."""
+    who = "avg_pool3d"
+    if getattr(x, "ndim", None) == 4:
+        return with_batch_axis(avg_pool3d, as_variable(x), kernel_size, stride, padding,
+                               ceil_mode, count_include_pad, divisor_override)
+    x, window = prepare(x, kernel_size, stride, padding, who, 1, ceil_mode, _LAYOUT, triple)
+    if divisor_override is not None:  # (checked before any work)
+        divisor = positive_int(divisor_override, "divisor_override", who)
+    if any(n < k for n, k in zip(x.shape[2:], window.kernel)):  # (padding aside: torch's rule)
+        raise ValueError(f"{who}: kernel size {window.kernel} is bigger than the input "
+                         f"{tuple(x.shape[2:])} (input shape {tuple(x.shape)})")
+    out = output_size(x.shape, window, who)
+    n, c, _, h, w = x.shape
+    padded = _depth_padded(x, window.padding[0])
+    extra = _extra_padding(x.shape, window, out)[0]  # ceil_mode's overhang: zeros too
+    if extra:
+        from autograd.ops import pad  # (loaded on first use)
+        padded = pad(padded, ((0, 0), (0, 0), (0, extra), (0, 0), (0, 0)))
+    depth_sums = None
+    for k in range(window.kernel[0]):
+        tap = get_item(padded, (slice(None), slice(None), _taps(k, window.stride[0], out[0])))
+        depth_sums = tap if depth_sums is None else depth_sums + tap
+    plane = _plane_window(window)
+    total = avg_pool2d(reshape(depth_sums, (n, c * out[0], h, w)), plane.kernel, plane.stride,
+                       plane.padding, ceil_mode, True, 1)  # window sums
+    total = reshape(total, (n, c) + out)
+    if divisor_override is not None:
+        return total * (1.0 / divisor)
+    counts = _window_counts(x.shape, window, out, count_include_pad)
+    if counts.ndim == 0:
+        return total * (1.0 / float(counts))
+    return total * get_array_module(x.data).asarray(1.0 / counts, dtype=x.dtype)
+
+
+def adaptive_avg_pool3d(x, output_size):
+    """Mean over adaptive windows: x (N, C, D, H, W) -> (N, C, OD, OH, OW); output_size an
+    int or a triple (None: as the input). An unbatched (C, D, H, W) gives (C, OD, OH, OW)."""
+    if getattr(x, "ndim", None) == 4:
+        return with_batch_axis(adaptive_avg_pool3d, as_variable(x), output_size)
+    x, (od, oh, ow) = prepare_adaptive(x, output_size, "adaptive_avg_pool3d", _LAYOUT)
+    n, c, d, h, w = x.shape
+    if (od, oh, ow) == (1, 1, 1):  # global pooling: one reduction
+        return mean(x, axis=(2, 3, 4), keepdims=True)
+    y = reshape(adaptive_avg_pool2d(reshape(x, (n, c * d, h, w)), (oh, ow)),
+                (n, c, d, oh * ow))
+    if od != d:  # the depth's averages, as one matrix product
+        y = matmul(get_array_module(x.data).asarray(averaging_matrix(d, od, x.dtype)), y)
+    return reshape(y, (n, c, od, oh, ow))
+
+
+def adaptive_max_pool3d(x, output_size, return_indices=False):
+    """Maximum over adaptive windows: x (N, C, D, H, W) -> (N, C, OD, OH, OW), or unbatched
+    (C, D, H, W); with return_indices, also each winner's flat index into its (D, H, W)
+    volume (see max_pool3d)."""
+    if getattr(x, "ndim", None) == 4:
+        return with_batch_axis(adaptive_max_pool3d, as_variable(x), output_size,
+                               return_indices)
+    x, (od, oh, ow) = prepare_adaptive(x, output_size, "adaptive_max_pool3d", _LAYOUT)
+    n, c, d, h, w = x.shape
+    values, positions = _adaptive_max(x.data.reshape(n, c * d, h, w), (oh, ow))
+    values = values.reshape(n, c, d, oh, ow)
+    hw = (positions % (h * w)).reshape(values.shape)
+    starts, ends = window_bounds(d, od)
+    # a shorter window repeats its last depth: a repeat never beats itself
+    taps = np.minimum(starts + np.arange((ends - starts).max())[:, None], ends - 1)
+    winners = _depth_winners(values, hw, taps, np.zeros(od, dtype=np.int64), 0)
+    return _gathered(x, winners, return_indices)
+
+
+def adaptive_max_pool3d_with_indices(x, output_size, return_indices=False):
+    """adaptive_max_pool3d's (maximum, indices) whatever return_indices says (PyTorch's)."""
+    return adaptive_max_pool3d(x, output_size, True)
+
+
+def _plane_window(window):
+    """The (H, W) part of a 3-D window."""
+    return Window(*(v[1:] for v in window[:4]), window.ceil_mode)
+
+
+def _plane_maxima(x, plane):
+    """Each depth slice's 2-D window maxima and their flat (H, W) indices, both
+    (N, C, D, OH, OW), of x (N, C, D, H, W), an array."""
+    n, c, d, h, w = x.shape
+    slices = x.reshape(n, c * d, h, w)
+    values, winners = _window_max(slices, plane)
+    hw = _plane_indices(winners, slices.shape, plane)
+    shape = (n, c, d) + values.shape[2:]
+    return values.reshape(shape), hw.reshape(shape)
+
+
+def _depth_winners(values, hw, taps, first, offset):
+    """Flat (D, H, W) index of each 3-D window's winner, (N, C, OD, OH, OW): values and hw
+    (N, C, D', OH, OW) are each slice's 2-D maxima and their (H, W) indices, taps (K, OD)
+    the slices of each window (depth + offset), first (OD,) the tap to start from; the first
+    maximum over the taps wins, or the last NaN."""
+    xp = get_array_module(values)
+    columns = xp.moveaxis(values[:, :, taps], 2, 0)  # (K, N, C, OD, OH, OW)
+    start = xp.asarray(first, dtype=np.intp).reshape(-1, 1, 1)
+    best, tap = _scan(columns, start, nan_wins=False)
+    if xp.isnan(best).any():  # rare: scan again, letting NaN win its windows
+        best, tap = _scan(columns, start, nan_wins=True)
+    slices = xp.asarray(taps)[tap, xp.arange(taps.shape[1])[:, None, None]]
+    return slices - offset, xp.take_along_axis(hw, slices, axis=2)
+
+
+def _gathered(x, winners, return_indices):
+    """x at the winners (depth index, (H, W) index), differentiable; with return_indices,
+    also the flat (D, H, W) indices."""
+    depth_index, plane_hw = winners
+    h, w = x.shape[3:]
+    indices = depth_index * (h * w) + plane_hw
+    xp = get_array_module(indices)
+    y = gather_flat(x, indices + plane_starts(x.shape, xp))
+    if not return_indices:
+        return y
+    return y, computed_from_values(indices.astype(np.int64))
+
+
+__all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
+           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
