@@ -7,8 +7,12 @@ from autograd.lazy import lazy_attributes
 
 from . import parametrizations, parametrize, rnn, stateless
 from .categorical import to_categorical
-from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,
-                     fuse_linear_bn_weights)
+from .fusion import (
+    fuse_conv_bn_eval,
+    fuse_conv_bn_weights,
+    fuse_linear_bn_eval,
+    fuse_linear_bn_weights,
+)
 from .parameter_vectors import parameters_to_vector, vector_to_parameters
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .stateless import functional_call

@@ -1,0 +1,104 @@
+"""The parametrization behind nn.utils.parametrizations.orthogonal (PyTorch's _Orthogonal):
+an orthogonal matrix (or batch of them) from an unconstrained one, through the matrix
+exponential of a skew-symmetric matrix or a product of Householder reflections, composed of
+differentiable ops (gradients of any order come with them)."""
+import math
+
+import numpy as np
+
+from autograd.ops import get_item, matmul, swapaxes
+from autograd.ops import sum as total
+
+from ..module import Module
+
+MAPS = ("matrix_exp", "cayley", "householder")
+_TAYLOR_TERMS = 16  # after scaling to norm <= 1/2 the remainder is below 1e-20
+
+
+def matrix_exp(a):
+    """exp(a) of square matrices a (..., n, n): a Taylor series of a / 2^s, squared s times
+    (s from a's 1-norm, a constant of the graph)."""
+    norm = float(np.abs(a.data).sum(axis=-2).max(initial=0.0))
+    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
+    x = a / float(2 ** squarings)
+    identity = np.eye(a.shape[-1], dtype=a.dtype)
+    term, result = x, x + identity
+    for k in range(2, _TAYLOR_TERMS + 1):
+        term = matmul(term, x) / float(k)
+        result = result + term
+    for _ in range(squarings):
+        result = matmul(result, result)
+    return result
+
+
+def householder_product(a, tau):
+    """The first k columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^T, v_i the i-th column of
+    a (..., n, k) below the diagonal with a 1 on it (LAPACK's orgqr)."""
+    n, k = a.shape[-2:]
+    q = np.broadcast_to(np.eye(n, dtype=a.dtype), a.shape[:-2] + (n, n))
+    for i in range(k):
+        v = get_item(a, (Ellipsis, slice(None), slice(i, i + 1))) + np.eye(n, 1, -i, a.dtype)
+        scale = get_item(tau, (Ellipsis, None, slice(i, i + 1)))
+        q = q - matmul(matmul(q, v) * scale, swapaxes(v, -1, -2))
+    return get_item(q, (Ellipsis, slice(None), slice(None, k)))
+
+
+def _make_orthogonal(a):
+    """The Q of a = QR with R's diagonal made positive (PyTorch's _make_orthogonal)."""
+    q, r = np.linalg.qr(a)
+    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
+
+
+def _is_orthogonal(q):
+    n, k = q.shape[-2:]
+    eps = 10.0 * n * np.finfo(q.dtype).eps
+    return np.allclose(np.swapaxes(q, -1, -2) @ q, np.eye(k), rtol=1e-5, atol=eps)
+
+
+class _Orthogonal(Module):
+    """weight = base @ map(X), X trained from -I (its right_inverse: the trivialization,
+    `base` the orthogonalized value assigned), transposed for wide matrices."""
+
+    def __init__(self, weight, orthogonal_map):
+        super().__init__()
+        self.shape, self.orthogonal_map = tuple(weight.shape), orthogonal_map
+        self.register_buffer("base", None)
+
+    def forward(self, x):
+        n, k = x.shape[-2:]
+        transposed = n < k
+        if transposed:
+            x, (n, k) = swapaxes(x, -1, -2), (k, n)
+        if self.orthogonal_map == "matrix_exp":
+            x = matmul(x * np.tril(np.ones((n, k), x.dtype)), np.eye(k, n, dtype=x.dtype))
+            q = get_item(matrix_exp(x - swapaxes(x, -1, -2)), (Ellipsis, slice(None, k)))
+        else:
+            a = x * np.tril(np.ones((n, k), x.dtype), -1)
+            q = householder_product(a, 2.0 / (1.0 + total(a * a, axis=-2)))
+            # (PyTorch's int(): a diagonal entry in (-1, 1) zeroes its column)
+            q = q * np.trunc(np.diagonal(x.data, axis1=-2, axis2=-1))[..., None, :]
+        if self.base is not None:
+            q = matmul(self.base, q)
+        return swapaxes(q, -1, -2) if transposed else q
+
+    def right_inverse(self, q):
+        """Keep (an orthogonalized) q as `base` and return -I, which forward maps to it."""
+        q = np.asarray(getattr(q, "data", q))
+        if q.shape != self.shape:
+            raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
+                             f"Got a tensor of shape {q.shape}.")
+        start = np.zeros_like(q)
+        diagonal = np.arange(min(q.shape[-2:]))
+        start[..., diagonal, diagonal] = -1.0
+        n, k = q.shape[-2:]
+        if n < k:
+            q, (n, k) = np.swapaxes(q, -1, -2), (k, n)
+        if n != k:  # completed with random columns to an orthogonal n x n matrix
+            extra = np.random.standard_normal(q.shape[:-2] + (n, n - k)).astype(q.dtype)
+            q = np.concatenate([q, extra], axis=-1)
+        self.base = q.copy() if n == k and _is_orthogonal(q) else \
+            _make_orthogonal(q).astype(q.dtype)
+        return start
+
+
+__all__ = ["MAPS", "matrix_exp", "householder_product"]

@@ -1,0 +1,134 @@
+"""PyTorch's torch.nn.utils.parametrizations: orthogonal, weight_norm and spectral_norm as
+parametrizations (the new API: `module.parametrizations.weight.original`, state_dict keys
+as PyTorch's), built on nn.utils.parametrize."""
+import numpy as np
+
+from autograd.config import no_grad
+from autograd.ops.validation import normalize_axis
+
+from ..functional.distance import normalize
+from ..module import Module
+from . import parametrize
+from .orthogonal import MAPS, _Orthogonal
+from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix
+from .weight_norm import norm_except_dim, weight_normalized
+
+
+def _tensor_to_parametrize(module, name, who):
+    weight = getattr(module, name, None)
+    if not hasattr(weight, "shape") or not hasattr(weight, "dtype"):
+        raise ValueError(f"{who}: Module '{type(module).__name__}' has no parameter or buffer "
+                         f"with name '{name}'")
+    return weight
+
+
+def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
+    """Make `module.<name>` (a matrix, or a batch of them in its last two axes) orthogonal:
+    Q^T Q = I for tall matrices, Q Q^T = I for wide ones, starting from the orthogonalized
+    current value. orthogonal_map: PyTorch's default choice, "matrix_exp" for square
+    matrices and "householder" otherwise ("cayley" and use_trivialization=False are not
+    supported). Returns the module."""
+    who = "orthogonal"
+    weight = _tensor_to_parametrize(module, name, who)
+    if weight.ndim < 2:
+        raise ValueError("Expected a matrix or batch of matrices. "
+                         f"Got a tensor of {weight.ndim} dimensions.")
+    if orthogonal_map is None:
+        orthogonal_map = "matrix_exp" if weight.shape[-2] == weight.shape[-1] else "householder"
+    if orthogonal_map not in MAPS:
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", '
+                         f'"householder". Got: {orthogonal_map}')
+    if orthogonal_map == "cayley":
+        raise NotImplementedError(f"{who}: orthogonal_map='cayley' is not supported (it "
+                                  "needs a linear solve); use 'matrix_exp' or 'householder'")
+    if not use_trivialization:
+        raise NotImplementedError(f"{who}: use_trivialization=False is not supported; leave "
+                                  "it True (PyTorch's default)")
+    parametrize.register_parametrization(module, name, _Orthogonal(weight, orthogonal_map),
+                                         unsafe=True)
+    return module
+
+
+class _WeightNorm(Module):
+    """weight = g * v / ||v|| (original0 = g, original1 = v)."""
+
+    def __init__(self, dim=0):
+        super().__init__()
+        self.dim = -1 if dim is None else dim
+
+    def forward(self, weight_g, weight_v):
+        return weight_normalized(weight_g, weight_v, self.dim)
+
+    def right_inverse(self, weight):
+        return norm_except_dim(weight, self.dim), weight
+
+
+def weight_norm(module, name="weight", dim=0):
+    """Weight normalization as a parametrization: `module.<name>` = g * v / ||v||, the norm
+    over every axis but `dim` (None: one norm for all), g and v trained as
+    `parametrizations.<name>.original0` and `original1`. Returns the module."""
+    weight = _tensor_to_parametrize(module, name, "weight_norm")
+    if dim is not None and dim != -1:
+        normalize_axis(dim, weight.ndim, "weight_norm")
+    parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    return module
+
+
+class _SpectralNorm(Module):
+    """weight / sigma, sigma u . (W v) with u, v (buffers `_u`, `_v`) from power
+    iteration, run `n_power_iterations` times at each training-mode forward; a vector is
+    simply normalized."""
+
+    def __init__(self, weight, n_power_iterations=1, dim=0, eps=1e-12):
+        super().__init__()
+        ndim = weight.ndim
+        if not isinstance(dim, int) or not -ndim <= dim < ndim:
+            raise IndexError(f"spectral_norm: dimension out of range (expected to be in range "
+                             f"of [{-ndim}, {ndim - 1}] but got {dim!r})")
+        if not isinstance(n_power_iterations, int) or n_power_iterations <= 0:
+            raise ValueError("Expected n_power_iterations to be positive, but got "
+                             f"n_power_iterations={n_power_iterations}")
+        self.dim, self.eps = dim % ndim, eps
+        if ndim > 1:
+            self.n_power_iterations = n_power_iterations
+            matrix = weight_as_matrix(weight.data, self.dim)
+            rows, columns = matrix.shape
+            self.register_buffer("_u", _normalized(np.random.normal(size=rows).astype(
+                weight.dtype), eps))
+            self.register_buffer("_v", _normalized(np.random.normal(size=columns).astype(
+                weight.dtype), eps))
+            self._power_method(matrix, 15)
+
+    def _power_method(self, matrix, iterations):
+        """u <- normalize(W v), v <- normalize(W^T u), in place (PyTorch's order)."""
+        for _ in range(iterations):
+            self._u[...] = _normalized(matrix @ self._v, self.eps)
+            self._v[...] = _normalized(matrix.T @ self._u, self.eps)
+
+    def forward(self, weight):
+        if weight.ndim == 1:
+            return normalize(weight, dim=0, eps=self.eps)
+        matrix = weight_as_matrix(weight, self.dim)
+        if self.training:
+            with no_grad():
+                self._power_method(matrix.data, self.n_power_iterations)
+        # copies: later power iterations must not change what this graph's backward reads
+        return weight / spectral_sigma(matrix, self._u.copy(), self._v.copy())
+
+    def right_inverse(self, value):
+        return value
+
+
+def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
+    """Spectral normalization as a parametrization: `module.<name>` = original / sigma, sigma
+    the largest singular value of original (axis `dim` as rows: 1 for transposed
+    convolutions, else 0) estimated by power iteration; buffers `_u`, `_v` drawn from
+    NumPy's global generator. Returns the module."""
+    weight = _tensor_to_parametrize(module, name, "spectral_norm")
+    dim = _default_dim(module) if dim is None else dim
+    parametrize.register_parametrization(
+        module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module
+
+
+__all__ = ["orthogonal", "weight_norm", "spectral_norm"]
