@@ -172,6 +172,18 @@ class _BatchNorm(Module):
                 f"track_running_stats={self.track_running_stats}")
 
 
+class LazyNorm:
+    """Mixin (before a BatchNorm or InstanceNorm class): PyTorch's Lazy twin, whose
+    num_features come from the first input (axis 1); an optimizer made before that call
+    updates the weights it makes. Its defaults are PyTorch's Lazy ones: affine parameters
+    and running statistics (which InstanceNorm's own defaults leave out)."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 device=None, dtype=None, *, bias=True):
+        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
+                         device=device, dtype=dtype)
+
+
 class BatchNorm1d(_BatchNorm):
     """Batch normalization of (N, C) or (N, C, L) inputs over N (and L) per feature C."""
 
@@ -193,34 +205,16 @@ class BatchNorm3d(_BatchNorm):
     input_layout = "(N, C, D, H, W)"
 
 
-class LazyBatchNorm1d(BatchNorm1d):
-    """PyTorch's LazyBatchNorm1d: a BatchNorm1d whose num_features come from the first input
-    (axis 1). An optimizer made before that call updates the weights it makes."""
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
-                         device=device, dtype=dtype)
+class LazyBatchNorm1d(LazyNorm, BatchNorm1d):
+    """PyTorch's LazyBatchNorm1d: a BatchNorm1d sized by its first input."""
 
 
-class LazyBatchNorm2d(BatchNorm2d):
-    """PyTorch's LazyBatchNorm2d: a BatchNorm2d whose num_features come from the first input
-    (axis 1). An optimizer made before that call updates the weights it makes."""
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
-                         device=device, dtype=dtype)
+class LazyBatchNorm2d(LazyNorm, BatchNorm2d):
+    """PyTorch's LazyBatchNorm2d: a BatchNorm2d sized by its first input."""
 
 
-class LazyBatchNorm3d(BatchNorm3d):
-    """PyTorch's LazyBatchNorm3d: a BatchNorm3d whose num_features come from the first input
-    (axis 1). An optimizer made before that call updates the weights it makes."""
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
-                         device=device, dtype=dtype)
+class LazyBatchNorm3d(LazyNorm, BatchNorm3d):
+    """PyTorch's LazyBatchNorm3d: a BatchNorm3d sized by its first input."""
 
 
 class _InstanceNorm(_BatchNorm):
@@ -276,26 +270,17 @@ class InstanceNorm3d(_InstanceNorm):
     input_layout = "(N, C, D, H, W) or (C, D, H, W)"
 
 
-class _LazyInstanceNorm:
-    """Mixin (before an InstanceNorm class): PyTorch's Lazy twin, whose num_features come from
-    the first input (axis 1). Its defaults are PyTorch's, which differ from InstanceNorm's:
-    affine parameters and running statistics."""
-
-    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
-        super().__init__(None, eps, momentum, affine, track_running_stats, bias=bias,
-                         device=device, dtype=dtype)
 
 
-class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
+class LazyInstanceNorm1d(LazyNorm, InstanceNorm1d):
     """PyTorch's LazyInstanceNorm1d: an InstanceNorm1d sized by its first input."""
 
 
-class LazyInstanceNorm2d(_LazyInstanceNorm, InstanceNorm2d):
+class LazyInstanceNorm2d(LazyNorm, InstanceNorm2d):
     """PyTorch's LazyInstanceNorm2d: an InstanceNorm2d sized by its first input."""
 
 
-class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
+class LazyInstanceNorm3d(LazyNorm, InstanceNorm3d):
     """PyTorch's LazyInstanceNorm3d: an InstanceNorm3d sized by its first input."""
 
 

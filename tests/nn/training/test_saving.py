@@ -235,18 +235,22 @@ def test_a_registered_model_without_get_config_needs_one_if_it_takes_arguments(t
         cls(3).save(tmp_path / "m.rungrad")
 
 
+class _Scale(nn.Module):
+    """x times a factor given to the constructor: a user's layer with get_config."""
+
+    def __init__(self, factor):
+        super().__init__()
+        self.factor = factor
+
+    def get_config(self):
+        return {"factor": self.factor}
+
+    def forward(self, x):
+        return x * self.factor
+
+
 def test_registered_user_layers_models_and_functions_round_trip(tmp_path):
-    @nn.register
-    class Scale(nn.Module):
-        def __init__(self, factor):
-            super().__init__()
-            self.factor = factor
-
-        def get_config(self):
-            return {"factor": self.factor}
-
-        def forward(self, x):
-            return x * self.factor
+    Scale = nn.register(name="tests.Scale")(type("Scale", (_Scale,), {}))
 
     @nn.register(name="tests.Net")
     class Net(nn.Model):
@@ -306,16 +310,7 @@ def test_a_function_neither_known_nor_registered_is_refused_at_save(tmp_path):
 
 def test_unregistered_classes_and_functions_are_saved_by_name_as_keras_3_does(tmp_path):
     """Saved by __name__; loading asks for them in custom_objects, by name."""
-    class Scale(nn.Module):
-        def __init__(self, factor):
-            super().__init__()
-            self.factor = factor
-
-        def get_config(self):
-            return {"factor": self.factor}
-
-        def forward(self, x):
-            return x * self.factor
+    Scale = type("Scale", (_Scale,), {})
 
     def my_loss(pred, target):
         return F.mse_loss(pred, target)
