@@ -16,8 +16,9 @@ attention compared with an LSTM."""
 #
 # This notebook: the shapes of inputs and outputs (the most common source of bugs), the
 # recurrence by hand, a sine-wave predictor trained with truncated backpropagation through
-# time, a many-to-one sequence classifier, multi-layer and bidirectional LSTMs, and attention
-# (a Transformer encoder layer) against an LSTM on a long-range task.
+# time, a many-to-one sequence classifier, multi-layer and bidirectional LSTMs, sequences of
+# different lengths (padding and packing), and attention (a Transformer encoder layer)
+# against an LSTM on a long-range task.
 
 # %% [shared] setup
 
@@ -313,6 +314,50 @@ assert bidirectional > 0.95 and bidirectional > unidirectional
 # Bidirectional layers fit tasks where the whole sequence is available before the answer is
 # needed (classifying a sentence, tagging words); they cannot be used to predict the future
 # of a series, where only the past is known.
+
+# %% [markdown]
+# ## Sequences of different lengths: padding and packing
+#
+# Sentences, recordings and sensor logs rarely have one length. A batch is one array, so the
+# shorter sequences are **padded** with zeros to the longest (`nn.utils.rnn.pad_sequence`).
+# But an RNN then reads the padding too: for a short sequence, the final state `h_n` comes
+# after several steps of zeros, not after its last real step, and a classifier on `h_n`
+# sees a state the padding has washed out.
+#
+# **Packing** tells the RNN each sequence's length (`pack_padded_sequence`): every sequence
+# stops at its own end, `h_n` holds each one's state at its own last step (in the batch's
+# original order), and `pad_packed_sequence` turns the packed output back into a padded
+# array, with zeros after each end. PyTorch code does exactly this; so does rungrad.
+
+# %%
+from nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+
+rng = np.random.default_rng(3)
+lengths = [5, 2, 4]
+sequences = [rng.normal(size=(n, 3)).astype(np.float32) for n in lengths]
+padded = pad_sequence(sequences, batch_first=True)  # (3, 5, 3), zeros after each end
+print("padded batch:", padded.shape)
+
+np.random.seed(0)
+lstm = nn.LSTM(3, 4, batch_first=True)
+with ag.no_grad():
+    alone = np.stack([lstm(seq[None])[1][0].data[0, 0] for seq in sequences])  # one by one
+    _, (h_padded, _) = lstm(padded)
+    packed = pack_padded_sequence(padded, lengths, batch_first=True, enforce_sorted=False)
+    packed_out, (h_packed, _) = lstm(packed)
+    out, out_lengths = pad_packed_sequence(packed_out, batch_first=True)
+
+for label, h_n in (("padded", h_padded), ("packed", h_packed)):
+    gap = np.abs(h_n.data[0] - alone).max(axis=1)
+    print(f"{label}: h_n's largest difference from each sequence run alone {gap.round(3)}")
+assert np.allclose(h_packed.data[0], alone, atol=1e-6)  # packed: each stops at its own end
+assert not np.allclose(h_padded.data[0, 1], alone[1], atol=1e-3)  # padded: read 3 zeros more
+assert list(out_lengths) == lengths and np.all(out.data[1, 2:] == 0)
+
+# %% [markdown]
+# The longest sequence (length 5) is unaffected either way; the others' final states are
+# only right when packed. Gradients flow through packing and unpacking as through any op,
+# so a packed LSTM trains as usual.
 
 # %% [markdown]
 # ## Attention: looking back directly
