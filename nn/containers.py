@@ -1,7 +1,7 @@
 """Containers (PyTorch's): ModuleList and ModuleDict register Modules as children ("0",
 "1", ... or their keys); ParameterList and ParameterDict register Parameters the same way."""
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -39,10 +39,11 @@ class ModuleList(Module):
     __iadd__ = extend  # (layers += [...], as PyTorch's)
 
     def __add__(self, other):
-        """A new ModuleList of both lists' modules (the same modules, not copies)."""
-        if not isinstance(other, ModuleList):
+        """A new ModuleList of this list's modules, then other's (a ModuleList or any
+        iterable of modules, as PyTorch's); the same modules, not copies."""
+        if not isinstance(other, Iterable):
             return NotImplemented
-        return ModuleList(self._items() + other._items())
+        return ModuleList([*self._items(), *other])
 
     def insert(self, index, module):
         items = self._items()

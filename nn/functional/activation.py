@@ -428,11 +428,12 @@ def log_softmax(x, axis=-1, *, dim=None, dtype=None):
 
 
 def _input_in(x, dtype, who):
-    """x as a float Variable, cast to `dtype` (a float type) when given."""
-    x = float_input(x, who)
+    """x as a float Variable, cast to `dtype` (a float type) first when given: integers are
+    taken then, as by PyTorch."""
     if dtype is None:
-        return x
+        return float_input(x, who)
     dtype = float_dtype(dtype, who)
+    x = as_variable(x, who=who)
     return x if x.dtype == dtype else astype(x, dtype)
 
 

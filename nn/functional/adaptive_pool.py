@@ -2,16 +2,18 @@
 
 Output cell i of an axis of size `size` pooled to `out` covers [floor(i*size/out),
 ceil((i+1)*size/out)): windows of nearly equal length that may overlap by one. Average
-pooling is then linear and separable, y = A_h @ x @ A_w^T with averaging matrices, so it is
-two matrix products (differentiable to any order); max pooling picks each window's maximum
-and scatters its gradient back with max pooling's MaxPool2dGrad.
+pooling is then separable, one axis at a time: AdaptiveMeans gathers each window's values
+(so a NaN or inf stays in its windows; a product with an averaging matrix, whose zeros
+multiply it, would spread it over the whole row) and its gradient is that product,
+differentiable to any order. Max pooling picks each window's maximum and scatters its
+gradient back with max pooling's MaxPool2dGrad.
 """
 import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
 from autograd.function import Function
-from autograd.ops import matmul, mean
+from autograd.ops import matmul, mean, swapaxes
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, computed_from_values
 
@@ -33,6 +35,42 @@ def averaging_matrix(size, out, dtype):
     return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
+def window_means(x, axis, out):
+    """The means of x's `out` adaptive windows along `axis` (a Variable; that axis becomes
+    `out` long)."""
+    if x.shape[axis] == out:
+        return x
+    if axis % x.ndim == x.ndim - 1:
+        return AdaptiveMeans(out)(x)
+    return swapaxes(AdaptiveMeans(out)(swapaxes(x, axis, -1)), axis, -1)
+
+
+class AdaptiveMeans(Function):
+    """y[..., i] = mean of x[..., starts[i]:ends[i]], the adaptive windows over the last
+    axis; dx = gy @ A, A (out, size) the averaging matrix (1/length on window i's row)"""
+
+    input_specs = (Spec(shape=("N", "L"), sides={"N": (1, 3), "L": (1, 7)}),)
+    arg_specs = {"out": Choice(1, 2, 3, 5)}
+
+    def __init__(self, out):
+        self.out = out
+
+    def forward(self, x):
+        size = x.shape[-1]
+        starts, ends = window_bounds(size, self.out)
+        taps = starts[:, None] + np.arange((ends - starts).max())  # (out, longest window)
+        xp = get_array_module(x)
+        gathered = x[..., xp.asarray(np.minimum(taps, size - 1))]
+        # a shorter window's extra taps are left out, not multiplied by 0 (a NaN or inf)
+        sums = xp.where(xp.asarray(taps < ends[:, None]), gathered, 0).sum(axis=-1)
+        return (sums * xp.asarray(1.0 / (ends - starts), dtype=x.dtype)).astype(x.dtype)
+
+    def backward(self, gy):
+        size = self.inputs[0].shape[-1]
+        xp = get_array_module(gy.data)
+        return matmul(gy, xp.asarray(averaging_matrix(size, self.out, gy.dtype)))
+
+
 def adaptive_avg_pool2d(x, output_size):
     """Mean over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW); output_size is an int,
     an (OH, OW) pair, or a pair with None for "as the input". An unbatched (C, H, W) gives
@@ -43,12 +81,7 @@ def adaptive_avg_pool2d(x, output_size):
     h, w = x.shape[2:]
     if (oh, ow) == (1, 1):  # global pooling, the common case: one reduction
         return mean(x, axis=(2, 3), keepdims=True)
-    xp = get_array_module(x.data)
-    y = x
-    if ow != w:
-        y = matmul(y, xp.asarray(averaging_matrix(w, ow, x.dtype).T))
-    if oh != h:
-        y = matmul(xp.asarray(averaging_matrix(h, oh, x.dtype)), y)
+    y = window_means(window_means(x, 3, ow), 2, oh)
     return y if y is not x else x * 1  # a new node, as PyTorch returns a new tensor
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import expand_dims, reshape
+from autograd.ops import astype, expand_dims, reshape
 from autograd.ops.validation import float_input
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
@@ -252,7 +252,7 @@ def _integers(value, name):
     array = as_variable(value, who=_WHO)
     if array.size and array.dtype.kind not in "iu":
         raise TypeError(f"{_WHO}: {name} must hold integers, got dtype {array.dtype}")
-    return as_variable(array.data.astype(np.int64, copy=False))
+    return astype(array, np.int64)  # (an op: a captured step reads each call's values)
 
 
 def _targets(targets, batch, unbatched):

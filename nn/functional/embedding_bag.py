@@ -4,7 +4,7 @@ differentiable ops, so every order of gradient comes with them: sums and means a
 row into its bag (no (bags, longest, dim) tensor), max takes the maxima of the bags laid
 out padded."""
 from autograd.backend import as_array, get_array_module
-from autograd.ops import astype, concatenate, get_item, max, reshape, where
+from autograd.ops import astype, concatenate, get_item, reshape, where
 from autograd.ops.validation import float_input, real_scalar
 from autograd.variable import Variable, wrap
 
@@ -152,19 +152,35 @@ def _bag_means(rows, bag_of, count):
 
 
 def _bag_maxima(rows, bag_of, count):
-    """(count, D): each bag's elementwise maximum (zeros for an empty bag), over the bags
-    laid out as (count, longest, D), the gaps filled with -inf; bag_of is non-decreasing."""
+    """(count, D): each bag's elementwise maximum (zeros for an empty bag), read at each
+    (bag, column)'s winning row, so the whole gradient goes to that row; bag_of is
+    non-decreasing."""
     if not rows.shape[0]:
         return _bag_sums(rows, bag_of, count)  # (every bag empty: zeros)
     xp = get_array_module(bag_of)
     sizes = xp.bincount(bag_of, minlength=count)
     first = xp.cumsum(sizes) - sizes
-    k = rows.shape[0]
-    positions = xp.full((count, int(sizes.max())), k)  # (k: the -inf row)
+    k, dim = rows.shape
+    positions = xp.full((count, int(sizes.max())), k)  # the bags laid out (k: the -inf row)
     positions[bag_of, xp.arange(k) - first[bag_of]] = xp.arange(k)
-    gap = xp.full((1, rows.shape[1]), -xp.inf, rows.dtype)
-    maxima = max(get_item(concatenate([rows, wrap(gap, False)]), positions), axis=1)
+    gap = xp.full((1, dim), -xp.inf, rows.dtype)
+    padded = concatenate([rows, wrap(gap, False)])
+    winners = _first_maxima(padded.data[positions])  # (count, D)
+    maxima = get_item(padded, (xp.take_along_axis(positions, winners, axis=1),
+                               xp.arange(dim)))
     return where((sizes > 0)[:, None], maxima, wrap(xp.zeros_like(maxima.data), False))
+
+
+def _first_maxima(bags):
+    """For bags (count, longest, D): the position along axis 1 of each first maximum, as
+    PyTorch's CPU kernel picks it (the first row, then each one greater than the best so
+    far: a NaN wins only as the bag's first row); (count, D)."""
+    xp = get_array_module(bags)
+    later = bags[:, 1:]
+    if xp.isnan(later).any():
+        bags = bags.copy()
+        bags[:, 1:] = xp.where(xp.isnan(later), -xp.inf, later)
+    return xp.argmax(bags, axis=1)
 
 
 _REDUCTIONS = {"sum": _bag_sums, "mean": _bag_means, "max": _bag_maxima}

@@ -255,7 +255,7 @@ def prepare(x, kernel_size, stride, padding, who, dilation, ceil_mode, layout="(
                              f"kernel size {window.kernel}")
     out = output_size(x.shape, window, who)
     if any(d != 1 for d in window.dilation):
-        _check_taps_reach_the_input(x.shape, window, out, who)
+        check_taps_reach_the_input(x.shape, window, out, who)
     return x, window
 
 
@@ -271,11 +271,12 @@ def pool_input(x, dims, layout, who):
     return x
 
 
-def _check_taps_reach_the_input(shape, window, out, who):
+def check_taps_reach_the_input(shape, window, out, who):
     """With dilation, a window's taps can all fall in the padding, between or past the input's
     pixels: such a window has no maximum (PyTorch returns -inf there and indexes past the
     input), so it is refused."""
-    for axis, size, o, k, s, p, d in zip("DHW"[-len(out):], shape[2:], out, *window[:4]):
+    axes = "DHW"[-len(out):] if len(out) > 1 else "L"
+    for axis, size, o, k, s, p, d in zip(axes, shape[2:], out, *window[:4]):
         taps = np.arange(o)[:, None] * s - p + np.arange(k) * d  # (windows, taps) along axis
         inside = ((taps >= 0) & (taps < size)).any(axis=1)
         if not inside.all():
@@ -286,4 +287,4 @@ def _check_taps_reach_the_input(shape, window, out, who):
 
 
 __all__ = ["max_pool2d", "max_pool2d_with_indices", "avg_pool2d", "plane_starts",
-           "scatter_flat", "gather_flat", "pool_input", "prepare"]
+           "scatter_flat", "gather_flat", "pool_input", "prepare", "check_taps_reach_the_input"]

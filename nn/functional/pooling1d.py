@@ -5,8 +5,8 @@ from autograd.variable import as_variable
 from ._batch import with_batch_axis
 from .adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from .conv1d import check_window_fits, with_height, without_height
-from .im2col import single
-from .pooling import avg_pool2d, max_pool2d
+from .im2col import Window, output_size, single
+from .pooling import avg_pool2d, check_taps_reach_the_input, max_pool2d
 
 
 def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -77,7 +77,7 @@ def _without_height(y):
 
 def _prepare(x, who, kernel_size, stride, padding, dilation, ceil_mode):
     """x and its window, checked in the 1-D op's own terms (the 2-D pool's errors would
-    name a height of 1)."""
+    name a height of 1 and a 4-D shape)."""
     x = _checked_input(x, who)
     window = kernel, _, padding, dilation = window_1d(kernel_size, stride, padding, dilation,
                                                       who)
@@ -86,6 +86,10 @@ def _prepare(x, who, kernel_size, stride, padding, dilation, ceil_mode):
                          f"{kernel}")
     if not ceil_mode:  # (in ceil mode a window may reach past the padded input)
         check_window_fits(x.shape, kernel, padding, dilation, who)
+    as_1d = Window((kernel,), (window[1],), (padding,), (dilation,), bool(ceil_mode))
+    out = output_size(x.shape, as_1d, who)
+    if dilation != 1:
+        check_taps_reach_the_input(x.shape, as_1d, out, who)
     return x, window
 
 

@@ -9,15 +9,15 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.ops import get_item, matmul, mean, reshape
+from autograd.ops import get_item, mean, reshape
 from autograd.variable import as_variable, computed_from_values
 
 from ._batch import with_batch_axis
 from .adaptive_pool import (
     _adaptive_max,
     adaptive_avg_pool2d,
-    averaging_matrix,
     window_bounds,
+    window_means,
 )
 from .adaptive_pool import (
     prepare as prepare_adaptive,
@@ -116,9 +116,7 @@ def adaptive_avg_pool3d(x, output_size):
         return mean(x, axis=(2, 3, 4), keepdims=True)
     y = reshape(adaptive_avg_pool2d(reshape(x, (n, c * d, h, w)), (oh, ow)),
                 (n, c, d, oh * ow))
-    if od != d:  # the depth's averages, as one matrix product
-        y = matmul(get_array_module(x.data).asarray(averaging_matrix(d, od, x.dtype)), y)
-    return reshape(y, (n, c, od, oh, ow))
+    return reshape(window_means(y, 2, od), (n, c, od, oh, ow))
 
 
 def adaptive_max_pool3d(x, output_size, return_indices=False):

@@ -21,6 +21,7 @@ from autograd.backend import to_cpu
 from ..containers import ModuleList
 from ..layers.config import init_config, lookup, name_of, saved_name, takes_no_arguments
 from ..module import Module
+from ..utils.weight_hooks import weight_hooks
 from .losses import resolve_loss
 from .metrics import resolve_metrics
 from .sequential import Sequential
@@ -54,6 +55,7 @@ class Writer:
                 spec["model_name"] = module.name
             return spec
         _refuse_ddp(cls, where, self.who)
+        _refuse_weight_hooks(module, where, self.who)
         name = self._saved_name(cls, type)
         if name is None:
             raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, whose name "
@@ -347,6 +349,20 @@ def _from_config(cls, config):
     metrics), else the class called with it."""
     from_config = getattr(cls, "from_config", None)
     return from_config(config) if from_config is not None else cls(**config)
+
+
+def _refuse_weight_hooks(module, where, who):
+    """weight_norm and spectral_norm store a weight under other names (weight_g, weight_v;
+    weight_orig, ...): the layer rebuilt from its config, without the hook, could not load
+    them, so the model is refused here rather than when loaded (nor cloned without it)."""
+    hooks = weight_hooks(module)
+    if hooks:
+        kind = type(hooks[0]).__name__
+        remover = {"WeightNorm": "remove_weight_norm", "SpectralNorm": "remove_spectral_norm"}
+        advice = (f"nn.utils.{remover[kind]}(layer) before saving (and apply it again after "
+                  f"loading), or " if kind in remover else "")
+        raise TypeError(f"{who}: {where} has a {kind} hook on {hooks[0].name!r}, which is not "
+                        f"kept (the layer is rebuilt from its config); {advice}{_SAVE_WEIGHTS}")
 
 
 def _refuse_ddp(cls, where, who):

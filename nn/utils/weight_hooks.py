@@ -19,8 +19,13 @@ class WeightHook:
 
 def hook_of(module, kind, name):
     """The `kind` (a WeightHook subclass) hook of `module` on parameter `name`, or None."""
+    return next((h for h in weight_hooks(module, kind) if h.name == name), None)
+
+
+def weight_hooks(module, kind=WeightHook):
+    """`module`'s own forward pre-hooks that are `kind` (WeightHook: all of them)."""
     hooks = module._call_hooks.pre.values() if module._call_hooks is not None else ()
-    return next((h for h in hooks if isinstance(h, kind) and h.name == name), None)
+    return [h for h in hooks if isinstance(h, kind)]
 
 
 def parameter_to_reparametrize(module, name, kind, who):
@@ -48,4 +53,4 @@ def detached_hook(module, kind, name, who):
     return hook
 
 
-__all__ = ["WeightHook", "hook_of", "parameter_to_reparametrize", "detached_hook"]
+__all__ = ["WeightHook", "hook_of", "weight_hooks", "parameter_to_reparametrize", "detached_hook"]

@@ -1,6 +1,7 @@
 """adaptive_avg_pool1d / adaptive_max_pool1d and their modules: values and gradients against
 PyTorch (float32 and float64, random lengths and output sizes), unbatched inputs, first and
-second order, reprs, and the errors in 1-D terms."""
+second order, reprs, and the errors in 1-D terms; a NaN or inf stays in its windows (1-D, 2-D
+and 3-D adaptive averages)."""
 import numpy as np
 import pytest
 from hypothesis import given
@@ -80,3 +81,25 @@ def test_layers_check_output_size_when_made(layer):
         getattr(nn, layer)((2, 3))
     with pytest.raises(ValueError, match=f"{layer}: output_size must be at least 1"):
         getattr(nn, layer)(0)
+
+
+@pytest.mark.parametrize("name, shape, out", [
+    ("adaptive_avg_pool1d", (2, 3, 7), 3), ("adaptive_avg_pool1d", (1, 2, 5), 4),
+    ("adaptive_avg_pool2d", (2, 2, 5, 7), (3, 2)),
+    ("adaptive_avg_pool2d", (1, 1, 4, 4), (3, None)),
+    ("adaptive_avg_pool3d", (1, 2, 5, 3, 4), (2, 2, 3)),
+    ("adaptive_avg_pool3d", (1, 1, 4, 4, 4), 3),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_nan_or_inf_reaches_only_the_windows_that_hold_it(name, shape, out, dtype):
+    # (averaging matrices spread them over whole rows: 0 * inf is NaN)
+    x = np.random.default_rng(2).standard_normal(shape).astype(dtype)
+    x.flat[1], x.flat[-1], x.flat[x.size // 2] = np.nan, np.inf, -np.inf
+    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
+    y, yt = getattr(F, name)(xv, out), getattr(TF, name)(xt, out)
+    assert y.dtype == dtype
+    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-6, atol=1e-6)
+    gy = np.random.default_rng(3).standard_normal(y.shape).astype(dtype)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(xv.grad, xt.grad, tol=1e-6)

@@ -84,5 +84,11 @@ def test_module_list_adds_as_torchs():
     theirs = torch.nn.ModuleList([torch.nn.Linear(2, 2)]) + torch.nn.ModuleList([torch.nn.ReLU()])
     assert [name for name, _ in theirs.named_children()] == ["0", "1"]
     assert [name for name, _ in (first + second).named_children()] == ["0", "1", "2", "3", "4"]
-    with pytest.raises(TypeError):
-        first + [nn.ReLU()]
+    # any iterable of modules, as torch's (whose __add__ chains self and other)
+    listed = first + [nn.ReLU()]
+    assert [type(m).__name__ for m in listed] == ["Linear", "ReLU", "Tanh", "ReLU"]
+    assert len(torch.nn.ModuleList([torch.nn.ReLU()]) + [torch.nn.Tanh()]) == 2
+    with pytest.raises(TypeError, match="ModuleList.append: expected a Module, got int"):
+        first + [3]
+    with pytest.raises(TypeError, match="unsupported operand"):
+        first + 3

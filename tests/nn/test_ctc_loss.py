@@ -234,3 +234,30 @@ def test_a_padding_past_each_target_length_is_not_read():
     """Padded entries past target_lengths may be anything (the blank, out of range)."""
     log_probs = log_softmaxed(np.random.default_rng(8), (5, 2, 4), np.float64)
     compare(log_probs, [[1, 0, 9], [2, 3, -5]], [5, 5], [1, 2], np.float64)
+
+
+def test_a_captured_step_reads_each_calls_targets_and_lengths():
+    # (int64 targets and lengths were wrapped anew around the argument's array, which
+    # capture refuses: a replay would have kept the first call's)
+    import optim
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal((3, 4))
+    weights = [autograd.Parameter(start.copy()) for _ in range(2)]
+    optimizers = [optim.SGD([w], lr=0.1) for w in weights]
+
+    def step(which, x, targets, input_lengths, target_lengths):
+        optimizers[which].zero_grad()
+        loss = F.ctc_loss(F.log_softmax(x @ weights[which], axis=-1), targets, input_lengths,
+                          target_lengths)
+        loss.backward()
+        optimizers[which].step()
+        return loss
+
+    captured = autograd.capture(lambda *args: step(0, *args))
+    for _ in range(4):
+        args = (rng.standard_normal((8, 2, 3)), rng.integers(1, 4, (2, 3)),
+                rng.integers(7, 9, 2), rng.integers(1, 4, 2))  # (every target aligns)
+        loss, eager = captured(*args), step(1, *args)
+        assert np.isfinite(eager.data)
+        np.testing.assert_allclose(loss.data, eager.data, rtol=1e-12)
+        np.testing.assert_allclose(weights[0].data, weights[1].data, rtol=1e-12)

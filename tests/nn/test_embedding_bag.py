@@ -315,3 +315,25 @@ def test_module_takes_torch_s_factory_arguments():
     assert nn.EmbeddingBag(**bag.get_config()).weight.dtype == np.float64
     with pytest.raises(TypeError, match=r"EmbeddingBag: dtype must be a floating-point type"):
         nn.EmbeddingBag(5, 3, dtype=np.int32)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("indices, offsets", [([[1, 0, 2], [0, 1, 1], [3, 4, 0]], None),
+                                              ([1, 0, 3, 2, 4, 0, 3], [0, 2, 5])])
+def test_max_gives_a_tie_and_a_nan_torchs_winner(dtype, indices, offsets):
+    # rows 0 and 1 tie, row 2 holds NaNs, rows 3 and 4 tie with NaN between them: the
+    # whole gradient goes to the first of tied rows (it was split among them), and a NaN
+    # wins only as its bag's first row (torch's CPU kernel keeps the best so far unless a
+    # later row is greater)
+    table = np.array([[1, 5, 0], [1, 5, 0], [np.nan, 0, np.nan], [2, 2, 2], [2, 2, 2],
+                      [0, 0, 0]], dtype)
+    ours, theirs = Parameter(table.copy()), torch.tensor(table, requires_grad=True)
+    off = None if offsets is None else np.array(offsets)
+    y = F.embedding_bag(np.array(indices), ours, off, mode="max")
+    yt = TF.embedding_bag(torch.tensor(indices), theirs,
+                          None if off is None else torch.tensor(off), mode="max")
+    np.testing.assert_array_equal(y.data, yt.detach().numpy())
+    gy = np.random.default_rng(0).standard_normal(y.shape).astype(dtype)
+    y.backward(gy)
+    yt.backward(torch.tensor(gy))
+    assert_close(ours.grad, theirs.grad, tol=0)

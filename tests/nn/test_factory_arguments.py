@@ -114,3 +114,18 @@ def test_softmax_family_takes_torchs_dtype(name):
     assert x.grad.dtype == np.float32  # the gradient comes back through the cast
     with pytest.raises(TypeError, match=f"{name}: dtype must be a floating-point type"):
         getattr(F, name)(x, dtype=np.int64)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_casts_integers_given_a_dtype_as_torch(name):
+    # (the float check ran before the cast: an integer input was refused)
+    import nn.functional as F
+    scores = np.array([[1, 2, 3], [0, -4, 2]])
+    y = getattr(F, name)(scores, dim=1, dtype=np.float32)
+    expected = getattr(torch.nn.functional, name)(torch.tensor(scores), dim=1,
+                                                  dtype=torch.float32)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, expected.numpy(), rtol=1e-6)
+    with pytest.raises(TypeError, match=f"{name}: expected a floating-point input, got dtype "
+                                        "int64"):
+        getattr(F, name)(scores, dim=1)

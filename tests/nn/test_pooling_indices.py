@@ -162,3 +162,17 @@ def test_backward_after_return_indices_matches_the_plain_pool():
         (y[0] if return_indices else y).sum().backward()
         grads.append(xv.grad.data)
     np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("kwargs, length, match", [
+    (dict(kernel_size=2, dilation=2, padding=1), 1,
+     r"max_pool1d: window 0 along L covers only padding: kernel size \(2,\), dilation \(2,\), "
+     r"padding \(1,\), input shape \(1, 2, 1\)"),
+    (dict(kernel_size=3, stride=2, ceil_mode=True), 1,
+     r"max_pool1d: kernel size \(3,\) is bigger than the padded input \(1,\) \(input shape "
+     r"\(1, 2, 1\)"),
+])
+def test_max_pool1d_errors_name_the_1d_op_and_shape(kwargs, length, match):
+    # (they came from the 2-D pool it runs on, naming max_pool2d and a 4-D shape)
+    with pytest.raises(ValueError, match=match):
+        F.max_pool1d(np.zeros((1, 2, length)), **kwargs)

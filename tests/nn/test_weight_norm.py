@@ -10,6 +10,7 @@ import pytest
 import nn
 from autograd import Variable
 from autograd.testing import assert_gradients_match
+from nn.keras.models import clone_model
 from nn.utils import remove_spectral_norm, remove_weight_norm, spectral_norm, weight_norm
 from nn.utils.spectral_norm import SpectralNorm
 from nn.utils.weight_norm import WeightNorm
@@ -214,3 +215,24 @@ def test_spectral_norm_takes_torchs_default_dim_for_every_convolution(name, args
     theirs = torch.nn.utils.spectral_norm(getattr(torch.nn, name)(*args))
     assert ours.weight_u.shape == tuple(theirs.weight_u.shape)
     assert ours.weight_v.shape == tuple(theirs.weight_v.shape)
+
+
+@pytest.mark.parametrize("apply, remove, hook", [(weight_norm, remove_weight_norm, "WeightNorm"),
+                                                 (spectral_norm, remove_spectral_norm,
+                                                  "SpectralNorm")])
+def test_a_saved_model_refuses_the_hook_up_front_and_saves_once_removed(tmp_path, apply,
+                                                                         remove, hook):
+    # (model.save wrote it, and load_model then failed on the weight_g / weight_orig keys)
+    model = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
+    apply(model[0])
+    path = tmp_path / "model.rungrad"
+    with pytest.raises(TypeError, match=rf"model.save: layer '0' has a {hook} hook on 'weight', "
+                                        rf"which is not kept .*nn.utils.{remove.__name__}"):
+        model.save(path)
+    assert not path.exists()
+    with pytest.raises(TypeError, match=rf"clone_model: layer '0' has a {hook} hook"):
+        clone_model(model)
+    remove(model[0])
+    model.save(path)
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    assert_close(nn.load_model(path)(x), model(x))
