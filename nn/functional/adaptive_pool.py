@@ -2,10 +2,10 @@
 
 Output cell i of an axis of size `size` pooled to `out` covers [floor(i*size/out),
 ceil((i+1)*size/out)): windows of nearly equal length that may overlap by one. Average
-pooling is then separable, one axis at a time: AdaptiveMeans gathers each window's values
-(so a NaN or inf stays in its windows; a product with an averaging matrix, whose zeros
-multiply it, would spread it over the whole row) and its gradient is that product,
-differentiable to any order. Max pooling picks each window's maximum and scatters its
+pooling is then separable, one axis at a time (AdaptiveMeans): a product with an averaging
+matrix, or, where the input holds a NaN or inf (which the matrix's zeros would spread over
+the whole row), the sums of each window's own values; its gradient is the transposed
+product, differentiable to any order. Max pooling picks each window's maximum and scatters its
 gradient back with max pooling's MaxPool2dGrad.
 """
 import numpy as np
@@ -38,37 +38,47 @@ def averaging_matrix(size, out, dtype):
 def window_means(x, axis, out):
     """The means of x's `out` adaptive windows along `axis` (a Variable; that axis becomes
     `out` long)."""
+    axis %= x.ndim
     if x.shape[axis] == out:
         return x
-    if axis % x.ndim == x.ndim - 1:
-        return AdaptiveMeans(out)(x)
-    return swapaxes(AdaptiveMeans(out)(swapaxes(x, axis, -1)), axis, -1)
+    if axis >= x.ndim - 2:
+        return AdaptiveMeans(out, axis - x.ndim)(x)
+    return swapaxes(AdaptiveMeans(out, -2)(swapaxes(x, axis, -2)), axis, -2)
 
 
 class AdaptiveMeans(Function):
-    """y[..., i] = mean of x[..., starts[i]:ends[i]], the adaptive windows over the last
-    axis; dx = gy @ A, A (out, size) the averaging matrix (1/length on window i's row)"""
+    """y = the means of x's adaptive windows along axis -1 (y = x A^T) or -2 (y = A x), A
+    (out, size) the averaging matrix (1/length on window i's row); dx = gy A or A^T gy"""
 
     input_specs = (Spec(shape=("N", "L"), sides={"N": (1, 3), "L": (1, 7)}),)
-    arg_specs = {"out": Choice(1, 2, 3, 5)}
+    arg_specs = {"out": Choice(1, 2, 3, 5), "axis": Choice(-1, -2)}
 
-    def __init__(self, out):
-        self.out = out
+    def __init__(self, out, axis=-1):
+        self.out, self.axis = out, axis
 
     def forward(self, x):
-        size = x.shape[-1]
+        xp = get_array_module(x)
+        matrix = xp.asarray(averaging_matrix(x.shape[self.axis], self.out, x.dtype))
+        if xp.isfinite(x).all():  # the product: one BLAS call
+            return x @ matrix.T if self.axis == -1 else matrix @ x
+        # a NaN or inf must stay in its own windows, where the product's zeros would
+        # spread it over the whole row: the windows' values gathered and summed
+        return xp.moveaxis(self._window_sums(xp.moveaxis(x, self.axis, -1)), -1, self.axis)
+
+    def _window_sums(self, x):
+        """The window means over the last axis, from the windows' own values."""
+        size, xp = x.shape[-1], get_array_module(x)
         starts, ends = window_bounds(size, self.out)
         taps = starts[:, None] + np.arange((ends - starts).max())  # (out, longest window)
-        xp = get_array_module(x)
         gathered = x[..., xp.asarray(np.minimum(taps, size - 1))]
-        # a shorter window's extra taps are left out, not multiplied by 0 (a NaN or inf)
         sums = xp.where(xp.asarray(taps < ends[:, None]), gathered, 0).sum(axis=-1)
         return (sums * xp.asarray(1.0 / (ends - starts), dtype=x.dtype)).astype(x.dtype)
 
     def backward(self, gy):
-        size = self.inputs[0].shape[-1]
         xp = get_array_module(gy.data)
-        return matmul(gy, xp.asarray(averaging_matrix(size, self.out, gy.dtype)))
+        size = self.inputs[0].shape[self.axis]
+        matrix = xp.asarray(averaging_matrix(size, self.out, gy.dtype))
+        return matmul(gy, matrix) if self.axis == -1 else matmul(matrix.T, gy)
 
 
 def adaptive_avg_pool2d(x, output_size):
