@@ -126,11 +126,13 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "CircularPad1d", "CircularPad2d", "CircularPad3d",
     "EmbeddingBag", "Bilinear", "LocalResponseNorm", "ChannelShuffle", "FeatureAlphaDropout",
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d", "LPPool1d",
-    "LPPool2d", "Buffer", "Softsign", "RReLU", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+    "LPPool2d", "MaxUnpool3d", "LPPool3d", "Buffer", "Softsign",
+    "RReLU", "UpsamplingNearest2d", "UpsamplingBilinear2d",
     "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss",
     "Conv3d", "ConvTranspose3d", "LazyConv1d", "LazyConv3d", "LazyConvTranspose1d",
     "LazyConvTranspose2d", "LazyConvTranspose3d", "MaxPool3d", "AvgPool3d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
+    "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process
@@ -164,7 +166,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "EmbeddingBag": "layers.embedding_bag", "Bilinear": "layers.bilinear",
     "LocalResponseNorm": "layers.local_response_norm", "ChannelShuffle": "layers.channel_shuffle",
     "MaxUnpool1d": "layers.unpool", "MaxUnpool2d": "layers.unpool",
-    "LPPool1d": "layers.lp_pool", "LPPool2d": "layers.lp_pool",
+    "MaxUnpool3d": "layers.unpool",
+    "LPPool1d": "layers.lp_pool", "LPPool2d": "layers.lp_pool", "LPPool3d": "layers.lp_pool",
     **{f"{kind}Pad{d}d": "layers.padding" for d in (1, 2, 3)
        for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular")},
     **dict.fromkeys(("MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
@@ -172,6 +175,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
                      "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss"),
                     "margin_losses"),
     "CTCLoss": "ctc_loss",
+    "AdaptiveLogSoftmaxWithLoss": "layers.adaptive_softmax",
+    "FractionalMaxPool2d": "layers.fractional_max_pool",
     "Conv3d": "layers.conv3d", "ConvTranspose3d": "layers.conv3d",
     **dict.fromkeys(("LazyConv1d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
                      "LazyConvTranspose3d"), "layers.lazy_conv"),

@@ -90,7 +90,7 @@ __all__ = [
     "max_pool1d", "avg_pool1d", "max_pool2d_with_indices", "max_pool1d_with_indices",
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "lp_pool1d",
-    "lp_pool2d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
+    "lp_pool2d", "max_unpool3d", "lp_pool3d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
     "celu", "glu", "softshrink", "hardshrink", "tanhshrink", "threshold", "rms_norm",
     "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
@@ -101,6 +101,7 @@ __all__ = [
     "affine_grid", "grid_sample", "rrelu", "softsign", "pdist", "multilabel_margin_loss",
     "conv3d", "conv_transpose3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
     "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices",
+    "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]
@@ -123,9 +124,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "affine_grid": "affine_grid", "grid_sample": "grid_sample", "rrelu": "rrelu",
     "pdist": "distance", "multilabel_margin_loss": "multilabel_margin_loss",
     "max_unpool1d": "unpool", "max_unpool2d": "unpool", "lp_pool1d": "lp_pool",
-    "lp_pool2d": "lp_pool", "conv3d": "conv3d", "conv_transpose3d": "conv3d",
+    "lp_pool2d": "lp_pool", "max_unpool3d": "unpool", "lp_pool3d": "lp_pool",
+    "conv3d": "conv3d", "conv_transpose3d": "conv3d",
     **dict.fromkeys(("max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
                      "adaptive_avg_pool3d", "adaptive_max_pool3d",
                      "adaptive_max_pool3d_with_indices"), "pooling3d"),
     **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
+    "fractional_max_pool2d": "fractional_max_pool",
+    "fractional_max_pool2d_with_indices": "fractional_max_pool",
 }, missing=lambda name: _missing_name(__name__, name))

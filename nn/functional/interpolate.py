@@ -1,6 +1,7 @@
-"""F.interpolate (PyTorch's) in the modes 'nearest', 'nearest-exact', 'linear' and
-'bilinear', one spatial axis at a time: a gather of source positions (nearest) or two
-gathers weighted and added (linear), so gradients of any order come from those ops.
+"""F.interpolate (PyTorch's) in the modes 'nearest', 'nearest-exact', 'linear', 'bilinear',
+'trilinear' and 'area', one spatial axis at a time: a gather of source positions (nearest) or
+two gathers weighted and added (linear), so gradients of any order come from those ops;
+'area' is PyTorch's adaptive average pooling to the output size.
 
 Source positions follow ATen's (UpSample.h): with scale = 1/scale_factor where a
 scale_factor is given (and recompute_scale_factor is not True), else in/out, output index i
@@ -15,19 +16,29 @@ import numpy as np
 from autograd.ops import get_item
 from autograd.variable import as_variable
 
-_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,)}
-_NOT_IMPLEMENTED = ("bicubic", "trilinear", "area")  # PyTorch's, not rungrad's (yet)
+from .adaptive_pool import adaptive_avg_pool2d
+from .pooling1d import adaptive_avg_pool1d
+from .pooling3d import adaptive_avg_pool3d
+
+_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,),
+          "trilinear": (5,), "area": (3, 4, 5)}
+_INTERPOLATING = ("linear", "bilinear", "trilinear")  # the modes that take align_corners
+_AREA_POOLS = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
+_NOT_IMPLEMENTED = ("bicubic",)  # PyTorch's, not rungrad's (yet)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002 (PyTorch's)
                 align_corners=None, recompute_scale_factor=None, antialias=False):
     """x (N, C, *spatial) resized to `size` (an int or one per spatial axis) or scaled by
-    `scale_factor` (output size floor(in*scale_factor)): 'nearest' and 'nearest-exact' on
-    1 to 3 spatial axes, 'linear' on (N, C, W), 'bilinear' on (N, C, H, W); align_corners
-    (linear modes) maps the corner pixels' centres onto each other."""
+    `scale_factor` (output size floor(in*scale_factor)): 'nearest', 'nearest-exact' and
+    'area' (each output the mean of its adaptive window) on 1 to 3 spatial axes, 'linear'
+    on (N, C, W), 'bilinear' on (N, C, H, W), 'trilinear' on (N, C, D, H, W);
+    align_corners (linear modes) maps the corner pixels' centres onto each other."""
     x = as_variable(input, who="interpolate")
     align_corners = _check_mode(x, mode, align_corners, antialias)
     sizes, factors = _output_sizes(x, size, scale_factor, recompute_scale_factor)
+    if mode == "area":
+        return _AREA_POOLS[x.ndim](x, sizes)
     index_dtype = np.float64 if x.dtype == np.float64 else np.float32  # ATen's opmath type
     for axis, (n_in, n_out, factor) in enumerate(zip(x.shape[2:], sizes, factors), start=2):
         scale = _scale(n_in, n_out, factor, align_corners, index_dtype)
@@ -54,15 +65,14 @@ def _check_mode(x, mode, align_corners, antialias):
                                       "rungrad")
         raise ValueError("interpolate: antialias=True is restricted to the bilinear and "
                          "bicubic modes and a 4-D input (PyTorch's rule)")
-    nearest = mode.startswith("nearest")
-    if nearest and align_corners is not None:
+    if mode not in _INTERPOLATING and align_corners is not None:
         raise ValueError(f"interpolate: align_corners can only be set with the interpolating "
-                         f"modes (linear, bilinear), not with mode {mode!r}")
+                         f"modes ({', '.join(_INTERPOLATING)}), not with mode {mode!r}")
     if x.ndim not in _RANKS[mode]:
         wanted = " or ".join(f"{rank}-D" for rank in _RANKS[mode])
         raise NotImplementedError(f"interpolate: mode {mode!r} needs a {wanted} input (N, C, "
                                   f"...), got shape {x.shape}")  # (PyTorch's error type)
-    if not nearest and x.dtype.kind != "f":
+    if not mode.startswith("nearest") and x.dtype.kind != "f":
         raise TypeError(f"interpolate: mode {mode!r} needs a floating-point input, got "
                         f"{x.dtype}")
     return bool(align_corners)

@@ -1,15 +1,16 @@
-"""Power-average pooling (PyTorch's lp_pool1d / lp_pool2d): (sum over each window of x^p)^(1/p),
-composed from average pooling as PyTorch computes it, so it has the same values (also where
-they are odd) and its gradients to any order."""
+"""Power-average pooling (PyTorch's lp_pool1d / lp_pool2d / lp_pool3d): (sum over each
+window of x^p)^(1/p), composed from average pooling as PyTorch computes it, so it has the
+same values (also where they are odd) and its gradients to any order."""
 import math
 
 from autograd.ops import abs, where
 from autograd.ops.validation import real_scalar
 
 from .conv1d import check_window_fits
-from .im2col import make_window, output_size
+from .im2col import make_window, output_size, triple
 from .pooling import avg_pool2d, max_pool2d, pool_input
 from .pooling1d import avg_pool1d, max_pool1d, window_1d
+from .pooling3d import avg_pool3d, max_pool3d
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
@@ -23,6 +24,18 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # n
     window = make_window(kernel_size, stride, 0, who, ceil_mode=ceil_mode)
     output_size(x.shape[-4:] if x.ndim == 4 else (1,) + x.shape, window, who)  # it fits
     return _lp_pool(x, norm_type, math.prod(window.kernel), who, avg_pool2d, max_pool2d,
+                    kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    """(sum over each window of x^p)^(1/p): x (N, C, D, H, W) -> (N, C, OD, OH, OW), or
+    unbatched (C, D, H, W); kernel_size and stride ints or triples (see lp_pool2d: here
+    KD*KH*KW * avg_pool3d(x^p))."""
+    who = "lp_pool3d"
+    x = pool_input(input, 3, "(N, C, D, H, W)", who)
+    window = make_window(kernel_size, stride, 0, who, ceil_mode=ceil_mode, sizes=triple)
+    output_size(x.shape[-5:] if x.ndim == 5 else (1,) + x.shape, window, who)  # it fits
+    return _lp_pool(x, norm_type, math.prod(window.kernel), who, avg_pool3d, max_pool3d,
                     kernel_size, stride, ceil_mode)
 
 
@@ -61,4 +74,4 @@ def norm_type_checked(norm_type, who):
     return p
 
 
-__all__ = ["lp_pool1d", "lp_pool2d", "norm_type_checked"]
+__all__ = ["lp_pool1d", "lp_pool2d", "lp_pool3d", "norm_type_checked"]

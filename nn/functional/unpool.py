@@ -13,7 +13,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import Variable
 
 from .conv1d import with_height, without_height
-from .im2col import make_window
+from .im2col import make_window, triple
 from .pooling import gather_flat, max_pool2d, plane_starts, pool_input, scatter_flat
 from .pooling1d import window_1d
 
@@ -27,6 +27,21 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A
     who = "max_unpool2d"
     x, indices, unbatched = _inputs(input, indices, 2, "(N, C, H, W)", who)
     window = make_window(kernel_size, stride, padding, who)
+    out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
+                       who)
+    _check_range(indices, out, who)
+    return _unbatched(_unpool(x, indices, out), unbatched)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
+                 output_size=None):
+    """input (N, C, D, H, W) and its indices (same shape, flat into each (OD, OH, OW) output
+    volume, as max_pool3d(..., return_indices=True) gives them) -> (N, C, OD, OH, OW), each
+    size as max_unpool2d's; output_size (OD, OH, OW) or (N, C, OD, OH, OW). Unbatched
+    (C, D, H, W) too."""
+    who = "max_unpool3d"
+    x, indices, unbatched = _inputs(input, indices, 3, "(N, C, D, H, W)", who)
+    window = make_window(kernel_size, stride, padding, who, sizes=triple)
     out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
                        who)
     _check_range(indices, out, who)
@@ -102,7 +117,8 @@ def _check_range(indices, out, who):
 
 
 def _unpool(x, indices, out):
-    """x (N, C, H, W) scattered to (N, C, *out) at indices (checked) into each output plane."""
+    """x (N, C, *spatial) scattered to (N, C, *out) at indices (checked) flat into each
+    output plane (or volume)."""
     shape = x.shape[:2] + tuple(out)
     positions = indices.astype(np.int64) + plane_starts(shape, get_array_module(indices))
     return MaxUnpool(positions, shape)(x)
@@ -131,4 +147,4 @@ class MaxUnpool(Function):
         return gather_flat(gy, self.positions)
 
 
-__all__ = ["max_unpool1d", "max_unpool2d"]
+__all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]

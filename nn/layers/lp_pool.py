@@ -1,6 +1,6 @@
-"""Power-average pooling layers (PyTorch's LPPool1d, LPPool2d)."""
-from ..functional.im2col import make_window
-from ..functional.lp_pool import lp_pool1d, lp_pool2d, norm_type_checked
+"""Power-average pooling layers (PyTorch's LPPool1d, LPPool2d, LPPool3d)."""
+from ..functional.im2col import make_window, triple
+from ..functional.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d, norm_type_checked
 from ..functional.pooling1d import window_1d
 from ..module import Module
 from .config import init_config
@@ -45,4 +45,15 @@ class LPPool1d(LPPool2d):
         window_1d(kernel_size, stride, 0, 1, who)
 
 
-__all__ = ["LPPool1d", "LPPool2d"]
+class LPPool3d(LPPool2d):
+    """(sum over each window of x^norm_type)^(1/norm_type): (N, C, D, H, W) ->
+    (N, C, OD, OH, OW) (see lp_pool3d)."""
+
+    pool = staticmethod(lp_pool3d)
+
+    @staticmethod
+    def _check_window(kernel_size, stride, who):
+        make_window(kernel_size, stride, 0, who, sizes=triple)
+
+
+__all__ = ["LPPool1d", "LPPool2d", "LPPool3d"]

@@ -1,7 +1,8 @@
-"""Max unpooling layers (PyTorch's MaxUnpool1d, MaxUnpool2d): max pooling's partial inverse."""
-from ..functional.im2col import make_window
+"""Max unpooling layers (PyTorch's MaxUnpool1d, MaxUnpool2d, MaxUnpool3d): max pooling's
+partial inverse."""
+from ..functional.im2col import make_window, triple
 from ..functional.pooling1d import window_1d
-from ..functional.unpool import max_unpool1d, max_unpool2d
+from ..functional.unpool import max_unpool1d, max_unpool2d, max_unpool3d
 from ..module import Module
 from .config import init_config
 
@@ -42,4 +43,15 @@ class MaxUnpool1d(MaxUnpool2d):
         return (kernel,), (stride,), (padding,)  # 1-tuples, as PyTorch keeps (and shows) them
 
 
-__all__ = ["MaxUnpool1d", "MaxUnpool2d"]
+class MaxUnpool3d(MaxUnpool2d):
+    """(N, C, D, H, W) values and MaxPool3d's indices -> (N, C, OD, OH, OW), zeros but at the
+    indices (see max_unpool3d)."""
+
+    unpool = staticmethod(max_unpool3d)
+
+    @staticmethod
+    def _window(kernel_size, stride, padding):
+        return make_window(kernel_size, stride, padding, "MaxUnpool3d", sizes=triple)[:3]
+
+
+__all__ = ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]

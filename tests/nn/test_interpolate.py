@@ -27,6 +27,11 @@ def resizes(draw):
     kwargs = dict(mode=mode)
     if not mode.startswith("nearest"):
         kwargs["align_corners"] = draw(st.booleans())
+    return with_size_or_scale(draw, spatial, kwargs)
+
+
+def with_size_or_scale(draw, spatial, kwargs):
+    """(x, kwargs) with a drawn size or scale_factor for `spatial`, and an input x."""
     if draw(st.booleans()):
         sizes = tuple(draw(st.integers(1, 12)) for _ in spatial)
         kwargs["size"] = sizes if len(sizes) > 1 or draw(st.booleans()) else sizes[0]
@@ -62,7 +67,11 @@ def _torch_backward_agrees(x, kwargs):
 
 @given(resizes())
 def test_interpolate_matches_torch(case):
-    x, kwargs = case
+    compare_with_torch(*case)
+
+
+def compare_with_torch(x, kwargs):
+    """interpolate(x, **kwargs)'s values and gradient against PyTorch's, dtypes kept."""
     tol = 1e-5 if x.dtype == np.float32 else 1e-12
     xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
     y, yt = F.interpolate(xv, **kwargs), TF.interpolate(xt, **kwargs)
@@ -118,10 +127,15 @@ def test_first_and_second_order_match_numerical(mode, shape, kwargs):
     dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True),
 ])
 def test_upsample_matches_torch(kwargs):
+    compare_upsample(kwargs, (2, 3, 4, 5))
+
+
+def compare_upsample(kwargs, shape):
+    """nn.Upsample(**kwargs) against PyTorch's: repr, arguments, values, gradients."""
     ours, theirs = nn.Upsample(**kwargs), torch.nn.Upsample(**kwargs)
     assert repr(ours) == repr(theirs)
     assert ours.scale_factor == theirs.scale_factor and ours.size == theirs.size
-    x = np.random.default_rng(3).standard_normal((2, 3, 4, 5)).astype(np.float32)
+    x = np.random.default_rng(3).standard_normal(shape).astype(np.float32)
     xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
     y, yt = ours(xv), theirs(xt)
     assert_close(y, yt)
@@ -134,18 +148,14 @@ def test_upsample_matches_torch(kwargs):
 @pytest.mark.parametrize("call, error, message", [
     (lambda x: F.interpolate(x, scale_factor=2, mode="bicubic"), NotImplementedError,
      r"interpolate: mode 'bicubic' is not implemented in rungrad \(it has 'nearest', "
-     r"'nearest-exact', 'linear', 'bilinear'\)"),
-    (lambda x: F.interpolate(x, scale_factor=2, mode="area"), NotImplementedError,
-     r"interpolate: mode 'area' is not implemented"),
-    (lambda x: F.interpolate(x[..., None], scale_factor=2, mode="trilinear"),
-     NotImplementedError, r"interpolate: mode 'trilinear' is not implemented"),
+     r"'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'\)"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True),
      NotImplementedError, r"interpolate: antialias=True is not implemented"),
     (lambda x: F.interpolate(x, scale_factor=2, antialias=True), ValueError,
      r"interpolate: antialias=True is restricted to the bilinear and bicubic modes"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="cubic"), ValueError,
      r"interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', "
-     r"got 'cubic'"),
+     r"'trilinear', 'area', got 'cubic'"),
     (lambda x: F.interpolate(x, scale_factor=2, align_corners=False), ValueError,
      r"interpolate: align_corners can only be set with the interpolating modes"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="linear"), NotImplementedError,
