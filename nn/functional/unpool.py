@@ -13,7 +13,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import Variable
 
 from .conv1d import with_height, without_height
-from .im2col import make_window, triple
+from .im2col import make_window, pair, triple
 from .pooling import gather_flat, max_pool2d, plane_starts, pool_input, scatter_flat
 from .pooling1d import window_1d
 
@@ -24,13 +24,8 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A
     max_pool2d(..., return_indices=True) gives them) -> (N, C, OH, OW) with
     OH = (H - 1) * stride - 2 * padding + kernel_size unless output_size ((OH, OW) or
     (N, C, OH, OW)) says otherwise, less than a stride away. Unbatched (C, H, W) too."""
-    who = "max_unpool2d"
-    x, indices, unbatched = _inputs(input, indices, 2, "(N, C, H, W)", who)
-    window = make_window(kernel_size, stride, padding, who)
-    out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
-                       who)
-    _check_range(indices, out, who)
-    return _unbatched(_unpool(x, indices, out), unbatched)
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 2,
+                       "(N, C, H, W)", "max_unpool2d")
 
 
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
@@ -39,9 +34,14 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A
     volume, as max_pool3d(..., return_indices=True) gives them) -> (N, C, OD, OH, OW), each
     size as max_unpool2d's; output_size (OD, OH, OW) or (N, C, OD, OH, OW). Unbatched
     (C, D, H, W) too."""
-    who = "max_unpool3d"
-    x, indices, unbatched = _inputs(input, indices, 3, "(N, C, D, H, W)", who)
-    window = make_window(kernel_size, stride, padding, who, sizes=triple)
+    return _max_unpool(input, indices, kernel_size, stride, padding, output_size, 3,
+                       "(N, C, D, H, W)", "max_unpool3d")
+
+
+def _max_unpool(x, indices, kernel_size, stride, padding, output_size, dims, layout, who):
+    """max_unpool2d (dims 2) and max_unpool3d (dims 3)."""
+    x, indices, unbatched = _inputs(x, indices, dims, layout, who)
+    window = make_window(kernel_size, stride, padding, who, sizes=pair if dims == 2 else triple)
     out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
                        who)
     _check_range(indices, out, who)
