@@ -21,7 +21,7 @@ from autograd.variable import as_variable, wrap
 
 from ._reduction import check_reduction, reduce_array, upstream
 from ._settings import constant_setting
-from .activation import Softmax, log_softmax, log_softmax_array, softmax_array
+from .activation import Softmax, log_softmax, log_softmax_array
 
 
 class ClassTargets:
@@ -33,10 +33,13 @@ class ClassTargets:
     def __init__(self, shape, target, weight, ignore_index, smoothing, dtype, who):
         xp = get_array_module(target)
         classes = shape[1]
-        keep = target != ignore_index
-        all_kept = bool(keep.all())
-        safe = target if all_kept else xp.where(keep, target, 0)
-        _check_range(safe, classes, who)
+        if _all_in_range(target, classes, ignore_index):  # (two reductions: the common case)
+            keep, all_kept, safe = True, True, target
+        else:
+            keep = target != ignore_index
+            all_kept = bool(keep.all())
+            safe = target if all_kept else xp.where(keep, target, 0)
+            _check_range(safe, classes, who)
         self.shape, self.classes, self.dtype = shape, classes, dtype
         self.element_shape = target.shape
         self.rows = safe.reshape(-1)  # the target class of each element
@@ -123,7 +126,9 @@ class SoftmaxCrossEntropy(Function):
 
     def forward(self, x, target):
         self.targets = _class_targets(x, target, self.target_options)
-        losses = self.targets.weighted_sum(log_softmax_array(x, 1))
+        # kept for backward_data, where softmax is its exp (one call, not softmax's five)
+        self.log_probs = log_softmax_array(x, 1)
+        losses = self.targets.weighted_sum(self.log_probs)
         losses *= -1
         return reduce_array(losses, self.reduction, self.targets.denominator)
 
@@ -138,7 +143,7 @@ class SoftmaxCrossEntropy(Function):
 
     def backward_data(self, gy):
         targets = self.targets
-        p = softmax_array(self.inputs[0].data, 1)
+        p = get_array_module(self.log_probs).exp(self.log_probs)
         if not targets.unit_sums:
             p = p * targets.row_sums()
         p -= targets.dense()
@@ -276,6 +281,14 @@ def _class_weight(weight, input, who):
         raise ValueError(f"{who}: weight of shape {data.shape} does not match "
                          f"{input.shape[1]} classes (expected ({input.shape[1]},))")
     return data
+
+
+def _all_in_range(target, classes, ignore_index):
+    """Whether every target is a class index (none can then be an ignore_index outside
+    0..C-1, PyTorch's -100 among them)."""
+    if target.size == 0 or 0 <= ignore_index < classes:
+        return False
+    return int(target.min()) >= 0 and int(target.max()) < classes
 
 
 def _check_range(safe, classes, who):

@@ -351,6 +351,31 @@ def test_mean_over_only_ignored_targets_is_nan_like_torch():
     assert math.isnan(loss.item()) and np.isnan(x.grad.data).all()
 
 
+def test_an_ignore_index_beyond_the_classes_is_still_ignored():
+    """Targets are checked by their min and max when every one is a class; an ignore_index
+    outside 0..C-1 (here C) among them takes the general path, and is left out."""
+    logits = np.log(np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]]))
+    x = Variable(logits)
+    loss = F.cross_entropy(x, np.array([2, 3, 0]), ignore_index=3)
+    np.testing.assert_allclose(loss.item(), -(math.log(0.5) + math.log(0.1)) / 2)
+    loss.backward()
+    want = np.exp(logits) - np.eye(3)[[2, 0, 0]]
+    want[1] = 0
+    np.testing.assert_allclose(x.grad.data, want / 2, atol=1e-12)
+    with pytest.raises(IndexError, match="target 3 is out of range for 3 classes"):
+        F.cross_entropy(Variable(logits), np.array([2, 3, 0]))
+
+
+def test_class_weights_when_every_target_is_a_class():
+    logits = np.log(np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]]))
+    x = Variable(logits)
+    loss = F.cross_entropy(x, np.array([2, 0]), weight=np.array([1.0, 1.0, 3.0]))
+    np.testing.assert_allclose(loss.item(), -(3 * math.log(0.5) + math.log(0.6)) / 4)
+    loss.backward()
+    want = (np.exp(logits) - np.eye(3)[[2, 0]]) * np.array([[3.0], [1.0]]) / 4
+    np.testing.assert_allclose(x.grad.data, want, atol=1e-12)
+
+
 def test_huber_second_derivative_is_zero_at_the_kink_as_torch():
     x, t = Variable(np.array([0.0, 1.0, 2.5, -0.5])), np.array([1.0, 0.0, 1.0, 0.0])
     gx, = ag.grad(F.huber_loss(x, t, reduction="sum"), x, create_graph=True)
