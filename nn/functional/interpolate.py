@@ -1,16 +1,18 @@
 """F.interpolate (PyTorch's) in the modes 'nearest', 'nearest-exact', 'linear', 'bilinear',
-'trilinear' and 'area', one spatial axis at a time: a gather of source positions (nearest) or
-two gathers weighted and added (linear), so gradients of any order come from those ops;
-'area' is PyTorch's adaptive average pooling to the output size.
+'bicubic', 'trilinear' and 'area', one spatial axis at a time: a gather of source positions
+(nearest), or two (linear) or four (cubic) gathers weighted and added, so gradients of any
+order come from those ops; 'area' is PyTorch's adaptive average pooling to the output size.
 
 Source positions follow ATen's (UpSample.h): with scale = 1/scale_factor where a
 scale_factor is given (and recompute_scale_factor is not True), else in/out, output index i
 reads floor(scale*i) ('nearest'), floor(scale*(i + 0.5)) ('nearest-exact'), and, linear,
 src = scale*(i + 0.5) - 0.5 clamped at 0 (src = i*(in - 1)/(out - 1) with align_corners)
-between floor(src) and the next index. They are computed in the input's precision (float32
-for float32), as ATen does, so that the positions agree at the boundaries too. ATen's CPU
-kernel for 'nearest' on (N, C, H, W) reads i (out == in) or i // 2 (out == 2*in) whatever
-the scale_factor, its 1-D and 3-D ones do not: so here too."""
+between floor(src) and the next index; cubic reads floor(src) - 1 to floor(src) + 2 (each
+clamped into the input), src not clamped, weighted by the cubic convolution kernel with
+A = -0.75, the last axis first (ATen's order of the sums). They are computed in the input's
+precision (float32 for float32), as ATen does, so that the positions agree at the boundaries
+too. ATen's CPU kernel for 'nearest' on (N, C, H, W) reads i (out == in) or i // 2
+(out == 2*in) whatever the scale_factor, its 1-D and 3-D ones do not: so here too."""
 import numpy as np
 
 from autograd.ops import get_item
@@ -21,10 +23,11 @@ from .pooling1d import adaptive_avg_pool1d
 from .pooling3d import adaptive_avg_pool3d
 
 _RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,),
-          "trilinear": (5,), "area": (3, 4, 5)}
-_INTERPOLATING = ("linear", "bilinear", "trilinear")  # the modes that take align_corners
+          "bicubic": (4,), "trilinear": (5,), "area": (3, 4, 5)}
+# the modes that take align_corners
+_INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")
 _AREA_POOLS = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
-_NOT_IMPLEMENTED = ("bicubic",)  # PyTorch's, not rungrad's (yet)
+_CUBIC_A = -0.75  # the cubic convolution kernel's constant (ATen's, OpenCV's)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002 (PyTorch's)
@@ -32,17 +35,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
     """x (N, C, *spatial) resized to `size` (an int or one per spatial axis) or scaled by
     `scale_factor` (output size floor(in*scale_factor)): 'nearest', 'nearest-exact' and
     'area' (each output the mean of its adaptive window) on 1 to 3 spatial axes, 'linear'
-    on (N, C, W), 'bilinear' on (N, C, H, W), 'trilinear' on (N, C, D, H, W);
-    align_corners (linear modes) maps the corner pixels' centres onto each other."""
+    on (N, C, W), 'bilinear' and 'bicubic' on (N, C, H, W), 'trilinear' on (N, C, D, H, W);
+    align_corners (interpolating modes) maps the corner pixels' centres onto each other.
+    Bicubic values may overshoot the input's range, as PyTorch's do."""
     x = as_variable(input, who="interpolate")
     align_corners = _check_mode(x, mode, align_corners, antialias)
     sizes, factors = _output_sizes(x, size, scale_factor, recompute_scale_factor)
     if mode == "area":
         return _AREA_POOLS[x.ndim](x, sizes)
     index_dtype = np.float64 if x.dtype == np.float64 else np.float32  # ATen's opmath type
-    for axis, (n_in, n_out, factor) in enumerate(zip(x.shape[2:], sizes, factors), start=2):
+    axes = list(enumerate(zip(x.shape[2:], sizes, factors), start=2))
+    for axis, (n_in, n_out, factor) in reversed(axes) if mode == "bicubic" else axes:
         scale = _scale(n_in, n_out, factor, align_corners, index_dtype)
-        if mode == "nearest" and x.ndim == 4 and n_out in (n_in, 2 * n_in):
+        if mode == "bicubic":
+            x = _cubic_along(x, axis, scale, n_in, n_out, align_corners)
+        elif mode == "nearest" and x.ndim == 4 and n_out in (n_in, 2 * n_in):
             x = _gather(x, axis, np.arange(n_out) * n_in // n_out)  # (ATen's 2-D shortcut)
         elif mode.startswith("nearest"):
             x = _gather(x, axis, _nearest_indices(scale, n_in, n_out, mode == "nearest-exact"))
@@ -53,14 +60,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
 
 def _check_mode(x, mode, align_corners, antialias):
     """align_corners as used (False by default in the linear modes), or PyTorch's error."""
-    if mode in _NOT_IMPLEMENTED:
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented in rungrad "
-                                  f"(it has {', '.join(map(repr, _RANKS))})")
     if mode not in _RANKS:
         raise ValueError(f"interpolate: mode must be one of {', '.join(map(repr, _RANKS))}, "
                          f"got {mode!r}")
     if antialias:
-        if mode == "bilinear" and x.ndim == 4:
+        if mode in ("bilinear", "bicubic") and x.ndim == 4:
             raise NotImplementedError("interpolate: antialias=True is not implemented in "
                                       "rungrad")
         raise ValueError("interpolate: antialias=True is restricted to the bilinear and "
@@ -131,18 +135,22 @@ def _scale(n_in, n_out, factor, align_corners, dtype):
     return dtype(1.0 / factor) if factor is not None else dtype(n_in) / dtype(n_out)
 
 
-def _source_positions(scale, n_out, align_corners):
-    """ATen's area_pixel_compute_source_index for every output index, in scale's dtype."""
+def _source_positions(scale, n_out, align_corners, cubic=False):
+    """ATen's area_pixel_compute_source_index for every output index, in scale's dtype
+    (clamped at 0 but for `cubic`, whose taps are clamped instead)."""
     dtype = type(scale)
     i = np.arange(n_out, dtype=dtype)
     if align_corners:
         return scale * i
-    return np.maximum(scale * (i + dtype(0.5)) - dtype(0.5), dtype(0))
+    positions = scale * (i + dtype(0.5)) - dtype(0.5)
+    return positions if cubic else np.maximum(positions, dtype(0))
 
 
-def _floor_index(positions, n_in):
-    """floorf (a float32 floor, as ATen's, also for float64 positions), capped at n_in - 1."""
-    return np.minimum(np.floor(positions.astype(np.float32)).astype(np.intp), n_in - 1)
+def _floor_index(positions, n_in=None):
+    """floorf (a float32 floor, as ATen's, also for float64 positions), capped at n_in - 1
+    when given."""
+    index = np.floor(positions.astype(np.float32)).astype(np.intp)
+    return index if n_in is None else np.minimum(index, n_in - 1)
 
 
 def _nearest_indices(scale, n_in, n_out, exact):
@@ -164,6 +172,37 @@ def _linear_along(x, axis, scale, n_in, n_out, align_corners):
     weight1 = t.astype(x.dtype).reshape(shape)
     weight0 = (1 - t).astype(x.dtype).reshape(shape)
     return _gather(x, axis, first) * weight0 + _gather(x, axis, second) * weight1
+
+
+def _cubic_along(x, axis, scale, n_in, n_out, align_corners):
+    """sum over k = 0..3 of x[clamp(i0 - 1 + k)] w_k(t) along `axis`, i0 = floor(src),
+    t = src - i0, w the cubic convolution weights (ATen's upsample_bicubic2d). Unlike the
+    linear modes, ATen's forward interpolates at an unchanged size too (a scale_factor of
+    1.05 on 4 pixels moves them; an inf spreads NaN to its neighbours); its backward then
+    copies, which is not that forward's gradient: here the gradient is always the forward's."""
+    positions = _source_positions(scale, n_out, align_corners, cubic=True)
+    first = _floor_index(positions)
+    shape = (n_out,) + (1,) * (x.ndim - axis - 1)  # broadcasts over the axes after `axis`
+    total = None
+    for k, weight in enumerate(_cubic_weights(positions - first.astype(positions.dtype))):
+        term = _gather(x, axis, np.clip(first - 1 + k, 0, n_in - 1)) * weight.astype(
+            x.dtype).reshape(shape)
+        total = term if total is None else total + term
+    return total
+
+
+def _cubic_weights(t):
+    """The four taps' weights at offsets -1 - t, -t, 1 - t, 2 - t from the source position
+    (t in [0, 1)), in t's dtype: (A + 2)|d|^3 - (A + 3)|d|^2 + 1 for |d| <= 1, and
+    A|d|^3 - 5A|d|^2 + 8A|d| - 4A for 1 < |d| < 2, written as ATen evaluates them."""
+    a, one = t.dtype.type(_CUBIC_A), t.dtype.type(1)
+
+    def near(d):
+        return ((a + 2) * d - (a + 3)) * d * d + one
+
+    def far(d):
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    return far(t + one), near(t), near(one - t), far(2 * one - t)
 
 
 def _gather(x, axis, indices):

@@ -6,7 +6,8 @@ from .config import init_config
 
 class Upsample(Module):
     """x (N, C, *spatial) resized to `size` or scaled by `scale_factor` (see F.interpolate:
-    modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area')."""
+    modes 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear',
+    'area')."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):

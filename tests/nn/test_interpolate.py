@@ -1,6 +1,7 @@
-"""F.interpolate and nn.Upsample against PyTorch: 'nearest', 'nearest-exact', 'linear' and
-'bilinear' (align_corners both ways) over random shapes, sizes and scale factors in float32
-and float64, values and gradients; numerical first and second order; reprs; the errors."""
+"""F.interpolate and nn.Upsample against PyTorch: 'nearest', 'nearest-exact', 'linear',
+'bilinear' and 'bicubic' (align_corners both ways) over random shapes, sizes and scale factors
+in float32 and float64, values and gradients; numerical first and second order; reprs; the
+errors."""
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -15,7 +16,8 @@ from ._helpers import assert_close
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
-_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,)}
+_RANKS = {"nearest": (3, 4, 5), "nearest-exact": (3, 4, 5), "linear": (3,), "bilinear": (4,),
+          "bicubic": (4,)}
 
 
 @st.composite
@@ -51,9 +53,14 @@ def with_size_or_scale(draw, spatial, kwargs):
 
 def _torch_backward_agrees(x, kwargs):
     """PyTorch's 'nearest' backward reads index i (out == in) or i // 2 (out == 2*in)
-    whatever the scale_factor, which its forward does not on 1 and 3 spatial axes: its
-    gradient then is not the forward's; ours is (the adjoint, checked instead)."""
+    whatever the scale_factor, which its forward does not on 1 and 3 spatial axes; its
+    'bicubic' backward copies where no axis changes size, whatever the scale_factor, while
+    its forward interpolates. Its gradient then is not the forward's; ours is (the adjoint,
+    checked instead)."""
     factor = kwargs.get("scale_factor")
+    if kwargs["mode"] == "bicubic":
+        return not (factor is not None and not kwargs.get("recompute_scale_factor")
+                    and _same_size_moved(x.shape[2:], factor))
     if (kwargs["mode"] != "nearest" or factor is None or kwargs.get("recompute_scale_factor")
             or x.ndim == 4):
         return True
@@ -63,6 +70,13 @@ def _torch_backward_agrees(x, kwargs):
         if out in (n, 2 * n) and np.float32(1 / f) != np.float32(n) / np.float32(out):
             return False
     return True
+
+
+def _same_size_moved(spatial, factor):
+    """Whether a scale_factor leaves every axis' size as it was yet moves some positions."""
+    factors = factor if isinstance(factor, tuple) else (factor,) * len(spatial)
+    return (all(int(n * f) == n for n, f in zip(spatial, factors))
+            and any(np.float32(1 / f) != 1 for f in factors))
 
 
 @given(resizes())
@@ -113,6 +127,9 @@ def test_scale_factor_sets_the_source_positions_as_in_torch(n, scale_factor, mod
     ("linear", (1, 2, 3), dict(scale_factor=0.7)),
     ("bilinear", (1, 1, 3, 4), dict(size=(5, 2))),
     ("bilinear", (1, 2, 2, 3), dict(scale_factor=(1.5, 2), align_corners=True)),
+    ("bicubic", (1, 2, 3, 4), dict(size=(5, 2))),
+    ("bicubic", (2, 1, 4, 3), dict(scale_factor=(1.5, 0.7), align_corners=True)),
+    ("bicubic", (1, 1, 4, 4), dict(scale_factor=1.05)),  # same size, moved positions
 ])
 def test_first_and_second_order_match_numerical(mode, shape, kwargs):
     x = np.random.default_rng(2).standard_normal(shape)
@@ -125,6 +142,8 @@ def test_first_and_second_order_match_numerical(mode, shape, kwargs):
     dict(scale_factor=2), dict(scale_factor=(2, 1.5), mode="bilinear"),
     dict(size=(5, 7), mode="bilinear", align_corners=True), dict(size=3, mode="nearest-exact"),
     dict(scale_factor=1.5, mode="bilinear", recompute_scale_factor=True),
+    dict(scale_factor=(2, 0.6), mode="bicubic"), dict(size=(3, 8), mode="bicubic",
+                                                     align_corners=True),
 ])
 def test_upsample_matches_torch(kwargs):
     compare_upsample(kwargs, (2, 3, 4, 5))
@@ -145,17 +164,50 @@ def compare_upsample(kwargs, shape):
     assert repr(type(ours)(**ours.get_config())) == repr(ours)
 
 
+def test_bicubic_at_an_unchanged_size_interpolates_and_its_gradient_is_that_forwards():
+    """A scale_factor of 1.05 keeps 4 pixels 4 but moves their source positions: PyTorch's
+    forward interpolates (values equal here), its backward copies (its own gradcheck fails);
+    ours is the forward's gradient, numerically checked."""
+    x = np.random.default_rng(5).standard_normal((1, 2, 4, 4))
+    y = F.interpolate(Variable(x), scale_factor=1.05, mode="bicubic")
+    assert_close(y, TF.interpolate(torch.tensor(x), scale_factor=1.05, mode="bicubic"),
+                 tol=1e-12)
+    assert np.abs(y.data - x).max() > 0.01  # moved, not copied
+    gradcheck(lambda v: F.interpolate(v, scale_factor=1.05, mode="bicubic"), x)
+    with pytest.raises(Exception, match="Jacobian mismatch"):
+        torch.autograd.gradcheck(lambda v: TF.interpolate(v, scale_factor=1.05, mode="bicubic"),
+                                 (torch.tensor(x, requires_grad=True),))
+
+
+def test_bicubic_overshoots_as_torch_and_spreads_an_inf_as_torch():
+    """The cubic kernel's negative lobes overshoot a step (values beyond the input's range),
+    and even at an unchanged size an inf meets zero weights: NaN around it, as PyTorch."""
+    step = np.zeros((1, 1, 1, 6))
+    step[..., 3:] = 1.0
+    y = F.interpolate(step, size=(1, 12), mode="bicubic")
+    assert y.data.min() < 0 and y.data.max() > 1
+    assert_close(y, TF.interpolate(torch.tensor(step), size=(1, 12), mode="bicubic"),
+                 tol=1e-12)
+    spike = np.zeros((1, 1, 3, 3))
+    spike[0, 0, 1, 1] = np.inf
+    y = F.interpolate(spike, size=(3, 3), mode="bicubic")
+    expected = TF.interpolate(torch.tensor(spike), size=(3, 3), mode="bicubic").numpy()
+    np.testing.assert_array_equal(y.data, expected)
+    assert np.isinf(y.data[0, 0, 1, 1]) and np.isnan(y.data[0, 0, 0, 0])
+
+
 @pytest.mark.parametrize("call, error, message", [
-    (lambda x: F.interpolate(x, scale_factor=2, mode="bicubic"), NotImplementedError,
-     r"interpolate: mode 'bicubic' is not implemented in rungrad \(it has 'nearest', "
-     r"'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'\)"),
+    (lambda x: F.interpolate(x[0], scale_factor=2, mode="bicubic"), NotImplementedError,
+     r"interpolate: mode 'bicubic' needs a 4-D input \(N, C, ...\), got shape \(2, 3, 4\)"),
+    (lambda x: F.interpolate(x, scale_factor=2, mode="bicubic", antialias=True),
+     NotImplementedError, r"interpolate: antialias=True is not implemented"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True),
      NotImplementedError, r"interpolate: antialias=True is not implemented"),
     (lambda x: F.interpolate(x, scale_factor=2, antialias=True), ValueError,
      r"interpolate: antialias=True is restricted to the bilinear and bicubic modes"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="cubic"), ValueError,
      r"interpolate: mode must be one of 'nearest', 'nearest-exact', 'linear', 'bilinear', "
-     r"'trilinear', 'area', got 'cubic'"),
+     r"'bicubic', 'trilinear', 'area', got 'cubic'"),
     (lambda x: F.interpolate(x, scale_factor=2, align_corners=False), ValueError,
      r"interpolate: align_corners can only be set with the interpolating modes"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="linear"), NotImplementedError,
@@ -188,8 +240,6 @@ def compare_upsample(kwargs, shape):
     (lambda x: F.interpolate(x, scale_factor=0.2), ValueError,
      r"interpolate: scale_factor 0.2 leaves no output for an input of shape \(1, 2, 3, 4\) "
      r"\(output size \(0, 0\)\)"),
-    (lambda x: nn.Upsample(scale_factor=2, mode="bicubic")(x), NotImplementedError,
-     r"interpolate: mode 'bicubic' is not implemented"),
 ])
 def test_errors_name_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):

@@ -62,7 +62,7 @@ def test_upsample_matches_torch(kwargs):
      r"interpolate: mode 'area' needs a 3-D or 4-D or 5-D input"),
     (lambda x: F.interpolate(x, size=2, mode="area", align_corners=True), ValueError,
      r"interpolate: align_corners can only be set with the interpolating modes \(linear, "
-     r"bilinear, trilinear\), not with mode 'area'"),
+     r"bilinear, bicubic, trilinear\), not with mode 'area'"),
     (lambda x: F.interpolate(x, size=2, mode="area", antialias=True), ValueError,
      r"interpolate: antialias=True is restricted to the bilinear and bicubic modes"),
     (lambda x: F.interpolate(x[..., None], size=2, mode="trilinear", antialias=True),
