@@ -1,102 +1,109 @@
 """Pooling layers (no parameters): MaxPool1d/2d and AvgPool1d/2d over sliding windows,
 AdaptiveAvgPool1d/2d and AdaptiveMaxPool1d/2d to a given output size."""
 from ..functional.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d, output_pair
-from ..functional.im2col import make_window, single
+from ..functional.im2col import make_window, pair, single
 from ..functional.pooling import avg_pool2d, max_pool2d
 from ..functional.pooling1d import (
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
     avg_pool1d,
     max_pool1d,
-    window_1d,
 )
 from ..module import Module
 from .config import init_config
 
 
-class _Pool2d(Module):
-    """A pooling window: kernel_size, stride (default: kernel_size) and padding; ceil_mode
-    rounds the output size up (a last partial window), as PyTorch."""
+class _WindowPool(Module):
+    """A sliding-window pool's kernel_size, stride (None: kernel_size), padding, dilation and
+    ceil_mode, checked now and kept as given, as PyTorch keeps them (its reprs print them
+    so); `sizes` reads an argument for the class's spatial axes (pair, triple, single)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, dilation=1):
+    sizes = staticmethod(pair)
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
         super().__init__()
-        window = make_window(kernel_size, stride, padding, type(self).__name__, dilation,
-                             ceil_mode)
-        self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode = window
+        make_window(kernel_size, stride, padding, type(self).__name__, dilation, ceil_mode,
+                    sizes=self.sizes)
+        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
+        self.stride = kernel_size if stride is None else stride
+        self.ceil_mode = ceil_mode
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-                + (f", dilation={self.dilation}" if self.dilation != (1, 1) else "")
-                + (", ceil_mode=True" if self.ceil_mode else ""))
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxPool2d(_Pool2d):
-    """The maximum of each window: (N, C, H, W) -> (N, C, OH, OW); with return_indices, also
-    the winners' indices, for MaxUnpool2d (see max_pool2d)."""
+class _MaxPool(_WindowPool):
+    """The maximum of each window (the class's `pool` function); with return_indices, also
+    the winners' indices, for MaxUnpool."""
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
-        super().__init__(kernel_size, stride, padding, ceil_mode, dilation)
+        super().__init__(kernel_size, stride, padding, dilation, ceil_mode)
         self.return_indices = bool(return_indices)
 
     def forward(self, x):
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
+        return self.pool(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                         self.ceil_mode, self.return_indices)
+
+    def extra_repr(self):
+        return f"{super().extra_repr()}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
 
 
-class AvgPool2d(_Pool2d):
-    """The mean of each window, zero padding included unless count_include_pad=False:
-    (N, C, H, W) -> (N, C, OH, OW) (see avg_pool2d)."""
+class _AvgPool(_WindowPool):
+    """The mean of each window (the class's `pool` function), zero padding included unless
+    count_include_pad=False; divisor_override divides every window's sum by it instead."""
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True, divisor_override=None):
-        super().__init__(kernel_size, stride, padding, ceil_mode)
+        super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode)
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x):
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
+        return self.pool(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                         self.count_include_pad, self.divisor_override)
 
 
-class MaxPool1d(Module):
-    """The maximum of each window: (N, C, L) -> (N, C, OL); with return_indices, also the
-    winners' indices, for MaxUnpool1d (see max_pool1d)."""
+class MaxPool2d(_MaxPool):
+    """(N, C, H, W) -> (N, C, OH, OW) (see max_pool2d)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.stride, self.padding, self.dilation = window_1d(
-            kernel_size, stride, padding, dilation, "MaxPool1d")
-        self.return_indices, self.ceil_mode = bool(return_indices), ceil_mode
-
-    def forward(self, x):
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    pool = staticmethod(max_pool2d)
 
 
-class AvgPool1d(Module):
-    """The mean of each window: (N, C, L) -> (N, C, OL) (see avg_pool1d)."""
+class AvgPool2d(_AvgPool):
+    """(N, C, H, W) -> (N, C, OH, OW) (see avg_pool2d)."""
+
+    pool = staticmethod(avg_pool2d)
+
+
+class MaxPool1d(_MaxPool):
+    """(N, C, L) -> (N, C, OL) (see max_pool1d)."""
+
+    sizes, pool = staticmethod(single), staticmethod(max_pool1d)
+
+
+class AvgPool1d(_WindowPool):
+    """The mean of each window: (N, C, L) -> (N, C, OL) (see avg_pool1d). Its window
+    arguments are kept as 1-tuples, as PyTorch's AvgPool1d keeps them."""
+
+    sizes = staticmethod(single)
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
-        super().__init__()
-        self.kernel_size, self.stride, self.padding, _ = window_1d(
-            kernel_size, stride, padding, 1, "AvgPool1d")
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode)
+        self.kernel_size, self.stride, self.padding = map(
+            _one_tuple, (self.kernel_size, self.stride, self.padding))
+        self.count_include_pad = count_include_pad
 
     def forward(self, x):
         return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad)
 
-    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+def _one_tuple(value):
+    """PyTorch's _single: an int as a 1-tuple, a sequence as a tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
 class _AdaptivePool(Module):

@@ -1,66 +1,28 @@
 """3-D pooling layers (no parameters): MaxPool3d and AvgPool3d over sliding windows,
-AdaptiveAvgPool3d and AdaptiveMaxPool3d to a given output size. They keep their arguments
-as given (checked now), as PyTorch's, whose reprs print them so."""
+AdaptiveAvgPool3d and AdaptiveMaxPool3d to a given output size (the classes are those of
+nn/layers/pooling.py, reading their arguments as triples)."""
 from ..functional.adaptive_pool import output_pair
-from ..functional.im2col import make_window, triple
+from ..functional.im2col import triple
 from ..functional.pooling3d import (
     adaptive_avg_pool3d,
     adaptive_max_pool3d,
     avg_pool3d,
     max_pool3d,
 )
-from ..module import Module
-from .config import init_config
-from .pooling import _AdaptiveMaxPool, _AdaptivePool
+from .pooling import _AdaptiveMaxPool, _AdaptivePool, _AvgPool, _MaxPool
 
 
-class _Pool3d(Module):
-    """kernel_size, stride (None: kernel_size) and padding, ints or triples."""
+class MaxPool3d(_MaxPool):
+    """(N, C, D, H, W) -> (N, C, OD, OH, OW); with return_indices, the winners' flat
+    (D, H, W) indices (see max_pool3d)."""
 
-    def __init__(self, kernel_size, stride, padding, dilation=1):
-        super().__init__()
-        make_window(kernel_size, stride, padding, type(self).__name__, dilation, sizes=triple)
-        self.kernel_size, self.padding = kernel_size, padding
-        self.stride = kernel_size if stride is None else stride
-
-    get_config = init_config  # Keras' get_config: the constructor's arguments
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    sizes, pool = staticmethod(triple), staticmethod(max_pool3d)
 
 
-class MaxPool3d(_Pool3d):
-    """The maximum of each window: (N, C, D, H, W) -> (N, C, OD, OH, OW); with
-    return_indices, also the winners' flat (D, H, W) indices (see max_pool3d)."""
+class AvgPool3d(_AvgPool):
+    """(N, C, D, H, W) -> (N, C, OD, OH, OW) (see avg_pool3d)."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__(kernel_size, stride, padding, dilation)
-        self.dilation, self.return_indices, self.ceil_mode = (dilation, bool(return_indices),
-                                                              ceil_mode)
-
-    def forward(self, x):
-        return max_pool3d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-    def extra_repr(self):
-        return (f"{super().extra_repr()}, dilation={self.dilation}, "
-                f"ceil_mode={self.ceil_mode}")
-
-
-class AvgPool3d(_Pool3d):
-    """The mean of each window, zero padding included unless count_include_pad=False:
-    (N, C, D, H, W) -> (N, C, OD, OH, OW) (see avg_pool3d)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
-        super().__init__(kernel_size, stride, padding)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
-        self.divisor_override = divisor_override
-
-    def forward(self, x):
-        return avg_pool3d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
+    sizes, pool = staticmethod(triple), staticmethod(avg_pool3d)
 
 
 class _ThreeDimensional:

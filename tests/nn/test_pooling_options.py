@@ -120,11 +120,25 @@ def test_layers_match_torch(layer, kwargs):
     assert y.dtype == np.float32 and xv.grad.dtype == np.float32
 
 
-def test_layer_repr_names_the_options_that_are_set():
-    assert repr(nn.MaxPool2d(2, dilation=2, ceil_mode=True)) == (
-        "MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(2, 2), "
-        "ceil_mode=True)")
-    assert repr(nn.AvgPool2d(2)) == "AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
+@pytest.mark.parametrize("layer, args, kwargs", [
+    ("MaxPool1d", (2,), {}), ("MaxPool1d", (3,), dict(dilation=2, ceil_mode=True)),
+    ("MaxPool2d", (2,), {}), ("MaxPool2d", ((2, 3),), dict(return_indices=True)),
+    ("MaxPool2d", (3,), dict(stride=(1, 2), padding=(1, 0), dilation=(1, 2), ceil_mode=True)),
+    ("MaxPool3d", ((2, 1, 2),), dict(stride=1, padding=(1, 0, 0))),
+    ("AvgPool1d", (2,), {}), ("AvgPool1d", (3, 1, 1), dict(ceil_mode=True)),
+    ("AvgPool2d", (2,), {}), ("AvgPool2d", ((2, 3),), dict(divisor_override=3)),
+    ("AvgPool3d", (3, 2, 1), dict(count_include_pad=False)),
+])
+def test_layers_keep_their_arguments_and_print_them_as_torch(layer, args, kwargs):
+    """Arguments kept as given (AvgPool1d's as 1-tuples), PyTorch's attributes and reprs,
+    and the config rebuilds the same layer."""
+    ours, theirs = getattr(nn, layer)(*args, **kwargs), getattr(torch.nn, layer)(*args, **kwargs)
+    assert repr(ours) == repr(theirs)
+    for name in ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices",
+                 "count_include_pad", "divisor_override"):
+        if hasattr(theirs, name):
+            assert getattr(ours, name) == getattr(theirs, name), name
+    assert repr(type(ours)(**ours.get_config())) == repr(ours)
 
 
 def test_errors():
