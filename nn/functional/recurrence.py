@@ -270,22 +270,29 @@ def _check_length(x):
                          f"of shape {tuple(x.shape)}")
 
 
-def _checked_step(mode, weight_hh, state, batch_shape, who):
-    """The step Function of `mode`, once weight_hh is (G*H, H) and every state (*batch, H)."""
+def _checked_step(mode, weight_hh, state, batch_shape, who, weight_hr=None):
+    """The step Function of `mode`, once weight_hh is (G*H, H) and every state (*batch, H);
+    with LSTM's projection weight_hr (P, H), weight_hh is (4*H, P) and h (*batch, P)."""
     if mode not in STEPS:
         raise ValueError(f"{who}: mode must be one of {sorted(STEPS)}, got {mode!r}")
     step = STEPS[mode]
-    hidden = weight_hh.shape[-1]
+    out = weight_hh.shape[-1]  # h's size: H, or P with a projection
+    hidden = out if weight_hr is None else weight_hr.shape[-1]
     if hidden == 0:  # PyTorch's recurrent layers refuse it too
         raise ValueError(f"{who}: {mode} needs a hidden size of at least 1, got weight_hh of "
                          f"shape {tuple(weight_hh.shape)}")
-    if tuple(weight_hh.shape) != (step.num_gates * hidden, hidden):
-        raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.num_gates} * H, H), got "
+    if weight_hr is not None and (mode != "LSTM" or tuple(weight_hr.shape) != (out, hidden)):
+        raise ValueError(f"{who}: a projection weight_hr of shape {tuple(weight_hr.shape)} "
+                         f"needs LSTM and weight_hh of shape (4 * H, P), got {mode} and "
                          f"{tuple(weight_hh.shape)}")
-    expected = tuple(batch_shape) + (hidden,)
-    if len(state) != step.num_states or any(tuple(s.shape) != expected for s in state):
+    if tuple(weight_hh.shape) != (step.num_gates * hidden, out):
+        raise ValueError(f"{who}: {mode} needs weight_hh of shape ({step.num_gates} * H, "
+                         f"{'H' if weight_hr is None else 'P'}), got {tuple(weight_hh.shape)}")
+    expected = [tuple(batch_shape) + (size,) for size in (out, hidden)[:step.num_states]]
+    if len(state) != step.num_states or [tuple(s.shape) for s in state] != expected:
         raise ValueError(f"{who}: {mode} needs {step.num_states} state array(s) of shape "
-                         f"{expected}, got {[tuple(s.shape) for s in state]}")
+                         f"{' and '.join(map(str, sorted(set(expected))))}, got "
+                         f"{[tuple(s.shape) for s in state]}")
     return step
 
 

@@ -6,7 +6,9 @@ projection and one recurrent product for all gates and steps) cannot do:
   multiplied by a mask of its own, the same at every time step (Gal and Ghahramani's
   variational dropout; Keras' `implementation=1`);
 - Keras' masking: a sample's masked steps (padding) leave its state as it was, so that its
-  final state is the one after its last real step.
+  final state is the one after its last real step;
+- PyTorch's LSTM projections (proj_size): each step's h projected, h W_hr^T, before it is
+  carried on and returned.
 
 Only the calls that need one of them come here (training with recurrent_dropout, or a
 mask); the others run the fused loops.
@@ -18,7 +20,8 @@ from .recurrence import _check_length, _checked_step
 
 
 def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
-                        input_masks=None, recurrent_masks=None, reverse=False, steps_mask=None):
+                        input_masks=None, recurrent_masks=None, reverse=False, steps_mask=None,
+                        weight_hr=None):
     """Run one recurrent layer over x (L, N, F) step by step: returns the outputs (L, N, H)
     in the order the steps ran (time reversed where `reverse`) and the final state tuple
     ((h,) or (h, c), each (N, H)). mode, weights, biases (either None) and state as
@@ -31,8 +34,12 @@ def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
 
     Masking: steps_mask (L, N) (booleans, or 0/1), None for none. Where a sample's entry is
     False its state stays as it was, and its output is that h (the last real step's, or
-    the initial state's before any)."""
-    step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "stepwise_recurrence")
+    the initial state's before any).
+
+    Projection (LSTM): weight_hr (P, H) makes each step's h (N, P), h W_hr^T; weight_hh is
+    then (4H, P) and the state's h (N, P), its c (N, H)."""
+    step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "stepwise_recurrence",
+                         weight_hr)
     _check_length(x)
     gates = step.num_gates
     recurrent_bias = bias_hh if step.separate_recurrent_bias else None
@@ -45,6 +52,8 @@ def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
         new = step()(gates_x[t], recurrent(state[0]),
                      *[state[i] for i in step.direct_state_indices])
         new = new if isinstance(new, tuple) else (new,)
+        if weight_hr is not None:
+            new = (linear(new[0], weight_hr),) + new[1:]
         if keep is not None:  # (where, not a blend: a kept state stays exactly as it was)
             new = tuple(where(keep[t], n, old) for n, old in zip(new, state))
         state = new

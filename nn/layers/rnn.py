@@ -14,6 +14,7 @@ from autograd.variable import as_variable
 
 from ..functional.dropout import dropout
 from ..functional.lstm_layer import lstm_layer
+from ..functional.projected_lstm import projected_lstm_layer
 from ..functional.recurrence import bidirectional_recurrence, recurrence
 from ..module import Module
 from ..utils.rnn import PackedSequence, padded_in_packed_order, repacked
@@ -25,7 +26,8 @@ class _RNNBase(Module):
     """The layers-by-directions stack shared by RNN, LSTM and GRU."""
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None,
+                 proj_size=0):
         super().__init__()
         who = type(self).__name__
         self.mode, self.dtype = mode, float_dtype(dtype, who)
@@ -35,17 +37,24 @@ class _RNNBase(Module):
         probability(dropout, "dropout", who)
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        self._projection = _projection_size(proj_size, self.hidden_size, who)
         gates = MODES[mode][0]
         for layer in range(self.num_layers):
-            layer_input = self.input_size if layer == 0 else self.hidden_size * self.directions
+            layer_input = self.input_size if layer == 0 else self._h_size * self.directions
             for suffix in self._suffixes(layer):
-                add_gate_parameters(self, suffix, gates, layer_input, self.hidden_size, self.bias)
+                add_gate_parameters(self, suffix, gates, layer_input, self.hidden_size, self.bias,
+                                    self._projection)
         self.reset_parameters()
         self.to(device=device)
 
     @property
     def directions(self):
         return 2 if self.bidirectional else 1
+
+    @property
+    def _h_size(self):
+        """The size of h, of each direction's outputs: proj_size where there is one."""
+        return self._projection or self.hidden_size
 
     def _suffixes(self, layer):
         return [f"_l{layer}", f"_l{layer}_reverse"][:self.directions]
@@ -106,9 +115,13 @@ class _RNNBase(Module):
             return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        reverse = (False, True)[:self.directions]
+        if self._projection:  # step by step, each h projected
+            return projected_lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh,
+                                        each("weight_hr"), state, reverse, mask)
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
-            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state,
-                              (False, True)[:self.directions], mask)
+            return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, reverse,
+                              mask)
         if self.bidirectional:
             return bidirectional_recurrence(self.mode, x, weights_ih, weights_hh, biases_ih,
                                             biases_hh, state, mask)
@@ -136,21 +149,20 @@ class _RNNBase(Module):
         return x, batched
 
     def _layer_states(self, state, batch, batched):
-        """Each layer's initial state tuple, each (D, N, H): its rows of the states given
-        (each (D * num_layers, N, H)), or zeros made for it (rows of zeros would cost an op
-        a layer for nothing)."""
+        """Each layer's initial state tuple, each (D, N, H) (h (D, N, P) with a projection):
+        its rows of the states given (each (D * num_layers, N, H)), or zeros made for it
+        (rows of zeros would cost an op a layer for nothing)."""
         who = type(self).__name__
-        dirs, hidden = self.directions, self.hidden_size
-        rows = dirs * self.num_layers
-        shape = (rows, batch, hidden) if batched else (rows, hidden)
+        dirs, rows = self.directions, self.directions * self.num_layers
         columns = []
-        for s, name in zip(state, ("h_0", "c_0")):
+        for s, name, size in zip(state, ("h_0", "c_0"), (self._h_size, self.hidden_size)):
             if s is None:
-                columns.append([initial_state(None, (dirs, batch, hidden), self.weight_hh_l0,
+                columns.append([initial_state(None, (dirs, batch, size), self.weight_hh_l0,
                                               who, name) for _ in range(self.num_layers)])
                 continue
+            shape = (rows, batch, size) if batched else (rows, size)
             s = initial_state(s, shape, self.weight_hh_l0, who, name)
-            s = s if batched else s.reshape(rows, 1, hidden)
+            s = s if batched else s.reshape(rows, 1, size)
             columns.append([s[dirs * layer:dirs * (layer + 1)]
                             for layer in range(self.num_layers)])
         return list(zip(*columns))
@@ -159,6 +171,8 @@ class _RNNBase(Module):
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
+        if self._projection:
+            text += f", proj_size={self._projection}"
         for name, default in (("num_layers", 1), ("bias", True), ("batch_first", False),
                               ("dropout", 0.0), ("bidirectional", False)):
             if getattr(self, name) != default:
@@ -187,12 +201,9 @@ class LSTM(_RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
-        if proj_size:  # (PyTorch's LSTM with projections: h_t = W_hr (o * tanh(c_t)))
-            raise NotImplementedError(f"LSTM: proj_size={proj_size} (projected hidden states) "
-                                      "is not implemented in rungrad; only proj_size=0")
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device, dtype)
-        self.proj_size = 0
+                         dropout, bidirectional, device, dtype, proj_size)
+        self.proj_size = self._projection
 
     def forward(self, input, hx=None):
         if hx is None:
@@ -218,6 +229,17 @@ class GRU(_RNNBase):
     def forward(self, input, hx=None):
         output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
+
+
+def _projection_size(proj_size, hidden_size, who):
+    """LSTM's proj_size checked (0: none; else 1 to hidden_size - 1, PyTorch's rule)."""
+    if not hasattr(proj_size, "__index__") or isinstance(proj_size, bool) or proj_size < 0:
+        raise ValueError(f"{who}: proj_size must be 0 (no projection) or a positive int, got "
+                         f"{proj_size!r}")
+    if proj_size >= hidden_size:
+        raise ValueError(f"{who}: proj_size ({proj_size}) must be smaller than hidden_size "
+                         f"({hidden_size})")
+    return int(proj_size)
 
 
 def _single_state(hx, who):

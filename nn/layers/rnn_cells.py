@@ -58,14 +58,17 @@ def rnn_mode(nonlinearity, who):
     return "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
 
 
-def add_gate_parameters(module, suffix, gates, input_size, hidden_size, bias):
-    """Register weight_ih{suffix} (gates*H, input_size), weight_hh{suffix} (gates*H, H) and,
-    with bias, bias_ih{suffix} and bias_hh{suffix} (gates*H,): PyTorch's names and order, in
-    module.dtype."""
+def add_gate_parameters(module, suffix, gates, input_size, hidden_size, bias, projection=0):
+    """Register weight_ih{suffix} (gates*H, input_size), weight_hh{suffix} (gates*H, H),
+    with bias bias_ih{suffix} and bias_hh{suffix} (gates*H,), and with a projection P
+    (LSTM's proj_size) weight_hr{suffix} (P, H), weight_hh then (gates*H, P): PyTorch's
+    names, shapes and order, in module.dtype."""
     rows = gates * hidden_size
-    shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, hidden_size))]
+    shapes = [("weight_ih", (rows, input_size)), ("weight_hh", (rows, projection or hidden_size))]
     if bias:
         shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
+    if projection:
+        shapes.append(("weight_hr", (projection, hidden_size)))
     for name, shape in shapes:
         module.register_parameter(name + suffix, Parameter(np.empty(shape, dtype=module.dtype)))
 

@@ -93,12 +93,6 @@ def test_module_to_takes_a_torch_dtype_and_names_devices_when_confused():
         layer.to("tpu")
 
 
-def test_lstm_refuses_projections_by_name():
-    with pytest.raises(NotImplementedError, match="LSTM: proj_size=2"):
-        nn.LSTM(3, 4, proj_size=2)
-    assert nn.LSTM(3, 4, proj_size=0).proj_size == 0
-
-
 @pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
 def test_softmax_family_takes_torchs_dtype(name):
     import nn.functional as F
