@@ -3,13 +3,19 @@ over (H, W) and a reduction over depth windows (PyTorch's semantics).
 
 Max pooling finds each window's winner in NumPy (the 2-D pool's winner per depth slice,
 then the first maximum, or last NaN, over the window's slices: PyTorch's (d, h, w) scan
-order) and gathers x there, so its gradient, a scatter of gy, is differentiable again.
+order) inside one Function (MaxPool3d), whose forward finds and gathers them: a captured
+step finds each batch's winners again, and the gradient, a scatter of gy, is differentiable
+again (MaxPool2dGrad).
 """
+from functools import partial
+
 import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
+from autograd.function import Function
 from autograd.ops import get_item, mean, reshape
+from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, computed_from_values
 
 from ._batch import with_batch_axis
@@ -25,12 +31,12 @@ from .adaptive_pool import (
 from .conv3d import _depth_padded, _taps
 from .im2col import Window, _extra_padding, output_size, triple
 from .pooling import (
+    MaxPool2dGrad,
     _plane_indices,
     _scan,
     _window_counts,
     _window_max,
     avg_pool2d,
-    gather_flat,
     plane_starts,
     prepare,
 )
@@ -49,17 +55,9 @@ def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
                                dilation, ceil_mode, return_indices)
     x, window = prepare(x, kernel_size, stride, padding, "max_pool3d", dilation, ceil_mode,
                         _LAYOUT, triple)
-    depth, height, width = output_size(x.shape, window, "max_pool3d")
-    values, hw = _plane_maxima(x.data, _plane_window(window))
-    pd = window.padding[0]
-    after = pd + _extra_padding(x.shape, window, (depth, height, width))[0]
-    xp = get_array_module(values)
-    widths = ((0, 0), (0, 0), (pd, after), (0, 0), (0, 0))  # -inf never wins, as padding
-    values, hw = xp.pad(values, widths, constant_values=-xp.inf), xp.pad(hw, widths)
-    kd, sd, dd = window.kernel[0], window.stride[0], window.dilation[0]
-    taps = np.arange(kd)[:, None] * dd + np.arange(depth) * sd  # (KD, OD) padded depths
-    first = np.maximum(-((np.arange(depth) * sd - pd) // dd), 0)  # first tap inside x
-    return _gathered(x, _depth_winners(values, hw, taps, first, pd), return_indices)
+    out = output_size(x.shape, window, "max_pool3d")
+    return _gathered(x, MaxPool3d(partial(_window_winners, window=window, out=out)),
+                     return_indices)
 
 
 def max_pool3d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
@@ -126,21 +124,76 @@ def adaptive_max_pool3d(x, output_size, return_indices=False):
     if getattr(x, "ndim", None) == 4:
         return with_batch_axis(adaptive_max_pool3d, as_variable(x), output_size,
                                return_indices)
-    x, (od, oh, ow) = prepare_adaptive(x, output_size, "adaptive_max_pool3d", _LAYOUT)
-    n, c, d, h, w = x.shape
-    values, positions = _adaptive_max(x.data.reshape(n, c * d, h, w), (oh, ow))
-    values = values.reshape(n, c, d, oh, ow)
-    hw = (positions % (h * w)).reshape(values.shape)
-    starts, ends = window_bounds(d, od)
-    # a shorter window repeats its last depth: a repeat never beats itself
-    taps = np.minimum(starts + np.arange((ends - starts).max())[:, None], ends - 1)
-    winners = _depth_winners(values, hw, taps, np.zeros(od, dtype=np.int64), 0)
-    return _gathered(x, winners, return_indices)
+    x, out = prepare_adaptive(x, output_size, "adaptive_max_pool3d", _LAYOUT)
+    return _gathered(x, MaxPool3d(partial(_adaptive_winners, out=out)), return_indices)
 
 
 def adaptive_max_pool3d_with_indices(x, output_size, return_indices=False):
     """adaptive_max_pool3d's (maximum, indices) whatever return_indices says (PyTorch's)."""
     return adaptive_max_pool3d(x, output_size, True)
+
+
+class MaxPool3d(Function):
+    """y = x.flat[p], p the flat positions of each window's first maximum (or last NaN) that
+    `locate` finds in x (N, C, D, H, W), an array; dx = gy added at p (p is piecewise
+    constant in x). max_pool3d and adaptive_max_pool3d differ only in `locate`."""
+
+    input_specs = (Spec(shape=("N", "C", "D", "H", "W"), distinct=True,
+                        sides={"N": (1, 2), "C": (1, 2), "D": (3, 4), "H": (3, 4),
+                               "W": (3, 4)}),)
+    # window: (kernel_size, stride, padding, dilation, ceil_mode), as max_pool3d takes them
+    arg_specs = {"window": Choice((2, None, 0, 1, False), (2, 1, 0, 1, False),
+                                  ((1, 2, 2), 2, (0, 1, 1), 1, False), (2, 1, 0, 2, False),
+                                  (2, 2, 0, 1, True))}
+    apply = staticmethod(lambda x, window: max_pool3d(x, *window))
+
+    def __init__(self, locate):
+        self.locate = locate
+
+    def forward(self, x):
+        self.positions = self.locate(x)  # (this call's: a replay calls again)
+        return x.reshape(-1)[self.positions]
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        return MaxPool2dGrad(self.positions, x.shape, False)(gy, x)
+
+
+def _window_winners(x, window, out):
+    """The flat positions in x (N, C, D, H, W) of each sliding window's winner."""
+    depth = out[0]
+    values, hw = _plane_maxima(x, _plane_window(window))
+    pd = window.padding[0]
+    after = pd + _extra_padding(x.shape, window, out)[0]
+    xp = get_array_module(values)
+    widths = ((0, 0), (0, 0), (pd, after), (0, 0), (0, 0))  # -inf never wins, as padding
+    values, hw = xp.pad(values, widths, constant_values=-xp.inf), xp.pad(hw, widths)
+    kd, sd, dd = window.kernel[0], window.stride[0], window.dilation[0]
+    taps = np.arange(kd)[:, None] * dd + np.arange(depth) * sd  # (KD, OD) padded depths
+    first = np.maximum(-((np.arange(depth) * sd - pd) // dd), 0)  # first tap inside x
+    return _flat_positions(x.shape, *_depth_winners(values, hw, taps, first, pd))
+
+
+def _adaptive_winners(x, out):
+    """The flat positions in x (N, C, D, H, W) of each adaptive window's winner."""
+    od, oh, ow = out
+    n, c, d, h, w = x.shape
+    values, positions = _adaptive_max(x.reshape(n, c * d, h, w), (oh, ow))
+    values = values.reshape(n, c, d, oh, ow)
+    hw = (positions % (h * w)).reshape(values.shape)
+    starts, ends = window_bounds(d, od)
+    # a shorter window repeats its last depth: a repeat never beats itself
+    taps = np.minimum(starts + np.arange((ends - starts).max())[:, None], ends - 1)
+    return _flat_positions(x.shape, *_depth_winners(values, hw, taps,
+                                                    np.zeros(od, dtype=np.int64), 0))
+
+
+def _flat_positions(shape, depth_index, plane_hw):
+    """Flat indices into the whole (N, C, D, H, W) array from each winner's depth and (H, W)
+    index."""
+    h, w = shape[3:]
+    indices = depth_index * (h * w) + plane_hw
+    return indices + plane_starts(shape, get_array_module(indices))
 
 
 def _plane_window(window):
@@ -174,16 +227,13 @@ def _depth_winners(values, hw, taps, first, offset):
     return slices - offset, xp.take_along_axis(hw, slices, axis=2)
 
 
-def _gathered(x, winners, return_indices):
-    """x at the winners (depth index, (H, W) index), differentiable; with return_indices,
-    also the flat (D, H, W) indices."""
-    depth_index, plane_hw = winners
-    h, w = x.shape[3:]
-    indices = depth_index * (h * w) + plane_hw
-    xp = get_array_module(indices)
-    y = gather_flat(x, indices + plane_starts(x.shape, xp))
+def _gathered(x, function, return_indices):
+    """function(x), a MaxPool3d; with return_indices, also the winners' flat (D, H, W)
+    indices (int64, as PyTorch's)."""
+    y = function(x)
     if not return_indices:
         return y
+    indices = function.positions - plane_starts(x.shape, get_array_module(x.data))
     return y, computed_from_values(indices.astype(np.int64))
 
 

@@ -85,6 +85,12 @@ MODELS = {
                                      nn.Linear(8, 3)), _sequences),
     "lstm, 2 layers, bidirectional": (lambda: _LastStep(
         nn.LSTM(3, 6, num_layers=2, bidirectional=True, batch_first=True), 12), _sequences),
+    "lstm with projections": (lambda: _LastStep(
+        nn.LSTM(3, 6, proj_size=2, bidirectional=True, batch_first=True), 4), _sequences),
+    "3-d conv, max and adaptive max pools": (lambda: nn.Sequential(
+        nn.Conv3d(2, 3, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2, stride=1),
+        nn.AdaptiveMaxPool3d(2), nn.Flatten(), nn.Linear(24, 3)),
+        lambda rng: rng.standard_normal((6, 2, 4, 4, 4)).astype(np.float32)),
     "gru": (lambda: _LastStep(nn.GRU(3, 6, batch_first=True), 6), _sequences),
     "elman rnn": (lambda: _LastStep(nn.RNN(3, 6, batch_first=True), 6), _sequences),
     "lstm cell": (lambda: _Cells(nn.LSTMCell(3, 6)), _sequences),
