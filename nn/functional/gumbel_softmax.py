@@ -1,13 +1,17 @@
 """Gumbel-softmax (PyTorch's F.gumbel_softmax): a differentiable sample of a categorical
 distribution given by logits, soft or (straight-through) one-hot. The Gumbel noise comes
-from NumPy's global generator (CuPy's for GPU arrays), as dropout's masks do."""
+from NumPy's global generator (CuPy's for GPU arrays), as dropout's masks do, drawn inside an
+op (GumbelNoise), as the one-hot is found inside one (OneHotOfMax): a captured step draws
+and finds them again at every replay."""
 import warnings
 
 from autograd.backend import get_array_module
+from autograd.function import Function
 from autograd.ops.validation import float_input, normalize_axis, real_scalar
-from autograd.variable import wrap
+from autograd.spec import Choice, Spec
 
 from .activation import softmax
+from .dropout import _drawn_from_seed
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
@@ -23,11 +27,44 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     if not tau > 0:
         raise ValueError(f"gumbel_softmax: tau must be a positive temperature, got {tau}")
     axis = normalize_axis(dim, x.ndim, "gumbel_softmax")
-    soft = softmax((x + wrap(_gumbel_noise(x.data), False)) / tau, axis)
+    soft = softmax(GumbelNoise()(x) / tau, axis)
     if not hard or x.size == 0:
         return soft
-    # forward: the one-hot (hard - soft + soft); backward: soft's gradient alone
-    return wrap(_one_hot_of_max(soft.data, axis) - soft.data, False) + soft
+    # forward: the one-hot (hard - soft + soft, rounded as PyTorch's); backward: soft's alone
+    return (OneHotOfMax(axis)(soft) - soft.detach()) + soft
+
+
+class GumbelNoise(Function):
+    """y = x + g, g ~ Gumbel(0, 1) drawn for each element at each call;  dy/dx = 1"""
+
+    backward_reads_forward = backward_reads_inputs = False
+    input_specs = (Spec(),)
+    # the gradient check draws the same noise at every call (checking needs a fixed function)
+    apply = staticmethod(lambda x: _drawn_from_seed(0, lambda: GumbelNoise()(x)))
+
+    def forward(self, x):
+        return x + _gumbel_noise(x)
+
+    def backward(self, gy):
+        return gy
+
+
+class OneHotOfMax(Function):
+    """y = 1 at the first largest entry of x along `axis`, 0 elsewhere;  dy/dx = 0 (constant
+    between ties)"""
+
+    backward_reads_forward = backward_reads_inputs = False
+    input_specs = (Spec(shape=("N", "C"), distinct=True),)
+    arg_specs = {"axis": Choice(-1, 0)}
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        return _one_hot_of_max(x, self.axis)
+
+    def backward(self, gy):
+        return gy * 0
 
 
 def _gumbel_noise(like):

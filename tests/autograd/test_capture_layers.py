@@ -60,6 +60,18 @@ class _Attention(nn.Module):
         return self.head(self.encoder(x).mean(axis=1))
 
 
+class _Gumbel(nn.Module):
+    """A straight-through Gumbel-softmax sample between two Linears (its noise is drawn
+    inside an op: each replay draws again)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body, self.head = nn.Linear(3, 8), nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.head(F.gumbel_softmax(self.body(x), tau=0.5, hard=True))
+
+
 def _images(rng):
     return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
 
@@ -91,6 +103,8 @@ MODELS = {
         nn.Conv3d(2, 3, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2, stride=1),
         nn.AdaptiveMaxPool3d(2), nn.Flatten(), nn.Linear(24, 3)),
         lambda rng: rng.standard_normal((6, 2, 4, 4, 4)).astype(np.float32)),
+    "gumbel-softmax, straight-through": (
+        _Gumbel, lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "gru": (lambda: _LastStep(nn.GRU(3, 6, batch_first=True), 6), _sequences),
     "elman rnn": (lambda: _LastStep(nn.RNN(3, 6, batch_first=True), 6), _sequences),
     "lstm cell": (lambda: _Cells(nn.LSTMCell(3, 6)), _sequences),
