@@ -1,5 +1,6 @@
-"""F.grid_sample (PyTorch's) on 4-D input, modes 'bilinear' and 'nearest', padding modes
-'zeros', 'border' and 'reflection': the spatial transformer's sampler.
+"""F.grid_sample (PyTorch's) on 4-D input (images) and 5-D input (volumes), modes 'bilinear'
+(trilinear on volumes) and 'nearest', padding modes 'zeros', 'border' and 'reflection': the
+spatial transformer's sampler.
 
 Source positions follow ATen's GridSampler.h: a grid value g in [-1, 1] unnormalises to
 (g + 1)(size - 1)/2 with align_corners, (g + 1) size/2 - 1/2 without; 'border' clips it to
@@ -7,9 +8,11 @@ Source positions follow ATen's GridSampler.h: a grid value g in [-1, 1] unnormal
 align_corners, their outer sides without) and then clips. Each step is piecewise linear, so
 the position is computed exactly in NumPy (in the input's precision, as ATen's) together
 with its slope, and re-attached to the grid as slope * (grid - grid's value) + position:
-the same value, and the gradient ATen's (0 at and beyond a clipped edge). Bilinear sampling
-is then four gathers weighted by differentiable weights, so gradients with respect to the
-input and the grid, and theirs, come from those ops."""
+the same value, and the gradient ATen's (0 at and beyond a clipped edge). Linear sampling
+is then four gathers (eight on volumes) weighted by differentiable weights, so gradients with
+respect to the input and the grid, and theirs, come from those ops."""
+import itertools
+
 import numpy as np
 
 from autograd.ops import get_item, transpose
@@ -22,20 +25,25 @@ _PADDING_MODES = ("zeros", "border", "reflection")
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A002 (PyTorch's)
                 align_corners=None):
     """input (N, C, H_in, W_in) sampled at grid (N, H_out, W_out, 2), whose last axis holds
-    (x, y) in [-1, 1] (-1 the left / top edge): output (N, C, H_out, W_out). Points outside
-    read 0 ('zeros'), the nearest edge value ('border') or a mirrored one ('reflection').
-    The grid must be finite (an infinite or NaN point reads NaN, where PyTorch clips)."""
+    (x, y) in [-1, 1] (-1 the left / top edge): output (N, C, H_out, W_out); a volume
+    (N, C, D_in, H_in, W_in) at grid (N, D_out, H_out, W_out, 3) of (x, y, z), trilinearly
+    ('bilinear', PyTorch's name) or at the nearest voxel: (N, C, D_out, H_out, W_out).
+    Points outside read 0 ('zeros'), the nearest edge value ('border') or a mirrored one
+    ('reflection'). The grid must be finite (an infinite or NaN point reads NaN, where
+    PyTorch clips)."""
     x, g = _checked(input, grid, mode, padding_mode)
     align_corners = bool(align_corners)
-    height, width = x.shape[2:]
-    columns = _source_positions(get_item(g, (Ellipsis, 0)), width, padding_mode, align_corners)
-    rows = _source_positions(get_item(g, (Ellipsis, 1)), height, padding_mode, align_corners)
-    image = transpose(x, (0, 2, 3, 1))  # (N, H, W, C): one gather reads every channel
+    sizes = x.shape[2:]  # the grid's last axis runs the other way: x along the last axis
+    positions = [_source_positions(get_item(g, (Ellipsis, len(sizes) - 1 - axis)), size,
+                                   padding_mode, align_corners)
+                 for axis, size in enumerate(sizes)]
+    last = x.ndim - 1  # (N, *spatial, C): one gather reads every channel
+    image = transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
     if mode == "nearest":
-        out = _nearest(image, rows.data, columns.data)
+        out = _read(image, [np.rint(p.data) for p in positions], None)  # (halves to even)
     else:
-        out = _bilinear(image, rows, columns)
-    return transpose(out, (0, 3, 1, 2))
+        out = _linear(image, positions)
+    return transpose(out, (0, last) + tuple(range(1, last)))
 
 
 def _checked(input, grid, mode, padding_mode):  # noqa: A002
@@ -51,14 +59,14 @@ def _checked(input, grid, mode, padding_mode):  # noqa: A002
         raise ValueError(f"{who}: padding_mode must be 'zeros', 'border' or 'reflection', "
                          f"got {padding_mode!r}")
     x, g = float_input(input, who), float_input(grid, who)
-    if x.ndim == 5:
-        raise NotImplementedError(f"{who}: 5-D (volumetric) input is not implemented in "
-                                  f"rungrad, got shape {x.shape}")
-    if x.ndim != 4:
-        raise ValueError(f"{who}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
-    if g.ndim != 4 or g.shape[-1] != 2:
-        raise ValueError(f"{who}: grid must have shape (N, H_out, W_out, 2) for a 4-D input, "
-                         f"got {g.shape}")
+    if x.ndim not in (4, 5):
+        raise ValueError(f"{who}: expected a 4-D input (N, C, H, W) or a 5-D one "
+                         f"(N, C, D, H, W), got shape {x.shape}")
+    dims = x.ndim - 2
+    if g.ndim != x.ndim or g.shape[-1] != dims:
+        layout = "(N, H_out, W_out, 2)" if dims == 2 else "(N, D_out, H_out, W_out, 3)"
+        raise ValueError(f"{who}: grid must have shape {layout} for a {x.ndim}-D input, got "
+                         f"{g.shape}")
     if g.shape[0] != x.shape[0]:
         raise ValueError(f"{who}: grid and input must have the same batch size, got grid "
                          f"{g.shape} and input {x.shape}")
@@ -109,34 +117,33 @@ def _reflected(position, slope, size, align_corners):
     return np.where(odd, span - extra, extra) + low, (slope * sign).astype(slope.dtype)
 
 
-def _nearest(image, rows, columns):
-    """image (N, H, W, C) at the nearest pixels (halves round to even, ATen's nearbyint), 0
-    where that pixel is outside."""
-    return _read(image, np.rint(rows), np.rint(columns), None)
-
-
-def _bilinear(image, rows, columns):
-    """Sum over the four neighbouring pixels of image (N, H, W, C) times their bilinear
-    weights, which are differentiable in rows and columns (Variables)."""
-    top, left = np.floor(rows.data), np.floor(columns.data)
-    down, right = rows - top, columns - left  # in [0, 1): the weights of the lower/right
+def _linear(image, positions):
+    """Sum over the 2^dims neighbouring pixels (voxels) of image (N, *spatial, C) times their
+    (bi/tri)linear weights, which are differentiable in the positions (Variables, one per
+    spatial axis), in ATen's order of the corners (the last axis' fastest)."""
+    floors = [np.floor(p.data) for p in positions]
+    fractions = [p - f for p, f in zip(positions, floors)]  # in [0, 1): the upper neighbour's
     out = None
-    for row, row_weight in ((top, 1 - down), (top + 1, down)):
-        for column, column_weight in ((left, 1 - right), (left + 1, right)):
-            term = _read(image, row, column, row_weight * column_weight)
-            out = term if out is None else out + term
+    for upper in itertools.product((0, 1), repeat=len(positions)):
+        corner = [f + u for f, u in zip(floors, upper)]
+        weight = None
+        for u, fraction in zip(upper, fractions):
+            factor = fraction if u else 1 - fraction
+            weight = factor if weight is None else weight * factor
+        term = _read(image, corner, weight)
+        out = term if out is None else out + term
     return out
 
 
-def _read(image, rows, columns, weight):
-    """image[n, rows, columns] (N, H_out, W_out, C), times weight (N, H_out, W_out) where
-    given, and 0 where (rows, columns) is outside the image."""
-    height, width = image.shape[1:3]
-    inside = (rows >= 0) & (rows < height) & (columns >= 0) & (columns < width)
-    rows = np.where(inside, rows, 0).astype(np.intp)
-    columns = np.where(inside, columns, 0).astype(np.intp)
-    batch = np.arange(image.shape[0]).reshape(-1, 1, 1)
-    values = get_item(image, (batch, rows, columns))
+def _read(image, indices, weight):
+    """image[n, *indices] (N, *out, C), times weight (N, *out) where given, and 0 where the
+    indices (one float array per spatial axis) fall outside the image."""
+    inside = np.ones(indices[0].shape, bool)
+    for index, size in zip(indices, image.shape[1:-1]):
+        inside &= (index >= 0) & (index < size)
+    indices = [np.where(inside, index, 0).astype(np.intp) for index in indices]
+    batch = np.arange(image.shape[0]).reshape((-1,) + (1,) * (indices[0].ndim - 1))
+    values = get_item(image, (batch, *indices))
     mask = inside.astype(image.dtype)
     if weight is None:
         return values * mask[..., None]

@@ -1,7 +1,8 @@
 """F.grid_sample and F.affine_grid against PyTorch: every mode, padding mode and
-align_corners, several shapes, float32 and float64, grids reaching outside [-1, 1] and
-landing on the edges; values and gradients with respect to the input, the grid and theta;
-numerical first and second order; an image rotated by the pair; the errors."""
+align_corners, several shapes of images and volumes, float32 and float64, grids reaching
+outside [-1, 1] and landing on the edges; values and gradients with respect to the input,
+the grid and theta; numerical first and second order; an image and a volume moved by the
+pair; the errors."""
 import itertools
 
 import numpy as np
@@ -28,10 +29,13 @@ def tolerance(dtype):
 
 
 def sample_grid(rng, batch, out, dtype):
-    """(batch, *out, 2) in [-1.7, 1.7], with the corners (+-1) and the middle among them."""
-    grid = rng.uniform(-1.7, 1.7, size=(batch, *out, 2))
-    edges = np.array([[-1.0, -1.0], [1.0, 1.0], [1.0, -1.0], [0.0, 0.0], [-1.0, 0.5]])
-    flat = grid.reshape(-1, 2)
+    """(batch, *out, len(out)) in [-1.7, 1.7], with the corners (+-1) and the middle among
+    them."""
+    dims = len(out)
+    grid = rng.uniform(-1.7, 1.7, size=(batch, *out, dims))
+    edges = np.array([[-1.0, -1.0, 1.0], [1.0, 1.0, -1.0], [1.0, -1.0, 1.0], [0.0, 0.0, 0.0],
+                      [-1.0, 0.5, -1.0]])[:, :dims]
+    flat = grid.reshape(-1, dims)
     flat[:min(len(edges), len(flat))] = edges[:len(flat)]
     return flat.reshape(grid.shape).astype(dtype)
 
@@ -57,6 +61,46 @@ def test_grid_sample_matches_torch(mode, padding_mode, align_corners, dtype):
     for shape, out in SHAPES:
         x = rng.standard_normal(shape).astype(dtype)
         compare(x, sample_grid(rng, shape[0], out, dtype), mode, padding_mode, align_corners)
+
+
+VOLUMES = [((2, 3, 3, 4, 5), (2, 3, 4)), ((1, 1, 1, 1, 1), (2, 2, 1)),
+           ((1, 2, 4, 1, 3), (3, 1, 2))]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mode, padding_mode, align_corners",
+                         list(itertools.product(MODES, PADDINGS, ALIGN)))
+def test_grid_sample_on_volumes_matches_torch(mode, padding_mode, align_corners, dtype):
+    rng = np.random.default_rng(5)
+    for shape, out in VOLUMES:
+        x = rng.standard_normal(shape).astype(dtype)
+        compare(x, sample_grid(rng, shape[0], out, dtype), mode, padding_mode, align_corners)
+
+
+def test_grid_sample_on_volumes_numerically_to_second_order():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((1, 2, 2, 3, 2))
+    grid = rng.uniform(-1.4, 1.4, size=(1, 2, 1, 2, 3))
+
+    def f(x, grid):
+        return F.grid_sample(x, grid, "bilinear", "reflection", False)
+    gradcheck(f, x, grid)
+    gradgradcheck(f, x, grid)
+
+
+def test_affine_grid_and_grid_sample_move_a_volume_as_torch():
+    """A 3-D affine map (rotation about the depth axis and a shift) through both ops: the
+    values and the gradient with respect to theta equal torch's."""
+    rng = np.random.default_rng(7)
+    volume = rng.standard_normal((2, 2, 4, 5, 6)).astype(np.float32)
+    a = 0.4
+    theta = np.array([[[np.cos(a), -np.sin(a), 0, 0.1], [np.sin(a), np.cos(a), 0, 0.0],
+                       [0, 0, 1, -0.2]]] * 2, np.float32)
+    assert_matches_torch(
+        lambda x, t: F.grid_sample(x, F.affine_grid(t, x.shape, False), align_corners=False),
+        lambda x, t: TF.grid_sample(x, TF.affine_grid(t, x.shape, False), align_corners=False),
+        [volume, theta], 1e-5, differentiated=(0, 1), grad_tol=1e-4)
 
 
 @pytest.mark.parametrize("padding_mode", PADDINGS)
@@ -166,8 +210,9 @@ X4, GRID = np.zeros((2, 3, 4, 5)), np.zeros((2, 3, 3, 2))
     (lambda: F.grid_sample(X4, GRID, mode="area"), ValueError, "mode must be.*'area'"),
     (lambda: F.grid_sample(X4, GRID, padding_mode="wrap"), ValueError,
      "padding_mode must be.*'wrap'"),
-    (lambda: F.grid_sample(np.zeros((1, 1, 2, 2, 2)), np.zeros((1, 1, 1, 1, 3))),
-     NotImplementedError, r"5-D .*\(1, 1, 2, 2, 2\)"),
+    (lambda: F.grid_sample(np.zeros((1, 1, 2, 2, 2)), np.zeros((1, 1, 1, 1, 2))), ValueError,
+     r"grid must have shape \(N, D_out, H_out, W_out, 3\) for a 5-D input, got "
+     r"\(1, 1, 1, 1, 2\)"),
     (lambda: F.grid_sample(np.zeros((3, 4, 5)), GRID), ValueError, r"4-D input.*\(3, 4, 5\)"),
     (lambda: F.grid_sample(X4, np.zeros((2, 3, 3, 3))), ValueError,
      r"grid must have shape.*\(2, 3, 3, 3\)"),
