@@ -167,6 +167,8 @@ class LazyConvolution:
 class LazyConv2d(LazyConvolution, Conv2d):
     """PyTorch's LazyConv2d: a Conv2d whose in_channels come from the first input."""
 
+    cls_to_become = Conv2d
+
 
 class Conv1d(Convolution):
     """y = conv1d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, L)

@@ -47,6 +47,17 @@ def follow_device(module, like):
         module.to_gpu()
 
 
+def finish_build(module, like):
+    """The end of a layer's build: on the GPU when its first input `like` is there, and a
+    Lazy* layer becomes the class it stands for (PyTorch's cls_to_become: LazyLinear ->
+    Linear), as its repr, isinstance and its saved config then say. Only a class that names
+    its own cls_to_become changes: a user's subclass of a Lazy* layer keeps its methods."""
+    follow_device(module, like)
+    concrete = type(module).__dict__.get("cls_to_become")
+    if concrete is not None:
+        module.__class__ = concrete
+
+
 class SizedByChannels:
     """Mixin of the layers sized by their input channels (convolutions): `in_channels` is
     None until built; `build` makes the parameters `_shapes(in_channels)` names and draws
@@ -71,7 +82,7 @@ class SizedByChannels:
         make_parameters(self, self._shapes(in_channels), self.dtype)
         self.in_channels = in_channels
         self.reset_parameters()
-        follow_device(self, like)
+        finish_build(self, like)
 
 
 def channels_of(x, who, layout):
@@ -104,5 +115,5 @@ def in_shape_trial():
     return _SHAPE_TRIAL.get()
 
 
-__all__ = ["hold_placeholders", "make_parameters", "follow_device", "channels_of",
+__all__ = ["hold_placeholders", "make_parameters", "follow_device", "finish_build", "channels_of",
            "SizedByChannels", "shape_trial", "in_shape_trial"]

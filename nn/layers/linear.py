@@ -14,7 +14,7 @@ from .activation import activation_config, resolve_activation
 from .config import init_config
 from .constrained import WeightConstraint, constraint_configs
 from .keras_name import KerasNamed
-from .lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
+from .lazy_build import check_fit, finish_build, hold_placeholders, make_parameters
 
 
 class Linear(Module):
@@ -67,7 +67,7 @@ class Linear(Module):
         self.in_features = in_features
         make_parameters(self, self._shapes(in_features), self.dtype)
         self.reset_parameters()
-        follow_device(self, like)
+        finish_build(self, like)
 
     def _shapes(self, in_features):
         shapes = {"weight": (self.out_features, in_features)}
@@ -100,8 +100,8 @@ class Linear(Module):
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.use_bias}")
+        in_features = 0 if self.in_features is None else self.in_features  # unbuilt: torch's 0
+        return f"in_features={in_features}, out_features={self.out_features}, bias={self.use_bias}"
 
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""
@@ -109,7 +109,10 @@ class Linear(Module):
 
 
 class LazyLinear(Linear):
-    """PyTorch's LazyLinear: a Linear whose in_features come from the first input."""
+    """PyTorch's LazyLinear: a Linear whose in_features come from the first input (it is a
+    Linear from then on)."""
+
+    cls_to_become = Linear
 
     def __init__(self, out_features, bias=True, device=None, dtype=np.float32):
         super().__init__(None, out_features, bias, device, dtype)

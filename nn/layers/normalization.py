@@ -19,7 +19,7 @@ from ..functional.normalization import (
 )
 from ..module import Module
 from .config import init_config
-from .lazy_build import channels_of, follow_device, hold_placeholders, make_parameters
+from .lazy_build import channels_of, finish_build, hold_placeholders, make_parameters
 
 
 class _BatchNorm(Module):
@@ -76,7 +76,7 @@ class _BatchNorm(Module):
         stats = self.buffers_for(num_features)
         for name in ("running_mean", "running_var", "num_batches_tracked"):
             self.register_buffer(name, stats.get(name))
-        follow_device(self, like)
+        finish_build(self, like)
 
     def affine_parameters(self):
         """{"weight": whether the layer has it, "bias": likewise}: both with affine, unless
@@ -167,7 +167,8 @@ class _BatchNorm(Module):
         return init_config(self, bias=self._with_bias)
 
     def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+        num_features = 0 if self.num_features is None else self.num_features  # torch's 0
+        return (f"{num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.affine_parameters()['bias']}, "
                 f"track_running_stats={self.track_running_stats}")
 
@@ -208,13 +209,19 @@ class BatchNorm3d(_BatchNorm):
 class LazyBatchNorm1d(LazyNorm, BatchNorm1d):
     """PyTorch's LazyBatchNorm1d: a BatchNorm1d sized by its first input."""
 
+    cls_to_become = BatchNorm1d
+
 
 class LazyBatchNorm2d(LazyNorm, BatchNorm2d):
     """PyTorch's LazyBatchNorm2d: a BatchNorm2d sized by its first input."""
 
+    cls_to_become = BatchNorm2d
+
 
 class LazyBatchNorm3d(LazyNorm, BatchNorm3d):
     """PyTorch's LazyBatchNorm3d: a BatchNorm3d sized by its first input."""
+
+    cls_to_become = BatchNorm3d
 
 
 class _InstanceNorm(_BatchNorm):
@@ -275,13 +282,19 @@ class InstanceNorm3d(_InstanceNorm):
 class LazyInstanceNorm1d(LazyNorm, InstanceNorm1d):
     """PyTorch's LazyInstanceNorm1d: an InstanceNorm1d sized by its first input."""
 
+    cls_to_become = InstanceNorm1d
+
 
 class LazyInstanceNorm2d(LazyNorm, InstanceNorm2d):
     """PyTorch's LazyInstanceNorm2d: an InstanceNorm2d sized by its first input."""
 
+    cls_to_become = InstanceNorm2d
+
 
 class LazyInstanceNorm3d(LazyNorm, InstanceNorm3d):
     """PyTorch's LazyInstanceNorm3d: an InstanceNorm3d sized by its first input."""
+
+    cls_to_become = InstanceNorm3d
 
 
 class LayerNorm(Module):

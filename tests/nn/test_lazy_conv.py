@@ -33,13 +33,16 @@ def test_lazy_layers_size_themselves_like_torch(name, kwargs, shape):
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     y, want = ours(x), theirs(torch.tensor(x))
     assert ours.in_channels == shape[1] == theirs.in_channels
-    assert repr(ours)[len(name):] == repr(theirs)[len(type(theirs).__name__):]
+    # the class it stands for from now on, as torch's (cls_to_become)
+    assert type(ours).__name__ == type(theirs).__name__ == name[len("Lazy"):]
+    assert repr(ours) == repr(theirs)
     assert [(k, tuple(v.shape)) for k, v in ours.state_dict().items()] == [
         (k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
     copy_weights(ours, theirs)
     assert_close(ours(x), theirs(torch.tensor(x)), 1e-4)
     assert y.shape == tuple(want.shape) and y.dtype == np.float32
-    assert repr(type(ours)(**ours.get_config())).startswith(name + "(0, ")
+    assert repr(type(ours)(**ours.get_config())) == repr(ours)  # saved as what it became
+    assert repr(getattr(nn, name)(**kwargs)).startswith(name + "(0, ")
 
 
 @pytest.mark.parametrize("name, kwargs, shape", CASES)

@@ -36,7 +36,9 @@ def test_lazy_batch_norm_matches_torch_after_two_training_steps(layer, shape, kw
     assert list(state) == list(expected)
     for key in state:
         assert_close(state[key], expected[key])
-    assert type(ours).__name__ == layer and ours.num_features == shape[1]
+    # the class it stands for from now on, as torch's (cls_to_become)
+    assert type(ours).__name__ == type(theirs).__name__ == layer[len("Lazy"):]
+    assert repr(ours) == repr(theirs) and ours.num_features == shape[1]
 
 
 def test_an_optimizer_made_before_the_first_call_trains_the_lazy_layers():
@@ -72,12 +74,13 @@ def test_an_unbuilt_lazy_batch_norm_says_what_it_needs():
                                          r"\(N, C, H, W\), got \(2, 3\)"):
         layer(np.zeros((2, 3), np.float32))
     assert not layer.built
+    assert repr(type(layer)(**layer.get_config())).startswith("LazyBatchNorm2d(0, eps=1e-05")
     layer(np.zeros((2, 3, 1, 1), np.float32))
-    with pytest.raises(ValueError, match=r"LazyBatchNorm2d: the input of shape \(2, 4, 1, 1\) "
+    with pytest.raises(ValueError, match=r"BatchNorm2d: the input of shape \(2, 4, 1, 1\) "
                                          r"has 4 channels"):
         layer(np.zeros((2, 4, 1, 1), np.float32))
     rebuilt = type(layer)(**layer.get_config())
-    assert repr(rebuilt).startswith("LazyBatchNorm2d(None, eps=1e-05")
+    assert type(rebuilt) is nn.BatchNorm2d and repr(rebuilt) == repr(layer)
 
 
 @pytest.mark.parametrize("kwargs", [{}, dict(affine=False), dict(track_running_stats=False)])

@@ -159,9 +159,10 @@ def test_lazy_linear_infers_in_features_at_the_first_call():
     layer = nn.Linear(5)
     placeholders = list(layer.parameters())
     assert not layer.built and [type(p) for p in placeholders] == [UninitializedParameter] * 2
-    assert "in_features=None" in repr(layer)
+    assert "in_features=0" in repr(layer)  # (torch's)
     y = layer(np.ones((2, 3, 7), np.float32))
     assert layer.built and layer.in_features == 7
+    assert type(layer) is nn.Linear  # from now on (torch's cls_to_become)
     assert list(layer.parameters()) == placeholders  # the same objects, now materialized
     assert all(type(p) is Parameter for p in placeholders)
     assert y.shape == (2, 3, 5) and layer.weight.shape == (5, 7)
@@ -280,3 +281,19 @@ def test_a_built_dense_names_itself_and_its_input_size_in_keras_terms():
         model.predict(np.ones((4, 9), np.float32))
     with pytest.raises(ValueError, match=r"^Dense: the input of shape \(3, 5\) .* built for 6"):
         model[1](np.ones((3, 5), np.float32))
+
+
+def test_a_built_lazy_layer_is_what_it_stands_for_but_a_user_subclass_stays_itself():
+    """torch's cls_to_become: LazyLinear is a Linear once built (repr, isinstance, its
+    saved config); a subclass of it keeps its own methods, as it does not name its own."""
+    class Scaled(nn.LazyLinear):
+        def forward(self, x):
+            return super().forward(x) * 2
+
+    layer, mine = nn.LazyLinear(3), Scaled(3)
+    x = np.ones((2, 4), np.float32)
+    layer(x), mine(x)
+    assert type(layer) is nn.Linear and not isinstance(layer, nn.LazyLinear)
+    assert layer.get_config()["in_features"] == 4
+    assert type(mine) is Scaled
+    np.testing.assert_allclose(mine(x).data, 2 * (x @ mine.weight.data.T + mine.bias.data))
