@@ -132,7 +132,7 @@ __all__ = [  # the training layer (`Model`, `Sequential`, below) is left out of 
     "Conv3d", "ConvTranspose3d", "LazyConv1d", "LazyConv3d", "LazyConvTranspose1d",
     "LazyConvTranspose2d", "LazyConvTranspose3d", "MaxPool3d", "AvgPool3d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d",
-    "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d",
+    "AdaptiveLogSoftmaxWithLoss", "FractionalMaxPool2d", "FractionalMaxPool3d",
 ]
 
 # Started by mpiexec as one of several processes: a rank failing before it makes the process
@@ -177,6 +177,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, submodules=(
     "CTCLoss": "ctc_loss",
     "AdaptiveLogSoftmaxWithLoss": "layers.adaptive_softmax",
     "FractionalMaxPool2d": "layers.fractional_max_pool",
+    "FractionalMaxPool3d": "layers.fractional_max_pool",
     "Conv3d": "layers.conv3d", "ConvTranspose3d": "layers.conv3d",
     **dict.fromkeys(("LazyConv1d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
                      "LazyConvTranspose3d"), "layers.lazy_conv"),

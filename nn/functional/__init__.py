@@ -101,7 +101,8 @@ __all__ = [
     "affine_grid", "grid_sample", "rrelu", "softsign", "pdist", "multilabel_margin_loss",
     "conv3d", "conv_transpose3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
     "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices",
-    "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool2d", "fractional_max_pool2d_with_indices", "fractional_max_pool3d",
+    "fractional_max_pool3d_with_indices",
     # Keras' losses, one value per sample (keras_losses.py)
     *_KERAS_LOSSES,
 ]
@@ -132,4 +133,6 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(_KERAS_LOSSES, "keras_losses"),
     "fractional_max_pool2d": "fractional_max_pool",
     "fractional_max_pool2d_with_indices": "fractional_max_pool",
+    "fractional_max_pool3d": "fractional_max_pool",
+    "fractional_max_pool3d_with_indices": "fractional_max_pool",
 }, missing=lambda name: _missing_name(__name__, name))

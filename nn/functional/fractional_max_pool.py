@@ -1,22 +1,29 @@
-"""Fractional max pooling (Graham, 2014; PyTorch's fractional_max_pool2d).
+"""Fractional max pooling (Graham, 2014; PyTorch's fractional_max_pool2d and 3d).
 
-Each (sample, channel) plane is pooled over pseudo-random windows of kernel_size: along an
-axis of `size` pooled to `out`, window i starts at int((i + u) * alpha) - int(u * alpha),
-alpha = (size - kernel) / (out - 1), u in [0, 1) that plane's sample for the axis, and the
-last window ends at the edge (ATen's generate_intervals, in the input's dtype so that the
-windows are PyTorch's exactly). The winners are found on arrays; the output is a gather of
-them, so its gradient (to any order) comes from the gather.
+Each (sample, channel) plane (or volume) is pooled over pseudo-random windows of
+kernel_size: along an axis of `size` pooled to `out`, window i starts at
+int((i + u) * alpha) - int(u * alpha), alpha = (size - kernel) / (out - 1), u in [0, 1) that
+plane's sample for the axis, and the last window ends at the edge (ATen's generate_intervals,
+in the input's dtype so that the windows are PyTorch's exactly). The windows and their
+winners are found on arrays inside one Function (GatherMaxima), samples drawn there when none
+are given: a captured step draws again at every replay, and the gradient (to any order) is
+the gather's.
 """
+from functools import partial
+
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.variable import computed_from_values
 
 from ._batch import with_batch_axis
-from .im2col import pair
-from .pooling import gather_flat, plane_starts, pool_input
+from .im2col import pair, triple
+from .pooling import plane_starts, pool_input
+from .pooling3d import gather_maxima
 
-_WHO = "fractional_max_pool2d"
+# per number of spatial axes: their names, the layout, the pair/triple reader, and the
+# column of the samples each axis reads (ATen's: 2-D takes (W, H), 3-D (T, H, W))
+_GEOMETRY = {2: (("height", "width"), "(N, C, H, W)", pair, (1, 0)),
+             3: (("time", "height", "width"), "(N, C, T, H, W)", triple, (0, 1, 2))}
 
 
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,
@@ -27,32 +34,18 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
     generator when None. The gradient goes to each window's first maximum (its last NaN if it
     holds NaNs), as PyTorch's; with return_indices, also the winners' flat indices into each
     (H, W) plane (int64). An unbatched (C, H, W) gives (C, OH, OW) (samples (1, C, 2))."""
-    x = pool_input(input, 2, "(N, C, H, W)", _WHO)
-    if x.ndim == 3:
-        return with_batch_axis(fractional_max_pool2d, x, kernel_size, output_size,
-                               output_ratio, return_indices, _random_samples)
-    n, c, h, w = x.shape
-    if 0 in (c, h, w):
-        raise ValueError(f"{_WHO}: expected an input with non-empty channel and spatial axes, "
-                         f"got shape {tuple(x.shape)}")
-    kernel = pair(kernel_size, "kernel_size", _WHO, 1)
-    out = _output_size(output_size, output_ratio, (h, w))
-    for axis, size, k, o in zip(("height", "width"), (h, w), kernel, out):
-        if o + k - 1 > size:
-            raise ValueError(f"{_WHO}: pool {axis} {k} too large relative to input {axis} "
-                             f"{size} for output {axis} {o}")
-    samples = _samples(_random_samples, x)
-    xp = get_array_module(x.data)
-    rows = _window_taps(samples[:, :, 1], h, out[0], kernel[0])  # (N, C, OH, KH)
-    cols = _window_taps(samples[:, :, 0], w, out[1], kernel[1])  # (N, C, OW, KW)
-    taps = (rows[:, :, :, None, :, None] * w + cols[:, :, None, :, None, :]).reshape(
-        n, c, out[0], out[1], -1)  # (N, C, OH, OW, KH*KW), each window's taps row-major
-    taps = xp.asarray(taps)
-    values = xp.take_along_axis(x.data.reshape(n, c, 1, 1, h * w),
-                                taps.reshape(n, c, 1, 1, -1), axis=-1).reshape(taps.shape)
-    indices = xp.take_along_axis(taps, _winners(values)[..., None], axis=-1)[..., 0]
-    y = gather_flat(x, indices + plane_starts(x.shape, xp))
-    return (y, computed_from_values(indices)) if return_indices else y
+    return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples, 2)
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None,
+                          return_indices=False, _random_samples=None):
+    """fractional_max_pool2d over volumes: input (N, C, T, H, W) -> (N, C, OT, OH, OW);
+    kernel_size, output_size and output_ratio ints or triples; _random_samples (N, C, 3)
+    (columns along T, H, W, as PyTorch's); indices flat into each (T, H, W) volume. An
+    unbatched (C, T, H, W) gives (C, OT, OH, OW)."""
+    return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
+                       _random_samples, 3)
 
 
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
@@ -62,40 +55,97 @@ def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, out
                                  _random_samples)
 
 
-def _output_size(output_size, output_ratio, spatial):
-    """(OH, OW) from output_size, or from output_ratio (a number or pair in (0, 1))."""
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices=False, _random_samples=None):
+    """fractional_max_pool3d's (maximum, indices) whatever return_indices says (PyTorch's)."""
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+def _fractional(input, kernel_size, output_size, output_ratio, return_indices, samples, dims):
+    """The fractional max pool over `dims` (2 or 3) spatial axes."""
+    who = f"fractional_max_pool{dims}d"
+    names, layout, sizes_of, _ = _GEOMETRY[dims]
+    x = pool_input(input, dims, layout, who)
+    if x.ndim == dims + 1:
+        return with_batch_axis(_fractional, x, kernel_size, output_size, output_ratio,
+                               return_indices, samples, dims)
+    if 0 in x.shape[1:]:
+        raise ValueError(f"{who}: expected an input with non-empty channel and spatial axes, "
+                         f"got shape {tuple(x.shape)}")
+    kernel = sizes_of(kernel_size, "kernel_size", who, 1)
+    out = output_sizes(output_size, output_ratio, x.shape[2:], who)
+    for axis, size, k, o in zip(names, x.shape[2:], kernel, out):
+        # (ATen's 3-D check is strict where its 2-D one is not: a window may not end at the
+        # edge when the last one must start there)
+        if o + k - 1 > size - (dims == 3):
+            raise ValueError(f"{who}: pool {axis} {k} too large relative to input {axis} "
+                             f"{size} for output {axis} {o}")
+    samples = None if samples is None else _given_samples(samples, x, dims, who)
+    locate = partial(_winners_of_windows, kernel=kernel, out=out, samples=samples)
+    return gather_maxima(x, locate, return_indices)
+
+
+def output_sizes(output_size, output_ratio, spatial, who):
+    """The output's spatial sizes from output_size, or from output_ratio (a number or one
+    per axis, each in (0, 1))."""
+    dims = len(spatial)
     if output_size is None and output_ratio is None:
-        raise ValueError(f"{_WHO} requires specifying either an output_size or an output_ratio")
+        raise ValueError(f"{who} requires specifying either an output_size or an output_ratio")
     if output_size is not None:
-        return pair(output_size, "output_size", _WHO, 0)
-    ratio = check_output_ratio(output_ratio, _WHO)
+        return _GEOMETRY[dims][2](output_size, "output_size", who, 0)
+    ratio = check_output_ratio(output_ratio, who, dims)
     return tuple(int(size * r) for size, r in zip(spatial, ratio))
 
 
-def check_output_ratio(output_ratio, who):
-    """output_ratio as a pair of numbers, each in (0, 1)."""
-    ratio = tuple(output_ratio) if np.ndim(output_ratio) else (output_ratio, output_ratio)
-    if len(ratio) != 2 or not all(isinstance(r, (int, float, np.floating)) and 0 < r < 1
-                                  for r in ratio):
-        raise ValueError(f"{who}: output_ratio must be a number or a pair of numbers between 0 "
-                         f"and 1, got {output_ratio!r}")
+def check_output_ratio(output_ratio, who, dims=2):
+    """output_ratio as `dims` numbers, each in (0, 1)."""
+    ratio = tuple(output_ratio) if np.ndim(output_ratio) else (output_ratio,) * dims
+    if len(ratio) != dims or not all(isinstance(r, (int, float, np.floating)) and 0 < r < 1
+                                     for r in ratio):
+        noun = "pair" if dims == 2 else "triple"
+        raise ValueError(f"{who}: output_ratio must be a number or a {noun} of numbers between "
+                         f"0 and 1, got {output_ratio!r}")
     return ratio
 
 
-def _samples(samples, x):
-    """The (N, C, 2) samples as a NumPy array in x's dtype: given, or drawn."""
+def _given_samples(samples, x, dims, who):
+    """The given (N, C, dims) samples as a NumPy array in x's dtype, checked."""
     n, c = x.shape[:2]
-    if samples is None:
-        return np.random.random_sample((n, c, 2)).astype(x.dtype)
     samples = np.asarray(getattr(samples, "data", samples))
-    if samples.ndim != 3 or samples.shape[0] < n or samples.shape[1:] != (c, 2):
-        raise ValueError(f"{_WHO}: _random_samples must have shape (N, C, 2) = ({n}, {c}, 2) "
-                         f"for input of shape {tuple(x.shape)}, got {samples.shape}")
+    if samples.ndim != 3 or samples.shape[0] < n or samples.shape[1:] != (c, dims):
+        raise ValueError(f"{who}: _random_samples must have shape (N, C, {dims}) = ({n}, {c}, "
+                         f"{dims}) for input of shape {tuple(x.shape)}, got {samples.shape}")
     samples = samples[:n].astype(x.dtype)
     if not ((samples >= 0) & (samples < 1)).all():
-        raise ValueError(f"{_WHO}: _random_samples must lie in [0, 1), got values in "
+        raise ValueError(f"{who}: _random_samples must lie in [0, 1), got values in "
                          f"[{samples.min()}, {samples.max()}]")
     return samples
+
+
+def _winners_of_windows(x, kernel, out, samples):
+    """Flat positions in x (N, C, *spatial), an array, of each window's winner: the windows
+    placed by `samples` (N, C, dims), drawn now from NumPy's global generator when None."""
+    n, c, *sizes = x.shape
+    dims = len(sizes)
+    if samples is None:
+        samples = np.random.random_sample((n, c, dims)).astype(x.dtype)
+    columns = _GEOMETRY[dims][3]
+    taps, stride = 0, 1  # flat (N, C, *out, *kernel) taps, the last axis' first
+    for axis in reversed(range(dims)):
+        along = _window_taps(samples[:, :, columns[axis]], sizes[axis], out[axis],
+                             kernel[axis])  # (N, C, out, kernel) along this axis
+        shape = [n, c] + [1] * (2 * dims)
+        shape[2 + axis], shape[2 + dims + axis] = out[axis], kernel[axis]
+        taps = taps + along.reshape(shape) * stride
+        stride *= sizes[axis]
+    xp = get_array_module(x)
+    taps = xp.asarray(taps.reshape((n, c) + tuple(out) + (-1,)))  # each window's taps, C order
+    flat = (n, c) + (1,) * dims + (-1,)
+    values = xp.take_along_axis(x.reshape(flat), taps.reshape(flat), axis=-1).reshape(
+        taps.shape)
+    indices = xp.take_along_axis(taps, _winners(values)[..., None], axis=-1)[..., 0]
+    return indices + plane_starts(x.shape, xp)
 
 
 def _window_taps(samples, size, out, kernel):
@@ -119,4 +169,5 @@ def _winners(values):
     return xp.where(nan.any(axis=-1), last_nan, xp.argmax(values, axis=-1))
 
 
-__all__ = ["fractional_max_pool2d", "fractional_max_pool2d_with_indices"]
+__all__ = ["fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+           "fractional_max_pool3d", "fractional_max_pool3d_with_indices"]

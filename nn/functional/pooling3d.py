@@ -3,9 +3,9 @@ over (H, W) and a reduction over depth windows (PyTorch's semantics).
 
 Max pooling finds each window's winner in NumPy (the 2-D pool's winner per depth slice,
 then the first maximum, or last NaN, over the window's slices: PyTorch's (d, h, w) scan
-order) inside one Function (MaxPool3d), whose forward finds and gathers them: a captured
+order) inside one Function (GatherMaxima), whose forward finds and gathers them: a captured
 step finds each batch's winners again, and the gradient, a scatter of gy, is differentiable
-again (MaxPool2dGrad).
+again (MaxPool2dGrad). Fractional max pooling gathers its maxima through it too.
 """
 from functools import partial
 
@@ -56,8 +56,7 @@ def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     x, window = prepare(x, kernel_size, stride, padding, "max_pool3d", dilation, ceil_mode,
                         _LAYOUT, triple)
     out = output_size(x.shape, window, "max_pool3d")
-    return _gathered(x, MaxPool3d(partial(_window_winners, window=window, out=out)),
-                     return_indices)
+    return gather_maxima(x, partial(_window_winners, window=window, out=out), return_indices)
 
 
 def max_pool3d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
@@ -125,7 +124,7 @@ def adaptive_max_pool3d(x, output_size, return_indices=False):
         return with_batch_axis(adaptive_max_pool3d, as_variable(x), output_size,
                                return_indices)
     x, out = prepare_adaptive(x, output_size, "adaptive_max_pool3d", _LAYOUT)
-    return _gathered(x, MaxPool3d(partial(_adaptive_winners, out=out)), return_indices)
+    return gather_maxima(x, partial(_adaptive_winners, out=out), return_indices)
 
 
 def adaptive_max_pool3d_with_indices(x, output_size, return_indices=False):
@@ -133,10 +132,11 @@ def adaptive_max_pool3d_with_indices(x, output_size, return_indices=False):
     return adaptive_max_pool3d(x, output_size, True)
 
 
-class MaxPool3d(Function):
+class GatherMaxima(Function):
     """y = x.flat[p], p the flat positions of each window's first maximum (or last NaN) that
-    `locate` finds in x (N, C, D, H, W), an array; dx = gy added at p (p is piecewise
-    constant in x). max_pool3d and adaptive_max_pool3d differ only in `locate`."""
+    `locate` finds in x (N, C, *spatial), an array; dx = gy added at p (p is piecewise
+    constant in x). max_pool3d, adaptive_max_pool3d and the fractional max pools differ only
+    in `locate` (checked here through max_pool3d)."""
 
     input_specs = (Spec(shape=("N", "C", "D", "H", "W"), distinct=True,
                         sides={"N": (1, 2), "C": (1, 2), "D": (3, 4), "H": (3, 4),
@@ -227,9 +227,11 @@ def _depth_winners(values, hw, taps, first, offset):
     return slices - offset, xp.take_along_axis(hw, slices, axis=2)
 
 
-def _gathered(x, function, return_indices):
-    """function(x), a MaxPool3d; with return_indices, also the winners' flat (D, H, W)
-    indices (int64, as PyTorch's)."""
+def gather_maxima(x, locate, return_indices):
+    """x (N, C, *spatial) at the maxima `locate` finds in its array (GatherMaxima); with
+    return_indices, also their flat indices into each sample's channel (int64, as
+    PyTorch's)."""
+    function = GatherMaxima(locate)
     y = function(x)
     if not return_indices:
         return y
@@ -238,4 +240,4 @@ def _gathered(x, function, return_indices):
 
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
-           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
+           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "gather_maxima"]

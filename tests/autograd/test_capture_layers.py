@@ -103,6 +103,9 @@ MODELS = {
         nn.Conv3d(2, 3, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2, stride=1),
         nn.AdaptiveMaxPool3d(2), nn.Flatten(), nn.Linear(24, 3)),
         lambda rng: rng.standard_normal((6, 2, 4, 4, 4)).astype(np.float32)),
+    "fractional max pool (windows drawn at each call)": (lambda: nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.FractionalMaxPool2d(2, output_size=4), nn.Flatten(),
+        nn.Linear(48, 3)), _images),
     "gumbel-softmax, straight-through": (
         _Gumbel, lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "gru": (lambda: _LastStep(nn.GRU(3, 6, batch_first=True), 6), _sequences),
