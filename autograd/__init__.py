@@ -56,6 +56,7 @@ from .ops import (
     reshape,
     sigmoid,
     sin,
+    solve,
     split,
     sqrt,
     squeeze,
@@ -105,5 +106,5 @@ __all__ = [
     "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes", "squeeze",
     "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item", "matmul", "dot",
     "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum", "cumprod", "einsum", "pad",
-    "norm", "sort", "argsort", "topk", "argmax", "argmin",
+    "norm", "sort", "argsort", "topk", "argmax", "argmin", "solve",
 ]

@@ -21,7 +21,7 @@ from .elementwise import (
     where,
 )
 from .indexing import get_item
-from .linalg import dot, matmul
+from .linalg import dot, matmul, solve
 from .norm import norm
 from .prod import prod
 from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
@@ -52,4 +52,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "min", "logsumexp", "sum_to", "broadcast_to", "reshape", "transpose", "swapaxes",
            "squeeze", "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item",
            "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
-           "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin"]
+           "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin",
+           "solve"]

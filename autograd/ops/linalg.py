@@ -1,4 +1,5 @@
-"""Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics)."""
+"""Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics); and
+solve, the solution of linear systems (torch.linalg.solve)."""
 import math
 
 import numpy as np
@@ -80,3 +81,47 @@ def dot(a, b):
     rows = reshape_if_needed(a, (math.prod(a.shape[:-1]), k))  # a 2-D a stays as it is
     y = matmul(rows, reshape(b_first, (k, math.prod(rest))))
     return reshape(y, a.shape[:-1] + rest)
+
+
+class Solve(Function):
+    """X = A^-1 B for square A (..., n, n) and B (..., n, k) (batch axes broadcast);
+    dB = A^-T gX,  dA = -dB X^T"""
+
+    # A well conditioned: the drawn matrix plus 10 I (diagonally dominant at these sizes)
+    input_specs = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),
+                   Spec(shape=("*batch", "N", "K")))
+    apply = staticmethod(lambda a, b: solve(a + 10.0 * np.eye(a.shape[-1]), b))
+
+    def forward(self, a, b):
+        xp = get_array_module(a)
+        try:
+            return xp.linalg.solve(a, b)
+        except xp.linalg.LinAlgError:
+            raise ValueError(f"solve: the matrix A of shape {a.shape} is singular (no unique "
+                             "solution)") from None
+
+    def backward(self, gx):
+        a, _ = self.inputs
+        x = self.outputs[0]()
+        need_a, need_b = self.needs_input_grad
+        gb = Solve()(_matrix_transpose(a), gx)
+        ga = -MatMul()(gb, _matrix_transpose(x)) if need_a else None
+        return ga, gb if need_b else None
+
+
+def solve(a, b):
+    """X with A X = B (torch.linalg.solve, numpy.linalg.solve): A (..., n, n), B (..., n, k)
+    or a vector (n,); batch axes broadcast. Differentiable in A and B to any order. A
+    singular A is a ValueError."""
+    a, b = as_variable(a, who="solve"), as_variable(b, who="solve")
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"solve: A must be a square matrix or a batch of them (..., n, n), "
+                         f"got shape {a.shape}")
+    vector = b.ndim == 1
+    if vector:
+        b = reshape(b, (b.shape[0], 1))
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise ValueError(f"solve: B of shape {b.shape} does not match A of shape {a.shape} "
+                         f"(expected (..., {a.shape[-1]}, k) or ({a.shape[-1]},))")
+    x = Solve()(a, b)
+    return reshape(x, x.shape[:-1]) if vector else x

@@ -1,12 +1,12 @@
 """The parametrization behind nn.utils.parametrizations.orthogonal (PyTorch's _Orthogonal):
 an orthogonal matrix (or batch of them) from an unconstrained one, through the matrix
-exponential of a skew-symmetric matrix or a product of Householder reflections, composed of
-differentiable ops (gradients of any order come with them)."""
+exponential or the Cayley map of a skew-symmetric matrix, or a product of Householder
+reflections, composed of differentiable ops (gradients of any order come with them)."""
 import math
 
 import numpy as np
 
-from autograd.ops import get_item, matmul, swapaxes
+from autograd.ops import get_item, matmul, solve, swapaxes
 from autograd.ops import sum as total
 
 from ..module import Module
@@ -69,9 +69,15 @@ class _Orthogonal(Module):
         transposed = n < k
         if transposed:
             x, (n, k) = swapaxes(x, -1, -2), (k, n)
-        if self.orthogonal_map == "matrix_exp":
+        if self.orthogonal_map in ("matrix_exp", "cayley"):
             x = matmul(x * np.tril(np.ones((n, k), x.dtype)), np.eye(k, n, dtype=x.dtype))
-            q = get_item(matrix_exp(x - swapaxes(x, -1, -2)), (Ellipsis, slice(None, k)))
+            a = x - swapaxes(x, -1, -2)  # skew-symmetric (n, n)
+            if self.orthogonal_map == "matrix_exp":
+                q = matrix_exp(a)
+            else:  # (I - A/2)^-1 (I + A/2), PyTorch's Cayley retraction
+                identity = np.eye(n, dtype=x.dtype)
+                q = solve(identity - a * 0.5, identity + a * 0.5)
+            q = get_item(q, (Ellipsis, slice(None, k)))
         else:
             a = x * np.tril(np.ones((n, k), x.dtype), -1)
             q = householder_product(a, 2.0 / (1.0 + total(a * a, axis=-2)))

@@ -25,9 +25,9 @@ def _tensor_to_parametrize(module, name, who):
 def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization=True):
     """Make `module.<name>` (a matrix, or a batch of them in its last two axes) orthogonal:
     Q^T Q = I for tall matrices, Q Q^T = I for wide ones, starting from the orthogonalized
-    current value. orthogonal_map: PyTorch's default choice, "matrix_exp" for square
-    matrices and "householder" otherwise ("cayley" and use_trivialization=False are not
-    supported). Returns the module."""
+    current value. orthogonal_map: "matrix_exp", "cayley" or "householder"; by default
+    PyTorch's choice, "matrix_exp" for square matrices and "householder" otherwise
+    (use_trivialization=False is not supported). Returns the module."""
     who = "orthogonal"
     weight = _tensor_to_parametrize(module, name, who)
     if weight.ndim < 2:
@@ -38,9 +38,6 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     if orthogonal_map not in MAPS:
         raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", '
                          f'"householder". Got: {orthogonal_map}')
-    if orthogonal_map == "cayley":
-        raise NotImplementedError(f"{who}: orthogonal_map='cayley' is not supported (it "
-                                  "needs a linear solve); use 'matrix_exp' or 'householder'")
     if not use_trivialization:
         raise NotImplementedError(f"{who}: use_trivialization=False is not supported; leave "
                                   "it True (PyTorch's default)")

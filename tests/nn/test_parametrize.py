@@ -202,12 +202,13 @@ def test_ordinary_modules_keep_their_class_and_attributes():
 
 
 # ----- the parametrizations -----
+@pytest.mark.parametrize("orthogonal_map", [None, "cayley"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
-def test_orthogonal_trains_as_torch(dtype, shape):
+def test_orthogonal_trains_as_torch(dtype, shape, orthogonal_map):
     ours, theirs = _linears(dtype, shape)
-    PZ.orthogonal(ours)
-    TPZ.orthogonal(theirs)
+    PZ.orthogonal(ours, orthogonal_map=orthogonal_map)
+    TPZ.orthogonal(theirs, orthogonal_map=orthogonal_map)
     w = ours.weight.data
     gram = w.T @ w if shape[0] >= shape[1] else w @ w.T
     np.testing.assert_allclose(gram, np.eye(min(shape)), atol=_tol(dtype) * 10)
@@ -218,7 +219,7 @@ def test_orthogonal_trains_as_torch(dtype, shape):
     _compare_training(ours, theirs, dtype, shape)
 
 
-@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "householder"])
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
 def test_orthogonal_explicit_map_and_a_batch_of_matrices(orthogonal_map):
     rng = np.random.default_rng(0)
     module, reference = nn.Module(), torch.nn.Module()
@@ -390,8 +391,6 @@ def test_parametrization_function_errors():
         PZ.orthogonal(nn.Linear(2, 2), "bias")
     with pytest.raises(ValueError, match='orthogonal_map has to be one of .*Got: qr'):
         PZ.orthogonal(nn.Linear(2, 2), orthogonal_map="qr")
-    with pytest.raises(NotImplementedError, match="'cayley' is not supported"):
-        PZ.orthogonal(nn.Linear(2, 2), orthogonal_map="cayley")
     with pytest.raises(NotImplementedError, match="use_trivialization=False"):
         PZ.orthogonal(nn.Linear(2, 2), use_trivialization=False)
     layer = PZ.orthogonal(nn.Linear(2, 3))
