@@ -99,10 +99,10 @@ MODELS = {
         nn.LSTM(3, 6, num_layers=2, bidirectional=True, batch_first=True), 12), _sequences),
     "lstm with projections": (lambda: _LastStep(
         nn.LSTM(3, 6, proj_size=2, bidirectional=True, batch_first=True), 4), _sequences),
-    "3-d conv, max and adaptive max pools": (lambda: nn.Sequential(
+    "3-d conv, max, adaptive max and fractional max pools": (lambda: nn.Sequential(
         nn.Conv3d(2, 3, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2, stride=1),
-        nn.AdaptiveMaxPool3d(2), nn.Flatten(), nn.Linear(24, 3)),
-        lambda rng: rng.standard_normal((6, 2, 4, 4, 4)).astype(np.float32)),
+        nn.FractionalMaxPool3d(2, output_size=2), nn.AdaptiveMaxPool3d(2), nn.Flatten(),
+        nn.Linear(24, 3)), lambda rng: rng.standard_normal((6, 2, 5, 5, 5)).astype(np.float32)),
     "fractional max pool (windows drawn at each call)": (lambda: nn.Sequential(
         nn.Conv2d(2, 3, 3, padding=1), nn.FractionalMaxPool2d(2, output_size=4), nn.Flatten(),
         nn.Linear(48, 3)), _images),

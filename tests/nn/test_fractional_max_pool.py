@@ -1,6 +1,7 @@
 """fractional_max_pool2d and FractionalMaxPool2d against PyTorch with fixed samples: values
 and indices exactly, gradients (second order too), NaN and ties, unbatched input, the
-samples drawn from NumPy's generator, and every error."""
+samples drawn from NumPy's generator, and every error; the 3-D pool's cases beside the 2-D
+ones here (its own file has the rest)."""
 import numpy as np
 import pytest
 
@@ -21,18 +22,29 @@ CASES = [  # (input shape, kernel_size, output_size, output_ratio)
     ((1, 2, 6, 6), 2, (5, 5), None),  # overlapping windows: gradients add up
     ((1, 1, 7, 5), 2, 1, None),
     ((2, 2, 5, 5), 1, 5, None),
+    # volumes: fractional_max_pool3d
+    ((2, 3, 9, 7, 8), 2, (4, 3, 5), None),
+    ((1, 2, 6, 6, 6), 3, 3, None),
+    ((2, 1, 8, 9, 7), (2, 3, 2), None, 0.5),
+    ((1, 2, 7, 7, 7), 2, None, (0.6, 0.7, 0.5)),
+    ((1, 1, 6, 5, 6), 2, (4, 3, 4), None),  # overlapping windows: gradients add up
+    ((2, 2, 5, 5, 5), 1, 4, None),
 ]
 
 
 def samples_for(shape, dtype, seed=0):
-    return np.random.default_rng(seed).random((shape[0], shape[1], 2)).astype(dtype)
+    """(N, C, spatial axes) samples for an input of `shape`."""
+    return np.random.default_rng(seed).random((shape[0], shape[1], len(shape) - 2)).astype(
+        dtype)
 
 
 def torch_pool(x, kernel, size, ratio, samples):
-    return torch.nn.functional.fractional_max_pool2d(
-        x, kernel, output_size=size, return_indices=True,
-        output_ratio=None if ratio is None else np.broadcast_to(ratio, 2).tolist(),
-        _random_samples=torch.tensor(samples))
+    dims = samples.shape[-1]
+    pool = torch.nn.functional.fractional_max_pool3d if dims == 3 else \
+        torch.nn.functional.fractional_max_pool2d
+    return pool(x, kernel, output_size=size, return_indices=True,
+                output_ratio=None if ratio is None else np.broadcast_to(ratio, dims).tolist(),
+                _random_samples=torch.tensor(samples))
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -42,7 +54,8 @@ def test_values_indices_and_gradients_match_torch(case, dtype):
     x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
     samples = samples_for(shape, dtype)
     xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
-    y, indices = F.fractional_max_pool2d(xv, kernel, size, ratio, True, samples)
+    pool = F.fractional_max_pool3d if x.ndim == 5 else F.fractional_max_pool2d
+    y, indices = pool(xv, kernel, size, ratio, True, samples)
     yt, it = torch_pool(xt, kernel, size, ratio, samples)
     np.testing.assert_array_equal(y.data, yt.detach().numpy())
     np.testing.assert_array_equal(indices, it.numpy())
@@ -84,7 +97,7 @@ def test_ties_nan_and_minus_infinity_pick_torch_winners():
 
 def test_unbatched_input():
     x = np.random.default_rng(6).standard_normal((2, 9, 8)).astype(np.float32)
-    samples = samples_for((1, 2), np.float32)
+    samples = samples_for((1, 2, 9, 8), np.float32)
     y, indices = F.fractional_max_pool2d(x, 2, (4, 4), return_indices=True,
                                          _random_samples=samples)
     yt, it = torch_pool(torch.tensor(x), 2, (4, 4), None, samples)

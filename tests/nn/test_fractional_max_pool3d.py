@@ -1,28 +1,15 @@
-"""fractional_max_pool3d and FractionalMaxPool3d against PyTorch with fixed samples: values
-and indices exactly, gradients (second order too), unbatched input, samples drawn from NumPy's
-generator, the module, a captured step, and the errors (ATen's stricter 3-D size rule)."""
+"""fractional_max_pool3d and FractionalMaxPool3d against PyTorch with fixed samples beyond
+the cases test_fractional_max_pool.py runs for both pools: unbatched input, samples drawn from
+NumPy's generator, second order, the module, and the errors (ATen's stricter 3-D size rule).
+A captured step of it: tests/autograd/test_capture_layers.py."""
 import numpy as np
 import pytest
 
 import nn
 import nn.functional as F
-import optim
-from autograd import Variable, capture
 from autograd.testing import assert_gradients_match
 
-from ._helpers import assert_close
-
 torch = pytest.importorskip("torch")
-
-CASES = [  # (input shape, kernel_size, output_size, output_ratio)
-    ((2, 3, 9, 7, 8), 2, (4, 3, 5), None),
-    ((1, 2, 6, 6, 6), 3, 3, None),
-    ((2, 1, 8, 9, 7), (2, 3, 2), None, 0.5),
-    ((1, 2, 7, 7, 7), 2, None, (0.6, 0.7, 0.5)),
-    ((1, 1, 6, 5, 6), 2, (4, 3, 4), None),  # overlapping windows: gradients add up
-    ((2, 2, 5, 5, 5), 1, 4, None),
-]
-
 
 def samples_for(shape, dtype, seed=0):
     return np.random.default_rng(seed).random((shape[0], shape[1], 3)).astype(dtype)
@@ -33,24 +20,6 @@ def torch_pool(x, kernel, size, ratio, samples):
         x, kernel, output_size=size, return_indices=True,
         output_ratio=None if ratio is None else np.broadcast_to(ratio, 3).tolist(),
         _random_samples=torch.tensor(samples))
-
-
-@pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_values_indices_and_gradients_match_torch(case, dtype):
-    shape, kernel, size, ratio = case
-    x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
-    samples = samples_for(shape, dtype)
-    xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
-    y, indices = F.fractional_max_pool3d(xv, kernel, size, ratio, True, samples)
-    yt, it = torch_pool(xt, kernel, size, ratio, samples)
-    np.testing.assert_array_equal(y.data, yt.detach().numpy())
-    np.testing.assert_array_equal(indices, it.numpy())
-    assert y.dtype == dtype and indices.dtype == np.int64
-    gy = np.random.default_rng(2).standard_normal(y.shape).astype(dtype)
-    y.backward(gy)
-    yt.backward(torch.tensor(gy))
-    assert_close(xv.grad, xt.grad, 1e-6)
 
 
 def test_unbatched_input_and_numpys_generator():
@@ -89,36 +58,6 @@ def test_module_matches_torch():
     assert nn.FractionalMaxPool3d(2, output_size=3).output_size == (3, 3, 3)
     assert F.fractional_max_pool3d_with_indices(x, 3, 4, _random_samples=samples)[1].shape \
         == (2, 3, 4, 4, 4)
-
-
-def test_a_captured_step_draws_new_windows_as_the_eager_one():
-    """The samples are drawn inside the op: a replay draws again, so a captured step with
-    the generator seeded alike trains as the eager one."""
-    models, steps = [], []
-    for captured in (False, True):
-        np.random.seed(0)
-        model = nn.Sequential(nn.Conv3d(1, 2, 3, padding=1),
-                              nn.FractionalMaxPool3d(2, output_size=(3, 3, 3)),
-                              nn.Flatten(), nn.Linear(54, 3))
-        optimizer = optim.SGD(model.parameters(), lr=0.1)
-
-        def step(x, t, model=model, optimizer=optimizer):
-            optimizer.zero_grad()
-            loss = F.cross_entropy(model(x), t)
-            loss.backward()
-            optimizer.step()
-            return loss
-        models.append(model)
-        steps.append(capture(step) if captured else step)
-    rng = np.random.default_rng(1)
-    for i in range(5):
-        x, t = rng.standard_normal((4, 1, 6, 6, 6)).astype(np.float32), rng.integers(0, 3, 4)
-        losses = []
-        for step in steps:
-            np.random.seed(10 + i)
-            losses.append(float(step(x, t).data))
-        assert losses[1] == pytest.approx(losses[0], rel=1e-5)
-    assert steps[1].captured == 1
 
 
 @pytest.mark.parametrize("shape, kwargs, message", [
