@@ -1,6 +1,6 @@
 """F.grid_sample (PyTorch's) on 4-D input (images) and 5-D input (volumes), modes 'bilinear'
-(trilinear on volumes) and 'nearest', padding modes 'zeros', 'border' and 'reflection': the
-spatial transformer's sampler.
+(trilinear on volumes), 'nearest' and (images only) 'bicubic', padding modes 'zeros', 'border'
+and 'reflection': the spatial transformer's sampler.
 
 Source positions follow ATen's GridSampler.h: a grid value g in [-1, 1] unnormalises to
 (g + 1)(size - 1)/2 with align_corners, (g + 1) size/2 - 1/2 without; 'border' clips it to
@@ -10,7 +10,11 @@ the position is computed exactly in NumPy (in the input's precision, as ATen's) 
 with its slope, and re-attached to the grid as slope * (grid - grid's value) + position:
 the same value, and the gradient ATen's (0 at and beyond a clipped edge). Linear sampling
 is then four gathers (eight on volumes) weighted by differentiable weights, so gradients with
-respect to the input and the grid, and theirs, come from those ops."""
+respect to the input and the grid, and theirs, come from those ops. Bicubic sampling, as
+ATen's, takes the unnormalised position as it is, reads the 4 x 4 pixels around it, each tap
+moved into the image by the padding mode (or reading 0), and weights them with the cubic
+convolution kernel of interpolate's 'bicubic': the grid's gradient flows through the
+weights alone."""
 import itertools
 
 import numpy as np
@@ -18,7 +22,9 @@ import numpy as np
 from autograd.ops import get_item, transpose
 from autograd.ops.validation import float_input
 
-_MODES = ("bilinear", "nearest")
+from .interpolate import cubic_weights
+
+_MODES = ("bilinear", "nearest", "bicubic")
 _PADDING_MODES = ("zeros", "border", "reflection")
 
 
@@ -28,19 +34,24 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A00
     (x, y) in [-1, 1] (-1 the left / top edge): output (N, C, H_out, W_out); a volume
     (N, C, D_in, H_in, W_in) at grid (N, D_out, H_out, W_out, 3) of (x, y, z), trilinearly
     ('bilinear', PyTorch's name) or at the nearest voxel: (N, C, D_out, H_out, W_out).
-    Points outside read 0 ('zeros'), the nearest edge value ('border') or a mirrored one
-    ('reflection'). The grid must be finite (an infinite or NaN point reads NaN, where
-    PyTorch clips)."""
+    'bicubic' (images): the 4 x 4 neighbours weighted by the cubic convolution kernel (values
+    may overshoot the input's range, as PyTorch's). Points outside read 0 ('zeros'), the
+    nearest edge value ('border') or a mirrored one ('reflection'). The grid must be finite
+    (an infinite or NaN point reads NaN, where PyTorch clips)."""
     x, g = _checked(input, grid, mode, padding_mode)
     align_corners = bool(align_corners)
     sizes = x.shape[2:]  # the grid's last axis runs the other way: x along the last axis
+    # (bicubic pads each tap, not the position: ATen's)
+    position_padding = "zeros" if mode == "bicubic" else padding_mode
     positions = [_source_positions(get_item(g, (Ellipsis, len(sizes) - 1 - axis)), size,
-                                   padding_mode, align_corners)
+                                   position_padding, align_corners)
                  for axis, size in enumerate(sizes)]
     last = x.ndim - 1  # (N, *spatial, C): one gather reads every channel
     image = transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
     if mode == "nearest":
         out = _read(image, [np.rint(p.data) for p in positions], None)  # (halves to even)
+    elif mode == "bicubic":
+        out = _bicubic(image, positions, padding_mode, align_corners)
     else:
         out = _linear(image, positions)
     return transpose(out, (0, last) + tuple(range(1, last)))
@@ -49,9 +60,6 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A00
 def _checked(input, grid, mode, padding_mode):  # noqa: A002
     """input and grid as Variables, or PyTorch's error (clearer) for what is wrong."""
     who = "grid_sample"
-    if mode == "bicubic":
-        raise NotImplementedError(f"{who}: mode 'bicubic' is not implemented in rungrad (it "
-                                  "has 'bilinear' and 'nearest')")
     if mode not in _MODES:
         raise ValueError(f"{who}: mode must be 'bilinear', 'nearest' or 'bicubic', got "
                          f"{mode!r}")
@@ -63,6 +71,9 @@ def _checked(input, grid, mode, padding_mode):  # noqa: A002
         raise ValueError(f"{who}: expected a 4-D input (N, C, H, W) or a 5-D one "
                          f"(N, C, D, H, W), got shape {x.shape}")
     dims = x.ndim - 2
+    if mode == "bicubic" and dims != 2:
+        raise ValueError(f"{who}: bicubic interpolation only supports 4-D input (N, C, H, W), "
+                         f"got shape {x.shape}")
     if g.ndim != x.ndim or g.shape[-1] != dims:
         layout = "(N, H_out, W_out, 2)" if dims == 2 else "(N, D_out, H_out, W_out, 3)"
         raise ValueError(f"{who}: grid must have shape {layout} for a {x.ndim}-D input, got "
@@ -133,6 +144,38 @@ def _linear(image, positions):
         term = _read(image, corner, weight)
         out = term if out is None else out + term
     return out
+
+
+def _bicubic(image, positions, padding_mode, align_corners):
+    """Sum over the 4 x 4 pixels around (rows, columns) (Variables: the unnormalised
+    positions) of image (N, H, W, C), each tap padded (_tap), times its cubic weights
+    along x, then along y (ATen's order)."""
+    rows, columns = positions
+    height, width = image.shape[1:3]
+    top, left = np.floor(rows.data), np.floor(columns.data)
+    row_weights, column_weights = cubic_weights(rows - top), cubic_weights(columns - left)
+    out = None
+    for i, row_weight in enumerate(row_weights):
+        row = _tap(top - 1 + i, height, padding_mode, align_corners)
+        line = None
+        for j, column_weight in enumerate(column_weights):
+            term = _read(image, [row, _tap(left - 1 + j, width, padding_mode, align_corners)],
+                         column_weight)
+            line = term if line is None else line + term
+        term = line * get_item(row_weight, (Ellipsis, None))
+        out = term if out is None else out + term
+    return out
+
+
+def _tap(index, size, padding_mode, align_corners):
+    """A tap's pixel index (float array) moved into [0, size - 1] by the padding mode, as
+    ATen's compute_coordinates ('zeros': as it is, read as 0 outside)."""
+    if padding_mode == "zeros":
+        return index
+    slope = np.zeros_like(index)  # (no gradient flows through a tap's index)
+    if padding_mode == "reflection":
+        index, slope = _reflected(index, slope, size, align_corners)
+    return _clipped(index, slope, size)[0]
 
 
 def _read(image, indices, weight):

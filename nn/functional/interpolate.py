@@ -184,17 +184,18 @@ def _cubic_along(x, axis, scale, n_in, n_out, align_corners):
     first = _floor_index(positions)
     shape = (n_out,) + (1,) * (x.ndim - axis - 1)  # broadcasts over the axes after `axis`
     total = None
-    for k, weight in enumerate(_cubic_weights(positions - first.astype(positions.dtype))):
+    for k, weight in enumerate(cubic_weights(positions - first.astype(positions.dtype))):
         term = _gather(x, axis, np.clip(first - 1 + k, 0, n_in - 1)) * weight.astype(
             x.dtype).reshape(shape)
         total = term if total is None else total + term
     return total
 
 
-def _cubic_weights(t):
+def cubic_weights(t):
     """The four taps' weights at offsets -1 - t, -t, 1 - t, 2 - t from the source position
     (t in [0, 1)), in t's dtype: (A + 2)|d|^3 - (A + 3)|d|^2 + 1 for |d| <= 1, and
-    A|d|^3 - 5A|d|^2 + 8A|d| - 4A for 1 < |d| < 2, written as ATen evaluates them."""
+    A|d|^3 - 5A|d|^2 + 8A|d| - 4A for 1 < |d| < 2, written as ATen evaluates them. t an
+    array or a Variable (grid_sample's weights are differentiable in it)."""
     a, one = t.dtype.type(_CUBIC_A), t.dtype.type(1)
 
     def near(d):

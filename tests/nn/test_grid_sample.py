@@ -1,4 +1,5 @@
-"""F.grid_sample and F.affine_grid against PyTorch: every mode, padding mode and
+"""F.grid_sample and F.affine_grid against PyTorch: every mode (bicubic on images), padding
+mode and
 align_corners, several shapes of images and volumes, float32 and float64, grids reaching
 outside [-1, 1] and landing on the edges; values and gradients with respect to the input,
 the grid and theta; numerical first and second order; an image and a volume moved by the
@@ -17,7 +18,7 @@ torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 DTYPES = [np.float32, np.float64]
-MODES = ["bilinear", "nearest"]
+MODES = ["bilinear", "nearest", "bicubic"]  # (bicubic: images only, as PyTorch's)
 PADDINGS = ["zeros", "border", "reflection"]
 ALIGN = [False, True, None]
 SHAPES = [((2, 3, 4, 5), (3, 6)), ((1, 1, 1, 1), (2, 2)), ((1, 2, 5, 1), (4, 3)),
@@ -43,12 +44,12 @@ def sample_grid(rng, batch, out, dtype):
 def compare(x, grid, mode, padding_mode, align_corners):
     """grid_sample's values and gradients (input and grid) against torch's."""
     tol = tolerance(x.dtype)
-    bilinear = mode == "bilinear"
+    smooth = mode != "nearest"
     (_, gv), (_, gt) = assert_matches_torch(
         lambda x, grid: F.grid_sample(x, grid, mode, padding_mode, align_corners),
         lambda x, grid: TF.grid_sample(x, grid, mode, padding_mode, align_corners),
-        [x, grid], tol, differentiated=(0, 1) if bilinear else (0,), grad_tol=tol * 10)
-    if not bilinear:  # piecewise constant in the grid: torch's gradient is zero
+        [x, grid], tol, differentiated=(0, 1) if smooth else (0,), grad_tol=tol * 10)
+    if not smooth:  # piecewise constant in the grid: torch's gradient is zero
         assert gv.grad is None and not gt.grad.any()
 
 
@@ -57,10 +58,12 @@ VOLUMES = [((2, 3, 3, 4, 5), (2, 3, 4)), ((1, 1, 1, 1, 1), (2, 2, 1)),
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # torch's note on align_corners=None
-@pytest.mark.parametrize("shapes", [SHAPES, VOLUMES], ids=["images", "volumes"])
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("mode, padding_mode, align_corners",
-                         list(itertools.product(MODES, PADDINGS, ALIGN)))
+@pytest.mark.parametrize("mode, padding_mode, align_corners, shapes", [
+    pytest.param(mode, padding, align, shapes, id=f"{mode}-{padding}-{align}-{kind}")
+    for mode, padding, align in itertools.product(MODES, PADDINGS, ALIGN)
+    for kind, shapes in (("images", SHAPES), ("volumes", VOLUMES))
+    if not (mode == "bicubic" and kind == "volumes")])  # (images only, as PyTorch's)
 def test_grid_sample_matches_torch(mode, padding_mode, align_corners, dtype, shapes):
     rng = np.random.default_rng(0)
     for shape, out in shapes:
@@ -94,7 +97,7 @@ def test_affine_grid_and_grid_sample_move_a_volume_as_torch():
 
 
 @pytest.mark.parametrize("padding_mode", PADDINGS)
-def test_grid_sample_far_outside_reflects_and_clips_as_torch(padding_mode):
+def test_grid_sample_far_outside_reflects_and_clips_as_torch(padding_mode):  # (and bicubic)
     """Coordinates many widths away: reflection folds them back many times."""
     rng = np.random.default_rng(1)
     x = rng.standard_normal((1, 2, 3, 4))
@@ -103,17 +106,18 @@ def test_grid_sample_far_outside_reflects_and_clips_as_torch(padding_mode):
         compare(x, grid, mode, padding_mode, align_corners)
 
 
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
 @pytest.mark.parametrize("padding_mode, align_corners",
                          list(itertools.product(PADDINGS, (False, True))))
-def test_grid_sample_gradients_numerically_to_second_order(padding_mode, align_corners):
+def test_grid_sample_gradients_numerically_to_second_order(padding_mode, align_corners, mode):
     rng = np.random.default_rng(2)
     x = rng.standard_normal((2, 2, 3, 4))
     grid = rng.uniform(-1.4, 1.4, size=(2, 3, 2, 2))
 
     def f(x, grid):
-        return F.grid_sample(x, grid, "bilinear", padding_mode, align_corners)
+        return F.grid_sample(x, grid, mode, padding_mode, align_corners)
     gradcheck(f, x, grid)
-    gradgradcheck(f, x, grid)  # bilinear: the mixed second derivatives are not zero
+    gradgradcheck(f, x, grid)  # the mixed second derivatives are not zero
     gradgradcheck(lambda x, grid: f(x * x, grid) ** 2, x, grid)
 
 
@@ -196,7 +200,9 @@ X4, GRID = np.zeros((2, 3, 4, 5)), np.zeros((2, 3, 3, 2))
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: F.grid_sample(X4, GRID, mode="bicubic"), NotImplementedError, "bicubic"),
+    (lambda: F.grid_sample(np.zeros((1, 1, 2, 2, 2)), np.zeros((1, 1, 1, 1, 3)),
+                           mode="bicubic"), ValueError,
+     r"bicubic interpolation only supports 4-D input \(N, C, H, W\), got shape"),
     (lambda: F.grid_sample(X4, GRID, mode="area"), ValueError, "mode must be.*'area'"),
     (lambda: F.grid_sample(X4, GRID, padding_mode="wrap"), ValueError,
      "padding_mode must be.*'wrap'"),
