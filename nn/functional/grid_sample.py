@@ -154,13 +154,13 @@ def _bicubic(image, positions, padding_mode, align_corners):
     height, width = image.shape[1:3]
     top, left = np.floor(rows.data), np.floor(columns.data)
     row_weights, column_weights = cubic_weights(rows - top), cubic_weights(columns - left)
+    column_taps = [_tap(left - 1 + j, width, padding_mode, align_corners) for j in range(4)]
     out = None
     for i, row_weight in enumerate(row_weights):
         row = _tap(top - 1 + i, height, padding_mode, align_corners)
         line = None
-        for j, column_weight in enumerate(column_weights):
-            term = _read(image, [row, _tap(left - 1 + j, width, padding_mode, align_corners)],
-                         column_weight)
+        for column, column_weight in zip(column_taps, column_weights):
+            term = _read(image, [row, column], column_weight)
             line = term if line is None else line + term
         term = line * get_item(row_weight, (Ellipsis, None))
         out = term if out is None else out + term

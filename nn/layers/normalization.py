@@ -277,8 +277,6 @@ class InstanceNorm3d(_InstanceNorm):
     input_layout = "(N, C, D, H, W) or (C, D, H, W)"
 
 
-
-
 class LazyInstanceNorm1d(LazyNorm, InstanceNorm1d):
     """PyTorch's LazyInstanceNorm1d: an InstanceNorm1d sized by its first input."""
 

@@ -37,13 +37,14 @@ class _RNNBase(Module):
         probability(dropout, "dropout", who)
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
-        self._projection = _projection_size(proj_size, self.hidden_size, who)
+        # (0 but for LSTM; RNN and GRU keep it too, as PyTorch's)
+        self.proj_size = _projection_size(proj_size, self.hidden_size, who)
         gates = MODES[mode][0]
         for layer in range(self.num_layers):
             layer_input = self.input_size if layer == 0 else self._h_size * self.directions
             for suffix in self._suffixes(layer):
                 add_gate_parameters(self, suffix, gates, layer_input, self.hidden_size, self.bias,
-                                    self._projection)
+                                    self.proj_size)
         self.reset_parameters()
         self.to(device=device)
 
@@ -54,7 +55,7 @@ class _RNNBase(Module):
     @property
     def _h_size(self):
         """The size of h, of each direction's outputs: proj_size where there is one."""
-        return self._projection or self.hidden_size
+        return self.proj_size or self.hidden_size
 
     def _suffixes(self, layer):
         return [f"_l{layer}", f"_l{layer}_reverse"][:self.directions]
@@ -116,7 +117,7 @@ class _RNNBase(Module):
         weights_ih, weights_hh, biases_ih, biases_hh = map(
             each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
         reverse = (False, True)[:self.directions]
-        if self._projection:  # step by step, each h projected
+        if self.proj_size:  # step by step, each h projected
             return projected_lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh,
                                         each("weight_hr"), state, reverse, mask)
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
@@ -171,8 +172,8 @@ class _RNNBase(Module):
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
-        if self._projection:
-            text += f", proj_size={self._projection}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         for name, default in (("num_layers", 1), ("bias", True), ("batch_first", False),
                               ("dropout", 0.0), ("bidirectional", False)):
             if getattr(self, name) != default:
@@ -203,7 +204,6 @@ class LSTM(_RNNBase):
                  dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, device, dtype, proj_size)
-        self.proj_size = self._projection
 
     def forward(self, input, hx=None):
         if hx is None:
