@@ -18,7 +18,8 @@ train_mode = ContextVar("train", default=True)               # Dropout/BatchNorm
 # check ops for NaN/Inf (True); while autograd.capture records, its Record, which Function
 # calls for each op: the one check every op already makes serves both
 anomaly_mode = ContextVar("detect_anomaly", default=False)
-backward_running = ContextVar("in_backward", default=False)  # set by the engine
+# set by the engine (to the pass running: autograd/engine.py) and by a captured replay
+backward_running = ContextVar("in_backward", default=False)
 
 _SETTINGS = {var.name: var for var in (grad_mode, train_mode, anomaly_mode, backward_running)}
 for _var in _SETTINGS.values():
@@ -59,7 +60,9 @@ class _Settings:
     detect_anomaly = property(lambda self: anomaly_detection_on(),
                               lambda self, value: anomaly_mode.set(value),
                               doc="this thread's `detect_anomaly` setting")
-    in_backward = _setting(backward_running)
+    in_backward = property(lambda self: bool(backward_running.get()),
+                           lambda self, value: backward_running.set(value),
+                           doc="whether a backward pass runs in this thread")
 
 
 Config = _Settings()

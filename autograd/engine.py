@@ -20,7 +20,6 @@ creators. `_backprop` is the hot path of training, so it differs in bookkeeping 
 """
 import functools
 import itertools
-from contextvars import ContextVar
 from heapq import heappop, heappush
 
 import numpy as np
@@ -41,8 +40,7 @@ def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
     record, order = recording(), None
     if record is not None:  # a capture records (autograd/capture.py): the order to replay
         order = record.backward(outputs, grad_outputs, retain_grad, create_graph)
-    _then_queued_callbacks(_into_leaves, outputs, grad_outputs, retain_grad, create_graph,
-                           order)
+    _as_a_pass(_into_leaves, outputs, grad_outputs, retain_grad, create_graph, order)
     if record is not None:
         record.backward_done()
 
@@ -54,32 +52,38 @@ def queue_callback(callback):
     run in the order queued, in the thread that called backward."""
     if not callable(callback):
         raise TypeError(f"queue_callback: expected a callable, got {type(callback).__name__}")
-    callbacks = _queued.get()
+    callbacks = getattr(backward_running.get(), "callbacks", None)
     if callbacks is None:
         raise RuntimeError("queue_callback: no backward pass is running in this thread (call "
                            "it from a hook that backward runs)")
     callbacks.append(callback)
 
 
-_queued = ContextVar("queued_callbacks", default=None)  # the running backward's list
+class _Pass:
+    """What backward_running holds while a backward pass runs in this context: the
+    callbacks queued for its end."""
+    __slots__ = ("callbacks",)
+
+    def __init__(self):
+        self.callbacks = []
 
 
-def _then_queued_callbacks(run, *args, **kwargs):
-    """run(*args, **kwargs), then the callbacks queued meanwhile (none if it raised)."""
-    callbacks = []
-    token = _queued.set(callbacks)
+def _as_a_pass(run, *args):
+    """run(*args) as a backward pass (backward_running holds it), then the callbacks queued
+    meanwhile (none if it raised)."""
+    running = _Pass()
+    token = backward_running.set(running)
     try:
-        result = run(*args, **kwargs)
+        result = run(*args)
     finally:
-        _queued.reset(token)
-    for callback in callbacks:
+        backward_running.reset(token)
+    for callback in running.callbacks:
         callback()
     return result
 
 
 def _into_leaves(outputs, grad_outputs, retain_grad, create_graph, order=None):
-    grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, targets=None,
-                      order=order)
+    grads = _backprop(outputs, grad_outputs, retain_grad, create_graph, None, order)
     store_leaf_grads(grads.values(), _user_arrays(grad_outputs), create_graph)
 
 
@@ -104,10 +108,12 @@ def store_leaf_grad(var, g, taken, create_graph=False):
 
 def _user_arrays(grad_outputs):
     """The memory of the arrays the caller passed as seeds: a leaf's .grad must never be it."""
+    taken = set()
     if grad_outputs is None:
-        return set()
-    seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-    return {_memory(g.data if isinstance(g, Variable) else g) for g in seeds}
+        return taken
+    for g in grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]:
+        taken.add(_memory(g.data if isinstance(g, Variable) else g))
+    return taken
 
 
 def _memory(array):
@@ -162,8 +168,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     for x in inputs:
         if not isinstance(x, Variable):
             raise TypeError(f"grad: inputs must be Variables, got {type(x).__name__}")
-    found = _then_queued_callbacks(_backprop, outputs, grad_outputs, False, create_graph,
-                                   targets={id(x) for x in inputs})
+    found = _as_a_pass(_backprop, outputs, grad_outputs, False, create_graph,
+                       {id(x) for x in inputs})
     result = []
     for i, x in enumerate(inputs):
         entry = found.get(id(x))
@@ -187,9 +193,15 @@ def ones_seed(data):
     return get_array_module(data).ones_like(data)
 
 
-def _seed(y, g):
+def _seed(y, g, on_arrays=False):
+    """The gradient output `y` starts from (ones when `g` is None): a Variable, or its array
+    `on_arrays` (first-order backprop)."""
+    data = y.data
     if g is None:
-        return wrap(ones_seed(y.data), False)
+        g = ones_seed(data)
+        return g if on_arrays else wrap(g, False)
+    if g.__class__ is _ndarray and g.dtype is data.dtype and g.shape == data.shape:
+        return g if on_arrays else wrap(g, False)  # an array seed that fits: the usual case
     if not isinstance(g, Variable):
         g = wrap(_seed_array(g, y), False)
     elif g.dtype != y.dtype:  # as an array seed is: the gradient takes the output's dtype
@@ -198,7 +210,7 @@ def _seed(y, g):
     if g.shape != y.shape:
         raise ValueError(f"backward: gradient of shape {g.shape} given for an output of shape "
                          f"{y.shape}")
-    return g
+    return g.data if on_arrays else g
 
 
 def _retain(y, g, create_graph):
@@ -312,16 +324,14 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         if not y.requires_grad:
             raise _no_grad_error(y)
         entry = pending.setdefault(id(y), [y, None])  # an output may be listed twice
-        g = _seed(y, g)
-        if on_arrays:
-            g = g.data
+        g = _seed(y, g, on_arrays)
         entry[1] = g if entry[1] is None else _accumulate(entry[1], g, create_graph)
         if y.creator is not None:
             push(y.creator)
 
     early = hooked_leaf_uses(outputs) if GradWatch.hooked_leaves and targets is None else None
     keep_all = retain_grad or targets is not None
-    saved = grad_mode.set(create_graph), backward_running.set(True)
+    saved = grad_mode.set(create_graph)
     try:
         while (func := pop()) is not None:
             refs = func.outputs
@@ -367,10 +377,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
             if early is not None:
                 _finish_leaves(func, early, pending, finished)
     finally:
-        grad_mode.reset(saved[0])
-        backward_running.reset(saved[1])
+        grad_mode.reset(saved)
 
-    roots = {id(y) for y in outputs}
     for key, entry in pending.items():  # what is left has no creator: the leaves
         creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
         if creator is not None and (leading is None or id(creator) in leading):
@@ -379,12 +387,13 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
         if watch is not None and (targets is None or key in targets):
             entry[1] = _after_hooks(entry[0], entry[1])
         if watch is not None and watch.retain and creator is not None and (
-                key in targets or key in roots):  # where grad() stopped: PyTorch fills it
-            _retain(entry[0], entry[1], create_graph)
+                key in targets or any(key == id(y) for y in outputs)):  # where grad()
+            _retain(entry[0], entry[1], create_graph)  # stopped: PyTorch fills it
         finished[key] = entry
     if on_arrays:
         for entry in finished.values():
-            entry[1] = _as_grad(entry[1])
+            g = entry[1]
+            entry[1] = wrap(g, False) if g.__class__ is _ndarray else _as_grad(g)
     return finished
 
 

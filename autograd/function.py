@@ -108,12 +108,14 @@ class Function:
             if x.__class__ is not Variable and not isinstance(x, Variable):
                 inputs = _convert_inputs(inputs, self)
                 break
-        try:  # one and two inputs, nearly every op, skip building an argument list
+        try:  # one to three inputs, nearly every op, skip building an argument list
             n = len(inputs)
             if n == 2:
                 ys = self.forward(inputs[0].data, inputs[1].data)
             elif n == 1:
                 ys = self.forward(inputs[0].data)
+            elif n == 3:  # (an affine map with its bias: linear, conv)
+                ys = self.forward(inputs[0].data, inputs[1].data, inputs[2].data)
             else:
                 ys = self.forward(*[x.data for x in inputs])
         except (ValueError, IndexError, TypeError, ArithmeticError) as exc:
@@ -242,13 +244,14 @@ def _watch_call(watch, func, inputs, outputs):
 
 def _generation_and_needs(inputs, func):
     """The latest generation among `inputs`, and which of them want a gradient (a tuple)."""
-    generation = 0
+    generation, needs = 0, []
     for x in inputs:
         if x.generation > generation:
             generation = x.generation
         if x.creator is not None and not x.requires_grad:
             raise _cut_error(x, func)
-    return generation, tuple([x.requires_grad for x in inputs])
+        needs.append(x.requires_grad)
+    return generation, tuple(needs)
 
 
 def _cut_error(x, func):

@@ -47,10 +47,18 @@ def mutations_in_this_thread():
 def mark_modified(var):
     """Give `var`, and every Variable viewing the same memory, a fresh stamp: graphs recorded
     before now refuse to backward through them."""
-    var._version = Mutations.count = Mutations.in_this_thread.count = stamp = next(_ticks)
-    if _view_groups:  # (no call at all in the common case: no views anywhere)
-        for view in _views_of(var):
-            view._version = stamp
+    mark_all_modified((var,))
+
+
+def mark_all_modified(variables):
+    """mark_modified for each of `variables` with one stamp (an optimizer's step: one
+    thread-local write for them all)."""
+    Mutations.count = Mutations.in_this_thread.count = stamp = next(_ticks)
+    for var in variables:
+        var._version = stamp
+        if _view_groups:  # (no call at all in the common case: no views anywhere)
+            for view in _views_of(var):
+                view._version = stamp
 
 
 # id(Variable) -> (a weak ref to it, its group: the set of the ids of the Variables sharing

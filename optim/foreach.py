@@ -24,7 +24,7 @@ the results are the same, bit for bit.
 """
 import numpy as np
 
-from autograd.variable import Variable, mark_modified
+from autograd.variable import Variable
 
 SMALL = 1 << 16  # elements in a group; above it the calls are a small part of an update
 
@@ -35,9 +35,10 @@ def is_array(value):
         value, np.generic)
 
 
-def foreach_step(optimizer, group, h):
-    """Update `group` as one; False (nothing done) where it does not qualify (see the module
-    doc). `h`: the group's hyperparameters."""
+def foreach_step(optimizer, group, h, updated):
+    """Update `group` as one, appending its parameters to `updated` (the caller stamps them
+    modified); False (nothing done) where it does not qualify (see the module doc). `h`: the
+    group's hyperparameters."""
     params = group["params"]
     auto = h.foreach is None
     if auto and (len(params) < 2 or not optimizer._foreach_pays(h)):
@@ -68,7 +69,7 @@ def foreach_step(optimizer, group, h):
     layout.share()
     for p, weights in zip(params, layout.weight_views):
         np.copyto(p.data, weights)
-        mark_modified(p)
+    updated += params
     return True
 
 

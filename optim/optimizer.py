@@ -16,7 +16,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import capturing, replayed
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
-from autograd.variable import clear_grad, mark_modified
+from autograd.variable import clear_grad, mark_all_modified
 
 from .foreach import foreach_step, is_array
 from .param_group import ParamGroup
@@ -347,46 +347,63 @@ class Optimizer:
         if closure is not None:  # it runs backward: gradients on, even under no_grad
             with enable_grad():
                 loss = closure()
-        states = self.state._entries  # (ParamState's dict, read inline: the hot path)
-        for group in self.param_groups:
-            h = None
-            if self.elementwise_update:
-                h = _hyper(group)
-                if h.foreach is not False and foreach_step(self, group, h):
-                    continue
-            for p in group["params"]:
-                g = p.grad
-                if g is None or not p.requires_grad:
-                    continue
-                g = g.data if g.__class__ is Variable else grad_array(p)
-                if h is None:
-                    h = _hyper(group)
-                w = p.data
-                if g.shape != w.shape:
-                    raise grad_shape_error(self._who, p, g)
-                xp = np if type(w) is np.ndarray else get_array_module(w)
-                entry = states.get(id(p))
-                state = entry[1] if entry is not None and not (
-                    entry[1] and _moved(entry[1], w)) else self._state_for(p, group, xp)
-                if not h.bare or g.dtype is not w.dtype:  # (else there is nothing to prepare)
-                    g = self._prepare_grad(w, g, h)
-                if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
-                    w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
-                self._run_update(xp, w, g, state, h, group)
-                mark_modified(p)  # graphs that saved the old weights now refuse to backward
+        updated = []  # stamped at the end, all at once (also when an update raises)
+        try:
+            for group in self.param_groups:
+                self._step_group(group, updated)
+        finally:
+            mark_all_modified(updated)  # graphs that saved the old weights refuse backward
         return loss
 
+    def _step_group(self, group, updated):
+        """Update `group`'s parameters that have a gradient, appending each to `updated`.
+        The per-parameter loop is the hot path of a small model's step: read inline."""
+        h = None
+        if self.elementwise_update:
+            h = _hyper(group)
+            if h.foreach is not False and foreach_step(self, group, h, updated):
+                return
+        states = self.state._entries  # (ParamState's dict, read inline)
+        update = self._update
+        for p in group["params"]:
+            g = p.grad
+            if g is None or not p.requires_grad:
+                continue
+            g = g.data if g.__class__ is Variable else grad_array(p)
+            if h is None:
+                h = _hyper(group)
+            w = p.data
+            if g.shape != w.shape:
+                raise grad_shape_error(self._who, p, g)
+            xp = np if type(w) is np.ndarray else get_array_module(w)
+            entry = states.get(id(p))
+            state = entry[1] if entry is not None and not (
+                entry[1] and _moved(entry[1], w)) else self._state_for(p, group, xp)
+            if not h.bare or g.dtype is not w.dtype:  # (else there is nothing to prepare)
+                g = self._prepare_grad(w, g, h)
+            if w.ndim == 0:  # a scalar Parameter (e.g. a learnable temperature)
+                w, g, state = w.reshape(1), g.reshape(1), _FlatState(state)
+            try:  # (_run_update, inlined)
+                update(xp, w, g, state, h)
+            except KeyError as missing:
+                self._update_afresh(missing, xp, w, g, state, h, group)
+            updated.append(p)
+
     def _run_update(self, xp, w, g, state, h, group=None):
-        """`_update`, with a state entry it lacks explained (the per-parameter loop and the
-        flat update of optim/foreach.py alike). A state emptied by hand (`.clear()`, `= {}`)
-        starts afresh, as in PyTorch."""
+        """`_update`, with a state entry it lacks explained (the flat update of
+        optim/foreach.py; the per-parameter loop runs the same inline)."""
         try:
             self._update(xp, w, g, state, h)
         except KeyError as missing:
-            if group is None or state or type(state) is not dict:
-                raise _state_error(self._who, missing) from None
-            state.update(self._init_state(xp, w, group))
-            self._update(xp, w, g, state, h)
+            self._update_afresh(missing, xp, w, g, state, h, group)
+
+    def _update_afresh(self, missing, xp, w, g, state, h, group):
+        """After `_update` found the state entry `missing` absent: a state emptied by hand
+        (`.clear()`, `= {}`) starts afresh, as in PyTorch; anything else is explained."""
+        if group is None or state or type(state) is not dict:
+            raise _state_error(self._who, missing) from None
+        state.update(self._init_state(xp, w, group))
+        self._update(xp, w, g, state, h)
 
     def _foreach_pays(self, h):
         """Whether updating a small group as one flat array saves time with these

@@ -45,6 +45,9 @@ class SGD(Optimizer):
         return {"momentum_buffer": None} if group["momentum"] else {}
 
     def _update(self, xp, w, g, state, h):
+        if not h.momentum and w.size <= BLOCK:  # plain SGD on one block: the common case
+            w -= h.lr * g
+            return
         # .get: momentum may be switched on mid-run (PyTorch then starts the buffer)
         buf = state.get("momentum_buffer") if h.momentum else None
         started = buf is not None

@@ -184,10 +184,11 @@ def linear(x, weight, bias=None):
     x is cast to weight's dtype (an integer or float64 batch meets a float32 layer).
     """
     _check_shapes(x, weight, bias)
+    dtype = weight.dtype
     if not isinstance(x, Variable):  # a raw batch: a constant, cast without recording a graph
-        x = wrap(x.astype(weight.dtype, copy=False), False)
-    elif x.dtype != weight.dtype:
-        x = astype(x, weight.dtype)
+        x = wrap(x if x.dtype is dtype else x.astype(dtype), False)
+    elif x.dtype != dtype:
+        x = astype(x, dtype)
     if bias is None:
         return Linear()(x, weight)
     return Linear()(x, weight, bias)
@@ -202,7 +203,7 @@ def _check_shapes(x, weight, bias):
                         f"{type(x).__name__}, {type(weight).__name__}, "
                         f"{type(bias).__name__}") from None
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1] or (
-            b_shape is not None and tuple(b_shape) != (w_shape[0],)):
+            b_shape is not None and (len(b_shape) != 1 or b_shape[0] != w_shape[0])):
         raise ValueError(_shape_error(tuple(x_shape), tuple(w_shape), b_shape))
 
 
