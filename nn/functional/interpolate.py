@@ -1,7 +1,9 @@
 """F.interpolate (PyTorch's) in the modes 'nearest', 'nearest-exact', 'linear', 'bilinear',
 'bicubic', 'trilinear' and 'area', one spatial axis at a time: a gather of source positions
 (nearest), or two (linear) or four (cubic) gathers weighted and added, so gradients of any
-order come from those ops; 'area' is PyTorch's adaptive average pooling to the output size.
+order come from those ops; 'area' is PyTorch's adaptive average pooling to the output size;
+antialias=True ('bilinear', 'bicubic') is a product with a matrix of weights per axis
+(nn/functional/antialias.py).
 
 Source positions follow ATen's (UpSample.h): with scale = 1/scale_factor where a
 scale_factor is given (and recompute_scale_factor is not True), else in/out, output index i
@@ -19,6 +21,8 @@ from autograd.ops import get_item
 from autograd.variable import as_variable
 
 from .adaptive_pool import adaptive_avg_pool2d
+from .antialias import antialiased_along
+from .cubic_kernel import cubic_far, cubic_near
 from .pooling1d import adaptive_avg_pool1d
 from .pooling3d import adaptive_avg_pool3d
 
@@ -37,7 +41,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
     'area' (each output the mean of its adaptive window) on 1 to 3 spatial axes, 'linear'
     on (N, C, W), 'bilinear' and 'bicubic' on (N, C, H, W), 'trilinear' on (N, C, D, H, W);
     align_corners (interpolating modes) maps the corner pixels' centres onto each other.
-    Bicubic values may overshoot the input's range, as PyTorch's do."""
+    Bicubic values may overshoot the input's range, as PyTorch's do. antialias ('bilinear'
+    and 'bicubic'): when downsampling, each output averages every input pixel it covers
+    (nn/functional/antialias.py)."""
     x = as_variable(input, who="interpolate")
     align_corners = _check_mode(x, mode, align_corners, antialias)
     sizes, factors = _output_sizes(x, size, scale_factor, recompute_scale_factor)
@@ -45,9 +51,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
         return _AREA_POOLS[x.ndim](x, sizes)
     index_dtype = np.float64 if x.dtype == np.float64 else np.float32  # ATen's opmath type
     axes = list(enumerate(zip(x.shape[2:], sizes, factors), start=2))
-    for axis, (n_in, n_out, factor) in reversed(axes) if mode == "bicubic" else axes:
+    for axis, (n_in, n_out, factor) in reversed(axes) if mode == "bicubic" or antialias else axes:
         scale = _scale(n_in, n_out, factor, align_corners, index_dtype)
-        if mode == "bicubic":
+        if antialias:
+            x = antialiased_along(x, axis, scale, n_in, n_out, mode == "bicubic")
+        elif mode == "bicubic":
             x = _cubic_along(x, axis, scale, n_in, n_out, align_corners)
         elif mode == "nearest" and x.ndim == 4 and n_out in (n_in, 2 * n_in):
             x = _gather(x, axis, np.arange(n_out) * n_in // n_out)  # (ATen's 2-D shortcut)
@@ -63,10 +71,7 @@ def _check_mode(x, mode, align_corners, antialias):
     if mode not in _RANKS:
         raise ValueError(f"interpolate: mode must be one of {', '.join(map(repr, _RANKS))}, "
                          f"got {mode!r}")
-    if antialias:
-        if mode in ("bilinear", "bicubic") and x.ndim == 4:
-            raise NotImplementedError("interpolate: antialias=True is not implemented in "
-                                      "rungrad")
+    if antialias and not (mode in ("bilinear", "bicubic") and x.ndim == 4):
         raise ValueError("interpolate: antialias=True is restricted to the bilinear and "
                          "bicubic modes and a 4-D input (PyTorch's rule)")
     if mode not in _INTERPOLATING and align_corners is not None:
@@ -193,17 +198,11 @@ def _cubic_along(x, axis, scale, n_in, n_out, align_corners):
 
 def cubic_weights(t):
     """The four taps' weights at offsets -1 - t, -t, 1 - t, 2 - t from the source position
-    (t in [0, 1)), in t's dtype: (A + 2)|d|^3 - (A + 3)|d|^2 + 1 for |d| <= 1, and
-    A|d|^3 - 5A|d|^2 + 8A|d| - 4A for 1 < |d| < 2, written as ATen evaluates them. t an
-    array or a Variable (grid_sample's weights are differentiable in it)."""
+    (t in [0, 1)), in t's dtype (nn/functional/cubic_kernel.py). t an array or a Variable
+    (grid_sample's weights are differentiable in it)."""
     a, one = t.dtype.type(_CUBIC_A), t.dtype.type(1)
-
-    def near(d):
-        return ((a + 2) * d - (a + 3)) * d * d + one
-
-    def far(d):
-        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
-    return far(t + one), near(t), near(one - t), far(2 * one - t)
+    return (cubic_far(t + one, a), cubic_near(t, a), cubic_near(one - t, a),
+            cubic_far(2 * one - t, a))
 
 
 def _gather(x, axis, indices):

@@ -1,7 +1,7 @@
 """F.interpolate and nn.Upsample against PyTorch: 'nearest', 'nearest-exact', 'linear',
-'bilinear' and 'bicubic' (align_corners both ways) over random shapes, sizes and scale factors
-in float32 and float64, values and gradients; numerical first and second order; reprs; the
-errors."""
+'bilinear' and 'bicubic' (align_corners both ways, the last two with and without antialias)
+over random shapes, sizes and scale factors in float32 and float64, values and gradients;
+numerical first and second order; reprs; the errors."""
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -29,6 +29,8 @@ def resizes(draw):
     kwargs = dict(mode=mode)
     if not mode.startswith("nearest"):
         kwargs["align_corners"] = draw(st.booleans())
+    if mode in ("bilinear", "bicubic"):
+        kwargs["antialias"] = draw(st.booleans())
     return with_size_or_scale(draw, spatial, kwargs)
 
 
@@ -58,7 +60,7 @@ def _torch_backward_agrees(x, kwargs):
     its forward interpolates. Its gradient then is not the forward's; ours is (the adjoint,
     checked instead)."""
     factor = kwargs.get("scale_factor")
-    if kwargs["mode"] == "bicubic":
+    if kwargs["mode"] == "bicubic" and not kwargs.get("antialias"):
         return not (factor is not None and not kwargs.get("recompute_scale_factor")
                     and _same_size_moved(x.shape[2:], factor))
     if (kwargs["mode"] != "nearest" or factor is None or kwargs.get("recompute_scale_factor")
@@ -130,6 +132,9 @@ def test_scale_factor_sets_the_source_positions_as_in_torch(n, scale_factor, mod
     ("bicubic", (1, 2, 3, 4), dict(size=(5, 2))),
     ("bicubic", (2, 1, 4, 3), dict(scale_factor=(1.5, 0.7), align_corners=True)),
     ("bicubic", (1, 1, 4, 4), dict(scale_factor=1.05)),  # same size, moved positions
+    ("bilinear", (1, 2, 7, 5), dict(size=(3, 2), antialias=True)),
+    ("bicubic", (2, 1, 9, 4), dict(scale_factor=(0.4, 1.5), antialias=True,
+                                   align_corners=True)),
 ])
 def test_first_and_second_order_match_numerical(mode, shape, kwargs):
     x = np.random.default_rng(2).standard_normal(shape)
@@ -199,10 +204,8 @@ def test_bicubic_overshoots_as_torch_and_spreads_an_inf_as_torch():
 @pytest.mark.parametrize("call, error, message", [
     (lambda x: F.interpolate(x[0], scale_factor=2, mode="bicubic"), NotImplementedError,
      r"interpolate: mode 'bicubic' needs a 4-D input \(N, C, ...\), got shape \(2, 3, 4\)"),
-    (lambda x: F.interpolate(x, scale_factor=2, mode="bicubic", antialias=True),
-     NotImplementedError, r"interpolate: antialias=True is not implemented"),
-    (lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True),
-     NotImplementedError, r"interpolate: antialias=True is not implemented"),
+    (lambda x: F.interpolate(x[0], scale_factor=2, mode="bilinear", antialias=True),
+     ValueError, r"interpolate: antialias=True is restricted to the bilinear and bicubic"),
     (lambda x: F.interpolate(x, scale_factor=2, antialias=True), ValueError,
      r"interpolate: antialias=True is restricted to the bilinear and bicubic modes"),
     (lambda x: F.interpolate(x, scale_factor=2, mode="cubic"), ValueError,
@@ -244,3 +247,15 @@ def test_bicubic_overshoots_as_torch_and_spreads_an_inf_as_torch():
 def test_errors_name_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call(np.zeros((1, 2, 3, 4)))
+
+
+def test_antialias_averages_what_plain_interpolation_skips():
+    """Bright lines every 4th column, shrunk 4 times: plain bilinear reads only the dark
+    columns between them (aliasing: the lines vanish), antialias averages each output's
+    four columns (a quarter of the light, as a camera would see it)."""
+    lines = np.tile((np.arange(16) % 4 == 0).astype(float), (8, 1))[None, None]
+    plain = F.interpolate(lines, size=(2, 4), mode="bilinear").data
+    smooth = F.interpolate(lines, size=(2, 4), mode="bilinear", antialias=True).data
+    np.testing.assert_array_equal(plain, 0.0)
+    np.testing.assert_allclose(smooth[..., 1:-1], 0.25, atol=0.02)
+    np.testing.assert_allclose(smooth.mean(), 0.25, atol=0.02)
