@@ -57,12 +57,17 @@ def _is_orthogonal(q):
 
 class _Orthogonal(Module):
     """weight = base @ map(X), X trained from -I (its right_inverse: the trivialization,
-    `base` the orthogonalized value assigned), transposed for wide matrices."""
+    `base` the orthogonalized value assigned), transposed for wide matrices. Without the
+    trivialization weight = map(X): X starts as the weight was (registration keeps it when
+    right_inverse cannot invert the map) and only 'householder' can be assigned, X then the
+    reflectors of the value's QR decomposition (PyTorch's geqrf path)."""
 
-    def __init__(self, weight, orthogonal_map):
+    def __init__(self, weight, orthogonal_map, use_trivialization=True):
         super().__init__()
         self.shape, self.orthogonal_map = tuple(weight.shape), orthogonal_map
-        self.register_buffer("base", None)
+        self.use_trivialization = use_trivialization
+        if use_trivialization:  # (PyTorch's has no `base` otherwise, nor its state_dict key)
+            self.register_buffer("base", None)
 
     def forward(self, x):
         n, k = x.shape[-2:]
@@ -83,16 +88,20 @@ class _Orthogonal(Module):
             q = householder_product(a, 2.0 / (1.0 + total(a * a, axis=-2)))
             # (PyTorch's int(): a diagonal entry in (-1, 1) zeroes its column)
             q = q * np.trunc(np.diagonal(x.data, axis1=-2, axis2=-1))[..., None, :]
-        if self.base is not None:
-            q = matmul(self.base, q)
+        base = getattr(self, "base", None)
+        if base is not None:
+            q = matmul(base, q)
         return swapaxes(q, -1, -2) if transposed else q
 
     def right_inverse(self, q):
-        """Keep (an orthogonalized) q as `base` and return -I, which forward maps to it."""
+        """Keep (an orthogonalized) q as `base` and return -I, which forward maps to it;
+        without the trivialization, the X that forward maps to q's orthogonal part."""
         q = np.asarray(getattr(q, "data", q))
         if q.shape != self.shape:
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
                              f"Got a tensor of shape {q.shape}.")
+        if not self.use_trivialization:
+            return self._reflectors(q)
         start = np.zeros_like(q)
         diagonal = np.arange(min(q.shape[-2:]))
         start[..., diagonal, diagonal] = -1.0
@@ -105,6 +114,24 @@ class _Orthogonal(Module):
         self.base = q.copy() if n == k and _is_orthogonal(q) else \
             _make_orthogonal(q).astype(q.dtype)
         return start
+
+    def _reflectors(self, q):
+        """The Householder reflectors of q = QR below the diagonal (LAPACK's geqrf), the
+        signs of R's diagonal on it (flipped where a reflection was skipped, tau = 0), so
+        that forward's householder_product gives q's orthogonal factor Q back."""
+        if self.orthogonal_map != "householder":
+            raise NotImplementedError("It is not possible to assign to the matrix exponential "
+                                      "or the Cayley parametrizations when "
+                                      "use_trivialization=False.")
+        transposed = q.shape[-2] < q.shape[-1]
+        if transposed:
+            q = np.swapaxes(q, -1, -2)
+        raw, tau = np.linalg.qr(q, mode="raw")  # raw: geqrf's result, transposed
+        reflectors = np.swapaxes(raw, -1, -2).astype(q.dtype)
+        diagonal = np.arange(q.shape[-1])
+        signs = np.sign(reflectors[..., diagonal, diagonal])
+        reflectors[..., diagonal, diagonal] = np.where(tau == 0, -signs, signs)
+        return np.swapaxes(reflectors, -1, -2) if transposed else reflectors
 
 
 __all__ = ["MAPS", "matrix_exp", "householder_product"]

@@ -27,7 +27,9 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     Q^T Q = I for tall matrices, Q Q^T = I for wide ones, starting from the orthogonalized
     current value. orthogonal_map: "matrix_exp", "cayley" or "householder"; by default
     PyTorch's choice, "matrix_exp" for square matrices and "householder" otherwise
-    (use_trivialization=False is not supported). Returns the module."""
+    With use_trivialization=False (PyTorch's option) weight = map(original), original
+    starting as the weight was; only "householder" may then be assigned a new value.
+    Returns the module."""
     who = "orthogonal"
     weight = _tensor_to_parametrize(module, name, who)
     if weight.ndim < 2:
@@ -38,11 +40,8 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     if orthogonal_map not in MAPS:
         raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", '
                          f'"householder". Got: {orthogonal_map}')
-    if not use_trivialization:
-        raise NotImplementedError(f"{who}: use_trivialization=False is not supported; leave "
-                                  "it True (PyTorch's default)")
-    parametrize.register_parametrization(module, name, _Orthogonal(weight, orthogonal_map),
-                                         unsafe=True)
+    parametrize.register_parametrization(
+        module, name, _Orthogonal(weight, orthogonal_map, bool(use_trivialization)), unsafe=True)
     return module
 
 

@@ -69,18 +69,20 @@ def _tol(dtype):
     return 1e-10 if dtype == np.float64 else 1e-5
 
 
-def _compare_training(ours, theirs, dtype, shape, steps=3, lr=0.1):
-    """Forward, gradients of every parameter and a few SGD steps, side by side."""
+def _compare_training(ours, theirs, dtype, shape, steps=3, lr=0.1, tol=None):
+    """Forward, gradients of every parameter and a few SGD steps, side by side (to `tol`,
+    by default _tol(dtype))."""
+    tol = tol or _tol(dtype)
     x = np.random.default_rng(1).standard_normal((2, shape[1])).astype(dtype)
     for _ in range(steps):
         y, ty = ours(Variable(x)), theirs(torch.from_numpy(x))
-        assert_close(y, ty, _tol(dtype))
+        assert_close(y, ty, tol)
         assert y.dtype == dtype
         (y * y).sum().backward()
         (ty * ty).sum().backward()
         named = dict(theirs.named_parameters())
         for name, p in ours.named_parameters():
-            assert_close(p.grad, named[name].grad, _tol(dtype) * 10)
+            assert_close(p.grad, named[name].grad, tol * 10)
             p.data = p.data - lr * p.grad.data
             p.grad = None
         with torch.no_grad():
@@ -237,6 +239,50 @@ def test_orthogonal_explicit_map_and_a_batch_of_matrices(orthogonal_map):
     assert_close(module.weight, reference.weight, 1e-10)
 
 
+@pytest.mark.parametrize("orthogonal_map", ["matrix_exp", "cayley", "householder"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(3, 3), (5, 3), (3, 5)])
+def test_orthogonal_without_trivialization_trains_as_torch(dtype, shape, orthogonal_map):
+    """weight = map(original), original as the weight was (the reflectors of its QR for
+    'householder'): no `base` buffer, and the same training as PyTorch's (in float32 to
+    1e-4: the raw weight's exponential, unlike -I's, rounds differently in torch's Pade
+    algorithm and rungrad's Taylor series)."""
+    ours, theirs = _linears(dtype, shape)
+    PZ.orthogonal(ours, orthogonal_map=orthogonal_map, use_trivialization=False)
+    TPZ.orthogonal(theirs, orthogonal_map=orthogonal_map, use_trivialization=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == [
+        "bias", "parametrizations.weight.original"]
+    assert_close(ours.parametrizations.weight.original,
+                 theirs.parametrizations.weight.original, _tol(dtype) * 10)
+    w = ours.weight.data
+    gram = w.T @ w if shape[0] >= shape[1] else w @ w.T
+    np.testing.assert_allclose(gram, np.eye(min(shape)), atol=_tol(dtype) * 10)
+    _compare_training(ours, theirs, dtype, shape, tol=1e-4 if dtype == np.float32 else None)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+def test_orthogonal_without_trivialization_assigns_householder_only(shape):
+    """Assigning a value keeps its orthogonal factor ('householder', as PyTorch's); the
+    other maps cannot be inverted, and say so as PyTorch does."""
+    rng = np.random.default_rng(3)
+    value = rng.standard_normal(shape)
+    householder, theirs = _linears(np.float64, shape)
+    PZ.orthogonal(householder, orthogonal_map="householder", use_trivialization=False)
+    TPZ.orthogonal(theirs, orthogonal_map="householder", use_trivialization=False)
+    householder.weight = value
+    theirs.weight = torch.from_numpy(value)
+    assert_close(householder.weight, theirs.weight, 1e-12)
+    q = np.linalg.qr(value if shape[0] >= shape[1] else value.T)[0]
+    weight = householder.weight.data
+    np.testing.assert_allclose(np.abs(weight if shape[0] >= shape[1] else weight.T), np.abs(q),
+                               atol=1e-12)  # (up to each column's sign)
+    exponential = PZ.orthogonal(nn.Linear(shape[1], shape[0]), use_trivialization=False,
+                                orthogonal_map="matrix_exp")
+    with pytest.raises(NotImplementedError, match="It is not possible to assign to the matrix "
+                                                  "exponential or the Cayley"):
+        exponential.weight = value.astype(np.float32)
+
+
 def test_matrix_exp_and_householder_match_torch_and_have_second_order_gradients():
     rng = np.random.default_rng(2)
     a = rng.standard_normal((2, 4, 4)) * 1.5  # scaled and squared
@@ -391,8 +437,6 @@ def test_parametrization_function_errors():
         PZ.orthogonal(nn.Linear(2, 2), "bias")
     with pytest.raises(ValueError, match='orthogonal_map has to be one of .*Got: qr'):
         PZ.orthogonal(nn.Linear(2, 2), orthogonal_map="qr")
-    with pytest.raises(NotImplementedError, match="use_trivialization=False"):
-        PZ.orthogonal(nn.Linear(2, 2), use_trivialization=False)
     layer = PZ.orthogonal(nn.Linear(2, 3))
     with pytest.raises(ValueError, match=r"of shape \(3, 2\). Got a tensor of shape \(2, 2\)"):
         layer.weight = np.eye(2, dtype=np.float32)
