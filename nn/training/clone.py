@@ -21,10 +21,11 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if recursive:
         raise NotImplementedError("clone_model: recursive=True is not supported by rungrad")
     writer = Writer("clone_model")
-    spec = writer.module(model)
+    spec, parametrized = writer.module(model), writer.parametrizations(model)
     compiled = writer.compiled(model, include_optimizer=False)
     reader = Reader(writer.arrays, {**writer.unregistered, **(custom_objects or {})})
     clone = reader.module(spec)
+    reader.parametrize(clone, parametrized)
     restore_trainability(clone, *trainability(model))
     if compiled is not None:
         reader.compile(clone, compiled)

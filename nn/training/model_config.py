@@ -3,7 +3,10 @@
 `Writer.module(model)` gives the architecture: each layer's class name and `get_config()`
 (Sequential and ModuleList as their list of named layers, nn.keras' functional model as its
 layers and the graph of their calls; a layer met again in them, tied weights, as
-`{"same_as": [path]}`, its first place); `Writer.compiled(model)` the compile settings
+`{"same_as": [path]}`, its first place); `Writer.parametrizations(model)` the
+parametrizations registered on any of its modules (nn.utils.parametrize: each layer is
+written as the class it was before, and the chains are registered again on the rebuilt
+model, which then loads their originals); `Writer.compiled(model)` the compile settings
 with the optimizer's hyperparameters and state. Values JSON has no type for are tagged: a
 tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of the file), a
 dtype, a class or function by name, a nested layer. `Reader` reverses each step,
@@ -21,6 +24,12 @@ from autograd.backend import to_cpu
 from ..containers import ModuleList
 from ..layers.config import init_config, lookup, name_of, saved_name, takes_no_arguments
 from ..module import Module
+from ..utils import parametrizations as _parametrizations
+from ..utils.parametrize import (
+    is_parametrized,
+    register_parametrization,
+    type_before_parametrizations,
+)
 from ..utils.weight_hooks import weight_hooks
 from .losses import resolve_loss
 from .metrics import resolve_metrics
@@ -43,7 +52,7 @@ class Writer:
 
     # ----- the architecture -----
     def module(self, module, where="the model", path=()):
-        cls = type(module)
+        cls = type_before_parametrizations(module)  # (Writer.parametrizations: the chains)
         functional = callable(getattr(module, "graph_config", None))  # nn.keras' Model(in, out)
         if functional or cls in _CONTAINERS.values():
             spec = {"class_name": "Functional" if functional else cls.__name__,
@@ -70,6 +79,27 @@ class Writer:
             return {"same_as": list(self.placed[id(child)])}
         self.placed[id(child)] = path
         return self.module(child, f"layer {'.'.join(path)!r}", path)
+
+    def parametrizations(self, model):
+        """[{"path", "tensor", "unsafe", "chain"}] for each parametrized tensor of `model`'s
+        modules, the chain's entries in order: rungrad's own as the function registering
+        them and its arguments, a user's as its class and config."""
+        entries = []
+        for path, module in model.named_modules():
+            if not is_parametrized(module):
+                continue
+            for tensor, chain in module.parametrizations.items():
+                where = f"the parametrization of {tensor!r} on {path or 'the model'}"
+                entries.append({"path": path, "tensor": tensor, "unsafe": chain.unsafe,
+                                "chain": [self._parametrization(p, where) for p in chain]})
+        return entries
+
+    def _parametrization(self, parametrization, where):
+        saved_as = getattr(parametrization, "saved_as", None)
+        if saved_as is not None:
+            function, arguments = saved_as()
+            return {"register": function, "arguments": self.value(arguments, where)}
+        return self.module(parametrization, where)
 
     # ----- compile settings -----
     def compiled(self, model, include_optimizer=True):
@@ -249,6 +279,20 @@ class Reader:
         except Exception as exc:  # the class's own check of its arguments
             raise ValueError(f"cannot rebuild {name} from its config {config}: "
                              f"{type(exc).__name__}: {exc}") from None
+
+    def parametrize(self, model, entries):
+        """Register again on the rebuilt `model` the chains Writer.parametrizations wrote
+        (their originals are the saved weights, loaded next)."""
+        modules = dict(model.named_modules())
+        for entry in entries:
+            module, tensor = modules[entry["path"]], entry["tensor"]
+            for item in entry["chain"]:
+                if "register" in item:
+                    register = _parametrizations.REGISTERING[item["register"]]
+                    register(module, tensor, **self.value(item["arguments"]))
+                else:
+                    register_parametrization(module, tensor, self.module(item),
+                                             unsafe=entry["unsafe"])
 
     def _child(self, spec, path):
         if isinstance(spec, dict) and "same_as" in spec:  # a layer used again: the same object

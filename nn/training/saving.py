@@ -48,7 +48,8 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
                          "model.save_weights(path) for safetensors weights, or another suffix "
                          "(such as .rungrad) for the whole model")
     writer = Writer()
-    document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model)}
+    document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model),
+                "parametrizations": writer.parametrizations(model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
                            for name, array in state_arrays(model)]
     document["frozen"], document["untrainable"] = trainability(model)
@@ -86,6 +87,7 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
                    for name, index in document["weights"]}
         with _same_global_random_state():  # lazily sized layers are built by the load
             model = reader.module(document["architecture"])
+            reader.parametrize(model, document.get("parametrizations", []))
             _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
             restore_trainability(model, document.get("frozen", []),

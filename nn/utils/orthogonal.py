@@ -115,6 +115,12 @@ class _Orthogonal(Module):
             _make_orthogonal(q).astype(q.dtype)
         return start
 
+    def saved_as(self):
+        """(the function that registers it, its arguments but module and name): how
+        model.save writes it (nn/training/model_config.py)."""
+        return "orthogonal", {"orthogonal_map": self.orthogonal_map,
+                              "use_trivialization": self.use_trivialization}
+
     def _reflectors(self, q):
         """The Householder reflectors of q = QR below the diagonal (LAPACK's geqrf), the
         signs of R's diagonal on it (flipped where a reflection was skipped, tau = 0), so

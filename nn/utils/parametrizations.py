@@ -58,6 +58,11 @@ class _WeightNorm(Module):
     def right_inverse(self, weight):
         return norm_except_dim(weight, self.dim), weight
 
+    def saved_as(self):
+        """(the function that registers it, its arguments but module and name): how
+        model.save writes it (nn/training/model_config.py)."""
+        return "weight_norm", {"dim": self.dim}
+
 
 def weight_norm(module, name="weight", dim=0):
     """Weight normalization as a parametrization: `module.<name>` = g * v / ||v||, the norm
@@ -114,6 +119,10 @@ class _SpectralNorm(Module):
     def right_inverse(self, value):
         return value
 
+    def saved_as(self):  # (see _WeightNorm's)
+        return "spectral_norm", {"n_power_iterations": getattr(self, "n_power_iterations", 1),
+                                 "eps": self.eps, "dim": self.dim}
+
 
 def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=None):
     """Spectral normalization as a parametrization: `module.<name>` = original / sigma, sigma
@@ -126,5 +135,9 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
         module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
     return module
 
+
+# the functions model.save names in a saved model's parametrizations (saved_as)
+REGISTERING = {"weight_norm": weight_norm, "spectral_norm": spectral_norm,
+               "orthogonal": orthogonal}
 
 __all__ = ["orthogonal", "weight_norm", "spectral_norm"]

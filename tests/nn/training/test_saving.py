@@ -541,3 +541,78 @@ def test_a_mixed_dtype_model_keeps_each_layer_s_dtype(tmp_path):
     assert [a.dtype for a in loaded.state_dict().values()] == [
         a.dtype for a in model.state_dict().values()]
 
+
+
+class _Symmetric(nn.Module):
+    """A user's parametrization: x + x^T (no constructor arguments)."""
+
+    def forward(self, x):
+        return x + x.T
+
+
+class _TwoLayers(nn.Module):
+    """A subclassed model (rebuilt by its constructor) whose children get parametrized."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.second = nn.Linear(4, 4), nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.second(F.relu(self.first(x)))
+
+
+def _parametrized_models():
+    from nn.utils import parametrizations as PZ
+    from nn.utils import parametrize as P
+    np.random.seed(3)
+    stack = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 5), nn.Tanh(),
+                          nn.Linear(5, 5), nn.Tanh(), nn.Linear(5, 3))
+    PZ.weight_norm(stack[0], dim=None)
+    PZ.spectral_norm(stack[2])
+    P.register_parametrization(stack[4], "weight", _Symmetric(), unsafe=True)
+    PZ.orthogonal(stack[4])  # chained after the user's
+    PZ.orthogonal(stack[6], orthogonal_map="householder", use_trivialization=False)
+    subclassed = _TwoLayers()
+    PZ.orthogonal(subclassed.first, orthogonal_map="cayley")
+    PZ.weight_norm(subclassed.second, "bias")
+    return [stack, subclassed]
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_parametrized_models_save_whole(tmp_path, index):
+    """Each layer is written as the class it was before its parametrizations, which are
+    registered again on the loaded model (rungrad's by their function and arguments, a
+    user's by its class), then their originals and buffers (spectral norm's u and v,
+    orthogonal's base) load: same structure, same weights, same outputs, and it trains on
+    alike. It wrote a file that could not be loaded ('ParametrizedLinear' unknown)."""
+    model = _parametrized_models()[index]
+    x = np.random.default_rng(0).standard_normal((6, 4))
+    model(x.astype(np.float32))  # a training-mode call: spectral norm's power iteration
+    model.save(tmp_path / "m.rungrad")
+    loaded = nn.load_model(tmp_path / "m.rungrad", custom_objects={
+        "_Symmetric": _Symmetric, "_TwoLayers": _TwoLayers})
+    assert repr(loaded) == repr(model)
+    assert_same_weights(loaded, model)
+    for net in (model, loaded):
+        net.eval()
+    np.testing.assert_array_equal(loaded(x.astype(np.float32)).data,
+                                  model(x.astype(np.float32)).data)
+    for net in (model, loaded):
+        net.train()
+        opt = optim.SGD(net.parameters(), lr=0.1)
+        for _ in range(2):
+            opt.zero_grad()
+            (net(x.astype(np.float32)) ** 2).sum().backward()
+            opt.step()
+    assert_same_weights(loaded, model)
+
+
+def test_a_clone_of_a_parametrized_model_is_parametrized_alike():
+    model = _parametrized_models()[0]
+    from nn.keras.models import clone_model
+    clone = clone_model(model, custom_objects={"_Symmetric": _Symmetric})
+    assert repr(clone) == repr(model)
+    assert list(clone.state_dict()) == list(model.state_dict())
+    w = clone[6].weight.data
+    np.testing.assert_allclose(w @ w.T, np.eye(3), atol=1e-5)  # orthogonal, fresh weights
+    assert not np.array_equal(w, model[6].weight.data)
