@@ -137,3 +137,21 @@ def ctc_loss(x, targets, input_lengths, target_lengths, blank, reduction, zero_i
     if reduction == "mean":
         return _reduce(losses / np.maximum(target_lengths, 1).astype(x.dtype), "mean")
     return _reduce(losses, reduction)
+
+
+def bag_layout(indices, padding_idx):
+    """embedding_bag's layout of a 2-D input (B, N): the indices flat, each one's bag (row),
+    bag B for padding_idx's, and each bag's size, at least 1, as a float column."""
+    bags, length = indices.shape
+    flat = indices.ravel()
+    bag_of = np.repeat(np.arange(bags), length)
+    if padding_idx is not None:
+        bag_of[flat == padding_idx] = bags
+    sizes = np.array([max(int(np.sum(bag_of == b)), 1) for b in range(bags + 1)])
+    return flat, bag_of, sizes.astype(np.float64)[:, None]
+
+
+def bag_maxima(rows, bag_of, count):
+    """Each of `count` bags' elementwise maximum of its rows; zeros for an empty bag."""
+    return np.stack([rows[bag_of == b].max(axis=0) if np.any(bag_of == b)
+                     else np.zeros(rows.shape[1], rows.dtype) for b in range(count)])

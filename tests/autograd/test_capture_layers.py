@@ -72,6 +72,20 @@ class _Gumbel(nn.Module):
         return self.head(F.gumbel_softmax(self.body(x), tau=0.5, hard=True))
 
 
+class _Bags(nn.Module):
+    """Bags of tokens, averaged and maxed (the padding token left out): their indices,
+    sizes and winners are found inside ops, again at each replay."""
+
+    def __init__(self):
+        super().__init__()
+        self.mean = nn.EmbeddingBag(9, 4, mode="mean", padding_idx=0)
+        self.max = nn.EmbeddingBag(9, 4, mode="max")
+        self.head = nn.Linear(4, 3)
+
+    def forward(self, tokens):
+        return self.head(self.mean(tokens) + self.max(tokens))
+
+
 def _images(rng):
     return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
 
@@ -113,6 +127,7 @@ MODELS = {
     "lstm cell": (lambda: _Cells(nn.LSTMCell(3, 6)), _sequences),
     "gru cell": (lambda: _Cells(nn.GRUCell(3, 6)), _sequences),
     "embedding, gru": (_Embedded, lambda rng: rng.integers(0, 9, (6, 5))),
+    "embedding bags, mean and max": (_Bags, lambda rng: rng.integers(0, 9, (6, 5))),
     "transformer encoder layer": (_Attention,
                                   lambda rng: rng.standard_normal((6, 5, 4)).astype(np.float32)),
 }
