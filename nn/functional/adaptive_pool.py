@@ -15,10 +15,10 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import matmul, mean, swapaxes
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable, computed_from_values
+from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
-from .pooling import MaxPool2dGrad
+from .pooling import MaxPool2dGrad, WinnerIndices
 
 
 def window_bounds(size, out):
@@ -98,8 +98,8 @@ def adaptive_avg_pool2d(x, output_size):
 def adaptive_max_pool2d(x, output_size, return_indices=False):
     """Maximum over adaptive windows: x (N, C, H, W) -> (N, C, OH, OW). The gradient goes to
     each window's first maximum (its last NaN if it holds NaNs), as PyTorch. With
-    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's (an
-    int64 array, as max_pool2d's). An unbatched (C, H, W) gives (C, OH, OW)."""
+    return_indices, also the winners' flat indices into each (H, W) plane, as PyTorch's (int64,
+    as max_pool2d's). An unbatched (C, H, W) gives (C, OH, OW)."""
     if getattr(x, "ndim", None) == 3:  # one image, unbatched
         return with_batch_axis(adaptive_max_pool2d, as_variable(x), output_size, return_indices)
     x, size = prepare(x, output_size, "adaptive_max_pool2d")
@@ -107,7 +107,8 @@ def adaptive_max_pool2d(x, output_size, return_indices=False):
     y = function(x)
     if not return_indices:
         return y
-    return y, computed_from_values(function.positions % (x.shape[2] * x.shape[3]))
+    plane = x.shape[2] * x.shape[3]
+    return y, WinnerIndices(function, lambda pool: pool.positions % plane)(y)
 
 
 def adaptive_max_pool2d_with_indices(x, output_size, return_indices=False):

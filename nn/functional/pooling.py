@@ -14,7 +14,7 @@ from autograd.function import Function
 from autograd.ops import get_item, reshape, sum
 from autograd.ops.elementwise import zero_grad
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable, computed_from_values
+from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
 from .im2col import im2col, im2col_array, make_window, output_size, pair, spans
@@ -37,11 +37,36 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
         return MaxPool2d(window)(x)
     function = MaxPool2d(window)
     y = function(x)
-    indices = _plane_indices(function.winners, x.shape, window)
-    function.positions = indices + plane_starts(x.shape, get_array_module(indices))
-    # A plain int array, not a Variable: it has no gradient, and max_unpool2d and get_item
-    # index with it as it is (a Variable would only be unwrapped again).
-    return y, computed_from_values(indices)
+    return y, WinnerIndices(function, lambda pool: _indices_of(pool, x.shape, window))(y)
+
+
+def _indices_of(pool, x_shape, window):
+    """The winners' flat indices into each plane of a MaxPool2d that has run (its backward's
+    positions set from them on the way)."""
+    indices = _plane_indices(pool.winners, x_shape, window)
+    pool.positions = indices + plane_starts(x_shape, get_array_module(indices))
+    return indices
+
+
+class WinnerIndices(Function):
+    """A max pool's return_indices (int64, PyTorch's): `read(pool)` of the pool Function that
+    made its input y, at this call. An op of y, so that a captured step reads each batch's
+    (max_unpool takes them); integers, through which no gradient flows. max_pool2d,
+    adaptive_max_pool2d and the 3-D and fractional pools differ in `read`."""
+
+    input_specs = (Spec(shape=("N", "C", "H", "W"), distinct=True,
+                        sides={"N": (1, 2), "C": (1, 2), "H": (2, 4), "W": (2, 4)}),)
+    apply = staticmethod(lambda x: max_pool2d(x, 2, return_indices=True)[1])
+    gradcheck_order = 0  # (integers)
+
+    def __init__(self, pool, read):
+        self.pool, self.read = pool, read
+
+    def forward(self, y):
+        return self.read(self.pool)
+
+    def backward(self, g):  # (never reached: an integer output gets no gradient)
+        return None
 
 
 def max_pool2d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,

@@ -16,7 +16,7 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import get_item, mean, reshape
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable, computed_from_values
+from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
 from .adaptive_pool import (
@@ -32,6 +32,7 @@ from .conv3d import _depth_padded, _taps
 from .im2col import Window, _extra_padding, output_size, triple
 from .pooling import (
     MaxPool2dGrad,
+    WinnerIndices,
     _plane_indices,
     _scan,
     _window_counts,
@@ -235,8 +236,8 @@ def gather_maxima(x, locate, return_indices):
     y = function(x)
     if not return_indices:
         return y
-    indices = function.positions - plane_starts(x.shape, get_array_module(x.data))
-    return y, computed_from_values(indices.astype(np.int64))
+    starts = plane_starts(x.shape, get_array_module(x.data))
+    return y, WinnerIndices(function, lambda pool: (pool.positions - starts).astype(np.int64))(y)
 
 
 __all__ = ["max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",

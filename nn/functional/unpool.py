@@ -10,7 +10,7 @@ from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import reshape
 from autograd.spec import Choice, Spec
-from autograd.variable import Variable
+from autograd.variable import Variable, wrap
 
 from .conv1d import with_height, without_height
 from .im2col import make_window, pair, triple
@@ -44,8 +44,7 @@ def _max_unpool(x, indices, kernel_size, stride, padding, output_size, dims, lay
     window = make_window(kernel_size, stride, padding, who, sizes=pair if dims == 2 else triple)
     out = _output_size(x.shape[2:], window.kernel, window.stride, window.padding, output_size,
                        who)
-    _check_range(indices, out, who)
-    return _unbatched(_unpool(x, indices, out), unbatched)
+    return _unbatched(MaxUnpool(x.shape[:2] + out, who)(x, indices), unbatched)
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
@@ -57,16 +56,16 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A
     x, indices, unbatched = _inputs(input, indices, 1, "(N, C, L)", who)
     kernel, stride, padding, _ = window_1d(kernel_size, stride, padding, 1, who)
     out = _output_size(x.shape[2:], (kernel,), (stride,), (padding,), output_size, who)
-    _check_range(indices, out, who)
-    y = _unpool(with_height(x), indices[:, :, None, :], (1,) + out)
+    y = MaxUnpool(x.shape[:2] + (1,) + out, who, out)(with_height(x), with_height(indices))
     return _unbatched(without_height(y), unbatched)
 
 
 def _inputs(x, indices, dims, layout, who):
-    """(x, indices, unbatched): both checked, with a batch axis put in front if unbatched."""
+    """(x, indices, unbatched): both checked, Variables (indices: max pooling's output, or
+    an array given), with a batch axis put in front if unbatched."""
     x = pool_input(x, dims, layout, who)
-    xp = get_array_module(x.data)
-    indices = xp.asarray(indices.data if isinstance(indices, Variable) else indices)
+    if not isinstance(indices, Variable):
+        indices = wrap(get_array_module(x.data).asarray(indices), False)
     if indices.dtype.kind not in "iu":
         raise TypeError(f"{who}: indices must be integers (max pooling's return_indices), got "
                         f"dtype {indices.dtype}")
@@ -75,7 +74,7 @@ def _inputs(x, indices, dims, layout, who):
                          f"shape {tuple(x.shape)}")
     unbatched = x.ndim == dims + 1
     if unbatched:
-        x, indices = reshape(x, (1,) + x.shape), indices[None]
+        x, indices = reshape(x, (1,) + x.shape), reshape(indices, (1,) + indices.shape)
     return x, indices, unbatched
 
 
@@ -116,18 +115,12 @@ def _check_range(indices, out, who):
                          f"plane of size {out} (indices must be in [0, {plane}))")
 
 
-def _unpool(x, indices, out):
-    """x (N, C, *spatial) scattered to (N, C, *out) at indices (checked) flat into each
-    output plane (or volume)."""
-    shape = x.shape[:2] + tuple(out)
-    positions = indices.astype(np.int64) + plane_starts(shape, get_array_module(indices))
-    return MaxUnpool(positions, shape)(x)
-
-
 class MaxUnpool(Function):
-    """y = zeros of `y_shape` with y.flat[positions] = x (the last value where positions
-    repeat, as PyTorch); dx = gy.flat[positions] (a gather, as PyTorch's: every repeat gets
-    its position's gradient)"""
+    """y = zeros of `y_shape` (N, C, *out) with x (N, C, *spatial) at `indices` (x's shape,
+    flat into each output plane or volume), the last value where they repeat, as PyTorch;
+    dx = gy read at those positions (a gather, as PyTorch's: every repeat gets its
+    position's gradient). The indices are an input, checked and placed at each call (a
+    captured step takes each batch's pooling indices)."""
 
     # (input, window); non-overlapping windows, so no position repeats and the numerical
     # derivative agrees with the gather
@@ -137,14 +130,23 @@ class MaxUnpool(Function):
     apply = staticmethod(lambda x, window: max_unpool2d(
         *max_pool2d(x, *window, return_indices=True), *window, output_size=x.shape))
 
-    def __init__(self, positions, y_shape):
-        self.positions, self.y_shape = positions, tuple(y_shape)
+    def __init__(self, y_shape, who="max_unpool2d", out=None):
+        """out: the output size the errors name (max_unpool1d's, without the height)."""
+        self.y_shape, self.who = tuple(y_shape), who
+        self.out = self.y_shape[2:] if out is None else tuple(out)
 
-    def forward(self, x):
+    @property
+    def name(self):  # (what its errors lead with)
+        return self.who
+
+    def forward(self, x, indices):
+        _check_range(indices, self.out, self.who)
+        xp = get_array_module(indices)
+        self.positions = indices.astype(np.int64) + plane_starts(self.y_shape, xp)
         return scatter_flat(x, self.positions, self.y_shape, accumulate=False)
 
     def backward(self, gy):
-        return gather_flat(gy, self.positions)
+        return gather_flat(gy, self.positions), None
 
 
 __all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]

@@ -534,8 +534,6 @@ def test_keras_label_checks_run_on_replayed_batches():
     lambda x, w: autograd.get_item(x * w, autograd.argmax(x * w)),
     lambda x, w: autograd.norm(x * w, ord=0),
     lambda x, w: autograd.split(x * w, Variable(np.array([1 + int(x.data[0] > 0)])))[0],
-    lambda x, w: F.adaptive_max_pool2d((x * w).reshape(1, 1, 2, 2), 1,
-                                       return_indices=True)[1] * 1.0,
 ])
 def test_values_read_by_the_library_outside_ops_are_refused(body):
     w = Variable(np.ones(4, np.float32))
@@ -543,6 +541,25 @@ def test_values_read_by_the_library_outside_ops_are_refused(body):
     with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ"):
         for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0]):
             step(np.array(x, np.float32))
+
+
+@pytest.mark.parametrize("pool", [
+    lambda v: F.adaptive_max_pool2d(v, 1, return_indices=True),
+    lambda v: F.max_pool2d(v, 2, return_indices=True),
+    lambda v: F.max_pool1d(v.reshape(1, 1, 4), 2, return_indices=True),
+    lambda v: F.max_pool3d(v.reshape(1, 1, 1, 2, 2), (1, 2, 2), return_indices=True),
+])
+def test_max_pool_indices_are_ops_a_replay_recomputes(pool):
+    """A max pool's return_indices is an op's output (WinnerIndices): each replay reads its
+    batch's winners (they were values read outside the ops, and refused)."""
+    w = Variable(np.ones(4, np.float32))
+    eager = lambda x: autograd.sum(pool((x * w).reshape(1, 1, 2, 2))[1] * 1.0)  # noqa: E731
+    step = capture(eager)
+    for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0],
+              [1.0, 5.0, 2.0, 0.0], [0.0, 1.0, 9.0, 2.0]):
+        x = np.array(x, np.float32)
+        assert float(step(x).data) == float(eager(x).data)
+    assert step.captured == 1
 
 
 def test_a_per_batch_loss_weight_given_as_an_argument_is_refused():

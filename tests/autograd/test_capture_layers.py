@@ -86,6 +86,20 @@ class _Bags(nn.Module):
         return self.head(self.mean(tokens) + self.max(tokens))
 
 
+class _Unpooled(nn.Module):
+    """SegNet's encoder-decoder pattern: max pooling's indices (each batch's, read by an op)
+    put the values back in place."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv, self.pool = nn.Conv2d(2, 3, 3, padding=1), nn.MaxPool2d(2, return_indices=True)
+        self.unpool, self.head = nn.MaxUnpool2d(2), nn.Linear(192, 3)
+
+    def forward(self, x):
+        y, indices = self.pool(self.conv(x))
+        return self.head(self.unpool(y, indices).reshape(x.shape[0], -1))
+
+
 def _images(rng):
     return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
 
@@ -128,6 +142,7 @@ MODELS = {
     "gru cell": (lambda: _Cells(nn.GRUCell(3, 6)), _sequences),
     "embedding, gru": (_Embedded, lambda rng: rng.integers(0, 9, (6, 5))),
     "embedding bags, mean and max": (_Bags, lambda rng: rng.integers(0, 9, (6, 5))),
+    "max pool indices, max unpool": (_Unpooled, _images),
     "transformer encoder layer": (_Attention,
                                   lambda rng: rng.standard_normal((6, 5, 4)).astype(np.float32)),
 }
