@@ -37,7 +37,7 @@ class CallHooks:
         return add_hook(getattr(self, kind), hook, who)
 
     def call(self, owner, args, kwargs):
-        if (self.pre or self.forward or self.backward) and capturing():
+        if (self.pre or self.forward or self.backward) and capturing() and not self._replayable():
             raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "
                                f"a replay would not run; remove them (handle.remove()) or "
                                f"call the step without capture")
@@ -54,6 +54,14 @@ class CallHooks:
             if result is not None:
                 output = result
         return output if crossing is None else crossing.leave(output)
+
+
+    def _replayable(self):
+        """Whether a captured step may run these hooks: only forward pre-hooks that say
+        their work is ops alone (`replayable = True`: weight_norm's, whose weight a replay
+        computes again by those ops)."""
+        return not (self.forward or self.backward) and all(
+            getattr(hook, "replayable", False) for hook in self.pre.values())
 
 
 class _Crossing:

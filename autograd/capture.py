@@ -33,7 +33,8 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
   only. Capture runs the step eagerly twice and compares the two records: a step whose ops,
   branches or constants differ between them (a data-dependent `if`, a random array drawn
   with NumPy) is refused with the place named, rather than replayed wrongly.
-- Refused at capture, with a clear error: hooks, `create_graph`, `retain_grad`,
+- Refused at capture, with a clear error: hooks (but a pre-hook whose work is ops alone,
+  `replayable`: weight_norm's), `create_graph`, `retain_grad`,
   `autograd.grad`, changes in place outside ops and replayable calls (the second record
   watches the weights, buffers, gradients and flags the first touched), a `.grad` set by
   hand, an op setting (an index array) or a constant taken from the values. Under anomaly

@@ -24,6 +24,10 @@ def weight_normalized(g, v, dim):
 class WeightNorm(WeightHook):
     """The forward pre-hook of weight_norm: `name` = name_g * name_v / ||name_v||."""
 
+    # Ops alone: a captured step replays them (the attribute the hook set holds the recorded
+    # result, whose array each replay updates), so autograd.capture lets it run
+    replayable = True
+
     def __init__(self, name, dim):
         super().__init__(name)
         self.dim = dim

@@ -817,6 +817,20 @@ def test_state_changed_by_python_inside_the_step_is_refused(change):
         _capture_twice(step, *_data())
 
 
+def test_weight_norm_hooks_run_in_a_capture_and_spectral_norm_hooks_are_refused():
+    """weight_norm's pre-hook computes the weight by ops (replayed); spectral_norm's also
+    runs its power iteration in place on buffers outside the ops, which a replay would skip."""
+    from nn.utils import spectral_norm, weight_norm
+    model = weight_norm(nn.Linear(3, 2))
+    step = capture(lambda x: model(x).sum())
+    for _ in range(3):
+        step(np.ones((2, 3), np.float32))
+    assert step.captured == 1
+    normed = spectral_norm(nn.Linear(3, 2))
+    with pytest.raises(CaptureError, match="module hooks"):
+        capture(lambda x: normed(x).sum())(np.ones((2, 3), np.float32))
+
+
 def test_a_hook_registered_after_capture_records_again_and_is_refused():
     model = _mlp()
     step = capture(lambda x: model(x).sum())

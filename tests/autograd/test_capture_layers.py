@@ -100,6 +100,16 @@ class _Unpooled(nn.Module):
         return self.head(self.unpool(y, indices).reshape(x.shape[0], -1))
 
 
+def _weight_normed():
+    """weight_norm's hook API: a forward pre-hook recomputing each weight by ops, which a
+    replay runs again."""
+    from nn.utils import weight_norm
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 3))
+    weight_norm(model[0])
+    weight_norm(model[2], dim=None)
+    return model
+
+
 def _images(rng):
     return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
 
@@ -143,6 +153,8 @@ MODELS = {
     "embedding, gru": (_Embedded, lambda rng: rng.integers(0, 9, (6, 5))),
     "embedding bags, mean and max": (_Bags, lambda rng: rng.integers(0, 9, (6, 5))),
     "max pool indices, max unpool": (_Unpooled, _images),
+    "weight norm (hook API)": (_weight_normed,
+                               lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "transformer encoder layer": (_Attention,
                                   lambda rng: rng.standard_normal((6, 5, 4)).astype(np.float32)),
 }
