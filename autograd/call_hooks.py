@@ -55,7 +55,6 @@ class CallHooks:
                 output = result
         return output if crossing is None else crossing.leave(output)
 
-
     def _replayable(self):
         """Whether a captured step may run these hooks: only forward pre-hooks that say
         their work is ops alone (`replayable = True`: weight_norm's, whose weight a replay

@@ -232,8 +232,8 @@ class BagMaxima(Function):
             padded = xp.concatenate([rows, xp.full((1, dim), -xp.inf, rows.dtype)])
             winners = xp.take_along_axis(positions, _first_maxima(padded[positions]), axis=1)
             filled = sizes > 0
-            self.winners[filled] = winners[filled]
-            maxima[filled] = padded[winners[filled], xp.arange(dim)]
+            self.winners[filled] = winners = winners[filled]
+            maxima[filled] = padded[winners, xp.arange(dim)]
         return maxima
 
     def backward(self, gy):

@@ -88,9 +88,8 @@ class _Orthogonal(Module):
             q = householder_product(a, 2.0 / (1.0 + total(a * a, axis=-2)))
             # (PyTorch's int(): a diagonal entry in (-1, 1) zeroes its column)
             q = q * np.trunc(np.diagonal(x.data, axis1=-2, axis2=-1))[..., None, :]
-        base = getattr(self, "base", None)
-        if base is not None:
-            q = matmul(base, q)
+        if self.use_trivialization and self.base is not None:
+            q = matmul(self.base, q)
         return swapaxes(q, -1, -2) if transposed else q
 
     def right_inverse(self, q):

@@ -26,7 +26,7 @@ def orthogonal(module, name="weight", orthogonal_map=None, *, use_trivialization
     """Make `module.<name>` (a matrix, or a batch of them in its last two axes) orthogonal:
     Q^T Q = I for tall matrices, Q Q^T = I for wide ones, starting from the orthogonalized
     current value. orthogonal_map: "matrix_exp", "cayley" or "householder"; by default
-    PyTorch's choice, "matrix_exp" for square matrices and "householder" otherwise
+    PyTorch's choice, "matrix_exp" for square matrices and "householder" otherwise.
     With use_trivialization=False (PyTorch's option) weight = map(original), original
     starting as the weight was; only "householder" may then be assigned a new value.
     Returns the module."""
