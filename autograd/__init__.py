@@ -29,6 +29,7 @@ from .ops import (
     broadcast_to,
     cat,
     clip,
+    clone,
     concatenate,
     cos,
     div,
@@ -43,6 +44,7 @@ from .ops import (
     log1p,
     logsumexp,
     matmul,
+    matrix_exp,
     max,
     maximum,
     mean,
@@ -107,4 +109,5 @@ __all__ = [
     "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item", "matmul", "dot",
     "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum", "cumprod", "einsum", "pad",
     "norm", "sort", "argsort", "topk", "argmax", "argmin", "solve",
+    "matrix_exp", "clone",
 ]

@@ -385,6 +385,10 @@ class Variable:
         share_version(detached, self)
         return detached
 
+    def clone(self):
+        """A copy in new memory, in the graph: gradients flow through it (PyTorch's)."""
+        return _ops.clone(self)
+
     def detach_(self):
         """Cut this Variable from the graph in place: a leaf not requiring grad.
 

@@ -1,6 +1,7 @@
 """The op library. Each op is a small Function class plus a NumPy-named wrapper."""
 from ..lazy import lazy_attributes
 from .arithmetic import add, div, mul, neg, pow, sub
+from .copy import clone
 from .einsum import einsum
 from .elementwise import (
     abs,
@@ -21,7 +22,7 @@ from .elementwise import (
     where,
 )
 from .indexing import get_item
-from .linalg import dot, matmul, solve
+from .linalg import dot, matmul, matrix_exp, solve
 from .norm import norm
 from .prod import prod
 from .reduction import broadcast_to, logsumexp, max, mean, min, sum, sum_to
@@ -53,4 +54,4 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "squeeze", "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item",
            "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
            "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin",
-           "solve"]
+           "solve", "matrix_exp", "clone"]

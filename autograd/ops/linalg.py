@@ -1,5 +1,5 @@
-"""Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics); and
-solve, the solution of linear systems (torch.linalg.solve)."""
+"""Matrix products: matmul (batched, broadcasting) and dot (NumPy's dot semantics); solve,
+the solution of linear systems (torch.linalg.solve); matrix_exp (torch.linalg.matrix_exp)."""
 import math
 
 import numpy as np
@@ -8,7 +8,7 @@ from ..backend import dense, get_array_module
 from ..function import Function, call_op
 from ..spec import Spec
 from ..variable import as_variable
-from .shape import Transpose, reshape, reshape_if_needed, transpose
+from .shape import Concatenate, Transpose, reshape, reshape_if_needed, transpose
 
 
 class MatMul(Function):
@@ -125,3 +125,56 @@ def solve(a, b):
                          f"(expected (..., {a.shape[-1]}, k) or ({a.shape[-1]},))")
     x = Solve()(a, b)
     return reshape(x, x.shape[:-1]) if vector else x
+
+
+_TAYLOR_TERMS = 16  # after scaling to a 1-norm <= 1/2 the remainder is below 1e-20
+
+
+class MatrixExp(Function):
+    """Y = exp(A) = sum_k A^k / k! for square A (..., n, n);  dA = the top-right block of
+    exp([[A^T, gY], [0, A^T]]) (the Frechet derivative at A^T applied to gY)"""
+
+    input_specs = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),)
+    reference = "autograd.testing.references:matrix_exp"
+
+    def forward(self, a):
+        return matrix_exp_array(a)
+
+    def backward(self, gy):
+        a_t = _matrix_transpose(self.inputs[0])
+        n = a_t.shape[-1]
+        zeros = get_array_module(gy.data).zeros(a_t.shape, a_t.dtype)
+        block = Concatenate(-2)(Concatenate(-1)(a_t, gy), Concatenate(-1)(zeros, a_t))
+        return MatrixExp()(block)[..., :n, n:]
+
+
+def matrix_exp_array(a):
+    """exp(a) of square matrices (..., n, n) on arrays: a Taylor series of a / 2^s in Horner
+    form, squared s times, s from the largest 1-norm of the batch (one s for all: a smaller
+    matrix is scaled further, which costs squarings, not precision). Non-finite input gives
+    NaN, as PyTorch's."""
+    xp = get_array_module(a)
+    norm = float(xp.abs(a).sum(axis=-2).max(initial=0.0)) if a.size else 0.0
+    if not math.isfinite(norm):
+        return xp.full(a.shape, xp.nan, a.dtype)
+    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
+    x = a / a.dtype.type(2.0 ** squarings)
+    identity = xp.eye(a.shape[-1], dtype=a.dtype)
+    result = identity + x / _TAYLOR_TERMS
+    for k in range(_TAYLOR_TERMS - 1, 0, -1):
+        result = identity + (x / k) @ result
+    for _ in range(squarings):
+        result = result @ result
+    return result
+
+
+def matrix_exp(a):
+    """exp(A) of a square matrix or a batch of them (..., n, n) (torch.linalg.matrix_exp;
+    not NumPy's elementwise exp): one op, differentiable to any order."""
+    a = as_variable(a, who="matrix_exp")
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"matrix_exp: expected a square matrix or a batch of them (..., n, n), "
+                         f"got shape {a.shape}")
+    if a.dtype.kind != "f":
+        raise TypeError(f"matrix_exp: expected floating-point values, got dtype {a.dtype}")
+    return MatrixExp()(a)

@@ -155,3 +155,15 @@ def bag_maxima(rows, bag_of, count):
     """Each of `count` bags' elementwise maximum of its rows; zeros for an empty bag."""
     return np.stack([rows[bag_of == b].max(axis=0) if np.any(bag_of == b)
                      else np.zeros(rows.shape[1], rows.dtype) for b in range(count)])
+
+
+def matrix_exp(a):
+    """The defining series sum_k A^k / k!, 60 terms in float64 (no scaling: the drawn
+    matrices are small)."""
+    a64 = a.astype(np.float64)
+    term = np.broadcast_to(np.eye(a.shape[-1]), a.shape).copy()
+    total = term.copy()
+    for k in range(1, 60):
+        term = term @ a64 / k
+        total += term
+    return total.astype(a.dtype)

@@ -2,33 +2,14 @@
 an orthogonal matrix (or batch of them) from an unconstrained one, through the matrix
 exponential or the Cayley map of a skew-symmetric matrix, or a product of Householder
 reflections, composed of differentiable ops (gradients of any order come with them)."""
-import math
-
 import numpy as np
 
-from autograd.ops import get_item, matmul, solve, swapaxes
+from autograd.ops import get_item, matmul, matrix_exp, solve, swapaxes
 from autograd.ops import sum as total
 
 from ..module import Module
 
 MAPS = ("matrix_exp", "cayley", "householder")
-_TAYLOR_TERMS = 16  # after scaling to norm <= 1/2 the remainder is below 1e-20
-
-
-def matrix_exp(a):
-    """exp(a) of square matrices a (..., n, n): a Taylor series of a / 2^s, squared s times
-    (s from a's 1-norm, a constant of the graph)."""
-    norm = float(np.abs(a.data).sum(axis=-2).max(initial=0.0))
-    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
-    x = a / float(2 ** squarings)
-    identity = np.eye(a.shape[-1], dtype=a.dtype)
-    term, result = x, x + identity
-    for k in range(2, _TAYLOR_TERMS + 1):
-        term = matmul(term, x) / float(k)
-        result = result + term
-    for _ in range(squarings):
-        result = matmul(result, result)
-    return result
 
 
 def householder_product(a, tau):

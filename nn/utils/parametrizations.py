@@ -3,6 +3,7 @@ parametrizations (the new API: `module.parametrizations.weight.original`, state_
 as PyTorch's), built on nn.utils.parametrize."""
 import numpy as np
 
+from autograd.capture import run_replayed
 from autograd.config import no_grad
 from autograd.ops.validation import normalize_axis
 
@@ -109,12 +110,15 @@ class _SpectralNorm(Module):
     def forward(self, weight):
         if weight.ndim == 1:
             return normalize(weight, dim=0, eps=self.eps)
-        matrix = weight_as_matrix(weight, self.dim)
-        if self.training:
-            with no_grad():
-                self._power_method(matrix.data, self.n_power_iterations)
-        # copies: later power iterations must not change what this graph's backward reads
-        return weight / spectral_sigma(matrix, self._u.copy(), self._v.copy())
+        if self.training:  # (a captured step repeats the call, on the weight it reads then)
+            run_replayed(self._power_iteration, weight)
+        return weight / spectral_sigma(weight_as_matrix(weight, self.dim), self._u, self._v)
+
+    def _power_iteration(self, weight):
+        """n_power_iterations steps on the buffers, in place, from the weight's values."""
+        with no_grad():
+            matrix = weight_as_matrix(weight.data, self.dim).data
+        self._power_method(matrix, self.n_power_iterations)
 
     def right_inverse(self, value):
         return value

@@ -2,7 +2,8 @@
 weight_orig / sigma, sigma its largest singular value as estimated by power iteration."""
 import numpy as np
 
-from autograd.ops import matmul, reshape, transpose
+from autograd.capture import run_replayed
+from autograd.ops import clone, matmul, reshape, transpose
 from autograd.ops import sum as total
 from autograd.variable import Parameter, Variable
 
@@ -24,14 +25,20 @@ def weight_as_matrix(weight, dim):
 
 def spectral_sigma(matrix, u, v):
     """u . (matrix v): the largest singular value's estimate from the power iteration's
-    vectors (constants of the graph)."""
-    return total(matmul(matrix, v) * u)
+    vectors (buffers, constants of the graph: read through clones, so that a graph made
+    before the next power iteration backpropagates through the values it saw, and a
+    captured step copies them afresh at each replay)."""
+    return total(matmul(matrix, clone(v)) * clone(u))
 
 
 class SpectralNorm(WeightHook):
     """The forward pre-hook of spectral_norm: in training mode `n_power_iterations` steps
     of power iteration update the buffers name_u, name_v, then name = name_orig / sigma,
     sigma = u . (W v), W name_orig as a matrix with axis `dim` as its rows."""
+
+    # The power iteration is a replayable call and the weight ops: a captured step repeats
+    # both, so autograd.capture lets the hook run
+    replayable = True
 
     def __init__(self, name, n_power_iterations, dim, eps):
         super().__init__(name)
@@ -41,7 +48,8 @@ class SpectralNorm(WeightHook):
         return weight_as_matrix(weight, self.dim)
 
     def power_iteration(self, module):
-        """Update the buffers u and v in place (not recorded: constants of the graph)."""
+        """Update the buffers u and v in place (not recorded: constants of the graph; a
+        captured step repeats the call)."""
         matrix = self.as_matrix(getattr(module, self.name + "_orig").data).data
         u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
         for _ in range(self.n_power_iterations):
@@ -55,7 +63,7 @@ class SpectralNorm(WeightHook):
 
     def __call__(self, module, inputs):
         if module.training:
-            self.power_iteration(module)
+            run_replayed(self.power_iteration, module)
         super().__call__(module, inputs)
 
 

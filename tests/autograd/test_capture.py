@@ -817,18 +817,30 @@ def test_state_changed_by_python_inside_the_step_is_refused(change):
         _capture_twice(step, *_data())
 
 
-def test_weight_norm_hooks_run_in_a_capture_and_spectral_norm_hooks_are_refused():
-    """weight_norm's pre-hook computes the weight by ops (replayed); spectral_norm's also
-    runs its power iteration in place on buffers outside the ops, which a replay would skip."""
+def test_weight_norm_and_spectral_norm_hooks_run_in_a_capture_and_other_hooks_are_refused():
+    """weight_norm's pre-hook computes the weight by ops (replayed); spectral_norm's also runs
+    its power iteration, a replayable call: a replay repeats it (the buffers move as eagerly).
+    A user's pre-hook is Python a replay would skip."""
     from nn.utils import spectral_norm, weight_norm
-    model = weight_norm(nn.Linear(3, 2))
-    step = capture(lambda x: model(x).sum())
-    for _ in range(3):
-        step(np.ones((2, 3), np.float32))
-    assert step.captured == 1
-    normed = spectral_norm(nn.Linear(3, 2))
+    for make in (weight_norm, spectral_norm):
+        model = make(nn.Linear(3, 2))
+        step = capture(lambda x, model=model: model(x).sum())
+        for _ in range(3):
+            step(np.ones((2, 3), np.float32))
+        assert step.captured == 1
+    np.random.seed(0)
+    twins = [spectral_norm(nn.Linear(3, 2)) for _ in range(2)]
+    twins[1].load_state_dict(twins[0].state_dict())
+    steps = [lambda x: twins[0](x).sum(), capture(lambda x: twins[1](x).sum())]
+    for _ in range(4):
+        for step in steps:
+            step(np.ones((2, 3), np.float32))
+    np.testing.assert_array_equal(twins[1].weight_u, twins[0].weight_u)
+    np.testing.assert_array_equal(twins[1].weight.data, twins[0].weight.data)
+    hooked = nn.Linear(3, 2)
+    hooked.register_forward_pre_hook(lambda module, args: None)
     with pytest.raises(CaptureError, match="module hooks"):
-        capture(lambda x: normed(x).sum())(np.ones((2, 3), np.float32))
+        capture(lambda x: hooked(x).sum())(np.ones((2, 3), np.float32))
 
 
 def test_a_hook_registered_after_capture_records_again_and_is_refused():

@@ -110,6 +110,30 @@ def _weight_normed():
     return model
 
 
+def _spectral_normed():
+    """spectral_norm's hook API: a power iteration in place on the buffers (a replayable
+    call) and the weight by ops."""
+    from nn.utils import spectral_norm
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 3))
+    spectral_norm(model[0])
+    spectral_norm(model[2], n_power_iterations=2)
+    return model
+
+
+def _parametrized():
+    """Every parametrization: spectral norm (its power iteration replayed), the three
+    orthogonal maps (matrix_exp one op, whatever its squarings) and weight norm."""
+    from nn.utils import parametrizations as P
+    model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(),
+                          nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 5), nn.Linear(5, 3))
+    P.spectral_norm(model[0])
+    P.orthogonal(model[2])  # square: matrix_exp
+    P.orthogonal(model[4], orthogonal_map="cayley")
+    P.orthogonal(model[6])  # tall: householder
+    P.weight_norm(model[7])
+    return model
+
+
 def _images(rng):
     return rng.standard_normal((6, 2, 8, 8)).astype(np.float32)
 
@@ -155,6 +179,10 @@ MODELS = {
     "max pool indices, max unpool": (_Unpooled, _images),
     "weight norm (hook API)": (_weight_normed,
                                lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
+    "spectral norm (hook API)": (_spectral_normed,
+                                 lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
+    "parametrizations": (_parametrized,
+                         lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "transformer encoder layer": (_Attention,
                                   lambda rng: rng.standard_normal((6, 5, 4)).astype(np.float32)),
 }
@@ -188,3 +216,6 @@ def test_a_captured_step_of_every_layer_kind_matches_the_eager_one(name):
     assert steps[1].captured == 1
     for (key, p), q in zip(models[0].named_parameters(), models[1].parameters()):
         np.testing.assert_allclose(q.data, p.data, rtol=1e-4, atol=1e-6, err_msg=key)
+    for (key, b), c in zip(models[0].named_buffers(), models[1].buffers()):  # running stats,
+        np.testing.assert_allclose(np.asarray(c), np.asarray(b), rtol=1e-4, atol=1e-6,
+                                   err_msg=key)  # power iterations' vectors

@@ -236,3 +236,23 @@ def test_a_saved_model_refuses_the_hook_up_front_and_saves_once_removed(tmp_path
     model.save(path)
     x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
     assert_close(nn.load_model(path)(x), model(x))
+
+
+@pytest.mark.parametrize("api", ["hook", "parametrization"])
+def test_spectral_norm_twice_forward_then_one_backward_reads_each_forward_s_vectors(api):
+    """A GAN's discriminator runs on real and fake batches, then one backward: each graph
+    backpropagates through the u and v its forward used, though the second forward's power
+    iteration moved the buffers in place (PyTorch clones them too)."""
+    from nn.utils import parametrizations
+    apply = spectral_norm if api == "hook" else parametrizations.spectral_norm
+    np.random.seed(0)
+    layer = apply(nn.Linear(4, 3))
+    twin = apply(nn.Linear(4, 3))
+    twin.load_state_dict(layer.state_dict())
+    x1, x2 = (np.random.default_rng(k).standard_normal((2, 4)) for k in (1, 2))
+    (layer(x1).sum() + layer(x2).sum()).backward()
+    first = twin(x1).sum()
+    first.backward()  # each forward's graph on its own, backpropagated before the next one
+    twin(x2).sum().backward()
+    for (key, p), q in zip(layer.named_parameters(), twin.parameters()):
+        np.testing.assert_allclose(p.grad.data, q.grad.data, rtol=1e-5, err_msg=key)
