@@ -6,22 +6,27 @@ Source positions follow ATen's GridSampler.h: a grid value g in [-1, 1] unnormal
 (g + 1)(size - 1)/2 with align_corners, (g + 1) size/2 - 1/2 without; 'border' clips it to
 [0, size - 1], 'reflection' reflects it about the edges (the corner pixels' centres with
 align_corners, their outer sides without) and then clips. Each step is piecewise linear, so
-the position is computed exactly in NumPy (in the input's precision, as ATen's) together
-with its slope, and re-attached to the grid as slope * (grid - grid's value) + position:
-the same value, and the gradient ATen's (0 at and beyond a clipped edge). Linear sampling
-is then four gathers (eight on volumes) weighted by differentiable weights, so gradients with
-respect to the input and the grid, and theirs, come from those ops. Bicubic sampling, as
-ATen's, takes the unnormalised position as it is, reads the 4 x 4 pixels around it, each tap
-moved into the image by the padding mode (or reading 0), and weights them with the cubic
+SourcePosition computes the position exactly (in the input's precision, as ATen's) and its
+gradient is the slope there (ATen's: 0 at and beyond a clipped edge). Linear sampling is then
+four gathers (eight on volumes) weighted by differentiable weights, so gradients with respect
+to the input and the grid, and theirs, come from those ops. Bicubic sampling, as ATen's,
+takes the unnormalised position as it is, reads the 4 x 4 pixels around it, each tap moved
+into the image by the padding mode (or reading 0), and weights them with the cubic
 convolution kernel of interpolate's 'bicubic': the grid's gradient flows through the
-weights alone."""
+weights alone. Every array computed from the grid's values (the positions, their cells, the
+taps' indices) is an op's result, so a captured step (autograd.capture) samples each
+batch's grid."""
 import itertools
+import math
 
 import numpy as np
 
-from autograd.ops import get_item, transpose
+from autograd.function import Function
+from autograd.ops import get_item, reshape, transpose
 from autograd.ops.validation import float_input
+from autograd.spec import Choice, Spec
 
+from .embedding import EmbeddingLookup
 from .interpolate import cubic_weights
 
 _MODES = ("bilinear", "nearest", "bicubic")
@@ -43,13 +48,12 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A00
     sizes = x.shape[2:]  # the grid's last axis runs the other way: x along the last axis
     # (bicubic pads each tap, not the position: ATen's)
     position_padding = "zeros" if mode == "bicubic" else padding_mode
-    positions = [_source_positions(get_item(g, (Ellipsis, len(sizes) - 1 - axis)), size,
-                                   position_padding, align_corners)
-                 for axis, size in enumerate(sizes)]
+    positions = [SourcePosition(size, position_padding, align_corners)(
+        get_item(g, (Ellipsis, len(sizes) - 1 - axis))) for axis, size in enumerate(sizes)]
     last = x.ndim - 1  # (N, *spatial, C): one gather reads every channel
     image = transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
     if mode == "nearest":
-        out = _read(image, [np.rint(p.data) for p in positions], None)  # (halves to even)
+        out = _read(image, [GridCell("nearest")(p) for p in positions], None)
     elif mode == "bicubic":
         out = _bicubic(image, positions, padding_mode, align_corners)
     else:
@@ -89,21 +93,105 @@ def _checked(input, grid, mode, padding_mode):  # noqa: A002
     return x, g
 
 
-def _source_positions(coordinate, size, padding_mode, align_corners):
-    """Pixel positions (ATen's grid_sampler_compute_source_index) of a grid coordinate
-    along an axis of `size` pixels, as a Variable with the grid's gradient."""
-    g = coordinate.data
-    dtype = g.dtype.type
-    if align_corners:  # ATen's CPU kernel: (g + 1) * scale (- 0.5)
-        position, slope = (g + dtype(1)) * dtype((size - 1) / 2), dtype((size - 1) / 2)
-    else:
-        position, slope = (g + dtype(1)) * dtype(size / 2) - dtype(0.5), dtype(size / 2)
-    slope = np.full(g.shape, slope)
-    if padding_mode == "reflection":
-        position, slope = _reflected(position, slope, size, align_corners)
-    if padding_mode != "zeros":
-        position, slope = _clipped(position, slope, size)
-    return (coordinate - g) * slope + position  # the value `position`, the slope `slope`
+class SourcePosition(Function):
+    """p = the pixel position of grid coordinate g along an axis of `size` pixels (ATen's
+    grid_sampler_compute_source_index: unnormalised, then reflected and clipped by the
+    padding mode), piecewise linear in g;  dp/dg = its slope there (0 at and beyond a
+    clipped edge, flipped by each reflection)"""
+
+    # g stretched and shifted, so that no drawn value sits on a kink (an edge, exactly)
+    input_specs = (Spec(elements=(-1.5, 1.5)),)
+    arg_specs = {"size": Choice(1, 3, 4), "padding_mode": Choice(*_PADDING_MODES),
+                 "align_corners": Choice(False, True)}
+    apply = staticmethod(lambda g, **args: SourcePosition(**args)(g * 1.1 + 0.0123))
+
+    def __init__(self, size, padding_mode, align_corners):
+        self.size, self.padding_mode, self.align_corners = size, padding_mode, align_corners
+
+    def forward(self, g):
+        return self._position_and_slope(g)[0]
+
+    def backward(self, gy):  # (arrays or Variables: the slope is a constant of g's piece)
+        return gy * self._position_and_slope(self.inputs[0].data)[1]
+
+    backward_data = backward
+
+    def _position_and_slope(self, g):
+        dtype = g.dtype.type
+        size = self.size
+        if self.align_corners:  # ATen's CPU kernel: (g + 1) * scale (- 0.5)
+            position, slope = (g + dtype(1)) * dtype((size - 1) / 2), dtype((size - 1) / 2)
+        else:
+            position, slope = (g + dtype(1)) * dtype(size / 2) - dtype(0.5), dtype(size / 2)
+        slope = np.full(g.shape, slope)
+        if self.padding_mode == "reflection":
+            position, slope = _reflected(position, slope, size, self.align_corners)
+        if self.padding_mode != "zeros":
+            position, slope = _clipped(position, slope, size)
+        return position, slope
+
+
+class GridCell(Function):
+    """i = floor(p) (or the nearest integer, halves to even, with rounding='nearest'), as
+    floats: the pixel a position falls in, an op so that a captured step finds each batch's;
+    no gradient (piecewise constant)"""
+
+    input_specs = (Spec(),)
+    arg_specs = {"rounding": Choice("floor", "nearest")}
+    gradcheck_order = 0  # (no derivative: 0 almost everywhere)
+
+    def __init__(self, rounding="floor"):
+        self.rounding = rounding
+
+    def forward(self, p):
+        return np.floor(p) if self.rounding == "floor" else np.rint(p)
+
+    def backward(self, gy):
+        return None
+
+
+class Taps(Function):
+    """(flat index, inside) of the pixels at integer-valued float indices (one per spatial
+    axis, each (N, *out)) in an image (N, *sizes, C) seen as rows (N * prod(sizes), C): each
+    index first moved into the image by the padding mode (bicubic's taps; 'zeros' leaves it),
+    `inside` 1 where every index falls inside (else the row read is 0's, then masked). An
+    op, so that a captured step reads each batch's taps; no gradient (integers)."""
+
+    input_specs = (Spec(shape=("N", "H"), elements=(-3, 6)), Spec(shape=("N", "H"),
+                                                                  elements=(-3, 6)))
+    arg_specs = {"padding_mode": Choice(*_PADDING_MODES), "align_corners": Choice(False, True)}
+    apply = staticmethod(lambda i, j, **args: Taps((4, 3), **args)(np.floor(i.data),
+                                                                     np.floor(j.data)))
+    gradcheck_order = 0  # (integers)
+
+    def __init__(self, sizes, padding_mode="zeros", align_corners=False):
+        self.sizes, self.padding_mode = tuple(sizes), padding_mode
+        self.align_corners = align_corners
+
+    def forward(self, *indices):
+        indices = [self._padded(index, size) for index, size in zip(indices, self.sizes)]
+        inside = np.ones(indices[0].shape, bool)
+        for index, size in zip(indices, self.sizes):
+            inside &= (index >= 0) & (index < size)
+        batch = indices[0].shape[0]
+        flat = np.arange(batch).reshape((-1,) + (1,) * (indices[0].ndim - 1)) * math.prod(
+            self.sizes)
+        for axis, index in enumerate(indices):
+            flat = flat + np.where(inside, index, 0).astype(np.int64) * math.prod(
+                self.sizes[axis + 1:])
+        return flat, inside.astype(indices[0].dtype)
+
+    def _padded(self, index, size):
+        """A tap's index moved into [0, size - 1] as ATen's compute_coordinates."""
+        if self.padding_mode == "zeros":
+            return index
+        slope = np.zeros_like(index)
+        if self.padding_mode == "reflection":
+            index, slope = _reflected(index, slope, size, self.align_corners)
+        return _clipped(index, slope, size)[0]
+
+    def backward(self, g_flat, g_inside):
+        return (None,) * len(self.inputs)
 
 
 def _clipped(position, slope, size):
@@ -132,11 +220,11 @@ def _linear(image, positions):
     """Sum over the 2^dims neighbouring pixels (voxels) of image (N, *spatial, C) times their
     (bi/tri)linear weights, which are differentiable in the positions (Variables, one per
     spatial axis), in ATen's order of the corners (the last axis' fastest)."""
-    floors = [np.floor(p.data) for p in positions]
+    floors = [GridCell()(p) for p in positions]
     fractions = [p - f for p, f in zip(positions, floors)]  # in [0, 1): the upper neighbour's
     out = None
     for upper in itertools.product((0, 1), repeat=len(positions)):
-        corner = [f + u for f, u in zip(floors, upper)]
+        corner = [f + u if u else f for f, u in zip(floors, upper)]
         weight = None
         for u, fraction in zip(upper, fractions):
             factor = fraction if u else 1 - fraction
@@ -148,49 +236,32 @@ def _linear(image, positions):
 
 def _bicubic(image, positions, padding_mode, align_corners):
     """Sum over the 4 x 4 pixels around (rows, columns) (Variables: the unnormalised
-    positions) of image (N, H, W, C), each tap padded (_tap), times its cubic weights
+    positions) of image (N, H, W, C), each tap padded (Taps), times its cubic weights
     along x, then along y (ATen's order)."""
     rows, columns = positions
-    height, width = image.shape[1:3]
-    top, left = np.floor(rows.data), np.floor(columns.data)
+    top, left = GridCell()(rows), GridCell()(columns)
     row_weights, column_weights = cubic_weights(rows - top), cubic_weights(columns - left)
-    column_taps = [_tap(left - 1 + j, width, padding_mode, align_corners) for j in range(4)]
+    column_taps = [left + (j - 1) for j in range(4)]
     out = None
     for i, row_weight in enumerate(row_weights):
-        row = _tap(top - 1 + i, height, padding_mode, align_corners)
+        row = top + (i - 1)
         line = None
         for column, column_weight in zip(column_taps, column_weights):
-            term = _read(image, [row, column], column_weight)
+            term = _read(image, [row, column], column_weight, padding_mode, align_corners)
             line = term if line is None else line + term
         term = line * get_item(row_weight, (Ellipsis, None))
         out = term if out is None else out + term
     return out
 
 
-def _tap(index, size, padding_mode, align_corners):
-    """A tap's pixel index (float array) moved into [0, size - 1] by the padding mode, as
-    ATen's compute_coordinates ('zeros': as it is, read as 0 outside)."""
-    if padding_mode == "zeros":
-        return index
-    slope = np.zeros_like(index)  # (no gradient flows through a tap's index)
-    if padding_mode == "reflection":
-        index, slope = _reflected(index, slope, size, align_corners)
-    return _clipped(index, slope, size)[0]
-
-
-def _read(image, indices, weight):
+def _read(image, indices, weight, padding_mode="zeros", align_corners=False):
     """image[n, *indices] (N, *out, C), times weight (N, *out) where given, and 0 where the
-    indices (one float array per spatial axis) fall outside the image."""
-    inside = np.ones(indices[0].shape, bool)
-    for index, size in zip(indices, image.shape[1:-1]):
-        inside &= (index >= 0) & (index < size)
-    indices = [np.where(inside, index, 0).astype(np.intp) for index in indices]
-    batch = np.arange(image.shape[0]).reshape((-1,) + (1,) * (indices[0].ndim - 1))
-    values = get_item(image, (batch, *indices))
-    mask = inside.astype(image.dtype)
-    if weight is None:
-        return values * mask[..., None]
-    return values * get_item(weight * mask, (Ellipsis, None))
+    indices (integer-valued Variables, one per spatial axis, moved by the padding mode
+    first) fall outside the image: the rows looked up by the taps' flat indices."""
+    flat, inside = Taps(image.shape[1:-1], padding_mode, align_corners)(*indices)
+    rows = reshape(image, (-1, image.shape[-1]))
+    values = EmbeddingLookup()(rows, flat)
+    return values * get_item(inside if weight is None else weight * inside, (Ellipsis, None))
 
 
 __all__ = ["grid_sample"]

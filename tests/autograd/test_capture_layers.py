@@ -9,7 +9,7 @@ import pytest
 import nn
 import nn.functional as F
 import optim
-from autograd import capture
+from autograd import capture, concatenate
 
 
 class _LastStep(nn.Module):
@@ -110,6 +110,25 @@ def _weight_normed():
     return model
 
 
+class _Transformer(nn.Module):
+    """A spatial transformer: each image's affine map from a Linear, the image resampled
+    there in every grid_sample mode (its taps an op of each batch's grid), then a head."""
+
+    def __init__(self):
+        super().__init__()
+        self.locate, self.head = nn.Linear(128, 6), nn.Linear(3 * 2 * 16, 3)
+
+    def forward(self, x):
+        theta = self.locate(x.reshape(x.shape[0], -1)).reshape(-1, 2, 3) + np.array(
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], np.float32)
+        grid = F.affine_grid(theta, (x.shape[0], 2, 4, 4), align_corners=False)
+        samples = [F.grid_sample(x, grid, mode, padding, align_corners=corners)
+                   for mode, padding, corners in (("bilinear", "zeros", False),
+                                                  ("nearest", "border", True),
+                                                  ("bicubic", "reflection", False))]
+        return self.head(concatenate(samples, axis=1).reshape(x.shape[0], -1))
+
+
 def _spectral_normed():
     """spectral_norm's hook API: a power iteration in place on the buffers (a replayable
     call) and the weight by ops."""
@@ -181,6 +200,7 @@ MODELS = {
                                lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "spectral norm (hook API)": (_spectral_normed,
                                  lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
+    "spatial transformer (grid_sample's three modes)": (_Transformer, _images),
     "parametrizations": (_parametrized,
                          lambda rng: rng.standard_normal((6, 3)).astype(np.float32)),
     "transformer encoder layer": (_Attention,
