@@ -3,11 +3,17 @@ packed into a PackedSequence (time-major, each step's running samples only), and
 
 Every conversion is one gather (`x[index]`) of the rows it moves, so gradients flow through
 all of them. Lengths and indices are NumPy int64 arrays (PyTorch's CPU tensors).
+
+A captured step (autograd.capture) refuses them: the gathers' indices come from the lengths'
+values, which a replay would keep from the recorded batch (the result silently wrong for
+other lengths of the same padded shape). pad_sequence, whose lengths are the sequences'
+shapes (part of a capture's signature), is the exception.
 """
 from collections import namedtuple
 
 import numpy as np
 
+from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, transpose
 from autograd.variable import Variable, as_variable
 
@@ -38,12 +44,22 @@ class PackedSequence(namedtuple("PackedSequence", "data batch_sizes sorted_indic
     @property
     def lengths(self):
         """Each sequence's length, in the packed (decreasing) order."""
+        _refuse_in_capture("a PackedSequence")
         sizes = self.batch_sizes
         return (np.arange(sizes[0])[None, :] < sizes[:, None]).sum(axis=0)
 
 
+def _refuse_in_capture(who):
+    if capturing():
+        raise CaptureError(f"{who}: packed sequences take their indices from the lengths' "
+                           f"values, which a captured step would keep from the batch it "
+                           f"recorded; call the step without autograd.capture, or pass a padded "
+                           f"batch (a Keras recurrent layer takes a mask as an input)")
+
+
 def _lengths_array(lengths, batch, who):
     """lengths as int64 (N,), each in 1..; their count checked against the batch size."""
+    _refuse_in_capture(who)
     lengths = np.asarray(lengths.data if isinstance(lengths, Variable) else lengths)
     if lengths.ndim != 1 or lengths.dtype.kind not in "iu":
         raise TypeError(f"{who}: lengths must be a 1-D sequence of integers, got "
@@ -181,6 +197,7 @@ def repacked(padded, sequence):
 def pack_sequence(sequences, enforce_sorted=True):
     """Pack a list of sequences (L_i, *) into a PackedSequence (enforce_sorted as in
     pack_padded_sequence)."""
+    _refuse_in_capture("pack_sequence")
     sequences = _as_list(sequences, "pack_sequence")
     lengths = [len(as_variable(s, who="pack_sequence")) for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths,

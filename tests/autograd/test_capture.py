@@ -1022,3 +1022,35 @@ def test_an_optimizer_setting_changed_by_the_step_itself_is_refused():
         step(x, t, 0.1)
     optimizer.param_groups[0]["lr"] = 0.1  # (outside a captured step: as ever)
     assert optimizer.param_groups[0]["lr"] == 0.1
+
+
+def test_packed_sequences_are_refused_even_when_both_recorded_batches_share_lengths():
+    """Packing gathers by indices computed from the lengths' values: recorded with the same
+    lengths twice, a replay would pack later batches as the first (a silently wrong
+    result), so every path through packed sequences is refused; pad_sequence (lengths from
+    the shapes, part of the signature) is not."""
+    from nn.utils.rnn import (
+        pack_padded_sequence,
+        pack_sequence,
+        pad_packed_sequence,
+        pad_sequence,
+        unpad_sequence,
+    )
+    rnn = nn.GRU(3, 4, batch_first=True)
+    x, lengths = np.ones((2, 5, 3), np.float32), np.array([5, 3])
+    packed = pack_padded_sequence(x, lengths, batch_first=True)
+    bodies = {
+        "pack_padded_sequence": lambda x, n: rnn(pack_padded_sequence(
+            x, n, batch_first=True, enforce_sorted=False))[0].data.sum(),
+        "pack_sequence": lambda x, n: pack_sequence([x[0], x[1, :3]]).data.sum(),
+        "unpad_sequence": lambda x, n: unpad_sequence(x, n, batch_first=True)[1].sum(),
+        "a PackedSequence": lambda x, n: pad_packed_sequence(packed)[0].sum() + x.sum(),
+    }
+    for who, body in bodies.items():
+        with pytest.raises(CaptureError, match=f"{who}: packed sequences take their indices "
+                                               f"from the lengths' values"):
+            _capture_twice(body, x, lengths)
+    step = capture(lambda x: pad_sequence([x[0], x[1, :3]]).sum())
+    for _ in range(3):
+        step(x)
+    assert step.captured == 1
