@@ -298,6 +298,16 @@ class Record:
         if self.watched is not None:
             self.watched.note()
 
+    def read_in_python(self, var, how):
+        """An argument's values read as Python numbers or a NumPy array (float(x), x.item(),
+        np.asarray(x)): whatever is made of them would be this call's in a replay."""
+        if not self.depth and any(var is v for _, v in self.arguments):
+            raise CaptureError(
+                f"capture: an argument of shape {tuple(var.shape)} is read in Python ({how}) "
+                f"inside the step: what is made of its values would be the recorded call's in "
+                f"every replay. Use it with rungrad's ops, or pass a number or flag as a Python "
+                f"value (part of the signature: a new value records afresh)")
+
     def computed_outside(self, array):
         """Note an array computed from Variables' values outside the ops (a comparison):
         an op given it would keep this call's values in a replay."""
@@ -562,7 +572,8 @@ def _computed_outside(site):
     return CaptureError(
         f"capture: {site} holds values computed outside rungrad's ops in this call (a "
         f"comparison such as `x != 0`, or an op's result taken out of the graph with .data): "
-        f"a replay would keep this call's values. Compute it with ops (an index per batch: "
+        f"a replay would keep this call's values. Compute it with ops (a mask: "
+        f"autograd.not_equal(x, 0) and the other comparison ops; an index per batch: "
         f"F.one_hot and a sum), or call the step without capture.")
 
 

@@ -194,6 +194,7 @@ class Variable:
         return f"{type(self).__name__}({body}{extra})"
 
     def item(self):
+        _read_in_python(self, "item()")
         return self.data.item()
 
     def __float__(self):
@@ -206,6 +207,7 @@ class Variable:
         return int(self._single_value("int"))
 
     def _single_value(self, conversion):
+        _read_in_python(self, f"{conversion}()")
         if self.data.size != 1:
             raise TypeError(f"{conversion}() takes a Variable of one element, got one of shape "
                             f"{tuple(self.data.shape)} ({self.data.size} elements); use "
@@ -213,6 +215,7 @@ class Variable:
         return self.data.item()
 
     def __bool__(self):
+        _read_in_python(self, "bool()")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a Variable with {self.data.size} elements is "
                              "ambiguous; use (x.data).any() or .all()")
@@ -223,6 +226,7 @@ class Variable:
         if self.requires_grad:
             raise RuntimeError("cannot make a NumPy array of a Variable that requires grad (the "
                                "graph would be lost): use `v.data`, or `v.detach()`")
+        _read_in_python(self, "np.asarray()")
         data = self.numpy()
         if dtype is not None and data.dtype != dtype:
             return data.astype(dtype)
@@ -541,6 +545,7 @@ class Variable:
         return self.ndim
 
     def tolist(self):
+        _read_in_python(self, "tolist()")
         return self.numpy().tolist()
 
     # ----- operators (they call the op classes directly: one frame less per op) -----
@@ -638,6 +643,14 @@ class Variable:
         return computed_from_values(self.data != _raw(other))
 
     __hash__ = object.__hash__
+
+
+def _read_in_python(var, how):
+    """A capture recording refuses an argument's values read as Python numbers or arrays
+    (autograd/capture.py); anything else reads them freely."""
+    watch = anomaly_mode.get()
+    if watch and callable(watch):
+        watch.read_in_python(var, how)
 
 
 def computed_from_values(result):

@@ -1,6 +1,7 @@
 """The op library. Each op is a small Function class plus a NumPy-named wrapper."""
 from ..lazy import lazy_attributes
 from .arithmetic import add, div, mul, neg, pow, sub
+from .comparison import equal, greater, greater_equal, less, less_equal, not_equal
 from .copy import clone
 from .einsum import einsum
 from .elementwise import (
@@ -54,4 +55,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "squeeze", "expand_dims", "flatten", "concatenate", "cat", "stack", "split", "get_item",
            "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
            "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin",
-           "solve", "matrix_exp", "clone"]
+           "solve", "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal",
+           "less", "less_equal"]

@@ -14,6 +14,7 @@ from functools import partial
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
 from .im2col import pair, triple
@@ -81,9 +82,12 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
         if o + k - 1 > size - (dims == 3):
             raise ValueError(f"{who}: pool {axis} {k} too large relative to input {axis} "
                              f"{size} for output {axis} {o}")
-    samples = None if samples is None else _given_samples(samples, x, dims, who)
-    locate = partial(_winners_of_windows, kernel=kernel, out=out, samples=samples)
-    return gather_maxima(x, locate, return_indices)
+    if samples is None:  # drawn in locate, at each call (a replay's too)
+        return gather_maxima(x, partial(_winners_of_windows, kernel=kernel, out=out),
+                             return_indices)
+    _given_samples(samples, x, dims, who)  # (checked now; read by the op at each call)
+    locate = partial(_winners_of_given_windows, kernel=kernel, out=out, who=who)
+    return gather_maxima(x, locate, return_indices, as_variable(samples, who=who))
 
 
 def output_sizes(output_size, output_ratio, spatial, who):
@@ -123,7 +127,12 @@ def _given_samples(samples, x, dims, who):
     return samples
 
 
-def _winners_of_windows(x, kernel, out, samples):
+def _winners_of_given_windows(x, samples, kernel, out, who):
+    """_winners_of_windows at the given samples (an array, read at this call)."""
+    return _winners_of_windows(x, kernel, out, _given_samples(samples, x, len(kernel), who))
+
+
+def _winners_of_windows(x, kernel, out, samples=None):
     """Flat positions in x (N, C, *spatial), an array, of each window's winner: the windows
     placed by `samples` (N, C, dims), drawn now from NumPy's global generator when None."""
     n, c, *sizes = x.shape

@@ -3,7 +3,7 @@ window of x^p)^(1/p), composed from average pooling as PyTorch computes it, so i
 same values (also where they are odd) and its gradients to any order."""
 import math
 
-from autograd.ops import abs, where
+from autograd.ops import abs, not_equal, where
 from autograd.ops.validation import real_scalar
 
 from .conv1d import check_window_fits
@@ -61,7 +61,8 @@ def _lp_pool(x, norm_type, area, who, avg_pool, max_pool, kernel_size, stride, c
     # PyTorch's sign(out) * relu(|out|) is out itself, with a zero gradient where out is 0,
     # where the 1/p power's slope is infinite: selecting around the zeros keeps that gradient
     # 0 (a product gives NaN) and never takes the power of 0 (0^(1/p) is 0, or inf if p < 0).
-    nonzero = out.data != 0
+    # (The mask is an op: a captured step finds each batch's zeros.)
+    nonzero = not_equal(out, 0.0)
     root = (where(nonzero, out, 1.0) * area) ** (1.0 / p)
     return where(nonzero, root, 0.0 if p > 0 else math.inf)
 

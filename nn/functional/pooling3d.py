@@ -151,13 +151,14 @@ class GatherMaxima(Function):
     def __init__(self, locate):
         self.locate = locate
 
-    def forward(self, x):
-        self.positions = self.locate(x)  # (this call's: a replay calls again)
+    def forward(self, x, *placing):  # placing: what else `locate` reads (given samples)
+        self.positions = self.locate(x, *placing)  # (this call's: a replay calls again)
         return x.reshape(-1)[self.positions]
 
     def backward(self, gy):
         x = self.inputs[0]
-        return MaxPool2dGrad(self.positions, x.shape, False)(gy, x)
+        gx = MaxPool2dGrad(self.positions, x.shape, False)(gy, x)
+        return (gx,) + (None,) * (len(self.inputs) - 1)
 
 
 def _window_winners(x, window, out):
@@ -228,12 +229,13 @@ def _depth_winners(values, hw, taps, first, offset):
     return slices - offset, xp.take_along_axis(hw, slices, axis=2)
 
 
-def gather_maxima(x, locate, return_indices):
-    """x (N, C, *spatial) at the maxima `locate` finds in its array (GatherMaxima); with
-    return_indices, also their flat indices into each sample's channel (int64, as
-    PyTorch's)."""
+def gather_maxima(x, locate, return_indices, *placing):
+    """x (N, C, *spatial) at the maxima `locate(x, *placing)` finds in its array
+    (GatherMaxima; `placing`: inputs it reads besides x, so that a captured step gives it
+    each call's); with return_indices, also their flat indices into each sample's channel
+    (int64, as PyTorch's)."""
     function = GatherMaxima(locate)
-    y = function(x)
+    y = function(x, *placing)
     if not return_indices:
         return y
     starts = plane_starts(x.shape, get_array_module(x.data))

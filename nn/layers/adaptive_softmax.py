@@ -10,6 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 from autograd.backend import get_array_module
+from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, get_item, mean, reshape
 from autograd.variable import as_variable
 
@@ -60,6 +61,11 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             linear.reset_parameters()
 
     def forward(self, input, target):
+        if capturing():  # each cluster's rows (and their count) come from the targets' values
+            raise CaptureError(f"{_WHO}: the rows each cluster scores are picked by the "
+                               f"targets' values, which a captured step would keep from the "
+                               f"batch it recorded; call the step without autograd.capture "
+                               f"(log_prob, which takes no target, does)")
         input = as_variable(input, who=_WHO)
         target = _checked_target(input, target)
         batched = target.ndim == 1

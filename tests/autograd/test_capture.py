@@ -1054,3 +1054,65 @@ def test_packed_sequences_are_refused_even_when_both_recorded_batches_share_leng
     for _ in range(3):
         step(x)
     assert step.captured == 1
+
+
+def _replayed_on_other_values(body, first, other, *rest):
+    """body's result in a captured step recorded twice on `first` and replayed on `other`
+    (values only: the same shapes), and eagerly on `other`."""
+    step = capture(body)
+    step(first, *rest)
+    step(first, *rest)
+    replayed = step(other, *rest)
+    assert step.captured == 1
+    return np.asarray(replayed.data), np.asarray(body(other, *rest).data)
+
+
+_SIGNAL = (np.array([[[0.0, 0.0, 0.9, 0.6, 0.0, 0.0]]]),
+           np.array([[[0.1, 0.2, 0.3, 0.95, 0.7, 0.2]]]))
+_IMAGE = np.random.default_rng(3).permutation(49).astype(float).reshape(1, 1, 7, 7)
+
+
+@pytest.mark.parametrize("body, first, other", [
+    (lambda x: F.lp_pool1d(x, 2, 2), *_SIGNAL),  # the zeros of the windows' sums: by an op
+    (lambda x: nn.keras.layers.ReLU(threshold=0.5, negative_slope=0.1)(x), *_SIGNAL),
+    (lambda x: F.fractional_max_pool2d(_IMAGE, 2, output_size=3, _random_samples=x),
+     np.zeros((1, 1, 2)), np.full((1, 1, 2), 0.3)),  # the samples: an input of the pool
+], ids=["lp_pool's zeros", "Keras ReLU's threshold", "fractional pool's given samples"])
+def test_masks_and_samples_taken_from_the_values_are_each_call_s(body, first, other):
+    """Found by adversarial testing: each read the recorded call's values in a replay."""
+    replayed, eager = _replayed_on_other_values(body, first, other)
+    np.testing.assert_array_equal(replayed, eager)
+    assert not np.array_equal(eager, np.asarray(body(first).data))  # (the case tells them apart)
+
+
+@pytest.mark.parametrize("body, message", [
+    (lambda x, s: F.scaled_dot_product_attention(x, x, x, scale=s), r"is read in Python "
+                                                                     r"\(float\(\)\)"),
+    (lambda x, s: F.dropout(x, 0.5, training=s), r"is read in Python \(bool\(\)\)"),
+    (lambda x, s: autograd.pad(x, s), r"is read in Python \(np.asarray\(\)\)"),
+    (lambda x, s: x * s.item(), r"is read in Python \(item\(\)\)"),
+])
+def test_an_argument_s_values_read_in_python_are_refused(body, message):
+    x = np.ones((3, 4))
+    setting = np.array([[1, 0], [0, 1]]) if "pad" in message else np.array(0.5)
+    with pytest.raises(CaptureError, match=message):
+        _capture_twice(body, x, setting)
+
+
+def test_adaptive_log_softmax_with_targets_is_refused_and_its_log_prob_replays():
+    head = nn.AdaptiveLogSoftmaxWithLoss(16, 10, [4, 7])
+    x = np.random.default_rng(0).standard_normal((3, 16)).astype(np.float32)
+    with pytest.raises(CaptureError, match="AdaptiveLogSoftmaxWithLoss: the rows each "
+                                           "cluster scores are picked by the targets' values"):
+        _capture_twice(lambda x, t: head(x, t).loss, x, np.array([0, 5, 8]))
+    replayed, eager = _replayed_on_other_values(lambda x: head.log_prob(x), x, x[::-1].copy())
+    np.testing.assert_array_equal(replayed, eager)
+
+
+def test_a_keras_metric_updated_in_a_captured_step_counts_every_replay():
+    metric = nn.keras.metrics.SparseCategoricalAccuracy()
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0]])
+    step = capture(lambda y, t: (metric.update_state(t, y), F.cross_entropy(y, t))[1])
+    for labels in ([0, 1], [0, 1], [2, 2], [2, 2]):
+        step(logits, np.array(labels))
+    assert step.captured == 1 and float(metric.result()) == 0.5  # 4 of 8 (1.0 without replays)

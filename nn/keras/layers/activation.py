@@ -1,7 +1,7 @@
 """Keras' activation layers, with Keras' arguments and defaults: Softmax(axis), ReLU
 (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3, Keras'; PyTorch's is
 0.01) and ELU."""
-from autograd.ops import clip, where
+from autograd.ops import clip, greater_equal, where
 
 from ... import functional as F
 from ...layers.config import init_config
@@ -51,7 +51,8 @@ class ReLU(_Activation):
         if self.threshold == 0 and self.negative_slope == 0:
             y = F.relu(x)
         else:
-            y = where(x.data >= self.threshold, x, (x - self.threshold) * self.negative_slope)
+            y = where(greater_equal(x, self.threshold), x,  # (an op: a captured step
+                      (x - self.threshold) * self.negative_slope)  # compares each batch)
         return y if self.max_value is None else clip(y, None, self.max_value)
 
 

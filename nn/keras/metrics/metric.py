@@ -21,6 +21,8 @@ the metric's dtype (Keras' float32 by default) or an array.
 """
 import numpy as np
 
+from autograd.capture import replayed
+
 from ... import initializers
 from ...layers.keras_name import snake_case
 from .variable import MetricVariable, plain
@@ -29,6 +31,14 @@ from .variable import MetricVariable, plain
 class Metric:
     """Keras' base metric (see the module doc): subclasses make their state with
     add_variable in __init__ and write update_state and result."""
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's update_state and reset_state are replayable calls: a captured step
+        (autograd.capture) repeats them with each call's values, as an optimizer's step."""
+        super().__init_subclass__(**kwargs)
+        for name in ("update_state", "reset_state"):
+            if name in vars(cls):
+                setattr(cls, name, replayed(vars(cls)[name]))
 
     def __init__(self, dtype=None, name=None):
         self.name = name or snake_case(type(self).__name__)
@@ -71,6 +81,7 @@ class Metric:
     def result(self):
         raise NotImplementedError(f"{type(self).__name__}: a Metric writes result()")
 
+    @replayed
     def reset_state(self):
         for variable in self.variables:
             variable.assign(np.zeros(variable.shape, variable.dtype))
