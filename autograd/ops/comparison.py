@@ -3,19 +3,25 @@ flows. `x >= 0` on a Variable gives a plain array, which a captured step (autogr
 would keep from the call it recorded (it refuses an op given one); `greater_equal(x, 0)` is an
 op, so a replay compares each call's values.
 """
+import numbers
+
 import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Choice, Spec
-from ..variable import promoted
+from ..variable import as_variable, promoted
 
 _COMPARISONS = ("equal", "not_equal", "greater", "greater_equal", "less", "less_equal")
+# a number on the left is the same comparison, mirrored, with the number on the right
+_MIRRORED = {"equal": "equal", "not_equal": "not_equal", "greater": "less",
+             "greater_equal": "less_equal", "less": "greater", "less_equal": "greater_equal"}
 
 
 class Compare(Function):
-    """y = x0 (op) x1, elementwise and broadcast, `op` a NumPy comparison's name (booleans:
-    no gradient)"""
+    """y = x0 (comparison) x1, elementwise and broadcast, or x0 (comparison) `number` (a
+    Python number, kept as it is: NumPy compares 255 with a uint8 array exactly, where a
+    cast would wrap) (booleans: no gradient)"""
 
     input_specs = (Spec(), Spec(broadcast_to=0))
     arg_specs = {"comparison": Choice(*_COMPARISONS)}
@@ -23,22 +29,36 @@ class Compare(Function):
     reference = staticmethod(lambda x0, x1, comparison: getattr(np, comparison)(x0, x1))
     gradcheck_order = 0  # (booleans)
 
-    def __init__(self, comparison):
-        self.comparison = comparison
+    def __init__(self, comparison, number=None):
+        self.comparison, self.number = comparison, number
 
-    def forward(self, x0, x1):
-        return getattr(get_array_module(x0), self.comparison)(x0, x1)
+    @property
+    def name(self):  # (errors name the comparison the user called)
+        return self.comparison
+
+    def forward(self, x0, x1=None):
+        compare = getattr(get_array_module(x0), self.comparison)
+        return compare(x0, self.number if x1 is None else x1)
 
     def backward(self, gy):
-        return None, None
+        return (None,) * len(self.inputs)
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Number) and not isinstance(x, np.generic)
 
 
 def _comparison(name):
     def compare(x0, x1):
+        if _is_number(x1) and not _is_number(x0):
+            return Compare(name, x1)(as_variable(x0, who=name))
+        if _is_number(x0) and not _is_number(x1):
+            return Compare(_MIRRORED[name], x0)(as_variable(x1, who=name))
         return Compare(name)(*promoted(x0, x1))
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = (f"x0 {name.replace('_', ' ')} x1, elementwise (NumPy's {name}; "
-                       f"broadcasts): a boolean Variable, an op.")
+                       f"broadcasts; a number is compared as it is): a boolean Variable, "
+                       f"an op.")
     return compare
 
 

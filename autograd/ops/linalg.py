@@ -143,29 +143,41 @@ class MatrixExp(Function):
     def backward(self, gy):
         a_t = _matrix_transpose(self.inputs[0])
         n = a_t.shape[-1]
+        # the derivative is linear in gY: gY is scaled to A's size for the exponential (a
+        # large gY would cost squarings, and with them precision), the result scaled back
+        scale = _one_norms(gy.data) / np.maximum(_one_norms(a_t.data), 1.0)
+        scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)[..., None, None].astype(
+            gy.dtype)
         zeros = get_array_module(gy.data).zeros(a_t.shape, a_t.dtype)
-        block = Concatenate(-2)(Concatenate(-1)(a_t, gy), Concatenate(-1)(zeros, a_t))
-        return MatrixExp()(block)[..., :n, n:]
+        block = Concatenate(-2)(Concatenate(-1)(a_t, gy / scale), Concatenate(-1)(zeros, a_t))
+        return MatrixExp()(block)[..., :n, n:] * scale
+
+
+def _one_norms(a):
+    """The 1-norm (largest column sum of magnitudes) of each matrix of a (..., n, n), in
+    float64 (a float32 sum of large entries would overflow)."""
+    return get_array_module(a).abs(a).sum(axis=-2, dtype=np.float64).max(axis=-1, initial=0.0)
 
 
 def matrix_exp_array(a):
-    """exp(a) of square matrices (..., n, n) on arrays: a Taylor series of a / 2^s in Horner
-    form, squared s times, s from the largest 1-norm of the batch (one s for all: a smaller
-    matrix is scaled further, which costs squarings, not precision). Non-finite input gives
-    NaN, as PyTorch's."""
+    """exp(a) of square matrices (..., n, n) on arrays, each matrix on its own: scaled by
+    2^-s to a 1-norm of at most 1/2 (exactly, by the exponent), a Taylor series in Horner
+    form, squared s times. A matrix with a non-finite entry gives NaN (PyTorch's), the
+    others their own values."""
     xp = get_array_module(a)
-    norm = float(xp.abs(a).sum(axis=-2).max(initial=0.0)) if a.size else 0.0
-    if not math.isfinite(norm):
-        return xp.full(a.shape, xp.nan, a.dtype)
-    squarings = max(0, math.ceil(math.log2(norm / 0.5))) if norm > 0.5 else 0
-    x = a / a.dtype.type(2.0 ** squarings)
+    norms = _one_norms(a)
+    finite = xp.isfinite(norms)
+    squarings = xp.ceil(xp.log2(xp.maximum(xp.where(finite, norms, 0.0), 0.5) / 0.5))
+    squarings = squarings.astype(np.int32)
+    x = xp.ldexp(xp.where(finite[..., None, None], a, 0), -squarings[..., None, None])
     identity = xp.eye(a.shape[-1], dtype=a.dtype)
-    result = identity + x / _TAYLOR_TERMS
+    result = identity + x / a.dtype.type(_TAYLOR_TERMS)
     for k in range(_TAYLOR_TERMS - 1, 0, -1):
-        result = identity + (x / k) @ result
-    for _ in range(squarings):
-        result = result @ result
-    return result
+        result = identity + (x / a.dtype.type(k)) @ result
+    for done in range(int(squarings.max(initial=0))):
+        squared = result @ result
+        result = xp.where((squarings > done)[..., None, None], squared, result)
+    return xp.where(finite[..., None, None], result, xp.nan).astype(a.dtype, copy=False)
 
 
 def matrix_exp(a):

@@ -259,7 +259,7 @@ def _read(image, indices, weight, padding_mode="zeros", align_corners=False):
     indices (integer-valued Variables, one per spatial axis, moved by the padding mode
     first) fall outside the image: the rows looked up by the taps' flat indices."""
     flat, inside = Taps(image.shape[1:-1], padding_mode, align_corners)(*indices)
-    rows = reshape(image, (-1, image.shape[-1]))
+    rows = reshape(image, (math.prod(image.shape[:-1]), image.shape[-1]))  # (C may be 0)
     values = EmbeddingLookup()(rows, flat)
     return values * get_item(inside if weight is None else weight * inside, (Ellipsis, None))
 

@@ -41,3 +41,25 @@ def test_a_captured_step_compares_each_call_s_tokens():
     with pytest.raises(CaptureError, match="computed outside"):  # `!=` gives a plain array
         for _ in range(2):
             refused(np.array([1, 0, 1]), x)
+
+
+def test_a_number_is_compared_as_it_is_and_a_number_on_the_left_mirrors():
+    tokens = Variable(np.array([5, 255], np.uint8))  # -1 and 1000 fit no uint8 / int8
+    np.testing.assert_array_equal(ag.not_equal(tokens, -1).data, [True, True])
+    np.testing.assert_array_equal(ag.greater(Variable(np.array([5], np.int8)), 1000).data,
+                                  [False])
+    x = Variable(np.array([0.5, 1.0, 1.5]))
+    for name in NAMES:
+        np.testing.assert_array_equal(getattr(ag, name)(1.0, x).data,
+                                      getattr(np, name)(1.0, x.data), err_msg=name)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: ag.greater(np.zeros(3), np.zeros(4)), ValueError,
+     r"greater: invalid inputs \(\(3,\) float64, \(4,\) float64\)"),
+    (lambda: ag.less(np.zeros(3), None), TypeError, r"less: expected a number, array or "
+                                                    r"Variable, got NoneType"),
+])
+def test_errors_name_the_comparison(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

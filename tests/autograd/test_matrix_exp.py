@@ -44,6 +44,44 @@ def test_a_skew_symmetric_matrix_gives_a_rotation():
                                         [np.sin(theta), np.cos(theta)]], atol=1e-15)
 
 
+def test_each_matrix_of_a_batch_is_its_own():
+    """A non-finite matrix gives NaN, its neighbours their values; a large one's squarings
+    cost a small one no precision (each is scaled by its own power of two)."""
+    batch = np.stack([np.eye(2), [[np.nan, 0.0], [0.0, 1.0]]])
+    y = ag.matrix_exp(batch).data
+    np.testing.assert_allclose(y[0], np.e * np.eye(2), rtol=1e-15)
+    assert np.isnan(y[1]).all()
+    rng = np.random.default_rng(3)
+    small, large = 1e-3 * rng.standard_normal((3, 3)), 15 * rng.standard_normal((3, 3))
+    batch = np.stack([small, large]).astype(np.float32)
+    alone = ag.matrix_exp(batch[:1]).data[0]
+    np.testing.assert_array_equal(ag.matrix_exp(batch).data[0], alone)
+    g = np.ones((2, 2, 2))
+    g[1, 0, 0] = np.nan  # the gradient of one matrix only
+    x = Variable(rng.standard_normal((2, 2, 2)))
+    (ag.matrix_exp(x) * g).sum().backward()
+    assert np.isfinite(x.grad.data[0]).all() and np.isnan(x.grad.data[1]).all()
+
+
+def test_huge_entries_are_scaled_exactly_not_flushed_to_the_identity():
+    y = ag.matrix_exp(np.array([[-1e38, 0.0], [0.0, 0.0]], np.float32))
+    np.testing.assert_array_equal(y.data, [[0.0, 0.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("scale", [1e3, 1e6, 1e9])
+def test_a_large_upstream_gradient_keeps_its_precision(scale):
+    """The derivative is linear in the upstream gradient: it is scaled to A's size first."""
+    rng = np.random.default_rng(4)
+    a = (0.5 * rng.standard_normal((3, 3))).astype(np.float32)
+    g = (scale * rng.standard_normal((3, 3))).astype(np.float32)
+    x = Variable(a)
+    (ag.matrix_exp(x) * g).sum().backward()
+    at = torch.tensor(a.astype(np.float64), requires_grad=True)
+    (torch.linalg.matrix_exp(at) * torch.tensor(g.astype(np.float64))).sum().backward()
+    want = at.grad.numpy()
+    np.testing.assert_allclose(x.grad.data, want, rtol=0, atol=1e-5 * np.abs(want).max())
+
+
 def test_non_finite_input_gives_nan_as_torch():
     a = np.array([[np.inf, 0.0], [0.0, 1.0]])
     assert np.isnan(ag.matrix_exp(a).data).all()

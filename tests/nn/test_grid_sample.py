@@ -234,3 +234,10 @@ X4, GRID = np.zeros((2, 3, 4, 5)), np.zeros((2, 3, 3, 2))
 def test_errors_name_what_is_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+def test_no_channels_give_an_empty_output_as_torch(mode):
+    out = F.grid_sample(np.zeros((1, 0, 3, 3)), np.zeros((1, 2, 2, 2)), mode=mode,
+                        align_corners=False)
+    assert out.shape == (1, 0, 2, 2)
