@@ -87,7 +87,13 @@ def replayed(method):
         if record is not None:
             return record.effect(method, args, kwargs)
         return method(*args, **kwargs)
+    call.replayed = True  # (a class wrapping its subclasses' methods wraps them once)
     return call
+
+
+def replayed_once(method):
+    """`method` as a replayable call, unless it already is one."""
+    return method if getattr(method, "replayed", False) else replayed(method)
 
 
 def run_replayed(effect, *args):

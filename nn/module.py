@@ -11,7 +11,7 @@ import numpy as np
 
 from autograd.arguments import float_dtype
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
-from autograd.capture import python_state_changed, replayed
+from autograd.capture import capturing, python_state_changed, replayed
 from autograd.config import FORCED_TRAIN, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
@@ -148,6 +148,8 @@ class Module:
         elif name in buffers:
             value = _check_buffer(self, name, value)
             buffers[name] = value
+        else:  # a plain attribute: `self.scale = Variable(...)`, which a captured step reads
+            _note_array_replaced(self.__dict__.get(name), value)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -528,6 +530,14 @@ def _note_replaced(name, value, *registries):
         if old is not None and old is not value:
             python_state_changed()
             return
+
+
+def _note_array_replaced(old, value):
+    """A plain attribute's Variable or array replaced outside a captured step: captured
+    steps, which read the old one, record again. (Inside one it is the step's own Python:
+    weight_norm's hook sets its weight at every forward.)"""
+    if old is not value and isinstance(old, (Variable, np.ndarray)) and not capturing():
+        python_state_changed()
 
 
 def _discard(name, *registries):

@@ -3,7 +3,7 @@ import math
 
 from autograd import Variable
 from autograd.backend import get_array_module
-from autograd.capture import replayed
+from autograd.capture import CaptureError, recording, replayed
 
 from .optimizer import _param_list, grad_array
 
@@ -75,6 +75,11 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     for no tensors (norm_type and error_if_nonfinite as in clip_grad_norm_). A float (PyTorch
     returns a 0-d tensor); not differentiable."""
     _check_foreach(foreach, "get_total_norm")
+    record = recording()
+    if record is not None and not record.depth:  # (a float: a replay would keep this one)
+        raise CaptureError("get_total_norm: the norm is a number of this call's gradients, "
+                           "which a captured step would keep in every replay; call "
+                           "clip_grad_norm_ (replayed) inside the step, or clip outside it")
     if isinstance(tensors, Variable) or hasattr(tensors, "shape"):
         tensors = [tensors]
     arrays = [t.data if isinstance(t, Variable) else t for t in tensors]
@@ -90,9 +95,14 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     rule; a NaN total_norm makes them NaN): the second half of clip_grad_norm_, with the
     norm given (from get_total_norm, perhaps reduced across processes first)."""
     _check_foreach(foreach, "clip_grads_with_norm_")
-    _scale_grads(_with_grads(_param_list(parameters, "clip_grads_with_norm_"),
-                             "clip_grads_with_norm_"),
-                 max_norm, total_norm, "clip_grads_with_norm_")
+    _clip_grads_with_norm(_param_list(parameters, "clip_grads_with_norm_"), max_norm,
+                          total_norm)
+
+
+@replayed  # (a total_norm Variable is read again at each replay)
+def _clip_grads_with_norm(parameters, max_norm, total_norm):
+    who = "clip_grads_with_norm_"
+    _scale_grads(_with_grads(parameters, who), max_norm, total_norm, who)
 
 
 def _total_norm(arrays, norm_type, error_if_nonfinite, who):

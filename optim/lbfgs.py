@@ -3,7 +3,7 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.capture import capturing
+from autograd.capture import CaptureError, capturing
 from autograd.config import enable_grad
 from autograd.variable import mark_modified
 
@@ -69,7 +69,7 @@ class LBFGS(Optimizer):
                             "opt.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); "
                             "return loss, then opt.step(closure)")
         if capturing():
-            raise RuntimeError(f"{who}: autograd.capture cannot replay a step that calls its "
+            raise CaptureError(f"{who}: autograd.capture cannot replay a step that calls its "
                                "closure a varying number of times; run it eagerly")
         params = self.param_groups[0]["params"]
         if not params:

@@ -13,7 +13,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
-from autograd.capture import capturing, replayed
+from autograd.capture import CaptureError, capturing, replayed, replayed_once
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, mark_all_modified
@@ -203,6 +203,8 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
             cls.__init__ = _taking_learning_rate(cls.__init__)
+        if "step" in cls.__dict__:  # a step of its own (a Lookahead around super().step()):
+            cls.step = replayed_once(cls.step)  # a captured step repeats all of it
 
     @property
     def learning_rate(self):
@@ -335,7 +337,7 @@ class Optimizer:
         Parameters with `requires_grad=False` or no gradient are skipped.
         """
         if closure is not None and capturing():
-            raise RuntimeError(f"{self._who}: a closure cannot be replayed by autograd.capture; "
+            raise CaptureError(f"{self._who}: a closure cannot be replayed by autograd.capture; "
                                "call step() without one inside a captured step")
         groups = self.param_groups
         if len(groups) == 1 and not groups[0]["params"]:  # unbound: nothing would change

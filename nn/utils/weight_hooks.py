@@ -11,7 +11,9 @@ class WeightHook:
         self.name, self.handle = name, None
 
     def __call__(self, module, inputs):
-        setattr(module, self.name, self.compute_weight(module))
+        # set as the forward's own work, not as a user's replacement of the attribute (which
+        # makes captured steps record again: nn/module.py's _note_array_replaced)
+        object.__setattr__(module, self.name, self.compute_weight(module))
 
     def attach(self, module):
         self.handle = module.register_forward_pre_hook(self)

@@ -1116,3 +1116,103 @@ def test_a_keras_metric_updated_in_a_captured_step_counts_every_replay():
     for labels in ([0, 1], [0, 1], [2, 2], [2, 2]):
         step(logits, np.array(labels))
     assert step.captured == 1 and float(metric.result()) == 0.5  # 4 of 8 (1.0 without replays)
+
+
+def _twin_runs(make_step, batches):
+    """Parameters of a small model trained by make_step(model, optimizer) eagerly and
+    captured over `batches` (each an (x, t) pair)."""
+    weights = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Linear(3, 1, dtype=np.float64)
+        step = make_step(model, optim.SGD(model.parameters(), lr=0.1))
+        step = capture(step) if captured else step
+        for x, t in batches:
+            step(x, t)
+        weights.append(model.weight.data.copy())
+    return weights
+
+
+def _growing_batches():
+    rng = np.random.default_rng(0)
+    return [(rng.standard_normal((4, 3)) * scale, rng.standard_normal((4, 1)))
+            for scale in (0.01, 0.01, 100.0, 100.0)]  # (clipping starts at the replays)
+
+
+def test_an_optimizer_s_own_step_around_super_step_is_replayed_whole():
+    """Lookahead-style: a subclass's step (its Python too) is a replayable call."""
+    class Counting(optim.SGD):
+        def step(self, closure=None):
+            self.count = getattr(self, "count", 0) + 1
+            super().step()
+            if self.count % 2 == 0:  # every other step, pull the weights toward zero
+                with autograd.no_grad():
+                    for p in self.param_groups[0]["params"]:
+                        p *= 0.5
+
+    def make_step(model, optimizer):
+        optimizer = Counting(model.parameters(), lr=0.1)
+
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            optimizer.step()
+        return step
+    eager, captured = _twin_runs(make_step, _growing_batches()[:2] * 3)
+    np.testing.assert_allclose(captured, eager, rtol=1e-12)
+
+
+def test_get_total_norm_is_refused_and_clip_grads_with_norm_replays():
+    from nn.utils import clip_grads_with_norm_, get_total_norm
+
+    def split_clip(model, optimizer):
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            clip_grads_with_norm_(model.parameters(), 1.0,
+                                  get_total_norm([p.grad for p in model.parameters()]))
+            optimizer.step()
+        return step
+    with pytest.raises(CaptureError, match="get_total_norm: the norm is a number of this "
+                                           "call's gradients"):
+        _twin_runs(split_clip, _growing_batches())
+
+    def given_norm(model, optimizer):  # a total norm computed by ops is read at each replay
+        def step(x, t):
+            optimizer.zero_grad()
+            loss = F.mse_loss(model(x), t)
+            loss.backward()
+            clip_grads_with_norm_(model.parameters(), 1.0, loss * 10.0)
+            optimizer.step()
+        return step
+    eager, captured = _twin_runs(given_norm, _growing_batches())
+    np.testing.assert_allclose(captured, eager, rtol=1e-12)
+
+
+def test_a_plain_tensor_attribute_replaced_between_calls_records_again():
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer, self.scale = nn.Linear(3, 1, dtype=np.float64), Variable(np.array(1.0))
+
+        def forward(self, x):
+            return self.layer(x) * self.scale
+    model = Scaled()
+    step = capture(lambda x: model(x).sum())
+    x = np.ones((2, 3))
+    for _ in range(3):
+        step(x)
+    model.scale = Variable(np.array(3.0))
+    np.testing.assert_allclose(step(x).data, model(x).sum().data)
+
+
+def test_lbfgs_and_a_closure_are_refused_with_a_capture_error():
+    model = nn.Linear(3, 1)
+    for optimizer in (optim.LBFGS(model.parameters()), optim.SGD(model.parameters(), lr=0.1)):
+        def closure(optimizer=optimizer):
+            optimizer.zero_grad()
+            loss = model(np.ones((2, 3), np.float32)).sum()
+            loss.backward()
+            return loss
+        with pytest.raises(CaptureError, match="closure"):
+            capture(lambda optimizer=optimizer, closure=closure: optimizer.step(closure))()

@@ -21,7 +21,7 @@ the metric's dtype (Keras' float32 by default) or an array.
 """
 import numpy as np
 
-from autograd.capture import replayed
+from autograd.capture import replayed, replayed_once
 
 from ... import initializers
 from ...layers.keras_name import snake_case
@@ -38,7 +38,7 @@ class Metric:
         super().__init_subclass__(**kwargs)
         for name in ("update_state", "reset_state"):
             if name in vars(cls):
-                setattr(cls, name, replayed(vars(cls)[name]))
+                setattr(cls, name, replayed_once(vars(cls)[name]))
 
     def __init__(self, dtype=None, name=None):
         self.name = name or snake_case(type(self).__name__)
