@@ -1216,3 +1216,17 @@ def test_lbfgs_and_a_closure_are_refused_with_a_capture_error():
             return loss
         with pytest.raises(CaptureError, match="closure"):
             capture(lambda optimizer=optimizer, closure=closure: optimizer.step(closure))()
+
+
+def test_keras_normalization_reads_its_statistics_again_after_adapt():
+    norm = nn.keras.layers.Normalization()
+    rng = np.random.default_rng(0)
+    norm.adapt(rng.standard_normal((50, 3)).astype(np.float32))
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    step = capture(lambda x: norm(x))
+    for _ in range(2):
+        step(x)
+    norm.adapt((5 + 10 * rng.standard_normal((50, 3))).astype(np.float32))
+    replayed = step(x)
+    assert step.captured == 1
+    np.testing.assert_allclose(replayed.data, norm(x).data, rtol=1e-6)

@@ -4,6 +4,8 @@ the model, so that what is saved with the model is what it was trained on."""
 import numpy as np
 
 from autograd.backend import host_array
+from autograd.ops import maximum, reshape, sqrt
+from autograd.variable import as_variable
 
 from ...layers.config import init_config
 from ...module import Module
@@ -120,9 +122,11 @@ class Normalization(Module, KerasLayer):
             shape[a] = x.shape[a]
         if not self.built:  # (Keras' build: mean 0 and variance 1 until adapt)
             self._fit_statistics(tuple(x.shape[a] for a in self._kept(x.ndim)))
-        mean = self.mean.reshape(shape) if self.mean.size > 1 else self.mean
-        scale = np.maximum(np.sqrt(self.variance), 1e-7)
-        scale = scale.reshape(shape) if scale.size > 1 else scale
+        # by ops on the statistics: a captured step reads them afresh (adapt, load_state_dict)
+        mean, variance = as_variable(self.mean), as_variable(self.variance)
+        if self.mean.size > 1:
+            mean, variance = reshape(mean, shape), reshape(variance, shape)
+        scale = maximum(sqrt(variance), 1e-7)
         return x * scale + mean if self.invert else (x - mean) / scale
 
     def _kept(self, ndim):
