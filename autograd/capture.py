@@ -247,6 +247,7 @@ class Record:
         self.plain = plain               # the arguments were arrays only (a fast replay)
         self.events = []                 # ("op", func, inputs, outputs) | ("backward", ...) | ...
         self.made = {}                   # id(Variable) -> ("out", n) for every op output
+        self.results = []                # (output, its array, a copy): arrays an op made
         self.depth = 0                   # > 0 inside a replayable call
         self.mutations = mutations_in_this_thread()
         self.outside = []                # arrays computed from values outside ops (x != 0)
@@ -262,6 +263,9 @@ class Record:
         # a tuple when forward gave one (a split into one piece too): a replay does the same
         for y in outputs if outputs.__class__ is tuple else (outputs,):
             self.made[id(y)] = ("out", len(self.made))
+            data = y.data
+            if data.base is None and not any(data is x.data for x in inputs):  # (its own)
+                self.results.append((y, data, data.copy()))
         self.events.append(("op", func, tuple(inputs), outputs))
 
     def effect(self, method, args, kwargs):
@@ -368,6 +372,8 @@ def _record(step, args, kwargs, first=None):
         anomaly_mode.reset(token)
     record._check_mutations("after the last op", values=True)
     _check_arguments_kept(given)
+    _check_arguments_not_differentiated(arguments)
+    _check_results_kept(record)
     if record.state != _PythonState.changes:
         raise CaptureError("capture: the step itself switched a module between train() and "
                            "eval(), registered a hook or replaced a parameter, buffer or "
@@ -392,6 +398,32 @@ def _check_arguments_kept(given):
                                f"{path[0]}{where} outside ops (NumPy on .data, out=): a replay "
                                f"would not repeat it; do it with ops inside the step, or "
                                f"before calling it")
+
+
+def _check_arguments_not_differentiated(arguments):
+    """Refuse a step that made an argument require grad (`x.requires_grad_()`): the step
+    sees a stand-in for the caller's array or Variable, whose gradient the caller would
+    never get."""
+    for path, stand_in in arguments:
+        if stand_in.requires_grad or stand_in.grad is not None:
+            where = "".join(f"[{key!r}]" for key in path[1:])
+            raise CaptureError(f"capture: the step made its argument {path[0]}{where} require "
+                               f"grad: its gradient would go to the capture's stand-in, not to "
+                               f"your Variable; pass a Variable that requires grad instead")
+
+
+def _check_results_kept(record):
+    """Refuse a step that wrote into an op's result outside ops (`h.data *= 0.5`,
+    `np.clip(h.data, out=h.data)`, `h.data = ...`): a replay stores each op's fresh result,
+    so the write would be skipped. Results sharing memory (views) are checked through the
+    array that owns it, when an op made that one too."""
+    for y, data, before in record.results:
+        same = y.data is data and bool(get_array_module(data).array_equal(
+            data, before, equal_nan=data.dtype.kind in "fc"))
+        if not same:
+            raise CaptureError(f"capture: the step changed the array of an op's result (of "
+                               f"shape {tuple(y.shape)}) outside ops (NumPy on .data, out=, "
+                               f"a new .data): a replay would not repeat it; do it with ops")
 
 
 def _touched(record):
@@ -791,6 +823,10 @@ def _returned(result, record):
     if result is None:
         return None
     if isinstance(result, Variable):  # a copy: an op may write its next result in place
+        if _is_a_gradient(result, record):
+            raise CaptureError("capture: the step returned a .grad: a replay stores new "
+                               "gradients but would return the recorded one; read .grad after "
+                               "the step returns")
         return wrap(result.data.copy(), False)
     if isinstance(result, (tuple, list)):
         return _rebuilt(result, [_returned(r, record) for r in result])
@@ -799,6 +835,12 @@ def _returned(result, record):
     raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
                        f"(the loss), or tuples, lists or dicts of them: any other value would "
                        f"be the capture's, not the replay's")
+
+
+def _is_a_gradient(result, record):
+    """Whether `result` is the .grad of a leaf the step's ops read (a parameter)."""
+    return record is not None and any(x.grad is result for e in record.events
+                                      if e[0] == "op" for x in e[2] if x.creator is None)
 
 
 def _mapped(mapping, value_of):

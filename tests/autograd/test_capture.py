@@ -1230,3 +1230,29 @@ def test_keras_normalization_reads_its_statistics_again_after_adapt():
     replayed = step(x)
     assert step.captured == 1
     np.testing.assert_allclose(replayed.data, norm(x).data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("body, message", [
+    (lambda model, x: _halved(model(x)), "changed the array of an op's result"),
+    (lambda model, x: _backpropagated(model(x.requires_grad_()).sum()),
+     "made its argument args\\[0\\] require grad"),
+    (lambda model, x: (model.zero_grad(), model(x).sum().backward(), model.bias.grad)[2],
+     "returned a .grad"),
+], ids=["NumPy into an op's result", "requires_grad_ on an argument", "a returned .grad"])
+def test_what_a_replay_would_lose_even_when_both_records_agree_is_refused(body, message):
+    """Found by adversarial testing: each recorded the same twice, then replayed stale."""
+    model = nn.Linear(3, 2, dtype=np.float64)
+    step = capture(lambda x: body(model, x))
+    with pytest.raises(CaptureError, match=message):
+        for _ in range(3):  # (a new Variable not requiring grad each call, as a batch)
+            step(Variable(np.ones((4, 3)), requires_grad=False))
+
+
+def _halved(h):
+    h.data *= 0.5
+    return (h * h).sum()
+
+
+def _backpropagated(loss):
+    loss.backward()
+    return loss
