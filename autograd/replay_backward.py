@@ -137,8 +137,11 @@ def _check_replayable(order):
     for func in order:
         for x in func.inputs:
             if x.creator is None and x._watch is not None:
+                final = " (DistributedDataParallel's averaging on two or more ranks: train " \
+                        "it eagerly)" if x._watch.last else ""
                 raise CaptureError(f"capture: an input of {func.name} (a leaf of shape "
-                                   f"{x.shape}) has a gradient hook; hooks cannot be replayed")
+                                   f"{x.shape}) has a gradient hook{final}; hooks cannot be "
+                                   f"replayed")
         for ref in func.outputs:
             y = ref()
             if y is not None and y._watch is not None:

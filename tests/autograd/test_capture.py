@@ -1256,3 +1256,16 @@ def _halved(h):
 def _backpropagated(loss):
     loss.backward()
     return loss
+
+
+def test_a_final_gradient_hook_is_refused_naming_data_parallel_training():
+    """DistributedDataParallel averages in final hooks on two or more ranks (checked under
+    mpiexec: refused there with this message); one process stands in with such a hook."""
+    from autograd.hooks import register_final_hook
+    model = nn.Linear(3, 1)
+    handle = register_final_hook(model.weight, lambda g: None)
+    step = capture(lambda x: _backpropagated(model(x).sum()))
+    with pytest.raises(CaptureError, match="DistributedDataParallel's averaging"):
+        for _ in range(2):
+            step(np.ones((2, 3), np.float32))
+    handle.remove()
