@@ -91,9 +91,14 @@ def replayed(method):
     return call
 
 
-def replayed_once(method):
-    """`method` as a replayable call, unless it already is one."""
-    return method if getattr(method, "replayed", False) else replayed(method)
+def replay_own_methods(cls, *names):
+    """Make the methods `names` that `cls` defines itself replayable calls (once): for a base
+    class's __init_subclass__, so that a subclass's own optimizer step or metric update is
+    repeated whole by a captured step, its Python around super()'s too."""
+    for name in names:
+        method = vars(cls).get(name)
+        if method is not None and not getattr(method, "replayed", False):
+            setattr(cls, name, replayed(method))
 
 
 def run_replayed(effect, *args):

@@ -645,21 +645,27 @@ class Variable:
     __hash__ = object.__hash__
 
 
+def _capture_recording():
+    """The Record of a capture recording in this thread (anomaly_mode's callable), or None."""
+    watch = anomaly_mode.get()
+    return watch if watch and callable(watch) else None
+
+
 def _read_in_python(var, how):
     """A capture recording refuses an argument's values read as Python numbers or arrays
     (autograd/capture.py); anything else reads them freely."""
-    watch = anomaly_mode.get()
-    if watch and callable(watch):
-        watch.read_in_python(var, how)
+    record = _capture_recording()
+    if record is not None:
+        record.read_in_python(var, how)
 
 
 def computed_from_values(result):
     """`result`, an array computed from Variables' values outside the ops (a comparison, an
     argsort): a capture recording notes it, and refuses an op or a step that is given it,
     as a replay would keep this call's values (autograd/capture.py)."""
-    watch = anomaly_mode.get()
-    if watch and callable(watch):
-        watch.computed_outside(result)
+    record = _capture_recording()
+    if record is not None:
+        record.computed_outside(result)
     return result
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
-from autograd.capture import CaptureError, capturing, replayed, replayed_once
+from autograd.capture import CaptureError, capturing, replay_own_methods, replayed
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, mark_all_modified
@@ -203,8 +203,7 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
             cls.__init__ = _taking_learning_rate(cls.__init__)
-        if "step" in cls.__dict__:  # a step of its own (a Lookahead around super().step()):
-            cls.step = replayed_once(cls.step)  # a captured step repeats all of it
+        replay_own_methods(cls, "step")  # (a Lookahead's step around super().step())
 
     @property
     def learning_rate(self):

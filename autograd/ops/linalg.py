@@ -145,10 +145,11 @@ class MatrixExp(Function):
         n = a_t.shape[-1]
         # the derivative is linear in gY: gY is scaled to A's size for the exponential (a
         # large gY would cost squarings, and with them precision), the result scaled back
-        scale = _one_norms(gy.data) / np.maximum(_one_norms(a_t.data), 1.0)
-        scale = np.where((scale > 0) & np.isfinite(scale), scale, 1.0)[..., None, None].astype(
+        xp = get_array_module(gy.data)
+        scale = _one_norms(gy.data) / xp.maximum(_one_norms(a_t.data), 1.0)
+        scale = xp.where((scale > 0) & xp.isfinite(scale), scale, 1.0)[..., None, None].astype(
             gy.dtype)
-        zeros = get_array_module(gy.data).zeros(a_t.shape, a_t.dtype)
+        zeros = xp.zeros(a_t.shape, a_t.dtype)
         block = Concatenate(-2)(Concatenate(-1)(a_t, gy / scale), Concatenate(-1)(zeros, a_t))
         return MatrixExp()(block)[..., :n, n:] * scale
 

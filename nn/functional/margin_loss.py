@@ -6,8 +6,6 @@ Each is composed of differentiable ops, so its gradients (and theirs) come from 
 Labels are read by ops too (LabelIs, one_hot), so a captured step reads each call's labels.
 `reduction`: 'mean' (over the losses `reduction='none'` gives), 'sum' or 'none'.
 """
-import numbers
-
 import numpy as np
 
 from autograd.function import Function
@@ -229,7 +227,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None,  # noqa: A002
 def margin_power(p, who):
     """multi_margin_loss' p, which must be 1 or 2 (a number: an array's value would be read
     in Python)."""
-    if not isinstance(p, numbers.Real) or isinstance(p, bool) or p not in (1, 2):
+    if real_scalar(p, "p", who) not in (1, 2):
         raise ValueError(f"{who}: only p == 1 and p == 2 are supported, got {p!r}")
     return p
 

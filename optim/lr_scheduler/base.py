@@ -2,7 +2,7 @@
 import copy
 import warnings
 
-from autograd.capture import replayed, replayed_once
+from autograd.capture import replay_own_methods, replayed
 
 from ..optimizer import Optimizer, described
 
@@ -60,8 +60,7 @@ class LRScheduler:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "step" in cls.__dict__:  # a step of its own: a captured step repeats all of it
-            cls.step = replayed_once(cls.step)
+        replay_own_methods(cls, "step")
 
     def __init__(self, optimizer, last_epoch=-1):
         """Subclasses set their own settings first, then call this: it checks the

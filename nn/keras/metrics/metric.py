@@ -21,7 +21,7 @@ the metric's dtype (Keras' float32 by default) or an array.
 """
 import numpy as np
 
-from autograd.capture import replayed, replayed_once
+from autograd.capture import replay_own_methods, replayed
 
 from ... import initializers
 from ...layers.keras_name import snake_case
@@ -36,9 +36,7 @@ class Metric:
         """A subclass's update_state and reset_state are replayable calls: a captured step
         (autograd.capture) repeats them with each call's values, as an optimizer's step."""
         super().__init_subclass__(**kwargs)
-        for name in ("update_state", "reset_state"):
-            if name in vars(cls):
-                setattr(cls, name, replayed_once(vars(cls)[name]))
+        replay_own_methods(cls, "update_state", "reset_state")
 
     def __init__(self, dtype=None, name=None):
         self.name = name or snake_case(type(self).__name__)
