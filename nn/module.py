@@ -148,8 +148,8 @@ class Module:
         elif name in buffers:
             value = _check_buffer(self, name, value)
             buffers[name] = value
-        else:  # a plain attribute: `self.scale = Variable(...)`, which a captured step reads
-            _note_array_replaced(self.__dict__.get(name), value)
+        else:  # a plain attribute: Dropout's `p`, `self.scale = Variable(...)`, which a
+            _note_setting_changed(self, name, value)  # captured step may have read
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -532,12 +532,38 @@ def _note_replaced(name, value, *registries):
             return
 
 
-def _note_array_replaced(old, value):
-    """A plain attribute's Variable or array replaced outside a captured step: captured
-    steps, which read the old one, record again. (Inside one it is the step's own Python:
-    weight_norm's hook sets its weight at every forward.)"""
-    if old is not value and isinstance(old, (Variable, np.ndarray)) and not capturing():
+def _note_setting_changed(module, name, value):
+    """A plain attribute given another value outside a captured step (Dropout's `p`,
+    BatchNorm's `momentum`, a tensor attribute): captured steps, whose replays hold what the
+    recording read, record again. Inside one it is the step's own Python (weight_norm's hook
+    sets its weight at every forward); an attribute that did not exist could not be read.
+    A private name (`_last_shape`) is the layer's own bookkeeping: only its tensors count;
+    a property (`training`) is left to its setter."""
+    old = module.__dict__.get(name, _ABSENT)
+    if old is _ABSENT:
+        old = getattr(type(module), name, _ABSENT)
+        if hasattr(old, "__set__"):  # a property
+            return
+    if old is value or old is _ABSENT or capturing():
+        return
+    if isinstance(old, (Variable, np.ndarray)) or (
+            not name.startswith("_") and not _same_setting(old, value)):
         python_state_changed()
+
+
+def _same_setting(old, value):
+    """Whether two plain values are equal numbers, strings or tuples of them (an array, or
+    any other object given anew, counts as a change)."""
+    if type(old) is not type(value) or not isinstance(old, _PLAIN_SETTINGS):
+        return False
+    try:
+        return bool(old == value)
+    except (ValueError, TypeError):  # (a tuple holding arrays)
+        return False
+
+
+_ABSENT = object()
+_PLAIN_SETTINGS = (int, float, complex, str, bytes, tuple, type(None), np.generic)
 
 
 def _discard(name, *registries):

@@ -12,7 +12,7 @@ class WeightHook:
 
     def __call__(self, module, inputs):
         # set as the forward's own work, not as a user's replacement of the attribute (which
-        # makes captured steps record again: nn/module.py's _note_array_replaced)
+        # makes captured steps record again: nn/module.py's _note_setting_changed)
         object.__setattr__(module, self.name, self.compute_weight(module))
 
     def attach(self, module):

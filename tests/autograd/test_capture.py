@@ -7,6 +7,7 @@ import nn
 import nn.functional as F
 import optim
 from autograd import CaptureError, Variable, capture
+from autograd.config import PythonState
 
 
 def _mlp(seed=0, sizes=(3, 8, 2), activation=F.sigmoid):
@@ -1204,6 +1205,42 @@ def test_a_plain_tensor_attribute_replaced_between_calls_records_again():
         step(x)
     model.scale = Variable(np.array(3.0))
     np.testing.assert_allclose(step(x).data, model(x).sum().data)
+
+
+def test_a_layer_setting_changed_between_calls_records_again():
+    # Dropout's p and BatchNorm's momentum are read in Python at the forward: a replay
+    # would keep the recorded ones (running means 0.19 against 0.56 before this was seen)
+    def trained(captured, change):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4), nn.Dropout(0.5))
+        step = lambda x: model(x).sum()  # noqa: E731
+        step = capture(step) if captured else step
+        x = np.random.default_rng(1).standard_normal((8, 4)).astype(np.float32)
+        for i in range(5):
+            if i == 3:
+                change(model)
+            np.random.seed(i)  # the same dropout masks eagerly and replayed
+            step(x)
+        return model[1].running_mean.copy(), step
+    for change in (lambda m: setattr(m[1], "momentum", 0.9),
+                   lambda m: setattr(m[2], "p", 0.0)):
+        (eager, _), (replayed, step) = trained(False, change), trained(True, change)
+        np.testing.assert_allclose(replayed, eager, rtol=1e-6)
+        assert step.captured == 1
+
+
+def test_an_unchanged_setting_or_a_layer_s_own_bookkeeping_keeps_the_capture():
+    model = nn.Sequential(nn.Linear(3, 1), nn.Dropout(0.5))
+    step = capture(lambda x: model(x).sum())
+    x = np.ones((2, 3), np.float32)
+    for _ in range(3):
+        step(x)
+    state = PythonState.changes
+    model[1].p = 0.5  # the same value
+    model[1]._seen = (2, 3)  # a private name: the layer's own bookkeeping
+    model.training = True  # a property: its setter decides (no change here)
+    step(x)
+    assert PythonState.changes == state and step.captured == 1
 
 
 def test_lbfgs_and_a_closure_are_refused_with_a_capture_error():
