@@ -171,8 +171,8 @@ class CapturedStep:
 
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
-        reads in Python that no module setter sees: a field inside a regularizer object, a
-        private attribute, another optimizer bound to the name the step uses)."""
+        reads in Python that no module setter sees: a private attribute, a field of the
+        user's own object, another optimizer bound to the name the step uses)."""
         with self._lock:
             self._programs.clear()
 

@@ -5,6 +5,7 @@ A layer's penalties are in `model.losses`; `fit` and `evaluate` add them to the 
 minimize and report, as Keras does. The same penalty by hand, PyTorch-style, is
 `loss + lam * F.l2_penalty(model.parameters())`.
 """
+from autograd.capture import python_state_changed
 from autograd.ops.validation import real_scalar
 from autograd.variable import is_uninitialized
 
@@ -16,7 +17,14 @@ class L1L2:
     2 l2 w is SGD's weight_decay = 2 l2)."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = (_strength(v, name) for v, name in ((l1, "l1"), (l2, "l2")))
+        self.l1, self.l2 = l1, l2
+
+    def __setattr__(self, name, value):
+        if name in ("l1", "l2"):  # checked as given to the constructor
+            value = _strength(value, name)
+            if getattr(self, name, value) != value:
+                python_state_changed()  # captured steps record again: they read the factor
+        object.__setattr__(self, name, value)
 
     def __call__(self, weight):
         terms = [s * p([weight]) for s, p in ((self.l1, l1_penalty), (self.l2, l2_penalty)) if s]

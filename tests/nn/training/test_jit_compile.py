@@ -58,3 +58,30 @@ def test_jit_compile_is_saved_with_the_model(tmp_path):
 def test_jit_compile_must_be_a_bool():
     with pytest.raises(TypeError, match="jit_compile must be True, False or .auto."):
         _model("mse", 1, [], "yes")
+
+
+def test_a_regularizer_strengthened_during_a_captured_fit_is_read_again():
+    # a callback raising the L2 factor after the first epoch: the replays kept 0.001 (loss
+    # 3.36 against 4.80 eagerly at the second epoch) before the factor's setter said so
+    def trained(jit_compile):
+        np.random.seed(0)
+        penalty = nn.regularizers.L2(0.001)
+        model = Sequential([Dense(4, input_shape=(3,), kernel_regularizer=penalty), Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile)
+
+        class Stronger(nn.training.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                penalty.l2 = 1.0
+        x = np.random.default_rng(1).standard_normal((32, 3)).astype(np.float32)
+        return model.fit(x, x.sum(axis=1), epochs=3, batch_size=8, shuffle=False, verbose=0,
+                         callbacks=[Stronger()]).history["loss"]
+    np.testing.assert_allclose(trained(True), trained(False), rtol=1e-6)
+
+
+def test_a_regularizer_factor_is_checked_when_set():
+    penalty = nn.regularizers.L1L2(l1=0.01)
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        penalty.l2 = -1
+    with pytest.raises(TypeError, match="l1 must be a real number"):
+        penalty.l1 = "strong"
+    assert penalty.get_config() == {"l1": 0.01, "l2": 0.0}
