@@ -43,6 +43,7 @@ Each call is one step, captured or replayed: the two capture calls are real step
 """
 import functools
 import threading
+import types
 from collections import OrderedDict
 
 import numpy as np
@@ -664,24 +665,42 @@ def _arrays_in(value, depth=0):
         return [a for v in value for a in _arrays_in(v, depth + 1)]
     if isinstance(value, dict):
         return [a for v in value.values() for a in _arrays_in(v, depth + 1)]
-    return []
+    held = _attributes_of(value)
+    return [] if held is None else _arrays_in(held, depth + 1)
 
 
-def _same_setting(x, y):
+def _attributes_of(value):
+    """vars() of another object given to an op as a setting (a user's settings object),
+    looked into for arrays; None for what is compared by kind: a function, a class, a
+    Function, a Variable, an object without attributes."""
+    from .function import Function  # (function.py imports this module's users)
+    if isinstance(value, (type, types.FunctionType, types.MethodType, Function, Variable)):
+        return None
+    return getattr(value, "__dict__", None)
+
+
+def _same_setting(x, y, depth=0):
     if isinstance(x, _ndarray) or isinstance(y, _ndarray):
         return (isinstance(x, _ndarray) and isinstance(y, _ndarray)
                 and (x is y or _same_values(x, y)))
+    if depth > 3:  # (deeper: compared by kind, below)
+        return type(x) is type(y)
     if isinstance(x, (tuple, list)) and type(x) is type(y):
-        return len(x) == len(y) and all(_same_setting(a, b) for a, b in zip(x, y))
+        return len(x) == len(y) and all(_same_setting(a, b, depth + 1) for a, b in zip(x, y))
     if isinstance(x, dict) and isinstance(y, dict):
-        return x.keys() == y.keys() and all(_same_setting(x[k], y[k]) for k in x)
+        return x.keys() == y.keys() and all(_same_setting(x[k], y[k], depth + 1) for k in x)
     if isinstance(x, (Variable, slice, np.generic)) or x is None or isinstance(
             x, (bool, int, float, str)):
         try:
             return bool(x == y) if not isinstance(x, Variable) else x is y
         except (TypeError, ValueError):
             return False
-    return type(x) is type(y)  # other objects (a step function, a cache): their kind
+    if type(x) is not type(y):
+        return False
+    held = None if x is y else _attributes_of(x)
+    # another object given to an op (a user's settings object): by what it holds, so that
+    # an array computed from the data inside it is seen; a function or a class by its kind
+    return held is None or _same_setting(held, vars(y), depth + 1)
 
 
 def _same_values(a, b):
