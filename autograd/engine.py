@@ -67,6 +67,11 @@ class _Pass:
     def __init__(self):
         self.callbacks = []
 
+    def run_callbacks(self):
+        """Once the pass is over (not when it raised): those queued, in order."""
+        for callback in self.callbacks:
+            callback()
+
 
 def _as_a_pass(run, *args):
     """run(*args) as a backward pass (backward_running holds it), then the callbacks queued
@@ -77,8 +82,7 @@ def _as_a_pass(run, *args):
         result = run(*args)
     finally:
         backward_running.reset(token)
-    for callback in running.callbacks:
-        callback()
+    running.run_callbacks()
     return result
 
 

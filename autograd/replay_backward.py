@@ -13,7 +13,9 @@ from .backend import get_array_module
 from .config import backward_running, grad_mode
 from .engine import (
     _add_arrays,
+    _after_hooks,
     _fit_grad,
+    _Pass,
     _seed,
     _user_arrays,
     ones_seed,
@@ -30,7 +32,9 @@ def write_backward(code, outputs, grad_outputs, order):
     seeds = _seed_sources(grad_outputs, len(outputs))
     writer = _BackwardWriter(code)
     code.namespace.update(_HELPERS)
-    code.line("t_grad, t_running = grad_mode.set(False), backward_running.set(True)")
+    # as the engine's pass: callbacks queued by hooks (DDP's check) run once it is over
+    code.line("t_pass = new_pass()")
+    code.line("t_grad, t_running = grad_mode.set(False), backward_running.set(t_pass)")
     code.line("try:")  # as the engine runs backward: no graph, and ops know they are in it
     start = len(code.lines)
     given = [writer.seed(y, source) for y, source in zip(outputs, seeds)]
@@ -41,12 +45,14 @@ def write_backward(code, outputs, grad_outputs, order):
         writer.backward_of(func)
     for x in _leaves(order, outputs):
         if id(x) in writer.written:
-            g = writer.slot(x)
-            code.line(f"if {g} is not None: store({code.name(x, 'v')}, wrap({g}), taken)", 2)
+            g, v = writer.slot(x), code.name(x, 'v')
+            final = f"after_hooks({v}, {g})" if x._watch is not None else f"wrap({g})"
+            code.line(f"if {g} is not None: store({v}, {final}, taken)", 2)
     code.lines[start:start] = ["        " + f"{g} = None" for g in writer.slots.values()]
     code.line("finally:")
     code.line("grad_mode.reset(t_grad)", 2)
     code.line("backward_running.reset(t_running)", 2)
+    code.line("t_pass.run_callbacks()")
 
 
 class _BackwardWriter:
@@ -136,17 +142,22 @@ def _check_replayable(order):
     from .capture import CaptureError
     for func in order:
         for x in func.inputs:
-            if x.creator is None and x._watch is not None:
-                final = " (DistributedDataParallel's averaging on two or more ranks: train " \
-                        "it eagerly)" if x._watch.last else ""
+            if x.creator is None and x._watch is not None and not _replayable_watch(x._watch):
                 raise CaptureError(f"capture: an input of {func.name} (a leaf of shape "
-                                   f"{x.shape}) has a gradient hook{final}; hooks cannot be "
+                                   f"{x.shape}) has a gradient hook; hooks cannot be "
                                    f"replayed")
         for ref in func.outputs:
             y = ref()
             if y is not None and y._watch is not None:
                 raise CaptureError(f"capture: an output of {func.name} has a gradient hook or "
                                    f"retains its gradient; hooks cannot be replayed")
+
+
+def _replayable_watch(watch):
+    """Whether a leaf's hooks are all final hooks marked `replayable` (DDP's averaging):
+    Python that a replay calls as the engine does, on the leaf's complete gradient."""
+    return not watch.hooks and not watch.retain and all(
+        getattr(hook, "replayable", False) for hook in watch.last.values())
 
 
 def _leaves(order, outputs):
@@ -172,4 +183,5 @@ def _with_zeros(func, gys):
 _HELPERS = {"grad_mode": grad_mode, "backward_running": backward_running, "add": _add_arrays,
             "fit_grad": _fit_grad, "seed": _seed, "ones_seed": ones_seed,
             "user_arrays": _user_arrays, "store": store_leaf_grad, "wrap": wrap,
-            "as_tuple": _as_tuple, "with_zeros": _with_zeros}
+            "as_tuple": _as_tuple, "with_zeros": _with_zeros, "after_hooks": _after_hooks,
+            "new_pass": _Pass}

@@ -12,6 +12,7 @@ import weakref
 
 import numpy as np
 
+from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.config import is_grad_enabled
 from autograd.variable import Variable, is_uninitialized
 from autograd.walk import functions_behind
@@ -78,21 +79,36 @@ class DistributedDataParallel(Module):
         _reducers[module] = self.reducer
 
     def forward(self, *args, **kwargs):
+        # (replayable calls: a captured training step repeats them, and the averaging runs
+        # in its backward's final hooks as in the engine's)
+        run_replayed(self._before_forward)
+        outputs = self.module(*args, **kwargs)
+        if is_grad_enabled():  # its backward averages (PyTorch's prepare_for_backward)
+            run_replayed(self.reducer.arm)
+            if self.find_unused_parameters and self.reducer.active:
+                if capturing():
+                    raise CaptureError("DistributedDataParallel(find_unused_parameters=True) "
+                                       "walks each forward's graph, which a replay does not "
+                                       "make: train it without capture")
+                self.reducer.expect_unused(unused_parameters(self.reducer.params, outputs))
+        return outputs
+
+    def _before_forward(self):
+        """A step's start: the last one finished, rank 0's buffers everywhere (training)."""
         self.reducer.check_step_finished()
         if self.broadcast_buffers and self.training and group().comm is not None:
             for buf in self.module.buffers():
                 broadcast(buf, src=0)
-        outputs = self.module(*args, **kwargs)
-        if is_grad_enabled():  # its backward averages (PyTorch's prepare_for_backward)
-            self.reducer.arm()
-            if self.find_unused_parameters and self.reducer.active:
-                self.reducer.expect_unused(unused_parameters(self.reducer.params, outputs))
-        return outputs
 
     @contextlib.contextmanager
     def no_sync(self):
         """Backward passes inside accumulate gradients locally, without communication; the
-        first backward after it averages the accumulated gradients (PyTorch's no_sync)."""
+        first backward after it averages the accumulated gradients (PyTorch's no_sync). A
+        captured step may be called inside it, not enter it: its replays would not."""
+        if capturing():
+            raise CaptureError("DistributedDataParallel.no_sync inside a captured step: a "
+                               "replay would average anyway; call the captured step inside "
+                               "`with ddp.no_sync():` instead")
         self.reducer.enabled = False
         try:
             yield

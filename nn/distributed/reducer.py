@@ -280,6 +280,7 @@ class GradientReducer:
                 raise RuntimeError(f"{self.who}: backward with create_graph=True is not "
                                    "supported (the averaged gradient has no graph)")
             return self._take(b, i, grad.data)
+        reduce_gradient.replayable = True  # Python a captured step's backward runs too
         return reduce_gradient
 
     def _take(self, b, i, grad):

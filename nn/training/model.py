@@ -22,7 +22,7 @@ import sys
 import weakref
 
 from autograd.arguments import nonnegative_int, positive_int
-from autograd.capture import capture
+from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
 
@@ -172,8 +172,8 @@ class Model(Module, KerasWeights):
         (`nn.keras.metrics.AUC()`, a Metric subclass), streamed over each epoch's batches.
         jit_compile: True runs fit's update as a captured step (`autograd.capture`): the
         same update without rebuilding the graph at each batch (Keras' name for compiling
-        its train step). Not with several processes, where fit runs eagerly. Keras' default
-        'auto' is False here: eager.
+        its train step), on several processes too (the averaging is replayed). Keras'
+        default 'auto' is False here: eager.
         weighted_metrics: metrics that, unlike `metrics`, see the sample weights
         (sample_weight, class_weight's): Keras' metric objects, names and functions, as
         Keras resolves them (see nn.training.weighted_metrics); one named as a metric is
@@ -451,7 +451,7 @@ class Model(Module, KerasWeights):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)
         # eager for the first batch, which may build lazily sized layers (not replayable)
-        eager = captured is None or parallel is not None or not self._bound
+        eager = captured is None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
         loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch, *weighted)
         if not self._scores_outputs():
@@ -475,11 +475,11 @@ class Model(Module, KerasWeights):
             self._bound = True
         loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask))
         self.optimizer.zero_grad()
-        if parallel is not None:
-            parallel.before_backward(sample_count(x_batch))
+        if parallel is not None:  # (replayable calls: a captured update averages too)
+            run_replayed(parallel.before_backward, sample_count(x_batch))
         loss.backward()
         if parallel is not None:
-            parallel.after_backward()
+            run_replayed(parallel.after_backward)
         self._step_optimizer(self.optimizer.step)
         return loss, inputs, mask
 

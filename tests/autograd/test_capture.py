@@ -1336,14 +1336,37 @@ def _backpropagated(loss):
     return loss
 
 
-def test_a_final_gradient_hook_is_refused_naming_data_parallel_training():
-    """DistributedDataParallel averages in final hooks on two or more ranks (checked under
-    mpiexec: refused there with this message); one process stands in with such a hook."""
+def test_a_final_gradient_hook_is_refused_unless_it_is_replayable():
     from autograd.hooks import register_final_hook
     model = nn.Linear(3, 1)
     handle = register_final_hook(model.weight, lambda g: None)
     step = capture(lambda x: _backpropagated(model(x).sum()))
-    with pytest.raises(CaptureError, match="DistributedDataParallel's averaging"):
+    with pytest.raises(CaptureError, match="has a gradient hook"):
         for _ in range(2):
             step(np.ones((2, 3), np.float32))
     handle.remove()
+
+
+def test_a_replayable_final_hook_runs_at_every_replay_as_the_engine_runs_it():
+    """DistributedDataParallel's averaging is such a hook (checked under mpiexec:
+    tests/nn/distributed); one process stands in with a hook that scales and counts."""
+    from autograd.hooks import register_final_hook
+    calls = []
+
+    def scaled(g):
+        calls.append(g.shape)
+        return g * 0.5
+    scaled.replayable = True
+    models = [nn.Linear(3, 1, dtype=np.float64) for _ in range(2)]
+    models[1].load_state_dict(models[0].state_dict())
+    for model in models:
+        register_final_hook(model.weight, scaled)
+    eager = lambda x: _backpropagated(models[0](x).sum())  # noqa: E731
+    step = capture(lambda x: _backpropagated(models[1](x).sum()))
+    for k in range(4):
+        x = np.arange(6.0).reshape(2, 3) + k
+        for model in models:
+            model.zero_grad()
+        eager(x), step(x)
+        np.testing.assert_array_equal(models[1].weight.grad.data, models[0].weight.grad.data)
+    assert step.captured == 1 and len(calls) == 8  # once a step each, replays included

@@ -25,7 +25,9 @@ def _assert_close(got, expected, tol=TOLERANCE):
         np.testing.assert_allclose(got[key], expected[key], rtol=0, atol=tol, err_msg=key)
 
 
-@pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted"])
+@pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted",
+                                     "ddp_train.py captured", "ddp_train.py captured view",
+                                     "fit_train.py captured", "fit_train.py weighted captured"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, optimizer):
     mpiexec_or_skip()
@@ -154,6 +156,13 @@ def test_ddp_no_sync_buffers_and_unused_parameters():
     result = check(run_program("ddp_behaviour.py", ranks=2, timeout=120))
     for name in ("no_sync", "bucket_view", "held", "tied", "buffers", "unused", "huge", "late_hook",
                  "local", "destroy"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+
+
+def test_ddp_in_a_captured_step_no_sync_buffers_and_refusals():
+    mpiexec_or_skip()
+    result = check(run_program("ddp_captured.py", ranks=2, timeout=120))
+    for name in ("no_sync", "buffers", "unused"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 
 

@@ -2,7 +2,8 @@
 
 argv: optimizer ('sgd' momentum or 'adam'), output prefix (each rank writes
 PREFIX_<rank>.npz: final parameters and the History), global batch size, and optionally
-'weighted' (sample_weight and class_weight given to fit).
+'weighted' (sample_weight and class_weight given to fit) and/or 'captured'
+(compile(jit_compile=True): fit's update replayed, its averaging included).
 Ranks start from different weights (seed 100 + rank) and rank 0 shuffles with seed 7; fit
 must shard, average and log exactly as one process with the same global batch.
 """
@@ -15,7 +16,7 @@ import nn.distributed as dist
 import optim
 
 optimizer_name, prefix, global_batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
-weighted = sys.argv[4:] == ["weighted"]
+weighted, captured = "weighted" in sys.argv[4:], "captured" in sys.argv[4:]
 rank = dist.get_rank()
 
 data = np.random.default_rng(1)
@@ -30,10 +31,13 @@ model = nn.Sequential([nn.Dense(10, activation="tanh", input_shape=(4,)),
 for p in model.parameters():
     p.data = np.random.normal(size=p.shape)
 opt = (optim.SGD(lr=0.1, momentum=0.9) if optimizer_name == "sgd" else optim.Adam(lr=0.01))
-model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+              jit_compile=captured)
 np.random.seed(7)  # the shuffle order: rank 0's is used by every rank
 history = model.fit(x, y, epochs=3, batch_size=global_batch, validation_split=0.2,
                     verbose=0, **weighting)
+if captured:
+    assert model._captured_update.captured >= 1, "fit's update was never replayed"
 keys = sorted(history.history)
 np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()],
          *[b for b in model.buffers() if b is not None],
