@@ -9,12 +9,13 @@ the concatenated batch; backward allreduces the matching sums of gradients.
 """
 import numpy as np
 
+from autograd.capture import run_replayed
 from autograd.config import Config
 from autograd.function import Function
-from autograd.ops import sqrt
+from autograd.ops import astype, sqrt
 from autograd.ops import sum as reduce_sum
 from autograd.spec import Spec
-from autograd.variable import as_variable
+from autograd.variable import as_variable, wrap
 
 from ..functional.normalization import _in_dtype_of, _scale_shift, _update
 from ..layers.normalization import _BatchNorm
@@ -46,20 +47,30 @@ def sync_batch_norm(x, running_mean, running_var, weight, bias, momentum, eps):
     x = as_variable(x)
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    local = np.array([x.size // max(x.shape[1], 1)], dtype=np.float64)
-    count = float(all_reduce(local, "sum")[0])
-    if count < 2:
+    # the global count by an op, as the sums: a captured step sums every call's (the ranks'
+    # shards may differ where this rank's does not)
+    local = wrap(np.array([x.size // max(x.shape[1], 1)], dtype=np.float64), False)
+    count = all_reduce_sum(local)
+    if count.data[0] < 2:
         raise ValueError(f"SyncBatchNorm: expected more than 1 value per channel over all "
-                         f"ranks when training, got {int(count)}")
-    mean = all_reduce_sum(reduce_sum(x, axes, keepdims=True)) / count
+                         f"ranks when training, got {int(count.data[0])}")
+    values = astype(count, x.dtype)
+    mean = all_reduce_sum(reduce_sum(x, axes, keepdims=True)) / values
     centered = x - mean
-    var = all_reduce_sum(reduce_sum(centered * centered, axes, keepdims=True)) / count
+    var = all_reduce_sum(reduce_sum(centered * centered, axes, keepdims=True)) / values
     y = centered / sqrt(var + eps)
+    run_replayed(_update_running, running_mean, running_var, mean, var, count, momentum)
+    return _scale_shift(y, weight, bias, shape)
+
+
+def _update_running(running_mean, running_var, mean, var, count, momentum):
+    """The running statistics moved towards the global batch's, the variance unbiased (a
+    replayable call: it reads this call's statistics)."""
     if running_mean is not None:
         _update(running_mean, mean.data, momentum)
     if running_var is not None:
-        _update(running_var, var.data * (count / (count - 1)), momentum)
-    return _scale_shift(y, weight, bias, shape)
+        total = float(count.data[0])
+        _update(running_var, var.data * (total / (total - 1)), momentum)
 
 
 class SyncBatchNorm(_BatchNorm):
@@ -74,11 +85,8 @@ class SyncBatchNorm(_BatchNorm):
         if not training or group().comm is None:
             return super().forward(x)
         self._check_input(x)
-        momentum = self.momentum
-        if self.track_running_stats:
-            self.num_batches_tracked += 1
-            if momentum is None:
-                momentum = 1.0 / float(self.num_batches_tracked)
+        momentum = self._count_batch(self.momentum) if self.track_running_stats else \
+            self.momentum
         x = _in_dtype_of(as_variable(x), self.weight)
         return sync_batch_norm(x, self.running_mean, self.running_var, self.weight,
                                self.bias, momentum or 0.0, self.eps)

@@ -88,6 +88,17 @@ class _BatchNorm(Module):
         None: a cumulative average)."""
         return self.momentum
 
+    def _count_batch(self, momentum):
+        """Count a training batch (a replayable call); returns the momentum its statistics
+        enter the running averages with (None: 1 / the batches counted)."""
+        run_replayed(_count_batch, self.num_batches_tracked)
+        if momentum is not None:
+            return momentum
+        if capturing():
+            raise CaptureError(f"{type(self).__name__}: momentum=None (a cumulative average) "
+                               f"cannot be replayed by autograd.capture; give a momentum")
+        return 1.0 / float(self.num_batches_tracked)
+
     def buffers_for(self, num_features):
         """{name: array}: the running statistics `build(num_features)` registers (none when
         they are not tracked); loading a state_dict into an unbuilt layer checks against it."""
@@ -138,13 +149,7 @@ class _BatchNorm(Module):
         training = training and not self._keras_frozen
         momentum = self.update_momentum()
         if training and self.track_running_stats:
-            run_replayed(_count_batch, self.num_batches_tracked)
-            if momentum is None:
-                if capturing():
-                    raise CaptureError(f"{type(self).__name__}: momentum=None (a cumulative "
-                                       f"average) cannot be replayed by autograd.capture; give "
-                                       f"a momentum")
-                momentum = 1.0 / float(self.num_batches_tracked)
+            momentum = self._count_batch(momentum)
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           training=training or not self.track_running_stats,
                           momentum=momentum or 0.0, eps=self.eps, unbiased=self.unbiased,

@@ -162,7 +162,7 @@ def test_ddp_no_sync_buffers_and_unused_parameters():
 def test_ddp_in_a_captured_step_no_sync_buffers_and_refusals():
     mpiexec_or_skip()
     result = check(run_program("ddp_captured.py", ranks=2, timeout=120))
-    for name in ("no_sync", "buffers", "unused"):
+    for name in ("no_sync", "buffers", "syncbn", "unused"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 
 

@@ -5,6 +5,8 @@
   captured step is refused (a replay would average anyway).
 - buffers: a model with BatchNorm, captured, ends with the eager model's weights and running
   statistics (rank 0's buffers are broadcast at each replayed forward).
+- syncbn: SyncBatchNorm on shards of other sizes on each rank, captured, ends as eagerly
+  (the global count and statistics are ops, the running statistics a replayable call).
 - unused: find_unused_parameters=True is refused inside a captured step.
 """
 import numpy as np
@@ -81,6 +83,21 @@ for captured in (False, True):
 for got, want in zip(*results[::-1]):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
 print("ok buffers")
+
+# SyncBatchNorm: statistics over both ranks' batches (of 4 and 5 samples)
+results = []
+for captured in (False, True):
+    model, ddp, opt, _, step = model_and_step(
+        captured, lambda: nn.Sequential(nn.Linear(3, 4), dist.SyncBatchNorm(4)))
+    for k in range(5):
+        step(np.random.default_rng(20 * rank + k).normal(size=(4 + rank, 3)))
+    results.append([a.copy() for a in
+                    [p.data for p in model.parameters()] + [b for _, b in model.named_buffers()]])
+    if captured:
+        assert step.captured == 1
+for got, want in zip(*results[::-1]):
+    np.testing.assert_array_equal(got, want)
+print("ok syncbn")
 
 # find_unused_parameters walks each forward's graph: refused
 ddp = dist.DistributedDataParallel(nn.Linear(3, 2), find_unused_parameters=True)
