@@ -376,8 +376,10 @@ class Model(Module, KerasWeights):
 
     def _fit_epochs(self, train, validation, validates, epochs, initial_epoch, history,
                     runner):
-        self.stop_training = False
-        self.history = history
+        # fit's own results, not settings a captured update reads: assigned past
+        # Module.__setattr__, which would make captured steps record again at every fit
+        object.__setattr__(self, "stop_training", False)
+        object.__setattr__(self, "history", history)
         self._bound = False
         logs = {}
         runner.call("on_train_begin", {})
@@ -434,7 +436,7 @@ class Model(Module, KerasWeights):
         (a callback running on rank 0 only, say), so that all stop at the same step."""
         if self._parallel is None:
             return self.stop_training
-        self.stop_training = self._parallel.any_rank(self.stop_training)
+        object.__setattr__(self, "stop_training", self._parallel.any_rank(self.stop_training))
         return self.stop_training
 
     def _train_step(self, x_batch, y_batch, w_batch=None):

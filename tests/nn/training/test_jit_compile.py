@@ -85,3 +85,17 @@ def test_a_regularizer_factor_is_checked_when_set():
     with pytest.raises(TypeError, match="l1 must be a real number"):
         penalty.l1 = "strong"
     assert penalty.get_config() == {"l1": 0.01, "l2": 0.0}
+
+
+def test_fit_called_again_keeps_its_captured_update():
+    # fit's own results (history, stop_training) are not settings: assigning them made the
+    # captured update record again at every fit (rungrad's epoch bench: 0.59x PyTorch
+    # instead of 0.45x, fit called once an epoch)
+    from autograd.config import PythonState
+    model = _model("mse", 1, ["mae"], True)
+    x = np.random.default_rng(1).standard_normal((64, 5)).astype(np.float32)
+    y = x.sum(axis=1)
+    model.fit(x, y, epochs=1, batch_size=16, validation_split=0.25, verbose=0)
+    state = PythonState.changes
+    model.fit(x, y, epochs=2, batch_size=16, validation_split=0.25, verbose=0)
+    assert PythonState.changes == state and model._captured_update.captured == 1
