@@ -85,7 +85,9 @@ def test_a_subclass_writing_call_trains_and_reduces_as_keras():
     y = x @ np.array([[1.0], [-1.0]], np.float32)
     np.random.seed(0)
     model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss=Quartic())
+    # Adam: SGD's step grows with the error cubed and diverged from some starting points
+    # (5 of 40 seeds); with Adam the ratio stays below 0.0024 over seeds 0-39
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss=Quartic())
     losses = model.fit(x, y, batch_size=16, epochs=40, verbose=0).history["loss"]
     assert losses[-1] < 0.05 * losses[0]
     assert Quartic(reduction="none")(y, y + 1.0).shape == (64,)

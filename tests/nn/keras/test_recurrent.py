@@ -613,12 +613,14 @@ def test_captured_training_steps_replay_the_same_as_eager_ones():
             keras.Input((6,)), layers.Embedding(10, 4),
             layers.Bidirectional(layers.LSTM(4, return_sequences=True, dropout=0.3)),
             layers.GRU(3, go_backwards=True), layers.Dense(1, activation="sigmoid")])
-        model.compile(optimizer=optim.Adam(learning_rate=0.01), loss="binary_crossentropy",
+        model.compile(optimizer=optim.Adam(learning_rate=0.03), loss="binary_crossentropy",
                       jit_compile=jit)
-        losses.append(model.fit(x.astype(np.float32), y, epochs=3, batch_size=16,
+        losses.append(model.fit(x.astype(np.float32), y, epochs=6, batch_size=16,
                                 verbose=0).history["loss"])
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
-    assert losses[0][-1] < losses[0][0]
+    # (it trains: the last epoch's loss was at most 0.83 of the first over seeds 0-39; with
+    # 3 epochs at a third of this rate, 0.996)
+    assert losses[0][-1] < 0.95 * losses[0][0]
 
 
 def test_input_takes_keras_batch_size_and_batch_shape_for_stateful_models(tmp_path):

@@ -221,11 +221,12 @@ def test_a_final_sigmoid_function_is_fused_too():
 
 
 class _EndsWith(nn.Model):
-    """A subclass whose forward returns probabilities, as Keras users write them."""
+    """A subclass whose forward returns probabilities, as Keras users write them (16 hidden
+    units: with 8, one starting point in forty left a class behind, accuracy 0.7)."""
 
     def __init__(self, activation, outputs):
         super().__init__()
-        self.hidden, self.out = nn.Linear(4, 8), nn.Linear(8, outputs)
+        self.hidden, self.out = nn.Linear(4, 16), nn.Linear(16, outputs)
         self.activation = activation
 
     def forward(self, x):

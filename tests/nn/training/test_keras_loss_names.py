@@ -117,9 +117,10 @@ def test_a_one_d_output_is_one_value_per_sample(name):
     np.testing.assert_allclose(values[1], values[0], rtol=1e-12)
 
 
-# Checked over 20 seeds (0-19) before settling on 3: the least drop seen was 83 % of the
-# starting loss (msle; 50 % is asked), and 0.147 for poisson (0.05 asked), whose loss may
-# end below 0 (it leaves out log(y!)), so that a share of it means nothing.
+# Checked over seeds 0-40 before settling on 3: with 20 epochs mape's drop fell to 48 % of
+# its starting loss at seed 30 (its bias has to travel to the targets' 4); with 30 the least
+# drop is 74 % (50 % is asked), and 0.147 for poisson (0.05 asked), whose loss may end below
+# 0 (it leaves out log(y!)), so that a share of it means nothing.
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_lowers_the_loss(name, seed):
@@ -129,7 +130,7 @@ def test_fit_lowers_the_loss(name, seed):
     model = _model(outputs, activation, seed, dtype=np.float32)
     model.compile(optimizer=optim.Adam(lr=0.02), loss=name)
     before = model.evaluate(x, y, verbose=0)
-    model.fit(x, y, epochs=20, batch_size=16, verbose=0)
+    model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     after = model.evaluate(x, y, verbose=0)
     needed = 0.05 if name == "poisson" else 0.5 * abs(before)
     assert before - after > needed, (before, after)

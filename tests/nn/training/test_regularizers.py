@@ -45,8 +45,9 @@ def test_evaluate_and_one_step_are_the_loss_plus_the_penalties(kernel, bias, l1,
 
 def test_l1_drives_the_weights_of_unused_inputs_to_zero():
     """y = 2 x0 + noise: without a penalty the four unused inputs get weights of the noise's
-    correlation with them (0.047-0.11 over twenty seeds); L1 holds them within SGD's
-    step lr * l1 = 0.01 of zero (at most 0.014), and shrinks the used one (1.64-1.92)."""
+    correlation with them (together 0.086 or more over seeds 0-39; the largest alone fell
+    to 0.028); L1 holds them within SGD's step lr * l1 = 0.01 of zero (at most 0.014), and
+    shrinks the used one (1.64-1.92)."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 5)).astype(np.float32)
     y = (2 * x[:, :1] + rng.normal(size=(256, 1))).astype(np.float32)
@@ -57,7 +58,7 @@ def test_l1_drives_the_weights_of_unused_inputs_to_zero():
         model.fit(x, y, epochs=400, batch_size=256, verbose=0)
         weights.append(model.layers[0].weight.data[0])
     plain, sparse = weights
-    assert np.abs(sparse[1:]).max() < 0.02 and np.abs(plain[1:]).max() > 0.03
+    assert np.abs(sparse[1:]).max() < 0.02 and np.abs(plain[1:]).sum() > 0.05
     assert 1.5 < sparse[0] < 2.1
 
 
