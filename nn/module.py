@@ -547,11 +547,11 @@ def _note_setting_changed(module, name, value):
     if old is value or old is _ABSENT or capturing():
         return
     if isinstance(old, (Variable, np.ndarray)) or (
-            not name.startswith("_") and not _same_setting(old, value)):
+            not name.startswith("_") and not _equal_plain_values(old, value)):
         python_state_changed()
 
 
-def _same_setting(old, value):
+def _equal_plain_values(old, value):
     """Whether two plain values are equal numbers, strings or tuples of them (an array, or
     any other object given anew, counts as a change)."""
     if type(old) is not type(value) or not isinstance(old, _PLAIN_SETTINGS):
