@@ -346,7 +346,9 @@ for name, class_weight in (("unweighted", None), ("class_weight {1: 3}", {1: 3.0
     weighted[name] = metrics.recall(truth, labels), metrics.precision(truth, labels)
     print(f"{name:20s} recall {weighted[name][0]:.3f}   precision {weighted[name][1]:.3f}")
 (plain_recall, plain_precision), (more_recall, less_precision) = weighted.values()
-assert more_recall > plain_recall + 0.02 and less_precision < plain_precision - 0.02
+# (over 61 draws of the data: recall up by 0.01-0.11, one positive in the test set being
+# 0.01, and precision down by 0.043 or more)
+assert more_recall > plain_recall and less_precision < plain_precision - 0.02
 
 # %% [markdown]
 # The weighted model finds many more positives and pays with more false alarms: the same

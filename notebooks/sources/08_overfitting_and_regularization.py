@@ -570,18 +570,31 @@ for label, history in histories.items():
           f"{int(np.argmin(history['val_loss'])) + 1}; "
           f"final training loss {history['loss'][-1]:.4f}")
 plain, dropped_out = histories["no dropout"], histories["dropout 0.5"]
-# Across initializations: dropout's final training loss is 25-300 times the plain one's,
-# its best validation loss 4-30 % lower and 10-29 epochs later (the assert asks for 5). These
-# are claims about the loss: on some seeds the accuracy panel shows dropout behind.
+# Over 40 initializations (this data): dropout's final training loss is 25-370 times the
+# plain one's, always. Its best validation loss is lower in 39 of them (0.65-1.07 times the
+# plain one's) and comes at least 5 epochs later in 37 (from 3 earlier to 48 later): one
+# initialization can go the other way, so those two are checked on the median of five.
 assert dropped_out["loss"][-1] > 10 * plain["loss"][-1]
-assert min(dropped_out["val_loss"]) < min(plain["val_loss"])
-assert np.argmin(dropped_out["val_loss"]) >= np.argmin(plain["val_loss"]) + 5
+ratios, delays = [], []
+for seed in range(5):
+    runs = {}
+    for p in (0.0, 0.5):
+        np.random.seed(seed)
+        runs[p] = digits_net(p).fit(x_few, y_few, epochs=60, batch_size=32,
+                                    validation_data=(x_check, y_check), verbose=0).history
+    ratios.append(min(runs[0.5]["val_loss"]) / min(runs[0.0]["val_loss"]))
+    delays.append(int(np.argmin(runs[0.5]["val_loss"]) - np.argmin(runs[0.0]["val_loss"])))
+print("five initializations: best validation loss, dropout / plain:", np.round(ratios, 2),
+      "| epochs later:", delays)
+assert np.median(ratios) < 1 and np.median(delays) >= 5
 
 # %% [markdown]
 # Without dropout the training loss goes to almost zero within a few epochs and the
 # validation loss turns upwards early. With dropout the training loss stays higher (training
-# is deliberately made harder) and the validation loss reaches a lower minimum, later. (How
-# much lower depends on the initialization: between 4 and 30 % in this small example.)
+# is deliberately made harder) and the validation loss usually reaches a lower minimum,
+# later. (How much lower depends on the initialization: up to 35 % in this small example,
+# and one initialization in forty ended 7 % higher, which is why the check above takes the
+# median of five.)
 #
 # ## Data augmentation
 #
