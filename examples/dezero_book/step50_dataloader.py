@@ -44,4 +44,5 @@ with ag.no_grad():
 
 print(f"train loss {train_loss:.4f}, accuracy {train_acc:.4f}")
 print(f"test loss {test_loss:.4f}, accuracy {test_acc:.4f}")
-assert train_acc > 0.93 and test_acc > 0.9
+# over 40 seeds (weights and batch order): training 0.937-0.977, test 0.917-0.973
+assert train_acc > 0.9 and test_acc > 0.88

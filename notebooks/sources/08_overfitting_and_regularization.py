@@ -192,10 +192,13 @@ best_step = int(np.argmin(val_mse))
 print(f"training MSE {train_mse[-1]:.4f}, validation MSE {val_mse[-1]:.4f} at the end; "
       f"best validation MSE {val_mse.min():.4f} at step {best_step}")
 # below the noise level (the noise alone has MSE 0.09) on the training points, above it on
-# new ones; the best validation error comes early (over twenty seeds: training 0.0001-0.054,
-# validation 0.17-1.4 at the end, the best at step 44-371 and 8-89 % of the final error)
+# new ones, and the validation error was lower earlier. Over 80 initializations: training
+# 0.011 or less and validation 0.43-0.95 at the end, the best at step 50-126 and 14-31 % of
+# the final error. Other draws of the data can overfit less (over 80: validation 0.14-0.68
+# at the end, the best 17-91 % of it, and in two the best came late, at steps 758 and 1796),
+# so the step is shown, not checked.
 assert train_mse[-1] < 0.09 < val_mse[-1]
-assert best_step < 500 and val_mse.min() < 0.95 * val_mse[-1]
+assert val_mse.min() < 0.95 * val_mse[-1]
 
 # %%
 grid = np.linspace(-1, 1, 200, dtype=np.float32)[:, None]
@@ -347,26 +350,37 @@ assert list(Dropout(0.5).parameters()) == []  # the dropout rate is not trained
 #   the model becomes *sparse*, and the surviving weights show which inputs matter.
 #
 # `F.l2_penalty(params)` and `F.l1_penalty(params)` compute the sums. The strength
-# $\lambda$ is a hyperparameter: too small does nothing, too large underfits.
+# $\lambda$ is a hyperparameter: too small does nothing, too large underfits. Below, three
+# candidates (0.001, 0.003, 0.01) are trained and the validation error picks one; 0.1 shows
+# what too large does.
 
 # %%
 fits = {"no penalty": (overfit, train_mse, val_mse)}
-for label, strength in [("L2, lambda = 0.01", 1e-2), ("L2, lambda = 0.1 (too strong)", 1e-1)]:
+strengths = {f"L2, lambda = {strength:g}": strength for strength in (1e-3, 3e-3, 1e-2)}
+TOO_STRONG = "L2, lambda = 0.1 (too strong)"
+for label, strength in [*strengths.items(), (TOO_STRONG, 1e-1)]:
     model, train_curve, val_curve, _ = fit_curve(F.l2_penalty, strength)
     fits[label] = (model, train_curve, val_curve)
 
 for label, (_, train_curve, val_curve) in fits.items():
     print(f"{label:30s} final training MSE {train_curve[-1]:.4f}, validation MSE "
           f"{val_curve[-1]:.4f}")
-good, too_strong = fits["L2, lambda = 0.01"], fits["L2, lambda = 0.1 (too strong)"]
-# (over twenty seeds L2 ended at 8-98 % of the unpenalized validation error: always lower,
-# by a margin that depends on how badly the seed overfits)
+# lambda is a hyperparameter: the validation set picks it among the candidates
+chosen = min(strengths, key=lambda label: fits[label][2][-1])
+print("chosen on the validation set:", chosen)
+good, too_strong = fits[chosen], fits[TOO_STRONG]
+# Over 80 initializations the chosen lambda (0.01 each time, on this data) ended at 13-31 %
+# of the unpenalized validation error; over 80 other draws of the data (each candidate
+# chosen about as often) at 17-98 %: always lower, by a margin that depends on how badly
+# the unpenalized network overfits.
 assert good[2][-1] < val_mse[-1]
-# underfits: the training MSE stays above the noise level (0.09; 0.19-0.42 over twenty seeds)
+# underfits: the training MSE stays above the noise level (0.09; 0.13-0.42 over those 160
+# runs), and so does the validation error above the chosen one's (1.6 times it or more)
 assert too_strong[1][-1] > 0.09 and too_strong[2][-1] > good[2][-1]
-# lambda = 0.01 is not free either: its training MSE also ends above the noise level, a mild
-# underfit traded for a lower validation error. lambda is tuned on the validation set (0.003
-# or 0.001 would be the next to try); the test set judges only the one finally chosen.
+# The chosen lambda is not free either: here its training MSE also ends above the noise
+# level, a mild underfit traded for a lower validation error. And since the validation set
+# chose lambda, its error is now a little optimistic: a test set, untouched until the
+# choice is made, judges the one chosen.
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
 right.scatter(x_small, y_small, color="k", zorder=3)
@@ -677,9 +691,10 @@ scores = {label: (model.evaluate(x_check, y_check)[1], model.evaluate(x_check_mo
 print(f"{'':20s} {'centred digits':>15s} {'moved digits':>13s}")
 for label, (centred, moved_accuracy) in scores.items():
     print(f"{label:20s} {centred:15.3f} {moved_accuracy:13.3f}")
-# Across seeds: on centred digits all three score 0.89-0.94; on moved digits plain and
-# dropout score 0.33-0.39, the shift-trained model 0.86-0.90.
-assert scores["shift augmentation"][0] > 0.85
+# Over 80 initializations, and 80 other draws of the shifts and batches: on centred digits
+# plain scores 0.90-0.95, dropout 0.88-0.95 and the shift-trained model 0.83-0.95; on moved
+# digits plain and dropout 0.29-0.41, the shift-trained model 0.81-0.90.
+assert scores["shift augmentation"][0] > 0.8
 assert scores["shift augmentation"][1] > max(scores["plain"][1], scores["dropout 0.5"][1]) + 0.3
 
 # %% [markdown]

@@ -235,7 +235,9 @@ regressor.compile(optimizer=optim.Adam(lr=0.01), loss="mse", metrics=["mae"])
 regressor.fit(x_curve, y_curve, epochs=100, batch_size=32, verbose=0)  # lr 0.02: some seeds stall
 mse, mae = regressor.evaluate(x_curve, y_curve)
 print(f"MSE {mse:.4f} (noise variance 0.04), MAE {mae:.4f}")
-assert mse < 0.06  # across seeds 0.038-0.049: the noise alone gives 0.04
+# within twice the noise's variance (0.04): over 40 draws of the data and the weights the
+# MSE was 0.038-0.053, at most 0.015 above the draw's own noise
+assert mse < 0.08
 
 plt.scatter(x_curve, y_curve, s=4, color="gray", label="data")
 plt.plot(x_curve, regressor.predict(x_curve), "r", lw=2, label="Dense(32, tanh) -> Dense(1)")

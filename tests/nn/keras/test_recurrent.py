@@ -558,7 +558,8 @@ def test_lazily_sized_weights_are_the_optimizer_s():
     history = model.fit(x, y, epochs=5, batch_size=32, verbose=0)
     assert [p is q for p, q in zip(held, model.parameters())] == [True] * 5
     assert model.layers[0].kernel.shape == (1, 24)
-    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]  # seeds 0-5: < 0.2
+    # (0.265 times at worst over forty seeds; weights the optimizer did not hold stay put)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
 
 
 # ----- refusals -----
