@@ -359,20 +359,38 @@ def keras_named_loss(name, fn=None, from_logits=False, keras_object=None):
                      keras_object=keras_object)
 
 
+# The first argument's names that tell the order: Keras' (y_true, y_pred), or rungrad's and
+# PyTorch's (pred, target) (DeZero's (y, t) among them)
 _KERAS_FIRST = frozenset(("y_true", "true", "target", "targets", "label", "labels"))
+_PREDICTION_FIRST = frozenset(("input", "inputs", "pred", "preds", "prediction",
+                               "predictions", "y_pred", "output", "outputs", "out", "logits",
+                               "scores", "y", "y_hat", "yhat", "x", "x0", "input1"))
 
 
 def _in_keras_order(loss):
     """Whether a plain function takes Keras' (y_true, y_pred), by its first argument's name
     (rungrad's losses take (pred, target), PyTorch's order): a Keras user's own loss must not
-    have its arguments swapped."""
+    have its arguments swapped, and a name that tells neither order is refused, not guessed."""
     if hasattr(loss, "forward"):  # an nn loss module: PyTorch's order
         return False
     try:
-        first = next(iter(inspect.signature(loss).parameters), None)
-    except (TypeError, ValueError):
+        names = list(inspect.signature(loss).parameters)
+    except (TypeError, ValueError):  # a builtin without a signature: rungrad's order
         return False
-    return first in _KERAS_FIRST
+    first = names[0] if names else None
+    if first in _KERAS_FIRST:
+        return True
+    if first in _PREDICTION_FIRST or first is None or _is_rungrads(loss):
+        return False
+    raise ValueError(
+        f"compile: cannot tell the order of the arguments of loss {_callable_name(loss)}"
+        f"({', '.join(names[:2])}): name them (y_true, y_pred) for Keras' order, or "
+        f"(pred, target) for rungrad's and PyTorch's")
+
+
+def _is_rungrads(loss):
+    module = getattr(loss, "__module__", None) or ""
+    return module.split(".")[0] in ("nn", "autograd")
 
 
 def _unreduced(loss):

@@ -161,7 +161,9 @@ class Model(Module, KerasWeights):
         names ('msle', 'mape', 'hinge', 'squared_hinge', 'categorical_hinge', 'poisson',
         'kl_divergence' or 'kld', 'log_cosh', 'cosine_similarity', and the long names:
         nn.functional's msle_loss, ... over the output's last axis), or any callable
-        `loss(pred, target)` returning a scalar Variable. The cross-entropy names
+        `loss(pred, target)` returning a scalar Variable, or Keras' `loss(y_true, y_pred)`
+        (told apart by the first argument's name; one that tells neither order, such as
+        `(a, b)`, is refused rather than guessed). The cross-entropy names
         work on logits: a model ending in a sigmoid/softmax Dense (or nn.Sigmoid /
         nn.Softmax) is run without it for the loss, a model without one is taken to output
         logits (see nn.training.losses).

@@ -617,3 +617,32 @@ def test_a_model_of_one_output_takes_keras_dicts_keyed_by_its_name():
     model.compile("adam", "sparse_categorical_crossentropy", metrics={},
                   loss_weights={"out": 2.0})
     assert model.compiled_loss.weight == 2.0 and model.compiled_metrics == []
+
+
+def _weighted_error(pred, target):
+    """Not symmetric: swapping its arguments changes the value."""
+    return (((pred - target) * (1.0 + target) ** 2) ** 2).mean()
+
+
+@pytest.mark.parametrize("loss", [
+    lambda y_true, y_pred: _weighted_error(y_pred, y_true),
+    lambda labels, y_pred: _weighted_error(y_pred, labels),
+    lambda pred, target: _weighted_error(pred, target),
+    lambda y, t: _weighted_error(y, t),  # DeZero's names
+    lambda out, t: _weighted_error(out, t)])
+def test_a_loss_function_is_called_in_the_order_its_argument_names_tell(loss):
+    x, y = linear_data()
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 1))
+    model.compile(optimizer="sgd", loss=loss)
+    expected = _weighted_error(model.predict(x), y).item()
+    assert model.evaluate(x, y) == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_loss_function_whose_names_tell_no_order_is_refused_not_guessed():
+    def loss_b(yt, yp):
+        return _weighted_error(yp, yt)
+    model = nn.Sequential(nn.Linear(3, 1))
+    with pytest.raises(ValueError, match=r"order of the arguments of loss loss_b\(yt, yp\): "
+                                         r"name them \(y_true, y_pred\)"):
+        model.compile(optimizer="sgd", loss=loss_b)
