@@ -588,6 +588,7 @@ class Model(Module, KerasWeights):
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
         returning a tuple gives a tuple of arrays. steps: the first this many batches only.
         callbacks: their on_predict_* hooks run."""
+        _refuse_custom_steps(self, "predict")
         batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
                                        "predict", targets=False), steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
@@ -656,6 +657,27 @@ class Model(Module, KerasWeights):
         if self.compiled_loss is None:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+        _refuse_custom_steps(self, who)
+
+
+# What Keras' fit, evaluate and predict call in place of their own steps when a subclass
+# gives it ("customizing what happens in fit()"). rungrad's run their own steps: a
+# subclass's would be skipped without a word, so it is refused.
+_CUSTOM_STEPS = {"fit": ("train_step", "compute_loss", "compute_metrics"),
+                 "evaluate": ("test_step", "compute_loss", "compute_metrics"),
+                 "predict": ("predict_step",)}
+_CUSTOM_STEPS.update(train_on_batch=_CUSTOM_STEPS["fit"], test_on_batch=_CUSTOM_STEPS["evaluate"])
+
+
+def _refuse_custom_steps(model, who):
+    given = [name for name in _CUSTOM_STEPS.get(who, ()) if hasattr(type(model), name)]
+    if given:
+        raise NotImplementedError(
+            f"{who}: {type(model).__name__} defines {' and '.join(given)}, which Keras' "
+            f"{who} calls in place of its own step; rungrad's {who} does not (it would run "
+            f"its own step and skip yours). Write the loop yourself (model(x), "
+            f"loss.backward(), optimizer.step(): see the README's PyTorch-style training), "
+            f"or express the change as a loss, a metric or a callback")
 
 
 def _as_keras_returns(logs, return_dict):
