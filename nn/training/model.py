@@ -19,6 +19,7 @@ import contextlib
 import functools
 import inspect
 import sys
+import warnings
 import weakref
 
 from autograd.arguments import nonnegative_int, positive_int
@@ -478,6 +479,10 @@ class Model(Module, KerasWeights):
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
             self._bound = True
         loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask))
+        if not loss.requires_grad:  # every weight frozen (trainable = False): Keras' fit
+            warnings.warn(f"fit: {type(self).__name__} has no trainable weights (all are "
+                          "frozen): the loss is computed, nothing is updated", stacklevel=6)
+            return loss, inputs, mask
         self.optimizer.zero_grad()
         if parallel is not None:  # (replayable calls: a captured update averages too)
             run_replayed(parallel.before_backward, sample_count(x_batch))

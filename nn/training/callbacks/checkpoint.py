@@ -11,8 +11,9 @@ from .monitor import Monitor
 class ModelCheckpoint(Callback):
     """Write the model at each epoch end, atomically: the whole model (`model.save`, which
     `nn.load_model` reads back) or, with save_weights_only, its weights (`save_weights`).
-    save_weights_only=None (the default) goes by the file name: weights for a `.npz` or
-    `.safetensors` path, the whole model for any other (`.rungrad`; Keras' `.keras`).
+    save_weights_only=None (the default) goes by the file name: weights for a `.npz`,
+    `.safetensors` or Keras' `.weights.h5` path, the whole model for any other (`.rungrad`;
+    Keras' `.keras`).
 
     filepath may hold the epoch (1-based) and any log value, formatted as Python's
     str.format does: "ckpt-{epoch:02d}-{val_loss:.3f}.npz". save_freq: "epoch" (Keras'
@@ -143,7 +144,9 @@ def _checked_template(filepath):
 
 
 def _weights_file(path):
-    return path.lower().endswith(".npz") or is_safetensors(path)
+    """Whether the name is a weights file's: rungrad's, or Keras 3's `.weights.h5` (which
+    save_weights writes as rungrad's .npz archive; no HDF5 is read or written)."""
+    return path.lower().endswith((".npz", ".weights.h5")) or is_safetensors(path)
 
 
 __all__ = ["ModelCheckpoint"]

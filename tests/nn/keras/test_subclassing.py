@@ -245,3 +245,18 @@ def test_a_custom_step_keras_would_call_is_refused_not_skipped(method, runs):
         with pytest.raises(NotImplementedError, match=rf"{who}: Custom defines {method}"):
             getattr(model, run)(*arguments)
     assert calls == []
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_model_with_every_weight_frozen_fits_as_keras_does(jit_compile):
+    """Keras' fit warns and logs the loss; nothing changes (it failed in backward)."""
+    x, y = np.ones((8, 3), np.float32), np.zeros((8, 1), np.float32)
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
+    model.trainable = False
+    model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile)
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.warns(UserWarning, match="Sequential has no trainable weights"):
+        history = model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    assert history.history["loss"] == pytest.approx([model.evaluate(x, y)] * 2)
+    assert history.history["loss"][0] > 0
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

@@ -162,18 +162,20 @@ def test_model_checkpoint_writes_the_whole_model_unless_the_name_says_weights(tm
     x, y = linear_data()
     model = regression_model()
     whole, weights = tmp_path / "best.rungrad", tmp_path / "w.npz"
-    forced = tmp_path / "forced.weights"
+    forced, keras_named = tmp_path / "forced.weights", tmp_path / "ckpt.weights.h5"
     model.fit(x, y, epochs=2, verbose=0,
               callbacks=[ModelCheckpoint(whole), ModelCheckpoint(weights),
-                         ModelCheckpoint(forced, save_weights_only=True)])
+                         ModelCheckpoint(forced, save_weights_only=True),
+                         ModelCheckpoint(keras_named)])
     loaded = nn.load_model(whole)  # Keras' default: the model, compiled, with its optimizer
     assert loaded.evaluate(x, y) == pytest.approx(model.evaluate(x, y))
-    for path in (weights, forced):
+    for path in (weights, forced, keras_named):
         restored = regression_model()
         restored.load_weights(path)
         assert same_state(restored.state_dict(), model.state_dict())
-    with pytest.raises(ValueError, match="save_weights_only=True"):
-        ModelCheckpoint(tmp_path / "w.npz", save_weights_only=False)
+    for name in ("w.npz", "w.weights.h5"):
+        with pytest.raises(ValueError, match="save_weights_only=True"):
+            ModelCheckpoint(tmp_path / name, save_weights_only=False)
 
 
 @pytest.mark.parametrize("monitor, mode", [
