@@ -52,7 +52,9 @@ def looks_like_a_dataset(data):
 class ArrayBatches:
     """x (N, ...), y (N, ...) or None and the weights (N,) or None in consecutive batches of
     `batch_size`; with `shuffle`, a fresh permutation (NumPy's global generator) on every
-    pass. Each may be a tuple of such arrays (several inputs or outputs), cut alike."""
+    pass, and with shuffle="batch" (Keras') the same consecutive batches, each one's samples
+    in a fresh order. Each may be a tuple of such arrays (several inputs or outputs), cut
+    alike."""
 
     def __init__(self, x, y, batch_size, shuffle=False, weights=None):
         self.x, self.y, self.weights = x, y, weights
@@ -61,11 +63,17 @@ class ArrayBatches:
         self.steps = math.ceil(self.samples / batch_size)
 
     def __iter__(self):
-        order = np.random.permutation(self.samples) if self.shuffle else None
+        whole = self.shuffle and self.shuffle != "batch"
+        order = np.random.permutation(self.samples) if whole else None
         for start in range(0, self.samples, self.batch_size):
             stop = min(start + self.batch_size, self.samples)
             # In order, slices give views; shuffled, index arrays gather a copy.
-            index = slice(start, stop) if order is None else order[start:stop]
+            if order is not None:
+                index = order[start:stop]
+            elif self.shuffle == "batch":
+                index = start + np.random.permutation(stop - start)
+            else:
+                index = slice(start, stop)
             yield self.pick(index)
 
     def pick(self, index):
@@ -201,6 +209,8 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
     (sample_weight, class_weight) are the training samples', as in Keras."""
     weighting = {"sample_weight": sample_weight, "class_weight": class_weight}
     validation_batch_size = validation_batch_size or batch_size
+    if not (shuffle == "batch" or isinstance(shuffle, (bool, np.bool_))):
+        raise TypeError(f"fit: shuffle must be True, False or 'batch', got {shuffle!r}")
     if validation_data is not None:  # it wins over validation_split, as in Keras
         return (make_batches(model, x, y, batch_size, "fit", shuffle, **weighting),
                 _validation_batches(model, validation_data, validation_batch_size))

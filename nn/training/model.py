@@ -306,7 +306,9 @@ class Model(Module, KerasWeights):
         DataLoader gives its weights as the batches' third item). validation_batch_size:
         the validation's batch size (default batch_size); validation_freq: validate every
         this many epochs (an int), or after the epochs listed (numbered from 1), as Keras;
-        the other epochs' logs have no val_* values. steps_per_epoch: batches per epoch
+        the other epochs' logs have no val_* values. shuffle: True (a new order of all the
+        samples each epoch), False, or Keras' "batch" (the same consecutive batches, each
+        one's samples in a new order). steps_per_epoch: batches per epoch
         (default: one pass over the data); each epoch resumes where the last one stopped,
         as in Keras 3, so a generator of endless batches can be trained on; a source that
         runs out ends its epoch early with a warning (a generator used up stops training).

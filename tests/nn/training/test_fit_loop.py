@@ -89,6 +89,20 @@ def test_shuffle_false_keeps_the_order():
     assert model.seen[True] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
 
 
+def test_shuffle_batch_shuffles_within_consecutive_batches_as_keras():
+    x = np.arange(12, dtype=np.float32)[:, None]
+    model = Recorder()
+    model.compile(optimizer="sgd", loss="mse")
+    np.random.seed(0)
+    model.fit(x, x.copy(), batch_size=5, shuffle="batch", epochs=3, verbose=0)
+    batches = model.seen[True]
+    assert [sorted(b) for b in batches] == [list(range(5)), list(range(5, 10)), [10, 11]] * 3
+    assert any(b != sorted(b) for b in batches)
+    for wrong in ("nonsense", 1, None):
+        with pytest.raises(TypeError, match="shuffle must be True, False or 'batch'"):
+            model.fit(x, x.copy(), shuffle=wrong, verbose=0)
+
+
 def test_epoch_loss_is_the_batch_size_weighted_mean():
     x, y = linear_data(10)
     model = nn.Sequential(nn.Linear(3, 1))
