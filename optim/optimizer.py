@@ -420,9 +420,10 @@ class Optimizer:
         """
         if g.dtype != w.dtype:
             g = g.astype(w.dtype)
-        if h.get("maximize"):
+        takes = self.defaults  # a group's key the optimizer has no option for is ignored,
+        if h.get("maximize") and "maximize" in takes:  # as PyTorch's (Rprop: weight_decay)
             g = -g
-        wd = h.get("weight_decay", 0.0)
+        wd = h.get("weight_decay", 0.0) if "weight_decay" in takes else 0.0
         if wd:
             if self.decoupled_weight_decay:
                 w *= 1.0 - h.lr * wd

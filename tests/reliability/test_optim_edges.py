@@ -100,3 +100,19 @@ def test_a_scalar_parameter_follows_torch(name, hp):
     finally:
         torch.set_default_dtype(before)
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_a_group_key_the_optimizer_has_no_option_for_is_ignored_as_pytorch_does():
+    """Rprop has no weight_decay: a group carrying one (copied from another optimizer's
+    groups) trains as without it, as in PyTorch (it was applied as L2 decay)."""
+    results = []
+    for group in ({}, {"weight_decay": 10.0}):
+        p = Parameter(np.array([1.0, -2.0]))
+        opt = optim.Rprop([{"params": [p], **group}], lr=0.1)
+        for _ in range(3):
+            opt.zero_grad()
+            (p * 0.01).sum().backward()
+            opt.step()
+        results.append(p.data.copy())
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_allclose(results[0], [0.636, -2.364])  # PyTorch 2.13's
