@@ -11,7 +11,7 @@ import numpy as np
 
 from autograd.arguments import probability
 from autograd.backend import get_array_module
-from autograd.ops import matmul, swapaxes, where
+from autograd.ops import broadcast_to, expand_dims, matmul, reshape, swapaxes, where
 from autograd.ops.validation import float_input
 from autograd.variable import Variable, wrap
 
@@ -20,7 +20,7 @@ from .dropout import dropout
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None):
+                                 is_causal=False, scale=None, enable_gqa=False):
     """softmax(q k^T * scale + mask) v, with dropout on the attention weights.
 
     query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev); leading axes
@@ -28,9 +28,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     (added to the scores; a Variable mask gets a gradient). is_causal: a lower-triangular
     mask (aligned top-left, as PyTorch's). scale: 1/sqrt(E) by default. Dropout with
     dropout_p applies always (as PyTorch's), except inside `autograd.test_mode()`.
+    enable_gqa: grouped-query attention, key and value (..., Hkv, S, E) with fewer heads
+    than the query (..., Hq, L, E), Hq a multiple of Hkv: each of their heads serves Hq / Hkv
+    consecutive query heads (PyTorch's).
     """
     who = "scaled_dot_product_attention"
     query, key, value = (float_input(t, who) for t in (query, key, value))
+    if enable_gqa:
+        key, value = _shared_heads(query, key, value)
     _check_qkv(query, key, value)
     if is_causal and attn_mask is not None:
         raise ValueError(f"{who}: pass either attn_mask or is_causal=True, not both")
@@ -99,6 +104,27 @@ def _sdpa_mask(attn_mask, query, length, source):
                          f"to the scores' shape {query.shape[:-2] + (length, source)} "
                          "(..., L, S)") from None
     return mask if isinstance(mask, Variable) else wrap(mask, False)
+
+
+def _shared_heads(query, key, value):
+    """key and value with each head repeated for the query heads it serves (enable_gqa)."""
+    shapes = f"query {query.shape}, key {key.shape}, value {value.shape}"
+    if min(query.ndim, key.ndim, value.ndim) < 3:
+        raise ValueError("scaled_dot_product_attention: enable_gqa needs heads (axis -3) in "
+                         f"query, key and value, got {shapes}")
+    heads, shared = query.shape[-3], key.shape[-3]
+    if value.shape[-3] != shared or heads % shared:
+        raise ValueError("scaled_dot_product_attention: enable_gqa needs key and value with "
+                         f"the same heads, a divisor of the query's (axis -3), got {shapes}")
+    return tuple(_repeated_heads(t, heads // shared) for t in (key, value))
+
+
+def _repeated_heads(t, times):
+    """(..., H, S, E) -> (..., H * times, S, E), each head `times` times in a row."""
+    if times == 1:
+        return t
+    spread = broadcast_to(expand_dims(t, -3), t.shape[:-2] + (times,) + t.shape[-2:])
+    return reshape(spread, t.shape[:-3] + (t.shape[-3] * times,) + t.shape[-2:])
 
 
 def _check_qkv(query, key, value):

@@ -307,3 +307,25 @@ def test_transformer_encoder_stacks_independent_copies_as_torch():
     _compare(lambda x: ours(x, **mask), lambda x: theirs(x, **_torch_kwargs(mask)),
              [rng.normal(size=(_L, _N, 8))], rng)
     _parameter_grads_match(ours, theirs)
+
+
+def test_grouped_query_attention_repeats_each_key_and_value_head_for_its_queries():
+    """enable_gqa (PyTorch's): 6 query heads over 2 key/value heads, each serving 3 in a
+    row; the same as the heads repeated by hand, values and gradients alike."""
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal(s) for s in ((2, 6, 4, 8), (2, 2, 5, 8), (2, 2, 5, 3)))
+    g = rng.standard_normal((2, 6, 4, 3))
+    grouped = [Variable(a) for a in (q, k, v)]
+    out = F.scaled_dot_product_attention(*grouped, is_causal=True, enable_gqa=True)
+    out.backward(g)
+    repeated = [Variable(q)] + [Variable(np.repeat(a, 3, axis=-3)) for a in (k, v)]
+    expected = F.scaled_dot_product_attention(*repeated, is_causal=True)
+    expected.backward(g)
+    np.testing.assert_allclose(out.data, expected.data, rtol=1e-12)
+    np.testing.assert_allclose(grouped[0].grad.data, repeated[0].grad.data, rtol=1e-12)
+    for mine, by_hand in zip(grouped[1:], repeated[1:]):
+        summed = by_hand.grad.data.reshape(2, 2, 3, *by_hand.shape[-2:]).sum(axis=2)
+        np.testing.assert_allclose(mine.grad.data, summed, rtol=1e-12)
+    with pytest.raises(ValueError, match="a divisor of the query's"):
+        F.scaled_dot_product_attention(Variable(q), Variable(k[:, :1].repeat(4, axis=1)),
+                                       Variable(v[:, :1].repeat(4, axis=1)), enable_gqa=True)
