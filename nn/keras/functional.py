@@ -319,6 +319,18 @@ class Functional(Model):
     def outputs(self):
         return list(self._outputs)
 
+    @property
+    def input_shape(self):
+        """Keras': the inputs' shape, (None, ...), or a list of them for several."""
+        shapes = [tuple(t.shape) for t in self._inputs]
+        return shapes if self._listed[0] else shapes[0]
+
+    @property
+    def output_shape(self):
+        """Keras': the outputs' shape, (None, ...), or a list of them for several."""
+        shapes = [tuple(t.shape) for t in self._outputs]
+        return shapes if self._listed[1] else shapes[0]
+
     def layer_output_shapes(self):
         """{layer name: its first call's output shape} (known from the graph)."""
         first = {}

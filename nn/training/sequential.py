@@ -89,6 +89,38 @@ class Sequential(Model):
         if not is_built(self):
             self._trial_call()
 
+    def pop(self):
+        """Remove the last layer and return it (Keras'). Compile again before training: an
+        optimizer given its parameters still holds the removed layer's."""
+        if not self.layers:
+            raise TypeError("Sequential.pop: there are no layers in the model")
+        key = next(reversed(self._modules))
+        layer = self._modules.pop(key)
+        self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
+        if self._captured_update is not None:
+            self._captured_update.reset()
+        return layer
+
+    @property
+    def input_shape(self):
+        """Keras': the shape of a batch the model takes, (None, ...), once it is known (an
+        Input, a first layer's input_shape=, or a first call)."""
+        sample = self._last_sample or _example_sample(next(iter(self._modules.values()), None)) \
+            or _declared_sample(self.first_linear_layer())
+        if sample is None:
+            raise AttributeError("Sequential.input_shape: not known until the model has an "
+                                 "Input, an input_shape=, or a first call")
+        return (None,) + tuple(sample[0])
+
+    @property
+    def output_shape(self):
+        """Keras': the shape of the batch the last layer returns, (None, ...), once known."""
+        shapes = list(self.layer_output_shapes().values())
+        if not shapes or shapes[-1] is None:
+            raise AttributeError("Sequential.output_shape: not known until the model has an "
+                                 "Input, an input_shape=, or a first call")
+        return shapes[-1]
+
     def _name_for(self, layer):
         return unique_layer_name(self._modules, layer, "Sequential")
 

@@ -208,3 +208,28 @@ def test_keras_input_sizes_the_layers_after_it_and_checks_samples(tmp_path):
     assert sequences(np.ones((2, 7, 3), np.float32)).shape == (2, 7, 2)
     with pytest.raises(ValueError, match="Input: shape is one sample's shape"):
         nn.Input(shape="4")
+
+
+def test_keras_pop_input_shape_and_output_shape():
+    import nn.keras as keras
+    from nn.keras import layers as keras_layers
+    model = keras.Sequential([keras.Input(shape=(4,)), keras_layers.Dense(8),
+                              keras_layers.Dense(3)])
+    assert (model.input_shape, model.output_shape) == ((None, 4), (None, 3))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 4), np.float32), np.ones((4, 3), np.float32), verbose=0)
+    last = model.pop()
+    assert isinstance(last, keras_layers.Dense) and len(model.layers) == 1
+    assert model.output_shape == (None, 8)
+    trained = np.array(model.layers[0].kernel.data)
+    model.fit(np.ones((4, 4), np.float32), np.zeros((4, 8), np.float32), verbose=0)
+    assert not np.array_equal(model.layers[0].kernel.data, trained)  # the rest still trains
+    model.pop()
+    with pytest.raises(TypeError, match="no layers in the model"):
+        model.pop()
+    assert not hasattr(keras.Sequential([keras_layers.Dense(3)]), "input_shape")  # not known yet
+    inputs = [keras.Input(shape=(3,)), keras.Input(shape=(2,))]
+    joined = keras_layers.Dense(5)(keras_layers.Concatenate()(inputs))
+    functional = keras.Model(inputs, joined)
+    assert functional.input_shape == [(None, 3), (None, 2)]
+    assert functional.output_shape == (None, 5)
