@@ -357,7 +357,7 @@ class Reader:
         found = lookup(name, "function", self.custom)
         if found is None or not callable(found):
             raise ValueError(f"unknown function {name!r}: pass custom_objects={{{name!r}: "
-                             "the function}} (or register it with @nn.register)")
+                             "the function} (or register it with @nn.register)")
         return found
 
     def _class(self, name, base, what):
@@ -366,7 +366,7 @@ class Reader:
             found = getattr(optim, name, None) if name.isidentifier() else None
         if not (isinstance(found, type) and issubclass(found, base)):
             raise ValueError(f"unknown {what} class {name!r}: pass custom_objects={{{name!r}: "
-                             "the class}} (or register it with @nn.register)")
+                             "the class} (or register it with @nn.register)")
         return found
 
     def _array(self, index):
