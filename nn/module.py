@@ -153,6 +153,7 @@ class Module:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
+        _note_replaced(name, _ABSENT, self._parameters, self._buffers, self._modules)
         _discard(name, self._parameters, self._buffers, self._modules, self._non_persistent)
         object.__delattr__(self, name)
 
@@ -162,6 +163,7 @@ class Module:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be a "
                             f"Parameter or None, got {type(param).__name__}")
+        _note_replaced(name, param, self._parameters, self._buffers, self._modules)
         _discard(name, self._buffers, self._modules)
         self._parameters[name] = param
         object.__setattr__(self, name, param)
@@ -172,6 +174,7 @@ class Module:
         _check_name(self, name, self._buffers)
         _discard(name, self._parameters, self._modules)
         array = _check_buffer(self, name, array)
+        _note_replaced(name, array, self._buffers, self._parameters, self._modules)
         self._buffers[name] = array
         if persistent:
             self._non_persistent.pop(name, None)
@@ -185,6 +188,7 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}.add_module: {name!r} must be a Module or "
                             f"None, got {type(module).__name__}")
+        _note_replaced(name, module, self._modules, self._parameters, self._buffers)
         _discard(name, self._parameters, self._buffers)
         self._modules[name] = module
         object.__setattr__(self, name, module)
@@ -523,13 +527,19 @@ class Module:
 
 # ----- helpers -----
 def _note_replaced(name, value, *registries):
-    """A parameter, buffer or submodule replaced by another object: captured steps, which
-    hold the old one, record again (autograd.capture)."""
+    """A parameter, buffer or submodule replaced by another object, removed (value
+    _ABSENT), or registered anew (in place of None, `bias=False`'s, or under a new name):
+    captured steps, which replay the structure they recorded, record again
+    (autograd.capture). Inside a recording it is the step's own doing (a layer sized at its
+    first call); only a replacement counts there, as before."""
     for registry in registries:
-        old = registry.get(name)
-        if old is not None and old is not value:
-            python_state_changed()
+        if name in registry:
+            old = registry[name]
+            if old is not value and (old is not None or not capturing()):
+                python_state_changed()
             return
+    if isinstance(value, _REGISTERED) and not capturing():
+        python_state_changed()
 
 
 def _note_setting_changed(module, name, value):
@@ -563,6 +573,7 @@ def _equal_plain_values(old, value):
 
 
 _ABSENT = object()
+_REGISTERED = (Parameter, Module, Buffer, np.ndarray)  # (np.ndarray: register_buffer's)
 _PLAIN_SETTINGS = (int, float, complex, str, bytes, tuple, type(None), np.generic)
 
 

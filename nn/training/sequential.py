@@ -95,10 +95,9 @@ class Sequential(Model):
         if not self.layers:
             raise TypeError("Sequential.pop: there are no layers in the model")
         key = next(reversed(self._modules))
-        layer = self._modules.pop(key)
+        layer = self._modules[key]
+        delattr(self, key)  # (its captured steps record again: Module.__delattr__)
         self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
-        if self._captured_update is not None:
-            self._captured_update.reset()
         return layer
 
     @property

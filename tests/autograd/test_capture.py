@@ -1370,3 +1370,54 @@ def test_a_replayable_final_hook_runs_at_every_replay_as_the_engine_runs_it():
         eager(x), step(x)
         np.testing.assert_array_equal(models[1].weight.grad.data, models[0].weight.grad.data)
     assert step.captured == 1 and len(calls) == 8  # once a step each, replays included
+
+
+class _Blocks(nn.Module):
+    """Layers held in each kind of container, a bias-free head and a buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([nn.Linear(4, 4)])
+        self.scales = nn.ParameterList([nn.Parameter(np.ones(4))])
+        self.acts = nn.ModuleDict({"a": nn.Tanh()})
+        self.head = nn.Linear(4, 4, bias=False)
+        self.register_buffer("shift", np.zeros(4))
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = block(x)
+        for scale in self.scales:
+            x = x * scale
+        for act in self.acts.values():
+            x = act(x)
+        return self.head(x) + getattr(self, "shift", 0.0)  # (shift may be deleted)
+
+
+@pytest.mark.parametrize("change", [
+    lambda m: m.blocks.append(nn.Linear(4, 4)),
+    lambda m: m.blocks.__delitem__(0),
+    lambda m: m.scales.append(nn.Parameter(np.full(4, 3.0))),
+    lambda m: m.acts.__setitem__("b", nn.ReLU()),
+    lambda m: setattr(m.head, "bias", nn.Parameter(np.full(4, 5.0))),  # None before
+    lambda m: m.register_buffer("shift", np.full(4, 7.0)),
+    lambda m: m.add_module("head", nn.Linear(4, 4)),
+    lambda m: delattr(m, "shift")], ids=["append", "del", "parameter list", "module dict",
+                                        "bias added", "register_buffer", "add_module",
+                                        "delattr"])
+def test_a_structure_changed_between_calls_is_recorded_again(change):
+    """Every way to add, replace or remove a parameter, buffer or submodule makes captured
+    steps record again (the replay kept running the old structure, silently)."""
+    losses = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = _Blocks()
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss)
+        run = capture(step) if captured else step
+        rng = np.random.default_rng(1)
+        for i in range(5):
+            if i == 3:
+                np.random.seed(5)
+                change(model)
+            loss = float(run(rng.standard_normal((3, 4)), rng.standard_normal((3, 4))).data)
+        losses.append(loss)
+    assert losses[0] == losses[1]

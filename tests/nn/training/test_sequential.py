@@ -225,6 +225,9 @@ def test_keras_pop_input_shape_and_output_shape():
     model.fit(np.ones((4, 4), np.float32), np.zeros((4, 8), np.float32), verbose=0)
     assert not np.array_equal(model.layers[0].kernel.data, trained)  # the rest still trains
     model.pop()
+    model.add(keras_layers.Dense(2))  # (in the place the last one left)
+    assert model.output_shape == (None, 2)
+    model.pop()
     with pytest.raises(TypeError, match="no layers in the model"):
         model.pop()
     assert not hasattr(keras.Sequential([keras_layers.Dense(3)]), "input_shape")  # not known yet
