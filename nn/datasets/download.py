@@ -114,15 +114,14 @@ def download(url, dest, sha256):
     return dest
 
 
-def _cached(path, sha256):
-    """True if `path` holds the right bytes; a file with the wrong bytes is deleted
-    so that it is fetched again instead of being parsed."""
+def _wrong_bytes(path, sha256):
+    """None if `path` is missing or holds the right bytes, else the SHA-256 it has. Such a
+    file is fetched again (a download replaces it) but never deleted: it may be a copy the
+    user put there by hand, which the error then names."""
     if not path.is_file():
-        return False
-    if sha256_of(path) == sha256:
-        return True
-    path.unlink()
-    return False
+        return None
+    actual = sha256_of(path)
+    return None if actual == sha256 else actual
 
 
 def _fetch_one(name, sha256, folder, mirrors):
@@ -143,6 +142,14 @@ def _fetch_one(name, sha256, folder, mirrors):
     raise kind(f"{name}: every mirror failed: {'; '.join(each)}") from failures[-1]
 
 
+def _mismatches(wrong, files, names):
+    """The part of the error naming the files of `names` that are there with other bytes."""
+    found = [f"{name} (SHA-256 {wrong[name]}, expected {files[name]})" for name in names
+             if wrong[name] is not None]
+    return "" if not found else (f". Already there but not the published files (left as "
+                                 f"they are): {'; '.join(found)}")
+
+
 def _described(exc):
     """The error's type and message; a plain OSError (several mirrors' errors) by message."""
     return str(exc) if type(exc) is OSError else f"{type(exc).__name__}: {exc}"
@@ -156,7 +163,9 @@ def fetch_files(dataset, files, mirrors):
     them in.
     """
     folder = data_home() / dataset
-    missing = [name for name, sha in files.items() if not _cached(folder / name, sha)]
+    wrong = {name: _wrong_bytes(folder / name, sha) for name, sha in files.items()}
+    missing = [name for name in files
+               if wrong[name] is not None or not (folder / name).is_file()]
     for i, name in enumerate(missing):
         try:
             _fetch_one(name, files[name], folder, mirrors)
@@ -168,5 +177,5 @@ def fetch_files(dataset, files, mirrors):
                 f"network, fetch these files from {mirrors[0]} (or another mirror: "
                 f"{', '.join(mirrors[1:]) or 'none'}) and put them in {folder}: "
                 f"{', '.join(missing[i:])} (set RUNGRAD_DATA to use another cache "
-                f"directory)") from exc
+                f"directory){_mismatches(wrong, files, missing[i:])}") from exc
     return {name: folder / name for name in files}

@@ -71,3 +71,19 @@ def test_the_next_mirror_is_used_when_one_fails(server, tmp_path, monkeypatch):
     paths = download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/cut/", f"{server}/ok/"])
     assert paths["f.bin"].read_bytes() == DATA
     assert sorted(p.name for p in (tmp_path / "toy").iterdir()) == ["f.bin"]
+
+
+def test_a_cached_file_with_other_bytes_is_named_and_kept_when_no_mirror_answers(
+        server, tmp_path, monkeypatch):
+    """A copy put in the cache by hand that is not the published file: the error says so
+    and which bytes it has; the file stays (it was deleted without a word)."""
+    monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
+    (tmp_path / "toy").mkdir()
+    (tmp_path / "toy" / "f.bin").write_bytes(b"junk")
+    with pytest.raises(download.DownloadError) as info:
+        download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/gone/"])
+    junk = hashlib.sha256(b"junk").hexdigest()
+    assert f"f.bin (SHA-256 {junk}, expected {SHA})" in str(info.value)
+    assert (tmp_path / "toy" / "f.bin").read_bytes() == b"junk"
+    paths = download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/ok/"])  # then replaced
+    assert paths["f.bin"].read_bytes() == DATA
