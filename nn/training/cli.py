@@ -236,12 +236,17 @@ def train(args, out=None):
         _remove_earlier(paths, ["history.csv"] * log.wrote + ["weights.npz"] * (
             checkpoint.last_saved is not None))
         return status
-    written = ["history.csv", "weights.npz"] + [name for name, write in (
-        ("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),
-        ("model.png", lambda: _layer_diagram(model, paths)),
-        ("learning_curve.png", lambda: _learning_curve(history, paths)),
-        ("gradients.png", lambda: _gradient_norms(history, paths))) if _write_optional(name, write)]
-    _remove_earlier(paths, written)
+    written = ["history.csv", "weights.npz"]
+    images = (("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),
+              ("model.png", lambda: _layer_diagram(model, paths)),
+              ("learning_curve.png", lambda: _learning_curve(history, paths)),
+              ("gradients.png", lambda: _gradient_norms(history, paths)))
+    try:
+        for name, write in images:
+            if _write_optional(name, write):
+                written.append(name)
+    finally:  # (interrupted while drawing too: an earlier run's images must not stay)
+        _remove_earlier(paths, written)
     print(f"wrote {', '.join(n for n in _FILES if n in written)} to {args.out}", file=out,
           flush=True)
     return 0

@@ -142,3 +142,26 @@ def test_ctrl_c_in_the_first_epoch_leaves_no_file_of_an_earlier_run(tmp_path, ca
     assert os.listdir(out) == []  # the earlier run's files would pass for this one's
     err = capsys.readouterr().err
     assert "removed history.csv of an earlier run" in err and "no weights saved" in err
+
+
+def test_ctrl_c_while_drawing_leaves_no_image_of_an_earlier_run(tmp_path, capsys,
+                                                               monkeypatch):
+    """Interrupted between two images: the earlier run's later images are removed, not left
+    beside this run's weights (they were)."""
+    def pretend_written(name, write):
+        open(out / name, "w").close()
+        return True
+    monkeypatch.setattr("nn.training.cli._write_optional", pretend_written)
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
+    assert "gradients.png" in os.listdir(out)
+
+    def interrupted_at_the_third(name, write):
+        if name == "learning_curve.png":
+            raise KeyboardInterrupt
+        return pretend_written(name, write)
+    monkeypatch.setattr("nn.training.cli._write_optional", interrupted_at_the_third)
+    capsys.readouterr()
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 130
+    assert sorted(os.listdir(out)) == ["graph.png", "history.csv", "model.png", "weights.npz"]
+    assert "removed gradients.png of an earlier run" in capsys.readouterr().err
