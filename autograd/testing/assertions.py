@@ -24,7 +24,10 @@ def assert_forward_matches(f, reference, *inputs, rtol=None, atol=None):
     arrays = [x.data if isinstance(x, Variable) else np.asarray(x) for x in inputs]
     got = f(*[Variable(a) for a in arrays])
     expected = reference(*arrays)
-    for y, want in zip(as_list(got), as_list(expected)):
+    outputs, wanted = as_list(got), as_list(expected)
+    assert len(outputs) == len(wanted), (
+        f"forward gives {len(outputs)} output(s), the reference {len(wanted)}")
+    for y, want in zip(outputs, wanted):
         assert isinstance(y, Variable), f"expected a Variable, got {type(y).__name__}"
         want = np.asarray(want)
         value = to_cpu(y.data)

@@ -38,7 +38,7 @@ class DiscoveryError(ImportError):
 
 
 def _modules(package):
-    root = importlib.import_module(package)
+    root = _root(package)
     yield root
     for info in pkgutil.walk_packages(getattr(root, "__path__", ()), prefix=package + ".",
                                       onerror=_walk_failed):
@@ -47,11 +47,28 @@ def _modules(package):
         yield _imported(info.name)
 
 
+def _root(package):
+    """The package named; ModuleNotFoundError only when it (or a package above it) is not
+    there: a failure inside it, a missing dependency included, is its import's failure."""
+    try:
+        return importlib.import_module(package)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (package + ".").startswith(exc.name + "."):
+            raise
+        raise _import_failed(package, exc) from exc
+    except (Exception, SystemExit) as exc:
+        raise _import_failed(package, exc) from exc
+
+
 def _imported(name):
     try:
         return importlib.import_module(name)
     except (Exception, SystemExit) as exc:  # (SystemExit: a module running argparse)
-        raise DiscoveryError(f"importing {name} failed: {type(exc).__name__}: {exc}") from exc
+        raise _import_failed(name, exc) from exc
+
+
+def _import_failed(name, exc):
+    return DiscoveryError(f"importing {name} failed: {type(exc).__name__}: {exc}")
 
 
 def _walk_failed(name):

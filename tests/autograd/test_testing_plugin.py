@@ -170,6 +170,16 @@ def test_a_package_s_command_line_is_not_run_and_a_failing_module_is_named(tmp_p
     assert code != 0 and "INTERNALERROR" not in out, out
     assert ("--rungrad-gradcheck=with_cli: importing with_cli.gpu failed: RuntimeError: "
             "needs a GPU") in out
+    # the package itself failing, or missing a dependency, is named as such (it was an
+    # INTERNALERROR, and a missing dependency blamed the package's name)
+    for body, said in [("raise RuntimeError('boom')\n", "RuntimeError: boom"),
+                       ("import no_such_dependency\n",
+                        "ModuleNotFoundError: No module named 'no_such_dependency'")]:
+        (tmp_path / "failing.py").write_text(body)
+        code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
+                               "--rungrad-gradcheck=failing")
+        assert code != 0 and "INTERNALERROR" not in out, out
+        assert f"--rungrad-gradcheck=failing: importing failing failed: {said}" in out, out
 
 
 def test_a_public_abstract_base_function_is_not_an_item():

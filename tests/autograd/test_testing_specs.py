@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd import Function
+from autograd import Function, exp
 from autograd.ops.elementwise import Tanh
 from autograd.spec import Axes, Choice, Draw, Index, Spec
+from autograd.testing import assert_forward_matches
 from autograd.testing.discovery import functions_in
 from autograd.testing.drawing import Example, examples
 from autograd.testing.function_check import (
@@ -459,3 +460,12 @@ def test_a_reference_that_raises_is_named_as_the_declaration_s_fault():
     error = failure(failing)
     assert error.kind == "spec" and "its reference raised RuntimeError: reference broke" in \
         str(error)
+
+
+@pytest.mark.parametrize("f, reference, said", [
+    (lambda v: exp(v), lambda a: (np.exp(a), np.zeros(7)), r"1 output\(s\), the reference 2"),
+    (lambda v: (exp(v), exp(v) * 100), np.exp, r"2 output\(s\), the reference 1")])
+def test_assert_forward_matches_counts_the_outputs(f, reference, said):
+    """(zip stopped at the shorter list, so an output too many or too few passed)"""
+    with pytest.raises(AssertionError, match=said):
+        assert_forward_matches(f, reference, np.array([1.0, 2.0, 3.0]))
