@@ -251,6 +251,9 @@ RENDER_SECONDS = 60
 
 def _check_folder(path, who):
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
+    if os.path.isfile(folder):
+        raise NotADirectoryError(f"{who}: {folder!r}, where {os.fspath(path)!r} would go, is a "
+                                 "file, not a folder")
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{who}: folder {folder!r} for {os.fspath(path)!r} does not "
                                 "exist")

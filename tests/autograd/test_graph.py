@@ -157,6 +157,9 @@ def test_plot_graph_missing_folder(tmp_path):
         pytest.skip("Graphviz 'dot' not installed")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         plot_graph(_small_graph()[2], to_file=tmp_path / "missing" / "graph.png")
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(NotADirectoryError, match="afile.*is a file, not a folder"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "afile" / "graph.png")
 
 
 def test_plot_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
