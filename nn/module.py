@@ -172,9 +172,9 @@ class Module:
         """Register a non-trained array (e.g. BatchNorm's running mean); persistent buffers
         are saved in `state_dict()`."""
         _check_name(self, name, self._buffers)
-        _discard(name, self._parameters, self._modules)
         array = _check_buffer(self, name, array)
         _note_replaced(name, array, self._buffers, self._parameters, self._modules)
+        _discard(name, self._parameters, self._modules)
         self._buffers[name] = array
         if persistent:
             self._non_persistent.pop(name, None)
