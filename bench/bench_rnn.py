@@ -8,6 +8,9 @@ many-to-one model: the last output through Linear(64, 10), summed. Targets: <= 1
 hand-written NumPy, <= 1.0x PyTorch for the LSTM, <= 5 minor page faults per step. Each
 contender runs ten steps back to back per round, as a training loop does (warm caches:
 interleaving single calls favoured rungrad against PyTorch's fused LSTM by 10-20 %).
+PyTorch's CPU LSTM is oneDNN's fused kernel (compiled gate math); the LSTM cases also time
+PyTorch with oneDNN switched off ("pytorch ops"), its LSTM then made of per-step ops as
+rungrad's and the hand-written one are, to show how much of the gap is the fused kernel.
 Run: python bench/bench_rnn.py
 """
 from _common import STYLES, measure, optional, report, run_backward, start_bench, upstream
@@ -201,7 +204,9 @@ def torch_twin(torch, module, make):
     return twin
 
 
-def torch_step(torch, kind, model, x, gy, layers, bidirectional, style, head=None):
+def torch_step(torch, kind, model, x, gy, layers, bidirectional, style, head=None,
+               fused=True):
+    """PyTorch's step on a twin of `model`; fused=False: with oneDNN off (see the top)."""
     twin = torch_twin(torch, model, lambda: getattr(torch.nn, kind)(
         INPUT, HIDDEN, num_layers=layers, bidirectional=bidirectional))
     head_twin = None if head is None else torch_twin(
@@ -217,7 +222,27 @@ def torch_step(torch, kind, model, x, gy, layers, bidirectional, style, head=Non
             y = head_twin(y[-1])
         run_backward(y, style, gt)
         return xt.grad
-    return step
+
+    def unfused_step():
+        # (the flag itself: mkldnn.flags() also sets TF32 and warns about Intel GPUs)
+        onednn = torch.backends.mkldnn
+        onednn.enabled = False
+        try:
+            return step()
+        finally:
+            onednn.enabled = True
+    return step if fused else unfused_step
+
+
+def torch_steps(torch, kind, *args, **kwargs):
+    """{name: step} of PyTorch for the steps dict: as it runs by default, and for the LSTM
+    also with oneDNN off; empty without PyTorch."""
+    if torch is None:
+        return {}
+    steps = {"pytorch": torch_step(torch, kind, *args, **kwargs)}
+    if kind == "LSTM":
+        steps["pytorch ops"] = torch_step(torch, kind, *args, **kwargs, fused=False)
+    return steps
 
 
 def hand_params(model, layers, directions):
@@ -261,9 +286,8 @@ def case(kind, layers, bidirectional, torch, style):
     hand_gy = upstream(style, gy)
     check_same(kind, model, ours, params, x, hand_gy, layers, directions)
     steps = {"numpy": lambda: numpy_step(kind, params, x, hand_gy, layers, directions),
-             "rungrad": ours}
-    if torch is not None:
-        steps["pytorch"] = torch_step(torch, kind, model, x, gy, layers, bidirectional, style)
+             "rungrad": ours,
+             **torch_steps(torch, kind, model, x, gy, layers, bidirectional, style)}
     shape = f"{layers} layer{'s' if layers > 1 else ''}{', bidirectional' if bidirectional else ''}"
     report(f"{kind}({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, {shape}, "
            f"forward + {style}:", measure(steps, rounds=12, number=10))
@@ -285,9 +309,7 @@ def head_case(torch, style):
     for have, want in zip((head.weight.grad, head.bias.grad), head_grads):
         np.testing.assert_allclose(have.data, want, rtol=1e-4, atol=1e-4)
     steps = {"numpy": lambda: numpy_head_step(params, head_params, x, hand_gy),
-             "rungrad": ours}
-    if torch is not None:
-        steps["pytorch"] = torch_step(torch, "LSTM", model, x, gy, 1, False, style, head)
+             "rungrad": ours, **torch_steps(torch, "LSTM", model, x, gy, 1, False, style, head)}
     report(f"LSTM({INPUT}->{HIDDEN}), {STEPS} steps, batch {BATCH}, last output -> "
            f"Linear({HIDDEN}, {HEAD}), forward + {style}:", measure(steps, rounds=12, number=10))
 
