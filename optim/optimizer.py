@@ -356,6 +356,40 @@ class Optimizer:
             mark_all_modified(updated)  # graphs that saved the old weights refuse backward
         return loss
 
+    # Keras' update calls, for a train_step written as Keras' guides write it
+    def apply(self, grads, trainable_variables=None):
+        """Keras' apply: one update of `trainable_variables` (default: every parameter held,
+        in the groups' order) by `grads`, one each (Variables or arrays; None leaves that
+        variable as it is). Variables not held yet join the first group (Keras builds their
+        state at their first update). Only these are updated, whatever gradients other
+        parameters hold, and every `.grad` is as it was afterwards."""
+        if capturing():
+            raise CaptureError(f"{self._who}: apply() is not replayed by autograd.capture; "
+                               "set the gradients and call step() inside a captured step")
+        held = [p for group in self.param_groups for p in group["params"]]
+        params = held if trainable_variables is None else list(trainable_variables)
+        grads = list(grads)
+        if len(grads) != len(params):
+            raise ValueError(f"{self._who}.apply: {len(grads)} gradients for {len(params)} "
+                             "variables; give one gradient (or None) per variable")
+        self.bind(params)
+        kept = [(p, p.grad) for group in self.param_groups for p in group["params"]]
+        try:
+            for p, _ in kept:
+                p.grad = None
+            for p, g in zip(params, grads):
+                p.grad = None if g is None else g if isinstance(g, Variable) else Variable(
+                    g, requires_grad=False)
+            self.step()
+        finally:
+            for p, grad in kept:
+                p.grad = grad
+
+    def apply_gradients(self, grads_and_vars):
+        """Keras' apply_gradients: apply() to (gradient, variable) pairs."""
+        pairs = list(grads_and_vars)
+        return self.apply([g for g, _ in pairs], [v for _, v in pairs])
+
     def _step_group(self, group, updated):
         """Update `group`'s parameters that have a gradient, appending each to `updated`.
         The per-parameter loop is the hot path of a small model's step: read inline."""

@@ -32,6 +32,11 @@ class KerasWeights:
         """Frozen parameters and BatchNorm's moving statistics, as Keras counts them."""
         return [w for w in self.weights if not w.requires_grad]
 
+    # Keras 3's names for the same lists
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
 
 class KerasNamed(KerasWeights):
     """Mixin of the Keras-style layers that take `name=`. A Sequential registers such a layer

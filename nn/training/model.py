@@ -46,6 +46,15 @@ from .batches import (
 from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
 from .compile_options import jit_choice, loss_weight
+from .custom_steps import (
+    _KerasSteps,
+    computes_own_loss,
+    evaluate_steps,
+    logged,
+    runs_steps,
+    step_data,
+    train_epoch,
+)
 from .losses import resolve_loss
 from .masking import carried_mask
 from .metrics import resolve_metrics
@@ -63,10 +72,12 @@ from .weighted_metrics import resolve_weighted_metrics
 _METRIC_REFRESHES = 10
 
 
-class Model(Module, KerasWeights):
+class Model(_KerasSteps, Module, KerasWeights):
     """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
     is then the forward), use Sequential, or give it the inputs and outputs of Keras'
-    functional API (`Model(inputs, outputs)`, nn.keras.functional)."""
+    functional API (`Model(inputs, outputs)`, nn.keras.functional). Keras' train_step,
+    test_step, predict_step, compute_loss and compute_metrics may be written too (see
+    nn.training.custom_steps)."""
 
     _parallel = None  # a DataParallelFit while fit runs on several ranks
     _logged_names = ()  # metrics_names: the names of the values logged last
@@ -88,6 +99,7 @@ class Model(Module, KerasWeights):
     def __init__(self):
         super().__init__()
         self.optimizer = None
+        self.compiled = False  # (Keras' flag: compile has been called)
         self.compiled_loss = None
         self.compiled_metrics = []
         self.stop_training = False
@@ -211,12 +223,23 @@ class Model(Module, KerasWeights):
         if not self._binds_optimizer:
             _check_holds_own(optimizer, self)
         self.optimizer = optimizer
-        if outputs is not None:  # (nn.training.multi_output)
+        self.compiled = True
+        if loss is None and computes_own_loss(self):
+            if metrics or weighted_metrics:
+                raise ValueError("compile: metrics are scored through the loss (it says how "
+                                 "the outputs read); without a loss, update your own metric "
+                                 "objects in train_step")
+            self.compiled_loss, self.compiled_metrics = None, []
+        elif outputs is not None:  # (nn.training.multi_output)
             self.compiled_loss = resolve_outputs(outputs, loss, loss_weights, metrics,
                                                  weighted_metrics)
             self.compiled_metrics = self.compiled_loss.flat_metrics
-            self._bind_optimizer()
-            return
+        else:
+            self._compile_one_output(loss, metrics, weighted_metrics, weight)
+        self._make_step_metrics()
+        self._bind_optimizer()
+
+    def _compile_one_output(self, loss, metrics, weighted_metrics, weight):
         # Keras' dicts keyed by the output's name, for a model of one output
         loss, metrics, weighted_metrics = (self._of_the_output(value, what) for value, what in (
             (loss, "loss"), (metrics, "metrics"), (weighted_metrics, "weighted_metrics")))
@@ -225,7 +248,6 @@ class Model(Module, KerasWeights):
         unweighted = resolve_metrics(metrics, independent_outputs=self.compiled_loss.independent)
         self.compiled_metrics = unweighted + resolve_weighted_metrics(weighted_metrics,
                                                                       unweighted)
-        self._bind_optimizer()
 
     def _of_the_output(self, value, what):
         """compile's `value`, or for a dict keyed by the one output's name (Keras' form for
@@ -330,6 +352,11 @@ class Model(Module, KerasWeights):
         array([[2.]], dtype=float32)
         """
         self._require_compiled("fit")
+        if self._captured_update is not None and runs_steps(self, "fit"):
+            raise NotImplementedError(f"fit: jit_compile=True captures fit's own step; "
+                                      f"{type(self).__name__} writes its own (train_step, "
+                                      "compute_loss or compute_metrics): compile it with "
+                                      "jit_compile=False")
         batch_size = _batch_size(batch_size, "fit")
         validation_batch_size = (batch_size if validation_batch_size is None else
                                  _batch_size(validation_batch_size, "fit"))
@@ -339,7 +366,7 @@ class Model(Module, KerasWeights):
                                         validation_batch_size)
         for batches in (train, validation):  # weights with a loss that cannot take them:
             if getattr(batches, "weights", None) is not None:  # refused before any step
-                self.compiled_loss.check_weighable("fit")
+                self._check_weighable("fit")
         epochs = nonnegative_int(epochs, "epochs", "fit")
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         limit_train = functools.partial(limited, steps=steps_per_epoch,
@@ -407,6 +434,12 @@ class Model(Module, KerasWeights):
         return history
 
     def _train_epoch(self, batches, runner):
+        if runs_steps(self, "fit"):
+            if self._parallel is not None:
+                raise NotImplementedError(f"fit: {type(self).__name__}'s own steps on several "
+                                          "processes are not supported; run fit's own step "
+                                          "(compile a loss, write no train_step)")
+            return train_epoch(self, batches, runner, _executions)
         self.train()
         xp = array_module(self)
         tracker = self.compiled_loss.accumulator(self.compiled_metrics)
@@ -516,7 +549,7 @@ class Model(Module, KerasWeights):
                                        "evaluate", sample_weight=sample_weight),
                           steps, "steps", "evaluate")
         if sample_weight is not None:
-            self.compiled_loss.check_weighable("evaluate")
+            self._check_weighable("evaluate")
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
         if verbose:
             print(format_logs(logs), flush=True)
@@ -532,7 +565,12 @@ class Model(Module, KerasWeights):
         batches = make_batches(self, x, y, sys.maxsize, "train_on_batch",
                                sample_weight=sample_weight, class_weight=class_weight)
         if getattr(batches, "weights", None) is not None:
-            self.compiled_loss.check_weighable("train_on_batch")
+            self._check_weighable("train_on_batch")
+        if runs_steps(self, "fit"):  # that batch's logs (tf.keras' reset_metrics=True)
+            self.train()
+            self.reset_metrics()
+            logs = logged(self.train_step(step_data(next(iter(batches)), array_module(self))))
+            return _as_keras_returns(self._logged(logs), return_dict)
         self.train()
         x_batch, y_batch, w_batch = (to_module(array_module(self), a)
                                      for a in next(iter(batches)))
@@ -554,6 +592,8 @@ class Model(Module, KerasWeights):
 
     def _evaluate_logs(self, batches, runner):
         """{loss, metrics} over `batches` in eval mode, with runner's on_test_* hooks."""
+        if runs_steps(self, "evaluate"):
+            return evaluate_steps(self, batches, runner, _executions)
         compiled = self.compiled_loss
         tracker = compiled.accumulator(self.compiled_metrics)
         running = _RunningMetrics(tracker, getattr(batches, "steps", None),
@@ -595,7 +635,6 @@ class Model(Module, KerasWeights):
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
         returning a tuple gives a tuple of arrays. steps: the first this many batches only.
         callbacks: their on_predict_* hooks run."""
-        _refuse_custom_steps(self, "predict")
         batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
                                        "predict", targets=False), steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
@@ -603,12 +642,15 @@ class Model(Module, KerasWeights):
         outputs = []
         runner.call("on_predict_begin", {})
         listened = runner.listens("on_predict_batch_end")
+        written = runs_steps(self, "predict")
         with self._inference():
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_predict_batch_begin", step, {"batch": step})
                     first = len(outputs)
-                outputs.append(host_arrays(self(each(as_variable, to_module(xp, batch[0])))))
+                x_batch = to_module(xp, batch[0])
+                outputs.append(host_arrays(self.predict_step(x_batch) if written else
+                                           self(each(as_variable, x_batch))))
                 if ends and listened:  # the group's outputs, as Keras' (one batch's by default)
                     group = outputs[first:]
                     runner.call("on_predict_batch_end", step, {
@@ -660,31 +702,16 @@ class Model(Module, KerasWeights):
         return {}
 
     # ----- checks -----
+    def _check_weighable(self, who):
+        """Sample weights refused before any step where the compiled loss cannot take them
+        (a model computing its own loss weighs them as it will)."""
+        if self.compiled_loss is not None:
+            self.compiled_loss.check_weighable(who)
+
     def _require_compiled(self, who):
-        if self.compiled_loss is None:
+        if not self.compiled:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
-        _refuse_custom_steps(self, who)
-
-
-# What Keras' fit, evaluate and predict call in place of their own steps when a subclass
-# gives it ("customizing what happens in fit()"). rungrad's run their own steps: a
-# subclass's would be skipped without a word, so it is refused.
-_CUSTOM_STEPS = {"fit": ("train_step", "compute_loss", "compute_metrics"),
-                 "evaluate": ("test_step", "compute_loss", "compute_metrics"),
-                 "predict": ("predict_step",)}
-_CUSTOM_STEPS.update(train_on_batch=_CUSTOM_STEPS["fit"], test_on_batch=_CUSTOM_STEPS["evaluate"])
-
-
-def _refuse_custom_steps(model, who):
-    given = [name for name in _CUSTOM_STEPS.get(who, ()) if hasattr(type(model), name)]
-    if given:
-        raise NotImplementedError(
-            f"{who}: {type(model).__name__} defines {' and '.join(given)}, which Keras' "
-            f"{who} calls in place of its own step; rungrad's {who} does not (it would run "
-            f"its own step and skip yours). Write the loop yourself (model(x), "
-            f"loss.backward(), optimizer.step(): see the README's PyTorch-style training), "
-            f"or express the change as a loss, a metric or a callback")
 
 
 def _as_keras_returns(logs, return_dict):

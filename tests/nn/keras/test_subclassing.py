@@ -218,35 +218,6 @@ def test_get_layer_on_a_model_subclass_as_keras():
         model.get_layer("first", 0)
 
 
-@pytest.mark.parametrize("method, runs", [
-    ("train_step", [("fit", "fit"), ("train_on_batch", "train_on_batch")]),
-    ("compute_loss", [("fit", "fit"), ("evaluate", "evaluate")]),
-    ("test_step", [("evaluate", "evaluate"), ("test_on_batch", "evaluate")]),
-    ("predict_step", [("predict", "predict"), ("predict_on_batch", "predict")])])
-def test_a_custom_step_keras_would_call_is_refused_not_skipped(method, runs):
-    """Keras' fit calls a subclass's train_step (its "customizing fit()" guide); rungrad's
-    runs its own step, so one given is refused rather than silently skipped."""
-    calls = []
-
-    class Custom(keras.Model):
-        def __init__(self):
-            super().__init__()
-            self.dense = layers.Dense(1)
-
-        def call(self, inputs):
-            return self.dense(inputs)
-
-    setattr(Custom, method, lambda self, *args, **kwargs: calls.append(method))
-    x, y = np.ones((8, 3), np.float32), np.ones((8, 1), np.float32)
-    model = Custom()
-    model.compile(optimizer="sgd", loss="mse")
-    for run, who in runs:
-        arguments = (x,) if run.startswith("predict") else (x, y)
-        with pytest.raises(NotImplementedError, match=rf"{who}: Custom defines {method}"):
-            getattr(model, run)(*arguments)
-    assert calls == []
-
-
 @pytest.mark.parametrize("jit_compile", [False, True])
 def test_a_model_with_every_weight_frozen_fits_as_keras_does(jit_compile):
     """Keras' fit warns and logs the loss; nothing changes (it failed in backward)."""

@@ -1,0 +1,305 @@
+"""Keras' overridable steps ("customizing what happens in fit()"): train_step, test_step,
+predict_step, compute_loss and compute_metrics, and the metric objects they update.
+
+    class Custom(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+            self.zero_grad()
+            loss.backward()
+            variables = self.trainable_variables
+            self.optimizer.apply([v.grad for v in variables], variables)
+            self.metrics[0].update_state(loss)  # Keras' loss tracker, 'loss'
+            return self.compute_metrics(x, y, y_pred)  # every metric's result so far
+
+A model whose class writes one of them (or compiled without a loss, for a train_step that
+computes its own) has fit, evaluate, predict and the *_on_batch calls run them batch by
+batch, as Keras 3 does: fit resets `model.metrics` at each epoch, calls train_step(data) per
+batch (data: (x, y), or (x, y, sample_weight) where weights are given), hands the returned
+dict to the callbacks, and logs at the epoch's end the metrics' results where the step
+returns exactly their names (Keras' rule), else its last dict; evaluate likewise with
+test_step; predict
+joins what predict_step returns. The defaults here are Keras': the loss tracked by a Mean
+weighted by batch size, the compiled metrics as one 'compile_metrics' metric, so a subclass
+may call super().train_step(data) or write only compute_loss. A model that writes none of
+them runs model.py's own loops, which log the same numbers without per-batch metric objects.
+"""
+import contextlib
+import warnings
+
+import numpy as np
+
+from autograd.config import enable_grad
+from autograd.ops import clip, log
+from autograd.variable import Variable, as_variable
+
+from ..keras.metrics.metric import Metric
+from ..keras.metrics.reduction import Mean
+from .batches import array_module, host_arrays, to_module
+from .named_arrays import sample_count
+
+# the methods whose override makes fit (evaluate, predict) run the steps batch by batch
+STEP_METHODS = {"fit": ("train_step", "compute_loss", "compute_metrics"),
+                "evaluate": ("test_step", "compute_loss", "compute_metrics"),
+                "predict": ("predict_step",)}
+
+
+def computes_own_loss(model):
+    """Whether the model's class writes train_step or compute_loss (compile may then be
+    given no loss)."""
+    return _written(model, ("train_step", "compute_loss"))
+
+
+def _written(model, names):
+    return any(getattr(type(model), name) is not getattr(_KerasSteps, name) for name in names)
+
+
+def runs_steps(model, who):
+    """Whether `who` ('fit', 'evaluate', 'predict') runs the model's steps (a subclass
+    writes one of them, or the model has no compiled loss to run its own loop with)."""
+    return _written(model, STEP_METHODS[who]) or (
+        who != "predict" and model.compiled_loss is None)
+
+
+class CompileMetrics(Metric):
+    """Keras' 'compile_metrics': the metrics given to compile, as one metric whose result is
+    their {name: value}. Fed the model's outputs (or the logits behind them, see
+    loss_inputs), it scores them as fit's own loop does."""
+
+    def __init__(self, model):
+        super().__init__(name="compile_metrics")
+        self._model = model
+        self._tracker = self._new_tracker()
+
+    def _new_tracker(self):
+        model = self._model
+        return model.compiled_loss.accumulator(model.compiled_metrics)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        inputs = loss_inputs(self._model, y_pred, "compute_metrics")
+        self._tracker.add(host_arrays(plain(y_true)), host_arrays(inputs), sample_weight)
+
+    def result(self):
+        return self._tracker.results()
+
+    def reset_state(self):
+        self._tracker = self._new_tracker()
+
+
+class _KerasSteps:
+    """Model's Keras 3 step methods (see the module doc); the defaults do what fit's own loop
+    does, one batch at a time."""
+
+    # ----- the metrics -----
+    @property
+    def metrics(self):
+        """Keras' list: the loss tracker and the compiled metrics (once compiled), then the
+        Metric objects the model holds as attributes. A subclass may give its own list."""
+        found = [m for m in (self.__dict__.get("_loss_tracker"),
+                             self.__dict__.get("_compile_metrics")) if m is not None]
+        found += [m for m in self.__dict__.values() if isinstance(m, Metric) and m not in found]
+        return found
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """{name: result} of `metrics`, a metric of several results (compile_metrics)
+        giving each under its own name."""
+        results = {}
+        for metric in self.metrics:
+            value = metric.result()
+            results.update(value if isinstance(value, dict) else {metric.name: value})
+        return results
+
+    def _make_step_metrics(self):
+        """compile's: a fresh loss tracker, and the compiled metrics as one metric."""
+        object.__setattr__(self, "_loss_tracker", Mean(name="loss"))
+        has_metrics = self.compiled_loss is not None and bool(self.compiled_metrics)
+        object.__setattr__(self, "_compile_metrics", CompileMetrics(self) if has_metrics
+                           else None)
+
+    # ----- the parts a step is made of -----
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss of y_pred (the model's output) against y, plus the layers'
+        penalties (model.losses), as Keras'. x and training are unused here (a subclass's
+        may read them)."""
+        del x, training
+        if self.compiled_loss is None:
+            raise ValueError(f"compute_loss: {type(self).__name__} was compiled without a "
+                             "loss; give compile a loss=, or compute the loss in your "
+                             "train_step (or write compute_loss)")
+        y_pred = as_variable(y_pred)
+        inputs = loss_inputs(self, y_pred, "compute_loss")
+        from .model import _output_mask
+        loss = self.compiled_loss(inputs, plain(y), plain(sample_weight),
+                                  _output_mask(self, y_pred))
+        return self._with_penalties(loss)
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with (y, y_pred) and return every metric's result
+        (get_metrics_result), as Keras'."""
+        del x
+        if self.__dict__.get("_compile_metrics") is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    # ----- the steps -----
+    def train_step(self, data):
+        """One update on a batch `data` ((x, y) or (x, y, sample_weight)); returns the
+        metrics' results so far."""
+        x, y, sample_weight = unpack(data)
+        y_pred = self(x, training=True)
+        if not self._bound:  # lazily sized layers have made their parameters by now
+            self._bind_optimizer()
+            self._bound = True
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+        self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
+        if loss.requires_grad:
+            self.optimizer.zero_grad()
+            loss.backward()
+            self._step_optimizer(self.optimizer.step)
+        else:
+            warnings.warn(f"train_step: {type(self).__name__} has no trainable weights (all "
+                          "are frozen): the loss is computed, nothing is updated", stacklevel=2)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data):
+        """The loss and metrics of a batch, without an update."""
+        x, y, sample_weight = unpack(data)
+        # (a graph where the loss finds the logits in it: a subclass's own final softmax)
+        with enable_grad() if _reads_graph(self) else contextlib.nullcontext():
+            y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=False)
+        self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for a batch (its x; targets, if any, are ignored)."""
+        x, _, _ = unpack(data)
+        return self(x, training=False)
+
+
+def unpack(data):
+    """Keras' unpack_x_y_sample_weight: (x, y, sample_weight) from x, (x,), (x, y) or
+    (x, y, sample_weight)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"a batch holds x, (x, y) or (x, y, sample_weight); got a tuple of "
+                     f"{len(data)} items")
+
+
+def step_data(batch, xp):
+    """What a step is given for a batch (x, y, w) of make_batches, as arrays of `xp`:
+    (x, y), (x, y, w), or x alone where there are no targets."""
+    x, y, weights = (to_module(xp, a) for a in batch)
+    if y is None:
+        return x
+    return (x, y) if weights is None else (x, y, weights)
+
+
+def plain(value):
+    """A Variable's array (targets and weights a step passes on may be either)."""
+    return value.data if isinstance(value, Variable) else value
+
+
+def loss_inputs(model, y_pred, who):
+    """y_pred as the compiled loss takes it: the logits behind a final sigmoid or softmax
+    where the loss absorbs one (read from the graph; without a graph, from the outputs of a
+    model whose last layer is that activation, as Keras' from_logits=False: their logarithm,
+    clipped to [1e-7, 1 - 1e-7]), else y_pred itself."""
+    compiled = model.compiled_loss
+    if model.several_outputs() is not None:
+        raise NotImplementedError(f"{who}: the default {who} takes a model of one output; "
+                                  f"write {who} for {type(model).__name__}'s several outputs")
+    y_pred = as_variable(y_pred)
+    if compiled.absorbs is None:
+        return y_pred
+    if y_pred.creator is None and model.final_activation() == compiled.absorbs:
+        compiled.taken = compiled.absorbs
+        return _logits_of_probabilities(y_pred, compiled.absorbs)
+    with enable_grad():
+        return compiled.read_logits(y_pred)
+
+
+def _reads_graph(model):
+    """Whether the compiled loss reads the logits from the graph of the model's output."""
+    compiled = model.compiled_loss
+    return compiled is not None and model.several_outputs() is None and compiled.reads_graph(
+        model.final_activation())
+
+
+def _logits_of_probabilities(p, activation):
+    """Logits whose sigmoid (softmax) gives the probabilities p, clipped as Keras clips."""
+    eps = 1e-7
+    p = clip(p, eps, 1 - eps)
+    return log(p) if activation == "softmax" else log(p) - log(1 - p)
+
+
+def train_epoch(model, batches, runner, executions):
+    """One epoch of train_step calls over `batches`; the epoch's logs (fit's hooks run as
+    in the model's own loop)."""
+    model.train()
+    return _run_steps(model, model.train_step, batches, runner, executions, "train")
+
+
+def evaluate_steps(model, batches, runner, executions):
+    """test_step over `batches` (no graph, inference behaviour); the logs."""
+    runner.call("on_test_begin", {})
+    with model._inference():
+        logs = _run_steps(model, model.test_step, batches, runner, executions, "test")
+    runner.call("on_test_end", logs)
+    return logs
+
+
+def _run_steps(model, step_of, batches, runner, executions, phase):
+    """`step_of` (train_step, test_step) on each batch from freshly reset metrics, with the
+    on_{phase}_batch hooks (a training epoch stops where a callback asks); the logs."""
+    model.reset_metrics()
+    xp, logs = array_module(model), {}
+    for step, batch, begins, ends in executions(batches, model.steps_per_execution):
+        if begins:
+            runner.call(f"on_{phase}_batch_begin", step, {"batch": step})
+        logs = logged(step_of(step_data(batch, xp)))
+        if ends:
+            runner.call(f"on_{phase}_batch_end", step, logs)
+            if phase == "train" and model._stopping():
+                break
+    return model._logged(metrics_or(model, logs))
+
+
+def logged(results):
+    """A step's returned dict as logs: nested dicts (a metric of several results) flattened,
+    scalars as floats (Variables and NumPy values alike)."""
+    if not isinstance(results, dict):
+        raise TypeError(f"a step must return a dict of metric values (Keras'), got "
+                        f"{type(results).__name__}")
+    logs = {}
+    for name, value in results.items():
+        if isinstance(value, dict):
+            logs.update(logged(value))
+            continue
+        value = np.asarray(host_arrays(plain(value)))
+        logs[name] = float(value) if value.ndim == 0 else value
+    return logs
+
+
+def metrics_or(model, logs):
+    """Keras' choice for an epoch's logs: the metrics' results when the step returned
+    exactly those names (the running values), else what the last step returned."""
+    results = logged(model.get_metrics_result())
+    return results if set(results) == set(logs) else logs
+
+
+__all__ = ["CompileMetrics", "STEP_METHODS", "runs_steps", "unpack"]

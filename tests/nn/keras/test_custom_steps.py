@@ -1,0 +1,255 @@
+"""Keras 3's "customizing what happens in fit()": a subclass's train_step, test_step,
+predict_step, compute_loss and compute_metrics run in fit, evaluate and predict, with
+Keras' metrics, compute_loss and optimizer.apply (nn.training.custom_steps)."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn.functional as F
+import nn.keras as keras
+from nn.keras import layers
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((120, 6)).astype(np.float32)
+LABELS = ((X[:, 0] + X[:, 1] > 0).astype(np.int64) + (X[:, 2] > 0.8)).astype(np.int64)
+Y = (2 * X[:, :1] - X[:, 1:2] + 0.5).astype(np.float32)
+WEIGHTS = rng.uniform(0.5, 2.0, 120).astype(np.float32)
+
+
+def classifier(cls=keras.Sequential, seed=3):
+    np.random.seed(seed)
+    model = cls([keras.Input(shape=(6,)), layers.Dense(16, activation="relu"),
+                 layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+class SuperLoss(keras.Sequential):
+    """Writes compute_loss (Keras' default train_step then calls it): fit runs the steps."""
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return super().compute_loss(x, y, y_pred, sample_weight, training)
+
+
+def test_the_default_steps_log_what_fits_own_loop_logs():
+    """The steps' path (default train_step / test_step, Keras' loss tracker, the compiled
+    metrics as one metric) against fit's own loop: the same weights, losses and metrics,
+    sample weights and validation included; a softmax model's loss taken from its logits
+    (with a graph) and from its probabilities (evaluate's, without one)."""
+    own, steps = classifier(), classifier(SuperLoss)
+    logs = [m.fit(X, LABELS, batch_size=32, epochs=3, shuffle=False, verbose=0,
+                  sample_weight=WEIGHTS, validation_split=0.25).history for m in (own, steps)]
+    assert logs[0].keys() == logs[1].keys() == {"loss", "accuracy", "val_loss",
+                                                "val_accuracy"}
+    for key in logs[0]:
+        np.testing.assert_allclose(logs[1][key], logs[0][key], rtol=1e-5)
+    for a, b in zip(own.get_weights(), steps.get_weights()):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
+    ours = steps.evaluate(X, LABELS, return_dict=True)
+    assert ours == pytest.approx(own.evaluate(X, LABELS, return_dict=True), rel=1e-5)
+    assert steps.metrics_names == ["loss", "accuracy"]
+    np.testing.assert_allclose(steps.predict(X), own.predict(X), rtol=1e-6)
+    assert steps.train_on_batch(X[:32], LABELS[:32], return_dict=True) == pytest.approx(
+        own.train_on_batch(X[:32], LABELS[:32], return_dict=True), rel=1e-5)
+
+
+class GuideModel(keras.Model):
+    """The Keras 3 guide's train_step (PyTorch backend), with rungrad's names."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.out = layers.Dense(16, activation="relu"), layers.Dense(1)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+    def train_step(self, data):
+        x, y = data
+        self.zero_grad()
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(y=y, y_pred=y_pred)
+        loss.backward()
+        trainable = self.trainable_variables
+        with ag.no_grad():
+            self.optimizer.apply([v.grad for v in trainable], trainable)
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def test_the_guides_train_step_trains_and_logs_its_metrics():
+    np.random.seed(0)
+    model = GuideModel()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    history = model.fit(X, Y, batch_size=16, epochs=30, verbose=0)
+    assert set(history.history) == {"loss", "mae"}
+    assert history.history["loss"][-1] < 0.05 * history.history["loss"][0]
+    # the epoch's loss is the guide's: the mean of its batches' losses
+    assert model.metrics[0].count.value == 8  # (120 samples in batches of 16)
+    # evaluate runs the default test_step: the loss over all samples, the metric too
+    logs = model.evaluate(X, Y, return_dict=True)
+    prediction = model.predict(X)
+    assert logs["loss"] == pytest.approx(float(np.mean((prediction - Y) ** 2)), rel=1e-4)
+    assert logs["mae"] == pytest.approx(float(np.mean(np.abs(prediction - Y))), rel=1e-4)
+
+
+class OwnLossAndMetrics(keras.Model):
+    """The guide's lower-level form: compiled without a loss, its own metric objects."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def train_step(self, data):
+        x, y = data
+        y_pred = self(x, training=True)
+        loss = F.mse_loss(y_pred, ag.Variable(y))
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        self.loss_tracker.update_state(loss)
+        self.mae_metric.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        self.loss_tracker.update_state(F.mse_loss(y_pred, ag.Variable(y)))
+        self.mae_metric.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    @property
+    def metrics(self):  # (so that fit and evaluate reset them)
+        return [self.loss_tracker, self.mae_metric]
+
+
+def test_a_model_compiled_without_a_loss_runs_its_own_steps():
+    np.random.seed(0)
+    model = OwnLossAndMetrics()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    history = model.fit(X, Y, batch_size=20, epochs=20, verbose=0, validation_data=(X, Y))
+    assert history.history["loss"][-1] < 0.01 < history.history["loss"][0]
+    first = model.evaluate(X, Y, return_dict=True)
+    assert model.evaluate(X, Y, return_dict=True) == first  # the metrics reset each time
+    assert first["loss"] == pytest.approx(history.history["val_loss"][-1], rel=1e-6)
+
+
+def test_without_a_loss_the_defaults_say_so():
+    model = OwnLossAndMetrics()
+    model.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match="compute_loss: OwnLossAndMetrics was compiled "
+                                         "without a loss"):
+        model.compute_loss(y=Y, y_pred=model(X))
+    with pytest.raises(ValueError, match="metrics are scored through the loss"):
+        model.compile(optimizer="sgd", metrics=["mae"])
+    plain = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(1)])
+    with pytest.raises(ValueError, match="loss is required"):
+        plain.compile(optimizer="sgd")  # (writing no step: a loss is needed)
+
+
+def test_optimizer_apply_updates_only_the_variables_given_and_keeps_every_grad():
+    """A GAN's two updates: each apply moves its own variables only, whatever gradients the
+    others hold, and leaves every .grad as it was."""
+    np.random.seed(0)
+    first, second = layers.Dense(2), layers.Dense(2)
+    x = ag.Variable(X[:, :2])
+    (second(first(x)) ** 2).sum().backward()
+    opt = keras.optimizers.SGD(0.1)
+    grads = {id(p): p.grad for p in (*first.parameters(), *second.parameters())}
+    before = [p.data.copy() for p in (*first.parameters(), *second.parameters())]
+    variables = list(first.parameters())
+    opt.apply([v.grad for v in variables], variables)
+    after = [p.data for p in (*first.parameters(), *second.parameters())]
+    for k, (old, new, p) in enumerate(zip(before, after, variables + [None, None])):
+        if k < 2:
+            np.testing.assert_allclose(new, old - 0.1 * p.grad.data, rtol=1e-6)
+        else:
+            np.testing.assert_array_equal(new, old)
+    assert all(p.grad is grads[id(p)] for p in (*first.parameters(), *second.parameters()))
+    opt.apply_gradients(zip([np.ones((2, 2), np.float32), None], second.parameters()))
+    np.testing.assert_allclose(second.weight.data, before[2] - 0.1, rtol=1e-6)
+    np.testing.assert_array_equal(second.bias.data, before[3])
+    with pytest.raises(ValueError, match="1 gradients for 2 variables"):
+        opt.apply([None], second.parameters())
+
+
+class Steps(keras.Model):
+    """A test_step and a predict_step of its own."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def test_step(self, data):
+        x, y = data
+        return {"max_error": np.abs(self(x).data - y).max()}
+
+    def predict_step(self, data):
+        return self(data) * 0 + 7
+
+
+def test_test_step_and_predict_step_replace_evaluates_and_predicts():
+    np.random.seed(0)
+    model = Steps()
+    model.compile(optimizer="sgd", loss="mse")
+    assert (model.predict(X, batch_size=50) == 7).all() and model.predict(X).shape == (120, 1)
+    logs = model.evaluate(X, Y, batch_size=60, return_dict=True)
+    last = float(np.abs(model(X[60:]).data - Y[60:]).max())  # the last batch's value
+    assert logs == {"max_error": pytest.approx(last)}
+    history = model.fit(X, Y, epochs=1, verbose=0, validation_data=(X, Y))
+    assert set(history.history) == {"loss", "val_max_error"}
+
+
+def test_a_step_must_return_a_dict_and_jit_compile_is_refused():
+    class Bad(keras.Sequential):
+        def train_step(self, data):
+            return 1.0
+
+    model = Bad([keras.Input(shape=(6,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(TypeError, match="a step must return a dict"):
+        model.fit(X, Y, verbose=0)
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    with pytest.raises(NotImplementedError, match="jit_compile=True captures fit's own step"):
+        model.fit(X, Y, verbose=0)
+
+
+class SoftmaxInForward(keras.Model):
+    """A subclass whose forward ends in F.softmax: its loss reads the logits from the graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(3)
+
+    def call(self, inputs):
+        return F.softmax(self.dense(inputs), axis=-1)
+
+
+class SoftmaxInForwardSteps(SoftmaxInForward):
+    def compute_loss(self, *args, **kwargs):
+        return super().compute_loss(*args, **kwargs)
+
+
+def test_a_subclass_ending_in_its_own_softmax_logs_alike_in_both_paths():
+    logs = []
+    for cls in (SoftmaxInForward, SoftmaxInForwardSteps):
+        np.random.seed(2)
+        model = cls()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        logs.append(model.fit(X, LABELS, epochs=2, shuffle=False, verbose=0,
+                              validation_split=0.25).history)
+    for key in logs[0]:
+        np.testing.assert_allclose(logs[1][key], logs[0][key], rtol=1e-5)
