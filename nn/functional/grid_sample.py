@@ -25,6 +25,7 @@ from autograd.function import Function
 from autograd.ops import get_item, reshape, transpose
 from autograd.ops.validation import float_input
 from autograd.spec import Choice, Spec
+from autograd.variable import wrap
 
 from .embedding import EmbeddingLookup
 from .interpolate import cubic_weights
@@ -52,8 +53,9 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros",  # noqa: A00
         get_item(g, (Ellipsis, len(sizes) - 1 - axis))) for axis, size in enumerate(sizes)]
     last = x.ndim - 1  # (N, *spatial, C): one gather reads every channel
     image = transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
-    if mode == "nearest":
-        out = _read(image, [GridCell("nearest")(p) for p in positions], None)
+    if mode == "nearest":  # (the grid's gradient: zeros, as PyTorch's, not none)
+        cells = [GridCell("nearest", zero_slope=True)(p) for p in positions]
+        out = _read(image, cells, None, zero_slope=True)
     elif mode == "bicubic":
         out = _bicubic(image, positions, padding_mode, align_corners)
     else:
@@ -134,20 +136,21 @@ class SourcePosition(Function):
 class GridCell(Function):
     """i = floor(p) (or the nearest integer, halves to even, with rounding='nearest'), as
     floats: the pixel a position falls in, an op so that a captured step finds each batch's;
-    no gradient (piecewise constant)"""
+    di/dp = 0 (piecewise constant): none passed back, or zeros with zero_slope (where it is
+    the grid's only path, so that the grid's gradient is zeros, as PyTorch's)"""
 
     input_specs = (Spec(),)
     arg_specs = {"rounding": Choice("floor", "nearest")}
     gradcheck_order = 0  # (no derivative: 0 almost everywhere)
 
-    def __init__(self, rounding="floor"):
-        self.rounding = rounding
+    def __init__(self, rounding="floor", zero_slope=False):
+        self.rounding, self.zero_slope = rounding, zero_slope
 
     def forward(self, p):
         return np.floor(p) if self.rounding == "floor" else np.rint(p)
 
     def backward(self, gy):
-        return None
+        return _zeros_for(self.inputs)[0] if self.zero_slope else None
 
 
 class Taps(Function):
@@ -164,9 +167,9 @@ class Taps(Function):
                                                                      np.floor(j.data)))
     gradcheck_order = 0  # (integers)
 
-    def __init__(self, sizes, padding_mode="zeros", align_corners=False):
+    def __init__(self, sizes, padding_mode="zeros", align_corners=False, zero_slope=False):
         self.sizes, self.padding_mode = tuple(sizes), padding_mode
-        self.align_corners = align_corners
+        self.align_corners, self.zero_slope = align_corners, zero_slope
 
     def forward(self, *indices):
         indices = [self._padded(index, size) for index, size in zip(indices, self.sizes)]
@@ -191,7 +194,12 @@ class Taps(Function):
         return _clipped(index, slope, size)[0]
 
     def backward(self, g_flat, g_inside):
-        return (None,) * len(self.inputs)
+        return _zeros_for(self.inputs) if self.zero_slope else (None,) * len(self.inputs)
+
+
+def _zeros_for(inputs):
+    """A zero gradient for each input (Variables without a graph)."""
+    return tuple(wrap(np.zeros_like(x.data), False) for x in inputs)
 
 
 def _clipped(position, slope, size):
@@ -254,11 +262,13 @@ def _bicubic(image, positions, padding_mode, align_corners):
     return out
 
 
-def _read(image, indices, weight, padding_mode="zeros", align_corners=False):
+def _read(image, indices, weight, padding_mode="zeros", align_corners=False,
+          zero_slope=False):
     """image[n, *indices] (N, *out, C), times weight (N, *out) where given, and 0 where the
     indices (integer-valued Variables, one per spatial axis, moved by the padding mode
-    first) fall outside the image: the rows looked up by the taps' flat indices."""
-    flat, inside = Taps(image.shape[1:-1], padding_mode, align_corners)(*indices)
+    first) fall outside the image: the rows looked up by the taps' flat indices (zeros
+    passed back to the indices with zero_slope, see GridCell)."""
+    flat, inside = Taps(image.shape[1:-1], padding_mode, align_corners, zero_slope)(*indices)
     rows = reshape(image, (math.prod(image.shape[:-1]), image.shape[-1]))  # (C may be 0)
     values = EmbeddingLookup()(rows, flat)
     return values * get_item(inside if weight is None else weight * inside, (Ellipsis, None))
