@@ -42,6 +42,7 @@ class ClassTargets:
             _check_range(safe, classes, who)
         self.shape, self.classes, self.dtype = shape, classes, dtype
         self.element_shape = target.shape
+        self.kept = None if all_kept else keep  # the elements not ignored (None: all)
         self.rows = safe.reshape(-1)  # the target class of each element
         self.class_weight = None if weight is None else weight.reshape(
             (1, classes) + (1,) * (len(shape) - 2))
@@ -81,6 +82,23 @@ class ClassTargets:
             a += _with_class_axis(self.spread) * weight
         return a
 
+    def undefined(self, whole_rows):
+        """PyTorch's gradient where a weighted mean divides by a zero total weight (0 / 0):
+        NaN at each counted element's target class (its whole row of classes with
+        `whole_rows`: through a softmax), 0 at the ignored elements. (N, C, d...)."""
+        xp = get_array_module(self.rows)
+        flat = xp.zeros((self.rows.size, self.classes), dtype=self.dtype)
+        counted = slice(None) if self.kept is None else self.kept.reshape(-1)
+        if whole_rows:
+            flat[counted] = xp.nan
+        else:
+            picks = xp.zeros(flat.shape, bool)
+            picks[xp.arange(flat.shape[0]), self.rows] = True
+            if self.kept is not None:
+                picks &= self.kept.reshape(-1, 1)
+            flat[picks] = xp.nan
+        return _class_back(flat, self.shape)
+
     def row_sums(self):
         """sum_c a_c per element, with a class axis of size 1: (N, 1, d...) (or a float)."""
         total = self.pick
@@ -108,6 +126,8 @@ class NLLLoss(Function):
         return reduce_array(losses, self.reduction, self.targets.denominator)
 
     def backward(self, gy):
+        if _undefined(self.reduction, self.targets):
+            return wrap(self.targets.undefined(whole_rows=False), False)
         g = _class_upstream(gy, self.reduction, self.targets)
         return g * wrap(-self.targets.dense(), False)
 
@@ -134,6 +154,8 @@ class SoftmaxCrossEntropy(Function):
 
     def backward(self, gy):
         targets = self.targets
+        if _undefined(self.reduction, targets):
+            return wrap(targets.undefined(whole_rows=True), False)
         p = Softmax(1)(self.inputs[0])
         if not targets.unit_sums:
             sums = targets.row_sums()
@@ -143,6 +165,8 @@ class SoftmaxCrossEntropy(Function):
 
     def backward_data(self, gy):
         targets = self.targets
+        if _undefined(self.reduction, targets):
+            return targets.undefined(whole_rows=True)
         p = get_array_module(self.log_probs).exp(self.log_probs)
         if not targets.unit_sums:
             p = p * targets.row_sums()
@@ -319,6 +343,12 @@ def _with_class_axis(values):
     if values.__class__ is float:
         return values
     return values.reshape(values.shape[:1] + (1,) + values.shape[1:])
+
+
+def _undefined(reduction, targets):
+    """Whether the loss is a weighted mean over counted targets whose weights sum to 0: nan,
+    as is its gradient, in PyTorch's pattern (ClassTargets.undefined)."""
+    return reduction == "mean" and targets.counted and not targets.denominator
 
 
 def _class_upstream(gy, reduction, targets):

@@ -351,6 +351,25 @@ def test_mean_over_only_ignored_targets_is_nan_like_torch():
     assert math.isnan(loss.item()) and np.isnan(x.grad.data).all()
 
 
+@pytest.mark.parametrize("shape, target", [
+    ((4, 3), [1, 1, -100, 1]), ((2, 3, 2), [[1, -100], [1, 1]]), ((3, 3), [1, 1, 1])])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_a_zero_total_weight_gives_torchs_nan_pattern(shape, target, smoothing):
+    """0 / 0 as PyTorch computes it: NaN at each counted target (nll_loss) or its whole row
+    of classes (cross_entropy, through the softmax), 0 at the ignored ones."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal(shape)
+    target, weight = np.array(target), np.array([1.0, 0.0, 1.0])
+    calls = [(F.cross_entropy, torch.nn.functional.cross_entropy, {"label_smoothing": smoothing})]
+    if not smoothing:
+        calls.append((F.nll_loss, torch.nn.functional.nll_loss, {}))
+    for ours, theirs, options in calls:
+        xv, xt = Variable(x.copy()), torch.tensor(x, requires_grad=True)
+        ours(xv, target, weight=weight, **options).backward()
+        theirs(xt, torch.tensor(target), weight=torch.tensor(weight), **options).backward()
+        np.testing.assert_array_equal(xv.grad.data, xt.grad.numpy())  # (NaNs equal as NaNs)
+
+
 def test_an_ignore_index_beyond_the_classes_is_still_ignored():
     """Targets are checked by their min and max when every one is a class; an ignore_index
     outside 0..C-1 (here C) among them takes the general path, and is left out."""
