@@ -34,8 +34,6 @@ from autograd.config import enable_grad
 from autograd.ops import clip, log
 from autograd.variable import Variable, as_variable
 
-from ..keras.metrics.metric import Metric
-from ..keras.metrics.reduction import Mean
 from .batches import array_module, host_arrays, to_module
 from .named_arrays import sample_count
 
@@ -62,31 +60,6 @@ def runs_steps(model, who):
         who != "predict" and model.compiled_loss is None)
 
 
-class CompileMetrics(Metric):
-    """Keras' 'compile_metrics': the metrics given to compile, as one metric whose result is
-    their {name: value}. Fed the model's outputs (or the logits behind them, see
-    loss_inputs), it scores them as fit's own loop does."""
-
-    def __init__(self, model):
-        super().__init__(name="compile_metrics")
-        self._model = model
-        self._tracker = self._new_tracker()
-
-    def _new_tracker(self):
-        model = self._model
-        return model.compiled_loss.accumulator(model.compiled_metrics)
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        inputs = loss_inputs(self._model, y_pred, "compute_metrics")
-        self._tracker.add(host_arrays(plain(y_true)), host_arrays(inputs), sample_weight)
-
-    def result(self):
-        return self._tracker.results()
-
-    def reset_state(self):
-        self._tracker = self._new_tracker()
-
-
 class _KerasSteps:
     """Model's Keras 3 step methods (see the module doc); the defaults do what fit's own loop
     does, one batch at a time."""
@@ -96,6 +69,7 @@ class _KerasSteps:
     def metrics(self):
         """Keras' list: the loss tracker and the compiled metrics (once compiled), then the
         Metric objects the model holds as attributes. A subclass may give its own list."""
+        from ..keras.metrics.metric import Metric  # (nn.keras imports nn.training)
         found = [m for m in (self.__dict__.get("_loss_tracker"),
                              self.__dict__.get("_compile_metrics")) if m is not None]
         found += [m for m in self.__dict__.values() if isinstance(m, Metric) and m not in found]
@@ -116,6 +90,8 @@ class _KerasSteps:
 
     def _make_step_metrics(self):
         """compile's: a fresh loss tracker, and the compiled metrics as one metric."""
+        from ..keras.metrics.reduction import Mean  # (nn.keras imports nn.training)
+        from .compile_metrics import CompileMetrics
         object.__setattr__(self, "_loss_tracker", Mean(name="loss"))
         has_metrics = self.compiled_loss is not None and bool(self.compiled_metrics)
         object.__setattr__(self, "_compile_metrics", CompileMetrics(self) if has_metrics
@@ -302,4 +278,4 @@ def metrics_or(model, logs):
     return results if set(results) == set(logs) else logs
 
 
-__all__ = ["CompileMetrics", "STEP_METHODS", "runs_steps", "unpack"]
+__all__ = ["STEP_METHODS", "runs_steps", "unpack", "loss_inputs"]

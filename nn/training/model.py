@@ -29,7 +29,6 @@ from autograd.variable import as_variable
 
 from .. import constraints, regularizers
 from ..data.loader import DataLoader
-from ..distributed.fit import DataParallelFit
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module
 from .batches import (
@@ -380,6 +379,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         given = [c for c in extra if isinstance(c, History)]
         history = given[0] if given else History()
         extra = [c for c in extra if c is not history]
+        from ..distributed.fit import DataParallelFit  # (it imports nn.training)
         parallel = DataParallelFit.start(self)  # None unless launched on several ranks
         if parallel is not None:  # each rank its shard; progress and files on rank 0
             train = parallel.shard(train, training=True)

@@ -1,0 +1,33 @@
+"""Keras' 'compile_metrics': the metrics given to compile as one metric object, for the
+steps a model writes itself (nn.training.custom_steps)."""
+from ..keras.metrics.metric import Metric
+from .batches import host_arrays
+from .custom_steps import loss_inputs, plain
+
+
+class CompileMetrics(Metric):
+    """Keras' 'compile_metrics': the metrics given to compile, as one metric whose result is
+    their {name: value}. Fed the model's outputs (or the logits behind them, see
+    loss_inputs), it scores them as fit's own loop does."""
+
+    def __init__(self, model):
+        super().__init__(name="compile_metrics")
+        self._model = model
+        self._tracker = self._new_tracker()
+
+    def _new_tracker(self):
+        model = self._model
+        return model.compiled_loss.accumulator(model.compiled_metrics)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        inputs = loss_inputs(self._model, y_pred, "compute_metrics")
+        self._tracker.add(host_arrays(plain(y_true)), host_arrays(inputs), sample_weight)
+
+    def result(self):
+        return self._tracker.results()
+
+    def reset_state(self):
+        self._tracker = self._new_tracker()
+
+
+__all__ = ["CompileMetrics"]
