@@ -385,6 +385,11 @@ class Optimizer:
             for p, grad in kept:
                 p.grad = grad
 
+    def build(self, var_list):
+        """Keras' build: hold `var_list` (bind's work), so that apply(grads) may name them
+        no more."""
+        self.bind(var_list)
+
     def apply_gradients(self, grads_and_vars):
         """Keras' apply_gradients: apply() to (gradient, variable) pairs."""
         pairs = list(grads_and_vars)

@@ -86,7 +86,9 @@ class LoaderBatches:
 
     With `targets`, every batch must be an (x, y) pair or an (x, y, sample_weight) triple
     (Keras' dataset rule), weighted further by `class_weight` when given; without (predict),
-    a pair's y is dropped and anything else is taken as x. The source is iterated afresh on
+    a pair's y is dropped and anything else is taken as x; with targets="optional" (a model
+    running its own steps) a pair or triple is read as such, anything else (or a 1-tuple)
+    as x alone. The source is iterated afresh on
     each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
     """
 
@@ -118,7 +120,7 @@ class LoaderBatches:
             return (batch[0], batch[1], None) if self.targets else (batch[0], None, None)
         if self.targets and isinstance(batch, (tuple, list)) and len(batch) == 3:
             return tuple(batch)
-        if not self.targets:
+        if not self.targets or self.targets == OPTIONAL:
             return (batch[0] if isinstance(batch, (tuple, list)) and batch else batch), None, None
         got = (f"a {type(batch).__name__} of {len(batch)} items"
                if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
@@ -206,8 +208,11 @@ def _length(data):
 def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_data,
                 sample_weight=None, class_weight=None, validation_batch_size=None):
     """(training batches, validation batches or None) for fit's arguments; the weights
-    (sample_weight, class_weight) are the training samples', as in Keras."""
-    weighting = {"sample_weight": sample_weight, "class_weight": class_weight}
+    (sample_weight, class_weight) are the training samples', as in Keras. A model running
+    its own steps may be given no targets (see targets_for)."""
+    targets = targets_for(model)
+    weighting = {"sample_weight": sample_weight, "class_weight": class_weight,
+                 "targets": targets}
     validation_batch_size = validation_batch_size or batch_size
     if not (shuffle == "batch" or isinstance(shuffle, (bool, np.bool_))):
         raise TypeError(f"fit: shuffle must be True, False or 'batch', got {shuffle!r}")
@@ -220,6 +225,12 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
                          "validation_data, e.g. a second DataLoader")
     if not validation_split:
         return make_batches(model, x, y, batch_size, "fit", shuffle, **weighting), None
+    if y is None and targets == OPTIONAL:  # (x alone: the model's own steps read it)
+        _no_weights_without_targets(sample_weight, class_weight, "fit")
+        train, held_out = _split_validation((_prepare_inputs(model, x, "fit"),),
+                                            validation_split)
+        return (ArrayBatches(train[0], None, batch_size, shuffle),
+                ArrayBatches(held_out[0], None, validation_batch_size))
     x, y = _prepare(model, x, y, "fit")
     weights = sample_weights(y, sample_weight, None, sample_count(x), "fit")
     (x, y, weights), held_out = _split_validation((x, y, weights), validation_split)
@@ -231,19 +242,42 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
 
 def _validation_batches(model, data, batch_size):
     who = "fit (validation_data)"
+    targets = targets_for(model)
     if yields_batches(data):
-        return make_batches(model, data, None, batch_size, who)
-    if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
+        return make_batches(model, data, None, batch_size, who, targets=targets)
+    sizes = (1, 2, 3) if targets == OPTIONAL else (2, 3)
+    if not isinstance(data, (tuple, list)) or len(data) not in sizes:
         raise ValueError("fit: validation_data must be a pair (x_val, y_val), a triple "
-                         "(x_val, y_val, sample_weight_val) or a DataLoader")
-    return make_batches(model, *data[:2], batch_size, who,
-                        sample_weight=data[2] if len(data) == 3 else None)
+                         "(x_val, y_val, sample_weight_val) or a DataLoader" + (
+                             ", or (x_val,)" if targets == OPTIONAL else ""))
+    data = tuple(data) + (None,) * (3 - len(data))
+    return make_batches(model, *data[:2], batch_size, who, sample_weight=data[2],
+                        targets=targets)
+
+
+# make_batches' `targets` for a model running its own steps: y may be absent (an
+# autoencoder's, a GAN's), as Keras passes x alone to train_step
+OPTIONAL = "optional"
+
+
+def targets_for(model):
+    """make_batches' `targets` for fit and evaluate: required, or OPTIONAL for a model that
+    runs steps of its own (nn.training.custom_steps)."""
+    from .custom_steps import takes_batches_without_targets
+    return OPTIONAL if takes_batches_without_targets(model) else True
+
+
+def _no_weights_without_targets(sample_weight, class_weight, who):
+    if sample_weight is not None or class_weight is not None:
+        raise ValueError(f"{who}: sample_weight and class_weight weigh targets, and no y "
+                         "was given; pass the weights inside the batches your steps read")
 
 
 def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
                  sample_weight=None, class_weight=None):
     """x and y as batches for `model`: a loader's own (y must then be None), or arrays cut
-    into `batch_size` (y required when `targets`), with the samples' weights."""
+    into `batch_size` (y required when `targets` is True, optional when OPTIONAL), with
+    the samples' weights."""
     if yields_batches(x):
         if y is not None:
             raise ValueError(f"{who}: y must be None when x is a {type(x).__name__}: "
@@ -255,11 +289,13 @@ def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
         return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets,
                              None if class_weight is None else checked_class_weight(
                                  class_weight, who))
-    if targets:
+    if targets is True or (targets and y is not None):
         x, y = _prepare(model, x, y, who)
         return ArrayBatches(x, y, batch_size, shuffle,
                             sample_weights(y, sample_weight, class_weight, sample_count(x), who))
-    return ArrayBatches(_prepare_inputs(model, x, who), None, batch_size)
+    if targets:  # (OPTIONAL, and no y)
+        _no_weights_without_targets(sample_weight, class_weight, who)
+    return ArrayBatches(_prepare_inputs(model, x, who), None, batch_size, shuffle)
 
 
 def _prepare_batch(model, x, y, who):

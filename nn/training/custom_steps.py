@@ -17,20 +17,20 @@ A model whose class writes one of them (or compiled without a loss, for a train_
 computes its own) has fit, evaluate, predict and the *_on_batch calls run them batch by
 batch, as Keras 3 does: fit resets `model.metrics` at each epoch, calls train_step(data) per
 batch (data: (x, y), or (x, y, sample_weight) where weights are given), hands the returned
-dict to the callbacks, and logs at the epoch's end the metrics' results where the step
-returns exactly their names (Keras' rule), else its last dict; evaluate likewise with
-test_step; predict
+dict to the callbacks and logs the epoch's last (Keras logs the metrics' results instead
+where the step returns exactly their names: the same values when the step returns the
+running results, as the defaults do, and a stale tracker's 0 where it returns its own
+batch's loss under the tracker's name); evaluate likewise with test_step; predict
 joins what predict_step returns. The defaults here are Keras': the loss tracked by a Mean
 weighted by batch size, the compiled metrics as one 'compile_metrics' metric, so a subclass
 may call super().train_step(data) or write only compute_loss. A model that writes none of
 them runs model.py's own loops, which log the same numbers without per-batch metric objects.
 """
-import contextlib
 import warnings
 
 import numpy as np
 
-from autograd.config import enable_grad
+from autograd.config import enable_grad, no_grad, test_mode
 from autograd.ops import clip, log
 from autograd.variable import Variable, as_variable
 
@@ -53,6 +53,13 @@ def _written(model, names):
     return any(getattr(type(model), name) is not getattr(_KerasSteps, name) for name in names)
 
 
+def takes_batches_without_targets(model):
+    """Whether fit and evaluate take x alone (no y) for the model: it runs steps of its own,
+    which read what a batch holds (an autoencoder's, a GAN's x), as Keras'."""
+    return _written(model, ("train_step", "test_step", "compute_loss", "compute_metrics",
+                            "predict_step")) or model.compiled_loss is None
+
+
 def runs_steps(model, who):
     """Whether `who` ('fit', 'evaluate', 'predict') runs the model's steps (a subclass
     writes one of them, or the model has no compiled loss to run its own loop with)."""
@@ -68,11 +75,15 @@ class _KerasSteps:
     @property
     def metrics(self):
         """Keras' list: the loss tracker and the compiled metrics (once compiled), then the
-        Metric objects the model holds as attributes. A subclass may give its own list."""
-        from ..keras.metrics.metric import Metric  # (nn.keras imports nn.training)
+        Metric objects the model and its layers hold as attributes (or in lists, tuples and
+        dicts of them). A subclass may give its own list."""
         found = [m for m in (self.__dict__.get("_loss_tracker"),
                              self.__dict__.get("_compile_metrics")) if m is not None]
-        found += [m for m in self.__dict__.values() if isinstance(m, Metric) and m not in found]
+        for module in self.modules():
+            for value in vars(module).values():
+                for metric in _metrics_in(value):
+                    if not any(metric is m for m in found):
+                        found.append(metric)
         return found
 
     def reset_metrics(self):
@@ -107,11 +118,14 @@ class _KerasSteps:
             raise ValueError(f"compute_loss: {type(self).__name__} was compiled without a "
                              "loss; give compile a loss=, or compute the loss in your "
                              "train_step (or write compute_loss)")
-        y_pred = as_variable(y_pred)
         inputs = loss_inputs(self, y_pred, "compute_loss")
+        if y is None:
+            raise ValueError(f"compute_loss: no targets (y) to compare {type(self).__name__}'s "
+                             "outputs with: the batches hold x alone; compute the loss in "
+                             "your train_step (or write compute_loss)")
         from .model import _output_mask
         loss = self.compiled_loss(inputs, plain(y), plain(sample_weight),
-                                  _output_mask(self, y_pred))
+                                  _output_mask(self, as_variable(y_pred)))
         return self._with_penalties(loss)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -145,9 +159,7 @@ class _KerasSteps:
     def test_step(self, data):
         """The loss and metrics of a batch, without an update."""
         x, y, sample_weight = unpack(data)
-        # (a graph where the loss finds the logits in it: a subclass's own final softmax)
-        with enable_grad() if _reads_graph(self) else contextlib.nullcontext():
-            y_pred = self(x, training=False)
+        y_pred = self(x, training=False)
         loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
                                  training=False)
         self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
@@ -157,6 +169,18 @@ class _KerasSteps:
         """The model's outputs for a batch (its x; targets, if any, are ignored)."""
         x, _, _ = unpack(data)
         return self(x, training=False)
+
+
+def _metrics_in(value):
+    """The Metric objects `value` is or holds (in a list, tuple or dict), in order."""
+    from ..keras.metrics.metric import Metric  # (nn.keras imports nn.training)
+    if isinstance(value, Metric):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [item for item in value if isinstance(item, Metric)]
+    return []
 
 
 def unpack(data):
@@ -231,9 +255,10 @@ def train_epoch(model, batches, runner, executions):
 
 
 def evaluate_steps(model, batches, runner, executions):
-    """test_step over `batches` (no graph, inference behaviour); the logs."""
+    """test_step over `batches` (inference behaviour; a graph only where the compiled loss
+    reads the logits from it, as the model's own evaluation does); the logs."""
     runner.call("on_test_begin", {})
-    with model._inference():
+    with enable_grad() if _reads_graph(model) else no_grad(), test_mode():
         logs = _run_steps(model, model.test_step, batches, runner, executions, "test")
     runner.call("on_test_end", logs)
     return logs
@@ -252,7 +277,7 @@ def _run_steps(model, step_of, batches, runner, executions, phase):
             runner.call(f"on_{phase}_batch_end", step, logs)
             if phase == "train" and model._stopping():
                 break
-    return model._logged(metrics_or(model, logs))
+    return model._logged(logs)
 
 
 def logged(results):
@@ -269,13 +294,6 @@ def logged(results):
         value = np.asarray(host_arrays(plain(value)))
         logs[name] = float(value) if value.ndim == 0 else value
     return logs
-
-
-def metrics_or(model, logs):
-    """Keras' choice for an epoch's logs: the metrics' results when the step returned
-    exactly those names (the running values), else what the last step returned."""
-    results = logged(model.get_metrics_result())
-    return results if set(results) == set(logs) else logs
 
 
 __all__ = ["STEP_METHODS", "runs_steps", "unpack", "loss_inputs"]

@@ -32,6 +32,7 @@ from ..data.loader import DataLoader
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module
 from .batches import (
+    OPTIONAL,
     LimitedSteps,
     array_module,
     concatenate_outputs,
@@ -39,6 +40,7 @@ from .batches import (
     host_arrays,
     limited,
     make_batches,
+    targets_for,
     to_module,
     yields_batches,
 )
@@ -89,10 +91,15 @@ class Model(_KerasSteps, Module, KerasWeights):
 
     def __new__(cls, *args, **kwargs):
         """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
-        `Model()` and subclasses are made as they are."""
+        so does a subclass given keras.Input tensors and outputs (Keras 3's guides build
+        `class CustomModel(keras.Model)` that way): the subclass on top of Functional, its
+        own methods (train_step, ...) kept. `Model()` and other subclasses are made as they
+        are."""
         if cls is Model and (args or kwargs):
             from ..keras.functional import Functional
             cls = Functional
+        elif _symbolic_arguments(args, kwargs):
+            cls = _functional_form(cls)
         return super().__new__(cls)
 
     def __init__(self):
@@ -351,11 +358,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         array([[2.]], dtype=float32)
         """
         self._require_compiled("fit")
-        if self._captured_update is not None and runs_steps(self, "fit"):
-            raise NotImplementedError(f"fit: jit_compile=True captures fit's own step; "
-                                      f"{type(self).__name__} writes its own (train_step, "
-                                      "compute_loss or compute_metrics): compile it with "
-                                      "jit_compile=False")
+        if runs_steps(self, "fit"):
+            self._refuse_captured_steps("fit")
         batch_size = _batch_size(batch_size, "fit")
         validation_batch_size = (batch_size if validation_batch_size is None else
                                  _batch_size(validation_batch_size, "fit"))
@@ -546,8 +550,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
         batches = limited(make_batches(self, x, y, _batch_size(batch_size, "evaluate"),
-                                       "evaluate", sample_weight=sample_weight),
-                          steps, "steps", "evaluate")
+                                       "evaluate", sample_weight=sample_weight,
+                                       targets=targets_for(self)), steps, "steps", "evaluate")
         if sample_weight is not None:
             self._check_weighable("evaluate")
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
@@ -563,10 +567,12 @@ class Model(_KerasSteps, Module, KerasWeights):
         self._require_compiled("train_on_batch")
         _one_batch_only(x, "train_on_batch")
         batches = make_batches(self, x, y, sys.maxsize, "train_on_batch",
-                               sample_weight=sample_weight, class_weight=class_weight)
+                               sample_weight=sample_weight, class_weight=class_weight,
+                               targets=targets_for(self))
         if getattr(batches, "weights", None) is not None:
             self._check_weighable("train_on_batch")
         if runs_steps(self, "fit"):  # that batch's logs (tf.keras' reset_metrics=True)
+            self._refuse_captured_steps("train_on_batch")
             self.train()
             self.reset_metrics()
             logs = logged(self.train_step(step_data(next(iter(batches)), array_module(self))))
@@ -635,22 +641,23 @@ class Model(_KerasSteps, Module, KerasWeights):
         x may be a DataLoader (the targets of (x, y) batches are ignored). A model
         returning a tuple gives a tuple of arrays. steps: the first this many batches only.
         callbacks: their on_predict_* hooks run."""
+        written = runs_steps(self, "predict")  # (predict_step sees a loader's whole batches)
         batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
-                                       "predict", targets=False), steps, "steps", "predict")
+                                       "predict", targets=written and OPTIONAL),
+                          steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
         xp = array_module(self)
         outputs = []
         runner.call("on_predict_begin", {})
         listened = runner.listens("on_predict_batch_end")
-        written = runs_steps(self, "predict")
         with self._inference():
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_predict_batch_begin", step, {"batch": step})
                     first = len(outputs)
-                x_batch = to_module(xp, batch[0])
-                outputs.append(host_arrays(self.predict_step(x_batch) if written else
-                                           self(each(as_variable, x_batch))))
+                outputs.append(host_arrays(
+                    self.predict_step(step_data(batch, xp)) if written else
+                    self(each(as_variable, to_module(xp, batch[0])))))
                 if ends and listened:  # the group's outputs, as Keras' (one batch's by default)
                     group = outputs[first:]
                     runner.call("on_predict_batch_end", step, {
@@ -702,6 +709,13 @@ class Model(_KerasSteps, Module, KerasWeights):
         return {}
 
     # ----- checks -----
+    def _refuse_captured_steps(self, who):
+        if self._captured_update is not None:
+            raise NotImplementedError(f"{who}: jit_compile=True captures fit's own step; "
+                                      f"{type(self).__name__} writes its own (train_step, "
+                                      "compute_loss or compute_metrics): compile it with "
+                                      "jit_compile=False")
+
     def _check_weighable(self, who):
         """Sample weights refused before any step where the compiled loss cannot take them
         (a model computing its own loss weighs them as it will)."""
@@ -726,6 +740,29 @@ def _one_batch_only(x, who):
     if yields_batches(x):
         raise TypeError(f"{who}: x is one batch of arrays; a {type(x).__name__} goes to fit, "
                         "evaluate or predict")
+
+
+def _symbolic_arguments(args, kwargs):
+    """Whether a model's arguments are Keras' functional ones: inputs (keras.Input tensors,
+    or a list or dict of them) and outputs."""
+    from ..keras.functional import KerasTensor
+    inputs = args[0] if args else kwargs.get("inputs")
+    if len(args) + ("outputs" in kwargs) < 2 or inputs is None:
+        return False
+    inputs = list(inputs.values()) if isinstance(inputs, dict) else inputs
+    inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    return bool(inputs) and all(isinstance(i, KerasTensor) for i in inputs)
+
+
+@functools.cache
+def _functional_form(cls):
+    """`cls` (a Model subclass) on top of nn.keras' Functional, under its own name; made
+    once, so that every model so built is of one class."""
+    from ..keras.functional import Functional
+    if issubclass(cls, Functional):
+        return cls
+    return type(cls.__name__, (cls, Functional), {"__module__": cls.__module__,
+                                                 "__qualname__": cls.__qualname__})
 
 
 @functools.cache

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+import nn
 import nn.functional as F
 import nn.keras as keras
 from nn.keras import layers
@@ -253,3 +254,152 @@ def test_a_subclass_ending_in_its_own_softmax_logs_alike_in_both_paths():
                               validation_split=0.25).history)
     for key in logs[0]:
         np.testing.assert_allclose(logs[1][key], logs[0][key], rtol=1e-5)
+
+
+class AutoEncoder(keras.Model):
+    """Batches of x alone: its train_step and test_step read them as they come."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(6)
+        self.tracker = keras.metrics.Mean(name="loss")
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def _loss(self, x):
+        x = x[0] if isinstance(x, tuple) else x
+        return ((self(x) - ag.Variable(x)) ** 2).mean()
+
+    def train_step(self, data):
+        loss = self._loss(data)
+        self.zero_grad()
+        loss.backward()
+        self.optimizer.apply([v.grad for v in self.trainable_variables], self.trainable_variables)
+        self.tracker.update_state(loss)
+        return {"loss": self.tracker.result()}
+
+    def test_step(self, data):
+        self.tracker.update_state(self._loss(data))
+        return {"loss": self.tracker.result()}
+
+
+def test_steps_of_ones_own_take_batches_without_targets():
+    """Keras hands x alone to train_step (an autoencoder's, a GAN's): arrays, a DataLoader
+    of one-item batches, validation_split and (x_val,)."""
+    np.random.seed(0)
+    model = AutoEncoder()
+    model.compile(optimizer=keras.optimizers.Adam(0.05))
+    history = model.fit(X, epochs=30, batch_size=20, verbose=0, validation_split=0.2)
+    assert history.history["loss"][-1] < 1e-3 * history.history["loss"][0]  # (30 seeds: 3e-7)
+    assert set(history.history) == {"loss", "val_loss"}
+    loader = nn.data.DataLoader(nn.data.TensorDataset(X), batch_size=40)
+    history = model.fit(loader, epochs=1, verbose=0, validation_data=(X,))
+    # (converged: losses near 1e-7, where float32 rounding moves them by a percent)
+    assert history.history["val_loss"] == [pytest.approx(model.evaluate(X), abs=1e-7)]
+    assert model.evaluate(loader) == pytest.approx(model.evaluate(X), abs=1e-7)
+    assert set(model.train_on_batch(X[:10], return_dict=True)) == {"loss"}
+    with pytest.raises(ValueError, match="sample_weight and class_weight weigh targets"):
+        model.fit(X, sample_weight=WEIGHTS, verbose=0)
+    plain = classifier(SuperLoss)  # (the default compute_loss needs targets, and says so)
+    with pytest.raises(ValueError, match="compute_loss: no targets"):
+        plain.fit(X, verbose=0)
+
+
+def test_a_subclass_of_model_given_inputs_and_outputs_is_functional():
+    """Keras 3's guides write `class CustomModel(keras.Model)` and build it as
+    CustomModel(inputs, outputs): a functional model with the class's steps."""
+    inputs = keras.Input(shape=(6,))
+    np.random.seed(0)
+    model = SuperLossModel(inputs, layers.Dense(3, activation="softmax")(
+        layers.Dense(16, activation="relu")(inputs)))
+    assert isinstance(model, SuperLossModel) and isinstance(model, keras.Model)
+    assert type(model).__name__ == "SuperLossModel"
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    np.random.seed(0)
+    twin = keras.Model(inputs, layers.Dense(3, activation="softmax")(
+        layers.Dense(16, activation="relu")(inputs)))
+    twin.set_weights(model.get_weights())
+    twin.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                 metrics=["accuracy"])
+    logs = [m.fit(X, LABELS, epochs=2, shuffle=False, verbose=0).history for m in (model, twin)]
+    for key in logs[1]:
+        np.testing.assert_allclose(logs[0][key], logs[1][key], rtol=1e-5)
+    assert type(SuperLossModel(inputs, layers.Dense(1)(inputs))) is type(model)
+
+
+class SuperLossModel(keras.Model):
+    def compute_loss(self, *args, **kwargs):
+        return super().compute_loss(*args, **kwargs)
+
+
+def test_the_default_loss_of_several_outputs_is_refused_clearly():
+    inputs = keras.Input(shape=(6,))
+    model = SuperLossModel(inputs, [layers.Dense(1)(inputs), layers.Dense(3)(inputs)])
+    model.compile(optimizer="sgd", loss=["mse", "mse"])
+    with pytest.raises(NotImplementedError, match="the default compute_loss takes a model "
+                                                  "of one output"):
+        model.fit(X, [Y, np.zeros((120, 3), np.float32)], verbose=0)
+
+
+class OwnTestStep(SoftmaxInForward):
+    def test_step(self, data):
+        x, y = data
+        loss = self.compute_loss(y=y, y_pred=self(x, training=False))
+        return {"loss": loss}
+
+
+def test_a_test_step_of_ones_own_finds_the_logits_of_a_softmax_in_forward():
+    np.random.seed(0)
+    model = OwnTestStep()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    np.random.seed(0)
+    twin = SoftmaxInForward()
+    twin.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model(X[:1]), twin(X[:1])
+    twin.set_weights(model.get_weights())
+    assert model.evaluate(X, LABELS, batch_size=120) == pytest.approx(
+        twin.evaluate(X, LABELS, batch_size=120), rel=1e-6)
+
+
+class Tracked(keras.Model):
+    """Metrics held in a list and by a layer: Keras tracks (and resets) them too."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1)
+        self.dense.seen = keras.metrics.Sum(name="seen")
+        self.errors = [keras.metrics.MeanAbsoluteError(name="mae")]
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def train_step(self, data):
+        x, y = data
+        self.dense.seen.update_state(len(x))
+        self.errors[0].update_state(y, self(x))
+        return {"seen": self.dense.seen.result(), "mae": self.errors[0].result()}
+
+
+def test_metrics_held_in_lists_and_by_layers_are_the_models_and_reset_each_epoch():
+    model = Tracked()
+    model.compile(optimizer="sgd")
+    assert [m.name for m in model.metrics] == ["loss", "mae", "seen"]
+    history = model.fit(X, Y, batch_size=40, epochs=2, verbose=0)
+    assert history.history["seen"] == [120, 120]  # (reset at each epoch, as Keras')
+
+
+def test_apply_with_variables_built_earlier_and_jit_compile_on_train_on_batch():
+    first = layers.Dense(2)
+    (first(ag.Variable(X[:, :2])) ** 2).sum().backward()
+    opt = keras.optimizers.SGD(0.1)
+    opt.build(list(first.parameters()))
+    before = first.weight.data.copy()
+    opt.apply([p.grad for p in first.parameters()])
+    np.testing.assert_allclose(first.weight.data, before - 0.1 * first.weight.grad.data,
+                               rtol=1e-6)
+    model = classifier(SuperLoss)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=True)
+    with pytest.raises(NotImplementedError, match="train_on_batch: jit_compile=True"):
+        model.train_on_batch(X, LABELS)
