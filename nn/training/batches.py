@@ -210,7 +210,7 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
     """(training batches, validation batches or None) for fit's arguments; the weights
     (sample_weight, class_weight) are the training samples', as in Keras. A model running
     its own steps may be given no targets (see targets_for)."""
-    targets = targets_for(model)
+    targets = targets_for(model, "fit")
     weighting = {"sample_weight": sample_weight, "class_weight": class_weight,
                  "targets": targets}
     validation_batch_size = validation_batch_size or batch_size
@@ -242,7 +242,9 @@ def fit_batches(model, x, y, batch_size, shuffle, validation_split, validation_d
 
 def _validation_batches(model, data, batch_size):
     who = "fit (validation_data)"
-    targets = targets_for(model)
+    targets = targets_for(model, "evaluate")
+    if isinstance(data, np.ndarray) and targets == OPTIONAL:
+        data = (data,)  # (x_val alone, for the model's own test_step)
     if yields_batches(data):
         return make_batches(model, data, None, batch_size, who, targets=targets)
     sizes = (1, 2, 3) if targets == OPTIONAL else (2, 3)
@@ -260,11 +262,11 @@ def _validation_batches(model, data, batch_size):
 OPTIONAL = "optional"
 
 
-def targets_for(model):
-    """make_batches' `targets` for fit and evaluate: required, or OPTIONAL for a model that
-    runs steps of its own (nn.training.custom_steps)."""
-    from .custom_steps import takes_batches_without_targets
-    return OPTIONAL if takes_batches_without_targets(model) else True
+def targets_for(model, who):
+    """make_batches' `targets` for `who` ('fit', 'evaluate'): required, or OPTIONAL where
+    the model runs steps of its own there (nn.training.custom_steps)."""
+    from .custom_steps import runs_steps
+    return OPTIONAL if runs_steps(model, who) else True
 
 
 def _no_weights_without_targets(sample_weight, class_weight, who):

@@ -53,13 +53,6 @@ def _written(model, names):
     return any(getattr(type(model), name) is not getattr(_KerasSteps, name) for name in names)
 
 
-def takes_batches_without_targets(model):
-    """Whether fit and evaluate take x alone (no y) for the model: it runs steps of its own,
-    which read what a batch holds (an autoencoder's, a GAN's x), as Keras'."""
-    return _written(model, ("train_step", "test_step", "compute_loss", "compute_metrics",
-                            "predict_step")) or model.compiled_loss is None
-
-
 def runs_steps(model, who):
     """Whether `who` ('fit', 'evaluate', 'predict') runs the model's steps (a subclass
     writes one of them, or the model has no compiled loss to run its own loop with)."""

@@ -229,7 +229,6 @@ class Model(_KerasSteps, Module, KerasWeights):
         if not self._binds_optimizer:
             _check_holds_own(optimizer, self)
         self.optimizer = optimizer
-        self.compiled = True
         if loss is None and computes_own_loss(self):
             if metrics or weighted_metrics:
                 raise ValueError("compile: metrics are scored through the loss (it says how "
@@ -244,6 +243,7 @@ class Model(_KerasSteps, Module, KerasWeights):
             self._compile_one_output(loss, metrics, weighted_metrics, weight)
         self._make_step_metrics()
         self._bind_optimizer()
+        self.compiled = True  # (a compile that raised leaves the model as it was marked)
 
     def _compile_one_output(self, loss, metrics, weighted_metrics, weight):
         # Keras' dicts keyed by the output's name, for a model of one output
@@ -551,7 +551,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         self._require_compiled("evaluate")
         batches = limited(make_batches(self, x, y, _batch_size(batch_size, "evaluate"),
                                        "evaluate", sample_weight=sample_weight,
-                                       targets=targets_for(self)), steps, "steps", "evaluate")
+                                       targets=targets_for(self, "evaluate")),
+                          steps, "steps", "evaluate")
         if sample_weight is not None:
             self._check_weighable("evaluate")
         logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
@@ -568,7 +569,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         _one_batch_only(x, "train_on_batch")
         batches = make_batches(self, x, y, sys.maxsize, "train_on_batch",
                                sample_weight=sample_weight, class_weight=class_weight,
-                               targets=targets_for(self))
+                               targets=targets_for(self, "fit"))
         if getattr(batches, "weights", None) is not None:
             self._check_weighable("train_on_batch")
         if runs_steps(self, "fit"):  # that batch's logs (tf.keras' reset_metrics=True)

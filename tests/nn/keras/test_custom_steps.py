@@ -403,3 +403,34 @@ def test_apply_with_variables_built_earlier_and_jit_compile_on_train_on_batch():
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", jit_compile=True)
     with pytest.raises(NotImplementedError, match="train_on_batch: jit_compile=True"):
         model.train_on_batch(X, LABELS)
+
+
+class PredictStepOnly(keras.Model):
+    def predict_step(self, data):
+        return self(data, training=False)
+
+
+def test_x_alone_is_taken_only_where_the_models_own_step_runs():
+    """A model writing only predict_step trains with fit's own loop, which needs y: the
+    clear error stays. A model that failed to compile is not compiled."""
+    inputs = keras.Input(shape=(6,))
+    model = PredictStepOnly(inputs, layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    for call in (lambda: model.fit(X, verbose=0), lambda: model.train_on_batch(X),
+                 lambda: model.evaluate(X)):
+        with pytest.raises(ValueError, match="y is required"):
+            call()
+    assert model.predict(X).shape == (120, 1)
+    fresh = keras.Sequential([keras.Input(shape=(6,)), layers.Dense(1)])
+    with pytest.raises(ValueError):
+        fresh.compile(optimizer="sgd", loss="not_a_loss")
+    with pytest.raises(RuntimeError, match="Sequential is not compiled"):
+        fresh.fit(X, Y, verbose=0)
+
+
+def test_validation_data_may_be_x_alone_for_a_test_step_of_ones_own():
+    np.random.seed(0)
+    model = AutoEncoder()
+    model.compile(optimizer="adam")
+    history = model.fit(X, epochs=1, verbose=0, validation_data=X)
+    assert history.history["val_loss"] == [pytest.approx(model.evaluate(X), abs=1e-6)]
