@@ -117,8 +117,8 @@ class _KerasSteps:
                              "outputs with: the batches hold x alone; compute the loss in "
                              "your train_step (or write compute_loss)")
         from .model import _output_mask
-        loss = self.compiled_loss(inputs, plain(y), plain(sample_weight),
-                                  _output_mask(self, as_variable(y_pred)))
+        mask = _output_mask(self, y_pred if isinstance(y_pred, Variable) else inputs)
+        loss = self.compiled_loss(inputs, _targets(self, y), plain(sample_weight), mask)
         return self._with_penalties(loss)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -162,6 +162,17 @@ class _KerasSteps:
         """The model's outputs for a batch (its x; targets, if any, are ignored)."""
         x, _, _ = unpack(data)
         return self(x, training=False)
+
+
+def _targets(model, y):
+    """y as the compiled loss takes it: an array, or for several outputs a tuple in their
+    order (from a list, or a dict keyed by their names)."""
+    names = model.several_outputs()
+    if names is None:
+        return plain(y)
+    if isinstance(y, dict):
+        return tuple(plain(y[name]) for name in names)
+    return tuple(plain(item) for item in y)
 
 
 def _metrics_in(value):
@@ -211,15 +222,27 @@ def loss_inputs(model, y_pred, who):
     """y_pred as the compiled loss takes it: the logits behind a final sigmoid or softmax
     where the loss absorbs one (read from the graph; without a graph, from the outputs of a
     model whose last layer is that activation, as Keras' from_logits=False: their logarithm,
-    clipped to [1e-7, 1 - 1e-7]), else y_pred itself."""
+    clipped to [1e-7, 1 - 1e-7]), else y_pred itself. For several outputs (a list, or a
+    dict keyed by their names), a tuple of each output's, in the outputs' order."""
+    names = model.several_outputs()
+    if names is None:
+        return _loss_input(model.compiled_loss, model.final_activation(), y_pred)
+    outputs = [y_pred[name] for name in names] if isinstance(y_pred, dict) else y_pred
+    if not isinstance(outputs, (list, tuple)) or len(outputs) != len(names):
+        raise ValueError(f"{who}: y_pred must hold the model's {len(names)} outputs "
+                         f"({', '.join(names)}), as a list or a dict keyed by their names")
     compiled = model.compiled_loss
-    if model.several_outputs() is not None:
-        raise NotImplementedError(f"{who}: the default {who} takes a model of one output; "
-                                  f"write {who} for {type(model).__name__}'s several outputs")
+    return tuple(_loss_input(loss, final, out) for loss, final, out in zip(
+        compiled.losses, model.final_activations(), outputs))
+
+
+def _loss_input(compiled, final, y_pred):
+    """One output's y_pred as its loss `compiled` (None: no loss) takes it (see
+    loss_inputs); `final`: the model's final activation on that output, where known."""
     y_pred = as_variable(y_pred)
-    if compiled.absorbs is None:
+    if compiled is None or compiled.absorbs is None:
         return y_pred
-    if y_pred.creator is None and model.final_activation() == compiled.absorbs:
+    if y_pred.creator is None and final == compiled.absorbs:
         compiled.taken = compiled.absorbs
         return _logits_of_probabilities(y_pred, compiled.absorbs)
     with enable_grad():
@@ -227,10 +250,14 @@ def loss_inputs(model, y_pred, who):
 
 
 def _reads_graph(model):
-    """Whether the compiled loss reads the logits from the graph of the model's output."""
+    """Whether a compiled loss reads the logits from the graph of the model's output."""
     compiled = model.compiled_loss
-    return compiled is not None and model.several_outputs() is None and compiled.reads_graph(
-        model.final_activation())
+    if compiled is None:
+        return False
+    if model.several_outputs() is None:
+        return compiled.reads_graph(model.final_activation())
+    return any(loss is not None and loss.reads_graph(final)
+               for loss, final in zip(compiled.losses, model.final_activations()))
 
 
 def _logits_of_probabilities(p, activation):

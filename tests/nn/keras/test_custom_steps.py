@@ -334,13 +334,27 @@ class SuperLossModel(keras.Model):
         return super().compute_loss(*args, **kwargs)
 
 
-def test_the_default_loss_of_several_outputs_is_refused_clearly():
-    inputs = keras.Input(shape=(6,))
-    model = SuperLossModel(inputs, [layers.Dense(1)(inputs), layers.Dense(3)(inputs)])
-    model.compile(optimizer="sgd", loss=["mse", "mse"])
-    with pytest.raises(NotImplementedError, match="the default compute_loss takes a model "
-                                                  "of one output"):
-        model.fit(X, [Y, np.zeros((120, 3), np.float32)], verbose=0)
+def test_the_default_steps_of_several_outputs_log_what_fits_own_loop_logs():
+    """Each output's loss (a softmax's from its logits), weighted, with its metrics."""
+    logs = []
+    for cls in (keras.Model, SuperLossModel):
+        np.random.seed(0)
+        inputs = keras.Input(shape=(6,))
+        hidden = layers.Dense(8, activation="relu")(inputs)
+        model = cls(inputs, [layers.Dense(1, name="reg")(hidden),
+                             layers.Dense(3, activation="softmax", name="cls")(hidden)])
+        model.compile(optimizer="adam", loss={"reg": "mse", "cls": "sparse_categorical_"
+                                                                   "crossentropy"},
+                      loss_weights={"reg": 1.0, "cls": 0.5},
+                      metrics={"reg": ["mae"], "cls": ["accuracy"]})
+        targets = {"reg": Y, "cls": LABELS}
+        logs.append(model.fit(X, targets, epochs=2, shuffle=False, verbose=0,
+                              validation_split=0.25).history)
+        logs.append(model.evaluate(X, targets, return_dict=True))
+    assert list(logs[2]) == list(logs[0]) and "val_cls_accuracy" in logs[0]
+    for key in logs[0]:
+        np.testing.assert_allclose(logs[2][key], logs[0][key], rtol=1e-5)
+    assert logs[3] == pytest.approx(logs[1], rel=1e-5)
 
 
 class OwnTestStep(SoftmaxInForward):
