@@ -712,6 +712,12 @@ class Parameter(Variable):
 
     data = property(Variable.data.__get__, _set_data, doc="The array held.")
 
+    @property
+    def value(self):
+        """Keras 3's Variable.value (its backend tensor): the Parameter itself, so that
+        Keras code written for the PyTorch backend (`v.value.grad`) runs as it is."""
+        return self
+
 
 _data_slot = Variable.__dict__["data"]
 

@@ -72,8 +72,8 @@ class GuideModel(keras.Model):
         loss = self.compute_loss(y=y, y_pred=y_pred)
         loss.backward()
         trainable = self.trainable_variables
-        with ag.no_grad():
-            self.optimizer.apply([v.grad for v in trainable], trainable)
+        with ag.no_grad():  # (the guide's `v.value.grad`: Keras' Variable.value)
+            self.optimizer.apply([v.value.grad for v in trainable], trainable)
         for metric in self.metrics:
             if metric.name == "loss":
                 metric.update_state(loss)
