@@ -16,7 +16,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing, replay_own_methods, replayed
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
-from autograd.variable import clear_grad, mark_all_modified
+from autograd.variable import clear_grad, mark_all_modified, wrap
 
 from .foreach import foreach_step, is_array
 from .param_group import ParamGroup
@@ -378,8 +378,7 @@ class Optimizer:
             for p, _ in kept:
                 p.grad = None
             for p, g in zip(params, grads):
-                p.grad = None if g is None else g if isinstance(g, Variable) else Variable(
-                    g, requires_grad=False)
+                p.grad = None if g is None else g if isinstance(g, Variable) else wrap(g, False)
             self.step()
         finally:
             for p, grad in kept:

@@ -2,7 +2,7 @@
 steps a model writes itself (nn.training.custom_steps)."""
 from ..keras.metrics.metric import Metric
 from .batches import host_arrays
-from .custom_steps import _targets, loss_inputs
+from .custom_steps import loss_inputs, loss_targets
 
 
 class CompileMetrics(Metric):
@@ -21,7 +21,7 @@ class CompileMetrics(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         inputs = loss_inputs(self._model, y_pred, "compute_metrics")
-        self._tracker.add(host_arrays(_targets(self._model, y_true)), host_arrays(inputs),
+        self._tracker.add(host_arrays(loss_targets(self._model, y_true)), host_arrays(inputs),
                           sample_weight)
 
     def result(self):

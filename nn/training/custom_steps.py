@@ -35,6 +35,7 @@ from autograd.ops import clip, log
 from autograd.variable import Variable, as_variable
 
 from .batches import array_module, host_arrays, to_module
+from .masking import model_output_mask
 from .named_arrays import sample_count
 
 # the methods whose override makes fit (evaluate, predict) run the steps batch by batch
@@ -116,9 +117,8 @@ class _KerasSteps:
             raise ValueError(f"compute_loss: no targets (y) to compare {type(self).__name__}'s "
                              "outputs with: the batches hold x alone; compute the loss in "
                              "your train_step (or write compute_loss)")
-        from .model import _output_mask
-        mask = _output_mask(self, y_pred if isinstance(y_pred, Variable) else inputs)
-        loss = self.compiled_loss(inputs, _targets(self, y), plain(sample_weight), mask)
+        mask = model_output_mask(self, y_pred if isinstance(y_pred, Variable) else inputs)
+        loss = self.compiled_loss(inputs, loss_targets(self, y), plain(sample_weight), mask)
         return self._with_penalties(loss)
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -138,8 +138,7 @@ class _KerasSteps:
         if not self._bound:  # lazily sized layers have made their parameters by now
             self._bind_optimizer()
             self._bound = True
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
-        self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
+        loss = self._tracked_loss(x, y, y_pred, sample_weight, training=True)
         if loss.requires_grad:
             self.optimizer.zero_grad()
             loss.backward()
@@ -153,10 +152,15 @@ class _KerasSteps:
         """The loss and metrics of a batch, without an update."""
         x, y, sample_weight = unpack(data)
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                 training=False)
-        self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
+        self._tracked_loss(x, y, y_pred, sample_weight, training=False)
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def _tracked_loss(self, x, y, y_pred, sample_weight, training):
+        """compute_loss's value, added to the loss tracker weighted by the batch's size."""
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=training)
+        self._loss_tracker.update_state(float(loss.data), sample_weight=sample_count(x))
+        return loss
 
     def predict_step(self, data):
         """The model's outputs for a batch (its x; targets, if any, are ignored)."""
@@ -164,7 +168,7 @@ class _KerasSteps:
         return self(x, training=False)
 
 
-def _targets(model, y):
+def loss_targets(model, y):
     """y as the compiled loss takes it: an array, or for several outputs a tuple in their
     order (from a list, or a dict keyed by their names)."""
     names = model.several_outputs()
@@ -311,9 +315,9 @@ def logged(results):
         if isinstance(value, dict):
             logs.update(logged(value))
             continue
-        value = np.asarray(host_arrays(plain(value)))
+        value = np.asarray(host_arrays(value))
         logs[name] = float(value) if value.ndim == 0 else value
     return logs
 
 
-__all__ = ["STEP_METHODS", "runs_steps", "unpack", "loss_inputs"]
+__all__ = ["STEP_METHODS", "runs_steps", "unpack", "loss_inputs", "loss_targets"]

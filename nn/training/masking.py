@@ -111,6 +111,18 @@ def output_mask(layer, inputs, mask):
     return None
 
 
+def model_output_mask(model, outputs):
+    """The mask of `outputs`, those of the model's last forward: what
+    a Sequential or functional model kept, else (a subclassed model) what they carry; None
+    also for several outputs none of which has one."""
+    mask = getattr(model, "_output_mask", None)
+    if mask is None:
+        mask = carried_mask(outputs)
+    if isinstance(mask, (list, tuple)) and all(m is None for m in mask):
+        return None
+    return mask
+
+
 def takes_mask(layer):
     """Whether layer's forward has a `mask` argument."""
     kind = type(layer)
@@ -133,4 +145,4 @@ def _given(mask):
 
 
 __all__ = ["call_with_mask", "call_passing_masks", "carry_mask", "carried_mask", "output_mask",
-           "takes_mask", "makes_masks"]
+           "model_output_mask", "takes_mask", "makes_masks"]

@@ -57,7 +57,7 @@ from .custom_steps import (
     train_epoch,
 )
 from .losses import resolve_loss
-from .masking import carried_mask
+from .masking import model_output_mask
 from .metrics import resolve_metrics
 from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
@@ -512,7 +512,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         w_batch when given): (loss, model output, its mask or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
         inputs = compiled.inputs(self, each(as_variable, x_batch))
-        mask = _output_mask(self, inputs)
+        mask = model_output_mask(self, inputs)
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
@@ -616,7 +616,7 @@ class Model(_KerasSteps, Module, KerasWeights):
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
                 inputs = compiled.inputs(self, each(as_variable, x_batch))
-                mask = _output_mask(self, inputs)
+                mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
                 total += float(compiled(inputs, y_batch, w_batch, mask).data) * count
                 seen += count
@@ -644,7 +644,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         callbacks: their on_predict_* hooks run."""
         written = runs_steps(self, "predict")  # (predict_step sees a loader's whole batches)
         batches = limited(make_batches(self, x, None, _batch_size(batch_size, "predict"),
-                                       "predict", targets=written and OPTIONAL),
+                                       "predict", targets=OPTIONAL if written else False),
                           steps, "steps", "predict")
         runner = _hooks(self, callbacks, batches, verbose)
         xp = array_module(self)
@@ -746,10 +746,10 @@ def _one_batch_only(x, who):
 def _symbolic_arguments(args, kwargs):
     """Whether a model's arguments are Keras' functional ones: inputs (keras.Input tensors,
     or a list or dict of them) and outputs."""
-    from ..keras.functional import KerasTensor
     inputs = args[0] if args else kwargs.get("inputs")
     if len(args) + ("outputs" in kwargs) < 2 or inputs is None:
         return False
+    from ..keras.functional import KerasTensor  # (only where the arguments may be its)
     inputs = list(inputs.values()) if isinstance(inputs, dict) else inputs
     inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
     return bool(inputs) and all(isinstance(i, KerasTensor) for i in inputs)
@@ -779,18 +779,6 @@ def _behaviour(training):
     """Inference or training behaviour for one call, in this thread only (another thread's
     calls keep their modules' own mode)."""
     return train_behaviour() if training else test_mode()
-
-
-def _output_mask(model, outputs):
-    """The mask of `outputs`, those of the model's last forward (nn.training.masking): what
-    a Sequential or functional model kept, else (a subclassed model) what they carry; None
-    also for several outputs none of which has one."""
-    mask = getattr(model, "_output_mask", None)
-    if mask is None:
-        mask = carried_mask(outputs)
-    if isinstance(mask, (list, tuple)) and all(m is None for m in mask):
-        return None
-    return mask
 
 
 def _batch_size(batch_size, who):
