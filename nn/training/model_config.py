@@ -103,16 +103,20 @@ class Writer:
 
     # ----- compile settings -----
     def compiled(self, model, include_optimizer=True):
-        """The optimizer, loss and metrics of a compiled Model; None when not compiled. A
-        model of several outputs has them per output, as dicts keyed by the outputs' names.
+        """The optimizer, loss and metrics of a compiled Model; None when not compiled (the
+        loss None for a model compiled without one, writing its own steps). A model of
+        several outputs has them per output, as dicts keyed by the outputs' names.
         Without include_optimizer the optimizer's state is left out (Keras': its settings
         stay, and a loaded model starts it afresh)."""
-        if getattr(model, "compiled_loss", None) is None:
+        loss = getattr(model, "compiled_loss", None)
+        if loss is None and not getattr(model, "compiled", False):
             return None
-        loss = model.compiled_loss
         settings = {"optimizer": self.optimizer(model.optimizer, model, include_optimizer),
                     "steps_per_execution": model.steps_per_execution,
                     "jit_compile": getattr(model, "_captured_update", None) is not None}
+        if loss is None:  # compiled without one: the model's own train_step computes it
+            return {**settings, "loss": None, "loss_weights": None,
+                    **{key: [] for key, _ in _METRIC_KINDS}}
         if loss.per_output_logs:  # (nn.training.multi_output)
             names = loss.names
             return {**settings,

@@ -144,6 +144,29 @@ def test_a_model_compiled_without_a_loss_runs_its_own_steps():
     assert first["loss"] == pytest.approx(history.history["val_loss"][-1], rel=1e-6)
 
 
+def test_a_model_compiled_without_a_loss_saves_and_resumes_its_optimizer(tmp_path):
+    """model.save keeps the compile of a model writing its own steps (its optimizer and
+    state, no loss): the loaded model is compiled and trains on exactly as the saved one
+    does; clone_model compiles its clone alike."""
+    np.random.seed(0)
+    model = OwnLossAndMetrics()
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    model.fit(X, Y, batch_size=20, epochs=2, verbose=0)
+    path = model.save(tmp_path / "own.keras")
+    loaded = keras.models.load_model(path, custom_objects={"OwnLossAndMetrics": OwnLossAndMetrics})
+    assert loaded.compiled and loaded.compiled_loss is None
+    assert type(loaded.optimizer) is type(model.optimizer)
+    assert loaded.optimizer.iterations == model.optimizer.iterations > 0
+    runs = [m.fit(X, Y, batch_size=20, epochs=2, verbose=0, shuffle=False).history["loss"]
+            for m in (model, loaded)]
+    np.testing.assert_allclose(runs[1], runs[0], rtol=1e-6)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-7)
+    clone = keras.models.clone_model(model)
+    assert clone.compiled and clone.compiled_loss is None
+    assert clone.fit(X, Y, batch_size=20, epochs=1, verbose=0).history["loss"][0] > 0
+
+
 def test_without_a_loss_the_defaults_say_so():
     model = OwnLossAndMetrics()
     model.compile(optimizer="sgd")
