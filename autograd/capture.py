@@ -29,10 +29,14 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
   train mode, a module switched between train() and eval(), or a parameter frozen or
   unfrozen, records afresh.
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
-- Other Python code (a print, `.item()`, an `if` on a value, NumPy on `.data`) ran at capture
-  only. Capture runs the step eagerly twice and compares the two records: a step whose ops,
-  branches or constants differ between them (a data-dependent `if`, a random array drawn
+- Other Python code (a print, NumPy on `.data`) ran at capture only. Python reading a value
+  the step computes or trains (`.item()`, `float()`, `bool()`, a comparison: an `if` on it)
+  is refused where it reads it: return the Variable (each call returns it fresh) or choose
+  with ops. Capture runs the step eagerly twice and compares the two records: a step whose
+  ops, branches or constants differ between them (an `if` on `.data`, a random array drawn
   with NumPy) is refused with the place named, rather than replayed wrongly.
+- A result the step keeps (a loss put in a dict) is computed at every replay; one returned
+  by a step that runs no backward is detached, which a DetachedResultWarning says.
 - Refused at capture, with a clear error: hooks (but a pre-hook whose work is ops alone,
   `replayable`: weight_norm's), `create_graph`, `retain_grad`,
   `autograd.grad`, changes in place outside ops and replayable calls (the second record
@@ -42,8 +46,10 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 Each call is one step, captured or replayed: the two capture calls are real steps.
 """
 import functools
+import gc
 import threading
 import types
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -68,6 +74,11 @@ _ndarray = np.ndarray
 
 class CaptureError(RuntimeError):
     """A step cannot be captured as it is written (the message names what and where)."""
+
+
+class DetachedResultWarning(UserWarning):
+    """A captured step returns a result that requires grad but runs no backward: its calls
+    return it detached, so a backward outside the step reaches none of its parameters."""
 
 
 # ----- declaring replayable calls -----
@@ -163,6 +174,7 @@ class CapturedStep:
             else:
                 _compare(known, record)
                 self._programs[key] = Program(record)
+                _warn_if_detached(record)
             return _returned(record.result, record)
 
     def __get__(self, instance, owner=None):
@@ -315,14 +327,50 @@ class Record:
             self.watched.note()
 
     def read_in_python(self, var, how):
-        """An argument's values read as Python numbers or a NumPy array (float(x), x.item(),
-        np.asarray(x)): whatever is made of them would be this call's in a replay."""
-        if not self.depth and any(var is v for _, v in self.arguments):
+        """An argument's values, or values the step computed or trains, read as Python
+        numbers, a NumPy array or a comparison (float(x), x.item(), np.asarray(x), x > 0):
+        whatever is made of them (an `if`'s branch, a logged number) would be this call's
+        in every replay. Constants the step makes read freely."""
+        if self.depth:
+            return
+        if self._reads(var):
             raise CaptureError(
                 f"capture: an argument of shape {tuple(var.shape)} is read in Python ({how}) "
                 f"inside the step: what is made of its values would be the recorded call's in "
                 f"every replay. Use it with rungrad's ops, or pass a number or flag as a Python "
                 f"value (part of the signature: a new value records afresh)")
+        what = self._changing(var)
+        if what:
+            raise CaptureError(
+                f"capture: {what}, of shape {tuple(var.shape)}, is read in Python ({how}) inside "
+                f"the step: a replay runs the ops alone, so an `if` on it would keep the "
+                f"capture's branch and a number made of it the capture's value. Return the "
+                f"Variable from the step (each replay returns it fresh) and read it after the "
+                f"call; choose by values with ops (autograd.where, clip, maximum); or call the "
+                f"step without capture")
+
+    def compared(self, var, symbol):
+        """Refuse `var < ...` (any comparison) of values that change between calls: the result
+        is NumPy's, outside the ops, so a replay would keep this call's (a branch, a mask)."""
+        what = "an argument" if self._reads(var) else self._changing(var)
+        if not self.depth and what:
+            raise CaptureError(
+                f"capture: {what}, of shape {tuple(var.shape)}, is compared with {symbol} inside "
+                f"the step: the result is computed outside rungrad's ops, so a replay would keep "
+                f"this call's (an `if` on it, its branch; a mask, its values). Compare with ops "
+                f"(autograd.not_equal(x, 0), greater, less, ...: a mask the replay computes "
+                f"again), pass the mask as an argument, or call the step without capture.")
+
+    def _reads(self, var):
+        """Whether `var` stands for one of the step's arguments."""
+        return any(var is v for _, v in self.arguments)
+
+    def _changing(self, var):
+        """What `var` is, if its values change from call to call (an op's result, a
+        parameter): None for a constant."""
+        if id(var) in self.made:
+            return "a value the step computed"
+        return "a leaf that requires grad (a parameter)" if var.requires_grad else None
 
     def computed_outside(self, array):
         """Note an array computed from Variables' values outside the ops (a comparison):
@@ -348,7 +396,8 @@ class Record:
                 f"capture.")
         if mutations_in_this_thread() != self.mutations:
             raise CaptureError(
-                f"capture: a Variable was changed in place {where}, outside an op and a "
+                f"capture: a Variable's data was assigned (.data =) or changed in place "
+                f"{where}, outside an op and a "
                 f"replayable call (an optimizer's step or zero_grad): a replay would not repeat "
                 f"it. Change parameters only through the optimizer inside a captured step (a "
                 f"lazily sized layer built by this call? call the step once without capture).")
@@ -381,10 +430,10 @@ def _record(step, args, kwargs, first=None):
     _check_arguments_not_differentiated(arguments)
     _check_results_kept(record)
     if record.state != _PythonState.changes:
-        raise CaptureError("capture: the step itself switched a module between train() and "
-                           "eval(), registered a hook or replaced a parameter, buffer or "
-                           "submodule: a replay, which depends on those, would never hold; call "
-                           "it without capture")
+        raise CaptureError(f"capture: the step itself {_PythonState.last}: a replay holds only "
+                           f"while the modules' modes, hooks, parameters, buffers and submodules "
+                           f"stay as recorded; do that outside the step, or call the step "
+                           f"without capture")
     _returned(record.result, record)  # refuses what it cannot return fresh
     return record
 
@@ -743,14 +792,18 @@ class Program:
         self.replay, self.code = _written(record, self.stand_ins)
         self.plain = record.plain
         # requires_grad switched on or off later, a replay would compute other gradients
-        self.trained = [(leaf, leaf.requires_grad) for leaf in _touched(record)]
+        self.trained = [(leaf, leaf.requires_grad, leaf.data.dtype, leaf.data.shape)
+                        for leaf in _touched(record)]
         self.state = record.state
 
     def holds(self):
         """Whether the capture still describes the step: a parameter frozen or unfrozen since
-        (fine-tuning) changes which gradients backward computes, so the step records again."""
-        for leaf, wanted in self.trained:
-            if leaf.requires_grad is not wanted:
+        (fine-tuning) changes which gradients backward computes, and one given an array of
+        another dtype or shape (`.data =`) which ops run (a cast), so the step records
+        again."""
+        for leaf, wanted, dtype, shape in self.trained:
+            data = leaf.data
+            if leaf.requires_grad is not wanted or data.dtype != dtype or data.shape != shape:
                 return False
         return True
 
@@ -800,6 +853,16 @@ def _unread_ops(record):
             _note_variables((event[2], event[3]), read)
         elif event[0] == "backward" and event[2] is not None:
             _note_variables(event[2], read)  # (a seed that is some op's result)
+    while True:
+        unread = _unread_given(record, set(read))
+        kept = _held_outside(record, unread)
+        if not kept:
+            return unread
+        read |= kept
+
+
+def _unread_given(record, read):
+    """The ids of the ops no later op reads (see _unread_ops), the results in `read` read."""
     unread = set()
     for event in reversed(record.events):
         if event[0] != "op":
@@ -813,6 +876,27 @@ def _unread_ops(record):
         else:
             read.update(id(x) for x in inputs)
     return unread
+
+
+def _held_outside(record, unread):
+    """The ids of the results of the ops `unread` that something besides the record holds:
+    the step kept them to read later (a loss put in a dict, a list or an attribute), so a
+    replay must compute them. Found among their referrers, at capture only."""
+    results = [y for e in record.events if e[0] == "op" and id(e[1]) in unread
+               for y in _as_tuple(e[3])]
+    if not results:
+        return set()
+    known = {id(record.events), id(record.results), id(results)}
+    for event in record.events:  # (an op's inputs tuple is also its Function's .inputs)
+        known.update(id(part) for part in event)
+        known.add(id(event))
+    known.update(id(entry) for entry in record.results)
+    wanted = {id(y) for y in results}
+    held = set()
+    for holder in gc.get_referrers(*results):
+        if id(holder) not in known:
+            held.update(id(r) for r in gc.get_referents(holder) if id(r) in wanted)
+    return held
 
 
 def _note_variables(value, into):
@@ -861,6 +945,25 @@ def _returned(result, record):
                        f"be the capture's, not the replay's")
 
 
+def _warn_if_detached(record):
+    """Warn, once per capture, of a step that returns results requiring grad and runs no
+    backward (a model's forward captured alone): a replay has no graph, so every call
+    returns them detached, and a loss built on them outside would silently train nothing
+    before them."""
+    if any(e[0] == "backward" for e in record.events):
+        return
+    found = set()
+    _note_variables(record.result, found)
+    made = {id(y): y for e in record.events if e[0] == "op" for y in _as_tuple(e[3])}
+    if any(made[i].requires_grad for i in found if i in made):
+        warnings.warn("capture: the step returns a result that requires grad but runs no "
+                      "backward: each call returns it detached (a replay has no graph), so a "
+                      "backward outside the step reaches none of the parameters before it. "
+                      "Capture the whole training step (backward and the optimizer's step "
+                      "inside it), or compute values alone under autograd.no_grad()",
+                      DetachedResultWarning, stacklevel=3)
+
+
 def _is_a_gradient(result, record):
     """Whether `result` is the .grad of a leaf the step's ops read (a parameter)."""
     return record is not None and any(x.grad is result for e in record.events
@@ -886,5 +989,5 @@ def _as_tuple(outputs):
     return outputs if outputs.__class__ is tuple else (outputs,)
 
 
-__all__ = ["capture", "CapturedStep", "CaptureError", "replayed", "run_replayed", "capturing",
-           "recording", "python_state_changed"]
+__all__ = ["capture", "CapturedStep", "CaptureError", "DetachedResultWarning", "replayed",
+           "run_replayed", "capturing", "recording", "python_state_changed"]

@@ -30,13 +30,16 @@ for _var in _SETTINGS.values():
 
 class PythonState:
     changes = 0  # how many times Python state that captured steps read has changed
+    last = "changed a setting that a captured step reads"  # the latest change, for messages
 
 
-def python_state_changed():
+def python_state_changed(what=None):
     """Note a change of Python state that a captured step may have read (a module switched
     between training and evaluation, a hook registered): captures made before record again
-    at their next call (autograd/capture.py), as the step may now run other code."""
+    at their next call (autograd/capture.py), as the step may now run other code. `what`:
+    the change as a verb phrase ("registered a hook"), which a refusal names."""
     PythonState.changes += 1
+    PythonState.last = what or "changed a setting that a captured step reads"
 
 
 def anomaly_detection_on():

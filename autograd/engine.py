@@ -590,9 +590,11 @@ def _no_grad_error(y):
     return RuntimeError(
         "backward: output does not require grad (it was computed under no_grad, from inputs "
         "that do not require grad, or from integer arrays, which get no gradient: use "
-        ".astype(float) on them). Differentiating a gradient again (x.grad.backward(), "
-        "higher-order derivatives) needs the first backward(create_graph=True), and each "
-        "Function's backward written with Variables (x, = self.inputs), not with .data")
+        ".astype(float) on them; or it is a captured step's result, which every call returns "
+        "detached: run backward inside the step). Differentiating a gradient again "
+        "(x.grad.backward(), higher-order derivatives) needs the first "
+        "backward(create_graph=True), and each Function's backward written with Variables "
+        "(x, = self.inputs), not with .data")
 
 
 def _called_twice(func, who="backward"):

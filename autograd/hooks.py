@@ -37,7 +37,7 @@ def add_hook(registry, hook, who):
         raise TypeError(f"{who}: hook must be callable, got {type(hook).__name__}")
     handle = RemovableHandle(registry)
     registry[handle.id] = hook
-    python_state_changed()  # captured steps record again: a recording refuses hooks
+    python_state_changed(f"registered a hook ({who})")  # captured steps record again
     return handle
 
 

@@ -623,24 +623,24 @@ class Variable:
 
     # Comparisons give plain arrays: they have no gradient.
     def __lt__(self, other):
-        return computed_from_values(self.data < _raw(other))
+        return _compared(self, other, "<", self.data < _raw(other))
 
     def __le__(self, other):
-        return computed_from_values(self.data <= _raw(other))
+        return _compared(self, other, "<=", self.data <= _raw(other))
 
     def __gt__(self, other):
-        return computed_from_values(self.data > _raw(other))
+        return _compared(self, other, ">", self.data > _raw(other))
 
     def __ge__(self, other):
-        return computed_from_values(self.data >= _raw(other))
+        return _compared(self, other, ">=", self.data >= _raw(other))
 
     # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
     # Hashing stays by identity; `in` and dict lookups test identity first.
     def __eq__(self, other):
-        return computed_from_values(self.data == _raw(other))
+        return _compared(self, other, "==", self.data == _raw(other))
 
     def __ne__(self, other):
-        return computed_from_values(self.data != _raw(other))
+        return _compared(self, other, "!=", self.data != _raw(other))
 
     __hash__ = object.__hash__
 
@@ -657,6 +657,19 @@ def _read_in_python(var, how):
     record = _capture_recording()
     if record is not None:
         record.read_in_python(var, how)
+
+
+def _compared(var, other, symbol, result):
+    """`result`, the comparison `var symbol other` of values: a capture recording refuses one
+    of values the step computed (a replay cannot follow an `if` on it), else notes it as
+    computed_from_values does."""
+    record = _capture_recording()
+    if record is not None:
+        for operand in (var, other):
+            if isinstance(operand, Variable):
+                record.compared(operand, symbol)
+        record.computed_outside(result)
+    return result
 
 
 def computed_from_values(result):

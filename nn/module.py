@@ -12,7 +12,7 @@ import numpy as np
 from autograd.arguments import float_dtype
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import capturing, python_state_changed, replayed
-from autograd.config import FORCED_TRAIN, train_mode
+from autograd.config import FORCED_TRAIN, PythonState, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -255,7 +255,8 @@ class Module:
     def training(self, mode):
         mode = bool(mode)
         if mode != self._training:  # captured steps ran this module's other mode's ops
-            python_state_changed()
+            python_state_changed(f"switched {type(self).__name__} to "
+                                 f"{'train()' if mode else 'eval()'}")
         object.__setattr__(self, "_training", mode)
 
     def train(self, mode=True):
@@ -264,8 +265,12 @@ class Module:
             raise ValueError(f"{type(self).__name__}.train: mode must be True or False, got "
                              f"{mode!r}")
         mode = bool(mode)
+        changes = PythonState.changes
         for module in self.modules():
             module.training = mode
+        if PythonState.changes != changes:  # (named by the module switched, not its last child)
+            python_state_changed(f"switched {type(self).__name__} to "
+                                 f"{'train()' if mode else 'eval()'}")
         return self
 
     def eval(self):
@@ -300,7 +305,7 @@ class Module:
         self.requires_grad_(value)
         for module in self.modules():
             object.__setattr__(module, "_keras_frozen", not value)
-        python_state_changed()  # a captured step ran the layers' other behaviour
+        python_state_changed(f"set {type(self).__name__}.trainable")  # (the layers' behaviour)
 
     # ----- devices -----
     def to_gpu(self):
@@ -536,10 +541,10 @@ def _note_replaced(name, value, *registries):
         if name in registry:
             old = registry[name]
             if old is not value and (old is not None or not capturing()):
-                python_state_changed()
+                python_state_changed(f"replaced the parameter, buffer or submodule {name!r}")
             return
     if isinstance(value, _REGISTERED) and not capturing():
-        python_state_changed()
+        python_state_changed(f"registered the parameter, buffer or submodule {name!r}")
 
 
 def _note_setting_changed(module, name, value):
@@ -558,7 +563,7 @@ def _note_setting_changed(module, name, value):
         return
     if isinstance(old, (Variable, np.ndarray)) or (
             not name.startswith("_") and not _equal_plain_values(old, value)):
-        python_state_changed()
+        python_state_changed(f"gave {type(module).__name__}.{name} another value")
 
 
 def _equal_plain_values(old, value):

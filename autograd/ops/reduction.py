@@ -242,7 +242,9 @@ def mean(x, axis=None, keepdims=False):
 
 
 def max(x, *dim, axis=None, keepdims=False, keepdim=False, **torch_dim):  # noqa: A001
-    """NumPy's max over `axis` (the gradient shared among ties, as torch.amax). A dimension
+    """NumPy's max over `axis`, the gradient shared among ties as torch.amax shares it (NaNs
+    are the maximum and share it among themselves, as torch.max() over all elements; amax
+    gives NaN to every element of a slice holding one). A dimension
     given as PyTorch gives it, positionally or as `dim=` (`x.max(1)`, `ag.max(x, 1)`), is
     PyTorch's max(dim): (values, indices), as `values, indices = x.max(1)` expects."""
     if dim or torch_dim:

@@ -152,8 +152,8 @@ class ELU(Function):
         x = self.inputs[0]
         dtype = x.dtype.type
         # e^(s x) of x < 0 only: no overflow, and at the kink x = 0 the slope is alpha s and
-        # its own derivative 0 (PyTorch's)
-        scaled = where(x.data < 0, x, wrap(dtype(0))) * self.input_scale
+        # its own derivative 0 (PyTorch's); a NaN takes this branch, its slope NaN
+        scaled = where(~(x.data >= 0), x, wrap(dtype(0))) * self.input_scale
         negative_slope = exp(scaled) * (self.alpha * self.input_scale)
         return gy * where(x.data > 0, wrap(dtype(1)), negative_slope)
 

@@ -29,7 +29,9 @@ def _vector_norm(x, p, dim):
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """x1 . x2 / (max(||x1||, eps) max(||x2||, eps)) over `dim` (broadcasting x1 with x2)."""
+    """x1 . x2 / (max(||x1||, eps) max(||x2||, eps)) over `dim` (broadcasting x1 with x2).
+    The gradient is this function's: where a norm is below eps it is held at eps, a
+    constant, while PyTorch's gradient still goes through the norm it clamped."""
     x1, x2 = float_input(x1, "cosine_similarity"), float_input(x2, "cosine_similarity")
     eps = real_scalar(eps, "eps", "cosine_similarity")
     if x1.shape != x2.shape:  # broadcast first: the norms are over the broadcast vectors
@@ -49,7 +51,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 def pdist(input, p=2):  # noqa: A002 (PyTorch's name)
     """input (N, M) -> (N (N - 1) / 2,): the p-norm distance between each pair of rows i < j,
-    in the order of the upper triangle of the distance matrix, row by row."""
+    in the order of the upper triangle of the distance matrix, row by row. For p = inf the
+    gradient is shared among tied largest differences, as torch.linalg.vector_norm shares
+    it (PyTorch's pdist gives each tie the whole)."""
     x = float_input(input, "pdist")
     if x.ndim != 2:
         raise ValueError(f"pdist: expected a 2-D input (N, M), got shape {x.shape}")

@@ -311,7 +311,9 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """BCE of probabilities `input` in [0, 1] against targets in [0, 1]; `weight`
-    (broadcast to input's shape) rescales each element's loss."""
+    (broadcast to input's shape) rescales each element's loss. The logs are clamped at
+    -100, as PyTorch's: at an input of exactly 0 or 1 the target's gradient is that of the
+    clamped loss (+-100; PyTorch's is +-inf there)."""
     input, target = _prepare(input, target, "binary_cross_entropy")
     func = BinaryCrossEntropy(check_reduction(reduction, "binary_cross_entropy"),
                               _constant_like(weight, input, "binary_cross_entropy", "weight"))

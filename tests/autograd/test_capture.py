@@ -1,4 +1,6 @@
 """autograd.capture: a replayed step does exactly what the eager step does, or is refused."""
+import types
+
 import numpy as np
 import pytest
 
@@ -440,7 +442,8 @@ def test_a_mask_made_by_comparing_values_is_refused_and_one_given_as_an_argument
     def compared(tokens):
         per_token = table(tokens).sum(axis=-1)
         return autograd.where(tokens != 0, per_token, 0.0).sum()
-    with pytest.raises(CaptureError, match="computed outside rungrad's ops"):
+    with pytest.raises(CaptureError, match="an argument, of shape .3,., is compared with != "
+                                           "inside the step: the result is computed outside"):
         _capture_twice_with(compared, [np.array([1, 2, 3]), np.array([4, 5, 6])])
 
     def given(tokens, keep):
@@ -1421,3 +1424,177 @@ def test_a_structure_changed_between_calls_is_recorded_again(change):
             loss = float(run(rng.standard_normal((3, 4)), rng.standard_normal((3, 4))).data)
         losses.append(loss)
     assert losses[0] == losses[1]
+
+
+def _branching_step(model, optimizer, read):
+    """A training step that scales its output down when `read(y)` (Python on a value)."""
+    def step(x, t):
+        optimizer.zero_grad()
+        y = model(x)
+        if read(y):
+            y = y / 100
+        loss = F.mse_loss(y, t)
+        loss.backward()
+        optimizer.step()
+        return loss
+    return step
+
+
+@pytest.mark.parametrize("read, how", [
+    (lambda y: abs(y).max() > 10, r"a value the step computed, of shape \(\), is compared "
+                                  r"with > inside the step: the result is computed outside"),
+    (lambda y: abs(y).max().item() > 10, r"a value the step computed, of shape \(\), is read "
+                                         r"in Python \(item\(\)\) inside the step: a replay"),
+    (lambda y: bool(abs(y).max() * 0), r"computed, of shape \(\), is read in Python \(bool"),
+    (lambda y: float(y.sum()) > 10, r"computed, of shape \(\), is read in Python \(float"),
+])
+def test_python_reading_a_value_the_step_computed_is_refused(read, how):
+    """An `if` on a computed value would keep the capture's branch in every replay (the
+    first two calls may agree, a later batch not): refused where Python reads it."""
+    model = _mlp()
+    step = capture(_branching_step(model, optim.SGD(model.parameters(), lr=0.1), read))
+    x, t = next(_batches(1, (4, 3)))
+    with pytest.raises(CaptureError, match=how):
+        step(x, t)
+
+
+def test_python_reading_a_parameter_is_refused_and_a_constant_reads_freely():
+    model = _mlp()
+    weight = model[0].weight
+    with pytest.raises(CaptureError, match=r"a leaf that requires grad \(a parameter\), of shape "
+                                           r"\(8, 3\), is compared with <"):
+        capture(lambda x: (model(x).sum() if (weight < 5).all() else None))(np.ones((2, 3)))
+    scale = Variable(np.array(2.0), requires_grad=False)  # (a constant: the same each call)
+
+    def scaled(x):
+        with autograd.no_grad():
+            return model(x).sum() * (3.0 if scale.item() > 1 else 1.0)
+    step = capture(scaled)
+    x = np.ones((2, 3), np.float32)
+    assert [float(step(x).data) for _ in range(3)] == [float(scaled(x).data)] * 3
+
+
+def test_a_forward_captured_alone_warns_that_its_result_is_detached():
+    """Its calls return the result without a graph: a loss built on it outside the step
+    would train nothing before it, silently, so the capture says so (once, when made)."""
+    model = _mlp()
+    encode = capture(lambda x: model(x))
+    x = np.ones((2, 3), np.float32)
+    encode(x)
+    with pytest.warns(autograd.DetachedResultWarning, match="runs no backward"):
+        encode(x)
+    assert not encode(x).requires_grad
+    with pytest.raises(RuntimeError, match="a captured step's result"):
+        encode(x).sum().backward()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a whole step, or values under no_grad: no warning
+        whole = capture(_train_step(model, optim.SGD(model.parameters(), lr=0.1), F.mse_loss))
+        values = capture(lambda x: autograd.no_grad()(model)(x))
+        for _ in range(3):
+            whole(x, np.zeros((2, 2), np.float32))
+            values(x)
+
+
+def _keeping_step(keep):
+    """A training step that keeps its loss (in a dict, an attribute or a list), and a
+    function reading the kept loss's value."""
+    model = _mlp()
+    optimizer = optim.SGD(model.parameters(), lr=0.5)
+    box, holder, kept = {}, types.SimpleNamespace(), []
+
+    def step(x, t):
+        optimizer.zero_grad()
+        loss = F.mse_loss(model(x), t)
+        loss.sum().backward()
+        optimizer.step()
+        if keep == "dict":
+            box["loss"] = loss
+        elif keep == "attribute":
+            holder.loss = loss
+        else:
+            kept[:] = [loss]
+    read = {"dict": lambda: box["loss"], "attribute": lambda: holder.loss,
+            "list": lambda: kept[0]}[keep]
+    return step, lambda: float(read().data)
+
+
+@pytest.mark.parametrize("keep", ["dict", "attribute", "list"])
+def test_a_result_the_step_keeps_is_computed_at_every_replay(keep):
+    """A replay skips the forward of a result nothing reads (a loss only backpropagated),
+    unless the step keeps it to read later: there it holds each call's value, as eagerly."""
+    losses = []
+    for captured in (False, True):
+        step, read = _keeping_step(keep)
+        step = capture(step) if captured else step
+        seen = []
+        for x, t in _batches(6, (4, 3)):
+            step(x, t)
+            seen.append(read())
+        losses.append(seen)
+        if captured:
+            assert step.code.count("its result is never read") == 1  # the sum's alone
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-6)
+    assert len(set(losses[0])) == 6
+
+
+def test_a_loss_nothing_keeps_is_still_skipped_in_a_replay():
+    model = _mlp()
+    optimizer = optim.SGD(model.parameters(), lr=0.5)
+
+    def step(x, t):
+        optimizer.zero_grad()
+        F.mse_loss(model(x), t).sum().backward()
+        optimizer.step()
+    step = capture(step)
+    for x, t in _batches(3, (4, 3)):
+        step(x, t)
+    assert step.code.count("its result is never read") == 2  # mse_loss and its sum
+
+
+def test_a_parameter_given_another_dtype_or_shape_records_the_step_again():
+    """`.data =` with a float64 array makes the eager step cast (another graph): the
+    capture records afresh rather than replaying the float32 one."""
+    results = []
+    for captured in (False, True):
+        np.random.seed(0)
+        model = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 4))
+        step = _train_step(model, optim.SGD(model.parameters(), lr=0.01), F.mse_loss)
+        step = capture(step) if captured else step
+        seen = []
+        for i, (x, t) in enumerate(_batches(6, (8, 4))):
+            t = np.resize(t, (8, 4)).astype(np.float32)
+            if i == 4:
+                model[0].weight.data = np.full((4, 4), 0.1)  # float64 now
+            loss = step(x, t)
+            seen.append((loss.data.dtype, float(loss.data)))
+        results.append(seen)
+    assert results[1] == results[0]
+    assert results[0][4][0] == np.float32 and results[0][3][0] == np.float32
+
+
+def test_a_step_changing_what_replays_depend_on_is_refused_by_name():
+    """A hook registered, a mode switched or a parameter's data assigned inside the step:
+    refused, naming what the step did."""
+    model = _mlp()
+    x = np.ones((2, 3), np.float32)
+
+    def hooked(x):
+        y = model(x)
+        y.register_hook(lambda g: g)
+        return (y ** 2).sum()
+
+    def switched(x):
+        model.eval()
+        return model(x).sum()
+
+    def assigned(x):
+        loss = model(x).sum()
+        model[0].weight.data = model[0].weight.data * 0.5  # (a Polyak update belongs outside)
+        return loss
+    for step, message in [(hooked, r"the step itself registered a hook \(register_hook\)"),
+                          (switched, r"the step itself switched Sequential to eval\(\)"),
+                          (assigned, r"a Variable's data was assigned \(.data =\)")]:
+        with pytest.raises(CaptureError, match=message):
+            capture(step)(x)
+        model.train()

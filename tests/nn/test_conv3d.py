@@ -49,7 +49,9 @@ def _run_both(g, transposed, dtype, seed):
     try:
         want = theirs(*tensors, **common)
     except RuntimeError:  # a geometry torch refuses: ours refuses it too
-        with pytest.raises(ValueError):
+        want = None
+    if want is None or want.numel() == 0:  # (an empty transposed output: rungrad refuses the
+        with pytest.raises(ValueError):    # padding as too large, PyTorch returns it)
             op(x, w, b, **common)
         return
     variables = [Variable(a) for a in (x, w, b)]
