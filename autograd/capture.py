@@ -46,7 +46,7 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 Each call is one step, captured or replayed: the two capture calls are real steps.
 """
 import functools
-import gc
+import sys
 import threading
 import types
 import warnings
@@ -64,6 +64,7 @@ from .config import (
     backward_running,
     grad_mode,
     python_state_changed,
+    python_state_changes_here,
     train_mode,
 )
 from .trace import recorder as backward_recorder
@@ -166,6 +167,8 @@ class CapturedStep:
                     self._programs.move_to_end(key)
                     return known.run(args, kwargs)
                 known = None  # record this signature again
+            elif known is not None and not known.leaves.holds():
+                known = None  # (a parameter's dtype changed since the first record, ...)
             record = _record(self.step, args, kwargs, known)
             if known is None:
                 self._programs[key] = record
@@ -271,6 +274,9 @@ class Record:
         self.outside = []                # arrays computed from values outside ops (x != 0)
         self.watched = None              # a _State: what the first record touched
         self.state = _PythonState.changes
+        self.own_changes = python_state_changes_here()[0]  # (changes the step makes itself)
+        self.leaves_read = []            # [(a leaf, a copy of its values)] Python read
+        self.leaves = None               # a _LeafState, when the call is recorded
         self.result = None
 
     # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
@@ -330,7 +336,8 @@ class Record:
         """An argument's values, or values the step computed or trains, read as Python
         numbers, a NumPy array or a comparison (float(x), x.item(), np.asarray(x), x > 0):
         whatever is made of them (an `if`'s branch, a logged number) would be this call's
-        in every replay. Constants the step makes read freely."""
+        in every replay. Other leaves (a constant, a factor set between calls) read freely:
+        a replay holds while their values do."""
         if self.depth:
             return
         if self._reads(var):
@@ -340,26 +347,36 @@ class Record:
                 f"every replay. Use it with rungrad's ops, or pass a number or flag as a Python "
                 f"value (part of the signature: a new value records afresh)")
         what = self._changing(var)
-        if what:
-            raise CaptureError(
-                f"capture: {what}, of shape {tuple(var.shape)}, is read in Python ({how}) inside "
-                f"the step: a replay runs the ops alone, so an `if` on it would keep the "
-                f"capture's branch and a number made of it the capture's value. Return the "
-                f"Variable from the step (each replay returns it fresh) and read it after the "
-                f"call; choose by values with ops (autograd.where, clip, maximum); or call the "
-                f"step without capture")
+        if not what:  # a leaf the step does not train: replays hold while its values do
+            self._note_leaf_read(var)
+            return
+        raise CaptureError(
+            f"capture: {what}, of shape {tuple(var.shape)}, is read in Python ({how}) inside "
+            f"the step: a replay runs the ops alone, so an `if` on it would keep the capture's "
+            f"branch and a number made of it the capture's value. Return the Variable from "
+            f"the step (each replay returns it fresh) and read it after the call; choose by "
+            f"values with ops (autograd.where, clip, maximum); or call the step without "
+            f"capture")
 
     def compared(self, var, symbol):
         """Refuse `var < ...` (any comparison) of values that change between calls: the result
         is NumPy's, outside the ops, so a replay would keep this call's (a branch, a mask)."""
         what = "an argument" if self._reads(var) else self._changing(var)
-        if not self.depth and what:
+        if not self.depth and not what:
+            self._note_leaf_read(var)
+        elif not self.depth:
             raise CaptureError(
                 f"capture: {what}, of shape {tuple(var.shape)}, is compared with {symbol} inside "
                 f"the step: the result is computed outside rungrad's ops, so a replay would keep "
                 f"this call's (an `if` on it, its branch; a mask, its values). Compare with ops "
                 f"(autograd.not_equal(x, 0), greater, less, ...: a mask the replay computes "
                 f"again), pass the mask as an argument, or call the step without capture.")
+
+    def _note_leaf_read(self, var):
+        """Keep the values of a leaf that Python read (a warm-up factor set between calls,
+        `beta.item()`): a replay holds only while they stay (_LeafState)."""
+        if not any(var is v for v, _ in self.leaves_read):
+            self.leaves_read.append((var, var.data.copy()))
 
     def _reads(self, var):
         """Whether `var` stands for one of the step's arguments."""
@@ -429,13 +446,39 @@ def _record(step, args, kwargs, first=None):
     _check_arguments_kept(given)
     _check_arguments_not_differentiated(arguments)
     _check_results_kept(record)
-    if record.state != _PythonState.changes:
-        raise CaptureError(f"capture: the step itself {_PythonState.last}: a replay holds only "
-                           f"while the modules' modes, hooks, parameters, buffers and submodules "
-                           f"stay as recorded; do that outside the step, or call the step "
-                           f"without capture")
+    changes, what = python_state_changes_here()
+    if changes != record.own_changes:  # (another thread's change: the next call records again)
+        raise CaptureError(f"capture: the step itself {what}: a replay holds only while the "
+                           f"modules' modes, hooks, parameters, buffers and submodules stay as "
+                           f"recorded; do that outside the step, or call the step without "
+                           f"capture")
     _returned(record.result, record)  # refuses what it cannot return fresh
+    record.leaves = _LeafState(record)
     return record
+
+
+class _LeafState:
+    """What a record depends on in the leaves it does not make: each touched leaf's
+    requires_grad, dtype and shape (freezing a parameter changes which gradients backward
+    computes; `.data =` of another dtype, which ops run), and the values of those Python
+    read (`beta.item()`)."""
+
+    def __init__(self, record):
+        self.touched = [(leaf, leaf.requires_grad, leaf.data.dtype, leaf.data.shape)
+                        for leaf in _touched(record)]
+        self.read = record.leaves_read
+
+    def holds(self):
+        for leaf, wanted, dtype, shape in self.touched:
+            data = leaf.data
+            if leaf.requires_grad is not wanted or data.dtype != dtype or data.shape != shape:
+                return False
+        for leaf, values in self.read:
+            data = leaf.data
+            if data.shape != values.shape or not np.array_equal(
+                    data, values, equal_nan=data.dtype.kind in "fc"):
+                return False
+        return True
 
 
 def _check_arguments_kept(given):
@@ -791,21 +834,13 @@ class Program:
         self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
         self.replay, self.code = _written(record, self.stand_ins)
         self.plain = record.plain
-        # requires_grad switched on or off later, a replay would compute other gradients
-        self.trained = [(leaf, leaf.requires_grad, leaf.data.dtype, leaf.data.shape)
-                        for leaf in _touched(record)]
+        self.leaves = record.leaves
         self.state = record.state
 
     def holds(self):
-        """Whether the capture still describes the step: a parameter frozen or unfrozen since
-        (fine-tuning) changes which gradients backward computes, and one given an array of
-        another dtype or shape (`.data =`) which ops run (a cast), so the step records
+        """Whether the capture still describes the step (see _LeafState): else it records
         again."""
-        for leaf, wanted, dtype, shape in self.trained:
-            data = leaf.data
-            if leaf.requires_grad is not wanted or data.dtype != dtype or data.shape != shape:
-                return False
-        return True
+        return self.leaves.holds()
 
     def run(self, args, kwargs):
         if self.plain:  # arrays only, each stood in for by one Variable
@@ -880,22 +915,26 @@ def _unread_given(record, read):
 
 def _held_outside(record, unread):
     """The ids of the results of the ops `unread` that something besides the record holds:
-    the step kept them to read later (a loss put in a dict, a list or an attribute), so a
-    replay must compute them. Found among their referrers, at capture only."""
+    the step kept them to read later (a loss put in a dict, a list, an attribute, an object
+    array), so a replay must compute them. Told by their reference counts against the
+    record's own references, calibrated on an object held as they are here."""
     results = [y for e in record.events if e[0] == "op" and id(e[1]) in unread
                for y in _as_tuple(e[3])]
     if not results:
         return set()
-    known = {id(record.events), id(record.results), id(results)}
+    containers = {id(entry): entry for entry in record.results}
     for event in record.events:  # (an op's inputs tuple is also its Function's .inputs)
-        known.update(id(part) for part in event)
-        known.add(id(event))
-    known.update(id(entry) for entry in record.results)
-    wanted = {id(y) for y in results}
+        containers[id(event)] = event
+        containers.update((id(p), p) for p in event[1:] if isinstance(p, (tuple, list)))
+    results.append(object())  # the calibration: referenced by this list alone
+    counts = [sys.getrefcount(y) for y in results]
+    baseline = counts.pop()
+    results.pop()
     held = set()
-    for holder in gc.get_referrers(*results):
-        if id(holder) not in known:
-            held.update(id(r) for r in gc.get_referents(holder) if id(r) in wanted)
+    for y, count in zip(results, counts):
+        own = sum(1 for c in containers.values() for z in c if z is y)
+        if count > baseline + own:
+            held.add(id(y))
     return held
 
 

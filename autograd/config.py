@@ -30,7 +30,9 @@ for _var in _SETTINGS.values():
 
 class PythonState:
     changes = 0  # how many times Python state that captured steps read has changed
-    last = "changed a setting that a captured step reads"  # the latest change, for messages
+
+
+_this_thread = threading.local()  # .changes, .last: the changes this thread made
 
 
 def python_state_changed(what=None):
@@ -39,7 +41,14 @@ def python_state_changed(what=None):
     at their next call (autograd/capture.py), as the step may now run other code. `what`:
     the change as a verb phrase ("registered a hook"), which a refusal names."""
     PythonState.changes += 1
-    PythonState.last = what or "changed a setting that a captured step reads"
+    _this_thread.changes = getattr(_this_thread, "changes", 0) + 1
+    _this_thread.last = what or "changed a setting that a captured step reads"
+
+
+def python_state_changes_here():
+    """(how many changes this thread has made, the latest as a verb phrase): a recording
+    refuses a step that made one itself; another thread's only makes it record again."""
+    return getattr(_this_thread, "changes", 0), getattr(_this_thread, "last", None)
 
 
 def anomaly_detection_on():

@@ -299,6 +299,7 @@ class Variable:
     def numpy(self):
         """The data as a NumPy array (copied from the GPU if needed)."""
         from .backend import to_cpu
+        _read_in_python(self, "numpy()")
         return to_cpu(self.data)
 
     def to_gpu(self):

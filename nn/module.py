@@ -12,7 +12,7 @@ import numpy as np
 from autograd.arguments import float_dtype
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import capturing, python_state_changed, replayed
-from autograd.config import FORCED_TRAIN, PythonState, train_mode
+from autograd.config import FORCED_TRAIN, python_state_changes_here, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -265,10 +265,10 @@ class Module:
             raise ValueError(f"{type(self).__name__}.train: mode must be True or False, got "
                              f"{mode!r}")
         mode = bool(mode)
-        changes = PythonState.changes
+        changes = python_state_changes_here()[0]
         for module in self.modules():
             module.training = mode
-        if PythonState.changes != changes:  # (named by the module switched, not its last child)
+        if python_state_changes_here()[0] != changes:  # (named by this module, not a child)
             python_state_changed(f"switched {type(self).__name__} to "
                                  f"{'train()' if mode else 'eval()'}")
         return self

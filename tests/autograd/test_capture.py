@@ -1447,6 +1447,7 @@ def _branching_step(model, optimizer, read):
                                          r"in Python \(item\(\)\) inside the step: a replay"),
     (lambda y: bool(abs(y).max() * 0), r"computed, of shape \(\), is read in Python \(bool"),
     (lambda y: float(y.sum()) > 10, r"computed, of shape \(\), is read in Python \(float"),
+    (lambda y: abs(y).max().numpy() > 10, r"computed, of shape \(\), is read in Python \(numpy"),
 ])
 def test_python_reading_a_value_the_step_computed_is_refused(read, how):
     """An `if` on a computed value would keep the capture's branch in every replay (the
@@ -1501,7 +1502,7 @@ def _keeping_step(keep):
     function reading the kept loss's value."""
     model = _mlp()
     optimizer = optim.SGD(model.parameters(), lr=0.5)
-    box, holder, kept = {}, types.SimpleNamespace(), []
+    box, holder, kept, cell = {}, types.SimpleNamespace(), [], np.empty(1, object)
 
     def step(x, t):
         optimizer.zero_grad()
@@ -1512,14 +1513,16 @@ def _keeping_step(keep):
             box["loss"] = loss
         elif keep == "attribute":
             holder.loss = loss
-        else:
+        elif keep == "list":
             kept[:] = [loss]
+        else:  # (a holder that the garbage collector does not see)
+            cell[0] = loss
     read = {"dict": lambda: box["loss"], "attribute": lambda: holder.loss,
-            "list": lambda: kept[0]}[keep]
+            "list": lambda: kept[0], "object array": lambda: cell[0]}[keep]
     return step, lambda: float(read().data)
 
 
-@pytest.mark.parametrize("keep", ["dict", "attribute", "list"])
+@pytest.mark.parametrize("keep", ["dict", "attribute", "list", "object array"])
 def test_a_result_the_step_keeps_is_computed_at_every_replay(keep):
     """A replay skips the forward of a result nothing reads (a loss only backpropagated),
     unless the step keeps it to read later: there it holds each call's value, as eagerly."""
@@ -1598,3 +1601,73 @@ def test_a_step_changing_what_replays_depend_on_is_refused_by_name():
         with pytest.raises(CaptureError, match=message):
             capture(step)(x)
         model.train()
+
+
+def test_a_leaf_python_reads_records_again_when_its_values_change():
+    """A factor set between calls and read with .item() in the step (a warm-up weight):
+    the replay holds while its value does, then the step records again."""
+    losses = []
+    for captured in (False, True):
+        model = _mlp()
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+        beta = Variable(np.array(0.0, np.float32), requires_grad=False)
+
+        def step(x, t, model=model, optimizer=optimizer, beta=beta):
+            optimizer.zero_grad()
+            y = model(x)
+            loss = F.mse_loss(y, t) + beta.item() * (y ** 2).mean()
+            loss.backward()
+            optimizer.step()
+            return loss
+        step = capture(step) if captured else step
+        seen = []
+        for i, (x, t) in enumerate(_batches(6, (4, 3))):
+            beta.data = np.array(0.0 if i < 3 else 0.5, np.float32)
+            seen.append(float(step(x, t).data))
+        losses.append(seen)
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-6)
+
+
+def test_a_parameter_changed_between_the_two_recording_calls_records_afresh():
+    model = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 4))
+    step = capture(_train_step(model, optim.SGD(model.parameters(), lr=0.01), F.mse_loss))
+    x, t = np.ones((8, 4), np.float32), np.zeros((8, 4), np.float32)
+    step(x, t)
+    model[0].weight.data = model[0].weight.data.astype(np.float64)  # (eager: a cast more)
+    for _ in range(3):
+        step(x, t)
+    assert step.captured == 1
+
+
+def test_another_threads_module_change_makes_a_recording_record_again_not_fail():
+    """A module built or switched in another thread while this one records is not the
+    step's doing: the call runs, and the next records afresh."""
+    import threading
+    model = _mlp()
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    started, finished = threading.Event(), threading.Event()
+
+    def step(x, t):
+        optimizer.zero_grad()
+        loss = F.mse_loss(model(x), t)
+        started.set()
+        finished.wait(10)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    def other():
+        started.wait(10)
+        nn.Sequential(nn.Linear(2, 2)).eval()
+        finished.set()
+    thread = threading.Thread(target=other)
+    thread.start()
+    captured = capture(step)
+    x, t = next(_batches(1, (4, 3)))
+    captured(x, t)
+    thread.join()
+    started.set()
+    finished.set()
+    for _ in range(3):
+        captured(x, t)
+    assert captured.captured == 1
