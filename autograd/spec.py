@@ -40,7 +40,8 @@ class Spec:
     elements: 'bounded' [-2, 2], 'positive' [0.5, 2.5], 'nonzero' (|x| in [0.5, 2.5]),
     'unit' [0.05, 0.95] (probabilities), a (low, high) pair; for 'int' a (low, high) pair,
     inclusive, where high may name a dimension ('C' means up to C - 1).
-    distinct: every two values of the input at least a gap apart (no ties for max/min).
+    distinct: every two values of the input at least a gap apart (no ties for max/min);
+    a number: that gap (DISTINCT_GAP for True).
     grid: (step, offset): values rounded to offset + multiples of step, so inputs on grids
     with different offsets never tie and kinks on the grid are never met.
     grad=False: a float input the check does not differentiate (a loss's target, whose

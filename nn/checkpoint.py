@@ -27,6 +27,7 @@ from autograd.backend import to_cpu
 from autograd.variable import Variable
 
 from .serialization import (
+    DAMAGED_ARCHIVE,
     check_not_truncated,
     check_readable,
     foreign_format,
@@ -35,6 +36,12 @@ from .serialization import (
 )
 
 TREE = "tree.json"
+
+
+class _NotACheckpoint(Exception):
+    """A zip archive without the tree (raised inside load's reading, told apart there)."""
+
+
 _KEYS = (str, int, float, bool, type(None))
 
 
@@ -62,17 +69,17 @@ def load(path):
         check_not_truncated(path, "nn.load")
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (not a zip "
                          f"file){foreign_format(path)}")
-    with zipfile.ZipFile(path) as archive:
-        if TREE not in archive.namelist():
-            raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
-                             f"{TREE}){foreign_format(path)}")
-        try:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if TREE not in archive.namelist():
+                raise _NotACheckpoint
             header = json.loads(archive.read(TREE))
             arrays = _arrays(archive, path)
-        except (OSError, EOFError, zipfile.BadZipFile, KeyError, ValueError,
-                RecursionError) as exc:
-            raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: "
-                             f"{exc})") from None
+    except _NotACheckpoint:
+        raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
+                         f"{TREE}){foreign_format(path)}") from None
+    except (*DAMAGED_ARCHIVE, KeyError, ValueError, RecursionError) as exc:
+        raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: {exc})") from None
     if not isinstance(header, dict) or header.get("format") != "rungrad checkpoint":
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save")
     if header.get("version", 1) != 1:  # (none at all: the tree decides, as a damaged file)

@@ -4,6 +4,7 @@ PyTorch state dict saved as safetensors loads as it is). Written atomically, rea
 unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
 import os
 import zipfile
+import zlib
 from collections import OrderedDict
 
 import numpy as np
@@ -148,6 +149,11 @@ def sync_file(tmp):
         os.close(fd)
 
 
+# What reading a damaged zip archive raises: zipfile's own error, a short file, a member
+# naming an unknown compression method, a broken deflate stream.
+DAMAGED_ARCHIVE = (OSError, EOFError, zipfile.BadZipFile, NotImplementedError, zlib.error)
+
+
 def read_npz(path):
     """All arrays of the .npz at `path`, read eagerly; errors name the file."""
     check_readable(path, "load_weights")
@@ -162,7 +168,7 @@ def read_npz(path):
         raise ValueError(f"load_weights: {path} is not an .npz weights archive{foreign}")
     try:
         archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+    except (ValueError, *DAMAGED_ARCHIVE) as exc:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
                          f"({type(exc).__name__}: {exc})") from None
     with archive:
@@ -171,7 +177,7 @@ def read_npz(path):
                              "model.save: load it with nn.load_model(path)")
         try:
             return OrderedDict((key, archive[key]) for key in archive.files)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        except (ValueError, *DAMAGED_ARCHIVE) as exc:
             raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: "
                              f"{exc})") from None
 
@@ -190,8 +196,11 @@ def foreign_format(path):
                     "and give them to set_weights)")
     if not zipfile.is_zipfile(path):
         return ""
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except DAMAGED_ARCHIVE:  # (damaged: the reader says so)
+        return ""
     if any(name.endswith("data.pkl") for name in names):
         return (" (it is a PyTorch checkpoint, pickled, which rungrad never unpickles: in "
                 "PyTorch, save {k: v.numpy() for k, v in model.state_dict().items()} with "

@@ -40,7 +40,8 @@ def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
     elements: 'bounded' (in [-2, 2]), 'positive' (in [0.5, 2.5]), 'nonzero' (magnitude in
     [0.5, 2.5], either sign), 'unit' (probabilities in [0.05, 0.95]) or a (low, high)
     pair. distinct=True keeps every two values at least min(DISTINCT_GAP, (high - low) /
-    size) apart, so max/min-like reductions meet no ties under numerical differentiation.
+    size) apart, so max/min-like reductions meet no ties under numerical differentiation;
+    a number instead of True is the gap to keep (a spread whose curvature float32 resolves).
     """
     from hypothesis import strategies as st
     low, high = element_range(elements)
@@ -77,7 +78,8 @@ def _values(shape, dtype, low, high, elements, distinct):
     from hypothesis.extra import numpy as hnp
     size = int(np.prod(shape))
     if distinct:
-        strategy = _distinct_values(size, low, high)
+        strategy = _distinct_values(size, low, high,
+                                    DISTINCT_GAP if distinct is True else float(distinct))
     else:
         # drawn in float64 and rounded to `dtype`: bounds need not be representable in it
         floats = st.floats(low, high, allow_subnormal=False)
@@ -90,11 +92,11 @@ def _values(shape, dtype, low, high, elements, distinct):
     return strategy
 
 
-def _distinct_values(size, low, high):
+def _distinct_values(size, low, high, gap):
     """`size` values in [low, high] in random order, pairwise at least
-    min(DISTINCT_GAP, (high - low) / size) apart."""
+    min(gap, (high - low) / size) apart."""
     from hypothesis import strategies as st
-    slots = max(size, int((high - low) / DISTINCT_GAP))
+    slots = max(size, int((high - low) / gap))
     step = (high - low) / slots
     picks = st.lists(st.integers(0, slots), min_size=size, max_size=size, unique=True)
     return picks.map(lambda chosen: low + step * np.asarray(chosen, np.float64))

@@ -1,6 +1,8 @@
 """Keras' Input: the first element of a Sequential, saying what one sample looks like."""
 import numpy as np
 
+from autograd.ops import astype
+
 from ..module import Module
 from .keras_name import KerasNamed
 
@@ -29,7 +31,7 @@ class InputLayer(Module, KerasNamed):
                 n is not None and n != m for n, m in zip(self.shape, sample)):
             raise ValueError(f"Input: the model takes samples of shape {self.shape}, got a "
                              f"batch of shape {tuple(x.shape)} (samples of shape {sample})")
-        return x
+        return in_input_dtype(x, self.dtype)
 
     def example_sample(self):
         """(shape, dtype) of one sample to try the model with (None sizes taken as 1)."""
@@ -41,6 +43,16 @@ class InputLayer(Module, KerasNamed):
 
     def extra_repr(self):
         return f"shape={self.shape}"
+
+
+def in_input_dtype(x, dtype):
+    """x as Keras' Input takes it: integers and booleans cast to the Input's float dtype
+    (Keras converts inputs to the Input's dtype: uint8 pixels minus 128 must not wrap
+    around). Floats pass as they are (the model's dtype is fit's to choose), as do integers
+    for an integer Input (token ids)."""
+    if np.dtype(dtype).kind == "f" and x.dtype.kind in "biu":
+        return astype(x, dtype)
+    return x
 
 
 def _sample_shape(shape, batch_size, batch_shape):
@@ -70,4 +82,4 @@ def _batch_size(value):
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
-__all__ = ["Input", "InputLayer"]
+__all__ = ["Input", "InputLayer", "in_input_dtype"]

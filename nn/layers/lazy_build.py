@@ -103,8 +103,8 @@ def shape_trial():
     trial call, a functional model's symbolic one): no graph, inference behaviour, and the
     state a layer keeps between calls (a stateful RNN's) neither read nor written."""
     token = _SHAPE_TRIAL.set(True)
-    try:
-        with no_grad(), test_mode():
+    try:  # (zeros may divide by zero, as a fully masked pooling: their values are not read)
+        with no_grad(), test_mode(), np.errstate(all="ignore"):
             yield
     finally:
         _SHAPE_TRIAL.reset(token)

@@ -557,7 +557,7 @@ def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_cl
         target, counted = IgnoredClass(ignore_class)(target)
         logits = where(expand_dims(counted, -1), logits, 0.0)
     target = CheckedLabels(logits.shape[-1])(target)
-    if target.dtype.kind == "f":
+    if target.dtype.kind in "fb":  # (Keras casts float and boolean labels alike)
         target = astype(target, np.int64)
     if counted is None:
         return F.cross_entropy(_classes_to_axis1(logits), target, reduction=reduction)

@@ -22,6 +22,7 @@ from autograd.atomic import replacing
 
 from ..module import StateDictKeyError, state_arrays
 from ..serialization import (
+    DAMAGED_ARCHIVE,
     MODEL_MEMBER,
     check_not_truncated,
     check_readable,
@@ -199,8 +200,7 @@ def _read_archive(path):
             while _member(len(arrays)) in names:
                 with archive.open(_member(len(arrays))) as member:
                     arrays.append(np.lib.format.read_array(member, allow_pickle=False))
-    except (OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError,
-            json.JSONDecodeError, RecursionError) as exc:
+    except (*DAMAGED_ARCHIVE, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"load_model: {path} is corrupt ({type(exc).__name__}: {exc})") \
             from None
     except ValueError as exc:  # read_array on a pickled or damaged member

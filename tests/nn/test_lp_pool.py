@@ -36,6 +36,12 @@ def lp_cases(draw, dims):
     return x, unwrap(kernel), stride and unwrap(stride), draw(st.booleans())
 
 
+def tolerance(dtype):
+    """float32: a window's sum of odd powers of mixed signs cancels, and both libraries'
+    roundings grow with it (1.1e-4 apart on a gradient of 47 under another seed)."""
+    return 1e-3 if dtype == np.float32 else 1e-10
+
+
 def compare(ours, theirs, x, norm_type, *window, tol):
     xv, xt = Variable(x), torch.tensor(x, requires_grad=True)
     y, yt = ours(xv, norm_type, *window), theirs(xt, norm_type, *window)
@@ -58,7 +64,7 @@ def test_values_and_gradients_match_torch(dims, data, norm_type, dtype):
         assume(np.all(x != 0))
     name = f"lp_pool{dims}d"
     compare(getattr(F, name), getattr(TF, name), x.astype(dtype), norm_type, kernel, stride,
-            ceil_mode, tol=1e-4 if dtype == np.float32 else 1e-10)
+            ceil_mode, tol=tolerance(dtype))
 
 
 def test_a_window_of_zeros_has_value_and_gradient_zero():

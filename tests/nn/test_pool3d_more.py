@@ -12,7 +12,7 @@ import nn
 import nn.functional as F
 from autograd import gradcheck, gradgradcheck
 
-from .test_lp_pool import NORM_TYPES, compare, lp_cases
+from .test_lp_pool import NORM_TYPES, compare, lp_cases, tolerance
 from .test_max_unpool import compare_round_trips
 from .test_pooling_options import _windows_see_the_input
 
@@ -62,7 +62,7 @@ def test_lp_pool3d_matches_torch(data, norm_type, dtype):
     if norm_type < 0:  # x^p at 0 is inf for p < 0 and the gradient inf - inf in both
         assume(np.all(x != 0))
     compare(F.lp_pool3d, TF.lp_pool3d, x.astype(dtype), norm_type, kernel, stride, ceil_mode,
-            tol=1e-4 if dtype == np.float32 else 1e-10)
+            tol=tolerance(dtype))
 
 
 def test_first_and_second_order_match_numerical():

@@ -109,3 +109,36 @@ def test_keys_named_like_numpy_arguments_are_saved_too(tmp_path):
     Odd().save_weights(tmp_path / "odd.npz")
     assert sorted(np.load(tmp_path / "odd.npz").files) == ["allow_pickle", "file"]
     Odd().load_weights(tmp_path / "odd.npz")
+
+
+def _damaged_copies(path, tmp_path):
+    """Copies of the zip archive at `path` with its central directory's signature broken,
+    and with a member naming an unknown compression method."""
+    data = bytearray(open(path, "rb").read())
+    directory = data.find(b"PK\x01\x02")
+    copies = []
+    for n, (offset, value) in enumerate([(directory, data[directory] ^ 0xFF),
+                                         (directory + 10, 99)]):
+        damaged = bytearray(data)
+        damaged[offset] = value
+        copy = tmp_path / f"damaged{n}{path.suffix}"
+        copy.write_bytes(bytes(damaged))
+        copies.append(copy)
+    return copies
+
+
+def test_a_damaged_archive_is_called_corrupt_by_every_loader(tmp_path):
+    """A bad central directory or an unknown compression method: each loader's ValueError
+    naming the file, not zipfile's own error."""
+    import nn.keras as keras
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    model.save(tmp_path / "model.keras")
+    model.save_weights(tmp_path / "weights.npz")
+    nn.save({"w": np.ones(3)}, tmp_path / "checkpoint.ckpt")
+    loaders = {"model.keras": keras.models.load_model, "weights.npz": model.load_weights,
+               "checkpoint.ckpt": nn.load}
+    for name, load in loaders.items():
+        for copy in _damaged_copies(tmp_path / name, tmp_path):
+            with pytest.raises(ValueError, match=f"{copy.name} is (corrupt|not a readable)"):
+                load(copy)
