@@ -14,6 +14,7 @@ from .augment import (
     RandomShift,
     SaltAndPepperNoise,
 )
+from .batch_dataset import PyDataset, Sequence
 from .collate import default_collate
 from .concat import ConcatDataset
 from .dataset import Dataset, Subset, TensorDataset
@@ -38,4 +39,5 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "default_collate"
            "random_split", "Compose", "Normalize", "Flatten", "OneHot", "ToFloat",
            "RandomShift", "RandomRotation", "RandomFlip", "GaussianNoise", "SaltAndPepperNoise",
            "ConcatDataset", "IterableDataset", "ChainDataset", "Sampler", "SequentialSampler",
-           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler"]
+           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
+           "PyDataset", "Sequence"]

@@ -1,8 +1,10 @@
-"""Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model."""
+"""Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model,
+PyDataset (Sequence)."""
 import random
 
 import numpy as np
 
+from ..data.batch_dataset import PyDataset, Sequence
 from ..training.model_diagram import plot_model
 from ..utils import to_categorical
 
@@ -43,4 +45,5 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     return out
 
 
-__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model"]
+__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "PyDataset",
+           "Sequence"]

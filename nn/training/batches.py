@@ -404,7 +404,8 @@ def _as_array(data, name, who):
     if looks_like_a_dataset(data):
         raise TypeError(f"{who}: {name} is a {type(data).__name__}, which holds samples: "
                         "wrap it in nn.data.DataLoader(dataset, batch_size=...) and pass that "
-                        "as x")
+                        "as x (one whose items are whole batches, as Keras' PyDataset or "
+                        "Sequence: subclass nn.keras.utils.PyDataset)")
     if isinstance(data, Variable):
         data = data.data
     if not isinstance(getattr(data, "dtype", None), np.dtype):  # (NumPy's and CuPy's have)

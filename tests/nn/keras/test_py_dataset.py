@@ -1,0 +1,66 @@
+"""Keras' PyDataset (Sequence): a dataset of whole batches, which fit, evaluate and predict
+go through once per epoch, calling on_epoch_end after each pass."""
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+from nn.keras import layers
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((50, 4)).astype(np.float32)
+Y = (X[:, :1] * 2 - X[:, 1:2]).astype(np.float32)
+
+
+class Batches(keras.utils.PyDataset):
+    def __init__(self, x, y, batch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.batch_size, self.passes = x, y, batch_size, 0
+
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
+
+    def __getitem__(self, index):
+        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        return self.x[rows] if self.y is None else (self.x[rows], self.y[rows])
+
+    def on_epoch_end(self):
+        self.passes += 1
+
+
+def _model():
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_fit_evaluate_and_predict_go_through_its_batches_as_through_arrays():
+    train, validation = Batches(X, Y, 16, workers=2), Batches(X, Y, 10)
+    ours, arrays = _model(), _model()
+    history = ours.fit(train, epochs=3, verbose=0, validation_data=validation).history
+    want = arrays.fit(X, Y, batch_size=16, epochs=3, shuffle=False, verbose=0,
+                      validation_data=(X, Y)).history
+    np.testing.assert_allclose(history["loss"], want["loss"], rtol=1e-6)
+    np.testing.assert_allclose(history["val_loss"], want["val_loss"], rtol=1e-6)
+    assert train.passes == 3 and validation.passes == 3
+    assert train.num_batches == 4 and keras.utils.Sequence is keras.utils.PyDataset
+    assert ours.evaluate(validation, verbose=0) == pytest.approx(
+        arrays.evaluate(X, Y, verbose=0), rel=1e-6)
+    np.testing.assert_allclose(ours.predict(Batches(X, None, 7), verbose=0),
+                               arrays.predict(X, verbose=0), rtol=1e-6)
+
+
+def test_a_pydataset_without_its_methods_and_a_dataset_of_samples_say_what_to_do():
+    with pytest.raises(NotImplementedError, match="defines __len__"):
+        _model().fit(nn.data.PyDataset(), verbose=0)
+
+    class Samples:
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            return X[index], Y[index]
+    with pytest.raises(TypeError, match="holds samples: wrap it in nn.data.DataLoader.*"
+                                        "subclass nn.keras.utils.PyDataset"):
+        _model().fit(Samples(), verbose=0)
