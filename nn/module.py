@@ -130,6 +130,10 @@ class Module:
             _discard(name, buffers, modules)
             params[name] = value
         elif isinstance(value, Module):
+            if params.get(name) is not None:  # (PyTorch's rule: a parameter stays one)
+                raise TypeError(f"{type(self).__name__}: cannot assign the module "
+                                f"{type(value).__name__} to parameter {name!r} (a Parameter "
+                                f"or None is required; del it first to replace it)")
             _discard(name, params, buffers)
             modules[name] = value
         elif name in params:
@@ -212,8 +216,12 @@ class Module:
             yield module
 
     def named_children(self):
+        """(name, child) pairs; a child held under two names comes once (PyTorch's: apply
+        and children visit a shared layer once)."""
+        seen = set()
         for name, module in self._modules.items():
-            if module is not None:
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
                 yield name, module
 
     def children(self):
@@ -364,7 +372,9 @@ class Module:
 
     # ----- state -----
     def state_dict(self):
-        """OrderedDict dotted name -> copy of the array, parameters and persistent buffers."""
+        """OrderedDict dotted name -> copy of the array, parameters and persistent buffers.
+        Copies, unlike PyTorch's tensors sharing the parameters' memory: a snapshot kept as
+        the best weights stays so while training goes on (load_state_dict writes back)."""
         state = OrderedDict()
         for name, array in state_arrays(self, ""):
             state[name] = array.copy()
@@ -381,6 +391,9 @@ class Module:
         A checkpoint of a DistributedDataParallel wrapper (every key `module.`...) loads into
         the bare module. Returns (missing_keys, unexpected_keys).
         """
+        if not callable(getattr(state_dict, "items", None)):
+            raise TypeError(f"load_state_dict: expected a dict-like state_dict (name -> array), "
+                            f"got {type(state_dict).__name__}")
         state_dict = _unwrapped(self, state_dict)
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
@@ -523,7 +536,7 @@ class Module:
     def __repr__(self):
         lines = [f"({name}): {_indent(repr(module))}"
                  for name, module in self._modules.items() if module is not None]
-        extra = self.extra_repr()
+        extra = _indent(self.extra_repr())  # (a multi-line one lines up, as PyTorch's)
         if not lines:
             return f"{type(self).__name__}({extra})"
         body = ([extra] if extra else []) + lines

@@ -10,8 +10,9 @@ def default_collate(samples, where="the samples"):
     """Collate samples into a batch as PyTorch's default_collate does, with NumPy arrays:
     arrays and numbers are stacked on a new first axis; a dict (any Mapping) gives a dict of
     collated values, a tuple or list gives one of the same type holding each position
-    collated (namedtuples too), strings stay a list. Structures must agree across samples;
-    an error names where they do not."""
+    collated (namedtuples too; PyTorch gives a list for a plain tuple), strings stay a list.
+    Numbers become NumPy's dtypes (ints and floats mixed: float64, PyTorch's float32).
+    Structures must agree across samples; an error names where they do not."""
     first = samples[0]
     if isinstance(first, Mapping):
         keys = set(first)

@@ -1,15 +1,21 @@
 """PyTorch's `generator=` arguments (of DataLoader, random_split and the samplers) in NumPy's
 terms."""
+import sys
+
 import numpy as np
 
 from autograd.arguments import seed_or_drawn
 
 
 def seed_of(generator, who="DataLoader"):
-    """A seed from PyTorch's `generator` argument: a NumPy Generator (drawn from, as
-    PyTorch draws its sampler's seed), or anything with initial_seed() (torch.Generator)."""
+    """A seed from PyTorch's `generator` argument, drawn from it as PyTorch draws its
+    sampler's seed (a generator used twice gives two seeds): a NumPy Generator, a
+    torch.Generator, or else anything with initial_seed()."""
     if isinstance(generator, np.random.Generator):
         return int(generator.integers(0, 2**63 - 1))
+    torch = sys.modules.get("torch")  # (a torch.Generator means torch is imported)
+    if torch is not None and isinstance(generator, torch.Generator):
+        return int(torch.empty((), dtype=torch.int64).random_(generator=generator).item())
     initial_seed = getattr(generator, "initial_seed", None)
     if callable(initial_seed):
         return int(initial_seed())

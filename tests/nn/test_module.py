@@ -59,6 +59,9 @@ def test_reassigning_keeps_position_and_changing_kind_moves_registry():
     model = Block()
     model.zeta = Parameter(np.zeros((2, 3), np.float32))
     assert [n for n, _ in model.named_parameters()][0] == "zeta"
+    with pytest.raises(TypeError, match="cannot assign the module"):  # (PyTorch's rule)
+        model.mid = nn.ReLU()
+    del model.mid
     model.mid = nn.ReLU()
     assert "mid" not in dict(model.named_parameters())
     assert "mid" in dict(model.named_children())
@@ -473,3 +476,39 @@ def test_training_set_before_super_init_is_named():
 
     with pytest.raises(AttributeError, match="before assigning the bool 'training'"):
         Early()
+
+
+def test_a_layer_held_twice_is_one_child_and_apply_visits_it_once():
+    """PyTorch's rule: children and apply skip a module met before (an initialization or a
+    scaling applied to a shared layer runs once), while the model still runs it twice."""
+    shared = nn.Linear(1, 1)
+    shared.weight.data[...] = 1
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+
+    def double(module):
+        if isinstance(module, nn.Linear):
+            module.weight.data *= 2
+    model.apply(double)
+    assert shared.weight.data.item() == 2.0
+    assert len(list(model.children())) == 2 and len(model) == 3
+
+
+def test_a_parameter_cannot_become_a_module_and_a_list_is_no_state_dict():
+    layer = nn.Linear(2, 2)
+    with pytest.raises(TypeError, match="cannot assign the module ReLU to parameter 'weight'"):
+        layer.weight = nn.ReLU()
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    with pytest.raises(TypeError, match="expected a dict-like state_dict .name -> array., got "
+                                        "list"):
+        layer.load_state_dict([("weight", np.ones((2, 2)))])
+
+
+def test_a_multi_line_extra_repr_is_indented_under_its_module():
+    class Two(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.ReLU()
+
+        def extra_repr(self):
+            return "a=1,\nb=2"
+    assert repr(Two()) == "Two(\n  a=1,\n  b=2\n  (inner): ReLU()\n)"

@@ -131,3 +131,19 @@ def test_fit_takes_a_loader_with_a_sampler(make_loader):
                         verbose=0, callbacks=[batches])
     assert len(history.history["loss"]) == 2 and np.isfinite(history.history["loss"]).all()
     assert len(seen) == 2 * len(make_loader(TensorDataset(x, np.arange(10) % 2)))
+
+
+def test_a_torch_generator_used_twice_gives_two_draws_and_a_seed_repeats_them():
+    """random_split, then a shuffled DataLoader, from one torch.Generator: two different
+    orders (each draws from it, as in PyTorch), the same pair again from the same seed."""
+    from nn.data import random_split
+
+    def draws(seed):
+        generator = torch.Generator().manual_seed(seed)
+        first, second = (random_split(numbered(10), [5, 5], generator=generator)[0].indices
+                         for _ in range(2))
+        loader = DataLoader(numbered(10), 10, shuffle=True, generator=generator)
+        return list(first), list(second), targets(loader)
+    once = draws(0)
+    assert once[0] != once[1]
+    assert draws(0) == once
