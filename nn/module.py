@@ -215,6 +215,35 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
+    def get_submodule(self, target):
+        """The module at the dotted path `target` ('' is this one), as PyTorch's."""
+        module = self
+        for depth, name in enumerate(target.split(".") if target else []):
+            child = module._modules.get(name)
+            if child is None:
+                where = ".".join(target.split(".")[:depth]) or type(self).__name__
+                raise AttributeError(f"get_submodule: {where} has no submodule {name!r} "
+                                     f"(in {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at the dotted path `target` ('layers.0.weight'), as PyTorch's."""
+        return self._get_registered(target, "_parameters", "parameter")
+
+    def get_buffer(self, target):
+        """The buffer at the dotted path `target` ('bn.running_mean'), as PyTorch's."""
+        return self._get_registered(target, "_buffers", "buffer")
+
+    def _get_registered(self, target, registry, kind):
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        value = getattr(module, registry).get(name)
+        if value is None:
+            raise AttributeError(f"get_{kind}: {type(module).__name__} at {path or 'the top'!r} "
+                                 f"has no {kind} {name!r}")
+        return value
+
     def named_children(self):
         """(name, child) pairs; a child held under two names comes once (PyTorch's: apply
         and children visit a shared layer once)."""

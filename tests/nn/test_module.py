@@ -512,3 +512,16 @@ def test_a_multi_line_extra_repr_is_indented_under_its_module():
         def extra_repr(self):
             return "a=1,\nb=2"
     assert repr(Two()) == "Two(\n  a=1,\n  b=2\n  (inner): ReLU()\n)"
+
+
+def test_get_submodule_parameter_and_buffer_follow_dotted_paths_as_torchs():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Sequential(nn.Linear(3, 1)))
+    assert model.get_submodule("") is model and model.get_submodule("2.0") is model[2][0]
+    assert model.get_parameter("2.0.weight") is model[2][0].weight
+    assert model.get_buffer("1.running_mean") is model[1].running_mean
+    with pytest.raises(AttributeError, match="has no submodule '5' .in '2.5'"):
+        model.get_submodule("2.5")
+    with pytest.raises(AttributeError, match="Linear at '0' has no buffer 'weight'"):
+        model.get_buffer("0.weight")
+    with pytest.raises(AttributeError, match="has no parameter 'nope'"):
+        model.get_parameter("0.nope")
