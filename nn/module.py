@@ -353,13 +353,16 @@ class Module:
 
     def to(self, *args, dtype=None, device=None):
         """PyTorch's `Module.to`, in place: `to(np.float64)`, `to("float64")`, `to("cuda")`,
-        `to("cpu")`, or by keyword. Floating-point parameters (lazy ones' placeholders too),
-        their gradients and floating buffers take the dtype; integer buffers (BatchNorm's
-        count) keep theirs. Returns the module. Make the optimizer after converting: its
-        state keeps the dtype it was made in."""
+        `to("cpu")`, `to(torch.device("cpu"))`, `to(array)` (its dtype), or by keyword.
+        Floating-point parameters (lazy ones' placeholders too), their gradients and floating
+        buffers take the dtype; integer buffers (BatchNorm's count) keep theirs. Returns the
+        module. Make the optimizer after converting: its state keeps the dtype it was made
+        in."""
         for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in _DEVICES:
-                device = arg
+            if str(getattr(arg, "type", arg)).split(":")[0] in _DEVICES:  # a name or a
+                device = str(getattr(arg, "type", arg))  # torch.device (its .type)
+            elif hasattr(arg, "dtype") and not isinstance(arg, type):  # an array: its dtype
+                dtype = arg.dtype
             else:
                 dtype = arg
         if device is not None:  # ("cuda:0", "cpu:0": one device of each here)

@@ -76,6 +76,17 @@ class Sequential(Model):
         """
         self._add(layer)
 
+    def append(self, layer):
+        """PyTorch's name for add: append `layer`, returning the model."""
+        self._add(layer)
+        return self
+
+    def extend(self, layers):
+        """Append each of `layers` in order (PyTorch's), returning the model."""
+        for layer in layers:
+            self._add(layer)
+        return self
+
     def _add(self, layer):
         """add's work; both entries (the constructor, add) are two calls above the warning."""
         layer = _as_layer(layer)

@@ -94,3 +94,14 @@ def test_module_list_adds_as_torchs():
         first + [3]
     with pytest.raises(TypeError, match="unsupported operand"):
         first + 3
+
+
+def test_sequential_appends_and_extends_as_torchs():
+    torch = pytest.importorskip("torch")
+    ours = nn.Sequential(nn.Linear(2, 3))
+    assert ours.append(nn.ReLU()) is ours
+    assert ours.extend([nn.Linear(3, 1), nn.Sigmoid()]) is ours
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    theirs.append(torch.nn.ReLU()).extend([torch.nn.Linear(3, 1), torch.nn.Sigmoid()])
+    assert list(ours.state_dict()) == list(theirs.state_dict()) and len(ours) == len(theirs)
+    assert ours(np.ones((4, 2), np.float32)).shape == (4, 1)

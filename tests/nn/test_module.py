@@ -525,3 +525,13 @@ def test_get_submodule_parameter_and_buffer_follow_dotted_paths_as_torchs():
         model.get_buffer("0.weight")
     with pytest.raises(AttributeError, match="has no parameter 'nope'"):
         model.get_parameter("0.nope")
+
+
+def test_to_takes_a_torch_device_and_an_arrays_dtype():
+    torch = pytest.importorskip("torch")
+    layer = nn.Linear(2, 2)
+    assert layer.to(torch.device("cpu")) is layer and layer.weight.dtype == np.float32
+    layer.to(np.zeros(1, np.float64))
+    assert layer.weight.dtype == np.float64 and layer.bias.dtype == np.float64
+    layer.to(torch.zeros(1, dtype=torch.float32))
+    assert layer.weight.dtype == np.float32
