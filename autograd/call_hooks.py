@@ -1,6 +1,8 @@
 """Hooks around calls (PyTorch's module hooks): before forward, after it, and on the
 gradients that cross the call's boundary in backward. `nn.Module` keeps one CallHooks once a
 hook is registered; modules without hooks pay one attribute check per call."""
+import warnings
+
 from .capture import CaptureError, capturing
 from .function import Function
 from .hooks import add_hook
@@ -26,34 +28,81 @@ class GradientTap(Function):
 class CallHooks:
     """Hooks around calls of `owner.forward` (PyTorch's module hooks): `pre(owner, args)`,
     `forward(owner, args, output)` and `backward(owner, grad_input, grad_output)`; a hook that
-    returns something other than None replaces what it was given."""
+    returns something other than None replaces what it was given. Registered with_kwargs,
+    the forward ones take the keyword arguments too: `pre(owner, args, kwargs)` returning
+    None or (args, kwargs), `forward(owner, args, kwargs, output)`; always_call: a forward
+    hook run even when forward raised (given output None)."""
 
     def __init__(self):
         self.pre, self.forward, self.backward = {}, {}, {}
+        self.with_kwargs, self.always_call = set(), set()  # the ids of hooks so registered
 
-    def add(self, kind, hook, who):
-        """Register `hook` as a `kind` ('pre', 'forward', 'backward') hook; `who` names the
-        registering method in errors."""
-        return add_hook(getattr(self, kind), hook, who)
+    def add(self, kind, hook, who, prepend=False, with_kwargs=False, always_call=False):
+        """Register `hook` as a `kind` ('pre', 'forward', 'backward') hook, first with
+        `prepend`; `who` names the registering method in errors."""
+        registry = getattr(self, kind)
+        handle = add_hook(registry, hook, who)
+        if prepend:  # (in place: the handle removes from this very dict)
+            others = [(key, h) for key, h in registry.items() if key != handle.id]
+            registry.clear()
+            registry[handle.id] = hook
+            registry.update(others)
+        if with_kwargs:
+            self.with_kwargs.add(handle.id)
+        if always_call:
+            self.always_call.add(handle.id)
+        return handle
 
     def call(self, owner, args, kwargs):
         if (self.pre or self.forward or self.backward) and capturing() and not self._replayable():
             raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "
                                f"a replay would not run; remove them (handle.remove()) or "
                                f"call the step without capture")
-        for hook in list(self.pre.values()):
-            result = hook(owner, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
+        for key, hook in list(self.pre.items()):
+            args, kwargs = self._pre(key, hook, owner, args, kwargs)
         crossing = _Crossing(self, owner) if self.backward else None
         if crossing is not None:
             args = crossing.enter(args)
-        output = owner.forward(*args, **kwargs)
-        for hook in list(self.forward.values()):
-            result = hook(owner, args, output)
+        try:
+            output = owner.forward(*args, **kwargs)
+        except Exception:
+            self._after_failure(owner, args, kwargs)
+            raise
+        for key, hook in list(self.forward.items()):
+            result = (hook(owner, args, kwargs, output) if key in self.with_kwargs
+                      else hook(owner, args, output))
             if result is not None:
                 output = result
         return output if crossing is None else crossing.leave(output)
+
+    def _pre(self, key, hook, owner, args, kwargs):
+        """(args, kwargs) after the pre-hook `hook`."""
+        if key not in self.with_kwargs:
+            result = hook(owner, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+            return args, kwargs
+        result = hook(owner, args, kwargs)
+        if result is None:
+            return args, kwargs
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise RuntimeError(f"{type(owner).__name__}: a forward pre-hook registered "
+                               f"with_kwargs=True returns None or (args, kwargs), got "
+                               f"{type(result).__name__}")
+        return tuple(result[0]), dict(result[1])
+
+    def _after_failure(self, owner, args, kwargs):
+        """The always_call forward hooks, once forward raised (output None, as PyTorch);
+        one that raises too is reported as a warning, the forward's error going on."""
+        for key, hook in list(self.forward.items()):
+            if key in self.always_call:
+                try:
+                    (hook(owner, args, kwargs, None) if key in self.with_kwargs
+                     else hook(owner, args, None))
+                except Exception as exc:  # noqa: BLE001 (forward's error is the one raised)
+                    warnings.warn(f"{type(owner).__name__}: a forward hook with always_call="
+                                  f"True raised {type(exc).__name__}: {exc} while forward's "
+                                  f"error was raised", RuntimeWarning, stacklevel=4)
 
     def _replayable(self):
         """Whether a captured step may run these hooks: only forward pre-hooks that say

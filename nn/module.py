@@ -94,13 +94,20 @@ class Module:
         return self._call_hooks.call(self, args, kwargs)
 
     # ----- hooks (PyTorch's) -----
-    def register_forward_pre_hook(self, hook):
-        """`hook(module, args)` before each forward; it may return replacement args."""
-        return self._hooks().add("pre", hook, "register_forward_pre_hook")
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """`hook(module, args)` before each forward; it may return replacement args. As
+        PyTorch's: with_kwargs, `hook(module, args, kwargs)` returning None or (args,
+        kwargs); prepend, before the hooks registered earlier."""
+        return self._hooks().add("pre", hook, "register_forward_pre_hook", prepend, with_kwargs)
 
-    def register_forward_hook(self, hook):
-        """`hook(module, args, output)` after each forward; it may return a new output."""
-        return self._hooks().add("forward", hook, "register_forward_hook")
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """`hook(module, args, output)` after each forward; it may return a new output. As
+        PyTorch's: with_kwargs, `hook(module, args, kwargs, output)`; prepend, before the
+        hooks registered earlier; always_call, run (with output None) also when forward
+        raised."""
+        return self._hooks().add("forward", hook, "register_forward_hook", prepend,
+                                 with_kwargs, always_call)
 
     def register_full_backward_hook(self, hook):
         """`hook(module, grad_input, grad_output)` once the gradients w.r.t. this call's

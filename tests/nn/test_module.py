@@ -535,3 +535,33 @@ def test_to_takes_a_torch_device_and_an_arrays_dtype():
     assert layer.weight.dtype == np.float64 and layer.bias.dtype == np.float64
     layer.to(torch.zeros(1, dtype=torch.float32))
     assert layer.weight.dtype == np.float32
+
+
+def test_forward_hooks_take_prepend_with_kwargs_and_always_call_as_torchs():
+    """The same hooks on rungrad's and PyTorch's Linear run in the same order, see the same
+    keyword arguments, and an always_call hook runs (output None) when forward raises."""
+    torch = pytest.importorskip("torch")
+
+    def events(linear, x, bad):
+        seen = []
+        layer = linear(2, 2)
+        layer.register_forward_pre_hook(lambda m, a: seen.append("pre"))
+        layer.register_forward_pre_hook(lambda m, a, k: seen.append(("first pre", k)),
+                                        prepend=True, with_kwargs=True)
+        layer.register_forward_hook(lambda m, a, o: seen.append("hook"))
+        layer.register_forward_hook(lambda m, a, k, o: seen.append("first hook"), prepend=True,
+                                    with_kwargs=True)
+        layer.register_forward_hook(lambda m, a, o: seen.append(("always", o is None)),
+                                    always_call=True)
+        layer(x)
+        with pytest.raises(Exception):  # noqa: B017 (each library's own error)
+            layer(bad)
+        return seen
+    ours = events(nn.Linear, np.ones((1, 2), np.float32), np.ones((1, 3), np.float32))
+    assert ours == events(torch.nn.Linear, torch.ones(1, 2), torch.ones(1, 3))
+    assert ours[-1] == ("always", True)
+
+    layer = nn.Linear(2, 2)
+    layer.register_forward_pre_hook(lambda m, a, k: 3, with_kwargs=True)
+    with pytest.raises(RuntimeError, match=r"returns None or \(args, kwargs\), got int"):
+        layer(np.ones((1, 2), np.float32))
