@@ -552,6 +552,10 @@ def sparse_categorical_cross_entropy(logits, target, reduction="mean", ignore_cl
         raise ValueError(f"{CheckedLabels.name}: needs integer class labels of shape "
                          f"{tuple(logits.shape[:-1])}, got targets of the output's shape "
                          f"{target.shape}; one-hot targets take 'categorical_crossentropy'")
+    if tuple(target.shape) != tuple(logits.shape[:-1]):  # (named before the classes move)
+        raise ValueError(f"{CheckedLabels.name}: labels of shape {tuple(target.shape)} do not "
+                         f"match the model's output of shape {tuple(logits.shape)}: one class "
+                         f"label per output row is shape {tuple(logits.shape[:-1])}")
     counted = None
     if ignore_class is not None:  # (Keras zeroes the ignored logits too: no NaN reaches back)
         target, counted = IgnoredClass(ignore_class)(target)

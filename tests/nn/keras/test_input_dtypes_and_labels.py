@@ -53,3 +53,12 @@ def test_boolean_labels_are_classes_for_sparse_categorical_crossentropy():
                       metrics=["accuracy"])
         histories.append(model.fit(x, y, epochs=3, batch_size=8, verbose=0).history)
     assert histories[0] == histories[1]
+
+
+def test_labels_not_matching_the_outputs_rows_name_both_shapes():
+    model = keras.Sequential([layers.Dense(2, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).standard_normal((8, 3, 4)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"labels of shape \(8,\) do not match the model's "
+                                         r"output of shape \(8, 3, 2\).*shape \(8, 3\)"):
+        model.fit(x, np.zeros(8, np.int64), verbose=0)
