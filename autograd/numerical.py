@@ -64,6 +64,7 @@ def numerical_diff(f, x, eps=1e-4):
     `x` is a Variable, array or number; `f` takes and returns a Variable. Returns an ndarray
     of f's output shape: the derivative of each output element along the all-ones direction.
     """
+    _check_step("numerical_diff", eps)
     data = _float64(_data(x, "numerical_diff"))
     y_hi = _data(f(Variable(data + eps)), "numerical_diff")
     y_lo = _data(f(Variable(data - eps)), "numerical_diff")
@@ -76,6 +77,7 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
     grad_outputs: one array per output of f (default: ones, i.e. the plain sum).
     Returns a tuple with one float64 array per input, None for integer and boolean inputs.
     """
+    _check_step("numerical_grad", eps)
     arrays = [_data(x, "numerical_grad", i) for i, x in enumerate(inputs)]
     if grad_outputs is None:
         ys = _outputs(f(*[Variable(a, requires_grad=False) for a in arrays]))
@@ -103,6 +105,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
     Returns True, or raises GradcheckError.
     """
     arrays = [_data(x, "gradcheck", i) for i, x in enumerate(inputs)]
+    _check_options("gradcheck", arrays, eps, atol, rtol)
     labels = [f"input {i}" for i in range(len(arrays))]
     with _blaming(f, arrays, 1, dict(eps=eps, atol=atol, rtol=rtol, mode=mode), localize):
         return _check("gradcheck", f, arrays, labels, grad_outputs, eps, atol, rtol, seed,
@@ -122,6 +125,7 @@ def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
     Returns True, or raises GradcheckError.
     """
     arrays = [_data(x, "gradgradcheck", i) for i, x in enumerate(inputs)]
+    _check_options("gradgradcheck", arrays, eps, atol, rtol)
     with _blaming(f, arrays, 2, dict(eps=eps, atol=atol, rtol=rtol, mode=mode), localize):
         return _second_order(f, arrays, eps, atol, rtol, grad_outputs, grad_grad_outputs,
                              seed, mode)
@@ -551,7 +555,14 @@ def _moved(i, j, shape, by):
 
 def _input_grads(f, xs, upstream, create_graph):
     """d<f(xs), upstream>/dx for every x in xs (None where no gradient arrives)."""
-    ys = _outputs(f(*xs))
+    result = f(*xs)
+    for y in result if isinstance(result, (list, tuple)) else [result]:
+        if not isinstance(y, Variable):  # (its gradients would all read 0: a correct
+            raise TypeError(  # backward blamed for a mismatch)
+                f"gradcheck: f returned a {type(y).__name__}, not a Variable: compute its "
+                f"result with rungrad's ops on the Variables it is given (not on .data), so "
+                f"that backprop has a graph to check")
+    ys = _outputs(result)
     if len(ys) != len(upstream):
         raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                          f"{len(upstream)} upstream gradients given")
@@ -595,6 +606,25 @@ def _zeros_if_none(g, x):
 
 
 # ----- small helpers -----
+
+def _check_step(who, eps):
+    if not (isinstance(eps, (int, float, np.floating, np.integer)) and 0 < eps < np.inf):
+        raise ValueError(f"{who}: eps, the difference step, must be a positive number, got "
+                         f"{eps!r}")
+
+
+def _check_options(who, arrays, eps, atol, rtol):
+    """The step and tolerances, and that there is a float input to check at all (an
+    integer array, as np.arange(6) is, would pass unchecked)."""
+    _check_step(who, eps)
+    for name, value in (("atol", atol), ("rtol", rtol)):
+        if not (isinstance(value, (int, float, np.floating, np.integer)) and value >= 0):
+            raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
+    if not any(is_float(a) for a in arrays):
+        dtypes = ", ".join(str(a.dtype) for a in arrays) or "no inputs"
+        raise ValueError(f"{who}: no floating-point input to check ({dtypes}): give float "
+                         f"arrays, e.g. x.astype(float)")
+
 
 def _data(x, who, position=None):
     data = x.data if isinstance(x, Variable) else as_array(x)

@@ -566,3 +566,34 @@ def test_the_upstream_gradient_does_not_shrink_what_is_checked():
     for shape in ((), (1,), (2,)):
         with pytest.raises(GradcheckError, match="disagrees"):
             gradcheck(Forgotten(), np.ones(shape))
+
+
+class _Cube(Function):
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        x, = self.inputs
+        return 3 * x ** 2 * gy
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: gradcheck(_Cube(), np.arange(6).reshape(2, 3)), r"no floating-point input to "
+                                                             r"check \(int64\)"),
+    (lambda: gradgradcheck(_Cube(), np.array([True, False])), r"no floating-point input"),
+    (lambda: gradcheck(lambda: Variable(np.ones(2))), r"no floating-point input to check "
+                                                      r"\(no inputs\)"),
+    (lambda: gradcheck(lambda v: v.data ** 2, np.ones(2)), r"f returned a ndarray, not a "
+                                                           r"Variable"),
+    (lambda: gradcheck(lambda v: float(v.data.sum()), np.ones(2)), r"f returned a float"),
+    (lambda: gradcheck(_Cube(), np.ones(2), eps=0), r"eps, the difference step, must be a "
+                                                    r"positive number, got 0"),
+    (lambda: numerical_grad(_Cube(), np.ones(2), eps=-1e-6), r"must be a positive number"),
+    (lambda: gradcheck(_Cube(), np.ones(2), atol=-1), r"atol must be a number >= 0, got -1"),
+])
+def test_a_check_that_would_check_nothing_or_blame_a_correct_backward_is_refused(call,
+                                                                                 message):
+    """An integer input, a result without a graph or a step of 0 passed silently or blamed
+    backprop: each is named instead."""
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
