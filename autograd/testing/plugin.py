@@ -13,6 +13,7 @@ instead. The ini option `rungrad_gradcheck` lists packages too.
 This module imports nothing of rungrad until a package is asked for: being an entry
 point, it loads in every pytest run of an environment where rungrad is installed.
 """
+import inspect
 import sys
 
 import pytest
@@ -83,16 +84,17 @@ class GradcheckItem(pytest.Item):
         super().__init__(**kwargs)
         self.cls, self.strict = function, strict
         self.add_marker("rungrad_gradcheck")
+        from .function_check import spec_status
+        if spec_status(function) == "missing" and not strict:  # (a mark: the skip is then
+            _missing(self.config).append(self.name)  # reported at the Function's own line)
+            self.add_marker(pytest.mark.skip(reason=_no_specs(function)))
 
     def runtest(self):
         from .function_check import check_function, check_parent, spec_status
         status = spec_status(self.cls)
         if status == "missing":
             _missing(self.config).append(self.name)
-            message = (f"{self.cls.__qualname__} declares no input_specs (see autograd/spec.py)")
-            if self.strict:
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+            pytest.fail(_no_specs(self.cls), pytrace=False)
         if status == "through":
             check_parent(self.cls)
             return
@@ -105,7 +107,16 @@ class GradcheckItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        return self.path, None, self.name
+        """Where the Function is defined (its file and line), so reports point at it."""
+        try:
+            path, line = inspect.getsourcefile(self.cls), inspect.getsourcelines(self.cls)[1]
+        except (OSError, TypeError):  # (a class made at run time: no source)
+            return self.path, None, self.name
+        return path, line - 1, self.name
+
+
+def _no_specs(cls):
+    return f"{cls.__qualname__} declares no input_specs (see autograd/spec.py)"
 
 
 def _missing(config):

@@ -86,6 +86,7 @@ def test_installed_plugin_checks_every_function_and_shrinks_the_planted_bug(proj
     assert "on Example(inputs=[float64(" in out  # shrunk to a single element
     assert "Unspecified declares no input_specs" in out
     assert "Functions without input_specs" in out and "planted.Unspecified" in out
+    assert "plugin.py" not in out  # (the skip is reported where the Function is written)
 
 
 def test_strict_fails_functions_without_spec_and_ini_options_work(project):
