@@ -13,6 +13,7 @@ import numpy as np
 from .arguments import as_list
 from .backend import as_array, get_array_module, is_float, to_cpu
 from .engine import grad
+from .ops.validation import real_scalar
 from .variable import Variable
 
 # Above this many elements an input is checked along random directions in mode='auto' (a
@@ -608,7 +609,7 @@ def _zeros_if_none(g, x):
 # ----- small helpers -----
 
 def _check_step(who, eps):
-    if not (isinstance(eps, (int, float, np.floating, np.integer)) and 0 < eps < np.inf):
+    if not 0 < real_scalar(eps, "eps", who) < np.inf:
         raise ValueError(f"{who}: eps, the difference step, must be a positive number, got "
                          f"{eps!r}")
 
@@ -618,7 +619,7 @@ def _check_options(who, arrays, eps, atol, rtol):
     integer array, as np.arange(6) is, would pass unchecked)."""
     _check_step(who, eps)
     for name, value in (("atol", atol), ("rtol", rtol)):
-        if not (isinstance(value, (int, float, np.floating, np.integer)) and value >= 0):
+        if not real_scalar(value, name, who) >= 0:
             raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
     if not any(is_float(a) for a in arrays):
         dtypes = ", ".join(str(a.dtype) for a in arrays) or "no inputs"

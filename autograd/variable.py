@@ -669,8 +669,7 @@ def _compared(var, other, symbol, result):
         for operand in (var, other):
             if isinstance(operand, Variable):
                 record.compared(operand, symbol)
-        record.computed_outside(result)
-    return result
+    return computed_from_values(result)
 
 
 def computed_from_values(result):

@@ -38,10 +38,6 @@ from .serialization import (
 TREE = "tree.json"
 
 
-class _NotACheckpoint(Exception):
-    """A zip archive without the tree (raised inside load's reading, told apart there)."""
-
-
 _KEYS = (str, int, float, bool, type(None))
 
 
@@ -69,17 +65,17 @@ def load(path):
         check_not_truncated(path, "nn.load")
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (not a zip "
                          f"file){foreign_format(path)}")
+    header = None
     try:
         with zipfile.ZipFile(path) as archive:
-            if TREE not in archive.namelist():
-                raise _NotACheckpoint
-            header = json.loads(archive.read(TREE))
-            arrays = _arrays(archive, path)
-    except _NotACheckpoint:
-        raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
-                         f"{TREE}){foreign_format(path)}") from None
+            if TREE in archive.namelist():
+                header = json.loads(archive.read(TREE))
+                arrays = _arrays(archive, path)
     except (*DAMAGED_ARCHIVE, KeyError, ValueError, RecursionError) as exc:
         raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: {exc})") from None
+    if header is None:
+        raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
+                         f"{TREE}){foreign_format(path)}")
     if not isinstance(header, dict) or header.get("format") != "rungrad checkpoint":
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save")
     if header.get("version", 1) != 1:  # (none at all: the tree decides, as a damaged file)

@@ -260,6 +260,12 @@ class Module:
                 seen.add(id(module))
                 yield name, module
 
+    def _held_children(self):
+        """(name, child) at every name a child is held under: a layer used twice at both
+        places (what a saved architecture and a summary list; named_children gives it
+        once)."""
+        return [(name, m) for name, m in self._modules.items() if m is not None]
+
     def children(self):
         for _, module in self.named_children():
             yield module
@@ -366,8 +372,9 @@ class Module:
         module. Make the optimizer after converting: its state keeps the dtype it was made
         in."""
         for arg in args:
-            if str(getattr(arg, "type", arg)).split(":")[0] in _DEVICES:  # a name or a
-                device = str(getattr(arg, "type", arg))  # torch.device (its .type)
+            name = str(getattr(arg, "type", arg))  # (a torch.device's name is its .type)
+            if name.split(":")[0] in _DEVICES:
+                device = name
             elif hasattr(arg, "dtype") and not isinstance(arg, type):  # an array: its dtype
                 dtype = arg.dtype
             else:

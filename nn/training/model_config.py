@@ -57,8 +57,7 @@ class Writer:
         if functional or cls in _CONTAINERS.values():
             spec = {"class_name": "Functional" if functional else cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
-                               for name, child in module._modules.items()
-                               if child is not None]}  # (a layer used twice: both places)
+                               for name, child in module._held_children()]}
             if functional:
                 spec["graph"] = self.value(module.graph_config(), "the model's graph")
             if getattr(module, "name", None) is not None:  # the model's (Keras') name

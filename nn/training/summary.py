@@ -68,7 +68,7 @@ def _layer_type(layer):
 
 
 def _layer_rows(model, shapes):
-    children = [(k, m) for k, m in model._modules.items() if m is not None]  # (shared: twice)
+    children = model._held_children()
     names = layer_names(model._modules)
     for key, child in children:
         if isinstance(child, InputLayer) and not model.summary_shows_inputs:
