@@ -40,10 +40,14 @@ def _looks_like_cupy(x):
 
 
 def as_array(x, like=None):
-    """`x` as an ndarray of the backend of `like` (NumPy by default)."""
-    xp = np if like is None else get_array_module(like)
-    if type(x) is np.ndarray or (xp is not np and isinstance(x, xp.ndarray)):
+    """`x` as an ndarray of the backend of `like` (by default x's own: NumPy's for numbers
+    and lists)."""
+    xp = get_array_module(x if like is None else like)
+    if type(x) is (np.ndarray if xp is np else xp.ndarray):
         return x
+    if xp is np and _is_device_array(x):
+        raise TypeError(f"a GPU array of shape {x.shape} where a NumPy array was expected "
+                        "(move it with to_cpu, or the other operand with to_gpu)")
     return xp.asarray(x)
 
 
@@ -70,6 +74,15 @@ def dense(x):
     return x
 
 
+def matmul_into(a, b, out):
+    """out[...] = a @ b: NumPy's matmul writes there itself (no temporary); CuPy's refuses
+    an `out` given by keyword (CuPy 14), so its product is copied in."""
+    if out.__class__ is np.ndarray:
+        np.matmul(a, b, out=out)
+    else:
+        out[...] = a @ b
+
+
 def unaliased(result, *inputs):
     """`result`, or a copy of it where it shares memory with one of `inputs`: for ops whose
     array call may hand back a view (einsum's permutations and diagonals, an im2col with
@@ -79,6 +92,12 @@ def unaliased(result, *inputs):
     if any(xp.may_share_memory(result, x) for x in inputs):
         return result.copy()
     return result
+
+
+def is_array(value):
+    """Whether `value` is an array of a backend: NumPy's or a GPU array (CuPy's)."""
+    return value.__class__ is np.ndarray or isinstance(value, np.ndarray) or _is_device_array(
+        value)
 
 
 def is_float(array):

@@ -54,7 +54,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .backend import get_array_module
+from .backend import as_array, get_array_module, is_array
 from .config import (
     PythonState as _PythonState,
 )
@@ -231,9 +231,8 @@ def _signature_of(value):
         return (type(value).__name__,) + tuple(_signature_of(v) for v in value)
     if isinstance(value, dict):  # a batch as a dict: by its keys and values, not its identity
         return (type(value),) + tuple((k, _signature_of(v)) for k, v in value.items())
-    if hasattr(value, "__cuda_array_interface__"):
-        raise CaptureError("capture: GPU (CuPy) arrays are not supported yet: a captured step "
-                           "takes NumPy arrays")
+    if hasattr(value, "__cuda_array_interface__"):  # a GPU (CuPy) array
+        return ("device array", value.shape, value.dtype.str)
     try:
         hash(value)
     except TypeError:  # an object without a value's hash (a dataclass's self): itself
@@ -535,7 +534,7 @@ def _touched(record):
             for value in e[2]:
                 for group in getattr(value, "param_groups", ()):  # an optimizer
                     found.update((id(p), p) for p in group["params"])
-    return [x for x in found.values() if isinstance(x.data, _ndarray)]
+    return [x for x in found.values() if is_array(x.data)]
 
 
 class _State:
@@ -569,7 +568,7 @@ class _State:
 
 def _values(grad):
     data = grad.data if isinstance(grad, Variable) else grad
-    return np.array(data, copy=True)
+    return as_array(data).copy()
 
 
 def _standing_in(value, arguments, path):
@@ -583,7 +582,7 @@ def _standing_in(value, arguments, path):
         return _mapped(value, lambda key, v: _standing_in(v, arguments, path + (key,)))
     if isinstance(value, Variable) and value.requires_grad:
         return value
-    if isinstance(value, (_ndarray, Variable)):
+    if isinstance(value, Variable) or is_array(value):
         stand_in = wrap(value.data if isinstance(value, Variable) else value, False)
         arguments.append((path, stand_in))
         return stand_in
@@ -687,7 +686,7 @@ class _Described:
 
     def _role(self, x, site):
         if not isinstance(x, Variable):
-            x = wrap(np.asarray(x), False)
+            x = wrap(as_array(x), False)
         known = self.record.made.get(id(x)) or self.arguments.get(id(x))
         if known is not None:
             return known
@@ -749,7 +748,7 @@ def _constructor_arguments(cls):
 
 def _arrays_in(value, depth=0):
     """The arrays in a setting: itself, or inside tuples, lists and dicts (an index)."""
-    if isinstance(value, (_ndarray, np.generic)):  # (an argmax's NumPy scalar too)
+    if isinstance(value, np.generic) or is_array(value):  # (an argmax's NumPy scalar too)
         return [value]
     if depth > 2:
         return []
@@ -772,8 +771,8 @@ def _attributes_of(value):
 
 
 def _same_setting(x, y, depth=0):
-    if isinstance(x, _ndarray) or isinstance(y, _ndarray):
-        return (isinstance(x, _ndarray) and isinstance(y, _ndarray)
+    if is_array(x) or is_array(y):
+        return (is_array(x) and is_array(y) and get_array_module(x) is get_array_module(y)
                 and (x is y or _same_values(x, y)))
     if depth > 3:  # (deeper: compared by kind, below)
         return type(x) is type(y)
@@ -960,7 +959,7 @@ def _flatten_arrays(value, into):
     if isinstance(value, (tuple, list, dict)):  # (a dict's values: its keys' order is signed)
         for v in (value.values() if isinstance(value, dict) else value):
             _flatten_arrays(v, into)
-    elif isinstance(value, _ndarray) or (isinstance(value, Variable) and not value.requires_grad):
+    elif is_array(value) or (isinstance(value, Variable) and not value.requires_grad):
         into.append(value)
 
 

@@ -70,9 +70,14 @@ class Function:
     Without it, first-order backprop runs `backward`. A subclass or mixin that gives
     another `backward` has that one run on both paths; replacing `backward` on an existing
     class (a monkeypatch) does not reach its `backward_data`: subclass, or replace both.
+
+    `draws_random = True` marks an op that draws random numbers at each call (dropout's
+    mask): its values follow the generator of its arrays' backend, so NumPy and CuPy
+    give different ones.
     """
 
     generation = 0
+    draws_random = False
     inputs = ()
     outputs = ()
     needs_input_grad = ()

@@ -7,9 +7,8 @@ the same at every replay, so the order is fixed at capture and the replay's code
 gradient in a local and adds the gradients up as the engine's first-order path does, then
 stores the leaves' gradients through the engine's own `store_leaf_grad`.
 """
-import numpy as np
 
-from .backend import get_array_module
+from .backend import as_array, get_array_module
 from .config import backward_running, grad_mode
 from .engine import (
     _add_arrays,
@@ -132,7 +131,7 @@ def _seed_sources(grad_outputs, n):
     if grad_outputs is None:
         return [None] * n
     seeds = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
-    return [None if g is None else g if isinstance(g, Variable) else wrap(np.asarray(g), False)
+    return [None if g is None else g if isinstance(g, Variable) else wrap(as_array(g), False)
             for g in seeds]
 
 

@@ -23,7 +23,7 @@ from collections import OrderedDict
 import numpy as np
 
 from autograd.atomic import replacing
-from autograd.backend import to_cpu
+from autograd.backend import is_array, to_cpu
 from autograd.variable import Variable
 
 from .serialization import (
@@ -113,8 +113,7 @@ def _encoded(obj, arrays, where):
         raise TypeError(f"nn.save: {where} is a {type(obj).__module__}.{type(obj).__name__}, "
                         "an ndarray subclass, which would come back as a plain array (a masked "
                         "array without its mask): save its parts (.data and .mask) as arrays")
-    if isinstance(obj, np.generic) or hasattr(obj, "__array_namespace__") or isinstance(
-            obj, np.ndarray):
+    if isinstance(obj, np.generic) or hasattr(obj, "__array_namespace__") or is_array(obj):
         array = np.asarray(to_cpu(obj))
         if array.dtype.kind not in "biufc":
             raise TypeError(f"nn.save: {where} is an array of dtype {array.dtype}; only "

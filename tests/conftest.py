@@ -6,6 +6,10 @@ from hypothesis import HealthCheck, settings
 
 from ._helpers import ROOT
 
+if os.environ.get("RUNGRAD_FAKE_CUPY") == "1":  # the GPU tests without a GPU (gpu/fake_cupy.py)
+    from .gpu.fake_cupy import install
+    install()
+
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 

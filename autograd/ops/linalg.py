@@ -90,7 +90,7 @@ class Solve(Function):
     # A well conditioned: the drawn matrix plus 10 I (diagonally dominant at these sizes)
     input_specs = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),
                    Spec(shape=("*batch", "N", "K")))
-    apply = staticmethod(lambda a, b: solve(a + 10.0 * np.eye(a.shape[-1]), b))
+    apply = staticmethod(lambda a, b: solve(a + 10.0 * get_array_module(a).eye(a.shape[-1]), b))
 
     def forward(self, a, b):
         xp = get_array_module(a)
@@ -157,7 +157,9 @@ class MatrixExp(Function):
 def _one_norms(a):
     """The 1-norm (largest column sum of magnitudes) of each matrix of a (..., n, n), in
     float64 (a float32 sum of large entries would overflow)."""
-    return get_array_module(a).abs(a).sum(axis=-2, dtype=np.float64).max(axis=-1, initial=0.0)
+    sums = get_array_module(a).abs(a).sum(axis=-2, dtype=np.float64)
+    # (no `initial=` for the empty matrices' max: CuPy has none)
+    return sums.max(axis=-1) if a.shape[-1] else sums.sum(axis=-1)
 
 
 def matrix_exp_array(a):
@@ -175,7 +177,7 @@ def matrix_exp_array(a):
     result = identity + x / a.dtype.type(_TAYLOR_TERMS)
     for k in range(_TAYLOR_TERMS - 1, 0, -1):
         result = identity + (x / a.dtype.type(k)) @ result
-    for done in range(int(squarings.max(initial=0))):
+    for done in range(int(squarings.max()) if squarings.size else 0):
         squared = result @ result
         result = xp.where((squarings > done)[..., None, None], squared, result)
     return xp.where(finite[..., None, None], result, xp.nan).astype(a.dtype, copy=False)

@@ -3,6 +3,7 @@ The base grid of normalised pixel positions is a constant; the grid is its produ
 theta, so gradients of any order with respect to theta come from matmul."""
 import numpy as np
 
+from autograd.backend import as_array
 from autograd.ops import matmul, reshape, transpose
 from autograd.ops.validation import float_input
 
@@ -20,8 +21,9 @@ def affine_grid(theta, size, align_corners=None):
                          f"({size[0]}, {dims}, {dims + 1}) for size {tuple(size)}, got "
                          f"{theta.shape}")
     spatial = size[2:]
-    base = _base_grid(spatial, bool(align_corners), theta.dtype)  # (prod(spatial), dims + 1)
-    grid = matmul(base, transpose(theta, (0, 2, 1)))  # (N, prod(spatial), dims)
+    base = as_array(_base_grid(spatial, bool(align_corners), theta.dtype), like=theta)
+    # (prod(spatial), dims + 1) @ (N, dims + 1, dims) -> (N, prod(spatial), dims)
+    grid = matmul(base, transpose(theta, (0, 2, 1)))
     return reshape(grid, (size[0], *spatial, dims))
 
 

@@ -16,6 +16,7 @@ is the transposed product and every higher order follows.
 """
 import numpy as np
 
+from autograd.backend import as_array
 from autograd.ops import matmul, transpose
 from autograd.variable import wrap
 
@@ -27,7 +28,8 @@ _PIL_CUBIC_A = -0.5  # PIL's cubic kernel (interpolate's plain bicubic uses -0.7
 def antialiased_along(x, axis, scale, n_in, n_out, cubic):
     """x (N, C, H, W) resampled along `axis` (2 or 3) to n_out with antialias weights;
     `scale`: the source step per output step (interpolate's), in the positions' dtype."""
-    weights = wrap(resampling_weights(scale, n_in, n_out, cubic).astype(x.dtype), False)
+    weights = wrap(as_array(resampling_weights(scale, n_in, n_out, cubic).astype(x.dtype),
+                            like=x), False)
     if axis == x.ndim - 1:  # (..., W) @ (W, out)
         return matmul(x, transpose(weights))
     return matmul(weights, x)  # (out, H) @ (..., H, W)

@@ -11,7 +11,9 @@ w the class weights (default 1) and eps the label smoothing. So dl/dv = -a, and 
 cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 'mean' divides by sum of w_t over the targets not ignored (PyTorch's weighted mean).
 """
-from autograd.backend import get_array_module
+import numpy as np
+
+from autograd.backend import get_array_module, to_cpu
 from autograd.function import Function, call_op
 from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.shape import Reshape
@@ -312,7 +314,11 @@ def _all_in_range(target, classes, ignore_index):
     0..C-1, PyTorch's -100 among them)."""
     if target.size == 0 or 0 <= ignore_index < classes:
         return False
-    return int(target.min()) >= 0 and int(target.max()) < classes
+    if target.__class__ is np.ndarray:
+        return int(target.min()) >= 0 and int(target.max()) < classes
+    # GPU labels: one read of the device, not two (each waits for the GPU's queue)
+    low, high = to_cpu(get_array_module(target).stack((target.min(), target.max())))
+    return low >= 0 and high < classes
 
 
 def _check_range(safe, classes, who):

@@ -9,6 +9,7 @@ captured step checks and uses each call's.
 """
 import numpy as np
 
+from autograd.backend import get_array_module, to_cpu
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, reshape
@@ -58,6 +59,11 @@ class CTCNegLogLikelihood(Function):
         return wrap(grad), None, None, None
 
     def forward(self, log_probs, targets, input_lengths, target_lengths):
+        # On the host, also for GPU arrays: a dynamic program of small per-frame steps
+        self.xp = get_array_module(log_probs)
+        log_probs, targets, input_lengths, target_lengths = (to_cpu(a) for a in (
+            log_probs, targets, input_lengths, target_lengths))
+        self.host_inputs = log_probs, target_lengths
         frames, _, classes = log_probs.shape
         labels = _padded_labels(targets, target_lengths, classes, self.blank)
         _check_lengths(input_lengths, "input_lengths", frames, "the number of frames T")
@@ -72,11 +78,12 @@ class CTCNegLogLikelihood(Function):
         losses = self.nll
         if self.zero_infinity:
             losses = np.where(np.isinf(losses), 0, losses)
-        return (losses * self._scale(target_lengths)).astype(log_probs.dtype, copy=False)
+        losses = (losses * self._scale(target_lengths)).astype(log_probs.dtype, copy=False)
+        return self.xp.asarray(losses)
 
     def backward_data(self, gy):
-        log_probs = self.inputs[0].data
-        emit = _emissions(log_probs, self.extended, self.inputs[3].data)
+        log_probs, target_lengths = self.host_inputs
+        emit = _emissions(log_probs, self.extended, target_lengths)
         log_beta = _log_beta(emit, self.skip, self.ends, self.lengths)
         grad = np.exp(log_probs) - _class_occupancy(
             self.log_alpha + log_beta, emit, self.nll, self.extended, log_probs.shape[2])
@@ -84,8 +91,9 @@ class CTCNegLogLikelihood(Function):
         grad[frames >= self.lengths] = 0  # frames past a sample's input length play no part
         if self.zero_infinity:  # (the nan of an impossible alignment too)
             grad[:, np.isinf(self.nll)] = 0
-        upstream = gy * self._scale(self.inputs[3].data)
-        return (grad * upstream[:, None]).astype(log_probs.dtype, copy=False), None, None, None
+        upstream = to_cpu(gy) * self._scale(target_lengths)
+        grad = (grad * upstream[:, None]).astype(log_probs.dtype, copy=False)
+        return self.xp.asarray(grad), None, None, None
 
     def _scale(self, target_lengths):
         """1, or 1 / max(target length, 1) per sample ('mean' averages per target label)."""

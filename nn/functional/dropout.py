@@ -1,5 +1,7 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p).
 Its channel-wise and SELU-preserving kinds are in channel_dropout.py."""
+import sys
+
 import numpy as np
 
 from autograd.arguments import probability
@@ -14,6 +16,8 @@ class Dropout(Function):
     """y = x * m, with m = 1/(1-p) where kept and 0 where dropped, drawn at each call; the
     mask is drawn inside the op, so a captured step (autograd.capture) draws a new one at
     every replay."""
+
+    draws_random = True
 
     input_specs = (Spec(),)
     arg_specs = {"p": Choice(0.25, 0.5)}
@@ -62,13 +66,20 @@ def _dropped(x, p, training, who, make):
 
 
 def _drawn_from_seed(seed, draw):
-    """draw() with NumPy's global generator seeded by `seed`, its state restored after."""
+    """draw() with NumPy's global generator seeded by `seed` (and CuPy's, when imported:
+    GPU arrays draw from it), their states restored after."""
+    cupy = sys.modules.get("cupy")
     state = np.random.get_state()
+    gpu_state = None if cupy is None else cupy.random.get_random_state()
     np.random.seed(seed)
+    if cupy is not None:
+        cupy.random.set_random_state(cupy.random.RandomState(seed))
     try:
         return draw()
     finally:
         np.random.set_state(state)
+        if cupy is not None:
+            cupy.random.set_random_state(gpu_state)
 
 
 def dropout_mask(x, p):

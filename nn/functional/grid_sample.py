@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from autograd.backend import get_array_module
 from autograd.function import Function
 from autograd.ops import get_item, reshape, transpose
 from autograd.ops.validation import float_input
@@ -125,7 +126,7 @@ class SourcePosition(Function):
             position, slope = (g + dtype(1)) * dtype((size - 1) / 2), dtype((size - 1) / 2)
         else:
             position, slope = (g + dtype(1)) * dtype(size / 2) - dtype(0.5), dtype(size / 2)
-        slope = np.full(g.shape, slope)
+        slope = get_array_module(g).full(g.shape, slope)
         if self.padding_mode == "reflection":
             position, slope = _reflected(position, slope, size, self.align_corners)
         if self.padding_mode != "zeros":
@@ -172,15 +173,16 @@ class Taps(Function):
         self.align_corners, self.zero_slope = align_corners, zero_slope
 
     def forward(self, *indices):
+        xp = get_array_module(indices[0])
         indices = [self._padded(index, size) for index, size in zip(indices, self.sizes)]
-        inside = np.ones(indices[0].shape, bool)
+        inside = xp.ones(indices[0].shape, bool)
         for index, size in zip(indices, self.sizes):
             inside &= (index >= 0) & (index < size)
         batch = indices[0].shape[0]
-        flat = np.arange(batch).reshape((-1,) + (1,) * (indices[0].ndim - 1)) * math.prod(
+        flat = xp.arange(batch).reshape((-1,) + (1,) * (indices[0].ndim - 1)) * math.prod(
             self.sizes)
         for axis, index in enumerate(indices):
-            flat = flat + np.where(inside, index, 0).astype(np.int64) * math.prod(
+            flat = flat + xp.where(inside, index, 0).astype(np.int64) * math.prod(
                 self.sizes[axis + 1:])
         return flat, inside.astype(indices[0].dtype)
 

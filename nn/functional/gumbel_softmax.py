@@ -37,6 +37,8 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
 class GumbelNoise(Function):
     """y = x + g, g ~ Gumbel(0, 1) drawn for each element at each call;  dy/dx = 1"""
 
+    draws_random = True
+
     backward_reads_forward = backward_reads_inputs = False
     input_specs = (Spec(),)
     # the gradient check draws the same noise at every call (checking needs a fixed function)

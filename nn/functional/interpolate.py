@@ -17,6 +17,7 @@ too. ATen's CPU kernel for 'nearest' on (N, C, H, W) reads i (out == in) or i //
 (out == 2*in) whatever the scale_factor, its 1-D and 3-D ones do not: so here too."""
 import numpy as np
 
+from autograd.backend import as_array
 from autograd.ops import get_item
 from autograd.variable import as_variable
 
@@ -174,8 +175,8 @@ def _linear_along(x, axis, scale, n_in, n_out, align_corners):
     second = first + (first < n_in - 1)
     t = np.clip(positions - first.astype(positions.dtype), 0, 1)
     shape = (n_out,) + (1,) * (x.ndim - axis - 1)  # broadcasts over the axes after `axis`
-    weight1 = t.astype(x.dtype).reshape(shape)
-    weight0 = (1 - t).astype(x.dtype).reshape(shape)
+    weight1 = as_array(t.astype(x.dtype).reshape(shape), like=x)
+    weight0 = as_array((1 - t).astype(x.dtype).reshape(shape), like=x)
     return _gather(x, axis, first) * weight0 + _gather(x, axis, second) * weight1
 
 
@@ -190,8 +191,8 @@ def _cubic_along(x, axis, scale, n_in, n_out, align_corners):
     shape = (n_out,) + (1,) * (x.ndim - axis - 1)  # broadcasts over the axes after `axis`
     total = None
     for k, weight in enumerate(cubic_weights(positions - first.astype(positions.dtype))):
-        term = _gather(x, axis, np.clip(first - 1 + k, 0, n_in - 1)) * weight.astype(
-            x.dtype).reshape(shape)
+        term = _gather(x, axis, np.clip(first - 1 + k, 0, n_in - 1)) * as_array(
+            weight.astype(x.dtype).reshape(shape), like=x)
         total = term if total is None else total + term
     return total
 

@@ -110,7 +110,7 @@ class MSEGrad(Function):
 def mse_grad_array(x, t, gy, scale):
     """scale gy (x - t) on arrays (MSEGrad's forward)."""
     gx = x - t
-    gx *= gy * scale if gy.ndim else float(gy) * scale
+    gx *= gy * scale if gy.ndim or gy.__class__ is not np.ndarray else float(gy) * scale
     return gx
 
 

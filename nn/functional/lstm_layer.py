@@ -33,7 +33,7 @@ from itertools import repeat
 
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import get_array_module, matmul_into
 from autograd.config import Config
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, stack, sum, transpose
@@ -111,7 +111,7 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
     g_over_i, c_over_f = products
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
         for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h, masked in steps:
-            xp.matmul(rows_k, weights, out=into_k)
+            matmul_into(rows_k, weights, into_k)
             exp(u, u)
             add(u, one, u)
             tanh(a_g, g)

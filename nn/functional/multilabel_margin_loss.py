@@ -4,6 +4,7 @@ are read from the labels by an op (MultilabelPairs), so a captured step reads ea
 labels."""
 import numpy as np
 
+from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
 from autograd.ops import reshape
 from autograd.ops import sum as reduce_sum
@@ -28,11 +29,12 @@ class MultilabelPairs(Function):
         self.dtype = dtype
 
     def forward(self, target):
+        xp = get_array_module(target)
         samples, classes = target.shape
-        listed = np.cumsum(target < 0, axis=1) == 0  # the entries before the first -1
-        counts = np.zeros((samples, classes + 1), self.dtype)
-        rows = np.repeat(np.arange(samples), classes)
-        np.add.at(counts, (rows, np.where(listed, target, classes).ravel()), 1)
+        listed = xp.cumsum(target < 0, axis=1) == 0  # the entries before the first -1
+        counts = xp.zeros((samples, classes + 1), self.dtype)
+        rows = xp.repeat(xp.arange(samples), classes)
+        scatter_add(counts, (rows, xp.where(listed, target, classes).ravel()), 1)
         counts = counts[:, :classes]  # (the last column gathered the unlisted entries)
         return counts[:, :, None] * (counts == 0)[:, None, :]
 

@@ -14,6 +14,8 @@ class RandomLeakyReLU(Function):
     """y = a x with a = 1 where x > 0, a ~ U(lower, upper) elsewhere, drawn at each call
     (inside the op, so a captured step draws anew at every replay);  dy/dx = a"""
 
+    draws_random = True
+
     input_specs = (Spec(elements="nonzero"),)  # off the kink at 0
     arg_specs = {"lower": Choice(0.125, 0.0), "upper": Choice(1 / 3, 0.5)}
     # the gradient check draws the same slopes at every call (checking needs a fixed function)

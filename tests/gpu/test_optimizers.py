@@ -5,8 +5,7 @@ import pytest
 import optim
 from autograd import Parameter, Variable
 from autograd.backend import is_available
-
-from ._helpers import X0, quad_grad
+from tests.optim._helpers import X0, quad_grad
 
 cp = pytest.importorskip("cupy")
 pytestmark = pytest.mark.skipif(not is_available(), reason="CuPy has no usable GPU")
@@ -21,9 +20,14 @@ def _steps(opt, params, n):
         opt.step()
 
 
-@pytest.mark.parametrize("cls,hp", [(optim.SGD, dict(lr=0.1, momentum=0.9)),
-                                    (optim.Adam, dict(lr=0.05, amsgrad=True)),
-                                    (optim.RMSprop, dict(centered=True))])
+@pytest.mark.parametrize("cls,hp", [
+    (optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    (optim.Adam, dict(lr=0.05, amsgrad=True)), (optim.AdamW, dict(lr=0.05)),
+    (optim.RMSprop, dict(centered=True, momentum=0.5)), (optim.Adagrad, dict(lr=0.1)),
+    (optim.Adadelta, dict()), (optim.Adamax, dict()), (optim.NAdam, dict()),
+    (optim.RAdam, dict()), (optim.ASGD, dict(lr=0.05)), (optim.Rprop, dict()),
+    (optim.Lion, dict(lr=0.01)), (optim.Adafactor, dict(lr=0.01))],
+    ids=lambda v: v.__name__ if isinstance(v, type) else "")
 def test_gpu_matches_cpu_and_state_follows_the_param(cls, hp):
     cpu = [Parameter(x.copy()) for x in X0]
     gpu = [Parameter(cp.asarray(x)) for x in X0]
@@ -31,7 +35,7 @@ def test_gpu_matches_cpu_and_state_follows_the_param(cls, hp):
     _steps(opt_cpu, cpu, 3)
     _steps(opt_gpu, gpu, 3)
     for a, b in zip(cpu, gpu):
-        np.testing.assert_allclose(a.data, cp.asnumpy(b.data), rtol=1e-10)
+        np.testing.assert_allclose(a.data, cp.asnumpy(b.data), rtol=1e-10, atol=1e-12)
         assert all(not hasattr(v, "shape") or isinstance(v, cp.ndarray)
                    for v in opt_gpu.state[b].values())
     for p in cpu:  # move the model to the GPU mid-training: the state follows
@@ -39,7 +43,8 @@ def test_gpu_matches_cpu_and_state_follows_the_param(cls, hp):
     _steps(opt_cpu, cpu, 2)
     _steps(opt_gpu, gpu, 2)
     for a, b in zip(cpu, gpu):
-        np.testing.assert_allclose(cp.asnumpy(a.data), cp.asnumpy(b.data), rtol=1e-10)
+        np.testing.assert_allclose(cp.asnumpy(a.data), cp.asnumpy(b.data), rtol=1e-10,
+                                   atol=1e-12)
 
 
 def test_clip_on_gpu():
@@ -47,3 +52,22 @@ def test_clip_on_gpu():
     p.grad = Variable(cp.asarray([3.0, 4.0]), requires_grad=False)
     assert optim.clip_grad_norm_([p], 1.0) == pytest.approx(5.0)
     assert isinstance(p.grad.data, cp.ndarray)
+
+
+def _lbfgs(move):
+    p = Parameter(move(X0[0].copy()))
+    opt = optim.LBFGS([p], lr=1, max_iter=5, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = (p * p).sum() + (p * move(np.arange(4.0))).sum()
+        loss.backward()
+        return loss
+    for _ in range(3):
+        opt.step(closure)
+    return cp.asnumpy(p.data) if move is cp.asarray else p.data
+
+
+def test_lbfgs_on_gpu_matches_cpu():
+    np.testing.assert_allclose(_lbfgs(cp.asarray), _lbfgs(lambda a: a), rtol=1e-10,
+                               atol=1e-12)
