@@ -25,14 +25,27 @@ def is_available():
     return _load_cupy() is not None
 
 
+_MODULE_OF = {np.ndarray: np}  # array class -> its module, as found (a dict read is fast)
+
+
 def get_array_module(x):
     """`numpy` or `cupy`, whichever owns `x` (a Variable or an array)."""
     if x.__class__ is np.ndarray:
         return np
+    xp = _MODULE_OF.get(x.__class__)
+    if xp is not None:
+        return xp
     x = _unwrap(x)
-    if x.__class__ is np.ndarray or not _looks_like_cupy(x):
+    xp = _MODULE_OF.get(x.__class__)
+    if xp is not None:
+        return xp
+    if not _looks_like_cupy(x):
         return np
-    return _load_cupy() or np
+    xp = _load_cupy()
+    if xp is None:
+        return np
+    _MODULE_OF[x.__class__] = xp  # (a GPU program asks for every op: 40 times a step)
+    return xp
 
 
 def _looks_like_cupy(x):
@@ -154,8 +167,8 @@ def to_gpu(x):
     x = _unwrap(x)
     cp = _load_cupy()
     if cp is None:
-        raise RuntimeError("to_gpu: CuPy with a working GPU is required "
-                           "(pip install 'rungrad[gpu]')")
+        raise RuntimeError("to_gpu: CuPy with a working GPU is required (pip install "
+                           "'rungrad[gpu]', or 'rungrad[gpu-cuda13]' for CUDA 13)")
     return cp.asarray(x)
 
 

@@ -1,5 +1,8 @@
 """Stochastic gradient descent, with (Nesterov) momentum."""
+import numpy as np
+
 from autograd.blocks import BLOCK, in_blocks
+from autograd.cuda_kernels import momentum_step_, subtract_scaled_
 
 from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
@@ -45,19 +48,30 @@ class SGD(Optimizer):
         return {"momentum_buffer": None} if group["momentum"] else {}
 
     def _update(self, xp, w, g, state, h):
-        if not h.momentum and w.size <= BLOCK:  # plain SGD on one block: the common case
-            w -= h.lr * g
+        if not h.momentum and w.size <= BLOCK and xp is np:  # plain SGD on one block: the
+            w -= h.lr * g  # common case
             return
         # .get: momentum may be switched on mid-run (PyTorch then starts the buffer)
         buf = state.get("momentum_buffer") if h.momentum else None
         started = buf is not None
         if h.momentum and not started:
             buf = state["momentum_buffer"] = g.copy()
+        if xp is not np and not h.nesterov:  # a GPU array: one fused kernel
+            _fused_update(w, g, buf, h, started)
+            return
         if w.size <= BLOCK:  # (one block: no generator to walk; small models feel each call)
             _sgd_block(w, g, buf, h, started)
             return
         for block in in_blocks(w, g, buf):
             _sgd_block(*block, h, started)
+
+
+def _fused_update(w, g, buf, h, started):
+    """_sgd_block's update without Nesterov, in one kernel (autograd/cuda_kernels.py)."""
+    if buf is None or not started:  # (a buffer just set to g steps by itself)
+        subtract_scaled_(w, g if buf is None else buf, h.lr)
+    else:
+        momentum_step_(w, g, buf, h.lr, h.momentum, 1.0 - h.dampening)
 
 
 def _sgd_block(w, g, buf, h, started):

@@ -13,7 +13,8 @@ cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 """
 import numpy as np
 
-from autograd.backend import get_array_module, to_cpu
+from autograd.backend import get_array_module
+from autograd.cuda_kernels import count_outside, negative_picks, softmax_minus_picks
 from autograd.function import Function, call_op
 from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.shape import Reshape
@@ -21,7 +22,7 @@ from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
 
-from ._reduction import check_reduction, reduce_array, upstream
+from ._reduction import check_reduction, inverse, reduce_array, upstream
 from ._settings import constant_setting
 from .activation import Softmax, log_softmax, log_softmax_array
 
@@ -59,6 +60,7 @@ class ClassTargets:
         spread = smoothing / classes
         self.spread = None if smoothing == 0 else (spread if all_kept else keep * spread)
         self.unit_sums = weight is None and all_kept  # then sum_c a_c = 1 for every element
+        self.picks_only = self.unit_sums and smoothing == 0  # a_c = [c == target]
 
     def weighted_sum(self, values):
         """sum_c a_c values_c per element: (N, C, d...) array -> (N, d...)."""
@@ -150,9 +152,22 @@ class SoftmaxCrossEntropy(Function):
         self.targets = _class_targets(x, target, self.target_options)
         # kept for backward_data, where softmax is its exp (one call, not softmax's five)
         self.log_probs = log_softmax_array(x, 1)
+        if self._fused():  # (the mean's division in the same kernel)
+            losses = negative_picks(self.log_probs, self.targets.rows, self._factor())
+            return losses if self.reduction == "none" else losses.sum()
         losses = self.targets.weighted_sum(self.log_probs)
         losses *= -1
         return reduce_array(losses, self.reduction, self.targets.denominator)
+
+    def _fused(self):
+        """Whether the GPU's fused kernels serve: (N, C) logits on the GPU, N > 0, plain
+        labels."""
+        return (self.log_probs.__class__ is not np.ndarray and self.log_probs.ndim == 2
+                and self.targets.picks_only and self.log_probs.shape[0] > 0)
+
+    def _factor(self):
+        """What each element's loss is multiplied by: 1 / N for the mean, else 1."""
+        return inverse(self.targets.denominator) if self.reduction == "mean" else 1.0
 
     def backward(self, gy):
         targets = self.targets
@@ -169,6 +184,9 @@ class SoftmaxCrossEntropy(Function):
         targets = self.targets
         if _undefined(self.reduction, targets):
             return targets.undefined(whole_rows=True)
+        if self._fused():
+            g = gy.reshape(gy.shape + (1,)) if self.reduction == "none" else gy
+            return softmax_minus_picks(self.log_probs, targets.rows, g, self._factor())
         p = get_array_module(self.log_probs).exp(self.log_probs)
         if not targets.unit_sums:
             p = p * targets.row_sums()
@@ -316,9 +334,8 @@ def _all_in_range(target, classes, ignore_index):
         return False
     if target.__class__ is np.ndarray:
         return int(target.min()) >= 0 and int(target.max()) < classes
-    # GPU labels: one read of the device, not two (each waits for the GPU's queue)
-    low, high = to_cpu(get_array_module(target).stack((target.min(), target.max())))
-    return low >= 0 and high < classes
+    # GPU labels: one kernel and one read of the device (each read waits for its queue)
+    return int(count_outside(target, classes)) == 0
 
 
 def _check_range(safe, classes, who):

@@ -325,3 +325,12 @@ def test_keras_binary_metrics_and_callbacks_on_the_gpu(tmp_path):
     for key in histories[0]:
         np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-4,
                                    atol=1e-6, err_msg=key)
+
+
+
+def test_a_numpy_array_given_with_gpu_arrays_goes_to_the_gpu():
+    x = Variable(cuda.to_gpu(np.ones((2, 3))), requires_grad=True)
+    y = x * np.full((2, 3), 2.0)
+    y.sum().backward()
+    assert cuda.get_array_module(y.data) is not np
+    np.testing.assert_array_equal(cuda.to_cpu(x.grad.data), np.full((2, 3), 2.0))
