@@ -27,19 +27,21 @@ class GradientTap(Function):
 
 class CallHooks:
     """Hooks around calls of `owner.forward` (PyTorch's module hooks): `pre(owner, args)`,
-    `forward(owner, args, output)` and `backward(owner, grad_input, grad_output)`; a hook that
-    returns something other than None replaces what it was given. Registered with_kwargs,
+    `forward(owner, args, output)`, `backward_pre(owner, grad_output)` (before the
+    gradients of the call's inputs are computed) and `backward(owner, grad_input,
+    grad_output)`; a hook that returns something other than None replaces what it was
+    given. Registered with_kwargs,
     the forward ones take the keyword arguments too: `pre(owner, args, kwargs)` returning
     None or (args, kwargs), `forward(owner, args, kwargs, output)`; always_call: a forward
     hook run even when forward raised (given output None)."""
 
     def __init__(self):
-        self.pre, self.forward, self.backward = {}, {}, {}
+        self.pre, self.forward, self.backward, self.backward_pre = {}, {}, {}, {}
         self.with_kwargs, self.always_call = set(), set()  # the ids of hooks so registered
 
     def add(self, kind, hook, who, prepend=False, with_kwargs=False, always_call=False):
-        """Register `hook` as a `kind` ('pre', 'forward', 'backward') hook, first with
-        `prepend`; `who` names the registering method in errors."""
+        """Register `hook` as a `kind` ('pre', 'forward', 'backward', 'backward_pre') hook,
+        first with `prepend`; `who` names the registering method in errors."""
         registry = getattr(self, kind)
         handle = add_hook(registry, hook, who)
         if prepend:  # (in place: the handle removes from this very dict)
@@ -54,13 +56,14 @@ class CallHooks:
         return handle
 
     def call(self, owner, args, kwargs):
-        if (self.pre or self.forward or self.backward) and capturing() and not self._replayable():
+        if (self.pre or self.forward or self._on_backward()) and capturing() and \
+                not self._replayable():
             raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "
                                f"a replay would not run; remove them (handle.remove()) or "
                                f"call the step without capture")
         for key, hook in list(self.pre.items()):
             args, kwargs = self._pre(key, hook, owner, args, kwargs)
-        crossing = _Crossing(self, owner) if self.backward else None
+        crossing = _Crossing(self, owner) if self._on_backward() else None
         if crossing is not None:
             args = crossing.enter(args)
         try:
@@ -104,11 +107,14 @@ class CallHooks:
                                   f"True raised {type(exc).__name__}: {exc} while forward's "
                                   f"error was raised", RuntimeWarning, stacklevel=4)
 
+    def _on_backward(self):
+        return bool(self.backward or self.backward_pre)
+
     def _replayable(self):
         """Whether a captured step may run these hooks: only forward pre-hooks that say
         their work is ops alone (`replayable = True`: weight_norm's, whose weight a replay
         computes again by those ops)."""
-        return not (self.forward or self.backward) and all(
+        return not (self.forward or self._on_backward()) and all(
             getattr(hook, "replayable", False) for hook in self.pre.values())
 
 
@@ -132,8 +138,13 @@ class _Crossing:
 
     def _outputs_done(self, grads):
         self.grad_output = tuple(grads)
+        for hook in list(self.hooks.backward_pre.values()):
+            result = hook(self.owner, self.grad_output)
+            if result is not None:
+                self.grad_output = tuple(result)
         if not self.slots:  # nothing flows back into the call's inputs: report now
             self._call_hooks(())
+        return self.grad_output if self.hooks.backward_pre else None
 
     def _inputs_done(self, grads):
         return self._call_hooks(grads)

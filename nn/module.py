@@ -115,6 +115,12 @@ class Module:
         """
         return self._hooks().add("backward", hook, "register_full_backward_hook")
 
+    def register_full_backward_pre_hook(self, hook):
+        """`hook(module, grad_output)` before the gradients w.r.t. this call's inputs are
+        computed; it may return a new grad_output (a tuple, one per output), which the
+        module's backward then uses (PyTorch's)."""
+        return self._hooks().add("backward_pre", hook, "register_full_backward_pre_hook")
+
     def _hooks(self):
         if self._call_hooks is None:
             from autograd.call_hooks import CallHooks
@@ -426,7 +432,7 @@ class Module:
             state[name] = array.copy()
         return state
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy the arrays of `state_dict` into this model's parameters and buffers.
 
         Everything is checked before anything is written, so a failed load leaves the model
@@ -435,7 +441,10 @@ class Module:
         modules), keeping its parameter objects, so an optimizer made earlier still holds them.
         With strict=False, missing and unexpected keys are allowed (shapes still must match).
         A checkpoint of a DistributedDataParallel wrapper (every key `module.`...) loads into
-        the bare module. Returns (missing_keys, unexpected_keys).
+        the bare module. assign=True (PyTorch's) takes the loaded arrays themselves, with their
+        dtype, in place of copying into the old ones; the Parameter objects stay (PyTorch makes
+        new ones), so an optimizer made earlier still holds them. Returns (missing_keys,
+        unexpected_keys).
         """
         if not callable(getattr(state_dict, "items", None)):
             raise TypeError(f"load_state_dict: expected a dict-like state_dict (name -> array), "
@@ -457,12 +466,24 @@ class Module:
         for key, value in plan:
             target = targets[key]
             xp = get_array_module(target)
-            target[...] = xp.asarray(value).astype(target.dtype, copy=False)
+            if assign:
+                self._assign(key, xp.asarray(value))
+            else:
+                target[...] = xp.asarray(value).astype(target.dtype, copy=False)
         written = {key for key, _ in plan}
         for name, param in self.named_parameters():  # graphs that saved the old values
             if name in written:                      # refuse to backward, as after a step
                 param.bump_version()
         return IncompatibleKeys(missing, unexpected)
+
+    def _assign(self, key, array):
+        """The parameter or buffer at dotted `key` made to hold `array` itself."""
+        owner_path, _, name = key.rpartition(".")
+        owner = self.get_submodule(owner_path)
+        if name in owner._parameters:
+            owner._parameters[name].data = array
+        else:
+            setattr(owner, name, array)
 
     # ----- Keras' weight lists -----
     _keras_transposed = ()  # own parameters Keras keeps transposed (Dense's weight)

@@ -8,7 +8,7 @@ from autograd.arguments import integer_indices, nonnegative_int, positive_int, s
 from .collate import default_collate
 from .generators import seed_of
 from .iterable import IterableDataset
-from .sampler import chunks, num_batches, random_order
+from .sampler import BatchSampler, Sampler, SequentialSampler, chunks, num_batches, random_order
 
 
 class DataLoader:
@@ -28,7 +28,10 @@ class DataLoader:
     DistributedSampler, RandomSampler, or PyTorch's own) that decides which samples come,
     in which order; it excludes shuffle=True, as in PyTorch. batch_sampler: an iterable of
     lists of indices (BatchSampler), each list one batch; it excludes batch_size, shuffle,
-    sampler and drop_last, and `batch_size` is then None, as in PyTorch.
+    sampler and drop_last, and `batch_size` is then None, as in PyTorch. Without them,
+    `loader.sampler` and `loader.batch_sampler` are PyTorch's defaults: a SequentialSampler,
+    or (shuffle=True) a sampler yielding the order of the loader's next pass, and a
+    BatchSampler of it.
 
     An IterableDataset is read as its stream comes, `batch_size` samples a batch (the last
     shorter, or dropped with drop_last); it takes no shuffle, sampler or batch_sampler, and
@@ -68,7 +71,7 @@ class DataLoader:
                             f"{type(collate_fn).__name__}")
         self.collate_fn = default_collate if collate_fn is None else collate_fn
         _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last)
-        self.sampler, self.batch_sampler = sampler, batch_sampler
+        self._sampler, self._batch_sampler = sampler, batch_sampler
         hint = (" (there is no unbatched mode, PyTorch's batch_size=None: iterate over "
                 "the dataset for single samples)") if batch_size is None else ""
         self.batch_size = None if batch_sampler is not None else positive_int(
@@ -80,25 +83,46 @@ class DataLoader:
         self.seed = seed_or_drawn(seed, "DataLoader") if shuffle or seed is not None else None
         self.epoch = 0
 
+    @property
+    def sampler(self):
+        """The sampler given, else PyTorch's default: SequentialSampler, or the shuffled
+        order of the next pass (None for an IterableDataset)."""
+        if self._sampler is not None or isinstance(self.dataset, IterableDataset):
+            return self._sampler
+        return _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset)
+
+    @property
+    def batch_sampler(self):
+        """The batch_sampler given, else BatchSampler(sampler, batch_size, drop_last)."""
+        if self._batch_sampler is not None or isinstance(self.dataset, IterableDataset):
+            return self._batch_sampler
+        return BatchSampler(self.sampler, self.batch_size, self.drop_last)
+
     def __len__(self):
-        if self.batch_sampler is not None:
-            return len(self.batch_sampler)
-        n = len(self.dataset) if self.sampler is None else len(self.sampler)
+        if self._batch_sampler is not None:
+            return len(self._batch_sampler)
+        n = len(self.dataset) if self._sampler is None else len(self._sampler)
         return num_batches(n, self.batch_size, self.drop_last)
 
     def _order(self):
         """This epoch's permutation (or the sampler's indices), or None to keep the
         dataset's order."""
-        if self.sampler is not None:
-            return integer_indices(list(self.sampler), "DataLoader: the sampler's")
+        if self._sampler is not None:
+            return _indices_or_keys(list(self._sampler), "DataLoader: the sampler's")
         if not self.shuffle:
             return None
+        return self._shuffled(self.epoch)
+
+    def _shuffled(self, epoch):
+        """The permutation of pass `epoch` (it depends only on the seed and the epoch)."""
         if self.seed is None:  # (shuffle switched on after construction)
             self.seed = seed_or_drawn(None, "DataLoader")
         n = len(self.dataset)
-        return random_order(n, n, np.random.default_rng([self.epoch, self.seed]))
+        return random_order(n, n, np.random.default_rng([epoch, self.seed]))
 
     def _fetch(self, index):
+        if isinstance(index, list):  # a map-style dataset's keys (strings, tuples)
+            return self.collate_fn([self.dataset[key] for key in index])
         get_batch = getattr(self.dataset, "get_batch", None)
         if get_batch is not None and self.collate_fn is default_collate:
             return get_batch(index)
@@ -117,9 +141,9 @@ class DataLoader:
     def _batch_indices(self):
         """This pass's batches of dataset indices: slices in the dataset's order, else int
         arrays."""
-        if self.batch_sampler is not None:
-            for batch in self.batch_sampler:
-                yield integer_indices(batch, "DataLoader: the batch_sampler's")
+        if self._batch_sampler is not None:
+            for batch in self._batch_sampler:
+                yield _indices_or_keys(list(batch), "DataLoader: the batch_sampler's")
             return
         order = self._order()
         self.epoch += 1
@@ -132,6 +156,28 @@ class DataLoader:
             # In order, a slice (get_batch copies it: a batch edited in place must not
             # change the dataset); shuffled, an index array.
             yield slice(start, stop) if order is None else order[start:stop]
+
+
+def _indices_or_keys(values, who):
+    """A sampler's `values`: integer indices as an int64 array, or, where they are keys of
+    a map-style dataset (a string, a tuple: PyTorch passes any key on), the list itself.
+    Numbers that are not integers (floats, booleans) are refused, not truncated."""
+    if any(isinstance(v, (str, bytes, tuple)) for v in values):
+        return values
+    return integer_indices(values, who)
+
+
+class _NextOrder(Sampler):
+    """A shuffling DataLoader's default sampler: the indices of its next pass, in order."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def __iter__(self):
+        return iter(self.loader._shuffled(self.loader.epoch).tolist())
+
+    def __len__(self):
+        return len(self.loader.dataset)
 
 
 def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):

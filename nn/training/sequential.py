@@ -100,16 +100,52 @@ class Sequential(Model):
         if not is_built(self):
             self._trial_call()
 
-    def pop(self):
-        """Remove the last layer and return it (Keras'). Compile again before training: an
-        optimizer given its parameters still holds the removed layer's."""
+    def pop(self, index=-1):
+        """Remove the layer at `index` (the last by default, Keras' pop()) and return it;
+        the layers after it are numbered anew, as PyTorch's. Compile again before training:
+        an optimizer given its parameters still holds the removed layer's."""
         if not self.layers:
             raise TypeError("Sequential.pop: there are no layers in the model")
-        key = next(reversed(self._modules))
-        layer = self._modules[key]
-        delattr(self, key)  # (its captured steps record again: Module.__delattr__)
-        self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
+        layer = self[index]
+        del self[index]
         return layer
+
+    def insert(self, index, layer):
+        """Put `layer` before position `index` (PyTorch's; negative counts from the end),
+        numbering the layers from there anew. Returns the model."""
+        count = len(self)
+        if not isinstance(index, int) or not -count <= index <= count:
+            raise IndexError(f"Sequential.insert: index {index!r} is out of range for {count} "
+                             "layers")
+        layer = _as_layer(layer)
+        items = list(self._modules.items())
+        items.insert(index, (self._name_for(layer), layer))  # (list's rule: PyTorch's)
+        self._renumbered(items)
+        return self
+
+    def __delitem__(self, index):
+        """`del model[i]` or `del model[i:j]`: the layers after them are numbered anew."""
+        self[index]  # (its own errors for a bad index)
+        items = list(self._modules.items())
+        del items[index]
+        self._renumbered(items)
+
+    def __setitem__(self, index, layer):
+        """`model[i] = layer`: the layer at position i replaced, under its name."""
+        self[index]
+        name = list(self._modules)[index]
+        setattr(self, name, _as_layer(layer))
+        self._output_shapes, self._bound = None, False
+
+    def _renumbered(self, items):
+        """The children made `items` ((name, layer) pairs in their new order), the numbered
+        ones numbered by position as PyTorch's ("0", "1", ...; a named layer keeps its name).
+        Captured steps record again (Module.__delattr__, add_module)."""
+        for name in list(self._modules):
+            delattr(self, name)
+        for position, (name, layer) in enumerate(items):
+            self.add_module(str(position) if name.isdigit() else name, layer)
+        self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
 
     @property
     def input_shape(self):

@@ -105,3 +105,40 @@ def test_sequential_appends_and_extends_as_torchs():
     theirs.append(torch.nn.ReLU()).extend([torch.nn.Linear(3, 1), torch.nn.Sigmoid()])
     assert list(ours.state_dict()) == list(theirs.state_dict()) and len(ours) == len(theirs)
     assert ours(np.ones((4, 2), np.float32)).shape == (4, 1)
+
+
+EDITS = {  # name: the edit, made on a Sequential of either library
+    "del": lambda s, lib: s.__delitem__(1),
+    "del slice": lambda s, lib: s.__delitem__(slice(1, 3)),
+    "del negative": lambda s, lib: s.__delitem__(-2),
+    "insert": lambda s, lib: s.insert(1, lib.Sigmoid()),
+    "insert negative": lambda s, lib: s.insert(-1, lib.Sigmoid()),
+    "insert at the end": lambda s, lib: s.insert(4, lib.Sigmoid()),
+    "pop": lambda s, lib: s.pop(1),
+    "setitem": lambda s, lib: s.__setitem__(2, lib.Linear(3, 5)),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_sequential_edits_number_the_layers_as_torchs(edit):
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (nn, torch.nn):
+        model = lib.Sequential(lib.Linear(2, 3), lib.ReLU(), lib.Linear(3, 4), lib.Tanh())
+        returned = EDITS[edit](model, lib)
+        seen.append(([name for name, _ in model.named_children()],
+                     [type(m).__name__ for m in model], list(model.state_dict()),
+                     type(returned).__name__))
+    assert seen[0] == seen[1]
+
+
+def test_sequential_edits_keep_named_layers_and_refuse_bad_indices():
+    model = nn.Sequential(nn.Dense(3, name="hidden"), nn.ReLU(), nn.Dense(2, name="out"))
+    model.insert(0, nn.Identity())
+    del model[2]
+    assert [name for name, _ in model.named_children()] == ["0", "hidden", "out"]
+    with pytest.raises(IndexError, match="index 5 is out of range for 3 layers"):
+        model.insert(5, nn.ReLU())
+    with pytest.raises(IndexError, match="out of range"):
+        del model[3]
+    assert nn.Sequential(nn.Linear(2, 3), nn.ReLU()).pop().__class__ is nn.ReLU  # (Keras')

@@ -10,6 +10,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
+import optim
 from autograd import Parameter, Variable
 from nn.module import StateDictKeyError
 
@@ -565,3 +566,22 @@ def test_forward_hooks_take_prepend_with_kwargs_and_always_call_as_torchs():
     layer.register_forward_pre_hook(lambda m, a, k: 3, with_kwargs=True)
     with pytest.raises(RuntimeError, match=r"returns None or \(args, kwargs\), got int"):
         layer(np.ones((1, 2), np.float32))
+
+
+def test_load_state_dict_assign_takes_the_arrays_themselves_as_torchs():
+    torch = pytest.importorskip("torch")
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    state = {key: np.full(value.shape, 0.5) if value.dtype.kind == "f" else value
+             for key, value in model.state_dict().items()}
+    model.load_state_dict(state, assign=True)
+    assert model[0].weight.data is state["0.weight"]
+    assert model[1].running_var is state["1.running_var"]
+    assert optimizer.param_groups[0]["params"][0] is model[0].weight  # (the same Parameter)
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    twin.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()}, assign=True)
+    assert [str(a.dtype) for a in model.state_dict().values()] == [
+        str(t.numpy().dtype) for t in twin.state_dict().values()]
+    model(np.ones((4, 3))).sum().backward()
+    optimizer.step()
+    assert model[0].weight.dtype == np.float64 and model[0].weight.grad.dtype == np.float64

@@ -86,3 +86,39 @@ def test_hooks_match_pytorch():
 def test_a_hook_must_be_callable():
     with pytest.raises(TypeError, match="register_forward_hook: hook must be callable"):
         nn.Linear(2, 2).register_forward_hook("print")
+
+
+def _twice_through_hooks(lib, torch):
+    """(what the hooks saw, x's gradient, the bias' gradient) of a Linear layer of `lib` with
+    a backward pre-hook tripling grad_output (and one removed after the first backward)."""
+    weight, bias = np.arange(6.0).reshape(2, 3) / 5, np.array([0.5, -1.0])
+    layer, seen = lib.Linear(3, 2).double(), []
+    if lib is nn:
+        layer.load_state_dict({"weight": weight, "bias": bias})
+        x = ag.Variable(np.linspace(-1, 1, 12).reshape(4, 3), requires_grad=True)
+    else:
+        layer.load_state_dict({"weight": torch.tensor(weight), "bias": torch.tensor(bias)})
+        x = torch.tensor(np.linspace(-1, 1, 12).reshape(4, 3), requires_grad=True)
+    layer.register_full_backward_pre_hook(
+        lambda module, grad_output: (seen.append("pre"), (grad_output[0] * 3,))[1])
+    handle = layer.register_full_backward_pre_hook(lambda module, g: seen.append("second"))
+    layer.register_full_backward_hook(
+        lambda module, grad_input, grad_output: seen.append(float(grad_output[0].sum())))
+    (layer(x) ** 2).sum().backward()
+    handle.remove()
+    (layer(x) ** 2).sum().backward()
+    grads = (x.grad.data, layer.bias.grad.data) if lib is nn else (x.grad.numpy(),
+                                                                     layer.bias.grad.numpy())
+    return seen, *grads
+
+
+def test_full_backward_pre_hook_changes_the_gradient_as_torchs():
+    torch = pytest.importorskip("torch")
+    (ours_seen, *ours), (theirs_seen, *theirs) = (_twice_through_hooks(lib, torch)
+                                                  for lib in (nn, torch.nn))
+    assert [s for s in ours_seen if isinstance(s, str)] == ["pre", "second", "pre"]
+    assert [s for s in theirs_seen if isinstance(s, str)] == ["pre", "second", "pre"]
+    np.testing.assert_allclose([s for s in ours_seen if not isinstance(s, str)],
+                               [s for s in theirs_seen if not isinstance(s, str)], rtol=1e-12)
+    for mine, other in zip(ours, theirs):
+        np.testing.assert_allclose(mine, other, rtol=1e-12)

@@ -147,3 +147,44 @@ def test_a_torch_generator_used_twice_gives_two_draws_and_a_seed_repeats_them():
     once = draws(0)
     assert once[0] != once[1]
     assert draws(0) == once
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_default_sampler_and_batch_sampler_are_torchs_and_give_the_next_pass(shuffle):
+    data = TensorDataset(np.arange(10.0).reshape(10, 1), np.arange(10))
+    loader = DataLoader(data, batch_size=3, shuffle=shuffle, seed=1)
+    theirs = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(10.0)),
+                                         batch_size=3, shuffle=shuffle)
+    assert len(loader.sampler) == len(theirs.sampler) == 10
+    assert len(loader.batch_sampler) == len(theirs.batch_sampler) == len(loader) == 4
+    assert isinstance(loader.batch_sampler, BatchSampler)
+    if not shuffle:
+        assert isinstance(loader.sampler, SequentialSampler)
+    for _ in range(2):  # (each pass draws another order; the sampler shows the next one)
+        batches = [list(b) for b in loader.batch_sampler]
+        assert [b[1].tolist() for b in loader] == batches
+        assert sorted(sum(batches, [])) == list(range(10))
+
+
+class _Words(nn.data.Dataset):
+    """A map-style dataset keyed by strings."""
+
+    values = {"a": np.array([1.0]), "b": np.array([2.0]), "c": np.array([3.0])}
+
+    def __len__(self):
+        return len(self.values)
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+
+def test_a_sampler_of_keys_fetches_them_as_torchs():
+    sampler = ["c", "a", "b"]
+    ours = [b.tolist() for b in DataLoader(_Words(), batch_size=2, sampler=sampler)]
+    theirs = [b.tolist() for b in tdata.DataLoader(_Words(), batch_size=2, sampler=sampler)]
+    assert ours == theirs == [[[3.0], [1.0]], [[2.0]]]
+    batches = [["b", "c"], ["a"]]
+    assert [b.tolist() for b in DataLoader(_Words(), batch_sampler=batches)] == [
+        b.tolist() for b in tdata.DataLoader(_Words(), batch_sampler=batches)]
+    with pytest.raises(TypeError, match="indices must be integers, got float64"):
+        list(DataLoader(_Words(), batch_size=2, sampler=[0.5, 1.0]))
