@@ -19,7 +19,7 @@ compgen -G "notebooks/*.ipynb" >/dev/null && targets+=(notebooks/*.ipynb)
 gradcheck=(--rungrad-gradcheck=autograd.ops --rungrad-gradcheck=nn.functional
            --rungrad-gradcheck-strict)
 .venv/bin/python -m pytest -q -n 2 --nbmake --doctest-modules "${gradcheck[@]}" \
-    "${targets[@]}" "$@"
+    --ignore=tests/gpu "${targets[@]}" "$@"
 # The GPU tests once more, on tests/gpu/fake_cupy.py's stand-in for CuPy: device arrays that
 # NumPy refuses, so host code reached by GPU arrays fails here too (a GPU run checks CuPy's
 # own kernels: scripts/gpu_check.sh).

@@ -162,6 +162,17 @@ def _forward_backward(layer, arrays, move):
     return outs, [x.grad for x in xs if x.requires_grad and recorded]
 
 
+def _same_results(name, cpu, gpu, arrays):
+    """The outputs and input gradients of `cpu` on the arrays and of `gpu` on their GPU
+    copies agree."""
+    cpu_outs, cpu_grads = _forward_backward(cpu, arrays, lambda a: a)
+    gpu_outs, gpu_grads = _forward_backward(gpu, arrays, cuda.to_gpu)
+    for k, (g, c) in enumerate(zip(gpu_outs, cpu_outs)):
+        _close(g.data, c.data, f"{name}: output {k}")
+    for k, (g, c) in enumerate(zip(gpu_grads, cpu_grads)):
+        _close(g.data, c.data, f"{name}: gradient of input {k}")
+
+
 def _close(gpu, cpu, what, tol=1e-7):
     assert cuda.get_array_module(gpu) is not np, f"{what} is a NumPy array on a GPU layer"
     np.testing.assert_allclose(cuda.to_cpu(gpu), cuda.to_cpu(cpu), rtol=tol, atol=tol,
@@ -173,12 +184,7 @@ def test_layer_on_the_gpu_matches_the_cpu(name):
     make, arrays = LAYERS[name]
     cpu = make().double()
     gpu = copy.deepcopy(cpu).to_gpu()
-    cpu_outs, cpu_grads = _forward_backward(cpu, arrays, lambda a: a)
-    gpu_outs, gpu_grads = _forward_backward(gpu, arrays, cuda.to_gpu)
-    for k, (g, c) in enumerate(zip(gpu_outs, cpu_outs)):
-        _close(g.data, c.data, f"{name}: output {k}")
-    for k, (g, c) in enumerate(zip(gpu_grads, cpu_grads)):
-        _close(g.data, c.data, f"{name}: gradient of input {k}")
+    _same_results(name, cpu, gpu, arrays)
     for (pname, g), c in zip(gpu.named_parameters(), cpu.parameters()):
         _close(g.grad.data, c.grad.data, f"{name}: gradient of {pname}")
     for (bname, g), c in zip(gpu.named_buffers(), cpu.buffers()):  # (running statistics)
@@ -189,12 +195,7 @@ def test_layer_on_the_gpu_matches_the_cpu(name):
 def test_function_of_nn_functional_on_the_gpu_matches_the_cpu(name):
     function, arrays = FUNCTIONAL[name]
     layer = nn.Lambda(function)
-    cpu_outs, cpu_grads = _forward_backward(layer, arrays, lambda a: a)
-    gpu_outs, gpu_grads = _forward_backward(layer, arrays, cuda.to_gpu)
-    for k, (g, c) in enumerate(zip(gpu_outs, cpu_outs)):
-        _close(g.data, c.data, f"{name}: output {k}")
-    for k, (g, c) in enumerate(zip(gpu_grads, cpu_grads)):
-        _close(g.data, c.data, f"{name}: gradient of input {k}")
+    _same_results(name, layer, layer, arrays)
 
 
 @pytest.mark.parametrize("name", LOSSES)
