@@ -129,9 +129,8 @@ def silently(compute):
 
 def scatter_add(target, index, values):
     """target[index] += values, with repeated indices accumulating (NumPy's add.at)."""
-    if _looks_like_cupy(target):  # CuPy spells it this way
-        import cupyx
-        cupyx.scatter_add(target, index, values)
+    if _looks_like_cupy(target):  # (CuPy 13+: its ufuncs' at; cupyx.scatter_add is old)
+        get_array_module(target).add.at(target, index, values)
     elif _picks_rows(target, index):
         _scatter_rows(target, index, values)
     else:

@@ -226,7 +226,24 @@ class _DeviceModule(types.ModuleType):
             return _DeviceModule(f"{self.__name__}.{name}", value)
         if isinstance(value, (type, np.dtype)) or not callable(value):
             return value  # dtypes, constants, classes
+        if isinstance(value, np.ufunc):
+            return _DeviceUfunc(value)
         return _device_function(value)
+
+
+class _DeviceUfunc:
+    """A NumPy ufunc on device arrays, with its `at` (CuPy's add.at, scatter's)."""
+
+    def __init__(self, ufunc):
+        self._call, self._ufunc = _device_function(ufunc), ufunc
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    def at(self, target, index, values=None):
+        _operation(f"{self._ufunc.__name__}.at")
+        args = (_hosts(index),) if values is None else (_hosts(index), _host(values))
+        self._ufunc.at(_host(target), *args)
 
 
 def asarray(value, dtype=None, **kwargs):
@@ -239,10 +256,6 @@ def array(value, dtype=None, copy=True, **kwargs):
 
 def asnumpy(value):
     return _host(value).copy() if isinstance(value, ndarray) else np.asarray(value)
-
-
-def scatter_add(target, index, values):
-    np.add.at(target._host, _hosts(index), _host(values))
 
 
 def _module():
@@ -258,7 +271,6 @@ def _module():
         runtime=types.SimpleNamespace(getDeviceCount=lambda: 1),
         Device=lambda *a: types.SimpleNamespace(synchronize=lambda: None))
     cupyx = types.ModuleType("cupyx")
-    cupyx.scatter_add = scatter_add
     special = types.ModuleType("cupyx.scipy.special")
     from math import erfc
     special.erfc = _device_function(np.vectorize(erfc, otypes=[float]))
