@@ -11,7 +11,7 @@ import os
 import sys
 from contextvars import ContextVar
 
-from .backend import get_array_module
+from .backend import array_of, get_array_module
 from .config import Config, _Switch, anomaly_mode
 
 # Where detect_anomaly(plot=...) draws the failing op's graph, per thread as the mode itself.
@@ -84,7 +84,7 @@ def check_backward(func, gxs):
     for i, gx in enumerate(gxs):
         if gx is None:
             continue
-        problem = _non_finite(getattr(gx, "data", gx))
+        problem = _non_finite(array_of(gx))
         if problem:
             problem = f"the gradient for input {i} holds {problem}"
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
@@ -138,8 +138,8 @@ def _mark_non_finite(drawing, func, inputs, outputs, gxs):
         if problem:
             drawing.mark(v, f"holds {problem}")
     for x, gx in zip(inputs, gxs):
-        if gx is not None and _non_finite(getattr(gx, "data", gx)):
-            grad = getattr(gx, "data", gx)
+        if gx is not None and _non_finite(array_of(gx)):
+            grad = array_of(gx)
             drawing.mark(x, f"grad from {type(func).__name__}: {array_text(grad)}")
 
 

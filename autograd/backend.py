@@ -35,7 +35,7 @@ def get_array_module(x):
     xp = _MODULE_OF.get(x.__class__)
     if xp is not None:
         return xp
-    x = _unwrap(x)
+    x = array_of(x)
     xp = _MODULE_OF.get(x.__class__)
     if xp is not None:
         return xp
@@ -157,13 +157,14 @@ def _scatter_rows(target, index, values):
     np.add.at(target.reshape(-1), flat, values)
 
 
-def _unwrap(x):
-    """The array inside a Variable (arrays have a `.data` too: a raw buffer, not wanted)."""
+def array_of(x):
+    """The array inside a Variable, else x itself: not `getattr(x, "data", x)`, since arrays
+    have a `.data` too (NumPy's a buffer, CuPy's a device pointer)."""
     return x.data if hasattr(x, "creator") else x
 
 
 def to_gpu(x):
-    x = _unwrap(x)
+    x = array_of(x)
     cp = _load_cupy()
     if cp is None:
         raise RuntimeError("to_gpu: CuPy with a working GPU is required (pip install "

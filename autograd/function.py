@@ -20,7 +20,7 @@ import numpy as np
 
 from .backend import get_array_module
 from .config import anomaly_mode, grad_mode
-from .variable import Mutations, Variable, as_variable, share_version, wrap
+from .variable import Mutations, Variable, as_variable, gpu_array_among, share_version, wrap
 
 _ndarray = np.ndarray
 _float64, _asarray = np.float64, np.asarray
@@ -317,6 +317,7 @@ def _convert_inputs(inputs, func):
             continue
         if rank is None or kind_rank > rank:
             like, rank = x, kind_rank
+    home = gpu_array_among(inputs)  # (NumPy constants beside GPU arrays go there)
     converted = []
     for x in inputs:
         if isinstance(x, Variable):
@@ -324,7 +325,7 @@ def _convert_inputs(inputs, func):
         elif like is not None and x.__class__ in PY_SCALARS:
             converted.append(scalar_constant(x, like))
         else:
-            converted.append(as_variable(x, who=func.name, like=like))
+            converted.append(as_variable(x, who=func.name, like=like if home is None else home))
     return tuple(converted)
 
 
@@ -334,9 +335,13 @@ _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}  # which array a scalar fo
 def _op_error(func, inputs, exc):
     message = str(exc)
     if not message.startswith(func.name + ":"):
-        described = ", ".join(f"{tuple(x.shape)} {x.dtype}" for x in inputs)
+        on_gpu = [gpu_array_among([x]) is not None for x in inputs]
+        described = ", ".join(f"{tuple(x.shape)} {x.dtype}{' on the GPU' if gpu else ''}"
+                              for x, gpu in zip(inputs, on_gpu))
         message = (f"{func.name}: invalid input{'s' if len(inputs) > 1 else ''} "
                    f"({described}): {message}")
+        if any(on_gpu) and not all(on_gpu):
+            message += " (NumPy arrays beside GPU ones: move them with to_gpu)"
     return _rebuilt(exc, message)
 
 

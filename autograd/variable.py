@@ -277,7 +277,7 @@ class Variable:
         problem = "a graph is recorded (update it under autograd.no_grad(), as an optimizer does)"
         if not Config.enable_backprop:
             try:  # (NumPy checks dtype, shape and writability before it writes anything)
-                getattr(get_array_module(self.data), ufunc)(self.data, _raw(other),
+                getattr(get_array_module(self.data), ufunc)(self.data, _raw(other, self),
                                                             out=self.data, casting="same_kind")
             except (TypeError, ValueError) as exc:  # a dtype, shape or read-only array
                 problem = str(exc)
@@ -624,24 +624,24 @@ class Variable:
 
     # Comparisons give plain arrays: they have no gradient.
     def __lt__(self, other):
-        return _compared(self, other, "<", self.data < _raw(other))
+        return _compared(self, other, "<", self.data < _raw(other, self))
 
     def __le__(self, other):
-        return _compared(self, other, "<=", self.data <= _raw(other))
+        return _compared(self, other, "<=", self.data <= _raw(other, self))
 
     def __gt__(self, other):
-        return _compared(self, other, ">", self.data > _raw(other))
+        return _compared(self, other, ">", self.data > _raw(other, self))
 
     def __ge__(self, other):
-        return _compared(self, other, ">=", self.data >= _raw(other))
+        return _compared(self, other, ">=", self.data >= _raw(other, self))
 
     # Elementwise, as every comparison (NumPy's and PyTorch's): `x[x == 2]` must select.
     # Hashing stays by identity; `in` and dict lookups test identity first.
     def __eq__(self, other):
-        return _compared(self, other, "==", self.data == _raw(other))
+        return _compared(self, other, "==", self.data == _raw(other, self))
 
     def __ne__(self, other):
-        return _compared(self, other, "!=", self.data != _raw(other))
+        return _compared(self, other, "!=", self.data != _raw(other, self))
 
     __hash__ = object.__hash__
 
@@ -802,8 +802,14 @@ def promoted(x0, x1):
     return x0, x1
 
 
-def _raw(x):
-    return x.data if isinstance(x, Variable) else x
+def _raw(x, beside=None):
+    """x's array (a Variable's data); a NumPy array compared with a GPU Variable `beside`
+    copied to the GPU, as ops copy their NumPy constants."""
+    x = x.data if isinstance(x, Variable) else x
+    if (beside is not None and x.__class__ is np.ndarray
+            and beside.data.__class__ is not np.ndarray):
+        return as_array(x, like=beside.data)
+    return x
 
 
 @functools.cache
@@ -821,6 +827,33 @@ def _converted(obj, like, who):
         return as_array(obj, like=like)
     except (ValueError, TypeError):
         raise TypeError(f"{who}: cannot convert {type(obj).__name__} to a numeric array") from None
+
+
+def gpu_array_among(objs):
+    """The first GPU array among `objs` (arrays, or Variables' arrays), else None: where an
+    op's NumPy constants go (a NumPy array beside GPU arrays is copied to the GPU)."""
+    for x in objs:
+        data = x.data if isinstance(x, Variable) else x
+        if data.__class__ is not np.ndarray and hasattr(data, "__cuda_array_interface__"):
+            return data
+    return None
+
+
+def on_device_of(obj, x, who):
+    """`obj` as_variable, copied to the GPU beside a GPU `x` when it is a NumPy array or a
+    NumPy Variable outside any graph (a loss's target: a constant)."""
+    home = gpu_array_among((x,))
+    if (home is not None and isinstance(obj, Variable) and obj.creator is None
+            and not obj.requires_grad and obj.data.__class__ is np.ndarray):
+        obj = obj.data
+    return as_variable(obj, who=who, like=home)
+
+
+def as_variables(objs, who):
+    """Each of `objs` as_variable, the raw arrays on the GPU when a GPU array is among them
+    (the Variables as they are: a NumPy Variable beside GPU ones is an op's error)."""
+    home = gpu_array_among(objs)
+    return [as_variable(x, who=who, like=home) for x in objs]
 
 
 def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):

@@ -7,7 +7,7 @@ import numpy as np
 from ..backend import get_array_module, unaliased
 from ..function import Function
 from ..spec import Choice, Spec
-from ..variable import as_variable, wrap
+from ..variable import as_variables, wrap
 
 _PLAN_WORTH = 20_000  # label-space size above which einsum's optimize pays for its planning
 
@@ -172,6 +172,6 @@ def einsum(subscripts, *operands):
     """NumPy's einsum, differentiable in every operand ('...' broadcasts as NumPy's)."""
     if not operands:
         raise ValueError("einsum: need at least one operand")
-    xs = [as_variable(x, who="einsum") for x in operands]
+    xs = as_variables(operands, "einsum")
     ins, out = _parse(subscripts, [x.shape for x in xs])
     return Einsum(ins, out)(*xs)

@@ -3,11 +3,11 @@ import numbers
 
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import as_array, get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Choice, Draw, Spec
-from ..variable import Variable, promoted, wrap
+from ..variable import Variable, gpu_array_among, promoted, wrap
 from .validation import real_scalar
 
 
@@ -490,8 +490,9 @@ def _bound(value, name):
 
 def where(condition, x0, x1):
     """x0 where `condition` (a boolean array or Variable) holds, else x1."""
-    if not isinstance(condition, Variable):
-        condition = wrap(get_array_module(condition).asarray(condition, dtype=bool), False)
+    if not isinstance(condition, Variable):  # (on the GPU when x0 or x1 is there)
+        home = gpu_array_among((x0, x1))
+        condition = wrap(as_array(condition, like=home).astype(bool, copy=False), False)
     elif condition.dtype != bool:
         condition = AsType(np.dtype(bool))(condition)
     return Where()(condition, *promoted(x0, x1))

@@ -1,8 +1,10 @@
 """Indexing: x[index] with basic and advanced (integer-array) indices."""
-from ..backend import get_array_module, scatter_add
+import numpy as np
+
+from ..backend import as_array, get_array_module, scatter_add
 from ..function import Function, ReturnsViews, call_op, modified_error
 from ..spec import Index, Spec
-from ..variable import Variable
+from ..variable import Variable, gpu_array_among
 
 
 def _plain_index(index):
@@ -85,4 +87,14 @@ def get_item(x, index):
     """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
     parts = index if isinstance(index, tuple) else (index,)
     variables = tuple(i for i in parts if isinstance(i, Variable))
-    return _indexed(GetItem(_plain_index(index)), variables)(x)
+    index = _plain_index(index)
+    home = gpu_array_among((x,))
+    if home is not None:  # NumPy index arrays of a GPU array: copied there (CuPy's own)
+        index = _on_gpu(index, home)
+    return _indexed(GetItem(index), variables)(x)
+
+
+def _on_gpu(index, home):
+    if isinstance(index, tuple):
+        return tuple(_on_gpu(i, home) for i in index)
+    return as_array(index, like=home) if index.__class__ is np.ndarray else index

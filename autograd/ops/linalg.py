@@ -7,7 +7,7 @@ import numpy as np
 from ..backend import dense, get_array_module
 from ..function import Function, call_op
 from ..spec import Spec
-from ..variable import as_variable
+from ..variable import as_variable, as_variables
 from .shape import Concatenate, Transpose, reshape, reshape_if_needed, transpose
 
 
@@ -52,7 +52,7 @@ def _check_aligned(who, a, b):
 
 def matmul(a, b):
     """NumPy's matmul: 1-D operands are promoted to matrices and the added axis removed."""
-    a, b = as_variable(a, who="matmul"), as_variable(b, who="matmul")
+    a, b = as_variables((a, b), "matmul")
     _check_aligned("matmul", a, b)
     if a.ndim >= 2 and b.ndim >= 2:
         return MatMul()(a, b)
@@ -68,7 +68,7 @@ def matmul(a, b):
 def dot(a, b):
     """NumPy's dot: a scalar product for 0-d, matmul up to 2-D, else a sum over a's last
     axis and b's second-to-last."""
-    a, b = as_variable(a, who="dot"), as_variable(b, who="dot")
+    a, b = as_variables((a, b), "dot")
     if a.ndim == 0 or b.ndim == 0:
         return a * b
     _check_aligned("dot", a, b)
@@ -113,7 +113,7 @@ def solve(a, b):
     """X with A X = B (torch.linalg.solve, numpy.linalg.solve): A (..., n, n), B (..., n, k)
     or a vector (n,); batch axes broadcast. Differentiable in A and B to any order. A
     singular A is a ValueError."""
-    a, b = as_variable(a, who="solve"), as_variable(b, who="solve")
+    a, b = as_variables((a, b), "solve")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"solve: A must be a square matrix or a batch of them (..., n, n), "
                          f"got shape {a.shape}")

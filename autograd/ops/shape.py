@@ -5,7 +5,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..function import Function, ReturnsViews, call_op
 from ..spec import Draw, Spec
-from ..variable import Variable, as_variable, computed_from_values
+from ..variable import Variable, as_variable, as_variables, computed_from_values
 from .indexing import GetItemGrad
 from .validation import int_tuple, normalize_axes, normalize_axis
 
@@ -176,8 +176,9 @@ def concatenate(xs, axis=0):
     xs = list(xs)
     if not xs:
         raise ValueError("concatenate: need at least one array")
-    axis = normalize_axis(axis, max(np.ndim(xs[0]), 1), "concatenate")
-    return Concatenate(axis)(*xs)
+    axis = normalize_axis(axis, max(len(getattr(xs[0], "shape", np.shape(xs[0]))), 1),
+                          "concatenate")
+    return Concatenate(axis)(*as_variables(xs, "concatenate"))
 
 
 def cat(tensors, dim=0, *, axis=None):
@@ -188,7 +189,7 @@ def cat(tensors, dim=0, *, axis=None):
 
 
 def stack(xs, axis=0):
-    xs = [as_variable(x, who="stack") for x in xs]
+    xs = as_variables(list(xs), "stack")
     if not xs:
         raise ValueError("stack: need at least one array")
     shapes = {x.shape for x in xs}

@@ -20,7 +20,7 @@ from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.shape import Reshape
 from autograd.ops.validation import real_scalar
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable, wrap
+from autograd.variable import as_variable, on_device_of, wrap
 
 from ._reduction import check_reduction, inverse, reduce_array, upstream
 from ._settings import constant_setting
@@ -268,7 +268,8 @@ def _soft_cross_entropy(input, target, weight, reduction, smoothing):
 
 def _batched(input, target, who):
     """input (N, C, ...) and target as Variables, an unbatched (C,) input given a batch of 1."""
-    input, target = as_variable(input), as_variable(target)
+    input = as_variable(input)
+    target = on_device_of(target, input, who)
     if input.dtype.kind != "f":
         raise TypeError(f"{who}: input must be floating point, got dtype {input.dtype}")
     unbatched = input.ndim == 1

@@ -6,7 +6,7 @@ from autograd.function import Function
 from autograd.ops import exp, log
 from autograd.ops.validation import float_input
 from autograd.spec import Spec
-from autograd.variable import as_variable
+from autograd.variable import on_device_of
 
 _REDUCTIONS = ("none", "sum", "mean", "batchmean")
 
@@ -43,7 +43,7 @@ def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002 (Py
     'batchmean' divides the sum by the batch size (the divergence per sample, as the math
     defines it), 'mean' by the element count (PyTorch's default), 'sum', or 'none'."""
     input = float_input(input, "kl_div")
-    target = as_variable(target, who="kl_div")
+    target = on_device_of(target, input, "kl_div")
     if target.dtype != input.dtype:
         target = target.astype(input.dtype)
     if target.shape != input.shape:

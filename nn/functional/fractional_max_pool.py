@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import array_of, get_array_module
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
@@ -116,7 +116,7 @@ def check_output_ratio(output_ratio, who, dims=2):
 def _given_samples(samples, x, dims, who):
     """The given (N, C, dims) samples as a NumPy array in x's dtype, checked."""
     n, c = x.shape[:2]
-    samples = np.asarray(getattr(samples, "data", samples))
+    samples = np.asarray(array_of(samples))
     if samples.ndim != 3 or samples.shape[0] < n or samples.shape[1:] != (c, dims):
         raise ValueError(f"{who}: _random_samples must have shape (N, C, {dims}) = ({n}, {c}, "
                          f"{dims}) for input of shape {tuple(x.shape)}, got {samples.shape}")

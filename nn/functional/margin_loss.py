@@ -13,7 +13,7 @@ from autograd.ops import broadcast_to, clip, minimum, reshape, sqrt, where
 from autograd.ops import sum as reduce_sum
 from autograd.ops.validation import float_input, real_scalar
 from autograd.spec import Choice, Spec
-from autograd.variable import as_variable
+from autograd.variable import as_variable, on_device_of
 
 from ._reduction import check_reduction, reduce_loss
 from ._settings import constant_setting
@@ -212,7 +212,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None,  # noqa: A002
                          f"{x.shape}")
     scores = reshape(x, (-1, x.shape[-1]) if x.ndim else (1, 1))
     samples, classes = scores.shape
-    labels = _class_labels(target, samples, classes, x.shape, who)
+    labels = _class_labels(on_device_of(target, x, who), samples, classes, x.shape, who)
     picks = one_hot(reshape(labels, (samples,)), classes, dtype=x.dtype)
     target_score = reduce_sum(scores * picks, axis=1, keepdims=True)
     violations = relu(margin - target_score + scores) * (1.0 - picks)

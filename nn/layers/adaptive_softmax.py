@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, get_item, mean, reshape
 from autograd.variable import as_variable
@@ -113,13 +113,14 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         """The most likely class of each row: input (N, in_features) -> (N,) int64."""
         input = _checked_input(input, self.in_features, "predict")
         head_output = self.head(input)
-        best = np.asarray(head_output.data.argmax(axis=1), dtype=np.int64)
+        best = to_cpu(head_output.data.argmax(axis=1)).astype(np.int64)  # (rows picked on
+        # the host, as forward's clusters; the answer goes back to input's device)
         in_tail = np.flatnonzero(best >= self.shortlist_size)
         if len(in_tail):  # only those rows need the full distribution
             rows = get_item(input, in_tail)
             full = self._full_log_prob(rows, get_item(head_output, in_tail))
-            best[in_tail] = np.asarray(full.data.argmax(axis=1))
-        return best
+            best[in_tail] = to_cpu(full.data.argmax(axis=1))
+        return as_array(best, like=input.data)
 
 
 def _checked_cutoffs(cutoffs, n_classes):
@@ -136,8 +137,9 @@ def _checked_cutoffs(cutoffs, n_classes):
 
 
 def _checked_target(input, target):
-    """target as an int NumPy array of shape (N,) for input (N, F) or () for input (F,)."""
-    target = np.asarray(getattr(target, "data", target))
+    """target as an int NumPy array of shape (N,) for input (N, F) or () for input (F,)
+    (on the host also for a GPU input: the clusters' rows are planned there)."""
+    target = to_cpu(array_of(target))
     if target.dtype.kind not in "iu":
         raise TypeError(f"{_WHO}: target must hold integer class indices, got dtype "
                         f"{target.dtype}")

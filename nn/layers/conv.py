@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
+from autograd.backend import array_of
 
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
@@ -112,7 +113,7 @@ class _ConvNd(SizedByChannels, Module):
             unbatched = getattr(x, "ndim", None) == self.dims + 1  # (C, ...): one sample
             channels = int(x.shape[0]) if unbatched else channels_of(
                 x, type(self).__name__, self.layout)
-            self.build(channels, like=getattr(x, "data", x))
+            self.build(channels, like=array_of(x))
 
     def get_config(self):
         return init_config(self, bias=self.use_bias, dtype=self.dtype.name)

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
+from autograd.backend import array_of
 from autograd.capture import python_state_changed
 from autograd.ops import transpose
 
@@ -96,7 +97,7 @@ class Linear(Module):
 
     def forward(self, x):
         if self.in_features is None:  # not built yet (a plain read: this is the hot path)
-            self.build(_last_axis(x, type(self).__name__), like=getattr(x, "data", x))
+            self.build(_last_axis(x, type(self).__name__), like=array_of(x))
         return linear(x, self.weight, self.bias)
 
     def extra_repr(self):

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
+from autograd.backend import array_of
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.ops import reshape
 from autograd.ops.validation import real_scalar
@@ -142,7 +143,7 @@ class _BatchNorm(Module):
         if self.num_features is None:  # not built yet (a plain read: this is the hot path)
             self._check_rank(x)
             self.build(channels_of(x, type(self).__name__, self.input_layout),
-                       like=getattr(x, "data", x))
+                       like=array_of(x))
         self._check_input(x)
         # (test_mode() is in .training; a layer set trainable=False runs as in inference,
         # keeping its statistics, as Keras' BatchNormalization)
@@ -248,7 +249,7 @@ class _InstanceNorm(_BatchNorm):
         if self.num_features is None:
             self._check_rank(x)
             self.build(channels_of(x, type(self).__name__, self.input_layout),
-                       like=getattr(x, "data", x))
+                       like=array_of(x))
         self._check_rank(x)
         if x.shape[1] != self.num_features:
             message = (f"{type(self).__name__}: the input of shape {tuple(x.shape)} has "

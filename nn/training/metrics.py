@@ -45,7 +45,7 @@ are weighted (nn.training.weighted_metrics).
 
 import numpy as np
 
-from autograd.backend import to_cpu
+from autograd.backend import array_of, to_cpu
 from autograd.config import no_grad
 
 from .. import functional
@@ -255,7 +255,7 @@ class CompiledMetric:
         if self.aligns and y_true.shape != scores.shape and y_true.size == scores.size:
             y_true = y_true.reshape(scores.shape)  # (N,) against (N, 1), as Keras aligns them
         value = self.fn(y_true, scores)
-        value = getattr(value, "data", value)  # a Variable
+        value = array_of(value)  # a Variable
         if np.ndim(value) != 0 and np.size(value) != 1:
             if np.shape(value)[:1] != (len(scores),):
                 raise ValueError(f"metric {self.name!r} returned an array of shape "

@@ -23,6 +23,7 @@ import warnings
 import weakref
 
 from autograd.arguments import nonnegative_int, positive_int
+from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour
 from autograd.variable import as_variable
@@ -161,7 +162,7 @@ class Model(_KerasSteps, Module, KerasWeights):
     def _penalty_value(self):
         """The layers' penalties summed, as a float (0 without any)."""
         total = self._with_penalties(0.0)
-        return float(getattr(total, "data", total))
+        return float(to_cpu(array_of(total)))
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,

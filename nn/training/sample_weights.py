@@ -19,7 +19,7 @@ import numbers
 
 import numpy as np
 
-from autograd.backend import to_cpu
+from autograd.backend import array_of, to_cpu
 
 
 def sample_weights(y, sample_weight, class_weight, samples, who):
@@ -52,7 +52,7 @@ def outputs_weights(outputs, sample_weight, class_weight, samples, who):
         raise TypeError(f"{who}: sample_weight as a dict is not supported; give one (N,) "
                         f"array for every output, or a list of {outputs}, one per output")
     if isinstance(sample_weight, (list, tuple)) and any(
-            np.ndim(getattr(w, "data", w)) > 0 for w in sample_weight):
+            np.ndim(array_of(w)) > 0 for w in sample_weight):
         if len(sample_weight) != outputs:
             raise ValueError(f"{who}: sample_weight is a list of {len(sample_weight)} arrays, "
                              f"and the model has {outputs} outputs: give one per output (or "
@@ -66,7 +66,7 @@ def checked_sample_weight(sample_weight, samples, who):
     """sample_weight as float64: finite numbers, one per sample, (N,) ((N, 1) is
     flattened), or Keras 3's one per step of a sequence output, (N, T) (its losses' shape)."""
     try:
-        weights = np.asarray(to_cpu(getattr(sample_weight, "data", sample_weight)))
+        weights = np.asarray(to_cpu(array_of(sample_weight)))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{who}: sample_weight must be an array of numbers, one per sample "
                          f"({exc})") from None
@@ -115,7 +115,7 @@ def class_weights_of(y, class_weight, who):
 
 def class_labels(y, who):
     """The integer class of each sample of y, for class_weight."""
-    y = to_cpu(getattr(y, "data", y))
+    y = to_cpu(array_of(y))
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim == 2:

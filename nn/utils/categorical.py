@@ -1,13 +1,17 @@
 """Keras' to_categorical: integer labels as one-hot rows."""
 import numpy as np
 
+from autograd.backend import array_of
+
 from ..functional.one_hot import one_hot
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
-    """Keras' to_categorical: integer class labels (any shape) as one-hot rows, a NumPy
-    array of shape y.shape + (num_classes,); num_classes defaults to max(y) + 1."""
-    labels = np.asarray(y)
+    """Keras' to_categorical: integer class labels (any shape) as one-hot rows, an array of
+    shape y.shape + (num_classes,) (NumPy's; CuPy's for GPU labels); num_classes defaults to
+    max(y) + 1."""
+    labels = array_of(y)
+    labels = labels if hasattr(labels, "__cuda_array_interface__") else np.asarray(labels)
     if labels.ndim > 1 and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
         labels = labels.reshape(labels.shape[:-1])
     if labels.dtype.kind == "f":  # float labels (1.0), as Keras casts them
@@ -16,7 +20,7 @@ def to_categorical(y, num_classes=None, dtype="float32"):
                              f"{labels[labels != np.round(labels)][:3]}")
         labels = labels.astype(np.int64)
     classes = -1 if num_classes is None else num_classes
-    return np.asarray(one_hot(labels, classes).data, dtype=dtype)
+    return one_hot(labels, classes).data.astype(dtype)  # (a GPU array for GPU labels)
 
 
 __all__ = ["to_categorical"]

@@ -5,11 +5,12 @@ import copy
 
 import numpy as np
 
+from autograd.backend import array_of
 from autograd.variable import Parameter
 
 
 def _array(x):
-    return None if x is None else np.asarray(getattr(x, "data", x))
+    return None if x is None else array_of(x)  # (NumPy's functions below take GPU arrays)
 
 
 def _requires_grad(x):

@@ -4,6 +4,7 @@ exponential or the Cayley map of a skew-symmetric matrix, or a product of Househ
 reflections, composed of differentiable ops (gradients of any order come with them)."""
 import numpy as np
 
+from autograd.backend import array_of, as_array, to_cpu
 from autograd.ops import get_item, matmul, matrix_exp, solve, swapaxes
 from autograd.ops import sum as total
 
@@ -76,12 +77,13 @@ class _Orthogonal(Module):
     def right_inverse(self, q):
         """Keep (an orthogonalized) q as `base` and return -I, which forward maps to it;
         without the trivialization, the X that forward maps to q's orthogonal part."""
-        q = np.asarray(getattr(q, "data", q))
+        given = array_of(q)
+        q = to_cpu(given)  # (a factorization, on the host; the results go back to q's device)
         if q.shape != self.shape:
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
                              f"Got a tensor of shape {q.shape}.")
         if not self.use_trivialization:
-            return self._reflectors(q)
+            return as_array(self._reflectors(q), like=given)
         start = np.zeros_like(q)
         diagonal = np.arange(min(q.shape[-2:]))
         start[..., diagonal, diagonal] = -1.0
@@ -91,9 +93,9 @@ class _Orthogonal(Module):
         if n != k:  # completed with random columns to an orthogonal n x n matrix
             extra = np.random.standard_normal(q.shape[:-2] + (n, n - k)).astype(q.dtype)
             q = np.concatenate([q, extra], axis=-1)
-        self.base = q.copy() if n == k and _is_orthogonal(q) else \
-            _make_orthogonal(q).astype(q.dtype)
-        return start
+        base = q.copy() if n == k and _is_orthogonal(q) else _make_orthogonal(q).astype(q.dtype)
+        self.base = as_array(base, like=given)
+        return as_array(start, like=given)
 
     def saved_as(self):
         """(the function that registers it, its arguments but module and name): how

@@ -3,6 +3,7 @@ parametrizations (the new API: `module.parametrizations.weight.original`, state_
 as PyTorch's), built on nn.utils.parametrize."""
 import numpy as np
 
+from autograd.backend import as_array
 from autograd.capture import run_replayed
 from autograd.config import no_grad
 from autograd.ops.validation import normalize_axis
@@ -93,12 +94,13 @@ class _SpectralNorm(Module):
         self.dim, self.eps = dim % ndim, eps
         if ndim > 1:
             self.n_power_iterations = n_power_iterations
-            matrix = weight_as_matrix(weight.data, self.dim)
+            matrix = weight_as_matrix(weight.data, self.dim).data  # (arrays: no graph here)
             rows, columns = matrix.shape
-            self.register_buffer("_u", _normalized(np.random.normal(size=rows).astype(
-                weight.dtype), eps))
-            self.register_buffer("_v", _normalized(np.random.normal(size=columns).astype(
-                weight.dtype), eps))
+            # (drawn from NumPy's generator, on the weight's device)
+            self.register_buffer("_u", _normalized(as_array(np.random.normal(size=rows).astype(
+                weight.dtype), like=matrix), eps))
+            self.register_buffer("_v", _normalized(as_array(np.random.normal(
+                size=columns).astype(weight.dtype), like=matrix), eps))
             self._power_method(matrix, 15)
 
     def _power_method(self, matrix, iterations):

@@ -7,8 +7,7 @@ lookups, and only a parametrized module's own class knows the property.
 """
 from contextlib import contextmanager
 
-import numpy as np
-
+from autograd.backend import is_array
 from autograd.config import no_grad
 from autograd.variable import Parameter, Variable
 
@@ -38,7 +37,7 @@ def _array_of(value, what):
     """The array a Variable or array holds, or a ValueError naming `what`."""
     if isinstance(value, Variable):
         return value.data
-    if isinstance(value, np.ndarray):
+    if is_array(value):
         return value
     raise ValueError(f"{what} must return a Variable or an array, got {type(value).__name__}")
 
@@ -72,7 +71,7 @@ def _inverted(parametrizations, value, required):
 
 def _tensors(value, what):
     """right_inverse's result as (one array, None) or (None, a tuple of arrays)."""
-    if isinstance(value, (Variable, np.ndarray)):
+    if isinstance(value, Variable) or is_array(value):
         return value, None
     if not isinstance(value, (tuple, list)):
         raise ValueError(f"'{what}' must return a Variable or an array, or a sequence of them "
@@ -102,7 +101,7 @@ class ParametrizationList(ModuleList):
         else:
             requires_grad = getattr(original, "requires_grad", False)
             for i, item in enumerate(several):
-                item = Parameter(np.array(_array_of(item, "right_inverse")),
+                item = Parameter(_array_of(item, "right_inverse").copy(),
                                  requires_grad=requires_grad) \
                     if isinstance(original, Parameter) else _array_of(item, "right_inverse")
                 _register_parameter_or_buffer(self, f"original{i}", item)
@@ -121,7 +120,7 @@ class ParametrizationList(ModuleList):
         optimizer holding it still trains it)."""
         if isinstance(original, Parameter):
             if array is not original.data:
-                original.data = np.array(array, dtype=original.dtype)
+                original.data = array.astype(original.dtype, copy=True)
         else:
             original = array
         _register_parameter_or_buffer(self, name, original)
@@ -295,14 +294,14 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
             with no_grad():
                 value = _array_of(getattr(module, tensor_name), "A parametrization")
             if isinstance(original, Parameter):
-                original.data = np.array(value, dtype=original.dtype)
+                original.data = value.astype(original.dtype, copy=True)
             else:
-                original = np.array(value, dtype=original.dtype)
+                original = value.astype(original.dtype, copy=True)
     elif leave_parametrized:
         with no_grad():
             value = getattr(module, tensor_name)
-        original = Parameter(np.array(value.data), requires_grad=chain.original0.requires_grad) \
-            if isinstance(chain.original0, Parameter) else np.array(_array_of(value, "value"))
+        original = Parameter(value.data.copy(), requires_grad=chain.original0.requires_grad) \
+            if isinstance(chain.original0, Parameter) else _array_of(value, "value").copy()
     else:
         raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor "
                          "that is parametrized in terms of a sequence of tensors.")

@@ -13,6 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from autograd.backend import get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing
 from autograd.ops import concatenate, transpose
 from autograd.variable import Variable, as_variable
@@ -60,7 +61,8 @@ def _refuse_in_capture(who):
 def _lengths_array(lengths, batch, who):
     """lengths as int64 (N,), each in 1..; their count checked against the batch size."""
     _refuse_in_capture(who)
-    lengths = np.asarray(lengths.data if isinstance(lengths, Variable) else lengths)
+    lengths = to_cpu(lengths.data if isinstance(lengths, Variable) else lengths)  # (host's,
+    # also GPU ones: the packing is planned on the host, as PyTorch asks of its lengths)
     if lengths.ndim != 1 or lengths.dtype.kind not in "iu":
         raise TypeError(f"{who}: lengths must be a 1-D sequence of integers, got "
                         f"{lengths.dtype} of shape {lengths.shape}")
@@ -75,7 +77,8 @@ def _lengths_array(lengths, batch, who):
 
 def _gather(rows, index, padding_value):
     """rows (R, *) gathered by index (any shape, -1: padding_value): shape index.shape + *."""
-    pad = np.full((1,) + tuple(rows.shape[1:]), padding_value, dtype=rows.dtype)
+    pad = get_array_module(rows).full((1,) + tuple(rows.shape[1:]), padding_value,
+                                      dtype=rows.dtype)
     table = concatenate([rows, Variable(pad)])
     return table[np.where(index < 0, len(rows), index)]
 

@@ -2,6 +2,7 @@
 weight_orig / sigma, sigma its largest singular value as estimated by power iteration."""
 import numpy as np
 
+from autograd.backend import as_array
 from autograd.capture import run_replayed
 from autograd.ops import clone, matmul, reshape, transpose
 from autograd.ops import sum as total
@@ -84,8 +85,10 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
     fn = SpectralNorm(name, n_power_iterations, dim, eps)
     rows, columns = fn.as_matrix(weight.data).shape
     dtype = weight.dtype
-    u = _normalized(np.random.normal(0.0, 1.0, rows).astype(dtype), eps)
-    v = _normalized(np.random.normal(0.0, 1.0, columns).astype(dtype), eps)
+    # (drawn from NumPy's generator, on the weight's device)
+    u = _normalized(as_array(np.random.normal(0.0, 1.0, rows).astype(dtype), like=weight), eps)
+    v = _normalized(as_array(np.random.normal(0.0, 1.0, columns).astype(dtype), like=weight),
+                    eps)
     delattr(module, name)
     module.register_parameter(name + "_orig", weight)
     setattr(module, name, Variable(weight.data))

@@ -49,6 +49,9 @@ class ndarray(NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
         return _wrapped(self._host[_hosts(index)])
 
     def __setitem__(self, index, value):
+        if not isinstance(value, ndarray) and np.ndim(value) > 0:  # (CuPy's own refusal)
+            raise ValueError(f"non-scalar {type(value).__module__}.{type(value).__name__} "
+                             "cannot be used for fill")
         _operation("setitem")
         self._host[_hosts(index)] = _host(value)
 
@@ -66,6 +69,12 @@ class ndarray(NDArrayOperatorsMixin):  # noqa: N801  (CuPy's name)
     @property
     def __cuda_array_interface__(self):  # (how rungrad tells a device array)
         return {"shape": self._host.shape, "typestr": self._host.dtype.str}
+
+    @property
+    def data(self):
+        """CuPy's `.data` is a device pointer (np.asarray makes a 0-d object array of it),
+        not the values: code reading `getattr(x, "data", x)` gets this too."""
+        return _MemoryPointer()
 
     @property
     def T(self):  # noqa: N802  (NumPy's name)
@@ -145,6 +154,10 @@ def _read_by_host(what):
         import traceback
         frames = [f for f in traceback.extract_stack()[:-2] if f.filename != __file__]
         host_reads.append((what, frames[-8:]))
+
+
+class _MemoryPointer:
+    """Where a device array's memory is (CuPy's cupy.cuda.MemoryPointer)."""
 
 
 def _refuse_host_arrays(value):

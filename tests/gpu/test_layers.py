@@ -335,3 +335,145 @@ def test_a_numpy_array_given_with_gpu_arrays_goes_to_the_gpu():
     y.sum().backward()
     assert cuda.get_array_module(y.data) is not np
     np.testing.assert_array_equal(cuda.to_cpu(x.grad.data), np.full((2, 3), 2.0))
+
+
+# ----- utilities (nn.utils), targets given on the host, NumPy constants beside GPU arrays -----
+
+def _on_both(build, run, seed=0):
+    """run(model, move) of a model build() makes on the CPU and of its twin built the same
+    way (the same draws of NumPy's generator) and moved to the GPU: (CPU's, GPU's)."""
+    results = []
+    for move in (lambda a: a, cuda.to_gpu):
+        np.random.seed(seed)
+        model = build(move)
+        results.append(run(model, move))
+    return results
+
+
+def _same(pair, what):
+    cpu, gpu = pair
+    for k, (c, g) in enumerate(zip(cpu, gpu)):
+        _close(g.data if isinstance(g, Variable) else g,
+               c.data if isinstance(c, Variable) else c, f"{what} {k}")
+
+
+def test_packed_sequences_run_on_the_gpu():
+    from nn.utils import rnn
+
+    drawn = [RNG.standard_normal((n, 3)) for n in (5, 3, 2)]
+
+    def run(lstm, move):
+        sequences = [Variable(move(a)) for a in drawn]
+        padded = rnn.pad_sequence(sequences)
+        packed = rnn.pack_padded_sequence(padded, [5, 3, 2])
+        out, (h, c) = lstm(packed)
+        unpacked, lengths = rnn.pad_packed_sequence(out)
+        (unpacked.sum() + h.sum()).backward()
+        assert list(cuda.to_cpu(lengths)) == [5, 3, 2]
+        return unpacked, h, c, lstm.weight_ih_l0.grad
+
+    _same(_on_both(lambda move: _moved(nn.LSTM(3, 4).double(), move), run), "packed LSTM")
+
+
+def _moved(module, move):
+    return module if move is not cuda.to_gpu else module.to_gpu()
+
+
+@pytest.mark.parametrize("name", ["weight_norm", "spectral_norm", "utils.spectral_norm",
+                                  "orthogonal matrix_exp", "orthogonal cayley",
+                                  "orthogonal householder"])
+def test_parametrizations_registered_on_a_gpu_model(name):
+    from nn.utils import parametrizations as P
+
+    def build(move):
+        layer = _moved(nn.Linear(4, 4).double(), move)  # (moved first, then parametrized)
+        if name == "weight_norm":
+            return P.weight_norm(layer)
+        if name == "spectral_norm":
+            return P.spectral_norm(layer)
+        if name == "utils.spectral_norm":
+            return nn.utils.spectral_norm(layer)
+        return P.orthogonal(layer, orthogonal_map=name.split()[1])
+
+    def run(layer, move):
+        x = Variable(move(np.linspace(-1, 1, 8).reshape(2, 4)))
+        y = layer(x)
+        y.sum().backward()
+        return y, layer.weight, [p.grad for p in layer.parameters()][0]
+
+    cpu, gpu = _on_both(build, run)
+    _same((cpu, gpu), name)
+
+
+def test_fusing_and_to_categorical_on_the_gpu():
+    def build(move):
+        conv, norm = nn.Conv2d(2, 3, 3).double(), nn.BatchNorm2d(3).double()
+        norm.running_mean[...] = np.arange(3.0)
+        norm.eval()
+        return _moved(conv, move), _moved(norm, move)
+
+    def run(pair, move):
+        conv, norm = pair
+        fused = nn.utils.fuse_conv_bn_eval(conv.eval(), norm)
+        x = Variable(move(np.linspace(-1, 1, 50).reshape(1, 2, 5, 5)))
+        return fused(x), norm(conv(x))
+
+    (cpu_fused, cpu_plain), (gpu_fused, gpu_plain) = _on_both(build, run)
+    _close(gpu_fused.data, cpu_fused.data, "fused")
+    _close(gpu_fused.data, gpu_plain.data, "fused against conv then norm")
+    one_hot = nn.utils.to_categorical(cuda.to_gpu(np.array([0, 2, 1])), 3)
+    _close(one_hot, np.eye(3, dtype=np.float32)[[0, 2, 1]], "to_categorical")
+
+
+def test_adaptive_log_softmax_on_the_gpu():
+    def build(move):
+        return _moved(nn.AdaptiveLogSoftmaxWithLoss(6, 10, [3, 6], div_value=2.0).double(), move)
+
+    def run(model, move):
+        x = Variable(move(np.linspace(-2, 2, 24).reshape(4, 6)), requires_grad=True)
+        out = model(x, Variable(move(np.array([0, 4, 8, 9]))))
+        out.loss.backward()
+        return out.output, x.grad, model.predict(x)
+
+    _same(_on_both(build, run), "adaptive softmax")
+
+
+@pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy probabilities", "multi_margin_loss",
+                                  "kl_div", "cross_entropy Variable target"])
+def test_a_target_given_on_the_host_with_a_gpu_input(loss):
+    probabilities = np.full((3, 4), 0.25)
+    labels = np.array([0, 3, 1])
+    call = {"nll_loss": lambda x: F.nll_loss(F.log_softmax(x, axis=1), labels),
+            "cross_entropy probabilities": lambda x: F.cross_entropy(x, probabilities),
+            "multi_margin_loss": lambda x: F.multi_margin_loss(x, labels),
+            "kl_div": lambda x: F.kl_div(F.log_softmax(x, axis=1), probabilities,
+                                         reduction="batchmean"),
+            "cross_entropy Variable target": lambda x: F.cross_entropy(x, Variable(labels))}[loss]
+    results = []
+    for move in (lambda a: a, cuda.to_gpu):
+        x = Variable(move(np.linspace(-1, 1, 12).reshape(3, 4)))
+        value = call(x)
+        value.backward()
+        results.append((value.data, x.grad.data))
+    for what, g, c in zip(("loss", "gradient"), results[1], results[0]):
+        _close(g, c, f"{loss}: {what}")
+
+
+# (NumPy's own DeprecationWarning as it tries CuPy's __array__ on the way to the error)
+@pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
+def test_numpy_constants_beside_gpu_arrays_go_to_the_gpu_and_layers_name_a_host_input():
+    import autograd as ag
+    x = Variable(cuda.to_gpu(np.linspace(-1, 1, 6).reshape(2, 3)), requires_grad=True)
+    host = np.linspace(0, 1, 6).reshape(3, 2)
+    results = [x @ host, ag.dot(x, host), ag.stack([x, host.T]), ag.einsum("ij,jk->ik", x, host),
+               ag.where(host.T > 0.5, x, 0.0), ag.concatenate([x, host.T])]
+    sum(r.sum() for r in results).backward()
+    for r in results:
+        assert cuda.get_array_module(r.data) is not np
+    # (x @ host, dot and einsum: host's row sums each; stack and concatenate: 1; where: mask)
+    expected = 3 * host.sum(axis=1) + 2 + (host.T > 0.5)
+    _close(x.grad.data, np.broadcast_to(expected, (2, 3)), "gradient through the constants")
+    assert cuda.get_array_module(x > host.T) is not np
+    layer = nn.Linear(3, 2).to_gpu()
+    with pytest.raises(TypeError, match="linear: .*on the GPU.*NumPy arrays beside GPU ones"):
+        layer(np.ones((4, 3), np.float32))
