@@ -16,6 +16,7 @@ from autograd.config import FORCED_TRAIN, python_state_changes_here, train_mode
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
+from . import state_dict_hooks
 from .buffer import Buffer
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -426,11 +427,41 @@ class Module:
     def state_dict(self):
         """OrderedDict dotted name -> copy of the array, parameters and persistent buffers.
         Copies, unlike PyTorch's tensors sharing the parameters' memory: a snapshot kept as
-        the best weights stays so while training goes on (load_state_dict writes back)."""
+        the best weights stays so while training goes on (load_state_dict writes back).
+        State-dict hooks (register_state_dict_pre_hook / _post_hook) run around it."""
+        if state_dict_hooks.any_hooks(self, "state_dict_pre"):
+            state_dict_hooks.before_state_dict(self)
         state = OrderedDict()
         for name, array in state_arrays(self, ""):
             state[name] = array.copy()
+        if state_dict_hooks.any_hooks(self, "state_dict_post"):
+            state_dict_hooks.after_state_dict(self, state)
         return state
+
+    def register_state_dict_pre_hook(self, hook):
+        """`hook(module, prefix, keep_vars)` before state_dict() reads this module's state
+        (nn/state_dict_hooks.py)."""
+        return state_dict_hooks.register(self, "state_dict_pre", hook,
+                                         "register_state_dict_pre_hook")
+
+    def register_state_dict_post_hook(self, hook):
+        """`hook(module, state_dict, prefix, local_metadata)` after state_dict(), changing
+        state_dict in place (nn/state_dict_hooks.py)."""
+        return state_dict_hooks.register(self, "state_dict_post", hook,
+                                         "register_state_dict_post_hook")
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """`hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)` before load_state_dict() matches any key; it may change
+        the state dict (nn/state_dict_hooks.py)."""
+        return state_dict_hooks.register(self, "load_pre", hook,
+                                         "register_load_state_dict_pre_hook")
+
+    def register_load_state_dict_post_hook(self, hook):
+        """`hook(module, incompatible_keys)` after load_state_dict(); keys it removes from
+        incompatible_keys do not fail a strict load (nn/state_dict_hooks.py)."""
+        return state_dict_hooks.register(self, "load_post", hook,
+                                         "register_load_state_dict_post_hook")
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy the arrays of `state_dict` into this model's parameters and buffers.
@@ -443,20 +474,27 @@ class Module:
         A checkpoint of a DistributedDataParallel wrapper (every key `module.`...) loads into
         the bare module. assign=True (PyTorch's) takes the loaded arrays themselves, with their
         dtype, in place of copying into the old ones; the Parameter objects stay (PyTorch makes
-        new ones), so an optimizer made earlier still holds them. Returns (missing_keys,
-        unexpected_keys).
+        new ones), so an optimizer made earlier still holds them. Load pre- and post-hooks run
+        around it (nn/state_dict_hooks.py); with a post-hook, strict=True checks the keys
+        after it, as PyTorch: the matching keys are loaded before that error. Returns
+        (missing_keys, unexpected_keys).
         """
         if not callable(getattr(state_dict, "items", None)):
             raise TypeError(f"load_state_dict: expected a dict-like state_dict (name -> array), "
                             f"got {type(state_dict).__name__}")
         state_dict = _unwrapped(self, state_dict)
+        missing, unexpected = [], []  # (with what load pre-hooks report)
+        if state_dict_hooks.any_hooks(self, "load_pre"):  # (they change a copy, not yours)
+            state_dict = OrderedDict(state_dict)
+            state_dict_hooks.before_load(self, state_dict, strict, missing, unexpected)
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
         targets.update(lazy_targets)
         optional = _kept_when_missing(self)
-        missing = [k for k in targets if k not in state_dict and k not in optional]
-        unexpected = [k for k in state_dict if k not in targets]
-        if strict and (missing or unexpected):
+        missing += [k for k in targets if k not in state_dict and k not in optional]
+        unexpected += [k for k in state_dict if k not in targets]
+        post_hooks = state_dict_hooks.any_hooks(self, "load_post")
+        if strict and (missing or unexpected) and not post_hooks:
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
         plan = [(key, _checked_value(key, targets[key], state_dict[key]))
                 for key in targets if key in state_dict]
@@ -474,7 +512,13 @@ class Module:
         for name, param in self.named_parameters():  # graphs that saved the old values
             if name in written:                      # refuse to backward, as after a step
                 param.bump_version()
-        return IncompatibleKeys(missing, unexpected)
+        result = IncompatibleKeys(missing, unexpected)
+        if post_hooks:
+            state_dict_hooks.after_load(self, result)
+            if strict and (result.missing_keys or result.unexpected_keys):
+                raise StateDictKeyError(_key_mismatch_message(self, result.missing_keys,
+                                                              result.unexpected_keys))
+        return result
 
     def _assign(self, key, array):
         """The parameter or buffer at dotted `key` made to hold `array` itself."""

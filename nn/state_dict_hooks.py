@@ -1,0 +1,87 @@
+"""PyTorch's state-dict hooks: calls around `state_dict()` and `load_state_dict()`, each
+given the module it was registered on and that module's key prefix ("encoder.0."), so a
+layer can rename, add or drop its own keys (an old checkpoint's names, a derived buffer).
+
+- state_dict pre-hook: `hook(module, prefix, keep_vars)` before the state is read;
+- state_dict post-hook: `hook(module, state_dict, prefix, local_metadata)` after, changing
+  state_dict in place (PyTorch's public hooks return None);
+- load_state_dict pre-hook: `hook(module, state_dict, prefix, local_metadata, strict,
+  missing_keys, unexpected_keys, error_msgs)` before any key is matched, on a copy of the
+  given dict that it may change; an error message it appends fails the load;
+- load_state_dict post-hook: `hook(module, incompatible_keys)` after the load; it may clear
+  keys from `incompatible_keys.missing_keys` / `unexpected_keys`, which strict=True then
+  does not count.
+
+Pre-hooks run parents before children, state_dict post-hooks children before parents (a
+parent sees its children's keys), load post-hooks in `modules()` order, as PyTorch's.
+"""
+from autograd.hooks import add_hook
+
+_KINDS = ("state_dict_pre", "state_dict_post", "load_pre", "load_post")
+
+
+def register(module, kind, hook, who):
+    """Add `hook` of `kind` to `module`; returns the handle (handle.remove())."""
+    hooks = module.__dict__.get("_state_dict_hooks")
+    if hooks is None:
+        hooks = {name: {} for name in _KINDS}
+        object.__setattr__(module, "_state_dict_hooks", hooks)
+    return add_hook(hooks[kind], hook, who)
+
+
+def any_hooks(root, kind):
+    """Whether a module under `root` (itself included) has a hook of `kind`."""
+    return any(_hooks(module, kind) for module in root.modules())
+
+
+def before_state_dict(root):
+    for prefix, module in _parents_first(root, ""):
+        for hook in _hooks(module, "state_dict_pre"):
+            hook(module, prefix, False)
+
+
+def after_state_dict(root, state):
+    for prefix, module in _children_first(root, ""):
+        for hook in _hooks(module, "state_dict_post"):
+            if hook(module, state, prefix, {}) is not None:
+                raise RuntimeError(f"{type(module).__name__}: a state_dict post-hook must "
+                                   "return None (it changes the state dict in place)")
+
+
+def before_load(root, state, strict, missing, unexpected):
+    """The load pre-hooks on `state` (a dict they may change); the missing and unexpected
+    keys they report are added to `missing` and `unexpected`; an error message fails."""
+    errors = []
+    for prefix, module in _parents_first(root, ""):
+        for hook in _hooks(module, "load_pre"):
+            hook(module, state, prefix, {}, strict, missing, unexpected, errors)
+    if errors:
+        raise RuntimeError(f"Error(s) in loading state_dict for {type(root).__name__}:\n\t"
+                           + "\n\t".join(errors))
+
+
+def after_load(root, incompatible):
+    for module in root.modules():
+        for hook in _hooks(module, "load_post"):
+            if hook(module, incompatible) is not None:
+                raise RuntimeError(f"{type(module).__name__}: a load_state_dict post-hook "
+                                   "must return None (it changes incompatible_keys in place)")
+
+
+def _hooks(module, kind):
+    hooks = module.__dict__.get("_state_dict_hooks")
+    return () if hooks is None else list(hooks[kind].values())
+
+
+def _parents_first(module, prefix):
+    yield prefix, module
+    for name, child in module._modules.items():
+        if child is not None:
+            yield from _parents_first(child, f"{prefix}{name}.")
+
+
+def _children_first(module, prefix):
+    for name, child in module._modules.items():
+        if child is not None:
+            yield from _children_first(child, f"{prefix}{name}.")
+    yield prefix, module

@@ -1,0 +1,62 @@
+"""State-dict hooks (nn/state_dict_hooks.py), against PyTorch's on the same model: the
+order they run in, the prefixes they get, keys renamed on the way out and back in, and a
+load post-hook forgiving an unexpected key."""
+import numpy as np
+import pytest
+
+import nn
+from nn.module import StateDictKeyError
+
+
+def _hooked_round_trip(lib, zeros):
+    """(what the hooks saw, state_dict's keys, load_state_dict's result) of a nested model
+    whose hooks rename a child's weight in the state dict and back."""
+    seen = []
+    model = lib.Sequential(lib.Linear(2, 3), lib.Sequential(lib.Linear(3, 1)))
+    for module in (model, model[1]):
+        module.register_state_dict_pre_hook(
+            lambda m, prefix, keep_vars: seen.append(("pre", prefix)))
+
+    def rename(module, state, prefix, metadata):
+        seen.append(("post", prefix))
+        state[prefix + "renamed"] = state.pop(prefix + "0.weight")
+
+    def rename_back(module, state, prefix, metadata, strict, missing, unexpected, errors):
+        seen.append(("load pre", prefix))
+        state[prefix + "0.weight"] = state.pop(prefix + "renamed")
+
+    def forgive(module, incompatible):
+        seen.append(("load post", list(incompatible.unexpected_keys)))
+        incompatible.unexpected_keys.clear()
+
+    model[1].register_state_dict_post_hook(rename)
+    model.register_state_dict_post_hook(lambda m, state, prefix, meta: seen.append(
+        ("post", prefix)))
+    model[1].register_load_state_dict_pre_hook(rename_back)
+    model.register_load_state_dict_post_hook(forgive)
+    state = model.state_dict()
+    keys = list(state)
+    result = model.load_state_dict({**state, "extra": zeros(3)})
+    return seen, keys, (list(result.missing_keys), list(result.unexpected_keys))
+
+
+def test_state_dict_hooks_run_as_torchs():
+    torch = pytest.importorskip("torch")
+    assert _hooked_round_trip(nn, np.zeros) == _hooked_round_trip(torch.nn, torch.zeros)
+
+
+def test_load_hooks_decide_a_strict_load_and_can_fail_it():
+    model = nn.Linear(2, 1)
+    state = {**model.state_dict(), "extra": np.zeros(1)}
+    handle = model.register_load_state_dict_post_hook(lambda m, keys: None)
+    with pytest.raises(StateDictKeyError, match="extra"):  # (the hook left it)
+        model.load_state_dict(state)
+    handle.remove()
+    model.register_load_state_dict_pre_hook(
+        lambda m, s, prefix, meta, strict, missing, unexpected, errors: errors.append("bad"))
+    with pytest.raises(RuntimeError, match="Error\\(s\\) in loading state_dict for Linear:\n\tbad"):
+        model.load_state_dict(model.state_dict())
+    other = nn.Linear(2, 1)
+    other.register_state_dict_post_hook(lambda m, s, prefix, meta: s)
+    with pytest.raises(RuntimeError, match="post-hook must return None"):
+        other.state_dict()
