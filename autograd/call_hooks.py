@@ -125,6 +125,7 @@ class _Crossing:
     def __init__(self, hooks, owner):
         self.hooks, self.owner = hooks, owner
         self.grad_output, self.slots, self.n_args = None, [], 0
+        self.output_slots, self.n_outputs = [], 0
 
     def enter(self, args):
         self.n_args = len(args)
@@ -132,19 +133,33 @@ class _Crossing:
         return args
 
     def leave(self, output):
-        outputs, _ = _tap(output if isinstance(output, tuple) else (output,),
-                          self._outputs_done)
+        outputs = output if isinstance(output, tuple) else (output,)
+        self.n_outputs = len(outputs)
+        outputs, self.output_slots = _tap(outputs, self._outputs_done)
         return outputs if isinstance(output, tuple) else outputs[0]
 
     def _outputs_done(self, grads):
-        self.grad_output = tuple(grads)
+        """The gradients of the outputs that need one arrived: grad_output has one entry
+        per output (None for those that need none, as PyTorch's), which backward pre-hooks
+        may replace."""
+        full = [None] * self.n_outputs
+        for i, g in zip(self.output_slots, grads):
+            full[i] = g
+        self.grad_output = tuple(full)
         for hook in list(self.hooks.backward_pre.values()):
             result = hook(self.owner, self.grad_output)
             if result is not None:
-                self.grad_output = tuple(result)
+                result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+                if len(result) != self.n_outputs:
+                    raise RuntimeError(f"{type(self.owner).__name__}: a backward pre-hook "
+                                       f"returned {len(result)} grad_output entries for "
+                                       f"{self.n_outputs} outputs (one each, None for none)")
+                self.grad_output = result
         if not self.slots:  # nothing flows back into the call's inputs: report now
             self._call_hooks(())
-        return self.grad_output if self.hooks.backward_pre else None
+        if not self.hooks.backward_pre:
+            return None
+        return [self.grad_output[i] for i in self.output_slots]
 
     def _inputs_done(self, grads):
         return self._call_hooks(grads)

@@ -110,17 +110,19 @@ class Module:
         return self._hooks().add("forward", hook, "register_forward_hook", prepend,
                                  with_kwargs, always_call)
 
-    def register_full_backward_hook(self, hook):
+    def register_full_backward_hook(self, hook, prepend=False):
         """`hook(module, grad_input, grad_output)` once the gradients w.r.t. this call's
         inputs are computed (None for inputs that need none); it may return a new grad_input.
-        """
-        return self._hooks().add("backward", hook, "register_full_backward_hook")
+        prepend: run before the hooks registered earlier."""
+        return self._hooks().add("backward", hook, "register_full_backward_hook", prepend)
 
-    def register_full_backward_pre_hook(self, hook):
+    def register_full_backward_pre_hook(self, hook, prepend=False):
         """`hook(module, grad_output)` before the gradients w.r.t. this call's inputs are
-        computed; it may return a new grad_output (a tuple, one per output), which the
-        module's backward then uses (PyTorch's)."""
-        return self._hooks().add("backward_pre", hook, "register_full_backward_pre_hook")
+        computed (grad_output: one entry per output, None for one that needs no gradient);
+        it may return a new grad_output, which the module's backward then uses (PyTorch's).
+        prepend: run before the hooks registered earlier."""
+        return self._hooks().add("backward_pre", hook, "register_full_backward_pre_hook",
+                                 prepend)
 
     def _hooks(self):
         if self._call_hooks is None:
@@ -498,6 +500,8 @@ class Module:
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
         plan = [(key, _checked_value(key, targets[key], state_dict[key]))
                 for key in targets if key in state_dict]
+        if assign:
+            _check_assignable(self, plan)
         for module, size in builds:  # every check passed: now lazy layers may take their shape
             module.build(size)
         targets = OrderedDict(state_arrays(self, ""))
@@ -521,7 +525,10 @@ class Module:
         return result
 
     def _assign(self, key, array):
-        """The parameter or buffer at dotted `key` made to hold `array` itself."""
+        """The parameter or buffer at dotted `key` made to hold `array` itself (a copy of a
+        read-only one: an optimizer writes into it)."""
+        if not getattr(array.flags, "writeable", True):
+            array = array.copy()
         owner_path, _, name = key.rpartition(".")
         owner = self.get_submodule(owner_path)
         if name in owner._parameters:
@@ -751,6 +758,18 @@ def _named_members(root, registry, prefix, recurse):
                 continue
             seen.add(id(member))
             yield _join(module_name, name), member
+
+
+def _check_assignable(model, plan):
+    """load_state_dict(assign=True): a parameter takes only a floating-point array (PyTorch:
+    only floating point tensors can require gradients); checked before anything is written."""
+    parameters = dict(model.named_parameters())
+    for key, value in plan:
+        dtype = getattr(value, "dtype", None)
+        if key in parameters and (dtype is None or dtype.kind != "f"):
+            raise TypeError(f"load_state_dict(assign=True): parameter {key!r} would hold an "
+                            f"array of dtype {dtype}; a parameter needs a floating-point array "
+                            "(load without assign to copy the values into its own dtype)")
 
 
 def state_arrays(module, prefix=""):

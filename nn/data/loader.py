@@ -86,10 +86,19 @@ class DataLoader:
     @property
     def sampler(self):
         """The sampler given, else PyTorch's default: SequentialSampler, or the shuffled
-        order of the next pass (None for an IterableDataset)."""
+        order of the next pass (None for an IterableDataset). The same object each time."""
         if self._sampler is not None or isinstance(self.dataset, IterableDataset):
             return self._sampler
-        return _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset)
+        default = self.__dict__.get("_default_sampler")
+        if default is None or isinstance(default, _NextOrder) != bool(self.shuffle):
+            default = _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset)
+            self._default_sampler = default
+        return default
+
+    @sampler.setter
+    def sampler(self, value):
+        raise ValueError("DataLoader: the sampler attribute should not be set after the "
+                         "DataLoader is made (PyTorch's rule): make another DataLoader")
 
     @property
     def batch_sampler(self):
@@ -97,6 +106,11 @@ class DataLoader:
         if self._batch_sampler is not None or isinstance(self.dataset, IterableDataset):
             return self._batch_sampler
         return BatchSampler(self.sampler, self.batch_size, self.drop_last)
+
+    @batch_sampler.setter
+    def batch_sampler(self, value):
+        raise ValueError("DataLoader: the batch_sampler attribute should not be set after "
+                         "the DataLoader is made (PyTorch's rule): make another DataLoader")
 
     def __len__(self):
         if self._batch_sampler is not None:

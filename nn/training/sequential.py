@@ -1,4 +1,5 @@
 """Sequential: a Model made of layers applied one after the other (Keras and PyTorch)."""
+import operator
 import warnings
 from collections import OrderedDict
 
@@ -114,8 +115,13 @@ class Sequential(Model):
         """Put `layer` before position `index` (PyTorch's; negative counts from the end),
         numbering the layers from there anew. Returns the model."""
         count = len(self)
-        if not isinstance(index, int) or not -count <= index <= count:
-            raise IndexError(f"Sequential.insert: index {index!r} is out of range for {count} "
+        try:
+            index = operator.index(index)  # (NumPy's integers too)
+        except TypeError:
+            raise TypeError(f"Sequential.insert: index must be an integer, got "
+                            f"{type(index).__name__}") from None
+        if not -count <= index <= count:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {count} "
                              "layers")
         layer = _as_layer(layer)
         items = list(self._modules.items())
@@ -131,11 +137,17 @@ class Sequential(Model):
         self._renumbered(items)
 
     def __setitem__(self, index, layer):
-        """`model[i] = layer`: the layer at position i replaced, under its name."""
+        """`model[i] = layer`: the layer at position i replaced, under its name (PyTorch's;
+        a slice takes no layer)."""
+        if isinstance(index, slice):
+            raise TypeError("Sequential: a slice cannot be set to a layer; set one position "
+                            "(model[i] = layer), or del the slice and insert")
         self[index]
         name = list(self._modules)[index]
         setattr(self, name, _as_layer(layer))
         self._output_shapes, self._bound = None, False
+        if not is_built(self):  # (built at once once the input size is known, as add's)
+            self._trial_call()
 
     def _renumbered(self, items):
         """The children made `items` ((name, layer) pairs in their new order), the numbered
@@ -146,6 +158,8 @@ class Sequential(Model):
         for position, (name, layer) in enumerate(items):
             self.add_module(str(position) if name.isdigit() else name, layer)
         self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
+        if items and not is_built(self):  # (a layer inserted: built as add builds it)
+            self._trial_call()
 
     @property
     def input_shape(self):

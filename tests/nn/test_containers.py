@@ -142,3 +142,16 @@ def test_sequential_edits_keep_named_layers_and_refuse_bad_indices():
     with pytest.raises(IndexError, match="out of range"):
         del model[3]
     assert nn.Sequential(nn.Linear(2, 3), nn.ReLU()).pop().__class__ is nn.ReLU  # (Keras')
+
+
+def test_sequential_edits_take_numpy_indices_and_build_what_they_insert():
+    model = nn.Sequential(nn.Dense(3, input_shape=(2,)), nn.ReLU())
+    model.insert(np.int64(1), nn.Dense(4))
+    assert [type(m).__name__ for m in model] == ["Dense", "Dense", "ReLU"]
+    assert "1.weight" in model.state_dict()  # (built at once, its input size known)
+    model[2] = nn.Dense(5)
+    assert model.state_dict()["2.weight"].shape == (5, 4)
+    with pytest.raises(TypeError, match="a slice cannot be set to a layer"):
+        model[0:2] = nn.ReLU()
+    with pytest.raises(TypeError, match="index must be an integer, got str"):
+        model.insert("1", nn.ReLU())

@@ -585,3 +585,16 @@ def test_load_state_dict_assign_takes_the_arrays_themselves_as_torchs():
     model(np.ones((4, 3))).sum().backward()
     optimizer.step()
     assert model[0].weight.dtype == np.float64 and model[0].weight.grad.dtype == np.float64
+
+
+def test_load_state_dict_assign_refuses_integers_for_a_parameter():
+    model = nn.Linear(2, 2)
+    before = model.weight.data.copy()
+    with pytest.raises(TypeError, match="parameter 'weight' would hold an array of dtype int64"):
+        model.load_state_dict({"weight": np.ones((2, 2), np.int64), "bias": np.zeros(2)},
+                              assign=True)
+    np.testing.assert_array_equal(model.weight.data, before)  # (nothing written)
+    frozen = np.ones((2, 2), np.float32)
+    frozen.flags.writeable = False
+    model.load_state_dict({"weight": frozen, "bias": np.zeros(2, np.float32)}, assign=True)
+    assert model.weight.data.flags.writeable  # (a copy: an optimizer writes into it)

@@ -122,3 +122,41 @@ def test_full_backward_pre_hook_changes_the_gradient_as_torchs():
                                [s for s in theirs_seen if not isinstance(s, str)], rtol=1e-12)
     for mine, other in zip(ours, theirs):
         np.testing.assert_allclose(mine, other, rtol=1e-12)
+
+
+class _TwoOutputs(nn.Module):
+    def forward(self, x):
+        return ag.Variable(x.data * 1.0, requires_grad=False), x * 2  # (no gradient: first)
+
+
+def _pre_hooks_seen(module, x):
+    """What two backward pre-hooks saw (the second registered with prepend=True, tenfolding
+    the second output's gradient), then x's gradient summed."""
+    seen = []
+    module.register_full_backward_pre_hook(
+        lambda m, g: seen.append([None if a is None else tuple(a.shape) for a in g]))
+    module.register_full_backward_pre_hook(
+        lambda m, g: (seen.append("first"), (g[0], g[1] * 10))[1], prepend=True)
+    _, b = module(x)
+    b.sum().backward()
+    return seen + [float(x.grad.sum())]
+
+
+def test_backward_pre_hook_sees_one_entry_per_output_and_prepends_as_torchs():
+    torch = pytest.importorskip("torch")
+
+    class Twin(torch.nn.Module):
+        def forward(self, x):
+            return x.detach() * 1.0, x * 2
+
+    ours = _pre_hooks_seen(_TwoOutputs(), ag.Variable(np.ones(2), requires_grad=True))
+    theirs = _pre_hooks_seen(Twin(), torch.ones(2, dtype=torch.float64, requires_grad=True))
+    assert ours == theirs == ["first", [None, (2,)], 40.0]
+
+
+def test_backward_pre_hook_returning_the_wrong_count_is_named():
+    module = _TwoOutputs()
+    module.register_full_backward_pre_hook(lambda m, g: (g[1],))
+    _, b = module(ag.Variable(np.ones(2), requires_grad=True))
+    with pytest.raises(RuntimeError, match="returned 1 grad_output entries for 2 outputs"):
+        b.sum().backward()

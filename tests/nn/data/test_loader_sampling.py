@@ -188,3 +188,12 @@ def test_a_sampler_of_keys_fetches_them_as_torchs():
         b.tolist() for b in tdata.DataLoader(_Words(), batch_sampler=batches)]
     with pytest.raises(TypeError, match="indices must be integers, got float64"):
         list(DataLoader(_Words(), batch_size=2, sampler=[0.5, 1.0]))
+
+
+def test_default_sampler_is_one_object_and_cannot_be_set():
+    loader = DataLoader(TensorDataset(np.arange(4.0)), batch_size=2, shuffle=True, seed=0)
+    assert loader.sampler is loader.sampler
+    with pytest.raises(ValueError, match="should not be set after"):
+        loader.sampler = SequentialSampler(range(4))
+    with pytest.raises(ValueError, match="should not be set after"):
+        loader.batch_sampler = None
