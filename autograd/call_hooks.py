@@ -14,6 +14,9 @@ class GradientTap(Function):
     outputs and may return replacements. Marks where a call begins or ends in the graph, so
     that a hook can see the gradients that cross that boundary and no others."""
 
+    takes_missing_grads = True  # (an output the loss did not use: None to the hooks, as
+    # PyTorch's grad_output has; passed on as no gradient)
+
     def __init__(self, on_backward):
         self.on_backward = on_backward
 

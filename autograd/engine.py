@@ -517,7 +517,7 @@ def _take_output_grads(func, pending, finished, targets, retain_grad, create_gra
         gys.append(g)
     if not any_grad:
         return None
-    if missing and len(gys) > 1:  # (not `None in gys`: == on arrays)
+    if missing and len(gys) > 1 and not func.takes_missing_grads:  # (not `None in gys`)
         xp = get_array_module(func.inputs[0].data)
         for i, (shape, dtype) in enumerate(func.output_specs):
             if gys[i] is None:

@@ -73,11 +73,13 @@ class Function:
 
     `draws_random = True` marks an op that draws random numbers at each call (dropout's
     mask): its values follow the generator of its arrays' backend, so NumPy and CuPy
-    give different ones.
+    give different ones. `takes_missing_grads = True`: backward gets None for an output
+    that received no gradient (by default, zeros of its shape).
     """
 
     generation = 0
     draws_random = False
+    takes_missing_grads = False
     inputs = ()
     outputs = ()
     needs_input_grad = ()

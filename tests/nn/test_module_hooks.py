@@ -160,3 +160,31 @@ def test_backward_pre_hook_returning_the_wrong_count_is_named():
     _, b = module(ag.Variable(np.ones(2), requires_grad=True))
     with pytest.raises(RuntimeError, match="returned 1 grad_output entries for 2 outputs"):
         b.sum().backward()
+
+
+class _Doubled(nn.Module):
+    def forward(self, x):
+        return x * 2, x * 3
+
+
+def test_an_output_the_loss_did_not_use_reaches_the_hooks_as_none_as_torchs():
+    torch = pytest.importorskip("torch")
+
+    class Twin(torch.nn.Module):
+        def forward(self, x):
+            return x * 2, x * 3
+
+    results = []
+    for module, x in ((_Doubled(), ag.Variable(np.ones(2), requires_grad=True)),
+                      (Twin(), torch.ones(2, requires_grad=True))):
+        seen = []
+        module.register_full_backward_pre_hook(
+            lambda m, g, seen=seen: seen.append([a is None for a in g]))
+        module.register_full_backward_hook(
+            lambda m, gi, go, seen=seen: seen.append([a is None for a in go]))
+        used, _ = module(x)
+        used.sum().backward()
+        results.append((seen, np.asarray(x.grad.data if isinstance(x, ag.Variable)
+                                         else x.grad.numpy())))
+    assert results[0][0] == results[1][0] == [[False, True], [False, True]]
+    np.testing.assert_array_equal(results[0][1], results[1][1])
