@@ -156,7 +156,8 @@ class Sequential(Model):
         for name in list(self._modules):
             delattr(self, name)
         for position, (name, layer) in enumerate(items):
-            self.add_module(str(position) if name.isdigit() else name, layer)
+            numbered = name.isdigit() and keras_name(layer) != name  # (not a Keras name "5")
+            self.add_module(str(position) if numbered else name, layer)
         self._output_shapes, self._bound = None, False  # (fit binds compile's optimizer anew)
         if items and not is_built(self):  # (a layer inserted: built as add builds it)
             self._trial_call()

@@ -155,3 +155,9 @@ def test_sequential_edits_take_numpy_indices_and_build_what_they_insert():
         model[0:2] = nn.ReLU()
     with pytest.raises(TypeError, match="index must be an integer, got str"):
         model.insert("1", nn.ReLU())
+
+
+def test_sequential_edits_keep_a_keras_name_made_of_digits():
+    model = nn.Sequential(nn.ReLU(), nn.Dense(2, name="5"), nn.Tanh())
+    del model[0]
+    assert [name for name, _ in model.named_children()] == ["5", "1"]
