@@ -58,7 +58,7 @@ def as_array(x, like=None):
     xp = get_array_module(x if like is None else like)
     if type(x) is (np.ndarray if xp is np else xp.ndarray):
         return x
-    if xp is np and _is_device_array(x):
+    if xp is np and is_gpu_array(x):
         raise TypeError(f"a GPU array of shape {x.shape} where a NumPy array was expected "
                         "(move it with to_cpu, or the other operand with to_gpu)")
     return xp.asarray(x)
@@ -109,8 +109,7 @@ def unaliased(result, *inputs):
 
 def is_array(value):
     """Whether `value` is an array of a backend: NumPy's or a GPU array (CuPy's)."""
-    return value.__class__ is np.ndarray or isinstance(value, np.ndarray) or _is_device_array(
-        value)
+    return isinstance(value, np.ndarray) or is_gpu_array(value)
 
 
 def is_float(array):
@@ -178,13 +177,14 @@ def to_cpu(x):
     lists through np.asarray."""
     if isinstance(x, np.ndarray):
         return x
-    if _is_device_array(x):
+    if is_gpu_array(x):
         return x.get()
     data = getattr(x, "data", None)  # NumPy scalars have a .data too: a buffer, not wanted
-    if isinstance(data, np.ndarray) or _is_device_array(data):
+    if is_array(data):
         return to_cpu(data)
     return np.asarray(x)
 
 
-def _is_device_array(x):
-    return hasattr(x, "__cuda_array_interface__")
+def is_gpu_array(x):
+    """Whether `x` is a GPU array (CuPy's, or any with the CUDA array interface)."""
+    return x.__class__ is not np.ndarray and hasattr(x, "__cuda_array_interface__")

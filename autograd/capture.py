@@ -54,7 +54,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .backend import as_array, get_array_module, is_array
+from .backend import as_array, get_array_module, is_array, is_gpu_array
 from .config import (
     PythonState as _PythonState,
 )
@@ -231,7 +231,7 @@ def _signature_of(value):
         return (type(value).__name__,) + tuple(_signature_of(v) for v in value)
     if isinstance(value, dict):  # a batch as a dict: by its keys and values, not its identity
         return (type(value),) + tuple((k, _signature_of(v)) for k, v in value.items())
-    if hasattr(value, "__cuda_array_interface__"):  # a GPU (CuPy) array
+    if is_gpu_array(value):
         return ("device array", value.shape, value.dtype.str)
     try:
         hash(value)

@@ -2,11 +2,13 @@
 
 Each CuPy call is a kernel launch plus 10-30 us of Python in CuPy, which is most of a small
 model's step on a GPU; these kernels do in one launch what takes several calls in array
-code. They are built (compiled) on first use. Their callers use them for GPU arrays only
-(NumPy's own calls are faster there); another array module without CuPy's kernels (a test
-stand-in) gets the same math in array calls.
+code. They are built (compiled) on first use. Callers ask `fused(array)` first and keep
+their array code for the rest: NumPy's arrays (whose own calls are faster), other dtypes,
+and array modules without CuPy's kernels (a test stand-in).
 """
 import functools
+
+import numpy as np
 
 from .backend import get_array_module
 
@@ -24,29 +26,20 @@ def _reduction(inputs, outputs, mapped, name):
                                 f"rungrad_{name}")
 
 
-def _has_kernels(xp, dtype):
-    """Whether xp is CuPy and dtype one the kernels are written for (float32, float64)."""
-    return dtype.char in "fd" and hasattr(xp, "ElementwiseKernel")
+def fused(array):
+    """Whether the kernels serve `array`: a CuPy array of float32 or float64."""
+    return (array.__class__ is not np.ndarray and array.dtype.char in "fd"
+            and hasattr(get_array_module(array), "ElementwiseKernel"))
 
 
 def subtract_scaled_(w, g, scale):
     """w -= scale * g, in place (plain SGD's step)."""
-    xp = get_array_module(w)
-    if not _has_kernels(xp, w.dtype):
-        w -= scale * g
-        return
     _elementwise("T g, T scale", "T w", "w -= scale * g", "subtract_scaled")(
         g, w.dtype.type(scale), w)
 
 
 def momentum_step_(w, g, buf, lr, momentum, damped):
     """buf = momentum buf + damped g;  w -= lr buf, in place (SGD with momentum)."""
-    xp = get_array_module(w)
-    if not _has_kernels(xp, w.dtype):
-        buf *= momentum
-        buf += damped * g
-        w -= lr * buf
-        return
     t = w.dtype.type
     _elementwise("T g, T lr, T momentum, T damped", "T w, T buf",
                  "buf = momentum * buf + damped * g; w -= lr * buf", "momentum_step")(
@@ -56,13 +49,6 @@ def momentum_step_(w, g, buf, lr, momentum, damped):
 def adam_step_(w, g, m, v, betas, step_size, bc2_sqrt, eps):
     """Adam's step in place, in the order of optim/adam.py's array code: m += (1 - b1)
     (g - m);  v = b2 v + (1 - b2) g^2;  w -= m / (sqrt(v) / bc2_sqrt + eps) step_size."""
-    xp = get_array_module(w)
-    if not _has_kernels(xp, w.dtype):
-        m += (1.0 - betas[0]) * (g - m)
-        v *= betas[1]
-        v += (1.0 - betas[1]) * (g * g)
-        w -= m / (xp.sqrt(v) / bc2_sqrt + eps) * step_size
-        return
     t = w.dtype.type
     _elementwise("T g, T one_minus_b1, T b2, T one_minus_b2, T step_size, T bc2_sqrt, T eps",
                  "T w, T m, T v",
@@ -77,15 +63,6 @@ def lstm_cell_(gates, c, u, g, cell, t, h):
     from the pre-activations `gates` (-a_i, -a_f, -a_o, a_g) and the cell c, u (3, ...) =
     1 + e^-a of the sigmoid gates; g = tanh(a_g); cell = g / u_i + c / u_f; t = tanh(cell);
     h = t / u_o."""
-    xp = get_array_module(u)
-    if not _has_kernels(xp, u.dtype):
-        xp.exp(gates[:3], out=u)
-        u += 1
-        xp.tanh(gates[3], out=g)
-        xp.add(g / u[0], c / u[1], out=cell)
-        xp.tanh(cell, out=t)
-        xp.divide(t, u[2], out=h)
-        return
     _elementwise("T a_i, T a_f, T a_o, T a_g, T c", "T u_i, T u_f, T u_o, T g, T cell, T t, T h",
                  "u_i = (T)1 + exp(a_i); u_f = (T)1 + exp(a_f); u_o = (T)1 + exp(a_o); "
                  "g = tanh(a_g); cell = g / u_i + c / u_f; t = tanh(cell); h = t / u_o",
@@ -97,17 +74,8 @@ def lstm_cell_grad_(g_h, g_later, g_c, a, b_cell, b_h, f, d_cell, d_h):
     """One LSTM step's gradient in place (nn/functional/lstm_layer.py's coefficients): g_h
     += g_later (the output's gradient; None for none); s = g_h a + g_c; d_cell (3, ...) =
     s b_cell; d_h = g_h b_h; g_c = s f."""
-    xp = get_array_module(g_h)
-    if not _has_kernels(xp, g_h.dtype):
-        if g_later is not None:
-            g_h += g_later
-        s = g_h * a + g_c
-        xp.multiply(s, b_cell, out=d_cell)
-        xp.multiply(g_h, b_h, out=d_h)
-        xp.multiply(s, f, out=g_c)
-        return
     if g_later is None:
-        g_later = xp.zeros((), g_h.dtype)
+        g_later = get_array_module(g_h).zeros((), g_h.dtype)
     _elementwise("T g_later, T a, T b_i, T b_f, T b_g, T b_h, T f",
                  "T g_h, T g_c, T d_i, T d_f, T d_g, T d_h",
                  "g_h += g_later; T s = g_h * a + g_c; d_i = s * b_i; d_f = s * b_f; "
@@ -118,19 +86,12 @@ def lstm_cell_grad_(g_h, g_later, g_c, a, b_cell, b_h, f, d_cell, d_h):
 
 def relu_grad(gy, y):
     """gy where y != 0 (the ReLU was active, or NaN), else 0."""
-    xp = get_array_module(gy)
-    if not _has_kernels(xp, gy.dtype):
-        return gy * (y != 0)
     return _elementwise("T gy, T y", "T gx", "gx = y != (T)0 ? gy : (T)0", "relu_grad")(gy, y)
 
 
 def log_softmax_rows(x):
     """log_softmax of (N, C) along C: x - max - log(sum(exp(x - max))) in three launches."""
-    xp = get_array_module(x)
     top = x.max(axis=1, keepdims=True)
-    if not _has_kernels(xp, x.dtype):
-        shifted = x - top
-        return shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
     total = _reduction("T x, T top", "T y", "exp(x - top)", "sum_exp")(
         x, top, axis=1, keepdims=True)
     return _elementwise("T x, T top, T total", "T y", "y = x - top - log(total)",
@@ -139,9 +100,6 @@ def log_softmax_rows(x):
 
 def negative_picks(log_probs, rows, factor):
     """-factor log_probs[i, rows[i]] for each row i of (N, C): (N,)."""
-    xp = get_array_module(log_probs)
-    if not _has_kernels(xp, log_probs.dtype):
-        return log_probs[xp.arange(rows.size), rows] * -factor
     return _elementwise("raw T log_probs, I row, int64 classes, T factor", "T y",
                         "y = -factor * log_probs[i * classes + row]", "negative_picks")(
         log_probs, rows, log_probs.shape[1], log_probs.dtype.type(factor))
@@ -150,12 +108,6 @@ def negative_picks(log_probs, rows, factor):
 def softmax_minus_picks(log_probs, rows, upstream, factor):
     """(exp(log_probs) - [c == rows[i]]) upstream factor for (N, C) log-probabilities (softmax
     cross-entropy's gradient); upstream an array broadcasting over (N, C), factor a number."""
-    xp = get_array_module(log_probs)
-    if not _has_kernels(xp, log_probs.dtype):
-        p = xp.exp(log_probs)
-        p[xp.arange(rows.size), rows] -= 1
-        p *= upstream * factor
-        return p
     classes = log_probs.shape[1]
     return _elementwise(
         "T log_probs, raw I rows, int64 classes, T upstream, T factor", "T g",

@@ -18,9 +18,9 @@ import weakref
 
 import numpy as np
 
-from .backend import get_array_module
+from .backend import get_array_module, is_gpu_array
 from .config import anomaly_mode, grad_mode
-from .variable import Mutations, Variable, as_variable, gpu_array_among, share_version, wrap
+from .variable import Mutations, Variable, as_variable, share_version, wrap
 
 _ndarray = np.ndarray
 _float64, _asarray = np.float64, np.asarray
@@ -308,7 +308,7 @@ def _convert_inputs(inputs, func):
     """Wrap raw arrays and scalars; a Python scalar takes the dtype of the array beside it:
     the first floating one, else the first numeric one (where's boolean condition comes
     first), a Variable's before a raw array's of the same kind."""
-    like, rank = None, None
+    like, rank, home = None, None, None  # home: a GPU array, where NumPy constants go
     for x in inputs:
         if isinstance(x, Variable):
             x = x.data
@@ -319,7 +319,8 @@ def _convert_inputs(inputs, func):
             continue
         if rank is None or kind_rank > rank:
             like, rank = x, kind_rank
-    home = gpu_array_among(inputs)  # (NumPy constants beside GPU arrays go there)
+        if home is None and x.__class__ is not _ndarray and is_gpu_array(x):
+            home = x
     converted = []
     for x in inputs:
         if isinstance(x, Variable):
@@ -337,7 +338,7 @@ _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 2}  # which array a scalar fo
 def _op_error(func, inputs, exc):
     message = str(exc)
     if not message.startswith(func.name + ":"):
-        on_gpu = [gpu_array_among([x]) is not None for x in inputs]
+        on_gpu = [is_gpu_array(x.data) for x in inputs]
         described = ", ".join(f"{tuple(x.shape)} {x.dtype}{' on the GPU' if gpu else ''}"
                               for x, gpu in zip(inputs, on_gpu))
         message = (f"{func.name}: invalid input{'s' if len(inputs) > 1 else ''} "

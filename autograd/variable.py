@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from .backend import as_array, get_array_module, is_float
+from .backend import as_array, get_array_module, is_float, is_gpu_array
 from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
 from .element_count import ElementCount
@@ -834,7 +834,7 @@ def gpu_array_among(objs):
     op's NumPy constants go (a NumPy array beside GPU arrays is copied to the GPU)."""
     for x in objs:
         data = x.data if isinstance(x, Variable) else x
-        if data.__class__ is not np.ndarray and hasattr(data, "__cuda_array_interface__"):
+        if is_gpu_array(data):
             return data
     return None
 

@@ -1,10 +1,8 @@
 """Adam and AdamW: bias-corrected moment estimates of the gradient."""
 import math
 
-import numpy as np
-
 from autograd.blocks import in_blocks
-from autograd.cuda_kernels import adam_step_
+from autograd.cuda_kernels import adam_step_, fused
 
 from .optimizer import Optimizer, check_nonnegative, check_unit_interval, pytorch_flags
 
@@ -101,7 +99,7 @@ class Adam(DecoupledDecayOption, AdamFamily):
         step_size = h.lr / (1.0 - h.betas[0] ** t)
         bc2_sqrt = math.sqrt(1.0 - h.betas[1] ** t)
         vmax = state["max_exp_avg_sq"] if h.amsgrad else None
-        if vmax is None and w.__class__ is not np.ndarray:  # a GPU array: one fused kernel
+        if vmax is None and fused(w):  # a GPU array: one kernel (autograd/cuda_kernels.py)
             adam_step_(w, g, state["exp_avg"], state["exp_avg_sq"], h.betas, step_size,
                        bc2_sqrt, h.eps)
             return

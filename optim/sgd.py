@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograd.blocks import BLOCK, in_blocks
-from autograd.cuda_kernels import momentum_step_, subtract_scaled_
+from autograd.cuda_kernels import fused, momentum_step_, subtract_scaled_
 
 from .optimizer import Optimizer, check_nonnegative, pytorch_flags
 
@@ -56,7 +56,7 @@ class SGD(Optimizer):
         started = buf is not None
         if h.momentum and not started:
             buf = state["momentum_buffer"] = g.copy()
-        if xp is not np and not h.nesterov:  # a GPU array: one fused kernel
+        if fused(w) and not h.nesterov:  # a GPU array: one kernel (autograd/cuda_kernels.py)
             _fused_update(w, g, buf, h, started)
             return
         if w.size <= BLOCK:  # (one block: no generator to walk; small models feel each call)

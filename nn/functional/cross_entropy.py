@@ -14,7 +14,7 @@ cross_entropy (v = log_softmax(x)) dl/dx = softmax(x) sum_c(a_c) - a.
 import numpy as np
 
 from autograd.backend import get_array_module
-from autograd.cuda_kernels import count_outside, negative_picks, softmax_minus_picks
+from autograd.cuda_kernels import count_outside, fused, negative_picks, softmax_minus_picks
 from autograd.function import Function, call_op
 from autograd.ops import astype, expand_dims, mean, reshape, sum
 from autograd.ops.shape import Reshape
@@ -162,7 +162,7 @@ class SoftmaxCrossEntropy(Function):
     def _fused(self):
         """Whether the GPU's fused kernels serve: (N, C) logits on the GPU, N > 0, plain
         labels."""
-        return (self.log_probs.__class__ is not np.ndarray and self.log_probs.ndim == 2
+        return (fused(self.log_probs) and self.log_probs.ndim == 2
                 and self.targets.picks_only and self.log_probs.shape[0] > 0)
 
     def _factor(self):

@@ -35,7 +35,7 @@ import numpy as np
 
 from autograd.backend import get_array_module, matmul_into
 from autograd.config import Config
-from autograd.cuda_kernels import lstm_cell_, lstm_cell_grad_
+from autograd.cuda_kernels import fused, lstm_cell_, lstm_cell_grad_
 from autograd.function import Function
 from autograd.ops import astype, matmul, reshape, stack, sum, transpose
 from autograd.spec import Choice, Spec
@@ -110,10 +110,10 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
     add, exp, tanh, divide = xp.add, xp.exp, xp.tanh, xp.divide
     one = xp.ones((), dtype)  # (a 0-d array: NumPy adds it faster than a scalar)
     g_over_i, c_over_f = products
-    fused = xp is not np and mask is None  # GPU arrays: a step's gate math in one kernel
+    in_kernels = mask is None and fused(z)  # GPU arrays: a step's gate math in one kernel
     with np.errstate(over="ignore"):  # e^-a = inf: the gate's limit 0 (x / inf = 0)
         for into_k, rows_k, u, a_g, g, pairs, u_pairs, cell, t, u_o, h, masked in steps:
-            if fused:  # (the product read where it lands: CuPy's matmul has no out=)
+            if in_kernels:  # (the product read where it lands: CuPy's matmul has no out=)
                 gates = rows_k @ weights
                 lstm_cell_(gates[:, None] if dirs == 1 else gates.swapaxes(0, 1), pairs[1], u,
                            g, cell, t, h)
@@ -184,9 +184,9 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
                               repeat(None) if dropped is None else dropped[:0:-1]))
     steps = zip(a[::-1], b[:3].swapaxes(0, 1)[::-1], b[3, ::-1], d_gates[::-1, :3],
                 d_gates[::-1, 3], f[::-1], later)
-    fused = xp is not np and dropped is None  # GPU arrays: a step's math in one kernel
+    in_kernels = dropped is None and fused(z)  # GPU arrays: a step's math in one kernel
     for a_k, b_cell, b_h, d_cell, d_h, f_k, after in steps:
-        if fused:
+        if in_kernels:
             if after is not None:
                 product(after[0], w_hh, into)
             lstm_cell_grad_(g_h, None if after is None else after[1], g_c, a_k, b_cell, b_h,

@@ -1,7 +1,7 @@
 """Keras' to_categorical: integer labels as one-hot rows."""
 import numpy as np
 
-from autograd.backend import array_of
+from autograd.backend import array_of, is_gpu_array
 
 from ..functional.one_hot import one_hot
 
@@ -11,7 +11,7 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     shape y.shape + (num_classes,) (NumPy's; CuPy's for GPU labels); num_classes defaults to
     max(y) + 1."""
     labels = array_of(y)
-    labels = labels if hasattr(labels, "__cuda_array_interface__") else np.asarray(labels)
+    labels = labels if is_gpu_array(labels) else np.asarray(labels)
     if labels.ndim > 1 and labels.shape[-1] == 1:  # (N, 1) columns, as Keras
         labels = labels.reshape(labels.shape[:-1])
     if labels.dtype.kind == "f":  # float labels (1.0), as Keras casts them
