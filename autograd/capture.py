@@ -50,7 +50,7 @@ import sys
 import threading
 import types
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 import numpy as np
 
@@ -360,16 +360,18 @@ class Record:
     def compared(self, var, symbol):
         """Refuse `var < ...` (any comparison) of values that change between calls: the result
         is NumPy's, outside the ops, so a replay would keep this call's (a branch, a mask)."""
+        if self.depth:
+            return
         what = "an argument" if self._reads(var) else self._changing(var)
-        if not self.depth and not what:
+        if not what:
             self._note_leaf_read(var)
-        elif not self.depth:
-            raise CaptureError(
-                f"capture: {what}, of shape {tuple(var.shape)}, is compared with {symbol} inside "
-                f"the step: the result is computed outside rungrad's ops, so a replay would keep "
-                f"this call's (an `if` on it, its branch; a mask, its values). Compare with ops "
-                f"(autograd.not_equal(x, 0), greater, less, ...: a mask the replay computes "
-                f"again), pass the mask as an argument, or call the step without capture.")
+            return
+        raise CaptureError(
+            f"capture: {what}, of shape {tuple(var.shape)}, is compared with {symbol} inside "
+            f"the step: the result is computed outside rungrad's ops, so a replay would keep "
+            f"this call's (an `if` on it, its branch; a mask, its values). Compare with ops "
+            f"(autograd.not_equal(x, 0), greater, less, ...: a mask the replay computes "
+            f"again), pass the mask as an argument, or call the step without capture.")
 
     def _note_leaf_read(self, var):
         """Keep the values of a leaf that Python read (a warm-up factor set between calls,
@@ -929,12 +931,8 @@ def _held_outside(record, unread):
     counts = [sys.getrefcount(y) for y in results]
     baseline = counts.pop()
     results.pop()
-    held = set()
-    for y, count in zip(results, counts):
-        own = sum(1 for c in containers.values() for z in c if z is y)
-        if count > baseline + own:
-            held.add(id(y))
-    return held
+    own = Counter(id(z) for c in containers.values() for z in c)  # the record's references
+    return {id(y) for y, count in zip(results, counts) if count > baseline + own[id(y)]}
 
 
 def _note_variables(value, into):

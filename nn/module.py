@@ -224,7 +224,7 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(_join(name, n), m) for n, m in module._modules.items() if m is not None]
+            children = [(_join(name, n), m) for n, m in module._held_children()]
             stack.extend(reversed(children))
 
     def modules(self):
@@ -233,11 +233,11 @@ class Module:
 
     def get_submodule(self, target):
         """The module at the dotted path `target` ('' is this one), as PyTorch's."""
-        module = self
-        for depth, name in enumerate(target.split(".") if target else []):
+        module, parts = self, target.split(".") if target else []
+        for depth, name in enumerate(parts):
             child = module._modules.get(name)
             if child is None:
-                where = ".".join(target.split(".")[:depth]) or type(self).__name__
+                where = ".".join(parts[:depth]) or type(self).__name__
                 raise AttributeError(f"get_submodule: {where} has no submodule {name!r} "
                                      f"(in {target!r})")
             module = child
@@ -381,11 +381,10 @@ class Module:
         module. Make the optimizer after converting: its state keeps the dtype it was made
         in."""
         for arg in args:
-            name = str(getattr(arg, "type", arg))  # (a torch.device's name is its .type)
-            if name.split(":")[0] in _DEVICES:
-                device = name
-            elif hasattr(arg, "dtype") and not isinstance(arg, type):  # an array: its dtype
-                dtype = arg.dtype
+            if hasattr(arg, "dtype") and not isinstance(arg, type):  # an array: its dtype
+                dtype = arg.dtype  # (before str(): that would print it, or copy a GPU array)
+            elif str(arg).split(":")[0] in _DEVICES:  # (a torch.device prints its name)
+                device = str(arg)
             else:
                 dtype = arg
         if device is not None:  # ("cuda:0", "cpu:0": one device of each here)
@@ -652,8 +651,7 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = [f"({name}): {_indent(repr(module))}"
-                 for name, module in self._modules.items() if module is not None]
+        lines = [f"({name}): {_indent(repr(module))}" for name, module in self._held_children()]
         extra = _indent(self.extra_repr())  # (a multi-line one lines up, as PyTorch's)
         if not lines:
             return f"{type(self).__name__}({extra})"

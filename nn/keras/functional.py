@@ -16,7 +16,7 @@ branches and merges included.
 import numpy as np
 
 from .. import module as _module
-from ..layers.input_layer import InputLayer, in_input_dtype
+from ..layers.input_layer import InputLayer
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import shape_trial
 from ..layers.linear import Dense, Linear
@@ -209,7 +209,7 @@ class Functional(Model):
             xs = tuple(xs[0])
         if len(xs) != len(self._inputs):
             raise TypeError(f"Model: takes {len(self._inputs)} input(s), got {len(xs)}")
-        values = {id(t.node): (in_input_dtype(x, t.dtype),) for t, x in zip(self._inputs, xs)}
+        values = {id(t.node): (x,) for t, x in zip(self._inputs, xs)}  # (cast by InputLayer)
         split = {id(self._outputs[i].node) for i in logits or ()}
         # the nodes whose activated outputs are read all the same
         read = self._feeding | {id(t.node) for i, t in enumerate(self._outputs)

@@ -82,4 +82,4 @@ def _batch_size(value):
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
-__all__ = ["Input", "InputLayer", "in_input_dtype"]
+__all__ = ["Input", "InputLayer"]
