@@ -160,15 +160,14 @@ class CapturedStep:
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
-            if known is not None and known.state != _PythonState.changes:
-                known = None  # made before model.eval() or .train(): record afresh
+            # made before model.eval() or .train(), or a leaf Python read has changed (a
+            # parameter's dtype, a warm-up factor): record this signature afresh
+            if known is not None and (known.state != _PythonState.changes
+                                      or not known.leaves.holds()):
+                known = None
             if isinstance(known, Program):
-                if known.holds():
-                    self._programs.move_to_end(key)
-                    return known.run(args, kwargs)
-                known = None  # record this signature again
-            elif known is not None and not known.leaves.holds():
-                known = None  # (a parameter's dtype changed since the first record, ...)
+                self._programs.move_to_end(key)
+                return known.run(args, kwargs)
             record = _record(self.step, args, kwargs, known)
             if known is None:
                 self._programs[key] = record
@@ -837,11 +836,6 @@ class Program:
         self.plain = record.plain
         self.leaves = record.leaves
         self.state = record.state
-
-    def holds(self):
-        """Whether the capture still describes the step (see _LeafState): else it records
-        again."""
-        return self.leaves.holds()
 
     def run(self, args, kwargs):
         if self.plain:  # arrays only, each stood in for by one Variable

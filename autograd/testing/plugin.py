@@ -85,17 +85,15 @@ class GradcheckItem(pytest.Item):
         self.cls, self.strict = function, strict
         self.add_marker("rungrad_gradcheck")
         from .function_check import spec_status
-        if spec_status(function) == "missing" and not strict:  # (a mark: the skip is then
-            _missing(self.config).append(self.name)  # reported at the Function's own line)
-            self.add_marker(pytest.mark.skip(reason=_no_specs(function)))
+        self.status = spec_status(function)
+        if self.status == "missing" and not strict:  # (a mark: the skip is then reported at
+            self.add_marker(pytest.mark.skip(reason=_no_specs(function)))  # the Function's line)
 
     def runtest(self):
-        from .function_check import check_function, check_parent, spec_status
-        status = spec_status(self.cls)
-        if status == "missing":
-            _missing(self.config).append(self.name)
+        from .function_check import check_function, check_parent
+        if self.status == "missing":
             pytest.fail(_no_specs(self.cls), pytrace=False)
-        if status == "through":
+        if self.status == "through":
             check_parent(self.cls)
             return
         check_function(self.cls)
@@ -119,10 +117,11 @@ def _no_specs(cls):
     return f"{cls.__qualname__} declares no input_specs (see autograd/spec.py)"
 
 
-def _missing(config):
-    if not hasattr(config, "_rungrad_missing_specs"):
-        config._rungrad_missing_specs = []
-    return config._rungrad_missing_specs
+def pytest_collection_finish(session):
+    """The selected items (after -k and -m) of Functions without specs, for the summary."""
+    session.config._rungrad_missing_specs = [
+        item.name for item in session.items
+        if isinstance(item, GradcheckItem) and item.status == "missing"]
 
 
 def pytest_terminal_summary(terminalreporter, config):

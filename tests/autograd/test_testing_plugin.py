@@ -89,6 +89,12 @@ def test_installed_plugin_checks_every_function_and_shrinks_the_planted_bug(proj
     assert "plugin.py" not in out  # (the skip is reported where the Function is written)
 
 
+def test_the_summary_lists_only_selected_functions_without_specs(project):
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted", "-k", "not Unspecified")
+    assert code == 1, out
+    assert "Functions without input_specs" not in out  # (deselected: not listed)
+
+
 def test_strict_fails_functions_without_spec_and_ini_options_work(project):
     code, out = run_pytest(project, "-p", "autograd.testing.plugin", "-k", "not BadCube", ini="""
         rungrad_gradcheck = planted
