@@ -8,7 +8,15 @@ from autograd.arguments import integer_indices, nonnegative_int, positive_int, s
 from .collate import default_collate
 from .generators import seed_of
 from .iterable import IterableDataset
-from .sampler import BatchSampler, Sampler, SequentialSampler, chunks, num_batches, random_order
+from .sampler import (
+    BatchSampler,
+    InfiniteConstantSampler,
+    Sampler,
+    SequentialSampler,
+    chunks,
+    num_batches,
+    random_order,
+)
 
 
 class DataLoader:
@@ -85,13 +93,15 @@ class DataLoader:
 
     @property
     def sampler(self):
-        """The sampler given, else PyTorch's default: SequentialSampler, or the shuffled
-        order of the next pass (None for an IterableDataset). The same object each time."""
-        if self._sampler is not None or isinstance(self.dataset, IterableDataset):
+        """The sampler given, else PyTorch's default: SequentialSampler, the shuffled
+        order of the next pass, or for an IterableDataset an endless None (its stream
+        decides). The same object each time."""
+        if self._sampler is not None:
             return self._sampler
         default = self.__dict__.get("_default_sampler")
         if default is None or isinstance(default, _NextOrder) != bool(self.shuffle):
-            default = _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset)
+            default = (InfiniteConstantSampler() if isinstance(self.dataset, IterableDataset)
+                       else _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset))
             self._default_sampler = default
         return default
 
@@ -103,7 +113,7 @@ class DataLoader:
     @property
     def batch_sampler(self):
         """The batch_sampler given, else BatchSampler(sampler, batch_size, drop_last)."""
-        if self._batch_sampler is not None or isinstance(self.dataset, IterableDataset):
+        if self._batch_sampler is not None:
             return self._batch_sampler
         return BatchSampler(self.sampler, self.batch_size, self.drop_last)
 

@@ -172,6 +172,15 @@ def _checked_weights(weights):
     return array
 
 
+class InfiniteConstantSampler(Sampler):
+    """None, forever: the sampler of a DataLoader over an IterableDataset (PyTorch's
+    `_InfiniteConstantSampler`), whose stream decides the samples, so there is no index."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
 class BatchSampler(Sampler):
     """Lists of `batch_size` consecutive indices of `sampler` (any iterable of indices); the
     last list is shorter, or with `drop_last` left out."""

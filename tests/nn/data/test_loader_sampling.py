@@ -197,3 +197,25 @@ def test_default_sampler_is_one_object_and_cannot_be_set():
         loader.sampler = SequentialSampler(range(4))
     with pytest.raises(ValueError, match="should not be set after"):
         loader.batch_sampler = None
+
+
+def test_an_iterable_datasets_sampler_and_batch_sampler_are_torchs():
+    class Stream(nn.data.IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+
+    class TorchStream(tdata.IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+
+    loader = DataLoader(Stream(), batch_size=2, drop_last=True)
+    theirs = tdata.DataLoader(TorchStream(), batch_size=2, drop_last=True)
+    assert loader.sampler is loader.sampler
+    first = [next(iter(s)) for s in (loader.sampler, theirs.sampler)]
+    assert first == [None, None]  # the stream, not an index, decides each sample
+    for batch_sampler in (loader.batch_sampler, theirs.batch_sampler):
+        assert (batch_sampler.batch_size, batch_sampler.drop_last) == (2, True)
+        assert next(iter(batch_sampler)) == [None, None]
+        with pytest.raises(TypeError):
+            len(batch_sampler)  # an endless sampler has no len, in PyTorch too
+    assert [b.tolist() for b in loader] == [b.tolist() for b in theirs] == [[0, 1], [2, 3]]
