@@ -252,6 +252,31 @@ def sigmoid_array(x, out=None):
     return y
 
 
+def masked_array(gy, factor):
+    """gy * factor for arrays, `factor` (boolean or numbers) 0 where no gradient passes:
+    there 0 even for an infinite or NaN gy, whose product with 0 is NaN (PyTorch masks:
+    sqrt(relu(x)) at x < 0 has gradient 0). NumPy multiplies a finite gy (its `where`
+    runs many times slower); a GPU array is chosen from, in one launch."""
+    xp = get_array_module(gy)
+    if xp is np and np.isfinite(gy).all():
+        return gy * factor
+    passes = factor if factor.dtype == bool else factor != 0
+    scaled = gy if factor.dtype == bool else gy * xp.where(passes, factor, 1)
+    return xp.where(passes, scaled, xp.zeros((), gy.dtype))
+
+
+def masked(gy, factor):
+    """masked_array on a Variable gy (differentiable in gy: its second derivative too), for
+    the backward of piecewise-linear ops (relu, clip, max, min)."""
+    data = gy.data
+    factor = factor.astype(data.dtype, copy=False)
+    if data.__class__ is np.ndarray and np.isfinite(data).all():
+        return gy * wrap(factor)
+    passes = factor != 0
+    scaled = gy * wrap(get_array_module(data).where(passes, factor, 1))
+    return where(passes, scaled, 0.0)
+
+
 class Abs(Function):
     """y = |x|;  dy/dx = sign x"""
 
@@ -313,8 +338,8 @@ def _split_by_winner(gy, x0, x1, needs, smaller_wins=False):
     dtype = gy.data.dtype
     a, b = (x1.data, x0.data) if smaller_wins else (x0.data, x1.data)
     tie = 0.5 * (a == b).astype(dtype)
-    g0 = linked(gy * wrap(1 - (b > a).astype(dtype) - tie), x0, x1) if needs[0] else None
-    g1 = linked(gy * wrap(1 - (a > b).astype(dtype) - tie), x0, x1) if needs[1] else None
+    g0 = linked(masked(gy, 1 - (b > a).astype(dtype) - tie), x0, x1) if needs[0] else None
+    g1 = linked(masked(gy, 1 - (a > b).astype(dtype) - tie), x0, x1) if needs[1] else None
     return g0, g1
 
 
@@ -344,7 +369,7 @@ class Clip(Function):
     def backward(self, gy):
         x, *bounds = self.inputs
         lo, hi = self._bounds([b.data for b in bounds])
-        xd, dtype = x.data, gy.dtype
+        xd = x.data
         below = None if lo is None else xd < lo
         above = None if hi is None else xd > hi
         inside = ~_either(below, above)
@@ -355,11 +380,11 @@ class Clip(Function):
         else:  # a NaN bound makes y NaN whatever x is: slope 0 (PyTorch's)
             bound = hi if lo is None else lo
             inside &= bound == bound
-        grads = [gy * wrap(inside.astype(dtype))]
+        grads = [masked(gy, inside)]
         if self.a_min is BOUND_INPUT:
-            grads.append(gy * wrap((below if hi is None else below & (lo < hi)).astype(dtype)))
+            grads.append(masked(gy, below if hi is None else below & (lo < hi)))
         if self.a_max is BOUND_INPUT:
-            grads.append(gy * wrap((above if lo is None else above | (hi < lo)).astype(dtype)))
+            grads.append(masked(gy, above if lo is None else above | (hi < lo)))
         sources = self.inputs
         return tuple(linked(g, *sources) if need else None
                      for g, need in zip(grads, self.needs_input_grad))

@@ -13,7 +13,12 @@ from autograd.backend import get_array_module
 from autograd.cuda_kernels import fused, log_softmax_rows, relu_grad
 from autograd.function import Function
 from autograd.ops import astype, exp, reshape, split, sum, tanh, where
-from autograd.ops.elementwise import linked, sigmoid, sigmoid_array  # noqa: F401 (one sigmoid)
+from autograd.ops.elementwise import (  # noqa: F401 (one sigmoid)
+    linked,
+    masked_array,
+    sigmoid,
+    sigmoid_array,
+)
 from autograd.ops.validation import float_input, normalize_axes, normalize_axis, real_scalar
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import as_variable, wrap
@@ -50,7 +55,7 @@ class ReLUGrad(Function):
         self.active = active
 
     def forward(self, gy):
-        return gy * self.active
+        return masked_array(gy, self.active)
 
     def backward(self, ggx):
         return ReLUGrad(self.active)(ggx)
