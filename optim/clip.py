@@ -1,6 +1,8 @@
 """Gradient clipping by global norm or by value."""
 import math
 
+import numpy as np
+
 from autograd import Variable
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, recording, replayed
@@ -31,10 +33,20 @@ def _norm(xp, g, norm_type):
         return float(xp.count_nonzero(g))
     if norm_type == math.inf:
         return float(xp.max(xp.abs(g))) if g.size else 0.0
+    if norm_type == -math.inf:  # the smallest absolute entry (g is not empty: see below)
+        return float(xp.min(xp.abs(g)))
     if norm_type == 2.0:
         flat = g.ravel()
         return math.sqrt(float(xp.dot(flat, flat).real)) if g.size else 0.0
-    return float(xp.sum(xp.abs(g) ** norm_type)) ** (1.0 / norm_type)
+    with np.errstate(divide="ignore"):  # a negative order: 0 ** p = inf, and the norm 0
+        return _root(float(xp.sum(xp.abs(g) ** norm_type)), norm_type)
+
+
+def _root(total, norm_type):
+    """total ** (1 / norm_type), also for a negative order's sums of 0 or inf (norm inf, 0)."""
+    if total == 0 and norm_type < 0:
+        return math.inf
+    return total ** (1.0 / norm_type)
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
@@ -42,7 +54,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     """Scale the gradients so that their joint `norm_type`-norm is at most `max_norm`.
 
     The norm is taken over all gradients together, as if concatenated into one
-    vector; `norm_type` may be `math.inf` (the largest absolute entry) or 0 (PyTorch's
+    vector; `norm_type` may be `math.inf` (the largest absolute entry), `-math.inf` (the
+    smallest), negative (PyTorch's vector_norm: 0 when an entry is 0) or 0 (PyTorch's
     value: the 0-norm of the parameters' 0-norms, i.e. how many gradients have a non-zero
     entry). `foreach` is accepted for PyTorch's signature (None, True or
     False: the result is the same; rungrad chooses how to loop). When the
@@ -108,17 +121,24 @@ def _clip_grads_with_norm(parameters, max_norm, total_norm):
 def _total_norm(arrays, norm_type, error_if_nonfinite, who):
     """get_total_norm on a list of arrays; `who` names the caller in errors."""
     norm_type = _number(norm_type, "norm_type", who)
-    if not norm_type >= 0:
-        raise ValueError(f"{who}: norm_type must be >= 0 or inf, got {norm_type}")
+    if math.isnan(norm_type):
+        raise ValueError(f"{who}: norm_type must be a number or +-inf, got nan")
     if not arrays:
         return 0.0
+    if norm_type < 0 and any(a.size == 0 for a in arrays):  # (as PyTorch's vector_norm)
+        raise ValueError(f"{who}: the {norm_type:g}-norm of an empty gradient is undefined "
+                         "(a negative order's norm has no value for no entries)")
     norms = [_norm(get_array_module(a), a, norm_type) for a in arrays]
     if norm_type == math.inf:
         total = max(norms)
+    elif norm_type == -math.inf:
+        total = min(norms)
     elif norm_type == 0:  # PyTorch's: the norm of the per-parameter norms, ord 0 as well
         total = float(sum(n != 0 for n in norms))
+    elif norm_type < 0 and min(norms) == 0:  # (0 ** p: a ZeroDivisionError in Python)
+        total = 0.0
     else:
-        total = math.fsum(n ** norm_type for n in norms) ** (1.0 / norm_type)
+        total = _root(math.fsum(n ** norm_type for n in norms), norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"{who}: the total norm of order {norm_type} of the gradients "
                            f"is {total}; pass error_if_nonfinite=False to clip anyway")

@@ -529,7 +529,7 @@ class Optimizer:
             group = ParamGroup((k, copy.deepcopy(v)) for k, v in theirs.items() if k != "params")
             for key, value in self.defaults.items():  # keys newer than the saved dict
                 group.setdefault(key, value)
-            self._validate(group)
+            self._validate(_as_checked(group))
             group["params"] = mine["params"]
             new_groups.append(group)
         new_state = ParamState()
@@ -553,6 +553,16 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _as_checked(group):
+    """A loaded group as _validate should see it: its lr is a scheduler's to set, and their
+    arithmetic may leave it a rounding below 0 (LinearLR to end_factor=0 gives -8.9e-20),
+    which step() takes and PyTorch saves and loads; its type is still checked."""
+    lr = group.get("lr")
+    if isinstance(lr, Real) and lr < 0:
+        return {**group, "lr": 0.0}
+    return group
 
 
 def _check_state_dict(state_dict, who):

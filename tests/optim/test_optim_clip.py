@@ -107,7 +107,7 @@ def test_clip_value():
 
 @pytest.mark.parametrize("call,match", [
     (lambda ps: clip_grad_norm_(ps, -1.0), "max_norm"),
-    (lambda ps: clip_grad_norm_(ps, 1.0, norm_type=-1), "norm_type"),
+    (lambda ps: clip_grad_norm_(ps, 1.0, norm_type=math.nan), "norm_type"),
     (lambda ps: clip_grad_value_(ps, -1.0), "clip_value"),
 ])
 def test_errors(call, match):
@@ -137,3 +137,25 @@ def test_norm_type_0_and_foreach_as_pytorch():
         np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-12)
     with pytest.raises(ValueError, match="foreach must be None, True or False"):
         clip_grad_norm_(ours, 1.0, foreach="yes")
+
+
+@pytest.mark.parametrize("norm_type", [-math.inf, -2.0, -1.0, -0.5])
+@pytest.mark.parametrize("grads", [([3.0, -0.5], [2.0]), ([3.0, -0.5], [2.0, 0.0]),
+                                   ([0.25], [[-4.0, 1.5]])])
+@pytest.mark.parametrize("max_norm", [0.1, 1.0])
+def test_negative_norm_types_as_pytorch(norm_type, grads, max_norm):
+    torch = pytest.importorskip("torch")
+    ours = _params(*grads)
+    theirs = [torch.nn.Parameter(torch.zeros(np.shape(g), dtype=torch.float64)) for g in grads]
+    for t, g in zip(theirs, grads):
+        t.grad = torch.tensor(g, dtype=torch.float64)
+    total = clip_grad_norm_(ours, max_norm, norm_type=norm_type)
+    expected = float(torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type=norm_type))
+    assert total == pytest.approx(expected, rel=1e-12)  # (0 where an entry is 0)
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-12)
+
+
+def test_a_negative_norm_of_an_empty_gradient_is_refused_as_pytorch_refuses_it():
+    with pytest.raises(ValueError, match=r"clip_grad_norm_: the -inf-norm of an empty"):
+        clip_grad_norm_(_params([1.0], np.zeros(0)), 1.0, norm_type=-math.inf)

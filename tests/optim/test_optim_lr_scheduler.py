@@ -437,3 +437,21 @@ def test_the_stepped_first_warning_spares_a_step_written_elsewhere():
         warnings.simplefilter("error")
         opt.step()
         scheduler.step()
+
+
+def test_a_checkpoint_whose_lr_a_schedule_rounded_below_0_loads_as_pytorchs():
+    # LinearLR down to end_factor=0 leaves -8.9e-20 (PyTorch's arithmetic, and value)
+    opt = optim.SGD([Parameter(np.zeros(2))], lr=0.02)
+    schedule = sch.LinearLR(opt, start_factor=0.1, end_factor=0.0, total_iters=5)
+    for _ in range(6):
+        opt.step()
+        schedule.step()
+    lr = opt.param_groups[0]["lr"]
+    assert -1e-18 < lr < 0
+    fresh = optim.SGD([Parameter(np.zeros(2))], lr=0.02)
+    fresh.load_state_dict(opt.state_dict())
+    assert fresh.param_groups[0]["lr"] == lr
+    saved = opt.state_dict()
+    saved["param_groups"][0]["lr"] = "fast"
+    with pytest.raises(ValueError, match="SGD: lr must be a number"):
+        fresh.load_state_dict(saved)
