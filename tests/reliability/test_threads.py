@@ -3,6 +3,7 @@
 Each test runs two threads that interleave many times (a Barrier lines their loops up, no
 sleeping) and counts wrong results in the thread that should not be affected.
 """
+import sys
 import threading
 
 import numpy as np
@@ -199,3 +200,21 @@ def test_asyncio_tasks_keep_their_own_grad_mode():
         return await asyncio.gather(inference(started, checked), training(started, checked))
 
     assert asyncio.run(main()) == [False, True]
+
+
+def test_backward_passes_in_four_threads_lose_no_sum_at_a_shared_leaf():
+    # (the read-add-set of .grad interleaved: without a lock a quarter of the sums was lost)
+    w = ag.Parameter(np.ones(1000))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+
+    def work(barrier):
+        for _ in range(ROUNDS // 3):
+            barrier.wait()
+            for _ in range(3):
+                (w * 2.0).sum().backward()
+    try:
+        _run_together(work, work, work, work)
+    finally:
+        sys.setswitchinterval(interval)
+    np.testing.assert_array_equal(w.grad.data, 2.0 * 4 * 3 * (ROUNDS // 3))
