@@ -792,14 +792,19 @@ def promoted(x0, x1):
     float dtype, as PyTorch's type promotion does (float32 * int64 stays float32, where NumPy
     would give float64: a one-hot times log-probabilities). Cast by an op, not by NumPy here:
     a captured step then casts each call's array."""
-    dtype0, dtype1 = getattr(x0, "dtype", None), getattr(x1, "dtype", None)
-    if dtype0 is None or dtype1 is None or dtype0.kind == dtype1.kind:
+    if getattr(x0, "dtype", None) is None or getattr(x1, "dtype", None) is None:
         return x0, x1
-    if dtype1.kind in "biu" and dtype0.kind == "f":
-        return x0, _ops.astype(x1, dtype0)
-    if dtype0.kind in "biu" and dtype1.kind == "f":
-        return _ops.astype(x0, dtype1), x1
-    return x0, x1
+    return tuple(promoted_all((x0, x1)))
+
+
+def promoted_all(xs):
+    """promoted's rule for any number of operands (matmul, einsum, concatenate...): the
+    integer or bool ones cast to the dtype NumPy gives the floating ones together."""
+    floats = [x.dtype for x in xs if x.dtype.kind == "f"]
+    if not floats or len(floats) == len(xs):
+        return list(xs)
+    dtype = np.result_type(*floats)
+    return [_ops.astype(x, dtype) if x.dtype.kind in "biu" else x for x in xs]
 
 
 def _raw(x, beside=None):
@@ -851,9 +856,11 @@ def on_device_of(obj, x, who):
 
 def as_variables(objs, who):
     """Each of `objs` as_variable, the raw arrays on the GPU when a GPU array is among them
-    (the Variables as they are: a NumPy Variable beside GPU ones is an op's error)."""
+    (the Variables as they are: a NumPy Variable beside GPU ones is an op's error), and the
+    integer ones beside floating ones cast to their float dtype (promoted_all: a one-hot
+    matrix times float32 weights stays float32)."""
     home = gpu_array_among(objs)
-    return [as_variable(x, who=who, like=home) for x in objs]
+    return promoted_all([as_variable(x, who=who, like=home) for x in objs])
 
 
 def as_variable(obj, requires_grad=False, *, who="as_variable", like=None):

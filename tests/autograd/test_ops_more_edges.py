@@ -166,3 +166,26 @@ def test_cumprod_along_an_axis_of_one_passes_the_gradient_through(value):
     x = ag.Variable(np.full((2, 1), value))
     (g,) = ag.grad((ag.cumprod(x, 1) * 2.0).sum(), [x], create_graph=True)
     np.testing.assert_array_equal(g.data, np.full((2, 1), 2.0))
+
+
+W32 = np.array([[2.0, 1.0], [0.5, 3.0], [1.0, 1.0]], np.float32)
+ONE_HOT = np.eye(3, dtype=np.int64)[[0, 2]]
+
+
+@pytest.mark.parametrize("call", [
+    lambda w: ag.Variable(ONE_HOT) @ w,
+    lambda w: ag.matmul(ONE_HOT, w),
+    lambda w: ag.dot(ONE_HOT, w),
+    lambda w: ag.einsum("ij,jk->ik", ONE_HOT, w),
+    lambda w: ag.concatenate([w, ONE_HOT[:, :2]]),
+    lambda w: ag.stack([w[:2], ONE_HOT[:, :2].astype(bool)]),
+    lambda w: ag.solve(w[:2], np.array([1, 2])),
+], ids=["@", "matmul", "dot", "einsum", "concatenate", "stack", "solve"])
+def test_integer_operands_beside_float32_ones_stay_float32_as_torchs_promotion(call):
+    # (NumPy would give float64: a one-hot batch through float32 weights, doubling the
+    # memory of the activations and their gradients)
+    w = ag.Variable(W32.copy(), requires_grad=True)
+    y = call(w)
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert w.grad.dtype == np.float32
