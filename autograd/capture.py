@@ -27,7 +27,9 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 - The arguments are the inputs: arrays (and Variables), alone or in tuples, lists and dicts,
   may change from call to call; a new shape, dtype or other non-array value, another grad or
   train mode, a module switched between train() and eval(), or a parameter frozen or
-  unfrozen, records afresh.
+  unfrozen, records afresh. An argument that is another object (a batch object) is itself:
+  its arrays are constants, written in place as the step sees them, and one rebound
+  (`batch.x = next_x`) records afresh (pass the arrays themselves to replay them).
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
 - Other Python code (a print, NumPy on `.data`) ran at capture only. Python reading a value
   the step computes or trains (`.item()`, `float()`, `bool()`, a comparison: an `if` on it)
@@ -235,10 +237,29 @@ def _signature_of(value):
     try:
         hash(value)
     except TypeError:  # an object without a value's hash (a dataclass's self): itself
-        return ("object", _Identity(value))
+        return ("object", _Identity(value), _held_arrays(value))
     if isinstance(value, (float, np.floating)) and value == 0:  # -0.0 == 0.0: by its sign too
         return ("value", type(value), repr(value))
-    return ("value", type(value), value)
+    held = _held_arrays(value)
+    return ("value", type(value), value) + ((held,) if held else ())
+
+
+def _held_arrays(obj):
+    """The arrays and Variables an object holds in its attributes (or in tuples, lists and
+    dicts there), by identity: the step reads them as constants, which its replays keep, so
+    an object given again with one rebound (`batch.x = next_x`) records afresh rather than
+    replaying the old array. (Writing into an array in place needs nothing: a replay reads
+    the array itself.)"""
+    attributes = getattr(obj, "__dict__", None)
+    if not isinstance(attributes, dict):
+        return ()
+    held = []
+    for name, value in attributes.items():
+        items = (value.values() if isinstance(value, dict) else
+                 value if isinstance(value, (tuple, list)) else (value,))
+        held += [(name, _Identity(item)) for item in items
+                 if isinstance(item, Variable) or is_array(item)]
+    return tuple(held)
 
 
 class _Identity:

@@ -1671,3 +1671,39 @@ def test_another_threads_module_change_makes_a_recording_record_again_not_fail()
     for _ in range(3):
         captured(x, t)
     assert captured.captured == 1
+
+
+class _Batch:
+    """A batch as users pass one: an object holding its arrays in attributes."""
+
+    def __init__(self, x):
+        self.x = x
+
+
+@pytest.mark.parametrize("make", [_Batch, lambda x: types.SimpleNamespace(x=x),
+                                  lambda x: types.SimpleNamespace(parts=[x])])
+def test_an_object_given_again_with_an_array_rebound_records_afresh(make):
+    # the object's array was a constant of the capture: the replays kept the first call's
+    # loss (3.0 for 11.0), even for an array of another shape
+    w = autograd.Parameter(np.array([1.0, 2.0]))
+    optimizer = optim.SGD([w], lr=0.0)
+    batch = make(None)
+
+    def x_of(b):
+        return b.parts[0] if hasattr(b, "parts") else b.x
+
+    def step(b):
+        optimizer.zero_grad()
+        loss = (x_of(b) * w).sum()
+        loss.backward()
+        return loss
+    captured = capture(step)
+    for x in [np.ones(2), np.ones(2), np.array([3.0, 4.0]), np.ones((3, 2)), np.ones(2)]:
+        if hasattr(batch, "parts"):
+            batch.parts[0] = x
+        else:
+            batch.x = x
+        assert captured(batch).data == (x * w.data).sum()
+        np.testing.assert_array_equal(w.grad.data, x.sum(axis=0) if x.ndim == 2 else x)
+    x_of(batch)[:] = 5.0  # written in place: the replay reads the array itself
+    assert captured(batch).data == captured(batch).data == 15.0
