@@ -991,9 +991,10 @@ def _returned(result, record):
         return _rebuilt(result, [_returned(r, record) for r in result])
     if isinstance(result, dict):
         return _mapped(result, lambda _, v: _returned(v, record))
-    raise CaptureError(f"capture: the step returned a {type(result).__name__}; return Variables "
-                       f"(the loss), or tuples, lists or dicts of them: any other value would "
-                       f"be the capture's, not the replay's")
+    kind = "NumPy array" if isinstance(result, np.ndarray) else type(result).__name__
+    raise CaptureError(f"capture: the step returned a {kind}; return Variables (the loss), or "
+                       f"tuples, lists or dicts of them: any other value would be the "
+                       f"capture's, not the replay's")
 
 
 def _warn_if_detached(record):

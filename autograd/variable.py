@@ -672,14 +672,71 @@ def _compared(var, other, symbol, result):
     return computed_from_values(result)
 
 
-def computed_from_values(result):
+def computed_from_values(result, source=None, made_by=None):
     """`result`, an array computed from Variables' values outside the ops (a comparison, an
     argsort): a capture recording notes it, and refuses an op or a step that is given it,
-    as a replay would keep this call's values (autograd/capture.py)."""
+    as a replay would keep this call's values (autograd/capture.py). With the Variable
+    `source` it came from, an index handed to the user (argmax's), it is handed over as a
+    _ReadGuarded view while a capture records."""
     record = _capture_recording()
-    if record is not None:
-        record.computed_outside(result)
-    return result
+    if record is None:
+        return result
+    record.computed_outside(result)
+    if source is None:
+        return result
+    return _ReadGuarded.of(result, source, made_by)  # (argmax of all: a NumPy scalar)
+
+
+class _ReadGuarded(np.ndarray):
+    """An index computed from `source`'s values outside the ops (argmax's, argsort's), as a
+    capture recording hands it to the step: a Python number of it (int(), float(), bool(),
+    an index, .item(), .tolist()) is a read of those values, refused where a replay would
+    keep this call's number (`w[int(argmax(x))]` replayed the recorded index). An ndarray
+    elsewhere, and after the recording; what NumPy makes of it (argmax(x) + 1) inherits the
+    guard."""
+
+    source, made_by = None, None
+
+    def __array_finalize__(self, obj):
+        self.source, self.made_by = getattr(obj, "source", None), getattr(obj, "made_by", None)
+
+    def __getitem__(self, key):  # (an element is a NumPy scalar: kept guarded as 0-d)
+        item = super().__getitem__(key)
+        return item if isinstance(item, np.ndarray) else self.of(item, self.source,
+                                                                  self.made_by)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    @classmethod
+    def of(cls, value, source, made_by):
+        guarded = np.asarray(value).view(cls)
+        guarded.source, guarded.made_by = source, made_by
+        return guarded
+
+    def _read(self, how):
+        record = _capture_recording()
+        if record is not None and self.source is not None:
+            record.read_in_python(self.source, f"{how} of {self.made_by}'s result")
+        return self.view(np.ndarray)
+
+    def __int__(self):
+        return int(self._read("int()"))
+
+    def __float__(self):
+        return float(self._read("float()"))
+
+    def __bool__(self):
+        return bool(self._read("bool()"))
+
+    def __index__(self):
+        return self._read("an index").__index__()
+
+    def item(self, *args):
+        return self._read(".item()").item(*args)
+
+    def tolist(self):
+        return self._read(".tolist()").tolist()
 
 
 def wrap(data, requires_grad=False):

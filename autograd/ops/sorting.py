@@ -58,7 +58,7 @@ def sort(x, axis=-1, *, descending=False):
 def argsort(x, axis=-1, *, descending=False):
     """NumPy's argsort (stable), as a plain integer array."""
     x, axis = _flat_or(x, axis, "argsort")
-    return computed_from_values(_order(x.data, axis, descending))
+    return computed_from_values(_order(x.data, axis, descending), x, "argsort")
 
 
 def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (PyTorch's)
@@ -75,7 +75,7 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
         return reshape(x, ()), np.zeros((), np.int64)
     picked = computed_from_values(_order(x.data, axis, largest))
     indices = computed_from_values(picked[(slice(None),) * axis + (slice(0, k),)])
-    return take_along_axis(x, indices, axis), indices
+    return take_along_axis(x, indices, axis), computed_from_values(indices, x, "topk")
 
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'
@@ -145,7 +145,7 @@ def _arg(reduce, x, axis, keepdims, who):
         axis = normalize_axis(axis, max(x.ndim, 1), who)
     _refuse_empty(x, axis, who)
     return computed_from_values(
-        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims))
+        getattr(get_array_module(data), reduce)(data, axis=axis, keepdims=keepdims), x, who)
 
 
 def _refuse_empty(x, axis, who):

@@ -542,7 +542,7 @@ def test_keras_label_checks_run_on_replayed_batches():
 def test_values_read_by_the_library_outside_ops_are_refused(body):
     w = Variable(np.ones(4, np.float32))
     step = capture(lambda x: autograd.sum(body(x, w) * 1.0) if True else None)
-    with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ"):
+    with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ|read in Python"):
         for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0]):
             step(np.array(x, np.float32))
 
@@ -1707,3 +1707,42 @@ def test_an_object_given_again_with_an_array_rebound_records_afresh(make):
         np.testing.assert_array_equal(w.grad.data, x.sum(axis=0) if x.ndim == 2 else x)
     x_of(batch)[:] = 5.0  # written in place: the replay reads the array itself
     assert captured(batch).data == captured(batch).data == 15.0
+
+
+@pytest.mark.parametrize("read", [
+    lambda x: int(autograd.argmax(x)),
+    lambda x: autograd.argmin(x).item(),
+    lambda x: int(autograd.argsort(x)[-1]),
+    lambda x: autograd.topk(x, 1)[1].tolist()[0],
+    lambda x: [0, 1, 2][autograd.argmax(x)],  # (an index: __index__)
+    lambda x: int(autograd.argmax(x) + 0),    # (what NumPy makes of it is guarded too)
+])
+def test_a_number_read_from_argmax_of_values_that_change_is_refused(read):
+    # w[int(argmax(x))] replayed the recorded index: 2.0 where eagerly 6.0
+    w = autograd.Parameter(np.array([1.0, 2.0, 3.0]))
+    optimizer = optim.SGD([w], lr=0.0)
+
+    def step(x):
+        optimizer.zero_grad()
+        y = w[read(x * w)] * 2
+        y.backward()
+        return y
+    with pytest.raises(CaptureError, match=r"read in Python \((int\(\)|\.item\(\)|\.tolist"
+                                           r"\(\)|an index) of (argmax|argmin|argsort|topk)'s"):
+        capture(step)(np.array([1.0, -1.0, 0.0]))
+
+
+def test_argmax_of_a_constant_and_argmax_returned_after_the_step_read_freely():
+    w = autograd.Parameter(np.array([1.0, 2.0, 3.0]))
+    const = Variable(np.array([0.0, 5.0, 1.0]), requires_grad=False)
+    optimizer = optim.SGD([w], lr=0.0)
+
+    @capture
+    def step(x):
+        optimizer.zero_grad()
+        y = (w[int(autograd.argmax(const))] * x).sum()
+        y.backward()
+        return y
+    assert [float(step(np.full(2, k)).data) for k in range(4)] == [0.0, 4.0, 8.0, 12.0]
+    assert step.captured == 1
+    assert int(autograd.argmax(Variable(np.array([1.0, 3.0])))) == 1  # (outside a capture)
