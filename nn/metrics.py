@@ -126,11 +126,13 @@ def _is_indicator(y):
             and bool(np.isin(y, (0, 1)).all()))
 
 
-def _multilabel_pair(y_true, y_pred, threshold=0.5):
+def _multilabel_pair(y_true, y_pred, threshold=0.5, indicators=False):
     """(T, P) as boolean (n, k) when either side is multi-label (a 0/1 matrix with a row
-    that is not one-hot); None for single-label data."""
+    that is not one-hot, or with `indicators` any 0/1 matrix, as scikit-learn reads one for
+    average='samples'); None for single-label data."""
     y_true, y_pred = _samples(y_true, "y_true"), _samples(y_pred, "y_pred")
-    if not any(_is_indicator(y) and not (y.sum(axis=1) == 1).all() for y in (y_true, y_pred)):
+    if not any(_is_indicator(y) and (indicators or not (y.sum(axis=1) == 1).all())
+               for y in (y_true, y_pred)):
         return None
     if not _is_indicator(y_true) or y_pred.shape != y_true.shape:
         raise ValueError(f"multi-label data needs y_true and y_pred as (n, k) matrices of the "
@@ -281,7 +283,7 @@ def _precision_recall_f1(y_true, y_pred, average, pos_label, labels, zero_divisi
             and (zero_division in (0, 1) or np.isnan(zero_division))):
         raise ValueError(f"zero_division must be 'warn', 0, 1 or nan (scikit-learn's), got "
                          f"{zero_division!r}")
-    indicators = _multilabel_pair(y_true, y_pred)
+    indicators = _multilabel_pair(y_true, y_pred, indicators=average == "samples")
     if indicators is not None:
         counts = _indicator_counts(*indicators, average,
                                    labels if labels is None else _distinct(labels))

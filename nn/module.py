@@ -4,6 +4,8 @@ Parameters, buffers and child modules are registered in assignment order (dicts,
 sets), so `parameters()` and `state_dict()` come out in the same order in every run and
 their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
+import functools
+import inspect
 import sys
 from collections import OrderedDict, namedtuple
 
@@ -12,7 +14,13 @@ import numpy as np
 from autograd.arguments import float_dtype
 from autograd.backend import get_array_module, host_array, to_cpu, to_gpu
 from autograd.capture import capturing, python_state_changed, replayed
-from autograd.config import FORCED_TRAIN, python_state_changes_here, train_mode
+from autograd.config import (
+    FORCED_TRAIN,
+    python_state_changes_here,
+    test_mode,
+    train_behaviour,
+    train_mode,
+)
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -42,11 +50,27 @@ def _maybe_symbolic(module, args, kwargs):
 def _keras_layer_call(module, args, kwargs):
     """A Keras layer's call, passing the masks kept on its inputs and keeping its outputs'
     (nn.training.masking: Keras 3's masks on tensors, which reach the layers of a subclassed
-    model's forward); the ordinary call until that module is loaded (no masks exist)."""
+    model's forward); the ordinary call until that module is loaded (no masks exist).
+    Keras' `training=` call argument, which every layer takes, goes to a forward that takes
+    it, and otherwise sets the behaviour of this call (Dropout's, its sublayers')."""
+    if "training" in kwargs and not takes_training(type(module).forward):
+        training = kwargs.pop("training")
+        if training is not None:
+            with train_behaviour() if training else test_mode():
+                return _keras_layer_call(module, args, kwargs)
     masking = sys.modules.get("nn.training.masking")
     if masking is None:
         return _plain_call(module, args, kwargs)
     return masking.call_passing_masks(module, args, kwargs, _plain_call)
+
+
+@functools.cache
+def takes_training(forward):
+    """Whether a class's forward (or call) takes Keras' `training` argument."""
+    try:
+        return "training" in inspect.signature(forward).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _plain_call(module, args, kwargs):

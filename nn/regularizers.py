@@ -54,12 +54,15 @@ class L2(L1L2):
 l1, l2 = L1, L2  # Keras' lower-case names: regularizers.l2(0.001)
 
 
-def l1_l2(l1=0.01, l2=0.01):  # noqa: A002 (Keras' names)
-    """L1L2 with Keras' defaults for this name."""
-    return L1L2(l1=l1, l2=l2)
+l1_l2 = L1L2  # Keras 3's: l1_l2(l2=0.1) has no L1 term (tf.keras 2 gave it 0.01)
 
 
-_NAMED = {"l1": L1, "l2": L2, "l1_l2": l1_l2, "l1l2": l1_l2}
+def _named_l1_l2():
+    """The name 'l1_l2': Keras' defaults for it, 0.01 each."""
+    return L1L2(l1=0.01, l2=0.01)
+
+
+_NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": _named_l1_l2}
 
 
 class _Use:

@@ -17,7 +17,6 @@ probabilities: see nn.training.losses.
 """
 import contextlib
 import functools
-import inspect
 import sys
 import warnings
 import weakref
@@ -31,7 +30,7 @@ from autograd.variable import as_variable
 from .. import constraints, regularizers
 from ..data.loader import DataLoader
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
-from ..module import Module
+from ..module import Module, takes_training
 from .batches import (
     OPTIONAL,
     LimitedSteps,
@@ -677,7 +676,7 @@ class Model(_KerasSteps, Module, KerasWeights):
 
     # ----- description -----
     def get_layer(self, name=None, index=None):
-        """Keras' get_layer: the layer called `name`, or the one at `index`, among the
+        """Keras' get_layer: the layer called `name`, or `model.layers[index]`, among the
         model's own layers (its children, in the order they were set). A name is a layer's
         Keras name (name=), the name summary() shows ('dense_1' for the second unnamed
         Dense), or what the model holds it under: a subclass's attribute, a Sequential's
@@ -685,11 +684,12 @@ class Model(_KerasSteps, Module, KerasWeights):
         if (name is None) == (index is None):
             raise ValueError("get_layer: give a name or an index (one of them)")
         held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
-        if index is not None:
-            if not -len(held) <= index < len(held):
+        if index is not None:  # Keras': model.layers[index] (a Sequential's, no InputLayer)
+            listed = getattr(self, "layers", [layer for _, layer in held])
+            if not -len(listed) <= index < len(listed):
                 raise ValueError(f"get_layer: no layer at index {index}; the model has "
-                                 f"{len(held)} layers")
-            return held[index][1]
+                                 f"{len(listed)} layers")
+            return listed[index]
         shown = layer_names(self._modules)
         for key, layer in held:
             if name in (key, keras_name(layer), shown[key]):
@@ -768,14 +768,6 @@ def _functional_form(cls):
 
 
 @functools.cache
-def takes_training(forward):
-    """Whether a class's forward takes `training` (asked per class: once per call is slow)."""
-    try:
-        return "training" in inspect.signature(forward).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _behaviour(training):
     """Inference or training behaviour for one call, in this thread only (another thread's
     calls keep their modules' own mode)."""

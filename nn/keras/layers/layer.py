@@ -23,8 +23,7 @@ from autograd.variable import Parameter
 from ... import initializers, regularizers
 from ...layers.config import init_config
 from ...layers.keras_name import KerasWeights
-from ...module import Module
-from ...training.model import takes_training
+from ...module import Module, takes_training
 from ._base import KerasLayer
 
 

@@ -38,6 +38,12 @@ class ModelCheckpoint(Callback):
             raise ValueError(f"ModelCheckpoint: {self.filepath!r} names a weights file; use "
                              "save_weights_only=True, or a name such as 'best.rungrad' for "
                              "the whole model")
+        elif save_weights_only and self.filepath.lower().endswith((".keras", ".rungrad")):
+            # (a model file's name holding weights only: load_model would refuse it later;
+            # Keras 3 refuses it here too)
+            raise ValueError(f"ModelCheckpoint: {self.filepath!r} names a whole-model file, "
+                             "but save_weights_only=True writes weights: name it "
+                             "'....weights.h5', '....npz' or '....safetensors'")
         self.save_weights_only = bool(save_weights_only)
         self.monitor = Monitor(monitor, mode, 0.0, "ModelCheckpoint")
         self.verbose = verbose

@@ -231,3 +231,60 @@ def test_a_model_with_every_weight_frozen_fits_as_keras_does(jit_compile):
     assert history.history["loss"] == pytest.approx([model.evaluate(x, y)] * 2)
     assert history.history["loss"][0] > 0
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+class _DropoutModel(keras.Model):
+    """The Keras guides' subclassed model: `training` passed on to the layers by hand."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(16, activation="relu")
+        self.dropout = layers.Dropout(0.5)
+        self.out = layers.Dense(1)
+
+    def call(self, inputs, training=False):
+        return self.out(self.dropout(self.dense(inputs, training=training),
+                                     training=training))
+
+
+def test_every_layer_takes_keras_training_argument_and_dropout_follows_it():
+    x = np.ones((64, 16), np.float32)
+    dropout = layers.Dropout(0.5)
+    assert (dropout(x, training=True).data == 0).any()
+    np.testing.assert_array_equal(dropout(x, training=False).data, x)
+    dropout.eval()  # training=True wins over the mode, as in Keras (Monte Carlo dropout)
+    assert (dropout(x, training=True).data == 0).any()
+    assert dropout(x, training=None).data is not None and not dropout.training
+    for layer in (layers.Dense(3), layers.Flatten(), layers.Activation("relu"),
+                  layers.Reshape((4, 4)), layers.Rescaling(0.5), layers.Softmax()):
+        np.testing.assert_array_equal(layer(x, training=True).data, layer(x).data)
+
+
+def test_a_subclassed_model_passing_training_to_its_layers_fits_and_predicts():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 4)).astype(np.float32)
+    y = x.sum(axis=1, keepdims=True)
+    model = _DropoutModel()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    before = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=40, batch_size=16, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < 0.2 * before  # (inference: no dropout)
+    first = model.predict(x, verbose=0)  # inference: no dropout, the same every time
+    np.testing.assert_array_equal(first, model.predict(x, verbose=0))
+
+
+def test_get_layer_by_index_is_model_layers_index_as_keras():
+    model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8, name="h"),
+                              layers.Dense(2, name="out")])
+    assert [model.get_layer(index=i) for i in (0, 1, -1)] == [
+        model.layers[0], model.layers[1], model.layers[-1]]
+    assert model.get_layer(index=0).name == "h"
+    with pytest.raises(ValueError, match="no layer at index 2; the model has 2 layers"):
+        model.get_layer(index=2)
+
+
+def test_l1_l2_has_keras_3_defaults_and_the_name_keras_0_01():
+    from nn.keras import regularizers
+    assert regularizers.l1_l2(l2=0.1).get_config() == {"l1": 0.0, "l2": 0.1}
+    assert regularizers.l1_l2().get_config() == {"l1": 0.0, "l2": 0.0}
+    assert regularizers.get("l1_l2").get_config() == {"l1": 0.01, "l2": 0.01}

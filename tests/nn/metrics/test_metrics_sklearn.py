@@ -224,3 +224,16 @@ def test_no_samples_are_refused_by_name_for_the_ranking_metrics():
         m.roc_auc_score([], [])
     with pytest.raises(ValueError, match="no samples"):
         m.roc_curve([], [])
+
+
+@pytest.mark.parametrize("name", ["precision", "recall", "f1_score"])
+def test_samples_average_scores_one_hot_rows_as_sklearns_indicator_matrix(name):
+    # every row one-hot: multi-class for the other averages, but 'samples' scores each
+    # row's labels, as scikit-learn reads any 0/1 matrix
+    truth = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    guess = np.array([[1, 0, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    theirs = {"precision": skm.precision_score, "recall": skm.recall_score,
+              "f1_score": skm.f1_score}[name]
+    for average in ("samples", "micro", "macro", "weighted"):
+        assert getattr(m, name)(truth, guess, average=average) == pytest.approx(
+            theirs(truth, guess, average=average, zero_division=0))

@@ -176,6 +176,9 @@ def test_model_checkpoint_writes_the_whole_model_unless_the_name_says_weights(tm
     for name in ("w.npz", "w.weights.h5"):
         with pytest.raises(ValueError, match="save_weights_only=True"):
             ModelCheckpoint(tmp_path / name, save_weights_only=False)
+    for name in ("m.keras", "m.rungrad"):  # (Keras 3 refuses a .keras name so used)
+        with pytest.raises(ValueError, match="names a whole-model file"):
+            ModelCheckpoint(tmp_path / name, save_weights_only=True)
 
 
 @pytest.mark.parametrize("monitor, mode", [

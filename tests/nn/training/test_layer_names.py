@@ -25,7 +25,8 @@ def test_named_layers_are_children_of_that_name_and_unnamed_keep_their_index():
     assert list(model._modules) == ["features", "hidden", "drop", "flat", "4", "probabilities"]
     assert list(model.state_dict()) == ["hidden.weight", "hidden.bias", "4.weight", "4.bias"]
     assert model[1] is model.get_layer("hidden") is model.hidden
-    assert model.get_layer(index=4) is model.get_layer("4") is model[4]
+    # (an index counts model.layers, as in Keras: the InputLayer is not one of them)
+    assert model.get_layer(index=3) is model.get_layer("4") is model[4] is model.layers[3]
 
 
 def test_summary_shows_the_model_and_layer_names():
