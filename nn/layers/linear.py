@@ -133,11 +133,14 @@ class Dense(Linear, KerasNamed):
     """
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+    activity_regularizer = None  # (always: refuse_activity_regularizer)
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32, *, input_dim=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, name=None):
+                 kernel_constraint=None, bias_constraint=None, name=None,
+                 activity_regularizer=None):
+        regularizers.refuse_activity_regularizer(activity_regularizer, "Dense")
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         chosen = (initializers.checked(kernel_initializer, "kernel_initializer", "Dense"),

@@ -54,15 +54,17 @@ class _Conv(SizedByChannels, Spatial, Module):
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
+    activity_regularizer = None  # (always: refuse_activity_regularizer)
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, *, name=None,
-                 input_shape=None, dtype="float32"):
+                 input_shape=None, dtype="float32", activity_regularizer=None):
         super().__init__()
         who, dims = type(self).__name__, self.dims
+        regularizers.refuse_activity_regularizer(activity_regularizer, who)
         self.kernel_initializer = initializers.checked(kernel_initializer,
                                                        "kernel_initializer", who)
         self.bias_initializer = initializers.checked(bias_initializer, "bias_initializer", who)

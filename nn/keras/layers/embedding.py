@@ -23,12 +23,15 @@ class Embedding(Module, KerasNamed):
     nn.training.masking) for the layers after it (so the vocabulary takes input_dim = its size
     + 1); `weights=[table]` sets the table."""
 
+    activity_regularizer = None  # (always: refuse_activity_regularizer)
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  weights=None, input_length=None, *, name=None, input_shape=None,
-                 dtype="float32"):
+                 dtype="float32", activity_regularizer=None):
         super().__init__()
         who = "Embedding"
+        regularizers.refuse_activity_regularizer(activity_regularizer, who)
         self.input_dim = positive_int(input_dim, "input_dim", who)
         self.output_dim = positive_int(output_dim, "output_dim", who)
         self.mask_zero = bool(mask_zero)

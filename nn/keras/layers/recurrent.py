@@ -108,9 +108,7 @@ class _Recurrent(Module, KerasNamed):
         self.bias_initializer = checked(bias_initializer, "bias_initializer", who)
         self._regularizers = tuple(regularizers.get(r, who) for r in (
             kernel_regularizer, recurrent_regularizer, bias_regularizer))
-        if activity_regularizer is not None:
-            raise NotImplementedError(f"{who}: activity_regularizer is not supported; leave it "
-                                      "None")
+        regularizers.refuse_activity_regularizer(activity_regularizer, who)
         self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = \
             kernel_constraint, recurrent_constraint, bias_constraint
         self.dropout = probability(dropout, "dropout", who)
