@@ -52,7 +52,7 @@ def sort(x, axis=-1, *, descending=False):
     """NumPy's sort (stable; axis=None sorts the flattened array); `descending` as
     PyTorch's. The gradient of each value goes to the element it came from."""
     x, axis = _flat_or(x, axis, "sort")
-    return take_along_axis(x, computed_from_values(_order(x.data, axis, descending)), axis)
+    return SortAlong(axis, descending)(x)[0]
 
 
 def argsort(x, axis=-1, *, descending=False):
@@ -73,12 +73,38 @@ def topk(x, k, axis=-1, largest=True, sorted=True, *, dim=None):  # noqa: A002 (
                          f"{x.shape}), got {k!r}")
     if x.ndim == 0:
         return reshape(x, ()), np.zeros((), np.int64)
-    picked = computed_from_values(_order(x.data, axis, largest))
-    indices = computed_from_values(picked[(slice(None),) * axis + (slice(0, k),)])
-    return take_along_axis(x, indices, axis), computed_from_values(indices, x, "topk")
+    values, indices = SortAlong(axis, largest, k)(x)
+    return values, computed_from_values(indices.data, x, "topk")
 
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # torch.return_types'
+
+
+class SortAlong(Function):
+    """(values, indices): x sorted along `axis` (stable; descending as _order), the first k
+    (all for None); d values / dx = 1 at the element each came from. The indices are an
+    integer output, without a gradient. Its forward sorts each call's values: a captured
+    step's replay sorts again (take_along_axis with argsort's indices would keep them)."""
+
+    input_specs = (Spec(shape=("a", "*rest"), distinct=True),)  # an axis to sort, no ties
+    arg_specs = {"axis": Axes(of=0, single=True), "descending": Choice(False, True),
+                 "k": Choice(None, 1)}
+    apply = staticmethod(lambda x, axis, descending, k: SortAlong(axis, descending, k)(x)[0])
+
+    def __init__(self, axis, descending, k=None):
+        self.axis, self.descending, self.k = axis, descending, k
+
+    def forward(self, x):
+        order = _order(x, self.axis, self.descending)
+        if self.k is not None:
+            order = order[(slice(None),) * self.axis + (slice(0, self.k),)]
+        self.index = _index_along(order, self.axis, x.shape)  # each call's own: replays redo it
+        return x[self.index], order
+
+    def backward(self, gy, gi=None):
+        return call_op(GetItemGrad(self.index, self.inputs[0].shape), gy)
+
+    backward_data = backward  # written for both
 
 
 class PickAlong(Function):
