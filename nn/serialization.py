@@ -36,15 +36,48 @@ def save_weights(module, path, overwrite=True):
 
 def load_weights(module, path, strict=True):
     """Load weights written by `save_weights` (or any .npz / .safetensors file keyed by
-    state-dict names) into `module`; errors name the file and leave the module unchanged."""
+    state-dict names) into `module`; errors name the file and leave the module unchanged.
+    Names that differ only in the layers' own (their numbering, as a Sequential begun with
+    keras.Input counts its InputLayer), each layer's weights the same in order, names and
+    shapes, load layer by layer in order, as Keras loads a weights file."""
     path = os.fspath(path)
     arrays = read_weights(path)
     try:
         return module.load_state_dict(arrays, strict=strict)
     except StateDictKeyError as exc:
+        renamed = _by_layer_order(module.state_dict(), arrays)
+        if renamed is not None:
+            return module.load_state_dict(renamed, strict=strict)
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+def _by_layer_order(mine, theirs):
+    """`theirs` under the names of `mine` (state dicts), matched layer by layer in order (a
+    layer: a name's first part), where every layer holds the same weights (the rest of
+    their names, in order) of the same shapes; None where any differs."""
+    mine_layers, their_layers = _layers_of(mine), _layers_of(theirs)
+    if [list(w) for w in mine_layers.values()] != [list(w) for w in their_layers.values()]:
+        return None
+    renamed = {}
+    for my_layer, their_layer in zip(mine_layers, their_layers):
+        for weight in mine_layers[my_layer]:
+            array = theirs[their_layer + weight]
+            if tuple(array.shape) != tuple(mine[my_layer + weight].shape):
+                return None
+            renamed[my_layer + weight] = array
+    return renamed
+
+
+def _layers_of(state):
+    """{layer name: [the rest of its weights' names ('.weight'), in order]}; the module's
+    own weights (no dot) are the layer '', matched by their whole names."""
+    layers = {}
+    for key in state:
+        layer, dot, rest = key.partition(".")
+        layers.setdefault(layer if dot else "", []).append(dot + rest if dot else key)
+    return layers
 
 
 def refuse_overwrite(path, overwrite, who):

@@ -142,3 +142,22 @@ def test_a_damaged_archive_is_called_corrupt_by_every_loader(tmp_path):
         for copy in _damaged_copies(tmp_path / name, tmp_path):
             with pytest.raises(ValueError, match=f"{copy.name} is (corrupt|not a readable)"):
                 load(copy)
+
+
+def test_weights_load_by_layer_order_across_keras_input_and_input_shape(tmp_path):
+    # the same model to Keras: its InputLayer numbered the keras.Input one's layers one later
+    from nn import keras
+    from nn.keras import layers
+    given_shape = keras.Sequential([layers.Dense(8, input_shape=(4,)), layers.Dense(2)])
+    with_input = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8), layers.Dense(2)])
+    x = np.ones((3, 4), np.float32)
+    for source, target in ((given_shape, with_input), (with_input, given_shape)):
+        source.save_weights(tmp_path / "w.weights.h5")
+        target.load_weights(tmp_path / "w.weights.h5")
+        np.testing.assert_array_equal(target(x).data, source(x).data)
+    given_shape.save_weights(tmp_path / "g.weights.h5")  # (names '0.weight', ...)
+    other = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(8), layers.Dense(3)])
+    before = [p.data.copy() for p in other.parameters()]
+    with pytest.raises(KeyError, match=r"g.weights.h5: .*missing key\(s\): '2.weight'"):
+        other.load_weights(tmp_path / "g.weights.h5")  # (a layer's shape differs)
+    assert all((p.data == b).all() for p, b in zip(other.parameters(), before))
