@@ -157,9 +157,10 @@ def test_total_norm_and_clipping_errors():
     with pytest.raises(RuntimeError, match="get_total_norm: the total norm of order 2.0 of "
                                            "the gradients is inf"):
         get_total_norm([params[0].grad], error_if_nonfinite=True)
-    with pytest.raises(ValueError, match="get_total_norm: norm_type must be >= 0 or inf, "
-                                         "got -1.0"):
-        get_total_norm([np.ones(2)], -1)
+    with pytest.raises(ValueError, match="get_total_norm: norm_type must be a number or "
+                                         "\\+-inf, got nan"):
+        get_total_norm([np.ones(2)], float("nan"))
+    assert get_total_norm([np.ones(2)], -1) == 0.5  # (PyTorch's: (1/1 + 1/1) ** -1)
     with pytest.raises(TypeError, match="get_total_norm: expected arrays or Variables, got "
                                         "NoneType"):
         get_total_norm([np.ones(2), None])
