@@ -47,7 +47,24 @@ def default_collate(samples, where="the samples"):
 
 
 def _stacked(samples, where):
+    """The samples (arrays or numbers) stacked; anything else (None, a dict, a string or a
+    plain object among them, an array of strings) refused by name, as PyTorch refuses it:
+    NumPy would make an object or string array that fails far from here."""
+    for i, sample in enumerate(samples):
+        if not isinstance(sample, (np.ndarray, np.generic, int, float, complex)) and \
+                not hasattr(sample, "__array__"):
+            what = "None" if sample is None else f"a {type(sample).__name__}"
+            raise TypeError(f"DataLoader: cannot collate sample {i} at {where}: {what} "
+                            f"among arrays and numbers (batches "
+                            "hold arrays, numbers, and dicts, tuples and lists of them; "
+                            "give the DataLoader a collate_fn for others)")
     arrays = [to_cpu(s) for s in samples]
+    kinds = {a.dtype.kind for a in arrays} - set("biufc")
+    if kinds:
+        raise TypeError(f"DataLoader: cannot collate arrays of dtype "
+                        f"{next(a.dtype for a in arrays if a.dtype.kind in kinds)} at {where} "
+                        "(strings and objects are not batched as arrays; give the DataLoader "
+                        "a collate_fn)")
     shapes = {a.shape for a in arrays}
     if len(shapes) > 1:
         raise ValueError(f"DataLoader: cannot stack samples of shapes "

@@ -2,8 +2,12 @@
 
 import operator
 
+import numpy as np
+
 from autograd.arguments import integer_indices
 from autograd.backend import to_cpu
+
+from .collate import default_collate
 
 
 class Dataset:
@@ -23,6 +27,19 @@ class Dataset:
         """`self` then `other`, as one ConcatDataset (PyTorch's `+`)."""
         from .concat import ConcatDataset  # (concat.py builds on this module)
         return ConcatDataset([self, other])
+
+
+def batch_getter(dataset):
+    """`dataset.get_batch` where it gives what stacking `dataset[i]` would: the most derived
+    class that defines either defines get_batch (a subclass overriding __getitem__ alone,
+    for a per-sample augmentation, is read sample by sample, as PyTorch reads it); else
+    None."""
+    for cls in type(dataset).__mro__:
+        if "get_batch" in vars(cls):
+            return dataset.get_batch
+        if "__getitem__" in vars(cls):
+            return None
+    return None
 
 
 def _is_batch_index(index):
@@ -117,10 +134,10 @@ class Subset(Dataset):
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
+        if np.ndim(to_cpu(indices)) > 1:  # (flattened, they would be other samples)
+            raise ValueError(f"Subset: indices must be one-dimensional, got shape "
+                             f"{np.shape(to_cpu(indices))}")
         self.indices = integer_indices(to_cpu(indices), "Subset")
-        # Forward batched fetching only where the parent supports it.
-        if hasattr(dataset, "get_batch"):
-            self.get_batch = self._get_batch
 
     def __len__(self):
         return len(self.indices)
@@ -134,5 +151,11 @@ class Subset(Dataset):
                              f"{len(self)} samples")
         return self.dataset[int(self.indices[i])]
 
-    def _get_batch(self, index):
-        return self.dataset.get_batch(self.indices[index])
+    def get_batch(self, index):
+        """The parent's rows at this subset's `index`: its get_batch where it has one that
+        batch_getter trusts, else its samples collated."""
+        rows = self.indices[index]
+        parent = batch_getter(self.dataset)
+        if parent is not None:
+            return parent(rows)
+        return default_collate([self.dataset[int(i)] for i in rows])

@@ -6,6 +6,7 @@ import numpy as np
 from autograd.arguments import integer_indices, nonnegative_int, positive_int, seed_or_drawn
 
 from .collate import default_collate
+from .dataset import batch_getter
 from .generators import seed_of
 from .iterable import IterableDataset
 from .sampler import (
@@ -13,6 +14,7 @@ from .sampler import (
     InfiniteConstantSampler,
     Sampler,
     SequentialSampler,
+    boolean_argument,
     chunks,
     num_batches,
     random_order,
@@ -85,11 +87,19 @@ class DataLoader:
         self.batch_size = None if batch_sampler is not None else positive_int(
             batch_size, "batch_size", "DataLoader", hint)
         self.shuffle = shuffle
-        self.drop_last = drop_last
+        self.drop_last = boolean_argument(drop_last, "drop_last", "DataLoader")
         # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn),
         # only by a loader that shuffles: another leaves the global draws as they were
         self.seed = seed_or_drawn(seed, "DataLoader") if shuffle or seed is not None else None
         self.epoch = 0
+        self._made = True
+
+    def __setattr__(self, name, value):
+        # (a pass under way would read the old length with the new data: empty batches)
+        if name in ("dataset", "batch_size", "drop_last") and self.__dict__.get("_made"):
+            raise ValueError(f"DataLoader: the {name} attribute should not be set after the "
+                             "DataLoader is made (PyTorch's rule): make another DataLoader")
+        object.__setattr__(self, name, value)
 
     @property
     def sampler(self):
@@ -147,7 +157,7 @@ class DataLoader:
     def _fetch(self, index):
         if isinstance(index, list):  # a map-style dataset's keys (strings, tuples)
             return self.collate_fn([self.dataset[key] for key in index])
-        get_batch = getattr(self.dataset, "get_batch", None)
+        get_batch = batch_getter(self.dataset)
         if get_batch is not None and self.collate_fn is default_collate:
             return get_batch(index)
         if isinstance(index, slice):

@@ -39,7 +39,7 @@ def chunks(items, size, drop_last):
         yield chunk
 
 
-def _boolean(value, name, who, error=ValueError):
+def boolean_argument(value, name, who, error=ValueError):
     """`value` if it is a bool, else `error` naming `who` and `name` (PyTorch's check)."""
     if not isinstance(value, bool):
         raise error(f"{who}: {name} should be a boolean value, but got {name}={value!r}")
@@ -76,7 +76,7 @@ class RandomSampler(Sampler):
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source = data_source
-        self.replacement = _boolean(replacement, "replacement", "RandomSampler", TypeError)
+        self.replacement = boolean_argument(replacement, "replacement", "RandomSampler", TypeError)
         if num_samples is None:
             positive_int(len(data_source), "num_samples", "RandomSampler",
                          " (len(data_source), as num_samples=None takes it)")
@@ -127,7 +127,7 @@ class WeightedRandomSampler(Sampler):
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         who = "WeightedRandomSampler"
         self.num_samples = positive_int(num_samples, "num_samples", who)
-        self.replacement = _boolean(replacement, "replacement", who)
+        self.replacement = boolean_argument(replacement, "replacement", who)
         self.weights = _checked_weights(weights)
         if not replacement and self.num_samples > len(self.weights):
             raise ValueError(f"{who}: cannot draw num_samples={self.num_samples} indices "
@@ -138,8 +138,8 @@ class WeightedRandomSampler(Sampler):
     def __iter__(self):
         rng = pass_generator(self._rng, "WeightedRandomSampler")
         if self.replacement:
-            draws = rng.choice(len(self.weights), self.num_samples,
-                               p=self.weights / self.weights.sum())
+            scaled = self.weights / self.weights.max()  # (1e308s would sum to inf)
+            draws = rng.choice(len(self.weights), self.num_samples, p=scaled / scaled.sum())
         else:
             # Exponential race: index i "arrives" at Exp(1) / w_i; the earliest arrivals are a
             # draw without replacement in order (zero weights last, as torch.multinomial's).
@@ -188,7 +188,7 @@ class BatchSampler(Sampler):
     def __init__(self, sampler, batch_size, drop_last):
         self.sampler = sampler
         self.batch_size = positive_int(batch_size, "batch_size", "BatchSampler")
-        self.drop_last = _boolean(drop_last, "drop_last", "BatchSampler")
+        self.drop_last = boolean_argument(drop_last, "drop_last", "BatchSampler")
 
     def __iter__(self):
         return chunks(self.sampler, self.batch_size, self.drop_last)

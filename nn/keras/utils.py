@@ -4,6 +4,8 @@ import random
 
 import numpy as np
 
+from autograd.arguments import nonnegative_int
+
 from ..data.batch_dataset import PyDataset, Sequence
 from ..training.model_diagram import plot_model
 from ..utils import to_categorical
@@ -27,10 +29,14 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             raise ValueError(f"pad_sequences: {name} must be 'pre' or 'post', got {given!r}")
     arrays = [np.asarray(s) for s in sequences]
     lengths = [len(a) for a in arrays]
-    if maxlen is None:
-        maxlen = max(lengths, default=0)
+    maxlen = max(lengths, default=0) if maxlen is None else nonnegative_int(
+        maxlen, "maxlen", "pad_sequences")
     feature_shape = next((a.shape[1:] for a in arrays if len(a)), ())
-    out = np.full((len(arrays), maxlen) + feature_shape, value, dtype=dtype)
+    try:
+        out = np.full((len(arrays), maxlen) + feature_shape, value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise ValueError(f"pad_sequences: the padding value {value!r} does not fit dtype "
+                         f"{dtype} (text wants dtype=object, as in Keras)") from None
     for i, a in enumerate(arrays):
         if not len(a) or not maxlen:
             continue
@@ -38,11 +44,24 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             raise ValueError(f"pad_sequences: sequence {i} has items of shape {a.shape[1:]}, "
                              f"the others {feature_shape}")
         kept = a[-maxlen:] if truncating == "pre" else a[:maxlen]
+        _check_fits(kept, out.dtype, i)
         if padding == "pre":
             out[i, maxlen - len(kept):] = kept
         else:
             out[i, :len(kept)] = kept
     return out
+
+
+def _check_fits(values, dtype, i):
+    """An OverflowError where sequence i holds a number outside an integer dtype's range,
+    which NumPy's assignment would wrap (2**40 in int32 reads 0; Keras raises too)."""
+    if dtype.kind in "iu" and values.size and values.dtype.kind in "iuf":
+        info = np.iinfo(dtype)
+        low, high = values.min(), values.max()
+        if low < info.min or high > info.max:
+            raise OverflowError(f"pad_sequences: sequence {i} holds "
+                                f"{high if high > info.max else low}, outside {dtype}'s range "
+                                f"[{info.min}, {info.max}]; pass a wider dtype")
 
 
 __all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "PyDataset",

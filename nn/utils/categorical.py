@@ -19,6 +19,8 @@ def to_categorical(y, num_classes=None, dtype="float32"):
             raise ValueError("to_categorical: labels must be whole numbers, got "
                              f"{labels[labels != np.round(labels)][:3]}")
         labels = labels.astype(np.int64)
+    elif labels.dtype == bool:  # True/False as 1/0, as Keras casts them
+        labels = labels.astype(np.int64)
     classes = -1 if num_classes is None else num_classes
     return one_hot(labels, classes).data.astype(dtype)  # (a GPU array for GPU labels)
 
