@@ -33,6 +33,12 @@ def number_text(value):
     return f"{value:.{DIGITS}g}"
 
 
+def position(flat, shape):
+    """The index of entry `flat` of an array of `shape`, as a tuple of Python ints (NumPy's
+    unravel_index prints `(np.int64(0),)`)."""
+    return tuple(int(k) for k in np.unravel_index(flat, shape))
+
+
 def _numbers(a):
     if a.ndim == 0:
         return number_text(a[()])

@@ -11,6 +11,7 @@ from functools import partial
 import numpy as np
 
 from .arguments import as_list
+from .array_text import position
 from .backend import as_array, get_array_module, is_float, to_cpu
 from .engine import grad
 from .ops.validation import real_scalar
@@ -175,10 +176,14 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     _check_deterministic(who, f, arrays)
     given = [_float64(to_cpu(u.data)) for u in upstream]
     xs = [_leaf(a) for a in arrays]
-    analytic = _input_grads(f, xs, upstream, create_graph=False)
+    ys = _outputs_of(f, xs, upstream)
+    outputs = [to_cpu(y.data).copy() for y in ys]
+    analytic = _grads_of(ys, xs, upstream, create_graph=False)
     _check_upstream_kept(who, upstream, given)
     _check_inputs_kept(who, xs, arrays, labels)
+    _check_outputs_kept(who, ys, outputs)
     _check_grad_types(who, xs, analytic, labels)
+    _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=False), analytic, labels)
     objective = _Objective(f, arrays, upstream, with_graph)
     entries = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
@@ -287,6 +292,34 @@ def _check_inputs_kept(who, xs, arrays, labels):
             raise GradcheckError(f"{who}: f or its backprop changed {label} in place (a "
                                  "backward or forward writing into an input's array: "
                                  "`x.data **= 2`, `out=` an input); compute into a new array")
+
+
+def _check_outputs_kept(who, ys, before):
+    """Backprop must leave f's outputs as they were: a backward writing into its forward's
+    result (`y.data *= gy`) changes the value the caller holds."""
+    for k, (y, values) in enumerate(zip(ys, before)):
+        if not np.array_equal(to_cpu(y.data), values, equal_nan=True):
+            raise GradcheckError(f"{who}: backprop changed output {k} of f in place (a backward "
+                                 "writing into its forward's result: `y.data *= ...`); "
+                                 "compute into a new array")
+
+
+def _check_reentrant(who, again, analytic, labels):
+    """A second backward through the same graph must give the first one's gradients (rungrad
+    keeps a graph for backward to run again, as retain_graph=True does): a backward that
+    updates what its forward saved (`self.c *= gy`) is right once only."""
+    for first, second, label in zip(analytic, again, labels):
+        if first is None or second is None:
+            continue
+        a, b = to_cpu(first.data), to_cpu(second.data)
+        if not np.allclose(a, b, rtol=1e-10, atol=0.0, equal_nan=True):
+            worst = int(np.argmax(np.abs(a - b)))
+            raise GradcheckError(
+                f"{who}: backprop is not reentrant: a second backward through the same graph "
+                f"gives another gradient for {label} (at index "
+                f"{position(worst, a.shape)}: {b.flat[worst]:.6g} "
+                f"after {a.flat[worst]:.6g}); does a backward write into what its forward "
+                "saved?")
 
 
 def _check_upstream_kept(who, upstream, given):
@@ -551,11 +584,16 @@ class _Objective:
 
 
 def _moved(i, j, shape, by):
-    return f"argument {i}, index {np.unravel_index(j, shape)} moved by {by:+g}"
+    return f"argument {i}, index {position(j, shape)} moved by {by:+g}"
 
 
 def _input_grads(f, xs, upstream, create_graph):
     """d<f(xs), upstream>/dx for every x in xs (None where no gradient arrives)."""
+    return _grads_of(_outputs_of(f, xs, upstream), xs, upstream, create_graph)
+
+
+def _outputs_of(f, xs, upstream):
+    """f(*xs) as a list of Variables, one per upstream gradient (else a clear error)."""
     result = f(*xs)
     for y in result if isinstance(result, (list, tuple)) else [result]:
         if not isinstance(y, Variable):  # (its gradients would all read 0: a correct
@@ -567,6 +605,11 @@ def _input_grads(f, xs, upstream, create_graph):
     if len(ys) != len(upstream):
         raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                          f"{len(upstream)} upstream gradients given")
+    return ys
+
+
+def _grads_of(ys, xs, upstream, create_graph):
+    """d<ys, upstream>/dx for every x in xs (None where no gradient arrives)."""
     pairs = [(y, u) for y, u in zip(ys, upstream) if y.requires_grad]
     if not pairs:
         return [None] * len(xs)

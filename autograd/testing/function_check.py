@@ -12,6 +12,7 @@ import traceback
 import numpy as np
 
 from ..arguments import as_list
+from ..array_text import position
 from ..engine import grad
 from ..function import Function
 from ..numerical import GradcheckError, from_hypothesis, gradcheck, gradgradcheck
@@ -285,7 +286,7 @@ def _forward_problem(value, want):
         return f"has dtype {value.dtype}, the reference {want.dtype}"
     tol = _FORWARD_ULPS * np.finfo(want.dtype).eps if want.dtype.kind == "f" else 0
     if not np.allclose(value, want, rtol=tol, atol=tol, equal_nan=True):
-        worst = np.unravel_index(np.argmax(np.abs(value - want)), value.shape)
+        worst = position(np.argmax(np.abs(value - want)), value.shape)
         return (f"differs from the reference: at index {worst} {value[worst]!r} against "
                 f"{want[worst]!r}")
     return ""

@@ -7,6 +7,7 @@ gradient of another input. Anything else gets the worst entries.
 import numpy as np
 
 from ..arguments import as_list
+from ..array_text import position
 from ..engine import grad
 from ..variable import Variable
 
@@ -163,8 +164,8 @@ def _worst(g, right):
     order = np.argsort(-error, axis=None)[:_WORST_SHOWN]
     lines = ["Worst entries (index: yours, right):"]
     for flat in order:
-        idx = np.unravel_index(flat, g.shape)
-        lines.append(f"  {tuple(int(k) for k in idx)}: {g[idx]:.6g}, {right[idx]:.6g}")
+        idx = position(flat, g.shape)
+        lines.append(f"  {idx}: {g[idx]:.6g}, {right[idx]:.6g}")
     return "\n".join(lines)
 
 

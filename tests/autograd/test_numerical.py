@@ -597,3 +597,38 @@ def test_a_check_that_would_check_nothing_or_blame_a_correct_backward_is_refused
     backprop: each is named instead."""
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+class _SavedStateOverwritten(Function):
+    """y = sin x, whose backward scales what its forward saved in place: right once only."""
+
+    def forward(self, x):
+        self.c = np.cos(x)
+        return np.sin(x)
+
+    def backward(self, gy):
+        self.c *= gy.data
+        return Variable(self.c.copy())
+
+
+class _OutputOverwritten(Function):
+    """y = e^x, whose backward writes into its forward's result."""
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, gy):
+        y = self.outputs[0]()
+        y.data *= gy.data
+        return Variable(y.data.copy())
+
+
+@pytest.mark.parametrize("make, words", [
+    (_SavedStateOverwritten, r"backprop is not reentrant: a second backward through the same "
+                             r"graph gives another gradient for input 0 \(at index \(\d,\)"),
+    (_OutputOverwritten, "backprop changed output 0 of f in place"),
+])
+def test_a_backward_right_only_once_or_writing_into_its_output_is_caught(make, words):
+    # (each passed: gradcheck ran one backward per graph and never looked at f's outputs)
+    with pytest.raises(GradcheckError, match=words):
+        gradcheck(lambda v: make()(v), np.array([0.1, 0.2, 0.3]))
