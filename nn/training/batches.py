@@ -430,13 +430,18 @@ def _to_numpy(data, name, who):
                          ) from None
 
 
+def training_count(samples, validation_split):
+    """How many of `samples` fit trains on (the rest, the last ones, validate), as Keras."""
+    return int(math.floor(samples * (1.0 - validation_split)))
+
+
 def _split_validation(arrays, validation_split):
     """(training part, validation part) of each of `arrays` (None stays None); the split
     takes the LAST samples."""
     if not 0 < validation_split < 1:
         raise ValueError(f"fit: validation_split must be in [0, 1), got {validation_split!r}")
     samples = sample_count(arrays[0])
-    split_at = int(math.floor(samples * (1.0 - validation_split)))
+    split_at = training_count(samples, validation_split)
     if split_at in (0, samples):
         raise ValueError(f"fit: validation_split={validation_split} leaves no samples for "
                          f"{'training' if split_at == 0 else 'validation'} out of {samples}")

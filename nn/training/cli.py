@@ -199,24 +199,34 @@ def _gib(n):
 def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
     from ..distributed import get_rank
+    from .batches import training_count
     from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint
     from .optimizers import make_optimizer
 
     writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
     out = (sys.stdout if out is None else out) if writer else io.StringIO()
+    created = writer and not os.path.exists(args.out)
     if writer:
         prepare_out(args.out)
     paths = {name: os.path.join(args.out, name) for name in _FILES + (_CHECKPOINT,)}
     np.random.seed(args.seed)
-    (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
+    try:
+        (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
+    except BaseException:
+        if created and not os.listdir(args.out):  # (no empty folder left by a failed load)
+            os.rmdir(args.out)
+        raise
     classes = int(max(y_train.max(), y_test.max())) + 1
     check_memory(args, x_train.shape[1:], classes, len(x_train))
     model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
     model.compile(optimizer=make_optimizer(args.optimizer, args.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   jit_compile=args.jit_compile)
-    print(f"{args.dataset}: {len(x_train)} training and {len(x_test)} test samples, "
-          f"{classes} classes; model {args.model}", file=out, flush=True)
+    held = len(x_train) - training_count(len(x_train), args.validation_split) \
+        if args.validation_split else 0
+    print(f"{args.dataset}: {len(x_train) - held} training, {held} validation and "
+          f"{len(x_test)} test samples, {classes} classes; model {args.model}", file=out,
+          flush=True)
     # Every epoch's weights, in one file (braces doubled: ModelCheckpoint formats its path).
     checkpoint = ModelCheckpoint(paths[_CHECKPOINT].replace("{", "{{").replace("}", "}}"))
     log = CSVLogger(paths["history.csv"])

@@ -7,6 +7,7 @@ import pytest
 
 import nn
 from nn.callbacks import CSVLogger
+from nn.training import cli
 from nn.training.cli import main
 
 
@@ -165,3 +166,25 @@ def test_ctrl_c_while_drawing_leaves_no_image_of_an_earlier_run(tmp_path, capsys
     assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 130
     assert sorted(os.listdir(out)) == ["graph.png", "history.csv", "model.png", "weights.npz"]
     assert "removed gradients.png of an earlier run" in capsys.readouterr().err
+
+
+def test_a_dataset_that_cannot_load_leaves_no_new_empty_out_folder(tmp_path, capsys,
+                                                                   monkeypatch):
+    def offline(name, images):
+        raise OSError(f"could not download {name} (offline)")
+    monkeypatch.setattr(cli, "load_dataset", offline)
+    out = tmp_path / "new" / "run"
+    assert main(["train", "--dataset", "mnist", "--epochs", "1", "--out", str(out)]) != 0
+    assert "could not download mnist" in capsys.readouterr().err
+    assert not out.exists()
+    kept = tmp_path / "kept"  # (a folder the user made stays)
+    kept.mkdir()
+    main(["train", "--dataset", "mnist", "--epochs", "1", "--out", str(kept)])
+    assert kept.is_dir()
+
+
+def test_the_run_names_its_training_validation_and_test_samples(tmp_path, capsys):
+    main(["train", "--epochs", "1", "--verbose", "0", "--out", str(tmp_path / "run")])
+    # (1438 counted the 144 samples fit holds out for validation as training samples)
+    assert "digits: 1294 training, 144 validation and 359 test samples" in \
+        capsys.readouterr().out
