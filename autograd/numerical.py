@@ -81,10 +81,19 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
     """
     _check_step("numerical_grad", eps)
     arrays = [_data(x, "numerical_grad", i) for i, x in enumerate(inputs)]
+    ys = _outputs(f(*[Variable(a, requires_grad=False) for a in arrays]))
     if grad_outputs is None:
-        ys = _outputs(f(*[Variable(a, requires_grad=False) for a in arrays]))
         grad_outputs = [get_array_module(y.data).ones_like(y.data) for y in ys]
-    objective = _Objective(f, arrays, as_list(grad_outputs), with_graph=False)
+    grad_outputs = as_list(grad_outputs)
+    if len(grad_outputs) != len(ys):
+        raise ValueError(f"numerical_grad: {len(grad_outputs)} grad_outputs for the "
+                         f"{len(ys)} output(s) of f; give one per output")
+    for k, (u, y) in enumerate(zip(grad_outputs, ys)):
+        if tuple(np.shape(_data(u, "numerical_grad"))) != tuple(y.shape):
+            raise ValueError(f"numerical_grad: grad_output {k} has shape "
+                             f"{tuple(np.shape(_data(u, 'numerical_grad')))}, output {k} of f "
+                             f"{tuple(y.shape)}")
+    objective = _Objective(f, arrays, grad_outputs, with_graph=False)
     return tuple(objective.gradient(i, eps) if is_float(a) else None
                  for i, a in enumerate(arrays))
 
@@ -200,6 +209,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
         _with_kink_note(mismatch, objective, labels, eps)
+        _with_domain_note(mismatch, eps)
         raise _with_rounding_note(mismatch, objective, eps, atol) from None
     if not with_graph:
         atol = max(atols.values(), default=atol)  # (analytic against analytic: one scale)
@@ -209,7 +219,21 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         if _has_backward(xs, f):
             _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels,
                                                   tolerances), atol, rtol, _PATHS)
+        _check_upstream_kept(who, upstream, given)  # (the create_graph path's backward too)
     return True
+
+
+def _with_domain_note(mismatch, eps):
+    """Note a NaN numerical value where backprop's is finite: f returned NaN a step from
+    the point (NumPy's log and sqrt below 0 give NaN, not an error), so its domain ends
+    within eps of it, which no backward can fix."""
+    stepped_out = [(label, idx) for label, idx, a, n, _ in mismatch.entries
+                   if n != n and a == a]
+    if stepped_out:
+        label, idx = stepped_out[0]
+        mismatch.args = (f"{mismatch.args[0]}\n  note: f gave NaN a step of {eps:g} from "
+                         f"{label}, index {idx}: its domain ends within a step of the point "
+                         "(log or sqrt near 0): check it at inputs farther inside",)
 
 
 def _with_rounding_note(mismatch, objective, eps, atol):
@@ -289,9 +313,11 @@ def _check_inputs_kept(who, xs, arrays, labels):
     step, and the numerical side, which runs on copies, would never see it."""
     for x, before, label in zip(xs, arrays, labels):
         if not np.array_equal(to_cpu(x.data), to_cpu(before), equal_nan=True):
-            raise GradcheckError(f"{who}: f or its backprop changed {label} in place (a "
-                                 "backward or forward writing into an input's array: "
-                                 "`x.data **= 2`, `out=` an input); compute into a new array")
+            how = ("a backward writing into its gy: `gy *= ...`" if
+                   label.startswith("grad_output") else "a backward or forward writing into "
+                   "an input's array: `x.data **= 2`, `out=` an input")
+            raise GradcheckError(f"{who}: f or its backprop changed {label} in place ({how}); "
+                                 "compute into a new array")
 
 
 def _check_outputs_kept(who, ys, before):
@@ -635,6 +661,9 @@ def _of_size_one(rng, shape):
 
 def _outputs(result):
     items = list(result) if isinstance(result, (list, tuple)) else [result]
+    if any(y is None for y in items):
+        raise TypeError("gradcheck: f returned None where an output was expected: return the "
+                        "Variable it computes (or a tuple of them)")
     return [y if isinstance(y, Variable) else Variable(y, requires_grad=False) for y in items]
 
 

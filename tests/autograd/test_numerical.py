@@ -632,3 +632,58 @@ def test_a_backward_right_only_once_or_writing_into_its_output_is_caught(make, w
     # (each passed: gradcheck ran one backward per graph and never looked at f's outputs)
     with pytest.raises(GradcheckError, match=words):
         gradcheck(lambda v: make()(v), np.array([0.1, 0.2, 0.3]))
+
+
+class _Log(Function):
+    """y = log x: NaN below 0, where NumPy returns NaN rather than raising"""
+
+    def forward(self, x):
+        return np.log(x)
+
+    def backward(self, gy):
+        return gy / self.inputs[0]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (log of a negative step)
+def test_a_nan_a_step_outside_the_domain_is_explained():
+    with pytest.raises(GradcheckError, match=r"note: f gave NaN a step of 1e-06 from input 0, "
+                                             r"index \(0,\): its domain ends within a step"):
+        gradcheck(lambda v: _Log()(v), np.array([1e-7, 1.0]))
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: numerical_grad(lambda v: v * 2, np.ones(2), grad_outputs=[np.ones(2)] * 2),
+     ValueError, "numerical_grad: 2 grad_outputs for the 1 output"),
+    (lambda: numerical_grad(lambda v: v * 2, np.ones(2), grad_outputs=[np.ones(3)]),
+     ValueError, r"numerical_grad: grad_output 0 has shape \(3,\), output 0 of f \(2,\)"),
+    (lambda: gradcheck(lambda v: None, np.ones(2)), TypeError, "f returned None"),
+    (lambda: numerical_grad(lambda v: (v * 2, None), np.ones(2)), TypeError,
+     "f returned None"),
+])
+def test_misuse_of_the_numerical_helpers_is_named_before_any_step(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+class _GyWrittenOnTheGraphPath(Function):
+    """y = x^2, whose backward on Variables (create_graph's path) writes into gy."""
+
+    def forward(self, x):
+        return x * x
+
+    def backward_data(self, gy):
+        return 2 * self.inputs[0].data * gy
+
+    def backward(self, gy):
+        g = gy * 2 * self.inputs[0]
+        gy.data *= 5
+        return g
+
+
+def test_a_backward_writing_into_gy_on_the_create_graph_path_is_caught():
+    x = np.array([0.5, -1.0, 2.0])
+    with pytest.raises(GradcheckError, match="changed the upstream gradient of output 0"):
+        gradcheck(lambda v: _GyWrittenOnTheGraphPath()(v), x)
+    with pytest.raises(GradcheckError, match=r"changed grad_output 0 in place \(a backward "
+                                             r"writing into its gy"):
+        gradgradcheck(lambda v: _GyWrittenOnTheGraphPath()(v), x)
