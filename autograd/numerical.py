@@ -697,6 +697,12 @@ def _check_options(who, arrays, eps, atol, rtol):
         dtypes = ", ".join(str(a.dtype) for a in arrays) or "no inputs"
         raise ValueError(f"{who}: no floating-point input to check ({dtypes}): give float "
                          f"arrays, e.g. x.astype(float)")
+    for i, a in enumerate(arrays):  # (one NaN makes every numerical entry NaN: all blamed)
+        bad = np.flatnonzero(~np.isfinite(to_cpu(a))) if is_float(a) else ()
+        if len(bad):
+            raise ValueError(f"{who}: input {i} holds {to_cpu(a).flat[bad[0]]} at index "
+                             f"{position(bad[0], a.shape)}: numerical differentiation needs "
+                             "finite inputs (check f at finite points)")
 
 
 def _data(x, who, position=None):

@@ -687,3 +687,12 @@ def test_a_backward_writing_into_gy_on_the_create_graph_path_is_caught():
     with pytest.raises(GradcheckError, match=r"changed grad_output 0 in place \(a backward "
                                              r"writing into its gy"):
         gradgradcheck(lambda v: _GyWrittenOnTheGraphPath()(v), x)
+
+
+@pytest.mark.parametrize("x, held", [(np.array([np.nan, 1.0]), r"nan at index \(0,\)"),
+                                     (np.array([[1.0, np.inf]]), r"inf at index \(0, 1\)")])
+def test_a_non_finite_input_is_named_rather_than_every_entry_blamed(x, held):
+    # (one NaN made every numerical entry NaN: the clean elements were listed as wrong too)
+    with pytest.raises(ValueError, match=f"gradcheck: input 0 holds {held}: numerical "
+                                         "differentiation needs finite inputs"):
+        gradcheck(lambda v: v * v, x)
