@@ -1,6 +1,7 @@
 """random_split: cut a dataset into non-overlapping random subsets (PyTorch's rules)."""
 
 import math
+import numbers
 
 import numpy as np
 
@@ -14,6 +15,10 @@ def _split_lengths(n, lengths):
     """Integer lengths summing to `n`; fractions are floored, the remainder is dealt
     one by one to the first subsets, as PyTorch does."""
     lengths = list(lengths)
+    for k in lengths:
+        if not isinstance(k, numbers.Real) or isinstance(k, bool):
+            raise TypeError(f"random_split: lengths must be numbers (sizes, or fractions "
+                            f"summing to 1), got {k!r}")
     if any(not math.isfinite(k) for k in lengths):
         raise ValueError(f"random_split: lengths must be finite, got {lengths}")
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
@@ -23,6 +28,10 @@ def _split_lengths(n, lengths):
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
         return sizes
+    if math.isclose(sum(lengths), 1) and any(int(k) != k for k in lengths):
+        raise ValueError(f"random_split: the fractions sum to {sum(lengths)!r}, a rounding "
+                         "above 1, which PyTorch refuses too: make the last one 1 minus the "
+                         "others' sum")
     if any(int(k) != k or k < 0 for k in lengths):
         raise ValueError(f"random_split: lengths must be non-negative integers or "
                          f"fractions summing to 1, got {lengths}")

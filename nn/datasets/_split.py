@@ -1,5 +1,7 @@
 """A fixed, seeded train/test split for sources that ship none."""
 
+import numbers
+
 import numpy as np
 
 
@@ -27,7 +29,7 @@ def train_test_split(x, y, test_size=0.2, seed=0, stratify=True):
 
     x: (n, ...), y: (n, ...); test_size: fraction in [0, 1).
     """
-    if not 0 <= test_size < 1:
+    if not isinstance(test_size, numbers.Real) or not 0 <= test_size < 1:
         raise ValueError(f"test_size must be a fraction in [0, 1), got {test_size!r}")
     rng = np.random.default_rng(seed)
     is_test = np.zeros(len(y), dtype=bool)

@@ -81,3 +81,17 @@ def test_pad_sequences_refuses_what_would_wrap_or_not_fit_and_to_categorical_tak
     assert pad_sequences([["a", "b"], ["c"]], dtype=object, value="-").tolist() == [
         ["a", "b"], ["-", "c"]]
     np.testing.assert_array_equal(to_categorical([True, False]), [[0, 1], [1, 0]])
+
+
+def test_random_split_and_train_test_split_name_bad_lengths():
+    data = rd.TensorDataset(np.arange(10))
+    with pytest.raises(TypeError, match="random_split: lengths must be numbers .*got 'a'"):
+        rd.random_split(data, ["a", "b"])
+    # (PyTorch refuses these too; the message said they did not sum to 1)
+    with pytest.raises(ValueError, match="the fractions sum to 1.0000000000000002, a rounding "
+                                         "above 1"):
+        rd.random_split(data, [0.05] * 20)
+    from nn.datasets import digits
+    with pytest.raises(ValueError, match="test_size must be a fraction in \\[0, 1\\), got "
+                                         "'0.2'"):
+        digits(test_size="0.2")
