@@ -103,7 +103,8 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
     """Check backprop through `f` against numerical differentiation for every float input.
 
     f: takes Variables, returns a Variable or a sequence of them. inputs: Variables or
-    arrays; integer/boolean ones are passed through and must receive no gradient.
+    arrays; integer/boolean ones are passed through (they get no gradient: the engine drops
+    any a backward returns for them).
     grad_outputs: upstream gradients (default: seeded random, entries of size 0.5 to 1.5,
     either sign). mode: 'full' (the default) checks every element, 'fast' FAST_DIRECTIONS
     random directions per input

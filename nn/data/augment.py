@@ -58,6 +58,16 @@ def _numeric_batch(x, who, min_ndim, layout):
 _IMAGES = "images (N, H, W) or (N, C, H, W)"
 
 
+def _check_fill_fits(fill, dtype, who):
+    """A ValueError where integer images cannot hold `fill` (0.5 would become 0, -1 in
+    uint8 255): the uncovered pixels would silently get another value."""
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        if fill != int(fill) or not info.min <= fill <= info.max:
+            raise ValueError(f"{who}: fill {fill} cannot be held by {dtype} images; give a "
+                             f"whole fill in [{info.min}, {info.max}], or float images")
+
+
 class RandomShift:
     """Move each image by a random whole number of pixels, at most `max_shift` in each of
     height and width (drawn independently per image); uncovered pixels become `fill`.
@@ -73,6 +83,7 @@ class RandomShift:
 
     def __call__(self, x):
         x = _numeric_batch(x, "RandomShift", 3, _IMAGES)
+        _check_fill_fits(self.fill, x.dtype, "RandomShift")
         n, (h, w), s = len(x), x.shape[-2:], self.max_shift
         images = x.reshape(n, -1, h, w)  # one channel axis, however many the input had
         padded = np.pad(images, ((0, 0), (0, 0), (s, s), (s, s)), constant_values=self.fill)

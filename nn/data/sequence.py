@@ -30,6 +30,9 @@ class SequenceLoader:
     def __init__(self, data, batch_size=1, bptt=35, targets=None, batch_first=False,
                  drop_last=False):
         data = to_cpu(data)
+        if np.ndim(data) == 0:
+            raise ValueError(f"SequenceLoader: data must be a sequence (an axis of time steps "
+                             f"first), got the scalar {np.asarray(data).item()!r}")
         if targets is None:
             x, y = data[:-1], data[1:]
         else:

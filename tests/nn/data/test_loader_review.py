@@ -95,3 +95,15 @@ def test_random_split_and_train_test_split_name_bad_lengths():
     with pytest.raises(ValueError, match="test_size must be a fraction in \\[0, 1\\), got "
                                          "'0.2'"):
         digits(test_size="0.2")
+
+
+def test_a_fill_integer_images_cannot_hold_and_a_scalar_sequence_are_refused_by_name():
+    images = np.full((1, 4, 4), 9, np.uint8)
+    for fill in (0.5, -1, 256):  # (0.5 became 0 and -1 became 255, silently)
+        with pytest.raises(ValueError, match=f"RandomShift: fill {fill} cannot be held by "
+                                             "uint8 images"):
+            rd.RandomShift(2, fill=fill, seed=0)(images)
+    assert rd.RandomShift(1, fill=3, seed=0)(images).dtype == np.uint8
+    with pytest.raises(ValueError, match="SequenceLoader: data must be a sequence .* got the "
+                                         "scalar 3.0"):
+        rd.SequenceLoader(np.float32(3))
