@@ -257,12 +257,11 @@ def masked_array(gy, factor):
     there 0 even for an infinite or NaN gy, whose product with 0 is NaN (PyTorch masks:
     sqrt(relu(x)) at x < 0 has gradient 0). NumPy multiplies a finite gy (its `where`
     runs many times slower); a GPU array is chosen from, in one launch."""
-    xp = get_array_module(gy)
-    if xp is np and np.isfinite(gy).all():
+    if _all_finite(gy):
         return gy * factor
-    passes = factor if factor.dtype == bool else factor != 0
-    scaled = gy if factor.dtype == bool else gy * xp.where(passes, factor, 1)
-    return xp.where(passes, scaled, xp.zeros((), gy.dtype))
+    xp = get_array_module(gy)
+    passes, scale = _passing(factor, xp)
+    return xp.where(passes, gy if scale is None else gy * scale, xp.zeros((), gy.dtype))
 
 
 def masked(gy, factor):
@@ -270,11 +269,24 @@ def masked(gy, factor):
     the backward of piecewise-linear ops (relu, clip, max, min)."""
     data = gy.data
     factor = factor.astype(data.dtype, copy=False)
-    if data.__class__ is np.ndarray and np.isfinite(data).all():
+    if _all_finite(data):
         return gy * wrap(factor)
+    passes, scale = _passing(factor, get_array_module(data))
+    return where(passes, gy * wrap(scale), 0.0)
+
+
+def _all_finite(gy):
+    """Whether a NumPy gradient is finite everywhere (a GPU one is not asked: a device read)."""
+    return gy.__class__ is np.ndarray and bool(np.isfinite(gy).all())
+
+
+def _passing(factor, xp):
+    """(where the gradient passes, the factor there and 1 elsewhere, None for a boolean
+    factor): a choice by the first after a product by the second never gives inf * 0."""
+    if factor.dtype == bool:
+        return factor, None
     passes = factor != 0
-    scaled = gy * wrap(get_array_module(data).where(passes, factor, 1))
-    return where(passes, scaled, 0.0)
+    return passes, xp.where(passes, factor, 1)
 
 
 class Abs(Function):

@@ -51,8 +51,7 @@ def _stacked(samples, where):
     plain object among them, an array of strings) refused by name, as PyTorch refuses it:
     NumPy would make an object or string array that fails far from here."""
     for i, sample in enumerate(samples):
-        if not isinstance(sample, (np.ndarray, np.generic, int, float, complex)) and \
-                not hasattr(sample, "__array__"):
+        if not (isinstance(sample, (int, float, complex)) or hasattr(sample, "__array__")):
             what = "None" if sample is None else f"a {type(sample).__name__}"
             raise TypeError(f"DataLoader: cannot collate sample {i} at {where}: {what} "
                             f"among arrays and numbers (batches "
