@@ -17,6 +17,17 @@ as scikit-learn distributes it (load_breast_cancer): `features` (569, 30) float3
     b = sklearn.datasets.load_breast_cancer()
     np.savez_compressed("breast_cancer.npz", features=b.data.astype(np.float32),
                         labels=b.target.astype(np.int64), feature_names=b.feature_names)
+
+diabetes.npz (~11 kB): B. Efron, T. Hastie, I. Johnstone and R. Tibshirani, "Least Angle
+Regression", Annals of Statistics 32(2), 2004, as scikit-learn distributes it
+(load_diabetes(scaled=False)): `features` (442, 10) float64, the raw measurements (age,
+sex coded 1/2, body-mass index, mean blood pressure and six blood serum values s1..s6, to 4
+decimals), `targets` (442,) float64 (disease progression a year later, 25..346) and
+`feature_names` (10,), written once with
+
+    d = sklearn.datasets.load_diabetes(scaled=False)
+    np.savez_compressed("diabetes.npz", features=d.data, targets=d.target,
+                        feature_names=np.array(d.feature_names))
 """
 from importlib import resources
 
@@ -61,3 +72,30 @@ def breast_cancer(test_size=0.2, seed=0, standardize=False):
     if standardize:
         x_train, x_test = standardized(x_train, x_test)
     return (x_train, y_train), (x_test, y_test)
+
+
+def diabetes(test_size=0.2, seed=0, standardize=False, scaled=True):
+    """Diabetes regression: 442 patients, 10 baseline measurements (feature names:
+    diabetes_feature_names), y a float32 disease-progression score a year later (25..346),
+    shape (n,), as ((x_train, y_train), (x_test, y_test)); works offline.
+
+    scaled=True gives scikit-learn's load_diabetes() columns: each mean-centred and divided
+    by std * sqrt(442) over all rows (unit length); scaled=False the raw measurements (age in
+    years, sex 1 or 2, ...), on scales from 1 to 300. The split is random (not stratified),
+    fixed by `seed`; standardize=True scales each feature by the training part's mean and
+    std (use it with scaled=False: no statistics of the test rows enter)."""
+    arrays = _bundled("diabetes.npz")
+    x = arrays["features"]
+    if scaled:  # (in float64, as scikit-learn, then cast)
+        x = (x - x.mean(axis=0)) / (x.std(axis=0) * np.sqrt(len(x)))
+    (x_train, y_train), (x_test, y_test) = train_test_split(
+        x.astype(np.float32), arrays["targets"].astype(np.float32), test_size=test_size,
+        seed=seed, stratify=False)
+    if standardize:
+        x_train, x_test = standardized(x_train, x_test)
+    return (x_train, y_train), (x_test, y_test)
+
+
+def diabetes_feature_names():
+    """The diabetes features' names, in column order: age, sex, bmi, bp, s1..s6."""
+    return [str(name) for name in _bundled("diabetes.npz")["feature_names"]]

@@ -1,5 +1,5 @@
 """Small tabular data sets that scikit-learn bundles, split and cast for training (the
-breast cancer set ships with rungrad itself: nn.datasets.bundled).
+breast cancer and diabetes sets ship with rungrad itself: nn.datasets.bundled).
 
 scikit-learn is optional: it is imported only when one of these is called.
 """
@@ -9,11 +9,10 @@ import numpy as np
 from ._split import standardized, train_test_split
 
 
-def _load(name, test_size, seed, standardize, classification=True):
+def _load(name, test_size, seed, standardize):
     """Fetch sklearn.datasets.load_<name>() and split it.
 
-    x: float32 (n, features); y: int64 class labels, or float32 targets (n,) for
-    regression. Classification splits are stratified.
+    x: float32 (n, features); y: int64 class labels; the split is stratified.
     """
     try:
         from sklearn import datasets
@@ -22,9 +21,8 @@ def _load(name, test_size, seed, standardize, classification=True):
             from None
     bunch = getattr(datasets, f"load_{name}")()
     x = bunch.data.astype(np.float32)
-    y = bunch.target.astype(np.int64 if classification else np.float32)
     (x_train, y_train), (x_test, y_test) = train_test_split(
-        x, y, test_size=test_size, seed=seed, stratify=classification)
+        x, bunch.target.astype(np.int64), test_size=test_size, seed=seed)
     if standardize:
         x_train, x_test = standardized(x_train, x_test)
     return (x_train, y_train), (x_test, y_test)
@@ -38,9 +36,3 @@ def iris(test_size=0.2, seed=0, standardize=False):
 def wine(test_size=0.2, seed=0, standardize=False):
     """Wine: 178 samples, 13 features, 3 cultivars."""
     return _load("wine", test_size, seed, standardize)
-
-
-def diabetes(test_size=0.2, seed=0, standardize=False):
-    """Diabetes regression: 442 patients, 10 features (already mean-centred and
-    scaled by scikit-learn); y is a float32 disease-progression score, shape (n,)."""
-    return _load("diabetes", test_size, seed, standardize, classification=False)

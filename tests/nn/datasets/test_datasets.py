@@ -117,11 +117,30 @@ def test_breast_cancer_ships_with_the_package_and_is_scikit_learns(monkeypatch):
     np.testing.assert_array_equal(rows[order], want[np.lexsort(want.T[::-1])])
 
 
-def test_diabetes_is_regression():
-    pytest.importorskip("sklearn")
+def test_diabetes_ships_with_the_package_and_is_scikit_learns(monkeypatch):
+    """Offline, without scikit-learn: a regression table (float32 targets, a random split);
+    scaled=True gives load_diabetes()'s columns, scaled=False its raw measurements."""
+    import sys
+    monkeypatch.setitem(sys.modules, "sklearn", None)
     (x, y), (xt, yt) = datasets.diabetes()
-    assert x.shape == (354, 10) and xt.shape == (88, 10)
-    assert y.dtype == np.float32 and y.ndim == 1
+    (raw, y_raw), (raw_t, _) = datasets.diabetes(scaled=False)
+    assert x.shape == (354, 10) and xt.shape == (88, 10) and x.dtype == np.float32
+    assert y.dtype == np.float32 and y.ndim == 1 and 25 <= y.min() and y.max() <= 346
+    np.testing.assert_array_equal(y, y_raw)  # the same split either way
+    assert set(np.unique(np.concatenate([raw, raw_t])[:, 1])) == {1, 2}  # sex, coded 1/2
+    assert datasets.diabetes_feature_names() == ["age", "sex", "bmi", "bp", "s1", "s2", "s3",
+                                                 "s4", "s5", "s6"]
+    rows = np.concatenate([x, xt])
+    np.testing.assert_allclose(rows.mean(axis=0), 0, atol=1e-6)
+    np.testing.assert_allclose((rows.astype(np.float64) ** 2).sum(axis=0), 1, rtol=1e-5)
+    (z, _), (zt, _) = datasets.diabetes(scaled=False, standardize=True)
+    np.testing.assert_allclose(z.std(axis=0), 1, rtol=1e-4)
+    monkeypatch.delitem(sys.modules, "sklearn")
+    sklearn_datasets = pytest.importorskip("sklearn.datasets")
+    for scaled, ours in ((True, rows), (False, np.concatenate([raw, raw_t]))):
+        want = sklearn_datasets.load_diabetes(scaled=scaled).data.astype(np.float32)
+        order, wanted = np.lexsort(ours.T[::-1]), np.lexsort(want.T[::-1])
+        np.testing.assert_array_equal(ours[order], want[wanted])
 
 
 def test_scikit_learn_missing_message(monkeypatch):
