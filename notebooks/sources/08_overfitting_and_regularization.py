@@ -615,8 +615,9 @@ assert np.median(ratios) < 1 and np.median(delays) >= 5
 # The best cure for too little data is more data. **Data augmentation** makes more from what
 # we have: it trains on randomly altered copies of the inputs that keep what matters (the
 # label) and change what should not matter. The notes list noise (Gaussian, or
-# salt-and-pepper: random pixels set to black or white), shifts and rotations, and flips.
-# `nn.data` has them as transforms that draw new random changes on every batch, each from
+# salt-and-pepper: random pixels set to black or white), shifts and rotations, flips, and
+# samples drawn from a generative model (a GAN or an autoencoder: notebook 13).
+# `nn.data` has the first four as transforms that draw new random changes on every batch, each from
 # its own seeded generator: `RandomShift`, `RandomRotation`, `RandomFlip`, `GaussianNoise`
 # and `SaltAndPepperNoise`. Here they are on one digit (8 x 8 images, so a shift is one
 # pixel):
