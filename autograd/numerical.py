@@ -210,6 +210,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
         _with_kink_note(mismatch, objective, labels, eps)
+        _with_truncation_note(mismatch, objective, labels, eps)
         _with_domain_note(mismatch, eps)
         raise _with_rounding_note(mismatch, objective, eps, atol) from None
     if not with_graph:
@@ -282,6 +283,34 @@ def _with_kink_note(mismatch, objective, labels, eps):
                          f"lies between them, as a one-sided slope or a subgradient does. It "
                          f"is not differentiable there: check it at inputs away from the kink "
                          f"(max(x, 0) and |x| at x = 0, a max or sort at ties)",)
+
+
+def _with_truncation_note(mismatch, objective, labels, eps):
+    """Note, at the worst entry, a central difference that closes in on backprop's value as
+    the step shrinks: at a tenth of the step its error falls at least twentyfold (a smooth
+    f's falls a hundredfold, as h^2; a wrong backward's not at all), beyond the rounding
+    the smaller step adds. f then curves too much within a step of the point (sqrt or log
+    near 0, exp of a large x), and the numerical value, not backprop, is what is off."""
+    label, idx, analytic, numeric, _ = mismatch.entries[0]
+    if not isinstance(idx, tuple) or numeric != numeric:
+        return
+    i = labels.index(label)
+    step = eps * float(_steps(objective.arrays[i])[idx])
+    try:
+        ((left, right),) = objective.one_sided(i, idx, (step / 10,))
+        noise = objective.largest_output() * np.finfo(np.float64).eps / (step / 10)
+    except Exception:  # noqa: BLE001  (f's own error belongs to its own check, not to a note)
+        return
+    finer = (left + right) / 2
+    before, after = abs(numeric - analytic), abs(finer - analytic)
+    if after < before / 20 and before > 100 * noise:
+        mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, a central "
+                         f"difference of a tenth of the step ({step / 10:g}) gives "
+                         f"{finer:.6e}, {before / max(after, 1e-300):.0f} times nearer "
+                         f"backprop's {analytic:.6e}: f curves strongly within a step of the "
+                         f"point, so the numerical value's truncation error, not backprop, is "
+                         f"what is off (sqrt or log near 0): check with a smaller eps, or "
+                         f"farther from where f's derivatives grow",)
 
 
 def _check_deterministic(who, f, arrays):

@@ -14,10 +14,12 @@ from autograd import (
     exp,
     gradcheck,
     gradgradcheck,
+    log,
     numerical,
     numerical_diff,
     numerical_grad,
     split,
+    sqrt,
     tanh,
 )
 from autograd.testing import assert_gradients_match
@@ -230,6 +232,36 @@ def test_a_wrong_backward_of_a_smooth_function_gets_no_kink_note(x):
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda v: MulWrongSecond()(exp(v * 5.0), v), x)
     assert "kink" not in str(info.value)
+
+
+@pytest.mark.parametrize("check, f, x", [
+    (gradcheck, lambda v: sqrt(v), 1e-5), (gradcheck, lambda v: log(v), 3e-6),
+    (gradgradcheck, lambda v: sqrt(v), 2e-5)])
+def test_a_truncation_error_near_the_edge_of_the_domain_says_so(check, f, x):
+    """sqrt and log a few steps from 0: the central difference is off by its h^2 term,
+    which a tenth of the step cuts a hundredfold; the note says the numerical side is off."""
+    with pytest.raises(GradcheckError) as info:
+        check(f, np.array([x]))
+    note = str(info.value).split("note: ")[1]
+    assert note.startswith("at input 0, index (0,), a central difference of a tenth of the "
+                           "step (1e-07) gives ")
+    times = int(note.split(" times nearer")[0].rsplit(" ", 1)[1])
+    assert 80 < times < 130  # the h^2 law
+    assert "truncation error, not backprop, is what is off" in note
+    assert check(f, np.array([x]), eps=1e-8)  # as the note advises
+
+
+@pytest.mark.parametrize("f, x", [
+    (lambda v: MulWrongSecond()(exp(v * 5.0), v), np.array([2.0, 2.5])),
+    (lambda v: MulWrongSecond()(sqrt(v), v), np.array([1e-5, 2e-5])),
+    (lambda v: F.relu(v) * 3, np.array([0.0, 1.5]))])
+def test_no_truncation_note_for_a_wrong_backward_or_a_kink(f, x):
+    """A wrong backward's error stays at a tenth of the step, near 0 too (where the
+    truncation error is smaller than the wrong factor's); a kink's central difference stays
+    the mean of its slopes."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(f, x, grad_outputs=np.ones(2))
+    assert "truncation" not in str(info.value)
 
 
 def test_gradcheck_random_upstream_catches_what_a_plain_sum_hides():
