@@ -277,8 +277,9 @@ def _with_kink_note(mismatch, objective, labels, eps):
             and min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap)
     if kink:
         mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
-                         f"function (f's outputs weighted by the upstream gradients) has a "
-                         f"kink: slope {left:.6e} from the left, {right:.6e} from the right, "
+                         f"function ({objective.weighted()} weighted by the upstream "
+                         f"gradients) has a kink: slope {left:.6e} from the left, "
+                         f"{right:.6e} from the right, "
                          f"and the numeric value is their mean; backprop's {analytic:.6e} "
                          f"lies between them, as a one-sided slope or a subgradient does. It "
                          f"is not differentiable there: check it at inputs away from the kink "
@@ -597,6 +598,10 @@ class _Objective:
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
         return grads.reshape(x.shape)
+
+    def weighted(self):
+        """What the objective weights: f's outputs, or under gradgradcheck f's gradients."""
+        return "f's gradients" if self.with_graph else "f's outputs"
 
     def largest_output(self):
         """The largest magnitude among f's float outputs at the checked point."""

@@ -180,6 +180,17 @@ def test_a_mismatch_at_a_kink_says_so_with_both_slopes():
     assert "not differentiable there" in note
 
 
+def test_a_kink_of_the_gradient_says_so_under_gradgradcheck():
+    """relu(x)^2 at 0: its gradient 2 relu(x) u has a kink there, seen only at second
+    order; the note names the gradient as what is checked."""
+    with pytest.raises(GradcheckError) as info:
+        gradgradcheck(lambda v: F.relu(v) ** 2, np.array([0.0, 1.0]))
+    note = str(info.value).split("note: ")[1]
+    assert note.startswith("at input 0, index (0,), the checked function (f's gradients "
+                           "weighted by the upstream gradients) has a kink: slope "
+                           "0.000000e+00 from the left")
+
+
 class AbsFive(Function):
     """|x| with a backward giving 5 at 0: at the kink, but no slope or subgradient of |x|."""
 
