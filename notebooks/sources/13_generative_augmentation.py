@@ -87,15 +87,13 @@ CODE = 8
 encoder = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, CODE))
 decoder = nn.Sequential(nn.Linear(CODE, 64), nn.ReLU(), nn.Linear(64, 64))  # logits
 optimizer = optim.Adam(list(encoder.parameters()) + list(decoder.parameters()), lr=3e-3)
-reconstruction_losses = []
-for epoch in range(80):
+for _ in range(80):  # epochs
     for batch in minibatches(len(x_train), 64):
         images = x_train[batch]
         loss = F.binary_cross_entropy_with_logits(decoder(encoder(images)), images)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    reconstruction_losses.append(loss.item())
 
 
 def decode(codes):
