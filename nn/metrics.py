@@ -72,7 +72,10 @@ def _read_labels(y, threshold, scores):
     y = _samples(y, "y" if scores else "y_true")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
-    if scores and y.dtype.kind == "f" and np.isnan(y).any():
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        if not scores:
+            raise ValueError("y_true contains NaN: a missing label cannot be scored (drop "
+                             "those samples first)")
         raise ValueError("y_pred contains NaN: the model's outputs are not numbers (did "
                          "training diverge?), and no label can be read from them")
     if y.ndim == 2:
@@ -447,7 +450,8 @@ def _binary_auc(positive, y_score):
 def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels=None):
     """Area under the ROC curve.
 
-    Binary: y_score (n,) is the score of the greater label (or (n, 2) probabilities).
+    Binary: y_score (n,) is the score of the greater label (or (n, 2) probabilities, column j
+    for labels[j]: default the sorted classes).
     Multi-class: y_score (n, k), column j for labels[j] (default: sorted classes of
     y_true); one-vs-rest AUCs averaged by `average` ('macro', 'weighted' by
     prevalence, 'micro' over all (sample, class) pairs, or None for the array).
@@ -465,7 +469,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     y_true = to_labels(given, scores=False)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
-        return _binary_auc(y_true == present[-1], scores)
+        positive = present[-1] if labels is None else _binary_positive(labels, present, scores)
+        if labels is not None and scores.ndim == 2 and scores.shape[1] == 2:
+            scores = scores[:, [1 - list(labels).index(positive), list(labels).index(positive)]]
+        return _binary_auc(y_true == positive, scores)
     if multi_class != "ovr":
         raise ValueError(f"multi_class={multi_class!r} is not supported; use 'ovr'")
     classes = present if labels is None else np.asarray(labels)
@@ -479,11 +486,28 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     if unknown.size:
         raise ValueError(f"roc_auc_score: y_true holds labels {unknown.tolist()} that are not "
                          f"in labels {classes.tolist()}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("roc_auc_score: y_score contains NaN or infinity")
     if not _probability_rows(scores):
         raise ValueError("roc_auc_score: multi-class scores must be probabilities, each row "
                          "summing to 1 (apply softmax to logits): one-vs-rest ranks each "
                          "column, and logits rank differently")
     return _indicator_auc(y_true[:, None] == classes[None, :], scores, average)
+
+
+def _binary_positive(labels, present, scores):
+    """The positive class of a binary AUC given `labels`: the greater of the two (as
+    without them), whose column of (n, 2) scores is the one labels names it in."""
+    labels = np.asarray(labels)
+    _check_label_kinds(present, labels)
+    if labels.ndim != 1 or len(labels) != 2 or labels[0] == labels[1]:
+        raise ValueError(f"roc_auc_score: binary labels must be two distinct classes, got "
+                         f"{labels.tolist()}")
+    unknown = np.setdiff1d(present, labels)
+    if unknown.size:
+        raise ValueError(f"roc_auc_score: y_true holds labels {unknown.tolist()} that are not "
+                         f"in labels {labels.tolist()}")
+    return labels.max()
 
 
 def _probability_rows(scores):
@@ -521,6 +545,10 @@ def _regression_pair(y_true, y_pred):
     _check_lengths(y_true, y_pred)
     if len(y_true) == 0:
         raise ValueError("no samples: a regression metric of nothing is undefined")
+    for name, y in (("y_true", y_true), ("y_pred", y_pred)):
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} contains NaN or infinity (a missing value, or a diverged "
+                             "model's output): a regression metric of it is not a number")
     y_true, y_pred = y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
     if y_true.shape[1] != y_pred.shape[1]:
         raise ValueError(f"y_true has shape {y_true.shape} but y_pred has shape "

@@ -11,6 +11,13 @@ cross-entropies included): `from_logits=False` takes a final sigmoid or softmax 
 into the loss, as compile's names do, and `from_logits=True` the outputs as logits as they
 are. A subclass of `Loss` writing its own `call(y_true, y_pred)`, and a plain function
 `def my_loss(y_true, y_pred)` (recognized by those names: Keras' order), work as in Keras.
+
+One deliberate difference: a 1-D pair (y_true and y_pred both (N,)) is N samples of one
+value each, as fit reads a model's (N,) outputs, so that `sample_weight` (N,) weighs each
+sample. Keras averages such a pair into a single loss and scales that whole loss by each
+weight in turn (MeanSquaredError()([0, 1, 2, 3], [0, 0, 0, 6], sample_weight=[1, 0, 0, 0])
+is 0.875 there, 0 here); without weights the two agree. Keras' metric functions
+(nn.keras.metrics) keep Keras' reading: there a 1-D pair is one sample.
 """
 import functools
 import numbers

@@ -43,6 +43,8 @@ logged under its `name`. Compile's metrics are unweighted, as Keras'; its weight
 are weighted (nn.training.weighted_metrics).
 """
 
+import functools
+
 import numpy as np
 
 from autograd.backend import array_of, to_cpu
@@ -116,12 +118,13 @@ def _averaging(scores):
     return {"average": "binary"}
 
 
-def _nan_for_nan_outputs(metric):
-    """`metric`, NaN where some output is NaN: a diverged model's argmax or threshold would
-    give a plausible score (NaN read as class 0), and AUC would stop fit before a callback
-    such as TerminateOnNaN could act."""
+def _nan_for_nan_outputs(metric, unreadable=np.isnan):
+    """`metric`, NaN where some output is `unreadable` (NaN): a diverged model's argmax or
+    threshold would give a plausible score (NaN read as class 0), and AUC or a regression
+    metric (which refuse NaN) would stop fit before a callback such as TerminateOnNaN could
+    act."""
     def guarded(y_true, scores):
-        if scores.dtype.kind == "f" and np.isnan(scores).any():
+        if scores.dtype.kind == "f" and unreadable(scores).any():
             return float("nan")
         return metric(y_true, scores)
     # named as the metric, but no __wrapped__: model.save takes that for a named one inside
@@ -180,10 +183,16 @@ def _dense_pair(y_true, scores):
     return y_true.reshape(n, -1), scores.reshape(n, -1)
 
 
+def _not_finite(scores):
+    return ~np.isfinite(scores)
+
+
+@functools.partial(_nan_for_nan_outputs, unreadable=_not_finite)
 def mse(y_true, scores):
     return nn_metrics.mean_squared_error(*_dense_pair(y_true, scores))
 
 
+@functools.partial(_nan_for_nan_outputs, unreadable=_not_finite)
 def mae(y_true, scores):
     return nn_metrics.mean_absolute_error(*_dense_pair(y_true, scores))
 

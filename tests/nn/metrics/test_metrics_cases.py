@@ -165,6 +165,36 @@ def test_roc_auc_positive_is_the_greater_label():
     assert m.roc_auc_score([3, 3, 7, 7], [0.1, 0.4, 0.35, 0.8]) == 0.75
 
 
+def test_roc_auc_binary_columns_follow_labels():
+    """(n, 2) probabilities with labels: column j is labels[j]'s, as with more classes (the
+    positive class stays the greater label); it ranked column 1 whatever labels said."""
+    y = [1, 1, 1, 0, 0, 0]
+    p = np.array([0.9, 0.8, 0.7, 0.3, 0.2, 0.1])  # P(class 1)
+    assert m.roc_auc_score(y, np.stack([p, 1 - p], axis=1), labels=[1, 0]) == 1.0
+    assert m.roc_auc_score(y, np.stack([1 - p, p], axis=1), labels=[0, 1]) == 1.0
+    assert m.roc_auc_score(y, p, labels=[1, 0]) == 1.0  # 1-D: the greater label's scores
+    with pytest.raises(ValueError, match=r"labels \[2, 7\]"):
+        m.roc_auc_score(y, p, labels=[2, 7])
+    with pytest.raises(ValueError, match="two distinct classes"):
+        m.roc_auc_score(y, p, labels=[1, 1])
+
+
+def test_missing_values_are_named_as_such():
+    """NaN in y_true is a missing label (not scores passed first); NaN or infinity in a
+    regression metric's input is refused as scikit-learn does, not returned as NaN."""
+    for metric in (m.accuracy, m.f1_score, m.confusion_matrix, m.roc_auc_score):
+        with pytest.raises(ValueError, match="y_true contains NaN: a missing label"):
+            metric(np.array([np.nan, 1, 0, 1]), np.array([0.1, 0.9, 0.2, 0.4]))
+    for metric in (m.mean_squared_error, m.mean_absolute_error, m.r2_score):
+        with pytest.raises(ValueError, match="y_true contains NaN or infinity"):
+            metric([1.0, np.inf, 3.0], [1.0, 2.0, 3.0])
+        with pytest.raises(ValueError, match="y_pred contains NaN or infinity"):
+            metric([1.0, 2.0, 3.0], [1.0, np.nan, 3.0])
+    scores = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [np.nan, 0.2, 0.7]])
+    with pytest.raises(ValueError, match="y_score contains NaN or infinity"):
+        m.roc_auc_score([0, 1, 2], scores)
+
+
 def test_roc_auc_with_one_class_is_nan():
     assert np.isnan(m.roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9]))
 
@@ -262,7 +292,7 @@ def test_compiled_label_metrics_of_nan_outputs_are_nan_and_do_not_stop_fit():
     y = (x[:, 0] > 0).astype(np.float32)
     model = nn.Sequential(nn.Linear(3, 1), nn.Sigmoid())
     model.compile(optimizer="sgd", loss="binary_crossentropy",
-                  metrics=["accuracy", "auc", "precision", "recall", "f1"])
+                  metrics=["accuracy", "auc", "precision", "recall", "f1", "mse", "mae"])
     model[0].weight.data[...] = np.nan  # a diverged model
     scores = model.evaluate(x, y, verbose=0, return_dict=True)
     assert all(np.isnan(value) for value in scores.values()), scores
