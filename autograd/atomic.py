@@ -46,6 +46,9 @@ class NotARegularFileError(OSError):
     """The path to write names a directory, device, fifo or socket, not a regular file."""
 
 
+_SEPARATORS = tuple({os.sep, os.altsep or os.sep})
+
+
 def target_of(path):
     """(the file a write to `path` replaces, its os.stat or None when it does not exist).
 
@@ -53,6 +56,9 @@ def target_of(path):
     NotARegularFileError.
     """
     path = os.fspath(path)
+    if path.endswith(_SEPARATORS):  # (realpath drops the separator: 'ckpts/' became 'ckpts')
+        raise IsADirectoryError(f"{path} ends in a path separator, the path of a folder; "
+                                "give the path of a file (folder/name.npz)")
     real = os.path.realpath(path)
     try:
         st = os.stat(real)

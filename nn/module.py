@@ -794,6 +794,18 @@ def _check_assignable(model, plan):
                             "(load without assign to copy the values into its own dtype)")
 
 
+def saved_state(module):
+    """(dotted name, array) pairs a file of `module`'s weights holds: its state_dict(), so
+    that state-dict hooks and a state_dict() of its own shape the file as they shape the
+    dict (loading runs the load hooks: a file written past them came back changed);
+    without either, the arrays themselves (no copy of a large model's weights)."""
+    if (type(module).state_dict is Module.state_dict
+            and not state_dict_hooks.any_hooks(module, "state_dict_pre")
+            and not state_dict_hooks.any_hooks(module, "state_dict_post")):
+        return list(state_arrays(module))
+    return list(module.state_dict().items())
+
+
 def state_arrays(module, prefix=""):
     """(dotted name, array) for every parameter and persistent buffer, in state_dict order
     (placeholders of layers not built yet have no values to save, so they are left out)."""
@@ -945,4 +957,4 @@ def _indent(text):
     return text.replace("\n", "\n  ")
 
 
-__all__ = ["Module", "StateDictKeyError", "IncompatibleKeys", "state_arrays"]
+__all__ = ["Module", "StateDictKeyError", "IncompatibleKeys", "state_arrays", "saved_state"]

@@ -12,7 +12,7 @@ import numpy as np
 from autograd.atomic import replacing
 from autograd.backend import to_cpu
 
-from .module import StateDictKeyError, state_arrays
+from .module import StateDictKeyError, saved_state
 
 SAFETENSORS_SUFFIX = ".safetensors"
 MODEL_MEMBER = "model.json"  # the member that marks a whole-model file (nn.load_model's)
@@ -26,7 +26,7 @@ def save_weights(module, path, overwrite=True):
     existing file is a FileExistsError (see refuse_overwrite)."""
     path = os.fspath(path)
     refuse_overwrite(path, overwrite, "save_weights")
-    arrays = {name: to_cpu(array) for name, array in state_arrays(module)}
+    arrays = {name: to_cpu(array) for name, array in saved_state(module)}
     write = _write_safetensors if is_safetensors(path) else _write_npz
     with replacing(path) as tmp:
         write(tmp, arrays, path)
@@ -37,9 +37,10 @@ def save_weights(module, path, overwrite=True):
 def load_weights(module, path, strict=True):
     """Load weights written by `save_weights` (or any .npz / .safetensors file keyed by
     state-dict names) into `module`; errors name the file and leave the module unchanged.
-    Names that differ only in the layers' own (their numbering, as a Sequential begun with
-    keras.Input counts its InputLayer), each layer's weights the same in order, names and
-    shapes, load layer by layer in order, as Keras loads a weights file."""
+    Where layer names differ (their numbering: a Sequential begun with keras.Input counts
+    its InputLayer), a layer named on both sides loads from its namesake and the others
+    layer by layer in order, as Keras loads a weights file, each pair's weights the same in
+    order, names and shapes."""
     path = os.fspath(path)
     arrays = read_weights(path)
     try:
@@ -54,14 +55,22 @@ def load_weights(module, path, strict=True):
 
 
 def _by_layer_order(mine, theirs):
-    """`theirs` under the names of `mine` (state dicts), matched layer by layer in order (a
-    layer: a name's first part), where every layer holds the same weights (the rest of
-    their names, in order) of the same shapes; None where any differs."""
+    """`theirs` under the names of `mine` (state dicts): a layer (a name's first part) both
+    name is itself, unless the name is a number (a Sequential's position, which the
+    numbering shifts); the other layers are matched in order, where each pair holds the
+    same weights (the rest of their names, in order) of the same shapes. None where any
+    differs, or where every layer is named on both sides (a plain key error)."""
     mine_layers, their_layers = _layers_of(mine), _layers_of(theirs)
-    if [list(w) for w in mine_layers.values()] != [list(w) for w in their_layers.values()]:
+    both = {layer for layer in mine_layers if layer in their_layers and not layer.isdigit()}
+    mine_only = [layer for layer in mine_layers if layer not in both]
+    theirs_only = [layer for layer in their_layers if layer not in both]
+    if not mine_only or len(mine_only) != len(theirs_only):
         return None
+    pairs = [(layer, layer) for layer in both] + list(zip(mine_only, theirs_only))
     renamed = {}
-    for my_layer, their_layer in zip(mine_layers, their_layers):
+    for my_layer, their_layer in pairs:
+        if mine_layers[my_layer] != their_layers[their_layer]:
+            return None
         for weight in mine_layers[my_layer]:
             array = theirs[their_layer + weight]
             if tuple(array.shape) != tuple(mine[my_layer + weight].shape):

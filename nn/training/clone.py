@@ -1,6 +1,6 @@
 """Keras' clone_model: a new model of the same architecture, with fresh weights."""
 from .model_config import Reader, Writer
-from .saving import restore_trainability, trainability
+from .saving import restore_trainability, retie, tied_parameters, trainability
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
@@ -26,6 +26,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     reader = Reader(writer.arrays, {**writer.unregistered, **(custom_objects or {})})
     clone = reader.module(spec)
     reader.parametrize(clone, parametrized)
+    retie(clone, tied_parameters(model))
     restore_trainability(clone, *trainability(model))
     if compiled is not None:
         reader.compile(clone, compiled)

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd.atomic import replacing
 
-from ..module import StateDictKeyError, state_arrays
+from ..module import StateDictKeyError, saved_state
 from ..serialization import (
     DAMAGED_ARCHIVE,
     MODEL_MEMBER,
@@ -52,8 +52,9 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
     document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model),
                 "parametrizations": writer.parametrizations(model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
-                           for name, array in state_arrays(model)]
+                           for name, array in saved_state(model)]
     document["frozen"], document["untrainable"] = trainability(model)
+    document["tied"] = tied_parameters(model)
     document["compile"] = writer.compiled(model, include_optimizer)
     text = json.dumps(document, indent=1)
     with replacing(path) as tmp:
@@ -89,6 +90,7 @@ def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' k
         with _same_global_random_state():  # lazily sized layers are built by the load
             model = reader.module(document["architecture"])
             reader.parametrize(model, document.get("parametrizations", []))
+            retie(model, document.get("tied", []))
             _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
             restore_trainability(model, document.get("frozen", []),
@@ -140,6 +142,27 @@ def restore_trainability(model, names, untrainable):
         if name not in modules:
             raise ValueError(f"the untrainable layer {name!r} is not in the model")
         object.__setattr__(modules[name], "_keras_frozen", True)
+
+
+def tied_parameters(model):
+    """The names of each parameter held under several names ([[first, other, ...], ...]):
+    weight tying (`decoder.weight = encoder.weight`), which the architecture alone does not
+    record (a layer shared whole does: Writer's same_as)."""
+    names = {}
+    for prefix, module in model.named_modules():
+        for name, param in module._parameters.items():
+            if param is not None:
+                names.setdefault(id(param), []).append(f"{prefix}.{name}" if prefix else name)
+    return [group for group in names.values() if len(group) > 1]
+
+
+def retie(model, groups):
+    """Each group's other names hold its first one's parameter again (see tied_parameters)."""
+    for first, *others in groups:
+        shared = model.get_parameter(first)
+        for name in others:
+            owner, _, leaf = name.rpartition(".")
+            setattr(model.get_submodule(owner), leaf, shared)
 
 
 def _message(exc):

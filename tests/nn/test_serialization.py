@@ -161,3 +161,106 @@ def test_weights_load_by_layer_order_across_keras_input_and_input_shape(tmp_path
     with pytest.raises(KeyError, match=r"g.weights.h5: .*missing key\(s\): '2.weight'"):
         other.load_weights(tmp_path / "g.weights.h5")  # (a layer's shape differs)
     assert all((p.data == b).all() for p, b in zip(other.parameters(), before))
+
+
+class _StoredTimesTen(nn.Module):
+    """Holds 10x its weight; its checkpoints hold the weight itself (PyTorch's hook pair:
+    a state_dict post-hook divides, a load pre-hook multiplies)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+        self.register_state_dict_post_hook(self._to_file)
+        self.register_load_state_dict_pre_hook(self._from_file)
+
+    @staticmethod
+    def _to_file(module, state, prefix, meta):
+        state[prefix + "lin.weight"] = state[prefix + "lin.weight"] / 10
+
+    @staticmethod
+    def _from_file(module, state, prefix, meta, strict, missing, unexpected, errors):
+        state[prefix + "lin.weight"] = state[prefix + "lin.weight"] * 10
+
+
+class _HalfState(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+
+    def state_dict(self):
+        state = super().state_dict()
+        state["lin.weight"] = state["lin.weight"].astype(np.float16)
+        return state
+
+
+def test_files_hold_what_state_dict_gives_hooks_and_overrides_included(tmp_path):
+    """save_weights and model.save wrote the raw arrays while loading ran the load hooks:
+    the weight came back 10x; an override's float16 was written as float32."""
+    nn.register(_StoredTimesTen)
+    model = _StoredTimesTen()
+    for path in (tmp_path / "w.npz", tmp_path / "w.safetensors"):
+        model.save_weights(path)
+        back = _StoredTimesTen()
+        back.load_weights(path)
+        np.testing.assert_array_equal(back.lin.weight.data, model.lin.weight.data)
+    model.save(tmp_path / "m.rungrad")
+    np.testing.assert_array_equal(nn.load_model(tmp_path / "m.rungrad").lin.weight.data,
+                                  model.lin.weight.data)
+    _HalfState().save_weights(tmp_path / "h.npz")
+    assert np.load(tmp_path / "h.npz")["lin.weight"].dtype == np.float16
+
+
+def test_load_weights_by_order_keeps_named_layers_on_their_namesakes(tmp_path):
+    """Named layers load from their namesakes whatever their order; only the layers one
+    side names load in order (it renamed every layer by position: encoder took decoder's)."""
+    def model(order):
+        m = nn.Module()
+        for name in order:
+            setattr(m, name, nn.Linear(3, 3))
+        return m
+    saved = model(["decoder", "encoder", "out"])
+    saved.save_weights(tmp_path / "w.npz")
+    target = model(["encoder", "decoder", "head"])
+    target.load_weights(tmp_path / "w.npz")
+    for mine, theirs in (("encoder", "encoder"), ("decoder", "decoder"), ("head", "out")):
+        np.testing.assert_array_equal(getattr(target, mine).weight.data,
+                                      getattr(saved, theirs).weight.data)
+
+
+def test_model_save_keeps_tied_parameters_tied(tmp_path):
+    """A weight tied after construction came back as two parameters, the optimizer
+    training one of them: resumed training drifted from uninterrupted training."""
+    np.random.seed(0)
+    x = np.random.standard_normal((8, 4)).astype(np.float32)
+    y = np.random.standard_normal((8, 4)).astype(np.float32)
+
+    def tied_model():
+        m = nn.Sequential(nn.Linear(4, 4, bias=False), nn.Tanh(), nn.Linear(4, 4, bias=False))
+        m[2].weight = m[0].weight
+        m.compile(optimizer="adam", loss="mse")
+        return m
+    np.random.seed(1)
+    whole, split = tied_model(), tied_model()
+    split.load_state_dict(whole.state_dict())
+    whole.fit(x, y, epochs=4, batch_size=4, shuffle=False, verbose=0)
+    split.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+    split.save(tmp_path / "m.rungrad")
+    resumed = nn.load_model(tmp_path / "m.rungrad")
+    assert resumed[2].weight is resumed[0].weight and len(list(resumed.parameters())) == 1
+    from nn.keras.models import clone_model
+    clone = clone_model(split)
+    assert clone[2].weight is clone[0].weight
+    resumed.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+    np.testing.assert_array_equal(resumed[0].weight.data, whole[0].weight.data)
+
+
+@pytest.mark.parametrize("save", [lambda m, p: m.save_weights(p), lambda m, p: m.save(p),
+                                  lambda m, p: nn.save(m.state_dict(), p)])
+def test_a_path_ending_in_a_separator_is_refused(tmp_path, save):
+    """'ckpts/' was written as a file named ckpts ('notes.txt/' replaced notes.txt)."""
+    precious = tmp_path / "notes.txt"
+    precious.write_text("keep me")
+    for path in (f"{tmp_path}/ckpts/", f"{precious}/"):
+        with pytest.raises(IsADirectoryError, match="ends in a path separator"):
+            save(nn.Linear(2, 2), path)
+    assert precious.read_text() == "keep me" and not (tmp_path / "ckpts").exists()
