@@ -5,7 +5,7 @@ Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same n
 """
 from . import cuda, memory  # memory tunes glibc's malloc on import (see autograd/memory.py)
 from .anomaly import detect_anomaly
-from .capture import CapturedStep, CaptureError, DetachedResultWarning, capture
+from .capture import CapturedStep, CaptureError, DetachedResultWarning, RandomDrawWarning, capture
 from .config import (
     Config,
     enable_grad,
@@ -107,7 +107,7 @@ __all__ = [
     "numerical_diff", "numerical_grad", "gradcheck", "gradgradcheck", "GradcheckError",
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
     "BackwardTrace", "RemovableHandle", "queue_callback", "capture", "CapturedStep",
-    "CaptureError", "DetachedResultWarning",
+    "CaptureError", "DetachedResultWarning", "RandomDrawWarning",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",

@@ -48,6 +48,7 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 Each call is one step, captured or replayed: the two capture calls are real steps.
 """
 import functools
+import random
 import sys
 import threading
 import types
@@ -70,7 +71,7 @@ from .config import (
     train_mode,
 )
 from .trace import recorder as backward_recorder
-from .variable import Parameter, Variable, mutations_in_this_thread, wrap
+from .variable import Parameter, Variable, _ReadGuarded, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray
 
@@ -84,6 +85,11 @@ class DetachedResultWarning(UserWarning):
     return it detached, so a backward outside the step reaches none of its parameters."""
 
 
+class RandomDrawWarning(UserWarning):
+    """A captured step drew random numbers outside its random ops (np.random.rand() in
+    Python): it runs eagerly, as a replay would keep the recorded draws."""
+
+
 # ----- declaring replayable calls -----
 
 def recording():
@@ -91,6 +97,30 @@ def recording():
     anomaly_mode setting, whose check every op already makes (autograd/config.py)."""
     watch = anomaly_mode.get()
     return watch if watch.__class__ is Record else None
+
+
+def number_of_this_call(value, made_by):
+    """`value`, a number a replayable call computed from this call's values (a gradient
+    norm), as the step's Python code gets it: while a capture records, a 0-d array that
+    refuses to become a Python number (an `if`, float(), a comparison's truth), which every
+    replay would keep as this call's."""
+    record = recording()
+    if record is None or record.depth:
+        return value
+    return _RecordedNumber.of(value, None, made_by)
+
+
+class _RecordedNumber(_ReadGuarded):
+    """See number_of_this_call."""
+
+    def _read(self, how):
+        if recording() is not None:
+            raise CaptureError(
+                f"capture: {how} of {self.made_by}'s result inside the step: a replay runs "
+                f"the recorded calls alone, so an `if` on it would keep this call's branch "
+                f"and a number made of it this call's value. Decide with ops on Variables, "
+                f"or call the step without capture")
+        return self.view(np.ndarray)
 
 
 def replayed(method):
@@ -150,6 +180,7 @@ class CapturedStep:
     def __init__(self, step):
         self.step = step
         self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
+        self._warned_drawing = False
         self._lock = threading.RLock()  # a replay writes into shared Variables; (R: a step
         # calling itself while it records is refused by _record, not deadlocked)
         functools.update_wrapper(self, step)
@@ -171,6 +202,9 @@ class CapturedStep:
                 self._programs.move_to_end(key)
                 return known.run(args, kwargs)
             record = _record(self.step, args, kwargs, known)
+            if record.drew_outside:  # this call ran eagerly; the next records again
+                self._warn_drawing(record.drew_outside)
+                return _returned(record.result, record)
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -180,6 +214,17 @@ class CapturedStep:
                 self._programs[key] = Program(record)
                 _warn_if_detached(record)
             return _returned(record.result, record)
+
+    def _warn_drawing(self, what):
+        if not self._warned_drawing:
+            self._warned_drawing = True
+            warnings.warn(f"capture: {self.step.__name__} drew random numbers from {what} "
+                          f"while it recorded (or another thread did): a replay would keep "
+                          f"this call's draws (and an `if` on them this call's branch), so "
+                          f"the call ran eagerly and the next records again; while the step "
+                          f"draws so, it runs eagerly. "
+                          f"Draw outside the step and pass the result as an argument",
+                          RandomDrawWarning, stacklevel=3)
 
     def __get__(self, instance, owner=None):
         """As a method (`@autograd.capture` in a class body): bound to the instance, which
@@ -297,6 +342,7 @@ class Record:
         self.leaves_read = []            # [(a leaf, a copy of its values)] Python read
         self.leaves = None               # a _LeafState, when the call is recorded
         self.result = None
+        self.drew_outside = None         # what drew random numbers outside the ops, if any
 
     # Function.__call__ calls this for every op made while recording (anomaly_mode's slot)
     def __call__(self, func, inputs, outputs):
@@ -458,12 +504,14 @@ def _record(step, args, kwargs, first=None):
     if first is not None:
         record.watch(_touched(first))
     given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
+    generators = np.random.get_state(), random.getstate()
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
     finally:
         anomaly_mode.reset(token)
     record._check_mutations("after the last op", values=True)
+    record.drew_outside = _random_draws_outside(record, *generators)
     _check_arguments_kept(given)
     _check_arguments_not_differentiated(arguments)
     _check_results_kept(record)
@@ -529,6 +577,47 @@ def _check_arguments_not_differentiated(arguments):
             raise CaptureError(f"capture: the step made its argument {path[0]}{where} require "
                                f"grad: its gradient would go to the capture's stand-in, not to "
                                f"your Variable; pass a Variable that requires grad instead")
+
+
+def _random_draws_outside(record, numpy_before, python_before):
+    """What drew random numbers while the step recorded other than its random ops (whose
+    draws, dropout's masks, a replay makes again), or None: `if np.random.rand() < 0.5`
+    decided by the recording calls' draw would keep that branch in every replay (and stop
+    drawing, so that later masks would differ from an eager run's). Python's random module
+    is never drawn from by ops; NumPy's global generator must end where the random ops'
+    draws alone take it. (Another thread drawing meanwhile looks the same: the call stays
+    eager, and the next records again.)"""
+    if random.getstate() != python_before:
+        return "Python's random module (random.random, random.choice, ...)"
+    numpy_after = np.random.get_state()
+    if _same_generator_state(numpy_after, numpy_before):
+        return None
+    np.random.set_state(numpy_before)
+    try:
+        for event in record.events:
+            if event[0] == "op" and event[1].draws_random:
+                _draw_again(event[1], event[2])
+        by_ops = np.random.get_state()
+    finally:
+        np.random.set_state(numpy_after)
+    if _same_generator_state(by_ops, numpy_after):
+        return None
+    return ("NumPy's global generator outside the step's random ops (np.random.rand() in "
+            "Python, or a Function whose forward draws without draws_random = True)")
+
+
+def _draw_again(func, inputs):
+    """func's forward run again on its inputs for its draws alone (it keeps what it holds)."""
+    held = dict(func.__dict__)
+    try:
+        func.forward(*[x.data for x in inputs])
+    finally:
+        func.__dict__.clear()
+        func.__dict__.update(held)
+
+
+def _same_generator_state(a, b):
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
 
 
 def _check_results_kept(record):
@@ -1041,5 +1130,7 @@ def _as_tuple(outputs):
     return outputs if outputs.__class__ is tuple else (outputs,)
 
 
-__all__ = ["capture", "CapturedStep", "CaptureError", "DetachedResultWarning", "replayed",
+__all__ = ["capture", "CapturedStep", "CaptureError", "DetachedResultWarning",
+           "RandomDrawWarning", "replayed",
+           "number_of_this_call",
            "run_replayed", "capturing", "recording", "python_state_changed"]

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module
-from autograd.capture import CaptureError, recording, replayed
+from autograd.capture import CaptureError, number_of_this_call, recording, replayed
 
 from .optimizer import _param_list, grad_array
 
@@ -61,12 +61,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     False: the result is the same; rungrad chooses how to loop). When the
     norm exceeds `max_norm`, every gradient is multiplied by
     `max_norm / (norm + 1e-6)` (PyTorch's rule). Returns the norm before
-    clipping, as a float. A NaN norm (with error_if_nonfinite=False) makes every
-    gradient NaN, as in PyTorch: the step is visibly broken, not silently unclipped.
+    clipping, as a float (inside a step autograd.capture records, a 0-d array that refuses
+    to be read in Python: a replay would keep this call's value). A NaN norm (with
+    error_if_nonfinite=False) makes every gradient NaN, as in PyTorch: the step is visibly
+    broken, not silently unclipped.
     """
     _check_foreach(foreach, "clip_grad_norm_")
-    return _clip_grad_norm(_param_list(parameters, "clip_grad_norm_"), max_norm, norm_type,
-                           error_if_nonfinite)
+    total = _clip_grad_norm(_param_list(parameters, "clip_grad_norm_"), max_norm, norm_type,
+                            error_if_nonfinite)
+    return number_of_this_call(total, "clip_grad_norm_")
 
 
 def _check_foreach(foreach, who):

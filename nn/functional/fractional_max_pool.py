@@ -84,7 +84,7 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
                              f"{size} for output {axis} {o}")
     if samples is None:  # drawn in locate, at each call (a replay's too)
         return gather_maxima(x, partial(_winners_of_windows, kernel=kernel, out=out),
-                             return_indices)
+                             return_indices, draws_random=True)
     _given_samples(samples, x, dims, who)  # (checked now; read by the op at each call)
     locate = partial(_winners_of_given_windows, kernel=kernel, out=out, who=who)
     return gather_maxima(x, locate, return_indices, as_variable(samples, who=who))

@@ -229,12 +229,14 @@ def _depth_winners(values, hw, taps, first, offset):
     return slices - offset, xp.take_along_axis(hw, slices, axis=2)
 
 
-def gather_maxima(x, locate, return_indices, *placing):
+def gather_maxima(x, locate, return_indices, *placing, draws_random=False):
     """x (N, C, *spatial) at the maxima `locate(x, *placing)` finds in its array
     (GatherMaxima; `placing`: inputs it reads besides x, so that a captured step gives it
     each call's); with return_indices, also their flat indices into each sample's channel
-    (int64, as PyTorch's)."""
+    (int64, as PyTorch's). draws_random: `locate` draws from NumPy's generator (see
+    Function.draws_random)."""
     function = GatherMaxima(locate)
+    function.draws_random = draws_random
     y = function(x, *placing)
     if not return_indices:
         return y

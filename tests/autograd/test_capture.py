@@ -174,14 +174,52 @@ def test_a_branch_on_a_value_is_refused():
         _capture_twice(step, *_data())
 
 
-def test_an_array_drawn_with_numpy_is_refused_naming_the_op():
+def test_random_numbers_drawn_outside_the_ops_keep_the_step_eager():
+    """An array or a branch drawn from NumPy's global generator (or Python's random) in the
+    step: a replay would keep the recorded draws, and if both recording calls drew alike
+    (a coin flip, half the time) nothing told them apart; the calls run eagerly, with one
+    warning, and draw as an eager run does."""
+    import random
     model = _mlp()
 
-    def step(x, t):
+    def noisy(x, t):
         noise = np.random.standard_normal((4, 2)).astype(np.float32)
         return F.mse_loss(model(x) + noise, t)
-    with pytest.raises(CaptureError, match="input 1 of add .*differed between"):
-        _capture_twice(step, *_data())
+
+    def flipped(x, t):
+        return F.mse_loss(model(x * (-1.0 if np.random.rand() < 0.5 else 1.0)), t)
+
+    def scaled(x, t):
+        return F.mse_loss(model(x * random.choice([0.5, 1.0])), t)
+    x, t = _data()
+    for step in (noisy, flipped, scaled):
+        captured = capture(step)
+        with pytest.warns(autograd.RandomDrawWarning, match="drew random numbers from"):
+            captured(x, t)
+        for seed in range(4):
+            np.random.seed(seed)
+            random.seed(seed)
+            got = captured(x, t).data
+            np.random.seed(seed)
+            random.seed(seed)
+            np.testing.assert_array_equal(got, step(x, t).data)
+        assert captured.captured == 0
+
+
+def test_dropout_and_fractional_pooling_draws_are_the_steps_own():
+    """Random ops draw again at each replay: their draws are no reason to stay eager."""
+    conv = nn.Conv2d(1, 2, 3, padding=1)
+
+    def step(x):
+        y = F.fractional_max_pool2d(conv(x), 2, output_size=(3, 3))
+        return F.dropout(y, 0.5).sum()
+    x = np.random.default_rng(0).standard_normal((2, 1, 6, 6)).astype(np.float32)
+    captured = _capture_twice(step, x)
+    np.random.seed(3)
+    got = captured(x).data
+    np.random.seed(3)
+    np.testing.assert_allclose(got, step(x).data, rtol=1e-6)
+    assert captured.captured == 1
 
 
 def test_a_constant_array_is_kept():
@@ -607,7 +645,7 @@ def test_a_buffer_rewritten_with_numpy_inside_the_step_is_refused():
     noise = np.zeros((4, 3), np.float32)
 
     def step(x, t):
-        noise[...] = np.random.standard_normal((4, 3))  # augmentation into a reused buffer
+        noise[...] += 0.1  # a drift written into a reused buffer
         return F.mse_loss(model(x + noise), t)
     with pytest.raises(CaptureError, match="changed after the last op, outside the ops"):
         _capture_twice(step, *_data())
@@ -1164,6 +1202,34 @@ def test_an_optimizer_s_own_step_around_super_step_is_replayed_whole():
     np.testing.assert_allclose(captured, eager, rtol=1e-12)
 
 
+def test_clip_grad_norm_s_norm_cannot_steer_a_captured_step():
+    """`if norm < limit: step()` kept the recording calls' branch in every replay (an
+    exploding batch was stepped anyway); the norm refuses to be read while recording, and
+    a step that ignores it replays as before."""
+    def skipping(model, optimizer):
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            norm = optim.clip_grad_norm_(model.parameters(), 1e9)
+            if norm < 100.0:
+                optimizer.step()
+        return step
+    with pytest.raises(CaptureError, match="bool\\(\\) of clip_grad_norm_'s result inside "
+                                           "the step"):
+        _twin_runs(skipping, _growing_batches())
+
+    def clipping(model, optimizer):
+        def step(x, t):
+            optimizer.zero_grad()
+            F.mse_loss(model(x), t).backward()
+            optim.clip_grad_norm_(model.parameters(), 0.05)
+            optimizer.step()
+        return step
+    eager, captured = _twin_runs(clipping, _growing_batches())
+    np.testing.assert_allclose(captured, eager, rtol=1e-12)
+    assert isinstance(optim.clip_grad_norm_(nn.Linear(2, 1).parameters(), 1.0), float)
+
+
 def test_get_total_norm_is_refused_and_clip_grads_with_norm_replays():
     from nn.utils import clip_grads_with_norm_, get_total_norm
 
@@ -1662,7 +1728,8 @@ def test_another_threads_module_change_makes_a_recording_record_again_not_fail()
     thread.start()
     captured = capture(step)
     x, t = next(_batches(1, (4, 3)))
-    captured(x, t)
+    with pytest.warns(autograd.RandomDrawWarning):  # (the other thread's initial weights)
+        captured(x, t)
     thread.join()
     started.set()
     finished.set()
