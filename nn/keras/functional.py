@@ -18,7 +18,7 @@ import numpy as np
 from .. import module as _module
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import keras_name, layer_names
-from ..layers.lazy_build import shape_trial
+from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear
 from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
@@ -103,7 +103,7 @@ def call_symbolically(layer, args, kwargs):
     if any(type(v) is KerasTensor for v in kwargs.values()):
         raise TypeError(f"{_who(layer)}: symbolic tensors are taken as positional arguments "
                         "only, not as keyword arguments")
-    with shape_trial():
+    with trial_of(layer):
         out = layer(*_fill(args, _zeros), **kwargs)
     node = Node(layer, args, kwargs)
     many = isinstance(out, (tuple, list))

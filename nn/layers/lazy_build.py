@@ -110,10 +110,38 @@ def shape_trial():
         _SHAPE_TRIAL.reset(token)
 
 
+@contextlib.contextmanager
+def trial_of(model):
+    """shape_trial for calls of `model`, which leave it as they found it: its modules' hooks
+    do not fire (a trial is no call of the user's), and its buffers keep their arrays and
+    values (a layer of one's own updating a buffer in forward, even in eval mode); the
+    buffers lazy layers make as they are sized stay."""
+    modules = list(model.modules())
+    hooks = [m.__dict__.get("_call_hooks") for m in modules]
+    buffers = [(m, name, array, array.copy()) for m in modules
+               for name, array in m._buffers.items() if array is not None]
+    for m in modules:
+        if "_call_hooks" in m.__dict__:
+            object.__setattr__(m, "_call_hooks", None)
+    try:
+        with shape_trial():
+            yield
+    finally:
+        for m, held in zip(modules, hooks):
+            if held is not None:
+                object.__setattr__(m, "_call_hooks", held)
+        for m, name, array, values in buffers:
+            now = m._buffers.get(name)
+            if now is array or (now is not None and now.shape == array.shape
+                                and now.dtype == array.dtype):  # (not resized by a build)
+                array[...] = values
+                m._buffers[name] = array
+
+
 def in_shape_trial():
     """Whether the current call is a shape_trial's."""
     return _SHAPE_TRIAL.get()
 
 
 __all__ = ["hold_placeholders", "make_parameters", "follow_device", "finish_build", "channels_of",
-           "SizedByChannels", "shape_trial", "in_shape_trial"]
+           "SizedByChannels", "shape_trial", "trial_of", "in_shape_trial"]

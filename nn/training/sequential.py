@@ -10,7 +10,7 @@ from ..layers.activation import Activation, Sigmoid, Softmax
 from ..layers.input_layer import InputLayer
 from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
-from ..layers.lazy_build import shape_trial
+from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear
 from ..module import Module
 from .masking import call_with_mask, carried_mask, carry_mask, makes_masks, output_mask
@@ -316,7 +316,7 @@ class Sequential(Model):
         sample = tuple(1 if n is None else int(n) for n in tuple(input_shape)[1:])
         example = _example_sample(next(iter(self._modules.values()), None))
         dtype = example[1] if example is not None else np.dtype(np.float32)
-        with shape_trial():
+        with trial_of(self):
             self(np.zeros((1,) + sample, dtype=dtype))
 
     # ----- summary -----
@@ -341,7 +341,7 @@ class Sequential(Model):
         if sample is None:
             return
         try:
-            with shape_trial():
+            with trial_of(self):
                 self(np.zeros((1,) + sample[0], dtype=sample[1]))
         except ValueError:
             if not (declared and None in (getattr(first, "shape", None) or getattr(

@@ -236,3 +236,30 @@ def test_keras_pop_input_shape_and_output_shape():
     functional = keras.Model(inputs, joined)
     assert functional.input_shape == [(None, 3), (None, 2)]
     assert functional.output_shape == (None, 5)
+
+
+class _Tracking(nn.Module):
+    """A layer of one's own that updates buffers in forward (in any mode)."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.register_buffer("calls", np.zeros((), np.int64))
+        self.register_buffer("mean", np.full(n, 5.0))
+
+    def forward(self, x):
+        self.calls += 1
+        self.mean[...] = 0.5 * self.mean + 0.5 * x.data.mean(0)
+        return x
+
+
+def test_sizing_lazy_layers_leaves_the_model_as_it_was():
+    """Building a Sequential whose lazy layer could be sized at once ran a zero sample
+    through it: a layer's buffers changed and a user's hook fired before any call, as
+    neither PyTorch nor Keras does."""
+    tracking, first, seen = _Tracking(4), nn.Linear(3, 4), []
+    first.register_forward_hook(lambda module, args, out: seen.append(args[0].shape))
+    model = nn.Sequential(first, tracking, nn.LazyLinear(2))
+    assert model[2].weight.shape == (2, 4)  # sized
+    assert int(tracking.calls) == 0 and (tracking.mean == 5).all() and seen == []
+    model(np.ones((2, 3), np.float32))
+    assert int(tracking.calls) == 1 and seen == [(2, 3)]
