@@ -50,6 +50,13 @@ class ModuleList(Module):
         items.insert(index, module)
         self._reset(items)
 
+    def pop(self, index=-1):
+        """Remove the module at `index` (the last by default) and return it; the ones after
+        it are numbered anew (PyTorch's)."""
+        module = self[index]
+        del self[index]
+        return module
+
     def __getitem__(self, index):
         items = self._items()
         if isinstance(index, slice):

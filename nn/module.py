@@ -237,14 +237,31 @@ class Module:
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
+    def register_module(self, name, module):
+        """PyTorch's other name for add_module."""
+        self.add_module(name, module)
+
+    def set_submodule(self, target, module):
+        """Put `module` at the dotted path `target` ('encoder.layers.0'), whose parent must
+        exist (PyTorch's)."""
+        if not target:
+            raise ValueError("set_submodule: target is empty; name the place of the module")
+        parent, _, name = target.rpartition(".")
+        owner = self.get_submodule(parent)
+        if not isinstance(module, Module):
+            raise TypeError(f"set_submodule: {target!r} must be given a Module, got "
+                            f"{type(module).__name__}")
+        setattr(owner, name, module)
+
     # ----- traversal -----
-    def named_modules(self, prefix=""):
-        """(dotted name, module) for this module and every descendant, each once, pre-order."""
+    def named_modules(self, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and every descendant, pre-order; each once,
+        or with remove_duplicate=False a module held at several paths at each of them."""
         seen = set()
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             yield name, module
@@ -303,16 +320,17 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def named_parameters(self, prefix="", recurse=True):
-        """(dotted name, Parameter) pairs in registration order; a shared Parameter once."""
-        return _named_members(self, "_parameters", prefix, recurse)
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, Parameter) pairs in registration order; a shared Parameter once, or
+        with remove_duplicate=False under each of its names."""
+        return _named_members(self, "_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True):
-        return _named_members(self, "_buffers", prefix, recurse)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        return _named_members(self, "_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         for _, buf in self.named_buffers(recurse=recurse):
@@ -449,19 +467,28 @@ class Module:
         return self
 
     # ----- state -----
-    def state_dict(self):
+    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
         """OrderedDict dotted name -> copy of the array, parameters and persistent buffers.
         Copies, unlike PyTorch's tensors sharing the parameters' memory: a snapshot kept as
         the best weights stays so while training goes on (load_state_dict writes back).
-        State-dict hooks (register_state_dict_pre_hook / _post_hook) run around it."""
+        State-dict hooks (register_state_dict_pre_hook / _post_hook) run around it.
+        PyTorch's keywords: `destination`, a dict the entries are added to (and returned);
+        `prefix`, put before every name; keep_vars=True, the Parameters themselves (no
+        copies) where it has them."""
         if state_dict_hooks.any_hooks(self, "state_dict_pre"):
             state_dict_hooks.before_state_dict(self)
         state = OrderedDict()
+        parameters = dict(self.named_parameters(remove_duplicate=False)) if keep_vars else {}
         for name, array in state_arrays(self, ""):
-            state[name] = array.copy()
+            state[name] = parameters[name] if name in parameters else array.copy()
         if state_dict_hooks.any_hooks(self, "state_dict_post"):
             state_dict_hooks.after_state_dict(self, state)
-        return state
+        if not prefix and destination is None:
+            return state
+        destination = OrderedDict() if destination is None else destination
+        for name, value in state.items():
+            destination[prefix + name] = value
+        return destination
 
     def register_state_dict_pre_hook(self, hook):
         """`hook(module, prefix, keep_vars)` before state_dict() reads this module's state
@@ -624,10 +651,12 @@ class Module:
                              "weights files are not supported; leave it None (one file)")
         return save_weights(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, path, strict=True):
-        """Load weights written by `save_weights` (never unpickles anything)."""
+    def load_weights(self, path, strict=True, skip_mismatch=False):
+        """Load weights written by `save_weights` (never unpickles anything).
+        skip_mismatch=True (Keras'): the weights the model does not hold, or holds in
+        another shape, are skipped with a warning naming them, instead of refused."""
         from .serialization import load_weights
-        return load_weights(self, path, strict=strict)
+        return load_weights(self, path, strict=strict, skip_mismatch=skip_mismatch)
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Write the whole model to `filepath` in one file: architecture, weights, compile
@@ -771,12 +800,12 @@ def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
 
 
-def _named_members(root, registry, prefix, recurse):
-    modules = root.named_modules(prefix) if recurse else [(prefix, root)]
+def _named_members(root, registry, prefix, recurse, remove_duplicate=True):
+    modules = root.named_modules(prefix, remove_duplicate) if recurse else [(prefix, root)]
     seen = set()
     for module_name, module in modules:
         for name, member in getattr(module, registry).items():
-            if member is None or id(member) in seen:
+            if member is None or (remove_duplicate and id(member) in seen):
                 continue
             seen.add(id(member))
             yield _join(module_name, name), member

@@ -3,6 +3,7 @@ safetensors file (the Hugging Face ecosystem's format; keys are the state-dict n
 PyTorch state dict saved as safetensors loads as it is). Written atomically, read without
 unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
 import os
+import warnings
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -34,7 +35,7 @@ def save_weights(module, path, overwrite=True):
     return path
 
 
-def load_weights(module, path, strict=True):
+def load_weights(module, path, strict=True, skip_mismatch=False):
     """Load weights written by `save_weights` (or any .npz / .safetensors file keyed by
     state-dict names) into `module`; errors name the file and leave the module unchanged.
     Where layer names differ (their numbering: a Sequential begun with keras.Input counts
@@ -43,6 +44,8 @@ def load_weights(module, path, strict=True):
     order, names and shapes."""
     path = os.fspath(path)
     arrays = read_weights(path)
+    if skip_mismatch:
+        arrays, strict = _matching(module, arrays, path), False
     try:
         return module.load_state_dict(arrays, strict=strict)
     except StateDictKeyError as exc:
@@ -52,6 +55,22 @@ def load_weights(module, path, strict=True):
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
     except ValueError as exc:
         raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+def _matching(module, arrays, path):
+    """Keras' skip_mismatch: the arrays the module holds under their names in their shapes
+    (after matching layers by order where the names differ), warning of the rest."""
+    mine = module.state_dict()
+    if not set(arrays) & set(mine):
+        arrays = _by_layer_order(mine, arrays) or arrays
+    kept = {k: a for k, a in arrays.items()
+            if k in mine and tuple(a.shape) == tuple(mine[k].shape)}
+    skipped = [k for k in arrays if k not in kept]
+    if skipped:
+        warnings.warn(f"load_weights: {path}: skipped {len(skipped)} weight(s) the model "
+                      f"does not hold in that shape (skip_mismatch=True): {skipped[:8]}",
+                      stacklevel=4)
+    return kept
 
 
 def _by_layer_order(mine, theirs):

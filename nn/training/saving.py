@@ -74,9 +74,10 @@ def _check_keras_options(zipped, kwargs):
                          f"{list(kwargs)}")
 
 
-def load_model(path, custom_objects=None, compile=True):  # noqa: A002 (Keras' keyword)
+def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
     """The model saved at `path` by `model.save`, with its weights and, unless
-    compile=False, compiled as it was with its optimizer state. `custom_objects`
+    compile=False, compiled as it was with its optimizer state (Keras' keywords; safe_mode
+    is accepted and changes nothing: no file runs code here, lambdas included). `custom_objects`
     ({name: class or function}) supplies classes and functions not registered with
     @nn.register: model.save writes those by their `__name__`, as Keras 3 does. Loading
     leaves NumPy's global random generator as it was (building the layers draws initial

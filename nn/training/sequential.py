@@ -88,6 +88,15 @@ class Sequential(Model):
             self._add(layer)
         return self
 
+    __iadd__ = extend  # (model += other: PyTorch's)
+
+    def __add__(self, other):
+        """A new Sequential of this model's layers, then other's (PyTorch's): the same
+        layers, not copies."""
+        if not isinstance(other, Sequential):
+            return NotImplemented
+        return Sequential(*self.layers, *other.layers)
+
     def _add(self, layer):
         """add's work; both entries (the constructor, add) are two calls above the warning."""
         layer = _as_layer(layer)

@@ -598,3 +598,37 @@ def test_load_state_dict_assign_refuses_integers_for_a_parameter():
     frozen.flags.writeable = False
     model.load_state_dict({"weight": frozen, "bias": np.zeros(2, np.float32)}, assign=True)
     assert model.weight.data.flags.writeable  # (a copy: an optimizer writes into it)
+
+
+def test_pytorch_keywords_of_the_traversal_and_state_dict():
+    """state_dict(prefix=, keep_vars=, destination=), remove_duplicate=False,
+    register_module and set_submodule, as PyTorch's (a custom module calling
+    super().state_dict(prefix=...) raised TypeError)."""
+    model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 2))
+    model[1].weight = nn.Parameter(np.ones((2, 3), np.float32))
+    model.tie = model[0]  # a child held twice
+    assert list(model.state_dict(prefix="m.")) == [f"m.{k}" for k in model.state_dict()]
+    kept = model.state_dict(keep_vars=True)
+    assert kept["0.weight"] is model[0].weight and kept["tie.weight"] is model[0].weight
+    into = {"other": 1}
+    assert model.state_dict(destination=into) is into and "0.bias" in into
+    names = [name for name, _ in model.named_parameters(remove_duplicate=False)]
+    assert names.count("tie.weight") == 1 and len(names) == 6
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "0", "1", "tie"]
+    model.register_module("extra", nn.ReLU())
+    model.set_submodule("extra", nn.Tanh())
+    assert isinstance(model.extra, nn.Tanh)
+    with pytest.raises(AttributeError, match="no submodule 'missing'"):
+        model.set_submodule("missing.layer", nn.Tanh())
+
+
+def test_module_list_pop_and_sequential_addition():
+    a, b, c = nn.Linear(1, 1), nn.Linear(1, 1), nn.Linear(1, 1)
+    layers = nn.ModuleList([a, b, c])
+    assert layers.pop(1) is b and list(layers) == [a, c] and list(layers._modules) == ["0", "1"]
+    assert layers.pop() is c and len(layers) == 1
+    first, second = nn.Sequential(a, nn.ReLU()), nn.Sequential(b)
+    joined = first + second
+    assert list(joined) == [a, first[1], b] and len(first) == 2
+    first += second
+    assert list(first) == [a, first[1], b]

@@ -264,3 +264,20 @@ def test_a_path_ending_in_a_separator_is_refused(tmp_path, save):
         with pytest.raises(IsADirectoryError, match="ends in a path separator"):
             save(nn.Linear(2, 2), path)
     assert precious.read_text() == "keep me" and not (tmp_path / "ckpts").exists()
+
+
+def test_keras_skip_mismatch_and_safe_mode(tmp_path):
+    """load_weights(skip_mismatch=True) loads what fits and warns of the rest (Keras');
+    load_model takes Keras' safe_mode (nothing a file holds runs here either way)."""
+    saved = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
+    saved.save_weights(tmp_path / "w.npz")
+    target = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 5))
+    with pytest.warns(UserWarning, match=r"skipped 2 weight\(s\).*'1.weight', '1.bias'"):
+        target.load_weights(tmp_path / "w.npz", skip_mismatch=True)
+    np.testing.assert_array_equal(target[0].weight.data, saved[0].weight.data)
+    with pytest.raises(ValueError, match="shape"):
+        target.load_weights(tmp_path / "w.npz")
+    saved.save(tmp_path / "m.rungrad")
+    for safe_mode in (True, False):
+        loaded = nn.load_model(tmp_path / "m.rungrad", safe_mode=safe_mode)
+        np.testing.assert_array_equal(loaded[1].bias.data, saved[1].bias.data)
