@@ -9,8 +9,9 @@ What it holds: dicts and OrderedDicts (keys: strings, integers, floats, booleans
 an optimizer's state is keyed by integers), lists and tuples, arrays (a Variable or
 Parameter is saved as its array, as torch.save saves a tensor's data; an array held twice
 comes back as one), NumPy scalars, Python numbers (integers of any size), strings, booleans
-and None, nested at will; each comes back as the type it was. Other classes, subclasses
-such as a namedtuple or a defaultdict among them, are refused by name: rebuilding them is
+and None, nested at will; each comes back as the type it was, but for a subclass of int
+(an IntEnum, a library's size type), which comes back as a plain int. Other classes,
+subclasses such as a namedtuple or a defaultdict among them, are refused by name: rebuilding them is
 what torch.load's unpickling does, and what lets a file run code. The file is a zip of one
 JSON tree (`tree.json`) and one .npy member per array: written atomically, read without
 unpickling anything.
@@ -31,6 +32,7 @@ from .serialization import (
     check_not_truncated,
     check_readable,
     foreign_format,
+    read_npy_member,
     sync_file,
     write_npy_members,
 )
@@ -93,8 +95,7 @@ def _arrays(archive, path):
     count = sum(1 for name in archive.namelist() if name.startswith("arrays/"))
     arrays = []
     for i in range(count):
-        with archive.open(f"arrays/{i}.npy") as member:
-            arrays.append(np.lib.format.read_array(member, allow_pickle=False))
+        arrays.append(read_npy_member(archive, f"arrays/{i}.npy"))
     return arrays
 
 

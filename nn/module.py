@@ -831,8 +831,16 @@ def saved_state(module):
     if (type(module).state_dict is Module.state_dict
             and not state_dict_hooks.any_hooks(module, "state_dict_pre")
             and not state_dict_hooks.any_hooks(module, "state_dict_post")):
-        return list(state_arrays(module))
-    return list(module.state_dict().items())
+        state = list(state_arrays(module))
+    else:
+        state = list(module.state_dict().items())
+    for name, array in state:  # (what load_state_dict takes back: a file it could not is lost)
+        kind = getattr(getattr(array, "dtype", None), "kind", None)
+        if kind is None or kind not in "biuf":
+            held = f"dtype {array.dtype}" if kind else f"a {type(array).__name__}"
+            raise TypeError(f"{name!r} holds {held}: a weights file holds real numbers and "
+                            "booleans only (load_state_dict could not take it back)")
+    return state
 
 
 def state_arrays(module, prefix=""):
@@ -930,7 +938,7 @@ def _checked_value(key, target, value):
     if not hasattr(value, "shape") or not isinstance(getattr(value, "dtype", None), np.dtype):
         value = _foreign_array(key, value)
     if value.dtype.kind not in "biuf":
-        raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not numbers")
+        raise ValueError(f"load_state_dict: {key!r} holds dtype {value.dtype}, not real numbers")
     if tuple(value.shape) != tuple(target.shape):
         raise ValueError(f"load_state_dict: shape mismatch for {key!r}: the model has "
                          f"{tuple(target.shape)}, the state_dict {tuple(value.shape)}")

@@ -157,6 +157,30 @@ def write_npy_members(archive, members):
             np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
+def read_npy_member(archive, name):
+    """The array of the .npy member `name` of the open zip `archive`, never unpickled; a
+    ValueError (no allocation) where its header declares more data than the member holds
+    (a damaged or crafted file: NumPy would first allocate what the header says)."""
+    check_npy_size(archive, name)
+    with archive.open(name) as member:
+        return np.lib.format.read_array(member, allow_pickle=False)
+
+
+def check_npy_size(archive, name):
+    """See read_npy_member."""
+    with archive.open(name) as member:
+        version = np.lib.format.read_magic(member)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, _, dtype = read_header(member)
+        header = member.tell()
+    declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    held = archive.getinfo(name).file_size - header
+    if declared > held:
+        raise ValueError(f"member {name} declares shape {tuple(shape)} of {dtype} ({declared} "
+                         f"bytes) but holds {held} bytes")
+
+
 def _write_safetensors(tmp, arrays, path):
     numpy_api = _safetensors_numpy("save_weights")
     # The layout is PyTorch's state dict; Hugging Face loaders refuse a file whose format tag
@@ -187,8 +211,17 @@ def read_safetensors(path):
                              f"dtype for; save them as float32 first (in PyTorch: "
                              f"{{k: v.float() for k, v in state.items()}})") from None
         raise ValueError(f"load_weights: {path} is not a readable safetensors file "
-                         f"({type(exc).__name__}: {exc})") from None
+                         f"({type(exc).__name__}: {exc}){_zip_hint(path)}") from None
     return OrderedDict(arrays)
+
+
+def _zip_hint(path):
+    """A hint when a file read as safetensors is a zip archive: another format's."""
+    if not zipfile.is_zipfile(path):
+        return ""
+    return foreign_format(path) or (" (it is a zip archive, as an .npz weights file or a "
+                                    "model.save file is: name it by its format, *.npz, or "
+                                    "load it with nn.load_model)")
 
 
 def _safetensors_numpy(who):
@@ -218,8 +251,6 @@ DAMAGED_ARCHIVE = (OSError, EOFError, zipfile.BadZipFile, NotImplementedError, z
 def read_npz(path):
     """All arrays of the .npz at `path`, read eagerly; errors name the file."""
     check_readable(path, "load_weights")
-    import zipfile  # lazily: only loading weights needs it
-
     if not zipfile.is_zipfile(path):
         check_not_truncated(path, "load_weights")
         raise ValueError(f"load_weights: {path} is not an .npz weights archive (not a zip "
@@ -228,6 +259,10 @@ def read_npz(path):
     if foreign:
         raise ValueError(f"load_weights: {path} is not an .npz weights archive{foreign}")
     try:
+        with zipfile.ZipFile(path) as members:
+            for name in members.namelist():
+                if name.endswith(".npy"):
+                    check_npy_size(members, name)
         archive = np.load(path, allow_pickle=False)
     except (ValueError, *DAMAGED_ARCHIVE) as exc:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
@@ -286,4 +321,5 @@ def _safetensors_hint(path):
 
 
 __all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
+           "read_npy_member",
            "is_safetensors", "check_readable", "sync_file", "foreign_format", "MODEL_MEMBER"]

@@ -28,6 +28,7 @@ from ..serialization import (
     check_readable,
     foreign_format,
     is_safetensors,
+    read_npy_member,
     refuse_overwrite,
     sync_file,
     write_npy_members,
@@ -222,8 +223,7 @@ def _read_archive(path):
                                  f"version {document['version']}; this one reads {VERSION})")
             arrays = []
             while _member(len(arrays)) in names:
-                with archive.open(_member(len(arrays))) as member:
-                    arrays.append(np.lib.format.read_array(member, allow_pickle=False))
+                arrays.append(read_npy_member(archive, _member(len(arrays))))
     except (*DAMAGED_ARCHIVE, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"load_model: {path} is corrupt ({type(exc).__name__}: {exc})") \
             from None

@@ -281,3 +281,41 @@ def test_keras_skip_mismatch_and_safe_mode(tmp_path):
     for safe_mode in (True, False):
         loaded = nn.load_model(tmp_path / "m.rungrad", safe_mode=safe_mode)
         np.testing.assert_array_equal(loaded[1].bias.data, saved[1].bias.data)
+
+
+def test_what_cannot_be_loaded_back_is_not_saved(tmp_path):
+    """A complex parameter was saved, then refused by every load; an object array got
+    NumPy's message naming no key."""
+    model = nn.Sequential(nn.Linear(2, 2))
+    model[0].weight.data = model[0].weight.data.astype(np.complex64)
+    for save in (model.save_weights, model.save):
+        with pytest.raises(TypeError, match="'0.weight' holds dtype complex64: a weights file "
+                                            "holds real numbers"):
+            save(tmp_path / "w.npz")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_member_declaring_more_than_it_holds_is_corrupt_not_allocated(tmp_path):
+    """A damaged or crafted header (shape (1e13,)) made NumPy allocate 73 TiB: a
+    MemoryError naming no file."""
+    nn.Linear(2, 2).save_weights(tmp_path / "w.npz")
+    nn.save({"w": np.zeros(8)}, tmp_path / "c.ckpt")
+    for path, load in ((tmp_path / "w.npz", nn.Linear(2, 2).load_weights),
+                       (tmp_path / "c.ckpt", nn.load)):
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        name = next(n for n in members if n.endswith(".npy"))
+        members[name] = members[name].replace(b"(2, 2)", b"(10000000000000,)") \
+            .replace(b"(8,)", b"(10000000000000,)")
+        with zipfile.ZipFile(path, "w") as archive:
+            for member, data in members.items():
+                archive.writestr(member, data)
+        with pytest.raises(ValueError, match=r"declares shape \(10000000000000,\)"):
+            load(path)
+
+
+def test_a_zip_named_safetensors_says_what_it_is(tmp_path):
+    nn.Linear(2, 2).save_weights(tmp_path / "w.npz")
+    (tmp_path / "w.npz").rename(tmp_path / "w.safetensors")
+    with pytest.raises(ValueError, match=r"it is a zip archive, as an .npz weights file"):
+        nn.Linear(2, 2).load_weights(tmp_path / "w.safetensors")
