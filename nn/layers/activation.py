@@ -110,7 +110,11 @@ SELU = _elementwise("SELU", F.selu, "scale * elu(x, alpha), self-normalizing.", 
 
 class _OverDim(Module):
     """An activation over one axis, `dim` (the last by default). Softmax and LogSoftmax are
-    siblings, not parent and child, so `isinstance(layer, Softmax)` means a softmax."""
+    siblings, not parent and child, so `isinstance(layer, Softmax)` means a softmax.
+
+    PyTorch without a dim picks one by the input's rank (axis 0 of a 3-D input, axis 1 of
+    a 4-D one), a legacy rule it warns is deprecated: code ported from it that relied on
+    that rule names the dim (`nn.Softmax(dim=1)`); 1-D and 2-D inputs agree."""
 
     def __init__(self, dim=-1):
         super().__init__()
