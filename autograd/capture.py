@@ -181,6 +181,7 @@ class CapturedStep:
         self.step = step
         self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
         self._warned_drawing = False
+        self._new_signatures = 0  # records that began a signature (none replayed: a warning)
         self._lock = threading.RLock()  # a replay writes into shared Variables; (R: a step
         # calling itself while it records is refused by _record, not deadlocked)
         functools.update_wrapper(self, step)
@@ -205,6 +206,14 @@ class CapturedStep:
             if record.drew_outside:  # this call ran eagerly; the next records again
                 self._warn_drawing(record.drew_outside)
                 return _returned(record.result, record)
+            self._new_signatures += known is None
+            if self._new_signatures == 3 * self.max_signatures and not self.captured:
+                warnings.warn(f"capture: {self.step.__name__} has recorded "
+                              f"{self._new_signatures} calls, each under a new signature, and "
+                              f"replayed none: something it is given changes at every call "
+                              f"(a shape, a Python value, or an array held by an argument or by "
+                              f"the object of a captured method, such as self.last_loss = loss "
+                              f"set by the step itself); it runs eagerly", stacklevel=2)
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:

@@ -1841,3 +1841,28 @@ def test_sort_and_topk_replay_each_calls_order(body):
         assert float(loss.data) == float(eager.data)
         np.testing.assert_array_equal(got, eager_w.grad.data)
     assert step.captured == 1
+
+
+def test_a_step_that_never_replays_says_so():
+    """A captured method whose object the step gives a new Variable each call
+    (self.last_loss = loss) records under a new signature every time: correct, but never
+    replayed, which the user believed it was."""
+    class Trainer:
+        def __init__(self):
+            self.model = nn.Linear(3, 1)
+            self.optimizer = optim.SGD(self.model.parameters(), lr=0.1)
+
+        @capture
+        def step(self, x, t):
+            self.optimizer.zero_grad()
+            loss = F.mse_loss(self.model(x), t)
+            loss.backward()
+            self.optimizer.step()
+            self.last_loss = loss
+            return loss
+    trainer = Trainer()
+    x, t = np.ones((4, 3), np.float32), np.ones((4, 1), np.float32)
+    with pytest.warns(UserWarning, match="replayed none: something it is given changes"):
+        for _ in range(3 * Trainer.step.max_signatures):
+            trainer.step(x, t)
+    assert Trainer.step.captured == 0
