@@ -120,4 +120,17 @@ def layer_names(modules):
     return names
 
 
-__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case", "layer_names"]
+def size_from_input_shape(value, axis, who):
+    """build's argument, as Keras gives it (the input's shape, the batch axis first and
+    None where unknown: the size along `axis`) or as rungrad's own calls do (the size)."""
+    if not isinstance(value, (tuple, list)):
+        return value
+    size = value[axis] if -len(value) <= axis < len(value) else None
+    if size is None:
+        raise ValueError(f"{who}.build: input_shape {tuple(value)} does not give the size of "
+                         f"axis {axis}, which the layer's weights are made for")
+    return int(size)
+
+
+__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case", "layer_names",
+           "size_from_input_shape"]

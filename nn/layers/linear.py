@@ -14,7 +14,7 @@ from ..module import Module
 from .activation import activation_config, resolve_activation
 from .config import init_config
 from .constrained import WeightConstraint, constraint_configs
-from .keras_name import KerasNamed
+from .keras_name import KerasNamed, size_from_input_shape
 from .lazy_build import check_fit, finish_build, hold_placeholders, make_parameters
 
 
@@ -134,6 +134,10 @@ class Dense(Linear, KerasNamed):
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
     activity_regularizer = None  # (always: refuse_activity_regularizer)
+
+    def build(self, in_features, like=None):
+        """Linear's build; Keras' input_shape ((None, 8)) gives its last size."""
+        super().build(size_from_input_shape(in_features, -1, "Dense"), like)
 
     def __init__(self, units, activation=None, input_shape=None, use_bias=True,
                  dtype=np.float32, *, input_dim=None, kernel_initializer="glorot_uniform",

@@ -1,7 +1,7 @@
 """Keras' activation layers, with Keras' arguments and defaults: Softmax(axis), ReLU
 (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3, Keras'; PyTorch's is
 0.01) and ELU."""
-from autograd.ops import clip, greater_equal, where
+from autograd.ops import clip, greater, where
 
 from ... import functional as F
 from ...layers.config import init_config
@@ -34,8 +34,9 @@ class Softmax(_Activation):
 
 
 class ReLU(_Activation):
-    """Keras' ReLU: x where threshold <= x (at most max_value), negative_slope (x -
-    threshold) below it."""
+    """Keras' ReLU: x where x > threshold (at most max_value), negative_slope (x -
+    threshold) elsewhere (at x = threshold 0, as Keras computes it; its docstring's
+    `threshold <= x` says otherwise)."""
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, *, name=None,
                  input_shape=None):
@@ -44,6 +45,8 @@ class ReLU(_Activation):
             raise ValueError(f"ReLU: max_value must be >= 0, got {max_value!r}")
         if negative_slope < 0:
             raise ValueError(f"ReLU: negative_slope must be >= 0, got {negative_slope!r}")
+        if threshold < 0:
+            raise ValueError(f"ReLU: threshold must be >= 0, got {threshold!r}")
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
     def forward(self, x):
@@ -51,7 +54,7 @@ class ReLU(_Activation):
         if self.threshold == 0 and self.negative_slope == 0:
             y = F.relu(x)
         else:
-            y = where(greater_equal(x, self.threshold), x,  # (an op: a captured step
+            y = where(greater(x, self.threshold), x,  # (an op: a captured step
                       (x - self.threshold) * self.negative_slope)  # compares each batch)
         return y if self.max_value is None else clip(y, None, self.max_value)
 

@@ -25,6 +25,7 @@ from ...functional.conv1d import with_height
 from ...layers.activation import activation_config, resolve_activation
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
+from ...layers.keras_name import size_from_input_shape
 from ...layers.lazy_build import SizedByChannels, check_fit
 from ...module import Module
 from ._base import Spatial, channel_axis, data_format_name, layout, padding_name, per_axis
@@ -97,6 +98,14 @@ class _Conv(SizedByChannels, Spatial, Module):
             self.unbuild()
         else:
             self.build(self._declared_channels())
+
+    def build(self, in_channels, like=None):
+        """SizedByChannels' build; Keras' input_shape ((None, 28, 28, 1)) gives the size of
+        its channel axis."""
+        if isinstance(in_channels, (tuple, list)):
+            in_channels = size_from_input_shape(
+                in_channels, channel_axis(self.data_format, len(in_channels)), self.who)
+        super().build(in_channels, like)
 
     def _declared_channels(self):
         full = (None,) + self.declared_input_shape

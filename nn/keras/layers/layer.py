@@ -68,16 +68,26 @@ class Layer(Module, KerasLayer, KerasWeights):
         initializers.fill(weight, initializers.checked(initializer, "initializer",
                                                        type(self).__name__))
         weight.requires_grad = bool(trainable) and not self._keras_frozen
-        self._made.append((name, weight, regularizers.get(regularizer)))
+        self._made.append((name, weight, regularizers.get(regularizer), bool(trainable)))
         return weight
 
     def _register_made(self):
         """Weights made by add_weight and not assigned to an attribute are registered under
-        their name (or weight_<n>), so that they train and are saved all the same."""
+        their name (or weight_<n>), so that they train and are saved all the same; then the
+        layer's weights are put in Keras' order (get_weights, set_weights, files): those made
+        trainable, then the others, each in the order add_weight made them, then any other
+        parameter (attribute order had a list's weights last and a counter made first
+        first, so a Keras-ordered set_weights filled the wrong slots)."""
         held = {id(p) for p in self._parameters.values()}
-        for i, (name, weight, _) in enumerate(self._made):
+        for i, (name, weight, *_) in enumerate(self._made):
             if id(weight) not in held:
                 self.register_parameter(name or f"weight_{i}", weight)
+        rank = {id(weight): (not trainable, i)
+                for i, (_, weight, _, trainable) in enumerate(self._made)}
+        entries = list(self._parameters.items())
+        entries.sort(key=lambda entry: rank.get(id(entry[1]), (2, 0)))  # (stable: the rest)
+        self._parameters.clear()
+        self._parameters.update(entries)
 
     def get_config(self):
         """Keras' get_config: the base arguments (name, trainable, dtype), which a subclass's
@@ -99,7 +109,7 @@ class Layer(Module, KerasLayer, KerasWeights):
 
     def penalties(self):
         """The penalties of the weights given a regularizer (Keras' layer.losses)."""
-        return [penalty(weight) for _, weight, penalty in self._made if penalty is not None]
+        return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]
 
 
 def _takes_keywords(cls):

@@ -1,5 +1,6 @@
 """Keras' merge layers, called on a list of tensors (the functional API's branches):
-Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape, and
+Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape (sizes of 1
+broadcasting, as Keras'), and
 Concatenate(axis=-1) of inputs that differ on that axis only.
 
 Masks (nn.training.masking), as Keras merges them: Add, Subtract, Multiply and Average give
@@ -8,6 +9,8 @@ unless all have one; Concatenate the same along the features, or joins the masks
 the axis of steps. Maximum and Minimum give the union too, and read their inputs' masks
 as Keras does: a masked entry never wins, the others' value standing in for it."""
 from functools import reduce
+
+import numpy as np
 
 from autograd.ops import astype, concatenate, maximum, minimum, reshape, where
 from autograd.variable import as_variable
@@ -40,9 +43,11 @@ class _Merge(Module, KerasLayer):
         return xs
 
     def _check(self, shapes):
-        if len(set(shapes)) > 1:
-            raise ValueError(f"{self.who}: the inputs must have one shape, got samples of "
-                             f"shapes {_samples(shapes)}")
+        """One shape, but for sizes of 1 that broadcast (Keras': a gate (N, 1) times x)."""
+        if len({len(s) for s in shapes}) > 1 or any(
+                len({n for n in sizes if n != 1}) > 1 for sizes in zip(*shapes)):
+            raise ValueError(f"{self.who}: the inputs must have one shape (or sizes of 1 "
+                             f"that broadcast), got samples of shapes {_samples(shapes)}")
 
     def compute_mask(self, inputs, mask=None):
         """The union of the inputs' masks, None unless all have one."""
@@ -147,17 +152,19 @@ class Concatenate(_Merge):
 
     def compute_mask(self, inputs, mask=None):
         """Along the features (the last axis): the union of the masks; along the steps
-        (a (N, T) mask's axis): the masks joined, which all inputs must then have."""
+        (a (N, T) mask's axis): the masks joined, an input without one counting as all
+        real (Keras' ones_like)."""
         ndim = len(inputs[0].shape)
         axis = self.axis + ndim if self.axis < 0 else self.axis
         if axis == ndim - 1:
             return super().compute_mask(inputs, mask)
         if not isinstance(mask, (list, tuple)) or all(m is None for m in mask):
             return None
-        if any(m is None for m in mask):
-            raise ValueError(f"{self.who}: joining sequences along their steps needs every "
-                             "input's mask, and some have none")
-        return concatenate(list(mask), axis=axis)
+        like = next(m for m in mask if m is not None)
+        joined = [m if m is not None else astype(as_variable(
+            np.ones(tuple(x.shape[:like.ndim]), bool)), like.dtype)
+            for m, x in zip(mask, inputs)]
+        return concatenate(joined, axis=axis)
 
     def get_config(self):
         return {"axis": self.axis, "name": self.name}

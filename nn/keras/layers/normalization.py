@@ -18,6 +18,7 @@ from ...functional.normalization import layer_norm
 from ...initializers import checked, draw
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
+from ...layers.keras_name import size_from_input_shape
 from ...layers.lazy_build import follow_device, hold_placeholders, make_parameters
 from ...layers.normalization import _BatchNorm
 from ...module import Module
@@ -147,7 +148,9 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
 
     def build(self, num_features, like=None):
         """_BatchNorm's build (gamma ones, beta zeros, moving mean 0 and variance 1), then
-        each of the four drawn from its initializer where another was given."""
+        each of the four drawn from its initializer where another was given; Keras'
+        input_shape ((None, 8)) gives the size of `axis`."""
+        num_features = size_from_input_shape(num_features, self.axis, self.who)
         super().build(num_features, like)
         for slot, (argument, built_with) in _INITIALIZED.items():
             target, initializer = getattr(self, slot), getattr(self, argument)
@@ -250,8 +253,15 @@ class LayerNormalization(_KerasNormalization, Module):
         hold_placeholders(self, {"weight": self.scale, "bias": self.center}, np.float32)
 
     def build(self, shape, like=None):
-        """Make weight (ones) and bias (zeros) of `shape`, the normalized axes' sizes."""
-        self.normalized_shape = tuple(shape)
+        """Make weight (ones) and bias (zeros) of `shape`, the normalized axes' sizes, or of
+        those sizes in Keras' input_shape ((None, 8): its batch axis first)."""
+        shape = tuple(shape)
+        if len(shape) > 1 and shape[0] is None:  # (Keras' input_shape)
+            shape = tuple(shape[a] for a in self._axes(len(shape)))
+            if None in shape:
+                raise ValueError(f"{self.who}.build: the input_shape does not give the sizes "
+                                 f"of axis {self.axis}")
+        self.normalized_shape = shape
         present = {"weight": self.scale, "bias": self.center}
         make_parameters(self, {n: self.normalized_shape for n, has in present.items() if has},
                         np.float32)

@@ -31,7 +31,7 @@ from ...initializers import checked, fill
 from ...layers.activation import ACTIVATIONS, activation_config
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
-from ...layers.keras_name import KerasNamed
+from ...layers.keras_name import KerasNamed, size_from_input_shape
 from ...layers.lazy_build import (
     check_fit,
     follow_device,
@@ -164,9 +164,10 @@ class _Recurrent(Module, KerasNamed):
         return (self.num_gates * self.units,)
 
     def build(self, input_size, like=None):
-        """Make kernel, recurrent_kernel and bias for inputs of `input_size` features and
-        draw them (Keras' initializers); on the GPU when `like` (an input array) is there."""
-        self.input_size = int(input_size)
+        """Make kernel, recurrent_kernel and bias for inputs of `input_size` features (or
+        Keras' input_shape, (None, steps, features)) and draw them (Keras' initializers); on
+        the GPU when `like` (an input array) is there."""
+        self.input_size = int(size_from_input_shape(input_size, -1, type(self).__name__))
         make_parameters(self, self._shapes(self.input_size), self.dtype)
         self.reset_parameters()
         follow_device(self, like)

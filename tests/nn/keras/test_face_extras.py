@@ -16,7 +16,7 @@ def test_activation_layers_follow_keras():
     np.testing.assert_allclose(layers.ReLU()(x).data, np.maximum(x, 0))
     np.testing.assert_allclose(layers.ReLU(max_value=6.0)(x).data, np.clip(x, 0, 6))
     np.testing.assert_allclose(layers.ReLU(negative_slope=0.1, threshold=0.5)(x).data,
-                               np.where(x >= 0.5, x, 0.1 * (x - 0.5)))
+                               np.where(x > 0.5, x, 0.1 * (x - 0.5)))  # (0 at 0.5: Keras)
     np.testing.assert_allclose(layers.LeakyReLU()(x).data, np.where(x >= 0, x, 0.3 * x))
     np.testing.assert_allclose(layers.ELU()(x).data, np.where(x > 0, x, np.expm1(x)))
     e = np.exp(x - x.max())
