@@ -9,6 +9,7 @@ variable's gradient accumulated so far. No network, no external scripts or fonts
 import html
 import json
 import os
+import re
 from importlib import resources
 
 from .array_text import array_text
@@ -112,8 +113,8 @@ class _Names:
         self.names, self.counts = {}, {}
 
     def __call__(self, v):
-        if v.name:
-            return v.name
+        if v.name is not None and v.name != "":
+            return str(v.name)
         if id(v) not in self.names:
             kind = (f"{type(v.creator).__name__} output" if v.creator is not None
                     else f"leaf {tuple(v.shape)}")
@@ -123,10 +124,13 @@ class _Names:
 
 
 def _page(svg, frames):
+    """The page: the template's markers filled in one pass, so that a marker inside what
+    is filled in (a variable named '{{FRAMES}}') stays text."""
     template = resources.files("autograd").joinpath("page/backprop.html").read_text("utf-8")
-    return (template.replace("{{SVG}}", svg)
-            .replace("{{FRAMES}}", _script_json(frames))
-            .replace("{{TITLE}}", html.escape(f"Backprop, {len(frames) - 1} steps")))
+    steps = len(frames) - 1
+    parts = {"SVG": svg, "FRAMES": _script_json(frames),
+             "TITLE": html.escape(f"Backprop, {steps} step{'' if steps == 1 else 's'}")}
+    return re.sub(r"\{\{(SVG|FRAMES|TITLE)\}\}", lambda m: parts[m.group(1)], template)
 
 
 class BackpropPage:

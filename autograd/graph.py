@@ -3,6 +3,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import warnings
 
 from .array_text import array_text
 from .atomic import write_bytes
@@ -130,8 +131,12 @@ class Drawing:
         inputs = func.inputs if inputs is None else inputs
         if outputs is None:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
+        recorded_at = getattr(func, "recorded_at", None)
         for x in inputs:
             _check_recorded_once(x)
+            if (self.values and recorded_at is not None and x._version > recorded_at
+                    and _STALE not in self._marks.get(id(x), ())):
+                self.mark(x, _STALE)  # (its value is not the one that made the outputs)
         parts = [getattr(func, "label", type(func).__name__), *self._marks.get(id(func), ())]
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
         label = "\\n".join(escape(p) for p in parts)
@@ -147,6 +152,9 @@ class Drawing:
 
     def source(self):
         return "\n".join(self.lines + ["}"]) + "\n"
+
+
+_STALE = "changed in place after use: the value shown is not the one the op read"
 
 
 def _as_output_list(output, who):
@@ -209,9 +217,19 @@ def format_of(to_file, who="plot_graph"):
     """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
     suffix = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".")
     if suffix not in _FORMATS:
-        raise ValueError(f"{who}: cannot render to a file with suffix {suffix or '(none)'!r} "
-                         f"({os.fspath(to_file)}); use .png, .svg or .pdf")
+        given = f"the suffix {suffix!r}" if suffix else "no suffix"
+        raise ValueError(f"{who}: cannot draw to {os.fspath(to_file)}, which has {given}; "
+                         f"use .png, .svg or .pdf" + (
+                             " (the DOT text itself: get_dot_graph)" if suffix == "dot" else ""))
     return suffix
+
+
+def checked_target(to_file, who):
+    """The format of `to_file` (format_of), its folder checked to exist: for a picture
+    drawn later (after training), whose path should fail now rather than then."""
+    fmt = format_of(to_file, who)
+    _check_folder(to_file, who)
+    return fmt
 
 
 def render_bytes(dot_source, fmt, who="plot_graph"):
@@ -234,6 +252,11 @@ def render_bytes(dot_source, fmt, who="plot_graph"):
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"{who}: Graphviz could not render the graph"
                            f"{': ' + said[0] if said else ''}")
+    scaled = [line for line in done.stderr.decode("utf-8", "replace").splitlines()
+              if "too large" in line]
+    if scaled:  # (the bitmap scaled down until unreadable, said only on stderr)
+        warnings.warn(f"{who}: Graphviz: {scaled[0].strip()}; an .svg or .pdf file stays "
+                      "readable at any size", stacklevel=4)
     return done.stdout
 
 
@@ -259,5 +282,6 @@ def _check_folder(path, who):
                                 "exist")
 
 
-__all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of", "escape",
+__all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
+           "checked_target", "escape",
            "Drawing", "GraphImage", "NO_GRAD"]

@@ -861,7 +861,17 @@ def promoted_all(xs):
     if not floats or len(floats) == len(xs):
         return list(xs)
     dtype = np.result_type(*floats)
-    return [_ops.astype(x, dtype) if x.dtype.kind in "biu" else x for x in xs]
+    return [_cast_keeping_name(x, dtype) if x.dtype.kind in "biu" else x for x in xs]
+
+
+def _cast_keeping_name(x, dtype):
+    """astype(x, dtype) under x's name: a graph drawing shows `counts`, not an anonymous
+    float constant, where the user's integer Variable entered."""
+    cast = _ops.astype(x, dtype)
+    name = getattr(x, "name", None)
+    if name is not None and cast is not x and cast.name is None:
+        cast.name = name
+    return cast
 
 
 def _raw(x, beside=None):

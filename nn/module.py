@@ -674,12 +674,15 @@ class Module:
     def plot(self, *inputs, to_file="model.png", verbose=True):
         """Run the model on `inputs` and draw its computation graph (needs Graphviz), its
         parameters labelled with their names. Drawing changes nothing: buffers a training
-        forward updates (BatchNorm's running statistics) and the parameters' names are put
-        back as they were (forward hooks do run: it is a real forward)."""
+        forward updates (BatchNorm's running statistics), the parameters' names and NumPy's
+        global random generator (Dropout's masks: a seeded notebook draws the same numbers
+        with or without the picture) are put back as they were (forward hooks do run: it
+        is a real forward)."""
         from autograd.config import using_config
         from autograd.graph import plot_graph
         names = [(p, p.name) for p in self.parameters()]
         buffers = [(b, b.copy()) for b in self.buffers() if b is not None]
+        generator = np.random.get_state()
         self.name_parameters()
         try:
             with using_config("enable_backprop", True):
@@ -690,6 +693,7 @@ class Module:
                 param.name = name
             for buffer, saved in buffers:
                 buffer[...] = saved
+            np.random.set_state(generator)
 
     def name_parameters(self):
         """Give each unnamed Parameter its dotted name (labels in graph images)."""

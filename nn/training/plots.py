@@ -13,6 +13,7 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     logs = getattr(history, "history", history)
     names = [name for name in metrics if name in logs]
@@ -29,6 +30,7 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
             axes.plot(epochs, logs[f"val_{name}"], marker="o", markersize=3,
                       label="validation")
         axes.set_xlabel("epoch")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no epoch 1.25)
         axes.set_ylabel(name)
         axes.set_title(name)
         axes.grid(alpha=0.3)

@@ -59,6 +59,18 @@ def test_refuses_a_name_that_is_not_html(tmp_path):
         ag.plot_backward(loss, tmp_path / "bp.png")
 
 
+def test_names_are_text_not_template_markers(tmp_path):
+    """A variable named '{{FRAMES}}' put the frames' JSON into the picture, and one named
+    '{{TITLE}}' the title into the panel (the markers were replaced one after another,
+    inside what had been filled in)."""
+    x = ag.Variable(np.array(2.0), name="{{FRAMES}}")
+    w = ag.Variable(np.array(3.0), name="{{TITLE}}")
+    page = ag.plot_backward(x * w, tmp_path / "bp.html")
+    svg = page.html[page.html.index("<svg"):page.html.index("</svg>")]
+    assert "{{FRAMES}}" in svg and "{{TITLE}}" in svg
+    assert {"{{FRAMES}}", "{{TITLE}}"} <= {t["var"] for t in _frames(page)[-1]["totals"]}
+
+
 def _browser():
     found = next((b for b in map(shutil.which, BROWSERS) if b), None)
     if found is None:
@@ -78,6 +90,11 @@ next.click(); seen.push(document.body.dataset.highlight);
 next.click(); seen.push(document.body.dataset.highlight);
 document.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowLeft"}));
 seen.push(document.body.dataset.highlight);
+// on the focused slider, an arrow key is one step: the page takes it, the slider not again
+const key = new KeyboardEvent("keydown", {key: "ArrowRight", bubbles: true, cancelable: true});
+document.getElementById("slider").dispatchEvent(key);
+seen.push(document.body.dataset.highlight);
+document.body.dataset.prevented = key.defaultPrevented;
 document.body.dataset.seen = JSON.stringify(seen);
 document.body.dataset.errors = JSON.stringify(window.__errors);
 document.body.dataset.marked = document.querySelectorAll("g.node.current").length;
@@ -100,8 +117,8 @@ def test_in_a_real_browser_next_moves_the_highlight_along_the_trace(tmp_path):
     data = {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-([\w-]+)="([^"]*)"',
                                                                  body.group(1))}
     frames = _frames(page)
-    expected = [frames[i]["highlight"] for i in (0, 1, 2, 1)]
-    assert json.loads(data["seen"]) == expected
+    expected = [frames[i]["highlight"] for i in (0, 1, 2, 1, 2)]
+    assert json.loads(data["seen"]) == expected and data["prevented"] == "true"
     assert json.loads(data["errors"]) == []
     assert data["marked"] == "1"                       # the highlighted Function is drawn
 

@@ -147,8 +147,10 @@ def test_plot_graph_replaces_an_existing_file(tmp_path):
 def test_plot_graph_rejects_unknown_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"'jpg'.*\.png, \.svg or \.pdf"):
         plot_graph(_small_graph()[2], to_file=tmp_path / "graph.jpg")
-    with pytest.raises(ValueError, match="'\\(none\\)'"):
+    with pytest.raises(ValueError, match="which has no suffix; use .png"):
         plot_graph(_small_graph()[2], to_file=tmp_path / "graph")
+    with pytest.raises(ValueError, match=r"the DOT text itself: get_dot_graph"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.dot")
 
 
 def test_plot_graph_missing_folder(tmp_path):
@@ -320,3 +322,19 @@ def test_a_function_called_twice_is_not_drawn_as_the_later_call():
     square(b)
     with pytest.raises(RuntimeError, match="get_dot_graph: a .* called more than once"):
         get_dot_graph(first)
+
+
+def test_values_changed_in_place_after_use_are_marked():
+    """values=True after an optimizer step drew w = [0, 0] feeding Mul -> [1, 4] with no
+    word: the value shown is not the one the op read."""
+    from autograd import no_grad
+    w = Variable(np.array([1.0, 2.0]), name="w")
+    y = (w * w).sum()
+    assert "changed in place" not in get_dot_graph(y, values=True)
+    y.backward()
+    with no_grad():
+        w -= 0.5 * w.grad
+    dot = get_dot_graph(y, values=True)
+    line = next(line for line in dot.splitlines() if 'label="w' in line)
+    assert "changed in place after use" in line and "#d62728" in line
+    assert "changed in place" not in get_dot_graph(y)  # (no values shown: nothing stale)

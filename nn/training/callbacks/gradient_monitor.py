@@ -6,6 +6,7 @@ import os
 from autograd.arguments import positive_int
 from autograd.atomic import replacing
 from autograd.backend import get_array_module
+from autograd.graph import checked_target
 
 from .base import Callback
 
@@ -24,6 +25,8 @@ class GradientMonitor(Callback):
     """
 
     def __init__(self, plot=None, every=1):
+        if plot is not None:  # (told now, not after the last epoch, History lost)
+            checked_target(plot, "GradientMonitor")
         self.plot, self.every = plot, positive_int(every, "every", "GradientMonitor")
         self.history = {}  # grad_norm/<name> -> per-epoch values, as History has them
         self._sums = {}
@@ -72,6 +75,7 @@ def plot_gradient_norms(history, path):
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     logs = getattr(history, "history", history)
     norms = {key[len(PREFIX):]: values for key, values in logs.items() if key.startswith(PREFIX)}
@@ -92,6 +96,7 @@ def plot_gradient_norms(history, path):
                   linestyle="-" if kind == "weight" else "--", label=name)
     axes.set_yscale("log")
     axes.set_xlabel("epoch")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # (no epoch 1.25)
     axes.set_ylabel("mean gradient L2 norm")
     axes.set_title("gradient norm per parameter")
     axes.grid(alpha=0.3, which="both")

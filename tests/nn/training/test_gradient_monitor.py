@@ -101,3 +101,11 @@ def test_bad_arguments_are_named():
 def test_reachable_from_nn_callbacks():
     assert nn.callbacks.GradientMonitor is GradientMonitor
     assert nn.callbacks.plot_gradient_norms is plot_gradient_norms
+
+
+def test_a_plot_path_that_cannot_be_written_is_refused_at_once(tmp_path):
+    """A missing folder or a bad suffix failed after the last epoch, losing the History."""
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        GradientMonitor(plot=tmp_path / "nofolder" / "g.png")
+    with pytest.raises(ValueError, match="use .png, .svg or .pdf"):
+        GradientMonitor(plot=tmp_path / "g.jpeg2")
