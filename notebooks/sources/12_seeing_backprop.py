@@ -232,3 +232,5 @@ nn.plot_model(deep, to_file=OUT / "deep_model.png")
 # * `detect_anomaly(plot=...)` stops at the first `nan`/`inf` and draws where it arose.
 # * Hooks (`register_forward_hook`, `register_hook`) and `GradientMonitor` let you watch
 #   activations and gradients inside a model, the way to diagnose vanishing gradients.
+#
+# **Next:** notebook 13, models that generate new training data (an autoencoder and a GAN).
