@@ -169,7 +169,10 @@ def _expand_ellipses(ins, shapes, spec, subscripts):
 
 
 def einsum(subscripts, *operands):
-    """NumPy's einsum, differentiable in every operand ('...' broadcasts as NumPy's)."""
+    """NumPy's einsum, differentiable in every operand ('...' broadcasts as NumPy's); the
+    operands may come as one list, as torch.einsum also takes them."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
     if not operands:
         raise ValueError("einsum: need at least one operand")
     xs = as_variables(operands, "einsum")

@@ -303,3 +303,11 @@ def test_the_slope_of_abs_at_nan_is_0_as_pytorch(which, data, shape):
                   lambda t: torch.linalg.vector_norm(t, 1, dim=-1)),
     }[which]
     assert_matches_torch(ours, theirs, x)
+
+
+def test_einsum_takes_its_operands_as_one_list_as_torch_does():
+    """torch.einsum('ij,jk', [a, b]): the list was read as one operand, and refused with a
+    message about NumPy arrays."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal((3, 4))
+    np.testing.assert_allclose(ag.einsum("ij,jk->ik", [a, b]).data, a @ b, rtol=1e-12)
