@@ -477,8 +477,9 @@ class Variable:
     def cumprod(self, axis=None):
         return _ops.cumprod(self, axis)
 
-    def clip(self, a_min, a_max):
-        return _ops.clip(self, a_min, a_max)
+    def clip(self, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002
+        """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
+        return _ops.clip(self, min if a_min is None else a_min, max if a_max is None else a_max)
 
     # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
     # in place, and ag.sort returns new values.
@@ -494,8 +495,9 @@ class Variable:
     def astype(self, dtype):
         return _ops.astype(self, dtype)
 
-    def flatten(self):
-        return _ops.flatten(self)
+    def flatten(self, start_dim=0, end_dim=-1):
+        """NumPy's flatten (1-D), or PyTorch's: the axes start_dim..end_dim merged."""
+        return _ops.flatten(self, start_dim, end_dim)
 
     def squeeze(self, axis=None):
         return _ops.squeeze(self, axis)

@@ -167,9 +167,20 @@ def expand_dims(x, axis):
     return reshape(x, tuple(1 if i in axes else next(dims) for i in range(out_ndim)))
 
 
-def flatten(x):
-    """x as 1-D (NumPy's ndarray.flatten); nn.Flatten keeps the batch axis."""
-    return reshape(as_variable(x, who="flatten"), (-1,))
+def flatten(x, start_dim=0, end_dim=-1):
+    """x as 1-D (NumPy's ndarray.flatten); with PyTorch's start_dim and end_dim, the axes
+    from start_dim to end_dim (both included) merged into one. nn.Flatten keeps the batch
+    axis."""
+    x = as_variable(x, who="flatten")
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start = normalize_axis(start_dim, x.ndim, "flatten")
+    end = normalize_axis(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for "
+                         f"shape {tuple(x.shape)}")
+    merged = int(np.prod(x.shape[start:end + 1]))
+    return reshape(x, tuple(x.shape[:start]) + (merged,) + tuple(x.shape[end + 1:]))
 
 
 def concatenate(xs, axis=0):

@@ -384,3 +384,18 @@ def test_size_is_numpys_count_and_answers_pytorchs_call():
         x.size(2)
     with pytest.raises(TypeError, match="size: dim must be an int, got 1.0"):
         x.size(1.0)
+
+
+def test_flatten_and_clip_take_pytorch_s_arguments():
+    """x.flatten(1) (the batch kept) and x.clip(min=0) raised TypeError."""
+    torch = pytest.importorskip("torch")
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for dims in [(), (1,), (0, 1), (1, -1), (-2, -1)]:
+        v = Variable(x.copy())
+        y = v.flatten(*dims)
+        assert y.shape == tuple(torch.tensor(x).flatten(*dims).shape)
+        (y * y).sum().backward()
+        np.testing.assert_array_equal(v.grad.data, 2 * x)
+    np.testing.assert_array_equal(Variable(np.array([-1.0, 2.0])).clip(min=0).data, [0, 2])
+    with pytest.raises(ValueError, match="start_dim 2 comes after end_dim 1"):
+        Variable(x).flatten(2, 1)
