@@ -446,11 +446,12 @@ class Variable:
             return _ops.swapaxes(self, *axes)
         return _ops.transpose(self, axes)
 
-    def sum(self, axis=None, keepdims=False):
-        return _ops.sum(self, axis, keepdims)
+    # NumPy's axis= and keepdims=, or PyTorch's dim= and keepdim= (a port's keywords)
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _ops.sum(self, *_torch_axis(axis, keepdims, dim, keepdim, "sum"))
 
-    def mean(self, axis=None, keepdims=False):
-        return _ops.mean(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _ops.mean(self, *_torch_axis(axis, keepdims, dim, keepdim, "mean"))
 
     def max(self, *dim, axis=None, keepdims=False, **torch_style):
         """NumPy's max over axis=; `x.max(1)` or `x.max(dim=1)`: PyTorch's (values,
@@ -462,20 +463,29 @@ class Variable:
         indices) (see autograd.min)."""
         return _ops.min(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
-    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None):
-        return _ops.var(self, axis, ddof, keepdims, correction=correction)
+    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None,
+            keepdim=None, unbiased=None):
+        """NumPy's var (ddof=0: divided by N); called with PyTorch's dim=, PyTorch's
+        (unbiased, divided by N - 1, unless unbiased=False or a correction is given)."""
+        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "var")
+        return _ops.var(self, axis, ddof, keepdims,
+                        correction=_correction(correction, unbiased, dim))
 
-    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None):
-        return _ops.std(self, axis, ddof, keepdims, correction=correction)
+    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None,
+            keepdim=None, unbiased=None):
+        """NumPy's std, or PyTorch's with dim= (see var)."""
+        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "std")
+        return _ops.std(self, axis, ddof, keepdims,
+                        correction=_correction(correction, unbiased, dim))
 
-    def prod(self, axis=None, keepdims=False):
-        return _ops.prod(self, axis, keepdims)
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _ops.prod(self, *_torch_axis(axis, keepdims, dim, keepdim, "prod"))
 
-    def cumsum(self, axis=None):
-        return _ops.cumsum(self, axis)
+    def cumsum(self, axis=None, *, dim=None):
+        return _ops.cumsum(self, _torch_axis(axis, False, dim, None, "cumsum")[0])
 
-    def cumprod(self, axis=None):
-        return _ops.cumprod(self, axis)
+    def cumprod(self, axis=None, *, dim=None):
+        return _ops.cumprod(self, _torch_axis(axis, False, dim, None, "cumprod")[0])
 
     def clip(self, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002
         """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
@@ -483,11 +493,11 @@ class Variable:
 
     # Indices, not Variables (no gradient), as NumPy's; `sort` is left out: ndarray's sorts
     # in place, and ag.sort returns new values.
-    def argmax(self, axis=None, keepdims=False):
-        return _ops.argmax(self, axis, keepdims)
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _ops.argmax(self, *_torch_axis(axis, keepdims, dim, keepdim, "argmax"))
 
-    def argmin(self, axis=None, keepdims=False):
-        return _ops.argmin(self, axis, keepdims)
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return _ops.argmin(self, *_torch_axis(axis, keepdims, dim, keepdim, "argmin"))
 
     def argsort(self, axis=-1):
         return _ops.argsort(self, axis)
@@ -739,6 +749,26 @@ class _ReadGuarded(np.ndarray):
 
     def tolist(self):
         return self._read(".tolist()").tolist()
+
+
+def _torch_axis(axis, keepdims, dim, keepdim, who):
+    """(axis, keepdims) from NumPy's keywords or PyTorch's (dim, keepdim), not both."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{who}: give axis= (NumPy's name) or dim= (PyTorch's), not both")
+        axis = dim
+    return axis, keepdims if keepdim is None else keepdim
+
+
+def _correction(correction, unbiased, dim):
+    """var's and std's correction: PyTorch's unbiased= or, called with dim=, its default 1."""
+    if unbiased is not None:
+        if correction is not None:
+            raise TypeError("var/std: give correction= or unbiased=, not both")
+        return 1 if unbiased else 0
+    if correction is None and dim is not None:
+        return 1  # (PyTorch's keywords, PyTorch's meaning: divided by N - 1)
+    return correction
 
 
 def wrap(data, requires_grad=False):

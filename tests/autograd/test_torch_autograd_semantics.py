@@ -399,3 +399,21 @@ def test_flatten_and_clip_take_pytorch_s_arguments():
     np.testing.assert_array_equal(Variable(np.array([-1.0, 2.0])).clip(min=0).data, [0, 2])
     with pytest.raises(ValueError, match="start_dim 2 comes after end_dim 1"):
         Variable(x).flatten(2, 1)
+
+
+def test_reductions_take_pytorch_s_keywords_with_pytorch_s_meaning():
+    """dim= and keepdim= raised TypeError on sum, mean, var, std, prod, argmax, cumsum;
+    var and std called with dim= divide by N - 1, as PyTorch's (positional: NumPy's N)."""
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    x, t = Variable(a), torch.tensor(a)
+    for name in ("sum", "mean", "prod", "var", "std"):
+        np.testing.assert_allclose(getattr(x, name)(dim=1, keepdim=True).data,
+                                   getattr(t, name)(dim=1, keepdim=True).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.std(dim=0, unbiased=False).data,
+                               t.std(dim=0, unbiased=False).numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.var(1).data, a.var(axis=1), rtol=1e-12)  # NumPy's, by N
+    np.testing.assert_array_equal(x.argmax(dim=1), t.argmax(dim=1).numpy())
+    np.testing.assert_array_equal(x.cumsum(dim=1).data, t.cumsum(dim=1).numpy())
+    with pytest.raises(TypeError, match="axis= .* or dim= .*, not both"):
+        x.sum(axis=0, dim=1)
