@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: train an MLP on the bundled digits data, show progress, print test metrics,
-# and write out/graph.png, out/learning_curve.png, out/history.csv, out/weights.npz.
+# and write out/graph.png, model.png, learning_curve.png, gradients.png, history.csv and
+# weights.npz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -1,6 +1,6 @@
 """The `rungrad` command (also `python -m nn.training`).
 
-    rungrad train                      # MLP on the bundled digits, about 97% test accuracy
+    rungrad train                      # MLP on the bundled digits, about 96% test accuracy
     rungrad train --model cnn --epochs 10 --out runs/cnn
     rungrad train --dataset spiral --hidden 30,30 --epochs 200 --lr 0.01
 

@@ -403,8 +403,8 @@ assert "1 failed, 1 passed" in run.stdout and "on Example(inputs=[float64(" in r
 
 # %% [markdown]
 # The failing example is a 0-d array: the smallest input that shows the bug. rungrad's own
-# suite runs the plugin's check over all of its 70 Functions
-# (`tests/autograd/test_function_gradients.py`).
+# test command runs the plugin's check over all of its 127 Functions (`autograd.ops` and
+# `nn.functional`, with `--rungrad-gradcheck-strict`).
 #
 # ### Blame: which Function of a composite is wrong?
 #
