@@ -61,6 +61,14 @@ class DeZeroName:
                              f"{self.name!r}: DeZero's {self.name} is {self.hint}")
 
 
+def refuse_book_keywords(given, who, renames):
+    """The TypeError for keyword arguments a function does not take, naming rungrad's
+    keyword where one is DeZero's (the book's `pad=`, `dropout_ratio=`)."""
+    for name in given:
+        hint = f": DeZero's {name}= is {renames[name]} here" if name in renames else ""
+        raise TypeError(f"{who}() got an unexpected keyword argument {name!r}{hint}")
+
+
 def missing_only(package, hints):
     """`__getattr__` for a package without lazy attributes: DeZero names get their hint."""
     missing = dezero_hints(package, hints)

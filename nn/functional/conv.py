@@ -11,6 +11,7 @@ from autograd.arguments import positive_int
 from autograd.backend import dense, get_array_module
 from autograd.config import Config
 from autograd.function import Function, call_op
+from autograd.lazy import refuse_book_keywords
 from autograd.ops import astype, get_item, matmul, reshape, sum, transpose
 from autograd.ops.linalg import MatMul
 from autograd.ops.reduction import Sum
@@ -248,7 +249,7 @@ class ConvTranspose2d(Function):
         return wrap(self._x_rows, False)
 
 
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, **book):
     """2-D convolution: x (N, C, H, W), weight (OC, C/groups, KH, KW), bias (OC,) or None ->
     (N, OC, OH, OW) with OH = (H + 2*padding - dilation*(KH - 1) - 1) // stride + 1.
 
@@ -258,6 +259,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     x is cast to weight's dtype (an integer or float64 batch meets a float32 layer); an
     unbatched (C, H, W) gives (OC, OH, OW), as PyTorch's.
     """
+    if book:
+        refuse_book_keywords(book, "conv2d", {"pad": "padding=", "b": "bias="})
     layout = "(OC, C/groups, KH, KW)"
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(conv2d, as_variable(x), weight, bias, stride, padding,

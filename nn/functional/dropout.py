@@ -8,6 +8,7 @@ from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.config import train_mode
 from autograd.function import Function
+from autograd.lazy import refuse_book_keywords
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
 
@@ -39,7 +40,7 @@ class Dropout(Function):
         return gy * self.mask
 
 
-def dropout(x, p=0.5, training=None):
+def dropout(x, p=0.5, training=None, **book):
     """Drop elements of `x` with probability `p` when training; otherwise return x itself.
 
     training: True drops and False does not, whatever the mode; None (the default) follows
@@ -51,6 +52,8 @@ def dropout(x, p=0.5, training=None):
     The mask comes from NumPy's global generator (CuPy's for GPU arrays), so
     `np.random.seed` makes it reproducible; its gradient is the same mask.
     """
+    if book:
+        refuse_book_keywords(book, "dropout", {"dropout_ratio": "p="})
     return _dropped(x, p, training, "dropout", Dropout)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module, scatter_add
 from autograd.function import Function
+from autograd.lazy import refuse_book_keywords
 from autograd.ops import get_item, reshape, sum
 from autograd.ops.elementwise import zero_grad
 from autograd.spec import Choice, Spec
@@ -21,7 +22,7 @@ from .im2col import im2col, im2col_array, make_window, output_size, pair, spans
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+               return_indices=False, **book):
     """Maximum over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
     `kernel_size`; `dilation` spaces the window's taps; ceil_mode rounds OH and OW up (a last
     partial window). Padding is -inf, so it never wins (a zero pad would beat all-negative
@@ -29,6 +30,8 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     With return_indices, also each winner's flat index into its (H, W) plane (int64, as
     PyTorch's: the first maximum, the last NaN), the indices max_unpool2d takes.
     """
+    if book:
+        refuse_book_keywords(book, "max_pool2d", {"pad": "padding="})
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(max_pool2d, as_variable(x), kernel_size, stride, padding,
                                dilation, ceil_mode, return_indices)
@@ -76,10 +79,12 @@ def max_pool2d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+               divisor_override=None, **book):
     """Mean over each window: x (N, C, H, W) -> (N, C, OH, OW); `stride` defaults to
     `kernel_size`. As PyTorch: zero padding counts in the mean with count_include_pad (but
     ceil_mode's overhang past the padding never does); divisor_override replaces the count."""
+    if book:
+        refuse_book_keywords(book, "avg_pool2d", {"pad": "padding="})
     if getattr(x, "ndim", None) == 3:  # one image (C, H, W), unbatched: PyTorch takes it
         return with_batch_axis(avg_pool2d, as_variable(x), kernel_size, stride, padding,
                                ceil_mode, count_include_pad, divisor_override)

@@ -3,6 +3,7 @@
 The convolution layers use the faster internal layout of nn.functional.im2col; these are the
 functions to call by hand, to see how a convolution becomes one matrix product.
 """
+from autograd.lazy import refuse_book_keywords
 from autograd.ops import reshape, transpose
 from autograd.variable import as_variable
 
@@ -15,13 +16,15 @@ _TO_INTERNAL = (1, 2, 3, 0, 4, 5)     # the inverse
 _ROWS = (3, 4, 5, 0, 1, 2)            # (C, KH, KW, N, OH, OW) <-> (N, OH, OW, C, KH, KW)
 
 
-def im2col(x, kernel_size, stride=1, padding=0, to_matrix=True):
+def im2col(x, kernel_size, stride=1, padding=0, to_matrix=True, **book):
     """The sliding windows of x (N, C, H, W) as columns (zero padding).
 
     to_matrix=True: a matrix (N*OH*OW, C*KH*KW), one window per row, so a convolution is
     `col @ W.reshape(OC, -1).T`; False: (N, C, KH, KW, OH, OW). kernel_size, stride and
     padding are ints or (height, width) pairs; OH = (H + 2*padding - KH) // stride + 1.
     """
+    if book:
+        refuse_book_keywords(book, "im2col", {"pad": "padding="})
     x = as_variable(x)
     if x.ndim != 4:
         raise ValueError(f"im2col: expected an (N, C, H, W) input, got shape {tuple(x.shape)}")

@@ -5,6 +5,7 @@ import pathlib
 import re
 
 import numpy as np
+import pytest
 
 import autograd as ag
 import nn
@@ -128,3 +129,19 @@ def test_book_idioms_that_would_go_wrong_are_named():
     (x ** 4).backward()
     with pytest.raises(RuntimeError, match=r"create_graph=True"):
         x.grad.backward()  # step 33 without create_graph
+
+
+def test_the_book_s_keywords_are_named_with_rungrad_s():
+    """conv2d(pad=...), dropout(dropout_ratio=...): Python's bare TypeError before."""
+    import nn.functional as F
+    x, w = np.ones((1, 1, 4, 4)), np.ones((1, 1, 3, 3))
+    for call, hint in ((lambda: F.conv2d(x, w, pad=1), "pad= is padding="),
+                       (lambda: F.conv2d(x, w, b=None), "b= is bias="),
+                       (lambda: F.max_pool2d(x, 2, pad=0), "pad= is padding="),
+                       (lambda: F.avg_pool2d(x, 2, pad=0), "pad= is padding="),
+                       (lambda: F.im2col(x, 3, pad=1), "pad= is padding="),
+                       (lambda: F.dropout(x, dropout_ratio=0.5), "dropout_ratio= is p=")):
+        with pytest.raises(TypeError, match=f"DeZero's {hint} here"):
+            call()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'foo'$"):
+        F.conv2d(x, w, foo=1)
