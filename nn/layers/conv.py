@@ -7,6 +7,7 @@ import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
 from autograd.backend import array_of
+from autograd.lazy import DeZeroName
 
 from .. import init
 from ..functional.conv import conv2d, conv_transpose2d, same_padding
@@ -148,6 +149,9 @@ class Convolution(_ConvNd):
 class Conv2d(Convolution):
     """y = conv2d(x, weight, bias, stride, padding, dilation, groups): x (N, in_channels, H, W)
     -> (N, out_channels, OH, OW); weight (out_channels, in_channels/groups, KH, KW)."""
+
+    W = DeZeroName("layer.weight, (out_channels, in_channels, KH, KW) as the book's")
+    b = DeZeroName("layer.bias")
 
     def _convolve(self, x, padding):
         return conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation,

@@ -6,6 +6,7 @@ import numpy as np
 from autograd.arguments import float_dtype, positive_int
 from autograd.backend import array_of
 from autograd.capture import python_state_changed
+from autograd.lazy import DeZeroName
 from autograd.ops import transpose
 
 from .. import init, initializers, regularizers
@@ -30,6 +31,9 @@ class Linear(Module):
     kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)), and b ~ U(-1/sqrt(in),
     1/sqrt(in)); float32 by default.
     """
+
+    W = DeZeroName("layer.weight, (out, in): the book's (in, out) transposed")
+    b = DeZeroName("layer.bias")
 
     def __new__(cls, *args, **kwargs):
         if cls is Linear and len(args) == 1 and "out_features" not in kwargs:

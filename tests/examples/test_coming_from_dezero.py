@@ -145,3 +145,11 @@ def test_the_book_s_keywords_are_named_with_rungrad_s():
             call()
     with pytest.raises(TypeError, match="unexpected keyword argument 'foo'$"):
         F.conv2d(x, w, foo=1)
+
+
+def test_the_book_s_layer_attributes_say_rungrad_s():
+    for layer in (nn.Linear(2, 3), nn.Conv2d(1, 2, 3)):
+        with pytest.raises(AttributeError, match="DeZero's W is layer.weight"):
+            _ = layer.W
+        with pytest.raises(AttributeError, match="DeZero's b is layer.bias"):
+            _ = layer.b
