@@ -1,5 +1,5 @@
 """Keras' `keras.utils`: to_categorical, pad_sequences, set_random_seed, plot_model,
-PyDataset (Sequence)."""
+model_to_dot, PyDataset (Sequence)."""
 import random
 
 import numpy as np
@@ -7,7 +7,7 @@ import numpy as np
 from autograd.arguments import nonnegative_int
 
 from ..data.batch_dataset import PyDataset, Sequence
-from ..training.model_diagram import plot_model
+from ..training.model_diagram import model_to_dot, plot_model
 from ..utils import to_categorical
 
 
@@ -64,5 +64,5 @@ def _check_fits(values, dtype, i):
                                 f"[{info.min}, {info.max}]; pass a wider dtype")
 
 
-__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "PyDataset",
-           "Sequence"]
+__all__ = ["to_categorical", "pad_sequences", "set_random_seed", "plot_model", "model_to_dot",
+           "PyDataset", "Sequence"]

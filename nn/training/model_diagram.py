@@ -3,13 +3,14 @@ shape and parameter count (the op-level graph is `Module.plot` / `autograd.plot_
 
 The rows are those of `Model.summary()`: the model's direct children (a nested block is one
 box), output shapes from the last call or a trial call, "?" where unknown. A Sequential's
-layers are joined by arrows; a custom model's forward may wire its layers in any way, so
-its boxes are stacked in definition order without arrows.
+layers are joined by arrows, and a functional Model's by the arrows of its graph (branches,
+merges); a custom model's forward may wire its layers in any way, so its boxes are stacked
+in definition order without arrows.
 """
 from autograd.graph import escape, format_of, render_dot
 
 from ..module import Module
-from .summary import NOT_BUILT, _layer_rows, is_built
+from .summary import NOT_BUILT, _layer_rows, is_built, shown_children
 
 
 def model_to_dot(model, show_shapes=True):
@@ -30,13 +31,15 @@ def model_to_dot(model, show_shapes=True):
     if show_shapes and chained and input_shape is not None:
         lines.append(f'  input [label="input\\n{escape(input_shape)}", fillcolor="#eeeeee"];')
         previous = "input"
+    wiring = _graph_edges(model)  # a functional Model's arrows (None: another model)
     for i, (title, shape, params) in enumerate(_layer_rows(model, shapes)):
         parts = [title] + ([f"output: {shape}"] if show_shapes else []) + [f"params: {params}"]
         label = "\\n".join(escape(part) for part in parts)
         lines.append(f'  layer{i} [label="{label}"];')
-        if previous is not None:
+        if previous is not None and wiring is None:
             lines.append(f"  {previous} -> layer{i}{'' if chained else ' [style=invis]'};")
         previous = f"layer{i}"
+    lines += [f"  layer{a} -> layer{b};" for a, b in wiring or ()]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -46,6 +49,22 @@ def plot_model(model, to_file="model.png", show_shapes=True):
     returns a GraphImage, which Jupyter displays inline."""
     fmt = format_of(to_file, "plot_model")
     return render_dot(model_to_dot(model, show_shapes), to_file, fmt, who="plot_model")
+
+
+def _graph_edges(model):
+    """(from, to) box numbers of a functional Model's graph: each layer call's inputs come
+    from the layers that made them; None for a model without one."""
+    nodes = getattr(model, "_nodes", None)
+    if nodes is None:
+        return None
+    boxes = {id(child): i for i, (_, child) in enumerate(shown_children(model))}
+    edges = []
+    for node in nodes:
+        for tensor in node.inputs:
+            edge = (boxes.get(id(tensor.node.layer)), boxes.get(id(node.layer)))
+            if None not in edge and edge not in edges:
+                edges.append(edge)
+    return edges
 
 
 def _is_sequential(model):

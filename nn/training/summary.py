@@ -67,12 +67,16 @@ def _layer_type(layer):
     return type(layer).__name__
 
 
+def shown_children(model):
+    """(key, child) of each layer a summary row stands for, in order."""
+    return [(key, child) for key, child in model._held_children()
+            if not isinstance(child, InputLayer) or model.summary_shows_inputs]
+
+
 def _layer_rows(model, shapes):
     children = model._held_children()
     names = layer_names(model._modules)
-    for key, child in children:
-        if isinstance(child, InputLayer) and not model.summary_shows_inputs:
-            continue
+    for key, child in shown_children(model):
         trainable, frozen = count_parameters(child)
         yield (f"{names[key]} ({_layer_type(child)})", _shape(shapes.get(key)),
                f"{trainable[0] + frozen[0]:,}")

@@ -107,3 +107,22 @@ def test_plot_model_needs_a_drawable_suffix(tmp_path):
 
 def test_reachable_from_nn():
     assert nn.model_to_dot is model_to_dot and nn.plot_model is plot_model
+
+
+def test_a_functional_model_s_boxes_are_wired_as_its_graph():
+    """Branches and a merge were drawn as a stacked column with invisible edges."""
+    from nn.keras import Input, Model, layers
+    from nn.training.model_diagram import model_to_dot
+    inputs = Input(shape=(4,))
+    left, right = layers.Dense(3, name="left")(inputs), layers.Dense(3, name="right")(inputs)
+    model = Model(inputs, layers.Dense(1, name="out")(layers.Concatenate()([left, right])))
+    dot = model_to_dot(model)
+    boxes = {name: line.split()[0] for line in dot.splitlines() for name in
+             ("input_layer", "left", "right", "concatenate", "out")
+             if line.strip().startswith("layer") and f'label="{name}' in line}
+    edges = {tuple(line.strip().rstrip(";").split(" -> ")) for line in dot.splitlines()
+             if "->" in line}
+    assert "invis" not in dot
+    want = [("input_layer", "left"), ("input_layer", "right"), ("left", "concatenate"),
+            ("right", "concatenate"), ("concatenate", "out")]
+    assert {(boxes[a], boxes[b]) for a, b in want} == edges
