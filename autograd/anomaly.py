@@ -115,7 +115,7 @@ def _plot(func, inputs, outputs, problem, gxs=()):
     from .graph import Drawing, render_dot
     from .walk import functions_behind
     try:
-        drawing = Drawing(verbose=True, values=True)
+        drawing = Drawing(verbose=True, values=True, who="detect_anomaly")
         drawing.mark(func, problem)
         _mark_non_finite(drawing, func, inputs, outputs, gxs)
         for y in outputs:  # in forward, the op's outputs are not linked yet: they end it

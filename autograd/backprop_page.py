@@ -32,7 +32,8 @@ def plot_backward(output, to_file="backprop.html", values=True):
     if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
         raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
                          f"(use a name ending in .html)")
-    svg = render_bytes(get_dot_graph(output, values=values), "svg", "plot_backward")
+    svg = render_bytes(get_dot_graph(output, values=values, who="plot_backward"), "svg",
+                       "plot_backward")
     before = [(v, v.grad) for v in _graph_variables(output)]
     try:
         with record_backward() as trace:

@@ -30,9 +30,11 @@ def get_dot_graph(output, verbose=True, values=False, grads=False, *, who="get_d
     Graphviz minutes to lay out.
     """
     outputs = _as_output_list(output, who)
-    drawing = Drawing(verbose, values, grads)
+    if not outputs:
+        raise ValueError(f"{who}: no Variables to draw (an empty list)")
+    drawing = Drawing(verbose, values, grads, who)
     for y in outputs:
-        _check_recorded_once(y)
+        _check_recorded_once(y, who)
         drawing.variable(y, "output")
     for func in functions_behind(outputs):
         drawing.function(func)
@@ -90,8 +92,8 @@ class Drawing:
     the failing op.
     """
 
-    def __init__(self, verbose=True, values=False, grads=False):
-        self.verbose, self.values, self.grads = verbose, values, grads
+    def __init__(self, verbose=True, values=False, grads=False, who="get_dot_graph"):
+        self.verbose, self.values, self.grads, self.who = verbose, values, grads, who
         self.lines = ["digraph g {", '  node [fontname="Helvetica"];']
         self._drawn = set()
         self._marks = {}
@@ -133,7 +135,7 @@ class Drawing:
             outputs = [y for y in (ref() for ref in func.outputs) if y is not None]
         recorded_at = getattr(func, "recorded_at", None)
         for x in inputs:
-            _check_recorded_once(x)
+            _check_recorded_once(x, self.who)
             if (self.values and recorded_at is not None and x._version > recorded_at
                     and _STALE not in self._marks.get(id(x), ())):
                 self.mark(x, _STALE)  # (its value is not the one that made the outputs)
@@ -182,13 +184,13 @@ def _drawn_per_use(x):
     return x.creator is None and not x.requires_grad and x.size == 1 and not x.name
 
 
-def _check_recorded_once(x):
+def _check_recorded_once(x, who):
     """Refuse to draw `x` when its Function was called again since (its record then shows
     the later call): the picture would be silently wrong, as backward refuses too."""
     func = x.creator
     if func is not None and not any(ref() is x for ref in func.outputs):
         from .engine import _called_twice
-        raise _called_twice(func, "get_dot_graph")
+        raise _called_twice(func, who)
 
 
 def _role(v):

@@ -338,3 +338,18 @@ def test_values_changed_in_place_after_use_are_marked():
     line = next(line for line in dot.splitlines() if 'label="w' in line)
     assert "changed in place after use" in line and "#d62728" in line
     assert "changed in place" not in get_dot_graph(y)  # (no values shown: nothing stale)
+
+
+def test_errors_name_the_drawing_function_called():
+    """plot_graph's and plot_backward's errors began with 'get_dot_graph:'; an empty list
+    drew an empty picture."""
+    import autograd as ag
+    with pytest.raises(ValueError, match="^plot_graph: no Variables to draw"):
+        plot_graph([], to_file="unused.png")
+    x = Variable(np.array(2.0))
+    from autograd.ops.elementwise import Exp
+    f = Exp()
+    y = f(x)
+    f(x)  # the same Function called again: its record now shows the second call
+    with pytest.raises(RuntimeError, match="^plot_backward"):
+        ag.plot_backward(y, "unused.html")
