@@ -52,6 +52,12 @@ class GetItem(_ReadsIndex, ReturnsViews, Function):
     def __init__(self, index):
         self.index = index
 
+    @property
+    def label(self):
+        """What a graph's box reads: GetItem[1:3], GetItem[:, 0], an array index by shape."""
+        parts = self.index if isinstance(self.index, tuple) else (self.index,)
+        return f"GetItem[{', '.join(_index_text(part) for part in parts)}]"
+
     def forward(self, x):
         return x[self.index]
 
@@ -60,6 +66,18 @@ class GetItem(_ReadsIndex, ReturnsViews, Function):
         return call_op(_indexed(grad_op, self.index_variables), gy)
 
     backward_data = backward  # written for both
+
+
+def _index_text(part):
+    """One part of an index as Python writes it (an array as its shape)."""
+    if isinstance(part, slice):
+        text = ":".join("" if v is None else str(v) for v in (part.start, part.stop, part.step))
+        return text[:-1] if part.step is None else text
+    if part is Ellipsis:
+        return "..."
+    if hasattr(part, "shape") and getattr(part, "ndim", 0) > 0:
+        return f"array{tuple(part.shape)}"
+    return str(part)
 
 
 class GetItemGrad(_ReadsIndex, Function):

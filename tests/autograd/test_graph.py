@@ -353,3 +353,12 @@ def test_errors_name_the_drawing_function_called():
     f(x)  # the same Function called again: its record now shows the second call
     with pytest.raises(RuntimeError, match="^plot_backward"):
         ag.plot_backward(y, "unused.html")
+
+
+def test_get_item_boxes_show_their_index():
+    x = Variable(np.arange(12.0).reshape(3, 4))
+    labels = [x[index].creator.label for index in
+              (np.s_[1:3], np.s_[:, 0], np.s_[..., ::2], np.s_[np.array([0, 2])], np.s_[::-1])]
+    assert labels == ["GetItem[1:3]", "GetItem[:, 0]", "GetItem[..., ::2]",
+                      "GetItem[array(2,)]", "GetItem[::-1]"]
+    assert 'label="GetItem[1:3]"' in get_dot_graph(x[1:3].sum())
