@@ -57,6 +57,7 @@ from .loss import (
     poisson_nll_loss,
     smooth_l1_loss,
 )
+from .noise import gaussian_dropout, gaussian_noise
 from .normalization import batch_norm, group_norm, instance_norm, layer_norm, rms_norm
 from .one_hot import one_hot
 from .penalty import l1_penalty, l2_penalty
@@ -93,7 +94,8 @@ __all__ = [
     "lp_pool2d", "max_unpool3d", "lp_pool3d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
     "celu", "glu", "softshrink", "hardshrink", "tanhshrink", "threshold", "rms_norm",
-    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "gaussian_noise",
+    "gaussian_dropout",
     *_MARGIN_LOSSES, "gaussian_nll_loss", "ctc_loss",
     "conv_transpose1d", "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle",
     "embedding_bag", "bilinear", "local_response_norm", "channel_shuffle",

@@ -14,6 +14,7 @@ from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
 from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
+from .noise import GaussianDropout, GaussianNoise
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
     AveragePooling1D,
@@ -45,7 +46,8 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, Average
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Lambda",
+__all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
+           "Input", "InputLayer", "Lambda",
            "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
