@@ -41,6 +41,7 @@ from .channel_dropout import (
     dropout2d,
     dropout3d,
     feature_alpha_dropout,
+    spatial_dropout,
 )
 from .conv import conv2d, conv_transpose2d
 from .conv1d import conv1d, conv_transpose1d
@@ -94,7 +95,7 @@ __all__ = [
     "lp_pool2d", "max_unpool3d", "lp_pool3d", "poisson_nll_loss", "selu", "relu6", "hardsigmoid",
     "hardswish", "mish",
     "celu", "glu", "softshrink", "hardshrink", "tanhshrink", "threshold", "rms_norm",
-    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "gaussian_noise",
+    "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "spatial_dropout", "gaussian_noise",
     "gaussian_dropout",
     *_MARGIN_LOSSES, "gaussian_nll_loss", "ctc_loss",
     "conv_transpose1d", "unfold", "fold", "interpolate", "pixel_shuffle", "pixel_unshuffle",

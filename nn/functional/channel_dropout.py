@@ -36,6 +36,31 @@ def _first_of_each(x, axes):
     return x[(slice(None),) * axes + (slice(0, 1),) * (x.ndim - axes)]
 
 
+class ChannelsLastDropout(Dropout):
+    """y = x * m, one m for each sample and channel (the first and the last axis), shared by
+    the positions between (Keras' SpatialDropout): 1/(1-p) where kept, 0 where dropped"""
+
+    input_specs = (Spec(shape=("N", "L", "C")),)
+    arg_specs = {"p": Choice(0.25, 0.5)}
+    apply = staticmethod(lambda x, p: _drawn_from_seed(0, lambda: ChannelsLastDropout(p)(x)))
+    reference = None  # (Dropout's draws one value per element; tests check the masks)
+
+    def forward(self, x):
+        corner = x[(slice(None),) + (slice(0, 1),) * (x.ndim - 2) + (slice(None),)]
+        self.mask = dropout_mask(corner, self.p)  # (N, 1, ..., 1, C): it broadcasts
+        return x * self.mask
+
+
+def spatial_dropout(x, p=0.5, training=None):
+    """Keras' SpatialDropout on channels-last x (N, ..., C): each sample's whole channels
+    zeroed with probability p, the others scaled by 1/(1-p) (`training` as dropout's)."""
+    x = as_variable(x, who="spatial_dropout")
+    if x.ndim < 3:
+        raise ValueError(f"spatial_dropout: expected (batch, ..., channels), at least 3-D, "
+                         f"got shape {tuple(x.shape)}")
+    return _dropped(x, p, training, "spatial_dropout", ChannelsLastDropout)
+
+
 _ALPHA = _SELU_ALPHA * _SELU_SCALE  # -alpha' = SELU's limit at -inf, where dropped ones go
 
 

@@ -38,6 +38,7 @@ from .reshaping import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .time_distributed import TimeDistributed
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
@@ -48,7 +49,8 @@ GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
-           "Input", "InputLayer", "Lambda", "TimeDistributed",
+           "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
+           "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
