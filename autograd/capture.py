@@ -616,11 +616,7 @@ def _random_draws_outside(record, numpy_before, python_before):
 
 
 def _draw_again(func, inputs):
-    """func's forward run again on its inputs for its draws alone (it keeps what it holds);
-    not one drawing from a generator of its own (`generator`), which the global one's
-    count does not involve and which must not advance twice."""
-    if getattr(func, "generator", None) is not None:
-        return
+    """func's forward run again on its inputs for its draws alone (it keeps what it holds)."""
     held = dict(func.__dict__)
     try:
         func.forward(*[x.data for x in inputs])

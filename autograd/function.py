@@ -73,8 +73,9 @@ class Function:
 
     `draws_random = True` marks an op that draws random numbers at each call (dropout's
     mask): its values follow the generator of its arrays' backend, so NumPy and CuPy
-    give different ones. `takes_missing_grads = True`: backward gets None for an output
-    that received no gradient (by default, zeros of its shape).
+    give different ones (an instance drawing from a generator of its own sets it False).
+    `takes_missing_grads = True`: backward gets None for an output that received no
+    gradient (by default, zeros of its shape).
     """
 
     generation = 0

@@ -469,9 +469,10 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     y_true = to_labels(given, scores=False)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
-        positive = present[-1] if labels is None else _binary_positive(labels, present, scores)
+        positive = present[-1] if labels is None else _binary_positive(labels, present)
         if labels is not None and scores.ndim == 2 and scores.shape[1] == 2:
-            scores = scores[:, [1 - list(labels).index(positive), list(labels).index(positive)]]
+            column = list(labels).index(positive)  # (the positive's, ranked as column 1)
+            scores = scores[:, [1 - column, column]]
         return _binary_auc(y_true == positive, scores)
     if multi_class != "ovr":
         raise ValueError(f"multi_class={multi_class!r} is not supported; use 'ovr'")
@@ -495,7 +496,7 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     return _indicator_auc(y_true[:, None] == classes[None, :], scores, average)
 
 
-def _binary_positive(labels, present, scores):
+def _binary_positive(labels, present):
     """The positive class of a binary AUC given `labels`: the greater of the two (as
     without them), whose column of (n, 2) scores is the one labels names it in."""
     labels = np.asarray(labels)

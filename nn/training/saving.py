@@ -151,10 +151,8 @@ def tied_parameters(model):
     weight tying (`decoder.weight = encoder.weight`), which the architecture alone does not
     record (a layer shared whole does: Writer's same_as)."""
     names = {}
-    for prefix, module in model.named_modules():
-        for name, param in module._parameters.items():
-            if param is not None:
-                names.setdefault(id(param), []).append(f"{prefix}.{name}" if prefix else name)
+    for name, param in model.named_parameters(remove_duplicate=False):
+        names.setdefault(id(param), []).append(name)
     return [group for group in names.values() if len(group) > 1]
 
 

@@ -3,10 +3,8 @@ multiplied in), active only while training, as Dropout: a regularizer, and noise
 augmentation inside the model (the study notes' noise added to the data)."""
 import numpy as np
 
-from autograd.arguments import probability
-from autograd.ops.validation import real_scalar
-
 from ... import functional as F
+from ...functional.noise import checked_rate, checked_stddev
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
@@ -32,9 +30,7 @@ class GaussianNoise(_Noise):
 
     def __init__(self, stddev, seed=None, *, name=None, input_shape=None):
         super().__init__(seed, name, input_shape)
-        self.stddev = real_scalar(stddev, "stddev", "GaussianNoise")
-        if not self.stddev >= 0:
-            raise ValueError(f"GaussianNoise: stddev must be >= 0, got {stddev!r}")
+        self.stddev = checked_stddev(stddev, "GaussianNoise")
 
     def forward(self, x):
         return F.gaussian_noise(x, self.stddev, self.training, self.generator)
@@ -45,9 +41,7 @@ class GaussianDropout(_Noise):
 
     def __init__(self, rate, seed=None, *, name=None, input_shape=None):
         super().__init__(seed, name, input_shape)
-        self.rate = probability(rate, "rate", "GaussianDropout")
-        if self.rate == 1:
-            raise ValueError("GaussianDropout: rate must be below 1")
+        self.rate = checked_rate(rate, "GaussianDropout")
 
     def forward(self, x):
         return F.gaussian_dropout(x, self.rate, self.training, self.generator)

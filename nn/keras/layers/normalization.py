@@ -236,12 +236,7 @@ class LayerNormalization(_KerasNormalization, Module):
         self.normalized_shape = None
         self.unbuild()
         if self.declared_input_shape is not None:
-            full = (None,) + self.declared_input_shape
-            shape = tuple(full[a] for a in self._axes(len(full)))
-            if None in shape:
-                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the sizes "
-                                 f"of axis {self.axis}")
-            self.build(shape)
+            self.build((None,) + self.declared_input_shape)
 
     @property
     def built(self):
@@ -257,9 +252,9 @@ class LayerNormalization(_KerasNormalization, Module):
         those sizes in Keras' input_shape ((None, 8): its batch axis first)."""
         shape = tuple(shape)
         if len(shape) > 1 and shape[0] is None:  # (Keras' input_shape)
-            shape = tuple(shape[a] for a in self._axes(len(shape)))
+            full, shape = shape, tuple(shape[a] for a in self._axes(len(shape)))
             if None in shape:
-                raise ValueError(f"{self.who}.build: the input_shape does not give the sizes "
+                raise ValueError(f"{self.who}: input_shape {full[1:]} does not give the sizes "
                                  f"of axis {self.axis}")
         self.normalized_shape = shape
         present = {"weight": self.scale, "bias": self.center}
