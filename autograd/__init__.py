@@ -88,7 +88,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "numerical_diff": "numerical", "numerical_grad": "numerical",
     # the less common ops, which autograd.ops itself loads on first use
     **{name: "ops" for name in ("pad", "cumsum", "cumprod", "var", "std", "sort", "argsort",
-                                "topk", "argmax", "argmin")},
+                                "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
+                                "unbind", "narrow", "gather", "scatter", "scatter_add",
+                                "index_select", "masked_fill", "take_along_axis",
+                                "vector_norm")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -116,5 +119,6 @@ __all__ = [
     "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum", "cumprod", "einsum", "pad",
     "norm", "sort", "argsort", "topk", "argmax", "argmin", "solve",
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
-    "less_equal",
+    "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
+    "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
 ]

@@ -12,6 +12,7 @@ from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
 from .element_count import ElementCount
 from .hooks import GradWatch
+from .tensor_methods import TensorMethods
 
 _NUMERIC_KINDS = "biuf"
 _ticks = itertools.count(1)
@@ -124,7 +125,7 @@ def _cast(dtype):
     return cast
 
 
-class Variable:
+class Variable(TensorMethods):
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
     `requires_grad` is honoured only for floating-point data: integer arrays (labels,

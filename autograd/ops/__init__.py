@@ -46,7 +46,11 @@ from .shape import (
 __getattr__, __dir__ = lazy_attributes(__name__, {
     "pad": "padding", "cumsum": "scan", "cumprod": "scan", "var": "statistics", "std": "statistics",
     "sort": "sorting", "argsort": "sorting", "topk": "sorting", "argmax": "sorting",
-    "argmin": "sorting",
+    "argmin": "sorting", "flip": "rearrange", "roll": "rearrange", "tile": "rearrange",
+    "chunk": "rearrange", "unbind": "rearrange", "narrow": "rearrange",
+    "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
+    "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
+    "take_along_axis": "sorting", "vector_norm": "norm",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -56,4 +60,6 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "matmul", "dot", "log1p", "expm1", "sigmoid", "var", "std", "prod", "cumsum",
            "cumprod", "einsum", "pad", "norm", "sort", "argsort", "topk", "argmax", "argmin",
            "solve", "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal",
-           "less", "less_equal"]
+           "less", "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow",
+           "split_sizes", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
+           "take_along_axis", "vector_norm"]

@@ -131,3 +131,14 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's name)
         return _matrix_norm(x, ord, axes, keepdims)
     raise ValueError(f"norm: axis must name 1 or 2 axes, got {axis!r} (input shape {x.shape});"
                      f" for the 2-norm of every element give axis=None")
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False):  # noqa: A002  (PyTorch's names)
+    """PyTorch's linalg.vector_norm: the p-norm of the elements over `dim` (an int, a
+    tuple, or None: all of them) as one vector, whatever their number of axes (NumPy's
+    norm over two axes is a matrix norm instead)."""
+    x = float_input(x, "vector_norm")
+    if isinstance(ord, str) or not isinstance(ord, numbers.Real):
+        raise ValueError(f"vector_norm: ord must be a real number (2, 1, inf, ...), got "
+                         f"{ord!r}")
+    return _vector_norm(x, ord, normalize_axes(dim, x.ndim, "vector_norm"), keepdim)

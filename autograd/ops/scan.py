@@ -7,7 +7,7 @@ from ..function import Function
 from ..spec import Axes, Spec
 from ..variable import as_variable, wrap
 from .elementwise import where
-from .indexing import get_item
+from .rearrange import flip
 from .reduction import sum as reduce_sum
 from .shape import expand_dims, reshape, transpose
 from .validation import normalize_axis
@@ -92,11 +92,6 @@ def _grad_with_zeros(gy, x, y, axis):
     lead = reduce_sum(where(pos == z - 1, y, 0.0), axis=axis, keepdims=True) + wrap(
         (z == 0).astype(x.dtype))  # y_(z-1), 1 for a leading zero
     return where(before, g_before, 0.0) + where(at, lead * after, 0.0)
-
-
-def flip(x, axis):
-    """x reversed along `axis` (NumPy's flip for one axis)."""
-    return get_item(x, (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),))
 
 
 def reverse_cumsum(x, axis):

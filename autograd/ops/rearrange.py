@@ -1,0 +1,136 @@
+"""Elements moved, repeated or cut into pieces: flip, roll, tile, chunk, unbind, narrow and
+PyTorch's split by sizes. Each is a composition of slicing, concatenation and broadcasting,
+whose gradients send every element's back to where it came from (a repeated element's
+summed)."""
+import math
+import operator
+
+import numpy as np
+
+from ..variable import as_variable
+from .indexing import get_item
+from .reduction import broadcast_to
+from .shape import concatenate, reshape, split, squeeze
+from .validation import int_tuple, normalize_axes, normalize_axis
+
+
+def flip(x, axis=None):
+    """x reversed along `axis` (an int or a tuple; None: every axis), NumPy's flip and
+    PyTorch's (its `dims`)."""
+    x = as_variable(x, who="flip")
+    axes = normalize_axes(axis, x.ndim, "flip")
+    return get_item(x, tuple(slice(None, None, -1) if i in axes else slice(None)
+                             for i in range(x.ndim)))
+
+
+def roll(x, shift, axis=None):
+    """x with its elements shifted by `shift` along `axis`, those pushed past the end
+    coming back at the start (NumPy's roll; PyTorch's with shifts and dims). Several axes
+    take a shift each; axis=None rolls the flattened array and keeps x's shape."""
+    x = as_variable(x, who="roll")
+    if axis is None:
+        return reshape(roll(reshape(x, (-1,)), _one_shift(shift), 0), x.shape)
+    axes = int_tuple(axis, "axis", "roll")
+    shifts = int_tuple(shift, "shift", "roll")
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes ({shift!r}, "
+                         f"{axis!r})")
+    for s, a in zip(shifts, axes):
+        x = _rolled(x, s, normalize_axis(a, x.ndim, "roll"))
+    return x
+
+
+def _one_shift(shift):
+    shifts = int_tuple(shift, "shift", "roll")
+    if len(shifts) != 1:
+        raise ValueError(f"roll: one shift for the flattened array (axis=None), got {shift!r}")
+    return shifts[0]
+
+
+def _rolled(x, shift, axis):
+    n = x.shape[axis]
+    cut = n - shift % n if n else 0
+    if cut in (0, n):
+        return x
+    lead = (slice(None),) * axis
+    return concatenate([get_item(x, lead + (slice(cut, None),)),
+                        get_item(x, lead + (slice(None, cut),))], axis=axis)
+
+
+def tile(x, reps):
+    """x repeated `reps[i]` times along axis i (NumPy's tile and PyTorch's; reps shorter
+    than x's rank repeats the last axes, longer adds leading axes): a broadcast between
+    each axis and a new one of its repeats, so each copy's gradient adds up."""
+    x = as_variable(x, who="tile")
+    reps = int_tuple(reps, "reps", "tile")
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: repeats must be >= 0, got {reps}")
+    ndim = max(x.ndim, len(reps))
+    shape = (1,) * (ndim - x.ndim) + tuple(x.shape)
+    reps = (1,) * (ndim - len(reps)) + reps
+    paired = reshape(x, tuple(n for size in shape for n in (1, size)))
+    spread = broadcast_to(paired, tuple(n for pair in zip(reps, shape) for n in pair))
+    return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
+
+
+def split_sizes(x, split_size_or_sections, dim=0):
+    """PyTorch's split: pieces of `split_size_or_sections` elements along `dim` (the last
+    one smaller when they do not divide it), or of the sizes a list gives (they must add
+    up to the axis' length). NumPy's split (`autograd.split`) takes cut points instead."""
+    x = as_variable(x, who="split")
+    axis = normalize_axis(dim, max(x.ndim, 1), "split")
+    n = x.shape[axis]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = int_tuple(split_size_or_sections, "split sizes", "split")
+        if any(s < 0 for s in sizes) or sum(sizes) != n:
+            raise ValueError(f"split: sizes {list(sizes)} must be >= 0 and add up to {n}, "
+                             f"the length of dim {dim} (shape {x.shape})")
+        cuts = list(np.cumsum(sizes[:-1]))
+    else:
+        size = _positive(split_size_or_sections, "split_size", "split")
+        cuts = list(range(size, n, size))
+    return tuple(split(x, [int(c) for c in cuts], axis))
+
+
+def chunk(x, chunks, dim=0):
+    """PyTorch's chunk: at most `chunks` pieces along `dim`, each ceil(n / chunks) long
+    but the last (fewer pieces when they do not come out even, as PyTorch's)."""
+    x = as_variable(x, who="chunk")
+    chunks = _positive(chunks, "chunks", "chunk")
+    n = x.shape[normalize_axis(dim, max(x.ndim, 1), "chunk")]
+    return split_sizes(x, max(math.ceil(n / chunks), 1), dim)
+
+
+def unbind(x, dim=0):
+    """PyTorch's unbind: the slices of x along `dim`, that axis removed, as a tuple."""
+    x = as_variable(x, who="unbind")
+    axis = normalize_axis(dim, max(x.ndim, 1), "unbind")
+    if x.shape[axis] == 0:
+        return ()
+    return tuple(squeeze(part, axis) for part in split(x, x.shape[axis], axis))
+
+
+def narrow(x, dim, start, length):
+    """PyTorch's narrow: `length` elements of x along `dim` from `start` (negative counts
+    from the end), a view as x[..., start:start + length]."""
+    x = as_variable(x, who="narrow")
+    axis = normalize_axis(dim, max(x.ndim, 1), "narrow")
+    n = x.shape[axis]
+    start, length = operator.index(start), operator.index(length)
+    begin = start + n if start < 0 else start
+    if not 0 <= begin <= n or length < 0 or begin + length > n:
+        raise IndexError(f"narrow: start {start} and length {length} do not fit dim {dim} "
+                         f"of length {n} (shape {x.shape})")
+    return get_item(x, (slice(None),) * axis + (slice(begin, begin + length),))
+
+
+def _positive(value, name, who):
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{who}: {name} must be an integer, got {value!r}") from None
+    if value <= 0:
+        raise ValueError(f"{who}: {name} must be positive, got {value}")
+    return value

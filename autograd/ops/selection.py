@@ -1,0 +1,138 @@
+"""PyTorch's selection by index arrays: gather, scatter_add, scatter, index_select,
+masked_fill. Reads are gathers (get_item), whose gradient adds each element's back where it
+came from; writes are a scatter-add (GetItemGrad, get_item's own gradient), whose gradient
+gathers. Index arrays are plain integers, checked against the input's shape, with no
+gradient (a Variable index gives its values)."""
+import numpy as np
+
+from ..backend import as_array, get_array_module
+from ..backend import scatter_add as add_at
+from ..function import call_op
+from ..variable import Variable, as_variable, gpu_array_among
+from .elementwise import where
+from .indexing import GetItemGrad, _indexed, _on_gpu, get_item
+from .validation import normalize_axis
+
+
+def gather(x, dim, index):
+    """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (and so on); y has
+    index's shape, which may be smaller than x's along the other axes."""
+    x = as_variable(x, who="gather")
+    axis, index = _checked_index(x, dim, index, "gather", x.shape, "x")
+    return get_item(x, _positions(index, axis, x))
+
+
+def scatter_add(x, dim, index, src):
+    """PyTorch's scatter_add: x with src[i][j][k] added at [index[i][j][k]][j][k] for dim 0
+    (repeated positions add up); index's shape picks the part of src used."""
+    x, src = as_variable(x, who="scatter_add"), as_variable(src, who="scatter_add")
+    axis, index = _checked_index(x, dim, index, "scatter_add", src.shape, "src")
+    return x + _scattered(x, src, index, axis)
+
+
+def scatter(x, dim, index, src):
+    """PyTorch's scatter: x with src[i][j][k] written at [index[i][j][k]][j][k] for dim 0;
+    `src` may be a number (PyTorch's `value`). Two writes to one position are refused (which
+    one would win is undefined in PyTorch)."""
+    x = as_variable(x, who="scatter")
+    number = not isinstance(src, Variable) and np.ndim(src) == 0
+    src = as_variable(np.full(np.shape(index), src, x.dtype) if number else src, who="scatter")
+    axis, index = _checked_index(x, dim, index, "scatter", src.shape, "src")
+    hits = get_array_module(x.data).zeros(x.shape, np.int64)
+    add_at(hits, _positions(index, axis, x), 1)
+    if (hits > 1).any():
+        raise ValueError(f"scatter: index writes {int((hits > 1).sum())} position(s) more than "
+                         f"once along dim {dim}; use scatter_add to add them up")
+    return where(hits > 0, _scattered(x, src, index, axis), x)
+
+
+def index_select(x, dim, index):
+    """PyTorch's index_select: the entries of x along `dim` at the positions of the 1-D
+    integer `index` (repeats allowed)."""
+    x = as_variable(x, who="index_select")
+    if x.ndim == 0:
+        raise ValueError("index_select: the input must have at least one dimension")
+    axis = normalize_axis(dim, x.ndim, "index_select")
+    index = _on_device(_integers(index, "index_select"), x)
+    if index.ndim > 1:
+        raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
+    _in_range(index, x.shape[axis], "index_select", dim)
+    return get_item(x, (slice(None),) * axis + (index.reshape(-1),))
+
+
+def masked_fill(x, mask, value):
+    """PyTorch's masked_fill: x with `value` (a number, or a 0-d Variable that then gets
+    the gradient of the filled places) where the boolean `mask` (broadcast to x's shape)
+    is True."""
+    x = as_variable(x, who="masked_fill")
+    mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
+    if mask.dtype != bool:
+        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
+    try:
+        shape = np.broadcast_shapes(mask.shape, x.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(f"masked_fill: a mask of shape {mask.shape} does not broadcast to the "
+                         f"input's shape {x.shape}")
+    if isinstance(value, Variable) and value.ndim != 0:
+        raise ValueError(f"masked_fill: value must be a number or a 0-d Variable, got shape "
+                         f"{value.shape}")
+    if not isinstance(value, Variable):
+        value = np.asarray(value, x.dtype)
+    return where(mask, value, x)
+
+
+def _integers(index, who):
+    index = as_array(index.data if isinstance(index, Variable) else index)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")
+    return index
+
+
+def _in_range(index, n, who, dim):
+    if index.size and (index.min() < 0 or index.max() >= n):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise IndexError(f"{who}: index {int(bad)} is out of bounds for dim {dim} of size {n}")
+
+
+def _checked_index(x, dim, index, who, src_shape, src_name):
+    """(axis, index) after PyTorch's rules: index has x's rank, fits in `src_shape` along
+    every axis and in x's along the others, its values in [0, x.shape[axis])."""
+    axis = normalize_axis(dim, max(x.ndim, 1), who)
+    index = _integers(index, who)
+    if index.ndim != x.ndim or len(src_shape) != x.ndim:
+        raise ValueError(f"{who}: index (shape {index.shape}) and {src_name} (shape "
+                         f"{src_shape}) must have the input's number of dimensions (shape "
+                         f"{x.shape})")
+    too_big = [k for k, n in enumerate(index.shape) if n > src_shape[k]
+               or (k != axis and n > x.shape[k])]
+    if too_big:
+        raise ValueError(f"{who}: index of shape {index.shape} is larger than {src_name} "
+                         f"{tuple(src_shape)} or the input {x.shape} along dim {too_big[0]}")
+    _in_range(index, x.shape[axis] if x.ndim else 1, who, dim)
+    return axis, _on_device(index, x)
+
+
+def _on_device(index, x):
+    """A NumPy index beside a GPU x: copied there."""
+    home = gpu_array_among((x,))
+    return index if home is None else _on_gpu(index, home)
+
+
+def _positions(index, axis, x):
+    """The advanced index of x's elements that `index` names along `axis` (the other axes
+    counted over index's own shape)."""
+    if x.ndim == 0:
+        return ()
+    xp = get_array_module(index)
+    return tuple(index if k == axis else xp.arange(n).reshape(
+        [-1 if i == k else 1 for i in range(index.ndim)]) for k, n in enumerate(index.shape))
+
+
+def _scattered(x, src, index, axis):
+    """zeros of x's shape with the part of src that index covers added at its positions."""
+    part = get_item(src, tuple(slice(0, n) for n in index.shape))
+    if x.ndim == 0:
+        return part
+    return call_op(_indexed(GetItemGrad(_positions(index, axis, x), x.shape), ()), part)

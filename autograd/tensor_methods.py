@@ -1,0 +1,295 @@
+"""PyTorch's Tensor methods on Variable, for code ported from PyTorch: `x.exp()`,
+`x.pow(2)`, `x.gather(1, idx)`, `x.split(2)`, `p.grad.zero_()`... Each is one line over an
+op of autograd.ops, under PyTorch's name and arguments (`dim`, `keepdim`); the methods
+Variable has under NumPy's names (sum, mean, max, reshape, transpose, clip...) are in
+variable.py. Activations and softmax are nn.functional's (F.relu(x)): autograd sits below nn.
+
+The trailing-underscore methods change the Variable in place, as PyTorch's, where no graph
+is recorded for it: under no_grad(), or on a Variable that is no op's result and needs no
+gradient (a `.grad`, a batch). A graph's Variables refuse, by name: rungrad's graph records
+no in-place op (`x = x + y` makes a new one)."""
+import numpy as np
+
+from . import variable as _variable  # (its `_ops` is autograd.ops, bound once both exist)
+from .backend import get_array_module
+from .config import Config
+
+
+class TensorMethods:
+    """The mixin of Variable with PyTorch's method names."""
+
+    __slots__ = ()
+
+    # ----- elementwise math -----
+    def exp(self):
+        return _variable._ops.exp(self)
+
+    def log(self):
+        return _variable._ops.log(self)
+
+    def log1p(self):
+        return _variable._ops.log1p(self)
+
+    def expm1(self):
+        return _variable._ops.expm1(self)
+
+    def sqrt(self):
+        return _variable._ops.sqrt(self)
+
+    def rsqrt(self):
+        return 1 / _variable._ops.sqrt(self)
+
+    def sin(self):
+        return _variable._ops.sin(self)
+
+    def cos(self):
+        return _variable._ops.cos(self)
+
+    def tan(self):
+        return _variable._ops.tan(self)
+
+    def tanh(self):
+        return _variable._ops.tanh(self)
+
+    def sigmoid(self):
+        return _variable._ops.sigmoid(self)
+
+    def abs(self):
+        return _variable._ops.abs(self)
+
+    def neg(self):
+        return -self
+
+    def square(self):
+        return self * self
+
+    def reciprocal(self):
+        return 1 / self
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def maximum(self, other):
+        return _variable._ops.maximum(self, other)
+
+    def minimum(self, other):
+        return _variable._ops.minimum(self, other)
+
+    # ----- products -----
+    def matmul(self, other):
+        return _variable._ops.matmul(self, other)
+
+    def mm(self, other):
+        """The product of two 2-D Variables (PyTorch's mm: no broadcasting)."""
+        _need_dims(self, other, 2, "mm")
+        return _variable._ops.matmul(self, other)
+
+    def bmm(self, other):
+        """The batched product of two 3-D Variables, (b, n, m) @ (b, m, p)."""
+        _need_dims(self, other, 3, "bmm")
+        if self.shape[0] != other.shape[0]:
+            raise ValueError(f"bmm: batch sizes differ: {self.shape} and {other.shape}")
+        return _variable._ops.matmul(self, other)
+
+    def t(self):
+        """The transpose of a Variable of at most 2 dimensions (PyTorch's t)."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects at most 2 dimensions, got shape {self.shape}; "
+                             f"use transpose(dim0, dim1)")
+        return _variable._ops.transpose(self) if self.ndim == 2 else self
+
+    # ----- reductions -----
+    def logsumexp(self, dim, keepdim=False):
+        return _variable._ops.logsumexp(self, dim, keepdim)
+
+    def amax(self, dim=None, keepdim=False):
+        return _variable._ops.max(self, axis=dim, keepdims=keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return _variable._ops.min(self, axis=dim, keepdims=keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """PyTorch's norm: the p-norm of the elements over `dim` (all by default; 'fro' is
+        p = 2) as one vector."""
+        return _variable._ops.vector_norm(self, 2 if p == "fro" else p, dim, keepdim)
+
+    def sort(self, dim=-1, descending=False, *, stable=True):
+        """PyTorch's sort: (values, indices) along `dim`, values carrying the gradient;
+        always stable (ties keep their order). (autograd.sort is NumPy's: the values.)"""
+        from .ops.sorting import ValuesIndices
+        indices = _variable._ops.argsort(self, dim, descending=descending)
+        return ValuesIndices(_variable._ops.take_along_axis(self, indices, dim), indices)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002 (PyTorch's names)
+        return _variable._ops.topk(self, k, dim, largest, sorted)
+
+    # ----- moved, repeated, cut -----
+    def flip(self, *dims):
+        return _variable._ops.flip(self, _varargs(dims))
+
+    def roll(self, shifts, dims=None):
+        return _variable._ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        """PyTorch's repeat (NumPy's tile): `sizes` repeats per axis, at least one per
+        axis of the Variable."""
+        sizes = _varargs(sizes)
+        if len(sizes) < self.ndim:
+            raise ValueError(f"repeat: {len(sizes)} repeats for a Variable of {self.ndim} "
+                             f"dimensions (shape {self.shape}); give one per dimension")
+        return _variable._ops.tile(self, sizes)
+
+    def tile(self, *dims):
+        return _variable._ops.tile(self, _varargs(dims))
+
+    def split(self, split_size_or_sections, dim=0):
+        """PyTorch's split: pieces of `split_size_or_sections` elements, or of the listed
+        sizes (autograd.split is NumPy's, which takes cut points)."""
+        return _variable._ops.split_sizes(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _variable._ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _variable._ops.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _variable._ops.narrow(self, dim, start, length)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def type_as(self, other):
+        return _variable._ops.astype(self, other.dtype)
+
+    # ----- selection by index arrays -----
+    def gather(self, dim, index):
+        return _variable._ops.gather(self, dim, index)
+
+    def scatter(self, dim, index, src=None, *, value=None):
+        return _variable._ops.scatter(self, dim, index, _one_of(src, value, "scatter"))
+
+    def scatter_add(self, dim, index, src):
+        return _variable._ops.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return _variable._ops.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return _variable._ops.masked_fill(self, mask, value)
+
+    def where(self, condition, other):
+        """PyTorch's x.where(condition, y): x where condition holds, else y."""
+        return _variable._ops.where(condition, self, other)
+
+    # ----- new constants beside this one (its dtype and device, no gradient) -----
+    def new_zeros(self, *size):
+        return self._new_full(_varargs(size), 0)
+
+    def new_ones(self, *size):
+        return self._new_full(_varargs(size), 1)
+
+    def new_full(self, size, fill_value):
+        return self._new_full(tuple(size), fill_value)
+
+    def _new_full(self, size, fill_value):
+        xp = get_array_module(self.data)
+        return _variable.wrap(xp.full(size, fill_value, self.dtype))
+
+    # ----- in place, where no graph is recorded (see the module's docstring) -----
+    def zero_(self):
+        return self._write_in_place("zero_", lambda data: data.fill(0))
+
+    def fill_(self, value):
+        return self._write_in_place("fill_", lambda data: data.fill(_number(value)))
+
+    def copy_(self, src):
+        return self._write_in_place("copy_", lambda data: _copy_into(data, src))
+
+    def add_(self, other, *, alpha=1):
+        other = other if alpha == 1 else other * alpha
+        return self._write_in_place("add_", lambda data: _ufunc_into(data, "add", other))
+
+    def sub_(self, other, *, alpha=1):
+        other = other if alpha == 1 else other * alpha
+        return self._write_in_place("sub_", lambda data: _ufunc_into(data, "subtract", other))
+
+    def mul_(self, other):
+        return self._write_in_place("mul_", lambda data: _ufunc_into(data, "multiply", other))
+
+    def div_(self, other):
+        return self._write_in_place("div_", lambda data: _ufunc_into(data, "true_divide",
+                                                                     other))
+
+    def clamp_(self, min=None, max=None):  # noqa: A002 (PyTorch's names)
+        def clamp(data):
+            get_array_module(data).clip(data, _number(min), _number(max), out=data)
+        return self._write_in_place("clamp_", clamp)
+
+    def _write_in_place(self, name, write):
+        if Config.enable_backprop and (self.creator is not None or self.requires_grad):
+            kind = "an op's result" if self.creator is not None else "a leaf that requires grad"
+            raise RuntimeError(f"{name}: {kind} (shape {self.shape}) cannot change in place "
+                               f"while a graph is recorded; write it under autograd.no_grad(), "
+                               f"or make a new Variable (x = x + y)")
+        if not self.data.flags.writeable:
+            raise ValueError(f"{name}: the Variable's array (shape {self.shape}) is read-only")
+        write(self.data)
+        self.bump_version()
+        return self
+
+
+def _need_dims(a, b, ndim, who):
+    if a.ndim != ndim or getattr(b, "ndim", None) != ndim:
+        raise ValueError(f"{who}: expects two {ndim}-D Variables, got shapes {a.shape} and "
+                         f"{getattr(b, 'shape', type(b).__name__)}")
+
+
+def _varargs(values):
+    """PyTorch's f(1, 2) and f((1, 2)) alike."""
+    if len(values) == 1 and isinstance(values[0], (tuple, list)):
+        return tuple(values[0])
+    return values
+
+
+def _one_of(src, value, who):
+    if (src is None) == (value is None):
+        raise TypeError(f"{who}: give src or value, one of them")
+    return value if src is None else src
+
+
+def _number(value):
+    """A number for an in-place write: a 0-d Variable's value as well."""
+    if value is None:
+        return None
+    return value.item() if isinstance(value, _variable.Variable) else value
+
+
+def _raw(value):
+    return value.data if isinstance(value, _variable.Variable) else value
+
+
+def _ufunc_into(data, ufunc, other):
+    try:
+        getattr(get_array_module(data), ufunc)(data, _raw(other), out=data,
+                                              casting="same_kind")
+    except (TypeError, ValueError) as exc:  # a shape or dtype the array cannot hold
+        raise ValueError(f"{ufunc} in place into an array of shape {data.shape} and dtype "
+                         f"{data.dtype}: {exc}") from None
+
+
+def _copy_into(data, src):
+    src = _raw(src)
+    if np.shape(src) != data.shape:
+        try:
+            np.broadcast_shapes(np.shape(src), data.shape)
+        except ValueError:
+            raise ValueError(f"copy_: a source of shape {np.shape(src)} does not broadcast to "
+                             f"{data.shape}") from None
+    get_array_module(data).copyto(data, src, casting="unsafe")

@@ -1,0 +1,256 @@
+"""PyTorch's Tensor methods on Variable (autograd/tensor_methods.py) and the ops behind the
+new ones (autograd/ops/selection.py, rearrange.py): against numerical differentiation
+(first and second order) and against PyTorch (values, gradients, second derivatives) on
+random shapes, dims and indices; errors that name what was wrong; the in-place methods."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd as ag
+from autograd import Variable
+from autograd.testing import arrays, assert_gradients_match, shapes
+
+from ._torch_parity import assert_matches_torch
+
+SMALL = dict(max_dims=3, max_side=4)
+
+
+@st.composite
+def indexed(draw, full_src=False):
+    """(x, dim, index) with index of x's rank, at most x's size along every axis, its
+    values in range along dim (repeats drawn often)."""
+    shape = draw(shapes(min_dims=1, **SMALL))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    axis = dim % len(shape)
+    index_shape = tuple(draw(st.integers(1 if k != axis else 0, n)) if not full_src else n
+                        for k, n in enumerate(shape))
+    values = st.integers(0, shape[axis] - 1)
+    index = np.array(draw(st.lists(values, min_size=int(np.prod(index_shape)),
+                                   max_size=int(np.prod(index_shape)))),
+                     np.int64).reshape(index_shape)
+    return draw(arrays(shape)), dim, index
+
+
+def _method(name, *args, **kwargs):
+    """x.name(*args) on a Variable or a torch tensor alike."""
+    return lambda x, *more: getattr(x, name)(*more, *args, **kwargs)
+
+
+def _first_output(f):
+    def first(*xs):
+        y = f(*xs)
+        return y[0] if isinstance(y, (tuple, list)) else y
+    return first
+
+
+# ----- against numerical differentiation -----
+
+ELEMENTWISE = {"exp": "bounded", "log": "positive", "log1p": "positive", "expm1": "bounded",
+               "sqrt": "positive", "rsqrt": "positive", "sin": "bounded", "cos": "bounded",
+               "tan": "bounded", "tanh": "bounded", "sigmoid": "bounded", "neg": "bounded",
+               "square": "bounded", "reciprocal": "positive"}
+
+
+@given(data=st.data(), shape=shapes(**SMALL), name=st.sampled_from(sorted(ELEMENTWISE)))
+def test_elementwise_methods_match_numerical_gradients(data, shape, name):
+    x = data.draw(arrays(shape, elements=ELEMENTWISE[name]))
+    assert_gradients_match(_method(name), x, order=2)
+
+
+@given(data=st.data())
+def test_gather_and_index_select(data):
+    x, dim, index = data.draw(indexed())
+    assert_gradients_match(lambda v: v.gather(dim, index), x, order=2)
+    rows = index.reshape(-1)[:3]
+    assert_gradients_match(lambda v: v.index_select(dim, rows), x, order=2)
+
+
+@given(data=st.data())
+def test_scatter_add_and_scatter(data):
+    x, dim, index = data.draw(indexed())
+    src = data.draw(arrays(index.shape))
+    assert_gradients_match(lambda v, s: v.scatter_add(dim, index, s), x, src, order=2)
+    unique = np.argsort(np.argsort(data.draw(arrays(x.shape, distinct=True)), axis=dim),
+                        axis=dim)  # a permutation along dim: every position written once
+    assert_gradients_match(lambda v, s: v.scatter(dim, unique, s), x,
+                           data.draw(arrays(x.shape)), order=2)
+
+
+@given(data=st.data(), shape=shapes(**SMALL))
+def test_masked_fill_and_where(data, shape):
+    x, other = data.draw(arrays(shape)), data.draw(arrays(shape))
+    mask = data.draw(arrays(shape)) > 0
+    value = data.draw(arrays(()))
+    assert_gradients_match(lambda v, f: v.masked_fill(mask, f), x, value, order=2)
+    assert_gradients_match(lambda v, o: v.where(mask, o), x, other, order=2)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL))
+def test_moved_and_repeated(data, shape):
+    x = data.draw(arrays(shape))
+    ndim = len(shape)
+    dims = data.draw(st.lists(st.integers(0, ndim - 1), unique=True, max_size=ndim))
+    shifts = data.draw(st.lists(st.integers(-5, 5), min_size=len(dims), max_size=len(dims)))
+    reps = data.draw(st.lists(st.integers(1, 3), min_size=ndim, max_size=ndim + 1))
+    assert_gradients_match(lambda v: v.flip(dims), x, order=2)
+    assert_gradients_match(lambda v: v.roll(shifts, dims) if dims else v.roll(3), x, order=2)
+    assert_gradients_match(lambda v: v.repeat(*reps), x, order=2)
+    assert_gradients_match(lambda v: v.tile(reps[:-1]), x, order=2)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL))
+def test_cut_into_pieces(data, shape):
+    x = data.draw(arrays(shape))
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    n = shape[dim]
+    size = data.draw(st.integers(1, n + 1))
+    start = data.draw(st.integers(-n, n - 1))
+    length = data.draw(st.integers(0, n - start % n))
+
+    def pieces(parts):
+        return ag.concatenate([p.reshape(-1) for p in parts])
+    assert_gradients_match(lambda v: pieces(v.split(size, dim)), x, order=2)
+    assert_gradients_match(lambda v: pieces(v.chunk(size, dim)), x, order=2)
+    assert_gradients_match(lambda v: pieces(v.unbind(dim)[::-1]), x, order=2)
+    assert_gradients_match(lambda v: v.narrow(dim, start, length), x, order=2)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL), p=st.sampled_from([1, 2, 3, "fro"]))
+def test_norm_over_dims(data, shape, p):
+    x = data.draw(arrays(shape, elements="positive"))
+    dims = data.draw(st.lists(st.integers(0, len(shape) - 1), unique=True, max_size=len(shape)))
+    assert_gradients_match(lambda v: v.norm(p, tuple(dims) or None), x, order=2)
+
+
+# ----- against PyTorch -----
+
+@pytest.mark.parametrize("name", sorted(ELEMENTWISE))
+def test_elementwise_methods_match_torch(name):
+    pytest.importorskip("torch")
+    x = np.random.default_rng(1).uniform(0.2, 1.5, (3, 4))
+    assert_matches_torch(_method(name), _method(name), x)
+
+
+@given(data=st.data())
+def test_selection_matches_torch(data):
+    torch = pytest.importorskip("torch")
+    x, dim, index = data.draw(indexed())
+    src = data.draw(arrays(index.shape))
+    assert_matches_torch(lambda v: v.gather(dim, index),
+                         lambda t: t.gather(dim, torch.from_numpy(index)), x)
+    assert_matches_torch(lambda v, s: v.scatter_add(dim, index, s),
+                         lambda t, s: t.scatter_add(dim, torch.from_numpy(index), s), x, src)
+    rows = index.reshape(-1)[:3]
+    assert_matches_torch(lambda v: v.index_select(dim, rows),
+                         lambda t: t.index_select(dim, torch.from_numpy(rows)), x)
+    mask = np.asarray(data.draw(arrays(x.shape[1:])) > 0)  # broadcast over the first axis
+    assert_matches_torch(lambda v: v.masked_fill(mask, -2.5),
+                         lambda t: t.masked_fill(torch.from_numpy(mask), -2.5), x)
+
+
+@given(data=st.data(), shape=shapes(min_dims=1, **SMALL))
+def test_rearranging_matches_torch(data, shape):
+    pytest.importorskip("torch")
+    x = data.draw(arrays(shape))
+    ndim = len(shape)
+    dims = tuple(data.draw(st.lists(st.integers(0, ndim - 1), unique=True, min_size=1,
+                                    max_size=ndim)))
+    shifts = tuple(data.draw(st.lists(st.integers(-5, 5), min_size=len(dims),
+                                      max_size=len(dims))))
+    reps = tuple(data.draw(st.lists(st.integers(1, 3), min_size=ndim, max_size=ndim + 1)))
+    dim = dims[0]
+    size = data.draw(st.integers(1, shape[dim] + 1))
+    for name, args in [("flip", (dims,)), ("roll", (shifts, dims)), ("roll", (2,)),
+                       ("repeat", reps), ("tile", (reps[1:],)), ("split", (size, dim)),
+                       ("chunk", (size, dim)), ("unbind", (dim,)), ("narrow", (dim, 0, 1)),
+                       ("norm", (2, dims)), ("logsumexp", (dim, True)), ("amax", (dims,)),
+                       ("t", ()) if ndim <= 2 else ("sort", (dim, True))]:
+        f = _first_output(_method(name, *args))
+        away_from_0 = np.abs(x) + 0.5  # (a norm's second derivative at 0: ours 0, theirs nan)
+        assert_matches_torch(f, f, away_from_0 if name == "norm" else x,
+                             order=1 if name in ("amax", "sort") else 2)
+
+
+def test_sort_gives_values_and_indices_as_torch():
+    torch = pytest.importorskip("torch")
+    x = np.array([[3.0, 1.0, 2.0, 1.0], [0.5, -1.0, 4.0, 0.5]])
+    ours = Variable(x).sort(1, descending=True, stable=True)
+    theirs = torch.sort(torch.from_numpy(x), dim=1, descending=True, stable=True)
+    np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+    np.testing.assert_array_equal(ours.indices, theirs.indices.numpy())
+
+
+def test_products_and_constants():
+    a = Variable(np.ones((2, 3)))
+    b = Variable(np.ones((3, 4)))
+    assert a.mm(b).shape == (2, 4) and a.matmul(b).shape == (2, 4)
+    assert Variable(np.ones((5, 2, 3))).bmm(Variable(np.ones((5, 3, 1)))).shape == (5, 2, 1)
+    assert a.t().shape == (3, 2) and Variable(np.ones(3)).t().shape == (3,)
+    z = Variable(np.ones(2, np.float32)).new_zeros(2, 3)
+    assert z.shape == (2, 3) and z.dtype == np.float32 and not z.requires_grad
+    assert a.new_full((2,), 7.0).data.tolist() == [7.0, 7.0]
+    assert a.type_as(Variable(np.ones(1, np.float32))).dtype == np.float32
+    assert a.view_as(a.t()).shape == (3, 2)
+    assert a.expand_as(Variable(np.ones((4, 2, 3)))).shape == (4, 2, 3)
+
+
+# ----- errors name the method, the shapes and the values -----
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda x: x.gather(1, np.array([[0], [5]])), IndexError, "gather: index 5"),
+    (lambda x: x.gather(1, np.array([[-1], [0]])), IndexError, "gather: index -1"),
+    (lambda x: x.gather(1, np.array([0, 1])), ValueError, "number of dimensions"),
+    (lambda x: x.gather(1, np.array([[0.5]])), TypeError, "integers, got dtype float64"),
+    (lambda x: x.gather(0, np.zeros((3, 1), int)), ValueError, "larger than x"),
+    (lambda x: x.scatter(1, np.array([[0, 0], [1, 2]]), value=1.0), ValueError,
+     "more than once"),
+    (lambda x: x.scatter(1, np.array([[0], [1]])), TypeError, "give src or value"),
+    (lambda x: x.index_select(0, np.zeros((1, 1), int)), ValueError, "must be 1-D"),
+    (lambda x: x.masked_fill(np.ones((3, 3), bool), 0.0), ValueError, "does not broadcast"),
+    (lambda x: x.masked_fill(np.ones(3), 0.0), TypeError, "must be boolean"),
+    (lambda x: x.narrow(1, 2, 2), IndexError, "narrow: start 2 and length 2"),
+    (lambda x: x.split([1, 1], 1), ValueError, "add up to 3"),
+    (lambda x: x.chunk(0), ValueError, "chunks must be positive"),
+    (lambda x: x.roll((1, 2), (0,)), ValueError, "2 shifts for 1 axes"),
+    (lambda x: x.repeat(2), ValueError, "1 repeats for a Variable of 2 dimensions"),
+    (lambda x: x.mm(Variable(np.ones(3))), ValueError, "mm: expects two 2-D"),
+    (lambda x: x.flip(2), ValueError, "flip: axis 2 is out of bounds"),
+])
+def test_errors_name_what_was_wrong(call, error, words):
+    with pytest.raises(error, match=words):
+        call(Variable(np.arange(6.0).reshape(2, 3)))
+
+
+# ----- in place -----
+
+def test_in_place_methods_change_a_gradient_or_a_batch():
+    x = Variable(np.arange(4.0), requires_grad=False)
+    same = x.add_(1).mul_(2).sub_(1, alpha=2).div_(2).clamp_(min=1.5)
+    assert same is x and x.data.tolist() == [1.5, 1.5, 2.0, 3.0]
+    w = Variable(np.ones(3))
+    (w * 3).sum().backward()
+    assert w.grad.zero_() is w.grad and w.grad.data.tolist() == [0.0, 0.0, 0.0]
+    x.fill_(Variable(np.array(2.0))).copy_(np.array([1, 2, 3, 4]))
+    assert x.data.tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_in_place_under_no_grad_changes_a_parameter_and_older_graphs_refuse():
+    p = ag.Parameter(np.ones(2))
+    y = (p * p).sum()
+    with ag.no_grad():
+        p.mul_(0.5)
+    assert p.data.tolist() == [0.5, 0.5]
+    with pytest.raises(RuntimeError, match="modified"):
+        y.backward()
+
+
+def test_in_place_on_a_graph_is_refused_by_name():
+    p = ag.Parameter(np.ones(2))
+    with pytest.raises(RuntimeError, match="add_: a leaf that requires grad"):
+        p.add_(1)
+    with pytest.raises(RuntimeError, match="mul_: an op's result"):
+        (p * 2).mul_(2)
+    assert p.data.tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="add in place into an array of shape \\(2,\\)"):
+        Variable(np.ones(2), requires_grad=False).add_(np.ones(3))
