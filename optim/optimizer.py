@@ -107,6 +107,16 @@ def check_unit_interval(value, name, who, closed=False):
         raise ValueError(f"{who}: {name} must be a number in [0, 1{bound}, got {value!r}")
 
 
+def _marking_stepped(step):
+    """A subclass's own step() that marks `stepped` whether or not it calls Optimizer.step
+    (a scheduler stepped before any update warns, as PyTorch's, which wraps every step)."""
+    @functools.wraps(step)
+    def marked(self, *args, **kwargs):
+        self.stepped = True
+        return step(self, *args, **kwargs)
+    return marked
+
+
 def _taking_learning_rate(init):
     """An optimizer's __init__ that also takes Keras' `learning_rate=` for its `lr`, so that
     `optim.Adam(learning_rate=1e-3)` written from Keras works (made by __init_subclass__ for
@@ -203,6 +213,8 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
             cls.__init__ = _taking_learning_rate(cls.__init__)
+        if "step" in cls.__dict__:
+            cls.step = _marking_stepped(cls.step)
         replay_own_methods(cls, "step")  # (a Lookahead's step around super().step())
 
     @property

@@ -8,17 +8,18 @@ from ..optimizer import Optimizer, described
 
 
 def check_optimizer(optimizer, who):
-    """`optimizer`, or a TypeError naming `who` when it is not an Optimizer."""
+    """`optimizer`, or a TypeError naming `who` when it is not an Optimizer, or when its
+    rate comes from a Keras learning-rate schedule (`_schedule`), which rewrites every
+    group's lr at each update: the scheduler's rates would never be used."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{who}: {type(optimizer).__name__} is not an Optimizer")
+    schedule = getattr(optimizer, "_schedule", None)
+    if schedule is not None:
+        raise TypeError(f"{who}: the optimizer was made with the learning-rate schedule "
+                        f"{type(schedule).__name__}, which sets the rate of every update; a "
+                        f"scheduler's rates would never be used. Make the optimizer with a "
+                        f"number to schedule it here, or let the schedule set the rate")
     return optimizer
-
-
-def _steps_as_ours(optimizer):
-    """Whether the optimizer's step() is rungrad's own (which marks `stepped`), not one of a
-    subclass written elsewhere that need not call it (PyTorch skips those too)."""
-    step = type(optimizer).step
-    return getattr(step, "__module__", "").split(".")[0] in ("optim", "nn")
 
 
 def warn_stepped_first(who):
@@ -98,8 +99,7 @@ class LRScheduler:
     def step(self, epoch=None):
         """Advance one epoch and write the new lrs into the optimizer. epoch: PyTorch's
         deprecated argument, jumping to that epoch by the closed form (warned)."""
-        if self._step_count == 1 and not self.optimizer.stepped and _steps_as_ours(
-                self.optimizer):  # (_step_count 0: the step __init__ takes)
+        if self._step_count == 1 and not self.optimizer.stepped:  # (0: __init__'s own)
             warn_stepped_first(type(self).__name__)
         self._step_count += 1
         if epoch is not None:

@@ -5,6 +5,7 @@ import math
 
 from autograd.arguments import positive_int
 from autograd.capture import replayed
+from autograd.ops.validation import real_scalar
 
 from .base import LRScheduler
 
@@ -18,7 +19,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         self.T_max = positive_int(T_max, "T_max", "CosineAnnealingLR")
-        self.eta_min = eta_min
+        self.eta_min = real_scalar(eta_min, "eta_min", "CosineAnnealingLR")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -47,7 +48,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
         self.T_0 = positive_int(T_0, "T_0", "CosineAnnealingWarmRestarts")
         self.T_mult = positive_int(T_mult, "T_mult", "CosineAnnealingWarmRestarts")
-        self.T_i, self.T_cur, self.eta_min = self.T_0, last_epoch, eta_min
+        self.T_i, self.T_cur = self.T_0, last_epoch
+        self.eta_min = real_scalar(eta_min, "eta_min", "CosineAnnealingWarmRestarts")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):

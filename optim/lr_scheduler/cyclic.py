@@ -28,6 +28,8 @@ class CyclicLR(CyclesMomentum, LRScheduler):
     not a plain function (as LambdaLR).
     """
 
+    _not_saved = ("optimizer", "_scale_fn_custom")  # (state_dict saves its attributes)
+
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
                  mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
                  cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):

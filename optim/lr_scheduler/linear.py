@@ -52,6 +52,8 @@ class ConstantLR(LRScheduler):
             return [lr * self.factor for lr in self._group_lrs()]
         if self.last_epoch != self.total_iters:
             return self._group_lrs()
+        if self.factor == 0:  # (no present lr to divide back up: PyTorch divides by 0)
+            return self._closed_form_lr()
         return [lr / self.factor for lr in self._group_lrs()]
 
     def _closed_form_lr(self):

@@ -68,7 +68,11 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
                              f"total steps is {self.total_steps}")
         anneal = _ANNEAL[self.anneal_strategy]
         lrs = []
-        for group in self.optimizer.param_groups:
+        for i, group in enumerate(self.optimizer.param_groups):
+            if "max_lr" not in group:
+                raise RuntimeError(f"OneCycleLR: param group {i} was added after the "
+                                   f"scheduler was made (it has no max_lr); make the "
+                                   f"scheduler once every group is in the optimizer")
             phase, pct = self._phase_at(t)
             lrs.append(anneal(group[phase[1]], group[phase[2]], pct))
             if self.cycle_momentum:
@@ -102,9 +106,17 @@ def _phases(pct_start, total, three_phase):
                          "makes the warm-up end at step 0, where it starts; give a pct_start "
                          "of at least 2 / total_steps, or 0 for no warm-up")
     if three_phase:
-        return [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-                (2 * pct_start * total - 2, "max_lr", "initial_lr", "base_momentum",
-                 "max_momentum"),
-                (total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
-    return [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
-            (total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+        phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                  (2 * pct_start * total - 2, "max_lr", "initial_lr", "base_momentum",
+                   "max_momentum"),
+                  (total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
+    else:
+        phases = [(up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                  (total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+    for i in range(1, len(phases)):  # (the warm-up's case is refused above)
+        if phases[i][0] == phases[i - 1][0]:
+            raise ValueError(f"OneCycleLR: pct_start={pct_start} with total_steps={total} "
+                             f"leaves phase {i + 1} of {len(phases)} no steps (it would end at "
+                             f"step {phases[i][0]:g}, where it starts; PyTorch divides by 0 "
+                             f"there); give a smaller pct_start")
+    return phases
