@@ -8,6 +8,13 @@ from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .augmentation import (
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+)
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .embedding import Embedding
@@ -49,6 +56,7 @@ GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
+           "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",

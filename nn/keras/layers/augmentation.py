@@ -1,0 +1,267 @@
+"""Keras' image augmentation layers: RandomFlip, RandomRotation, RandomTranslation,
+RandomZoom and RandomContrast. Inside the model (`keras.Sequential([RandomFlip(),
+RandomRotation(0.1), ...])`), each training batch gets new random variants of its images
+(the study notes' augmentation), while evaluate and predict see the images as they are.
+
+Images are channels-last (N, H, W, C) or one image (H, W, C), as Keras' (data_format=
+'channels_first' for (N, C, H, W)); integer pixels become float32. The geometric layers map
+every output pixel to a point of the input by an affine transform and sample it there
+(F.affine_grid and F.grid_sample: 'bilinear' or 'nearest' interpolation), points outside
+the image filled as Keras' fill_mode says: 'reflect' (d c b a | a b c d | d c b a),
+'nearest' (the edge pixel), 'wrap' (the image repeated) or 'constant' (fill_value). The
+random numbers are drawn inside an op, so that a captured training step draws new ones at
+every replay; `seed` gives the layer a generator of its own."""
+import math
+import numbers
+
+import numpy as np
+
+from autograd.backend import as_array, get_array_module
+from autograd.function import Function
+from autograd.ops import clip, expand_dims, get_item, mean, transpose, where
+from autograd.variable import wrap
+
+from ... import functional as F
+from ...layers.config import init_config
+from ...module import Module
+from ._base import KerasLayer
+
+_PADDING = {"reflect": "reflection", "nearest": "border", "wrap": "border",
+            "constant": "zeros"}
+_FLIPS = {"horizontal": (False, True), "vertical": (True, False),
+          "horizontal_and_vertical": (True, True)}
+
+
+class RandomDraws(Function):
+    """y = draw(generator, N): the random settings of a batch of N images, drawn at each
+    call (no gradient: they do not depend on the images' values)"""
+
+    def __init__(self, draw, generator):
+        self.draw, self.generator = draw, generator
+        self.draws_random = generator is None  # (a captured step accounts for NumPy's)
+
+    def forward(self, x):
+        source = np.random if self.generator is None else self.generator
+        return as_array(np.asarray(self.draw(source, x.shape[0]), np.float64).astype(x.dtype),
+                        like=x)
+
+    def backward(self, gy):
+        return None
+
+
+class _Augmentation(Module, KerasLayer):
+    """An augmentation layer: identity in inference; while training, `augment` on the
+    images as (N, C, H, W)."""
+
+    supports_masking = False
+
+    def __init__(self, seed, data_format, name, input_shape):
+        super().__init__()
+        self._keras_arguments(name, input_shape)
+        if data_format not in (None, "channels_last", "channels_first"):
+            raise ValueError(f"{self.who}: data_format must be 'channels_last' or "
+                             f"'channels_first', got {data_format!r}")
+        self.seed, self.data_format = seed, data_format
+        self.generator = None if seed is None else np.random.default_rng(seed)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    def forward(self, x):
+        x = self._input(x, (3, 4), "(batch, height, width, channels) or one image")
+        if x.dtype.kind != "f":
+            x = x.astype("float32")
+        if not self.training:
+            return x
+        images = expand_dims(x, 0) if x.ndim == 3 else x
+        last = self.data_format != "channels_first"
+        out = self.augment(transpose(images, (0, 3, 1, 2)) if last else images)
+        out = transpose(out, (0, 2, 3, 1)) if last else out
+        return get_item(out, 0) if x.ndim == 3 else out
+
+    def draws(self, images, draw):
+        """draw(source, N) (source: the layer's generator or NumPy's) as a Variable."""
+        return RandomDraws(draw, self.generator)(images)
+
+
+class RandomFlip(_Augmentation):
+    """Each image flipped left-right ('horizontal'), upside down ('vertical') or either way
+    ('horizontal_and_vertical', Keras' default), each with probability 1/2."""
+
+    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, *,
+                 name=None, input_shape=None):
+        super().__init__(seed, data_format, name, input_shape)
+        if mode not in _FLIPS:
+            raise ValueError(f"RandomFlip: mode must be one of {sorted(_FLIPS)}, got {mode!r}")
+        self.mode = mode
+
+    def augment(self, images):
+        flips = self.draws(images, lambda source, n: source.random((n, 2)) < 0.5)
+        for k, (axis, wanted) in enumerate(zip((2, 3), _FLIPS[self.mode])):
+            if wanted:
+                flipped = images.flip(axis)
+                images = where(flips[:, k].reshape(-1, 1, 1, 1), flipped, images)
+        return images
+
+
+class _Geometric(_Augmentation):
+    """A random affine map per image (theta: output to input, in F.affine_grid's
+    normalised coordinates), sampled with Keras' fill_mode and interpolation."""
+
+    def __init__(self, fill_mode, interpolation, seed, fill_value, data_format, name,
+                 input_shape):
+        super().__init__(seed, data_format, name, input_shape)
+        if fill_mode not in _PADDING:
+            raise ValueError(f"{self.who}: fill_mode must be one of {sorted(_PADDING)}, got "
+                             f"{fill_mode!r}")
+        if interpolation not in ("bilinear", "nearest", "bicubic"):
+            raise ValueError(f"{self.who}: interpolation must be 'bilinear', 'nearest' or "
+                             f"'bicubic', got {interpolation!r}")
+        self.fill_mode, self.interpolation = fill_mode, interpolation
+        self.fill_value = float(fill_value)
+
+    def augment(self, images):
+        n, _, height, width = images.shape
+        thetas = self.draws(images, lambda source, count: self.thetas(source, count, height,
+                                                                        width))
+        grid = F.affine_grid(thetas, images.shape, align_corners=False)
+        if self.fill_mode == "wrap":
+            grid = wrap(_wrapped(grid.data, (width, height)))
+        shift = self.fill_value if self.fill_mode == "constant" else 0.0
+        sampled = F.grid_sample(images - shift if shift else images, grid,
+                                mode=self.interpolation, padding_mode=_PADDING[self.fill_mode],
+                                align_corners=False)
+        return sampled + shift if shift else sampled
+
+
+def _wrapped(grid, sizes):
+    """Grid points (normalised, align_corners=False) moved into the image periodically."""
+    xp = get_array_module(grid)
+    size = xp.asarray(sizes, grid.dtype)
+    pixels = ((grid + 1) * size - 1) / 2
+    pixels = xp.mod(pixels + 0.5, size) - 0.5
+    return (2 * pixels + 1) / size - 1
+
+
+def _in_pixels(maps, height, width):
+    """(N, 2, 3) thetas from (N, 2, 2) maps of pixel offsets from the centre (x right, y
+    down; output to input) to affine_grid's normalised coordinates."""
+    scale = np.array([width / 2, height / 2])
+    thetas = np.zeros((len(maps), 2, 3))
+    thetas[:, :, :2] = maps * scale[None, None, :] / scale[None, :, None]
+    return thetas
+
+
+def _bounds(factor, name, who, limit=None):
+    """Keras' factor: a number f meaning (-f, f), or (lower, upper)."""
+    if isinstance(factor, numbers.Real) and not isinstance(factor, bool):
+        bounds = (-abs(float(factor)), abs(float(factor)))
+    elif isinstance(factor, (tuple, list)) and len(factor) == 2 and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in factor):
+        bounds = (float(factor[0]), float(factor[1]))
+    else:
+        raise ValueError(f"{who}: {name} must be a number or a (lower, upper) pair, got "
+                         f"{factor!r}")
+    if bounds[0] > bounds[1] or (limit is not None and not limit[0] <= bounds[0] <= bounds[1]
+                                 <= limit[1]):
+        raise ValueError(f"{who}: {name} {factor!r} must give lower <= upper"
+                         + ("" if limit is None else f", within {list(limit)}"))
+    return bounds
+
+
+class RandomRotation(_Geometric):
+    """Each image rotated about its centre by an angle drawn in factor * 2 pi (a number f:
+    from -f to f turns; positive: counter-clockwise)."""
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, *, name=None, input_shape=None):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
+                         input_shape)
+        self.factor = factor
+        self._turns = _bounds(factor, "factor", "RandomRotation")
+
+    def thetas(self, source, count, height, width):
+        angles = source.uniform(*self._turns, count) * 2 * math.pi
+        cos, sin = np.cos(angles), np.sin(angles)
+        # counter-clockwise on the screen (y down): the input point is the output's turned
+        # back, [[cos, -sin], [sin, cos]] in these coordinates
+        maps = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], 1)
+        return _in_pixels(maps, height, width)
+
+
+class RandomTranslation(_Geometric):
+    """Each image shifted by a share of its height (positive: down) and of its width
+    (positive: right), drawn from height_factor and width_factor (a number f: -f to f)."""
+
+    def __init__(self, height_factor, width_factor, fill_mode="reflect",
+                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
+                 name=None, input_shape=None):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
+                         input_shape)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._shares = (_bounds(height_factor, "height_factor", "RandomTranslation", (-1, 1)),
+                        _bounds(width_factor, "width_factor", "RandomTranslation", (-1, 1)))
+
+    def thetas(self, source, count, height, width):
+        down = source.uniform(*self._shares[0], count)
+        right = source.uniform(*self._shares[1], count)
+        thetas = np.zeros((count, 2, 3))
+        thetas[:, 0, 0] = thetas[:, 1, 1] = 1
+        thetas[:, 0, 2], thetas[:, 1, 2] = -2 * right, -2 * down  # (the image is 2 wide)
+        return thetas
+
+
+class RandomZoom(_Geometric):
+    """Each image zoomed about its centre by 1 + z, z drawn from height_factor (a number
+    f: -f to f; positive zooms out, negative in) and from width_factor (None: the same z,
+    keeping the aspect ratio)."""
+
+    def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
+                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None, *,
+                 name=None, input_shape=None):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, name,
+                         input_shape)
+        self.height_factor, self.width_factor = height_factor, width_factor
+        self._zooms = (_bounds(height_factor, "height_factor", "RandomZoom", (-1, 1)),
+                       None if width_factor is None else
+                       _bounds(width_factor, "width_factor", "RandomZoom", (-1, 1)))
+        if min(b[0] for b in self._zooms if b is not None) <= -1:
+            raise ValueError(f"RandomZoom: a factor of -1 or below zooms by 0 or less, got "
+                             f"{height_factor!r}, {width_factor!r}")
+
+    def thetas(self, source, count, height, width):
+        tall = 1 + source.uniform(*self._zooms[0], count)
+        wide = tall if self._zooms[1] is None else 1 + source.uniform(*self._zooms[1], count)
+        thetas = np.zeros((count, 2, 3))
+        thetas[:, 0, 0], thetas[:, 1, 1] = wide, tall
+        return thetas
+
+
+class RandomContrast(_Augmentation):
+    """Each image's contrast scaled by c drawn from [1 - lower, 1 + upper] (a number f:
+    lower = upper = f): (x - m) c + m per channel, m the channel's mean, clipped to
+    value_range as Keras'."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
+                 name=None, input_shape=None):
+        super().__init__(seed, data_format, name, input_shape)
+        self.factor, self.value_range = factor, tuple(value_range)
+        pair = (factor, factor) if isinstance(factor, numbers.Real) else factor
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+                isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1
+                for v in pair)):
+            raise ValueError(f"RandomContrast: factor must be a number in [0, 1] or a pair "
+                             f"(lower, upper) of them, got {factor!r}")
+        self._range = (1 - pair[0], 1 + pair[1])
+        if len(self.value_range) != 2 or not self.value_range[0] < self.value_range[1]:
+            raise ValueError(f"RandomContrast: value_range must be (low, high) with low < "
+                             f"high, got {value_range!r}")
+
+    def augment(self, images):
+        scales = self.draws(images, lambda source, n: source.uniform(*self._range, n))
+        means = mean(images, axis=(2, 3), keepdims=True)
+        scaled = (images - means) * scales.reshape(-1, 1, 1, 1) + means
+        return clip(scaled, *self.value_range)
+
+
+__all__ = ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+           "RandomContrast"]

@@ -1,0 +1,139 @@
+"""Keras' augmentation layers: the exact images of transforms that land on pixels (a
+quarter turn is np.rot90, a one-pixel shift each fill mode's border), identity in
+inference, new draws each batch (eagerly and in a captured step), the gradient to the
+images, a model with them trained, saved and loaded, and refusals that name the argument."""
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.keras as keras
+from autograd.testing import assert_gradients_match
+from nn.keras import layers
+
+IMAGES = np.arange(2 * 4 * 4 * 3, dtype=np.float64).reshape(2, 4, 4, 3)
+
+
+def _train(layer, x=IMAGES):
+    return layer(x, training=True).data
+
+
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest", "bicubic"])
+@pytest.mark.parametrize("turns, k", [(0.25, 1), (-0.25, -1), (0.5, 2)])
+def test_quarter_turns_are_rot90(interpolation, turns, k):
+    layer = layers.RandomRotation((turns, turns), interpolation=interpolation)
+    np.testing.assert_allclose(_train(layer), np.rot90(IMAGES, k, axes=(1, 2)), atol=1e-9)
+    first = layers.RandomRotation((turns, turns), data_format="channels_first")
+    chw = IMAGES.transpose(0, 3, 1, 2)
+    np.testing.assert_allclose(_train(first, chw), np.rot90(chw, k, axes=(2, 3)), atol=1e-9)
+    np.testing.assert_allclose(_train(layer, IMAGES[0]), np.rot90(IMAGES[0], k), atol=1e-9)
+
+
+@pytest.mark.parametrize("fill_mode, expected_row", [
+    ("constant", lambda x: np.full_like(x[:, :1], -7.0)),
+    ("nearest", lambda x: x[:, :1]),
+    ("reflect", lambda x: x[:, :1]),  # (d c b a | a b ...): the first row again
+    ("wrap", lambda x: x[:, -1:])])
+def test_a_one_pixel_shift_down_fills_the_first_row_as_keras(fill_mode, expected_row):
+    layer = layers.RandomTranslation((0.25, 0.25), 0, fill_mode=fill_mode, fill_value=-7.0)
+    y = _train(layer)
+    np.testing.assert_allclose(y[:, 1:], IMAGES[:, :-1], atol=1e-9)
+    np.testing.assert_allclose(y[:, :1], expected_row(IMAGES), atol=1e-9)
+    right = layers.RandomTranslation(0, (0.5, 0.5), fill_mode="wrap")
+    np.testing.assert_allclose(_train(right), np.roll(IMAGES, 2, axis=2), atol=1e-9)
+
+
+def test_zoom_in_by_half_shows_the_centre_twice_as_large():
+    layer = layers.RandomZoom((-0.5, -0.5), interpolation="nearest")
+    y = _train(layer)
+    centre = IMAGES[:, 1:3, 1:3]
+    np.testing.assert_allclose(y, centre.repeat(2, axis=1).repeat(2, axis=2))
+    wide = layers.RandomZoom((0.0, 0.0), width_factor=(-0.5, -0.5), interpolation="nearest")
+    np.testing.assert_allclose(_train(wide), IMAGES[:, :, 1:3].repeat(2, axis=2))
+
+
+def test_contrast_keeps_each_channels_mean_and_scales_the_spread():
+    x = np.random.default_rng(0).uniform(100, 150, (8, 5, 5, 3))
+    y = _train(layers.RandomContrast(0.4, seed=1), x)
+    np.testing.assert_allclose(y.mean(axis=(1, 2)), x.mean(axis=(1, 2)), rtol=1e-12)
+    ratios = y.std(axis=(1, 2)) / x.std(axis=(1, 2))
+    assert np.all((ratios > 0.6 - 1e-12) & (ratios < 1.4 + 1e-12))
+    assert np.allclose(ratios, ratios[:, :1])  # one factor per image, all its channels
+    assert np.ptp(ratios[:, 0]) > 0.05  # and not the same for every image
+    clipped = _train(layers.RandomContrast((0, 1), value_range=(0, 1)), np.eye(4)[None, :, :,
+                                                                                  None])
+    assert clipped.min() >= 0 and clipped.max() <= 1
+
+
+def test_flips_are_drawn_per_image_and_inference_is_the_identity():
+    x = np.repeat(IMAGES[:1], 400, axis=0)
+    layer = layers.RandomFlip("horizontal", seed=0)
+    y = _train(layer, x)
+    mirrored = np.all(y == IMAGES[0, :, ::-1], axis=(1, 2, 3))
+    kept = np.all(y == IMAGES[0], axis=(1, 2, 3))
+    assert np.all(mirrored | kept) and 120 < mirrored.sum() < 280  # ~Binomial(400, 1/2)
+    both = _train(layers.RandomFlip(seed=0), x)
+    assert np.any(np.all(both == IMAGES[0, ::-1, ::-1], axis=(1, 2, 3)))
+    for layer in (layers.RandomFlip(), layers.RandomRotation(0.2), layers.RandomZoom(0.3),
+                  layers.RandomTranslation(0.2, 0.2), layers.RandomContrast(0.5)):
+        np.testing.assert_array_equal(layer(IMAGES, training=False).data, IMAGES)
+        assert layer(IMAGES.astype(np.uint8), training=False).dtype == np.float32
+
+
+def test_the_gradient_reaches_the_images():
+    for make in (lambda: layers.RandomRotation(0.1, seed=1), lambda: layers.RandomZoom(0.2, seed=2),
+                 lambda: layers.RandomTranslation(0.1, 0.2, fill_mode="wrap", seed=3),
+                 lambda: layers.RandomContrast(0.3, value_range=(-1e9, 1e9), seed=4)):
+        # (a new layer per call: the same draws, so that f is a function of the images)
+        assert_gradients_match(lambda x, make=make: make()(x, training=True), IMAGES[:1] / 50,
+                               order=1)
+
+
+def test_each_call_draws_anew_eagerly_and_in_a_captured_step():
+    for seed in (None, 3):
+        layer = layers.RandomRotation(0.3, seed=seed)
+        step = ag.capture(lambda x, layer=layer: layer(x, training=True))
+        outputs = [step(IMAGES).data for _ in range(4)]  # two records, then replays
+        for a, b in zip(outputs, outputs[1:]):
+            assert not np.allclose(a, b)
+
+
+def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
+    np.random.seed(0)
+    x = np.random.uniform(0, 1, (64, 8, 8, 1)).astype(np.float32)
+    y = (x[:, 2:6, 2:6].mean(axis=(1, 2, 3)) > 0.5).astype(np.float32)
+    model = keras.Sequential([
+        keras.Input(shape=(8, 8, 1)), layers.RandomFlip("horizontal"),
+        layers.RandomRotation(0.05), layers.RandomZoom(0.1), layers.RandomTranslation(0.1, 0.1),
+        layers.RandomContrast(0.1, value_range=(0, 1)), layers.Flatten(),
+        layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=True)
+    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    assert loaded.layers[1].get_config()["factor"] == 0.05
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: layers.RandomFlip("diagonal"), "mode must be one of"),
+    (lambda: layers.RandomRotation(0.1, fill_mode="mirror"), "fill_mode must be one of"),
+    (lambda: layers.RandomRotation(0.1, interpolation="area"), "interpolation must be"),
+    (lambda: layers.RandomRotation("0.1"), "factor must be a number"),
+    (lambda: layers.RandomTranslation((0.3, 0.1), 0), r"lower <= upper"),
+    (lambda: layers.RandomTranslation(1.5, 0), r"within \[-1, 1\]"),
+    (lambda: layers.RandomZoom((-1.0, 0.0)), "zooms by 0 or less"),
+    (lambda: layers.RandomContrast(1.5), r"factor must be a number in \[0, 1\]"),
+    (lambda: layers.RandomContrast(0.2, value_range=(1, 0)), "low < high"),
+    (lambda: layers.RandomFlip(data_format="nhwc"), "data_format must be"),
+])
+def test_refusals_name_the_argument(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
+
+
+def test_an_input_of_the_wrong_rank_is_named():
+    with pytest.raises(ValueError, match="RandomFlip.*expected an input of shape"):
+        layers.RandomFlip()(np.ones((2, 3)), training=True)
