@@ -709,6 +709,44 @@ assert scores["shift augmentation"][1] > max(scores["plain"][1], scores["dropout
 # ones, where the other two fall to about one in three. Choose augmentations for the
 # variations the real data will have.
 #
+# Keras puts augmentation inside the model instead, as layers that change the images only
+# while training: `fit` sees new random variants in every batch, `evaluate` and `predict`
+# see the images as they are (`RandomFlip`, `RandomRotation`, `RandomTranslation`,
+# `RandomZoom`, `RandomContrast`, on images shaped (N, height, width, channels)). The same
+# one-pixel shifts: `RandomTranslation(0.125, 0.125)` moves each image by up to 1/8 of its
+# size, `interpolation="nearest"` keeps whole pixels, `fill_mode="constant"` fills the
+# uncovered edge with blank paper (0).
+
+# %%
+from nn import keras
+from nn.keras import layers
+
+shift_layer = layers.RandomTranslation(0.125, 0.125, fill_mode="constant",
+                                       interpolation="nearest", seed=0)
+one_digit = np.repeat(images_8x8[:1, :, :, None], 6, axis=0)
+fig, axes = plt.subplots(1, 6, figsize=(13, 2.6))
+for ax, image in zip(axes, shift_layer(one_digit, training=True).data):
+    ax.imshow(image[:, :, 0], cmap="gray_r", vmin=0, vmax=1)
+    ax.axis("off")
+fig.suptitle("RandomTranslation while training: a new shift for each copy")
+plt.show()
+assert np.array_equal(shift_layer(one_digit, training=False).data, one_digit)
+
+np.random.seed(0)
+keras_augmented = keras.Sequential([
+    keras.Input(shape=(8, 8, 1)),
+    layers.RandomTranslation(0.125, 0.125, fill_mode="constant", interpolation="nearest"),
+    layers.Flatten(), Dense(256, activation="relu"), Dense(256, activation="relu"), Dense(10)])
+keras_augmented.compile(optimizer=optim.Adam(lr=5e-3), loss="sparse_categorical_crossentropy",
+                        metrics=["accuracy"])
+keras_augmented.fit(x_few.reshape(-1, 8, 8, 1), y_few, epochs=40, batch_size=32, verbose=0)
+centred_score = keras_augmented.evaluate(x_check.reshape(-1, 8, 8, 1), y_check)[1]
+moved_score = keras_augmented.evaluate(x_check_moved.reshape(-1, 8, 8, 1), y_check)[1]
+print(f"{'RandomTranslation layer':20s} {centred_score:15.3f} {moved_score:13.3f}")
+# Over 15 initializations (seeds 0-14): 0.89-0.95 on centred digits, 0.82-0.86 on moved
+assert centred_score > 0.8 and moved_score > scores["plain"][1] + 0.3
+
+# %% [markdown]
 # ## Early stopping
 #
 # If the validation loss has stopped improving, stop training, and go back to the weights
