@@ -17,6 +17,7 @@ from .augmentation import (
 )
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose
 from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
@@ -59,7 +60,8 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
-           "Conv1D", "Conv2D", "BatchNormalization", "LayerNormalization",
+           "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "BatchNormalization",
+           "LayerNormalization",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",

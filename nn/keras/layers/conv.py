@@ -52,6 +52,7 @@ class _Conv(SizedByChannels, Spatial, Module):
     """What Conv1D and Conv2D share; `dims` spatial axes."""
 
     weight_name = "kernel"
+    in_axis, out_axis = -2, -1  # where Keras' kernel keeps the input and output channels
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
@@ -121,20 +122,28 @@ class _Conv(SizedByChannels, Spatial, Module):
         if in_channels % self.groups:
             raise ValueError(f"{self.who}: {in_channels} input channels do not split into "
                              f"groups={self.groups}")
-        shapes = {"kernel": self.kernel_size + (in_channels // self.groups, self.filters)}
+        shapes = {"kernel": self._kernel_shape(in_channels // self.groups)}
         if self.use_bias:
             shapes["bias"] = (self.filters,)
         return shapes
+
+    def _kernel_shape(self, inputs):
+        """Keras' kernel layout: (K..., inputs, filters); a transposed one's swaps them."""
+        shape = list(self.kernel_size) + [None, None]
+        shape[self.in_axis], shape[self.out_axis] = inputs, self.filters
+        return tuple(shape)
 
     def size_from_state(self, shapes):
         """The input channels that loading arrays of `shapes` into this unbuilt layer
         implies; a ValueError when they do not fit it."""
         kernel = tuple(shapes.get("kernel") or ())
         if len(kernel) != self.dims + 2 or kernel[:self.dims] != self.kernel_size or \
-                kernel[-1] != self.filters or kernel[-2] < 1:
+                kernel[self.out_axis] != self.filters or kernel[self.in_axis] < 1:
+            expected = self._kernel_shape("in_channels" if self.groups == 1
+                                          else "in_channels // groups")
             raise ValueError(f"{self.who}: a kernel of shape {kernel} does not fit (expected "
-                             f"{self.kernel_size + ('in_channels // groups', self.filters)})")
-        in_channels = kernel[-2] * self.groups
+                             f"{expected})")
+        in_channels = kernel[self.in_axis] * self.groups
         check_fit(self, shapes, self._shapes(in_channels))
         return in_channels
 
@@ -155,14 +164,7 @@ class _Conv(SizedByChannels, Spatial, Module):
     # ----- the convolution -----
     def forward(self, x):
         dims = self.dims
-        x = self._spatial_input(x)
-        axis = channel_axis(self.data_format, x.ndim)
-        if self.in_channels is None:  # not built yet
-            self.build(int(x.shape[axis]), like=x.data)
-        elif x.shape[axis] != self.in_channels:
-            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
-                             f"{x.shape[axis]} channels (axis {axis}), the layer was built "
-                             f"for {self.in_channels}")
+        x = self._built_for(x)
         # Keras' (K..., in, out) kernel as nn's (out, in, K...) weight: a view
         weight = transpose(self.kernel, (dims + 1, dims) + tuple(range(dims)))
         weight = with_height(weight) if dims == 1 else weight
@@ -171,6 +173,19 @@ class _Conv(SizedByChannels, Spatial, Module):
                             images, weight, self.bias, strides, padding, dilation,
                             self.groups))
         return y if self.activation is None else self.activation(y)
+
+    def _built_for(self, x):
+        """x as a Variable of the layer's layout, the layer built for its channels (at the
+        first call) or checked against them."""
+        x = self._spatial_input(x)
+        axis = channel_axis(self.data_format, x.ndim)
+        if self.in_channels is None:  # not built yet
+            self.build(int(x.shape[axis]), like=x.data)
+        elif x.shape[axis] != self.in_channels:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
+                             f"{x.shape[axis]} channels (axis {axis}), the layer was built "
+                             f"for {self.in_channels}")
+        return x
 
     # ----- Keras' config -----
     def get_config(self):
