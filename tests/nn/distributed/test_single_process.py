@@ -237,3 +237,14 @@ def test_saving_the_wrapper_whole_says_to_save_ddp_module(tmp_path):
                                         r"wraps, ddp\.module"):
         save_model(ddp, tmp_path / "model.rungrad")
     save_model(ddp.module, tmp_path / "model.rungrad")
+
+
+@pytest.mark.parametrize("make", [lambda: nn.InstanceNorm2d(3),
+                                  lambda: nn.keras.layers.BatchNormalization()],
+                         ids=["InstanceNorm2d", "keras BatchNormalization"])
+def test_conversion_leaves_instance_norm_and_keras_batch_normalization(make):
+    """Neither is PyTorch's BatchNorm: instance statistics, or channels last with Keras'
+    momentum, would change what the model computes."""
+    norm = make()
+    net = nn.Sequential(norm)
+    assert nn.SyncBatchNorm.convert_sync_batchnorm(net)[0] is norm
