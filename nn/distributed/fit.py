@@ -202,9 +202,8 @@ class ShardedArrayBatches:
     def __iter__(self):
         inner = self.batches
         order = None
-        if inner.shuffle:
-            order = np.random.permutation(inner.samples) if self.rank == 0 else \
-                np.empty(inner.samples, dtype=np.int64)
+        if inner.shuffle:  # (rank 0's order, as one process would walk it)
+            order = inner.order() if self.rank == 0 else np.empty(inner.samples, np.int64)
             order = broadcast(order.astype(np.int64, copy=False), src=0)
         for start in range(0, inner.samples, inner.batch_size):
             stop = min(start + inner.batch_size, inner.samples)

@@ -27,7 +27,8 @@ def _assert_close(got, expected, tol=TOLERANCE):
 
 @pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted",
                                      "ddp_train.py captured", "ddp_train.py captured view",
-                                     "fit_train.py captured", "fit_train.py weighted captured"])
+                                     "fit_train.py captured", "fit_train.py weighted captured",
+                                     "fit_train.py batch"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, optimizer):
     mpiexec_or_skip()
