@@ -61,9 +61,10 @@ class DataParallelFit:
                 self.model.compiled_loss.inputs(self.model, each(as_variable, example))
         sync_module_states(self.model, "fit")
         # fit's gradients live from backward to the optimizer's step, never kept: views of
-        # the bucket memory save a copy of each per step
+        # the bucket memory save a copy of each per step; find_unused sends a used flag per
+        # parameter, so one no rank used keeps .grad None and the optimizer skips it
         self.reducer = GradientReducer(self.model.parameters(), who="fit",
-                                       gradient_as_bucket_view=True)
+                                       gradient_as_bucket_view=True, find_unused=True)
 
     def before_backward(self, count):
         """This rank's gradient, from `count` samples of the global batch, is weighted by its

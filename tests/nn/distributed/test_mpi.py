@@ -293,3 +293,14 @@ def test_losses_not_divided_by_the_samples_train_on_two_ranks_as_on_one(tmp_path
     rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
     _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
     _assert_close(rank1, rank0, tol=0)
+
+
+def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
+    """Its .grad stays None, as in one process, so weight decay does not move it."""
+    mpiexec_or_skip()
+    check(run_program("fit_unused.py", tmp_path / "two", ranks=2))
+    check(run_program("fit_unused.py", tmp_path / "one", ranks=1))
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    assert rank0["unused_grad_none"].all() and rank1["unused_grad_none"].all()
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(rank1, rank0, tol=0)
