@@ -234,9 +234,9 @@ def loss_denominator(compiled, ranks):
     """What the loss's last call divided by (None: the piece's samples); a ValueError where
     outputs' losses divide by different numbers, which no weighting of the ranks' gradients
     combines."""
-    parts = _each_loss(compiled)
-    if len(parts) == 1 or all(part.denominator is None for part in parts):
-        return parts[0].denominator
+    denominators = [part.last_denominator() for part in _each_loss(compiled)]
+    if len(denominators) == 1 or all(d is None for d in denominators):
+        return denominators[0]
     raise ValueError(f"fit on {ranks} ranks: the losses {compiled!r} divide by their sample "
                      "weights' sum, a mask's steps or class weights, not by the samples, so "
                      "the ranks' gradients cannot be combined exactly; use one output or "

@@ -109,7 +109,7 @@ class CompiledLoss:
         # what the last call divided its weighted sum by (see `adds_up`, _reduced): None for
         # the batch's samples, else a number or a 0-d Variable (fit on several ranks weighs
         # each rank's gradient by it)
-        self.denominator = None
+        self.denominator = self._labels = None
 
     # the model's outputs as the loss takes them; in a model of several outputs, each
     # output's loss asks takes_logits and reads_graph, and takes read_logits' answer
@@ -187,7 +187,7 @@ class CompiledLoss:
         steps that are padding it leaves out (see _masked)."""
         _check_one_output(inputs, self.name)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
-        self.denominator = None
+        self.denominator = self._labels = None
         if mask is not None:
             loss = self._masked(inputs, target, weights, mask)
         elif weights is None and self.reduction == "sum_over_batch_size":
@@ -202,8 +202,15 @@ class CompiledLoss:
         if getattr(loss, "size", 1) != 1:
             raise ValueError(f"loss {self.name}: returned shape {tuple(loss.shape)}, expected "
                              "a scalar (use reduction='mean' or 'sum')")
-        self.denominator = _class_weight_sum(self.fn, target)
+        self._labels = target  # (the class weights' sum is read only where fit asks)
         return loss
+
+    def last_denominator(self):
+        """What the last call divided its (weighted) sum by: None for the batch's samples,
+        else a number or a 0-d Variable (fit on several ranks weighs each rank by it)."""
+        if self.denominator is not None:
+            return self.denominator
+        return _class_weight_sum(self.fn, self._labels)
 
     @property
     def adds_up(self):
@@ -344,7 +351,8 @@ def _keras_reduction(keras_object, name):
 def _class_weight_sum(fn, target):
     """What a class-weighted or ignore_index mean (CrossEntropyLoss, NLLLoss) divides by: the
     weights of the counted labels; None where the loss divides by the samples."""
-    if not isinstance(fn, (CrossEntropyLoss, NLLLoss)) or fn.reduction != "mean":
+    if target is None or not isinstance(fn, (CrossEntropyLoss, NLLLoss)) or \
+            fn.reduction != "mean":
         return None
     labels = to_cpu(array_of(target))
     if labels.dtype.kind not in "iu":  # class probabilities: torch divides by the samples
