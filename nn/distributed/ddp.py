@@ -37,7 +37,7 @@ class DistributedDataParallel(Module):
     as zero gradients, so a branch not taken on some ranks or steps stalls nothing; as in
     PyTorch, a parameter used on some ranks gets the average over all ranks (the others adding
     0) and one no rank used keeps its .grad (None after zero_grad). Without it, a parameter
-    left without a gradient makes the next forward raise, naming it. In a world of one this
+    left without a gradient makes the backward raise as it ends, naming it. In a world of one this
     is a plain wrapper.
 
     gradient_as_bucket_view=True (PyTorch's option): each `.grad` is a view of the bucket

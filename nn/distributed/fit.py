@@ -6,8 +6,9 @@ environment lookup. With several ranks, fit:
 - cuts each global batch (batch_size is the global batch, as Keras' distribution strategies)
   into one contiguous piece per rank, following rank 0's shuffle order; a DataLoader must
   carry a DistributedSampler instead (each rank then loads its own shard);
-- weights each rank's gradient by its number of samples, so the update is the one of the mean
-  loss over the global batch, whatever the pieces' sizes (nn.distributed.reducer);
+- weights each rank's gradient by its loss's denominator (its number of samples for a plain
+  mean; a sum's are summed), so the update is the one of the loss over the global batch,
+  whatever the pieces' sizes (DataParallelFit._weights, nn.distributed.reducer);
 - sums the batch losses over the ranks every step (so TerminateOnNaN and friends decide the
   same everywhere) and joins the outputs for the epoch's metrics (a Keras metric object's
   state is summed over the ranks instead), so every rank logs the numbers one process would
@@ -18,6 +19,8 @@ environment lookup. With several ranks, fit:
 """
 import numpy as np
 
+from autograd.backend import array_of, to_cpu
+from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
@@ -42,6 +45,8 @@ class DataParallelFit:
         self.rank, self.size = self.world.rank, self.world.size
         self.reducer = None
         self._training = None  # the sharded training batches, which know each global batch
+        self.loss_weight = 0.0  # this rank's weight in the last step (see _weights)
+        self._counted = True  # whether the last step's loss divided by the samples
 
     # ----- the model -----
     def prepare(self, x_batch):
@@ -56,17 +61,53 @@ class DataParallelFit:
                 self.model.compiled_loss.inputs(self.model, each(as_variable, example))
         sync_module_states(self.model, "fit")
         # fit's gradients live from backward to the optimizer's step, never kept: views of
-        # the bucket memory save a copy of each per step
+        # the bucket memory save a copy of each per step; find_unused sends a used flag per
+        # parameter, so one no rank used keeps .grad None and the optimizer skips it
         self.reducer = GradientReducer(self.model.parameters(), who="fit",
-                                       gradient_as_bucket_view=True)
+                                       gradient_as_bucket_view=True, find_unused=True)
 
     def before_backward(self, count):
-        """This rank's gradient counts as `count` samples of the global batch (whose size,
-        when fit shards arrays itself, lets gradients be divided as they are packed)."""
-        self.reducer.weight = float(count)
-        total = getattr(self._training, "global_count", None)
-        self.reducer.total_weight = None if total is None else float(total)
+        """This rank's gradient, from `count` samples of the global batch, is weighted by its
+        loss's denominator (see `_weights`)."""
+        self.loss_weight, total = self._weights(count)
+        self.reducer.weight, self.reducer.total_weight = self.loss_weight, total
         self.reducer.arm()
+
+    def _weights(self, count):
+        """(this rank's weight, the weights' sum where known before the reduction). Rank r's
+        loss N_r / D_r makes the global batch's sum N_r / sum D_r, whose gradient is the
+        ranks' weighted by D_r / sum D_r; D_r is the piece's samples for a plain mean (their
+        sum is the global batch), and a loss that adds up (D = 1, no division) sums them."""
+        compiled = self.model.compiled_loss
+        if compiled_adds_up(compiled, self.size):
+            return (1.0 if count else 0.0), 1.0
+        denominator = loss_denominator(compiled, self.size) if count else None
+        if count and denominator is not None:
+            if capturing():  # a replay would weigh every step by this step's denominator
+                raise NotImplementedError(
+                    f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
+                    "data decides (sample weights, a mask, class weights), which a captured "
+                    "step cannot send; compile with jit_compile=False")
+            self._counted = False
+            return float(to_cpu(array_of(denominator))), None
+        if count:
+            self._counted = True
+        total = getattr(self._training, "global_count", None)
+        known = self._counted and total is not None  # (an empty piece: the last step's way)
+        return float(count), (float(total) if known else None)
+
+    def global_loss(self, loss, count):
+        """(the global batch's loss, its samples) from this rank's loss and `count`, weighted
+        as the gradients were (one small allreduce)."""
+        weighted, weights, count = self.global_sums(loss * self.loss_weight, self.loss_weight,
+                                                    count)
+        adds_up = compiled_adds_up(self.model.compiled_loss, self.size)
+        return (weighted if adds_up else weighted / max(weights, _TINY)), count
+
+    def penalty_share(self):
+        """What each rank's layer penalties count: 1 / ranks where the ranks' losses add up
+        (the penalty is then counted once in the sum), else 1."""
+        return 1.0 / self.size if compiled_adds_up(self.model.compiled_loss, self.size) else 1.0
 
     def after_backward(self):
         self.reducer.finish_step()
@@ -162,9 +203,8 @@ class ShardedArrayBatches:
     def __iter__(self):
         inner = self.batches
         order = None
-        if inner.shuffle:
-            order = np.random.permutation(inner.samples) if self.rank == 0 else \
-                np.empty(inner.samples, dtype=np.int64)
+        if inner.shuffle:  # (rank 0's order, as one process would walk it)
+            order = inner.order() if self.rank == 0 else np.empty(inner.samples, np.int64)
             order = broadcast(order.astype(np.int64, copy=False), src=0)
         for start in range(0, inner.samples, inner.batch_size):
             stop = min(start + inner.batch_size, inner.samples)
@@ -173,6 +213,37 @@ class ShardedArrayBatches:
                 continue
             self.global_count = stop - start
             yield inner.pick(slice(lo, hi) if order is None else order[lo:hi])
+
+
+def _each_loss(compiled):
+    return [part for part in getattr(compiled, "losses", [compiled]) if part is not None]
+
+
+def compiled_adds_up(compiled, ranks):
+    """Whether the compiled loss (of each output) sums its samples' losses; a ValueError
+    where some outputs' losses add up and others divide, which no weighting of the ranks'
+    gradients combines."""
+    kinds = {part.adds_up for part in _each_loss(compiled)}
+    if len(kinds) > 1:
+        raise ValueError(f"fit on {ranks} ranks: the losses {compiled!r} mix reduction='sum' "
+                         "with means; give every output the same reduction")
+    return kinds == {True}
+
+
+def loss_denominator(compiled, ranks):
+    """What the loss's last call divided by (None: the piece's samples); a ValueError where
+    outputs' losses divide by different numbers, which no weighting of the ranks' gradients
+    combines."""
+    denominators = [part.last_denominator() for part in _each_loss(compiled)]
+    if len(denominators) == 1 or all(d is None for d in denominators):
+        return denominators[0]
+    raise ValueError(f"fit on {ranks} ranks: the losses {compiled!r} divide by their sample "
+                     "weights' sum, a mask's steps or class weights, not by the samples, so "
+                     "the ranks' gradients cannot be combined exactly; use one output or "
+                     "the default reduction without masks or class weights")
+
+
+_TINY = 1e-30  # (every rank's denominator 0: every loss is 0)
 
 
 def _piece(start, stop, rank, size):

@@ -16,8 +16,10 @@ Buckets are always started in the same order on every rank (bucket k only after 
 as MPI requires of non-blocking collectives.
 
 Weights: each rank's gradient counts `weight` times (default 1: the plain mean over ranks, as
-DDP). Model.fit passes the rank's number of samples, so ranks with unequal shards give exactly
-the gradient of the mean loss over the global batch. The weights are summed in the same
+DDP). Model.fit passes the rank's loss's denominator (its number of samples for a mean), so ranks
+with unequal shards give exactly the gradient of the loss over the global batch; a
+`total_weight` given is what the weighted sum is divided by (fit's 1 for summed losses sums
+the gradients), whatever the weights' sum. The weights are summed in the same
 allreduce (one extra element of the first bucket). When their sum is known beforehand
 (`total_weight`: DDP's is the world size), no pass is spent scaling the sums after: MPI's
 buckets are divided by it as they are packed (as PyTorch divides before its allreduce); the
@@ -396,9 +398,10 @@ class GradientReducer:
         for bucket in self.buckets:
             bucket.wait(f"{self.who}'s gradient averaging", self._sum_scale(bucket))
         self.allreduce_seconds += time.perf_counter() - start
-        # the weight elements hold the exact weights: the scale is exactly 1 when their sum is
-        # the total_weight the gradients were divided by as they were packed
-        scale = (self.total_weight or 1.0) / float(self.buckets[0].buffer[-1])
+        # a total_weight divided the gradients as they were packed (fit's sum of losses
+        # gives 1, not the weights' sum); without it, divide by the weights' sum (0: all 0)
+        weights = float(self.buckets[0].buffer[-1])
+        scale = 1.0 if self.total_weight or not weights else 1.0 / weights
         for bucket in self.buckets:
             bucket.average(scale)
         used = self._used_flags() if self.find_unused else None

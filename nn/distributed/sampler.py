@@ -40,14 +40,16 @@ class DistributedSampler(Sampler):
         self.total_size = self.num_samples * self.num_replicas
 
     def set_epoch(self, epoch):
-        """Use epoch's order next (every rank must set the same epoch)."""
+        """Use epoch's order next (every rank must set the same epoch; any integer, a
+        negative one too, as PyTorch)."""
+        random_seed(epoch, "DistributedSampler.set_epoch: the epoch")  # (refused here)
         self.epoch = int(epoch)
 
     def indices(self):
         """This rank's indices for the current epoch, as an int64 array."""
         n = len(self.dataset)
         if self.shuffle:
-            order = np.random.default_rng([self.seed, self.epoch]).permutation(n)
+            order = np.random.default_rng([self.seed, self.epoch % 2**64]).permutation(n)
         else:
             order = np.arange(n)
         if self.drop_last:

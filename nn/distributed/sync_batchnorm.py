@@ -18,7 +18,7 @@ from autograd.spec import Spec
 from autograd.variable import as_variable, wrap
 
 from ..functional.normalization import _in_dtype_of, _scale_shift, _update
-from ..layers.normalization import _BatchNorm
+from ..layers.normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, _BatchNorm
 from .collectives import all_reduce
 from .group import group
 
@@ -73,6 +73,9 @@ def _update_running(running_mean, running_var, mean, var, count, momentum):
         _update(running_var, var.data * (total / (total - 1)), momentum)
 
 
+_CONVERTED = (BatchNorm1d, BatchNorm2d, BatchNorm3d)  # (PyTorch's _BatchNorm, lazy ones too)
+
+
 class SyncBatchNorm(_BatchNorm):
     """BatchNorm over (N, C, ...) inputs whose training statistics span every rank's batch
     (PyTorch's nn.SyncBatchNorm); in eval mode, or in a world of one, it is BatchNorm."""
@@ -93,9 +96,11 @@ class SyncBatchNorm(_BatchNorm):
 
     @classmethod
     def convert_sync_batchnorm(cls, module):
-        """`module` with every BatchNorm1d/2d replaced by a SyncBatchNorm holding the same
-        parameters and buffers (PyTorch's helper); returns the converted module."""
-        if isinstance(module, _BatchNorm) and not isinstance(module, cls):
+        """`module` with every BatchNorm1d/2d/3d replaced by a SyncBatchNorm holding the same
+        parameters and buffers (PyTorch's helper); returns the converted module. Only those:
+        InstanceNorm normalizes each sample alone, and Keras' BatchNormalization (channels
+        last, momentum the fraction kept, biased variance) is left as it is."""
+        if isinstance(module, _CONVERTED) and not isinstance(module, cls):
             converted = cls(module.num_features, module.eps, module.momentum, module.affine,
                             module.track_running_stats)
             if module.affine:  # the same objects, as PyTorch: their dtype and any references

@@ -63,18 +63,23 @@ class ArrayBatches:
         self.steps = math.ceil(self.samples / batch_size)
 
     def __iter__(self):
-        whole = self.shuffle and self.shuffle != "batch"
-        order = np.random.permutation(self.samples) if whole else None
+        order = self.order()
         for start in range(0, self.samples, self.batch_size):
             stop = min(start + self.batch_size, self.samples)
             # In order, slices give views; shuffled, index arrays gather a copy.
-            if order is not None:
-                index = order[start:stop]
-            elif self.shuffle == "batch":
-                index = start + np.random.permutation(stop - start)
-            else:
-                index = slice(start, stop)
+            index = slice(start, stop) if order is None else order[start:stop]
             yield self.pick(index)
+
+    def order(self):
+        """A pass's order of the samples: None (as they are), a permutation, or for
+        shuffle="batch" the consecutive batches, each permuted within."""
+        if not self.shuffle or not self.samples:
+            return None
+        if self.shuffle != "batch":
+            return np.random.permutation(self.samples)
+        return np.concatenate([start + np.random.permutation(
+            min(self.batch_size, self.samples - start))
+            for start in range(0, self.samples, self.batch_size)])
 
     def pick(self, index):
         """The (x, y, weights) of the samples at `index` (a slice or an index array)."""

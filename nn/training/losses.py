@@ -34,7 +34,7 @@ import inspect
 
 import numpy as np
 
-from autograd.backend import get_array_module
+from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.config import enable_grad
 from autograd.function import Function
 from autograd.ops import astype, expand_dims, maximum, reshape, transpose, where
@@ -47,7 +47,7 @@ from autograd.variable import Variable, as_variable
 from .. import functional as F
 from ..functional.activation import Softmax
 from ..functional.linear import Linear
-from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss
+from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .masking import carried_mask, carry_mask
 from .metrics import MetricAccumulator, check_labels, sigmoid_array, softmax_array
 
@@ -106,6 +106,10 @@ class CompiledLoss:
         # a Keras loss object's reduction: 'sum' or 'mean_with_sample_weight' reduce the
         # samples' (weighted) losses by it; the default is the mean over the batch
         self.reduction = _keras_reduction(keras_object, name)
+        # what the last call divided its weighted sum by (see `adds_up`, _reduced): None for
+        # the batch's samples, else a number or a 0-d Variable (fit on several ranks weighs
+        # each rank's gradient by it)
+        self.denominator = self._labels = None
 
     # the model's outputs as the loss takes them; in a model of several outputs, each
     # output's loss asks takes_logits and reads_graph, and takes read_logits' answer
@@ -183,6 +187,7 @@ class CompiledLoss:
         steps that are padding it leaves out (see _masked)."""
         _check_one_output(inputs, self.name)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
+        self.denominator = self._labels = None
         if mask is not None:
             loss = self._masked(inputs, target, weights, mask)
         elif weights is None and self.reduction == "sum_over_batch_size":
@@ -197,7 +202,20 @@ class CompiledLoss:
         if getattr(loss, "size", 1) != 1:
             raise ValueError(f"loss {self.name}: returned shape {tuple(loss.shape)}, expected "
                              "a scalar (use reduction='mean' or 'sum')")
+        self._labels = target  # (the class weights' sum is read only where fit asks)
         return loss
+
+    def last_denominator(self):
+        """What the last call divided its (weighted) sum by: None for the batch's samples,
+        else a number or a 0-d Variable (fit on several ranks weighs each rank by it)."""
+        if self.denominator is not None:
+            return self.denominator
+        return _class_weight_sum(self.fn, self._labels)
+
+    @property
+    def adds_up(self):
+        """Whether the loss is its samples' losses summed, not divided by anything."""
+        return self.reduction == "sum" or getattr(self.fn, "reduction", None) == "sum"
 
     def check_weighable(self, who):
         """A TypeError before any step where sample weights cannot be applied."""
@@ -233,15 +251,18 @@ class CompiledLoss:
         weights = as_variable(weights)
         if weights.dtype != losses.dtype:
             weights = astype(weights, losses.dtype)
-        return _reduced((losses * weights).sum(), weights, samples,
-                        "sum" if reduction == "sum" else self.reduction)
+        return self._reduced((losses * weights).sum(), weights, samples,
+                             "sum" if reduction == "sum" else self.reduction)
 
     def _weighted_steps(self, losses, weights):
         """Keras 3's weights of the steps (N, T): sum of w_it l_it over the N T entries'
         count (l_it the mean of step t's losses over any further axes)."""
         losses = self._step_losses(losses, tuple(weights.shape), _WEIGHTS_MISMATCH)
         weights = astype(as_variable(weights), losses.dtype)
-        return _reduced((losses * weights).sum(), weights, losses.size, self.reduction)
+        loss = self._reduced((losses * weights).sum(), weights, losses.size, self.reduction)
+        if self.reduction == "sum_over_batch_size":
+            self.denominator = losses.size  # the steps, not the samples
+        return loss
 
     def _masked(self, inputs, target, weights, mask):
         """Keras' masked mean: sum of w_i l_it over the real steps (mask True) / their count
@@ -266,8 +287,20 @@ class CompiledLoss:
         weighted = keep if weights is None else keep * _weights_per_step(
             astype(as_variable(weights), losses.dtype), steps)
         if self.reduction != "sum_over_batch_size":
-            return _reduced((losses * weighted).sum(), weighted, None, self.reduction)
-        return (losses * weighted).sum() / maximum(keep.sum(), 1.0)
+            return self._reduced((losses * weighted).sum(), weighted, None, self.reduction)
+        self.denominator = keep.sum()
+        return (losses * weighted).sum() / maximum(self.denominator, 1.0)
+
+    def _reduced(self, total, weights, samples, reduction):
+        """The batch's loss from its weighted sum: itself ('sum'), over the weights' sum
+        ('mean_with_sample_weight', 0 where they sum to 0, Keras' divide_no_nan) or over the
+        samples (Keras' 'sum_over_batch_size'); notes the denominator."""
+        if reduction == "sum":
+            return total
+        if reduction == "mean_with_sample_weight" or samples is None:
+            self.denominator = weights.sum()
+            return total / maximum(self.denominator, _TINY)
+        return total / samples  # (the batch's samples, the denominator fit assumes)
 
     def _step_losses(self, losses, steps, mismatch):
         """The losses (N, T, ...) of the steps (N, T): their mean over any further axes; a
@@ -315,15 +348,18 @@ def _keras_reduction(keras_object, name):
     return "sum_over_batch_size" if reduction == "mean" else reduction
 
 
-def _reduced(total, weights, samples, reduction):
-    """The batch's loss from its weighted sum: itself ('sum'), over the weights' sum
-    ('mean_with_sample_weight', 0 where they sum to 0, Keras' divide_no_nan) or over the
-    samples (Keras' 'sum_over_batch_size')."""
-    if reduction == "sum":
-        return total
-    if reduction == "mean_with_sample_weight" or samples is None:
-        return total / maximum(weights.sum(), _TINY)
-    return total / samples
+def _class_weight_sum(fn, target):
+    """What a class-weighted or ignore_index mean (CrossEntropyLoss, NLLLoss) divides by: the
+    weights of the counted labels; None where the loss divides by the samples."""
+    if target is None or not isinstance(fn, (CrossEntropyLoss, NLLLoss)) or \
+            fn.reduction != "mean":
+        return None
+    labels = to_cpu(array_of(target))
+    if labels.dtype.kind not in "iu":  # class probabilities: torch divides by the samples
+        return None
+    counted = labels[labels != fn.ignore_index]
+    weight = fn.weight
+    return float(len(counted) if weight is None else to_cpu(array_of(weight))[counted].sum())
 
 
 _TINY = 1e-30  # (a total of 0 over weights summing to 0 stays 0)

@@ -152,11 +152,13 @@ class Model(_KerasSteps, Module, KerasWeights):
         kernel_regularizer, bias_regularizer), as Variables of the current weights."""
         return [p for module in self.modules() for p in getattr(module, "penalties", list)()]
 
-    def _with_penalties(self, loss):
+    def _with_penalties(self, loss, share=1.0):
         """The loss fit and evaluate minimize and report: the compiled loss plus the layers'
-        penalties, as Keras adds them."""
+        penalties (times `share`: a rank's part of them), as Keras adds them."""
         penalties = self.losses if regularizers.in_use() else None
-        return sum(penalties, loss) if penalties else loss
+        if not penalties:
+            return loss
+        return sum(penalties, loss) if share == 1.0 else loss + sum(penalties) * share
 
     def _penalty_value(self):
         """The layers' penalties summed, as a float (0 without any)."""
@@ -457,8 +459,7 @@ class Model(_KerasSteps, Module, KerasWeights):
             loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch)
             count = sample_count(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
-                loss, count = self._parallel.global_sums(loss * count, count)
-                loss /= count
+                loss, count = self._parallel.global_loss(loss, count)
             total, seen = total + loss * count, seen + count
             if outputs is not None:  # (None: no metrics, or this rank's piece was empty)
                 tracker.add(host_arrays(y_batch), outputs, w_batch, mask)
@@ -517,7 +518,8 @@ class Model(_KerasSteps, Module, KerasWeights):
             if not self._bind_optimizer():
                 raise ValueError(f"fit: {type(self).__name__} has no parameters to train")
             self._bound = True
-        loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask))
+        share = 1.0 if parallel is None else parallel.penalty_share()
+        loss = self._with_penalties(compiled(inputs, y_batch, w_batch, mask), share)
         if not loss.requires_grad:  # every weight frozen (trainable = False): Keras' fit
             warnings.warn(f"fit: {type(self).__name__} has no trainable weights (all are "
                           "frozen): the loss is computed, nothing is updated", stacklevel=6)

@@ -27,7 +27,8 @@ def _assert_close(got, expected, tol=TOLERANCE):
 
 @pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted",
                                      "ddp_train.py captured", "ddp_train.py captured view",
-                                     "fit_train.py captured", "fit_train.py weighted captured"])
+                                     "fit_train.py captured", "fit_train.py weighted captured",
+                                     "fit_train.py batch"])
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, optimizer):
     mpiexec_or_skip()
@@ -280,3 +281,26 @@ def test_ranks_whose_parameters_differ_in_shape_or_dtype_are_refused_by_name():
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
     assert "rank 1 has weight (4, 6) float32 where rank 0 has weight (6, 4) float32" in (
         result.stdout)
+
+
+@pytest.mark.parametrize("kind", ["sum", "torch_sum", "mws", "ce_weight", "masked"])
+def test_losses_not_divided_by_the_samples_train_on_two_ranks_as_on_one(tmp_path, kind):
+    """Sums (with a penalty counted once), sample-weight, class-weight and masked means:
+    each rank's gradient weighted by its loss's denominator gives one process's update."""
+    mpiexec_or_skip()
+    check(run_program("fit_loss_kinds.py", kind, tmp_path / "two", ranks=2))
+    check(run_program("fit_loss_kinds.py", kind, tmp_path / "one", ranks=1))
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(rank1, rank0, tol=0)
+
+
+def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
+    """Its .grad stays None, as in one process, so weight decay does not move it."""
+    mpiexec_or_skip()
+    check(run_program("fit_unused.py", tmp_path / "two", ranks=2))
+    check(run_program("fit_unused.py", tmp_path / "one", ranks=1))
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    assert rank0["unused_grad_none"].all() and rank1["unused_grad_none"].all()
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(rank1, rank0, tol=0)

@@ -237,3 +237,29 @@ def test_saving_the_wrapper_whole_says_to_save_ddp_module(tmp_path):
                                         r"wraps, ddp\.module"):
         save_model(ddp, tmp_path / "model.rungrad")
     save_model(ddp.module, tmp_path / "model.rungrad")
+
+
+@pytest.mark.parametrize("make", [lambda: nn.InstanceNorm2d(3),
+                                  lambda: nn.keras.layers.BatchNormalization()],
+                         ids=["InstanceNorm2d", "keras BatchNormalization"])
+def test_conversion_leaves_instance_norm_and_keras_batch_normalization(make):
+    """Neither is PyTorch's BatchNorm: instance statistics, or channels last with Keras'
+    momentum, would change what the model computes."""
+    norm = make()
+    net = nn.Sequential(norm)
+    assert nn.SyncBatchNorm.convert_sync_batchnorm(net)[0] is norm
+
+
+@given(st.integers(-2**70, -1))
+@settings(max_examples=20, deadline=None)
+def test_a_negative_epoch_gives_a_shuffled_cover_of_the_data(epoch):
+    """PyTorch takes any integer epoch; the order is still a permutation, fixed by it."""
+    sampler = dist.DistributedSampler(range(7), 1, 0, seed=3)
+    sampler.set_epoch(epoch)
+    order = list(sampler)
+    assert sorted(order) == list(range(7)) and list(sampler) == order
+
+
+def test_set_epoch_refuses_a_non_integer_by_name():
+    with pytest.raises(ValueError, match="set_epoch"):
+        dist.DistributedSampler(range(7), 1, 0).set_epoch(1.5)

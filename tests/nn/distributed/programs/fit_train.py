@@ -2,8 +2,9 @@
 
 argv: optimizer ('sgd' momentum or 'adam'), output prefix (each rank writes
 PREFIX_<rank>.npz: final parameters and the History), global batch size, and optionally
-'weighted' (sample_weight and class_weight given to fit) and/or 'captured'
-(compile(jit_compile=True): fit's update replayed, its averaging included).
+'weighted' (sample_weight and class_weight given to fit), 'captured'
+(compile(jit_compile=True): fit's update replayed, its averaging included) and/or 'batch'
+(shuffle="batch": the batches in order, each shuffled within).
 Ranks start from different weights (seed 100 + rank) and rank 0 shuffles with seed 7; fit
 must shard, average and log exactly as one process with the same global batch.
 """
@@ -17,6 +18,7 @@ import optim
 
 optimizer_name, prefix, global_batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 weighted, captured = "weighted" in sys.argv[4:], "captured" in sys.argv[4:]
+shuffle = "batch" if "batch" in sys.argv[4:] else True
 rank = dist.get_rank()
 
 data = np.random.default_rng(1)
@@ -35,7 +37,7 @@ model.compile(optimizer=opt, loss="sparse_categorical_crossentropy", metrics=["a
               jit_compile=captured)
 np.random.seed(7)  # the shuffle order: rank 0's is used by every rank
 history = model.fit(x, y, epochs=3, batch_size=global_batch, validation_split=0.2,
-                    verbose=0, **weighting)
+                    verbose=0, shuffle=shuffle, **weighting)
 if captured:
     assert model._captured_update.captured >= 1, "fit's update was never replayed"
 keys = sorted(history.history)
