@@ -60,6 +60,10 @@ class Initializer:
     def get_config(self):
         return dict(vars(self))
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
 
 class VarianceScaling(Initializer):
     """Values of variance scale / n, n = fan_in, fan_out or their mean (`mode`), from a
@@ -179,29 +183,60 @@ class Orthogonal(Initializer):
         return self.gain * (q if rows >= cols else q.T).reshape(shape)
 
 
+class Identity(Initializer):
+    """`gain` times the identity matrix, for 2-D shapes only (Keras')."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def draw(self, shape, random):
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        return self.gain * np.eye(*shape)
+
+
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal  # Keras 3's other names
+
 ALL = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
        "he_uniform": HeUniform, "he_normal": HeNormal, "lecun_uniform": LecunUniform,
        "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "zeros": Zeros, "ones": Ones,
        "random_uniform": RandomUniform, "uniform": RandomUniform,
        "random_normal": RandomNormal, "normal": RandomNormal,
        "truncated_normal": TruncatedNormal, "constant": Constant,
-       "variance_scaling": VarianceScaling}
+       "variance_scaling": VarianceScaling, "identity": Identity}
+_CLASSES = {**{cls.__name__: cls for cls in ALL.values()},
+            "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal}
 
 
 def get(identifier, argument="initializer", who="initializers.get"):
-    """An initializer from a name (Keras' names, or class names: 'HeNormal'), or the callable
-    given (Keras' protocol: (shape, dtype) -> array); a ValueError naming `argument`
-    otherwise."""
+    """An initializer from a name (Keras' names, or class names: 'HeNormal'), the
+    {'class_name', 'config'} dict of Keras' serialization, or the callable given (Keras'
+    protocol: (shape, dtype) -> array); a ValueError naming `argument` otherwise."""
     if callable(identifier) and not isinstance(identifier, type):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):
-        found = ALL.get(identifier) or ALL.get(snake_case(identifier))
+        found = ALL.get(identifier) or _CLASSES.get(identifier) or \
+            ALL.get(snake_case(identifier))
         if found is not None:
             return found()
+    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
+        cls = _class(identifier["class_name"])
+        if cls is not None:
+            return cls.from_config(identifier["config"])
     raise ValueError(f"{who}: unknown {argument} {identifier!r}; use a callable (shape, dtype) "
-                     f"-> array or one of {', '.join(sorted(ALL))}")
+                     f"-> array, a {{'class_name', 'config'}} dict or one of "
+                     f"{', '.join(sorted(ALL))}")
+
+
+def _class(name):
+    """An initializer class by its saved name: Keras' own, or one registered with
+    @nn.register (nn.layers.config)."""
+    from .layers.config import lookup  # (nn.layers imports this module)
+    cls = _CLASSES.get(name) or lookup(name, type)
+    return cls if isinstance(cls, type) and issubclass(cls, Initializer) else None
 
 
 def checked(identifier, argument, who):
@@ -232,5 +267,6 @@ def draw(initializer, shape, dtype):
 
 __all__ = ["Initializer", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
            "HeNormal", "LecunUniform", "LecunNormal", "RandomUniform", "RandomNormal",
-           "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "get", "checked",
+           "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "OrthogonalInitializer",
+           "Identity", "IdentityInitializer", "get", "checked",
            "fill", "draw"]

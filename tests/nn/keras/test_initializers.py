@@ -119,3 +119,31 @@ def test_a_seeded_initializer_draws_the_same_values_every_time(make):
     np.testing.assert_array_equal(layers[0].get_weights()[0], layers[1].get_weights()[0])
     with pytest.raises(ValueError, match=r"seed must be None or an int in \[0, 2\*\*32\)"):
         make(-1)
+
+
+@pytest.mark.parametrize("name", ["identity", "Identity", "IdentityInitializer"])
+def test_identity_by_its_names(name):
+    got = initializers.get(name)
+    assert type(got) is keras.initializers.IdentityInitializer is keras.initializers.Identity
+    np.testing.assert_array_equal(got((2, 3)), np.eye(2, 3, dtype=np.float32))
+    np.testing.assert_array_equal(keras.initializers.Identity(2.5)((3, 3)), 2.5 * np.eye(3))
+    with pytest.raises(ValueError, match="only be used for 2D matrices"):
+        got((3, 3, 3))
+
+
+def test_orthogonal_initializer_is_keras_alias():
+    assert type(initializers.get("OrthogonalInitializer")) is initializers.Orthogonal
+    assert keras.initializers.OrthogonalInitializer is keras.initializers.Orthogonal
+
+
+@pytest.mark.parametrize("cls", [initializers.get(name).__class__
+                                 for name in sorted(initializers.ALL)])
+def test_every_class_comes_back_from_its_class_name_and_config(cls):
+    made = cls()
+    again = initializers.get({"class_name": cls.__name__, "config": made.get_config()})
+    assert type(again) is cls and again.get_config() == made.get_config()
+    seeded = {"class_name": "HeNormal", "config": {"seed": 1}}
+    np.testing.assert_array_equal(initializers.get(seeded)((3, 2)),
+                                  initializers.HeNormal(seed=1)((3, 2)))
+    with pytest.raises(ValueError, match="unknown initializer"):
+        initializers.get({"class_name": "Dense", "config": {}})
