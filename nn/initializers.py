@@ -16,6 +16,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 
+from .init import truncated_standard_normal
 from .layers.keras_name import snake_case
 
 _TRUNCATED_STDDEV = 0.87962566103423978  # the std of a unit normal cut at +-2
@@ -33,12 +34,7 @@ def _fans(shape):
 
 def _truncated_normal(random, shape, mean, stddev):
     """Normal values from `random`, those beyond two standard deviations drawn again."""
-    values = random.standard_normal(shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = random.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2
-    return mean + stddev * values
+    return mean + stddev * truncated_standard_normal(random, shape, -2.0, 2.0)
 
 
 def _checked_seed(seed, who):
