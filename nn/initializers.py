@@ -62,10 +62,17 @@ class Initializer:
 
 
 class VarianceScaling(Initializer):
-    """Values of variance scale / n, n = fan_in, fan_out or their mean (`mode`), from a
-    truncated normal, a normal or a uniform (`distribution`)."""
+    """Values of variance scale / n (scale > 0), n = fan_in, fan_out or their mean (`mode`),
+    from a truncated normal ('normal' too, as Keras reads it), a normal
+    ('untruncated_normal') or a uniform (`distribution`)."""
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if not scale > 0:
+            raise ValueError(f"VarianceScaling: Argument `scale` must be positive float. "
+                             f"Received: scale={scale}")
+        if isinstance(distribution, str):  # Keras' reading: TF 2's 'normal' is truncated
+            distribution = distribution.lower()
+            distribution = "truncated_normal" if distribution == "normal" else distribution
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, got "
                              f"{mode!r}")

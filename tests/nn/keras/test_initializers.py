@@ -147,3 +147,17 @@ def test_every_class_comes_back_from_its_class_name_and_config(cls):
                                   initializers.HeNormal(seed=1)((3, 2)))
     with pytest.raises(ValueError, match="unknown initializer"):
         initializers.get({"class_name": "Dense", "config": {}})
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0])
+def test_variance_scaling_refuses_a_scale_not_positive_when_made(scale):
+    with pytest.raises(ValueError, match="Argument `scale` must be positive float"):
+        initializers.VarianceScaling(scale=scale)
+
+
+def test_variance_scaling_reads_normal_as_truncated_normal():
+    for name in ("normal", "Normal", "TRUNCATED_NORMAL"):
+        assert initializers.VarianceScaling(distribution=name).distribution == "truncated_normal"
+    drawn = initializers.VarianceScaling(4.0, distribution="normal", seed=0)((200, 300))
+    assert np.abs(drawn).max() <= 2 * np.sqrt(4.0 / 200) / 0.8796 + 1e-6  # cut at 2 std
+    assert drawn.std() == pytest.approx(np.sqrt(4.0 / 200), rel=0.03)
