@@ -179,6 +179,9 @@ class Orthogonal(Initializer):
         self.seed = _checked_seed(seed, type(self).__name__)
 
     def draw(self, shape, random):
+        if len(shape) < 2:
+            raise ValueError("Orthogonal: the tensor to initialize must be at least "
+                             f"two-dimensional. Received: shape={shape} of rank {len(shape)}.")
         rows, cols = math.prod(shape[:-1]), shape[-1]
         flat = random.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(flat)

@@ -161,3 +161,9 @@ def test_variance_scaling_reads_normal_as_truncated_normal():
     drawn = initializers.VarianceScaling(4.0, distribution="normal", seed=0)((200, 300))
     assert np.abs(drawn).max() <= 2 * np.sqrt(4.0 / 200) / 0.8796 + 1e-6  # cut at 2 std
     assert drawn.std() == pytest.approx(np.sqrt(4.0 / 200), rel=0.03)
+
+
+@pytest.mark.parametrize("shape", [(4,), ()])
+def test_orthogonal_refuses_fewer_than_two_dimensions(shape):
+    with pytest.raises(ValueError, match="must be at least two-dimensional"):
+        initializers.Orthogonal()(shape)
