@@ -49,12 +49,23 @@ def calculate_fan_in_and_fan_out(tensor):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with draws from U(a, b)."""
+    if not a <= b:
+        raise ValueError(f"uniform_: expects a <= b (the range [a, b)), but found a={a} > "
+                         f"b={b}")
     return _fill(tensor, lambda size: np.random.uniform(a, b, size), "uniform_")
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with draws from N(mean, std^2)."""
+    check_std(std, "std", "normal_")
     return _fill(tensor, lambda size: np.random.normal(mean, std, size), "normal_")
+
+
+def check_std(std, name, who):
+    """Refuse a negative (or NaN) standard deviation by name, rather than NumPy's bare
+    'scale < 0'."""
+    if not std >= 0:
+        raise ValueError(f"{who}: expects {name} >= 0.0, but found {name} {std}")
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
@@ -134,8 +145,8 @@ def _dims(tensor, allowed, who):
 
 
 def constant_(tensor, val):
-    """Fill with `val`."""
-    data = _data(tensor, "constant_")
+    """Fill with `val` (an integer or boolean array too, as PyTorch fills one)."""
+    data = _data(tensor, "constant_", kinds="biufc")
     data[...] = val
     _changed(tensor)
     return tensor
@@ -209,11 +220,13 @@ def _kaiming_std(tensor, a, mode, nonlinearity, who):
     return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))
 
 
-def _data(tensor, who):
-    """The array behind a Parameter/Variable (or the array itself), checked to be float."""
+def _data(tensor, who, kinds="f"):
+    """The array behind a Parameter/Variable (or the array itself), checked to be of one of
+    the dtype kinds `kinds` (float by default: random draws)."""
     data = tensor.data if isinstance(tensor, Variable) else tensor
-    if not hasattr(data, "dtype") or data.dtype.kind != "f":
-        raise TypeError(f"{who}: expected a floating-point Parameter or array, got "
+    if not hasattr(data, "dtype") or data.dtype.kind not in kinds:
+        kind = "floating-point" if kinds == "f" else "numeric"
+        raise TypeError(f"{who}: expected a {kind} Parameter or array, got "
                         f"{getattr(data, 'dtype', type(data).__name__)}")
     return data
 

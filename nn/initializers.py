@@ -16,7 +16,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 
-from .init import truncated_standard_normal
+from .init import check_std, truncated_standard_normal
 from .layers.keras_name import snake_case
 
 _TRUNCATED_STDDEV = 0.87962566103423978  # the std of a unit normal cut at +-2
@@ -130,6 +130,7 @@ class RandomNormal(Initializer):
     """N(mean, stddev^2)."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        check_std(stddev, "stddev", type(self).__name__)
         self.mean, self.stddev = mean, stddev
         self.seed = _checked_seed(seed, type(self).__name__)
 

@@ -219,3 +219,23 @@ def test_eye_dirac_and_sparse_refuse_other_ranks():
         init.dirac_(param(2, 2))
     with pytest.raises(ValueError, match="must be divisible by groups"):
         init.dirac_(param(3, 2, 3), groups=2)
+
+
+def test_bad_spreads_are_named_as_torch_names_them():
+    with pytest.raises(ValueError, match="normal_: expects std >= 0.0, but found std -1.0"):
+        init.normal_(param(3), std=-1.0)
+    with pytest.raises(ValueError, match=r"uniform_: expects a <= b .* found a=1.0 > b=-1.0"):
+        init.uniform_(param(3), 1.0, -1.0)
+    for cls in (nn.initializers.RandomNormal, nn.initializers.TruncatedNormal):
+        with pytest.raises(ValueError, match=f"{cls.__name__}: expects stddev >= 0.0"):
+            cls(stddev=-1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+def test_constant_fills_integer_and_boolean_arrays_as_torch(dtype):
+    torch = pytest.importorskip("torch")
+    ours = init.constant_(np.zeros(3, dtype), 2)
+    theirs = torch.nn.init.constant_(torch.from_numpy(np.zeros(3, dtype)), 2).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.dtype == dtype
+    assert init.zeros_(np.ones(2, dtype)).sum() == 0
