@@ -45,13 +45,15 @@ def _checked_seed(seed, who):
 
 
 class Initializer:
-    """Keras' base: `initializer(shape, dtype)` gives a new array; get_config for saving."""
+    """Keras' base: `initializer(shape, dtype)` gives a new array (float32 for dtype None);
+    get_config for saving."""
 
     seed = None
 
-    def __call__(self, shape, dtype="float32"):
+    def __call__(self, shape, dtype=None):
         random = np.random if self.seed is None else np.random.RandomState(self.seed)
-        return np.asarray(self.draw(tuple(shape), random), dtype=dtype)
+        # None is Keras' floatx(), float32 (NumPy's None would keep the draw's float64)
+        return np.asarray(self.draw(tuple(shape), random), dtype=dtype or "float32")
 
     def get_config(self):
         return dict(vars(self))

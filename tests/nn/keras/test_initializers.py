@@ -167,3 +167,11 @@ def test_variance_scaling_reads_normal_as_truncated_normal():
 def test_orthogonal_refuses_fewer_than_two_dimensions(shape):
     with pytest.raises(ValueError, match="must be at least two-dimensional"):
         initializers.Orthogonal()(shape)
+
+
+@pytest.mark.parametrize("name", ["he_normal", "glorot_uniform", "orthogonal", "zeros",
+                                  "random_normal", "identity"])
+def test_dtype_none_is_float32_as_keras_floatx(name):
+    made = initializers.get(name)
+    assert made((3, 3), None).dtype == np.float32 == made((3, 3)).dtype
+    assert made((3, 3), "float64").dtype == np.float64
