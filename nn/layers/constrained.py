@@ -9,7 +9,6 @@ one's own. A parameter that Keras keeps transposed (a Dense's weight, `_keras_tr
 is handed to the constraint as Keras' array, so that `axis` means what it means in Keras.
 """
 from autograd.capture import python_state_changed, replayed
-from optim.optimizer import apply_constraint
 
 from .. import constraints
 
@@ -79,5 +78,6 @@ def constraint_configs(layer):
 def apply_constraints(module):
     """Project each trainable parameter of `module` that has a constraint, in place, once
     (Keras' optimizers do it after each update)."""
+    from optim.optimizer import apply_constraint  # (`import nn` leaves optim out)
     for param in module.parameters():
         apply_constraint(param)
