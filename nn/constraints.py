@@ -5,8 +5,10 @@ Conv2D), `recurrent_constraint=` (SimpleRNN, LSTM, GRU) and `embeddings_constrai
 
 A constraint projects a weight back into its allowed set after each update, as Keras'
 optimizers do: `fit` and `train_on_batch` apply the layers' constraints right after the
-optimizer's step (a jit_compile step and every rank of a distributed fit too). A PyTorch-style
-loop applies them itself: `opt.step(); model.apply_constraints()`.
+optimizer's step (a jit_compile step and every rank of a distributed fit too), and so does
+an optimizer's Keras `apply` / `apply_gradients` in a train_step of one's own: each parameter
+carries its layer's constraint (`param.constraint`, as a Keras Variable does). A
+PyTorch-style loop applies them itself: `opt.step(); model.apply_constraints()`.
 
 A constraint is called with the weight's array in Keras' layout (a Dense kernel (in, out),
 a Conv2D kernel (KH, KW, in, out)), so `axis` means what it means in Keras, and returns the

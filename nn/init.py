@@ -6,6 +6,7 @@ returns its argument. `fan_in`/`fan_out` follow PyTorch: for a weight of shape
 (out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -48,17 +49,104 @@ def calculate_fan_in_and_fan_out(tensor):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fill with draws from U(a, b)."""
+    if not a <= b:
+        raise ValueError(f"uniform_: expects a <= b (the range [a, b)), but found a={a} > "
+                         f"b={b}")
     return _fill(tensor, lambda size: np.random.uniform(a, b, size), "uniform_")
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fill with draws from N(mean, std^2)."""
+    check_std(std, "std", "normal_")
     return _fill(tensor, lambda size: np.random.normal(mean, std, size), "normal_")
 
 
+def check_std(std, name, who):
+    """Refuse a negative (or NaN) standard deviation by name, rather than NumPy's bare
+    'scale < 0'."""
+    if not std >= 0:
+        raise ValueError(f"{who}: expects {name} >= 0.0, but found {name} {std}")
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+    """Fill with draws from N(mean, std^2) truncated to [a, b] (absolute bounds, PyTorch's);
+    a value drawn outside is drawn again."""
+    if not std > 0 or not a < b:
+        raise ValueError(f"trunc_normal_: expects std > 0 and a < b, got std={std}, a={a}, "
+                         f"b={b}")
+    low, high = (a - mean) / std, (b - mean) / std
+    if low > 2 or high < -2:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                      "distribution of values may be incorrect.", stacklevel=2)
+    mass = (math.erf(high / math.sqrt(2)) - math.erf(low / math.sqrt(2))) / 2
+    if mass < 1e-6:  # (a redraw would almost never land inside)
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds {mass:.3g} of "
+                         f"N({mean}, {std}^2), too little to draw from")
+    return _fill(tensor, lambda size: mean + std * truncated_standard_normal(
+        np.random, size, low, high), "trunc_normal_")
+
+
+def truncated_standard_normal(random, size, low, high):
+    """Standard normal values from `random` in [low, high], those outside drawn again."""
+    values = random.standard_normal(size)
+    outside = (values < low) | (values > high)
+    while outside.any():
+        values[outside] = random.standard_normal(int(outside.sum()))
+        outside = (values < low) | (values > high)
+    return values
+
+
+def eye_(tensor):
+    """The identity matrix (a 2-D tensor only; rectangular: ones on the main diagonal)."""
+    data = _dims(tensor, (2,), "eye_")
+    data[...] = get_array_module(data).eye(*data.shape, dtype=data.dtype)
+    _changed(tensor)
+    return tensor
+
+
+def dirac_(tensor, groups=1):
+    """A convolution weight (out, in, *kernel) that passes its input through: 1 at the
+    kernel's centre from input channel d to output channel d of each of `groups` groups."""
+    data = _dims(tensor, (3, 4, 5), "dirac_")
+    if groups < 1 or data.shape[0] % groups:
+        raise ValueError(f"dirac_: dim 0 ({data.shape[0]}) must be divisible by groups "
+                         f"({groups})")
+    per_group = data.shape[0] // groups
+    centre = tuple(k // 2 for k in data.shape[2:])
+    data[...] = 0
+    for g in range(groups):
+        for d in range(min(per_group, data.shape[1])):
+            data[(g * per_group + d, d) + centre] = 1
+    _changed(tensor)
+    return tensor
+
+
+def sparse_(tensor, sparsity, std=0.01):
+    """A 2-D tensor of N(0, std^2) draws with ceil(sparsity * rows) of each column's entries,
+    at random rows, set to zero (Martens 2010, PyTorch's)."""
+    data = _dims(tensor, (2,), "sparse_")
+    if not 0 <= sparsity <= 1:
+        raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
+    normal_(tensor, 0.0, std)
+    rows, cols = data.shape
+    zeros = int(math.ceil(sparsity * rows))
+    for col in range(cols):
+        data[np.random.permutation(rows)[:zeros], col] = 0
+    _changed(tensor)
+    return tensor
+
+
+def _dims(tensor, allowed, who):
+    data = _data(tensor, who)
+    if data.ndim not in allowed:
+        raise ValueError(f"{who}: only tensors with {' or '.join(map(str, allowed))} "
+                         f"dimensions are supported, got shape {tuple(data.shape)}")
+    return data
+
+
 def constant_(tensor, val):
-    """Fill with `val`."""
-    data = _data(tensor, "constant_")
+    """Fill with `val` (an integer or boolean array too, as PyTorch fills one)."""
+    data = _data(tensor, "constant_", kinds="biufc")
     data[...] = val
     _changed(tensor)
     return tensor
@@ -132,11 +220,13 @@ def _kaiming_std(tensor, a, mode, nonlinearity, who):
     return calculate_gain(nonlinearity, a) / math.sqrt(max(fan, 1))
 
 
-def _data(tensor, who):
-    """The array behind a Parameter/Variable (or the array itself), checked to be float."""
+def _data(tensor, who, kinds="f"):
+    """The array behind a Parameter/Variable (or the array itself), checked to be of one of
+    the dtype kinds `kinds` (float by default: random draws)."""
     data = tensor.data if isinstance(tensor, Variable) else tensor
-    if not hasattr(data, "dtype") or data.dtype.kind != "f":
-        raise TypeError(f"{who}: expected a floating-point Parameter or array, got "
+    if not hasattr(data, "dtype") or data.dtype.kind not in kinds:
+        kind = "floating-point" if kinds == "f" else "numeric"
+        raise TypeError(f"{who}: expected a {kind} Parameter or array, got "
                         f"{getattr(data, 'dtype', type(data).__name__)}")
     return data
 
@@ -166,6 +256,7 @@ def _changed(tensor):
         tensor.bump_version()
 
 
-__all__ = ["calculate_gain", "calculate_fan_in_and_fan_out", "uniform_", "normal_", "constant_",
-           "zeros_", "ones_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_", "orthogonal_"]
+__all__ = ["calculate_gain", "calculate_fan_in_and_fan_out", "uniform_", "normal_",
+           "trunc_normal_", "constant_", "zeros_", "ones_", "eye_", "dirac_", "sparse_",
+           "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+           "orthogonal_"]

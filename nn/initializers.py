@@ -16,6 +16,7 @@ import numpy as np
 
 from autograd.backend import get_array_module
 
+from .init import check_std, truncated_standard_normal
 from .layers.keras_name import snake_case
 
 _TRUNCATED_STDDEV = 0.87962566103423978  # the std of a unit normal cut at +-2
@@ -33,12 +34,7 @@ def _fans(shape):
 
 def _truncated_normal(random, shape, mean, stddev):
     """Normal values from `random`, those beyond two standard deviations drawn again."""
-    values = random.standard_normal(shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = random.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2
-    return mean + stddev * values
+    return mean + stddev * truncated_standard_normal(random, shape, -2.0, 2.0)
 
 
 def _checked_seed(seed, who):
@@ -49,23 +45,36 @@ def _checked_seed(seed, who):
 
 
 class Initializer:
-    """Keras' base: `initializer(shape, dtype)` gives a new array; get_config for saving."""
+    """Keras' base: `initializer(shape, dtype)` gives a new array (float32 for dtype None);
+    get_config for saving."""
 
     seed = None
 
-    def __call__(self, shape, dtype="float32"):
+    def __call__(self, shape, dtype=None):
         random = np.random if self.seed is None else np.random.RandomState(self.seed)
-        return np.asarray(self.draw(tuple(shape), random), dtype=dtype)
+        # None is Keras' floatx(), float32 (NumPy's None would keep the draw's float64)
+        return np.asarray(self.draw(tuple(shape), random), dtype=dtype or "float32")
 
     def get_config(self):
         return dict(vars(self))
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
 
 class VarianceScaling(Initializer):
-    """Values of variance scale / n, n = fan_in, fan_out or their mean (`mode`), from a
-    truncated normal, a normal or a uniform (`distribution`)."""
+    """Values of variance scale / n (scale > 0), n = fan_in, fan_out or their mean (`mode`),
+    from a truncated normal ('normal' too, as Keras reads it), a normal
+    ('untruncated_normal') or a uniform (`distribution`)."""
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if not scale > 0:
+            raise ValueError(f"VarianceScaling: Argument `scale` must be positive float. "
+                             f"Received: scale={scale}")
+        if isinstance(distribution, str):  # Keras' reading: TF 2's 'normal' is truncated
+            distribution = distribution.lower()
+            distribution = "truncated_normal" if distribution == "normal" else distribution
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"VarianceScaling: mode must be fan_in, fan_out or fan_avg, got "
                              f"{mode!r}")
@@ -123,6 +132,7 @@ class RandomNormal(Initializer):
     """N(mean, stddev^2)."""
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        check_std(stddev, "stddev", type(self).__name__)
         self.mean, self.stddev = mean, stddev
         self.seed = _checked_seed(seed, type(self).__name__)
 
@@ -172,6 +182,9 @@ class Orthogonal(Initializer):
         self.seed = _checked_seed(seed, type(self).__name__)
 
     def draw(self, shape, random):
+        if len(shape) < 2:
+            raise ValueError("Orthogonal: the tensor to initialize must be at least "
+                             f"two-dimensional. Received: shape={shape} of rank {len(shape)}.")
         rows, cols = math.prod(shape[:-1]), shape[-1]
         flat = random.normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(flat)
@@ -179,29 +192,60 @@ class Orthogonal(Initializer):
         return self.gain * (q if rows >= cols else q.T).reshape(shape)
 
 
+class Identity(Initializer):
+    """`gain` times the identity matrix, for 2-D shapes only (Keras')."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def draw(self, shape, random):
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        return self.gain * np.eye(*shape)
+
+
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal  # Keras 3's other names
+
 ALL = {"glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
        "he_uniform": HeUniform, "he_normal": HeNormal, "lecun_uniform": LecunUniform,
        "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "zeros": Zeros, "ones": Ones,
        "random_uniform": RandomUniform, "uniform": RandomUniform,
        "random_normal": RandomNormal, "normal": RandomNormal,
        "truncated_normal": TruncatedNormal, "constant": Constant,
-       "variance_scaling": VarianceScaling}
+       "variance_scaling": VarianceScaling, "identity": Identity}
+_CLASSES = {**{cls.__name__: cls for cls in ALL.values()},
+            "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal}
 
 
 def get(identifier, argument="initializer", who="initializers.get"):
-    """An initializer from a name (Keras' names, or class names: 'HeNormal'), or the callable
-    given (Keras' protocol: (shape, dtype) -> array); a ValueError naming `argument`
-    otherwise."""
+    """An initializer from a name (Keras' names, or class names: 'HeNormal'), the
+    {'class_name', 'config'} dict of Keras' serialization, or the callable given (Keras'
+    protocol: (shape, dtype) -> array); a ValueError naming `argument` otherwise."""
     if callable(identifier) and not isinstance(identifier, type):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, str):
-        found = ALL.get(identifier) or ALL.get(snake_case(identifier))
+        found = ALL.get(identifier) or _CLASSES.get(identifier) or \
+            ALL.get(snake_case(identifier))
         if found is not None:
             return found()
+    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
+        cls = _class(identifier["class_name"])
+        if cls is not None:
+            return cls.from_config(identifier["config"])
     raise ValueError(f"{who}: unknown {argument} {identifier!r}; use a callable (shape, dtype) "
-                     f"-> array or one of {', '.join(sorted(ALL))}")
+                     f"-> array, a {{'class_name', 'config'}} dict or one of "
+                     f"{', '.join(sorted(ALL))}")
+
+
+def _class(name):
+    """An initializer class by its saved name: Keras' own, or one registered with
+    @nn.register (nn.layers.config)."""
+    from .layers.config import lookup  # (nn.layers imports this module)
+    cls = _CLASSES.get(name) or lookup(name, type)
+    return cls if isinstance(cls, type) and issubclass(cls, Initializer) else None
 
 
 def checked(identifier, argument, who):
@@ -232,5 +276,6 @@ def draw(initializer, shape, dtype):
 
 __all__ = ["Initializer", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform",
            "HeNormal", "LecunUniform", "LecunNormal", "RandomUniform", "RandomNormal",
-           "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "get", "checked",
+           "TruncatedNormal", "Constant", "Zeros", "Ones", "Orthogonal", "OrthogonalInitializer",
+           "Identity", "IdentityInitializer", "get", "checked",
            "fill", "draw"]

@@ -169,6 +169,7 @@ class Module:
         if isinstance(value, Parameter):
             _discard(name, buffers, modules)
             params[name] = value
+            _constrain(self, name, value)
         elif isinstance(value, Module):
             if params.get(name) is not None:  # (PyTorch's rule: a parameter stays one)
                 raise TypeError(f"{type(self).__name__}: cannot assign the module "
@@ -210,6 +211,7 @@ class Module:
         _note_replaced(name, param, self._parameters, self._buffers, self._modules)
         _discard(name, self._buffers, self._modules)
         self._parameters[name] = param
+        _constrain(self, name, param)
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name, array, persistent=True):
@@ -717,6 +719,14 @@ class Module:
 
 
 # ----- helpers -----
+def _constrain(module, name, param):
+    """A parameter made after its layer's `*_constraint=` was set (a lazily built layer's)
+    gets that constraint too (nn.layers.constrained)."""
+    if name in module.__dict__.get("_constraints", ()):
+        from .layers.constrained import attach  # (it builds on this module)
+        attach(module, name, param)
+
+
 def _note_replaced(name, value, *registries):
     """A parameter, buffer or submodule replaced by another object, removed (value
     _ABSENT), or registered anew (in place of None, `bias=False`'s, or under a new name):

@@ -1,18 +1,40 @@
 """Keras' weight penalties, for Dense's `kernel_regularizer=` and `bias_regularizer=`:
-L1, L2 and L1L2 (also `l1`, `l2`, `l1_l2` and the names 'l1', 'l2', 'l1_l2').
+L1, L2, L1L2 and OrthogonalRegularizer (also `l1`, `l2`, `l1_l2`, `orthogonal_regularizer`
+and those names as strings), a Regularizer subclass of one's own, or a plain function
+(weight -> scalar penalty). A regularizer is called with the weight in Keras' layout (a
+Dense kernel (in, out)).
 
 A layer's penalties are in `model.losses`; `fit` and `evaluate` add them to the loss they
 minimize and report, as Keras does. The same penalty by hand, PyTorch-style, is
 `loss + lam * F.l2_penalty(model.parameters())`.
 """
+from autograd import ops
+from autograd.backend import get_array_module
 from autograd.capture import python_state_changed
 from autograd.ops.validation import real_scalar
 from autograd.variable import is_uninitialized
 
 from .functional.penalty import l1_penalty, l2_penalty
 
+EPSILON = 1e-7  # Keras' backend.epsilon(), below which a row's norm is not divided by
 
-class L1L2:
+
+class Regularizer:
+    """Keras' base: a subclass writes `__call__(w)` (the weight, a Variable, in Keras'
+    layout -> a scalar penalty Variable) and, to be saved, `get_config()`."""
+
+    def __call__(self, x):
+        return 0.0
+
+    def get_config(self):
+        raise NotImplementedError(f"{type(self).__name__} does not implement get_config()")
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class L1L2(Regularizer):
     """penalty(w) = l1 * sum |w| + l2 * sum w^2 (Keras': no 1/2 in the L2 term, so its gradient
     2 l2 w is SGD's weight_decay = 2 l2)."""
 
@@ -57,12 +79,50 @@ l1, l2 = L1, L2  # Keras' lower-case names: regularizers.l2(0.001)
 l1_l2 = L1L2  # Keras 3's: l1_l2(l2=0.1) has no L1 term (tf.keras 2 gave it 0.01)
 
 
+class OrthogonalRegularizer(Regularizer):
+    """Keras': factor * mean |cos| over the pairs of a 2-D weight's rows (mode='rows') or
+    columns ('columns'), pushing them towards orthogonality."""
+
+    def __init__(self, factor=0.01, mode="rows"):
+        if mode not in ("rows", "columns"):
+            raise ValueError("OrthogonalRegularizer: Invalid value for argument `mode`. "
+                             f"Expected one of ('rows', 'columns'). Received: mode={mode!r}")
+        self.factor, self.mode = _strength(factor, "factor"), mode
+
+    def __call__(self, weight):
+        if len(weight.shape) != 2:
+            raise ValueError("Inputs to OrthogonalRegularizer must have rank 2. Received: "
+                             f"inputs.shape={tuple(weight.shape)}")
+        vectors = weight if self.mode == "rows" else weight.T
+        size = vectors.shape[0]
+        if size < 2:
+            return 0.0 * ops.sum(vectors)  # (no pairs)
+        norms = ops.sqrt(ops.sum(vectors * vectors, axis=1, keepdims=True))
+        unit = vectors / ops.maximum(norms, EPSILON)
+        cosines = ops.matmul(unit, unit.T) * (1.0 - _eye(size, weight))
+        return self.factor * 0.5 * ops.sum(ops.abs(cosines)) / (size * (size - 1.0) / 2.0)
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}
+
+
+orthogonal_regularizer = OrthogonalRegularizer
+
+
+def _eye(size, like):
+    xp = get_array_module(like.data)
+    return xp.eye(size, dtype=like.data.dtype)
+
+
 def _named_l1_l2():
     """The name 'l1_l2': Keras' defaults for it, 0.01 each."""
     return L1L2(l1=0.01, l2=0.01)
 
 
-_NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": _named_l1_l2}
+_NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": _named_l1_l2,
+          "orthogonal_regularizer": OrthogonalRegularizer,
+          "orthogonalregularizer": OrthogonalRegularizer}
+_CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2, OrthogonalRegularizer)}
 
 
 def refuse_activity_regularizer(value, who):
@@ -84,20 +144,57 @@ def in_use():
 
 
 def get(identifier, who="Dense"):
-    """A penalty callable from None, a regularizer, a name ('l1', 'l2', 'l1_l2', Keras'
-    defaults) or a config {'l1': ..., 'l2': ...} (how model.save keeps one)."""
+    """A penalty callable from None, a Regularizer, a Regularizer class (made with its
+    defaults, as Keras' get does), a function (weight -> scalar), a name ('l1', 'l2',
+    'l1_l2', 'orthogonal_regularizer', the class names; Keras' defaults), the
+    {'class_name', 'config'} dict `serialize` gives or an L1L2 config {'l1', 'l2'} (how
+    model.save keeps one)."""
     if identifier is None:
         return None
+    found = _found(identifier)
+    if found is None:
+        raise TypeError(f"{who}: a regularizer is nn.regularizers.L1 / L2 / L1L2 / "
+                        f"OrthogonalRegularizer (or l1(0.01), l2(0.01), l1_l2()), a "
+                        f"Regularizer subclass, a function (weight -> penalty), or one of "
+                        f"the names {sorted(_NAMED)}; got {identifier!r}")
     _Use.any = True
-    if isinstance(identifier, L1L2):
+    return found
+
+
+def _found(identifier):
+    if isinstance(identifier, type):
+        return identifier() if issubclass(identifier, Regularizer) else None
+    if isinstance(identifier, Regularizer) or callable(identifier):
         return identifier
-    if isinstance(identifier, str) and identifier.lower() in _NAMED:
-        return _NAMED[identifier.lower()]()
+    if isinstance(identifier, str):
+        made = _NAMED.get(identifier.lower())
+        return None if made is None else made()
     if isinstance(identifier, dict) and set(identifier) <= {"l1", "l2"}:
         return L1L2(**identifier)
-    raise TypeError(f"{who}: a regularizer is nn.regularizers.L1 / L2 / L1L2 (or l1(0.01), "
-                    f"l2(0.01), l1_l2()), or one of the names {sorted(_NAMED)}; got "
-                    f"{identifier!r}")
+    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
+        cls = _class(identifier["class_name"])
+        return None if cls is None else cls.from_config(identifier["config"])
+    return None
+
+
+def _class(name):
+    """A regularizer class by its saved name: Keras' own, or one registered with
+    @nn.register (nn.layers.config)."""
+    from .layers.config import lookup  # (nn.layers imports this module)
+    cls = _CLASSES.get(name) or lookup(name, type)
+    return cls if isinstance(cls, type) and issubclass(cls, Regularizer) else None
+
+
+def serialize(regularizer, who="model.save"):
+    """How model.save keeps a regularizer: L1L2's config, {'class_name', 'config'} for
+    another Regularizer, None for None; a plain function cannot be saved (TypeError)."""
+    if regularizer is None or isinstance(regularizer, L1L2):
+        return None if regularizer is None else regularizer.get_config()
+    if not isinstance(regularizer, Regularizer):
+        raise TypeError(f"{who}: the regularizer {regularizer!r} is a function, which cannot "
+                        "be saved; write it as a keras.regularizers.Regularizer subclass "
+                        "with get_config() and @nn.register")
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
 
 
 def _strength(value, name):
@@ -108,15 +205,24 @@ def _strength(value, name):
 
 
 def penalties(pairs):
-    """Keras' layer.losses from (regularizer, weight) pairs: each regularizer's penalty of
-    its weight, where both are there (a lazily sized weight once built)."""
-    return [penalty(weight) for penalty, weight in pairs
+    """Keras' layer.losses from (regularizer, weight) pairs, or (regularizer, weight,
+    transposed) for a weight Keras keeps transposed (handed over in Keras' layout): each
+    regularizer's penalty of its weight, where both are there (a lazily sized weight once
+    built)."""
+    return [penalty(_keras_layout(penalty, weight, *transposed))
+            for penalty, weight, *transposed in pairs
             if penalty is not None and weight is not None and not is_uninitialized(weight)]
 
 
+def _keras_layout(penalty, weight, transposed=False):
+    # (L1L2's sums read any layout: no transpose in its graph)
+    return weight.T if transposed and not isinstance(penalty, L1L2) else weight
+
+
 def configs(**regularizers):
-    """{argument: its regularizer as model.save keeps it}: the config, or None for none."""
-    return {name: None if r is None else r.get_config() for name, r in regularizers.items()}
+    """{argument: its regularizer as model.save keeps it (see serialize)}."""
+    return {name: serialize(r, name) for name, r in regularizers.items()}
 
 
-__all__ = ["L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "penalties", "configs"]
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
+           "orthogonal_regularizer", "get", "serialize", "penalties", "configs"]

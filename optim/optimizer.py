@@ -16,7 +16,7 @@ from autograd.backend import get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing, replay_own_methods, replayed
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
-from autograd.variable import clear_grad, mark_all_modified, wrap
+from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, wrap
 
 from .foreach import foreach_step, is_array
 from .param_group import ParamGroup
@@ -166,6 +166,21 @@ def pytorch_flags(who, differentiable=False, **flags):
         if value not in (None, True, False):
             raise ValueError(f"{who}: {name} must be True, False or None, got {value!r}")
     return {"differentiable": False, **flags}
+
+
+def apply_constraint(p):
+    """Project `p` in place by its `constraint` (Keras' Variable.constraint: array -> array of
+    the same shape, which nn's layers set from their `*_constraint=`), if it has one."""
+    constraint = getattr(p, "constraint", None)
+    if constraint is None or not p.requires_grad or is_uninitialized(p):
+        return
+    projected = constraint(p.data)
+    if getattr(projected, "shape", None) != p.data.shape:
+        raise ValueError(f"the constraint {constraint!r} returned "
+                         f"{getattr(projected, 'shape', type(projected).__name__)}, expected "
+                         f"an array of the weight's shape {p.data.shape}")
+    p.data[...] = projected  # (in place: the optimizer's state and flat views keep the array)
+    p.bump_version()
 
 
 def grad_array(p):
@@ -374,7 +389,9 @@ class Optimizer:
         in the groups' order) by `grads`, one each (Variables or arrays; None leaves that
         variable as it is). Variables not held yet join the first group (Keras builds their
         state at their first update). Only these are updated, whatever gradients other
-        parameters hold, and every `.grad` is as it was afterwards."""
+        parameters hold, and every `.grad` is as it was afterwards. Then each updated
+        variable's `constraint` (see apply_constraint) projects it, as Keras' apply does;
+        step(), PyTorch's, leaves that to the caller (model.apply_constraints())."""
         if capturing():
             raise CaptureError(f"{self._who}: apply() is not replayed by autograd.capture; "
                                "set the gradients and call step() inside a captured step")
@@ -395,6 +412,8 @@ class Optimizer:
         finally:
             for p, grad in kept:
                 p.grad = grad
+        for p in {id(p): p for p, g in zip(params, grads) if g is not None}.values():
+            apply_constraint(p)
 
     def build(self, var_list):
         """Keras' build: hold `var_list` (bind's work), so that apply(grads) may name them

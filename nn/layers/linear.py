@@ -194,7 +194,7 @@ class Dense(Linear, KerasNamed):
     def penalties(self):
         """The regularizers' penalties of the weight and bias (Keras' layer.losses), as
         Variables; fit and evaluate add them to the loss (nn.regularizers)."""
-        return regularizers.penalties(((self.kernel_regularizer, self.weight),
+        return regularizers.penalties(((self.kernel_regularizer, self.weight, True),
                                        (self.bias_regularizer, self.bias)))
 
     @property

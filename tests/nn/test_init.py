@@ -164,3 +164,78 @@ def test_orthogonal_gives_orthonormal_rows_or_columns(shape):
     np.testing.assert_array_equal(init.orthogonal_(param(*shape), gain=2.0).data, p.data)
     with pytest.raises(ValueError, match="orthogonal_: needs at least 2 dimensions"):
         init.orthogonal_(param(3))
+
+
+def test_trunc_normal_matches_torch_statistics():
+    torch = pytest.importorskip("torch")
+    for mean, std, a, b in [(0.0, 1.0, -2.0, 2.0), (1.0, 0.5, 0.8, 3.0), (0.0, 0.02, -0.1, 0.5)]:
+        ours = init.trunc_normal_(param(400, 500, dtype=np.float64), mean, std, a, b).data
+        theirs = torch.nn.init.trunc_normal_(torch.empty(400, 500, dtype=torch.float64),
+                                             mean, std, a, b).numpy()
+        assert a <= ours.min() and ours.max() <= b
+        # 200,000 draws: the standard error of the mean is below std / 400
+        assert ours.mean() == pytest.approx(theirs.mean(), abs=std / 40)
+        assert ours.std() == pytest.approx(theirs.std(), rel=0.02)
+
+
+def test_trunc_normal_refuses_bad_arguments_and_warns_as_torch():
+    with pytest.raises(ValueError, match="std > 0 and a < b"):
+        init.trunc_normal_(param(3), std=-1.0)
+    with pytest.raises(ValueError, match="too little to draw from"), pytest.warns(UserWarning):
+        init.trunc_normal_(param(3), mean=0.0, std=1.0, a=10.0, b=11.0)
+    with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+        drawn = init.trunc_normal_(param(1000), mean=0.0, std=1.0, a=2.5, b=4.0).data
+    assert 2.5 <= drawn.min() and drawn.max() <= 4.0
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (5, 2)])
+def test_eye_matches_torch(shape):
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(init.eye_(param(*shape)).data,
+                                  torch.nn.init.eye_(torch.empty(shape)).numpy())
+
+
+@pytest.mark.parametrize("shape, groups", [((4, 3, 3), 1), ((6, 2, 3, 3), 2),
+                                           ((2, 4, 2, 3, 5), 1), ((6, 1, 4, 4), 3)])
+def test_dirac_matches_torch(shape, groups):
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(init.dirac_(param(*shape), groups).data,
+                                  torch.nn.init.dirac_(torch.empty(shape), groups).numpy())
+
+
+def test_sparse_zeros_each_column_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = init.sparse_(param(300, 200), 0.3, std=0.5).data
+    theirs = torch.nn.init.sparse_(torch.empty(300, 200), 0.3, std=0.5).numpy()
+    np.testing.assert_array_equal((ours == 0).sum(0), (theirs == 0).sum(0))  # 90 each
+    assert ours[ours != 0].std() == pytest.approx(0.5, rel=0.03)
+
+
+def test_eye_dirac_and_sparse_refuse_other_ranks():
+    for fill in (init.eye_, lambda t: init.sparse_(t, 0.1)):
+        with pytest.raises(ValueError, match="only tensors with 2 dimensions"):
+            fill(param(2, 2, 2))
+    with pytest.raises(ValueError, match="only tensors with 3 or 4 or 5 dimensions"):
+        init.dirac_(param(2, 2))
+    with pytest.raises(ValueError, match="must be divisible by groups"):
+        init.dirac_(param(3, 2, 3), groups=2)
+
+
+def test_bad_spreads_are_named_as_torch_names_them():
+    with pytest.raises(ValueError, match="normal_: expects std >= 0.0, but found std -1.0"):
+        init.normal_(param(3), std=-1.0)
+    with pytest.raises(ValueError, match=r"uniform_: expects a <= b .* found a=1.0 > b=-1.0"):
+        init.uniform_(param(3), 1.0, -1.0)
+    for cls in (nn.initializers.RandomNormal, nn.initializers.TruncatedNormal):
+        with pytest.raises(ValueError, match=f"{cls.__name__}: expects stddev >= 0.0"):
+            cls(stddev=-1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+def test_constant_fills_integer_and_boolean_arrays_as_torch(dtype):
+    torch = pytest.importorskip("torch")
+    ours = init.constant_(np.zeros(3, dtype), 2)
+    theirs = torch.nn.init.constant_(torch.from_numpy(np.zeros(3, dtype)), 2).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    assert ours.dtype == dtype
+    assert init.zeros_(np.ones(2, dtype)).sum() == 0

@@ -20,8 +20,9 @@ import numpy as np
 
 from autograd.variable import Parameter
 
-from ... import initializers, regularizers
+from ... import constraints, initializers, regularizers
 from ...layers.config import init_config
+from ...layers.constrained import attach
 from ...layers.keras_name import KerasWeights
 from ...module import Module, takes_training
 from ._base import KerasLayer
@@ -59,15 +60,22 @@ class Layer(Module, KerasLayer, KerasWeights):
             kwargs["training"] = self.training
         return self.call(*args, **kwargs)
 
-    def add_weight(self, shape=None, initializer="glorot_uniform", dtype=None, trainable=True,
-                   regularizer=None, name=None):
-        """A new weight (a Parameter) of `shape`, drawn by `initializer` (nn.initializers),
-        trained unless trainable=False; `regularizer` adds its penalty to the loss."""
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   regularizer=None, constraint=None, name=None):
+        """A new weight (a Parameter) of `shape`, drawn by `initializer` (nn.initializers;
+        None: Keras' 'glorot_uniform' for a float weight, 'zeros' for another), trained
+        unless trainable=False; `regularizer` adds its penalty to the loss, `constraint`
+        (nn.constraints) projects the weight after each update."""
         shape = () if shape is None else tuple(shape)
-        weight = Parameter(np.zeros(shape, np.dtype(dtype) if dtype else self.dtype))
+        dtype = np.dtype(dtype) if dtype else self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+        weight = Parameter(np.zeros(shape, dtype), requires_grad=dtype.kind == "f")
         initializers.fill(weight, initializers.checked(initializer, "initializer",
                                                        type(self).__name__))
-        weight.requires_grad = bool(trainable) and not self._keras_frozen
+        weight.requires_grad = bool(trainable) and not self._keras_frozen and dtype.kind == "f"
+        if constraint is not None:
+            attach(self, name, weight, constraints.get(constraint, type(self).__name__))
         self._made.append((name, weight, regularizers.get(regularizer), bool(trainable)))
         return weight
 

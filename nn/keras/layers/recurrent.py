@@ -27,7 +27,7 @@ from ... import regularizers
 from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
 from ...functional.stepwise_recurrence import stepwise_recurrence
-from ...initializers import checked, fill
+from ...initializers import checked, draw, fill
 from ...layers.activation import ACTIVATIONS, activation_config
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
@@ -392,8 +392,15 @@ class LSTM(_Recurrent):
     def reset_parameters(self):
         super().reset_parameters()
         if self.bias is not None and self.unit_forget_bias:
-            self.bias.data[self.units:2 * self.units] = 1
-            self.bias.bump_version()
+            fill(self.bias, self._forget_bias_initializer)
+
+    def _forget_bias_initializer(self, shape, dtype):
+        """Keras' bias with unit_forget_bias: the initializer's draws of the input gate's
+        (units,) and the other two gates' (2 units,) around the forget gate's ones (drawn
+        apart: a fan-scaled initializer scales by those shapes)."""
+        units, initializer = self.units, self.bias_initializer
+        return np.concatenate([draw(initializer, (units,), dtype), np.ones(units, dtype),
+                               draw(initializer, (2 * units,), dtype)])
 
 
 class GRU(_Recurrent):

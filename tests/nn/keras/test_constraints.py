@@ -190,3 +190,103 @@ def test_a_function_constraint_trains_but_is_not_saved(tmp_path):
     assert model.get_weights()[0].min() >= 0
     with pytest.raises(TypeError, match="kernel_constraint: the constraint .* is a function"):
         model.save(str(tmp_path / "m.keras"))
+
+
+class Counted(C.Constraint):
+    """MinMaxNorm(0.5, 1, rate=0.5), which a second application would move further (not
+    idempotent), counting its calls."""
+
+    def __init__(self):
+        self.calls, self.inner = 0, C.MinMaxNorm(0.5, 1.0, rate=0.5)
+
+    def __call__(self, w):
+        self.calls += 1
+        return self.inner(w)
+
+
+class ApplyStep(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        loss = self.compute_loss(y=y, y_pred=self(x, training=True))
+        self.zero_grad()
+        loss.backward()
+        variables = self.trainable_variables
+        self.optimizer.apply([v.grad for v in variables], variables)
+        return {"loss": loss}
+
+
+class ApplyGradientsStep(ApplyStep):
+    def train_step(self, data):
+        x, y = data
+        loss = self.compute_loss(y=y, y_pred=self(x, training=True))
+        self.zero_grad()
+        loss.backward()
+        self.optimizer.apply_gradients((v.grad, v) for v in self.trainable_variables)
+        return {"loss": loss}
+
+
+class SuperStep(keras.Model):
+    def train_step(self, data):
+        return super().train_step(data)
+
+
+def counted_model(cls=keras.Model):
+    constraint = Counted()
+    inputs = keras.Input((4,))
+    outputs = layers.Dense(3, kernel_constraint=constraint)(inputs)
+    model = cls(inputs, outputs)
+    model.set_weights(START[:2])
+    return model, constraint
+
+
+def by_hand():
+    """One SGD step on (X, Y[:, [0, 0, 0]]) and the constraint applied once, PyTorch-style."""
+    model, _ = counted_model()
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    opt.zero_grad()
+    ((model(X) - np.repeat(Y, 3, 1)) ** 2).mean().backward()
+    opt.step()
+    model.apply_constraints()
+    return model.get_weights()
+
+
+@pytest.mark.parametrize("cls, how", [
+    (keras.Model, "fit"), (keras.Model, "jit"), (keras.Model, "train_on_batch"),
+    (ApplyStep, "fit"), (ApplyStep, "train_on_batch"), (ApplyGradientsStep, "fit"),
+    (SuperStep, "fit"), (SuperStep, "train_on_batch")])
+def test_each_update_applies_the_constraint_once(cls, how):
+    expected = by_hand()
+    model, constraint = counted_model(cls)
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse", jit_compile=how == "jit")
+    if how == "train_on_batch":
+        model.train_on_batch(X, np.repeat(Y, 3, 1))
+        steps = 1
+    else:  # two batches: a captured step is recorded at the first, replayed at the second
+        model.fit(X, np.repeat(Y, 3, 1), batch_size=4, shuffle=False, verbose=0)
+        steps = 2
+    assert constraint.calls == steps
+    if how == "train_on_batch":
+        for got, want in zip(model.get_weights(), expected):
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+
+
+def test_optimizer_apply_uses_the_parameters_constraint_in_keras_layout():
+    model, constraint = counted_model()
+    kernel = model.layers[-1].kernel
+    grads = [np.full(v.shape, -10.0, np.float32) for v in model.trainable_variables]
+    keras.optimizers.SGD(1.0).apply(grads, model.trainable_variables)
+    assert constraint.calls == 1  # the kernel's; the bias has none
+    once = constraint.inner(START[0] + np.float32(10.0))  # Keras' (in, out) columns
+    np.testing.assert_allclose(kernel.data, once, rtol=1e-6)
+    np.testing.assert_allclose(model.get_weights()[1], START[1] + 10, rtol=1e-6)
+
+
+def test_a_weight_made_after_the_constraint_was_set_carries_it():
+    dense = layers.Dense(2, kernel_constraint="non_neg", bias_constraint="non_neg")
+    dense.build((None, 3))  # (made lazily, after the constraint)
+    assert dense.bias.constraint is not None
+    dense.bias_constraint = None
+    assert dense.bias.constraint is None
+    dense.bias.data[...] = -1.0
+    dense.apply_constraints()
+    assert dense.bias.data.min() == -1.0

@@ -119,3 +119,59 @@ def test_a_seeded_initializer_draws_the_same_values_every_time(make):
     np.testing.assert_array_equal(layers[0].get_weights()[0], layers[1].get_weights()[0])
     with pytest.raises(ValueError, match=r"seed must be None or an int in \[0, 2\*\*32\)"):
         make(-1)
+
+
+@pytest.mark.parametrize("name", ["identity", "Identity", "IdentityInitializer"])
+def test_identity_by_its_names(name):
+    got = initializers.get(name)
+    assert type(got) is keras.initializers.IdentityInitializer is keras.initializers.Identity
+    np.testing.assert_array_equal(got((2, 3)), np.eye(2, 3, dtype=np.float32))
+    np.testing.assert_array_equal(keras.initializers.Identity(2.5)((3, 3)), 2.5 * np.eye(3))
+    with pytest.raises(ValueError, match="only be used for 2D matrices"):
+        got((3, 3, 3))
+
+
+def test_orthogonal_initializer_is_keras_alias():
+    assert type(initializers.get("OrthogonalInitializer")) is initializers.Orthogonal
+    assert keras.initializers.OrthogonalInitializer is keras.initializers.Orthogonal
+
+
+@pytest.mark.parametrize("cls", [initializers.get(name).__class__
+                                 for name in sorted(initializers.ALL)])
+def test_every_class_comes_back_from_its_class_name_and_config(cls):
+    made = cls()
+    again = initializers.get({"class_name": cls.__name__, "config": made.get_config()})
+    assert type(again) is cls and again.get_config() == made.get_config()
+    seeded = {"class_name": "HeNormal", "config": {"seed": 1}}
+    np.testing.assert_array_equal(initializers.get(seeded)((3, 2)),
+                                  initializers.HeNormal(seed=1)((3, 2)))
+    with pytest.raises(ValueError, match="unknown initializer"):
+        initializers.get({"class_name": "Dense", "config": {}})
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0])
+def test_variance_scaling_refuses_a_scale_not_positive_when_made(scale):
+    with pytest.raises(ValueError, match="Argument `scale` must be positive float"):
+        initializers.VarianceScaling(scale=scale)
+
+
+def test_variance_scaling_reads_normal_as_truncated_normal():
+    for name in ("normal", "Normal", "TRUNCATED_NORMAL"):
+        assert initializers.VarianceScaling(distribution=name).distribution == "truncated_normal"
+    drawn = initializers.VarianceScaling(4.0, distribution="normal", seed=0)((200, 300))
+    assert np.abs(drawn).max() <= 2 * np.sqrt(4.0 / 200) / 0.8796 + 1e-6  # cut at 2 std
+    assert drawn.std() == pytest.approx(np.sqrt(4.0 / 200), rel=0.03)
+
+
+@pytest.mark.parametrize("shape", [(4,), ()])
+def test_orthogonal_refuses_fewer_than_two_dimensions(shape):
+    with pytest.raises(ValueError, match="must be at least two-dimensional"):
+        initializers.Orthogonal()(shape)
+
+
+@pytest.mark.parametrize("name", ["he_normal", "glorot_uniform", "orthogonal", "zeros",
+                                  "random_normal", "identity"])
+def test_dtype_none_is_float32_as_keras_floatx(name):
+    made = initializers.get(name)
+    assert made((3, 3), None).dtype == np.float32 == made((3, 3)).dtype
+    assert made((3, 3), "float64").dtype == np.float64

@@ -646,3 +646,14 @@ def test_input_takes_keras_batch_size_and_batch_shape_for_stateful_models(tmp_pa
         keras.Input((5, 4), batch_shape=(2, 5, 4))
     with pytest.raises(ValueError, match="batch_size must be a positive integer"):
         keras.Input((5, 4), batch_size=0)
+
+
+def test_unit_forget_bias_draws_each_block_at_keras_shapes():
+    """Keras: concat([init((units,)), ones((units,)), init((2 units,))]), which a fan-scaled
+    initializer scales by those shapes."""
+    from nn.keras import initializers
+    lstm = keras.layers.LSTM(5, bias_initializer=initializers.HeNormal(seed=3))
+    lstm(np.ones((1, 2, 3), np.float32))
+    he = initializers.HeNormal(seed=3)
+    np.testing.assert_array_equal(lstm.bias.data, np.concatenate(
+        [he((5,)), np.ones(5, np.float32), he((10,))]))

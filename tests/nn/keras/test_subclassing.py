@@ -288,3 +288,37 @@ def test_l1_l2_has_keras_3_defaults_and_the_name_keras_0_01():
     assert regularizers.l1_l2(l2=0.1).get_config() == {"l1": 0.0, "l2": 0.1}
     assert regularizers.l1_l2().get_config() == {"l1": 0.0, "l2": 0.0}
     assert regularizers.get("l1_l2").get_config() == {"l1": 0.01, "l2": 0.01}
+
+
+class Clipped(layers.Layer):
+    """A weight of one's own with a constraint, and Keras' default initializers."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], 2), constraint="non_neg")
+        self.count = self.add_weight(shape=(), dtype="int32", trainable=False)
+
+    def call(self, inputs):
+        return inputs @ self.w
+
+
+def test_add_weight_defaults_to_glorot_uniform_for_floats_and_zeros_otherwise():
+    np.random.seed(3)
+    layer = Clipped()
+    layer.build((None, 5))
+    np.random.seed(3)
+    np.testing.assert_array_equal(layer.w.data, keras.initializers.GlorotUniform()((5, 2)))
+    assert layer.count.data.dtype == np.int32 and layer.count.data == 0
+    assert not layer.count.requires_grad
+
+
+@pytest.mark.parametrize("how", ["fit", "apply"])
+def test_add_weight_constraint_is_applied_after_each_update(how):
+    model = keras.Sequential([keras.Input((3,)), Clipped()])
+    x, y = np.eye(3, dtype=np.float32), np.full((3, 2), -5.0, np.float32)  # pulls w below 0
+    model.compile(optimizer=keras.optimizers.SGD(1.0), loss="mse")
+    w = model.layers[0].w
+    if how == "fit":
+        model.fit(x, y, epochs=3, verbose=0)
+    else:
+        model.optimizer.apply([np.ones(w.shape, np.float32)], [w])
+    assert w.data.min() == 0.0 and w.data.max() < 1.0

@@ -102,3 +102,77 @@ def test_activity_regularizer_is_refused_by_name_and_none_is_keras_config(make, 
         make(activity_regularizer="l2")
     layer = make(activity_regularizer=None)  # (as a Keras config gives it)
     assert layer.get_config()["activity_regularizer"] is None
+
+
+def _keras_orthogonal(w, factor, mode):
+    """Keras 3's OrthogonalRegularizer, written out with NumPy."""
+    v = w if mode == "rows" else w.T
+    unit = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-7)
+    size = len(v)
+    off = np.abs(unit @ unit.T) * (1 - np.eye(size))
+    return factor * 0.5 * off.sum() / (size * (size - 1) / 2)
+
+
+@pytest.mark.parametrize("mode", ["rows", "columns"])
+def test_orthogonal_regularizer_is_keras_formula_and_its_gradient(mode):
+    from autograd import Variable
+    from autograd.numerical import numerical_grad
+    w = np.random.default_rng(1).normal(size=(4, 3))
+    penalty = regularizers.OrthogonalRegularizer(0.3, mode)
+    assert float(penalty(Variable(w)).data) == pytest.approx(_keras_orthogonal(w, 0.3, mode))
+    weight = Variable(w.copy())
+    penalty(weight).backward()
+    np.testing.assert_allclose(weight.grad.data, numerical_grad(penalty, w)[0], rtol=1e-5,
+                               atol=1e-8)
+    assert regularizers.get("orthogonal_regularizer").get_config() == {"factor": 0.01,
+                                                                       "mode": "rows"}
+
+
+def test_orthogonal_regularizer_sees_a_dense_kernel_in_keras_layout_and_is_saved(tmp_path):
+    model = _model(kernel_regularizer=regularizers.OrthogonalRegularizer(0.5, "columns"))
+    assert float(model.losses[0].data) == 0.0  # Keras' (5, 1) kernel: one column, no pairs
+    model = nn.Sequential([nn.Dense(3, input_shape=(5,), kernel_regularizer=regularizers.
+                                    orthogonal_regularizer(0.5))])  # rows of (5, 3)
+    kernel = model.layers[0].weight.data.T.astype(np.float64)
+    assert float(model.losses[0].data) == pytest.approx(_keras_orthogonal(kernel, 0.5, "rows"),
+                                                        rel=1e-5)
+    model.compile(optimizer="sgd", loss="mse")
+    model.save(tmp_path / "model.npz")
+    loaded = nn.load_model(tmp_path / "model.npz").layers[0].kernel_regularizer
+    assert type(loaded) is regularizers.OrthogonalRegularizer and loaded.factor == 0.5
+    with pytest.raises(ValueError, match="must have rank 2"):
+        loaded(np.zeros(3))
+    with pytest.raises(ValueError, match="Invalid value for argument `mode`"):
+        regularizers.OrthogonalRegularizer(mode="diagonal")
+
+
+class Summed(nn.keras.regularizers.Regularizer):
+    def __init__(self, factor=1.0):
+        self.factor = factor
+
+    def __call__(self, w):
+        return self.factor * (w * w * w).sum()
+
+    def get_config(self):
+        return {"factor": self.factor}
+
+
+def test_functions_subclasses_and_classes_are_regularizers(tmp_path):
+    seen = []
+
+    def function(w):
+        seen.append(w.shape)
+        return (w * 2).sum()
+
+    model = _model(kernel_regularizer=function, bias_regularizer=regularizers.L2)
+    w, b = (p.data.astype(np.float64) for p in (model.layers[0].weight, model.layers[0].bias))
+    assert [float(p.data) for p in model.losses] == pytest.approx([2 * w.sum(),
+                                                                   0.01 * (b ** 2).sum()])
+    assert seen == [(5, 1)]  # Keras' (in, out) layout
+    with pytest.raises(TypeError, match="is a function, which cannot be saved"):
+        model.save(tmp_path / "function.npz")
+    model = _model(kernel_regularizer=Summed(0.5))
+    assert float(model.losses[0].data) == pytest.approx(
+        0.5 * (model.layers[0].weight.data.astype(np.float64) ** 3).sum(), rel=1e-5)
+    with pytest.raises(NotImplementedError, match="does not implement get_config"):
+        nn.keras.regularizers.Regularizer().get_config()
