@@ -1,7 +1,7 @@
 """Keras' layers (`keras.layers`), with Keras' arguments and layouts: channels-last images,
 batch-first sequences, sizes taken from the first input. The ones that nn has with Keras'
 meaning already are nn's own objects."""
-from ...layers.activation import Activation
+from ...layers.activation import Activation, Identity
 from ...layers.dropout import Dropout
 from ...layers.input_layer import InputLayer
 from ...layers.lambda_layer import Lambda
@@ -21,9 +21,9 @@ from .conv_transpose import Conv1DTranspose, Conv2DTranspose
 from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
-from .merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
+from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .noise import GaussianDropout, GaussianNoise
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -37,6 +37,8 @@ from .pooling import (
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
+    Cropping1D,
+    Cropping2D,
     Flatten,
     Permute,
     RepeatVector,
@@ -61,7 +63,8 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "BatchNormalization",
-           "LayerNormalization",
+           "LayerNormalization", "UnitNormalization", "Dot", "Cropping1D", "Cropping2D",
+           "Identity",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",

@@ -1,7 +1,8 @@
 """Keras' merge layers, called on a list of tensors (the functional API's branches):
 Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape (sizes of 1
 broadcasting, as Keras'), and
-Concatenate(axis=-1) of inputs that differ on that axis only.
+Concatenate(axis=-1) of inputs that differ on that axis only, and Dot(axes) of two: each
+sample's dot product along the given axes (cosine similarity with normalize=True).
 
 Masks (nn.training.masking), as Keras merges them: Add, Subtract, Multiply and Average give
 the union of their inputs' masks (a step is real where it is real in any input), None
@@ -12,9 +13,19 @@ from functools import reduce
 
 import numpy as np
 
-from autograd.ops import astype, concatenate, maximum, minimum, reshape, where
+from autograd.ops import (
+    astype,
+    concatenate,
+    matmul,
+    maximum,
+    minimum,
+    reshape,
+    transpose,
+    where,
+)
 from autograd.variable import as_variable
 
+from ... import functional as F
 from ...module import Module
 from ._base import KerasLayer
 
@@ -170,9 +181,57 @@ class Concatenate(_Merge):
         return {"axis": self.axis, "name": self.name}
 
 
+class Dot(_Merge):
+    """Keras' Dot(axes, normalize=False): each sample's products of x1 and x2 summed along
+    axes (an int for both, or one per input; the batch axis is 0 and is never summed):
+    (N, D) and (N, D) -> (N, 1), (N, T, D) and (N, S, D) with axes=2 -> (N, T, S) (Keras'
+    batch_dot: x1's other axes, then x2's). normalize: each input first divided by its
+    2-norm along its axis (the cosine similarity)."""
+
+    exact = True
+
+    def __init__(self, axes, normalize=False, name=None):
+        super().__init__(name=name)
+        pair = axes if isinstance(axes, (tuple, list)) else (axes, axes)
+        if len(pair) != 2 or not all(isinstance(a, int) and not isinstance(a, bool)
+                                     for a in pair):
+            raise TypeError(f"{self.who}: axes must be an int or a pair of ints, got {axes!r}")
+        self.axes, self.normalize = axes, bool(normalize)
+
+    def _positions(self, shapes):
+        pair = self.axes if isinstance(self.axes, (tuple, list)) else (self.axes, self.axes)
+        return [a + len(s) if a < 0 else a for a, s in zip(pair, shapes)]
+
+    def _check(self, shapes):
+        axes = self._positions(shapes)
+        if any(not 0 < a < len(s) for a, s in zip(axes, shapes)) or \
+                shapes[0][axes[0]] != shapes[1][axes[1]] or shapes[0][0] != shapes[1][0]:
+            raise ValueError(f"{self.who}: axes {self.axes} must name an axis after the batch "
+                             f"axis of each input, of one size, in inputs of one batch; got "
+                             f"shapes {shapes[0]} and {shapes[1]}")
+
+    def _merge(self, xs):
+        (a, b), (x, y) = self._positions([x.shape for x in xs]), xs
+        if self.normalize:  # (Keras' normalize: its epsilon the backend's, 1e-7)
+            x, y = F.normalize(x, 2, a, 1e-7), F.normalize(y, 2, b, 1e-7)
+        x = transpose(x, [i for i in range(x.ndim) if i != a] + [a])  # (N, ..., K)
+        y = transpose(y, [0, b] + [i for i in range(1, y.ndim) if i != b])  # (N, K, ...)
+        batch, size = x.shape[0], x.shape[-1]
+        products = matmul(reshape(x, (batch, -1, size)), reshape(y, (batch, size, -1)))
+        shape = (batch,) + tuple(x.shape[1:-1]) + tuple(y.shape[2:])
+        return reshape(products, shape if len(shape) > 1 else (batch, 1))
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # (Keras' Dot drops masks)
+
+    def get_config(self):
+        return {"axes": self.axes, "normalize": self.normalize, "name": self.name}
+
+
 def _samples(shapes):
     """The shapes with the batch axis as None, as Keras shows them."""
     return ", ".join(str((None,) + s[1:]) for s in shapes)
 
 
-__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]
+__all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
+           "Dot"]

@@ -13,6 +13,7 @@ from autograd.ops import broadcast_to, reshape, transpose
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
+from ... import functional as F
 from ... import regularizers
 from ...functional.normalization import layer_norm
 from ...initializers import checked, draw
@@ -291,4 +292,24 @@ class LayerNormalization(_KerasNormalization, Module):
                 f"scale={self.scale}, shape={self.normalized_shape}")
 
 
-__all__ = ["BatchNormalization", "LayerNormalization"]
+class UnitNormalization(Module, KerasLayer):
+    """Keras' UnitNormalization: each sample divided by its 2-norm over `axis` (an int or a
+    list of ints; default -1), x / max(||x||, 1e-12)."""
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, *, name=None, input_shape=None):
+        super().__init__()
+        self.axis = _axis_argument(axis, "UnitNormalization", several=True)
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x = as_variable(x, who=self.who)
+        if x.dtype.kind != "f":
+            x = x.astype("float32")
+        return F.normalize(x, 2, self.axis, 1e-12)
+
+    get_config = init_config
+
+
+__all__ = ["BatchNormalization", "LayerNormalization", "UnitNormalization"]

@@ -1,13 +1,15 @@
 """Keras' reshaping layers, per sample (the batch axis is never touched): Reshape, Permute
-(axes numbered from 1, as Keras), ZeroPadding1D/2D and UpSampling1D/2D (nearest), the
-spatial ones channels-last (data_format="channels_first" too)."""
+(axes numbered from 1, as Keras), ZeroPadding1D/2D, Cropping1D/2D and UpSampling1D/2D
+(nearest; UpSampling2D bilinear too), the spatial ones channels-last
+(data_format="channels_first" too)."""
 import math
 
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.ops import broadcast_to, pad, reshape, transpose
+from autograd.ops import broadcast_to, get_item, pad, reshape, transpose
 
+from ...functional.interpolate import interpolate
 from ...layers.config import init_config
 from ...module import Module
 from ._base import CHANNELS_FIRST, KerasLayer, Spatial, data_format_name, per_axis
@@ -109,26 +111,26 @@ class _Spatial(Spatial, Module):
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
 
-def _padding_pairs(padding, dims, who):
-    """Keras' ZeroPadding padding: an int (every side), a tuple of `dims` ints (both sides
-    of each axis; ZeroPadding1D: (before, after)) or of `dims` (before, after) pairs."""
-    if isinstance(padding, (tuple, list)) and all(isinstance(p, (tuple, list))
-                                                  for p in padding):
-        pairs = tuple(per_axis(p, 2, "padding", who, 0) for p in padding)
+def _side_pairs(sides, dims, name, who):
+    """Keras' ZeroPadding padding and Cropping cropping: an int (every side), a tuple of
+    `dims` ints (both sides of each axis; the 1-D layers': (before, after)) or of `dims`
+    (before, after) pairs."""
+    if isinstance(sides, (tuple, list)) and all(isinstance(p, (tuple, list)) for p in sides):
+        pairs = tuple(per_axis(p, 2, name, who, 0) for p in sides)
         if len(pairs) == dims:
             return pairs
-    elif dims == 1 and isinstance(padding, (tuple, list)):
-        return (per_axis(padding, 2, "padding", who, 0),)
+    elif dims == 1 and isinstance(sides, (tuple, list)):
+        return (per_axis(sides, 2, name, who, 0),)
     else:
-        return tuple((p, p) for p in per_axis(padding, dims, "padding", who, 0))
-    raise TypeError(f"{who}: padding must be an int, {dims} ints or {dims} (before, after) "
-                    f"pairs, got {padding!r}")
+        return tuple((p, p) for p in per_axis(sides, dims, name, who, 0))
+    raise TypeError(f"{who}: {name} must be an int, {dims} ints or {dims} (before, after) "
+                    f"pairs, got {sides!r}")
 
 
 class _ZeroPadding(_Spatial):
     def __init__(self, padding, data_format, name, input_shape):
         super().__init__()
-        self.padding = _padding_pairs(padding, self.dims, type(self).__name__)
+        self.padding = _side_pairs(padding, self.dims, "padding", type(self).__name__)
         self.data_format = data_format_name(data_format, type(self).__name__)
         self._keras_arguments(name, input_shape)
 
@@ -160,21 +162,65 @@ class ZeroPadding1D(_ZeroPadding):
         super().__init__(padding, data_format, name, input_shape)
 
 
+class _Cropping(_Spatial):
+    def __init__(self, cropping, data_format, name, input_shape):
+        super().__init__()
+        self.cropping = _side_pairs(cropping, self.dims, "cropping", type(self).__name__)
+        self.data_format = data_format_name(data_format, type(self).__name__)
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, x):
+        x, first = self._spatial(x)
+        index = [slice(None)] * x.ndim
+        for axis, (before, after) in zip(range(first, first + self.dims), self.cropping):
+            if before + after >= x.shape[axis]:
+                raise ValueError(f"{self.who}: cropping {(before, after)} leaves nothing of "
+                                 f"axis {axis} of the input of shape {tuple(x.shape)}")
+            index[axis] = slice(before, x.shape[axis] - after)
+        return get_item(x, tuple(index))
+
+    def extra_repr(self):
+        return f"cropping={self.cropping}"
+
+
+class Cropping2D(_Cropping):
+    """Rows and columns cut off each image's edges: (N, H, W, C) ->
+    (N, H - top - bottom, W - left - right, C); cropping as ZeroPadding2D's padding."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, *, name=None,
+                 input_shape=None):
+        super().__init__(cropping, data_format, name, input_shape)
+
+
+class Cropping1D(_Cropping):
+    """Steps cut off each sequence's ends: (N, T, C) -> (N, T - before - after, C)."""
+
+    dims = 1
+
+    def __init__(self, cropping=(1, 1), *, name=None, input_shape=None):
+        super().__init__(cropping, None, name, input_shape)
+
+
 class _UpSampling(_Spatial):
+    interpolations = ("nearest",)
+
     def __init__(self, size, data_format, interpolation, name, input_shape):
         super().__init__()
         who = type(self).__name__
         self.size = per_axis(size, self.dims, "size", who)
         self.data_format = data_format_name(data_format, who)
-        if interpolation != "nearest":
-            raise ValueError(f"{who}: only interpolation='nearest' is supported, got "
-                             f"{interpolation!r}")
+        if interpolation not in self.interpolations:
+            raise ValueError(f"{who}: interpolation must be one of {self.interpolations}, "
+                             f"got {interpolation!r}")
         self.interpolation = interpolation
         self._keras_arguments(name, input_shape)
 
     def forward(self, x):
         """Each position repeated size times along its axis: a new axis of length 1 after
-        each spatial axis, broadcast to the size, merged back (a sum in the gradient)."""
+        each spatial axis, broadcast to the size, merged back (a sum in the gradient).
+        Bilinear: F.interpolate's half-pixel centres (Keras' resize, no antialias)."""
+        if self.interpolation == "bilinear":
+            return self._bilinear(x)
         x, first = self._spatial(x)
         shape, spread, out = list(x.shape[:first]), list(x.shape[:first]), list(x.shape[:first])
         for axis, times in zip(range(first, first + self.dims), self.size):
@@ -189,8 +235,22 @@ class _UpSampling(_Spatial):
         return f"size={self.size}"
 
 
+    def _bilinear(self, x):
+        x, first = self._spatial(x)
+        last = first == 1  # channels-last: to (N, C, H, W) and back
+        images = transpose(x, (0, 3, 1, 2)) if last else x
+        if images.dtype.kind != "f":
+            images = images.astype("float32")
+        y = interpolate(images, size=tuple(n * k for n, k in zip(images.shape[2:], self.size)),
+                        mode="bilinear", align_corners=False)
+        return transpose(y, (0, 2, 3, 1)) if last else y
+
+
 class UpSampling2D(_UpSampling):
-    """Each pixel repeated: (N, H, W, C) -> (N, H * size[0], W * size[1], C) (nearest)."""
+    """Each pixel repeated: (N, H, W, C) -> (N, H * size[0], W * size[1], C) (nearest), or
+    interpolation='bilinear' between the pixels' centres."""
+
+    interpolations = ("nearest", "bilinear")
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", *, name=None,
                  input_shape=None):
@@ -223,5 +283,5 @@ class RepeatVector(Module, KerasLayer):
     get_config = init_config
 
 
-__all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "UpSampling1D",
-           "UpSampling2D", "RepeatVector"]
+__all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D",
+           "Cropping2D", "UpSampling1D", "UpSampling2D", "RepeatVector"]

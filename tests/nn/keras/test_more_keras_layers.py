@@ -1,0 +1,92 @@
+"""Keras' Cropping1D/2D, UpSampling2D(interpolation='bilinear'), Dot, UnitNormalization and
+Identity: values (against NumPy and PyTorch), gradients, configs, and refusals."""
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+from autograd.testing import assert_gradients_match
+from nn.keras import layers
+
+RNG = np.random.default_rng(0)
+IMAGES = RNG.standard_normal((2, 5, 6, 3))
+
+
+def test_cropping_cuts_the_edges_as_zero_padding_pads_them():
+    y = layers.Cropping2D(((1, 2), (0, 3)))(IMAGES).data
+    np.testing.assert_array_equal(y, IMAGES[:, 1:3, 0:3])
+    first = layers.Cropping2D(1, data_format="channels_first")(IMAGES.transpose(0, 3, 1, 2))
+    np.testing.assert_array_equal(first.data, IMAGES.transpose(0, 3, 1, 2)[:, :, 1:4, 1:5])
+    np.testing.assert_array_equal(layers.Cropping1D((2, 1))(IMAGES[:, 0]).data,
+                                  IMAGES[:, 0, 2:5])
+    back = layers.Cropping2D(((1, 1), (2, 0)))(layers.ZeroPadding2D(((1, 1), (2, 0)))(IMAGES))
+    np.testing.assert_array_equal(back.data, IMAGES)
+    assert_gradients_match(layers.Cropping2D((1, 2)), IMAGES[:1], order=2)
+
+
+def test_bilinear_upsampling_is_half_pixel_interpolation():
+    torch = pytest.importorskip("torch")
+    y = layers.UpSampling2D((2, 3), interpolation="bilinear")(IMAGES).data
+    theirs = torch.nn.functional.interpolate(torch.from_numpy(IMAGES.transpose(0, 3, 1, 2)),
+                                             scale_factor=(2, 3), mode="bilinear",
+                                             align_corners=False)
+    np.testing.assert_allclose(y, theirs.numpy().transpose(0, 2, 3, 1), rtol=1e-12)
+    assert layers.UpSampling2D(interpolation="bilinear")(IMAGES.astype(np.uint8)).dtype == \
+        np.float32
+    assert_gradients_match(layers.UpSampling2D(interpolation="bilinear"), IMAGES[:1, :3, :3],
+                           order=2)
+
+
+def test_dot_is_keras_batch_dot():
+    x, y = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 3))
+    np.testing.assert_allclose(layers.Dot(1)([x, y]).data, (x * y).sum(1, keepdims=True))
+    cosine = layers.Dot(-1, normalize=True)([x, y]).data[:, 0]
+    np.testing.assert_allclose(cosine, (x * y).sum(1) / np.linalg.norm(x, axis=1)
+                               / np.linalg.norm(y, axis=1))
+    a, b = RNG.standard_normal((2, 5, 4)), RNG.standard_normal((2, 6, 4))
+    np.testing.assert_allclose(layers.Dot(2)([a, b]).data, np.einsum("btd,bsd->bts", a, b))
+    c = RNG.standard_normal((2, 5, 3))
+    np.testing.assert_allclose(layers.Dot((1, 1))([a, c]).data, np.einsum("btd,bte->bde", a, c))
+    assert_gradients_match(lambda u, v: layers.Dot((2, 1), normalize=True)([u, v]), a[:, :4],
+                           c[:, :4], order=2)
+
+
+def test_unit_normalization_and_identity():
+    x = RNG.standard_normal((3, 4, 2))
+    y = layers.UnitNormalization()(x).data
+    np.testing.assert_allclose(np.linalg.norm(y, axis=-1), 1.0)
+    both = layers.UnitNormalization(axis=[1, 2])(x).data
+    np.testing.assert_allclose(np.sqrt((both ** 2).sum(axis=(1, 2))), 1.0)
+    np.testing.assert_array_equal(layers.UnitNormalization()(np.zeros((2, 3))).data, 0.0)
+    assert_gradients_match(layers.UnitNormalization(axis=1), x, order=2)
+    assert layers.Identity is nn.Identity
+    np.testing.assert_array_equal(layers.Identity()(x).data, x)
+
+
+def test_a_model_of_them_saves_and_loads(tmp_path):
+    inputs = keras.Input(shape=(6, 6, 2))
+    images = layers.UpSampling2D(interpolation="bilinear")(layers.Cropping2D(1)(inputs))
+    flat = layers.UnitNormalization()(layers.Flatten()(images))
+    outputs = layers.Dot(1)([layers.Dense(4)(flat), layers.Dense(4)(flat)])
+    model = keras.Model(inputs, outputs)
+    x = RNG.standard_normal((3, 6, 6, 2)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    loaded = nn.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: layers.Cropping2D(((3, 3), (0, 0)))(IMAGES), ValueError, "leaves nothing"),
+    (lambda: layers.Cropping2D("1"), TypeError, "cropping must be an int"),
+    (lambda: layers.UpSampling2D(interpolation="bicubic"), ValueError,
+     "interpolation must be one of"),
+    (lambda: layers.Dot(1)([np.ones((2, 3)), np.ones((2, 4))]), ValueError, "of one size"),
+    (lambda: layers.Dot(0)([np.ones((2, 3)), np.ones((2, 3))]), ValueError,
+     "after the batch axis"),
+    (lambda: layers.Dot(1)([np.ones((2, 3))]), ValueError, "exactly 2"),
+    (lambda: layers.Dot("1"), TypeError, "axes must be an int"),
+])
+def test_refusals_name_what_was_wrong(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
