@@ -53,6 +53,8 @@ def _keras_layer_call(module, args, kwargs):
     model's forward); the ordinary call until that module is loaded (no masks exist).
     Keras' `training=` call argument, which every layer takes, goes to a forward that takes
     it, and otherwise sets the behaviour of this call (Dropout's, its sublayers')."""
+    if not args and any(type(v) in SYMBOLIC_FIRST for v in kwargs.values()):  # (query=x)
+        return sys.modules["nn.keras.functional"].call_symbolically(module, args, kwargs)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
         if training is not None:

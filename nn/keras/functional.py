@@ -13,6 +13,8 @@ layers. `Functional` (what `keras.Model(inputs, outputs)` makes) holds the layer
 children and replays the nodes in topological order on real inputs: shared layers,
 branches and merges included.
 """
+import inspect
+
 import numpy as np
 
 from .. import module as _module
@@ -101,8 +103,7 @@ def call_symbolically(layer, args, kwargs):
                     "a layer takes the graph's tensors only (make constants a layer's weights, "
                     "or pass them as keyword arguments)")
     if any(type(v) is KerasTensor for v in kwargs.values()):
-        raise TypeError(f"{_who(layer)}: symbolic tensors are taken as positional arguments "
-                        "only, not as keyword arguments")
+        args, kwargs = _tensors_by_position(layer, args, kwargs)
     with trial_of(layer):
         out = layer(*_fill(args, _zeros), **kwargs)
     node = Node(layer, args, kwargs)
@@ -110,6 +111,23 @@ def call_symbolically(layer, args, kwargs):
     node.outputs = tuple(KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, node, i)
                          for i, o in enumerate(out if many else (out,)))
     return node.outputs if many else node.outputs[0]
+
+
+def _tensors_by_position(layer, args, kwargs):
+    """(args, kwargs) with the symbolic tensors given by keyword (`mha(query=x, value=y)`)
+    moved to their positions in the layer's forward, which a node replays positionally;
+    a TypeError where they leave a gap (an earlier argument not given)."""
+    names = [p.name for p in inspect.signature(layer.forward).parameters.values()
+             if p.kind == p.POSITIONAL_OR_KEYWORD]
+    tensors = {k for k, v in kwargs.items() if type(v) is KerasTensor}
+    wanted = max(names.index(k) for k in tensors) + 1 if tensors <= set(names) else None
+    if wanted is None or any(name not in kwargs for name in names[len(args):wanted]):
+        raise TypeError(f"{_who(layer)}: symbolic tensors given by keyword ({sorted(tensors)}) "
+                        f"must fill its arguments {names} in order, without a gap; pass them "
+                        "by position")
+    moved = names[len(args):wanted]
+    return (list(args) + [kwargs[name] for name in moved],
+            {k: v for k, v in kwargs.items() if k not in moved})
 
 
 def _zeros(tensor):

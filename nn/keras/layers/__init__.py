@@ -8,6 +8,7 @@ from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .attention import Attention, MultiHeadAttention
 from .augmentation import (
     RandomContrast,
     RandomFlip,
@@ -64,7 +65,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "SpatialDropout2D", "SpatialDropout3D",
            "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "BatchNormalization",
            "LayerNormalization", "UnitNormalization", "Dot", "Cropping1D", "Cropping2D",
-           "Identity",
+           "Identity", "MultiHeadAttention", "Attention",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",

@@ -1,0 +1,282 @@
+"""Keras' attention layers on batch-first sequences: MultiHeadAttention (a transformer's)
+and Attention (Luong's dot-product attention).
+
+MultiHeadAttention(num_heads, key_dim)(query, value[, key]): query (N, T, Dq), value and key
+(N, S, Dv), (N, S, Dk) (key defaults to value) -> (N, T, Dq), or output_shape's size. Each
+head projects the query and key to key_dim and the value to value_dim, attends
+(softmax(q k^T / sqrt(key_dim)) v, with dropout on the weights while training), and the
+heads' results are projected back. The weights are Keras' EinsumDense kernels and biases:
+query (Dq, H, key_dim), key (Dk, H, key_dim), value (Dv, H, value_dim), output
+(H, value_dim, D_out), in that order in get_weights. Masks: Keras' masks of the query and
+value sequences (from Embedding(mask_zero=True), or given as query_mask / value_mask /
+key_mask), attention_mask (N, T, S) (True: may attend) and use_causal_mask combine; a
+query that may attend to nothing gets zero weights.
+"""
+import math
+
+import numpy as np
+
+from autograd.arguments import positive_int, probability
+from autograd.backend import get_array_module
+from autograd.ops import expand_dims, matmul, reshape, swapaxes, tanh, transpose, where
+from autograd.variable import Parameter, Variable, as_variable, wrap
+
+from ... import functional as F
+from ... import initializers, regularizers
+from ...functional.attention import additive_mask, attend
+from ...functional.dropout import dropout as dropout_weights
+from ...layers.config import init_config
+from ...layers.lazy_build import check_fit, hold_placeholders, make_parameters
+from ...module import Module
+from ._base import KerasLayer
+from .conv import Penalty
+
+_PROJECTIONS = ("query", "key", "value", "output")
+
+
+class MultiHeadAttention(Module, KerasLayer):
+    """Keras' MultiHeadAttention (see the module)."""
+
+    kernel_regularizer = Penalty()
+    bias_regularizer = Penalty()
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
+                 output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 seed=None, *, name=None, input_shape=None):
+        super().__init__()
+        who = "MultiHeadAttention"
+        regularizers.refuse_activity_regularizer(activity_regularizer, who)
+        if kernel_constraint is not None or bias_constraint is not None:
+            raise NotImplementedError(f"{who}: kernel_constraint and bias_constraint are not "
+                                      "supported; leave them None")
+        if attention_axes not in (None, 1, (1,), [1], -2, (-2,), [-2]):
+            raise NotImplementedError(f"{who}: attention over axes {attention_axes!r} is not "
+                                      "supported; inputs are sequences (N, T, features), "
+                                      "attended over their steps (attention_axes=None)")
+        self.num_heads = positive_int(num_heads, "num_heads", who)
+        self.key_dim = positive_int(key_dim, "key_dim", who)
+        self.value_dim = self.key_dim if value_dim is None else positive_int(
+            value_dim, "value_dim", who)
+        self.dropout = probability(dropout, "dropout", who)
+        self.use_bias, self.attention_axes, self.seed = bool(use_bias), attention_axes, seed
+        self.output_shape = output_shape
+        self._out = None if output_shape is None else _output_size(output_shape, who)
+        self.kernel_initializer = initializers.checked(kernel_initializer,
+                                                       "kernel_initializer", who)
+        self.bias_initializer = initializers.checked(bias_initializer, "bias_initializer", who)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint = self.bias_constraint = self.activity_regularizer = None
+        self._keras_arguments(name, input_shape)
+        self.dims = None
+        hold_placeholders(self, {f"{p}_{w}": w == "kernel" or self.use_bias
+                                 for p in _PROJECTIONS for w in ("kernel", "bias")}, np.float32)
+
+    # ----- weights -----
+    @property
+    def built(self):
+        return self.dims is not None
+
+    def _shapes(self, dims):
+        query, value, key = dims
+        heads, out = self.num_heads, self._out or query
+        kernels = {"query": (query, heads, self.key_dim), "key": (key, heads, self.key_dim),
+                   "value": (value, heads, self.value_dim),
+                   "output": (heads, self.value_dim, out)}
+        shapes = {}
+        for name, kernel in kernels.items():
+            shapes[f"{name}_kernel"] = kernel
+            if self.use_bias:
+                shapes[f"{name}_bias"] = (out,) if name == "output" else kernel[1:]
+        return shapes
+
+    def build(self, dims, like=None):
+        """The weights for (query, value, key) features `dims`, drawn as Keras draws them."""
+        self.dims = tuple(int(d) for d in dims)
+        shapes = self._shapes(self.dims)
+        make_parameters(self, shapes, np.float32)
+        for name in shapes:
+            initializers.fill(getattr(self, name), self.kernel_initializer
+                              if name.endswith("kernel") else self.bias_initializer)
+        if like is not None and get_array_module(like) is not np:
+            self.to_gpu()
+
+    def size_from_state(self, shapes):
+        """(query, value, key) features that loading arrays of `shapes` implies."""
+        try:
+            dims = (shapes["query_kernel"][0], shapes["value_kernel"][0],
+                    shapes["key_kernel"][0])
+        except (KeyError, IndexError):
+            raise ValueError(f"{self.who}: weights of shapes {shapes} do not fit a "
+                             "MultiHeadAttention") from None
+        check_fit(self, shapes, self._shapes(dims))
+        return dims
+
+    def penalties(self):
+        return regularizers.penalties(
+            [(self.kernel_regularizer, getattr(self, f"{p}_kernel")) for p in _PROJECTIONS]
+            + [(self.bias_regularizer, getattr(self, f"{p}_bias")) for p in _PROJECTIONS])
+
+    get_config = init_config
+
+    # ----- attending -----
+    def forward(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+                attention_mask=None, return_attention_scores=False, use_causal_mask=False,
+                mask=None):
+        query, value = self._sequence(query, "query"), self._sequence(value, "value")
+        key = value if key is None else self._sequence(key, "key")
+        if key.shape[:2] != value.shape[:2] or query.shape[0] != value.shape[0]:
+            raise ValueError(f"{self.who}: query {query.shape}, value {value.shape} and key "
+                             f"{key.shape} must share the batch, value and key the steps")
+        dims = (query.shape[2], value.shape[2], key.shape[2])
+        if not self.built:
+            self.build(dims, like=query.data)
+        elif dims != self.dims:
+            raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
+                             f"layer was built for {self.dims}")
+        masks = _given_masks(mask, query_mask, value_mask, key_mask)
+        allowed = _allowed(masks, attention_mask, use_causal_mask, query.shape[1],
+                           key.shape[1])
+        heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
+                                                 (value, "value"))]
+        additive = None if allowed is None else expand_dims(
+            _as_variable(additive_mask(allowed, heads[0].dtype, True, self.who,
+                                       "attention_mask")), 1)
+        attended, weights = attend(*heads, additive, self.dropout, training=self.training,
+                                   scale=1 / math.sqrt(self.key_dim), safe=True)
+        output = self._output(attended)
+        return (output, weights) if return_attention_scores else output
+
+    def _sequence(self, x, name):
+        x = as_variable(x, who=self.who)
+        if x.ndim != 3:
+            raise ValueError(f"{self.who}: {name} must be a batch of sequences (N, T, "
+                             f"features), got shape {tuple(x.shape)}")
+        return x if x.dtype.kind == "f" else x.astype("float32")
+
+    def _heads(self, x, projection):
+        """x (N, T, D) projected to (N, H, T, dim) by the projection's kernel and bias."""
+        kernel = getattr(self, f"{projection}_kernel")
+        batch, steps, features = x.shape
+        y = matmul(reshape(x, (batch * steps, features)), reshape(kernel, (features, -1)))
+        y = reshape(y, (batch, steps) + tuple(kernel.shape[1:]))
+        bias = getattr(self, f"{projection}_bias")
+        return transpose(y if bias is None else y + bias, (0, 2, 1, 3))
+
+    def _output(self, attended):
+        """The heads' results (N, H, T, value_dim) projected to (N, T, D_out)."""
+        batch, heads, steps, dim = attended.shape
+        joined = reshape(transpose(attended, (0, 2, 1, 3)), (batch * steps, heads * dim))
+        y = matmul(joined, reshape(self.output_kernel, (heads * dim, -1)))
+        y = reshape(y, (batch, steps, -1))
+        return y if self.output_bias is None else y + self.output_bias
+
+    def compute_mask(self, inputs, mask=None):
+        """The query's mask passes on (Keras')."""
+        return mask[0] if isinstance(mask, (list, tuple)) else mask
+
+
+class Attention(Module, KerasLayer):
+    """Keras' Attention (Luong): Attention()([query, value]) or ([query, value, key]):
+    scores q k^T ('dot'; use_scale: times a learned scalar) or the sum over features of
+    tanh(q_t + k_s) ('concat', times a learned scalar), softmax over the value steps
+    (masked ones get 1e9 less, as Keras'), dropout on the weights while training, then the
+    weights times value: (N, T, D). Masks: [query_mask, value_mask] (Keras'); a masked
+    query step's output is 0."""
+
+    def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, *,
+                 name=None, input_shape=None):
+        super().__init__()
+        who = "Attention"
+        if score_mode not in ("dot", "concat"):
+            raise ValueError(f"{who}: score_mode must be 'dot' or 'concat', got {score_mode!r}")
+        self.use_scale, self.score_mode, self.seed = bool(use_scale), score_mode, seed
+        self.dropout = probability(dropout, "dropout", who)
+        self._keras_arguments(name, input_shape)
+        for weight, present in (("scale", self.use_scale),
+                                ("concat_score_weight", score_mode == "concat")):
+            self.register_parameter(weight, Parameter(np.ones((), np.float32)) if present
+                                    else None)  # (Keras' scalars, starting at 1)
+
+    get_config = init_config
+
+    def forward(self, inputs, mask=None, return_attention_scores=False, use_causal_mask=False):
+        if not isinstance(inputs, (list, tuple)) or len(inputs) not in (2, 3):
+            raise ValueError(f"{self.who}: takes [query, value] or [query, value, key], got "
+                             f"{type(inputs).__name__}")
+        query, value, key = (as_variable(x, who=self.who) for x in (*inputs, inputs[1])[:3])
+        if query.ndim != 3 or value.ndim != 3 or key.shape != value.shape[:2] + key.shape[2:]:
+            raise ValueError(f"{self.who}: query, value and key must be (N, T, D), (N, S, D) "
+                             f"and (N, S, D), got {query.shape}, {value.shape}, {key.shape}")
+        scores = self._scores(query, key)
+        masks = _given_masks(mask, None, None, None)
+        allowed = _allowed((None,) + masks[1:], None, use_causal_mask, query.shape[1],
+                           key.shape[1])
+        if allowed is not None:  # Keras subtracts 1e9 where a step may not be attended
+            scores = scores - where(allowed, wrap(np.zeros((), scores.dtype)),
+                                    wrap(np.asarray(1e9, scores.dtype)))
+        weights = F.softmax(scores, axis=-1)
+        if self.dropout > 0:
+            weights = dropout_weights(weights, self.dropout, training=self.training)
+        result = matmul(weights, value)
+        if masks[0] is not None:
+            result = where(expand_dims(_as_variable(masks[0]), -1), result, 0.0)
+        return (result, weights) if return_attention_scores else result
+
+    def _scores(self, query, key):
+        if self.score_mode == "dot":
+            scores = matmul(query, swapaxes(key, 1, 2))
+            return scores if self.scale is None else scores * self.scale
+        pairs = expand_dims(query, 2) + expand_dims(key, 1)  # (N, T, S, D)
+        if self.scale is not None:
+            pairs = pairs * self.scale
+        return self.concat_score_weight * tanh(pairs).sum(axis=-1)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask[0] if isinstance(mask, (list, tuple)) else None
+
+
+def _output_size(output_shape, who):
+    sizes = tuple(output_shape) if isinstance(output_shape, (tuple, list)) else (output_shape,)
+    if len(sizes) != 1:
+        raise NotImplementedError(f"{who}: output_shape {output_shape!r}: only one output "
+                                  "size (an int) is supported")
+    return positive_int(sizes[0], "output_shape", who)
+
+
+def _given_masks(mask, query_mask, value_mask, key_mask):
+    """(query, value, key) masks: the explicit ones, else Keras' masks of the inputs (a
+    list, as a model passes them)."""
+    carried = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+    carried += [None] * (3 - len(carried))
+    return tuple(c if given is None else given
+                 for given, c in zip((query_mask, value_mask, key_mask), carried))
+
+
+def _as_variable(mask):
+    return mask if isinstance(mask, Variable) else wrap(
+        np.asarray(mask) if not hasattr(mask, "shape") else mask, False)
+
+
+def _and(a, b):
+    return b if a is None else where(a, b, a)
+
+
+def _allowed(masks, attention_mask, causal, steps, sources):
+    """The boolean (N or 1, T, S) of what each query step may attend, from Keras' masks
+    (query (N, T), value and key (N, S)), attention_mask (N, T, S) and the causal mask;
+    None when nothing is masked."""
+    query, value, key = (None if m is None else _as_variable(m).astype(bool) for m in masks)
+    allowed = None if query is None else expand_dims(query, 2)
+    for source in (value, key):
+        if source is not None:
+            allowed = _and(allowed, expand_dims(source, 1))
+    if causal:
+        allowed = _and(allowed, wrap(np.tril(np.ones((1, steps, sources), bool)), False))
+    if attention_mask is not None:
+        allowed = _and(allowed, _as_variable(attention_mask).astype(bool))
+    return allowed
+
+
+__all__ = ["MultiHeadAttention", "Attention"]

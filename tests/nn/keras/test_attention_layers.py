@@ -1,0 +1,152 @@
+"""Keras' MultiHeadAttention and Attention: values against NumPy written from Keras'
+definitions, masks (Keras' from Embedding(mask_zero=True), explicit, causal), dropout only
+while training, numerical gradients, a functional model called with query= / value=,
+trained, saved and loaded, and refusals."""
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+from autograd.testing import assert_gradients_match
+from nn.keras import layers
+
+RNG = np.random.default_rng(0)
+
+
+def _softmax(s):
+    with np.errstate(invalid="ignore"):  # (a row of -inf: NaN, left out by the test)
+        e = np.exp(s - s.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+
+
+def _reference(layer, query, value, key, allowed=None):
+    """Keras' MultiHeadAttention in NumPy: EinsumDense projections, scaled scores."""
+    w = {name: p.data.astype(np.float64) for name, p in layer.named_parameters()}
+    bias = (lambda n: w[n]) if layer.use_bias else (lambda n: 0.0)
+    q = np.einsum("btd,dhk->bhtk", query, w["query_kernel"])
+    k = np.einsum("bsd,dhk->bhsk", key, w["key_kernel"])
+    v = np.einsum("bsd,dhk->bhsk", value, w["value_kernel"])
+    if layer.use_bias:
+        q, k, v = (t + bias(f"{n}_bias")[None, :, None, :] for t, n in
+                   ((q, "query"), (k, "key"), (v, "value")))
+    scores = np.einsum("bhtk,bhsk->bhts", q / np.sqrt(layer.key_dim), k)
+    if allowed is not None:
+        scores = np.where(allowed[:, None], scores, -np.inf)
+    weights = _softmax(scores)
+    out = np.einsum("bhts,bhsk->bhtk", weights, v)
+    return np.einsum("bhtk,hko->bto", out, w["output_kernel"]) + bias("output_bias"), weights
+
+
+@pytest.mark.parametrize("settings", [dict(num_heads=2, key_dim=3),
+                                      dict(num_heads=3, key_dim=2, value_dim=5, use_bias=False),
+                                      dict(num_heads=1, key_dim=4, output_shape=7)])
+def test_multi_head_attention_is_keras_definition(settings):
+    query, value, key = (RNG.standard_normal(s) for s in ((2, 4, 6), (2, 5, 3), (2, 5, 2)))
+    layer = layers.MultiHeadAttention(**settings)
+    out, weights = layer(query, value, key, return_attention_scores=True)
+    expected, expected_weights = _reference(layer, query, value, key)
+    np.testing.assert_allclose(out.data, expected, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(weights.data, expected_weights, rtol=2e-5, atol=2e-6)
+    assert out.shape == (2, 4, settings.get("output_shape", 6))
+    assert len(layer.get_weights()) == (4 if settings.get("use_bias") is False else 8)
+
+
+def test_masks_combine_as_keras():
+    query, value = RNG.standard_normal((2, 4, 6)), RNG.standard_normal((2, 5, 6))
+    layer = layers.MultiHeadAttention(2, 3)
+    value_mask = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+    query_mask = np.array([[1, 1, 1, 1], [1, 1, 0, 1]], bool)
+    extra = RNG.uniform(size=(2, 4, 5)) > 0.3
+    extra[:, :, 0] = True  # (every query may attend somewhere)
+    out, weights = layer(query, value, query_mask=query_mask, value_mask=value_mask,
+                         attention_mask=extra, use_causal_mask=True,
+                         return_attention_scores=True)
+    allowed = query_mask[:, :, None] & value_mask[:, None, :] & extra & np.tril(
+        np.ones((4, 5), bool))
+    expected, expected_weights = _reference(layer, query, value, value, allowed)
+    live = allowed.any(-1)  # a query step that may attend nothing gets zero weights
+    np.testing.assert_allclose(weights.data[live[:, None].repeat(2, 1)],
+                               expected_weights[live[:, None].repeat(2, 1)], atol=1e-6)
+    assert np.all(weights.data[~live[:, None].repeat(2, 1)] == 0)
+    np.testing.assert_allclose(out.data[live], expected[live], rtol=2e-5, atol=2e-6)
+
+
+def test_dropout_acts_while_training_only():
+    x = RNG.standard_normal((2, 6, 4))
+    layer = layers.MultiHeadAttention(2, 2, dropout=0.5)
+    _, inference = layer(x, x, return_attention_scores=True, training=False)
+    np.testing.assert_allclose(inference.data.sum(-1), 1.0, rtol=1e-5)
+    _, training = layer(x, x, return_attention_scores=True, training=True)
+    assert np.mean(training.data == 0) > 0.2  # (half of them dropped, the rest doubled)
+
+
+def test_gradients_match_numerical_differentiation():
+    query, value = RNG.standard_normal((1, 3, 4)), RNG.standard_normal((1, 2, 4))
+    layer = layers.MultiHeadAttention(2, 2)
+    layer(query, value)
+    layer.double()
+    assert_gradients_match(lambda q, v: layer(q, v, use_causal_mask=True), query, value,
+                           order=2)
+    dot = layers.Attention(use_scale=True, score_mode="concat")
+    assert_gradients_match(lambda q, v: dot([q, v]), query, value, order=2)
+
+
+def test_dot_product_attention_is_keras_definition():
+    query, value = RNG.standard_normal((2, 3, 4)), RNG.standard_normal((2, 5, 4))
+    key = RNG.standard_normal((2, 5, 4))
+    out, weights = layers.Attention()([query, value, key], return_attention_scores=True)
+    expected_weights = _softmax(np.einsum("btd,bsd->bts", query, key))
+    np.testing.assert_allclose(weights.data, expected_weights, rtol=1e-10)
+    np.testing.assert_allclose(out.data, expected_weights @ value, rtol=1e-10)
+    concat = layers.Attention(score_mode="concat")([query, value], return_attention_scores=True)
+    scores = np.tanh(query[:, :, None] + value[:, None]).sum(-1)
+    np.testing.assert_allclose(concat[1].data, _softmax(scores), rtol=1e-10)
+    masks = [np.array([[1, 1, 0], [1, 1, 1]], bool), np.array([[1, 0, 1, 1, 1]] * 2, bool)]
+    masked, w = layers.Attention()([query, value], mask=masks, use_causal_mask=True,
+                                   return_attention_scores=True)
+    assert np.all(w.data[:, :, 1] < 1e-6) and np.all(np.triu(w.data[0], 1) < 1e-6)
+    assert np.all(masked.data[0, 2] == 0)  # a masked query step's output is 0
+
+
+def test_a_transformer_block_trains_saves_and_loads(tmp_path):
+    np.random.seed(0)
+    x = np.random.randint(1, 20, (64, 6))
+    x[::2, 4:] = 0  # padding, masked by the Embedding
+    y = (x[:, 0] > 10).astype(np.float32)
+    inputs = keras.Input(shape=(6,))
+    tokens = layers.Embedding(20, 8, mask_zero=True)(inputs)
+    attended = layers.MultiHeadAttention(num_heads=2, key_dim=4)(query=tokens, value=tokens)
+    mixed = layers.LayerNormalization()(layers.Add()([tokens, attended]))
+    outputs = layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling1D()(mixed))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.8 * history.history["loss"][0]
+    model.save(tmp_path / "t.keras")
+    loaded = nn.load_model(tmp_path / "t.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: layers.MultiHeadAttention(2, 3, attention_axes=(1, 2)), NotImplementedError,
+     "attention over axes"),
+    (lambda: layers.MultiHeadAttention(2, 3, kernel_constraint="max_norm"),
+     NotImplementedError, "kernel_constraint"),
+    (lambda: layers.MultiHeadAttention(0, 3), ValueError, "num_heads"),
+    (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4)), np.ones((2, 4))), ValueError,
+     "batch of sequences"),
+    (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4, 3)), np.ones((3, 4, 3))),
+     ValueError, "must share the batch"),
+    (lambda: layers.Attention(score_mode="add"), ValueError, "score_mode"),
+    (lambda: layers.Attention()(np.ones((2, 3, 4))), ValueError, r"\[query, value\]"),
+])
+def test_refusals_name_what_was_wrong(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_a_keyword_call_with_a_gap_is_refused_in_a_functional_model():
+    tokens = keras.Input(shape=(4, 3))
+    with pytest.raises(TypeError, match="without a gap"):
+        layers.MultiHeadAttention(2, 2)(query=tokens, key=tokens)
