@@ -8,8 +8,9 @@ average (moving = momentum * moving + (1 - momentum) * batch: PyTorch's momentum
 """
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, reshape, transpose
+from autograd.ops import broadcast_to, reshape, sqrt, transpose
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
@@ -292,6 +293,47 @@ class LayerNormalization(_KerasNormalization, Module):
                 f"scale={self.scale}, shape={self.normalized_shape}")
 
 
+class GroupNormalization(LayerNormalization):
+    """Keras' group normalization: the channels (axis, default -1) cut into `groups` groups
+    of consecutive channels (-1: one per channel, instance normalization); each sample's
+    group normalized over its channels and every position, with its own mean and biased
+    variance, then each channel scaled by weight (gamma) and shifted by bias (beta)."""
+
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, *,
+                 name=None, input_shape=None, gamma_constraint=None, beta_constraint=None):
+        if groups != -1:
+            positive_int(groups, "groups", "GroupNormalization")
+        self.groups = groups
+        super().__init__(_axis_argument(axis, "GroupNormalization", several=False), epsilon,
+                         center, scale, name=name, input_shape=input_shape,
+                         gamma_constraint=gamma_constraint, beta_constraint=beta_constraint)
+
+    def forward(self, x):
+        x = self._input(x, tuple(range(2, 33)), "(N, ..., channels)")
+        axes = self._axes(x.ndim)
+        channels = x.shape[axes[0]]
+        groups = channels if self.groups == -1 else self.groups
+        if channels % groups:
+            raise ValueError(f"{self.who}: {channels} channels (axis {self.axis}) do not split "
+                             f"into groups={self.groups}")
+        if self.normalized_shape is None:
+            self.build((channels,), like=x.data)
+        elif (channels,) != self.normalized_shape:
+            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
+                             f"{channels} channels, the layer was built for "
+                             f"{self.normalized_shape[0]}")
+        moved, inverse = _moved_to(x, axes, "end")
+        grouped = reshape(moved, (moved.shape[0], -1, groups, channels // groups))
+        centred = grouped - grouped.mean(axis=(1, 3), keepdims=True)
+        variance = (centred * centred).mean(axis=(1, 3), keepdims=True)
+        y = reshape(centred / sqrt(variance + self.eps), moved.shape)
+        y = y if self.weight is None else y * self.weight
+        return _back(y if self.bias is None else y + self.bias, inverse)
+
+    def extra_repr(self):
+        return f"groups={self.groups}, " + super().extra_repr()
+
+
 class UnitNormalization(Module, KerasLayer):
     """Keras' UnitNormalization: each sample divided by its 2-norm over `axis` (an int or a
     list of ints; default -1), x / max(||x||, 1e-12)."""
@@ -312,4 +354,5 @@ class UnitNormalization(Module, KerasLayer):
     get_config = init_config
 
 
-__all__ = ["BatchNormalization", "LayerNormalization", "UnitNormalization"]
+__all__ = ["BatchNormalization", "LayerNormalization", "UnitNormalization",
+           "GroupNormalization"]

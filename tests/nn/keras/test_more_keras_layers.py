@@ -90,3 +90,43 @@ def test_a_model_of_them_saves_and_loads(tmp_path):
 def test_refusals_name_what_was_wrong(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+@pytest.mark.parametrize("groups, torch_groups", [(3, 3), (1, 1), (-1, 6)])
+def test_group_normalization_is_torch_group_norm_on_channels_last(groups, torch_groups):
+    torch = pytest.importorskip("torch")
+    x = RNG.standard_normal((2, 4, 5, 6))
+    layer = layers.GroupNormalization(groups)
+    layer(x)
+    layer.weight.data[...] = RNG.standard_normal(6)
+    layer.bias.data[...] = RNG.standard_normal(6)
+    theirs = torch.nn.functional.group_norm(
+        torch.from_numpy(x.transpose(0, 3, 1, 2)), torch_groups,
+        torch.from_numpy(layer.weight.data.astype(np.float64)),
+        torch.from_numpy(layer.bias.data.astype(np.float64)), eps=1e-3)
+    np.testing.assert_allclose(layer(x).data, theirs.numpy().transpose(0, 2, 3, 1),
+                               rtol=1e-6, atol=1e-6)
+    first = layers.GroupNormalization(groups, axis=1, center=False, scale=False)
+    np.testing.assert_allclose(
+        first(x.transpose(0, 3, 1, 2)).data,
+        torch.nn.functional.group_norm(torch.from_numpy(x.transpose(0, 3, 1, 2)),
+                                       torch_groups, eps=1e-3).numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_group_normalization_gradients_saving_and_refusals(tmp_path):
+    layer = layers.GroupNormalization(2)
+    x = RNG.standard_normal((2, 3, 4))
+    layer(x)
+    layer.double()
+    assert_gradients_match(layer, x, order=2)
+    model = keras.Sequential([keras.Input(shape=(3, 4)), layers.GroupNormalization(2),
+                              layers.Flatten(), layers.Dense(2)])
+    model.save(tmp_path / "g.keras")
+    loaded = nn.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5)
+    assert loaded.layers[0].get_config()["groups"] == 2
+    with pytest.raises(ValueError, match="4 channels .* do not split into groups=3"):
+        layers.GroupNormalization(3)(x)
+    with pytest.raises(ValueError, match="groups"):
+        layers.GroupNormalization(0)
