@@ -171,9 +171,8 @@ def _found(identifier):
 def _class(name):
     """A constraint class by its saved name: Keras' four, or one registered with
     @nn.register (nn.layers.config)."""
-    from .layers.config import lookup  # (nn.layers imports this module)
-    cls = _CLASSES.get(name) or lookup(name, type)
-    return cls if isinstance(cls, type) and issubclass(cls, Constraint) else None
+    from .layers.config import saved_class  # (nn.layers imports this module)
+    return saved_class(name, _CLASSES, Constraint)
 
 
 def serialize(constraint, who="model.save"):

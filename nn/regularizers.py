@@ -180,9 +180,8 @@ def _found(identifier):
 def _class(name):
     """A regularizer class by its saved name: Keras' own, or one registered with
     @nn.register (nn.layers.config)."""
-    from .layers.config import lookup  # (nn.layers imports this module)
-    cls = _CLASSES.get(name) or lookup(name, type)
-    return cls if isinstance(cls, type) and issubclass(cls, Regularizer) else None
+    from .layers.config import saved_class  # (nn.layers imports this module)
+    return saved_class(name, _CLASSES, Regularizer)
 
 
 def serialize(regularizer, who="model.save"):

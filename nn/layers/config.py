@@ -122,6 +122,13 @@ def lookup(name, kind, custom_objects=None):
     return _builtin(name, kind)
 
 
+def saved_class(name, known, base):
+    """The subclass of `base` saved as `name`: one of `known` ({name: class}) or one
+    registered with @nn.register; None when there is none."""
+    cls = known.get(name) or lookup(name, type)
+    return cls if isinstance(cls, type) and issubclass(cls, base) else None
+
+
 _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Adam not optim's)
 # nn.keras.metrics' classes and functions: its own prefix, as Keras' metrics and losses share
 # names (MeanSquaredError, binary_crossentropy) that mean different things

@@ -130,3 +130,44 @@ def test_group_normalization_gradients_saving_and_refusals(tmp_path):
         layers.GroupNormalization(3)(x)
     with pytest.raises(ValueError, match="groups"):
         layers.GroupNormalization(0)
+
+
+@pytest.mark.parametrize("settings", [dict(depth_multiplier=2, strides=2, padding="same"),
+                                      dict(dilation_rate=2, use_bias=False),
+                                      dict(data_format="channels_first")])
+def test_depthwise_convolution_is_one_convolution_per_channel(settings):
+    x = RNG.standard_normal((2, 7, 6, 3))
+    first = settings.get("data_format") == "channels_first"
+    layer = layers.DepthwiseConv2D(3, dtype="float64", **settings)
+    y = layer(x.transpose(0, 3, 1, 2) if first else x).data
+    y = y.transpose(0, 2, 3, 1) if first else y
+    multiplier = settings.get("depth_multiplier", 1)
+    for c in range(3):
+        for m in range(multiplier):
+            conv = layers.Conv2D(1, 3, dtype="float64", use_bias=False,
+                                 **{k: v for k, v in settings.items()
+                                    if k in ("strides", "padding", "dilation_rate")})
+            conv.build(1)
+            conv.kernel.data[...] = layer.kernel.data[:, :, c:c + 1, m:m + 1]
+            bias = 0.0 if layer.bias is None else layer.bias.data[c * multiplier + m]
+            np.testing.assert_allclose(y[..., c * multiplier + m],
+                                       conv(x[..., c:c + 1]).data[..., 0] + bias, rtol=1e-12)
+    assert layer.kernel.shape == (3, 3, 3, multiplier)
+
+
+def test_depthwise_gradients_and_saving(tmp_path):
+    layer = layers.DepthwiseConv2D(2, depth_multiplier=2, dtype="float64")
+    assert_gradients_match(layer, RNG.standard_normal((1, 3, 3, 2)), order=2)
+    model = keras.Sequential([keras.Input(shape=(5, 5, 2)),
+                              layers.DepthwiseConv2D(3, depth_multiplier=2,
+                                                     depthwise_regularizer="l2",
+                                                     depthwise_constraint="non_neg"),
+                              layers.Flatten(), layers.Dense(2)])
+    model.save(tmp_path / "d.keras")
+    loaded = nn.load_model(tmp_path / "d.keras")
+    x = RNG.standard_normal((2, 5, 5, 2)).astype(np.float32)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5)
+    config = loaded.layers[0].get_config()
+    assert config["depthwise_regularizer"] == {"l1": 0.0, "l2": 0.01}
+    assert config["depthwise_constraint"]["class_name"] == "NonNeg"

@@ -59,8 +59,9 @@ def test_reshaping_errors_name_the_layer_and_the_shapes():
         layers.Permute((2, 1))(X)
     with pytest.raises(TypeError, match="padding must be an int, 2 ints or 2"):
         layers.ZeroPadding2D(((1, 2),))
-    with pytest.raises(ValueError, match="only interpolation='nearest'"):
-        layers.UpSampling2D(interpolation="bilinear")
+    with pytest.raises(ValueError, match=r"interpolation must be one of \('nearest', "
+                                         r"'bilinear'\)"):
+        layers.UpSampling2D(interpolation="area")
     with pytest.raises(ValueError, match=r"UpSampling1D: expected an input of shape "
                                          r"\(N, T, C\), got \(2, 3, 4, 2\)"):
         layers.UpSampling1D()(X)

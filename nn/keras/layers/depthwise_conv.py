@@ -1,0 +1,96 @@
+"""Keras' depthwise 2-D convolution (MobileNet's layer), channels-last
+(data_format="channels_first" too), with Keras' padding, strides and dilation (conv.py).
+
+DepthwiseConv2D: each input channel convolved with `depth_multiplier` filters of its own,
+(N, H, W, C) -> (N, OH, OW, C * depth_multiplier), output channel c * depth_multiplier + m
+from channel c's filter m; kernel (KH, KW, C, depth_multiplier) (Keras' layout), bias
+(C * depth_multiplier,). It is a grouped convolution with one group per input channel.
+
+A separable convolution is this layer without a bias followed by Conv2D(filters, 1).
+"""
+from autograd.ops import reshape, transpose
+
+from ... import constraints, regularizers
+from ...functional.conv import conv2d
+from ...layers.activation import activation_config
+from ...layers.config import init_config
+from .conv import _Conv
+
+# Keras' names of the depthwise kernel's settings -> the _Conv attributes holding them
+_DEPTHWISE = {"depthwise_initializer": "kernel_initializer",
+              "depthwise_regularizer": "kernel_regularizer",
+              "depthwise_constraint": "kernel_constraint"}
+
+
+def _alias(attribute):
+    return property(lambda layer: getattr(layer, attribute),
+                    lambda layer, value: setattr(layer, attribute, value))
+
+
+def _depthwise_weight(kernel):
+    """Keras' (KH, KW, C, M) depthwise kernel as conv2d's grouped (C * M, 1, KH, KW)."""
+    kh, kw, channels, multiplier = kernel.shape
+    return reshape(transpose(kernel, (2, 3, 0, 1)), (channels * multiplier, 1, kh, kw))
+
+
+class DepthwiseConv2D(_Conv):
+    """Keras' DepthwiseConv2D (see the module)."""
+
+    depthwise_initializer = _alias("kernel_initializer")
+    depthwise_regularizer = _alias("kernel_regularizer")
+    depthwise_constraint = _alias("kernel_constraint")
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, *, name=None,
+                 input_shape=None, dtype="float32"):
+        self.depth_multiplier = depth_multiplier  # (the kernel's last axis: _Conv's filters)
+        super().__init__(depth_multiplier, kernel_size, strides, padding, data_format,
+                         dilation_rate, 1, activation, use_bias, depthwise_initializer,
+                         bias_initializer, depthwise_regularizer, bias_regularizer,
+                         depthwise_constraint, bias_constraint, name=name,
+                         input_shape=input_shape, dtype=dtype,
+                         activity_regularizer=activity_regularizer)
+
+    def _shapes(self, in_channels):
+        shapes = {"kernel": self._kernel_shape(in_channels)}
+        if self.use_bias:
+            shapes["bias"] = (in_channels * self.depth_multiplier,)
+        return shapes
+
+    def forward(self, x):
+        x = self._built_for(x)
+        weight = _depthwise_weight(self.kernel)
+        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
+                        lambda images, _, strides, dilation, padding, __: conv2d(
+                            images, weight, self.bias, strides, padding, dilation,
+                            self.in_channels))
+        return y if self.activation is None else self.activation(y)
+
+    def get_config(self):
+        """Keras' arguments: the kernel's settings under their depthwise_ names."""
+        return init_config(self, activation=activation_config(self.activation),
+                           dtype=self.dtype.name, **_saved_settings(self, _DEPTHWISE))
+
+
+def _saved_settings(layer, names):
+    """{Keras' argument: the saved regularizer or constraint} for `names` (argument -> the
+    layer's attribute) and the bias', initializers as they are."""
+    saved = {}
+    for argument, attribute in names.items():
+        value = getattr(layer, attribute)
+        if argument.endswith("regularizer"):
+            saved[argument] = regularizers.serialize(value, argument)
+        elif argument.endswith("constraint"):
+            saved[argument] = constraints.serialize(value, argument)
+        else:
+            saved[argument] = value
+    saved["bias_regularizer"] = regularizers.serialize(layer.bias_regularizer,
+                                                       "bias_regularizer")
+    saved["bias_constraint"] = constraints.serialize(layer.bias_constraint, "bias_constraint")
+    return saved
+
+
+__all__ = ["DepthwiseConv2D"]
