@@ -100,23 +100,27 @@ class TensorMethods:
 
     # ----- reductions -----
     def logsumexp(self, dim, keepdim=False):
-        return _variable._ops.logsumexp(self, dim, keepdim)
+        return _on_0d(self, dim, lambda v, d: _variable._ops.logsumexp(v, d, keepdim))
 
     def amax(self, dim=None, keepdim=False):
-        return _variable._ops.max(self, axis=dim, keepdims=keepdim)
+        return _on_0d(self, dim, lambda v, d: _variable._ops.max(v, axis=d, keepdims=keepdim))
 
     def amin(self, dim=None, keepdim=False):
-        return _variable._ops.min(self, axis=dim, keepdims=keepdim)
+        return _on_0d(self, dim, lambda v, d: _variable._ops.min(v, axis=d, keepdims=keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """PyTorch's norm: the p-norm of the elements over `dim` (all by default; 'fro' is
         p = 2) as one vector."""
-        return _variable._ops.vector_norm(self, 2 if p == "fro" else p, dim, keepdim)
+        p = 2 if p == "fro" else p
+        return _on_0d(self, dim, lambda v, d: _variable._ops.vector_norm(v, p, d, keepdim))
 
     def sort(self, dim=-1, descending=False, *, stable=True):
         """PyTorch's sort: (values, indices) along `dim`, values carrying the gradient;
         always stable (ties keep their order). (autograd.sort is NumPy's: the values.)"""
         from .ops.sorting import ValuesIndices
+        if self.ndim == 0:  # (PyTorch's dims 0 and -1 of a 0-d tensor: itself)
+            _on_0d(self, dim, lambda v, d: v)
+            return ValuesIndices(self.clone(), np.zeros((), np.int64))
         indices = _variable._ops.argsort(self, dim, descending=descending)
         return ValuesIndices(_variable._ops.take_along_axis(self, indices, dim), indices)
 
@@ -125,7 +129,10 @@ class TensorMethods:
 
     # ----- moved, repeated, cut -----
     def flip(self, *dims):
-        return _variable._ops.flip(self, _varargs(dims))
+        if not dims:
+            raise TypeError("flip: give the dims to flip (PyTorch's flip(dims)); "
+                            "autograd.flip(x) flips every axis, as NumPy's")
+        return _on_0d(self, _varargs(dims), lambda v, d: _variable._ops.flip(v, d))
 
     def roll(self, shifts, dims=None):
         return _variable._ops.roll(self, shifts, dims)
@@ -207,42 +214,63 @@ class TensorMethods:
         return self._write_in_place("zero_", lambda data: data.fill(0))
 
     def fill_(self, value):
-        return self._write_in_place("fill_", lambda data: data.fill(_number(value)))
+        return self._write_in_place("fill_", lambda data: data.fill(_number(value)), value)
 
     def copy_(self, src):
-        return self._write_in_place("copy_", lambda data: _copy_into(data, src))
+        return self._write_in_place("copy_", lambda data: _copy_into(data, src), src)
 
     def add_(self, other, *, alpha=1):
-        other = other if alpha == 1 else other * alpha
-        return self._write_in_place("add_", lambda data: _ufunc_into(data, "add", other))
+        return self._write_in_place("add_", lambda data: _ufunc_into(
+            data, "add", other if alpha == 1 else _raw(other) * alpha), other)
 
     def sub_(self, other, *, alpha=1):
-        other = other if alpha == 1 else other * alpha
-        return self._write_in_place("sub_", lambda data: _ufunc_into(data, "subtract", other))
+        return self._write_in_place("sub_", lambda data: _ufunc_into(
+            data, "subtract", other if alpha == 1 else _raw(other) * alpha), other)
 
     def mul_(self, other):
-        return self._write_in_place("mul_", lambda data: _ufunc_into(data, "multiply", other))
+        return self._write_in_place("mul_", lambda data: _ufunc_into(data, "multiply", other),
+                                    other)
 
     def div_(self, other):
         return self._write_in_place("div_", lambda data: _ufunc_into(data, "true_divide",
-                                                                     other))
+                                                                     other), other)
 
     def clamp_(self, min=None, max=None):  # noqa: A002 (PyTorch's names)
         def clamp(data):
             get_array_module(data).clip(data, _number(min), _number(max), out=data)
-        return self._write_in_place("clamp_", clamp)
+        return self._write_in_place("clamp_", clamp, min, max)
 
-    def _write_in_place(self, name, write):
-        if Config.enable_backprop and (self.creator is not None or self.requires_grad):
-            kind = "an op's result" if self.creator is not None else "a leaf that requires grad"
-            raise RuntimeError(f"{name}: {kind} (shape {self.shape}) cannot change in place "
-                               f"while a graph is recorded; write it under autograd.no_grad(), "
-                               f"or make a new Variable (x = x + y)")
+    def _write_in_place(self, name, write, *operands):
+        """write(self.data) where no graph would miss it: neither self nor an operand is
+        part of one while gradients are recorded (PyTorch records the op; rungrad's graph
+        holds no in-place op, so the link would be cut silently)."""
+        if Config.enable_backprop:
+            for who, v in (("the Variable", self),) + tuple(("its operand", o) for o in operands):
+                if isinstance(v, _variable.Variable) and (v.creator is not None or
+                                                          v.requires_grad):
+                    kind = "an op's result" if v.creator is not None else \
+                        "a leaf that requires grad"
+                    raise RuntimeError(
+                        f"{name}: {who} is {kind} (shape {v.shape}): an in-place write would "
+                        f"cut it from the graph while gradients are recorded; write under "
+                        f"autograd.no_grad(), or make a new Variable (x = x + y)")
         if not self.data.flags.writeable:
             raise ValueError(f"{name}: the Variable's array (shape {self.shape}) is read-only")
         write(self.data)
         self.bump_version()
         return self
+
+
+def _on_0d(x, dim, call):
+    """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its
+    one element, the result 0-d again (a copy)."""
+    if x.ndim != 0 or dim is None:
+        return call(x, dim)
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    if any(d not in (0, -1) for d in dims):
+        raise IndexError(f"dimension out of range (expected to be in range of [-1, 0], but got "
+                         f"{dim}) for a 0-d Variable")
+    return call(x.reshape(1), 0).reshape(())
 
 
 def _need_dims(a, b, ndim, who):

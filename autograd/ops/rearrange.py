@@ -8,6 +8,7 @@ import operator
 import numpy as np
 
 from ..variable import as_variable
+from .copy import clone
 from .indexing import get_item
 from .reduction import broadcast_to
 from .shape import concatenate, reshape, split, squeeze
@@ -16,20 +17,21 @@ from .validation import int_tuple, normalize_axes, normalize_axis
 
 def flip(x, axis=None):
     """x reversed along `axis` (an int or a tuple; None: every axis), NumPy's flip and
-    PyTorch's (its `dims`)."""
+    PyTorch's (its `dims`); a new array, as PyTorch's (NumPy's is a view)."""
     x = as_variable(x, who="flip")
     axes = normalize_axes(axis, x.ndim, "flip")
-    return get_item(x, tuple(slice(None, None, -1) if i in axes else slice(None)
-                             for i in range(x.ndim)))
+    return clone(get_item(x, tuple(slice(None, None, -1) if i in axes else slice(None)
+                                   for i in range(x.ndim))))
 
 
 def roll(x, shift, axis=None):
     """x with its elements shifted by `shift` along `axis`, those pushed past the end
     coming back at the start (NumPy's roll; PyTorch's with shifts and dims). Several axes
-    take a shift each; axis=None rolls the flattened array and keeps x's shape."""
+    take a shift each; axis=None rolls the flattened array and keeps x's shape. A new
+    array, whatever the shift."""
     x = as_variable(x, who="roll")
     if axis is None:
-        return reshape(roll(reshape(x, (-1,)), _one_shift(shift), 0), x.shape)
+        return clone(reshape(roll(reshape(x, (-1,)), _one_shift(shift), 0), x.shape))
     axes = int_tuple(axis, "axis", "roll")
     shifts = int_tuple(shift, "shift", "roll")
     if len(shifts) == 1:
@@ -37,9 +39,10 @@ def roll(x, shift, axis=None):
     if len(shifts) != len(axes):
         raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes ({shift!r}, "
                          f"{axis!r})")
+    rolled = x
     for s, a in zip(shifts, axes):
-        x = _rolled(x, s, normalize_axis(a, x.ndim, "roll"))
-    return x
+        rolled = _rolled(rolled, s, normalize_axis(a, x.ndim, "roll"))
+    return clone(rolled) if rolled is x else rolled
 
 
 def _one_shift(shift):
@@ -70,6 +73,8 @@ def tile(x, reps):
     ndim = max(x.ndim, len(reps))
     shape = (1,) * (ndim - x.ndim) + tuple(x.shape)
     reps = (1,) * (ndim - len(reps)) + reps
+    if all(r == 1 for r in reps):  # (a new array, as PyTorch's, not a view of x)
+        return clone(reshape(x, shape))
     paired = reshape(x, tuple(n for size in shape for n in (1, size)))
     spread = broadcast_to(paired, tuple(n for pair in zip(reps, shape) for n in pair))
     return reshape(spread, tuple(r * n for r, n in zip(reps, shape)))
@@ -100,7 +105,9 @@ def chunk(x, chunks, dim=0):
     x = as_variable(x, who="chunk")
     chunks = _positive(chunks, "chunks", "chunk")
     n = x.shape[normalize_axis(dim, max(x.ndim, 1), "chunk")]
-    return split_sizes(x, max(math.ceil(n / chunks), 1), dim)
+    if n == 0:  # (PyTorch: `chunks` empty pieces)
+        return split_sizes(x, [0] * chunks, dim)
+    return split_sizes(x, math.ceil(n / chunks), dim)
 
 
 def unbind(x, dim=0):

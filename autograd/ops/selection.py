@@ -18,7 +18,7 @@ def gather(x, dim, index):
     """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (and so on); y has
     index's shape, which may be smaller than x's along the other axes."""
     x = as_variable(x, who="gather")
-    axis, index = _checked_index(x, dim, index, "gather", x.shape, "x")
+    axis, index = _checked_index(x, dim, index, "gather", None, "x")
     return get_item(x, _positions(index, axis, x))
 
 
@@ -98,9 +98,13 @@ def _in_range(index, n, who, dim):
 
 def _checked_index(x, dim, index, who, src_shape, src_name):
     """(axis, index) after PyTorch's rules: index has x's rank, fits in `src_shape` along
-    every axis and in x's along the others, its values in [0, x.shape[axis])."""
+    every axis (gather: None, no source) and in x's along the others, its values in
+    [0, x.shape[axis])."""
     axis = normalize_axis(dim, max(x.ndim, 1), who)
     index = _integers(index, who)
+    if src_shape is None:  # (gather may read an entry of `dim` many times)
+        src_shape = tuple(n if k != axis else index.shape[k] if k < index.ndim else n
+                          for k, n in enumerate(x.shape))
     if index.ndim != x.ndim or len(src_shape) != x.ndim:
         raise ValueError(f"{who}: index (shape {index.shape}) and {src_name} (shape "
                          f"{src_shape}) must have the input's number of dimensions (shape "

@@ -202,7 +202,7 @@ def test_products_and_constants():
     (lambda x: x.gather(1, np.array([[-1], [0]])), IndexError, "gather: index -1"),
     (lambda x: x.gather(1, np.array([0, 1])), ValueError, "number of dimensions"),
     (lambda x: x.gather(1, np.array([[0.5]])), TypeError, "integers, got dtype float64"),
-    (lambda x: x.gather(0, np.zeros((3, 1), int)), ValueError, "larger than x"),
+    (lambda x: x.gather(1, np.zeros((3, 1), int)), ValueError, "larger than x"),
     (lambda x: x.scatter(1, np.array([[0, 0], [1, 2]]), value=1.0), ValueError,
      "more than once"),
     (lambda x: x.scatter(1, np.array([[0], [1]])), TypeError, "give src or value"),
@@ -231,7 +231,7 @@ def test_in_place_methods_change_a_gradient_or_a_batch():
     w = Variable(np.ones(3))
     (w * 3).sum().backward()
     assert w.grad.zero_() is w.grad and w.grad.data.tolist() == [0.0, 0.0, 0.0]
-    x.fill_(Variable(np.array(2.0))).copy_(np.array([1, 2, 3, 4]))
+    x.fill_(Variable(np.array(2.0), requires_grad=False)).copy_(np.array([1, 2, 3, 4]))
     assert x.data.tolist() == [1.0, 2.0, 3.0, 4.0]
 
 
@@ -247,10 +247,47 @@ def test_in_place_under_no_grad_changes_a_parameter_and_older_graphs_refuse():
 
 def test_in_place_on_a_graph_is_refused_by_name():
     p = ag.Parameter(np.ones(2))
-    with pytest.raises(RuntimeError, match="add_: a leaf that requires grad"):
+    with pytest.raises(RuntimeError, match="add_: the Variable is a leaf that requires grad"):
         p.add_(1)
-    with pytest.raises(RuntimeError, match="mul_: an op's result"):
+    with pytest.raises(RuntimeError, match="mul_: the Variable is an op's result"):
         (p * 2).mul_(2)
     assert p.data.tolist() == [1.0, 1.0]
     with pytest.raises(ValueError, match="add in place into an array of shape \\(2,\\)"):
         Variable(np.ones(2), requires_grad=False).add_(np.ones(3))
+
+
+def test_an_in_place_write_of_a_graphs_variable_into_another_is_refused():
+    acc = Variable(np.zeros(3), requires_grad=False)
+    w = Variable(np.ones(3))
+    for call in (lambda: acc.add_(w), lambda: acc.mul_(w * 2), lambda: acc.copy_(w),
+                 lambda: acc.clamp_(min=w[0]), lambda: acc.fill_(w.sum())):
+        with pytest.raises(RuntimeError, match="its operand .* cut it from the graph"):
+            call()
+    assert acc.data.tolist() == [0.0, 0.0, 0.0]
+    with ag.no_grad():
+        acc.add_(w, alpha=2)
+    assert acc.data.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_results_are_new_arrays_as_pytorchs():
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    for y in (x.flip(0), x.roll(0), x.roll(3), x.roll((2, 3), (0, 1)), x.repeat(1, 1),
+              x.tile((1, 1))):
+        with ag.no_grad():
+            y.mul_(100)
+        assert x.data.tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+def test_pytorchs_edges():
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(x.gather(1, np.array([[0, 0, 2, 1], [1, 1, 1, 0]])).data,
+                                  [[0, 0, 2, 1], [4, 4, 4, 3]])  # longer than the dim
+    with pytest.raises(TypeError, match="give the dims"):
+        x.flip()
+    assert [c.shape for c in Variable(np.zeros((0, 3))).chunk(3)] == [(0, 3)] * 3
+    s = Variable(np.array(2.0))
+    for y in (s.flip(0), s.amax(0), s.amin(-1), s.logsumexp(0), s.norm(2, 0),
+              s.sort(0).values):
+        assert y.shape == () and float(y.data) == 2.0
+    with pytest.raises(IndexError, match="expected to be in range of \\[-1, 0\\]"):
+        s.amax(1)

@@ -16,10 +16,9 @@ import numbers
 
 import numpy as np
 
-from autograd.backend import as_array, get_array_module
+from autograd.backend import as_array
 from autograd.function import Function
-from autograd.ops import clip, expand_dims, get_item, mean, transpose, where
-from autograd.variable import wrap
+from autograd.ops import clip, expand_dims, get_item, mean, pad, transpose, where
 
 from ... import functional as F
 from ...layers.config import init_config
@@ -84,8 +83,9 @@ class _Augmentation(Module, KerasLayer):
 
 
 class RandomFlip(_Augmentation):
-    """Each image flipped left-right ('horizontal'), upside down ('vertical') or either way
-    ('horizontal_and_vertical', Keras' default), each with probability 1/2."""
+    """Each image flipped left-right ('horizontal'), upside down ('vertical') or both ways
+    at once, turned half round ('horizontal_and_vertical', Keras' default, whose code draws
+    once for both), with probability 1/2."""
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, *,
                  name=None, input_shape=None):
@@ -95,12 +95,9 @@ class RandomFlip(_Augmentation):
         self.mode = mode
 
     def augment(self, images):
-        flips = self.draws(images, lambda source, n: source.random((n, 2)) < 0.5)
-        for k, (axis, wanted) in enumerate(zip((2, 3), _FLIPS[self.mode])):
-            if wanted:
-                flipped = images.flip(axis)
-                images = where(flips[:, k].reshape(-1, 1, 1, 1), flipped, images)
-        return images
+        flips = self.draws(images, lambda source, n: source.random(n) < 0.5)
+        axes = tuple(axis for axis, wanted in zip((2, 3), _FLIPS[self.mode]) if wanted)
+        return where(flips.reshape(-1, 1, 1, 1), images.flip(axes), images)
 
 
 class _Geometric(_Augmentation):
@@ -120,12 +117,12 @@ class _Geometric(_Augmentation):
         self.fill_value = float(fill_value)
 
     def augment(self, images):
-        n, _, height, width = images.shape
-        thetas = self.draws(images, lambda source, count: self.thetas(source, count, height,
-                                                                        width))
-        grid = F.affine_grid(thetas, images.shape, align_corners=False)
-        if self.fill_mode == "wrap":
-            grid = wrap(_wrapped(grid.data, (width, height)))
+        height, width = images.shape[2:]
+        wrapped = self.fill_mode == "wrap"
+        grid = self.draws(images, lambda source, count: _grid(
+            self.thetas(source, count, height, width), height, width, wrapped))
+        if wrapped:  # one pixel of the image's other side around it: bilinear reads across
+            images = pad(images, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="wrap")
         shift = self.fill_value if self.fill_mode == "constant" else 0.0
         sampled = F.grid_sample(images - shift if shift else images, grid,
                                 mode=self.interpolation, padding_mode=_PADDING[self.fill_mode],
@@ -133,13 +130,18 @@ class _Geometric(_Augmentation):
         return sampled + shift if shift else sampled
 
 
-def _wrapped(grid, sizes):
-    """Grid points (normalised, align_corners=False) moved into the image periodically."""
-    xp = get_array_module(grid)
-    size = xp.asarray(sizes, grid.dtype)
-    pixels = ((grid + 1) * size - 1) / 2
-    pixels = xp.mod(pixels + 0.5, size) - 0.5
-    return (2 * pixels + 1) / size - 1
+def _grid(thetas, height, width, wrapped):
+    """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`; `wrapped`:
+    each moved into the image periodically, in the coordinates of the image with one
+    pixel of wrap padding around it."""
+    xs, ys = ((2 * np.arange(n) + 1) / n - 1 for n in (width, height))
+    points = np.stack([*np.meshgrid(xs, ys), np.ones((height, width))], -1)  # (H, W, 3)
+    grid = np.einsum("hwk,nik->nhwi", points, thetas)
+    if not wrapped:
+        return grid
+    size = np.array([width, height])
+    pixels = np.mod(((grid + 1) * size - 1) / 2 + 0.5, size) - 0.5 + 1  # (+1: the padding)
+    return (2 * pixels + 1) / (size + 2) - 1
 
 
 def _in_pixels(maps, height, width):
@@ -161,10 +163,9 @@ def _bounds(factor, name, who, limit=None):
     else:
         raise ValueError(f"{who}: {name} must be a number or a (lower, upper) pair, got "
                          f"{factor!r}")
-    if bounds[0] > bounds[1] or (limit is not None and not limit[0] <= bounds[0] <= bounds[1]
-                                 <= limit[1]):
-        raise ValueError(f"{who}: {name} {factor!r} must give lower <= upper"
-                         + ("" if limit is None else f", within {list(limit)}"))
+    bounds = tuple(sorted(bounds))  # (Keras takes the pair either way round)
+    if limit is not None and not limit[0] <= bounds[0] <= bounds[1] <= limit[1]:
+        raise ValueError(f"{who}: {name} {factor!r} must lie within {list(limit)}")
     return bounds
 
 

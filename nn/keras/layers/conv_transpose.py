@@ -16,7 +16,7 @@ from autograd.ops import get_item, pad, transpose
 
 from ...functional.conv import conv_transpose2d
 from ...functional.conv1d import with_height
-from ._base import as_2d, back_from_2d, channels_first_2d, per_axis
+from ._base import as_2d, back_from_2d, channels_first_2d, padding_name, per_axis
 from .conv import _Conv
 
 
@@ -32,8 +32,7 @@ class _ConvTranspose(_Conv):
                  bias_constraint=None, *, name=None, input_shape=None, dtype="float32",
                  activity_regularizer=None):
         who = type(self).__name__
-        if padding not in ("valid", "same"):
-            raise ValueError(f"{who}: padding must be 'valid' or 'same', got {padding!r}")
+        padding = padding_name(padding, who, ("valid", "same"))
         self.output_padding = None if output_padding is None else per_axis(
             output_padding, self.dims, "output_padding", who, minimum=0)
         super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,

@@ -43,6 +43,17 @@ def test_a_one_pixel_shift_down_fills_the_first_row_as_keras(fill_mode, expected
     np.testing.assert_allclose(_train(right), np.roll(IMAGES, 2, axis=2), atol=1e-9)
 
 
+def test_wrap_reads_across_the_seam_and_factor_pairs_go_either_way_round():
+    row = np.array([0.0, 10.0, 20.0, 30.0]).reshape(1, 1, 4, 1)
+    half = layers.RandomTranslation(0, (0.125, 0.125), fill_mode="wrap")  # half a pixel
+    np.testing.assert_allclose(_train(half, row).ravel(), [15.0, 5.0, 15.0, 25.0])
+    turned = layers.RandomRotation((0.5, 0.5), fill_mode="wrap")
+    np.testing.assert_allclose(_train(turned), IMAGES[:, ::-1, ::-1], atol=1e-9)
+    a = _train(layers.RandomTranslation((0.25, 0.0), 0, seed=4))
+    b = _train(layers.RandomTranslation((0.0, 0.25), 0, seed=4))
+    np.testing.assert_array_equal(a, b)
+
+
 def test_zoom_in_by_half_shows_the_centre_twice_as_large():
     layer = layers.RandomZoom((-0.5, -0.5), interpolation="nearest")
     y = _train(layer)
@@ -72,8 +83,10 @@ def test_flips_are_drawn_per_image_and_inference_is_the_identity():
     mirrored = np.all(y == IMAGES[0, :, ::-1], axis=(1, 2, 3))
     kept = np.all(y == IMAGES[0], axis=(1, 2, 3))
     assert np.all(mirrored | kept) and 120 < mirrored.sum() < 280  # ~Binomial(400, 1/2)
-    both = _train(layers.RandomFlip(seed=0), x)
-    assert np.any(np.all(both == IMAGES[0, ::-1, ::-1], axis=(1, 2, 3)))
+    both = _train(layers.RandomFlip(seed=0), x)  # Keras' one draw: as it is, or half round
+    turned = np.all(both == IMAGES[0, ::-1, ::-1], axis=(1, 2, 3))
+    assert np.all(turned | np.all(both == IMAGES[0], axis=(1, 2, 3)))
+    assert 120 < turned.sum() < 280
     for layer in (layers.RandomFlip(), layers.RandomRotation(0.2), layers.RandomZoom(0.3),
                   layers.RandomTranslation(0.2, 0.2), layers.RandomContrast(0.5)):
         np.testing.assert_array_equal(layer(IMAGES, training=False).data, IMAGES)
@@ -90,8 +103,8 @@ def test_the_gradient_reaches_the_images():
 
 
 def test_each_call_draws_anew_eagerly_and_in_a_captured_step():
-    for seed in (None, 3):
-        layer = layers.RandomRotation(0.3, seed=seed)
+    for seed, fill_mode in ((None, "reflect"), (3, "reflect"), (None, "wrap")):
+        layer = layers.RandomRotation(0.3, seed=seed, fill_mode=fill_mode)
         step = ag.capture(lambda x, layer=layer: layer(x, training=True))
         outputs = [step(IMAGES).data for _ in range(4)]  # two records, then replays
         for a, b in zip(outputs, outputs[1:]):
@@ -122,7 +135,6 @@ def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
     (lambda: layers.RandomRotation(0.1, fill_mode="mirror"), "fill_mode must be one of"),
     (lambda: layers.RandomRotation(0.1, interpolation="area"), "interpolation must be"),
     (lambda: layers.RandomRotation("0.1"), "factor must be a number"),
-    (lambda: layers.RandomTranslation((0.3, 0.1), 0), r"lower <= upper"),
     (lambda: layers.RandomTranslation(1.5, 0), r"within \[-1, 1\]"),
     (lambda: layers.RandomZoom((-1.0, 0.0)), "zooms by 0 or less"),
     (lambda: layers.RandomContrast(1.5), r"factor must be a number in \[0, 1\]"),

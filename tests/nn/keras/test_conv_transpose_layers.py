@@ -94,12 +94,20 @@ def test_an_autoencoder_trains_saves_and_loads(tmp_path):
     (lambda: layers.Conv2DTranspose(2, 3, strides=2, output_padding=2), ValueError,
      "smaller than the strides"),
     (lambda: layers.Conv1DTranspose(2, 3, padding="causal"), ValueError,
-     "padding must be 'valid' or 'same'"),
+     "padding must be one of 'valid', 'same'"),
     (lambda: layers.Conv2DTranspose(2, 3, output_padding=-1), ValueError, "at least 0"),
 ])
 def test_refusals_name_the_argument(make, error, words):
     with pytest.raises(error, match=words):
         make()
+
+
+def test_padding_names_are_read_as_keras_reads_them():
+    for padding in ("SAME", "Valid"):
+        layer = layers.Conv2DTranspose(2, 3, strides=2, padding=padding)
+        assert layer.padding == padding.lower()
+        assert layer(np.ones((1, 4, 4, 1), np.float32)).shape[1] == (8 if padding == "SAME"
+                                                                     else 9)
 
 
 def test_a_kernel_of_the_wrong_layout_is_named_on_load():
