@@ -5,12 +5,13 @@ RandomRotation(0.1), ...])`), each training batch gets new random variants of it
 
 Images are channels-last (N, H, W, C) or one image (H, W, C), as Keras' (data_format=
 'channels_first' for (N, C, H, W)); integer pixels become float32. The geometric layers map
-every output pixel to a point of the input by an affine transform and sample it there
-(F.affine_grid and F.grid_sample: 'bilinear' or 'nearest' interpolation), points outside
-the image filled as Keras' fill_mode says: 'reflect' (d c b a | a b c d | d c b a),
-'nearest' (the edge pixel), 'wrap' (the image repeated) or 'constant' (fill_value). The
-random numbers are drawn inside an op, so that a captured training step draws new ones at
-every replay; `seed` gives the layer a generator of its own."""
+every output pixel to a point of the input by an affine transform (the points as
+F.affine_grid places them) and sample it there (F.grid_sample: 'bilinear', 'nearest' or
+'bicubic' interpolation), points outside the image filled as Keras' fill_mode says:
+'reflect' (d c b a | a b c d | d c b a), 'nearest' (the edge pixel), 'wrap' (the image
+repeated) or 'constant' (fill_value). The random settings and the points they give are
+drawn inside an op, so that a captured training step draws new ones at every replay;
+`seed` gives the layer a generator of its own."""
 import math
 import numbers
 
