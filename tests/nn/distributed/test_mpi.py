@@ -304,3 +304,13 @@ def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
     assert rank0["unused_grad_none"].all() and rank1["unused_grad_none"].all()
     _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
     _assert_close(rank1, rank0, tol=0)
+
+
+def test_all_gather_rows_refuses_ranks_whose_arrays_differ_beyond_axis_0_by_name():
+    """(Rank 1's (3, 2) against rank 0's (2, 3) wrote past the joined array.)"""
+    mpiexec_or_skip()
+    result = check(run_program("gather_layouts.py", ranks=2, timeout=120))
+    for name in ("transposed", "dtype", "axes", "alike"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+    assert "rank 0 (2, 3) float64, rank 1 (3, 2) float64" in result.stdout
+    assert "rank 0 (2, 3) float64, rank 1 (2, 3) float32" in result.stdout
