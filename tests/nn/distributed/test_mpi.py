@@ -314,3 +314,11 @@ def test_all_gather_rows_refuses_ranks_whose_arrays_differ_beyond_axis_0_by_name
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
     assert "rank 0 (2, 3) float64, rank 1 (3, 2) float64" in result.stdout
     assert "rank 0 (2, 3) float64, rank 1 (2, 3) float32" in result.stdout
+
+
+def test_init_process_group_checks_torch_s_world_size_and_rank_against_mpi_s():
+    mpiexec_or_skip()
+    result = check(run_program("init_arguments.py", ranks=2, timeout=60))
+    for name in ("taken", "world_size", "rank"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+    assert "rank=1, but MPI made this process rank 0" in result.stdout
