@@ -12,7 +12,8 @@ environment lookup. With several ranks, fit:
 - sums the batch losses over the ranks every step (so TerminateOnNaN and friends decide the
   same everywhere) and joins the outputs for the epoch's metrics (a Keras metric object's
   state is summed over the ranks instead), so every rank logs the numbers one process would
-  (the running values shown during an epoch are the rank's own); floating buffers
+  (the running values shown during an epoch are the rank's own; a metric object without
+  state variables, which cannot be summed, is refused); floating buffers
   (BatchNorm's running statistics) are averaged at each epoch's end;
 - shows progress and runs file-writing callbacks (ModelCheckpoint, CSVLogger, and any
   callback with `rank_zero_only = True`) on rank 0 only.
@@ -24,6 +25,7 @@ from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
+from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
 from .collectives import all_gather_rows, all_reduce, broadcast
 from .ddp import sync_module_states
@@ -43,6 +45,7 @@ class DataParallelFit:
         self.model = model
         self.world = group()
         self.rank, self.size = self.world.rank, self.world.size
+        refuse_unsummable(model.compiled_metrics)  # (before any step)
         self.reducer = None
         self._training = None  # the sharded training batches, which know each global batch
         self.loss_weight = 0.0  # this rank's weight in the last step (see _weights)

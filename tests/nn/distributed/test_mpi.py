@@ -322,3 +322,15 @@ def test_init_process_group_checks_torch_s_world_size_and_rank_against_mpi_s():
     for name in ("taken", "world_size", "rank"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
     assert "rank=1, but MPI made this process rank 0" in result.stdout
+
+
+def test_fit_refuses_a_metric_object_whose_state_the_ranks_cannot_combine():
+    """(It was logged with rank 0's share of the data, silently.)"""
+    mpiexec_or_skip()
+    result = check(run_program("fit_stateless_metric.py", ranks=2, timeout=120))
+    for name in ("plain", "subclass"):
+        assert result.stdout.count(f"ok {name} refused") == 2, (result.stdout, result.stderr)
+    for refused in ("'samples_seen' (SamplesSeen)", "'counted' (CountedInAnAttribute)"):
+        assert f"metric {refused} keeps its state outside `variables`" in result.stdout
+    one = check(run_program("fit_stateless_metric.py", ranks=1, timeout=120))
+    assert one.stdout.count("counted") == 2, (one.stdout, one.stderr)
