@@ -16,8 +16,11 @@ environment lookup. With several ranks, fit:
   state variables, which cannot be summed, is refused); floating buffers
   (BatchNorm's running statistics) are averaged at each epoch's end;
 - shows progress and runs file-writing callbacks (ModelCheckpoint, CSVLogger, and any
-  callback with `rank_zero_only = True`) on rank 0 only.
+  callback with `rank_zero_only = True`) on rank 0 only, and runs the rest of fit quietly
+  on the other ranks (`output`: no prints, warnings or callbacks' files there).
 """
+import contextlib
+
 import numpy as np
 
 from autograd.backend import array_of, to_cpu
@@ -25,6 +28,7 @@ from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
+from ..training.callbacks.base import quiet
 from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
 from .collectives import all_gather_rows, all_reduce, broadcast
@@ -185,6 +189,12 @@ class DataParallelFit:
                      "use fewer ranks or more data")
             raise ValueError(f"fit: rank {self.rank} received no samples to score: {cause}")
         return tracker
+
+    def output(self):
+        """What fit runs under here: as it is on rank 0, quietly elsewhere (no prints, no
+        warnings, no callback's file: nn.training.callbacks.base.quiet), so that only
+        rank 0 prints and writes files."""
+        return contextlib.nullcontext() if self.rank == 0 else quiet()
 
     def callbacks(self, callbacks):
         """The callbacks this rank runs: all on rank 0, no file writers elsewhere."""

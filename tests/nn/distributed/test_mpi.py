@@ -334,3 +334,15 @@ def test_fit_refuses_a_metric_object_whose_state_the_ranks_cannot_combine():
         assert f"metric {refused} keeps its state outside `variables`" in result.stdout
     one = check(run_program("fit_stateless_metric.py", ranks=1, timeout=120))
     assert one.stdout.count("counted") == 2, (one.stdout, one.stderr)
+
+
+def test_only_rank_0_prints_warns_and_writes_files_in_fit(tmp_path):
+    """Callbacks' verbose messages, fit's warnings and GradientMonitor's plot: rank 0's."""
+    mpiexec_or_skip()
+    check(run_program("fit_rank0_output.py", tmp_path / "out", ranks=2, timeout=120))
+    said = [(tmp_path / f"out_{rank}.txt").read_text() for rank in (0, 1)]
+    for words in ("early stopping", "LearningRateScheduler setting learning rate",
+                  "warning: fit: the data ran out"):
+        assert words in said[0], said[0]
+    assert said[1] == ""
+    assert (tmp_path / "out_plot_0.png").exists() and not (tmp_path / "out_plot_1.png").exists()
