@@ -346,3 +346,24 @@ def test_only_rank_0_prints_warns_and_writes_files_in_fit(tmp_path):
         assert words in said[0], said[0]
     assert said[1] == ""
     assert (tmp_path / "out_plot_0.png").exists() and not (tmp_path / "out_plot_1.png").exists()
+
+
+@pytest.mark.parametrize("case", ["even", "sum"])
+def test_fit_with_sync_batchnorm_trains_as_one_process_where_the_pieces_weigh_alike(
+        tmp_path, case):
+    mpiexec_or_skip()
+    check(run_program("fit_sync_batchnorm.py", case, tmp_path / "two", ranks=2))
+    check(run_program("fit_sync_batchnorm.py", case, tmp_path / "one", ranks=1))
+    rank0 = _arrays(tmp_path / "two_0.npz")
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
+    _assert_close(_arrays(tmp_path / "two_1.npz"), rank0, tol=0)
+
+
+def test_fit_refuses_sync_batchnorm_where_the_ranks_pieces_weigh_differently(tmp_path):
+    """(Its backward sums the ranks' gradients of the statistics unweighted: the layers
+    before the norm were 4-9 % off for pieces of 2 and 3 samples.)"""
+    mpiexec_or_skip()
+    result = check(run_program("fit_sync_batchnorm.py", "refused", tmp_path, ranks=2))
+    for what in ("uneven", "weighted"):
+        assert result.stdout.count(f"ok {what}") == 2, (result.stdout, result.stderr)
+    assert "a global batch of 5 samples splits unevenly" in result.stdout
