@@ -63,17 +63,51 @@ def broadcast(array, src=0):
 
 def all_gather_rows(array):
     """The ranks' arrays joined along axis 0, in rank order (they may differ in length but
-    must agree in dtype and in the other axes). Not in place: returns a new array."""
-    array = np.ascontiguousarray(to_cpu(array))
+    must agree in dtype and in the other axes: a ValueError on every rank otherwise). Not in
+    place: returns a new array."""
+    array = np.ascontiguousarray(to_cpu(array))  # (at least one axis: a 0-d array is one row)
     world = group()
     if world.comm is None:
         return array
-    sizes = np.empty((world.size, 2), dtype=np.int64)  # (elements, rows) of every rank
-    world.wait(world.comm.Iallgather(np.array([array.size, len(array)], dtype=np.int64),
-                                     sizes), "all_gather_rows")
-    joined = np.empty((int(sizes[:, 1].sum()),) + array.shape[1:], dtype=array.dtype)
-    world.wait(world.comm.Iallgatherv(array, [joined, sizes[:, 0]]), "all_gather_rows")
+    layouts = np.empty((world.size, _LAYOUT_WIDTH), dtype=np.int64)
+    world.wait(world.comm.Iallgather(_layout(array), layouts), "all_gather_rows")
+    _check_rows_agree([_described(layout) for layout in layouts])
+    joined = np.empty((int(layouts[:, 1].sum()),) + array.shape[1:], dtype=array.dtype)
+    world.wait(world.comm.Iallgatherv(array, [joined, layouts[:, 0]]), "all_gather_rows")
     return joined
+
+
+_MAX_DIMS = 64  # NumPy's limit on an array's dimensions
+_DTYPE_BYTES = 32  # room for a dtype's name ('<M8[100000000ns]' is 16)
+_LAYOUT_WIDTH = 3 + _MAX_DIMS + _DTYPE_BYTES // 8
+
+
+def _layout(array):
+    """(elements, rows, dimensions, the shape padded with zeros, the dtype's name as bytes)
+    as int64s of a fixed width, so that one allgather tells every rank every rank's."""
+    layout = np.zeros(_LAYOUT_WIDTH, dtype=np.int64)
+    layout[:3] = array.size, array.shape[0], array.ndim
+    layout[3:3 + array.ndim] = array.shape
+    name = np.frombuffer(array.dtype.str.encode()[:_DTYPE_BYTES], dtype=np.uint8)
+    layout[3 + _MAX_DIMS:].view(np.uint8)[:name.size] = name
+    return layout
+
+
+def _described(layout):
+    """(shape, dtype name) from a rank's `_layout`."""
+    shape = tuple(int(n) for n in layout[3:3 + layout[2]])
+    return shape, layout[3 + _MAX_DIMS:].tobytes().rstrip(b"\0").decode()
+
+
+def _check_rows_agree(described):
+    """Raise, alike on every rank (each sees every rank's layout), unless the ranks' arrays
+    agree in dtype and beyond axis 0 (else Allgatherv would write past the joined array)."""
+    if len({(shape[1:], dtype) for shape, dtype in described}) == 1:
+        return
+    ranks = ", ".join(f"rank {rank} {shape} {np.dtype(dtype)}"
+                      for rank, (shape, dtype) in enumerate(described))
+    raise ValueError(f"all_gather_rows: the ranks' arrays must agree in dtype and "
+                     f"in every axis but the first; got {ranks}")
 
 
 def _array(array, who):

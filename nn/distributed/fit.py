@@ -12,11 +12,15 @@ environment lookup. With several ranks, fit:
 - sums the batch losses over the ranks every step (so TerminateOnNaN and friends decide the
   same everywhere) and joins the outputs for the epoch's metrics (a Keras metric object's
   state is summed over the ranks instead), so every rank logs the numbers one process would
-  (the running values shown during an epoch are the rank's own); floating buffers
+  (the running values shown during an epoch are the rank's own; a metric object without
+  state variables, which cannot be summed, is refused); floating buffers
   (BatchNorm's running statistics) are averaged at each epoch's end;
 - shows progress and runs file-writing callbacks (ModelCheckpoint, CSVLogger, and any
-  callback with `rank_zero_only = True`) on rank 0 only.
+  callback with `rank_zero_only = True`) on rank 0 only, and runs the rest of fit quietly
+  on the other ranks (`output`: no prints, warnings or callbacks' files there).
 """
+import contextlib
+
 import numpy as np
 
 from autograd.backend import array_of, to_cpu
@@ -24,6 +28,8 @@ from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
+from ..training.callbacks.base import quiet
+from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
 from .collectives import all_gather_rows, all_reduce, broadcast
 from .ddp import sync_module_states
@@ -43,6 +49,9 @@ class DataParallelFit:
         self.model = model
         self.world = group()
         self.rank, self.size = self.world.rank, self.world.size
+        refuse_unsummable(model.compiled_metrics)  # (before any step)
+        from .sync_batchnorm import SyncBatchNorm
+        self.sync_batchnorm = any(isinstance(m, SyncBatchNorm) for m in model.modules())
         self.reducer = None
         self._training = None  # the sharded training batches, which know each global batch
         self.loss_weight = 0.0  # this rank's weight in the last step (see _weights)
@@ -83,6 +92,11 @@ class DataParallelFit:
             return (1.0 if count else 0.0), 1.0
         denominator = loss_denominator(compiled, self.size) if count else None
         if count and denominator is not None:
+            if self.sync_batchnorm:
+                raise ValueError(_UNEVEN_SYNC_BATCHNORM.format(
+                    ranks=self.size, why=f"loss {compiled!r} divides by a number the data "
+                    "decides (sample weights, a mask, class weights)",
+                    fix="use the default mean or reduction='sum', or BatchNorm"))
             if capturing():  # a replay would weigh every step by this step's denominator
                 raise NotImplementedError(
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
@@ -115,8 +129,7 @@ class DataParallelFit:
     def empty_step(self, optimizer):
         """A step with no samples on this rank: it still takes part in the averaging (with
         weight 0) and applies the same update as the others; returns its loss, 0."""
-        from .sync_batchnorm import SyncBatchNorm
-        if any(isinstance(m, SyncBatchNorm) for m in self.model.modules()):
+        if self.sync_batchnorm:
             raise ValueError(f"fit: a batch has fewer samples than the {self.size} ranks, so "
                              "this rank's piece is empty, but SyncBatchNorm needs every rank "
                              "in each forward; choose a batch_size that leaves every batch, "
@@ -147,6 +160,8 @@ class DataParallelFit:
         """This rank's part of `batches` (fit's ArrayBatches or LoaderBatches)."""
         source = getattr(batches, "source", None)
         if source is None:
+            if training:
+                self._refuse_uneven_pieces(batches)
             sharded = ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
             if training:
                 self._training = sharded
@@ -157,6 +172,20 @@ class DataParallelFit:
                          "rank's shard: give the DataLoader sampler=nn.distributed."
                          "DistributedSampler(dataset) (or pass arrays, which fit shards "
                          "itself)")
+
+    def _refuse_uneven_pieces(self, batches):
+        """A ValueError, before training, where SyncBatchNorm meets a global batch the ranks
+        cannot split evenly and a loss that weights the pieces by their samples (see
+        _UNEVEN_SYNC_BATCHNORM; a sum weights every rank 1)."""
+        if not self.sync_batchnorm or compiled_adds_up(self.model.compiled_loss, self.size):
+            return
+        sizes = {min(batches.batch_size, batches.samples), batches.samples % batches.batch_size}
+        uneven = sorted(n for n in sizes if n % self.size)
+        if uneven:
+            raise ValueError(_UNEVEN_SYNC_BATCHNORM.format(
+                ranks=self.size, why=f"a global batch of {uneven[0]} samples splits unevenly",
+                fix=f"choose a batch_size and a number of training samples (the last batch's "
+                    f"too) divisible by {self.size}"))
 
     # ----- the numbers -----
     def global_sums(self, *values):
@@ -182,6 +211,12 @@ class DataParallelFit:
                      "use fewer ranks or more data")
             raise ValueError(f"fit: rank {self.rank} received no samples to score: {cause}")
         return tracker
+
+    def output(self):
+        """What fit runs under here: as it is on rank 0, quietly elsewhere (no prints, no
+        warnings, no callback's file: nn.training.callbacks.base.quiet), so that only
+        rank 0 prints and writes files."""
+        return contextlib.nullcontext() if self.rank == 0 else quiet()
 
     def callbacks(self, callbacks):
         """The callbacks this rank runs: all on rank 0, no file writers elsewhere."""
@@ -242,6 +277,12 @@ def loss_denominator(compiled, ranks):
                      "the ranks' gradients cannot be combined exactly; use one output or "
                      "the default reduction without masks or class weights")
 
+
+# SyncBatchNorm's backward sums every rank's gradient of the statistics unweighted, and fit
+# then weights each rank's whole gradient by its own denominator: exact only where the ranks'
+# weights are equal (a fix would weight those sums by each rank's own denominator)
+_UNEVEN_SYNC_BATCHNORM = ("fit on {ranks} ranks: SyncBatchNorm trains exactly only where "
+                          "every rank's piece of a batch weighs the same, but {why}; {fix}")
 
 _TINY = 1e-30  # (every rank's denominator 0: every loss is 0)
 

@@ -63,27 +63,54 @@ def import_mpi(needed_for, finalize_at_exit=True):
     return MPI
 
 
-def init_process_group(backend="mpi"):
+def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1,
+                       store=None, group_name="", pg_options=None, device_id=None):
     """Join the job's process group (idempotent); returns nothing, as PyTorch's.
 
-    backend: 'mpi' (the only one). Launched by mpiexec with N > 1 processes, this imports
-    mpi4py (an ImportError naming the `distributed` extra when it is missing); otherwise the
-    group is this process alone and mpi4py is not needed.
+    Takes torch.distributed's arguments, so ported code runs unchanged, but the launcher
+    (mpiexec -n N) places the ranks: world_size and rank, where given, must be MPI's (a
+    ValueError otherwise); init_method, store, timeout, group_name, pg_options and device_id
+    are not used (no rendezvous to make; a failing rank ends the job instead of a timeout).
+    backend: 'mpi', or torch's 'gloo' or 'nccl' (or 'cpu:gloo,cuda:nccl'), all of which run
+    over MPI here: CuPy arrays go through host copies, NCCL is not used. Launched by mpiexec
+    with N > 1 processes, this imports mpi4py (an ImportError naming the `distributed` extra
+    when it is missing); otherwise the group is this process alone and mpi4py is not needed.
     """
     global _group
-    if backend not in ("mpi", None):
-        raise ValueError(f"init_process_group: backend must be 'mpi' (over mpi4py), got "
-                         f"{backend!r}")
-    if _group is not None:
-        return
+    _check_backend(backend)
     size = launched_world_size()
+    _check_given("world_size", world_size, size, "mpiexec started")
+    if _group is None:
+        _group = _new_group(size)
+    _check_given("rank", rank, _group.rank, "MPI made this process rank")
+
+
+_BACKENDS = ("mpi", "gloo", "nccl")  # torch's names; every one runs over MPI here
+
+
+def _check_backend(backend):
+    """Refuse a backend not among `_BACKENDS` (in torch's 'device:backend,...' form too)."""
+    names = [part.rpartition(":")[2].strip() for part in str(backend or "mpi").split(",")]
+    if not all(name.lower() in _BACKENDS for name in names):
+        raise ValueError(f"init_process_group: backend must be one of {', '.join(_BACKENDS)} "
+                         f"(all run over MPI, through mpi4py), got {backend!r}")
+
+
+def _check_given(name, given, actual, said):
+    """A world_size or rank passed as torch's code passes it must be what MPI decided."""
+    if given is not None and given != -1 and given != actual:
+        raise ValueError(f"init_process_group: {name}={given!r}, but {said} {actual}; the "
+                         f"launcher (mpiexec -n N) decides the world size and the ranks, so "
+                         f"leave {name} out or pass MPI's")
+
+
+def _new_group(size):
     if size == 1:
-        _group = _Group(None)
-        return
+        return _Group(None)
     finalize_here = "mpi4py.MPI" not in sys.modules  # else mpi4py finalizes at exit
     MPI = import_mpi(f"init_process_group (launched as one of {size} processes)",
                      finalize_at_exit=False)
-    _group = _Group(MPI.COMM_WORLD, faults.watch(MPI.COMM_WORLD, MPI, finalize_here))
+    return _Group(MPI.COMM_WORLD, faults.watch(MPI.COMM_WORLD, MPI, finalize_here))
 
 
 def is_initialized():

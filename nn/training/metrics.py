@@ -437,11 +437,12 @@ class MetricAccumulator:
         order): the kept arrays joined through `gather_rows`, each metric object's state
         variables combined through `reduce(array, op)` as their aggregation says ('sum',
         'mean'; 'none' and 'only_first_replica' are left as they are)."""
+        refuse_unsummable(self.streaming, updated=bool(self.samples))
         if self.whole:
             self._targets = [gather_rows(_joined(self._targets))]
             self._scores = [gather_rows(_joined(self._scores))]
         for metric in self.streaming:
-            for variable in getattr(metric.keras_object, "variables", ()):
+            for variable in metric.keras_object.variables:
                 op = {"sum": "sum", "mean": "avg"}.get(getattr(variable, "aggregation", "sum"))
                 if op is not None:
                     variable.assign(reduce(np.array(variable.value, np.float64), op))
@@ -463,9 +464,33 @@ class MetricAccumulator:
         return logs
 
 
+def refuse_unsummable(metrics, updated=False):
+    """A ValueError for a metric object whose state fit on several ranks cannot sum, so that
+    each rank would log its own share of the data: one without `variables` (told before
+    training) or, once `updated`, one that still has none (its state is elsewhere; a lazily
+    built metric such as F1Score has made its variables by then)."""
+    for metric in metrics:
+        if metric.streams and not _summable(metric.keras_object, updated):
+            raise ValueError(
+                f"fit on several ranks: metric {metric.name!r} "
+                f"({type(metric.keras_object).__name__}) keeps its state outside "
+                "`variables`, so the ranks' states cannot be combined and each rank would "
+                "log its own share of the data; give it state variables with assign() and "
+                "value (an nn.keras.metrics.Metric subclass making them with add_variable), "
+                "or pass a function metric(y_true, y_pred), which fit scores on every "
+                "rank's outputs joined")
+
+
+def _summable(metric, updated):
+    variables = getattr(metric, "variables", None)
+    if variables is None or (updated and not list(variables)):
+        return False
+    return all(hasattr(v, "assign") and hasattr(v, "value") for v in variables)
+
+
 def _joined(arrays):
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
-__all__ = ["CompiledMetric", "StreamingMetric", "MetricAccumulator", "resolve_metrics",
-           "check_labels", "sigmoid_array", "softmax_array", "METRIC_NAMES"]
+__all__ = ["CompiledMetric", "StreamingMetric", "MetricAccumulator", "refuse_unsummable",
+           "resolve_metrics", "check_labels", "sigmoid_array", "softmax_array", "METRIC_NAMES"]

@@ -403,8 +403,9 @@ class Model(_KerasSteps, Module, KerasWeights):
             # come before an epoch's line and what they log (learning_rate) shows in it
             runner = CallbackList(extra + [history] + ([progress] if progress else []), self,
                                   params)
-            history = self._fit_epochs(train, validation, validates, epochs, initial_epoch,
-                                       history, runner)
+            with contextlib.nullcontext() if parallel is None else parallel.output():
+                history = self._fit_epochs(train, validation, validates, epochs, initial_epoch,
+                                           history, runner)
             completed = True
             return history
         finally:

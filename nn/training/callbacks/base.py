@@ -1,4 +1,7 @@
 """Callback: the hooks into Model.fit, with Keras' names."""
+import contextlib
+import os
+import warnings
 
 _HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
           "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
@@ -99,4 +102,30 @@ class BatchesRun:
         return ran
 
 
-__all__ = ["Callback", "BatchesRun"]
+_quiet = False  # inside `quiet()`
+
+
+@contextlib.contextmanager
+def quiet():
+    """What fit runs under on the ranks other than 0 of several (nn.distributed.fit), so that
+    only rank 0 prints, warns and writes files: standard output discarded, warnings ignored,
+    and `writes_files()` false for callbacks that write a file of their own."""
+    global _quiet
+    before = _quiet
+    with open(os.devnull, "w") as nowhere, contextlib.redirect_stdout(nowhere), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _quiet = True
+        try:
+            yield
+        finally:
+            _quiet = before
+
+
+def writes_files():
+    """Whether a callback writes its files here: not inside `quiet()` (a rank other than 0,
+    whose file would be rank 0's again)."""
+    return not _quiet
+
+
+__all__ = ["Callback", "BatchesRun", "quiet", "writes_files"]

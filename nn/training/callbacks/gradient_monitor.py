@@ -8,7 +8,7 @@ from autograd.atomic import replacing
 from autograd.backend import get_array_module
 from autograd.graph import checked_target
 
-from .base import Callback
+from .base import Callback, writes_files
 
 PREFIX = "grad_norm/"
 
@@ -21,7 +21,8 @@ class GradientMonitor(Callback):
     `History.history`, as `grad_norm/<name>` (PyTorch's dotted names, e.g.
     `grad_norm/0.weight`); nan for a parameter that got no gradient that epoch.
     `plot="gradients.png"` draws the norms per layer over the epochs (log scale) when
-    training ends; `plot_gradient_norms(history, path)` draws them from a History later.
+    training ends (on rank 0 only, in a fit on several ranks); `plot_gradient_norms(history,
+    path)` draws them from a History later.
     """
 
     def __init__(self, plot=None, every=1):
@@ -58,7 +59,7 @@ class GradientMonitor(Callback):
                 logs[PREFIX + name] = value
 
     def on_train_end(self, logs=None):
-        if self.plot is not None and self.history:
+        if self.plot is not None and self.history and writes_files():
             plot_gradient_norms(self.history, self.plot)
 
 

@@ -46,7 +46,12 @@ def test_collectives_of_one_return_their_array_unchanged():
     (lambda: dist.all_reduce(np.ones(2), op="median"), ValueError, "op must be one of"),
     (lambda: dist.all_reduce([1.0, 2.0]), TypeError, "got list"),
     (lambda: dist.broadcast(np.ones(2), src=1), ValueError, "src must be a rank from 0 to 0"),
-    (lambda: dist.init_process_group(backend="nccl"), ValueError, "backend must be 'mpi'"),
+    (lambda: dist.init_process_group(backend="ucc"), ValueError, "backend must be one of mpi"),
+    (lambda: dist.init_process_group("cpu:gloo,cuda:xla"), ValueError, "got 'cpu:gloo,cuda"),
+    (lambda: dist.init_process_group(world_size=2), ValueError,
+     r"world_size=2, but mpiexec started 1; the launcher \(mpiexec -n N\) decides"),
+    (lambda: dist.init_process_group(rank=1), ValueError,
+     "rank=1, but MPI made this process rank 0"),
     (lambda: dist.all_reduce(np.arange(3), op="avg"), TypeError, "'avg' needs a floating"),
     (lambda: dist.all_reduce(np.ones(2, bool)), TypeError, "bool arrays cannot be reduced"),
 ])
@@ -263,3 +268,13 @@ def test_a_negative_epoch_gives_a_shuffled_cover_of_the_data(epoch):
 def test_set_epoch_refuses_a_non_integer_by_name():
     with pytest.raises(ValueError, match="set_epoch"):
         dist.DistributedSampler(range(7), 1, 0).set_epoch(1.5)
+
+
+@pytest.mark.parametrize("backend", ["mpi", "gloo", "nccl", "GLOO", "cpu:gloo,cuda:nccl", None])
+def test_init_process_group_takes_torch_s_arguments(backend):
+    """As torch.distributed code passes them; the backends all run over MPI."""
+    import datetime
+    dist.init_process_group(backend=backend, init_method="env://", world_size=1, rank=0,
+                            timeout=datetime.timedelta(seconds=60), store=None,
+                            group_name="trainers", pg_options=None, device_id=None)
+    assert dist.is_initialized() and dist.get_world_size() == 1
