@@ -65,6 +65,7 @@ class SizedByChannels:
     bias (when `use_bias`) placeholders again."""
 
     weight_name = "weight"
+    extra_weights = ()  # more weights the build makes, between the weight and the bias
 
     @property
     def built(self):
@@ -74,7 +75,8 @@ class SizedByChannels:
         """Forget in_channels: weight and bias become placeholders, sized at the next call
         (an optimizer made before then updates the parameters made then)."""
         self.in_channels = None
-        hold_placeholders(self, {self.weight_name: True, "bias": self.use_bias}, self.dtype)
+        hold_placeholders(self, {self.weight_name: True, **dict.fromkeys(self.extra_weights, True),
+                                 "bias": self.use_bias}, self.dtype)
 
     def build(self, in_channels, like=None):
         """Make the parameters for `in_channels` (materializing placeholders in place) and

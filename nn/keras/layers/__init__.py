@@ -19,7 +19,7 @@ from .augmentation import (
 from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose
-from .depthwise_conv import DepthwiseConv2D
+from .depthwise_conv import DepthwiseConv2D, SeparableConv2D
 from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
@@ -72,7 +72,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "BatchNormalization",
            "LayerNormalization", "UnitNormalization", "Dot", "Cropping1D", "Cropping2D",
            "Identity", "MultiHeadAttention", "Attention", "GroupNormalization",
-           "DepthwiseConv2D",
+           "DepthwiseConv2D", "SeparableConv2D",
            "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",

@@ -92,8 +92,8 @@ class _Conv(SizedByChannels, Spatial, Module):
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         self._keras_arguments(name, input_shape)
-        self.register_parameter("kernel", None)  # fixes the order: kernel, then bias
-        self.register_parameter("bias", None)
+        for weight in ("kernel", *self.extra_weights, "bias"):  # (Keras' order)
+            self.register_parameter(weight, None)
         self.in_channels = None
         if self.declared_input_shape is None:
             self.unbuild()

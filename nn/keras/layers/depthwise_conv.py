@@ -1,20 +1,25 @@
-"""Keras' depthwise 2-D convolution (MobileNet's layer), channels-last
-(data_format="channels_first" too), with Keras' padding, strides and dilation (conv.py).
+"""Keras' depthwise and separable 2-D convolutions (MobileNet's and Xception's layers),
+channels-last (data_format="channels_first" too), with Keras' padding, strides and dilation
+(conv.py).
 
 DepthwiseConv2D: each input channel convolved with `depth_multiplier` filters of its own,
 (N, H, W, C) -> (N, OH, OW, C * depth_multiplier), output channel c * depth_multiplier + m
 from channel c's filter m; kernel (KH, KW, C, depth_multiplier) (Keras' layout), bias
 (C * depth_multiplier,). It is a grouped convolution with one group per input channel.
 
-A separable convolution is this layer without a bias followed by Conv2D(filters, 1).
+SeparableConv2D: that depthwise convolution (without its bias), then a 1 x 1 convolution
+mixing the channels into `filters`: depthwise_kernel (KH, KW, C, depth_multiplier),
+pointwise_kernel (1, 1, C * depth_multiplier, filters), bias (filters,), in that order.
 """
+from autograd.arguments import positive_int
 from autograd.ops import reshape, transpose
 
-from ... import constraints, regularizers
+from ... import constraints, initializers, regularizers
 from ...functional.conv import conv2d
 from ...layers.activation import activation_config
 from ...layers.config import init_config
-from .conv import _Conv
+from ...layers.constrained import WeightConstraint
+from .conv import Penalty, _Conv
 
 # Keras' names of the depthwise kernel's settings -> the _Conv attributes holding them
 _DEPTHWISE = {"depthwise_initializer": "kernel_initializer",
@@ -75,6 +80,72 @@ class DepthwiseConv2D(_Conv):
                            dtype=self.dtype.name, **_saved_settings(self, _DEPTHWISE))
 
 
+class SeparableConv2D(DepthwiseConv2D):
+    """Keras' SeparableConv2D (see the module)."""
+
+    extra_weights = ("pointwise_kernel",)
+    depthwise_kernel = _alias("kernel")
+    pointwise_regularizer = Penalty()
+    pointwise_constraint = WeightConstraint("pointwise_kernel")
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1), depth_multiplier=1, activation=None,
+                 use_bias=True, depthwise_initializer="glorot_uniform",
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, *, name=None,
+                 input_shape=None, dtype="float32"):
+        who = "SeparableConv2D"
+        self.pointwise_initializer = initializers.checked(pointwise_initializer,
+                                                          "pointwise_initializer", who)
+        self.pointwise_filters = positive_int(filters, "filters", who)
+        super().__init__(kernel_size, strides, padding, depth_multiplier, data_format,
+                         dilation_rate, activation, use_bias, depthwise_initializer,
+                         bias_initializer, depthwise_regularizer, bias_regularizer,
+                         activity_regularizer, depthwise_constraint, bias_constraint,
+                         name=name, input_shape=input_shape, dtype=dtype)
+        self.pointwise_regularizer = pointwise_regularizer
+        self.pointwise_constraint = pointwise_constraint
+
+    def _shapes(self, in_channels):
+        mixed = in_channels * self.depth_multiplier
+        shapes = {"kernel": self._kernel_shape(in_channels),
+                  "pointwise_kernel": (1, 1, mixed, self.pointwise_filters)}
+        if self.use_bias:
+            shapes["bias"] = (self.pointwise_filters,)
+        return shapes
+
+    def reset_parameters(self):
+        super().reset_parameters()
+        initializers.fill(self.pointwise_kernel, self.pointwise_initializer)
+
+    def penalties(self):
+        return super().penalties() + regularizers.penalties(
+            ((self.pointwise_regularizer, self.pointwise_kernel),))
+
+    def forward(self, x):
+        x = self._built_for(x)
+        depthwise = _depthwise_weight(self.kernel)
+        pointwise = transpose(self.pointwise_kernel, (3, 2, 0, 1))  # (filters, C * M, 1, 1)
+        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
+                        lambda images, _, strides, dilation, padding, __: conv2d(
+                            conv2d(images, depthwise, None, strides, padding, dilation,
+                                   self.in_channels), pointwise, self.bias))
+        return y if self.activation is None else self.activation(y)
+
+    def get_config(self):
+        names = {**_DEPTHWISE, "pointwise_regularizer": "pointwise_regularizer",
+                 "pointwise_constraint": "pointwise_constraint"}
+        return init_config(self, filters=self.pointwise_filters,
+                           activation=activation_config(self.activation),
+                           dtype=self.dtype.name, **_saved_settings(self, names))
+
+    def extra_repr(self):
+        return f"filters={self.pointwise_filters}, depth_multiplier={self.depth_multiplier}, " \
+               + super().extra_repr().split(", ", 1)[1]
+
+
 def _saved_settings(layer, names):
     """{Keras' argument: the saved regularizer or constraint} for `names` (argument -> the
     layer's attribute) and the bias', initializers as they are."""
@@ -93,4 +164,4 @@ def _saved_settings(layer, names):
     return saved
 
 
-__all__ = ["DepthwiseConv2D"]
+__all__ = ["DepthwiseConv2D", "SeparableConv2D"]

@@ -171,3 +171,32 @@ def test_depthwise_gradients_and_saving(tmp_path):
     config = loaded.layers[0].get_config()
     assert config["depthwise_regularizer"] == {"l1": 0.0, "l2": 0.01}
     assert config["depthwise_constraint"]["class_name"] == "NonNeg"
+
+
+def test_separable_convolution_is_depthwise_then_pointwise(tmp_path):
+    x = RNG.standard_normal((2, 7, 6, 3))
+    layer = layers.SeparableConv2D(5, 3, strides=2, depth_multiplier=2, padding="same",
+                                   dtype="float64")
+    y = layer(x).data
+    assert [w.shape for w in layer.get_weights()] == [(3, 3, 3, 2), (1, 1, 6, 5), (5,)]
+    depthwise = layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, padding="same",
+                                       use_bias=False, dtype="float64")
+    depthwise.build(3)
+    depthwise.kernel.data[...] = layer.depthwise_kernel.data
+    pointwise = layers.Conv2D(5, 1, dtype="float64")
+    pointwise.build(6)
+    pointwise.set_weights(layer.get_weights()[1:])
+    np.testing.assert_allclose(y, pointwise(depthwise(x)).data, rtol=1e-12)
+    assert_gradients_match(layers.SeparableConv2D(2, 2, dtype="float64"),
+                           RNG.standard_normal((1, 3, 3, 2)), order=2)
+    model = keras.Sequential([keras.Input(shape=(7, 6, 3)),
+                              layers.SeparableConv2D(4, 3, pointwise_regularizer="l2",
+                                                     pointwise_constraint="non_neg"),
+                              layers.Flatten(), layers.Dense(2)])
+    assert len(model.losses) == 1
+    model.save(tmp_path / "s.keras")
+    loaded = nn.load_model(tmp_path / "s.keras")
+    xf = x.astype(np.float32)
+    np.testing.assert_allclose(loaded.predict(xf, verbose=0), model.predict(xf, verbose=0),
+                               rtol=1e-5)
+    assert loaded.layers[0].get_config()["filters"] == 4
