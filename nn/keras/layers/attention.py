@@ -10,7 +10,8 @@ query (Dq, H, key_dim), key (Dk, H, key_dim), value (Dv, H, value_dim), output
 (H, value_dim, D_out), in that order in get_weights. Masks: Keras' masks of the query and
 value sequences (from Embedding(mask_zero=True), or given as query_mask / value_mask /
 key_mask), attention_mask (N, T, S) (True: may attend) and use_causal_mask combine; a
-query that may attend to nothing gets zero weights.
+query that may attend to nothing gets zero weights. Both layers' dropout draws from NumPy's
+global generator (np.random.seed fixes it); their `seed` argument is kept for the config.
 """
 import math
 
