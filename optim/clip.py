@@ -132,7 +132,9 @@ def _total_norm(arrays, norm_type, error_if_nonfinite, who):
         raise ValueError(f"{who}: the {norm_type:g}-norm of an empty gradient is undefined "
                          "(a negative order's norm has no value for no entries)")
     norms = [_norm(get_array_module(a), a, norm_type) for a in arrays]
-    if norm_type == math.inf:
+    if any(math.isnan(n) for n in norms):  # (Python's max and min would skip a NaN)
+        total = math.nan
+    elif norm_type == math.inf:
         total = max(norms)
     elif norm_type == -math.inf:
         total = min(norms)

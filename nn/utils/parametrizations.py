@@ -74,7 +74,20 @@ def weight_norm(module, name="weight", dim=0):
     if dim is not None and dim != -1:
         normalize_axis(dim, weight.ndim, "weight_norm")
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+    module.register_load_state_dict_pre_hook(_weight_norm_keys(name))
     return module
+
+
+def _weight_norm_keys(name):
+    """A load_state_dict pre-hook reading the old hook API's `<name>_g` / `<name>_v` as
+    `parametrizations.<name>.original0` / `original1` (PyTorch's, so that checkpoints of
+    nn.utils.weight_norm load)."""
+    def rename(module, state_dict, prefix, *_):
+        for old, new in (("_g", "original0"), ("_v", "original1")):
+            key = f"{prefix}{name}{old}"
+            if key in state_dict:
+                state_dict[f"{prefix}parametrizations.{name}.{new}"] = state_dict.pop(key)
+    return rename
 
 
 class _SpectralNorm(Module):

@@ -6,6 +6,7 @@ property per parametrized name (PyTorch's design): ordinary modules keep plain a
 lookups, and only a parametrized module's own class knows the property.
 """
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 from autograd.backend import is_array
 from autograd.config import no_grad
@@ -16,6 +17,7 @@ from ..module import Module
 
 _cache = {}  # (id(module), name) -> the value, inside `cached()` blocks
 _cache_depth = 0
+_given = {}  # (id(module), name) -> the value functional_call reads in place of the chain's
 
 
 @contextmanager
@@ -91,6 +93,8 @@ class ParametrizationList(ModuleList):
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
         self.unsafe = unsafe
+        # (what the parametrized value must be: a Parameter's array changes just below)
+        before = SimpleNamespace(shape=tuple(original.shape), dtype=original.dtype)
         one, several = _tensors(_inverted(self, original, False), "right_inverse")
         if several is None:
             if _array_of(one, "right_inverse").dtype != original.dtype:
@@ -108,7 +112,7 @@ class ParametrizationList(ModuleList):
         self.ntensors = 0 if several is None else len(several)
         if not unsafe:
             with no_grad():
-                _check_same(original, self(), "parametrized", "unparametrized")
+                _check_same(before, self(), "parametrized", "unparametrized")
 
     @property
     def is_tensor(self):
@@ -180,6 +184,10 @@ class _Parametrized(property):
 
     def __init__(self, name):
         def get(module):
+            if _given:
+                given = _given.get((id(module), name))
+                if given is not None:
+                    return given
             chain = module._modules["parametrizations"]._modules[name]
             if not _cache_depth:
                 return chain()
@@ -192,6 +200,19 @@ class _Parametrized(property):
             module._modules["parametrizations"]._modules[name].right_inverse(value)
 
         super().__init__(get, set_, doc=f"{name}, computed by its parametrizations")
+
+
+def is_parametrized_name(module, name):
+    """Whether module.<name> is computed by parametrizations."""
+    return isinstance(type(module).__dict__.get(name), _Parametrized)
+
+
+def stand_in(module, name, value):
+    """Read `value` as module.<name>, its parametrizations left out, until the returned
+    undo is called (functional_call given the parametrized name, as PyTorch's)."""
+    key = (id(module), name)
+    _given[key] = value
+    return lambda: _given.pop(key, None)
 
 
 def _setattr_of_parametrized(module, name, value):

@@ -178,6 +178,9 @@ def padded_in_packed_order(sequence, total_length=None, padding_value=0.0,
     lengths = sequence.lengths
     longest = len(sequence.batch_sizes)
     if total_length is not None:
+        if isinstance(total_length, bool) or not isinstance(total_length, (int, np.integer)):
+            raise TypeError(f"{who}: total_length must be an int, got {total_length!r} "
+                            f"({type(total_length).__name__})")
         if total_length < longest:
             raise ValueError(f"{who}: expected total_length to be at least the length of the "
                              f"longest sequence in input, but got total_length={total_length} "

@@ -7,6 +7,8 @@ import numpy as np
 
 from autograd.variable import Variable
 
+from . import parametrize
+
 
 def _named_tensors(module, prefix=""):
     """(dotted name, value) of every parameter and buffer under every path (tied ones under
@@ -79,9 +81,10 @@ def _owner(module, key):
             raise KeyError(f"functional_call: {'.'.join(path[:i + 1])!r} (in key {key!r}) is "
                            f"not a submodule of {type(module).__name__}")
         module = child
-    if isinstance(getattr(type(module), leaf, None), property):
-        raise KeyError(f"functional_call: {key!r} is a property of {type(module).__name__} "
-                       "(a parametrized tensor: give its parametrizations' originals)")
+    if isinstance(getattr(type(module), leaf, None), property) and not \
+            parametrize.is_parametrized_name(module, leaf):
+        raise KeyError(f"functional_call: {key!r} is a property of {type(module).__name__}, "
+                       "not a parameter or buffer")
     return module, leaf
 
 
@@ -138,7 +141,11 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     undos = []
     try:
         for key, value in values.items():
-            undos.append(_swap(*_owner(module, key), value))
+            owner, leaf = _owner(module, key)
+            # a parametrized name: its value stands in for the parametrizations' (PyTorch's)
+            swap = parametrize.stand_in if parametrize.is_parametrized_name(owner, leaf) \
+                else _swap
+            undos.append(swap(owner, leaf, value))
         return module(*args, **kwargs)
     finally:
         for undo in reversed(undos):

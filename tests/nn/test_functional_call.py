@@ -174,6 +174,6 @@ def test_errors():
         functional_call(lambda v: v, {}, x)
     from nn.utils.parametrizations import weight_norm
     layer = weight_norm(nn.Linear(3, 2))
-    with pytest.raises(KeyError, match="'weight' is a property of ParametrizedLinear"):
-        functional_call(layer, {"weight": np.ones((2, 3), np.float32)}, x)
+    with pytest.raises(KeyError, match="'training' is a property of ParametrizedLinear, not a"):
+        functional_call(layer, {"training": np.ones((2, 3), np.float32)}, x)
     assert isinstance(layer.parametrizations.weight.original0, Parameter)
