@@ -162,17 +162,8 @@ def _found(identifier):
     if isinstance(identifier, str):
         cls = _NAMED.get(identifier) or _CLASSES.get(identifier)
         return None if cls is None else cls()
-    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
-        cls = _class(identifier["class_name"])
-        return None if cls is None else cls.from_config(identifier["config"])
-    return None
-
-
-def _class(name):
-    """A constraint class by its saved name: Keras' four, or one registered with
-    @nn.register (nn.layers.config)."""
-    from .layers.config import saved_class  # (nn.layers imports this module)
-    return saved_class(name, _CLASSES, Constraint)
+    from .layers.config import from_saved  # (nn.layers imports this module)
+    return from_saved(identifier, _CLASSES, Constraint)
 
 
 def serialize(constraint, who="model.save"):

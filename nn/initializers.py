@@ -231,21 +231,13 @@ def get(identifier, argument="initializer", who="initializers.get"):
             ALL.get(snake_case(identifier))
         if found is not None:
             return found()
-    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
-        cls = _class(identifier["class_name"])
-        if cls is not None:
-            return cls.from_config(identifier["config"])
+    from .layers.config import from_saved  # (nn.layers imports this module)
+    saved = from_saved(identifier, _CLASSES, Initializer)
+    if saved is not None:
+        return saved
     raise ValueError(f"{who}: unknown {argument} {identifier!r}; use a callable (shape, dtype) "
                      f"-> array, a {{'class_name', 'config'}} dict or one of "
                      f"{', '.join(sorted(ALL))}")
-
-
-def _class(name):
-    """An initializer class by its saved name: Keras' own, or one registered with
-    @nn.register (nn.layers.config)."""
-    from .layers.config import lookup  # (nn.layers imports this module)
-    cls = _CLASSES.get(name) or lookup(name, type)
-    return cls if isinstance(cls, type) and issubclass(cls, Initializer) else None
 
 
 def checked(identifier, argument, who):

@@ -171,17 +171,8 @@ def _found(identifier):
         return None if made is None else made()
     if isinstance(identifier, dict) and set(identifier) <= {"l1", "l2"}:
         return L1L2(**identifier)
-    if isinstance(identifier, dict) and set(identifier) >= {"class_name", "config"}:
-        cls = _class(identifier["class_name"])
-        return None if cls is None else cls.from_config(identifier["config"])
-    return None
-
-
-def _class(name):
-    """A regularizer class by its saved name: Keras' own, or one registered with
-    @nn.register (nn.layers.config)."""
-    from .layers.config import saved_class  # (nn.layers imports this module)
-    return saved_class(name, _CLASSES, Regularizer)
+    from .layers.config import from_saved  # (nn.layers imports this module)
+    return from_saved(identifier, _CLASSES, Regularizer)
 
 
 def serialize(regularizer, who="model.save"):

@@ -122,11 +122,16 @@ def lookup(name, kind, custom_objects=None):
     return _builtin(name, kind)
 
 
-def saved_class(name, known, base):
-    """The subclass of `base` saved as `name`: one of `known` ({name: class}) or one
-    registered with @nn.register; None when there is none."""
-    cls = known.get(name) or lookup(name, type)
-    return cls if isinstance(cls, type) and issubclass(cls, base) else None
+def from_saved(saved, known, base):
+    """The object a {'class_name', 'config'} dict saves (how model.save keeps an
+    initializer, regularizer or constraint), of a subclass of `base`: one of `known`
+    ({name: class}) or one registered with @nn.register; None for anything else."""
+    if not isinstance(saved, dict) or not set(saved) >= {"class_name", "config"}:
+        return None
+    cls = known.get(saved["class_name"]) or lookup(saved["class_name"], type)
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        return None
+    return cls.from_config(saved["config"])
 
 
 _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Adam not optim's)
