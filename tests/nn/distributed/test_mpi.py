@@ -25,6 +25,15 @@ def _assert_close(got, expected, tol=TOLERANCE):
         np.testing.assert_allclose(got[key], expected[key], rtol=0, atol=tol, err_msg=key)
 
 
+def _assert_two_ranks_as_one(tmp_path, one=None, tol=TOLERANCE):
+    """The arrays both ranks of a run saved as two_0/two_1 equal each other exactly and a
+    one-process run's (one_0, unless `one` is given) to `tol`; returns them."""
+    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
+    _assert_close(rank0, _arrays(tmp_path / "one_0.npz") if one is None else one, tol)
+    _assert_close(rank1, rank0, tol=0)
+    return rank0, rank1
+
+
 @pytest.mark.parametrize("program", ["ddp_train.py", "fit_train.py", "fit_train.py weighted",
                                      "ddp_train.py captured", "ddp_train.py captured view",
                                      "fit_train.py captured", "fit_train.py weighted captured",
@@ -36,9 +45,9 @@ def test_two_ranks_match_one_process_with_the_global_batch(tmp_path, program, op
     check(run_program(program, optimizer, tmp_path / "two", 8, *extra, ranks=2))
     check(run_program(program, optimizer, tmp_path / "one", 8, *extra, ranks=1))
     one = _arrays(tmp_path / "one_0.npz")
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, one)  # parameters (and fit's history): as one process
-    _assert_close(rank1, rank0, tol=0)  # started from other weights, ended identical
+    # parameters (and fit's history) as one process's; started from other weights, ended
+    # identical
+    _assert_two_ranks_as_one(tmp_path, one)
 
 
 def test_a_model_of_two_inputs_and_two_outputs_trains_on_two_ranks_as_on_one(tmp_path):
@@ -48,9 +57,7 @@ def test_a_model_of_two_inputs_and_two_outputs_trains_on_two_ranks_as_on_one(tmp
     check(run_program("fit_multi_io.py", tmp_path / "two", 8, ranks=2))
     check(run_program("fit_multi_io.py", tmp_path / "one", 8, ranks=1))
     one = _arrays(tmp_path / "one_0.npz")
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, one)
-    _assert_close(rank1, rank0, tol=0)
+    _assert_two_ranks_as_one(tmp_path, one)
 
 
 def test_keras_metric_objects_sum_their_state_over_the_ranks(tmp_path):
@@ -61,9 +68,7 @@ def test_keras_metric_objects_sum_their_state_over_the_ranks(tmp_path):
     check(run_program("fit_keras_metrics.py", tmp_path / "two", ranks=2))
     check(run_program("fit_keras_metrics.py", tmp_path / "one", ranks=1))
     one = _arrays(tmp_path / "one_0.npz")
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, one, tol=1e-6)
-    _assert_close(rank1, rank0, tol=0)
+    _assert_two_ranks_as_one(tmp_path, one, tol=1e-6)
 
 
 @pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
@@ -76,9 +81,7 @@ def test_ddp_matches_one_process_over_either_transport_with_or_without_bucket_vi
                                env=switch))
     assert result.stdout.count(f"reduced through {transport}") == 2, result.stdout
     check(run_program("ddp_train.py", "sgd", tmp_path / "one", 8, ranks=1))
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
-    _assert_close(rank1, rank0, tol=0)
+    _assert_two_ranks_as_one(tmp_path)
 
 
 def test_sync_batchnorm_matches_batchnorm_on_the_whole_batch(tmp_path):
@@ -219,9 +222,8 @@ def test_find_unused_parameters_averages_a_branch_one_rank_skips_as_pytorch(tmp_
     check(run_program("ddp_unused.py", tmp_path / "two", ranks=2))
     check(run_program("ddp_unused.py", tmp_path / "one", ranks=1))  # both halves, one process
     one = _arrays(tmp_path / "one_0.npz")
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, one)  # weights, and the branch's .grad: (g + 0) / 2 on both ranks
-    _assert_close(rank1, rank0, tol=0)
+    # weights, and the branch's .grad: (g + 0) / 2 on both ranks
+    _assert_two_ranks_as_one(tmp_path, one)
     # no rank took the branch at steps 0 and 3: its .grad stayed None there, as PyTorch's
     assert sorted(k for k in one if k.startswith("grad_")) == \
         ["grad_1", "grad_2", "grad_4", "grad_5"]
@@ -290,9 +292,7 @@ def test_losses_not_divided_by_the_samples_train_on_two_ranks_as_on_one(tmp_path
     mpiexec_or_skip()
     check(run_program("fit_loss_kinds.py", kind, tmp_path / "two", ranks=2))
     check(run_program("fit_loss_kinds.py", kind, tmp_path / "one", ranks=1))
-    rank0, rank1 = _arrays(tmp_path / "two_0.npz"), _arrays(tmp_path / "two_1.npz")
-    _assert_close(rank0, _arrays(tmp_path / "one_0.npz"))
-    _assert_close(rank1, rank0, tol=0)
+    _assert_two_ranks_as_one(tmp_path)
 
 
 def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
