@@ -70,8 +70,11 @@ def check_forward(func, inputs, outputs):
     if Config.in_backward:  # ops inside a backward pass are blamed on that op by check_backward
         return
     outputs = outputs if outputs.__class__ is tuple else (outputs,)
+    # an op whose -inf is its meaning (an attention mask's: Function.masks_with_inf) is
+    # checked for NaN only
+    nan_only = func.masks_with_inf
     for i, y in enumerate(outputs):
-        problem = _non_finite(y.data)
+        problem = _non_finite(y.data, nan_only)
         if problem:
             what = f"output {i}" if len(outputs) > 1 else "its output"
             problem = f"{what} holds {problem}"
@@ -94,15 +97,16 @@ def check_backward(func, gxs):
                 + _plot(func, func.inputs, outputs, f"backward: {problem}", gxs))
 
 
-def _non_finite(array):
-    """'2 NaN and 1 Inf'-style summary, or '' when every entry is finite."""
+def _non_finite(array, nan_only=False):
+    """'2 NaN and 1 Inf'-style summary, or '' when every entry is finite (not NaN, with
+    nan_only)."""
     if array.dtype.kind not in "fc":
         return ""
     xp = get_array_module(array)
     if bool(xp.isfinite(array).all()):
         return ""
     nans = int(xp.isnan(array).sum())
-    infs = int(xp.isinf(array).sum())
+    infs = 0 if nan_only else int(xp.isinf(array).sum())
     return " and ".join(f"{n} {kind}" for n, kind in ((nans, "NaN"), (infs, "Inf")) if n)
 
 

@@ -152,12 +152,8 @@ class _Crossing:
         for hook in list(self.hooks.backward_pre.values()):
             result = hook(self.owner, self.grad_output)
             if result is not None:
-                result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
-                if len(result) != self.n_outputs:
-                    raise RuntimeError(f"{type(self.owner).__name__}: a backward pre-hook "
-                                       f"returned {len(result)} grad_output entries for "
-                                       f"{self.n_outputs} outputs (one each, None for none)")
-                self.grad_output = result
+                self.grad_output = _entries(self.owner, result, self.n_outputs,
+                                            "a backward pre-hook", "grad_output", "outputs")
         if not self.slots:  # nothing flows back into the call's inputs: report now
             self._call_hooks(())
         if not self.hooks.backward_pre:
@@ -175,8 +171,19 @@ class _Crossing:
         for hook in list(self.hooks.backward.values()):
             result = hook(self.owner, grad_input, self.grad_output)
             if result is not None:
-                grad_input = tuple(result)
+                grad_input = _entries(self.owner, result, self.n_args, "a full backward hook",
+                                      "grad_input", "inputs")
         return [grad_input[i] for i in self.slots] if self.slots else None
+
+
+def _entries(owner, result, count, hook, name, of):
+    """A hook's returned gradients as a tuple of `count` (one per input or output), or a
+    RuntimeError naming the module and both counts."""
+    result = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+    if len(result) != count:
+        raise RuntimeError(f"{type(owner).__name__}: {hook} returned {len(result)} {name} "
+                           f"entries for {count} {of} (one each, None for none)")
+    return result
 
 
 def _tap(values, on_backward):

@@ -46,6 +46,23 @@ def backward(outputs, grad_outputs=None, retain_grad=False, create_graph=False):
         record.backward_done()
 
 
+def backward_into(outputs, grad_outputs, inputs, create_graph):
+    """PyTorch's backward(inputs=...): the gradients of `outputs` accumulate into the
+    `.grad` of `inputs` only (Variables that require grad, leaves or not)."""
+    inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
+    if not inputs:
+        raise ValueError("backward: inputs=, when given, must name at least one Variable")
+    grads = grad(outputs, inputs, grad_outputs, create_graph, allow_unused=True)
+    for x, g in zip(inputs, grads):
+        if g is None:
+            continue
+        if x.creator is None:
+            store_leaf_grad(x, g, set(), create_graph)
+        else:  # (a non-leaf's .grad, as PyTorch's: its own copy)
+            x.grad = _copy(g, create_graph) if x.grad is None else _accumulate(
+                x.grad, g, create_graph)
+
+
 def queue_callback(callback):
     """Call `callback()` once the backward pass running now is over, every `.grad` set
     (PyTorch's `Variable._execution_engine.queue_callback`): for a hook that must act
@@ -69,9 +86,16 @@ class _Pass:
         self.callbacks = []
 
     def run_callbacks(self):
-        """Once the pass is over (not when it raised): those queued, in order."""
-        for callback in self.callbacks:
-            callback()
+        """Once the pass is over (not when it raised): those queued, in order; one may
+        queue another, run in turn, as the pass is still the one running (PyTorch's)."""
+        if not self.callbacks:
+            return
+        token = backward_running.set(self)
+        try:
+            for callback in self.callbacks:  # (a list grows under its loop)
+                callback()
+        finally:
+            backward_running.reset(token)
 
 
 def _as_a_pass(run, *args):
@@ -115,6 +139,11 @@ def store_leaf_grad(var, g, taken, create_graph=False):
             if var.grad is None:
                 var.grad = _owned(g, taken, create_graph)
             else:
+                if var.grad.shape != var.shape:  # (a .grad assigned by hand)
+                    raise RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} "
+                                       f"has shape {var.grad.shape}; gradients cannot "
+                                       "accumulate into it (set .grad to None, or to an "
+                                       "array of the leaf's shape)")
                 var.grad = _accumulate(var.grad, g, create_graph)
 
 
@@ -152,8 +181,13 @@ def _copy(g, create_graph):
     return g * 1 if create_graph else wrap(g.data.copy(), False)
 
 
-def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False):
+def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=False, *,
+         retain_graph=None, only_inputs=True, is_grads_batched=False,
+         materialize_grads=False):
     """Gradients of `outputs` w.r.t. `inputs`, returned as a tuple; `.grad` is not touched.
+    PyTorch's keywords too: retain_graph and only_inputs are accepted (rungrad keeps a
+    graph as long as its outputs live; only the inputs' gradients are computed);
+    materialize_grads gives zeros, not None, for an input the outputs do not use.
 
     >>> import numpy as np
     >>> from autograd import Variable, grad
@@ -170,6 +204,10 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     record = recording()
     if record is not None:
         raise record.refuse("autograd.grad")
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True (vmap over grad_outputs) is "
+                                  "not supported; loop over the grad_outputs")
+    allow_unused = allow_unused or materialize_grads
     listed = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     for y in listed:
         if not isinstance(y, Variable):
@@ -186,9 +224,14 @@ def grad(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=Fa
     for i, x in enumerate(inputs):
         entry = found.get(id(x))
         if entry is None and not allow_unused:
-            raise RuntimeError(f"grad: input {i} (shape {x.shape}) is not used to compute the "
-                               "outputs; pass allow_unused=True to get None for it")
-        result.append(None if entry is None else entry[1])
+            why = "does not require grad" if not x.requires_grad and x.creator is None else \
+                "is not used to compute the outputs"
+            raise RuntimeError(f"grad: input {i} (shape {x.shape}) {why}; pass "
+                               "allow_unused=True to get None for it")
+        if entry is None and materialize_grads:
+            result.append(wrap(get_array_module(x.data).zeros_like(x.data), False))
+        else:
+            result.append(None if entry is None else entry[1])
     return tuple(result)
 
 
@@ -390,20 +433,21 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
                     push(x.creator)
             if early is not None:
                 _finish_leaves(func, early, pending, finished)
+        # the leaves' hooks under the same grad mode as the others' (a hook's ops record a
+        # graph only with create_graph)
+        for key, entry in pending.items():  # what is left has no creator: the leaves
+            creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
+            if creator is not None and (leading is None or id(creator) in leading):
+                raise _called_twice(creator)
+            watch = entry[0]._watch
+            if watch is not None and (targets is None or key in targets):
+                entry[1] = _after_hooks(entry[0], entry[1])
+            if watch is not None and watch.retain and creator is not None and (
+                    key in targets or any(key == id(y) for y in outputs)):  # where grad()
+                _retain(entry[0], entry[1], create_graph)  # stopped: PyTorch fills it
+            finished[key] = entry
     finally:
         grad_mode.reset(saved)
-
-    for key, entry in pending.items():  # what is left has no creator: the leaves
-        creator = entry[0].creator  # none, unless it ran for a later call (or was pruned)
-        if creator is not None and (leading is None or id(creator) in leading):
-            raise _called_twice(creator)
-        watch = entry[0]._watch
-        if watch is not None and (targets is None or key in targets):
-            entry[1] = _after_hooks(entry[0], entry[1])
-        if watch is not None and watch.retain and creator is not None and (
-                key in targets or any(key == id(y) for y in outputs)):  # where grad()
-            _retain(entry[0], entry[1], create_graph)  # stopped: PyTorch fills it
-        finished[key] = entry
     if on_arrays:
         for entry in finished.values():
             g = entry[1]

@@ -75,11 +75,13 @@ class Function:
     mask): its values follow the generator of its arrays' backend, so NumPy and CuPy
     give different ones (an instance drawing from a generator of its own sets it False).
     `takes_missing_grads = True`: backward gets None for an output that received no
-    gradient (by default, zeros of its shape).
+    gradient (by default, zeros of its shape). `masks_with_inf = True`: -inf in its outputs
+    is its meaning (an attention mask's), which detect_anomaly then lets pass.
     """
 
     generation = 0
     draws_random = False
+    masks_with_inf = False
     takes_missing_grads = False
     inputs = ()
     outputs = ()

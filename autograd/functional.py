@@ -65,6 +65,9 @@ def vjp(f, x, v=None):
 def _leaf(x, who):
     if isinstance(x, tuple) and who != "jacobian":
         raise TypeError(f"{who}: x is one array (a tuple of inputs is jacobian's)")
+    if isinstance(x, list) and any(isinstance(v, Variable) or hasattr(v, "shape") for v in x):
+        raise TypeError(f"{who}: x is a list of arrays; give several inputs as a tuple "
+                        "(jacobian's), one input as one array")
     data = x.data if isinstance(x, Variable) else get_array_module(x).asarray(x)
     if data.dtype.kind != "f":
         raise TypeError(f"{who}: x must be a floating-point array, got dtype {data.dtype}")

@@ -318,10 +318,12 @@ class Variable(TensorMethods):
         self.creator = func
         self.generation = func.generation + 1
 
-    def backward(self, grad=None, retain_grad=False, create_graph=False, *, retain_graph=None):
-        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`).
-        retain_graph is accepted for PyTorch's signature: rungrad keeps a graph as long as
-        its outputs live, so backward may always run through it again.
+    def backward(self, grad=None, retain_grad=False, create_graph=False, *, retain_graph=None,
+                 inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's `.grad` (seed: ones, or `grad`);
+        with PyTorch's `inputs=`, into those Variables' `.grad` only. retain_graph is
+        accepted for PyTorch's signature: rungrad keeps a graph as long as its outputs
+        live, so backward may always run through it again.
 
         >>> import numpy as np
         >>> from autograd import Variable
@@ -334,8 +336,11 @@ class Variable(TensorMethods):
         >>> x.grad
         Variable(12.0)
         """
-        _engine().backward([self], None if grad is None else [grad], retain_grad=retain_grad,
-                           create_graph=create_graph)
+        seeds = None if grad is None else [grad]
+        if inputs is not None:
+            _engine().backward_into([self], seeds, inputs, create_graph)
+            return
+        _engine().backward([self], seeds, retain_grad=retain_grad, create_graph=create_graph)
 
     def retain_grad(self):
         """Keep this (non-leaf) variable's gradient after backward, in `.grad` (it

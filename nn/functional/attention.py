@@ -3,7 +3,8 @@ differentiable ops (matmul, softmax, dropout), so gradients of any order work.
 
 Masks follow PyTorch: a boolean `attn_mask` says which positions TAKE PART (True) in this
 function, while nn.MultiheadAttention's boolean masks say which are masked OUT; both become
-an additive float mask (0 or -inf) here, through `additive_mask`.
+an additive float mask (0 or -inf) here, through `additive_mask`, added by AddMask: their
+-inf is a mask's meaning, which detect_anomaly lets pass.
 """
 import math
 
@@ -11,7 +12,9 @@ import numpy as np
 
 from autograd.arguments import probability
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, expand_dims, matmul, reshape, swapaxes, where
+from autograd.ops import broadcast_to, expand_dims, matmul, reshape, swapaxes
+from autograd.ops.arithmetic import Add
+from autograd.ops.elementwise import Where
 from autograd.ops.validation import float_input
 from autograd.variable import Variable, wrap
 
@@ -50,6 +53,19 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return output
 
 
+class AddMask(Add):
+    """y = scores + mask, an additive attention mask (0, or -inf where a key is hidden)"""
+
+    masks_with_inf = True
+
+
+class MaskValues(Where):
+    """y = 0 where a boolean mask lets a key be attended, else -inf: the mask made additive"""
+
+    masks_with_inf = True
+    apply = staticmethod(lambda condition, x0, x1: MaskValues()(condition, x0, x1))
+
+
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
            safe=False):
     """(softmax(q k^T * scale + mask) v, the attention weights after dropout): the shared
@@ -63,7 +79,7 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = matmul(query, swapaxes(key, -1, -2)) * scale
     if mask is not None:
-        scores = scores + mask
+        scores = AddMask()(scores, mask)
     # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
     weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,
                                                                                   axis=-1)
@@ -81,7 +97,7 @@ def additive_mask(mask, dtype, allowed, who, name):
         if mask.dtype.kind == "b":
             inf = wrap(np.asarray(-np.inf, dtype), False)
             zero = wrap(np.zeros((), dtype), False)
-            return where(mask, zero, inf) if allowed else where(mask, inf, zero)
+            return MaskValues()(mask, zero, inf) if allowed else MaskValues()(mask, inf, zero)
         return mask if mask.dtype == dtype else mask.astype(dtype)
     xp = get_array_module(mask)
     mask = xp.asarray(mask)

@@ -8,7 +8,7 @@ from autograd.ops import broadcast_to, concatenate, split, transpose
 from autograd.variable import Parameter, Variable, as_variable
 
 from .. import init
-from ..functional.attention import additive_mask, attend
+from ..functional.attention import AddMask, additive_mask, attend
 from ..functional.linear import linear
 from ..module import Module
 from .config import init_config
@@ -176,7 +176,7 @@ class MultiheadAttention(Module):
                 raise ValueError(f"MultiheadAttention: key_padding_mask of shape "
                                  f"{tuple(pad.shape)} does not fit: expected {expected} (N, S)")
             pad = pad.reshape(n, 1, 1, source)
-            mask = pad if mask is None else mask + pad
+            mask = pad if mask is None else AddMask()(mask, pad)
         return mask
 
     def _shape_attn_mask(self, mask, n, length, source, batched):

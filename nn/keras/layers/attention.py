@@ -141,9 +141,8 @@ class MultiHeadAttention(Module, KerasLayer):
                            key.shape[1])
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        additive = None if allowed is None else expand_dims(
-            _as_variable(additive_mask(allowed, heads[0].dtype, True, self.who,
-                                       "attention_mask")), 1)
+        additive = None if allowed is None else _as_variable(additive_mask(
+            expand_dims(allowed, 1), heads[0].dtype, True, self.who, "attention_mask"))
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True)
         output = self._output(attended)
