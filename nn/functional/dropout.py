@@ -26,11 +26,15 @@ class Dropout(Function):
     apply = staticmethod(lambda x, p: _drawn_from_seed(0, lambda: Dropout(p)(x)))
     reference = "autograd.testing.references:dropout_seeded"
 
-    def __init__(self, p):
-        self.p = p
+    def __init__(self, p, generator=None, noise_shape=None):
+        """generator: a NumPy Generator of the caller's own (a seeded layer's), else the
+        backend's global one; noise_shape: the mask's shape, broadcast over x (Keras')."""
+        self.p, self.generator, self.noise_shape = p, generator, noise_shape
+        if generator is not None:  # (only the global generator's draws are the capture's)
+            self.draws_random = False
 
     def forward(self, x):
-        self.mask = dropout_mask(x, self.p)
+        self.mask = dropout_mask(x, self.p, self.generator, self.noise_shape)
         return x * self.mask
 
     def backward(self, gy):
@@ -85,13 +89,17 @@ def _drawn_from_seed(seed, draw):
             cupy.random.set_random_state(gpu_state)
 
 
-def dropout_mask(x, p):
-    """The scaled keep-mask for array `x`: 1/(1-p) where kept, 0 where dropped, x's dtype."""
+def dropout_mask(x, p, generator=None, shape=None):
+    """The scaled keep-mask for array `x`: 1/(1-p) where kept, 0 where dropped, x's dtype;
+    of `shape` (broadcasting over x) when given, drawn from `generator` when given."""
     xp = get_array_module(x)
     dtype = x.dtype if x.dtype.kind == "f" else xp.dtype("float64")
+    shape = x.shape if shape is None else shape
     if p == 1:
-        return xp.zeros(x.shape, dtype)
-    mask = (xp.random.random_sample(x.shape) >= p).astype(dtype)
+        return xp.zeros(shape, dtype)
+    draws = xp.random.random_sample(shape) if generator is None else \
+        xp.asarray(generator.random(shape))
+    mask = (draws >= p).astype(dtype)
     mask *= 1 / (1 - p)
     return mask
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
 from autograd.function import Function
-from autograd.ops import exp, minimum
+from autograd.ops import exp, minimum, sqrt
 from autograd.ops.validation import real_scalar
 from autograd.variable import Parameter, as_variable
 
@@ -351,6 +351,24 @@ def softsign(x):
     return x / (abs(x) + 1.0)
 
 
+def squareplus(x, b=4.0):
+    """Keras' squareplus: (x + sqrt(x^2 + b)) / 2, a smooth relu."""
+    x = as_variable(x)
+    return (x + sqrt(x * x + b)) * 0.5
+
+
+def sparse_sigmoid(x):
+    """Keras' sparse_sigmoid: 0 below -1, (x + 1) / 2 between, 1 above 1."""
+    return F.hardtanh(as_variable(x) * 0.5 + 0.5, 0.0, 1.0)
+
+
+def sparse_plus(x):
+    """Keras' sparse_plus: 0 below -1, (x + 1)^2 / 4 between, x above 1."""
+    x = as_variable(x)
+    middle = F.hardtanh(x)  # (x clipped to [-1, 1])
+    return (middle + 1.0) * (middle + 1.0) * 0.25 + F.relu(x - 1.0)
+
+
 # Keras' activation names -> functions (None: the identity).
 ACTIVATIONS = {
     "linear": None, "relu": relu, "sigmoid": F.sigmoid, "tanh": F.tanh,
@@ -358,6 +376,9 @@ ACTIVATIONS = {
     "softplus": F.softplus, "leaky_relu": leaky_relu, "silu": F.silu, "swish": F.silu,
     "selu": F.selu, "relu6": F.relu6, "hard_sigmoid": F.hardsigmoid, "hard_silu": F.hardswish,
     "hard_swish": F.hardswish, "mish": F.mish, "exponential": exp, "softsign": softsign,
+    "celu": F.celu, "glu": F.glu, "hard_shrink": F.hardshrink, "hard_tanh": F.hardtanh,
+    "log_sigmoid": F.logsigmoid, "soft_shrink": F.softshrink, "tanh_shrink": F.tanhshrink,
+    "squareplus": squareplus, "sparse_plus": sparse_plus, "sparse_sigmoid": sparse_sigmoid,
 }
 
 

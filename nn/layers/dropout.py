@@ -1,5 +1,9 @@
 """Dropout layers: elementwise, channel-wise (1d, 2d, 3d) and alpha dropout."""
+import numpy as np
+
 from autograd.arguments import probability
+from autograd.config import train_mode
+from autograd.variable import as_variable
 
 from ..functional.channel_dropout import (
     alpha_dropout,
@@ -8,6 +12,7 @@ from ..functional.channel_dropout import (
     dropout3d,
     feature_alpha_dropout,
 )
+from ..functional.dropout import Dropout as DropoutOp
 from ..functional.dropout import dropout
 from ..module import Module
 from .config import init_config
@@ -17,19 +22,25 @@ from .keras_name import KerasNamed
 class Dropout(Module, KerasNamed):
     """Inverted dropout with probability `p`; active only while the module's `.training` is
     True: not after `.eval()`, and not inside `autograd.test_mode()` (in that thread).
-    Keras' `rate=` is p, and `name=` names the layer in its Sequential. PyTorch's `inplace`
-    is accepted and changes nothing: rungrad never writes into its input (a new array
-    comes back), as for nn.ReLU."""
+    Keras' `rate=` is p, and `name=` names the layer in its Sequential; Keras' `noise_shape`
+    (the mask's shape, None for the input's size there: (None, 1, F) drops a sample's
+    features at every step alike) and `seed` (a generator of the layer's own) too.
+    PyTorch's `inplace` is accepted and changes nothing: rungrad never writes into its
+    input (a new array comes back), as for nn.ReLU."""
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
 
-    def __init__(self, p=0.5, inplace=False, *, rate=None, name=None):
+    def __init__(self, p=0.5, inplace=False, *, rate=None, noise_shape=None, seed=None,
+                 name=None):
         super().__init__()
         if rate is not None:  # Keras' name, Dropout(rate=0.3)
             if p not in (0.5, rate):
                 raise ValueError(f"Dropout: p={p} and rate={rate} disagree; give one of them")
             p = rate
         self.p, self.inplace = probability(p, "p", "Dropout"), inplace
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.generator = None if seed is None else np.random.default_rng(seed)
         self._set_name(name)
 
     @property
@@ -38,7 +49,22 @@ class Dropout(Module, KerasNamed):
         return self.p
 
     def forward(self, x):
-        return dropout(x, self.p, training=self.training)  # test_mode() is in it
+        if self.noise_shape is None and self.generator is None:
+            return dropout(x, self.p, training=self.training)  # test_mode() is in it
+        x = as_variable(x, who="Dropout")
+        if not (self.training and train_mode.get()) or self.p == 0:
+            return x
+        return DropoutOp(self.p, self.generator, self._mask_shape(x.shape))(x)
+
+    def _mask_shape(self, shape):
+        """noise_shape with its None sizes the input's, checked to broadcast over it."""
+        if self.noise_shape is None:
+            return None
+        if len(self.noise_shape) != len(shape) or any(
+                n is not None and n not in (1, size) for n, size in zip(self.noise_shape, shape)):
+            raise ValueError(f"Dropout: noise_shape {self.noise_shape} does not broadcast over "
+                             f"an input of shape {tuple(shape)}")
+        return tuple(size if n is None else n for n, size in zip(self.noise_shape, shape))
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
 

@@ -1,7 +1,10 @@
 """Keras' activation layers, with Keras' arguments and defaults: Softmax(axis), ReLU
 (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3, Keras'; PyTorch's is
 0.01) and ELU."""
+import numpy as np
+
 from autograd.ops import clip, greater, where
+from autograd.variable import as_variable
 
 from ... import functional as F
 from ...layers.config import init_config
@@ -29,7 +32,15 @@ class Softmax(_Activation):
         super().__init__(name, input_shape)
         self.axis = axis
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
+        """With Keras' mask (True where an entry counts, broadcasting over x), the masked
+        entries get 1e9 less (Keras' large negative), so probability 0."""
+        if mask is not None:
+            x = as_variable(x, who="Softmax")
+            mask = as_variable(mask, who="Softmax: the mask")
+            hidden = -3e4 if x.dtype == np.float16 else -1e9
+            x = x + where(mask.astype(bool), as_variable(np.zeros((), x.dtype)),
+                          as_variable(np.asarray(hidden, x.dtype)))
         return F.softmax(x, axis=self.axis)
 
 

@@ -66,6 +66,30 @@ class _Merge(Module, KerasLayer):
             return None
         return reduce(lambda a, b: where(a, a, b), mask)  # (a or b, as an op)
 
+    def _masks(self, xs, mask):
+        """Keras' masks of the inputs (a list of one (N, T) mask or None per input) as
+        booleans broadcasting over each input; None for each without one."""
+        if mask is not None and not isinstance(mask, (list, tuple)):
+            raise ValueError(f"{self.who}: mask must be a list of one mask (or None) per "
+                             f"input, as Keras', got {type(mask).__name__}")
+        masks = [None] * len(xs) if mask is None else mask
+        if len(masks) != len(xs):
+            raise ValueError(f"{self.who}: {len(masks)} masks given for {len(xs)} inputs")
+        return [self._expanded(m, x) for m, x in zip(masks, xs)]
+
+    def _expanded(self, mask, x):
+        """A step mask (N, T) as booleans broadcasting over x (N, T, ...); None as None."""
+        if mask is None:
+            return None
+        mask = as_variable(mask, who=f"{self.who}: the mask")
+        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]) or mask.ndim == 0:
+            raise ValueError(f"{self.who}: a mask of shape {tuple(mask.shape)} does not fit "
+                             f"an input of shape {tuple(x.shape)} (expected its leading "
+                             "axes, e.g. (batch, steps))")
+        mask = mask if mask.dtype == bool else astype(mask, bool)
+        return reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
+
+
     def get_config(self):
         return {"name": self.name}
 
@@ -83,6 +107,22 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
+    """The product of the inputs. With masks, as Keras': an input's masked entries count
+    as 1 (the others' product passes), and a step masked in every input is 0."""
+
+    def forward(self, inputs, mask=None):
+        xs = self._inputs(inputs)
+        masks = self._masks(xs, mask)
+        if all(m is None for m in masks):
+            return self._merge(xs)
+        one = as_variable(np.ones((), xs[0].dtype))
+        product = reduce(lambda a, b: a * b, [x if m is None else where(m, x, one)
+                                              for x, m in zip(xs, masks)])
+        if any(m is None for m in masks):  # (an input without a mask is real everywhere)
+            return product
+        real = reduce(lambda a, b: where(a, a, b), masks)
+        return where(real, product, as_variable(np.zeros((), product.dtype)))
+
     def _merge(self, xs):
         return reduce(lambda a, b: a * b, xs)
 
@@ -102,15 +142,9 @@ class _Extremum(_Merge):
 
     def forward(self, inputs, mask=None):
         xs = self._inputs(inputs)
-        if mask is not None and not isinstance(mask, (list, tuple)):
-            raise ValueError(f"{self.who}: mask must be a list of one mask (or None) per "
-                             f"input, as Keras', got {type(mask).__name__}")
-        masks = [None] * len(xs) if mask is None else mask
-        if len(masks) != len(xs):
-            raise ValueError(f"{self.who}: {len(masks)} masks given for {len(xs)} inputs")
-        output, so_far = xs[0], self._expanded(masks[0], xs[0])
+        masks = self._masks(xs, mask)
+        output, so_far = xs[0], masks[0]
         for x, m in zip(xs[1:], masks[1:]):
-            m = self._expanded(m, x)
             if m is not None:
                 x = where(m, x, output)
             if so_far is not None:
@@ -118,18 +152,6 @@ class _Extremum(_Merge):
             so_far = None if m is None or so_far is None else where(so_far, so_far, m)
             output = self.pick(output, x)
         return output
-
-    def _expanded(self, mask, x):
-        """A step mask (N, T) as booleans broadcasting over x (N, T, ...); None as None."""
-        if mask is None:
-            return None
-        mask = as_variable(mask, who=f"{self.who}: the mask")
-        if tuple(mask.shape) != tuple(x.shape[:mask.ndim]) or mask.ndim == 0:
-            raise ValueError(f"{self.who}: a mask of shape {tuple(mask.shape)} does not fit "
-                             f"an input of shape {tuple(x.shape)} (expected its leading "
-                             "axes, e.g. (batch, steps))")
-        mask = mask if mask.dtype == bool else astype(mask, bool)
-        return reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
 
 
 class Maximum(_Extremum):

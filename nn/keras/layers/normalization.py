@@ -68,9 +68,31 @@ class _KerasNormalization(KerasLayer):
     # (nn.constraints) applied after each of fit's steps
     gamma_constraint, beta_constraint = WeightConstraint("weight"), WeightConstraint("bias")
 
+    gamma_regularizer = beta_regularizer = None
+
+    def penalties(self):
+        """The gamma and beta regularizers' penalties (Keras' layer.losses)."""
+        return regularizers.penalties(((self.gamma_regularizer, self.weight),
+                                       (self.beta_regularizer, self.bias)))
+
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""
-        return init_config(self, **constraint_configs(self))
+        return init_config(self, **constraint_configs(self), **regularizers.configs(
+            beta_regularizer=self.beta_regularizer, gamma_regularizer=self.gamma_regularizer))
+
+    def _draw_initialized(self, shape):
+        """After build's fill (gamma ones, beta zeros, moving mean 0 and variance 1): each
+        of those the layer has drawn from its Keras *_initializer where another was given."""
+        for slot, (argument, built_with) in _INITIALIZED.items():
+            target = getattr(self, slot, None)
+            initializer = getattr(self, argument, built_with)
+            if target is None or initializer == built_with:
+                continue
+            values = draw(initializer, shape, np.float32)
+            array = target.data if isinstance(target, Variable) else target
+            array[...] = get_array_module(array).asarray(values)
+            if isinstance(target, Variable):
+                target.bump_version()
 
 
 def _axis_argument(axis, who, several):
@@ -115,9 +137,13 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 beta_regularizer=None, gamma_regularizer=None, *, name=None,
-                 input_shape=None, gamma_constraint=None, beta_constraint=None):
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, *, name=None, input_shape=None):
         who = "BatchNormalization"
+        if synchronized:  # (Keras' flag for distribution strategies)
+            raise ValueError(f"{who}: synchronized=True is nn.distributed's SyncBatchNorm "
+                             "(convert_sync_batchnorm); leave it False")
+        self.synchronized = False
         initializers = [checked(value, argument, who) for value, (argument, _) in zip(
             (beta_initializer, gamma_initializer, moving_mean_initializer,
              moving_variance_initializer), _INITIALIZED.values())]  # (drawn at build)
@@ -154,24 +180,7 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
         input_shape ((None, 8)) gives the size of `axis`."""
         num_features = size_from_input_shape(num_features, self.axis, self.who)
         super().build(num_features, like)
-        for slot, (argument, built_with) in _INITIALIZED.items():
-            target, initializer = getattr(self, slot), getattr(self, argument)
-            if target is None or initializer == built_with:
-                continue
-            values = draw(initializer, (num_features,), np.float32)
-            array = target.data if isinstance(target, Variable) else target
-            array[...] = get_array_module(array).asarray(values)
-            if isinstance(target, Variable):
-                target.bump_version()
-
-    def penalties(self):
-        """The gamma and beta regularizers' penalties (Keras' layer.losses)."""
-        return regularizers.penalties(((self.gamma_regularizer, self.weight),
-                                       (self.beta_regularizer, self.bias)))
-
-    def get_config(self):
-        return init_config(self, **constraint_configs(self), **regularizers.configs(
-            beta_regularizer=self.beta_regularizer, gamma_regularizer=self.gamma_regularizer))
+        self._draw_initialized((num_features,))
 
     def update_momentum(self):
         return 1.0 - self.momentum  # PyTorch's momentum: the batch statistics' weight
@@ -224,10 +233,16 @@ class LayerNormalization(_KerasNormalization, Module):
 
     supports_masking = True  # (Keras passes masks on, and normalizes every step alike)
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *, name=None,
-                 input_shape=None, gamma_constraint=None, beta_constraint=None):
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, name=None, input_shape=None, gamma_constraint=None,
+                 beta_constraint=None):
         super().__init__()
-        who = "LayerNormalization"
+        who = type(self).__name__
+        self.beta_initializer = checked(beta_initializer, "beta_initializer", who)
+        self.gamma_initializer = checked(gamma_initializer, "gamma_initializer", who)
+        self.beta_regularizer = regularizers.get(beta_regularizer, who)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer, who)
         self.axis = _axis_argument(axis, who, several=True)
         self.eps = real_scalar(epsilon, "epsilon", who)
         if not self.eps > 0:
@@ -265,6 +280,7 @@ class LayerNormalization(_KerasNormalization, Module):
         for name, fill in (("weight", 1), ("bias", 0)):
             if present[name]:
                 getattr(self, name).data[...] = fill
+        self._draw_initialized(self.normalized_shape)
         follow_device(self, like)
 
     def size_from_state(self, shapes):
@@ -299,14 +315,19 @@ class GroupNormalization(LayerNormalization):
     group normalized over its channels and every position, with its own mean and biased
     variance, then each channel scaled by weight (gamma) and shifted by bias (beta)."""
 
-    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, *,
-                 name=None, input_shape=None, gamma_constraint=None, beta_constraint=None):
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, *,
+                 name=None, input_shape=None):
         if groups != -1:
             positive_int(groups, "groups", "GroupNormalization")
         self.groups = groups
         super().__init__(_axis_argument(axis, "GroupNormalization", several=False), epsilon,
-                         center, scale, name=name, input_shape=input_shape,
-                         gamma_constraint=gamma_constraint, beta_constraint=beta_constraint)
+                         center, scale, beta_initializer=beta_initializer,
+                         gamma_initializer=gamma_initializer, beta_regularizer=beta_regularizer,
+                         gamma_regularizer=gamma_regularizer, name=name,
+                         input_shape=input_shape, gamma_constraint=gamma_constraint,
+                         beta_constraint=beta_constraint)
 
     def forward(self, x):
         x = self._input(x, tuple(range(2, 33)), "(N, ..., channels)")

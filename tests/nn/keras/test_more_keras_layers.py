@@ -200,3 +200,67 @@ def test_separable_convolution_is_depthwise_then_pointwise(tmp_path):
     np.testing.assert_allclose(loaded.predict(xf, verbose=0), model.predict(xf, verbose=0),
                                rtol=1e-5)
     assert loaded.layers[0].get_config()["filters"] == 4
+
+
+def test_multiply_reads_masks_as_keras():
+    """Keras 3.15.1's values (a review ran it): a masked entry counts as 1, a step masked
+    in every input is 0."""
+    first, second = keras.Input(shape=(4,)), keras.Input(shape=(4,))
+    embedding = layers.Embedding(10, 4, mask_zero=True)
+    model = keras.Model([first, second], layers.Multiply()([embedding(first), embedding(second)]))
+    table = np.zeros((10, 4), np.float32)
+    table[[0, 1, 3, 5]] = [[0, .1, .2, .3], [.4, .5, .6, .7], [1.2, 1.3, 1.4, 1.5],
+                           [2, 2.1, 2.2, 2.3]]
+    embedding.set_weights([table])
+    y = model.predict([np.array([[3, 5, 0, 0]]), np.array([[3, 0, 1, 0]])], verbose=0)
+    np.testing.assert_allclose(y[0], [[1.44, 1.69, 1.96, 2.25], [2, 2.1, 2.2, 2.3],
+                                      [.4, .5, .6, .7], [0, 0, 0, 0]], rtol=1e-6)
+
+
+def test_dropout_takes_keras_noise_shape_and_seed():
+    layer = layers.Dropout(0.5, noise_shape=(None, 1, 6), seed=3)
+    y = layer(np.ones((4, 5, 6)), training=True).data
+    assert np.all(y == y[:, :1]) and set(np.unique(y)) <= {0.0, 2.0}  # one mask per sample
+    same = [layers.Dropout(0.5, seed=7)(np.ones((8, 8)), training=True).data for _ in range(2)]
+    np.testing.assert_array_equal(*same)
+    np.testing.assert_array_equal(layer(np.ones((4, 5, 6)), training=False).data, 1.0)
+    assert layer.get_config()["noise_shape"] == (None, 1, 6)
+    with pytest.raises(ValueError, match="noise_shape .* does not broadcast"):
+        layer(np.ones((4, 5, 7)), training=True)
+
+
+def test_softmax_takes_a_mask_and_keras_activation_names():
+    y = layers.Softmax()(np.array([[1.0, 2.0, 3.0, 4.0]]), mask=np.array([[1, 1, 0, 0]], bool))
+    np.testing.assert_allclose(y.data, [[0.26894142, 0.73105858, 0, 0]], rtol=1e-7)
+    x = np.linspace(-2, 2, 9)
+    expected = {"squareplus": (x + np.sqrt(x * x + 4)) / 2,
+                "sparse_sigmoid": np.clip((x + 1) / 2, 0, 1),
+                "sparse_plus": np.where(x <= -1, 0, np.where(x >= 1, x, (x + 1) ** 2 / 4)),
+                "hard_tanh": np.clip(x, -1, 1), "log_sigmoid": -np.log1p(np.exp(-x)),
+                "soft_shrink": np.sign(x) * np.maximum(np.abs(x) - 0.5, 0),
+                "hard_shrink": np.where(np.abs(x) > 0.5, x, 0), "tanh_shrink": x - np.tanh(x),
+                "celu": np.where(x > 0, x, np.expm1(x))}
+    for name, values in expected.items():
+        np.testing.assert_allclose(layers.Activation(name)(x).data, values, atol=1e-12,
+                                   err_msg=name)
+    np.testing.assert_allclose(layers.Activation("glu")(np.array([[1.0, 2.0, 0.0, 3.0]])).data,
+                               [[1 / (1 + np.exp(-0.0)), 2 / (1 + np.exp(-3.0))]])
+
+
+def test_normalization_layers_take_keras_initializers_and_regularizers(tmp_path):
+    layer = layers.LayerNormalization(gamma_initializer="zeros", beta_initializer="ones",
+                                      gamma_regularizer="l2", beta_regularizer="l1")
+    np.testing.assert_array_equal(layer(RNG.standard_normal((2, 3))).data, 1.0)
+    assert len(layer.penalties()) == 2
+    group = layers.GroupNormalization(2, gamma_initializer="zeros", beta_regularizer="l2")
+    np.testing.assert_array_equal(group(RNG.standard_normal((2, 3, 4))).data, 0.0)
+    assert len(group.penalties()) == 1
+    model = keras.Sequential([keras.Input(shape=(4,)),
+                              layers.LayerNormalization(gamma_regularizer="l2"),
+                              layers.BatchNormalization(synchronized=False), layers.Dense(1)])
+    assert len(model.losses) == 1
+    model.save(tmp_path / "n.keras")
+    assert nn.load_model(tmp_path / "n.keras").layers[0].get_config()["gamma_regularizer"] == \
+        {"l1": 0.0, "l2": 0.01}
+    with pytest.raises(ValueError, match="synchronized=True is nn.distributed's SyncBatchNorm"):
+        layers.BatchNormalization(synchronized=True)
