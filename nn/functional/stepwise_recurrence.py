@@ -8,20 +8,55 @@ projection and one recurrent product for all gates and steps) cannot do:
 - Keras' masking: a sample's masked steps (padding) leave its state as it was, so that its
   final state is the one after its last real step;
 - PyTorch's LSTM projections (proj_size): each step's h projected, h W_hr^T, before it is
-  carried on and returned.
+  carried on and returned;
+- Keras' activation= and recurrent_activation= other than tanh and sigmoid: each step the
+  cell's math written with ops (ComposedStep).
 
 Only the calls that need one of them come here (training with recurrent_dropout, or a
 mask); the others run the fused loops.
 """
-from autograd.ops import astype, matmul, reshape, stack, transpose, where
+from autograd.ops import astype, matmul, reshape, split, stack, transpose, where
 
 from .linear import folded_bias, linear
 from .recurrence import _check_length, _checked_step
 
 
+class ComposedStep:
+    """The step of `mode`'s cell (a RecurrentStep class's math: LSTM, GRU as PyTorch's,
+    Elman) written with ops, `activation` where the cell has tanh (its Elman activation)
+    and `gate` where it has sigmoid (each a function of a Variable, None for the identity):
+    Keras' activation= and recurrent_activation=. Called as a step Function is:
+    `ComposedStep(...)()(gx, gh, *direct_state)`."""
+
+    def __init__(self, step, activation, gate):
+        self.activation = activation or (lambda v: v)
+        self.gate = gate or (lambda v: v)
+        self.num_gates, self.num_states = step.num_gates, step.num_states
+        self.direct_state_indices = step.direct_state_indices
+        self.separate_recurrent_bias = step.separate_recurrent_bias
+
+    def __call__(self):
+        return {1: self._elman, 3: self._gru, 4: self._lstm}[self.num_gates]
+
+    def _elman(self, gx, gh):
+        return self.activation(gx + gh)
+
+    def _lstm(self, gx, gh, c):
+        i, f, g, o = split(gx + gh, 4, axis=-1)  # (PyTorch's gate order)
+        c = self.gate(f) * c + self.gate(i) * self.activation(g)
+        return self.gate(o) * self.activation(c), c
+
+    def _gru(self, gx, gh, h):
+        x_r, x_z, x_n = split(gx, 3, axis=-1)
+        h_r, h_z, h_n = split(gh, 3, axis=-1)
+        r, z = self.gate(x_r + h_r), self.gate(x_z + h_z)
+        n = self.activation(x_n + r * h_n)
+        return (1 - z) * n + z * h
+
+
 def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
                         input_masks=None, recurrent_masks=None, reverse=False, steps_mask=None,
-                        weight_hr=None):
+                        weight_hr=None, activations=None):
     """Run one recurrent layer over x (L, N, F) step by step: returns the outputs (L, N, H)
     in the order the steps ran (time reversed where `reverse`) and the final state tuple
     ((h,) or (h, c), each (N, H)). mode, weights, biases (either None) and state as
@@ -37,9 +72,14 @@ def stepwise_recurrence(mode, x, weight_ih, weight_hh, bias_ih, bias_hh, state,
     the initial state's before any).
 
     Projection (LSTM): weight_hr (P, H) makes each step's h (N, P), h W_hr^T; weight_hh is
-    then (4H, P) and the state's h (N, P), its c (N, H)."""
+    then (4H, P) and the state's h (N, P), its c (N, H).
+
+    activations: (activation, gate) functions in place of the cell's tanh and sigmoid
+    (ComposedStep), None for the cell's own."""
     step = _checked_step(mode, weight_hh, state, x.shape[1:-1], "stepwise_recurrence",
                          weight_hr)
+    if activations is not None:
+        step = ComposedStep(step, *activations)
     _check_length(x)
     gates = step.num_gates
     recurrent_bias = bias_hh if step.separate_recurrent_bias else None

@@ -28,7 +28,7 @@ from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
 from ...functional.stepwise_recurrence import stepwise_recurrence
 from ...initializers import checked, draw, fill
-from ...layers.activation import ACTIVATIONS, activation_config
+from ...layers.activation import ACTIVATIONS, activation_config, resolve_activation
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import KerasNamed, size_from_input_shape
@@ -99,8 +99,11 @@ class _Recurrent(Module, KerasNamed):
         self.recurrent_activation = activation_name(recurrent_activation,
                                                     "recurrent_activation", who)
         self._mode = self._modes.get((self.activation, self.recurrent_activation))
+        self._composed = None  # other activations: the cell's math with them, step by step
         if self._mode is None:
-            self._refuse_activations()
+            self._mode = next(iter(self._modes.values()))
+            self._composed = (resolve_activation(self.activation, who)[1],
+                              resolve_activation(self.recurrent_activation, who)[1])
         self.use_bias = bool(use_bias)
         self.kernel_initializer = checked(kernel_initializer, "kernel_initializer", who)
         self.recurrent_initializer = checked(recurrent_initializer,
@@ -131,15 +134,6 @@ class _Recurrent(Module, KerasNamed):
                                  "bias": self.use_bias}, self.dtype)
         if self.input_shape is not None:
             self.build(self._declared_size())
-
-    def _refuse_activations(self):
-        who = type(self).__name__
-        allowed = " or ".join(f"activation={a!r}" + (
-            f", recurrent_activation={r!r}" if self.num_gates > 1 else "")
-            for a, r in self._modes)
-        raise ValueError(f"{who}: activation={self.activation!r}" + (
-            f", recurrent_activation={self.recurrent_activation!r}" if self.num_gates > 1
-            else "") + f" is not supported: nn's fused recurrence runs {allowed}")
 
     def _declared_size(self):
         shape = self.input_shape
@@ -220,7 +214,8 @@ class _Recurrent(Module, KerasNamed):
         state = self._initial(initial_state, x.shape[0])
         steps = transpose(x, (1, 0, 2))
         steps_mask = None if mask is None else self._steps_mask(mask, steps)
-        run = self._run_stepwise if self.recurrent_dropout and training else self._run_fused
+        stepwise = (self.recurrent_dropout and training) or self._composed is not None
+        run = self._run_stepwise if stepwise else self._run_fused
         outputs, final = run(steps, state, training, steps_mask)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
@@ -251,20 +246,21 @@ class _Recurrent(Module, KerasNamed):
                           reverse=self.go_backwards, steps_mask=steps_mask)
 
     def _run_stepwise(self, steps, state, training, steps_mask):
-        """_run_fused's result while training with recurrent dropout, as Keras'
-        implementation 1: each gate its own masks of the input and the state, step by step
-        (nn.functional.stepwise_recurrence)."""
+        """_run_fused's result step by step (nn.functional.stepwise_recurrence): while
+        training with recurrent dropout, as Keras' implementation 1 (each gate its own masks
+        of the input and the state), and for activations other than the fused cells'."""
         _, batch, features = steps.shape
         gates = self.num_gates
         if steps.dtype != self.kernel.dtype:  # (as the fused loops compute: in the weights')
             steps = astype(steps, self.kernel.dtype)
-        recurrent_masks = self._torch_gate_order(
-            self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
-        input_masks = None if not self.dropout else self._torch_gate_order(
+        recurrent_masks = None if not (self.recurrent_dropout and training) else \
+            self._torch_gate_order(
+                self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
+        input_masks = None if not (self.dropout and training) else self._torch_gate_order(
             self._mask((gates, batch, features), self.dropout, steps))
         outputs, final = stepwise_recurrence(
             self._mode, steps, *self._torch_weights(), state, input_masks, recurrent_masks,
-            reverse=self.go_backwards, steps_mask=steps_mask)
+            reverse=self.go_backwards, steps_mask=steps_mask, activations=self._composed)
         return (outputs[::-1] if self.go_backwards else outputs), final  # to time order
 
     def _steps_mask(self, mask, steps):

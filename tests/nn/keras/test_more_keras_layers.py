@@ -264,3 +264,57 @@ def test_normalization_layers_take_keras_initializers_and_regularizers(tmp_path)
         {"l1": 0.0, "l2": 0.01}
     with pytest.raises(ValueError, match="synchronized=True is nn.distributed's SyncBatchNorm"):
         layers.BatchNormalization(synchronized=True)
+
+
+@pytest.mark.parametrize("mode, gates", [("LSTM", 4), ("GRU", 3), ("RNN_TANH", 1)])
+def test_the_composed_cells_are_the_fused_ones_with_tanh_and_sigmoid(mode, gates):
+    from autograd import Variable, grad
+    from nn.functional.stepwise_recurrence import stepwise_recurrence
+    hidden, features = 3, 2
+    x = Variable(RNG.standard_normal((4, 2, features)))
+    weights = [Variable(RNG.standard_normal(s) * 0.5) for s in
+               ((gates * hidden, features), (gates * hidden, hidden), (gates * hidden,),
+                (gates * hidden,))]
+    state = tuple(Variable(RNG.standard_normal((2, hidden)))
+                  for _ in range(2 if mode == "LSTM" else 1))
+    ours = stepwise_recurrence(mode, x, *weights, state,
+                               activations=(nn.functional.tanh, nn.functional.sigmoid))
+    fused = stepwise_recurrence(mode, x, *weights, state)
+    np.testing.assert_allclose(ours[0].data, fused[0].data, rtol=1e-12)
+    for a, b in zip(grad(ours[0].sum(), [x, *weights]), grad(fused[0].sum(), [x, *weights])):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.LSTM(3, activation="relu"),
+                                  lambda: layers.GRU(3, recurrent_activation="hard_sigmoid",
+                                                     return_sequences=True),
+                                  lambda: layers.SimpleRNN(3, activation="sigmoid"),
+                                  lambda: layers.LSTM(3, activation=None, go_backwards=True)])
+def test_recurrent_layers_take_other_activations(make, tmp_path):
+    x = RNG.standard_normal((2, 5, 4))
+    layer = make()
+    layer(x)
+    layer.double()
+    assert_gradients_match(layer, x, order=1)
+    model = keras.Sequential([keras.Input(shape=(5, 4)), make(), layers.Flatten(),
+                              layers.Dense(1)])
+    model.save(tmp_path / "r.keras")
+    loaded = nn.load_model(tmp_path / "r.keras")
+    xf = x.astype(np.float32)
+    np.testing.assert_allclose(loaded.predict(xf, verbose=0), model.predict(xf, verbose=0),
+                               rtol=1e-5)
+
+
+def test_an_lstm_with_relu_is_keras_cell():
+    x = RNG.standard_normal((1, 3, 2))
+    layer = layers.LSTM(2, activation="relu", dtype="float64")
+    h = layer(x).data
+    kernel, recurrent, bias = layer.get_weights()  # Keras' layout: (F, 4H), (H, 4H), (4H,)
+    hs, cs = np.zeros((1, 2)), np.zeros((1, 2))
+    for t in range(3):
+        a = x[:, t] @ kernel + hs @ recurrent + bias
+        i, f, c_hat, o = np.split(a, 4, axis=-1)  # (Keras' order i, f, c, o)
+        sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        cs = sig(f) * cs + sig(i) * np.maximum(c_hat, 0)
+        hs = sig(o) * np.maximum(cs, 0)
+    np.testing.assert_allclose(h, hs, rtol=1e-10)
