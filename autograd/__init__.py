@@ -18,7 +18,7 @@ from .config import (
 )
 from .engine import grad, queue_callback
 from .function import Function
-from .functional import hessian, jacobian, vjp
+from .functional import hessian, hvp, jacobian, jvp, vhp, vjp
 from .grad_memory import offer_grad_memory, take_grad_memory
 from .hooks import RemovableHandle
 from .lazy import dezero_hints, lazy_attributes
@@ -104,6 +104,7 @@ IS_RUNGRAD = True
 
 __all__ = [
     "Variable", "Parameter", "as_variable", "Function", "grad", "jacobian", "hessian", "vjp",
+    "jvp", "hvp", "vhp",
     "offer_grad_memory", "take_grad_memory",
     "Config", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
     "is_grad_enabled", "using_config", "test_mode", "detect_anomaly",

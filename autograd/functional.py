@@ -1,6 +1,8 @@
-"""Derivatives of whole functions: jacobian, hessian, vector-Jacobian product.
+"""Derivatives of whole functions: jacobian, hessian, vector-Jacobian and Jacobian-vector
+products (vjp, jvp), Hessian-vector products (hvp, vhp).
 
-Each takes `f` (Variable -> Variable) and a point `x` (array or Variable); the point is
+Each takes `f` (Variables -> Variable) and a point `x` (an array or Variable, or a tuple of
+them: several inputs, f(*x), as torch.autograd.functional's); the point is
 copied into a fresh leaf, so the caller's Variables and their `.grad` are left untouched.
 Results are plain arrays of x's backend (NumPy or CuPy).
 """
@@ -14,8 +16,7 @@ def jacobian(f, x):
     """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`, one backward per entry
     of y. As PyTorch's: x a tuple of arrays is several inputs (f(*x)), and a tuple of
     outputs or of inputs gives a tuple of Jacobians (outputs outside, inputs inside)."""
-    several_inputs = isinstance(x, tuple)
-    xs = [_leaf(item, "jacobian") for item in (x if several_inputs else (x,))]
+    xs, several_inputs = _leaves(x, "jacobian")
     with enable_grad():
         ys = f(*xs)
     several_outputs = isinstance(ys, tuple)
@@ -26,57 +27,135 @@ def jacobian(f, x):
 
 
 def hessian(f, x):
-    """Dense Hessian of scalar-valued `f` at `x`, shape `x.shape + x.shape`."""
-    x = _leaf(x, "hessian")
-    y = _call(f, x, "hessian")
-    if y.size != 1:
-        raise ValueError(f"hessian: f must return a scalar, got an output of shape {y.shape}")
-    if not y.requires_grad:
-        return _zeros(x.shape + x.shape, x)
-    with enable_grad():
-        g, = grad(y, x, create_graph=True, allow_unused=True)
-    if g is None:
-        return _zeros(x.shape + x.shape, x)
-    return _jacobian_rows(g, x)
+    """Dense Hessian of scalar-valued `f` at `x`, shape `x.shape + x.shape`; for x a tuple
+    of inputs, the blocks as a tuple of tuples (H[i][j] of shape x[i].shape + x[j].shape)."""
+    xs, several = _leaves(x, "hessian")
+    y = _scalar(_call(f, xs, "hessian"), "hessian")
+    blocks = [[_zeros(a.shape + b.shape, a) for b in xs] for a in xs]
+    if y.requires_grad:
+        with enable_grad():
+            gs = grad(y, xs, create_graph=True, allow_unused=True)
+        for i, g in enumerate(gs):
+            if g is not None:
+                blocks[i] = [_jacobian_rows(g, b) for b in xs]
+    return tuple(tuple(row) for row in blocks) if several else blocks[0][0]
 
 
 def vjp(f, x, v=None):
-    """`(f(x), v^T J)`: the output and the vector-Jacobian product, shaped like x.
+    """`(f(x), v^T J)`: the output and the vector-Jacobian product, shaped like x (a tuple
+    for a tuple of inputs).
 
     `v` has the output's shape; it may be omitted when the output has a single entry.
     """
-    x = _leaf(x, "vjp")
-    y = _call(f, x, "vjp")
+    xs, several = _leaves(x, "vjp")
+    y = _call(f, xs, "vjp")
+    v = _vector(v, y, "vjp", "f's output")
+    gs = list(grad(y, xs, grad_outputs=v, allow_unused=True)) if y.requires_grad else \
+        [None] * len(xs)
+    return y.data, _arrays(gs, xs, several)
+
+
+def jvp(f, x, v):
+    """`(f(x), J v)`: the output and the Jacobian-vector product, shaped like the output;
+    `v` shaped like x (a tuple for a tuple of inputs). By two vector-Jacobian products, as
+    PyTorch's: J v is the gradient of (u^T J) . v with respect to u."""
+    xs, several = _leaves(x, "jvp")
+    vs = _vectors(v, xs, several, "jvp")
+    y = _call(f, xs, "jvp")
+    ju = None
+    if y.requires_grad:
+        u = Variable(get_array_module(y.data).zeros_like(y.data), requires_grad=True)
+        with enable_grad():
+            total = _dot(grad(y, xs, grad_outputs=u, create_graph=True, allow_unused=True),
+                         vs)
+        if total is not None and total.requires_grad:
+            ju, = grad(total, u, allow_unused=True)
+    return y.data, (_zeros(y.shape, y) if ju is None else ju.data)
+
+
+def hvp(f, x, v):
+    """`(f(x), H v)` for scalar-valued f: the Hessian times `v` (shaped like x, a tuple for
+    a tuple of inputs) without forming H: the gradient of (grad f) . v."""
+    xs, several = _leaves(x, "hvp")
+    vs = _vectors(v, xs, several, "hvp")
+    y = _scalar(_call(f, xs, "hvp"), "hvp")
+    hs = [None] * len(xs)
+    if y.requires_grad:
+        with enable_grad():
+            total = _dot(grad(y, xs, create_graph=True, allow_unused=True), vs)
+        if total is not None and total.requires_grad:
+            hs = list(grad(total, xs, allow_unused=True))
+    return y.data, _arrays(hs, xs, several)
+
+
+def vhp(f, x, v):
+    """`(f(x), v^T H)`: hvp's, H being symmetric (PyTorch's vhp)."""
+    return hvp(f, x, v)
+
+
+def _leaves(x, who):
+    """(fresh leaves of the point, whether x was a tuple of several inputs)."""
+    several = isinstance(x, tuple)
+    return [_leaf(item, who) for item in (x if several else (x,))], several
+
+
+def _vector(v, like, who, what):
+    """`v` as an array of `like`'s shape (ones for a single entry, when None)."""
+    xp = get_array_module(like.data)
     if v is None:
-        if y.size != 1:
-            raise ValueError(f"vjp: v is required when f's output is not a scalar "
-                             f"(shape {y.shape})")
-        v = get_array_module(y.data).ones_like(y.data)
-    v = v.data if isinstance(v, Variable) else v
-    v = get_array_module(y.data).asarray(v)
-    if v.shape != y.shape:
-        raise ValueError(f"vjp: v has shape {v.shape} but f's output has shape {y.shape}")
-    if not y.requires_grad:
-        return y.data, _zeros(x.shape, x)
-    g, = grad(y, x, grad_outputs=v, allow_unused=True)
-    return y.data, (_zeros(x.shape, x) if g is None else g.data)
+        if like.size != 1:
+            raise ValueError(f"{who}: v is required when {what} is not a scalar "
+                             f"(shape {like.shape})")
+        return xp.ones_like(like.data)
+    v = xp.asarray(v.data if isinstance(v, Variable) else v)
+    if v.shape != like.shape:
+        raise ValueError(f"{who}: v has shape {v.shape} but {what} has shape {like.shape}")
+    return v
+
+
+def _vectors(v, xs, several, who):
+    """One vector per input, of its input's shape."""
+    if several and not (isinstance(v, tuple) and len(v) == len(xs)):
+        raise ValueError(f"{who}: v must be a tuple of {len(xs)} arrays, one per input")
+    return [_vector(item, x, who, f"input {i}")
+            for i, (item, x) in enumerate(zip(v if several else (v,), xs))]
+
+
+def _scalar(y, who):
+    if y.size != 1:
+        raise ValueError(f"{who}: f must return a scalar, got an output of shape {y.shape}")
+    return y
+
+
+def _arrays(gs, xs, several):
+    """Gradients (Variables, or None for zeros) as arrays shaped like their inputs."""
+    arrays = [_zeros(x.shape, x) if g is None else g.data for g, x in zip(gs, xs)]
+    return tuple(arrays) if several else arrays[0]
+
+
+def _dot(gs, vs):
+    """The sum of (g * v).sum() over the gradients there are (None when there is none)."""
+    total = None
+    for g, v in zip(gs, vs):
+        if g is not None:
+            term = (g * v).sum()
+            total = term if total is None else total + term
+    return total
 
 
 def _leaf(x, who):
-    if isinstance(x, tuple) and who != "jacobian":
-        raise TypeError(f"{who}: x is one array (a tuple of inputs is jacobian's)")
     if isinstance(x, list) and any(isinstance(v, Variable) or hasattr(v, "shape") for v in x):
-        raise TypeError(f"{who}: x is a list of arrays; give several inputs as a tuple "
-                        "(jacobian's), one input as one array")
+        raise TypeError(f"{who}: x is a list of arrays; give several inputs as a tuple, "
+                        "one input as one array")
     data = x.data if isinstance(x, Variable) else get_array_module(x).asarray(x)
     if data.dtype.kind != "f":
         raise TypeError(f"{who}: x must be a floating-point array, got dtype {data.dtype}")
     return Variable(data.copy(), requires_grad=True)
 
 
-def _call(f, x, who):
+def _call(f, xs, who):
     with enable_grad():  # the derivative needs the graph even inside a no_grad block
-        y = f(x)
+        y = f(*xs)
     if isinstance(y, tuple):
         raise TypeError(f"{who}: f must return one Variable or array, got a tuple of "
                         f"{len(y)} (jacobian takes several outputs)")
@@ -109,4 +188,4 @@ def _zeros(shape, like):
     return get_array_module(like.data).zeros(shape, dtype=like.dtype)
 
 
-__all__ = ["jacobian", "hessian", "vjp"]
+__all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]

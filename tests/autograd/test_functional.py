@@ -143,5 +143,56 @@ def test_jacobian_takes_tuples_of_inputs_and_outputs_as_pytorch():
     assert pair.shape == (3,)
     with pytest.raises(TypeError, match="hessian: f must return one Variable.*tuple of 2"):
         hessian(lambda a: (a.sum(), a.sum()), x)
-    with pytest.raises(TypeError, match="vjp: x is one array"):
-        vjp(lambda a: a, (x, y))
+    with pytest.raises(ValueError, match="vjp: v is required when f's output is not a"):
+        vjp(lambda a, b: a, (x, y))  # (a tuple is several inputs, as jacobian's)
+
+
+def test_hessian_vjp_jvp_hvp_take_several_inputs_as_torch():
+    torch = pytest.importorskip("torch")
+    import autograd as ag
+
+    def f(a, b):
+        return (ag.sin(a) * b).sum() + (a * a * b).sum()
+
+    def tf(a, b):
+        return (torch.sin(a) * b).sum() + (a * a * b).sum()
+
+    rng = np.random.default_rng(3)
+    a, b, va, vb = (rng.standard_normal(2) for _ in range(4))
+    ta, tb, tva, tvb = (torch.tensor(t) for t in (a, b, va, vb))
+    ours = ag.hessian(f, (a, b))
+    theirs = torch.autograd.functional.hessian(tf, (ta, tb))
+    for i in range(2):
+        for j in range(2):
+            np.testing.assert_allclose(ours[i][j], theirs[i][j].numpy(), rtol=1e-12)
+    for name in ("hvp", "vhp"):
+        value, products = getattr(ag, name)(f, (a, b), (va, vb))
+        t_value, t_products = getattr(torch.autograd.functional, name)(tf, (ta, tb), (tva, tvb))
+        np.testing.assert_allclose(value, t_value.numpy(), rtol=1e-12)
+        for p, tp in zip(products, t_products):
+            np.testing.assert_allclose(p, tp.numpy(), rtol=1e-12)
+
+    def g(x, y):
+        return ag.sin(x) * y * y
+
+    def tg(x, y):
+        return torch.sin(x) * y * y
+    out, jv = ag.jvp(g, (a, b), (va, vb))
+    t_out, t_jv = torch.autograd.functional.jvp(tg, (ta, tb), (tva, tvb))
+    np.testing.assert_allclose(jv, t_jv.numpy(), rtol=1e-12)
+    _, vj = ag.vjp(g, (a, b), va)
+    _, t_vj = torch.autograd.functional.vjp(tg, (ta, tb), tva)
+    for p, tp in zip(vj, t_vj):
+        np.testing.assert_allclose(p, tp.numpy(), rtol=1e-12)
+
+
+def test_products_of_a_function_that_ignores_an_input_are_zeros():
+    import autograd as ag
+    x, y = np.ones(2), np.ones(3)
+    assert ag.jvp(lambda a: a * 0 + 1, x, x)[1].tolist() == [0.0, 0.0]
+    _, (hx, hy) = ag.hvp(lambda a, b: (a * a).sum(), (x, y), (x, y))
+    assert hx.tolist() == [2.0, 2.0] and hy.tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="v must be a tuple of 2 arrays"):
+        ag.hvp(lambda a, b: (a * b).sum(), (x, x), x)
+    with pytest.raises(ValueError, match="f must return a scalar"):
+        ag.hvp(lambda a: a, x, x)
