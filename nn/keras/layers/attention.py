@@ -20,7 +20,7 @@ import numpy as np
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
 from autograd.ops import expand_dims, matmul, reshape, swapaxes, tanh, transpose, where
-from autograd.variable import Parameter, Variable, as_variable, wrap
+from autograd.variable import Parameter, as_variable, wrap
 
 from ... import functional as F
 from ... import initializers, regularizers
@@ -141,7 +141,7 @@ class MultiHeadAttention(Module, KerasLayer):
                            key.shape[1])
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        additive = None if allowed is None else _as_variable(additive_mask(
+        additive = None if allowed is None else as_variable(additive_mask(
             expand_dims(allowed, 1), heads[0].dtype, True, self.who, "attention_mask"))
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True)
@@ -221,7 +221,7 @@ class Attention(Module, KerasLayer):
             weights = dropout_weights(weights, self.dropout, training=self.training)
         result = matmul(weights, value)
         if masks[0] is not None:
-            result = where(expand_dims(_as_variable(masks[0]), -1), result, 0.0)
+            result = where(expand_dims(as_variable(masks[0]), -1), result, 0.0)
         return (result, weights) if return_attention_scores else result
 
     def _scores(self, query, key):
@@ -254,11 +254,6 @@ def _given_masks(mask, query_mask, value_mask, key_mask):
                  for given, c in zip((query_mask, value_mask, key_mask), carried))
 
 
-def _as_variable(mask):
-    return mask if isinstance(mask, Variable) else wrap(
-        np.asarray(mask) if not hasattr(mask, "shape") else mask, False)
-
-
 def _and(a, b):
     return b if a is None else where(a, b, a)
 
@@ -267,7 +262,7 @@ def _allowed(masks, attention_mask, causal, steps, sources):
     """The boolean (N or 1, T, S) of what each query step may attend, from Keras' masks
     (query (N, T), value and key (N, S)), attention_mask (N, T, S) and the causal mask;
     None when nothing is masked."""
-    query, value, key = (None if m is None else _as_variable(m).astype(bool) for m in masks)
+    query, value, key = (None if m is None else as_variable(m).astype(bool) for m in masks)
     allowed = None if query is None else expand_dims(query, 2)
     for source in (value, key):
         if source is not None:
@@ -275,7 +270,7 @@ def _allowed(masks, attention_mask, causal, steps, sources):
     if causal:
         allowed = _and(allowed, wrap(np.tril(np.ones((1, steps, sources), bool)), False))
     if attention_mask is not None:
-        allowed = _and(allowed, _as_variable(attention_mask).astype(bool))
+        allowed = _and(allowed, as_variable(attention_mask).astype(bool))
     return allowed
 
 
