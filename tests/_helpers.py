@@ -3,3 +3,16 @@ import os
 
 # The repository root: the working directory (and PYTHONPATH) of tests that start Python.
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def saved_and_loaded(model, x, path, rtol=1e-5, atol=1e-6):
+    """`model` saved to `path` and loaded back (nn.load_model), checked to predict on x as
+    it does; returns the loaded model."""
+    import numpy as np
+
+    import nn
+    model.save(path)
+    loaded = nn.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=rtol, atol=atol)
+    return loaded

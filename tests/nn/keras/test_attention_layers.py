@@ -5,10 +5,11 @@ trained, saved and loaded, and refusals."""
 import numpy as np
 import pytest
 
-import nn
 import nn.keras as keras
 from autograd.testing import assert_gradients_match
 from nn.keras import layers
+
+from ..._helpers import saved_and_loaded
 
 RNG = np.random.default_rng(0)
 
@@ -122,10 +123,7 @@ def test_a_transformer_block_trains_saves_and_loads(tmp_path):
     model.compile(optimizer="adam", loss="binary_crossentropy")
     history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.8 * history.history["loss"][0]
-    model.save(tmp_path / "t.keras")
-    loaded = nn.load_model(tmp_path / "t.keras")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-5, atol=1e-6)
+    saved_and_loaded(model, x, tmp_path / "t.keras", rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("call, error, words", [

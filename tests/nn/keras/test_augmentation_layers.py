@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 import autograd as ag
-import nn
 import nn.keras as keras
 from autograd.testing import assert_gradients_match
 from nn.keras import layers
+
+from ..._helpers import saved_and_loaded
 
 IMAGES = np.arange(2 * 4 * 4 * 3, dtype=np.float64).reshape(2, 4, 4, 3)
 
@@ -123,10 +124,7 @@ def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
     model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=True)
     history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
-    model.save(tmp_path / "m.keras")
-    loaded = nn.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-6)
+    loaded = saved_and_loaded(model, x, tmp_path / "m.keras", rtol=1e-6)
     assert loaded.layers[1].get_config()["factor"] == 0.05
 
 

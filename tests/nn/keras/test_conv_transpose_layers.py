@@ -5,10 +5,11 @@ saved and loaded."""
 import numpy as np
 import pytest
 
-import nn
 import nn.keras as keras
 from autograd.testing import assert_gradients_match
 from nn.keras import layers
+
+from ..._helpers import saved_and_loaded
 
 RNG = np.random.default_rng(0)
 
@@ -82,10 +83,7 @@ def test_an_autoencoder_trains_saves_and_loads(tmp_path):
     model.compile(optimizer="adam", loss="mse")
     history = model.fit(x, x, epochs=30, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
-    model.save(tmp_path / "ae.keras")
-    loaded = nn.load_model(tmp_path / "ae.keras")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-5, atol=1e-6)
+    loaded = saved_and_loaded(model, x, tmp_path / "ae.keras", rtol=1e-5, atol=1e-6)
     assert loaded.layers[1].get_config()["strides"] == (2, 2)
     assert model.layers[1].kernel.shape == (3, 3, 8, 8)
 

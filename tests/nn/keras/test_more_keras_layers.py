@@ -8,6 +8,8 @@ import nn.keras as keras
 from autograd.testing import assert_gradients_match
 from nn.keras import layers
 
+from ..._helpers import saved_and_loaded
+
 RNG = np.random.default_rng(0)
 IMAGES = RNG.standard_normal((2, 5, 6, 3))
 
@@ -70,10 +72,7 @@ def test_a_model_of_them_saves_and_loads(tmp_path):
     outputs = layers.Dot(1)([layers.Dense(4)(flat), layers.Dense(4)(flat)])
     model = keras.Model(inputs, outputs)
     x = RNG.standard_normal((3, 6, 6, 2)).astype(np.float32)
-    model.save(tmp_path / "m.keras")
-    loaded = nn.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-5)
+    saved_and_loaded(model, x, tmp_path / "m.keras", rtol=1e-5)
 
 
 @pytest.mark.parametrize("call, error, words", [
@@ -121,10 +120,7 @@ def test_group_normalization_gradients_saving_and_refusals(tmp_path):
     assert_gradients_match(layer, x, order=2)
     model = keras.Sequential([keras.Input(shape=(3, 4)), layers.GroupNormalization(2),
                               layers.Flatten(), layers.Dense(2)])
-    model.save(tmp_path / "g.keras")
-    loaded = nn.load_model(tmp_path / "g.keras")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-5)
+    loaded = saved_and_loaded(model, x, tmp_path / "g.keras", rtol=1e-5)
     assert loaded.layers[0].get_config()["groups"] == 2
     with pytest.raises(ValueError, match="4 channels .* do not split into groups=3"):
         layers.GroupNormalization(3)(x)
@@ -163,11 +159,8 @@ def test_depthwise_gradients_and_saving(tmp_path):
                                                      depthwise_regularizer="l2",
                                                      depthwise_constraint="non_neg"),
                               layers.Flatten(), layers.Dense(2)])
-    model.save(tmp_path / "d.keras")
-    loaded = nn.load_model(tmp_path / "d.keras")
     x = RNG.standard_normal((2, 5, 5, 2)).astype(np.float32)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-5)
+    loaded = saved_and_loaded(model, x, tmp_path / "d.keras", rtol=1e-5)
     config = loaded.layers[0].get_config()
     assert config["depthwise_regularizer"] == {"l1": 0.0, "l2": 0.01}
     assert config["depthwise_constraint"]["class_name"] == "NonNeg"
@@ -194,11 +187,8 @@ def test_separable_convolution_is_depthwise_then_pointwise(tmp_path):
                                                      pointwise_constraint="non_neg"),
                               layers.Flatten(), layers.Dense(2)])
     assert len(model.losses) == 1
-    model.save(tmp_path / "s.keras")
-    loaded = nn.load_model(tmp_path / "s.keras")
     xf = x.astype(np.float32)
-    np.testing.assert_allclose(loaded.predict(xf, verbose=0), model.predict(xf, verbose=0),
-                               rtol=1e-5)
+    loaded = saved_and_loaded(model, xf, tmp_path / "s.keras", rtol=1e-5)
     assert loaded.layers[0].get_config()["filters"] == 4
 
 
@@ -298,11 +288,8 @@ def test_recurrent_layers_take_other_activations(make, tmp_path):
     assert_gradients_match(layer, x, order=1)
     model = keras.Sequential([keras.Input(shape=(5, 4)), make(), layers.Flatten(),
                               layers.Dense(1)])
-    model.save(tmp_path / "r.keras")
-    loaded = nn.load_model(tmp_path / "r.keras")
     xf = x.astype(np.float32)
-    np.testing.assert_allclose(loaded.predict(xf, verbose=0), model.predict(xf, verbose=0),
-                               rtol=1e-5)
+    saved_and_loaded(model, xf, tmp_path / "r.keras", rtol=1e-5)
 
 
 def test_an_lstm_with_relu_is_keras_cell():
