@@ -127,21 +127,31 @@ def _side_pairs(sides, dims, name, who):
                     f"pairs, got {sides!r}")
 
 
-class _ZeroPadding(_Spatial):
-    def __init__(self, padding, data_format, name, input_shape):
+class _Sided(_Spatial):
+    """A layer taking (before, after) amounts for each spatial axis, under the argument
+    named `sides` (ZeroPadding's padding, Cropping's cropping)."""
+
+    sides = None
+
+    def __init__(self, amounts, data_format, name, input_shape):
         super().__init__()
-        self.padding = _side_pairs(padding, self.dims, "padding", type(self).__name__)
-        self.data_format = data_format_name(data_format, type(self).__name__)
+        who = type(self).__name__
+        setattr(self, self.sides, _side_pairs(amounts, self.dims, self.sides, who))
+        self.data_format = data_format_name(data_format, who)
         self._keras_arguments(name, input_shape)
+
+    def extra_repr(self):
+        return f"{self.sides}={getattr(self, self.sides)}"
+
+
+class _ZeroPadding(_Sided):
+    sides = "padding"
 
     def forward(self, x):
         x, first = self._spatial(x)
         widths = [(0, 0)] * x.ndim
         widths[first:first + self.dims] = self.padding
         return pad(x, tuple(widths))
-
-    def extra_repr(self):
-        return f"padding={self.padding}"
 
 
 class ZeroPadding2D(_ZeroPadding):
@@ -162,12 +172,8 @@ class ZeroPadding1D(_ZeroPadding):
         super().__init__(padding, data_format, name, input_shape)
 
 
-class _Cropping(_Spatial):
-    def __init__(self, cropping, data_format, name, input_shape):
-        super().__init__()
-        self.cropping = _side_pairs(cropping, self.dims, "cropping", type(self).__name__)
-        self.data_format = data_format_name(data_format, type(self).__name__)
-        self._keras_arguments(name, input_shape)
+class _Cropping(_Sided):
+    sides = "cropping"
 
     def forward(self, x):
         x, first = self._spatial(x)
@@ -178,9 +184,6 @@ class _Cropping(_Spatial):
                                  f"axis {axis} of the input of shape {tuple(x.shape)}")
             index[axis] = slice(before, x.shape[axis] - after)
         return get_item(x, tuple(index))
-
-    def extra_repr(self):
-        return f"cropping={self.cropping}"
 
 
 class Cropping2D(_Cropping):
