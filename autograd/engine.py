@@ -53,13 +53,14 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
     if not inputs:
         raise ValueError("backward: inputs=, when given, must name at least one Variable")
     grads = grad(outputs, inputs, grad_outputs, create_graph, allow_unused=True)
+    taken = _user_arrays(grad_outputs)  # (no .grad shares memory with another, or a seed)
     for x, g in zip(inputs, grads):
         if g is None:
             continue
         if x.creator is None:
-            store_leaf_grad(x, g, set(), create_graph)
-        else:  # (a non-leaf's .grad, as PyTorch's: its own copy)
-            x.grad = _copy(g, create_graph) if x.grad is None else _accumulate(
+            store_leaf_grad(x, g, taken, create_graph)
+        else:  # (a non-leaf's .grad, as PyTorch's: its own array)
+            x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
                 x.grad, g, create_graph)
 
 

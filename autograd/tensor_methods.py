@@ -221,11 +221,11 @@ class TensorMethods:
 
     def add_(self, other, *, alpha=1):
         return self._write_in_place("add_", lambda data: _ufunc_into(
-            data, "add", other if alpha == 1 else _raw(other) * alpha), other)
+            data, "add", other if alpha == 1 else _raw(other, data) * alpha), other)
 
     def sub_(self, other, *, alpha=1):
         return self._write_in_place("sub_", lambda data: _ufunc_into(
-            data, "subtract", other if alpha == 1 else _raw(other) * alpha), other)
+            data, "subtract", other if alpha == 1 else _raw(other, data) * alpha), other)
 
     def mul_(self, other):
         return self._write_in_place("mul_", lambda data: _ufunc_into(data, "multiply", other),
@@ -299,13 +299,14 @@ def _number(value):
     return value.item() if isinstance(value, _variable.Variable) else value
 
 
-def _raw(value):
-    return value.data if isinstance(value, _variable.Variable) else value
+def _raw(value, data):
+    """value's array, a NumPy one moved beside a GPU `data` (variable.py's _raw)."""
+    return _variable._raw(value, _variable.wrap(data))
 
 
 def _ufunc_into(data, ufunc, other):
     try:
-        getattr(get_array_module(data), ufunc)(data, _raw(other), out=data,
+        getattr(get_array_module(data), ufunc)(data, _raw(other, data), out=data,
                                               casting="same_kind")
     except (TypeError, ValueError) as exc:  # a shape or dtype the array cannot hold
         raise ValueError(f"{ufunc} in place into an array of shape {data.shape} and dtype "
@@ -313,7 +314,7 @@ def _ufunc_into(data, ufunc, other):
 
 
 def _copy_into(data, src):
-    src = _raw(src)
+    src = _raw(src, data)
     if np.shape(src) != data.shape:
         try:
             np.broadcast_shapes(np.shape(src), data.shape)

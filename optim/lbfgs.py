@@ -75,8 +75,7 @@ class LBFGS(Optimizer):
         if not params:
             raise RuntimeError(f"{who}: step() with no parameters: make it with "
                                "model.parameters(), or bind them first")
-        self.stepped = True
-        return _Run(self, params, closure).steps()
+        return _Run(self, params, closure).steps()  # (stepped: Optimizer marks it)
 
     def _state_from_saved(self, p, saved):
         """A loaded state: its arrays (and lists of them) as private copies in the

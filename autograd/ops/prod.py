@@ -43,9 +43,12 @@ def _product_of_others(x, axes):
     n = _count(x.shape, axes)
     flat = reshape(moved, moved.shape[:len(rest)] + (n,))
     one = wrap(get_array_module(x.data).ones(flat.shape[:-1] + (1,), x.dtype))
-    from .scan import cumprod, flip  # here: prod loads with autograd, scan on first use
+    from .rearrange import reversed_view  # here: prod loads with autograd, these on first use
+    from .scan import cumprod
     left = cumprod(concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
-    right = flip(cumprod(flip(concatenate([flat[..., 1:], one], axis=-1), -1), -1), -1)
+    last = (flat.ndim - 1,)
+    right = reversed_view(cumprod(reversed_view(concatenate([flat[..., 1:], one], axis=-1),
+                                                last), -1), last)
     others = reshape(left * right, moved.shape)
     return transpose(others, tuple(np.argsort(order)))
 

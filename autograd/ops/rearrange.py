@@ -7,6 +7,7 @@ import operator
 
 import numpy as np
 
+from ..arguments import positive_int
 from ..variable import as_variable
 from .copy import clone
 from .indexing import get_item
@@ -19,9 +20,13 @@ def flip(x, axis=None):
     """x reversed along `axis` (an int or a tuple; None: every axis), NumPy's flip and
     PyTorch's (its `dims`); a new array, as PyTorch's (NumPy's is a view)."""
     x = as_variable(x, who="flip")
-    axes = normalize_axes(axis, x.ndim, "flip")
-    return clone(get_item(x, tuple(slice(None, None, -1) if i in axes else slice(None)
-                                   for i in range(x.ndim))))
+    return clone(reversed_view(x, normalize_axes(axis, x.ndim, "flip")))
+
+
+def reversed_view(x, axes):
+    """x reversed along `axes` as a view (the ops' own gradient code: no copy)."""
+    return get_item(x, tuple(slice(None, None, -1) if i in axes else slice(None)
+                             for i in range(x.ndim)))
 
 
 def roll(x, shift, axis=None):
@@ -94,7 +99,7 @@ def split_sizes(x, split_size_or_sections, dim=0):
                              f"the length of dim {dim} (shape {x.shape})")
         cuts = list(np.cumsum(sizes[:-1]))
     else:
-        size = _positive(split_size_or_sections, "split_size", "split")
+        size = positive_int(split_size_or_sections, "split_size", "split")
         cuts = list(range(size, n, size))
     return tuple(split(x, [int(c) for c in cuts], axis))
 
@@ -103,7 +108,7 @@ def chunk(x, chunks, dim=0):
     """PyTorch's chunk: at most `chunks` pieces along `dim`, each ceil(n / chunks) long
     but the last (fewer pieces when they do not come out even, as PyTorch's)."""
     x = as_variable(x, who="chunk")
-    chunks = _positive(chunks, "chunks", "chunk")
+    chunks = positive_int(chunks, "chunks", "chunk")
     n = x.shape[normalize_axis(dim, max(x.ndim, 1), "chunk")]
     if n == 0:  # (PyTorch: `chunks` empty pieces)
         return split_sizes(x, [0] * chunks, dim)
@@ -132,12 +137,3 @@ def narrow(x, dim, start, length):
                          f"of length {n} (shape {x.shape})")
     return get_item(x, (slice(None),) * axis + (slice(begin, begin + length),))
 
-
-def _positive(value, name, who):
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{who}: {name} must be an integer, got {value!r}") from None
-    if value <= 0:
-        raise ValueError(f"{who}: {name} must be positive, got {value}")
-    return value

@@ -7,7 +7,7 @@ from ..function import Function
 from ..spec import Axes, Spec
 from ..variable import as_variable, wrap
 from .elementwise import where
-from .rearrange import flip
+from .rearrange import reversed_view
 from .reduction import sum as reduce_sum
 from .shape import expand_dims, reshape, transpose
 from .validation import normalize_axis
@@ -96,7 +96,8 @@ def _grad_with_zeros(gy, x, y, axis):
 
 def reverse_cumsum(x, axis):
     """y_i = sum_{k >= i} x_k along `axis`."""
-    return flip(cumsum(flip(x, axis), axis), axis)
+    axes = (axis % x.ndim,)
+    return reversed_view(cumsum(reversed_view(x, axes), axis), axes)
 
 
 def _scan(cls, x, axis, who):

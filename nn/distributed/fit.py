@@ -50,6 +50,8 @@ class DataParallelFit:
         self.world = group()
         self.rank, self.size = self.world.rank, self.world.size
         refuse_unsummable(model.compiled_metrics)  # (before any step)
+        # whether the ranks' losses are sums (no division), fixed for the whole fit
+        self.adds_up = compiled_adds_up(model.compiled_loss, self.size)
         from .sync_batchnorm import SyncBatchNorm
         self.sync_batchnorm = any(isinstance(m, SyncBatchNorm) for m in model.modules())
         self.reducer = None
@@ -88,7 +90,7 @@ class DataParallelFit:
         ranks' weighted by D_r / sum D_r; D_r is the piece's samples for a plain mean (their
         sum is the global batch), and a loss that adds up (D = 1, no division) sums them."""
         compiled = self.model.compiled_loss
-        if compiled_adds_up(compiled, self.size):
+        if self.adds_up:
             return (1.0 if count else 0.0), 1.0
         denominator = loss_denominator(compiled, self.size) if count else None
         if count and denominator is not None:
@@ -115,13 +117,12 @@ class DataParallelFit:
         as the gradients were (one small allreduce)."""
         weighted, weights, count = self.global_sums(loss * self.loss_weight, self.loss_weight,
                                                     count)
-        adds_up = compiled_adds_up(self.model.compiled_loss, self.size)
-        return (weighted if adds_up else weighted / max(weights, _TINY)), count
+        return (weighted if self.adds_up else weighted / max(weights, _TINY)), count
 
     def penalty_share(self):
         """What each rank's layer penalties count: 1 / ranks where the ranks' losses add up
         (the penalty is then counted once in the sum), else 1."""
-        return 1.0 / self.size if compiled_adds_up(self.model.compiled_loss, self.size) else 1.0
+        return 1.0 / self.size if self.adds_up else 1.0
 
     def after_backward(self):
         self.reducer.finish_step()
@@ -177,7 +178,7 @@ class DataParallelFit:
         """A ValueError, before training, where SyncBatchNorm meets a global batch the ranks
         cannot split evenly and a loss that weights the pieces by their samples (see
         _UNEVEN_SYNC_BATCHNORM; a sum weights every rank 1)."""
-        if not self.sync_batchnorm or compiled_adds_up(self.model.compiled_loss, self.size):
+        if not self.sync_batchnorm or self.adds_up:
             return
         sizes = {min(batches.batch_size, batches.samples), batches.samples % batches.batch_size}
         uneven = sorted(n for n in sizes if n % self.size)

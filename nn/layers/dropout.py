@@ -2,8 +2,6 @@
 import numpy as np
 
 from autograd.arguments import probability
-from autograd.config import train_mode
-from autograd.variable import as_variable
 
 from ..functional.channel_dropout import (
     alpha_dropout,
@@ -13,7 +11,7 @@ from ..functional.channel_dropout import (
     feature_alpha_dropout,
 )
 from ..functional.dropout import Dropout as DropoutOp
-from ..functional.dropout import dropout
+from ..functional.dropout import _dropped, dropout
 from ..module import Module
 from .config import init_config
 from .keras_name import KerasNamed
@@ -51,10 +49,8 @@ class Dropout(Module, KerasNamed):
     def forward(self, x):
         if self.noise_shape is None and self.generator is None:
             return dropout(x, self.p, training=self.training)  # test_mode() is in it
-        x = as_variable(x, who="Dropout")
-        if not (self.training and train_mode.get()) or self.p == 0:
-            return x
-        return DropoutOp(self.p, self.generator, self._mask_shape(x.shape))(x)
+        return _dropped(x, self.p, self.training, "Dropout", lambda p: DropoutOp(
+            p, self.generator, self._mask_shape(np.shape(x))))
 
     def _mask_shape(self, shape):
         """noise_shape with its None sizes the input's, checked to broadcast over it."""

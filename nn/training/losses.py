@@ -352,8 +352,8 @@ def _class_weight_sum(fn, target):
     """What a class-weighted or ignore_index mean (CrossEntropyLoss, NLLLoss) divides by: the
     weights of the counted labels; None where the loss divides by the samples."""
     if target is None or not isinstance(fn, (CrossEntropyLoss, NLLLoss)) or \
-            fn.reduction != "mean":
-        return None
+            fn.reduction != "mean" or (fn.weight is None and fn.ignore_index < 0):
+        return None  # (no label is -100: a plain mean over the samples, read nothing)
     labels = to_cpu(array_of(target))
     if labels.dtype.kind not in "iu":  # class probabilities: torch divides by the samples
         return None

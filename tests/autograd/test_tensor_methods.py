@@ -211,7 +211,7 @@ def test_products_and_constants():
     (lambda x: x.masked_fill(np.ones(3), 0.0), TypeError, "must be boolean"),
     (lambda x: x.narrow(1, 2, 2), IndexError, "narrow: start 2 and length 2"),
     (lambda x: x.split([1, 1], 1), ValueError, "add up to 3"),
-    (lambda x: x.chunk(0), ValueError, "chunks must be positive"),
+    (lambda x: x.chunk(0), ValueError, "chunks must be a positive integer"),
     (lambda x: x.roll((1, 2), (0,)), ValueError, "2 shifts for 1 axes"),
     (lambda x: x.repeat(2), ValueError, "1 repeats for a Variable of 2 dimensions"),
     (lambda x: x.mm(Variable(np.ones(3))), ValueError, "mm: expects two 2-D"),

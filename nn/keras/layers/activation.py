@@ -37,11 +37,16 @@ class Softmax(_Activation):
         entries get 1e9 less (Keras' large negative), so probability 0."""
         if mask is not None:
             x = as_variable(x, who="Softmax")
-            mask = as_variable(mask, who="Softmax: the mask")
-            hidden = -3e4 if x.dtype == np.float16 else -1e9
-            x = x + where(mask.astype(bool), as_variable(np.zeros((), x.dtype)),
-                          as_variable(np.asarray(hidden, x.dtype)))
+            x = x + masked_out(as_variable(mask, who="Softmax: the mask"), x.dtype)
         return F.softmax(x, axis=self.axis)
+
+
+def masked_out(mask, dtype):
+    """0 where the boolean `mask` holds, else Keras' large negative of `dtype` (-1e9, -3e4
+    for float16): added to scores before a softmax, a masked entry gets probability 0."""
+    hidden = -3e4 if dtype == np.float16 else -1e9
+    return where(mask.astype(bool), as_variable(np.zeros((), dtype)),
+                 as_variable(np.asarray(hidden, dtype)))
 
 
 class ReLU(_Activation):

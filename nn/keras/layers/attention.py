@@ -30,6 +30,7 @@ from ...layers.config import init_config
 from ...layers.lazy_build import check_fit, hold_placeholders, make_parameters
 from ...module import Module
 from ._base import KerasLayer
+from .activation import masked_out
 from .conv import Penalty
 
 _PROJECTIONS = ("query", "key", "value", "output")
@@ -213,9 +214,8 @@ class Attention(Module, KerasLayer):
         masks = _given_masks(mask, None, None, None)
         allowed = _allowed((None,) + masks[1:], None, use_causal_mask, query.shape[1],
                            key.shape[1])
-        if allowed is not None:  # Keras subtracts 1e9 where a step may not be attended
-            scores = scores - where(allowed, wrap(np.zeros((), scores.dtype)),
-                                    wrap(np.asarray(1e9, scores.dtype)))
+        if allowed is not None:  # Keras' large negative where a step may not be attended
+            scores = scores + masked_out(allowed, scores.dtype)
         weights = F.softmax(scores, axis=-1)
         if self.dropout > 0:
             weights = dropout_weights(weights, self.dropout, training=self.training)

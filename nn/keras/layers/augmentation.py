@@ -22,6 +22,7 @@ from autograd.function import Function
 from autograd.ops import clip, expand_dims, get_item, mean, pad, transpose, where
 
 from ... import functional as F
+from ...functional.affine_grid import _base_grid
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
@@ -135,9 +136,8 @@ def _grid(thetas, height, width, wrapped):
     """F.affine_grid's (N, H, W, 2) points (align_corners=False) of `thetas`; `wrapped`:
     each moved into the image periodically, in the coordinates of the image with one
     pixel of wrap padding around it."""
-    xs, ys = ((2 * np.arange(n) + 1) / n - 1 for n in (width, height))
-    points = np.stack([*np.meshgrid(xs, ys), np.ones((height, width))], -1)  # (H, W, 3)
-    grid = np.einsum("hwk,nik->nhwi", points, thetas)
+    points = _base_grid((height, width), False, np.dtype(np.float64))  # (H W, 3)
+    grid = np.einsum("pk,nik->npi", points, thetas).reshape(len(thetas), height, width, 2)
     if not wrapped:
         return grid
     size = np.array([width, height])

@@ -218,11 +218,10 @@ class Dot(_Merge):
         if len(pair) != 2 or not all(isinstance(a, int) and not isinstance(a, bool)
                                      for a in pair):
             raise TypeError(f"{self.who}: axes must be an int or a pair of ints, got {axes!r}")
-        self.axes, self.normalize = axes, bool(normalize)
+        self.axes, self.normalize, self._pair = axes, bool(normalize), pair
 
     def _positions(self, shapes):
-        pair = self.axes if isinstance(self.axes, (tuple, list)) else (self.axes, self.axes)
-        return [a + len(s) if a < 0 else a for a, s in zip(pair, shapes)]
+        return [a + len(s) if a < 0 else a for a, s in zip(self._pair, shapes)]
 
     def _check(self, shapes):
         axes = self._positions(shapes)

@@ -10,7 +10,7 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module
-from autograd.ops import broadcast_to, reshape, sqrt, transpose
+from autograd.ops import broadcast_to, reshape, transpose
 from autograd.ops.validation import real_scalar
 from autograd.variable import Variable, as_variable
 
@@ -343,13 +343,8 @@ class GroupNormalization(LayerNormalization):
             raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
                              f"{channels} channels, the layer was built for "
                              f"{self.normalized_shape[0]}")
-        moved, inverse = _moved_to(x, axes, "end")
-        grouped = reshape(moved, (moved.shape[0], -1, groups, channels // groups))
-        centred = grouped - grouped.mean(axis=(1, 3), keepdims=True)
-        variance = (centred * centred).mean(axis=(1, 3), keepdims=True)
-        y = reshape(centred / sqrt(variance + self.eps), moved.shape)
-        y = y if self.weight is None else y * self.weight
-        return _back(y if self.bias is None else y + self.bias, inverse)
+        moved, inverse = _moved_to(x, axes, "front")  # nn's group_norm: channels on axis 1
+        return _back(F.group_norm(moved, groups, self.weight, self.bias, self.eps), inverse)
 
     def extra_repr(self):
         return f"groups={self.groups}, " + super().extra_repr()
