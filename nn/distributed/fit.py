@@ -82,6 +82,7 @@ class DataParallelFit:
         loss's denominator (see `_weights`)."""
         self.loss_weight, total = self._weights(count)
         self.reducer.weight, self.reducer.total_weight = self.loss_weight, total
+        self.world.gradient_weight = self.loss_weight  # (SyncBatchNorm's backward reads it)
         self.reducer.arm()
 
     def _weights(self, count):
@@ -94,11 +95,6 @@ class DataParallelFit:
             return (1.0 if count else 0.0), 1.0
         denominator = loss_denominator(compiled, self.size) if count else None
         if count and denominator is not None:
-            if self.sync_batchnorm:
-                raise ValueError(_UNEVEN_SYNC_BATCHNORM.format(
-                    ranks=self.size, why=f"loss {compiled!r} divides by a number the data "
-                    "decides (sample weights, a mask, class weights)",
-                    fix="use the default mean or reduction='sum', or BatchNorm"))
             if capturing():  # a replay would weigh every step by this step's denominator
                 raise NotImplementedError(
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
@@ -125,6 +121,7 @@ class DataParallelFit:
         return 1.0 / self.size if self.adds_up else 1.0
 
     def after_backward(self):
+        self.world.gradient_weight = 1.0  # (a backward outside fit weighs the ranks alike)
         self.reducer.finish_step()
 
     def empty_step(self, optimizer):
@@ -144,6 +141,7 @@ class DataParallelFit:
     def finish(self, completed):
         """After fit: unhook the gradient averaging; when fit `completed` on every rank (no
         error unwinding), also free its shared memory (collective)."""
+        self.world.gradient_weight = 1.0  # (also where an error left a step half done)
         if self.reducer is not None:
             if completed:
                 self.reducer.release()
@@ -161,8 +159,6 @@ class DataParallelFit:
         """This rank's part of `batches` (fit's ArrayBatches or LoaderBatches)."""
         source = getattr(batches, "source", None)
         if source is None:
-            if training:
-                self._refuse_uneven_pieces(batches)
             sharded = ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
             if training:
                 self._training = sharded
@@ -173,20 +169,6 @@ class DataParallelFit:
                          "rank's shard: give the DataLoader sampler=nn.distributed."
                          "DistributedSampler(dataset) (or pass arrays, which fit shards "
                          "itself)")
-
-    def _refuse_uneven_pieces(self, batches):
-        """A ValueError, before training, where SyncBatchNorm meets a global batch the ranks
-        cannot split evenly and a loss that weights the pieces by their samples (see
-        _UNEVEN_SYNC_BATCHNORM; a sum weights every rank 1)."""
-        if not self.sync_batchnorm or self.adds_up:
-            return
-        sizes = {min(batches.batch_size, batches.samples), batches.samples % batches.batch_size}
-        uneven = sorted(n for n in sizes if n % self.size)
-        if uneven:
-            raise ValueError(_UNEVEN_SYNC_BATCHNORM.format(
-                ranks=self.size, why=f"a global batch of {uneven[0]} samples splits unevenly",
-                fix=f"choose a batch_size and a number of training samples (the last batch's "
-                    f"too) divisible by {self.size}"))
 
     # ----- the numbers -----
     def global_sums(self, *values):
@@ -278,12 +260,6 @@ def loss_denominator(compiled, ranks):
                      "the ranks' gradients cannot be combined exactly; use one output or "
                      "the default reduction without masks or class weights")
 
-
-# SyncBatchNorm's backward sums every rank's gradient of the statistics unweighted, and fit
-# then weights each rank's whole gradient by its own denominator: exact only where the ranks'
-# weights are equal (a fix would weight those sums by each rank's own denominator)
-_UNEVEN_SYNC_BATCHNORM = ("fit on {ranks} ranks: SyncBatchNorm trains exactly only where "
-                          "every rank's piece of a batch weighs the same, but {why}; {fix}")
 
 _TINY = 1e-30  # (every rank's denominator 0: every loss is 0)
 

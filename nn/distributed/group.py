@@ -32,6 +32,10 @@ class _Group:
         self.rank = 0 if comm is None else comm.Get_rank()
         self.size = 1 if comm is None else comm.Get_size()
         self.on_one_node = None  # whether all ranks share one machine: asked when needed
+        # what this rank's gradients count in the next reduction, relative to the others'
+        # (fit sets it to its loss's denominator for a backward): SyncBatchNorm weighs its
+        # statistics' gradients by it before summing them over the ranks
+        self.gradient_weight = 1.0
 
     def wait(self, request, what):
         """Wait for a non-blocking collective; the job ends if a rank leaves meanwhile."""
