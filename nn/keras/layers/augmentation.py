@@ -290,7 +290,8 @@ class RandomCrop(_Augmentation):
     both sides is resized (bilinear) instead, from what Keras 3.15 slices: (height, width)
     from the corner of its largest centred window of the target's aspect ratio, cut short
     at the image's edges.
-    Inference gives the images unchanged, as Keras 3's RandomCrop does."""
+    Inference gives the images unchanged, as Keras 3.15's RandomCrop does: the layers after
+    it must take both sizes (convolutions and global pooling; not Flatten and Dense)."""
 
     def __init__(self, height, width, seed=None, data_format=None, *, name=None,
                  input_shape=None):

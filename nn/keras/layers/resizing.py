@@ -122,7 +122,7 @@ class Resizing(_Sizing):
     def forward(self, x):
         x = self._images(x)
         y = super().forward(x)
-        return y if x.dtype.kind == "f" else RoundedTo(x.dtype)(y)
+        return RoundedTo(x.dtype)(y) if x.dtype.kind in "iu" else y
 
     def transform(self, images):
         if self.crop_to_aspect_ratio:
