@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from autograd.ops import pad, transpose
+from autograd.ops import expand_dims, get_item, pad, transpose
 from autograd.variable import as_variable
 
 from ...functional.conv1d import with_height, without_height
@@ -48,6 +48,16 @@ class KerasLayer(KerasNamed):
             raise ValueError(f"{self.who}: expected an input of shape {layout}, got "
                              f"{tuple(x.shape)}")
         return x
+
+    def _images(self, x):
+        """x as a Variable of images: a batch (N, H, W, C) or one image (H, W, C), in Keras'
+        layout (channels first as data_format says)."""
+        return self._input(x, (3, 4), "(batch, height, width, channels) or one image")
+
+
+def floating(x):
+    """x, floating-point: integer pixels become float32 (Keras' compute dtype)."""
+    return x if x.dtype.kind == "f" else x.astype("float32")
 
 
 def sample_shape(shape, who):
@@ -99,6 +109,17 @@ def layout(dims, data_format):
     axes = ("T",) if dims == 1 else ("H", "W") if dims == 2 else ("D", "H", "W")
     inner = (("C",) + axes) if data_format == CHANNELS_FIRST else (axes + ("C",))
     return "(N, " + ", ".join(inner) + ")"
+
+
+def on_images(x, data_format, transform):
+    """`transform` (on a batch (N, C, H, W), any sizes out) applied to images in Keras'
+    layout: a batch (N, H, W, C) or one image (H, W, C), channels first with
+    data_format='channels_first'; the result in the same layout."""
+    images = expand_dims(x, 0) if x.ndim == 3 else x
+    last = data_format != CHANNELS_FIRST
+    out = transform(transpose(images, (0, 3, 1, 2)) if last else images)
+    out = transpose(out, (0, 2, 3, 1)) if last else out
+    return get_item(out, 0) if x.ndim == 3 else out
 
 
 def channel_axis(data_format, ndim):

@@ -17,15 +17,17 @@ import numbers
 
 import numpy as np
 
+from autograd.arguments import positive_int
 from autograd.backend import as_array
 from autograd.function import Function
-from autograd.ops import clip, expand_dims, get_item, mean, pad, transpose, where
+from autograd.ops import clip, mean, pad, where
 
 from ... import functional as F
 from ...functional.affine_grid import _base_grid
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating, on_images
+from .resizing import aspect_window, resized, window
 
 _PADDING = {"reflect": "reflection", "nearest": "border", "wrap": "border",
             "constant": "zeros"}
@@ -68,16 +70,10 @@ class _Augmentation(Module, KerasLayer):
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def forward(self, x):
-        x = self._input(x, (3, 4), "(batch, height, width, channels) or one image")
-        if x.dtype.kind != "f":
-            x = x.astype("float32")
+        x = floating(self._images(x))
         if not self.training:
             return x
-        images = expand_dims(x, 0) if x.ndim == 3 else x
-        last = self.data_format != "channels_first"
-        out = self.augment(transpose(images, (0, 3, 1, 2)) if last else images)
-        out = transpose(out, (0, 2, 3, 1)) if last else out
-        return get_item(out, 0) if x.ndim == 3 else out
+        return on_images(x, self.data_format, self.augment)
 
     def draws(self, images, draw):
         """draw(source, N) (source: the layer's generator or NumPy's) as a Variable."""
@@ -265,5 +261,76 @@ class RandomContrast(_Augmentation):
         return clip(scaled, *self.value_range)
 
 
+class RandomBrightness(_Augmentation):
+    """Each image brightened by d drawn from factor * (high - low) (a number f: -f to f; f
+    in [-1, 1]), the same d for all its pixels and channels: x + d clipped to value_range =
+    (low, high), as Keras'."""
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
+                 name=None, input_shape=None):
+        super().__init__(seed, data_format, name, input_shape)
+        self.factor, self.value_range = factor, tuple(value_range)
+        self._shares = _bounds(factor, "factor", "RandomBrightness", (-1, 1))
+        if len(self.value_range) != 2 or not all(
+                isinstance(v, numbers.Real) and not isinstance(v, bool)
+                for v in self.value_range):
+            raise ValueError(f"RandomBrightness: value_range must be (low, high), got "
+                             f"{value_range!r}")
+        self._range = tuple(sorted(map(float, self.value_range)))  # (Keras sorts it too)
+
+    def augment(self, images):
+        span = self._range[1] - self._range[0]
+        deltas = self.draws(images, lambda source, n: source.uniform(*self._shares, n) * span)
+        return clip(images + deltas.reshape(-1, 1, 1, 1), *self._range)
+
+
+class RandomCrop(_Augmentation):
+    """While training, one random (height, width) window of the batch's images, every
+    position equally likely (Keras draws one per batch). An image not larger than it on
+    both sides is resized (bilinear) instead, from what Keras 3.15 slices: (height, width)
+    from the corner of its largest centred window of the target's aspect ratio, cut short
+    at the image's edges.
+    Inference gives the images unchanged, as Keras 3.15's RandomCrop does: the layers after
+    it must take both sizes (convolutions and global pooling; not Flatten and Dense)."""
+
+    def __init__(self, height, width, seed=None, data_format=None, *, name=None,
+                 input_shape=None):
+        super().__init__(seed, data_format, name, input_shape)
+        self.height = positive_int(height, "height", self.who)
+        self.width = positive_int(width, "width", self.who)
+
+    def augment(self, images):
+        height, width = images.shape[2:]
+        if height > self.height and width > self.width:
+            return RandomWindow(self.height, self.width, self.generator)(images)
+        # Keras slices the target's size from the corner of the largest centred window of
+        # the target's aspect ratio (cut short at the image's edges), and resizes that
+        top, left, _, _ = aspect_window(height, width, (self.height, self.width))
+        return resized(window(images, top, left, self.height, self.width),
+                       (self.height, self.width))
+
+
+class RandomWindow(Function):
+    """y = x[:, :, t:t + height, l:l + width], (t, l) drawn at each call, each uniform over
+    the positions where the window fits (the gradient: gy padded back into place)"""
+
+    def __init__(self, height, width, generator):
+        self.height, self.width, self.generator = height, width, generator
+        self.draws_random = generator is None  # (a captured step accounts for NumPy's)
+
+    def forward(self, x):
+        source = np.random if self.generator is None else self.generator
+        self.corner = tuple(min(int(source.uniform(0, room + 1)), room)
+                            for room in (x.shape[2] - self.height, x.shape[3] - self.width))
+        top, left = self.corner
+        return x[:, :, top:top + self.height, left:left + self.width].copy()
+
+    def backward(self, gy):
+        height, width = self.inputs[0].shape[2:]
+        top, left = self.corner
+        return pad(gy, ((0, 0), (0, 0), (top, height - top - self.height),
+                        (left, width - left - self.width)))
+
+
 __all__ = ["RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-           "RandomContrast"]
+           "RandomContrast", "RandomBrightness", "RandomCrop"]

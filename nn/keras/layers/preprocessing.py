@@ -9,7 +9,7 @@ from autograd.variable import as_variable
 
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating
 
 
 class Rescaling(Module, KerasLayer):
@@ -22,8 +22,7 @@ class Rescaling(Module, KerasLayer):
 
     def forward(self, x):
         x = self._input(x, range(0, 33), "(...)")
-        if x.dtype.kind != "f":
-            x = x.astype("float32")
+        x = floating(x)
         return x * self.scale + self.offset
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
@@ -115,8 +114,7 @@ class Normalization(Module, KerasLayer):
 
     def forward(self, x):
         x = self._input(x, range(1, 33), "(N, ...)")
-        if x.dtype.kind != "f":
-            x = x.astype("float32")
+        x = floating(x)
         shape = [1] * x.ndim
         for a in self._kept(x.ndim):
             shape[a] = x.shape[a]

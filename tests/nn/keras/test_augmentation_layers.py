@@ -1,7 +1,8 @@
 """Keras' augmentation layers: the exact images of transforms that land on pixels (a
-quarter turn is np.rot90, a one-pixel shift each fill mode's border), identity in
-inference, new draws each batch (eagerly and in a captured step), the gradient to the
-images, a model with them trained, saved and loaded, and refusals that name the argument."""
+quarter turn is np.rot90, a one-pixel shift each fill mode's border, a crop a window),
+brightness shifts in their range, identity in inference, new draws each batch (eagerly and
+in a captured step), the gradient to the images, models with them (and Resizing,
+CenterCrop) trained, saved and loaded, and refusals that name the argument."""
 import numpy as np
 import pytest
 
@@ -89,15 +90,54 @@ def test_flips_are_drawn_per_image_and_inference_is_the_identity():
     assert np.all(turned | np.all(both == IMAGES[0], axis=(1, 2, 3)))
     assert 120 < turned.sum() < 280
     for layer in (layers.RandomFlip(), layers.RandomRotation(0.2), layers.RandomZoom(0.3),
-                  layers.RandomTranslation(0.2, 0.2), layers.RandomContrast(0.5)):
+                  layers.RandomTranslation(0.2, 0.2), layers.RandomContrast(0.5),
+                  layers.RandomCrop(2, 2), layers.RandomBrightness(0.5)):
         np.testing.assert_array_equal(layer(IMAGES, training=False).data, IMAGES)
         assert layer(IMAGES.astype(np.uint8), training=False).dtype == np.float32
+
+
+def test_random_crop_takes_one_window_per_batch_anywhere_it_fits():
+    layer = layers.RandomCrop(2, 3, seed=0)
+    corners = set()
+    for _ in range(60):
+        y = _train(layer)
+        found = [(top, left) for top in range(3) for left in range(2)
+                 if np.array_equal(y, IMAGES[:, top:top + 2, left:left + 3])]  # (the whole batch's)
+        assert len(found) == 1
+        corners.update(found)
+    assert corners == {(top, left) for top in range(3) for left in range(2)}  # 1/6 each
+    first = layers.RandomCrop(3, 2, data_format="channels_first")
+    chw = IMAGES.transpose(0, 3, 1, 2)
+    assert _train(first, chw).shape == (2, 3, 3, 2) and _train(layer, IMAGES[0]).shape == (2, 3, 3)
+
+
+def test_random_crop_resizes_an_image_not_larger_than_the_window_as_keras():
+    # Keras 3.15 slices (6, 3) from the corner (0, 1) of the centred (4, 2) window of the
+    # target's aspect ratio: columns 1 to 3 of the 4 x 4 images, then resizes them
+    expected = layers.Resizing(6, 3)(IMAGES[:, :, 1:4]).data
+    np.testing.assert_allclose(_train(layers.RandomCrop(6, 3), IMAGES), expected, rtol=1e-12)
+    np.testing.assert_array_equal(_train(layers.RandomCrop(4, 4), IMAGES), IMAGES)
+
+
+def test_brightness_adds_one_drawn_shift_per_image_clipped_to_the_range():
+    x = np.random.default_rng(0).uniform(100, 150, (200, 3, 3, 2))
+    y = _train(layers.RandomBrightness((-0.1, 0.2), seed=1), x)
+    shifts = y - x
+    assert np.allclose(shifts, shifts[:, :1, :1, :1])  # the same for all pixels and channels
+    assert shifts.min() >= -25.5 - 1e-9 and shifts.max() <= 51 + 1e-9  # factor * 255
+    assert shifts.min() < -15 and shifts.max() > 40  # (200 draws spread over the range)
+    clipped = _train(layers.RandomBrightness((0.5, 0.5), value_range=(1, 0)), x / 150)
+    np.testing.assert_allclose(clipped, np.minimum(x / 150 + 0.5, 1.0))  # (the range sorted)
+    again = _train(layers.RandomBrightness((-0.1, 0.2), seed=1), x)
+    np.testing.assert_array_equal(again, y)
 
 
 def test_the_gradient_reaches_the_images():
     for make in (lambda: layers.RandomRotation(0.1, seed=1), lambda: layers.RandomZoom(0.2, seed=2),
                  lambda: layers.RandomTranslation(0.1, 0.2, fill_mode="wrap", seed=3),
-                 lambda: layers.RandomContrast(0.3, value_range=(-1e9, 1e9), seed=4)):
+                 lambda: layers.RandomContrast(0.3, value_range=(-1e9, 1e9), seed=4),
+                 lambda: layers.RandomBrightness(0.3, value_range=(-10, 10), seed=5),
+                 lambda: layers.RandomCrop(2, 3, seed=6), lambda: layers.RandomCrop(5, 3)):
         # (a new layer per call: the same draws, so that f is a function of the images)
         assert_gradients_match(lambda x, make=make: make()(x, training=True), IMAGES[:1] / 50,
                                order=1)
@@ -110,6 +150,12 @@ def test_each_call_draws_anew_eagerly_and_in_a_captured_step():
         outputs = [step(IMAGES).data for _ in range(4)]  # two records, then replays
         for a, b in zip(outputs, outputs[1:]):
             assert not np.allclose(a, b)
+    big = np.random.default_rng(0).uniform(0, 1, (2, 32, 32, 1))
+    for layer in (layers.RandomCrop(2, 2), layers.RandomCrop(2, 2, seed=1),
+                  layers.RandomBrightness(0.2)):
+        step = ag.capture(lambda x, layer=layer: layer(x, training=True))
+        outputs = {step(big).data.tobytes() for _ in range(8)}
+        assert len(outputs) > 1  # (a window: 961 of them; 8 the same: 961 ** -7)
 
 
 def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
@@ -128,6 +174,27 @@ def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
     assert loaded.layers[1].get_config()["factor"] == 0.05
 
 
+def test_a_model_that_sizes_crops_and_brightens_trains_saves_and_loads(tmp_path):
+    np.random.seed(0)
+    x = np.random.uniform(0, 255, (64, 12, 10, 1)).astype(np.float32)
+    y = (x[:, 4:8, 3:7].mean(axis=(1, 2, 3)) > 127.5).astype(np.float32)
+    inputs = keras.Input(shape=(12, 10, 1))
+    h = layers.Resizing(10, 10, interpolation="bicubic")(inputs)
+    h = layers.RandomCrop(9, 9)(h)
+    h = layers.CenterCrop(8, 8)(layers.RandomBrightness(0.05)(h))
+    h = layers.Rescaling(1 / 255)(h)
+    model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Flatten()(h)))
+    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=True)
+    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.predict(x[:2], verbose=0).shape == (2, 1)  # (RandomCrop: none, CenterCrop)
+    saved_and_loaded(model, x, tmp_path / "m.keras", rtol=1e-6)
+    chain = keras.Sequential([keras.Input(shape=(12, 10, 3)), layers.Resizing(6, 5),
+                              layers.RandomBrightness(0.1), layers.CenterCrop(4, 4)])
+    loaded = saved_and_loaded(chain, x.repeat(3, axis=-1)[:4], tmp_path / "s.keras")
+    assert loaded.layers[0].get_config()["height"] == 6
+
+
 @pytest.mark.parametrize("make, words", [
     (lambda: layers.RandomFlip("diagonal"), "mode must be one of"),
     (lambda: layers.RandomRotation(0.1, fill_mode="mirror"), "fill_mode must be one of"),
@@ -138,6 +205,9 @@ def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
     (lambda: layers.RandomContrast(1.5), r"factor must be a number in \[0, 1\]"),
     (lambda: layers.RandomContrast(0.2, value_range=(1, 0)), "low < high"),
     (lambda: layers.RandomFlip(data_format="nhwc"), "data_format must be"),
+    (lambda: layers.RandomBrightness(1.5), r"RandomBrightness.*within \[-1, 1\]"),
+    (lambda: layers.RandomBrightness(0.2, value_range=(0, 1, 2)), "value_range must be"),
+    (lambda: layers.RandomCrop(0, 2), "RandomCrop.*height"),
 ])
 def test_refusals_name_the_argument(make, words):
     with pytest.raises(ValueError, match=words):

@@ -1,0 +1,162 @@
+"""Keras' image sizing layers: Resizing (each image interpolated to height x width) and
+CenterCrop (the centre height x width window). Both are the same in training and inference,
+and differentiable in the images: they are F.interpolate, slicing and padding.
+
+Images are channels-last (N, H, W, C) or one image (H, W, C), as Keras' (data_format=
+'channels_first' for (N, C, H, W)). Keras' torch backend resizes with torch's interpolate:
+'bilinear' and 'bicubic' with align_corners=False (antialias only when asked), 'nearest' as
+'nearest-exact' (each output pixel the input pixel under its centre); it has no 'area',
+'lanczos3' or 'lanczos5' (other backends' interpolations), so neither has this one."""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.backend import get_array_module
+from autograd.function import Function
+from autograd.ops import get_item, pad
+
+from ... import functional as F
+from ...layers.config import init_config
+from ...module import Module
+from ._base import KerasLayer, data_format_name, floating, on_images
+
+_MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
+
+
+def aspect_window(height, width, size):
+    """(top, left, rows, cols): the largest centred window of an image (height, width) with
+    the aspect ratio of `size` (rows, cols), in Keras' integer arithmetic (its
+    crop_to_aspect_ratio and smart_resize)."""
+    rows = max(min(height, int(width * size[0] / size[1])), 1)
+    cols = max(min(width, int(height * size[1] / size[0])), 1)
+    return (height - rows) // 2, (width - cols) // 2, rows, cols
+
+
+def window(images, top, left, rows, cols):
+    """images (N, C, H, W) at rows top..top+rows, columns left..left+cols."""
+    return get_item(images, (slice(None), slice(None), slice(top, top + rows),
+                             slice(left, left + cols)))
+
+
+def resized(images, size, interpolation="bilinear", antialias=False):
+    """images (N, C, H, W) interpolated to `size` (rows, cols) as Keras' torch backend does
+    (torch's interpolate; Keras' 'nearest' is its 'nearest-exact')."""
+    linear = interpolation != "nearest"
+    return F.interpolate(images, size=tuple(size), mode=_MODES[interpolation],
+                         align_corners=False if linear else None,
+                         antialias=antialias and linear)
+
+
+def fitted(images, size):
+    """images (N, C, H, W) cropped to the aspect ratio of `size` and resized to it
+    (bilinear): Keras' smart_resize."""
+    return resized(window(images, *aspect_window(*images.shape[2:], size)), size)
+
+
+class RoundedTo(Function):
+    """y = x rounded to the nearest integer (halves to even, as torch.round) and clipped
+    into the integer dtype's range, in that dtype (Keras' saturating cast back to integer
+    pixels). No gradient: integers carry none."""
+
+    def __init__(self, dtype):
+        self.dtype = np.dtype(dtype)
+
+    def forward(self, x):
+        xp = get_array_module(x)
+        limits = np.iinfo(self.dtype)
+        return xp.clip(xp.rint(x), limits.min, limits.max).astype(self.dtype)
+
+    def backward(self, gy):
+        return None
+
+
+class _Sizing(Module, KerasLayer):
+    """A layer giving every image the size (height, width): `transform` on the images as
+    (N, C, H, W), floating-point (integer pixels become float32)."""
+
+    def __init__(self, height, width, data_format, name, input_shape):
+        super().__init__()
+        self._keras_arguments(name, input_shape)
+        self.height = positive_int(height, "height", self.who)
+        self.width = positive_int(width, "width", self.who)
+        self.data_format = data_format
+        self._layout = data_format_name(data_format, self.who)
+
+    get_config = init_config  # Keras' get_config: the constructor's arguments
+
+    @property
+    def size(self):
+        return self.height, self.width
+
+    def forward(self, x):
+        return on_images(floating(self._images(x)), self._layout, self.transform)
+
+
+class Resizing(_Sizing):
+    """Each image interpolated to (height, width): 'bilinear', 'nearest' (the input pixel
+    under each output pixel's centre) or 'bicubic' (the cubic convolution kernel, A = -0.75;
+    values may overshoot), as torch's interpolate with align_corners=False; antialias
+    averages every input pixel an output covers when shrinking. crop_to_aspect_ratio first
+    crops the largest centred window of the target's aspect ratio; pad_to_aspect_ratio pads
+    the short side evenly with fill_value instead. Integer pixels come back integer
+    (rounded, clipped into the dtype), as Keras'."""
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+                 antialias=False, data_format=None, *, name=None, input_shape=None):
+        super().__init__(height, width, data_format, name, input_shape)
+        if interpolation not in _MODES:
+            raise ValueError(f"{self.who}: interpolation must be one of {sorted(_MODES)}, got "
+                             f"{interpolation!r} (Keras' torch backend has no 'area' or "
+                             "'lanczos' resizing either)")
+        if fill_mode != "constant":
+            raise ValueError(f"{self.who}: fill_mode must be 'constant' (Keras' only one), got "
+                             f"{fill_mode!r}")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError(f"{self.who}: only one of crop_to_aspect_ratio and "
+                             "pad_to_aspect_ratio can be True")
+        self.interpolation, self.antialias = interpolation, bool(antialias)
+        self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.fill_mode, self.fill_value = fill_mode, float(fill_value)
+
+    def forward(self, x):
+        x = self._images(x)
+        y = super().forward(x)
+        return RoundedTo(x.dtype)(y) if x.dtype.kind in "iu" else y
+
+    def transform(self, images):
+        if self.crop_to_aspect_ratio:
+            images = window(images, *aspect_window(*images.shape[2:], self.size))
+        elif self.pad_to_aspect_ratio:
+            images = self._padded(images)
+        return resized(images, self.size, self.interpolation, self.antialias)
+
+    def _padded(self, images):
+        """images padded with fill_value to the target's aspect ratio: the short side by the
+        same amount before and after (Keras' rounding: a pixel may be left over)."""
+        height, width = images.shape[2:]
+        rows = (max(height, int(width * self.height / self.width)) - height) // 2
+        cols = (max(width, int(height * self.width / self.height)) - width) // 2
+        if not rows and not cols:
+            return images
+        return pad(images, ((0, 0), (0, 0), (rows, rows), (cols, cols)),
+                   constant_values=self.fill_value)
+
+
+class CenterCrop(_Sizing):
+    """The centre (height, width) window of each image (the odd pixel left over goes at the
+    bottom and right). An image smaller than it on either side is cropped to its aspect
+    ratio and resized to it (bilinear) instead, as Keras' smart_resize."""
+
+    def __init__(self, height, width, data_format=None, *, name=None, input_shape=None):
+        super().__init__(height, width, data_format, name, input_shape)
+
+    def transform(self, images):
+        height, width = images.shape[2:]
+        if height < self.height or width < self.width:
+            return fitted(images, self.size)
+        return window(images, (height - self.height) // 2, (width - self.width) // 2,
+                      self.height, self.width)
+
+
+__all__ = ["Resizing", "CenterCrop"]
