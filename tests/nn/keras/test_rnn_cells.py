@@ -140,6 +140,25 @@ def test_rnn_of_a_cell_is_its_layer(kind, return_sequences, return_state, go_bac
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cell_s_dropouts_are_its_layer_s(kind):
+    """dropout and recurrent_dropout in RNN(cell) drop as the layer does (the same masks
+    from the same draws), and only while training."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3, 4, 2))
+    options = dict(dropout=0.3, recurrent_dropout=0.4, dtype="float64")
+    layer, rnn = getattr(layers, kind)(3, **options), layers.RNN(CELLS[kind](3, **options))
+    layer(x), rnn(x)
+    same_weights(layer, rnn, rng)
+    outputs = []
+    for model in (layer, rnn):
+        np.random.seed(1)
+        outputs.append((model(x, training=True).data, model(x, training=False).data))
+    np.testing.assert_allclose(outputs[0][0], outputs[1][0], rtol=1e-12)
+    np.testing.assert_allclose(outputs[0][1], outputs[1][1], rtol=1e-12)
+    assert not np.allclose(outputs[1][0], outputs[1][1])
+
+
 def test_stepping_a_cell_by_hand_is_its_layer():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((2, 5, 3))
@@ -257,6 +276,20 @@ def test_a_stateful_rnn_carries_its_states():
     halves.reset_state()
     joined = np.concatenate([halves(x[:, :3]).data, halves(x[:, 3:]).data], axis=1)
     np.testing.assert_allclose(joined, whole(x).data, rtol=1e-12)
+
+
+def test_bidirectional_takes_an_rnn_of_cells_with_weights_of_its_own():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 4, 3))
+    wrapped = layers.Bidirectional(layers.RNN(layers.LSTMCell(3, dtype="float64"),
+                                              return_sequences=True))
+    layer = layers.Bidirectional(layers.LSTM(3, return_sequences=True, dtype="float64"))
+    wrapped(x), layer(x)
+    assert wrapped.forward_layer.cell is not wrapped.backward_layer.cell
+    same_weights(wrapped, layer, rng)
+    np.testing.assert_allclose(wrapped(x).data, layer(x).data, rtol=1e-12)
+    with pytest.raises(ValueError, match="Bidirectional: layer must be .* got LSTMCell"):
+        layers.Bidirectional(layers.LSTMCell(3))
 
 
 # ----- saving -----
