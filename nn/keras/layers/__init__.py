@@ -45,6 +45,7 @@ from .pooling import (
 )
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
+from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .reshaping import (
     Cropping1D,
     Cropping2D,
@@ -58,7 +59,9 @@ from .reshaping import (
     ZeroPadding2D,
 )
 from .resizing import CenterCrop, Resizing
+from .rnn import RNN
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from .stacked_rnn_cells import StackedRNNCells
 from .time_distributed import TimeDistributed
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
@@ -81,6 +84,7 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
-           "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
+           "SimpleRNN", "LSTM", "GRU", "RNN", "SimpleRNNCell", "LSTMCell", "GRUCell",
+           "StackedRNNCells", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking"]

@@ -20,9 +20,10 @@ class Bidirectional(Module, KerasNamed):
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, *,
                  name=None, input_shape=None):
         super().__init__()
-        if not isinstance(layer, Module) or not hasattr(layer, "go_backwards"):
+        if not isinstance(layer, Module) or not hasattr(layer, "go_backwards") or \
+                hasattr(layer, "state_size"):  # (a cell: RNN(cell) is the layer)
             raise ValueError(f"Bidirectional: layer must be one of nn.keras.layers' recurrent "
-                             f"layers (SimpleRNN, LSTM, GRU), got {type(layer).__name__}")
+                             f"layers (SimpleRNN, LSTM, GRU, RNN), got {type(layer).__name__}")
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {MERGE_MODES}, got "
                              f"{merge_mode!r}")
@@ -123,7 +124,7 @@ class Bidirectional(Module, KerasNamed):
 def _copy(layer, direction, **changes):
     """A fresh layer of `layer`'s class and config, `changes` applied, Keras' name for it
     (`forward_lstm`); an input_shape the wrapper was given replaces the layer's."""
-    config = layer.get_config()
+    config = {key: _fresh(value) for key, value in layer.get_config().items()}
     if changes.get("input_shape") is None:
         changes.pop("input_shape", None)
     name = config.get("name")
@@ -132,6 +133,14 @@ def _copy(layer, direction, **changes):
             name = name[len(prefix):] if name.startswith(prefix) else name
         changes["name"] = f"{direction}_{name}"
     return type(layer)(**{**config, **changes})
+
+
+def _fresh(value):
+    """A config's value with each layer in it (RNN's cell) made anew from its own config,
+    so that the copies do not share its weights."""
+    if isinstance(value, Module):
+        return type(value)(**{key: _fresh(v) for key, v in value.get_config().items()})
+    return [_fresh(v) for v in value] if isinstance(value, list) else value
 
 
 def _merge(mode, y, y_rev):

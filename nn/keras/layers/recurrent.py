@@ -19,9 +19,8 @@ import numpy as np
 
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
-from autograd.capture import CaptureError, capturing
-from autograd.ops import astype, concatenate, reshape, split, transpose
-from autograd.variable import as_variable, wrap
+from autograd.ops import astype, concatenate, split, transpose
+from autograd.variable import wrap
 
 from ... import regularizers
 from ...functional.dropout import dropout
@@ -36,11 +35,11 @@ from ...layers.lazy_build import (
     check_fit,
     follow_device,
     hold_placeholders,
-    in_shape_trial,
     make_parameters,
 )
 from ...layers.rnn_cells import initial_state
 from ...module import Module
+from .sequence_run import SequenceRun
 
 _WEIGHTS = ("kernel", "recurrent_kernel", "bias")
 
@@ -57,7 +56,7 @@ def activation_name(value, argument, who):
     return activation_config(value)
 
 
-class _Recurrent(Module, KerasNamed):
+class _Recurrent(SequenceRun, Module, KerasNamed):
     """What SimpleRNN, LSTM and GRU share: Keras' weights, their lazy sizing, the run through
     nn's fused recurrence and Keras' return modes. A subclass sets `num_gates` and
     `_modes` ({(activation, recurrent_activation): nn's recurrence mode}), and passes its
@@ -198,54 +197,27 @@ class _Recurrent(Module, KerasNamed):
         bias = self.bias if self.use_bias else None
         return transpose(self.kernel), transpose(self.recurrent_kernel), bias, None
 
-    # ----- the run -----
-    def forward(self, sequences, initial_state=None, training=None, mask=None):
-        """sequences (N, T, F) -> the output (see the module's docstring); initial_state: a
-        list of the starting states (h, or h and c for LSTM), each (N, units), zeros when
-        None; training: whether dropout drops (None: the layer's mode); mask: Keras' (N, T)
-        booleans (nn.training.masking), False at the padding, whose steps leave the states as
-        they were (the output there repeats the last one, or is 0 with
-        zero_output_for_mask)."""
-        x = self._checked(sequences)
-        training = self.training if training is None else training
-        stateful = self.stateful and not in_shape_trial()  # (a trial keeps no state)
-        if initial_state is None and stateful:
-            initial_state = self._kept_states(x.shape[0])
-        state = self._initial(initial_state, x.shape[0])
-        steps = transpose(x, (1, 0, 2))
-        steps_mask = None if mask is None else self._steps_mask(mask, steps)
+    # ----- the run (SequenceRun's) -----
+    def _run(self, steps, state, training, steps_mask, reverse=None):
+        """(outputs (T, N, units) in time order, the final state) of the steps (T, N, F)
+        from `state`, run backwards where `reverse` (None: go_backwards): by nn's fused
+        recurrence, or step by step while training with recurrent dropout and for
+        activations other than the fused cells'."""
+        reverse = self.go_backwards if reverse is None else reverse
         stepwise = (self.recurrent_dropout and training) or self._composed is not None
         run = self._run_stepwise if stepwise else self._run_fused
-        outputs, final = run(steps, state, training, steps_mask)
-        if stateful:  # the next call starts here (values: no gradient reaches back)
-            self.states = [s.data.copy() for s in final]
-        zeroed = steps_mask is not None and self.zero_output_for_mask
-        if zeroed:  # Keras' zero_output_for_mask: 0 at the padding
-            outputs = outputs * reshape(astype(steps_mask, outputs.dtype),
-                                        tuple(steps_mask.shape) + (1,))
-        if self.return_sequences:  # in the order the steps ran, as Keras gives them
-            output = transpose(outputs[::-1] if self.go_backwards else outputs, (1, 0, 2))
-        else:  # the last step's output: the final h, unless zeroed
-            output = outputs[0 if self.go_backwards else -1] if zeroed else final[0]
-        return [output, *final] if self.return_state else output
+        return run(steps, state, training, steps_mask, reverse)
 
-    def compute_mask(self, inputs, mask=None):
-        """The outputs' mask (Keras'): the input's with return_sequences, else None (and
-        None for each state with return_state)."""
-        output_mask = mask if self.return_sequences else None
-        return [output_mask] + [None] * len(self._initial(None, 1)) if self.return_state \
-            else output_mask
-
-    def _run_fused(self, steps, state, training, steps_mask):
+    def _run_fused(self, steps, state, training, steps_mask, reverse):
         """(outputs (T, N, units) in time order, the final state) from nn's fused
         recurrence; dropout: one input mask for every step; steps_mask: Keras' mask (T, N)
         or None."""
         if self.dropout and training:
             steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
         return recurrence(self._mode, steps, *self._torch_weights(), state,
-                          reverse=self.go_backwards, steps_mask=steps_mask)
+                          reverse=reverse, steps_mask=steps_mask)
 
-    def _run_stepwise(self, steps, state, training, steps_mask):
+    def _run_stepwise(self, steps, state, training, steps_mask, reverse):
         """_run_fused's result step by step (nn.functional.stepwise_recurrence): while
         training with recurrent dropout, as Keras' implementation 1 (each gate its own masks
         of the input and the state), and for activations other than the fused cells'."""
@@ -260,54 +232,20 @@ class _Recurrent(Module, KerasNamed):
             self._mask((gates, batch, features), self.dropout, steps))
         outputs, final = stepwise_recurrence(
             self._mode, steps, *self._torch_weights(), state, input_masks, recurrent_masks,
-            reverse=self.go_backwards, steps_mask=steps_mask, activations=self._composed)
-        return (outputs[::-1] if self.go_backwards else outputs), final  # to time order
-
-    def _steps_mask(self, mask, steps):
-        """Keras' mask (N, T) as booleans (T, N), checked against the steps (T, N, F)."""
-        mask = as_variable(mask)
-        expected = (steps.shape[1], steps.shape[0])
-        if tuple(mask.shape) != expected:
-            raise ValueError(f"{type(self).__name__}: the mask has shape {tuple(mask.shape)}, "
-                             f"expected (batch, timesteps) = {expected}")
-        return transpose(astype(mask, bool))
-
-    def _kept_states(self, batch):
-        """stateful's starting states: the last call's final ones (None at first, or after
-        reset_state: zeros), for a batch of the same size."""
-        who = type(self).__name__
-        if capturing():
-            raise CaptureError(f"{who}: stateful=True cannot be replayed by autograd.capture "
-                               "(its states change between calls); compile without "
-                               "jit_compile=True")
-        if self.states is None:
-            return None
-        kept = self.states[0].shape[0]
-        if batch != kept:
-            raise ValueError(f"{who}: stateful=True keeps states for batches of {kept} "
-                             f"sequences, got a batch of {batch} (Keras needs a fixed batch "
-                             "size: make the data a multiple of batch_size, or call "
-                             "reset_state() first)")
-        return [wrap(s, False) for s in self.states]
-
-    def reset_state(self):
-        """Forget a stateful layer's states: the next call starts from zeros (Keras'
-        reset_state; reset_states is its old name)."""
-        self.states = None
-
-    reset_states = reset_state
+            reverse=reverse, steps_mask=steps_mask, activations=self._composed)
+        return (outputs[::-1] if reverse else outputs), final  # to time order
 
     def _checked(self, sequences):
-        who = type(self).__name__
-        x = as_variable(sequences)
-        if x.ndim != 3 or 0 in x.shape:
-            raise ValueError(f"{who}: expected batch-first sequences (N, T, features) with "
-                             f"T >= 1, got an input of shape {tuple(x.shape)}")
+        return self._fit_features(self._sequences(sequences))
+
+    def _fit_features(self, x):
+        """x (..., F), the layer built for F features at its first input, else checked to
+        have the layer's."""
         if not self.built:
             self.build(x.shape[-1], like=x.data)
         if x.shape[-1] != self.input_size:
-            raise ValueError(f"{who}: the layer takes {self.input_size} features per step, got "
-                             f"an input of shape {tuple(x.shape)}")
+            raise ValueError(f"{type(self).__name__}: the layer takes {self.input_size} "
+                             f"features per step, got an input of shape {tuple(x.shape)}")
         return x
 
     @staticmethod
@@ -318,10 +256,14 @@ class _Recurrent(Module, KerasNamed):
         ones = get_array_module(x.data).ones(shape, dtype=x.dtype)
         return dropout(wrap(ones, False), rate, training=True)
 
-    def _initial(self, given, batch):
-        """The initial state tuple, each (N, units): the given list's, else zeros."""
+    def _state_count(self):
+        return 2 if self._mode == "LSTM" else 1
+
+    def _initial(self, given, batch, like=None):
+        """The initial state tuple, each (N, units): the given list's, else zeros (in the
+        weights' dtype)."""
         who = type(self).__name__
-        count = 2 if self._mode == "LSTM" else 1
+        count = self._state_count()
         if given is None:
             given = [None] * count
         elif not isinstance(given, (list, tuple)) or len(given) != count:
@@ -332,13 +274,6 @@ class _Recurrent(Module, KerasNamed):
                      for s in given)
 
     # ----- Keras' face -----
-    def example_sample(self):
-        """(shape, dtype) of one sample, from input_shape (None sizes taken as 1), or None:
-        a Sequential starting with this layer tries itself on it (summary)."""
-        if self.input_shape is None:
-            return None
-        return tuple(1 if n is None else n for n in self.input_shape), self.dtype
-
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save: the class' own
         and the keyword options all three share."""

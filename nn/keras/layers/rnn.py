@@ -1,0 +1,177 @@
+"""Keras' RNN(cell): a recurrent cell's step run over batch-first sequences.
+
+The cell is one of SimpleRNNCell, LSTMCell, GRUCell, a StackedRNNCells (or a list of cells),
+or a cell of one's own: a layer with `state_size` (an int, or a list of ints for several
+states) whose `call(inputs, states)` takes one step's inputs (N, F) and the list of states
+(each (N, size)) and returns (output (N, H), new_states), building its weights with
+add_weight in build(input_shape), input_shape (None, F) (Keras' custom cell guide).
+
+Built-in cells (alone or stacked) run through their layers' fused loops, a layer after the
+other over the whole sequence, which gives what Keras' step-by-step stack gives; any other
+cell is stepped in Python, its graph one step after another.
+"""
+import numpy as np
+
+from autograd.backend import get_array_module
+from autograd.ops import reshape, stack, where
+from autograd.variable import wrap
+
+from ...layers.config import init_config
+from ...layers.keras_name import KerasNamed
+from ...layers.rnn_cells import initial_state
+from ...module import Module
+from ._base import sample_shape
+from .recurrent import _Recurrent
+from .sequence_run import SequenceRun
+from .stacked_rnn_cells import (
+    StackedRNNCells,
+    call_cell,
+    check_cell,
+    initial_states,
+    state_sizes,
+)
+
+
+class RNN(SequenceRun, Module, KerasNamed):
+    """`RNN(cell, return_sequences=False, return_state=False, go_backwards=False,
+    stateful=False, unroll=False, zero_output_for_mask=False)`, Keras' arguments: input
+    (N, T, F), output the last step's (N, H), or every step's (N, T, H) with
+    return_sequences; with return_state the final states follow ([output, *states]; with
+    stacked cells [output, states of cell 1 (a list), ...]). initial_state= in the same
+    form; mask= (Keras' (N, T), from Masking or Embedding(mask_zero=True)): a masked step
+    leaves the states as they were and repeats the last output (0 before any, or always
+    with zero_output_for_mask). stateful keeps the final states for the next call (until
+    reset_state()); unroll is a speed hint (no effect). With h_t, s_t = cell(x_t,
+    s_{t-1}): the outputs are the h_t."""
+
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, zero_output_for_mask=False, *, name=None,
+                 input_shape=None, dtype="float32"):
+        super().__init__()
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells(cell)
+        check_cell(cell, "RNN")
+        self.cell = cell
+        self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
+        self.go_backwards, self.stateful = bool(go_backwards), bool(stateful)
+        self.unroll = bool(unroll)  # (a speed hint only)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.states = None  # with stateful: the last call's final states (arrays, no graph)
+        self._set_name(name)
+        self.input_shape = None if input_shape is None else sample_shape(input_shape, "RNN")
+        if self.input_shape is not None and len(self.input_shape) != 2:
+            raise ValueError(f"RNN: input_shape is one sample's shape (timesteps, features), "
+                             f"got {input_shape!r}")
+        self.dtype = np.dtype(dtype)
+
+    # ----- the cells -----
+    def _leaves(self):
+        return list(self.cell.cells) if self._stacked() else [self.cell]
+
+    def _stacked(self):
+        return isinstance(self.cell, StackedRNNCells)
+
+    def _fused(self):
+        """Whether every cell is a built-in one (run by its layer's loop)."""
+        return all(isinstance(cell, _Recurrent) for cell in self._leaves())
+
+    @property
+    def built(self):
+        return all(getattr(cell, "built", True) for cell in self._leaves())
+
+    # ----- SequenceRun's -----
+    def _checked(self, sequences):
+        return self._sequences(sequences)
+
+    def _state_count(self):
+        return len(self._leaves()) if self._stacked() else len(state_sizes(self.cell))
+
+    def _initial(self, given, batch, like):
+        """The starting states, flat: each cell's, in order, checked to be (N, size)."""
+        sizes = [state_sizes(cell) for cell in self._leaves()]
+        per_cell = [initial_states(cell, batch) for cell in self._leaves()] \
+            if given is None else self._per_cell(given, sizes)
+        shapes = [(batch, n) for cell_sizes in sizes for n in cell_sizes]
+        flat = [state for states in per_cell for state in states]
+        return tuple(initial_state(state, shape, like, "RNN", f"initial_state[{i}]")
+                     for i, (state, shape) in enumerate(zip(flat, shapes)))
+
+    def _per_cell(self, given, sizes):
+        """The given initial_state as one list per cell, its counts checked."""
+        expected = "a list of each cell's states" if self._stacked() else \
+            f"a list of {len(sizes[0])} state(s)"
+        given = list(given) if isinstance(given, (list, tuple)) else [given]
+        per_cell = [_as_list(g) for g in given] if self._stacked() else [given]
+        if [len(states) for states in per_cell] != [len(s) for s in sizes]:
+            raise ValueError(f"RNN: initial_state must be {expected}, as the cell's "
+                             f"state_size {self.cell.state_size!r}")
+        return per_cell
+
+    def _nested(self, final):
+        """The flat states as the cell takes and gives them: a list (per cell if stacked)."""
+        if not self._stacked():
+            return list(final)
+        nested, start = [], 0
+        for sizes in map(state_sizes, self._leaves()):
+            nested.append(list(final[start:start + len(sizes)]))
+            start += len(sizes)
+        return nested
+
+    def _run(self, steps, state, training, steps_mask):
+        run = self._run_layers if self._fused() else self._run_steps
+        return run(steps, state, training, steps_mask)
+
+    def _run_layers(self, steps, state, training, steps_mask):
+        """Built-in cells: each its layer's loop over the whole sequence, fed the outputs of
+        the one before (within a step, a stack feeds the next cell the same values)."""
+        finals, start = [], 0
+        for cell in self._leaves():
+            count = cell._state_count()
+            own = cell._initial(list(state[start:start + count]), steps.shape[1])
+            steps, final = cell._run(cell._fit_features(steps), own, training, steps_mask,
+                                     reverse=self.go_backwards)
+            finals.extend(final)
+            start += count
+        return steps, tuple(finals)
+
+    def _run_steps(self, steps, state, training, steps_mask):
+        """Any cell: called step after step, (outputs (T, N, H) in time order, final)."""
+        order = range(len(steps) - 1, -1, -1) if self.go_backwards else range(len(steps))
+        outputs, previous = [], None
+        for t in order:
+            output, new = call_cell(self.cell, steps[t], self._nested(state), training)
+            new = self._flat(new, len(state))
+            if steps_mask is not None:  # a masked step keeps the states, repeats the output
+                keep = reshape(steps_mask[t], (steps.shape[1], 1))
+                new = tuple(where(keep, n, old) for n, old in zip(new, state))
+                if previous is None:
+                    previous = wrap(get_array_module(output.data).zeros(
+                        output.shape, output.dtype), False)
+                output = where(keep, output, previous)
+            state, previous = new, output
+            outputs.append(output)
+        return stack(outputs[::-1] if self.go_backwards else outputs), state
+
+    def _flat(self, new, count):
+        """The states a cell returned, flat, their count checked."""
+        flat = [s for states in _as_list(new) for s in _as_list(states)] \
+            if self._stacked() else _as_list(new)
+        if len(flat) != count:
+            raise ValueError(f"RNN: {type(self.cell).__name__} returned {len(flat)} state(s), "
+                             f"its state_size {self.cell.state_size!r} has {count}")
+        return tuple(flat)
+
+    # ----- Keras' face -----
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), the cell saved as a layer."""
+        return init_config(self, cell=self.cell)
+
+    def extra_repr(self):
+        return f"return_sequences={self.return_sequences}, return_state={self.return_state}"
+
+
+def _as_list(states):
+    return list(states) if isinstance(states, (list, tuple)) else [states]
+
+
+__all__ = ["RNN"]

@@ -1,0 +1,96 @@
+"""Keras' StackedRNNCells: cells run one after the other within each time step."""
+import numpy as np
+
+from autograd.variable import wrap
+
+from ...containers import ModuleList
+from ...layers.keras_name import KerasNamed
+from ...module import Module, takes_training
+
+
+class StackedRNNCells(Module, KerasNamed):
+    """`StackedRNNCells([cell_1, cell_2, ...])` is a cell: at each step cell_1 takes the
+    input, each next cell the output of the one before; its states are the cells' own, a
+    list per cell ([[h1, c1], [h2]] ...). RNN([cells]) makes one."""
+
+    def __init__(self, cells, *, name=None):
+        super().__init__()
+        cells = list(cells) if isinstance(cells, (list, tuple)) else None
+        if not cells:
+            raise ValueError("StackedRNNCells: cells must be a non-empty list of cells")
+        for cell in cells:
+            check_cell(cell, "StackedRNNCells")
+        self.cells = ModuleList(cells)
+        self._set_name(name)
+
+    @property
+    def state_size(self):
+        return [cell.state_size for cell in self.cells]
+
+    @property
+    def output_size(self):
+        last = self.cells[-1]
+        return getattr(last, "output_size", None) or state_sizes(last)[0]
+
+    @property
+    def built(self):
+        return all(getattr(cell, "built", True) for cell in self.cells)
+
+    def get_initial_state(self, batch_size=None):
+        return [initial_states(cell, batch_size) for cell in self.cells]
+
+    def forward(self, inputs, states, training=None):
+        """One step: inputs (N, F) and a list of each cell's states -> (the last cell's
+        output, the list of each cell's new states)."""
+        if not isinstance(states, (list, tuple)) or len(states) != len(self.cells):
+            raise ValueError(f"StackedRNNCells: states must be a list of {len(self.cells)} "
+                             "cells' states")
+        new_states = []
+        for cell, state in zip(self.cells, states):
+            state = list(state) if isinstance(state, (list, tuple)) else [state]
+            inputs, state = call_cell(cell, inputs, state, training)
+            new_states.append(list(state) if isinstance(state, (list, tuple)) else [state])
+        return inputs, new_states
+
+    def get_config(self):
+        return {"cells": list(self.cells), "name": self.name}
+
+
+def check_cell(cell, who):
+    """A ValueError naming `who` unless `cell` is a layer with Keras' state_size."""
+    if not isinstance(cell, Module) or not hasattr(cell, "state_size"):
+        raise ValueError(f"{who}: a cell must be a layer with a state_size and a call(inputs, "
+                         f"states) (Keras' cell API), got {type(cell).__name__}")
+    if not isinstance(cell, StackedRNNCells):  # (whose cells were checked so)
+        state_sizes(cell, who)
+
+
+def state_sizes(cell, who="RNN"):
+    """The cell's state_size as a list of ints (an int is one state's size)."""
+    size = cell.state_size
+    sizes = list(size) if isinstance(size, (list, tuple)) else [size]
+    if not sizes or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                            for n in sizes):
+        raise ValueError(f"{who}: {type(cell).__name__}.state_size must be a positive int or "
+                         f"a list of them, got {size!r}")
+    return sizes
+
+
+def initial_states(cell, batch_size):
+    """The cell's get_initial_state(batch_size) as a list; zeros (float32) of its
+    state_size without one (Keras')."""
+    make = getattr(cell, "get_initial_state", None)
+    if make is None:
+        return [wrap(np.zeros((batch_size, n), np.float32), False) for n in state_sizes(cell)]
+    states = make(batch_size=batch_size)
+    return list(states) if isinstance(states, (list, tuple)) else [states]
+
+
+def call_cell(cell, inputs, states, training):
+    """cell(inputs, states), with training where its call takes it (as Keras passes it)."""
+    call = getattr(type(cell), "call", None)
+    takes = takes_training(type(cell).forward) or (call is not None and takes_training(call))
+    return cell(inputs, states, training=training) if takes else cell(inputs, states)
+
+
+__all__ = ["StackedRNNCells"]

@@ -1,0 +1,337 @@
+"""nn.keras' cell API: SimpleRNNCell, LSTMCell, GRUCell (one step, against the NumPy
+reference of Keras' equations), RNN(cell) the same as the cell's layer (outputs and
+gradients), a cell of one's own (Keras' guide's MinimalRNNCell) run by RNN: against a NumPy
+loop, gradient checks, masks, go_backwards, return_state, training by fit; stacked cells,
+stateful, save and load, and the errors."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import nn.keras as keras
+import optim
+from autograd import Variable, gradcheck
+from nn.keras import layers
+
+from .test_recurrent import KINDS, as_function, as_list, random_weights, reference, sum_task
+
+CELLS = {"SimpleRNN": layers.SimpleRNNCell, "LSTM": layers.LSTMCell, "GRU": layers.GRUCell}
+
+
+@keras.saving.register_keras_serializable("test_rnn_cells")
+class MinimalRNNCell(layers.Layer):
+    """Keras' guide's custom cell: output = x kernel + h recurrent_kernel, the state."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
+                                      initializer="uniform", name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units),
+                                                initializer="uniform", name="recurrent_kernel")
+
+    def call(self, inputs, states):
+        output = inputs @ self.kernel + states[0] @ self.recurrent_kernel
+        return output, [output]
+
+
+class RunningSumCell(layers.Layer):
+    """Two states, a list state_size: h' = tanh(x w + h u), s' = s + h'; outputs h'."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.state_size = units, [units, units]
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units))
+        self.u = self.add_weight(shape=(self.units, self.units))
+
+    def call(self, inputs, states, training=False):
+        from autograd import tanh
+        h = tanh(inputs @ self.w + states[0] @ self.u)
+        return h, [h, states[1] + h]
+
+
+def running_sum_reference(x, w, u, mask, go_backwards, state):
+    """RunningSumCell by RNN over x (N, T, F) in NumPy: (outputs in time order, [h, s])."""
+    h, s = state
+    previous, outputs = np.zeros_like(h), [None] * x.shape[1]
+    order = range(x.shape[1] - 1, -1, -1) if go_backwards else range(x.shape[1])
+    for t in order:
+        new_h = np.tanh(x[:, t] @ w + h @ u)
+        new = [new_h, s + new_h]
+        keep = mask[:, t:t + 1]
+        h, s = (np.where(keep, n, o) for n, o in zip(new, (h, s)))
+        previous = np.where(keep, new_h, previous)  # masked: the last output (0 before any)
+        outputs[t] = previous
+    return np.stack(outputs, axis=1), [h, s]
+
+
+def same_weights(a, b, rng):
+    a.set_weights(random_weights(a, rng))
+    b.set_weights(a.get_weights())
+
+
+# ----- the built-in cells -----
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cell_takes_one_step_of_keras_equations(kind):
+    rng = np.random.default_rng(3)
+    cell = CELLS[kind](3, dtype="float64")
+    x = rng.standard_normal((2, 4))
+    count = 2 if kind == "LSTM" else 1
+    assert cell.state_size == (3 if count == 1 else [3, 3]) and cell.output_size == 3
+    zeros = cell.get_initial_state(2)
+    assert len(zeros) == count and all(np.all(z.data == 0) and z.shape == (2, 3)
+                                       for z in zeros)
+    states = [rng.standard_normal((2, 3)) for _ in range(count)]
+    cell(x, states)
+    cell.set_weights(random_weights(cell, rng))
+    output, new = cell(x, states)
+    sequence, expected = reference(kind, x[:, None], cell.get_weights(), state=states + [None])
+    np.testing.assert_allclose(output.data, sequence[:, 0], rtol=1e-12)
+    for got, want in zip(new, expected):
+        np.testing.assert_allclose(got.data, want, rtol=1e-12)
+    if count == 1:  # one array in, one array out (Keras')
+        output, single = cell(x, states[0])
+        np.testing.assert_allclose(single.data, expected[0], rtol=1e-12)
+    assert list(cell.state_dict()) == ["kernel", "recurrent_kernel", "bias"]
+    f = as_function(_Step(cell))
+    gradcheck(f, x, *states, *random_weights(cell, rng), mode="full")
+
+
+class _Step(layers.Layer):
+    """A cell's step as a layer of (x, initial_state), for as_function's gradient check."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.cell = cell
+
+    def call(self, x, initial_state=None):
+        output, states = self.cell(x, initial_state or self.cell.get_initial_state(len(x)))
+        return [output, *states]
+
+
+@given(kind=st.sampled_from(KINDS), return_sequences=st.booleans(),
+       return_state=st.booleans(), go_backwards=st.booleans(), masked=st.booleans(),
+       seed=st.integers(0, 2 ** 16))
+def test_rnn_of_a_cell_is_its_layer(kind, return_sequences, return_state, go_backwards, masked,
+                                    seed):
+    """RNN(LSTMCell(n)) gives LSTM(n)'s outputs and gradients with the same weights."""
+    rng = np.random.default_rng(seed)
+    options = dict(return_sequences=return_sequences, return_state=return_state,
+                   go_backwards=go_backwards)
+    layer = getattr(layers, kind)(3, **options)
+    rnn = layers.RNN(CELLS[kind](3), **options)
+    x = rng.standard_normal((3, 4, 2)).astype(np.float32)
+    mask = rng.random((3, 4)) < 0.7 if masked else None
+    layer(x), rnn(x)
+    same_weights(layer, rnn, rng)
+    results = []
+    for model in (layer, rnn):
+        xv = Variable(x)
+        outputs = as_list(model(xv, mask=mask))
+        sum(((o * (i + 1)) ** 2).sum() for i, o in enumerate(outputs)).backward()
+        results.append([o.data for o in outputs] + [xv.grad.data]
+                       + [p.grad.data for p in model.parameters()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_cell_s_dropouts_are_its_layer_s(kind):
+    """dropout and recurrent_dropout in RNN(cell) drop as the layer does (the same masks
+    from the same draws), and only while training."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3, 4, 2))
+    options = dict(dropout=0.3, recurrent_dropout=0.4, dtype="float64")
+    layer, rnn = getattr(layers, kind)(3, **options), layers.RNN(CELLS[kind](3, **options))
+    layer(x), rnn(x)
+    same_weights(layer, rnn, rng)
+    outputs = []
+    for model in (layer, rnn):
+        np.random.seed(1)
+        outputs.append((model(x, training=True).data, model(x, training=False).data))
+    np.testing.assert_allclose(outputs[0][0], outputs[1][0], rtol=1e-12)
+    np.testing.assert_allclose(outputs[0][1], outputs[1][1], rtol=1e-12)
+    assert not np.allclose(outputs[1][0], outputs[1][1])
+
+
+def test_stepping_a_cell_by_hand_is_its_layer():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 5, 3))
+    layer = layers.LSTM(4, return_sequences=True, dtype="float64")
+    cell = layers.LSTMCell(4, dtype="float64")
+    layer(x), cell(x[:, 0], cell.get_initial_state(2))
+    same_weights(layer, cell, rng)
+    states, outputs = cell.get_initial_state(2), []
+    for t in range(5):
+        output, states = cell(x[:, t], states)
+        outputs.append(output.data)
+    np.testing.assert_allclose(np.stack(outputs, axis=1), layer(x).data, rtol=1e-12)
+
+
+# ----- a cell of one's own -----
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("zero_output_for_mask", [False, True])
+def test_a_custom_cell_runs_as_keras_with_masks_and_states(go_backwards, zero_output_for_mask):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 5, 2))
+    mask = np.array([[1, 1, 1, 0, 0], [0, 0, 1, 1, 1], [1, 0, 1, 0, 1]], bool)
+    rnn = layers.RNN(RunningSumCell(4, dtype="float64"), return_sequences=True,
+                     return_state=True, go_backwards=go_backwards,
+                     zero_output_for_mask=zero_output_for_mask)
+    state = [rng.standard_normal((3, 4)) for _ in range(2)]
+    output, h, s = rnn(x, initial_state=state, mask=mask)
+    w, u = (p.data for p in rnn.parameters())
+    sequence, (want_h, want_s) = running_sum_reference(x, w, u, mask, go_backwards, state)
+    if zero_output_for_mask:
+        sequence = sequence * mask[..., None]
+    if go_backwards:
+        sequence = sequence[:, ::-1]
+    np.testing.assert_allclose(output.data, sequence, rtol=1e-12)
+    np.testing.assert_allclose(h.data, want_h, rtol=1e-12)
+    np.testing.assert_allclose(s.data, want_s, rtol=1e-12)
+    assert rnn.compute_mask(x, mask)[0] is mask
+
+
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_a_custom_cell_s_gradients_match_numerical(return_sequences):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 3, 2))
+    for cell in (MinimalRNNCell(3, dtype="float64"), RunningSumCell(2, dtype="float64")):
+        rnn = layers.RNN(cell, return_sequences=return_sequences, return_state=True,
+                         go_backwards=True)
+        rnn(x)
+        states = [rng.standard_normal((2, n)) for n in as_list(cell.state_size)]
+        gradcheck(as_function(rnn), x, *states, *random_weights(rnn, rng), mode="full")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_custom_cell_learns_to_sum_by_fit(seed):
+    np.random.seed(seed)
+    x, y = sum_task(256, seed)
+    x_test, y_test = sum_task(128, 1000 + seed)
+    model = keras.Sequential([keras.Input((8, 1)), layers.RNN(MinimalRNNCell(8)),
+                              layers.Dense(1)])
+    model.compile(optimizer=optim.Adam(learning_rate=0.01), loss="mse")
+    model.fit(x, y, epochs=6, batch_size=32, verbose=0)
+    # the sum is linear, so the linear cell can hold it exactly: predicting the mean scores 1
+    assert model.evaluate(x_test, y_test, verbose=0) / y_test.var() < 0.05
+
+
+# ----- stacks -----
+def test_stacked_cells_are_their_layers_one_after_the_other():
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((2, 4, 3))
+    mask = np.array([[1, 1, 0, 1], [0, 1, 1, 1]], bool)
+    rnn = layers.RNN([layers.LSTMCell(3, dtype="float64"), layers.GRUCell(2, dtype="float64")],
+                     return_sequences=True, return_state=True, go_backwards=True)
+    first = layers.LSTM(3, return_sequences=True, return_state=True, go_backwards=True,
+                        dtype="float64")
+    second = layers.GRU(2, return_sequences=True, return_state=True, go_backwards=True,
+                        dtype="float64")
+    rnn(x)
+    rnn.set_weights(random_weights(rnn, rng))
+    first(x), second(x[..., :3])
+    first.set_weights(rnn.get_weights()[:3])
+    second.set_weights(rnn.get_weights()[3:])
+    output, lstm_states, gru_states = rnn(x, mask=mask)
+    y, h1, c1 = first(x, mask=mask)
+    z, h2 = second(y[:, ::-1], mask=mask)  # (go_backwards gives the steps as they ran)
+    np.testing.assert_allclose(output.data, z.data, rtol=1e-12)
+    for got, want in zip(lstm_states + gru_states, (h1, c1, h2)):
+        np.testing.assert_allclose(got.data, want.data, rtol=1e-12)
+    assert list(rnn.state_dict())[:2] == ["cell.cells.0.kernel", "cell.cells.0.recurrent_kernel"]
+    # a stack with a cell of one's own steps in Python: the built-in cell's step, the same
+    mixed = layers.RNN([layers.LSTMCell(3, dtype="float64"), MinimalRNNCell(2, dtype="float64")],
+                       return_sequences=True, go_backwards=True)
+    mixed(x)
+    mixed.set_weights(rnn.get_weights()[:3] + random_weights(mixed, rng)[3:])
+    minimal = layers.RNN(MinimalRNNCell(2, dtype="float64"), return_sequences=True,
+                         go_backwards=True)
+    minimal(y.data)
+    minimal.set_weights(mixed.get_weights()[3:])
+    np.testing.assert_allclose(mixed(x, mask=mask).data,
+                               minimal(y.data[:, ::-1], mask=mask).data, rtol=1e-12)
+    gradcheck(as_function(mixed), x, *random_weights(mixed, rng), mode="full")
+    states = [[rng.standard_normal((2, 3)), rng.standard_normal((2, 3))],
+              [rng.standard_normal((2, 2))]]
+    y = first(x, initial_state=states[0])[0]
+    np.testing.assert_allclose(mixed(x, initial_state=states).data,  # a list per cell
+                               minimal(y.data[:, ::-1], initial_state=states[1]).data,
+                               rtol=1e-12)
+
+
+def test_a_stateful_rnn_carries_its_states():
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((2, 6, 2))
+    whole = layers.RNN(MinimalRNNCell(3, dtype="float64"), return_sequences=True)
+    halves = layers.RNN(MinimalRNNCell(3, dtype="float64"), return_sequences=True,
+                        stateful=True)
+    whole(x), halves(x[:, :1])
+    halves.set_weights(whole.get_weights())
+    halves.reset_state()
+    joined = np.concatenate([halves(x[:, :3]).data, halves(x[:, 3:]).data], axis=1)
+    np.testing.assert_allclose(joined, whole(x).data, rtol=1e-12)
+
+
+def test_bidirectional_takes_an_rnn_of_cells_with_weights_of_its_own():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 4, 3))
+    wrapped = layers.Bidirectional(layers.RNN(layers.LSTMCell(3, dtype="float64"),
+                                              return_sequences=True))
+    layer = layers.Bidirectional(layers.LSTM(3, return_sequences=True, dtype="float64"))
+    wrapped(x), layer(x)
+    assert wrapped.forward_layer.cell is not wrapped.backward_layer.cell
+    same_weights(wrapped, layer, rng)
+    np.testing.assert_allclose(wrapped(x).data, layer(x).data, rtol=1e-12)
+    with pytest.raises(ValueError, match="Bidirectional: layer must be .* got LSTMCell"):
+        layers.Bidirectional(layers.LSTMCell(3))
+
+
+# ----- saving -----
+def test_cells_and_rnns_save_and_load(tmp_path):
+    np.random.seed(2)
+    model = keras.Sequential([
+        keras.Input((5,), dtype="int64"), layers.Embedding(7, 3, mask_zero=True),
+        layers.RNN(MinimalRNNCell(4), return_sequences=True, name="minimal"),
+        layers.RNN([layers.LSTMCell(3, unit_forget_bias=False), layers.GRUCell(2)],
+                   go_backwards=True), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).integers(0, 7, (8, 5))
+    model.fit(x, np.ones((8, 1)), epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    stacked = loaded.layers[2].cell
+    assert isinstance(stacked, layers.StackedRNNCells) and not stacked.cells[0].unit_forget_bias
+    minimal = loaded.get_layer("minimal")
+    assert minimal.cell.get_config() == model.get_layer("minimal").cell.get_config()
+    assert minimal.return_sequences and not loaded.layers[2].return_sequences
+    config = layers.GRUCell(2, activation="relu", dropout=0.5).get_config()
+    assert "return_sequences" not in config and config["reset_after"]
+    assert layers.GRUCell(**config).get_config() == config
+
+
+# ----- errors -----
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: layers.RNN(layers.Dense(2)), ValueError, r"RNN: a cell must be a layer with a "
+                                                      r"state_size"),
+    (lambda: layers.LSTMCell(2, return_sequences=True), TypeError,
+     r"LSTMCell: unexpected arguments \['return_sequences'\]"),
+    (lambda: layers.RNN(layers.LSTMCell(2))(np.ones((2, 3, 1)), initial_state=[np.ones((2, 2))]),
+     ValueError, r"RNN: initial_state must be a list of 2 state\(s\)"),
+    (lambda: layers.RNN(MinimalRNNCell(2))(np.ones((2, 3, 1)),
+                                           initial_state=[np.ones((2, 3))]),
+     ValueError, r"RNN: expected initial_state\[0\] of shape \(2, 2\), got \(2, 3\)"),
+    (lambda: layers.RNN(MinimalRNNCell(2))(np.ones((2, 3))), ValueError,
+     r"RNN: expected batch-first sequences"),
+    (lambda: layers.GRUCell(2)(np.ones((2, 3, 1)), [np.ones((2, 2))]), ValueError,
+     r"GRUCell: expected one step's inputs \(N, features\), got an input of shape \(2, 3, 1\)"),
+])
+def test_bad_cells_and_inputs_are_named(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
