@@ -65,6 +65,7 @@ class _Conv(SizedByChannels, Spatial, Module):
     bias_regularizer = Penalty()
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
     activity_regularizer = None  # (always: refuse_activity_regularizer)
+    causal = True  # whether a 1-D one takes padding='causal' (Keras' depthwise ones do not)
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
@@ -90,7 +91,7 @@ class _Conv(SizedByChannels, Spatial, Module):
             raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
                              f"rule); got strides={self.strides}, "
                              f"dilation_rate={self.dilation_rate}")
-        names = ("valid", "same", "causal") if dims == 1 else ("valid", "same")
+        names = ("valid", "same", "causal") if dims == 1 and self.causal else ("valid", "same")
         self.padding = padding_name(padding, who, names)
         self.data_format = data_format_name(data_format, who)
         self.activation_name, self.activation = resolve_activation(activation, who)

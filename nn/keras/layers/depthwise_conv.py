@@ -46,6 +46,7 @@ class _DepthwiseConv(_Conv):
     """What DepthwiseConv1D and DepthwiseConv2D (and the separable ones) share (see the
     module)."""
 
+    causal = False
     depthwise_initializer = _alias("kernel_initializer")
     depthwise_regularizer = _alias("kernel_regularizer")
     depthwise_constraint = _alias("kernel_constraint")
