@@ -19,9 +19,9 @@ from .augmentation import (
     RandomZoom,
 )
 from .bidirectional import Bidirectional
-from .conv import Conv1D, Conv2D
-from .conv_transpose import Conv1DTranspose, Conv2DTranspose
-from .depthwise_conv import DepthwiseConv2D, SeparableConv2D
+from .conv import Conv1D, Conv2D, Conv3D
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
+from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
@@ -36,12 +36,16 @@ from .normalization import (
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
+    AveragePooling3D,
     GlobalAveragePooling1D,
     GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
     MaxPooling1D,
     MaxPooling2D,
+    MaxPooling3D,
 )
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
@@ -49,14 +53,17 @@ from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .reshaping import (
     Cropping1D,
     Cropping2D,
+    Cropping3D,
     Flatten,
     Permute,
     RepeatVector,
     Reshape,
     UpSampling1D,
     UpSampling2D,
+    UpSampling3D,
     ZeroPadding1D,
     ZeroPadding2D,
+    ZeroPadding3D,
 )
 from .resizing import CenterCrop, Resizing
 from .rnn import RNN
@@ -66,24 +73,28 @@ from .time_distributed import TimeDistributed
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
 # not in __all__, which lists each layer once)
-MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, \
-    AveragePooling2D
-GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
-GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, \
+    GlobalMaxPooling3D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = GlobalAveragePooling1D, \
+    GlobalAveragePooling2D, GlobalAveragePooling3D
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",
            "RandomBrightness", "RandomCrop", "Resizing", "CenterCrop",
            "Input", "InputLayer", "Lambda", "TimeDistributed", "SpatialDropout1D",
            "SpatialDropout2D", "SpatialDropout3D",
-           "Conv1D", "Conv2D", "Conv1DTranspose", "Conv2DTranspose", "BatchNormalization",
+           "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose",
+           "Conv3DTranspose", "BatchNormalization",
            "LayerNormalization", "UnitNormalization", "Dot", "Cropping1D", "Cropping2D",
-           "Identity", "MultiHeadAttention", "Attention", "GroupNormalization",
-           "DepthwiseConv2D", "SeparableConv2D",
-           "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
-           "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-           "MaxPooling1D", "MaxPooling2D", "Permute", "Reshape", "UpSampling1D",
-           "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+           "Cropping3D", "Identity", "MultiHeadAttention", "Attention", "GroupNormalization",
+           "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D",
+           "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",
+           "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
+           "GlobalMaxPooling2D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
+           "MaxPooling3D", "Permute", "Reshape", "UpSampling1D", "UpSampling2D",
+           "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
            "SimpleRNN", "LSTM", "GRU", "RNN", "SimpleRNNCell", "LSTMCell", "GRUCell",
            "StackedRNNCells", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",

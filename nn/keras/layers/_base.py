@@ -1,7 +1,8 @@
 """What nn.keras' image, pooling, normalization and reshaping layers share: Keras' `name=`
 and `input_shape=`, errors that name the layer, and Keras' argument forms for spatial
 layers (an int or a tuple per axis, padding and data_format by name), with Keras' 'same'
-padding and the moves between its channels-last layout and nn's channels-first functions.
+padding and the moves between its channels-last layout and nn's channels-first functions
+(the 2-D ones for 1-D and 2-D layers, the 3-D ones for 3-D layers).
 """
 import math
 
@@ -144,7 +145,7 @@ def same_padding(sizes, kernel, strides, dilation=None):
 
 
 def split_padding(x, pairs, value=0.0):
-    """x (N, C, H, W) with what `pairs` ((before, after) per spatial axis) pads beyond the
+    """x (N, C, *spatial) with what `pairs` ((before, after) per spatial axis) pads beyond the
     same amount on both sides padded in (with `value`), and that symmetric amount, for an
     nn function's own padding (which fills it in its one copy of the input)."""
     symmetric = tuple(min(p) for p in pairs)
@@ -170,17 +171,28 @@ def output_sizes(sizes, pairs, kernel, strides, dilation, who, shape):
     return tuple(out)
 
 
-# ----- channels-last inputs through nn's channels-first 2-D functions -----
-def channels_first_2d(x, dims, data_format):
-    """x (N, *spatial, C) (or channels-first already) as nn's 2-D functions take it:
-    (N, C, H, W), a 1-D input with a height of 1."""
+# ----- channels-last inputs through nn's channels-first functions -----
+def functional_dims(dims):
+    """The rank of the nn function a layer over `dims` spatial axes runs: 1-D layers run the
+    2-D functions on a height of 1, 2-D and 3-D ones their own."""
+    return max(dims, 2)
+
+
+def functional_for(dims, two_d, three_d):
+    """Of nn's 2-D and 3-D function, the one a layer over `dims` spatial axes runs."""
+    return three_d if functional_dims(dims) == 3 else two_d
+
+
+def channels_first(x, dims, data_format):
+    """x (N, *spatial, C) (or channels-first already) as nn's functions take it:
+    (N, C, *spatial), a 1-D input with a height of 1 ((N, C, 1, T))."""
     if data_format == CHANNELS_LAST:
         x = transpose(x, (0, dims + 1) + tuple(range(1, dims + 1)))
     return with_height(x) if dims == 1 else x
 
 
-def back_from_2d(y, dims, data_format):
-    """channels_first_2d's inverse, for the result of the 2-D function."""
+def back_from_channels_first(y, dims, data_format):
+    """channels_first's inverse, for the result of the nn function."""
     if dims == 1:
         y = without_height(y)
     if data_format == CHANNELS_LAST:
@@ -188,10 +200,18 @@ def back_from_2d(y, dims, data_format):
     return y
 
 
-def as_2d(values, dims, fill):
-    """A per-axis tuple (or list of pairs) of a 1-D layer with the height axis's entry
-    `fill` put first; a 2-D layer's as it is."""
+def lifted(values, dims, fill):
+    """A per-axis tuple (or list of pairs) as the nn function takes it: a 1-D layer's with
+    the height axis's entry `fill` put first, a 2-D or 3-D layer's as it is."""
     return (fill,) + tuple(values) if dims == 1 else tuple(values)
+
+
+def functional_weight(kernel, dims):
+    """Keras' kernel (K..., in, out) as nn's weight (out, in, K...) (a transposed
+    convolution's (K..., filters, in) as (in, filters, K...)): a view, a 1-D kernel with a
+    height of 1."""
+    weight = transpose(kernel, (dims + 1, dims) + tuple(range(dims)))
+    return with_height(weight) if dims == 1 else weight
 
 
 def padding_pairs(padding, sizes, kernel, strides, dilation):
@@ -215,22 +235,24 @@ class Spatial(KerasLayer):
         return self._input(x, (self.dims + 2,), layout(self.dims, self.data_format))
 
     def _slide(self, x, kernel, strides, dilation, pad_value, op):
-        """op(images, kernel, strides, dilation, padding, (sizes, pairs)) on x as nn's 2-D
-        functions take it ((N, C, H, W), the geometry as 2-D pairs, the padding a symmetric
-        amount after what Keras pads beyond it was padded in with `pad_value`; sizes and
-        pairs the spatial sizes and Keras' padding), the result in x's layout."""
+        """op(images, kernel, strides, dilation, padding, (sizes, pairs)) on x as nn's
+        functions take it ((N, C, *spatial), a 1-D layer's with a height of 1, the geometry
+        lifted to match, the padding a symmetric amount after what Keras pads beyond it was
+        padded in with `pad_value`; sizes and pairs the spatial sizes and Keras' padding),
+        the result in x's layout."""
         dims, data_format = self.dims, self.data_format
         sizes = spatial_sizes(x.shape, data_format)
         pairs = padding_pairs(self.padding, sizes, kernel, strides, dilation)
         output_sizes(sizes, pairs, kernel, strides, dilation, self.who, x.shape)
-        images, symmetric = split_padding(channels_first_2d(x, dims, data_format),
-                                          as_2d(pairs, dims, (0, 0)), pad_value)
-        y = op(images, as_2d(kernel, dims, 1), as_2d(strides, dims, 1),
-               as_2d(dilation, dims, 1), symmetric, (sizes, pairs))
-        return back_from_2d(y, dims, data_format)
+        images, symmetric = split_padding(channels_first(x, dims, data_format),
+                                          lifted(pairs, dims, (0, 0)), pad_value)
+        y = op(images, lifted(kernel, dims, 1), lifted(strides, dims, 1),
+               lifted(dilation, dims, 1), symmetric, (sizes, pairs))
+        return back_from_channels_first(y, dims, data_format)
 
 
 __all__ = ["KerasLayer", "Spatial", "sample_shape", "per_axis", "padding_name",
            "data_format_name", "layout", "channel_axis", "spatial_sizes", "same_padding",
-           "padding_pairs", "split_padding", "output_sizes", "channels_first_2d",
-           "back_from_2d", "as_2d", "CHANNELS_LAST", "CHANNELS_FIRST"]
+           "padding_pairs", "split_padding", "output_sizes", "functional_dims",
+           "functional_for", "channels_first", "back_from_channels_first", "lifted",
+           "functional_weight", "CHANNELS_LAST", "CHANNELS_FIRST"]

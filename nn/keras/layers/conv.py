@@ -1,6 +1,6 @@
-"""Keras' convolution layers: Conv2D on (N, H, W, C) images and Conv1D on (N, T, C)
-sequences (channels-last, Keras' default; data_format="channels_first" too), built on
-nn.functional's conv2d.
+"""Keras' convolution layers: Conv2D on (N, H, W, C) images, Conv1D on (N, T, C) sequences
+and Conv3D on (N, D, H, W, C) volumes (channels-last, Keras' default;
+data_format="channels_first" too), built on nn.functional's conv2d and conv3d.
 
 Keras' arguments, meanings and weights: `filters` output channels, input channels taken
 from the first input unless input_shape says them, padding 'valid' or 'same' (Conv1D also
@@ -17,18 +17,26 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.capture import python_state_changed
-from autograd.ops import transpose
 
 from ... import initializers, regularizers
 from ...functional.conv import conv2d
-from ...functional.conv1d import with_height
+from ...functional.conv3d import conv3d
 from ...layers.activation import activation_config, resolve_activation
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
 from ...layers.keras_name import size_from_input_shape
 from ...layers.lazy_build import SizedByChannels, check_fit
 from ...module import Module
-from ._base import Spatial, channel_axis, data_format_name, layout, padding_name, per_axis
+from ._base import (
+    Spatial,
+    channel_axis,
+    data_format_name,
+    functional_for,
+    functional_weight,
+    layout,
+    padding_name,
+    per_axis,
+)
 
 
 class Penalty:
@@ -49,7 +57,7 @@ class Penalty:
 
 
 class _Conv(SizedByChannels, Spatial, Module):
-    """What Conv1D and Conv2D share; `dims` spatial axes."""
+    """What Conv1D, Conv2D and Conv3D share; `dims` spatial axes."""
 
     weight_name = "kernel"
     in_axis, out_axis = -2, -1  # where Keras' kernel keeps the input and output channels
@@ -57,6 +65,7 @@ class _Conv(SizedByChannels, Spatial, Module):
     bias_regularizer = Penalty()
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
     activity_regularizer = None  # (always: refuse_activity_regularizer)
+    causal = True  # whether a 1-D one takes padding='causal' (Keras' depthwise ones do not)
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
@@ -82,7 +91,7 @@ class _Conv(SizedByChannels, Spatial, Module):
             raise ValueError(f"{who}: strides > 1 does not go with dilation_rate > 1 (Keras' "
                              f"rule); got strides={self.strides}, "
                              f"dilation_rate={self.dilation_rate}")
-        names = ("valid", "same", "causal") if dims == 1 else ("valid", "same")
+        names = ("valid", "same", "causal") if dims == 1 and self.causal else ("valid", "same")
         self.padding = padding_name(padding, who, names)
         self.data_format = data_format_name(data_format, who)
         self.activation_name, self.activation = resolve_activation(activation, who)
@@ -162,14 +171,16 @@ class _Conv(SizedByChannels, Spatial, Module):
                                        (self.bias_regularizer, self.bias)))
 
     # ----- the convolution -----
+    @property
+    def convolution(self):
+        """nn's convolution of the layer's rank: conv2d (for 1-D and 2-D layers) or conv3d."""
+        return functional_for(self.dims, conv2d, conv3d)
+
     def forward(self, x):
-        dims = self.dims
         x = self._built_for(x)
-        # Keras' (K..., in, out) kernel as nn's (out, in, K...) weight: a view
-        weight = transpose(self.kernel, (dims + 1, dims) + tuple(range(dims)))
-        weight = with_height(weight) if dims == 1 else weight
+        weight, convolve = functional_weight(self.kernel, self.dims), self.convolution
         y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: conv2d(
+                        lambda images, _, strides, dilation, padding, __: convolve(
                             images, weight, self.bias, strides, padding, dilation,
                             self.groups))
         return y if self.activation is None else self.activation(y)
@@ -221,4 +232,13 @@ class Conv1D(_Conv):
     dims = 1
 
 
-__all__ = ["Conv1D", "Conv2D"]
+class Conv3D(_Conv):
+    """Keras' 3-D convolution: (N, D, H, W, C) -> (N, OD, OH, OW, filters), then
+    `activation`; each output size as Conv2D's. kernel: (KD, KH, KW, C / groups, filters),
+    bias: (filters,). With data_format='channels_first', (N, C, D, H, W) ->
+    (N, filters, OD, OH, OW) (the same weights)."""
+
+    dims = 3
+
+
+__all__ = ["Conv1D", "Conv2D", "Conv3D"]

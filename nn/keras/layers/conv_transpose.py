@@ -1,8 +1,9 @@
-"""Keras' transposed convolutions: Conv2DTranspose on (N, H, W, C) images and
-Conv1DTranspose on (N, T, C) sequences (channels-last; data_format="channels_first" too),
-the layers that grow an image back (a decoder, an autoencoder's second half).
+"""Keras' transposed convolutions: Conv2DTranspose on (N, H, W, C) images,
+Conv1DTranspose on (N, T, C) sequences and Conv3DTranspose on (N, D, H, W, C) volumes
+(channels-last; data_format="channels_first" too), the layers that grow an image back (a
+decoder, an autoencoder's second half).
 
-Each is the gradient of Keras' Conv2D (Conv1D) with respect to its input, as TensorFlow
+Each is the gradient of Keras' Conv2D (Conv1D, Conv3D) with respect to its input, as TensorFlow
 defines conv2d_transpose: every input pixel spreads its values times the kernel over a
 window of the output, windows `strides` apart. The output size is Keras':
   'valid': L * stride + max(K - stride, 0);  'same': L * stride;
@@ -12,16 +13,26 @@ convolution does: the odd row or column of its padding taken at the bottom, on t
 The kernel has Keras' layout (KH, KW, filters, in_channels): get_weights / set_weights give
 and take Keras' arrays.
 """
-from autograd.ops import get_item, pad, transpose
+from autograd.ops import get_item, pad
 
 from ...functional.conv import conv_transpose2d
-from ...functional.conv1d import with_height
-from ._base import as_2d, back_from_2d, channels_first_2d, padding_name, per_axis
+from ...functional.conv3d import conv_transpose3d
+from ._base import (
+    back_from_channels_first,
+    channels_first,
+    functional_dims,
+    functional_for,
+    functional_weight,
+    lifted,
+    padding_name,
+    per_axis,
+)
 from .conv import _Conv
 
 
 class _ConvTranspose(_Conv):
-    """What Conv1DTranspose and Conv2DTranspose share; `dims` spatial axes."""
+    """What Conv1DTranspose, Conv2DTranspose and Conv3DTranspose share; `dims` spatial
+    axes."""
 
     in_axis, out_axis = -1, -2  # Keras' (K..., filters, in_channels)
 
@@ -45,22 +56,25 @@ class _ConvTranspose(_Conv):
             raise ValueError(f"{who}: output_padding {self.output_padding} must be smaller "
                              f"than the strides {self.strides} (Keras' rule)")
 
+    @property
+    def convolution(self):
+        """nn's transposed convolution of the layer's rank (2-D for 1-D layers too)."""
+        return functional_for(self.dims, conv_transpose2d, conv_transpose3d)
+
     def forward(self, x):
         dims = self.dims
-        images = channels_first_2d(self._built_for(x), dims, self.data_format)
-        # Keras' (K..., filters, in) kernel as nn's (in, filters, K...) weight: a view
-        weight = transpose(self.kernel, (dims + 1, dims) + tuple(range(dims)))
-        weight = with_height(weight) if dims == 1 else weight
-        full = conv_transpose2d(images, weight, None, as_2d(self.strides, dims, 1), 0, 0, 1,
-                                as_2d(self.dilation_rate, dims, 1))
+        images = channels_first(self._built_for(x), dims, self.data_format)
+        full = self.convolution(images, functional_weight(self.kernel, dims), None,
+                                lifted(self.strides, dims, 1), 0, 0, 1,
+                                lifted(self.dilation_rate, dims, 1))
         y = self._cropped(full, images.shape[2:])
         if self.bias is not None:
-            y = y + self.bias.reshape(1, -1, 1, 1)
-        y = back_from_2d(y, dims, self.data_format)
+            y = y + self.bias.reshape((1, -1) + (1,) * (y.ndim - 2))
+        y = back_from_channels_first(y, dims, self.data_format)
         return y if self.activation is None else self.activation(y)
 
     def _cropped(self, full, sizes):
-        """The full transposed convolution (N, C, H', W') cut to Keras' output size: from
+        """The full transposed convolution (N, C, *spatial') cut to Keras' output size: from
         each axis' first padded position, zeros past the end where the size asks more."""
         keep, extra = [slice(None), slice(None)], [(0, 0), (0, 0)]
         for axis, length in enumerate(sizes):
@@ -72,11 +86,11 @@ class _ConvTranspose(_Conv):
         return pad(y, extra) if any(after for _, after in extra) else y
 
     def _window(self, axis, length):
-        """(first position, size) of the output along 2-D axis `axis` (a 1-D layer's height
-        is 1: kept whole) for an input `length` long."""
-        if self.dims == 1 and axis == 0:
+        """(first position, size) of the output along the nn function's spatial axis `axis`
+        (a 1-D layer's height is 1: kept whole) for an input `length` long."""
+        k = axis - (functional_dims(self.dims) - self.dims)
+        if k < 0:
             return 0, length
-        k = axis - (2 - self.dims)
         kernel = (self.kernel_size[k] - 1) * self.dilation_rate[k] + 1
         stride = self.strides[k]
         if self.output_padding is None:
@@ -101,4 +115,26 @@ class Conv1DTranspose(_ConvTranspose):
     dims = 1
 
 
-__all__ = ["Conv1DTranspose", "Conv2DTranspose"]
+class Conv3DTranspose(_ConvTranspose):
+    """Keras' transposed 3-D convolution: (N, D, H, W, C) -> (N, OD, OH, OW, filters), then
+    `activation` (sizes: see the module). kernel (KD, KH, KW, filters, C), bias
+    (filters,)."""
+
+    dims = 3
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 output_padding=None, dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, *, name=None, input_shape=None, dtype="float32",
+                 activity_regularizer=None):
+        # (Keras' Conv3DTranspose alone takes data_format before output_padding)
+        super().__init__(filters, kernel_size, strides, padding, output_padding, data_format,
+                         dilation_rate, activation, use_bias, kernel_initializer,
+                         bias_initializer, kernel_regularizer, bias_regularizer,
+                         kernel_constraint, bias_constraint, name=name,
+                         input_shape=input_shape, dtype=dtype,
+                         activity_regularizer=activity_regularizer)
+
+
+__all__ = ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"]

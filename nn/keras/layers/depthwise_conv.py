@@ -1,24 +1,26 @@
-"""Keras' depthwise and separable 2-D convolutions (MobileNet's and Xception's layers),
-channels-last (data_format="channels_first" too), with Keras' padding, strides and dilation
-(conv.py).
+"""Keras' depthwise and separable convolutions (MobileNet's and Xception's layers), 2-D
+on (N, H, W, C) images and 1-D on (N, T, C) sequences, channels-last
+(data_format="channels_first" too), with Keras' padding, strides and dilation (conv.py).
 
 DepthwiseConv2D: each input channel convolved with `depth_multiplier` filters of its own,
 (N, H, W, C) -> (N, OH, OW, C * depth_multiplier), output channel c * depth_multiplier + m
 from channel c's filter m; kernel (KH, KW, C, depth_multiplier) (Keras' layout), bias
 (C * depth_multiplier,). It is a grouped convolution with one group per input channel.
+DepthwiseConv1D likewise with kernel (K, C, depth_multiplier).
 
 SeparableConv2D: that depthwise convolution (without its bias), then a 1 x 1 convolution
 mixing the channels into `filters`: depthwise_kernel (KH, KW, C, depth_multiplier),
 pointwise_kernel (1, 1, C * depth_multiplier, filters), bias (filters,), in that order.
+SeparableConv1D likewise: depthwise_kernel (K, C, M), pointwise_kernel (1, C * M, filters).
 """
 from autograd.arguments import positive_int
 from autograd.ops import reshape, transpose
 
 from ... import constraints, initializers, regularizers
-from ...functional.conv import conv2d
 from ...layers.activation import activation_config
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint
+from ._base import functional_weight, lifted
 from .conv import Penalty, _Conv
 
 # Keras' names of the depthwise kernel's settings -> the _Conv attributes holding them
@@ -32,21 +34,25 @@ def _alias(attribute):
                     lambda layer, value: setattr(layer, attribute, value))
 
 
-def _depthwise_weight(kernel):
-    """Keras' (KH, KW, C, M) depthwise kernel as conv2d's grouped (C * M, 1, KH, KW)."""
-    kh, kw, channels, multiplier = kernel.shape
-    return reshape(transpose(kernel, (2, 3, 0, 1)), (channels * multiplier, 1, kh, kw))
+def _depthwise_weight(kernel, dims):
+    """Keras' (K..., C, M) depthwise kernel as the grouped convolution's (C * M, 1, K...)
+    (a 1-D kernel with a height of 1)."""
+    sizes, (channels, multiplier) = kernel.shape[:dims], kernel.shape[dims:]
+    return reshape(transpose(kernel, (dims, dims + 1) + tuple(range(dims))),
+                   (channels * multiplier, 1) + lifted(sizes, dims, 1))
 
 
-class DepthwiseConv2D(_Conv):
-    """Keras' DepthwiseConv2D (see the module)."""
+class _DepthwiseConv(_Conv):
+    """What DepthwiseConv1D and DepthwiseConv2D (and the separable ones) share (see the
+    module)."""
 
+    causal = False
     depthwise_initializer = _alias("kernel_initializer")
     depthwise_regularizer = _alias("kernel_regularizer")
     depthwise_constraint = _alias("kernel_constraint")
 
-    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
-                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, *, name=None,
@@ -67,9 +73,9 @@ class DepthwiseConv2D(_Conv):
 
     def forward(self, x):
         x = self._built_for(x)
-        weight = _depthwise_weight(self.kernel)
+        weight, convolve = _depthwise_weight(self.kernel, self.dims), self.convolution
         y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: conv2d(
+                        lambda images, _, strides, dilation, padding, __: convolve(
                             images, weight, self.bias, strides, padding, dilation,
                             self.in_channels))
         return y if self.activation is None else self.activation(y)
@@ -80,23 +86,35 @@ class DepthwiseConv2D(_Conv):
                            dtype=self.dtype.name, **_saved_settings(self, _DEPTHWISE))
 
 
-class SeparableConv2D(DepthwiseConv2D):
-    """Keras' SeparableConv2D (see the module)."""
+class DepthwiseConv2D(_DepthwiseConv):
+    """Keras' DepthwiseConv2D: (N, H, W, C) -> (N, OH, OW, C * depth_multiplier) (see the
+    module)."""
+
+
+class DepthwiseConv1D(_DepthwiseConv):
+    """Keras' DepthwiseConv1D: (N, T, C) -> (N, OT, C * depth_multiplier), kernel
+    (K, C, depth_multiplier) (see the module)."""
+
+    dims = 1
+
+
+class _SeparableConv(_DepthwiseConv):
+    """What SeparableConv1D and SeparableConv2D share (see the module)."""
 
     extra_weights = ("pointwise_kernel",)
     depthwise_kernel = _alias("kernel")
     pointwise_regularizer = Penalty()
     pointwise_constraint = WeightConstraint("pointwise_kernel")
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
-                 data_format=None, dilation_rate=(1, 1), depth_multiplier=1, activation=None,
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format=None, dilation_rate=1, depth_multiplier=1, activation=None,
                  use_bias=True, depthwise_initializer="glorot_uniform",
                  pointwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, *, name=None,
                  input_shape=None, dtype="float32"):
-        who = "SeparableConv2D"
+        who = type(self).__name__
         self.pointwise_initializer = initializers.checked(pointwise_initializer,
                                                           "pointwise_initializer", who)
         self.pointwise_filters = positive_int(filters, "filters", who)
@@ -111,7 +129,7 @@ class SeparableConv2D(DepthwiseConv2D):
     def _shapes(self, in_channels):
         mixed = in_channels * self.depth_multiplier
         shapes = {"kernel": self._kernel_shape(in_channels),
-                  "pointwise_kernel": (1, 1, mixed, self.pointwise_filters)}
+                  "pointwise_kernel": (1,) * self.dims + (mixed, self.pointwise_filters)}
         if self.use_bias:
             shapes["bias"] = (self.pointwise_filters,)
         return shapes
@@ -126,12 +144,13 @@ class SeparableConv2D(DepthwiseConv2D):
 
     def forward(self, x):
         x = self._built_for(x)
-        depthwise = _depthwise_weight(self.kernel)
-        pointwise = transpose(self.pointwise_kernel, (3, 2, 0, 1))  # (filters, C * M, 1, 1)
+        depthwise = _depthwise_weight(self.kernel, self.dims)
+        pointwise = functional_weight(self.pointwise_kernel, self.dims)  # (filters, C * M, 1..)
+        convolve = self.convolution
         y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: conv2d(
-                            conv2d(images, depthwise, None, strides, padding, dilation,
-                                   self.in_channels), pointwise, self.bias))
+                        lambda images, _, strides, dilation, padding, __: convolve(
+                            convolve(images, depthwise, None, strides, padding, dilation,
+                                     self.in_channels), pointwise, self.bias))
         return y if self.activation is None else self.activation(y)
 
     def get_config(self):
@@ -164,4 +183,15 @@ def _saved_settings(layer, names):
     return saved
 
 
-__all__ = ["DepthwiseConv2D", "SeparableConv2D"]
+class SeparableConv2D(_SeparableConv):
+    """Keras' SeparableConv2D: (N, H, W, C) -> (N, OH, OW, filters) (see the module)."""
+
+
+class SeparableConv1D(_SeparableConv):
+    """Keras' SeparableConv1D: (N, T, C) -> (N, OT, filters), depthwise_kernel (K, C, M),
+    pointwise_kernel (1, C * M, filters) (see the module)."""
+
+    dims = 1
+
+
+__all__ = ["DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"]

@@ -1,6 +1,7 @@
 """Keras' pooling layers, channels-last (data_format="channels_first" too): MaxPooling2D,
-AveragePooling2D on (N, H, W, C), MaxPooling1D, AveragePooling1D on (N, T, C), and the
-global poolings, built on nn.functional's max_pool2d and avg_pool2d.
+AveragePooling2D on (N, H, W, C), MaxPooling1D, AveragePooling1D on (N, T, C),
+MaxPooling3D, AveragePooling3D on (N, D, H, W, C), and the global poolings, built on
+nn.functional's max_pool2d and avg_pool2d (max_pool3d and avg_pool3d for 3-D).
 
 Keras' meanings: strides default to pool_size; padding 'valid' drops a last partial window,
 'same' keeps ceil(size / stride) windows with Keras' padding (the odd row or column at the
@@ -14,15 +15,18 @@ from autograd.ops import astype
 from autograd.variable import as_variable
 
 from ...functional.pooling import avg_pool2d, max_pool2d
+from ...functional.pooling3d import avg_pool3d, max_pool3d
 from ...layers.config import init_config
 from ...module import Module
-from ._base import CHANNELS_FIRST, Spatial, data_format_name, padding_name, per_axis
-
-
-def _float(x, who):
-    """x as a Variable of a float type (Keras pools integer images as float32)."""
-    x = as_variable(x, who=who)
-    return x if x.dtype.kind == "f" else astype(x, np.float32)
+from ._base import (
+    CHANNELS_FIRST,
+    Spatial,
+    data_format_name,
+    floating,
+    functional_for,
+    padding_name,
+    per_axis,
+)
 
 
 class _Pooling(Spatial, Module):
@@ -39,7 +43,7 @@ class _Pooling(Spatial, Module):
         self._keras_arguments(name, input_shape)
 
     def forward(self, x):
-        x = _float(self._spatial_input(x), self.who)
+        x = floating(self._spatial_input(x))
         return self._slide(x, self.pool_size, self.strides, (1,) * self.dims, self.pad_value,
                            self._pool)
 
@@ -53,14 +57,15 @@ class _MaxPooling(_Pooling):
     pad_value = -np.inf  # never a window's maximum
 
     def _pool(self, images, kernel, strides, _, padding, __):
-        return max_pool2d(images, kernel, strides, padding)
+        return functional_for(self.dims, max_pool2d, max_pool3d)(images, kernel, strides, padding)
 
 
 class _AveragePooling(_Pooling):
     pad_value = 0.0
 
     def _pool(self, images, kernel, strides, _, padding, geometry):
-        y = avg_pool2d(images, kernel, strides, padding, count_include_pad=True)
+        average = functional_for(self.dims, avg_pool2d, avg_pool3d)
+        y = average(images, kernel, strides, padding, count_include_pad=True)
         counts = _window_counts(*geometry, y.shape[2:][-self.dims:], self.pool_size,
                                 self.strides)
         if counts is None:
@@ -122,6 +127,27 @@ class AveragePooling1D(_AveragePooling):
         super().__init__(pool_size, strides, padding, data_format, name, input_shape)
 
 
+class MaxPooling3D(_MaxPooling):
+    """The maximum of each pool_size window: (N, D, H, W, C) -> (N, OD, OH, OW, C)."""
+
+    dims = 3
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 *, name=None, input_shape=None):
+        super().__init__(pool_size, strides, padding, data_format, name, input_shape)
+
+
+class AveragePooling3D(_AveragePooling):
+    """The mean of each pool_size window: (N, D, H, W, C) -> (N, OD, OH, OW, C) (padding
+    'same': of the voxels inside the volume only)."""
+
+    dims = 3
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 *, name=None, input_shape=None):
+        super().__init__(pool_size, strides, padding, data_format, name, input_shape)
+
+
 class _GlobalPooling(Spatial, Module):
     """The mean or maximum over all the spatial axes: (N, *spatial, C) -> (N, C), or with
     keepdims (N, 1, ..., 1, C)."""
@@ -136,7 +162,7 @@ class _GlobalPooling(Spatial, Module):
         self._keras_arguments(name, input_shape)
 
     def forward(self, x):
-        x = _float(self._spatial_input(x), self.who)
+        x = floating(self._spatial_input(x))
         first = 2 if self.data_format == CHANNELS_FIRST else 1
         return self.reduce(x, axis=tuple(range(first, first + self.dims)),
                            keepdims=self.keepdims)
@@ -167,7 +193,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
     def forward(self, x, mask=None):
         if mask is None:
             return super().forward(x)
-        x = _float(self._spatial_input(x), self.who)
+        x = floating(self._spatial_input(x))
         steps = 2 if self.data_format == CHANNELS_FIRST else 1
         weights = astype(as_variable(mask), x.dtype)
         if tuple(weights.shape) != (x.shape[0], x.shape[steps]):
@@ -189,6 +215,20 @@ class GlobalMaxPooling1D(_GlobalPooling):
     reduce = staticmethod(ops.max)
 
 
+class GlobalAveragePooling3D(_GlobalPooling):
+    """The mean over D, H and W: (N, D, H, W, C) -> (N, C)."""
+
+    dims = 3
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """The maximum over D, H and W: (N, D, H, W, C) -> (N, C)."""
+
+    dims = 3
+    reduce = staticmethod(ops.max)
+
+
 __all__ = ["MaxPooling2D", "AveragePooling2D", "MaxPooling1D", "AveragePooling1D",
-           "GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
-           "GlobalMaxPooling1D"]
+           "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
+           "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling3D",
+           "GlobalMaxPooling3D"]

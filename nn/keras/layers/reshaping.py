@@ -1,6 +1,6 @@
 """Keras' reshaping layers, per sample (the batch axis is never touched): Reshape, Permute
-(axes numbered from 1, as Keras), ZeroPadding1D/2D, Cropping1D/2D and UpSampling1D/2D
-(nearest; UpSampling2D bilinear too), the spatial ones channels-last
+(axes numbered from 1, as Keras), ZeroPadding1D/2D/3D, Cropping1D/2D/3D and
+UpSampling1D/2D/3D (nearest; UpSampling2D bilinear too), the spatial ones channels-last
 (data_format="channels_first" too)."""
 import math
 
@@ -172,6 +172,17 @@ class ZeroPadding1D(_ZeroPadding):
         super().__init__(padding, data_format, name, input_shape)
 
 
+class ZeroPadding3D(_ZeroPadding):
+    """Zeros around each volume: (N, D, H, W, C) -> (N, D', H', W', C), each axis grown by
+    its (before, after); padding an int, 3 ints (both sides of each axis) or 3 pairs."""
+
+    dims = 3
+
+    def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, *, name=None,
+                 input_shape=None):
+        super().__init__(padding, data_format, name, input_shape)
+
+
 class _Cropping(_Sided):
     sides = "cropping"
 
@@ -202,6 +213,17 @@ class Cropping1D(_Cropping):
 
     def __init__(self, cropping=(1, 1), *, name=None, input_shape=None):
         super().__init__(cropping, None, name, input_shape)
+
+
+class Cropping3D(_Cropping):
+    """Slices cut off each volume's faces: (N, D, H, W, C) -> (N, D', H', W', C), each axis
+    shrunk by its (before, after); cropping as ZeroPadding3D's padding."""
+
+    dims = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, *, name=None,
+                 input_shape=None):
+        super().__init__(cropping, data_format, name, input_shape)
 
 
 class _UpSampling(_Spatial):
@@ -269,6 +291,16 @@ class UpSampling1D(_UpSampling):
         super().__init__(size, None, "nearest", name, input_shape)
 
 
+class UpSampling3D(_UpSampling):
+    """Each voxel repeated: (N, D, H, W, C) -> (N, D * size[0], H * size[1], W * size[2],
+    C)."""
+
+    dims = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, *, name=None, input_shape=None):
+        super().__init__(size, data_format, "nearest", name, input_shape)
+
+
 class RepeatVector(Module, KerasLayer):
     """(N, F) -> (N, n, F): each sample's vector repeated n times (an encoder's summary fed
     to every step of a decoder)."""
@@ -286,5 +318,6 @@ class RepeatVector(Module, KerasLayer):
     get_config = init_config
 
 
-__all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D",
-           "Cropping2D", "UpSampling1D", "UpSampling2D", "RepeatVector"]
+__all__ = ["Flatten", "Reshape", "Permute", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D",
+           "Cropping1D", "Cropping2D", "Cropping3D", "UpSampling1D", "UpSampling2D",
+           "UpSampling3D", "RepeatVector"]

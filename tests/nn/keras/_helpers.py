@@ -17,22 +17,21 @@ def keras_same(size, kernel, stride, dilation=1):
 
 
 def conv_reference(x, kernel, bias, strides, padding, dilation):
-    """Keras' Conv2D on channels-last x (N, H, W, C) with kernel (KH, KW, C, F), by loops
-    over the output positions and the kernel taps."""
-    (kh, kw), (sh, sw), (dh, dw) = kernel.shape[:2], strides, dilation
+    """Keras' convolution (Conv1D/2D/3D) of channels-last x (N, *spatial, C) with kernel
+    (K..., C, F), by loops over the output positions and the kernel taps."""
+    sizes, window = x.shape[1:-1], kernel.shape[:-2]
     if padding == "same":
-        pads = (keras_same(x.shape[1], kh, sh, dh), keras_same(x.shape[2], kw, sw, dw))
+        pads = [keras_same(*axis) for axis in zip(sizes, window, strides, dilation)]
     else:
-        pads = ((0, 0), (0, 0))
-    padded = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
-    oh = (padded.shape[1] - dh * (kh - 1) - 1) // sh + 1
-    ow = (padded.shape[2] - dw * (kw - 1) - 1) // sw + 1
-    y = np.zeros((x.shape[0], oh, ow, kernel.shape[3]))
-    for a in range(oh):
-        for b in range(ow):
-            for i in range(kh):
-                for j in range(kw):
-                    y[:, a, b] += padded[:, a * sh + i * dh, b * sw + j * dw] @ kernel[i, j]
+        pads = [(0, 0)] * len(sizes)
+    padded = np.pad(x, [(0, 0)] + list(pads) + [(0, 0)])
+    outs = [(n - d * (k - 1) - 1) // s + 1
+            for n, k, s, d in zip(padded.shape[1:-1], window, strides, dilation)]
+    y = np.zeros((x.shape[0], *outs, kernel.shape[-1]))
+    for position in np.ndindex(*outs):
+        for tap in np.ndindex(*window):
+            at = tuple(o * s + t * d for o, t, s, d in zip(position, tap, strides, dilation))
+            y[(slice(None),) + position] += padded[(slice(None),) + at] @ kernel[tap]
     return y if bias is None else y + bias
 
 
