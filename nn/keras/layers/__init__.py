@@ -17,11 +17,13 @@ from .augmentation import (
     RandomZoom,
 )
 from .bidirectional import Bidirectional
+from .category_encoding import CategoryEncoding
 from .conv import Conv1D, Conv2D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose
 from .depthwise_conv import DepthwiseConv2D, SeparableConv2D
 from .embedding import Embedding
 from .layer import Layer
+from .lookup import IntegerLookup, StringLookup
 from .masking import Masking
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .noise import GaussianDropout, GaussianNoise
@@ -56,6 +58,7 @@ from .reshaping import (
     ZeroPadding2D,
 )
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from .text_vectorization import TextVectorization
 from .time_distributed import TimeDistributed
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
@@ -79,4 +82,5 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
-           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking"]
+           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
+           "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding"]
