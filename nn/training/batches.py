@@ -471,11 +471,16 @@ def to_module(xp, array):
     return array if xp is np or array is None else each(xp.asarray, array)
 
 
+def is_text(x):
+    """Whether a batch of inputs (or one of several) holds strings."""
+    return any(getattr(a, "dtype", None) is not None and a.dtype.kind in "USO"
+               for a in (x if isinstance(x, tuple) else (x,)))
+
+
 def as_input(x):
     """A batch of inputs as the model takes it: numbers as a Variable, text as its array
     (strings are for a text layer, TextVectorization or StringLookup, to read)."""
-    return x if getattr(x, "dtype", None) is not None and x.dtype.kind in "USO" \
-        else as_variable(x)
+    return x if is_text(x) else as_variable(x)
 
 
 def host_arrays(output):

@@ -38,6 +38,7 @@ from .batches import (
     concatenate_outputs,
     fit_batches,
     host_arrays,
+    is_text,
     limited,
     make_batches,
     targets_for,
@@ -493,6 +494,11 @@ class Model(_KerasSteps, Module, KerasWeights):
                 return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), \
                     None, None
         captured = self._captured_update
+        if captured is not None and is_text(x_batch):
+            raise NotImplementedError(
+                "fit: jit_compile=True replays the step's array operations, and this model "
+                "takes text, which its first layer (TextVectorization, StringLookup) reads in "
+                "Python: compile it with jit_compile=False")
         if captured is not None and self._captured_with != (self.optimizer, compiled):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)

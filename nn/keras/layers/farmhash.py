@@ -47,32 +47,35 @@ def _upto16(data):
     return K2
 
 
-def _upto32(data):
+def _ends(data, k):
+    """a, b, c, d and the multiplier of the 17- to 64-byte hashes (a's factor `k`)."""
     n = len(data)
     mul = K2 + n * 2
-    a = (_fetch64(data, 0) * K1) & MASK
-    b = _fetch64(data, 8)
-    c = (_fetch64(data, n - 8) * mul) & MASK
-    d = (_fetch64(data, n - 16) * K2) & MASK
-    return _hash16((_rotate((a + b) & MASK, 43) + _rotate(c, 30) + d) & MASK,
-                   (a + _rotate((b + K2) & MASK, 18) + c) & MASK, mul)
+    return ((_fetch64(data, 0) * k) & MASK, _fetch64(data, 8),
+            (_fetch64(data, n - 8) * mul) & MASK, (_fetch64(data, n - 16) * K2) & MASK, mul)
+
+
+def _mix(a, b, c, d, k=K2):
+    """The two words those hashes mix four into."""
+    return ((_rotate((a + b) & MASK, 43) + _rotate(c, 30) + d) & MASK,
+            (a + _rotate((b + k) & MASK, 18) + c) & MASK)
+
+
+def _upto32(data):
+    a, b, c, d, mul = _ends(data, K1)
+    return _hash16(*_mix(a, b, c, d), mul)
 
 
 def _upto64(data):
     n = len(data)
-    mul = K2 + n * 2
-    a = (_fetch64(data, 0) * K2) & MASK
-    b = _fetch64(data, 8)
-    c = (_fetch64(data, n - 8) * mul) & MASK
-    d = (_fetch64(data, n - 16) * K2) & MASK
-    y = (_rotate((a + b) & MASK, 43) + _rotate(c, 30) + d) & MASK
-    z = _hash16(y, (a + _rotate((b + K2) & MASK, 18) + c) & MASK, mul)
+    a, b, c, d, mul = _ends(data, K2)
+    y, second = _mix(a, b, c, d)
+    z = _hash16(y, second, mul)
     e = (_fetch64(data, 16) * mul) & MASK
     f = _fetch64(data, 24)
     g = ((y + _fetch64(data, n - 32)) * mul) & MASK
     h = ((z + _fetch64(data, n - 24)) * mul) & MASK
-    return _hash16((_rotate((e + f) & MASK, 43) + _rotate(g, 30) + h) & MASK,
-                   (e + _rotate((f + a) & MASK, 18) + g) & MASK, mul)
+    return _hash16(*_mix(e, f, g, h, a), mul)
 
 
 def _weak32(data, at, a, b):

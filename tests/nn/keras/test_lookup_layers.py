@@ -159,3 +159,22 @@ def test_encoding_against_loops(rows, mode):
             if i >= 0:  # (negative: masked, counted nowhere)
                 expected[n, i] = 1 if mode == "multi_hot" else expected[n, i] + 1
     np.testing.assert_array_equal(encode_categories(indices, mode, 6), expected)
+
+
+def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
+    def bin_of(text, bins):
+        return fingerprint64(text.encode()) % bins
+
+    words = np.array([["cat", "dog", "", "cat"]])
+    np.testing.assert_array_equal(layers.Hashing(7)(words).data,
+                                  [[bin_of(w, 7) for w in words[0]]])
+    np.testing.assert_array_equal(layers.Hashing(7)(np.array([12, -3])).data,
+                                  [bin_of("12", 7), bin_of("-3", 7)])  # (as decimal text)
+    masked = layers.Hashing(5, mask_value="")(words).data
+    np.testing.assert_array_equal(masked, [[1 + bin_of("cat", 4), 1 + bin_of("dog", 4), 0,
+                                            1 + bin_of("cat", 4)]])
+    counts = layers.Hashing(5, mask_value="", output_mode="count")(words).data
+    np.testing.assert_array_equal(counts, encode_categories(masked, "count", 5))
+    assert layers.Hashing(**layers.Hashing(3, output_mode="one_hot").get_config()).num_bins == 3
+    with pytest.raises(NotImplementedError, match="Hashing: salt"):
+        layers.Hashing(3, salt=1)

@@ -138,3 +138,12 @@ def test_functional_model_with_string_lookup_and_lstm(tmp_path):
     assert [layer for layer in loaded.layers if isinstance(layer, layers.StringLookup)][
         0].get_vocabulary() == lookup.get_vocabulary()
     assert layers.InputLayer(shape=(), dtype="string").get_config()["dtype"] == "string"
+
+
+def test_text_in_a_captured_step_is_refused_by_name():
+    vectorize = layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2)
+    model = keras.Sequential([vectorize, layers.Embedding(4, 2), layers.Flatten(),
+                              layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", jit_compile=True)
+    with pytest.raises(NotImplementedError, match="takes text.*jit_compile=False"):
+        model.fit(np.array(["good", "bad", "good"]), np.ones(3), epochs=2, verbose=0)
