@@ -65,6 +65,8 @@ def test_encoded_output_modes():
     assert count.dtype == np.float32
     one_hot = layers.StringLookup(output_mode="one_hot", **lookup_args)(np.array([["c"], ["q"]]))
     np.testing.assert_array_equal(one_hot.data, [[0, 0, 0, 1], [1, 0, 0, 0]])
+    ints = layers.IntegerLookup(output_mode="count", vocabulary=[7, 9], mask_token=0)
+    np.testing.assert_array_equal(ints(np.array([[9, 0, 9, 5]])).data, [[1, 0, 2]])  # [OOV] 7 9
     padded = layers.StringLookup(output_mode="multi_hot", max_tokens=6, pad_to_max_tokens=True,
                                  vocabulary=["a"])(["a"])
     np.testing.assert_array_equal(padded.data, [0, 1, 0, 0, 0, 0])  # (1-D: one sample)
