@@ -18,7 +18,7 @@ import inspect
 import numpy as np
 
 from .. import module as _module
-from ..layers.input_layer import InputLayer
+from ..layers.input_layer import InputLayer, example_batch
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear
@@ -105,7 +105,7 @@ def call_symbolically(layer, args, kwargs):
     if any(type(v) is KerasTensor for v in kwargs.values()):
         args, kwargs = _tensors_by_position(layer, args, kwargs)
     with trial_of(layer):
-        out = layer(*_fill(args, _zeros), **kwargs)
+        out = layer(*_fill(args, _example), **kwargs)
     node = Node(layer, args, kwargs)
     many = isinstance(out, (tuple, list))
     node.outputs = tuple(KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, node, i)
@@ -130,8 +130,8 @@ def _tensors_by_position(layer, args, kwargs):
             {k: v for k, v in kwargs.items() if k not in moved})
 
 
-def _zeros(tensor):
-    return np.zeros(tuple(1 if n is None else n for n in tensor.shape), dtype=tensor.dtype)
+def _example(tensor):
+    return example_batch(tuple(1 if n is None else n for n in tensor.shape), tensor.dtype)
 
 
 def _leaves(arg, keep_others=False):

@@ -22,10 +22,12 @@ class InputLayer(Module, KerasNamed):
                 n is None or (isinstance(n, (int, np.integer)) and n >= 0) for n in shape):
             raise ValueError(f"Input: shape is one sample's shape, a tuple of sizes (None for "
                              f"any), such as (784,) or (28, 28, 1); got {shape!r}")
-        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
+        self.shape, self.dtype = tuple(shape), input_dtype(dtype)
         self._set_name(name)
 
     def forward(self, x):
+        if self.dtype.kind == "U" and not hasattr(x, "shape"):
+            x = np.asarray(x)  # (a list of strings, for a text layer)
         sample = tuple(x.shape[1:])
         if len(sample) != len(self.shape) or any(
                 n is not None and n != m for n, m in zip(self.shape, sample)):
@@ -38,11 +40,30 @@ class InputLayer(Module, KerasNamed):
         return tuple(1 if n is None else n for n in self.shape), self.dtype
 
     def get_config(self):
-        config = {"shape": self.shape, "dtype": self.dtype.name, "name": self.name}
+        config = {"shape": self.shape, "dtype": dtype_name(self.dtype), "name": self.name}
         return config if self.batch_size is None else dict(config, batch_size=self.batch_size)
 
     def extra_repr(self):
         return f"shape={self.shape}"
+
+
+def input_dtype(dtype):
+    """An Input's dtype as NumPy's: Keras' "string" is NumPy's str (the inputs of a text
+    layer, TextVectorization or StringLookup)."""
+    return np.dtype(np.str_) if dtype == "string" else np.dtype(dtype)
+
+
+def dtype_name(dtype):
+    """Keras' name of an Input's dtype: "string" for text."""
+    return "string" if dtype.kind == "U" else dtype.name
+
+
+def example_batch(shape, dtype):
+    """A batch of `shape` to try a model with: zeros, or for a text input a one-word text
+    (an empty one would give a text layer no token, and the layers after it no step)."""
+    if np.dtype(dtype).kind in "USO":
+        return np.full(shape, "word", dtype=np.str_)
+    return np.zeros(shape, dtype=dtype)
 
 
 def in_input_dtype(x, dtype):
@@ -82,4 +103,4 @@ def _batch_size(value):
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
-__all__ = ["Input", "InputLayer"]
+__all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch"]

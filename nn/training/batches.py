@@ -19,7 +19,7 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
-from autograd.variable import Variable
+from autograd.variable import Variable, as_variable
 
 from .named_arrays import (
     arrays_in_order,
@@ -355,13 +355,13 @@ def _prepare_inputs(model, x, who):
     at every batch: a lazily sized model has parameters only after its first one."""
     inputs = model.several_inputs()
     if inputs is None:
-        x = _with_feature_axis(model, _as_array(x, "x", who), who)
+        x = _with_feature_axis(model, _as_array(x, "x", who, text=True), who)
         return _in_model_dtype(model, x, "x", who)
     names = [name for name, _ in inputs]
     arrays = arrays_in_order(x, names, "x", who) if x is not None else _as_array(x, "x", who)
     prepared = []
     for array, (name, shape) in zip(arrays, inputs):
-        array = _as_array(array, f"x[{name!r}]", who)
+        array = _as_array(array, f"x[{name!r}]", who, text=True)
         check_sample_shape(array, shape, name, who)
         prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
     check_aligned(prepared, names, "x", who)
@@ -399,7 +399,9 @@ def _float_dtype(model):
     return np.dtype(np.float32)
 
 
-def _as_array(data, name, who):
+def _as_array(data, name, who, text=False):
+    """data as an array of samples; numbers, and with `text` (the inputs: a text layer
+    such as TextVectorization takes them) strings."""
     if data is None:
         raise ValueError(f"{who}: {name} is required")
     if isinstance(data, dict):
@@ -417,8 +419,9 @@ def _as_array(data, name, who):
         data = _to_numpy(data, name, who)
     if data.ndim == 0:
         raise ValueError(f"{who}: {name} must be an array of samples (N, ...), got a scalar")
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: {name} must hold numbers, got dtype {data.dtype}")
+    if data.dtype.kind not in ("biufUSO" if text else "biuf"):
+        raise TypeError(f"{who}: {name} must hold numbers{' or strings' if text else ''}, "
+                        f"got dtype {data.dtype}")
     return data
 
 
@@ -466,6 +469,18 @@ def to_module(xp, array):
     """`array` (or a tuple of arrays) as an array of the module `xp` (a copy to the GPU when
     xp is CuPy)."""
     return array if xp is np or array is None else each(xp.asarray, array)
+
+
+def is_text(x):
+    """Whether a batch of inputs (or one of several) holds strings."""
+    return any(getattr(a, "dtype", None) is not None and a.dtype.kind in "USO"
+               for a in (x if isinstance(x, tuple) else (x,)))
+
+
+def as_input(x):
+    """A batch of inputs as the model takes it: numbers as a Variable, text as its array
+    (strings are for a text layer, TextVectorization or StringLookup, to read)."""
+    return x if is_text(x) else as_variable(x)
 
 
 def host_arrays(output):

@@ -25,7 +25,6 @@ from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour
-from autograd.variable import as_variable
 
 from .. import constraints, regularizers
 from ..data.loader import DataLoader
@@ -35,9 +34,11 @@ from .batches import (
     OPTIONAL,
     LimitedSteps,
     array_module,
+    as_input,
     concatenate_outputs,
     fit_batches,
     host_arrays,
+    is_text,
     limited,
     make_batches,
     targets_for,
@@ -493,6 +494,11 @@ class Model(_KerasSteps, Module, KerasWeights):
                 return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), \
                     None, None
         captured = self._captured_update
+        if captured is not None and is_text(x_batch):
+            raise NotImplementedError(
+                "fit: jit_compile=True replays the step's array operations, and this model "
+                "takes text, which its first layer (TextVectorization, StringLookup) reads in "
+                "Python: compile it with jit_compile=False")
         if captured is not None and self._captured_with != (self.optimizer, compiled):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)
@@ -513,7 +519,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         """Forward, backward and the optimizer's step on one batch (its samples weighted by
         w_batch when given): (loss, model output, its mask or None)."""
         compiled, parallel = self.compiled_loss, self._parallel
-        inputs = compiled.inputs(self, each(as_variable, x_batch))
+        inputs = compiled.inputs(self, each(as_input, x_batch))
         mask = model_output_mask(self, inputs)
         if not self._bound:  # lazily sized layers have made their parameters by now
             if not self._bind_optimizer():
@@ -618,7 +624,7 @@ class Model(_KerasSteps, Module, KerasWeights):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-                inputs = compiled.inputs(self, each(as_variable, x_batch))
+                inputs = compiled.inputs(self, each(as_input, x_batch))
                 mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
                 total += float(compiled(inputs, y_batch, w_batch, mask).data) * count
@@ -661,7 +667,7 @@ class Model(_KerasSteps, Module, KerasWeights):
                     first = len(outputs)
                 outputs.append(host_arrays(
                     self.predict_step(step_data(batch, xp)) if written else
-                    self(each(as_variable, to_module(xp, batch[0])))))
+                    self(each(as_input, to_module(xp, batch[0])))))
                 if ends and listened:  # the group's outputs, as Keras' (one batch's by default)
                     group = outputs[first:]
                     runner.call("on_predict_batch_end", step, {

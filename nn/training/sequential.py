@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
-from ..layers.input_layer import InputLayer
+from ..layers.input_layer import InputLayer, example_batch
 from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
@@ -326,7 +326,7 @@ class Sequential(Model):
         example = _example_sample(next(iter(self._modules.values()), None))
         dtype = example[1] if example is not None else np.dtype(np.float32)
         with trial_of(self):
-            self(np.zeros((1,) + sample, dtype=dtype))
+            self(example_batch((1,) + sample, dtype))
 
     # ----- summary -----
     def layer_output_shapes(self):
@@ -351,7 +351,7 @@ class Sequential(Model):
             return
         try:
             with trial_of(self):
-                self(np.zeros((1,) + sample[0], dtype=sample[1]))
+                self(example_batch((1,) + sample[0], sample[1]))
         except ValueError:
             if not (declared and None in (getattr(first, "shape", None) or getattr(
                     first, "declared_input_shape", None) or ())):

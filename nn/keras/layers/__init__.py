@@ -19,11 +19,14 @@ from .augmentation import (
     RandomZoom,
 )
 from .bidirectional import Bidirectional
+from .category_encoding import CategoryEncoding
 from .conv import Conv1D, Conv2D, Conv3D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .embedding import Embedding
+from .hashing import Hashing
 from .layer import Layer
+from .lookup import IntegerLookup, StringLookup
 from .masking import Masking
 from .merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from .noise import GaussianDropout, GaussianNoise
@@ -69,6 +72,7 @@ from .resizing import CenterCrop, Resizing
 from .rnn import RNN
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .stacked_rnn_cells import StackedRNNCells
+from .text_vectorization import TextVectorization
 from .time_distributed import TimeDistributed
 
 # Keras' other names for the poolings (the same classes, saved under the names above; so
@@ -98,4 +102,6 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "SimpleRNN", "LSTM", "GRU", "RNN", "SimpleRNNCell", "LSTMCell", "GRUCell",
            "StackedRNNCells", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
-           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking"]
+           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
+           "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding",
+           "Hashing"]

@@ -1,0 +1,109 @@
+"""Keras' CategoryEncoding: integer categories as one-hot, multi-hot or count vectors, and
+`encode_categories`, the encoding that StringLookup, IntegerLookup and TextVectorization's
+non-"int" output modes share with it. Not differentiable (integers in, constants out)."""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.backend import host_array
+from autograd.variable import Variable, as_variable
+
+from ...layers.config import init_config
+from ...module import Module
+from ._base import KerasLayer
+
+ENCODINGS = ("one_hot", "multi_hot", "count")
+
+
+def output_mode_name(output_mode, allowed, who):
+    """Keras' output_mode, its old names mapped ("binary" is "multi_hot", "tf-idf"
+    "tf_idf"); a ValueError naming `who` when not one of `allowed`."""
+    name = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
+    if name not in allowed:
+        raise ValueError(f"{who}: output_mode must be one of {', '.join(map(repr, allowed))}, "
+                         f"got {output_mode!r}")
+    return name
+
+
+def encode_categories(indices, output_mode, depth, weights=None):
+    """indices (ints; negative ones are left out: masked or padding) as float32 vectors of
+    `depth`, Keras' encodings:
+
+    - "one_hot": out[..., k] = [i == k], a trailing axis of 1 replaced (shape (..., 1) or
+      (...,) -> (..., depth));
+    - "multi_hot": out[n, k] = [k in row n], "count": out[n, k] = #{j: indices[n, j] == k}
+      (times weights[n, j] where given): a row per sample of a 2-D input, one vector for a
+      1-D one (N,) -> (depth,), as Keras reduces it.
+    """
+    indices = np.asarray(indices)
+    if output_mode == "one_hot":
+        if indices.ndim > 1 and indices.shape[-1] == 1:
+            indices = indices[..., 0]
+        return (indices[..., None] == np.arange(depth)).astype(np.float32)
+    rows = indices.reshape(1, -1) if indices.ndim < 2 else indices
+    kept = rows >= 0
+    counts = np.zeros((rows.shape[0], depth), np.float32)
+    row_of = np.broadcast_to(np.arange(rows.shape[0])[:, None], rows.shape)
+    added = np.ones(rows.shape, np.float32) if weights is None or output_mode == "multi_hot" \
+        else np.asarray(weights, np.float32).reshape(rows.shape)
+    np.add.at(counts, (row_of[kept], rows[kept]), added[kept])
+    if output_mode == "multi_hot":
+        counts = np.minimum(counts, 1.0)
+    return counts[0] if indices.ndim < 2 else counts
+
+
+def check_encoding_rank(shape, output_mode, who):
+    """multi_hot, count and tf_idf reduce a sample's row: inputs up to rank 2 (Keras')."""
+    if output_mode not in ("int", "one_hot") and len(shape) > 2:
+        raise ValueError(f"{who}: output_mode={output_mode!r} encodes each sample's row of "
+                         f"categories, inputs of shape (N,) or (N, k); got shape {tuple(shape)}")
+
+
+class CategoryEncoding(Module, KerasLayer):
+    """Integer categories in [0, num_tokens) -> float32 vectors of num_tokens (see
+    encode_categories): "multi_hot" (Keras' default) and "count" (N, k) -> (N, num_tokens),
+    "one_hot" (N,) or (N, 1) -> (N, num_tokens). `count_weights` (the inputs' shape) weigh
+    each category's count. A preprocessing layer: no gradient flows through it."""
+
+    def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, *, name=None,
+                 input_shape=None):
+        super().__init__()
+        who = "CategoryEncoding"
+        if num_tokens is None:
+            raise ValueError(f"{who}: num_tokens must be set (the number of categories); when "
+                             "it is not known beforehand, use IntegerLookup")
+        self.num_tokens = positive_int(num_tokens, "num_tokens", who)
+        self.output_mode = output_mode_name(output_mode, ENCODINGS, who)
+        if sparse:
+            raise NotImplementedError(f"{who}: sparse=True (sparse tensors) is not supported")
+        self.sparse = False
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, inputs, count_weights=None):
+        indices = host_array(inputs.data if isinstance(inputs, Variable) else inputs)
+        indices = np.asarray(indices)
+        if indices.dtype.kind not in "iuf" or (indices.dtype.kind == "f" and np.any(
+                indices != np.round(indices))):
+            raise TypeError(f"{self.who}: expected integer categories, got dtype "
+                            f"{indices.dtype}")
+        check_encoding_rank(indices.shape, self.output_mode, self.who)
+        indices = indices.astype(np.int64)
+        if indices.size and (indices.min() < 0 or indices.max() >= self.num_tokens):
+            raise ValueError(f"{self.who}: categories must be in [0, {self.num_tokens}), got "
+                             f"values from {indices.min()} to {indices.max()}")
+        if count_weights is not None:
+            count_weights = host_array(count_weights.data if isinstance(count_weights, Variable)
+                                       else count_weights)
+            if np.shape(count_weights) != indices.shape:
+                raise ValueError(f"{self.who}: count_weights of shape "
+                                 f"{np.shape(count_weights)} must have the inputs' shape "
+                                 f"{indices.shape}")
+        return as_variable(encode_categories(indices, self.output_mode, self.num_tokens,
+                                             count_weights))
+
+    get_config = init_config
+
+    def extra_repr(self):
+        return f"num_tokens={self.num_tokens}, output_mode={self.output_mode!r}"
+
+
+__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name", "check_encoding_rank"]

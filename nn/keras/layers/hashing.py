@@ -1,0 +1,71 @@
+"""Keras' Hashing: strings or integers -> one of num_bins bins by their FarmHash fingerprint,
+no vocabulary needed. Not differentiable (tokens in, integers or constants out)."""
+import numpy as np
+
+from autograd.arguments import positive_int
+from autograd.backend import host_array
+from autograd.variable import Variable, as_variable
+
+from ...layers.config import init_config
+from ...module import Module
+from ._base import KerasLayer
+from .category_encoding import ENCODINGS, check_encoding_rank, encode_categories, output_mode_name
+from .farmhash import fingerprint64
+from .lookup import as_strings
+
+
+class Hashing(Module, KerasLayer):
+    """bin = fingerprint64(utf-8 of the value) mod num_bins (an integer hashed as its decimal
+    text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
+    others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
+    (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
+    CategoryEncoding)."""
+
+    def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
+                 *, name=None, input_shape=None):
+        super().__init__()
+        who = "Hashing"
+        self.num_bins = positive_int(num_bins, "num_bins", who)
+        self.mask_value = mask_value
+        if salt is not None:
+            raise NotImplementedError(f"{who}: salt (Keras' SipHash 'strong' hash) is not "
+                                      "supported; leave it None for FarmHash")
+        self.salt = None
+        self.output_mode = output_mode_name(output_mode, ("int",) + ENCODINGS, who)
+        if sparse:
+            raise NotImplementedError(f"{who}: sparse=True (sparse tensors) is not supported")
+        self.sparse = False
+        self._keras_arguments(name, input_shape)
+
+    def forward(self, inputs):
+        values = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs),
+                            dtype=object if isinstance(inputs, (list, tuple)) else None)
+        bins = self.bins(values)
+        if self.output_mode == "int":
+            return as_variable(bins)
+        check_encoding_rank(bins.shape, self.output_mode, self.who)
+        return as_variable(encode_categories(bins, self.output_mode, self.num_bins))
+
+    def bins(self, values):
+        """Each value's bin (int64, the values' shape)."""
+        if values.dtype.kind in "iuf":
+            texts = np.char.mod("%d", values.astype(np.int64)) if values.size else \
+                values.astype(np.str_)
+        else:
+            texts = as_strings(values, self.who)
+        masked = self.mask_value is not None and self.num_bins > 1
+        buckets = self.num_bins - masked
+        unique, inverse = np.unique(texts, return_inverse=True)
+        hashed = np.array([fingerprint64(t.encode("utf-8")) % buckets for t in unique.tolist()],
+                          np.int64)[inverse.reshape(texts.shape)]
+        if masked:
+            hashed = np.where(values == self.mask_value, 0, hashed + 1)
+        return hashed
+
+    get_config = init_config
+
+    def extra_repr(self):
+        return f"num_bins={self.num_bins}, output_mode={self.output_mode!r}"
+
+
+__all__ = ["Hashing"]

@@ -1,0 +1,182 @@
+"""Keras' StringLookup, IntegerLookup and CategoryEncoding: the vocabulary's order (count,
+then the token from high to low), the mask and OOV indices, every output mode, adapt from
+batches, and the config that saves a learned vocabulary. (Checked against Keras 3.15.1 with
+TensorFlow's lookups on these and more cases: equal vocabularies and outputs.)"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn.keras import layers
+from nn.keras.layers.category_encoding import encode_categories
+from nn.keras.layers.farmhash import fingerprint64
+
+DATA = np.array([["a", "b", "b", "c"], ["d", "d", "e", "a"], ["zz", "b", "", "q"]])
+
+
+def adapted(cls=layers.StringLookup, data=DATA, **kwargs):
+    layer = cls(**kwargs)
+    layer.adapt(data)
+    return layer
+
+
+def test_vocabulary_by_count_then_token_from_high_to_low():
+    # b 3 times; a and d twice (d first); the rest once, from high to low
+    assert adapted().get_vocabulary() == ["[UNK]", "b", "d", "a", "zz", "q", "e", "c", ""]
+    assert adapted(max_tokens=4).get_vocabulary() == ["[UNK]", "b", "d", "a"]
+    ints = adapted(layers.IntegerLookup, np.array([[7, 7, 3], [12, 3, 3], [-1, 5, 5]]))
+    assert ints.get_vocabulary() == [-1, 3, 7, 5, 12]  # (the OOV token -1 is not learned)
+    assert ints.vocabulary_size() == 5
+
+
+def test_mask_and_oov_indices():
+    lookup = adapted(mask_token="")
+    assert lookup.get_vocabulary()[:3] == ["", "[UNK]", "b"]
+    out = lookup(np.array([["b", "", "nope"]]))
+    np.testing.assert_array_equal(out.data, [[2, 0, 1]])
+    assert out.dtype == np.int64
+    with pytest.raises(ValueError, match="num_oov_indices=0.*nope"):
+        adapted(num_oov_indices=0)(["b", "nope"])
+    # several OOV indices: a string's by its FarmHash fingerprint, an integer's modulo
+    many = adapted(num_oov_indices=3)
+    np.testing.assert_array_equal(many(["hello", "abc", "b"]).data,
+                                  [fingerprint64(b"hello") % 3, fingerprint64(b"abc") % 3, 3])
+    ints = layers.IntegerLookup(num_oov_indices=4, vocabulary=[10, 20])
+    np.testing.assert_array_equal(ints(np.array([10, 7, -3, 20])).data, [4, 3, 1, 5])
+
+
+def test_farmhash_fingerprints_of_every_length_class():
+    # (TensorFlow's to_hash_bucket_fast(s, 1000) gives the same buckets)
+    texts = ["", "a", "abc", "hello", "farmhash!", "x" * 20, "y" * 40,
+             "the quick brown fox jumps over the lazy dog, then again and again" + "!" * 30]
+    assert fingerprint64(b"") == 0x9AE16A3B2F90404F  # FarmHash's k2, its empty string's
+    assert [fingerprint64(t.encode()) % 1000 for t in texts] == \
+        [263, 939, 385, 296, 288, 348, 6, 372]
+
+
+def test_encoded_output_modes():
+    lookup_args = dict(vocabulary=["a", "b", "c"], mask_token="")
+    rows = np.array([["a", "b", "b", "zz"], ["", "c", "", "c"]])
+    # (the mask has no index outside "int": [UNK] 0, a 1, b 2, c 3; masked tokens dropped)
+    multi = layers.StringLookup(output_mode="multi_hot", **lookup_args)(rows).data
+    np.testing.assert_array_equal(multi, [[1, 1, 1, 0], [0, 0, 0, 1]])
+    count = layers.StringLookup(output_mode="count", **lookup_args)(rows).data
+    np.testing.assert_array_equal(count, [[1, 1, 2, 0], [0, 0, 0, 2]])
+    assert count.dtype == np.float32
+    one_hot = layers.StringLookup(output_mode="one_hot", **lookup_args)(np.array([["c"], ["q"]]))
+    np.testing.assert_array_equal(one_hot.data, [[0, 0, 0, 1], [1, 0, 0, 0]])
+    ints = layers.IntegerLookup(output_mode="count", vocabulary=[7, 9], mask_token=0)
+    np.testing.assert_array_equal(ints(np.array([[9, 0, 9, 5]])).data, [[1, 0, 2]])  # [OOV] 7 9
+    padded = layers.StringLookup(output_mode="multi_hot", max_tokens=6, pad_to_max_tokens=True,
+                                 vocabulary=["a"])(["a"])
+    np.testing.assert_array_equal(padded.data, [0, 1, 0, 0, 0, 0])  # (1-D: one sample)
+
+
+def test_tf_idf_learned_and_given():
+    lookup = adapted(output_mode="tf_idf", data=iter([np.array([["a", "b"], ["b", "b"]]),
+                                                      np.array([["c", "b"]])]))
+    assert lookup.get_vocabulary() == ["[UNK]", "b", "c", "a"]
+    # idf = log(1 + documents / (1 + documents with the token)); [UNK] their mean
+    idf = np.log1p(3 / (1 + np.array([3, 1, 1])))
+    expected = np.array([[0, 2 * idf[0], 0, idf[2]]])
+    expected[0, 0] = idf.mean()  # the unknown "q"
+    np.testing.assert_allclose(lookup(np.array([["b", "a", "b", "q"]])).data, expected,
+                               rtol=1e-6)
+    given = layers.StringLookup(output_mode="tf_idf", vocabulary=["x", "y"],
+                                idf_weights=[1.0, 3.0])
+    np.testing.assert_allclose(given(np.array([["y", "y", "z"]])).data, [[2.0, 0.0, 6.0]])
+    with pytest.raises(ValueError, match="idf_weights"):
+        layers.StringLookup(output_mode="tf_idf", vocabulary=["x"])
+
+
+def test_adapt_from_batches_counts_each_1d_batch_as_one_sample():
+    whole = adapted(data=["x", "y", "y"])
+    batched = adapted(data=iter([np.array(["x", "y"]), np.array([["y"]])]))
+    assert whole.get_vocabulary() == batched.get_vocabulary() == ["[UNK]", "y", "x"]
+
+
+def test_invert_and_set_vocabulary():
+    forward = layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="M")
+    back = layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="M", invert=True)
+    tokens = np.array([["M", "a", "q", "c"]])
+    np.testing.assert_array_equal(back(forward(tokens)), [["M", "a", "[UNK]", "c"]])
+    np.testing.assert_array_equal(layers.IntegerLookup(vocabulary=[5, 6], invert=True)(
+        np.array([1, 2, 0, 9])), [5, 6, -1, -1])
+    forward.set_vocabulary(["M", "[UNK]", "z"])  # the special tokens first: read as such
+    assert forward.get_vocabulary() == ["M", "[UNK]", "z"]
+    with pytest.raises(ValueError, match="repeats"):
+        forward.set_vocabulary(["z", "z"])
+    with pytest.raises(ValueError, match="max_tokens=3"):
+        layers.StringLookup(max_tokens=3, vocabulary=["a", "b", "c"])
+    with pytest.raises(ValueError, match="given"):
+        forward.adapt(["a"])
+
+
+def test_bad_inputs_name_the_layer():
+    with pytest.raises(TypeError, match="StringLookup: expected strings.*float64"):
+        layers.StringLookup(vocabulary=["a"])(np.zeros(3))
+    with pytest.raises(TypeError, match="IntegerLookup: expected integer tokens"):
+        layers.IntegerLookup(vocabulary=[1])(["a"])
+    with pytest.raises(ValueError, match="output_mode must be one of"):
+        layers.StringLookup(output_mode="bag")
+    with pytest.raises(RuntimeError, match="adapt"):
+        layers.StringLookup(output_mode="count")(["a"])
+    with pytest.raises(ValueError, match=r"shape \(N,\) or \(N, k\)"):
+        layers.StringLookup(output_mode="count", vocabulary=["a"])(np.full((2, 2, 2), "a"))
+
+
+def test_config_rebuilds_a_learned_vocabulary():
+    for kwargs in (dict(mask_token="", num_oov_indices=2),
+                   dict(output_mode="tf_idf", max_tokens=8, pad_to_max_tokens=True)):
+        lookup = adapted(**kwargs)
+        copy = layers.StringLookup(**lookup.get_config())
+        assert copy.get_vocabulary() == lookup.get_vocabulary()
+        rows = np.array([["b", "a", "nope", "b"]])
+        np.testing.assert_array_equal(copy(rows).data, lookup(rows).data)
+
+
+def test_category_encoding_modes_and_errors():
+    x = np.array([[0, 1, 1], [3, 3, 2]])
+    np.testing.assert_array_equal(layers.CategoryEncoding(4)(x).data,
+                                  [[1, 1, 0, 0], [0, 0, 1, 1]])
+    np.testing.assert_array_equal(
+        layers.CategoryEncoding(4, "count")(x, count_weights=[[1, 2, 3], [1, 1, 5]]).data,
+        [[1, 5, 0, 0], [0, 0, 5, 2]])
+    np.testing.assert_array_equal(layers.CategoryEncoding(3, "one_hot")(np.array([[2], [0]])).data,
+                                  [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match=r"CategoryEncoding: categories must be in \[0, 4\)"):
+        layers.CategoryEncoding(4)(np.array([[4]]))
+    with pytest.raises(ValueError, match="num_tokens must be set"):
+        layers.CategoryEncoding()
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.lists(st.lists(st.integers(-1, 5), min_size=3, max_size=3), min_size=1, max_size=4),
+       st.sampled_from(["multi_hot", "count"]))
+def test_encoding_against_loops(rows, mode):
+    indices = np.array(rows)
+    expected = np.zeros((len(rows), 6))
+    for n, row in enumerate(rows):
+        for i in row:
+            if i >= 0:  # (negative: masked, counted nowhere)
+                expected[n, i] = 1 if mode == "multi_hot" else expected[n, i] + 1
+    np.testing.assert_array_equal(encode_categories(indices, mode, 6), expected)
+
+
+def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
+    def bin_of(text, bins):
+        return fingerprint64(text.encode()) % bins
+
+    words = np.array([["cat", "dog", "", "cat"]])
+    np.testing.assert_array_equal(layers.Hashing(7)(words).data,
+                                  [[bin_of(w, 7) for w in words[0]]])
+    np.testing.assert_array_equal(layers.Hashing(7)(np.array([12, -3])).data,
+                                  [bin_of("12", 7), bin_of("-3", 7)])  # (as decimal text)
+    masked = layers.Hashing(5, mask_value="")(words).data
+    np.testing.assert_array_equal(masked, [[1 + bin_of("cat", 4), 1 + bin_of("dog", 4), 0,
+                                            1 + bin_of("cat", 4)]])
+    counts = layers.Hashing(5, mask_value="", output_mode="count")(words).data
+    np.testing.assert_array_equal(counts, encode_categories(masked, "count", 5))
+    assert layers.Hashing(**layers.Hashing(3, output_mode="one_hot").get_config()).num_bins == 3
+    with pytest.raises(NotImplementedError, match="Hashing: salt"):
+        layers.Hashing(3, salt=1)
