@@ -84,6 +84,15 @@ def _whole_number(value, name, who, minimum, expected, hint):
     return int(value)
 
 
+def one_of(value, choices, name, who):
+    """`value` if it is one of `choices` (a mode, a strategy), else a ValueError naming
+    `who`, `name` and the choices."""
+    if value not in choices:
+        raise ValueError(f"{who}: {name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}")
+    return value
+
+
 def as_list(xs):
     """`xs` as a list: a list's or tuple's items, anything else as the only item."""
     return list(xs) if isinstance(xs, (list, tuple)) else [xs]

@@ -1,191 +1,214 @@
 """Derivatives of whole functions: jacobian, hessian, vector-Jacobian and Jacobian-vector
-products (vjp, jvp), Hessian-vector products (hvp, vhp).
+products (vjp, jvp), Hessian-vector products (hvp, vhp); torch.autograd.functional's.
 
 Each takes `f` (Variables -> Variable) and a point `x` (an array or Variable, or a tuple of
-them: several inputs, f(*x), as torch.autograd.functional's); the point is
-copied into a fresh leaf, so the caller's Variables and their `.grad` are left untouched.
-Results are plain arrays of x's backend (NumPy or CuPy).
+them: several inputs, f(*x)). The point is copied into a fresh leaf, so the caller's
+Variables and their `.grad` are left untouched. Results are plain arrays of x's backend
+(NumPy or CuPy) with the keywords' defaults, and with PyTorch's keywords:
+
+- `create_graph=True`: Variables carrying their graph, to be differentiated again (a
+  penalty on a Jacobian's norm, a gradient penalty on weights f closes over); an x that
+  is a Variable requiring grad is read through a differentiable copy, so the results
+  depend on it too (and on a Variable v).
+- `strict=True`: a RuntimeError naming the output and input where torch raises one: an
+  output that does not depend on an input, or requires no grad at all; in hessian, hvp and
+  vhp a gradient that does not depend on the inputs (the Hessian would be silently zero);
+  under create_graph, a result whose derivative would be silently zero.
 """
-from .backend import get_array_module
+from functools import wraps
+
+from .arguments import one_of
 from .config import enable_grad
 from .engine import grad
-from .variable import Variable, as_variable
+from .functional_io import (
+    Strict,
+    as_result,
+    dot,
+    finished,
+    input_name,
+    output_name,
+    outputs,
+    points,
+    refuse,
+    scalar_output,
+    vectors,
+    zeros,
+)
+from .jacobian_passes import STRATEGIES, jacobian_blocks
+from .variable import Variable
 
 
-def jacobian(f, x):
-    """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`, one backward per entry
-    of y. As PyTorch's: x a tuple of arrays is several inputs (f(*x)), and a tuple of
-    outputs or of inputs gives a tuple of Jacobians (outputs outside, inputs inside)."""
-    xs, several_inputs = _leaves(x, "jacobian")
-    with enable_grad():
-        ys = f(*xs)
-    several_outputs = isinstance(ys, tuple)
-    ys = [_as_output(y, "jacobian") for y in (ys if several_outputs else (ys,))]
-    rows = [[_jacobian_rows(y, x) for x in xs] for y in ys]
-    rows = [tuple(per_input) if several_inputs else per_input[0] for per_input in rows]
-    return tuple(rows) if several_outputs else rows[0]
-
-
-def hessian(f, x):
-    """Dense Hessian of scalar-valued `f` at `x`, shape `x.shape + x.shape`; for x a tuple
-    of inputs, the blocks as a tuple of tuples (H[i][j] of shape x[i].shape + x[j].shape)."""
-    xs, several = _leaves(x, "hessian")
-    y = _scalar(_call(f, xs, "hessian"), "hessian")
-    blocks = [[_zeros(a.shape + b.shape, a) for b in xs] for a in xs]
-    if y.requires_grad:
+def _recording(helper):
+    """Run `helper` in grad mode, as PyTorch's: f's graph and the recorded gradients are
+    needed even inside a no_grad block, and create_graph's results carry a graph there."""
+    @wraps(helper)
+    def recorded(*args, **kwargs):
         with enable_grad():
-            gs = grad(y, xs, create_graph=True, allow_unused=True)
-        for i, g in enumerate(gs):
-            if g is not None:
-                blocks[i] = [_jacobian_rows(g, b) for b in xs]
-    return tuple(tuple(row) for row in blocks) if several else blocks[0][0]
+            return helper(*args, **kwargs)
+    return recorded
 
 
-def vjp(f, x, v=None):
+@_recording
+def jacobian(f, x, create_graph=False, strict=False, vectorize=False,
+             strategy="reverse-mode"):
+    """Dense Jacobian dy/dx of `y = f(x)`, shape `y.shape + x.shape`. As PyTorch's: x a tuple
+    of arrays is several inputs (f(*x)), and a tuple of outputs or of inputs gives a tuple
+    of Jacobians (outputs outside, inputs inside).
+
+    strategy "reverse-mode": one backward pass per output entry (rows, for all inputs at
+    once); "forward-mode": one pass per input entry (columns, by the double-backward trick;
+    fewer passes when outputs have more entries than inputs). vectorize=True is accepted
+    and computes the same values by the same passes (rungrad has no vmap to batch them);
+    unlike PyTorch, it combines with strict, and forward-mode with create_graph.
+    """
+    one_of(strategy, STRATEGIES, "strategy", "jacobian")
+    xs, several_inputs, ys, several_outputs = _called(f, x, "jacobian", create_graph, strict)
+    checks = Strict("jacobian", strict, create_graph, "{} is independent of {}",
+                    "the Jacobian of {} with respect to {} does not depend on the inputs")
+    blocks = jacobian_blocks(ys, xs, strategy, checks, _names(ys, several_outputs, output_name),
+                             _names(xs, several_inputs, input_name))
+    return _nested(blocks, several_outputs, several_inputs, create_graph)
+
+
+@_recording
+def hessian(f, x, create_graph=False, strict=False, vectorize=False,
+            outer_jacobian_strategy="reverse-mode"):
+    """Dense Hessian of scalar-valued `f` at `x`, shape `x.shape + x.shape`; for x a tuple
+    of k inputs, the k x k blocks as a tuple of tuples (H[i][j] of shape
+    x[i].shape + x[j].shape), as PyTorch's.
+
+    The gradient is recorded once; then one double-backward pass per input entry gives
+    that entry's row of every block (outer_jacobian_strategy "reverse-mode"). With
+    "forward-mode" the outer Jacobian is taken by columns, by the double-backward trick on
+    the gradient: a third-order pass each, the same values at a higher cost here (H is
+    symmetric, so rows are columns). vectorize as jacobian's.
+    """
+    one_of(outer_jacobian_strategy, STRATEGIES, "outer_jacobian_strategy", "hessian")
+    xs, several = points(x, "hessian", create_graph)
+    gs = _gradient(scalar_output(f, xs, "hessian", strict), xs, "hessian", strict, several)
+    gs = [Variable(zeros(x.shape, x), requires_grad=False) if g is None else g
+          for g, x in zip(gs, xs)]
+    checks = Strict("hessian", strict, create_graph,
+                    "the gradient for {} is independent of {} (a zero block of the Hessian)",
+                    "the Hessian block of {} and {} does not depend on the inputs")
+    names = _names(xs, several, input_name)
+    blocks = jacobian_blocks(gs, xs, outer_jacobian_strategy, checks, names, names)
+    return _nested(blocks, several, several, create_graph)
+
+
+@_recording
+def vjp(f, x, v=None, create_graph=False, strict=False):
     """`(f(x), v^T J)`: the output and the vector-Jacobian product, shaped like x (a tuple
-    for a tuple of inputs).
+    for a tuple of inputs); for a tuple of outputs, v is a tuple of one vector per output.
 
     `v` has the output's shape; it may be omitted when the output has a single entry.
     """
-    xs, several = _leaves(x, "vjp")
-    y = _call(f, xs, "vjp")
-    v = _vector(v, y, "vjp", "f's output")
-    gs = list(grad(y, xs, grad_outputs=v, allow_unused=True)) if y.requires_grad else \
-        [None] * len(xs)
-    return y.data, _arrays(gs, xs, several)
+    xs, several_inputs, ys, several_outputs = _called(f, x, "vjp", create_graph, strict)
+    vs = vectors(v, ys, several_outputs, "vjp", output_name, create_graph)
+    gs = _pulled_back(ys, vs, xs, create_graph)
+    checks = Strict("vjp", strict, create_graph, "f's output is independent of {}",
+                    "v^T J for {} does not depend on the inputs")
+    return _finished(ys, several_outputs, checks.check_all(
+        gs, _names(xs, several_inputs, input_name)), xs, several_inputs, create_graph)
 
 
-def jvp(f, x, v):
-    """`(f(x), J v)`: the output and the Jacobian-vector product, shaped like the output;
-    `v` shaped like x (a tuple for a tuple of inputs). By two vector-Jacobian products, as
+@_recording
+def jvp(f, x, v=None, create_graph=False, strict=False):
+    """`(f(x), J v)`: the output and the Jacobian-vector product, shaped like the output (a
+    tuple for a tuple of outputs); `v` shaped like x (a tuple for a tuple of inputs; it may
+    be omitted for one input of a single entry). By two vector-Jacobian products, as
     PyTorch's: J v is the gradient of (u^T J) . v with respect to u."""
-    xs, several = _leaves(x, "jvp")
-    vs = _vectors(v, xs, several, "jvp")
-    y = _call(f, xs, "jvp")
-    ju = None
-    if y.requires_grad:
-        u = Variable(get_array_module(y.data).zeros_like(y.data), requires_grad=True)
-        with enable_grad():
-            total = _dot(grad(y, xs, grad_outputs=u, create_graph=True, allow_unused=True),
-                         vs)
-        if total is not None and total.requires_grad:
-            ju, = grad(total, u, allow_unused=True)
-    return y.data, (_zeros(y.shape, y) if ju is None else ju.data)
+    xs, several_inputs, ys, several_outputs = _called(f, x, "jvp", create_graph, strict)
+    vs = vectors(v, xs, several_inputs, "jvp", input_name, create_graph)
+    us = [Variable(zeros(y.shape, y), requires_grad=True) for y in ys]
+    pulled = _pulled_back(ys, us, xs, create_graph=True)  # u^T J, linear in u
+    for j, g in enumerate(pulled):
+        if strict and g is None:
+            refuse("jvp", f"f's output is independent of {input_name(j, several_inputs)}")
+    checks = Strict("jvp", strict, create_graph, "{} is independent of the inputs",
+                    "J v of {} does not depend on the inputs")
+    products = checks.check_all(_gradient_of_dot(pulled, vs, us, create_graph),
+                                _names(ys, several_outputs, output_name))
+    return _finished(ys, several_outputs, products, ys, several_outputs, create_graph)
 
 
-def hvp(f, x, v):
+@_recording
+def hvp(f, x, v=None, create_graph=False, strict=False):
     """`(f(x), H v)` for scalar-valued f: the Hessian times `v` (shaped like x, a tuple for
     a tuple of inputs) without forming H: the gradient of (grad f) . v."""
-    xs, several = _leaves(x, "hvp")
-    vs = _vectors(v, xs, several, "hvp")
-    y = _scalar(_call(f, xs, "hvp"), "hvp")
-    hs = [None] * len(xs)
-    if y.requires_grad:
-        with enable_grad():
-            total = _dot(grad(y, xs, create_graph=True, allow_unused=True), vs)
-        if total is not None and total.requires_grad:
-            hs = list(grad(total, xs, allow_unused=True))
-    return y.data, _arrays(hs, xs, several)
+    return _hessian_product(f, x, v, create_graph, strict, "hvp")
 
 
-def vhp(f, x, v):
+@_recording
+def vhp(f, x, v=None, create_graph=False, strict=False):
     """`(f(x), v^T H)`: hvp's, H being symmetric (PyTorch's vhp)."""
-    return hvp(f, x, v)
+    return _hessian_product(f, x, v, create_graph, strict, "vhp")
 
 
-def _leaves(x, who):
-    """(fresh leaves of the point, whether x was a tuple of several inputs)."""
-    several = isinstance(x, tuple)
-    return [_leaf(item, who) for item in (x if several else (x,))], several
+def _hessian_product(f, x, v, create_graph, strict, who):
+    xs, several = points(x, who, create_graph)
+    vs = vectors(v, xs, several, who, input_name, create_graph)
+    y = scalar_output(f, xs, who, strict)
+    products = _gradient_of_dot(_gradient(y, xs, who, strict, several), vs, xs, create_graph)
+    Strict(who, strict, create_graph,
+           "the gradient of f is independent of {}, so its part of the product would be zero",
+           "the product's part for {} does not depend on the inputs").check_all(
+        products, _names(xs, several, input_name))
+    return _finished([y], False, products, xs, several, create_graph)
 
 
-def _vector(v, like, who, what):
-    """`v` as an array of `like`'s shape (ones for a single entry, when None)."""
-    xp = get_array_module(like.data)
-    if v is None:
-        if like.size != 1:
-            raise ValueError(f"{who}: v is required when {what} is not a scalar "
-                             f"(shape {like.shape})")
-        return xp.ones_like(like.data)
-    v = xp.asarray(v.data if isinstance(v, Variable) else v)
-    if v.shape != like.shape:
-        raise ValueError(f"{who}: v has shape {v.shape} but {what} has shape {like.shape}")
-    return v
+def _called(f, x, who, create_graph, strict):
+    """(the point's Variables, whether x is a tuple, f's outputs, whether f gave a tuple)."""
+    xs, several_inputs = points(x, who, create_graph)
+    return (xs, several_inputs) + tuple(outputs(f, xs, who, strict))
 
 
-def _vectors(v, xs, several, who):
-    """One vector per input, of its input's shape."""
-    if several and not (isinstance(v, tuple) and len(v) == len(xs)):
-        raise ValueError(f"{who}: v must be a tuple of {len(xs)} arrays, one per input")
-    return [_vector(item, x, who, f"input {i}")
-            for i, (item, x) in enumerate(zip(v if several else (v,), xs))]
+def _names(items, several, name):
+    return [name(k, several) for k in range(len(items))]
 
 
-def _scalar(y, who):
-    if y.size != 1:
-        raise ValueError(f"{who}: f must return a scalar, got an output of shape {y.shape}")
-    return y
+def _finished(ys, several_outputs, products, likes, several, create_graph):
+    """(f's outputs, the products shaped like `likes`) as the caller gets them."""
+    return (finished(ys, ys, several_outputs, create_graph),
+            finished(products, likes, several, create_graph))
 
 
-def _arrays(gs, xs, several):
-    """Gradients (Variables, or None for zeros) as arrays shaped like their inputs."""
-    arrays = [_zeros(x.shape, x) if g is None else g.data for g, x in zip(gs, xs)]
-    return tuple(arrays) if several else arrays[0]
+def _pulled_back(ys, seeds, xs, create_graph):
+    """The sum over f's outputs of seed^T J, per input (None for one no output uses): one
+    backward pass from the outputs that require grad."""
+    live = [(y, seed) for y, seed in zip(ys, seeds) if y.requires_grad]
+    if not live:
+        return [None] * len(xs)
+    return grad([y for y, _ in live], xs, grad_outputs=[seed for _, seed in live],
+                create_graph=create_graph, allow_unused=True)
 
 
-def _dot(gs, vs):
-    """The sum of (g * v).sum() over the gradients there are (None when there is none)."""
-    total = None
-    for g, v in zip(gs, vs):
-        if g is not None:
-            term = (g * v).sum()
-            total = term if total is None else total + term
-    return total
+def _gradient_of_dot(gs, vs, wrt, create_graph):
+    """d (sum of g . v) / d wrt, per item of wrt (None for one it does not depend on)."""
+    total = dot(gs, vs)
+    if total is None or not total.requires_grad:
+        return [None] * len(wrt)
+    return grad(total, wrt, create_graph=create_graph, allow_unused=True)
 
 
-def _leaf(x, who):
-    if isinstance(x, list) and any(isinstance(v, Variable) or hasattr(v, "shape") for v in x):
-        raise TypeError(f"{who}: x is a list of arrays; give several inputs as a tuple, "
-                        "one input as one array")
-    data = x.data if isinstance(x, Variable) else get_array_module(x).asarray(x)
-    if data.dtype.kind != "f":
-        raise TypeError(f"{who}: x must be a floating-point array, got dtype {data.dtype}")
-    return Variable(data.copy(), requires_grad=True)
-
-
-def _call(f, xs, who):
-    with enable_grad():  # the derivative needs the graph even inside a no_grad block
-        y = f(*xs)
-    if isinstance(y, tuple):
-        raise TypeError(f"{who}: f must return one Variable or array, got a tuple of "
-                        f"{len(y)} (jacobian takes several outputs)")
-    return _as_output(y, who)
-
-
-def _as_output(y, who):
-    try:
-        return as_variable(y)
-    except TypeError:
-        raise TypeError(f"{who}: f must return a Variable or an array, "
-                        f"got {type(y).__name__}") from None
-
-
-def _jacobian_rows(y, x):
-    """Stack d y.flat[i] / dx for every i: shape y.shape + x.shape."""
-    xp = get_array_module(x.data)
-    jac = xp.zeros((y.size,) + x.shape, dtype=x.dtype)
+def _gradient(y, xs, who, strict, several):
+    """grad f, recorded to be differentiated again (None for an input f does not use)."""
+    gs = [None] * len(xs)
     if y.requires_grad:
-        for i in range(y.size):
-            seed = xp.zeros(y.size, dtype=y.dtype)
-            seed[i] = 1
-            g, = grad(y, x, grad_outputs=seed.reshape(y.shape), allow_unused=True)
-            if g is not None:
-                jac[i] = g.data
-    return jac.reshape(y.shape + x.shape)
+        gs = grad(y, xs, create_graph=True, allow_unused=True)
+    for j, g in enumerate(gs):
+        if strict and (g is None or not g.requires_grad):
+            refuse(who, f"the gradient of f with respect to {input_name(j, several)} does not "
+                        "depend on the inputs (f does not use it, or is linear in it), so "
+                        "the Hessian would be zero")
+    return gs
 
 
-def _zeros(shape, like):
-    return get_array_module(like.data).zeros(shape, dtype=like.dtype)
+def _nested(blocks, several_outputs, several_inputs, create_graph):
+    """The blocks as PyTorch nests them: outputs outside, inputs inside."""
+    rows = [tuple(as_result(b, create_graph) for b in row) for row in blocks]
+    rows = [row if several_inputs else row[0] for row in rows]
+    return tuple(rows) if several_outputs else rows[0]
 
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]
