@@ -8,6 +8,7 @@ from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .alpha_dropout import AlphaDropout
 from .attention import Attention, MultiHeadAttention
 from .augmentation import (
     RandomContrast,
@@ -31,6 +32,7 @@ from .normalization import (
     LayerNormalization,
     UnitNormalization,
 )
+from .prelu import PReLU
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -79,4 +81,5 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
-           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking"]
+           "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
+           "PReLU", "AlphaDropout"]
