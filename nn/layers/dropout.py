@@ -60,8 +60,8 @@ class Dropout(Module, KerasNamed):
             return None
         if len(self.noise_shape) != len(shape) or any(
                 n is not None and n not in (1, size) for n, size in zip(self.noise_shape, shape)):
-            raise ValueError(f"{type(self).__name__}: noise_shape {self.noise_shape} does not broadcast over "
-                             f"an input of shape {tuple(shape)}")
+            raise ValueError(f"{type(self).__name__}: noise_shape {self.noise_shape} does not "
+                             f"broadcast over an input of shape {tuple(shape)}")
         return tuple(size if n is None else n for n, size in zip(self.noise_shape, shape))
 
     get_config = init_config  # Keras' get_config: the constructor's arguments

@@ -32,7 +32,6 @@ from .normalization import (
     LayerNormalization,
     UnitNormalization,
 )
-from .prelu import PReLU
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -43,6 +42,7 @@ from .pooling import (
     MaxPooling1D,
     MaxPooling2D,
 )
+from .prelu import PReLU
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import (
