@@ -8,6 +8,7 @@ from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .activity_regularization import ActivityRegularization
 from .alpha_dropout import AlphaDropout
 from .attention import Attention, MultiHeadAttention
 from .augmentation import (
@@ -82,4 +83,4 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
-           "PReLU", "AlphaDropout"]
+           "PReLU", "AlphaDropout", "ActivityRegularization"]
