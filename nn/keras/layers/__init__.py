@@ -22,6 +22,7 @@ from .bidirectional import Bidirectional
 from .conv import Conv1D, Conv2D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose
 from .depthwise_conv import DepthwiseConv2D, SeparableConv2D
+from .einsum_dense import EinsumDense
 from .embedding import Embedding
 from .layer import Layer
 from .masking import Masking
@@ -83,4 +84,5 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Embedding", "Softmax", "ReLU",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
-           "PReLU", "AlphaDropout", "ActivityRegularization"]
+           "PReLU", "AlphaDropout", "ActivityRegularization",
+           "EinsumDense"]
