@@ -32,6 +32,7 @@ from ...module import Module
 from ._base import KerasLayer
 from .activation import masked_out
 from .conv import Penalty
+from .einsum_dense import einsum_kernel_draw
 
 _PROJECTIONS = ("query", "key", "value", "output")
 
@@ -98,9 +99,15 @@ class MultiHeadAttention(Module, KerasLayer):
         self.dims = tuple(int(d) for d in dims)
         shapes = self._shapes(self.dims)
         make_parameters(self, shapes, np.float32)
-        for name in shapes:
-            initializers.fill(getattr(self, name), self.kernel_initializer
-                              if name.endswith("kernel") else self.bias_initializer)
+        for name, shape in shapes.items():
+            weight = getattr(self, name)
+            if name.endswith("bias"):
+                initializers.fill(weight, self.bias_initializer)
+                continue
+            # Keras' fans: the features (query, key, value) or the heads' results (output)
+            input_axes = (True, True, False) if name == "output_kernel" else (True, False, False)
+            weight.data[...] = einsum_kernel_draw(self.kernel_initializer, shape, input_axes)
+            weight.bump_version()
         if like is not None and get_array_module(like) is not np:
             self.to_gpu()
 

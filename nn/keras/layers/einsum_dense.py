@@ -75,7 +75,7 @@ class EinsumDense(Module, KerasLayer):
             self._layout(tuple(input_shape))
         make_parameters(self, shapes, np.float32)
         _, weight, output, _ = self._specs
-        self.kernel.data[...] = _kernel_draw(self.kernel_initializer, self.kernel.shape,
+        self.kernel.data[...] = einsum_kernel_draw(self.kernel_initializer, self.kernel.shape,
                                              [c not in output for c in weight])
         self.kernel.bump_version()
         if self.bias is not None:
@@ -192,7 +192,7 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
     return shapes
 
 
-def _kernel_draw(initializer, shape, input_axes):
+def einsum_kernel_draw(initializer, shape, input_axes):
     """A draw of `initializer` for the kernel of `shape`; a VarianceScaling one (glorot,
     he, lecun) counts its fans as Keras does for an einsum kernel: fan_in the product of the
     sizes of the kernel's input axes (`input_axes`: True for each letter not the output's),
@@ -207,4 +207,4 @@ def _kernel_draw(initializer, shape, input_axes):
     return np.transpose(drawn.reshape([shape[i] for i in order]), np.argsort(order))
 
 
-__all__ = ["EinsumDense"]
+__all__ = ["EinsumDense", "einsum_kernel_draw"]
