@@ -10,7 +10,7 @@ from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
 from .alpha_dropout import AlphaDropout
-from .attention import Attention, MultiHeadAttention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .augmentation import (
     RandomContrast,
     RandomFlip,
@@ -85,4 +85,4 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
            "PReLU", "AlphaDropout", "ActivityRegularization",
-           "EinsumDense"]
+           "EinsumDense", "AdditiveAttention"]
