@@ -87,8 +87,6 @@ class EinsumDense(Module, KerasLayer):
 
     def forward(self, x):
         x = as_variable(x, who=self.who)
-        if x.dtype.kind != "f":
-            x = astype(x, np.float32)
         shapes = self._layout(tuple(x.shape))
         if not self.built:
             self.build(shapes, like=x.data)
@@ -98,7 +96,9 @@ class EinsumDense(Module, KerasLayer):
         if found != shapes:
             raise ValueError(f"{self.who}: an input of shape {tuple(x.shape)} needs weights of "
                              f"shapes {shapes} ('{self.equation}'), the layer has {found}")
-        y = einsum(self.equation, astype(x, self.kernel.dtype), self.kernel)
+        if x.dtype != self.kernel.dtype:  # (integers, or float64 meeting float32 weights)
+            x = astype(x, self.kernel.dtype)
+        y = einsum(self.equation, x, self.kernel)
         if self.bias is not None:
             y = y + self.bias
         return y if self.activation is None else self.activation(y)
@@ -168,28 +168,35 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
         raise ValueError(f"{who}: an input of shape {input_shape} and output_shape {partial} do "
                          f"not fit {equation!r} (output_shape has a size for each output "
                          f"letter after the batch's: {expected})")
+    sizes = _letter_sizes(specs, input_shape, partial, elided, who, equation)
+    shapes = {"kernel": tuple(sizes[c] for c in weight)}
+    if bias_axes is not None:
+        first = min(output.index(c) for c in bias_axes)
+        shapes["bias"] = tuple(sizes[c] if c in bias_axes else 1 for c in output[first:]) \
+            + (1,) * (elided if where == "right" else 0)
+    return shapes
+
+
+def _letter_sizes(specs, input_shape, partial, elided, who, equation):
+    """{letter: size} of the input's letters (from its shape) and the output's (output_shape
+    where it gives one); a ValueError where the two disagree or a kernel size is unknown."""
+    inputs, weight, output, where = specs
     if where == "left":  # the ellipsis: the batch and the axes before the letters
-        full = tuple(input_shape[:elided]) + partial
-        sizes_in = dict(zip(inputs, input_shape[elided:]))
-        sizes_out = dict(zip(output, full[elided:]))
+        given_in, given_out = input_shape[elided:], partial
     else:
-        full = (input_shape[0],) + partial + tuple(input_shape[len(inputs):])
-        sizes_in = dict(zip(inputs, input_shape))
-        sizes_out = dict(zip(output, full))
-    for letter, size in sizes_out.items():
-        if letter in sizes_in and size is not None and size != sizes_in[letter]:
+        given_in, given_out = input_shape, (input_shape[0],) + partial
+    sizes = dict(zip(inputs, given_in))
+    for letter, size in zip(output, given_out):
+        if size is None:
+            continue
+        if letter in inputs and size != sizes[letter]:
             raise ValueError(f"{who}: output_shape gives {letter!r} the size {size}, the input "
-                             f"of shape {input_shape} {sizes_in[letter]} ({equation!r})")
-    sizes = {**sizes_in, **{k: v for k, v in sizes_out.items() if v is not None}}
+                             f"of shape {input_shape} {sizes[letter]} ({equation!r})")
+        sizes[letter] = size
     if any(sizes.get(c) is None for c in weight):
         raise ValueError(f"{who}: output_shape {partial} leaves a kernel size of "
                          f"{equation!r} unknown")
-    shapes = {"kernel": tuple(int(sizes[c]) for c in weight)}
-    if bias_axes is not None:
-        first = min(output.index(c) for c in bias_axes)
-        shapes["bias"] = tuple(int(sizes[c]) if c in bias_axes else 1 for c in output[first:]) \
-            + (1,) * (elided if where == "right" else 0)
-    return shapes
+    return {letter: None if n is None else int(n) for letter, n in sizes.items()}
 
 
 def einsum_kernel_draw(initializer, shape, input_axes):
