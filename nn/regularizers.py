@@ -209,10 +209,19 @@ def _keras_layout(penalty, weight, transposed=False):
     return weight.T if transposed and not isinstance(penalty, L1L2) else weight
 
 
+def activity_penalty(regularizer, output):
+    """Keras' penalty of a layer's output (its activity_regularizer): the regularizer's
+    value of the output, per sample (divided by the batch size; a 0-d output's as it is),
+    so that its strength does not change with the batch size."""
+    penalty = regularizer(output)
+    return penalty / output.shape[0] if output.ndim > 0 and output.shape[0] else penalty
+
+
 def configs(**regularizers):
     """{argument: its regularizer as model.save keeps it (see serialize)}."""
     return {name: serialize(r, name) for name, r in regularizers.items()}
 
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
-           "orthogonal_regularizer", "get", "serialize", "penalties", "configs"]
+           "orthogonal_regularizer", "get", "serialize", "penalties", "activity_penalty",
+           "configs"]

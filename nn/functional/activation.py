@@ -12,7 +12,7 @@ from autograd.arguments import float_dtype
 from autograd.backend import get_array_module
 from autograd.cuda_kernels import fused, log_softmax_rows, relu_grad
 from autograd.function import Function
-from autograd.ops import astype, exp, reshape, split, sum, tanh, where
+from autograd.ops import astype, exp, reshape, split, sum, sum_to, tanh, where
 from autograd.ops.elementwise import (  # noqa: F401 (one sigmoid)
     linked,
     masked_array,
@@ -106,7 +106,7 @@ class Hardtanh(Function):
 
 class PReLU(Function):
     """y = x if x > 0 else w x, w one slope or one per channel (axis 1);
-    dy/dx = 1 or w,  dy/dw = 0 or x (summed over all but the channel)"""
+    dy/dx = 1 or w,  dy/dw = 0 or x (summed over the axes the slopes broadcast over)"""
 
     input_specs = (Spec(shape=("N", "C", "L"), elements="nonzero"),
                    Spec(shape=("C",), elements="positive"))
@@ -114,15 +114,34 @@ class PReLU(Function):
     reference = staticmethod(lambda x, w: np.where(x > 0, x, x * _per_channel(w, x.ndim)))
 
     def forward(self, x, w):
-        return get_array_module(x).where(x > 0, x, x * _per_channel(w, x.ndim))
+        return get_array_module(x).where(x > 0, x, x * self.slopes(w, x.ndim))
 
     def backward(self, gy):
         x, w = self.inputs
         below = wrap((x.data <= 0).astype(gy.dtype))  # (read now: a replay's data)
-        slopes = reshape(w, _per_channel(w.data, x.ndim).shape)
+        slopes = reshape(w, self.slopes(w.data, x.ndim).shape)
         gx = gy * (1 - below) + gy * below * slopes
-        gw = (gy * x * below).sum(axis=_all_but_channels(w, x.ndim)).reshape(w.shape)
+        gw = sum_to(gy * x * below, slopes.shape).reshape(w.shape)
         return gx, gw
+
+    @staticmethod
+    def slopes(w, ndim):
+        """w shaped to broadcast over the input (PyTorch's layout: one per channel, axis 1)."""
+        return _per_channel(w, ndim)
+
+
+class BroadcastPReLU(PReLU):
+    """PReLU with the slopes w broadcast over x as NumPy broadcasts (Keras' alpha: one per
+    element of a sample, size 1 on the axes it shares): y = x if x > 0 else w x"""
+
+    input_specs = (Spec(shape=("N", "L", "C"), elements="nonzero"),
+                   Spec(shape=("L", "C"), elements="positive"))
+    apply = staticmethod(lambda x, w: BroadcastPReLU()(x, w))
+    reference = staticmethod(lambda x, w: np.where(x > 0, x, x * w))
+
+    @staticmethod
+    def slopes(w, ndim):
+        return w
 
 
 def _per_channel(w, ndim):
@@ -131,10 +150,6 @@ def _per_channel(w, ndim):
     if w.size == 1:
         return w.reshape(())
     return w if ndim < 3 else w.reshape((w.size,) + (1,) * (ndim - 2))
-
-
-def _all_but_channels(w, ndim):
-    return tuple(a for a in range(ndim) if not (a == 1 and w.size > 1))
 
 
 class ELU(Function):

@@ -73,7 +73,7 @@ class AlphaDropout(Dropout):
     reference = None  # (Dropout's is plain dropout; tests check the values)
 
     def forward(self, x):
-        return self._dropped(x, dropout_mask(x, self.p))
+        return self._dropped(x, dropout_mask(x, self.p, self.generator, self.noise_shape))
 
     def _dropped(self, x, keep):
         """The map with `keep` (dropout_mask's: 1/(1-p) where kept, 0 where dropped; it may

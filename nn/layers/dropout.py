@@ -46,10 +46,12 @@ class Dropout(Module, KerasNamed):
         """Keras' name for p."""
         return self.p
 
+    op = DropoutOp  # the Function that drops (p, generator, mask shape)
+
     def forward(self, x):
-        if self.noise_shape is None and self.generator is None:
+        if self.noise_shape is None and self.generator is None and self.op is DropoutOp:
             return dropout(x, self.p, training=self.training)  # test_mode() is in it
-        return _dropped(x, self.p, self.training, "Dropout", lambda p: DropoutOp(
+        return _dropped(x, self.p, self.training, type(self).__name__, lambda p: self.op(
             p, self.generator, self._mask_shape(np.shape(x))))
 
     def _mask_shape(self, shape):
@@ -58,8 +60,8 @@ class Dropout(Module, KerasNamed):
             return None
         if len(self.noise_shape) != len(shape) or any(
                 n is not None and n not in (1, size) for n, size in zip(self.noise_shape, shape)):
-            raise ValueError(f"Dropout: noise_shape {self.noise_shape} does not broadcast over "
-                             f"an input of shape {tuple(shape)}")
+            raise ValueError(f"{type(self).__name__}: noise_shape {self.noise_shape} does not "
+                             f"broadcast over an input of shape {tuple(shape)}")
         return tuple(size if n is None else n for n, size in zip(self.noise_shape, shape))
 
     get_config = init_config  # Keras' get_config: the constructor's arguments

@@ -619,7 +619,6 @@ class Model(_KerasSteps, Module, KerasWeights):
         runner.call("on_test_begin", {})
         listened = runner.listens("on_test_batch_end")
         with self._inference():
-            penalty = self._penalty_value()  # (the weights do not change while evaluating)
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
@@ -627,7 +626,9 @@ class Model(_KerasSteps, Module, KerasWeights):
                 inputs = compiled.inputs(self, each(as_input, x_batch))
                 mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
-                total += float(compiled(inputs, y_batch, w_batch, mask).data) * count
+                loss = float(compiled(inputs, y_batch, w_batch, mask).data)
+                # (after the batch's call: an activity penalty is the batch's own)
+                total += (loss + self._penalty_value()) * count
                 seen += count
                 if self._scores_outputs():
                     tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
@@ -636,12 +637,12 @@ class Model(_KerasSteps, Module, KerasWeights):
                 # skipped where no callback listens (a plain evaluate, fit's validation)
                 if ends and listened:
                     runner.call("on_test_batch_end", step,
-                                {"loss": total / max(seen, 1) + penalty,
+                                {"loss": total / max(seen, 1),
                                  **running.after(step)})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
             total, seen = self._parallel.global_sums(total, seen)
             self._parallel.gather(tracker)
-        logs = self._logged({"loss": total / seen + penalty, **tracker.results()})
+        logs = self._logged({"loss": total / seen, **tracker.results()})
         runner.call("on_test_end", logs)
         return logs
 

@@ -8,7 +8,9 @@ from ...layers.lambda_layer import Lambda
 from ...layers.linear import Dense
 from ..functional import Input
 from .activation import ELU, LeakyReLU, ReLU, Softmax
-from .attention import Attention, MultiHeadAttention
+from .activity_regularization import ActivityRegularization
+from .alpha_dropout import AlphaDropout
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .augmentation import (
     RandomBrightness,
     RandomContrast,
@@ -23,6 +25,7 @@ from .category_encoding import CategoryEncoding
 from .conv import Conv1D, Conv2D, Conv3D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
+from .einsum_dense import EinsumDense
 from .embedding import Embedding
 from .hashing import Hashing
 from .layer import Layer
@@ -50,6 +53,7 @@ from .pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from .prelu import PReLU
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
 from .recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
@@ -104,4 +108,5 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
            "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding",
-           "Hashing"]
+           "Hashing", "PReLU", "AlphaDropout", "ActivityRegularization", "EinsumDense",
+           "AdditiveAttention"]

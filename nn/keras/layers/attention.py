@@ -1,5 +1,5 @@
-"""Keras' attention layers on batch-first sequences: MultiHeadAttention (a transformer's)
-and Attention (Luong's dot-product attention).
+"""Keras' attention layers on batch-first sequences: MultiHeadAttention (a transformer's),
+Attention (Luong's dot-product attention) and AdditiveAttention (Bahdanau's).
 
 MultiHeadAttention(num_heads, key_dim)(query, value[, key]): query (N, T, Dq), value and key
 (N, S, Dv), (N, S, Dk) (key defaults to value) -> (N, T, Dq), or output_shape's size. Each
@@ -20,18 +20,19 @@ import numpy as np
 from autograd.arguments import positive_int, probability
 from autograd.backend import get_array_module
 from autograd.ops import expand_dims, matmul, reshape, swapaxes, tanh, transpose, where
-from autograd.variable import Parameter, as_variable, wrap
+from autograd.variable import Parameter, as_variable, is_uninitialized, wrap
 
 from ... import functional as F
 from ... import initializers, regularizers
 from ...functional.attention import additive_mask, attend
 from ...functional.dropout import dropout as dropout_weights
 from ...layers.config import init_config
-from ...layers.lazy_build import check_fit, hold_placeholders, make_parameters
+from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 from ...module import Module
 from ._base import KerasLayer
 from .activation import masked_out
 from .conv import Penalty
+from .einsum_dense import einsum_kernel_draw
 
 _PROJECTIONS = ("query", "key", "value", "output")
 
@@ -98,9 +99,15 @@ class MultiHeadAttention(Module, KerasLayer):
         self.dims = tuple(int(d) for d in dims)
         shapes = self._shapes(self.dims)
         make_parameters(self, shapes, np.float32)
-        for name in shapes:
-            initializers.fill(getattr(self, name), self.kernel_initializer
-                              if name.endswith("kernel") else self.bias_initializer)
+        for name, shape in shapes.items():
+            weight = getattr(self, name)
+            if name.endswith("bias"):
+                initializers.fill(weight, self.bias_initializer)
+                continue
+            # Keras' fans: the features (query, key, value) or the heads' results (output)
+            input_axes = (True, True, False) if name == "output_kernel" else (True, False, False)
+            weight.data[...] = einsum_kernel_draw(self.kernel_initializer, shape, input_axes)
+            weight.bump_version()
         if like is not None and get_array_module(like) is not np:
             self.to_gpu()
 
@@ -228,13 +235,53 @@ class Attention(Module, KerasLayer):
         if self.score_mode == "dot":
             scores = matmul(query, swapaxes(key, 1, 2))
             return scores if self.scale is None else scores * self.scale
-        pairs = expand_dims(query, 2) + expand_dims(key, 1)  # (N, T, S, D)
+        pairs = _pairs(query, key)
         if self.scale is not None:
             pairs = pairs * self.scale
         return self.concat_score_weight * tanh(pairs).sum(axis=-1)
 
     def compute_mask(self, inputs, mask=None):
         return mask[0] if isinstance(mask, (list, tuple)) else None
+
+
+class AdditiveAttention(Attention):
+    """Keras' AdditiveAttention (Bahdanau): Attention's masks, softmax, dropout and
+    weighting of the values, with the scores sum_d scale_d tanh(q_td + k_sd) (N, T, S);
+    `scale` (D,) is Keras' weight, drawn glorot-uniform at the first call (use_scale=True),
+    else 1. Query and key share the feature size D."""
+
+    def __init__(self, use_scale=True, dropout=0.0, seed=None, *, name=None,
+                 input_shape=None):
+        super().__init__(False, "dot", dropout, seed, name=name, input_shape=input_shape)
+        self.use_scale = bool(use_scale)
+        hold_placeholders(self, {"scale": self.use_scale}, np.float32)
+
+    @property
+    def built(self):
+        return not is_uninitialized(self.scale)
+
+    def build(self, features, like=None):
+        """scale for queries and keys of `features` features."""
+        make_parameters(self, {"scale": (int(features),)}, np.float32)
+        initializers.fill(self.scale, "glorot_uniform")
+        follow_device(self, like)
+
+    def size_from_state(self, shapes):
+        return shapes["scale"][0]
+
+    def _scores(self, query, key):
+        if query.shape[-1] != key.shape[-1]:
+            raise ValueError(f"{self.who}: query and key must have the same features, got "
+                             f"shapes {query.shape} and {key.shape}")
+        if not self.built:
+            self.build(query.shape[-1], like=query.data)
+        terms = tanh(_pairs(query, key))
+        return (terms if self.scale is None else terms * self.scale).sum(axis=-1)
+
+
+def _pairs(query, key):
+    """q_t + k_s for every query step t and key step s: (N, T, S, D)."""
+    return expand_dims(query, 2) + expand_dims(key, 1)
 
 
 def _output_size(output_shape, who):
@@ -274,4 +321,4 @@ def _allowed(masks, attention_mask, causal, steps, sources):
     return allowed
 
 
-__all__ = ["MultiHeadAttention", "Attention"]
+__all__ = ["MultiHeadAttention", "Attention", "AdditiveAttention"]

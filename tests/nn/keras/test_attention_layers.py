@@ -148,3 +148,15 @@ def test_a_keyword_call_with_a_gap_is_refused_in_a_functional_model():
     tokens = keras.Input(shape=(4, 3))
     with pytest.raises(TypeError, match="without a gap"):
         layers.MultiHeadAttention(2, 2)(query=tokens, key=tokens)
+
+
+def test_multi_head_attention_draws_its_kernels_with_keras_fans():
+    """Keras' glorot for the einsum kernels: query (64, 8, 16) has fan_in 64 and fan_out
+    8 * 16, the output kernel (8, 16, 64) fan_in 128 and fan_out 64: |w| <= sqrt(6 / 192)
+    and nearly reaching it (a convolution's receptive-field count gave sqrt(6 / 1536))."""
+    np.random.seed(0)
+    layer = layers.MultiHeadAttention(num_heads=8, key_dim=16)
+    x = np.zeros((1, 2, 64), np.float32)
+    layer(x, x)
+    for kernel in layer.get_weights()[::2]:
+        assert 0.95 * np.sqrt(6 / 192) < np.abs(kernel).max() <= np.sqrt(6 / 192)
