@@ -296,6 +296,9 @@ class Functional(Model):
             return None
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
+    def takes_text(self, index):
+        return self._inputs[index].dtype.kind in "USO"
+
     def several_outputs(self):
         return self.output_names if len(self._outputs) > 1 or self._keys[1] else None
 

@@ -49,13 +49,23 @@ class InputLayer(Module, KerasNamed):
 
 def input_dtype(dtype):
     """An Input's dtype as NumPy's: Keras' "string" is NumPy's str (the inputs of a text
-    layer, TextVectorization or StringLookup)."""
-    return np.dtype(np.str_) if dtype == "string" else np.dtype(dtype)
+    layer, TextVectorization or StringLookup), and so are object and bytes, which Keras
+    takes as strings too."""
+    return np.dtype(np.str_) if dtype == "string" or np.dtype(dtype).kind in "USO" else \
+        np.dtype(dtype)
 
 
 def dtype_name(dtype):
     """Keras' name of an Input's dtype: "string" for text."""
     return "string" if dtype.kind == "U" else dtype.name
+
+
+def takes_text(layer):
+    """Whether `layer` reads strings: an Input of dtype "string", or a text layer
+    (TextVectorization, StringLookup, Hashing: those whose `text_input` is true)."""
+    if isinstance(layer, InputLayer):
+        return layer.dtype.kind == "U"
+    return bool(getattr(layer, "text_input", False))
 
 
 def example_batch(shape, dtype):
@@ -103,4 +113,4 @@ def _batch_size(value):
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
-__all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch"]
+__all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch", "takes_text"]

@@ -355,13 +355,13 @@ def _prepare_inputs(model, x, who):
     at every batch: a lazily sized model has parameters only after its first one."""
     inputs = model.several_inputs()
     if inputs is None:
-        x = _with_feature_axis(model, _as_array(x, "x", who, text=True), who)
+        x = _with_feature_axis(model, _as_array(x, "x", who, model.takes_text(0)), who)
         return _in_model_dtype(model, x, "x", who)
     names = [name for name, _ in inputs]
     arrays = arrays_in_order(x, names, "x", who) if x is not None else _as_array(x, "x", who)
     prepared = []
-    for array, (name, shape) in zip(arrays, inputs):
-        array = _as_array(array, f"x[{name!r}]", who, text=True)
+    for index, (array, (name, shape)) in enumerate(zip(arrays, inputs)):
+        array = _as_array(array, f"x[{name!r}]", who, model.takes_text(index))
         check_sample_shape(array, shape, name, who)
         prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
     check_aligned(prepared, names, "x", who)
@@ -400,8 +400,8 @@ def _float_dtype(model):
 
 
 def _as_array(data, name, who, text=False):
-    """data as an array of samples; numbers, and with `text` (the inputs: a text layer
-    such as TextVectorization takes them) strings."""
+    """data as an array of samples; numbers, and with `text` (an input that a text layer,
+    such as TextVectorization, reads first) strings."""
     if data is None:
         raise ValueError(f"{who}: {name} is required")
     if isinstance(data, dict):

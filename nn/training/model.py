@@ -28,6 +28,7 @@ from autograd.config import no_grad, test_mode, train_behaviour
 
 from .. import constraints, regularizers
 from ..data.loader import DataLoader
+from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module, takes_training
 from .batches import (
@@ -297,6 +298,11 @@ class Model(_KerasSteps, Module, KerasWeights):
         """[(name, one sample's shape)] of the model's inputs when it has several, which fit,
         evaluate and predict then take as a list or dict of arrays; None for one input."""
         return None
+
+    def takes_text(self, index):
+        """Whether the model's input `index` may hold strings (fit, evaluate and predict refuse
+        them otherwise): for a model of its own making, when one of its layers reads text."""
+        return any(takes_text(m) for m in self.modules())
 
     def several_outputs(self):
         """The names of the model's outputs when it has several (see

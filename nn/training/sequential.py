@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
-from ..layers.input_layer import InputLayer, example_batch
+from ..layers.input_layer import InputLayer, example_batch, takes_text
 from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
@@ -212,6 +212,10 @@ class Sequential(Model):
                       "first layer's input_shape is used: it is ignored and the layer takes "
                       "its input size from the layer before it", UserWarning, stacklevel=4)
         layer.unbuild()
+
+    def takes_text(self, index):
+        first = next(iter(self._modules.values()), None)
+        return first.takes_text(index) if isinstance(first, Model) else takes_text(first)
 
     def first_linear_layer(self):
         first = next((m for m in self._modules.values() if not isinstance(m, InputLayer)), None)

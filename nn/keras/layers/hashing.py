@@ -21,6 +21,8 @@ class Hashing(Module, KerasLayer):
     (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
     CategoryEncoding)."""
 
+    text_input = True  # (or integers)
+
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
                  *, name=None, input_shape=None):
         super().__init__()

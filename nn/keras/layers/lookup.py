@@ -272,6 +272,10 @@ class StringLookup(IndexLookup):
 
     _token_dtype = np.str_
 
+    @property
+    def text_input(self):  # (inverted, it reads indices)
+        return not self.invert
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", *, name=None,

@@ -38,6 +38,8 @@ class TextVectorization(Module, KerasLayer):
     StringLookup orders it; it is saved in the layer's config.
     """
 
+    text_input = True
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode="int",
                  output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,

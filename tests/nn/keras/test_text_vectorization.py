@@ -147,3 +147,46 @@ def test_text_in_a_captured_step_is_refused_by_name():
     model.compile(optimizer="adam", loss="mse", jit_compile=True)
     with pytest.raises(NotImplementedError, match="takes text.*jit_compile=False"):
         model.fit(np.array(["good", "bad", "good"]), np.ones(3), epochs=2, verbose=0)
+
+
+def _numeric_models():
+    def functional():
+        inputs = keras.Input(shape=(3,))
+        return keras.Model(inputs, layers.Dense(1)(inputs))
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+    yield keras.Sequential([keras.Input(shape=(3,)), layers.Dense(1)])
+    yield keras.Sequential([keras.Input(shape=(3,)), layers.BatchNormalization(),
+                            layers.Dense(1)])
+    yield functional()
+    yield Subclassed()
+
+
+@pytest.mark.parametrize("x", [np.array([["1.5", "2", "3"]] * 4),
+                               np.array([[1.0, None, 2.0]] * 4, dtype=object),
+                               np.ones((4, 3)).astype(object)])
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_numeric_model_refuses_strings_and_objects(x, jit):
+    for model in _numeric_models():
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit)
+        with pytest.raises(TypeError, match=f"fit: x must hold numbers, got dtype {x.dtype}"):
+            model.fit(x, np.ones((4, 1)), verbose=0)
+        with pytest.raises(TypeError, match="predict: x must hold numbers"):
+            model.predict(x, verbose=0)
+
+
+@pytest.mark.parametrize("dtype", ["string", object, "object", "bytes"])
+def test_a_text_input_of_any_string_dtype(dtype):
+    vectorize = layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2)
+    inputs = keras.Input(shape=(1,), dtype=dtype)
+    model = keras.Model(inputs, vectorize(inputs))
+    np.testing.assert_array_equal(model([["good bad"], ["bad"]]).data, [[2, 3], [3, 0]])
+    assert model.predict(np.array([["bad good"]], dtype=object), verbose=0).tolist() == [[3, 2]]
+    assert layers.InputLayer(shape=(1,), dtype=dtype).get_config()["dtype"] == "string"
