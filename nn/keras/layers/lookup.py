@@ -10,6 +10,7 @@ minus the special indices. The vocabulary is saved in the layer's JSON config.
 
 Not differentiable: these layers map tokens to integers (or counts); no gradient flows into
 their inputs."""
+import os
 from collections import Counter
 
 import numpy as np
@@ -84,9 +85,12 @@ class IndexLookup(Module, KerasLayer):
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Replace the vocabulary (a list or 1-D array of distinct tokens, optionally starting
-        with the special tokens in get_vocabulary's order), and for output_mode="tf_idf" the
-        tokens' IDF weights (the special indices get their mean unless given)."""
+        with the special tokens in get_vocabulary's order, or the path of a text file of
+        them, one a line, as Keras reads one), and for output_mode="tf_idf" the tokens' IDF
+        weights (the special indices get their mean unless given)."""
         who = f"{self.who}.set_vocabulary"
+        if isinstance(vocabulary, (str, os.PathLike)):
+            vocabulary = self._vocabulary_file(vocabulary, who)
         if (self.output_mode == "tf_idf") != (idf_weights is not None):
             raise ValueError(f"{who}: idf_weights are needed with output_mode='tf_idf' and "
                              f"only then (output_mode={self.output_mode!r})")
@@ -102,6 +106,22 @@ class IndexLookup(Module, KerasLayer):
         if idf_weights is not None:
             self._idf = self._padded_idf(np.asarray(idf_weights, np.float64), with_special,
                                          len(special) + len(tokens), who)
+
+    def _vocabulary_file(self, path, who):
+        """The tokens of a vocabulary file: its lines, without their line ends."""
+        if self.output_mode == "tf_idf":
+            raise ValueError(f"{who}: output_mode='tf_idf' takes the vocabulary as a list with "
+                             "idf_weights, not from a file (Keras' rule)")
+        if not os.path.isfile(path):
+            raise ValueError(f"{who}: the vocabulary file {os.fspath(path)!r} does not exist "
+                             "(a str vocabulary is a file's path; give a list of tokens)")
+        with open(path, encoding="utf-8") as file:
+            lines = [line.rstrip("\r\n") for line in file]
+        try:
+            return [self._line_token(line) for line in lines]
+        except ValueError:
+            raise ValueError(f"{who}: the vocabulary file {os.fspath(path)!r} holds lines that "
+                             f"are not {self._token_dtype.__name__} tokens: {lines[:5]}") from None
 
     def _check_tokens(self, tokens, who):
         repeated = [t for t, n in Counter(tokens).items() if n > 1]
@@ -271,6 +291,7 @@ class StringLookup(IndexLookup):
     index, an unknown token goes to the one its FarmHash fingerprint picks (Keras')."""
 
     _token_dtype = np.str_
+    _line_token = str  # (a vocabulary file's line)
 
     @property
     def text_input(self):  # (inverted, it reads indices)
@@ -306,6 +327,7 @@ class IntegerLookup(IndexLookup):
     v mod num_oov_indices (Keras' "floormod")."""
 
     _token_dtype = np.int64
+    _line_token = int
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,

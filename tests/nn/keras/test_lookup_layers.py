@@ -180,3 +180,21 @@ def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
     assert layers.Hashing(**layers.Hashing(3, output_mode="one_hot").get_config()).num_bins == 3
     with pytest.raises(NotImplementedError, match="Hashing: salt"):
         layers.Hashing(3, salt=1)
+
+
+def test_vocabulary_from_a_file_one_token_a_line(tmp_path):
+    words, ids = tmp_path / "words.txt", tmp_path / "ids.txt"
+    words.write_text("b\na\nc\n", encoding="utf-8")
+    ids.write_text("7\n3\n", encoding="utf-8")
+    strings = layers.StringLookup(vocabulary=str(words))
+    assert strings.get_vocabulary() == ["[UNK]", "b", "a", "c"]
+    np.testing.assert_array_equal(strings(np.array(["a", "b", "c", "z"])).data, [2, 1, 3, 0])
+    np.testing.assert_array_equal(layers.IntegerLookup(vocabulary=ids)([3, 7, 5]).data,
+                                  [2, 1, 0])
+    vectorize = layers.TextVectorization(vocabulary=str(words))
+    np.testing.assert_array_equal(vectorize(np.array(["a b c z"])).data, [[3, 2, 4, 1]])
+    assert vectorize.get_config()["vocabulary"] == ["", "[UNK]", "b", "a", "c"]
+    with pytest.raises(ValueError, match="IntegerLookup.*not int64 tokens"):
+        layers.IntegerLookup(vocabulary=str(words))
+    with pytest.raises(ValueError, match="StringLookup.*does not exist"):
+        layers.StringLookup(vocabulary=str(tmp_path / "missing.txt"))
