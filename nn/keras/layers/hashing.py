@@ -40,8 +40,7 @@ class Hashing(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs):
-        values = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs),
-                            dtype=object if isinstance(inputs, (list, tuple)) else None)
+        values = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs))
         bins = self.bins(values)
         if self.output_mode == "int":
             return as_variable(bins)
@@ -50,19 +49,37 @@ class Hashing(Module, KerasLayer):
 
     def bins(self, values):
         """Each value's bin (int64, the values' shape)."""
-        if values.dtype.kind in "iuf":
-            texts = np.char.mod("%d", values.astype(np.int64)) if values.size else \
-                values.astype(np.str_)
-        else:
-            texts = as_strings(values, self.who)
+        texts = self._texts(values)
         masked = self.mask_value is not None and self.num_bins > 1
         buckets = self.num_bins - masked
         unique, inverse = np.unique(texts, return_inverse=True)
         hashed = np.array([fingerprint64(t.encode("utf-8")) % buckets for t in unique.tolist()],
                           np.int64)[inverse.reshape(texts.shape)]
         if masked:
-            hashed = np.where(values == self.mask_value, 0, hashed + 1)
+            hashed = np.where(self._is_mask(values, texts), 0, hashed + 1)
         return hashed
+
+    def _texts(self, values):
+        """The values as TensorFlow's as_string writes them, which Keras hashes: integers in
+        decimal (uint64 unsigned), floats cut to integers, booleans "true" / "false"."""
+        if values.dtype.kind == "b":
+            return np.where(values, "true", "false")
+        if values.dtype.kind in "iuf":
+            numbers = values if values.dtype.kind in "iu" else values.astype(np.int64)
+            return np.char.mod("%d", numbers) if values.size else values.astype(np.str_)
+        return as_strings(values, self.who)
+
+    def _is_mask(self, values, texts):
+        """Where the values equal mask_value: a string mask for strings (str or bytes alike),
+        a number for numbers; the other kind is a TypeError, as Keras'."""
+        text_mask = isinstance(self.mask_value, (str, bytes))
+        if text_mask != (values.dtype.kind not in "biuf"):
+            raise TypeError(f"{self.who}: mask_value={self.mask_value!r} cannot mask inputs of "
+                            f"dtype {values.dtype}: give a {'number' if text_mask else 'string'}"
+                            " mask_value for them")
+        if text_mask:
+            return texts == as_strings(self.mask_value, self.who).item()
+        return values == self.mask_value
 
     get_config = init_config
 

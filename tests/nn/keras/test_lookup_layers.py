@@ -163,10 +163,11 @@ def test_encoding_against_loops(rows, mode):
     np.testing.assert_array_equal(encode_categories(indices, mode, 6), expected)
 
 
-def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
-    def bin_of(text, bins):
-        return fingerprint64(text.encode()) % bins
+def bin_of(text, bins):
+    return fingerprint64(text.encode()) % bins
 
+
+def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
     words = np.array([["cat", "dog", "", "cat"]])
     np.testing.assert_array_equal(layers.Hashing(7)(words).data,
                                   [[bin_of(w, 7) for w in words[0]]])
@@ -198,3 +199,25 @@ def test_vocabulary_from_a_file_one_token_a_line(tmp_path):
         layers.IntegerLookup(vocabulary=str(words))
     with pytest.raises(ValueError, match="StringLookup.*does not exist"):
         layers.StringLookup(vocabulary=str(tmp_path / "missing.txt"))
+
+
+def test_hashing_masks_bytes_and_str_alike_and_reads_values_as_as_string_writes_them():
+    for mask, words in (("", [b"", b"a"]), (b"", ["", "a"])):
+        np.testing.assert_array_equal(layers.Hashing(5, mask_value=mask)(np.array(words)).data,
+                                      [0, 1 + bin_of("a", 4)])
+    np.testing.assert_array_equal(layers.Hashing(5, mask_value=7)(np.array([7, 1])).data,
+                                  [0, 1 + bin_of("1", 4)])
+    with pytest.raises(TypeError, match="Hashing: mask_value='0'.*int64"):
+        layers.Hashing(5, mask_value="0")(np.array([0, 1]))
+    with pytest.raises(TypeError, match="Hashing: mask_value=0.*<U1"):
+        layers.Hashing(5, mask_value=0)(np.array(["0", "a"]))
+    big = np.array([2 ** 63 + 5, 2 ** 64 - 1], np.uint64)  # (unsigned decimal, not wrapped)
+    np.testing.assert_array_equal(layers.Hashing(1000)(big).data,
+                                  [bin_of("9223372036854775813", 1000),
+                                   bin_of("18446744073709551615", 1000)])
+    np.testing.assert_array_equal(layers.Hashing(97)([[1, 2], [3, 4]]).data,
+                                  [[bin_of("1", 97), bin_of("2", 97)],
+                                   [bin_of("3", 97), bin_of("4", 97)]])
+    for booleans in (np.array([True, False]), [True, False]):
+        np.testing.assert_array_equal(layers.Hashing(97)(booleans).data,
+                                      [bin_of("true", 97), bin_of("false", 97)])
