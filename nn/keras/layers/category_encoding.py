@@ -26,36 +26,32 @@ def output_mode_name(output_mode, allowed, who):
 
 def encode_categories(indices, output_mode, depth, weights=None):
     """indices (ints; negative ones are left out: masked or padding) as float32 vectors of
-    `depth`, Keras' encodings:
+    `depth`, Keras' encodings (a scalar taken as one sample of one category, (1,)):
 
     - "one_hot": out[..., k] = [i == k], a trailing axis of 1 replaced (shape (..., 1) or
       (...,) -> (..., depth));
-    - "multi_hot": out[n, k] = [k in row n], "count": out[n, k] = #{j: indices[n, j] == k}
-      (times weights[n, j] where given): a row per sample of a 2-D input, one vector for a
-      1-D one (N,) -> (depth,), as Keras reduces it.
+    - "multi_hot": [k among the categories], "count": #{categories == k} (each counted with
+      its weight where given), over axis 1, a sample's categories (N, k, ...) ->
+      (N, ..., depth); over axis 0 of a 1-D input, (k,) -> (depth,), as Keras reduces it.
     """
-    indices = np.asarray(indices)
+    indices = np.asarray(indices).reshape(-1) if np.ndim(indices) == 0 else \
+        np.asarray(indices)
     if output_mode == "one_hot":
         if indices.ndim > 1 and indices.shape[-1] == 1:
             indices = indices[..., 0]
         return (indices[..., None] == np.arange(depth)).astype(np.float32)
-    rows = indices.reshape(1, -1) if indices.ndim < 2 else indices
-    kept = rows >= 0
-    counts = np.zeros((rows.shape[0], depth), np.float32)
-    row_of = np.broadcast_to(np.arange(rows.shape[0])[:, None], rows.shape)
+    reduced = 1 if indices.ndim > 1 else 0
+    rows = np.moveaxis(indices, reduced, -1)  # (..., k): each row's categories together
     added = np.ones(rows.shape, np.float32) if weights is None or output_mode == "multi_hot" \
-        else np.asarray(weights, np.float32).reshape(rows.shape)
-    np.add.at(counts, (row_of[kept], rows[kept]), added[kept])
+        else np.moveaxis(np.asarray(weights, np.float32).reshape(indices.shape), reduced, -1)
+    flat, added = rows.reshape(-1, rows.shape[-1]), added.reshape(-1, rows.shape[-1])
+    counts = np.zeros((flat.shape[0], depth), np.float32)
+    kept = flat >= 0
+    row_of = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)
+    np.add.at(counts, (row_of[kept], flat[kept]), added[kept])
     if output_mode == "multi_hot":
         counts = np.minimum(counts, 1.0)
-    return counts[0] if indices.ndim < 2 else counts
-
-
-def check_encoding_rank(shape, output_mode, who):
-    """multi_hot, count and tf_idf reduce a sample's row: inputs up to rank 2 (Keras')."""
-    if output_mode not in ("int", "one_hot") and len(shape) > 2:
-        raise ValueError(f"{who}: output_mode={output_mode!r} encodes each sample's row of "
-                         f"categories, inputs of shape (N,) or (N, k); got shape {tuple(shape)}")
+    return counts.reshape(rows.shape[:-1] + (depth,))
 
 
 class CategoryEncoding(Module, KerasLayer):
@@ -85,12 +81,14 @@ class CategoryEncoding(Module, KerasLayer):
                 indices != np.round(indices))):
             raise TypeError(f"{self.who}: expected integer categories, got dtype "
                             f"{indices.dtype}")
-        check_encoding_rank(indices.shape, self.output_mode, self.who)
         indices = indices.astype(np.int64)
         if indices.size and (indices.min() < 0 or indices.max() >= self.num_tokens):
             raise ValueError(f"{self.who}: categories must be in [0, {self.num_tokens}), got "
                              f"values from {indices.min()} to {indices.max()}")
         if count_weights is not None:
+            if self.output_mode != "count":
+                raise ValueError(f"{self.who}: count_weights weigh the counts of "
+                                 f"output_mode='count', not {self.output_mode!r}")
             count_weights = host_array(count_weights.data if isinstance(count_weights, Variable)
                                        else count_weights)
             if np.shape(count_weights) != indices.shape:
@@ -106,4 +104,4 @@ class CategoryEncoding(Module, KerasLayer):
         return f"num_tokens={self.num_tokens}, output_mode={self.output_mode!r}"
 
 
-__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name", "check_encoding_rank"]
+__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name"]

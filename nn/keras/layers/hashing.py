@@ -9,7 +9,7 @@ from autograd.variable import Variable, as_variable
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import ENCODINGS, check_encoding_rank, encode_categories, output_mode_name
+from .category_encoding import ENCODINGS, encode_categories, output_mode_name
 from .farmhash import fingerprint64
 from .lookup import as_strings
 
@@ -44,7 +44,6 @@ class Hashing(Module, KerasLayer):
         bins = self.bins(values)
         if self.output_mode == "int":
             return as_variable(bins)
-        check_encoding_rank(bins.shape, self.output_mode, self.who)
         return as_variable(encode_categories(bins, self.output_mode, self.num_bins))
 
     def bins(self, values):

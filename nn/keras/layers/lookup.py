@@ -22,7 +22,7 @@ from autograd.variable import Variable, as_variable
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import check_encoding_rank, encode_categories, output_mode_name
+from .category_encoding import encode_categories, output_mode_name
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -199,7 +199,7 @@ class IndexLookup(Module, KerasLayer):
         if self.invert:
             return self._tokens_at(inputs)
         tokens = self._tokens_of(inputs, self.who)
-        return self.encoded(self.indices(tokens), tokens.shape)
+        return self.encoded(self.indices(tokens))
 
     def indices(self, tokens):
         """Each token's index (an int64 array of tokens' shape); mask tokens 0 for "int" and
@@ -225,7 +225,7 @@ class IndexLookup(Module, KerasLayer):
             return self._oov_start()
         return self._oov_start() + self._oov_buckets(tokens)
 
-    def encoded(self, indices, shape):
+    def encoded(self, indices):
         """indices as output_mode has them: an int64 Variable, or float32 vectors of the
         vocabulary's size (max_tokens with pad_to_max_tokens; tf_idf's counts times IDF)."""
         if self.output_mode == "int":
@@ -233,7 +233,6 @@ class IndexLookup(Module, KerasLayer):
         if not self._vocabulary and not self.pad_to_max_tokens:
             raise RuntimeError(f"{self.who}: output_mode={self.output_mode!r} needs the "
                                "vocabulary's size: pass vocabulary= or call adapt() first")
-        check_encoding_rank(shape, self.output_mode, self.who)
         mode = "count" if self.output_mode == "tf_idf" else self.output_mode
         out = encode_categories(indices, mode, self._depth())
         return as_variable(out * self._idf if self.output_mode == "tf_idf" else out)

@@ -105,7 +105,7 @@ class TextVectorization(Module, KerasLayer):
         indices = self.lookup.indices(flat)
         if self.output_mode != "int":
             padded = _padded(indices, lengths, max(lengths, default=0), -1)
-            return self.lookup.encoded(padded, padded.shape)
+            return self.lookup.encoded(padded)
         width = self.output_sequence_length or max(lengths, default=0)
         out = _padded(indices, lengths, width, 0)
         return as_variable(out[0] if np.ndim(inputs) == 0 else out)

@@ -121,8 +121,9 @@ def test_bad_inputs_name_the_layer():
         layers.StringLookup(output_mode="bag")
     with pytest.raises(RuntimeError, match="adapt"):
         layers.StringLookup(output_mode="count")(["a"])
-    with pytest.raises(ValueError, match=r"shape \(N,\) or \(N, k\)"):
-        layers.StringLookup(output_mode="count", vocabulary=["a"])(np.full((2, 2, 2), "a"))
+    # rank 3: counted over axis 1, as Keras (not refused)
+    np.testing.assert_array_equal(layers.StringLookup(output_mode="count", vocabulary=["a"])(
+        np.full((2, 3, 2), "a")).data, np.tile([0, 3], (2, 2, 1)))
 
 
 def test_config_rebuilds_a_learned_vocabulary():
@@ -221,3 +222,30 @@ def test_hashing_masks_bytes_and_str_alike_and_reads_values_as_as_string_writes_
     for booleans in (np.array([True, False]), [True, False]):
         np.testing.assert_array_equal(layers.Hashing(97)(booleans).data,
                                       [bin_of("true", 97), bin_of("false", 97)])
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3),
+       st.sampled_from(["multi_hot", "count"]), st.randoms(use_true_random=False))
+def test_rank_3_encodings_reduce_axis_1_as_keras(n, k, m, mode, random):
+    indices = np.array([random.randrange(-1, 5) for _ in range(n * k * m)]).reshape(n, k, m)
+    weights = np.array([random.randrange(1, 9) / 4 for _ in range(n * k * m)]).reshape(n, k, m)
+    expected = np.zeros((n, m, 5))
+    for a, b, c in np.ndindex(n, k, m):
+        if indices[a, b, c] >= 0:
+            expected[a, c, indices[a, b, c]] += 1 if mode == "multi_hot" else weights[a, b, c]
+    if mode == "multi_hot":
+        expected = np.minimum(expected, 1)
+    np.testing.assert_allclose(encode_categories(indices, mode, 5, weights), expected,
+                               rtol=1e-6)
+
+
+def test_category_encoding_scalars_and_weights_outside_count():
+    np.testing.assert_array_equal(layers.CategoryEncoding(3, "one_hot")(np.array(2)).data,
+                                  [[0, 0, 1]])
+    np.testing.assert_array_equal(layers.CategoryEncoding(3)(np.array(2)).data, [0, 0, 1])
+    np.testing.assert_array_equal(layers.CategoryEncoding(4)(np.array([[[0, 1]], [[2, 2]]])).data,
+                                  [[[1, 0, 0, 0], [0, 1, 0, 0]], [[0, 0, 1, 0], [0, 0, 1, 0]]])
+    for mode in ("one_hot", "multi_hot"):
+        with pytest.raises(ValueError, match=f"CategoryEncoding: count_weights.*'{mode}'"):
+            layers.CategoryEncoding(3, mode)(np.array([1, 2]), count_weights=[0.5, 2.0])
