@@ -104,13 +104,45 @@ def call_symbolically(layer, args, kwargs):
                     "or pass them as keyword arguments)")
     if any(type(v) is KerasTensor for v in kwargs.values()):
         args, kwargs = _tensors_by_position(layer, args, kwargs)
+    out, shapes = _probed(layer, args, kwargs)
+    node = Node(layer, args, kwargs)
+    node.outputs = tuple(KerasTensor(shape, o.dtype, node, i)
+                         for i, (o, shape) in enumerate(zip(_outputs(out), shapes)))
+    return node.outputs if isinstance(out, (tuple, list)) else node.outputs[0]
+
+
+def _probed(layer, args, kwargs):
+    """(the layer's output on example batches, its outputs' shapes with None for the batch
+    and for any size that varies with the input's): where an input has unknown sizes (None
+    beyond the batch axis) or is text (its token count unknown), a second call on larger
+    examples tells which output sizes follow them. A layer that cannot take both (one built
+    for the first size, as Dense after Flatten) needs that size known: a ValueError, as
+    Keras refuses to build it."""
     with trial_of(layer):
         out = layer(*_fill(args, _example), **kwargs)
-    node = Node(layer, args, kwargs)
-    many = isinstance(out, (tuple, list))
-    node.outputs = tuple(KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, node, i)
-                         for i, o in enumerate(out if many else (out,)))
-    return node.outputs if many else node.outputs[0]
+    shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
+    if not any(_varies(t) for arg in args for t in _leaves(arg)):
+        return out, shapes
+    try:
+        with trial_of(layer):
+            again = _outputs(layer(*_fill(args, _larger_example), **kwargs))
+    except (ValueError, TypeError) as error:
+        given = [t.shape for arg in args for t in _leaves(arg)]
+        raise ValueError(
+            f"{_who(layer)}: its input of shape {given[0] if len(given) == 1 else given} has "
+            "a size unknown until it is called (None), on which this layer's size depends "
+            "(Keras refuses to build it too); make that size known, e.g. TextVectorization("
+            "output_sequence_length=...) or pooling over the unknown axis") from error
+    return out, [tuple(None if n != m else n for n, m in zip(shape, o.shape)) if len(shape)
+                 == o.ndim else shape for shape, o in zip(shapes, again)]
+
+
+def _outputs(out):
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+def _varies(tensor):
+    return None in tensor.shape[1:] or tensor.dtype.kind in "USO"
 
 
 def _tensors_by_position(layer, args, kwargs):
@@ -130,8 +162,16 @@ def _tensors_by_position(layer, args, kwargs):
             {k: v for k, v in kwargs.items() if k not in moved})
 
 
-def _example(tensor):
-    return example_batch(tuple(1 if n is None else n for n in tensor.shape), tensor.dtype)
+def _example(tensor, unknown=1):
+    """An example batch for `tensor`: one sample, its unknown sizes `unknown` (and texts of as
+    many words)."""
+    sizes = (1 if tensor.shape[0] is None else tensor.shape[0],) + tuple(
+        unknown if n is None else n for n in tensor.shape[1:])
+    return example_batch(sizes, tensor.dtype, unknown)
+
+
+def _larger_example(tensor):
+    return _example(tensor, 2)
 
 
 def _leaves(arg, keep_others=False):

@@ -68,11 +68,12 @@ def takes_text(layer):
     return bool(getattr(layer, "text_input", False))
 
 
-def example_batch(shape, dtype):
-    """A batch of `shape` to try a model with: zeros, or for a text input a one-word text
-    (an empty one would give a text layer no token, and the layers after it no step)."""
+def example_batch(shape, dtype, words=1):
+    """A batch of `shape` to try a model with: zeros, or for a text input texts of `words`
+    words (an empty one would give a text layer no token, and the layers after it no
+    step)."""
     if np.dtype(dtype).kind in "USO":
-        return np.full(shape, "word", dtype=np.str_)
+        return np.full(shape, " ".join(["word"] * words))
     return np.zeros(shape, dtype=dtype)
 
 

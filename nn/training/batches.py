@@ -495,11 +495,18 @@ def host_arrays(output):
 
 def concatenate_outputs(outputs):
     """Batch outputs joined along the batch axis, keeping a (nested) tuple or dict
-    structure."""
+    structure. Outputs whose sizes vary from batch to batch (TextVectorization's indices
+    without output_sequence_length: each batch as long as its longest text) are padded
+    with zeros after their items to the largest, as one batch of them all would be (Keras
+    gives a ragged tensor there)."""
     if isinstance(outputs[0], dict):
         return {key: concatenate_outputs([o[key] for o in outputs]) for key in outputs[0]}
     if isinstance(outputs[0], tuple):
         return tuple(concatenate_outputs(list(parts)) for parts in zip(*outputs))
+    if len({np.shape(o)[1:] for o in outputs}) > 1 and len({np.ndim(o) for o in outputs}) == 1:
+        largest = np.max([np.shape(o) for o in outputs], axis=0)
+        outputs = [np.pad(o, [(0, 0)] + [(0, n - m) for n, m in zip(largest[1:], o.shape[1:])])
+                   for o in outputs]
     return np.concatenate(outputs)
 
 

@@ -361,6 +361,28 @@ class Sequential(Model):
                     first, "declared_input_shape", None) or ())):
                 raise
             self._last_sample = self._output_shapes = None
+            return
+        if np.dtype(sample[1]).kind == "U":
+            self._trial_on_longer_texts(sample)
+
+    def _trial_on_longer_texts(self, sample):
+        """A text's token count is unknown until the call: try the model on two-word texts
+        too, and mark the output sizes that change with it None; a layer sized by it (Dense
+        after Flatten) cannot be built, a ValueError as Keras'."""
+        shapes = self._output_shapes
+        try:
+            with trial_of(self):
+                self(example_batch((1,) + sample[0], sample[1], words=2))
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                "Sequential: a layer's size depends on the number of tokens of the text, "
+                "which is unknown until the call (None), so the model cannot be built (Keras "
+                "refuses it too); make it known with TextVectorization(output_sequence_length="
+                f"...), or pool over that axis ({error})") from error
+        self._last_sample = sample
+        self._output_shapes = [tuple(None if n != m else n for n, m in zip(a, b))
+                               if a is not None and b is not None and len(a) == len(b) else a
+                               for a, b in zip(shapes, self._output_shapes)]
 
 
 def unique_layer_name(modules, layer, who):

@@ -103,12 +103,16 @@ class TextVectorization(Module, KerasLayer):
         lengths = [len(row) for row in rows]
         flat = np.array([token for row in rows for token in row], dtype=np.str_)
         indices = self.lookup.indices(flat)
+        scalar = np.ndim(inputs) == 0
         if self.output_mode != "int":
             padded = _padded(indices, lengths, max(lengths, default=0), -1)
-            return self.lookup.encoded(padded)
+            out = self.lookup.encoded(padded)
+            return out[0] if scalar else out
+        if self.split is None and self.output_sequence_length is None:
+            return as_variable(indices.reshape(np.shape(inputs)))  # (one token each, Keras')
         width = self.output_sequence_length or max(lengths, default=0)
         out = _padded(indices, lengths, width, 0)
-        return as_variable(out[0] if np.ndim(inputs) == 0 else out)
+        return as_variable(out[0] if scalar else out)
 
     def _standardized(self, texts):
         if callable(self.standardize):

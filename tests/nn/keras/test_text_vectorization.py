@@ -190,3 +190,37 @@ def test_a_text_input_of_any_string_dtype(dtype):
     np.testing.assert_array_equal(model([["good bad"], ["bad"]]).data, [[2, 3], [3, 0]])
     assert model.predict(np.array([["bad good"]], dtype=object), verbose=0).tolist() == [[3, 2]]
     assert layers.InputLayer(shape=(1,), dtype=dtype).get_config()["dtype"] == "string"
+
+
+def test_unpadded_indices_have_an_unknown_length_as_keras():
+    vectorize = adapted(["a", "a b c d", "b", "c"])
+    inputs = keras.Input(shape=(), dtype="string")
+    indices = vectorize(inputs)
+    assert indices.shape == (None, None)
+    assert layers.Embedding(10, 2)(indices).shape == (None, None, 2)
+    with pytest.raises(ValueError, match="Dense.*unknown until it is called.*"
+                                         "output_sequence_length"):
+        layers.Dense(1)(layers.Flatten()(layers.Embedding(10, 2)(indices)))
+    with pytest.raises(ValueError, match="Sequential:.*number of tokens.*output_sequence_length"):
+        keras.Sequential([keras.Input(shape=(), dtype="string"), adapted(),
+                          layers.Embedding(40, 2), layers.Flatten(), layers.Dense(1)])
+    pooled = keras.Sequential([keras.Input(shape=(), dtype="string"), adapted(),
+                               layers.Embedding(40, 2), layers.GlobalAveragePooling1D(),
+                               layers.Dense(1)])
+    assert list(pooled.layer_output_shapes().values())[1:4] == [(None, None),
+                                                                (None, None, 2), (None, 2)]
+    # predict in batches of different lengths: padded after the tokens, as one batch
+    model = keras.Model(inputs, indices)
+    texts = np.array(["a", "a b c d", "b", "c"])
+    np.testing.assert_array_equal(model.predict(texts, batch_size=2, verbose=0),
+                                  model.predict(texts, batch_size=4, verbose=0))
+
+
+def test_shapes_of_split_none_and_scalars_as_keras():
+    whole = layers.TextVectorization(vocabulary=["a b", "c"], split=None,
+                                     standardize=None)
+    np.testing.assert_array_equal(whole(np.array(["a b", "c", "d"])).data, [2, 3, 1])
+    np.testing.assert_array_equal(whole(np.array([["c"], ["a b"]])).data, [[3], [2]])
+    assert whole(np.array("c")).data.shape == ()
+    multi = layers.TextVectorization(vocabulary=["a", "b"], output_mode="multi_hot")
+    np.testing.assert_array_equal(multi(np.array("a b")).data, [0, 1, 1])
