@@ -34,12 +34,13 @@ class KerasLayer(KerasNamed):
         return self.declared_input_shape
 
     def example_sample(self):
-        """(shape, dtype) of one sample to try the model with (None sizes taken as 1), or
-        None without an input_shape."""
+        """(shape, dtype) of one sample to try the model with (None sizes taken as 1; text
+        for a text layer), or None without an input_shape."""
         shape = self.declared_input_shape
         if shape is None:
             return None
-        return tuple(1 if n is None else n for n in shape), np.dtype(np.float32)
+        dtype = np.dtype(np.str_ if getattr(self, "text_input", False) else np.float32)
+        return tuple(1 if n is None else n for n in shape), dtype
 
     def _input(self, x, ranks, layout):
         """x as a Variable, its rank checked to be one of `ranks` (a ValueError naming the

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nn.keras as keras
 from nn.keras import layers
 from nn.keras.layers.category_encoding import encode_categories
 from nn.keras.layers.farmhash import fingerprint64
@@ -249,3 +250,27 @@ def test_category_encoding_scalars_and_weights_outside_count():
     for mode in ("one_hot", "multi_hot"):
         with pytest.raises(ValueError, match=f"CategoryEncoding: count_weights.*'{mode}'"):
             layers.CategoryEncoding(3, mode)(np.array([1, 2]), count_weights=[0.5, 2.0])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: (keras.Input(shape=(1,), dtype="string"),
+             layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=0), [["b"], ["a"]]),
+    lambda: (keras.Input(shape=(1,), dtype="int64"),
+             layers.IntegerLookup(vocabulary=[5, 6], num_oov_indices=0), [[6], [5]])])
+def test_lookups_without_oov_indices_build_in_models(make):
+    inputs, lookup, x = make()
+    functional = keras.Model(inputs, layers.Embedding(2, 3)(lookup(inputs)))
+    assert functional.predict(np.array(x), verbose=0).shape == (2, 1, 3)
+    inputs, lookup, x = make()
+    sequential = keras.Sequential([inputs, lookup, layers.Embedding(2, 3), layers.Flatten(),
+                                   layers.Dense(2)])
+    assert sequential.predict(np.array(x), verbose=0).shape == (2, 2)
+    with pytest.raises(ValueError, match="num_oov_indices=0"):  # (outside a trial, refused)
+        lookup(np.array([[7]]) if isinstance(lookup, layers.IntegerLookup) else [["z"]])
+
+
+def test_a_text_layer_given_input_shape_first_in_a_sequential():
+    model = keras.Sequential([layers.StringLookup(vocabulary=["good", "bad"], input_shape=(2,)),
+                              layers.Embedding(3, 2), layers.Flatten(), layers.Dense(1)])
+    assert list(model.layer_output_shapes().values())[0] == (None, 2)
+    assert model.predict(np.array([["good", "bad"]]), verbose=0).shape == (1, 1)

@@ -224,3 +224,12 @@ def test_shapes_of_split_none_and_scalars_as_keras():
     assert whole(np.array("c")).data.shape == ()
     multi = layers.TextVectorization(vocabulary=["a", "b"], output_mode="multi_hot")
     np.testing.assert_array_equal(multi(np.array("a b")).data, [0, 1, 1])
+
+
+def test_text_vectorization_given_input_shape_first_in_a_sequential():
+    model = keras.Sequential([
+        layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2,
+                                 input_shape=()),
+        layers.Embedding(5, 2), layers.Flatten(), layers.Dense(1)])
+    assert list(model.layer_output_shapes().values())[0] == (None, 2)
+    assert model.predict(np.array(["good movie", "bad film"]), verbose=0).shape == (2, 1)
