@@ -500,11 +500,8 @@ class Model(_KerasSteps, Module, KerasWeights):
                 return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), \
                     None, None
         captured = self._captured_update
-        if captured is not None and is_text(x_batch):
-            raise NotImplementedError(
-                "fit: jit_compile=True replays the step's array operations, and this model "
-                "takes text, which its first layer (TextVectorization, StringLookup) reads in "
-                "Python: compile it with jit_compile=False")
+        if captured is not None:
+            self._refuse_replaying_host_layers(x_batch)
         if captured is not None and self._captured_with != (self.optimizer, compiled):
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)
@@ -727,6 +724,20 @@ class Model(_KerasSteps, Module, KerasWeights):
         return {}
 
     # ----- checks -----
+    def _refuse_replaying_host_layers(self, x_batch):
+        """jit_compile=True replays array operations; the preprocessing layers that compute
+        in NumPy from their inputs' values (a class attribute `computed_on_host`) fall outside
+        them, and so does text."""
+        host = next((m for m in self.modules() if getattr(m, "computed_on_host", False)), None)
+        if host is None and not is_text(x_batch):
+            return
+        why = ("this model takes text, which its first layer (TextVectorization, StringLookup) "
+               "reads in Python" if is_text(x_batch) else
+               f"its {type(host).__name__} layer computes its output in NumPy from its "
+               "inputs' values, outside them")
+        raise NotImplementedError(f"fit: jit_compile=True replays the step's array "
+                                  f"operations, and {why}: compile it with jit_compile=False")
+
     def _refuse_captured_steps(self, who):
         if self._captured_update is not None:
             raise NotImplementedError(f"{who}: jit_compile=True captures fit's own step; "

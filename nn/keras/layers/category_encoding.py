@@ -60,6 +60,8 @@ class CategoryEncoding(Module, KerasLayer):
     "one_hot" (N,) or (N, 1) -> (N, num_tokens). `count_weights` (the inputs' shape) weigh
     each category's count. A preprocessing layer: no gradient flows through it."""
 
+    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
+
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, *, name=None,
                  input_shape=None):
         super().__init__()

@@ -22,6 +22,7 @@ class Hashing(Module, KerasLayer):
     CategoryEncoding)."""
 
     text_input = True  # (or integers)
+    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
                  *, name=None, input_shape=None):

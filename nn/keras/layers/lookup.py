@@ -33,6 +33,8 @@ class IndexLookup(Module, KerasLayer):
     (`_tokens_of`) and how out-of-vocabulary tokens spread over several OOV indices
     (`_oov_buckets`)."""
 
+    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
+
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                  idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
                  input_shape):

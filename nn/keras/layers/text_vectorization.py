@@ -39,6 +39,7 @@ class TextVectorization(Module, KerasLayer):
     """
 
     text_input = True
+    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode="int",

@@ -274,3 +274,17 @@ def test_a_text_layer_given_input_shape_first_in_a_sequential():
                               layers.Embedding(3, 2), layers.Flatten(), layers.Dense(1)])
     assert list(model.layer_output_shapes().values())[0] == (None, 2)
     assert model.predict(np.array([["good", "bad"]]), verbose=0).shape == (1, 1)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.CategoryEncoding(5, "count"),
+                                  lambda: layers.IntegerLookup(vocabulary=[0, 1, 2, 3, 4]),
+                                  lambda: layers.Hashing(5, output_mode="count")])
+def test_a_captured_step_through_a_preprocessing_layer_is_refused_by_name(make):
+    layer = make()
+    inputs = keras.Input(shape=(3,), dtype="int64")
+    model = keras.Model(inputs, layers.Dense(1)(layers.Flatten()(
+        layers.Embedding(6, 1)(layer(inputs)) if layer.output_mode == "int" else layer(inputs))))
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    with pytest.raises(NotImplementedError,
+                       match=f"{type(layer).__name__} layer computes.*jit_compile=False"):
+        model.fit(np.arange(12).reshape(4, 3) % 5, np.ones((4, 1)), verbose=0)
