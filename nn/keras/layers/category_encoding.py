@@ -24,6 +24,21 @@ def output_mode_name(output_mode, allowed, who):
     return name
 
 
+def dtype_argument(dtype, who):
+    """A preprocessing layer's `dtype=` (Keras' argument): None, or the name of a NumPy
+    number type (kept by name: it is the layer's config, and Module.to leaves it alone)."""
+    if dtype is None:
+        return None
+    try:
+        name = np.dtype(getattr(dtype, "name", dtype)).name
+    except TypeError:
+        name = None
+    if name is None or np.dtype(name).kind not in "biuf":
+        raise TypeError(f"{who}: dtype must be a number type such as 'float32' or 'int64', got "
+                        f"{dtype!r}")
+    return name
+
+
 def encode_categories(indices, output_mode, depth, weights=None):
     """indices (ints; negative ones are left out: masked or padding) as float32 vectors of
     `depth`, Keras' encodings (a scalar taken as one sample of one category, (1,)):
@@ -58,14 +73,16 @@ class CategoryEncoding(Module, KerasLayer):
     """Integer categories in [0, num_tokens) -> float32 vectors of num_tokens (see
     encode_categories): "multi_hot" (Keras' default) and "count" (N, k) -> (N, num_tokens),
     "one_hot" (N,) or (N, 1) -> (N, num_tokens). `count_weights` (the inputs' shape) weigh
-    each category's count. A preprocessing layer: no gradient flows through it."""
+    each category's count. `dtype`: the output's (float32 by default). A preprocessing
+    layer: no gradient flows through it."""
 
     computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, *, name=None,
-                 input_shape=None):
+                 input_shape=None, dtype=None):
         super().__init__()
         who = "CategoryEncoding"
+        self.dtype = dtype_argument(dtype, who)
         if num_tokens is None:
             raise ValueError(f"{who}: num_tokens must be set (the number of categories); when "
                              "it is not known beforehand, use IntegerLookup")
@@ -98,7 +115,7 @@ class CategoryEncoding(Module, KerasLayer):
                                  f"{np.shape(count_weights)} must have the inputs' shape "
                                  f"{indices.shape}")
         return as_variable(encode_categories(indices, self.output_mode, self.num_tokens,
-                                             count_weights))
+                                             count_weights).astype(self.dtype or np.float32))
 
     get_config = init_config
 
@@ -106,4 +123,4 @@ class CategoryEncoding(Module, KerasLayer):
         return f"num_tokens={self.num_tokens}, output_mode={self.output_mode!r}"
 
 
-__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name"]
+__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name", "dtype_argument"]

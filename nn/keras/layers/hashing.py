@@ -9,7 +9,7 @@ from autograd.variable import Variable, as_variable
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import ENCODINGS, encode_categories, output_mode_name
+from .category_encoding import ENCODINGS, dtype_argument, encode_categories, output_mode_name
 from .farmhash import fingerprint64
 from .lookup import as_strings
 
@@ -19,15 +19,16 @@ class Hashing(Module, KerasLayer):
     text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
     others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
     (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
-    CategoryEncoding)."""
+    CategoryEncoding); `dtype` changes either."""
 
     text_input = True  # (or integers)
     computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
-                 *, name=None, input_shape=None):
+                 *, name=None, input_shape=None, dtype=None):
         super().__init__()
         who = "Hashing"
+        self.dtype = dtype_argument(dtype, who)
         self.num_bins = positive_int(num_bins, "num_bins", who)
         self.mask_value = mask_value
         if salt is not None:
@@ -44,8 +45,9 @@ class Hashing(Module, KerasLayer):
         values = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs))
         bins = self.bins(values)
         if self.output_mode == "int":
-            return as_variable(bins)
-        return as_variable(encode_categories(bins, self.output_mode, self.num_bins))
+            return as_variable(bins.astype(self.dtype or np.int64))
+        return as_variable(encode_categories(bins, self.output_mode, self.num_bins).astype(
+            self.dtype or np.float32))
 
     def bins(self, values):
         """Each value's bin (int64, the values' shape)."""

@@ -23,7 +23,7 @@ from ...layers.config import init_config
 from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import encode_categories, output_mode_name
+from .category_encoding import dtype_argument, encode_categories, output_mode_name
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -37,9 +37,10 @@ class IndexLookup(Module, KerasLayer):
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                  idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
-                 input_shape):
+                 input_shape, dtype):
         super().__init__()
         who = type(self).__name__
+        self.dtype = dtype_argument(dtype, who)  # (kept in the config; Keras' outputs ignore it)
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(
                 max_tokens, (int, np.integer)) or max_tokens <= 1):
             raise ValueError(f"{who}: max_tokens must be None or an integer greater than 1, "
@@ -304,13 +305,13 @@ class StringLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", *, name=None,
-                 input_shape=None):
+                 input_shape=None, dtype=None):
         if encoding != "utf-8":
             raise NotImplementedError(f"StringLookup: encoding={encoding!r}: only 'utf-8'")
         self.encoding = encoding
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
-                         input_shape)
+                         input_shape, dtype)
 
     @staticmethod
     def _tokens_of(inputs, who):
@@ -336,7 +337,7 @@ class IntegerLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
                  output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 oov_method="floormod", *, name=None, input_shape=None):
+                 oov_method="floormod", *, name=None, input_shape=None, dtype=None):
         if vocabulary_dtype != "int64":
             raise ValueError(f"IntegerLookup: vocabulary_dtype must be 'int64', got "
                              f"{vocabulary_dtype!r}")
@@ -346,7 +347,7 @@ class IntegerLookup(IndexLookup):
         self.vocabulary_dtype, self.oov_method = vocabulary_dtype, oov_method
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
-                         input_shape)
+                         input_shape, dtype)
 
     @staticmethod
     def _tokens_of(inputs, who):

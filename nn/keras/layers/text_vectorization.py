@@ -13,7 +13,7 @@ from autograd.variable import as_variable
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import output_mode_name
+from .category_encoding import dtype_argument, output_mode_name
 from .lookup import StringLookup, adapt_batches, as_strings
 
 STANDARDIZERS = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
@@ -45,9 +45,10 @@ class TextVectorization(Module, KerasLayer):
                  split="whitespace", ngrams=None, output_mode="int",
                  output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", *, name=None,
-                 input_shape=None):
+                 input_shape=None, dtype=None):
         super().__init__()
         who = "TextVectorization"
+        self.dtype = dtype_argument(dtype, who)  # (kept in the config; Keras' outputs ignore it)
         self.standardize = _choice(standardize, STANDARDIZERS, "standardize", who)
         self.split = _choice(split, SPLITS, "split", who)
         self.ngrams = _widths(ngrams, who)
