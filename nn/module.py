@@ -460,6 +460,8 @@ class Module:
 
     def _move(self, convert):
         for module in self.modules():
+            if getattr(module, "computed_on_host", False) and convert in (to_gpu, to_cpu):
+                object.__setattr__(module, "_outputs_to", convert)  # (a text layer's output)
             for param in module._parameters.values():
                 if param is not None:
                     param.data = convert(param.data)

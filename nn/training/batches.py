@@ -467,14 +467,20 @@ def array_module(model):
 
 def to_module(xp, array):
     """`array` (or a tuple of arrays) as an array of the module `xp` (a copy to the GPU when
-    xp is CuPy)."""
-    return array if xp is np or array is None else each(xp.asarray, array)
+    xp is CuPy); text stays on the host (a GPU holds no strings: the text layer reading it
+    moves its output there)."""
+    if xp is np or array is None:
+        return array
+    return each(lambda a: a if _holds_text(a) else xp.asarray(a), array)
 
 
 def is_text(x):
     """Whether a batch of inputs (or one of several) holds strings."""
-    return any(getattr(a, "dtype", None) is not None and a.dtype.kind in "USO"
-               for a in (x if isinstance(x, tuple) else (x,)))
+    return any(_holds_text(a) for a in (x if isinstance(x, tuple) else (x,)))
+
+
+def _holds_text(array):
+    return getattr(array, "dtype", None) is not None and array.dtype.kind in "USO"
 
 
 def as_input(x):

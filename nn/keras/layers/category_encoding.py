@@ -5,11 +5,11 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import host_array
-from autograd.variable import Variable, as_variable
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
+from .host_computed import HostComputed
 
 ENCODINGS = ("one_hot", "multi_hot", "count")
 
@@ -69,14 +69,12 @@ def encode_categories(indices, output_mode, depth, weights=None):
     return counts.reshape(rows.shape[:-1] + (depth,))
 
 
-class CategoryEncoding(Module, KerasLayer):
+class CategoryEncoding(HostComputed, Module, KerasLayer):
     """Integer categories in [0, num_tokens) -> float32 vectors of num_tokens (see
     encode_categories): "multi_hot" (Keras' default) and "count" (N, k) -> (N, num_tokens),
     "one_hot" (N,) or (N, 1) -> (N, num_tokens). `count_weights` (the inputs' shape) weigh
     each category's count. `dtype`: the output's (float32 by default). A preprocessing
     layer: no gradient flows through it."""
-
-    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, *, name=None,
                  input_shape=None, dtype=None):
@@ -94,8 +92,7 @@ class CategoryEncoding(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs, count_weights=None):
-        indices = host_array(inputs.data if isinstance(inputs, Variable) else inputs)
-        indices = np.asarray(indices)
+        indices = np.asarray(host_array(self._on_host(inputs)))
         if indices.dtype.kind not in "iuf" or (indices.dtype.kind == "f" and np.any(
                 indices != np.round(indices))):
             raise TypeError(f"{self.who}: expected integer categories, got dtype "
@@ -108,14 +105,14 @@ class CategoryEncoding(Module, KerasLayer):
             if self.output_mode != "count":
                 raise ValueError(f"{self.who}: count_weights weigh the counts of "
                                  f"output_mode='count', not {self.output_mode!r}")
-            count_weights = host_array(count_weights.data if isinstance(count_weights, Variable)
-                                       else count_weights)
+            count_weights = host_array(self._on_host(count_weights))
             if np.shape(count_weights) != indices.shape:
                 raise ValueError(f"{self.who}: count_weights of shape "
                                  f"{np.shape(count_weights)} must have the inputs' shape "
                                  f"{indices.shape}")
-        return as_variable(encode_categories(indices, self.output_mode, self.num_tokens,
-                                             count_weights).astype(self.dtype or np.float32))
+        return self._placed(encode_categories(indices, self.output_mode, self.num_tokens,
+                                              count_weights).astype(self.dtype or np.float32),
+                            inputs)
 
     get_config = init_config
 

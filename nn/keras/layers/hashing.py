@@ -4,17 +4,17 @@ import numpy as np
 
 from autograd.arguments import positive_int
 from autograd.backend import host_array
-from autograd.variable import Variable, as_variable
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import ENCODINGS, dtype_argument, encode_categories, output_mode_name
 from .farmhash import fingerprint64
+from .host_computed import HostComputed
 from .lookup import as_strings
 
 
-class Hashing(Module, KerasLayer):
+class Hashing(HostComputed, Module, KerasLayer):
     """bin = fingerprint64(utf-8 of the value) mod num_bins (an integer hashed as its decimal
     text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
     others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
@@ -22,7 +22,6 @@ class Hashing(Module, KerasLayer):
     CategoryEncoding); `dtype` changes either."""
 
     text_input = True  # (or integers)
-    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
                  *, name=None, input_shape=None, dtype=None):
@@ -42,12 +41,12 @@ class Hashing(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs):
-        values = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs))
+        values = np.asarray(host_array(self._on_host(inputs)))
         bins = self.bins(values)
         if self.output_mode == "int":
-            return as_variable(bins.astype(self.dtype or np.int64))
-        return as_variable(encode_categories(bins, self.output_mode, self.num_bins).astype(
-            self.dtype or np.float32))
+            return self._placed(bins.astype(self.dtype or np.int64), inputs)
+        return self._placed(encode_categories(bins, self.output_mode, self.num_bins).astype(
+            self.dtype or np.float32), inputs)
 
     def bins(self, values):
         """Each value's bin (int64, the values' shape)."""

@@ -17,23 +17,22 @@ import numpy as np
 
 from autograd.arguments import nonnegative_int
 from autograd.backend import host_array
-from autograd.variable import Variable, as_variable
+from autograd.variable import Variable
 
 from ...layers.config import init_config
 from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import dtype_argument, encode_categories, output_mode_name
+from .host_computed import HostComputed
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(Module, KerasLayer):
+class IndexLookup(HostComputed, Module, KerasLayer):
     """What StringLookup and IntegerLookup share; a subclass says how its tokens are read
     (`_tokens_of`) and how out-of-vocabulary tokens spread over several OOV indices
     (`_oov_buckets`)."""
-
-    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                  idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
@@ -202,8 +201,8 @@ class IndexLookup(Module, KerasLayer):
         (float32); with invert=True, indices -> tokens."""
         if self.invert:
             return self._tokens_at(inputs)
-        tokens = self._tokens_of(inputs, self.who)
-        return self.encoded(self.indices(tokens))
+        tokens = self._tokens_of(self._on_host(inputs), self.who)
+        return self._placed(self.encoded(self.indices(tokens)), inputs)
 
     def indices(self, tokens):
         """Each token's index (an int64 array of tokens' shape); mask tokens 0 for "int" and
@@ -232,16 +231,16 @@ class IndexLookup(Module, KerasLayer):
         return self._oov_start() + self._oov_buckets(tokens)
 
     def encoded(self, indices):
-        """indices as output_mode has them: an int64 Variable, or float32 vectors of the
-        vocabulary's size (max_tokens with pad_to_max_tokens; tf_idf's counts times IDF)."""
+        """indices as output_mode has them: int64, or float32 vectors of the vocabulary's
+        size (max_tokens with pad_to_max_tokens; tf_idf's counts times IDF)."""
         if self.output_mode == "int":
-            return as_variable(indices)
+            return indices
         if not self._vocabulary and not self.pad_to_max_tokens:
             raise RuntimeError(f"{self.who}: output_mode={self.output_mode!r} needs the "
                                "vocabulary's size: pass vocabulary= or call adapt() first")
         mode = "count" if self.output_mode == "tf_idf" else self.output_mode
         out = encode_categories(indices, mode, self._depth())
-        return as_variable(out * self._idf if self.output_mode == "tf_idf" else out)
+        return out * self._idf if self.output_mode == "tf_idf" else out
 
     def _depth(self):
         return self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
@@ -249,7 +248,7 @@ class IndexLookup(Module, KerasLayer):
     def _tokens_at(self, inputs):
         """invert=True: indices -> tokens (the OOV token for indices outside the vocabulary,
         the mask token for 0 when there is one)."""
-        indices = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs))
+        indices = np.asarray(host_array(self._on_host(inputs)))
         if indices.dtype.kind not in "iu":
             raise TypeError(f"{self.who}: invert=True takes integer indices, got dtype "
                             f"{indices.dtype}")
@@ -351,7 +350,7 @@ class IntegerLookup(IndexLookup):
 
     @staticmethod
     def _tokens_of(inputs, who):
-        array = np.asarray(host_array(inputs.data if isinstance(inputs, Variable) else inputs))
+        array = np.asarray(host_array(HostComputed._on_host(inputs)))
         if array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(
                 array == np.round(array))):
             raise TypeError(f"{who}: expected integer tokens, got dtype {array.dtype}")

@@ -8,12 +8,12 @@ import string
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.variable import as_variable
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import dtype_argument, output_mode_name
+from .host_computed import HostComputed
 from .lookup import StringLookup, adapt_batches, as_strings
 
 STANDARDIZERS = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
@@ -24,7 +24,7 @@ _NO_PUNCTUATION = str.maketrans("", "", string.punctuation)
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
-class TextVectorization(Module, KerasLayer):
+class TextVectorization(HostComputed, Module, KerasLayer):
     """Strings (N,) or (N, 1) -> for output_mode="int", token indices (N, T) int64, padded
     with 0 after the tokens (T = output_sequence_length, longer texts cut to their first T
     tokens; else the batch's longest); for "multi_hot", "count" and "tf_idf", float32
@@ -39,7 +39,6 @@ class TextVectorization(Module, KerasLayer):
     """
 
     text_input = True
-    computed_on_host = True  # (jit_compile cannot replay it: nn.training.model)
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode="int",
@@ -109,12 +108,12 @@ class TextVectorization(Module, KerasLayer):
         if self.output_mode != "int":
             padded = _padded(indices, lengths, max(lengths, default=0), -1)
             out = self.lookup.encoded(padded)
-            return out[0] if scalar else out
+            return self._placed(out[0] if scalar else out, inputs)
         if self.split is None and self.output_sequence_length is None:
-            return as_variable(indices.reshape(np.shape(inputs)))  # (one token each, Keras')
+            return self._placed(indices.reshape(np.shape(inputs)), inputs)  # (a token each)
         width = self.output_sequence_length or max(lengths, default=0)
         out = _padded(indices, lengths, width, 0)
-        return as_variable(out[0] if scalar else out)
+        return self._placed(out[0] if scalar else out, inputs)
 
     def _standardized(self, texts):
         if callable(self.standardize):

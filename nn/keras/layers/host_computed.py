@@ -1,0 +1,33 @@
+"""What the preprocessing layers that compute in NumPy share (StringLookup, IntegerLookup,
+TextVectorization, CategoryEncoding, Hashing): their inputs read on the host, and their
+outputs placed where the model computes. Text has no GPU arrays, so a text layer's integer
+output must move to the device of a model moved there (Module.to sets `_outputs_to`); a
+GPU input's output goes back to the GPU."""
+from autograd.backend import is_gpu_array, to_cpu, to_gpu
+from autograd.variable import Variable, as_variable
+
+
+class HostComputed:
+    """Mixin: `_on_host(x)` and `_placed(out, x)`. `computed_on_host` also tells
+    jit_compile's capture, which replays array operations, that it cannot follow these
+    layers (nn.training.model refuses it)."""
+
+    computed_on_host = True
+    _outputs_to = None  # to_gpu after Module.to("cuda"), to_cpu after to("cpu")
+
+    @staticmethod
+    def _on_host(x):
+        """x (a Variable, an array, a list) with a GPU array copied to the host."""
+        x = x.data if isinstance(x, Variable) else x
+        return to_cpu(x) if is_gpu_array(x) else x
+
+    def _placed(self, out, given):
+        """out (a NumPy array) as a Variable on the GPU where `given` (the input) was, or
+        where the model was moved; else on the host."""
+        data = given.data if isinstance(given, Variable) else given
+        if self._outputs_to is to_gpu or (self._outputs_to is None and is_gpu_array(data)):
+            return as_variable(to_gpu(out))
+        return as_variable(out)
+
+
+__all__ = ["HostComputed"]
