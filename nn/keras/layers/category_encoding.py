@@ -59,7 +59,8 @@ def encode_categories(indices, output_mode, depth, weights=None):
     rows = np.moveaxis(indices, reduced, -1)  # (..., k): each row's categories together
     added = np.ones(rows.shape, np.float32) if weights is None or output_mode == "multi_hot" \
         else np.moveaxis(np.asarray(weights, np.float32).reshape(indices.shape), reduced, -1)
-    flat, added = rows.reshape(-1, rows.shape[-1]), added.reshape(-1, rows.shape[-1])
+    samples = int(np.prod(rows.shape[:-1]))  # (not -1: a row may hold no category)
+    flat, added = rows.reshape(samples, rows.shape[-1]), added.reshape(samples, rows.shape[-1])
     counts = np.zeros((flat.shape[0], depth), np.float32)
     kept = flat >= 0
     row_of = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)

@@ -247,6 +247,8 @@ def test_category_encoding_scalars_and_weights_outside_count():
     np.testing.assert_array_equal(layers.CategoryEncoding(3)(np.array(2)).data, [0, 0, 1])
     np.testing.assert_array_equal(layers.CategoryEncoding(4)(np.array([[[0, 1]], [[2, 2]]])).data,
                                   [[[1, 0, 0, 0], [0, 1, 0, 0]], [[0, 0, 1, 0], [0, 0, 1, 0]]])
+    np.testing.assert_array_equal(layers.CategoryEncoding(3, "count")(
+        np.zeros((2, 0), np.int64)).data, np.zeros((2, 3)))  # (samples of no category)
     for mode in ("one_hot", "multi_hot"):
         with pytest.raises(ValueError, match=f"CategoryEncoding: count_weights.*'{mode}'"):
             layers.CategoryEncoding(3, mode)(np.array([1, 2]), count_weights=[0.5, 2.0])
