@@ -54,6 +54,13 @@ class DataParallelFit:
         self.adds_up = compiled_adds_up(model.compiled_loss, self.size)
         from .sync_batchnorm import SyncBatchNorm
         self.sync_batchnorm = any(isinstance(m, SyncBatchNorm) for m in model.modules())
+        self.activity_penalties = _has_activity_penalties(model)
+        # a rank's weight is then its kept labels, which only the sum over the ranks totals
+        self.ignores_labels = any(getattr(part, "may_ignore_labels", False)
+                                  for part in _each_loss(model.compiled_loss))
+        if self.activity_penalties and self.adds_up:
+            raise ValueError(_ACTIVITY_PENALTIES.format(
+                ranks=self.size, loss=f"{model.compiled_loss!r} adds up its samples' losses"))
         self.reducer = None
         self._training = None  # the sharded training batches, which know each global batch
         self.loss_weight = 0.0  # this rank's weight in the last step (see _weights)
@@ -81,6 +88,10 @@ class DataParallelFit:
         """This rank's gradient, from `count` samples of the global batch, is weighted by its
         loss's denominator (see `_weights`)."""
         self.loss_weight, total = self._weights(count)
+        # (asked of every rank, so that all raise: only a weight the data decides can be 0)
+        if self.sync_batchnorm and (self.ignores_labels or not self._counted) and self.any_rank(
+                count and not self.loss_weight):
+            raise ValueError(_ZERO_WEIGHT_SYNC_BATCHNORM.format(ranks=self.size))
         self.reducer.weight, self.reducer.total_weight = self.loss_weight, total
         self.world.gradient_weight = self.loss_weight  # (SyncBatchNorm's backward reads it)
         self.reducer.arm()
@@ -95,6 +106,10 @@ class DataParallelFit:
             return (1.0 if count else 0.0), 1.0
         denominator = loss_denominator(compiled, self.size) if count else None
         if count and denominator is not None:
+            if self.activity_penalties:
+                raise ValueError(_ACTIVITY_PENALTIES.format(
+                    ranks=self.size, loss=f"{compiled!r} divides by a number the data decides "
+                    "(sample weights, a mask, class weights)"))
             if capturing():  # a replay would weigh every step by this step's denominator
                 raise NotImplementedError(
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
@@ -105,14 +120,16 @@ class DataParallelFit:
         if count:
             self._counted = True
         total = getattr(self._training, "global_count", None)
-        known = self._counted and total is not None  # (an empty piece: the last step's way)
+        known = self._counted and total is not None and not self.ignores_labels
+        # (an empty piece: the last step's way)
         return float(count), (float(total) if known else None)
 
     def global_loss(self, loss, count):
         """(the global batch's loss, its samples) from this rank's loss and `count`, weighted
         as the gradients were (one small allreduce)."""
-        weighted, weights, count = self.global_sums(loss * self.loss_weight, self.loss_weight,
-                                                    count)
+        # a rank weighted 0 adds nothing, also where its own loss is 0 / 0 (no label kept)
+        share = loss * self.loss_weight if self.loss_weight else 0.0
+        weighted, weights, count = self.global_sums(share, self.loss_weight, count)
         return (weighted if self.adds_up else weighted / max(weights, _TINY)), count
 
     def penalty_share(self):
@@ -262,6 +279,28 @@ def loss_denominator(compiled, ranks):
 
 
 _TINY = 1e-30  # (every rank's denominator 0: every loss is 0)
+
+# A rank weighted 0 still moves the global statistics the others' losses read, but the
+# averaging multiplies its whole gradient (that path included) by 0
+_ZERO_WEIGHT_SYNC_BATCHNORM = (
+    "fit on {ranks} ranks: a rank's piece of the batch weighs nothing in the loss (all its "
+    "sample weights 0, or all its labels ignored), and SyncBatchNorm's gradient through the "
+    "statistics its samples share would be lost with it; shuffle the data, give every rank's "
+    "piece some weight, or use BatchNorm")
+
+# An activity penalty is a mean over the rank's own samples: the ranks' gradients weigh it
+# exactly only where each rank's weight is its number of samples (the plain mean)
+_ACTIVITY_PENALTIES = (
+    "fit on {ranks} ranks: the model's activity penalties (ActivityRegularization) average "
+    "over each rank's piece, which the ranks' weighting combines exactly only for a loss "
+    "that is the plain mean over the samples, but the loss {loss}; use the default mean "
+    "reduction without sample or class weights, or train on one process")
+
+
+def _has_activity_penalties(model):
+    """Whether some layer of `model` adds a penalty computed from its call's activations."""
+    from ..keras.layers.activity_regularization import ActivityRegularization
+    return any(isinstance(m, ActivityRegularization) for m in model.modules())
 
 
 def _piece(start, stop, rank, size):

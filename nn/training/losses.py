@@ -213,6 +213,16 @@ class CompiledLoss:
         return _class_weight_sum(self.fn, self._labels)
 
     @property
+    def may_ignore_labels(self):
+        """Whether the loss divides by the labels it keeps, where only the labels tell which:
+        a plain CrossEntropyLoss or NLLLoss skips labels equal to its ignore_index (-100 by
+        default, PyTorch's label for padding), so its denominator is the samples only where
+        no label is ignored."""
+        fn = self.fn
+        return isinstance(fn, (CrossEntropyLoss, NLLLoss)) and fn.reduction == "mean" and \
+            fn.weight is None and fn.ignore_index < 0
+
+    @property
     def adds_up(self):
         """Whether the loss is its samples' losses summed, not divided by anything."""
         return self.reduction == "sum" or getattr(self.fn, "reduction", None) == "sum"
@@ -352,12 +362,15 @@ def _class_weight_sum(fn, target):
     """What a class-weighted or ignore_index mean (CrossEntropyLoss, NLLLoss) divides by: the
     weights of the counted labels; None where the loss divides by the samples."""
     if target is None or not isinstance(fn, (CrossEntropyLoss, NLLLoss)) or \
-            fn.reduction != "mean" or (fn.weight is None and fn.ignore_index < 0):
-        return None  # (no label is -100: a plain mean over the samples, read nothing)
+            fn.reduction != "mean":
+        return None
     labels = to_cpu(array_of(target))
     if labels.dtype.kind not in "iu":  # class probabilities: torch divides by the samples
         return None
-    counted = labels[labels != fn.ignore_index]
+    kept = labels != fn.ignore_index  # (the default -100 too: PyTorch's label for padding)
+    if fn.weight is None and kept.all():
+        return None  # every label counted: a plain mean over the samples
+    counted = labels[kept]
     weight = fn.weight
     return float(len(counted) if weight is None else to_cpu(array_of(weight))[counted].sum())
 

@@ -342,7 +342,8 @@ def test_only_rank_0_prints_warns_and_writes_files_in_fit(tmp_path):
     assert (tmp_path / "out_plot_0.png").exists() and not (tmp_path / "out_plot_1.png").exists()
 
 
-@pytest.mark.parametrize("case", ["even", "sum", "uneven", "weighted", "uneven_captured"])
+@pytest.mark.parametrize("case", ["even", "sum", "uneven", "weighted", "uneven_captured",
+                                  "ignored_rank"])
 def test_fit_with_sync_batchnorm_trains_as_one_process(tmp_path, case):
     """Also where the ranks' pieces weigh differently (3 and 2 samples, sample weights): the
     statistics' gradients are weighted as the ranks' gradients are."""
@@ -350,3 +351,13 @@ def test_fit_with_sync_batchnorm_trains_as_one_process(tmp_path, case):
     check(run_program("fit_sync_batchnorm.py", case, tmp_path / "two", ranks=2))
     check(run_program("fit_sync_batchnorm.py", case, tmp_path / "one", ranks=1))
     _assert_two_ranks_as_one(tmp_path)
+
+
+def test_fit_refuses_what_the_ranks_weighting_cannot_combine(tmp_path):
+    """A rank whose piece weighs nothing would lose SyncBatchNorm's gradient through the
+    shared statistics (12 % off); activity penalties average over each rank's piece (5-8 %
+    off with sample weights or a sum). Every rank raises, before the update."""
+    mpiexec_or_skip()
+    result = check(run_program("fit_sync_batchnorm.py", "refused", tmp_path, ranks=2))
+    for what in ("zero weight", "activity weighted", "activity summed"):
+        assert result.stdout.count(f"ok {what}") == 2, (result.stdout, result.stderr)

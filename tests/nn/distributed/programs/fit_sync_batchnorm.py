@@ -9,7 +9,12 @@ the test compares with one process's. Cases:
   norm were 4-9 % off when it summed them unweighted);
 - weighted: batches of 4 with sample weights (each rank's denominator is its weights' sum);
 - uneven_captured: uneven, compiled with jit_compile=True (a replay reads each step's
-  weights afresh).
+  weights afresh);
+- ignored_rank: without SyncBatchNorm, a cross-entropy whose labels on rank 1 are all
+  ignored at the first step (its loss 0 / 0): the logged loss is the global batch's too;
+- refused: prints 'ok <what>: <message>' on each rank for what fit refuses before any
+  update: SyncBatchNorm where a rank's piece weighs nothing (its sample weights all 0),
+  and ActivityRegularization with sample weights or a summed loss.
 """
 import sys
 
@@ -24,10 +29,13 @@ case, prefix = sys.argv[1], sys.argv[2]
 rank = dist.get_rank()
 
 
-def fit(batch_size, loss="mse", jit_compile=False, **options):
+def fit(batch_size, loss="mse", jit_compile=False, middle=None, y=None, **options):
     data = np.random.default_rng(0)
-    x, y = data.normal(size=(2 * batch_size, 3)), data.normal(size=(2 * batch_size, 1))
-    model = nn.Sequential([nn.Dense(4, input_shape=(3,)), nn.SyncBatchNorm(4), nn.Dense(1)])
+    x, y_drawn = data.normal(size=(2 * batch_size, 3)), data.normal(size=(2 * batch_size, 1))
+    y = y_drawn if y is None else y
+    model = nn.Sequential([nn.Dense(4, input_shape=(3,)),
+                           nn.SyncBatchNorm(4) if middle is None else middle,
+                           nn.Dense(1 if y.ndim == 2 else 3)])
     model(x[:2])
     for p in model.parameters():  # float64, the same on every rank
         p.data = np.random.default_rng(5).normal(size=p.shape)
@@ -41,6 +49,24 @@ runs = {"even": lambda: fit(4),
         "uneven": lambda: fit(5),
         "weighted": lambda: fit(4, keras.losses.MeanSquaredError(
             reduction="mean_with_sample_weight"), sample_weight=np.linspace(0.5, 2.0, 8)),
-        "uneven_captured": lambda: fit(5, jit_compile=True)}
-model = runs[case]()
-np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()])
+        "uneven_captured": lambda: fit(5, jit_compile=True),
+        "ignored_rank": lambda: fit(4, nn.CrossEntropyLoss(), middle=nn.ReLU(),
+                                    y=np.array([0, 1, -100, -100, 1, 2, 0, 2]))}
+refusals = {
+    "zero weight": lambda: fit(4, keras.losses.MeanSquaredError(
+        reduction="mean_with_sample_weight"), sample_weight=np.array([1.0, 2, 0, 0, 1, 1, 1, 1])),
+    "activity weighted": lambda: fit(4, keras.losses.MeanSquaredError(
+        reduction="mean_with_sample_weight"), middle=keras.layers.ActivityRegularization(0.5),
+        sample_weight=np.linspace(0.5, 2.0, 8)),
+    "activity summed": lambda: fit(5, keras.losses.MeanSquaredError(reduction="sum"),
+                                   middle=keras.layers.ActivityRegularization(0.5))}
+if case == "refused":
+    for what, run in refusals.items():
+        try:
+            run()
+        except ValueError as error:
+            print(f"ok {what}: {error}", flush=True)
+else:
+    model = runs[case]()
+    losses = model.history.history["loss"]
+    np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()], losses)
