@@ -130,7 +130,8 @@ def test_conv3d_transpose_takes_keras_argument_order():
 # ----- pooling -----
 @pytest.mark.parametrize("pool, strides, padding", [
     ((2, 2, 2), None, "valid"), ((3, 2, 3), (2, 1, 2), "same"), ((2, 3, 1), 1, "same"),
-    ((3, 3, 3), 2, "valid")])
+    ((3, 3, 3), 2, "valid"),
+    ((7, 7, 7), None, "same"), ((5, 3, 8), 1, "same")])  # windows wider than the volume
 @pytest.mark.parametrize("kind, reduce", [("Max", np.max), ("Average", np.mean)])
 def test_pooling3d_matches_keras_definition(kind, reduce, pool, strides, padding):
     """Keras' definition: 'same' padding never a window's maximum, and out of its mean."""
