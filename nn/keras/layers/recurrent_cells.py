@@ -59,9 +59,10 @@ class _Cell:
         return outputs[0], list(final) if isinstance(states, (list, tuple)) else final[0]
 
     def _sequences_of_one(self, inputs):
-        """inputs (N, F) checked, as a sequence of one step (1, N, F), the cell built."""
+        """inputs (N, F) checked (N may be 0), as a sequence of one step (1, N, F), the cell
+        built."""
         x = as_variable(inputs)
-        if x.ndim != 2 or 0 in x.shape:
+        if x.ndim != 2 or x.shape[1] == 0:
             raise ValueError(f"{type(self).__name__}: expected one step's inputs (N, "
                              f"features), got an input of shape {tuple(x.shape)}")
         return self._fit_features(reshape(x, (1,) + tuple(x.shape)))

@@ -3,6 +3,8 @@ reference of Keras' equations), RNN(cell) the same as the cell's layer (outputs 
 gradients), a cell of one's own (Keras' guide's MinimalRNNCell) run by RNN: against a NumPy
 loop, gradient checks, masks, go_backwards, return_state, training by fit; stacked cells,
 stateful, save and load, and the errors."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -290,6 +292,29 @@ def test_bidirectional_takes_an_rnn_of_cells_with_weights_of_its_own():
     np.testing.assert_allclose(wrapped(x).data, layer(x).data, rtol=1e-12)
     with pytest.raises(ValueError, match="Bidirectional: layer must be .* got LSTMCell"):
         layers.Bidirectional(layers.LSTMCell(3))
+
+
+# ----- a batch of 0 -----
+@pytest.mark.parametrize("make", [
+    lambda: layers.RNN(layers.LSTMCell(3), return_state=True),
+    lambda: layers.RNN([MinimalRNNCell(4), layers.GRUCell(3, dropout=0.5)], return_state=True),
+    lambda: layers.LSTM(3, return_state=True),
+    lambda: layers.SimpleRNN(3, recurrent_dropout=0.5, return_state=True)])
+def test_a_batch_of_no_sequences_gives_empty_outputs(make):
+    """Keras': (0, T, F) -> (0, units), the states (0, size) (while training too)."""
+    output, *states = make()(np.zeros((0, 7, 2), np.float32), training=True)
+    assert output.shape == (0, 3)
+    # (a stack's states come as a list per cell)
+    flat = [s for state in states for s in (state if isinstance(state, list) else [state])]
+    assert [s.shape[0] for s in flat] == [0] * len(flat)
+
+
+@pytest.mark.parametrize("shape, axis", [((2, 0, 3), "time axis"), ((2, 5, 0), "features")])
+def test_an_empty_time_or_features_axis_is_named(shape, axis):
+    for layer in (layers.RNN(layers.LSTMCell(3)), layers.GRU(3)):
+        with pytest.raises(ValueError, match=f"{type(layer).__name__}: the {axis}.* got an "
+                                             f"input of shape {re.escape(str(shape))}"):
+            layer(np.zeros(shape, np.float32))
 
 
 # ----- saving -----
