@@ -64,6 +64,21 @@ class RNN(SequenceRun, Module, KerasNamed):
                              f"got {input_shape!r}")
         self.dtype = np.dtype(dtype)
 
+    def forward(self, sequences, initial_state=None, training=None, mask=None):
+        """SequenceRun's run, each cell's dropout masks drawn once for the sequence: the
+        cells' kept masks are reset before and after it (Keras resets them after)."""
+        self._reset_dropout_masks()
+        try:
+            return super().forward(sequences, initial_state, training, mask)
+        finally:
+            self._reset_dropout_masks()
+
+    def _reset_dropout_masks(self):
+        for cell in self._leaves():
+            for reset in ("reset_dropout_mask", "reset_recurrent_dropout_mask"):
+                if callable(getattr(cell, reset, None)):
+                    getattr(cell, reset)()
+
     # ----- the cells -----
     def _leaves(self):
         return list(self.cell.cells) if self._stacked() else [self.cell]

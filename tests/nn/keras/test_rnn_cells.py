@@ -161,6 +161,58 @@ def test_a_cell_s_dropouts_are_its_layer_s(kind):
     assert not np.allclose(outputs[1][0], outputs[1][1])
 
 
+class PassThroughCell(layers.Layer):
+    """A cell of one's own that outputs its input (so a stack with it steps in Python)."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.state_size = units
+
+    def call(self, inputs, states):
+        return inputs, [states[0]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stepped_cell_draws_its_dropout_masks_once_per_sequence(kind):
+    """Stacked after a cell of one's own, a built-in cell runs step by step: its masks are
+    still drawn once per sequence (Keras'), so it gives its layer's result from the same
+    draws, and the masks are forgotten after the sequence."""
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((3, 4, 5))
+    options = dict(dropout=0.3, recurrent_dropout=0.4, dtype="float64")
+    stacked = layers.RNN([PassThroughCell(5), CELLS[kind](3, **options)], return_sequences=True)
+    layer = getattr(layers, kind)(3, return_sequences=True, **options)
+    stacked(x), layer(x)
+    same_weights(layer, stacked, rng)
+    for options["recurrent_dropout"] in (0.4, 0.0):  # stepwise, then fused, in the layer
+        layer.recurrent_dropout = stacked.cell.cells[1].recurrent_dropout = \
+            options["recurrent_dropout"]
+        outputs = []
+        for model in (layer, stacked):
+            np.random.seed(3)
+            outputs.append(model(x, training=True).data)
+        np.testing.assert_allclose(outputs[1], outputs[0], rtol=1e-12)
+        assert stacked.cell.cells[1]._kept_masks == {}
+
+
+def test_a_cell_called_by_hand_keeps_its_masks_until_reset():
+    """Keras' cell: the masks drawn at the first call serve the next ones, until
+    reset_dropout_mask() / reset_recurrent_dropout_mask()."""
+    rng = np.random.default_rng(13)
+    x, h = rng.standard_normal((8, 16)), [rng.standard_normal((8, 16))]
+    for options in (dict(dropout=0.5), dict(recurrent_dropout=0.5)):
+        cell = layers.SimpleRNNCell(16, dtype="float64", **options)
+
+        def step(cell=cell):
+            return cell(x, h, training=True)[0].data
+
+        first = step()
+        np.testing.assert_array_equal(step(), first)
+        cell.reset_dropout_mask()
+        cell.reset_recurrent_dropout_mask()
+        assert not np.allclose(step(), first)  # (256 draws of a coin all the same: never)
+
+
 def test_stepping_a_cell_by_hand_is_its_layer():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((2, 5, 3))
