@@ -319,6 +319,37 @@ def test_stacked_cells_are_their_layers_one_after_the_other():
                                rtol=1e-12)
 
 
+@pytest.mark.parametrize("inner", ["built-in", "custom"])
+def test_a_stack_within_a_stack_runs_as_the_flat_stack(inner):
+    """Keras runs StackedRNNCells of StackedRNNCells: each cell feeds the next as in the
+    flat stack; the states nest as the cells do (fused, or stepped with a custom cell)."""
+    rng = np.random.default_rng(14)
+    x = rng.standard_normal((2, 4, 3))
+    second = layers.GRUCell(2, dtype="float64") if inner == "built-in" else \
+        MinimalRNNCell(2, dtype="float64")
+
+    def cells():
+        return [layers.LSTMCell(3, dtype="float64"), second, layers.SimpleRNNCell(4,
+                                                                                dtype="float64")]
+
+    flat_cells = cells()
+    second = type(second)(2, dtype="float64")
+    nested_cells = cells()
+    flat = layers.RNN(flat_cells, return_sequences=True, return_state=True)
+    nested = layers.RNN(layers.StackedRNNCells([layers.StackedRNNCells(nested_cells[:2]),
+                                                nested_cells[2]]),
+                        return_sequences=True, return_state=True)
+    flat(x), nested(x)
+    same_weights(flat, nested, rng)
+    states = [[rng.standard_normal((2, 3)) for _ in range(2)], [rng.standard_normal((2, 2))],
+              [rng.standard_normal((2, 4))]]
+    want, (h1, c1), (h2,), (h3,) = flat(x, initial_state=states)
+    got, ((g1, d1), (g2,)), (g3,) = nested(x, initial_state=[states[:2], states[2]])
+    for a, b in zip((got, g1, d1, g2, g3), (want, h1, c1, h2, h3)):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
+    assert nested.cell.state_size == [[[3, 3], 2], 4]
+
+
 def test_a_stateful_rnn_carries_its_states():
     rng = np.random.default_rng(9)
     x = rng.standard_normal((2, 6, 2))
