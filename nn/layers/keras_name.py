@@ -56,6 +56,11 @@ class KerasNamed(KerasWeights):
         if "__init__" in vars(cls):
             cls.__init__ = _keras_constructor(vars(cls)["__init__"])
 
+    @classmethod
+    def from_config(cls, config):
+        """Keras' from_config: the layer made with get_config()'s arguments."""
+        return cls(**config)
+
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
             raise ValueError(f"{type(self).__name__}: name must be a non-empty string without "

@@ -16,7 +16,7 @@ from autograd.backend import get_array_module
 from autograd.ops import reshape, stack, where
 from autograd.variable import wrap
 
-from ...layers.config import init_config
+from ...layers.config import init_config, serialize_layer
 from ...layers.keras_name import KerasNamed
 from ...layers.rnn_cells import initial_state
 from ...module import Module
@@ -31,6 +31,7 @@ from .stacked_rnn_cells import (
     initial_states,
     leaves,
     nested_states,
+    rebuilt_layers,
     state_sizes,
 )
 
@@ -176,8 +177,14 @@ class RNN(SequenceRun, Module, KerasNamed):
 
     # ----- Keras' face -----
     def get_config(self):
-        """The constructor's arguments (Keras' get_config), the cell saved as a layer."""
-        return init_config(self, cell=self.cell)
+        """The constructor's arguments (Keras' get_config), the cell serialized (Keras'
+        {"class_name", "config"})."""
+        return init_config(self, cell=serialize_layer(self.cell, "RNN.get_config"))
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer of get_config's arguments, its cell rebuilt from its config (Keras')."""
+        return cls(**{**config, "cell": rebuilt_layers(config["cell"], "RNN.from_config")})
 
     def extra_repr(self):
         return f"return_sequences={self.return_sequences}, return_state={self.return_state}"

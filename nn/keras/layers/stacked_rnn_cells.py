@@ -4,6 +4,7 @@ import numpy as np
 from autograd.variable import wrap
 
 from ...containers import ModuleList
+from ...layers.config import deserialize_layer, serialize_layer
 from ...layers.keras_name import KerasNamed
 from ...module import Module, takes_training
 
@@ -54,7 +55,22 @@ class StackedRNNCells(Module, KerasNamed):
         return inputs, new_states
 
     def get_config(self):
-        return {"cells": list(self.cells), "name": self.name}
+        """Keras': the cells serialized ({"class_name", "config"} each), the name."""
+        return {"cells": [serialize_layer(cell, "StackedRNNCells.get_config")
+                          for cell in self.cells], "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**{**config, "cells": rebuilt_layers(config["cells"],
+                                                        "StackedRNNCells.from_config")})
+
+
+def rebuilt_layers(value, who):
+    """The layer a serialized config ({"class_name", "config"}) saves, or a list of them; a
+    layer (or a list of layers) as it is."""
+    if isinstance(value, (list, tuple)):
+        return [rebuilt_layers(item, who) for item in value]
+    return deserialize_layer(value, who=who) if isinstance(value, dict) else value
 
 
 def leaves(cell):

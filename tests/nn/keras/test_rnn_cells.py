@@ -424,6 +424,61 @@ def test_cells_and_rnns_save_and_load(tmp_path):
     assert layers.GRUCell(**config).get_config() == config
 
 
+class UnregisteredCell(MinimalRNNCell):
+    """A cell of one's own that is not registered: loading finds it in custom_objects."""
+
+
+def test_rnn_configs_serialize_their_cells_and_rebuild_them(tmp_path):
+    """Keras': get_config()["cell"] is the cell's {"class_name", "config"} (a stack's cells
+    each so, a stack within a stack too); from_config, keras.layers.deserialize, load_model
+    and clone_model rebuild them, a cell of one's own from custom_objects."""
+    stack = layers.StackedRNNCells([layers.StackedRNNCells([
+        layers.LSTMCell(3, dropout=0.25), UnregisteredCell(2)]), layers.GRUCell(2)])
+    rnn = layers.RNN(stack, return_sequences=True, name="rnn")
+    config = rnn.get_config()
+    cells = config["cell"]["config"]["cells"]
+    assert set(config["cell"]) == {"class_name", "config"}
+    assert cells[0]["config"]["cells"][1] == {"class_name": "UnregisteredCell",
+                                              "config": stack.cells[0].cells[1].get_config()}
+    assert cells[0]["config"]["cells"][0]["config"]["dropout"] == 0.25
+    with pytest.raises(ValueError, match="from_config: unknown layer class "
+                                         "'UnregisteredCell': pass custom_objects"):
+        layers.RNN.from_config(config)
+    custom = {"UnregisteredCell": UnregisteredCell}
+    again = layers.deserialize(layers.serialize(rnn), custom_objects=custom)
+    assert type(again) is layers.RNN and again.get_config() == config
+    assert type(again.cell.cells[0].cells[1]) is UnregisteredCell
+    x = np.random.default_rng(15).standard_normal((2, 4, 3)).astype(np.float32)
+    model = keras.Sequential([keras.Input((4, 3)), rnn])
+    model.save(tmp_path / "rnn.keras")
+    loaded = keras.saving.load_model(tmp_path / "rnn.keras", custom_objects=custom)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.get_layer("rnn").get_config() == config
+    clone = keras.models.clone_model(model)
+    assert clone.layers[0].get_config() == config and clone(x).shape == (2, 4, 2)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.Conv3D(4, 3, strides=2, padding="same"),
+    lambda: layers.SeparableConv1D(4, 3, depth_multiplier=2), lambda: layers.Resizing(3, 4),
+    lambda: layers.LSTMCell(3, recurrent_dropout=0.5), lambda: layers.Dense(3, "relu"),
+    lambda: layers.GlobalMaxPooling3D(keepdims=True),
+    lambda: layers.RNN(layers.GRUCell(2), go_backwards=True)])
+def test_every_keras_layer_has_from_config(make):
+    """Keras' Layer.from_config(config): the class made with get_config()'s arguments."""
+    layer = make()
+    again = type(layer).from_config(layer.get_config())
+    assert type(again) is type(layer) and again.get_config() == layer.get_config()
+
+
+def test_deserialize_refuses_what_is_not_a_layer_config():
+    with pytest.raises(ValueError, match=r"deserialize: expected a layer's \{'class_name', "
+                                         r"'config'\} dict"):
+        layers.deserialize({"class_name": "Dense"})
+    with pytest.raises(ValueError, match="deserialize: unknown layer class 'os.system'"):
+        layers.deserialize({"class_name": "os.system", "config": {}})
+
+
 # ----- errors -----
 @pytest.mark.parametrize("make, error, message", [
     (lambda: layers.RNN(layers.Dense(2)), ValueError, r"RNN: a cell must be a layer with a "
