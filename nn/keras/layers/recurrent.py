@@ -352,9 +352,9 @@ class GRU(_Recurrent):
                  *, reset_after=True, use_cudnn="auto", **options):
         if not reset_after:
             raise NotImplementedError(
-                "GRU: reset_after=False (Keras 2's GRU, the reset gate applied before the "
-                "recurrent product) is not supported: nn's GRU is reset_after=True's (Keras 3's "
-                "default, and PyTorch's)")
+                f"{type(self).__name__}: reset_after=False (Keras 2's GRU, the reset gate "
+                "applied before the recurrent product) is not supported: nn's GRU is "
+                "reset_after=True's (Keras 3's default, and PyTorch's)")
         super().__init__(units, activation, recurrent_activation, use_bias,
                          {"reset_after": True, "use_cudnn": use_cudnn}, **options)
 
