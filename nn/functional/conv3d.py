@@ -7,6 +7,8 @@ KD*C channels of one (H, W) image and runs one conv2d with the weight seen as
 the weight seen as (C, OC/groups*KD, KH, KW) and adds each kernel depth's result back at
 its output depth.
 """
+import math
+
 from autograd.ops import get_item, reshape, stack, transpose
 from autograd.variable import as_variable
 
@@ -104,7 +106,9 @@ def _strided(z, stride):
         return z
     from autograd.ops import pad  # (loaded on first use)
     n, d = z.shape[:2]
-    rows = pad(reshape(z, (n, d, 1, -1)), ((0, 0), (0, 0), (0, stride - 1), (0, 0)))
+    # (the row size spelled out: a batch of 0 leaves -1 undetermined)
+    rows = pad(reshape(z, (n, d, 1, math.prod(z.shape[2:]))),
+               ((0, 0), (0, 0), (0, stride - 1), (0, 0)))
     return reshape(rows, (n, d * stride) + tuple(z.shape[2:]))
 
 

@@ -69,7 +69,9 @@ def max_pool3d_with_indices(x, kernel_size, stride=None, padding=0, dilation=1,
 def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """Mean over each window: x (N, C, D, H, W) -> (N, C, OD, OH, OW), or unbatched
-    (C, D, H, W); arguments as avg_pool2d's, ints or triples (PyTorch's counting rules)."""
+    (C, D, H, W); arguments as avg_pool2d's, ints or triples (PyTorch's counting rules).
+    The padded input must hold the window, as for avg_pool2d (PyTorch's avg_pool3d also
+    wants the unpadded one to: Keras' 'same' pooling over a thin volume needs this)."""
     who = "avg_pool3d"
     if getattr(x, "ndim", None) == 4:
         return with_batch_axis(avg_pool3d, as_variable(x), kernel_size, stride, padding,
@@ -77,9 +79,6 @@ def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     x, window = prepare(x, kernel_size, stride, padding, who, 1, ceil_mode, _LAYOUT, triple)
     if divisor_override is not None:  # (checked before any work)
         divisor = positive_int(divisor_override, "divisor_override", who)
-    if any(n < k for n, k in zip(x.shape[2:], window.kernel)):  # (padding aside: torch's rule)
-        raise ValueError(f"{who}: kernel size {window.kernel} is bigger than the input "
-                         f"{tuple(x.shape[2:])} (input shape {tuple(x.shape)})")
     out = output_size(x.shape, window, who)
     n, c, _, h, w = x.shape
     padded = _depth_padded(x, window.padding[0])

@@ -1,7 +1,7 @@
 """Keras' `keras.saving`: save and load a model (nn's `model.save` / `nn.load_model`, which
 never execute code: classes and functions are found by name), and Keras' decorator to make
 one's own class or function known by name."""
-from ..layers.config import register
+from ..layers.config import custom_object_scope, register
 from ..training.saving import load_model
 
 
@@ -19,4 +19,4 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     model.save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
 
-__all__ = ["register_keras_serializable", "load_model", "save_model"]
+__all__ = ["register_keras_serializable", "load_model", "save_model", "custom_object_scope"]

@@ -7,6 +7,7 @@ rungrad's own are found in `nn`, `nn.models` and `nn.functional`; a user's layer
 function is made known with the `register` decorator (Keras' `register_keras_serializable`).
 A name is only ever looked up, never imported or executed.
 """
+import contextlib
 import inspect
 
 import numpy as np
@@ -114,12 +115,63 @@ def saved_name(obj, kind, taken=None):
 
 
 def lookup(name, kind, custom_objects=None):
-    """The class (kind type) or function saved as `name`: from `custom_objects`, the
-    registry, then rungrad's own; None when unknown."""
-    for table in (custom_objects or {}, _REGISTERED):
+    """The class (kind type) or function saved as `name`: from `custom_objects`, those of
+    the custom_object_scope under way, the registry, then rungrad's own; None when
+    unknown."""
+    for table in (custom_objects or {}, *reversed(_SCOPES), _REGISTERED):
         if name in table:
             return table[name]
     return _builtin(name, kind)
+
+
+_SCOPES = []  # the custom objects of the custom_object_scopes under way, innermost last
+
+
+@contextlib.contextmanager
+def custom_object_scope(custom_objects):
+    """Within it, `custom_objects` ({name: class or function}) are found by name as the
+    registered ones are (Keras' custom_object_scope): loading a model runs its layers'
+    from_config in one, so that a layer rebuilding the layers its config names (RNN's
+    cell) finds those load_model was given."""
+    _SCOPES.append(dict(custom_objects or {}))
+    try:
+        yield
+    finally:
+        _SCOPES.pop()
+
+
+def made_from_config(cls, config):
+    """An object of `cls` from its config: cls.from_config where it has one (Keras'), else
+    cls(**config)."""
+    from_config = getattr(cls, "from_config", None)
+    return from_config(config) if from_config is not None else cls(**config)
+
+
+def serialize_layer(layer, who="serialize"):
+    """Keras' serialize: {"class_name": the name the layer's class is saved under,
+    "config": its get_config()}, as model.save writes a layer (without the JSON tags)."""
+    name = saved_name(type(layer), type)
+    if name is None:
+        raise TypeError(f"{who}: the class {type(layer).__qualname__} cannot be saved by name "
+                        "(its name is not an identifier or is taken): register it with "
+                        "@nn.register(name=...)")
+    return {"class_name": name, "config": layer.get_config()}
+
+
+def deserialize_layer(saved, custom_objects=None, who="deserialize"):
+    """Keras' deserialize: the layer that serialize_layer's {"class_name", "config"} saves,
+    its class found by name only (custom_objects, the registry, rungrad's own)."""
+    from ..module import Module  # (lazily: nn imports this package)
+
+    if not isinstance(saved, dict) or set(saved) != {"class_name", "config"}:
+        raise ValueError(f"{who}: expected a layer's {{'class_name', 'config'}} dict, got "
+                         f"{saved!r}")
+    cls = lookup(saved["class_name"], type, custom_objects)
+    if not (isinstance(cls, type) and issubclass(cls, Module)):
+        raise ValueError(f"{who}: unknown layer class {saved['class_name']!r}: pass "
+                         "custom_objects={name: the class} or register it with @nn.register")
+    with custom_object_scope(custom_objects):
+        return made_from_config(cls, saved["config"])
 
 
 def from_saved(saved, known, base):
@@ -175,4 +227,5 @@ def _builtin(name, kind):
     return None
 
 
-__all__ = ["init_config", "takes_no_arguments", "register", "name_of", "lookup"]
+__all__ = ["init_config", "takes_no_arguments", "register", "name_of", "lookup",
+           "custom_object_scope", "made_from_config", "serialize_layer", "deserialize_layer"]

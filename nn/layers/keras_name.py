@@ -1,6 +1,7 @@
 """Keras' names: `Dense(64, name="hidden")` is the layer "hidden" of its Sequential; a class
 name as the snake_case name Keras derives from it ('F1Score' -> 'f1_score')."""
 import functools
+import inspect
 import re
 
 import numpy as np
@@ -53,7 +54,12 @@ class KerasNamed(KerasWeights):
         # on the class itself: Module, which declares it False, may come first in the MRO
         cls._keras_layer = True
         if "__init__" in vars(cls):
-            cls.__init__ = _taking_trainable(vars(cls)["__init__"])
+            cls.__init__ = _keras_constructor(vars(cls)["__init__"])
+
+    @classmethod
+    def from_config(cls, config):
+        """Keras' from_config: the layer made with get_config()'s arguments."""
+        return cls(**config)
 
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
@@ -67,11 +73,19 @@ class KerasNamed(KerasWeights):
         return type(self).__name__ + ("" if self.name is None else f" {self.name!r}")
 
 
-def _taking_trainable(init):
+def _keras_constructor(init):
     """`init`, also taking Keras' base-layer argument trainable= (False freezes the layer
-    once made, as `layer.trainable = False` does; a layer built later stays frozen)."""
+    once made, as `layer.trainable = False` does; a layer built later stays frozen), its
+    arguments checked first: a TypeError names the layer's class (not a shared base's
+    __init__) and what did not fit."""
+    signature = inspect.signature(init)
+
     @functools.wraps(init)
     def __init__(self, *args, trainable=None, **kwargs):
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"{type(self).__name__}: {error}") from None
         init(self, *args, **kwargs)
         if trainable is not None:
             if not isinstance(trainable, (bool, np.bool_)):

@@ -22,7 +22,15 @@ import optim
 from autograd.backend import to_cpu
 
 from ..containers import ModuleList
-from ..layers.config import init_config, lookup, name_of, saved_name, takes_no_arguments
+from ..layers.config import (
+    custom_object_scope,
+    init_config,
+    lookup,
+    made_from_config,
+    name_of,
+    saved_name,
+    takes_no_arguments,
+)
 from ..module import Module
 from ..utils import parametrizations as _parametrizations
 from ..utils.parametrize import (
@@ -71,6 +79,9 @@ class Writer:
                             f"{cls.__name__!r} is rungrad's own or taken: register it under "
                             f"another, @nn.register(name=...); {_SAVE_WEIGHTS}")
         config = _config_of(module, where, self.who)
+        for inner in module.modules():  # a config may name the layers inside (RNN's cell):
+            if inner is not module:  # those of one's own go to clone_model too
+                self._saved_name(type(inner), type)
         return {"class_name": name, "config": self.value(config, where)}
 
     def _child(self, child, path):
@@ -278,8 +289,8 @@ class Reader:
         cls = self._class(name, Module, "layer")
         config = self.value(spec["config"])
         try:
-            from_config = getattr(cls, "from_config", None)
-            return from_config(config) if from_config is not None else cls(**config)
+            with custom_object_scope(self.custom):  # (for the layers its config names)
+                return made_from_config(cls, config)
         except Exception as exc:  # the class's own check of its arguments
             raise ValueError(f"cannot rebuild {name} from its config {config}: "
                              f"{type(exc).__name__}: {exc}") from None
@@ -385,18 +396,11 @@ _DECODE = {
     "__dtype__": lambda reader, name: np.dtype(name),
     "__layer__": Reader.module,
     "__class__": lambda reader, name: reader._class(name, object, "class"),
-    "__keras__": lambda reader, spec: _from_config(reader._class(spec[0], object, "class"),
-                                                   reader.value(spec[1])),
+    "__keras__": lambda reader, spec: made_from_config(
+        reader._class(spec[0], object, "class"), reader.value(spec[1])),
     "__function__": Reader._function,
 }
 _TAGS = tuple(_DECODE)
-
-
-def _from_config(cls, config):
-    """A Keras object from its config: its class's from_config where it has one (Keras'
-    metrics), else the class called with it."""
-    from_config = getattr(cls, "from_config", None)
-    return from_config(config) if from_config is not None else cls(**config)
 
 
 def _refuse_weight_hooks(module, where, who):

@@ -2,6 +2,7 @@
 batch-first sequences, sizes taken from the first input. The ones that nn has with Keras'
 meaning already are nn's own objects."""
 from ...layers.activation import Activation, Identity
+from ...layers.config import deserialize_layer, serialize_layer
 from ...layers.dropout import Dropout
 from ...layers.input_layer import InputLayer
 from ...layers.lambda_layer import Lambda
@@ -87,6 +88,9 @@ GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMa
     GlobalMaxPooling3D
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = GlobalAveragePooling1D, \
     GlobalAveragePooling2D, GlobalAveragePooling3D
+# Keras' keras.layers.serialize(layer) / deserialize(config, custom_objects) (functions, so
+# not in __all__ either)
+serialize, deserialize = serialize_layer, deserialize_layer
 
 __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout", "Flatten",
            "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomContrast",

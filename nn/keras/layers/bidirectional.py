@@ -1,6 +1,7 @@
 """Keras' Bidirectional wrapper: a recurrent layer run forwards and on the reversed sequence."""
 from autograd.ops import concatenate
 
+from ...layers.config import made_from_config
 from ...layers.keras_name import KerasNamed
 from ...module import Module
 
@@ -132,7 +133,7 @@ def _copy(layer, direction, **changes):
         for prefix in ("forward_", "backward_"):
             name = name[len(prefix):] if name.startswith(prefix) else name
         changes["name"] = f"{direction}_{name}"
-    return type(layer)(**{**config, **changes})
+    return made_from_config(type(layer), {**config, **changes})
 
 
 def _fresh(value):

@@ -57,7 +57,9 @@ class _DepthwiseConv(_Conv):
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, *, name=None,
                  input_shape=None, dtype="float32"):
-        self.depth_multiplier = depth_multiplier  # (the kernel's last axis: _Conv's filters)
+        # (the kernel's last axis: _Conv's filters, checked here under its own name)
+        self.depth_multiplier = positive_int(depth_multiplier, "depth_multiplier",
+                                             type(self).__name__)
         super().__init__(depth_multiplier, kernel_size, strides, padding, data_format,
                          dilation_rate, 1, activation, use_bias, depthwise_initializer,
                          bias_initializer, depthwise_regularizer, bias_regularizer,

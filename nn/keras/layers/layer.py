@@ -110,11 +110,6 @@ class Layer(Module, KerasLayer, KerasWeights):
         own = init_config(self, **base)  # the base arguments its constructor names itself
         return {**base, **own} if _takes_keywords(type(self)) else own
 
-    @classmethod
-    def from_config(cls, config):
-        """Keras' from_config: the layer made with its get_config()."""
-        return cls(**config)
-
     def penalties(self):
         """The penalties of the weights given a regularizer (Keras' layer.losses)."""
         return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]

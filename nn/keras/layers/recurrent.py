@@ -213,7 +213,7 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
         recurrence; dropout: one input mask for every step; steps_mask: Keras' mask (T, N)
         or None."""
         if self.dropout and training:
-            steps = steps * self._mask((1,) + tuple(steps.shape[1:]), self.dropout, steps)
+            steps = steps * self._dropout_mask("dropout", (1,) + tuple(steps.shape[1:]), steps)
         return recurrence(self._mode, steps, *self._torch_weights(), state,
                           reverse=reverse, steps_mask=steps_mask)
 
@@ -227,9 +227,9 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
             steps = astype(steps, self.kernel.dtype)
         recurrent_masks = None if not (self.recurrent_dropout and training) else \
             self._torch_gate_order(
-                self._mask((gates, batch, self.units), self.recurrent_dropout, steps))
+                self._dropout_mask("recurrent_dropout", (gates, batch, self.units), steps))
         input_masks = None if not (self.dropout and training) else self._torch_gate_order(
-            self._mask((gates, batch, features), self.dropout, steps))
+            self._dropout_mask("dropout", (gates, batch, features), steps))
         outputs, final = stepwise_recurrence(
             self._mode, steps, *self._torch_weights(), state, input_masks, recurrent_masks,
             reverse=reverse, steps_mask=steps_mask, activations=self._composed)
@@ -247,6 +247,11 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
             raise ValueError(f"{type(self).__name__}: the layer takes {self.input_size} "
                              f"features per step, got an input of shape {tuple(x.shape)}")
         return x
+
+    def _dropout_mask(self, kind, shape, x):
+        """The mask of `kind` ('dropout' or 'recurrent_dropout', its rate the attribute of
+        that name) for this call: a layer draws one per call, so per sequence."""
+        return self._mask(shape, getattr(self, kind), x)
 
     @staticmethod
     def _mask(shape, rate, x):
@@ -347,9 +352,9 @@ class GRU(_Recurrent):
                  *, reset_after=True, use_cudnn="auto", **options):
         if not reset_after:
             raise NotImplementedError(
-                "GRU: reset_after=False (Keras 2's GRU, the reset gate applied before the "
-                "recurrent product) is not supported: nn's GRU is reset_after=True's (Keras 3's "
-                "default, and PyTorch's)")
+                f"{type(self).__name__}: reset_after=False (Keras 2's GRU, the reset gate "
+                "applied before the recurrent product) is not supported: nn's GRU is "
+                "reset_after=True's (Keras 3's default, and PyTorch's)")
         super().__init__(units, activation, recurrent_activation, use_bias,
                          {"reset_after": True, "use_cudnn": use_cudnn}, **options)
 

@@ -29,6 +29,7 @@ class _Cell:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {refused} (options "
                             "of the layer RNN(cell, ...), not of a cell)")
         super().__init__(*args, **options)
+        self._kept_masks = {}  # Keras' cached dropout masks: {kind: mask}, until reset
 
     @property
     def state_size(self):
@@ -47,7 +48,7 @@ class _Cell:
     def forward(self, inputs, states, training=None):
         """One step: inputs (N, F), states a list of (N, units) (or one array but for
         LSTMCell) -> (output (N, units), the new states in the same form). Dropout (while
-        training) draws its masks anew at each call."""
+        training) keeps its masks from call to call until reset (Keras')."""
         who = type(self).__name__
         x = self._sequences_of_one(inputs)
         given = list(states) if isinstance(states, (list, tuple)) else [states]
@@ -58,10 +59,28 @@ class _Cell:
             raise ValueError(f"{who}: states must be a list of {len(final)} arrays")
         return outputs[0], list(final) if isinstance(states, (list, tuple)) else final[0]
 
+    def _dropout_mask(self, kind, shape, x):
+        """Keras' cell: the mask drawn at the first call is kept for the calls after it (the
+        steps of one sequence) until reset_dropout_mask() / reset_recurrent_dropout_mask(),
+        which RNN calls after each sequence; drawn anew for inputs of another shape."""
+        kept = self._kept_masks.get(kind)
+        if kept is None or tuple(kept.shape) != tuple(shape) or kept.dtype != x.dtype:
+            kept = self._kept_masks[kind] = super()._dropout_mask(kind, shape, x)
+        return kept
+
+    def reset_dropout_mask(self):
+        """Forget the kept input dropout mask: the next call draws a new one (Keras')."""
+        self._kept_masks.pop("dropout", None)
+
+    def reset_recurrent_dropout_mask(self):
+        """Forget the kept recurrent dropout mask (Keras')."""
+        self._kept_masks.pop("recurrent_dropout", None)
+
     def _sequences_of_one(self, inputs):
-        """inputs (N, F) checked, as a sequence of one step (1, N, F), the cell built."""
+        """inputs (N, F) checked (N may be 0), as a sequence of one step (1, N, F), the cell
+        built."""
         x = as_variable(inputs)
-        if x.ndim != 2 or 0 in x.shape:
+        if x.ndim != 2 or x.shape[1] == 0:
             raise ValueError(f"{type(self).__name__}: expected one step's inputs (N, "
                              f"features), got an input of shape {tuple(x.shape)}")
         return self._fit_features(reshape(x, (1,) + tuple(x.shape)))

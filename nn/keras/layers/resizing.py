@@ -17,7 +17,7 @@ from autograd.ops import get_item, pad
 from ... import functional as F
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer, data_format_name, floating, on_images
+from ._base import CHANNELS_LAST, KerasLayer, data_format_name, floating, on_images
 
 _MODES = {"bilinear": "bilinear", "nearest": "nearest-exact", "bicubic": "bicubic"}
 
@@ -89,6 +89,15 @@ class _Sizing(Module, KerasLayer):
 
     def forward(self, x):
         return on_images(floating(self._images(x)), self._layout, self.transform)
+
+    def _images(self, x):
+        """KerasLayer's, refusing images without a pixel (nothing to interpolate from)."""
+        x = super()._images(x)
+        height_width = x.shape[-3:-1] if self._layout == CHANNELS_LAST else x.shape[-2:]
+        if 0 in height_width:
+            raise ValueError(f"{self.who}: the images need a height and width of at least 1, "
+                             f"got an input of shape {tuple(x.shape)}")
+        return x
 
 
 class Resizing(_Sizing):

@@ -16,7 +16,7 @@ from autograd.backend import get_array_module
 from autograd.ops import reshape, stack, where
 from autograd.variable import wrap
 
-from ...layers.config import init_config
+from ...layers.config import init_config, serialize_layer
 from ...layers.keras_name import KerasNamed
 from ...layers.rnn_cells import initial_state
 from ...module import Module
@@ -27,7 +27,11 @@ from .stacked_rnn_cells import (
     StackedRNNCells,
     call_cell,
     check_cell,
+    flat_states,
     initial_states,
+    leaves,
+    nested_states,
+    rebuilt_layers,
     state_sizes,
 )
 
@@ -64,9 +68,24 @@ class RNN(SequenceRun, Module, KerasNamed):
                              f"got {input_shape!r}")
         self.dtype = np.dtype(dtype)
 
+    def forward(self, sequences, initial_state=None, training=None, mask=None):
+        """SequenceRun's run, each cell's dropout masks drawn once for the sequence: the
+        cells' kept masks are reset before and after it (Keras resets them after)."""
+        self._reset_dropout_masks()
+        try:
+            return super().forward(sequences, initial_state, training, mask)
+        finally:
+            self._reset_dropout_masks()
+
+    def _reset_dropout_masks(self):
+        for cell in self._leaves():
+            for reset in ("reset_dropout_mask", "reset_recurrent_dropout_mask"):
+                if callable(getattr(cell, reset, None)):
+                    getattr(cell, reset)()
+
     # ----- the cells -----
     def _leaves(self):
-        return list(self.cell.cells) if self._stacked() else [self.cell]
+        return leaves(self.cell)
 
     def _stacked(self):
         return isinstance(self.cell, StackedRNNCells)
@@ -84,38 +103,34 @@ class RNN(SequenceRun, Module, KerasNamed):
         return self._sequences(sequences)
 
     def _state_count(self):
-        return len(self._leaves()) if self._stacked() else len(state_sizes(self.cell))
+        """How many entries return_state adds: a stack's one per cell (each a list)."""
+        return len(self.cell.cells) if self._stacked() else len(state_sizes(self.cell))
 
     def _initial(self, given, batch, like):
         """The starting states, flat: each cell's, in order, checked to be (N, size)."""
         sizes = [state_sizes(cell) for cell in self._leaves()]
-        per_cell = [initial_states(cell, batch) for cell in self._leaves()] \
-            if given is None else self._per_cell(given, sizes)
+        flat = [state for cell in self._leaves() for state in initial_states(cell, batch)] \
+            if given is None else self._given_flat(given)
         shapes = [(batch, n) for cell_sizes in sizes for n in cell_sizes]
-        flat = [state for states in per_cell for state in states]
         return tuple(initial_state(state, shape, like, "RNN", f"initial_state[{i}]")
                      for i, (state, shape) in enumerate(zip(flat, shapes)))
 
-    def _per_cell(self, given, sizes):
-        """The given initial_state as one list per cell, its counts checked."""
-        expected = "a list of each cell's states" if self._stacked() else \
-            f"a list of {len(sizes[0])} state(s)"
+    def _given_flat(self, given):
+        """The given initial_state (a list, a stack's a list per cell) flat, its counts
+        checked against the cell's state_size."""
         given = list(given) if isinstance(given, (list, tuple)) else [given]
-        per_cell = [_as_list(g) for g in given] if self._stacked() else [given]
-        if [len(states) for states in per_cell] != [len(s) for s in sizes]:
+        flat = flat_states(given)
+        count = sum(len(state_sizes(cell)) for cell in self._leaves())
+        if len(flat) != count or (self._stacked() and len(given) != len(self.cell.cells)):
+            expected = "a list of each cell's states" if self._stacked() else \
+                f"a list of {count} state(s)"
             raise ValueError(f"RNN: initial_state must be {expected}, as the cell's "
                              f"state_size {self.cell.state_size!r}")
-        return per_cell
+        return flat
 
     def _nested(self, final):
         """The flat states as the cell takes and gives them: a list (per cell if stacked)."""
-        if not self._stacked():
-            return list(final)
-        nested, start = [], 0
-        for sizes in map(state_sizes, self._leaves()):
-            nested.append(list(final[start:start + len(sizes)]))
-            start += len(sizes)
-        return nested
+        return nested_states(self.cell, final)
 
     def _run(self, steps, state, training, steps_mask):
         run = self._run_layers if self._fused() else self._run_steps
@@ -154,8 +169,7 @@ class RNN(SequenceRun, Module, KerasNamed):
 
     def _flat(self, new, count):
         """The states a cell returned, flat, their count checked."""
-        flat = [s for states in _as_list(new) for s in _as_list(states)] \
-            if self._stacked() else _as_list(new)
+        flat = flat_states(new)
         if len(flat) != count:
             raise ValueError(f"RNN: {type(self.cell).__name__} returned {len(flat)} state(s), "
                              f"its state_size {self.cell.state_size!r} has {count}")
@@ -163,15 +177,17 @@ class RNN(SequenceRun, Module, KerasNamed):
 
     # ----- Keras' face -----
     def get_config(self):
-        """The constructor's arguments (Keras' get_config), the cell saved as a layer."""
-        return init_config(self, cell=self.cell)
+        """The constructor's arguments (Keras' get_config), the cell serialized (Keras'
+        {"class_name", "config"})."""
+        return init_config(self, cell=serialize_layer(self.cell, "RNN.get_config"))
+
+    @classmethod
+    def from_config(cls, config):
+        """The layer of get_config's arguments, its cell rebuilt from its config (Keras')."""
+        return cls(**{**config, "cell": rebuilt_layers(config["cell"], "RNN.from_config")})
 
     def extra_repr(self):
         return f"return_sequences={self.return_sequences}, return_state={self.return_state}"
-
-
-def _as_list(states):
-    return list(states) if isinstance(states, (list, tuple)) else [states]
 
 
 __all__ = ["RNN"]

@@ -57,11 +57,17 @@ class SequenceRun:
             else output_mask
 
     def _sequences(self, sequences):
-        """The input as a Variable, checked to be batch-first sequences (N, T, F)."""
+        """The input as a Variable, checked to be batch-first sequences (N, T, F): at least
+        one step and one feature (a batch of 0 gives empty outputs, as Keras')."""
         x = as_variable(sequences)
-        if x.ndim != 3 or 0 in x.shape:
-            raise ValueError(f"{type(self).__name__}: expected batch-first sequences (N, T, "
-                             f"features) with T >= 1, got an input of shape {tuple(x.shape)}")
+        who = type(self).__name__
+        if x.ndim != 3:
+            raise ValueError(f"{who}: expected batch-first sequences (N, T, features), got an "
+                             f"input of shape {tuple(x.shape)}")
+        for axis, name in ((1, "time axis (timesteps)"), (2, "features axis")):
+            if x.shape[axis] == 0:
+                raise ValueError(f"{who}: the {name} of the input (N, T, features) is empty, "
+                                 f"got an input of shape {tuple(x.shape)}")
         return x
 
     def _steps_mask(self, mask, steps):

@@ -4,6 +4,7 @@ import numpy as np
 from autograd.variable import wrap
 
 from ...containers import ModuleList
+from ...layers.config import deserialize_layer, serialize_layer
 from ...layers.keras_name import KerasNamed
 from ...module import Module, takes_training
 
@@ -11,7 +12,8 @@ from ...module import Module, takes_training
 class StackedRNNCells(Module, KerasNamed):
     """`StackedRNNCells([cell_1, cell_2, ...])` is a cell: at each step cell_1 takes the
     input, each next cell the output of the one before; its states are the cells' own, a
-    list per cell ([[h1, c1], [h2]] ...). RNN([cells]) makes one."""
+    list per cell ([[h1, c1], [h2]] ...); a cell may be a stack itself (its states then a
+    list of its cells' lists). RNN([cells]) makes one."""
 
     def __init__(self, cells, *, name=None):
         super().__init__()
@@ -53,7 +55,50 @@ class StackedRNNCells(Module, KerasNamed):
         return inputs, new_states
 
     def get_config(self):
-        return {"cells": list(self.cells), "name": self.name}
+        """Keras': the cells serialized ({"class_name", "config"} each), the name."""
+        return {"cells": [serialize_layer(cell, "StackedRNNCells.get_config")
+                          for cell in self.cells], "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**{**config, "cells": rebuilt_layers(config["cells"],
+                                                        "StackedRNNCells.from_config")})
+
+
+def rebuilt_layers(value, who):
+    """The layer a serialized config ({"class_name", "config"}) saves, or a list of them; a
+    layer (or a list of layers) as it is."""
+    if isinstance(value, (list, tuple)):
+        return [rebuilt_layers(item, who) for item in value]
+    return deserialize_layer(value, who=who) if isinstance(value, dict) else value
+
+
+def leaves(cell):
+    """The cells a cell runs, in order: a stack's own cells, those of a stack within it in
+    its place (a nested stack steps as the flat one: each cell feeds the next)."""
+    if not isinstance(cell, StackedRNNCells):
+        return [cell]
+    return [leaf for inner in cell.cells for leaf in leaves(inner)]
+
+
+def nested_states(cell, flat):
+    """The flat states (in leaves' order) shaped as `cell` takes them: a list of its states,
+    a stack's a list per cell (a stack within it, a list of those)."""
+    flat = iter(flat)
+
+    def shape(inner):
+        if isinstance(inner, StackedRNNCells):
+            return [shape(c) for c in inner.cells]
+        return [next(flat) for _ in state_sizes(inner)]
+
+    return shape(cell)
+
+
+def flat_states(states):
+    """States as cells give and take them (one, a list, lists of lists) as one flat list."""
+    if isinstance(states, (list, tuple)):
+        return [s for inner in states for s in flat_states(inner)]
+    return [states]
 
 
 def check_cell(cell, who):

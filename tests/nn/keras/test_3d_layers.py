@@ -119,6 +119,15 @@ def test_conv3d_transpose_gradients_match_numerical():
     check_gradients(first, channels_first(x))
 
 
+@pytest.mark.parametrize("make, shape", [
+    (lambda: layers.Conv3DTranspose(2, 3, strides=2), (0, 9, 11, 13, 2)),
+    (lambda: layers.Conv3D(2, 3, strides=2, padding="same"), (0, 2, 3, 3, 2)),
+    (lambda: layers.AveragePooling3D(3, padding="same"), (0, 2, 2, 2, 3)),
+    (lambda: layers.MaxPooling3D(2), (0, 2, 2, 3, 3))])
+def test_3d_layers_give_an_empty_batch_for_an_empty_batch(make, shape):
+    assert make()(np.zeros((0, 4, 5, 6, 3), np.float32)).shape == shape
+
+
 def test_conv3d_transpose_takes_keras_argument_order():
     """Keras' Conv3DTranspose, unlike Conv1D/2DTranspose, takes data_format before
     output_padding."""
@@ -130,7 +139,8 @@ def test_conv3d_transpose_takes_keras_argument_order():
 # ----- pooling -----
 @pytest.mark.parametrize("pool, strides, padding", [
     ((2, 2, 2), None, "valid"), ((3, 2, 3), (2, 1, 2), "same"), ((2, 3, 1), 1, "same"),
-    ((3, 3, 3), 2, "valid")])
+    ((3, 3, 3), 2, "valid"),
+    ((7, 7, 7), None, "same"), ((5, 3, 8), 1, "same")])  # windows wider than the volume
 @pytest.mark.parametrize("kind, reduce", [("Max", np.max), ("Average", np.mean)])
 def test_pooling3d_matches_keras_definition(kind, reduce, pool, strides, padding):
     """Keras' definition: 'same' padding never a window's maximum, and out of its mean."""

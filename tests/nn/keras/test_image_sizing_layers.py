@@ -2,6 +2,8 @@
 interpolation (which Keras' torch backend resizes with), the aspect-ratio crop and pad,
 integer pixels kept integer, both layouts and one image, gradients to the images, configs,
 and refusals that name the argument."""
+import re
+
 import numpy as np
 import pytest
 
@@ -141,6 +143,18 @@ def test_configs_rebuild_the_layers():
 def test_refusals_name_the_argument(make, error, words):
     with pytest.raises(error, match=words):
         make()
+
+
+@pytest.mark.parametrize("layer, shape", [
+    (layers.Resizing(3, 4), (2, 0, 10, 3)), (layers.CenterCrop(3, 4), (2, 7, 0, 3)),
+    (layers.CenterCrop(3, 4), (7, 0, 3)),
+    (layers.Resizing(3, 4, data_format="channels_first"), (2, 3, 5, 0))])
+def test_images_without_a_pixel_are_named(layer, shape):
+    """The layer and the shape as given (not an index error on the channels-first copy)."""
+    with pytest.raises(ValueError, match=rf"{type(layer).__name__}: the images need a height "
+                                         rf"and width of at least 1, got an input of shape "
+                                         rf"{re.escape(str(shape))}"):
+        layer(np.zeros(shape, np.float32))
 
 
 def test_an_input_of_the_wrong_rank_is_named():

@@ -3,6 +3,8 @@ reference of Keras' equations), RNN(cell) the same as the cell's layer (outputs 
 gradients), a cell of one's own (Keras' guide's MinimalRNNCell) run by RNN: against a NumPy
 loop, gradient checks, masks, go_backwards, return_state, training by fit; stacked cells,
 stateful, save and load, and the errors."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -159,6 +161,58 @@ def test_a_cell_s_dropouts_are_its_layer_s(kind):
     assert not np.allclose(outputs[1][0], outputs[1][1])
 
 
+class PassThroughCell(layers.Layer):
+    """A cell of one's own that outputs its input (so a stack with it steps in Python)."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.state_size = units
+
+    def call(self, inputs, states):
+        return inputs, [states[0]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stepped_cell_draws_its_dropout_masks_once_per_sequence(kind):
+    """Stacked after a cell of one's own, a built-in cell runs step by step: its masks are
+    still drawn once per sequence (Keras'), so it gives its layer's result from the same
+    draws, and the masks are forgotten after the sequence."""
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((3, 4, 5))
+    options = dict(dropout=0.3, recurrent_dropout=0.4, dtype="float64")
+    stacked = layers.RNN([PassThroughCell(5), CELLS[kind](3, **options)], return_sequences=True)
+    layer = getattr(layers, kind)(3, return_sequences=True, **options)
+    stacked(x), layer(x)
+    same_weights(layer, stacked, rng)
+    for options["recurrent_dropout"] in (0.4, 0.0):  # stepwise, then fused, in the layer
+        layer.recurrent_dropout = stacked.cell.cells[1].recurrent_dropout = \
+            options["recurrent_dropout"]
+        outputs = []
+        for model in (layer, stacked):
+            np.random.seed(3)
+            outputs.append(model(x, training=True).data)
+        np.testing.assert_allclose(outputs[1], outputs[0], rtol=1e-12)
+        assert stacked.cell.cells[1]._kept_masks == {}
+
+
+def test_a_cell_called_by_hand_keeps_its_masks_until_reset():
+    """Keras' cell: the masks drawn at the first call serve the next ones, until
+    reset_dropout_mask() / reset_recurrent_dropout_mask()."""
+    rng = np.random.default_rng(13)
+    x, h = rng.standard_normal((8, 16)), [rng.standard_normal((8, 16))]
+    for options in (dict(dropout=0.5), dict(recurrent_dropout=0.5)):
+        cell = layers.SimpleRNNCell(16, dtype="float64", **options)
+
+        def step(cell=cell):
+            return cell(x, h, training=True)[0].data
+
+        first = step()
+        np.testing.assert_array_equal(step(), first)
+        cell.reset_dropout_mask()
+        cell.reset_recurrent_dropout_mask()
+        assert not np.allclose(step(), first)  # (256 draws of a coin all the same: never)
+
+
 def test_stepping_a_cell_by_hand_is_its_layer():
     rng = np.random.default_rng(4)
     x = rng.standard_normal((2, 5, 3))
@@ -265,6 +319,37 @@ def test_stacked_cells_are_their_layers_one_after_the_other():
                                rtol=1e-12)
 
 
+@pytest.mark.parametrize("inner", ["built-in", "custom"])
+def test_a_stack_within_a_stack_runs_as_the_flat_stack(inner):
+    """Keras runs StackedRNNCells of StackedRNNCells: each cell feeds the next as in the
+    flat stack; the states nest as the cells do (fused, or stepped with a custom cell)."""
+    rng = np.random.default_rng(14)
+    x = rng.standard_normal((2, 4, 3))
+    second = layers.GRUCell(2, dtype="float64") if inner == "built-in" else \
+        MinimalRNNCell(2, dtype="float64")
+
+    def cells():
+        return [layers.LSTMCell(3, dtype="float64"), second, layers.SimpleRNNCell(4,
+                                                                                dtype="float64")]
+
+    flat_cells = cells()
+    second = type(second)(2, dtype="float64")
+    nested_cells = cells()
+    flat = layers.RNN(flat_cells, return_sequences=True, return_state=True)
+    nested = layers.RNN(layers.StackedRNNCells([layers.StackedRNNCells(nested_cells[:2]),
+                                                nested_cells[2]]),
+                        return_sequences=True, return_state=True)
+    flat(x), nested(x)
+    same_weights(flat, nested, rng)
+    states = [[rng.standard_normal((2, 3)) for _ in range(2)], [rng.standard_normal((2, 2))],
+              [rng.standard_normal((2, 4))]]
+    want, (h1, c1), (h2,), (h3,) = flat(x, initial_state=states)
+    got, ((g1, d1), (g2,)), (g3,) = nested(x, initial_state=[states[:2], states[2]])
+    for a, b in zip((got, g1, d1, g2, g3), (want, h1, c1, h2, h3)):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
+    assert nested.cell.state_size == [[[3, 3], 2], 4]
+
+
 def test_a_stateful_rnn_carries_its_states():
     rng = np.random.default_rng(9)
     x = rng.standard_normal((2, 6, 2))
@@ -292,6 +377,29 @@ def test_bidirectional_takes_an_rnn_of_cells_with_weights_of_its_own():
         layers.Bidirectional(layers.LSTMCell(3))
 
 
+# ----- a batch of 0 -----
+@pytest.mark.parametrize("make", [
+    lambda: layers.RNN(layers.LSTMCell(3), return_state=True),
+    lambda: layers.RNN([MinimalRNNCell(4), layers.GRUCell(3, dropout=0.5)], return_state=True),
+    lambda: layers.LSTM(3, return_state=True),
+    lambda: layers.SimpleRNN(3, recurrent_dropout=0.5, return_state=True)])
+def test_a_batch_of_no_sequences_gives_empty_outputs(make):
+    """Keras': (0, T, F) -> (0, units), the states (0, size) (while training too)."""
+    output, *states = make()(np.zeros((0, 7, 2), np.float32), training=True)
+    assert output.shape == (0, 3)
+    # (a stack's states come as a list per cell)
+    flat = [s for state in states for s in (state if isinstance(state, list) else [state])]
+    assert [s.shape[0] for s in flat] == [0] * len(flat)
+
+
+@pytest.mark.parametrize("shape, axis", [((2, 0, 3), "time axis"), ((2, 5, 0), "features")])
+def test_an_empty_time_or_features_axis_is_named(shape, axis):
+    for layer in (layers.RNN(layers.LSTMCell(3)), layers.GRU(3)):
+        with pytest.raises(ValueError, match=f"{type(layer).__name__}: the {axis}.* got an "
+                                             f"input of shape {re.escape(str(shape))}"):
+            layer(np.zeros(shape, np.float32))
+
+
 # ----- saving -----
 def test_cells_and_rnns_save_and_load(tmp_path):
     np.random.seed(2)
@@ -316,10 +424,67 @@ def test_cells_and_rnns_save_and_load(tmp_path):
     assert layers.GRUCell(**config).get_config() == config
 
 
+class UnregisteredCell(MinimalRNNCell):
+    """A cell of one's own that is not registered: loading finds it in custom_objects."""
+
+
+def test_rnn_configs_serialize_their_cells_and_rebuild_them(tmp_path):
+    """Keras': get_config()["cell"] is the cell's {"class_name", "config"} (a stack's cells
+    each so, a stack within a stack too); from_config, keras.layers.deserialize, load_model
+    and clone_model rebuild them, a cell of one's own from custom_objects."""
+    stack = layers.StackedRNNCells([layers.StackedRNNCells([
+        layers.LSTMCell(3, dropout=0.25), UnregisteredCell(2)]), layers.GRUCell(2)])
+    rnn = layers.RNN(stack, return_sequences=True, name="rnn")
+    config = rnn.get_config()
+    cells = config["cell"]["config"]["cells"]
+    assert set(config["cell"]) == {"class_name", "config"}
+    assert cells[0]["config"]["cells"][1] == {"class_name": "UnregisteredCell",
+                                              "config": stack.cells[0].cells[1].get_config()}
+    assert cells[0]["config"]["cells"][0]["config"]["dropout"] == 0.25
+    with pytest.raises(ValueError, match="from_config: unknown layer class "
+                                         "'UnregisteredCell': pass custom_objects"):
+        layers.RNN.from_config(config)
+    custom = {"UnregisteredCell": UnregisteredCell}
+    again = layers.deserialize(layers.serialize(rnn), custom_objects=custom)
+    assert type(again) is layers.RNN and again.get_config() == config
+    assert type(again.cell.cells[0].cells[1]) is UnregisteredCell
+    x = np.random.default_rng(15).standard_normal((2, 4, 3)).astype(np.float32)
+    model = keras.Sequential([keras.Input((4, 3)), rnn])
+    model.save(tmp_path / "rnn.keras")
+    loaded = keras.saving.load_model(tmp_path / "rnn.keras", custom_objects=custom)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.get_layer("rnn").get_config() == config
+    clone = keras.models.clone_model(model)
+    assert clone.layers[0].get_config() == config and clone(x).shape == (2, 4, 2)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.Conv3D(4, 3, strides=2, padding="same"),
+    lambda: layers.SeparableConv1D(4, 3, depth_multiplier=2), lambda: layers.Resizing(3, 4),
+    lambda: layers.LSTMCell(3, recurrent_dropout=0.5), lambda: layers.Dense(3, "relu"),
+    lambda: layers.GlobalMaxPooling3D(keepdims=True),
+    lambda: layers.RNN(layers.GRUCell(2), go_backwards=True)])
+def test_every_keras_layer_has_from_config(make):
+    """Keras' Layer.from_config(config): the class made with get_config()'s arguments."""
+    layer = make()
+    again = type(layer).from_config(layer.get_config())
+    assert type(again) is type(layer) and again.get_config() == layer.get_config()
+
+
+def test_deserialize_refuses_what_is_not_a_layer_config():
+    with pytest.raises(ValueError, match=r"deserialize: expected a layer's \{'class_name', "
+                                         r"'config'\} dict"):
+        layers.deserialize({"class_name": "Dense"})
+    with pytest.raises(ValueError, match="deserialize: unknown layer class 'os.system'"):
+        layers.deserialize({"class_name": "os.system", "config": {}})
+
+
 # ----- errors -----
 @pytest.mark.parametrize("make, error, message", [
     (lambda: layers.RNN(layers.Dense(2)), ValueError, r"RNN: a cell must be a layer with a "
                                                       r"state_size"),
+    (lambda: layers.GRUCell(2, reset_after=False), NotImplementedError,
+     r"GRUCell: reset_after=False \(Keras 2's GRU"),
     (lambda: layers.LSTMCell(2, return_sequences=True), TypeError,
      r"LSTMCell: unexpected arguments \['return_sequences'\]"),
     (lambda: layers.RNN(layers.LSTMCell(2))(np.ones((2, 3, 1)), initial_state=[np.ones((2, 2))]),
