@@ -109,12 +109,12 @@ class DataParallelFit:
             if self.activity_penalties:
                 raise ValueError(_ACTIVITY_PENALTIES.format(
                     ranks=self.size, loss=f"{compiled!r} divides by a number the data decides "
-                    "(sample weights, a mask, class weights)"))
+                    "(sample weights, a mask, class weights, labels ignored)"))
             if capturing():  # a replay would weigh every step by this step's denominator
                 raise NotImplementedError(
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
-                    "data decides (sample weights, a mask, class weights), which a captured "
-                    "step cannot send; compile with jit_compile=False")
+                    "data decides (sample weights, a mask, class weights, labels ignored), "
+                    "which a captured step cannot send; compile with jit_compile=False")
             self._counted = False
             return float(to_cpu(array_of(denominator))), None
         if count:
