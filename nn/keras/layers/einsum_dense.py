@@ -9,7 +9,7 @@ shape follows: a letter of W takes its size from O where O has it, else from I. 
 (letters of O) gives the bias its sizes there and 1 on O's other axes after the first of
 them, so that it broadcasts over the output.
 """
-import math
+import copy
 import re
 
 import numpy as np
@@ -201,17 +201,16 @@ def _letter_sizes(specs, input_shape, partial, elided, who, equation):
 
 def einsum_kernel_draw(initializer, shape, input_axes):
     """A draw of `initializer` for the kernel of `shape`; a VarianceScaling one (glorot,
-    he, lecun) counts its fans as Keras does for an einsum kernel: fan_in the product of the
-    sizes of the kernel's input axes (`input_axes`: True for each letter not the output's),
-    fan_out of the others (drawn as that 2-D matrix, its axes then put in place)."""
+    he, lecun) without axes of its own counts its fans as Keras does for an einsum kernel:
+    over the kernel's input axes (`input_axes`: True for each letter not the output's) and
+    over the others (Keras sets the initializer's input_axes and output_axes so)."""
     made = initializers.get(initializer)
-    if not isinstance(made, initializers.VarianceScaling):
-        return initializers.draw(made, shape, np.float32)
-    order = [i for i, is_in in enumerate(input_axes) if is_in] + \
-        [i for i, is_in in enumerate(input_axes) if not is_in]
-    fan_in = math.prod(shape[i] for i in order[:sum(input_axes)])
-    drawn = initializers.draw(made, (fan_in, math.prod(shape) // fan_in), np.float32)
-    return np.transpose(drawn.reshape([shape[i] for i in order]), np.argsort(order))
+    if isinstance(made, initializers.VarianceScaling) and \
+            (made.input_axes is None or made.output_axes is None):
+        made = copy.copy(made)  # (the layer's own initializer keeps its config)
+        made.input_axes = [i for i, is_in in enumerate(input_axes) if is_in]
+        made.output_axes = [i for i, is_in in enumerate(input_axes) if not is_in]
+    return initializers.draw(made, shape, np.float32)
 
 
 __all__ = ["EinsumDense", "einsum_kernel_draw"]
