@@ -163,8 +163,10 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
     inputs, weight, output, where = specs
     elided = len(input_shape) - len(inputs)
     expected = len(output) - (where != "left")  # (the batch's letter has no size given)
-    if elided < 0 or (where is None and elided) or (where == "left" and elided < 1) \
-            or len(partial) != expected:
+    if elided < 0 or (where is None and elided) or (where == "left" and elided < 1):
+        raise ValueError(f"{who}: an input of shape {input_shape} does not fit {equation!r}: "
+                         + _rank_problem(len(inputs), where))
+    if len(partial) != expected:
         raise ValueError(f"{who}: an input of shape {input_shape} and output_shape {partial} do "
                          f"not fit {equation!r} (output_shape has a size for each output "
                          f"letter after the batch's: {expected})")
@@ -175,6 +177,16 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
         shapes["bias"] = tuple(sizes[c] if c in bias_axes else 1 for c in output[first:]) \
             + (1,) * (elided if where == "right" else 0)
     return shapes
+
+
+def _rank_problem(letters, where):
+    """Why an input's rank does not fit `letters` input letters and the ellipsis `where`."""
+    if where is None:
+        return f"it needs exactly {letters} axes, one per input letter"
+    if where == "left":
+        return (f"its '...' (the batch and any axes before the letters) has no axis to "
+                f"match: it needs at least {letters + 1} axes")
+    return f"it needs at least {letters} axes, one per input letter"
 
 
 def _letter_sizes(specs, input_shape, partial, elided, who, equation):
