@@ -42,6 +42,9 @@ def _point(x, who, name, create_graph):
 def outputs(f, xs, who, strict, several_allowed=True):
     """(f(*xs) as a list of Variables, whether f returned a tuple)."""
     ys = f(*xs)  # in grad mode (functional's helpers): the derivative needs f's graph
+    if isinstance(ys, list):  # (torch's refusal: several outputs come as a tuple)
+        raise TypeError(f"{who}: f must return a Variable or a tuple of Variables, got a "
+                        f"list of {len(ys)}")
     several = isinstance(ys, tuple)
     if several and not several_allowed:
         raise TypeError(f"{who}: f must return one Variable or array, got a tuple of "

@@ -22,14 +22,26 @@ from .layers.keras_name import snake_case
 _TRUNCATED_STDDEV = 0.87962566103423978  # the std of a unit normal cut at +-2
 
 
-def _fans(shape):
-    """Keras' (fan_in, fan_out): the last two axes times the receptive field before them."""
+def _fans(shape, input_axes=None, output_axes=None, who="initializer"):
+    """Keras' (fan_in, fan_out): the sizes of `input_axes` and of `output_axes` multiplied
+    where both are given (an einsum kernel's), else the last two axes times the receptive
+    field before them."""
+    if input_axes is not None and output_axes is not None:
+        return _axes_size(shape, input_axes, who), _axes_size(shape, output_axes, who)
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
         return shape[0], shape[0]
     receptive = math.prod(shape[:-2])
     return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _axes_size(shape, axes, who):
+    if any(not isinstance(a, (int, np.integer)) or not -len(shape) <= a < len(shape)
+           for a in axes):
+        raise ValueError(f"{who}: input_axes and output_axes must be axes of the weight's shape "
+                         f"{shape}, got {list(axes)}")
+    return math.prod(shape[a] for a in axes)
 
 
 def _truncated_normal(random, shape, mean, stddev):
@@ -66,9 +78,12 @@ class Initializer:
 class VarianceScaling(Initializer):
     """Values of variance scale / n (scale > 0), n = fan_in, fan_out or their mean (`mode`),
     from a truncated normal ('normal' too, as Keras reads it), a normal
-    ('untruncated_normal') or a uniform (`distribution`)."""
+    ('untruncated_normal') or a uniform (`distribution`). input_axes and output_axes (both,
+    as Keras 3.15; EinsumDense sets them): the weight's axes whose sizes multiply to fan_in
+    and fan_out, in place of a kernel's default count."""
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
         if not scale > 0:
             raise ValueError(f"VarianceScaling: Argument `scale` must be positive float. "
                              f"Received: scale={scale}")
@@ -83,9 +98,10 @@ class VarianceScaling(Initializer):
                              f"untruncated_normal or uniform, got {distribution!r}")
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.seed = _checked_seed(seed, type(self).__name__)
+        self.input_axes, self.output_axes = _axes_list(input_axes), _axes_list(output_axes)
 
     def draw(self, shape, random):
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes, type(self).__name__)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "uniform":
@@ -96,13 +112,21 @@ class VarianceScaling(Initializer):
         return _truncated_normal(random, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
 
 
+def _axes_list(axes):
+    """Keras' axes argument (None or a list of ints), as get_config gives it back."""
+    return None if axes is None else list(axes)
+
+
 def _scaling(class_name, scale, mode, distribution):
     """A VarianceScaling of fixed settings, as Keras names them (GlorotUniform, HeNormal)."""
-    def __init__(self, seed=None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
+
+    __init__.__qualname__ = f"{class_name}.__init__"  # (named in an unknown keyword's error)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
     return type(class_name, (VarianceScaling,), {
         "__init__": __init__, "get_config": get_config, "__module__": __name__,
         "__doc__": f"Keras' {class_name}: VarianceScaling(scale={scale}, mode={mode!r}, "

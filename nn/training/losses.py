@@ -45,6 +45,7 @@ from autograd.ops.shape import Reshape, Transpose
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
+from ..call_losses import top_level_call
 from ..functional.activation import Softmax
 from ..functional.linear import Linear
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
@@ -118,6 +119,10 @@ class CompiledLoss:
     ignore_class = None  # a label the loss and the metrics skip (Keras' ignore_class)
 
     def inputs(self, model, x):
+        with top_level_call():  # (forward_logits is a model call too)
+            return self._inputs(model, x)
+
+    def _inputs(self, model, x):
         if self.absorbs is None:
             return model(x)
         final = model.final_activation()

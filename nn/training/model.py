@@ -27,6 +27,7 @@ from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour
 
 from .. import constraints, regularizers
+from ..call_losses import top_level_call
 from ..data.loader import DataLoader
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
@@ -124,7 +125,12 @@ class Model(_KerasSteps, Module, KerasWeights):
         (Dropout off, BatchNorm's running statistics), True training behaviour, whatever
         train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
         model is in training mode until `eval()`). A `forward` that takes `training` gets
-        the mode in force, as Keras' `call`: True in fit, False in predict and evaluate."""
+        the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
+        The outermost model call starts the layers' call-time losses afresh (nn.call_losses)."""
+        with top_level_call():
+            return self._call(args, training, kwargs)
+
+    def _call(self, args, training, kwargs):
         takes = takes_training(type(self).forward)
         if training is None:
             if takes and "training" not in kwargs:  # Keras gives call() the mode in force:

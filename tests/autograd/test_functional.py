@@ -147,6 +147,13 @@ def test_jacobian_takes_tuples_of_inputs_and_outputs_as_pytorch():
         vjp(lambda a, b: a, (x, y))  # (a tuple is several inputs, as jacobian's)
 
 
+@pytest.mark.parametrize("helper", [jacobian, vjp, hessian])
+def test_an_f_returning_a_list_is_refused_as_torch(helper):
+    with pytest.raises(TypeError, match=f"{helper.__name__}: f must return a Variable or a "
+                                        "tuple of Variables, got a list of 2"):
+        helper(lambda a: [a * 2, a * 3], np.ones(3))
+
+
 def test_hessian_vjp_jvp_hvp_take_several_inputs_as_torch():
     torch = pytest.importorskip("torch")
     import autograd as ag

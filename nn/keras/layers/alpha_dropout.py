@@ -1,6 +1,8 @@
 """Keras' AlphaDropout: dropout that keeps the mean 0 and the variance 1 of SELU's
 activations, for self-normalizing networks (Dense(activation='selu') with 'lecun_normal')."""
 from autograd.arguments import probability
+from autograd.ops import astype
+from autograd.variable import as_variable
 
 from ...functional.channel_dropout import AlphaDropout as AlphaDropoutOp
 from ...layers.dropout import Dropout
@@ -20,6 +22,12 @@ class AlphaDropout(Dropout):
             raise ValueError("AlphaDropout: rate must be below 1 (the scale a is "
                              "((1 - rate)(1 + rate alpha'^2))^-1/2)")
         super().__init__(rate, noise_shape=noise_shape, seed=seed, name=name)
+
+    def forward(self, x):
+        x = as_variable(x, who="AlphaDropout")
+        if self.training and self.p > 0 and x.dtype.kind != "f":
+            x = astype(x, "float32")  # (Keras' compute dtype: the moved values are not ints)
+        return super().forward(x)
 
     def extra_repr(self):
         return f"rate={self.p}"

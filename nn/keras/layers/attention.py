@@ -135,16 +135,15 @@ class MultiHeadAttention(Module, KerasLayer):
                 mask=None):
         query, value = self._sequence(query, "query"), self._sequence(value, "value")
         key = value if key is None else self._sequence(key, "key")
-        if key.shape[:2] != value.shape[:2] or query.shape[0] != value.shape[0]:
-            raise ValueError(f"{self.who}: query {query.shape}, value {value.shape} and key "
-                             f"{key.shape} must share the batch, value and key the steps")
+        masks = _given_masks(mask, query_mask, value_mask, key_mask)
+        _check_shapes(self.who, (query, value, key), masks,
+                      ("query_mask", "value_mask", "key_mask"))
         dims = (query.shape[2], value.shape[2], key.shape[2])
         if not self.built:
             self.build(dims, like=query.data)
         elif dims != self.dims:
             raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
                              f"layer was built for {self.dims}")
-        masks = _given_masks(mask, query_mask, value_mask, key_mask)
         allowed = _allowed(masks, attention_mask, use_causal_mask, query.shape[1],
                            key.shape[1])
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
@@ -161,7 +160,7 @@ class MultiHeadAttention(Module, KerasLayer):
         if x.ndim != 3:
             raise ValueError(f"{self.who}: {name} must be a batch of sequences (N, T, "
                              f"features), got shape {tuple(x.shape)}")
-        return x if x.dtype.kind == "f" else x.astype("float32")
+        return _floating(x)
 
     def _heads(self, x, projection):
         """x (N, T, D) projected to (N, H, T, dim) by the projection's kernel and bias."""
@@ -213,12 +212,14 @@ class Attention(Module, KerasLayer):
         if not isinstance(inputs, (list, tuple)) or len(inputs) not in (2, 3):
             raise ValueError(f"{self.who}: takes [query, value] or [query, value, key], got "
                              f"{type(inputs).__name__}")
-        query, value, key = (as_variable(x, who=self.who) for x in (*inputs, inputs[1])[:3])
-        if query.ndim != 3 or value.ndim != 3 or key.shape != value.shape[:2] + key.shape[2:]:
+        query, value, key = (_floating(as_variable(x, who=self.who))
+                             for x in (*inputs, inputs[1])[:3])
+        if query.ndim != 3 or value.ndim != 3 or key.ndim != 3:
             raise ValueError(f"{self.who}: query, value and key must be (N, T, D), (N, S, D) "
                              f"and (N, S, D), got {query.shape}, {value.shape}, {key.shape}")
-        scores = self._scores(query, key)
         masks = _given_masks(mask, None, None, None)
+        _check_shapes(self.who, (query, value, key), masks, ("mask[0]", "mask[1]", "mask[2]"))
+        scores = self._scores(query, key)
         allowed = _allowed((None,) + masks[1:], None, use_causal_mask, query.shape[1],
                            key.shape[1])
         if allowed is not None:  # Keras' large negative where a step may not be attended
@@ -290,6 +291,27 @@ def _output_size(output_shape, who):
         raise NotImplementedError(f"{who}: output_shape {output_shape!r}: only one output "
                                   "size (an int) is supported")
     return positive_int(sizes[0], "output_shape", who)
+
+
+def _floating(x):
+    """x, integers as float32 (Keras' compute dtype); floats as they are."""
+    return x if x.dtype.kind == "f" else x.astype("float32")
+
+
+def _check_shapes(who, sequences, masks, mask_names):
+    """Refuse query (N, T, .), value and key (N, S, .) of other batch sizes or steps, and
+    (query, value, key) masks not (N, T), (N, S), (N, S), naming `who` and the argument."""
+    query, value, key = sequences
+    if query.shape[0] != value.shape[0] or key.shape[:2] != value.shape[:2]:
+        raise ValueError(f"{who}: query {query.shape}, value {value.shape} and key "
+                         f"{key.shape} must share the batch size, value and key the steps")
+    batch, steps, sources = query.shape[0], query.shape[1], key.shape[1]
+    for mask, name, shape in zip(masks, mask_names, ((batch, steps), (batch, sources),
+                                                     (batch, sources))):
+        if mask is not None and tuple(np.shape(getattr(mask, "data", mask))) != shape:
+            raise ValueError(f"{who}: {name} must be (N, steps) = {shape} for query "
+                             f"{query.shape}, value {value.shape} and key {key.shape}, got "
+                             f"shape {tuple(np.shape(getattr(mask, 'data', mask)))}")
 
 
 def _given_masks(mask, query_mask, value_mask, key_mask):

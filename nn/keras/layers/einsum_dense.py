@@ -9,7 +9,7 @@ shape follows: a letter of W takes its size from O where O has it, else from I. 
 (letters of O) gives the bias its sizes there and 1 on O's other axes after the first of
 them, so that it broadcasts over the output.
 """
-import math
+import copy
 import re
 
 import numpy as np
@@ -163,8 +163,10 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
     inputs, weight, output, where = specs
     elided = len(input_shape) - len(inputs)
     expected = len(output) - (where != "left")  # (the batch's letter has no size given)
-    if elided < 0 or (where is None and elided) or (where == "left" and elided < 1) \
-            or len(partial) != expected:
+    if elided < 0 or (where is None and elided) or (where == "left" and elided < 1):
+        raise ValueError(f"{who}: an input of shape {input_shape} does not fit {equation!r}: "
+                         + _rank_problem(len(inputs), where))
+    if len(partial) != expected:
         raise ValueError(f"{who}: an input of shape {input_shape} and output_shape {partial} do "
                          f"not fit {equation!r} (output_shape has a size for each output "
                          f"letter after the batch's: {expected})")
@@ -175,6 +177,16 @@ def _layout(specs, bias_axes, input_shape, partial, who, equation):
         shapes["bias"] = tuple(sizes[c] if c in bias_axes else 1 for c in output[first:]) \
             + (1,) * (elided if where == "right" else 0)
     return shapes
+
+
+def _rank_problem(letters, where):
+    """Why an input's rank does not fit `letters` input letters and the ellipsis `where`."""
+    if where is None:
+        return f"it needs exactly {letters} axes, one per input letter"
+    if where == "left":
+        return (f"its '...' (the batch and any axes before the letters) has no axis to "
+                f"match: it needs at least {letters + 1} axes")
+    return f"it needs at least {letters} axes, one per input letter"
 
 
 def _letter_sizes(specs, input_shape, partial, elided, who, equation):
@@ -201,17 +213,16 @@ def _letter_sizes(specs, input_shape, partial, elided, who, equation):
 
 def einsum_kernel_draw(initializer, shape, input_axes):
     """A draw of `initializer` for the kernel of `shape`; a VarianceScaling one (glorot,
-    he, lecun) counts its fans as Keras does for an einsum kernel: fan_in the product of the
-    sizes of the kernel's input axes (`input_axes`: True for each letter not the output's),
-    fan_out of the others (drawn as that 2-D matrix, its axes then put in place)."""
+    he, lecun) without axes of its own counts its fans as Keras does for an einsum kernel:
+    over the kernel's input axes (`input_axes`: True for each letter not the output's) and
+    over the others (Keras sets the initializer's input_axes and output_axes so)."""
     made = initializers.get(initializer)
-    if not isinstance(made, initializers.VarianceScaling):
-        return initializers.draw(made, shape, np.float32)
-    order = [i for i, is_in in enumerate(input_axes) if is_in] + \
-        [i for i, is_in in enumerate(input_axes) if not is_in]
-    fan_in = math.prod(shape[i] for i in order[:sum(input_axes)])
-    drawn = initializers.draw(made, (fan_in, math.prod(shape) // fan_in), np.float32)
-    return np.transpose(drawn.reshape([shape[i] for i in order]), np.argsort(order))
+    if isinstance(made, initializers.VarianceScaling) and \
+            (made.input_axes is None or made.output_axes is None):
+        made = copy.copy(made)  # (the layer's own initializer keeps its config)
+        made.input_axes = [i for i, is_in in enumerate(input_axes) if is_in]
+        made.output_axes = [i for i, is_in in enumerate(input_axes) if not is_in]
+    return initializers.draw(made, shape, np.float32)
 
 
 __all__ = ["EinsumDense", "einsum_kernel_draw"]

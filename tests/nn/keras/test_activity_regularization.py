@@ -65,3 +65,54 @@ def test_fit_and_evaluate_add_the_penalty_and_it_shrinks_the_activity(jit_compil
     # the penalty pulls the outputs towards 0: a clearly smaller activity than without it
     assert (out ** 2).sum() < 0.8 * (plain.predict(x, verbose=0) ** 2).sum()
     saved_and_loaded(penalized, x, tmp_path / "m.keras")
+
+
+def test_a_layer_not_called_in_the_latest_model_call_adds_no_penalty():
+    # (the penalty of fit's last call must not linger into evaluate, where it is skipped)
+    class TrainingOnly(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2, kernel_initializer="ones")
+            self.penalty = layers.ActivityRegularization(l2=10.0)
+
+        def call(self, inputs, training=None):
+            h = self.dense(inputs)
+            return self.penalty(h) if training else h
+
+    x = np.random.default_rng(4).standard_normal((8, 3)).astype(np.float32)
+    y = np.zeros((8, 2), np.float32)
+    model = TrainingOnly()
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.0))
+    mse = ((x.sum(axis=1, keepdims=True) * np.ones(2)) ** 2).mean()
+    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0],
+                               mse + _penalty(np.repeat(x.sum(1, keepdims=True), 2, 1), 0, 10),
+                               rtol=1e-5)
+    assert len(model.losses) == 1  # (fit's call)
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=8, verbose=0), mse, rtol=1e-5)
+    assert model.losses == []
+
+
+def test_a_shared_layer_adds_the_penalty_of_each_of_its_calls():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((4, 3)).astype(np.float32)
+    y = np.zeros((4, 2), np.float32)
+    inputs = keras.Input(shape=(3,))
+    shared = layers.ActivityRegularization(l1=0.1, l2=1.0)
+    first, second = layers.Dense(2), layers.Dense(2)
+    model = keras.Model(inputs, layers.Add()([shared(first(inputs)), shared(second(inputs))]))
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(0.0))
+    a, b = first(x).data, second(x).data
+    expected = (((a + b) - y) ** 2).mean() + _penalty(a, 0.1, 1.0) + _penalty(b, 0.1, 1.0)
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=4, verbose=0), expected,
+                               rtol=1e-5)
+    assert len(model.losses) == 2 and len(shared.losses) == 2
+    history = model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
+    # both calls' gradients reach the weights: the penalty's gradient of each Dense's weight
+    model.zero_grad()
+    model(x)
+    sum(model.losses).backward()
+    for dense, out in ((first, a), (second, b)):
+        grad = x.T @ ((0.1 * np.sign(out) + 2.0 * out) / len(x))
+        np.testing.assert_allclose(dense.weight.grad.data.T, grad, rtol=1e-4, atol=1e-6)

@@ -92,11 +92,34 @@ def _with_scale(layer, scale, inputs):
         layer.__dict__["scale"] = held
 
 
+@pytest.mark.parametrize("dtype, computed", [(np.int64, np.float32), (np.bool_, np.float32),
+                                              (np.float32, np.float32),
+                                              (np.float64, np.float64)])
+def test_integer_inputs_are_computed_in_float32_floats_as_given(dtype, computed):
+    query, value = RNG.integers(0, 2, (2, 3, 4)), RNG.integers(0, 2, (2, 5, 4))
+    for layer in (layers.AdditiveAttention(use_scale=False), layers.Attention()):
+        out = layer([query.astype(dtype), value.astype(dtype)])
+        assert out.dtype == computed
+        reference = _reference if isinstance(layer, layers.AdditiveAttention) else \
+            lambda q, v, k, s: (_softmax(q @ k.transpose(0, 2, 1)) @ v,)
+        np.testing.assert_allclose(out.data, reference(query, value, value, 1.0)[0],
+                                   rtol=1e-5)
+
+
 def test_refusals_name_the_layer():
     with pytest.raises(ValueError, match="AdditiveAttention: query and key must have the same"):
         layers.AdditiveAttention()([np.ones((1, 2, 3)), np.ones((1, 2, 4))])
     with pytest.raises(ValueError, match=r"AdditiveAttention: takes \[query, value\]"):
         layers.AdditiveAttention()(np.ones((1, 2, 3)))
+    query, value = np.ones((2, 3, 4), np.float32), np.ones((2, 5, 4), np.float32)
+    with pytest.raises(ValueError, match=r"AdditiveAttention: query \(2, 3, 4\), value "
+                                         r"\(3, 5, 4\) .* must share the batch size"):
+        layers.AdditiveAttention()([query, np.ones((3, 5, 4), np.float32)])
+    with pytest.raises(ValueError, match=r"AdditiveAttention: mask\[0\] must be \(N, steps\) "
+                                         r"= \(2, 3\).* got shape \(2, 2\)"):
+        layers.AdditiveAttention()([query, value], mask=[np.ones((2, 2), bool), None])
+    with pytest.raises(ValueError, match=r"mask\[1\] must be \(N, steps\) = \(2, 5\)"):
+        layers.AdditiveAttention()([query, value], mask=[None, np.ones((2, 4), bool)])
     assert layers.AdditiveAttention(use_scale=False).get_config() == {
         "use_scale": False, "dropout": 0.0, "seed": None, "name": None, "input_shape": None}
 

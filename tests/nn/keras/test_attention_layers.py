@@ -138,6 +138,19 @@ def test_a_transformer_block_trains_saves_and_loads(tmp_path):
      ValueError, "must share the batch"),
     (lambda: layers.Attention(score_mode="add"), ValueError, "score_mode"),
     (lambda: layers.Attention()(np.ones((2, 3, 4))), ValueError, r"\[query, value\]"),
+    (lambda: layers.Attention()([np.ones((2, 3, 4)), np.ones((3, 5, 4))]), ValueError,
+     r"Attention: query \(2, 3, 4\), value \(3, 5, 4\) .* must share the batch size"),
+    (lambda: layers.Attention()([np.ones((2, 3, 4)), np.ones((2, 5, 4)), np.ones((2, 4, 4))]),
+     ValueError, "value and key the steps"),
+    (lambda: layers.Attention()([np.ones((2, 3, 4)), np.ones((2, 5, 4))],
+                                mask=[None, np.ones((2, 4), bool)]), ValueError,
+     r"Attention: mask\[1\] must be \(N, steps\) = \(2, 5\).* got shape \(2, 4\)"),
+    (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4, 3)), np.ones((2, 5, 3)),
+                                             query_mask=np.ones((2, 5), bool)), ValueError,
+     r"MultiHeadAttention: query_mask must be \(N, steps\) = \(2, 4\)"),
+    (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4, 3)), np.ones((2, 5, 3)),
+                                             value_mask=np.ones((1, 5), bool)), ValueError,
+     r"value_mask must be \(N, steps\) = \(2, 5\).* got shape \(1, 5\)"),
 ])
 def test_refusals_name_what_was_wrong(call, error, words):
     with pytest.raises(error, match=words):

@@ -67,8 +67,16 @@ def test_refusals_name_the_layer_and_the_shapes():
         layers.EinsumDense("ab,bc->ac", 3, bias_axes="z")
     with pytest.raises(ValueError, match="each kernel letter"):
         layers.EinsumDense("ab,bcz->ac", 3)
-    with pytest.raises(ValueError, match=r"an input of shape \(2, 3, 4\) and output_shape"):
+    with pytest.raises(ValueError, match=r"an input of shape \(2, 3, 4\) does not fit "
+                                         r"'ab,bc->ac': it needs exactly 2 axes"):
         layers.EinsumDense("ab,bc->ac", 3)(np.ones((2, 3, 4)))
+    with pytest.raises(ValueError, match=r"an input of shape \(5,\) does not fit .*: its "
+                                         r"'...' .* has no axis to match"):
+        layers.EinsumDense("...b,bc->...c", 3)(np.ones(5, np.float32))
+    with pytest.raises(ValueError, match=r"\(4,\) does not fit .* at least 2 axes"):
+        layers.EinsumDense("ab...,bc->ac...", 3)(np.ones(4, np.float32))
+    with pytest.raises(ValueError, match=r"\(2, 3\) and output_shape \(3, 4\) do not fit"):
+        layers.EinsumDense("ab,bc->ac", (3, 4))(np.ones((2, 3)))
     with pytest.raises(ValueError, match="output_shape gives 'b' the size 5"):
         layers.EinsumDense("abc,cd->abd", (5, 6))(np.ones((2, 3, 4)))
     layer = layers.EinsumDense("ab,bc->ac", 3)

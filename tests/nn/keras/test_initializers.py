@@ -175,3 +175,35 @@ def test_dtype_none_is_float32_as_keras_floatx(name):
     made = initializers.get(name)
     assert made((3, 3), None).dtype == np.float32 == made((3, 3)).dtype
     assert made((3, 3), "float64").dtype == np.float64
+
+
+def test_input_and_output_axes_choose_the_fans_as_keras_3_15():
+    """GlorotUniform(input_axes=[0], output_axes=[1, 2]) of (40, 5, 6): fans 40 and 30, so
+    |w| <= sqrt(6 / 70), nearly reached; one of the two alone keeps the default count."""
+    made = initializers.GlorotUniform(input_axes=(0,), output_axes=[1, 2], seed=3)
+    assert made.get_config() == {"seed": 3, "input_axes": [0], "output_axes": [1, 2]}
+    limit = np.sqrt(6 / 70)
+    assert 0.95 * limit < np.abs(made((40, 5, 6))).max() <= limit
+    alone = initializers.GlorotUniform(input_axes=[0], seed=3)  # fans 5 * 40 and 6 * 40
+    assert np.abs(alone((40, 5, 6))).max() <= np.sqrt(6 / 440)
+    wide = initializers.VarianceScaling(2.0, "fan_in", "untruncated_normal", 0, [0, 1], [2])
+    np.testing.assert_allclose(wide((40, 50, 6)).std(), np.sqrt(2 / 2000), rtol=0.05)
+    with pytest.raises(ValueError, match=r"HeNormal: input_axes and output_axes must be axes "
+                                         r"of the weight's shape \(4, 5\), got \[2\]"):
+        initializers.HeNormal(input_axes=[2], output_axes=[1])((4, 5))
+    with pytest.raises(TypeError, match="GlorotUniform.__init__.* unexpected keyword"):
+        initializers.GlorotUniform(fan_axes=[0])
+
+
+def test_layers_take_keras_3_15_configs_with_axes():
+    """Keras 3.15 writes input_axes and output_axes into every variance-scaling config."""
+    config = {"module": "keras.initializers", "class_name": "GlorotUniform",
+              "config": {"seed": None, "input_axes": None, "output_axes": None},
+              "registered_name": None}
+    np.random.seed(4)
+    einsum = keras.layers.EinsumDense("abc,cde->abde", (None, 8, 16), kernel_initializer=config)
+    einsum.build((2, 3, 64))  # (fans 64 and 128, the kernel's input and output axes)
+    assert np.abs(einsum.get_weights()[0]).max() <= np.sqrt(6 / 192)
+    dense = keras.layers.Dense(3, kernel_initializer=config)
+    assert dense(np.ones((2, 4), np.float32)).shape == (2, 3)
+    assert einsum.get_config()["kernel_initializer"] == config  # (as given)

@@ -92,6 +92,18 @@ def test_alpha_dropout_keeps_mean_and_variance_while_training_only():
     np.testing.assert_array_equal(layer(x).data, x)
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.bool_])
+def test_alpha_dropout_of_integers_is_float32_while_training(dtype):
+    x = np.random.default_rng(7).integers(0, 2, (50, 40)).astype(dtype)
+    y = layers.AlphaDropout(0.3, seed=8)(x, training=True).data
+    assert y.dtype == np.float32
+    a = ((1 - 0.3) * (1 + 0.3 * _ALPHA_P ** 2)) ** -0.5
+    kept = np.isclose(y, a * x - a * _ALPHA_P * 0.3, atol=1e-6)
+    np.testing.assert_allclose(y[~kept], a * _ALPHA_P - a * _ALPHA_P * 0.3, rtol=1e-5)
+    assert 0.6 < kept.mean() < 0.8
+    assert layers.AlphaDropout(0.3)(x, training=False).dtype == dtype  # (x itself)
+
+
 def test_alpha_dropout_noise_shape_seed_gradient_and_refusals():
     x = ag.Variable(np.random.default_rng(5).standard_normal((6, 4)))
     layer = layers.AlphaDropout(0.5, noise_shape=(None, 1), seed=6)
