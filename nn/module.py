@@ -458,10 +458,14 @@ class Module:
         """Parameters and floating buffers as float16 (PyTorch's `half()`)."""
         return self.to(np.float16)
 
+    def _moved(self, convert):
+        """Told by to() that the module's arrays go through `convert` (to_gpu, to_cpu, a
+        dtype cast): for state kept outside parameters and buffers (a text layer's output
+        device); nothing by default."""
+
     def _move(self, convert):
         for module in self.modules():
-            if getattr(module, "computed_on_host", False) and convert in (to_gpu, to_cpu):
-                object.__setattr__(module, "_outputs_to", convert)  # (a text layer's output)
+            module._moved(convert)
             for param in module._parameters.values():
                 if param is not None:
                     param.data = convert(param.data)

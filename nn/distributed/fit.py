@@ -299,8 +299,7 @@ _ACTIVITY_PENALTIES = (
 
 def _has_activity_penalties(model):
     """Whether some layer of `model` adds a penalty computed from its call's activations."""
-    from ..keras.layers.activity_regularization import ActivityRegularization
-    return any(isinstance(m, ActivityRegularization) for m in model.modules())
+    return any(getattr(m, "adds_call_losses", False) for m in model.modules())
 
 
 def _piece(start, stop, rank, size):

@@ -168,10 +168,14 @@ class Model(_KerasSteps, Module, KerasWeights):
             return loss
         return sum(penalties, loss) if share == 1.0 else loss + sum(penalties) * share
 
-    def _penalty_value(self):
-        """The layers' penalties summed, as a float (0 without any)."""
-        total = self._with_penalties(0.0)
-        return float(to_cpu(array_of(total)))
+    def _penalty_value(self, modules=None):
+        """The penalties of `modules` (default: every layer) summed, as a float (0 without
+        any)."""
+        if not regularizers.in_use():
+            return 0.0
+        modules = self.modules() if modules is None else modules
+        penalties = [p for module in modules for p in getattr(module, "penalties", list)()]
+        return float(to_cpu(array_of(sum(penalties)))) if penalties else 0.0
 
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
@@ -506,9 +510,8 @@ class Model(_KerasSteps, Module, KerasWeights):
                 return self._step_optimizer(lambda: parallel.empty_step(self.optimizer)), \
                     None, None
         captured = self._captured_update
-        if captured is not None:
-            self._refuse_replaying_host_layers(x_batch)
         if captured is not None and self._captured_with != (self.optimizer, compiled):
+            self._refuse_replaying_host_layers(x_batch)  # (at the first capture: a walk)
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)
         # eager for the first batch, which may build lazily sized layers (not replayable)
@@ -627,6 +630,11 @@ class Model(_KerasSteps, Module, KerasWeights):
         xp = array_module(self)
         runner.call("on_test_begin", {})
         listened = runner.listens("on_test_batch_end")
+        # the weights' penalties once (they do not change while evaluating); a call's own
+        # (ActivityRegularization's) after each batch's call
+        layers = list(self.modules())
+        per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
+        fixed = self._penalty_value([m for m in layers if all(m is not c for c in per_call)])
         with self._inference():
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
@@ -636,8 +644,7 @@ class Model(_KerasSteps, Module, KerasWeights):
                 mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
                 loss = float(compiled(inputs, y_batch, w_batch, mask).data)
-                # (after the batch's call: an activity penalty is the batch's own)
-                total += (loss + self._penalty_value()) * count
+                total += (loss + fixed + self._penalty_value(per_call)) * count
                 seen += count
                 if self._scores_outputs():
                     tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,

@@ -16,6 +16,7 @@ class ActivityRegularization(Module, KerasLayer):
     to the loss."""
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
+    adds_call_losses = True  # its penalties are its calls' (evaluate reads them per batch)
 
     def __init__(self, l1=0.0, l2=0.0, *, name=None, input_shape=None):
         super().__init__()

@@ -1,7 +1,7 @@
 """What the preprocessing layers that compute in NumPy share (StringLookup, IntegerLookup,
 TextVectorization, CategoryEncoding, Hashing): their inputs read on the host, and their
 outputs placed where the model computes. Text has no GPU arrays, so a text layer's integer
-output must move to the device of a model moved there (Module.to sets `_outputs_to`); a
+output must move to the device of a model moved there (Module.to tells `_moved`); a
 GPU input's output goes back to the GPU."""
 from autograd.backend import is_gpu_array, to_cpu, to_gpu
 from autograd.variable import Variable, as_variable
@@ -14,6 +14,10 @@ class HostComputed:
 
     computed_on_host = True
     _outputs_to = None  # to_gpu after Module.to("cuda"), to_cpu after to("cpu")
+
+    def _moved(self, convert):
+        if convert in (to_gpu, to_cpu):  # (Module.to: where the model now computes)
+            object.__setattr__(self, "_outputs_to", convert)
 
     @staticmethod
     def _on_host(x):
