@@ -508,6 +508,10 @@ def test_deserialize_refuses_what_is_not_a_layer_config():
      r"RNN: expected batch-first sequences"),
     (lambda: layers.GRUCell(2)(np.ones((2, 3, 1)), [np.ones((2, 2))]), ValueError,
      r"GRUCell: expected one step's inputs \(N, features\), got an input of shape \(2, 3, 1\)"),
+    (lambda: layers.RNN(layers.SimpleRNNCell(2), dtype="int32"), TypeError,
+     r"RNN: dtype must be a floating-point type, got int32"),
+    (lambda: layers.SimpleRNN(2, dtype="int32"), TypeError,
+     r"SimpleRNN: dtype must be a floating-point type, got int32"),
 ])
 def test_bad_cells_and_inputs_are_named(make, error, message):
     with pytest.raises(error, match=message):
