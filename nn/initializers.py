@@ -37,8 +37,7 @@ def _fans(shape, input_axes=None, output_axes=None, who="initializer"):
 
 
 def _axes_size(shape, axes, who):
-    if any(not isinstance(a, (int, np.integer)) or not -len(shape) <= a < len(shape)
-           for a in axes):
+    if any(not -len(shape) <= a < len(shape) for a in axes):
         raise ValueError(f"{who}: input_axes and output_axes must be axes of the weight's shape "
                          f"{shape}, got {list(axes)}")
     return math.prod(shape[a] for a in axes)
@@ -78,9 +77,9 @@ class Initializer:
 class VarianceScaling(Initializer):
     """Values of variance scale / n (scale > 0), n = fan_in, fan_out or their mean (`mode`),
     from a truncated normal ('normal' too, as Keras reads it), a normal
-    ('untruncated_normal') or a uniform (`distribution`). input_axes and output_axes (both,
-    as Keras 3.15; EinsumDense sets them): the weight's axes whose sizes multiply to fan_in
-    and fan_out, in place of a kernel's default count."""
+    ('untruncated_normal') or a uniform (`distribution`). input_axes and output_axes (both
+    or neither: Keras 3.15 ignores one alone; EinsumDense sets them): the weight's axes
+    whose sizes multiply to fan_in and fan_out, in place of a kernel's default count."""
 
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
                  input_axes=None, output_axes=None):
@@ -98,7 +97,8 @@ class VarianceScaling(Initializer):
                              f"untruncated_normal or uniform, got {distribution!r}")
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.seed = _checked_seed(seed, type(self).__name__)
-        self.input_axes, self.output_axes = _axes_list(input_axes), _axes_list(output_axes)
+        self.input_axes, self.output_axes = _axes_pair(input_axes, output_axes,
+                                                       type(self).__name__)
 
     def draw(self, shape, random):
         fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes, type(self).__name__)
@@ -112,9 +112,26 @@ class VarianceScaling(Initializer):
         return _truncated_normal(random, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV)
 
 
-def _axes_list(axes):
+def _axes_pair(input_axes, output_axes, who):
+    """Keras' input_axes and output_axes (each a list of ints) as lists, both or neither:
+    Keras 3.15 uses them only together and silently ignores one given alone, so that is
+    refused here rather than left unused."""
+    if (input_axes is None) != (output_axes is None):
+        raise ValueError(f"{who}: input_axes and output_axes count the fans together: give "
+                         f"both or neither, got input_axes={input_axes!r}, "
+                         f"output_axes={output_axes!r}")
+    return _axes_list(input_axes, "input_axes", who), _axes_list(output_axes, "output_axes", who)
+
+
+def _axes_list(axes, name, who):
     """Keras' axes argument (None or a list of ints), as get_config gives it back."""
-    return None if axes is None else list(axes)
+    if axes is None:
+        return None
+    if not isinstance(axes, (list, tuple)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{who}: {name} must be a list of ints (axes of the weight), got "
+                        f"{axes!r}")
+    return [int(a) for a in axes]
 
 
 def _scaling(class_name, scale, mode, distribution):

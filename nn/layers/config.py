@@ -9,6 +9,7 @@ A name is only ever looked up, never imported or executed.
 """
 import contextlib
 import inspect
+import threading
 
 import numpy as np
 
@@ -118,13 +119,21 @@ def lookup(name, kind, custom_objects=None):
     """The class (kind type) or function saved as `name`: from `custom_objects`, those of
     the custom_object_scope under way, the registry, then rungrad's own; None when
     unknown."""
-    for table in (custom_objects or {}, *reversed(_SCOPES), _REGISTERED):
+    for table in (custom_objects or {}, *reversed(_SCOPES.tables), _REGISTERED):
         if name in table:
             return table[name]
     return _builtin(name, kind)
 
 
-_SCOPES = []  # the custom objects of the custom_object_scopes under way, innermost last
+class _Scopes(threading.local):
+    """The custom objects of this thread's custom_object_scopes under way, innermost last
+    (per thread, as Keras' scope: one thread's loading does not see another's)."""
+
+    def __init__(self):
+        self.tables = []
+
+
+_SCOPES = _Scopes()
 
 
 @contextlib.contextmanager
@@ -133,11 +142,11 @@ def custom_object_scope(custom_objects):
     registered ones are (Keras' custom_object_scope): loading a model runs its layers'
     from_config in one, so that a layer rebuilding the layers its config names (RNN's
     cell) finds those load_model was given."""
-    _SCOPES.append(dict(custom_objects or {}))
+    _SCOPES.tables.append(dict(custom_objects or {}))
     try:
         yield
     finally:
-        _SCOPES.pop()
+        _SCOPES.tables.pop()
 
 
 def made_from_config(cls, config):

@@ -29,7 +29,7 @@ from ...functional.dropout import dropout as dropout_weights
 from ...layers.config import init_config
 from ...layers.lazy_build import check_fit, follow_device, hold_placeholders, make_parameters
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating
 from .activation import masked_out
 from .conv import Penalty
 from .einsum_dense import einsum_kernel_draw
@@ -160,7 +160,7 @@ class MultiHeadAttention(Module, KerasLayer):
         if x.ndim != 3:
             raise ValueError(f"{self.who}: {name} must be a batch of sequences (N, T, "
                              f"features), got shape {tuple(x.shape)}")
-        return _floating(x)
+        return floating(x)
 
     def _heads(self, x, projection):
         """x (N, T, D) projected to (N, H, T, dim) by the projection's kernel and bias."""
@@ -212,7 +212,7 @@ class Attention(Module, KerasLayer):
         if not isinstance(inputs, (list, tuple)) or len(inputs) not in (2, 3):
             raise ValueError(f"{self.who}: takes [query, value] or [query, value, key], got "
                              f"{type(inputs).__name__}")
-        query, value, key = (_floating(as_variable(x, who=self.who))
+        query, value, key = (floating(as_variable(x, who=self.who))
                              for x in (*inputs, inputs[1])[:3])
         if query.ndim != 3 or value.ndim != 3 or key.ndim != 3:
             raise ValueError(f"{self.who}: query, value and key must be (N, T, D), (N, S, D) "
@@ -291,11 +291,6 @@ def _output_size(output_shape, who):
         raise NotImplementedError(f"{who}: output_shape {output_shape!r}: only one output "
                                   "size (an int) is supported")
     return positive_int(sizes[0], "output_shape", who)
-
-
-def _floating(x):
-    """x, integers as float32 (Keras' compute dtype); floats as they are."""
-    return x if x.dtype.kind == "f" else x.astype("float32")
 
 
 def _check_shapes(who, sequences, masks, mask_names):

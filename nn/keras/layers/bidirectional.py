@@ -1,7 +1,7 @@
 """Keras' Bidirectional wrapper: a recurrent layer run forwards and on the reversed sequence."""
 from autograd.ops import concatenate
 
-from ...layers.config import made_from_config
+from ...layers.config import custom_object_scope, made_from_config, saved_name
 from ...layers.keras_name import KerasNamed
 from ...module import Module
 
@@ -125,7 +125,7 @@ class Bidirectional(Module, KerasNamed):
 def _copy(layer, direction, **changes):
     """A fresh layer of `layer`'s class and config, `changes` applied, Keras' name for it
     (`forward_lstm`); an input_shape the wrapper was given replaces the layer's."""
-    config = {key: _fresh(value) for key, value in layer.get_config().items()}
+    config = layer.get_config()
     if changes.get("input_shape") is None:
         changes.pop("input_shape", None)
     name = config.get("name")
@@ -133,15 +133,20 @@ def _copy(layer, direction, **changes):
         for prefix in ("forward_", "backward_"):
             name = name[len(prefix):] if name.startswith(prefix) else name
         changes["name"] = f"{direction}_{name}"
-    return made_from_config(type(layer), {**config, **changes})
+    with custom_object_scope(_own_classes(layer)):
+        return made_from_config(type(layer), {**config, **changes})
 
 
-def _fresh(value):
-    """A config's value with each layer in it (RNN's cell) made anew from its own config,
-    so that the copies do not share its weights."""
-    if isinstance(value, Module):
-        return type(value)(**{key: _fresh(v) for key, v in value.get_config().items()})
-    return [_fresh(v) for v in value] if isinstance(value, list) else value
+def _own_classes(layer):
+    """{saved name: class} of the layers within `layer` (RNN's cell): its config names
+    them, and the copy rebuilds them by those names, which find a user's unregistered
+    cell class only so."""
+    classes = {}
+    for module in layer.modules():
+        name = saved_name(type(module), type)
+        if name is not None:
+            classes[name] = type(module)
+    return classes
 
 
 def _merge(mode, y, y_rev):

@@ -13,9 +13,8 @@ parameters are `kernel` and `bias` in those layouts, so get_weights / set_weight
 take Keras' arrays as they are.
 """
 
-import numpy as np
 
-from autograd.arguments import positive_int
+from autograd.arguments import float_dtype, positive_int
 from autograd.capture import python_state_changed
 
 from ... import initializers, regularizers
@@ -95,9 +94,7 @@ class _Conv(SizedByChannels, Spatial, Module):
         self.padding = padding_name(padding, who, names)
         self.data_format = data_format_name(data_format, who)
         self.activation_name, self.activation = resolve_activation(activation, who)
-        self.use_bias, self.dtype = bool(use_bias), np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
+        self.use_bias, self.dtype = bool(use_bias), float_dtype(dtype, who)
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         self._keras_arguments(name, input_shape)

@@ -217,8 +217,8 @@ def einsum_kernel_draw(initializer, shape, input_axes):
     over the kernel's input axes (`input_axes`: True for each letter not the output's) and
     over the others (Keras sets the initializer's input_axes and output_axes so)."""
     made = initializers.get(initializer)
-    if isinstance(made, initializers.VarianceScaling) and \
-            (made.input_axes is None or made.output_axes is None):
+    # (output_axes is None with input_axes: VarianceScaling takes both or neither)
+    if isinstance(made, initializers.VarianceScaling) and made.input_axes is None:
         made = copy.copy(made)  # (the layer's own initializer keeps its config)
         made.input_axes = [i for i, is_in in enumerate(input_axes) if is_in]
         made.output_axes = [i for i, is_in in enumerate(input_axes) if not is_in]

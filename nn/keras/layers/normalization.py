@@ -24,7 +24,7 @@ from ...layers.keras_name import size_from_input_shape
 from ...layers.lazy_build import follow_device, hold_placeholders, make_parameters
 from ...layers.normalization import _BatchNorm
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating
 
 
 def _moved_to(x, axes, where):
@@ -362,10 +362,7 @@ class UnitNormalization(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, x):
-        x = as_variable(x, who=self.who)
-        if x.dtype.kind != "f":
-            x = x.astype("float32")
-        return F.normalize(x, 2, self.axis, 1e-12)
+        return F.normalize(floating(as_variable(x, who=self.who)), 2, self.axis, 1e-12)
 
     get_config = init_config
 

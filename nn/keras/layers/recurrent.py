@@ -17,7 +17,7 @@ import inspect
 
 import numpy as np
 
-from autograd.arguments import positive_int, probability
+from autograd.arguments import float_dtype, positive_int, probability
 from autograd.backend import get_array_module
 from autograd.ops import astype, concatenate, split, transpose
 from autograd.variable import wrap
@@ -122,9 +122,7 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
         self.go_backwards = bool(go_backwards)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self._set_name(name)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.kind != "f":
-            raise TypeError(f"{who}: dtype must be a float type, got {self.dtype}")
+        self.dtype = float_dtype(dtype, who)
         self.input_shape = None if input_shape is None else tuple(input_shape)
         for key, value in own.items():  # the subclass' own arguments (reset_after, ...)
             setattr(self, key, value)

@@ -12,7 +12,15 @@ from autograd.ops import broadcast_to, get_item, pad, reshape, transpose
 from ...functional.interpolate import interpolate
 from ...layers.config import init_config
 from ...module import Module
-from ._base import CHANNELS_FIRST, KerasLayer, Spatial, data_format_name, per_axis
+from ._base import (
+    CHANNELS_FIRST,
+    KerasLayer,
+    Spatial,
+    data_format_name,
+    floating,
+    on_images,
+    per_axis,
+)
 
 
 def _ints(value, name, who, minimum):
@@ -261,14 +269,11 @@ class _UpSampling(_Spatial):
 
 
     def _bilinear(self, x):
-        x, first = self._spatial(x)
-        last = first == 1  # channels-last: to (N, C, H, W) and back
-        images = transpose(x, (0, 3, 1, 2)) if last else x
-        if images.dtype.kind != "f":
-            images = images.astype("float32")
-        y = interpolate(images, size=tuple(n * k for n, k in zip(images.shape[2:], self.size)),
-                        mode="bilinear", align_corners=False)
-        return transpose(y, (0, 2, 3, 1)) if last else y
+        def resize(images):  # (N, C, H, W)
+            sizes = tuple(n * k for n, k in zip(images.shape[2:], self.size))
+            return interpolate(images, size=sizes, mode="bilinear", align_corners=False)
+
+        return on_images(floating(self._spatial(x)[0]), self.data_format, resize)
 
 
 class UpSampling2D(_UpSampling):

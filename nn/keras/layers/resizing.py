@@ -88,7 +88,11 @@ class _Sizing(Module, KerasLayer):
         return self.height, self.width
 
     def forward(self, x):
-        return on_images(floating(self._images(x)), self._layout, self.transform)
+        return self._sized(self._images(x))
+
+    def _sized(self, images):
+        """transform on images already checked by _images, in their layout."""
+        return on_images(floating(images), self._layout, self.transform)
 
     def _images(self, x):
         """KerasLayer's, refusing images without a pixel (nothing to interpolate from)."""
@@ -130,7 +134,7 @@ class Resizing(_Sizing):
 
     def forward(self, x):
         x = self._images(x)
-        y = super().forward(x)
+        y = self._sized(x)
         return RoundedTo(x.dtype)(y) if x.dtype.kind in "iu" else y
 
     def transform(self, images):

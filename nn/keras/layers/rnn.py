@@ -10,8 +10,8 @@ Built-in cells (alone or stacked) run through their layers' fused loops, a layer
 other over the whole sequence, which gives what Keras' step-by-step stack gives; any other
 cell is stepped in Python, its graph one step after another.
 """
-import numpy as np
 
+from autograd.arguments import float_dtype
 from autograd.backend import get_array_module
 from autograd.ops import reshape, stack, where
 from autograd.variable import wrap
@@ -66,7 +66,7 @@ class RNN(SequenceRun, Module, KerasNamed):
         if self.input_shape is not None and len(self.input_shape) != 2:
             raise ValueError(f"RNN: input_shape is one sample's shape (timesteps, features), "
                              f"got {input_shape!r}")
-        self.dtype = np.dtype(dtype)
+        self.dtype = float_dtype(dtype, "RNN")
 
     def forward(self, sequences, initial_state=None, training=None, mask=None):
         """SequenceRun's run, each cell's dropout masks drawn once for the sequence: the

@@ -179,13 +179,23 @@ def test_dtype_none_is_float32_as_keras_floatx(name):
 
 def test_input_and_output_axes_choose_the_fans_as_keras_3_15():
     """GlorotUniform(input_axes=[0], output_axes=[1, 2]) of (40, 5, 6): fans 40 and 30, so
-    |w| <= sqrt(6 / 70), nearly reached; one of the two alone keeps the default count."""
+    |w| <= sqrt(6 / 70), nearly reached; one of the two alone is refused (Keras 3.15
+    ignores it), as are axes that are not ints, when made."""
     made = initializers.GlorotUniform(input_axes=(0,), output_axes=[1, 2], seed=3)
     assert made.get_config() == {"seed": 3, "input_axes": [0], "output_axes": [1, 2]}
     limit = np.sqrt(6 / 70)
     assert 0.95 * limit < np.abs(made((40, 5, 6))).max() <= limit
-    alone = initializers.GlorotUniform(input_axes=[0], seed=3)  # fans 5 * 40 and 6 * 40
-    assert np.abs(alone((40, 5, 6))).max() <= np.sqrt(6 / 440)
+    with pytest.raises(ValueError, match=r"GlorotUniform: input_axes and output_axes count "
+                                         r"the fans together: give both or neither, got "
+                                         r"input_axes=\[0\], output_axes=None"):
+        initializers.GlorotUniform(input_axes=[0], seed=3)
+    with pytest.raises(ValueError, match="VarianceScaling: .* got input_axes=None, "
+                                         r"output_axes=\[1\]"):
+        initializers.VarianceScaling(output_axes=[1])
+    for axes in (["x"], 2, [True]):
+        with pytest.raises(TypeError, match=r"HeUniform: input_axes must be a list of ints "
+                                            r"\(axes of the weight\), got "):
+            initializers.HeUniform(input_axes=axes, output_axes=[0])
     wide = initializers.VarianceScaling(2.0, "fan_in", "untruncated_normal", 0, [0, 1], [2])
     np.testing.assert_allclose(wide((40, 50, 6)).std(), np.sqrt(2 / 2000), rtol=0.05)
     with pytest.raises(ValueError, match=r"HeNormal: input_axes and output_axes must be axes "

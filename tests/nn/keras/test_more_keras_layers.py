@@ -33,6 +33,9 @@ def test_bilinear_upsampling_is_half_pixel_interpolation():
                                              scale_factor=(2, 3), mode="bilinear",
                                              align_corners=False)
     np.testing.assert_allclose(y, theirs.numpy().transpose(0, 2, 3, 1), rtol=1e-12)
+    first = layers.UpSampling2D((2, 3), "channels_first", interpolation="bilinear")
+    np.testing.assert_allclose(first(IMAGES.transpose(0, 3, 1, 2)).data,
+                               y.transpose(0, 3, 1, 2), rtol=1e-12)
     assert layers.UpSampling2D(interpolation="bilinear")(IMAGES.astype(np.uint8)).dtype == \
         np.float32
     assert_gradients_match(layers.UpSampling2D(interpolation="bilinear"), IMAGES[:1, :3, :3],

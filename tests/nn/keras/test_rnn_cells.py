@@ -377,6 +377,18 @@ def test_bidirectional_takes_an_rnn_of_cells_with_weights_of_its_own():
         layers.Bidirectional(layers.LSTMCell(3))
 
 
+def test_bidirectional_copies_an_unregistered_cell_of_one_s_own():
+    """The copies rebuild the cell from its config by the name its class is saved under:
+    an unregistered cell's class is found as the wrapped layer's own (in a stack too)."""
+    stack = layers.StackedRNNCells([UnregisteredCell(2), layers.GRUCell(3)])
+    layer = layers.Bidirectional(layers.RNN(stack, return_sequences=True))
+    x = np.random.default_rng(11).standard_normal((2, 4, 3)).astype(np.float32)
+    assert layer(x).shape == (2, 4, 6)
+    forward, backward = layer.forward_layer.cell.cells[0], layer.backward_layer.cell.cells[0]
+    assert type(forward) is type(backward) is UnregisteredCell and forward is not backward
+    assert forward.kernel is not backward.kernel
+
+
 # ----- a batch of 0 -----
 @pytest.mark.parametrize("make", [
     lambda: layers.RNN(layers.LSTMCell(3), return_state=True),
@@ -496,6 +508,10 @@ def test_deserialize_refuses_what_is_not_a_layer_config():
      r"RNN: expected batch-first sequences"),
     (lambda: layers.GRUCell(2)(np.ones((2, 3, 1)), [np.ones((2, 2))]), ValueError,
      r"GRUCell: expected one step's inputs \(N, features\), got an input of shape \(2, 3, 1\)"),
+    (lambda: layers.RNN(layers.SimpleRNNCell(2), dtype="int32"), TypeError,
+     r"RNN: dtype must be a floating-point type, got int32"),
+    (lambda: layers.SimpleRNN(2, dtype="int32"), TypeError,
+     r"SimpleRNN: dtype must be a floating-point type, got int32"),
 ])
 def test_bad_cells_and_inputs_are_named(make, error, message):
     with pytest.raises(error, match=message):
