@@ -2,7 +2,9 @@
 loop: the checks of the sequences, the mask and the states, stateful's states kept from call
 to call, and Keras' return modes (the last output or every step's, the final states)."""
 from autograd.capture import CaptureError, capturing
-from autograd.ops import astype, reshape, transpose
+from autograd.ops import astype, minimum, reshape, transpose
+from autograd.ops.rearrange import flip
+from autograd.ops.scan import cumsum
 from autograd.variable import as_variable, wrap
 
 from ...layers.lazy_build import in_shape_trial
@@ -37,14 +39,26 @@ class SequenceRun:
         outputs, final = self._run(steps, state, training, steps_mask)
         if stateful:  # the next call starts here (values: no gradient reaches back)
             self.states = [s.data.copy() for s in final]
-        if steps_mask is not None and self.zero_output_for_mask:  # Keras': 0 at the padding
-            outputs = outputs * reshape(astype(steps_mask, outputs.dtype),
+        if steps_mask is not None:  # Keras': 0 at the padding, or before any real step
+            kept = steps_mask if self.zero_output_for_mask else self._begun(steps_mask)
+            outputs = outputs * reshape(astype(kept, outputs.dtype),
                                         tuple(steps_mask.shape) + (1,))
         if self.return_sequences:  # in the order the steps ran, as Keras gives them
             output = transpose(outputs[::-1] if self.go_backwards else outputs, (1, 0, 2))
         else:  # the output of the step that ran last
             output = outputs[0 if self.go_backwards else -1]
         return [output, *self._nested(final)] if self.return_state else output
+
+    def _begun(self, steps_mask):
+        """(T, N): 1 from a sample's first real step on, in the order the steps run, else 0.
+        Keras' output at a padding step repeats the last one, which is 0 before any (the
+        states carry the initial ones); by ops, so that a captured step reads each mask."""
+        counts = astype(steps_mask, "float32")
+        if self.go_backwards:
+            counts = flip(cumsum(flip(counts, 0), 0), 0)
+        else:
+            counts = cumsum(counts, 0)
+        return minimum(counts, 1.0)
 
     def _nested(self, final):
         return list(final)

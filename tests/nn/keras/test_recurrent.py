@@ -655,3 +655,27 @@ def test_unit_forget_bias_draws_each_block_at_keras_shapes():
     he = initializers.HeNormal(seed=3)
     np.testing.assert_array_equal(lstm.bias.data, np.concatenate(
         [he((5,)), np.ones(5, np.float32), he((10,))]))
+
+
+@pytest.mark.parametrize("kind", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_padding_before_any_real_step_outputs_zero_while_the_states_carry_the_initial_ones(
+        kind, go_backwards):
+    """Keras: at a padding step the output repeats the last one, which is 0 before any real
+    step, while the states keep the initial ones (the output is not the state there)."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 5, 3)).astype(np.float32)
+    state = [rng.normal(size=(2, 4)).astype(np.float32) for _ in range(2 if kind == "LSTM" else 1)]
+    lead = [True, True, False, False, False]  # padding first, in the order the steps run
+    row = lead[::-1] if go_backwards else lead
+    mask = np.array([[not p for p in row], [False] * 5])  # the second sequence all padding
+    layer = getattr(layers, kind)(4, return_sequences=True, return_state=True,
+                                  go_backwards=go_backwards)
+    outputs, *final = layer(x, initial_state=state, mask=mask)
+    real = slice(0, 3) if go_backwards else slice(2, 5)
+    alone, *_ = layer(x[:1, real], initial_state=[s[:1] for s in state])
+    ran = outputs.data[0, 2:]  # (in the order the steps ran)
+    np.testing.assert_allclose(ran, alone.data[0], rtol=1e-5, atol=1e-6)
+    assert np.all(outputs.data[0, :2] == 0) and np.all(outputs.data[1] == 0)
+    for got, given_state in zip(final, state):
+        np.testing.assert_array_equal(got.data[1], given_state[1])  # all padding: as given
