@@ -18,7 +18,13 @@ import inspect
 import numpy as np
 
 from .. import module as _module
-from ..layers.input_layer import LARGER_UNKNOWN, InputLayer, example_batch, mark_unknown_sizes
+from ..layers.input_layer import (
+    LARGER_UNKNOWN,
+    InputLayer,
+    example_batch,
+    is_text_dtype,
+    mark_unknown_sizes,
+)
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear
@@ -137,7 +143,7 @@ def _outputs(out):
 
 
 def _varies(tensor):
-    return None in tensor.shape[1:] or tensor.dtype.kind in "USO"
+    return None in tensor.shape[1:] or is_text_dtype(tensor.dtype)
 
 
 def _tensors_by_position(layer, args, kwargs):
@@ -331,7 +337,7 @@ class Functional(Model):
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
     def takes_text(self, index):
-        return self._inputs[index].dtype.kind in "USO"
+        return is_text_dtype(self._inputs[index].dtype)
 
     def several_outputs(self):
         return self.output_names if len(self._outputs) > 1 or self._keys[1] else None

@@ -47,11 +47,17 @@ class InputLayer(Module, KerasNamed):
         return f"shape={self.shape}"
 
 
+def is_text_dtype(dtype):
+    """Whether `dtype` holds text: NumPy's str, bytes or object (Keras takes all as
+    strings)."""
+    return np.dtype(dtype).kind in "USO"
+
+
 def input_dtype(dtype):
     """An Input's dtype as NumPy's: Keras' "string" is NumPy's str (the inputs of a text
     layer, TextVectorization or StringLookup), and so are object and bytes, which Keras
     takes as strings too."""
-    return np.dtype(np.str_) if dtype == "string" or np.dtype(dtype).kind in "USO" else \
+    return np.dtype(np.str_) if dtype == "string" or is_text_dtype(dtype) else \
         np.dtype(dtype)
 
 
@@ -79,7 +85,7 @@ def example_batch(shape, dtype, unknown=1):
     for a text input texts of `unknown` words (an empty one would give a text layer no
     token, and the layers after it no step)."""
     shape = tuple(unknown if n is None else n for n in shape)
-    if np.dtype(dtype).kind in "USO":
+    if is_text_dtype(dtype):
         return np.full(shape, " ".join(["word"] * unknown))
     return np.zeros(shape, dtype=dtype)
 
@@ -141,4 +147,4 @@ Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
 __all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch", "takes_text",
-           "LARGER_UNKNOWN", "mark_unknown_sizes"]
+           "LARGER_UNKNOWN", "mark_unknown_sizes", "is_text_dtype"]

@@ -21,6 +21,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable, as_variable
 
+from ..layers.input_layer import is_text_dtype
 from .named_arrays import (
     arrays_in_order,
     check_aligned,
@@ -480,7 +481,7 @@ def is_text(x):
 
 
 def _holds_text(array):
-    return getattr(array, "dtype", None) is not None and array.dtype.kind in "USO"
+    return getattr(array, "dtype", None) is not None and is_text_dtype(array.dtype)
 
 
 def as_input(x):

@@ -10,6 +10,7 @@ import pytest
 
 import nn.keras as keras
 from nn.keras import layers
+from nn.layers.input_layer import is_text_dtype
 
 from ..._helpers import saved_and_loaded
 
@@ -180,6 +181,11 @@ def test_a_numeric_model_refuses_strings_and_objects(x, jit):
             model.fit(x, np.ones((4, 1)), verbose=0)
         with pytest.raises(TypeError, match="predict: x must hold numbers"):
             model.predict(x, verbose=0)
+
+
+def test_text_dtypes_are_str_bytes_and_object():
+    assert all(is_text_dtype(d) for d in (np.str_, np.bytes_, object, "U3", "S2"))
+    assert not any(is_text_dtype(d) for d in (np.float32, np.int64, bool, np.uint8))
 
 
 @pytest.mark.parametrize("dtype", ["string", object, "object", "bytes"])
