@@ -36,6 +36,8 @@ import numpy as np
 
 from autograd.backend import to_cpu
 
+from .layers.input_layer import is_text_dtype
+
 __all__ = ["accuracy", "precision", "recall", "f1_score", "confusion_matrix",
            "roc_auc_score", "roc_curve", "precision_recall_curve",
            "mean_squared_error", "mean_absolute_error", "r2_score", "to_labels"]
@@ -117,7 +119,7 @@ def _label_pair(y_true, y_pred, threshold=0.5):
 
 def _check_label_kinds(*arrays):
     """Strings and numbers never compare equal: a mix would score every sample wrong."""
-    kinds = {"text" if a.dtype.kind in "USO" else "number" for a in arrays}
+    kinds = {"text" if is_text_dtype(a.dtype) else "number" for a in arrays}
     if len(kinds) > 1:
         raise ValueError(f"a mix of label types (strings and numbers: {arrays[0].dtype} and "
                          f"{arrays[1].dtype}); give both as the same kind")

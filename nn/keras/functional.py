@@ -18,7 +18,13 @@ import inspect
 import numpy as np
 
 from .. import module as _module
-from ..layers.input_layer import InputLayer, example_batch
+from ..layers.input_layer import (
+    LARGER_UNKNOWN,
+    InputLayer,
+    example_batch,
+    is_text_dtype,
+    mark_unknown_sizes,
+)
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear
@@ -123,18 +129,13 @@ def _probed(layer, args, kwargs):
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
         return out, shapes
-    try:
+    given = [t.shape for arg in args for t in _leaves(arg)]
+
+    def larger():
         with trial_of(layer):
-            again = _outputs(layer(*_fill(args, _larger_example), **kwargs))
-    except (ValueError, TypeError) as error:
-        given = [t.shape for arg in args for t in _leaves(arg)]
-        raise ValueError(
-            f"{_who(layer)}: its input of shape {given[0] if len(given) == 1 else given} has "
-            "a size unknown until it is called (None), on which this layer's size depends "
-            "(Keras refuses to build it too); make that size known, e.g. TextVectorization("
-            "output_sequence_length=...) or pooling over the unknown axis") from error
-    return out, [tuple(None if n != m else n for n, m in zip(shape, o.shape)) if len(shape)
-                 == o.ndim else shape for shape, o in zip(shapes, again)]
+            return [o.shape for o in _outputs(layer(*_fill(args, _larger_example), **kwargs))]
+    return out, mark_unknown_sizes(shapes, larger, f"{_who(layer)} (its input of shape "
+                                                   f"{given[0] if len(given) == 1 else given})")
 
 
 def _outputs(out):
@@ -142,7 +143,7 @@ def _outputs(out):
 
 
 def _varies(tensor):
-    return None in tensor.shape[1:] or tensor.dtype.kind in "USO"
+    return None in tensor.shape[1:] or is_text_dtype(tensor.dtype)
 
 
 def _tensors_by_position(layer, args, kwargs):
@@ -165,13 +166,12 @@ def _tensors_by_position(layer, args, kwargs):
 def _example(tensor, unknown=1):
     """An example batch for `tensor`: one sample, its unknown sizes `unknown` (and texts of as
     many words)."""
-    sizes = (1 if tensor.shape[0] is None else tensor.shape[0],) + tuple(
-        unknown if n is None else n for n in tensor.shape[1:])
-    return example_batch(sizes, tensor.dtype, unknown)
+    return example_batch((1 if tensor.shape[0] is None else tensor.shape[0],) +
+                         tuple(tensor.shape[1:]), tensor.dtype, unknown)
 
 
 def _larger_example(tensor):
-    return _example(tensor, 2)
+    return _example(tensor, LARGER_UNKNOWN)
 
 
 def _leaves(arg, keep_others=False):
@@ -337,7 +337,7 @@ class Functional(Model):
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
     def takes_text(self, index):
-        return self._inputs[index].dtype.kind in "USO"
+        return is_text_dtype(self._inputs[index].dtype)
 
     def several_outputs(self):
         return self.output_names if len(self._outputs) > 1 or self._keys[1] else None

@@ -115,6 +115,14 @@ def saved_name(obj, kind, taken=None):
     return key if other is None or other is obj else None
 
 
+def unnamed_error(who, shown, name, otherwise=None):
+    """The TypeError for what saved_name cannot name: `shown` (how the message names it),
+    its `name`, and what else the user can do (`otherwise`)."""
+    return TypeError(f"{who}: {shown} cannot be saved by name (its name {name!r} is not an "
+                     "identifier, or is rungrad's own or taken): register it under another, "
+                     "@nn.register(name=...)" + (f"; or {otherwise}" if otherwise else ""))
+
+
 def lookup(name, kind, custom_objects=None):
     """The class (kind type) or function saved as `name`: from `custom_objects`, those of
     the custom_object_scope under way, the registry, then rungrad's own; None when
@@ -161,9 +169,7 @@ def serialize_layer(layer, who="serialize"):
     "config": its get_config()}, as model.save writes a layer (without the JSON tags)."""
     name = saved_name(type(layer), type)
     if name is None:
-        raise TypeError(f"{who}: the class {type(layer).__qualname__} cannot be saved by name "
-                        "(its name is not an identifier or is taken): register it with "
-                        "@nn.register(name=...)")
+        raise unnamed_error(who, f"the class {type(layer).__qualname__}", type(layer).__name__)
     return {"class_name": name, "config": layer.get_config()}
 
 

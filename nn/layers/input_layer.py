@@ -47,11 +47,17 @@ class InputLayer(Module, KerasNamed):
         return f"shape={self.shape}"
 
 
+def is_text_dtype(dtype):
+    """Whether `dtype` holds text: NumPy's str, bytes or object (Keras takes all as
+    strings)."""
+    return np.dtype(dtype).kind in "USO"
+
+
 def input_dtype(dtype):
     """An Input's dtype as NumPy's: Keras' "string" is NumPy's str (the inputs of a text
     layer, TextVectorization or StringLookup), and so are object and bytes, which Keras
     takes as strings too."""
-    return np.dtype(np.str_) if dtype == "string" or np.dtype(dtype).kind in "USO" else \
+    return np.dtype(np.str_) if dtype == "string" or is_text_dtype(dtype) else \
         np.dtype(dtype)
 
 
@@ -68,13 +74,39 @@ def takes_text(layer):
     return bool(getattr(layer, "text_input", False))
 
 
-def example_batch(shape, dtype, words=1):
-    """A batch of `shape` to try a model with: zeros, or for a text input texts of `words`
-    words (an empty one would give a text layer no token, and the layers after it no
-    step)."""
-    if np.dtype(dtype).kind in "USO":
-        return np.full(shape, " ".join(["word"] * words))
+# a second try's unknown sizes: far above 1, so that no stride up to it (a strided 'same'
+# convolution or pooling, ceil(n / stride); several in a Sequential, their product) gives
+# the size 1 gives
+LARGER_UNKNOWN = 33
+
+
+def example_batch(shape, dtype, unknown=1):
+    """A batch of `shape` to try a model with, its unknown sizes (None) `unknown`: zeros, or
+    for a text input texts of `unknown` words (an empty one would give a text layer no
+    token, and the layers after it no step)."""
+    shape = tuple(unknown if n is None else n for n in shape)
+    if is_text_dtype(dtype):
+        return np.full(shape, " ".join(["word"] * unknown))
     return np.zeros(shape, dtype=dtype)
+
+
+def mark_unknown_sizes(shapes, call_larger, who):
+    """`shapes` (a call's output shapes on an example batch whose unknown sizes and token
+    counts were 1; None for an output without one) with None where the shapes
+    `call_larger()` returns differ (the same call, those sizes LARGER_UNKNOWN): the sizes
+    that follow the unknown ones. A call that cannot take both (a layer built for the
+    first size: Dense after Flatten) is refused, a ValueError as Keras refuses to build it."""
+    try:
+        again = call_larger()
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"{who}: a size unknown until it is called (None: an Input's None size, or the "
+            "number of tokens of a text) sets a layer's size, so it cannot be built (Keras "
+            "refuses it too); make that size known (TextVectorization(output_sequence_length"
+            f"=...), an Input shape without None) or pool over that axis ({error})") from error
+    return [tuple(None if n != m else n for n, m in zip(a, b))
+            if a is not None and b is not None and len(a) == len(b) else a
+            for a, b in zip(shapes, again)]
 
 
 def in_input_dtype(x, dtype):
@@ -114,4 +146,5 @@ def _batch_size(value):
 Input = InputLayer  # Keras' `Input(shape=...)`, for the start of a Sequential
 
 
-__all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch", "takes_text"]
+__all__ = ["Input", "InputLayer", "input_dtype", "dtype_name", "example_batch", "takes_text",
+           "LARGER_UNKNOWN", "mark_unknown_sizes", "is_text_dtype"]

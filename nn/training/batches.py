@@ -21,6 +21,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable, as_variable
 
+from ..layers.input_layer import is_text_dtype
 from .named_arrays import (
     arrays_in_order,
     check_aligned,
@@ -480,7 +481,7 @@ def is_text(x):
 
 
 def _holds_text(array):
-    return getattr(array, "dtype", None) is not None and array.dtype.kind in "USO"
+    return getattr(array, "dtype", None) is not None and is_text_dtype(array.dtype)
 
 
 def as_input(x):
@@ -502,18 +503,31 @@ def host_arrays(output):
 def concatenate_outputs(outputs):
     """Batch outputs joined along the batch axis, keeping a (nested) tuple or dict
     structure. Outputs whose sizes vary from batch to batch (TextVectorization's indices
-    without output_sequence_length: each batch as long as its longest text) are padded
-    with zeros after their items to the largest, as one batch of them all would be (Keras
-    gives a ragged tensor there)."""
+    without output_sequence_length: each batch as long as its longest text) are refused
+    with a ValueError: padding them cannot give what one batch of them all would (the
+    layers after the indices compute a value at the padded steps; Keras gives a ragged
+    tensor there)."""
     if isinstance(outputs[0], dict):
         return {key: concatenate_outputs([o[key] for o in outputs]) for key in outputs[0]}
     if isinstance(outputs[0], tuple):
         return tuple(concatenate_outputs(list(parts)) for parts in zip(*outputs))
-    if len({np.shape(o)[1:] for o in outputs}) > 1 and len({np.ndim(o) for o in outputs}) == 1:
-        largest = np.max([np.shape(o) for o in outputs], axis=0)
-        outputs = [np.pad(o, [(0, 0)] + [(0, n - m) for n, m in zip(largest[1:], o.shape[1:])])
-                   for o in outputs]
+    _check_same_sizes(outputs)
     return np.concatenate(outputs)
+
+
+def _check_same_sizes(outputs):
+    """A ValueError naming the first axis (after the batch's) whose size differs between
+    the batch `outputs`."""
+    shapes = [np.shape(o) for o in outputs]
+    for axis in range(1, max(len(shape) for shape in shapes)):
+        sizes = sorted({shape[axis] for shape in shapes if len(shape) > axis})
+        if len(sizes) > 1 or any(len(shape) <= axis for shape in shapes):
+            raise ValueError(
+                f"predict: the output's axis {axis} has a size that varies from batch to "
+                f"batch ({', '.join(map(str, sizes))}: e.g. TextVectorization without "
+                "output_sequence_length makes each batch as long as its longest text), so "
+                "the batches cannot be joined; set TextVectorization(output_sequence_length="
+                "...), or predict in one batch (batch_size >= the number of samples)")
 
 
 __all__ = ["yields_batches", "looks_like_a_dataset", "ArrayBatches", "LoaderBatches",

@@ -30,6 +30,7 @@ from ..layers.config import (
     name_of,
     saved_name,
     takes_no_arguments,
+    unnamed_error,
 )
 from ..module import Module
 from ..utils import parametrizations as _parametrizations
@@ -75,9 +76,8 @@ class Writer:
         _refuse_weight_hooks(module, where, self.who)
         name = self._saved_name(cls, type)
         if name is None:
-            raise TypeError(f"{self.who}: {where} is a {cls.__qualname__}, whose name "
-                            f"{cls.__name__!r} is rungrad's own or taken: register it under "
-                            f"another, @nn.register(name=...); {_SAVE_WEIGHTS}")
+            raise unnamed_error(self.who, f"{where}, a {cls.__qualname__},", cls.__name__,
+                                _SAVE_WEIGHTS)
         config = _config_of(module, where, self.who)
         for inner in module.modules():  # a config may name the layers inside (RNN's cell):
             if inner is not module:  # those of one's own go to clone_model too
@@ -252,9 +252,8 @@ class Writer:
             shown = getattr(obj, "__qualname__", type(obj).__name__)
             if shown == "<lambda>":
                 shown = "a lambda (give it a name with def)"
-            raise TypeError(f"{self.who}: {where}: {shown} cannot be saved by name (not one "
-                            "of rungrad's, and its name is not an identifier or is taken): "
-                            f"decorate it with @nn.register(name=...); or {_SAVE_WEIGHTS}")
+            raise unnamed_error(self.who, f"{where}: {shown}", getattr(obj, "__name__", shown),
+                                _SAVE_WEIGHTS)
         return {"__class__" if kind is type else "__function__": name}
 
 

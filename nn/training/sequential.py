@@ -7,7 +7,13 @@ import numpy as np
 
 from .. import functional as F
 from ..layers.activation import Activation, Sigmoid, Softmax
-from ..layers.input_layer import InputLayer, example_batch, takes_text
+from ..layers.input_layer import (
+    LARGER_UNKNOWN,
+    InputLayer,
+    example_batch,
+    mark_unknown_sizes,
+    takes_text,
+)
 from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
@@ -348,7 +354,8 @@ class Sequential(Model):
         as 1, which a window (a valid 3x3 convolution) may not fit: the layers are then
         sized at the first call instead."""
         first = next(iter(self._modules.values()), None)
-        declared = self._last_sample is None
+        unknown = None in (_declared_shape(first) or ())
+        guessed = self._last_sample is None
         sample = self._last_sample or _example_sample(first) or _declared_sample(
             self.first_linear_layer())
         if sample is None:
@@ -357,32 +364,27 @@ class Sequential(Model):
             with trial_of(self):
                 self(example_batch((1,) + sample[0], sample[1]))
         except ValueError:
-            if not (declared and None in (getattr(first, "shape", None) or getattr(
-                    first, "declared_input_shape", None) or ())):
+            if not (guessed and unknown):
                 raise
             self._last_sample = self._output_shapes = None
             return
-        if np.dtype(sample[1]).kind == "U":
-            self._trial_on_longer_texts(sample)
+        if np.dtype(sample[1]).kind == "U" or unknown:
+            self._trial_on_unknown_sizes(sample)
 
-    def _trial_on_longer_texts(self, sample):
-        """A text's token count is unknown until the call: try the model on two-word texts
-        too, and mark the output sizes that change with it None; a layer sized by it (Dense
-        after Flatten) cannot be built, a ValueError as Keras'."""
-        shapes = self._output_shapes
-        try:
+    def _trial_on_unknown_sizes(self, sample):
+        """A declared None size, or a text's token count, is unknown until the call: try the
+        model on larger ones too, and mark the output sizes that change with them None; a
+        layer sized by one (Dense after Flatten) cannot be built, a ValueError as Keras'."""
+        declared = _declared_shape(next(iter(self._modules.values())))
+        shape = declared if declared is not None and len(declared) == len(sample[0]) \
+            else sample[0]
+
+        def larger():
             with trial_of(self):
-                self(example_batch((1,) + sample[0], sample[1], words=2))
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                "Sequential: a layer's size depends on the number of tokens of the text, "
-                "which is unknown until the call (None), so the model cannot be built (Keras "
-                "refuses it too); make it known with TextVectorization(output_sequence_length="
-                f"...), or pool over that axis ({error})") from error
+                self(example_batch((1,) + tuple(shape), sample[1], LARGER_UNKNOWN))
+            return self._output_shapes
+        self._output_shapes = mark_unknown_sizes(self._output_shapes, larger, "Sequential")
         self._last_sample = sample
-        self._output_shapes = [tuple(None if n != m else n for n, m in zip(a, b))
-                               if a is not None and b is not None and len(a) == len(b) else a
-                               for a, b in zip(shapes, self._output_shapes)]
 
 
 def unique_layer_name(modules, layer, who):
@@ -402,6 +404,13 @@ def _example_sample(first):
     (an Input; a Keras layer given input_shape), or None."""
     example = getattr(first, "example_sample", None)
     return None if example is None else example()
+
+
+def _declared_shape(first):
+    """One sample's shape as the first layer declares it (an Input's shape, a Keras layer's
+    input_shape), None sizes kept; or None."""
+    shape = getattr(first, "shape", None) or getattr(first, "declared_input_shape", None)
+    return (shape,) if isinstance(shape, (int, np.integer)) else shape
 
 
 def _declared_sample(first):

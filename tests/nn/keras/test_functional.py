@@ -190,3 +190,32 @@ def test_predictions_agree_with_keras():
         model.get_layer(name).set_weights([reference[f"{name}:0"], reference[f"{name}:1"]])
     np.testing.assert_allclose(model.predict(reference["x"], verbose=0), reference["y"],
                                rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("make", [lambda: layers.Conv1D(2, 3, strides=2, padding="same"),
+                                  lambda: layers.MaxPooling1D(2, padding="same"),
+                                  lambda: layers.MaxPooling1D(3, strides=3, padding="same"),
+                                  lambda: layers.Conv1D(2, 3, strides=16, padding="same")])
+def test_a_strided_layer_keeps_an_unknown_length_unknown(make):
+    # lengths 1 and 2 give one step each (ceil(n / stride)): the length is not fixed at 1
+    inputs = keras.Input(shape=(None, 4))
+    assert make()(inputs).shape[:2] == (None, None)
+    with pytest.raises(ValueError, match=r"Dense \(its input of shape \(None, None\)\): a size "
+                                         "unknown until it is called"):
+        layers.Dense(1)(layers.Flatten()(make()(inputs)))
+
+
+def test_sequential_and_functional_agree_on_unknown_sizes():
+    def stack():  # three strided layers: 8 steps become one, as 1 does
+        return [layers.Conv1D(2, 3, strides=2, padding="same") for _ in range(3)]
+    inputs = keras.Input(shape=(None, 4))
+    x = inputs
+    for layer in stack():
+        x = layer(x)
+    sequential = keras.Sequential([keras.Input(shape=(None, 4)), *stack()])
+    assert x.shape == list(sequential.layer_output_shapes().values())[-1] == (None, None, 2)
+    with pytest.raises(ValueError, match="Sequential: a size unknown until it is called"):
+        keras.Sequential([keras.Input(shape=(None, 4)), layers.Conv1D(2, 3, padding="same"),
+                          layers.Flatten(), layers.Dense(1)])
+    known = keras.Sequential([keras.Input(shape=(9, 4)), *stack()])
+    assert list(known.layer_output_shapes().values())[-1] == (None, 2, 2)

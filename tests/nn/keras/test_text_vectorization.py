@@ -10,6 +10,7 @@ import pytest
 
 import nn.keras as keras
 from nn.keras import layers
+from nn.layers.input_layer import is_text_dtype
 
 from ..._helpers import saved_and_loaded
 
@@ -182,6 +183,11 @@ def test_a_numeric_model_refuses_strings_and_objects(x, jit):
             model.predict(x, verbose=0)
 
 
+def test_text_dtypes_are_str_bytes_and_object():
+    assert all(is_text_dtype(d) for d in (np.str_, np.bytes_, object, "U3", "S2"))
+    assert not any(is_text_dtype(d) for d in (np.float32, np.int64, bool, np.uint8))
+
+
 @pytest.mark.parametrize("dtype", ["string", object, "object", "bytes"])
 def test_a_text_input_of_any_string_dtype(dtype):
     vectorize = layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2)
@@ -209,11 +215,24 @@ def test_unpadded_indices_have_an_unknown_length_as_keras():
                                layers.Dense(1)])
     assert list(pooled.layer_output_shapes().values())[1:4] == [(None, None),
                                                                 (None, None, 2), (None, 2)]
-    # predict in batches of different lengths: padded after the tokens, as one batch
-    model = keras.Model(inputs, indices)
+
+
+def test_predict_refuses_batches_of_different_lengths():
+    # padding the shorter batches cannot give one batch's values: Dense(Embedding(0)) is
+    # not 0 at a padded step, and a string output has no padding value at all
+    vectorize = adapted(["a", "a b c d", "b", "c"])
+    inputs = keras.Input(shape=(), dtype="string")
+    indices = vectorize(inputs)
+    dense = layers.Dense(2, bias_initializer="ones")(layers.Embedding(10, 3)(indices))
+    words = layers.StringLookup(vocabulary=vectorize.get_vocabulary()[2:], invert=True)(indices)
     texts = np.array(["a", "a b c d", "b", "c"])
-    np.testing.assert_array_equal(model.predict(texts, batch_size=2, verbose=0),
-                                  model.predict(texts, batch_size=4, verbose=0))
+    for outputs in (indices, dense, [indices, words]):
+        model = keras.Model(inputs, outputs)
+        with pytest.raises(ValueError, match=r"axis 1 has a size that varies.*\(1, 4:.*"
+                                             r"output_sequence_length.*batch_size >= the number"):
+            model.predict(texts, batch_size=2, verbose=0)
+    whole = keras.Model(inputs, dense).predict(texts, batch_size=4, verbose=0)
+    assert whole.shape == (4, 4, 2) and np.abs(whole[0, 1:]).min() > 0  # Dense at padded steps
 
 
 def test_shapes_of_split_none_and_scalars_as_keras():

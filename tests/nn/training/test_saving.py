@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import nn
 import nn.functional as F
+import nn.keras as keras
 import optim
 
 from ._helpers import blobs
@@ -336,10 +337,14 @@ def test_an_unregistered_class_named_as_ones_of_rungrad_is_refused_at_save(tmp_p
         def forward(self, x):
             return x
 
-    with pytest.raises(TypeError, match=r"'Linear' is rungrad's own or taken: register it "
-                                        r"under another"):
+    message = (r"Linear,? cannot be saved by name \(its name 'Linear' is not an identifier, "
+               r"or is rungrad's own or taken\): register it under another, @nn\.register")
+    with pytest.raises(TypeError, match=r"model\.save: layer '0', a .*" + message +
+                       r".*save_weights"):
         nn.Sequential(Linear()).save(tmp_path / "m.rungrad")
     assert not (tmp_path / "m.rungrad").exists()
+    with pytest.raises(TypeError, match="serialize: the class .*" + message):  # alike
+        keras.layers.serialize(Linear())
 
 
 def test_custom_objects_supply_what_is_not_registered(tmp_path):
