@@ -55,7 +55,8 @@ class DataParallelFit:
         from .sync_batchnorm import SyncBatchNorm
         self.sync_batchnorm = any(isinstance(m, SyncBatchNorm) for m in model.modules())
         self.activity_penalties = _has_activity_penalties(model)
-        # a rank's weight is then its kept labels, which only the sum over the ranks totals
+        # a rank's weight is then its kept labels: their sum over the ranks is the samples
+        # only where no label was ignored (the reducer completes the division otherwise)
         self.ignores_labels = any(getattr(part, "may_ignore_labels", False)
                                   for part in _each_loss(model.compiled_loss))
         if self.activity_penalties and self.adds_up:
@@ -93,6 +94,7 @@ class DataParallelFit:
                 count and not self.loss_weight):
             raise ValueError(_ZERO_WEIGHT_SYNC_BATCHNORM.format(ranks=self.size))
         self.reducer.weight, self.reducer.total_weight = self.loss_weight, total
+        self.reducer.expected_total = self.ignores_labels
         self.world.gradient_weight = self.loss_weight  # (SyncBatchNorm's backward reads it)
         self.reducer.arm()
 
@@ -105,6 +107,7 @@ class DataParallelFit:
         if self.adds_up:
             return (1.0 if count else 0.0), 1.0
         denominator = loss_denominator(compiled, self.size) if count else None
+        weight = float(count)
         if count and denominator is not None:
             if self.activity_penalties:
                 raise ValueError(_ACTIVITY_PENALTIES.format(
@@ -115,14 +118,16 @@ class DataParallelFit:
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
                     "data decides (sample weights, a mask, class weights, labels ignored), "
                     "which a captured step cannot send; compile with jit_compile=False")
-            self._counted = False
-            return float(to_cpu(array_of(denominator))), None
+            weight = float(to_cpu(array_of(denominator)))
+            if not self.ignores_labels:
+                self._counted = False
+                return weight, None
+            # (the labels kept: the samples are the sum expected, corrected where it differs)
         if count:
             self._counted = True
         total = getattr(self._training, "global_count", None)
-        known = self._counted and total is not None and not self.ignores_labels
-        # (an empty piece: the last step's way)
-        return float(count), (float(total) if known else None)
+        known = self._counted and total is not None  # (an empty piece: the last step's way)
+        return weight, (float(total) if known else None)
 
     def global_loss(self, loss, count):
         """(the global batch's loss, its samples) from this rank's loss and `count`, weighted

@@ -197,6 +197,9 @@ class GradientReducer:
         self._armed = False  # a backward to reduce was announced (arm) and is not done
         self.weight = 1.0
         self.total_weight = total_weight  # the weights' sum over ranks, if known beforehand
+        # whether total_weight is only the sum expected (fit: the samples, where a loss may
+        # ignore labels), the division completed after the sum where the weights differ
+        self.expected_total = False
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
         self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
         if self.world.comm is not None:  # a world of one: nothing to average, no hooks
@@ -401,7 +404,12 @@ class GradientReducer:
         # a total_weight divided the gradients as they were packed (fit's sum of losses
         # gives 1, not the weights' sum); without it, divide by the weights' sum (0: all 0)
         weights = float(self.buckets[0].buffer[-1])
-        scale = 1.0 if self.total_weight or not weights else 1.0 / weights
+        if not self.total_weight:
+            scale = 1.0 / weights if weights else 1.0
+        elif self.expected_total and weights and weights != self.total_weight:
+            scale = self.total_weight / weights  # (packed over the expected sum)
+        else:
+            scale = 1.0
         for bucket in self.buckets:
             bucket.average(scale)
         used = self._used_flags() if self.find_unused else None
