@@ -174,13 +174,16 @@ class _Conv(SizedByChannels, Spatial, Module):
         return functional_for(self.dims, conv2d, conv3d)
 
     def forward(self, x):
-        x = self._built_for(x)
-        weight, convolve = functional_weight(self.kernel, self.dims), self.convolution
-        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: convolve(
-                            images, weight, self.bias, strides, padding, dilation,
-                            self.groups))
+        y = self._slide(self._built_for(x), self.kernel_size, self.strides,
+                        self.dilation_rate, 0.0,
+                        lambda images, _, strides, dilation, padding, __: self._convolved(
+                            images, strides, dilation, padding))
         return y if self.activation is None else self.activation(y)
+
+    def _convolved(self, images, strides, dilation, padding):
+        """images (N, C, *spatial), nn's layout, convolved with the kernel, plus the bias."""
+        return self.convolution(images, functional_weight(self.kernel, self.dims), self.bias,
+                                strides, padding, dilation, self.groups)
 
     def _built_for(self, x):
         """x as a Variable of the layer's layout, the layer built for its channels (at the

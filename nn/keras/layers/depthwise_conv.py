@@ -73,14 +73,11 @@ class _DepthwiseConv(_Conv):
             shapes["bias"] = (in_channels * self.depth_multiplier,)
         return shapes
 
-    def forward(self, x):
-        x = self._built_for(x)
-        weight, convolve = _depthwise_weight(self.kernel, self.dims), self.convolution
-        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: convolve(
-                            images, weight, self.bias, strides, padding, dilation,
-                            self.in_channels))
-        return y if self.activation is None else self.activation(y)
+    def _convolved(self, images, strides, dilation, padding, bias=True):
+        """Each channel convolved alone with its M kernels (a convolution of C groups)."""
+        return self.convolution(images, _depthwise_weight(self.kernel, self.dims),
+                                self.bias if bias else None, strides, padding, dilation,
+                                self.in_channels)
 
     def get_config(self):
         """Keras' arguments: the kernel's settings under their depthwise_ names."""
@@ -144,16 +141,11 @@ class _SeparableConv(_DepthwiseConv):
         return super().penalties() + regularizers.penalties(
             ((self.pointwise_regularizer, self.pointwise_kernel),))
 
-    def forward(self, x):
-        x = self._built_for(x)
-        depthwise = _depthwise_weight(self.kernel, self.dims)
+    def _convolved(self, images, strides, dilation, padding):
+        """The depthwise convolution (without bias), then the pointwise one (1 x 1)."""
+        depthwise = super()._convolved(images, strides, dilation, padding, bias=False)
         pointwise = functional_weight(self.pointwise_kernel, self.dims)  # (filters, C * M, 1..)
-        convolve = self.convolution
-        y = self._slide(x, self.kernel_size, self.strides, self.dilation_rate, 0.0,
-                        lambda images, _, strides, dilation, padding, __: convolve(
-                            convolve(images, depthwise, None, strides, padding, dilation,
-                                     self.in_channels), pointwise, self.bias))
-        return y if self.activation is None else self.activation(y)
+        return self.convolution(depthwise, pointwise, self.bias)
 
     def get_config(self):
         names = {**_DEPTHWISE, "pointwise_regularizer": "pointwise_regularizer",
