@@ -84,6 +84,7 @@ class DataParallelFit:
         # parameter, so one no rank used keeps .grad None and the optimizer skips it
         self.reducer = GradientReducer(self.model.parameters(), who="fit",
                                        gradient_as_bucket_view=True, find_unused=True)
+        self.reducer.expected_total = self.ignores_labels
 
     def before_backward(self, count):
         """This rank's gradient, from `count` samples of the global batch, is weighted by its
@@ -94,7 +95,6 @@ class DataParallelFit:
                 count and not self.loss_weight):
             raise ValueError(_ZERO_WEIGHT_SYNC_BATCHNORM.format(ranks=self.size))
         self.reducer.weight, self.reducer.total_weight = self.loss_weight, total
-        self.reducer.expected_total = self.ignores_labels
         self.world.gradient_weight = self.loss_weight  # (SyncBatchNorm's backward reads it)
         self.reducer.arm()
 

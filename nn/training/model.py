@@ -158,7 +158,7 @@ class Model(_KerasSteps, Module, KerasWeights):
     def losses(self):
         """Keras' model.losses: the layers' regularization penalties (Dense's
         kernel_regularizer, bias_regularizer), as Variables of the current weights."""
-        return [p for module in self.modules() for p in getattr(module, "penalties", list)()]
+        return _penalties(self.modules())
 
     def _with_penalties(self, loss, share=1.0):
         """The loss fit and evaluate minimize and report: the compiled loss plus the layers'
@@ -173,8 +173,7 @@ class Model(_KerasSteps, Module, KerasWeights):
         any)."""
         if not regularizers.in_use():
             return 0.0
-        modules = self.modules() if modules is None else modules
-        penalties = [p for module in modules for p in getattr(module, "penalties", list)()]
+        penalties = _penalties(self.modules() if modules is None else modules)
         return float(to_cpu(array_of(sum(penalties)))) if penalties else 0.0
 
     # ----- configuration -----
@@ -630,12 +629,13 @@ class Model(_KerasSteps, Module, KerasWeights):
         xp = array_module(self)
         runner.call("on_test_begin", {})
         listened = runner.listens("on_test_batch_end")
-        # the weights' penalties once (they do not change while evaluating); a call's own
-        # (ActivityRegularization's) after each batch's call
-        layers = list(self.modules())
-        per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
-        fixed = self._penalty_value([m for m in layers if all(m is not c for c in per_call)])
         with self._inference():
+            # the weights' penalties once (they do not change while evaluating); a call's
+            # own (ActivityRegularization's) after each batch's call
+            layers = list(self.modules())
+            per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
+            fixed = self._penalty_value([m for m in layers
+                                         if not getattr(m, "adds_call_losses", False)])
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
@@ -742,10 +742,11 @@ class Model(_KerasSteps, Module, KerasWeights):
         in NumPy from their inputs' values (a class attribute `computed_on_host`) fall outside
         them, and so does text."""
         host = next((m for m in self.modules() if getattr(m, "computed_on_host", False)), None)
-        if host is None and not is_text(x_batch):
+        text = is_text(x_batch)
+        if host is None and not text:
             return
         why = ("this model takes text, which its first layer (TextVectorization, StringLookup) "
-               "reads in Python" if is_text(x_batch) else
+               "reads in Python" if text else
                f"its {type(host).__name__} layer computes its output in NumPy from its "
                "inputs' values, outside them")
         raise NotImplementedError(f"fit: jit_compile=True replays the step's array "
@@ -923,5 +924,10 @@ def _check_holds_own(optimizer, model):
             f"compile: this {type(optimizer).__name__} updates {len(held)} parameters, none of "
             f"them this model's (it was compiled into, or made for, another model); an "
             f"optimizer serves the parameters it was built with: give each model a new one")
+
+def _penalties(modules):
+    """The penalties the `modules` hold now (each one's `penalties()`), in their order."""
+    return [p for module in modules for p in getattr(module, "penalties", list)()]
+
 
 __all__ = ["Model"]

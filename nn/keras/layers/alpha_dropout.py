@@ -1,11 +1,11 @@
 """Keras' AlphaDropout: dropout that keeps the mean 0 and the variance 1 of SELU's
 activations, for self-normalizing networks (Dense(activation='selu') with 'lecun_normal')."""
 from autograd.arguments import probability
-from autograd.ops import astype
 from autograd.variable import as_variable
 
 from ...functional.channel_dropout import AlphaDropout as AlphaDropoutOp
 from ...layers.dropout import Dropout
+from ._base import floating
 
 
 class AlphaDropout(Dropout):
@@ -25,8 +25,8 @@ class AlphaDropout(Dropout):
 
     def forward(self, x):
         x = as_variable(x, who="AlphaDropout")
-        if self.training and self.p > 0 and x.dtype.kind != "f":
-            x = astype(x, "float32")  # (Keras' compute dtype: the moved values are not ints)
+        if self.training and self.p > 0:
+            x = floating(x)  # (Keras' compute dtype: the moved values are not ints)
         return super().forward(x)
 
     def extra_repr(self):

@@ -148,8 +148,8 @@ class MultiHeadAttention(Module, KerasLayer):
                            key.shape[1])
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        additive = None if allowed is None else as_variable(additive_mask(
-            expand_dims(allowed, 1), heads[0].dtype, True, self.who, "attention_mask"))
+        additive = None if allowed is None else additive_mask(
+            expand_dims(allowed, 1), heads[0].dtype, True, self.who, "attention_mask")
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True)
         output = self._output(attended)
