@@ -47,7 +47,7 @@ def test_integer_preprocessing_takes_gpu_inputs(make):
     layer = make()
     on_host = layer(x).data
     out = layer(cuda.to_gpu(x))
-    assert is_gpu_array(out.data)
+    assert is_gpu_array(out.data) and out.dtype == on_host.dtype  # (int64 for the lookup)
     np.testing.assert_array_equal(out.data.get(), on_host)
     inputs = keras.Input(shape=(2,), dtype="int64")
     model = keras.Model(inputs, layers.Dense(1)(make()(inputs)))

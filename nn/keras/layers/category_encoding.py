@@ -24,58 +24,73 @@ def output_mode_name(output_mode, allowed, who):
     return name
 
 
-def dtype_argument(dtype, who):
-    """A preprocessing layer's `dtype=` (Keras' argument): None, or the name of a NumPy
-    number type (kept by name: it is the layer's config, and Module.to leaves it alone)."""
+# The dtypes Keras 3 (torch backend) gives a preprocessing layer's output in as asked; it
+# refuses "int8" (a quantization mode's name) and gives uint16 and uint32 as int32 and int64
+NUMBER_DTYPES = ("bool", "uint8", "int16", "int32", "int64", "float16", "float32", "float64")
+TEXT_DTYPES = NUMBER_DTYPES + ("string",)  # (what a text layer's dtype= may also name)
+_SUMMED_AS_INT32 = ("bool", "uint8", "int16")  # Keras' sums (ops.sum) widen these to int32
+
+
+def dtype_argument(dtype, who, default="float32", allowed=NUMBER_DTYPES):
+    """A preprocessing layer's `dtype=` (Keras' argument) by name: `default` for None, else
+    one of `allowed` given by name, as a NumPy type or a dtype (kept by name: it is the
+    layer's config, and Module.to leaves it alone); a TypeError naming `who` otherwise."""
     if dtype is None:
-        return None
-    try:
-        name = np.dtype(getattr(dtype, "name", dtype)).name
-    except TypeError:
-        name = None
-    if name is None or np.dtype(name).kind not in "biuf":
-        raise TypeError(f"{who}: dtype must be a number type such as 'float32' or 'int64', got "
+        return default
+    name = getattr(dtype, "name", dtype)
+    if name != "string":
+        try:
+            name = np.dtype(name).name
+        except (TypeError, ValueError):
+            name = None
+    if name not in allowed:
+        raise TypeError(f"{who}: dtype must be one of {', '.join(map(repr, allowed))}, got "
                         f"{dtype!r}")
     return name
 
 
-def encode_categories(indices, output_mode, depth, weights=None):
-    """indices (ints; negative ones are left out: masked or padding) as float32 vectors of
-    `depth`, Keras' encodings (a scalar taken as one sample of one category, (1,)):
+def encode_categories(indices, output_mode, depth, weights=None, dtype="float32"):
+    """indices (ints; negative ones are left out: masked or padding) as vectors of `depth`
+    in `dtype`, Keras' encodings (a scalar taken as one sample of one category, (1,)):
 
     - "one_hot": out[..., k] = [i == k], a trailing axis of 1 replaced (shape (..., 1) or
       (...,) -> (..., depth));
     - "multi_hot": [k among the categories], "count": #{categories == k} (each counted with
-      its weight where given), over axis 1, a sample's categories (N, k, ...) ->
-      (N, ..., depth); over axis 0 of a 1-D input, (k,) -> (depth,), as Keras reduces it.
+      its weight, cast to `dtype` first, where given; bool, uint8 and int16 counts int32, as
+      Keras sums them), over axis 1, a sample's categories (N, k, ...) -> (N, ..., depth);
+      over axis 0 of a 1-D input, (k,) -> (depth,), as Keras reduces it.
     """
     indices = np.asarray(indices).reshape(-1) if np.ndim(indices) == 0 else \
         np.asarray(indices)
     if output_mode == "one_hot":
         if indices.ndim > 1 and indices.shape[-1] == 1:
             indices = indices[..., 0]
-        return (indices[..., None] == np.arange(depth)).astype(np.float32)
+        return (indices[..., None] == np.arange(depth)).astype(dtype)
     reduced = 1 if indices.ndim > 1 else 0
     rows = np.moveaxis(indices, reduced, -1)  # (..., k): each row's categories together
-    added = np.ones(rows.shape, np.float32) if weights is None or output_mode == "multi_hot" \
-        else np.moveaxis(np.asarray(weights, np.float32).reshape(indices.shape), reduced, -1)
     samples = int(np.prod(rows.shape[:-1]))  # (not -1: a row may hold no category)
-    flat, added = rows.reshape(samples, rows.shape[-1]), added.reshape(samples, rows.shape[-1])
-    counts = np.zeros((flat.shape[0], depth), np.float32)
+    flat = rows.reshape(samples, rows.shape[-1])
     kept = flat >= 0
-    row_of = np.broadcast_to(np.arange(flat.shape[0])[:, None], flat.shape)
-    np.add.at(counts, (row_of[kept], flat[kept]), added[kept])
+    at = (np.broadcast_to(np.arange(samples)[:, None], flat.shape)[kept], flat[kept])
     if output_mode == "multi_hot":
-        counts = np.minimum(counts, 1.0)
+        counts = np.zeros((samples, depth), dtype)
+        counts[at] = 1
+    else:
+        summed = "int32" if np.dtype(dtype).name in _SUMMED_AS_INT32 else dtype
+        counts = np.zeros((samples, depth), summed)
+        added = np.ones(flat.shape, dtype) if weights is None else np.moveaxis(
+            np.asarray(weights).astype(dtype).reshape(indices.shape), reduced, -1)
+        np.add.at(counts, at, added.reshape(flat.shape)[kept])
     return counts.reshape(rows.shape[:-1] + (depth,))
 
 
 class CategoryEncoding(HostComputed, Module, KerasLayer):
-    """Integer categories in [0, num_tokens) -> float32 vectors of num_tokens (see
+    """Integer categories in [0, num_tokens) -> vectors of num_tokens (see
     encode_categories): "multi_hot" (Keras' default) and "count" (N, k) -> (N, num_tokens),
     "one_hot" (N,) or (N, 1) -> (N, num_tokens). `count_weights` (the inputs' shape) weigh
-    each category's count. `dtype`: the output's (float32 by default). A preprocessing
-    layer: no gradient flows through it."""
+    each category's count. `dtype`: the output's, one of NUMBER_DTYPES (float32 by
+    default; Keras' counts in bool, uint8 or int16 are int32). A preprocessing layer: no
+    gradient flows through it."""
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, *, name=None,
                  input_shape=None, dtype=None):
@@ -112,8 +127,7 @@ class CategoryEncoding(HostComputed, Module, KerasLayer):
                                  f"{np.shape(count_weights)} must have the inputs' shape "
                                  f"{indices.shape}")
         return self._placed(encode_categories(indices, self.output_mode, self.num_tokens,
-                                              count_weights).astype(self.dtype or np.float32),
-                            inputs)
+                                              count_weights, self.dtype), inputs)
 
     get_config = init_config
 
@@ -121,4 +135,5 @@ class CategoryEncoding(HostComputed, Module, KerasLayer):
         return f"num_tokens={self.num_tokens}, output_mode={self.output_mode!r}"
 
 
-__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name", "dtype_argument"]
+__all__ = ["CategoryEncoding", "encode_categories", "output_mode_name", "dtype_argument",
+           "NUMBER_DTYPES", "TEXT_DTYPES"]

@@ -19,7 +19,10 @@ class Hashing(HostComputed, Module, KerasLayer):
     text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
     others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
     (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
-    CategoryEncoding); `dtype` changes either."""
+    CategoryEncoding). `dtype` changes either, as Keras lets it: "int32" or "int64" for the
+    bins, "int32", "int64", "float32" or "float64" for "multi_hot" and "count" (Keras
+    counts them with TensorFlow's bincount, which takes no other), any of
+    category_encoding.NUMBER_DTYPES for "one_hot"."""
 
     text_input = True  # (or integers)
 
@@ -27,7 +30,6 @@ class Hashing(HostComputed, Module, KerasLayer):
                  *, name=None, input_shape=None, dtype=None):
         super().__init__()
         who = "Hashing"
-        self.dtype = dtype_argument(dtype, who)
         self.num_bins = positive_int(num_bins, "num_bins", who)
         self.mask_value = mask_value
         if salt is not None:
@@ -35,6 +37,7 @@ class Hashing(HostComputed, Module, KerasLayer):
                                       "supported; leave it None for FarmHash")
         self.salt = None
         self.output_mode = output_mode_name(output_mode, ("int",) + ENCODINGS, who)
+        self.dtype = _output_dtype(dtype, self.output_mode, who)
         if sparse:
             raise NotImplementedError(f"{who}: sparse=True (sparse tensors) is not supported")
         self.sparse = False
@@ -44,9 +47,9 @@ class Hashing(HostComputed, Module, KerasLayer):
         values = np.asarray(host_array(self._on_host(inputs)))
         bins = self.bins(values)
         if self.output_mode == "int":
-            return self._placed(bins.astype(self.dtype or np.int64), inputs)
-        return self._placed(encode_categories(bins, self.output_mode, self.num_bins).astype(
-            self.dtype or np.float32), inputs)
+            return self._placed(bins.astype(self.dtype), inputs)
+        return self._placed(encode_categories(bins, self.output_mode, self.num_bins,
+                                              dtype=self.dtype), inputs)
 
     def bins(self, values):
         """Each value's bin (int64, the values' shape)."""
@@ -87,5 +90,19 @@ class Hashing(HostComputed, Module, KerasLayer):
     def extra_repr(self):
         return f"num_bins={self.num_bins}, output_mode={self.output_mode!r}"
 
+
+def _output_dtype(dtype, output_mode, who):
+    """Keras' dtype for output_mode: int64 for "int", float32 for the encodings by default;
+    a ValueError for one it refuses in that mode."""
+    name = dtype_argument(dtype, who, "int64" if output_mode == "int" else "float32")
+    allowed = _MODE_DTYPES.get(output_mode)  # ("one_hot": any dtype_argument takes)
+    if allowed is not None and name not in allowed:
+        raise ValueError(f"{who}: with output_mode={output_mode!r}, dtype must be one of "
+                         f"{', '.join(map(repr, allowed))}, got {dtype!r}")
+    return name
+
+
+_MODE_DTYPES = {"int": ("int32", "int64"), "multi_hot": ("int32", "int64", "float32", "float64"),
+                "count": ("int32", "int64", "float32", "float64")}
 
 __all__ = ["Hashing"]

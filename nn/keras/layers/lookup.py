@@ -8,6 +8,9 @@ own, masked tokens counted nowhere. `adapt` orders the tokens by count, most fre
 first, ties by the token itself from high to low (Keras'), and keeps the first max_tokens
 minus the special indices. The vocabulary is saved in the layer's JSON config.
 
+Outputs are int64 ("int", "one_hot", "multi_hot", "count") or float32 ("tf_idf"),
+whatever `dtype=` says: Keras ignores it in these layers.
+
 Not differentiable: these layers map tokens to integers (or counts); no gradient flows into
 their inputs."""
 import os
@@ -23,10 +26,11 @@ from ...layers.config import init_config
 from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import dtype_argument, encode_categories, output_mode_name
+from .category_encoding import TEXT_DTYPES, dtype_argument, encode_categories, output_mode_name
 from .host_computed import HostComputed
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+IGNORED_DTYPE = "float32"  # (the dtype Keras' config reports for a dtype= it ignores)
 
 
 class IndexLookup(HostComputed, Module, KerasLayer):
@@ -39,7 +43,7 @@ class IndexLookup(HostComputed, Module, KerasLayer):
                  input_shape, dtype):
         super().__init__()
         who = type(self).__name__
-        self.dtype = dtype_argument(dtype, who)  # (kept in the config; Keras' outputs ignore it)
+        dtype_argument(dtype, who, allowed=TEXT_DTYPES)  # (checked only: Keras ignores it)
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(
                 max_tokens, (int, np.integer)) or max_tokens <= 1):
             raise ValueError(f"{who}: max_tokens must be None or an integer greater than 1, "
@@ -198,7 +202,7 @@ class IndexLookup(HostComputed, Module, KerasLayer):
     # ----- the call -----
     def forward(self, inputs):
         """Tokens (any shape) -> indices of the same shape (int64; "int"), or their encoding
-        (float32); with invert=True, indices -> tokens."""
+        (int64; float32 for "tf_idf"); with invert=True, indices -> tokens."""
         if self.invert:
             return self._tokens_at(inputs)
         tokens = self._tokens_of(self._on_host(inputs), self.who)
@@ -231,16 +235,16 @@ class IndexLookup(HostComputed, Module, KerasLayer):
         return self._oov_start() + self._oov_buckets(tokens)
 
     def encoded(self, indices):
-        """indices as output_mode has them: int64, or float32 vectors of the vocabulary's
-        size (max_tokens with pad_to_max_tokens; tf_idf's counts times IDF)."""
+        """indices as output_mode has them: int64, or int64 vectors of the vocabulary's size
+        (max_tokens with pad_to_max_tokens; float32 for tf_idf: counts times IDF), Keras'."""
         if self.output_mode == "int":
             return indices
         if not self._vocabulary and not self.pad_to_max_tokens:
             raise RuntimeError(f"{self.who}: output_mode={self.output_mode!r} needs the "
                                "vocabulary's size: pass vocabulary= or call adapt() first")
         mode = "count" if self.output_mode == "tf_idf" else self.output_mode
-        out = encode_categories(indices, mode, self._depth())
-        return out * self._idf if self.output_mode == "tf_idf" else out
+        out = encode_categories(indices, mode, self._depth(), dtype=np.int64)
+        return out.astype(np.float32) * self._idf if self.output_mode == "tf_idf" else out
 
     def _depth(self):
         return self.max_tokens if self.pad_to_max_tokens else self.vocabulary_size()
@@ -263,7 +267,8 @@ class IndexLookup(HostComputed, Module, KerasLayer):
         idf = None if self._idf is None else \
             self._idf[:self.vocabulary_size()].tolist()  # (special indices first, no padding)
         vocabulary = self.get_vocabulary() if self._vocabulary else None
-        return init_config(self, vocabulary=vocabulary, idf_weights=idf)
+        return init_config(self, vocabulary=vocabulary, idf_weights=idf,
+                           dtype=IGNORED_DTYPE)
 
     def extra_repr(self):
         return f"vocabulary_size={self.vocabulary_size()}, output_mode={self.output_mode!r}"
@@ -296,6 +301,7 @@ class StringLookup(IndexLookup):
 
     _token_dtype = np.str_
     _line_token = str  # (a vocabulary file's line)
+    dtype = "string"  # (Keras' layer.dtype: its tokens')
 
     @property
     def text_input(self):  # (inverted, it reads indices)
@@ -332,6 +338,7 @@ class IntegerLookup(IndexLookup):
 
     _token_dtype = np.int64
     _line_token = int
+    dtype = "int64"  # (Keras' layer.dtype: its tokens', vocabulary_dtype)
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,

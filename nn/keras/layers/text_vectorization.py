@@ -12,7 +12,7 @@ from autograd.arguments import positive_int
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .category_encoding import dtype_argument, output_mode_name
+from .category_encoding import TEXT_DTYPES, dtype_argument, output_mode_name
 from .host_computed import HostComputed
 from .lookup import StringLookup, adapt_batches, as_strings
 
@@ -27,8 +27,9 @@ _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 class TextVectorization(HostComputed, Module, KerasLayer):
     """Strings (N,) or (N, 1) -> for output_mode="int", token indices (N, T) int64, padded
     with 0 after the tokens (T = output_sequence_length, longer texts cut to their first T
-    tokens; else the batch's longest); for "multi_hot", "count" and "tf_idf", float32
-    vectors (N, vocabulary_size) (max_tokens with pad_to_max_tokens).
+    tokens; else the batch's longest); for "multi_hot" and "count", int64 vectors
+    (N, vocabulary_size) (max_tokens with pad_to_max_tokens), float32 ones for "tf_idf".
+    `dtype` (one of TEXT_DTYPES) is kept in the config and changes no output (Keras').
 
     standardize: "lower_and_strip_punctuation", "lower", "strip_punctuation", None, or a
     callable taking and returning a NumPy array of str. split: "whitespace", "character",
@@ -39,6 +40,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
     """
 
     text_input = True
+    dtype = "string"  # (Keras' layer.dtype: its inputs')
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode="int",
@@ -47,7 +49,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
                  input_shape=None, dtype=None):
         super().__init__()
         who = "TextVectorization"
-        self.dtype = dtype_argument(dtype, who)  # (kept in the config; Keras' outputs ignore it)
+        self._given_dtype = dtype_argument(dtype, who, allowed=TEXT_DTYPES)  # (its config's)
         self.standardize = _choice(standardize, STANDARDIZERS, "standardize", who)
         self.split = _choice(split, SPLITS, "split", who)
         self.ngrams = _widths(ngrams, who)
@@ -152,7 +154,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
         """The constructor's arguments; the vocabulary (and IDF weights) the lookup's
         current ones, so that a learned vocabulary is saved with the model."""
         lookup = self.lookup.get_config()
-        return init_config(self, ngrams=self._ngrams_given, **{
+        return init_config(self, ngrams=self._ngrams_given, dtype=self._given_dtype, **{
             key: lookup[key] for key in ("max_tokens", "pad_to_max_tokens", "vocabulary",
                                          "idf_weights", "sparse")})
 
