@@ -118,6 +118,14 @@ def is_float(array):
     return array.dtype.kind == "f"
 
 
+def float64_if_integer(x):
+    """x, or x as float64 when it holds integers or booleans, for the functions NumPy would
+    compute in a narrow float: exp, log, sqrt, sin... of int8, uint8 and bool give float16
+    there (exp(uint8(12)) is already inf) and of int16 float32; rungrad computes integers
+    in float64, as NumPy does int32 and int64."""
+    return x if x.dtype.kind in "fc" else x.astype(get_array_module(x).float64)
+
+
 def silently(compute):
     """compute() with NumPy's RuntimeWarnings off, for the zero-size branch of a reduction:
     the mean of nothing is nan, quietly, in PyTorch; NumPy warns (mean of empty slice)."""

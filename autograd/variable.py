@@ -125,6 +125,16 @@ def _cast(dtype):
     return cast
 
 
+class _NotGiven:
+    """The default of a keyword whose None means something when given (var's dim=)."""
+
+    def __repr__(self):
+        return "<not given>"
+
+
+_NOT_GIVEN = _NotGiven()
+
+
 class Variable(TensorMethods):
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
@@ -469,20 +479,21 @@ class Variable(TensorMethods):
         indices) (see autograd.min)."""
         return _ops.min(self, *dim, axis=axis, keepdims=keepdims, **torch_style)
 
-    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None,
+    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
             keepdim=None, unbiased=None):
-        """NumPy's var (ddof=0: divided by N); called with PyTorch's dim=, PyTorch's
-        (unbiased, divided by N - 1, unless unbiased=False or a correction is given)."""
-        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "var")
-        return _ops.var(self, axis, ddof, keepdims,
-                        correction=_correction(correction, unbiased, dim))
+        """NumPy's var (ddof=0: divided by N); called with PyTorch's dim= (None too) or
+        keepdim=, PyTorch's (unbiased, divided by N - 1, unless unbiased=False or a
+        correction is given)."""
+        axis, ddof, keepdims, correction = _spread_arguments(
+            axis, ddof, keepdims, correction, dim, keepdim, unbiased, "var")
+        return _ops.var(self, axis, ddof, keepdims, correction=correction)
 
-    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None,
+    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
             keepdim=None, unbiased=None):
-        """NumPy's std, or PyTorch's with dim= (see var)."""
-        axis, keepdims = _torch_axis(axis, keepdims, dim, keepdim, "std")
-        return _ops.std(self, axis, ddof, keepdims,
-                        correction=_correction(correction, unbiased, dim))
+        """NumPy's std, or PyTorch's with dim= or keepdim= (see var)."""
+        axis, ddof, keepdims, correction = _spread_arguments(
+            axis, ddof, keepdims, correction, dim, keepdim, unbiased, "std")
+        return _ops.std(self, axis, ddof, keepdims, correction=correction)
 
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _ops.prod(self, *_torch_axis(axis, keepdims, dim, keepdim, "prod"))
@@ -766,15 +777,20 @@ def _torch_axis(axis, keepdims, dim, keepdim, who):
     return axis, keepdims if keepdim is None else keepdim
 
 
-def _correction(correction, unbiased, dim):
-    """var's and std's correction: PyTorch's unbiased= or, called with dim=, its default 1."""
+def _spread_arguments(axis, ddof, keepdims, correction, dim, keepdim, unbiased, who):
+    """(axis, ddof, keepdims, correction=) of var or std from NumPy's keywords or PyTorch's.
+    Called with PyTorch's dim= (dim=None too: all axes, as ported code passes it) or
+    keepdim=, the correction defaults to PyTorch's 1 (divided by N - 1)."""
+    torch_style = dim is not _NOT_GIVEN or keepdim is not None
+    axis, keepdims = _torch_axis(axis, keepdims, None if dim is _NOT_GIVEN else dim, keepdim,
+                                 who)
     if unbiased is not None:
         if correction is not None:
-            raise TypeError("var/std: give correction= or unbiased=, not both")
-        return 1 if unbiased else 0
-    if correction is None and dim is not None:
-        return 1  # (PyTorch's keywords, PyTorch's meaning: divided by N - 1)
-    return correction
+            raise TypeError(f"{who}: give correction= or unbiased=, not both")
+        correction = 1 if unbiased else 0
+    elif correction is None and torch_style:
+        correction = 1
+    return axis, ddof, keepdims, correction
 
 
 def wrap(data, requires_grad=False):

@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ..backend import as_array, get_array_module
+from ..backend import as_array, float64_if_integer, get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Choice, Draw, Spec
@@ -52,7 +52,7 @@ class Exp(Function):
     reference = staticmethod(np.exp)
 
     def forward(self, x):
-        return get_array_module(x).exp(x)
+        return get_array_module(x).exp(float64_if_integer(x))
 
     def backward(self, gy):
         return gy * self.outputs[0]()
@@ -68,7 +68,7 @@ class Log(Function):
     reference = staticmethod(np.log)
 
     def forward(self, x):
-        return get_array_module(x).log(x)
+        return get_array_module(x).log(float64_if_integer(x))
 
     def backward(self, gy):
         return gy / self.inputs[0]
@@ -84,7 +84,7 @@ class Sin(Function):
     reference = staticmethod(np.sin)
 
     def forward(self, x):
-        return get_array_module(x).sin(x)
+        return get_array_module(x).sin(float64_if_integer(x))
 
     def backward(self, gy):
         return gy * cos(self.inputs[0])
@@ -101,7 +101,7 @@ class Cos(Function):
     reference = staticmethod(np.cos)
 
     def forward(self, x):
-        return get_array_module(x).cos(x)
+        return get_array_module(x).cos(float64_if_integer(x))
 
     def backward(self, gy):
         return gy * -sin(self.inputs[0])
@@ -118,7 +118,7 @@ class Tan(Function):
     reference = staticmethod(np.tan)
 
     def forward(self, x):
-        return get_array_module(x).tan(x)
+        return get_array_module(x).tan(float64_if_integer(x))
 
     def backward(self, gy):
         y = self.outputs[0]()
@@ -132,7 +132,7 @@ class Tanh(Function):
     reference = staticmethod(np.tanh)
 
     def forward(self, x):
-        return get_array_module(x).tanh(x)
+        return get_array_module(x).tanh(float64_if_integer(x))
 
     def backward(self, gy):
         y = self.outputs[0]()
@@ -150,7 +150,7 @@ class Sqrt(Function):
     reference = staticmethod(np.sqrt)
 
     def forward(self, x):
-        return get_array_module(x).sqrt(x)
+        return get_array_module(x).sqrt(float64_if_integer(x))
 
     def backward(self, gy):
         return gy / (2 * self.outputs[0]())
@@ -166,7 +166,7 @@ class Log1p(Function):
     reference = staticmethod(np.log1p)
 
     def forward(self, x):
-        return get_array_module(x).log1p(x)
+        return get_array_module(x).log1p(float64_if_integer(x))
 
     def backward(self, gy):
         return gy / (1 + self.inputs[0])
@@ -179,7 +179,7 @@ class Expm1(Function):
     reference = staticmethod(np.expm1)
 
     def forward(self, x):
-        return get_array_module(x).expm1(x)
+        return get_array_module(x).expm1(float64_if_integer(x))
 
     def backward(self, gy):
         return gy * (self.outputs[0]() + 1)
@@ -236,8 +236,7 @@ def sigmoid_array(x, out=None):
     input gives float64. The one sigmoid on arrays: Sigmoid, the recurrent steps and the
     metrics' scores all use it."""
     xp = get_array_module(x)
-    if x.dtype.kind != "f":
-        x = x.astype(xp.float64)
+    x = float64_if_integer(x)
     if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
         y = sigmoid_array(x.reshape(1)).reshape(())
         if out is None:

@@ -3,7 +3,7 @@ import builtins
 
 import numpy as np
 
-from ..backend import get_array_module, silently
+from ..backend import float64_if_integer, get_array_module, silently
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
@@ -157,8 +157,7 @@ class LogSumExp(Function):
 
     def forward(self, x):
         xp = get_array_module(x)
-        if x.dtype.kind in "biu":  # in float64 (as sigmoid): x - max(x) would wrap around
-            x = x.astype(xp.float64)  # in a small integer type, and exp(int8) is float16
+        x = float64_if_integer(x)  # (x - max(x) would wrap around in a small integer type)
         if x.size == 0:  # no max to shift by; the sum of nothing is 0, so y = -inf (PyTorch's)
             m = xp.zeros(_keepdims_shape(x.shape, self.axes), x.dtype)
         else:

@@ -18,13 +18,14 @@ class KLPointwise(Function):
 
     input_specs = (Spec(), Spec(like=0, elements="unit"))
     apply = staticmethod(lambda q, p: kl_div(q, p, reduction="none"))
-    reference = staticmethod(lambda q, p: np.where(p > 0, p * (np.log(np.where(p > 0, p, 1))
-                                                               - q), 0.0))
+    reference = staticmethod(lambda q, p: np.where(p == 0, 0.0, p * (np.log(np.where(
+        p == 0, 1, p)) - q)))
 
     def forward(self, q, p):
         xp = get_array_module(q)
-        safe = xp.where(p > 0, p, 1)  # log(1) = 0 where p = 0: no -inf, no 0 * -inf
-        return p * (xp.log(safe) - q)
+        safe = xp.where(p == 0, 1, p)  # log(1) = 0 where p = 0: no -inf, no 0 * -inf
+        with np.errstate(invalid="ignore"):  # a negative p is no probability: NaN, as PyTorch
+            return p * (xp.log(safe) - q)
 
     def backward(self, gy):
         q, p = self.inputs

@@ -38,3 +38,18 @@ def test_where_broadcasts_condition_and_both_branches(data, dtype, shapes3):
 
     assert_forward_matches(where, where, x0, x1)
     assert_gradients_match(where, x0, x1, order=2)
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "log1p",
+                                  "expm1", "sigmoid", "logsumexp"])
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.bool_, np.int16, np.int64])
+def test_integer_and_bool_inputs_compute_in_float64(name, dtype):
+    """NumPy gives exp, log, sqrt... of int8, uint8 and bool in float16 (exp(uint8(20)) was
+    inf) and of int16 in float32: rungrad computes every integer type in float64."""
+    values = np.array([1, 0, 1], dtype) if dtype is np.bool_ else np.array([20, 1, 3], dtype)
+    y = getattr(ag, name)(ag.Variable(values))
+    assert y.dtype == np.float64
+    x = values.astype(np.float64)
+    want = {"logsumexp": lambda: np.log(np.exp(x).sum()),
+            "sigmoid": lambda: 1 / (1 + np.exp(-x))}.get(name, lambda: getattr(np, name)(x))()
+    np.testing.assert_allclose(y.data, want, rtol=1e-12)

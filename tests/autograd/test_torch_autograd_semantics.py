@@ -417,3 +417,18 @@ def test_reductions_take_pytorch_s_keywords_with_pytorch_s_meaning():
     np.testing.assert_array_equal(x.cumsum(dim=1).data, t.cumsum(dim=1).numpy())
     with pytest.raises(TypeError, match="axis= .* or dim= .*, not both"):
         x.sum(axis=0, dim=1)
+
+
+def test_var_and_std_take_dim_none_and_keepdim_alone_as_pytorch_s_calls():
+    """x.std(dim=self.dim) with dim None, or x.var(keepdim=True), divided by N (NumPy's)
+    where PyTorch divides by N - 1; a call without PyTorch's keywords stays NumPy's."""
+    torch = pytest.importorskip("torch")
+    a = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    x, t = Variable(a), torch.tensor(a)
+    for name in ("var", "std"):
+        np.testing.assert_allclose(getattr(x, name)(dim=None).data,
+                                   getattr(t, name)(dim=None).numpy(), rtol=1e-12)
+        np.testing.assert_allclose(getattr(x, name)(keepdim=True).data,
+                                   getattr(t, name)(dim=None, keepdim=True).numpy(),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(getattr(x, name)().data, getattr(a, name)(), rtol=1e-12)

@@ -6,6 +6,7 @@ import pytest
 
 import nn
 import nn.functional as F
+from autograd import Variable
 from autograd.testing import assert_gradients_match
 
 from ..autograd._torch_parity import assert_matches_torch
@@ -58,6 +59,17 @@ def test_kl_div_matches_torch(reduction, log_target):
     assert_matches_torch(lambda a: F.kl_div(a, target, reduction, log_target),
                          lambda a: TF.kl_div(a, torch.tensor(target), reduction=reduction,
                                              log_target=log_target), q)
+
+
+def test_kl_div_of_a_negative_target_is_nan_as_torch_s():
+    """A negative target is no probability: p (log p - q) is NaN there, as PyTorch gives
+    (it was -p q, a finite number, while the target's gradient was NaN)."""
+    q = np.log(np.array([[0.5, 0.5]]))
+    p = np.array([[-0.2, 1.2]])
+    want = TF.kl_div(torch.tensor(q), torch.tensor(p), reduction="none").numpy()
+    got = F.kl_div(Variable(q), p, reduction="none").data
+    assert np.isnan(got[0, 0]) and np.isnan(want[0, 0])
+    np.testing.assert_allclose(got[0, 1], want[0, 1], rtol=1e-12)
 
 
 @pytest.mark.parametrize("dim", [0, 1, -1])
