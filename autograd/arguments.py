@@ -61,16 +61,23 @@ def integer_indices(values, who):
     return array.astype(np.int64, copy=False).reshape(-1)
 
 
+def numpy_dtype(dtype):
+    """NumPy's dtype for `dtype`: NumPy's names and types, or a PyTorch dtype (torch.float64)
+    for code written for PyTorch; a TypeError where NumPy has none."""
+    name = str(dtype)
+    return np.dtype(name[len("torch."):] if name.startswith("torch.") else dtype)
+
+
 def float_dtype(dtype, who, default=np.float32):
     """A layer's `dtype=` argument as a floating NumPy dtype: NumPy's names and types, or a
     PyTorch dtype (torch.float64) for code written for PyTorch; None gives `default`."""
     if dtype is None:
         return np.dtype(default)
-    name = str(dtype)
     try:
-        dtype = np.dtype(name[len("torch."):] if name.startswith("torch.") else dtype)
+        dtype = numpy_dtype(dtype)
     except TypeError:
-        raise TypeError(f"{who}: dtype must be a floating-point type, got {name!r}") from None
+        raise TypeError(f"{who}: dtype must be a floating-point type, got {str(dtype)!r}") \
+            from None
     if dtype.kind != "f":
         raise TypeError(f"{who}: dtype must be a floating-point type, got {dtype}")
     return dtype

@@ -60,10 +60,19 @@ def _keras_layer_call(module, args, kwargs):
         if training is not None:
             with train_behaviour() if training else test_mode():
                 return _keras_layer_call(module, args, kwargs)
+    call = _plain_call if module._dtype_policy is None else _autocast_call
     masking = sys.modules.get("nn.training.masking")
     if masking is None:
-        return _plain_call(module, args, kwargs)
-    return masking.call_passing_masks(module, args, kwargs, _plain_call)
+        return call(module, args, kwargs)
+    return masking.call_passing_masks(module, args, kwargs, call)
+
+
+def _autocast_call(module, args, kwargs):
+    """The call of a Keras layer given dtype=: its floating inputs in its compute dtype, as
+    Keras casts them (its policy says how: nn.layers.dtype_policy)."""
+    policy = module._dtype_policy
+    args, kwargs = policy.cast_inputs(args, kwargs)
+    return policy.cast_outputs(_plain_call(module, args, kwargs))
 
 
 @functools.cache
@@ -110,6 +119,7 @@ class Module:
 
     _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
     _keras_layer = False  # Keras-style layers (nn.layers.keras_name) pass masks on
+    _dtype_policy = None  # a Keras layer's dtype= (nn.layers.dtype_policy): casts its inputs
 
     def __call__(self, *args, **kwargs):
         if args and type(args[0]) in SYMBOLIC_FIRST:  # nn.keras' functional API (one check)

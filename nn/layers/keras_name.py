@@ -8,6 +8,8 @@ import numpy as np
 
 from autograd.variable import Variable
 
+from .dtype_policy import DTypePolicy, apply_policy, dtype_policy
+
 
 class KerasWeights:
     """Keras' lists of a layer's or model's weights, as Variables; on Keras' classes only
@@ -48,6 +50,7 @@ class KerasNamed(KerasWeights):
 
     name = None
     makes_masks = False  # (nn.training.masking: Embedding and Masking may; read every call)
+    dtype = np.dtype(np.float32)  # (Keras' default policy; a layer's dtype= sets its own)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -55,6 +58,33 @@ class KerasNamed(KerasWeights):
         cls._keras_layer = True
         if "__init__" in vars(cls):
             cls.__init__ = _keras_constructor(vars(cls)["__init__"])
+        get_config = getattr(cls, "get_config", None)
+        if get_config is not None and not getattr(get_config, "_saves_policy", False):
+            cls.get_config = _saving_policy(get_config)
+
+    @property
+    def dtype_policy(self):
+        """Keras' DTypePolicy of the layer: the one its dtype= gave, else its dtype's (a
+        layer taking dtype= itself, such as Dense, keeps it as its `dtype`; a text layer's
+        is Keras' float32)."""
+        if self._dtype_policy is not None:
+            return self._dtype_policy
+        try:
+            return DTypePolicy(np.dtype(self.dtype).name if self.dtype is not None else
+                               "float32")
+        except (TypeError, ValueError):
+            return DTypePolicy()
+
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (Keras'); a layer whose dtype= is the Keras base's
+        (nn.layers.dtype_policy) casts its floating inputs to it."""
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights (Keras'; `dtype` says the same)."""
+        return self.dtype_policy.variable_dtype
 
     @classmethod
     def from_config(cls, config):
@@ -74,25 +104,47 @@ class KerasNamed(KerasWeights):
 
 
 def _keras_constructor(init):
-    """`init`, also taking Keras' base-layer argument trainable= (False freezes the layer
-    once made, as `layer.trainable = False` does; a layer built later stays frozen), its
-    arguments checked first: a TypeError names the layer's class (not a shared base's
-    __init__) and what did not fit."""
+    """`init`, also taking Keras' base-layer arguments trainable= (False freezes the layer
+    once made, as `layer.trainable = False` does; a layer built later stays frozen) and,
+    where `init` takes no dtype (nor **kwargs to pass one on), dtype= (a Keras dtype policy:
+    nn.layers.dtype_policy), its arguments checked first: a TypeError names the layer's
+    class (not a shared base's __init__) and what did not fit."""
     signature = inspect.signature(init)
+    takes_dtype = "dtype" in signature.parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
 
     @functools.wraps(init)
     def __init__(self, *args, trainable=None, **kwargs):
+        dtype = None if takes_dtype else kwargs.pop("dtype", None)
         try:
             signature.bind(self, *args, **kwargs)
         except TypeError as error:
             raise TypeError(f"{type(self).__name__}: {error}") from None
+        policy = None if dtype is None else dtype_policy(dtype, type(self).__name__)
+        if policy is not None:
+            apply_policy(self, policy)  # (before: the weights init makes follow it)
         init(self, *args, **kwargs)
+        if policy is not None:
+            apply_policy(self, policy)
         if trainable is not None:
             if not isinstance(trainable, (bool, np.bool_)):
                 raise TypeError(f"{type(self).__name__}: trainable must be True or False, got "
                                 f"{trainable!r}")
             self.trainable = bool(trainable)
     return __init__
+
+
+def _saving_policy(get_config):
+    """`get_config`, its config also holding the dtype policy the layer was given (its
+    name, which dtype= takes back; Keras writes the policy's dict, which dtype= takes too)."""
+    @functools.wraps(get_config)
+    def with_policy(self):
+        config = get_config(self)
+        if self._dtype_policy is not None:
+            config["dtype"] = self._dtype_policy.name
+        return config
+    with_policy._saves_policy = True
+    return with_policy
 
 
 def keras_name(layer):

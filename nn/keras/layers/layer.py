@@ -23,6 +23,7 @@ from autograd.variable import Parameter
 from ... import constraints, initializers, regularizers
 from ...layers.config import init_config
 from ...layers.constrained import attach
+from ...layers.dtype_policy import apply_policy, dtype_policy
 from ...layers.keras_name import KerasWeights
 from ...module import Module, takes_training
 from ._base import KerasLayer
@@ -40,7 +41,9 @@ class Layer(Module, KerasLayer, KerasWeights):
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self._keras_arguments(name, input_shape)
         self.built, self._made = False, []
-        self.dtype = np.dtype(dtype or "float32")
+        self.dtype = np.dtype(np.float32)  # (its own: Module.to converts it)
+        if dtype is not None:  # (Keras' policy: weights in its variable dtype, inputs cast)
+            apply_policy(self, dtype_policy(dtype, type(self).__name__))
         if not trainable:
             self.trainable = False
 
@@ -104,7 +107,7 @@ class Layer(Module, KerasLayer, KerasWeights):
         back from the attributes of the same names, as Keras configures such a layer by
         itself (NotImplementedError naming an argument it cannot tell)."""
         base = {"name": self.name, "trainable": not self._keras_frozen,  # (not .trainable:
-                "dtype": self.dtype.name}  # False for a layer with a frozen weight of its own)
+                "dtype": self.dtype_policy.name}  # False for a layer with a frozen weight)
         if type(self).get_config is not Layer.get_config:
             return base
         own = init_config(self, **base)  # the base arguments its constructor names itself

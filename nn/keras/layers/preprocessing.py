@@ -49,8 +49,8 @@ class Normalization(Module, KerasLayer):
                              "call adapt(data))")
         self.axis = (axis,) if isinstance(axis, int) else (() if axis is None else tuple(axis))
         self.invert = invert
-        self.given = None if mean is None else (np.asarray(mean, np.float32),
-                                                np.asarray(variance, np.float32))
+        self.given = None if mean is None else (np.asarray(mean, self._statistics_dtype),
+                                                np.asarray(variance, self._statistics_dtype))
         if self.given is None:
             for statistic in ("mean", "variance", "count"):  # (None until built or loaded)
                 self.register_buffer(statistic, None)
@@ -62,15 +62,20 @@ class Normalization(Module, KerasLayer):
     def built(self):
         return self.mean is not None
 
+    @property
+    def _statistics_dtype(self):
+        """The layer's dtype (dtype=), float32 for an integer one."""
+        return self.dtype if self.dtype.kind == "f" else np.dtype(np.float32)
+
     def build(self, shape):
         """The statistics of the kept axes' sizes `shape`: mean 0, variance 1, count 0."""
         for name, array in self.buffers_for(shape).items():
             self.register_buffer(name, array)
 
-    @staticmethod
-    def buffers_for(shape):
+    def buffers_for(self, shape):
         shape = tuple(shape) if np.ndim(shape) else ()
-        return {"mean": np.zeros(shape, np.float32), "variance": np.ones(shape, np.float32),
+        dtype = self._statistics_dtype
+        return {"mean": np.zeros(shape, dtype), "variance": np.ones(shape, dtype),
                 "count": np.zeros((), np.int32)}  # (Keras 3 keeps it 0, for old files)
 
     def size_from_state(self, shapes):
