@@ -3,14 +3,13 @@ no vocabulary needed. Not differentiable (tokens in, integers or constants out).
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.backend import host_array
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import ENCODINGS, dtype_argument, encode_categories, output_mode_name
 from .farmhash import fingerprint64
-from .host_computed import HostComputed
+from .host_computed import HostComputed, host_values
 from .lookup import as_strings
 
 
@@ -44,7 +43,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs):
-        values = np.asarray(host_array(self._on_host(inputs)))
+        values = host_values(inputs)
         bins = self.bins(values)
         if self.output_mode == "int":
             return self._placed(bins.astype(self.dtype), inputs)

@@ -118,6 +118,14 @@ def test_bad_inputs_name_the_layer():
         layers.StringLookup(vocabulary=["a"])(np.zeros(3))
     with pytest.raises(TypeError, match="IntegerLookup: expected integer tokens"):
         layers.IntegerLookup(vocabulary=[1])(["a"])
+    with pytest.raises(TypeError, match="CategoryEncoding: expected integer categories, got "
+                                        "dtype float64"):
+        layers.CategoryEncoding(4)(np.array([[1.5]]))
+    # whole floats are integers to both
+    np.testing.assert_array_equal(layers.IntegerLookup(vocabulary=[7])(np.array([7.0, 2.0])),
+                                  [1, 0])
+    np.testing.assert_array_equal(layers.CategoryEncoding(3)(np.array([[2.0, 0.0]])).data,
+                                  [[1, 0, 1]])
     with pytest.raises(ValueError, match="output_mode must be one of"):
         layers.StringLookup(output_mode="bag")
     with pytest.raises(RuntimeError, match="adapt"):
