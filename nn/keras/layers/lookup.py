@@ -26,6 +26,7 @@ from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, encode_categories, output_mode_name
+from .farmhash import fingerprint_buckets
 from .host_computed import HostComputed, host_integers, host_values
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -325,9 +326,7 @@ class StringLookup(IndexLookup):
         return as_strings(token, who).item()
 
     def _oov_buckets(self, tokens):
-        from .farmhash import fingerprint64
-        return np.array([fingerprint64(t.encode("utf-8")) % self.num_oov_indices
-                         for t in tokens.tolist()], np.int64)
+        return fingerprint_buckets(tokens, self.num_oov_indices)
 
 
 class IntegerLookup(IndexLookup):
