@@ -237,6 +237,20 @@ def call_op(function, *xs):
     return function.forward(*xs)
 
 
+class BinaryGrads:
+    """Mixin of a two-input Function whose `_grads(gy, x0, x1)` is written for Variables and
+    arrays alike (with call_op, operators): `backward` gives it the input Variables (a graph
+    for higher orders), `backward_data` their arrays (first order, nothing recorded)."""
+
+    def backward(self, gy):
+        x0, x1 = self.inputs
+        return self._grads(gy, x0, x1)
+
+    def backward_data(self, gy):
+        x0, x1 = self.inputs
+        return self._grads(gy, x0.data, x1.data)
+
+
 # shared, never built per op: needs_input_grad of one input (which must want a gradient for
 # anything to be recorded) and of two that both want one, nearly every recorded op
 _ONE_NEEDED, _BOTH_NEEDED = (True,), (True, True)

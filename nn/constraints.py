@@ -169,13 +169,8 @@ def _found(identifier):
 def serialize(constraint, who="model.save"):
     """{'class_name', 'config'} of a Constraint (Keras' form), None for None; a plain
     function cannot be saved (TypeError naming it)."""
-    if constraint is None:
-        return None
-    if not isinstance(constraint, Constraint):
-        raise TypeError(f"{who}: the constraint {constraint!r} is a function, which cannot be "
-                        "saved; write it as a keras.constraints.Constraint subclass with "
-                        "get_config() and @nn.register")
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    from .layers.config import to_saved  # (nn.layers imports this module)
+    return to_saved(constraint, Constraint, "constraint", who)
 
 
 def _axis(axis, who):

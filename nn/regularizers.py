@@ -178,13 +178,10 @@ def _found(identifier):
 def serialize(regularizer, who="model.save"):
     """How model.save keeps a regularizer: L1L2's config, {'class_name', 'config'} for
     another Regularizer, None for None; a plain function cannot be saved (TypeError)."""
-    if regularizer is None or isinstance(regularizer, L1L2):
-        return None if regularizer is None else regularizer.get_config()
-    if not isinstance(regularizer, Regularizer):
-        raise TypeError(f"{who}: the regularizer {regularizer!r} is a function, which cannot "
-                        "be saved; write it as a keras.regularizers.Regularizer subclass "
-                        "with get_config() and @nn.register")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    if isinstance(regularizer, L1L2):
+        return regularizer.get_config()
+    from .layers.config import to_saved  # (nn.layers imports this module)
+    return to_saved(regularizer, Regularizer, "regularizer", who)
 
 
 def _strength(value, name):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import BinaryGrads, Function
 from ..spec import Spec
 from ..variable import promoted, wrap
 from .elementwise import log, where
@@ -38,7 +38,7 @@ class Sub(Function):
     backward_data = backward
 
 
-class Mul(Function):
+class Mul(BinaryGrads, Function):
     """y = x0 * x1"""
 
     input_specs = (Spec(), Spec(broadcast=0))
@@ -47,19 +47,13 @@ class Mul(Function):
     def forward(self, x0, x1):
         return x0 * x1
 
-    def backward(self, gy):
-        return self._grads(gy, *self.inputs)
-
-    def backward_data(self, gy):
-        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
-
     def _grads(self, gy, x0, x1):
         """(gx0, gx1) from Variables or arrays alike."""
         need0, need1 = self.needs_input_grad
         return (gy * x1 if need0 else None), (gy * x0 if need1 else None)
 
 
-class Div(Function):
+class Div(BinaryGrads, Function):
     """y = x0 / x1;  dy/dx0 = 1 / x1,  dy/dx1 = -(x0 / x1) / x1 (in that order: x1^2
     under- or overflows where the gradient does not)"""
 
@@ -68,12 +62,6 @@ class Div(Function):
 
     def forward(self, x0, x1):
         return x0 / x1
-
-    def backward(self, gy):
-        return self._grads(gy, *self.inputs)
-
-    def backward_data(self, gy):
-        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
 
     def _grads(self, gy, x0, x1):
         """(gx0, gx1) from Variables or arrays alike."""

@@ -5,13 +5,13 @@ import math
 import numpy as np
 
 from ..backend import dense, get_array_module
-from ..function import Function, call_op
+from ..function import BinaryGrads, Function, call_op
 from ..spec import Spec
 from ..variable import as_variable, as_variables
 from .shape import Concatenate, Transpose, reshape, reshape_if_needed, transpose
 
 
-class MatMul(Function):
+class MatMul(BinaryGrads, Function):
     """y = a @ b for a, b with ndim >= 2 (batch axes broadcast)"""
 
     input_specs = (Spec(shape=("*batch", "N", "K")), Spec(shape=("*batch", "K", "M")))
@@ -19,12 +19,6 @@ class MatMul(Function):
 
     def forward(self, a, b):
         return get_array_module(a).matmul(dense(a), dense(b))
-
-    def backward(self, gy):
-        return self._grads(gy, *self.inputs)
-
-    def backward_data(self, gy):
-        return self._grads(gy, self.inputs[0].data, self.inputs[1].data)
 
     def _grads(self, gy, a, b):
         """(ga, gb) = (gy b^T, a^T gy) over the last two axes, for Variables or arrays."""

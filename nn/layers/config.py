@@ -201,6 +201,19 @@ def from_saved(saved, known, base):
     return cls.from_config(saved["config"])
 
 
+def to_saved(obj, base, kind, who):
+    """from_saved's inverse: the {'class_name', 'config'} dict model.save keeps an object of
+    `base` (a `kind`: 'regularizer', 'constraint') in, None for None; a plain function cannot
+    be saved (a TypeError naming `who` and the function)."""
+    if obj is None:
+        return None
+    if not isinstance(obj, base):
+        raise TypeError(f"{who}: the {kind} {obj!r} is a function, which cannot be saved; "
+                        f"write it as a keras.{kind}s.{base.__name__} subclass with "
+                        "get_config() and @nn.register")
+    return {"class_name": type(obj).__name__, "config": obj.get_config()}
+
+
 _KERAS = "keras."  # the prefix of nn.keras' names (its LSTM is not nn's, its Adam not optim's)
 # nn.keras.metrics' classes and functions: its own prefix, as Keras' metrics and losses share
 # names (MeanSquaredError, binary_crossentropy) that mean different things

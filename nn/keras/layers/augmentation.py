@@ -26,7 +26,7 @@ from ... import functional as F
 from ...functional.affine_grid import _base_grid
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer, floating, on_images
+from ._base import KerasLayer, data_format_name, floating, on_images
 from .resizing import aspect_window, resized, window
 
 _PADDING = {"reflect": "reflection", "nearest": "border", "wrap": "border",
@@ -61,10 +61,8 @@ class _Augmentation(Module, KerasLayer):
     def __init__(self, seed, data_format, name, input_shape):
         super().__init__()
         self._keras_arguments(name, input_shape)
-        if data_format not in (None, "channels_last", "channels_first"):
-            raise ValueError(f"{self.who}: data_format must be 'channels_last' or "
-                             f"'channels_first', got {data_format!r}")
         self.seed, self.data_format = seed, data_format
+        self._layout = data_format_name(data_format, self.who)
         self.generator = None if seed is None else np.random.default_rng(seed)
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
@@ -73,7 +71,7 @@ class _Augmentation(Module, KerasLayer):
         x = floating(self._images(x))
         if not self.training:
             return x
-        return on_images(x, self.data_format, self.augment)
+        return on_images(x, self._layout, self.augment)
 
     def draws(self, images, draw):
         """draw(source, N) (source: the layer's generator or NumPy's) as a Variable."""

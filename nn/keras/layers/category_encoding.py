@@ -4,12 +4,11 @@ non-"int" output modes share with it. Not differentiable (integers in, constants
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.backend import host_array
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
-from .host_computed import HostComputed
+from .host_computed import HostComputed, host_integers, host_values
 
 ENCODINGS = ("one_hot", "multi_hot", "count")
 
@@ -108,12 +107,7 @@ class CategoryEncoding(HostComputed, Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs, count_weights=None):
-        indices = np.asarray(host_array(self._on_host(inputs)))
-        if indices.dtype.kind not in "iuf" or (indices.dtype.kind == "f" and np.any(
-                indices != np.round(indices))):
-            raise TypeError(f"{self.who}: expected integer categories, got dtype "
-                            f"{indices.dtype}")
-        indices = indices.astype(np.int64)
+        indices = host_integers(inputs, self.who, "categories")
         if indices.size and (indices.min() < 0 or indices.max() >= self.num_tokens):
             raise ValueError(f"{self.who}: categories must be in [0, {self.num_tokens}), got "
                              f"values from {indices.min()} to {indices.max()}")
@@ -121,7 +115,7 @@ class CategoryEncoding(HostComputed, Module, KerasLayer):
             if self.output_mode != "count":
                 raise ValueError(f"{self.who}: count_weights weigh the counts of "
                                  f"output_mode='count', not {self.output_mode!r}")
-            count_weights = host_array(self._on_host(count_weights))
+            count_weights = host_values(count_weights)
             if np.shape(count_weights) != indices.shape:
                 raise ValueError(f"{self.who}: count_weights of shape "
                                  f"{np.shape(count_weights)} must have the inputs' shape "

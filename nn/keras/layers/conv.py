@@ -62,6 +62,8 @@ class _Conv(SizedByChannels, Spatial, Module):
     in_axis, out_axis = -2, -1  # where Keras' kernel keeps the input and output channels
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
+    # the regularizer attributes get_config saves, under Keras' argument names
+    regularizer_arguments = ("kernel_regularizer", "bias_regularizer")
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
     activity_regularizer = None  # (always: refuse_activity_regularizer)
     causal = True  # whether a 1-D one takes padding='causal' (Keras' depthwise ones do not)
@@ -202,8 +204,8 @@ class _Conv(SizedByChannels, Spatial, Module):
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""
         activation = activation_config(self.activation)
-        penalties = regularizers.configs(kernel_regularizer=self.kernel_regularizer,
-                                         bias_regularizer=self.bias_regularizer)
+        penalties = regularizers.configs(**{name: getattr(self, name)
+                                            for name in self.regularizer_arguments})
         return init_config(self, activation=activation, dtype=self.dtype.name, **penalties,
                            **constraint_configs(self))
 

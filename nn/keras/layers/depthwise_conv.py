@@ -16,17 +16,10 @@ SeparableConv1D likewise: depthwise_kernel (K, C, M), pointwise_kernel (1, C * M
 from autograd.arguments import positive_int
 from autograd.ops import reshape, transpose
 
-from ... import constraints, initializers, regularizers
-from ...layers.activation import activation_config
-from ...layers.config import init_config
+from ... import initializers, regularizers
 from ...layers.constrained import WeightConstraint
 from ._base import functional_weight, lifted
 from .conv import Penalty, _Conv
-
-# Keras' names of the depthwise kernel's settings -> the _Conv attributes holding them
-_DEPTHWISE = {"depthwise_initializer": "kernel_initializer",
-              "depthwise_regularizer": "kernel_regularizer",
-              "depthwise_constraint": "kernel_constraint"}
 
 
 def _alias(attribute):
@@ -47,9 +40,11 @@ class _DepthwiseConv(_Conv):
     module)."""
 
     causal = False
+    # Keras' names of the kernel's settings (the constraint: one more name for the kernel's)
     depthwise_initializer = _alias("kernel_initializer")
     depthwise_regularizer = _alias("kernel_regularizer")
-    depthwise_constraint = _alias("kernel_constraint")
+    depthwise_constraint = WeightConstraint("kernel")
+    regularizer_arguments = ("depthwise_regularizer", "bias_regularizer")
 
     def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
                  data_format=None, dilation_rate=1, activation=None, use_bias=True,
@@ -79,11 +74,6 @@ class _DepthwiseConv(_Conv):
                                 self.bias if bias else None, strides, padding, dilation,
                                 self.in_channels)
 
-    def get_config(self):
-        """Keras' arguments: the kernel's settings under their depthwise_ names."""
-        return init_config(self, activation=activation_config(self.activation),
-                           dtype=self.dtype.name, **_saved_settings(self, _DEPTHWISE))
-
 
 class DepthwiseConv2D(_DepthwiseConv):
     """Keras' DepthwiseConv2D: (N, H, W, C) -> (N, OH, OW, C * depth_multiplier) (see the
@@ -103,6 +93,8 @@ class _SeparableConv(_DepthwiseConv):
     extra_weights = ("pointwise_kernel",)
     depthwise_kernel = _alias("kernel")
     pointwise_regularizer = Penalty()
+    regularizer_arguments = ("depthwise_regularizer", "pointwise_regularizer",
+                             "bias_regularizer")
     pointwise_constraint = WeightConstraint("pointwise_kernel")
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid",
@@ -148,33 +140,13 @@ class _SeparableConv(_DepthwiseConv):
         return self.convolution(depthwise, pointwise, self.bias)
 
     def get_config(self):
-        names = {**_DEPTHWISE, "pointwise_regularizer": "pointwise_regularizer",
-                 "pointwise_constraint": "pointwise_constraint"}
-        return init_config(self, filters=self.pointwise_filters,
-                           activation=activation_config(self.activation),
-                           dtype=self.dtype.name, **_saved_settings(self, names))
+        """_Conv's, with `filters` the pointwise convolution's (_Conv's filters are the
+        depth multiplier here)."""
+        return {**super().get_config(), "filters": self.pointwise_filters}
 
     def extra_repr(self):
         return f"filters={self.pointwise_filters}, depth_multiplier={self.depth_multiplier}, " \
                + super().extra_repr().split(", ", 1)[1]
-
-
-def _saved_settings(layer, names):
-    """{Keras' argument: the saved regularizer or constraint} for `names` (argument -> the
-    layer's attribute) and the bias', initializers as they are."""
-    saved = {}
-    for argument, attribute in names.items():
-        value = getattr(layer, attribute)
-        if argument.endswith("regularizer"):
-            saved[argument] = regularizers.serialize(value, argument)
-        elif argument.endswith("constraint"):
-            saved[argument] = constraints.serialize(value, argument)
-        else:
-            saved[argument] = value
-    saved["bias_regularizer"] = regularizers.serialize(layer.bias_regularizer,
-                                                       "bias_regularizer")
-    saved["bias_constraint"] = constraints.serialize(layer.bias_constraint, "bias_constraint")
-    return saved
 
 
 class SeparableConv2D(_SeparableConv):

@@ -63,6 +63,7 @@ class EinsumDense(Module, KerasLayer):
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
         self._keras_arguments(name, input_shape)
         self.lora_rank = None
+        self._fitted_shape = None  # the input shape the weights last fitted (see _fit)
 
     @property
     def built(self):
@@ -74,6 +75,7 @@ class EinsumDense(Module, KerasLayer):
         shapes = input_shape if isinstance(input_shape, dict) else \
             self._layout(tuple(input_shape))
         make_parameters(self, shapes, np.float32)
+        self._fitted_shape = None  # (new weights: the next input is checked against them)
         _, weight, output, _ = self._specs
         self.kernel.data[...] = einsum_kernel_draw(self.kernel_initializer, self.kernel.shape,
                                              [c not in output for c in weight])
@@ -87,6 +89,19 @@ class EinsumDense(Module, KerasLayer):
 
     def forward(self, x):
         x = as_variable(x, who=self.who)
+        if tuple(x.shape) != self._fitted_shape:
+            self._fit(x)
+        if x.dtype != self.kernel.dtype:  # (integers, or float64 meeting float32 weights)
+            x = astype(x, self.kernel.dtype)
+        y = einsum(self.equation, x, self.kernel)
+        if self.bias is not None:
+            y = y + self.bias
+        return y if self.activation is None else self.activation(y)
+
+    def _fit(self, x):
+        """Build the weights for x's shape at the first call, else check that they fit it (a
+        ValueError naming the shapes); the shape is remembered, so that the batches of a
+        loop, which repeat it, skip the layout."""
         shapes = self._layout(tuple(x.shape))
         if not self.built:
             self.build(shapes, like=x.data)
@@ -96,12 +111,7 @@ class EinsumDense(Module, KerasLayer):
         if found != shapes:
             raise ValueError(f"{self.who}: an input of shape {tuple(x.shape)} needs weights of "
                              f"shapes {shapes} ('{self.equation}'), the layer has {found}")
-        if x.dtype != self.kernel.dtype:  # (integers, or float64 meeting float32 weights)
-            x = astype(x, self.kernel.dtype)
-        y = einsum(self.equation, x, self.kernel)
-        if self.bias is not None:
-            y = y + self.bias
-        return y if self.activation is None else self.activation(y)
+        self._fitted_shape = tuple(x.shape)
 
     def _layout(self, input_shape):
         """{'kernel': shape, 'bias': shape (with bias_axes)} for inputs of `input_shape`; a

@@ -1,6 +1,8 @@
 """FarmHash's Fingerprint64 (farmhashna's Hash64), the hash that Keras' StringLookup (several
 OOV indices) and Hashing take a string's bucket from: `fingerprint64(data) % buckets`.
 Python integers masked to 64 bits stand for C's uint64 arithmetic."""
+import numpy as np
+
 MASK = (1 << 64) - 1
 K0, K1, K2 = 0xC3A5C85C97CB3127, 0xB492B66FBE98F273, 0x9AE16A3B2F90404F
 
@@ -127,4 +129,14 @@ def fingerprint64(data):
                    (_hash16(v[1], w[1], mul) + x) & MASK, mul)
 
 
-__all__ = ["fingerprint64"]
+def fingerprint_buckets(texts, buckets):
+    """Each string of `texts` (an array of str) in its bucket, fingerprint64 of its UTF-8
+    mod `buckets`: int64, the texts' shape. Each distinct string is hashed once (a batch
+    repeats its tokens, and the hash runs in Python)."""
+    unique, inverse = np.unique(texts, return_inverse=True)
+    hashed = np.array([fingerprint64(t.encode("utf-8")) % buckets for t in unique.tolist()],
+                      np.int64)
+    return hashed[inverse.reshape(texts.shape)]
+
+
+__all__ = ["fingerprint64", "fingerprint_buckets"]

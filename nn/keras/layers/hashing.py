@@ -3,14 +3,13 @@ no vocabulary needed. Not differentiable (tokens in, integers or constants out).
 import numpy as np
 
 from autograd.arguments import positive_int
-from autograd.backend import host_array
 
 from ...layers.config import init_config
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import ENCODINGS, dtype_argument, encode_categories, output_mode_name
-from .farmhash import fingerprint64
-from .host_computed import HostComputed
+from .farmhash import fingerprint_buckets
+from .host_computed import HostComputed, host_values
 from .lookup import as_strings
 
 
@@ -44,7 +43,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, inputs):
-        values = np.asarray(host_array(self._on_host(inputs)))
+        values = host_values(inputs)
         bins = self.bins(values)
         if self.output_mode == "int":
             return self._placed(bins.astype(self.dtype), inputs)
@@ -56,9 +55,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         texts = self._texts(values)
         masked = self.mask_value is not None and self.num_bins > 1
         buckets = self.num_bins - masked
-        unique, inverse = np.unique(texts, return_inverse=True)
-        hashed = np.array([fingerprint64(t.encode("utf-8")) % buckets for t in unique.tolist()],
-                          np.int64)[inverse.reshape(texts.shape)]
+        hashed = fingerprint_buckets(texts, buckets)
         if masked:
             hashed = np.where(self._is_mask(values, texts), 0, hashed + 1)
         return hashed

@@ -3,7 +3,9 @@ TextVectorization, CategoryEncoding, Hashing): their inputs read on the host, an
 outputs placed where the model computes. Text has no GPU arrays, so a text layer's integer
 output must move to the device of a model moved there (Module.to tells `_moved`); a
 GPU input's output goes back to the GPU."""
-from autograd.backend import is_gpu_array, to_cpu, to_gpu
+import numpy as np
+
+from autograd.backend import host_array, is_gpu_array, to_cpu, to_gpu
 from autograd.variable import Variable, as_variable
 
 
@@ -34,4 +36,21 @@ class HostComputed:
         return as_variable(out)
 
 
-__all__ = ["HostComputed"]
+def host_values(x):
+    """x (a Variable, a NumPy or CuPy array, a torch tensor, a list, a number) as a NumPy
+    array on the host."""
+    return np.asarray(host_array(HostComputed._on_host(x)))
+
+
+def host_integers(x, who, what):
+    """x on the host (host_values) as int64: integers, or floats that are whole numbers; a
+    TypeError naming `who`, `what` the values are ('tokens') and the dtype for anything
+    else."""
+    values = host_values(x)
+    kind = values.dtype.kind
+    if kind not in "iu" and not (kind == "f" and np.all(values == np.round(values))):
+        raise TypeError(f"{who}: expected integer {what}, got dtype {values.dtype}")
+    return values.astype(np.int64)
+
+
+__all__ = ["HostComputed", "host_values", "host_integers"]

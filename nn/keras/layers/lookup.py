@@ -19,7 +19,6 @@ from collections import Counter
 import numpy as np
 
 from autograd.arguments import nonnegative_int
-from autograd.backend import host_array
 from autograd.variable import Variable
 
 from ...layers.config import init_config
@@ -27,7 +26,8 @@ from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, encode_categories, output_mode_name
-from .host_computed import HostComputed
+from .farmhash import fingerprint_buckets
+from .host_computed import HostComputed, host_integers, host_values
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 IGNORED_DTYPE = "float32"  # (the dtype Keras' config reports for a dtype= it ignores)
@@ -252,7 +252,7 @@ class IndexLookup(HostComputed, Module, KerasLayer):
     def _tokens_at(self, inputs):
         """invert=True: indices -> tokens (the OOV token for indices outside the vocabulary,
         the mask token for 0 when there is one)."""
-        indices = np.asarray(host_array(self._on_host(inputs)))
+        indices = host_values(inputs)
         if indices.dtype.kind not in "iu":
             raise TypeError(f"{self.who}: invert=True takes integer indices, got dtype "
                             f"{indices.dtype}")
@@ -326,9 +326,7 @@ class StringLookup(IndexLookup):
         return as_strings(token, who).item()
 
     def _oov_buckets(self, tokens):
-        from .farmhash import fingerprint64
-        return np.array([fingerprint64(t.encode("utf-8")) % self.num_oov_indices
-                         for t in tokens.tolist()], np.int64)
+        return fingerprint_buckets(tokens, self.num_oov_indices)
 
 
 class IntegerLookup(IndexLookup):
@@ -357,11 +355,7 @@ class IntegerLookup(IndexLookup):
 
     @staticmethod
     def _tokens_of(inputs, who):
-        array = np.asarray(host_array(HostComputed._on_host(inputs)))
-        if array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(
-                array == np.round(array))):
-            raise TypeError(f"{who}: expected integer tokens, got dtype {array.dtype}")
-        return array.astype(np.int64)
+        return host_integers(inputs, who, "tokens")
 
     def _token(self, token, who):
         return int(self._tokens_of(token, who))

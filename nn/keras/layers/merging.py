@@ -89,7 +89,6 @@ class _Merge(Module, KerasLayer):
         mask = mask if mask.dtype == bool else astype(mask, bool)
         return reshape(mask, tuple(mask.shape) + (1,) * (x.ndim - mask.ndim))
 
-
     def get_config(self):
         return {"name": self.name}
 
@@ -116,11 +115,10 @@ class Multiply(_Merge):
         if all(m is None for m in masks):
             return self._merge(xs)
         one = as_variable(np.ones((), xs[0].dtype))
-        product = reduce(lambda a, b: a * b, [x if m is None else where(m, x, one)
-                                              for x, m in zip(xs, masks)])
-        if any(m is None for m in masks):  # (an input without a mask is real everywhere)
+        product = self._merge([x if m is None else where(m, x, one) for x, m in zip(xs, masks)])
+        real = self.compute_mask(xs, masks)  # (None: an input without a mask is all real)
+        if real is None:
             return product
-        real = reduce(lambda a, b: where(a, a, b), masks)
         return where(real, product, as_variable(np.zeros((), product.dtype)))
 
     def _merge(self, xs):

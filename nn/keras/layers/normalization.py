@@ -292,17 +292,27 @@ class LayerNormalization(_KerasNormalization, Module):
         return found.pop()
 
     def forward(self, x):
-        x = self._input(x, tuple(range(2, 33)), "(N, ..., F)")
+        x, axes, shape = self._normalized_input(x, "(N, ..., F)")
+        self._built_for(x, shape)
+        moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
+        return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
+
+    def _normalized_input(self, x, layout):
+        """x as a Variable of 2 to 32 axes (`layout` names them in the error), the axes
+        `axis` normalizes and their sizes."""
+        x = self._input(x, tuple(range(2, 33)), layout)
         axes = self._axes(x.ndim)
-        shape = tuple(x.shape[a] for a in axes)
+        return x, axes, tuple(x.shape[a] for a in axes)
+
+    def _built_for(self, x, shape):
+        """Build the layer for the normalized axes' sizes `shape` at the first call; later,
+        a ValueError when x's differ from those it was built for."""
         if self.normalized_shape is None:
             self.build(shape, like=x.data)
         elif shape != self.normalized_shape:
             raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has sizes "
                              f"{shape} on axis {self.axis}, the layer was built for "
                              f"{self.normalized_shape}")
-        moved, inverse = _moved_to(x, axes, "end")  # nn's layer_norm: the last axes
-        return _back(layer_norm(moved, shape, self.weight, self.bias, self.eps), inverse)
 
     def extra_repr(self):
         return (f"axis={self.axis}, epsilon={self.eps}, center={self.center}, "
@@ -330,19 +340,12 @@ class GroupNormalization(LayerNormalization):
                          beta_constraint=beta_constraint)
 
     def forward(self, x):
-        x = self._input(x, tuple(range(2, 33)), "(N, ..., channels)")
-        axes = self._axes(x.ndim)
-        channels = x.shape[axes[0]]
+        x, axes, (channels,) = self._normalized_input(x, "(N, ..., channels)")
         groups = channels if self.groups == -1 else self.groups
         if channels % groups:
             raise ValueError(f"{self.who}: {channels} channels (axis {self.axis}) do not split "
                              f"into groups={self.groups}")
-        if self.normalized_shape is None:
-            self.build((channels,), like=x.data)
-        elif (channels,) != self.normalized_shape:
-            raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
-                             f"{channels} channels, the layer was built for "
-                             f"{self.normalized_shape[0]}")
+        self._built_for(x, (channels,))
         moved, inverse = _moved_to(x, axes, "front")  # nn's group_norm: channels on axis 1
         return _back(F.group_norm(moved, groups, self.weight, self.bias, self.eps), inverse)
 

@@ -9,7 +9,6 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.ops import broadcast_to, get_item, pad, reshape, transpose
 
-from ...functional.interpolate import interpolate
 from ...layers.config import init_config
 from ...module import Module
 from ._base import (
@@ -21,6 +20,7 @@ from ._base import (
     on_images,
     per_axis,
 )
+from .resizing import resized
 
 
 def _ints(value, name, who, minimum):
@@ -251,7 +251,7 @@ class _UpSampling(_Spatial):
     def forward(self, x):
         """Each position repeated size times along its axis: a new axis of length 1 after
         each spatial axis, broadcast to the size, merged back (a sum in the gradient).
-        Bilinear: F.interpolate's half-pixel centres (Keras' resize, no antialias)."""
+        Bilinear: see _bilinear."""
         if self.interpolation == "bilinear":
             return self._bilinear(x)
         x, first = self._spatial(x)
@@ -267,11 +267,11 @@ class _UpSampling(_Spatial):
     def extra_repr(self):
         return f"size={self.size}"
 
-
     def _bilinear(self, x):
+        """Resizing's bilinear (Keras' image resize: half-pixel centres, no antialias) to
+        size times each image's height and width."""
         def resize(images):  # (N, C, H, W)
-            sizes = tuple(n * k for n, k in zip(images.shape[2:], self.size))
-            return interpolate(images, size=sizes, mode="bilinear", align_corners=False)
+            return resized(images, tuple(n * k for n, k in zip(images.shape[2:], self.size)))
 
         return on_images(floating(self._spatial(x)[0]), self.data_format, resize)
 

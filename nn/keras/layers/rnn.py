@@ -159,7 +159,8 @@ class RNN(SequenceRun, Module, KerasNamed):
             if steps_mask is not None:  # a masked step keeps the states, repeats the output
                 keep = reshape(steps_mask[t], (steps.shape[1], 1))
                 new = tuple(where(keep, n, old) for n, old in zip(new, state))
-                if previous is None:
+                if previous is None:  # a zero, as Keras' (SequenceRun's _begun does not
+                    # make it redundant: its product keeps a cell's inf or NaN at padding)
                     previous = wrap(get_array_module(output.data).zeros(
                         output.shape, output.dtype), False)
                 output = where(keep, output, previous)

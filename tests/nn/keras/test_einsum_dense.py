@@ -85,6 +85,20 @@ def test_refusals_name_the_layer_and_the_shapes():
         layer(np.ones((2, 5)))
 
 
+def test_a_rebuilt_layer_checks_the_next_input_against_its_new_weights():
+    layer = layers.EinsumDense("ab,bc->ac", 3)
+    layer(np.ones((2, 4)))
+    layer(np.ones((2, 4)))  # (the same shape again: its layout is not worked out again)
+    layer.build((2, 5))
+    with pytest.raises(ValueError, match=r"an input of shape \(2, 4\) needs weights of "
+                                         r"shapes \{'kernel': \(4, 3\)\}"):
+        layer(np.ones((2, 4)))
+    assert layer(np.ones((2, 5))).shape == (2, 3)
+    loaded = layers.EinsumDense("ab,bc->ac", 3)
+    loaded.load_state_dict(layer.state_dict())
+    np.testing.assert_allclose(loaded(np.ones((2, 5))).data, layer(np.ones((2, 5))).data)
+
+
 def test_a_model_learns_a_per_step_projection_and_saves(tmp_path):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((128, 5, 4)).astype(np.float32)

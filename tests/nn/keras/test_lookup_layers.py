@@ -46,6 +46,21 @@ def test_mask_and_oov_indices():
     np.testing.assert_array_equal(ints(np.array([10, 7, -3, 20])).data, [4, 3, 1, 5])
 
 
+@pytest.mark.parametrize("make, distinct", [
+    (lambda: layers.StringLookup(vocabulary=["a"], num_oov_indices=3), [b"x", b"y", b"z"]),
+    (lambda: layers.Hashing(5), [b"a", b"x", b"y", b"z"])])
+def test_a_batch_of_repeated_strings_hashes_each_distinct_one_once(make, distinct,
+                                                                    monkeypatch):
+    from nn.keras.layers import farmhash
+    hashed = []
+    monkeypatch.setattr(farmhash, "fingerprint64", lambda data: hashed.append(data) or
+                        fingerprint64(data))
+    tokens = np.array([["x", "y", "x", "a"], ["y", "x", "x", "z"]])
+    out = make()(tokens).data
+    assert sorted(hashed) == distinct  # (StringLookup: its out-of-vocabulary ones)
+    assert out[0, 0] == out[0, 2] == out[1, 1] and out[0, 1] == out[1, 0]
+
+
 def test_farmhash_fingerprints_of_every_length_class():
     # (TensorFlow's to_hash_bucket_fast(s, 1000) gives the same buckets)
     texts = ["", "a", "abc", "hello", "farmhash!", "x" * 20, "y" * 40,
@@ -118,6 +133,14 @@ def test_bad_inputs_name_the_layer():
         layers.StringLookup(vocabulary=["a"])(np.zeros(3))
     with pytest.raises(TypeError, match="IntegerLookup: expected integer tokens"):
         layers.IntegerLookup(vocabulary=[1])(["a"])
+    with pytest.raises(TypeError, match="CategoryEncoding: expected integer categories, got "
+                                        "dtype float64"):
+        layers.CategoryEncoding(4)(np.array([[1.5]]))
+    # whole floats are integers to both
+    np.testing.assert_array_equal(layers.IntegerLookup(vocabulary=[7])(np.array([7.0, 2.0])),
+                                  [1, 0])
+    np.testing.assert_array_equal(layers.CategoryEncoding(3)(np.array([[2.0, 0.0]])).data,
+                                  [[1, 0, 1]])
     with pytest.raises(ValueError, match="output_mode must be one of"):
         layers.StringLookup(output_mode="bag")
     with pytest.raises(RuntimeError, match="adapt"):

@@ -173,6 +173,22 @@ def test_merges_join_masks():
                                   m1.data | m2.data)
 
 
+def test_multiply_with_an_input_without_a_mask_zeroes_no_step():
+    """An input without a mask is real everywhere: a step masked in the others keeps its
+    value (the masked entries count as 1), none is zeroed."""
+    rng = np.random.default_rng(1)
+    x1, x2, x3 = (rng.normal(size=(2, 3, 4)) for _ in range(3))
+    m1 = np.array([[True, False, False], [False, True, False]])
+    m3 = np.array([[False, False, True], [False, True, False]])
+    y = layers.Multiply()([Variable(x) for x in (x1, x2, x3)],
+                          mask=[Variable(m1), None, Variable(m3)])
+    expected = np.where(m1[..., None], x1, 1) * x2 * np.where(m3[..., None], x3, 1)
+    np.testing.assert_allclose(y.data, expected)
+    both = layers.Multiply()([Variable(x1), Variable(x3)], mask=[Variable(m1), Variable(m3)])
+    np.testing.assert_allclose(both.data, np.where((m1 | m3)[..., None], np.where(
+        m1[..., None], x1, 1) * np.where(m3[..., None], x3, 1), 0))
+
+
 @pytest.mark.parametrize("kind,pick", [(layers.Maximum, np.maximum),
                                        (layers.Minimum, np.minimum)])
 def test_maximum_and_minimum_never_pick_a_masked_entry(kind, pick):

@@ -129,6 +129,14 @@ def test_group_normalization_gradients_saving_and_refusals(tmp_path):
         layers.GroupNormalization(3)(x)
     with pytest.raises(ValueError, match="groups"):
         layers.GroupNormalization(0)
+    with pytest.raises(ValueError, match=r"GroupNormalization: the input of shape \(2, 3, 6\) "
+                                         r"has sizes \(6,\) on axis -1, the layer was built "
+                                         r"for \(4,\)"):
+        layer(np.zeros((2, 3, 6)))
+    unsplit = layers.GroupNormalization(2)
+    with pytest.raises(ValueError, match="do not split"):
+        unsplit(np.zeros((2, 3)))
+    assert unsplit(np.zeros((2, 6))).shape == (2, 6)  # (the refused input built nothing)
 
 
 @pytest.mark.parametrize("settings", [dict(depth_multiplier=2, strides=2, padding="same"),

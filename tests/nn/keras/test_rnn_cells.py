@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import nn.keras as keras
 import optim
-from autograd import Variable, gradcheck
+from autograd import Variable, gradcheck, log
 from nn.keras import layers
 
 from .test_recurrent import KINDS, as_function, as_list, random_weights, reference, sum_task
@@ -249,6 +249,35 @@ def test_a_custom_cell_runs_as_keras_with_masks_and_states(go_backwards, zero_ou
     np.testing.assert_allclose(h.data, want_h, rtol=1e-12)
     np.testing.assert_allclose(s.data, want_s, rtol=1e-12)
     assert rnn.compute_mask(x, mask)[0] is mask
+
+
+class LogCell(layers.Layer):
+    """h = log(x[:, :1]) + h_prev: -inf on a padding step of zeros."""
+
+    state_size = 1
+
+    def call(self, inputs, states):
+        h = log(inputs[:, :1]) + states[0]
+        return h, [h]
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("zero_output_for_mask", [False, True])
+def test_padding_before_the_first_real_step_gives_0_whatever_the_cell_outputs_there(
+        go_backwards, zero_output_for_mask):
+    """Keras 3.15.1's values: the output before a sample's first real step is 0 even where
+    the cell's is -inf (the last output, before any, is a zero; not the cell's times 0)."""
+    x = np.array([[[0.0], [0.0], [2.0], [3.0]], [[1.0], [0.0], [2.0], [0.0]]], np.float32)
+    rnn = layers.RNN(LogCell(), return_sequences=True, go_backwards=go_backwards,
+                     zero_output_for_mask=zero_output_for_mask)
+    with np.errstate(divide="ignore"):
+        y = rnn(x, mask=x[..., 0] != 0).data[..., 0]
+    log2, log6 = np.log(2.0), np.log(6.0)
+    expected = {(False, False): [[0, 0, log2, log6], [0, 0, log2, log2]],
+                (True, False): [[np.log(3.0), log6, log6, log6], [0, log2, log2, log2]],
+                (False, True): [[0, 0, log2, log6], [0, 0, log2, 0]],
+                (True, True): [[np.log(3.0), log6, 0, 0], [0, log2, 0, log2]]}
+    np.testing.assert_allclose(y, expected[go_backwards, zero_output_for_mask], rtol=1e-6)
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])

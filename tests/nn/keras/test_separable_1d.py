@@ -103,6 +103,23 @@ def test_a_sequence_model_saves_and_loads_with_its_settings(tmp_path):
     assert config["pointwise_regularizer"] == {"l1": 0.01, "l2": 0.0}
 
 
+def test_the_separable_config_keeps_each_weights_constraint_under_keras_name():
+    layer = layers.SeparableConv1D(4, 3, depthwise_constraint="non_neg",
+                                   pointwise_constraint="unit_norm", bias_constraint=None)
+    config = layer.get_config()
+    assert config["depthwise_constraint"]["class_name"] == "NonNeg"
+    assert config["pointwise_constraint"]["class_name"] == "UnitNorm"
+    assert config["bias_constraint"] is None and "kernel_constraint" not in config
+    assert type(layer)(**config).get_config() == config
+
+
+def test_a_function_as_depthwise_constraint_cannot_be_saved():
+    layer = layers.DepthwiseConv1D(3, depthwise_constraint=lambda w: w)
+    with pytest.raises(TypeError, match="DepthwiseConv1D.depthwise_constraint: the "
+                                        "constraint .* is a function"):
+        layer.get_config()
+
+
 @pytest.mark.parametrize("make, error, words", [
     (lambda: layers.DepthwiseConv1D(3, name="d")(np.zeros((1, 5, 5, 2), np.float32)),
      ValueError, r"DepthwiseConv1D 'd': expected an input of shape \(N, T, C\), got "
