@@ -495,14 +495,14 @@ class Module:
         PyTorch's keywords: `destination`, a dict the entries are added to (and returned);
         `prefix`, put before every name; keep_vars=True, the Parameters themselves (no
         copies) where it has them."""
-        if state_dict_hooks.any_hooks(self, "state_dict_pre"):
-            state_dict_hooks.before_state_dict(self)
-        state = OrderedDict()
         parameters = dict(self.named_parameters(remove_duplicate=False)) if keep_vars else {}
-        for name, array in state_arrays(self, ""):
-            state[name] = parameters[name] if name in parameters else array.copy()
-        if state_dict_hooks.any_hooks(self, "state_dict_post"):
-            state_dict_hooks.after_state_dict(self, state)
+
+        def entry(name, array):
+            return parameters[name] if name in parameters else array.copy()
+        if state_dict_hooks.any_hooks(self, "state_dict_pre", "state_dict_post"):
+            state = state_dict_hooks.hooked_state(self, entry, keep_vars)
+        else:
+            state = OrderedDict((name, entry(name, array)) for name, array in state_arrays(self))
         if not prefix and destination is None:
             return state
         destination = OrderedDict() if destination is None else destination
@@ -878,15 +878,20 @@ def saved_state(module):
 def state_arrays(module, prefix=""):
     """(dotted name, array) for every parameter and persistent buffer, in state_dict order
     (placeholders of layers not built yet have no values to save, so they are left out)."""
+    yield from own_state_arrays(module, prefix)
+    for name, child in module._modules.items():
+        if child is not None:
+            yield from state_arrays(child, _join(prefix, name))
+
+
+def own_state_arrays(module, prefix=""):
+    """state_arrays of `module`'s own parameters and buffers, not its children's."""
     for name, param in module._parameters.items():
         if param is not None and not is_uninitialized(param):
             yield _join(prefix, name), param.data
     for name, buf in module._buffers.items():
         if buf is not None and name not in module._non_persistent:
             yield _join(prefix, name), buf
-    for name, child in module._modules.items():
-        if child is not None:
-            yield from state_arrays(child, _join(prefix, name))
 
 
 def _lazy_builds(model, state_dict):
@@ -1026,4 +1031,5 @@ def _indent(text):
     return text.replace("\n", "\n  ")
 
 
-__all__ = ["Module", "StateDictKeyError", "IncompatibleKeys", "state_arrays", "saved_state"]
+__all__ = ["Module", "StateDictKeyError", "IncompatibleKeys", "state_arrays",
+           "own_state_arrays", "saved_state"]

@@ -12,9 +12,15 @@ layer can rename, add or drop its own keys (an old checkpoint's names, a derived
   keys from `incompatible_keys.missing_keys` / `unexpected_keys`, which strict=True then
   does not count.
 
-Pre-hooks run parents before children, state_dict post-hooks children before parents (a
-parent sees its children's keys), load post-hooks in `modules()` order, as PyTorch's.
+They run as PyTorch's: state_dict() builds the dict module by module, each module's
+pre-hooks, its own keys, its children's (each the same way), then its post-hooks, which see
+the keys written so far; the load pre-hooks run parents before children, the load
+post-hooks children before parents. Unlike PyTorch's, a load pre-hook is given the load's
+own `strict` (PyTorch's always get True), and every load post-hook sees the whole load's
+missing and unexpected keys (PyTorch's, those of the modules loaded so far).
 """
+from collections import OrderedDict
+
 from autograd.hooks import add_hook
 
 _KINDS = ("state_dict_pre", "state_dict_post", "load_pre", "load_post")
@@ -29,23 +35,31 @@ def register(module, kind, hook, who):
     return add_hook(hooks[kind], hook, who)
 
 
-def any_hooks(root, kind):
-    """Whether a module under `root` (itself included) has a hook of `kind`."""
-    return any(_hooks(module, kind) for module in root.modules())
+def any_hooks(root, *kinds):
+    """Whether a module under `root` (itself included) has a hook of one of `kinds`."""
+    return any(_hooks(module, kind) for module in root.modules() for kind in kinds)
 
 
-def before_state_dict(root):
-    for prefix, module in _parents_first(root, ""):
+def hooked_state(root, entry, keep_vars):
+    """root's state dict built as PyTorch builds it around its hooks (see the top): each
+    (dotted name, array) of the module's own state stored as entry(name, array)."""
+    from .module import own_state_arrays  # (module.py imports this module)
+    state = OrderedDict()
+
+    def visit(module, prefix):
         for hook in _hooks(module, "state_dict_pre"):
-            hook(module, prefix, False)
-
-
-def after_state_dict(root, state):
-    for prefix, module in _children_first(root, ""):
+            hook(module, prefix, keep_vars)
+        for name, array in own_state_arrays(module, prefix.rstrip(".")):
+            state[name] = entry(name, array)
+        for name, child in module._modules.items():
+            if child is not None:
+                visit(child, f"{prefix}{name}.")
         for hook in _hooks(module, "state_dict_post"):
             if hook(module, state, prefix, {}) is not None:
                 raise RuntimeError(f"{type(module).__name__}: a state_dict post-hook must "
                                    "return None (it changes the state dict in place)")
+    visit(root, "")
+    return state
 
 
 def before_load(root, state, strict, missing, unexpected):
@@ -61,7 +75,7 @@ def before_load(root, state, strict, missing, unexpected):
 
 
 def after_load(root, incompatible):
-    for module in root.modules():
+    for _, module in _children_first(root, ""):
         for hook in _hooks(module, "load_post"):
             if hook(module, incompatible) is not None:
                 raise RuntimeError(f"{type(module).__name__}: a load_state_dict post-hook "

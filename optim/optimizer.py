@@ -19,7 +19,7 @@ from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, wrap
 
 from .foreach import foreach_step, is_array
-from .param_group import ParamGroup
+from .param_group import ParamGroup, plain
 
 
 class ParamState:
@@ -93,8 +93,10 @@ def from_torch(value):
 
 
 def check_nonnegative(value, name, who):
-    """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0."""
-    if not isinstance(value, Real) or not value >= 0:
+    """Raise a ValueError naming `who` and `name` unless `value` is a number >= 0 (a 0-d
+    array or tensor too, as PyTorch takes a tensor lr)."""
+    number = plain(value)
+    if not isinstance(number, Real) or not number >= 0:
         raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
 
 
@@ -470,9 +472,11 @@ class Optimizer:
     def _update_afresh(self, missing, xp, w, g, state, h, group):
         """After `_update` found the state entry `missing` absent: a state emptied by hand
         (`.clear()`, `= {}`) starts afresh, as in PyTorch; anything else is explained."""
-        if group is None or state or type(state) is not dict:
+        held = state._state if type(state) is _FlatState else state  # (a 0-d parameter's)
+        if group is None or held or type(held) is not dict:
             raise _state_error(self._who, missing) from None
-        state.update(self._init_state(xp, w, group))
+        for key, value in self._init_state(xp, w, group).items():
+            state[key] = value  # (through a 0-d parameter's view: stored 0-d)
         self._update(xp, w, g, state, h)
 
     def _foreach_pays(self, h):

@@ -83,9 +83,12 @@ def _frozen(value):
 
 def plain(value):
     """A hyperparameter as a Python number (bool, float) where it is one of NumPy's or
-    another Real; tuples element-wise; anything else as it is."""
+    another Real, or a 0-d array or tensor holding one (PyTorch takes a tensor lr); tuples
+    element-wise; anything else as it is."""
     if type(value) is float or type(value) is bool:  # the common case, fast
         return value
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return plain(value.item())
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, Real):

@@ -145,7 +145,9 @@ class Sequential(Model):
         return self
 
     def __delitem__(self, index):
-        """`del model[i]` or `del model[i:j]`: the layers after them are numbered anew."""
+        """`del model[i]` or `del model[i:j]`: the numbered layers after them are numbered
+        anew. A named layer (an OrderedDict's key, Keras' name=) keeps its name, so its
+        state_dict keys stay; PyTorch's renumbers every layer, named ones too."""
         self[index]  # (its own errors for a bad index)
         items = list(self._modules.items())
         del items[index]

@@ -45,6 +45,30 @@ def test_state_dict_hooks_run_as_torchs():
     assert _hooked_round_trip(nn, np.zeros) == _hooked_round_trip(torch.nn, torch.zeros)
 
 
+def _hooks_on_every_module(lib, keep_vars):
+    """The calls of hooks on each module of a nested model, in order: a state_dict post-hook
+    with the keys written so far (as PyTorch builds the dict), a load post-hook by prefix."""
+    seen = []
+    model = lib.Sequential(lib.Linear(2, 3), lib.Sequential(lib.Linear(3, 1)))
+    for prefix, module in model.named_modules():
+        module.register_state_dict_pre_hook(
+            lambda m, pre, keep, p=prefix: seen.append(("pre", p, keep)))
+        module.register_state_dict_post_hook(
+            lambda m, state, pre, meta, p=prefix: seen.append(("post", p, sorted(state))))
+        module.register_load_state_dict_post_hook(
+            lambda m, incompatible, p=prefix: seen.append(("load post", p)))
+    model.load_state_dict(model.state_dict(keep_vars=keep_vars))
+    return seen
+
+
+@pytest.mark.parametrize("keep_vars", [False, True])
+def test_hooks_on_every_module_run_in_torchs_order_and_see_torchs_keys(keep_vars):
+    """state_dict's post-hooks ran after the whole dict was read (each saw every key), and
+    the load post-hooks parents first; PyTorch runs both module by module, children first."""
+    torch = pytest.importorskip("torch")
+    assert _hooks_on_every_module(nn, keep_vars) == _hooks_on_every_module(torch.nn, keep_vars)
+
+
 def test_load_hooks_decide_a_strict_load_and_can_fail_it():
     model = nn.Linear(2, 1)
     state = {**model.state_dict(), "extra": np.zeros(1)}

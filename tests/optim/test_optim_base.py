@@ -416,14 +416,15 @@ def test_a_state_emptied_or_read_early_starts_afresh_as_pytorch(cls, foreach):
             for p in params:
                 p.grad = Variable(np.full(p.shape, 0.5))
             opt.step()
-    params = [Parameter(np.ones(3)), Parameter(np.ones(2))]
+    params = [Parameter(np.ones(3)), Parameter(np.ones(2)), Parameter(np.ones(()))]
     opt = cls(params, lr=0.1, foreach=foreach)
     assert opt.state[params[0]] == {}  # before the first step: an empty state, kept
     stepped(params, opt, 2)
     opt.state[params[0]].clear()
     del opt.state[params[1]]
+    opt.state[params[2]].clear()  # (a 0-d parameter's state raised a KeyError here)
     stepped(params, opt, 1)
-    reference = [Parameter(np.ones(3)), Parameter(np.ones(2))]
+    reference = [Parameter(np.ones(3)), Parameter(np.ones(2)), Parameter(np.ones(()))]
     ref_opt = cls(reference, lr=0.1, foreach=foreach)
     stepped(reference, ref_opt, 2)
     ref_opt.state.clear()  # the same weights, each parameter's next step a first step again
@@ -599,3 +600,22 @@ def test_pytorch_s_flags_are_group_settings_and_differentiable_is_refused():
         optim.Adam(make_params(), differentiable=True)
     with pytest.raises(ValueError, match="SGD: fused must be True, False or None, got 'yes'"):
         optim.SGD(make_params(), lr=0.1, fused="yes")
+
+
+def test_lr_may_be_a_0_d_array_or_a_pytorch_tensor_as_pytorch_takes_one():
+    """A tensor lr in the constructor was refused and one set on a group later failed deep
+    in NumPy; both are a number to the update, as PyTorch's."""
+    torch = pytest.importorskip("torch")
+    p = Parameter(np.ones(3, np.float32))
+    opt = optim.Adam([p], lr=torch.tensor(0.1))
+    p.grad = Variable(np.ones(3, np.float32))
+    opt.step()
+    opt.param_groups[0]["lr"] = torch.tensor(0.5)
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.4] * 3, rtol=1e-6)
+    assert p.data.dtype == np.float32
+    opt = optim.SGD([p], lr=np.array(0.1))
+    opt.step()
+    np.testing.assert_allclose(p.data, [0.3] * 3, rtol=1e-6)
+    with pytest.raises(ValueError, match="SGD: lr must be a number >= 0, got tensor"):
+        optim.SGD([p], lr=torch.tensor(-1.0))
