@@ -10,6 +10,7 @@ from autograd.ops.validation import real_scalar
 from autograd.variable import Parameter, as_variable
 
 from .. import functional as F
+from .. import init
 from ..module import Module
 from .config import init_config
 from .keras_name import KerasNamed
@@ -27,6 +28,9 @@ class ReLU(Module):
 
     def forward(self, x):
         return F.relu(x)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""  # (PyTorch's)
 
 
 class _Scalars(Module):
@@ -199,6 +203,10 @@ class PReLU(Module):
         self.dtype = float_dtype(dtype, "PReLU")
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=self.dtype))
         self.to(device=device)
+
+    def reset_parameters(self):
+        """Every slope back to `init` (PyTorch's)."""
+        init.constant_(self.weight, self.init)
 
     def forward(self, x):
         return F.prelu(x, self.weight)

@@ -67,7 +67,7 @@ class Dropout(Module, KerasNamed):
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class _DropoutKind(Module):

@@ -9,8 +9,9 @@ from autograd.backend import array_of
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.ops import reshape
 from autograd.ops.validation import real_scalar
-from autograd.variable import Parameter
+from autograd.variable import Parameter, is_uninitialized
 
+from .. import init
 from ..functional.normalization import (
     batch_norm,
     group_norm,
@@ -133,6 +134,11 @@ class _BatchNorm(Module):
             self.running_mean[...] = 0
             self.running_var[...] = 1
             self.num_batches_tracked[...] = 0
+
+    def reset_parameters(self):
+        """The running statistics and the affine weight (ones) and bias (zeros) as new."""
+        self.reset_running_stats()
+        reset_affine(self)
 
     def forward(self, x):
         return self._normalize(x, self.training)
@@ -318,6 +324,9 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
         self.to(device=device)
 
+    def reset_parameters(self):
+        reset_affine(self)
+
     def forward(self, x):
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
@@ -354,6 +363,9 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
         self.to(device=device)
 
+    def reset_parameters(self):
+        reset_affine(self)
+
     def forward(self, x):
         shape = tuple(getattr(x, "shape", ()))
         if self.affine and len(shape) >= 2 and shape[1] != self.num_channels:
@@ -387,6 +399,9 @@ class RMSNorm(Module):
         _weight_of_ones(self, elementwise_affine)
         self.to(device=device)
 
+    def reset_parameters(self):
+        reset_affine(self)
+
     def forward(self, x):
         return rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
@@ -411,6 +426,15 @@ def _weight_of_ones(module, affine):
         module.weight = Parameter(np.ones(module.normalized_shape, dtype=module.dtype))
     else:
         module.register_parameter("weight", None)
+
+
+def reset_affine(module):
+    """A normalization layer's weight to ones and bias to zeros, where it has them and they
+    are built (PyTorch's reset_parameters of these layers)."""
+    for name, fill in (("weight", init.ones_), ("bias", init.zeros_)):
+        param = getattr(module, name, None)
+        if param is not None and not is_uninitialized(param):
+            fill(param)
 
 
 def _count_batch(counter):

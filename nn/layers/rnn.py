@@ -6,6 +6,8 @@ the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size). A Pack
 input (nn.utils.rnn) gives a PackedSequence output, each sequence's states taken at its
 own last step.
 """
+import warnings
+
 import numpy as np
 
 from autograd.arguments import float_dtype, positive_int, probability
@@ -35,6 +37,10 @@ class _RNNBase(Module):
         self.hidden_size = positive_int(hidden_size, "hidden_size", who)
         self.num_layers = positive_int(num_layers, "num_layers", who)
         probability(dropout, "dropout", who)
+        if dropout > 0 and num_layers == 1:
+            warnings.warn(f"{who}: dropout={dropout} with num_layers=1 drops nothing: it acts "
+                          "between stacked layers only (PyTorch warns likewise)", UserWarning,
+                          stacklevel=3)
         self.bias, self.batch_first = bool(bias), bool(batch_first)
         self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
         # (0 but for LSTM; RNN and GRU keep it too, as PyTorch's)
@@ -51,6 +57,10 @@ class _RNNBase(Module):
     @property
     def directions(self):
         return 2 if self.bidirectional else 1
+
+    def flatten_parameters(self):
+        """PyTorch's call packing cuDNN's weights into one buffer: nothing to do here (the
+        weights are used where they are), accepted so that ported code runs."""
 
     @property
     def _h_size(self):

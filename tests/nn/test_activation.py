@@ -202,3 +202,11 @@ def test_prelu_keeps_a_0d_input_0d_and_takes_a_0d_slope():
     x = np.array([[-2.0, 1.0]])
     np.testing.assert_array_equal(F.prelu(x, np.array(0.25)).data, torch.nn.functional.prelu(
         torch.tensor(x), torch.tensor(0.25, dtype=torch.float64)).numpy())
+
+
+def test_prelu_reset_parameters_and_relu_s_repr_as_torchs():
+    layer = nn.PReLU(3, init=0.1)
+    layer.weight.data[...] = 5
+    layer.reset_parameters()
+    np.testing.assert_allclose(layer.weight.data, 0.1)
+    assert repr(nn.ReLU(inplace=True)) == "ReLU(inplace=True)" and repr(nn.ReLU()) == "ReLU()"

@@ -67,7 +67,7 @@ def test_module_follows_train_eval_and_test_mode():
     assert layer(x) is x
     layer.train()
     assert np.any(layer(x).data == 0)
-    assert repr(layer) == "Dropout(p=0.5)"
+    assert repr(layer) == "Dropout(p=0.5, inplace=False)"  # (PyTorch's)
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5, "0.5", True])

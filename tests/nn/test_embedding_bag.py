@@ -337,3 +337,17 @@ def test_max_gives_a_tie_and_a_nan_torchs_winner(dtype, indices, offsets):
     y.backward(gy)
     yt.backward(torch.tensor(gy))
     assert_close(ours.grad, theirs.grad, tol=0)
+
+
+@pytest.mark.parametrize("mode, each", [("sum", 1.0), ("mean", 0.25)])
+def test_scale_grad_by_freq_divides_each_row_by_its_own_count(mode, each):
+    """Each row's gradient divided by how often that row occurs in the batch, as
+    nn.Embedding's scale_grad_by_freq. PyTorch 2.13's CPU EmbeddingBag divides by another
+    index's count here (rows 3, 5, 9 get 0.5 in 'sum', row 4 gets 2: a known PyTorch bug,
+    pytorch/pytorch#190063): do not change these numbers to match it."""
+    bag = nn.EmbeddingBag(10, 2, mode=mode, scale_grad_by_freq=True)
+    indices, offsets = np.array([1, 2, 4, 5, 4, 3, 2, 9]), np.array([0, 4])
+    bag(indices, offsets).sum().backward()
+    want = np.zeros((10, 2))
+    want[[1, 2, 3, 4, 5, 9]] = each  # (two occurrences of 2 and of 4, each divided by 2)
+    np.testing.assert_allclose(bag.weight.grad.data, want, rtol=1e-6)

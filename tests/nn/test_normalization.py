@@ -11,6 +11,7 @@ import nn
 import nn.functional as F
 from autograd import Variable, gradcheck, gradgradcheck
 from autograd.testing import arrays
+from autograd.variable import is_uninitialized
 
 from ._helpers import assert_close, assert_parameter_grads_match, copy_weights
 
@@ -387,3 +388,24 @@ def test_group_norm_refuses_one_value_per_group_in_the_batch_as_pytorch():
     with pytest.raises(ValueError, match="group_norm: expected more than 1 value per group"):
         nn.GroupNorm(2, 2)(np.random.default_rng(0).standard_normal((1, 2)))
     assert nn.GroupNorm(2, 2)(np.ones((2, 2))).shape == (2, 2)  # (PyTorch's rule: the batch's)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.BatchNorm2d(3), lambda: nn.InstanceNorm1d(3, affine=True),
+    lambda: nn.LayerNorm(3), lambda: nn.GroupNorm(1, 3), lambda: nn.RMSNorm(3),
+    lambda: nn.LazyBatchNorm1d()])
+def test_normalization_layers_reset_parameters_as_torchs(make):
+    """reset_parameters() was missing (an AttributeError where ported code calls it): the
+    weight back to ones, the bias to zeros, the running statistics to new."""
+    layer = make()
+    params = [p for p in (getattr(layer, "weight", None), getattr(layer, "bias", None))
+              if p is not None and not is_uninitialized(p)]
+    for p in params:
+        p.data[...] = 7
+    if getattr(layer, "running_mean", None) is not None:
+        layer.running_mean[...] = 3
+    layer.reset_parameters()
+    for p, want in zip(params, (1, 0)):
+        np.testing.assert_array_equal(p.data, want)
+    if getattr(layer, "running_mean", None) is not None:
+        np.testing.assert_array_equal(layer.running_mean, 0)

@@ -225,7 +225,8 @@ def test_dropout_between_layers_only_in_training():
     with ag.test_mode():
         np.testing.assert_array_equal(lstm(x)[0].data, reference)
     assert not np.allclose(lstm(x)[0].data, reference)
-    single = nn.GRU(2, 3, dropout=0.5)  # one layer: nothing to drop between layers
+    with pytest.warns(UserWarning, match="dropout=0.5 with num_layers=1 drops nothing"):
+        single = nn.GRU(2, 3, dropout=0.5)  # one layer: nothing to drop between layers
     single.eval()
     expected = single(x)[0].data
     single.train()
@@ -272,3 +273,12 @@ def test_hx_of_the_wrong_form_is_a_clear_error():
     for layer in (nn.GRU(2, 3), nn.RNN(2, 3)):
         with pytest.raises(TypeError, match="hx must be one state h_0.*only LSTM"):
             layer(x, (h0,))
+
+
+def test_flatten_parameters_is_accepted_as_a_no_op():
+    """PyTorch code calls it after moving an RNN (cuDNN's packing); it raised here."""
+    lstm = nn.LSTM(2, 3)
+    before = {k: v.copy() for k, v in lstm.state_dict().items()}
+    assert lstm.flatten_parameters() is None
+    for key, value in lstm.state_dict().items():
+        np.testing.assert_array_equal(value, before[key])
