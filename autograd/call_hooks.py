@@ -46,12 +46,7 @@ class CallHooks:
         """Register `hook` as a `kind` ('pre', 'forward', 'backward', 'backward_pre') hook,
         first with `prepend`; `who` names the registering method in errors."""
         registry = getattr(self, kind)
-        handle = add_hook(registry, hook, who)
-        if prepend:  # (in place: the handle removes from this very dict)
-            others = [(key, h) for key, h in registry.items() if key != handle.id]
-            registry.clear()
-            registry[handle.id] = hook
-            registry.update(others)
+        handle = add_hook(registry, hook, who, prepend)
         if with_kwargs:
             self.with_kwargs.add(handle.id)
         if always_call:

@@ -40,7 +40,8 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 - A result the step keeps (a loss put in a dict) is computed at every replay; one returned
   by a step that runs no backward is detached, which a DetachedResultWarning says.
 - Refused at capture, with a clear error: hooks (but a pre-hook whose work is ops alone,
-  `replayable`: weight_norm's), `create_graph`, `retain_grad`,
+  `replayable`: weight_norm's; an optimizer's step hooks are part of its replayed step),
+  `create_graph`, `retain_grad`,
   `autograd.grad`, changes in place outside ops and replayable calls (the second record
   watches the weights, buffers, gradients and flags the first touched), a `.grad` set by
   hand, an op setting (an index array) or a constant taken from the values. Under anomaly
@@ -138,7 +139,7 @@ def replayed(method):
 
 def replay_own_methods(cls, *names):
     """Make the methods `names` that `cls` defines itself replayable calls (once): for a base
-    class's __init_subclass__, so that a subclass's own optimizer step or metric update is
+    class's __init_subclass__, so that a subclass's own scheduler step or metric update is
     repeated whole by a captured step, its Python around super()'s too."""
     for name in names:
         method = vars(cls).get(name)

@@ -31,12 +31,19 @@ class RemovableHandle:
         return False
 
 
-def add_hook(registry, hook, who):
-    """Store `hook` in `registry` (a dict) under a new handle's id; returns the handle."""
+def add_hook(registry, hook, who, prepend=False):
+    """Store `hook` in `registry` (a dict) under a new handle's id, last, or first with
+    `prepend` (PyTorch's prepend=); returns the handle."""
     if not callable(hook):
         raise TypeError(f"{who}: hook must be callable, got {type(hook).__name__}")
     handle = RemovableHandle(registry)
-    registry[handle.id] = hook
+    if prepend:  # (in place: the handle removes from this very dict)
+        others = list(registry.items())
+        registry.clear()
+        registry[handle.id] = hook
+        registry.update(others)
+    else:
+        registry[handle.id] = hook
     python_state_changed(f"registered a hook ({who})")  # captured steps record again
     return handle
 

@@ -13,12 +13,15 @@ import numpy as np
 
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
-from autograd.capture import CaptureError, capturing, replay_own_methods, replayed
+from autograd.capture import CaptureError, capturing, replayed
 from autograd.config import enable_grad
 from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, wrap
 
 from .foreach import foreach_step, is_array
+from .hooks import OptimizerHooks, hooked_step
+from .hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
+from .hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
 from .param_group import ParamGroup, plain
 
 
@@ -110,8 +113,9 @@ def check_unit_interval(value, name, who, closed=False):
 
 
 def _marking_stepped(step):
-    """A subclass's own step() that marks `stepped` whether or not it calls Optimizer.step
-    (a scheduler stepped before any update warns, as PyTorch's, which wraps every step)."""
+    """A subclass's own step() (or a mixin's) that marks `stepped` whether or not it calls
+    Optimizer.step (a scheduler stepped before any update warns, as PyTorch's, which wraps
+    every step)."""
     @functools.wraps(step)
     def marked(self, *args, **kwargs):
         self.stepped = True
@@ -200,7 +204,7 @@ def grad_array(p):
     return g
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class of all optimizers (PyTorch's `torch.optim.Optimizer` API).
 
     `params` is an iterable (a list, or a generator such as `model.parameters()`)
@@ -216,6 +220,10 @@ class Optimizer:
     updates a group of small parameters as one flat array where that is faster
     (optim/foreach.py; the results are the same bit for bit), True wherever it can, False
     never.
+
+    PyTorch's hooks: `register_step_pre_hook` / `register_step_post_hook` around each step
+    (a subclass's own step too), the global `register_optimizer_step_pre_hook` /
+    `_post_hook` of this module, and the state-dict ones (optim/hooks.py).
     """
 
     #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
@@ -230,9 +238,9 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
             cls.__init__ = _taking_learning_rate(cls.__init__)
-        if "step" in cls.__dict__:
-            cls.step = _marking_stepped(cls.step)
-        replay_own_methods(cls, "step")  # (a Lookahead's step around super().step())
+        if not getattr(cls.step, "hooked", False):  # its own step, or a mixin's (Keras')
+            cls.step = hooked_step(_marking_stepped(cls.step))  # (replayed by a capture,
+            # a Lookahead's step around super().step() whole)
 
     @property
     def learning_rate(self):
@@ -279,7 +287,7 @@ class Optimizer:
     def __getstate__(self):
         # copies and pickles leave the flat layouts behind (optim/foreach.py): they are a
         # cache keyed by the groups' ids, and the copy's state is gathered again
-        saved = dict(self.__dict__)
+        saved = self._without_hooks(dict(self.__dict__))  # (PyTorch's copies have none)
         saved["_foreach_layouts"] = {}
         return saved
 
@@ -358,7 +366,7 @@ class Optimizer:
                 else:
                     clear_grad(p, False)
 
-    @replayed
+    @hooked_step  # its hooks run around it, and a captured step repeats both
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()` if given.
 
@@ -532,8 +540,13 @@ class Optimizer:
         """A snapshot: `{"state": {index: {...}}, "param_groups": [...]}`.
 
         Parameters are numbered by their position across the groups (PyTorch's
-        layout); the state holds copies of the arrays and plain numbers only.
+        layout); the state holds copies of the arrays and plain numbers only. The
+        state-dict hooks run around it (register_state_dict_pre_hook, _post_hook).
         """
+        return self._saved_with_hooks(self._snapshot)
+
+    def _snapshot(self):
+        """state_dict() without its hooks (a subclass adds its own entries here)."""
         index = {}
         groups = []
         for group in self.param_groups:
@@ -545,7 +558,12 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Resume from `state_dict()`; the groups must have the same sizes."""
+        """Resume from `state_dict()`; the groups must have the same sizes. The load hooks
+        run around it (register_load_state_dict_pre_hook, _post_hook)."""
+        self._loaded_with_hooks(state_dict, self._resume)
+
+    def _resume(self, state_dict):
+        """load_state_dict() without its hooks (a subclass reads its own entries here)."""
         who = self._who
         _check_state_dict(state_dict, who)
         saved = state_dict["param_groups"]

@@ -107,12 +107,13 @@ class KerasOptimizer:
                             "make the optimizer with a number")
         optim.Optimizer.learning_rate.fset(self, value)
 
-    def state_dict(self):
-        """optim's state dict, with Keras' iterations (a schedule resumes from them)."""
-        return dict(super().state_dict(), iterations=self.iterations)
+    def _snapshot(self):
+        """optim's state dict, with Keras' iterations (a schedule resumes from them); the
+        state-dict hooks run around it all (optim/hooks.py)."""
+        return dict(super()._snapshot(), iterations=self.iterations)
 
-    def load_state_dict(self, state_dict):
-        super().load_state_dict(state_dict)
+    def _resume(self, state_dict):
+        super()._resume(state_dict)
         self.iterations = int(state_dict.get("iterations", 0))
 
     @property
