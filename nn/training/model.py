@@ -795,8 +795,11 @@ def _quiet_overflows(optimizer):
     LossScaleOptimizer's): the scale is meant to overflow float16 now and then, which it
     notices and halves (Keras' frameworks say nothing)."""
     if getattr(optimizer, "scale_loss", None) is None:
-        return contextlib.nullcontext()
+        return _NOTHING
     return np.errstate(over="ignore", invalid="ignore")
+
+
+_NOTHING = contextlib.nullcontext()  # (reusable: one for every update)
 
 
 def _as_keras_returns(logs, return_dict):
