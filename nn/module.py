@@ -68,11 +68,10 @@ def _keras_layer_call(module, args, kwargs):
 
 
 def _autocast_call(module, args, kwargs):
-    """The call of a Keras layer given dtype=: its floating inputs in its compute dtype, as
-    Keras casts them (its policy says how: nn.layers.dtype_policy)."""
-    policy = module._dtype_policy
-    args, kwargs = policy.cast_inputs(args, kwargs)
-    return policy.cast_outputs(_plain_call(module, args, kwargs))
+    """The call of a Keras layer given dtype= (or made under a global policy): its floating
+    inputs in its compute dtype, as Keras casts them (its policy says how, and under a mixed
+    one reads its weights in that dtype: nn.layers.dtype_policy)."""
+    return module._dtype_policy.call(module, _plain_call, args, kwargs)
 
 
 @functools.cache

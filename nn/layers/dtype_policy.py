@@ -2,10 +2,20 @@
 name such as "mixed_float16", a DTypePolicy or its saved dict). The layer's weights are
 made in the policy's variable dtype; its floating inputs are cast to the compute dtype as it
 is called (Keras' autocast; integer, boolean and text inputs pass as they are), and its
-floating outputs come out in the compute dtype, as Keras' layers compute in it (float32
-weights under "mixed_float16", or float32 statistics, would otherwise promote them). A
-layer given no dtype= casts nothing: rungrad keeps the dtype of the data it gets.
+floating outputs come out in the compute dtype, as Keras' layers compute in it. Under a
+mixed policy ("mixed_float16") the layer's own floating weights are read in the compute
+dtype for the call (Keras' autocast variables): the computation runs in float16 and the
+gradients reach the float32 weights in float32. A layer whose class sets `autocast =
+False` (Keras': LayerNormalization, GroupNormalization, Embedding) casts neither its inputs
+nor its weights, and one with `autocast_weights = False` (BatchNormalization, whose weights
+Keras makes with autocast=False) its weights only: the normalizations compute in float32.
+A layer given no dtype= takes the global policy (Keras' `set_dtype_policy`, per thread as
+Keras' global state), and none while that is Keras' default "float32": such a layer casts
+nothing, and rungrad keeps the dtype of the data it gets.
 """
+import contextlib
+from contextvars import ContextVar
+
 import numpy as np
 
 from autograd.arguments import numpy_dtype
@@ -25,7 +35,7 @@ class DTypePolicy:
     `compute_dtype` and `variable_dtype` are NumPy dtypes (equal to Keras' names)."""
 
     def __init__(self, name=None, who="DTypePolicy"):
-        name = "float32" if name is None else name  # (Keras' default; rungrad has no global one)
+        name = global_policy().name if name is None else name  # (Keras')
         self._name = name
         self._compute, self._variable = _parse(name, who)
 
@@ -59,6 +69,18 @@ class DTypePolicy:
         """The floating outputs in the compute dtype, when that is a floating one."""
         return _cast(outputs, self._compute) if self._compute.kind == "f" else outputs
 
+    def call(self, layer, call, args, kwargs):
+        """call(layer, args, kwargs) under the policy: the inputs cast (as the layer's
+        `autocast` says), its weights read in the compute dtype when they are kept in
+        another (a mixed policy), the outputs in the compute dtype."""
+        if not layer.autocast:
+            return self.cast_outputs(call(layer, args, kwargs))
+        args, kwargs = self.cast_inputs(args, kwargs)
+        if self._compute == self._variable or not layer.autocast_weights:
+            return self.cast_outputs(call(layer, args, kwargs))
+        with _weights_in(layer, self._compute):
+            return self.cast_outputs(call(layer, args, kwargs))
+
 
 def dtype_policy(value, who):
     """A layer's `dtype=` argument as a DTypePolicy: a policy, its name (a dtype name or
@@ -79,6 +101,42 @@ def dtype_policy(value, who):
     return DTypePolicy(dtype.name, who)
 
 
+# The global policy, per thread (and asyncio task) as Keras' (its global state is a
+# threading.local) and as the modes of autograd.config: a thread setting mixed_float16 for
+# the model it builds does not change the layers another thread makes. None: the default.
+_global = ContextVar("dtype_policy", default=None)
+
+
+def set_global_policy(policy):
+    """Keras' `keras.config.set_dtype_policy` (`keras.mixed_precision.set_global_policy`):
+    the policy of the Keras layers made from now on, in this thread, without dtype=; a
+    policy or its name ("float32", Keras' default, takes rungrad's back: none)."""
+    if isinstance(policy, str):
+        policy = DTypePolicy(policy, "set_dtype_policy")
+    elif not isinstance(policy, DTypePolicy):
+        raise ValueError("set_dtype_policy: invalid `policy` argument: expected the string name "
+                         "of a policy (such as 'mixed_float16') or a DTypePolicy instance; "
+                         f"received policy={policy!r} (of type {type(policy).__name__})")
+    _global.set(policy)
+
+
+def global_policy():
+    """The global policy (Keras' `keras.config.dtype_policy()`): the one set last in this
+    thread, else DTypePolicy("float32")."""
+    policy = _global.get()
+    return DTypePolicy("float32") if policy is None else policy
+
+
+def layer_policy(dtype, who):
+    """The policy of a layer given `dtype=` (None: not given): the given one, else the
+    global one; None where neither is set but the default, float32 (the layer casts
+    nothing, as before policies)."""
+    if dtype is not None:
+        return dtype_policy(dtype, who)
+    policy = _global.get()
+    return None if policy is None or policy.name == "float32" else policy
+
+
 def apply_policy(layer, policy):
     """Give `layer` its policy: its `dtype` the variable dtype, which the weights it makes
     from then on follow, and its own floating weights and buffers made so far (lazy ones'
@@ -95,6 +153,24 @@ def apply_policy(layer, policy):
     for name, buf in list(layer._buffers.items()):
         if buf is not None and not is_uninitialized(buf) and buf.dtype.kind == "f":
             setattr(layer, name, buf.astype(variable))
+
+
+@contextlib.contextmanager
+def _weights_in(layer, dtype):
+    """The layer's own floating parameters read as `dtype` (a cast op of each: the gradient
+    goes back to the parameter in its dtype) inside the block. The attributes are swapped
+    for the call, so a layer under a mixed policy is not to be called from two threads at
+    once. Parameters still unmade (a lazy layer's first call) are read as they are made."""
+    own = vars(layer)
+    kept = {name: param for name, param in layer._parameters.items()
+            if param is not None and not is_uninitialized(param) and own.get(name) is param
+            and param.dtype.kind == "f" and param.dtype != dtype}
+    for name, param in kept.items():
+        own[name] = astype(param, dtype)
+    try:
+        yield
+    finally:
+        own.update(kept)
 
 
 def _parse(name, who):
@@ -140,4 +216,5 @@ def _cast(value, dtype):
     return value
 
 
-__all__ = ["DTypePolicy", "dtype_policy", "apply_policy"]
+__all__ = ["DTypePolicy", "dtype_policy", "apply_policy", "layer_policy", "set_global_policy",
+           "global_policy"]

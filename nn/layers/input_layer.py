@@ -12,6 +12,8 @@ class InputLayer(Module, KerasNamed):
     size on that axis). First in a Sequential, it sizes the layers after it at once, as
     Keras' `Sequential([keras.Input(shape=(784,)), Dense(64), ...])`; `name` names it."""
 
+    dtype_policies = False  # (its dtype is its inputs', float32 under any global policy)
+
     def __init__(self, shape=None, dtype="float32", name=None, *, batch_size=None,
                  batch_shape=None):
         super().__init__()

@@ -6,9 +6,10 @@ import re
 
 import numpy as np
 
+from autograd.arguments import numpy_dtype
 from autograd.variable import Variable
 
-from .dtype_policy import DTypePolicy, apply_policy, dtype_policy
+from .dtype_policy import DTypePolicy, apply_policy, dtype_policy, layer_policy
 
 
 class KerasWeights:
@@ -51,6 +52,11 @@ class KerasNamed(KerasWeights):
     name = None
     makes_masks = False  # (nn.training.masking: Embedding and Masking may; read every call)
     dtype = np.dtype(np.float32)  # (Keras' default policy; a layer's dtype= sets its own)
+    dtype_policies = True  # dtype= is a Keras policy (the text and lookup layers: their own)
+    # Keras' Layer.autocast: under a policy the layer's floating inputs and (mixed) its
+    # weights are cast to the compute dtype; False casts neither (the outputs still are)
+    autocast = True
+    autocast_weights = True  # False: its weights are read in their own dtype (BatchNorm's)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -73,7 +79,7 @@ class KerasNamed(KerasWeights):
             return DTypePolicy(np.dtype(self.dtype).name if self.dtype is not None else
                                "float32")
         except (TypeError, ValueError):
-            return DTypePolicy()
+            return DTypePolicy("float32")
 
     @property
     def compute_dtype(self):
@@ -105,27 +111,45 @@ class KerasNamed(KerasWeights):
 
 def _keras_constructor(init):
     """`init`, also taking Keras' base-layer arguments trainable= (False freezes the layer
-    once made, as `layer.trainable = False` does; a layer built later stays frozen) and,
-    where `init` takes no dtype (nor **kwargs to pass one on), dtype= (a Keras dtype policy:
-    nn.layers.dtype_policy), its arguments checked first: a TypeError names the layer's
-    class (not a shared base's __init__) and what did not fit."""
+    once made, as `layer.trainable = False` does; a layer built later stays frozen) and
+    dtype= (a Keras dtype policy, nn.layers.dtype_policy; without it the global policy),
+    its arguments checked first: a TypeError names the layer's class (not a shared base's
+    __init__) and what did not fit. A constructor naming dtype gets the policy's variable
+    dtype, which its weights are made in (one taking **kwargs, the dtype given); a layer
+    whose class reads dtype= its own way (`dtype_policies = False`) gets it as given."""
     signature = inspect.signature(init)
-    takes_dtype = "dtype" in signature.parameters or any(
+    names_dtype = "dtype" in signature.parameters
+    default = signature.parameters["dtype"].default if names_dtype else None
+    takes_dtype = names_dtype or any(
         p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
 
     @functools.wraps(init)
     def __init__(self, *args, trainable=None, **kwargs):
-        dtype = None if takes_dtype else kwargs.pop("dtype", None)
+        outer = "_keras_constructing" not in vars(self)  # (not a base's, through super())
+        policy = None
+        if self.dtype_policies:
+            given = kwargs.pop("dtype", None)
+            policy = _policy_given(self, given, outer, default)
+            if policy is not None and names_dtype:
+                kwargs["dtype"] = policy.variable_dtype
+            elif given is not None and takes_dtype:
+                kwargs["dtype"] = given
+        elif not takes_dtype:
+            kwargs.pop("dtype", None)
         try:
             signature.bind(self, *args, **kwargs)
         except TypeError as error:
             raise TypeError(f"{type(self).__name__}: {error}") from None
-        policy = None if dtype is None else dtype_policy(dtype, type(self).__name__)
         if policy is not None:
             apply_policy(self, policy)  # (before: the weights init makes follow it)
-        init(self, *args, **kwargs)
-        if policy is not None:
-            apply_policy(self, policy)
+        object.__setattr__(self, "_keras_constructing", True)
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            if outer:
+                vars(self).pop("_keras_constructing")
+        if self._dtype_policy is not None:  # (the weights init made in float32 regardless)
+            apply_policy(self, self._dtype_policy)
         if trainable is not None:
             if not isinstance(trainable, (bool, np.bool_)):
                 raise TypeError(f"{type(self).__name__}: trainable must be True or False, got "
@@ -134,14 +158,46 @@ def _keras_constructor(init):
     return __init__
 
 
+def _policy_given(layer, dtype, outer, default):
+    """The policy of a layer whose constructor got `dtype` (None: none; `default`: what that
+    constructor's own dtype defaults to). The outermost constructor chooses: dtype=, else
+    the global policy. A base's constructor (through super()) keeps that choice when given
+    nothing, its default or the choice passed on; a dtype a subclass gives its base itself
+    (`super().__init__(10, dtype="float64")`) wins."""
+    who = type(layer).__name__
+    if outer:
+        return layer_policy(dtype, who)
+    current = vars(layer).get("_dtype_policy")
+    if dtype is None or _same_dtype(dtype, default):
+        return current
+    policy = dtype_policy(dtype, who)
+    if current is not None and policy.name in (current.name, current.variable_dtype.name):
+        return current
+    return policy
+
+
+def _same_dtype(dtype, default):
+    """Whether `dtype` names the dtype `default` does (a policy or its dict does not)."""
+    if default is None or default is inspect.Parameter.empty or isinstance(
+            dtype, (dict, DTypePolicy)):
+        return False
+    try:
+        return numpy_dtype(dtype) == numpy_dtype(default)
+    except TypeError:
+        return False
+
+
 def _saving_policy(get_config):
     """`get_config`, its config also holding the dtype policy the layer was given (its
-    name, which dtype= takes back; Keras writes the policy's dict, which dtype= takes too)."""
+    name, which dtype= takes back; Keras writes the policy's dict, which dtype= takes too);
+    None for a layer given none (a float64 one, from Module.to, says so)."""
     @functools.wraps(get_config)
     def with_policy(self):
         config = get_config(self)
         if self._dtype_policy is not None:
             config["dtype"] = self._dtype_policy.name
+        elif self.dtype_policies and config.get("dtype") == "float32":
+            config["dtype"] = None  # (none given: made from it, the layer casts nothing)
         return config
     with_policy._saves_policy = True
     return with_policy

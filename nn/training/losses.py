@@ -191,6 +191,7 @@ class CompiledLoss:
         """The loss; `mask`: Keras' mask of the outputs (N, T) (nn.training.masking), whose
         steps that are padding it leaves out (see _masked)."""
         _check_one_output(inputs, self.name)
+        inputs = at_least_float32(inputs)
         target = align_target(inputs, target, self.name, cast=self.elementwise)
         self.denominator = self._labels = None
         if mask is not None:
@@ -683,6 +684,13 @@ def _classes_to_axis1(x):
         return x
     axes = (0, x.ndim - 1) + tuple(range(1, x.ndim - 1))
     return transpose(x, axes) if isinstance(x, Variable) else x.transpose(axes)
+
+
+def at_least_float32(outputs):
+    """Half-precision outputs (a mixed_float16 model's) as float32, which Keras computes its
+    losses in: float16 would overflow or lose the loss' small terms; the gradient goes back
+    to the outputs in float16. Other dtypes pass as they are (float64 stays)."""
+    return astype(outputs, np.float32) if outputs.dtype == np.float16 else outputs
 
 
 def align_target(output, target, who, cast=False):

@@ -21,6 +21,8 @@ import sys
 import warnings
 import weakref
 
+import numpy as np
+
 from autograd.arguments import nonnegative_int, positive_int
 from autograd.backend import array_of, to_cpu
 from autograd.capture import capture, run_replayed
@@ -29,6 +31,7 @@ from autograd.config import no_grad, test_mode, train_behaviour
 from .. import constraints, regularizers
 from ..call_losses import top_level_call
 from ..data.loader import DataLoader
+from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasWeights, keras_name, layer_names
 from ..module import Module, takes_training
@@ -64,7 +67,7 @@ from .masking import model_output_mask
 from .metrics import resolve_metrics
 from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
-from .optimizers import holds_parameters, resolve_optimizer
+from .optimizers import LossScaleOptimizer, holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
 from .summary import print_summary
 from .weighted_metrics import resolve_weighted_metrics
@@ -119,6 +122,13 @@ class Model(_KerasSteps, Module, KerasWeights):
         self._captured_with = None  # the (optimizer, loss) it was captured with
         self.run_eagerly = False  # Keras' attribute (rungrad always runs eagerly)
         self.steps_per_execution = 1  # batches between two calls of the batch hooks
+        self._model_policy = global_policy()  # (Keras': the global one when made)
+
+    @property
+    def dtype_policy(self):
+        """Keras' DTypePolicy of the model: the global policy when it was made (a
+        "mixed_float16" one makes compile scale the loss)."""
+        return vars(self).get("_model_policy") or global_policy()
 
     def __call__(self, *args, training=None, **kwargs):
         """Run the model. Keras' `training=`: False gives inference behaviour for this call
@@ -179,7 +189,7 @@ class Model(_KerasSteps, Module, KerasWeights):
     # ----- configuration -----
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile=False, *,
                 loss_weights=None, weighted_metrics=None, run_eagerly=False,
-                steps_per_execution=1):
+                steps_per_execution=1, auto_scale_loss=True):
         """Choose the optimizer, the loss and the metrics (Keras' other options by keyword).
 
         optimizer: a name ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamw', 'nadam',
@@ -222,6 +232,9 @@ class Model(_KerasSteps, Module, KerasWeights):
         hooks once per this many (on_*_batch_begin with the first batch's index,
         on_*_batch_end with the last one's and the logs after it), and a callback's
         stop_training takes effect there, as in Keras.
+        auto_scale_loss: as Keras, a model made under the global policy "mixed_float16"
+        trains with its optimizer wrapped in a LossScaleOptimizer (nn.keras.optimizers:
+        float16 gradients would underflow); False leaves it as it is.
         """
         steps_per_execution = positive_int(steps_per_execution, "steps_per_execution",
                                            "compile")
@@ -235,6 +248,9 @@ class Model(_KerasSteps, Module, KerasWeights):
         self.steps_per_execution = steps_per_execution
         self._logged_names = ()  # (the old metrics' names: none logged under this compile)
         optimizer = resolve_optimizer(optimizer)
+        if auto_scale_loss and self.dtype_policy.name == "mixed_float16" and not isinstance(
+                optimizer, LossScaleOptimizer):
+            optimizer = LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
         # the model's parameters join an optimizer made without any (again after a
         # recompile with the one they joined); one given parameters keeps to them
         self._binds_optimizer = not holds_parameters(optimizer) or (
@@ -516,7 +532,9 @@ class Model(_KerasSteps, Module, KerasWeights):
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
-        loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch, *weighted)
+        with _quiet_overflows(self.optimizer):
+            loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch,
+                                                                       *weighted)
         if not self._scores_outputs():
             return float(loss.data), None, None
         return float(loss.data), host_arrays(inputs), None if mask is None else host_arrays(mask)
@@ -545,7 +563,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         self.optimizer.zero_grad()
         if parallel is not None:  # (replayable calls: a captured update averages too)
             run_replayed(parallel.before_backward, sample_count(x_batch))
-        loss.backward()
+        scale = getattr(self.optimizer, "scale_loss", None)  # (a LossScaleOptimizer's)
+        (loss if scale is None else scale(loss)).backward()
         if parallel is not None:
             run_replayed(parallel.after_backward)
         self._step_optimizer(self.optimizer.step)
@@ -769,6 +788,18 @@ class Model(_KerasSteps, Module, KerasWeights):
         if not self.compiled:
             raise RuntimeError(f"{who}: {type(self).__name__} is not compiled; call "
                                "model.compile(optimizer=..., loss=...) first")
+
+
+def _quiet_overflows(optimizer):
+    """NumPy's overflow warnings off for an update whose loss is scaled (a
+    LossScaleOptimizer's): the scale is meant to overflow float16 now and then, which it
+    notices and halves (Keras' frameworks say nothing)."""
+    if getattr(optimizer, "scale_loss", None) is None:
+        return _NOTHING
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+_NOTHING = contextlib.nullcontext()  # (reusable: one for every update)
 
 
 def _as_keras_returns(logs, return_dict):

@@ -42,6 +42,7 @@ from ..utils.parametrize import (
 from ..utils.weight_hooks import weight_hooks
 from .losses import resolve_loss
 from .metrics import resolve_metrics
+from .optimizers import LossScaleOptimizer
 from .sequential import Sequential
 
 _CONTAINERS = {"Sequential": Sequential, "ModuleList": ModuleList}
@@ -163,6 +164,12 @@ class Writer:
             self.value(compiled.fn, where)
 
     def optimizer(self, opt, model, with_state=True):
+        if isinstance(opt, LossScaleOptimizer):  # the inner one, with the scale's settings
+            spec = self.optimizer(opt.inner_optimizer, model, with_state)
+            spec["loss_scale"] = opt.get_config()
+            if with_state:
+                spec["loss_scale_state"] = opt.loss_scale_state()
+            return spec
         cls = type(opt)
         name = self._saved_name(cls, type, taken=lambda key: getattr(optim, key, None))
         if name is None:
@@ -355,6 +362,10 @@ class Reader:
             opt = cls(params, **kwargs) if held else cls(**kwargs)
         opt.load_state_dict({"param_groups": groups, "iterations": spec.get("iterations", 0),
                              "state": {i: self.value(s) for i, s in spec["state"]}})
+        if "loss_scale" in spec:  # (mixed precision's: nn.keras.optimizers.loss_scale)
+            opt = LossScaleOptimizer(opt, **spec["loss_scale"])
+            if "loss_scale_state" in spec:
+                opt.set_loss_scale_state(spec["loss_scale_state"])
         return opt
 
     def value(self, value):

@@ -13,6 +13,7 @@ import optim
 from optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from ..keras import optimizers as keras_optimizers
+from ..keras.optimizers import LossScaleOptimizer
 
 _BY_NAME = {"sgd": keras_optimizers.SGD, "adam": keras_optimizers.Adam,
             "adamw": keras_optimizers.AdamW, "rmsprop": keras_optimizers.RMSprop,
@@ -52,7 +53,7 @@ def is_plateau_scheduler(obj):
 
 
 __all__ = ["make_optimizer", "resolve_optimizer", "is_scheduler", "is_plateau_scheduler",
-           "OPTIMIZER_NAMES"]
+           "OPTIMIZER_NAMES", "LossScaleOptimizer"]
 
 
 def holds_parameters(optimizer):

@@ -24,6 +24,7 @@ class Embedding(Module, KerasNamed):
     + 1); `weights=[table]` sets the table."""
 
     activity_regularizer = None  # (always: refuse_activity_regularizer)
+    autocast = False  # (Keras': the rows are taken from the table, then cast)
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,

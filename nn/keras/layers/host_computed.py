@@ -15,6 +15,7 @@ class HostComputed:
     layers (nn.training.model refuses it)."""
 
     computed_on_host = True
+    dtype_policies = False  # (their dtype= follows Keras' rules of each: not a policy)
     _outputs_to = None  # to_gpu after Module.to("cuda"), to_cpu after to("cpu")
 
     def _moved(self, convert):

@@ -23,7 +23,6 @@ from autograd.variable import Parameter
 from ... import constraints, initializers, regularizers
 from ...layers.config import init_config
 from ...layers.constrained import attach
-from ...layers.dtype_policy import apply_policy, dtype_policy
 from ...layers.keras_name import KerasWeights
 from ...module import Module, takes_training
 from ._base import KerasLayer
@@ -41,9 +40,9 @@ class Layer(Module, KerasLayer, KerasWeights):
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self._keras_arguments(name, input_shape)
         self.built, self._made = False, []
-        self.dtype = np.dtype(np.float32)  # (its own: Module.to converts it)
-        if dtype is not None:  # (Keras' policy: weights in its variable dtype, inputs cast)
-            apply_policy(self, dtype_policy(dtype, type(self).__name__))
+        # (its own, which Module.to converts): the variable dtype of the policy that the
+        # Keras constructor wrapper made of dtype= (nn.layers.keras_name), else float32
+        self.dtype = self.variable_dtype if dtype is None else np.dtype(dtype)
         if not trainable:
             self.trainable = False
 

@@ -132,6 +132,7 @@ class BatchNormalization(_KerasNormalization, _BatchNorm):
     input_layout = "(N, ..., C)"
     supports_masking = True  # (Keras passes masks on; in training they weigh the statistics)
     unbiased = False  # Keras' moving variance averages the biased batch variance
+    autocast_weights = False  # (Keras': under mixed_float16 it computes in float32)
     center = scale = True  # (until __init__ sets them: _BatchNorm's first unbuild reads them)
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
@@ -232,6 +233,7 @@ class LayerNormalization(_KerasNormalization, Module):
     says them."""
 
     supports_masking = True  # (Keras passes masks on, and normalizes every step alike)
+    autocast = False  # (Keras': under mixed_float16 it computes in float32, from the input)
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, *,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,

@@ -22,6 +22,7 @@ from optim.clip import _norm, _set_grad, _with_grads
 from optim.optimizer import check_nonnegative
 
 from . import schedules
+from .loss_scale import LossScaleOptimizer
 
 _UNSUPPORTED = {"loss_scale_factor": None, "gradient_accumulation_steps": None}
 
@@ -427,5 +428,5 @@ def get(identifier):
 
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Nadam", "Adamax", "Lion",
-           "get",
+           "get", "LossScaleOptimizer",
            "KerasOptimizer", "schedules"]

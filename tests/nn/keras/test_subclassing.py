@@ -167,7 +167,7 @@ def test_a_layer_extending_the_base_get_config_saves_and_loads(tmp_path):
     x = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
     model.fit(x, np.zeros((8, 2), np.float32), epochs=2, verbose=0)
     assert model.get_layer("times").get_config() == {
-        "name": "times", "trainable": True, "dtype": "float32", "factor": 3.0}
+        "name": "times", "trainable": True, "dtype": None, "factor": 3.0}  # (no dtype= given)
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     assert loaded.get_layer("times").factor == 3.0
@@ -177,7 +177,7 @@ def test_a_layer_extending_the_base_get_config_saves_and_loads(tmp_path):
 def test_a_layer_without_get_config_is_configured_from_its_arguments(tmp_path):
     keras.saving.register_keras_serializable("test_subclassing")(Linear)
     assert Linear(5, name="lin").get_config() == {
-        "name": "lin", "trainable": True, "dtype": "float32", "units": 5}
+        "name": "lin", "trainable": True, "dtype": None, "units": 5}
     model = keras.Sequential([keras.Input(shape=(3,)), Linear(4)])
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")

@@ -1,0 +1,125 @@
+"""Keras' LossScaleOptimizer (`keras.mixed_precision.LossScaleOptimizer`): dynamic loss
+scaling around another optimizer, for float16 training.
+
+A mixed_float16 model backpropagates through float16 activations, where gradients below
+about 6e-8 become 0. fit multiplies the loss by the scale before backward (`scale_loss`),
+so that they survive; `step` divides the gradients (the float32 weights') back and updates
+with the inner optimizer when they are all finite. A non-finite gradient (the scale was too
+large) halves the scale and skips the update; `dynamic_growth_steps` finite updates in a
+row double it. Model.compile wraps its optimizer in one when the model's dtype policy is
+"mixed_float16" (auto_scale_loss=True), as Keras does.
+"""
+import math
+
+import numpy as np
+
+import optim
+from autograd.arguments import positive_int
+from autograd.backend import get_array_module
+from autograd.variable import wrap
+from optim.clip import _set_grad, _with_grads
+
+
+class LossScaleOptimizer(optim.Optimizer):
+    """`LossScaleOptimizer(inner_optimizer, initial_scale=2**15, dynamic_growth_steps=2000)`:
+    the inner optimizer's groups, state and learning rate are its own (a scheduler or
+    `learning_rate =` reaches the inner one); `dynamic_scale` is the current scale."""
+
+    def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000,
+                 name=None, **kwargs):
+        who = "LossScaleOptimizer"
+        if not kwargs.pop("dynamic", True):
+            raise ValueError(f"{who} no longer supports `dynamic=False` (Keras 3); set "
+                             "`loss_scale_factor` on the inner optimizer instead")
+        if kwargs:
+            raise TypeError(f"{who}: unexpected arguments {sorted(kwargs)}")
+        if not isinstance(inner_optimizer, optim.Optimizer) or isinstance(
+                inner_optimizer, LossScaleOptimizer):
+            raise TypeError(f"{who}: inner_optimizer must be an optimizer (not another "
+                            f"{who}), got {type(inner_optimizer).__name__}")
+        if isinstance(initial_scale, bool) or not isinstance(initial_scale, (int, float)) or \
+                not math.isfinite(initial_scale) or initial_scale <= 0:
+            raise ValueError(f"{who}: initial_scale must be a finite number > 0, got "
+                             f"{initial_scale!r}")
+        self.inner_optimizer = inner_optimizer
+        self.initial_scale = float(initial_scale)
+        self.dynamic_growth_steps = positive_int(dynamic_growth_steps, "dynamic_growth_steps",
+                                                 who)
+        self.name = "loss_scale_optimizer" if name is None else name
+        # changed in place: the scaled loss of a captured step (jit_compile) reads it anew
+        self.dynamic_scale = np.array(self.initial_scale, np.float32)
+        self.step_counter = 0  # finite updates since the scale last changed
+
+    # the inner optimizer's groups, state, defaults and learning rate are this one's
+    param_groups = property(lambda self: self.inner_optimizer.param_groups,
+                            lambda self, groups: setattr(self.inner_optimizer,
+                                                         "param_groups", groups))
+    state = property(lambda self: self.inner_optimizer.state,
+                     lambda self, state: setattr(self.inner_optimizer, "state", state))
+    defaults = property(lambda self: self.inner_optimizer.defaults)
+    learning_rate = property(lambda self: self.inner_optimizer.learning_rate,
+                             lambda self, rate: setattr(self.inner_optimizer,
+                                                        "learning_rate", rate))
+
+    @property
+    def iterations(self):
+        """The inner optimizer's updates (skipped steps are not counted), as Keras'."""
+        return getattr(self.inner_optimizer, "iterations", None)
+
+    def scale_loss(self, loss):
+        """The loss times the scale (a Variable; what backward runs from)."""
+        return loss * wrap(self.dynamic_scale, False)
+
+    def step(self, closure=None):
+        """Divide the gradients by the scale and update with the inner optimizer if they
+        are all finite, else halve the scale and leave the weights (Keras' rule)."""
+        if closure is not None:
+            raise TypeError(f"{self.name}: step() takes no closure; fit scales the loss "
+                            "(scale_loss) before backward")
+        pairs = _with_grads([p for group in self.param_groups for p in group["params"]],
+                            self.name)
+        if not all(bool(get_array_module(g).isfinite(g).all()) for _, g in pairs):
+            self.dynamic_scale[...] = self.dynamic_scale * 0.5
+            self.step_counter = 0
+            return None
+        inverse, done = 1.0 / float(self.dynamic_scale), {}
+        for p, g in pairs:  # (replaced, not scaled in place: a gradient may be shared)
+            _set_grad(p, g * g.dtype.type(inverse), done)
+        self.inner_optimizer.step()
+        self.step_counter += 1
+        if self.step_counter == self.dynamic_growth_steps:
+            self.dynamic_scale[...] = self.dynamic_scale * 2.0
+            self.step_counter = 0
+        return None
+
+    def finalize_variable_values(self, var_list):
+        finalize = getattr(self.inner_optimizer, "finalize_variable_values", None)
+        if finalize is not None:
+            finalize(var_list)
+
+    def state_dict(self):
+        """The inner optimizer's state dict, with the scale and its counter."""
+        return dict(self.inner_optimizer.state_dict(), loss_scale=self.loss_scale_state())
+
+    def load_state_dict(self, state_dict):
+        state_dict = dict(state_dict)
+        saved = state_dict.pop("loss_scale", None)
+        self.inner_optimizer.load_state_dict(state_dict)
+        if saved is not None:
+            self.set_loss_scale_state(saved)
+
+    def loss_scale_state(self):
+        """The scale and its counter (what state_dict adds to the inner one's)."""
+        return {"dynamic_scale": float(self.dynamic_scale), "step_counter": self.step_counter}
+
+    def set_loss_scale_state(self, state):
+        self.dynamic_scale[...] = state["dynamic_scale"]
+        self.step_counter = int(state["step_counter"])
+
+    def get_config(self):
+        """Keras' arguments but the inner optimizer (which model.save keeps as it is)."""
+        return {"name": self.name, "initial_scale": self.initial_scale,
+                "dynamic_growth_steps": self.dynamic_growth_steps}
+
+
+__all__ = ["LossScaleOptimizer"]
