@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ..backend import dense, get_array_module
+from ..backend import dense, get_array_module, half_matmul, half_pair
 from ..function import BinaryGrads, Function, call_op
 from ..spec import Spec
 from ..variable import as_variable, as_variables
@@ -18,6 +18,8 @@ class MatMul(BinaryGrads, Function):
     reference = staticmethod(np.matmul)
 
     def forward(self, a, b):
+        if a.itemsize == 2 and half_pair(a, b):
+            return half_matmul(dense(a), dense(b))
         return get_array_module(a).matmul(dense(a), dense(b))
 
     def _grads(self, gy, a, b):

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from autograd.backend import dense
+from autograd.backend import dense, half_matmul, half_pair
 from autograd.function import Function
 from autograd.grad_memory import any_grad_memory_offered, take_grad_memory
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
@@ -147,6 +147,8 @@ def _product(a, b, out=None):
         a = dense(a)
     if 0 in b.strides:
         b = dense(b)
+    if a.itemsize == 2 and half_pair(a, b):
+        return half_matmul(a, b, out)
     small = a.shape[0] * b.shape[1] <= _SMALL
     if out is None:  # (CuPy arrays too; memory is offered only for NumPy's)
         return a.dot(b) if small else a @ b

@@ -87,3 +87,25 @@ def test_broadcast_operands_reach_blas_as_dense_arrays():
     x = ag.Variable(np.ones((2, 4)))
     (x @ w).sum().backward()  # the product's backward meets the broadcast gradient
     np.testing.assert_array_equal(x.grad.data, np.tile(w.data.sum(axis=1), (2, 1)))
+
+
+def test_float16_products_are_float16_and_rounded_once_from_float32():
+    """NumPy's float16 matmul is a slow loop: rungrad multiplies float16 operands in float32
+    and rounds once (MatMul and Linear's products alike); the result is float16 and as close
+    to the exact product as float16 holds (within one rounding of each entry)."""
+    import nn
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((16, 64)).astype(np.float16)
+    b = rng.standard_normal((64, 8)).astype(np.float16)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    ulp = np.spacing(np.abs(exact).astype(np.float16)).astype(np.float64)
+    y = ag.matmul(ag.Variable(a), ag.Variable(b)).data
+    assert y.dtype == np.float16
+    assert np.all(np.abs(y - exact) <= ulp)
+    layer = nn.Linear(64, 8, bias=False).half()
+    layer.weight.data[...] = b.T
+    x = ag.Variable(a, requires_grad=True)
+    out = layer(x)
+    out.sum().backward()
+    assert out.dtype == x.grad.dtype == layer.weight.grad.dtype == np.float16
+    np.testing.assert_array_equal(out.data, y)
