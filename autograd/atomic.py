@@ -7,7 +7,9 @@ What a write through `replacing(path)` guarantees besides atomicity:
 * a symlink is written through: its target gets the new content, the link stays a link;
 * an existing target that is not a regular file (a directory, a device such as /dev/full,
   a fifo, a socket) is refused with NotARegularFileError naming the path, before anything
-  is written;
+  is written; a write-protected one (chmod a-w: a protected checkpoint; by its mode bits,
+  also for root) with a PermissionError, where a rename, which needs only the folder's
+  permission, would replace it;
 * the new file keeps the replaced file's permission bits (and owner, where allowed), and a
   temp replacing an existing file is private (0600) until then, so private weights are
   never readable by others, not even half-written;
@@ -55,7 +57,10 @@ def target_of(path):
     Symlinks are followed; an existing target that is not a regular file raises
     NotARegularFileError.
     """
-    path = os.fspath(path)
+    path = os.fsdecode(path)  # (bytes paths too)
+    if not path:
+        raise FileNotFoundError(errno.ENOENT, "the path to write is empty; give a file's path",
+                                path)
     if path.endswith(_SEPARATORS):  # (realpath drops the separator: 'ckpts/' became 'ckpts')
         raise IsADirectoryError(f"{path} ends in a path separator, the path of a folder; "
                                 "give the path of a file (folder/name.npz)")
@@ -64,11 +69,17 @@ def target_of(path):
         st = os.stat(real)
     except FileNotFoundError:
         return real, None
+    shown = path if real == os.path.abspath(path) else f"{path} (-> {real})"
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
-        shown = path if real == os.path.abspath(path) else f"{path} (-> {real})"
         raise NotARegularFileError(f"{shown} is {kind}; refusing to replace it with a file "
                                    "(give the path of a regular file)")
+    # (a rename would replace it: the folder allows that.) By its mode bits too, so that a
+    # checkpoint marked read-only stays so for root, who may write anything (a container)
+    if not st.st_mode & stat.S_IWUSR or not os.access(real, os.W_OK):
+        raise PermissionError(errno.EACCES, "cannot write the file: it is write-protected; "
+                              "refusing to replace it (make it writable, or save elsewhere)",
+                              shown)
     return real, st
 
 

@@ -25,7 +25,7 @@ def save_weights(module, path, overwrite=True):
     an .npz archive. A symlink's target is written, an existing file keeps its permissions,
     and a directory or device is refused (see autograd.atomic). overwrite=False: an
     existing file is a FileExistsError (see refuse_overwrite)."""
-    path = os.fspath(path)
+    path = os.fsdecode(path)  # (a bytes path too)
     refuse_overwrite(path, overwrite, "save_weights")
     arrays = {name: to_cpu(array) for name, array in saved_state(module)}
     write = _write_safetensors if is_safetensors(path) else _write_npz
@@ -42,7 +42,7 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     its InputLayer), a layer named on both sides loads from its namesake and the others
     layer by layer in order, as Keras loads a weights file, each pair's weights the same in
     order, names and shapes."""
-    path = os.fspath(path)
+    path = os.fsdecode(path)
     arrays = read_weights(path)
     if skip_mismatch:
         arrays, strict = _matching(module, arrays, path), False
@@ -117,7 +117,7 @@ def refuse_overwrite(path, overwrite, who):
 
 
 def is_safetensors(path):
-    return os.fspath(path).lower().endswith(SAFETENSORS_SUFFIX)
+    return os.fsdecode(path).lower().endswith(SAFETENSORS_SUFFIX)
 
 
 def read_weights(path):

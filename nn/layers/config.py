@@ -139,6 +139,7 @@ class _Scopes(threading.local):
 
     def __init__(self):
         self.tables = []
+        self.reading = 0  # (reading_saved_file's depth)
 
 
 _SCOPES = _Scopes()
@@ -155,6 +156,23 @@ def custom_object_scope(custom_objects):
         yield
     finally:
         _SCOPES.tables.pop()
+
+
+@contextlib.contextmanager
+def reading_saved_file():
+    """Marks, in this thread, that the configs being turned into objects come from a file
+    (load_model): what a file says must not make rungrad read other files (a lookup layer's
+    vocabulary given as a path)."""
+    _SCOPES.reading += 1
+    try:
+        yield
+    finally:
+        _SCOPES.reading -= 1
+
+
+def reading_a_saved_file():
+    """Whether load_model is turning a file's configs into objects in this thread."""
+    return _SCOPES.reading > 0
 
 
 def made_from_config(cls, config):

@@ -243,8 +243,10 @@ def train(args, out=None):
         if not writer:
             return 130
         status = _keep_last_epoch(checkpoint, paths)
-        _remove_earlier(paths, ["history.csv"] * log.wrote + ["weights.npz"] * (
-            checkpoint.last_saved is not None))
+        wrote = ["history.csv"] * log.wrote + ["weights.npz"] * (
+            checkpoint.last_saved is not None)
+        if wrote:  # (none: the folder still holds an earlier run whole, which stays)
+            _remove_earlier(paths, wrote)
         return status
     written = ["history.csv", "weights.npz"]
     images = (("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),
@@ -291,6 +293,9 @@ def _keep_last_epoch(checkpoint, paths):
     from autograd.atomic import write_bytes
     if checkpoint.last_saved is None:
         message = "interrupted before the first epoch ended; no weights saved"
+        if any(os.path.exists(paths[name]) for name in _FILES):
+            message += f" (the files in {os.path.dirname(paths['weights.npz']) or '.'} are " \
+                       "an earlier run's, left as they were)"
     else:
         epoch, saved = checkpoint.last_saved
         with open(saved, "rb") as f:

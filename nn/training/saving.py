@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd.atomic import replacing
 
+from ..layers.config import reading_saved_file
 from ..module import StateDictKeyError, saved_state
 from ..serialization import (
     DAMAGED_ARCHIVE,
@@ -89,7 +90,8 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa
     try:
         weights = {name: reader.value({"__array__": index})
                    for name, index in document["weights"]}
-        with _same_global_random_state():  # lazily sized layers are built by the load
+        with _same_global_random_state(), reading_saved_file():  # (lazily sized layers are
+            # built by the load; a file's configs must not make it read other files)
             model = reader.module(document["architecture"])
             reader.parametrize(model, document.get("parametrizations", []))
             retie(model, document.get("tied", []))

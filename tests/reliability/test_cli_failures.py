@@ -127,12 +127,15 @@ def test_a_finished_run_leaves_no_checkpoint(tmp_path, monkeypatch):
     assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
 
 
-def test_ctrl_c_in_the_first_epoch_leaves_no_file_of_an_earlier_run(tmp_path, capsys,
-                                                                    monkeypatch):
+def test_ctrl_c_in_the_first_epoch_keeps_an_earlier_runs_files(tmp_path, capsys,
+                                                               monkeypatch):
+    """Interrupted before it wrote anything, a run leaves the earlier run's files as they
+    were (they were deleted: its trained weights lost to an early Ctrl-C), and says so."""
     monkeypatch.setattr("nn.training.cli._write_optional", lambda name, write: None)
     out = tmp_path / "run"
     assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 0
-    assert sorted(os.listdir(out)) == ["history.csv", "weights.npz"]
+    before = {name: (out / name).read_bytes() for name in os.listdir(out)}
+    assert sorted(before) == ["history.csv", "weights.npz"]
 
     def on_train_batch_end(logger, batch, logs=None):
         raise KeyboardInterrupt
@@ -140,9 +143,10 @@ def test_ctrl_c_in_the_first_epoch_leaves_no_file_of_an_earlier_run(tmp_path, ca
     monkeypatch.setattr(CSVLogger, "on_train_batch_end", on_train_batch_end, raising=False)
     capsys.readouterr()
     assert main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out)]) == 130
-    assert os.listdir(out) == []  # the earlier run's files would pass for this one's
+    assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
     err = capsys.readouterr().err
-    assert "removed history.csv of an earlier run" in err and "no weights saved" in err
+    assert "removed" not in err and "no weights saved" in err
+    assert "an earlier run's, left as they were" in err
 
 
 def test_ctrl_c_while_drawing_leaves_no_image_of_an_earlier_run(tmp_path, capsys,

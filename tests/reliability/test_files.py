@@ -225,3 +225,32 @@ def test_loading_a_folder_says_it_is_one(tmp_path, name):
     (tmp_path / name).mkdir()
     with pytest.raises(IsADirectoryError, match=f"{name} is a directory, not a weights file"):
         nn.Linear(2, 3).load_weights(tmp_path / name)
+
+
+def test_a_write_protected_file_is_not_replaced(tmp_path):
+    """A rename needs only the folder's permission, so saving replaced a checkpoint the user
+    had made read-only (chmod a-w); it is refused, naming the path, and left as it was (by
+    its mode bits: also for root, as in a container)."""
+    path = tmp_path / "best.npz"
+    nn.Linear(2, 3).save_weights(path)
+    before = path.read_bytes()
+    os.chmod(path, 0o444)
+    try:
+        with pytest.raises(PermissionError, match="write-protected") as raised:
+            nn.Linear(2, 3).save_weights(path)
+        assert raised.value.filename == str(path)
+        assert path.read_bytes() == before and temps(tmp_path) == []
+    finally:
+        os.chmod(path, 0o644)
+
+
+@pytest.mark.parametrize("text", ["name,score\nalice,1\nbob,2", "a single line"])
+def test_csv_logger_append_refuses_another_file_before_touching_it(tmp_path, text):
+    """append=True cut the 'torn' last line of any file before checking its header: a file
+    that is not a CSVLogger log lost its last line (a one-line one all of it)."""
+    path = tmp_path / "scores.csv"
+    path.write_text(text)
+    logger = CSVLogger(str(path), append=True)
+    with pytest.raises(ValueError, match="not a CSVLogger file"):
+        logger.on_train_begin()
+    assert path.read_text() == text

@@ -21,7 +21,7 @@ import numpy as np
 from autograd.arguments import nonnegative_int
 from autograd.variable import Variable
 
-from ...layers.config import init_config
+from ...layers.config import init_config, reading_a_saved_file
 from ...layers.lazy_build import in_shape_trial
 from ...module import Module
 from ._base import KerasLayer
@@ -119,6 +119,10 @@ class IndexLookup(HostComputed, Module, KerasLayer):
         if self.output_mode == "tf_idf":
             raise ValueError(f"{who}: output_mode='tf_idf' takes the vocabulary as a list with "
                              "idf_weights, not from a file (Keras' rule)")
+        if reading_a_saved_file():  # (model.save writes the tokens themselves)
+            raise ValueError(f"{who}: the saved file names a vocabulary file, "
+                             f"{os.fspath(path)!r}; a model's file holds its vocabulary "
+                             "itself, and loading one reads no other file")
         if not os.path.isfile(path):
             raise ValueError(f"{who}: the vocabulary file {os.fspath(path)!r} does not exist "
                              "(a str vocabulary is a file's path; give a list of tokens)")

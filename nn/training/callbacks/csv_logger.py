@@ -38,9 +38,10 @@ class CSVLogger(Callback):
                                     "does not exist")
         self.keys = None
         self.wrote = False
-        self._started = self.append and _drop_torn_line(self.filename) > 0
-        if self._started:
-            self._rows()  # a file that is not a CSVLogger's is refused before training
+        self._started = False
+        if self.append and os.path.isfile(self.filename) and os.path.getsize(self.filename):
+            self._rows()  # a file that is not a CSVLogger's is refused before it is touched
+            self._started = _drop_torn_line(self.filename) > 0
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}

@@ -313,3 +313,31 @@ def test_a_captured_step_through_a_preprocessing_layer_is_refused_by_name(make):
     with pytest.raises(NotImplementedError,
                        match=f"{type(layer).__name__} layer computes.*jit_compile=False"):
         model.fit(np.arange(12).reshape(4, 3) % 5, np.ones((4, 1)), verbose=0)
+
+
+def test_a_saved_model_naming_a_vocabulary_file_is_refused_at_load(tmp_path):
+    """A crafted model file whose StringLookup names a vocabulary *file* made load_model
+    read that file (any file: /etc/passwd's lines became tokens, quoted in errors); a
+    model's file holds its vocabulary itself, so loading one reads no other file."""
+    import json
+    import zipfile
+
+    from nn import keras
+    secret = tmp_path / "secret.txt"
+    secret.write_text("alpha\nbeta\n")
+    model = keras.Sequential([keras.Input(shape=(1,), dtype="string"),
+                              keras.layers.StringLookup(vocabulary=["a", "b"])])
+    path = tmp_path / "model.keras"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    document = json.loads(members["model.json"])
+    document["architecture"]["layers"][1]["config"]["vocabulary"] = str(secret)
+    members["model.json"] = json.dumps(document).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(ValueError, match="names a vocabulary file"):
+        keras.models.load_model(path)
+    layer = keras.layers.StringLookup(vocabulary=str(secret))  # (given by the user: read)
+    assert layer.get_vocabulary() == ["[UNK]", "alpha", "beta"]
