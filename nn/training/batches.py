@@ -138,7 +138,8 @@ class LimitedSteps:
     """At most `steps` batches of `batches` per pass: Keras' steps_per_epoch, validation_steps
     and evaluate's / predict's steps.
 
-    `continuing` (fit's, as Keras 3's epoch iterator): a pass resumes where the last one
+    `continuing` (fit's training, as Keras 3's epoch iterator; each validation starts
+    afresh, as Keras' evaluate resets its iterator): a pass resumes where the last one
     stopped, so that steps_per_epoch smaller than the data walks through all of it over the
     epochs, and a source used up exactly starts afresh. A source that runs out in the middle
     of a pass ends it early with a warning. A one-shot source (a generator) used up sets

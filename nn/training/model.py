@@ -374,7 +374,9 @@ class Model(_KerasSteps, Module, KerasWeights):
         (default: one pass over the data); each epoch resumes where the last one stopped,
         as in Keras 3, so a generator of endless batches can be trained on; a source that
         runs out ends its epoch early with a warning (a generator used up stops training).
-        validation_steps: batches per validation, resuming likewise.
+        validation_steps: batches per validation; each validation starts again from the
+        first batch of arrays, a DataLoader or a PyDataset (as Keras 3), while a generator
+        goes on where the last one stopped.
 
         >>> import numpy as np
         >>> import nn
@@ -408,9 +410,10 @@ class Model(_KerasSteps, Module, KerasWeights):
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         limit_train = functools.partial(limited, steps=steps_per_epoch,
                                         name="steps_per_epoch", who="fit", continuing=True)
+        # each validation starts again from the first batch, as Keras' evaluate resets its
+        # iterator (a generator simply goes on: it cannot start again)
         limit_validation = functools.partial(limited, steps=validation_steps,
-                                             name="validation_steps", who="fit (validation)",
-                                             continuing=True)
+                                             name="validation_steps", who="fit (validation)")
         progress = progress_callback(verbose)
         extra = callback_items(callbacks)
         # a History among the callbacks is the one fit fills and returns, as in Keras
