@@ -11,10 +11,12 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
   (averaged over the classes the targets hold: an absent class has no AUC);
 * outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
 * with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
-  targets, several classes on at once), every output is its own binary prediction: the
-  named metrics score all of them as one binary problem, as Keras resolves 'accuracy'
-  to binary_accuracy there (precision, recall, F1 and AUC count over all outputs: Keras'
-  Precision, Recall and AUC, micro-averaged).
+  targets, several classes on at once), every output is its own binary prediction:
+  precision, recall, F1 and AUC count over all outputs as one binary problem (Keras'
+  Precision, Recall and AUC, micro-averaged). 'accuracy' goes by the outputs' shape alone,
+  as Keras 3 resolves it (tf.keras 2 chose binary_accuracy from the loss): (..., C) with
+  C > 1 is the argmax's (CategoricalAccuracy, even for multi-label targets; ask for
+  'binary_accuracy' to score each output), (..., 1) binary.
 
 Names (Keras'): 'accuracy' ('acc'), 'categorical_accuracy' ('sparse_categorical_accuracy':
 the argmax against the class, whatever the loss), 'binary_accuracy' (every output its own
@@ -70,8 +72,9 @@ _KERAS_LOSSES = {"mape": "mape_loss", "msle": "msle_loss", "hinge": "hinge_loss"
                  "kl_divergence": "kl_divergence_loss", "log_cosh_error": "log_cosh_loss",
                  "cosine_similarity": "cosine_similarity_loss"}
 # never scored output by output: the argmax of the outputs against the class, whatever the
-# loss (one-hot targets with a binary cross-entropy included), and the losses over rows
-_ARGMAX = ("categorical_accuracy",)
+# loss (one-hot targets with a binary cross-entropy included; 'accuracy' by the outputs'
+# shape alone, as Keras 3), and the losses over rows
+_ARGMAX = ("accuracy", "categorical_accuracy")
 _WHOLE_ROWS = _ARGMAX + tuple(_KERAS_LOSSES)
 
 

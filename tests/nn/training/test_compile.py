@@ -319,27 +319,44 @@ def test_mse_with_mismatched_shapes_is_an_error_not_a_broadcast():
         model.evaluate(x, y.astype(np.float32), batch_size=20)
 
 
-def test_binary_crossentropy_scores_multi_label_outputs_element_by_element():
-    # several labels on at once: Keras resolves 'accuracy' to binary_accuracy, not argmax
+def test_accuracy_of_multi_label_outputs_is_categorical_as_keras_3():
+    # Keras 3 resolves 'accuracy' by the outputs' shape alone: several outputs are
+    # CategoricalAccuracy (argmax against argmax), even under binary_crossentropy, where
+    # tf.keras 2 took binary_accuracy; Keras 3.15.1 logs accuracy 0.0 here
+    x = np.array([[1.0], [-1.0]], np.float32)
+    y = np.array([[1, 1, 0], [0, 1, 1]], np.float32)
+    model = nn.Sequential([nn.Dense(3, activation="sigmoid", input_shape=(1,))])
+    model.set_weights([np.array([[1.0, 2.0, -1.0]], np.float32), np.zeros(3, np.float32)])
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["accuracy", "acc", "binary_accuracy"])
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert logs["accuracy"] == logs["acc"] == 0.0
+    assert logs["binary_accuracy"] == pytest.approx(5 / 6)  # (Keras' too)
+    assert logs["loss"] == pytest.approx(0.584483802318573, rel=1e-6)
+
+
+def test_binary_crossentropy_scores_multi_label_precision_element_by_element():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(100, 4)).astype(np.float32)
     y = (rng.random((100, 3)) < 0.5).astype(np.float32)
     np.random.seed(0)
     model = nn.Sequential(nn.Dense(3))
     model.compile(optimizer=optim.SGD(lr=0.0), loss="binary_crossentropy",
-                  metrics=["accuracy", "precision", "recall"])
+                  metrics=["accuracy", "binary_accuracy", "precision", "recall"])
     logs = model.evaluate(x, y, return_dict=True, verbose=0)
-    predicted = 1 / (1 + np.exp(-model.predict(x, verbose=0))) > 0.5
-    truth = y > 0.5
-    assert logs["accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
+    outputs = model.predict(x, verbose=0)
+    predicted, truth = outputs > 0.0, y > 0.5  # (logits: a sigmoid above 0.5)
+    assert logs["accuracy"] == pytest.approx((outputs.argmax(1) == y.argmax(1)).mean())
+    assert logs["binary_accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
     assert logs["precision"] == pytest.approx((predicted & truth).sum() / predicted.sum())
     assert logs["recall"] == pytest.approx((predicted & truth).sum() / truth.sum())
 
 
 @pytest.mark.parametrize("loss", ["binary_crossentropy", nn.BCEWithLogitsLoss(), nn.BCELoss(),
                                   F.binary_cross_entropy])
-def test_every_binary_cross_entropy_scores_each_output_on_its_own(loss):
-    """Multi-label targets: the metrics see 0/1 per output, however the loss is given."""
+def test_every_binary_cross_entropy_scores_binary_accuracy_output_by_output(loss):
+    """Multi-label targets: binary_accuracy sees 0/1 per output, however the loss is given;
+    'accuracy' is the argmax's (Keras 3)."""
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(30, 4)), rng.integers(0, 2, size=(30, 3)).astype(np.float64)
     np.random.seed(0)
@@ -347,11 +364,12 @@ def test_every_binary_cross_entropy_scores_each_output_on_its_own(loss):
         and loss is not F.binary_cross_entropy_with_logits
     last = nn.Dense(3, activation="sigmoid") if probabilities else nn.Dense(3)
     model = nn.Sequential([nn.Dense(5, input_shape=(4,)), last])
-    model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
-    _, accuracy = model.evaluate(x, y)
+    model.compile(optimizer="sgd", loss=loss, metrics=["binary_accuracy", "accuracy"])
+    _, binary, accuracy = model.evaluate(x, y)
     outputs = model.predict(x)
     predicted = outputs > (0.5 if probabilities else 0.0)
-    assert accuracy == pytest.approx((predicted == y).mean(), rel=1e-12)
+    assert binary == pytest.approx((predicted == y).mean(), rel=1e-12)
+    assert accuracy == pytest.approx((outputs.argmax(1) == y.argmax(1)).mean(), rel=1e-12)
 
 
 def test_compiled_f1_averages_over_every_class_as_keras():
