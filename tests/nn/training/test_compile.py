@@ -4,6 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
+import nn.keras as keras
 import optim
 from nn import functional as F
 
@@ -112,7 +113,7 @@ def test_bound_optimizer_and_loss_callables():
         assert history.history["mae"][-1] < 0.05
 
 
-def test_metric_callables_get_targets_and_probabilities():
+def test_metric_callables_get_targets_and_the_model_outputs():
     x, y = blobs()
     seen = []
 
@@ -125,7 +126,30 @@ def test_metric_callables_get_targets_and_probabilities():
     history = model.fit(x, y, batch_size=40, verbose=0)
     assert history.history["spread"] == [1.5]
     assert seen[-1][:2] == ((120,), (120, 3))
-    assert seen[-1][2] == pytest.approx(1.0, rel=1e-5)  # softmax of the logits
+    model.evaluate(x, y, verbose=0)
+    # the logits the model returns, as Keras gives every metric (not their softmax)
+    assert seen[-1][2] == pytest.approx(model.predict(x).sum(axis=1).mean(), rel=1e-5)
+
+
+def test_under_from_logits_only_the_classifying_names_read_probabilities():
+    # Keras 3.15.1, same model and data: loss 0.5183644, mean_out 0.4750001 (the outputs),
+    # mae 0.325 (|y - output|), accuracy 0.7 (the logit thresholded at 0.5: rungrad thresholds
+    # it at 0, the probability at 0.5, deliberately)
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y = (x > 0.2).astype(np.float32)
+
+    def mean_out(y_true, y_pred):
+        return y_pred + 0 * y_true
+
+    model = nn.Sequential([nn.Dense(1, input_shape=(1,))])
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    model.compile(optimizer="sgd", loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=["accuracy", mean_out, "mae"])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.5183643102645874, rel=1e-6)
+    assert logs["mean_out"] == pytest.approx(0.4750000834465027, rel=1e-6)
+    assert logs["mae"] == pytest.approx(0.325, rel=1e-6)
+    assert logs["accuracy"] == pytest.approx(0.8)  # every logit > 0: class 1 for all
 
 
 def softmax_model():
