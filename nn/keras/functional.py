@@ -336,6 +336,9 @@ class Functional(Model):
             return None
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
+    def input_key(self):  # (asked where there is one input, not a dict of one)
+        return self.input_names[0]
+
     def takes_text(self, index):
         return is_text_dtype(self._inputs[index].dtype)
 

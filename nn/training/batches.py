@@ -357,6 +357,7 @@ def _prepare_inputs(model, x, who):
     at every batch: a lazily sized model has parameters only after its first one."""
     inputs = model.several_inputs()
     if inputs is None:
+        x = _one_input(model, x, who)
         x = _with_feature_axis(model, _as_array(x, "x", who, model.takes_text(0)), who)
         return _in_model_dtype(model, x, "x", who)
     names = [name for name, _ in inputs]
@@ -368,6 +369,13 @@ def _prepare_inputs(model, x, who):
         prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
     check_aligned(prepared, names, "x", who)
     return tuple(prepared)
+
+
+def _one_input(model, x, who):
+    """x, or for a dict x the array it keys by the name of the model's one input (Keras'
+    Input(name=)), refused as several inputs' dicts are where its keys differ."""
+    key = model.input_key() if isinstance(x, dict) else None
+    return x if key is None else arrays_in_order(x, [key], "x", who)[0]
 
 
 def _in_model_dtype(model, x, name, who):

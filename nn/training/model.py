@@ -324,6 +324,11 @@ class Model(_KerasSteps, Module, KerasWeights):
         evaluate and predict then take as a list or dict of arrays; None for one input."""
         return None
 
+    def input_key(self):
+        """The key of the model's one input in a dict x (Keras': its Input's name), or None
+        where it has none: fit, evaluate and predict then take {key: array} for the array."""
+        return None
+
     def takes_text(self, index):
         """Whether the model's input `index` may hold strings (fit, evaluate and predict refuse
         them otherwise): for a model of its own making, when one of its layers reads text."""

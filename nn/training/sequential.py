@@ -221,6 +221,11 @@ class Sequential(Model):
                       "its input size from the layer before it", UserWarning, stacklevel=4)
         layer.unbuild()
 
+    def input_key(self):
+        """The name given to the model's Input (as Keras keys a dict x by it), or None."""
+        first = next(iter(self._modules.values()), None)
+        return keras_name(first) if isinstance(first, InputLayer) else None
+
     def takes_text(self, index):
         first = next(iter(self._modules.values()), None)
         return first.takes_text(index) if isinstance(first, Model) else takes_text(first)

@@ -244,6 +244,44 @@ def test_several_inputs_one_output_trains_as_before():
     assert model.predict([XA, XB]).shape == (24, 1)
 
 
+def one_named_input(sequential):
+    inputs = keras.Input(shape=(1,), name="feat")
+    dense = layers.Dense(1, name="out")
+    model = (keras.Sequential([inputs, dense]) if sequential else
+             keras.Model(inputs, dense(inputs)))
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    return model
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_a_dict_keys_the_one_input_by_its_name_as_keras(sequential):
+    # Keras 3.15.1's numbers for the same model and data, the dict given or the array
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y, feat = 2 * x, {"feat": x}
+    history = one_named_input(sequential).fit(feat, y, batch_size=5, shuffle=False, verbose=0,
+                                              validation_data=(feat, y))
+    assert history.history["loss"] == pytest.approx([0.18329843878746033], rel=1e-6)
+    assert history.history["val_loss"] == pytest.approx([0.06137564033269882], rel=1e-6)
+    model = one_named_input(sequential)
+    assert model.evaluate(feat, y, verbose=0) == pytest.approx(0.30875)
+    assert model.test_on_batch(feat, y) == pytest.approx(0.30875)
+    np.testing.assert_allclose(model.predict(feat, verbose=0), x)
+    np.testing.assert_allclose(model.predict_on_batch(feat), x)
+    assert model.train_on_batch(feat, y) == pytest.approx(0.30875)
+    with pytest.raises(ValueError, match=r"fit: x names \['other'\], which the model has no "
+                                         r"input called; its inputs are \['feat'\]"):
+        model.fit({"other": x}, y, verbose=0)
+
+
+def test_a_dict_is_refused_for_a_sequential_without_a_named_input():
+    model = keras.Sequential([layers.Dense(1, name="out")])  # (Keras refuses it too)
+    model.build((None, 1))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(TypeError, match="fit: x is a dict"):
+        model.fit({"out": np.ones((4, 1))}, np.ones((4, 1)), verbose=0)
+
+
 def test_unnamed_layers_go_by_the_names_summary_shows():
     """Inputs and outputs whose layers were given no name= are named as summary() and
     get_layer name them ('input_layer_1', 'dense_2'; Keras 3's names in a fresh session), in
