@@ -21,6 +21,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable, as_variable
 
+from ..data.batch_dataset import PyDataset
 from ..layers.input_layer import is_text_dtype
 from .named_arrays import (
     arrays_in_order,
@@ -95,12 +96,13 @@ class LoaderBatches:
     a pair's y is dropped and anything else is taken as x; with targets="optional" (a model
     running its own steps) a pair or triple is read as such, anything else (or a 1-tuple)
     as x alone. The source is iterated afresh on
-    each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
+    each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it). With
+    `shuffle`, a PyDataset's batches come in a new order each pass (Keras 3's).
     """
 
-    def __init__(self, source, prepare, who, targets=True, class_weight=None):
+    def __init__(self, source, prepare, who, targets=True, class_weight=None, shuffle=False):
         self.source, self.prepare, self.who, self.targets = source, prepare, who, targets
-        self.class_weight = class_weight
+        self.class_weight, self.shuffle = class_weight, shuffle
         self.steps = _length(source)
         dataset = getattr(source, "dataset", None)
         self.samples = _length(dataset) if dataset is not None else None
@@ -108,7 +110,8 @@ class LoaderBatches:
 
     def __iter__(self):
         count = 0
-        for count, batch in enumerate(self.source, start=1):
+        source = self.source.batches(shuffle=True) if self.shuffle else self.source
+        for count, batch in enumerate(source, start=1):
             x, y, w = self._split(batch, count - 1)
             where = f"{self.who} (batch {count - 1})"
             x, y = self.prepare(x, y, where)
@@ -297,7 +300,8 @@ def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
                              "(x, y, sample_weight) triples")
         return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets,
                              None if class_weight is None else checked_class_weight(
-                                 class_weight, who))
+                                 class_weight, who),
+                             shuffle=bool(shuffle) and isinstance(x, PyDataset))
     if targets is True or (targets and y is not None):
         x, y = _prepare(model, x, y, who)
         return ArrayBatches(x, y, batch_size, shuffle,

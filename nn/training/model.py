@@ -362,7 +362,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
         (x, y) batches, iterated afresh each epoch) and y None, as Keras takes a dataset:
         an epoch is then one pass over it (len(loader) steps), and batch_size and shuffle
-        are the loader's business. validation_split: the fraction of samples held out for
+        are the loader's business, but for a PyDataset, whose batches shuffle=True puts in
+        a new order each epoch (Keras 3's). validation_split: the fraction of samples held out for
         validation, taken from the end of x and y before any shuffling (as Keras; arrays
         only); validation_data: an (x_val, y_val) pair, an (x_val, y_val, sample_weight_val)
         triple or a DataLoader instead.
