@@ -210,9 +210,7 @@ def test_targets_that_do_not_fit_are_named(y, match):
     (dict(loss="mse", metrics={"nope": "mae"}), ValueError, r"\['nope'\] are none"),
     (dict(loss="mse", loss_weights=2.0), TypeError, "loss_weights as a list"),
     (dict(loss="mse", loss_weights={"reg": 1.0}), ValueError, r"it lacks \['cls'\]"),
-    (dict(loss="mse", loss_weights=[1.0, "x"]), TypeError, "finite number for each output"),
-    (dict(loss=["mse", None], metrics=[None, "mae"]), ValueError, "'cls' has metrics but no "
-                                                                  "loss")])
+    (dict(loss="mse", loss_weights=[1.0, "x"]), TypeError, "finite number for each output")])
 def test_compile_arguments_that_do_not_fit_the_outputs_are_refused(options, error, match):
     with pytest.raises(error, match=match):
         build().compile(optimizer="sgd", **options)
@@ -230,8 +228,46 @@ def test_an_output_without_a_loss_is_left_out():
     model = build()
     model.compile(optimizer="sgd", loss=["mse", None])
     logs = model.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)
-    assert list(logs) == ["loss", "reg_loss"]
-    assert logs["loss"] == pytest.approx(logs["reg_loss"], rel=1e-6)
+    # one loss: no '<output>_loss' beside 'loss' (Keras logs them for several losses only)
+    assert list(logs) == ["loss"]
+    only_reg = build()
+    only_reg.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"],
+                     loss_weights=[1.0, 0.0])
+    assert logs["loss"] == pytest.approx(only_reg.evaluate([XA, XB], [Y_REG, Y_CLS],
+                                                           return_dict=True)["reg_loss"])
+
+
+def regression_and_sigmoid():
+    a = keras.Input(shape=(1,))
+    model = keras.Model(a, [layers.Dense(1, name="r")(a),
+                            layers.Dense(1, activation="sigmoid", name="c")(a)])
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32),
+                       np.full((1, 1), 2.0, np.float32), np.full(1, -1.0, np.float32)])
+    return model
+
+
+def test_an_output_without_a_loss_has_its_metrics_as_in_keras():
+    # Keras 3.15.1's logs for the same model, data and compile
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y, labels = [2 * x, (x > 0.5).astype(np.float32)], (x > 0.5).astype(np.float32)
+    model = regression_and_sigmoid()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                  loss={"r": "mse", "c": None}, metrics={"c": ["mae", "accuracy"]})
+    history = model.fit(x, y, batch_size=5, shuffle=False, epochs=2, verbose=0).history
+    assert sorted(history) == ["c_accuracy", "c_mae", "loss"]
+    np.testing.assert_allclose(history["loss"], [0.183298, 0.060246], atol=5e-7)
+    np.testing.assert_allclose(history["c_mae"], [0.37993, 0.37993], atol=5e-6)
+    assert history["c_accuracy"] == [1.0, 1.0]
+    logs = model.evaluate(x, [2 * x, labels], verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.04480011761188507, rel=1e-5)
+    assert logs["c_mae"] == pytest.approx(0.3799299895763397, rel=1e-6)
+    weighted = regression_and_sigmoid()
+    weighted.compile(optimizer="sgd", loss=["mse", None], metrics=[None, ["mae"]],
+                     weighted_metrics=[None, ["mse"]])
+    logs = weighted.evaluate(x, y, verbose=0, return_dict=True)
+    assert sorted(logs) == ["c_mae", "c_mse", "loss"]
+    assert logs["loss"] == pytest.approx(0.3087500035762787, rel=1e-6)
+    assert logs["c_mse"] == pytest.approx(0.14894714951515198, rel=1e-6)
 
 
 def test_several_inputs_one_output_trains_as_before():
