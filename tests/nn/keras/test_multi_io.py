@@ -93,24 +93,26 @@ def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
     """keras.Model(inputs={...}, outputs={...}) (Keras 3): the keys name x's and y's
     entries, the outputs' log keys and compile's per-output arguments; a call and predict
     return a dict; the same weights give the list model's numbers; save and load keep the
-    dicts; a dict of one input and one output is taken as one too."""
+    dicts; a dict of one input and one output is taken as one too. A dict's entries come in
+    the order of its sorted keys, as Keras 3 flattens it."""
     listed = build()
     a, b = listed.inputs
     reg, cls = listed.outputs
     model = keras.Model(inputs={"left": a, "right": b}, outputs={"price": reg, "kind": cls})
-    assert model.input_names == ["left", "right"] and model.output_names == ["price", "kind"]
+    assert model.input_names == ["left", "right"] and model.output_names == ["kind", "price"]
     x = {"right": XB, "left": XA}  # (any order)
     y = {"kind": Y_CLS, "price": Y_REG}
     losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
     model.compile(optimizer="sgd", loss=losses, metrics={"kind": ["accuracy"]})
     listed.compile(optimizer="sgd", loss=list(losses.values()), metrics={"cls": ["accuracy"]})
     logs = model.evaluate(x, y, return_dict=True)
-    assert list(logs) == ["loss", "price_loss", "kind_loss", "kind_accuracy"]
-    np.testing.assert_allclose(list(logs.values()),
-                               listed.evaluate([XA, XB], [Y_REG, Y_CLS]), rtol=1e-6)
+    assert list(logs) == ["loss", "kind_loss", "price_loss", "kind_accuracy"]
+    loss, reg_loss, cls_loss, accuracy = listed.evaluate([XA, XB], [Y_REG, Y_CLS])
+    np.testing.assert_allclose(list(logs.values()), [loss, cls_loss, reg_loss, accuracy],
+                               rtol=1e-6)
     called = model({"left": XA, "right": XB})
     predicted = model.predict(x, batch_size=5)
-    assert list(called) == list(predicted) == ["price", "kind"]
+    assert list(called) == list(predicted) == ["kind", "price"]
     for key, want in zip(("price", "kind"), listed.predict([XA, XB])):
         np.testing.assert_allclose(predicted[key], want, rtol=1e-6)
         np.testing.assert_allclose(called[key].data, want, rtol=1e-6)
@@ -118,7 +120,7 @@ def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
     assert {"loss", "price_loss", "kind_loss", "kind_accuracy"} <= set(history.history)
     model.save(tmp_path / "dicts.keras")
     again = keras.models.load_model(tmp_path / "dicts.keras")
-    assert again.input_names == ["left", "right"] and again.output_names == ["price", "kind"]
+    assert again.input_names == ["left", "right"] and again.output_names == ["kind", "price"]
     np.testing.assert_allclose(again.predict(x)["kind"], model.predict(x)["kind"], rtol=1e-6)
     with pytest.raises(KeyError, match=r"keyed \['left', 'right'\].*missing \['right'\]"):
         model({"left": XA})
@@ -316,6 +318,42 @@ def test_a_dict_is_refused_for_a_sequential_without_a_named_input():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(TypeError, match="fit: x is a dict"):
         model.fit({"out": np.ones((4, 1))}, np.ones((4, 1)), verbose=0)
+
+
+def test_a_dict_of_outputs_or_inputs_is_in_sorted_key_order_as_keras_3():
+    # Keras 3.15.1: outputs, layers, weights, the predicted dict and a list y follow the
+    # sorted keys ('c' before 'r'), the inputs likewise ('bin' before 'zin')
+    a = keras.Input(shape=(1,))
+    model = keras.Model(a, {"r": layers.Dense(1, name="reg")(a),
+                            "c": layers.Dense(2, name="cls")(a)})
+    assert [layer.name for layer in model.layers[1:]] == ["cls", "reg"]
+    assert [w.shape for w in model.get_weights()] == [(1, 2), (2,), (1, 1), (1,)]
+    assert [t.shape for t in model.outputs] == [(None, 2), (None, 1)]
+    x = np.ones((4, 1), np.float32)
+    assert list(model.predict(x, verbose=0)) == list(model(x)) == ["c", "r"]
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, [np.ones((4, 2)), np.ones((4, 1))], verbose=0)  # (a list y: c, then r)
+    z, b = keras.Input(shape=(2,), name="za"), keras.Input(shape=(1,), name="ab")
+    joined = keras.Model({"zin": z, "bin": b}, layers.Concatenate()([z, b]))
+    assert joined.input_names == ["bin", "zin"] and joined.inputs == [b, z]
+
+
+def test_a_model_saved_with_its_dict_in_the_given_order_loads_as_saved():
+    """A file written before a dict's entries were sorted keeps its layers' keys, which its
+    weights are saved under (keras.Model(a, {"r": .., "c": .., "b": ..}), unnamed layers)."""
+    path = os.path.join(os.path.dirname(__file__), "data", "dict_outputs_in_given_order.rungrad")
+    model = keras.models.load_model(path)
+    predicted = model.predict(np.array([[0.5, -1.0], [2.0, 0.25]], np.float32), verbose=0)
+    assert list(predicted) == ["b", "c", "r"]
+    np.testing.assert_allclose(predicted["r"], [[-0.3402799665927887, 0.09030967950820923],
+                                                [0.103582002222538, 0.20266951620578766]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(predicted["c"], [[0.5648119449615479, 0.43518805503845215],
+                                                [0.8476560711860657, 0.15234391391277313]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(predicted["b"], [[-0.5656698942184448, -0.14660048484802246],
+                                                [1.5892695188522339, 2.527937889099121]],
+                               rtol=1e-6)
 
 
 def test_unnamed_layers_go_by_the_names_summary_shows():
