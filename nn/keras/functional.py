@@ -205,8 +205,7 @@ class Functional(Model):
     a list of arrays for them, or a dict."""
 
     def __init__(self, inputs, outputs, name=None):
-        super().__init__()
-        self.name = name
+        super().__init__(name=name)
         # a list, tuple or dict of inputs (outputs) is taken (returned) as one; a dict's keys
         # name them (x's and y's keys, the outputs' log keys), as Keras 3's
         self._listed = (isinstance(inputs, (list, tuple, dict)),
@@ -451,6 +450,7 @@ class Functional(Model):
         if sorted(map(id, layers.values())) == sorted(map(id, model._modules.values())):
             model._modules.clear()
             model._modules.update(layers)
+            model.name_layers()
         return model
 
 

@@ -33,7 +33,7 @@ from ..call_losses import top_level_call
 from ..data.loader import DataLoader
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
-from ..layers.keras_name import KerasWeights, keras_name, layer_names
+from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
 from ..module import Module, takes_training
 from .batches import (
     OPTIONAL,
@@ -79,7 +79,7 @@ from .weighted_metrics import resolve_weighted_metrics
 _METRIC_REFRESHES = 10
 
 
-class Model(_KerasSteps, Module, KerasWeights):
+class Model(_KerasSteps, Module, KerasName, KerasWeights):
     """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
     is then the forward), use Sequential, or give it the inputs and outputs of Keras'
     functional API (`Model(inputs, outputs)`, nn.keras.functional). Keras' train_step,
@@ -108,8 +108,9 @@ class Model(_KerasSteps, Module, KerasWeights):
             cls = _functional_form(cls)
         return super().__new__(cls)
 
-    def __init__(self):
+    def __init__(self, name=None):
         super().__init__()
+        self.name = name  # Keras' (KerasName: 'sequential', 'functional', 'my_model' if None)
         self.optimizer = None
         self.compiled = False  # (Keras' flag: compile has been called)
         self.compiled_loss = None
@@ -123,6 +124,34 @@ class Model(_KerasSteps, Module, KerasWeights):
         self.run_eagerly = False  # Keras' attribute (rungrad always runs eagerly)
         self.steps_per_execution = 1  # batches between two calls of the batch hooks
         self._model_policy = global_policy()  # (Keras': the global one when made)
+
+    # ----- Keras' names of the layers held -----
+    def add_module(self, name, module):
+        super().add_module(name, module)
+        self.name_layers()
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, Module):
+            self.name_layers()
+
+    def __delattr__(self, name):
+        held = name in vars(self).get("_modules", ())
+        super().__delattr__(name)
+        if held:
+            self.name_layers()
+
+    def name_layers(self):
+        """Hand each layer or model held that was not given a name the name this model knows
+        it by (layer_names: what summary() and get_layer say), its Keras `name`; asked
+        whenever the children change."""
+        modules = vars(self).get("_modules")
+        if not modules:
+            return
+        for key, name in layer_names(modules).items():
+            child = modules[key]
+            if isinstance(child, KerasName) and child._given_name is None:
+                object.__setattr__(child, "_name_from_model", name)
 
     @property
     def dtype_policy(self):

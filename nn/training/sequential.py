@@ -52,10 +52,7 @@ class Sequential(Model):
     summary_shows_inputs = False  # Keras' summary of a Sequential has no Input row
 
     def __init__(self, *layers, name=None):
-        super().__init__()
-        if name is not None and (not isinstance(name, str) or not name):
-            raise ValueError(f"Sequential: name must be a non-empty string, got {name!r}")
-        self.name = name
+        super().__init__(name=name)
         self._output_shapes = None  # of each layer, at the last call (for summary)
         self._last_sample = None  # (shape, dtype) of one sample of the last input
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
