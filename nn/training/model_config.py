@@ -132,9 +132,9 @@ class Writer:
                     **{key: [] for key, _ in _METRIC_KINDS}}
         if loss.per_output_logs:  # (nn.training.multi_output)
             names = loss.names
-            return {**settings,
-                    "loss": {n: None if part is None else self.loss(part)
-                             for n, part in zip(names, loss.losses)},
+            return {**settings,  # (the loss dict in its order: the losses are logged so)
+                    "loss": {names[k]: None if loss.losses[k] is None else
+                             self.loss(loss.losses[k]) for k in loss.order},
                     "loss_weights": dict(zip(names, loss.weights)),
                     **{key: {n: self.metrics(m, weighted) for n, m in zip(names, loss.metrics)}
                        for key, weighted in _METRIC_KINDS}}

@@ -19,7 +19,8 @@ several outputs have a loss, the logs also hold each one's unweighted loss,
 '<output>_loss', the mean of its batch losses weighted by batch size, as Keras' loss
 trackers; and every output's metrics as '<output>_<metric>', an output without a loss
 included (in the name order Keras 3 returns them from evaluate: 'loss', the outputs'
-losses in the outputs' order, then the metrics sorted by name). sample_weight: one (N,) array weighs
+losses in the order of compile's loss dict, else the outputs', then the metrics sorted by
+name). sample_weight: one (N,) array weighs
 every output's loss, a list weighs each its own; class_weight is refused (Keras' rule).
 """
 import contextlib
@@ -45,9 +46,12 @@ class MultiOutputLoss:
     per_output_logs = True
     keras_object = None  # (model.save names what it cannot write: see model_config)
 
-    def __init__(self, names, losses, weights, metrics):
+    def __init__(self, names, losses, weights, metrics, order=None):
         self.names, self.losses, self.weights, self.metrics = names, losses, weights, metrics
         self.name = "+".join(loss.name for loss in losses if loss is not None)
+        # the outputs in the order their losses are logged: compile's loss dict's, as Keras
+        # (which builds its loss trackers from that dict), else the outputs'
+        self.order = list(range(len(names))) if order is None else order
 
     @property
     def flat_metrics(self):
@@ -141,11 +145,11 @@ class MultiOutputAccumulator:
         """{'<output>_loss': ..., '<output>_<metric>': ...} so far (empty before any batch)."""
         if not self.samples:
             return {}
-        named = zip(self.compiled.names, self.compiled.losses, self.sums, self.trackers)
-        logs, metrics = {}, {}
-        for name, loss, total, tracker in named:
-            if loss is not None and self.logs_each_loss:
-                logs[f"{name}_loss"] = total / self.samples
+        compiled, logs, metrics = self.compiled, {}, {}
+        for k in compiled.order:
+            if compiled.losses[k] is not None and self.logs_each_loss:
+                logs[f"{compiled.names[k]}_loss"] = self.sums[k] / self.samples
+        for name, tracker in zip(compiled.names, self.trackers):
             metrics.update({f"{name}_{key}": value for key, value in tracker.results().items()})
         logs.update(sorted(metrics.items()))
         return logs
@@ -165,7 +169,8 @@ def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics):
     compiled = [_output_metrics(item, m, wm) for item, m, wm in zip(
         losses, _metrics_per_output(metrics, names, "metrics"),
         _metrics_per_output(weighted_metrics, names, "weighted_metrics"))]
-    return MultiOutputLoss(names, losses, _weights(loss_weights, names), compiled)
+    order = [names.index(key) for key in loss] if isinstance(loss, dict) else None
+    return MultiOutputLoss(names, losses, _weights(loss_weights, names), compiled, order)
 
 
 def per_output(value, names, what, required=True):

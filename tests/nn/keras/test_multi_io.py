@@ -106,10 +106,9 @@ def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
     model.compile(optimizer="sgd", loss=losses, metrics={"kind": ["accuracy"]})
     listed.compile(optimizer="sgd", loss=list(losses.values()), metrics={"cls": ["accuracy"]})
     logs = model.evaluate(x, y, return_dict=True)
-    assert list(logs) == ["loss", "kind_loss", "price_loss", "kind_accuracy"]
-    loss, reg_loss, cls_loss, accuracy = listed.evaluate([XA, XB], [Y_REG, Y_CLS])
-    np.testing.assert_allclose(list(logs.values()), [loss, cls_loss, reg_loss, accuracy],
-                               rtol=1e-6)
+    assert list(logs) == ["loss", "price_loss", "kind_loss", "kind_accuracy"]  # (the loss's)
+    np.testing.assert_allclose(list(logs.values()),
+                               listed.evaluate([XA, XB], [Y_REG, Y_CLS]), rtol=1e-6)
     called = model({"left": XA, "right": XB})
     predicted = model.predict(x, batch_size=5)
     assert list(called) == list(predicted) == ["kind", "price"]
@@ -336,6 +335,26 @@ def test_a_dict_of_outputs_or_inputs_is_in_sorted_key_order_as_keras_3():
     z, b = keras.Input(shape=(2,), name="za"), keras.Input(shape=(1,), name="ab")
     joined = keras.Model({"zin": z, "bin": b}, layers.Concatenate()([z, b]))
     assert joined.input_names == ["bin", "zin"] and joined.inputs == [b, z]
+
+
+def test_the_outputs_losses_come_in_the_order_of_compiles_loss_dict_as_keras(tmp_path):
+    # Keras 3.15.1 lists evaluate's values so (its loss trackers follow the loss dict), the
+    # outputs themselves being sorted ('c', 'r')
+    a = keras.Input(shape=(1,))
+    model = keras.Model(a, {"r": layers.Dense(1, name="reg")(a),
+                            "c": layers.Dense(2, name="cls")(a)})
+    model.set_weights([np.array([[1.0, -1.0]], np.float32), np.array([0.5, 0.0], np.float32),
+                       np.array([[2.0]], np.float32), np.array([0.1], np.float32)])
+    x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(6, 1)
+    y = {"r": 3 * x, "c": np.concatenate([x, -x], 1)}
+    model.compile(optimizer="sgd", loss={"r": "mse", "c": "mae"}, metrics={"r": ["mae"]})
+    keras_values = [0.7266666889190674, 0.4766666889190674, 0.25, 0.5999999642372131]
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(keras_values, rel=1e-6)
+    assert model.metrics_names == ["loss", "r_loss", "c_loss", "r_mae"]
+    model.save(tmp_path / "model.keras")
+    again = keras.models.load_model(tmp_path / "model.keras")
+    assert again.evaluate(x, y, verbose=0) == pytest.approx(keras_values, rel=1e-6)
+    assert again.metrics_names == ["loss", "r_loss", "c_loss", "r_mae"]
 
 
 def test_a_model_saved_with_its_dict_in_the_given_order_loads_as_saved():
