@@ -344,6 +344,9 @@ class Functional(Model):
     def several_outputs(self):
         return self.output_names if len(self._outputs) > 1 or self._keys[1] else None
 
+    def outputs_keyed(self):
+        return self._keys[1] is not None
+
     @property
     def input_names(self):
         """The names of the inputs, in their order (x's keys as a dict): a dict of inputs'

@@ -295,7 +295,7 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             self.compiled_loss, self.compiled_metrics = None, []
         elif outputs is not None:  # (nn.training.multi_output)
             self.compiled_loss = resolve_outputs(outputs, loss, loss_weights, metrics,
-                                                 weighted_metrics)
+                                                 weighted_metrics, self.outputs_keyed())
             self.compiled_metrics = self.compiled_loss.flat_metrics
         else:
             self._compile_one_output(loss, metrics, weighted_metrics, weight)
@@ -367,6 +367,10 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         """The names of the model's outputs when it has several (see
         nn.training.multi_output); None for one output."""
         return None
+
+    def outputs_keyed(self):
+        """Whether the model returns a dict of outputs (a functional model's)."""
+        return False
 
     # ----- the final activation, for fused cross-entropy losses -----
     def final_activation(self):

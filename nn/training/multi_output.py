@@ -19,8 +19,8 @@ several outputs have a loss, the logs also hold each one's unweighted loss,
 '<output>_loss', the mean of its batch losses weighted by batch size, as Keras' loss
 trackers; and every output's metrics as '<output>_<metric>', an output without a loss
 included (in the name order Keras 3 returns them from evaluate: 'loss', the outputs'
-losses in the order of compile's loss dict, else the outputs', then the metrics sorted by
-name). sample_weight: one (N,) array weighs
+losses in the outputs' order, for a dict of outputs in that of compile's loss dict, then
+the metrics sorted by name). sample_weight: one (N,) array weighs
 every output's loss, a list weighs each its own; class_weight is refused (Keras' rule).
 """
 import contextlib
@@ -49,8 +49,9 @@ class MultiOutputLoss:
     def __init__(self, names, losses, weights, metrics, order=None):
         self.names, self.losses, self.weights, self.metrics = names, losses, weights, metrics
         self.name = "+".join(loss.name for loss in losses if loss is not None)
-        # the outputs in the order their losses are logged: compile's loss dict's, as Keras
-        # (which builds its loss trackers from that dict), else the outputs'
+        # the outputs in the order their losses are logged: for a dict of outputs compile's
+        # loss dict's, as Keras (which builds its loss trackers from that dict), else the
+        # outputs'
         self.order = list(range(len(names))) if order is None else order
 
     @property
@@ -156,8 +157,9 @@ class MultiOutputAccumulator:
 
 
 # ----- compile's arguments -----
-def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics):
-    """The MultiOutputLoss of compile's arguments for a model whose outputs are `names`."""
+def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics, keyed=False):
+    """The MultiOutputLoss of compile's arguments for a model whose outputs are `names`
+    (`keyed`: a dict of outputs, whose losses Keras logs in the order of a loss dict)."""
     if loss is None:
         raise ValueError("compile: loss is required: one loss for every output, a list of "
                          f"one per output or a dict naming the outputs {names}")
@@ -169,7 +171,7 @@ def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics):
     compiled = [_output_metrics(item, m, wm) for item, m, wm in zip(
         losses, _metrics_per_output(metrics, names, "metrics"),
         _metrics_per_output(weighted_metrics, names, "weighted_metrics"))]
-    order = [names.index(key) for key in loss] if isinstance(loss, dict) else None
+    order = [names.index(key) for key in loss] if keyed and isinstance(loss, dict) else None
     return MultiOutputLoss(names, losses, _weights(loss_weights, names), compiled, order)
 
 

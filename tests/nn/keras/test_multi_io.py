@@ -341,8 +341,8 @@ def test_the_outputs_losses_come_in_the_order_of_compiles_loss_dict_as_keras(tmp
     # Keras 3.15.1 lists evaluate's values so (its loss trackers follow the loss dict), the
     # outputs themselves being sorted ('c', 'r')
     a = keras.Input(shape=(1,))
-    model = keras.Model(a, {"r": layers.Dense(1, name="reg")(a),
-                            "c": layers.Dense(2, name="cls")(a)})
+    reg, cls = layers.Dense(1, name="reg")(a), layers.Dense(2, name="cls")(a)
+    model = keras.Model(a, {"r": reg, "c": cls})
     model.set_weights([np.array([[1.0, -1.0]], np.float32), np.array([0.5, 0.0], np.float32),
                        np.array([[2.0]], np.float32), np.array([0.1], np.float32)])
     x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(6, 1)
@@ -355,6 +355,11 @@ def test_the_outputs_losses_come_in_the_order_of_compiles_loss_dict_as_keras(tmp
     again = keras.models.load_model(tmp_path / "model.keras")
     assert again.evaluate(x, y, verbose=0) == pytest.approx(keras_values, rel=1e-6)
     assert again.metrics_names == ["loss", "r_loss", "c_loss", "r_mae"]
+    # a list of outputs: their order, whatever the dict's (Keras' too)
+    listed = keras.Model(a, [reg, cls])  # (the same layers)
+    listed.compile(optimizer="sgd", loss={"cls": "mae", "reg": "mse"})
+    assert listed.evaluate(x, [y["r"], y["c"]], verbose=0) == pytest.approx(
+        keras_values[:3], rel=1e-6)
 
 
 def test_a_model_saved_with_its_dict_in_the_given_order_loads_as_saved():
