@@ -198,15 +198,14 @@ class Functional(Model):
     """`keras.Model(inputs, outputs)`: the layers between `inputs` (keras.Input tensors)
     and `outputs`, as children named by their Keras name or their index, replayed in
     topological order. A list of inputs or outputs is taken and returned as a list, a dict
-    as a dict (its keys name them, as Keras 3's); fit, evaluate and predict take several
-    inputs as a list or a dict keyed by their names (the dict's keys, else the Inputs'
-    names), and several outputs' targets likewise (the dict's keys, else the names of the
-    layers producing them: see nn.training.multi_output); predict returns a list of
-    arrays for them, or a dict."""
+    as a dict (its keys name them, and order them sorted, as Keras 3's); fit, evaluate and
+    predict take several inputs as a list or a dict keyed by their names (the dict's keys,
+    else the Inputs' names), and several outputs' targets likewise (the dict's keys, else
+    the names of the layers producing them: see nn.training.multi_output); predict returns
+    a list of arrays for them, or a dict."""
 
     def __init__(self, inputs, outputs, name=None):
-        super().__init__()
-        self.name = name
+        super().__init__(name=name)
         # a list, tuple or dict of inputs (outputs) is taken (returned) as one; a dict's keys
         # name them (x's and y's keys, the outputs' log keys), as Keras 3's
         self._listed = (isinstance(inputs, (list, tuple, dict)),
@@ -336,11 +335,17 @@ class Functional(Model):
             return None
         return [(name, t.shape[1:]) for name, t in zip(self.input_names, self._inputs)]
 
+    def input_key(self):  # (asked where there is one input, not a dict of one)
+        return self.input_names[0]
+
     def takes_text(self, index):
         return is_text_dtype(self._inputs[index].dtype)
 
     def several_outputs(self):
         return self.output_names if len(self._outputs) > 1 or self._keys[1] else None
+
+    def outputs_keyed(self):
+        return self._keys[1] is not None
 
     @property
     def input_names(self):
@@ -441,8 +446,15 @@ class Functional(Model):
         keys_in, keys_out = graph.get("keys", (None, None))
         inputs = [tensor(r) for r in graph["inputs"]]
         outputs = [tensor(r) for r in graph["outputs"]]
-        return cls(_structured(inputs, listed_in, keys_in),
-                   _structured(outputs, listed_out, keys_out), name=name)
+        model = cls(_structured(inputs, listed_in, keys_in),
+                    _structured(outputs, listed_out, keys_out), name=name)
+        # the layers under the keys and in the order they were saved with, which the saved
+        # weights name (a file written before dicts were sorted by key has its own order)
+        if sorted(map(id, layers.values())) == sorted(map(id, model._modules.values())):
+            model._modules.clear()
+            model._modules.update(layers)
+            model.name_layers()
+        return model
 
 
 def _split_activation(node, args, read):
@@ -468,18 +480,20 @@ def _fill_refs(args, tensor):
 
 
 def _keys_of(value, what):
-    """A dict's keys (non-empty strings, Keras' names of the inputs or outputs), else None."""
+    """A dict's keys (non-empty strings, Keras' names of the inputs or outputs) sorted, the
+    order of its tensors (Keras 3 flattens a dict by its sorted keys); else None."""
     if not isinstance(value, dict):
         return None
     if not value or not all(isinstance(k, str) and k for k in value):
         raise TypeError(f"Model: a dict of {what} is keyed by names (non-empty strings), got "
                         f"the keys {list(value)}")
-    return list(value)
+    return sorted(value)
 
 
 def _tensors(value, what):
-    items = list(value.values() if isinstance(value, dict) else value) if isinstance(
-        value, (list, tuple, dict)) else [value]
+    """The tensors of `value` in order: a list's, a dict's by sorted key (see _keys_of)."""
+    items = [value[key] for key in _keys_of(value, what)] if isinstance(value, dict) else \
+        list(value) if isinstance(value, (list, tuple)) else [value]
     if not items or any(type(t) is not KerasTensor for t in items):
         raise TypeError(f"Model: {what} must be symbolic tensors (from keras.Input and layer "
                         f"calls on them), or a list of them; got {value!r}")

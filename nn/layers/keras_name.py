@@ -42,14 +42,41 @@ class KerasWeights:
     variables = weights
 
 
-class KerasNamed(KerasWeights):
-    """Mixin of the Keras-style layers that take `name=`. A Sequential registers such a layer
-    under its name (parameters `hidden.weight`, `model.get_layer("hidden")`, the summary's
-    rows), as Keras names layers; an unnamed one keeps PyTorch's index. Only these layers'
-    names are read: another module's `name` attribute may mean something else. They have
-    Keras' weight lists too (KerasWeights)."""
+class KerasName:
+    """Keras' `name` of a layer or a model: the one given (name=), else the one the model
+    holding it gives it (see layer_names: 'dense', 'dense_1', numbered per model, which
+    `Model.name_layers` hands down), else its class's snake_case ('dense', 'sequential').
+    `_given_name` keeps the one given (None: not named by the user): that one names a
+    layer's place in its model (its key) and is what model.save writes."""
 
-    name = None
+    _given_name = None
+    _name_from_model = None
+
+    @property
+    def name(self):
+        if self._given_name is not None:
+            return self._given_name
+        return self._name_from_model or snake_case(type(self).__name__)
+
+    @name.setter
+    def name(self, value):
+        self._set_name(value)
+
+    def _set_name(self, name):
+        if name is not None and (not isinstance(name, str) or not name):
+            raise ValueError(f"{type(self).__name__}: name must be a non-empty string, got "
+                             f"{name!r}")
+        self._given_name = name
+
+
+class KerasNamed(KerasName, KerasWeights):
+    """Mixin of the Keras-style layers that take `name=`. A Sequential registers such a layer
+    under the name given (parameters `hidden.weight`, `model.get_layer("hidden")`, the
+    summary's rows), as Keras names layers; an unnamed one keeps PyTorch's index, and its
+    `name` is the one the model knows it by (KerasName). Only these layers' names are read:
+    another module's `name` attribute may mean something else. They have Keras' weight
+    lists too (KerasWeights)."""
+
     makes_masks = False  # (nn.training.masking: Embedding and Masking may; read every call)
     dtype = np.dtype(np.float32)  # (Keras' default policy; a layer's dtype= sets its own)
     dtype_policies = True  # dtype= is a Keras policy (the text and lookup layers: their own)
@@ -101,12 +128,13 @@ class KerasNamed(KerasWeights):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
             raise ValueError(f"{type(self).__name__}: name must be a non-empty string without "
                              f"'.', got {name!r}")
-        self.name = name
+        self._given_name = name
 
     @property
     def who(self):
-        """The layer as errors name it: its class, and its Keras name when it has one."""
-        return type(self).__name__ + ("" if self.name is None else f" {self.name!r}")
+        """The layer as errors name it: its class, and the name it was given, if any."""
+        given = self._given_name
+        return type(self).__name__ + ("" if given is None else f" {given!r}")
 
 
 def _keras_constructor(init):
@@ -204,8 +232,14 @@ def _saving_policy(get_config):
 
 
 def keras_name(layer):
-    """The name `layer` was given (Keras' name=), or None."""
-    return layer.name if isinstance(layer, KerasNamed) else None
+    """The name a Keras-style layer was given (Keras' name=), or None (for a model too: its
+    own name does not name its place in another)."""
+    return layer._given_name if isinstance(layer, KerasNamed) else None
+
+
+def given_name(obj):
+    """The name a layer or a model was given (name=, what model.save writes), or None."""
+    return obj._given_name if isinstance(obj, KerasName) else None
 
 
 def snake_case(name):
@@ -254,5 +288,5 @@ def size_from_input_shape(value, axis, who):
     return int(size)
 
 
-__all__ = ["KerasNamed", "KerasWeights", "keras_name", "snake_case", "layer_names",
-           "size_from_input_shape"]
+__all__ = ["KerasName", "KerasNamed", "KerasWeights", "keras_name", "given_name", "snake_case",
+           "layer_names", "size_from_input_shape"]

@@ -24,7 +24,8 @@ class Lambda(Module, KerasNamed):
 
     @property
     def label(self):
-        return self.name if self.name is not None else _function_name(self.function)
+        given = self._given_name
+        return given if given is not None else _function_name(self.function)
 
     def forward(self, *args, **kwargs):
         y = self.function(*args, **kwargs)

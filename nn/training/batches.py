@@ -21,6 +21,7 @@ from autograd.arguments import positive_int
 from autograd.backend import get_array_module, host_array, to_cpu
 from autograd.variable import Variable, as_variable
 
+from ..data.batch_dataset import PyDataset
 from ..layers.input_layer import is_text_dtype
 from .named_arrays import (
     arrays_in_order,
@@ -95,12 +96,13 @@ class LoaderBatches:
     a pair's y is dropped and anything else is taken as x; with targets="optional" (a model
     running its own steps) a pair or triple is read as such, anything else (or a 1-tuple)
     as x alone. The source is iterated afresh on
-    each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it).
+    each pass (a DataLoader reshuffles by itself; fit's `shuffle` does not apply to it). With
+    `shuffle`, a PyDataset's batches come in a new order each pass (Keras 3's).
     """
 
-    def __init__(self, source, prepare, who, targets=True, class_weight=None):
+    def __init__(self, source, prepare, who, targets=True, class_weight=None, shuffle=False):
         self.source, self.prepare, self.who, self.targets = source, prepare, who, targets
-        self.class_weight = class_weight
+        self.class_weight, self.shuffle = class_weight, shuffle
         self.steps = _length(source)
         dataset = getattr(source, "dataset", None)
         self.samples = _length(dataset) if dataset is not None else None
@@ -108,7 +110,8 @@ class LoaderBatches:
 
     def __iter__(self):
         count = 0
-        for count, batch in enumerate(self.source, start=1):
+        source = self.source.batches(shuffle=True) if self.shuffle else self.source
+        for count, batch in enumerate(source, start=1):
             x, y, w = self._split(batch, count - 1)
             where = f"{self.who} (batch {count - 1})"
             x, y = self.prepare(x, y, where)
@@ -138,7 +141,8 @@ class LimitedSteps:
     """At most `steps` batches of `batches` per pass: Keras' steps_per_epoch, validation_steps
     and evaluate's / predict's steps.
 
-    `continuing` (fit's, as Keras 3's epoch iterator): a pass resumes where the last one
+    `continuing` (fit's training, as Keras 3's epoch iterator; each validation starts
+    afresh, as Keras' evaluate resets its iterator): a pass resumes where the last one
     stopped, so that steps_per_epoch smaller than the data walks through all of it over the
     epochs, and a source used up exactly starts afresh. A source that runs out in the middle
     of a pass ends it early with a warning. A one-shot source (a generator) used up sets
@@ -296,7 +300,8 @@ def make_batches(model, x, y, batch_size, who, shuffle=False, targets=True,
                              "(x, y, sample_weight) triples")
         return LoaderBatches(x, functools.partial(_prepare_batch, model), who, targets,
                              None if class_weight is None else checked_class_weight(
-                                 class_weight, who))
+                                 class_weight, who),
+                             shuffle=bool(shuffle) and isinstance(x, PyDataset))
     if targets is True or (targets and y is not None):
         x, y = _prepare(model, x, y, who)
         return ArrayBatches(x, y, batch_size, shuffle,
@@ -356,6 +361,7 @@ def _prepare_inputs(model, x, who):
     at every batch: a lazily sized model has parameters only after its first one."""
     inputs = model.several_inputs()
     if inputs is None:
+        x = _one_input(model, x, who)
         x = _with_feature_axis(model, _as_array(x, "x", who, model.takes_text(0)), who)
         return _in_model_dtype(model, x, "x", who)
     names = [name for name, _ in inputs]
@@ -367,6 +373,13 @@ def _prepare_inputs(model, x, who):
         prepared.append(_in_model_dtype(model, array, f"x[{name!r}]", who))
     check_aligned(prepared, names, "x", who)
     return tuple(prepared)
+
+
+def _one_input(model, x, who):
+    """x, or for a dict x the array it keys by the name of the model's one input (Keras'
+    Input(name=)), refused as several inputs' dicts are where its keys differ."""
+    key = model.input_key() if isinstance(x, dict) else None
+    return x if key is None else arrays_in_order(x, [key], "x", who)[0]
 
 
 def _in_model_dtype(model, x, name, who):

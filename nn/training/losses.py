@@ -81,12 +81,12 @@ class CompiledLoss:
     `inputs(model, x)` runs the model as the loss needs it (logits for the fused
     cross-entropies); `__call__(inputs, target, weights=None)` gives the scalar loss
     Variable, Keras' weighted mean sum_i w_i l_i / N with weights, times `weight` (compile's
-    loss_weights); `scores(array)` turns those inputs into what metrics read (probabilities
-    for classifiers, the outputs themselves otherwise), `outputs(array)` into what the model
-    itself returned (Keras' metric objects read those). `per_sample(inputs, target)`, the
-    (N, ...) losses before the reduction, is None for a callable that only returns the
-    batch's loss. `independent`: a binary cross-entropy, each output its own yes/no (how
-    the metrics score them).
+    loss_weights); `scores(array)` turns those inputs into what the classifying named
+    metrics read (probabilities for classifiers, the outputs themselves otherwise),
+    `outputs(array)` into what the model itself returned (every other metric reads those,
+    as in Keras). `per_sample(inputs, target)`, the (N, ...) losses before the reduction, is
+    None for a callable that only returns the batch's loss. `independent`: a binary
+    cross-entropy, each output its own yes/no (how the metrics score them).
     """
 
     def __init__(self, name, fn, absorbs=None, score_activation=None, elementwise=False,

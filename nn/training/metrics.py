@@ -1,8 +1,11 @@
 """What `Model.compile(metrics=[...])` becomes: metrics over a whole epoch or data set.
 
 Every metric sees all the epoch's outputs at once (never an average of per-batch
-values, which would be wrong for precision, recall, F1 and AUC). Classifier outputs
-arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last axis:
+values, which would be wrong for precision, recall, F1 and AUC). The metrics that decide
+a class (CLASSIFYING: the accuracies, 'precision', 'recall', 'f1', 'auc') read
+probabilities where the model ends in logits (see `CompiledLoss.scores`: a logit above 0
+is class 1, where Keras thresholds the raw logit at 0.5); every other metric reads the
+model's outputs as they are, as Keras gives them. The classes are on the last axis:
 
 * outputs (..., C) with C > 1: the predicted class is the argmax; targets may be labels
   or one-hot rows; precision, recall and F1 are macro-averaged over all C classes (Keras'
@@ -11,10 +14,12 @@ arrive as probabilities (see `CompiledLoss.scores`); the classes are on the last
   (averaged over the classes the targets hold: an absent class has no AUC);
 * outputs (N,) or (N, 1): binary, class 1 where the probability is > 0.5 (Keras' rule);
 * with a loss whose outputs are independent sigmoids (binary_crossentropy: multi-label
-  targets, several classes on at once), every output is its own binary prediction: the
-  named metrics score all of them as one binary problem, as Keras resolves 'accuracy'
-  to binary_accuracy there (precision, recall, F1 and AUC count over all outputs: Keras'
-  Precision, Recall and AUC, micro-averaged).
+  targets, several classes on at once), every output is its own binary prediction:
+  precision, recall, F1 and AUC count over all outputs as one binary problem (Keras'
+  Precision, Recall and AUC, micro-averaged). 'accuracy' goes by the outputs' shape alone,
+  as Keras 3 resolves it (tf.keras 2 chose binary_accuracy from the loss): (..., C) with
+  C > 1 is the argmax's (CategoricalAccuracy, even for multi-label targets; ask for
+  'binary_accuracy' to score each output), (..., 1) binary.
 
 Names (Keras'): 'accuracy' ('acc'), 'categorical_accuracy' ('sparse_categorical_accuracy':
 the argmax against the class, whatever the loss), 'binary_accuracy' (every output its own
@@ -28,9 +33,10 @@ of one value per sample, averaged: 'mape', 'msle' (and their long names), 'hinge
 'categorical_crossentropy', 'sparse_categorical_crossentropy' (of the outputs as the model
 returns them, as Keras' metric functions), 'root_mean_squared_error' (Keras' metric
 objects of those names, streamed as the objects below are). A callable
-`metric(y_true, y_pred)` gets the targets and the probabilities (or outputs) of the whole
-epoch and returns one number, or one value per sample (their mean is logged, as Keras
-averages a metric function's values); its `__name__` names it in the logs. Logs use the
+`metric(y_true, y_pred)` gets the targets and the model's outputs (logits where the model
+returns logits, as in Keras) of the whole epoch and returns one number, or one value per
+sample (their mean is logged, as Keras averages a metric function's values); its
+`__name__` names it in the logs. Logs use the
 name as given, as Keras 3's: 'AUC' or 'BinaryAccuracy' (Keras' class names, also taken)
 log as 'AUC' and 'val_AUC', 'acc' as 'acc'.
 
@@ -70,8 +76,9 @@ _KERAS_LOSSES = {"mape": "mape_loss", "msle": "msle_loss", "hinge": "hinge_loss"
                  "kl_divergence": "kl_divergence_loss", "log_cosh_error": "log_cosh_loss",
                  "cosine_similarity": "cosine_similarity_loss"}
 # never scored output by output: the argmax of the outputs against the class, whatever the
-# loss (one-hot targets with a binary cross-entropy included), and the losses over rows
-_ARGMAX = ("categorical_accuracy",)
+# loss (one-hot targets with a binary cross-entropy included; 'accuracy' by the outputs'
+# shape alone, as Keras 3), and the losses over rows
+_ARGMAX = ("accuracy", "categorical_accuracy")
 _WHOLE_ROWS = _ARGMAX + tuple(_KERAS_LOSSES)
 
 
@@ -247,18 +254,26 @@ _KERAS_OBJECTS = {"r2_score": "R2Score", "pearson_correlation": "PearsonCorrelat
                   "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
                   "root_mean_squared_error": "RootMeanSquaredError"}
 METRIC_NAMES = tuple(_BY_NAME) + tuple(_ALIASES) + tuple(_KERAS_OBJECTS)
+# the named metrics that decide a class: they read probabilities where the model ends in
+# logits (a logit above 0 is class 1), where Keras thresholds the raw logit at 0.5; all
+# other metrics read the model's outputs as they are, as Keras'
+CLASSIFYING = ("accuracy", "binary_accuracy", "categorical_accuracy", "precision", "recall",
+               "f1", "auc")
 
 
 class CompiledMetric:
     """A metric with the name it has in the logs: `metric(y_true, scores) -> float`;
     `aligns`: targets reshaped to the outputs' shape where they hold as many values (a
-    user's function, which would broadcast (N,) against (N, 1) to (N, N))."""
+    user's function, which would broadcast (N,) against (N, 1) to (N, N)). `reads`: what
+    it scores, 'scores' (probabilities where the model ends in logits: the classification
+    names, see CLASSIFYING) or 'outputs' (the model's outputs as they are, as Keras gives
+    every metric)."""
 
     streams = False  # (StreamingMetric's are updated batch by batch)
     weighted = False  # (only weighted_metrics' see the sample weights: StreamingMetrics)
 
-    def __init__(self, name, fn, aligns=False):
-        self.name, self.fn, self.aligns = name, fn, aligns
+    def __init__(self, name, fn, aligns=False, reads="outputs"):
+        self.name, self.fn, self.aligns, self.reads = name, fn, aligns, reads
 
     def __call__(self, y_true, scores):
         if self.aligns and y_true.shape != scores.shape and y_true.size == scores.size:
@@ -361,7 +376,8 @@ def _resolve_one(metric, independent_outputs=False):
                              f"metric(y_true, y_pred) or one of {', '.join(METRIC_NAMES)}")
         fn = _BY_NAME[key]
         each = independent_outputs and key not in _WHOLE_ROWS
-        return CompiledMetric(metric, _over_every_output(fn) if each else fn)
+        return CompiledMetric(metric, _over_every_output(fn) if each else fn,
+                              reads="scores" if key in CLASSIFYING else "outputs")
     if _is_metric_object(metric):  # (before callables: a Keras metric object is one too)
         return StreamingMetric(metric)
     if callable(metric):
@@ -400,14 +416,16 @@ class MetricAccumulator:
     """The metrics of one epoch or evaluation: `add(targets, inputs, weights)` gives it each
     batch's targets, the array the loss took (`CompiledLoss.inputs`) and its sample weights
     (None without; the weighted metrics' only), `results()` the metrics so far. The named
-    metrics and functions score everything added at once (kept until then); the metric
-    objects are reset now and updated batch by batch."""
+    metrics and functions score everything added at once (kept until then, as the loss's
+    `scores` or `outputs` of the inputs, whichever they read); the metric objects are reset
+    now and updated batch by batch with the outputs."""
 
     def __init__(self, metrics, loss):
         self.metrics, self.loss = metrics, loss
         self.streaming = [m for m in metrics if m.streams]
         self.whole = [m for m in metrics if not m.streams]
-        self._targets, self._scores = [], []
+        self._targets = []
+        self._kept = {m.reads: [] for m in self.whole}  # 'scores' / 'outputs' -> arrays
         self.samples = 0
         for metric in self.streaming:
             metric.reset()
@@ -426,7 +444,8 @@ class MetricAccumulator:
         self.samples += len(targets)
         if self.whole:
             self._targets.append(targets)
-            self._scores.append(self.loss.scores(inputs))
+            for reads, arrays in self._kept.items():
+                arrays.append(getattr(self.loss, reads)(inputs))  # loss.scores / .outputs
         if self.streaming:
             outputs = self.loss.outputs(inputs)
             for metric in self.streaming:
@@ -439,8 +458,8 @@ class MetricAccumulator:
         'mean'; 'none' and 'only_first_replica' are left as they are)."""
         refuse_unsummable(self.streaming, updated=bool(self.samples))
         if self.whole:
-            self._targets = [gather_rows(_joined(self._targets))]
-            self._scores = [gather_rows(_joined(self._scores))]
+            for arrays in [self._targets, *self._kept.values()]:
+                arrays[:] = [gather_rows(_joined(arrays))]
         for metric in self.streaming:
             for variable in metric.keras_object.variables:
                 op = {"sum": "sum", "mean": "avg"}.get(getattr(variable, "aggregation", "sum"))
@@ -452,15 +471,15 @@ class MetricAccumulator:
         if not self.metrics or not self.samples:
             return {}
         if self.whole:
-            targets, scores = _joined(self._targets), _joined(self._scores)
-            self._targets, self._scores = [targets], [scores]  # concatenate once, not each call
+            for arrays in [self._targets, *self._kept.values()]:
+                arrays[:] = [_joined(arrays)]  # concatenate once, not at each call
         logs = {}
         for metric in self.metrics:
             if metric.streams:
                 value = metric.result()
                 logs.update(value if isinstance(value, dict) else {metric.name: value})
             else:
-                logs[metric.name] = metric(targets, scores)
+                logs[metric.name] = metric(self._targets[0], self._kept[metric.reads][0])
         return logs
 
 

@@ -33,7 +33,7 @@ from ..call_losses import top_level_call
 from ..data.loader import DataLoader
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
-from ..layers.keras_name import KerasWeights, keras_name, layer_names
+from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
 from ..module import Module, takes_training
 from .batches import (
     OPTIONAL,
@@ -79,7 +79,7 @@ from .weighted_metrics import resolve_weighted_metrics
 _METRIC_REFRESHES = 10
 
 
-class Model(_KerasSteps, Module, KerasWeights):
+class Model(_KerasSteps, Module, KerasName, KerasWeights):
     """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
     is then the forward), use Sequential, or give it the inputs and outputs of Keras'
     functional API (`Model(inputs, outputs)`, nn.keras.functional). Keras' train_step,
@@ -108,8 +108,9 @@ class Model(_KerasSteps, Module, KerasWeights):
             cls = _functional_form(cls)
         return super().__new__(cls)
 
-    def __init__(self):
+    def __init__(self, name=None):
         super().__init__()
+        self.name = name  # Keras' (KerasName: 'sequential', 'functional', 'my_model' if None)
         self.optimizer = None
         self.compiled = False  # (Keras' flag: compile has been called)
         self.compiled_loss = None
@@ -123,6 +124,34 @@ class Model(_KerasSteps, Module, KerasWeights):
         self.run_eagerly = False  # Keras' attribute (rungrad always runs eagerly)
         self.steps_per_execution = 1  # batches between two calls of the batch hooks
         self._model_policy = global_policy()  # (Keras': the global one when made)
+
+    # ----- Keras' names of the layers held -----
+    def add_module(self, name, module):
+        super().add_module(name, module)
+        self.name_layers()
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, Module):
+            self.name_layers()
+
+    def __delattr__(self, name):
+        held = name in vars(self).get("_modules", ())
+        super().__delattr__(name)
+        if held:
+            self.name_layers()
+
+    def name_layers(self):
+        """Hand each layer or model held that was not given a name the name this model knows
+        it by (layer_names: what summary() and get_layer say), its Keras `name`; asked
+        whenever the children change."""
+        modules = vars(self).get("_modules")
+        if not modules:
+            return
+        for key, name in layer_names(modules).items():
+            child = modules[key]
+            if isinstance(child, KerasName) and child._given_name is None:
+                object.__setattr__(child, "_name_from_model", name)
 
     @property
     def dtype_policy(self):
@@ -266,7 +295,7 @@ class Model(_KerasSteps, Module, KerasWeights):
             self.compiled_loss, self.compiled_metrics = None, []
         elif outputs is not None:  # (nn.training.multi_output)
             self.compiled_loss = resolve_outputs(outputs, loss, loss_weights, metrics,
-                                                 weighted_metrics)
+                                                 weighted_metrics, self.outputs_keyed())
             self.compiled_metrics = self.compiled_loss.flat_metrics
         else:
             self._compile_one_output(loss, metrics, weighted_metrics, weight)
@@ -324,6 +353,11 @@ class Model(_KerasSteps, Module, KerasWeights):
         evaluate and predict then take as a list or dict of arrays; None for one input."""
         return None
 
+    def input_key(self):
+        """The key of the model's one input in a dict x (Keras': its Input's name), or None
+        where it has none: fit, evaluate and predict then take {key: array} for the array."""
+        return None
+
     def takes_text(self, index):
         """Whether the model's input `index` may hold strings (fit, evaluate and predict refuse
         them otherwise): for a model of its own making, when one of its layers reads text."""
@@ -333,6 +367,10 @@ class Model(_KerasSteps, Module, KerasWeights):
         """The names of the model's outputs when it has several (see
         nn.training.multi_output); None for one output."""
         return None
+
+    def outputs_keyed(self):
+        """Whether the model returns a dict of outputs (a functional model's)."""
+        return False
 
     # ----- the final activation, for fused cross-entropy losses -----
     def final_activation(self):
@@ -357,7 +395,8 @@ class Model(_KerasSteps, Module, KerasWeights):
         x: (N, ...) inputs and y: (N, ...) targets, or x a DataLoader (any iterable of
         (x, y) batches, iterated afresh each epoch) and y None, as Keras takes a dataset:
         an epoch is then one pass over it (len(loader) steps), and batch_size and shuffle
-        are the loader's business. validation_split: the fraction of samples held out for
+        are the loader's business, but for a PyDataset, whose batches shuffle=True puts in
+        a new order each epoch (Keras 3's). validation_split: the fraction of samples held out for
         validation, taken from the end of x and y before any shuffling (as Keras; arrays
         only); validation_data: an (x_val, y_val) pair, an (x_val, y_val, sample_weight_val)
         triple or a DataLoader instead.
@@ -374,7 +413,9 @@ class Model(_KerasSteps, Module, KerasWeights):
         (default: one pass over the data); each epoch resumes where the last one stopped,
         as in Keras 3, so a generator of endless batches can be trained on; a source that
         runs out ends its epoch early with a warning (a generator used up stops training).
-        validation_steps: batches per validation, resuming likewise.
+        validation_steps: batches per validation; each validation starts again from the
+        first batch of arrays, a DataLoader or a PyDataset (as Keras 3), while a generator
+        goes on where the last one stopped.
 
         >>> import numpy as np
         >>> import nn
@@ -408,9 +449,10 @@ class Model(_KerasSteps, Module, KerasWeights):
         initial_epoch = nonnegative_int(initial_epoch, "initial_epoch", "fit")
         limit_train = functools.partial(limited, steps=steps_per_epoch,
                                         name="steps_per_epoch", who="fit", continuing=True)
+        # each validation starts again from the first batch, as Keras' evaluate resets its
+        # iterator (a generator simply goes on: it cannot start again)
         limit_validation = functools.partial(limited, steps=validation_steps,
-                                             name="validation_steps", who="fit (validation)",
-                                             continuing=True)
+                                             name="validation_steps", who="fit (validation)")
         progress = progress_callback(verbose)
         extra = callback_items(callbacks)
         # a History among the callbacks is the one fit fills and returns, as in Keras

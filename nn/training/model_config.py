@@ -32,6 +32,7 @@ from ..layers.config import (
     takes_no_arguments,
     unnamed_error,
 )
+from ..layers.keras_name import KerasName, given_name
 from ..module import Module
 from ..utils import parametrizations as _parametrizations
 from ..utils.parametrize import (
@@ -70,8 +71,8 @@ class Writer:
                                for name, child in module._held_children()]}
             if functional:
                 spec["graph"] = self.value(module.graph_config(), "the model's graph")
-            if getattr(module, "name", None) is not None:  # the model's (Keras') name
-                spec["model_name"] = module.name
+            if given_name(module) is not None:  # the model's (Keras') name, if given
+                spec["model_name"] = given_name(module)
             return spec
         _refuse_ddp(cls, where, self.who)
         _refuse_weight_hooks(module, where, self.who)
@@ -131,9 +132,9 @@ class Writer:
                     **{key: [] for key, _ in _METRIC_KINDS}}
         if loss.per_output_logs:  # (nn.training.multi_output)
             names = loss.names
-            return {**settings,
-                    "loss": {n: None if part is None else self.loss(part)
-                             for n, part in zip(names, loss.losses)},
+            return {**settings,  # (the loss dict in its order: the losses are logged so)
+                    "loss": {names[k]: None if loss.losses[k] is None else
+                             self.loss(loss.losses[k]) for k in loss.order},
                     "loss_weights": dict(zip(names, loss.weights)),
                     **{key: {n: self.metrics(m, weighted) for n, m in zip(names, loss.metrics)}
                        for key, weighted in _METRIC_KINDS}}
@@ -436,20 +437,28 @@ def _refuse_ddp(cls, where, who):
 
 def _config_of(module, where, who):
     """The layer's get_config(); {} for a class made without arguments; the constructor's
-    arguments read back for rungrad's own layers that have no get_config."""
+    arguments read back for rungrad's own layers that have no get_config. Its "name" is the
+    one the layer was given (None if none): a name its model gave it (Keras' get_config
+    writes that one) would name its place in the model rebuilt, keyed by index here."""
     cls = type(module)
     try:
         if hasattr(module, "get_config"):
-            return module.get_config()
+            return _name_as_given(module, module.get_config())
         if takes_no_arguments(cls):
             return {}
         if cls.__module__.split(".")[0] == "nn":
-            return init_config(module)
+            return _name_as_given(module, init_config(module))
     except NotImplementedError as exc:
         raise TypeError(f"{who}: {where}: {exc}; or {_SAVE_WEIGHTS}") from None
     raise TypeError(f"{who}: {where} is a {cls.__qualname__}, whose constructor takes "
                     "arguments but which has no get_config() returning them (Keras' "
                     f"contract); write one, or {_SAVE_WEIGHTS}")
+
+
+def _name_as_given(module, config):
+    if isinstance(module, KerasName) and isinstance(config, dict) and "name" in config:
+        return {**config, "name": given_name(module)}
+    return config
 
 
 # compile's two metric arguments and which compiled metrics each holds

@@ -14,11 +14,13 @@ metrics and weighted_metrics a list with one entry per output (a metric, a list 
 None) or a dict naming some outputs. A flat list that does not have one entry per output
 is refused, as Keras 3 refuses it.
 
-The minimized and logged `loss` is sum_k w_k loss_k (plus the layers' penalties); the logs
-also hold each output's unweighted loss, '<output>_loss', the mean of its batch losses
-weighted by batch size, as Keras' loss trackers, and its metrics as '<output>_<metric>'
-(in the name order Keras 3 returns them from evaluate: 'loss', the outputs' losses in the
-outputs' order, then the metrics sorted by name). sample_weight: one (N,) array weighs
+The minimized and logged `loss` is sum_k w_k loss_k (plus the layers' penalties); where
+several outputs have a loss, the logs also hold each one's unweighted loss,
+'<output>_loss', the mean of its batch losses weighted by batch size, as Keras' loss
+trackers; and every output's metrics as '<output>_<metric>', an output without a loss
+included (in the name order Keras 3 returns them from evaluate: 'loss', the outputs'
+losses in the outputs' order, for a dict of outputs in that of compile's loss dict, then
+the metrics sorted by name). sample_weight: one (N,) array weighs
 every output's loss, a list weighs each its own; class_weight is refused (Keras' rule).
 """
 import contextlib
@@ -44,9 +46,13 @@ class MultiOutputLoss:
     per_output_logs = True
     keras_object = None  # (model.save names what it cannot write: see model_config)
 
-    def __init__(self, names, losses, weights, metrics):
+    def __init__(self, names, losses, weights, metrics, order=None):
         self.names, self.losses, self.weights, self.metrics = names, losses, weights, metrics
         self.name = "+".join(loss.name for loss in losses if loss is not None)
+        # the outputs in the order their losses are logged: for a dict of outputs compile's
+        # loss dict's, as Keras (which builds its loss trackers from that dict), else the
+        # outputs'
+        self.order = list(range(len(names))) if order is None else order
 
     @property
     def flat_metrics(self):
@@ -106,8 +112,11 @@ class MultiOutputAccumulator:
 
     def __init__(self, compiled):
         self.compiled = compiled
-        self.trackers = [MetricAccumulator(metrics, loss)
+        self.trackers = [MetricAccumulator(metrics, NO_LOSS if loss is None else loss)
                          for metrics, loss in zip(compiled.metrics, compiled.losses)]
+        # each output's loss is logged where several outputs have one (Keras' CompileLoss
+        # adds its trackers only for more than one loss)
+        self.logs_each_loss = sum(loss is not None for loss in compiled.losses) > 1
         self.sums = [0.0] * len(compiled.names)
         self.samples = 0
         # (what Model's loop asks to know whether there is anything to compute: always)
@@ -118,12 +127,11 @@ class MultiOutputAccumulator:
         self.samples += count
         with no_grad():
             for k, (loss, tracker) in enumerate(zip(self.compiled.losses, self.trackers)):
-                if loss is None:
-                    continue
                 weight = output_weights(weights, k)
-                value = loss(as_variable(inputs[k]), targets[k], weight)
-                self.sums[k] += float(value.data) * count
-                tracker.add(targets[k], inputs[k], weight)
+                if loss is not None:
+                    value = loss(as_variable(inputs[k]), targets[k], weight)
+                    self.sums[k] += float(value.data) * count
+                tracker.add(targets[k], inputs[k], weight)  # (an output without a loss too)
 
     def join(self, gather_rows, reduce):
         """Several ranks' numbers as one (collective, as MetricAccumulator.join): the
@@ -138,19 +146,20 @@ class MultiOutputAccumulator:
         """{'<output>_loss': ..., '<output>_<metric>': ...} so far (empty before any batch)."""
         if not self.samples:
             return {}
-        named = zip(self.compiled.names, self.compiled.losses, self.sums, self.trackers)
-        logs, metrics = {}, {}
-        for name, loss, total, tracker in named:
-            if loss is not None:
-                logs[f"{name}_loss"] = total / self.samples
+        compiled, logs, metrics = self.compiled, {}, {}
+        for k in compiled.order:
+            if compiled.losses[k] is not None and self.logs_each_loss:
+                logs[f"{compiled.names[k]}_loss"] = self.sums[k] / self.samples
+        for name, tracker in zip(compiled.names, self.trackers):
             metrics.update({f"{name}_{key}": value for key, value in tracker.results().items()})
         logs.update(sorted(metrics.items()))
         return logs
 
 
 # ----- compile's arguments -----
-def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics):
-    """The MultiOutputLoss of compile's arguments for a model whose outputs are `names`."""
+def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics, keyed=False):
+    """The MultiOutputLoss of compile's arguments for a model whose outputs are `names`
+    (`keyed`: a dict of outputs, whose losses Keras logs in the order of a loss dict)."""
     if loss is None:
         raise ValueError("compile: loss is required: one loss for every output, a list of "
                          f"one per output or a dict naming the outputs {names}")
@@ -159,10 +168,11 @@ def resolve_outputs(names, loss, loss_weights, metrics, weighted_metrics):
               for item in ([loss] * len(names) if each else per_output(loss, names, "loss"))]
     if all(item is None for item in losses):
         raise ValueError("compile: loss names no loss for any output")
-    compiled = [_output_metrics(name, item, m, wm) for name, item, m, wm in zip(
-        names, losses, _metrics_per_output(metrics, names, "metrics"),
+    compiled = [_output_metrics(item, m, wm) for item, m, wm in zip(
+        losses, _metrics_per_output(metrics, names, "metrics"),
         _metrics_per_output(weighted_metrics, names, "weighted_metrics"))]
-    return MultiOutputLoss(names, losses, _weights(loss_weights, names), compiled)
+    order = [names.index(key) for key in loss] if keyed and isinstance(loss, dict) else None
+    return MultiOutputLoss(names, losses, _weights(loss_weights, names), compiled, order)
 
 
 def per_output(value, names, what, required=True):
@@ -203,10 +213,23 @@ def _metrics_per_output(metrics, names, what):
     return per_output(metrics, names, what, required=False)
 
 
-def _output_metrics(name, loss, metrics, weighted_metrics):
-    if loss is None and (metrics or weighted_metrics):
-        raise ValueError(f"compile: the output {name!r} has metrics but no loss; give it a "
-                         "loss, or leave its metrics out")
+class _NoLoss:
+    """What an output without a loss gives its metrics: its outputs as they are."""
+
+    ignore_class = None
+
+    @staticmethod
+    def outputs(array):
+        return array
+
+    scores = outputs
+
+
+NO_LOSS = _NoLoss()
+
+
+def _output_metrics(loss, metrics, weighted_metrics):
+    """An output's compiled metrics (one without a loss has them too, as in Keras)."""
     unweighted = resolve_metrics(metrics, independent_outputs=loss is not None and
                                  loss.independent)
     return unweighted + resolve_weighted_metrics(weighted_metrics, unweighted)

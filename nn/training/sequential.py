@@ -52,10 +52,7 @@ class Sequential(Model):
     summary_shows_inputs = False  # Keras' summary of a Sequential has no Input row
 
     def __init__(self, *layers, name=None):
-        super().__init__()
-        if name is not None and (not isinstance(name, str) or not name):
-            raise ValueError(f"Sequential: name must be a non-empty string, got {name!r}")
-        self.name = name
+        super().__init__(name=name)
         self._output_shapes = None  # of each layer, at the last call (for summary)
         self._last_sample = None  # (shape, dtype) of one sample of the last input
         if len(layers) == 1 and isinstance(layers[0], OrderedDict):
@@ -220,6 +217,11 @@ class Sequential(Model):
                       "first layer's input_shape is used: it is ignored and the layer takes "
                       "its input size from the layer before it", UserWarning, stacklevel=4)
         layer.unbuild()
+
+    def input_key(self):
+        """The name given to the model's Input (as Keras keys a dict x by it), or None."""
+        first = next(iter(self._modules.values()), None)
+        return keras_name(first) if isinstance(first, InputLayer) else None
 
     def takes_text(self, index):
         first = next(iter(self._modules.values()), None)

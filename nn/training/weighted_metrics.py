@@ -11,7 +11,8 @@ the weighted mean or weighted counts of Keras' metric of that name. As Keras res
   SparseCategoricalAccuracy or CategoricalAccuracy, chosen from the first batch's shapes;
 * a metric object streams as it is; a function `fn(y_true, y_pred)` of one value per
   sample is averaged over the samples with their weights (Keras' MeanMetricWrapper);
-* one that has the name of an unweighted metric is logged as 'weighted_' + name.
+* one that has the name of an unweighted metric is logged as 'weighted_' + name, after
+  the others (those sorted by name), where Keras' evaluate lists it.
 
 Without weights they equal the unweighted ones of Keras (not rungrad's whole-epoch named
 metrics: a weighted 'AUC' is Keras' AUC of 200 thresholds, as in Keras).
@@ -59,19 +60,21 @@ def resolve_weighted_metrics(weighted_metrics, unweighted):
     (None, one metric, or a list; see the module doc); `unweighted`: compile's metrics,
     whose names a weighted one of the same name gives way to ('weighted_' + name)."""
     taken = {m.name for m in unweighted}
-    resolved = []
+    resolved, renamed = [], []
     for metric in metric_list(weighted_metrics):
         streaming = StreamingMetric(_keras_object(metric), weighted=True)
         if isinstance(metric, str):
             streaming.given = metric  # (saved by the name as given)
-        if streaming.name in taken:
+        clash = streaming.name in taken
+        if clash:
             streaming.name = f"weighted_{streaming.name}"
         if streaming.name in taken | {"loss"}:
             raise ValueError(f"compile: weighted metric name {streaming.name!r} is used twice "
                              "(the loss is 'loss'); give the metric object another name=")
         taken.add(streaming.name)
-        resolved.append(streaming)
-    return resolved
+        (renamed if clash else resolved).append(streaming)
+    # those renamed last, sorted: Keras' evaluate lists them after its metrics' own names
+    return resolved + sorted(renamed, key=lambda m: m.name)
 
 
 def _keras_object(metric):

@@ -24,7 +24,8 @@ def test_the_input_passes_and_its_penalty_per_sample_is_the_layers_loss():
     np.testing.assert_allclose(loss.data, _penalty(x, 0.01, 0.02), rtol=1e-12)
     layer(x[:2])  # each call's penalty replaces the last one's
     np.testing.assert_allclose(layer.losses[0].data, _penalty(x[:2], 0.01, 0.02), rtol=1e-12)
-    assert layer.get_config() == {"l1": 0.01, "l2": 0.02, "name": None, "input_shape": None}
+    assert layer.get_config() == {"l1": 0.01, "l2": 0.02, "name": "activity_regularization",
+                                  "input_shape": None}  # (Keras writes the name it made)
 
 
 def test_the_penalty_gradient_is_l1_sign_plus_2_l2_x_per_sample():

@@ -121,7 +121,8 @@ def test_refusals_name_the_layer():
     with pytest.raises(ValueError, match=r"mask\[1\] must be \(N, steps\) = \(2, 5\)"):
         layers.AdditiveAttention()([query, value], mask=[None, np.ones((2, 4), bool)])
     assert layers.AdditiveAttention(use_scale=False).get_config() == {
-        "use_scale": False, "dropout": 0.0, "seed": None, "name": None, "input_shape": None}
+        "use_scale": False, "dropout": 0.0, "seed": None, "name": "additive_attention",
+        "input_shape": None}
 
 
 def test_a_model_with_additive_attention_learns_saves_and_loads(tmp_path):

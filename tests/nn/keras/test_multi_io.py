@@ -93,24 +93,25 @@ def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
     """keras.Model(inputs={...}, outputs={...}) (Keras 3): the keys name x's and y's
     entries, the outputs' log keys and compile's per-output arguments; a call and predict
     return a dict; the same weights give the list model's numbers; save and load keep the
-    dicts; a dict of one input and one output is taken as one too."""
+    dicts; a dict of one input and one output is taken as one too. A dict's entries come in
+    the order of its sorted keys, as Keras 3 flattens it."""
     listed = build()
     a, b = listed.inputs
     reg, cls = listed.outputs
     model = keras.Model(inputs={"left": a, "right": b}, outputs={"price": reg, "kind": cls})
-    assert model.input_names == ["left", "right"] and model.output_names == ["price", "kind"]
+    assert model.input_names == ["left", "right"] and model.output_names == ["kind", "price"]
     x = {"right": XB, "left": XA}  # (any order)
     y = {"kind": Y_CLS, "price": Y_REG}
     losses = {"price": "mse", "kind": "sparse_categorical_crossentropy"}
     model.compile(optimizer="sgd", loss=losses, metrics={"kind": ["accuracy"]})
     listed.compile(optimizer="sgd", loss=list(losses.values()), metrics={"cls": ["accuracy"]})
     logs = model.evaluate(x, y, return_dict=True)
-    assert list(logs) == ["loss", "price_loss", "kind_loss", "kind_accuracy"]
+    assert list(logs) == ["loss", "price_loss", "kind_loss", "kind_accuracy"]  # (the loss's)
     np.testing.assert_allclose(list(logs.values()),
                                listed.evaluate([XA, XB], [Y_REG, Y_CLS]), rtol=1e-6)
     called = model({"left": XA, "right": XB})
     predicted = model.predict(x, batch_size=5)
-    assert list(called) == list(predicted) == ["price", "kind"]
+    assert list(called) == list(predicted) == ["kind", "price"]
     for key, want in zip(("price", "kind"), listed.predict([XA, XB])):
         np.testing.assert_allclose(predicted[key], want, rtol=1e-6)
         np.testing.assert_allclose(called[key].data, want, rtol=1e-6)
@@ -118,7 +119,7 @@ def test_a_model_of_dicts_names_its_inputs_and_outputs_by_their_keys(tmp_path):
     assert {"loss", "price_loss", "kind_loss", "kind_accuracy"} <= set(history.history)
     model.save(tmp_path / "dicts.keras")
     again = keras.models.load_model(tmp_path / "dicts.keras")
-    assert again.input_names == ["left", "right"] and again.output_names == ["price", "kind"]
+    assert again.input_names == ["left", "right"] and again.output_names == ["kind", "price"]
     np.testing.assert_allclose(again.predict(x)["kind"], model.predict(x)["kind"], rtol=1e-6)
     with pytest.raises(KeyError, match=r"keyed \['left', 'right'\].*missing \['right'\]"):
         model({"left": XA})
@@ -210,9 +211,7 @@ def test_targets_that_do_not_fit_are_named(y, match):
     (dict(loss="mse", metrics={"nope": "mae"}), ValueError, r"\['nope'\] are none"),
     (dict(loss="mse", loss_weights=2.0), TypeError, "loss_weights as a list"),
     (dict(loss="mse", loss_weights={"reg": 1.0}), ValueError, r"it lacks \['cls'\]"),
-    (dict(loss="mse", loss_weights=[1.0, "x"]), TypeError, "finite number for each output"),
-    (dict(loss=["mse", None], metrics=[None, "mae"]), ValueError, "'cls' has metrics but no "
-                                                                  "loss")])
+    (dict(loss="mse", loss_weights=[1.0, "x"]), TypeError, "finite number for each output")])
 def test_compile_arguments_that_do_not_fit_the_outputs_are_refused(options, error, match):
     with pytest.raises(error, match=match):
         build().compile(optimizer="sgd", **options)
@@ -230,8 +229,46 @@ def test_an_output_without_a_loss_is_left_out():
     model = build()
     model.compile(optimizer="sgd", loss=["mse", None])
     logs = model.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)
-    assert list(logs) == ["loss", "reg_loss"]
-    assert logs["loss"] == pytest.approx(logs["reg_loss"], rel=1e-6)
+    # one loss: no '<output>_loss' beside 'loss' (Keras logs them for several losses only)
+    assert list(logs) == ["loss"]
+    only_reg = build()
+    only_reg.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"],
+                     loss_weights=[1.0, 0.0])
+    assert logs["loss"] == pytest.approx(only_reg.evaluate([XA, XB], [Y_REG, Y_CLS],
+                                                           return_dict=True)["reg_loss"])
+
+
+def regression_and_sigmoid():
+    a = keras.Input(shape=(1,))
+    model = keras.Model(a, [layers.Dense(1, name="r")(a),
+                            layers.Dense(1, activation="sigmoid", name="c")(a)])
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32),
+                       np.full((1, 1), 2.0, np.float32), np.full(1, -1.0, np.float32)])
+    return model
+
+
+def test_an_output_without_a_loss_has_its_metrics_as_in_keras():
+    # Keras 3.15.1's logs for the same model, data and compile
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y, labels = [2 * x, (x > 0.5).astype(np.float32)], (x > 0.5).astype(np.float32)
+    model = regression_and_sigmoid()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1),
+                  loss={"r": "mse", "c": None}, metrics={"c": ["mae", "accuracy"]})
+    history = model.fit(x, y, batch_size=5, shuffle=False, epochs=2, verbose=0).history
+    assert sorted(history) == ["c_accuracy", "c_mae", "loss"]
+    np.testing.assert_allclose(history["loss"], [0.183298, 0.060246], atol=5e-7)
+    np.testing.assert_allclose(history["c_mae"], [0.37993, 0.37993], atol=5e-6)
+    assert history["c_accuracy"] == [1.0, 1.0]
+    logs = model.evaluate(x, [2 * x, labels], verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.04480011761188507, rel=1e-5)
+    assert logs["c_mae"] == pytest.approx(0.3799299895763397, rel=1e-6)
+    weighted = regression_and_sigmoid()
+    weighted.compile(optimizer="sgd", loss=["mse", None], metrics=[None, ["mae"]],
+                     weighted_metrics=[None, ["mse"]])
+    logs = weighted.evaluate(x, y, verbose=0, return_dict=True)
+    assert sorted(logs) == ["c_mae", "c_mse", "loss"]
+    assert logs["loss"] == pytest.approx(0.3087500035762787, rel=1e-6)
+    assert logs["c_mse"] == pytest.approx(0.14894714951515198, rel=1e-6)
 
 
 def test_several_inputs_one_output_trains_as_before():
@@ -242,6 +279,105 @@ def test_several_inputs_one_output_trains_as_before():
     history = model.fit({"a": XA, "b": XB}, Y_REG, epochs=2, verbose=0, validation_split=0.25)
     assert set(history.history) == {"loss", "mae", "val_loss", "val_mae"}
     assert model.predict([XA, XB]).shape == (24, 1)
+
+
+def one_named_input(sequential):
+    inputs = keras.Input(shape=(1,), name="feat")
+    dense = layers.Dense(1, name="out")
+    model = (keras.Sequential([inputs, dense]) if sequential else
+             keras.Model(inputs, dense(inputs)))
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+    return model
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_a_dict_keys_the_one_input_by_its_name_as_keras(sequential):
+    # Keras 3.15.1's numbers for the same model and data, the dict given or the array
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y, feat = 2 * x, {"feat": x}
+    history = one_named_input(sequential).fit(feat, y, batch_size=5, shuffle=False, verbose=0,
+                                              validation_data=(feat, y))
+    assert history.history["loss"] == pytest.approx([0.18329843878746033], rel=1e-6)
+    assert history.history["val_loss"] == pytest.approx([0.06137564033269882], rel=1e-6)
+    model = one_named_input(sequential)
+    assert model.evaluate(feat, y, verbose=0) == pytest.approx(0.30875)
+    assert model.test_on_batch(feat, y) == pytest.approx(0.30875)
+    np.testing.assert_allclose(model.predict(feat, verbose=0), x)
+    np.testing.assert_allclose(model.predict_on_batch(feat), x)
+    assert model.train_on_batch(feat, y) == pytest.approx(0.30875)
+    with pytest.raises(ValueError, match=r"fit: x names \['other'\], which the model has no "
+                                         r"input called; its inputs are \['feat'\]"):
+        model.fit({"other": x}, y, verbose=0)
+
+
+def test_a_dict_is_refused_for_a_sequential_without_a_named_input():
+    model = keras.Sequential([layers.Dense(1, name="out")])  # (Keras refuses it too)
+    model.build((None, 1))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(TypeError, match="fit: x is a dict"):
+        model.fit({"out": np.ones((4, 1))}, np.ones((4, 1)), verbose=0)
+
+
+def test_a_dict_of_outputs_or_inputs_is_in_sorted_key_order_as_keras_3():
+    # Keras 3.15.1: outputs, layers, weights, the predicted dict and a list y follow the
+    # sorted keys ('c' before 'r'), the inputs likewise ('bin' before 'zin')
+    a = keras.Input(shape=(1,))
+    model = keras.Model(a, {"r": layers.Dense(1, name="reg")(a),
+                            "c": layers.Dense(2, name="cls")(a)})
+    assert [layer.name for layer in model.layers[1:]] == ["cls", "reg"]
+    assert [w.shape for w in model.get_weights()] == [(1, 2), (2,), (1, 1), (1,)]
+    assert [t.shape for t in model.outputs] == [(None, 2), (None, 1)]
+    x = np.ones((4, 1), np.float32)
+    assert list(model.predict(x, verbose=0)) == list(model(x)) == ["c", "r"]
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, [np.ones((4, 2)), np.ones((4, 1))], verbose=0)  # (a list y: c, then r)
+    z, b = keras.Input(shape=(2,), name="za"), keras.Input(shape=(1,), name="ab")
+    joined = keras.Model({"zin": z, "bin": b}, layers.Concatenate()([z, b]))
+    assert joined.input_names == ["bin", "zin"] and joined.inputs == [b, z]
+
+
+def test_the_outputs_losses_come_in_the_order_of_compiles_loss_dict_as_keras(tmp_path):
+    # Keras 3.15.1 lists evaluate's values so (its loss trackers follow the loss dict), the
+    # outputs themselves being sorted ('c', 'r')
+    a = keras.Input(shape=(1,))
+    reg, cls = layers.Dense(1, name="reg")(a), layers.Dense(2, name="cls")(a)
+    model = keras.Model(a, {"r": reg, "c": cls})
+    model.set_weights([np.array([[1.0, -1.0]], np.float32), np.array([0.5, 0.0], np.float32),
+                       np.array([[2.0]], np.float32), np.array([0.1], np.float32)])
+    x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(6, 1)
+    y = {"r": 3 * x, "c": np.concatenate([x, -x], 1)}
+    model.compile(optimizer="sgd", loss={"r": "mse", "c": "mae"}, metrics={"r": ["mae"]})
+    keras_values = [0.7266666889190674, 0.4766666889190674, 0.25, 0.5999999642372131]
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(keras_values, rel=1e-6)
+    assert model.metrics_names == ["loss", "r_loss", "c_loss", "r_mae"]
+    model.save(tmp_path / "model.keras")
+    again = keras.models.load_model(tmp_path / "model.keras")
+    assert again.evaluate(x, y, verbose=0) == pytest.approx(keras_values, rel=1e-6)
+    assert again.metrics_names == ["loss", "r_loss", "c_loss", "r_mae"]
+    # a list of outputs: their order, whatever the dict's (Keras' too)
+    listed = keras.Model(a, [reg, cls])  # (the same layers)
+    listed.compile(optimizer="sgd", loss={"cls": "mae", "reg": "mse"})
+    assert listed.evaluate(x, [y["r"], y["c"]], verbose=0) == pytest.approx(
+        keras_values[:3], rel=1e-6)
+
+
+def test_a_model_saved_with_its_dict_in_the_given_order_loads_as_saved():
+    """A file written before a dict's entries were sorted keeps its layers' keys, which its
+    weights are saved under (keras.Model(a, {"r": .., "c": .., "b": ..}), unnamed layers)."""
+    path = os.path.join(os.path.dirname(__file__), "data", "dict_outputs_in_given_order.rungrad")
+    model = keras.models.load_model(path)
+    predicted = model.predict(np.array([[0.5, -1.0], [2.0, 0.25]], np.float32), verbose=0)
+    assert list(predicted) == ["b", "c", "r"]
+    np.testing.assert_allclose(predicted["r"], [[-0.3402799665927887, 0.09030967950820923],
+                                                [0.103582002222538, 0.20266951620578766]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(predicted["c"], [[0.5648119449615479, 0.43518805503845215],
+                                                [0.8476560711860657, 0.15234391391277313]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(predicted["b"], [[-0.5656698942184448, -0.14660048484802246],
+                                                [1.5892695188522339, 2.527937889099121]],
+                               rtol=1e-6)
 
 
 def test_unnamed_layers_go_by_the_names_summary_shows():

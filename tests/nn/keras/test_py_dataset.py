@@ -38,7 +38,8 @@ def _model():
 def test_fit_evaluate_and_predict_go_through_its_batches_as_through_arrays():
     train, validation = Batches(X, Y, 16, workers=2), Batches(X, Y, 10)
     ours, arrays = _model(), _model()
-    history = ours.fit(train, epochs=3, verbose=0, validation_data=validation).history
+    history = ours.fit(train, epochs=3, verbose=0, validation_data=validation,
+                       shuffle=False).history
     want = arrays.fit(X, Y, batch_size=16, epochs=3, shuffle=False, verbose=0,
                       validation_data=(X, Y)).history
     np.testing.assert_allclose(history["loss"], want["loss"], rtol=1e-6)
@@ -49,6 +50,39 @@ def test_fit_evaluate_and_predict_go_through_its_batches_as_through_arrays():
         arrays.evaluate(X, Y, verbose=0), rel=1e-6)
     np.testing.assert_allclose(ours.predict(Batches(X, None, 7), verbose=0),
                                arrays.predict(X, verbose=0), rtol=1e-6)
+
+
+class Recorded(Batches):
+    """Batches that note the index of each one asked for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asked = []
+
+    def __getitem__(self, index):
+        self.asked.append(index)
+        return super().__getitem__(index)
+
+
+def test_fit_shuffles_the_batches_each_epoch_with_numpys_generator_as_keras_3():
+    """Keras 3's PyDatasetAdapter shuffles the batch indices of each epoch where fit's
+    shuffle is True (its default); evaluate, the validation and shuffle=False go in order."""
+    orders = []
+    for _ in range(2):
+        train, validation = Recorded(X, Y, 10), Recorded(X, Y, 25)
+        model = _model()
+        np.random.seed(7)
+        model.fit(train, epochs=3, verbose=0, validation_data=validation)
+        orders.append(train.asked)
+        assert validation.asked == [0, 1] * 3
+        assert train.passes == 3
+    np.random.seed(7)
+    drawn = [np.random.permutation(5).tolist() for _ in range(3)]
+    assert orders[0] == orders[1] == drawn[0] + drawn[1] + drawn[2]
+    assert drawn[0] != list(range(5))
+    in_order = Recorded(X, Y, 10)
+    _model().fit(in_order, epochs=2, verbose=0, shuffle=False)
+    assert in_order.asked == list(range(5)) * 2
 
 
 def test_a_pydataset_without_its_methods_and_a_dataset_of_samples_say_what_to_do():

@@ -4,6 +4,7 @@ import pytest
 
 import autograd as ag
 import nn
+import nn.keras as keras
 import optim
 from nn import functional as F
 
@@ -112,7 +113,7 @@ def test_bound_optimizer_and_loss_callables():
         assert history.history["mae"][-1] < 0.05
 
 
-def test_metric_callables_get_targets_and_probabilities():
+def test_metric_callables_get_targets_and_the_model_outputs():
     x, y = blobs()
     seen = []
 
@@ -125,7 +126,30 @@ def test_metric_callables_get_targets_and_probabilities():
     history = model.fit(x, y, batch_size=40, verbose=0)
     assert history.history["spread"] == [1.5]
     assert seen[-1][:2] == ((120,), (120, 3))
-    assert seen[-1][2] == pytest.approx(1.0, rel=1e-5)  # softmax of the logits
+    model.evaluate(x, y, verbose=0)
+    # the logits the model returns, as Keras gives every metric (not their softmax)
+    assert seen[-1][2] == pytest.approx(model.predict(x).sum(axis=1).mean(), rel=1e-5)
+
+
+def test_under_from_logits_only_the_classifying_names_read_probabilities():
+    # Keras 3.15.1, same model and data: loss 0.5183644, mean_out 0.4750001 (the outputs),
+    # mae 0.325 (|y - output|), accuracy 0.7 (the logit thresholded at 0.5: rungrad thresholds
+    # it at 0, the probability at 0.5, deliberately)
+    x = np.arange(20, dtype=np.float32).reshape(20, 1) / 20
+    y = (x > 0.2).astype(np.float32)
+
+    def mean_out(y_true, y_pred):
+        return y_pred + 0 * y_true
+
+    model = nn.Sequential([nn.Dense(1, input_shape=(1,))])
+    model.set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    model.compile(optimizer="sgd", loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=["accuracy", mean_out, "mae"])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.5183643102645874, rel=1e-6)
+    assert logs["mean_out"] == pytest.approx(0.4750000834465027, rel=1e-6)
+    assert logs["mae"] == pytest.approx(0.325, rel=1e-6)
+    assert logs["accuracy"] == pytest.approx(0.8)  # every logit > 0: class 1 for all
 
 
 def softmax_model():
@@ -319,27 +343,44 @@ def test_mse_with_mismatched_shapes_is_an_error_not_a_broadcast():
         model.evaluate(x, y.astype(np.float32), batch_size=20)
 
 
-def test_binary_crossentropy_scores_multi_label_outputs_element_by_element():
-    # several labels on at once: Keras resolves 'accuracy' to binary_accuracy, not argmax
+def test_accuracy_of_multi_label_outputs_is_categorical_as_keras_3():
+    # Keras 3 resolves 'accuracy' by the outputs' shape alone: several outputs are
+    # CategoricalAccuracy (argmax against argmax), even under binary_crossentropy, where
+    # tf.keras 2 took binary_accuracy; Keras 3.15.1 logs accuracy 0.0 here
+    x = np.array([[1.0], [-1.0]], np.float32)
+    y = np.array([[1, 1, 0], [0, 1, 1]], np.float32)
+    model = nn.Sequential([nn.Dense(3, activation="sigmoid", input_shape=(1,))])
+    model.set_weights([np.array([[1.0, 2.0, -1.0]], np.float32), np.zeros(3, np.float32)])
+    model.compile(optimizer="sgd", loss="binary_crossentropy",
+                  metrics=["accuracy", "acc", "binary_accuracy"])
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert logs["accuracy"] == logs["acc"] == 0.0
+    assert logs["binary_accuracy"] == pytest.approx(5 / 6)  # (Keras' too)
+    assert logs["loss"] == pytest.approx(0.584483802318573, rel=1e-6)
+
+
+def test_binary_crossentropy_scores_multi_label_precision_element_by_element():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(100, 4)).astype(np.float32)
     y = (rng.random((100, 3)) < 0.5).astype(np.float32)
     np.random.seed(0)
     model = nn.Sequential(nn.Dense(3))
     model.compile(optimizer=optim.SGD(lr=0.0), loss="binary_crossentropy",
-                  metrics=["accuracy", "precision", "recall"])
+                  metrics=["accuracy", "binary_accuracy", "precision", "recall"])
     logs = model.evaluate(x, y, return_dict=True, verbose=0)
-    predicted = 1 / (1 + np.exp(-model.predict(x, verbose=0))) > 0.5
-    truth = y > 0.5
-    assert logs["accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
+    outputs = model.predict(x, verbose=0)
+    predicted, truth = outputs > 0.0, y > 0.5  # (logits: a sigmoid above 0.5)
+    assert logs["accuracy"] == pytest.approx((outputs.argmax(1) == y.argmax(1)).mean())
+    assert logs["binary_accuracy"] == pytest.approx((predicted == truth).mean(), rel=1e-12)
     assert logs["precision"] == pytest.approx((predicted & truth).sum() / predicted.sum())
     assert logs["recall"] == pytest.approx((predicted & truth).sum() / truth.sum())
 
 
 @pytest.mark.parametrize("loss", ["binary_crossentropy", nn.BCEWithLogitsLoss(), nn.BCELoss(),
                                   F.binary_cross_entropy])
-def test_every_binary_cross_entropy_scores_each_output_on_its_own(loss):
-    """Multi-label targets: the metrics see 0/1 per output, however the loss is given."""
+def test_every_binary_cross_entropy_scores_binary_accuracy_output_by_output(loss):
+    """Multi-label targets: binary_accuracy sees 0/1 per output, however the loss is given;
+    'accuracy' is the argmax's (Keras 3)."""
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(30, 4)), rng.integers(0, 2, size=(30, 3)).astype(np.float64)
     np.random.seed(0)
@@ -347,11 +388,12 @@ def test_every_binary_cross_entropy_scores_each_output_on_its_own(loss):
         and loss is not F.binary_cross_entropy_with_logits
     last = nn.Dense(3, activation="sigmoid") if probabilities else nn.Dense(3)
     model = nn.Sequential([nn.Dense(5, input_shape=(4,)), last])
-    model.compile(optimizer="sgd", loss=loss, metrics=["accuracy"])
-    _, accuracy = model.evaluate(x, y)
+    model.compile(optimizer="sgd", loss=loss, metrics=["binary_accuracy", "accuracy"])
+    _, binary, accuracy = model.evaluate(x, y)
     outputs = model.predict(x)
     predicted = outputs > (0.5 if probabilities else 0.0)
-    assert accuracy == pytest.approx((predicted == y).mean(), rel=1e-12)
+    assert binary == pytest.approx((predicted == y).mean(), rel=1e-12)
+    assert accuracy == pytest.approx((outputs.argmax(1) == y.argmax(1)).mean(), rel=1e-12)
 
 
 def test_compiled_f1_averages_over_every_class_as_keras():

@@ -5,7 +5,10 @@ import pytest
 
 import nn
 import nn.functional as F
+import nn.keras as keras
 from autograd import Variable
+from nn.keras import layers
+from nn.layers.keras_name import keras_name
 
 
 def named_model():
@@ -83,7 +86,7 @@ def test_names_are_checked():
 
 def test_a_lambda_keeps_labelling_its_output_by_its_function_when_unnamed():
     unnamed, named = nn.Lambda(F.tanh), nn.Lambda(F.tanh, name="squash")
-    assert unnamed.name is None and unnamed.label == "tanh"
+    assert unnamed.name == "lambda" and unnamed.label == "tanh"  # (Keras' name: 'lambda')
     assert named.label == "squash"
     model = nn.Sequential(unnamed, named)
     assert list(model._modules) == ["0", "squash"]
@@ -102,3 +105,46 @@ def test_a_users_own_module_with_a_name_attribute_keeps_its_index():
 
     model = nn.Sequential(Block("same"), Block("same"))
     assert list(model._modules) == ["0", "1"]
+
+
+def test_unnamed_layers_and_models_have_keras_names():
+    # Keras 3.15.1's names (it numbers per session, 'dense_2' in a second model; here per
+    # model, as summary() numbers them)
+    assert [layers.Dense(3).name, layers.Conv2D(2, 3).name, layers.BatchNormalization().name,
+            layers.Activation("relu").name, layers.Lambda(F.relu).name,
+            layers.InputLayer(shape=(2,)).name] == [
+        "dense", "conv2d", "batch_normalization", "activation", "lambda", "input_layer"]
+    assert layers.Dense(3).get_config()["name"] == "dense"
+    model = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.Dense(1)])
+    assert model.name == "sequential"
+    assert [layer.name for layer in model.layers] == ["dense", "dense_1"]
+    assert {layer.name: layer for layer in model.layers}["dense_1"] is model.layers[1]
+    assert model.layers[1].get_config()["name"] == "dense_1"
+    inputs = keras.Input(shape=(2,))
+    functional = keras.Model(inputs, layers.Dense(1)(inputs))
+    assert functional.name == "functional"
+    assert [layer.name for layer in functional.layers] == ["input_layer", "dense"]
+
+    class MyModel(keras.Model):
+        def call(self, x):
+            return x
+
+    assert MyModel().name == "my_model" and MyModel(name="mine").name == "mine"
+    assert keras.Sequential(name="clf").name == "clf"
+
+
+def test_names_follow_the_model_and_only_given_ones_are_saved(tmp_path):
+    """An unnamed layer goes by the name its model's layers leave it (renamed when they
+    change, as summary() renames it); the model's key and model.save keep the layer
+    unnamed (an index), so files stay as they were."""
+    first, second = nn.Dense(2), nn.Dense(2)
+    model = nn.Sequential([nn.Input(shape=(2,)), first, second])
+    assert (first.name, second.name) == ("dense", "dense_1")
+    model.insert(1, nn.Dense(2, name="dense"))
+    assert (first.name, second.name) == ("dense_1", "dense_2")
+    assert list(model._modules) == ["0", "dense", "2", "3"]
+    model.save(tmp_path / "model.keras")
+    loaded = nn.load_model(tmp_path / "model.keras")
+    assert list(loaded._modules) == ["0", "dense", "2", "3"] and loaded.name == "sequential"
+    assert [layer.name for layer in loaded.layers] == ["dense", "dense_1", "dense_2"]
+    assert keras_name(loaded.layers[1]) is None

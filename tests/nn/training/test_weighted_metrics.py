@@ -87,3 +87,20 @@ def test_weighted_metrics_are_saved_with_the_model(tmp_path):
     assert loaded.evaluate(x, y, sample_weight=weights, batch_size=16, return_dict=True) == \
         pytest.approx(model.evaluate(x, y, sample_weight=weights, batch_size=16,
                                      return_dict=True), rel=1e-6)
+
+
+def test_a_weighted_metric_renamed_comes_after_the_others_as_in_keras():
+    # Keras 3.15.1 evaluates this to {'loss': .., 'mae': .., 'mse': .., 'weighted_mae': ..}
+    # (its list repeats 'mae' before 'mse', a quirk left out here)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(50, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [2.0], [-1.0]], np.float32)
+    weights = np.linspace(0.1, 3, 50).astype(np.float32)
+    model = nn.Sequential([nn.Dense(1, input_shape=(3,))])
+    model.set_weights([np.full((3, 1), 0.3, np.float32), np.zeros(1, np.float32)])
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"], weighted_metrics=["mae", "mse"])
+    keras = [6.316565990447998, 1.6665312051773071, 4.075203895568848, 1.6555981636047363]
+    logs = model.evaluate(x, y, sample_weight=weights, return_dict=True)
+    assert list(logs) == ["loss", "mae", "mse", "weighted_mae"]
+    assert list(logs.values()) == pytest.approx(keras, rel=1e-5)
+    assert model.evaluate(x, y, sample_weight=weights) == pytest.approx(keras, rel=1e-5)
