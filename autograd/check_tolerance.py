@@ -62,17 +62,17 @@ class Tolerance:
         self.given = atol is not None
         self.rtol = _RTOL_BY_SIZE.get(min(d.itemsize for d in dtypes), 1e-3) if rtol is None \
             else float(rtol)
-        eps = float(max(np.finfo(d).eps for d in dtypes))
-        self.base = {}
-        for label, scale in _scales(measured).items():
-            if self.given:
-                self.base[label] = float(atol)
-            elif self.low:
-                self.base[label] = _LOW_PRECISION_ULPS * eps * max(scale, 1.0)
-            else:
-                self.base[label] = max(ATOL_FLOAT64 * min(scale, 1.0),
-                                       _LOW_PRECISION_ULPS * eps)
+        self._atol_given, self._eps = atol, float(max(np.finfo(d).eps for d in dtypes))
+        self.base = {label: self._base(scale) for label, scale in _scales(measured).items()}
         self._spread, self._moves = spread, None
+
+    def _base(self, scale):
+        """The atol of an input whose largest derivative is `scale`."""
+        if self.given:
+            return float(self._atol_given)
+        if self.low:
+            return _LOW_PRECISION_ULPS * self._eps * max(scale, 1.0)
+        return max(ATOL_FLOAT64 * min(scale, 1.0), _LOW_PRECISION_ULPS * self._eps)
 
     def text(self):
         """The tolerances, as a mismatch's report names them."""
@@ -96,7 +96,7 @@ class Tolerance:
     def apart(self, label, a, b):
         """The failures of another pass's values `a` against plain backprop's `b` (arrays of
         one input's gradient), element by element."""
-        atol = self.base[label]
+        atol = self.base.get(label, self._base(0.0))  # (an empty input has no entry)
         close = np.abs(a - b) <= atol + self.rtol * np.abs(b)  # (NaN is not close: listed)
         failed = []
         for idx in map(tuple, np.argwhere(~close).tolist()):
