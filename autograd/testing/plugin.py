@@ -3,12 +3,15 @@
 Registered as the `pytest11` entry point `autograd.testing.plugin` (installing rungrad is
 enough; from a source checkout, `-p autograd.testing.plugin`: the entry point bears the
 module's name, so giving both loads it once). For each Function subclass defined in
-the package it adds one test item, `gradcheck[module.Class]`, which draws inputs from the
-class's declared `input_specs` with hypothesis (the loaded settings profile applies) and
-checks the forward against `reference` and backprop to first and second order; a failure
-is shrunk to a minimal example. A Function with no spec is skipped and listed at the end;
+the package it adds one test item under the module's file, `pkg/ops.py::gradcheck[Class]`
+(an id that, pasted back, runs it alone), which draws inputs from the class's declared
+`input_specs` with hypothesis (the loaded settings profile applies) and checks the forward
+against `reference` and backprop to first and second order; a failure is shrunk to a
+minimal example. A Function with no spec is skipped and listed at the end;
 `--rungrad-gradcheck-strict` (or the ini option `rungrad_gradcheck_strict = true`) fails it
-instead. The ini option `rungrad_gradcheck` lists packages too.
+instead. The ini option `rungrad_gradcheck` lists packages too. A package or module that
+defines no Function (one that only imports them) is a usage error: Functions are checked
+where they are defined.
 
 This module imports nothing of rungrad until a package is asked for: being an entry
 point, it loads in every pytest run of an environment where rungrad is installed.
