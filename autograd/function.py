@@ -60,8 +60,12 @@ class Function:
     """An op. Subclasses write `forward(*arrays)` and `backward(*grads)`.
 
     `forward` receives and returns arrays. `backward` receives one gradient Variable per
-    output and returns one per input (or None); written with differentiable ops, it gives
-    higher-order derivatives for free. Inside `backward`, `self.inputs` holds the input
+    output and returns one per input (or None), of that input's shape and dtype; written
+    with differentiable ops, it gives higher-order derivatives for free. The engine fits
+    what it can, as PyTorch's autograd does: a gradient of a shape the input broadcasts to
+    is summed over the broadcast axes, one of another float dtype is cast (a float64
+    gradient for a float32 input), one for an integer input is dropped; any other shape is
+    an error naming the Function. Inside `backward`, `self.inputs` holds the input
     Variables, `self.outputs` weak references to the outputs, and `self.needs_input_grad`
     tells which inputs want a gradient at all.
 

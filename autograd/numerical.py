@@ -6,6 +6,7 @@ upstream values (a transposed or mis-broadcast gradient). Numerical derivatives 
 central differences computed in float64, whatever the dtype of the inputs.
 """
 import contextlib
+import numbers
 from functools import partial
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from .arguments import as_list
 from .array_text import position
 from .backend import as_array, get_array_module, is_float, to_cpu
+from .check_tolerance import Measured, Tolerance
 from .engine import grad
 from .ops.validation import real_scalar
 from .variable import Variable
@@ -25,6 +27,7 @@ FAST_MODE_THRESHOLD = 256
 FAST_DIRECTIONS = 4
 _WORST_SHOWN = 8
 _MODES = ("auto", "full", "fast")
+_EPS64 = float(np.finfo(np.float64).eps)
 
 
 class StepOutsideDomainError(ValueError):
@@ -46,6 +49,8 @@ class GradcheckError(AssertionError):
     def __init__(self, message, entries=()):
         super().__init__(message)
         self.entries = list(entries)
+        self.failures = self.entries  # every failing entry (entries: the worst of them)
+        self.explained = False  # the numerical side explains each (_explained_by_numerics)
         self.check = None  # (f, inputs, order, options) of the failed check, set by it
 
     def localize(self):
@@ -98,7 +103,7 @@ def numerical_grad(f, *inputs, eps=1e-6, grad_outputs=None):
                  for i, a in enumerate(arrays))
 
 
-def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, seed=0,
+def gradcheck(f, *inputs, eps=1e-6, atol=None, rtol=None, grad_outputs=None, seed=0,
               mode="full", localize=False):
     """Check backprop through `f` against numerical differentiation for every float input.
 
@@ -110,8 +115,11 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
     random directions per input
     (v·grad against a central difference along v: quicker, but a wrong gradient of a few
     elements of a large input may pass), 'auto' picks 'fast' for inputs above
-    FAST_MODE_THRESHOLD elements. Tolerances are loosened for float32/float16 inputs,
-    whose backprop runs in their own precision. localize=True: on a mismatch, re-check each
+    FAST_MODE_THRESHOLD elements. An entry passes when |analytic - numeric| <= atol + rtol
+    |numeric|; atol and rtol given are used as they are, None chooses them from the inputs'
+    dtypes and the gradients' sizes (autograd/check_tolerance.py: rtol 1e-3 in float64, 1e-4
+    in float32; atol 1e-5 scaled down with gradients below 1 in float64, about 1e-5 times
+    the gradients' size in float32). localize=True: on a mismatch, re-check each
     Function of f's graph at its own inputs and name the first wrong one in the error
     (GradcheckError.localize).
     Returns True, or raises GradcheckError.
@@ -124,7 +132,7 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None, see
                       mode, with_graph=False)
 
 
-def gradgradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, grad_outputs=None,
+def gradgradcheck(f, *inputs, eps=1e-6, atol=None, rtol=None, grad_outputs=None,
                   grad_grad_outputs=None, seed=0, mode="full", localize=False):
     """Check second-order backprop through `f` for every float input.
 
@@ -194,48 +202,97 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
     _check_outputs_kept(who, ys, outputs)
     _check_grad_types(who, xs, analytic, labels)
     _check_reentrant(who, _grads_of(ys, xs, upstream, create_graph=False), analytic, labels)
-    objective = _Objective(f, arrays, upstream, with_graph)
-    entries = []
+    objective = _Objective(f, arrays, upstream, with_graph, who, labels)
+    measured = []
     for i, (x, g) in enumerate(zip(xs, analytic)):
         if not is_float(x.data):
             continue
         g = _zeros_if_none(g, x).data
         if _use_fast(mode, x.size):
-            entries += _directional_entries(objective, i, g, labels[i], eps, rng)
+            measured += _directional_entries(objective, i, g, labels[i], eps, rng)
         else:
-            entries += _elementwise_entries(objective, i, g, labels[i], eps)
-    atols, rtol = _tolerances(atol, rtol, arrays, entries)
+            measured += _elementwise_entries(objective, i, g, labels[i], eps)
+    tolerance = Tolerance(atol, rtol, [a.dtype for a in arrays if is_float(a)], measured,
+                          partial(_rounding_spread, f, arrays, upstream, labels, seed,
+                                  analytic))
     try:
-        _raise_on_mismatch(who, entries, atols, rtol)
+        _raise_on_mismatch(who, tolerance.failures(measured), len(measured), tolerance)
     except GradcheckError as mismatch:  # a random f agreeing with itself at x (dropout at 0)
         _name_randomness_near(who, f, arrays)  # is named as random, not blamed on backward
+        mismatch.explained = _explained_by_numerics(mismatch, objective, labels, eps,
+                                                    tolerance)
         _with_kink_note(mismatch, objective, labels, eps)
         _with_truncation_note(mismatch, objective, labels, eps)
-        _with_domain_note(mismatch, eps)
-        raise _with_rounding_note(mismatch, objective, eps, atol) from None
+        _with_domain_note(mismatch, objective, labels, eps)
+        raise _with_rounding_note(mismatch, objective, eps, tolerance.largest_atol()) from None
     if not with_graph:
-        atol = max(atols.values(), default=atol)  # (analytic against analytic: one scale)
-        tolerances = atol, rtol
-        _raise_on_mismatch(who, _partial_entries(f, arrays, upstream, analytic, labels,
-                                                 tolerances), atol, rtol, _PARTIAL)
+        _raise_on_mismatch(who, *_partial_entries(f, arrays, upstream, analytic, labels,
+                                                  tolerance), tolerance, _PARTIAL)
         if _has_backward(xs, f):
-            _raise_on_mismatch(who, _path_entries(f, xs, upstream, analytic, labels,
-                                                  tolerances), atol, rtol, _PATHS)
+            _raise_on_mismatch(who, *_path_entries(f, xs, upstream, analytic, labels,
+                                                   tolerance), tolerance, _PATHS)
         _check_upstream_kept(who, upstream, given)  # (the create_graph path's backward too)
     return True
 
 
-def _with_domain_note(mismatch, eps):
-    """Note a NaN numerical value where backprop's is finite: f returned NaN a step from
-    the point (NumPy's log and sqrt below 0 give NaN, not an error), so its domain ends
-    within eps of it, which no backward can fix."""
+def _rounding_spread(f, arrays, upstream, labels, seed, analytic):
+    """Backprop's gradients, one {label: float64 array} per move of every float input by a
+    few units in its last place (zeros stay: a move across a kink at 0 is no rounding); a
+    move where f fails is left out (see autograd/check_tolerance.py). None at all where
+    backprop at the point itself gives other gradients than `analytic`: a random f's
+    changes are no rounding (and it is named as random)."""
+    rng = np.random.default_rng(seed + 1)
+    moves = []
+    for k in range(_SPREAD_MOVES + 1):
+        moved = [_nudged(a, rng) if k and is_float(a) else a for a in arrays]
+        grads = _unless_f_fails(_input_grads, f, [_leaf(a) for a in moved], upstream, False)
+        if grads is None:
+            continue
+        move = {label: _float64(to_cpu(_zeros_if_none(g, x).data))
+                for label, g, x in zip(labels, grads, moved) if is_float(x)}
+        if k:
+            moves.append(move)
+        elif any(not np.allclose(move[label], _float64(to_cpu(_zeros_if_none(g, x).data)),
+                                 rtol=1e-10, atol=0, equal_nan=True)
+                 for label, g, x in zip(labels, analytic, arrays) if is_float(x)):
+            return []
+    return moves
+
+
+_SPREAD_MOVES = 3
+_SPREAD_ULPS = 4
+
+
+def _nudged(a, rng):
+    """a with each element moved by 1 to _SPREAD_ULPS units in its last place, either way."""
+    xp = get_array_module(a)
+    ulps = rng.integers(1, _SPREAD_ULPS + 1, a.shape) * rng.choice((-1, 1), a.shape)
+    return a * (1 + as_array(ulps, like=a).astype(a.dtype) * xp.finfo(a.dtype).eps)
+
+
+def _with_domain_note(mismatch, objective, labels, eps):
+    """Note a NaN numerical value where backprop's is finite. Either f's own output is not
+    finite at the checked point (log of -1), its derivatives undefined there, and the NaN
+    reaches every numerical entry (the outputs are weighted and summed), so the note names
+    that output, not the first entry; or f gave NaN a step from the point (NumPy's log and
+    sqrt below 0 give NaN, not an error): its domain ends within eps of it, which no
+    backward can fix."""
     stepped_out = [(label, idx) for label, idx, a, n, _ in mismatch.entries
                    if n != n and a == a]
-    if stepped_out:
+    if not stepped_out:
+        return
+    undefined = objective.undefined_output()
+    if undefined is not None:
+        k, idx, value = undefined
+        note = (f"f's output {k} is {value} at index {idx} at the checked point itself: its "
+                "derivatives are undefined there, and the numerical side of every entry reads "
+                "NaN: check f inside its domain")
+    else:
         label, idx = stepped_out[0]
-        mismatch.args = (f"{mismatch.args[0]}\n  note: f gave NaN a step of {eps:g} from "
-                         f"{label}, index {idx}: its domain ends within a step of the point "
-                         "(log or sqrt near 0): check it at inputs farther inside",)
+        note = (f"f gave NaN a step of {eps:g} from {label}, index {idx}: its domain ends "
+                "within a step of the point (log or sqrt near 0): check it at inputs farther "
+                "inside")
+    mismatch.args = (f"{mismatch.args[0]}\n  note: {note}",)
 
 
 def _with_rounding_note(mismatch, objective, eps, atol):
@@ -253,16 +310,62 @@ def _with_rounding_note(mismatch, objective, eps, atol):
 
 
 def _with_kink_note(mismatch, objective, labels, eps):
-    """Note a kink at the worst entry, where backprop's value is then no mistake: the checked
-    function's one-sided slopes there differ, by as much at a tenth of the step as at the
-    step (a curve's differ ten times less, a jump's ten times more, rounding noise's ten
-    times more), well above its rounding, and backprop's value lies between them (a
-    one-sided slope or a subgradient; anything else is a wrong backward all the same). The
-    central difference is then their mean. The probe's own evaluations may fail (a domain
-    ending within a step): no note then."""
-    label, idx, analytic, _, _ = mismatch.entries[0]
-    if not isinstance(idx, tuple):  # (a direction of mode 'fast': no element to probe)
+    """Note a kink at the worst entry, where backprop's value is then no mistake (see
+    `_slopes_at_kink`)."""
+    kink = _slopes_at_kink(objective, labels, eps, mismatch.entries[0])
+    if kink is None:
         return
+    label, idx, analytic, _, _ = mismatch.entries[0]
+    left, right = kink
+    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
+                     f"function ({objective.weighted()} weighted by the upstream "
+                     f"gradients) has a kink: slope {left:.6e} from the left, "
+                     f"{right:.6e} from the right, "
+                     f"and the numeric value is their mean; backprop's {analytic:.6e} "
+                     f"lies between them, as a one-sided slope or a subgradient does. It "
+                     f"is not differentiable there: check it at inputs away from the kink "
+                     f"(max(x, 0) and |x| at x = 0, a max or sort at ties)",)
+
+
+_EXPLAINED_AT_MOST = 64  # failing entries probed one by one (5 to 9 evaluations each)
+
+
+def _explained_by_numerics(mismatch, objective, labels, eps, tolerance):
+    """Whether every failing element sits where f has no derivative a central difference
+    can measure: at a kink, with backprop's value between its slopes (`_slopes_at_kink`),
+    or within a step of one (or of strong curvature), where a tenth or a hundredth of the
+    step agrees with backprop. check_function then draws another example (so a wrong
+    backward near a kink still fails, off it, rather than shrink onto the kink)."""
+    if not 0 < len(mismatch.failures) <= _EXPLAINED_AT_MOST:
+        return False
+    return all(isinstance(entry[1], tuple) and (
+        _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry)
+        or _slopes_at_kink(objective, labels, eps, entry) is not None)
+        for entry in mismatch.failures)
+
+
+def _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry):
+    label, idx, analytic, _, _ = entry
+    i = labels.index(label)
+    for factor in (0.1, 0.01):
+        measured = _unless_f_fails(objective.element, i, idx, eps, factor)
+        if measured is not None and tolerance.agrees(label, analytic, *measured):
+            return True
+    return False
+
+
+def _slopes_at_kink(objective, labels, eps, entry):
+    """(left, right): the one-sided slopes at a failing entry that sits at a kink, where
+    backprop's value is then no mistake: the checked function's one-sided slopes there
+    differ, by as much at a tenth of the step as at the step (a curve's differ ten times
+    less, a jump's ten times more, rounding noise's ten times more), well above its
+    rounding, and backprop's value lies between them (a one-sided slope or a subgradient;
+    anything else is a wrong backward all the same). The central difference is then their
+    mean. None elsewhere, for a direction of mode 'fast' (no element to probe), and where the
+    probe's own evaluations fail (a domain ending within a step)."""
+    label, idx, analytic, _, _ = entry
+    if not isinstance(idx, tuple):
+        return None
     i = labels.index(label)
     step = eps * float(_steps(objective.arrays[i])[idx])
     try:
@@ -270,20 +373,12 @@ def _with_kink_note(mismatch, objective, labels, eps):
                                                                        (step, step / 10))
         noise = objective.largest_output() * np.finfo(np.float64).eps / (step / 10)
     except Exception:  # noqa: BLE001  (f's own error belongs to its own check, not to a note)
-        return
+        return None
     gap, gap_small = abs(right - left), abs(right_small - left_small)
     kink = (gap > max(1e-3 * max(abs(left), abs(right)), 100 * noise)
             and 0.5 * gap < gap_small < 2 * gap
             and min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap)
-    if kink:
-        mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
-                         f"function ({objective.weighted()} weighted by the upstream "
-                         f"gradients) has a kink: slope {left:.6e} from the left, "
-                         f"{right:.6e} from the right, "
-                         f"and the numeric value is their mean; backprop's {analytic:.6e} "
-                         f"lies between them, as a one-sided slope or a subgradient does. It "
-                         f"is not differentiable there: check it at inputs away from the kink "
-                         f"(max(x, 0) and |x| at x = 0, a max or sort at ties)",)
+    return (left, right) if kink else None
 
 
 def _with_truncation_note(mismatch, objective, labels, eps):
@@ -397,29 +492,21 @@ _PARTIAL = ("backprop with only this input requiring grad disagrees with backpro
             "backward read needs_input_grad right?", "alone", "with all")
 
 
-def _partial_entries(f, arrays, upstream, analytic, labels, tolerances):
-    """(label, index, gradient with only input i requiring grad, with all) for every float
-    input, when f has several (see _entries_if_apart)."""
+def _partial_entries(f, arrays, upstream, analytic, labels, tolerance):
+    """(failures, entries compared) of the gradient with only input i requiring grad against
+    the one with all, for every float input when f has several."""
     floats = [i for i, a in enumerate(arrays) if is_float(a)]
     if len(floats) < 2:
-        return []
-    entries = []
+        return [], 0
+    failed, count = [], 0
     for i in floats:
         xs = [Variable(a.copy(), requires_grad=(j == i)) for j, a in enumerate(arrays)]
         alone = _input_grads(f, xs, upstream, create_graph=False)[i]
         a = _float64(to_cpu(_zeros_if_none(alone, xs[i]).data))
         b = _float64(to_cpu(_zeros_if_none(analytic[i], xs[i]).data))
-        entries += _entries_if_apart(labels[i], a, b, tolerances)
-    return entries
-
-
-def _entries_if_apart(label, a, b, tolerances):
-    """(label, index, a, b) for every element when any of a is outside the tolerances of b,
-    else none (one tuple an element would cost more than the check itself)."""
-    atol, rtol = tolerances
-    if np.all(np.abs(a - b) <= atol + rtol * np.abs(b)):  # (NaN fails it: listed)
-        return []
-    return [(label, idx, float(a[idx]), float(b[idx])) for idx in np.ndindex(*a.shape)]
+        failed += tolerance.apart(labels[i], a, b)
+        count += a.size
+    return failed, count
 
 
 def _has_backward(xs, f):
@@ -441,17 +528,18 @@ _PATHS = ("backprop with create_graph=True (each Function's backward) disagrees 
           "with create_graph", "plain")
 
 
-def _path_entries(f, xs, upstream, plain, labels, tolerances):
-    """(label, index, value with create_graph, plain value) for the float inputs' elements
-    (see _entries_if_apart)."""
+def _path_entries(f, xs, upstream, plain, labels, tolerance):
+    """(failures, entries compared) of the gradients with create_graph=True against plain
+    backprop's, for the float inputs."""
     graph = _input_grads(f, xs, upstream, create_graph=True)
-    entries = []
+    failed, count = [], 0
     for x, a, b, label in zip(xs, graph, plain, labels):
         if is_float(x.data):
             a = _float64(to_cpu(_zeros_if_none(a, x).data))
             b = _float64(to_cpu(_zeros_if_none(b, x).data))
-            entries += _entries_if_apart(label, a, b, tolerances)
-    return entries
+            failed += tolerance.apart(label, a, b)
+            count += a.size
+    return failed, count
 
 
 def _use_fast(mode, size):
@@ -459,11 +547,27 @@ def _use_fast(mode, size):
 
 
 def _elementwise_entries(objective, i, analytic, label, eps):
-    numeric = objective.gradient(i, eps)
+    numeric, noise = objective.central(i, eps)
     analytic = _float64(to_cpu(analytic))
-    numeric = to_cpu(numeric)
-    return [(label, idx, float(analytic[idx]), float(numeric[idx]))
+    numeric, noise = to_cpu(numeric), to_cpu(noise)
+    return [Measured(label, idx, float(analytic[idx]), float(numeric[idx]), float(noise[idx]),
+                     partial(_element, idx), partial(_unless_f_fails, objective.element, i,
+                                                     idx, eps))
             for idx in np.ndindex(*analytic.shape)]
+
+
+def _unless_f_fails(measure, *args):
+    """measure(*args), or None where f fails there (a domain ending within the step)."""
+    try:
+        return measure(*args)
+    except Exception as exc:  # noqa: BLE001  (f's own error belongs to its own check)
+        if from_hypothesis(exc):
+            raise
+        return None
+
+
+def _element(idx, gradient):
+    return float(gradient[idx])
 
 
 # Steps: eps, and eps * |x| / 1e6 for elements above 1e6 in size, where x + 1e-6 would
@@ -486,39 +590,42 @@ def _directional_entries(objective, i, analytic, label, eps, rng):
         v = rng.standard_normal(analytic.shape)
         v /= max(np.linalg.norm(v), 1e-300)
         v *= scale
-        numeric = objective.directional(i, v, eps)
-        entries.append((label, f"direction {k}", float(np.sum(analytic * v)), numeric))
+        numeric, noise = objective.directional(i, v, eps)
+        entries.append(Measured(label, f"direction {k}", float(np.sum(analytic * v)), numeric,
+                                noise, partial(_along, v),
+                                partial(_unless_f_fails, _directional_again, objective, i, v,
+                                        eps)))
     return entries
+
+
+def _along(v, gradient):
+    return float(np.sum(to_cpu(gradient) * v))
+
+
+def _directional_again(objective, i, v, eps, factor):
+    return objective.directional(i, v, eps * factor)
 
 
 _NUMERICAL = ("backprop disagrees with numerical differentiation", "analytic", "numeric")
 
 
-def _raise_on_mismatch(who, entries, atol, rtol, wording=_NUMERICAL):
-    """Raise GradcheckError naming the worst of the entries (label, index, value, reference)
-    outside the tolerances; `wording`: (what disagrees, value's name, reference's name)."""
-    bad = []
-    for label, idx, a, n in entries:
-        err = abs(a - n)
-        tol = atol[label] if isinstance(atol, dict) else atol
-        if not err <= tol + rtol * abs(n):  # `not <=` also catches NaN
-            scale = max(abs(a), abs(n))
-            rel = err / scale if scale > 0 else float("inf")
-            excess = err / (tol + rtol * abs(n))
-            bad.append((excess if excess == excess else np.inf, (label, idx, a, n, rel)))
-    if not bad:
+def _raise_on_mismatch(who, failures, checked, tolerance, wording=_NUMERICAL):
+    """Raise GradcheckError naming the worst of the failures [(excess, (label, index, value,
+    reference, relative error))] among `checked` entries; `wording`: (what disagrees, value's
+    name, reference's name)."""
+    if not failures:
         return
-    bad.sort(key=lambda item: -item[0])
-    worst = [entry for _, entry in bad[:_WORST_SHOWN]]
+    failures = sorted(failures, key=lambda item: -item[0])
+    worst = [entry for _, entry in failures[:_WORST_SHOWN]]
     disagreement, value, reference = wording
-    shown = (", ".join(f"{label} {tol:g}" for label, tol in atol.items())
-             if isinstance(atol, dict) else f"{atol:g}")
-    lines = [f"{who}: {disagreement} in {len(bad)} of {len(entries)} checked entries "
-             f"(atol={shown}, rtol={rtol:g}); worst first:"]
+    lines = [f"{who}: {disagreement} in {len(failures)} of {checked} checked entries "
+             f"({tolerance.text()}); worst first:"]
     for label, idx, a, n, rel in worst:
         lines.append(f"  {label}, index {idx}: {value} {a:.6e}, {reference} {n:.6e}, "
                      f"relative error {rel:.2e}")
-    raise GradcheckError("\n".join(lines), worst)
+    error = GradcheckError("\n".join(lines), worst)
+    error.failures = [entry for _, entry in failures]
+    raise error
 
 
 def _check_grad_types(who, xs, grads, labels):
@@ -533,44 +640,28 @@ def _check_grad_types(who, xs, grads, labels):
                                  f"dtype {g.dtype}; expected {x.shape} and {x.dtype}")
 
 
-def _tolerances(atol, rtol, arrays, entries):
-    """({label: atol} per input, rtol). Backprop in float32 (or float16) cannot match float64
-    numerics to float64 accuracy: the relative tolerance gets the floor 10 sqrt(eps), and
-    each input's absolute one 100 eps times its own largest numerical derivative (the
-    rounding a float32 sum of terms of that size makes), so that a small element is checked
-    to its own precision: one scale for every input let a wrong gradient of 0.01 pass beside
-    one of 1e4 of another input, and a floor of 10 sqrt(eps) times that scale a float32
-    gradient of 7e-4 at twice its value beside one of 12. Never below 100 eps: an output
-    rounded to 1 gives a saturated slope of exactly 0."""
-    labels = dict.fromkeys(label for label, *_ in entries)
-    floats = [a.dtype for a in arrays if is_float(a)]
-    if not floats or all(d == np.float64 for d in floats):
-        return {label: atol for label in labels}, rtol
-    eps = float(max(np.finfo(d).eps for d in floats))
-    scales = dict.fromkeys(labels, 0.0)
-    for label, _, _, n in entries:
-        if n == n and abs(n) != np.inf:
-            scales[label] = max(scales[label], abs(n))
-    return ({label: max(atol, 100 * eps * max(scale, 1.0)) for label, scale in scales.items()},
-            max(rtol, 10 * np.sqrt(eps)))
-
-
 # ----- evaluating f -----
 
 class _Objective:
     """F(x) = sum_k <f(x)_k, u_k> in float64, with one input replaced: central differences."""
 
-    def __init__(self, f, arrays, upstream, with_graph):
-        self.f = f
+    def __init__(self, f, arrays, upstream, with_graph, who="gradcheck", labels=None):
+        self.f, self.who = f, who
+        self.labels = labels or [f"input {i}" for i in range(len(arrays))]
         self.arrays = [_float64(a) if is_float(a) else a for a in arrays]
         self.upstream = [_float64(_data(u, "gradcheck")) for u in upstream]
+        self.shapes = [tuple(u.shape) for u in self.upstream]  # (f's outputs' shapes)
         self.with_graph = with_graph  # f itself runs backward (gradgradcheck's first order)
 
     def at(self, i, xi):
-        """f's float outputs at x_i = xi, in float64."""
-        args = [Variable(a, requires_grad=self.with_graph) for a in self.arrays]
-        args[i] = Variable(xi, requires_grad=self.with_graph)
+        """f's float outputs at x_i = xi, in float64. f gets copies, and must leave them as
+        they were: a backward writing into its gy (under gradgradcheck) would otherwise move
+        the point of every later evaluation, and read as a kink."""
+        given = list(self.arrays)
+        given[i] = xi
+        args = [Variable(a.copy(), requires_grad=self.with_graph) for a in given]
         ys = _outputs(self.f(*args))
+        _check_inputs_kept(self.who, args, given, self.labels)
         if len(ys) != len(self.upstream):
             raise ValueError(f"gradcheck: f returned {len(ys)} outputs, "
                              f"{len(self.upstream)} upstream gradients given")
@@ -583,11 +674,22 @@ class _Objective:
         return float(sum((a - b) @ u.ravel() for a, b, u in zip(hi, lo, self.upstream)
                          if a is not None))
 
+    def rounding(self, hi, lo):
+        """A unit in the last place of each of the two calls' outputs, weighted: a bound on
+        the rounding of `difference` where f computes its outputs to about an ulp."""
+        return float(sum((np.abs(a) + np.abs(b)) @ np.abs(u.ravel()) for a, b, u
+                         in zip(hi, lo, self.upstream) if a is not None)) * _EPS64
+
     def gradient(self, i, eps):
         """dF/dx_i, element by element, each with the step of `_steps`."""
+        return self.central(i, eps)[0]
+
+    def central(self, i, eps):
+        """(dF/dx_i, a bound on each element's rounding error): central differences, each
+        with the step of `_steps`."""
         x = self.arrays[i].copy()
         flat = x.reshape(-1)  # a view: writing to it perturbs x
-        grads = get_array_module(x).zeros(x.size)
+        grads, noise = get_array_module(x).zeros(x.size), np.zeros(x.size)
         steps = eps * _steps(x).reshape(-1)
         for j in range(x.size):
             original, h = flat[j], float(steps[j])
@@ -597,11 +699,34 @@ class _Objective:
             lo = self.stepped(i, x, partial(_moved, i, j, x.shape, -h))
             flat[j] = original
             grads[j] = self.difference(hi, lo) / (2 * h)
-        return grads.reshape(x.shape)
+            noise[j] = self.rounding(hi, lo) / (2 * h)
+        return grads.reshape(x.shape), noise.reshape(x.shape)
+
+    def element(self, i, idx, eps, factor):
+        """(dF/dx_i at element idx, its rounding bound), with that element's step times
+        `factor`."""
+        x = self.arrays[i].copy()
+        h = eps * factor * float(_steps(x)[idx])
+        original = x[idx]
+        x[idx] = original + h
+        hi = self.at(i, x)
+        x[idx] = original - h
+        lo = self.at(i, x)
+        return self.difference(hi, lo) / (2 * h), self.rounding(hi, lo) / (2 * h)
 
     def weighted(self):
         """What the objective weights: f's outputs, or under gradgradcheck f's gradients."""
         return "f's gradients" if self.with_graph else "f's outputs"
+
+    def undefined_output(self):
+        """(output number, index, value) of f's first output element that is not finite at
+        the checked point, or None."""
+        for k, (y, shape) in enumerate(zip(self.at(0, self.arrays[0]), self.shapes)):
+            y = to_cpu(y) if y is not None else None
+            bad = np.flatnonzero(~np.isfinite(y)) if y is not None else ()
+            if len(bad):
+                return k, position(int(bad[0]), shape), y[bad[0]]
+        return None
 
     def largest_output(self):
         """The largest magnitude among f's float outputs at the checked point."""
@@ -622,12 +747,14 @@ class _Objective:
         return slopes
 
     def directional(self, i, v, eps):
-        """dF/dx_i along the direction v, which `_steps` scaled element by element."""
+        """(dF/dx_i along the direction v, which `_steps` scaled element by element, its
+        rounding bound)."""
         x = self.arrays[i]
         step = eps * as_array(v, like=x)
         where = f"argument {i} moved along a random direction by {eps:g} (scaled by _steps)"
-        return self.difference(self.stepped(i, x + step, lambda: f"{where}, forward"),
-                               self.stepped(i, x - step, lambda: f"{where}, backward")) / (2 * eps)
+        hi = self.stepped(i, x + step, lambda: f"{where}, forward")
+        lo = self.stepped(i, x - step, lambda: f"{where}, backward")
+        return self.difference(hi, lo) / (2 * eps), self.rounding(hi, lo) / (2 * eps)
 
     def stepped(self, i, xi, where):
         """`at`, naming the step when f raises there and not at the checked point: f's
@@ -636,7 +763,7 @@ class _Objective:
         try:
             return self.at(i, xi)
         except Exception as exc:
-            if from_hypothesis(exc):
+            if from_hypothesis(exc) or isinstance(exc, GradcheckError):
                 raise
             raise StepOutsideDomainError(
                 f"numerical differentiation: f raised {type(exc).__name__} at {where()} (a "
@@ -696,9 +823,13 @@ def _of_size_one(rng, shape):
 
 def _outputs(result):
     items = list(result) if isinstance(result, (list, tuple)) else [result]
-    if any(y is None for y in items):
-        raise TypeError("gradcheck: f returned None where an output was expected: return the "
-                        "Variable it computes (or a tuple of them)")
+    for y in items:
+        if y is None:
+            raise TypeError("gradcheck: f returned None where an output was expected: return "
+                            "the Variable it computes (or a tuple of them)")
+        if not isinstance(y, (Variable, numbers.Number)) and not hasattr(y, "__array__"):
+            raise TypeError(f"gradcheck: f returned a {type(y).__name__}, not a Variable: "
+                            "return the Variable it computes (or a tuple or list of them)")
     return [y if isinstance(y, Variable) else Variable(y, requires_grad=False) for y in items]
 
 
@@ -726,7 +857,7 @@ def _check_options(who, arrays, eps, atol, rtol):
     integer array, as np.arange(6) is, would pass unchecked)."""
     _check_step(who, eps)
     for name, value in (("atol", atol), ("rtol", rtol)):
-        if not real_scalar(value, name, who) >= 0:
+        if value is not None and not real_scalar(value, name, who) >= 0:
             raise ValueError(f"{who}: {name} must be a number >= 0, got {value!r}")
     if not any(is_float(a) for a in arrays):
         dtypes = ", ".join(str(a.dtype) for a in arrays) or "no inputs"

@@ -37,8 +37,10 @@ class Spec:
     like=k: the shape of input k. broadcast=k: a shape that broadcasts with input k's (either
     may be larger); broadcast_to=k: one that broadcasts to input k's shape.
     sides: {'H': (2, 4)}: the range of named dimensions (default min_side..max_side).
-    elements: 'bounded' [-2, 2], 'positive' [0.5, 2.5], 'nonzero' (|x| in [0.5, 2.5]),
-    'unit' [0.05, 0.95] (probabilities), a (low, high) pair; for 'int' a (low, high) pair,
+    elements: 'bounded' [-2, 2], 'positive' [0.5, 2.5], 'nonzero' (|x| in [1e-3, 2.5]: off
+    a kink at 0 by more than a numerical step can straddle), 'away_from_zero' (|x| in [0.5,
+    2.5]: for derivatives that grow or cancel near 0), 'unit' [0.05, 0.95] (probabilities),
+    a (low, high) pair; for 'int' a (low, high) pair,
     inclusive, where high may name a dimension ('C' means up to C - 1).
     distinct: every two values of the input at least a gap apart (no ties for max/min);
     a number: that gap (DISTINCT_GAP for True).

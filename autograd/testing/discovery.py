@@ -23,6 +23,19 @@ def functions_in(package):
     return sorted(concrete, key=lambda c: (c.__module__, _line(c)))
 
 
+def elsewhere_defined(package):
+    """The concrete Function subclasses that the package's modules import from outside it
+    (re-exported: checked where they are defined, not here)."""
+    found = {}
+    for module in _modules(package):
+        for cls in _classes(vars(module).values()):
+            if (issubclass(cls, Function) and cls is not Function
+                    and not _defined_under(cls, package) and not _is_base(cls, [cls])
+                    and not cls.__module__.startswith("autograd.")):
+                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return list(found.values())
+
+
 def _classes(values):
     """The classes among `values`, and the classes nested in their bodies."""
     for value in values:

@@ -52,8 +52,8 @@ def spec_status(cls):
 
 def check_function(cls, settings=None):
     """Run the hypothesis-driven check of the Function class `cls` (see the module docstring).
-    settings: a hypothesis `settings` object (default: the loaded profile, without
-    hypothesis' default deadline)."""
+    settings: a hypothesis `settings` object (default: the loaded profile); either way
+    without hypothesis' default timing rules, unless they set their own deadline."""
     from hypothesis import given
 
     if spec_status(cls) != "spec":
@@ -65,33 +65,53 @@ def check_function(cls, settings=None):
     # keys its saved failures by source (this attribute is how its own stateful tests add to
     # the key; an older or newer hypothesis that ignores it only shares the key again)
     check._hypothesis_internal_add_digest = _name(cls).encode()
-    check = (settings or _untimed_profile())(given(example=examples(cls))(check))
+    check = _untimed(settings)(given(example=examples(cls))(check))
     try:
         check()
     except Exception as found:
-        report = one_report(found)
+        report = one_report(found) or _all_rejected(cls, found)
         if report is None:
             raise
         raise report from None
 
 
 def one_report(found):
-    """hypothesis' group of distinct failures (an ExceptionGroup of FunctionCheckErrors) as
-    one FunctionCheckError naming each, of the first one's kind; None for anything else."""
+    """hypothesis' group of distinct failures (an ExceptionGroup) as one FunctionCheckError
+    naming each, of the first check failure's kind; None for anything else. Another error
+    in the group (hypothesis' own, say) is named by its type."""
     failures = getattr(found, "exceptions", None)
-    if not failures or not all(isinstance(e, FunctionCheckError) for e in failures):
+    if not failures or not any(isinstance(e, FunctionCheckError) for e in failures):
         return None
+    kind = next(e.kind for e in failures if isinstance(e, FunctionCheckError))
     return FunctionCheckError(f"{len(failures)} distinct failures:\n" + "\n".join(
-        str(e) for e in failures), failures[0].kind)
+        str(e) if isinstance(e, FunctionCheckError) else f"{type(e).__name__}: {e}"
+        for e in failures), kind)
 
 
-def _untimed_profile():
-    """The loaded hypothesis profile, without the timing rules of hypothesis' defaults if
-    they still apply (a deadline of 200 ms an example; the health check that fails slow
-    input drawing): a check's time says nothing of its correctness, and a loaded machine
-    (a CI runner) breaks them."""
+def _all_rejected(cls, found):
+    """hypothesis' error where (nearly) every example drawn was left out, as a
+    FunctionCheckError: the specs draw inputs at a kink of the Function (where it has no
+    derivative to check) or nothing at all; None for any other error."""
+    from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+    if not isinstance(found, (Unsatisfiable, FailedHealthCheck)) or (
+            isinstance(found, FailedHealthCheck) and "filter" not in str(found)):
+        return None
+    return FunctionCheckError(f"{_name(cls)}: too few of the examples drawn from its specs "
+                              f"could be checked: each sat at a kink of the Function (f has "
+                              f"no derivative there), or the specs draw nothing; declare "
+                              f"specs that keep off the kink (Spec(elements=\"nonzero\") off "
+                              f"0)\n  ({type(found).__name__}: {found})", "spec")
+
+
+def _untimed(chosen=None):
+    """`chosen` settings (default: the loaded profile), without the timing rules of
+    hypothesis' defaults if they still apply (a deadline of 200 ms an example; the health
+    check that fails slow input drawing): a check's time says nothing of its correctness,
+    and a loaded machine (a CI runner) breaks them. `settings(max_examples=50)` inherits
+    them from the default profile, so a deadline equal to hypothesis' default counts as
+    not chosen."""
     from hypothesis import HealthCheck, settings
-    current = settings()
+    current = settings() if chosen is None else chosen
     if current.deadline != settings.get_profile("default").deadline:
         return current  # the user chose their own timing rules
     quiet = set(current.suppress_health_check) | {HealthCheck.too_slow}
@@ -191,26 +211,51 @@ def _check_example(cls, example):
     if reference is not None:
         _check_forward(cls, f, reference, example)
     order = _checked_order(cls, f, example)
-    g, arrays = _differentiated(cls, f, example.arrays)
+    g, arrays, notes = _differentiated(cls, f, example.arrays)
     for who, check in (("gradcheck", gradcheck), ("gradgradcheck", gradgradcheck))[:order]:
         try:
             check(g, *arrays)
         except GradcheckError as exc:
-            raise FunctionCheckError(f"{_name(cls)}: {exc}\n  on {example!r}", who) from None
+            if exc.explained:  # (f has no derivative to measure there, a kink within a
+                from hypothesis import reject  # step: another example is drawn, so that
+                reject()  # the search goes on beside the kink)
+            raise FunctionCheckError(f"{_name(cls)}: {exc}{notes}\n  on {example!r}",
+                                     who) from None
 
 
 def _differentiated(cls, f, arrays):
-    """(g, its inputs): f of the inputs whose Spec has grad (all but, say, a loss's target,
-    which g passes to f as a constant)."""
-    fixed = {k: Variable(a, requires_grad=False) for k, (spec, a)
-             in enumerate(zip(cls.input_specs, arrays)) if not spec.grad}
+    """(g, its inputs, notes for a report): f of the inputs whose Spec has grad (all but,
+    say, a loss's target, which g passes to f as a constant). An input declared
+    Spec(grad=False) whose gradient backward gives all the same is differentiated too: a
+    gradient given must be right (return None to give none)."""
+    declared = [k for k, spec in enumerate(cls.input_specs) if not spec.grad]
+    given = _given_gradients(f, arrays, declared)
+    fixed = {k: Variable(a, requires_grad=False) for k, a in enumerate(arrays)
+             if k in declared and k not in given}
+    notes = "".join(f"\n  note: input {k} is declared Spec(grad=False), but its backward "
+                    f"gives it a gradient, so that gradient is checked too (return None for "
+                    f"it to give none)" for k in given)
     if not fixed:
-        return f, arrays
+        return f, arrays, notes
+    varying = [k for k in range(len(arrays)) if k not in fixed]
+    notes += "".join(f"\n  note: gradcheck's input {i} is the Function's input {k} (its "
+                     f"grad=False inputs are passed as constants)"
+                     for i, k in enumerate(varying) if i != k)
 
     def g(*xs):
-        varying = iter(xs)
-        return f(*[fixed[k] if k in fixed else next(varying) for k in range(len(arrays))])
-    return g, [a for k, a in enumerate(arrays) if k not in fixed]
+        moving = iter(xs)
+        return f(*[fixed[k] if k in fixed else next(moving) for k in range(len(arrays))])
+    return g, [arrays[k] for k in varying], notes
+
+
+def _given_gradients(f, arrays, declared):
+    """The inputs among `declared` (float, Spec(grad=False)) that backprop gives a gradient
+    when every float input requires one."""
+    if not declared:
+        return []
+    floats = [k for k, a in enumerate(arrays) if a.dtype.kind == "f"]
+    grads = _input_grads(f, arrays, False)
+    return [k for k, g in zip(floats, grads) if k in declared and g is not None]
 
 
 def _applier(cls):

@@ -96,7 +96,7 @@ def _diagnose(i, g, truth, rtol, atol):
             "sign", i)
     factor = _factor(g, right, rtol, atol)
     if factor is not None:
-        return GradientHintError(f"{head}: {_factor_text(factor, right)}", "factor", i,
+        return GradientHintError(f"{head}: {_factor_text(factor, truth)}", "factor", i,
                                  factor=factor)
     return GradientHintError(f"{head}; no usual mistake explains it. {_worst(g, right)}",
                              None, i)
@@ -141,15 +141,16 @@ def _factor(g, right, rtol, atol):
     return c
 
 
-def _factor_text(c, right):
-    """What a factor c between your gradient and the right one usually means."""
+def _factor_text(c, truth):
+    """What a factor c between your gradient and the right one usually means; the N of a
+    mean is any size of the inputs (`truth`, their gradients), as a batch's of a bias."""
     if np.isclose(c, 2):
         return ("it is twice the right gradient: a factor 2 too many (the derivative of "
                 "x^2 / 2 is x)")
     if np.isclose(c, 0.5):
         return ("it is half the right gradient: a factor 2 is missing (the derivative of x^2 "
                 "is 2x)")
-    for n in sorted({n for n in right.shape if n > 2} | {right.size}):
+    for n in sorted({n for t in truth for n in t.shape if n > 2} | {t.size for t in truth}):
         if np.isclose(c, n):
             return (f"it is {n} times the right gradient: the 1/{n} of a mean over {n} "
                     f"elements is missing")

@@ -6,9 +6,17 @@ without it.
 import numpy as np
 
 # Value ranges: wide enough to exercise an op, narrow enough that exp/pow stay well
-# conditioned; 'positive' and 'nonzero' keep a gap from 0 for log, sqrt, div and abs.
-ELEMENT_RANGES = {"bounded": (-2.0, 2.0), "positive": (0.5, 2.5), "nonzero": (0.5, 2.5),
+# conditioned; 'positive' keeps a gap from 0 for log and sqrt, whose derivatives grow there.
+# 'nonzero' and 'away_from_zero' are magnitudes, drawn with either sign. 'nonzero' keeps off
+# 0 only by NONZERO_GAP, a thousand numerical steps: a kink at 0 (abs, relu) is never
+# straddled by a step, and a backward wrong near it (a threshold of 0.01 for 0) is still
+# met. 'away_from_zero' keeps the gap of 'positive', for derivatives that grow or cancel
+# near 0 (|x|^p, whose float32 rounding there exceeds any tolerance).
+NONZERO_GAP = 1e-3
+ELEMENT_RANGES = {"bounded": (-2.0, 2.0), "positive": (0.5, 2.5),
+                  "nonzero": (NONZERO_GAP, 2.5), "away_from_zero": (0.5, 2.5),
                   "unit": (0.05, 0.95)}
+_SIGNED = ("nonzero", "away_from_zero")
 DISTINCT_GAP = 0.05  # far above the step of numerical differentiation: no order flips
 
 
@@ -38,10 +46,11 @@ def arrays(shape, dtype=np.float64, elements="bounded", distinct=False):
     """Float arrays of `shape` (a tuple or a strategy of tuples).
 
     elements: 'bounded' (in [-2, 2]), 'positive' (in [0.5, 2.5]), 'nonzero' (magnitude in
-    [0.5, 2.5], either sign), 'unit' (probabilities in [0.05, 0.95]) or a (low, high)
-    pair. distinct=True keeps every two values at least min(DISTINCT_GAP, (high - low) /
-    size) apart, so max/min-like reductions meet no ties under numerical differentiation;
-    a number instead of True is the gap to keep (a spread whose curvature float32 resolves).
+    [NONZERO_GAP, 2.5] = [1e-3, 2.5], either sign), 'away_from_zero' (magnitude in [0.5,
+    2.5], either sign), 'unit' (probabilities in [0.05, 0.95]) or a (low, high) pair.
+    distinct=True keeps every two values at least min(DISTINCT_GAP, (high - low) / size)
+    apart, so max/min-like reductions meet no ties under numerical differentiation; a number
+    instead of True is the gap to keep (a spread whose curvature float32 resolves).
     """
     from hypothesis import strategies as st
     low, high = element_range(elements)
@@ -85,7 +94,7 @@ def _values(shape, dtype, low, high, elements, distinct):
         floats = st.floats(low, high, allow_subnormal=False)
         strategy = hnp.arrays(np.float64, size, elements=floats)
     strategy = strategy.map(lambda flat: flat.astype(dtype).reshape(shape))
-    if elements == "nonzero":
+    if elements in _SIGNED:
         signs = hnp.arrays(np.bool_, shape)
         strategy = st.tuples(strategy, signs).map(lambda pair: np.where(pair[1], -1, 1).astype(
             dtype) * pair[0])

@@ -694,7 +694,33 @@ def test_a_nan_a_step_outside_the_domain_is_explained():
         gradcheck(lambda v: _Log()(v), np.array([1e-7, 1.0]))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (log of -1)
+def test_a_nan_at_the_point_itself_names_that_output_not_the_first_entry():
+    """log at [1, -1]: the NaN of output 1 reaches every numerical entry, so the first one,
+    at the valid element, was named as a step outside the domain."""
+    with pytest.raises(GradcheckError, match=r"note: f's output 0 is nan at index \(1,\) at "
+                                             r"the checked point itself"):
+        gradcheck(autograd.log, np.array([1.0, -1.0]))
+
+
+def test_a_backward_writing_into_gy_where_it_multiplies_by_one_is_named_not_a_kink():
+    """gy *= 2x leaves gy as it was at x = 0.5, so the first check saw nothing; the
+    numerical side's steps then changed its own copy of gy, which read as a kink."""
+    class IntoGy(Function):
+        def forward(self, x):
+            return x * x
+
+        def backward(self, gy):
+            gy.data *= 2 * self.inputs[0].data
+            return gy
+    with pytest.raises(GradcheckError, match="changed grad_output 0 in place") as info:
+        gradgradcheck(IntoGy(), np.array(0.5))
+    assert "kink" not in str(info.value)
+
+
 @pytest.mark.parametrize("call, error, words", [
+    (lambda: gradcheck(lambda v: {"y": v * 2}, np.ones(2)), TypeError,
+     "gradcheck: f returned a dict, not a Variable"),
     (lambda: numerical_grad(lambda v: v * 2, np.ones(2), grad_outputs=[np.ones(2)] * 2),
      ValueError, "numerical_grad: 2 grad_outputs for the 1 output"),
     (lambda: numerical_grad(lambda v: v * 2, np.ones(2), grad_outputs=[np.ones(3)]),

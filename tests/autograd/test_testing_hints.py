@@ -78,6 +78,17 @@ def test_constant_factors_are_named(factor, words):
     assert words in str(error)
 
 
+def test_a_bias_gradient_divided_by_the_batch_size_is_named():
+    """The bias's own shape (2,) holds no 4: the N of a mean over the batch is the size of
+    another input's axis (the hint said only 'a constant factor is off')."""
+    def averaged(x, w, b):
+        gx, gw, gb = right(x, w, b)
+        return gx, gw, gb / 4  # a mean over the batch of 4 where the sum is right
+    error = hint_of(layer, averaged, X, W, B)
+    assert (error.hint, error.input) == ("factor", 2)
+    assert "it is 1/4 of the right gradient: a sum over 4 elements" in str(error)
+
+
 def test_the_gradient_of_another_input_is_named():
     a, b = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))
     error = hint_of(lambda a, b: ag.sum(a * b * b), lambda a, b: (2 * a * b, None), a, b)

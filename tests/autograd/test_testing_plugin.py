@@ -79,14 +79,43 @@ def run_pytest(project, *args, ini=""):
 
 
 def test_installed_plugin_checks_every_function_and_shrinks_the_planted_bug(project):
-    code, out = run_pytest(project, "--rungrad-gradcheck=planted")
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted", "-rfs")
     assert code == 1, out
     assert "1 failed, 1 passed, 1 skipped" in out
-    assert "gradcheck[planted.BadCube]" in out
+    assert "FAILED planted/__init__.py::gradcheck[BadCube]" in out
     assert "on Example(inputs=[float64(" in out  # shrunk to a single element
     assert "Unspecified declares no input_specs" in out
     assert "Functions without input_specs" in out and "planted.Unspecified" in out
     assert "plugin.py" not in out  # (the skip is reported where the Function is written)
+
+
+def test_items_are_counted_listed_and_a_failure_s_id_runs_it_again(project):
+    """Each module of the package is collected as pytest collects a file: the counts add up
+    (they read '0 items / 3 deselected / -3 selected'), --co lists the items, and the id of
+    a failure, pasted back, runs that check alone."""
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted", "-k", "Square", "-vv")
+    assert code == 0, out
+    assert "collected 3 items / 2 deselected / 1 selected" in out
+    assert "planted/__init__.py::gradcheck[Square] PASSED" in out
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted", "--co")
+    assert code == 0 and "3 tests collected" in out, out
+    code, out = run_pytest(project, "--rungrad-gradcheck=planted",
+                           "planted/__init__.py::gradcheck[BadCube]")
+    assert code == 1 and "1 failed in" in out, out
+
+
+def test_a_module_defining_no_function_is_a_usage_error_naming_where_they_are(project):
+    """A module that only imports its Functions (or has none) checked nothing, silently:
+    Functions are checked where they are defined, and the error names that module."""
+    (project / "reexports.py").write_text("from planted import Square, BadCube  # noqa\n")
+    (project / "empty.py").write_text("X = 1\n")
+    code, out = run_pytest(project, "--rungrad-gradcheck=reexports")
+    assert code == 4 and "INTERNALERROR" not in out, out
+    assert ("--rungrad-gradcheck=reexports: it defines no Function subclass to check (it "
+            "imports BadCube, Square, defined in planted: Functions are checked where they "
+            "are defined, so give --rungrad-gradcheck=planted)") in out
+    code, out = run_pytest(project, "--rungrad-gradcheck=empty")
+    assert code == 4 and "--rungrad-gradcheck=empty: it defines no Function subclass" in out
 
 
 def test_the_summary_lists_only_selected_functions_without_specs(project):
@@ -113,8 +142,14 @@ def test_without_the_option_the_plugin_adds_nothing():
         def getini(self, name):
             return []
 
+    class Session:
+        config = Config()
+
     items = []
-    plugin.pytest_collection_modifyitems(session=None, config=Config(), items=items)
+    plugin.pytest_collection(session=Session())
+    assert not hasattr(Session.config, "stash")  # (nothing found, nothing kept)
+    Session.config.stash = {}
+    plugin.pytest_collection_modifyitems(session=Session(), config=Session.config, items=items)
     assert items == []
 
 
@@ -126,13 +161,13 @@ def test_checks_drop_only_hypothesis_default_deadline(deadline, kept):
 
     from hypothesis import HealthCheck, settings
 
-    from autograd.testing.function_check import _untimed_profile
+    from autograd.testing.function_check import _untimed
     previous = settings()
     settings.register_profile("rungrad_deadline_test", settings.get_profile("default"),
                               deadline=deadline)  # as a user's plain set-up
     settings.load_profile("rungrad_deadline_test")
     try:
-        got = _untimed_profile()
+        got = _untimed()
     finally:
         settings.register_profile("rungrad_deadline_restore", previous)
         settings.load_profile("rungrad_deadline_restore")

@@ -59,8 +59,8 @@ def test_a_float64_input_meets_the_float32_layer_in_its_dtype():
 @given(data=st.data())
 def test_rms_norm_backprops_to_second_order(data):
     shape = data.draw(st.sampled_from([(2, 3), (2, 2, 3)]))
-    x = data.draw(arrays(shape, elements="nonzero"))
-    w = data.draw(arrays(shape[-1:], elements="nonzero"))
+    x = data.draw(arrays(shape, elements="away_from_zero"))
+    w = data.draw(arrays(shape[-1:], elements="away_from_zero"))
     assert_gradients_match(lambda a, b: F.rms_norm(a, shape[-1:], b, 1e-5), x, w, order=2)
     assert_gradients_match(lambda a: F.rms_norm(a, shape[-2:]), x, order=2)
 

@@ -1,0 +1,126 @@
+"""gradcheck's tolerances (autograd/check_tolerance.py): a wrong gradient of a small function
+fails in float64, a float16 intermediate fails in float32, tolerances given are used as
+given; and the numerical side's and backprop's own rounding fail no correct gradient (a
+cube's truncation at 1e-300, a cancellation inside f, a standardization's float32 second
+derivatives at a constant row)."""
+import numpy as np
+import pytest
+from hypothesis import settings
+
+import autograd as ag
+from autograd import Function, GradcheckError, Variable, gradcheck, gradgradcheck
+from autograd.spec import Spec
+from autograd.testing import FunctionCheckError, assert_gradients_match, check_function
+
+SOME = settings(max_examples=40, derandomize=True, deadline=None, database=None)
+
+
+class Scaled(Function):
+    """y = 1e-6 x^2 (a loss divided by a large N); `slope` times the right gradient."""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(lambda x: (1e-6 * x * x).astype(x.dtype))
+    slope = 2.0
+
+    def forward(self, x):
+        return (1e-6 * x * x).astype(x.dtype)
+
+    def backward(self, gy):
+        return self.slope * 1e-6 * self.inputs[0] * gy
+
+
+class DoubledScaled(Scaled):
+    slope = 4.0  # twice the right gradient: an absolute error of 2e-6 x
+
+
+def test_a_wrong_gradient_of_a_small_function_fails_in_float64():
+    """atol 1e-5 held absolutely let every gradient below 1e-5 through: twice 2e-6 x passed."""
+    x = np.array([1.0, -2.0, 0.5])
+    assert gradcheck(Scaled(), x)
+    with pytest.raises(GradcheckError, match="3 of 3 checked entries"):
+        gradcheck(DoubledScaled(), x)
+    with pytest.raises(FunctionCheckError, match="gradcheck"):
+        check_function(DoubledScaled, SOME)
+    check_function(Scaled, SOME)
+
+
+class Cube(Function):
+    def forward(self, x):
+        return x ** 3
+
+    def backward(self, gy):
+        return 3 * self.inputs[0] ** 2 * gy
+
+
+@pytest.mark.parametrize("f, x", [
+    (Cube(), np.array([1e-300, 2e-300])),  # the step's truncation, h^2 = 1e-12, is all
+    (lambda v: (v * 1e-7 + 1e3) - 1e3, np.array([0.3, -1.2])),  # rounding of 1e3 inside f
+    (lambda v: ag.sin(v) * 1e-9, np.array([1.5707963267948966, 0.2]))])
+def test_the_numerical_side_s_own_error_fails_no_correct_small_gradient(f, x):
+    assert gradcheck(f, x)
+    assert gradgradcheck(f, x)
+
+
+class Float16Exp(Function):
+    """exp, whose backward computes exp in float16 for a float32 input (by accident)."""
+
+    input_specs = (Spec("float32"),)
+    reference = staticmethod(np.exp)
+    gradcheck_order = 1
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        return gy * Variable(np.exp(x.astype(np.float16)).astype(x.dtype))
+
+
+def test_a_float16_intermediate_fails_in_float32():
+    """Its error, up to 5e-4 of the gradient, passed the float32 rtol of 3.5e-3."""
+    x = np.array([1.0, 2.0, 1.7, -0.6], np.float32)
+    assert gradcheck(ag.exp, x)
+    with pytest.raises(GradcheckError, match="rtol=0.0001"):
+        gradcheck(Float16Exp(), x)
+    with pytest.raises(FunctionCheckError, match="gradcheck"):
+        check_function(Float16Exp, SOME)
+
+
+def test_tolerances_given_are_used_as_given():
+    """rtol=0, atol=0 passed a float32 check: floors replaced what the user gave."""
+    x = np.array([1.0, 2.0, 1.7], np.float32)
+    with pytest.raises(GradcheckError, match="atol=input 0 0, rtol=0"):
+        gradcheck(ag.exp, x, rtol=0, atol=0)
+    with pytest.raises(GradcheckError):
+        assert_gradients_match(Float16Exp(), x, rtol=1e-6, atol=1e-8)
+    assert gradcheck(Float16Exp(), x, rtol=1e-2)  # loosened on purpose: passes
+    with pytest.raises(GradcheckError, match="atol=input 0 0, rtol=1e-12"):
+        gradcheck(ag.exp, x.astype(np.float64), atol=0, rtol=1e-12)  # (beyond the numerics)
+
+
+class Standardize(Function):
+    """(x - mean) / sqrt(var + 1e-3) over the last axis, a LayerNorm without affine."""
+
+    input_specs = (Spec(min_dims=1, min_side=2, max_side=6),)
+    reference = staticmethod(lambda x: (x - x.mean(-1, keepdims=True)) / np.sqrt(
+        x.var(-1, keepdims=True) + np.asarray(1e-3, x.dtype)))
+
+    def forward(self, x):
+        return self.reference(x)
+
+    def backward(self, gy):
+        x = self.inputs[0]
+        centred = x - ag.mean(x, axis=-1, keepdims=True)
+        inv = (ag.mean(centred * centred, axis=-1, keepdims=True) + 1e-3) ** -0.5
+        y = centred * inv
+        return inv * (gy - ag.mean(gy, axis=-1, keepdims=True)
+                      - y * ag.mean(gy * y, axis=-1, keepdims=True))
+
+
+def test_float32_second_order_at_a_constant_row_passes():
+    """The second derivatives are 0 there, backprop's float32 value 1e-3: the rounding of
+    terms of 1/sqrt(1e-3)^3 that cancel, which the tolerance's floor was far below."""
+    x = np.full((2, 5), 0.41474807, np.float32)
+    assert gradgradcheck(Standardize(), x)
+    assert gradgradcheck(Standardize(), x.astype(np.float64))
+    check_function(Standardize, SOME)
