@@ -484,16 +484,14 @@ class Variable(TensorMethods):
         """NumPy's var (ddof=0: divided by N); called with PyTorch's dim= (None too) or
         keepdim=, PyTorch's (unbiased, divided by N - 1, unless unbiased=False or a
         correction is given)."""
-        axis, ddof, keepdims, correction = _spread_arguments(
-            axis, ddof, keepdims, correction, dim, keepdim, unbiased, "var")
-        return _ops.var(self, axis, ddof, keepdims, correction=correction)
+        return _spread(_ops.var, self, axis, ddof, keepdims, correction, dim, keepdim,
+                       unbiased)
 
     def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=_NOT_GIVEN,
             keepdim=None, unbiased=None):
         """NumPy's std, or PyTorch's with dim= or keepdim= (see var)."""
-        axis, ddof, keepdims, correction = _spread_arguments(
-            axis, ddof, keepdims, correction, dim, keepdim, unbiased, "std")
-        return _ops.std(self, axis, ddof, keepdims, correction=correction)
+        return _spread(_ops.std, self, axis, ddof, keepdims, correction, dim, keepdim,
+                       unbiased)
 
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return _ops.prod(self, *_torch_axis(axis, keepdims, dim, keepdim, "prod"))
@@ -777,10 +775,11 @@ def _torch_axis(axis, keepdims, dim, keepdim, who):
     return axis, keepdims if keepdim is None else keepdim
 
 
-def _spread_arguments(axis, ddof, keepdims, correction, dim, keepdim, unbiased, who):
-    """(axis, ddof, keepdims, correction=) of var or std from NumPy's keywords or PyTorch's.
-    Called with PyTorch's dim= (dim=None too: all axes, as ported code passes it) or
-    keepdim=, the correction defaults to PyTorch's 1 (divided by N - 1)."""
+def _spread(op, x, axis, ddof, keepdims, correction, dim, keepdim, unbiased):
+    """op(x) for op autograd's var or std, from NumPy's keywords or PyTorch's. Called with
+    PyTorch's dim= (dim=None too: all axes, as ported code passes it) or keepdim=, the
+    correction defaults to PyTorch's 1 (divided by N - 1)."""
+    who = op.__name__
     torch_style = dim is not _NOT_GIVEN or keepdim is not None
     axis, keepdims = _torch_axis(axis, keepdims, None if dim is _NOT_GIVEN else dim, keepdim,
                                  who)
@@ -790,7 +789,7 @@ def _spread_arguments(axis, ddof, keepdims, correction, dim, keepdim, unbiased, 
         correction = 1 if unbiased else 0
     elif correction is None and torch_style:
         correction = 1
-    return axis, ddof, keepdims, correction
+    return op(x, axis, ddof, keepdims, correction=correction)
 
 
 def wrap(data, requires_grad=False):
