@@ -13,7 +13,11 @@ What a write through `replacing(path)` guarantees besides atomicity:
 * the new file keeps the replaced file's permission bits (and owner, where allowed), and a
   temp replacing an existing file is private (0600) until then, so private weights are
   never readable by others, not even half-written;
-* temps that killed writers left behind for the same target are removed.
+* temps that killed writers left behind for the same target are removed;
+* with overwrite=False the temp is installed by a hard link, which fails where the target
+  exists: of two writers racing to create the same new file, one gets FileExistsError and
+  neither replaces the other's file (where the file system has no hard links, a check just
+  before the rename, which a race can still pass).
 
 Temps are named `.NAME.<32 hex digits>.tmp<suffix>` beside the target. A writer holds an
 exclusive flock on its temp from its creation to the rename; the kernel drops the locks of
@@ -84,14 +88,18 @@ def target_of(path):
 
 
 @contextlib.contextmanager
-def replacing(path, suffix=""):
+def replacing(path, suffix="", overwrite=True):
     """Yield a temporary path beside `path`'s target; on success it replaces the target.
 
     The temp file exists (empty) when yielded: open it with "w", not "x". `suffix` keeps
-    the extension that writers such as matplotlib read. See the module docstring for
-    symlinks, permissions, refused targets and stale temps.
+    the extension that writers such as matplotlib read. overwrite=False: a target that
+    exists, before or by the time the temp is complete, is a FileExistsError and is left
+    as it is. See the module docstring for symlinks, permissions, refused targets, stale
+    temps and overwrite=False.
     """
     real, existing = target_of(path)
+    if existing is not None and not overwrite:
+        raise _exists(path)
     folder, name = os.path.split(real)
     remove_stale_temps(folder, name, suffix)
     try:
@@ -102,7 +110,12 @@ def replacing(path, suffix=""):
         yield tmp
         if existing is not None:
             _keep_mode_and_owner(tmp, existing)
-        os.replace(tmp, real)
+        if overwrite:
+            os.replace(tmp, real)
+        else:
+            _install_new(tmp, real, path)
+    except FileExistsError:
+        raise
     except OSError as exc:
         # about our temp, or a builtin one about no file (a write into it failing: a full
         # disk); one naming another file is that file's, and a library's (a URLError while
@@ -114,8 +127,31 @@ def replacing(path, suffix=""):
         raise _naming(exc, os.fspath(path), "writing it failed") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)  # only when the write failed: after os.replace it is gone
+            os.unlink(tmp)  # the write failed, or a hard link installed it: gone otherwise
         os.close(lock)
+
+
+def _install_new(tmp, real, path):
+    """Give the complete temp the name `real`, which must not exist yet (a hard link fails
+    where it does; the temp is removed by the caller). Without hard links (FAT, some
+    network folders): a check, then the rename."""
+    try:
+        os.link(tmp, real)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK,
+                             errno.ENOSYS):
+            raise
+        if os.path.lexists(real):
+            raise _exists(path) from None
+        os.replace(tmp, real)
+
+
+def _exists(path):
+    return FileExistsError(errno.EEXIST, "cannot write the file: it already exists and "
+                           "overwrite=False; pass overwrite=True to replace it",
+                           os.fspath(path))
 
 
 def _naming(exc, path, what):

@@ -29,7 +29,7 @@ def save_weights(module, path, overwrite=True):
     refuse_overwrite(path, overwrite, "save_weights")
     arrays = {name: to_cpu(array) for name, array in saved_state(module)}
     write = _write_safetensors if is_safetensors(path) else _write_npz
-    with replacing(path) as tmp:
+    with replacing(path, overwrite=overwrite) as tmp:
         write(tmp, arrays, path)
         sync_file(tmp)
     return path

@@ -59,7 +59,7 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
     document["tied"] = tied_parameters(model)
     document["compile"] = writer.compiled(model, include_optimizer)
     text = json.dumps(document, indent=1)
-    with replacing(path) as tmp:
+    with replacing(path, overwrite=overwrite) as tmp:
         _write_archive(tmp, text, writer.arrays)
         sync_file(tmp)
     return path

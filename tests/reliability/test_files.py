@@ -4,6 +4,7 @@ Stale temps, symlinks, permissions, refused targets, and CSVLogger's cost per ep
 """
 import csv
 import fcntl
+import importlib
 import os
 import stat
 import subprocess
@@ -254,3 +255,24 @@ def test_csv_logger_append_refuses_another_file_before_touching_it(tmp_path, tex
     with pytest.raises(ValueError, match="not a CSVLogger file"):
         logger.on_train_begin()
     assert path.read_text() == text
+
+
+@pytest.mark.parametrize("save", ["save_weights", "save"])
+def test_overwrite_false_never_replaces_a_file_another_writer_made_meanwhile(
+        tmp_path, monkeypatch, save):
+    """Two saves with overwrite=False racing to create one file: the one that finishes
+    second gets FileExistsError, and the first one's file stays as it was."""
+    path = tmp_path / "model.keras"
+    module = importlib.import_module(
+        "nn.serialization" if save == "save_weights" else "nn.training.saving")
+    synced = module.sync_file
+
+    def another_writer_finishes_first(tmp):
+        synced(tmp)
+        path.write_bytes(b"the other save's file")
+    monkeypatch.setattr(module, "sync_file", another_writer_finishes_first)
+    model = nn.Sequential([nn.Dense(2, input_shape=(3,))])
+    with pytest.raises(FileExistsError, match="already exists and overwrite=False"):
+        getattr(model, save)(path, overwrite=False)
+    assert path.read_bytes() == b"the other save's file"
+    assert os.listdir(tmp_path) == ["model.keras"]  # (no temp left behind)
