@@ -271,11 +271,14 @@ def test_constraints_keep_the_ranks_identical_and_as_one_process(tmp_path, batch
     assert np.sqrt((kernel ** 2).sum(axis=1)).max() <= 0.3 + 1e-12 and bias.min() >= 0
 
 
-def test_ranks_whose_parameters_differ_in_shape_or_dtype_are_refused_by_name():
-    """(Comparing sizes only let a (6, 4) weight be broadcast into a (4, 6) one.)"""
+def test_ranks_whose_parameters_or_options_differ_are_refused_by_name():
+    """(Comparing sizes only let a (6, 4) weight be broadcast into a (4, 6) one; a parameter
+    frozen on one rank only, or find_unused_parameters on one rank only, shifted the buckets
+    and the ranks' weights drifted apart silently.)"""
     mpiexec_or_skip()
     result = check(run_program("ddp_layouts.py", ranks=2, timeout=120))
-    for name in ("transposed", "dtype", "alike"):
+    for name in ("transposed", "dtype", "frozen", "find_unused", "bucket_cap",
+                 "broadcast_buffers", "alike"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
     assert "rank 1 has weight (4, 6) float32 where rank 0 has weight (6, 4) float32" in (
         result.stdout)
