@@ -303,6 +303,16 @@ def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
     assert rank0["unused_grad_none"].all()
 
 
+def test_fit_refuses_arguments_that_differ_between_the_ranks_by_name():
+    """(Other epochs, batch sizes, sample counts, shuffling or validation on one rank made
+    the ranks call different collectives: fit hung, or failed deep in MPI.)"""
+    mpiexec_or_skip()
+    result = check(run_program("fit_arguments.py", ranks=2, timeout=120))
+    for name in ("epochs", "batch_size", "samples", "shuffle", "validation_split",
+                 "validation_freq", "initial_epoch", "alike"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+
+
 def test_all_gather_rows_refuses_ranks_whose_arrays_differ_beyond_axis_0_by_name():
     """(Rank 1's (3, 2) against rank 0's (2, 3) wrote past the joined array.)"""
     mpiexec_or_skip()
