@@ -278,3 +278,47 @@ def test_init_process_group_takes_torch_s_arguments(backend):
                             timeout=datetime.timedelta(seconds=60), store=None,
                             group_name="trainers", pg_options=None, device_id=None)
     assert dist.is_initialized() and dist.get_world_size() == 1
+
+
+class _Ended(Exception):
+    """os._exit, made to raise so that the test goes on."""
+
+
+class _AbortReturns:
+    """Rank 1 of 2 whose MPI_Abort returns, as MPICH's does (its launcher ends the job a
+    moment later)."""
+
+    def __init__(self):
+        self.aborted = []
+
+    def Abort(self, status):
+        self.aborted.append(status)
+
+    def Get_rank(self):
+        return 1
+
+    def Get_size(self):
+        return 2
+
+
+def _ending(status):
+    raise _Ended(status)
+
+
+def test_abort_and_an_uncaught_exception_leave_at_once_where_mpi_abort_returns(monkeypatch):
+    """(The program went on after MPICH's MPI_Abort: code after dist.abort() wrote files,
+    and an uncaught exception's atexit goodbye misreported it as an early exit.)"""
+    import os
+
+    from nn.distributed import faults, group
+    comm = _AbortReturns()
+    monkeypatch.setattr(os, "_exit", _ending)
+    monkeypatch.setattr(group, "_group", group._Group(None))
+    monkeypatch.setattr(group._group, "comm", comm)
+    with pytest.raises(_Ended, match="5"):
+        dist.abort(5)
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    faults._abort_on_uncaught_exceptions(comm)
+    with pytest.raises(_Ended, match="1"):
+        sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    assert comm.aborted == [5, 1]
