@@ -322,3 +322,41 @@ def test_abort_and_an_uncaught_exception_leave_at_once_where_mpi_abort_returns(m
     with pytest.raises(_Ended, match="1"):
         sys.excepthook(RuntimeError, RuntimeError("boom"), None)
     assert comm.aborted == [5, 1]
+
+
+class _CtrlCOnce:
+    """mpiexec as Popen starts it, during whose run the terminal's Ctrl-C comes once; the
+    ranks then finish (rank 0 saving) and mpiexec exits with 130."""
+    killed = False
+
+    def __init__(self, command, **options):
+        self.interrupted = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def wait(self, timeout=None):
+        if not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return 130
+
+    def kill(self):
+        type(self).killed = True
+
+
+def test_the_workers_launcher_waits_for_mpiexec_through_a_ctrl_c(monkeypatch):
+    """(It killed mpiexec a quarter of a second after a Ctrl-C, as subprocess.call does,
+    which ended rank 0 of `rungrad train --workers 2` in the middle of saving the last
+    epoch's weights.)"""
+    from nn.distributed import launch
+    monkeypatch.setattr(launch, "mpi_command", lambda workers, args: ["mpiexec", *args])
+    monkeypatch.setattr(subprocess, "Popen", _CtrlCOnce)
+    try:
+        status = launch.relaunch_module("nn.training", ["train"], 2)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    assert status == 130 and not _CtrlCOnce.killed
