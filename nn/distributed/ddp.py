@@ -10,15 +10,14 @@
 import contextlib
 import weakref
 
-import numpy as np
-
 from autograd.capture import CaptureError, capturing, run_replayed
 from autograd.config import is_grad_enabled
 from autograd.variable import Variable, is_uninitialized
 from autograd.walk import functions_behind
 
 from ..module import Module
-from .collectives import all_gather_rows, broadcast
+from .agreement import check_ranks_agree
+from .collectives import broadcast
 from .group import group
 from .reducer import GradientReducer
 
@@ -66,7 +65,10 @@ class DistributedDataParallel(Module):
         self.module = module
         self.broadcast_buffers = broadcast_buffers
         self.find_unused_parameters = bool(find_unused_parameters)
-        sync_module_states(module, "DistributedDataParallel")
+        sync_module_states(module, "DistributedDataParallel", {
+            "broadcast_buffers": bool(broadcast_buffers), "bucket_cap_mb": float(bucket_cap_mb),
+            "find_unused_parameters": self.find_unused_parameters,
+            "gradient_as_bucket_view": bool(gradient_as_bucket_view)})
         earlier = _reducers.get(module)
         if earlier is not None:  # wrapped again: the earlier wrapper's hooks go
             earlier.remove()
@@ -158,35 +160,25 @@ def _variables_in(outputs):
             yield from _variables_in(item)
 
 
-def sync_module_states(module, who):
+def sync_module_states(module, who, options=None):
     """Copy rank 0's parameters and buffers to every rank, after checking that every rank
-    has the same names, shapes and dtypes (a mismatch would corrupt the broadcast, or
-    read one rank's (6, 4) weight as another's (4, 6) when only the sizes were compared)."""
+    has the same names, shapes, dtypes and frozen parameters, and the same `options` (a
+    mismatch would corrupt the broadcast, read one rank's (6, 4) weight as another's (4, 6)
+    when only the sizes were compared, or shift the gradient buckets of one rank against
+    the others': a parameter frozen on one rank only, find_unused_parameters there only)."""
     world = group()
     if world.comm is None:
         return
-    named = [(name, p.data) for name, p in module.named_parameters()]
-    named += list(module.named_buffers())
-    _check_same_layout([f"{name} {tuple(a.shape)} {a.dtype}" for name, a in named], who)
-    for _, array in named:
+    named = [(name, p.data, p.requires_grad) for name, p in module.named_parameters()]
+    named += [(name, buf, True) for name, buf in module.named_buffers()]
+    lines = [f"{name} {tuple(a.shape)} {a.dtype}{'' if trained else ' frozen'}"
+             for name, a, trained in named]
+    lines += [f"{key}={value!r}" for key, value in (options or {}).items()]
+    check_ranks_agree(lines, who, "every rank must build the same model (names, shapes and "
+                      "dtypes of parameters and buffers, the same parameters frozen) and "
+                      "wrap it with the same options")
+    for _, array, _ in named:
         broadcast(array, src=0)
-
-
-def _check_same_layout(lines, who):
-    """Raise on every rank (so none waits in a broadcast) when a rank's `lines` differ from
-    rank 0's, naming the first difference."""
-    text = np.frombuffer("\n".join(lines).encode(), dtype=np.uint8)
-    sizes = all_gather_rows(np.array([text.size], dtype=np.int64))
-    joined, bounds = all_gather_rows(text), np.cumsum([0, *sizes])
-    layouts = [joined[a:b].tobytes().decode().split("\n")
-               for a, b in zip(bounds[:-1], bounds[1:])]
-    for rank, layout in enumerate(layouts[1:], start=1):
-        if layout != layouts[0]:
-            mine, first = next(((m, f) for m, f in zip(layout, layouts[0]) if m != f),
-                               (f"{len(layout)} arrays", f"{len(layouts[0])} arrays"))
-            raise ValueError(f"{who}: the ranks' models differ: rank {rank} has {mine} where "
-                             f"rank 0 has {first}; every rank must build the same architecture "
-                             f"(names, shapes and dtypes of parameters and buffers)")
 
 
 __all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",

@@ -185,9 +185,18 @@ def _abort_on_uncaught_exceptions(comm):
             previous(kind, value, traceback)
             sys.stderr.flush()
         _until_read(2)
-        comm.Abort(1)
+        abort_job(comm, 1)
 
     sys.excepthook = excepthook
+
+
+def abort_job(comm, status):
+    """MPI_Abort, then leave at once: MPICH's MPI_Abort returns (its launcher ends the job a
+    moment later), and meanwhile nothing more of the program may run (the code after the
+    call, atexit hooks: a goodbye that misreports the failure as an early exit, a file
+    written half)."""
+    comm.Abort(status)
+    os._exit(status)
 
 
 # Why the two below: when a rank exits without finalizing, MPICH's Hydra kills the others
@@ -275,4 +284,4 @@ def _say(message):
         pass
 
 
-__all__ = ["watch", "ExitWatch"]
+__all__ = ["watch", "ExitWatch", "abort_job"]

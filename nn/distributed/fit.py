@@ -31,6 +31,7 @@ from autograd.variable import as_variable, is_uninitialized
 from ..training.callbacks.base import quiet
 from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
+from .agreement import check_ranks_agree
 from .collectives import all_gather_rows, all_reduce, broadcast
 from .ddp import sync_module_states
 from .group import get_world_size, group
@@ -66,6 +67,19 @@ class DataParallelFit:
         self._training = None  # the sharded training batches, which know each global batch
         self.loss_weight = 0.0  # this rank's weight in the last step (see _weights)
         self._counted = True  # whether the last step's loss divided by the samples
+
+    def agree(self, params, **more):
+        """Refuse, on every rank, fit arguments that differ between the ranks (`params`,
+        fit's callbacks' params, and `more`): they decide which collectives each rank calls,
+        and ranks calling different ones wait for each other forever. (verbose may differ:
+        only rank 0 prints.)"""
+        settings = dict(params, **more)
+        settings.pop("verbose", None)
+        for counted in ("samples", "validation_samples", "steps"):  # last: the data and
+            settings[counted] = settings.pop(counted, None)          # the others decide them
+        check_ranks_agree([f"{key}={value!r}" for key, value in settings.items()], "fit",
+                          "call fit with the same arguments and the same number of samples "
+                          "on every rank")
 
     # ----- the model -----
     def prepare(self, x_batch):

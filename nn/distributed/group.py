@@ -162,7 +162,7 @@ def abort(status=1):
     sys.stderr.flush()
     if comm is None:
         raise SystemExit(status)
-    comm.Abort(status)
+    faults.abort_job(comm, status)
 
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",

@@ -35,7 +35,20 @@ def relaunch_module(module, argv, workers):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     command = mpi_command(workers, [sys.executable, "-m", module, *argv])
-    return subprocess.call(command, env=env)
+    return wait_through_interrupts(subprocess.Popen(command, env=env))
 
 
-__all__ = ["find_mpiexec", "mpi_command", "relaunch_module"]
+def wait_through_interrupts(process):
+    """The exit status of `process` (mpiexec), however many Ctrl-C come meanwhile: a Ctrl-C
+    at the terminal reaches mpiexec too, which passes it on to the ranks (rank 0 of `rungrad
+    train` then saves the last epoch's weights) and aborts the job at a second one. Killing
+    mpiexec here, as subprocess.call does a quarter of a second after a Ctrl-C, ended the
+    ranks in the middle of that save."""
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
+__all__ = ["find_mpiexec", "mpi_command", "relaunch_module", "wait_through_interrupts"]

@@ -470,6 +470,10 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         params = {"epochs": epochs, "steps": train.steps, "batch_size": train.batch_size,
                   "samples": train.samples, "verbose": verbose,
                   "do_validation": validation is not None}
+        if parallel is not None:  # before any collective (ranks that differ would hang)
+            parallel.agree(params, initial_epoch=initial_epoch, shuffle=shuffle,
+                           validation_freq=validation_freq,
+                           validation_samples=getattr(validation, "samples", None))
         completed = False
         try:
             self._parallel = parallel

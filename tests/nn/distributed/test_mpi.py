@@ -271,11 +271,14 @@ def test_constraints_keep_the_ranks_identical_and_as_one_process(tmp_path, batch
     assert np.sqrt((kernel ** 2).sum(axis=1)).max() <= 0.3 + 1e-12 and bias.min() >= 0
 
 
-def test_ranks_whose_parameters_differ_in_shape_or_dtype_are_refused_by_name():
-    """(Comparing sizes only let a (6, 4) weight be broadcast into a (4, 6) one.)"""
+def test_ranks_whose_parameters_or_options_differ_are_refused_by_name():
+    """(Comparing sizes only let a (6, 4) weight be broadcast into a (4, 6) one; a parameter
+    frozen on one rank only, or find_unused_parameters on one rank only, shifted the buckets
+    and the ranks' weights drifted apart silently.)"""
     mpiexec_or_skip()
     result = check(run_program("ddp_layouts.py", ranks=2, timeout=120))
-    for name in ("transposed", "dtype", "alike"):
+    for name in ("transposed", "dtype", "frozen", "find_unused", "bucket_cap",
+                 "broadcast_buffers", "alike"):
         assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
     assert "rank 1 has weight (4, 6) float32 where rank 0 has weight (6, 4) float32" in (
         result.stdout)
@@ -298,6 +301,16 @@ def test_fit_leaves_a_parameter_no_rank_used_without_a_gradient(tmp_path):
     check(run_program("fit_unused.py", tmp_path / "one", ranks=1))
     rank0 = _assert_two_ranks_as_one(tmp_path)  # (rank 1's arrays equal rank 0's)
     assert rank0["unused_grad_none"].all()
+
+
+def test_fit_refuses_arguments_that_differ_between_the_ranks_by_name():
+    """(Other epochs, batch sizes, sample counts, shuffling or validation on one rank made
+    the ranks call different collectives: fit hung, or failed deep in MPI.)"""
+    mpiexec_or_skip()
+    result = check(run_program("fit_arguments.py", ranks=2, timeout=120))
+    for name in ("epochs", "batch_size", "samples", "shuffle", "validation_split",
+                 "validation_freq", "initial_epoch", "alike"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
 
 
 def test_all_gather_rows_refuses_ranks_whose_arrays_differ_beyond_axis_0_by_name():

@@ -278,3 +278,85 @@ def test_init_process_group_takes_torch_s_arguments(backend):
                             timeout=datetime.timedelta(seconds=60), store=None,
                             group_name="trainers", pg_options=None, device_id=None)
     assert dist.is_initialized() and dist.get_world_size() == 1
+
+
+class _Ended(Exception):
+    """os._exit, made to raise so that the test goes on."""
+
+
+class _AbortReturns:
+    """Rank 1 of 2 whose MPI_Abort returns, as MPICH's does (its launcher ends the job a
+    moment later)."""
+
+    def __init__(self):
+        self.aborted = []
+
+    def Abort(self, status):
+        self.aborted.append(status)
+
+    def Get_rank(self):
+        return 1
+
+    def Get_size(self):
+        return 2
+
+
+def _ending(status):
+    raise _Ended(status)
+
+
+def test_abort_and_an_uncaught_exception_leave_at_once_where_mpi_abort_returns(monkeypatch):
+    """(The program went on after MPICH's MPI_Abort: code after dist.abort() wrote files,
+    and an uncaught exception's atexit goodbye misreported it as an early exit.)"""
+    import os
+
+    from nn.distributed import faults, group
+    comm = _AbortReturns()
+    monkeypatch.setattr(os, "_exit", _ending)
+    monkeypatch.setattr(group, "_group", group._Group(None))
+    monkeypatch.setattr(group._group, "comm", comm)
+    with pytest.raises(_Ended, match="5"):
+        dist.abort(5)
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    faults._abort_on_uncaught_exceptions(comm)
+    with pytest.raises(_Ended, match="1"):
+        sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    assert comm.aborted == [5, 1]
+
+
+class _CtrlCOnce:
+    """mpiexec as Popen starts it, during whose run the terminal's Ctrl-C comes once; the
+    ranks then finish (rank 0 saving) and mpiexec exits with 130."""
+    killed = False
+
+    def __init__(self, command, **options):
+        self.interrupted = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def wait(self, timeout=None):
+        if not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return 130
+
+    def kill(self):
+        type(self).killed = True
+
+
+def test_the_workers_launcher_waits_for_mpiexec_through_a_ctrl_c(monkeypatch):
+    """(It killed mpiexec a quarter of a second after a Ctrl-C, as subprocess.call does,
+    which ended rank 0 of `rungrad train --workers 2` in the middle of saving the last
+    epoch's weights.)"""
+    from nn.distributed import launch
+    monkeypatch.setattr(launch, "mpi_command", lambda workers, args: ["mpiexec", *args])
+    monkeypatch.setattr(subprocess, "Popen", _CtrlCOnce)
+    try:
+        status = launch.relaunch_module("nn.training", ["train"], 2)
+    except KeyboardInterrupt:
+        status = "interrupted"
+    assert status == 130 and not _CtrlCOnce.killed
