@@ -10,6 +10,7 @@ import numpy as np
 from autograd.backend import get_array_module, to_cpu
 from autograd.variable import Variable
 
+from . import lockstep
 from .group import group, import_mpi
 
 
@@ -38,6 +39,8 @@ def all_reduce(array, op="sum"):
         return array
     MPI = import_mpi("all_reduce")
     host, write_back = _host_buffer(target)
+    lockstep.check_in(world, lockstep.tag(world, "all_reduce", host.size, host.dtype,
+                                          lockstep.OPS.index(op)), "all_reduce")
     world.wait(world.comm.Iallreduce(MPI.IN_PLACE, host, op=getattr(MPI, _OPS[op])),
                "all_reduce")
     if op == "avg":
@@ -50,15 +53,40 @@ def broadcast(array, src=0):
     """Overwrite `array` on every rank with rank `src`'s, in place; returns it."""
     target = _array(array, "broadcast")
     world = group()
+    _check_root(src, world)
+    if world.comm is None:
+        return array
+    lockstep.check_in(world, lockstep.tag(world, "broadcast", target.size, target.dtype,
+                                          int(src)), "broadcast")
+    _broadcast(target, src, world)
+    return array
+
+
+def broadcast_arrays(arrays, src=0):
+    """broadcast() each of `arrays` (NumPy or CuPy) behind one check-in (DDP's buffers before
+    each forward: one small collective, not one per buffer)."""
+    world = group()
+    _check_root(src, world)
+    if world.comm is None or not arrays:  # (no buffers: no collective; alike on every rank)
+        return
+    targets = [_array(array, "broadcast") for array in arrays]
+    lockstep.check_in(world, lockstep.tag(world, "broadcast of several arrays",
+                                          sum(t.size for t in targets), None, len(targets)),
+                      "broadcast")
+    for target in targets:
+        _broadcast(target, src, world)
+
+
+def _check_root(src, world):
     if not isinstance(src, (int, np.integer)) or not 0 <= src < world.size:
         raise ValueError(f"broadcast: src must be a rank from 0 to {world.size - 1}, got "
                          f"{src!r}")
-    if world.comm is None:
-        return array
+
+
+def _broadcast(target, src, world):
     host, write_back = _host_buffer(target)
     world.wait(world.comm.Ibcast(host, root=int(src)), "broadcast")
     write_back(host)
-    return array
 
 
 def all_gather_rows(array):
@@ -69,6 +97,7 @@ def all_gather_rows(array):
     world = group()
     if world.comm is None:
         return array
+    lockstep.check_in(world, lockstep.tag(world, "all_gather_rows"), "all_gather_rows")
     layouts = np.empty((world.size, _LAYOUT_WIDTH), dtype=np.int64)
     world.wait(world.comm.Iallgather(_layout(array), layouts), "all_gather_rows")
     _check_rows_agree([_described(layout) for layout in layouts])

@@ -17,7 +17,7 @@ from autograd.walk import functions_behind
 
 from ..module import Module
 from .agreement import check_ranks_agree
-from .collectives import broadcast
+from .collectives import broadcast_arrays
 from .group import group
 from .reducer import GradientReducer
 
@@ -99,8 +99,7 @@ class DistributedDataParallel(Module):
         """A step's start: the last one finished, rank 0's buffers everywhere (training)."""
         self.reducer.check_step_finished()
         if self.broadcast_buffers and self.training and group().comm is not None:
-            for buf in self.module.buffers():
-                broadcast(buf, src=0)
+            broadcast_arrays(list(self.module.buffers()), src=0)
 
     @contextlib.contextmanager
     def no_sync(self):
@@ -177,8 +176,7 @@ def sync_module_states(module, who, options=None):
     check_ranks_agree(lines, who, "every rank must build the same model (names, shapes and "
                       "dtypes of parameters and buffers, the same parameters frozen) and "
                       "wrap it with the same options")
-    for _, array, _ in named:
-        broadcast(array, src=0)
+    broadcast_arrays([array for _, array, _ in named], src=0)
 
 
 __all__ = ["DistributedDataParallel", "consume_prefix_in_state_dict_if_present",

@@ -36,6 +36,7 @@ class _Group:
         # (fit sets it to its loss's denominator for a backward): SyncBatchNorm weighs its
         # statistics' gradients by it before summing them over the ranks
         self.gradient_weight = 1.0
+        self.collectives = 0  # this rank's collectives so far (nn.distributed.lockstep)
 
     def wait(self, request, what):
         """Wait for a non-blocking collective; the job ends if a rank leaves meanwhile."""
@@ -151,8 +152,9 @@ def get_world_size():
 def barrier():
     """Wait until every rank has reached this call."""
     world = group()
-    if world.comm is not None:
-        world.wait(world.comm.Ibarrier(), "barrier")
+    if world.comm is not None:  # a check-in is a barrier
+        from . import lockstep
+        lockstep.check_in(world, lockstep.tag(world, "barrier"), "barrier")
 
 
 def abort(status=1):

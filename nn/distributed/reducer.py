@@ -69,6 +69,7 @@ from autograd.grad_memory import offer_grad_memory, withdraw_grad_memory_in
 from autograd.hooks import register_final_hook
 from autograd.variable import wrap
 
+from . import lockstep
 from .group import group, import_mpi
 from .shared_memory import SharedSum, usable
 
@@ -85,8 +86,8 @@ class _Bucket:
     own that no later step writes while somebody holds it. Otherwise the step packs into the
     buffer and copies the averages out into new memory."""
 
-    def __init__(self, params, dtype, extra, world, MPI, shared, as_view, spare):
-        self.params, self.world, self.mpi = params, world, MPI
+    def __init__(self, index, params, dtype, extra, world, MPI, shared, as_view, spare):
+        self.index, self.params, self.world, self.mpi = index, params, world, MPI
         on_host = all(get_array_module(p.data) is np for p in params)
         self.as_view = as_view and on_host
         self.offsets = np.cumsum([0] + [p.data.size for p in params])
@@ -160,11 +161,14 @@ class _Bucket:
                                                       op=self.mpi.SUM)
 
     def wait(self, what, scale):
-        """Finish the sum; the shared one multiplies the gradients' sums by `scale`."""
+        """Finish the sum; the shared one multiplies the gradients' sums by `scale` (and
+        checks in first: nn.distributed.lockstep)."""
         if self.shared is None:
             self.world.wait(self.request, what)
         else:
-            self.shared.sum(what, scale, int(self.offsets[-1]))
+            tag = lockstep.tag(self.world, "gradient averaging in shared memory",
+                               self.buffer.size, self.buffer.dtype, self.index)
+            self.shared.sum(what, tag, scale, int(self.offsets[-1]))
 
     def average(self, scale):
         """Fill the outs with the sums times `scale` (in place when they are views)."""
@@ -202,6 +206,7 @@ class GradientReducer:
         self.expected_total = False
         self.allreduce_seconds = 0.0  # time spent waiting for the reductions
         self.buckets, self._slots, self._handles, self._mpi = [], {}, [], None
+        self._check_in = None  # (request, tags) of MPI's buckets' check-in, while posted
         if self.world.comm is not None:  # a world of one: nothing to average, no hooks
             extra = 1 + (len(self.params) if find_unused else 0)  # the weight, used flags
             self._mpi = import_mpi(who)
@@ -365,6 +370,11 @@ class GradientReducer:
             raise RuntimeError(f"{self.who}: its shared bucket memory was freed (by "
                                "destroy_process_group); wrap the model again")
         self.buckets[0].buffer[-1] = self.weight  # the weights are summed with bucket 0
+        if self.buckets[0].shared is None:  # MPI's buckets: one check-in for the step, which
+            # completes while backward goes on (shared memory's sums check in as they start)
+            tag = lockstep.tag(self.world, "gradient averaging",
+                               sum(b.buffer.size for b in self.buckets), None, len(self.buckets))
+            self._check_in = lockstep.start(self.world, tag)
         if self.find_unused:
             self._used_flags()[...] = 1
 
@@ -393,6 +403,10 @@ class GradientReducer:
             bucket = self.buckets[self._launched]
             if bucket.filled < len(bucket.params):
                 return
+            if self._check_in is not None:  # every rank in this step's averaging: send
+                (request, tags), self._check_in = self._check_in, None
+                self.world.wait(request, f"{self.who}'s gradient averaging")
+                lockstep.check(tags)
             bucket.start()
             self._launched += 1
 
@@ -486,7 +500,7 @@ def _make_buckets(params, cap_bytes, extra, world, MPI, as_view):
         groups.append(current)
     shared = usable(world, MPI, total)
     spare = shared and not as_view and usable(world, MPI, 2 * total)  # room for two rows?
-    return [_Bucket(g, np.dtype(g[0].dtype), extra if k == 0 else 0, world, MPI, shared,
+    return [_Bucket(k, g, np.dtype(g[0].dtype), extra if k == 0 else 0, world, MPI, shared,
                     as_view, spare)
             for k, g in enumerate(groups)]
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from autograd.blocks import BLOCK, in_blocks
 
+from . import lockstep
 from .collectives import all_reduce
 
 _live = []  # SharedSums not freed yet, in allocation order (the same on every rank)
@@ -100,12 +101,14 @@ class SharedSum:
         return (self.window is not None and isinstance(array, np.ndarray)
                 and np.may_share_memory(array, self.block))
 
-    def sum(self, what, scale=1.0, scaled=0):
+    def sum(self, what, tag, scale=1.0, scaled=0):
         """Sum the rows into every row (collective). In the first `scaled` elements each row
         is multiplied by `scale` as it is added: the arithmetic of scaling every row before
         the sum (so the sum overflows only where the scaled one would), done by each rank
-        on its share only, block by block while the block is in cache."""
-        self._everyone_here(what)  # every row written
+        on its share only, block by block while the block is in cache. `tag`: this sum's
+        (nn.distributed.lockstep), checked against the other ranks' in the barrier before
+        the sum, which raises on every rank where they differ."""
+        self._everyone_here(what, tag)  # every row written
         start, stop = self.share.start, self.share.stop
         split = min(max(scaled, start), stop)
         for part, factor in ((slice(start, split), scale), (slice(split, stop), 1.0)):
@@ -135,10 +138,17 @@ class SharedSum:
         self.window = self.block = self.rows = self.chosen = self.mine = None
         _live.remove(self)
 
-    def _everyone_here(self, what):
+    def _everyone_here(self, what, tag=None):
+        """A barrier that orders the window's memory; with a `tag`, a check-in."""
         self.window.Sync()
-        self.world.wait(self.world.comm.Ibarrier(), what)
+        if tag is None:
+            self.world.wait(self.world.comm.Ibarrier(), what)
+            self.window.Sync()
+            return
+        request, tags = lockstep.start(self.world, tag)
+        self.world.wait(request, what)
         self.window.Sync()
+        lockstep.check(tags)
 
 
 def _add_rows(total, others, factor, scratch):
@@ -161,9 +171,10 @@ def free_all(watched=False):
 
 
 def _all_here(world, what):
-    """A barrier through the fault watch: MPI's blocking collectives (Win_free, ...) cannot
-    notice a rank that has left, and would wait for it forever."""
-    world.wait(world.comm.Ibarrier(), what)
+    """A check-in (a barrier) through the fault watch: MPI's blocking collectives (Win_free,
+    ...) cannot notice a rank that has left, and would wait for it forever; `what` is one of
+    nn.distributed.lockstep's KINDS."""
+    lockstep.check_in(world, lockstep.tag(world, what), what)
 
 
 __all__ = ["SharedSum", "free_all", "free_space", "usable"]
