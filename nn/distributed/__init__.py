@@ -21,7 +21,8 @@ Keras' way needs nothing more: `model.fit(x, y, batch_size=64)` on N ranks cuts 
 batch of 64 into N pieces, averages gradients, losses and metrics (every rank logs what one
 process would), and only rank 0 prints progress and runs ModelCheckpoint and CSVLogger.
 Without mpiexec (or without mpi4py) everything works as a world of one. A rank that raises
-or exits early ends the whole job (nn.distributed.faults); docs/distributed.md is the guide.
+or exits early ends the whole job (nn.distributed.faults); ranks that call collectives out of
+step raise OutOfStepError (nn.distributed.lockstep); docs/distributed.md is the guide.
 The names load on first use: `import nn` reads only nn.distributed.group's launch check.
 """
 from autograd.lazy import lazy_attributes
@@ -33,9 +34,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, names={
     "destroy_process_group": "group", "get_rank": "group", "get_world_size": "group",
     "init_process_group": "group", "is_initialized": "group", "GradientReducer": "reducer",
     "DistributedSampler": "sampler", "SyncBatchNorm": "sync_batchnorm",
+    "OutOfStepError": "lockstep",
 })
 
 __all__ = ["init_process_group", "is_initialized", "destroy_process_group", "get_rank",
            "get_world_size", "barrier", "abort", "all_reduce", "broadcast", "all_gather_rows",
            "ReduceOp", "DistributedDataParallel", "consume_prefix_in_state_dict_if_present",
-           "GradientReducer", "DistributedSampler", "SyncBatchNorm"]
+           "GradientReducer", "DistributedSampler", "SyncBatchNorm", "OutOfStepError"]

@@ -374,3 +374,32 @@ def test_fit_refuses_what_the_ranks_weighting_cannot_combine(tmp_path):
     result = check(run_program("fit_sync_batchnorm.py", "refused", tmp_path, ranks=2))
     for what in ("zero weight", "activity weighted", "activity summed"):
         assert result.stdout.count(f"ok {what}") == 2, (result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
+def test_ranks_calling_collectives_out_of_step_raise_on_every_rank_naming_both(transport):
+    """(Rank 0's extra batch met rank 1's all_reduce of a loss: in shared memory rank 1 got 5
+    for 2 + 5 and the job exited 0; over MPI garbage, then a hang or a crash inside MPICH.)"""
+    mpiexec_or_skip()
+    switch = {"RUNGRAD_SHARED_MEMORY_ALLREDUCE": "1" if transport == "shared_memory" else "0"}
+    result = check(run_program("out_of_step.py", ranks=2, timeout=120, env=switch))
+    for name in ("batches", "no_sync", "kinds", "counts", "gather", "alike"):
+        assert result.stdout.count(f"ok {name}") == 2, (result.stdout, result.stderr)
+    averaging = ("the gradient averaging of bucket 0" if transport == "shared_memory" else
+                 "the gradient averaging of 1 bucket(s)")
+    for said in ("rank 1 is in all_reduce (#", f"'sum' of 1 float64) where rank 0 is in "
+                 f"{averaging} (#", "rank 1 is in broadcast (#",
+                 "from rank 0, 2 float64) where rank 0 is in all_reduce",
+                 "'sum' of 1 float32) where rank 0 is in all_reduce", "'sum' of 3 float64)",
+                 "use DistributedSampler; no_sync() on every rank or none"):
+        assert said in result.stdout, (said, result.stdout)
+
+
+@pytest.mark.parametrize("transport", ["shared_memory", "mpi"])
+def test_collectives_out_of_step_and_uncaught_end_the_job_with_the_error(transport):
+    mpiexec_or_skip()
+    switch = {"RUNGRAD_SHARED_MEMORY_ALLREDUCE": "1" if transport == "shared_memory" else "0"}
+    result = run_program("out_of_step.py", "uncaught", ranks=2, timeout=60, env=switch)
+    assert result.returncode != 0, (result.stdout, result.stderr)
+    assert "OutOfStepError: collectives out of step: rank 1 is in all_reduce" in result.stderr
+    assert "finished" not in result.stdout and "not 7" not in result.stdout
