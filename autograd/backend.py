@@ -176,7 +176,7 @@ def _picks_rows(target, index):
 def _scatter_rows(target, index, values):
     """Rows added as flat positions, in the same order: NumPy's add.at runs a 1-D index
     several times faster than whole rows (6 ms against 1.6 ms for 16k rows of 8)."""
-    rows, row = target.shape[0], target[0].size
+    rows, row = target.shape[0], int(np.prod(target.shape[1:]))  # (no target[0]: 0 rows)
     index = np.where(index < 0, index + rows, index)
     flat = (index[..., None] * row + np.arange(row)).ravel()
     values = np.broadcast_to(values, index.shape + target.shape[1:]).ravel()

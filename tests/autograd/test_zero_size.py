@@ -83,6 +83,8 @@ CASES = {
     "index_empty_slice": (lambda a: a[1:1], lambda a: a[1:1], z(3, 2)),
     "index_empty_ints": (lambda a: a[np.array([], dtype=np.int64)],
                          lambda a: a[a.new_zeros(0).long()], z(3, 2)),
+    "index_empty_ints_of_no_rows": (lambda a: a[np.array([], dtype=np.int64)],
+                                    lambda a: a[a.new_zeros(0).long()], E),
     "index_false_mask": (lambda a: a[np.zeros(3, bool)],
                          lambda a: a[a.new_zeros(3).bool()], z(3, 2)),
     "index_ints_of_empty": (lambda a: a[:, np.array([0, 2, 2])],

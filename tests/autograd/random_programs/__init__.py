@@ -11,6 +11,7 @@ programs in all. Set RUNGRAD_FUZZ_EXAMPLES to run each test on that many fresh r
 programs (e.g. `RUNGRAD_FUZZ_EXAMPLES=20000 pytest tests/autograd/random_programs`).
 
 Files: program.py (a program and its snippet), generator.py (the hypothesis strategy),
+more_ops.py (its builders for the less common ops), values.py (what the builders share),
 frameworks.py (rungrad and the NumPy forward reference), torch_runner.py (PyTorch),
 variants.py (the backward variants), test_random_programs.py (the tests).
 """

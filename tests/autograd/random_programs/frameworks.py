@@ -16,6 +16,7 @@ class Rungrad:
     name = "rungrad"
     ns = ag
     no_grad = staticmethod(ag.no_grad)
+    enable_grad = staticmethod(ag.enable_grad)
 
     def line(self, line):
         return line
@@ -44,6 +45,9 @@ class Rungrad:
 
     def retain_grad(self, value):
         value.retain_grad()
+
+    def register_hook(self, value, hook):
+        return value.register_hook(hook)
 
     def seed(self, array, kind):
         """An upstream gradient as a user may pass it: array, Variable, float, list."""
@@ -81,6 +85,21 @@ def _np_sum_to(x, shape):
     return np.sum(x, axis=axes, keepdims=True).reshape(shape)
 
 
+def _np_sort(x, axis=-1, descending=False):
+    y = np.sort(x, axis=axis)
+    return np.flip(y, axis=-1 if axis is None else axis) if descending else y
+
+
+def _np_topk(x, k, axis=-1, largest=True):
+    """(values, None): k largest (smallest) along axis, largest first (smallest first)."""
+    y = _np_sort(x, axis, descending=largest)
+    return np.take(y, np.arange(k), axis=axis), None
+
+
+def _np_vector_norm(x, order, dim=None, keepdim=False):
+    return np.sum(np.abs(x) ** order, axis=dim, keepdims=keepdim) ** (1 / order)
+
+
 class Numpy:
     """Forward only, in float64: the reference values."""
 
@@ -92,8 +111,15 @@ class Numpy:
         logsumexp=_np_logsumexp, sum_to=_np_sum_to, broadcast_to=np.broadcast_to,
         reshape=np.reshape, transpose=np.transpose, swapaxes=np.swapaxes, squeeze=np.squeeze,
         expand_dims=np.expand_dims, flatten=np.ravel, concatenate=np.concatenate,
-        stack=np.stack, split=np.split, matmul=np.matmul, dot=np.dot)
-    no_grad = staticmethod(contextlib.nullcontext)
+        stack=np.stack, split=np.split, matmul=np.matmul, dot=np.dot,
+        clone=np.copy, sigmoid=lambda x: 1 / (1 + np.exp(-x)), log1p=np.log1p, expm1=np.expm1,
+        prod=np.prod, cumsum=np.cumsum, cumprod=np.cumprod, var=np.var, std=np.std,
+        vector_norm=_np_vector_norm, flip=np.flip, roll=np.roll, tile=np.tile, pad=np.pad,
+        einsum=np.einsum, sort=_np_sort, topk=_np_topk, take_along_axis=np.take_along_axis,
+        gather=lambda x, dim, index: np.take_along_axis(x, index, dim),
+        index_select=lambda x, dim, index: np.take(x, index, axis=dim),
+        masked_fill=lambda x, mask, value: np.where(mask, value, x))
+    no_grad = enable_grad = staticmethod(contextlib.nullcontext)
 
     def line(self, line):
         return line.replace(".detach()", "")

@@ -4,20 +4,24 @@ Every instruction is drawn on its own (op, operand indices, parameters), so hypo
 shrink each one. The generator evaluates each new value in NumPy as it goes and keeps every
 op on its well-defined domain: no ties for max/min/maximum, no element near a kink of abs or
 clip, bases of log/sqrt/pow shifted to be positive, exp, tan and tanh kept off their steep or
-flat regions. An instruction that would leave the domain is replaced by sin of its first
-operand.
+flat regions (more_ops.py does the same for the less common ops). An instruction that
+would leave the domain is replaced by sin of its first operand. A step may run inside
+grad modes: no_grad, or enable_grad inside no_grad (recorded again).
 """
 import numpy as np
 from hypothesis import strategies as st
 
 from autograd.testing import arrays
 
+from . import more_ops
 from .frameworks import NUMPY
 from .program import Leaf, Program, Step
+from .values import GAP, draw_axis, literal, reduced_rows
 
-GAP = 0.02  # distance kept from kinks and ties: far above float32 rounding and FD steps
 LIMIT = 1e3  # |values| stay below: exp and pow chains stay well conditioned
 CONSTANTS = (0.5, -1.5, 2.0, 3.0)
+# a step's grad modes, outermost first: enable_grad inside no_grad records again
+GRAD_MODES = (("no_grad",), ("no_grad", "enable_grad"), ("enable_grad", "no_grad"))
 EXPONENTS = (2, 3, 0.5, -1, 1.5, -0.5)
 
 
@@ -63,7 +67,7 @@ def _add_step(draw, prog, values, name):
     op = draw(st.sampled_from(list(OPS)))
     a = names[draw(st.integers(0, len(names) - 1))]
     built = OPS[op](_Ctx(draw, values), a)
-    no_grad = draw(st.integers(0, 7)) == 7
+    modes = draw(st.sampled_from(GRAD_MODES)) if draw(st.integers(0, 7)) == 7 else ()
     result = _evaluate(built, values) if built is not None else None
     if result is None:
         built = (f"ag.sin({a})", [a])  # bounded, and every derivative well conditioned
@@ -72,8 +76,9 @@ def _add_step(draw, prog, values, name):
     unpack = isinstance(result, list)
     parts = result if unpack else [result]
     targets = tuple(f"{name}_{j}" for j in range(len(parts))) if unpack else (name,)
-    prog.steps.append(Step(targets, expr, no_grad, unpack))
-    needs = any(prog.needs_grad[o] for o in operands) and not no_grad \
+    step = Step(targets, expr, modes, unpack)
+    prog.steps.append(step)
+    needs = any(prog.needs_grad[o] for o in operands) and not step.no_grad \
         and not expr.endswith(".detach()")
     for t, v in zip(targets, parts):
         values[t] = v
@@ -201,23 +206,15 @@ def _where(c, a):
     shape = np.broadcast_shapes(c.values[a].shape, c.values[b].shape)
     mask = c.draw(st.lists(st.booleans(), min_size=int(np.prod(shape)),
                            max_size=int(np.prod(shape))))
-    return f"ag.where({_literal(np.array(mask, bool).reshape(shape))}, {a}, {b})", [a, b]
-
-
-def _axis(c, ndim):
-    if ndim == 0:
-        return None
-    return c.draw(st.one_of(st.none(), st.integers(-ndim, ndim - 1),
-                            st.lists(st.integers(-ndim, ndim - 1), min_size=1, max_size=ndim,
-                                     unique_by=lambda i: i % ndim).map(tuple)))
+    return f"ag.where({literal(np.array(mask, bool).reshape(shape))}, {a}, {b})", [a, b]
 
 
 def _reduction(fn):
     def build(c, a):
         v = c.values[a]
-        axis, keepdims = _axis(c, v.ndim), c.draw(st.booleans())
-        rows = _reduced_rows(v, axis)
-        if fn != "sum" and rows.shape[1] == 0:
+        axis, keepdims = draw_axis(c, v.ndim), c.draw(st.booleans())
+        rows = reduced_rows(v, axis)
+        if fn not in ("sum", "prod") and rows.shape[1] == 0:
             return None  # mean, max, logsumexp of nothing: nan, error, -inf
         if fn in ("max", "min") and rows.shape[1] > 1:
             ordered = np.sort(rows, axis=1)
@@ -226,15 +223,6 @@ def _reduction(fn):
                 return None
         return f"ag.{fn}({a}, axis={axis}, keepdims={keepdims})", [a]
     return build
-
-
-def _reduced_rows(v, axis):
-    """v as (kept elements, reduced elements)."""
-    axes = range(v.ndim) if axis is None else [axis] if isinstance(axis, int) else axis
-    axes = [ax % v.ndim for ax in axes]
-    moved = np.moveaxis(v, axes, list(range(v.ndim - len(axes), v.ndim)))
-    count = int(np.prod([v.shape[ax] for ax in axes]))
-    return moved.reshape(-1, count) if count else np.zeros((0, 0))
 
 
 def _reshape(c, a):
@@ -343,7 +331,7 @@ def _take(c, a):
     n = s[axis]
     picks = c.draw(st.lists(st.integers(-n, n - 1), max_size=4)) if n else []
     index = np.array(picks, dtype=np.int64)
-    return f"{a}[{':, ' * axis}{_literal(index)}]", [a]
+    return f"{a}[{':, ' * axis}{literal(index)}]", [a]
 
 
 def _mask(c, a):
@@ -352,7 +340,7 @@ def _mask(c, a):
         return None
     size = int(np.prod(s))
     mask = np.array(c.draw(st.lists(st.booleans(), min_size=size, max_size=size)), bool)
-    return f"{a}[{_literal(mask.reshape(s))}]", [a]
+    return f"{a}[{literal(mask.reshape(s))}]", [a]
 
 
 def _product(fn, c, a):
@@ -369,12 +357,6 @@ def _product(fn, c, a):
     if c.values[a].ndim >= 2:
         return f"ag.{fn}({a}, ag.swapaxes({a}, -1, -2))", [a]
     return None
-
-
-def _literal(array):
-    dtype = "bool" if array.dtype == bool else "np.int64"
-    shape = f".reshape({array.shape})" if array.size == 0 and array.ndim > 1 else ""
-    return f"np.array({array.tolist()!r}, dtype={dtype}){shape}"
 
 
 OPS = {
@@ -420,4 +402,24 @@ OPS = {
     "matmul": lambda c, a: _product("matmul", c, a),
     "dot": lambda c, a: _product("dot", c, a),
     "detach": _unary("{a}.detach()"),
+    "clone": _unary("ag.clone({a})"),
+    "sigmoid": _unary("ag.sigmoid({a})", lambda x: np.all(np.abs(x) <= 6)),
+    "log1p": lambda c, a: (f"ag.log1p({_positive(c, a)} - 0.75)", [a]),
+    "expm1": _unary("ag.expm1({a})", lambda x: np.all(x <= 3)),
+    "prod": _reduction("prod"),
+    "cumsum": more_ops.scan("cumsum"),
+    "cumprod": more_ops.scan("cumprod"),
+    "var": more_ops.spread("var"),
+    "std": more_ops.spread("std"),
+    "vector_norm": more_ops.vector_norm,
+    "flip": more_ops.flip,
+    "roll": more_ops.roll,
+    "tile": more_ops.tile,
+    "pad": more_ops.pad,
+    "einsum": more_ops.einsum,
+    "sort": more_ops.sort,
+    "topk": more_ops.topk,
+    "take_along_axis": more_ops.take_along_axis,
+    "index_select": more_ops.index_select,
+    "masked_fill": more_ops.masked_fill,
 }

@@ -4,6 +4,7 @@ The same text runs in every framework: it is executed with `ag` bound to rungrad
 PyTorch namespace of the same names (torch_runner.py), or to NumPy (the forward reference),
 so what fails is exactly what the snippet prints.
 """
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +21,13 @@ class Leaf:
 class Step:
     targets: tuple  # names assigned
     expr: str
-    no_grad: bool = False
+    modes: tuple = ()  # grad modes entered around it, outermost first: ("no_grad", "enable_grad")
     unpack: bool = False  # expr gives a list (split): `v0_0, v0_1 = ...`
+
+    @property
+    def no_grad(self):
+        """Whether the innermost mode turns recording off."""
+        return self.modes[-1:] == ("no_grad",)
 
     def line(self):
         comma = "," if self.unpack and len(self.targets) == 1 else ""
@@ -62,10 +68,9 @@ class Program:
                 leaf.array, leaf.requires_grad, self.dtype)
         for step in self.steps:
             code = _compiled(fw.line(step.line()))
-            if step.no_grad:
-                with fw.no_grad():
-                    exec(code, env)
-            else:
+            with contextlib.ExitStack() as modes:
+                for mode in step.modes:
+                    modes.enter_context(getattr(fw, mode)())
                 exec(code, env)
             for t in step.targets:
                 env[t] = fw.post(env[t], step.no_grad)
@@ -87,10 +92,8 @@ class Program:
                          f"dtype=np.{self.dtype}).reshape({leaf.array.shape}), "
                          f"requires_grad={leaf.requires_grad})")
         for step in self.steps:
-            if step.no_grad:
-                lines += ["with ag.no_grad():", "    " + step.line()]
-            else:
-                lines.append(step.line())
+            lines += [f"{'    ' * k}with ag.{mode}():" for k, mode in enumerate(step.modes)]
+            lines.append("    " * len(step.modes) + step.line())
         lines.append(f"outputs = [{', '.join(self.outputs)}]")
         return "\n".join(lines)
 

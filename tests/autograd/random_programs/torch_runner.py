@@ -3,6 +3,7 @@
 Importing this module raises ImportError where PyTorch is not installed.
 """
 import types
+import warnings
 
 import numpy as np
 import torch
@@ -48,6 +49,49 @@ def _clip(x, lo, hi):
     return torch.clamp(x, lo, hi)
 
 
+def _flat_or(fn):
+    """fn(x, dim, ...) with NumPy's axis=None: the flattened x along dim 0."""
+    def call(x, axis=None, *args, **kwargs):
+        return fn(x.reshape(-1), 0, *args, **kwargs) if axis is None else fn(x, axis, *args,
+                                                                             **kwargs)
+    return call
+
+
+def _prod(x, axis=None, keepdims=False):
+    """torch.prod takes one dim or all: the axes one at a time, the highest first (never x
+    itself, which a 0-d x reduced over all its no axes would be)."""
+    if axis is None:
+        return torch.prod(x).reshape((1,) * x.ndim if keepdims else ())
+    for ax in sorted((ax % x.ndim for ax in ([axis] if isinstance(axis, int) else axis)),
+                     reverse=True):
+        x = torch.prod(x, ax, keepdim=keepdims)
+    return x
+
+
+def _spread(fn):
+    def call(x, axis=None, ddof=0, keepdims=False):
+        with warnings.catch_warnings():  # (of an empty x: "degrees of freedom is <= 0")
+            warnings.simplefilter("ignore", UserWarning)
+            return fn(x, dim=axis, correction=ddof, keepdim=keepdims)
+    return call
+
+
+def _pad(x, widths, mode="constant", constant_values=0.0):
+    """F.pad for 'constant'; otherwise each axis gathered at NumPy's padded positions."""
+    if mode == "constant":
+        flat = [w for pair in reversed(widths) for w in pair]
+        return torch.nn.functional.pad(x, flat, value=constant_values)
+    for axis, pair in enumerate(widths):
+        where = np.pad(np.arange(x.shape[axis]), pair, mode=mode)
+        x = torch.index_select(x, axis, torch.as_tensor(where))
+    return x
+
+
+def _sort(x, axis=-1, descending=False):
+    return _flat_or(lambda x, dim: torch.sort(x, dim=dim, descending=descending,
+                                              stable=True).values)(x, axis)
+
+
 NS = types.SimpleNamespace(
     exp=torch.exp, log=torch.log, sin=torch.sin, cos=torch.cos, tan=torch.tan,
     tanh=torch.tanh, sqrt=torch.sqrt, abs=torch.abs, maximum=torch.maximum,
@@ -58,7 +102,20 @@ NS = types.SimpleNamespace(
     broadcast_to=torch.broadcast_to, reshape=torch.reshape, transpose=_transpose,
     swapaxes=torch.swapaxes, squeeze=_squeeze, expand_dims=torch.unsqueeze,
     flatten=lambda x: torch.reshape(x, (-1,)), concatenate=torch.cat, stack=torch.stack,
-    split=_split, matmul=torch.matmul, dot=_dot)
+    split=_split, matmul=torch.matmul, dot=_dot,
+    clone=torch.clone, sigmoid=torch.sigmoid, log1p=torch.log1p, expm1=torch.expm1,
+    prod=_prod, cumsum=_flat_or(torch.cumsum), cumprod=_flat_or(torch.cumprod),
+    var=_spread(torch.var), std=_spread(torch.std),
+    vector_norm=lambda x, order, dim, keepdim: torch.linalg.vector_norm(x, order, dim, keepdim),
+    flip=lambda x, axis=None: torch.flip(x, tuple(range(x.ndim)) if axis is None else (axis,)),
+    roll=lambda x, shift, axis=None: torch.roll(x, shift, axis), tile=torch.tile, pad=_pad,
+    einsum=torch.einsum, sort=_sort,
+    topk=lambda x, k, axis=-1, largest=True: torch.topk(x, k, axis, largest),
+    take_along_axis=lambda x, index, axis: torch.take_along_dim(x, torch.as_tensor(index),
+                                                                axis),
+    gather=lambda x, dim, index: torch.gather(x, dim, torch.as_tensor(index)),
+    index_select=lambda x, dim, index: torch.index_select(x, dim, torch.as_tensor(index)),
+    masked_fill=lambda x, mask, value: x.masked_fill(torch.as_tensor(mask), value))
 
 _DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
@@ -71,6 +128,7 @@ class Torch:
     name = "torch"
     ns = NS
     no_grad = staticmethod(torch.no_grad)
+    enable_grad = staticmethod(torch.enable_grad)
 
     def line(self, line):
         return line
@@ -100,6 +158,9 @@ class Torch:
 
     def retain_grad(self, value):
         value.retain_grad()
+
+    def register_hook(self, value, hook):
+        return value.register_hook(hook)
 
     def seed(self, array, kind):
         return torch.as_tensor(np.asarray(array))

@@ -74,6 +74,46 @@ def accumulate(fw, prog, plan):
 accumulate.__doc__ = retain_grad.__doc__ + " (calls=2)"
 
 
+HOOK_SCALES = (2.0, None, -0.5)  # what hook j multiplies its gradient by (None: it only looks)
+
+
+def hooks(fw, prog, plan):
+    """h.register_hook(hook_j) on leaves and intermediates that require grad (one value may get
+    several, which chain), hook_j recording the gradient it is handed and returning it times
+    HOOK_SCALES[j % 3]; the first hook removed again (handle.remove()) for an odd
+    plan["leaf"]; h.retain_grad() on some intermediates; loss.backward(), twice for a
+    "list" seed_kind (hooks run again, gradients accumulate); then what each hook saw, the
+    retained .grad and every leaf's .grad."""
+    env, report = _forward(fw, prog)
+    names = prog.grad_leaves() + prog.intermediates()
+    hooked = [_pick(names, i) for i in plan["retain"]] if names else []
+    handles = [fw.register_hook(env[h], _hook(fw, report, f"hook {j} on {h}", j))
+               for j, h in enumerate(hooked)]
+    if handles and plan["leaf"] % 2:
+        handles[0].remove()
+    kept = list(dict.fromkeys(_pick(prog.intermediates(), i) for i in plan["outputs"]
+                              if prog.intermediates()))
+    for h in kept:
+        fw.retain_grad(env[h])
+    loss = loss_of(fw, prog, env, plan)
+    for call in range(2 if plan["seed_kind"] == "list" else 1):
+        report[f"backward {call}"] = _backward(fw, loss)
+    for h in kept:
+        report[f"{h}.grad"] = fw.grad_attr(env[h])
+    return _leaf_grads(fw, prog, env, report)
+
+
+def _hook(fw, report, key, j):
+    calls = []
+
+    def hook(g):
+        calls.append(fw.array(g))
+        report[f"{key} call {len(calls)}"] = calls[-1]
+        scale = HOOK_SCALES[j % len(HOOK_SCALES)]
+        return None if scale is None else g * scale
+    return hook
+
+
 def grad_subsets(fw, prog, plan):
     """ag.grad(some outputs, inputs, grad_outputs=seeds, allow_unused=True), inputs drawn
     from the leaves and intermediates that require grad, duplicates included; where one is
@@ -205,5 +245,5 @@ def _leaf_grads(fw, prog, env, report):
     return report
 
 
-VARIANTS = {f.__name__: f for f in (scalar_root, nonscalar_root, retain_grad, accumulate,
+VARIANTS = {f.__name__: f for f in (scalar_root, nonscalar_root, retain_grad, accumulate, hooks,
                                     grad_subsets, higher_order, functional)}
