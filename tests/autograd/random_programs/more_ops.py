@@ -128,13 +128,21 @@ def _indices(c, n, shape):
     return np.array(picks, np.int64).reshape(shape)
 
 
-def take_along_axis(c, a):
+def _drawn_axis(c, a):
+    """(shape of value `a`, an axis of it drawn), or None where it has no axis or the one
+    drawn is empty (nothing to pick from)."""
     s = c.values[a].shape
     if not s:
         return None
     axis = c.draw(st.integers(0, len(s) - 1))
-    if s[axis] == 0:
+    return None if s[axis] == 0 else (s, axis)
+
+
+def take_along_axis(c, a):
+    drawn = _drawn_axis(c, a)
+    if drawn is None:
         return None
+    s, axis = drawn
     shape = s[:axis] + (c.draw(st.integers(0, 3)),) + s[axis + 1:]
     index = literal(_indices(c, s[axis], shape))
     if c.draw(st.booleans()):
@@ -143,12 +151,10 @@ def take_along_axis(c, a):
 
 
 def index_select(c, a):
-    s = c.values[a].shape
-    if not s:
+    drawn = _drawn_axis(c, a)
+    if drawn is None:
         return None
-    dim = c.draw(st.integers(0, len(s) - 1))
-    if s[dim] == 0:
-        return None
+    s, dim = drawn
     index = literal(_indices(c, s[dim], (c.draw(st.integers(0, 4)),)))
     return f"ag.index_select({a}, {dim}, {index})", [a]
 
