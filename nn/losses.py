@@ -1,4 +1,6 @@
 """Loss modules (PyTorch's): each holds its options and calls the nn.functional loss."""
+import numpy as np
+
 from autograd.variable import Variable
 
 from . import functional as F
@@ -8,6 +10,15 @@ from .module import Module
 
 
 class _Loss(Module):
+    def __new__(cls, *args, **kwargs):
+        # nn.MSELoss(pred, y) for nn.MSELoss()(pred, y): no loss takes two arrays as its
+        # first options, which would otherwise land in `weight` and `ignore_index`
+        if sum(isinstance(a, (Variable, np.ndarray)) for a in args) >= 2:
+            raise TypeError(f"{cls.__name__}(...) makes the loss, whose arguments are its "
+                            f"options; call the loss on the input and target: "
+                            f"{cls.__name__}()(input, target)")
+        return super().__new__(cls)
+
     def __init__(self, reduction="mean"):
         super().__init__()
         check_reduction(reduction, type(self).__name__)

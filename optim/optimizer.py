@@ -204,6 +204,25 @@ def grad_array(p):
     return g
 
 
+def _used_up(params):
+    """Whether `params` is a generator already run to its end (model.parameters() read by
+    list() or by another optimizer first): it gives nothing more."""
+    return inspect.isgenerator(params) and \
+        inspect.getgeneratorstate(params) == inspect.GEN_CLOSED
+
+
+def _empty_params_message(who, used_up):
+    """Why an optimizer got no parameters, for the usual causes."""
+    if used_up:
+        return (f"{who}: got an empty parameter list: the generator given was already used "
+                "up (model.parameters() can be read once; call it again for each optimizer, "
+                "or keep list(model.parameters()))")
+    return (f"{who}: got an empty parameter list; layers kept in a plain Python list or dict "
+            "are not registered (use nn.ModuleList or nn.ModuleDict), and a lazy model has "
+            "none before its first call (make the optimizer without params and call "
+            "bind(params) then)")
+
+
 class Optimizer(OptimizerHooks):
     """Base class of all optimizers (PyTorch's `torch.optim.Optimizer` API).
 
@@ -275,10 +294,10 @@ class Optimizer(OptimizerHooks):
             what = "a dict" if isinstance(params, dict) else "a single Parameter"
             raise TypeError(f"{who}: params must be an iterable of Parameters or of dicts, "
                             f"got {what}; wrap it in a list")
+        used_up = _used_up(params)
         groups = list(params)
         if not groups:
-            raise ValueError(f"{who}: got an empty parameter list; make the optimizer without "
-                             "params and call bind(params) once the model has them")
+            raise ValueError(_empty_params_message(who, used_up))
         if not isinstance(groups[0], dict):
             groups = [{"params": groups}]
         for group in groups:

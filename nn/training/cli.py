@@ -14,7 +14,8 @@ per epoch, log scale), which need matplotlib; history.csv and weights.npz.
 command starts itself again under `mpiexec -n N`; every rank trains on its shard of each
 batch (--batch-size stays the global batch) and rank 0 alone prints and writes the files.
 
---out is created and checked before any training. The weights are saved at each epoch's
+--out is created and checked before any training (and removed again if the run fails
+before writing anything there). The weights are saved at each epoch's
 end into checkpoint.npz (removed once weights.npz is written), so neither a failed final
 save nor Ctrl-C loses the training: Ctrl-C writes the last completed epoch's weights to
 weights.npz and exits with status 130.
@@ -42,7 +43,20 @@ class _Parser(argparse.ArgumentParser):
     """Reports a bad option in one line (argparse would print the whole usage first)."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        _usage_error(self.prog, message)
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:  # told by the command, whose --help lists its options (argparse: the top)
+            _usage_error(" ".join(filter(None, (self.prog, getattr(parsed, "command", None)))),
+                         f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+
+def _usage_error(prog, message):
+    """Exit with argparse's status for a usage error, 2, after one line naming the help."""
+    sys.stderr.write(f"{prog}: error: {message} (see {prog} --help)\n")
+    sys.exit(2)
 
 
 # ----- option parsing -----
@@ -76,10 +90,13 @@ def _hidden_sizes(text):
 
 
 def build_parser():
+    from autograd import __version__
+
     from .optimizers import OPTIMIZER_NAMES
 
     parser = _Parser(prog="rungrad", description="rungrad: train neural "
                                      "networks written with rungrad's autograd.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     train = commands.add_parser(
         "train", help="train a model on a data set and write its artifacts",
@@ -125,11 +142,14 @@ def load_dataset(name, images):
     if name in _IMAGE_DATASETS:
         return getattr(datasets, name)(flatten=not images)
     if images:
-        raise UsageError(f"--model cnn needs an image data set ({', '.join(_IMAGE_DATASETS)}), "
-                         f"not {name!r}")
+        raise UsageError(_not_images(name))
     if name == "spiral":
         return datasets.spiral()
     return getattr(datasets, name)(standardize=True)
+
+
+def _not_images(name):
+    return f"--model cnn needs an image data set ({', '.join(_IMAGE_DATASETS)}), not {name!r}"
 
 
 def build_model(kind, hidden, sample_shape, classes):
@@ -149,6 +169,9 @@ def build_model(kind, hidden, sample_shape, classes):
 def prepare_out(folder):
     """Create `folder` and make sure the run's files can be written there."""
     from autograd.atomic import target_of
+    if os.path.islink(folder) and not os.path.exists(folder):  # makedirs: "File exists"
+        raise UsageError(f"--out {folder}: is a symbolic link to {os.readlink(folder)}, "
+                         "which does not exist; create that folder or give another --out")
     if os.path.exists(folder) and not os.path.isdir(folder):  # makedirs: "File exists"
         raise UsageError(f"--out {folder}: exists and is not a folder; give a folder for the "
                          "run's files")
@@ -205,17 +228,11 @@ def train(args, out=None):
 
     writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
     out = (sys.stdout if out is None else out) if writer else io.StringIO()
-    created = writer and not os.path.exists(args.out)
     if writer:
         prepare_out(args.out)
     paths = {name: os.path.join(args.out, name) for name in _FILES + (_CHECKPOINT,)}
     np.random.seed(args.seed)
-    try:
-        (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
-    except BaseException:
-        if created and not os.listdir(args.out):  # (no empty folder left by a failed load)
-            os.rmdir(args.out)
-        raise
+    (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
     classes = int(max(y_train.max(), y_test.max())) + 1
     check_memory(args, x_train.shape[1:], classes, len(x_train))
     model = build_model(args.model, args.hidden, x_train.shape[1:], classes)
@@ -338,6 +355,9 @@ def _write_optional(name, write):
 def main(argv=None):
     """Entry point of the `rungrad` command; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.model == "cnn" and args.dataset not in _IMAGE_DATASETS:  # (told before any work)
+        _usage_error(f"rungrad {args.command}", _not_images(args.dataset))
+    created = not os.path.lexists(args.out)
     try:
         if args.workers > 1 and _launched_alone():
             from ..distributed.launch import relaunch_module
@@ -355,6 +375,18 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"rungrad {args.command}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if created:
+            _remove_if_empty(args.out)
+
+
+def _remove_if_empty(folder):
+    """Remove the --out folder this run made when nothing went into it (a run failed or
+    interrupted before its first file): an empty folder would pass for a finished run's."""
+    try:
+        os.rmdir(folder)  # (refuses a folder with anything in it)
+    except OSError:
+        pass
 
 
 def _launched_alone():

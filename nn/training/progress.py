@@ -1,5 +1,7 @@
 """Progress of Model.fit: a tqdm bar per epoch (verbose=1), one line per epoch
 (verbose=2, and verbose=1 when stdout is not a terminal or tqdm is missing), or nothing.
+The bar lasts as long as its epoch; the epoch's line replaces it, whole (tqdm would cut
+the logs at the terminal's width, the validation metrics first).
 
 Lines are plain text, with no carriage returns or terminal escapes, so CI logs and
 files stay clean; tqdm is imported only when a bar is drawn.
@@ -56,7 +58,7 @@ class ProgressLogger(Callback):
         self._run.start()
         if self._tqdm is not None:
             self._bar = self._tqdm(total=self.params["steps"], desc=self._title(epoch),
-                                   file=sys.stdout, leave=True, bar_format=_BAR_FORMAT,
+                                   file=sys.stdout, leave=False, bar_format=_BAR_FORMAT,
                                    **_bar_size(sys.stdout))
 
     def on_train_batch_end(self, batch, logs=None):
@@ -66,11 +68,9 @@ class ProgressLogger(Callback):
             self._bar.update(self._run.since_last(batch))  # (a steps_per_execution group's)
 
     def on_epoch_end(self, epoch, logs=None):
-        if self._bar is not None:
-            self._bar.set_postfix_str(format_logs(logs or {}))
+        if self._bar is not None:  # (erased: the line below says it all, unwrapped)
             self._bar.close()
             self._bar = None
-            return
         seconds = time.perf_counter() - self._start
         took = f"{seconds:.1f}s" if seconds >= 1 else f"{seconds * 1000:.0f}ms"
         print(f"{self._title(epoch)} - {took} - {format_logs(logs or {})}",

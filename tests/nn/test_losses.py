@@ -493,3 +493,18 @@ def test_an_integer_one_hot_target_is_named_with_the_two_ways_out():
     with pytest.raises(ValueError, match=r"one-hot target\? pass its class indices, "
                                          r"target.argmax\(axis=1\)"):
         F.cross_entropy(logits, np.eye(3, dtype=np.int64)[[0, 2]])
+
+
+@pytest.mark.parametrize("loss", [nn.MSELoss, nn.L1Loss, nn.CrossEntropyLoss, nn.NLLLoss,
+                                  nn.BCEWithLogitsLoss])
+def test_a_loss_class_called_on_input_and_target_says_to_make_it_first(loss):
+    """nn.MSELoss(pred, y) for nn.MSELoss()(pred, y): the arrays landed in the options
+    (CrossEntropyLoss: "weight is trained"; BCEWithLogitsLoss: NumPy's truth-value error)."""
+    pred = Variable(np.zeros((4, 2), np.float32), requires_grad=True)
+    target = np.zeros(4, np.int64) if loss in (nn.CrossEntropyLoss, nn.NLLLoss) else \
+        np.zeros((4, 2), np.float32)
+    with pytest.raises(TypeError, match=rf"^{loss.__name__}\(\.\.\.\) makes the loss.*"
+                                        rf"{loss.__name__}\(\)\(input, target\)$"):
+        loss(pred, target)
+    made = loss(weight=np.ones(2)) if loss in (nn.CrossEntropyLoss, nn.NLLLoss) else loss()
+    assert isinstance(made, loss)  # (an array as the one option it may be: still taken)

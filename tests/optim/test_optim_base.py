@@ -276,6 +276,18 @@ def test_invalid_hyperparameters_raise_clear_errors(make, match):
         make(make_params())
 
 
+def test_an_empty_parameter_list_names_the_usual_causes():
+    """A used-up generator (model.parameters() read twice) and layers kept in a plain list
+    give no parameters: each is named, not only the lazy model's bind()."""
+    params = (p for p in make_params())
+    optim.SGD(params, lr=0.1)
+    with pytest.raises(ValueError, match=r"^Adam: .*generator given was already used up "
+                                         r"\(model.parameters\(\) can be read once"):
+        optim.Adam(params)
+    with pytest.raises(ValueError, match=r"plain Python list .* nn.ModuleList"):
+        optim.SGD((p for p in []), lr=0.1)  # a fresh generator with nothing in it
+
+
 def test_invalid_params_raise_type_errors():
     p = make_params()[0]
     with pytest.raises(TypeError, match="single Parameter"):

@@ -192,3 +192,27 @@ def test_the_run_names_its_training_validation_and_test_samples(tmp_path, capsys
     # (1438 counted the 144 samples fit holds out for validation as training samples)
     assert "digits: 1294 training, 144 validation and 359 test samples" in \
         capsys.readouterr().out
+
+
+def test_an_out_that_is_a_dangling_symlink_names_its_target(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.symlink_to(tmp_path / "missing")
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 1
+    err = one_line_error(capsys)
+    assert f"--out {out}: is a symbolic link to {tmp_path / 'missing'}, which does not " \
+        "exist" in err and "File exists" not in err
+
+
+@pytest.mark.parametrize("fail", ["in fit", "ctrl-c in the first epoch"])
+def test_a_run_that_wrote_nothing_leaves_no_new_out_folder(tmp_path, capsys, monkeypatch,
+                                                           fail):
+    if fail == "ctrl-c in the first epoch":
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+        monkeypatch.setattr(nn.Model, "fit", interrupted)
+    out = tmp_path / "run"
+    status = main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out),
+                   "--validation-split", "0.9999" if fail == "in fit" else "0.1"])
+    assert status == (1 if fail == "in fit" else 130)
+    assert not out.exists()
+    capsys.readouterr()

@@ -27,6 +27,7 @@ from ...layers.keras_name import size_from_input_shape
 from ...layers.lazy_build import SizedByChannels, check_fit
 from ...module import Module
 from ._base import (
+    CHANNELS_FIRST,
     Spatial,
     channel_axis,
     data_format_name,
@@ -197,7 +198,8 @@ class _Conv(SizedByChannels, Spatial, Module):
         elif x.shape[axis] != self.in_channels:
             raise ValueError(f"{self.who}: the input of shape {tuple(x.shape)} has "
                              f"{x.shape[axis]} channels (axis {axis}), the layer was built "
-                             f"for {self.in_channels}")
+                             f"for {self.in_channels}"
+                             f"{_channels_first_hint(self.data_format, x.shape, self.in_channels)}")
         return x
 
     # ----- Keras' config -----
@@ -213,6 +215,16 @@ class _Conv(SizedByChannels, Spatial, Module):
         return (f"filters={self.filters}, kernel_size={self.kernel_size}, "
                 f"strides={self.strides}, padding={self.padding!r}, "
                 f"activation={self.activation_name}, in_channels={self.in_channels}")
+
+
+
+def _channels_first_hint(data_format, shape, channels):
+    """A hint when channels-last input has the layer's channels on axis 1: PyTorch's layout."""
+    if data_format == CHANNELS_FIRST or shape[1] != channels:
+        return ""
+    order = (0, *range(2, len(shape)), 1)
+    return (f"; axis 1 has {channels}: channels first, as PyTorch's layers take? Keras' take "
+            f"channels last: x.transpose{order}, or data_format='channels_first'")
 
 
 class Conv2D(_Conv):

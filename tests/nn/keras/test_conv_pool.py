@@ -140,8 +140,14 @@ def test_conv_errors_name_the_layer_and_the_shapes():
     layer = layers.Conv2D(2, 3)
     layer(np.zeros((1, 5, 5, 3), np.float32))
     with pytest.raises(ValueError, match=r"Conv2D: the input of shape \(1, 5, 5, 4\) has 4 "
-                                         r"channels \(axis 3\), the layer was built for 3"):
-        layer(np.zeros((1, 5, 5, 4), np.float32))
+                                         r"channels \(axis 3\), the layer was built for 3$"):
+        layer(np.zeros((1, 5, 5, 4), np.float32))  # (no sign of PyTorch's layout: no hint)
+    with pytest.raises(ValueError, match=r"Conv2D: the input of shape \(1, 3, 5, 5\) has 5 "
+                                         r"channels .* axis 1 has 3: channels first, as "
+                                         r"PyTorch's layers take\? Keras' take channels last: "
+                                         r"x.transpose\(0, 2, 3, 1\), or "
+                                         r"data_format='channels_first'$"):
+        layer(np.zeros((1, 3, 5, 5), np.float32))  # PyTorch's layout
     with pytest.raises(ValueError, match=r"Conv2D: the window \(3, 3\) does not fit the input "
                                          r"of shape \(1, 2, 5, 3\)"):
         layer(np.zeros((1, 2, 5, 3), np.float32))

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 
+import autograd
 from nn.training.cli import main
 
 from ..._helpers import ROOT
@@ -94,11 +95,35 @@ def test_bad_options_exit_nonzero_with_one_line(tmp_path, capsys, options, named
     assert err.count("\n") == 1 and named in err and err.startswith("rungrad train: error:")
 
 
-def test_a_cnn_on_tabular_data_is_refused_in_one_line(tmp_path, capsys):
-    assert main(["train", "--dataset", "spiral", "--model", "cnn",
-                 "--out", str(tmp_path)]) == 1
+def exits_with_usage_error(capsys, argv):
+    """The one line that `rungrad argv` writes to stderr, after checking its status 2."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--model cnn needs an image data set" in err
+    assert err.count("\n") == 1
+    return err
+
+
+def test_a_cnn_on_tabular_data_is_a_usage_error(tmp_path, capsys):
+    out = tmp_path / "run"
+    err = exits_with_usage_error(capsys, ["train", "--dataset", "spiral", "--model", "cnn",
+                                          "--out", str(out)])
+    assert err.startswith("rungrad train: error: --model cnn needs an image data set")
+    assert not out.exists()
+
+
+def test_an_unknown_train_option_points_to_the_train_help(capsys):
+    err = exits_with_usage_error(capsys, ["train", "--learning-rate", "0.1"])
+    assert err == ("rungrad train: error: unrecognized arguments: --learning-rate 0.1 "
+                   "(see rungrad train --help)\n")
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"rungrad {autograd.__version__}\n"
 
 
 def test_module_entry_point_help_and_error():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import nn
+from nn.training import progress
 
 from ._helpers import blobs
 
@@ -53,7 +54,19 @@ def test_on_a_terminal_verbose_1_draws_a_tqdm_bar(monkeypatch):
     monkeypatch.setattr(sys, "stdout", terminal)
     fit(1)
     out = terminal.getvalue()
-    assert "\r" in out and "Epoch 3/3 6/6 |" in out and "val_accuracy: " in out
+    assert "\r" in out and "Epoch 3/3 0/6 |" in out and "val_accuracy: " in out
+
+
+def test_on_a_narrow_terminal_each_epoch_keeps_its_whole_line(monkeypatch):
+    """tqdm cuts a bar at the terminal's width: the line kept for an epoch must not be it
+    (at 80 columns the validation metrics were cut off)."""
+    pytest.importorskip("tqdm")
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(progress, "_bar_size", lambda stream: {"ncols": 80, "nrows": 24})
+    fit(1)
+    kept = [line.rpartition("\r")[2] for line in terminal.getvalue().split("\n")]
+    assert_clean_epoch_lines("\n".join(line for line in kept if line))
 
 
 def test_on_a_terminal_without_tqdm_lines_are_printed(monkeypatch):
