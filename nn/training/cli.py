@@ -247,10 +247,11 @@ def train(args, out=None):
     # Every epoch's weights, in one file (braces doubled: ModelCheckpoint formats its path).
     checkpoint = ModelCheckpoint(paths[_CHECKPOINT].replace("{", "{{").replace("}", "}}"))
     log = CSVLogger(paths["history.csv"])
-    try:
+    monitor = GradientMonitor(log=False)  # (its plot only: a norm per parameter would
+    try:                                  # make each epoch's line and the CSV long)
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
                             validation_split=args.validation_split, verbose=args.verbose,
-                            callbacks=[log, checkpoint, GradientMonitor()])  # last: not in csv
+                            callbacks=[log, checkpoint, monitor])
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
         if not writer:
@@ -269,7 +270,7 @@ def train(args, out=None):
     images = (("graph.png", lambda: model.plot(x_test[:1], to_file=paths["graph.png"])),
               ("model.png", lambda: _layer_diagram(model, paths)),
               ("learning_curve.png", lambda: _learning_curve(history, paths)),
-              ("gradients.png", lambda: _gradient_norms(history, paths)))
+              ("gradients.png", lambda: _gradient_norms(monitor, paths)))
     try:
         for name, write in images:
             if _write_optional(name, write):
@@ -334,9 +335,9 @@ def _layer_diagram(model, paths):
     plot_model(model, to_file=paths["model.png"])
 
 
-def _gradient_norms(history, paths):
+def _gradient_norms(monitor, paths):
     from .callbacks import plot_gradient_norms
-    plot_gradient_norms(history, paths["gradients.png"])
+    plot_gradient_norms(monitor, paths["gradients.png"])
 
 
 def _write_optional(name, write):

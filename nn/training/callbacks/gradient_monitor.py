@@ -22,13 +22,16 @@ class GradientMonitor(Callback):
     `grad_norm/0.weight`); nan for a parameter that got no gradient that epoch.
     `plot="gradients.png"` draws the norms per layer over the epochs (log scale) when
     training ends (on rank 0 only, in a fit on several ranks); `plot_gradient_norms(history,
-    path)` draws them from a History later.
+    path)` draws them from a History later. log=False keeps them out of the logs (the
+    progress line, History, later callbacks: a norm per parameter makes a long line), in
+    the monitor's own `history` only, which plot_gradient_norms takes too.
     """
 
-    def __init__(self, plot=None, every=1):
+    def __init__(self, plot=None, every=1, log=True):
         if plot is not None:  # (told now, not after the last epoch, History lost)
             checked_target(plot, "GradientMonitor")
         self.plot, self.every = plot, positive_int(every, "every", "GradientMonitor")
+        self.log = bool(log)
         self.history = {}  # grad_norm/<name> -> per-epoch values, as History has them
         self._sums = {}
         self._watched = None  # this epoch's (parameter, its running [sum, count]) pairs
@@ -55,7 +58,7 @@ class GradientMonitor(Callback):
         for name, (total, count) in self._sums.items():
             value = total / count if count else math.nan
             self.history.setdefault(PREFIX + name, []).append(value)
-            if logs is not None:
+            if logs is not None and self.log:
                 logs[PREFIX + name] = value
 
     def on_train_end(self, logs=None):

@@ -39,6 +39,17 @@ def test_train_writes_every_file(tmp_path, capsys):
     assert "model.png" in printed and "gradients.png" in printed
 
 
+def test_each_epoch_line_holds_the_losses_and_metrics_not_the_gradient_norms(tmp_path,
+                                                                              capsys):
+    """The gradient norms go to gradients.png only: in the epoch's line, one per parameter
+    pushed the validation metrics past the terminal's width."""
+    pytest.importorskip("matplotlib")
+    status, out = run_train(tmp_path, "--verbose", "2")
+    assert status == 0 and (out / "gradients.png").read_bytes()[:8] == PNG
+    epochs = [line for line in capsys.readouterr().out.splitlines() if "val_accuracy" in line]
+    assert len(epochs) == 2 and not any("grad_norm" in line for line in epochs)
+
+
 def test_cnn_on_digits(tmp_path, capsys):
     status, out = run_train(tmp_path, "--model", "cnn")
     assert status == 0 and (out / "weights.npz").exists()

@@ -90,6 +90,16 @@ def test_plot_writes_a_png_of_the_norms_at_the_end(tmp_path):
     assert b"<svg" in again.read_bytes()[:400]
 
 
+def test_log_false_keeps_the_norms_out_of_the_logs_and_plots_its_own(tmp_path):
+    pytest.importorskip("matplotlib")
+    monitor = GradientMonitor(log=False)
+    history = _fit(mlp(), [monitor], epochs=2)
+    assert not any(key.startswith("grad_norm/") for key in history.history)
+    assert monitor.history and all(len(v) == 2 for v in monitor.history.values())
+    path = plot_gradient_norms(monitor, tmp_path / "g.png")
+    assert path.read_bytes()[:8] == PNG
+
+
 def test_bad_arguments_are_named():
     for every in (0, -1, 1.5, True):
         with pytest.raises(ValueError, match="GradientMonitor: every must be a positive"):
