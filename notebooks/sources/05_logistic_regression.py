@@ -328,30 +328,36 @@ assert curves["recall"][high] < curves["recall"][low]
 # missed positive costs more. Keras' `class_weight` multiplies each sample's loss by the
 # weight of its class: with `{1: 3.0}` every positive counts three times, as if the two
 # classes were equally common here (300 negatives, 100 positives). `sample_weight=` gives
-# each sample a weight of its own in the same way. The same model, trained both ways:
+# each sample a weight of its own in the same way. The same model, trained both ways, and
+# scored on 4,000 fresh points from the same two clouds: on the test set's 100 positives one
+# point moves recall by 0.01, and over other draws of the data the two recalls there can tie.
 
 # %%
+x_fresh, t_fresh = two_clouds(3000, 1000, np.random.default_rng(1))
+truth_fresh = t_fresh.astype(np.int64)
+
+
 def trained_labels(class_weight=None):
     np.random.seed(0)
     clf = nn.Sequential([nn.Dense(1, activation="sigmoid", input_shape=(2,))])
     clf.compile(optimizer=optim.SGD(lr=0.5), loss="binary_crossentropy")
     clf.fit(x_train, t_train, epochs=300, batch_size=len(x_train), class_weight=class_weight,
             verbose=0)
-    return (clf.predict(x_test)[:, 0] > 0.5).astype(np.int64)
+    return (clf.predict(x_fresh)[:, 0] > 0.5).astype(np.int64)
 
 
 weighted = {}
 for name, class_weight in (("unweighted", None), ("class_weight {1: 3}", {1: 3.0})):
     labels = trained_labels(class_weight)
-    weighted[name] = metrics.recall(truth, labels), metrics.precision(truth, labels)
+    weighted[name] = metrics.recall(truth_fresh, labels), metrics.precision(truth_fresh, labels)
     print(f"{name:20s} recall {weighted[name][0]:.3f}   precision {weighted[name][1]:.3f}")
 (plain_recall, plain_precision), (more_recall, less_precision) = weighted.values()
-# (over 61 draws of the data: recall up by 0.01-0.11, one positive in the test set being
-# 0.01, and precision down by 0.043 or more)
-assert more_recall > plain_recall and less_precision < plain_precision - 0.02
+# over 60 draws of the data: recall up by 0.048-0.097, precision down by 0.059-0.128 (on the
+# 400 test points the recall gain ran from 0 to 0.14)
+assert more_recall > plain_recall + 0.02 and less_precision < plain_precision - 0.03
 
 # %% [markdown]
-# The weighted model finds many more positives and pays with more false alarms: the same
+# The weighted model finds more of the positives and pays with more false alarms: the same
 # trade-off as a lower threshold, chosen before training instead of after it.
 
 # %% [markdown]

@@ -153,7 +153,9 @@ plt.show()
 
 print((OUT / "history.csv").read_text().splitlines()[:3])
 assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
-assert max(history.history["val_accuracy"]) > 0.95
+# over 12 draws of the split, weights and batches the best epoch scores 0.955-0.997 on the
+# 288 validation digits (one digit is 0.0035)
+assert max(history.history["val_accuracy"]) > 0.93
 
 # %% [markdown]
 # ## 5. `evaluate` and `predict`
@@ -171,7 +173,7 @@ print("probabilities for the first test image:", probabilities[0].round(3),
 print("macro-averaged F1:", round(nn.metrics.f1_score(y_test, predicted, average="macro"), 4))
 assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
 assert np.isclose(test_accuracy, nn.metrics.accuracy(y_test, predicted))
-# Across seeds and initializations the test accuracy lands between 0.94 and 0.97
+# Over 12 draws of the split, weights and batches the test accuracy lands between 0.955 and 0.994
 assert test_accuracy > 0.92
 
 # %%

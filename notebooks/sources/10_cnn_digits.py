@@ -191,11 +191,11 @@ def count_parameters(model):
 
 # One run's test accuracy moves by a point or two from epoch to epoch and from one
 # initialization to the next: as much as the gap to measure. So each model is trained from
-# three initializations, and the comparison uses the mean over runs and the last 5 epochs.
+# five initializations, and the comparison uses the mean over runs and the last 5 epochs.
 np.random.seed(0)
 models = {"CNN": DigitsCNN, "MLP": DigitsMLP}
 runs = {name: [] for name in models}
-for _ in range(3):
+for _ in range(5):
     for name, make in models.items():
         model = make()
         runs[name].append((model, train(model)))
@@ -207,7 +207,7 @@ for (name, trained), color in zip(runs.items(), ("tab:blue", "tab:orange")):
     epochs = range(1, accuracies.shape[1] + 1)
     plt.plot(epochs, accuracies.T, color=color, alpha=0.25, lw=1)
     plt.plot(epochs, accuracies.mean(axis=0), "o-", ms=3, color=color,
-             label=f"{name} ({count_parameters(trained[0][0]):,} parameters), mean of 3")
+             label=f"{name} ({count_parameters(trained[0][0]):,} parameters), mean of 5")
     print(f"{name}: test accuracy over the last 5 epochs {late_accuracy[name]:.3f} "
           f"(final epoch of each run: {np.round(accuracies[:, -1], 3)})")
 plt.xlabel("epoch")
@@ -216,7 +216,8 @@ plt.ylim(0.8, 1.0)
 plt.legend()
 plt.title("CNN vs MLP of the same size on the digits")
 plt.show()
-# Across seeds: CNN 0.965-0.975, ahead of the MLP by 0.7-2 points (one run alone can tie)
+# Over 20 draws of the split, initializations and batches: CNN 0.968-0.994, ahead of the
+# MLP by 0.7-2.3 points (with 3 initializations: 0.4 at worst; one run alone can tie)
 assert late_accuracy["CNN"] > 0.95 and late_accuracy["CNN"] > late_accuracy["MLP"]
 
 # %% [markdown]

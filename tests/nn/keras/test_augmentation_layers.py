@@ -167,8 +167,11 @@ def test_a_model_with_augmentation_trains_saves_and_loads(tmp_path):
         layers.RandomRotation(0.05), layers.RandomZoom(0.1), layers.RandomTranslation(0.1, 0.1),
         layers.RandomContrast(0.1, value_range=(0, 1)), layers.Flatten(),
         layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=True)
-    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                  jit_compile=True)
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+    # Adam(0.01) for 30 epochs: over seeds 0-29 the last epoch's loss is at most 0.92 of the
+    # first's (Keras' default 1e-3 for 10 epochs: up to 1.03, rising on some seeds)
     assert history.history["loss"][-1] < history.history["loss"][0]
     loaded = saved_and_loaded(model, x, tmp_path / "m.keras", rtol=1e-6)
     assert loaded.layers[1].get_config()["factor"] == 0.05
@@ -184,8 +187,10 @@ def test_a_model_that_sizes_crops_and_brightens_trains_saves_and_loads(tmp_path)
     h = layers.CenterCrop(8, 8)(layers.RandomBrightness(0.05)(h))
     h = layers.Rescaling(1 / 255)(h)
     model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Flatten()(h)))
-    model.compile(optimizer="adam", loss="binary_crossentropy", jit_compile=True)
-    history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                  jit_compile=True)
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+    # (as above: at most 0.92 of the first epoch's loss over seeds 0-29; 1.07 before)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert model.predict(x[:2], verbose=0).shape == (2, 1)  # (RandomCrop: none, CenterCrop)
     saved_and_loaded(model, x, tmp_path / "m.keras", rtol=1e-6)

@@ -130,7 +130,10 @@ def test_a_selu_network_with_alpha_dropout_learns_and_saves(tmp_path):
         keras.Input(shape=(4,)),
         layers.Dense(16, activation="selu", kernel_initializer="lecun_normal"),
         layers.AlphaDropout(0.1, seed=9), layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    # Adam(0.01): over 20 draws of data, weights and dropout the accuracy is 0.98-1.0 (Keras'
+    # default 1e-3 left 3 of 13 draws at 0.86-0.89 after the 30 epochs)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                  metrics=["accuracy"])
     model.fit(x, y, epochs=30, batch_size=32, verbose=0)
     assert model.evaluate(x, y, verbose=0)[1] > 0.9
     loaded = saved_and_loaded(model, x, tmp_path / "m.keras")

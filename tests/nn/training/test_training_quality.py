@@ -87,6 +87,8 @@ def test_the_keras_example_runs_as_written(capsys):
     # pima_like's label noise holds even the true rule to accuracy 0.90, log-loss 0.23; across
     # seeds training ends at 0.88-0.93 and 0.18-0.24, far from chance (0.5 and 0.69)
     assert accuracy >= 0.85 and loss < 0.35
-    assert predictions.shape == (768, 1) and ((predictions > 0) & (predictions < 1)).all()
+    # float32 probabilities: a sigmoid of a logit beyond about 17 rounds to exactly 1 (4 of 13
+    # seeds gave one), so the range is closed
+    assert predictions.shape == (768, 1) and ((predictions >= 0) & (predictions <= 1)).all()
     assert np.mean((predictions[:, 0] > 0.5) == y) == accuracy
     assert "Total params: 221" in capsys.readouterr().out
