@@ -117,10 +117,11 @@ def test_a_one_d_output_is_one_value_per_sample(name):
     np.testing.assert_allclose(values[1], values[0], rtol=1e-12)
 
 
-# Checked over seeds 0-40 before settling on 3: with 20 epochs mape's drop fell to 48 % of
-# its starting loss at seed 30 (its bias has to travel to the targets' 4); with 30 the least
-# drop is 74 % (50 % is asked), and 0.147 for poisson (0.05 asked), whose loss may end below
-# 0 (it leaves out log(y!)), so that a share of it means nothing.
+# Checked over seeds 0-40 before settling on 3: 0.147 for poisson (0.05 asked), whose loss
+# may end below 0 (it leaves out log(y!)), so that a share of it means nothing. mape's
+# output bias has to travel to the targets' 4, which Adam(0.02) may not finish in 30 epochs:
+# over 96 draws of data and weights (seeds 0-59 and 36 others) its least drop was 34 % of
+# the starting loss (50 % is asked) with 0.02, 66 % with 0.1 (median 97 %).
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_lowers_the_loss(name, seed):
@@ -128,7 +129,7 @@ def test_fit_lowers_the_loss(name, seed):
                             "cosine_similarity") else 1
     x, y, activation = _problem(name, outputs, seed, samples=64)
     model = _model(outputs, activation, seed, dtype=np.float32)
-    model.compile(optimizer=optim.Adam(lr=0.02), loss=name)
+    model.compile(optimizer=optim.Adam(lr=0.1 if name == "mape" else 0.02), loss=name)
     before = model.evaluate(x, y, verbose=0)
     model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     after = model.evaluate(x, y, verbose=0)
