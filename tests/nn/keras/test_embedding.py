@@ -107,5 +107,6 @@ def test_an_embedding_gru_classifier_learns_a_token_rule(seed):
                   metrics=["accuracy"])
     model.fit(x, y, epochs=5, batch_size=32, verbose=0)
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    # seeds 0-19 reach 0.981-1.0 on unseen sequences (chance: about 0.5)
-    assert accuracy >= 0.93
+    # seeds 0-19 reach 0.981-1.0 on unseen sequences (chance: about 0.5); over 195 other
+    # draws of data and weights the least was 0.930
+    assert accuracy >= 0.9
