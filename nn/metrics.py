@@ -155,15 +155,14 @@ def _multilabel_pair(y_true, y_pred, threshold=0.5, indicators=False):
 def _one_hot_classes(y_true, labels, average=None):
     """`labels`, or for one-hot y_true (n, k) every class 0..k-1, as scikit-learn scores the
     k columns of an indicator matrix (a class absent from both sides counts, with 0)."""
+    y_true = _samples(y_true, "y_true")
+    one_hot = _is_indicator(y_true)
+    if one_hot and average == "binary" and y_true.shape[1] > 2:  # (labels= or not)
+        raise ValueError(f"one-hot y_true of {y_true.shape[1]} classes is multi-class but "
+                         "average='binary': choose 'macro', 'micro', 'weighted' or None")
     if labels is not None:
         return _distinct(labels)
-    if not _is_indicator(_samples(y_true, "y_true")):
-        return labels
-    classes = y_true.shape[1]
-    if average == "binary" and classes > 2:
-        raise ValueError(f"one-hot y_true of {classes} classes is multi-class but "
-                         "average='binary': choose 'macro', 'micro', 'weighted' or None")
-    return np.arange(classes)
+    return np.arange(y_true.shape[1]) if one_hot else None
 
 
 def _distinct(labels):
@@ -457,17 +456,23 @@ def roc_auc_score(y_true, y_score, *, average="macro", multi_class="ovr", labels
     Multi-class: y_score (n, k), column j for labels[j] (default: sorted classes of
     y_true); one-vs-rest AUCs averaged by `average` ('macro', 'weighted' by
     prevalence, 'micro' over all (sample, class) pairs, or None for the array).
+    Multi-label y_true (an (n, k) 0/1 matrix) also takes 'samples': the mean of each
+    sample's AUC over its k labels.
     Only one class in y_true gives NaN, as in scikit-learn.
     """
-    if average not in ("macro", "weighted", "micro", None):
-        raise ValueError(f"roc_auc_score: average must be 'macro', 'weighted', 'micro' or "
-                         f"None, got {average!r}")
+    if average not in ("macro", "weighted", "micro", "samples", None):
+        raise ValueError(f"roc_auc_score: average must be 'macro', 'weighted', 'micro', "
+                         f"'samples' or None, got {average!r}")
     scores = _samples(y_score, "y_score")
     given = _samples(y_true, "y_true")
     if len(given) == 0:
         raise ValueError("roc_auc_score: no samples: the AUC of nothing is undefined")
     if _is_indicator(given):  # multi-label (or one-hot): column by column
         return _indicator_auc(given.astype(bool), scores, average)
+    if average == "samples":
+        raise ValueError("roc_auc_score: average='samples' applies to multi-label y_true (an "
+                         "(n, k) matrix of 0s and 1s); choose 'macro', 'weighted', 'micro' or "
+                         "None")
     y_true = to_labels(given, scores=False)
     present = np.unique(y_true)
     if len(present) <= 2 and (scores.ndim == 1 or scores.shape[1] <= 2):
@@ -527,6 +532,9 @@ def _indicator_auc(one_hot, scores, average):
                          f"{one_hot.shape}: one score column per label")
     if average == "micro":
         return _binary_auc(one_hot.ravel(), scores.ravel())
+    if average == "samples":  # each row ranks its labels (NaN for a row of one class)
+        return float(np.mean([_binary_auc(row, row_scores)
+                              for row, row_scores in zip(one_hot, scores)]))
     aucs = np.array([_binary_auc(one_hot[:, j], scores[:, j])
                      for j in range(one_hot.shape[1])])
     if average is None:

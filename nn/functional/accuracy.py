@@ -14,12 +14,17 @@ class Accuracy(Function):
 
     input_specs = (Spec(shape=("N", "C"), distinct=True),
                    Spec("int", shape=("N",), elements=(0, "C")))
-    reference = staticmethod(lambda y, t: np.asarray((y.argmax(axis=1) == t).mean(), np.float64))
+    reference = staticmethod(lambda y, t: np.asarray(
+        np.nan if np.isnan(y).any() else (y.argmax(axis=1) == t).mean(), np.float64))
     gradcheck_order = 0  # forward only: there is no derivative to check
 
     def forward(self, scores, labels):
         xp = get_array_module(scores)
-        return xp.asarray((scores.argmax(axis=1) == labels).mean(), dtype=xp.float64)
+        value = (scores.argmax(axis=1) == labels).mean()
+        # argmax reads a NaN score (a diverged model's) as its class: a plausible share of
+        # right answers; NaN instead, as the loss and compile's metrics give (chosen on the
+        # device: no sync, and a captured step replays it)
+        return xp.asarray(xp.where(xp.isnan(scores).any(), xp.nan, value), dtype=xp.float64)
 
     def backward(self, gy):
         return None, None
@@ -32,7 +37,8 @@ def accuracy(y, t):
     them, so (N, C, d1, ...) with t (N, d1, ...) works too); t: integer labels (N,).
     Accuracy has no useful gradient (it is a step function), so nothing is recorded. The
     value is float64 whatever y's dtype (DeZero's), so acc * N counts the right answers
-    exactly. `nn.metrics.accuracy(y_true, y_pred)` is the scikit-learn
+    exactly; NaN where a score is NaN (a diverged model), which argmax would read as a
+    class. `nn.metrics.accuracy(y_true, y_pred)` is the scikit-learn
     style metric on arrays: note its reversed argument order.
     """
     scores, labels = _variable(y, "y"), _variable(t, "t")

@@ -113,6 +113,14 @@ def test_accuracy_is_a_variable_without_gradient():
     assert float(F.accuracy(scores, np.ones(n, np.int64)).data) * n == 1001
 
 
+def test_accuracy_of_nan_scores_is_nan():
+    """argmax reads NaN as a class (the first NaN's): a diverged model would score 1/2 here."""
+    scores = np.array([[np.nan, np.nan], [np.nan, np.nan]])
+    assert np.isnan(float(F.accuracy(scores, np.array([0, 1])).data))
+    assert np.isnan(float(F.accuracy(np.array([[0.2, 0.8], [np.nan, 1.0]]),
+                                     np.array([1, 0])).data))
+
+
 def test_accuracy_reads_classes_on_axis_1():
     scores = np.zeros((2, 3, 4))
     scores[:, 2] = 1

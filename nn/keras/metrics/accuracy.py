@@ -41,7 +41,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
     y_true, y_pred = as_array(y_true), as_array(y_pred)
     if from_sorted_ids:
         labels = _labels(y_true, y_pred, "sparse_top_k_categorical_accuracy", check=False)
-        found = (y_pred.reshape(len(labels), -1)[:, :k] == labels[:, None]).any(axis=1)
+        found = (_rows(y_pred, labels)[:, :k] == labels[:, None]).any(axis=1)
         return found.astype("float32").reshape(y_pred.shape[:-1])
     return _in_top_k(y_true, y_pred, k, "sparse_top_k_categorical_accuracy")
 
@@ -61,15 +61,21 @@ def _labels(y_true, y_pred, who, check=True):
     return labels.astype(np.int64)
 
 
+def _rows(y_pred, labels):
+    """y_pred as (labels, classes), one row per label (the classes' count given: an empty
+    batch, such as one whose every label the loss ignores, reshapes too)."""
+    return y_pred.reshape(len(labels), y_pred.shape[-1])
+
+
 def _matches(y_true, y_pred, who):
     labels = _labels(y_true, y_pred, who)
-    predicted = y_pred.reshape(len(labels), -1).argmax(axis=1)
+    predicted = _rows(y_pred, labels).argmax(axis=1)
     return (predicted == labels).astype("float32").reshape(y_pred.shape[:-1])
 
 
 def _in_top_k(y_true, y_pred, k, who):
     labels = _labels(y_true, y_pred, who)
-    scores = y_pred.reshape(len(labels), -1)
+    scores = _rows(y_pred, labels)
     if k >= scores.shape[1]:
         return np.ones(y_pred.shape[:-1], "float32")
     kth = np.partition(scores, -k, axis=1)[:, -k]  # the k-th largest: a tie with it is in

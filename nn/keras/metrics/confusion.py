@@ -24,9 +24,10 @@ class ConfusionMetric(Metric):
     counts = ()
     top_k = class_id = None
 
-    def _make_counts(self, thresholds):
+    def _make_counts(self, thresholds, evenly=None):
+        """`evenly`: whether they are bucketed as evenly spaced (default: Keras' test)."""
         self.thresholds = thresholds
-        self._evenly = evenly_spaced(thresholds)
+        self._evenly = evenly_spaced(thresholds) if evenly is None else evenly
         add_counts(self, self.counts, (len(thresholds),))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -127,8 +128,11 @@ class _AtValue(ConfusionMetric):
         super().__init__(name=name, dtype=dtype)
         self.value, self.num_thresholds, self.class_id = value, num_thresholds, class_id
         setattr(self, self.argument, value)
+        # bucketed whatever their number, as Keras (its evenly-spaced test wants 3: [0, 1]
+        # compared would count a prediction above 1 as above the threshold 1)
         self._make_counts([0.5] if num_thresholds == 1 else
-                          [0.0] + evenly_spaced_inner(num_thresholds) + [1.0])
+                          [0.0] + evenly_spaced_inner(num_thresholds) + [1.0],
+                          evenly=num_thresholds > 1)
 
     def _rates(self):
         tp, fp, tn, fn = count_values(self, self.counts)

@@ -99,21 +99,26 @@ def update_confusion(variables, y_true, y_pred, thresholds, evenly=False, top_k=
 
 def _bucketed(positive, y_pred, thresholds, weights):
     """Counts for evenly spaced thresholds: each prediction's weight added to the bucket of
-    the highest threshold it exceeds, then summed from the top down (Keras' order)."""
+    the highest threshold it exceeds (bucket -1: none, NaN included), then summed from the
+    top down for the counts above a threshold (Keras' order) and from the bottom up for
+    those not above it, so that a count with nothing in it is exactly 0 (total - above, in
+    float32, can come out below 0 and make a rate negative)."""
     steps = len(thresholds)
     y_pred = np.clip(y_pred, 0.0, 1.0)
     bucket = np.ceil(y_pred * y_pred.dtype.type(steps - 1)) - 1
     if thresholds[0] < 0 or thresholds[-1] > 1:  # (AUC's outer thresholds, -eps and 1 + eps)
         bucket = np.maximum(bucket, 0)
-    bucket = bucket.astype(np.int64)
+    # row 0: above no threshold (a prediction of 0, or NaN); row b + 1: bucket b
+    rows = np.where(np.isnan(bucket), 0, bucket + 1).astype(np.int64)
     columns = np.broadcast_to(np.arange(y_pred.shape[1]), y_pred.shape)
-    inside = bucket >= 0  # (a prediction of 0 exceeds no threshold of [0, 1])
-    true_w, false_w = weights * positive, weights * ~positive
-    tp, fp = (np.zeros((steps, y_pred.shape[1])) for _ in range(2))
-    np.add.at(tp, (bucket[inside], columns[inside]), true_w[inside])
-    np.add.at(fp, (bucket[inside], columns[inside]), false_w[inside])
-    tp, fp = (np.cumsum(c[::-1], axis=0)[::-1] for c in (tp, fp))
-    return {"tp": tp, "fp": fp, "tn": false_w.sum(axis=0) - fp, "fn": true_w.sum(axis=0) - tp}
+    hist = {}
+    for key, label in (("true", positive), ("false", ~positive)):
+        hist[key] = np.zeros((steps + 1, y_pred.shape[1]))
+        np.add.at(hist[key], (rows, columns), weights * label)
+    above = {key: np.cumsum(h[::-1], axis=0)[::-1][1:] for key, h in hist.items()}
+    below = {key: np.cumsum(h, axis=0)[:-1] for key, h in hist.items()}
+    return {"tp": above["true"], "fp": above["false"], "tn": below["false"],
+            "fn": below["true"]}
 
 
 def _compared(positive, y_pred, thresholds, weights):

@@ -397,3 +397,52 @@ def test_weights_for_a_one_d_pair_name_keras_one_sample_rule():
     metric = keras_metrics.MeanSquaredError()
     metric.update_state(y[:, None], y[:, None] + 1, sample_weight=np.ones(5))
     assert float(metric.result()) == 1.0
+
+
+def test_bucketed_counts_with_nothing_in_them_are_zero():
+    """Evenly spaced thresholds with fractional weights: a count of nothing is exactly 0, not
+    a float32 rounding below it (which made a rate negative and the constraint 'specificity
+    >= 0' fail)."""
+    y = np.array([1, 0, 1, 0, 1, 1, 0, 1], "float32")
+    p = np.array([0.9, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2], "float32")
+    w = np.random.default_rng(0).uniform(0, 2, 8)
+    negatives = keras.metrics.TrueNegatives(thresholds=[0.0, 0.5, 1.0])
+    negatives.update_state(y, p, sample_weight=w)
+    assert negatives.result()[0] == 0.0  # every prediction is above 0
+    at = keras.metrics.SensitivityAtSpecificity(0.0)  # threshold 0 qualifies: recall 1
+    at.update_state(y, p, sample_weight=w)
+    assert at.result() == 1.0
+
+
+def test_two_thresholds_at_a_value_are_bucketed_as_keras():
+    """num_thresholds=2 ([0, 1]): Keras buckets the predictions, clipped to [0, 1], so one
+    above 1 is not above the threshold 1 (Keras 3.15.1: 1.0)."""
+    metric = keras.metrics.SpecificityAtSensitivity(0.0, num_thresholds=2)
+    metric.update_state([0, 1, 1, 0, 1, 0], [0.2, 1.7, 0.6, 3.0, -1.0, 0.4])
+    assert metric.result() == 1.0
+
+
+@pytest.mark.parametrize("name, labels", [("SparseCategoricalAccuracy", [0, 2]),
+                                          ("CategoricalAccuracy", [[1, 0, 0], [0, 0, 1]]),
+                                          ("SparseTopKCategoricalAccuracy", [0, 2]),
+                                          ("TopKCategoricalAccuracy", [[1, 0, 0], [0, 0, 1]])])
+def test_an_empty_batch_leaves_an_accuracy_as_it_was(name, labels):
+    metric = getattr(keras.metrics, name)(**({"k": 1} if "TopK" in name else {}))
+    metric.update_state(labels, [[0.7, 0.2, 0.1], [0.5, 0.1, 0.4]])
+    labels = np.asarray(labels)
+    metric.update_state(labels[:0], np.zeros((0, 3)))
+    assert metric.result() == 0.5
+
+
+def test_a_batch_whose_every_label_is_ignored_is_left_out_of_the_accuracy():
+    """The metrics skip the loss's ignore_class: a batch of only those is an empty update."""
+    x = np.random.default_rng(0).normal(size=(8, 4))
+    y = np.array([0, 1, 2, 1, -1, -1, -1, -1])
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+                                                                  ignore_class=-1),
+                  metrics=[keras.metrics.SparseCategoricalAccuracy(name="acc")])
+    logs = model.evaluate(x, y, batch_size=4, verbose=0, return_dict=True)
+    expected = np.mean(model.predict(x[:4], verbose=0).argmax(axis=1) == y[:4])
+    assert logs["acc"] == pytest.approx(expected)

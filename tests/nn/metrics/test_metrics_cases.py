@@ -92,6 +92,9 @@ def test_zero_division_gives_zero_without_warnings():
 def test_binary_average_errors():
     with pytest.raises(ValueError, match="multi-class"):
         m.precision([0, 1, 2], [0, 1, 2])
+    one_hot = np.eye(3)[[0, 1, 1, 0]]  # of 3 classes, two present: labels= does not make it binary
+    with pytest.raises(ValueError, match="one-hot y_true of 3 classes is multi-class"):
+        m.precision(one_hot, one_hot, labels=[0, 1])
     with pytest.raises(ValueError, match="pos_label=1"):
         m.recall([2, 3], [2, 3])
     with pytest.raises(ValueError, match="average"):
@@ -101,7 +104,8 @@ def test_binary_average_errors():
 @pytest.mark.parametrize("call, message", [
     (lambda: m.f1_score([0, 1], [0, 1], zero_division=5), r"zero_division must be 'warn', 0, 1"),
     (lambda: m.roc_auc_score([0, 1], [0.2, 0.7], average="bogus"),
-     r"roc_auc_score: average must be 'macro', 'weighted', 'micro' or None, got 'bogus'"),
+     r"roc_auc_score: average must be 'macro', 'weighted', 'micro', 'samples' or None, got "
+     r"'bogus'"),
     (lambda: m.accuracy(np.array([], int), np.array([], int)), r"accuracy: no samples"),
     (lambda: m.mean_squared_error(np.ones((3, 2)), np.zeros((3, 2)), multioutput=[1.0]),
      r"multioutput: 1 weight\(s\) given for 2 output\(s\)"),
@@ -197,6 +201,16 @@ def test_missing_values_are_named_as_such():
 
 def test_roc_auc_with_one_class_is_nan():
     assert np.isnan(m.roc_auc_score([1, 1, 1], [0.2, 0.5, 0.9]))
+
+
+def test_roc_auc_of_each_sample_for_multi_label_data():
+    y = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0]])
+    scores = np.array([[.9, .2, .4], [.1, .7, .8], [.6, .3, .5]])
+    # rows: both positives above the negative (1, 1), one of two pairs ordered (0.5)
+    assert m.roc_auc_score(y, scores, average="samples") == pytest.approx(2.5 / 3)
+    assert np.isnan(m.roc_auc_score([[1, 1, 1], [0, 1, 1]], scores[:2], average="samples"))
+    with pytest.raises(ValueError, match="'samples' applies to multi-label y_true"):
+        m.roc_auc_score([0, 1, 2], np.eye(3), average="samples")
 
 
 def test_roc_auc_multiclass_ovr():
