@@ -1,6 +1,7 @@
 """Gradient hooks on Variables (PyTorch's `register_hook`) and the removable handle that
 every `register_*hook` returns."""
 import itertools
+import threading
 
 from .config import python_state_changed
 from .weak_identity import WeakIdentitySet
@@ -29,6 +30,24 @@ class RemovableHandle:
     def __exit__(self, *exc):
         self.remove()
         return False
+
+
+_MAKING = threading.Lock()
+
+
+def registry_of(owner, name, make):
+    """`owner.<name>`, a hook registry made at the first registration (None until then):
+    made by `make()` if still None. Under a lock, as two threads registering the first
+    hooks on one object at once would each make one, and the hooks put in the registry
+    the other replaced would be lost without a word."""
+    registry = getattr(owner, name, None)
+    if registry is None:
+        with _MAKING:
+            registry = getattr(owner, name, None)
+            if registry is None:
+                registry = make()
+                object.__setattr__(owner, name, registry)  # (past Module's __setattr__)
+    return registry
 
 
 def add_hook(registry, hook, who, prepend=False):

@@ -7,6 +7,7 @@ import weakref
 
 import numpy as np
 
+from . import hooks as _hooks
 from .backend import as_array, get_array_module, is_float, is_gpu_array
 from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
@@ -389,9 +390,9 @@ class Variable(TensorMethods):
         if not self.requires_grad:
             raise RuntimeError(f"{who}: this Variable does not require grad, so no gradient "
                                f"will be computed for it")
-        if self._watch is None:
-            self._watch = GradWatch()
-        return self._watch
+        watch = self._watch
+        return watch if watch is not None else _hooks.registry_of(self, "_watch",
+                                                                  _hooks.GradWatch)
 
     def cleargrad(self):
         self.grad = None

@@ -21,6 +21,7 @@ from autograd.config import (
     train_behaviour,
     train_mode,
 )
+from autograd.hooks import registry_of
 from autograd.lazy import DeZeroName
 from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized, wrap
 
@@ -161,8 +162,8 @@ class Module:
 
     def _hooks(self):
         if self._call_hooks is None:
-            from autograd.call_hooks import CallHooks
-            object.__setattr__(self, "_call_hooks", CallHooks())
+            from autograd import call_hooks
+            return registry_of(self, "_call_hooks", call_hooks.CallHooks)
         return self._call_hooks
 
     # ----- registration -----

@@ -21,17 +21,14 @@ missing and unexpected keys (PyTorch's, those of the modules loaded so far).
 """
 from collections import OrderedDict
 
-from autograd.hooks import add_hook
+from autograd.hooks import add_hook, registry_of
 
 _KINDS = ("state_dict_pre", "state_dict_post", "load_pre", "load_post")
 
 
 def register(module, kind, hook, who):
     """Add `hook` of `kind` to `module`; returns the handle (handle.remove())."""
-    hooks = module.__dict__.get("_state_dict_hooks")
-    if hooks is None:
-        hooks = {name: {} for name in _KINDS}
-        object.__setattr__(module, "_state_dict_hooks", hooks)
+    hooks = registry_of(module, "_state_dict_hooks", lambda: {name: {} for name in _KINDS})
     return add_hook(hooks[kind], hook, who)
 
 

@@ -27,7 +27,7 @@ While no step hook is registered anywhere, a step pays one attribute check for t
 import functools
 
 from autograd.capture import recording
-from autograd.hooks import add_hook
+from autograd.hooks import add_hook, registry_of
 
 _KINDS = ("step_pre", "step_post", "state_dict_pre", "state_dict_post",
           "load_state_dict_pre", "load_state_dict_post")
@@ -157,9 +157,7 @@ class OptimizerHooks:
                               "register_load_state_dict_post_hook", prepend)
 
     def _add_hook(self, kind, hook, who, prepend=False):
-        tables = self.__dict__.get("_hook_tables")
-        if tables is None:
-            tables = self._hook_tables = {name: {} for name in _KINDS}
+        tables = registry_of(self, "_hook_tables", lambda: {name: {} for name in _KINDS})
         return add_hook(tables[kind], hook, f"{self._who}.{who}", prepend)
 
     def _hooks(self, kind):

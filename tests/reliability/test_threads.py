@@ -7,6 +7,7 @@ import sys
 import threading
 
 import numpy as np
+import pytest
 
 import autograd as ag
 import nn
@@ -218,3 +219,63 @@ def test_backward_passes_in_four_threads_lose_no_sum_at_a_shared_leaf():
     finally:
         sys.setswitchinterval(interval)
     np.testing.assert_array_equal(w.grad.data, 2.0 * 4 * 3 * (ROUNDS // 3))
+
+
+class _Arrival:
+    """The hook-registry lock, which tells `arrived` when `thread` comes to take it."""
+
+    def __init__(self, lock, thread, arrived):
+        self.lock, self.thread, self.arrived = lock, thread, arrived
+
+    def __enter__(self):
+        if threading.get_ident() == self.thread:
+            self.arrived.set()
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self.lock.__exit__(*exc)
+
+
+def _parameter_hook(p):
+    return p.register_hook(lambda g: None)
+
+
+def _module_hook(m):
+    return m.register_forward_hook(lambda *args: None)
+
+
+@pytest.mark.parametrize("make, registry, register, hooks", [
+    (lambda: ag.Parameter(np.ones(2)), ["autograd.hooks.GradWatch", "autograd.variable.GradWatch"],
+     _parameter_hook, lambda p: p._watch.hooks),
+    (lambda: nn.Linear(2, 2), ["autograd.call_hooks.CallHooks"], _module_hook,
+     lambda m: m._call_hooks.forward),
+], ids=["register_hook", "register_forward_hook"])
+def test_two_threads_registering_the_first_hooks_on_one_object_keep_both(
+        monkeypatch, make, registry, register, hooks):
+    # The registry is made at the first registration: another thread finds none and makes
+    # one while the main thread registers too (the main thread waits at the lock, or, where
+    # there is none, makes a registry of its own that the other thread then replaces).
+    import autograd.call_hooks
+    import autograd.hooks
+    main, making, arrived = threading.get_ident(), threading.Event(), threading.Event()
+    monkeypatch.setattr(autograd.hooks, "_MAKING", _Arrival(
+        getattr(autograd.hooks, "_MAKING", threading.Lock()), main, arrived), raising=False)
+    module, name = registry[0].rsplit(".", 1)
+
+    class Paused(getattr(sys.modules[module], name)):
+        def __init__(self):
+            super().__init__()
+            if threading.get_ident() != main:  # the other thread waits while making it
+                making.set()
+                arrived.wait()
+
+    for path in registry:
+        monkeypatch.setattr(path, Paused)
+    target = make()
+    other = threading.Thread(target=register, args=(target,))
+    other.start()
+    making.wait()
+    register(target)
+    arrived.set()  # (where the main thread made a registry of its own, without waiting)
+    other.join()
+    assert len(hooks(target)) == 2
