@@ -2,6 +2,7 @@
 gradients that cross the call's boundary in backward. `nn.Module` keeps one CallHooks once a
 hook is registered; modules without hooks pay one attribute check per call."""
 import warnings
+from collections import OrderedDict
 
 from .capture import CaptureError, capturing
 from .function import Function
@@ -39,7 +40,9 @@ class CallHooks:
     hook run even when forward raised (given output None)."""
 
     def __init__(self):
-        self.pre, self.forward, self.backward, self.backward_pre = {}, {}, {}, {}
+        # (OrderedDicts: prepend= moves a hook first in one step, see hooks.add_hook)
+        self.pre, self.forward = OrderedDict(), OrderedDict()
+        self.backward, self.backward_pre = OrderedDict(), OrderedDict()
         self.with_kwargs, self.always_call = set(), set()  # the ids of hooks so registered
 
     def add(self, kind, hook, who, prepend=False, with_kwargs=False, always_call=False):

@@ -2,6 +2,7 @@
 every `register_*hook` returns."""
 import itertools
 import threading
+from collections import OrderedDict
 
 from .config import python_state_changed
 from .weak_identity import WeakIdentitySet
@@ -51,18 +52,20 @@ def registry_of(owner, name, make):
 
 
 def add_hook(registry, hook, who, prepend=False):
-    """Store `hook` in `registry` (a dict) under a new handle's id, last, or first with
-    `prepend` (PyTorch's prepend=); returns the handle."""
+    """Store `hook` in `registry` (a dict; an OrderedDict where hooks may be prepended) under
+    a new handle's id, last, or first with `prepend` (PyTorch's prepend=); returns the
+    handle."""
     if not callable(hook):
         raise TypeError(f"{who}: hook must be callable, got {type(hook).__name__}")
+    if prepend and not isinstance(registry, OrderedDict):
+        raise TypeError(f"{who}: prepend=True needs an OrderedDict registry, got "
+                        f"{type(registry).__name__}")
     handle = RemovableHandle(registry)
-    if prepend:  # (in place: the handle removes from this very dict)
-        others = list(registry.items())
-        registry.clear()
-        registry[handle.id] = hook
-        registry.update(others)
-    else:
-        registry[handle.id] = hook
+    registry[handle.id] = hook
+    if prepend:
+        # One C call, in place (the handle removes from this very dict): emptying the dict
+        # and filling it again would let another thread's call run none of its hooks.
+        registry.move_to_end(handle.id, last=False)
     python_state_changed(f"registered a hook ({who})")  # captured steps record again
     return handle
 

@@ -25,6 +25,7 @@ record again. Copies and pickles of an optimizer leave its hooks behind (PyTorch
 While no step hook is registered anywhere, a step pays one attribute check for them.
 """
 import functools
+from collections import OrderedDict
 
 from autograd.capture import recording
 from autograd.hooks import add_hook, registry_of
@@ -157,7 +158,8 @@ class OptimizerHooks:
                               "register_load_state_dict_post_hook", prepend)
 
     def _add_hook(self, kind, hook, who, prepend=False):
-        tables = registry_of(self, "_hook_tables", lambda: {name: {} for name in _KINDS})
+        tables = registry_of(self, "_hook_tables",
+                             lambda: {name: OrderedDict() for name in _KINDS})  # (prepend=)
         return add_hook(tables[kind], hook, f"{self._who}.{who}", prepend)
 
     def _hooks(self, kind):

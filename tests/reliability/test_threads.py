@@ -279,3 +279,40 @@ def test_two_threads_registering_the_first_hooks_on_one_object_keep_both(
     arrived.set()  # (where the main thread made a registry of its own, without waiting)
     other.join()
     assert len(hooks(target)) == 2
+
+
+def test_a_hook_prepended_in_one_thread_never_leaves_another_threads_call_without_hooks():
+    # Another thread's call may run between any two changes that prepend=True makes to the
+    # registry: the registry below makes such a call after each change, and notes whether
+    # the hook registered earlier ran in it.
+    from collections import OrderedDict
+    layer, x, runs, missed = nn.Linear(2, 2), np.ones((1, 2), np.float32), [], []
+
+    class CallAfterEachChange(OrderedDict):
+        def after_change(self):
+            if self:  # (from the earlier hook's registration on)
+                count = len(runs)
+                layer(x)
+                missed.extend([] if len(runs) > count else [dict(self)])
+
+        def __setitem__(self, key, value):
+            super().__setitem__(key, value)
+            self.after_change()
+
+        def clear(self):
+            super().clear()
+            self.after_change()
+
+        def update(self, *args, **kwargs):
+            super().update(*args, **kwargs)
+            self.after_change()
+
+        def move_to_end(self, *args, **kwargs):
+            super().move_to_end(*args, **kwargs)
+            self.after_change()
+
+    registry = layer._hooks().forward = CallAfterEachChange()
+    first = layer.register_forward_hook(lambda *args: runs.append(1))
+    second = layer.register_forward_hook(lambda *args: None, prepend=True)
+    assert missed == []
+    assert list(registry) == [second.id, first.id]
