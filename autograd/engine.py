@@ -59,9 +59,10 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
             continue
         if x.creator is None:
             store_leaf_grad(x, g, taken, create_graph)
-        else:  # (a non-leaf's .grad, as PyTorch's: its own array)
-            x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
-                x.grad, g, create_graph)
+        else:  # (a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's)
+            with _ACCUMULATING:
+                x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
+                    x.grad, g, create_graph)
 
 
 def queue_callback(callback):
@@ -118,7 +119,8 @@ def _into_leaves(outputs, grad_outputs, retain_grad, create_graph, order=None):
 
 
 # Backward passes in several threads may meet at one leaf (a shared model, Hogwild): its
-# .grad is read, added to and set under this lock, so that no pass's sum is lost (PyTorch
+# .grad (and a retained or backward(inputs=...) non-leaf's) is read, added to and set
+# under this lock, so that no pass's sum is lost (PyTorch
 # locks its accumulation too). Uncontended, it costs a leaf some 0.1 us a pass.
 _ACCUMULATING = threading.Lock()
 

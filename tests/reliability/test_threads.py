@@ -316,3 +316,33 @@ def test_a_hook_prepended_in_one_thread_never_leaves_another_threads_call_withou
     second = layer.register_forward_hook(lambda *args: None, prepend=True)
     assert missed == []
     assert list(registry) == [second.id, first.id]
+
+
+def test_backward_into_a_non_leaf_in_two_threads_loses_neither_sum(monkeypatch):
+    # backward(inputs=[h]) adds into a non-leaf's .grad: another thread pauses in the
+    # middle of its addition while the main thread adds too (it waits at the lock, or,
+    # where there is none, adds to the old value, which the other thread then overwrites).
+    import autograd.engine
+    main, adding, arrived = threading.get_ident(), threading.Event(), threading.Event()
+    monkeypatch.setattr(autograd.engine, "_ACCUMULATING", _Arrival(
+        autograd.engine._ACCUMULATING, main, arrived))
+
+    class PausedSum(np.ndarray):
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            if threading.get_ident() != main:  # the other thread waits in its sum
+                adding.set()
+                arrived.wait()
+            inputs = tuple(np.asarray(a) for a in inputs)
+            return getattr(ufunc, method)(*inputs, **kwargs)
+
+    w = Variable(np.ones(3))
+    h = w * 1.0
+    h.grad = ag.variable.wrap(np.zeros(3).view(PausedSum), False)
+    other = threading.Thread(target=lambda: (h * 2.0).sum().backward(inputs=[h]))
+    other.start()
+    adding.wait()
+    (h * 2.0).sum().backward(inputs=[h])
+    arrived.set()  # (where the main thread added without waiting)
+    other.join()
+    np.testing.assert_array_equal(h.grad.data, 4.0)
+    assert w.grad is None
