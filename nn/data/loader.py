@@ -1,4 +1,5 @@
 """DataLoader: iterate over a dataset in (optionally shuffled) mini-batches."""
+import threading
 import warnings
 
 import numpy as np
@@ -138,14 +139,14 @@ class DataLoader:
         n = len(self.dataset) if self._sampler is None else len(self._sampler)
         return num_batches(n, self.batch_size, self.drop_last)
 
-    def _order(self):
-        """This epoch's permutation (or the sampler's indices), or None to keep the
+    def _order(self, epoch):
+        """Pass `epoch`'s permutation (or the sampler's indices), or None to keep the
         dataset's order."""
         if self._sampler is not None:
             return _indices_or_keys(list(self._sampler), "DataLoader: the sampler's")
         if not self.shuffle:
             return None
-        return self._shuffled(self.epoch)
+        return self._shuffled(epoch)
 
     def _shuffled(self, epoch):
         """The permutation of pass `epoch` (it depends only on the seed and the epoch)."""
@@ -179,8 +180,9 @@ class DataLoader:
             for batch in self._batch_sampler:
                 yield _indices_or_keys(list(batch), "DataLoader: the batch_sampler's")
             return
-        order = self._order()
-        self.epoch += 1
+        with _TAKING_A_PASS:  # two threads iterating one loader each take a pass of their own
+            epoch, self.epoch = self.epoch, self.epoch + 1
+        order = self._order(epoch)
         n = len(self.dataset) if order is None else len(order)
         size = self.batch_size
         # (from the order drawn, not len(self): a sampler may be a one-off iterator, which
@@ -191,6 +193,10 @@ class DataLoader:
             # change the dataset); shuffled, an index array.
             yield slice(start, stop) if order is None else order[start:stop]
 
+
+
+# (module-level: a DataLoader is pickled to its worker processes, a lock is not)
+_TAKING_A_PASS = threading.Lock()
 
 def _indices_or_keys(values, who):
     """A sampler's `values`: integer indices as an int64 array, or, where they are keys of
