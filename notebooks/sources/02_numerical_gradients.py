@@ -122,8 +122,9 @@ plt.show()
 #
 # Cost. The central difference needs two evaluations of the whole function **per input
 # element**. Backprop needs one forward and one backward pass, however many inputs there are.
-# For a layer of 10 x 10 weights that is 200 evaluations against 1; a network with a million
-# weights would need two million forward passes per training step.
+# For a layer of 10 x 10 weights that is 200 evaluations against 1 (`numerical_grad` makes
+# one more, first, to see the shape of the output); a network with a million weights would
+# need two million forward passes per training step.
 
 # %%
 calls = 0
@@ -138,6 +139,7 @@ def layer_loss(w):
 weights = np.random.default_rng(0).normal(size=(10, 10)) * 0.1
 numeric, = ag.numerical_grad(layer_loss, weights)
 print("numerical_grad evaluated the function", calls, "times")
+assert calls == 2 * weights.size + 1
 calls = 0
 w = Variable(weights)
 layer_loss(w).backward()
@@ -403,8 +405,8 @@ assert "1 failed, 1 passed" in run.stdout and "on Example(inputs=[float64(" in r
 
 # %% [markdown]
 # The failing example is a 0-d array: the smallest input that shows the bug. rungrad's own
-# test command runs the plugin's check over all of its 127 Functions (`autograd.ops` and
-# `nn.functional`, with `--rungrad-gradcheck-strict`).
+# test command runs the plugin's check over every one of its Functions, well over a hundred
+# (`autograd.ops` and `nn.functional`, with `--rungrad-gradcheck-strict`).
 #
 # ### Blame: which Function of a composite is wrong?
 #
