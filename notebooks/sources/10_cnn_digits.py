@@ -76,9 +76,9 @@ for stride, padding in [(1, 0), (1, 1), (2, 1)]:
 #
 # In rungrad a whole convolution is one node of the graph (`Conv2d`). Internally it is turned
 # into a single matrix product ("im2col": every window becomes a row), which is what makes
-# it fast in NumPy. Max pooling is built from existing ops: the positions of each window's
-# maximum are found on the raw array, and the pooled values are *gathered* from the
-# flattened input (`Reshape`, then `GetItem`), so its gradient comes for free.
+# it fast in NumPy. Max pooling is one node too (`MaxPool2d`): its forward pass remembers
+# which position of each window held the maximum, and its backward pass sends each
+# window's gradient back to that position.
 
 # %%
 small = Variable(np.random.default_rng(1).normal(size=(1, 1, 4, 4)).astype(np.float32), name="x")
@@ -90,6 +90,7 @@ features.name = "features"
 pooled = F.max_pool2d(features, 2)
 pooled.name = "pooled"
 ag.plot_graph(pooled, to_file=OUT / "conv_pool.png")
+assert [type(v.creator).__name__ for v in (pooled, features)] == ["MaxPool2d", "ReLU"]
 
 # %% [markdown]
 # ### Max pooling and its gradient
