@@ -263,7 +263,9 @@ assert np.array_equal(MaskReLU()(x_var).data, np.maximum(x_relu, 0))
 # `broadcastable_shapes`, `arrays`, `valid_axes`) and `assert_gradients_match`.
 #
 # The settings make the test deterministic (`derandomize=True`), keep hypothesis from
-# writing its example database next to the notebook, and skip its slow "explain" phase.
+# writing its example database next to the notebook (`database=None`; a small `.hypothesis`
+# folder still appears there, the cache of constants it collects from the code it tests),
+# and skip its slow "explain" phase.
 
 # %%
 from hypothesis import Phase, given, settings
