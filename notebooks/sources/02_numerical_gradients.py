@@ -90,7 +90,9 @@ assert central_error[hs == 1e-4][0] < 1e-8 < forward_error[hs == 1e-4][0]
 # For a function of several inputs, a **partial derivative** moves one input and holds the
 # others fixed. Collected into a vector they form the **gradient**. The gradient points
 # uphill, so $-\nabla f$ points to where $f$ decreases fastest: the direction gradient
-# descent will walk.
+# descent will walk. (One of the notes says the gradient itself "points to where the
+# function gets lower"; that is the *negative* gradient, the arrows *Deep Learning from
+# Scratch* draws and the plot below shows.)
 #
 # $f(x_0, x_1) = x_0^2 + x_1^2$ has $\nabla f = (2x_0, 2x_1)$, which is $(6, 8)$ at $(3, 4)$.
 
@@ -116,6 +118,8 @@ plt.quiver(g0.ravel(), g1.ravel(), downhill[:, 0], downhill[:, 1], color="tab:bl
 plt.gca().set_aspect("equal")
 plt.title(r"$-\nabla f$ for $f = x_0^2 + x_1^2$: every arrow points downhill")
 plt.show()
+step_down = ((grid.data + 0.01 * downhill) ** 2).sum(axis=1) < (grid.data ** 2).sum(axis=1)
+assert step_down[np.abs(grid.data).sum(axis=1) > 0].all()  # (at the minimum, -grad f = 0)
 
 # %% [markdown]
 # ### Why not always differentiate numerically?
