@@ -294,8 +294,9 @@ plt.show()
 # %% [markdown]
 # ## The threshold trade-off
 #
-# Raising the threshold makes the model more cautious: fewer positive calls, so precision
-# rises and recall falls. Lowering it does the opposite. The right threshold depends on
+# Raising the threshold makes the model more cautious: fewer positive calls, so recall can
+# only fall, and precision usually rises (not at every step: a raised threshold that drops
+# a true positive and no false one lowers it). Lowering it does the opposite. The right threshold depends on
 # which mistake costs more (a missed disease is worse than a second test). F1 is just one
 # possible compromise.
 
@@ -320,6 +321,7 @@ plt.show()
 low, high = np.searchsorted(sweep, 0.2), np.searchsorted(sweep, 0.8)
 assert curves["precision"][high] > curves["precision"][low]
 assert curves["recall"][high] < curves["recall"][low]
+assert np.all(np.diff(curves["recall"]) <= 0)  # recall never rises with the threshold
 
 # %% [markdown]
 # ## Weighting the rarer class
