@@ -263,6 +263,26 @@ print(f"the filters moved by {change:.0%} of their initial size during training"
 assert change > 0.5
 
 # %% [markdown]
+# Some feature maps above may be dark all over: that filter's ReLU output is 0 everywhere on
+# this digit. A filter whose output is 0 on *every* training digit is a **dead** ReLU unit
+# (notebook 6): no gradient reaches its weights, so training cannot revive it, and the
+# network works with the filters that are left. How many die differs from one
+# initialization to the next:
+
+# %%
+def dead_filters(model):
+    """The filters whose ReLU output is 0 on every training digit."""
+    with ag.no_grad():
+        fires = model.feature_maps(x_train).data.max(axis=(0, 2, 3)) > 0
+    return np.flatnonzero(~fires)
+
+
+print("dead filters, of 16, in each of the five CNNs:",
+      [len(dead_filters(model)) for model, _ in runs["CNN"]])
+print("in the one drawn above:", dead_filters(cnn))
+assert all(len(dead_filters(model)) <= 8 for model, _ in runs["CNN"])  # most still work
+
+# %% [markdown]
 # `Module.plot` draws a whole model's graph for one input (parameters labelled by name):
 
 # %%
