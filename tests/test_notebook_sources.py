@@ -2,6 +2,7 @@
 source builds (an edit made in Jupyter alone would be undone by the next rebuild)."""
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -43,3 +44,29 @@ def test_a_malformed_source_is_named(tmp_path):
     bad.write_text("# %% [markdown]\nnot a comment\n", encoding="utf-8")
     with pytest.raises(build_notebooks.SourceError, match="99_bad.py: markdown line"):
         build_notebooks.build_notebook(bad, {})
+
+
+# An absolute path (/a/b/c) that is not part of a URL or a relative path.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~/:])/(?:[\w.-]+/)+[\w.-]+")
+
+
+def _output_texts(notebook):
+    """The text of every output: streams, text/* and JSON data, tracebacks."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            yield "".join(output.get("text", ""))
+            yield "\n".join(output.get("traceback", []))
+            for kind, data in output.get("data", {}).items():
+                if kind.startswith("text/") or kind.endswith("json"):
+                    yield data if isinstance(data, str) else json.dumps(data)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda source: source.stem[:2])
+def test_outputs_name_no_path_of_the_machine_that_ran_them(source):
+    """The shipped outputs read the same whoever runs the notebook: no absolute path of the
+    machine that executed it (its checkout, its temporary folders)."""
+    with open(os.path.join(NOTEBOOKS, source.stem + ".ipynb"), encoding="utf-8") as f:
+        shipped = json.load(f)
+    paths = sorted({p for text in _output_texts(shipped) for p in _ABSOLUTE_PATH.findall(text)})
+    assert not paths, (f"{source.stem}.ipynb's outputs name paths of the machine that ran it: "
+                       f"{paths}; print them relative to the notebook's folder")

@@ -77,8 +77,9 @@ assert np.isclose(x.grad.item(), dy_dx)
 # ## The graph as a picture
 #
 # `ag.plot_graph` draws the graph that was recorded (it needs Graphviz). Ellipses are
-# variables (orange: leaves you created, green: the output, grey: constants such as the
-# exponent 2, which rungrad stores once and reuses), boxes are functions.
+# variables (orange: leaves you created, pale yellow: intermediate results such as `a` and
+# `b`, green: the output, grey: constants such as the exponent 2, which rungrad stores once
+# and reuses), boxes are functions.
 # `get_dot_graph` gives the same graph as text in Graphviz's DOT language.
 
 # %%

@@ -90,7 +90,9 @@ assert central_error[hs == 1e-4][0] < 1e-8 < forward_error[hs == 1e-4][0]
 # For a function of several inputs, a **partial derivative** moves one input and holds the
 # others fixed. Collected into a vector they form the **gradient**. The gradient points
 # uphill, so $-\nabla f$ points to where $f$ decreases fastest: the direction gradient
-# descent will walk.
+# descent will walk. (One of the notes says the gradient itself "points to where the
+# function gets lower"; that is the *negative* gradient, the arrows *Deep Learning from
+# Scratch* draws and the plot below shows.)
 #
 # $f(x_0, x_1) = x_0^2 + x_1^2$ has $\nabla f = (2x_0, 2x_1)$, which is $(6, 8)$ at $(3, 4)$.
 
@@ -116,14 +118,17 @@ plt.quiver(g0.ravel(), g1.ravel(), downhill[:, 0], downhill[:, 1], color="tab:bl
 plt.gca().set_aspect("equal")
 plt.title(r"$-\nabla f$ for $f = x_0^2 + x_1^2$: every arrow points downhill")
 plt.show()
+step_down = ((grid.data + 0.01 * downhill) ** 2).sum(axis=1) < (grid.data ** 2).sum(axis=1)
+assert step_down[np.abs(grid.data).sum(axis=1) > 0].all()  # (at the minimum, -grad f = 0)
 
 # %% [markdown]
 # ### Why not always differentiate numerically?
 #
 # Cost. The central difference needs two evaluations of the whole function **per input
 # element**. Backprop needs one forward and one backward pass, however many inputs there are.
-# For a layer of 10 x 10 weights that is 200 evaluations against 1; a network with a million
-# weights would need two million forward passes per training step.
+# For a layer of 10 x 10 weights that is 200 evaluations against 1 (`numerical_grad` makes
+# one more, first, to see the shape of the output); a network with a million weights would
+# need two million forward passes per training step.
 
 # %%
 calls = 0
@@ -138,6 +143,7 @@ def layer_loss(w):
 weights = np.random.default_rng(0).normal(size=(10, 10)) * 0.1
 numeric, = ag.numerical_grad(layer_loss, weights)
 print("numerical_grad evaluated the function", calls, "times")
+assert calls == 2 * weights.size + 1
 calls = 0
 w = Variable(weights)
 layer_loss(w).backward()
@@ -261,7 +267,9 @@ assert np.array_equal(MaskReLU()(x_var).data, np.maximum(x_relu, 0))
 # `broadcastable_shapes`, `arrays`, `valid_axes`) and `assert_gradients_match`.
 #
 # The settings make the test deterministic (`derandomize=True`), keep hypothesis from
-# writing its example database next to the notebook, and skip its slow "explain" phase.
+# writing its example database next to the notebook (`database=None`; a small `.hypothesis`
+# folder still appears there, the cache of constants it collects from the code it tests),
+# and skip its slow "explain" phase.
 
 # %%
 from hypothesis import Phase, given, settings
@@ -403,8 +411,8 @@ assert "1 failed, 1 passed" in run.stdout and "on Example(inputs=[float64(" in r
 
 # %% [markdown]
 # The failing example is a 0-d array: the smallest input that shows the bug. rungrad's own
-# test command runs the plugin's check over all of its 127 Functions (`autograd.ops` and
-# `nn.functional`, with `--rungrad-gradcheck-strict`).
+# test command runs the plugin's check over every one of its Functions, well over a hundred
+# (`autograd.ops` and `nn.functional`, with `--rungrad-gradcheck-strict`).
 #
 # ### Blame: which Function of a composite is wrong?
 #

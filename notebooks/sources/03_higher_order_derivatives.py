@@ -81,6 +81,10 @@ assert sizes == sorted(sizes) and sizes[-1] > 10 * sizes[0]
 #
 # $$x \leftarrow x - \frac{f'(x)}{f''(x)} .$$
 #
+# (That parabola has a minimum only where $f'' > 0$. Where $f'' < 0$ it opens downwards and
+# the same step jumps to its *maximum*: Newton's method looks for a point where $f' = 0$,
+# whatever kind it is. Here every point of the path has $f'' > 0$.)
+#
 # `ag.grad(y, x, create_graph=True)` returns $f'$ as a differentiable Variable, so one more
 # `ag.grad` gives $f''$. The example: $f(x) = x^4 - 2x^2$, which has a minimum at $x = 1$,
 # starting from $x = 2$.
@@ -122,6 +126,7 @@ newton_steps, descent_steps = steps_to_reach(newton, 1.0), steps_to_reach(descen
 print(f"Newton reaches x = 1 (to 1e-10) in {newton_steps} steps, "
       f"gradient descent (lr 0.01) in {descent_steps}")
 assert newton_steps <= 7 and descent_steps > 200
+assert np.all(12 * newton ** 2 - 4 > 0)  # f''(x) = 12x^2 - 4 > 0 along Newton's path
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -174,9 +179,10 @@ eigenvalues = np.linalg.eigvalsh(H)
 print("eigenvalues:", eigenvalues, "-> condition number", eigenvalues.max() / eigenvalues.min())
 
 # %% [markdown]
-# The eigenvalues differ by a factor of about 2500: the valley is 50 times steeper across
-# than along. Gradient descent must use a learning rate small enough for the steep
-# direction, so it crawls along the flat one. Newton's method in several dimensions,
+# The eigenvalues differ by a factor of about 2500: at the minimum the valley curves 2500
+# times more sharply across than along (its contour ellipses are $\sqrt{2500} = 50$ times
+# longer than wide). Gradient descent must use a learning rate small enough for the steep
+# direction (below $2 / 1002$ here), so it crawls along the flat one. Newton's method in several dimensions,
 # $x \leftarrow x - H^{-1} \nabla f$, rescales every direction by its curvature.
 
 # %%
@@ -201,7 +207,7 @@ def gradient_descent_path_nd(f, x0, lr, steps):
 
 start = [-1.2, 1.0]
 newton_2d = newton_path_nd(rosenbrock, start, steps=8)
-descent_2d = gradient_descent_path_nd(rosenbrock, start, lr=0.001, steps=1000)
+descent_2d = gradient_descent_path_nd(rosenbrock, start, lr=0.001, steps=1000)  # < 2 / 1002
 print("Newton after 8 steps:        ", newton_2d[-1])
 print("gradient descent, 1000 steps:", descent_2d[-1])
 assert np.allclose(newton_2d[-1], [1, 1]) and not np.allclose(descent_2d[-1], [1, 1], atol=0.05)

@@ -157,8 +157,8 @@ assert list(xor_gate(inputs)) == list(xor)
 # %% [markdown]
 # ### Learning XOR instead of wiring it
 #
-# The step function has derivative 0 everywhere, so gradient descent cannot tune a
-# perceptron. Replace it by the sigmoid and the same question can be *learned*. A single
+# The step function has derivative 0 everywhere (except at 0, where it jumps and has
+# none), so gradient descent cannot tune a perceptron. Replace it by the sigmoid and the same question can be *learned*. A single
 # layer (logistic regression) cannot get all four points right, however long it trains. With
 # one hidden layer of 4 tanh units it can.
 
@@ -335,8 +335,9 @@ assert np.allclose(np.tanh(grid), 2 / (1 + np.exp(-2 * grid)) - 1)  # tanh x = 2
 # A network with two or more hidden layers is called a **deep neural network (DNN)**: the
 # "deep" in deep learning. Deep networks were long hard to train, and the main reason is
 # this: backprop multiplies one such derivative per layer. Through ten sigmoid layers the
-# gradient is scaled by at most $0.25^{10} \approx 10^{-6}$ before it reaches the first
-# layer: the layers near the input barely learn. Below, two 10-layer networks, each with the
+# activations' derivatives alone scale the gradient by at most $0.25^{10} \approx 10^{-6}$
+# before it reaches the first layer (the weights multiply in too, and with the usual
+# initializations they do not make up for it): the layers near the input barely learn. Below, two 10-layer networks, each with the
 # initialization designed for its activation (Glorot for sigmoid, He for ReLU), train for
 # ten epochs on the digits with `compile` and `fit`. Instead of measuring gradients by
 # hand, we let the library watch them: the callback `nn.callbacks.GradientMonitor` records

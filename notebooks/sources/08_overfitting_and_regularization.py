@@ -347,7 +347,9 @@ assert list(Dropout(0.5).parameters()) == []  # the dropout rate is not trained
 #   every weight in proportion to its size: weights get small but rarely exactly zero.
 # * **L1** (lasso): $L + \lambda \sum |w|$. Its gradient $\lambda\,\mathrm{sign}(w)$ pushes
 #   every weight towards zero by the same amount, so unimportant weights end up **at zero**:
-#   the model becomes *sparse*, and the surviving weights show which inputs matter.
+#   the model becomes *sparse*, and the surviving weights show which inputs matter. (With
+#   plain gradient steps "at zero" means hopping across it by about $\eta\lambda$ each step
+#   instead of stopping on exactly 0.0; that is why the counts below are of $|w| < 0.01$.)
 #
 # `F.l2_penalty(params)` and `F.l1_penalty(params)` compute the sums. The strength
 # $\lambda$ is a hyperparameter: too small does nothing, too large underfits. Below, three
@@ -635,9 +637,11 @@ from nn.data import (
 )
 
 images_8x8 = x_few.reshape(-1, 8, 8)
+# (the rotation's range is pinned to 20 degrees and the flip's chance to 1 so that this one
+# picture shows them; RandomRotation(20) draws from -20..20, RandomFlip() flips half the time)
 augmentations = {"original": lambda x: x, "RandomShift(1)": RandomShift(1, seed=0),
-                 "RandomRotation(20)": RandomRotation((20, 20)),
-                 "RandomFlip()": RandomFlip(p=1.0, seed=0),
+                 "RandomRotation((20, 20))": RandomRotation((20, 20)),
+                 "RandomFlip(p=1.0)": RandomFlip(p=1.0, seed=0),
                  "GaussianNoise(0.2)": GaussianNoise(0.2, clip=(0, 1), seed=0),
                  "SaltAndPepperNoise(0.1)": SaltAndPepperNoise(0.1, seed=0)}
 fig, axes = plt.subplots(1, 6, figsize=(13, 2.6))

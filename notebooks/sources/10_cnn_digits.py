@@ -76,9 +76,9 @@ for stride, padding in [(1, 0), (1, 1), (2, 1)]:
 #
 # In rungrad a whole convolution is one node of the graph (`Conv2d`). Internally it is turned
 # into a single matrix product ("im2col": every window becomes a row), which is what makes
-# it fast in NumPy. Max pooling is built from existing ops: the positions of each window's
-# maximum are found on the raw array, and the pooled values are *gathered* from the
-# flattened input (`Reshape`, then `GetItem`), so its gradient comes for free.
+# it fast in NumPy. Max pooling is one node too (`MaxPool2d`): its forward pass remembers
+# which position of each window held the maximum, and its backward pass sends each
+# window's gradient back to that position.
 
 # %%
 small = Variable(np.random.default_rng(1).normal(size=(1, 1, 4, 4)).astype(np.float32), name="x")
@@ -90,6 +90,7 @@ features.name = "features"
 pooled = F.max_pool2d(features, 2)
 pooled.name = "pooled"
 ag.plot_graph(pooled, to_file=OUT / "conv_pool.png")
+assert [type(v.creator).__name__ for v in (pooled, features)] == ["MaxPool2d", "ReLU"]
 
 # %% [markdown]
 # ### Max pooling and its gradient
@@ -260,6 +261,26 @@ initial_filters = DigitsCNN().conv.weight.data[:, 0]
 change = np.linalg.norm(filters - initial_filters) / np.linalg.norm(initial_filters)
 print(f"the filters moved by {change:.0%} of their initial size during training")
 assert change > 0.5
+
+# %% [markdown]
+# Some feature maps above may be dark all over: that filter's ReLU output is 0 everywhere on
+# this digit. A filter whose output is 0 on *every* training digit is a **dead** ReLU unit
+# (notebook 6): no gradient reaches its weights, so training cannot revive it, and the
+# network works with the filters that are left. How many die differs from one
+# initialization to the next:
+
+# %%
+def dead_filters(model):
+    """The filters whose ReLU output is 0 on every training digit."""
+    with ag.no_grad():
+        fires = model.feature_maps(x_train).data.max(axis=(0, 2, 3)) > 0
+    return np.flatnonzero(~fires)
+
+
+print("dead filters, of 16, in each of the five CNNs:",
+      [len(dead_filters(model)) for model, _ in runs["CNN"]])
+print("in the one drawn above:", dead_filters(cnn))
+assert all(len(dead_filters(model)) <= 8 for model, _ in runs["CNN"])  # most still work
 
 # %% [markdown]
 # `Module.plot` draws a whole model's graph for one input (parameters labelled by name):

@@ -175,7 +175,9 @@ for _ in range(40):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        state = tuple(s.detach() for s in state)  # keep the values, cut the graph
+        # keep the values, cut the graph (an LSTM's state is the pair (h, c); a GRU's or an
+        # RNN's is h alone: state = state.detach())
+        state = tuple(s.detach() for s in state)
         total += loss.item()
     epoch_losses.append(total / len(loader))
 

@@ -119,9 +119,9 @@ for step in trace.steps:
     print(f"{type(step.function).__name__:5s} received {received}  sent {sent}")
 
 # %% [markdown]
-# With $a = x^2$, $e = \exp(a)$, $y = e^2$: the first step (`Pow`, $y = e^2$) receives
-# $1$ and sends $2e$; `Exp` multiplies that by $e$; the last `Pow` multiplies by $2x$. The
-# final number is the product of the three local derivatives, $\frac{dy}{dx}$:
+# With $a = x^2$, $e = \exp(a)$, $y = e^2$: the first step (`PowScalar`, $y = e^2$)
+# receives $1$ and sends $2e$; `Exp` multiplies that by $e$; the last `PowScalar` multiplies
+# by $2x$. The final number is the product of the three local derivatives, $\frac{dy}{dx}$:
 
 # %%
 e_value = np.exp(0.8 ** 2)
@@ -143,7 +143,15 @@ print("dy/dx =", " x ".join(f"{f:.4f}" for f in local), "=", x.grad.item())
 # red and the non-finite values marked.
 
 # %%
+import re
+
 from IPython.display import SVG
+
+
+def file_names_only(text):
+    """`text` with every absolute path cut to its file name (full paths differ per machine)."""
+    return re.sub(r"(?<![\w.])(?:/|[A-Za-z]:\\)\S*[/\\]", "", text)
+
 
 v = Variable(np.zeros(3), name="v")
 try:  # (NumPy's own divide-by-zero warning is silenced: the anomaly error says more)
@@ -152,7 +160,9 @@ try:  # (NumPy's own divide-by-zero warning is silenced: the anomaly error says 
         length.backward()
 except FloatingPointError as error:
     message = str(error)
-    print(message)
+    # The message names your cell's file (Jupyter runs each cell from a temporary file) and
+    # the picture by their full paths; printed here with the file names only.
+    print(file_names_only(message))
 assert "Sqrt backward" in message and "anomaly.svg" in message
 SVG(filename=str(OUT / "anomaly.svg"))
 
