@@ -73,12 +73,13 @@ def frames(output, trace):
     result, totals = [first], {}
     for step in trace:
         func = step.function
-        sent = []
+        sent, sent_to = [], []
         for x, g in zip(func.inputs, step.grad_inputs):
             if g is None:
                 continue
             totals[id(x)] = (x, totals[id(x)][1] + g if id(x) in totals else g)
             sent.append({"to": names(x), "grad": array_text(g)})
+            sent_to.append(x)
         received = [array_text(g) for g in step.grad_outputs if g is not None]
         result.append({
             "highlight": str(id(func)),
@@ -86,10 +87,17 @@ def frames(output, trace):
                         if g is not None],
             "caption": _caption(step, len(trace), received, sent),
             "received": received, "sent": sent,
-            "totals": [{"var": names(x) + _before_hooks(x), "grad": array_text(t)}
-                       for x, t in totals.values()],
+            # only the totals this step changed: the page adds them up to the frame shown
+            # (every total in every frame made the page grow with the square of the steps)
+            "totals": [{"id": str(id(x)), "var": names(x) + _before_hooks(x),
+                        "grad": array_text(totals[id(x)][1])} for x in _unique(sent_to)],
         })
     return result
+
+
+def _unique(variables):
+    """`variables` in order, each once (an op may send to the same input twice: x * x)."""
+    return list({id(v): v for v in variables}.values())
 
 
 def _before_hooks(x):
