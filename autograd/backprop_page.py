@@ -115,21 +115,30 @@ def _caption(step, n_steps, received, sent):
 
 
 class _Names:
-    """A readable name per variable: its own, else what made it ('Mul output', 'Mul output
-    2', ...) or what it is ('leaf (2, 3)'), as the graph's labels let a reader find it."""
+    """A readable name per variable, unique on the page: its own, else what made it ('Mul
+    output') or what it is ('leaf (2, 3)'), as the graph's labels let a reader find it; a
+    second variable of the same name gets a number ('x 2', 'Mul output 2')."""
 
     def __init__(self):
-        self.names, self.counts = {}, {}
+        self.names, self.used = {}, set()
 
     def __call__(self, v):
+        if id(v) not in self.names:
+            base = self._base(v)
+            name, n = base, 1
+            while name in self.used:  # (two variables both named 'x' are two rows)
+                n += 1
+                name = f"{base} {n}"
+            self.used.add(name)
+            self.names[id(v)] = name
+        return self.names[id(v)]
+
+    @staticmethod
+    def _base(v):
         if v.name is not None and v.name != "":
             return str(v.name)
-        if id(v) not in self.names:
-            kind = (f"{type(v.creator).__name__} output" if v.creator is not None
-                    else f"leaf {tuple(v.shape)}")
-            self.counts[kind] = self.counts.get(kind, 0) + 1
-            self.names[id(v)] = kind if self.counts[kind] == 1 else f"{kind} {self.counts[kind]}"
-        return self.names[id(v)]
+        return (f"{type(v.creator).__name__} output" if v.creator is not None
+                else f"leaf {tuple(v.shape)}")
 
 
 def _page(svg, frames):

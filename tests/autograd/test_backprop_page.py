@@ -89,6 +89,17 @@ def test_the_page_grows_with_the_steps_not_their_square(tmp_path):
     assert _totals(frames)["x"] == array_text(ag.grad(ag.sum(y), [x])[0].data)
 
 
+@needs_dot
+def test_variables_of_the_same_name_are_told_apart(tmp_path):
+    """Two variables named 'x' were two rows 'x', and one named 'Mul output' read as the
+    unnamed product's."""
+    a, b = Variable(np.array([1.0]), name="x"), Variable(np.array([2.0]), name="x")
+    c = Variable(np.array([3.0]), name="Mul output")
+    frames = _frames(ag.plot_backward(ag.sum(a * b * c), tmp_path / "bp.html"))
+    names = [t["var"] for frame in frames[1:] for t in frame["totals"]]
+    assert sorted(names) == ["Mul output", "Mul output 2", "Mul output 3", "x", "x 2"]
+
+
 def _browser():
     found = next((b for b in map(shutil.which, BROWSERS) if b), None)
     if found is None:
