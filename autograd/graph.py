@@ -2,6 +2,7 @@
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import warnings
 
@@ -246,10 +247,11 @@ def render_bytes(dot_source, fmt, who="plot_graph"):
         done = subprocess.run([dot, f"-T{fmt}"], input=dot_source.encode("utf-8"),
                               capture_output=True, timeout=RENDER_SECONDS, check=False)
     except subprocess.TimeoutExpired:
-        nodes = dot_source.count("[label=")
         raise RuntimeError(f"{who}: Graphviz took more than {RENDER_SECONDS} s to lay out this "
-                           f"graph of about {nodes} nodes and gave up; draw a part of it (a "
-                           "few steps of a loop), or keep get_dot_graph's source") from None
+                           f"{_too_big(dot_source, ' and gave up')}") from None
+    if done.returncode < 0:  # (dot died of SIGSEGV, saying nothing, on a 100,000-op chain)
+        raise RuntimeError(f"{who}: Graphviz's dot crashed ({_signal_name(-done.returncode)}) "
+                           f"laying out this {_too_big(dot_source)}")
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"{who}: Graphviz could not render the graph"
@@ -260,6 +262,19 @@ def render_bytes(dot_source, fmt, who="plot_graph"):
         warnings.warn(f"{who}: Graphviz: {scaled[0].strip()}; an .svg or .pdf file stays "
                       "readable at any size", stacklevel=4)
     return done.stdout
+
+
+def _too_big(dot_source, outcome=""):
+    nodes = dot_source.count("[label=")
+    return (f"graph of about {nodes} nodes{outcome}; draw a part of it (a few steps of a "
+            "loop), or keep get_dot_graph's source")
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _require_viz_extra(who):

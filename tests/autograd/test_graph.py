@@ -189,6 +189,23 @@ def test_a_layout_past_the_time_limit_is_named_not_waited_for(tmp_path, monkeypa
     assert not (tmp_path / "graph.png").exists()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a shell script stands in for dot")
+def test_a_dot_that_crashes_is_named_with_the_graph_s_size(tmp_path, monkeypatch):
+    """dot died of SIGSEGV, saying nothing, on a chain of 100,000 ops: the
+    error was 'Graphviz could not render the graph' and no more. A script that crashes the
+    same way stands in for it here (the real crash takes a real 100,000-node graph)."""
+    pytest.importorskip("graphviz")
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\ncat > /dev/null\nkill -SEGV $$\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    with pytest.raises(RuntimeError, match=r"dot crashed \(SIGSEGV\) laying out this graph "
+                                           r"of about \d+ nodes.*draw a part of it"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
+    assert not (tmp_path / "graph.png").exists()
+
+
 def test_plot_graph_without_graphviz_package(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
     with pytest.raises(ImportError, match=r"pip install 'rungrad\[viz\]'"):
