@@ -24,8 +24,10 @@ class ChecksumError(OSError):
 
 
 def data_home():
-    """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets."""
-    return Path(os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets")
+    """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets. A leading ~ in
+    RUNGRAD_DATA is the home folder (as a shell would expand it), not a folder named ~."""
+    root = os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets"
+    return Path(root).expanduser()
 
 
 def sha256_of(path):

@@ -67,6 +67,12 @@ def test_data_home(monkeypatch, tmp_path):
     assert datasets.data_home() == Path.home() / ".rungrad" / "datasets"
 
 
+def test_data_home_expands_a_tilde(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))  # quoted in a .env file, ~ reaches us as is
+    monkeypatch.setenv("RUNGRAD_DATA", "~/rungrad-data")
+    assert datasets.data_home() == tmp_path / "rungrad-data"
+
+
 def fake_mnist(monkeypatch, n_train=6, n_test=4):
     """Small IDX files standing in for MNIST, with their checksums pinned instead
     of the real ones; returns ({name: gz bytes}, images, labels)."""
