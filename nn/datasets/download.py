@@ -157,6 +157,18 @@ def _described(exc):
     return str(exc) if type(exc) is OSError else f"{type(exc).__name__}: {exc}"
 
 
+def _make_cache_folder(dataset, folder):
+    """Create `folder` before any mirror is tried: a cache path that cannot be a folder (a
+    file on it, no permission, a read-only disk) is a local problem, to be said once as
+    such, not as every mirror failing followed by advice to put files where none can go."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"cannot use {folder} as the cache folder of {dataset} "
+                            f"({_described(exc)}); set RUNGRAD_DATA to a folder you can "
+                            f"write to") from exc
+
+
 def fetch_files(dataset, files, mirrors):
     """Make sure every file of `dataset` is in the cache; return {name: path}.
 
@@ -168,6 +180,8 @@ def fetch_files(dataset, files, mirrors):
     wrong = {name: _wrong_bytes(folder / name, sha) for name, sha in files.items()}
     missing = [name for name in files
                if wrong[name] is not None or not (folder / name).is_file()]
+    if missing:
+        _make_cache_folder(dataset, folder)
     for i, name in enumerate(missing):
         try:
             _fetch_one(name, files[name], folder, mirrors)

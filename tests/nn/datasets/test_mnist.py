@@ -167,6 +167,19 @@ def test_offline_error_says_which_files_go_where(offline):
     assert not list((offline / "fashion_mnist").iterdir())  # nothing half-written
 
 
+def test_a_cache_path_that_cannot_be_a_folder_is_said_before_any_mirror(monkeypatch,
+                                                                        offline):
+    asked = []
+    monkeypatch.setattr(download, "_open_url", asked.append)
+    offline.parent.mkdir(exist_ok=True)
+    offline.write_text("a file where the cache folder should be")
+    with pytest.raises(datasets.DownloadError, match="cannot use .* as the cache folder of "
+                       "mnist .*NotADirectoryError.*RUNGRAD_DATA") as info:
+        datasets.mnist()
+    assert str(offline / "mnist") in str(info.value) and asked == []
+    assert "mirror" not in str(info.value)  # not a network problem
+
+
 def test_pinned_checksums_look_like_sha256():
     for files in (mnist_sets._MNIST_FILES, mnist_sets._FASHION_FILES):
         assert len(files) == 4
