@@ -61,6 +61,31 @@ def test_read_idx_truncated_gzip(tmp_path):
         read_idx(path)
 
 
+def test_read_idx_sizes_whose_product_overflows_int64_are_an_idx_error(tmp_path):
+    header = struct.pack(">HBB4I", 0, 0x08, 4, 65536, 65536, 65536, 65536)  # 2**64 values
+    path = write(tmp_path / "huge-idx4-ubyte", header, compress=False)
+    with pytest.raises(IDXError, match=r"huge-idx4-ubyte: .*18446744073709551616 bytes"):
+        read_idx(path)
+
+
+def test_read_idx_stops_reading_a_gzip_bomb_after_the_announced_size(tmp_path):
+    import tracemalloc
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    bomb = packer.compress(idx_bytes(np.zeros(10, dtype=np.uint8)))
+    bomb += b"".join(packer.compress(bytes(1 << 20)) for _ in range(64)) + packer.flush()
+    path = write(tmp_path / "bomb.gz", bomb, compress=False)  # ~64 kB, inflates to 64 MB
+    tracemalloc.start()
+    try:
+        with pytest.raises(IDXError, match=r"bomb.gz: .*\(10 bytes of data\)"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20  # the 64 MB were never held
+
+
 def test_data_home(monkeypatch, tmp_path):
     assert datasets.data_home() == tmp_path / "cache"  # RUNGRAD_DATA (conftest)
     monkeypatch.delenv("RUNGRAD_DATA")
