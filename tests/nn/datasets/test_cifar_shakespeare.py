@@ -98,6 +98,19 @@ def test_cifar10_archives_that_do_not_fit_are_named(monkeypatch, offline, damage
     assert cifar.ARCHIVE in str(info.value)
 
 
+def test_a_cut_cifar10_archive_is_named_as_corrupt(monkeypatch, offline):
+    import gzip
+
+    blob, _, _ = fake_cifar(monkeypatch)
+    cut = gzip.compress(gzip.decompress(blob)[:3 * 512 + _RECORD])  # inside data_batch_2
+    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: hashlib.sha256(cut).hexdigest()})
+    (offline / "cifar10").mkdir(parents=True)
+    (offline / "cifar10" / cifar.ARCHIVE).write_bytes(cut)
+    with pytest.raises(datasets.CifarError, match="corrupt archive") as info:
+        datasets.cifar10()
+    assert cifar.ARCHIVE in str(info.value)
+
+
 def test_pinned_checksums_are_the_published_files():
     assert cifar._FILES == {"cifar-10-binary.tar.gz":
                             "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}
