@@ -17,6 +17,14 @@ def _test_indices(y, test_size, rng, stratify):
     return np.concatenate(picks)
 
 
+def check_test_size(test_size, where=""):
+    """Refuse a test_size that is not a real fraction in [0, 1): a bool (False is no
+    fraction), a string, NaN or 1. Any real number type passes, numpy's included."""
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) \
+            or not 0 <= test_size < 1:
+        raise ValueError(f"{where}test_size must be a fraction in [0, 1), got {test_size!r}")
+
+
 def standardized(x_train, x_test):
     """Features scaled by the *training* part's mean and std (no peeking at the test set)."""
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
@@ -29,8 +37,7 @@ def train_test_split(x, y, test_size=0.2, seed=0, stratify=True):
 
     x: (n, ...), y: (n, ...); test_size: fraction in [0, 1).
     """
-    if not isinstance(test_size, numbers.Real) or not 0 <= test_size < 1:
-        raise ValueError(f"test_size must be a fraction in [0, 1), got {test_size!r}")
+    check_test_size(test_size)
     rng = np.random.default_rng(seed)
     is_test = np.zeros(len(y), dtype=bool)
     is_test[_test_indices(y, test_size, rng, stratify)] = True

@@ -152,6 +152,14 @@ def test_shakespeare_checks_test_size_and_checksum(monkeypatch, offline):
         datasets.shakespeare()
 
 
+def test_shakespeare_takes_a_numpy_fraction_and_refuses_a_bool(monkeypatch, offline):
+    serve(monkeypatch, {"input.txt": fake_corpus(monkeypatch)})
+    (train, test), _ = datasets.shakespeare(test_size=np.float32(0.25))
+    assert len(test) == round(0.25 * (len(train) + len(test)))
+    with pytest.raises(ValueError, match="shakespeare: test_size .* got False"):
+        datasets.shakespeare(test_size=False)
+
+
 def test_vocabulary_encodes_decodes_and_names_what_it_lacks():
     vocabulary = datasets.Vocabulary.of("hello")
     assert list(vocabulary) == ["h", "e", "l", "o"]

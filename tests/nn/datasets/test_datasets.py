@@ -157,3 +157,9 @@ def test_importing_needs_only_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("test_size", [False, True, float("nan"), 1, -0.1, "0.2"])
+def test_split_refuses_a_test_size_that_is_no_fraction(test_size):
+    with pytest.raises(ValueError, match="test_size must be a fraction in"):
+        datasets.digits(test_size=test_size)
