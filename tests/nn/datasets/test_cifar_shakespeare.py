@@ -171,3 +171,10 @@ def test_vocabulary_encodes_decodes_and_names_what_it_lacks():
         vocabulary.decode([4])
     with pytest.raises(ValueError, match="distinct"):
         datasets.Vocabulary("aa")
+
+
+@pytest.mark.parametrize("ids", [[1.0, 2.0], np.array([True, False]), ["1"]])
+def test_vocabulary_decode_refuses_ids_that_are_not_integers(ids):
+    with pytest.raises(TypeError, match="Vocabulary.decode: ids must be integers, got"):
+        datasets.Vocabulary.of("hello").decode(ids)
+    assert datasets.Vocabulary.of("hello").decode([]) == ""
