@@ -32,13 +32,23 @@ def standardized(x_train, x_test):
     return (x_train - mean) / std, (x_test - mean) / std
 
 
+def _rng(seed):
+    """default_rng(seed), its errors naming the argument ('expected non-negative integer'
+    alone does not say which)."""
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"seed must be a non-negative integer (or None), got {seed!r}: "
+                        f"{exc}") from None
+
+
 def train_test_split(x, y, test_size=0.2, seed=0, stratify=True):
     """((x_train, y_train), (x_test, y_test)), both sides in a seeded random order.
 
     x: (n, ...), y: (n, ...); test_size: fraction in [0, 1).
     """
     check_test_size(test_size)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     is_test = np.zeros(len(y), dtype=bool)
     is_test[_test_indices(y, test_size, rng, stratify)] = True
     train = rng.permutation(np.flatnonzero(~is_test))

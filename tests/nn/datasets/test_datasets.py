@@ -175,3 +175,9 @@ def test_split_refuses_a_test_size_that_is_no_fraction(test_size):
 def test_generated_sets_name_the_argument_at_fault(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), ("a", TypeError), (1.5, TypeError)])
+def test_split_names_a_bad_seed(seed, error):
+    with pytest.raises(error, match="seed must be a non-negative integer"):
+        datasets.breast_cancer(seed=seed)
