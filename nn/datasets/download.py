@@ -19,6 +19,11 @@ class DownloadError(OSError):
     """The files could not be fetched; the message says where to put them by hand."""
 
 
+class CacheError(DownloadError):
+    """The cache folder cannot hold the files (a file in its place, no permission, a full
+    disk): a local problem, which no other mirror and no network would solve."""
+
+
 class ChecksumError(OSError):
     """A downloaded file's SHA-256 differs from the published one."""
 
@@ -107,12 +112,19 @@ def download(url, dest, sha256):
     digest mismatch, or the network's OSError."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
-        with open(tmp, "wb") as out:
-            actual = _stream(url, out)
-        if actual != sha256:
-            raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
-                                f"{actual}, expected {sha256}; the file was not kept")
+    try:
+        with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
+            with open(tmp, "wb") as out:
+                actual = _stream(url, out)
+            if actual != sha256:
+                raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
+                                    f"{actual}, expected {sha256}; the file was not kept")
+    except OSError as exc:
+        if exc.filename != str(dest):  # replacing names dest in its own (local) errors
+            raise
+        raise CacheError(f"{dest.name}: cannot write it into the cache folder "
+                         f"{dest.parent} ({_described(exc)}); free space there or set "
+                         f"RUNGRAD_DATA to another folder") from exc
     return dest
 
 
@@ -134,6 +146,8 @@ def _fetch_one(name, sha256, folder, mirrors):
     for base in mirrors:
         try:
             return download(base + name, folder / name, sha256)
+        except CacheError:
+            raise  # the next mirror's bytes would not fit either
         except OSError as exc:  # ChecksumError, URLError, timeouts, refused connections
             failures.append(exc)
     if len(failures) == 1:
@@ -164,7 +178,7 @@ def _make_cache_folder(dataset, folder):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DownloadError(f"cannot use {folder} as the cache folder of {dataset} "
+        raise CacheError(f"cannot use {folder} as the cache folder of {dataset} "
                             f"({_described(exc)}); set RUNGRAD_DATA to a folder you can "
                             f"write to") from exc
 
@@ -185,7 +199,7 @@ def fetch_files(dataset, files, mirrors):
     for i, name in enumerate(missing):
         try:
             _fetch_one(name, files[name], folder, mirrors)
-        except ChecksumError:
+        except (ChecksumError, CacheError):
             raise
         except OSError as exc:
             raise DownloadError(

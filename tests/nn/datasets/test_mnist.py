@@ -205,6 +205,25 @@ def test_a_cache_path_that_cannot_be_a_folder_is_said_before_any_mirror(monkeypa
     assert "mirror" not in str(info.value)  # not a network problem
 
 
+def test_a_full_disk_is_said_once_as_the_cache_folders_problem(monkeypatch, offline):
+    import errno
+    import os
+
+    streamed = []
+
+    def disk_full(url, out):  # what out.write raises when the disk fills up
+        streamed.append(url)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(download, "_stream", disk_full)
+    with pytest.raises(datasets.DownloadError, match="train-images-idx3-ubyte.gz: cannot "
+                       "write it into the cache folder .*No space left.*RUNGRAD_DATA") as info:
+        datasets.mnist()
+    assert len(streamed) == 1  # not fetched again from the second mirror, to fail again
+    assert "Without network" not in str(info.value)
+    assert not list((offline / "mnist").iterdir())
+
+
 def test_pinned_checksums_look_like_sha256():
     for files in (mnist_sets._MNIST_FILES, mnist_sets._FASHION_FILES):
         assert len(files) == 4
