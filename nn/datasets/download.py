@@ -10,7 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from autograd.atomic import replacing
+from autograd.atomic import NotARegularFileError, replacing
 
 _CHUNK = 1 << 16
 
@@ -120,7 +120,8 @@ def download(url, dest, sha256):
                 raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
                                     f"{actual}, expected {sha256}; the file was not kept")
     except OSError as exc:
-        if exc.filename != str(dest):  # replacing names dest in its own (local) errors
+        local = exc.filename == str(dest) or isinstance(exc, NotARegularFileError)
+        if not local:  # replacing names dest in its own errors; the network's stay as are
             raise
         raise CacheError(f"{dest.name}: cannot write it into the cache folder "
                          f"{dest.parent} ({_described(exc)}); free space there or set "

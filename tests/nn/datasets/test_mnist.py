@@ -224,6 +224,15 @@ def test_a_full_disk_is_said_once_as_the_cache_folders_problem(monkeypatch, offl
     assert not list((offline / "mnist").iterdir())
 
 
+def test_a_folder_where_a_cached_file_goes_is_the_caches_problem(monkeypatch, offline):
+    asked = serve(monkeypatch, {})
+    (offline / "mnist" / "train-images-idx3-ubyte.gz").mkdir(parents=True)
+    with pytest.raises(datasets.DownloadError, match="cannot write it into the cache folder "
+                       ".*is a directory"):
+        datasets.mnist()
+    assert asked == []
+
+
 def test_pinned_checksums_look_like_sha256():
     for files in (mnist_sets._MNIST_FILES, mnist_sets._FASHION_FILES):
         assert len(files) == 4
