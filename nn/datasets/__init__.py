@@ -10,7 +10,7 @@ from autograd.lazy import missing_only
 
 from .bundled import breast_cancer, diabetes, diabetes_feature_names, digits
 from .cifar import CifarError, cifar10
-from .download import ChecksumError, DownloadError, data_home
+from .download import CacheError, ChecksumError, DownloadError, data_home
 from .idx import IDXError, read_idx
 from .mnist_sets import fashion_mnist, mnist
 from .sklearn_sets import iris, wine
@@ -27,4 +27,4 @@ __getattr__ = missing_only(__name__, {
 __all__ = ["spiral", "sin_curve", "digits", "iris", "breast_cancer", "wine", "diabetes",
            "diabetes_feature_names",
            "mnist", "fashion_mnist", "cifar10", "shakespeare", "Vocabulary", "read_idx",
-           "data_home", "IDXError", "DownloadError", "ChecksumError", "CifarError"]
+           "data_home", "IDXError", "DownloadError", "CacheError", "ChecksumError", "CifarError"]

@@ -65,17 +65,16 @@ def read_batches(archive, names, path):
 
 def _records(archive, member, path):
     """The member's bytes as (records, 3073) uint8, read without extracting anything."""
-    try:
+    try:  # finding a member reads the archive's index: a cut archive fails here already
         f = archive.extractfile(member)
+        raw = None if f is None else f.read()
     except KeyError:
-        f = None
-    if f is None:
+        raw = None
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise CifarError(f"{path}: corrupt archive, reading {member} ({exc})") from None
+    if raw is None:
         raise CifarError(f"{path}: no file {member} in the archive (is it the binary version, "
                          f"{ARCHIVE}?)")
-    try:
-        raw = f.read()
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise CifarError(f"{path}: {member} is corrupt ({exc})") from None
     if len(raw) % _RECORD:
         raise CifarError(f"{path}: {member} holds {len(raw)} bytes, not a whole number of "
                          f"{_RECORD}-byte records")

@@ -10,7 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from autograd.atomic import replacing
+from autograd.atomic import NotARegularFileError, replacing
 
 _CHUNK = 1 << 16
 
@@ -19,13 +19,20 @@ class DownloadError(OSError):
     """The files could not be fetched; the message says where to put them by hand."""
 
 
+class CacheError(DownloadError):
+    """The cache folder cannot hold the files (a file in its place, no permission, a full
+    disk): a local problem, which no other mirror and no network would solve."""
+
+
 class ChecksumError(OSError):
     """A downloaded file's SHA-256 differs from the published one."""
 
 
 def data_home():
-    """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets."""
-    return Path(os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets")
+    """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets. A leading ~ in
+    RUNGRAD_DATA is the home folder (as a shell would expand it), not a folder named ~."""
+    root = os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets"
+    return Path(root).expanduser()
 
 
 def sha256_of(path):
@@ -105,12 +112,20 @@ def download(url, dest, sha256):
     digest mismatch, or the network's OSError."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
-        with open(tmp, "wb") as out:
-            actual = _stream(url, out)
-        if actual != sha256:
-            raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
-                                f"{actual}, expected {sha256}; the file was not kept")
+    try:
+        with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
+            with open(tmp, "wb") as out:
+                actual = _stream(url, out)
+            if actual != sha256:
+                raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
+                                    f"{actual}, expected {sha256}; the file was not kept")
+    except OSError as exc:
+        local = exc.filename == str(dest) or isinstance(exc, NotARegularFileError)
+        if not local:  # replacing names dest in its own errors; the network's stay as are
+            raise
+        raise CacheError(f"{dest.name}: cannot write it into the cache folder "
+                         f"{dest.parent} ({_described(exc)}); free space there or set "
+                         f"RUNGRAD_DATA to another folder") from exc
     return dest
 
 
@@ -132,6 +147,8 @@ def _fetch_one(name, sha256, folder, mirrors):
     for base in mirrors:
         try:
             return download(base + name, folder / name, sha256)
+        except CacheError:
+            raise  # the next mirror's bytes would not fit either
         except OSError as exc:  # ChecksumError, URLError, timeouts, refused connections
             failures.append(exc)
     if len(failures) == 1:
@@ -155,6 +172,18 @@ def _described(exc):
     return str(exc) if type(exc) is OSError else f"{type(exc).__name__}: {exc}"
 
 
+def _make_cache_folder(dataset, folder):
+    """Create `folder` before any mirror is tried: a cache path that cannot be a folder (a
+    file on it, no permission, a read-only disk) is a local problem, to be said once as
+    such, not as every mirror failing followed by advice to put files where none can go."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CacheError(f"cannot use {folder} as the cache folder of {dataset} "
+                            f"({_described(exc)}); set RUNGRAD_DATA to a folder you can "
+                            f"write to") from exc
+
+
 def fetch_files(dataset, files, mirrors):
     """Make sure every file of `dataset` is in the cache; return {name: path}.
 
@@ -166,10 +195,12 @@ def fetch_files(dataset, files, mirrors):
     wrong = {name: _wrong_bytes(folder / name, sha) for name, sha in files.items()}
     missing = [name for name in files
                if wrong[name] is not None or not (folder / name).is_file()]
+    if missing:
+        _make_cache_folder(dataset, folder)
     for i, name in enumerate(missing):
         try:
             _fetch_one(name, files[name], folder, mirrors)
-        except ChecksumError:
+        except (ChecksumError, CacheError):
             raise
         except OSError as exc:
             raise DownloadError(

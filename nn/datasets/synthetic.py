@@ -1,6 +1,18 @@
 """Generated toy data sets: DeZero's spiral and a noisy sine series."""
 
+import numbers
+
 import numpy as np
+
+
+def _check_sizes(where, noise, **counts):
+    """Name the argument at fault, instead of numpy's 'negative dimensions' or 'high - low
+    < 0' from deep inside the draw."""
+    for name, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 0:
+            raise ValueError(f"{where}: {name} must be a count >= 0, got {count!r}")
+    if not isinstance(noise, numbers.Real) or not noise >= 0:
+        raise ValueError(f"{where}: noise must be a number >= 0, got {noise!r}")
 
 
 def _spiral_points(num_class, num_data, noise, seed):
@@ -25,6 +37,7 @@ def spiral(num_class=3, num_data=100, noise=0.2, seed=1984, test_seed=2020):
     independent draws from `seed` and `test_seed`; the defaults reproduce DeZero's
     Spiral(train=True) and Spiral(train=False) point for point.
     """
+    _check_sizes("spiral", noise, num_class=num_class, num_data=num_data)
     return (_spiral_points(num_class, num_data, noise, seed),
             _spiral_points(num_class, num_data, noise, test_seed))
 
@@ -43,6 +56,7 @@ def sin_curve(num_data=1000, noise=0.05, seed=0, dtype=np.float32):
     Returns ((x_train, y_train), (x_test, y_test)), each (num_data - 1, 1) of `dtype`
     with y[i] = x[i + 1] (the next value).
     """
+    _check_sizes("sin_curve", noise, num_data=num_data)
     t = np.linspace(0, 2 * np.pi, num_data)
     noisy = np.sin(t) + np.random.default_rng(seed).uniform(-noise, noise, size=t.shape)
     return _next_step_pairs(noisy, dtype), _next_step_pairs(np.cos(t), dtype)

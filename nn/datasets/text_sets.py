@@ -1,5 +1,6 @@
 """Tiny Shakespeare: the character-level corpus of Karpathy's char-rnn (the one DeZero's
 get_shakespear reads), downloaded once, checksummed, then read from the cache."""
+from ._split import check_test_size
 from .download import fetch_files
 from .vocabulary import Vocabulary
 
@@ -17,10 +18,7 @@ def shakespeare(test_size=0.1):
     first appearance, as DeZero does) decodes ids back to text. The first call downloads
     1.1 MB into data_home()/shakespeare.
     """
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) \
-            or not 0 <= test_size < 1:
-        raise ValueError(f"shakespeare: test_size must be a fraction in [0, 1), got "
-                         f"{test_size!r}")
+    check_test_size(test_size, "shakespeare: ")
     path = fetch_files("shakespeare", _FILES, _MIRRORS)[_FILE]
     text = path.read_text(encoding="utf-8")
     vocabulary = Vocabulary.of(text)

@@ -28,6 +28,9 @@ class Vocabulary:
 
     def decode(self, ids):
         ids = np.asarray(ids).reshape(-1)
+        if ids.size and not np.issubdtype(ids.dtype, np.integer):  # 1.5, True, "1"
+            raise TypeError(f"Vocabulary.decode: ids must be integers, got {ids.dtype} "
+                            f"(a model's scores? decode their argmax)")
         if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
             raise IndexError(f"Vocabulary.decode: ids must be in [0, {len(self)}), got "
                              f"{ids.min()}..{ids.max()}")

@@ -98,6 +98,19 @@ def test_cifar10_archives_that_do_not_fit_are_named(monkeypatch, offline, damage
     assert cifar.ARCHIVE in str(info.value)
 
 
+def test_a_cut_cifar10_archive_is_named_as_corrupt(monkeypatch, offline):
+    import gzip
+
+    blob, _, _ = fake_cifar(monkeypatch)
+    cut = gzip.compress(gzip.decompress(blob)[:3 * 512 + _RECORD])  # inside data_batch_2
+    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: hashlib.sha256(cut).hexdigest()})
+    (offline / "cifar10").mkdir(parents=True)
+    (offline / "cifar10" / cifar.ARCHIVE).write_bytes(cut)
+    with pytest.raises(datasets.CifarError, match="corrupt archive") as info:
+        datasets.cifar10()
+    assert cifar.ARCHIVE in str(info.value)
+
+
 def test_pinned_checksums_are_the_published_files():
     assert cifar._FILES == {"cifar-10-binary.tar.gz":
                             "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}
@@ -139,6 +152,14 @@ def test_shakespeare_checks_test_size_and_checksum(monkeypatch, offline):
         datasets.shakespeare()
 
 
+def test_shakespeare_takes_a_numpy_fraction_and_refuses_a_bool(monkeypatch, offline):
+    serve(monkeypatch, {"input.txt": fake_corpus(monkeypatch)})
+    (train, test), _ = datasets.shakespeare(test_size=np.float32(0.25))
+    assert len(test) == round(0.25 * (len(train) + len(test)))
+    with pytest.raises(ValueError, match="shakespeare: test_size .* got False"):
+        datasets.shakespeare(test_size=False)
+
+
 def test_vocabulary_encodes_decodes_and_names_what_it_lacks():
     vocabulary = datasets.Vocabulary.of("hello")
     assert list(vocabulary) == ["h", "e", "l", "o"]
@@ -150,3 +171,10 @@ def test_vocabulary_encodes_decodes_and_names_what_it_lacks():
         vocabulary.decode([4])
     with pytest.raises(ValueError, match="distinct"):
         datasets.Vocabulary("aa")
+
+
+@pytest.mark.parametrize("ids", [[1.0, 2.0], np.array([True, False]), ["1"]])
+def test_vocabulary_decode_refuses_ids_that_are_not_integers(ids):
+    with pytest.raises(TypeError, match="Vocabulary.decode: ids must be integers, got"):
+        datasets.Vocabulary.of("hello").decode(ids)
+    assert datasets.Vocabulary.of("hello").decode([]) == ""

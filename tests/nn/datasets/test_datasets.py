@@ -157,3 +157,27 @@ def test_importing_needs_only_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("test_size", [False, True, float("nan"), 1, -0.1, "0.2"])
+def test_split_refuses_a_test_size_that_is_no_fraction(test_size):
+    with pytest.raises(ValueError, match="test_size must be a fraction in"):
+        datasets.digits(test_size=test_size)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: datasets.spiral(num_data=-1), "spiral: num_data must be a count >= 0, got -1"),
+    (lambda: datasets.spiral(num_class=2.5), "spiral: num_class must be a count"),
+    (lambda: datasets.spiral(noise=-0.1), "spiral: noise must be a number >= 0"),
+    (lambda: datasets.sin_curve(num_data=-5), "sin_curve: num_data must be a count"),
+    (lambda: datasets.sin_curve(noise=-1), "sin_curve: noise must be a number >= 0"),
+])
+def test_generated_sets_name_the_argument_at_fault(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), ("a", TypeError), (1.5, TypeError)])
+def test_split_names_a_bad_seed(seed, error):
+    with pytest.raises(error, match="seed must be a non-negative integer"):
+        datasets.breast_cancer(seed=seed)

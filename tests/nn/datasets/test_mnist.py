@@ -61,10 +61,41 @@ def test_read_idx_truncated_gzip(tmp_path):
         read_idx(path)
 
 
+def test_read_idx_sizes_whose_product_overflows_int64_are_an_idx_error(tmp_path):
+    header = struct.pack(">HBB4I", 0, 0x08, 4, 65536, 65536, 65536, 65536)  # 2**64 values
+    path = write(tmp_path / "huge-idx4-ubyte", header, compress=False)
+    with pytest.raises(IDXError, match=r"huge-idx4-ubyte: .*18446744073709551616 bytes"):
+        read_idx(path)
+
+
+def test_read_idx_stops_reading_a_gzip_bomb_after_the_announced_size(tmp_path):
+    import tracemalloc
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    bomb = packer.compress(idx_bytes(np.zeros(10, dtype=np.uint8)))
+    bomb += b"".join(packer.compress(bytes(1 << 20)) for _ in range(64)) + packer.flush()
+    path = write(tmp_path / "bomb.gz", bomb, compress=False)  # ~64 kB, inflates to 64 MB
+    tracemalloc.start()
+    try:
+        with pytest.raises(IDXError, match=r"bomb.gz: .*\(10 bytes of data\)"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20  # the 64 MB were never held
+
+
 def test_data_home(monkeypatch, tmp_path):
     assert datasets.data_home() == tmp_path / "cache"  # RUNGRAD_DATA (conftest)
     monkeypatch.delenv("RUNGRAD_DATA")
     assert datasets.data_home() == Path.home() / ".rungrad" / "datasets"
+
+
+def test_data_home_expands_a_tilde(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))  # quoted in a .env file, ~ reaches us as is
+    monkeypatch.setenv("RUNGRAD_DATA", "~/rungrad-data")
+    assert datasets.data_home() == tmp_path / "rungrad-data"
 
 
 def fake_mnist(monkeypatch, n_train=6, n_test=4):
@@ -159,6 +190,47 @@ def test_offline_error_says_which_files_go_where(offline):
     assert str(offline / "fashion_mnist") in message
     assert "RUNGRAD_DATA" in message and "network disabled" in message
     assert not list((offline / "fashion_mnist").iterdir())  # nothing half-written
+
+
+def test_a_cache_path_that_cannot_be_a_folder_is_said_before_any_mirror(monkeypatch,
+                                                                        offline):
+    asked = []
+    monkeypatch.setattr(download, "_open_url", asked.append)
+    offline.parent.mkdir(exist_ok=True)
+    offline.write_text("a file where the cache folder should be")
+    with pytest.raises(datasets.DownloadError, match="cannot use .* as the cache folder of "
+                       "mnist .*NotADirectoryError.*RUNGRAD_DATA") as info:
+        datasets.mnist()
+    assert str(offline / "mnist") in str(info.value) and asked == []
+    assert "mirror" not in str(info.value)  # not a network problem
+
+
+def test_a_full_disk_is_said_once_as_the_cache_folders_problem(monkeypatch, offline):
+    import errno
+    import os
+
+    streamed = []
+
+    def disk_full(url, out):  # what out.write raises when the disk fills up
+        streamed.append(url)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(download, "_stream", disk_full)
+    with pytest.raises(datasets.DownloadError, match="train-images-idx3-ubyte.gz: cannot "
+                       "write it into the cache folder .*No space left.*RUNGRAD_DATA") as info:
+        datasets.mnist()
+    assert len(streamed) == 1  # not fetched again from the second mirror, to fail again
+    assert "Without network" not in str(info.value)
+    assert not list((offline / "mnist").iterdir())
+
+
+def test_a_folder_where_a_cached_file_goes_is_the_caches_problem(monkeypatch, offline):
+    asked = serve(monkeypatch, {})
+    (offline / "mnist" / "train-images-idx3-ubyte.gz").mkdir(parents=True)
+    with pytest.raises(datasets.DownloadError, match="cannot write it into the cache folder "
+                       ".*is a directory"):
+        datasets.mnist()
+    assert asked == []
 
 
 def test_pinned_checksums_look_like_sha256():
