@@ -180,8 +180,8 @@ def _make_cache_folder(dataset, folder):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CacheError(f"cannot use {folder} as the cache folder of {dataset} "
-                            f"({_described(exc)}); set RUNGRAD_DATA to a folder you can "
-                            f"write to") from exc
+                         f"({_described(exc)}); set RUNGRAD_DATA to a folder you can "
+                         f"write to") from exc
 
 
 def fetch_files(dataset, files, mirrors):
