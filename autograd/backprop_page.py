@@ -14,7 +14,7 @@ from importlib import resources
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .graph import get_dot_graph, render_bytes
+from .graph import get_dot_graph, render_bytes, shown_name
 from .trace import record_backward
 from .variable import Variable
 
@@ -135,8 +135,8 @@ class _Names:
 
     @staticmethod
     def _base(v):
-        if v.name is not None and v.name != "":
-            return str(v.name)
+        if shown_name(v) is not None:
+            return shown_name(v)
         return (f"{type(v.creator).__name__} output" if v.creator is not None
                 else f"leaf {tuple(v.shape)}")
 

@@ -109,9 +109,10 @@ class Drawing:
         if node in self._drawn:
             return
         self._drawn.add(node)
-        parts = [v.name] if v.name else []
+        name = shown_name(v)
+        parts = [name] if name is not None else []
         role = role or _role(v)
-        if role == "constant" and v.size == 1 and not v.name and not self.values:
+        if role == "constant" and v.size == 1 and name is None and not self.values:
             parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
         if self.verbose:
             parts.append(f"{tuple(v.shape)} {v.dtype}")
@@ -182,7 +183,13 @@ _STYLE = {
 
 def _drawn_per_use(x):
     """An unnamed scalar constant: a node of its own at each op that reads it."""
-    return x.creator is None and not x.requires_grad and x.size == 1 and not x.name
+    return x.creator is None and not x.requires_grad and x.size == 1 and shown_name(x) is None
+
+
+def shown_name(v):
+    """`v`'s name as a picture shows it, or None for an unnamed one (None or ""; a name such
+    as 0 is a name: `if v.name` left it out)."""
+    return None if v.name is None or v.name == "" else str(v.name)
 
 
 def _check_recorded_once(x, who):

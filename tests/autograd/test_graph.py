@@ -69,6 +69,12 @@ def test_dot_escapes_labels():
     assert "\nnext" not in dot  # a raw newline would break the DOT string
 
 
+def test_a_name_that_is_falsy_is_still_shown():
+    """`if v.name` dropped a name such as 0 (the backprop page showed it)."""
+    x = Variable(np.ones(2), name=0)
+    assert any(label.startswith("0") for label in _labels(get_dot_graph(exp(x))))
+
+
 def test_dot_of_several_outputs_and_dead_outputs():
     x = Variable(np.arange(6.0), name="x")
     a, b, c = split(x, 3)
