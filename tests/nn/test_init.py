@@ -207,7 +207,11 @@ def test_sparse_zeros_each_column_as_torch():
     torch = pytest.importorskip("torch")
     ours = init.sparse_(param(300, 200), 0.3, std=0.5).data
     theirs = torch.nn.init.sparse_(torch.empty(300, 200), 0.3, std=0.5).numpy()
-    np.testing.assert_array_equal((ours == 0).sum(0), (theirs == 0).sum(0))  # 90 each
+    # ceil(0.3 * 300) = 90 zeros in every column, by both. PyTorch's float32 normal_ also
+    # draws an exact 0.0 once in 2^24 (30 in 5e8 draws), so one of its columns held 91 in
+    # about one run in 400: it holds at least 90
+    assert ((ours == 0).sum(0) == 90).all()
+    assert ((theirs == 0).sum(0) >= 90).all() and np.median((theirs == 0).sum(0)) == 90
     assert ours[ours != 0].std() == pytest.approx(0.5, rel=0.03)
 
 
