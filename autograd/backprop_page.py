@@ -135,8 +135,9 @@ class _Names:
 
     @staticmethod
     def _base(v):
-        if shown_name(v) is not None:
-            return shown_name(v)
+        name = shown_name(v)
+        if name is not None:
+            return name
         return (f"{type(v.creator).__name__} output" if v.creator is not None
                 else f"leaf {tuple(v.shape)}")
 

@@ -63,7 +63,8 @@ def _parse_header(f, path):
 
 
 def _read_values(path):
-    """(dtype, shape, the data bytes: at most one more than the header announces)."""
+    """(dtype, shape, the bytes of data the header announces, the data read: at most one
+    byte more than announced, so that a longer file shows)."""
     stream, raw_file = _open(path)
     with raw_file, stream:
         try:

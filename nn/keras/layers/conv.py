@@ -217,7 +217,6 @@ class _Conv(SizedByChannels, Spatial, Module):
                 f"activation={self.activation_name}, in_channels={self.in_channels}")
 
 
-
 def _channels_first_hint(data_format, shape, channels):
     """A hint when channels-last input has the layer's channels on axis 1: PyTorch's layout."""
     if data_format == CHANNELS_FIRST or shape[1] != channels:
