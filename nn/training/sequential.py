@@ -278,7 +278,8 @@ class Sequential(Model):
                 x = layer(x)
             shapes.append(getattr(x, "shape", None))
             previous = (name, layer)
-        self._output_shapes = shapes
+        # (bookkeeping of every call: past Module's registration checks, as _output_mask)
+        object.__setattr__(self, "_output_shapes", shapes)
         object.__setattr__(self, "_output_mask", mask)
         carry_mask(x, mask)
         return x
@@ -296,7 +297,7 @@ class Sequential(Model):
     def _note_sample(self, x):
         """Keep one sample's shape and dtype: summary's trial call runs one like it."""
         if hasattr(x, "shape"):
-            self._last_sample = (tuple(x.shape[1:]), x.dtype)
+            object.__setattr__(self, "_last_sample", (tuple(x.shape[1:]), x.dtype))
 
     # ----- the final activation, for the fused cross-entropy losses -----
     def final_activation(self):
