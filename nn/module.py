@@ -283,8 +283,11 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self):
-        for _, module in self.named_modules():
-            yield module
+        if type(self).named_modules is not Module.named_modules:  # (a subclass's own walk)
+            for _, module in self.named_modules():
+                yield module
+            return
+        yield from _walk(self)
 
     def get_submodule(self, target):
         """The module at the dotted path `target` ('' is this one), as PyTorch's."""
@@ -340,15 +343,21 @@ class Module:
         return _named_members(self, "_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
+        if type(self).named_parameters is not Module.named_parameters:  # (its own naming)
+            for _, param in self.named_parameters(recurse=recurse):
+                yield param
+            return
+        yield from _members(self, "_parameters", recurse)
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
         return _named_members(self, "_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
-        for _, buf in self.named_buffers(recurse=recurse):
-            yield buf
+        if type(self).named_buffers is not Module.named_buffers:
+            for _, buf in self.named_buffers(recurse=recurse):
+                yield buf
+            return
+        yield from _members(self, "_buffers", recurse)
 
     def apply(self, fn):
         """Call `fn(module)` on every descendant, then on this module (PyTorch's order)."""
@@ -830,6 +839,29 @@ def _check_buffer(module, name, array):
 
 def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
+
+
+def _walk(root):
+    """Each module of named_modules(), in its order, without the names: parameters() runs at
+    every zero_grad, and joining the dotted names cost most of it."""
+    seen, stack = set(), [root]
+    while stack:
+        module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        yield module
+        stack.extend(reversed([m for _, m in module._held_children()]))
+
+
+def _members(root, registry, recurse):
+    """The members of _named_members(root, registry, ...) without their names."""
+    seen = set()
+    for module in _walk(root) if recurse else (root,):
+        for member in getattr(module, registry).values():
+            if member is not None and id(member) not in seen:
+                seen.add(id(member))
+                yield member
 
 
 def _named_members(root, registry, prefix, recurse, remove_duplicate=True):

@@ -47,6 +47,33 @@ def test_shared_parameter_is_listed_once():
     assert [n for n, _ in model.named_parameters()] == ["a.weight", "a.bias", "b.bias"]
 
 
+def test_unnamed_walks_list_what_the_named_ones_list_in_their_order():
+    # parameters(), buffers() and modules() walk without names (faster): shared modules,
+    # shared parameters, a module held at two places and None entries included
+    model = Block()
+    shared = nn.Linear(2, 2)
+    model.first, model.again = shared, nn.Sequential(nn.ReLU(), shared)
+    model.tied = nn.Linear(2, 2)
+    model.tied.weight = model.alpha.weight
+    model.layers[0].bias = None
+    model.register_buffer("none_yet", None)
+    assert [id(p) for p in model.parameters()] == [id(p) for _, p in model.named_parameters()]
+    assert [id(b) for b in model.buffers()] == [id(b) for _, b in model.named_buffers()]
+    assert [id(m) for m in model.modules()] == [id(m) for _, m in model.named_modules()]
+    assert [id(p) for p in model.parameters(recurse=False)] == [
+        id(p) for _, p in model.named_parameters(recurse=False)]
+
+
+def test_a_subclass_naming_its_own_parameters_decides_what_parameters_gives():
+    class OnlyWeights(nn.Linear):
+        def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+            return ((n, p) for n, p in super().named_parameters(prefix, recurse)
+                    if n.endswith("weight"))
+
+    layer = OnlyWeights(2, 2)
+    assert [id(p) for p in layer.parameters()] == [id(layer.weight)]
+
+
 def test_children_and_modules():
     model = Block()
     assert [n for n, _ in model.named_children()] == ["alpha", "layers"]
