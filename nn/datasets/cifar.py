@@ -10,10 +10,11 @@ import tarfile
 
 import numpy as np
 
-from .download import fetch_files
+from .download import Published, fetch_files
 
 ARCHIVE = "cifar-10-binary.tar.gz"
-_FILES = {ARCHIVE: "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}
+_FILES = {ARCHIVE: Published("c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+                              170_052_171)}
 _MIRRORS = ("https://www.cs.toronto.edu/~kriz/",)
 _FOLDER = "cifar-10-batches-bin/"
 _TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
@@ -34,7 +35,7 @@ def cifar10(flatten=False, normalize=True):
 
     x: float32 in [0, 1] of shape (n, 3, 32, 32) (channels first, for Conv2d), or
     (n, 3072) with flatten=True; normalize=False keeps uint8 0..255. y: int64 labels 0..9.
-    The first call downloads 163 MB into data_home()/cifar10.
+    The first call downloads 170 MB into data_home()/cifar10.
     """
     path = fetch_files("cifar10", _FILES, _MIRRORS)[ARCHIVE]
     with _open(path) as archive:
