@@ -5,7 +5,8 @@ environment variable. Each file is streamed into a temporary file beside its
 destination and moved into place (os.replace) only after its checksum matches, so an
 interrupted or corrupt download never leaves a file that looks complete. Each file's
 published size bounds its download: a mirror announcing or sending more bytes is cut off
-there, so a broken or tampered mirror cannot fill the disk.
+there, so a broken or tampered mirror cannot fill the disk. A cached file is hashed once
+per process (see _verified), not on every load.
 """
 
 import hashlib
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from autograd.atomic import NotARegularFileError, replacing
+
+from ._verified import sha256_of
 
 _CHUNK = 1 << 16
 
@@ -53,15 +56,6 @@ def data_home():
     RUNGRAD_DATA is the home folder (as a shell would expand it), not a folder named ~."""
     root = os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets"
     return Path(root).expanduser()
-
-
-def sha256_of(path):
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open_url(url):
@@ -174,14 +168,19 @@ def download(url, dest, published):
     return dest
 
 
-def _wrong_bytes(path, published):
-    """None if `path` is missing or holds the right bytes, else the SHA-256 it has. Such a
-    file is fetched again (a download replaces it) but never deleted: it may be a copy the
-    user put there by hand, which the error then names."""
+def _mismatch(path, published):
+    """None if `path` is missing or holds the published bytes, else what it holds instead
+    (its size, or its SHA-256 where the size is right: a file of the wrong size is not
+    hashed). Such a file is fetched again (a download replaces it) but never deleted: it
+    may be a copy the user put there by hand, which the error then names."""
     if not path.is_file():
         return None
+    size = path.stat().st_size
+    if size != published.size:
+        return f"{size} bytes, expected {published.size}"
     actual = sha256_of(path)
-    return None if actual == published.sha256 else actual
+    return None if actual == published.sha256 else (f"SHA-256 {actual}, expected "
+                                                    f"{published.sha256}")
 
 
 def _fetch_one(name, published, folder, mirrors):
@@ -204,10 +203,9 @@ def _fetch_one(name, published, folder, mirrors):
     raise kind(f"{name}: every mirror failed: {'; '.join(each)}") from failures[-1]
 
 
-def _mismatches(wrong, files, names):
+def _mismatches(wrong, names):
     """The part of the error naming the files of `names` that are there with other bytes."""
-    found = [f"{name} (SHA-256 {wrong[name]}, expected {files[name].sha256})" for name in names
-             if wrong[name] is not None]
+    found = [f"{name} ({wrong[name]})" for name in names if wrong[name] is not None]
     return "" if not found else (f". Already there but not the published files (left as "
                                  f"they are): {'; '.join(found)}")
 
@@ -237,8 +235,7 @@ def fetch_files(dataset, files, mirrors):
     them in.
     """
     folder = data_home() / dataset
-    wrong = {name: _wrong_bytes(folder / name, published)
-             for name, published in files.items()}
+    wrong = {name: _mismatch(folder / name, published) for name, published in files.items()}
     missing = [name for name in files
                if wrong[name] is not None or not (folder / name).is_file()]
     if missing:
@@ -254,5 +251,5 @@ def fetch_files(dataset, files, mirrors):
                 f"network, fetch these files from {mirrors[0]} (or another mirror: "
                 f"{', '.join(mirrors[1:]) or 'none'}) and put them in {folder}: "
                 f"{', '.join(missing[i:])} (set RUNGRAD_DATA to use another cache "
-                f"directory){_mismatches(wrong, files, missing[i:])}") from exc
+                f"directory){_mismatches(wrong, missing[i:])}") from exc
     return {name: folder / name for name in files}

@@ -92,17 +92,23 @@ def test_the_next_mirror_is_used_when_one_fails(server, tmp_path, monkeypatch):
     assert sorted(p.name for p in (tmp_path / "toy").iterdir()) == ["f.bin"]
 
 
+JUNK = bytes(len(DATA))  # the published size, other bytes
+
+
+@pytest.mark.parametrize("junk, held", [
+    (b"junk", f"4 bytes, expected {len(DATA)}"),  # the size tells: not hashed
+    (JUNK, f"SHA-256 {hashlib.sha256(JUNK).hexdigest()}, expected {PUBLISHED.sha256}"),
+])
 def test_a_cached_file_with_other_bytes_is_named_and_kept_when_no_mirror_answers(
-        server, tmp_path, monkeypatch):
+        server, tmp_path, monkeypatch, junk, held):
     """A copy put in the cache by hand that is not the published file: the error says so
-    and which bytes it has; the file stays (it was deleted without a word)."""
+    and what it holds; the file stays (it was deleted without a word)."""
     monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
     (tmp_path / "toy").mkdir()
-    (tmp_path / "toy" / "f.bin").write_bytes(b"junk")
+    (tmp_path / "toy" / "f.bin").write_bytes(junk)
     with pytest.raises(download.DownloadError) as info:
         download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/gone/"])
-    junk = hashlib.sha256(b"junk").hexdigest()
-    assert f"f.bin (SHA-256 {junk}, expected {PUBLISHED.sha256})" in str(info.value)
-    assert (tmp_path / "toy" / "f.bin").read_bytes() == b"junk"
+    assert f"f.bin ({held})" in str(info.value)
+    assert (tmp_path / "toy" / "f.bin").read_bytes() == junk
     paths = download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/ok/"])  # then replaced
     assert paths["f.bin"].read_bytes() == DATA
