@@ -9,6 +9,7 @@ there, so a broken or tampered mirror cannot fill the disk. A cached file is has
 per process (see _verified), not on every load.
 """
 
+import errno
 import hashlib
 import os
 from pathlib import Path
@@ -163,22 +164,37 @@ def download(url, dest, published):
         if not local:  # replacing names dest in its own errors; the network's stay as are
             raise
         raise CacheError(f"{dest.name}: cannot write it into the cache folder "
-                         f"{dest.parent} ({_described(exc)}); free space there or set "
+                         f"{dest.parent} ({_described(exc)}); {_remedy(exc)}set "
                          f"RUNGRAD_DATA to another folder") from exc
     return dest
+
+
+def _remedy(exc):
+    """What the user can do about the local write error `exc`, besides another folder."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "free space there, or "
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "make it writable, or "
+    return ""
 
 
 def _mismatch(path, published):
     """None if `path` is missing or holds the published bytes, else what it holds instead
     (its size, or its SHA-256 where the size is right: a file of the wrong size is not
     hashed). Such a file is fetched again (a download replaces it) but never deleted: it
-    may be a copy the user put there by hand, which the error then names."""
-    if not path.is_file():
-        return None
-    size = path.stat().st_size
-    if size != published.size:
+    may be a copy the user put there by hand, which the error then names. A file that
+    cannot be read is a CacheError."""
+    try:
+        if not path.is_file():
+            return None
+        size = path.stat().st_size
+        actual = sha256_of(path) if size == published.size else None
+    except OSError as exc:
+        raise CacheError(f"{path.name}: cannot read it in the cache folder {path.parent} "
+                         f"({_described(exc)}); make it readable, or set RUNGRAD_DATA to "
+                         f"another folder") from exc
+    if actual is None:
         return f"{size} bytes, expected {published.size}"
-    actual = sha256_of(path)
     return None if actual == published.sha256 else (f"SHA-256 {actual}, expected "
                                                     f"{published.sha256}")
 
