@@ -178,3 +178,22 @@ def test_vocabulary_decode_refuses_ids_that_are_not_integers(ids):
         datasets.Vocabulary.of("hello").decode(ids)
     assert datasets.Vocabulary.of("hello").decode([]) == ""
 
+
+def test_cifar10_reads_its_archive_once(monkeypatch, offline):
+    """One pass over the compressed bytes: looking the batches up by name inflated the
+    archive twice (once to list it, once again from its start), a second per call."""
+    blob, _, _ = fake_cifar(monkeypatch)
+    (offline / "cifar10").mkdir(parents=True)
+    (offline / "cifar10" / cifar.ARCHIVE).write_bytes(blob)
+    read = []
+
+    class Counting(io.FileIO):
+        def read(self, size=-1):
+            data = super().read(size)
+            read.append(len(data))
+            return data
+
+    monkeypatch.setattr(cifar, "_open", lambda path: tarfile.open(
+        fileobj=Counting(path), mode="r:gz"))
+    (x, _), (xt, _) = datasets.cifar10()
+    assert (len(x), len(xt)) == (10, 3) and sum(read) == len(blob)
