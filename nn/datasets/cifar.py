@@ -10,10 +10,11 @@ import tarfile
 
 import numpy as np
 
-from .download import fetch_files
+from .download import Published, fetch_files
 
 ARCHIVE = "cifar-10-binary.tar.gz"
-_FILES = {ARCHIVE: "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}
+_FILES = {ARCHIVE: Published("c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+                              170_052_171)}
 _MIRRORS = ("https://www.cs.toronto.edu/~kriz/",)
 _FOLDER = "cifar-10-batches-bin/"
 _TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
@@ -34,11 +35,12 @@ def cifar10(flatten=False, normalize=True):
 
     x: float32 in [0, 1] of shape (n, 3, 32, 32) (channels first, for Conv2d), or
     (n, 3072) with flatten=True; normalize=False keeps uint8 0..255. y: int64 labels 0..9.
-    The first call downloads 163 MB into data_home()/cifar10.
+    The first call downloads 170 MB into data_home()/cifar10.
     """
     path = fetch_files("cifar10", _FILES, _MIRRORS)[ARCHIVE]
     with _open(path) as archive:
-        split = [read_batches(archive, names, path) for names in (_TRAIN, _TEST)]
+        members = _read_members(archive, _TRAIN + _TEST, path)
+    split = [_batches(members, names, path) for names in (_TRAIN, _TEST)]
     return tuple((_format(pixels, flatten, normalize), labels) for pixels, labels in split)
 
 
@@ -51,9 +53,33 @@ def _open(path):
 
 def read_batches(archive, names, path):
     """(pixels (n, 3, 32, 32) uint8, labels (n,) int64) of the batch files `names`."""
+    return _batches(_read_members(archive, names, path), names, path)
+
+
+def _read_members(archive, names, path):
+    """{name: bytes, or None for an entry that is not a file} of the batch files `names`
+    in the open `archive`, read in one pass, nothing extracted. (Looking members up by
+    name inflates the whole archive to list it, then again from its start to go back to
+    the first batch: twice CIFAR-10's 184 MB, about a second.)"""
+    wanted = {_FOLDER + name: name for name in names}
+    found, where = {}, "its first member"
+    try:
+        for info in archive:
+            where = info.name
+            if info.name in wanted:  # (a name that comes twice: the last wins, as in tar)
+                f = archive.extractfile(info)
+                found[wanted[info.name]] = None if f is None else f.read()
+            where = f"the member after {info.name}"
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise CifarError(f"{path}: corrupt archive, reading {where} ({exc})") from None
+    return found
+
+
+def _batches(members, names, path):
+    """(pixels, labels) of the batch files `names`, taken (and dropped) from `members`."""
     pixels, labels = [], []
     for name in names:
-        records = _records(archive, _FOLDER + name, path)
+        records = _records(members.pop(name, None), _FOLDER + name, path)
         labels.append(records[:, 0].astype(np.int64))
         pixels.append(records[:, 1:].reshape((-1,) + _SHAPE))
     labels = np.concatenate(labels)
@@ -63,15 +89,8 @@ def read_batches(archive, names, path):
     return np.concatenate(pixels), labels
 
 
-def _records(archive, member, path):
-    """The member's bytes as (records, 3073) uint8, read without extracting anything."""
-    try:  # finding a member reads the archive's index: a cut archive fails here already
-        f = archive.extractfile(member)
-        raw = None if f is None else f.read()
-    except KeyError:
-        raw = None
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise CifarError(f"{path}: corrupt archive, reading {member} ({exc})") from None
+def _records(raw, member, path):
+    """The member's bytes `raw` (None: not in the archive) as (records, 3073) uint8."""
     if raw is None:
         raise CifarError(f"{path}: no file {member} in the archive (is it the binary version, "
                          f"{ARCHIVE}?)")

@@ -3,16 +3,35 @@
 The cache is ~/.rungrad/datasets, or the directory named by the RUNGRAD_DATA
 environment variable. Each file is streamed into a temporary file beside its
 destination and moved into place (os.replace) only after its checksum matches, so an
-interrupted or corrupt download never leaves a file that looks complete.
+interrupted or corrupt download never leaves a file that looks complete. Each file's
+published size bounds its download: a mirror announcing or sending more bytes is cut off
+there, so a broken or tampered mirror cannot fill the disk. A cached file is hashed once
+per process (see _verified), not on every load.
 """
 
+import errno
 import hashlib
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from autograd.atomic import NotARegularFileError, replacing
 
+from ._verified import sha256_of
+
 _CHUNK = 1 << 16
+
+
+class Published(NamedTuple):
+    """A file as its publisher serves it: hex SHA-256 and size in bytes."""
+
+    sha256: str
+    size: int
+
+    @classmethod
+    def of(cls, data):
+        """The Published entry of the bytes `data` (to pin a file of one's own)."""
+        return cls(hashlib.sha256(data).hexdigest(), len(data))
 
 
 class DownloadError(OSError):
@@ -28,20 +47,16 @@ class ChecksumError(OSError):
     """A downloaded file's SHA-256 differs from the published one."""
 
 
+class SizeError(ChecksumError):
+    """A mirror announced (Content-Length) another size than the published file's, or sent
+    more bytes: not the published file. Reading stopped there; nothing was kept."""
+
+
 def data_home():
     """The cache root: $RUNGRAD_DATA if set, else ~/.rungrad/datasets. A leading ~ in
     RUNGRAD_DATA is the home folder (as a shell would expand it), not a folder named ~."""
     root = os.environ.get("RUNGRAD_DATA") or Path.home() / ".rungrad" / "datasets"
     return Path(root).expanduser()
-
-
-def sha256_of(path):
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open_url(url):
@@ -76,77 +91,122 @@ class IncompleteDownload(OSError):
     """The connection ended before the whole file arrived."""
 
 
-def _stream(url, out):
-    """Copy `url` into the open file `out`; return the SHA-256 of what was written.
+def _file_name(url):
+    return url.rsplit("/", 1)[-1]
 
-    Network failures surface as OSError (a dropped connection included). A connection
-    that ends early, silently or not, is an IncompleteDownload that says how many of the
-    announced bytes (Content-Length) came: it is not a checksum mismatch."""
+
+def _announced(headers):
+    """The Content-Length as an int; None where absent or not a byte count (the published
+    size alone then bounds the body)."""
+    value = (headers.get("Content-Length") or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _stream(url, out, size):
+    """Copy `url` into the open file `out`, reading at most `size` + 1 bytes (the one more
+    tells a longer body); return the SHA-256 of what was written.
+
+    A Content-Length other than `size`, or a body longer than `size`, is a SizeError,
+    raised before reading or as the excess arrives. Network failures surface as OSError (a
+    dropped connection included). A body that ends early, silently or not, is an
+    IncompleteDownload that says how many of the `size` bytes came: not a checksum
+    mismatch."""
     import http.client
 
     digest = hashlib.sha256()
-    got, total = 0, None
+    got = 0
     try:
         with _open_url(url) as response:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with _progress_bar(total, url.rsplit("/", 1)[-1]) as bar:
-                for chunk in iter(lambda: response.read(_CHUNK), b""):
+            announced = _announced(response.headers)
+            if announced is not None and announced != size:
+                raise SizeError(f"{_file_name(url)}: {url} announces {announced} bytes "
+                                f"(Content-Length), the published file has {size}; nothing "
+                                f"was downloaded")
+            with _progress_bar(size, _file_name(url)) as bar:
+                while got <= size:
+                    chunk = response.read(min(_CHUNK, size + 1 - got))
+                    if not chunk:
+                        break
                     out.write(chunk)
                     digest.update(chunk)
                     got += len(chunk)
                     bar.update(len(chunk))
     except http.client.HTTPException as exc:  # e.g. IncompleteRead: not an OSError
-        raise IncompleteDownload(f"{url}: {_incomplete(got, total)} ({exc!r})") from exc
-    if total is not None and got < total:
-        raise IncompleteDownload(f"{url}: {_incomplete(got, total)}")
+        raise IncompleteDownload(f"{url}: {_incomplete(got, size)} ({exc!r})") from exc
+    if got > size:
+        raise SizeError(f"{_file_name(url)}: {url} sent more than the published {size} "
+                        f"bytes; stopped reading there, the file was not kept")
+    if got < size:
+        raise IncompleteDownload(f"{url}: {_incomplete(got, size)}")
     return digest.hexdigest()
 
 
-def _incomplete(got, total):
-    of = "an unknown number of" if total is None else f"{total}"
-    return f"incomplete download: got {got} of {of} bytes"
+def _incomplete(got, size):
+    return f"incomplete download: got {got} of {size} bytes"
 
 
-def download(url, dest, sha256):
-    """Fetch `url` to `dest` atomically; raise ChecksumError (keeping nothing) on a
-    digest mismatch, or the network's OSError."""
+def download(url, dest, published):
+    """Fetch `url` to `dest` atomically, reading at most published.size + 1 bytes; raise
+    ChecksumError (SizeError for a wrong size), keeping nothing, where the bytes are not
+    the published ones, or the network's OSError."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
         with replacing(dest, suffix=".part") as tmp:  # raising inside keeps nothing
             with open(tmp, "wb") as out:
-                actual = _stream(url, out)
-            if actual != sha256:
+                actual = _stream(url, out, published.size)
+            if actual != published.sha256:
                 raise ChecksumError(f"{dest.name}: SHA-256 of the download from {url} is "
-                                    f"{actual}, expected {sha256}; the file was not kept")
+                                    f"{actual}, expected {published.sha256}; the file was "
+                                    f"not kept")
     except OSError as exc:
         local = exc.filename == str(dest) or isinstance(exc, NotARegularFileError)
         if not local:  # replacing names dest in its own errors; the network's stay as are
             raise
         raise CacheError(f"{dest.name}: cannot write it into the cache folder "
-                         f"{dest.parent} ({_described(exc)}); free space there or set "
+                         f"{dest.parent} ({_described(exc)}); {_remedy(exc)}set "
                          f"RUNGRAD_DATA to another folder") from exc
     return dest
 
 
-def _wrong_bytes(path, sha256):
-    """None if `path` is missing or holds the right bytes, else the SHA-256 it has. Such a
-    file is fetched again (a download replaces it) but never deleted: it may be a copy the
-    user put there by hand, which the error then names."""
-    if not path.is_file():
-        return None
-    actual = sha256_of(path)
-    return None if actual == sha256 else actual
+def _remedy(exc):
+    """What the user can do about the local write error `exc`, besides another folder."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "free space there, or "
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "make it writable, or "
+    return ""
 
 
-def _fetch_one(name, sha256, folder, mirrors):
+def _mismatch(path, published):
+    """None if `path` is missing or holds the published bytes, else what it holds instead
+    (its size, or its SHA-256 where the size is right: a file of the wrong size is not
+    hashed). Such a file is fetched again (a download replaces it) but never deleted: it
+    may be a copy the user put there by hand, which the error then names. A file that
+    cannot be read is a CacheError."""
+    try:
+        if not path.is_file():
+            return None
+        size = path.stat().st_size
+        actual = sha256_of(path) if size == published.size else None
+    except OSError as exc:
+        raise CacheError(f"{path.name}: cannot read it in the cache folder {path.parent} "
+                         f"({_described(exc)}); make it readable, or set RUNGRAD_DATA to "
+                         f"another folder") from exc
+    if actual is None:
+        return f"{size} bytes, expected {published.size}"
+    return None if actual == published.sha256 else (f"SHA-256 {actual}, expected "
+                                                    f"{published.sha256}")
+
+
+def _fetch_one(name, published, folder, mirrors):
     """Try each mirror in turn; the first verified copy wins. When all fail, the error
     names each mirror's failure; it is a ChecksumError if any mirror served wrong bytes
     (that tells more than "unreachable")."""
     failures = []
     for base in mirrors:
         try:
-            return download(base + name, folder / name, sha256)
+            return download(base + name, folder / name, published)
         except CacheError:
             raise  # the next mirror's bytes would not fit either
         except OSError as exc:  # ChecksumError, URLError, timeouts, refused connections
@@ -159,10 +219,9 @@ def _fetch_one(name, sha256, folder, mirrors):
     raise kind(f"{name}: every mirror failed: {'; '.join(each)}") from failures[-1]
 
 
-def _mismatches(wrong, files, names):
+def _mismatches(wrong, names):
     """The part of the error naming the files of `names` that are there with other bytes."""
-    found = [f"{name} (SHA-256 {wrong[name]}, expected {files[name]})" for name in names
-             if wrong[name] is not None]
+    found = [f"{name} ({wrong[name]})" for name in names if wrong[name] is not None]
     return "" if not found else (f". Already there but not the published files (left as "
                                  f"they are): {'; '.join(found)}")
 
@@ -187,12 +246,12 @@ def _make_cache_folder(dataset, folder):
 def fetch_files(dataset, files, mirrors):
     """Make sure every file of `dataset` is in the cache; return {name: path}.
 
-    files: {file name: expected SHA-256}; mirrors: base URLs ending in '/'.
+    files: {file name: Published(sha256, size)}; mirrors: base URLs ending in '/'.
     Without network, raises DownloadError naming the files and the folder to put
     them in.
     """
     folder = data_home() / dataset
-    wrong = {name: _wrong_bytes(folder / name, sha) for name, sha in files.items()}
+    wrong = {name: _mismatch(folder / name, published) for name, published in files.items()}
     missing = [name for name in files
                if wrong[name] is not None or not (folder / name).is_file()]
     if missing:
@@ -208,5 +267,5 @@ def fetch_files(dataset, files, mirrors):
                 f"network, fetch these files from {mirrors[0]} (or another mirror: "
                 f"{', '.join(mirrors[1:]) or 'none'}) and put them in {folder}: "
                 f"{', '.join(missing[i:])} (set RUNGRAD_DATA to use another cache "
-                f"directory){_mismatches(wrong, files, missing[i:])}") from exc
+                f"directory){_mismatches(wrong, missing[i:])}") from exc
     return {name: folder / name for name in files}

@@ -1,11 +1,12 @@
 """Tiny Shakespeare: the character-level corpus of Karpathy's char-rnn (the one DeZero's
 get_shakespear reads), downloaded once, checksummed, then read from the cache."""
 from ._split import check_test_size
-from .download import fetch_files
+from .download import Published, fetch_files
 from .vocabulary import Vocabulary
 
 _FILE = "input.txt"
-_FILES = {_FILE: "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"}
+_FILES = {_FILE: Published("86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+                            1_115_394)}  # bytes: the corpus is ASCII, one byte a character
 _MIRRORS = ("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/",)
 
 

@@ -11,12 +11,13 @@ import pytest
 from nn.datasets import download
 
 DATA = bytes(range(256)) * 40
-SHA = hashlib.sha256(DATA).hexdigest()
+PUBLISHED = download.Published.of(DATA)
 
 
 class Mirror(http.server.BaseHTTPRequestHandler):
     """/cut/NAME: promises all of DATA, sends 1000 bytes and hangs up; /gone/NAME: 404;
-    /ok/NAME: DATA."""
+    /ok/NAME: DATA; /long/NAME: DATA and 1 MB more, with no Content-Length (the body ends
+    when the connection does); /huge/NAME: announces a terabyte, sends DATA."""
 
     def do_GET(self):
         kind = self.path.split("/")[1]
@@ -24,9 +25,14 @@ class Mirror(http.server.BaseHTTPRequestHandler):
             self.send_error(404, "no such file")
             return
         self.send_response(200)
-        self.send_header("Content-Length", str(len(DATA)))
+        if kind != "long":
+            self.send_header("Content-Length", str(10**12 if kind == "huge" else len(DATA)))
         self.end_headers()
-        self.wfile.write(DATA if kind == "ok" else DATA[:1000])
+        body = {"ok": DATA, "huge": DATA, "long": DATA + bytes(1 << 20)}.get(kind, DATA[:1000])
+        try:
+            self.wfile.write(body)
+        except ConnectionError:  # the client stopped reading, as it should
+            pass
         self.close_connection = True
 
     def log_message(self, *args):
@@ -49,9 +55,22 @@ def server(monkeypatch):
 
 def test_a_dropped_connection_says_how_many_bytes_came(server, tmp_path):
     with pytest.raises(OSError) as info:
-        download.download(f"{server}/cut/f.bin", tmp_path / "f.bin", SHA)
+        download.download(f"{server}/cut/f.bin", tmp_path / "f.bin", PUBLISHED)
     assert not isinstance(info.value, download.ChecksumError)
     assert f"incomplete download: got 1000 of {len(DATA)} bytes" in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # nothing kept
+
+
+@pytest.mark.parametrize("kind, said", [
+    ("long", f"sent more than the published {len(DATA)} bytes"),
+    ("huge", f"announces 1000000000000 bytes (Content-Length), the published file has "
+             f"{len(DATA)}"),
+])
+def test_a_mirror_sending_or_announcing_more_than_the_published_size_is_cut_off(
+        server, tmp_path, kind, said):
+    with pytest.raises(download.SizeError) as info:
+        download.download(f"{server}/{kind}/f.bin", tmp_path / "f.bin", PUBLISHED)
+    assert str(info.value).startswith(f"f.bin: {server}/{kind}/f.bin {said}")
     assert list(tmp_path.iterdir()) == []  # nothing kept
 
 
@@ -59,7 +78,7 @@ def test_every_mirrors_failure_is_shown(server, tmp_path, monkeypatch):
     monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
     mirrors = [f"{server}/cut/", f"{server}/gone/"]
     with pytest.raises(download.DownloadError) as info:
-        download.fetch_files("toy", {"f.bin": SHA}, mirrors)
+        download.fetch_files("toy", {"f.bin": PUBLISHED}, mirrors)
     message = str(info.value)
     assert f"{server}/cut/f.bin: incomplete download: got 1000 of {len(DATA)} bytes" in message
     assert f"{server}/gone/" in message and "404" in message
@@ -68,22 +87,28 @@ def test_every_mirrors_failure_is_shown(server, tmp_path, monkeypatch):
 
 def test_the_next_mirror_is_used_when_one_fails(server, tmp_path, monkeypatch):
     monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
-    paths = download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/cut/", f"{server}/ok/"])
+    paths = download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/cut/", f"{server}/ok/"])
     assert paths["f.bin"].read_bytes() == DATA
     assert sorted(p.name for p in (tmp_path / "toy").iterdir()) == ["f.bin"]
 
 
+JUNK = bytes(len(DATA))  # the published size, other bytes
+
+
+@pytest.mark.parametrize("junk, held", [
+    (b"junk", f"4 bytes, expected {len(DATA)}"),  # the size tells: not hashed
+    (JUNK, f"SHA-256 {hashlib.sha256(JUNK).hexdigest()}, expected {PUBLISHED.sha256}"),
+])
 def test_a_cached_file_with_other_bytes_is_named_and_kept_when_no_mirror_answers(
-        server, tmp_path, monkeypatch):
+        server, tmp_path, monkeypatch, junk, held):
     """A copy put in the cache by hand that is not the published file: the error says so
-    and which bytes it has; the file stays (it was deleted without a word)."""
+    and what it holds; the file stays (it was deleted without a word)."""
     monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
     (tmp_path / "toy").mkdir()
-    (tmp_path / "toy" / "f.bin").write_bytes(b"junk")
+    (tmp_path / "toy" / "f.bin").write_bytes(junk)
     with pytest.raises(download.DownloadError) as info:
-        download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/gone/"])
-    junk = hashlib.sha256(b"junk").hexdigest()
-    assert f"f.bin (SHA-256 {junk}, expected {SHA})" in str(info.value)
-    assert (tmp_path / "toy" / "f.bin").read_bytes() == b"junk"
-    paths = download.fetch_files("toy", {"f.bin": SHA}, [f"{server}/ok/"])  # then replaced
+        download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/gone/"])
+    assert f"f.bin ({held})" in str(info.value)
+    assert (tmp_path / "toy" / "f.bin").read_bytes() == junk
+    paths = download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/ok/"])  # then replaced
     assert paths["f.bin"].read_bytes() == DATA

@@ -64,7 +64,6 @@ def test_only_abandoned_temps_of_the_same_target_are_removed(tmp_path):
 
 
 def test_a_killed_download_leaves_a_part_that_the_next_download_removes(tmp_path, monkeypatch):
-    import hashlib
     import io
 
     data = b"the file" * 100
@@ -76,7 +75,7 @@ def test_a_killed_download_leaves_a_part_that_the_next_download_removes(tmp_path
 
     monkeypatch.setattr(download, "_open_url", lambda url: Response(data))
     download.download("http://127.0.0.1/f.bin", tmp_path / "f.bin",
-                      hashlib.sha256(data).hexdigest())
+                      download.Published.of(data))
     assert sorted(os.listdir(tmp_path)) == ["f.bin"]
 
 

@@ -1,7 +1,6 @@
 """CIFAR-10 (the binary-version archive, read record by record, never unpickled) and the
 Tiny Shakespeare corpus, each downloaded with a checksum and cached; all offline, on small
 archives built here."""
-import hashlib
 import io
 import tarfile
 
@@ -10,7 +9,7 @@ import pytest
 
 from nn import datasets
 from nn.data import SequenceLoader
-from nn.datasets import cifar, text_sets
+from nn.datasets import cifar, download, text_sets
 
 from .test_mnist import serve
 
@@ -49,7 +48,7 @@ def fake_cifar(monkeypatch, members=None):
         train.append(pixels)
     built["cifar-10-batches-bin/test_batch.bin"] = test[0]
     blob = tar_gz(built if members is None else members(built))
-    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: hashlib.sha256(blob).hexdigest()})
+    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: download.Published.of(blob)})
     return blob, (np.concatenate(train), train_labels), (test[1], [2, 7, 1])
 
 
@@ -103,7 +102,7 @@ def test_a_cut_cifar10_archive_is_named_as_corrupt(monkeypatch, offline):
 
     blob, _, _ = fake_cifar(monkeypatch)
     cut = gzip.compress(gzip.decompress(blob)[:3 * 512 + _RECORD])  # inside data_batch_2
-    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: hashlib.sha256(cut).hexdigest()})
+    monkeypatch.setattr(cifar, "_FILES", {cifar.ARCHIVE: download.Published.of(cut)})
     (offline / "cifar10").mkdir(parents=True)
     (offline / "cifar10" / cifar.ARCHIVE).write_bytes(cut)
     with pytest.raises(datasets.CifarError, match="corrupt archive") as info:
@@ -112,10 +111,10 @@ def test_a_cut_cifar10_archive_is_named_as_corrupt(monkeypatch, offline):
 
 
 def test_pinned_checksums_are_the_published_files():
-    assert cifar._FILES == {"cifar-10-binary.tar.gz":
-                            "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"}
-    assert list(text_sets._FILES) == ["input.txt"]
-    assert all(len(h) == 64 and int(h, 16) >= 0 for h in text_sets._FILES.values())
+    assert cifar._FILES == {"cifar-10-binary.tar.gz": (
+        "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd", 170_052_171)}
+    assert text_sets._FILES == {"input.txt": (
+        "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed", 1_115_394)}
 
 
 # ----- Tiny Shakespeare -----
@@ -124,7 +123,7 @@ TEXT = "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nS
 
 def fake_corpus(monkeypatch, text=TEXT):
     blob = text.encode("utf-8")
-    monkeypatch.setattr(text_sets, "_FILES", {"input.txt": hashlib.sha256(blob).hexdigest()})
+    monkeypatch.setattr(text_sets, "_FILES", {"input.txt": download.Published.of(blob)})
     return blob
 
 
@@ -178,3 +177,23 @@ def test_vocabulary_decode_refuses_ids_that_are_not_integers(ids):
     with pytest.raises(TypeError, match="Vocabulary.decode: ids must be integers, got"):
         datasets.Vocabulary.of("hello").decode(ids)
     assert datasets.Vocabulary.of("hello").decode([]) == ""
+
+
+def test_cifar10_reads_its_archive_once(monkeypatch, offline):
+    """One pass over the compressed bytes: looking the batches up by name inflated the
+    archive twice (once to list it, once again from its start), a second per call."""
+    blob, _, _ = fake_cifar(monkeypatch)
+    (offline / "cifar10").mkdir(parents=True)
+    (offline / "cifar10" / cifar.ARCHIVE).write_bytes(blob)
+    read = []
+
+    class Counting(io.FileIO):
+        def read(self, size=-1):
+            data = super().read(size)
+            read.append(len(data))
+            return data
+
+    monkeypatch.setattr(cifar, "_open", lambda path: tarfile.open(
+        fileobj=Counting(path), mode="r:gz"))
+    (x, _), (xt, _) = datasets.cifar10()
+    assert (len(x), len(xt)) == (10, 3) and sum(read) == len(blob)

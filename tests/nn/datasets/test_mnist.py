@@ -1,7 +1,6 @@
 """IDX parsing, the download cache and MNIST loading, all without network."""
 
 import gzip
-import hashlib
 import io
 import struct
 from pathlib import Path
@@ -112,7 +111,7 @@ def fake_mnist(monkeypatch, n_train=6, n_test=4):
     }
     blobs = {name: gzip.compress(data, mtime=0) for name, data in files.items()}
     monkeypatch.setattr(mnist_sets, "_MNIST_FILES",
-                        {name: hashlib.sha256(b).hexdigest() for name, b in blobs.items()})
+                        {name: download.Published.of(b) for name, b in blobs.items()})
     return blobs, images, labels
 
 
@@ -211,7 +210,7 @@ def test_a_full_disk_is_said_once_as_the_cache_folders_problem(monkeypatch, offl
 
     streamed = []
 
-    def disk_full(url, out):  # what out.write raises when the disk fills up
+    def disk_full(url, out, size):  # what out.write raises when the disk fills up
         streamed.append(url)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -233,10 +232,12 @@ def test_a_folder_where_a_cached_file_goes_is_the_caches_problem(monkeypatch, of
     assert asked == []
 
 
-def test_pinned_checksums_look_like_sha256():
+def test_pinned_checksums_look_like_sha256_and_sizes():
     for files in (mnist_sets._MNIST_FILES, mnist_sets._FASHION_FILES):
         assert len(files) == 4
-        assert all(len(h) == 64 and int(h, 16) >= 0 for h in files.values())
+        assert all(len(p.sha256) == 64 and int(p.sha256, 16) >= 0 for p in files.values())
+    assert mnist_sets._MNIST_FILES["train-images-idx3-ubyte.gz"].size == 9_912_422
+    assert mnist_sets._FASHION_FILES["train-images-idx3-ubyte.gz"].size == 26_421_880
 
 
 def test_dropped_connection_is_reported_as_offline(monkeypatch, offline):
