@@ -100,8 +100,10 @@ def _views_of(var):
     group = _group_of(var) if _view_groups else None
     if group is None:
         return ()
-    return [view for view in (_view_groups[key][0]() for key in list(group))
-            if view is not None]
+    # .get, not [key]: a view dying in another thread leaves the table before its group
+    get = _view_groups.get
+    return [view for key in list(group)
+            if (entry := get(key)) is not None and (view := entry[0]()) is not None]
 
 
 def _join(var, group):
