@@ -1,6 +1,8 @@
 """Draw the computational graph: DOT source without Graphviz, images through it."""
 import importlib.util
+import numbers
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -42,23 +44,33 @@ def get_dot_graph(output, verbose=True, values=False, grads=False, *, who="get_d
     return drawing.source()
 
 
-def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=False):
+def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=False,
+               max_nodes=None):
     """Render the graph behind `output` to `to_file` (.png, .svg or .pdf) with Graphviz.
 
     `values` and `grads` as for `get_dot_graph`. Returns a `GraphImage`, which Jupyter
     displays inline (PNG and SVG).
+
+    A graph of more than `max_nodes` nodes (a Variable or an op each; default `MAX_NODES`,
+    10,000) is refused at once, with its size, before Graphviz runs: layout time grows
+    faster than the graph, and a 20,000-op graph used to wait out the 60 s limit
+    (`RENDER_SECONDS`) before failing. Draw a part (the graph behind an intermediate
+    result, a few steps of a loop) or pass a larger `max_nodes` (the time limit still
+    holds). Size is not all: a weight shared by every step of a long loop (long edges) can
+    use up the time limit with a few hundred nodes.
     """
     fmt = format_of(to_file)
     return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
-                      fmt)
+                      fmt, max_nodes=max_nodes)
 
 
-def render_dot(dot_source, to_file, fmt=None, who="plot_graph"):
+def render_dot(dot_source, to_file, fmt=None, who="plot_graph", max_nodes=None):
     """Render DOT source to `to_file` (format from its suffix unless `fmt`), atomically;
-    returns a `GraphImage`. `who` names the caller in error messages."""
+    returns a `GraphImage`. `who` names the caller in error messages; `max_nodes` as for
+    `plot_graph`."""
     fmt = fmt or format_of(to_file, who)
     _check_folder(to_file, who)  # (before a layout that may take a while)
-    image = render_bytes(dot_source, fmt, who)
+    image = render_bytes(dot_source, fmt, who, max_nodes)
     write_bytes(os.fspath(to_file), image)
     return GraphImage(to_file, fmt, image)
 
@@ -242,9 +254,11 @@ def checked_target(to_file, who):
     return fmt
 
 
-def render_bytes(dot_source, fmt, who="plot_graph"):
+def render_bytes(dot_source, fmt, who="plot_graph", max_nodes=None):
     """DOT source rendered by Graphviz's `dot` to `fmt` (png, svg, pdf), as bytes: run here
-    rather than through the graphviz package, for a time limit (RENDER_SECONDS)."""
+    rather than through the graphviz package, for a time limit (RENDER_SECONDS). More than
+    `max_nodes` nodes (default MAX_NODES) are refused before `dot` runs."""
+    _check_size(dot_source, who, MAX_NODES if max_nodes is None else max_nodes)
     _require_viz_extra(who)
     dot = shutil.which("dot")
     if dot is None:
@@ -272,9 +286,32 @@ def render_bytes(dot_source, fmt, who="plot_graph"):
 
 
 def _too_big(dot_source, outcome=""):
-    nodes = dot_source.count("[label=")
-    return (f"graph of about {nodes} nodes{outcome}; draw a part of it (a few steps of a "
-            "loop), or keep get_dot_graph's source")
+    return f"graph of about {_node_count(dot_source)} nodes{outcome}; {_DRAW_LESS}"
+
+
+_DRAW_LESS = "draw a part of it (a few steps of a loop), or keep get_dot_graph's source"
+
+
+def _check_size(dot_source, who, max_nodes):
+    """Refuse a graph too big to lay out in reasonable time, before dot is started."""
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Real):
+        raise TypeError(f"{who}: max_nodes is a number of nodes, got {max_nodes!r}")
+    nodes = _node_count(dot_source)
+    if nodes > max_nodes:
+        raise RuntimeError(
+            f"{who}: the graph has {nodes:,} nodes, over the limit of {max_nodes:,} (Graphviz's "
+            f"layout time grows faster than the graph); {_DRAW_LESS}; to try anyway, raise "
+            f"the limit (max_nodes= of plot_graph and Module.plot, or "
+            f"autograd.graph.MAX_NODES): dot is still stopped after {RENDER_SECONDS} s")
+
+
+_NODE = re.compile(r"^ *[^\s\[\]]+ \[label=", re.M)  # `id [label=...`: an edge has `->`
+
+
+def _node_count(dot_source):
+    """The number of nodes in DOT source written as rungrad writes it (one statement a
+    line: an id, then its attributes)."""
+    return len(_NODE.findall(dot_source))
 
 
 def _signal_name(number):
@@ -295,6 +332,11 @@ def _require_viz_extra(who):
 # recurrence kept dot busy for minutes
 RENDER_SECONDS = 60
 
+# Nodes past which a graph is refused before dot runs (plot_graph's max_nodes). Layout time
+# grows faster than the node count: chains of 8,000 and 16,000 nodes took 5 and 23 s, one of
+# 40,000 (20,000 ops) ran past RENDER_SECONDS; a 6-layer Transformer encoder has 553 nodes.
+MAX_NODES = 10_000
+
 
 def _check_folder(path, who):
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
@@ -307,5 +349,5 @@ def _check_folder(path, who):
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
-           "checked_target", "escape",
+           "checked_target", "escape", "MAX_NODES",
            "Drawing", "GraphImage", "NO_GRAD"]

@@ -76,9 +76,18 @@ def share_version(view, base):
     change made through the other. Members are held weakly."""
     group = _group_of(base)
     if group is None:
-        group = set()
-        _join(base, group)
+        group = _first_group(base)
     _join(view, group)
+
+
+def _first_group(base):
+    """`base`'s group, made now unless another thread just made it. One atomic setdefault,
+    no lock: two threads taking the first views of one base at once each made a group and
+    the later overwrote the base's entry, so an in-place change through the base missed the
+    first thread's view. (An entry found is base's own: entries leave with their Variable,
+    in the weakref's callback, before its id can be reused.)"""
+    key = id(base)
+    return _view_groups.setdefault(key, (_weak(base, key), {key}))[1]
 
 
 def _group_of(var):
@@ -91,14 +100,21 @@ def _views_of(var):
     group = _group_of(var) if _view_groups else None
     if group is None:
         return ()
-    return [view for view in (_view_groups[key][0]() for key in list(group))
-            if view is not None]
+    # .get, not [key]: a view dying in another thread leaves the table before its group
+    get = _view_groups.get
+    return [view for key in list(group)
+            if (entry := get(key)) is not None and (view := entry[0]()) is not None]
 
 
 def _join(var, group):
     key = id(var)
     group.add(key)
-    _view_groups[key] = (weakref.ref(var, lambda ref: _forget(key, ref)), group)
+    _view_groups[key] = (_weak(var, key), group)
+
+
+def _weak(var, key):
+    """A weak reference to `var` that drops its entry, `key`, when `var` dies."""
+    return weakref.ref(var, lambda ref: _forget(key, ref))
 
 
 def _forget(key, ref):

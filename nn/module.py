@@ -700,13 +700,14 @@ class Module:
         return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     # ----- drawing -----
-    def plot(self, *inputs, to_file="model.png", verbose=True):
+    def plot(self, *inputs, to_file="model.png", verbose=True, max_nodes=None):
         """Run the model on `inputs` and draw its computation graph (needs Graphviz), its
         parameters labelled with their names. Drawing changes nothing: buffers a training
         forward updates (BatchNorm's running statistics), the parameters' names and NumPy's
         global random generator (Dropout's masks: a seeded notebook draws the same numbers
         with or without the picture) are put back as they were (forward hooks do run: it
-        is a real forward)."""
+        is a real forward). A graph of more than `max_nodes` nodes is refused before
+        Graphviz runs, as by `autograd.plot_graph`."""
         from autograd.config import using_config
         from autograd.graph import plot_graph
         names = [(p, p.name) for p in self.parameters()]
@@ -716,7 +717,8 @@ class Module:
         try:
             with using_config("enable_backprop", True):
                 outputs = self(*inputs)
-            return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose)
+            return plot_graph(_variables_in(outputs), to_file=to_file, verbose=verbose,
+                              max_nodes=max_nodes)
         finally:
             for param, name in names:
                 param.name = name

@@ -385,3 +385,64 @@ def test_get_item_boxes_show_their_index():
     assert labels == ["GetItem[1:3]", "GetItem[:, 0]", "GetItem[..., ::2]",
                       "GetItem[array(2,)]", "GetItem[::-1]"]
     assert 'label="GetItem[1:3]"' in get_dot_graph(x[1:3].sum())
+
+
+# ----- the size limit -----
+def _dot_must_not_run(monkeypatch):
+    import autograd.graph as graph
+
+    def run(*args, **kwargs):
+        raise AssertionError("dot was started")
+    monkeypatch.setattr(graph.subprocess, "run", run)
+
+
+def _chain(ops):
+    y = Variable(np.ones(3), name="x")
+    for _ in range(ops):
+        y = tanh(y)
+    return y  # 2 ops + 1 nodes
+
+
+def test_a_graph_past_the_limit_is_refused_with_its_size_before_dot_runs(tmp_path, monkeypatch):
+    """A 20,000-op graph waited the full 60 s for dot to time out before the user heard
+    anything. 5,000 ops draw 10,001 nodes, one past the default limit."""
+    _dot_must_not_run(monkeypatch)
+    with pytest.raises(RuntimeError, match=r"^plot_graph: the graph has 10,001 nodes, over the "
+                                           r"limit of 10,000 .*draw a part of it.*max_nodes="):
+        plot_graph(_chain(5000), to_file=tmp_path / "graph.png")
+    assert not (tmp_path / "graph.png").exists()
+
+
+def test_max_nodes_moves_the_limit_both_ways(tmp_path, monkeypatch):
+    """Eight nodes: refused under max_nodes=7, handed to dot (a stand-in) under 8."""
+    import subprocess
+
+    import autograd.graph as graph
+    pytest.importorskip("graphviz")
+    _, _, y = _small_graph()
+    _dot_must_not_run(monkeypatch)
+    with pytest.raises(RuntimeError, match="has 8 nodes, over the limit of 7 "):
+        plot_graph(y, to_file=tmp_path / "graph.svg", max_nodes=7)
+    monkeypatch.setattr(graph.shutil, "which", lambda name: name)
+    monkeypatch.setattr(graph.subprocess, "run",
+                        lambda args, **kwargs: subprocess.CompletedProcess(args, 0, b"<svg/>", b""))
+    assert plot_graph(y, to_file=tmp_path / "graph.svg", max_nodes=8).data == b"<svg/>"
+
+
+def test_max_nodes_that_is_not_a_number_is_named(tmp_path):
+    with pytest.raises(TypeError, match=r"plot_graph: max_nodes is a number of nodes, got '8'"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png", max_nodes="8")
+
+
+def test_detect_anomaly_does_not_wait_for_dot_on_a_graph_past_the_limit(tmp_path, monkeypatch):
+    """The anomaly is raised at once, its message saying why no picture was drawn."""
+    import autograd as ag
+    import autograd.graph as graph
+    _dot_must_not_run(monkeypatch)
+    monkeypatch.setattr(graph, "MAX_NODES", 5)
+    x = Variable(np.array([-1.0]), name="x")
+    with pytest.raises(FloatingPointError, match=r"could not be drawn to .*anomaly\.png: "
+                                                 r"detect_anomaly: the graph has 7 nodes, over "
+                                                 r"the limit of 5 "):
+        with ag.detect_anomaly(plot=tmp_path / "anomaly.png"), np.errstate(invalid="ignore"):
+            ag.log(tanh(x) * 2.0)  # x, Tanh, t, MulScalar, 2t, Log, nan: 7 nodes

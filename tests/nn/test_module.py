@@ -384,6 +384,19 @@ def test_plot_draws_the_graph_with_parameter_names(tmp_path):
     assert all(p.name is None for p in net.parameters())
 
 
+def test_plot_refuses_a_graph_past_max_nodes_before_dot_runs(tmp_path, monkeypatch):
+    import autograd.graph as graph
+
+    def run(*args, **kwargs):
+        raise AssertionError("dot was started")
+    monkeypatch.setattr(graph.subprocess, "run", run)
+    net = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    with pytest.raises(RuntimeError, match=r"plot_graph: the graph has \d+ nodes, over the "
+                                           r"limit of 3 "):
+        net.plot(np.ones((4, 2), np.float32), to_file=tmp_path / "net.svg", max_nodes=3)
+    assert np.array_equal(net[1].running_mean, np.zeros(3))  # put back all the same
+
+
 def test_deepcopy_gives_an_independent_model_with_the_same_structure():
     import copy
     model = Block()
