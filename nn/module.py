@@ -6,6 +6,7 @@ their dotted names (`0.weight`, `rnn.weight_ih_l0`) match PyTorch's.
 """
 import functools
 import inspect
+import itertools
 import sys
 from collections import OrderedDict, namedtuple
 
@@ -97,6 +98,8 @@ class StateDictKeyError(KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+_CREATED = itertools.count()  # (Module._creation_rank: the order modules were made in)
+
 
 class Module:
     """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
@@ -113,6 +116,9 @@ class Module:
         set_attr(self, "_non_persistent", {})
         set_attr(self, "_modules", {})
         set_attr(self, "_training", True)
+        # Keras numbers unnamed layers in the order they were made ('dense', 'dense_1', ...:
+        # nn.layers.keras_name.layer_names)
+        set_attr(self, "_creation_rank", next(_CREATED))
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
@@ -332,6 +338,11 @@ class Module:
         places (what a saved architecture and a summary list; named_children gives it
         once)."""
         return [(name, m) for name, m in self._modules.items() if m is not None]
+
+    def _keras_children(self):
+        """(name, child) in the order Keras lists the layers (get_weights' order): the
+        order they are held in (a functional model's is its graph's, nn.keras.functional)."""
+        return self._held_children()
 
     def children(self):
         for _, module in self.named_children():
@@ -622,7 +633,9 @@ class Module:
     def get_weights(self):
         """Keras' get_weights: a copy of every floating-point array state_dict holds (the
         parameters, and BatchNorm's running statistics: Keras' non-trainable weights) as a
-        NumPy array, in state_dict order; a Dense's weight comes as Keras' kernel, (in, out)."""
+        NumPy array, in state_dict order but for the layers, which come in Keras' order (a
+        functional model's: nn.keras.layer_order); a Dense's weight comes as Keras' kernel,
+        (in, out)."""
         return [to_cpu(array).T.copy() if transposed else to_cpu(array).copy()
                 for _, array, transposed in self._keras_weights()]
 
@@ -663,7 +676,7 @@ class Module:
             transposed.update(_join(prefix, name) for name in module._keras_transposed)
             integers.update(_join(prefix, name) for name in module._keras_integer_weights)
         seen, found = set(), []
-        for key, array in state_arrays(self):
+        for key, array in state_arrays(self, keras_order=True):
             if (array.dtype.kind == "f" or key in integers) and id(array) not in seen:
                 seen.add(id(array))
                 found.append((key, array, key in transposed))
@@ -909,13 +922,15 @@ def saved_state(module):
     return state
 
 
-def state_arrays(module, prefix=""):
+def state_arrays(module, prefix="", keras_order=False):
     """(dotted name, array) for every parameter and persistent buffer, in state_dict order
-    (placeholders of layers not built yet have no values to save, so they are left out)."""
+    (placeholders of layers not built yet have no values to save, so they are left out);
+    keras_order: each module's children in the order Keras lists them (_keras_children)."""
     yield from own_state_arrays(module, prefix)
-    for name, child in module._modules.items():
+    children = module._keras_children() if keras_order else module._modules.items()
+    for name, child in children:
         if child is not None:
-            yield from state_arrays(child, _join(prefix, name))
+            yield from state_arrays(child, _join(prefix, name), keras_order)
 
 
 def own_state_arrays(module, prefix=""):

@@ -11,7 +11,8 @@ records a node and returns the output's KerasTensor, its shape found by running 
 once on zeros (None sizes as 1) without recording a graph, which also builds lazily sized
 layers. `Functional` (what `keras.Model(inputs, outputs)` makes) holds the layers as its
 children and replays the nodes in topological order on real inputs: shared layers,
-branches and merges included.
+branches and merges included. It lists them (model.layers, summary(), get_weights()) in
+Keras' order, by depth from the outputs (nn.keras.layer_order).
 """
 import inspect
 
@@ -31,6 +32,7 @@ from ..layers.linear import Dense, Linear
 from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
+from .layer_order import keras_layer_order, walk
 
 
 class Node:
@@ -218,7 +220,8 @@ class Functional(Model):
                 raise ValueError(f"Model: inputs[{i}] is the output of "
                                  f"{_who(tensor.node.layer)}; a model's inputs are keras.Input "
                                  "tensors")
-        self._nodes = _topological(self._outputs)
+        self._nodes, numbered = walk(self._outputs)
+        self._keras_order = keras_layer_order(self._nodes, numbered)
         # nodes whose outputs other nodes take (an output's logits cannot stand in for them)
         self._feeding = frozenset(id(t.node) for node in self._nodes for t in node.inputs)
         given = {id(t.node) for t in self._inputs}
@@ -342,7 +345,17 @@ class Functional(Model):
         return is_text_dtype(self._inputs[index].dtype)
 
     def several_outputs(self):
-        return self.output_names if len(self._outputs) > 1 or self._keys[1] else None
+        """The outputs' keys (y's and compile's, the logs' '<key>_loss'): a dict of outputs'
+        keys, else output_names, those a layer gives several of numbered by their place
+        ('lstm_0', 'lstm_1': Keras keeps one log of their name); None for one output given
+        alone."""
+        if len(self._outputs) == 1 and self._keys[1] is None:
+            return None
+        if self._keys[1] is not None:
+            return list(self._keys[1])
+        names = self.output_names
+        return [name if names.count(name) == 1 else f"{name}_{i}"
+                for i, name in enumerate(names)]
 
     def outputs_keyed(self):
         return self._keys[1] is not None
@@ -356,14 +369,10 @@ class Functional(Model):
 
     @property
     def output_names(self):
-        """The names of the outputs, in their order (Keras' log keys '<name>_loss', y's keys
-        as a dict): a dict of outputs' keys, else the names of the layers producing them (a
-        layer giving several outputs numbers them)."""
-        if self._keys[1] is not None:
-            return list(self._keys[1])
-        names = self._names_of(self._outputs)
-        return [name if names.count(name) == 1 else f"{name}_{i}"
-                for i, name in enumerate(names)]
+        """The names of the outputs, in their order, as Keras 3's: those of the layers
+        producing them (a layer's name again for each output it gives), a dict of outputs'
+        too (whose keys, though, name y's entries and the logs: several_outputs)."""
+        return self._names_of(self._outputs)
 
     def _names_of(self, tensors):
         """The names of the layers making `tensors`, as summary() and get_layer give them: a
@@ -375,7 +384,20 @@ class Functional(Model):
     # ----- description -----
     @property
     def layers(self):
-        return list(self._modules.values())
+        """Keras' list of the layers: by depth from the outputs, the inputs first (see
+        nn.keras.layer_order), as summary() shows them and get_weights() lists their
+        weights; the model holds them (their keys, state_dict's order) in the order they
+        are run."""
+        return [layer for _, layer in self._keras_children()]
+
+    def _keras_children(self):
+        """(key, layer) in Keras' order (see layers); a layer set as an attribute of the
+        model, outside its graph, after them."""
+        held = self._held_children()
+        key_of = {id(layer): key for key, layer in reversed(held)}
+        graph = {id(layer) for layer in self._keras_order}
+        return [(key_of[id(layer)], layer) for layer in self._keras_order] + [
+            (key, layer) for key, layer in held if id(layer) not in graph]
 
     @property
     def inputs(self):
@@ -498,23 +520,6 @@ def _tensors(value, what):
         raise TypeError(f"Model: {what} must be symbolic tensors (from keras.Input and layer "
                         f"calls on them), or a list of them; got {value!r}")
     return items
-
-
-def _topological(outputs):
-    """The nodes the outputs depend on, each after the nodes its arguments come from."""
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        for tensor in node.inputs:
-            visit(tensor.node)
-        order.append(node)
-
-    for tensor in outputs:
-        visit(tensor.node)
-    return order
 
 
 __all__ = ["Input", "KerasTensor", "Functional", "is_symbolic", "call_symbolically"]

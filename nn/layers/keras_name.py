@@ -255,16 +255,22 @@ def snake_case(name):
 def layer_names(modules):
     """{child key: the layer's Keras name} for a model's children (`_modules`). A child held
     under its index (no name= given) gets its class's snake_case name, numbered per kind in
-    layer order ('dense', 'dense_1', ...), skipping names other layers hold; a named one
-    (name=, a subclass's attribute) keeps its name. Keras numbers per session (a second
-    model's first Dense is 'dense_2'); here per model, so a model's names do not depend on
-    what was built before it."""
-    taken = {key for key in modules if not key.isdigit()}
-    counts, names = {}, {}
+    the order the layers were made, as Keras numbers them ('dense', 'dense_1', ...; the
+    model's order where it cannot tell), skipping names other layers hold; a named one
+    (name=, a subclass's attribute; a model given a name, which is held under its index
+    all the same) keeps its name. Keras numbers per session (a second model's first Dense is
+    'dense_2'); here per model, so a model's names do not depend on what was built before
+    it."""
+    names = {key: key for key, layer in modules.items() if layer is None or not key.isdigit()}
+    unnamed = []
     for key, layer in modules.items():
-        if layer is None or not key.isdigit():
-            names[key] = key
-            continue
+        if key not in names:
+            if given_name(layer) is not None:
+                names[key] = given_name(layer)
+            else:
+                unnamed.append((key, layer))
+    taken, counts = set(names.values()), {}
+    for key, layer in sorted(unnamed, key=lambda item: creation_rank(item[1])):
         base = snake_case(type(layer).__name__)
         name = None
         while name is None or name in taken:
@@ -273,7 +279,30 @@ def layer_names(modules):
             name = base if n == 0 else f"{base}_{n}"
         taken.add(name)
         names[key] = name
-    return names
+    return {key: names[key] for key in modules}
+
+
+def creation_rank(layer):
+    """Where `layer` comes in the order the layers were made (nn.Module._creation_rank)."""
+    return vars(layer).get("_creation_rank", 0)
+
+
+def creation_order(children):
+    """The keys of `children` ((key, layer) pairs; a layer held twice once) in the order the
+    layers were made, which model.save writes for restore_creation_order."""
+    first = {}
+    for key, layer in children:
+        first.setdefault(id(layer), (creation_rank(layer), key))
+    return [key for _, key in sorted(first.values(), key=lambda item: item[0])]
+
+
+def restore_creation_order(layers):
+    """Make `layers` (a model's, loaded or cloned: made anew in the order the model holds
+    them) count as made in the order given, which creation_order wrote, so that they are
+    named as before."""
+    ranks = sorted(creation_rank(layer) for layer in layers)
+    for layer, rank in zip(layers, ranks):
+        object.__setattr__(layer, "_creation_rank", rank)
 
 
 def size_from_input_shape(value, axis, who):
@@ -289,4 +318,5 @@ def size_from_input_shape(value, axis, who):
 
 
 __all__ = ["KerasName", "KerasNamed", "KerasWeights", "keras_name", "given_name", "snake_case",
-           "layer_names", "size_from_input_shape"]
+           "layer_names", "creation_rank", "creation_order", "restore_creation_order",
+           "size_from_input_shape"]

@@ -32,7 +32,12 @@ from ..layers.config import (
     takes_no_arguments,
     unnamed_error,
 )
-from ..layers.keras_name import KerasName, given_name
+from ..layers.keras_name import (
+    KerasName,
+    creation_order,
+    given_name,
+    restore_creation_order,
+)
 from ..module import Module
 from ..utils import parametrizations as _parametrizations
 from ..utils.parametrize import (
@@ -69,6 +74,9 @@ class Writer:
             spec = {"class_name": "Functional" if functional else cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
                                for name, child in module._held_children()]}
+            if isinstance(module, KerasName):  # a model: its unnamed layers' Keras names
+                # number them in the order they were made, not the one a load makes them in
+                spec["made"] = creation_order(module._held_children())
             if functional:
                 spec["graph"] = self.value(module.graph_config(), "the model's graph")
             if given_name(module) is not None:  # the model's (Keras') name, if given
@@ -288,11 +296,16 @@ class Reader:
             children = OrderedDict((item["name"], self._child(item, path + (item["name"],)))
                                    for item in spec["layers"])
             if name == "Functional":
-                return container.from_graph(children, self.value(spec["graph"]),
-                                            spec.get("model_name"))
-            if container is Sequential:
-                return Sequential(children, name=spec.get("model_name"))
-            return ModuleList(children.values())
+                model = container.from_graph(children, self.value(spec["graph"]),
+                                             spec.get("model_name"))
+            elif container is Sequential:
+                model = Sequential(children, name=spec.get("model_name"))
+            else:
+                return ModuleList(children.values())
+            if spec.get("made") is not None:  # (a file from before: the order they are in)
+                restore_creation_order([children[key] for key in spec["made"]])
+                model.name_layers()
+            return model
         cls = self._class(name, Module, "layer")
         config = self.value(spec["config"])
         try:

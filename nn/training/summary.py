@@ -1,10 +1,11 @@
 """Model.summary(): Keras' table of layers, output shapes and parameter counts.
 
-Rows are the model's direct children (a nested block is one row with all its
-parameters), under Keras' names ('dense', 'dense_1', ...: see layer_names); a Sequential's
-Input is no row, as in Keras. Output shapes come from the last call of the model (batch
-axis shown as None), or from a trial call when the input shape is known (`input_shape=` on the first
-Dense); "?" where no call told them. As in Keras, non-trainable counts include
+Rows are the model's direct children in Keras' order (a functional model's by depth: see
+nn.keras.layer_order; a nested block is one row with all its parameters), under Keras'
+names ('dense', 'dense_1', ...: see layer_names); a Sequential's Input is no row, as in
+Keras. Output shapes come from the last call of the model (batch axis shown as None), or
+from a trial call when the input shape is known (`input_shape=` on the first Dense); "?"
+where no call told them. As in Keras, non-trainable counts include
 BatchNorm's running statistics, Normalization's statistics and frozen parameters.
 """
 from ..layers.input_layer import InputLayer
@@ -69,7 +70,7 @@ def _layer_type(layer):
 
 def shown_children(model):
     """(key, child) of each layer a summary row stands for, in order."""
-    return [(key, child) for key, child in model._held_children()
+    return [(key, child) for key, child in model._keras_children()
             if not isinstance(child, InputLayer) or model.summary_shows_inputs]
 
 

@@ -112,9 +112,10 @@ KERAS_CONVNET = [("conv2d (Conv2D)", "(None, 6, 6, 2)", "20"),
                  ("global_average_pooling2d (GlobalAveragePooling2D)", "(None, 2)", "0"),
                  ("re_lu (ReLU)", "(None, 2)", "0"),
                  ("out (Dense)", "(None, 1)", "3")]
+# Dense(2)(Dense(3)(inputs)): Python makes the outer Dense first, which Keras names 'dense'
 KERAS_FUNCTIONAL = [("input_layer (InputLayer)", "(None, 4)", "0"),
-                    ("dense (Dense)", "(None, 3)", "15"),
-                    ("dense_1 (Dense)", "(None, 2)", "8")]
+                    ("dense_1 (Dense)", "(None, 3)", "15"),
+                    ("dense (Dense)", "(None, 2)", "8")]
 
 
 def test_summary_matches_keras_3_names_rows_and_totals():
