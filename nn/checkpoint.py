@@ -27,15 +27,15 @@ from autograd.atomic import replacing
 from autograd.backend import is_array, to_cpu
 from autograd.variable import Variable
 
+from .npy_archive import DAMAGED_ARCHIVE, NpyArchive, describe
 from .serialization import (
-    DAMAGED_ARCHIVE,
     check_not_truncated,
     check_readable,
     foreign_format,
-    read_npy_member,
     sync_file,
     write_npy_members,
 )
+from .stored_array import TooCompressed
 
 TREE = "tree.json"
 
@@ -69,12 +69,14 @@ def load(path):
                          f"file){foreign_format(path)}")
     header = None
     try:
-        with zipfile.ZipFile(path) as archive:
-            if TREE in archive.namelist():
-                header = json.loads(archive.read(TREE))
-                arrays = _arrays(archive, path)
+        with NpyArchive(path) as archive:
+            if TREE in archive:
+                header = json.loads(archive.read_bytes(TREE))
+                arrays = _arrays(archive)
+    except TooCompressed as exc:
+        raise ValueError(f"nn.load: {path}: {exc}") from None
     except (*DAMAGED_ARCHIVE, KeyError, ValueError, RecursionError) as exc:
-        raise ValueError(f"nn.load: {path} is corrupt ({type(exc).__name__}: {exc})") from None
+        raise ValueError(f"nn.load: {path} is corrupt ({describe(exc)})") from None
     if header is None:
         raise ValueError(f"nn.load: {path} is not a checkpoint written by nn.save (no "
                          f"{TREE}){foreign_format(path)}")
@@ -90,13 +92,11 @@ def load(path):
         raise ValueError(f"nn.load: {path} is corrupt (its tree: {exc!r})") from None
 
 
-def _arrays(archive, path):
-    """The .npy members, in order, read without pickle."""
-    count = sum(1 for name in archive.namelist() if name.startswith("arrays/"))
-    arrays = []
-    for i in range(count):
-        arrays.append(read_npy_member(archive, f"arrays/{i}.npy"))
-    return arrays
+def _arrays(archive):
+    """The .npy members, in order, read without pickle; no model vouches for their sizes:
+    they are read under the file's budget (nn.stored_array)."""
+    count = sum(1 for name in archive.names if name.startswith("arrays/"))
+    return [archive.array(f"arrays/{i}.npy").read() for i in range(count)]
 
 
 def _encoded(obj, arrays, where):

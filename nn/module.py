@@ -28,6 +28,7 @@ from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized,
 
 from . import state_dict_hooks
 from .buffer import Buffer
+from .stored_array import read_all_stored, read_stored
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -577,7 +578,7 @@ class Module:
         state_dict = _unwrapped(self, state_dict)
         missing, unexpected = [], []  # (with what load pre-hooks report)
         if state_dict_hooks.any_hooks(self, "load_pre"):  # (they change a copy, not yours)
-            state_dict = OrderedDict(state_dict)
+            state_dict = read_all_stored(OrderedDict(state_dict), dict(state_arrays(self)))
             state_dict_hooks.before_load(self, state_dict, strict, missing, unexpected)
         builds, lazy_targets = _lazy_builds(self, state_dict)
         targets = OrderedDict(state_arrays(self, ""))
@@ -588,7 +589,8 @@ class Module:
         post_hooks = state_dict_hooks.any_hooks(self, "load_post")
         if strict and (missing or unexpected) and not post_hooks:
             raise StateDictKeyError(_key_mismatch_message(self, missing, unexpected))
-        plan = [(key, _checked_value(key, targets[key], state_dict[key]))
+        plan = [(key, _checked_value(key, targets[key], state_dict[key],
+                                     vouched=key not in lazy_targets))
                 for key in targets if key in state_dict]
         if assign:
             _check_assignable(self, plan)
@@ -1017,8 +1019,11 @@ def _foreign_array(key, value):
                          "bfloat16 tensor needs .float() first") from None
 
 
-def _checked_value(key, target, value):
-    """`value` as an array that fits `target`, or a ValueError naming `key`."""
+def _checked_value(key, target, value, vouched=True):
+    """`value` as an array that fits `target`, or a ValueError naming `key`. A file's
+    StoredArray is read only here, once its shape and dtype fit; vouched: `target` is the
+    model's own array (not one shaped from the file: a lazy layer's), which bounds what the
+    read may cost (nn.stored_array)."""
     if isinstance(value, Variable):
         value = value.data
     if not hasattr(value, "shape") or not isinstance(getattr(value, "dtype", None), np.dtype):
@@ -1031,6 +1036,7 @@ def _checked_value(key, target, value):
     if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
         raise ValueError(f"load_state_dict: cannot load dtype {value.dtype} into {key!r} "
                          f"of dtype {target.dtype}")
+    value = read_stored(value, vouched)
     _check_integer_range(key, target.dtype, value)
     _check_float_range(key, target.dtype, value)
     return value

@@ -2,10 +2,10 @@
 safetensors file (the Hugging Face ecosystem's format; keys are the state-dict names, so a
 PyTorch state dict saved as safetensors loads as it is). Written atomically, read without
 unpickling anything (`Module.save_weights` / `Module.load_weights` call these)."""
+import contextlib
 import os
 import warnings
 import zipfile
-import zlib
 from collections import OrderedDict
 
 import numpy as np
@@ -13,7 +13,9 @@ import numpy as np
 from autograd.atomic import replacing
 from autograd.backend import to_cpu
 
-from .module import StateDictKeyError, saved_state
+from .module import Module, StateDictKeyError, saved_state, state_arrays
+from .npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive, describe
+from .stored_array import read_all_stored
 
 SAFETENSORS_SUFFIX = ".safetensors"
 MODEL_MEMBER = "model.json"  # the member that marks a whole-model file (nn.load_model's)
@@ -41,11 +43,22 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     Where layer names differ (their numbering: a Sequential begun with keras.Input counts
     its InputLayer), a layer named on both sides loads from its namesake and the others
     layer by layer in order, as Keras loads a weights file, each pair's weights the same in
-    order, names and shapes."""
+    order, names and shapes. An .npz array's data is read only once its header matches the
+    parameter it goes to (see nn.stored_array and nn.npy_archive): a skipped or unexpected
+    array is never read."""
     path = os.fsdecode(path)
-    arrays = read_weights(path)
-    if skip_mismatch:
-        arrays, strict = _matching(module, arrays, path), False
+    with _stored_weights(path) as arrays:
+        if skip_mismatch:
+            arrays, strict = _matching(module, arrays, path), False
+        with _naming(path):
+            if type(module).load_state_dict is not Module.load_state_dict:
+                # (a load_state_dict of its own may work on the values before any check)
+                arrays = read_all_stored(OrderedDict(arrays), dict(state_arrays(module)))
+            return _load_by_name_or_order(module, arrays, strict, path)
+
+
+def _load_by_name_or_order(module, arrays, strict, path):
+    """load_state_dict, by name or, where the names differ, by layer order."""
     try:
         return module.load_state_dict(arrays, strict=strict)
     except StateDictKeyError as exc:
@@ -53,8 +66,17 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
         if renamed is not None:
             return module.load_state_dict(renamed, strict=strict)
         raise StateDictKeyError(f"load_weights: {path}: {exc}") from None
-    except ValueError as exc:
-        raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _stored_weights(path):
+    """{name: array} of the weights file at `path`: a safetensors file's arrays, an .npz
+    file's StoredArrays (read when loaded, while the file is open)."""
+    if is_safetensors(path):
+        yield read_safetensors(path)
+        return
+    with _opened_npz(path) as arrays:
+        yield arrays
 
 
 def _matching(module, arrays, path):
@@ -157,30 +179,6 @@ def write_npy_members(archive, members):
             np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
-def read_npy_member(archive, name):
-    """The array of the .npy member `name` of the open zip `archive`, never unpickled; a
-    ValueError (no allocation) where its header declares more data than the member holds
-    (a damaged or crafted file: NumPy would first allocate what the header says)."""
-    check_npy_size(archive, name)
-    with archive.open(name) as member:
-        return np.lib.format.read_array(member, allow_pickle=False)
-
-
-def check_npy_size(archive, name):
-    """See read_npy_member."""
-    with archive.open(name) as member:
-        version = np.lib.format.read_magic(member)
-        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                       else np.lib.format.read_array_header_2_0)
-        shape, _, dtype = read_header(member)
-        header = member.tell()
-    declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
-    held = archive.getinfo(name).file_size - header
-    if declared > held:
-        raise ValueError(f"member {name} declares shape {tuple(shape)} of {dtype} ({declared} "
-                         f"bytes) but holds {held} bytes")
-
-
 def _write_safetensors(tmp, arrays, path):
     numpy_api = _safetensors_numpy("save_weights")
     # The layout is PyTorch's state dict; Hugging Face loaders refuse a file whose format tag
@@ -243,13 +241,28 @@ def sync_file(tmp):
         os.close(fd)
 
 
-# What reading a damaged zip archive raises: zipfile's own error, a short file, a member
-# naming an unknown compression method, a broken deflate stream.
-DAMAGED_ARCHIVE = (OSError, EOFError, zipfile.BadZipFile, NotImplementedError, zlib.error)
-
-
 def read_npz(path):
-    """All arrays of the .npz at `path`, read eagerly; errors name the file."""
+    """All arrays of the .npz at `path`, read eagerly, under the budget of arrays no model
+    vouches for (nn.stored_array); errors name the file."""
+    with _opened_npz(path) as arrays, _naming(path):
+        return OrderedDict((key, value.read()) for key, value in arrays.items())
+
+
+@contextlib.contextmanager
+def _naming(path):
+    """ValueErrors raised while a weights file's arrays are checked and read, naming it."""
+    try:
+        yield
+    except CorruptArchive as exc:
+        raise ValueError(f"load_weights: {path} is corrupt ({exc})") from None
+    except ValueError as exc:
+        raise ValueError(f"load_weights: {path}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _opened_npz(path):
+    """{key: StoredArray} of the .npz at `path`, open while in the block: its directory and
+    headers checked (nn.npy_archive), no data read; errors name the file."""
     check_readable(path, "load_weights")
     if not zipfile.is_zipfile(path):
         check_not_truncated(path, "load_weights")
@@ -259,23 +272,31 @@ def read_npz(path):
     if foreign:
         raise ValueError(f"load_weights: {path} is not an .npz weights archive{foreign}")
     try:
-        with zipfile.ZipFile(path) as members:
-            for name in members.namelist():
-                if name.endswith(".npy"):
-                    check_npy_size(members, name)
-        archive = np.load(path, allow_pickle=False)
+        archive = NpyArchive(path)
     except (ValueError, *DAMAGED_ARCHIVE) as exc:
-        raise ValueError(f"load_weights: {path} is not a readable .npz weights file "
-                         f"({type(exc).__name__}: {exc})") from None
+        raise _unreadable(path, exc) from None
     with archive:
-        if MODEL_MEMBER in archive.files:
+        if MODEL_MEMBER in archive:
             raise ValueError(f"load_weights: {path} is a whole-model file written by "
                              "model.save: load it with nn.load_model(path)")
         try:
-            return OrderedDict((key, archive[key]) for key in archive.files)
-        except (ValueError, *DAMAGED_ARCHIVE) as exc:
-            raise ValueError(f"load_weights: {path} is corrupt ({type(exc).__name__}: "
-                             f"{exc})") from None
+            arrays = OrderedDict(_entry(archive, name) for name in archive.names)
+        except ValueError as exc:
+            raise _unreadable(path, exc) from None
+        yield arrays
+
+
+def _entry(archive, name):
+    """(state-dict key, StoredArray) of the .npz member `name`: `<key>.npy`, or, as
+    numpy.load gives it, another member's bytes under its whole name."""
+    if name.endswith(".npy"):
+        return name[:-len(".npy")], archive.array(name)
+    return name, archive.raw(name)
+
+
+def _unreadable(path, exc):
+    return ValueError(f"load_weights: {path} is not a readable .npz weights file "
+                      f"({describe(exc)})")
 
 
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -321,5 +342,4 @@ def _safetensors_hint(path):
 
 
 __all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
-           "read_npy_member",
            "is_safetensors", "check_readable", "sync_file", "foreign_format", "MODEL_MEMBER"]

@@ -39,6 +39,7 @@ from ..layers.keras_name import (
     restore_creation_order,
 )
 from ..module import Module
+from ..stored_array import read_stored
 from ..utils import parametrizations as _parametrizations
 from ..utils.parametrize import (
     is_parametrized,
@@ -408,10 +409,15 @@ class Reader:
                              "the class} (or register it with @nn.register)")
         return found
 
-    def _array(self, index):
+    def stored(self, index):
+        """Array `index` as given: a file's StoredArray is not read (load_state_dict reads
+        a weight once its header fits the parameter: nn.stored_array)."""
         if not isinstance(index, int) or not 0 <= index < len(self.arrays):
             raise ValueError(f"the config refers to array {index!r}, which the file lacks")
         return self.arrays[index]
+
+    def _array(self, index):
+        return read_stored(self.stored(index))
 
 
 _DECODE = {

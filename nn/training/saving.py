@@ -22,18 +22,18 @@ from autograd.atomic import replacing
 
 from ..layers.config import reading_saved_file
 from ..module import StateDictKeyError, saved_state
+from ..npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive, describe
 from ..serialization import (
-    DAMAGED_ARCHIVE,
     MODEL_MEMBER,
     check_not_truncated,
     check_readable,
     foreign_format,
     is_safetensors,
-    read_npy_member,
     refuse_overwrite,
     sync_file,
     write_npy_members,
 )
+from ..stored_array import TooCompressed
 from .model_config import Reader, Writer
 
 FORMAT = "rungrad.model"
@@ -85,11 +85,15 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa
     leaves NumPy's global random generator as it was (building the layers draws initial
     weights, which the saved ones then replace)."""
     path = os.fspath(path)
-    document, arrays = _read_archive(path)
+    with _opened_archive(path) as (document, arrays):
+        return _rebuilt(path, document, arrays, custom_objects, compile)
+
+
+def _rebuilt(path, document, arrays, custom_objects, compile):  # noqa: A002
+    """load_model's model, from the file's open document and StoredArrays."""
     reader = Reader(arrays, custom_objects)
     try:
-        weights = {name: reader.value({"__array__": index})
-                   for name, index in document["weights"]}
+        weights = {name: reader.stored(index) for name, index in document["weights"]}
         with _same_global_random_state(), reading_saved_file():  # (lazily sized layers are
             # built by the load; a file's configs must not make it read other files)
             model = reader.module(document["architecture"])
@@ -103,6 +107,8 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
         raise StateDictKeyError(f"load_model: {path}: {exc}") from None
+    except CorruptArchive as exc:
+        raise ValueError(f"load_model: {path} is corrupt ({exc})") from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError,
             RecursionError) as exc:  # (a damaged or hand-edited model.json)
         raise ValueError(f"load_model: {path}: {_message(exc)}") from None
@@ -194,8 +200,10 @@ def _member(i):
     return f"arrays/{i}.npy"
 
 
-def _read_archive(path):
-    """(the JSON document, the list of arrays) of the model file at `path`."""
+@contextlib.contextmanager
+def _opened_archive(path):
+    """(the JSON document, the StoredArrays) of the model file at `path`, open while in the
+    block: its directory and headers checked (nn.npy_archive), no array's data read."""
     check_readable(path, "load_model", "model file")
     foreign = foreign_format(path)
     if foreign:
@@ -206,32 +214,42 @@ def _read_archive(path):
         raise ValueError(f"load_model: {path} is not a model file written by model.save "
                          "(not a zip archive)")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if MODEL_MEMBER not in names:
-                raise ValueError(f"load_model: {path} is not a model file written by model.save "
-                                 f"(no {MODEL_MEMBER}; a weights file loads with "
-                                 "model.load_weights)")
-            document = json.loads(archive.read(MODEL_MEMBER).decode("utf-8"))
-            if not isinstance(document, dict) or document.get("format") != FORMAT:
-                raise ValueError(f"load_model: {path}: {MODEL_MEMBER} is not a rungrad model")
-            if not isinstance(document.get("version", 0), int):
-                raise ValueError(f"load_model: {path}: {MODEL_MEMBER} has no valid format "
-                                 f"version (got {document['version']!r})")
-            if document.get("version", 0) > VERSION:
-                raise ValueError(f"load_model: {path} was written by a newer rungrad (format "
-                                 f"version {document['version']}; this one reads {VERSION})")
+        archive = NpyArchive(path)
+    except (ValueError, *DAMAGED_ARCHIVE) as exc:
+        raise _corrupt(path, exc) from None
+    with archive:
+        try:
+            document = _document(archive, path)
             arrays = []
-            while _member(len(arrays)) in names:
-                arrays.append(read_npy_member(archive, _member(len(arrays))))
-    except (*DAMAGED_ARCHIVE, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(f"load_model: {path} is corrupt ({type(exc).__name__}: {exc})") \
-            from None
-    except ValueError as exc:  # read_array on a pickled or damaged member
-        if str(exc).startswith("load_model:"):
-            raise
-        raise ValueError(f"load_model: {path} is corrupt ({exc})") from None
-    return document, arrays
+            while _member(len(arrays)) in archive:
+                arrays.append(archive.array(_member(len(arrays))))
+        except (CorruptArchive, UnicodeDecodeError, json.JSONDecodeError,
+                RecursionError) as exc:
+            raise _corrupt(path, exc) from None
+        except TooCompressed as exc:
+            raise ValueError(f"load_model: {path}: {exc}") from None
+        yield document, arrays
+
+
+def _document(archive, path):
+    """The checked model.json of the open `archive`."""
+    if MODEL_MEMBER not in archive:
+        raise ValueError(f"load_model: {path} is not a model file written by model.save "
+                         f"(no {MODEL_MEMBER}; a weights file loads with model.load_weights)")
+    document = json.loads(archive.read_bytes(MODEL_MEMBER).decode("utf-8"))
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"load_model: {path}: {MODEL_MEMBER} is not a rungrad model")
+    if not isinstance(document.get("version", 0), int):
+        raise ValueError(f"load_model: {path}: {MODEL_MEMBER} has no valid format "
+                         f"version (got {document['version']!r})")
+    if document.get("version", 0) > VERSION:
+        raise ValueError(f"load_model: {path} was written by a newer rungrad (format "
+                         f"version {document['version']}; this one reads {VERSION})")
+    return document
+
+
+def _corrupt(path, exc):
+    return ValueError(f"load_model: {path} is corrupt ({describe(exc)})")
 
 
 __all__ = ["save_model", "load_model"]
