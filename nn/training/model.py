@@ -341,11 +341,19 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         parameters to train."""
         if not self._binds_optimizer:
             return holds_parameters(self.optimizer)
-        params = list(self.parameters())
+        params = self._parameters_in_keras_order()
         if params:
             self.optimizer.bind(params)
             _BOUND_BY[self.optimizer] = weakref.ref(self)
         return bool(params)
+
+    def _parameters_in_keras_order(self):
+        """The parameters in the order `weights` lists them (a branched functional model's
+        by depth, not state_dict's), any it does not list after: Keras builds compile's
+        optimizer with trainable_variables, whose order optimizer.apply(grads) pairs a list
+        of gradients with."""
+        place = {id(array): i for i, (_, array, _) in enumerate(self._keras_weights())}
+        return sorted(self.parameters(), key=lambda p: place.get(id(p.data), len(place)))
 
     # ----- several inputs or outputs (a functional model's) -----
     def several_inputs(self):

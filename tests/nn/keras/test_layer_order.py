@@ -167,3 +167,28 @@ def test_a_sequential_names_its_layers_in_the_order_they_were_made():
     first, second = layers.Dense(2), layers.Dense(2)
     model = keras.Sequential([keras.Input(shape=(2,)), second, first])
     assert [layer.name for layer in model.layers] == ["dense_1", "dense"]
+
+
+def test_compile_binds_the_optimizer_in_the_order_of_trainable_variables():
+    """Keras builds compile's optimizer with model.trainable_variables, so that
+    optimizer.apply(grads) (or build(variables) first, as a train_step may) pairs a list of
+    gradients in that order with them; compile bound them in state_dict's order, which a
+    branched model's Keras order differs from: each gradient moved another layer."""
+    import autograd as ag
+    moved = []
+    for give_variables in (True, False):
+        np.random.seed(0)
+        model = saved_before_model()
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+        model.zero_grad()
+        ((model(ag.Variable(SAVED_X)) - 1.0) ** 2).mean().backward()
+        variables = model.trainable_variables
+        grads = [v.grad for v in variables]
+        if give_variables:
+            model.optimizer.apply(grads, variables)
+        else:
+            model.optimizer.build(variables)  # (held already: README's pattern)
+            model.optimizer.apply(grads)
+        moved.append(model.get_weights())
+    for by_name, by_order in zip(*moved):
+        np.testing.assert_array_equal(by_order, by_name)
