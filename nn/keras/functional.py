@@ -374,6 +374,13 @@ class Functional(Model):
         too (whose keys, though, name y's entries and the logs: several_outputs)."""
         return self._names_of(self._outputs)
 
+    def _output_names(self):
+        """compile's names for the one output: those of the layer making it (Model's reads
+        the last layer held, which a shared layer or an attribute set later is not)."""
+        layer = self._outputs[0].node.layer
+        key = next(key for key, held in self._modules.items() if held is layer)
+        return [keras_name(layer) or key, layer_names(self._modules)[key], key]
+
     def _names_of(self, tensors):
         """The names of the layers making `tensors`, as summary() and get_layer give them: a
         layer held under its index (no name= given) goes by its Keras name ('dense_1')."""

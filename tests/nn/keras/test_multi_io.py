@@ -428,3 +428,15 @@ def test_model_checkpoint_saves_a_model_of_several_outputs(tmp_path):
     loaded = keras.models.load_model(path)
     assert list(loaded.evaluate([XA, XB], [Y_REG, Y_CLS], return_dict=True)) == [
         "loss", "reg_loss", "cls_loss", "cls_accuracy"]
+
+
+def test_a_one_output_models_compile_dict_is_keyed_by_the_layer_making_the_output():
+    # a shared layer makes the output but is not the last layer held: compile's dict for the
+    # one output takes its name (Keras' output_names), not the last layer's
+    x = keras.Input((4,))
+    shared, mid = layers.Dense(4, name="shared"), layers.Dense(4, name="mid")
+    model = keras.Model(x, shared(mid(shared(x))))
+    assert model.output_names == ["shared"]
+    model.compile(optimizer="sgd", loss={"shared": "mse"})
+    with pytest.raises(ValueError, match="named 'shared'"):
+        model.compile(optimizer="sgd", loss={"mid": "mse"})
