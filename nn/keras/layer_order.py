@@ -19,14 +19,22 @@ def walk(outputs):
     them: each after its arguments' nodes, {id(layer): the layer's number in the walk})."""
     finished, done, numbered = [], set(), {}
 
-    def visit(node):  # (recursive as Keras' _build_map_helper; graphs are not that deep)
-        if id(node) in done:
+    def visit(root):  # Keras' _build_map_helper recurses; a stack serves chains of any depth
+        if id(root) in done:
             return
-        numbered.setdefault(id(node.layer), len(numbered))
-        for tensor in node.inputs:
-            visit(tensor.node)
-        done.add(id(node))
-        finished.append(node)
+        numbered.setdefault(id(root.layer), len(numbered))
+        stack = [(root, iter(root.inputs))]
+        while stack:
+            node, inputs = stack[-1]
+            for tensor in inputs:
+                if id(tensor.node) not in done:  # (a DAG: no node on the stack comes again)
+                    numbered.setdefault(id(tensor.node.layer), len(numbered))
+                    stack.append((tensor.node, iter(tensor.node.inputs)))
+                    break
+            else:
+                stack.pop()
+                done.add(id(node))
+                finished.append(node)
 
     for tensor in outputs:
         visit(tensor.node)

@@ -5,6 +5,7 @@ relies on); unnamed layers take Keras' names, numbered in the order they were ma
 expected lists are Keras 3.15.1's (_keras_layer_order.py); files saved before still load."""
 import importlib.util
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -192,3 +193,14 @@ def test_compile_binds_the_optimizer_in_the_order_of_trainable_variables():
         moved.append(model.get_weights())
     for by_name, by_order in zip(*moved):
         np.testing.assert_array_equal(by_order, by_name)
+
+
+def test_a_chain_deeper_than_pythons_recursion_limit_builds_and_runs():
+    # the graph's walk keeps its own stack: a 1,000-layer limit no longer stops a model
+    x = keras.Input((2,))
+    h = x
+    for _ in range(sys.getrecursionlimit() + 100):
+        h = layers.Dense(2)(h)
+    model = keras.Model(x, h)
+    assert len(model.layers) == sys.getrecursionlimit() + 101
+    assert model(np.ones((1, 2), np.float32)).shape == (1, 2)
