@@ -124,9 +124,11 @@ def _plot(func, inputs, outputs, problem, gxs=()):
         _mark_non_finite(drawing, func, inputs, outputs, gxs)
         for y in outputs:  # in forward, the op's outputs are not linked yet: they end it
             drawing.variable(y, None if y.creator is func else "output")
+        earlier = list(functions_behind(inputs))
+        drawing.repeat_far_leaves(earlier)
         drawing.function(func, inputs, outputs)
-        for earlier in functions_behind(inputs):
-            drawing.function(earlier)
+        for before in earlier:
+            drawing.function(before)
         render_dot(drawing.source(), path, who="detect_anomaly")
     except Exception as exc:  # noqa: BLE001  (the anomaly is still what is raised)
         return f"\n  the graph could not be drawn to {path}: {' '.join(str(exc).split())}"

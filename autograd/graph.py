@@ -10,6 +10,7 @@ import warnings
 
 from .array_text import array_text
 from .atomic import write_bytes
+from .long_edges import far_read_leaves, longest_chain
 from .variable import Variable
 from .walk import functions_behind
 
@@ -30,7 +31,12 @@ def get_dot_graph(output, verbose=True, values=False, grads=False, *, who="get_d
     is iterative, so deep graphs cannot hit the recursion limit. An unnamed scalar constant
     (the 2 of `x * 2`, which rungrad caches and shares between ops) is drawn once per use:
     one node wired to every op that multiplies by 2 would misdraw the graph and take
-    Graphviz minutes to lay out.
+    Graphviz minutes to lay out. So is, dashed, a leaf that many ops read far apart (a
+    weight shared by every step of an unrolled loop: more than 3 readers more than 8 ops
+    below its first one, `long_edges`), and the graph's longest chain of ops (the loop's
+    recurrence) is then kept in one straight line: drawn once, the weights of an RNN
+    written with ops took dot 50 s to draw over 30 steps; 100 steps now lay out in under
+    a second.
     """
     outputs = _as_output_list(output, who)
     if not outputs:
@@ -39,7 +45,9 @@ def get_dot_graph(output, verbose=True, values=False, grads=False, *, who="get_d
     for y in outputs:
         _check_recorded_once(y, who)
         drawing.variable(y, "output")
-    for func in functions_behind(outputs):
+    functions = list(functions_behind(outputs))
+    drawing.repeat_far_leaves(functions)
+    for func in functions:
         drawing.function(func)
     return drawing.source()
 
@@ -56,8 +64,9 @@ def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=Fa
     faster than the graph, and a 20,000-op graph used to wait out the 60 s limit
     (`RENDER_SECONDS`) before failing. Draw a part (the graph behind an intermediate
     result, a few steps of a loop) or pass a larger `max_nodes` (the time limit still
-    holds). Size is not all: a weight shared by every step of a long loop (long edges) can
-    use up the time limit with a few hundred nodes.
+    holds). A leaf read by many ops far apart is drawn at each of them (`get_dot_graph`),
+    which keeps an unrolled loop's shared weights from slowing the layout; other long
+    edges (one variable read by a hundred ops far below it) can still take dot a while.
     """
     fmt = format_of(to_file)
     return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
@@ -102,7 +111,8 @@ class Drawing:
 
     `mark(obj, *notes)` before drawing makes that node stand out in red (a Function filled,
     a Variable outlined) and adds `notes` as extra label lines: how detect_anomaly shows
-    the failing op.
+    the failing op. `repeat_far_leaves(functions)` before drawing them draws each leaf that
+    many of them read far apart once per use, dashed (long_edges).
     """
 
     def __init__(self, verbose=True, values=False, grads=False, who="get_dot_graph"):
@@ -110,13 +120,24 @@ class Drawing:
         self.lines = ["digraph g {", '  node [fontname="Helvetica"];']
         self._drawn = set()
         self._marks = {}
+        self._repeated = frozenset()  # ids of the leaves drawn once per use, dashed
+        self._chain = frozenset()  # ids of the nodes kept in a straight line (group=)
 
     def mark(self, obj, *notes):
         self._marks.setdefault(id(obj), []).extend(notes)
 
-    def variable(self, v, role=None, node=None):
+    def repeat_far_leaves(self, functions):
+        self._repeated = frozenset(id(x) for x in far_read_leaves(functions)
+                                   if not _drawn_per_use(x))  # (those are, undashed)
+        if self._repeated:  # (an unrolled loop: its recurrence drawn straight down)
+            self._chain = frozenset(longest_chain(functions))
+
+    def _group(self, node):
+        return ", group=chain" if node in self._chain else ""
+
+    def variable(self, v, role=None, node=None, dashed=False):
         """Add `v`'s node (once); `role` picks the colour (default: from `v` itself); `node`:
-        its DOT id (default id(v))."""
+        its DOT id (default id(v)); `dashed` outlines it so (a repeated leaf's copy)."""
         node = id(v) if node is None else node
         if node in self._drawn:
             return
@@ -132,11 +153,12 @@ class Drawing:
             parts.append("value: " + array_text(v.data))
         if self.grads:
             parts.append("grad: " + (NO_GRAD if v.grad is None else array_text(v.grad.data)))
-        style = _STYLE[role]
+        style = f'style={_COPY if dashed else "filled"}, fillcolor="{_FILL[role]}"'
         if id(v) in self._marks:
             parts.extend(self._marks[id(v)])
             style += ', color="#d62728", penwidth=3, fontcolor="#b00000"'
         label = "\\n".join(escape(p) for p in parts)
+        style += self._group(node)
         self.lines.append(f'  {node} [label="{label}", shape=ellipse, {style}];')
 
     def function(self, func, inputs=None, outputs=None):
@@ -157,10 +179,11 @@ class Drawing:
         fill = "#f4a3a3" if id(func) in self._marks else "#c9daf8"
         label = "\\n".join(escape(p) for p in parts)
         self.lines.append(f'  {id(func)} [label="{label}", shape=box, style=filled, '
-                          f'fillcolor="{fill}"];')
+                          f'fillcolor="{fill}"{self._group(id(func))}];')
         for k, x in enumerate(inputs):
-            node = f"c{id(x)}_{id(func)}_{k}" if _drawn_per_use(x) else id(x)
-            self.variable(x, node=node)
+            repeated = id(x) in self._repeated
+            node = f"c{id(x)}_{id(func)}_{k}" if repeated or _drawn_per_use(x) else id(x)
+            self.variable(x, node=node, dashed=repeated)
             self.lines.append(f"  {node} -> {id(func)};")
         for y in outputs:
             self.variable(y, "inner")
@@ -185,12 +208,8 @@ def _as_output_list(output, who):
     return outputs
 
 
-_STYLE = {
-    "output": 'style=filled, fillcolor="#a6d8a8"',
-    "leaf": 'style=filled, fillcolor="#ffd58a"',
-    "constant": 'style=filled, fillcolor="#e6e6e6"',
-    "inner": 'style=filled, fillcolor="#fff2cc"',
-}
+_FILL = {"output": "#a6d8a8", "leaf": "#ffd58a", "constant": "#e6e6e6", "inner": "#fff2cc"}
+_COPY = '"filled,dashed"'  # a repeated leaf's copies: one of several drawings of one Variable
 
 
 def _drawn_per_use(x):
@@ -328,8 +347,8 @@ def _require_viz_extra(who):
                           "pip install 'rungrad[viz]'")
 
 
-# Graphviz's layout time grows steeply with long edges (a loop's shared input): a 50-step
-# recurrence kept dot busy for minutes
+# Graphviz's layout time grows steeply with long edges: a 50-step recurrence drawn with one
+# node per shared weight kept dot busy for minutes (long_edges now draws those per use)
 RENDER_SECONDS = 60
 
 # Nodes past which a graph is refused before dot runs (plot_graph's max_nodes). Layout time

@@ -130,26 +130,65 @@ document.body.dataset.marked = document.querySelectorAll("g.node.current").lengt
 </script>"""
 
 
-@needs_dot
-def test_in_a_real_browser_next_moves_the_highlight_along_the_trace(tmp_path):
+def _in_browser(page, drive, tmp_path):
+    """The page run headless with the script `drive` appended; returns its <body data-*>."""
     browser = _browser()
-    loss, _, _ = _loss()
-    page = ag.plot_backward(loss, tmp_path / "bp.html")
     probe = tmp_path / "probe.html"
     probe.write_text(page.html.replace("<head>", "<head>" + _COLLECT, 1)
-                     .replace("</body>", _DRIVE + "</body>"), encoding="utf-8")
+                     .replace("</body>", drive + "</body>"), encoding="utf-8")
     run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                           "--dump-dom", probe.as_uri()], capture_output=True, text=True,
                          timeout=120)
     body = re.search(r"<body([^>]*)>", run.stdout)
     assert body, run.stderr[-2000:]
-    data = {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-([\w-]+)="([^"]*)"',
-                                                                 body.group(1))}
+    return {k: v.replace("&quot;", '"') for k, v in re.findall(r'data-([\w-]+)="([^"]*)"',
+                                                                body.group(1))}
+
+
+@needs_dot
+def test_in_a_real_browser_next_moves_the_highlight_along_the_trace(tmp_path):
+    loss, _, _ = _loss()
+    page = ag.plot_backward(loss, tmp_path / "bp.html")
+    data = _in_browser(page, _DRIVE, tmp_path)
     frames = _frames(page)
     expected = [frames[i]["highlight"] for i in (0, 1, 2, 1, 2)]
     assert json.loads(data["seen"]) == expected and data["prevented"] == "true"
     assert json.loads(data["errors"]) == []
     assert data["marked"] == "1"                       # the highlighted Function is drawn
+
+
+# Next clicked through every step; the titles of the nodes marked as receiving a gradient
+# are collected per frame.
+_TARGETS = """<script>
+const marked = [];
+for (let i = 1; i < frames.length; i++) {
+  document.getElementById("next").click();
+  marked.push([...document.querySelectorAll("g.node.target")]
+    .map(g => g.querySelector("title").textContent.trim()));
+}
+document.body.dataset.marked = JSON.stringify(marked);
+document.body.dataset.errors = JSON.stringify(window.__errors);
+</script>"""
+
+
+@needs_dot
+def test_a_weight_drawn_at_each_step_is_marked_where_its_gradient_is_sent(tmp_path):
+    """A leaf read far apart is drawn once per use (get_dot_graph): the copy at the op of
+    the current step is the one marked, as the leaf itself would be."""
+    w = Variable(np.array([[0.5]]), name="w")
+    h = Variable(np.array([[1.0]]), name="h0")
+    for _ in range(10):
+        h = ag.tanh(ag.matmul(h, w))
+    page = ag.plot_backward(ag.sum(h), tmp_path / "bp.html")
+    data = _in_browser(page, _TARGETS, tmp_path)
+    assert json.loads(data["errors"]) == []
+    marked = json.loads(data["marked"])
+    reads = 0
+    for frame, titles in zip(_frames(page)[1:], marked):
+        copy = f"c{id(w)}_{frame['highlight']}_1"
+        assert (copy in titles) == (str(id(w)) in frame["targets"])
+        reads += copy in titles
+    assert reads == 10 and f"<title>{id(w)}</title>" not in page.html  # (drawn per use)
 
 
 @needs_dot

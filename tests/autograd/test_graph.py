@@ -183,8 +183,9 @@ def test_plot_graph_without_dot_says_how_to_install(tmp_path, monkeypatch):
 
 
 def test_a_layout_past_the_time_limit_is_named_not_waited_for(tmp_path, monkeypatch):
-    """dot gets RENDER_SECONDS (a 50-step recurrence kept it busy for minutes); here a limit
-    no layout meets, and a folder that does not exist is named before any layout."""
+    """dot gets RENDER_SECONDS (a 50-step recurrence, its weights drawn once, kept it busy
+    for minutes); here a limit no layout meets, and a folder that does not exist is named
+    before any layout."""
     if shutil.which("dot") is None:
         pytest.skip("Graphviz 'dot' not installed")
     import autograd.graph as graph
