@@ -290,7 +290,7 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self):
-        if type(self).named_modules is not Module.named_modules:  # (a subclass's own walk)
+        if _overrides(self, "named_modules"):  # (a subclass's own walk decides)
             for _, module in self.named_modules():
                 yield module
             return
@@ -355,7 +355,7 @@ class Module:
         return _named_members(self, "_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
-        if type(self).named_parameters is not Module.named_parameters:  # (its own naming)
+        if _overrides(self, "named_parameters", "named_modules"):  # (its own walk decides)
             for _, param in self.named_parameters(recurse=recurse):
                 yield param
             return
@@ -365,7 +365,7 @@ class Module:
         return _named_members(self, "_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
-        if type(self).named_buffers is not Module.named_buffers:
+        if _overrides(self, "named_buffers", "named_modules"):
             for _, buf in self.named_buffers(recurse=recurse):
                 yield buf
             return
@@ -856,6 +856,13 @@ def _check_buffer(module, name, array):
 
 def _join(prefix, name):
     return f"{prefix}.{name}" if prefix else name
+
+
+def _overrides(module, *methods):
+    """Whether `module`'s class replaces any of Module's `methods`: the unnamed walks then go
+    through them (named_parameters walks named_modules), as PyTorch's do."""
+    cls = type(module)
+    return any(getattr(cls, name) is not getattr(Module, name) for name in methods)
 
 
 def _walk(root):

@@ -80,9 +80,9 @@ class NpyArchive:
         return StoredArray(name, shape, dtype, lambda: self._read_array(info), self.budget)
 
     def raw(self, name):
-        """Member `name`, not an .npy file, as a StoredArray of its bytes (dtype S1): what
-        numpy.load gives for such a member, read only if loaded (a weights loader refuses
-        its dtype first)."""
+        """Member `name`, not an .npy file, as a StoredArray of its bytes (dtype S1; numpy.load
+        gives them as a bytes object under the same whole name), read only if loaded (a
+        weights loader refuses its dtype first)."""
         info = self._zip.getinfo(name)
         return StoredArray(name, (info.file_size,), np.dtype("S1"),
                            lambda: np.frombuffer(self._read(info), "S1"), self.budget)

@@ -303,7 +303,8 @@ class Reader:
                 model = Sequential(children, name=spec.get("model_name"))
             else:
                 return ModuleList(children.values())
-            if spec.get("made") is not None:  # (a file from before: the order they are in)
+            if spec.get("made") is not None:  # (a file from before has none: the layers
+                # count as made in the order the load made them, the order they are held in)
                 restore_creation_order([children[key] for key in spec["made"]])
                 model.name_layers()
             return model

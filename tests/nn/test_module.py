@@ -74,6 +74,22 @@ def test_a_subclass_naming_its_own_parameters_decides_what_parameters_gives():
     assert [id(p) for p in layer.parameters()] == [id(layer.weight)]
 
 
+def test_a_subclass_walking_its_own_modules_decides_what_parameters_and_buffers_give():
+    class HiddenHead(nn.Module):  # its walk leaves out `head` (PyTorch's parameters follow)
+        def __init__(self):
+            super().__init__()
+            self.body, self.head = nn.BatchNorm1d(2), nn.BatchNorm1d(2)
+
+        def named_modules(self, prefix="", remove_duplicate=True):
+            return ((n, m) for n, m in super().named_modules(prefix, remove_duplicate)
+                    if not n.endswith("head"))
+
+    model = HiddenHead()
+    assert [id(p) for p in model.parameters()] == [id(p) for _, p in model.named_parameters()]
+    assert [id(b) for b in model.buffers()] == [id(b) for _, b in model.named_buffers()]
+    assert len(list(model.parameters())) == 2
+
+
 def test_children_and_modules():
     model = Block()
     assert [n for n, _ in model.named_children()] == ["alpha", "layers"]
