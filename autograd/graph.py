@@ -315,6 +315,8 @@ def _check_size(dot_source, who, max_nodes):
     """Refuse a graph too big to lay out in reasonable time, before dot is started."""
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, numbers.Real):
         raise TypeError(f"{who}: max_nodes is a number of nodes, got {max_nodes!r}")
+    if not max_nodes >= 0:  # (NaN compares False with every count: it would lift the limit)
+        raise ValueError(f"{who}: max_nodes is a number of nodes, 0 or more, got {max_nodes!r}")
     nodes = _node_count(dot_source)
     if nodes > max_nodes:
         raise RuntimeError(

@@ -378,8 +378,8 @@ class Functional(Model):
         """compile's names for the one output: those of the layer making it (Model's reads
         the last layer held, which a shared layer or an attribute set later is not)."""
         layer = self._outputs[0].node.layer
-        key = next(key for key, held in self._modules.items() if held is layer)
-        return [keras_name(layer) or key, layer_names(self._modules)[key], key]
+        return self._names_of_child(next(key for key, held in self._modules.items()
+                                         if held is layer))
 
     def _names_of(self, tensors):
         """The names of the layers making `tensors`, as summary() and get_layer give them: a

@@ -327,13 +327,16 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         return next(iter(value.values()))
 
     def _output_names(self):
-        """The names the one output goes by: those of the layer making it (its Keras name,
-        the name summary() shows, and the key the model holds it under)."""
-        held = [(key, layer) for key, layer in self._modules.items() if layer is not None]
-        if not held:
-            return ["output"]
-        key, layer = held[-1]
-        return [keras_name(layer) or key, layer_names(self._modules)[key], key]
+        """The names the one output goes by: those of the layer making it (the last held)."""
+        held = [key for key, layer in self._modules.items() if layer is not None]
+        return self._names_of_child(held[-1]) if held else ["output"]
+
+    def _names_of_child(self, key):
+        """The names the child held at `key` goes by: its name= (else summary()'s name for it,
+        not the bare index an unnamed layer is held under: an error names the first), the
+        name summary() shows, and the key itself."""
+        shown = layer_names(self._modules)[key]
+        return [keras_name(self._modules[key]) or shown, shown, key]
 
     def _bind_optimizer(self):
         """Bind the model's parameters (those lazily sized layers have made so far) to an

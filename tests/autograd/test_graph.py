@@ -435,6 +435,16 @@ def test_max_nodes_that_is_not_a_number_is_named(tmp_path):
         plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png", max_nodes="8")
 
 
+@pytest.mark.parametrize("max_nodes", [float("nan"), -1])
+def test_max_nodes_nan_or_negative_is_refused(tmp_path, monkeypatch, max_nodes):
+    """NaN lifted the limit without a word (no count is over it); -1 refused every graph as
+    'over the limit of -1'."""
+    _dot_must_not_run(monkeypatch)
+    with pytest.raises(ValueError, match=r"plot_graph: max_nodes is a number of nodes, 0 or "
+                                         r"more, got (nan|-1)"):
+        plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png", max_nodes=max_nodes)
+
+
 def test_detect_anomaly_does_not_wait_for_dot_on_a_graph_past_the_limit(tmp_path, monkeypatch):
     """The anomaly is raised at once, its message saying why no picture was drawn."""
     import autograd as ag

@@ -661,6 +661,22 @@ def test_a_model_of_one_output_takes_keras_dicts_keyed_by_its_name():
     assert model.compiled_loss.weight == 2.0 and model.compiled_metrics == []
 
 
+@pytest.mark.parametrize("functional", [False, True])
+def test_a_wrong_key_for_one_output_is_told_the_name_summary_shows(functional):
+    """An unnamed output layer was named by the index the model holds it under ('1', '2'),
+    which neither summary() nor output_names shows."""
+    import nn.keras as keras
+    if functional:
+        inputs = keras.Input(shape=(4,))
+        model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Dense(3)(inputs)))
+    else:
+        model = keras.Sequential([keras.layers.Dense(3), keras.layers.Dense(2)])
+    name = "dense" if functional else "dense_1"  # (Keras numbers layers as they are made)
+    with pytest.raises(ValueError, match=rf"has one output, named '{name}': give loss"):
+        model.compile("sgd", {"x": "mse"})
+    model.compile("sgd", {name: "mse"})
+
+
 def _weighted_error(pred, target):
     """Not symmetric: swapping its arguments changes the value."""
     return (((pred - target) * (1.0 + target) ** 2) ** 2).mean()
