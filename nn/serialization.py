@@ -142,11 +142,6 @@ def is_safetensors(path):
     return os.fsdecode(path).lower().endswith(SAFETENSORS_SUFFIX)
 
 
-def read_weights(path):
-    """{name: array} from the .npz or .safetensors file at `path` (chosen by suffix)."""
-    return read_safetensors(path) if is_safetensors(path) else read_npz(path)
-
-
 def check_readable(path, who, what="weights file"):
     """A clear error where `path` is missing or is a directory, before a reader sees it."""
     if os.path.isdir(path):
@@ -239,13 +234,6 @@ def sync_file(tmp):
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def read_npz(path):
-    """All arrays of the .npz at `path`, read eagerly, under the budget of arrays no model
-    vouches for (nn.stored_array); errors name the file."""
-    with _opened_npz(path) as arrays, _naming(path):
-        return OrderedDict((key, value.read()) for key, value in arrays.items())
 
 
 @contextlib.contextmanager
@@ -341,5 +329,5 @@ def _safetensors_hint(path):
     return ""
 
 
-__all__ = ["save_weights", "load_weights", "read_weights", "read_npz", "read_safetensors",
+__all__ = ["save_weights", "load_weights", "read_safetensors",
            "is_safetensors", "check_readable", "sync_file", "foreign_format", "MODEL_MEMBER"]

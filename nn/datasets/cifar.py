@@ -51,11 +51,6 @@ def _open(path):
         raise CifarError(f"{path}: not a readable tar.gz archive ({exc})") from None
 
 
-def read_batches(archive, names, path):
-    """(pixels (n, 3, 32, 32) uint8, labels (n,) int64) of the batch files `names`."""
-    return _batches(_read_members(archive, names, path), names, path)
-
-
 def _read_members(archive, names, path):
     """{name: bytes, or None for an entry that is not a file} of the batch files `names`
     in the open `archive`, read in one pass, nothing extracted. (Looking members up by
@@ -105,4 +100,4 @@ def _format(pixels, flatten, normalize):
     return x.reshape(len(x), -1) if flatten else x
 
 
-__all__ = ["cifar10", "CLASSES", "CifarError", "read_batches"]
+__all__ = ["cifar10", "CLASSES", "CifarError"]
