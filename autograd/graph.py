@@ -10,7 +10,7 @@ import warnings
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .long_edges import far_read_leaves, longest_chain
+from .long_edges import far_read_leaves, longest_chain, readers_first
 from .variable import Variable
 from .walk import functions_behind
 
@@ -127,10 +127,11 @@ class Drawing:
         self._marks.setdefault(id(obj), []).extend(notes)
 
     def repeat_far_leaves(self, functions):
-        self._repeated = frozenset(id(x) for x in far_read_leaves(functions)
+        order = readers_first(functions)  # (both rules read the graph in this order)
+        self._repeated = frozenset(id(x) for x in far_read_leaves(order)
                                    if not _drawn_per_use(x))  # (those are, undashed)
         if self._repeated:  # (an unrolled loop: its recurrence drawn straight down)
-            self._chain = frozenset(longest_chain(functions))
+            self._chain = frozenset(longest_chain(order))
 
     def _group(self, node):
         return ", group=chain" if node in self._chain else ""

@@ -19,23 +19,23 @@ FAR = 8  # levels (ops on the longest path to the graph's end) from a leaf's fir
 MANY = 3  # far readers a leaf may have and still be drawn once (a tied weight has one)
 
 
-def far_read_leaves(functions):
-    """The leaves (Variables without a creator) that more than MANY of `functions` read
-    more than FAR levels below the leaf's first reader; a Function reading a leaf twice
-    (x * x) counts twice, as it draws two edges."""
-    levels = _levels(_readers_first(functions))
+def far_read_leaves(order):
+    """The leaves (Variables without a creator) that more than MANY of the Functions `order`
+    (readers_first's) read more than FAR levels below the leaf's first reader; a Function
+    reading a leaf twice (x * x) counts twice, as it draws two edges."""
+    levels = _levels(order)
     reads = {}
-    for func in functions:
+    for func in order:
         for x in func.inputs:
             if x.creator is None:
                 reads.setdefault(id(x), (x, []))[1].append(levels[id(func)])
     return [x for x, at in reads.values() if _far_readers(at) > MANY]
 
 
-def longest_chain(functions):
+def longest_chain(order):
     """The ids of the Functions, and the Variables between them, on the longest chain of
-    ops among `functions` (an unrolled loop's recurrence), found from its last op back."""
-    order = _readers_first(functions)
+    ops among `order` (readers_first's: an unrolled loop's recurrence), found from its last
+    op back."""
     depth = {}
     for func in reversed(order):  # (makers first)
         depth[id(func)] = 1 + max((depth[id(x.creator)] for x in _made_inputs(func, depth)),
@@ -71,7 +71,7 @@ def _levels(order):
     return level
 
 
-def _readers_first(functions):
+def readers_first(functions):
     """`functions` ordered so that each comes after every Function reading its outputs.
     Iterative (Kahn's algorithm), so deep graphs cannot hit the recursion limit."""
     waiting = {id(func): 0 for func in functions}  # reads of its outputs not ordered yet
