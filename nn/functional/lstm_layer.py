@@ -15,9 +15,11 @@ contiguous blocks (NumPy runs a strided view of 64-number rows two to three time
 The sigmoid gates are held as u = 1 + e^-a, their reciprocals, and the cell divides by them:
 c' = g / u_i + c / u_f (one call for the pairs (g, c) and (u_i, u_f), side by side in
 e[k] = (g, c, tanh c')) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
-for all steps in backward. The gradients run in PyTorch's gate order (i, f, g, o), in which
-the three gates that take the cell's gradient are one block (_step_grad), so the weight
-gradients need no reordering. Under create_graph=True the backward is the differentiable
+for all steps by the first backward, in place (_Kept: the arrays a step touches decide how
+much of the interpreter's own data the caches keep, which costs the Python around the
+Function as much as the copy would). The gradients run in PyTorch's gate order (i, f, g,
+o), in which the three gates that take the cell's gradient are one block (_step_grad), so
+the weight gradients need no reordering. Under create_graph=True the backward is the differentiable
 replay of the same layer as step Functions (Recurrence's).
 
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
@@ -29,6 +31,7 @@ h after computing them (two copyto calls a step), and the backward masks its coe
 once (no gate gradient there, the cell's passing as it is) and carries the sample's h
 gradient past the step (one call a step).
 """
+import threading
 from itertools import repeat
 
 import numpy as np
@@ -134,7 +137,29 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
         hs = rows[d, :, :, :hidden]
         outputs[..., d * hidden:(d + 1) * hidden] = hs[:0:-1] if backwards else hs[1:]
     return (outputs, rows[:, length, :, :hidden].copy(), e[length, 1].copy(),
-            (z, e, rows, dropped))
+            _Kept(z, e, rows, dropped))
+
+
+class _Kept:
+    """What the forward keeps for the backward: z (L, 4, D, N, H), its first three gates
+    u = 1 + e^-a until the first backward turns them into the gates 1 / u in place (a
+    copy as large would be one more array a step touches; a second backward through the
+    same graph finds them turned), e, rows and the mask's dropped steps."""
+
+    __slots__ = ("z", "e", "rows", "dropped", "_turned", "_lock")
+
+    def __init__(self, z, e, rows, dropped):
+        self.z, self.e, self.rows, self.dropped = z, e, rows, dropped
+        self._turned, self._lock = False, threading.Lock()
+
+    def sigmoid_gates(self):
+        """(3, L, D, N, H): the gates i, f, o of every step (a view of z)."""
+        with self._lock:  # (two threads' backward through one graph turn them once)
+            if not self._turned:
+                gates = self.z[:, :3]
+                get_array_module(gates).reciprocal(gates, out=gates)
+                self._turned = True
+        return self.z[:, :3].swapaxes(0, 1)
 
 
 def _dropped_steps(mask, reverse, xp):
@@ -153,14 +178,13 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    z, e, rows, dropped = cache
+    z, e, rows, dropped = cache.z, cache.e, cache.rows, cache.dropped
     xp = get_array_module(z)
     length, _, dirs, batch, hidden = z.shape
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
-    sigmoids = xp.empty((3, length, dirs, batch, hidden), z.dtype)
-    xp.reciprocal(z[:, :3].swapaxes(0, 1), out=sigmoids)  # i, f, o from u = 1 + e^-a
-    a, b, f = _grad_coefficients(sigmoids, e[:length, 0], e[:length, 2], e[:length, 1])
+    a, b, f = _grad_coefficients(cache.sigmoid_gates(), e[:length, 0], e[:length, 2],
+                                 e[:length, 1])
     if dropped is not None:  # a padding step: no gate gradient, the cell's passes as it is
         a, b, f = _masked_coefficients(a, b, f, dropped, xp)
     d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order

@@ -91,12 +91,14 @@ def _grad_coefficients(sigmoids, g, t, c):
     in one broadcast product."""
     xp = get_array_module(sigmoids)
     i, f, o = sigmoids
-    slopes = xp.subtract(1, sigmoids)  # the sigmoid gates' slopes in two calls over one block
-    slopes *= sigmoids
     b = xp.empty((4,) + t.shape, sigmoids.dtype)
-    xp.multiply(slopes[0], g, out=b[0])
-    xp.multiply(slopes[1], c, out=b[1])
-    xp.multiply(slopes[2], t, out=b[3])
+    # each factor built in its own block (no temporaries: over a whole sequence they would
+    # be as large as b, and the arrays a step touches decide how much of the interpreter's
+    # data the caches keep)
+    for gate, value, into in ((i, g, b[0]), (f, c, b[1]), (o, t, b[3])):
+        xp.subtract(1, gate, out=into)
+        into *= gate
+        into *= value
     xp.multiply(g, g, out=b[2])
     xp.subtract(1, b[2], out=b[2])
     b[2] *= i

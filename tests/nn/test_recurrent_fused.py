@@ -417,3 +417,33 @@ def test_recurrence_with_a_mask_is_the_stepwise_recurrence(mode, reverse):
         np.testing.assert_allclose(a.data, b.data, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(c.data, b.data, rtol=1e-10, atol=1e-12)
     gradcheck(fused, *params, mode="fast")
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_backward_twice_and_from_threads_through_one_graph(bidirectional):
+    """The whole-layer LSTM turns its kept gates in place on the first backward: a second
+    backward through the same graph, and backward passes from several threads at once,
+    give the first pass's gradients (and the differentiable replay's)."""
+    import threading
+    rng = np.random.default_rng(5)
+    lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=bidirectional)
+    x = Variable(rng.standard_normal((6, 2, 3)))
+    y = lstm(x)[0]
+    first = ag.grad(y.sum(), [x] + list(lstm.parameters()))
+    again = ag.grad(y.sum(), [x] + list(lstm.parameters()))
+    replayed = ag.grad(y.sum(), [x] + list(lstm.parameters()), create_graph=True)
+    results = [None] * 4
+
+    def run(k):
+        results[k] = ag.grad(y.sum(), [x])[0].data
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for a, b, c in zip(first, again, replayed):
+        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_allclose(c.data, a.data, rtol=1e-5, atol=1e-6)
+    for got in results:
+        np.testing.assert_array_equal(got, first[0].data)
