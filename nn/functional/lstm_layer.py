@@ -45,7 +45,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import wrap
 
 from .linear import folded_bias, linear
-from .lstm_step import LSTMStep, _grad_coefficients, _step_grad, _to_held_order
+from .lstm_step import LSTMStep, _grad_factors, _step_grad, _to_held_order
 
 
 def _step_rows(x, h0, reverse, with_bias, dtype, xp):
@@ -141,10 +141,10 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
 
 
 class _Kept:
-    """What the forward keeps for the backward: z (L, 4, D, N, H), its first three gates
-    u = 1 + e^-a until the first backward turns them into the gates 1 / u in place (a
-    copy as large would be one more array a step touches; a second backward through the
-    same graph finds them turned), e, rows and the mask's dropped steps."""
+    """What the forward keeps for the backward: z (L, 4, D, N, H), e, rows and the mask's
+    dropped steps. The first backward turns z's and e's steps into the factors of the
+    gradient, in place (_grad_factors; a copy as large would be one more array a step
+    touches), and a second backward through the same graph finds them turned."""
 
     __slots__ = ("z", "e", "rows", "dropped", "_turned", "_lock")
 
@@ -152,14 +152,23 @@ class _Kept:
         self.z, self.e, self.rows, self.dropped = z, e, rows, dropped
         self._turned, self._lock = False, threading.Lock()
 
-    def sigmoid_gates(self):
-        """(3, L, D, N, H): the gates i, f, o of every step (a view of z)."""
+    def factors(self):
+        """(A, B, f) of every step: A and f (L, D, N, H), B (4, L, D, N, H) in PyTorch's
+        gate order; with a mask, 0, 0 and 1 at a padding step (no gate gradient, the cell's
+        passing as it is)."""
+        z, e = self.z, self.e[:self.z.shape[0]]
         with self._lock:  # (two threads' backward through one graph turn them once)
             if not self._turned:
-                gates = self.z[:, :3]
-                get_array_module(gates).reciprocal(gates, out=gates)
+                xp = get_array_module(z)
+                xp.reciprocal(z[:, :3], out=z[:, :3])  # i, f, o from u = 1 + e^-a
+                _grad_factors(*z.swapaxes(0, 1), *e.swapaxes(0, 1))
+                if self.dropped is not None:
+                    kept = xp.logical_not(self.dropped)[:, None]
+                    z *= kept
+                    e[:, 2:] *= kept
+                    xp.copyto(e[:, 0], 1, where=self.dropped)
                 self._turned = True
-        return self.z[:, :3].swapaxes(0, 1)
+        return e[:, 2], z.swapaxes(0, 1), e[:, 0]
 
 
 def _dropped_steps(mask, reverse, xp):
@@ -178,15 +187,12 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    z, e, rows, dropped = cache.z, cache.e, cache.rows, cache.dropped
+    z, rows, dropped = cache.z, cache.rows, cache.dropped
     xp = get_array_module(z)
     length, _, dirs, batch, hidden = z.shape
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
-    a, b, f = _grad_coefficients(cache.sigmoid_gates(), e[:length, 0], e[:length, 2],
-                                 e[:length, 1])
-    if dropped is not None:  # a padding step: no gate gradient, the cell's passes as it is
-        a, b, f = _masked_coefficients(a, b, f, dropped, xp)
+    a, b, f = cache.factors()
     d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order
     d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
     g_steps = _in_processing_order(g_outputs, reverse, hidden, xp)
@@ -248,14 +254,6 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
             part = part[::-1] if backwards else part
             g_x = part if g_x is None else g_x + part
     return g_x, weights, g_h0, g_c
-
-
-def _masked_coefficients(a, b, f, dropped, xp):
-    """The backward's coefficients (see _grad_coefficients) with Keras' masking: at a
-    padding step a and b are 0 (no gradient reaches the gates, so s = g_c) and f is 1
-    (the cell's gradient passes as it is)."""
-    kept = xp.logical_not(dropped).astype(a.dtype)
-    return a * kept, b * kept, xp.where(dropped, 1, f).astype(f.dtype, copy=False)
 
 
 def _in_processing_order(g_outputs, reverse, hidden, xp):

@@ -3,7 +3,7 @@
 `LSTMStep.step_on_arrays` / `LSTMStep.grad_on_arrays` are the step and its gradient on plain
 arrays, run by the step Function and its grad Function (see RecurrentStep); the whole-layer
 LSTMLayer (lstm_layer.py) computes the gradient of every step of a sequence with the same
-helpers (_grad_coefficients, _step_grad), so that math lives here once. The grad Function's own
+helpers (_grad_factors, _step_grad), so that math lives here once. The grad Function's own
 backward is written with differentiable ops, so second (and higher) derivatives work.
 
 The activated gates are held gate-major, (4, ..., H): one contiguous block per gate. NumPy
@@ -80,39 +80,41 @@ def lstm_arrays(gx, gh, direct):
     return (h, c_new), (act, t, c)
 
 
-def _grad_coefficients(sigmoids, g, t, c):
-    """(A, B, f) such that, from the gradients g_h', g_c' of a step's output,
-    s = g_c' + g_h' A is the gradient of c' and (s, s, s, g_h') B (gate by gate) that of
-    the pre-activations (i, f, g, o): A = o (1 - t^2), B = (g i', c f', i g', t o') with
-    the slopes y (1 - y) of a sigmoid and 1 - y^2 of tanh; f is the forget gate (d_c = s f).
-    Elementwise, so one call serves every step of a sequence at once (sigmoids the block
-    (3, ..., H) of i, f, o; g, t, c (..., H); views will do). B (4, ..., H) is gate-major in
-    PyTorch's order and contiguous, so that _step_grad multiplies the i, f and g gates by s
-    in one broadcast product."""
-    xp = get_array_module(sigmoids)
-    i, f, o = sigmoids
-    b = xp.empty((4,) + t.shape, sigmoids.dtype)
-    # each factor built in its own block (no temporaries: over a whole sequence they would
-    # be as large as b, and the arrays a step touches decide how much of the interpreter's
-    # data the caches keep)
-    for gate, value, into in ((i, g, b[0]), (f, c, b[1]), (o, t, b[3])):
-        xp.subtract(1, gate, out=into)
-        into *= gate
-        into *= value
-    xp.multiply(g, g, out=b[2])
-    xp.subtract(1, b[2], out=b[2])
-    b[2] *= i
-    a = t * t
-    xp.subtract(1, a, out=a)
-    a *= o
-    return a, b, f
+def _grad_factors(i, f, o, spare, g, c, t):
+    """In place, the factors of an LSTM step's gradient (of every step of a sequence at
+    once: views of any shape (..., H)), from the sigmoid gates i, f, o, the cell's input
+    g = tanh(a_g), the cell c read and t = tanh(c'): with the slopes y (1 - y) of a sigmoid
+    and 1 - y^2 of tanh, B = (g i', c f', i g', t o') into (i, f, o, spare), PyTorch's gate
+    order, so that _step_grad multiplies the first three by s in one broadcast product where
+    they are one block; A = o (1 - t^2) into t; the forget gate f into g. From the gradients
+    g_h', g_c' of the step's output, s = g_c' + g_h' A is the gradient of c', (s, s, s,
+    g_h') B that of the pre-activations and s f that of c. Written over the inputs so that
+    the backward allocates no arrays of its own for them (the memory a step touches decides
+    how much of the interpreter's data the caches keep)."""
+    xp = get_array_module(i)
+    xp.subtract(1, o, out=spare)
+    spare *= o
+    spare *= t  # t o'
+    xp.multiply(t, t, out=t)
+    xp.subtract(1, t, out=t)
+    t *= o  # A
+    xp.multiply(g, g, out=o)
+    xp.subtract(1, o, out=o)
+    o *= i  # i g'
+    g *= i
+    xp.subtract(1, i, out=i)
+    i *= g  # g i'
+    c *= f
+    xp.copyto(g, f)  # f, kept
+    xp.subtract(1, f, out=f)
+    f *= c  # c f'
 
 
 def _step_grad(a, b_cell, b_h, g_h, g_c, d_cell, d_h, s=None):
     """s = g_c + g_h a (the gradient of c', into `s` when given), with the pre-activation
     gradients of the gates that take it, d_cell = s b_cell (i, f, g: (3, N, H), one
     broadcast product), and of o, d_h = g_h b_h, written into their views of the (N, 4H)
-    gradient (see _grad_coefficients)."""
+    gradient (see _grad_factors)."""
     xp = get_array_module(b_h)
     s = xp.multiply(g_h, a, s)  # (outputs passed by position: NumPy parses out= slower)
     xp.add(s, g_c, s)
@@ -137,8 +139,11 @@ def lstm_grad_arrays(cache, grads, out=None):
     given."""
     act, t, c = cache
     g_h, g_c = grads
-    a, b, f = _grad_coefficients(act[:3], act[3], t, c)
-    d = get_array_module(act).empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
+    xp = get_array_module(act)
+    b, kept = act.copy(), xp.stack([act[3], c, t])  # (the cache stays as it is)
+    _grad_factors(*b, *kept)
+    a, f = kept[2], kept[0]
+    d = xp.empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
         if out is None else out  # (..., 4H) in PyTorch's order, unlike the gate-major act
     d_gates = _gate_major(d)
     s = _step_grad(a, b[:3], b[3], g_h, g_c, d_gates[:3], d_gates[3])

@@ -6,6 +6,7 @@ the final states h_n (and c_n) of shape (D * num_layers, N, hidden_size). A Pack
 input (nn.utils.rnn) gives a PackedSequence output, each sequence's states taken at its
 own last step.
 """
+import functools
 import warnings
 
 import numpy as np
@@ -68,7 +69,7 @@ class _RNNBase(Module):
         return self.proj_size or self.hidden_size
 
     def _suffixes(self, layer):
-        return [f"_l{layer}", f"_l{layer}_reverse"][:self.directions]
+        return _suffixes(layer, self.directions)
 
     def reset_parameters(self):
         reset_uniform(self, self.hidden_size)
@@ -122,14 +123,13 @@ class _RNNBase(Module):
         """Run one layer, in each direction, over x (L, N, F) from its initial state tuple
         (each (D, N, H)): the outputs (L, N, D*H) and the final state tuple, each (D, N, H).
         mask (L, N) or None: a False step leaves a sample's state as it was."""
-        def each(name):
-            return [getattr(self, name + suffix, None) for suffix in self._suffixes(layer)]
-        weights_ih, weights_hh, biases_ih, biases_hh = map(
-            each, ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+        weights_ih, weights_hh, biases_ih, biases_hh, weights_hr = (
+            [getattr(self, name, None) for name in names]
+            for names in _parameter_names(layer, self.directions))
         reverse = (False, True)[:self.directions]
         if self.proj_size:  # step by step, each h projected
             return projected_lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh,
-                                        each("weight_hr"), state, reverse, mask)
+                                        weights_hr, state, reverse, mask)
         if self.mode == "LSTM":  # the layer's directions as one LSTMLayer
             return lstm_layer(x, weights_ih, weights_hh, biases_ih, biases_hh, state, reverse,
                               mask)
@@ -239,6 +239,18 @@ class GRU(_RNNBase):
     def forward(self, input, hx=None):
         output, (h_n,) = self._run(input, (_single_state(hx, type(self).__name__),))
         return output, h_n
+
+
+def _suffixes(layer, directions):
+    return [f"_l{layer}", f"_l{layer}_reverse"][:directions]
+
+
+@functools.cache
+def _parameter_names(layer, directions):
+    """The names of a layer's weight_ih, weight_hh, bias_ih, bias_hh and weight_hr, each a
+    tuple over the directions (made once: a step reads them for every layer)."""
+    return tuple(tuple(kind + suffix for suffix in _suffixes(layer, directions))
+                 for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
 
 
 def _projection_size(proj_size, hidden_size, who):
