@@ -242,11 +242,11 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
         step_rows = rows[:, :length].reshape(dirs, length * batch, rows.shape[-1])
         for k in range(dirs):
             end = hidden + weights_ih[k].shape[1]
-            grad = d_rows[k].T @ step_rows[k]  # (4H, H + I [+1]): [W_hh | W_ih | b]'s
-            bias = grad[:, end].copy() if grad.shape[1] > end else None
-            # contiguous gradients, as PyTorch's (an optimizer walks them in blocks)
-            weights[k] = (xp.ascontiguousarray(grad[:, hidden:end]),
-                          xp.ascontiguousarray(grad[:, :hidden]), bias)
+            # one product a part of the rows [h | x_t | 1]: contiguous gradients, as
+            # PyTorch's (an optimizer walks them in blocks), with no (4H, H + I + 1) between
+            d_t, parts = d_rows[k].T, step_rows[k]
+            bias = d_t @ parts[:, end] if parts.shape[1] > end else None
+            weights[k] = (d_t @ parts[:, hidden:end], d_t @ parts[:, :hidden], bias)
     g_x = None
     if need_x:
         for k, backwards in enumerate(reverse):

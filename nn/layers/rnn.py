@@ -161,15 +161,18 @@ class _RNNBase(Module):
 
     def _layer_states(self, state, batch, batched):
         """Each layer's initial state tuple, each (D, N, H) (h (D, N, P) with a projection):
-        its rows of the states given (each (D * num_layers, N, H)), or zeros made for it
-        (rows of zeros would cost an op a layer for nothing)."""
+        its rows of the states given (each (D * num_layers, N, H)), or zeros, one array of
+        each shape for all layers (rows of zeros would cost an op a layer for nothing; no op
+        writes into an input)."""
         who = type(self).__name__
         dirs, rows = self.directions, self.directions * self.num_layers
-        columns = []
+        columns, zeros = [], {}
         for s, name, size in zip(state, ("h_0", "c_0"), (self._h_size, self.hidden_size)):
             if s is None:
-                columns.append([initial_state(None, (dirs, batch, size), self.weight_hh_l0,
-                                              who, name) for _ in range(self.num_layers)])
+                if size not in zeros:
+                    zeros[size] = initial_state(None, (dirs, batch, size), self.weight_hh_l0,
+                                                who, name)
+                columns.append([zeros[size]] * self.num_layers)
                 continue
             shape = (rows, batch, size) if batched else (rows, size)
             s = initial_state(s, shape, self.weight_hh_l0, who, name)
