@@ -15,11 +15,13 @@ contiguous blocks (NumPy runs a strided view of 64-number rows two to three time
 The sigmoid gates are held as u = 1 + e^-a, their reciprocals, and the cell divides by them:
 c' = g / u_i + c / u_f (one call for the pairs (g, c) and (u_i, u_f), side by side in
 e[k] = (g, c, tanh c')) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
-for all steps by the first backward, in place (_Kept: the arrays a step touches decide how
-much of the interpreter's own data the caches keep, which costs the Python around the
-Function as much as the copy would). The gradients run in PyTorch's gate order (i, f, g,
-o), in which the three gates that take the cell's gradient are one block (_step_grad), so
-the weight gradients need no reordering. Under create_graph=True the backward is the differentiable
+for all steps by the first backward, which turns what the forward kept into the factors of
+the gradient and keeps those instead (_Kept): the backward allocates two arrays the size of
+z and e, where it took four times as much (the arrays a step touches decide how much of the
+interpreter's own data the caches keep, which costs the Python around the Function as much
+as the arrays' work). The gradients run in PyTorch's gate order (i, f, g, o), in which the
+three gates that take the cell's gradient are one block (_step_grad), so the weight
+gradients need no reordering. Under create_graph=True the backward is the differentiable
 replay of the same layer as step Functions (Recurrence's).
 
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
@@ -141,10 +143,10 @@ def lstm_layer_arrays(x, weights_ih, weights_hh, biases, h0, c0, reverse, mask=N
 
 
 class _Kept:
-    """What the forward keeps for the backward: z (L, 4, D, N, H), e, rows and the mask's
-    dropped steps. The first backward turns z's and e's steps into the factors of the
-    gradient, in place (_grad_factors; a copy as large would be one more array a step
-    touches), and a second backward through the same graph finds them turned."""
+    """What the forward keeps for the backward: z (L, 4, D, N, H), e (L+1, 3, D, N, H),
+    rows and the mask's dropped steps. The first backward turns z and e into the factors
+    of the gradient (_factors), which take their place: the step-major arrays are freed,
+    and a second backward through the same graph finds the factors."""
 
     __slots__ = ("z", "e", "rows", "dropped", "_turned", "_lock")
 
@@ -153,22 +155,33 @@ class _Kept:
         self._turned, self._lock = False, threading.Lock()
 
     def factors(self):
-        """(A, B, f) of every step: A and f (L, D, N, H), B (4, L, D, N, H) in PyTorch's
-        gate order; with a mask, 0, 0 and 1 at a padding step (no gate gradient, the cell's
-        passing as it is)."""
-        z, e = self.z, self.e[:self.z.shape[0]]
+        """(A, B_cell, B_h, f) of every step: A, B_h and f (L, D, N, H), B_cell
+        (3, L, D, N, H) (see _grad_factors); with a mask, 0, 0, 0 and 1 at a padding step
+        (no gate gradient, the cell's passing as it is)."""
         with self._lock:  # (two threads' backward through one graph turn them once)
             if not self._turned:
-                xp = get_array_module(z)
-                xp.reciprocal(z[:, :3], out=z[:, :3])  # i, f, o from u = 1 + e^-a
-                _grad_factors(*z.swapaxes(0, 1), *e.swapaxes(0, 1))
-                if self.dropped is not None:
-                    kept = xp.logical_not(self.dropped)[:, None]
-                    z *= kept
-                    e[:, 2:] *= kept
-                    xp.copyto(e[:, 0], 1, where=self.dropped)
+                self.z, self.e = _factors(self.z, self.e, self.dropped)
                 self._turned = True
-        return e[:, 2], z.swapaxes(0, 1), e[:, 0]
+        z, e = self.z, self.e
+        return z[3], z[:3], e[2], e[0]
+
+
+def _factors(z, e, dropped):
+    """(z, e) turned gate-major, (4, L, D, N, H) and (3, L, D, N, H), and into the factors
+    of the gradient (_grad_factors): NumPy runs a call over a whole sequence two to three
+    times slower on a step-major array's interleaved views, so each is read across once."""
+    xp = get_array_module(z)
+    length = z.shape[0]
+    gates = xp.empty((4,) + z.shape[:1] + z.shape[2:], z.dtype)
+    xp.reciprocal(z[:, :3].swapaxes(0, 1), out=gates[:3])  # i, f, o from u = 1 + e^-a
+    rest = xp.ascontiguousarray(e[:length].swapaxes(0, 1))
+    _grad_factors(*gates, *rest)
+    if dropped is not None:
+        kept = xp.logical_not(dropped)
+        gates *= kept
+        rest[2] *= kept
+        xp.copyto(rest[0], 1, where=dropped)
+    return gates, rest
 
 
 def _dropped_steps(mask, reverse, xp):
@@ -187,17 +200,17 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    z, rows, dropped = cache.z, cache.rows, cache.dropped
-    xp = get_array_module(z)
-    length, _, dirs, batch, hidden = z.shape
+    a, b_cell, b_h, f = cache.factors()
+    rows, dropped = cache.rows, cache.dropped
+    xp = get_array_module(a)
+    length, dirs, batch, hidden = a.shape
     width = 4 * hidden
     need_x, need_weights, need_h0 = needs
-    a, b, f = cache.factors()
-    d = xp.empty((dirs, length, batch, width), z.dtype)  # PyTorch's gate order
+    d = xp.empty((dirs, length, batch, width), a.dtype)  # PyTorch's gate order
     d_gates = d.reshape(dirs, length, batch, 4, hidden).transpose(1, 3, 0, 2, 4)
     g_steps = _in_processing_order(g_outputs, reverse, hidden, xp)
     g_h = g_hn + g_steps[length - 1]  # buffers of our own, updated in place each step
-    g_c = g_cn.astype(z.dtype, copy=True)
+    g_c = g_cn.astype(a.dtype, copy=True)
     s = xp.empty_like(g_c)
     if dirs == 1:
         w_hh, product, d_steps = weights_hh[0], xp.dot, d[0]
@@ -212,9 +225,9 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     # with a mask, for a sample padded at step k+1, the gradient its h passed on unchanged)
     later = [None] + list(zip(d_steps[:0:-1], g_steps[length - 2::-1],
                               repeat(None) if dropped is None else dropped[:0:-1]))
-    steps = zip(a[::-1], b[:3].swapaxes(0, 1)[::-1], b[3, ::-1], d_gates[::-1, :3],
+    steps = zip(a[::-1], b_cell.swapaxes(0, 1)[::-1], b_h[::-1], d_gates[::-1, :3],
                 d_gates[::-1, 3], f[::-1], later)
-    in_kernels = dropped is None and fused(z)  # GPU arrays: a step's math in one kernel
+    in_kernels = dropped is None and fused(a)  # GPU arrays: a step's math in one kernel
     for a_k, b_cell, b_h, d_cell, d_h, f_k, after in steps:
         if in_kernels:
             if after is not None:

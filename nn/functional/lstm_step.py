@@ -83,21 +83,23 @@ def lstm_arrays(gx, gh, direct):
 def _grad_factors(i, f, o, spare, g, c, t):
     """In place, the factors of an LSTM step's gradient (of every step of a sequence at
     once: views of any shape (..., H)), from the sigmoid gates i, f, o, the cell's input
-    g = tanh(a_g), the cell c read and t = tanh(c'): with the slopes y (1 - y) of a sigmoid
-    and 1 - y^2 of tanh, B = (g i', c f', i g', t o') into (i, f, o, spare), PyTorch's gate
-    order, so that _step_grad multiplies the first three by s in one broadcast product where
-    they are one block; A = o (1 - t^2) into t; the forget gate f into g. From the gradients
-    g_h', g_c' of the step's output, s = g_c' + g_h' A is the gradient of c', (s, s, s,
-    g_h') B that of the pre-activations and s f that of c. Written over the inputs so that
-    the backward allocates no arrays of its own for them (the memory a step touches decides
-    how much of the interpreter's data the caches keep)."""
+    g = tanh(a_g), the cell c read and t = tanh(c'). With the slopes y (1 - y) of a sigmoid
+    and 1 - y^2 of tanh, the pre-activations' factors (g i', c f', i g') land in (i, f, o),
+    PyTorch's gates i, f, g, so that _step_grad multiplies them by s in one broadcast
+    product where they are one block; t o' in t, A = o (1 - t^2) in spare and the forget
+    gate f in g. From the gradients g_h', g_c' of the step's output, s = g_c' + g_h' A is
+    the gradient of c', (s g i', s c f', s i g', g_h' t o') that of the pre-activations and
+    s f that of c.
+
+    Written over the inputs so that a backward over a whole sequence allocates nothing
+    more for them (see lstm_layer._factors)."""
     xp = get_array_module(i)
-    xp.subtract(1, o, out=spare)
-    spare *= o
-    spare *= t  # t o'
-    xp.multiply(t, t, out=t)
-    xp.subtract(1, t, out=t)
-    t *= o  # A
+    xp.multiply(t, t, out=spare)
+    xp.subtract(1, spare, out=spare)
+    spare *= o  # A
+    t *= o
+    xp.subtract(1, o, out=o)
+    t *= o  # t o'
     xp.multiply(g, g, out=o)
     xp.subtract(1, o, out=o)
     o *= i  # i g'
@@ -140,14 +142,13 @@ def lstm_grad_arrays(cache, grads, out=None):
     act, t, c = cache
     g_h, g_c = grads
     xp = get_array_module(act)
-    b, kept = act.copy(), xp.stack([act[3], c, t])  # (the cache stays as it is)
-    _grad_factors(*b, *kept)
-    a, f = kept[2], kept[0]
+    gates, rest = act.copy(), xp.stack([act[3], c, t])  # (the cache stays as it is)
+    _grad_factors(*gates, *rest)
     d = xp.empty(c.shape[:-1] + (4 * c.shape[-1],), act.dtype) \
         if out is None else out  # (..., 4H) in PyTorch's order, unlike the gate-major act
     d_gates = _gate_major(d)
-    s = _step_grad(a, b[:3], b[3], g_h, g_c, d_gates[:3], d_gates[3])
-    return d, d, (s * f,)
+    s = _step_grad(gates[3], gates[:3], rest[2], g_h, g_c, d_gates[:3], d_gates[3])
+    return d, d, (s * rest[0],)
 
 
 class LSTMStep(RecurrentStep):
