@@ -33,6 +33,7 @@ from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
 from .layer_order import keras_layer_order, walk
+from .output_keys import output_keys
 
 
 class Node:
@@ -203,8 +204,9 @@ class Functional(Model):
     as a dict (its keys name them, and order them sorted, as Keras 3's); fit, evaluate and
     predict take several inputs as a list or a dict keyed by their names (the dict's keys,
     else the Inputs' names), and several outputs' targets likewise (the dict's keys, else
-    the names of the layers producing them: see nn.training.multi_output); predict returns
-    a list of arrays for them, or a dict."""
+    the names of the layers producing them, numbered apart where one makes several: see
+    nn.keras.output_keys and nn.training.multi_output); predict returns a list of arrays for
+    them, or a dict."""
 
     def __init__(self, inputs, outputs, name=None):
         super().__init__(name=name)
@@ -346,16 +348,14 @@ class Functional(Model):
 
     def several_outputs(self):
         """The outputs' keys (y's and compile's, the logs' '<key>_loss'): a dict of outputs'
-        keys, else output_names, those a layer gives several of numbered by their place
-        ('lstm_0', 'lstm_1': Keras keeps one log of their name); None for one output given
-        alone."""
+        keys, else output_names, those a layer gives several of numbered apart
+        ('lstm_output_0', 'lstm_output_1', where Keras keeps one key, 'lstm', for both: see
+        nn.keras.output_keys); None for one output given alone."""
         if len(self._outputs) == 1 and self._keys[1] is None:
             return None
         if self._keys[1] is not None:
             return list(self._keys[1])
-        names = self.output_names
-        return [name if names.count(name) == 1 else f"{name}_{i}"
-                for i, name in enumerate(names)]
+        return output_keys(self.output_names, set(layer_names(self._modules).values()))
 
     def outputs_keyed(self):
         return self._keys[1] is not None

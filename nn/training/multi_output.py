@@ -7,7 +7,8 @@
                   metrics={"reg": ["mae"], "cls": ["accuracy"]})
     model.fit([xa, xb], {"reg": y_reg, "cls": y_cls})
 
-Each output is named by the layer that produces it. compile's loss is one loss (each output
+Each output is named by the layer that produces it (several outputs of one
+layer are numbered apart: nn.keras.output_keys). compile's loss is one loss (each output
 gets its own copy of it), a list in the outputs' order or a dict naming every output (None:
 no loss for that output); loss_weights a list or a dict of every output's weight (default 1);
 metrics and weighted_metrics a list with one entry per output (a metric, a list of them or

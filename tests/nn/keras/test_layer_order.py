@@ -74,19 +74,6 @@ def _summary_text(model):
     return "\n".join(lines)
 
 
-def test_a_layer_giving_several_outputs_names_each_as_keras_and_keys_them_apart():
-    # Keras 3.15.1: output_names ['dense', 'dense'] (and one log, 'dense_loss', for both);
-    # y's entries and the logs here are numbered by place, as before
-    inputs = keras.Input(shape=(4,))
-    shared = layers.Dense(2)
-    model = keras.Model(inputs, [shared(inputs), shared(layers.Dense(4)(inputs))])
-    assert model.output_names == ["dense", "dense"]
-    model.compile(optimizer="sgd", loss="mse")
-    logs = model.evaluate(np.ones((4, 4), np.float32), [np.zeros((4, 2))] * 2,
-                          return_dict=True, verbose=0)
-    assert sorted(logs) == ["dense_0_loss", "dense_1_loss", "loss"]
-
-
 def test_a_dict_of_outputs_is_named_by_its_layers_and_keyed_by_its_keys():
     # Keras 3.15.1: output_names are the layers' names (in the sorted keys' order) while y,
     # compile's dicts and the logs go by the keys
