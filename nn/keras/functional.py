@@ -33,7 +33,7 @@ from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
 from .layer_order import keras_layer_order, walk
-from .output_keys import output_keys
+from .output_keys import older_keys, output_keys
 
 
 class Node:
@@ -359,6 +359,16 @@ class Functional(Model):
 
     def outputs_keyed(self):
         return self._keys[1] is not None
+
+    def renamed_from_older_keys(self, used):
+        """{older key: key} where the keys `used` by compile's dicts saved with this model
+        are those older versions gave (nn.keras.output_keys.older_keys) rather than its
+        own; {} otherwise."""
+        keys = self.several_outputs()
+        if not keys or not used or set(used) <= set(keys) or self.outputs_keyed():
+            return {}
+        older = older_keys(self.output_names)
+        return dict(zip(older, keys)) if older and set(used) <= set(older) else {}
 
     @property
     def input_names(self):

@@ -33,3 +33,12 @@ def output_keys(names, layer_names):
             "it: give the layers distinct names (name=), or give the outputs as a dict "
             "{key: tensor}")
     return keys
+
+
+def older_keys(names):
+    """The keys rungrad gave outputs before this module (a repeated name numbered by its
+    place: 'dense_0', 'dense_1'), which a model saved compiled by an older version has in
+    its compile dicts; None where two of them were alike (such a file never told its
+    outputs apart)."""
+    keys = [name if names.count(name) == 1 else f"{name}_{i}" for i, name in enumerate(names)]
+    return keys if len(set(keys)) == len(keys) else None

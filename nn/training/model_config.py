@@ -342,8 +342,16 @@ class Reader:
         return child
 
     def compile(self, model, spec):
-        """Compile `model` as it was, with the optimizer's state restored."""
+        """Compile `model` as it was, with the optimizer's state restored; per-output dicts
+        saved under the keys older versions gave a layer's several outputs take the model's
+        (a functional model's renamed_from_older_keys)."""
         opt = self.optimizer(spec["optimizer"], model)
+        per_output = {field: spec.get(field) for field in
+                      ("loss", "metrics", "loss_weights", "weighted_metrics")}
+        used = [k for value in per_output.values() if isinstance(value, dict) for k in value]
+        renamed = getattr(model, "renamed_from_older_keys", lambda used: {})(used)
+        spec = {**spec, **{field: {renamed.get(k, k): v for k, v in value.items()}
+                           for field, value in per_output.items() if isinstance(value, dict)}}
         model.compile(optimizer=opt, loss=self.value(spec["loss"]),
                       metrics=self.metrics(spec["metrics"]),
                       jit_compile=bool(spec.get("jit_compile", False)),

@@ -117,3 +117,35 @@ def test_a_model_of_outputs_keyed_apart_saves_and_loads_its_compile_settings(tmp
     y = [np.zeros((4, 2), np.float32)] * 3
     assert loaded.evaluate(X, y, return_dict=True, verbose=0) == model.evaluate(
         X, y, return_dict=True, verbose=0)
+
+
+def shared_first():
+    """A shared layer's two outputs ('dense') before a third layer's ('dense_2'): the older
+    keys 'dense_0', 'dense_1', 'dense_2' were distinct."""
+    x = keras.Input((4,))
+    shared = layers.Dense(2)
+    return keras.Model(x, [shared(x), shared(layers.Dense(4)(x)), layers.Dense(2)(x)])
+
+
+def test_a_file_saved_compiled_with_the_older_keys_loads_compiled(tmp_path, monkeypatch):
+    """Before output_keys, a layer's several outputs were keyed by their place ('dense_0',
+    'dense_1'); a model saved compiled with dicts of those keys (where they were distinct)
+    loads compiled, each entry going to the output it named."""
+    from nn.keras.functional import Functional
+    from nn.keras.output_keys import older_keys
+    model = shared_first()
+    old, keys = ["dense_0", "dense_1", "dense_2"], ["dense_output_0", "dense_output_1", "dense_2"]
+    assert older_keys(model.output_names) == old and model.several_outputs() == keys
+    monkeypatch.setattr(Functional, "several_outputs", lambda self: older_keys(self.output_names))
+    model.compile(optimizer="sgd", loss=dict(zip(old, ["mse", "mae", None])),
+                  loss_weights={"dense_0": 2.0, "dense_1": 1.0, "dense_2": 1.0},
+                  metrics={"dense_1": ["mae"]})
+    y = [np.full((4, 2), k, np.float32) for k in range(3)]
+    before = model.evaluate(X, y, return_dict=True, verbose=0)
+    path = str(tmp_path / "old.keras")
+    model.save(path)
+    monkeypatch.undo()
+    after = keras.models.load_model(path).evaluate(X, y, return_dict=True, verbose=0)
+    assert after["loss"] == pytest.approx(before["loss"])
+    assert after["dense_output_0_loss"] == pytest.approx(before["dense_0_loss"])
+    assert after["dense_output_1_mae"] == pytest.approx(before["dense_1_mae"])
