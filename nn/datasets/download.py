@@ -12,6 +12,7 @@ per process (see _verified), not on every load.
 import errno
 import hashlib
 import os
+import shutil
 from pathlib import Path
 from typing import NamedTuple
 
@@ -243,6 +244,24 @@ def _make_cache_folder(dataset, folder):
                          f"write to") from exc
 
 
+def _check_free_space(dataset, folder, needed):
+    """A CacheError before any download when `folder`'s disk has less free space than the
+    `needed` bytes: said at once, rather than after a long download fails at its end. A disk
+    that cannot say is taken at its word later (a full disk's write error is a CacheError)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < needed:
+        raise CacheError(f"{dataset}: the files to download take {_size_text(needed)}, and "
+                         f"the cache folder {folder} has {_size_text(free)} free; free "
+                         f"space there, or set RUNGRAD_DATA to another folder")
+
+
+def _size_text(size):
+    return f"{size / 1e6:.1f} MB" if size >= 10**6 else f"{size:,} bytes"
+
+
 def fetch_files(dataset, files, mirrors):
     """Make sure every file of `dataset` is in the cache; return {name: path}.
 
@@ -256,6 +275,7 @@ def fetch_files(dataset, files, mirrors):
                if wrong[name] is not None or not (folder / name).is_file()]
     if missing:
         _make_cache_folder(dataset, folder)
+        _check_free_space(dataset, folder, sum(files[name].size for name in missing))
     for i, name in enumerate(missing):
         try:
             _fetch_one(name, files[name], folder, mirrors)

@@ -112,3 +112,23 @@ def test_a_cached_file_with_other_bytes_is_named_and_kept_when_no_mirror_answers
     assert (tmp_path / "toy" / "f.bin").read_bytes() == junk
     paths = download.fetch_files("toy", {"f.bin": PUBLISHED}, [f"{server}/ok/"])  # then replaced
     assert paths["f.bin"].read_bytes() == DATA
+
+
+def test_a_disk_without_room_for_the_files_is_said_before_any_download(server, tmp_path,
+                                                                        monkeypatch):
+    """The files' published sizes against the cache disk's free space, at once: not a long
+    download failing at its end (nor a mirror's error for a local problem)."""
+    import collections
+    import shutil
+    monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 5000, 5000))
+    with pytest.raises(download.CacheError, match=r"toy: the files to download take 20,480 bytes"
+                       r".* has 5,000 bytes free; free space there, or set RUNGRAD_DATA"):
+        download.fetch_files("toy", {"f.bin": PUBLISHED, "g.bin": PUBLISHED},
+                             [f"{server}/ok/"])
+    assert list((tmp_path / "toy").iterdir()) == []
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: usage(10**9, 0, 2 * len(DATA)))  # room for both
+    assert download.fetch_files("toy", {"f.bin": PUBLISHED, "g.bin": PUBLISHED},
+                                [f"{server}/ok/"])["g.bin"].read_bytes() == DATA
