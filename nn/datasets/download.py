@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from autograd.atomic import NotARegularFileError, replacing
+from autograd.atomic import NotARegularFileError, remove_stale_temps, replacing
 
 from ._verified import sha256_of
 
@@ -273,6 +273,9 @@ def fetch_files(dataset, files, mirrors):
     wrong = {name: _mismatch(folder / name, published) for name, published in files.items()}
     missing = [name for name in files
                if wrong[name] is not None or not (folder / name).is_file()]
+    for name in files:  # an interrupted download's leftover, as large as what it fetched
+        if name not in missing:  # (a download of the file clears its own)
+            remove_stale_temps(folder, name, ".part")
     if missing:
         _make_cache_folder(dataset, folder)
         _check_free_space(dataset, folder, sum(files[name].size for name in missing))

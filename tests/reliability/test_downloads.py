@@ -132,3 +132,22 @@ def test_a_disk_without_room_for_the_files_is_said_before_any_download(server, t
                         lambda path: usage(10**9, 0, 2 * len(DATA)))  # room for both
     assert download.fetch_files("toy", {"f.bin": PUBLISHED, "g.bin": PUBLISHED},
                                 [f"{server}/ok/"])["g.bin"].read_bytes() == DATA
+
+
+def test_an_interrupted_downloads_leftover_goes_when_the_file_is_there(tmp_path, monkeypatch):
+    """A download killed midway leaves its hidden temp (as large as what came); the next
+    load that finds the file complete removes it, and leaves a live writer's temp alone."""
+    fcntl = pytest.importorskip("fcntl")  # (the lock a live writer holds)
+    monkeypatch.setenv("RUNGRAD_DATA", str(tmp_path))
+    folder = tmp_path / "toy"
+    folder.mkdir()
+    (folder / "f.bin").write_bytes(DATA)
+    stale = folder / f".f.bin.{'0' * 32}.tmp.part"
+    stale.write_bytes(DATA[:1000])
+    live = folder / f".f.bin.{'1' * 32}.tmp.part"
+    live.write_bytes(DATA[:10])
+    with open(live, "r+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a writer in another process
+        paths = download.fetch_files("toy", {"f.bin": PUBLISHED}, ["http://127.0.0.1:9/"])
+        assert paths["f.bin"].read_bytes() == DATA
+        assert not stale.exists() and live.exists()
