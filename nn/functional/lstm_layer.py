@@ -16,13 +16,14 @@ The sigmoid gates are held as u = 1 + e^-a, their reciprocals, and the cell divi
 c' = g / u_i + c / u_f (one call for the pairs (g, c) and (u_i, u_f), side by side in
 e[k] = (g, c, tanh c')) and h' = tanh(c') / u_o: a reciprocal call a step fewer, taken once
 for all steps by the first backward, which turns what the forward kept into the factors of
-the gradient and keeps those instead (_Kept): the backward allocates two arrays the size of
-z and e, where it took four times as much (the arrays a step touches decide how much of the
-interpreter's own data the caches keep, which costs the Python around the Function as much
-as the arrays' work). The gradients run in PyTorch's gate order (i, f, g, o), in which the
-three gates that take the cell's gradient are one block (_step_grad), so the weight
-gradients need no reordering. Under create_graph=True the backward is the differentiable
-replay of the same layer as step Functions (Recurrence's).
+the gradient and keeps those instead (_Kept): it allocates seven gate blocks' worth (L, D,
+N, H) each, where it took twelve, and the forward's arrays are freed (the arrays a step
+touches decide how much of the interpreter's own data the caches keep, which costs the
+Python around the Function as much as the arrays' work). The gradients run in PyTorch's
+gate order (i, f, g, o), in which the three gates that take the cell's gradient are one
+block (_step_grad), so the weight gradients need no reordering. Under create_graph=True
+the backward is the differentiable replay of the same layer as step Functions
+(Recurrence's).
 
 The loops take their per-step views from zip over the step axis (made in C, not indexed in
 Python each step) and pass outputs by position: at 16 x 64 numbers a call, NumPy's own
@@ -200,7 +201,7 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     cache and the gradients of its outputs (L, N, D*H), h_n and c_n (D, N, H). `needs`:
     whether to compute (g_x, the weights', g_h0); what is not needed is None. g_bias is
     None without a bias."""
-    a, b_cell, b_h, f = cache.factors()
+    a, b_cells, b_hs, f = cache.factors()
     rows, dropped = cache.rows, cache.dropped
     xp = get_array_module(a)
     length, dirs, batch, hidden = a.shape
@@ -225,7 +226,7 @@ def lstm_layer_grad_arrays(cache, weights_ih, weights_hh, g_outputs, g_hn, g_cn,
     # with a mask, for a sample padded at step k+1, the gradient its h passed on unchanged)
     later = [None] + list(zip(d_steps[:0:-1], g_steps[length - 2::-1],
                               repeat(None) if dropped is None else dropped[:0:-1]))
-    steps = zip(a[::-1], b_cell.swapaxes(0, 1)[::-1], b_h[::-1], d_gates[::-1, :3],
+    steps = zip(a[::-1], b_cells.swapaxes(0, 1)[::-1], b_hs[::-1], d_gates[::-1, :3],
                 d_gates[::-1, 3], f[::-1], later)
     in_kernels = dropped is None and fused(a)  # GPU arrays: a step's math in one kernel
     for a_k, b_cell, b_h, d_cell, d_h, f_k, after in steps:
