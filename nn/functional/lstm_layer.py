@@ -175,7 +175,10 @@ def _factors(z, e, dropped):
     length = z.shape[0]
     gates = xp.empty((4,) + z.shape[:1] + z.shape[2:], z.dtype)
     xp.reciprocal(z[:, :3].swapaxes(0, 1), out=gates[:3])  # i, f, o from u = 1 + e^-a
-    rest = xp.ascontiguousarray(e[:length].swapaxes(0, 1))
+    # a copy even where the swap is already contiguous (L = 1: ascontiguousarray would give
+    # e itself): _grad_factors writes over it, and a backward it raises in (an underflow
+    # under np.errstate) must leave e whole for the next one
+    rest = e[:length].swapaxes(0, 1).copy()
     _grad_factors(*gates, *rest)
     if dropped is not None:
         kept = xp.logical_not(dropped)

@@ -447,3 +447,28 @@ def test_lstm_backward_twice_and_from_threads_through_one_graph(bidirectional):
         np.testing.assert_allclose(c.data, a.data, rtol=1e-5, atol=1e-6)
     for got in results:
         np.testing.assert_array_equal(got, first[0].data)
+
+
+def test_lstm_backward_that_raises_leaves_the_kept_arrays_for_the_next_one():
+    """A first backward that raises while it turns the kept gates into the gradient's
+    factors (an underflow under np.errstate: a closed input gate times a saturated g's
+    slope, i (1 - g^2), in float32) leaves what the forward kept as it was: the next
+    backward through the graph gives a fresh graph's gradients. One step, where the
+    gate-major copy of the kept cells is no copy unless made one."""
+    from nn.functional.lstm_layer import lstm_layer
+
+    def loss_and_inputs():
+        x = Variable(np.zeros((1, 1, 1), np.float32))
+        w_ih, w_hh = (Variable(np.full((4, 1), 0.1, np.float32)) for _ in range(2))
+        bias = Variable(np.array([-75.0, 0.5, 9.0, 0.3], np.float32))  # i closed, g saturated
+        h0, c0 = Variable(np.full((1, 1), 0.2, np.float32)), Variable(np.full((1, 1), 0.7,
+                                                                             np.float32))
+        out, (_, c_n) = lstm_layer(x, [w_ih], [w_hh], [bias], [None], (h0, c0), (False,))
+        return out.sum() + (c_n * 3).sum(), [x, w_ih, w_hh, bias, h0, c0]
+
+    loss, inputs = loss_and_inputs()
+    with np.errstate(under="raise"), pytest.raises(FloatingPointError):
+        ag.grad(loss, inputs)
+    got, want = ag.grad(loss, inputs), ag.grad(*loss_and_inputs())
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a.data, b.data)
