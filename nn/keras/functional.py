@@ -355,7 +355,8 @@ class Functional(Model):
             return None
         if self._keys[1] is not None:
             return list(self._keys[1])
-        return output_keys(self.output_names, set(layer_names(self._modules).values()))
+        shown = layer_names(self._modules)  # (once: a training step asks for the keys)
+        return output_keys(self._names_of(self._outputs, shown), set(shown.values()))
 
     def outputs_keyed(self):
         return self._keys[1] is not None
@@ -391,10 +392,11 @@ class Functional(Model):
         return self._names_of_child(next(key for key, held in self._modules.items()
                                          if held is layer))
 
-    def _names_of(self, tensors):
+    def _names_of(self, tensors, shown=None):
         """The names of the layers making `tensors`, as summary() and get_layer give them: a
-        layer held under its index (no name= given) goes by its Keras name ('dense_1')."""
-        shown = layer_names(self._modules)
+        layer held under its index (no name= given) goes by its Keras name ('dense_1').
+        shown: layer_names of the model, where the caller has them."""
+        shown = layer_names(self._modules) if shown is None else shown
         key_of = {id(held): key for key, held in self._modules.items()}
         return [shown[key_of[id(t.node.layer)]] for t in tensors]
 
