@@ -1,7 +1,7 @@
 """Arithmetic: + - * / ** and negation. Broadcast gradients are reduced by the engine."""
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import get_array_module, silently
 from ..function import BinaryGrads, Function
 from ..spec import Spec
 from ..variable import promoted, wrap
@@ -87,8 +87,8 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x0 = x1 = 0, and everywhere for a
-    constant x1 = 0),
+    """y = x0 ** x1;  dy/dx0 = x1 x0^(x1-1) (0 where x1 = 0 and x0^-1 is not finite: x0
+    zero, subnormal or NaN; and everywhere for a constant x1 = 0),
     dy/dx1 = y log x0 (0 where x0 = 0 and x1 >= 0): PyTorch's values at those points, where
     the plain formulas give 0 * inf = nan"""
 
@@ -109,8 +109,8 @@ class Pow(Function):
             gx0 = zero_gradient(x0)
         elif need0:
             at = x1.data == 0  # (x1 is usually a scalar: test it before x0)
-            if at.any():
-                at = at & (x0.data == 0)  # x0^(x1 - 1 + 1) = 1 there, then masked
+            if at.any():  # x0^(x1 - 1 + 1) = 1 where x0^-1 is inf or nan, then masked
+                at = at & _no_finite_reciprocal(x0.data)
             gx0 = gy * _zero_at(at, gy.dtype, lambda shift: x1 * x0 ** (
                 x1 - 1 if shift is None else x1 - 1 + shift))
         if need1:
@@ -119,6 +119,12 @@ class Pow(Function):
             gx1 = gy * _zero_at(at, gy.dtype, lambda shift: y * log(
                 x0 if shift is None else x0 + shift))
         return gx0, gx1
+
+
+def _no_finite_reciprocal(x):
+    """Where 1/x is inf or nan: x = 0, a subnormal x (1/x overflows) or NaN. There x1 x0^-1,
+    dy/dx0 at x1 = 0, is 0 * inf = nan, where PyTorch gives 0 (x0 ** 0 = 1 for every x0)."""
+    return ~get_array_module(x).isfinite(silently(lambda: 1 / x))
 
 
 def zero_gradient(x):

@@ -157,3 +157,24 @@ def test_a_python_scalar_follows_the_numeric_operand_not_where_s_condition(
     for x in (values, Variable(values)):  # a raw array and a Variable alike
         result = ag.where(condition, x, scalar)
         assert result.dtype == np.where(mask, values, scalar).dtype == dtype
+
+
+@pytest.mark.parametrize("dtype, tiny", [(np.float64, 1e-310), (np.float32, 1e-40)])
+@pytest.mark.parametrize("exponent_wants_grad", [False, True])
+def test_a_zero_exponent_gives_the_base_gradient_0_at_a_tiny_or_nan_base(
+        dtype, tiny, exponent_wants_grad):
+    """x ** 0 is 1 whatever x: dx is 0 (PyTorch's), also where 1/x overflows (a subnormal x)
+    or x is NaN, where x1 x^(x1 - 1) would be 0 * inf = nan."""
+    x = Variable(np.array([tiny, np.nan, 2.0, tiny], dtype))
+    e = Variable(np.array([0.0, 0.0, 0.0, 1.0], dtype), requires_grad=exponent_wants_grad)
+    gx, = ag.grad((x ** e).sum(), x)
+    np.testing.assert_array_equal(gx.data, np.array([0.0, 0.0, 0.0, 1.0], dtype))
+
+
+def test_the_mixed_second_derivative_of_a_power_at_a_zero_exponent_is_kept():
+    """d/de (dy/dx) of y = x ** e at e = 0 is 1/x (a regular x): the masking of the 0 * inf
+    points must leave it."""
+    x, e = Variable(np.array([2.0, 0.25])), Variable(np.array([0.0, 0.0]))
+    gx, = ag.grad((x ** e).sum(), x, create_graph=True)
+    mixed, = ag.grad(gx.sum(), e)
+    np.testing.assert_allclose(mixed.data, [0.5, 4.0])
