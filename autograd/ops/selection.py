@@ -11,7 +11,7 @@ from ..function import call_op
 from ..variable import Variable, as_variable, gpu_array_among
 from .elementwise import where
 from .indexing import GetItemGrad, _indexed, _on_gpu, get_item
-from .validation import normalize_axis
+from .validation import integer_index, normalize_axis
 
 
 def gather(x, dim, index):
@@ -53,7 +53,7 @@ def index_select(x, dim, index):
     if x.ndim == 0:
         raise ValueError("index_select: the input must have at least one dimension")
     axis = normalize_axis(dim, x.ndim, "index_select")
-    index = _on_device(_integers(index, "index_select"), x)
+    index = _on_device(integer_index(index, "index_select"), x)
     if index.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {index.shape}")
     _in_range(index, x.shape[axis], "index_select", dim)
@@ -83,13 +83,6 @@ def masked_fill(x, mask, value):
     return where(mask, value, x)
 
 
-def _integers(index, who):
-    index = as_array(index.data if isinstance(index, Variable) else index)
-    if index.dtype.kind not in "iu":
-        raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")
-    return index
-
-
 def _in_range(index, n, who, dim):
     if index.size and (index.min() < 0 or index.max() >= n):
         bad = index.min() if index.min() < 0 else index.max()
@@ -101,7 +94,7 @@ def _checked_index(x, dim, index, who, src_shape, src_name):
     every axis (gather: None, no source) and in x's along the others, its values in
     [0, x.shape[axis])."""
     axis = normalize_axis(dim, max(x.ndim, 1), who)
-    index = _integers(index, who)
+    index = integer_index(index, who)
     if src_shape is None:  # (gather may read an entry of `dim` many times)
         src_shape = tuple(n if k != axis else index.shape[k] if k < index.ndim else n
                           for k, n in enumerate(x.shape))

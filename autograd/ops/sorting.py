@@ -11,7 +11,7 @@ from ..spec import Axes, Choice, Spec
 from ..variable import as_variable, computed_from_values, wrap
 from .indexing import GetItemGrad, get_item
 from .shape import Reshape, reshape
-from .validation import normalize_axis
+from .validation import integer_index, normalize_axis
 
 
 def _order(data, axis, descending):
@@ -34,9 +34,15 @@ def take_along_axis(x, indices, axis):
     their gradients."""
     x = as_variable(x, who="take_along_axis")
     axis = normalize_axis(axis, x.ndim, "take_along_axis")
+    indices = integer_index(indices, "take_along_axis")
     if indices.ndim != x.ndim:
         raise ValueError(f"take_along_axis: indices of shape {indices.shape} and input of shape "
                          f"{x.shape} must have the same number of dimensions (NumPy's rule)")
+    n = x.shape[axis]
+    if indices.size and (indices.min() < -n or indices.max() >= n):  # (negatives: NumPy's)
+        bad = indices.min() if indices.min() < -n else indices.max()
+        raise IndexError(f"take_along_axis: index {int(bad)} is out of bounds for axis {axis} "
+                         f"of size {n} (input shape {x.shape})")
     return get_item(x, _index_along(indices, axis, x.shape))
 
 

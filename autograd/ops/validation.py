@@ -5,7 +5,8 @@ import operator
 
 from numpy.exceptions import AxisError
 
-from ..variable import as_variable
+from ..backend import as_array
+from ..variable import Variable, as_variable
 
 
 def float_input(x, who):
@@ -15,6 +16,15 @@ def float_input(x, who):
     if x.dtype.kind != "f":
         raise TypeError(f"{who}: expected a floating-point input, got dtype {x.dtype}")
     return x
+
+
+def integer_index(index, who):
+    """An index argument (an array, a list or a Variable) as an integer array; any other
+    dtype (float, bool) raises a TypeError naming `who` and the dtype."""
+    index = as_array(index.data if isinstance(index, Variable) else index)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"{who}: index must hold integers, got dtype {index.dtype}")
+    return index
 
 
 def real_scalar(value, name, who):

@@ -131,3 +131,24 @@ def test_take_along_axis_refuses_indices_of_another_rank():
     from autograd.ops.sorting import take_along_axis
     with pytest.raises(ValueError, match=r"take_along_axis.*\(2,\).*\(3, 4\)"):
         take_along_axis(np.ones((3, 4)), np.array([0, 1]), 1)
+
+
+@pytest.mark.parametrize("indices, error, message", [
+    (np.array([[0.5]]), TypeError, r"take_along_axis: index must hold integers, got dtype float64"),
+    (np.array([[True]]), TypeError, r"take_along_axis: index must hold integers, got dtype bool"),
+    (np.array([[4]]), IndexError, r"take_along_axis: index 4 is out of bounds for axis 1 of size "
+                                  r"4 \(input shape \(3, 4\)\)"),
+    (np.array([[-5]]), IndexError, r"take_along_axis: index -5 is out of bounds"),
+])
+def test_take_along_axis_names_itself_for_bad_indices(indices, error, message):
+    from autograd.ops.sorting import take_along_axis
+    with pytest.raises(error, match=message):
+        take_along_axis(Variable(np.ones((3, 4))), indices, 1)
+
+
+def test_take_along_axis_takes_indices_as_a_list_or_a_variable():
+    """as gather does (NumPy's take_along_axis fails on a list with an AttributeError)"""
+    from autograd.ops.sorting import take_along_axis
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    for indices in ([[2, -1], [0, 0]], Variable(np.array([[2, -1], [0, 0]]))):
+        np.testing.assert_array_equal(take_along_axis(x, indices, 1).data, [[2, 2], [3, 3]])
