@@ -7,7 +7,7 @@ from ..backend import as_array, float64_if_integer, get_array_module
 from ..config import Config
 from ..function import Function
 from ..spec import Choice, Draw, Spec
-from ..variable import Variable, gpu_array_among, promoted, wrap
+from ..variable import Variable, as_variable, gpu_array_among, promoted, wrap
 from .validation import real_scalar
 
 
@@ -502,26 +502,39 @@ def minimum(x0, x1):
 
 
 def clip(x, a_min, a_max):
-    """NumPy's clip; a bound given as a Variable gets a gradient too (PyTorch's clamp)."""
+    """NumPy's clip; a bound given as a Variable gets a gradient too (PyTorch's clamp). An
+    integer or boolean array bound beside a floating x takes x's dtype (PyTorch's promotion,
+    as add and maximum give it: float32 stays float32, where NumPy's clip gives float64)."""
     if a_min is None and a_max is None:
         raise ValueError("clip: a_min and a_max cannot both be None")
-    bounds = [b for b in (a_min, a_max) if isinstance(b, Variable)]
-    lo, hi = (BOUND_INPUT if isinstance(b, Variable) else _bound(b, name)
+    x = as_variable(x, who="clip")
+    cast = x.dtype if x.dtype.kind == "f" else None
+    bounds = [_in_float(b, cast, astype) for b in (a_min, a_max) if isinstance(b, Variable)]
+    lo, hi = (BOUND_INPUT if isinstance(b, Variable) else _bound(b, name, cast)
               for b, name in ((a_min, "a_min"), (a_max, "a_max")))
     return Clip(lo, hi)(x, *bounds)
 
 
-def _bound(value, name):
-    """A clip bound: None, a real array (NumPy's clip takes arrays too), or a real number as a
-    Python int or float (a NumPy float64 scalar would turn a float32 result into float64)."""
+def _bound(value, name, cast):
+    """A clip bound: None, a real array (NumPy's clip takes arrays too; an integer one in the
+    float dtype `cast` when given), or a real number as a Python int or float (a NumPy
+    float64 scalar would turn a float32 result into float64)."""
     if value is None:
         return None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)
     is_array = not isinstance(value, numbers.Number) and hasattr(value, "dtype")
     if is_array and value.dtype.kind in "biuf":
-        return value
+        return _in_float(value, cast, lambda a, dtype: a.astype(dtype))
     return real_scalar(value, name, "clip")
+
+
+def _in_float(bound, dtype, convert):
+    """An integer or boolean bound (array or Variable) converted to the float `dtype`; a
+    floating one, or any with dtype None, as it is."""
+    if dtype is None or bound.dtype.kind not in "biu":
+        return bound
+    return convert(bound, dtype)
 
 
 def where(condition, x0, x1):

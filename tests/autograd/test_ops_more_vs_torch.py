@@ -267,6 +267,23 @@ def test_a_nan_clip_bound_gives_x_slope_zero_as_torch(side, bound_is_input):
                          np.array([-1.0, 0.0, 2.0, np.nan]), np.array(np.nan))
 
 
+@pytest.mark.parametrize("as_variable", [False, True])
+def test_integer_clip_bounds_keep_a_float32_input_float32(as_variable):
+    """An int64 bound beside float32 x takes x's dtype, as maximum's and add's integer
+    operand (PyTorch's promotion), where NumPy's clip would give float64."""
+    x = ag.Variable(np.array([-1.0, 0.0, 0.5, 1.0, 2.0], np.float32))
+    lo, hi = np.zeros(5, np.int64), np.ones(5, np.int64)
+    if as_variable:
+        lo, hi = ag.Variable(lo), ag.Variable(hi)
+    y = ag.clip(x, lo, hi)
+    g, = ag.grad(y.sum(), x)
+    expected = torch.clamp(torch.tensor(x.data), torch.tensor(np.zeros(5, np.int64)),
+                           torch.tensor(np.ones(5, np.int64)))
+    assert y.dtype == g.dtype == np.float32 == expected.numpy().dtype
+    np.testing.assert_array_equal(y.data, expected.numpy())
+    np.testing.assert_array_equal(g.data, [0, 1, 1, 1, 0])
+
+
 @pytest.mark.parametrize("dtype, values, expected", [
     (np.int8, [-128, 1, 5], [5, 1, -128]),          # -x overflows at the minimum
     (np.int64, [np.iinfo(np.int64).min, 3, 0], [3, 0, np.iinfo(np.int64).min]),
