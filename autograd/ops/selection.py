@@ -9,7 +9,7 @@ from ..backend import as_array, get_array_module
 from ..backend import scatter_add as add_at
 from ..function import call_op
 from ..variable import Variable, as_variable, gpu_array_among
-from .elementwise import where
+from .elementwise import astype, where
 from .indexing import GetItemGrad, _indexed, _on_gpu, get_item
 from .validation import integer_index, normalize_axis
 
@@ -63,7 +63,7 @@ def index_select(x, dim, index):
 def masked_fill(x, mask, value):
     """PyTorch's masked_fill: x with `value` (a number, or a 0-d Variable that then gets
     the gradient of the filled places) where the boolean `mask` (broadcast to x's shape)
-    is True."""
+    is True; the result has x's dtype."""
     x = as_variable(x, who="masked_fill")
     mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
     if mask.dtype != bool:
@@ -80,6 +80,8 @@ def masked_fill(x, mask, value):
                          f"{value.shape}")
     if not isinstance(value, Variable):
         value = np.asarray(value, x.dtype)
+    elif value.dtype != x.dtype:  # x's dtype, as PyTorch's (Variable(2.0) is float64)
+        value = astype(value, x.dtype)
     return where(mask, value, x)
 
 

@@ -152,3 +152,16 @@ def test_take_along_axis_takes_indices_as_a_list_or_a_variable():
     x = Variable(np.arange(6.0).reshape(2, 3))
     for indices in ([[2, -1], [0, 0]], Variable(np.array([[2, -1], [0, 0]]))):
         np.testing.assert_array_equal(take_along_axis(x, indices, 1).data, [[2, 2], [3, 3]])
+
+
+def test_masked_fill_keeps_the_input_s_dtype_for_a_variable_value():
+    """PyTorch's masked_fill gives self's dtype: a float64 0-d Variable (Variable(2.0)'s
+    default) filled into float32 x keeps it float32; the value's gradient comes back in
+    its own dtype."""
+    x = Variable(np.array([0.5, -1.0, 2.0], np.float32))
+    value = Variable(2.0)
+    y = ag.masked_fill(x, np.array([True, False, True]), value)
+    gx, gv = ag.grad((y * y).sum(), [x, value])
+    assert (y.dtype, gx.dtype, gv.dtype) == (np.float32, np.float32, np.float64)
+    np.testing.assert_array_equal(y.data, [2.0, -1.0, 2.0])
+    assert float(gv.data) == 8.0
