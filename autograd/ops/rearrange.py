@@ -3,7 +3,6 @@ PyTorch's split by sizes. Each is a composition of slicing, concatenation and br
 whose gradients send every element's back to where it came from (a repeated element's
 summed)."""
 import math
-import operator
 
 import numpy as np
 
@@ -13,7 +12,7 @@ from .copy import clone
 from .indexing import get_item
 from .reduction import broadcast_to
 from .shape import concatenate, reshape, split, squeeze
-from .validation import int_tuple, normalize_axes, normalize_axis
+from .validation import int_tuple, integer, normalize_axes, normalize_axis
 
 
 def flip(x, axis=None):
@@ -131,7 +130,7 @@ def narrow(x, dim, start, length):
     x = as_variable(x, who="narrow")
     axis = normalize_axis(dim, max(x.ndim, 1), "narrow")
     n = x.shape[axis]
-    start, length = operator.index(start), operator.index(length)
+    start, length = integer(start, "start", "narrow"), integer(length, "length", "narrow")
     begin = start + n if start < 0 else start
     if not 0 <= begin <= n or length < 0 or begin + length > n:
         raise IndexError(f"narrow: start {start} and length {length} do not fit dim {dim} "

@@ -37,14 +37,20 @@ def real_scalar(value, name, who):
                     f"({type(value).__name__})")
 
 
+def integer(value, name, who):
+    """`value` as an int (a Python or NumPy integer); anything else raises a TypeError naming
+    `who` and `name`."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{who}: {name} must be an integer, got {value!r} "
+                        f"({type(value).__name__})") from None
+
+
 def normalize_axis(axis, ndim, who):
     """One axis (an int; negative counts from the end) as a non-negative int; out of range
     raises NumPy's AxisError (a ValueError and an IndexError) naming `who`."""
-    try:
-        axis = operator.index(axis)
-    except TypeError:
-        raise TypeError(f"{who}: axis must be an integer, got {axis!r} "
-                        f"({type(axis).__name__})") from None
+    axis = integer(axis, "axis", who)
     if not -ndim <= axis < ndim:
         raise AxisError(f"{who}: axis {axis} is out of bounds for array of dimension {ndim}")
     return axis % ndim

@@ -137,3 +137,9 @@ def test_a_shape_that_is_no_sequence_of_ints_is_a_type_error_naming_the_op(op):
 def test_split_into_zero_sections_says_so():
     with pytest.raises(ValueError, match=r"split: the number of sections must be larger than 0"):
         ag.split(A, 0)
+
+
+@pytest.mark.parametrize("start, length, name", [(0.5, 1, "start"), (0, "2", "length")])
+def test_narrow_names_itself_for_a_start_or_length_that_is_no_integer(start, length, name):
+    with pytest.raises(TypeError, match=rf"narrow: {name} must be an integer, got "):
+        ag.narrow(A, 0, start, length)
