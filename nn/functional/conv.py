@@ -330,7 +330,11 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
 def transposed_output_size(shape, window, extra, who):
     """The spatial output sizes of a transposed convolution of an (N, C, *sizes) input,
     (size - 1)*stride - 2*padding + dilation*(k - 1) + output_padding + 1 each, checked:
-    output_padding `extra` must be smaller than the stride or the dilation."""
+    output_padding `extra` must be smaller than the stride or the dilation. An empty spatial
+    axis is refused, as PyTorch does: its output would be bias alone, drawn from no input."""
+    if 0 in shape[2:]:
+        raise ValueError(f"{who}: the input of shape {tuple(shape)} has an empty spatial axis "
+                         f"(only an empty batch or channel axis is taken, as in PyTorch)")
     sizes = []
     for size, s, p, d, span, e in zip(shape[2:], window.stride, window.padding,
                                       window.dilation, spans(window), extra):

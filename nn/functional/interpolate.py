@@ -92,6 +92,10 @@ def _output_sizes(x, size, scale_factor, recompute_scale_factor):
     """(output sizes, the scale_factors that set the source positions, None where the
     sizes do), one per spatial axis."""
     dims = x.ndim - 2
+    if 0 in x.shape[2:]:  # (PyTorch's rule; antialias made zeros of nothing, the rest failed
+        # deep in an index op)
+        raise ValueError(f"interpolate: the input of shape {tuple(x.shape)} has an empty "
+                         f"spatial axis; there is nothing to interpolate from")
     if size is not None and scale_factor is not None:
         raise ValueError("interpolate: only one of size or scale_factor should be defined")
     if size is not None:

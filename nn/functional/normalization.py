@@ -95,7 +95,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     x = as_variable(x)
     _check_input(x)
     x, (running_mean, running_var, weight, bias), momentum, eps = _checked(
-        x, (running_mean, running_var, weight, bias), momentum, eps, "batch_norm")
+        x, (running_mean, running_var, weight, bias), momentum, eps, "batch_norm", training)
     channels = x.shape[1]
     shape = (1, channels) + (1,) * (x.ndim - 2)
     if not training:
@@ -201,7 +201,8 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if x.dtype.kind != "f":
         raise TypeError(f"instance_norm: expected a floating-point input, got dtype {x.dtype}")
     x, (running_mean, running_var, weight, bias), momentum, eps = _checked(
-        x, (running_mean, running_var, weight, bias), momentum, eps, "instance_norm")
+        x, (running_mean, running_var, weight, bias), momentum, eps, "instance_norm",
+        use_input_stats)
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if not use_input_stats:
         _require_running(running_mean, running_var, "instance_norm", "use_input_stats=False")
@@ -220,14 +221,14 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return _scale_shift(y, weight, bias, shape)
 
 
-def _checked(x, per_channel, momentum, eps, who):
+def _checked(x, per_channel, momentum, eps, who, updating):
     """batch_norm's and instance_norm's arguments checked: (x in the weight's dtype,
     (running_mean, running_var) arrays and (weight, bias) Variables, each (C,) or None,
-    momentum, eps)."""
+    momentum, eps). `updating`: the running statistics will be written in place."""
     running_mean, running_var, weight, bias = per_channel
     channels = x.shape[1]
-    running = (_stat(running_mean, "running_mean", channels, who),
-               _stat(running_var, "running_var", channels, who))
+    running = (_stat(running_mean, "running_mean", channels, who, updating),
+               _stat(running_var, "running_var", channels, who, updating))
     weight, bias = _affine(weight, bias, (channels,), who)
     return (_in_dtype_of(x, weight), running + (weight, bias),
             real_scalar(momentum, "momentum", who), real_scalar(eps, "eps", who))
@@ -332,13 +333,23 @@ def _check_input(x):
         raise TypeError(f"batch_norm: expected a floating-point input, got dtype {x.dtype}")
 
 
-def _stat(array, name, channels, who):
+def _stat(array, name, channels, who, updating):
+    """A running statistic checked before any work: both are checked before either is
+    written, so a bad one cannot leave the other moved alone."""
     if array is None:
         return None
     array = array.data if isinstance(array, Variable) else array
+    if not hasattr(array, "shape") or not hasattr(array, "dtype"):  # a list: nothing to update
+        raise TypeError(f"{who}: {name} must be an array of shape ({channels},) (it is updated "
+                        f"in place), got {type(array).__name__}")
     if tuple(array.shape) != (channels,):
         raise ValueError(f"{who}: {name} has shape {tuple(array.shape)}, expected "
                          f"({channels},) for an input with {channels} channels")
+    if array.dtype.kind != "f":
+        raise TypeError(f"{who}: {name} must be a floating-point array, got dtype {array.dtype}")
+    if updating and not getattr(getattr(array, "flags", None), "writeable", True):
+        raise ValueError(f"{who}: {name} is read-only (a broadcast view or a frozen array), "
+                         f"but training updates it in place: pass a writeable copy")
     return array
 
 

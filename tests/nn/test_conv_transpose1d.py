@@ -112,3 +112,16 @@ def test_layer_output_size_picks_the_output_padding_like_torch():
 def test_errors_name_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("transposed, x_shape, w_shape", [
+    (F.conv_transpose1d, (1, 2, 0), (2, 1, 3)),
+    (F.conv_transpose2d, (1, 2, 0, 4), (2, 1, 3, 3)),
+    (F.conv_transpose3d, (1, 2, 2, 0, 2), (2, 1, 2, 2, 2))])
+def test_an_empty_spatial_axis_is_refused_as_in_torch(transposed, x_shape, w_shape):
+    # it gave an output of bias alone, e.g. (1, 1, 2, 6) for (1, 2, 0, 4), from no input
+    with pytest.raises(ValueError, match=r"conv_transpose\dd: the input of shape .* has an "
+                                         r"empty spatial axis"):
+        transposed(np.zeros(x_shape), np.ones(w_shape), np.ones(1))
+    empty_batch = (0,) + x_shape[1:2] + (3,) * (len(x_shape) - 2)
+    assert transposed(np.zeros(empty_batch), np.ones(w_shape)).shape[:2] == (0, 1)

@@ -2,6 +2,8 @@
 'bilinear' and 'bicubic' (align_corners both ways, the last two with and without antialias)
 over random shapes, sizes and scale factors in float32 and float64, values and gradients;
 numerical first and second order; reprs; the errors."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -263,6 +265,23 @@ def test_bicubic_overshoots_as_torch_and_spreads_an_inf_as_torch():
 def test_errors_name_the_op_and_what_was_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call(np.zeros((1, 2, 3, 4)))
+
+
+@pytest.mark.parametrize("mode, shape, antialias", [
+    ("nearest", (1, 2, 0), False), ("nearest-exact", (1, 2, 3, 0), False),
+    ("linear", (1, 2, 0), False), ("bilinear", (1, 2, 0, 4), False),
+    ("bilinear", (1, 2, 0, 4), True), ("bicubic", (1, 2, 3, 0), True),
+    ("bicubic", (1, 2, 0, 4), False), ("trilinear", (1, 2, 3, 0, 2), False),
+    ("area", (1, 2, 0, 4), False)])
+def test_an_empty_spatial_axis_is_refused_by_name_as_in_torch(mode, shape, antialias):
+    # antialias gave zeros made of nothing; the other modes an IndexError from get_item
+    with pytest.raises(ValueError, match=r"interpolate: the input of shape "
+                                         rf"{re.escape(str(shape))} has an empty spatial axis"):
+        F.interpolate(np.zeros(shape), size=3, mode=mode, antialias=antialias)
+
+
+def test_an_empty_batch_still_interpolates_as_in_torch():
+    assert F.interpolate(np.zeros((0, 2, 3, 4)), size=5, mode="bilinear").shape == (0, 2, 5, 5)
 
 
 def test_antialias_averages_what_plain_interpolation_skips():

@@ -229,6 +229,27 @@ def test_normalization_errors():
         F.layer_norm(np.ones((2, 3)), 3, weight=np.ones(2))
 
 
+@pytest.mark.parametrize("norm", [
+    lambda x, mean, var, on: F.batch_norm(x, mean, var, training=on),
+    lambda x, mean, var, on: F.instance_norm(x, mean, var, use_input_stats=on)])
+def test_running_statistics_that_cannot_be_updated_are_named_before_either_moves(norm):
+    x = np.random.default_rng(0).standard_normal((4, 3, 5))
+    mean = np.zeros(3)
+    # an integer running_var: the mean moved, then NumPy's casting error (a half update)
+    with pytest.raises(TypeError, match="running_var must be a floating-point array, got "
+                                        "dtype int64"):
+        norm(x, mean, np.ones(3, np.int64), True)
+    assert np.array_equal(mean, np.zeros(3))
+    with pytest.raises(TypeError, match=r"running_mean must be an array of shape \(3,\) \(it "
+                                        r"is updated in place\), got list"):
+        norm(x, [0.0, 0.0, 0.0], np.ones(3), True)  # (was an AttributeError on .shape)
+    frozen = np.broadcast_to(np.ones(1), (3,))
+    with pytest.raises(ValueError, match="running_var is read-only.*pass a writeable copy"):
+        norm(x, mean, frozen, True)
+    assert np.array_equal(mean, np.zeros(3))
+    assert norm(x, mean, frozen, False).shape == x.shape  # read, not written: still fine
+
+
 def test_a_checkpoint_without_num_batches_tracked_loads_keeping_it_as_in_pytorch():
     torch = pytest.importorskip("torch")
     theirs = torch.nn.BatchNorm1d(3)
