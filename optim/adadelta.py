@@ -15,6 +15,8 @@ class Adadelta(Optimizer):
         p <- p - lr * d
     """
 
+    state_keys = frozenset({"step", "square_avg", "acc_delta"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0,

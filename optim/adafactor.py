@@ -33,6 +33,8 @@ class Adafactor(Optimizer):
     dicts load here.
     """
 
+    state_keys = frozenset({"step", "variance", "row_var", "col_var"})
+
     def __init__(self, params=None, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
                  weight_decay=0.0, *, foreach=None, maximize=False):
         eps = tuple(eps) if isinstance(eps, (tuple, list)) else eps

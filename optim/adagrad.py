@@ -19,6 +19,8 @@ class Adagrad(Optimizer):
     value, whatever the group's own says.
     """
 
+    state_keys = frozenset({"step", "sum"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-2, lr_decay=0.0, weight_decay=0.0,

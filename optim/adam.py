@@ -74,6 +74,8 @@ class Adam(DecoupledDecayOption, AdamFamily):
     array([3.])
     """
 
+    state_keys = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"})
+
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                  weight_decay=0.0, amsgrad=False, *, maximize=False, foreach=None,
                  capturable=False, differentiable=False, fused=None,

@@ -18,6 +18,8 @@ class Adamax(AdamFamily):
     `u <- max(beta2 * u, |g|)`.)
     """
 
+    state_keys = frozenset({"step", "exp_avg", "exp_inf"})
+
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  *, maximize=False, foreach=None, capturable=False, differentiable=False):
         defaults = dict(lr=lr, betas=as_betas(betas), eps=eps, weight_decay=weight_decay,

@@ -21,6 +21,8 @@ class ASGD(Optimizer):
     tensors of its default dtype (float32 unless set).
     """
 
+    state_keys = frozenset({"step", "eta", "mu", "ax"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,

@@ -34,6 +34,9 @@ class LBFGS(Optimizer):
     parameter.
     """
 
+    state_keys = frozenset({"func_evals", "n_iter", "d", "t", "old_dirs", "old_stps", "ro",
+                            "H_diag", "prev_flat_grad", "prev_loss", "al"})
+
     def __init__(self, params=None, lr=1, max_iter=20, max_eval=None, tolerance_grad=1e-7,
                  tolerance_change=1e-9, history_size=100, line_search_fn=None):
         max_iter = positive_int(max_iter, "max_iter", self._who)

@@ -17,6 +17,8 @@ class Lion(Optimizer):
     steps are lr in size on every entry: take lr 3-10x smaller than Adam's.
     """
 
+    state_keys = frozenset({"exp_avg"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
     decoupled_weight_decay = True
 

@@ -32,6 +32,8 @@ class NAdam(DecoupledDecayOption, AdamFamily):
     ['step', 'mu_product', 'exp_avg', 'exp_avg_sq']
     """
 
+    state_keys = frozenset({"step", "mu_product", "exp_avg", "exp_avg_sq"})
+
     def __init__(self, params=None, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, *, maximize=False,
                  foreach=None, capturable=False, differentiable=False):

@@ -248,6 +248,11 @@ class Optimizer(OptimizerHooks):
     #: AdamW sets this: decay `p` directly instead of adding `wd * p` to the gradient.
     decoupled_weight_decay = False
 
+    #: Every entry a parameter's state may hold (None: not checked). A loaded state with an
+    #: entry that another optimizer of this package keeps and this one never does was saved
+    #: by that other optimizer, and is refused (see _check_saved_keys).
+    state_keys = None
+
     #: Whether `_update` is elementwise (each element's new value from that element's
     #: weight, gradient and state alone): then a group of small parameters may be updated
     #: as one flat array (optim/foreach.py). A rule with norms over a parameter is not.
@@ -610,6 +615,7 @@ class Optimizer(OptimizerHooks):
             if p is None:
                 raise ValueError(f"{who}: the loaded state dict has state for parameter {key}, "
                                  "which no group holds")
+            _check_saved_keys(type(self), key, s)
             new_state[p] = self._state_from_saved(p, s)
         self.param_groups = new_groups
         self.state = new_state
@@ -652,6 +658,33 @@ def described(state_dict):
     if isinstance(state_dict, dict):
         return f"a dict with keys {sorted(map(str, state_dict))[:6]}"
     return type(state_dict).__name__
+
+
+def _check_saved_keys(cls, index, saved):
+    """A ValueError where the loaded state of parameter `index` holds entries that another
+    optimizer of this package keeps and `cls` never does: a state dict saved by another
+    optimizer (SGD loading Adam's would train on silently, at Adam's lr, with its moments
+    ignored; PyTorch fails at the next step). Entries no optimizer here keeps (a subclass's
+    own) pass."""
+    if cls.state_keys is None or not isinstance(saved, dict):  # (no dict: refused after)
+        return
+    foreign = sorted(k for k in saved if k not in cls.state_keys and k in _builtin_state_keys())
+    if foreign:
+        raise ValueError(f"{cls.__name__}: the loaded state of parameter {index} holds "
+                         f"{foreign}, which {cls.__name__} never keeps: the state dict was "
+                         f"saved by another optimizer (load it into that optimizer, or start "
+                         f"{cls.__name__} afresh)")
+
+
+def _builtin_state_keys():
+    """The state entries the optimizers of this package keep."""
+    keys, classes = set(), [Optimizer]
+    while classes:
+        cls = classes.pop()
+        classes += cls.__subclasses__()
+        if cls.__module__.split(".")[0] == "optim" and cls.state_keys:
+            keys |= cls.state_keys
+    return keys
 
 
 def _state_error(who, missing):

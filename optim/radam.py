@@ -23,6 +23,8 @@ class RAdam(DecoupledDecayOption, AdamFamily):
         p <- p - lr / (1 - beta1^t) * m                     (otherwise: SGD with momentum)
     """
 
+    state_keys = frozenset({"step", "exp_avg", "exp_avg_sq"})
+
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  decoupled_weight_decay=False, *, maximize=False, foreach=None,
                  capturable=False, differentiable=False):

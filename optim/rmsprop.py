@@ -43,6 +43,8 @@ class RMSprop(Optimizer):
         p <- p - lr * g / d                          (otherwise)
     """
 
+    state_keys = frozenset({"step", "square_avg", "momentum_buffer", "grad_avg"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
     _block = staticmethod(_rmsprop_block)  # the rule on one block (Keras' RMSprop has its own)
 

@@ -26,6 +26,8 @@ class Rprop(Optimizer):
     (a scheduler's) do nothing, as in PyTorch. PyTorch's Rprop has no weight decay.
     """
 
+    state_keys = frozenset({"step", "prev", "step_size"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,

@@ -18,6 +18,8 @@ class SGD(Optimizer):
         p <- p - lr * g
     """
 
+    state_keys = frozenset({"momentum_buffer"})
+
     elementwise_update = True  # a small group may be updated as one (optim/foreach.py)
 
     def __init__(self, params=None, lr=1e-3, momentum=0.0, dampening=0.0,

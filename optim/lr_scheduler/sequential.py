@@ -44,7 +44,7 @@ class SequentialLR(_Composite):
         for group in self.optimizer.param_groups:
             group["lr"] = group["initial_lr"]
         for s in self._schedulers:
-            s.last_epoch -= 1
+            _undo_first_step(s)
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
         self._last_lr = first.get_last_lr()
@@ -87,6 +87,18 @@ class ChainedScheduler(_Composite):
         self._last_lr = self._group_lrs()
 
 
+def _undo_first_step(scheduler):
+    """Take back the step a scheduler took when it was made. A composite's are its
+    schedulers' (PyTorch's recursive_undo): a SequentialLR inside another, left one step
+    ahead, would chain its warm-up from the wrong lr."""
+    inner = getattr(scheduler, "_schedulers", None)
+    if inner is None:
+        scheduler.last_epoch -= 1
+        return
+    for s in inner:
+        _undo_first_step(s)
+
+
 def _refuse_plateau(scheduler, index, who):
     from .plateau import ReduceLROnPlateau
     if isinstance(scheduler, ReduceLROnPlateau):
@@ -99,6 +111,10 @@ def _check_schedulers(optimizer, schedulers, milestones):
         raise ValueError("SequentialLR: expected at least one scheduler")
     for i, s in enumerate(schedulers):
         _refuse_plateau(s, i, "SequentialLR")
+        if i and isinstance(s, _Composite):  # (PyTorch fails at the milestone instead)
+            raise ValueError(f"SequentialLR: {type(s).__name__} (index {i}) cannot be "
+                             "restarted at its milestone: it has no schedule of its own; "
+                             "only the first scheduler may be a composite one")
         if getattr(s, "optimizer", None) is not optimizer:
             raise ValueError(f"SequentialLR: scheduler {i} ({type(s).__name__}) belongs to "
                              "another optimizer")

@@ -341,6 +341,36 @@ def test_a_loaded_state_lacking_an_entry_is_named_as_such():
         fresh.step()
 
 
+@pytest.mark.parametrize("saver,loader", [("Adam", "SGD"), ("NAdam", "Adam"), ("Adam", "Lion"),
+                                          ("RMSprop", "SGD"), ("Rprop", "ASGD")])
+def test_another_optimizer_s_state_dict_is_refused(saver, loader):
+    # SGD took Adam's state (and its lr) and trained on, the moments ignored; NAdam's
+    # mu_product was dropped by Adam. PyTorch fails at the next step, deep inside.
+    p = make_params()[0]
+    saving = getattr(optim, saver)([p], lr=0.5)
+    set_grad(p, quad_grad(p.data))
+    saving.step()
+    loading = getattr(optim, loader)([p], lr=0.01, **({"momentum": 0.9} if loader == "SGD" else {}))
+    with pytest.raises(ValueError, match=rf"{loader}: the loaded state of parameter 0 holds "
+                                         rf"\[.*\], which {loader} never keeps: the state "
+                                         "dict was saved by another optimizer"):
+        loading.load_state_dict(saving.state_dict())
+
+
+def test_a_subclass_s_own_state_entries_still_load():
+    class Averaging(optim.SGD):
+        def _update(self, xp, w, g, state, h):
+            super()._update(xp, w, g, state, h)
+            state["average"] = w.copy()
+    p = make_params()[0]
+    opt = Averaging([p], lr=0.1, momentum=0.9)
+    set_grad(p, quad_grad(p.data))
+    opt.step()
+    fresh = Averaging([p], lr=0.1, momentum=0.9)
+    fresh.load_state_dict(opt.state_dict())
+    np.testing.assert_array_equal(fresh.state[p]["average"], p.data)
+
+
 def test_sgd_momentum_buffer_starts_at_the_first_gradient():
     p = make_params()[0]
     opt = optim.SGD([p], lr=0.1, momentum=0.9, dampening=0.5)

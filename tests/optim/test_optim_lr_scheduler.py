@@ -421,6 +421,16 @@ def test_a_plateau_scheduler_is_refused_where_it_cannot_be_stepped_in_turn():
         sch.SequentialLR(opt, [plateau, sch.ConstantLR(opt, 0.5, 2)], milestones=[2])
 
 
+def test_a_composite_scheduler_after_the_first_milestone_is_refused():
+    # it has no schedule to restart at its milestone (PyTorch fails there, not here)
+    opt = _opt()
+    for inner in (sch.ChainedScheduler([sch.ExponentialLR(opt, 0.9)]),
+                  sch.SequentialLR(opt, [sch.ExponentialLR(opt, 0.9)], milestones=[])):
+        with pytest.raises(ValueError, match=rf"SequentialLR: {type(inner).__name__} \(index "
+                                             r"1\) cannot be restarted at its milestone"):
+            sch.SequentialLR(opt, [sch.ConstantLR(opt, 0.5, 2), inner], milestones=[3])
+
+
 def test_the_stepped_first_warning_spares_a_step_written_elsewhere():
     import warnings
 

@@ -183,6 +183,19 @@ def test_sequential_restarts_a_multiplicative_lr_as_torch():
     _step_side_by_side(ours, theirs, build, 8)
 
 
+def test_a_sequential_lr_inside_another_matches_torch():
+    # the outer one takes back its inner one's schedulers' first steps (PyTorch's
+    # recursive_undo): the warm-up starts at start_factor, not chained one step ahead
+    ours, theirs = _pair(groups=2)
+
+    def build(mod, opt):
+        inner = mod.SequentialLR(opt, [mod.LinearLR(opt, start_factor=0.1, total_iters=4),
+                                       mod.ExponentialLR(opt, 0.9)], milestones=[5])
+        return mod.SequentialLR(opt, [inner, mod.CosineAnnealingLR(opt, T_max=8)],
+                                milestones=[12])
+    _step_side_by_side(ours, theirs, build, 30)
+
+
 @pytest.mark.parametrize("hp", [dict(patience=2, cooldown=1),
                                 dict(mode="max", threshold_mode="abs", threshold=0.05,
                                      factor=0.5, patience=0, min_lr=0.02)])
