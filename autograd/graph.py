@@ -67,6 +67,9 @@ def plot_graph(output, to_file="graph.png", verbose=True, values=False, grads=Fa
     holds). A leaf read by many ops far apart is drawn at each of them (`get_dot_graph`),
     which keeps an unrolled loop's shared weights from slowing the layout; other long
     edges (one variable read by a hundred ops far below it) can still take dot a while.
+    Past `QUICK_LAYOUT_NODES` nodes (1,000) dot lays the graph out quickly, with straight
+    edges, and a PNG is at most `PNG_INCHES` (100 in, 9,600 pixels) a side: the graph of
+    tanh's 8th derivative (DeZero's step 35) takes seconds, not minutes.
     """
     fmt = format_of(to_file)
     return render_dot(get_dot_graph(output, verbose, values, grads, who="plot_graph"), to_file,
@@ -278,14 +281,15 @@ def render_bytes(dot_source, fmt, who="plot_graph", max_nodes=None):
     """DOT source rendered by Graphviz's `dot` to `fmt` (png, svg, pdf), as bytes: run here
     rather than through the graphviz package, for a time limit (RENDER_SECONDS). More than
     `max_nodes` nodes (default MAX_NODES) are refused before `dot` runs."""
-    _check_size(dot_source, who, MAX_NODES if max_nodes is None else max_nodes)
+    nodes = _check_size(dot_source, who, MAX_NODES if max_nodes is None else max_nodes)
     _require_viz_extra(who)
     dot = shutil.which("dot")
     if dot is None:
         raise RuntimeError(f"{who}: the Graphviz 'dot' executable was not found on PATH; "
                            f"{_INSTALL_GRAPHVIZ}")
     try:
-        done = subprocess.run([dot, f"-T{fmt}"], input=dot_source.encode("utf-8"),
+        done = subprocess.run([dot, f"-T{fmt}", *_layout_options(nodes, fmt)],
+                              input=dot_source.encode("utf-8"),
                               capture_output=True, timeout=RENDER_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"{who}: Graphviz took more than {RENDER_SECONDS} s to lay out this "
@@ -325,6 +329,20 @@ def _check_size(dot_source, who, max_nodes):
             f"layout time grows faster than the graph); {_DRAW_LESS}; to try anyway, raise "
             f"the limit (max_nodes= of plot_graph and Module.plot, or "
             f"autograd.graph.MAX_NODES): dot is still stopped after {RENDER_SECONDS} s")
+    return nodes
+
+
+def _layout_options(nodes, fmt):
+    """dot's command-line options for a graph of `nodes` nodes drawn as `fmt`: none up to
+    QUICK_LAYOUT_NODES; past it a quicker layout (straight edges, fewer passes of crossing
+    reduction and of the network simplex that places nodes across; attributes the DOT
+    source sets itself still win), and a PNG at most PNG_INCHES a side."""
+    if nodes <= QUICK_LAYOUT_NODES:
+        return []
+    options = ["-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05"]
+    if fmt == "png":  # (else a bitmap up to 32767 pixels a side: gigabytes of memory)
+        options.append(f"-Gsize={PNG_INCHES},{PNG_INCHES}")
+    return options
 
 
 _NODE = re.compile(r"^ *[^\s\[\]]+ \[label=", re.M)  # `id [label=...`: an edge has `->`
@@ -358,6 +376,14 @@ RENDER_SECONDS = 60
 # grows faster than the node count: chains of 8,000 and 16,000 nodes took 5 and 23 s, one of
 # 40,000 (20,000 ops) ran past RENDER_SECONDS; a 6-layer Transformer encoder has 553 nodes.
 MAX_NODES = 10_000
+
+# Nodes past which dot lays a graph out quickly (_layout_options). The graph of tanh's 7th
+# derivative (DeZero's step 35; 1,965 nodes) took dot 89 s with its defaults and 17 s so; the
+# 8th's (5,393) ran past 150 s and took 11 s (its PNG, 32,766 x 20,917 pixels drawn in
+# 2.9 GB of memory, became 9,600 x 6,128 in 0.5 GB). Below it the defaults' curved edges cost little:
+# 285 nodes took 1.1 s, 737 took 5.6 s.
+QUICK_LAYOUT_NODES = 1_000
+PNG_INCHES = 100  # (at dot's 96 dpi: 9,600 pixels)
 
 
 def _check_folder(path, who):

@@ -457,3 +457,33 @@ def test_detect_anomaly_does_not_wait_for_dot_on_a_graph_past_the_limit(tmp_path
                                                  r"the limit of 5 "):
         with ag.detect_anomaly(plot=tmp_path / "anomaly.png"), np.errstate(invalid="ignore"):
             ag.log(tanh(x) * 2.0)  # x, Tanh, t, MulScalar, 2t, Log, nan: 7 nodes
+
+
+@needs_dot
+def test_a_graph_past_the_quick_layout_size_gets_a_bounded_png(tmp_path, monkeypatch):
+    """Past QUICK_LAYOUT_NODES dot lays out quickly and a PNG is at most PNG_INCHES a side (the
+    graph of tanh's 8th derivative took dot minutes and a 32,766-pixel bitmap in 2.9 GB);
+    here both limits are lowered so that the small graph passes them."""
+    pytest.importorskip("graphviz")
+    import autograd.graph as graph
+    monkeypatch.setattr(graph, "QUICK_LAYOUT_NODES", 3)
+    monkeypatch.setattr(graph, "PNG_INCHES", 1)
+    plot_graph(_small_graph()[2], to_file=tmp_path / "graph.png")
+    width, height = _png_size(tmp_path / "graph.png")
+    assert max(width, height) <= 96 and min(width, height) > 0  # 1 inch at dot's 96 dpi
+
+
+def test_quick_layout_options_start_past_the_threshold():
+    import autograd.graph as graph
+    limit = graph.QUICK_LAYOUT_NODES
+    assert graph._layout_options(limit, "png") == []
+    options = graph._layout_options(limit + 1, "svg")
+    assert {"-Gsplines=line", "-Gmclimit=0.1", "-Gnslimit=0.05"} == set(options)
+    assert f"-Gsize={graph.PNG_INCHES},{graph.PNG_INCHES}" in graph._layout_options(
+        limit + 1, "png")
+
+
+def _png_size(path):
+    header = path.read_bytes()[:24]
+    assert header.startswith(SIGNATURES["png"])
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
