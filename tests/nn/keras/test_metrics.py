@@ -297,6 +297,20 @@ def test_get_and_names_in_compile():
                       metrics=[keras.metrics.Precision(), keras.metrics.Precision()])
 
 
+@pytest.mark.parametrize("make", [lambda: keras.metrics.AUC(multi_label=True),
+                                  lambda: keras.metrics.Recall(class_id=1),
+                                  keras.metrics.Precision, keras.metrics.AUC,
+                                  keras.metrics.TruePositives])
+@pytest.mark.parametrize("labels", [[0, 2, 1], [[0], [2], [1]]])
+def test_labels_against_class_scores_are_refused_not_broadcast(make, labels):
+    # (3,) labels broadcast against (3, 3) scores (as many samples as classes), and (N, 1)
+    # against (N, C): the counts were of pairs that mean nothing (AUC 0.0, Recall 0.67)
+    scores = np.array([[.7, .2, .1], [.1, .3, .6], [.2, .5, .3]], np.float32)
+    with pytest.raises(ValueError, match=r"y_true of shape \(3,( 1)?\) does not fit y_pred "
+                                         r"of shape \(3, 3\)"):
+        make().update_state(np.array(labels), scores)
+
+
 def test_bad_inputs_name_the_metric_and_the_shapes():
     with pytest.raises(ValueError, match=r"Precision \('precision'\): y_true of shape \(4, 2\) "
                                          r"does not fit y_pred of shape \(4, 3\)"):
