@@ -10,6 +10,8 @@ import pytest
 import nn
 import nn.keras as keras
 
+from ._helpers import ClassCounts
+
 DATA = os.path.join(os.path.dirname(__file__), "data")
 with open(os.path.join(DATA, "metrics.json")) as _f:
     REFERENCE = json.load(_f)
@@ -134,6 +136,21 @@ def _regression_model(metrics):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse",
                   metrics=metrics)
     return model
+
+
+def test_logged_array_results_are_copies_of_the_metric_state():
+    # History held the state array itself: every epoch's entry (training and val_) showed
+    # the counts of the last update made, here the last validation's
+    x = np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32)
+    y = (np.arange(10) < 3).astype(np.float32)[:, None]
+    model = _model()
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[ClassCounts()])
+    history = model.fit(x, y, epochs=2, validation_data=(x[:4], y[:4]), verbose=0)
+    assert [c.tolist() for c in history.history["class_counts"]] == [[7, 3], [7, 3]]
+    assert [c.tolist() for c in history.history["val_class_counts"]] == [[1, 3], [1, 3]]
+    logs = model.evaluate(x, y, return_dict=True)
+    model.evaluate(x[:1], y[:1])
+    assert logs["class_counts"].tolist() == [7, 3]
 
 
 def test_fit_logs_r2_score_of_the_whole_epoch():
