@@ -315,7 +315,7 @@ def logged(results):
         if isinstance(value, dict):
             logs.update(logged(value))
             continue
-        value = np.asarray(host_arrays(value))
+        value = np.array(host_arrays(value))  # a copy: not a metric's live state array
         logs[name] = float(value) if value.ndim == 0 else value
     return logs
 

@@ -330,7 +330,10 @@ class StreamingMetric:
 
 
 def _logged(value):
-    value = np.asarray(to_cpu(value), dtype=np.float64)
+    # a copy: a result() that returns its state's own array (a float64 MetricVariable's
+    # `value`) would otherwise make every epoch's History entry that one array, changing
+    # with each update and reset
+    value = np.array(to_cpu(value), dtype=np.float64)
     return float(value) if value.ndim == 0 else value
 
 

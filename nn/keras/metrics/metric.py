@@ -128,14 +128,13 @@ def same_rank(x1, x2, expand_rank_1=True):
 
 def check_pair(metric, y_true, y_pred, sample_weight=None):
     """A ValueError naming the metric and the shapes where the targets do not pair with the
-    predictions value for value (after Keras' rank adjustment: (N,) against (N, 1) is
-    fine), or the weights are not one per sample."""
+    predictions value for value, shape for shape (after Keras' rank adjustment: (N,) against
+    (N, 1) is fine; a 0-d side is one value for all), or the weights are not one per
+    sample."""
     t, p = same_rank(y_true, y_pred)
-    try:
-        np.broadcast_shapes(t.shape, p.shape)
-        paired = t.shape[:1] == p.shape[:1] or min(t.ndim, p.ndim) == 0
-    except ValueError:
-        paired = False
+    # equal shapes, not broadcastable ones: labels (N,) against (N, N) scores, or (N, 1)
+    # against (N, C), would broadcast into counts of pairs that mean nothing
+    paired = t.shape == p.shape or min(t.ndim, p.ndim) == 0
     if not paired or not weights_fit(sample_weight, p):
         raise shape_error(metric, y_true, y_pred, sample_weight)
 

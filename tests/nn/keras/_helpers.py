@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from autograd import gradcheck, gradgradcheck
+from nn.keras.metrics import Metric
 
 
 def keras_same(size, kernel, stride, dilation=1):
@@ -81,3 +82,18 @@ def check_gradients(layer, x, second_order=False):
 
 def size_of(shape):
     return math.prod(shape)
+
+
+class ClassCounts(Metric):
+    """Counts of classes 0 and 1 in float64, its result the state variable's own array (as a
+    Metric of one's own may write it): what fit logs must copy."""
+
+    def __init__(self, name="class_counts"):
+        super().__init__(name=name, dtype="float64")
+        self.counts = self.add_variable(shape=(2,), name="counts")
+
+    def update_state(self, y_true, y_pred=None, sample_weight=None):
+        self.counts.assign_add(np.bincount(np.asarray(y_true, int).ravel(), minlength=2))
+
+    def result(self):
+        return self.counts.value

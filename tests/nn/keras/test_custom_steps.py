@@ -10,6 +10,8 @@ import nn.functional as F
 import nn.keras as keras
 from nn.keras import layers
 
+from ._helpers import ClassCounts
+
 rng = np.random.default_rng(0)
 X = rng.standard_normal((120, 6)).astype(np.float32)
 LABELS = ((X[:, 0] + X[:, 1] > 0).astype(np.int64) + (X[:, 2] > 0.8)).astype(np.int64)
@@ -234,6 +236,39 @@ def test_test_step_and_predict_step_replace_evaluates_and_predicts():
     assert logs == {"max_error": pytest.approx(last)}
     history = model.fit(X, Y, epochs=1, verbose=0, validation_data=(X, Y))
     assert set(history.history) == {"loss", "val_max_error"}
+
+
+class CountsOnly(keras.Model):
+    """Steps that log ClassCounts' result, its state array itself, as the guide's steps
+    return {m.name: m.result()}."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense, self.counts = layers.Dense(1), ClassCounts()
+
+    def call(self, x):
+        return self.dense(x)
+
+    def train_step(self, data):
+        self.counts.update_state(data[1])
+        return {"counts": self.counts.result()}
+
+    test_step = train_step
+
+    @property
+    def metrics(self):
+        return [self.counts]
+
+
+def test_a_steps_logged_arrays_are_copies_of_the_metric_state():
+    # History held the state array itself: every entry showed the last validation's counts
+    labels = (np.arange(10) < 3).astype(np.float32)[:, None]
+    model = CountsOnly()
+    model.compile(optimizer="sgd")
+    history = model.fit(X[:10], labels, batch_size=10, epochs=2, verbose=0,
+                        validation_data=(X[:4], labels[:4]))
+    assert [c.tolist() for c in history.history["counts"]] == [[7, 3], [7, 3]]
+    assert [c.tolist() for c in history.history["val_counts"]] == [[1, 3], [1, 3]]
 
 
 def test_a_step_must_return_a_dict_and_jit_compile_is_refused():

@@ -10,6 +10,8 @@ import pytest
 import nn
 import nn.keras as keras
 
+from ._helpers import ClassCounts
+
 DATA = os.path.join(os.path.dirname(__file__), "data")
 with open(os.path.join(DATA, "metrics.json")) as _f:
     REFERENCE = json.load(_f)
@@ -134,6 +136,21 @@ def _regression_model(metrics):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse",
                   metrics=metrics)
     return model
+
+
+def test_logged_array_results_are_copies_of_the_metric_state():
+    # History held the state array itself: every epoch's entry (training and val_) showed
+    # the counts of the last update made, here the last validation's
+    x = np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32)
+    y = (np.arange(10) < 3).astype(np.float32)[:, None]
+    model = _model()
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=[ClassCounts()])
+    history = model.fit(x, y, epochs=2, validation_data=(x[:4], y[:4]), verbose=0)
+    assert [c.tolist() for c in history.history["class_counts"]] == [[7, 3], [7, 3]]
+    assert [c.tolist() for c in history.history["val_class_counts"]] == [[1, 3], [1, 3]]
+    logs = model.evaluate(x, y, return_dict=True)
+    model.evaluate(x[:1], y[:1])
+    assert logs["class_counts"].tolist() == [7, 3]
 
 
 def test_fit_logs_r2_score_of_the_whole_epoch():
@@ -295,6 +312,20 @@ def test_get_and_names_in_compile():
     with pytest.raises(ValueError, match="metric name 'precision' is used twice"):
         model.compile(loss="binary_crossentropy",
                       metrics=[keras.metrics.Precision(), keras.metrics.Precision()])
+
+
+@pytest.mark.parametrize("make", [lambda: keras.metrics.AUC(multi_label=True),
+                                  lambda: keras.metrics.Recall(class_id=1),
+                                  keras.metrics.Precision, keras.metrics.AUC,
+                                  keras.metrics.TruePositives])
+@pytest.mark.parametrize("labels", [[0, 2, 1], [[0], [2], [1]]])
+def test_labels_against_class_scores_are_refused_not_broadcast(make, labels):
+    # (3,) labels broadcast against (3, 3) scores (as many samples as classes), and (N, 1)
+    # against (N, C): the counts were of pairs that mean nothing (AUC 0.0, Recall 0.67)
+    scores = np.array([[.7, .2, .1], [.1, .3, .6], [.2, .5, .3]], np.float32)
+    with pytest.raises(ValueError, match=r"y_true of shape \(3,( 1)?\) does not fit y_pred "
+                                         r"of shape \(3, 3\)"):
+        make().update_state(np.array(labels), scores)
 
 
 def test_bad_inputs_name_the_metric_and_the_shapes():
