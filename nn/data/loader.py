@@ -204,7 +204,18 @@ def _indices_or_keys(values, who):
     Numbers that are not integers (floats, booleans) are refused, not truncated."""
     if any(isinstance(v, (str, bytes, tuple)) for v in values):
         return values
-    return integer_indices(values, who)
+    try:
+        array = np.asarray(values)
+    except ValueError:  # (ragged: items of several indices, of different lengths)
+        array = None
+    if array is None or array.ndim > 1:
+        # flattened, they would be more samples than len(loader) counts
+        several = next((v for v in values if isinstance(v, list) or getattr(v, "ndim", 0)),
+                       values[0])
+        raise ValueError(f"{who} items must be single indices, got an item of several "
+                         f"({several!r:.60}); a sampler that yields lists of indices is a "
+                         "batch_sampler=")
+    return integer_indices(array, who)
 
 
 class _NextOrder(Sampler):
