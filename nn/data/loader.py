@@ -8,7 +8,7 @@ from autograd.arguments import integer_indices, nonnegative_int, positive_int, s
 
 from .collate import default_collate
 from .dataset import batch_getter
-from .generators import seed_of
+from .generators import is_torch_generator, pass_generator, seed_of
 from .iterable import IterableDataset
 from .sampler import (
     BatchSampler,
@@ -31,7 +31,8 @@ class DataLoader:
 
     With shuffle=True every pass (epoch) uses a new order, RandomSampler's draw; epoch k's
     order depends only on (seed, k), so two loaders made with the same seed yield the same
-    batches.
+    batches. Given a torch.Generator instead, each pass draws its order's seed from it, as
+    PyTorch's RandomSampler does: its state when the pass starts decides the order.
     Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
     whole batches at a time instead of being stacked sample by sample.
 
@@ -56,7 +57,7 @@ class DataLoader:
     iterate over the dataset itself for single samples.
 
     PyTorch's other arguments, so its scripts run unchanged: `generator` (a NumPy
-    Generator, or a torch.Generator's seed) draws the seed, as `seed` would; batches are
+    Generator draws the seed, as `seed` would; a torch.Generator, see above); batches are
     made in this process, so num_workers > 0 says so once and loads as 0 does (the same
     batches: NumPy slicing of in-memory arrays is rarely worth a process), and the workers'
     settings (worker_init_fn, which PyTorch calls in worker processes only, prefetch_factor,
@@ -72,10 +73,14 @@ class DataLoader:
         if nonnegative_int(num_workers, "num_workers", "DataLoader"):
             warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
                           "process (the same batches as num_workers=0)", stacklevel=2)
+        self._generator = None  # a torch.Generator, drawn from at each pass
         if generator is not None:
             if seed is not None:
                 raise ValueError("DataLoader: give seed or generator, not both")
-            seed = seed_of(generator)
+            if is_torch_generator(generator):
+                self._generator = generator
+            else:
+                seed = seed_of(generator)
         self.dataset = dataset
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got "
@@ -91,7 +96,8 @@ class DataLoader:
         self.drop_last = boolean_argument(drop_last, "drop_last", "DataLoader")
         # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn),
         # only by a loader that shuffles: another leaves the global draws as they were
-        self.seed = seed_or_drawn(seed, "DataLoader") if shuffle or seed is not None else None
+        draws = (shuffle or seed is not None) and self._generator is None
+        self.seed = seed_or_drawn(seed, "DataLoader") if draws else None
         self.epoch = 0
         self._made = True
 
@@ -105,8 +111,9 @@ class DataLoader:
     @property
     def sampler(self):
         """The sampler given, else PyTorch's default: SequentialSampler, the shuffled
-        order of the next pass, or for an IterableDataset an endless None (its stream
-        decides). The same object each time."""
+        order of the next pass (with a torch.Generator, iterating it draws from the
+        generator, as PyTorch's RandomSampler does), or for an IterableDataset an endless
+        None (its stream decides). The same object each time."""
         if self._sampler is not None:
             return self._sampler
         default = self.__dict__.get("_default_sampler")
@@ -149,10 +156,13 @@ class DataLoader:
         return self._shuffled(epoch)
 
     def _shuffled(self, epoch):
-        """The permutation of pass `epoch` (it depends only on the seed and the epoch)."""
+        """The permutation of pass `epoch`: it depends only on the seed and the epoch, or
+        on a torch.Generator's state now."""
+        n = len(self.dataset)
+        if self._generator is not None:
+            return random_order(n, n, pass_generator(self._generator, "DataLoader"))
         if self.seed is None:  # (shuffle switched on after construction)
             self.seed = seed_or_drawn(None, "DataLoader")
-        n = len(self.dataset)
         return random_order(n, n, np.random.default_rng([epoch, self.seed]))
 
     def _fetch(self, index):
