@@ -187,8 +187,12 @@ class DataLoader:
         """This pass's batches of dataset indices: slices in the dataset's order, else int
         arrays."""
         if self._batch_sampler is not None:
-            for batch in self._batch_sampler:
-                yield _indices_or_keys(list(batch), "DataLoader: the batch_sampler's")
+            for number, batch in enumerate(self._batch_sampler):
+                batch = list(batch)
+                if not batch:  # (read by get_batch it would be a batch of nothing)
+                    raise ValueError(f"DataLoader: the batch_sampler's batch {number} is "
+                                     "empty (each batch needs at least one index)")
+                yield _indices_or_keys(batch, "DataLoader: the batch_sampler's")
             return
         with _TAKING_A_PASS:  # two threads iterating one loader each take a pass of their own
             epoch, self.epoch = self.epoch, self.epoch + 1
