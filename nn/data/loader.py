@@ -9,7 +9,7 @@ from autograd.arguments import integer_indices, nonnegative_int, positive_int, s
 from .collate import default_collate
 from .dataset import batch_getter
 from .generators import is_torch_generator, pass_generator, seed_of
-from .iterable import IterableDataset
+from .iterable import is_stream
 from .sampler import (
     BatchSampler,
     InfiniteConstantSampler,
@@ -45,9 +45,9 @@ class DataLoader:
     or (shuffle=True) a sampler yielding the order of the loader's next pass, and a
     BatchSampler of it.
 
-    An IterableDataset is read as its stream comes, `batch_size` samples a batch (the last
-    shorter, or dropped with drop_last); it takes no shuffle, sampler or batch_sampler, and
-    len(loader) needs the dataset's len.
+    An IterableDataset (this package's or PyTorch's) is read as its stream comes,
+    `batch_size` samples a batch (the last shorter, or dropped with drop_last); it takes no
+    shuffle, sampler or batch_sampler, and len(loader) needs the dataset's len.
 
     collate_fn: makes a batch of a list of samples; by default `default_collate`, which
     mirrors the samples' structure (tuples, lists, dicts, nested) with stacked arrays.
@@ -118,7 +118,7 @@ class DataLoader:
             return self._sampler
         default = self.__dict__.get("_default_sampler")
         if default is None or isinstance(default, _NextOrder) != bool(self.shuffle):
-            default = (InfiniteConstantSampler() if isinstance(self.dataset, IterableDataset)
+            default = (InfiniteConstantSampler() if is_stream(self.dataset)
                        else _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset))
             self._default_sampler = default
         return default
@@ -176,7 +176,7 @@ class DataLoader:
         return self.collate_fn([self.dataset[int(i)] for i in index])
 
     def __iter__(self):
-        if isinstance(self.dataset, IterableDataset):
+        if is_stream(self.dataset):
             for samples in chunks(self.dataset, self.batch_size, self.drop_last):
                 yield self.collate_fn(samples)
         else:
@@ -247,7 +247,7 @@ class _NextOrder(Sampler):
 
 def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):
     """PyTorch's rules on what decides the order and the batches, each broken one named."""
-    if isinstance(dataset, IterableDataset):
+    if is_stream(dataset):
         given = {"shuffle": shuffle or None, "sampler": sampler, "batch_sampler": batch_sampler}
         for name, value in given.items():
             if value is not None:
