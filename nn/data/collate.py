@@ -13,6 +13,8 @@ def default_collate(samples, where="the samples"):
     collated (namedtuples too; PyTorch gives a list for a plain tuple), strings stay a list.
     Numbers become NumPy's dtypes (ints and floats mixed: float64, PyTorch's float32).
     Structures must agree across samples; an error names where they do not."""
+    if len(samples) == 0:  # (an empty batch has no structure to mirror)
+        raise ValueError("default_collate: there are no samples to collate (an empty batch)")
     first = samples[0]
     if isinstance(first, Mapping):
         keys = set(first)

@@ -4,7 +4,7 @@ import itertools
 import operator
 
 from .dataset import Dataset
-from .iterable import IterableDataset
+from .iterable import is_stream
 
 
 class ConcatDataset(Dataset):
@@ -16,7 +16,7 @@ class ConcatDataset(Dataset):
         if not self.datasets:
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
         for k, dataset in enumerate(self.datasets):
-            if isinstance(dataset, IterableDataset):
+            if is_stream(dataset):
                 raise TypeError(f"ConcatDataset does not support IterableDataset (a "
                                 f"{type(dataset).__name__} at position {k}; ChainDataset "
                                 "chains streams)")

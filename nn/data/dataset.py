@@ -154,6 +154,8 @@ class Subset(Dataset):
     def get_batch(self, index):
         """The parent's rows at this subset's `index`: its get_batch where it has one that
         batch_getter trusts, else its samples collated."""
+        if not isinstance(index, slice):
+            _check_rows(index, len(self), "Subset")
         rows = self.indices[index]
         parent = batch_getter(self.dataset)
         if parent is not None:

@@ -1,5 +1,7 @@
 """IterableDataset: a dataset read as a stream of samples, and ChainDataset: streams one after
 another."""
+import sys
+
 from .dataset import Dataset
 
 
@@ -39,6 +41,15 @@ class ChainDataset(IterableDataset):
 
     def __len__(self):
         return sum(len(dataset) for dataset in self.datasets)
+
+
+def is_stream(dataset):
+    """Whether `dataset` is read as a stream: an IterableDataset, this module's or PyTorch's
+    (a script written for PyTorch may hand its own to a DataLoader here)."""
+    if isinstance(dataset, IterableDataset):
+        return True
+    torch_data = sys.modules.get("torch.utils.data")  # (one means torch is imported)
+    return torch_data is not None and isinstance(dataset, torch_data.IterableDataset)
 
 
 __all__ = ["IterableDataset", "ChainDataset"]

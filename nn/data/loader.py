@@ -8,8 +8,8 @@ from autograd.arguments import integer_indices, nonnegative_int, positive_int, s
 
 from .collate import default_collate
 from .dataset import batch_getter
-from .generators import seed_of
-from .iterable import IterableDataset
+from .generators import is_torch_generator, pass_generator, seed_of
+from .iterable import is_stream
 from .sampler import (
     BatchSampler,
     InfiniteConstantSampler,
@@ -31,7 +31,8 @@ class DataLoader:
 
     With shuffle=True every pass (epoch) uses a new order, RandomSampler's draw; epoch k's
     order depends only on (seed, k), so two loaders made with the same seed yield the same
-    batches.
+    batches. Given a torch.Generator instead, each pass draws its order's seed from it, as
+    PyTorch's RandomSampler does: its state when the pass starts decides the order.
     Datasets with a `get_batch(index)` method (TensorDataset, its Subsets) are sliced
     whole batches at a time instead of being stacked sample by sample.
 
@@ -44,9 +45,9 @@ class DataLoader:
     or (shuffle=True) a sampler yielding the order of the loader's next pass, and a
     BatchSampler of it.
 
-    An IterableDataset is read as its stream comes, `batch_size` samples a batch (the last
-    shorter, or dropped with drop_last); it takes no shuffle, sampler or batch_sampler, and
-    len(loader) needs the dataset's len.
+    An IterableDataset (this package's or PyTorch's) is read as its stream comes,
+    `batch_size` samples a batch (the last shorter, or dropped with drop_last); it takes no
+    shuffle, sampler or batch_sampler, and len(loader) needs the dataset's len.
 
     collate_fn: makes a batch of a list of samples; by default `default_collate`, which
     mirrors the samples' structure (tuples, lists, dicts, nested) with stacked arrays.
@@ -56,7 +57,7 @@ class DataLoader:
     iterate over the dataset itself for single samples.
 
     PyTorch's other arguments, so its scripts run unchanged: `generator` (a NumPy
-    Generator, or a torch.Generator's seed) draws the seed, as `seed` would; batches are
+    Generator draws the seed, as `seed` would; a torch.Generator, see above); batches are
     made in this process, so num_workers > 0 says so once and loads as 0 does (the same
     batches: NumPy slicing of in-memory arrays is rarely worth a process), and the workers'
     settings (worker_init_fn, which PyTorch calls in worker processes only, prefetch_factor,
@@ -72,10 +73,14 @@ class DataLoader:
         if nonnegative_int(num_workers, "num_workers", "DataLoader"):
             warnings.warn(f"DataLoader: num_workers={num_workers}: batches are loaded in this "
                           "process (the same batches as num_workers=0)", stacklevel=2)
+        self._generator = None  # a torch.Generator, drawn from at each pass
         if generator is not None:
             if seed is not None:
                 raise ValueError("DataLoader: give seed or generator, not both")
-            seed = seed_of(generator)
+            if is_torch_generator(generator):
+                self._generator = generator
+            else:
+                seed = seed_of(generator)
         self.dataset = dataset
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable, got "
@@ -91,7 +96,8 @@ class DataLoader:
         self.drop_last = boolean_argument(drop_last, "drop_last", "DataLoader")
         # Without a seed, one drawn now from NumPy's global generator (see seed_or_drawn),
         # only by a loader that shuffles: another leaves the global draws as they were
-        self.seed = seed_or_drawn(seed, "DataLoader") if shuffle or seed is not None else None
+        draws = (shuffle or seed is not None) and self._generator is None
+        self.seed = seed_or_drawn(seed, "DataLoader") if draws else None
         self.epoch = 0
         self._made = True
 
@@ -105,13 +111,14 @@ class DataLoader:
     @property
     def sampler(self):
         """The sampler given, else PyTorch's default: SequentialSampler, the shuffled
-        order of the next pass, or for an IterableDataset an endless None (its stream
-        decides). The same object each time."""
+        order of the next pass (with a torch.Generator, iterating it draws from the
+        generator, as PyTorch's RandomSampler does), or for an IterableDataset an endless
+        None (its stream decides). The same object each time."""
         if self._sampler is not None:
             return self._sampler
         default = self.__dict__.get("_default_sampler")
         if default is None or isinstance(default, _NextOrder) != bool(self.shuffle):
-            default = (InfiniteConstantSampler() if isinstance(self.dataset, IterableDataset)
+            default = (InfiniteConstantSampler() if is_stream(self.dataset)
                        else _NextOrder(self) if self.shuffle else SequentialSampler(self.dataset))
             self._default_sampler = default
         return default
@@ -149,10 +156,13 @@ class DataLoader:
         return self._shuffled(epoch)
 
     def _shuffled(self, epoch):
-        """The permutation of pass `epoch` (it depends only on the seed and the epoch)."""
+        """The permutation of pass `epoch`: it depends only on the seed and the epoch, or
+        on a torch.Generator's state now."""
+        n = len(self.dataset)
+        if self._generator is not None:
+            return random_order(n, n, pass_generator(self._generator, "DataLoader"))
         if self.seed is None:  # (shuffle switched on after construction)
             self.seed = seed_or_drawn(None, "DataLoader")
-        n = len(self.dataset)
         return random_order(n, n, np.random.default_rng([epoch, self.seed]))
 
     def _fetch(self, index):
@@ -166,7 +176,7 @@ class DataLoader:
         return self.collate_fn([self.dataset[int(i)] for i in index])
 
     def __iter__(self):
-        if isinstance(self.dataset, IterableDataset):
+        if is_stream(self.dataset):
             for samples in chunks(self.dataset, self.batch_size, self.drop_last):
                 yield self.collate_fn(samples)
         else:
@@ -177,8 +187,12 @@ class DataLoader:
         """This pass's batches of dataset indices: slices in the dataset's order, else int
         arrays."""
         if self._batch_sampler is not None:
-            for batch in self._batch_sampler:
-                yield _indices_or_keys(list(batch), "DataLoader: the batch_sampler's")
+            for number, batch in enumerate(self._batch_sampler):
+                batch = list(batch)
+                if not batch:  # (read by get_batch it would be a batch of nothing)
+                    raise ValueError(f"DataLoader: the batch_sampler's batch {number} is "
+                                     "empty (each batch needs at least one index)")
+                yield _indices_or_keys(batch, "DataLoader: the batch_sampler's")
             return
         with _TAKING_A_PASS:  # two threads iterating one loader each take a pass of their own
             epoch, self.epoch = self.epoch, self.epoch + 1
@@ -204,7 +218,18 @@ def _indices_or_keys(values, who):
     Numbers that are not integers (floats, booleans) are refused, not truncated."""
     if any(isinstance(v, (str, bytes, tuple)) for v in values):
         return values
-    return integer_indices(values, who)
+    try:
+        array = np.asarray(values)
+    except ValueError:  # (ragged: items of several indices, of different lengths)
+        array = None
+    if array is None or array.ndim > 1:
+        # flattened, they would be more samples than len(loader) counts
+        several = next((v for v in values if isinstance(v, list) or getattr(v, "ndim", 0)),
+                       values[0])
+        raise ValueError(f"{who} items must be single indices, got an item of several "
+                         f"({several!r:.60}); a sampler that yields lists of indices is a "
+                         "batch_sampler=")
+    return integer_indices(array, who)
 
 
 class _NextOrder(Sampler):
@@ -222,7 +247,7 @@ class _NextOrder(Sampler):
 
 def _check_sampling(dataset, shuffle, sampler, batch_sampler, batch_size, drop_last):
     """PyTorch's rules on what decides the order and the batches, each broken one named."""
-    if isinstance(dataset, IterableDataset):
+    if is_stream(dataset):
         given = {"shuffle": shuffle or None, "sampler": sampler, "batch_sampler": batch_sampler}
         for name, value in given.items():
             if value is not None:

@@ -3,7 +3,8 @@
 A sampler is any iterable of indices (`sampler=`), or of lists of indices (`batch_sampler=`);
 these are the usual ones. The random ones take a `generator`: a numpy.random.Generator
 (advanced by every pass, so each pass differs and the same seed repeats the passes), a
-torch.Generator (its initial_seed() seeds a NumPy one), or None (each pass draws its seed from
+torch.Generator (each pass draws its seed from it, as PyTorch's samplers draw from it: its
+state when the pass starts decides the order), or None (each pass draws its seed from
 NumPy's global state, so np.random.seed repeats them).
 """
 import itertools

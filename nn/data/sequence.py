@@ -5,7 +5,7 @@ import numpy as np
 from autograd.arguments import positive_int
 from autograd.backend import to_cpu
 
-from .sampler import num_batches
+from .sampler import boolean_argument, num_batches
 
 
 class SequenceLoader:
@@ -29,14 +29,14 @@ class SequenceLoader:
 
     def __init__(self, data, batch_size=1, bptt=35, targets=None, batch_first=False,
                  drop_last=False):
-        data = to_cpu(data)
+        data = _series(data, "data")
         if np.ndim(data) == 0:
             raise ValueError(f"SequenceLoader: data must be a sequence (an axis of time steps "
                              f"first), got the scalar {np.asarray(data).item()!r}")
         if targets is None:
             x, y = data[:-1], data[1:]
         else:
-            x, y = data, to_cpu(targets)
+            x, y = data, _series(targets, "targets")
             if len(x) != len(y):
                 raise ValueError(f"SequenceLoader: data has shape {x.shape} but targets "
                                  f"has shape {y.shape}: they need the same length")
@@ -48,7 +48,9 @@ class SequenceLoader:
                              f"{batch_size} streams")
         self.x, self.y = (self._streams(a, batch_size, steps) for a in (x, y))
         self.batch_size, self.bptt = batch_size, bptt
-        self.batch_first, self.drop_last = batch_first, drop_last
+        # (a truthy string such as "no" would swap the axes or drop a window unsaid)
+        self.batch_first = boolean_argument(batch_first, "batch_first", "SequenceLoader")
+        self.drop_last = boolean_argument(drop_last, "drop_last", "SequenceLoader")
 
     @staticmethod
     def _streams(series, batch_size, steps):
@@ -71,3 +73,13 @@ class SequenceLoader:
                 x = np.ascontiguousarray(np.swapaxes(x, 0, 1))
                 y = np.ascontiguousarray(np.swapaxes(y, 0, 1))
             yield x, y
+
+
+def _series(values, name):
+    """`values` as a NumPy array, or a ValueError naming SequenceLoader and `name` where
+    they form none (a ragged list)."""
+    try:
+        return to_cpu(values)
+    except ValueError as error:
+        raise ValueError(f"SequenceLoader: {name} is a {type(values).__name__} that does "
+                         f"not form an array of time steps ({error})") from None

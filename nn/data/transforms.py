@@ -6,6 +6,8 @@ applies them to whole batches, or call them on arrays directly.
 
 import numpy as np
 
+from autograd.arguments import positive_int
+
 
 class Compose:
     """Apply transforms in order: Compose([ToFloat(), Normalize(0.5, 0.25)])."""
@@ -67,7 +69,7 @@ class OneHot:
     """Integer labels (N,) -> one-hot rows (N, num_classes) of `dtype`."""
 
     def __init__(self, num_classes, dtype=np.float32):
-        self.num_classes = int(num_classes)
+        self.num_classes = positive_int(num_classes, "num_classes", "OneHot")
         self.dtype = np.dtype(dtype)
 
     def __call__(self, labels):
