@@ -22,7 +22,14 @@ from ..functional.recurrence import bidirectional_recurrence, recurrence
 from ..module import Module
 from ..utils.rnn import PackedSequence, padded_in_packed_order, repacked
 from .config import init_config
-from .rnn_cells import MODES, add_gate_parameters, initial_state, reset_uniform, rnn_mode
+from .rnn_cells import (
+    MODES,
+    add_gate_parameters,
+    initial_state,
+    pair_state,
+    reset_uniform,
+    rnn_mode,
+)
 
 
 class _RNNBase(Module):
@@ -219,14 +226,8 @@ class LSTM(_RNNBase):
                          dropout, bidirectional, device, dtype, proj_size)
 
     def forward(self, input, hx=None):
-        if hx is None:
-            hx = (None, None)
-        elif not isinstance(hx, (tuple, list)) or len(hx) != 2 or any(s is None for s in hx):
-            got = "a pair holding None" if isinstance(hx, (tuple, list)) and len(hx) == 2 \
-                else type(hx).__name__
-            raise TypeError(f"LSTM: hx must be a pair (h_0, c_0) of states, got {got} "
-                            "(hx=None starts both at zeros)")
-        output, (h_n, c_n) = self._run(input, tuple(hx))
+        hx = (None, None) if hx is None else pair_state(hx, "LSTM", "(h_0, c_0)")
+        output, (h_n, c_n) = self._run(input, hx)
         return output, (h_n, c_n)
 
 

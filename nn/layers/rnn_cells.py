@@ -147,7 +147,8 @@ class LSTMCell(_Cell):
         super().__init__(input_size, hidden_size, bias, "LSTM", device, dtype)
 
     def forward(self, input, hx=None):
-        return self._step(input, (None, None) if hx is None else _pair_state(hx, "LSTMCell"))
+        return self._step(input, (None, None) if hx is None else
+                          pair_state(hx, "LSTMCell", "(h, c)"))
 
 
 class GRUCell(_Cell):
@@ -160,9 +161,14 @@ class GRUCell(_Cell):
         return self._step(input, (hx,))[0]
 
 
-def _pair_state(hx, who):
-    if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-        raise TypeError(f"{who}: hx must be a pair (h, c), got {type(hx).__name__}")
+def pair_state(hx, who, names):
+    """An LSTM's hx as a tuple: a pair of states, neither None (a forgotten c is an error,
+    not silently zeros; hx=None itself starts both at zeros)."""
+    pair = isinstance(hx, (tuple, list)) and len(hx) == 2
+    if not pair or any(s is None for s in hx):
+        got = "a pair holding None" if pair else type(hx).__name__
+        raise TypeError(f"{who}: hx must be a pair {names} of states, got {got} (hx=None "
+                        "starts both at zeros)")
     return tuple(hx)
 
 

@@ -58,8 +58,10 @@ def _refuse_in_capture(who):
                            f"batch (a Keras recurrent layer takes a mask as an input)")
 
 
-def _lengths_array(lengths, batch, who):
-    """lengths as int64 (N,), each in 1..; their count checked against the batch size."""
+def _lengths_array(lengths, batch, who, minimum=1):
+    """lengths as int64 (N,), each at least `minimum` (packing needs 1, PyTorch's rule;
+    unpadding takes 0, the length pad_sequence gives an empty sequence); their count
+    checked against the batch size."""
     _refuse_in_capture(who)
     lengths = to_cpu(lengths.data if isinstance(lengths, Variable) else lengths)  # (host's,
     # also GPU ones: the packing is planned on the host, as PyTorch asks of its lengths)
@@ -69,9 +71,11 @@ def _lengths_array(lengths, batch, who):
     if len(lengths) != batch:
         raise ValueError(f"{who}: expected len(lengths) to be equal to batch_size, but got "
                          f"{len(lengths)} (batch_size={batch})")
-    if batch and lengths.min() <= 0:
-        raise ValueError(f"{who}: length of all samples has to be greater than 0, but found "
-                         f"an element in 'lengths' that is <= 0: {lengths.tolist()}")
+    if batch and lengths.min() < minimum:
+        if minimum == 1:  # (PyTorch's words)
+            raise ValueError(f"{who}: length of all samples has to be greater than 0, but "
+                             f"found an element in 'lengths' that is <= 0: {lengths.tolist()}")
+        raise ValueError(f"{who}: lengths must be at least {minimum}, got {lengths.tolist()}")
     return lengths.astype(np.int64)
 
 
@@ -219,7 +223,7 @@ def unpad_sequence(padded_sequences, lengths, batch_first=False):
         raise ValueError(f"{who}: expected a padded batch of at least 2 dimensions, got "
                          f"shape {tuple(padded.shape)}")
     time_axis = 1 if batch_first else 0
-    lengths = _lengths_array(lengths, padded.shape[1 - time_axis], who)
+    lengths = _lengths_array(lengths, padded.shape[1 - time_axis], who, minimum=0)
     if lengths.max(initial=0) > padded.shape[time_axis]:
         raise ValueError(f"{who}: a length of {lengths.max()} is longer than the batch's "
                          f"{padded.shape[time_axis]} time steps (shape {tuple(padded.shape)})")

@@ -270,6 +270,13 @@ def test_hx_of_the_wrong_form_is_a_clear_error():
     h0 = np.ones((1, 1, 3), np.float32)
     with pytest.raises(TypeError, match="LSTM: hx must be a pair.*holding None"):
         nn.LSTM(2, 3)(x, (h0, None))  # a forgotten c_0 is not silently zeros
+    cell, h = nn.LSTMCell(2, 3), np.ones((1, 3), np.float32)
+    for hx in ((h, None), [None, h]):  # nor in the cell (it ran with zeros for the None)
+        with pytest.raises(TypeError, match=r"LSTMCell: hx must be a pair \(h, c\).*holding "
+                                            "None"):
+            cell(x[0], hx)
+    with pytest.raises(TypeError, match=r"LSTMCell: hx must be a pair \(h, c\).*got ndarray"):
+        cell(x[0], h)
     for layer in (nn.GRU(2, 3), nn.RNN(2, 3)):
         with pytest.raises(TypeError, match="hx must be one state h_0.*only LSTM"):
             layer(x, (h0,))

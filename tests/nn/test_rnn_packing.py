@@ -88,6 +88,20 @@ def test_unpad_sequence_inverts_pad_sequence_as_torch(batch_first):
     assert_close(padded.grad, padded_t.grad, 0)
 
 
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unpad_sequence_gives_back_an_empty_sequence_as_torch(batch_first):
+    """pad_sequence takes a sequence of length 0; unpad_sequence, its inverse, takes the
+    length 0 back (it refused it, as packing must)."""
+    arrays = [np.zeros((0, 2)), np.arange(6.0).reshape(3, 2)]
+    padded = pad_sequence([Variable(a) for a in arrays], batch_first)
+    theirs = R.unpad_sequence(R.pad_sequence([torch.tensor(a) for a in arrays], batch_first),
+                              torch.tensor([0, 3]), batch_first)
+    ours = unpad_sequence(padded, [0, 3], batch_first)
+    for o, t, a in zip(ours, theirs, arrays):
+        assert_close(o, t, 0)
+        np.testing.assert_array_equal(o.data, a)
+
+
 # ----- packing and unpacking -----
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -298,6 +312,8 @@ def test_unpad_sequence_errors():
         unpad_sequence(np.zeros((3, 2, 1)), [4, 1])
     with pytest.raises(ValueError, match="at least 2 dimensions"):
         unpad_sequence(np.zeros(3), [3])
+    with pytest.raises(ValueError, match=r"lengths must be at least 0, got \[2, -1\]"):
+        unpad_sequence(np.zeros((3, 2, 1)), [2, -1])
 
 
 def test_recurrent_layer_refuses_packed_data_of_the_wrong_width():

@@ -39,7 +39,7 @@ from ...layers.lazy_build import (
 )
 from ...layers.rnn_cells import initial_state
 from ...module import Module
-from .sequence_run import SequenceRun
+from .sequence_run import SequenceRun, refuse_missing_states
 
 _WEIGHTS = ("kernel", "recurrent_kernel", "bias")
 
@@ -273,6 +273,8 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
             raise ValueError(f"{who}: initial_state must be a list of {count} state(s) "
                              f"of shape (N, {self.units}), got {type(given).__name__}"
                              + (f" of {len(given)}" if isinstance(given, (list, tuple)) else ""))
+        else:
+            refuse_missing_states(given, who)
         return tuple(initial_state(s, (batch, self.units), self.kernel, who, "initial_state")
                      for s in given)
 

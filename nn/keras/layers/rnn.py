@@ -22,7 +22,7 @@ from ...layers.rnn_cells import initial_state
 from ...module import Module
 from ._base import sample_shape
 from .recurrent import _Recurrent
-from .sequence_run import SequenceRun
+from .sequence_run import SequenceRun, refuse_missing_states
 from .stacked_rnn_cells import (
     StackedRNNCells,
     call_cell,
@@ -120,6 +120,7 @@ class RNN(SequenceRun, Module, KerasNamed):
         checked against the cell's state_size."""
         given = list(given) if isinstance(given, (list, tuple)) else [given]
         flat = flat_states(given)
+        refuse_missing_states(flat, "RNN")
         count = sum(len(state_sizes(cell)) for cell in self._leaves())
         if len(flat) != count or (self._stacked() and len(given) != len(self.cell.cells)):
             expected = "a list of each cell's states" if self._stacked() else \

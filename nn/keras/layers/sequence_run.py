@@ -126,4 +126,14 @@ class SequenceRun:
         return tuple(1 if n is None else n for n in self.input_shape), self.dtype
 
 
-__all__ = ["SequenceRun"]
+def refuse_missing_states(states, who):
+    """A ValueError naming `who` and the place where a given initial_state holds None: a
+    forgotten state (LSTM's c) is an error, not silently zeros (initial_state=None itself
+    starts every state at zeros)."""
+    for i, state in enumerate(states):
+        if state is None:
+            raise ValueError(f"{who}: initial_state[{i}] is None; give every state, or "
+                             "initial_state=None to start them all at zeros")
+
+
+__all__ = ["SequenceRun", "refuse_missing_states"]

@@ -545,3 +545,16 @@ def test_deserialize_refuses_what_is_not_a_layer_config():
 def test_bad_cells_and_inputs_are_named(make, error, message):
     with pytest.raises(error, match=message):
         make()
+
+
+@pytest.mark.parametrize("make, states", [
+    (lambda: layers.LSTM(4), lambda h: [h, None]),
+    (lambda: layers.GRU(4), lambda h: [None]),
+    (lambda: layers.RNN(layers.LSTMCell(4)), lambda h: [None, h]),
+    (lambda: layers.Bidirectional(layers.GRU(4)), lambda h: [h, None]),
+])
+def test_an_initial_state_holding_none_is_refused(make, states):
+    """A forgotten state (LSTM's c, the backward layer's h) ran silently from zeros."""
+    h = np.ones((2, 4), np.float32)
+    with pytest.raises(ValueError, match=r"initial_state\[\d\] is None; give every state"):
+        make()(np.ones((2, 3, 2), np.float32), initial_state=states(h))
