@@ -52,6 +52,8 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
     inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
     if not inputs:
         raise ValueError("backward: inputs=, when given, must name at least one Variable")
+    # one Variable named twice takes its gradient once, as PyTorch's (not twice the sum)
+    inputs = list({id(x): x for x in inputs}.values())
     grads = grad(outputs, inputs, grad_outputs, create_graph, allow_unused=True)
     taken = _user_arrays(grad_outputs)  # (no .grad shares memory with another, or a seed)
     for x, g in zip(inputs, grads):

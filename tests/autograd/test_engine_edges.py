@@ -105,3 +105,12 @@ def test_jacobian_names_a_list_of_arrays():
     with pytest.raises(TypeError, match="a list of arrays; give several inputs as a tuple"):
         ag.jacobian(lambda a: a, [np.ones(2), np.ones(3)])
     assert ag.jacobian(lambda a: a * 2, [1.0, 2.0]).shape == (2, 2)
+
+
+def test_backward_into_an_input_named_twice_adds_its_gradient_once():
+    # PyTorch's backward(inputs=[x, x]) accumulates into x.grad once; rungrad added it twice
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 3
+    (h * h).sum().backward(inputs=[x, h, x, h])
+    np.testing.assert_array_equal(x.grad.data, [18.0, 36.0])
+    np.testing.assert_array_equal(h.grad.data, [6.0, 12.0])
