@@ -61,7 +61,8 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
             continue
         if x.creator is None:
             store_leaf_grad(x, g, taken, create_graph)
-        else:  # (a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's)
+        elif not x.retains_grad:  # (one that retains its gradient was given it by the pass)
+            # a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's
             with _ACCUMULATING:
                 x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
                     x.grad, g, create_graph)

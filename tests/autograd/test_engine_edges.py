@@ -114,3 +114,18 @@ def test_backward_into_an_input_named_twice_adds_its_gradient_once():
     (h * h).sum().backward(inputs=[x, h, x, h])
     np.testing.assert_array_equal(x.grad.data, [18.0, 36.0])
     np.testing.assert_array_equal(h.grad.data, [6.0, 12.0])
+
+
+@pytest.mark.parametrize("target", ["h", "y"])
+def test_backward_into_a_variable_retaining_its_gradient_adds_it_once(target):
+    # retain_grad() and inputs=[h] both stored h's gradient: h.grad was twice PyTorch's
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 2
+    y = (h * h).sum()
+    chosen = {"h": h, "y": y}[target]
+    chosen.retain_grad()
+    y.backward(inputs=[chosen])
+    expected = {"h": [4.0, 8.0], "y": 1.0}[target]
+    np.testing.assert_array_equal(chosen.grad.data, expected)
+    y.backward(inputs=[chosen])  # and accumulates once more per call
+    np.testing.assert_array_equal(chosen.grad.data, np.multiply(expected, 2))
