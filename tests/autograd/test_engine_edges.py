@@ -129,3 +129,12 @@ def test_backward_into_a_variable_retaining_its_gradient_adds_it_once(target):
     np.testing.assert_array_equal(chosen.grad.data, expected)
     y.backward(inputs=[chosen])  # and accumulates once more per call
     np.testing.assert_array_equal(chosen.grad.data, np.multiply(expected, 2))
+
+
+def test_backward_refuses_retain_grad_with_inputs():
+    # retain_grad=True was dropped without a word under inputs=: h.grad stayed None
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 2
+    with pytest.raises(ValueError, match=r"retain_grad=True cannot be combined with inputs="):
+        (h * h).sum().backward(retain_grad=True, inputs=[x])
+    assert x.grad is None
