@@ -145,12 +145,22 @@ def store_leaf_grad(var, g, taken, create_graph=False):
             if var.grad is None:
                 var.grad = _owned(g, taken, create_graph)
             else:
-                if var.grad.shape != var.shape:  # (a .grad assigned by hand)
-                    raise RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} "
-                                       f"has shape {var.grad.shape}; gradients cannot "
-                                       "accumulate into it (set .grad to None, or to an "
-                                       "array of the leaf's shape)")
+                if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
+                    raise _foreign_grad_error(var)
                 var.grad = _accumulate(var.grad, g, create_graph)
+
+
+def _foreign_grad_error(var):
+    """A leaf's .grad, set by hand, that no gradient can be added to: another shape, or no
+    array at all (a number)."""
+    held = var.grad
+    if not hasattr(held, "shape"):
+        return TypeError(f"backward: the .grad of a leaf of shape {var.shape} is a "
+                         f"{type(held).__name__}, not an array or Variable; set .grad to "
+                         "None, or to an array of the leaf's shape")
+    return RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} has shape "
+                        f"{held.shape}; gradients cannot accumulate into it (set .grad to "
+                        "None, or to an array of the leaf's shape)")
 
 
 def _user_arrays(grad_outputs):

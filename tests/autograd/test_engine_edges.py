@@ -77,6 +77,14 @@ def test_a_grad_of_another_shape_is_named_when_gradients_arrive():
         (x * 2).sum().backward()
 
 
+def test_a_grad_that_is_no_array_is_named_when_gradients_arrive():
+    # x.grad = 5.0 died on "'float' object has no attribute 'shape'" inside the engine
+    x = Variable(np.ones(2))
+    x.grad = 5.0
+    with pytest.raises(TypeError, match=r"\.grad of a leaf of shape \(2,\) is a float, not an"):
+        (x * 2).sum().backward()
+
+
 def test_a_queued_callback_may_queue_another():
     calls = []
 
