@@ -121,11 +121,12 @@ def run_hooks(var, grad):
     watch = var._watch
     given = grad
     grad = _through(watch.hooks.values(), grad)
-    if grad is not given and var.creator is None:
-        # A leaf's replaced gradient becomes its .grad, which must not be what the hook
-        # returned (a Variable or an array the user keeps, a parameter): an optimizer's
-        # in-place change of .grad would change it too (PyTorch copies it as well). The
-        # final hooks' results are kept as they are: DDP's average is filled in later.
+    if grad is not given:
+        # A replaced gradient becomes a leaf's .grad (its own, or, passed on unchanged by
+        # an Add or a reshape, a leaf's below), which must not be what the hook returned (a
+        # Variable or an array the user keeps, a parameter): an optimizer's in-place change
+        # of .grad would change it too (PyTorch copies it as well). The final hooks' results
+        # are kept as they are: DDP's average is filled in later.
         grad = _copy(grad)
     return _through(watch.last.values(), grad)
 

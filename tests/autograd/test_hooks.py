@@ -227,3 +227,15 @@ def test_a_leafs_gradient_replaced_by_a_hook_is_a_copy_of_what_it_returned(creat
     z.grad.data[...] = 0.0
     np.testing.assert_array_equal(w.data, [5.0, 5.0])
     np.testing.assert_array_equal(kept, [7.0, 7.0])
+
+
+def test_a_gradient_replaced_by_a_hook_above_a_leaf_is_not_the_leafs_grad():
+    # Add and reshape pass their gradient on unchanged: x.grad was the hook's array
+    kept = np.array([7.0, 7.0])
+    x, y = Variable(np.ones(2)), Variable(np.ones(2))
+    for h in (x + y, x.reshape(2)):
+        h.register_hook(lambda g: kept)
+        (h * 1.0).sum().backward()
+        assert not np.shares_memory(x.grad.data, kept)
+        x.grad.data[...] = 0.0
+    np.testing.assert_array_equal(kept, [7.0, 7.0])
