@@ -177,7 +177,10 @@ class set_grad_enabled(_Switch):
         return _Switch(grad_mode, self.value)
 
     def __enter__(self):
-        return self  # switched already, by __init__ (PyTorch's: entering again is allowed)
+        # switched already by __init__, but switched again (PyTorch's): a switch entered a
+        # second time, or after the mode changed since it was made, still holds in its block
+        grad_mode.set(self.value)
+        return self
 
     def __exit__(self, *exc):
         grad_mode.set(self._previous)

@@ -52,6 +52,8 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
     inputs = [inputs] if isinstance(inputs, Variable) else list(inputs)
     if not inputs:
         raise ValueError("backward: inputs=, when given, must name at least one Variable")
+    # one Variable named twice takes its gradient once, as PyTorch's (not twice the sum)
+    inputs = list({id(x): x for x in inputs}.values())
     grads = grad(outputs, inputs, grad_outputs, create_graph, allow_unused=True)
     taken = _user_arrays(grad_outputs)  # (no .grad shares memory with another, or a seed)
     for x, g in zip(inputs, grads):
@@ -59,7 +61,8 @@ def backward_into(outputs, grad_outputs, inputs, create_graph):
             continue
         if x.creator is None:
             store_leaf_grad(x, g, taken, create_graph)
-        else:  # (a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's)
+        elif not x.retains_grad:  # (one that retains its gradient was given it by the pass)
+            # a non-leaf's .grad, as PyTorch's: its own array; locked as a leaf's
             with _ACCUMULATING:
                 x.grad = _owned(g, taken, create_graph) if x.grad is None else _accumulate(
                     x.grad, g, create_graph)
@@ -142,12 +145,22 @@ def store_leaf_grad(var, g, taken, create_graph=False):
             if var.grad is None:
                 var.grad = _owned(g, taken, create_graph)
             else:
-                if var.grad.shape != var.shape:  # (a .grad assigned by hand)
-                    raise RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} "
-                                       f"has shape {var.grad.shape}; gradients cannot "
-                                       "accumulate into it (set .grad to None, or to an "
-                                       "array of the leaf's shape)")
+                if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
+                    raise _foreign_grad_error(var)
                 var.grad = _accumulate(var.grad, g, create_graph)
+
+
+def _foreign_grad_error(var):
+    """A leaf's .grad, set by hand, that no gradient can be added to: another shape, or no
+    array at all (a number)."""
+    held = var.grad
+    if not hasattr(held, "shape"):
+        return TypeError(f"backward: the .grad of a leaf of shape {var.shape} is a "
+                         f"{type(held).__name__}, not an array or Variable; set .grad to "
+                         "None, or to an array of the leaf's shape")
+    return RuntimeError(f"backward: the .grad of a leaf of shape {var.shape} has shape "
+                        f"{held.shape}; gradients cannot accumulate into it (set .grad to "
+                        "None, or to an array of the leaf's shape)")
 
 
 def _user_arrays(grad_outputs):

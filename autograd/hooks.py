@@ -4,7 +4,7 @@ import itertools
 import threading
 from collections import OrderedDict
 
-from .config import python_state_changed
+from .config import grad_mode, python_state_changed
 from .weak_identity import WeakIdentitySet
 
 
@@ -118,9 +118,29 @@ def run_hooks(var, grad):
     """`grad` after each of `var`'s hooks, in registration order (the final hooks last); a
     hook that returns something other than None replaces the gradient (same shape and dtype
     required)."""
-    from .variable import as_variable
     watch = var._watch
-    for hook in list(watch.hooks.values()) + list(watch.last.values()):
+    given = grad
+    grad = _through(watch.hooks.values(), grad)
+    if grad is not given:
+        # A replaced gradient becomes a leaf's .grad (its own, or, passed on unchanged by
+        # an Add or a reshape, a leaf's below), which must not be what the hook returned (a
+        # Variable or an array the user keeps, a parameter): an optimizer's in-place change
+        # of .grad would change it too (PyTorch copies it as well). The final hooks' results
+        # are kept as they are: DDP's average is filled in later.
+        grad = _copy(grad)
+    return _through(watch.last.values(), grad)
+
+
+def _copy(grad):
+    """A copy of `grad` in new memory: recorded where grad mode is on (create_graph)."""
+    from .variable import wrap
+    return grad * 1 if grad_mode.get() else wrap(grad.data.copy(), False)
+
+
+def _through(hooks, grad):
+    """`grad` after each of `hooks`."""
+    from .variable import as_variable
+    for hook in list(hooks):
         result = hook(grad)
         if result is None:
             continue

@@ -364,6 +364,10 @@ class Variable(TensorMethods):
         Variable(12.0)
         """
         seeds = None if grad is None else [grad]
+        if inputs is not None and retain_grad:  # (it would keep nothing: inputs= prunes)
+            raise ValueError("backward: retain_grad=True cannot be combined with inputs=; "
+                             "call .retain_grad() on each Variable whose gradient you want "
+                             "kept")
         if inputs is not None:
             _engine().backward_into([self], seeds, inputs, create_graph)
             return

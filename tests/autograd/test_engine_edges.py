@@ -77,6 +77,14 @@ def test_a_grad_of_another_shape_is_named_when_gradients_arrive():
         (x * 2).sum().backward()
 
 
+def test_a_grad_that_is_no_array_is_named_when_gradients_arrive():
+    # x.grad = 5.0 died on "'float' object has no attribute 'shape'" inside the engine
+    x = Variable(np.ones(2))
+    x.grad = 5.0
+    with pytest.raises(TypeError, match=r"\.grad of a leaf of shape \(2,\) is a float, not an"):
+        (x * 2).sum().backward()
+
+
 def test_a_queued_callback_may_queue_another():
     calls = []
 
@@ -105,3 +113,36 @@ def test_jacobian_names_a_list_of_arrays():
     with pytest.raises(TypeError, match="a list of arrays; give several inputs as a tuple"):
         ag.jacobian(lambda a: a, [np.ones(2), np.ones(3)])
     assert ag.jacobian(lambda a: a * 2, [1.0, 2.0]).shape == (2, 2)
+
+
+def test_backward_into_an_input_named_twice_adds_its_gradient_once():
+    # PyTorch's backward(inputs=[x, x]) accumulates into x.grad once; rungrad added it twice
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 3
+    (h * h).sum().backward(inputs=[x, h, x, h])
+    np.testing.assert_array_equal(x.grad.data, [18.0, 36.0])
+    np.testing.assert_array_equal(h.grad.data, [6.0, 12.0])
+
+
+@pytest.mark.parametrize("target", ["h", "y"])
+def test_backward_into_a_variable_retaining_its_gradient_adds_it_once(target):
+    # retain_grad() and inputs=[h] both stored h's gradient: h.grad was twice PyTorch's
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 2
+    y = (h * h).sum()
+    chosen = {"h": h, "y": y}[target]
+    chosen.retain_grad()
+    y.backward(inputs=[chosen])
+    expected = {"h": [4.0, 8.0], "y": 1.0}[target]
+    np.testing.assert_array_equal(chosen.grad.data, expected)
+    y.backward(inputs=[chosen])  # and accumulates once more per call
+    np.testing.assert_array_equal(chosen.grad.data, np.multiply(expected, 2))
+
+
+def test_backward_refuses_retain_grad_with_inputs():
+    # retain_grad=True was dropped without a word under inputs=: h.grad stayed None
+    x = Variable(np.array([1.0, 2.0]))
+    h = x * 2
+    with pytest.raises(ValueError, match=r"retain_grad=True cannot be combined with inputs="):
+        (h * h).sum().backward(retain_grad=True, inputs=[x])
+    assert x.grad is None

@@ -208,3 +208,34 @@ def test_retain_grad_in_a_branch_grad_pruned_stays_empty_as_torch():
     h.retain_grad()
     grad((h * x).sum(), [x])  # h's branch does not lead to x: it never runs
     assert h.grad is None
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_leafs_gradient_replaced_by_a_hook_is_a_copy_of_what_it_returned(create_graph):
+    # x.grad was the hook's very Variable (here another leaf, requiring grad): an in-place
+    # change of x.grad (an optimizer's, gradient clipping) changed w too; PyTorch copies
+    w = Variable(np.array([5.0, 5.0]))
+    kept = np.array([7.0, 7.0])
+    x, z = Variable(np.array([1.0, 2.0])), Variable(np.array([1.0, 2.0]))
+    x.register_hook(lambda g: w)
+    z.register_hook(lambda g: kept)
+    ((x * x).sum() + (z * z).sum()).backward(create_graph=create_graph)
+    assert x.grad is not w and not np.shares_memory(x.grad.data, w.data)
+    assert not np.shares_memory(z.grad.data, kept)
+    assert x.grad.requires_grad is create_graph
+    x.grad.data[...] = 0.0
+    z.grad.data[...] = 0.0
+    np.testing.assert_array_equal(w.data, [5.0, 5.0])
+    np.testing.assert_array_equal(kept, [7.0, 7.0])
+
+
+def test_a_gradient_replaced_by_a_hook_above_a_leaf_is_not_the_leafs_grad():
+    # Add and reshape pass their gradient on unchanged: x.grad was the hook's array
+    kept = np.array([7.0, 7.0])
+    x, y = Variable(np.ones(2)), Variable(np.ones(2))
+    for h in (x + y, x.reshape(2)):
+        h.register_hook(lambda g: kept)
+        (h * 1.0).sum().backward()
+        assert not np.shares_memory(x.grad.data, kept)
+        x.grad.data[...] = 0.0
+    np.testing.assert_array_equal(kept, [7.0, 7.0])

@@ -183,6 +183,20 @@ def test_set_grad_enabled_entered_twice_and_inference_mode_bare():
     assert f() is False and ag.is_grad_enabled()
 
 
+def test_set_grad_enabled_holds_in_each_block_it_is_entered_for():
+    # as PyTorch's: entering switches again (the second block recorded a graph before)
+    switch = ag.set_grad_enabled(False)
+    for _ in range(2):
+        with switch:
+            assert (Variable(np.ones(1)) * 2).requires_grad is False
+        assert ag.is_grad_enabled()
+    switch = ag.set_grad_enabled(False)
+    ag.set_grad_enabled(True)
+    with switch:
+        assert not ag.is_grad_enabled()
+    assert ag.is_grad_enabled()
+
+
 def test_a_seed_of_another_dtype_that_wants_a_gradient_stays_in_the_graph():
     x = Variable(np.array([1.0, 2.0]))
     seed = Variable(np.array(2.0, dtype=np.float32))
