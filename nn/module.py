@@ -262,9 +262,11 @@ class Module:
         """PyTorch's other name for add_module."""
         self.add_module(name, module)
 
-    def set_submodule(self, target, module):
+    def set_submodule(self, target, module, strict=False):
         """Put `module` at the dotted path `target` ('encoder.layers.0'), whose parent must
-        exist (PyTorch's)."""
+        exist (PyTorch's). The name must be a submodule's or a new one: an attribute of
+        another kind (a plain setting, a method such as `forward`) is refused, not replaced
+        by the module; strict=True: it must already be a submodule."""
         if not target:
             raise ValueError("set_submodule: target is empty; name the place of the module")
         parent, _, name = target.rpartition(".")
@@ -272,6 +274,15 @@ class Module:
         if not isinstance(module, Module):
             raise TypeError(f"set_submodule: {target!r} must be given a Module, got "
                             f"{type(module).__name__}")
+        where = f"{type(owner).__name__} at {parent or 'the top'!r}"
+        if name not in owner._modules:
+            if strict:
+                raise AttributeError(f"set_submodule: {where} has no submodule {name!r} "
+                                     f"(in {target!r}; strict=True replaces one only)")
+            if hasattr(owner, name):
+                raise AttributeError(f"set_submodule: {name!r} of {where} is not a "
+                                     f"submodule but of type {type(getattr(owner, name)).__name__}"
+                                     f" (in {target!r})")
         setattr(owner, name, module)
 
     # ----- traversal -----
