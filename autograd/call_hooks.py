@@ -152,22 +152,29 @@ class _Crossing:
             if result is not None:
                 self.grad_output = _entries(self.owner, result, self.n_outputs,
                                             "a backward pre-hook", "grad_output", "outputs")
+        grad_output = self.grad_output
         if not self.slots:  # nothing flows back into the call's inputs: report now
             self._call_hooks(())
         if not self.hooks.backward_pre:
             return None
-        return [self.grad_output[i] for i in self.output_slots]
+        return [grad_output[i] for i in self.output_slots]
 
     def _inputs_done(self, grads):
+        if self.grad_output is None:  # (see _call_hooks)
+            return None
         return self._call_hooks(grads)
 
     def _call_hooks(self, grads):
+        """The full backward hooks, once per gradient that crossed the outputs: a gradient
+        reaching the inputs by another way (differentiating a first gradient, whose graph
+        reads the inputs) passes unseen, as PyTorch's (it ran the hooks again, and a hook
+        that scales grad_input scaled a second derivative twice)."""
         grad_input = [None] * self.n_args
         for i, g in zip(self.slots, grads):
             grad_input[i] = g
-        grad_input = tuple(grad_input)
+        grad_input, grad_output, self.grad_output = tuple(grad_input), self.grad_output, None
         for hook in list(self.hooks.backward.values()):
-            result = hook(self.owner, grad_input, self.grad_output)
+            result = hook(self.owner, grad_input, grad_output)
             if result is not None:
                 grad_input = _entries(self.owner, result, self.n_args, "a full backward hook",
                                       "grad_input", "inputs")
