@@ -62,21 +62,25 @@ class CallHooks:
             raise CaptureError(f"capture: {type(owner).__name__} has module hooks, Python that "
                                f"a replay would not run; remove them (handle.remove()) or "
                                f"call the step without capture")
-        for key, hook in list(self.pre.items()):
-            args, kwargs = self._pre(key, hook, owner, args, kwargs)
-        crossing = _Crossing(self, owner) if self._on_backward() else None
-        if crossing is not None:
-            args = crossing.enter(args)
-        try:
+        output, forward_hooks, ran = None, None, 0
+        try:  # (whatever raises in here, a pre-hook included, runs the always_call hooks)
+            for key, hook in list(self.pre.items()):
+                args, kwargs = self._pre(key, hook, owner, args, kwargs)
+            crossing = _Crossing(self, owner) if self._on_backward() else None
+            if crossing is not None:
+                args = crossing.enter(args)
             output = owner.forward(*args, **kwargs)
+            forward_hooks = list(self.forward.items())  # (after forward, which may add one)
+            for key, hook in forward_hooks:
+                ran += 1
+                result = (hook(owner, args, kwargs, output) if key in self.with_kwargs
+                          else hook(owner, args, output))
+                if result is not None:
+                    output = result
         except Exception:
-            self._after_failure(owner, args, kwargs)
+            self._after_failure(owner, args, kwargs, output, list(self.forward.items())
+                                if forward_hooks is None else forward_hooks[ran:])
             raise
-        for key, hook in list(self.forward.items()):
-            result = (hook(owner, args, kwargs, output) if key in self.with_kwargs
-                      else hook(owner, args, output))
-            if result is not None:
-                output = result
         return output if crossing is None else crossing.leave(output)
 
     def _pre(self, key, hook, owner, args, kwargs):
@@ -95,17 +99,19 @@ class CallHooks:
                                f"{type(result).__name__}")
         return tuple(result[0]), dict(result[1])
 
-    def _after_failure(self, owner, args, kwargs):
-        """The always_call forward hooks, once forward raised (output None, as PyTorch);
-        one that raises too is reported as a warning, the forward's error going on."""
-        for key, hook in list(self.forward.items()):
+    def _after_failure(self, owner, args, kwargs, output, hooks):
+        """The always_call forward hooks among `hooks` (those not run yet), once a pre-hook,
+        forward or a forward hook raised, given the output so far (None when forward gave
+        none), as PyTorch's; one that raises too is reported as a warning, the first error
+        going on."""
+        for key, hook in hooks:
             if key in self.always_call:
                 try:
-                    (hook(owner, args, kwargs, None) if key in self.with_kwargs
-                     else hook(owner, args, None))
-                except Exception as exc:  # noqa: BLE001 (forward's error is the one raised)
+                    (hook(owner, args, kwargs, output) if key in self.with_kwargs
+                     else hook(owner, args, output))
+                except Exception as exc:  # noqa: BLE001 (the call's error is the one raised)
                     warnings.warn(f"{type(owner).__name__}: a forward hook with always_call="
-                                  f"True raised {type(exc).__name__}: {exc} while forward's "
+                                  f"True raised {type(exc).__name__}: {exc} while the call's "
                                   f"error was raised", RuntimeWarning, stacklevel=4)
 
     def _on_backward(self):

@@ -228,3 +228,54 @@ def test_a_full_backward_hook_runs_once_in_a_double_backward_as_torchs():
     _, theirs, seen = _second_derivative_through_a_hook(Cube(), t, torch.autograd.grad)
     np.testing.assert_allclose(second.data, theirs.numpy())
     assert len(seen) == 1
+
+
+def _always_call_runs(lib, failing):
+    """What ran when `failing` ('pre-hook', 'forward' or 'hook') raised in a call of a module
+    with always_call forward hooks before and after an ordinary one."""
+    ran = []
+
+    class Layer(lib.Module):
+        def forward(self, x):
+            if failing == "forward":
+                raise ValueError(failing)
+            return x
+
+    def hook(name, raises=False):
+        def run(module, args, output):
+            ran.append((name, output is None))
+            if raises:
+                raise ValueError(failing)
+        return run
+
+    def pre(module, args):
+        if failing == "pre-hook":
+            raise ValueError(failing)
+    layer = Layer()
+    layer.register_forward_pre_hook(pre)
+    layer.register_forward_hook(hook("first"), always_call=True)
+    layer.register_forward_hook(hook("plain", raises=failing == "hook"))
+    layer.register_forward_hook(hook("last"), always_call=True)
+    with pytest.raises(ValueError, match=failing):
+        layer(_array_in(lib, [1.0]))
+    return ran
+
+
+def _array_in(lib, values):
+    if lib is nn:
+        return ag.Variable(np.array(values))
+    import torch
+    return torch.tensor(values)
+
+
+@pytest.mark.parametrize("failing", ["pre-hook", "forward", "hook"])
+def test_always_call_forward_hooks_run_whatever_raised_as_torchs(failing):
+    """Only a raising forward ran them: a pre-hook's error skipped them (a hook that undoes
+    what a pre-hook began never ran), and so did a forward hook's, where PyTorch runs the
+    always_call hooks not yet run, given the output forward returned."""
+    torch = pytest.importorskip("torch")
+    expected = {"pre-hook": [("first", True), ("last", True)],
+                "forward": [("first", True), ("last", True)],
+                "hook": [("first", False), ("plain", False), ("last", False)]}[failing]
+    assert _always_call_runs(torch.nn, failing) == expected
+    assert _always_call_runs(nn, failing) == expected
