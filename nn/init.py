@@ -176,6 +176,8 @@ def xavier_normal_(tensor, gain=1.0):
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)
     and fan = fan_in or fan_out by `mode`."""
+    if _no_elements(tensor, "kaiming_uniform_"):
+        return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound)
@@ -183,7 +185,15 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
     """He normal: N(0, std^2) with std = gain / sqrt(fan) (gain and fan as kaiming_uniform_)."""
+    if _no_elements(tensor, "kaiming_normal_"):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
+
+
+def _no_elements(tensor, who):
+    """Whether `tensor` holds no element: PyTorch's kaiming fills return it as it is, of any
+    rank, before computing fans (a (0,) bias too)."""
+    return _data(tensor, who).size == 0
 
 
 def orthogonal_(tensor, gain=1.0):

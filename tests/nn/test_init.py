@@ -134,6 +134,15 @@ def test_zero_element_tensors_are_left_alone():
         assert fill(param(3, 0)).shape == (3, 0)
 
 
+def test_kaiming_leaves_a_zero_element_vector_alone_as_torchs():
+    """A (0,) bias given to kaiming_* raised 'needs at least 2 dimensions': PyTorch's
+    kaiming fills return any zero-element tensor untouched before computing its fans."""
+    for fill in (init.kaiming_uniform_, init.kaiming_normal_):
+        assert fill(param(0)).shape == (0,)
+    with pytest.raises(ValueError, match="at least 2 dimensions"):
+        init.kaiming_uniform_(param(3))  # (one with elements still needs its fans)
+
+
 @pytest.mark.parametrize("fill, draw", [
     (lambda t: init.normal_(t, 0.5, 2.0), lambda n: np.random.normal(0.5, 2.0, n)),
     (lambda t: init.uniform_(t, -1.0, 3.0), lambda n: np.random.uniform(-1.0, 3.0, n))])
