@@ -602,7 +602,8 @@ class Optimizer(OptimizerHooks):
             params.extend(zip(theirs["params"], mine["params"]))
         by_index = {int(k): p for k, p in params}
         new_groups = []
-        for mine, theirs in zip(self.param_groups, saved):
+        for i, (mine, theirs) in enumerate(zip(self.param_groups, saved)):
+            self._check_saved_settings(i, theirs)
             group = ParamGroup((k, copy.deepcopy(v)) for k, v in theirs.items() if k != "params")
             for key, value in self.defaults.items():  # keys newer than the saved dict
                 group.setdefault(key, value)
@@ -619,6 +620,20 @@ class Optimizer(OptimizerHooks):
             new_state[p] = self._state_from_saved(p, s)
         self.param_groups = new_groups
         self.state = new_state
+
+    def _check_saved_settings(self, index, saved):
+        """A ValueError where loaded group `index` holds settings that another optimizer of
+        this package takes and this one does not: SGD loading the groups of an Adam saved
+        before its first step (no state to tell) would train at Adam's lr, its betas
+        ignored. Settings no optimizer here takes (a scheduler's initial_lr) pass."""
+        if self.state_keys is None or not isinstance(saved, dict):  # (as _check_saved_keys)
+            return
+        foreign = sorted(k for k in saved if k not in self.defaults and k in _builtin_settings())
+        if foreign:
+            raise ValueError(f"{self._who}: loaded parameter group {index} holds the settings "
+                             f"{foreign}, which {type(self).__name__} does not take: the state "
+                             f"dict was saved by another optimizer (load it into that "
+                             f"optimizer, or start {type(self).__name__} afresh)")
 
     def _state_from_saved(self, p, saved):
         """p's state from a loaded state dict's entry: private arrays on p's backend, in its
@@ -678,13 +693,27 @@ def _check_saved_keys(cls, index, saved):
 
 def _builtin_state_keys():
     """The state entries the optimizers of this package keep."""
-    keys, classes = set(), [Optimizer]
+    return set().union(*(cls.state_keys for cls in _builtin_optimizers()))
+
+
+def _builtin_settings():
+    """The settings (group keys) the optimizers of this package take: their constructors'
+    arguments."""
+    return {name for cls in _builtin_optimizers()
+            for name, arg in inspect.signature(cls.__init__).parameters.items()
+            if name not in ("self", "params") and arg.kind not in (arg.VAR_POSITIONAL,
+                                                                   arg.VAR_KEYWORD)}
+
+
+def _builtin_optimizers():
+    """The optimizer classes of this package that name their state entries."""
+    found, classes = [], [Optimizer]
     while classes:
         cls = classes.pop()
         classes += cls.__subclasses__()
         if cls.__module__.split(".")[0] == "optim" and cls.state_keys:
-            keys |= cls.state_keys
-    return keys
+            found.append(cls)
+    return found
 
 
 def _state_error(who, missing):

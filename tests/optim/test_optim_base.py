@@ -351,10 +351,39 @@ def test_another_optimizer_s_state_dict_is_refused(saver, loader):
     set_grad(p, quad_grad(p.data))
     saving.step()
     loading = getattr(optim, loader)([p], lr=0.01, **({"momentum": 0.9} if loader == "SGD" else {}))
+    saved = saving.state_dict()
+    for group in saved["param_groups"]:  # (settings the loader takes: the state must tell)
+        for key in [k for k in group if k != "params" and k not in loading.defaults]:
+            del group[key]
     with pytest.raises(ValueError, match=rf"{loader}: the loaded state of parameter 0 holds "
                                          rf"\[.*\], which {loader} never keeps: the state "
                                          "dict was saved by another optimizer"):
+        loading.load_state_dict(saved)
+
+
+@pytest.mark.parametrize("saver, loader", [("Adam", "SGD"), ("SGD", "Adam"),
+                                           ("NAdam", "Adam"), ("RMSprop", "Adagrad")])
+def test_another_optimizer_s_groups_are_refused_before_any_step(saver, loader):
+    # saved before its first step, an Adam has no state to tell it by: SGD took its groups
+    # and trained at Adam's lr, with momentum 0 filled in and the betas ignored
+    p = make_params()[0]
+    saving = getattr(optim, saver)([p], lr=0.5)
+    loading = getattr(optim, loader)([p], lr=0.01)
+    with pytest.raises(ValueError, match=rf"{loader}: loaded parameter group 0 holds the "
+                                         rf"settings \[.*\], which {loader} does not take"):
         loading.load_state_dict(saving.state_dict())
+    assert loading.param_groups[0]["lr"] == 0.01
+
+
+@pytest.mark.parametrize("saver, loader", [("Adam", "AdamW"), ("AdamW", "Adam"),
+                                           ("SGD", "SGD")])
+def test_groups_of_optimizers_that_take_the_same_settings_load(saver, loader):
+    p = make_params()[0]
+    saving = getattr(optim, saver)([p], lr=0.5)
+    saving.param_groups[0]["initial_lr"] = 0.5  # (a scheduler's: no optimizer's setting)
+    loading = getattr(optim, loader)([p], lr=0.01)
+    loading.load_state_dict(saving.state_dict())
+    assert loading.param_groups[0]["lr"] == 0.5
 
 
 def test_a_subclass_s_own_state_entries_still_load():
