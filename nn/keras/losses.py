@@ -159,27 +159,34 @@ class LossFunctionWrapper(Loss):
         return dict(super().get_config(), fn=self.fn, **self.kwargs)
 
 
-def _per_sample(fn):
+def _per_sample(fn, elementwise=True):
     """A rungrad loss of (pred, target) as Keras' function of (y_true, y_pred): each sample's
-    loss (the mean over the last axis for the elementwise ones)."""
+    loss. An elementwise loss (PyTorch's, one loss per entry) is averaged over the last axis
+    here; the others (nn.functional.keras_losses) reduce that axis themselves, so their
+    losses of (N, T, C) are already (N, T), as Keras' (a second mean made them (N,))."""
     def keras_function(y_true, y_pred):
         losses = fn(as_variable(y_pred), y_true, reduction="none")
-        return losses if losses.ndim <= 1 else losses.mean(axis=-1)
+        return losses.mean(axis=-1) if elementwise and losses.ndim > 1 else losses
     keras_function.__name__ = getattr(fn, "__name__", "loss")
     return keras_function
 
 
+def _per_row(fn):
+    """_per_sample of a loss that reduces the last axis itself."""
+    return _per_sample(fn, elementwise=False)
+
+
 mean_squared_error = mse = _per_sample(F.mse_loss)
 mean_absolute_error = mae = _per_sample(F.l1_loss)
-mean_squared_logarithmic_error = msle = _per_sample(F.msle_loss)
-mean_absolute_percentage_error = mape = _per_sample(F.mape_loss)
-hinge = _per_sample(F.hinge_loss)
-squared_hinge = _per_sample(F.squared_hinge_loss)
-categorical_hinge = _per_sample(F.categorical_hinge_loss)
-poisson = _per_sample(F.poisson_loss)
-kl_divergence = kld = _per_sample(F.kl_divergence_loss)
-log_cosh = _per_sample(F.log_cosh_loss)
-cosine_similarity = _per_sample(F.cosine_similarity_loss)
+mean_squared_logarithmic_error = msle = _per_row(F.msle_loss)
+mean_absolute_percentage_error = mape = _per_row(F.mape_loss)
+hinge = _per_row(F.hinge_loss)
+squared_hinge = _per_row(F.squared_hinge_loss)
+categorical_hinge = _per_row(F.categorical_hinge_loss)
+poisson = _per_row(F.poisson_loss)
+kl_divergence = kld = _per_row(F.kl_divergence_loss)
+log_cosh = _per_row(F.log_cosh_loss)
+cosine_similarity = _per_row(F.cosine_similarity_loss)
 
 
 def _elementwise(class_name, compile_name, function):
