@@ -319,3 +319,37 @@ _CLASS_OF = {"msle": keras.losses.MeanSquaredLogarithmicError,
              "poisson": keras.losses.Poisson, "kl_divergence": keras.losses.KLDivergence,
              "log_cosh": keras.losses.LogCosh, "hinge": keras.losses.Hinge,
              "cosine_similarity": keras.losses.CosineSimilarity}
+
+
+def test_loss_arguments_by_position_mean_what_they_mean_in_keras():
+    """Keras' positional order: reduction first for the losses without options (Keras'
+    MeanSquaredError('sum') sums; rungrad took 'sum' for the name and averaged), after delta
+    for Huber, after axis for the cross-entropies and CosineSimilarity."""
+    t = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+    p = np.array([[0.3, 0.5], [0.9, 0.4]], np.float32)
+    squares = ((p - t) ** 2).mean(-1)
+    losses = keras.losses
+    np.testing.assert_allclose(losses.MeanSquaredError("sum")(t, p).data, squares.sum(),
+                               rtol=1e-6)
+    assert losses.MeanSquaredError("sum").name == "mean_squared_error"
+    np.testing.assert_allclose(losses.Huber(1.0, "sum")(t, p).data, squares.sum() / 2,
+                               rtol=1e-6)
+    assert losses.Poisson("none")(t, p).shape == (2,)
+    ce = -np.log(np.exp(p[[0, 1], [1, 0]]) / np.exp(p).sum(-1))
+    np.testing.assert_allclose(losses.CategoricalCrossentropy(True, 0.0, -1, "sum")(t, p).data,
+                               ce.sum(), rtol=1e-6)
+    np.testing.assert_allclose(
+        losses.SparseCategoricalCrossentropy(True, None, "sum")(np.array([1, 0]), p).data,
+        ce.sum(), rtol=1e-6)
+    assert losses.CosineSimilarity(-1, "none")(t, p).shape == (2,)
+    with pytest.raises(NotImplementedError, match="BinaryCrossentropy: only axis=-1"):
+        losses.BinaryCrossentropy(axis=1)
+
+
+def test_a_keras_cross_entropy_config_loads():
+    """Keras 3.15.1's get_config of BinaryCrossentropy(from_logits=True) (with its axis)."""
+    config = {"name": "binary_crossentropy", "reduction": "sum", "from_logits": True,
+              "label_smoothing": 0.0, "axis": -1}
+    loss = keras.losses.BinaryCrossentropy.from_config(config)
+    assert (loss.reduction, loss.from_logits) == ("sum", True)
+    assert loss.get_config() == config
