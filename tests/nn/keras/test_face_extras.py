@@ -141,6 +141,21 @@ def test_activations_take_keras_arguments_and_defaults():
     np.testing.assert_allclose(v.grad.data, [[0.1, 0.1, 0.1, 1.0, 0.0]])
 
 
+def test_relu_at_its_threshold_and_below_zero_as_keras():
+    """Keras 3.15.1's relu: 0 at x = threshold (as its ReLU layer; rungrad gave threshold
+    there), and with a negative threshold x in (threshold, 0) kept, or clipped to 0 under
+    max_value (rungrad kept it under max_value)."""
+    relu = keras.activations.relu
+    x = np.array([-2.0, -0.5, -0.25, 0.0, 0.5, 1.0, 1.5], np.float32)
+    np.testing.assert_array_equal(relu(x, threshold=1.0).data, [0, 0, 0, 0, 0, 0, 1.5])
+    np.testing.assert_allclose(relu(x, threshold=1.0, negative_slope=0.1).data,
+                               [-0.3, -0.15, -0.125, -0.1, -0.05, 0, 1.5], rtol=1e-6)
+    np.testing.assert_array_equal(relu(x, threshold=-0.5).data, [0, 0, -0.25, 0, 0.5, 1, 1.5])
+    np.testing.assert_allclose(relu(x, threshold=-0.5, negative_slope=0.1, max_value=1.2).data,
+                               [-0.15, 0, 0, 0, 0.5, 1, 1.2], rtol=1e-6)
+    assert relu(x, threshold=1.0).dtype == np.float32
+
+
 def test_more_keras_activation_names_give_keras_values():
     """Keras 3.15.1's values at x = -1, 0.3 and 7.5."""
     x = np.array([-1.0, 0.3, 7.5], np.float32)
