@@ -12,7 +12,7 @@ from autograd import ops
 from autograd.backend import get_array_module
 from autograd.capture import python_state_changed
 from autograd.ops.validation import real_scalar
-from autograd.variable import is_uninitialized
+from autograd.variable import as_variable, is_uninitialized
 
 from .functional.penalty import l1_penalty, l2_penalty
 
@@ -90,6 +90,7 @@ class OrthogonalRegularizer(Regularizer):
         self.factor, self.mode = _strength(factor, "factor"), mode
 
     def __call__(self, weight):
+        weight = as_variable(weight)  # (an array too, as Keras takes one)
         if len(weight.shape) != 2:
             raise ValueError("Inputs to OrthogonalRegularizer must have rank 2. Received: "
                              f"inputs.shape={tuple(weight.shape)}")

@@ -82,6 +82,11 @@ class Loss:
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction}
 
+    @classmethod
+    def from_config(cls, config):
+        """Keras' from_config: the loss made with get_config()'s arguments."""
+        return cls(**config)
+
     def compiled_form(self):
         """What Model.compile makes of this loss (nn.training.losses.CompiledLoss)."""
         if self.compile_name is not None:
@@ -159,35 +164,53 @@ class LossFunctionWrapper(Loss):
         return dict(super().get_config(), fn=self.fn, **self.kwargs)
 
 
-def _per_sample(fn):
+def _per_sample(fn, elementwise=True):
     """A rungrad loss of (pred, target) as Keras' function of (y_true, y_pred): each sample's
-    loss (the mean over the last axis for the elementwise ones)."""
+    loss. An elementwise loss (PyTorch's, one loss per entry) is averaged over the last axis
+    here; the others (nn.functional.keras_losses) reduce that axis themselves, so their
+    losses of (N, T, C) are already (N, T), as Keras' (a second mean made them (N,))."""
     def keras_function(y_true, y_pred):
         losses = fn(as_variable(y_pred), y_true, reduction="none")
-        return losses if losses.ndim <= 1 else losses.mean(axis=-1)
+        return losses.mean(axis=-1) if elementwise and losses.ndim > 1 else losses
     keras_function.__name__ = getattr(fn, "__name__", "loss")
     return keras_function
 
 
+def _per_row(fn):
+    """_per_sample of a loss that reduces the last axis itself."""
+    return _per_sample(fn, elementwise=False)
+
+
 mean_squared_error = mse = _per_sample(F.mse_loss)
 mean_absolute_error = mae = _per_sample(F.l1_loss)
-mean_squared_logarithmic_error = msle = _per_sample(F.msle_loss)
-mean_absolute_percentage_error = mape = _per_sample(F.mape_loss)
-hinge = _per_sample(F.hinge_loss)
-squared_hinge = _per_sample(F.squared_hinge_loss)
-categorical_hinge = _per_sample(F.categorical_hinge_loss)
-poisson = _per_sample(F.poisson_loss)
-kl_divergence = kld = _per_sample(F.kl_divergence_loss)
-log_cosh = _per_sample(F.log_cosh_loss)
-cosine_similarity = _per_sample(F.cosine_similarity_loss)
+mean_squared_logarithmic_error = msle = _per_row(F.msle_loss)
+mean_absolute_percentage_error = mape = _per_row(F.mape_loss)
+hinge = _per_row(F.hinge_loss)
+squared_hinge = _per_row(F.squared_hinge_loss)
+categorical_hinge = _per_row(F.categorical_hinge_loss)
+poisson = _per_row(F.poisson_loss)
+kl_divergence = kld = _per_row(F.kl_divergence_loss)
+log_cosh = _per_row(F.log_cosh_loss)
+_cosine_similarity = _per_row(F.cosine_similarity_loss)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """Keras' cosine_similarity function: each sample's loss over `axis` (the last only)."""
+    _last_axis_only(axis, "cosine_similarity")
+    return _cosine_similarity(y_true, y_pred)
 
 
 def _elementwise(class_name, compile_name, function):
     """A Keras loss class without options: its call is `function`, compile's loss is the one
-    named `compile_name`."""
+    named `compile_name`. Its arguments in Keras' order (reduction first: Keras'
+    MeanSquaredError('sum') sums)."""
+    def __init__(self, reduction="sum_over_batch_size", name=None, dtype=None):
+        Loss.__init__(self, name, reduction, dtype)
+
     def call(self, y_true, y_pred):
         return function(*same_rank(y_true, y_pred))
     return type(class_name, (Loss,), {"compile_name": compile_name, "call": call,
+                                      "__init__": __init__,
                                       "__doc__": f"Keras' {class_name} (compile: "
                                                  f"'{compile_name}').",
                                       "__module__": __name__})
@@ -205,7 +228,17 @@ CategoricalHinge = _elementwise("CategoricalHinge", "categorical_hinge", categor
 Poisson = _elementwise("Poisson", "poisson", poisson)
 KLDivergence = _elementwise("KLDivergence", "kl_divergence", kl_divergence)
 LogCosh = _elementwise("LogCosh", "log_cosh", log_cosh)
-CosineSimilarity = _elementwise("CosineSimilarity", "cosine_similarity", cosine_similarity)
+
+
+class CosineSimilarity(_elementwise("CosineSimilarity", "cosine_similarity",
+                                    _cosine_similarity)):
+    """Keras' CosineSimilarity (compile: 'cosine_similarity'); axis first, as Keras' (the
+    last only)."""
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
+                 dtype=None):
+        _last_axis_only(axis, "CosineSimilarity")
+        super().__init__(reduction, name, dtype)
 
 
 class Huber(Loss):
@@ -214,8 +247,9 @@ class Huber(Loss):
 
     compile_name = "huber"
 
-    def __init__(self, delta=1.0, name="huber_loss", reduction="sum_over_batch_size"):
-        super().__init__(name, reduction)
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
+                 dtype=None):
+        super().__init__(name, reduction, dtype)
         self.delta = delta
 
     def call(self, y_true, y_pred):
@@ -233,11 +267,12 @@ class Huber(Loss):
 class _CrossEntropy(Loss):
     """What Keras' three cross-entropies share: from_logits, label smoothing, and compile's
     fused loss of the same name (logits inside, a final activation taken into it unless
-    from_logits)."""
+    from_logits). Keras' arguments in Keras' order; axis: the classes' axis, the last only."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, name=None,
-                 reduction="sum_over_batch_size"):
-        super().__init__(name, reduction)
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name=None, dtype=None):
+        super().__init__(name, reduction, dtype)
+        _last_axis_only(axis, type(self).__name__)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(f"{type(self).__name__}: label_smoothing must be in [0, 1], got "
                              f"{label_smoothing!r}")
@@ -245,7 +280,7 @@ class _CrossEntropy(Loss):
 
     def get_config(self):
         return dict(super().get_config(), from_logits=self.from_logits,
-                    label_smoothing=self.label_smoothing)
+                    label_smoothing=self.label_smoothing, axis=-1)
 
     def compiled_form(self):
         fn = functools.partial(self.logits_loss, label_smoothing=self.label_smoothing) \
@@ -306,14 +341,14 @@ class SparseCategoricalCrossentropy(_CrossEntropy):
 
     compile_name = "sparse_categorical_crossentropy"
 
-    def __init__(self, from_logits=False, ignore_class=None, name=None,
-                 reduction="sum_over_batch_size"):
-        super().__init__(from_logits, 0.0, name, reduction)
+    def __init__(self, from_logits=False, ignore_class=None,
+                 reduction="sum_over_batch_size", axis=-1, name=None, dtype=None):
+        super().__init__(from_logits, 0.0, axis, reduction, name, dtype)
         self.ignore_class = _class_label(ignore_class, type(self).__name__)
 
     def get_config(self):
         config = super().get_config()
-        del config["label_smoothing"]
+        del config["label_smoothing"], config["axis"]  # (not in Keras' config of this one)
         return dict(config, ignore_class=self.ignore_class)
 
     def logits_loss(self, logits, target, reduction="mean", label_smoothing=0.0):

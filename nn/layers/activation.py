@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd.arguments import float_dtype, positive_int
 from autograd.function import Function
-from autograd.ops import exp, minimum, sqrt
+from autograd.ops import clip, exp, minimum, sqrt
 from autograd.ops.validation import real_scalar
 from autograd.variable import Parameter, as_variable
 
@@ -320,14 +320,19 @@ class RReLU(_Scalars):
 # Keras' activation functions, with Keras' arguments and defaults where they differ from
 # nn.functional's (PyTorch's): keras.activations.relu(x, max_value=6), leaky_relu's 0.2.
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Keras' relu: x from `threshold` up, capped at `max_value`; below the threshold
-    negative_slope (x - threshold)."""
-    if threshold:
-        x = as_variable(x)  # (the step t [x >= t] is constant: an op keeps captures right)
-        y = F.leaky_relu(x - threshold, negative_slope) + threshold * AtLeast(threshold)(x)
-    else:
+    """Keras' relu, as Keras computes it: x above `threshold` (0 at it: x = threshold gives
+    0, not threshold), clipped to [0, max_value] when that is given, and below the threshold
+    negative_slope (x - threshold). With a negative threshold x in (threshold, 0) stays x,
+    or 0 under max_value's clip, as in Keras."""
+    if not threshold:
         y = F.leaky_relu(x, negative_slope) if negative_slope else F.relu(x)
-    return y if max_value is None else minimum(y, real_scalar(max_value, "max_value", "relu"))
+        return y if max_value is None else minimum(y, real_scalar(max_value, "max_value",
+                                                                  "relu"))
+    x = as_variable(x)  # (the step [x > t] is constant: an op keeps captures right)
+    y = x * Above(threshold)(x)
+    if max_value is not None:
+        y = clip(y, 0.0, real_scalar(max_value, "max_value", "relu"))
+    return y - F.relu(threshold - x) * negative_slope if negative_slope else y
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -340,14 +345,14 @@ def gelu(x, approximate=False):
     return F.gelu(x, "tanh" if approximate else "none")
 
 
-class AtLeast(Function):
-    """[x >= value] as x's float dtype: a step, whose gradient is 0."""
+class Above(Function):
+    """[x > value] as x's float dtype: a step, whose gradient is 0."""
 
     def __init__(self, value):
         self.value = value
 
     def forward(self, x):
-        return (x >= self.value).astype(x.dtype)
+        return (x > self.value).astype(x.dtype)
 
     def backward(self, gy):
         return None

@@ -121,8 +121,11 @@ class KerasNamed(KerasName, KerasWeights):
 
     @classmethod
     def from_config(cls, config):
-        """Keras' from_config: the layer made with get_config()'s arguments."""
-        return cls(**config)
+        """Keras' from_config: the layer made with get_config()'s arguments. Keras 3 options
+        rungrad does not offer are dropped where they hold Keras' default (its config of a
+        plain Dense carries quantization_config=None); set otherwise, they are refused by
+        name by the constructor."""
+        return cls(**without_unoffered_defaults(cls, config))
 
     def _set_name(self, name):
         if name is not None and (not isinstance(name, str) or not name or "." in name):
@@ -135,6 +138,28 @@ class KerasNamed(KerasName, KerasWeights):
         """The layer as errors name it: its class, and the name it was given, if any."""
         given = self._given_name
         return type(self).__name__ + ("" if given is None else f" {given!r}")
+
+
+# Keras 3 options that rungrad's layers do not offer, at the value meaning "not used", which
+# Keras' get_config writes (Dense, Embedding, EinsumDense: quantization_config; BatchNormalization:
+# renorm*; LayerNormalization: rms_scaling; MultiHeadAttention: use_gate, sliding_window)
+_UNOFFERED_DEFAULTS = {"quantization_config": None, "renorm": False, "renorm_clipping": None,
+                       "renorm_momentum": 0.99, "rms_scaling": False, "use_gate": False,
+                       "sliding_window": None}
+
+
+def without_unoffered_defaults(cls, config):
+    """`config` less the entries of _UNOFFERED_DEFAULTS at their default that cls's
+    constructor does not name."""
+    named = inspect.signature(cls.__init__).parameters
+    return {key: value for key, value in config.items()
+            if key in named or key not in _UNOFFERED_DEFAULTS
+            or not _is_default(value, _UNOFFERED_DEFAULTS[key])}
+
+
+def _is_default(value, default):
+    return value is default if default is None or isinstance(default, bool) else \
+        (isinstance(value, (int, float)) and not isinstance(value, bool) and value == default)
 
 
 def _keras_constructor(init):

@@ -141,6 +141,21 @@ def test_activations_take_keras_arguments_and_defaults():
     np.testing.assert_allclose(v.grad.data, [[0.1, 0.1, 0.1, 1.0, 0.0]])
 
 
+def test_relu_at_its_threshold_and_below_zero_as_keras():
+    """Keras 3.15.1's relu: 0 at x = threshold (as its ReLU layer; rungrad gave threshold
+    there), and with a negative threshold x in (threshold, 0) kept, or clipped to 0 under
+    max_value (rungrad kept it under max_value)."""
+    relu = keras.activations.relu
+    x = np.array([-2.0, -0.5, -0.25, 0.0, 0.5, 1.0, 1.5], np.float32)
+    np.testing.assert_array_equal(relu(x, threshold=1.0).data, [0, 0, 0, 0, 0, 0, 1.5])
+    np.testing.assert_allclose(relu(x, threshold=1.0, negative_slope=0.1).data,
+                               [-0.3, -0.15, -0.125, -0.1, -0.05, 0, 1.5], rtol=1e-6)
+    np.testing.assert_array_equal(relu(x, threshold=-0.5).data, [0, 0, -0.25, 0, 0.5, 1, 1.5])
+    np.testing.assert_allclose(relu(x, threshold=-0.5, negative_slope=0.1, max_value=1.2).data,
+                               [-0.15, 0, 0, 0, 0.5, 1, 1.2], rtol=1e-6)
+    assert relu(x, threshold=1.0).dtype == np.float32
+
+
 def test_more_keras_activation_names_give_keras_values():
     """Keras 3.15.1's values at x = -1, 0.3 and 7.5."""
     x = np.array([-1.0, 0.3, 7.5], np.float32)
@@ -164,3 +179,29 @@ def test_keras_callbacks_rungrad_lacks_say_what_to_use():
     with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
         _ = keras.callbacks.Nothing
     assert keras.callbacks.EarlyStopping is not None
+
+
+def test_keras_configs_of_dense_and_the_normalizations_load():
+    """Keras 3.15.1's get_config carries options rungrad does not offer at their 'unused'
+    value (quantization_config=None, renorm=False, rms_scaling=False, ...): such configs load
+    (they were refused); the options set otherwise are refused by name."""
+    policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"},
+              "registered_name": None}
+    dense = {"name": "d", "trainable": True, "dtype": policy, "units": 2, "activation": "relu",
+             "use_bias": True, "kernel_initializer": "glorot_uniform",
+             "bias_initializer": "zeros", "kernel_regularizer": None, "bias_regularizer": None,
+             "kernel_constraint": None, "bias_constraint": None, "quantization_config": None}
+    layer = keras.layers.Dense.from_config(dense)
+    assert (layer.units, layer.name) == (2, "d")
+    norm = {"name": "ln", "axis": -1, "epsilon": 0.001, "center": True, "scale": True,
+            "rms_scaling": False}
+    assert keras.layers.LayerNormalization.from_config(norm).epsilon == 0.001
+    batch = {"name": "bn", "axis": -1, "momentum": 0.9, "epsilon": 0.001, "center": True,
+             "scale": True, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
+    assert keras.layers.BatchNormalization.from_config(batch).momentum == 0.9
+    attention = {"num_heads": 2, "key_dim": 3, "use_gate": False, "sliding_window": None}
+    assert keras.layers.MultiHeadAttention.from_config(attention).num_heads == 2
+    with pytest.raises(TypeError, match="LayerNormalization: .*'rms_scaling'"):
+        keras.layers.LayerNormalization.from_config(dict(norm, rms_scaling=True))
+    with pytest.raises(TypeError, match="BatchNormalization: .*'renorm'"):
+        keras.layers.BatchNormalization.from_config(dict(batch, renorm=True))

@@ -280,3 +280,76 @@ def test_a_loss_subclass_is_compiled_with_its_reduction_and_none_is_refused():
     assert model.get_weights()[0].item() == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(ValueError, match="reduction='none', a loss per sample"):
         model.compile(optimizer="sgd", loss=keras.losses.MeanSquaredError(reduction="none"))
+
+
+# NumPy references of the losses that reduce the last axis themselves, of (y_true, y_pred)
+_ROW_LOSSES = {
+    "msle": lambda t, p: ((np.log1p(p) - np.log1p(t)) ** 2).mean(-1),
+    "mape": lambda t, p: (100 * np.abs(t - p) / np.abs(t)).mean(-1),
+    "poisson": lambda t, p: (p - t * np.log(p + 1e-7)).mean(-1),
+    "kl_divergence": lambda t, p: (t * np.log(t / p)).sum(-1),
+    "log_cosh": lambda t, p: np.log(np.cosh(p - t)).mean(-1),
+    "hinge": lambda t, p: np.maximum(1 - t * p, 0).mean(-1),
+    "cosine_similarity": lambda t, p: -(t * p).sum(-1) / np.linalg.norm(t, axis=-1)
+    / np.linalg.norm(p, axis=-1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ROW_LOSSES))
+def test_losses_of_sequences_keep_a_loss_per_step(name):
+    """Keras' functions and objects give (N, T) losses for (N, T, C) outputs, so 'none' is
+    (N, T), 'sum' sums N*T losses and (N, T) sample weights weigh each step: the losses that
+    reduce their last axis themselves (all but mse, mae, huber) were averaged over T again,
+    giving (N,), a 'sum' T times too small and a refusal of (N, T) weights."""
+    rng = np.random.default_rng(7)
+    t = rng.uniform(0.2, 1.0, (2, 3, 4)).astype(np.float32)
+    p = rng.uniform(0.2, 1.0, (2, 3, 4)).astype(np.float32)
+    w = rng.uniform(0.0, 1.0, (2, 3)).astype(np.float32)
+    expected = _ROW_LOSSES[name](t.astype(np.float64), p.astype(np.float64))
+    function = getattr(keras.losses, name)
+    np.testing.assert_allclose(function(t, p).data, expected, rtol=2e-5)
+    loss_class = _CLASS_OF[name]
+    np.testing.assert_allclose(loss_class(reduction="none")(t, p).data, expected, rtol=2e-5)
+    np.testing.assert_allclose(loss_class(reduction="sum")(t, p, sample_weight=w).data,
+                               (expected * w).sum(), rtol=2e-5)
+
+
+_CLASS_OF = {"msle": keras.losses.MeanSquaredLogarithmicError,
+             "mape": keras.losses.MeanAbsolutePercentageError,
+             "poisson": keras.losses.Poisson, "kl_divergence": keras.losses.KLDivergence,
+             "log_cosh": keras.losses.LogCosh, "hinge": keras.losses.Hinge,
+             "cosine_similarity": keras.losses.CosineSimilarity}
+
+
+def test_loss_arguments_by_position_mean_what_they_mean_in_keras():
+    """Keras' positional order: reduction first for the losses without options (Keras'
+    MeanSquaredError('sum') sums; rungrad took 'sum' for the name and averaged), after delta
+    for Huber, after axis for the cross-entropies and CosineSimilarity."""
+    t = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+    p = np.array([[0.3, 0.5], [0.9, 0.4]], np.float32)
+    squares = ((p - t) ** 2).mean(-1)
+    losses = keras.losses
+    np.testing.assert_allclose(losses.MeanSquaredError("sum")(t, p).data, squares.sum(),
+                               rtol=1e-6)
+    assert losses.MeanSquaredError("sum").name == "mean_squared_error"
+    np.testing.assert_allclose(losses.Huber(1.0, "sum")(t, p).data, squares.sum() / 2,
+                               rtol=1e-6)
+    assert losses.Poisson("none")(t, p).shape == (2,)
+    ce = -np.log(np.exp(p[[0, 1], [1, 0]]) / np.exp(p).sum(-1))
+    np.testing.assert_allclose(losses.CategoricalCrossentropy(True, 0.0, -1, "sum")(t, p).data,
+                               ce.sum(), rtol=1e-6)
+    np.testing.assert_allclose(
+        losses.SparseCategoricalCrossentropy(True, None, "sum")(np.array([1, 0]), p).data,
+        ce.sum(), rtol=1e-6)
+    assert losses.CosineSimilarity(-1, "none")(t, p).shape == (2,)
+    with pytest.raises(NotImplementedError, match="BinaryCrossentropy: only axis=-1"):
+        losses.BinaryCrossentropy(axis=1)
+
+
+def test_a_keras_cross_entropy_config_loads():
+    """Keras 3.15.1's get_config of BinaryCrossentropy(from_logits=True) (with its axis)."""
+    config = {"name": "binary_crossentropy", "reduction": "sum", "from_logits": True,
+              "label_smoothing": 0.0, "axis": -1}
+    loss = keras.losses.BinaryCrossentropy.from_config(config)
+    assert (loss.reduction, loss.from_logits) == ("sum", True)
+    assert loss.get_config() == config

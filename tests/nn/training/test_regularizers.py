@@ -120,6 +120,8 @@ def test_orthogonal_regularizer_is_keras_formula_and_its_gradient(mode):
     w = np.random.default_rng(1).normal(size=(4, 3))
     penalty = regularizers.OrthogonalRegularizer(0.3, mode)
     assert float(penalty(Variable(w)).data) == pytest.approx(_keras_orthogonal(w, 0.3, mode))
+    # a plain array too, as Keras' (it failed: 'memoryview' object has no attribute 'dtype')
+    assert float(penalty(w).data) == pytest.approx(_keras_orthogonal(w, 0.3, mode))
     weight = Variable(w.copy())
     penalty(weight).backward()
     np.testing.assert_allclose(weight.grad.data, numerical_grad(penalty, w)[0], rtol=1e-5,
