@@ -258,10 +258,8 @@ class CompiledLoss:
                              f"{tuple(losses.shape)}, expected one loss per sample first "
                              f"({samples}, ...)")
         reduction = getattr(self.fn, "reduction", "mean")
-        if losses.ndim > 1:  # a sample's loss: the sum of its elements, or their mean
-            within = tuple(range(1, losses.ndim))
-            adds = reduction in ("sum", "batchmean")  # (KLDivLoss' batchmean: sum / N)
-            losses = losses.sum(axis=within) if adds else losses.mean(axis=within)
+        if losses.ndim > 1:
+            losses = self._sample_losses(losses, reduction, tuple(inputs.shape))
         if weights is None:  # (a Keras reduction of its own, without sample weights)
             weights = get_array_module(losses.data).ones(samples, losses.dtype)
         weights = as_variable(weights)
@@ -269,6 +267,20 @@ class CompiledLoss:
             weights = astype(weights, losses.dtype)
         return self._reduced((losses * weights).sum(), weights, samples,
                              "sum" if reduction == "sum" else self.reduction)
+
+    def _sample_losses(self, losses, reduction, shape):
+        """Each sample's loss from its elements' (N, ...) (`shape`: the outputs'): their sum
+        where the loss module reduces by 'sum' (or 'batchmean', KLDivLoss' sum / N), else
+        their mean; under a Keras 'sum' the sum of its rows' losses (an elementwise loss's
+        row: the mean over the last axis, Keras' own), where a mean over a sequence's steps
+        made it T times too small."""
+        if self.reduction == "sum":
+            if self.elementwise and tuple(losses.shape) == shape:
+                losses = losses.mean(axis=-1)
+            return losses.sum(axis=tuple(range(1, losses.ndim))) if losses.ndim > 1 else losses
+        within = tuple(range(1, losses.ndim))
+        adds = reduction in ("sum", "batchmean")
+        return losses.sum(axis=within) if adds else losses.mean(axis=within)
 
     def _weighted_steps(self, losses, weights):
         """Keras 3's weights of the steps (N, T): sum of w_it l_it over the N T entries'

@@ -314,6 +314,29 @@ def test_losses_of_sequences_keep_a_loss_per_step(name):
                                (expected * w).sum(), rtol=2e-5)
 
 
+@pytest.mark.parametrize("name", ["poisson", "log_cosh", "hinge", "mse", "mae"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compile_with_a_sum_reduction_adds_every_step_of_a_sequence(name, weighted):
+    """compile with reduction='sum' on (N, T, C) outputs: Keras sums the N*T rows' losses
+    (an elementwise loss's row: its mean over C), sample weights (N,) weighing each sample's
+    steps; evaluate averaged each sample's steps instead, T times too small."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0.2, 1.0, (4, 3, 2)).astype(np.float32)
+    y = rng.uniform(0.2, 1.0, (4, 3, 2)).astype(np.float32)
+    w = rng.uniform(0.5, 2.0, 4).astype(np.float32) if weighted else None
+    model = keras.Sequential([keras.Input((3, 2)),
+                              keras.layers.Dense(2, activation="softplus")])
+    loss = {"mse": keras.losses.MeanSquaredError, "mae": keras.losses.MeanAbsoluteError,
+            **_CLASS_OF}[name](reduction="sum")
+    model.compile(loss=loss)
+    p = model.predict(x, verbose=0).astype(np.float64)
+    rows = {"mse": lambda t, q: ((q - t) ** 2).mean(-1), "mae": lambda t, q: abs(q - t).mean(-1),
+            **_ROW_LOSSES}[name](y.astype(np.float64), p)  # (N, T)
+    expected = (rows.sum(axis=1) * (1.0 if w is None else w)).sum()
+    assert model.evaluate(x, y, batch_size=4, sample_weight=w, verbose=0) == pytest.approx(
+        expected, rel=1e-5)
+
+
 _CLASS_OF = {"msle": keras.losses.MeanSquaredLogarithmicError,
              "mape": keras.losses.MeanAbsolutePercentageError,
              "poisson": keras.losses.Poisson, "kl_divergence": keras.losses.KLDivergence,
