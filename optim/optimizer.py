@@ -626,14 +626,8 @@ class Optimizer(OptimizerHooks):
         this package takes and this one does not: SGD loading the groups of an Adam saved
         before its first step (no state to tell) would train at Adam's lr, its betas
         ignored. Settings no optimizer here takes (a scheduler's initial_lr) pass."""
-        if self.state_keys is None or not isinstance(saved, dict):  # (as _check_saved_keys)
-            return
-        foreign = sorted(k for k in saved if k not in self.defaults and k in _builtin_settings())
-        if foreign:
-            raise ValueError(f"{self._who}: loaded parameter group {index} holds the settings "
-                             f"{foreign}, which {type(self).__name__} does not take: the state "
-                             f"dict was saved by another optimizer (load it into that "
-                             f"optimizer, or start {type(self).__name__} afresh)")
+        _refuse_foreign(type(self), saved, self.defaults, _builtin_settings,
+                        f"the loaded parameter group {index} holds the settings", "does not take")
 
     def _state_from_saved(self, p, saved):
         """p's state from a loaded state dict's entry: private arrays on p's backend, in its
@@ -681,14 +675,21 @@ def _check_saved_keys(cls, index, saved):
     optimizer (SGD loading Adam's would train on silently, at Adam's lr, with its moments
     ignored; PyTorch fails at the next step). Entries no optimizer here keeps (a subclass's
     own) pass."""
-    if cls.state_keys is None or not isinstance(saved, dict):  # (no dict: refused after)
+    _refuse_foreign(cls, saved, cls.state_keys, _builtin_state_keys,
+                    f"the loaded state of parameter {index} holds", "never keeps")
+
+
+def _refuse_foreign(cls, saved, own, builtin, where, verb):
+    """A ValueError naming the keys of `saved` (a loaded dict) that are not `own` but among
+    `builtin()`'s, those of the optimizers of this package; none for an optimizer that does
+    not name its state entries, or for what is no dict (refused after)."""
+    if cls.state_keys is None or not isinstance(saved, dict):
         return
-    foreign = sorted(k for k in saved if k not in cls.state_keys and k in _builtin_state_keys())
+    foreign = sorted(k for k in saved if k not in own and k in builtin())
     if foreign:
-        raise ValueError(f"{cls.__name__}: the loaded state of parameter {index} holds "
-                         f"{foreign}, which {cls.__name__} never keeps: the state dict was "
-                         f"saved by another optimizer (load it into that optimizer, or start "
-                         f"{cls.__name__} afresh)")
+        raise ValueError(f"{cls.__name__}: {where} {foreign}, which {cls.__name__} {verb}: the "
+                         f"state dict was saved by another optimizer (load it into that "
+                         f"optimizer, or start {cls.__name__} afresh)")
 
 
 def _builtin_state_keys():

@@ -369,7 +369,7 @@ def test_another_optimizer_s_groups_are_refused_before_any_step(saver, loader):
     p = make_params()[0]
     saving = getattr(optim, saver)([p], lr=0.5)
     loading = getattr(optim, loader)([p], lr=0.01)
-    with pytest.raises(ValueError, match=rf"{loader}: loaded parameter group 0 holds the "
+    with pytest.raises(ValueError, match=rf"{loader}: the loaded parameter group 0 holds the "
                                          rf"settings \[.*\], which {loader} does not take"):
         loading.load_state_dict(saving.state_dict())
     assert loading.param_groups[0]["lr"] == 0.01
