@@ -18,6 +18,7 @@ from ..function import Function
 from ..numerical import GradcheckError, from_hypothesis, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
+from .discovery import function_name
 from .drawing import examples, resolve
 
 # Where a raised error's frames are not the user's: rungrad's packages and NumPy
@@ -338,4 +339,4 @@ def _forward_problem(value, want):
 
 
 def _name(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{cls.__module__}.{function_name(cls)}"
