@@ -298,11 +298,14 @@ def _with_domain_note(mismatch, objective, labels, eps):
 
 def _with_rounding_note(mismatch, objective, eps, atol):
     """The mismatch, noting where f's outputs are so large that their rounding alone moves
-    a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6): then the
-    numerical side, not backprop, may be what is off."""
+    a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6), and by a
+    tenth of the worst entry's error at least: then the numerical side, not backprop, may be
+    what is off. (A backward giving 1 where f is flat, numeric 0, is off by 1: the 2e-10 of
+    an output of size 1 rounding is no explanation.)"""
     largest = objective.largest_output()
     noise = largest * np.finfo(np.float64).eps / eps
-    if noise > atol:
+    _, _, analytic, numeric, _ = mismatch.entries[0]
+    if noise > max(atol, abs(analytic - numeric) / 10):  # (NaN error: max gives atol)
         mismatch.args = (f"{mismatch.args[0]}\n  note: f's outputs reach {largest:.1e}, whose "
                          f"float64 rounding alone moves a central difference of step {eps:g} "
                          f"by about {noise:.1e}: the numerical side may be what is off "
