@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd import Function, Variable, exp, reshape
+from autograd import Function, Variable, astype, exp, reshape
 from autograd.ops.elementwise import Tanh
 from autograd.spec import Axes, Choice, Draw, Index, Spec
 from autograd.testing import assert_forward_matches
@@ -581,6 +581,29 @@ def test_a_right_function_drawn_at_a_jump_passes(cls):
     """At 0 (hypothesis' first draw), sign and |x|'s gradient jump: no derivative there;
     the check failed these right Functions instead of drawing again."""
     check_function(cls, MANY)
+
+
+class TripleInHalf(Function):
+    """3x, its gradient computed in float16 (right to 4.9e-4: inside rtol 1e-3)."""
+
+    input_specs = (Spec("float64"),)
+    reference = staticmethod(lambda x: 3 * x)
+
+    def forward(self, x):
+        return 3 * x
+
+    def backward(self, gy):
+        return Variable((3 * gy.data).astype(np.float16))
+
+
+def test_a_gradient_narrower_than_its_input_is_named():
+    """The engine casts it to the input's dtype unseen, and its values passed gradcheck."""
+    error = failure(TripleInHalf)
+    assert error.kind == "gradcheck" and str(error).startswith(
+        f"{__name__}.TripleInHalf: backward gives input 0 (float64) a float16 gradient")
+    widened = type("TripleInDouble", (TripleInHalf,), {  # (float64 for float32 is fitted)
+        "input_specs": (Spec(),), "backward": lambda self, gy: 3 * astype(gy, np.float64)})
+    check_function(widened, FEW)
 
 
 def test_specs_that_draw_only_kinks_are_named():
