@@ -222,6 +222,7 @@ def _check(who, f, arrays, labels, grad_outputs, eps, atol, rtol, seed, mode, wi
         mismatch.explained = _explained_by_numerics(mismatch, objective, labels, eps,
                                                     tolerance)
         _with_kink_note(mismatch, objective, labels, eps)
+        _with_jump_note(mismatch, objective, labels, eps)
         _with_truncation_note(mismatch, objective, labels, eps)
         _with_domain_note(mismatch, objective, labels, eps)
         raise _with_rounding_note(mismatch, objective, eps, tolerance.largest_atol()) from None
@@ -297,11 +298,14 @@ def _with_domain_note(mismatch, objective, labels, eps):
 
 def _with_rounding_note(mismatch, objective, eps, atol):
     """The mismatch, noting where f's outputs are so large that their rounding alone moves
-    a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6): then the
-    numerical side, not backprop, may be what is off."""
+    a central difference of step eps by more than atol (1e7 + x^2 at eps 1e-6), and by a
+    tenth of the worst entry's error at least: then the numerical side, not backprop, may be
+    what is off. (A backward giving 1 where f is flat, numeric 0, is off by 1: the 2e-10 of
+    an output of size 1 rounding is no explanation.)"""
     largest = objective.largest_output()
     noise = largest * np.finfo(np.float64).eps / eps
-    if noise > atol:
+    _, _, analytic, numeric, _ = mismatch.entries[0]
+    if noise > max(atol, abs(analytic - numeric) / 10):  # (NaN error: max gives atol)
         mismatch.args = (f"{mismatch.args[0]}\n  note: f's outputs reach {largest:.1e}, whose "
                          f"float64 rounding alone moves a central difference of step {eps:g} "
                          f"by about {noise:.1e}: the numerical side may be what is off "
@@ -340,7 +344,8 @@ def _explained_by_numerics(mismatch, objective, labels, eps, tolerance):
         return False
     return all(isinstance(entry[1], tuple) and (
         _resolved_by_smaller_steps(objective, labels, eps, tolerance, entry)
-        or _slopes_at_kink(objective, labels, eps, entry) is not None)
+        or _slopes_at_kink(objective, labels, eps, entry) is not None
+        or _jump_at(objective, labels, eps, entry) is not None)
         for entry in mismatch.failures)
 
 
@@ -379,6 +384,51 @@ def _slopes_at_kink(objective, labels, eps, entry):
             and 0.5 * gap < gap_small < 2 * gap
             and min(left, right) - 1e-3 * gap <= analytic <= max(left, right) + 1e-3 * gap)
     return (left, right) if kink else None
+
+
+_JUMP_STEPS = (1.0, 0.1, 0.01)  # the step's factors a jump's change must survive
+
+
+def _jump_at(objective, labels, eps, entry):
+    """The change of the checked function across a failing entry's point where it jumps
+    there (sign(x) at 0; under gradgradcheck, the gradient of |x| or of max at a tie):
+    F(x + h) - F(x - h) as large, within a factor 4, at a tenth and a hundredth of the step
+    (a continuous F's shrinks with the step: a hundredfold, a kink's too) and far above its
+    rounding. The factor 4 lets a probe land on the jump itself (x = 1e-8 beside sign's
+    jump at 0, where the hundredth of the step reaches 0 and half the jump): hypothesis
+    shrinks onto just such points. F has no derivative there, so backprop's value is no
+    mistake. None elsewhere, for a direction of mode 'fast', and where the probe's
+    evaluations fail."""
+    label, idx = entry[0], entry[1]
+    if not isinstance(idx, tuple):
+        return None
+    i = labels.index(label)
+    changes = []
+    for factor in _JUMP_STEPS:
+        measured = _unless_f_fails(objective.element, i, idx, eps, factor)
+        if measured is None:
+            return None
+        h = 2 * eps * factor * float(_steps(objective.arrays[i])[idx])
+        change, rounding = measured[0] * h, measured[1] * h
+        if not abs(change) > 100 * rounding:  # (False for NaN)
+            return None
+        changes.append(change)
+    alike = all(0.25 <= c / changes[0] <= 4 for c in changes)
+    return changes[-1] if alike else None
+
+
+def _with_jump_note(mismatch, objective, labels, eps):
+    """Note a jump of the checked function at the worst entry (see `_jump_at`)."""
+    change = _jump_at(objective, labels, eps, mismatch.entries[0])
+    if change is None:
+        return
+    label, idx = mismatch.entries[0][:2]
+    mismatch.args = (f"{mismatch.args[0]}\n  note: at {label}, index {idx}, the checked "
+                     f"function ({objective.weighted()} weighted by the upstream gradients) "
+                     f"jumps by {change:.6e}, as much across a hundredth of the step as "
+                     f"across the step: it is not continuous there, so it has no derivative "
+                     f"to check (sign(x) at 0; under gradgradcheck, the gradient of |x| at 0 "
+                     f"or of a max at a tie): check it at inputs away from the jump",)
 
 
 def _with_truncation_note(mismatch, objective, labels, eps):

@@ -2,6 +2,7 @@
 import importlib
 import inspect
 import pkgutil
+import sys
 
 from ..function import Function
 
@@ -12,15 +13,26 @@ def functions_in(package):
     backward of its own making, or a private one (leading underscore) that others derive
     from. A module that fails to import (a `__main__` is not imported) raises
     DiscoveryError, naming it."""
-    found = {}
+    found = {}  # (keyed by the class: a factory's products share one qualified name)
     for module in _modules(package):
         for cls in _classes(vars(module).values()):
             if (issubclass(cls, Function) and cls is not Function
                     and _defined_under(cls, package)):
-                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+                found[cls] = cls
     classes = list(found.values())
     concrete = [cls for cls in classes if not _is_base(cls, classes)]
     return sorted(concrete, key=lambda c: (c.__module__, _line(c)))
+
+
+def function_name(cls):
+    """The name a Function class goes by in its module: its qualified name, or, for a class
+    made inside a function (each of a factory's classes is `unary.<locals>.Unary`), the
+    module-level name bound to it (`Sin = unary(np.sin, np.cos)`)."""
+    if "<locals>" not in cls.__qualname__:
+        return cls.__qualname__
+    module = sys.modules.get(cls.__module__)
+    bound = [name for name, value in vars(module).items() if value is cls] if module else []
+    return bound[0] if bound else cls.__qualname__
 
 
 def elsewhere_defined(package):
@@ -32,7 +44,7 @@ def elsewhere_defined(package):
             if (issubclass(cls, Function) and cls is not Function
                     and not _defined_under(cls, package) and not _is_base(cls, [cls])
                     and not cls.__module__.startswith("autograd.")):
-                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+                found[cls] = cls
     return list(found.values())
 
 

@@ -18,6 +18,7 @@ from ..function import Function
 from ..numerical import GradcheckError, from_hypothesis, gradcheck, gradgradcheck
 from ..variable import Variable
 from ..walk import functions_behind
+from .discovery import function_name
 from .drawing import examples, resolve
 
 # Where a raised error's frames are not the user's: rungrad's packages and NumPy
@@ -207,6 +208,7 @@ def _check_example(cls, example):
         return apply(*xs, **args)
 
     _check_creates(cls, f, example)
+    _check_gradient_precision(cls, f, example)
     reference = resolve(getattr(cls, "reference", None))
     if reference is not None:
         _check_forward(cls, f, reference, example)
@@ -284,6 +286,33 @@ def _check_creates(cls, f, example):
                                  f"  on {example!r}", "spec")
 
 
+def _check_gradient_precision(cls, f, example):
+    """Plain backprop's gradients, as cls's backward gives them (before the engine casts
+    them to their inputs' dtypes), must be as precise as their inputs: a float16 gradient
+    for a float64 input (a float16 table, a cast) is cast to float64 unseen, its values off
+    by up to 4.9e-4, inside gradcheck's rtol of 1e-3 (PyTorch's engine casts it too)."""
+    from ..config import no_grad
+    xs, outputs = _call_on_copies(f, example.arrays)
+    for func in functions_behind([y for y in outputs if y.creator is not None]):
+        if type(func) is not cls:
+            continue
+        ys = [ref() for ref in func.outputs]
+        if any(y is None for y in ys):
+            continue  # (an output f dropped: its gradient is not backprop's to give)
+        with no_grad():
+            given = as_list(func.backward_data(*[np.ones_like(y.data) for y in ys]))
+        for k, (x, g) in enumerate(zip(func.inputs, given)):
+            narrower = (g is not None and x.dtype.kind == "f" and np.dtype(g.dtype).kind == "f"
+                        and np.dtype(g.dtype).itemsize < x.dtype.itemsize)
+            if narrower:
+                raise FunctionCheckError(
+                    f"{_name(cls)}: backward gives input {k} ({x.dtype}) a {g.dtype} "
+                    f"gradient: the engine casts it to {x.dtype}, but its values keep "
+                    f"{g.dtype}'s precision (eps {np.finfo(g.dtype).eps:.1e}), which "
+                    f"gradcheck's tolerance lets pass; compute it in its input's dtype\n"
+                    f"  on {example!r}", "gradcheck")
+
+
 def _checked_order(cls, f, example):
     """cls's gradcheck_order (0, 1 or 2); 0 (forward only) only for a Function whose
     backward gives no gradient: a declared 0 must not turn a derivative's check off."""
@@ -338,4 +367,4 @@ def _forward_problem(value, want):
 
 
 def _name(cls):
-    return f"{cls.__module__}.{cls.__qualname__}"
+    return f"{cls.__module__}.{function_name(cls)}"

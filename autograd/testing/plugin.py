@@ -56,13 +56,13 @@ def pytest_collection(session):
     packages = _packages(session.config)
     if not packages:
         return
-    from .discovery import functions_in
+    from .discovery import function_name, functions_in
     modules = {}
     for package in packages:
         for cls in _found(functions_in, package, session.config):
             module = sys.modules[cls.__module__]
             path = os.path.realpath(inspect.getsourcefile(module) or module.__file__)
-            modules.setdefault(path, {})[cls.__qualname__] = cls
+            modules.setdefault(path, {})[function_name(cls)] = cls
     session.config.stash[_MODULES] = modules
 
 
@@ -183,13 +183,15 @@ class GradcheckItem(pytest.Item):
 
 
 def _no_specs(cls):
-    return f"{cls.__qualname__} declares no input_specs (see autograd/spec.py)"
+    from .discovery import function_name
+    return f"{function_name(cls)} declares no input_specs (see autograd/spec.py)"
 
 
 def pytest_collection_finish(session):
     """The selected items (after -k and -m) of Functions without specs, for the summary."""
+    from .discovery import function_name
     session.config._rungrad_missing_specs = [
-        f"{item.cls.__module__}.{item.cls.__qualname__}" for item in session.items
+        f"{item.cls.__module__}.{function_name(item.cls)}" for item in session.items
         if isinstance(item, GradcheckItem) and item.status == "missing"]
 
 

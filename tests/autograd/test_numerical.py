@@ -245,6 +245,54 @@ def test_a_wrong_backward_of_a_smooth_function_gets_no_kink_note(x):
     assert "kink" not in str(info.value)
 
 
+class SignFlat(Function):
+    """sign(x), its gradient 0 (PyTorch's): f jumps at 0, with no derivative there."""
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, gy):
+        return gy * 0.0
+
+
+class AbsBySign(Function):
+    """|x|, backward gy sign(x): its gradient jumps at 0, seen at second order."""
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, gy):
+        return gy * Variable(np.sign(self.inputs[0].data))
+
+
+@pytest.mark.parametrize("check, f, x", [
+    (gradcheck, lambda v: SignFlat()(v), np.array([0.0, 0.7])),
+    (gradcheck, lambda v: SignFlat()(v), np.array([1e-8, 0.7])),  # (a probe lands on 0)
+    (gradgradcheck, lambda v: AbsBySign()(v), np.array([0.0, 0.7]))])
+def test_a_jump_at_the_point_is_named_and_explained(check, f, x):
+    """A central difference across a jump reads half the jump over the step (1e6): no
+    backward can match it, and at the jump f has no derivative; check_function then draws
+    another example (it failed Abs at 0 under gradgradcheck, Sign at 0)."""
+    with pytest.raises(GradcheckError) as info:
+        check(f, x)
+    assert info.value.explained
+    note = str(info.value).split("note: ")[1]
+    assert note.startswith("at input 0, index (0,), the checked function (")
+    assert "it is not continuous there, so it has no derivative to check" in note
+
+
+@pytest.mark.parametrize("f, x", [
+    (lambda v: MulWrongSecond()(exp(v * 5.0), v), np.array([2.0, 2.5])),
+    (lambda v: F.relu(v) * 3, np.array([0.0, 1.5])),
+    (lambda v: SignFlat()(v), np.array([5e-7, 1.5]))])  # (a jump within the step only)
+def test_no_jump_note_for_a_wrong_backward_a_kink_or_a_jump_beside_the_point(f, x):
+    """A jump half a step away is straddled by the step, not by a tenth of it: f has a
+    derivative at the point, which the smaller step measures (no note)."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(f, x, grad_outputs=np.ones(2))
+    assert "not continuous" not in str(info.value)
+
+
 @pytest.mark.parametrize("check, f, x", [
     (gradcheck, lambda v: sqrt(v), 1e-5), (gradcheck, lambda v: log(v), 3e-6),
     (gradgradcheck, lambda v: sqrt(v), 2e-5)])
@@ -390,6 +438,24 @@ def test_large_outputs_are_differenced_before_they_are_summed():
     assert gradcheck(lambda t: t * t + 1e6, v)
     with pytest.raises(GradcheckError, match=r"outputs reach 1.0e\+08"):
         gradcheck(lambda t: t * t + 1e8, v[:5])
+
+
+class StraightThrough(Function):
+    """sign(x) with backward gy (a straight-through estimator): not its gradient, 0."""
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, gy):
+        return gy
+
+
+def test_no_rounding_note_where_the_error_dwarfs_the_rounding():
+    """Where f is flat (numeric 0, atol 2.2e-14), the 2.2e-10 of its outputs' rounding was
+    named as what may be off, beside an error of 1."""
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda v: StraightThrough()(v), np.array([0.4, -1.5]))
+    assert "note" not in str(info.value)
 
 
 def test_gradcheck_rejects_unknown_mode():

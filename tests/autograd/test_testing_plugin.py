@@ -242,3 +242,39 @@ def test_a_public_abstract_base_function_is_not_an_item():
             return x
 
     assert _is_base(Elementwise, [Elementwise])
+
+
+FACTORY = '''
+import numpy as np
+from autograd import Function, Variable
+from autograd.spec import Spec
+
+
+def unary(f, df):
+    class Unary(Function):
+        input_specs = (Spec(),)
+        gradcheck_order = 1
+
+        def forward(self, x):
+            return f(x)
+
+        def backward(self, gy):
+            return gy * Variable(df(self.inputs[0].data))
+    return Unary
+
+
+Sin = unary(np.sin, np.cos)
+Cos = unary(np.cos, np.sin)  # planted: the sign
+Sine = Sin  # an alias: one class, checked once
+'''
+
+
+def test_each_function_a_factory_makes_is_an_item_under_its_module_name(tmp_path):
+    """Each class of `unary(...)` is `unary.<locals>.Unary`: keyed by that name, all but
+    one were dropped unchecked (the planted Cos passed unseen)."""
+    (tmp_path / "made.py").write_text(FACTORY)
+    (tmp_path / "site").mkdir()
+    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
+                           "--rungrad-gradcheck=made", "-rf")
+    assert code == 1 and "1 failed, 1 passed" in out, out
+    assert "FAILED made.py::gradcheck[Cos] - made.Cos: gradcheck:" in out, out

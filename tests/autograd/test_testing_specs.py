@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd import Function, Variable, exp
+from autograd import Function, Variable, astype, exp, reshape
 from autograd.ops.elementwise import Tanh
 from autograd.spec import Axes, Choice, Draw, Index, Spec
 from autograd.testing import assert_forward_matches
@@ -531,6 +531,79 @@ def test_a_bug_beside_a_kink_is_found_beside_it_not_excused_at_it(elements):
     assert any(-0.01 < x < 0 for x in values), error  # (in the band, not at the kink)
     check_function(type("Right", (LeakyReLU,), {"input_specs": (Spec(elements=elements),)}),
                    MANY)
+
+
+class AbsBySign(Function):
+    """|x|, backward gy sign(x): right; its gradient jumps at 0 (second order)."""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(np.abs)
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, gy):
+        return gy * Variable(np.sign(self.inputs[0].data))
+
+
+class SignFlat(Function):
+    """sign(x) with PyTorch's gradient 0: right; f itself jumps at 0."""
+
+    input_specs = (Spec(),)
+    reference = staticmethod(np.sign)
+    gradcheck_order = 1
+
+    def forward(self, x):
+        return np.sign(x)
+
+    def backward(self, gy):
+        return gy * 0.0
+
+
+class MaxOfRow(Function):
+    """max over the last axis, ties sharing the gradient: right; at a tie (hypothesis'
+    zeros) its gradient jumps."""
+
+    input_specs = (Spec(min_dims=1),)
+    reference = staticmethod(lambda x: x.max(axis=-1))
+
+    def forward(self, x):
+        return x.max(axis=-1)
+
+    def backward(self, gy):
+        x = self.inputs[0].data
+        mask = (x == x.max(axis=-1, keepdims=True)).astype(x.dtype)
+        return reshape(gy, gy.shape + (1,)) * Variable(mask / mask.sum(-1, keepdims=True))
+
+
+@pytest.mark.parametrize("cls", [AbsBySign, SignFlat, MaxOfRow])
+def test_a_right_function_drawn_at_a_jump_passes(cls):
+    """At 0 (hypothesis' first draw), sign and |x|'s gradient jump: no derivative there;
+    the check failed these right Functions instead of drawing again."""
+    check_function(cls, MANY)
+
+
+class TripleInHalf(Function):
+    """3x, its gradient computed in float16 (right to 4.9e-4: inside rtol 1e-3)."""
+
+    input_specs = (Spec("float64"),)
+    reference = staticmethod(lambda x: 3 * x)
+
+    def forward(self, x):
+        return 3 * x
+
+    def backward(self, gy):
+        return Variable((3 * gy.data).astype(np.float16))
+
+
+def test_a_gradient_narrower_than_its_input_is_named():
+    """The engine casts it to the input's dtype unseen, and its values passed gradcheck."""
+    error = failure(TripleInHalf)
+    assert error.kind == "gradcheck" and str(error).startswith(
+        f"{__name__}.TripleInHalf: backward gives input 0 (float64) a float16 gradient")
+    widened = type("TripleInDouble", (TripleInHalf,), {  # (float64 for float32 is fitted)
+        "input_specs": (Spec(),), "backward": lambda self, gy: 3 * astype(gy, np.float64)})
+    check_function(widened, FEW)
 
 
 def test_specs_that_draw_only_kinks_are_named():
