@@ -993,9 +993,10 @@ def _written(record, stand_ins):
 def _unread_ops(record):
     """The ids of the ops whose forward a replay may skip: nothing reads their results (no
     later op, the step's result, a replayable call's arguments, or the backward of a skipped
-    op that reads its inputs' values) and their backward does not read their forward's work
-    (`Function.backward_reads_forward`: a loss only backpropagated, not returned). A
-    backward from such a result needs only its shape."""
+    op that reads its inputs' values), their backward does not read their forward's work
+    (`Function.backward_reads_forward`: a loss only backpropagated, not returned) and they
+    draw no random numbers (a skipped draw would shift every later one, dropout's masks,
+    from the eager step's). A backward from such a result needs only its shape."""
     read = set()
     _note_variables(record.result, read)
     for event in record.events:
@@ -1018,7 +1019,7 @@ def _unread_given(record, read):
         if event[0] != "op":
             continue
         _, func, inputs, outputs = event
-        if (not func.backward_reads_forward and id(func) not in read
+        if (not func.backward_reads_forward and not func.draws_random and id(func) not in read
                 and not any(id(y) in read for y in _as_tuple(outputs))):
             unread.add(id(func))
             if func.backward_reads_inputs:  # (its backward still runs, on their arrays)
