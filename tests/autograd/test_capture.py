@@ -741,6 +741,46 @@ class _Probe(autograd.Function):
         return g
 
 
+class _TwoOutputs(autograd.Function):
+    """(2x, x + b), its backward told None for an output no gradient reached: then b gets
+    no gradient (None), rather than zeros."""
+
+    takes_missing_grads = True
+
+    def forward(self, x, b):
+        return x * 2.0, x + b
+
+    def backward(self, g1, g2):
+        gx = (0 if g1 is None else g1 * 2.0) + (0 if g2 is None else g2)
+        return gx, None if g2 is None else g2.sum(axis=0)
+
+
+def _trained_through_two_outputs(captured):
+    np.random.seed(0)
+    model = nn.Linear(3, 2)
+    b = nn.Parameter(np.ones(2, np.float32))
+    optimizer = optim.SGD([*model.parameters(), b], lr=0.1, weight_decay=0.5)
+
+    def step(x, t):
+        optimizer.zero_grad()
+        used, _ = _TwoOutputs()(model(x), b)
+        F.mse_loss(used, t).backward()
+        optimizer.step()
+    step = capture(step) if captured else step
+    for x, t in _batches(4, (4, 3)):
+        step(x, t)
+    return b.grad, b.data.copy()
+
+
+def test_a_replayed_backward_gives_none_for_missing_gradients_as_the_engine():
+    """`takes_missing_grads`: the engine passes None for an output the loss did not use; a
+    replay passed zeros, so b got a zero gradient and weight decay moved it."""
+    eager_grad, eager_b = _trained_through_two_outputs(captured=False)
+    replayed_grad, replayed_b = _trained_through_two_outputs(captured=True)
+    assert eager_grad is None and replayed_grad is None
+    np.testing.assert_array_equal(replayed_b, eager_b)
+
+
 def test_a_replayed_backward_runs_as_the_engine_runs_it():
     weight = Variable(np.ones(3, np.float32))
     optimizer = optim.SGD([weight], lr=0.1)
