@@ -149,6 +149,24 @@ def test_keyword_arguments_and_several_results():
         np.testing.assert_allclose(out["loss"].data, F.mse_loss(model(x), t).data)
 
 
+def test_keyword_arguments_given_in_another_order_are_not_refused():
+    """The signature sorted keyword arguments, the step saw them in the order given: a
+    step looping over **kwargs, recorded as step(b=y, a=x), was replayed for
+    step(a=x, b=y) with b's factor on a (14.0 where eager gives 22.0), and a step naming
+    them was refused as one that differs between its records. Each order is now a
+    signature of its own, replayed as given."""
+    weight = Variable(np.array([2.0]))
+
+    def step(**named):
+        return sum(autograd.sum(v * weight) * (i + 1) for i, v in enumerate(named.values()))
+    captured = capture(step)
+    x, y = np.array([1.0]), np.array([5.0])
+    for _ in range(3):
+        for kwargs in ({"a": x, "b": y}, {"b": y, "a": x}):
+            assert float(captured(**kwargs).data) == float(step(**kwargs).data)
+    assert captured.captured == 2
+
+
 def _capture_twice(step, *args):
     captured = capture(step)
     captured(*args)
