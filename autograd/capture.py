@@ -25,11 +25,12 @@ result nothing reads (a loss only backpropagated).
 
 What a replay repeats, and what it does not (as for CUDA graphs and `tf.function`):
 - The arguments are the inputs: arrays (and Variables), alone or in tuples, lists and dicts,
-  may change from call to call; a new shape, dtype or other non-array value, another grad or
-  train mode, a module switched between train() and eval(), or a parameter frozen or
-  unfrozen, records afresh. An argument that is another object (a batch object) is itself:
-  its arrays are constants, written in place as the step sees them, and one rebound
-  (`batch.x = next_x`) records afresh (pass the arrays themselves to replay them).
+  may change from call to call; a new shape, dtype or other non-array value, keyword
+  arguments in another order, another grad or train mode, a module switched between
+  train() and eval(), or a parameter frozen or unfrozen, records afresh. An argument that
+  is another object (a batch object) is itself: its arrays are constants, written in place
+  as the step sees them, and one rebound (`batch.x = next_x`) records afresh (pass the
+  arrays themselves to replay them).
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
 - Other Python code (a print, NumPy on `.data`) ran at capture only. Python reading a value
   the step computes or trains (`.item()`, `float()`, `bool()`, a comparison: an `if` on it)
@@ -272,7 +273,9 @@ def _signature(args, kwargs):
         else:
             return tuple(parts), grad_mode.get(), train_mode.get()
     parts = [_signature_of(a) for a in args]
-    parts += [("keyword", name, _signature_of(v)) for name, v in sorted(kwargs.items())]
+    # in the order given, as a dict's keys: the step sees them so (a **kwargs loop), and
+    # the records number the arguments so
+    parts += [("keyword", name, _signature_of(v)) for name, v in kwargs.items()]
     return tuple(parts), grad_mode.get(), train_mode.get()
 
 
@@ -951,7 +954,7 @@ class Program:
         self.arguments = record.arguments
         self.result = record.result
         self.record = record  # keeps every Variable the code uses alive
-        self.stand_ins = [v for _, v in _in_argument_order(record.arguments)]
+        self.stand_ins = [v for _, v in record.arguments]  # (positional, then by keyword)
         self.replay, self.code = _written(record, self.stand_ins)
         self.plain = record.plain
         self.leaves = record.leaves
@@ -963,8 +966,8 @@ class Program:
         else:
             values = []
             _flatten_arrays(args, values)
-            for name in sorted(kwargs):  # (the signature matched: same names, same shapes)
-                _flatten_arrays(kwargs[name], values)
+            for value in kwargs.values():  # (the signature matched: same names, same order)
+                _flatten_arrays(value, values)
             self.replay(*[v.data if isinstance(v, Variable) else v for v in values])
         return _returned(self.result, None)
 
@@ -993,9 +996,10 @@ def _written(record, stand_ins):
 def _unread_ops(record):
     """The ids of the ops whose forward a replay may skip: nothing reads their results (no
     later op, the step's result, a replayable call's arguments, or the backward of a skipped
-    op that reads its inputs' values) and their backward does not read their forward's work
-    (`Function.backward_reads_forward`: a loss only backpropagated, not returned). A
-    backward from such a result needs only its shape."""
+    op that reads its inputs' values), their backward does not read their forward's work
+    (`Function.backward_reads_forward`: a loss only backpropagated, not returned) and they
+    draw no random numbers (a skipped draw would shift every later one, dropout's masks,
+    from the eager step's). A backward from such a result needs only its shape."""
     read = set()
     _note_variables(record.result, read)
     for event in record.events:
@@ -1018,7 +1022,7 @@ def _unread_given(record, read):
         if event[0] != "op":
             continue
         _, func, inputs, outputs = event
-        if (not func.backward_reads_forward and id(func) not in read
+        if (not func.backward_reads_forward and not func.draws_random and id(func) not in read
                 and not any(id(y) in read for y in _as_tuple(outputs))):
             unread.add(id(func))
             if func.backward_reads_inputs:  # (its backward still runs, on their arrays)
@@ -1059,12 +1063,6 @@ def _note_variables(value, into):
             _note_variables(v, into)
     else:
         into.add(id(value))
-
-
-def _in_argument_order(arguments):
-    positional = [a for a in arguments if a[0][0] == "args"]
-    named = sorted((a for a in arguments if a[0][0] == "kwargs"), key=lambda a: a[0][1])
-    return positional + named
 
 
 def _flatten_arrays(value, into):

@@ -107,8 +107,11 @@ class _BackwardWriter:
         else:
             code.line(f"if {' or '.join(f'{g} is not None' for g in pending)}:  # {func.name}",
                       2)
-            code.line(f"r = {backward}(*with_zeros({code.name(func, 'func')}, "
-                      f"[{', '.join(pending)}]))", 3)
+            if func.takes_missing_grads:  # None for an output none reached, as the engine
+                code.line(f"r = {backward}({', '.join(pending)})", 3)
+            else:
+                code.line(f"r = {backward}(*with_zeros({code.name(func, 'func')}, "
+                          f"[{', '.join(pending)}]))", 3)
         code.line(f"{' = '.join(g for g in pending if g != 'None')} = None", 3)  # (freed)
         code.line("if r.__class__ is not tuple: r = as_tuple(r)", 3)
         for i, (x, needed) in enumerate(zip(func.inputs, func.needs_input_grad)):

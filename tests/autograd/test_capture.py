@@ -149,6 +149,24 @@ def test_keyword_arguments_and_several_results():
         np.testing.assert_allclose(out["loss"].data, F.mse_loss(model(x), t).data)
 
 
+def test_keyword_arguments_given_in_another_order_are_not_refused():
+    """The signature sorted keyword arguments, the step saw them in the order given: a
+    step looping over **kwargs, recorded as step(b=y, a=x), was replayed for
+    step(a=x, b=y) with b's factor on a (14.0 where eager gives 22.0), and a step naming
+    them was refused as one that differs between its records. Each order is now a
+    signature of its own, replayed as given."""
+    weight = Variable(np.array([2.0]))
+
+    def step(**named):
+        return sum(autograd.sum(v * weight) * (i + 1) for i, v in enumerate(named.values()))
+    captured = capture(step)
+    x, y = np.array([1.0]), np.array([5.0])
+    for _ in range(3):
+        for kwargs in ({"a": x, "b": y}, {"b": y, "a": x}):
+            assert float(captured(**kwargs).data) == float(step(**kwargs).data)
+    assert captured.captured == 2
+
+
 def _capture_twice(step, *args):
     captured = capture(step)
     captured(*args)
@@ -739,6 +757,46 @@ class _Probe(autograd.Function):
         g = gy * 2.0
         g.data[...] = g.data  # an in-place edit inside backward, as PyTorch tutorials do
         return g
+
+
+class _TwoOutputs(autograd.Function):
+    """(2x, x + b), its backward told None for an output no gradient reached: then b gets
+    no gradient (None), rather than zeros."""
+
+    takes_missing_grads = True
+
+    def forward(self, x, b):
+        return x * 2.0, x + b
+
+    def backward(self, g1, g2):
+        gx = (0 if g1 is None else g1 * 2.0) + (0 if g2 is None else g2)
+        return gx, None if g2 is None else g2.sum(axis=0)
+
+
+def _trained_through_two_outputs(captured):
+    np.random.seed(0)
+    model = nn.Linear(3, 2)
+    b = nn.Parameter(np.ones(2, np.float32))
+    optimizer = optim.SGD([*model.parameters(), b], lr=0.1, weight_decay=0.5)
+
+    def step(x, t):
+        optimizer.zero_grad()
+        used, _ = _TwoOutputs()(model(x), b)
+        F.mse_loss(used, t).backward()
+        optimizer.step()
+    step = capture(step) if captured else step
+    for x, t in _batches(4, (4, 3)):
+        step(x, t)
+    return b.grad, b.data.copy()
+
+
+def test_a_replayed_backward_gives_none_for_missing_gradients_as_the_engine():
+    """`takes_missing_grads`: the engine passes None for an output the loss did not use; a
+    replay passed zeros, so b got a zero gradient and weight decay moved it."""
+    eager_grad, eager_b = _trained_through_two_outputs(captured=False)
+    replayed_grad, replayed_b = _trained_through_two_outputs(captured=True)
+    assert eager_grad is None and replayed_grad is None
+    np.testing.assert_array_equal(replayed_b, eager_b)
 
 
 def test_a_replayed_backward_runs_as_the_engine_runs_it():
@@ -1617,6 +1675,32 @@ def test_a_loss_nothing_keeps_is_still_skipped_in_a_replay():
     for x, t in _batches(3, (4, 3)):
         step(x, t)
     assert step.code.count("its result is never read") == 2  # mse_loss and its sum
+
+
+def _trained_with_gumbel_noise_in_the_loss(captured):
+    from nn.functional.gumbel_softmax import GumbelNoise
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(3, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x, t):
+        optimizer.zero_grad()
+        (GumbelNoise()(model(x)) * 0.5).sum().backward()
+        optimizer.step()
+    step = capture(step) if captured else step
+    np.random.seed(1)
+    for x, t in _batches(5, (4, 3)):
+        step(x, t)
+    return [p.data.copy() for p in model.parameters()]
+
+
+def test_a_random_op_nothing_reads_still_draws_in_a_replay():
+    """Gumbel noise summed into the loss is an op whose result nothing reads and whose
+    backward needs no forward: skipping it left NumPy's generator behind the eager step's,
+    so every later dropout mask differed from the eager step's."""
+    eager = _trained_with_gumbel_noise_in_the_loss(captured=False)
+    for e, r in zip(eager, _trained_with_gumbel_noise_in_the_loss(captured=True)):
+        np.testing.assert_array_equal(r, e)
 
 
 def test_a_parameter_given_another_dtype_or_shape_records_the_step_again():
