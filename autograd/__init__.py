@@ -86,6 +86,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "get_dot_graph": "graph", "plot_graph": "graph", "plot_backward": "backprop_page",
     "GradcheckError": "numerical", "gradcheck": "numerical", "gradgradcheck": "numerical",
     "numerical_diff": "numerical", "numerical_grad": "numerical",
+    "checkpoint": "checkpointing", "checkpoint_sequential": "checkpointing",
     # the less common ops, which autograd.ops itself loads on first use
     **{name: "ops" for name in ("pad", "cumsum", "cumprod", "var", "std", "sort", "argsort",
                                 "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
@@ -112,6 +113,7 @@ __all__ = [
     "get_dot_graph", "plot_graph", "cuda", "memory", "record_backward", "plot_backward",
     "BackwardTrace", "RemovableHandle", "queue_callback", "capture", "CapturedStep",
     "CaptureError", "DetachedResultWarning", "RandomDrawWarning",
+    "checkpoint", "checkpoint_sequential",
     # the op library (autograd.ops)
     "add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "maximum", "minimum", "clip", "where", "astype", "sum", "mean", "max", "min",

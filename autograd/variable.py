@@ -46,6 +46,13 @@ def mutations_in_this_thread():
     return getattr(Mutations.in_this_thread, "count", 0)
 
 
+def new_stamp():
+    """A stamp larger than every one before, made the latest: the Functions recorded from
+    now on carry it or a later one (autograd.checkpoint tells what a call recorded by it)."""
+    Mutations.count = stamp = next(_ticks)
+    return stamp
+
+
 def mark_modified(var):
     """Give `var`, and every Variable viewing the same memory, a fresh stamp: graphs recorded
     before now refuse to backward through them."""

@@ -1,0 +1,234 @@
+"""Activation checkpointing (PyTorch's torch.utils.checkpoint): a block of a model keeps for
+the backward pass only what enters it, not the results inside it, and computes those again
+when the gradient comes back through it. Training then holds one block's intermediate
+results at a time, for the price of a second forward pass of each block.
+
+`checkpoint(function, *args)` runs the block once with the graph recorded, to find what its
+gradient must reach: its Variable arguments, and the leaves it reads (a module's
+parameters). The block's graph is then dropped, and one Function (`_Checkpointed`) stands
+for it, with those as its inputs. Its backward runs the block again, under the random
+generators' states and the train/test mode of the first run (the same dropout masks), and
+takes the gradients of the recomputed outputs with `autograd.grad`: with create_graph=True
+that gradient is itself a graph, so higher-order derivatives pass through a checkpoint.
+
+What the block reads must reach it through its arguments or be a leaf: a Variable computed
+before the call and read from a closure is refused (its gradient would travel twice, once
+inside the block and once around it). An op drawing from a generator of its own (a layer
+seeded with `seed=`) is refused too: its draws cannot be repeated.
+"""
+import sys
+
+import numpy as np
+
+from .capture import CaptureError, capturing
+from .config import enable_grad, grad_mode, train_mode, using_config
+from .engine import grad
+from .function import Function
+from .ops import clone
+from .variable import Variable, new_stamp
+
+
+def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **kwargs):
+    """function(*args, **kwargs), its intermediate results freed and computed again in the
+    backward pass (see the module doc). `function` returns a Variable, or a tuple or list of
+    them (other items are passed on as they are). preserve_rng_state=False lets the second
+    run draw afresh (no dropout inside). use_reentrant: PyTorch's choice of implementation,
+    accepted and ignored (this one supports backward(), grad() and create_graph alike).
+    Without grad mode it is function(*args, **kwargs)."""
+    if capturing():
+        raise CaptureError("checkpoint: a checkpointed block is not replayed by "
+                           "autograd.capture; call it outside the captured step, or drop "
+                           "the checkpoint there")
+    if not callable(function):
+        raise TypeError(f"checkpoint: expected a function to run, got {type(function).__name__}")
+    if not grad_mode.get():
+        return function(*args, **kwargs)
+    run = _Run(function, args, kwargs, preserve_rng_state)
+    start = new_stamp()
+    results = function(*args, **kwargs)
+    outputs = _made_inside(results, start)
+    if not outputs:  # (nothing recorded: an argument or a constant given back as it is)
+        return results
+    sources = _sources(outputs, run.variables(), start)
+    made = _Checkpointed(run, [id(y) for y in outputs], [y.data for y in outputs])(*sources)
+    made = made if isinstance(made, tuple) else (made,)
+    return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
+
+
+def checkpoint_sequential(functions, segments, input, preserve_rng_state=True,  # noqa: A002
+                          use_reentrant=None):
+    """`functions` (a Sequential, or a list of modules or functions) applied to `input` in
+    `segments` parts, every part but the last checkpointed (PyTorch's)."""
+    functions = list(functions.children()) if hasattr(functions, "children") else list(functions)
+    if isinstance(segments, bool) or not isinstance(segments, int) or segments < 1:
+        raise ValueError(f"checkpoint_sequential: segments must be a positive integer, got "
+                         f"{segments!r}")
+    size = -(-len(functions) // segments) if functions else 1
+    parts = [functions[i:i + size] for i in range(0, len(functions), size)]
+    for k, part in enumerate(parts):
+        if k < len(parts) - 1:
+            input = checkpoint(_in_turn(part), input, preserve_rng_state=preserve_rng_state)
+        else:
+            input = _in_turn(part)(input)
+    return input
+
+
+def _in_turn(part):
+    def run(x):
+        for f in part:
+            x = f(x)
+        return x
+    return run
+
+
+class _Run:
+    """One call of a checkpointed block: the function, its arguments, and the states the
+    second run repeats (the random generators', the train/test mode)."""
+
+    def __init__(self, function, args, kwargs, preserve_rng_state):
+        self.function, self.args, self.kwargs = function, args, kwargs
+        self.train = train_mode.get()
+        self.rng = _RandomStates.now() if preserve_rng_state else None
+
+    def variables(self):
+        """The Variables among the arguments (keyword arguments' values too)."""
+        return [a for a in list(self.args) + list(self.kwargs.values())
+                if isinstance(a, Variable)]
+
+    def again(self):
+        """The block's results computed again, the Variable arguments replaced by copies
+        joined to them (the gradient stops at the copies, and with create_graph goes on
+        through them to the arguments); returns (results, {id(argument): its copy}, the
+        stamp the block's own Functions carry)."""
+        copies = {}
+
+        def joined(a):
+            if not isinstance(a, Variable) or not a.requires_grad:
+                return a
+            return copies.setdefault(id(a), clone(a))
+        with enable_grad():
+            args = [joined(a) for a in self.args]
+            kwargs = {k: joined(v) for k, v in self.kwargs.items()}
+        start = new_stamp()  # (after the copies: those are the arguments, not results)
+        saved = _RandomStates.now() if self.rng is not None else None
+        try:
+            if self.rng is not None:
+                self.rng.restore()
+            with enable_grad(), using_config("train", self.train):
+                results = self.function(*args, **kwargs)
+        finally:  # (the program's own draws go on as if the backward had drawn nothing)
+            if saved is not None:
+                saved.restore()
+        return results, copies, start
+
+
+class _Checkpointed(Function):
+    """The outputs of a checkpointed block (their arrays from its first run), from its
+    sources: the Variable arguments and the leaves that need a gradient. backward runs the
+    block again and differentiates that run."""
+
+    def __init__(self, run, output_ids, arrays):
+        self.run, self.output_ids, self.arrays = run, output_ids, arrays
+
+    def forward(self, *sources):
+        arrays, self.arrays = self.arrays, None  # (not kept: the outputs hold them)
+        return tuple(arrays) if len(arrays) > 1 else arrays[0]
+
+    def backward(self, *gys):
+        results, copies, start = self.run.again()
+        by_id = dict(zip(self.output_ids, _outputs_again(results, start, len(self.output_ids))))
+        ys, seeds = [], []
+        for first, gy in zip(self.output_ids, gys):
+            if gy is not None:
+                ys.append(by_id[first])
+                seeds.append(gy)
+        targets = [copies.get(id(x), x) for x in self.inputs]
+        if not ys:
+            return (None,) * len(targets)
+        return grad(ys, targets, seeds, create_graph=grad_mode.get(), allow_unused=True)
+
+
+def _made_inside(results, start):
+    """The Variables among `results` that the block computed (recorded at stamp `start` or
+    later) and that need a gradient: an argument or a leaf given back stays as it is."""
+    return [y for y in _items(results) if isinstance(y, Variable) and y.requires_grad
+            and y.creator is not None and y.creator.recorded_at >= start]
+
+
+def _outputs_again(results, start, count):
+    """_made_inside for a second run's results, as many as the first run gave; a ValueError
+    where the block gave others (it must compute the same thing)."""
+    outputs = _made_inside(results, start)
+    if len(outputs) != count:
+        raise ValueError(f"checkpoint: run again for the backward pass, the block gave "
+                         f"{len(outputs)} outputs needing a gradient where its first run gave "
+                         f"{count}; it must compute the same thing each time")
+    return outputs
+
+
+def _items(results):
+    return list(results) if isinstance(results, (tuple, list)) else [results]
+
+
+def _rebuilt(results, made):
+    """`results` with each output replaced by the checkpoint's Variable for it."""
+    if isinstance(results, (tuple, list)):
+        return type(results)(made.get(id(y), y) if isinstance(y, Variable) else y
+                             for y in results)
+    return made[id(results)]
+
+
+def _sources(outputs, arguments, start):
+    """What the block's gradient reaches, walking its graph from `outputs` through the
+    Functions it recorded (stamped `start` or later): its Variable arguments and the leaves
+    needing a gradient, each once; a ValueError for another Variable computed before the
+    call, a TypeError for an op drawing from a generator of its own."""
+    given = {id(a) for a in arguments}
+    sources, seen = {}, set()
+    stack = [y.creator for y in outputs if id(y) not in given]
+    while stack:
+        func = stack.pop()
+        if id(func) in seen:
+            continue
+        seen.add(id(func))
+        _refuse_own_generator(func)
+        for x in func.inputs:
+            if id(x) in given or x.creator is None:
+                if x.requires_grad:
+                    sources.setdefault(id(x), x)
+            elif x.creator.recorded_at < start:
+                raise ValueError(
+                    f"checkpoint: the block reads a Variable of shape {tuple(x.shape)} made "
+                    f"by {x.creator.name} before the call, other than through its arguments; "
+                    "pass it as an argument (its gradient would otherwise flow twice)")
+            else:
+                stack.append(x.creator)
+    return list(sources.values())
+
+
+def _refuse_own_generator(func):
+    if getattr(func, "generator", None) is not None:
+        raise TypeError(f"checkpoint: {func.name} inside the block draws from a generator of "
+                        "its own (a layer made with seed=), whose draws the backward pass "
+                        "cannot repeat; give it none (NumPy's global generator is restored)")
+
+
+class _RandomStates:
+    """The states of NumPy's global generator and, when CuPy is imported, CuPy's."""
+
+    def __init__(self, numpy_state, cupy_state):
+        self.numpy_state, self.cupy_state = numpy_state, cupy_state
+
+    @classmethod
+    def now(cls):
+        cupy = sys.modules.get("cupy")
+        return cls(np.random.get_state(),
+                   None if cupy is None else cupy.random.get_random_state())
+
+    def restore(self):
+        np.random.set_state(self.numpy_state)
+        if self.cupy_state is not None:
+            sys.modules["cupy"].random.set_random_state(self.cupy_state)
+
+
+__all__ = ["checkpoint", "checkpoint_sequential"]

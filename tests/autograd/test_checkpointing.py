@@ -1,0 +1,186 @@
+"""autograd.checkpoint: the same values and gradients as the block run plainly (first and
+second order, dropout's masks repeated), less memory held between forward and backward,
+and clear refusals where a recomputation could not give the same gradient."""
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn
+from autograd import Variable, checkpoint, checkpoint_sequential
+
+
+def _blocks(widths, dropout=0.0, seed=0):
+    np.random.seed(seed)
+    return [nn.Sequential(nn.Linear(a, b), nn.Tanh(), nn.Dropout(dropout))
+            for a, b in zip(widths[:-1], widths[1:])]
+
+
+def _trained_once(blocks, x, use_checkpoint, seed=1):
+    """(loss, x's gradient, the parameters' gradients, the next draw of NumPy's generator
+    after backward) of one pass through `blocks`, each checkpointed or not."""
+    for p in [p for b in blocks for p in b.parameters()] + [x]:
+        p.grad = None
+    np.random.seed(seed)
+    h = x
+    for block in blocks:
+        h = checkpoint(block, h) if use_checkpoint else block(h)
+    loss = (h ** 2).sum()
+    np.random.seed(seed + 1)
+    loss.backward()
+    return (loss.data.item(), x.grad.data, [p.grad.data for b in blocks for p in b.parameters()],
+            np.random.rand())
+
+
+@settings(max_examples=20, deadline=None)
+@given(widths=st.lists(st.integers(1, 6), min_size=2, max_size=5),
+       dropout=st.sampled_from([0.0, 0.5]), seed=st.integers(0, 2**16))
+def test_gradients_equal_the_plain_run_bit_for_bit(widths, dropout, seed):
+    """The second run repeats the first's dropout masks (NumPy's generator restored), and
+    leaves the generator where the program left it."""
+    blocks = _blocks(widths, dropout, seed)
+    x = Variable(np.random.default_rng(seed).standard_normal((3, widths[0])), requires_grad=True)
+    plain, checkpointed = (_trained_once(blocks, x, use, seed) for use in (False, True))
+    assert plain[0] == checkpointed[0] and plain[3] == checkpointed[3]
+    np.testing.assert_array_equal(plain[1], checkpointed[1])
+    for a, b in zip(plain[2], checkpointed[2]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_second_order_derivatives_pass_through_a_checkpoint():
+    rng = np.random.default_rng(3)
+    w = Variable(rng.standard_normal(4), requires_grad=True)
+    x = Variable(rng.standard_normal(4), requires_grad=True)
+
+    def block(v):
+        return ag.sin(v * w) * v
+    results = []
+    for use in (False, True):
+        y = (checkpoint(block, x) if use else block(x)).sum()
+        gx, gw = ag.grad(y, [x, w], create_graph=True)
+        results.append([g.data for g in (gx, gw) + ag.grad((gx * gw).sum(), [x, w])])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-14)
+
+
+def test_arguments_computed_from_one_another_get_their_gradient_once():
+    """h = 2x and x both enter the block: the gradient stops at copies of them inside, and
+    h's goes on to x outside, once."""
+    x = Variable(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    for use in (False, True):
+        x.grad = None
+        h = 2 * x
+        y = checkpoint(lambda a, b: a * b * b, h, x) if use else h * x * x
+        y.sum().backward()
+        np.testing.assert_allclose(x.grad.data, 6 * x.data ** 2)
+
+
+def test_tuple_outputs_keyword_arguments_and_other_items_are_kept():
+    x = Variable(np.arange(3.0), requires_grad=True)
+    w = Variable(np.ones(3), requires_grad=True)
+
+    def block(a, scale=None):
+        return a * scale, "label", a.sum() * 0 + 1, a  # a given back is left as it is
+    first, label, constant, same = checkpoint(block, x, scale=w)
+    assert label == "label" and same is x
+    (first.sum() + constant).backward()
+    np.testing.assert_array_equal(x.grad.data, np.ones(3) + 0)
+    np.testing.assert_array_equal(w.grad.data, np.arange(3.0))
+
+
+def test_checkpoint_sequential_gives_the_plain_gradients():
+    blocks = _blocks([4, 5, 5, 3, 2])
+    model = nn.Sequential(*blocks)
+    x = Variable(np.random.default_rng(0).standard_normal((2, 4)), requires_grad=True)
+    grads = []
+    for segments in (None, 2, 4):
+        model.zero_grad()
+        x.grad = None
+        y = model(x) if segments is None else checkpoint_sequential(model, segments, x)
+        (y ** 2).sum().backward()
+        grads.append([x.grad.data] + [p.grad.data for p in model.parameters()])
+    for other in grads[1:]:
+        for a, b in zip(grads[0], other):
+            np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
+def test_it_holds_less_memory_between_forward_and_backward():
+    """Eight tanh blocks of (256, 256): plainly each keeps its results for the backward;
+    checkpointed, only each block's input is kept (what tracemalloc counts of NumPy's
+    arrays still held once the forward is over)."""
+    blocks = _blocks([256] * 9)
+    x = Variable(np.random.default_rng(0).standard_normal((256, 256)), requires_grad=True)
+    held = []
+    for use in (False, True):
+        tracemalloc.start()
+        h = x
+        for block in blocks:
+            h = checkpoint(block, h) if use else block(h)
+        held.append(tracemalloc.get_traced_memory()[0])
+        tracemalloc.stop()
+        del h
+    assert held[1] < 0.6 * held[0], held
+
+
+def test_without_grad_mode_it_is_the_call_itself():
+    x = Variable(np.ones(2), requires_grad=True)
+    with ag.no_grad():
+        y = checkpoint(lambda v: v * 2, x)
+    assert y.creator is None and not y.requires_grad
+
+
+def test_a_variable_read_from_a_closure_is_refused():
+    x = Variable(np.ones(2), requires_grad=True)
+    h = x * 3  # computed before the call, read by the block without being passed
+    with pytest.raises(ValueError, match=r"checkpoint: the block reads a Variable of shape "
+                                         r"\(2,\) made by mulscalar before the call"):
+        checkpoint(lambda v: v * h, x)
+
+
+def test_a_leaf_changed_in_place_before_backward_is_refused():
+    block = _blocks([3, 3])[0]
+    x = Variable(np.ones((1, 3)), requires_grad=True)
+    y = checkpoint(block, x).sum()
+    p = next(block.parameters())
+    p.data += 1
+    ag.variable.mark_modified(p)
+    with pytest.raises(RuntimeError, match="modified"):
+        y.backward()
+
+
+def test_an_op_with_a_generator_of_its_own_is_refused():
+    from nn.functional.dropout import Dropout
+    generator = np.random.default_rng(0)
+    x = Variable(np.ones(4), requires_grad=True)
+    with pytest.raises(TypeError, match="draws from a generator of its own"):
+        checkpoint(lambda v: Dropout(0.5, generator)(v), x)
+
+
+def test_the_train_mode_of_the_first_run_is_repeated():
+    blocks = _blocks([4, 4], dropout=0.5)
+    x = Variable(np.ones((3, 4)), requires_grad=True)
+    with ag.test_mode():
+        y = checkpoint(blocks[0], x)
+    (y ** 2).sum().backward()  # (the second run in train mode would drop, and differ)
+    plain = x.grad.data.copy()
+    x.grad = None
+    for p in blocks[0].parameters():
+        p.grad = None
+    with ag.test_mode():
+        z = blocks[0](x)
+    (z ** 2).sum().backward()
+    np.testing.assert_array_equal(plain, x.grad.data)
+
+
+def test_inside_a_captured_step_it_is_refused():
+    block = _blocks([2, 2])[0]
+    x = np.ones((1, 2))
+
+    @ag.capture
+    def step(v):
+        checkpoint(block, v).sum().backward()
+    with pytest.raises(ag.CaptureError, match="checkpoint"):
+        step(x)
