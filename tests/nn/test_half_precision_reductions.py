@@ -69,3 +69,19 @@ def test_batch_norm_running_statistics_stay_float16():
     F.batch_norm(Variable(CYCLE.reshape(-1, 1)), mean, var, training=True)
     assert mean.dtype == var.dtype == np.float16
     np.testing.assert_allclose([mean[0], var[0]], [0.2, 0.9 + 0.1 * 2.0], rtol=1e-3)
+
+
+@pytest.mark.parametrize("p", [2.0, 3.0])
+def test_float16_distances_of_large_vectors_as_pytorch(p):
+    """norm's squares (cubes) of values near 100 overflowed float16: pairwise_distance inf."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.standard_normal((2, 64)).astype(np.float16) * 100 for _ in range(2))
+    x = Variable(a)
+    y = F.pairwise_distance(x, b, p=p)
+    y.sum().backward()
+    xt = torch.tensor(a, requires_grad=True)
+    yt = T.pairwise_distance(xt, torch.tensor(b), p=p)
+    yt.sum().backward()
+    np.testing.assert_allclose(y.data.astype(np.float32), yt.detach().numpy(), rtol=2e-3)
+    np.testing.assert_allclose(x.grad.data.astype(np.float32), xt.grad.numpy(), rtol=2e-2,
+                               atol=1e-3)
