@@ -85,3 +85,17 @@ def test_float16_distances_of_large_vectors_as_pytorch(p):
     np.testing.assert_allclose(y.data.astype(np.float32), yt.detach().numpy(), rtol=2e-3)
     np.testing.assert_allclose(x.grad.data.astype(np.float32), xt.grad.numpy(), rtol=2e-2,
                                atol=1e-3)
+
+
+def test_float16_average_pool_of_a_large_window_as_pytorch():
+    """A 64 x 64 window of values near 30 summed past 65504 in float16: the mean was inf."""
+    a = np.random.default_rng(0).uniform(30, 31, (1, 1, 64, 128)).astype(np.float16)
+    x = Variable(a)
+    y = F.avg_pool2d(x, 64)
+    y.sum().backward()
+    xt = torch.tensor(a, requires_grad=True)
+    yt = T.avg_pool2d(xt, 64)
+    yt.sum().backward()
+    assert y.dtype == x.grad.dtype == np.float16
+    np.testing.assert_allclose(y.data.astype(np.float32), yt.detach().numpy(), rtol=2e-3)
+    np.testing.assert_allclose(x.grad.data.astype(np.float32), xt.grad.numpy(), rtol=1e-3)
