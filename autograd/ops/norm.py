@@ -32,6 +32,8 @@ class VectorNorm(Function):
         self.axes, self.p, self.keepdims = axes, p, keepdims
 
     def forward(self, x):
+        if x.dtype == np.float16:  # in float32, as PyTorch's CPU: squares past 256 overflow
+            return self.forward(x.astype(np.float32)).astype(np.float16)
         xp = get_array_module(x)
         if self.p == 2:
             return xp.sqrt((x * x).sum(axis=self.axes, keepdims=self.keepdims))

@@ -1,6 +1,8 @@
 """The `reduction` argument of losses: 'none', 'sum' or 'mean', in forward and in backward."""
 import math
 
+from .half_precision import accumulated_sum
+
 REDUCTIONS = ("none", "sum", "mean")
 
 
@@ -14,8 +16,10 @@ def reduce_array(losses, reduction, denominator):
     """Per-element `losses` (an array) -> the loss array; 'mean' divides by `denominator`."""
     if reduction == "none":
         return losses
-    total = losses.sum()
-    return total if reduction == "sum" else total * inverse(denominator)
+    total = accumulated_sum(losses)  # (float16 losses past 65504 in all: PyTorch's are finite)
+    if reduction == "mean":
+        total = total * inverse(denominator)
+    return total.astype(losses.dtype, copy=False)
 
 
 def upstream(gy, reduction, denominator, counted=False):

@@ -23,6 +23,8 @@ from autograd.ops.validation import float_input, normalize_axes, normalize_axis,
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import as_variable, wrap
 
+from .half_precision import in_float32
+
 
 class ReLU(Function):
     """y = max(x, 0);  dy/dx = [y != 0]: 1 where x > 0, 0 at and below the kink, and 1 at a
@@ -442,14 +444,14 @@ def softmax(x, axis=-1, *, dim=None, dtype=None):
     all, as SciPy's); the last axis by default. dtype: x is cast to it first (PyTorch's,
     e.g. float64 for float32 logits)."""
     x = _input_in(x, dtype, "softmax")
-    return Softmax(_axis(x, axis, dim, "softmax"))(x)
+    return in_float32(Softmax(_axis(x, axis, dim, "softmax")), x)
 
 
 def log_softmax(x, axis=-1, *, dim=None, dtype=None):
     """log(softmax(x)) over `axis` (or `dim=`; a tuple of axes too), computed stably; dtype
     as softmax's."""
     x = _input_in(x, dtype, "log_softmax")
-    return LogSoftmax(_axis(x, axis, dim, "log_softmax"))(x)
+    return in_float32(LogSoftmax(_axis(x, axis, dim, "log_softmax")), x)
 
 
 def _input_in(x, dtype, who):
@@ -533,7 +535,7 @@ def softsign(input):  # noqa: A002 (PyTorch's name)
 def softmin(x, axis=-1, *, dim=None, dtype=None):
     """softmax(-x) over `axis` (or `dim=`); dtype as softmax's."""
     x = _input_in(x, dtype, "softmin")
-    return Softmax(_axis(x, axis, dim, "softmin"))(-x)
+    return in_float32(Softmax(_axis(x, axis, dim, "softmin")), -x)
 
 
 def _axis(x, axis, dim, who):

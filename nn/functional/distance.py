@@ -5,6 +5,8 @@ import numpy as np
 from autograd.ops import broadcast_to, clip, norm, reshape, sum, transpose
 from autograd.ops.validation import float_input, normalize_axes, real_scalar
 
+from .half_precision import in_float32
+
 
 def normalize(x, p=2.0, dim=1, eps=1e-12):
     """x / max(||x||_p, eps) over `dim`, an axis or a tuple of them (the vector norm of all
@@ -12,6 +14,10 @@ def normalize(x, p=2.0, dim=1, eps=1e-12):
     x = float_input(x, "normalize")
     eps = real_scalar(eps, "eps", "normalize")
     normalize_axes(dim, x.ndim, "normalize")  # (an AxisError naming normalize, not norm)
+    return in_float32(_normalized, x, p, dim, eps)
+
+
+def _normalized(x, p, dim, eps):
     return x / clip(_vector_norm(x, p, dim), eps, None)
 
 

@@ -8,6 +8,8 @@ from autograd.ops.validation import float_input
 from autograd.spec import Spec
 from autograd.variable import on_device_of
 
+from .half_precision import in_float32
+
 _REDUCTIONS = ("none", "sum", "mean", "batchmean")
 
 
@@ -58,11 +60,17 @@ def kl_div(input, target, reduction="mean", log_target=False):  # noqa: A002 (Py
         point = KLPointwise()(input, target)
     if reduction == "none":
         return point
+    return in_float32(_reduced, point, reduction, input.shape[0] if input.ndim else 1)
+
+
+def _reduced(point, reduction, batch):
+    """The pointwise divergences summed, averaged, or summed over the batch size (float16
+    ones in float32: 'batchmean' divided by a batch past 65504, inf as float16, gave 0)."""
     if reduction == "sum":
         return point.sum()
     if reduction == "mean":
         return point.mean()
-    return point.sum() / (input.shape[0] if input.ndim else 1)
+    return point.sum() / batch
 
 
 __all__ = ["kl_div", "KLPointwise"]

@@ -15,6 +15,8 @@ from autograd.ops.validation import real_scalar
 from autograd.spec import Axes, Choice, Spec
 from autograd.variable import Variable, as_variable, wrap
 
+from .half_precision import in_float32
+
 
 class Standardize(Function):
     """y = (x - mean) / sqrt(var + eps), mean and biased var taken over `axes`
@@ -116,7 +118,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         return _masked_batch_norm(x, mask, running_mean, running_var, weight, bias, momentum,
                                   eps, unbiased)
     standardize = Standardize(axes, eps)
-    y = standardize(x)
+    y = in_float32(standardize, x)
     if running_mean is not None or running_var is not None:
         correction = count / (count - 1) if unbiased else 1.0
         run_replayed(_update_running, running_mean, running_var, standardize, momentum,
@@ -132,7 +134,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     eps = real_scalar(eps, "eps", "layer_norm")
     weight, bias = _affine(weight, bias, shape, "layer_norm")
     x = _in_dtype_of(x, weight)
-    return _scale_shift(Standardize(axes, eps)(x), weight, bias, shape)
+    return _scale_shift(in_float32(Standardize(axes, eps), x), weight, bias, shape)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002 (PyTorch's names)
@@ -144,8 +146,12 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002 (PyT
     weight, _ = _affine(weight, None, shape, "rms_norm")
     x = _in_dtype_of(x, weight)
     eps = float(np.finfo(x.dtype).eps) if eps is None else real_scalar(eps, "eps", "rms_norm")
-    mean_square = sum(x * x, axes, keepdims=True) * (1.0 / math.prod(shape))
-    return _scale_shift(x / sqrt(mean_square + eps), weight, None, shape)
+    return _scale_shift(in_float32(_root_mean_square_scaled, x, axes, eps), weight, None, shape)
+
+
+def _root_mean_square_scaled(x, axes, eps):
+    mean_square = sum(x * x, axes, keepdims=True) * (1.0 / math.prod(x.shape[a] for a in axes))
+    return x / sqrt(mean_square + eps)
 
 
 def _trailing(x, normalized_shape, who):
@@ -181,7 +187,7 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     weight, bias = _affine(weight, bias, (channels,), "group_norm")
     x = _in_dtype_of(x, weight)
     grouped = reshape(x, (x.shape[0], groups, math.prod(x.shape[1:]) // groups))
-    y = reshape(Standardize((2,), eps)(grouped), x.shape)
+    y = reshape(in_float32(Standardize((2,), eps), grouped), x.shape)
     return _scale_shift(y, weight, bias, (channels,) + (1,) * (x.ndim - 2))
 
 
@@ -214,7 +220,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     if (running_mean is None) != (running_var is None):  # (PyTorch's rule)
         raise ValueError("instance_norm: give running_mean and running_var both, or neither")
     standardize = Standardize(tuple(range(2, x.ndim)), eps)
-    y = standardize(x)
+    y = in_float32(standardize, x)
     if running_mean is not None or running_var is not None:
         run_replayed(_update_running, running_mean, running_var, standardize, momentum,
                      positions / (positions - 1))

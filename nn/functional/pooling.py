@@ -18,6 +18,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
+from .half_precision import in_float32
 from .im2col import im2col, im2col_array, make_window, output_size, pair, spans
 
 
@@ -89,6 +90,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
         return with_batch_axis(avg_pool2d, as_variable(x), kernel_size, stride, padding,
                                ceil_mode, count_include_pad, divisor_override)
     x, window = prepare(x, kernel_size, stride, padding, "avg_pool2d", 1, ceil_mode)
+    # float16 windows summed in float32 (PyTorch's CPU): 64 x 64 values of 30 overflowed
+    return in_float32(_window_means, x, window, count_include_pad, divisor_override)
+
+
+def _window_means(x, window, count_include_pad, divisor_override):
     n, c, h, w = x.shape
     col = im2col(reshape(x, (n * c, 1, h, w)), window)  # (1, KH, KW, N*C, OH, OW)
     total = sum(col, axis=(0, 1, 2))
