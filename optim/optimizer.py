@@ -14,7 +14,7 @@ import numpy as np
 from autograd import Variable
 from autograd.backend import get_array_module, to_cpu
 from autograd.capture import CaptureError, capturing, replayed
-from autograd.config import enable_grad
+from autograd.config import enable_grad, python_state_changed
 from autograd.lazy import DeZeroName
 from autograd.variable import clear_grad, is_uninitialized, mark_all_modified, wrap
 
@@ -291,6 +291,9 @@ class Optimizer(OptimizerHooks):
         self.state = ParamState()
         self._foreach_layouts = {}  # id(group) -> its flat layout (optim/foreach.py)
         self.param_groups = []
+        # a captured step that looks its optimizer up (a dict, an attribute) records again:
+        # its replay would step the optimizer it was recorded with, never this one
+        python_state_changed("made an optimizer")
         if params is None:
             self.add_param_group({"params": []})
             return

@@ -1950,3 +1950,27 @@ def test_a_step_that_never_replays_says_so():
         for _ in range(3 * Trainer.step.max_signatures):
             trainer.step(x, t)
     assert Trainer.step.captured == 0
+
+
+def test_a_step_that_looks_up_a_new_optimizer_steps_it():
+    """An optimizer made after the capture, found by the step in a dict: the replay kept
+    stepping the one it was recorded with (the weights went 0.03 off the eager run's)."""
+    import optim
+
+    def trained(captured):
+        np.random.seed(0)
+        model = nn.Linear(3, 1)
+        holder = {"opt": optim.SGD(model.parameters(), lr=0.1)}
+        x, y = np.ones((4, 3)), np.zeros((4, 1))
+
+        def step(x, y):
+            holder["opt"].zero_grad()
+            ((model(x) - y) ** 2).mean().backward()
+            holder["opt"].step()
+        step = capture(step) if captured else step
+        for i in range(6):
+            if i == 3:
+                holder["opt"] = optim.SGD(model.parameters(), lr=0.5)
+            step(x, y)
+        return model.weight.data
+    np.testing.assert_array_equal(trained(True), trained(False))
