@@ -32,7 +32,12 @@ class Var(Function):
             warnings.warn(f"{self.name}: degrees of freedom N - ddof = {dof:g} <= 0 (input "
                           f"shape {x.shape}, axes {self.axes}, ddof {self.ddof:g}): the result "
                           f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
-        return silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims))
+        # float16 accumulated in float32, as PyTorch's CPU does: its squares summed past
+        # 65504 gave inf (std 2 of 70,000 values: inf, and a 0 gradient)
+        wide = np.float32 if x.dtype == np.float16 else None
+        y = silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims,
+                                   dtype=wide))
+        return y if wide is None else y.astype(np.float16)
 
     def backward(self, gy):
         return self.var_grad(gy)
