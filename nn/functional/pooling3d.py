@@ -19,6 +19,7 @@ from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
+from .half_precision import in_float32
 from .adaptive_pool import (
     _adaptive_max,
     adaptive_avg_pool2d,
@@ -76,6 +77,10 @@ def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
     if getattr(x, "ndim", None) == 4:
         return with_batch_axis(avg_pool3d, as_variable(x), kernel_size, stride, padding,
                                ceil_mode, count_include_pad, divisor_override)
+    if getattr(x, "dtype", None) == np.float16:  # window sums in float32 (PyTorch's CPU):
+        # 16 x 16 x 16 values of 30 overflowed float16's 65504
+        return in_float32(avg_pool3d, as_variable(x), kernel_size, stride, padding, ceil_mode,
+                          count_include_pad, divisor_override)
     x, window = prepare(x, kernel_size, stride, padding, who, 1, ceil_mode, _LAYOUT, triple)
     if divisor_override is not None:  # (checked before any work)
         divisor = positive_int(divisor_override, "divisor_override", who)
