@@ -19,7 +19,6 @@ from autograd.spec import Choice, Spec
 from autograd.variable import as_variable
 
 from ._batch import with_batch_axis
-from .half_precision import in_float32
 from .adaptive_pool import (
     _adaptive_max,
     adaptive_avg_pool2d,
@@ -30,6 +29,7 @@ from .adaptive_pool import (
     prepare as prepare_adaptive,
 )
 from .conv3d import _depth_padded, _taps
+from .half_precision import in_float32
 from .im2col import Window, _extra_padding, output_size, triple
 from .pooling import (
     MaxPool2dGrad,
