@@ -221,7 +221,7 @@ class CapturedStep:
                 while len(self._programs) > self.max_signatures:
                     self._programs.popitem(last=False)
             else:
-                _compare(known, record)
+                _refused_after_running(_compare, known, record)
                 self._programs[key] = Program(record)
                 _warn_if_detached(record)
             return _returned(record.result, record)
@@ -714,6 +714,16 @@ def _standing_in(value, arguments, path):
 
 
 # ----- comparing two records -----
+
+def _refused_after_running(check, *args):
+    """check(*args), its CaptureError saying that the call it refuses has run: a recording
+    runs the step as written, so one run again eagerly would train twice on that batch."""
+    try:
+        check(*args)
+    except CaptureError as error:
+        raise CaptureError(f"{error} (this call ran the step as written: its update is "
+                           "applied; do not run it again for this batch)") from None
+
 
 def _compare(first, second):
     """Raise CaptureError where the two eager calls of one signature did different things."""

@@ -1974,3 +1974,25 @@ def test_a_step_that_looks_up_a_new_optimizer_steps_it():
             step(x, y)
         return model.weight.data
     np.testing.assert_array_equal(trained(True), trained(False))
+
+
+def test_a_refusal_at_the_second_recording_says_that_call_has_run():
+    """The two recordings differ (a branch on a value): the refusing call ran the step, so a
+    user falling back to an eager call for that batch must not run it again."""
+    model = nn.Linear(2, 1)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    calls = []
+
+    @capture
+    def step(x):
+        opt.zero_grad()
+        loss = model(x).sum() * (2.0 if len(calls) else 1.0)
+        calls.append(1)
+        loss.backward()
+        opt.step()
+    step(np.ones((1, 2)))
+    before = model.weight.data.copy()
+    with pytest.raises(CaptureError, match=r"this call ran the step as written: its update is "
+                                           r"applied"):
+        step(np.ones((1, 2)))
+    assert not np.array_equal(model.weight.data, before)
