@@ -311,7 +311,13 @@ plt.show()
 unidirectional, bidirectional = (max(curve[-3:]) for curve in memory_curves.values())
 print(f"best of the last 3 epochs: one direction {unidirectional:.2f}, bidirectional "
       f"{bidirectional:.2f}")
-assert bidirectional > 0.95 and bidirectional > unidirectional
+# The one-direction LSTM sometimes learns the task late (0.95 by the last epoch for one of
+# ten seeds), so the final accuracies can tie at 1.0; the mean over all epochs tells the two
+# apart (over ten seeds: 0.92-0.96 bidirectional, at least 0.3 above the other).
+mean_accuracy = {label: round(float(np.mean(curve)), 2) for label, curve in memory_curves.items()}
+print("mean test accuracy over the epochs:", mean_accuracy)
+one_way, both_ways = mean_accuracy.values()
+assert bidirectional > 0.95 and both_ways > one_way + 0.1
 
 # %% [markdown]
 # Bidirectional layers fit tasks where the whole sequence is available before the answer is

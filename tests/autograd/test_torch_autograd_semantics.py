@@ -224,8 +224,12 @@ def test_a_manual_update_under_no_grad_changes_the_parameters_in_place():
             model.zero_grad()
         losses.append(float(loss.data))
     assert list(model.parameters()) == params  # the same objects, changed
-    # (over a hundred initial weights the loss fell to 0.69-0.92 of its first value)
-    assert losses[-1] < 0.95 * losses[0]
+    # How far five steps get depends on the draw (0.61-0.96 of the first loss over 200 seeds,
+    # so no fixed ratio is safe), but each step must lower it: the cross-entropy's gradient
+    # is Lipschitz with L <= 0.5 * the largest eigenvalue of [x 1]'s Gram matrix / N (0.79
+    # here, at most 1.0 over other draws), and a step of 0.5 < 2 / L always descends (by
+    # 0.0066 or more per step over 200 seeds).
+    assert np.all(np.diff(losses) < 0), losses
 
 
 @pytest.mark.parametrize("sign", ["+=", "-=", "*=", "/="])

@@ -248,9 +248,11 @@ def _rprop_regression(seed, steps=150):
 
 
 def test_rprop_fits_a_small_regression():
-    # measured over seeds 0-39: the MSE starts at 0.78-2.4 and ends below 0.0041
+    # measured over seeds 0-39: the MSE starts at 0.78-2.4 and ends below 0.0041; other data
+    # draws start as low as 0.57 (a fixed floor of 0.5 on the start was luck) and end below
+    # 0.0061, so each run must remove 97 % of its loss (it removed 99 % or more)
     first, last = zip(*(_rprop_regression(seed) for seed in range(10)))
-    assert min(first) > 0.5 and max(last) < 0.02, (first, last)
+    assert max(last) < 0.02 and max(np.divide(last, first)) < 0.03, (first, last)
 
 
 def _asgd_errors(seed, steps=600):

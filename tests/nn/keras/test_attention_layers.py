@@ -120,8 +120,10 @@ def test_a_transformer_block_trains_saves_and_loads(tmp_path):
     mixed = layers.LayerNormalization()(layers.Add()([tokens, attended]))
     outputs = layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling1D()(mixed))
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer="adam", loss="binary_crossentropy")
-    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    # Adam's default rate (0.001) for 15 epochs left 0.58-0.84 of the first loss over 20
+    # seeds (the bound 0.8 held by luck); 0.01 for 30 epochs leaves 0.18-0.60.
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="binary_crossentropy")
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.8 * history.history["loss"][0]
     saved_and_loaded(model, x, tmp_path / "t.keras", rtol=1e-5, atol=1e-6)
 

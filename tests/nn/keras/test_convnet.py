@@ -29,14 +29,15 @@ def convnet():
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_a_keras_convnet_learns_the_digits(seed):
-    # 10 epochs of Adam reach 0.908-0.930 test accuracy over seeds 0-19 (about 2 s each);
-    # Keras 3 itself, the same model and data, 0.905-0.922 over 8 seeds.
+    # 10 epochs of Adam reach 0.908-0.930 test accuracy over seeds 0-19 (Keras 3 itself, the
+    # same model and data, 0.905-0.922 over 8 seeds), but other draws of the split go down to
+    # 0.894, too near 0.88; 20 epochs reach 0.950-0.981 over 10 splits and initializations.
     (x_train, y_train), (x_test, y_test) = digits()
     np.random.seed(seed)
     model = convnet()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    history = model.fit(x_train, y_train, epochs=10, batch_size=32, verbose=0)
+    history = model.fit(x_train, y_train, epochs=20, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0] / 4
     loss, accuracy = model.evaluate(x_test, y_test)
     assert accuracy >= 0.88

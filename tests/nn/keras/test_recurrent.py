@@ -499,8 +499,10 @@ def test_an_lstm_with_recurrent_dropout_still_learns_to_sum(seed):
     model = keras.Sequential([keras.Input((8, 1)), layers.LSTM(16, recurrent_dropout=0.2),
                               layers.Dense(1)])
     model.compile(optimizer=optim.Adam(learning_rate=0.01), loss="mse")
-    model.fit(x, y, epochs=8, batch_size=32, verbose=0)
-    # mse / var(y) over seeds 0-14: 0.0032-0.0075
+    # mse / var(y) after 8 epochs: 0.0032-0.0075 over seeds 0-14, but one of 70 other draws
+    # of data and weights reached 0.023, within a quarter of the bound; after 12 epochs at
+    # most 0.0097 over 45 draws (that one: 0.006)
+    model.fit(x, y, epochs=12, batch_size=32, verbose=0)
     assert model.evaluate(x_test, y_test, verbose=0) / y_test.var() < 0.03
 
 

@@ -9,8 +9,6 @@ import optim
 from autograd import Variable
 from nn.data import DataLoader, TensorDataset
 
-from ._helpers import blobs
-
 N, FEATURES, CLASSES = 24, 4, 3
 
 
@@ -188,11 +186,17 @@ def test_loss_modules_and_functions_taking_reduction_are_weighted_too(loss):
 
 
 def test_weights_steer_training_toward_the_class_that_counts():
-    """A class the weights favour is recalled more (a quality the weights must reach)."""
-    x, y = blobs(n=400, classes=2, seed=1)
-    keep = (y == 0) | (np.arange(len(y)) % 5 == 0)  # class 1 a minority, about 1 in 6
-    x, y = x[keep], y[keep]
-    x = x + np.random.default_rng(1).normal(0, 6, size=x.shape).astype(np.float32)  # overlap
+    """A class the weights favour is recalled more (a quality the weights must reach).
+
+    Class 1 is a minority (1 in 6) whose mean sits 2.5 standard deviations away along one
+    axis. The best rule recalls 0.73 of it unweighted and 0.89 with the minority weighted 5x
+    (its odds then even). Random blob centres made that separation luck: one draw recalled
+    0.725 weighted. With the separation fixed, 16 seeds give 0.63-0.82 unweighted, 0.87-0.95
+    weighted, at least 0.11 apart."""
+    rng = np.random.default_rng(1)
+    y = (rng.uniform(size=800) < 1 / 6).astype(np.int64)
+    x = rng.normal(size=(800, 4)).astype(np.float32)
+    x[:, 0] += 2.5 * y
     recalls = []
     for weight in (1.0, 5.0):
         np.random.seed(1)
@@ -201,8 +205,7 @@ def test_weights_steer_training_toward_the_class_that_counts():
         model.fit(x, y, epochs=30, batch_size=32, class_weight={1: weight}, verbose=0)
         predicted = model.predict(x).argmax(axis=1)
         recalls.append((predicted[y == 1] == 1).mean())
-    # seeds 0-5: unweighted 0.13-0.82, weighted 0.82-0.95, at least 0.13 more
-    assert recalls[1] > recalls[0] + 0.05 and recalls[1] > 0.75
+    assert recalls[1] > recalls[0] + 0.05 and recalls[1] > 0.75, recalls
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
