@@ -586,31 +586,37 @@ for label, history in histories.items():
           f"{int(np.argmin(history['val_loss'])) + 1}; "
           f"final training loss {history['loss'][-1]:.4f}")
 plain, dropped_out = histories["no dropout"], histories["dropout 0.5"]
-# Over 40 initializations (this data): dropout's final training loss is 25-370 times the
-# plain one's, always. Its best validation loss is lower in 39 of them (0.65-1.07 times the
-# plain one's) and comes at least 5 epochs later in 37 (from 3 earlier to 48 later): one
-# initialization can go the other way, so those two are checked on the median of five.
+# Dropout's final training loss was 25-370 times the plain one's in each of 40 runs.
 assert dropped_out["loss"][-1] > 10 * plain["loss"][-1]
+# Its best validation loss is lower in most runs, not all: over 128 runs (each its own 150
+# training digits and initialization) it was 0.63-1.23 times the plain one's. So the check
+# takes 16 runs and their mean ratio, which came out 0.83-0.90 for eight different draws of
+# the 16 (its spread about 0.03: the bound 1 is some four of them away), and the median
+# delay of the best epoch, 12-19 epochs there against the 5 asserted.
+draws = np.random.default_rng(0)
 ratios, delays = [], []
-for seed in range(5):
+for run in range(16):
+    chosen = draws.choice(1000, 150, replace=False)
     runs = {}
     for p in (0.0, 0.5):
-        np.random.seed(seed)
-        runs[p] = digits_net(p).fit(x_few, y_few, epochs=60, batch_size=32,
-                                    validation_data=(x_check, y_check), verbose=0).history
+        np.random.seed(run)
+        runs[p] = digits_net(p).fit(x_digits[chosen], y_digits[chosen], epochs=60,
+                                    batch_size=32, validation_data=(x_check, y_check),
+                                    verbose=0).history
     ratios.append(min(runs[0.5]["val_loss"]) / min(runs[0.0]["val_loss"]))
     delays.append(int(np.argmin(runs[0.5]["val_loss"]) - np.argmin(runs[0.0]["val_loss"])))
-print("five initializations: best validation loss, dropout / plain:", np.round(ratios, 2),
-      "| epochs later:", delays)
-assert np.median(ratios) < 1 and np.median(delays) >= 5
+print(f"16 runs: best validation loss, dropout / plain: mean {np.mean(ratios):.2f} "
+      f"({min(ratios):.2f}-{max(ratios):.2f}, lower in {sum(r < 1 for r in ratios)}); "
+      f"epochs later: median {np.median(delays):.0f}")
+assert np.mean(ratios) < 1 and np.median(delays) >= 5
 
 # %% [markdown]
 # Without dropout the training loss goes to almost zero within a few epochs and the
 # validation loss turns upwards early. With dropout the training loss stays higher (training
 # is deliberately made harder) and the validation loss usually reaches a lower minimum,
-# later. (How much lower depends on the initialization: up to 35 % in this small example,
-# and one initialization in forty ended 7 % higher, which is why the check above takes the
-# median of five.)
+# later. (How much lower depends on the draw of the 150 digits and of the initial weights:
+# up to 37 % lower in this small example, and about one run in eight ends higher, which is
+# why the check above averages sixteen runs.)
 #
 # ## Data augmentation
 #
