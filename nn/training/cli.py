@@ -15,7 +15,9 @@ command starts itself again under `mpiexec -n N`; every rank trains on its shard
 batch (--batch-size stays the global batch) and rank 0 alone prints and writes the files.
 
 --out is created and checked before any training (and removed again if the run fails
-before writing anything there). The weights are saved at each epoch's
+before writing anything there). A --out that already holds a file of one of those names (an
+earlier run's, or the user's own) is refused unless --overwrite is given: then this run
+replaces them, and removes those it does not write itself. The weights are saved at each epoch's
 end into checkpoint.npz (removed once weights.npz is written), so neither a failed final
 save nor Ctrl-C loses the training: Ctrl-C writes the last completed epoch's weights to
 weights.npz and exits with status 130.
@@ -122,6 +124,9 @@ def build_parser():
                        help="fraction of the training data held out (the last samples)")
     train.add_argument("--seed", default=0, type=_seed, help="seed of weights and shuffling")
     train.add_argument("--out", default="rungrad-run", help="folder for the written files")
+    train.add_argument("--overwrite", action="store_true",
+                       help="replace the files of an earlier run in --out (without it, a "
+                            "--out that already holds any of them is refused)")
     train.add_argument("--verbose", default=1, type=int, choices=(0, 1, 2),
                        help="training output, as Keras' fit: 0 none, 1 progress bar, 2 one line "
                             "per epoch (the data, the test metrics and the files written are "
@@ -166,8 +171,9 @@ def build_model(kind, hidden, sample_shape, classes):
 
 
 # ----- checks before training -----
-def prepare_out(folder):
-    """Create `folder` and make sure the run's files can be written there."""
+def prepare_out(folder, overwrite=False):
+    """Create `folder` and make sure the run's files can be written there (and, unless
+    `overwrite`, that none of them is there already)."""
     from autograd.atomic import target_of
     if os.path.islink(folder) and not os.path.exists(folder):  # makedirs: "File exists"
         raise UsageError(f"--out {folder}: is a symbolic link to {os.readlink(folder)}, "
@@ -175,6 +181,8 @@ def prepare_out(folder):
     if os.path.exists(folder) and not os.path.isdir(folder):  # makedirs: "File exists"
         raise UsageError(f"--out {folder}: exists and is not a folder; give a folder for the "
                          "run's files")
+    if not overwrite:
+        _refuse_earlier_files(folder)
     try:
         os.makedirs(folder, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".rungrad-probe-")
@@ -184,6 +192,16 @@ def prepare_out(folder):
             target_of(os.path.join(folder, name))  # refuses a directory or device there
     except OSError as exc:
         raise UsageError(f"--out {folder}: cannot write there ({_one_line(exc)})") from None
+
+
+def _refuse_earlier_files(folder):
+    """A UsageError when `folder` holds a file this run would replace or remove: it may be
+    the user's own, which is not written over without being asked (--overwrite)."""
+    there = [name for name in _FILES + (_CHECKPOINT,)
+             if os.path.lexists(os.path.join(folder, name))]
+    if there:
+        raise UsageError(f"--out {folder}: already holds {', '.join(there)}; pass --overwrite "
+                         "to replace them, or give another --out")
 
 
 def check_memory(args, sample_shape, classes, samples):
@@ -229,7 +247,7 @@ def train(args, out=None):
     writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
     out = (sys.stdout if out is None else out) if writer else io.StringIO()
     if writer:
-        prepare_out(args.out)
+        prepare_out(args.out, args.overwrite)
     paths = {name: os.path.join(args.out, name) for name in _FILES + (_CHECKPOINT,)}
     np.random.seed(args.seed)
     (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.model == "cnn")
@@ -362,7 +380,8 @@ def main(argv=None):
     try:
         if args.workers > 1 and _launched_alone():
             from ..distributed.launch import relaunch_module
-            prepare_out(args.out)  # a bad --out is reported once, before any rank starts
+            # a bad --out is reported once, before any rank starts
+            prepare_out(args.out, args.overwrite)
             return relaunch_module("nn.training", sys.argv[1:] if argv is None else argv,
                                    args.workers)
         return train(args)

@@ -142,7 +142,8 @@ def test_ctrl_c_in_the_first_epoch_keeps_an_earlier_runs_files(tmp_path, capsys,
 
     monkeypatch.setattr(CSVLogger, "on_train_batch_end", on_train_batch_end, raising=False)
     capsys.readouterr()
-    assert main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out)]) == 130
+    assert main(["train", "--epochs", "2", "--verbose", "0", "--out", str(out),
+                 "--overwrite"]) == 130
     assert {name: (out / name).read_bytes() for name in os.listdir(out)} == before
     err = capsys.readouterr().err
     assert "removed" not in err and "no weights saved" in err
@@ -167,7 +168,8 @@ def test_ctrl_c_while_drawing_leaves_no_image_of_an_earlier_run(tmp_path, capsys
         return pretend_written(name, write)
     monkeypatch.setattr("nn.training.cli._write_optional", interrupted_at_the_third)
     capsys.readouterr()
-    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 130
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out),
+                 "--overwrite"]) == 130
     assert sorted(os.listdir(out)) == ["graph.png", "history.csv", "model.png", "weights.npz"]
     assert "removed gradients.png of an earlier run" in capsys.readouterr().err
 
@@ -216,3 +218,29 @@ def test_a_run_that_wrote_nothing_leaves_no_new_out_folder(tmp_path, capsys, mon
     assert status == (1 if fail == "in fit" else 130)
     assert not out.exists()
     capsys.readouterr()
+
+
+def test_an_out_holding_files_of_the_run_names_is_refused_without_overwrite(tmp_path, capsys):
+    """A folder that already holds a history.csv or graph.png (the user's own, say) is not
+    written over, nor are they deleted, unless --overwrite asks for it (they were)."""
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "graph.png").write_text("my picture")
+    (out / "history.csv").write_text("my notes")
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out)]) == 1
+    err = one_line_error(capsys)
+    assert "graph.png, history.csv" in err and "--overwrite" in err
+    assert (out / "graph.png").read_text() == "my picture"
+    assert sorted(os.listdir(out)) == ["graph.png", "history.csv"]
+
+
+def test_overwrite_replaces_an_earlier_runs_files(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("nn.training.cli._write_optional", lambda name, write: None)
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "graph.png").write_text("an earlier run's graph")
+    (out / "unrelated.txt").write_text("kept")  # a file of no run's name is no obstacle
+    assert main(["train", "--epochs", "1", "--verbose", "0", "--out", str(out),
+                 "--overwrite"]) == 0
+    assert sorted(os.listdir(out)) == ["history.csv", "unrelated.txt", "weights.npz"]
+    assert "removed graph.png of an earlier run" in capsys.readouterr().err

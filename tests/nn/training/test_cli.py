@@ -81,7 +81,7 @@ def test_a_rerun_into_the_same_folder_leaves_no_file_of_the_earlier_run(tmp_path
     assert status == 0 and (out / "graph.png").exists()
     capsys.readouterr()
     monkeypatch.setenv("PATH", str(tmp_path))  # this time no `dot`: no graph.png, model.png
-    status, out = run_train(tmp_path)
+    status, out = run_train(tmp_path, "--overwrite")
     assert status == 0
     assert not (out / "graph.png").exists() and not (out / "model.png").exists()
     captured = capsys.readouterr()
