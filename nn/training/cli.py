@@ -14,6 +14,9 @@ per epoch, log scale), which need matplotlib; history.csv and weights.npz.
 command starts itself again under `mpiexec -n N`; every rank trains on its shard of each
 batch (--batch-size stays the global batch) and rank 0 alone prints and writes the files.
 
+A run whose loss becomes NaN or infinite stops there and fails (status 1): it keeps
+history.csv and writes no weights.
+
 --out is created and checked before any training (and removed again if the run fails
 before writing anything there). A --out that already holds a file of one of those names (an
 earlier run's, or the user's own) is refused unless --overwrite is given: then this run
@@ -241,7 +244,7 @@ def train(args, out=None):
     """Run `rungrad train` with parsed `args`; reports go to `out` (default: stdout)."""
     from ..distributed import get_rank
     from .batches import training_count
-    from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint
+    from .callbacks import CSVLogger, GradientMonitor, ModelCheckpoint, TerminateOnNaN
     from .optimizers import make_optimizer
 
     writer = get_rank() == 0  # with several workers, rank 0 alone prints and writes files
@@ -269,7 +272,9 @@ def train(args, out=None):
     try:                                  # make each epoch's line and the CSV long)
         history = model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size,
                             validation_split=args.validation_split, verbose=args.verbose,
-                            callbacks=[log, checkpoint, monitor])
+                            callbacks=[log, checkpoint, monitor, TerminateOnNaN()])
+        if writer:
+            _refuse_diverged(history, checkpoint, paths, log)
         loss, accuracy = model.evaluate(x_test, y_test, batch_size=256)
         print(f"test loss: {loss:.4f} - test accuracy: {accuracy:.4f}", file=out, flush=True)
         if not writer:
@@ -298,6 +303,20 @@ def train(args, out=None):
     print(f"wrote {', '.join(n for n in _FILES if n in written)} to {args.out}", file=out,
           flush=True)
     return 0
+
+
+def _refuse_diverged(history, checkpoint, paths, log):
+    """A UsageError when the loss ended NaN or infinite: NaN weights are no result. Only
+    history.csv (how it diverged) is kept."""
+    losses = history.history.get("loss", [])
+    if not losses or np.isfinite(losses[-1]):
+        return
+    if checkpoint.last_saved is not None:
+        os.unlink(checkpoint.last_saved[1])
+    _remove_earlier(paths, ["history.csv"] * log.wrote)
+    raise UsageError(f"training diverged: the loss became {losses[-1]} in epoch "
+                     f"{len(losses)}, so no weights were written (history.csv has the "
+                     f"epochs); try a smaller --lr")
 
 
 def _remove_earlier(paths, written):

@@ -244,3 +244,15 @@ def test_overwrite_replaces_an_earlier_runs_files(tmp_path, capsys, monkeypatch)
                  "--overwrite"]) == 0
     assert sorted(os.listdir(out)) == ["history.csv", "unrelated.txt", "weights.npz"]
     assert "removed graph.png of an earlier run" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's overflow, on the way
+def test_a_diverged_run_fails_in_one_line_and_writes_no_nan_weights(tmp_path, capsys):
+    """A learning rate that sends the loss to NaN is an error (status 1, one line naming
+    --lr), not a success writing NaN weights (it was: status 0, 'test accuracy: nan')."""
+    out = tmp_path / "run"
+    assert main(["train", "--epochs", "3", "--verbose", "0", "--optimizer", "sgd", "--lr",
+                 "1e30", "--out", str(out)]) == 1
+    err = one_line_error(capsys)
+    assert "diverged" in err and "--lr" in err
+    assert sorted(os.listdir(out)) == ["history.csv"]
