@@ -712,19 +712,21 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
             fixed = self._penalty_value([m for m in layers
                                          if not getattr(m, "adds_call_losses", False)])
+            # a data-parallel fit's validation: each rank's piece of every global batch,
+            # combined at the end as the training losses are (by their denominators)
+            pieces = None if self._parallel is None else self._parallel.validation_pieces()
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-                inputs = compiled.inputs(self, each(as_input, x_batch))
-                mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
-                loss = float(compiled(inputs, y_batch, w_batch, mask).data)
-                total += (loss + fixed + self._penalty_value(per_call)) * count
+                # (no samples: this rank's piece of a global batch smaller than the ranks)
+                loss = self._test_batch(x_batch, y_batch, w_batch, tracker) if count else 0.0
+                penalty = fixed + (self._penalty_value(per_call) if count else 0.0)
+                total += (loss + penalty) * count
                 seen += count
-                if self._scores_outputs():
-                    tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
-                                None if mask is None else host_arrays(mask))
+                if pieces is not None:
+                    pieces.add(loss, penalty, count)
                 # the running loss and metrics, as Keras'; a pass over the outputs so far,
                 # skipped where no callback listens (a plain evaluate, fit's validation)
                 if ends and listened:
@@ -732,11 +734,22 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
                                 {"loss": total / max(seen, 1),
                                  **running.after(step)})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
-            total, seen = self._parallel.global_sums(total, seen)
+            total, seen = pieces.totals()
             self._parallel.gather(tracker)
         logs = self._logged({"loss": total / seen, **tracker.results()})
         runner.call("on_test_end", logs)
         return logs
+
+    def _test_batch(self, x_batch, y_batch, w_batch, tracker):
+        """The loss on one batch in inference (its outputs added to `tracker`)."""
+        compiled = self.compiled_loss
+        inputs = compiled.inputs(self, each(as_input, x_batch))
+        mask = model_output_mask(self, inputs)
+        loss = float(compiled(inputs, y_batch, w_batch, mask).data)
+        if self._scores_outputs():
+            tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
+                        None if mask is None else host_arrays(mask))
+        return loss
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
