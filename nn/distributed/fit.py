@@ -46,6 +46,18 @@ class DataParallelFit:
     def start(cls, model):
         return cls(model) if get_world_size() > 1 else None
 
+    @classmethod
+    def for_shards(cls, model, batches):
+        """The helper that combines evaluate's numbers over the ranks where `batches` come
+        from a DataLoader carrying a DistributedSampler (each rank scores only its shard,
+        whose loss and metrics alone would differ from rank to rank and from the whole
+        data's); None otherwise: one rank, or data every rank holds whole."""
+        if get_world_size() == 1:
+            return None
+        source = getattr(batches, "source", None)
+        return cls(model) if isinstance(getattr(source, "sampler", None),
+                                        DistributedSampler) else None
+
     def __init__(self, model):
         self.model = model
         self.world = group()

@@ -645,13 +645,19 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
-        batches = limited(make_batches(self, x, y, _batch_size(batch_size, "evaluate"),
-                                       "evaluate", sample_weight=sample_weight,
-                                       targets=targets_for(self, "evaluate")),
-                          steps, "steps", "evaluate")
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
+                               sample_weight=sample_weight, targets=targets_for(self, "evaluate"))
+        # on several ranks, a DistributedSampler's shards are scored as one data set
+        shards = None if self._parallel is not None else _sharded_evaluation(self, batches)
+        batches = limited(batches, steps, "steps", "evaluate")
         if sample_weight is not None:
             self._check_weighable("evaluate")
-        logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
+        self._parallel = shards or self._parallel
+        try:
+            logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
+        finally:
+            if shards is not None:
+                self._parallel = None
         if verbose:
             print(format_logs(logs), flush=True)
         return _as_keras_returns(logs, return_dict)
@@ -967,6 +973,20 @@ def _executions(batches, per_execution):
         following = next(ahead, None)
         ends = following is None or (step + 1) % per_execution == 0
         yield step, batch, step % per_execution == 0, ends
+
+
+def _sharded_evaluation(model, batches):
+    """A DataParallelFit combining evaluate's numbers over the ranks, where `batches` are
+    a DistributedSampler's shard on several ranks; else None."""
+    if not hasattr(batches, "source"):  # (arrays: every rank evaluates them whole)
+        return None
+    from ..distributed.fit import DataParallelFit  # (it imports nn.training)
+    shards = DataParallelFit.for_shards(model, batches)
+    if shards is not None and runs_steps(model, "evaluate"):
+        raise NotImplementedError(f"evaluate: {type(model).__name__}'s own test_step on a "
+                                  "DistributedSampler's shard cannot be combined over the "
+                                  "ranks; evaluate the whole data on each rank instead")
+    return shards
 
 
 def _hooks(model, callbacks, batches, verbose):
