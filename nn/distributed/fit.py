@@ -46,6 +46,18 @@ class DataParallelFit:
     def start(cls, model):
         return cls(model) if get_world_size() > 1 else None
 
+    @classmethod
+    def for_shards(cls, model, batches):
+        """The helper that combines evaluate's numbers over the ranks where `batches` come
+        from a DataLoader carrying a DistributedSampler (each rank scores only its shard,
+        whose loss and metrics alone would differ from rank to rank and from the whole
+        data's); None otherwise: one rank, or data every rank holds whole."""
+        if get_world_size() == 1:
+            return None
+        source = getattr(batches, "source", None)
+        return cls(model) if isinstance(getattr(source, "sampler", None),
+                                        DistributedSampler) else None
+
     def __init__(self, model):
         self.model = model
         self.world = group()
@@ -120,9 +132,8 @@ class DataParallelFit:
         compiled = self.model.compiled_loss
         if self.adds_up:
             return (1.0 if count else 0.0), 1.0
-        denominator = loss_denominator(compiled, self.size) if count else None
-        weight = float(count)
-        if count and denominator is not None:
+        weight = self.loss_denominator(count)
+        if count and weight is not None:
             if self.activity_penalties:
                 raise ValueError(_ACTIVITY_PENALTIES.format(
                     ranks=self.size, loss=f"{compiled!r} divides by a number the data decides "
@@ -132,7 +143,6 @@ class DataParallelFit:
                     f"fit on {self.size} ranks: loss {compiled!r} divides by a number the "
                     "data decides (sample weights, a mask, class weights, labels ignored), "
                     "which a captured step cannot send; compile with jit_compile=False")
-            weight = float(to_cpu(array_of(denominator)))
             if not self.ignores_labels:
                 self._counted = False
                 return weight, None
@@ -141,7 +151,17 @@ class DataParallelFit:
             self._counted = True
         total = getattr(self._training, "global_count", None)
         known = self._counted and total is not None  # (an empty piece: the last step's way)
-        return weight, (float(total) if known else None)
+        return float(count) if weight is None else weight, (float(total) if known else None)
+
+    def loss_denominator(self, count):
+        """What the loss's last call, on `count` samples, divided by, as a float; None where
+        that is the samples (a plain mean, or no samples)."""
+        denominator = loss_denominator(self.model.compiled_loss, self.size) if count else None
+        return None if denominator is None else float(to_cpu(array_of(denominator)))
+
+    def validation_pieces(self):
+        """A ValidationPieces for one pass over fit's validation data."""
+        return ValidationPieces(self)
 
     def global_loss(self, loss, count):
         """(the global batch's loss, its samples) from this rank's loss and `count`, weighted
@@ -195,7 +215,7 @@ class DataParallelFit:
         """This rank's part of `batches` (fit's ArrayBatches or LoaderBatches)."""
         source = getattr(batches, "source", None)
         if source is None:
-            sharded = ShardedArrayBatches(batches, self.rank, self.size, keep_empty=training)
+            sharded = ShardedArrayBatches(batches, self.rank, self.size)
             if training:
                 self._training = sharded
             return sharded
@@ -244,12 +264,46 @@ class DataParallelFit:
         return [c for c in callbacks if not _rank_zero_only(c)]
 
 
+class ValidationPieces:
+    """This rank's loss on its piece of each validation batch, combined over the ranks into
+    the losses one process would log: each global batch's loss is the ranks' weighted as
+    their gradients are in training (by the loss's denominator: samples, sample or class
+    weights' sum, real steps; summed for a loss that adds up), where a sum over the ranks
+    of loss x samples was off for every loss but the plain mean (a class-weighted
+    validation loss 14 % off). One allreduce of 3 numbers per batch at the end."""
+
+    def __init__(self, parallel):
+        self.parallel = parallel
+        self.rows = []  # (weighted loss, weight, samples) per batch, in the ranks' order
+
+    def add(self, loss, penalty, count):
+        """This rank's piece of the next batch: its loss (just computed), its penalties,
+        its samples (0: an empty piece, which only the penalties of a sum count in)."""
+        parallel = self.parallel
+        if parallel.adds_up:  # the ranks' sums add up; the penalties counted once
+            self.rows.append((loss + penalty * parallel.penalty_share(), 1.0, count))
+            return
+        weight = parallel.loss_denominator(count)
+        weight = float(count) if weight is None else weight
+        # (a piece that weighs nothing adds nothing: its own loss may be 0 / 0)
+        self.rows.append(((loss + penalty) * weight if weight else 0.0, weight, count))
+
+    def totals(self):
+        """(the sum over the global batches of loss x samples, the samples): the same on
+        every rank, which must have seen as many batches (one allreduce)."""
+        rows = np.array(self.rows, dtype=np.float64).reshape(-1, 3)
+        weighted, weights, counts = all_reduce(rows, "sum").T
+        if not self.parallel.adds_up:
+            weighted = weighted / np.maximum(weights, _TINY)
+        return float(weighted @ counts), int(counts.sum())
+
+
 class ShardedArrayBatches:
     """ArrayBatches cut per rank: the same global batches (rank 0's order) as one process
     would walk, of which this rank takes the contiguous piece `rank` of `size`."""
 
-    def __init__(self, batches, rank, size, keep_empty):
-        self.batches, self.rank, self.size, self.keep_empty = batches, rank, size, keep_empty
+    def __init__(self, batches, rank, size):
+        self.batches, self.rank, self.size = batches, rank, size
         self.steps, self.samples = batches.steps, batches.samples
         self.batch_size = batches.batch_size
         self.global_count = None  # the size of the global batch last cut
@@ -263,8 +317,6 @@ class ShardedArrayBatches:
         for start in range(0, inner.samples, inner.batch_size):
             stop = min(start + inner.batch_size, inner.samples)
             lo, hi = _piece(start, stop, self.rank, self.size)
-            if hi == lo and not self.keep_empty:
-                continue
             self.global_count = stop - start
             yield inner.pick(slice(lo, hi) if order is None else order[lo:hi])
 

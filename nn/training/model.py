@@ -645,13 +645,19 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         sample_weight: (N,) weights of the samples' losses (as in fit). steps: evaluate
         the first this many batches only (default: all)."""
         self._require_compiled("evaluate")
-        batches = limited(make_batches(self, x, y, _batch_size(batch_size, "evaluate"),
-                                       "evaluate", sample_weight=sample_weight,
-                                       targets=targets_for(self, "evaluate")),
-                          steps, "steps", "evaluate")
+        batches = make_batches(self, x, y, _batch_size(batch_size, "evaluate"), "evaluate",
+                               sample_weight=sample_weight, targets=targets_for(self, "evaluate"))
+        # on several ranks, a DistributedSampler's shards are scored as one data set
+        shards = None if self._parallel is not None else _sharded_evaluation(self, batches)
+        batches = limited(batches, steps, "steps", "evaluate")
         if sample_weight is not None:
             self._check_weighable("evaluate")
-        logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
+        self._parallel = shards or self._parallel
+        try:
+            logs = self._evaluate_logs(batches, _hooks(self, callbacks, batches, verbose))
+        finally:
+            if shards is not None:
+                self._parallel = None
         if verbose:
             print(format_logs(logs), flush=True)
         return _as_keras_returns(logs, return_dict)
@@ -712,19 +718,21 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
             fixed = self._penalty_value([m for m in layers
                                          if not getattr(m, "adds_call_losses", False)])
+            # a data-parallel fit's validation: each rank's piece of every global batch,
+            # combined at the end as the training losses are (by their denominators)
+            pieces = None if self._parallel is None else self._parallel.validation_pieces()
             for step, batch, begins, ends in _executions(batches, self.steps_per_execution):
                 if begins:
                     runner.call("on_test_batch_begin", step, {"batch": step})
                 x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-                inputs = compiled.inputs(self, each(as_input, x_batch))
-                mask = model_output_mask(self, inputs)
                 count = sample_count(x_batch)
-                loss = float(compiled(inputs, y_batch, w_batch, mask).data)
-                total += (loss + fixed + self._penalty_value(per_call)) * count
+                # (no samples: this rank's piece of a global batch smaller than the ranks)
+                loss = self._test_batch(x_batch, y_batch, w_batch, tracker) if count else 0.0
+                penalty = fixed + (self._penalty_value(per_call) if count else 0.0)
+                total += (loss + penalty) * count
                 seen += count
-                if self._scores_outputs():
-                    tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
-                                None if mask is None else host_arrays(mask))
+                if pieces is not None:
+                    pieces.add(loss, penalty, count)
                 # the running loss and metrics, as Keras'; a pass over the outputs so far,
                 # skipped where no callback listens (a plain evaluate, fit's validation)
                 if ends and listened:
@@ -732,11 +740,22 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
                                 {"loss": total / max(seen, 1),
                                  **running.after(step)})
         if self._parallel is not None:  # validation in a data-parallel fit: all shards
-            total, seen = self._parallel.global_sums(total, seen)
+            total, seen = pieces.totals()
             self._parallel.gather(tracker)
         logs = self._logged({"loss": total / seen, **tracker.results()})
         runner.call("on_test_end", logs)
         return logs
+
+    def _test_batch(self, x_batch, y_batch, w_batch, tracker):
+        """The loss on one batch in inference (its outputs added to `tracker`)."""
+        compiled = self.compiled_loss
+        inputs = compiled.inputs(self, each(as_input, x_batch))
+        mask = model_output_mask(self, inputs)
+        loss = float(compiled(inputs, y_batch, w_batch, mask).data)
+        if self._scores_outputs():
+            tracker.add(host_arrays(y_batch), host_arrays(inputs), w_batch,
+                        None if mask is None else host_arrays(mask))
+        return loss
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
         """The model's outputs for x as a NumPy array, computed batch by batch in eval mode
@@ -954,6 +973,20 @@ def _executions(batches, per_execution):
         following = next(ahead, None)
         ends = following is None or (step + 1) % per_execution == 0
         yield step, batch, step % per_execution == 0, ends
+
+
+def _sharded_evaluation(model, batches):
+    """A DataParallelFit combining evaluate's numbers over the ranks, where `batches` are
+    a DistributedSampler's shard on several ranks; else None."""
+    if not hasattr(batches, "source"):  # (arrays: every rank evaluates them whole)
+        return None
+    from ..distributed.fit import DataParallelFit  # (it imports nn.training)
+    shards = DataParallelFit.for_shards(model, batches)
+    if shards is not None and runs_steps(model, "evaluate"):
+        raise NotImplementedError(f"evaluate: {type(model).__name__}'s own test_step on a "
+                                  "DistributedSampler's shard cannot be combined over the "
+                                  "ranks; evaluate the whole data on each rank instead")
+    return shards
 
 
 def _hooks(model, callbacks, batches, verbose):

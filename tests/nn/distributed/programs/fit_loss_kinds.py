@@ -4,9 +4,10 @@ argv: the loss kind ('sum': a Keras loss reducing by 'sum', with an L2 penalty; 
 nn.MSELoss(reduction='sum'); 'mws': reduction='mean_with_sample_weight' with sample weights;
 'ce_weight': nn.CrossEntropyLoss with class weights and an ignored label; 'masked':
 Embedding(mask_zero=True), a masked mean over the real steps), output prefix (each rank
-writes PREFIX_<rank>.npz: final parameters and the History). Batches of 7 split 3 + 4 on two
-ranks, and the ranks' pieces carry different weights, labels and padding, so only a
-weighting by each rank's denominator matches one process.
+writes PREFIX_<rank>.npz: final parameters and the History, validation losses too).
+Batches of 7 split 3 + 4 on two ranks, and the ranks' pieces carry different weights,
+labels and padding, so only a weighting by each rank's denominator matches one process, in
+training and in the validation loss alike.
 """
 import sys
 
@@ -50,6 +51,9 @@ init = np.random.default_rng(100 + rank)  # ranks start apart: fit copies rank 0
 for p in model.parameters():
     p.data = init.normal(size=p.shape)
 model.compile(optimizer=optim.SGD(lr=0.01, momentum=0.9), loss=loss)
-history = model.fit(x, y, epochs=2, batch_size=7, shuffle=False, verbose=0, **fit_options)
+validation = (x, y, fit_options["sample_weight"]) if kind == "mws" else (x, y)
+history = model.fit(x, y, epochs=2, batch_size=7, shuffle=False, verbose=0,
+                    validation_data=validation, **fit_options)
 np.savez(f"{prefix}_{rank}.npz", *[p.data for p in model.parameters()],
-         history=np.array(history.history["loss"]))
+         history=np.array(history.history["loss"]),
+         val_loss=np.array(history.history["val_loss"]))
