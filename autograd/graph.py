@@ -380,8 +380,8 @@ MAX_NODES = 10_000
 # Nodes past which dot lays a graph out quickly (_layout_options). The graph of tanh's 7th
 # derivative (DeZero's step 35; 1,965 nodes) took dot 89 s with its defaults and 17 s so; the
 # 8th's (5,393) ran past 150 s and took 11 s (its PNG, 32,766 x 20,917 pixels drawn in
-# 2.9 GB of memory, became 9,600 x 6,128 in 0.5 GB). Below it the defaults' curved edges cost little:
-# 285 nodes took 1.1 s, 737 took 5.6 s.
+# 2.9 GB of memory, became 9,600 x 6,128 in 0.5 GB). Below it the defaults' curved edges
+# cost little: 285 nodes took 1.1 s, 737 took 5.6 s.
 QUICK_LAYOUT_NODES = 1_000
 PNG_INCHES = 100  # (at dot's 96 dpi: 9,600 pixels)
 
