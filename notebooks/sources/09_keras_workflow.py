@@ -251,7 +251,8 @@ plt.show()
 # ## The same model, PyTorch-style
 #
 # `fit` hides a loop. Written out, with the PyTorch-style API (`nn.Linear`, activation
-# modules, an optimizer and a `DataLoader`), the same network and training are:
+# modules, an optimizer and a `DataLoader`), the same network and a loop like the one `fit`
+# runs (here with its own learning rate and epochs, on all the training digits) are:
 
 # %%
 np.random.seed(0)
@@ -259,6 +260,7 @@ torch_style = nn.Sequential(nn.Linear(64, 64), nn.ReLU(),
                             nn.Linear(64, 64), nn.ReLU(),
                             nn.Linear(64, 10))  # outputs logits; the loss applies softmax
 optimizer = optim.Adam(torch_style.parameters(), lr=0.001)
+assert optimizer.param_groups[0]["lr"] != model.optimizer.param_groups[0]["lr"]  # not fit's
 loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train), batch_size=32,
                             shuffle=True, seed=0)
 
