@@ -615,8 +615,8 @@ assert np.mean(ratios) < 1 and np.median(delays) >= 5
 # validation loss turns upwards early. With dropout the training loss stays higher (training
 # is deliberately made harder) and the validation loss usually reaches a lower minimum,
 # later. (How much lower depends on the draw of the 150 digits and of the initial weights:
-# up to 37 % lower in this small example, and about one run in eight ends higher, which is
-# why the check above averages sixteen runs.)
+# up to 37 % lower in this small example, and about one run in eighteen ends higher (7 of
+# 128), which is why the check above averages sixteen runs.)
 #
 # ## Data augmentation
 #
