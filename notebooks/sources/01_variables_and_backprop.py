@@ -78,15 +78,18 @@ assert np.isclose(x.grad.item(), dy_dx)
 #
 # `ag.plot_graph` draws the graph that was recorded (it needs Graphviz). Ellipses are
 # variables (orange: leaves you created, pale yellow: intermediate results such as `a` and
-# `b`, green: the output, grey: constants such as the exponent 2, which rungrad stores once
-# and reuses), boxes are functions.
+# `b`, green: the output, grey: constant arrays such as the one of `x * np.array(2.0)`;
+# there are none here), boxes are functions. A Python number such as the exponent 2 is
+# no node: it is written into its box, `PowScalar(2)`.
 # `get_dot_graph` gives the same graph as text in Graphviz's DOT language.
 
 # %%
 ag.plot_graph(y, to_file=OUT / "chain.png")
 
 # %%
-print(ag.get_dot_graph(y, verbose=False))
+dot = ag.get_dot_graph(y, verbose=False)
+print(dot)
+assert "#e6e6e6" not in dot and dot.count("PowScalar(2)") == 2  # no grey constant node
 
 # %% [markdown]
 # ## Backprop is made of local rules
