@@ -87,11 +87,14 @@ def _matching(module, arrays, path):
         arrays = _by_layer_order(mine, arrays) or arrays
     kept = {k: a for k, a in arrays.items()
             if k in mine and tuple(a.shape) == tuple(mine[k].shape)}
-    skipped = [k for k in arrays if k not in kept]
-    if skipped:
-        warnings.warn(f"load_weights: {path}: skipped {len(skipped)} weight(s) the model "
-                      f"does not hold in that shape (skip_mismatch=True): {skipped[:8]}",
-                      stacklevel=4)
+    unknown = [k for k in arrays if k not in mine]
+    reshaped = [k for k in arrays if k in mine and k not in kept]
+    if unknown or reshaped:  # (said apart: a name the model lacks, or a shape it differs in)
+        said = [f"{len(found)} {why}: {found[:8]}" for found, why in (
+            (unknown, "under names the model does not hold"),
+            (reshaped, "of another shape than the model's")) if found]
+        warnings.warn(f"load_weights: {path}: skipped (skip_mismatch=True) "
+                      f"{'; '.join(said)}", stacklevel=4)
     return kept
 
 

@@ -272,8 +272,13 @@ def test_keras_skip_mismatch_and_safe_mode(tmp_path):
     saved = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
     saved.save_weights(tmp_path / "w.npz")
     target = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 5))
-    with pytest.warns(UserWarning, match=r"skipped 2 weight\(s\).*'1.weight', '1.bias'"):
+    with pytest.warns(UserWarning, match=r"2 of another shape than the model's: "
+                                         r"\['1.weight', '1.bias'\]"):
         target.load_weights(tmp_path / "w.npz", skip_mismatch=True)
+    # a layer the model does not have is said so, not called a shape mismatch
+    with pytest.warns(UserWarning, match=r"skipped \(skip_mismatch=True\) 2 under names the "
+                                         r"model does not hold: \['1.weight', '1.bias'\]$"):
+        nn.Sequential(nn.Linear(3, 4)).load_weights(tmp_path / "w.npz", skip_mismatch=True)
     np.testing.assert_array_equal(target[0].weight.data, saved[0].weight.data)
     with pytest.raises(ValueError, match="shape"):
         target.load_weights(tmp_path / "w.npz")
