@@ -16,15 +16,12 @@ before the call and read from a closure is refused (its gradient would travel tw
 inside the block and once around it). An op drawing from a generator of its own (a layer
 seeded with `seed=`) is refused too: its draws cannot be repeated.
 """
-import sys
-
-import numpy as np
-
 from .capture import CaptureError, capturing
 from .config import enable_grad, grad_mode, train_mode, using_config
 from .engine import grad
 from .function import Function
 from .ops import clone
+from .random_states import RandomStates
 from .variable import Variable, new_stamp
 
 
@@ -50,7 +47,7 @@ def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **k
     if not outputs:  # (nothing recorded: an argument or a constant given back as it is)
         return results
     sources = _sources(outputs, run.variables(), start)
-    made = _Checkpointed(run, [id(y) for y in outputs], [y.data for y in outputs])(*sources)
+    made = _Checkpointed(run, [y.data for y in outputs])(*sources)
     made = made if isinstance(made, tuple) else (made,)
     return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
 
@@ -88,7 +85,7 @@ class _Run:
     def __init__(self, function, args, kwargs, preserve_rng_state):
         self.function, self.args, self.kwargs = function, args, kwargs
         self.train = train_mode.get()
-        self.rng = _RandomStates.now() if preserve_rng_state else None
+        self.rng = RandomStates.now() if preserve_rng_state else None
 
     def variables(self):
         """The Variables among the arguments (keyword arguments' values too)."""
@@ -110,7 +107,7 @@ class _Run:
             args = [joined(a) for a in self.args]
             kwargs = {k: joined(v) for k, v in self.kwargs.items()}
         start = new_stamp()  # (after the copies: those are the arguments, not results)
-        saved = _RandomStates.now() if self.rng is not None else None
+        saved = RandomStates.now() if self.rng is not None else None
         try:
             if self.rng is not None:
                 self.rng.restore()
@@ -127,8 +124,8 @@ class _Checkpointed(Function):
     sources: the Variable arguments and the leaves that need a gradient. backward runs the
     block again and differentiates that run."""
 
-    def __init__(self, run, output_ids, arrays):
-        self.run, self.output_ids, self.arrays = run, output_ids, arrays
+    def __init__(self, run, arrays):
+        self.run, self.arrays = run, arrays
 
     def forward(self, *sources):
         arrays, self.arrays = self.arrays, None  # (not kept: the outputs hold them)
@@ -136,12 +133,9 @@ class _Checkpointed(Function):
 
     def backward(self, *gys):
         results, copies, start = self.run.again()
-        by_id = dict(zip(self.output_ids, _outputs_again(results, start, len(self.output_ids))))
-        ys, seeds = [], []
-        for first, gy in zip(self.output_ids, gys):
-            if gy is not None:
-                ys.append(by_id[first])
-                seeds.append(gy)
+        again = _outputs_again(results, start, len(gys))  # (in the first run's order)
+        ys = [y for y, gy in zip(again, gys) if gy is not None]
+        seeds = [gy for gy in gys if gy is not None]
         targets = [copies.get(id(x), x) for x in self.inputs]
         if not ys:
             return (None,) * len(targets)
@@ -211,24 +205,6 @@ def _refuse_own_generator(func):
         raise TypeError(f"checkpoint: {func.name} inside the block draws from a generator of "
                         "its own (a layer made with seed=), whose draws the backward pass "
                         "cannot repeat; give it none (NumPy's global generator is restored)")
-
-
-class _RandomStates:
-    """The states of NumPy's global generator and, when CuPy is imported, CuPy's."""
-
-    def __init__(self, numpy_state, cupy_state):
-        self.numpy_state, self.cupy_state = numpy_state, cupy_state
-
-    @classmethod
-    def now(cls):
-        cupy = sys.modules.get("cupy")
-        return cls(np.random.get_state(),
-                   None if cupy is None else cupy.random.get_random_state())
-
-    def restore(self):
-        np.random.set_state(self.numpy_state)
-        if self.cupy_state is not None:
-            sys.modules["cupy"].random.set_random_state(self.cupy_state)
 
 
 __all__ = ["checkpoint", "checkpoint_sequential"]

@@ -4,7 +4,7 @@ import itertools
 import threading
 from collections import OrderedDict
 
-from .config import grad_mode, python_state_changed
+from .config import python_state_changed
 from .weak_identity import WeakIdentitySet
 
 
@@ -127,14 +127,9 @@ def run_hooks(var, grad):
         # Variable or an array the user keeps, a parameter): an optimizer's in-place change
         # of .grad would change it too (PyTorch copies it as well). The final hooks' results
         # are kept as they are: DDP's average is filled in later.
-        grad = _copy(grad)
+        from .ops import clone  # (recorded where grad mode is on: create_graph)
+        grad = clone(grad)
     return _through(watch.last.values(), grad)
-
-
-def _copy(grad):
-    """A copy of `grad` in new memory: recorded where grad mode is on (create_graph)."""
-    from .variable import wrap
-    return grad * 1 if grad_mode.get() else wrap(grad.data.copy(), False)
 
 
 def _through(hooks, grad):

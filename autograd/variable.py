@@ -62,7 +62,7 @@ def mark_modified(var):
 def mark_all_modified(variables):
     """mark_modified for each of `variables` with one stamp (an optimizer's step: one
     thread-local write for them all)."""
-    Mutations.count = Mutations.in_this_thread.count = stamp = next(_ticks)
+    stamp = Mutations.in_this_thread.count = new_stamp()
     for var in variables:
         var._version = stamp
         if _view_groups:  # (no call at all in the common case: no views anywhere)

@@ -1,14 +1,13 @@
 """Inverted dropout: zero each element with probability p, scale the survivors by 1/(1-p).
 Its channel-wise and SELU-preserving kinds are in channel_dropout.py."""
-import sys
 
-import numpy as np
 
 from autograd.arguments import probability
 from autograd.backend import get_array_module
 from autograd.config import train_mode
 from autograd.function import Function
 from autograd.lazy import refuse_book_keywords
+from autograd.random_states import RandomStates
 from autograd.spec import Choice, Spec
 from autograd.variable import as_variable, wrap
 
@@ -75,18 +74,12 @@ def _dropped(x, p, training, who, make):
 def _drawn_from_seed(seed, draw):
     """draw() with NumPy's global generator seeded by `seed` (and CuPy's, when imported:
     GPU arrays draw from it), their states restored after."""
-    cupy = sys.modules.get("cupy")
-    state = np.random.get_state()
-    gpu_state = None if cupy is None else cupy.random.get_random_state()
-    np.random.seed(seed)
-    if cupy is not None:
-        cupy.random.set_random_state(cupy.random.RandomState(seed))
+    saved = RandomStates.now()
+    RandomStates.seed(seed)
     try:
         return draw()
     finally:
-        np.random.set_state(state)
-        if cupy is not None:
-            cupy.random.set_random_state(gpu_state)
+        saved.restore()
 
 
 def dropout_mask(x, p, generator=None, shape=None):
