@@ -40,9 +40,15 @@ def print_summary(model, print_fn=print, line_length=72):
             print_fn("")
     print_fn("=" * line_length)
     trainable, frozen = count_parameters(model)
-    print_fn(f" Total params: {_count(trainable[0] + frozen[0], trainable[1] + frozen[1])}")
+    slots = optimizer_counts(getattr(model, "optimizer", None))
+    total = [trainable[0] + frozen[0], trainable[1] + frozen[1]]
+    if slots is not None:  # (Keras' total counts the optimizer's variables too)
+        total = [total[0] + slots[0], total[1] + slots[1]]
+    print_fn(f" Total params: {_count(*total)}")
     print_fn(f" Trainable params: {_count(*trainable)}")
     print_fn(f" Non-trainable params: {_count(*frozen)}")
+    if slots is not None:
+        print_fn(f" Optimizer params: {_count(*slots)}")
     print_fn("_" * line_length)
 
 
@@ -59,6 +65,23 @@ def count_parameters(module):
             frozen[0] += int(array.size)
             frozen[1] += int(array.nbytes)
     return tuple(trainable), tuple(frozen)
+
+
+def optimizer_counts(optimizer):
+    """(count, bytes) of an optimizer's variables as Keras counts them once it has made
+    them (at its first update, or a loaded state): its update count and learning rate, two
+    4-byte scalars, and each array it keeps per parameter (Adam's two moments, SGD's
+    momentum); None before, or without an optimizer."""
+    if optimizer is None or not (getattr(optimizer, "stepped", False) or len(optimizer.state)):
+        return None
+    count, nbytes = 2, 8
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            for value in optimizer.state.get(param, {}).values():
+                if getattr(value, "shape", None) == param.shape:  # (not a step count)
+                    count += int(value.size)
+                    nbytes += int(value.nbytes)
+    return count, nbytes
 
 
 def _layer_type(layer):

@@ -145,3 +145,33 @@ def test_get_layer_finds_the_names_summary_shows():
         "dense_1 (Dense)", "re_lu (ReLU)", "dense (Dense)", "dense_2 (Dense)"]
     assert model.get_layer("dense_1") is model[0] and model.get_layer("dense_2") is model[3]
     assert model.get_layer("dense") is model[2] and model.get_layer("0") is model[0]
+
+
+def _fitted_keras_model(optimizer):
+    import nn.keras as keras
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(1)])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+@pytest.mark.parametrize("optimizer, lines", [
+    # Keras 3.15.1's summary of this model after one epoch of fit, line for line
+    ("adam", [" Total params: 213 (852.00 B)", " Optimizer params: 132 (528.00 B)"]),
+    ("sgd", [" Total params: 83 (332.00 B)", " Optimizer params: 2 (8.00 B)"]),
+    ("sgd_momentum", [" Total params: 148 (592.00 B)", " Optimizer params: 67 (268.00 B)"]),
+])
+def test_a_fitted_model_counts_its_optimizer_variables_as_keras(optimizer, lines):
+    import nn.keras as keras
+    if optimizer == "sgd_momentum":
+        optimizer = keras.optimizers.SGD(momentum=0.9)
+    model = _fitted_keras_model(optimizer)
+    before = summary_text(model)
+    assert "Optimizer params" not in before and "Total params: 81 (324.00 B)" in before
+    rng = np.random.default_rng(0)
+    model.fit(rng.random((32, 4), np.float32), rng.random((32, 1), np.float32), epochs=1,
+              verbose=0)
+    after = summary_text(model).splitlines()
+    assert lines[0] in after and lines[1] in after
+    assert " Trainable params: 65 (260.00 B)" in after
+    assert " Non-trainable params: 16 (64.00 B)" in after
