@@ -256,6 +256,10 @@ def test_multihead_attention_dropout_follows_train_and_eval():
      "key_padding_mask"),
     (lambda: nn.MultiheadAttention(8, 2), lambda m: m(*[np.zeros((3, 2, 8))] * 3,
                                                       is_causal=True), "causal attn_mask"),
+    # an unbatched call's padding mask is (S,), which the message called (N, S)
+    (lambda: nn.MultiheadAttention(8, 2), lambda m: m(*[np.zeros((3, 8))] * 3,
+                                                      key_padding_mask=np.zeros((1, 3), bool)),
+     r"key_padding_mask of shape \(1, 3\) does not fit: expected \(3,\) \(S,\), unbatched"),
 ])
 def test_multihead_attention_errors_name_the_problem(build, call, message):
     with pytest.raises(ValueError, match=message):
