@@ -67,10 +67,11 @@ class MaskValues(Where):
 
 
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
-           safe=False):
-    """(softmax(q k^T * scale + mask) v, the attention weights after dropout): the shared
-    core of scaled_dot_product_attention and MultiheadAttention. mask: additive (or None);
-    scale: 1/sqrt(E) by default.
+           safe=False, weights_before_dropout=False):
+    """(softmax(q k^T * scale + mask) v, the attention weights): the shared core of
+    scaled_dot_product_attention and the MultiheadAttention layers. mask: additive (or None);
+    scale: 1/sqrt(E) by default. The weights returned are those after dropout (PyTorch's
+    MultiheadAttention returns them), or before it with weights_before_dropout (Keras').
 
     safe: a query that may attend to nothing (its scores all -inf) gets zero weights, as
     PyTorch's SDPA gives (its "safe softmax"); otherwise its row is NaN, as PyTorch's
@@ -84,9 +85,8 @@ def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=Non
     # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
     weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,
                                                                                   axis=-1)
-    if dropout_p > 0:
-        weights = dropout(weights, dropout_p, training=training)
-    return matmul(weights, value), weights
+    dropped = dropout(weights, dropout_p, training=training) if dropout_p > 0 else weights
+    return matmul(dropped, value), weights if weights_before_dropout else dropped
 
 
 def additive_mask(mask, dtype, allowed, who, name):
