@@ -47,7 +47,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal:
         xp = get_array_module(query.data)
         attn_mask = xp.tril(xp.ones((length, source), dtype=bool))
-    mask = None if attn_mask is None else _sdpa_mask(attn_mask, query, length, source)
+    mask = None if attn_mask is None else _sdpa_mask(attn_mask, query, key, length, source)
     scale = None if scale is None else float(scale)
     output, _ = attend(query, key, value, mask, dropout_p, scale=scale, safe=True)
     return output
@@ -67,25 +67,26 @@ class MaskValues(Where):
 
 
 def attend(query, key, value, mask=None, dropout_p=0.0, training=None, scale=None,
-           safe=False):
-    """(softmax(q k^T * scale + mask) v, the attention weights after dropout): the shared
-    core of scaled_dot_product_attention and MultiheadAttention. mask: additive (or None);
-    scale: 1/sqrt(E) by default.
+           safe=False, weights_before_dropout=False):
+    """(softmax(q k^T * scale + mask) v, the attention weights): the shared core of
+    scaled_dot_product_attention and the MultiheadAttention layers. mask: additive (or None);
+    scale: 1/sqrt(E) by default. The weights returned are those after dropout (PyTorch's
+    MultiheadAttention returns them), or before it with weights_before_dropout (Keras').
 
     safe: a query that may attend to nothing (its scores all -inf) gets zero weights, as
     PyTorch's SDPA gives (its "safe softmax"); otherwise its row is NaN, as PyTorch's
     MultiheadAttention gives when it returns the weights.
     """
-    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    if scale is None:  # (an empty dot product scores 0 whatever the scale, as PyTorch's)
+        scale = 1 / math.sqrt(query.shape[-1]) if query.shape[-1] else 1.0
     scores = matmul(query, swapaxes(key, -1, -2)) * scale
     if mask is not None:
         scores = AddMask()(scores, mask)
     # rows whose keys are all masked get zero weights, not NaN (decided in the op's forward)
     weights = RowSafeSoftmax(-1)(scores) if safe and mask is not None else softmax(scores,
                                                                                   axis=-1)
-    if dropout_p > 0:
-        weights = dropout(weights, dropout_p, training=training)
-    return matmul(weights, value), weights
+    dropped = dropout(weights, dropout_p, training=training) if dropout_p > 0 else weights
+    return matmul(dropped, value), weights if weights_before_dropout else dropped
 
 
 def additive_mask(mask, dtype, allowed, who, name):
@@ -93,32 +94,38 @@ def additive_mask(mask, dtype, allowed, who, name):
     boolean one). allowed: what True means, True = may attend (SDPA), False = masked out
     (nn.MultiheadAttention). A float mask is cast to dtype; a Variable keeps its graph, a
     boolean Variable becomes the additive mask through an op (a captured step replays it)."""
+    if not isinstance(mask, Variable):
+        mask = get_array_module(mask).asarray(mask)
+    # a Variable of integers too: added to the scores, its 1s would shift them silently
+    if mask.dtype.kind not in "bf":
+        raise TypeError(f"{who}: {name} must be boolean or floating-point, got dtype "
+                        f"{mask.dtype}")
     if isinstance(mask, Variable):
         if mask.dtype.kind == "b":
             inf = wrap(np.asarray(-np.inf, dtype), False)
             zero = wrap(np.zeros((), dtype), False)
             return MaskValues()(mask, zero, inf) if allowed else MaskValues()(mask, inf, zero)
         return mask if mask.dtype == dtype else mask.astype(dtype)
-    xp = get_array_module(mask)
-    mask = xp.asarray(mask)
     if mask.dtype.kind == "b":
         blocked = ~mask if allowed else mask
-        return xp.where(blocked, -np.inf, 0.0).astype(dtype)
-    if mask.dtype.kind != "f":
-        raise TypeError(f"{who}: {name} must be boolean or floating-point, got dtype "
-                        f"{mask.dtype}")
+        return get_array_module(mask).where(blocked, -np.inf, 0.0).astype(dtype)
     return mask.astype(dtype, copy=False)
 
 
-def _sdpa_mask(attn_mask, query, length, source):
+def _sdpa_mask(attn_mask, query, key, length, source):
+    """attn_mask as an additive mask, refused unless it broadcasts to the scores' shape:
+    one that would widen them (more batch axes) is refused too, as PyTorch refuses it, not
+    left to broadcast the output to a shape the caller did not ask for."""
     who = "scaled_dot_product_attention"
     mask = additive_mask(attn_mask, query.dtype, True, who, "attn_mask")
+    scores = np.broadcast_shapes(query.shape[:-2], key.shape[:-2]) + (length, source)
     try:
-        np.broadcast_shapes(tuple(mask.shape), query.shape[:-2] + (length, source))
+        fits = np.broadcast_shapes(tuple(mask.shape), scores) == scores
     except ValueError:
+        fits = False
+    if not fits:
         raise ValueError(f"{who}: attn_mask of shape {tuple(mask.shape)} does not broadcast "
-                         f"to the scores' shape {query.shape[:-2] + (length, source)} "
-                         "(..., L, S)") from None
+                         f"to the scores' shape {scores} (..., L, S)")
     return mask if isinstance(mask, Variable) else wrap(mask, False)
 
 

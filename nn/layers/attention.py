@@ -171,10 +171,10 @@ class MultiheadAttention(Module):
         if key_padding_mask is not None:
             pad = additive_mask(key_padding_mask, dtype, False, "MultiheadAttention",
                                 "key_padding_mask")
-            expected = (n, source) if batched else (source,)
+            expected, axes = ((n, source), "(N, S)") if batched else ((source,), "(S,), unbatched")
             if tuple(pad.shape) != expected:
                 raise ValueError(f"MultiheadAttention: key_padding_mask of shape "
-                                 f"{tuple(pad.shape)} does not fit: expected {expected} (N, S)")
+                                 f"{tuple(pad.shape)} does not fit: expected {expected} {axes}")
             pad = pad.reshape(n, 1, 1, source)
             mask = pad if mask is None else AddMask()(mask, pad)
         return mask

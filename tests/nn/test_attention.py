@@ -106,6 +106,13 @@ def test_sdpa_dropout_is_on_when_training_and_off_in_test_mode():
     (((2, 2, 3), (3, 4, 3), (3, 4, 3)), {}, "batch"),
     (((2, 3), (4, 3), (4, 3)), {"attn_mask": np.ones((3, 4), bool)}, "attn_mask of shape"),
     (((2, 3), (4, 3), (4, 3)), {"attn_mask": np.ones((2, 4), int)}, "boolean or floating"),
+    # an integer Variable was added to the scores as if it were a float mask
+    (((2, 3), (4, 3), (4, 3)), {"attn_mask": Variable(np.ones((2, 4), int))},
+     "boolean or floating"),
+    # a mask with more batch axes than the scores broadcast the output to (2, 2, 3)
+    (((2, 3), (4, 3), (4, 3)), {"attn_mask": np.ones((2, 2, 4), bool)},
+     r"attn_mask of shape \(2, 2, 4\) does not broadcast to the scores' shape \(2, 4\)"),
+    (((2, 3), (4, 3), (4, 3)), {"attn_mask": np.zeros((2, 2, 4))}, "scores' shape"),
     (((2, 3), (4, 3), (4, 3)), {"attn_mask": np.ones((2, 4), bool), "is_causal": True},
      "not both"),
     (((2, 3), (4, 3), (4, 3)), {"dropout_p": 1.5}, "dropout_p"),
@@ -114,6 +121,26 @@ def test_sdpa_errors_name_the_problem(args, kwargs, message):
     arrays = [np.zeros(shape) for shape in args]
     with pytest.raises(ValueError if "boolean" not in message else TypeError, match=message):
         F.scaled_dot_product_attention(*arrays, **kwargs)
+
+
+def test_sdpa_mask_may_take_the_keys_batch_axes():
+    """The scores' shape is the query's and the key's batch axes broadcast together: a mask
+    of the key's batch fits them, as in PyTorch."""
+    rng = np.random.default_rng(7)
+    arrays = [rng.normal(size=(3, 4)), rng.normal(size=(2, 5, 4)), rng.normal(size=(5, 2))]
+    mask = rng.random((2, 3, 5)) < 0.7
+    _compare(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, attn_mask=mask),
+             lambda q, k, v: torch.nn.functional.scaled_dot_product_attention(
+                 q, k, v, attn_mask=torch.tensor(mask)), arrays, rng)
+
+
+def test_sdpa_of_empty_features_averages_the_values_as_torch():
+    """E = 0: every score is an empty dot product (0), so each query averages the values;
+    the default scale 1/sqrt(0) raised ZeroDivisionError."""
+    rng = np.random.default_rng(8)
+    arrays = [rng.normal(size=(2, 3, 0)), rng.normal(size=(2, 5, 0)), rng.normal(size=(2, 5, 3))]
+    _compare(F.scaled_dot_product_attention, torch.nn.functional.scaled_dot_product_attention,
+             arrays, rng)
 
 
 # ----- nn.MultiheadAttention -----
@@ -229,6 +256,10 @@ def test_multihead_attention_dropout_follows_train_and_eval():
      "key_padding_mask"),
     (lambda: nn.MultiheadAttention(8, 2), lambda m: m(*[np.zeros((3, 2, 8))] * 3,
                                                       is_causal=True), "causal attn_mask"),
+    # an unbatched call's padding mask is (S,), which the message called (N, S)
+    (lambda: nn.MultiheadAttention(8, 2), lambda m: m(*[np.zeros((3, 8))] * 3,
+                                                      key_padding_mask=np.zeros((1, 3), bool)),
+     r"key_padding_mask of shape \(1, 3\) does not fit: expected \(3,\) \(S,\), unbatched"),
 ])
 def test_multihead_attention_errors_name_the_problem(build, call, message):
     with pytest.raises(ValueError, match=message):

@@ -4,14 +4,16 @@ Attention (Luong's dot-product attention) and AdditiveAttention (Bahdanau's).
 MultiHeadAttention(num_heads, key_dim)(query, value[, key]): query (N, T, Dq), value and key
 (N, S, Dv), (N, S, Dk) (key defaults to value) -> (N, T, Dq), or output_shape's size. Each
 head projects the query and key to key_dim and the value to value_dim, attends
-(softmax(q k^T / sqrt(key_dim)) v, with dropout on the weights while training), and the
-heads' results are projected back. The weights are Keras' EinsumDense kernels and biases:
+(softmax(q k^T / sqrt(key_dim)) v, with dropout on the weights while training; the scores
+return_attention_scores gives are those before dropout, as Keras'), and the heads' results
+are projected back. The weights are Keras' EinsumDense kernels and biases:
 query (Dq, H, key_dim), key (Dk, H, key_dim), value (Dv, H, value_dim), output
 (H, value_dim, D_out), in that order in get_weights. Masks: Keras' masks of the query and
 value sequences (from Embedding(mask_zero=True), or given as query_mask / value_mask /
-key_mask), attention_mask (N, T, S) (True: may attend) and use_causal_mask combine; a
-query that may attend to nothing gets zero weights. Both layers' dropout draws from NumPy's
-global generator (np.random.seed fixes it); their `seed` argument is kept for the config.
+key_mask), attention_mask (True: may attend; (N, T, S), or by Keras' broadcasting (T, S)
+or per head (N, H, T, S)) and use_causal_mask combine; a query that may attend to nothing
+gets zero weights. Both layers' dropout draws from NumPy's global generator (np.random.seed
+fixes it); their `seed` argument is kept for the config.
 """
 import math
 
@@ -144,14 +146,18 @@ class MultiHeadAttention(Module, KerasLayer):
         elif dims != self.dims:
             raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
                              f"layer was built for {self.dims}")
-        allowed = _allowed(masks, attention_mask, use_causal_mask, query.shape[1],
-                           key.shape[1])
+        scores = (query.shape[0], self.num_heads, query.shape[1], key.shape[1])
+        allowed = _allowed(masks, use_causal_mask, query.shape[1], key.shape[1])
+        allowed = _and(None if allowed is None else expand_dims(allowed, 1),
+                       _per_head(attention_mask, scores, self.who))
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
         additive = None if allowed is None else additive_mask(
-            expand_dims(allowed, 1), heads[0].dtype, True, self.who, "attention_mask")
+            allowed, heads[0].dtype, True, self.who, "attention_mask")
+        # Keras returns the scores before dropout (its Attention layer, those after)
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
-                                   scale=1 / math.sqrt(self.key_dim), safe=True)
+                                   scale=1 / math.sqrt(self.key_dim), safe=True,
+                                   weights_before_dropout=True)
         output = self._output(attended)
         return (output, weights) if return_attention_scores else output
 
@@ -190,7 +196,7 @@ class Attention(Module, KerasLayer):
     tanh(q_t + k_s) ('concat', times a learned scalar), softmax over the value steps
     (masked ones get 1e9 less, as Keras'), dropout on the weights while training, then the
     weights times value: (N, T, D). Masks: [query_mask, value_mask] (Keras'); a masked
-    query step's output is 0."""
+    query step's output is 0; a third (the key's) is ignored, as Keras ignores it."""
 
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, *,
                  name=None, input_shape=None):
@@ -220,7 +226,8 @@ class Attention(Module, KerasLayer):
         masks = _given_masks(mask, None, None, None)
         _check_shapes(self.who, (query, value, key), masks, ("mask[0]", "mask[1]", "mask[2]"))
         scores = self._scores(query, key)
-        allowed = _allowed((None,) + masks[1:], None, use_causal_mask, query.shape[1],
+        # the value's mask alone: Keras ignores a key's mask (mask[2]) here
+        allowed = _allowed((None, masks[1], None), use_causal_mask, query.shape[1],
                            key.shape[1])
         if allowed is not None:  # Keras' large negative where a step may not be attended
             scores = scores + masked_out(allowed, scores.dtype)
@@ -319,13 +326,16 @@ def _given_masks(mask, query_mask, value_mask, key_mask):
 
 
 def _and(a, b):
-    return b if a is None else where(a, b, a)
+    """a & b of boolean masks (broadcast), either of them None for 'no mask'."""
+    if a is None or b is None:
+        return b if a is None else a
+    return where(a, b, a)
 
 
-def _allowed(masks, attention_mask, causal, steps, sources):
+def _allowed(masks, causal, steps, sources):
     """The boolean (N or 1, T, S) of what each query step may attend, from Keras' masks
-    (query (N, T), value and key (N, S)), attention_mask (N, T, S) and the causal mask;
-    None when nothing is masked."""
+    (query (N, T), value and key (N, S)) and the causal mask; None when nothing is
+    masked."""
     query, value, key = (None if m is None else as_variable(m).astype(bool) for m in masks)
     allowed = None if query is None else expand_dims(query, 2)
     for source in (value, key):
@@ -333,9 +343,27 @@ def _allowed(masks, attention_mask, causal, steps, sources):
             allowed = _and(allowed, expand_dims(source, 1))
     if causal:
         allowed = _and(allowed, wrap(np.tril(np.ones((1, steps, sources), bool)), False))
-    if attention_mask is not None:
-        allowed = _and(allowed, as_variable(attention_mask).astype(bool))
     return allowed
+
+
+def _per_head(attention_mask, scores, who):
+    """attention_mask made four-axis by Keras' rule, axes inserted before its last two:
+    (T, S) -> (1, 1, T, S), (N, T, S) -> (N, 1, T, S), (N, H, T, S) as it is; refused unless
+    it broadcasts to the scores (N, H, T, S). None stays None."""
+    if attention_mask is None:
+        return None
+    mask = as_variable(attention_mask).astype(bool)
+    shape = tuple(mask.shape)
+    spread = shape[:-2] + (1,) * (4 - len(shape)) + shape[-2:]
+    try:
+        fits = 2 <= len(shape) <= 4 and np.broadcast_shapes(spread, scores) == scores
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{who}: attention_mask of shape {shape} does not fit the scores "
+                         f"(N, num_heads, T, S) = {scores}: expected (N, T, S), (T, S) or "
+                         "(N, num_heads, T, S), each axis that size or 1")
+    return reshape(mask, spread)
 
 
 __all__ = ["MultiHeadAttention", "Attention", "AdditiveAttention"]

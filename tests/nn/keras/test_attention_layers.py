@@ -31,8 +31,8 @@ def _reference(layer, query, value, key, allowed=None):
         q, k, v = (t + bias(f"{n}_bias")[None, :, None, :] for t, n in
                    ((q, "query"), (k, "key"), (v, "value")))
     scores = np.einsum("bhtk,bhsk->bhts", q / np.sqrt(layer.key_dim), k)
-    if allowed is not None:
-        scores = np.where(allowed[:, None], scores, -np.inf)
+    if allowed is not None:  # (N, T, S) for every head, or (N, H, T, S)
+        scores = np.where(allowed[:, None] if allowed.ndim == 3 else allowed, scores, -np.inf)
     weights = _softmax(scores)
     out = np.einsum("bhts,bhsk->bhtk", weights, v)
     return np.einsum("bhtk,hko->bto", out, w["output_kernel"]) + bias("output_bias"), weights
@@ -72,13 +72,48 @@ def test_masks_combine_as_keras():
     np.testing.assert_allclose(out.data[live], expected[live], rtol=2e-5, atol=2e-6)
 
 
-def test_dropout_acts_while_training_only():
+def test_dropout_acts_while_training_only_and_the_scores_are_those_before_it():
+    """Keras returns the attention scores before dropout (they were returned after it,
+    half of them 0 and the rest doubled); the output is attended with the dropped ones."""
     x = RNG.standard_normal((2, 6, 4))
     layer = layers.MultiHeadAttention(2, 2, dropout=0.5)
-    _, inference = layer(x, x, return_attention_scores=True, training=False)
+    out, inference = layer(x, x, return_attention_scores=True, training=False)
     np.testing.assert_allclose(inference.data.sum(-1), 1.0, rtol=1e-5)
-    _, training = layer(x, x, return_attention_scores=True, training=True)
-    assert np.mean(training.data == 0) > 0.2  # (half of them dropped, the rest doubled)
+    dropped, training = layer(x, x, return_attention_scores=True, training=True)
+    np.testing.assert_allclose(training.data, inference.data, rtol=1e-6)
+    assert np.abs(dropped.data - out.data).max() > 0.1
+
+
+@pytest.mark.parametrize("shape", [(4, 5), (2, 4, 5), (2, 4, 4, 5), (1, 4, 1, 5)])
+def test_attention_mask_takes_keras_shapes(shape):
+    """Keras' rule: axes go in before the mask's last two until it has four, (T, S) ->
+    (1, 1, T, S). With as many heads as query steps (4), a (T, S) mask had its T axis read
+    as the heads', silently; a 4-D mask raised 'too many values to unpack'."""
+    query, value = RNG.standard_normal((2, 4, 6)), RNG.standard_normal((2, 5, 3))
+    mask = RNG.uniform(size=shape) > 0.4
+    mask[..., 0] = True  # (every query may attend somewhere)
+    layer = layers.MultiHeadAttention(num_heads=4, key_dim=2)
+    out, weights = layer(query, value, attention_mask=mask, return_attention_scores=True)
+    spread = mask.reshape(shape[:-2] + (1,) * (4 - len(shape)) + shape[-2:])
+    expected, expected_weights = _reference(layer, query, value, value,
+                                            np.broadcast_to(spread, (2, 4, 4, 5)))
+    np.testing.assert_allclose(weights.data, expected_weights, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(out.data, expected, rtol=2e-5, atol=2e-6)
+
+
+def test_attention_and_additive_attention_ignore_a_keys_mask_as_keras():
+    """Keras' Attention masks the scores with the value's mask alone: a third mask (the
+    key's, which a model passes for [query, value, key]) changes nothing."""
+    query, value, key = (RNG.standard_normal(s) for s in ((2, 3, 4), (2, 5, 4), (2, 5, 4)))
+    masks = [RNG.uniform(size=s) > 0.3 for s in ((2, 3), (2, 5), (2, 5))]
+    masks[1][:, 0] = True
+    masks[2][:, :2] = False
+    for layer in (layers.Attention(), layers.AdditiveAttention()):
+        out, weights = layer([query, value, key], mask=masks, return_attention_scores=True)
+        two, two_weights = layer([query, value, key], mask=masks[:2],
+                                 return_attention_scores=True)
+        np.testing.assert_array_equal(weights.data, two_weights.data)
+        np.testing.assert_array_equal(out.data, two.data)
 
 
 def test_gradients_match_numerical_differentiation():
@@ -153,6 +188,10 @@ def test_a_transformer_block_trains_saves_and_loads(tmp_path):
     (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4, 3)), np.ones((2, 5, 3)),
                                              value_mask=np.ones((1, 5), bool)), ValueError,
      r"value_mask must be \(N, steps\) = \(2, 5\).* got shape \(1, 5\)"),
+    (lambda: layers.MultiHeadAttention(2, 3)(np.ones((2, 4, 3)), np.ones((2, 5, 3)),
+                                             attention_mask=np.ones((2, 5, 4), bool)),
+     ValueError, r"attention_mask of shape \(2, 5, 4\) does not fit the scores \(N, "
+                 r"num_heads, T, S\) = \(2, 2, 4, 5\)"),
 ])
 def test_refusals_name_what_was_wrong(call, error, words):
     with pytest.raises(error, match=words):
