@@ -19,6 +19,9 @@ def functions_in(package):
             if (issubclass(cls, Function) and cls is not Function
                     and _defined_under(cls, package)):
                 found[cls] = cls
+    for cls in _subclasses(Function):  # a factory's products held in a dict or list only
+        if _defined_under(cls, package):
+            found.setdefault(cls, cls)
     classes = list(found.values())
     concrete = [cls for cls in classes if not _is_base(cls, classes)]
     return sorted(concrete, key=lambda c: (c.__module__, _line(c)))
@@ -27,12 +30,43 @@ def functions_in(package):
 def function_name(cls):
     """The name a Function class goes by in its module: its qualified name, or, for a class
     made inside a function (each of a factory's classes is `unary.<locals>.Unary`), the
-    module-level name bound to it (`Sin = unary(np.sin, np.cos)`)."""
+    module-level name bound to it (`Sin = unary(np.sin, np.cos)`), else its place in a
+    module-level dict, list or tuple (`ACTIVATIONS['sin']`), else its qualified name with
+    its rank among the classes made under that name (`unary.<locals>.Unary#2`)."""
     if "<locals>" not in cls.__qualname__:
         return cls.__qualname__
     module = sys.modules.get(cls.__module__)
-    bound = [name for name, value in vars(module).items() if value is cls] if module else []
-    return bound[0] if bound else cls.__qualname__
+    names = vars(module).items() if module else ()
+    bound = [name for name, value in names if value is cls]
+    if bound:
+        return bound[0]
+    for name, value in names:
+        place = _place_in(value, cls)
+        if place is not None:
+            return f"{name}[{place!r}]"
+    twins = [c for c in _subclasses(Function)
+             if c.__module__ == cls.__module__ and c.__qualname__ == cls.__qualname__]
+    return cls.__qualname__ if len(twins) == 1 else f"{cls.__qualname__}#{twins.index(cls) + 1}"
+
+
+def _place_in(container, cls):
+    """The key or index under which a dict, list or tuple holds `cls`; None if it does not."""
+    if isinstance(container, dict):
+        items = container.items()
+    elif isinstance(container, (list, tuple)):
+        items = enumerate(container)
+    else:
+        return None
+    return next((key for key, value in items if value is cls), None)
+
+
+def _subclasses(cls):
+    """Every subclass of `cls` alive, once each, in the order they were made (depth first)."""
+    found = {}
+    for sub in cls.__subclasses__():
+        found[sub] = None
+        found.update(dict.fromkeys(_subclasses(sub)))
+    return list(found)
 
 
 def elsewhere_defined(package):

@@ -278,3 +278,31 @@ def test_each_function_a_factory_makes_is_an_item_under_its_module_name(tmp_path
                            "--rungrad-gradcheck=made", "-rf")
     assert code == 1 and "1 failed, 1 passed" in out, out
     assert "FAILED made.py::gradcheck[Cos] - made.Cos: gradcheck:" in out, out
+
+
+HELD_ONLY = FACTORY.split("\n\nSin = ")[0] + '''
+
+
+ACTIVATIONS = {"sin": unary(np.sin, np.cos), "cos": unary(np.cos, np.sin)}  # planted: cos
+
+
+class _Holder:
+    def __init__(self):
+        self.ops = [unary(np.exp, np.exp), unary(np.exp, np.log1p)]  # planted: the second
+
+
+HOLDER = _Holder()
+'''
+
+
+def test_functions_a_factory_made_into_a_dict_or_an_object_are_checked_too(tmp_path):
+    """Bound to no module-level name, they were not found at all (the planted errors passed
+    unseen); now each is an item, named by its place in a module-level dict, or by its rank
+    among the classes of its qualified name."""
+    (tmp_path / "held.py").write_text(HELD_ONLY)
+    (tmp_path / "site").mkdir()
+    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
+                           "--rungrad-gradcheck=held", "-rf")
+    assert code == 1 and "2 failed, 2 passed" in out, out
+    assert "FAILED held.py::gradcheck[ACTIVATIONS['cos']]" in out, out
+    assert "FAILED held.py::gradcheck[unary.<locals>.Unary#4]" in out, out
