@@ -1,6 +1,6 @@
 """Keras' clone_model: a new model of the same architecture, with fresh weights."""
+from .architecture import read_architecture, write_architecture
 from .model_config import Reader, Writer
-from .saving import restore_trainability, retie, tied_parameters, trainability
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
@@ -21,13 +21,10 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if recursive:
         raise NotImplementedError("clone_model: recursive=True is not supported by rungrad")
     writer = Writer("clone_model")
-    spec, parametrized = writer.module(model), writer.parametrizations(model)
+    document = write_architecture(writer, model)
     compiled = writer.compiled(model, include_optimizer=False)
     reader = Reader(writer.arrays, {**writer.unregistered, **(custom_objects or {})})
-    clone = reader.module(spec)
-    reader.parametrize(clone, parametrized)
-    retie(clone, tied_parameters(model))
-    restore_trainability(clone, *trainability(model))
+    clone = read_architecture(reader, document)
     if compiled is not None:
         reader.compile(clone, compiled)
     return clone

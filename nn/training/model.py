@@ -358,6 +358,29 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         place = {id(array): i for i, (_, array, _) in enumerate(self._keras_weights())}
         return sorted(self.parameters(), key=lambda p: place.get(id(p.data), len(place)))
 
+    # ----- the architecture as a config (Keras'; nn.training.keras_config) -----
+    def get_config(self):
+        """A Sequential or functional model's architecture as a plain JSON-able dict: its
+        layers' classes and configs, not its weights (get_weights moves those); from_config
+        builds the model again. A subclassed model's is its constructor's arguments."""
+        from .keras_config import model_config  # (it builds on this module: import late)
+        return model_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new model (new weights) of get_config()'s `config`: `Sequential.from_config`
+        of a Sequential model's, `keras.Model.from_config` of a functional model's, a
+        subclass `cls(**config)`. Classes and functions are found by name only (your own
+        in `custom_objects` ({name: class or function}) or registered)."""
+        from .keras_config import model_from_config
+        return model_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """json.dumps(**kwargs) of {"class_name", "config": get_config()}, which
+        keras.models.model_from_json reads back."""
+        from .keras_config import to_json
+        return to_json(self, **kwargs)
+
     # ----- several inputs or outputs (a functional model's) -----
     def several_inputs(self):
         """[(name, one sample's shape)] of the model's inputs when it has several, which fit,

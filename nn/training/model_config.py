@@ -8,8 +8,9 @@ parametrizations registered on any of its modules (nn.utils.parametrize: each la
 written as the class it was before, and the chains are registered again on the rebuilt
 model, which then loads their originals); `Writer.compiled(model)` the compile settings
 with the optimizer's hyperparameters and state. Values JSON has no type for are tagged: a
-tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of the file), a
-dtype, a class or function by name, a nested layer. `Reader` reverses each step,
+tuple `{"__tuple__": [...]}`, an array `{"__array__": i}` (the i-th array of the file; in
+get_config's JSON, which has no file beside it, `{"__array__": {"dtype", "shape",
+"values"}}`), a dtype, a class or function by name, a nested layer. `Reader` reverses each step,
 finding classes and functions only by name (nn.layers.config.lookup): nothing is imported
 or executed that the name does not designate.
 """
@@ -49,6 +50,7 @@ from ..utils.parametrize import (
 from ..utils.weight_hooks import weight_hooks
 from .losses import resolve_loss
 from .metrics import resolve_metrics
+from .model import Model
 from .optimizers import LossScaleOptimizer
 from .sequential import Sequential
 
@@ -59,8 +61,10 @@ _SAVE_WEIGHTS = "save the weights alone with model.save_weights(path) instead"
 class Writer:
     """Turns a model into JSON-able specs, collecting the arrays they refer to."""
 
-    def __init__(self, who="model.save"):
+    def __init__(self, who="model.save", inline_arrays=False):
         self.arrays = []
+        # arrays within the JSON itself (get_config's: no file beside it holds them)
+        self.inline_arrays = inline_arrays
         self.placed = {}  # id(layer) -> the container path where it was first written
         self.who = who  # (what errors name: model.save, clone_model)
         # name -> a user's class or function saved by its name unregistered (loading needs it
@@ -71,7 +75,7 @@ class Writer:
     def module(self, module, where="the model", path=()):
         cls = type_before_parametrizations(module)  # (Writer.parametrizations: the chains)
         functional = callable(getattr(module, "graph_config", None))  # nn.keras' Model(in, out)
-        if functional or cls in _CONTAINERS.values():
+        if is_container(module):
             spec = {"class_name": "Functional" if functional else cls.__name__,
                     "layers": [dict(name=name, **self._child(child, path + (name,)))
                                for name, child in module._held_children()]}
@@ -247,7 +251,10 @@ class Writer:
         if hasattr(value, "get_config") and name_of(type(value), type) is not None:
             return self.keras_object(value, where)  # (an initializer given as an object)
         if hasattr(value, "shape") and hasattr(value, "dtype"):
-            self.arrays.append(np.asarray(to_cpu(value)))  # to_cpu unwraps a Variable
+            array = np.asarray(to_cpu(value))  # to_cpu unwraps a Variable
+            if self.inline_arrays:
+                return {"__array__": _inline(array, where, self.who)}
+            self.arrays.append(array)
             return {"__array__": len(self.arrays) - 1}
         if callable(value):
             return self._by_name(value, where)
@@ -426,6 +433,8 @@ class Reader:
         return self.arrays[index]
 
     def _array(self, index):
+        if isinstance(index, dict):  # (written inline: get_config's)
+            return _from_inline(index)
         return read_stored(self.stored(index))
 
 
@@ -440,6 +449,50 @@ _DECODE = {
     "__function__": Reader._function,
 }
 _TAGS = tuple(_DECODE)
+
+
+def is_container(module):
+    """Whether Writer writes `module` as its list of layers (and a functional model's graph
+    of their calls), not as its class and get_config(): Sequential itself (a subclass is
+    rebuilt by its own constructor), ModuleList and nn.keras' functional models."""
+    return callable(getattr(module, "graph_config", None)) or \
+        type_before_parametrizations(module) in _CONTAINERS.values()
+
+
+# the kinds of array an inline one may be: numbers and text (tolist() gives JSON's types)
+_INLINE_KINDS = "biufU"
+
+
+def _inline(array, where, who):
+    """An array as JSON itself: {"dtype", "shape", "values"} (the shape kept for an empty one)."""
+    if array.dtype.kind not in _INLINE_KINDS:
+        raise TypeError(f"{who}: {where}: cannot write an array of dtype {array.dtype} in a "
+                        "config (numbers and text only)")
+    return {"dtype": array.dtype.str if array.dtype.kind == "U" else array.dtype.name,
+            "shape": list(array.shape), "values": array.tolist()}
+
+
+def _from_inline(body):
+    """The array _inline wrote, checked: a known dtype of those kinds, values of its shape."""
+    if not isinstance(body, dict) or set(body) != {"dtype", "shape", "values"}:
+        raise ValueError(f"an inline array must be {{'dtype', 'shape', 'values'}}, got {body!r}")
+    try:
+        dtype = np.dtype(body["dtype"])
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in _INLINE_KINDS:
+        raise ValueError(f"an inline array's dtype must be a number or text type, got "
+                         f"{body['dtype']!r}")
+    shape = body["shape"]
+    if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+        raise ValueError(f"an inline array's shape must be a list of sizes, got {shape!r}")
+    values = np.asarray(body["values"], dtype=dtype)
+    if values.size == 0 and 0 in shape:  # (an empty array's values keep no shape)
+        values = values.reshape(shape)
+    if values.shape != tuple(shape):
+        raise ValueError(f"an inline array's values have shape {values.shape}, not its "
+                         f"shape {tuple(shape)}")
+    return values
 
 
 def _refuse_weight_hooks(module, where, who):
@@ -464,23 +517,29 @@ def _refuse_ddp(cls, where, who):
 
 
 def _config_of(module, where, who):
-    """The layer's get_config(); {} for a class made without arguments; the constructor's
-    arguments read back for rungrad's own layers that have no get_config. Its "name" is the
-    one the layer was given (None if none): a name its model gave it (Keras' get_config
-    writes that one) would name its place in the model rebuilt, keyed by index here."""
-    cls = type(module)
+    """The layer's get_config(), else constructor_config's. Its "name" is the one the layer
+    was given (None if none): a name its model gave it (Keras' get_config writes that one)
+    would name its place in the model rebuilt, keyed by index here."""
     try:
-        if hasattr(module, "get_config"):
-            return _name_as_given(module, module.get_config())
-        if takes_no_arguments(cls):
-            return {}
-        if cls.__module__.split(".")[0] == "nn":
-            return _name_as_given(module, init_config(module))
+        own = getattr(type(module), "get_config", Model.get_config) is not Model.get_config
+        config = module.get_config() if own else constructor_config(module)
     except NotImplementedError as exc:
         raise TypeError(f"{who}: {where}: {exc}; or {_SAVE_WEIGHTS}") from None
-    raise TypeError(f"{who}: {where} is a {cls.__qualname__}, whose constructor takes "
-                    "arguments but which has no get_config() returning them (Keras' "
-                    f"contract); write one, or {_SAVE_WEIGHTS}")
+    if config is None:
+        raise TypeError(f"{who}: {where} is a {type(module).__qualname__}, whose constructor "
+                        "takes arguments but which has no get_config() returning them "
+                        f"(Keras' contract); write one, or {_SAVE_WEIGHTS}")
+    return _name_as_given(module, config)
+
+
+def constructor_config(module):
+    """The config of a layer without a get_config of its own (Model's, the architecture, is
+    not one): {} for a class made without arguments, the constructor's arguments read back
+    for rungrad's own (NotImplementedError naming one it cannot tell); None for another."""
+    cls = type(module)
+    if takes_no_arguments(cls):
+        return {}
+    return init_config(module) if cls.__module__.split(".")[0] == "nn" else None
 
 
 def _name_as_given(module, config):

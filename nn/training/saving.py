@@ -34,6 +34,7 @@ from ..serialization import (
     write_npy_members,
 )
 from ..stored_array import TooCompressed
+from .architecture import malformed, read_architecture, write_architecture
 from .model_config import Reader, Writer
 
 FORMAT = "rungrad.model"
@@ -51,12 +52,9 @@ def save_model(model, path, overwrite=True, zipped=None, include_optimizer=True,
                          "model.save_weights(path) for safetensors weights, or another suffix "
                          "(such as .rungrad) for the whole model")
     writer = Writer()
-    document = {"format": FORMAT, "version": VERSION, "architecture": writer.module(model),
-                "parametrizations": writer.parametrizations(model)}
+    document = {"format": FORMAT, "version": VERSION, **write_architecture(writer, model)}
     document["weights"] = [[name, writer.value(array, name)["__array__"]]
                            for name, array in saved_state(model)]
-    document["frozen"], document["untrainable"] = trainability(model)
-    document["tied"] = tied_parameters(model)
     document["compile"] = writer.compiled(model, include_optimizer)
     text = json.dumps(document, indent=1)
     with replacing(path, overwrite=overwrite) as tmp:
@@ -96,13 +94,9 @@ def _rebuilt(path, document, arrays, custom_objects, compile):  # noqa: A002
         weights = {name: reader.stored(index) for name, index in document["weights"]}
         with _same_global_random_state(), reading_saved_file():  # (lazily sized layers are
             # built by the load; a file's configs must not make it read other files)
-            model = reader.module(document["architecture"])
-            reader.parametrize(model, document.get("parametrizations", []))
-            retie(model, document.get("tied", []))
+            model = read_architecture(reader, document)
             _take_saved_dtypes(model, weights)
             model.load_state_dict(weights)
-            restore_trainability(model, document.get("frozen", []),
-                                 document.get("untrainable", []))
         if compile and document.get("compile") is not None:
             reader.compile(model, document["compile"])
     except StateDictKeyError as exc:
@@ -111,7 +105,7 @@ def _rebuilt(path, document, arrays, custom_objects, compile):  # noqa: A002
         raise ValueError(f"load_model: {path} is corrupt ({exc})") from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError,
             RecursionError) as exc:  # (a damaged or hand-edited model.json)
-        raise ValueError(f"load_model: {path}: {_message(exc)}") from None
+        raise ValueError(f"load_model: {path}: {malformed(exc, 'file')}") from None
     return model
 
 
@@ -130,55 +124,6 @@ def _take_saved_dtypes(model, weights):
             saved = weights.get(f"{prefix}.{name}" if prefix else name)
             if differs(buf, saved):
                 setattr(module, name, buf.astype(saved.dtype))
-
-
-def trainability(model):
-    """(the names of its frozen parameters, the names of its layers set trainable=False):
-    what model.save keeps beside the architecture, and clone_model carries over."""
-    return ([name for name, p in model.named_parameters() if not p.requires_grad],
-            [name for name, m in model.named_modules() if m._keras_frozen])
-
-
-def restore_trainability(model, names, untrainable):
-    """Parameters saved with requires_grad=False come back frozen, and layers saved with
-    trainable=False marked so (fine-tuning resumes); see trainability."""
-    named = dict(model.named_parameters())
-    for name in names:
-        if name not in named:
-            raise ValueError(f"the frozen parameter {name!r} is not in the model")
-        named[name].requires_grad = False
-    modules = dict(model.named_modules())
-    for name in untrainable:
-        if name not in modules:
-            raise ValueError(f"the untrainable layer {name!r} is not in the model")
-        object.__setattr__(modules[name], "_keras_frozen", True)
-
-
-def tied_parameters(model):
-    """The names of each parameter held under several names ([[first, other, ...], ...]):
-    weight tying (`decoder.weight = encoder.weight`), which the architecture alone does not
-    record (a layer shared whole does: Writer's same_as)."""
-    names = {}
-    for name, param in model.named_parameters(remove_duplicate=False):
-        names.setdefault(id(param), []).append(name)
-    return [group for group in names.values() if len(group) > 1]
-
-
-def retie(model, groups):
-    """Each group's other names hold its first one's parameter again (see tied_parameters)."""
-    for first, *others in groups:
-        shared = model.get_parameter(first)
-        for name in others:
-            owner, _, leaf = name.rpartition(".")
-            setattr(model.get_submodule(owner), leaf, shared)
-
-
-def _message(exc):
-    if isinstance(exc, KeyError):
-        return f"malformed file (no entry {exc})"
-    if isinstance(exc, (AttributeError, IndexError, RecursionError)):
-        return f"malformed model description ({type(exc).__name__}: {exc})"
-    return str(exc)
 
 
 @contextlib.contextmanager
