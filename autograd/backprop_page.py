@@ -61,7 +61,10 @@ def _graph_variables(output):
 
 
 def frames(output, trace):
-    """The page's frames: the forward pass done, then one per recorded step."""
+    """The page's frames: the forward pass done, then one per step of the first backward
+    pass recorded in `trace` (a pass run inside one of its steps, as a checkpointed block's,
+    is not drawn: its Functions are not in the graph, and its gradients to the graph's
+    leaves are part of what that step sends)."""
     names = _Names()
     seed = ("gradient 1 (dL/dL = 1)" if output.size == 1 else
             f"gradient ones of shape {tuple(output.shape)} (backward's seed for an output "
@@ -71,7 +74,8 @@ def frames(output, trace):
                         f"at the output {names(output)} with {seed}.",
              "received": [], "sent": [], "totals": []}
     result, totals = [first], {}
-    for step in trace:
+    steps = [step for step in trace if step.pass_index == 0]  # (not the passes run inside)
+    for number, step in enumerate(steps, 1):
         func = step.function
         sent, sent_to = [], []
         for x, g in zip(func.inputs, step.grad_inputs):
@@ -85,7 +89,7 @@ def frames(output, trace):
             "highlight": str(id(func)),
             "targets": [str(id(x)) for x, g in zip(func.inputs, step.grad_inputs)
                         if g is not None],
-            "caption": _caption(step, len(trace), received, sent),
+            "caption": _caption(step.function, number, len(steps), received, sent),
             "received": received, "sent": sent,
             # only the totals this step changed: the page adds them up to the frame shown
             # (every total in every frame made the page grow with the square of the steps)
@@ -105,12 +109,11 @@ def _before_hooks(x):
     return " (before its hooks)" if watch is not None and (watch.hooks or watch.last) else ""
 
 
-def _caption(step, n_steps, received, sent):
-    func = step.function
+def _caption(func, number, n_steps, received, sent):
     rule = (type(func).__doc__ or "").strip().splitlines()[0:1]
     what = f"{type(func).__name__} ({rule[0]})" if rule else type(func).__name__
     parts = ", ".join(f"{s['grad']} to {s['to']}" for s in sent) or "nothing that needs a grad"
-    return (f"Step {step.index + 1} of {n_steps}: {what} receives gy = "
+    return (f"Step {number} of {n_steps}: {what} receives gy = "
             f"{', '.join(received) or '—'} and sends {parts}.")
 
 

@@ -219,3 +219,20 @@ def test_several_outputs_are_refused_by_name(tmp_path):
     x = Variable(np.array([1.0, 2.0]))
     with pytest.raises(TypeError, match="plot_backward: expected one output Variable, got list"):
         ag.plot_backward([x * 2, x * 3], tmp_path / "page.html")
+
+
+@needs_dot
+def test_a_checkpointed_block_s_own_backward_pass_is_not_drawn_or_added_twice(tmp_path):
+    """The recomputed block's pass was drawn as steps of the page (Functions not in the
+    picture), and its gradient to a weight read inside the block was added to the one the
+    checkpoint's own step sends: the page showed w's gradient doubled."""
+    x, w = Variable(np.array([0.5, 1.0]), name="x"), Variable(np.array([2.0, -1.0]), name="w")
+    loss = ag.sum(ag.checkpoint(lambda a: ag.tanh(a * w) * a, x) ** 2)
+    gx, gw = ag.grad(loss, [x, w])
+    page = ag.plot_backward(loss, tmp_path / "bp.html")
+    frames = _frames(page)
+    assert [f["caption"].split(": ")[0] for f in frames[1:]] == ["Step 1 of 3", "Step 2 of 3",
+                                                                "Step 3 of 3"]
+    assert all(f"<title>{f['highlight']}</title>" in page.html for f in frames)
+    totals = _totals(frames)
+    assert (totals["x"], totals["w"]) == (array_text(gx.data), array_text(gw.data))
