@@ -8,7 +8,7 @@ import signal
 import subprocess
 import warnings
 
-from .array_text import array_text
+from .array_text import array_text, number_text
 from .atomic import write_bytes
 from .long_edges import far_read_leaves, longest_chain, readers_first
 from .variable import Variable
@@ -150,7 +150,7 @@ class Drawing:
         parts = [name] if name is not None else []
         role = role or _role(v)
         if role == "constant" and v.size == 1 and name is None and not self.values:
-            parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
+            parts.append(_scalar_text(v.data.item()))  # (it reads best as its value)
         if self.verbose:
             parts.append(f"{tuple(v.shape)} {v.dtype}")
         if self.values:
@@ -214,6 +214,12 @@ def _as_output_list(output, who):
 
 _FILL = {"output": "#a6d8a8", "leaf": "#ffd58a", "constant": "#e6e6e6", "inner": "#fff2cc"}
 _COPY = '"filled,dashed"'  # a repeated leaf's copies: one of several drawings of one Variable
+
+
+def _scalar_text(value):
+    """A scalar constant as its label shows it: a float to 6 significant digits, a boolean
+    (where's condition) or an integer in full (`:g` drew True as 1)."""
+    return f"{value:g}" if isinstance(value, float) else number_text(value)
 
 
 def _drawn_per_use(x):
