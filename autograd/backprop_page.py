@@ -14,7 +14,7 @@ from importlib import resources
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .graph import get_dot_graph, render_bytes, shown_name
+from .graph import check_folder, get_dot_graph, render_bytes, shown_name
 from .trace import record_backward
 from .variable import Variable
 
@@ -32,6 +32,7 @@ def plot_backward(output, to_file="backprop.html", values=True):
     if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
         raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
                          f"(use a name ending in .html)")
+    check_folder(to_file, "plot_backward")  # (before drawing, and before the backward runs)
     svg = render_bytes(get_dot_graph(output, values=values, who="plot_backward"), "svg",
                        "plot_backward")
     before = [(v, v.grad) for v in _graph_variables(output)]

@@ -81,7 +81,7 @@ def render_dot(dot_source, to_file, fmt=None, who="plot_graph", max_nodes=None):
     returns a `GraphImage`. `who` names the caller in error messages; `max_nodes` as for
     `plot_graph`."""
     fmt = fmt or format_of(to_file, who)
-    _check_folder(to_file, who)  # (before a layout that may take a while)
+    check_folder(to_file, who)  # (before a layout that may take a while)
     image = render_bytes(dot_source, fmt, who, max_nodes)
     write_bytes(os.fspath(to_file), image)
     return GraphImage(to_file, fmt, image)
@@ -279,7 +279,7 @@ def checked_target(to_file, who):
     """The format of `to_file` (format_of), its folder checked to exist: for a picture
     drawn later (after training), whose path should fail now rather than then."""
     fmt = format_of(to_file, who)
-    _check_folder(to_file, who)
+    check_folder(to_file, who)
     return fmt
 
 
@@ -392,7 +392,9 @@ QUICK_LAYOUT_NODES = 1_000
 PNG_INCHES = 100  # (at dot's 96 dpi: 9,600 pixels)
 
 
-def _check_folder(path, who):
+def check_folder(path, who):
+    """Refuse, naming `who`, a path whose folder is missing or is a file: before the work
+    of drawing, not after it."""
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if os.path.isfile(folder):
         raise NotADirectoryError(f"{who}: {folder!r}, where {os.fspath(path)!r} would go, is a "
@@ -403,5 +405,5 @@ def _check_folder(path, who):
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
-           "checked_target", "escape", "MAX_NODES",
+           "checked_target", "check_folder", "escape", "MAX_NODES",
            "Drawing", "GraphImage", "NO_GRAD"]

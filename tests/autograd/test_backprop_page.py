@@ -236,3 +236,14 @@ def test_a_checkpointed_block_s_own_backward_pass_is_not_drawn_or_added_twice(tm
     assert all(f"<title>{f['highlight']}</title>" in page.html for f in frames)
     totals = _totals(frames)
     assert (totals["x"], totals["w"]) == (array_text(gx.data), array_text(gw.data))
+
+
+def test_a_missing_folder_is_refused_by_name_before_the_backward_runs(tmp_path):
+    """It was found only when the page was written: after Graphviz's layout and after the
+    backward pass had run the graph's hooks, and the error did not say whose it was."""
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    calls = []
+    x.register_hook(lambda g: calls.append(g))
+    with pytest.raises(FileNotFoundError, match="plot_backward: folder .* does not exist"):
+        ag.plot_backward((x * x).sum(), tmp_path / "missing" / "bp.html")
+    assert calls == [] and x.grad is None
