@@ -14,7 +14,7 @@ from importlib import resources
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .graph import check_folder, get_dot_graph, render_bytes, shown_name
+from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
 from .trace import record_backward
 from .variable import Variable
 
@@ -85,7 +85,9 @@ def frames(output, trace):
             totals[id(x)] = (x, totals[id(x)][1] + g if id(x) in totals else g)
             sent.append({"to": names(x), "grad": array_text(g)})
             sent_to.append(x)
-        received = [array_text(g) for g in step.grad_outputs if g is not None]
+        # one entry per output, in order: an output that got no gradient (a module hook's
+        # tap passes None on) is a dash, not left out, which shifted the others' places
+        received = [NO_GRAD if g is None else array_text(g) for g in step.grad_outputs]
         result.append({
             "highlight": str(id(func)),
             "targets": [str(id(x)) for x, g in zip(func.inputs, step.grad_inputs)

@@ -247,3 +247,22 @@ def test_a_missing_folder_is_refused_by_name_before_the_backward_runs(tmp_path):
     with pytest.raises(FileNotFoundError, match="plot_backward: folder .* does not exist"):
         ag.plot_backward((x * x).sum(), tmp_path / "missing" / "bp.html")
     assert calls == [] and x.grad is None
+
+
+@needs_dot
+def test_an_output_that_got_no_gradient_keeps_its_place_in_what_was_received(tmp_path):
+    """A module hook's tap passes None on for an output the loss does not use: it was left
+    out, so the second output's gradient read as the first's."""
+    import nn
+
+    class Two(nn.Module):
+        def forward(self, x):
+            return x * 2.0, ag.tanh(x)
+
+    two = Two()
+    two.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    _, b = two(Variable(np.array([1.0, 2.0]), name="x"))
+    frames = _frames(ag.plot_backward(ag.sum(b * 3.0), tmp_path / "bp.html"))
+    taps = [f for f in frames[1:] if f["caption"].split(": ")[1].startswith("GradientTap")]
+    assert taps[0]["received"] == ["—", "[3, 3]"]
+    assert "receives gy = —, [3, 3] and" in taps[0]["caption"]
