@@ -113,11 +113,29 @@ def _before_hooks(x):
 
 
 def _caption(func, number, n_steps, received, sent):
-    rule = (type(func).__doc__ or "").strip().splitlines()[0:1]
-    what = f"{type(func).__name__} ({rule[0]})" if rule else type(func).__name__
+    rule = _rule(type(func).__doc__)
+    what = f"{type(func).__name__} ({rule})" if rule else type(func).__name__
     parts = ", ".join(f"{s['grad']} to {s['to']}" for s in sent) or "nothing that needs a grad"
     return (f"Step {number} of {n_steps}: {what} receives gy = "
             f"{', '.join(received) or '—'} and sends {parts}.")
+
+
+_RULE_CHARACTERS = 160
+
+
+def _rule(doc):
+    """The rule a Function's docstring opens with (`y = tanh x; dy/dx = 1 - y^2`): its
+    first paragraph up to a `.` or `:` outside brackets, at most _RULE_CHARACTERS long. Its
+    first line was cut mid-clause ('ReLU (y = max(x, 0);  dy/dx = [y != 0]: 1 where x > 0,
+    0 at and below the kink, and 1 at a)')."""
+    text = " ".join((doc or "").strip().split("\n\n")[0].split())
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c in "([{") - (c in ")]}")
+        if c in ".:" and depth == 0 and text[i + 1:i + 2] in ("", " "):
+            text = text[:i]
+            break
+    return text if len(text) <= _RULE_CHARACTERS else text[:_RULE_CHARACTERS - 1] + "…"
 
 
 class _Names:

@@ -266,3 +266,15 @@ def test_an_output_that_got_no_gradient_keeps_its_place_in_what_was_received(tmp
     taps = [f for f in frames[1:] if f["caption"].split(": ")[1].startswith("GradientTap")]
     assert taps[0]["received"] == ["—", "[3, 3]"]
     assert "receives gy = —, [3, 3] and" in taps[0]["caption"]
+
+
+@needs_dot
+def test_a_step_s_rule_is_its_docstring_s_first_clause_not_a_cut_line(tmp_path):
+    """The docstring's first line was shown, cut mid-clause: 'ReLU (y = max(x, 0);  dy/dx =
+    [y != 0]: 1 where x > 0, 0 at and below the kink, and 1 at a)'."""
+    import nn.functional as F
+    x = Variable(np.array([1.0, -2.0]), name="x")
+    frames = _frames(ag.plot_backward(ag.sum(F.relu(ag.tanh(x))), tmp_path / "bp.html"))
+    rules = [f["caption"].split(" receives")[0].split(": ", 1)[1] for f in frames[1:]]
+    assert rules[1:] == ["ReLU (y = max(x, 0); dy/dx = [y != 0])",
+                         "Tanh (y = tanh x; dy/dx = 1 - y^2)"]
