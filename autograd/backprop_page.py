@@ -29,8 +29,8 @@ def plot_backward(output, to_file="backprop.html", values=True):
         raise TypeError(f"plot_backward: expected one output Variable, got "
                         f"{type(output).__name__} (draw several outputs' graph with "
                         "plot_graph; step through the backward of their sum)")
-    if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
-        raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
+    if os.path.splitext(os.fsdecode(to_file))[1].lower() not in (".html", ".htm"):
+        raise ValueError(f"plot_backward: the page is HTML; got {os.fsdecode(to_file)!r} "
                          f"(use a name ending in .html)")
     check_folder(to_file, "plot_backward")  # (before drawing, and before the backward runs)
     svg = render_bytes(get_dot_graph(output, values=values, who="plot_backward"), "svg",

@@ -266,10 +266,10 @@ def escape(text):
 
 def format_of(to_file, who="plot_graph"):
     """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
-    suffix = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".")
+    suffix = os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
     if suffix not in _FORMATS:
         given = f"the suffix {suffix!r}" if suffix else "no suffix"
-        raise ValueError(f"{who}: cannot draw to {os.fspath(to_file)}, which has {given}; "
+        raise ValueError(f"{who}: cannot draw to {os.fsdecode(to_file)}, which has {given}; "
                          f"use .png, .svg or .pdf" + (
                              " (the DOT text itself: get_dot_graph)" if suffix == "dot" else ""))
     return suffix

@@ -278,3 +278,11 @@ def test_a_step_s_rule_is_its_docstring_s_first_clause_not_a_cut_line(tmp_path):
     rules = [f["caption"].split(" receives")[0].split(": ", 1)[1] for f in frames[1:]]
     assert rules[1:] == ["ReLU (y = max(x, 0); dy/dx = [y != 0])",
                          "Tanh (y = tanh x; dy/dx = 1 - y^2)"]
+
+
+@needs_dot
+def test_a_bytes_path_names_an_html_page(tmp_path):
+    """A bytes path was refused as not HTML (its suffix, bytes, never equals '.html')."""
+    loss, _, _ = _loss()
+    ag.plot_backward(loss, os.fsencode(tmp_path / "bp.html"))
+    assert (tmp_path / "bp.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -317,6 +317,14 @@ def test_a_shared_scalar_constant_is_drawn_once_per_use():
     assert len(constants) == len(set(constants)) == 5
 
 
+def test_a_bytes_path_is_read_by_its_suffix():
+    """os.fspath keeps bytes: comparing their suffix with str raised a bare TypeError."""
+    from autograd.graph import format_of
+    assert format_of(b"graph.svg") == "svg"
+    with pytest.raises(ValueError, match="cannot draw to graph.jpg, which has the suffix 'jpg'"):
+        format_of(b"graph.jpg")
+
+
 def test_a_boolean_scalar_constant_is_drawn_as_true_or_false():
     """Drawn with `:g`, where's condition True read 1."""
     x = Variable(np.array([1.0, 2.0]), name="x")
