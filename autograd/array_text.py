@@ -53,12 +53,20 @@ def _summary(a):
     finite = a[is_finite] if counts else a
     parts = []
     if finite.size:
-        # a mean of huge values may overflow to inf: shown as it is
-        mean = silently(lambda: finite.mean(dtype=np.float64))
-        parts.append(f"min {number_text(finite.min())} mean {number_text(mean)} "
+        parts.append(f"min {number_text(finite.min())} mean {number_text(_mean(finite))} "
                      f"max {number_text(finite.max())}")
     parts.extend(f"{n} {kind}" for kind, n in counts.items())
     return " · ".join(parts)
+
+
+def _mean(finite):
+    """The mean of finite numbers, in float64; near float64's largest ones the sum overflows
+    (ten of 1e308 gave a mean of inf), so then of the numbers scaled down by the largest."""
+    mean = silently(lambda: finite.mean(dtype=np.float64))
+    if np.isfinite(mean):
+        return mean
+    scale = np.abs(finite).max().astype(np.float64)
+    return (finite / scale).mean(dtype=np.float64) * scale
 
 
 def _non_finite_counts(a, is_finite):

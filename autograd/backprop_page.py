@@ -14,7 +14,7 @@ from importlib import resources
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .graph import get_dot_graph, render_bytes, shown_name
+from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
 from .trace import record_backward
 from .variable import Variable
 
@@ -29,9 +29,10 @@ def plot_backward(output, to_file="backprop.html", values=True):
         raise TypeError(f"plot_backward: expected one output Variable, got "
                         f"{type(output).__name__} (draw several outputs' graph with "
                         "plot_graph; step through the backward of their sum)")
-    if os.path.splitext(os.fspath(to_file))[1].lower() not in (".html", ".htm"):
-        raise ValueError(f"plot_backward: the page is HTML; got {os.fspath(to_file)!r} "
+    if os.path.splitext(os.fsdecode(to_file))[1].lower() not in (".html", ".htm"):
+        raise ValueError(f"plot_backward: the page is HTML; got {os.fsdecode(to_file)!r} "
                          f"(use a name ending in .html)")
+    check_folder(to_file, "plot_backward")  # (before drawing, and before the backward runs)
     svg = render_bytes(get_dot_graph(output, values=values, who="plot_backward"), "svg",
                        "plot_backward")
     before = [(v, v.grad) for v in _graph_variables(output)]
@@ -61,7 +62,10 @@ def _graph_variables(output):
 
 
 def frames(output, trace):
-    """The page's frames: the forward pass done, then one per recorded step."""
+    """The page's frames: the forward pass done, then one per step of the first backward
+    pass recorded in `trace` (a pass run inside one of its steps, as a checkpointed block's,
+    is not drawn: its Functions are not in the graph, and its gradients to the graph's
+    leaves are part of what that step sends)."""
     names = _Names()
     seed = ("gradient 1 (dL/dL = 1)" if output.size == 1 else
             f"gradient ones of shape {tuple(output.shape)} (backward's seed for an output "
@@ -71,7 +75,8 @@ def frames(output, trace):
                         f"at the output {names(output)} with {seed}.",
              "received": [], "sent": [], "totals": []}
     result, totals = [first], {}
-    for step in trace:
+    steps = [step for step in trace if step.pass_index == 0]  # (not the passes run inside)
+    for number, step in enumerate(steps, 1):
         func = step.function
         sent, sent_to = [], []
         for x, g in zip(func.inputs, step.grad_inputs):
@@ -80,12 +85,14 @@ def frames(output, trace):
             totals[id(x)] = (x, totals[id(x)][1] + g if id(x) in totals else g)
             sent.append({"to": names(x), "grad": array_text(g)})
             sent_to.append(x)
-        received = [array_text(g) for g in step.grad_outputs if g is not None]
+        # one entry per output, in order: an output that got no gradient (a module hook's
+        # tap passes None on) is a dash, not left out, which shifted the others' places
+        received = [NO_GRAD if g is None else array_text(g) for g in step.grad_outputs]
         result.append({
             "highlight": str(id(func)),
             "targets": [str(id(x)) for x, g in zip(func.inputs, step.grad_inputs)
                         if g is not None],
-            "caption": _caption(step, len(trace), received, sent),
+            "caption": _caption(step.function, number, len(steps), received, sent),
             "received": received, "sent": sent,
             # only the totals this step changed: the page adds them up to the frame shown
             # (every total in every frame made the page grow with the square of the steps)
@@ -105,13 +112,30 @@ def _before_hooks(x):
     return " (before its hooks)" if watch is not None and (watch.hooks or watch.last) else ""
 
 
-def _caption(step, n_steps, received, sent):
-    func = step.function
-    rule = (type(func).__doc__ or "").strip().splitlines()[0:1]
-    what = f"{type(func).__name__} ({rule[0]})" if rule else type(func).__name__
+def _caption(func, number, n_steps, received, sent):
+    rule = _rule(type(func).__doc__)
+    what = f"{type(func).__name__} ({rule})" if rule else type(func).__name__
     parts = ", ".join(f"{s['grad']} to {s['to']}" for s in sent) or "nothing that needs a grad"
-    return (f"Step {step.index + 1} of {n_steps}: {what} receives gy = "
+    return (f"Step {number} of {n_steps}: {what} receives gy = "
             f"{', '.join(received) or '—'} and sends {parts}.")
+
+
+_RULE_CHARACTERS = 160
+
+
+def _rule(doc):
+    """The rule a Function's docstring opens with (`y = tanh x; dy/dx = 1 - y^2`): its
+    first paragraph up to a `.` or `:` outside brackets, at most _RULE_CHARACTERS long. Its
+    first line was cut mid-clause ('ReLU (y = max(x, 0);  dy/dx = [y != 0]: 1 where x > 0,
+    0 at and below the kink, and 1 at a)')."""
+    text = " ".join((doc or "").strip().split("\n\n")[0].split())
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c in "([{") - (c in ")]}")
+        if c in ".:" and depth == 0 and text[i + 1:i + 2] in ("", " "):
+            text = text[:i]
+            break
+    return text if len(text) <= _RULE_CHARACTERS else text[:_RULE_CHARACTERS - 1] + "…"
 
 
 class _Names:

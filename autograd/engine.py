@@ -379,6 +379,8 @@ def _backprop(outputs, grad_outputs, retain_grad, create_graph, targets, order=N
     outputs = _output_list(outputs)
     seeds = _seeds_for(outputs, grad_outputs)
     anomaly, trace = anomaly_detection_on(), recorder.get()
+    if trace is not None:  # (a pass run inside one of this pass's steps is numbered apart)
+        trace = trace.new_pass()
     observe = anomaly or trace is not None
     # First order runs on arrays (`backward_data`); the checks and the recorder see the
     # Variables of `backward`, as a graph built for higher orders does.

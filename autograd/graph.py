@@ -8,7 +8,7 @@ import signal
 import subprocess
 import warnings
 
-from .array_text import array_text
+from .array_text import array_text, number_text
 from .atomic import write_bytes
 from .long_edges import far_read_leaves, longest_chain, readers_first
 from .variable import Variable
@@ -81,7 +81,7 @@ def render_dot(dot_source, to_file, fmt=None, who="plot_graph", max_nodes=None):
     returns a `GraphImage`. `who` names the caller in error messages; `max_nodes` as for
     `plot_graph`."""
     fmt = fmt or format_of(to_file, who)
-    _check_folder(to_file, who)  # (before a layout that may take a while)
+    check_folder(to_file, who)  # (before a layout that may take a while)
     image = render_bytes(dot_source, fmt, who, max_nodes)
     write_bytes(os.fspath(to_file), image)
     return GraphImage(to_file, fmt, image)
@@ -150,7 +150,7 @@ class Drawing:
         parts = [name] if name is not None else []
         role = role or _role(v)
         if role == "constant" and v.size == 1 and name is None and not self.values:
-            parts.append(f"{v.data.item():g}")  # a scalar constant reads best as its value
+            parts.append(_scalar_text(v.data.item()))  # (it reads best as its value)
         if self.verbose:
             parts.append(f"{tuple(v.shape)} {v.dtype}")
         if self.values:
@@ -216,6 +216,12 @@ _FILL = {"output": "#a6d8a8", "leaf": "#ffd58a", "constant": "#e6e6e6", "inner":
 _COPY = '"filled,dashed"'  # a repeated leaf's copies: one of several drawings of one Variable
 
 
+def _scalar_text(value):
+    """A scalar constant as its label shows it: a float to 6 significant digits, a boolean
+    (where's condition) or an integer in full (`:g` drew True as 1)."""
+    return f"{value:g}" if isinstance(value, float) else number_text(value)
+
+
 def _drawn_per_use(x):
     """An unnamed scalar constant: a node of its own at each op that reads it."""
     return x.creator is None and not x.requires_grad and x.size == 1 and shown_name(x) is None
@@ -260,10 +266,10 @@ def escape(text):
 
 def format_of(to_file, who="plot_graph"):
     """'png', 'svg' or 'pdf' from the suffix of `to_file`; ValueError for anything else."""
-    suffix = os.path.splitext(os.fspath(to_file))[1].lower().lstrip(".")
+    suffix = os.path.splitext(os.fsdecode(to_file))[1].lower().lstrip(".")
     if suffix not in _FORMATS:
         given = f"the suffix {suffix!r}" if suffix else "no suffix"
-        raise ValueError(f"{who}: cannot draw to {os.fspath(to_file)}, which has {given}; "
+        raise ValueError(f"{who}: cannot draw to {os.fsdecode(to_file)}, which has {given}; "
                          f"use .png, .svg or .pdf" + (
                              " (the DOT text itself: get_dot_graph)" if suffix == "dot" else ""))
     return suffix
@@ -273,7 +279,7 @@ def checked_target(to_file, who):
     """The format of `to_file` (format_of), its folder checked to exist: for a picture
     drawn later (after training), whose path should fail now rather than then."""
     fmt = format_of(to_file, who)
-    _check_folder(to_file, who)
+    check_folder(to_file, who)
     return fmt
 
 
@@ -386,7 +392,9 @@ QUICK_LAYOUT_NODES = 1_000
 PNG_INCHES = 100  # (at dot's 96 dpi: 9,600 pixels)
 
 
-def _check_folder(path, who):
+def check_folder(path, who):
+    """Refuse, naming `who`, a path whose folder is missing or is a file: before the work
+    of drawing, not after it."""
     folder = os.path.dirname(os.path.abspath(os.fspath(path)))
     if os.path.isfile(folder):
         raise NotADirectoryError(f"{who}: {folder!r}, where {os.fspath(path)!r} would go, is a "
@@ -397,5 +405,5 @@ def _check_folder(path, who):
 
 
 __all__ = ["get_dot_graph", "plot_graph", "render_dot", "render_bytes", "format_of",
-           "checked_target", "escape", "MAX_NODES",
+           "checked_target", "check_folder", "escape", "MAX_NODES",
            "Drawing", "GraphImage", "NO_GRAD"]

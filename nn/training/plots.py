@@ -2,6 +2,7 @@
 import os
 
 from autograd.atomic import replacing
+from autograd.graph import format_of
 
 
 def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
@@ -11,6 +12,7 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
     present. matplotlib is imported here, and drawn through the Agg canvas directly, so
     neither `import nn` nor a notebook's pyplot backend is touched.
     """
+    format_of(path, "plot_learning_curve")  # (as the graphs': a bad name fails before drawing)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -20,6 +22,7 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
     if not names:
         raise ValueError(f"plot_learning_curve: the history holds none of {list(metrics)} "
                          f"(it has {sorted(logs)})")
+    _check_lengths(logs, names)
     figure = Figure(figsize=(5 * len(names), 4), layout="constrained")
     FigureCanvasAgg(figure)
     for i, name in enumerate(names):
@@ -39,6 +42,17 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
     with replacing(path, suffix=suffix) as tmp:
         figure.savefig(tmp)
     return path
+
+
+def _check_lengths(logs, names):
+    """A validation curve needs a value per epoch: fit(validation_freq=2) records one every
+    other epoch, and which epochs those were is not in the history."""
+    for name in names:
+        val = logs.get(f"val_{name}")
+        if val is not None and len(val) != len(logs[name]):
+            raise ValueError(f"plot_learning_curve: val_{name} has {len(val)} values for "
+                             f"{len(logs[name])} epochs of {name} (fit's validation_freq?): "
+                             "the epochs they belong to are not known")
 
 
 __all__ = ["plot_learning_curve"]

@@ -56,3 +56,10 @@ def test_examples():
     assert array_text(np.full(8, np.nan)) == "8 nan"
     assert array_text(np.zeros((0, 3))) == "empty (0, 3)"
     assert array_text(np.arange(10) % 3 == 0) == "4 of 10 True"
+
+
+def test_the_mean_of_numbers_near_float64_s_largest_is_not_inf():
+    """Their sum overflowed: ten entries of 1e308 were summarised as 'mean inf'."""
+    assert array_text(np.full(10, 1e308)) == "min 1e+308 mean 1e+308 max 1e+308"
+    assert array_text(np.array([1.7e308] * 6 + [-1.7e308])) == \
+        "min -1.7e+308 mean 1.214e+308 max 1.7e+308"

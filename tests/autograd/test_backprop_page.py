@@ -219,3 +219,70 @@ def test_several_outputs_are_refused_by_name(tmp_path):
     x = Variable(np.array([1.0, 2.0]))
     with pytest.raises(TypeError, match="plot_backward: expected one output Variable, got list"):
         ag.plot_backward([x * 2, x * 3], tmp_path / "page.html")
+
+
+@needs_dot
+def test_a_checkpointed_block_s_own_backward_pass_is_not_drawn_or_added_twice(tmp_path):
+    """The recomputed block's pass was drawn as steps of the page (Functions not in the
+    picture), and its gradient to a weight read inside the block was added to the one the
+    checkpoint's own step sends: the page showed w's gradient doubled."""
+    x, w = Variable(np.array([0.5, 1.0]), name="x"), Variable(np.array([2.0, -1.0]), name="w")
+    loss = ag.sum(ag.checkpoint(lambda a: ag.tanh(a * w) * a, x) ** 2)
+    gx, gw = ag.grad(loss, [x, w])
+    page = ag.plot_backward(loss, tmp_path / "bp.html")
+    frames = _frames(page)
+    assert [f["caption"].split(": ")[0] for f in frames[1:]] == ["Step 1 of 3", "Step 2 of 3",
+                                                                "Step 3 of 3"]
+    assert all(f"<title>{f['highlight']}</title>" in page.html for f in frames)
+    totals = _totals(frames)
+    assert (totals["x"], totals["w"]) == (array_text(gx.data), array_text(gw.data))
+
+
+def test_a_missing_folder_is_refused_by_name_before_the_backward_runs(tmp_path):
+    """It was found only when the page was written: after Graphviz's layout and after the
+    backward pass had run the graph's hooks, and the error did not say whose it was."""
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    calls = []
+    x.register_hook(lambda g: calls.append(g))
+    with pytest.raises(FileNotFoundError, match="plot_backward: folder .* does not exist"):
+        ag.plot_backward((x * x).sum(), tmp_path / "missing" / "bp.html")
+    assert calls == [] and x.grad is None
+
+
+@needs_dot
+def test_an_output_that_got_no_gradient_keeps_its_place_in_what_was_received(tmp_path):
+    """A module hook's tap passes None on for an output the loss does not use: it was left
+    out, so the second output's gradient read as the first's."""
+    import nn
+
+    class Two(nn.Module):
+        def forward(self, x):
+            return x * 2.0, ag.tanh(x)
+
+    two = Two()
+    two.register_full_backward_hook(lambda module, grad_input, grad_output: None)
+    _, b = two(Variable(np.array([1.0, 2.0]), name="x"))
+    frames = _frames(ag.plot_backward(ag.sum(b * 3.0), tmp_path / "bp.html"))
+    taps = [f for f in frames[1:] if f["caption"].split(": ")[1].startswith("GradientTap")]
+    assert taps[0]["received"] == ["—", "[3, 3]"]
+    assert "receives gy = —, [3, 3] and" in taps[0]["caption"]
+
+
+@needs_dot
+def test_a_step_s_rule_is_its_docstring_s_first_clause_not_a_cut_line(tmp_path):
+    """The docstring's first line was shown, cut mid-clause: 'ReLU (y = max(x, 0);  dy/dx =
+    [y != 0]: 1 where x > 0, 0 at and below the kink, and 1 at a)'."""
+    import nn.functional as F
+    x = Variable(np.array([1.0, -2.0]), name="x")
+    frames = _frames(ag.plot_backward(ag.sum(F.relu(ag.tanh(x))), tmp_path / "bp.html"))
+    rules = [f["caption"].split(" receives")[0].split(": ", 1)[1] for f in frames[1:]]
+    assert rules[1:] == ["ReLU (y = max(x, 0); dy/dx = [y != 0])",
+                         "Tanh (y = tanh x; dy/dx = 1 - y^2)"]
+
+
+@needs_dot
+def test_a_bytes_path_names_an_html_page(tmp_path):
+    """A bytes path was refused as not HTML (its suffix, bytes, never equals '.html')."""
+    loss, _, _ = _loss()
+    ag.plot_backward(loss, os.fsencode(tmp_path / "bp.html"))
+    assert (tmp_path / "bp.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograd import Variable, exp, get_dot_graph, mul, plot_graph, split, tanh
+from autograd import Variable, exp, get_dot_graph, mul, plot_graph, split, tanh, where
 from autograd.graph import GraphImage
 
 from .._helpers import ROOT
@@ -315,6 +315,22 @@ def test_a_shared_scalar_constant_is_drawn_once_per_use():
     assert _labels(dot).count("1.5\\n() float64") == 5
     constants = [a for a, _ in _edges(dot) if a.startswith("c")]
     assert len(constants) == len(set(constants)) == 5
+
+
+def test_a_bytes_path_is_read_by_its_suffix():
+    """os.fspath keeps bytes: comparing their suffix with str raised a bare TypeError."""
+    from autograd.graph import format_of
+    assert format_of(b"graph.svg") == "svg"
+    with pytest.raises(ValueError, match="cannot draw to graph.jpg, which has the suffix 'jpg'"):
+        format_of(b"graph.jpg")
+
+
+def test_a_boolean_scalar_constant_is_drawn_as_true_or_false():
+    """Drawn with `:g`, where's condition True read 1."""
+    x = Variable(np.array([1.0, 2.0]), name="x")
+    for condition in (True, False):
+        chosen = where(Variable(np.array(condition), requires_grad=False), x, x * 2.0)
+        assert str(condition) in _labels(get_dot_graph(chosen, verbose=False))
 
 
 @pytest.mark.parametrize("name", ["nul\x00byte", "x" * 20000, "\udcff", "\x1b[31mred",

@@ -77,3 +77,20 @@ def test_an_outer_record_sees_the_passes_of_an_inner_one():
             (x * 3).sum().backward()
     assert len(inner) == 2 and len(outer) == 4
     assert [s.function.name for s in outer][2:] == [s.function.name for s in inner]
+
+
+def test_a_pass_run_inside_a_step_is_numbered_apart_and_comes_before_that_step():
+    """A checkpointed block's backward computes the block again and differentiates it with
+    grad: that pass's steps were recorded among the outer pass's with nothing to tell them
+    apart."""
+    import numpy as np
+
+    import autograd as ag
+    x, w = ag.Variable(np.array([0.5, 1.0])), ag.Variable(np.array([2.0, -1.0]))
+    y = ag.sum(ag.checkpoint(lambda a: ag.tanh(a * w), x))
+    with ag.record_backward() as outer:
+        with ag.record_backward() as inner:
+            y.backward()
+    for trace in (outer, inner):
+        assert [(s.function.name, s.pass_index) for s in trace] == [
+            ("sum", 0), ("tanh", 1), ("mul", 1), ("_checkpointed", 0)]
