@@ -2,20 +2,21 @@
 import os
 
 from autograd.atomic import replacing
-from autograd.graph import format_of
 
 
 def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
-    """Draw `history` (a History or its `.history` dict) to `path` (.png, .svg or .pdf).
+    """Draw `history` (a History or its `.history` dict) to `path`, in the image format its
+    suffix names (.png, .svg, .pdf, .jpg, ...: those matplotlib writes).
 
     One panel per name in `metrics` that the history holds, with its `val_` curve when
     present. matplotlib is imported here, and drawn through the Agg canvas directly, so
     neither `import nn` nor a notebook's pyplot backend is touched.
     """
-    format_of(path, "plot_learning_curve")  # (as the graphs': a bad name fails before drawing)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
+
+    suffix = _image_suffix(path, FigureCanvasAgg.get_supported_filetypes())
 
     logs = getattr(history, "history", history)
     names = [name for name in metrics if name in logs]
@@ -38,10 +39,21 @@ def plot_learning_curve(history, path, metrics=("loss", "accuracy")):
         axes.set_title(name)
         axes.grid(alpha=0.3)
         axes.legend()
-    suffix = os.path.splitext(os.fspath(path))[1] or ".png"
     with replacing(path, suffix=suffix) as tmp:
         figure.savefig(tmp)
     return path
+
+
+def _image_suffix(path, formats):
+    """The suffix of `path` when it names one of `formats`; else ValueError before anything
+    is drawn (matplotlib's 'Format 'docx' is not supported' named no caller, and a name
+    without a suffix got a PNG under that name)."""
+    suffix = os.path.splitext(os.fsdecode(path))[1]
+    if suffix.lower().lstrip(".") not in formats:
+        given = f"the suffix {suffix!r}" if suffix else "no suffix"
+        raise ValueError(f"plot_learning_curve: cannot draw to {os.fsdecode(path)}, which has "
+                         f"{given}; use an image suffix: .png, .svg, .pdf, .jpg, ...")
+    return suffix
 
 
 def _check_lengths(logs, names):
