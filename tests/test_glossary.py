@@ -29,3 +29,27 @@ def test_every_notebook_named_exists():
     notebooks = {name[:2] for name in os.listdir(os.path.join(ROOT, "notebooks"))
                  if name.endswith(".ipynb")}
     assert numbers and numbers <= notebooks, numbers - notebooks
+
+
+def test_every_bare_name_exists_beside_the_qualified_one_before_it():
+    """`nn.metrics.accuracy`, `precision`: a bare name is found where the qualified name
+    written before it in the row lives (or inside it: `nn.keras.Sequential`, `compile`);
+    Keras `Dense` in nn.keras.layers."""
+    spaces = {"autograd": autograd, "nn": nn, "optim": optim, "F": F}
+    checked = 0
+    for row in TEXT.splitlines():
+        places = []
+        for keras, code in re.findall(r"(Keras )?`([^`]+)`", row):
+            if keras:  # Keras `Dense`: a layer of nn.keras.layers
+                places = [nn.keras.layers]
+            head = code.split(".")[0]
+            qualified = re.match(r"[A-Za-z_][\w.]*", code).group(0) if head in spaces else None
+            if qualified:
+                obj = spaces[head]
+                for part in qualified.split(".")[1:]:
+                    parent, obj = obj, getattr(obj, part)
+                places = [obj, parent] if "." in qualified else [obj]
+            elif re.fullmatch(r"[A-Za-z_]\w*", code) and places:
+                assert any(hasattr(place, code) for place in places), (code, row)
+                checked += 1
+    assert checked > 20

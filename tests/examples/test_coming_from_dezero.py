@@ -12,6 +12,8 @@ import nn
 import nn.functional as F
 import optim
 
+from ._dezero_api import EVERY_NAME, MODULES
+
 GUIDE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "coming_from_dezero.md"
 FACES = {"ag": ag, "autograd": ag, "nn": nn, "F": F, "optim": optim}
 
@@ -54,6 +56,46 @@ def test_every_name_in_the_tables_exists():
         except AttributeError:
             missing.append(name)
     assert missing == []
+
+
+def dezero_column():
+    """(section, code) of each code span in the tables' DeZero column; section is the heading
+    of its table, or "F" in the table headed DeZero (`F.`), of dezero.functions' names."""
+    spans, section = [], None
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            section = line[4:]
+        cells = line.split("|")
+        if line.startswith("|") and len(cells) >= 4 and not line.startswith("|---"):
+            if "(`F.`)" in cells[1]:
+                section = "F"
+            spans += [(section, code) for code in re.findall(r"`([^`]*)`", cells[1])]
+    return spans
+
+
+def dezero_names(section, code):
+    """(module, name) pairs a DeZero code span names: `from module import names`,
+    `module.name`, then its other functions and words (not their arguments), which are
+    dezero.functions' in the F table and any of DeZero's (module None) outside it."""
+    imported = re.fullmatch(r"from (\w+) import (.+)", code)
+    if imported:
+        return [(imported[1], name) for name in re.split(r",\s*", imported[2])]
+    names = [(module, name) for module, name in re.findall(r"(?=\b(\w+)\.(\w+))", code)
+             if module in MODULES]
+    rest = re.sub(r"\w+(?:\.\w+)+", "", code)  # (`x.grad`, `np.array`: not DeZero's)
+    while "(" in rest:
+        rest = re.sub(r"\([^()]*\)", "", rest)  # arguments are the caller's names
+    words = re.findall(r"\b([A-Za-z]\w+)\b(?!=)", rest)  # (`transform=`: a keyword)
+    return names + [("F" if section == "F" else None, word) for word in words]
+
+
+def test_the_dezero_column_names_only_dezero_s_api():
+    spans = dezero_column()
+    assert len(spans) > 60
+    wrong = sorted({f"{module or ''}.{name} in `{code}`" for section, code in spans
+                    for module, name in dezero_names(section, code)
+                    if name not in (MODULES[module] if module else EVERY_NAME)})
+    assert wrong == []
 
 
 def test_dezero_names_outside_F_say_what_rungrad_calls_them():
@@ -153,3 +195,17 @@ def test_the_book_s_layer_attributes_say_rungrad_s():
             _ = layer.W
         with pytest.raises(AttributeError, match="DeZero's b is layer.bias"):
             _ = layer.b
+
+
+def test_what_the_tables_say_of_rungrad_s_side_holds():
+    """The rungrad half of rows that set it beside DeZero's behaviour."""
+    x = np.array([1.0, 2.0])
+    grads = ag.numerical_grad(lambda x: x ** 2, x)  # DeZero's numerical_grad sums f's outputs
+    assert isinstance(grads, tuple) and np.allclose(grads[0], 2 * x)
+    dot = ag.get_dot_graph(ag.Variable(x) ** 2, verbose=False)
+    assert "PowScalar(2)" in dot and dot.count("->") == 2  # x -> op -> y: one input
+    assert np.allclose(F.leaky_relu(np.array([-1.0])).data, -0.01)
+    with pytest.raises(ValueError, match=r"\(4, 1\) and target of shape \(4,\) differ"):
+        F.binary_cross_entropy_with_logits(np.zeros((4, 1)), np.zeros(4))
+    series = np.arange(999.0)[:, None]  # the book's SinCurve in batches of 30: 33 windows
+    assert len(list(nn.data.SequenceLoader(series, batch_size=30, bptt=1))) == 999 // 30

@@ -2,7 +2,9 @@
 the loss and metrics must be those of the whole data, not the shard's: those of one process
 evaluating the global batches, which (shuffle=False: rank r takes samples r, r + 2, ...)
 are the arrays' batches of 2 x 5. A class-weighted loss makes the shards' losses weigh by
-their class weights' sums; prints 'ok evaluate' on each rank where that holds."""
+their class weights' sums. predict, in turn, gives a DataLoader's rank its own shard's
+outputs and arrays every rank whole (docs/distributed.md). Prints 'ok evaluate' on each rank
+where that holds."""
 import numpy as np
 
 import nn
@@ -27,4 +29,8 @@ whole = model.evaluate(x, y, batch_size=10)
 shards = model.evaluate(DataLoader(dataset, batch_size=5, sampler=dist.DistributedSampler(
     dataset, shuffle=False)))
 np.testing.assert_allclose(shards, whole, rtol=0, atol=1e-12)
+outputs = model.predict(x, verbose=0)
+np.testing.assert_array_equal(model.predict(DataLoader(dataset, batch_size=5, sampler=(
+    dist.DistributedSampler(dataset, shuffle=False))), verbose=0), outputs[rank::2])
+assert outputs.shape == (24, 2)
 print("ok evaluate", shards)
