@@ -1,5 +1,5 @@
 """Tiny Shakespeare: the character-level corpus of Karpathy's char-rnn (the one DeZero's
-get_shakespear reads), downloaded once, checksummed, then read from the cache."""
+datasets.Shakespear reads), downloaded once, checksummed, then read from the cache."""
 from ._split import check_test_size
 from .download import Published, fetch_files
 from .vocabulary import Vocabulary
