@@ -217,7 +217,7 @@ class IndexLookup(HostComputed, Module, KerasLayer):
         -1 (counted nowhere) otherwise."""
         unique, inverse = np.unique(tokens, return_inverse=True)
         found = np.array([self._index.get(t, -2) for t in unique.tolist()], np.int64)
-        found = found[inverse.reshape(tokens.shape)]
+        found = found[inverse.ravel()].reshape(tokens.shape)  # (an array, a scalar too)
         missing = found == -2
         if self.mask_token is not None:
             masked = tokens == self.mask_token

@@ -46,6 +46,18 @@ def test_mask_and_oov_indices():
     np.testing.assert_array_equal(ints(np.array([10, 7, -3, 20])).data, [4, 3, 1, 5])
 
 
+@pytest.mark.parametrize("kwargs, token, expected", [
+    ({"mask_token": ""}, "b", 3), ({"mask_token": ""}, "", 0), ({"mask_token": ""}, "zz", 1),
+    ({}, "zz", 0), ({"num_oov_indices": 2}, "", 1), ({"num_oov_indices": 2}, "zz", 0)])
+def test_a_single_token_that_is_masked_or_unknown_as_keras(kwargs, token, expected):
+    # (Keras 3.15.1's indices; a scalar mask or OOV token raised "'numpy.int64' object does
+    # not support item assignment")
+    out = layers.StringLookup(vocabulary=["a", "b"], **kwargs)(token)
+    assert out.shape == () and out.dtype == np.int64 and out.item() == expected
+    ints = layers.IntegerLookup(vocabulary=[3, 4], mask_token=0)
+    assert (ints(0).item(), ints(7).item(), ints(np.int64(4)).item()) == (0, 1, 3)
+
+
 @pytest.mark.parametrize("make, distinct", [
     (lambda: layers.StringLookup(vocabulary=["a"], num_oov_indices=3), [b"x", b"y", b"z"]),
     (lambda: layers.Hashing(5), [b"a", b"x", b"y", b"z"])])
