@@ -15,8 +15,9 @@ from .lookup import as_strings
 
 class Hashing(HostComputed, Module, KerasLayer):
     """bin = fingerprint64(utf-8 of the value) mod num_bins (an integer hashed as its decimal
-    text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
-    others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
+    text, as TensorFlow's as_string writes it); with a salt (an int k, read as [k, k], or a
+    pair), SipHash-2-4 keyed by it instead of the fingerprint; with mask_value, that value
+    is bin 0 and the others fall in 1 + (hash mod (num_bins - 1)). output_mode "int" gives the bins
     (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
     CategoryEncoding). `dtype` changes either, as Keras lets it: "int32" or "int64" for the
     bins, "int32", "int64", "float32" or "float64" for "multi_hot" and "count" (Keras
@@ -31,10 +32,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         who = "Hashing"
         self.num_bins = positive_int(num_bins, "num_bins", who)
         self.mask_value = mask_value
-        if salt is not None:
-            raise NotImplementedError(f"{who}: salt (Keras' SipHash 'strong' hash) is not "
-                                      "supported; leave it None for FarmHash")
-        self.salt = None
+        self.salt = _salt(salt, who)
         self.output_mode = output_mode_name(output_mode, ("int",) + ENCODINGS, who)
         self.dtype = _output_dtype(dtype, self.output_mode, who)
         if sparse:
@@ -55,7 +53,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         texts = self._texts(values)
         masked = self.mask_value is not None and self.num_bins > 1
         buckets = self.num_bins - masked
-        hashed = fingerprint_buckets(texts, buckets)
+        hashed = fingerprint_buckets(texts, buckets, self.salt)
         if masked:
             hashed = np.where(self._is_mask(values, texts), 0, hashed + 1)
         return hashed
@@ -86,6 +84,20 @@ class Hashing(HostComputed, Module, KerasLayer):
 
     def extra_repr(self):
         return f"num_bins={self.num_bins}, output_mode={self.output_mode!r}"
+
+
+def _salt(salt, who):
+    """Keras' salt as the SipHash key [k0, k1]: an int is [salt, salt], a pair as it is
+    (each a 64-bit integer, TensorFlow's key attribute); None for FarmHash."""
+    if salt is None:
+        return None
+    pair = [salt, salt] if isinstance(salt, (int, np.integer)) else salt
+    if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+            isinstance(k, (int, np.integer)) and not isinstance(k, bool) and
+            -2 ** 63 <= k < 2 ** 63 for k in pair)):
+        raise ValueError(f"{who}: salt must be an integer or a pair of integers (64-bit, the "
+                         f"SipHash key), or None; got {salt!r}")
+    return [int(k) for k in pair]
 
 
 def _output_dtype(dtype, output_mode, who):

@@ -11,6 +11,7 @@ import nn.keras as keras
 from nn.keras import layers
 from nn.keras.layers.category_encoding import encode_categories
 from nn.keras.layers.farmhash import fingerprint64
+from nn.keras.layers.siphash import siphash24
 
 DATA = np.array([["a", "b", "b", "c"], ["d", "d", "e", "a"], ["zz", "b", "", "q"]])
 
@@ -216,8 +217,38 @@ def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
     counts = layers.Hashing(5, mask_value="", output_mode="count")(words).data
     np.testing.assert_array_equal(counts, encode_categories(masked, "count", 5))
     assert layers.Hashing(**layers.Hashing(3, output_mode="one_hot").get_config()).num_bins == 3
-    with pytest.raises(NotImplementedError, match="Hashing: salt"):
-        layers.Hashing(3, salt=1)
+
+
+@pytest.mark.parametrize("salt, kept, bins", [
+    # (Keras 3.15.1's bins of A to E; [133, 137] its docstring's example)
+    ([133, 137], [133, 137], [1, 2, 1, 0, 2]), (133, [133, 133], [0, 0, 2, 1, 0]),
+    ((1, 2), [1, 2], [1, 0, 1, 2, 0])])
+def test_hashing_with_a_salt_is_keras_siphash(salt, kept, bins):
+    layer = layers.Hashing(3, salt=salt)
+    np.testing.assert_array_equal(layer(np.array([["A"], ["B"], ["C"], ["D"], ["E"]])).data,
+                                  np.array(bins)[:, None])
+    assert layer.get_config()["salt"] == kept
+    assert layers.Hashing(**layer.get_config()).salt == kept
+    masked = layers.Hashing(5, salt=7, mask_value="A")(np.array(["A", "B", "C"]))
+    np.testing.assert_array_equal(masked.data, [0, 3, 3])
+    np.testing.assert_array_equal(layers.Hashing(5, salt=7)(np.array([1, 2, 3])).data,
+                                  [4, 0, 0])
+
+
+def test_siphash_of_every_tail_length_and_negative_keys():
+    # (TensorFlow's to_hash_bucket_strong(s, 2**62, key) % 1000 gives the same)
+    texts = ["", "a", "abcdefg", "abcdefgh", "abcdefghi", "한국어 café", "x" * 100]
+    for key, expected in (([133, 137], [996, 450, 407, 732, 333, 641, 784]),
+                          ([-1, 2 ** 63 - 1], [409, 706, 562, 368, 492, 203, 970])):
+        assert [siphash24(key, t.encode()) % 2 ** 62 % 1000 for t in texts] == expected
+    assert siphash24([0x0706050403020100, 0x0F0E0D0C0B0A0908], bytes(range(15))) == \
+        0xA129CA6149BE45E5  # (the SipHash paper's test vector)
+
+
+@pytest.mark.parametrize("salt", [1.5, [1], "x", True, 2 ** 64])
+def test_a_salt_that_is_no_64_bit_key_is_refused_by_name(salt):
+    with pytest.raises(ValueError, match="Hashing: salt must be an integer or a pair"):
+        layers.Hashing(3, salt=salt)
 
 
 def test_vocabulary_from_a_file_one_token_a_line(tmp_path):
