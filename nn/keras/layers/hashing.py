@@ -11,6 +11,7 @@ from .category_encoding import ENCODINGS, dtype_argument, encode_categories, out
 from .farmhash import fingerprint_buckets
 from .host_computed import HostComputed, host_values
 from .lookup import as_strings
+from .siphash import salt_key
 
 
 class Hashing(HostComputed, Module, KerasLayer):
@@ -32,7 +33,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         who = "Hashing"
         self.num_bins = positive_int(num_bins, "num_bins", who)
         self.mask_value = mask_value
-        self.salt = _salt(salt, who)
+        self.salt = salt_key(salt, who)
         self.output_mode = output_mode_name(output_mode, ("int",) + ENCODINGS, who)
         self.dtype = _output_dtype(dtype, self.output_mode, who)
         if sparse:
@@ -84,20 +85,6 @@ class Hashing(HostComputed, Module, KerasLayer):
 
     def extra_repr(self):
         return f"num_bins={self.num_bins}, output_mode={self.output_mode!r}"
-
-
-def _salt(salt, who):
-    """Keras' salt as the SipHash key [k0, k1]: an int is [salt, salt], a pair as it is
-    (each a 64-bit integer, TensorFlow's key attribute); None for FarmHash."""
-    if salt is None:
-        return None
-    pair = [salt, salt] if isinstance(salt, (int, np.integer)) else salt
-    if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
-            isinstance(k, (int, np.integer)) and not isinstance(k, bool) and
-            -2 ** 63 <= k < 2 ** 63 for k in pair)):
-        raise ValueError(f"{who}: salt must be an integer or a pair of integers (64-bit, the "
-                         f"SipHash key), or None; got {salt!r}")
-    return [int(k) for k in pair]
 
 
 def _output_dtype(dtype, output_mode, who):

@@ -28,6 +28,7 @@ from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, encode_categories, output_mode_name
 from .farmhash import fingerprint_buckets
 from .host_computed import HostComputed, host_integers, host_values
+from .siphash import salt_key
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 IGNORED_DTYPE = "float32"  # (the dtype Keras' config reports for a dtype= it ignores)
@@ -314,10 +315,10 @@ class StringLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", *, name=None,
-                 input_shape=None, dtype=None):
+                 salt=None, input_shape=None, dtype=None):
         if encoding != "utf-8":
             raise NotImplementedError(f"StringLookup: encoding={encoding!r}: only 'utf-8'")
-        self.encoding = encoding
+        self.encoding, self.salt = encoding, salt_key(salt, "StringLookup")
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
                          input_shape, dtype)
@@ -330,13 +331,15 @@ class StringLookup(IndexLookup):
         return as_strings(token, who).item()
 
     def _oov_buckets(self, tokens):
-        return fingerprint_buckets(tokens, self.num_oov_indices)
+        return fingerprint_buckets(tokens, self.num_oov_indices, self.salt)
 
 
 class IntegerLookup(IndexLookup):
     """Integers (ids, codes) -> indices into a vocabulary of integers (see the module's
     docstring). With more than one OOV index, an unknown value v goes to OOV index
-    v mod num_oov_indices (Keras' "floormod")."""
+    v mod num_oov_indices (Keras' oov_method="floormod"), or with oov_method="farmhash" to
+    the one the FarmHash fingerprint of its decimal text picks (SipHash keyed by `salt`
+    when given), as Keras."""
 
     _token_dtype = np.int64
     _line_token = int
@@ -345,14 +348,19 @@ class IntegerLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
                  output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 oov_method="floormod", *, name=None, input_shape=None, dtype=None):
+                 oov_method="floormod", *, name=None, salt=None, input_shape=None,
+                 dtype=None):
         if vocabulary_dtype != "int64":
             raise ValueError(f"IntegerLookup: vocabulary_dtype must be 'int64', got "
                              f"{vocabulary_dtype!r}")
-        if oov_method != "floormod":
-            raise NotImplementedError(f"IntegerLookup: oov_method={oov_method!r}: only "
-                                      "'floormod'")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"IntegerLookup: oov_method must be 'floormod' or 'farmhash', "
+                             f"got {oov_method!r}")
+        if salt is not None and oov_method != "farmhash":
+            raise ValueError("IntegerLookup: salt keys the hash of oov_method='farmhash'; got "
+                             f"oov_method={oov_method!r}")
         self.vocabulary_dtype, self.oov_method = vocabulary_dtype, oov_method
+        self.salt = salt_key(salt, "IntegerLookup")
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
                          input_shape, dtype)
@@ -365,7 +373,9 @@ class IntegerLookup(IndexLookup):
         return int(self._tokens_of(token, who))
 
     def _oov_buckets(self, tokens):
-        return np.mod(tokens, self.num_oov_indices)
+        if self.oov_method == "floormod":
+            return np.mod(tokens, self.num_oov_indices)
+        return fingerprint_buckets(np.char.mod("%d", tokens), self.num_oov_indices, self.salt)
 
 
 def as_strings(inputs, who):

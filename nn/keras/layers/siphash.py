@@ -1,7 +1,10 @@
 """SipHash-2-4, the keyed hash of TensorFlow's to_hash_bucket_strong, which Keras' Hashing
-uses when given a salt: `siphash24(key, data) % buckets`, the key two 64-bit words (the
-salt; a negative one read as its two's complement, as TensorFlow's int64 attribute is).
-Python integers masked to 64 bits stand for C's uint64 arithmetic."""
+(and StringLookup's and IntegerLookup's OOV indices) use when given a salt:
+`siphash24(key, data) % buckets`, the key two 64-bit words (the salt; a negative one read
+as its two's complement, as TensorFlow's int64 attribute is). Python integers masked to 64
+bits stand for C's uint64 arithmetic."""
+import numpy as np
+
 MASK = (1 << 64) - 1
 _INIT = (0x736F6D6570736575, 0x646F72616E646F6D, 0x6C7967656E657261, 0x7465646279746573)
 
@@ -44,4 +47,19 @@ def siphash24(key, data):
     return v[0] ^ v[1] ^ v[2] ^ v[3]
 
 
-__all__ = ["siphash24"]
+def salt_key(salt, who):
+    """Keras' salt (Hashing's, the lookups') as the SipHash key [k0, k1]: an int is
+    [salt, salt], a pair as it is (each a 64-bit integer, TensorFlow's key attribute); None
+    for FarmHash. A ValueError naming `who` for anything else."""
+    if salt is None:
+        return None
+    pair = [salt, salt] if isinstance(salt, (int, np.integer)) else salt
+    if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+            isinstance(k, (int, np.integer)) and not isinstance(k, bool) and
+            -2 ** 63 <= k < 2 ** 63 for k in pair)):
+        raise ValueError(f"{who}: salt must be an integer or a pair of integers (64-bit, the "
+                         f"SipHash key), or None; got {salt!r}")
+    return [int(k) for k in pair]
+
+
+__all__ = ["siphash24", "salt_key"]

@@ -245,6 +245,27 @@ def test_siphash_of_every_tail_length_and_negative_keys():
         0xA129CA6149BE45E5  # (the SipHash paper's test vector)
 
 
+def test_oov_indices_by_salted_siphash_and_integer_farmhash_as_keras():
+    # (Keras 3.15.1's indices; salt and oov_method="farmhash" were refused before)
+    words = np.array(["x", "y", "hello", "a", "zz", "q"])
+    salted = layers.StringLookup(vocabulary=["a"], num_oov_indices=3, salt=[133, 137])
+    np.testing.assert_array_equal(salted(words).data, [1, 2, 0, 3, 0, 1])
+    masked = layers.StringLookup(vocabulary=["a"], num_oov_indices=3, salt=5, mask_token="")
+    np.testing.assert_array_equal(masked(words).data, [3, 3, 2, 4, 1, 2])
+    assert masked.get_config()["salt"] == [5, 5]
+    ids = np.array([10, 7, -3, 20, 123456, 5])
+    for salt, expected in ((None, [4, 0, 3, 5, 2, 3]), ([1, 2], [4, 0, 1, 5, 2, 1])):
+        farm = layers.IntegerLookup(vocabulary=[10, 20], num_oov_indices=4,
+                                    oov_method="farmhash", salt=salt)
+        np.testing.assert_array_equal(farm(ids).data, expected)
+        np.testing.assert_array_equal(layers.IntegerLookup.from_config(farm.get_config())(
+            ids).data, expected)
+    with pytest.raises(ValueError, match="salt keys the hash of oov_method='farmhash'"):
+        layers.IntegerLookup(vocabulary=[10], num_oov_indices=4, salt=3)
+    with pytest.raises(ValueError, match="oov_method must be 'floormod' or 'farmhash'"):
+        layers.IntegerLookup(oov_method="siphash")
+
+
 @pytest.mark.parametrize("salt", [1.5, [1], "x", True, 2 ** 64])
 def test_a_salt_that_is_no_64_bit_key_is_refused_by_name(salt):
     with pytest.raises(ValueError, match="Hashing: salt must be an integer or a pair"):
