@@ -27,7 +27,7 @@ from autograd.variable import as_variable
 
 from ... import functional as F
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating
 
 
 class _Merge(Module, KerasLayer):
@@ -129,8 +129,11 @@ class Multiply(_Merge):
 
 
 class Average(_Merge):
+    """The mean of the inputs; of integer ones in float32, as Keras' (not float64)."""
+
     def _merge(self, xs):
-        return reduce(lambda a, b: a + b, xs) * (1.0 / len(xs))
+        total = reduce(lambda a, b: a + b, xs)
+        return floating(total) * (1.0 / len(xs))
 
 
 class _Extremum(_Merge):

@@ -75,6 +75,14 @@ def test_merges_give_a_lower_rank_input_axes_after_the_batch_as_keras(merge):
     assert model.predict([steps, each], verbose=0).shape == (2, 5, 4)
 
 
+def test_average_of_integer_inputs_is_float32_as_keras():
+    ints = np.arange(6).reshape(2, 3)
+    mean = layers.Average()([ints, ints + 1])
+    assert mean.dtype == np.float32  # (it was float64: int64 times 0.5)
+    np.testing.assert_array_equal(mean.data, ints + 0.5)
+    assert layers.Average()([ints.astype(np.float64)] * 2).dtype == np.float64
+
+
 def test_relu_at_its_threshold_is_zero_and_refuses_a_negative_one():
     np.testing.assert_array_equal(
         layers.ReLU(threshold=1.0)(np.array([0.0, 1.0, 2.0])).data, [0.0, 0.0, 2.0])
