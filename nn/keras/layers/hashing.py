@@ -43,6 +43,8 @@ class Hashing(HostComputed, Module, KerasLayer):
 
     def forward(self, inputs):
         values = host_values(inputs)
+        if values.dtype.kind in "US" and isinstance(inputs, (list, tuple, str, bytes)):
+            values = as_strings(inputs, self.who)  # (strings as given: NumPy's drop NULs)
         bins = self.bins(values)
         if self.output_mode == "int":
             return self._placed(bins.astype(self.dtype), inputs)
@@ -77,8 +79,8 @@ class Hashing(HostComputed, Module, KerasLayer):
             raise TypeError(f"{self.who}: mask_value={self.mask_value!r} cannot mask inputs of "
                             f"dtype {values.dtype}: give a {'number' if text_mask else 'string'}"
                             " mask_value for them")
-        if text_mask:
-            return texts == as_strings(self.mask_value, self.who).item()
+        if text_mask:  # (as Python strings: NumPy's str_ would drop a trailing NUL)
+            return texts == as_strings(self.mask_value, self.who).astype(object)
         return values == self.mask_value
 
     get_config = init_config

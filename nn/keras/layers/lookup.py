@@ -379,19 +379,32 @@ class IntegerLookup(IndexLookup):
 
 
 def as_strings(inputs, who):
-    """Text as a NumPy array of str: a str, a list (nested) or array of str, or of UTF-8
-    bytes; a TypeError naming `who` and the dtype for anything else."""
-    array = np.asarray(inputs, dtype=object if isinstance(inputs, (list, tuple)) else None)
+    """Text as a NumPy array of str (see text_array): a str, a list (nested) or array of
+    str, or of UTF-8 bytes; a TypeError naming `who` and the dtype for anything else."""
+    kept = isinstance(inputs, (list, tuple, str, bytes))  # (as given: NULs and all)
+    array = np.asarray(inputs, dtype=object if kept else None)
     if array.dtype.kind == "U":
         return array
     if array.dtype.kind == "S" or array.dtype.kind == "O" and all(
             isinstance(t, (str, bytes)) for t in array.ravel().tolist()):
         decoded = [t.decode("utf-8") if isinstance(t, bytes) else t for t in array.ravel()]
-        return np.array(decoded, dtype=np.str_).reshape(array.shape)
+        return text_array(decoded).reshape(array.shape)
     kinds = sorted({type(t).__name__ for t in array.ravel().tolist()}) \
         if array.dtype.kind == "O" else [str(array.dtype)]
     raise TypeError(f"{who}: expected strings (str, a list or an array of str), got "
                     f"{'/'.join(kinds)} of shape {array.shape}")
 
 
-__all__ = ["StringLookup", "IntegerLookup", "IndexLookup", "as_strings", "adapt_batches"]
+def text_array(texts):
+    """A list of str as a 1-D NumPy array of str; of objects where a string ends in NUL
+    characters, which NumPy's str dtype drops ('a\\x00' would be 'a', another token and
+    another hash, where Keras keeps the string as it is)."""
+    if any(text.endswith("\x00") for text in texts):
+        array = np.empty(len(texts), dtype=object)
+        array[:] = texts
+        return array
+    return np.array(texts, dtype=np.str_)
+
+
+__all__ = ["StringLookup", "IntegerLookup", "IndexLookup", "as_strings", "text_array",
+           "adapt_batches"]

@@ -15,7 +15,7 @@ from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, output_mode_name
 from .host_computed import HostComputed
-from .lookup import StringLookup, adapt_batches, as_strings
+from .lookup import StringLookup, adapt_batches, as_strings, text_array
 
 STANDARDIZERS = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLITS = ("whitespace", "character")
@@ -108,7 +108,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
     def forward(self, inputs):
         rows = self.token_rows(inputs)
         lengths = [len(row) for row in rows]
-        flat = np.array([token for row in rows for token in row], dtype=np.str_)
+        flat = text_array([token for row in rows for token in row])
         indices = self.lookup.indices(flat)
         samples = self._samples(np.shape(inputs))
         if self.output_mode != "int":
@@ -141,7 +141,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
             flat = [text.translate(_LOWER) for text in flat]
         if self.standardize != "lower":
             flat = [text.translate(_NO_PUNCTUATION) for text in flat]
-        return np.array(flat, dtype=np.str_).reshape(texts.shape)
+        return text_array(flat).reshape(texts.shape)
 
     def _one_text_each(self, texts):
         """Strings (N,) or (N, 1) (a single string too) as (N,): splitting needs one text per

@@ -74,6 +74,20 @@ def test_a_batch_of_repeated_strings_hashes_each_distinct_one_once(make, distinc
     assert out[0, 0] == out[0, 2] == out[1, 1] and out[0, 1] == out[1, 0]
 
 
+@pytest.mark.parametrize("texts", [["a\x00", "b", "\x00"], [b"a\x00", b"b", b"\x00"],
+                                   np.array(["a\x00", "b", "\x00"], dtype=object)])
+def test_strings_ending_in_nul_are_hashed_and_looked_up_as_given(texts):
+    # (NumPy's str dtype drops trailing NULs: "a\x00" hashed as "a", "\x00" as the empty
+    # string; Keras 3.15.1 keeps them: bins 180, 822, 796 of 1000)
+    np.testing.assert_array_equal(layers.Hashing(1000)(texts).data, [180, 822, 796])
+    masked = layers.Hashing(1000, mask_value="a\x00")(texts).data
+    assert masked[0] == 0 and masked[1] != 0
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array(["a", "a", "a\x00", "\x00", "\x00", "\x00"], dtype=object))
+    assert lookup.get_vocabulary() == ["[UNK]", "\x00", "a", "a\x00"]
+    np.testing.assert_array_equal(lookup(texts).data, [3, 0, 1])
+
+
 def test_farmhash_fingerprints_of_every_length_class():
     # (TensorFlow's to_hash_bucket_fast(s, 1000) gives the same buckets)
     texts = ["", "a", "abc", "hello", "farmhash!", "x" * 20, "y" * 40,

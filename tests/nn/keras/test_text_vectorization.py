@@ -278,6 +278,16 @@ def test_split_none_adapts_a_whole_1d_array_one_token_a_sample():
                                [[0, idf[0], 2 * idf[1], 0]], rtol=1e-6)
 
 
+def test_characters_and_tokens_ending_in_nul_are_kept():
+    # (Keras 3.15.1 counts "\x00" as a character of its own and "end\x00" as a token)
+    texts = np.array(["a\x00b", "end\x00", "a b"], dtype=object)
+    chars = adapted(texts, standardize=None, split="character")
+    assert chars.get_vocabulary() == ["", "[UNK]", "b", "a", "\x00", "n", "e", "d", " "]
+    np.testing.assert_array_equal(chars(np.array(["\x00a"], dtype=object)).data, [[4, 3]])
+    words = adapted(texts, standardize=None)
+    assert "end\x00" in words.get_vocabulary() and "end" not in words.get_vocabulary()
+
+
 def test_text_vectorization_given_input_shape_first_in_a_sequential():
     model = keras.Sequential([
         layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2,
