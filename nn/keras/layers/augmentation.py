@@ -233,21 +233,24 @@ class RandomZoom(_Geometric):
 
 
 class RandomContrast(_Augmentation):
-    """Each image's contrast scaled by c drawn from [1 - lower, 1 + upper] (a number f:
-    lower = upper = f): (x - m) c + m per channel, m the channel's mean, clipped to
-    value_range as Keras'."""
+    """Each image's contrast scaled by c drawn from [1 - lower, 1 + upper]: (x - m) c + m
+    per channel, m the channel's mean, clipped to value_range as Keras'. factor is
+    (lower, upper), either way round, or a number f, which Keras 3.15 reads as (0, f): c
+    from [1, 1 + f], never lowering the contrast (its docstring says [1 - f, 1 + f]; its
+    code, followed here, does not)."""
 
     def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, *,
                  name=None, input_shape=None):
         super().__init__(seed, data_format, name, input_shape)
         self.factor, self.value_range = factor, tuple(value_range)
-        pair = (factor, factor) if isinstance(factor, numbers.Real) else factor
+        pair = (0.0, factor) if isinstance(factor, numbers.Real) else factor  # (Keras')
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
                 isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1
                 for v in pair)):
             raise ValueError(f"RandomContrast: factor must be a number in [0, 1] or a pair "
                              f"(lower, upper) of them, got {factor!r}")
-        self._range = (1 - pair[0], 1 + pair[1])
+        lower, upper = sorted(map(float, pair))
+        self._range = (1 - lower, 1 + upper)
         if len(self.value_range) != 2 or not self.value_range[0] < self.value_range[1]:
             raise ValueError(f"RandomContrast: value_range must be (low, high) with low < "
                              f"high, got {value_range!r}")

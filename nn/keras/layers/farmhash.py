@@ -3,6 +3,8 @@ OOV indices) and Hashing take a string's bucket from: `fingerprint64(data) % buc
 Python integers masked to 64 bits stand for C's uint64 arithmetic."""
 import numpy as np
 
+from .siphash import siphash24
+
 MASK = (1 << 64) - 1
 K0, K1, K2 = 0xC3A5C85C97CB3127, 0xB492B66FBE98F273, 0x9AE16A3B2F90404F
 
@@ -129,14 +131,19 @@ def fingerprint64(data):
                    (_hash16(v[1], w[1], mul) + x) & MASK, mul)
 
 
-def fingerprint_buckets(texts, buckets):
+def fingerprint_buckets(texts, buckets, key=None):
     """Each string of `texts` (an array of str) in its bucket, fingerprint64 of its UTF-8
-    mod `buckets`: int64, the texts' shape. Each distinct string is hashed once (a batch
-    repeats its tokens, and the hash runs in Python)."""
+    mod `buckets` (with a `key`, two ints, its SipHash-2-4 instead: TensorFlow's
+    to_hash_bucket_strong): int64, the texts' shape. Each distinct string is hashed once
+    (a batch repeats its tokens, and the hash runs in Python)."""
     unique, inverse = np.unique(texts, return_inverse=True)
-    hashed = np.array([fingerprint64(t.encode("utf-8")) % buckets for t in unique.tolist()],
+    hashed = np.array([_hash(t.encode("utf-8"), key) % buckets for t in unique.tolist()],
                       np.int64)
     return hashed[inverse.reshape(texts.shape)]
+
+
+def _hash(data, key):
+    return fingerprint64(data) if key is None else siphash24(key, data)
 
 
 __all__ = ["fingerprint64", "fingerprint_buckets"]

@@ -11,12 +11,14 @@ from .category_encoding import ENCODINGS, dtype_argument, encode_categories, out
 from .farmhash import fingerprint_buckets
 from .host_computed import HostComputed, host_values
 from .lookup import as_strings
+from .siphash import salt_key
 
 
 class Hashing(HostComputed, Module, KerasLayer):
     """bin = fingerprint64(utf-8 of the value) mod num_bins (an integer hashed as its decimal
-    text, as TensorFlow's as_string writes it); with mask_value, that value is bin 0 and the
-    others fall in 1 + (fingerprint mod (num_bins - 1)). output_mode "int" gives the bins
+    text, as TensorFlow's as_string writes it); with a salt (an int k, read as [k, k], or a
+    pair), SipHash-2-4 keyed by it instead of the fingerprint; with mask_value, that value
+    is bin 0 and the others fall in 1 + (hash mod (num_bins - 1)). output_mode "int" gives the bins
     (int64, the inputs' shape); "one_hot", "multi_hot", "count" encode them (float32, as
     CategoryEncoding). `dtype` changes either, as Keras lets it: "int32" or "int64" for the
     bins, "int32", "int64", "float32" or "float64" for "multi_hot" and "count" (Keras
@@ -31,10 +33,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         who = "Hashing"
         self.num_bins = positive_int(num_bins, "num_bins", who)
         self.mask_value = mask_value
-        if salt is not None:
-            raise NotImplementedError(f"{who}: salt (Keras' SipHash 'strong' hash) is not "
-                                      "supported; leave it None for FarmHash")
-        self.salt = None
+        self.salt = salt_key(salt, who)
         self.output_mode = output_mode_name(output_mode, ("int",) + ENCODINGS, who)
         self.dtype = _output_dtype(dtype, self.output_mode, who)
         if sparse:
@@ -44,6 +43,8 @@ class Hashing(HostComputed, Module, KerasLayer):
 
     def forward(self, inputs):
         values = host_values(inputs)
+        if values.dtype.kind in "US" and isinstance(inputs, (list, tuple, str, bytes)):
+            values = as_strings(inputs, self.who)  # (strings as given: NumPy's drop NULs)
         bins = self.bins(values)
         if self.output_mode == "int":
             return self._placed(bins.astype(self.dtype), inputs)
@@ -55,7 +56,7 @@ class Hashing(HostComputed, Module, KerasLayer):
         texts = self._texts(values)
         masked = self.mask_value is not None and self.num_bins > 1
         buckets = self.num_bins - masked
-        hashed = fingerprint_buckets(texts, buckets)
+        hashed = fingerprint_buckets(texts, buckets, self.salt)
         if masked:
             hashed = np.where(self._is_mask(values, texts), 0, hashed + 1)
         return hashed
@@ -78,8 +79,8 @@ class Hashing(HostComputed, Module, KerasLayer):
             raise TypeError(f"{self.who}: mask_value={self.mask_value!r} cannot mask inputs of "
                             f"dtype {values.dtype}: give a {'number' if text_mask else 'string'}"
                             " mask_value for them")
-        if text_mask:
-            return texts == as_strings(self.mask_value, self.who).item()
+        if text_mask:  # (as Python strings: NumPy's str_ would drop a trailing NUL)
+            return texts == as_strings(self.mask_value, self.who).astype(object)
         return values == self.mask_value
 
     get_config = init_config

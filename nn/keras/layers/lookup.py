@@ -28,6 +28,7 @@ from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, encode_categories, output_mode_name
 from .farmhash import fingerprint_buckets
 from .host_computed import HostComputed, host_integers, host_values
+from .siphash import salt_key
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 IGNORED_DTYPE = "float32"  # (the dtype Keras' config reports for a dtype= it ignores)
@@ -217,7 +218,7 @@ class IndexLookup(HostComputed, Module, KerasLayer):
         -1 (counted nowhere) otherwise."""
         unique, inverse = np.unique(tokens, return_inverse=True)
         found = np.array([self._index.get(t, -2) for t in unique.tolist()], np.int64)
-        found = found[inverse.reshape(tokens.shape)]
+        found = found[inverse.ravel()].reshape(tokens.shape)  # (an array, a scalar too)
         missing = found == -2
         if self.mask_token is not None:
             masked = tokens == self.mask_token
@@ -314,10 +315,10 @@ class StringLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
                  vocabulary=None, idf_weights=None, invert=False, output_mode="int",
                  pad_to_max_tokens=False, sparse=False, encoding="utf-8", *, name=None,
-                 input_shape=None, dtype=None):
+                 salt=None, input_shape=None, dtype=None):
         if encoding != "utf-8":
             raise NotImplementedError(f"StringLookup: encoding={encoding!r}: only 'utf-8'")
-        self.encoding = encoding
+        self.encoding, self.salt = encoding, salt_key(salt, "StringLookup")
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
                          input_shape, dtype)
@@ -330,13 +331,15 @@ class StringLookup(IndexLookup):
         return as_strings(token, who).item()
 
     def _oov_buckets(self, tokens):
-        return fingerprint_buckets(tokens, self.num_oov_indices)
+        return fingerprint_buckets(tokens, self.num_oov_indices, self.salt)
 
 
 class IntegerLookup(IndexLookup):
     """Integers (ids, codes) -> indices into a vocabulary of integers (see the module's
     docstring). With more than one OOV index, an unknown value v goes to OOV index
-    v mod num_oov_indices (Keras' "floormod")."""
+    v mod num_oov_indices (Keras' oov_method="floormod"), or with oov_method="farmhash" to
+    the one the FarmHash fingerprint of its decimal text picks (SipHash keyed by `salt`
+    when given), as Keras."""
 
     _token_dtype = np.int64
     _line_token = int
@@ -345,14 +348,19 @@ class IntegerLookup(IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
                  vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
                  output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 oov_method="floormod", *, name=None, input_shape=None, dtype=None):
+                 oov_method="floormod", *, name=None, salt=None, input_shape=None,
+                 dtype=None):
         if vocabulary_dtype != "int64":
             raise ValueError(f"IntegerLookup: vocabulary_dtype must be 'int64', got "
                              f"{vocabulary_dtype!r}")
-        if oov_method != "floormod":
-            raise NotImplementedError(f"IntegerLookup: oov_method={oov_method!r}: only "
-                                      "'floormod'")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"IntegerLookup: oov_method must be 'floormod' or 'farmhash', "
+                             f"got {oov_method!r}")
+        if salt is not None and oov_method != "farmhash":
+            raise ValueError("IntegerLookup: salt keys the hash of oov_method='farmhash'; got "
+                             f"oov_method={oov_method!r}")
         self.vocabulary_dtype, self.oov_method = vocabulary_dtype, oov_method
+        self.salt = salt_key(salt, "IntegerLookup")
         super().__init__(max_tokens, num_oov_indices, mask_token, oov_token, vocabulary,
                          idf_weights, invert, output_mode, pad_to_max_tokens, sparse, name,
                          input_shape, dtype)
@@ -365,23 +373,38 @@ class IntegerLookup(IndexLookup):
         return int(self._tokens_of(token, who))
 
     def _oov_buckets(self, tokens):
-        return np.mod(tokens, self.num_oov_indices)
+        if self.oov_method == "floormod":
+            return np.mod(tokens, self.num_oov_indices)
+        return fingerprint_buckets(np.char.mod("%d", tokens), self.num_oov_indices, self.salt)
 
 
 def as_strings(inputs, who):
-    """Text as a NumPy array of str: a str, a list (nested) or array of str, or of UTF-8
-    bytes; a TypeError naming `who` and the dtype for anything else."""
-    array = np.asarray(inputs, dtype=object if isinstance(inputs, (list, tuple)) else None)
+    """Text as a NumPy array of str (see text_array): a str, a list (nested) or array of
+    str, or of UTF-8 bytes; a TypeError naming `who` and the dtype for anything else."""
+    kept = isinstance(inputs, (list, tuple, str, bytes))  # (as given: NULs and all)
+    array = np.asarray(inputs, dtype=object if kept else None)
     if array.dtype.kind == "U":
         return array
     if array.dtype.kind == "S" or array.dtype.kind == "O" and all(
             isinstance(t, (str, bytes)) for t in array.ravel().tolist()):
         decoded = [t.decode("utf-8") if isinstance(t, bytes) else t for t in array.ravel()]
-        return np.array(decoded, dtype=np.str_).reshape(array.shape)
+        return text_array(decoded).reshape(array.shape)
     kinds = sorted({type(t).__name__ for t in array.ravel().tolist()}) \
         if array.dtype.kind == "O" else [str(array.dtype)]
     raise TypeError(f"{who}: expected strings (str, a list or an array of str), got "
                     f"{'/'.join(kinds)} of shape {array.shape}")
 
 
-__all__ = ["StringLookup", "IntegerLookup", "IndexLookup", "as_strings", "adapt_batches"]
+def text_array(texts):
+    """A list of str as a 1-D NumPy array of str; of objects where a string ends in NUL
+    characters, which NumPy's str dtype drops ('a\\x00' would be 'a', another token and
+    another hash, where Keras keeps the string as it is)."""
+    if any(text.endswith("\x00") for text in texts):
+        array = np.empty(len(texts), dtype=object)
+        array[:] = texts
+        return array
+    return np.array(texts, dtype=np.str_)
+
+
+__all__ = ["StringLookup", "IntegerLookup", "IndexLookup", "as_strings", "text_array",
+           "adapt_batches"]

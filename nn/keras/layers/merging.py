@@ -1,6 +1,6 @@
 """Keras' merge layers, called on a list of tensors (the functional API's branches):
 Add, Subtract, Multiply, Average, Maximum, Minimum of inputs of one shape (sizes of 1
-broadcasting, as Keras'), and
+broadcasting, and an input of lower rank given axes of 1 after the batch axis, as Keras'),
 Concatenate(axis=-1) of inputs that differ on that axis only, and Dot(axes) of two: each
 sample's dot product along the given axes (cosine similarity with normalize=True).
 
@@ -27,13 +27,14 @@ from autograd.variable import as_variable
 
 from ... import functional as F
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, floating
 
 
 class _Merge(Module, KerasLayer):
     """A merge of a list of at least `least` tensors (exactly `least` when `exact`)."""
 
     least, exact = 2, False
+    ranks_broadcast = True  # (Keras' Merge; not Concatenate's or Dot's)
 
     def __init__(self, name=None):
         super().__init__()
@@ -50,6 +51,8 @@ class _Merge(Module, KerasLayer):
             raise ValueError(f"{self.who}: takes a list of {many} tensors, got "
                              f"{len(inputs) if isinstance(inputs, (list, tuple)) else inputs!r}")
         xs = [as_variable(x, who=type(self).__name__) for x in inputs]
+        if self.ranks_broadcast:
+            xs = _same_rank(xs)
         self._check([tuple(x.shape) for x in xs])
         return xs
 
@@ -126,8 +129,11 @@ class Multiply(_Merge):
 
 
 class Average(_Merge):
+    """The mean of the inputs; of integer ones in float32, as Keras' (not float64)."""
+
     def _merge(self, xs):
-        return reduce(lambda a, b: a + b, xs) * (1.0 / len(xs))
+        total = reduce(lambda a, b: a + b, xs)
+        return floating(total) * (1.0 / len(xs))
 
 
 class _Extremum(_Merge):
@@ -162,6 +168,8 @@ class Minimum(_Extremum):
 
 class Concatenate(_Merge):
     """Keras' Concatenate(axis=-1): `axis` counts the batch axis (1 is a sample's first)."""
+
+    ranks_broadcast = False
 
     def __init__(self, axis=-1, name=None):
         super().__init__(name=name)
@@ -208,7 +216,7 @@ class Dot(_Merge):
     batch_dot: x1's other axes, then x2's). normalize: each input first divided by its
     2-norm along its axis (the cosine similarity)."""
 
-    exact = True
+    exact, ranks_broadcast = True, False
 
     def __init__(self, axes, normalize=False, name=None):
         super().__init__(name=name)
@@ -245,6 +253,15 @@ class Dot(_Merge):
 
     def get_config(self):
         return {"axes": self.axes, "normalize": self.normalize, "name": self.name}
+
+
+def _same_rank(xs):
+    """Inputs of lower rank given axes of 1 after the batch's until all have the highest
+    rank, as Keras' Merge does: a gate (N, D) meets (N, T, D) as (N, 1, D)."""
+    rank = max(x.ndim for x in xs)
+    return [x if x.ndim in (0, rank) else
+            reshape(x, tuple(x.shape[:1]) + (1,) * (rank - x.ndim) + tuple(x.shape[1:]))
+            for x in xs]
 
 
 def _samples(shapes):

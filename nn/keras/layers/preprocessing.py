@@ -1,9 +1,11 @@
 """Keras' preprocessing layers: Rescaling (`Rescaling(1 / 255)` on pixel values) and
 Normalization (each feature to mean 0 and variance 1, the statistics learned by `adapt`), in
 the model, so that what is saved with the model is what it was trained on."""
+import numbers
+
 import numpy as np
 
-from autograd.backend import host_array
+from autograd.backend import as_array, host_array
 from autograd.ops import maximum, reshape, sqrt
 from autograd.variable import as_variable
 
@@ -13,7 +15,9 @@ from ._base import KerasLayer, floating
 
 
 class Rescaling(Module, KerasLayer):
-    """x * scale + offset (floats; integer pixels become float32)."""
+    """x * scale + offset (floats; integer pixels become float32). scale and offset may be
+    numbers or arrays (per channel: [1 / 255, 1 / 127, 1 / 63]), taken in x's dtype, as
+    Keras casts them to its compute dtype."""
 
     def __init__(self, scale, offset=0.0, *, name=None, input_shape=None):
         super().__init__()
@@ -21,11 +25,18 @@ class Rescaling(Module, KerasLayer):
         self._keras_arguments(name, input_shape)
 
     def forward(self, x):
-        x = self._input(x, range(0, 33), "(...)")
-        x = floating(x)
-        return x * self.scale + self.offset
+        x = floating(self._input(x, range(0, 33), "(...)"))
+        return x * _in_dtype(self.scale, x) + _in_dtype(self.offset, x)
 
     get_config = init_config  # Keras' get_config: the constructor's arguments
+
+
+def _in_dtype(value, x):
+    """A constant of x's dtype and backend: a list or array of float64 would promote a
+    float32 x (a Python number never does)."""
+    if isinstance(value, numbers.Number):
+        return value
+    return as_array(np.asarray(value, x.dtype), like=x.data)
 
 
 class Normalization(Module, KerasLayer):

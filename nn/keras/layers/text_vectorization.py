@@ -2,6 +2,7 @@
 in four steps, Keras' own: standardize each string, split it into tokens, join n-grams,
 and look the tokens up in a vocabulary (a StringLookup whose mask token is "", index 0,
 the padding; "[UNK]" index 1). Not differentiable: text in, integers or constants out."""
+import math
 import re
 import string
 
@@ -14,7 +15,7 @@ from ...module import Module
 from ._base import KerasLayer
 from .category_encoding import TEXT_DTYPES, dtype_argument, output_mode_name
 from .host_computed import HostComputed
-from .lookup import StringLookup, adapt_batches, as_strings
+from .lookup import StringLookup, adapt_batches, as_strings, text_array
 
 STANDARDIZERS = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLITS = ("whitespace", "character")
@@ -33,7 +34,9 @@ class TextVectorization(HostComputed, Module, KerasLayer):
 
     standardize: "lower_and_strip_punctuation", "lower", "strip_punctuation", None, or a
     callable taking and returning a NumPy array of str. split: "whitespace", "character",
-    None (each string is a token), or a callable taking one string and returning its tokens.
+    None (each string is a token: the last axis holds a sample's tokens, so (N, k) is N
+    samples and a 1-D (k,) one, as Keras reads them), or a callable taking one string and
+    returning its tokens.
     ngrams: n (the 1- to n-grams) or a tuple of widths, tokens joined by a space. The
     vocabulary is given (vocabulary=, set_vocabulary) or learned by adapt(), ordered as
     StringLookup orders it; it is saved in the layer's config.
@@ -87,16 +90,17 @@ class TextVectorization(HostComputed, Module, KerasLayer):
         """Learn the vocabulary from `data`: a list or array of strings, or an iterable of
         batches of them (at most `steps`); each string is a document for tf_idf."""
         self.lookup.refuse_adapt()
-        self.lookup.learn_from(row for batch, _ in adapt_batches(data, steps)
-                               for row in self.token_rows(batch))
+        self.lookup.learn_from(row for batch, whole in adapt_batches(data, steps)
+                               for row in self.token_rows(_column(batch) if whole else batch))
         return self
 
     # ----- the call -----
     def token_rows(self, inputs):
-        """Each string's tokens (and n-grams): a list of lists, one per string."""
+        """The tokens (and n-grams) of each sample (see _samples): a list of lists."""
         texts = self._standardized(as_strings(inputs, self.who))
-        if self.split is None:
-            rows = texts.reshape(len(texts), -1).tolist() if texts.ndim else [[texts.item()]]
+        if self.split is None:  # the tokens are given, along the last axis (Keras')
+            rows = texts.reshape(math.prod(texts.shape[:-1]), texts.shape[-1]).tolist() \
+                if texts.ndim else [[texts.item()]]
         else:
             rows = [self._split(text) for text in self._one_text_each(texts).tolist()]
         return [self._with_ngrams(row) for row in rows] if self.ngrams else rows
@@ -104,18 +108,28 @@ class TextVectorization(HostComputed, Module, KerasLayer):
     def forward(self, inputs):
         rows = self.token_rows(inputs)
         lengths = [len(row) for row in rows]
-        flat = np.array([token for row in rows for token in row], dtype=np.str_)
+        flat = text_array([token for row in rows for token in row])
         indices = self.lookup.indices(flat)
-        scalar = np.ndim(inputs) == 0
+        samples = self._samples(np.shape(inputs))
         if self.output_mode != "int":
             padded = _padded(indices, lengths, max(lengths, default=0), -1)
-            out = self.lookup.encoded(padded)
-            return self._placed(out[0] if scalar else out, inputs)
-        if self.split is None and self.output_sequence_length is None:
-            return self._placed(indices.reshape(np.shape(inputs)), inputs)  # (a token each)
+            out = self.lookup.encoded(padded.reshape(samples + padded.shape[-1:]))
+            return self._placed(out, inputs)
+        if self.split is None and self.output_sequence_length is None and \
+                np.ndim(inputs) == 0:
+            return self._placed(indices.reshape(()), inputs)  # (one text, one token: Keras')
         width = self.output_sequence_length or max(lengths, default=0)
         out = _padded(indices, lengths, width, 0)
-        return self._placed(out[0] if scalar else out, inputs)
+        return self._placed(out.reshape(samples + (width,)), inputs)
+
+    def _samples(self, shape):
+        """The shape of the samples that an input of `shape` holds, each one row of tokens:
+        with split, each text ((N,) or (N, 1) -> (N,)); without, each row of the last axis,
+        which holds the tokens (Keras': (N, k) -> (N,), and (k,) -> (), one sequence); a
+        single text is one sample, ()."""
+        if not shape:
+            return ()
+        return tuple(shape[:1]) if self.split is not None else tuple(shape[:-1])
 
     def _standardized(self, texts):
         if callable(self.standardize):
@@ -127,7 +141,7 @@ class TextVectorization(HostComputed, Module, KerasLayer):
             flat = [text.translate(_LOWER) for text in flat]
         if self.standardize != "lower":
             flat = [text.translate(_NO_PUNCTUATION) for text in flat]
-        return np.array(flat, dtype=np.str_).reshape(texts.shape)
+        return text_array(flat).reshape(texts.shape)
 
     def _one_text_each(self, texts):
         """Strings (N,) or (N, 1) (a single string too) as (N,): splitting needs one text per
@@ -160,6 +174,12 @@ class TextVectorization(HostComputed, Module, KerasLayer):
 
     def extra_repr(self):
         return f"vocabulary_size={self.vocabulary_size()}, output_mode={self.output_mode!r}"
+
+
+def _column(batch):
+    """A whole 1-D array of texts as a column, one text a sample (Keras' adapt)."""
+    texts = np.asarray(batch, dtype=object if isinstance(batch, (list, tuple)) else None)
+    return texts.reshape(-1, 1) if texts.ndim == 1 else batch
 
 
 def _padded(values, lengths, width, fill):

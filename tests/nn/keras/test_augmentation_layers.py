@@ -78,6 +78,25 @@ def test_contrast_keeps_each_channels_mean_and_scales_the_spread():
     assert clipped.min() >= 0 and clipped.max() <= 1
 
 
+def _contrast_factors(layer):
+    """The contrast factor each of 400 images got: the spread of two pixels around their
+    mean, after over before."""
+    x = np.zeros((400, 2, 1, 1))
+    x[:, 0], x[:, 1] = 90.0, 110.0
+    return (_train(layer, x)[:, 1, 0, 0] - 100.0) / 10.0
+
+
+@pytest.mark.parametrize("factor, low, high", [(0.5, 1.0, 1.5), ((0.2, 0.5), 0.8, 1.5),
+                                               ((0.5, 0.2), 0.8, 1.5), (0.0, 1.0, 1.0)])
+def test_contrast_factor_ranges_as_keras_3_15_draws_them(factor, low, high):
+    # Keras 3.15.1 reads a number f as (0, f), c in [1, 1 + f] (not its docstring's
+    # [1 - f, 1 + f]), and sorts a pair; over 400 draws c spans nearly all of its range
+    c = _contrast_factors(layers.RandomContrast(factor, seed=3))
+    assert c.min() >= low - 1e-9 and c.max() <= high + 1e-9
+    assert c.min() < low + 0.02 * (high - low) + 1e-9
+    assert c.max() > high - 0.02 * (high - low) - 1e-9
+
+
 def test_flips_are_drawn_per_image_and_inference_is_the_identity():
     x = np.repeat(IMAGES[:1], 400, axis=0)
     layer = layers.RandomFlip("horizontal", seed=0)

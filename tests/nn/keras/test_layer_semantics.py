@@ -55,6 +55,34 @@ def test_merges_broadcast_sizes_of_one():
         layers.Add()([np.ones((2, 3)), np.ones((2, 4))])
 
 
+@pytest.mark.parametrize("merge", [layers.Add, layers.Subtract, layers.Multiply,
+                                   layers.Average, layers.Maximum, layers.Minimum])
+def test_merges_give_a_lower_rank_input_axes_after_the_batch_as_keras(merge):
+    # Keras' Merge expands (N, D) to (N, 1, D) before broadcasting: a per-sample gate (N,)
+    # meets (N, N) as (N, 1), never as a row (NumPy's alignment); refused before
+    rng = np.random.default_rng(0)
+    square, gate = rng.normal(size=(3, 3)), rng.normal(size=3)
+    reference = {layers.Add: np.add, layers.Subtract: np.subtract,
+                 layers.Multiply: np.multiply, layers.Average: lambda a, b: (a + b) / 2,
+                 layers.Maximum: np.maximum, layers.Minimum: np.minimum}[merge]
+    np.testing.assert_allclose(merge()([square, gate]).data,
+                               reference(square, gate[:, None]))
+    steps, each = rng.normal(size=(2, 5, 4)), rng.normal(size=(2, 4))
+    np.testing.assert_allclose(merge()([each, steps]).data,
+                               reference(each[:, None], steps))
+    first, second = keras.Input(shape=(5, 4)), keras.Input(shape=(4,))
+    model = keras.Model([first, second], merge()([first, second]))
+    assert model.predict([steps, each], verbose=0).shape == (2, 5, 4)
+
+
+def test_average_of_integer_inputs_is_float32_as_keras():
+    ints = np.arange(6).reshape(2, 3)
+    mean = layers.Average()([ints, ints + 1])
+    assert mean.dtype == np.float32  # (it was float64: int64 times 0.5)
+    np.testing.assert_array_equal(mean.data, ints + 0.5)
+    assert layers.Average()([ints.astype(np.float64)] * 2).dtype == np.float64
+
+
 def test_relu_at_its_threshold_is_zero_and_refuses_a_negative_one():
     np.testing.assert_array_equal(
         layers.ReLU(threshold=1.0)(np.array([0.0, 1.0, 2.0])).data, [0.0, 0.0, 2.0])

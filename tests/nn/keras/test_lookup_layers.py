@@ -11,6 +11,7 @@ import nn.keras as keras
 from nn.keras import layers
 from nn.keras.layers.category_encoding import encode_categories
 from nn.keras.layers.farmhash import fingerprint64
+from nn.keras.layers.siphash import siphash24
 
 DATA = np.array([["a", "b", "b", "c"], ["d", "d", "e", "a"], ["zz", "b", "", "q"]])
 
@@ -46,6 +47,18 @@ def test_mask_and_oov_indices():
     np.testing.assert_array_equal(ints(np.array([10, 7, -3, 20])).data, [4, 3, 1, 5])
 
 
+@pytest.mark.parametrize("kwargs, token, expected", [
+    ({"mask_token": ""}, "b", 3), ({"mask_token": ""}, "", 0), ({"mask_token": ""}, "zz", 1),
+    ({}, "zz", 0), ({"num_oov_indices": 2}, "", 1), ({"num_oov_indices": 2}, "zz", 0)])
+def test_a_single_token_that_is_masked_or_unknown_as_keras(kwargs, token, expected):
+    # (Keras 3.15.1's indices; a scalar mask or OOV token raised "'numpy.int64' object does
+    # not support item assignment")
+    out = layers.StringLookup(vocabulary=["a", "b"], **kwargs)(token)
+    assert out.shape == () and out.dtype == np.int64 and out.item() == expected
+    ints = layers.IntegerLookup(vocabulary=[3, 4], mask_token=0)
+    assert (ints(0).item(), ints(7).item(), ints(np.int64(4)).item()) == (0, 1, 3)
+
+
 @pytest.mark.parametrize("make, distinct", [
     (lambda: layers.StringLookup(vocabulary=["a"], num_oov_indices=3), [b"x", b"y", b"z"]),
     (lambda: layers.Hashing(5), [b"a", b"x", b"y", b"z"])])
@@ -59,6 +72,20 @@ def test_a_batch_of_repeated_strings_hashes_each_distinct_one_once(make, distinc
     out = make()(tokens).data
     assert sorted(hashed) == distinct  # (StringLookup: its out-of-vocabulary ones)
     assert out[0, 0] == out[0, 2] == out[1, 1] and out[0, 1] == out[1, 0]
+
+
+@pytest.mark.parametrize("texts", [["a\x00", "b", "\x00"], [b"a\x00", b"b", b"\x00"],
+                                   np.array(["a\x00", "b", "\x00"], dtype=object)])
+def test_strings_ending_in_nul_are_hashed_and_looked_up_as_given(texts):
+    # (NumPy's str dtype drops trailing NULs: "a\x00" hashed as "a", "\x00" as the empty
+    # string; Keras 3.15.1 keeps them: bins 180, 822, 796 of 1000)
+    np.testing.assert_array_equal(layers.Hashing(1000)(texts).data, [180, 822, 796])
+    masked = layers.Hashing(1000, mask_value="a\x00")(texts).data
+    assert masked[0] == 0 and masked[1] != 0
+    lookup = layers.StringLookup()
+    lookup.adapt(np.array(["a", "a", "a\x00", "\x00", "\x00", "\x00"], dtype=object))
+    assert lookup.get_vocabulary() == ["[UNK]", "\x00", "a", "a\x00"]
+    np.testing.assert_array_equal(lookup(texts).data, [3, 0, 1])
 
 
 def test_farmhash_fingerprints_of_every_length_class():
@@ -204,8 +231,59 @@ def test_hashing_bins_by_fingerprint_with_a_mask_and_encodings():
     counts = layers.Hashing(5, mask_value="", output_mode="count")(words).data
     np.testing.assert_array_equal(counts, encode_categories(masked, "count", 5))
     assert layers.Hashing(**layers.Hashing(3, output_mode="one_hot").get_config()).num_bins == 3
-    with pytest.raises(NotImplementedError, match="Hashing: salt"):
-        layers.Hashing(3, salt=1)
+
+
+@pytest.mark.parametrize("salt, kept, bins", [
+    # (Keras 3.15.1's bins of A to E; [133, 137] its docstring's example)
+    ([133, 137], [133, 137], [1, 2, 1, 0, 2]), (133, [133, 133], [0, 0, 2, 1, 0]),
+    ((1, 2), [1, 2], [1, 0, 1, 2, 0])])
+def test_hashing_with_a_salt_is_keras_siphash(salt, kept, bins):
+    layer = layers.Hashing(3, salt=salt)
+    np.testing.assert_array_equal(layer(np.array([["A"], ["B"], ["C"], ["D"], ["E"]])).data,
+                                  np.array(bins)[:, None])
+    assert layer.get_config()["salt"] == kept
+    assert layers.Hashing(**layer.get_config()).salt == kept
+    masked = layers.Hashing(5, salt=7, mask_value="A")(np.array(["A", "B", "C"]))
+    np.testing.assert_array_equal(masked.data, [0, 3, 3])
+    np.testing.assert_array_equal(layers.Hashing(5, salt=7)(np.array([1, 2, 3])).data,
+                                  [4, 0, 0])
+
+
+def test_siphash_of_every_tail_length_and_negative_keys():
+    # (TensorFlow's to_hash_bucket_strong(s, 2**62, key) % 1000 gives the same)
+    texts = ["", "a", "abcdefg", "abcdefgh", "abcdefghi", "한국어 café", "x" * 100]
+    for key, expected in (([133, 137], [996, 450, 407, 732, 333, 641, 784]),
+                          ([-1, 2 ** 63 - 1], [409, 706, 562, 368, 492, 203, 970])):
+        assert [siphash24(key, t.encode()) % 2 ** 62 % 1000 for t in texts] == expected
+    assert siphash24([0x0706050403020100, 0x0F0E0D0C0B0A0908], bytes(range(15))) == \
+        0xA129CA6149BE45E5  # (the SipHash paper's test vector)
+
+
+def test_oov_indices_by_salted_siphash_and_integer_farmhash_as_keras():
+    # (Keras 3.15.1's indices; salt and oov_method="farmhash" were refused before)
+    words = np.array(["x", "y", "hello", "a", "zz", "q"])
+    salted = layers.StringLookup(vocabulary=["a"], num_oov_indices=3, salt=[133, 137])
+    np.testing.assert_array_equal(salted(words).data, [1, 2, 0, 3, 0, 1])
+    masked = layers.StringLookup(vocabulary=["a"], num_oov_indices=3, salt=5, mask_token="")
+    np.testing.assert_array_equal(masked(words).data, [3, 3, 2, 4, 1, 2])
+    assert masked.get_config()["salt"] == [5, 5]
+    ids = np.array([10, 7, -3, 20, 123456, 5])
+    for salt, expected in ((None, [4, 0, 3, 5, 2, 3]), ([1, 2], [4, 0, 1, 5, 2, 1])):
+        farm = layers.IntegerLookup(vocabulary=[10, 20], num_oov_indices=4,
+                                    oov_method="farmhash", salt=salt)
+        np.testing.assert_array_equal(farm(ids).data, expected)
+        np.testing.assert_array_equal(layers.IntegerLookup.from_config(farm.get_config())(
+            ids).data, expected)
+    with pytest.raises(ValueError, match="salt keys the hash of oov_method='farmhash'"):
+        layers.IntegerLookup(vocabulary=[10], num_oov_indices=4, salt=3)
+    with pytest.raises(ValueError, match="oov_method must be 'floormod' or 'farmhash'"):
+        layers.IntegerLookup(oov_method="siphash")
+
+
+@pytest.mark.parametrize("salt", [1.5, [1], "x", True, 2 ** 64])
+def test_a_salt_that_is_no_64_bit_key_is_refused_by_name(salt):
+    with pytest.raises(ValueError, match="Hashing: salt must be an integer or a pair"):
+        layers.Hashing(3, salt=salt)
 
 
 def test_vocabulary_from_a_file_one_token_a_line(tmp_path):

@@ -245,6 +245,49 @@ def test_shapes_of_split_none_and_scalars_as_keras():
     np.testing.assert_array_equal(multi(np.array("a b")).data, [0, 1, 1])
 
 
+def _given_tokens(**kwargs):
+    return layers.TextVectorization(vocabulary=["a", "b", "c", "a b", "b c"], split=None,
+                                    standardize=None, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, texts, expected", [
+    # without split the last axis holds the tokens, so a 1-D batch is one sequence (Keras
+    # 3.15.1's outputs); these gave one row per text, or raised a reshape error
+    ({"output_sequence_length": 2}, ["a", "b", "c", "z"], [2, 3]),
+    ({"output_sequence_length": 5}, ["a", "z"], [2, 1, 0, 0, 0]),
+    ({"ngrams": 2}, ["a", "b", "c"], [2, 3, 4, 5, 6]),
+    ({"ngrams": 2}, [["a", "b", "c"], ["c", "z", "a"]], [[2, 3, 4, 5, 6], [4, 1, 2, 1, 1]]),
+    ({"output_mode": "multi_hot"}, ["a", "b", "z"], [1, 1, 1, 0, 0, 0]),
+    ({"output_mode": "count", "ngrams": 2}, ["b", "c", "c"], [1, 0, 1, 2, 0, 1]),
+    ({"output_sequence_length": 1}, [[["a", "b"], ["c", "a"]]], [[[2], [4]]]),
+    ({"output_mode": "multi_hot"}, [[["a", "b"], ["c", "a"]]], [[[0, 1, 0, 1, 0, 0],
+                                                               [0, 1, 1, 0, 0, 0]]]),
+])
+def test_split_none_reads_the_last_axis_as_the_tokens_as_keras(kwargs, texts, expected):
+    out = _given_tokens(**kwargs)(np.array(texts, dtype=object))
+    np.testing.assert_array_equal(out.data, expected)
+
+
+def test_split_none_adapts_a_whole_1d_array_one_token_a_sample():
+    # (Keras' adapt makes a whole 1-D array a column; tf_idf counts each text a document)
+    layer = layers.TextVectorization(split=None, standardize=None, output_mode="tf_idf")
+    layer.adapt(np.array(["a", "b", "a", "c"]))
+    assert layer.get_vocabulary() == ["[UNK]", "a", "c", "b"]
+    idf = np.log1p(4 / (1 + np.array([2, 1, 1])))
+    np.testing.assert_allclose(layer(np.array([["a", "c", "c"]])).data,
+                               [[0, idf[0], 2 * idf[1], 0]], rtol=1e-6)
+
+
+def test_characters_and_tokens_ending_in_nul_are_kept():
+    # (Keras 3.15.1 counts "\x00" as a character of its own and "end\x00" as a token)
+    texts = np.array(["a\x00b", "end\x00", "a b"], dtype=object)
+    chars = adapted(texts, standardize=None, split="character")
+    assert chars.get_vocabulary() == ["", "[UNK]", "b", "a", "\x00", "n", "e", "d", " "]
+    np.testing.assert_array_equal(chars(np.array(["\x00a"], dtype=object)).data, [[4, 3]])
+    words = adapted(texts, standardize=None)
+    assert "end\x00" in words.get_vocabulary() and "end" not in words.get_vocabulary()
+
+
 def test_text_vectorization_given_input_shape_first_in_a_sequential():
     model = keras.Sequential([
         layers.TextVectorization(vocabulary=["good", "bad"], output_sequence_length=2,
