@@ -12,7 +12,7 @@ from ..functional.distance import normalize
 from ..module import Module
 from . import parametrize
 from .orthogonal import MAPS, _Orthogonal
-from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix
+from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix, widened
 from .weight_norm import norm_except_dim, weight_normalized
 
 
@@ -118,6 +118,7 @@ class _SpectralNorm(Module):
 
     def _power_method(self, matrix, iterations):
         """u <- normalize(W v), v <- normalize(W^T u), in place (PyTorch's order)."""
+        matrix = widened(matrix)
         for _ in range(iterations):
             self._u[...] = _normalized(matrix @ self._v, self.eps)
             self._v[...] = _normalized(matrix.T @ self._u, self.eps)

@@ -12,8 +12,16 @@ from .weight_hooks import WeightHook, detached_hook, parameter_to_reparametrize
 
 
 def _normalized(x, eps):
-    """x / max(||x||, eps) (F.normalize of a vector)."""
-    return x / max(float(np.linalg.norm(x)), eps)
+    """x / max(||x||, eps) (F.normalize of a vector), in x's dtype; a float16 x in float32."""
+    wide = widened(x)
+    return (wide / max(float(np.linalg.norm(wide)), eps)).astype(x.dtype, copy=False)
+
+
+def widened(array):
+    """A float16 array as float32, any other as it is: the power iteration's products and
+    norms accumulate float16 in float32, as PyTorch's CPU (in float16, ||W v|| squared past
+    65504 made u 0 and the weight NaN)."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def weight_as_matrix(weight, dim):
@@ -51,7 +59,7 @@ class SpectralNorm(WeightHook):
     def power_iteration(self, module):
         """Update the buffers u and v in place (not recorded: constants of the graph; a
         captured step repeats the call)."""
-        matrix = self.as_matrix(getattr(module, self.name + "_orig").data).data
+        matrix = widened(self.as_matrix(getattr(module, self.name + "_orig").data).data)
         u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
         for _ in range(self.n_power_iterations):
             v[...] = _normalized(matrix.T @ u, self.eps)
