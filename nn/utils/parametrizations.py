@@ -11,8 +11,9 @@ from autograd.ops.validation import normalize_axis
 from ..functional.distance import normalize
 from ..module import Module
 from . import parametrize
+from .half_precision import widened
 from .orthogonal import MAPS, _Orthogonal
-from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix, widened
+from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix
 from .weight_norm import norm_except_dim, weight_normalized
 
 

@@ -8,20 +8,16 @@ from autograd.ops import clone, matmul, reshape, transpose
 from autograd.ops import sum as total
 from autograd.variable import Parameter, Variable
 
+from .half_precision import widened
 from .weight_hooks import WeightHook, detached_hook, parameter_to_reparametrize
 
 
 def _normalized(x, eps):
-    """x / max(||x||, eps) (F.normalize of a vector), in x's dtype; a float16 x in float32."""
+    """x / max(||x||, eps) (F.normalize of a vector), in x's dtype; a float16 x in float32
+    (the power iteration's products and norms too: in float16, ||W v|| squared past 65504
+    made u 0 and the weight NaN)."""
     wide = widened(x)
     return (wide / max(float(np.linalg.norm(wide)), eps)).astype(x.dtype, copy=False)
-
-
-def widened(array):
-    """A float16 array as float32, any other as it is: the power iteration's products and
-    norms accumulate float16 in float32, as PyTorch's CPU (in float16, ||W v|| squared past
-    65504 made u 0 and the weight NaN)."""
-    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def weight_as_matrix(weight, dim):
