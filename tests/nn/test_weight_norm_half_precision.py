@@ -15,6 +15,7 @@ APIS = {"hooks": (weight_norm, torch.nn.utils.weight_norm),
                             torch.nn.utils.parametrizations.weight_norm)}
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # (torch's: the hook API is deprecated)
 @pytest.mark.parametrize("api", list(APIS))
 @pytest.mark.parametrize("value", [10.0, 1e-3])  # squares past 65504 in all / below 6e-5
 @pytest.mark.parametrize("dim", [0, None])
