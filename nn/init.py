@@ -1,8 +1,9 @@
 """Weight initialisation, in place, with PyTorch's formulas.
 
 Every function fills a Parameter's (or an array's) data in place, keeps its dtype, draws
-from NumPy's global generator (so `np.random.seed(0)` makes a model reproducible) and
-returns its argument. `fan_in`/`fan_out` follow PyTorch: for a weight of shape
+from NumPy's global generator (so `np.random.seed(0)` makes a model reproducible), or from
+`generator` where PyTorch's takes one (a NumPy Generator or RandomState here), and returns
+its argument. `fan_in`/`fan_out` follow PyTorch: for a weight of shape
 (out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 """
 import math
@@ -47,18 +48,34 @@ def calculate_fan_in_and_fan_out(tensor):
     return shape[1] * receptive, shape[0] * receptive
 
 
-def uniform_(tensor, a=0.0, b=1.0):
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with draws from U(a, b)."""
+    random = _source(generator, "uniform_")
     if not a <= b:
         raise ValueError(f"uniform_: expects a <= b (the range [a, b)), but found a={a} > "
                          f"b={b}")
-    return _fill(tensor, lambda size: np.random.uniform(a, b, size), "uniform_")
+    return _fill(tensor, lambda size: random.uniform(a, b, size), "uniform_")
 
 
-def normal_(tensor, mean=0.0, std=1.0):
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with draws from N(mean, std^2)."""
+    random = _source(generator, "normal_")
     check_std(std, "std", "normal_")
-    return _fill(tensor, lambda size: np.random.normal(mean, std, size), "normal_")
+    return _fill(tensor, lambda size: random.normal(mean, std, size), "normal_")
+
+
+def _source(generator, who):
+    """What to draw from: NumPy's global generator for None, else `generator`, a NumPy
+    Generator or RandomState (a torch.Generator, or a seed, is refused by name)."""
+    if generator is None:
+        return np.random
+    if isinstance(generator, (np.random.Generator, np.random.RandomState)):
+        return generator
+    kind = type(generator)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else \
+        f"{kind.__module__}.{kind.__qualname__}"
+    raise TypeError(f"{who}: generator must be a NumPy Generator (np.random.default_rng(seed)) "
+                    f"or RandomState, got {name}")
 
 
 def check_std(std, name, who):
@@ -68,9 +85,10 @@ def check_std(std, name, who):
         raise ValueError(f"{who}: expects {name} >= 0.0, but found {name} {std}")
 
 
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Fill with draws from N(mean, std^2) truncated to [a, b] (absolute bounds, PyTorch's);
     a value drawn outside is drawn again."""
+    random = _source(generator, "trunc_normal_")
     if not std > 0 or not a < b:
         raise ValueError(f"trunc_normal_: expects std > 0 and a < b, got std={std}, a={a}, "
                          f"b={b}")
@@ -83,7 +101,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
         raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds {mass:.3g} of "
                          f"N({mean}, {std}^2), too little to draw from")
     return _fill(tensor, lambda size: mean + std * truncated_standard_normal(
-        np.random, size, low, high), "trunc_normal_")
+        random, size, low, high), "trunc_normal_")
 
 
 def truncated_standard_normal(random, size, low, high):
@@ -121,17 +139,18 @@ def dirac_(tensor, groups=1):
     return tensor
 
 
-def sparse_(tensor, sparsity, std=0.01):
+def sparse_(tensor, sparsity, std=0.01, generator=None):
     """A 2-D tensor of N(0, std^2) draws with ceil(sparsity * rows) of each column's entries,
     at random rows, set to zero (Martens 2010, PyTorch's)."""
     data = _dims(tensor, (2,), "sparse_")
+    random = _source(generator, "sparse_")
     if not 0 <= sparsity <= 1:
         raise ValueError(f"sparse_: sparsity must be in [0, 1], got {sparsity}")
-    normal_(tensor, 0.0, std)
+    normal_(tensor, 0.0, std, generator)
     rows, cols = data.shape
     zeros = int(math.ceil(sparsity * rows))
     for col in range(cols):
-        data[np.random.permutation(rows)[:zeros], col] = 0
+        data[random.permutation(rows)[:zeros], col] = 0
     _changed(tensor)
     return tensor
 
@@ -160,34 +179,39 @@ def ones_(tensor):
     return constant_(tensor, 1)
 
 
-def xavier_uniform_(tensor, gain=1.0):
+def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / max(fan_in + fan_out, 1))
-    return uniform_(tensor, -bound, bound)
+    _source(generator, "xavier_uniform_")  # (refused under this name, not uniform_'s)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain=1.0):
+def xavier_normal_(tensor, gain=1.0, generator=None):
     """Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)))
+    _source(generator, "xavier_normal_")
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / max(fan_in + fan_out, 1)), generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He uniform: U(-b, b) with b = gain * sqrt(3 / fan), gain = calculate_gain(nonlinearity, a)
     and fan = fan_in or fan_out by `mode`."""
+    _source(generator, "kaiming_uniform_")
     if _no_elements(tensor, "kaiming_uniform_"):
         return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std^2) with std = gain / sqrt(fan) (gain and fan as kaiming_uniform_)."""
+    _source(generator, "kaiming_normal_")
     if _no_elements(tensor, "kaiming_normal_"):
         return tensor
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"),
+                   generator)
 
 
 def _no_elements(tensor, who):
@@ -196,12 +220,13 @@ def _no_elements(tensor, who):
     return _data(tensor, who).size == 0
 
 
-def orthogonal_(tensor, gain=1.0):
+def orthogonal_(tensor, gain=1.0, generator=None):
     """A (semi-)orthogonal matrix times `gain` (PyTorch's and Keras' Orthogonal): the Q of the
     QR decomposition of a standard normal draw, its columns' signs fixed by R's diagonal so
     that Q is uniformly distributed. A tensor of shape (rows, *rest) is filled as a matrix
     (rows, prod(rest)): orthonormal rows when rows <= the rest, else orthonormal columns."""
     data = _data(tensor, "orthogonal_")
+    random = _source(generator, "orthogonal_")
     if data.ndim < 2:
         raise ValueError(f"orthogonal_: needs at least 2 dimensions, got shape "
                          f"{tuple(data.shape)}")
@@ -209,7 +234,7 @@ def orthogonal_(tensor, gain=1.0):
     cols = data.size // rows if rows else 0
     if data.size == 0:
         return tensor
-    flat = np.random.normal(0.0, 1.0, (rows, cols))
+    flat = random.normal(0.0, 1.0, (rows, cols))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

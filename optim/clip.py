@@ -29,6 +29,8 @@ def _set_grad(p, g, done):
 
 
 def _norm(xp, g, norm_type):
+    if g.dtype == np.float16:  # summed in float32, as PyTorch's CPU: in float16 squares past
+        g = g.astype(np.float32)  # 65504 made it inf (every gradient zeroed), small ones 0
     if norm_type == 0:  # the number of non-zero entries (PyTorch's vector_norm, ord 0)
         return float(xp.count_nonzero(g))
     if norm_type == math.inf:
@@ -64,7 +66,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     clipping, as a float (inside a step autograd.capture records, a 0-d array that refuses
     to be read in Python: a replay would keep this call's value). A NaN norm (with
     error_if_nonfinite=False) makes every gradient NaN, as in PyTorch: the step is visibly
-    broken, not silently unclipped.
+    broken, not silently unclipped. float16 gradients are summed in float32, as PyTorch's CPU
+    sums them (the norm is a float, not rounded to float16: PyTorch's is inf past 65504).
     """
     _check_foreach(foreach, "clip_grad_norm_")
     total = _clip_grad_norm(_param_list(parameters, "clip_grad_norm_"), max_norm, norm_type,

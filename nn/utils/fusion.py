@@ -45,6 +45,9 @@ def fuse_conv_bn_weights(conv_w, conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, trans
 def fuse_linear_bn_weights(linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b):
     """(weight, bias) Parameters of the linear layer that computes linear then eval-mode
     BatchNorm1d; linear_w (out, in), a BatchNorm of out features or of one."""
+    if linear_b is None:  # (out zeros: one feature's shift goes to every output, not one)
+        w = _array(linear_w)
+        linear_b = np.zeros_like(w, shape=w.shape[:1])
     return _folded(linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, (-1, 1))
 
 

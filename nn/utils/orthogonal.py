@@ -8,7 +8,9 @@ from autograd.backend import array_of, as_array, to_cpu
 from autograd.ops import get_item, matmul, matrix_exp, solve, swapaxes
 from autograd.ops import sum as total
 
+from ..functional.half_precision import in_float32
 from ..module import Module
+from .half_precision import widened
 
 MAPS = ("matrix_exp", "cayley", "householder")
 
@@ -52,6 +54,10 @@ class _Orthogonal(Module):
             self.register_buffer("base", None)
 
     def forward(self, x):
+        # (float16 in float32, rounded once: NumPy's solve has no float16)
+        return in_float32(self._mapped, x)
+
+    def _mapped(self, x):
         n, k = x.shape[-2:]
         transposed = n < k
         if transposed:
@@ -71,7 +77,7 @@ class _Orthogonal(Module):
             # (PyTorch's int(): a diagonal entry in (-1, 1) zeroes its column)
             q = q * np.trunc(np.diagonal(x.data, axis1=-2, axis2=-1))[..., None, :]
         if self.use_trivialization and self.base is not None:
-            q = matmul(self.base, q)
+            q = matmul(self.base.astype(q.dtype, copy=False), q)
         return swapaxes(q, -1, -2) if transposed else q
 
     def right_inverse(self, q):
@@ -82,9 +88,10 @@ class _Orthogonal(Module):
         if q.shape != self.shape:
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
                              f"Got a tensor of shape {q.shape}.")
+        dtype, q = q.dtype, widened(q)  # (NumPy's linalg has no float16)
         if not self.use_trivialization:
-            return as_array(self._reflectors(q), like=given)
-        start = np.zeros_like(q)
+            return as_array(self._reflectors(q).astype(dtype), like=given)
+        start = np.zeros_like(q, dtype=dtype)
         diagonal = np.arange(min(q.shape[-2:]))
         start[..., diagonal, diagonal] = -1.0
         n, k = q.shape[-2:]
@@ -94,7 +101,7 @@ class _Orthogonal(Module):
             extra = np.random.standard_normal(q.shape[:-2] + (n, n - k)).astype(q.dtype)
             q = np.concatenate([q, extra], axis=-1)
         base = q.copy() if n == k and _is_orthogonal(q) else _make_orthogonal(q).astype(q.dtype)
-        self.base = as_array(base, like=given)
+        self.base = as_array(base.astype(dtype, copy=False), like=given)
         return as_array(start, like=given)
 
     def saved_as(self):

@@ -11,6 +11,7 @@ from autograd.ops.validation import normalize_axis
 from ..functional.distance import normalize
 from ..module import Module
 from . import parametrize
+from .half_precision import widened
 from .orthogonal import MAPS, _Orthogonal
 from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix
 from .weight_norm import norm_except_dim, weight_normalized
@@ -118,6 +119,7 @@ class _SpectralNorm(Module):
 
     def _power_method(self, matrix, iterations):
         """u <- normalize(W v), v <- normalize(W^T u), in place (PyTorch's order)."""
+        matrix = widened(matrix)
         for _ in range(iterations):
             self._u[...] = _normalized(matrix @ self._v, self.eps)
             self._v[...] = _normalized(matrix.T @ self._u, self.eps)

@@ -5,6 +5,7 @@ Registering swaps the module's class for a subclass `Parametrized<Class>` that h
 property per parametrized name (PyTorch's design): ordinary modules keep plain attribute
 lookups, and only a parametrized module's own class knows the property.
 """
+import copy
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -226,9 +227,23 @@ def _setattr_of_parametrized(module, name, value):
 
 def _inject_new_class(module):
     cls = type(module)
-    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,),
-                            {"__setattr__": _setattr_of_parametrized,
-                             "__module__": cls.__module__})
+    namespace = {"__setattr__": _setattr_of_parametrized, "__module__": cls.__module__}
+    if not hasattr(cls, "__deepcopy__"):  # (a class's own is left to it, as PyTorch's)
+        namespace["__deepcopy__"] = _deepcopy_with_a_class_of_its_own
+    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), namespace)
+
+
+def _deepcopy_with_a_class_of_its_own(module, memo):
+    """copy.deepcopy of a parametrized module, its class copied too: the properties live on
+    the class, and a shared one (PyTorch's) lets a registration or removal on the copy
+    change the original (TransformerEncoder deep-copies its layer)."""
+    cls = type(module)
+    replica = cls.__new__(cls)
+    memo[id(module)] = replica
+    replica.__dict__.update(copy.deepcopy(vars(module), memo))
+    namespace = {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")}
+    replica.__class__ = type(cls.__name__, cls.__bases__, namespace)
+    return replica
 
 
 def is_parametrized(module, tensor_name=None):

@@ -1,7 +1,6 @@
 """PyTorch's weight_norm (Salimans and Kingma's weight normalization, the hook API):
 weight = g * v / ||v||, the norm taken over every axis but `dim`; g and v are trained."""
-from autograd.ops import sqrt
-from autograd.ops import sum as total
+from autograd.ops import vector_norm
 from autograd.variable import Parameter
 
 from .weight_hooks import WeightHook, detached_hook, parameter_to_reparametrize
@@ -9,11 +8,12 @@ from .weight_hooks import WeightHook, detached_hook, parameter_to_reparametrize
 
 def norm_except_dim(v, dim):
     """The 2-norm of v over every axis but `dim` (kept, size 1 elsewhere); over all of v,
-    a scalar, for dim=-1 (PyTorch's norm_except_dim)."""
+    a scalar, for dim=-1 (PyTorch's norm_except_dim). (vector_norm sums float16 in float32,
+    as PyTorch's CPU: float16 squares overflow past 65504 in all and underflow below 6e-5.)"""
     if dim == -1:
-        return sqrt(total(v * v))
+        return vector_norm(v)
     axis = dim % v.ndim
-    return sqrt(total(v * v, axis=tuple(a for a in range(v.ndim) if a != axis), keepdims=True))
+    return vector_norm(v, dim=tuple(a for a in range(v.ndim) if a != axis), keepdim=True)
 
 
 def weight_normalized(g, v, dim):

@@ -73,7 +73,8 @@ def test_fused_convolution_matches_conv_then_bn_and_torch(name, bias, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("bias,affine,features", [(True, True, 4), (False, False, 4),
-                                                  (True, True, 1)])
+                                                  (True, True, 1), (False, True, 1),
+                                                  (False, False, 1)])
 def test_fused_linear_matches_linear_then_bn_and_torch(dtype, bias, affine, features):
     make = lambda b: nn.Linear(3, 4, bias=b)  # noqa: E731
     make_torch = lambda b: torch.nn.Linear(3, 4, bias=b)  # noqa: E731
@@ -84,7 +85,10 @@ def test_fused_linear_matches_linear_then_bn_and_torch(dtype, bias, affine, feat
     if affine:  # (torch's fails on a non-affine BatchNorm: bn.weight None; ours treats it as 1)
         tfused = U.fuse_linear_bn_eval(tlinear, tbn)
         assert_close(fused.weight, tfused.weight, tol)
-        assert_close(fused.bias, tfused.bias, tol)
+        # (torch's is (1,) for a bias-less Linear and one feature, which its linear broadcasts)
+        assert_close(fused.bias, np.broadcast_to(tfused.bias.detach().numpy(), (4,)), tol)
+    assert fused.bias.shape == (4,) and fused.bias.dtype == dtype
+    assert fused.bias.requires_grad == bias
     x = Variable(np.random.default_rng(3).standard_normal((5, 3)).astype(dtype))
     expected = bn(linear(x)) if features == 4 else \
         bn(linear(x).reshape(-1, 1)).reshape(5, 4)  # (one feature broadcast over 4)

@@ -3,6 +3,8 @@ values and gradients through chains of parametrizations, right_inverse at regist
 on assignment, cached(), removal; orthogonal (matrix_exp, householder), weight_norm and
 spectral_norm trained side by side with torch's; second order through the orthogonal maps;
 every error."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -193,6 +195,38 @@ def test_cached_computes_once_per_block():
         assert layer.weight is first
     assert len(calls) == 1
     assert layer.weight is not first and len(calls) == 2
+
+
+def test_a_deep_copy_has_a_class_of_its_own():
+    """The properties live on the Parametrized class: a copy sharing it (PyTorch's) lost its
+    original's `weight` when the copy's parametrization was removed, and a parametrization
+    added to the copy's bias made the original's bias a KeyError."""
+    original = PZ.weight_norm(nn.Linear(3, 3).to(np.float64))
+    replica = copy.deepcopy(original)
+    assert type(replica) is not type(original)
+    assert type(replica).__name__ == "ParametrizedLinear"
+    assert type(replica).__bases__ == (nn.Linear,)
+    x = Variable(np.random.default_rng(0).standard_normal((2, 3)))
+    expected = original(x).data.copy()
+    assert_close(replica(x), expected, 1e-12)
+    P.remove_parametrizations(replica, "weight")
+    PZ.weight_norm(replica, "bias", dim=None)
+    assert P.is_parametrized(original, "weight") and not P.is_parametrized(original, "bias")
+    assert_close(original(x), expected, 1e-12)
+    assert list(original.state_dict()) == ["bias", "parametrizations.weight.original0",
+                                           "parametrizations.weight.original1"]
+    replica.parametrizations.bias.original1.data *= 2.0  # its own parameters, too
+    assert_close(original(x), expected, 1e-12)
+
+
+def test_copies_of_a_parametrized_layer_in_a_transformer_are_independent():
+    layer = nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.0)
+    PZ.weight_norm(layer.linear1)
+    encoder = nn.TransformerEncoder(layer, num_layers=2)  # (deep copies of the layer)
+    P.remove_parametrizations(encoder.layers[0].linear1, "weight")
+    x = Variable(np.ones((3, 1, 4), np.float32))
+    assert encoder.layers[1](x).shape == (3, 1, 4)
+    assert P.is_parametrized(encoder.layers[1].linear1, "weight")
 
 
 def test_ordinary_modules_keep_their_class_and_attributes():
