@@ -269,13 +269,18 @@ Sine = Sin  # an alias: one class, checked once
 '''
 
 
+def _check_module(tmp_path, name, source):
+    """(exit code, output) of the plugin checking a module `name` of `source`."""
+    (tmp_path / f"{name}.py").write_text(source)
+    (tmp_path / "site").mkdir()
+    return run_pytest(tmp_path, "-p", "autograd.testing.plugin", f"--rungrad-gradcheck={name}",
+                      "-rf")
+
+
 def test_each_function_a_factory_makes_is_an_item_under_its_module_name(tmp_path):
     """Each class of `unary(...)` is `unary.<locals>.Unary`: keyed by that name, all but
     one were dropped unchecked (the planted Cos passed unseen)."""
-    (tmp_path / "made.py").write_text(FACTORY)
-    (tmp_path / "site").mkdir()
-    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
-                           "--rungrad-gradcheck=made", "-rf")
+    code, out = _check_module(tmp_path, "made", FACTORY)
     assert code == 1 and "1 failed, 1 passed" in out, out
     assert "FAILED made.py::gradcheck[Cos] - made.Cos: gradcheck:" in out, out
 
@@ -299,10 +304,7 @@ def test_functions_a_factory_made_into_a_dict_or_an_object_are_checked_too(tmp_p
     """Bound to no module-level name, they were not found at all (the planted errors passed
     unseen); now each is an item, named by its place in a module-level dict, or by its rank
     among the classes of its qualified name."""
-    (tmp_path / "held.py").write_text(HELD_ONLY)
-    (tmp_path / "site").mkdir()
-    code, out = run_pytest(tmp_path, "-p", "autograd.testing.plugin",
-                           "--rungrad-gradcheck=held", "-rf")
+    code, out = _check_module(tmp_path, "held", HELD_ONLY)
     assert code == 1 and "2 failed, 2 passed" in out, out
     assert "FAILED held.py::gradcheck[ACTIVATIONS['cos']]" in out, out
     assert "FAILED held.py::gradcheck[unary.<locals>.Unary#4]" in out, out
