@@ -19,10 +19,10 @@ from ._reduction import check_reduction, reduce_loss
 from ._settings import constant_setting
 from .activation import relu
 from .distance import pairwise_distance
-from .loss import _exact_softplus, _target_like, binary_cross_entropy_with_logits
+from .loss import ATEN_EPSILON, _exact_softplus, _target_like, binary_cross_entropy_with_logits
 from .one_hot import one_hot
 
-_COSINE_EPS = 1e-12  # PyTorch's, added to each squared norm (a zero vector has cosine 0)
+_COSINE_EPS = ATEN_EPSILON  # added to each squared norm (a zero vector has cosine 0)
 
 
 class LabelIs(Function):

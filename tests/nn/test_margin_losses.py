@@ -270,6 +270,15 @@ def test_cosine_embedding_loss_of_zero_vectors_is_one_for_similar_pairs():
     np.testing.assert_array_equal(got.data, [1.0, 0.0])
 
 
+def test_cosine_embedding_gradient_at_a_zero_vector_is_torchs_in_float64():
+    # the gradient at a zero vector is x2 / sqrt(EPSILON |x2|^2): PyTorch's EPSILON is 1e-12
+    # rounded to float32, also in float64 (1e-12 itself was 2e-9 relative off, 1e-4 absolute)
+    x1 = np.array([[0.0, 0.0, 0.0], [1e-7, 0.0, -2e-7]])
+    x2 = np.array([[0.3, -1.0, 2.0], [1.0, 1.0, 1.0]])
+    compare_with_torch("cosine_embedding_loss", [x1, x2, np.array([1.0, -1.0])], (0, 1),
+                       {"margin": -0.5}, np.float64, "sum")
+
+
 def test_empty_batches_give_nan_means_and_zero_sums_like_torch():
     empty = np.zeros((0,))
     for reduction, want in [("mean", math.nan), ("sum", 0.0)]:
