@@ -19,7 +19,13 @@ from ._reduction import check_reduction, reduce_loss
 from ._settings import constant_setting
 from .activation import relu
 from .distance import pairwise_distance
-from .loss import ATEN_EPSILON, _exact_softplus, _target_like, binary_cross_entropy_with_logits
+from .loss import (
+    ATEN_EPSILON,
+    _constant_like,
+    _exact_softplus,
+    _target_like,
+    binary_cross_entropy_with_logits,
+)
 from .one_hot import one_hot
 
 _COSINE_EPS = ATEN_EPSILON  # added to each squared norm (a zero vector has cosine 0)
@@ -193,6 +199,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):  
     _refuse_growing(who, "target", t.shape, x.shape)
     if t.shape != x.shape:  # (binary_cross_entropy_with_logits takes one shape)
         t = broadcast_to(t, x.shape)
+    weight = _constant_like(weight, x, who, "weight")  # (checked here: errors name this loss)
     per_class = binary_cross_entropy_with_logits(x, t, weight=weight, reduction="none")
     return reduce_loss(per_class.mean(axis=-1), reduction)
 

@@ -425,7 +425,8 @@ X = np.ones((3, 4))
     (lambda: F.multilabel_soft_margin_loss(np.ones(4), X), ValueError,
      "does not broadcast to the input shape (4,)"),
     (lambda: F.multilabel_soft_margin_loss(X, X, weight=np.ones(5)), ValueError,
-     "weight of shape (5,)"),
+     "multilabel_soft_margin_loss: weight of shape (5,) does not broadcast to the input "
+     "shape (3, 4)"),
     (lambda: F.multi_margin_loss(np.ones((2, 3, 4)), np.zeros(2, np.int64)), ValueError,
      "(C,) or (N, C) input, got shape (2, 3, 4)"),
     (lambda: F.multi_margin_loss(np.ones((3, 0)), np.zeros(3, np.int64)), ValueError,
