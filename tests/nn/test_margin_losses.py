@@ -279,6 +279,19 @@ def test_cosine_embedding_gradient_at_a_zero_vector_is_torchs_in_float64():
                        {"margin": -0.5}, np.float64, "sum")
 
 
+@pytest.mark.parametrize("name", ["triplet_margin_loss", "triplet_margin_with_distance_loss"])
+def test_triplet_pairs_need_only_broadcast_pairwise_like_torch(name):
+    # PyTorch broadcasts each pair the distance compares, over the feature axis too: an
+    # anchor of one feature against positives of 3 and negatives of 4 (refused before)
+    rng = np.random.default_rng(8)
+    inputs = [rng.standard_normal(shape) for shape in [(2, 1), (2, 3), (2, 4)]]
+    for reduction in ("none", "sum"):
+        compare_with_torch(name, inputs, (0, 1, 2), {}, np.float64, reduction)
+    with pytest.raises(ValueError, match=rf"{name}: shapes \(2, 1\), \(2, 3\), \(2, 4\) "
+                                         "do not broadcast"):  # swap compares positive, negative
+        getattr(F, name)(*inputs, swap=True)
+
+
 def test_empty_batches_give_nan_means_and_zero_sums_like_torch():
     empty = np.zeros((0,))
     for reduction, want in [("mean", math.nan), ("sum", 0.0)]:
