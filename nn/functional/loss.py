@@ -22,7 +22,10 @@ from ._settings import constant_setting
 from .activation import hardtanh, sigmoid, softplus
 
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logs here, so log(0) gives a finite loss
-_BCE_EPS = 1e-12     # and divides its gradient by max(x (1 - x), this)
+# PyTorch's EPSILON of its losses (BCE's gradient, the cosine embedding loss): a C float, so
+# 1e-12 rounded to float32 in every dtype (1e-12 itself left float64 4e-9 relative off)
+ATEN_EPSILON = float(np.float32(1e-12))
+_BCE_EPS = ATEN_EPSILON  # BCE divides its gradient by max(x (1 - x), this)
 
 
 class _ElementwiseLoss(Function):
@@ -158,7 +161,7 @@ class HuberLoss(_ElementwiseLoss):
 
 class BinaryCrossEntropy(_ElementwiseLoss):
     """l = -(t log x + (1 - t) log(1 - x)), logs clamped at -100;
-    dl/dx = (x - t) / max(x (1 - x), 1e-12),  dl/dt = log(1 - x) - log x (clamped)"""
+    dl/dx = (x - t) / max(x (1 - x), ATEN_EPSILON),  dl/dt = log(1 - x) - log x (clamped)"""
 
     input_specs = (Spec(elements="unit"), Spec(like=0, elements="unit"))
     arg_specs = {"reduction": Choice("mean", "sum", "none")}

@@ -19,10 +19,16 @@ from ._reduction import check_reduction, reduce_loss
 from ._settings import constant_setting
 from .activation import relu
 from .distance import pairwise_distance
-from .loss import _exact_softplus, _target_like, binary_cross_entropy_with_logits
+from .loss import (
+    ATEN_EPSILON,
+    _constant_like,
+    _exact_softplus,
+    _target_like,
+    binary_cross_entropy_with_logits,
+)
 from .one_hot import one_hot
 
-_COSINE_EPS = 1e-12  # PyTorch's, added to each squared norm (a zero vector has cosine 0)
+_COSINE_EPS = ATEN_EPSILON  # added to each squared norm (a zero vector has cosine 0)
 
 
 class LabelIs(Function):
@@ -125,11 +131,11 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the pairwise p-norm
     distance over the last axis (pairwise_distance, with its eps); with swap, d(anchor,
     negative) is replaced by d(positive, negative) where that is smaller. Inputs (N, D),
-    or unbatched (D,), of one number of axes, broadcasting together."""
+    or unbatched (D,), of one number of axes; each pair compared broadcasts."""
     who = "triplet_margin_loss"
     margin = _triplet_margin(margin, reduction, who)
     a, pos, neg = _triplet(who, (float_input(v, who) for v in (anchor, positive, negative)))
-    _broadcast_all(who, a, pos, neg)
+    _triplet_pairs_broadcast(who, a, pos, neg, swap)
     if a.ndim == 0:  # one value each: the distance over an axis of one (PyTorch takes these)
         a, pos, neg = (reshape(v, (1,)) for v in (a, pos, neg))
     return _triplet_hinge(lambda u, v: pairwise_distance(u, v, p, eps), a, pos, neg, margin,
@@ -144,7 +150,8 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     who = "triplet_margin_with_distance_loss"
     margin = _triplet_margin(margin, reduction, who)
     a, pos, neg = _triplet(who, (as_variable(v, who=who) for v in (anchor, positive, negative)))
-    if distance_function is None:
+    if distance_function is None:  # (shapes checked here, so that errors name this loss)
+        _triplet_pairs_broadcast(who, a, pos, neg, swap)
         distance_function = pairwise_distance
     elif not callable(distance_function):
         raise TypeError(f"{who}: distance_function must be callable (or None), got "
@@ -170,6 +177,22 @@ def _triplet(who, values):
     return a, pos, neg
 
 
+def _triplet_pairs_broadcast(who, anchor, positive, negative, swap):
+    """Refuse, naming the shapes, a triplet whose distances cannot be taken (PyTorch's rule):
+    each pair compared (anchor with positive and with negative, positive with negative to
+    swap) must broadcast, and the distances they give (their shapes less the feature axis)
+    must broadcast together. So an anchor of 1 feature may meet positives of 3 and negatives
+    of 4."""
+    pairs = [(anchor, positive), (anchor, negative)] + ([(positive, negative)] if swap else [])
+    try:
+        np.broadcast_shapes(*(np.broadcast_shapes(u.shape, v.shape)[:-1] for u, v in pairs))
+    except ValueError:
+        swapped = ", positive with negative to swap" if swap else ""
+        raise ValueError(f"{who}: shapes {anchor.shape}, {positive.shape}, {negative.shape} "
+                         f"do not broadcast pair by pair (anchor with positive and with "
+                         f"negative{swapped}; then their distances)") from None
+
+
 def _triplet_hinge(distance, anchor, positive, negative, margin, swap, reduction):
     """The triplet hinge over distance(anchor, positive) and distance(anchor, negative), the
     latter replaced by distance(positive, negative) where that is smaller when swapping."""
@@ -193,6 +216,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):  
     _refuse_growing(who, "target", t.shape, x.shape)
     if t.shape != x.shape:  # (binary_cross_entropy_with_logits takes one shape)
         t = broadcast_to(t, x.shape)
+    weight = _constant_like(weight, x, who, "weight")  # (checked here: errors name this loss)
     per_class = binary_cross_entropy_with_logits(x, t, weight=weight, reduction="none")
     return reduce_loss(per_class.mean(axis=-1), reduction)
 

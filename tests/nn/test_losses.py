@@ -212,6 +212,15 @@ def test_bce_clamps_its_logs_at_minus_100_like_torch():
     np.testing.assert_array_equal(ours, [100, 100, 0, 0])
 
 
+def test_bce_gradient_at_saturated_probabilities_is_torchs_in_float64():
+    # PyTorch divides by max(x (1 - x), EPSILON) with EPSILON a float (1e-12 rounded to
+    # float32), in float64 too: at x = 0 or 1 the gradient is 4e-9 (relative) off 1 / 1e-12
+    torch = pytest.importorskip("torch")
+    p, t = np.array([0.0, 1.0, 1e-300, 1e-13]), np.array([1.0, 0.0, 0.5, 0.0])
+    assert_matches_torch(F.binary_cross_entropy, torch.nn.functional.binary_cross_entropy,
+                         p, t, tol=1e-15, reduction="none")
+
+
 # ----- gradients against numerical differentiation -----
 
 def pairs(elements="bounded"):

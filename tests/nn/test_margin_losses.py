@@ -270,6 +270,28 @@ def test_cosine_embedding_loss_of_zero_vectors_is_one_for_similar_pairs():
     np.testing.assert_array_equal(got.data, [1.0, 0.0])
 
 
+def test_cosine_embedding_gradient_at_a_zero_vector_is_torchs_in_float64():
+    # the gradient at a zero vector is x2 / sqrt(EPSILON |x2|^2): PyTorch's EPSILON is 1e-12
+    # rounded to float32, also in float64 (1e-12 itself was 2e-9 relative off, 1e-4 absolute)
+    x1 = np.array([[0.0, 0.0, 0.0], [1e-7, 0.0, -2e-7]])
+    x2 = np.array([[0.3, -1.0, 2.0], [1.0, 1.0, 1.0]])
+    compare_with_torch("cosine_embedding_loss", [x1, x2, np.array([1.0, -1.0])], (0, 1),
+                       {"margin": -0.5}, np.float64, "sum")
+
+
+@pytest.mark.parametrize("name", ["triplet_margin_loss", "triplet_margin_with_distance_loss"])
+def test_triplet_pairs_need_only_broadcast_pairwise_like_torch(name):
+    # PyTorch broadcasts each pair the distance compares, over the feature axis too: an
+    # anchor of one feature against positives of 3 and negatives of 4 (refused before)
+    rng = np.random.default_rng(8)
+    inputs = [rng.standard_normal(shape) for shape in [(2, 1), (2, 3), (2, 4)]]
+    for reduction in ("none", "sum"):
+        compare_with_torch(name, inputs, (0, 1, 2), {}, np.float64, reduction)
+    with pytest.raises(ValueError, match=rf"{name}: shapes \(2, 1\), \(2, 3\), \(2, 4\) "
+                                         "do not broadcast"):  # swap compares positive, negative
+        getattr(F, name)(*inputs, swap=True)
+
+
 def test_empty_batches_give_nan_means_and_zero_sums_like_torch():
     empty = np.zeros((0,))
     for reduction, want in [("mean", math.nan), ("sum", 0.0)]:
@@ -416,7 +438,8 @@ X = np.ones((3, 4))
     (lambda: F.multilabel_soft_margin_loss(np.ones(4), X), ValueError,
      "does not broadcast to the input shape (4,)"),
     (lambda: F.multilabel_soft_margin_loss(X, X, weight=np.ones(5)), ValueError,
-     "weight of shape (5,)"),
+     "multilabel_soft_margin_loss: weight of shape (5,) does not broadcast to the input "
+     "shape (3, 4)"),
     (lambda: F.multi_margin_loss(np.ones((2, 3, 4)), np.zeros(2, np.int64)), ValueError,
      "(C,) or (N, C) input, got shape (2, 3, 4)"),
     (lambda: F.multi_margin_loss(np.ones((3, 0)), np.zeros(3, np.int64)), ValueError,

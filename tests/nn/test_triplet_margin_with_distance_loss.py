@@ -100,7 +100,8 @@ A = np.zeros((2, 3))
     (lambda: F.triplet_margin_with_distance_loss(A, A, A, distance_function=2), TypeError,
      "distance_function must be callable"),
     (lambda: F.triplet_margin_with_distance_loss(A, A, np.zeros((2, 4))), ValueError,
-     "do not broadcast"),
+     r"triplet_margin_with_distance_loss: shapes \(2, 3\), \(2, 3\), \(2, 4\) do not "
+     "broadcast"),
     (lambda: nn.TripletMarginWithDistanceLoss(margin=-1.0), ValueError,
      "TripletMarginWithDistanceLoss: margin must be greater than 0"),
     (lambda: nn.TripletMarginWithDistanceLoss(reduction="avg"), ValueError, "avg"),
