@@ -8,6 +8,7 @@ from ..backend import get_array_module, unaliased
 from ..function import Function
 from ..spec import Choice, Spec
 from ..variable import as_variables, wrap
+from .accumulation import widened
 
 _PLAN_WORTH = 20_000  # label-space size above which einsum's optimize pays for its planning
 
@@ -33,7 +34,10 @@ class Einsum(Function):
         # small problems and for 3+ operands
         loops = math.prod(_sizes(self.ins, [x.shape for x in xs]).values())
         optimize = len(xs) > 2 or loops > _PLAN_WORTH
-        return unaliased(get_array_module(xs[0]).einsum(spec, *xs, optimize=optimize), *xs)
+        # (float16 in float32, rounded once: NumPy's float16 einsum sums in float16)
+        y = widened(lambda *arrays: get_array_module(xs[0]).einsum(spec, *arrays,
+                                                                  optimize=optimize), *xs)
+        return unaliased(y, *xs)
 
     def backward(self, gy):
         xs = self.inputs

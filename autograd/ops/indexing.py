@@ -5,6 +5,7 @@ from ..backend import as_array, get_array_module, scatter_add
 from ..function import Function, ReturnsViews, call_op, modified_error
 from ..spec import Index, Spec
 from ..variable import Variable, gpu_array_among
+from .accumulation import accumulator
 
 
 def _plain_index(index):
@@ -90,12 +91,14 @@ class GetItemGrad(_ReadsIndex, Function):
 
     def forward(self, gy):
         xp = get_array_module(gy)
-        gx = xp.zeros(self.shape, dtype=gy.dtype)
         if _is_basic(self.index):
+            gx = xp.zeros(self.shape, dtype=gy.dtype)
             gx[self.index] = gy
-        else:
-            scatter_add(gx, self.index, gy)
-        return gx
+            return gx
+        # repeated indices add up: a float16 gradient in float32 (its sums stop at 2048 ones)
+        gx = xp.zeros(self.shape, dtype=accumulator(gy.dtype) or gy.dtype)
+        scatter_add(gx, self.index, gy)
+        return gx.astype(gy.dtype, copy=False)
 
     def backward(self, ggx):
         return _indexed(GetItem(self.index), self.index_variables)(ggx)

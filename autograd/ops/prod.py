@@ -5,6 +5,7 @@ from ..backend import get_array_module
 from ..function import Function
 from ..spec import Axes, Choice, Spec
 from ..variable import wrap
+from .accumulation import reduced
 from .reduction import _count, _expand_back, _reduce
 from .shape import concatenate, reshape, transpose
 
@@ -21,7 +22,7 @@ class Prod(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
-        return x.prod(axis=self.axes, keepdims=self.keepdims)
+        return reduced(x, "prod", axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
         x = self.inputs[0]

@@ -7,6 +7,7 @@ from ..backend import float64_if_integer, get_array_module, silently
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
+from .accumulation import accumulator, reduced, widened
 from .elementwise import exp, linked
 from .shape import reshape_if_needed
 from .sorting import extreme_along
@@ -62,7 +63,7 @@ class Sum(Function):
     def forward(self, x):
         if x.ndim == 0 and x.dtype.kind in "fc":  # a scalar loss's .sum() (a common harness):
             return x.copy()  # itself, without NumPy's reduction and its scalar result
-        return x.sum(axis=self.axes, keepdims=self.keepdims)
+        return reduced(x, "sum", axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
         return _expand_back(gy, self.inputs[0].shape, self.axes)
@@ -117,8 +118,9 @@ class _Extreme(Function):
         hit = x.data == y
         if x.dtype.kind in "fc":  # a NaN extreme came from the NaNs: they share the gradient
             hit |= (x.data != x.data) & (y != y)
-        hit = hit.astype(x.dtype)
-        share = hit / hit.sum(axis=self.axes, keepdims=True)
+        # (the ties counted in float32 for float16: its count of ones stops at 2048)
+        hit = hit.astype(accumulator(x.dtype) or x.dtype)
+        share = (hit / hit.sum(axis=self.axes, keepdims=True)).astype(x.dtype, copy=False)
         return linked(_expand_back(gy, x.shape, self.axes) * wrap(share, False), x)
 
 
@@ -156,8 +158,11 @@ class LogSumExp(Function):
         self.axes, self.keepdims = axes, keepdims
 
     def forward(self, x):
+        # (x - max(x) would wrap around in a small integer type; float16 sums in float32)
+        return widened(self._logsumexp, float64_if_integer(x))
+
+    def _logsumexp(self, x):
         xp = get_array_module(x)
-        x = float64_if_integer(x)  # (x - max(x) would wrap around in a small integer type)
         if x.size == 0:  # no max to shift by; the sum of nothing is 0, so y = -inf (PyTorch's)
             m = xp.zeros(_keepdims_shape(x.shape, self.axes), x.dtype)
         else:
@@ -197,7 +202,7 @@ class SumTo(Function):
             raise ValueError(f"sum_to: shape {x.shape} does not broadcast from {self.shape}")
         if not axes:  # x's own shape: nothing to sum (a copy: the output is no view of x)
             return x.copy()
-        y = x.sum(axis=axes, keepdims=True)
+        y = reduced(x, "sum", axis=axes, keepdims=True)
         return y.reshape(self.shape) if lead else y
 
     def backward(self, gy):

@@ -6,6 +6,7 @@ from ..config import Config
 from ..function import Function
 from ..spec import Axes, Spec
 from ..variable import as_variable, wrap
+from .accumulation import reduced
 from .elementwise import where
 from .rearrange import reversed_view
 from .reduction import sum as reduce_sum
@@ -25,10 +26,7 @@ class Cumsum(Function):
         self.axis = axis
 
     def forward(self, x):
-        if x.dtype == np.float16:  # accumulated in float32, as PyTorch's CPU: a float16 total
-            # stops growing where its steps fall below its spacing (0.1 added 3,000 times: 256)
-            return get_array_module(x).cumsum(x, axis=self.axis, dtype=np.float32).astype(x.dtype)
-        return get_array_module(x).cumsum(x, axis=self.axis)
+        return reduced(x, "cumsum", axis=self.axis)
 
     def backward(self, gy):
         return reverse_cumsum(gy, self.axis)
@@ -47,7 +45,7 @@ class Cumprod(Function):
         self.axis = axis
 
     def forward(self, x):
-        return get_array_module(x).cumprod(x, axis=self.axis)
+        return reduced(x, "cumprod", axis=self.axis)
 
     def backward(self, gy):
         x, y = self.inputs[0], self.outputs[0]()

@@ -32,14 +32,19 @@ def scatter_add(x, dim, index, src):
 
 def scatter(x, dim, index, src):
     """PyTorch's scatter: x with src[i][j][k] written at [index[i][j][k]][j][k] for dim 0;
-    `src` may be a number (PyTorch's `value`). Two writes to one position are refused (which
-    one would win is undefined in PyTorch)."""
+    `src` may be a number (PyTorch's `value`), written wherever index points, repeats
+    included. Two writes of src to one position are refused (which one would win is
+    undefined in PyTorch)."""
     x = as_variable(x, who="scatter")
     number = not isinstance(src, Variable) and np.ndim(src) == 0
-    src = as_variable(np.full(np.shape(index), src, x.dtype) if number else src, who="scatter")
-    axis, index = _checked_index(x, dim, index, "scatter", src.shape, "src")
+    if not number:
+        src = as_variable(src, who="scatter")
+    axis, index = _checked_index(x, dim, index, "scatter",
+                                 np.shape(index) if number else src.shape, "src")
     hits = get_array_module(x.data).zeros(x.shape, np.int64)
     add_at(hits, _positions(index, axis, x), 1)
+    if number:  # every write is the same number: repeats are harmless
+        return masked_fill(x, hits > 0, src)
     if (hits > 1).any():
         raise ValueError(f"scatter: index writes {int((hits > 1).sum())} position(s) more than "
                          f"once along dim {dim}; use scatter_add to add them up")

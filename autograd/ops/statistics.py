@@ -6,6 +6,7 @@ import numpy as np
 from ..backend import get_array_module, silently
 from ..function import Function
 from ..spec import Axes, Choice, Spec
+from .accumulation import accumulator
 from .arithmetic import _zero_at
 from .reduction import _count, _expand_back, mean
 from .validation import float_input, normalize_axes, real_scalar
@@ -34,7 +35,7 @@ class Var(Function):
                           f"is inf or nan", RuntimeWarning, stacklevel=self.caller_level)
         # float16 accumulated in float32, as PyTorch's CPU does: its squares summed past
         # 65504 gave inf (std 2 of 70,000 values: inf, and a 0 gradient)
-        wide = np.float32 if x.dtype == np.float16 else None
+        wide = accumulator(x.dtype)
         y = silently(lambda: x.var(axis=self.axes, ddof=self.ddof, keepdims=self.keepdims,
                                    dtype=wide))
         return y if wide is None else y.astype(np.float16)
