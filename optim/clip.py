@@ -6,6 +6,7 @@ import numpy as np
 from autograd import Variable
 from autograd.backend import get_array_module
 from autograd.capture import CaptureError, number_of_this_call, recording, replayed
+from autograd.ops.accumulation import wide
 
 from .optimizer import _param_list, grad_array
 
@@ -29,8 +30,8 @@ def _set_grad(p, g, done):
 
 
 def _norm(xp, g, norm_type):
-    if g.dtype == np.float16:  # summed in float32, as PyTorch's CPU: in float16 squares past
-        g = g.astype(np.float32)  # 65504 made it inf (every gradient zeroed), small ones 0
+    g = wide(g)  # float16 summed in float32, as PyTorch's CPU: in float16 squares past 65504
+    # made the norm inf (every gradient zeroed), small ones 0
     if norm_type == 0:  # the number of non-zero entries (PyTorch's vector_norm, ord 0)
         return float(xp.count_nonzero(g))
     if norm_type == math.inf:

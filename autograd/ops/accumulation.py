@@ -13,6 +13,18 @@ def accumulator(dtype):
     return np.float32 if dtype == _HALF else None
 
 
+def wide(array):
+    """A float16 array as float32 (its accumulator), any other as it is (NumPy's linalg has
+    no float16, and float16 sums of squares overflow past 65504)."""
+    return array if accumulator(array.dtype) is None else array.astype(np.float32)
+
+
+def accumulated_sum(array, **kwargs):
+    """array.sum(**kwargs), a float16 array summed in float32 (the float32 total: a caller
+    scaling it rounds to float16 once, after)."""
+    return array.sum(dtype=accumulator(array.dtype), **kwargs)
+
+
 def reduced(x, reduce, **kwargs):
     """x.<reduce>(**kwargs) for reduce in sum, prod, cumsum, cumprod; a float16 x accumulated
     in float32 and rounded once, to float16."""

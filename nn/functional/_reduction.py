@@ -1,7 +1,7 @@
 """The `reduction` argument of losses: 'none', 'sum' or 'mean', in forward and in backward."""
 import math
 
-from .half_precision import accumulated_sum
+from autograd.ops.accumulation import accumulated_sum
 
 REDUCTIONS = ("none", "sum", "mean")
 

@@ -13,11 +13,3 @@ def in_float32(function, x, *args, **kwargs):
     if x.dtype != np.float16:
         return function(x, *args, **kwargs)
     return astype(function(astype(x, np.float32), *args, **kwargs), np.float16)
-
-
-def accumulated_sum(array, **kwargs):
-    """array.sum(**kwargs), a float16 array summed in float32 (the float32 total: a caller
-    scaling it rounds to float16 once, after)."""
-    if array.dtype == np.float16:
-        return array.sum(dtype=np.float32, **kwargs)
-    return array.sum(**kwargs)

@@ -11,6 +11,7 @@ from autograd.backend import dense, half_matmul, half_pair
 from autograd.function import Function
 from autograd.grad_memory import any_grad_memory_offered, take_grad_memory
 from autograd.ops import astype, broadcast_to, matmul, reshape, transpose
+from autograd.ops.accumulation import accumulator, reduced
 from autograd.ops.shape import reshape_if_needed
 from autograd.spec import Choice, Spec
 from autograd.variable import Variable, wrap
@@ -124,7 +125,9 @@ def _column_sums(rows, out=None):
         if ones is None or ones.shape[0] < n:
             ones = _ones[kind] = np.ones(max(n, 256), rows.dtype)
         return ones[:n].dot(rows) if out is None else ones[:n].dot(rows, out)
-    return rows.sum(axis=0, out=out)
+    if out is None:  # (float16 summed in float32: in float16 a total stops growing at 256)
+        return reduced(rows, "sum", axis=0)
+    return rows.sum(axis=0, dtype=accumulator(rows.dtype), out=out)
 
 
 def _takes_dot(out, dtype):

@@ -7,10 +7,10 @@ import numpy as np
 from autograd.backend import array_of, as_array, to_cpu
 from autograd.ops import get_item, matmul, matrix_exp, solve, swapaxes
 from autograd.ops import sum as total
+from autograd.ops.accumulation import wide
 
 from ..functional.half_precision import in_float32
 from ..module import Module
-from .half_precision import widened
 
 MAPS = ("matrix_exp", "cayley", "householder")
 
@@ -88,7 +88,7 @@ class _Orthogonal(Module):
         if q.shape != self.shape:
             raise ValueError(f"Expected a matrix or batch of matrices of shape {self.shape}. "
                              f"Got a tensor of shape {q.shape}.")
-        dtype, q = q.dtype, widened(q)  # (NumPy's linalg has no float16)
+        dtype, q = q.dtype, wide(q)  # (NumPy's linalg has no float16)
         if not self.use_trivialization:
             return as_array(self._reflectors(q).astype(dtype), like=given)
         start = np.zeros_like(q, dtype=dtype)

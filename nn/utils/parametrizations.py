@@ -6,12 +6,12 @@ import numpy as np
 from autograd.backend import as_array
 from autograd.capture import run_replayed
 from autograd.config import no_grad
+from autograd.ops.accumulation import wide
 from autograd.ops.validation import normalize_axis
 
 from ..functional.distance import normalize
 from ..module import Module
 from . import parametrize
-from .half_precision import widened
 from .orthogonal import MAPS, _Orthogonal
 from .spectral_norm import _default_dim, _normalized, spectral_sigma, weight_as_matrix
 from .weight_norm import norm_except_dim, weight_normalized
@@ -119,7 +119,7 @@ class _SpectralNorm(Module):
 
     def _power_method(self, matrix, iterations):
         """u <- normalize(W v), v <- normalize(W^T u), in place (PyTorch's order)."""
-        matrix = widened(matrix)
+        matrix = wide(matrix)
         for _ in range(iterations):
             self._u[...] = _normalized(matrix @ self._v, self.eps)
             self._v[...] = _normalized(matrix.T @ self._u, self.eps)

@@ -6,9 +6,9 @@ from autograd.backend import as_array
 from autograd.capture import run_replayed
 from autograd.ops import clone, matmul, reshape, transpose
 from autograd.ops import sum as total
+from autograd.ops.accumulation import wide
 from autograd.variable import Parameter, Variable
 
-from .half_precision import widened
 from .weight_hooks import WeightHook, detached_hook, parameter_to_reparametrize
 
 
@@ -16,8 +16,8 @@ def _normalized(x, eps):
     """x / max(||x||, eps) (F.normalize of a vector), in x's dtype; a float16 x in float32
     (the power iteration's products and norms too: in float16, ||W v|| squared past 65504
     made u 0 and the weight NaN)."""
-    wide = widened(x)
-    return (wide / max(float(np.linalg.norm(wide)), eps)).astype(x.dtype, copy=False)
+    wider = wide(x)
+    return (wider / max(float(np.linalg.norm(wider)), eps)).astype(x.dtype, copy=False)
 
 
 def weight_as_matrix(weight, dim):
@@ -55,7 +55,7 @@ class SpectralNorm(WeightHook):
     def power_iteration(self, module):
         """Update the buffers u and v in place (not recorded: constants of the graph; a
         captured step repeats the call)."""
-        matrix = widened(self.as_matrix(getattr(module, self.name + "_orig").data).data)
+        matrix = wide(self.as_matrix(getattr(module, self.name + "_orig").data).data)
         u, v = getattr(module, self.name + "_u"), getattr(module, self.name + "_v")
         for _ in range(self.n_power_iterations):
             v[...] = _normalized(matrix.T @ u, self.eps)

@@ -112,3 +112,14 @@ def test_float16_average_pool_3d_of_a_large_window():
     assert y.dtype == x.grad.dtype == np.float16
     np.testing.assert_allclose(y.data.astype(np.float64).reshape(1, 1, 2), exact, rtol=2e-3)
     np.testing.assert_allclose(x.grad.data.astype(np.float64), 1 / 16 ** 3, rtol=1e-3)
+
+
+def test_linear_bias_gradient_of_a_large_float16_batch_is_summed_in_float32():
+    """Past the BLAS path's rows the bias gradient was NumPy's float16 column sum: 0.1 over
+    5,000 rows gave 256 where PyTorch gives 500."""
+    x = Variable(np.full((5000, 3), 0.1, np.float16))
+    w = Variable(np.ones((2, 3), np.float16))
+    b = Variable(np.zeros(2, np.float16))
+    F.linear(x, w, b).backward(np.full((5000, 2), 0.1, np.float16))
+    assert b.grad.dtype == np.float16
+    np.testing.assert_allclose(b.grad.data, 500, rtol=1e-3)
