@@ -7,7 +7,9 @@ KD*C channels of one (H, W) image and runs one conv2d with the weight seen as
 the weight seen as (C, OC/groups*KD, KH, KW) and adds each kernel depth's result back at
 its output depth.
 """
+import functools
 import math
+import operator
 
 from autograd.ops import get_item, reshape, stack, transpose
 from autograd.variable import as_variable
@@ -78,9 +80,9 @@ def conv_transpose3d(x, weight, bias=None, stride=1, padding=0, output_padding=0
                          extra[1:], groups, window.dilation[1:])
     # output channel (g*OC/G + o)*KD + k: (N, D, OC, KD, OH, OW), then D spread by the stride
     z = _strided(reshape(z, (n, d, out_channels, kd) + tuple(z.shape[2:])), window.stride[0])
-    parts = (_placed(get_item(z, (slice(None), slice(None), slice(None), k)),
-                     k * window.dilation[0] - window.padding[0], out_depth) for k in range(kd))
-    y = transpose(sum_present(parts), (0, 2, 1, 3, 4))  # (N, OC, OD, OH, OW)
+    parts = [_placed(get_item(z, (slice(None), slice(None), slice(None), k)),
+                     k * window.dilation[0] - window.padding[0], out_depth) for k in range(kd)]
+    y = transpose(functools.reduce(operator.add, parts), (0, 2, 1, 3, 4))  # (N, OC, OD, OH, OW)
     if bias is None:
         return y
     return y + reshape(as_variable(bias), (out_channels, 1, 1, 1))
@@ -114,22 +116,13 @@ def _strided(z, stride):
 
 def _placed(z, start, length):
     """z (N, L, ...) set at offset `start` along axis 1 of an axis `length` long, zeros
-    elsewhere and what falls outside dropped; None when nothing falls inside."""
-    first, last = max(start, 0), min(start + z.shape[1], length)
-    if first >= last:
-        return None
+    elsewhere and what falls outside dropped (all of it, possibly: dilation and padding can
+    put every kernel depth outside the output, which is then the bias alone)."""
+    first = min(max(start, 0), length)
+    last = max(min(start + z.shape[1], length), first)
     from autograd.ops import pad  # (loaded on first use)
     z = get_item(z, (slice(None), slice(first - start, last - start)))
     return pad(z, ((0, 0), (first, length - last)) + ((0, 0),) * (z.ndim - 2))
-
-
-def sum_present(parts):
-    """The sum of the parts that are not None (at least one is)."""
-    total = None
-    for part in parts:
-        if part is not None:
-            total = part if total is None else total + part
-    return total
 
 
 __all__ = ["conv3d", "conv_transpose3d"]

@@ -92,14 +92,21 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
 
 def output_sizes(output_size, output_ratio, spatial, who):
     """The output's spatial sizes from output_size, or from output_ratio (a number or one
-    per axis, each in (0, 1))."""
+    per axis, each in (0, 1)); an empty one is refused (PyTorch returns it), as the adaptive
+    pools refuse theirs."""
     dims = len(spatial)
     if output_size is None and output_ratio is None:
         raise ValueError(f"{who} requires specifying either an output_size or an output_ratio")
     if output_size is not None:
-        return _GEOMETRY[dims][2](output_size, "output_size", who, 0)
-    ratio = check_output_ratio(output_ratio, who, dims)
-    return tuple(int(size * r) for size, r in zip(spatial, ratio))
+        sizes, given = (_GEOMETRY[dims][2](output_size, "output_size", who, 0),
+                        f"output_size {output_size!r}")
+    else:
+        ratio, given = check_output_ratio(output_ratio, who, dims), f"output_ratio {output_ratio!r}"
+        sizes = tuple(int(size * r) for size, r in zip(spatial, ratio))
+    if min(sizes) < 1:
+        raise ValueError(f"{who}: {given} leaves no output for input sizes {tuple(spatial)} "
+                         f"(output size {sizes})")
+    return sizes
 
 
 def check_output_ratio(output_ratio, who, dims=2):

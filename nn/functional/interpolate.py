@@ -3,7 +3,7 @@
 (nearest), or two (linear) or four (cubic) gathers weighted and added, so gradients of any
 order come from those ops; 'area' is PyTorch's adaptive average pooling to the output size;
 antialias=True ('bilinear', 'bicubic') is a product with a matrix of weights per axis
-(nn/functional/antialias.py).
+(nn/functional/antialias.py), and a copy along an axis whose size stays (ATen's).
 
 Source positions follow ATen's (UpSample.h): with scale = 1/scale_factor where a
 scale_factor is given (and recompute_scale_factor is not True), else in/out, output index i
@@ -54,7 +54,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
     axes = list(enumerate(zip(x.shape[2:], sizes, factors), start=2))
     for axis, (n_in, n_out, factor) in reversed(axes) if mode == "bicubic" or antialias else axes:
         scale = _scale(n_in, n_out, factor, align_corners, index_dtype)
-        if antialias:
+        if antialias and n_in == n_out:  # ATen's antialias kernel copies an axis whose
+            x = _gather(x, axis, np.arange(n_in))  # size stays, whatever the scale_factor
+        elif antialias:
             x = antialiased_along(x, axis, scale, n_in, n_out, mode == "bicubic")
         elif mode == "bicubic":
             x = _cubic_along(x, axis, scale, n_in, n_out, align_corners)

@@ -93,6 +93,30 @@ def test_unbatched_volume_as_torch_takes_it():
                  TF.conv_transpose3d(torch.tensor(x), torch.tensor(w), stride=2), 1e-10)
 
 
+@pytest.mark.parametrize("x_shape, w_shape, kwargs", [
+    # depth 1, kernel depth 2 dilated by 2, padding 1: the taps land at depths -1 and 1 of
+    # an output 1 deep
+    ((2, 1, 1, 4, 2), (1, 2, 2, 2, 3), dict(stride=(1, 1, 3), padding=(1, 2, 2),
+                                            output_padding=(0, 0, 1), dilation=(2, 1, 2))),
+    ((1, 1, 1, 2, 2), (1, 1, 2, 1, 1), dict(padding=(1, 0, 0), dilation=(2, 1, 1))),
+])
+def test_transposed_taps_that_all_miss_the_output_depth_give_the_bias(x_shape, w_shape, kwargs):
+    """No kernel depth reaches the output: PyTorch returns the bias alone (zero gradients
+    for x and the weight); ours failed with 'transpose: ... got NoneType'."""
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal(x_shape), rng.standard_normal(w_shape), rng.standard_normal(
+        w_shape[1])
+    tensors = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    variables = [Variable(a) for a in (x, w, b)]
+    want, got = TF.conv_transpose3d(*tensors, **kwargs), F.conv_transpose3d(*variables, **kwargs)
+    assert_close(got, want, 1e-12)
+    gy = rng.standard_normal(got.shape)
+    got.backward(gy)
+    want.backward(torch.tensor(gy))
+    for ours, theirs in zip(variables, tensors):
+        assert_close(ours.grad, theirs.grad, 1e-12)
+
+
 @pytest.mark.parametrize("transposed", [False, True])
 def test_second_order_gradients_numerically(transposed):
     rng = np.random.default_rng(3)

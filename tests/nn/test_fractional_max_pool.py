@@ -172,6 +172,14 @@ def test_module_errors(kwargs, message, torch_refuses):
      "_random_samples must have shape"),
     ((1, 2, 5, 5), {"output_size": 2, "_random_samples": np.ones((1, 2, 2))}, ValueError,
      r"_random_samples must lie in \[0, 1\)"),
+    # an empty output (PyTorch returns one; ours failed deep inside with 'gathermaxima: ...
+    # cannot reshape array of size 0'), refused by name as the adaptive pools refuse one
+    ((2, 2, 2, 8), {"output_ratio": (0.46, 0.87)}, ValueError,
+     r"fractional_max_pool2d: output_ratio \(0.46, 0.87\) leaves no output for input sizes "
+     r"\(2, 8\) \(output size \(0, 6\)\)"),
+    ((1, 2, 2, 8), {"output_size": (0, 3), "_random_samples": np.zeros((1, 2, 2))},
+     ValueError, r"fractional_max_pool2d: output_size \(0, 3\) leaves no output for input "
+                 r"sizes \(2, 8\) \(output size \(0, 3\)\)"),
 ])
 def test_functional_errors(shape, kwargs, error, message):
     kwargs = {"kernel_size": 2, **kwargs}

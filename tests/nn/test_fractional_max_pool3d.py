@@ -66,6 +66,9 @@ def test_module_matches_torch():
     ((1, 2, 5, 5, 5), {"output_ratio": (0.5, 0.5)}, "output_ratio must be a number or a "
                                                     "triple"),
     ((2, 4, 4), {"output_size": 1}, r"expected an input \(N, C, T, H, W\)"),
+    ((1, 2, 2, 3, 4), {"output_ratio": (0.44, 0.83, 0.48)}, r"fractional_max_pool3d: "
+     r"output_ratio \(0.44, 0.83, 0.48\) leaves no output for input sizes \(2, 3, 4\) "
+     r"\(output size \(0, 2, 1\)\)"),
     ((1, 2, 6, 6, 6), {"output_size": 2, "_random_samples": np.zeros((1, 2, 2))},
      r"_random_samples must have shape \(N, C, 3\) = \(1, 2, 3\)"),
 ])

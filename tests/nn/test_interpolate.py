@@ -42,7 +42,7 @@ def with_size_or_scale(draw, spatial, kwargs):
         sizes = tuple(draw(st.integers(1, 12)) for _ in spatial)
         kwargs["size"] = sizes if len(sizes) > 1 or draw(st.booleans()) else sizes[0]
     else:
-        factors = st.sampled_from([0.5, 0.7, 1.0, 1.3, 1.5, 2.0, 2.2, 3.0, 1 / 3])
+        factors = st.sampled_from([0.5, 0.7, 1.0, 1.1, 1.3, 1.5, 2.0, 2.2, 3.0, 1 / 3])
         scale = (tuple(draw(factors) for _ in spatial) if draw(st.booleans())
                  else draw(factors))
         per_axis = scale if isinstance(scale, tuple) else (scale,) * len(spatial)
@@ -75,12 +75,16 @@ def _torch_backward_agrees(x, kwargs):
     """PyTorch's 'nearest' backward reads index i (out == in) or i // 2 (out == 2*in)
     whatever the scale_factor, which its forward does not on 1 and 3 spatial axes; its
     'bicubic' backward copies where no axis changes size, whatever the scale_factor, while
-    its forward interpolates. Its gradient then is not the forward's; ours is (the adjoint,
+    its forward interpolates; its antialiased backward resamples an axis whose size stays,
+    which its forward copies. Its gradient then is not the forward's; ours is (the adjoint,
     checked instead)."""
     factor = kwargs.get("scale_factor")
-    if kwargs["mode"] == "bicubic" and not kwargs.get("antialias"):
-        return not (factor is not None and not kwargs.get("recompute_scale_factor")
-                    and _same_size_moved(x.shape[2:], factor))
+    if factor is not None and not kwargs.get("recompute_scale_factor"):
+        kept, moved = _kept_and_moved(x.shape[2:], factor)
+        if kwargs.get("antialias"):  # (align_corners steps by 1 where the size stays)
+            return kwargs.get("align_corners") or not any(kept & moved)
+        if kwargs["mode"] == "bicubic":
+            return not (kept.all() and moved.any())
     if (kwargs["mode"] != "nearest" or factor is None or kwargs.get("recompute_scale_factor")
             or x.ndim == 4):
         return True
@@ -92,11 +96,12 @@ def _torch_backward_agrees(x, kwargs):
     return True
 
 
-def _same_size_moved(spatial, factor):
-    """Whether a scale_factor leaves every axis' size as it was yet moves some positions."""
+def _kept_and_moved(spatial, factor):
+    """Per axis (boolean arrays): whether the scale_factor keeps its size, and whether it
+    moves its source positions (a step 1/scale_factor other than 1)."""
     factors = factor if isinstance(factor, tuple) else (factor,) * len(spatial)
-    return (all(int(n * f) == n for n, f in zip(spatial, factors))
-            and any(np.float32(1 / f) != 1 for f in factors))
+    return (np.array([int(n * f) == n for n, f in zip(spatial, factors)]),
+            np.array([np.float32(1 / f) != 1 for f in factors]))
 
 
 @given(resizes())
@@ -200,6 +205,26 @@ def test_bicubic_at_an_unchanged_size_interpolates_and_its_gradient_is_that_forw
     with pytest.raises(Exception, match="Jacobian mismatch"):
         torch.autograd.gradcheck(lambda v: TF.interpolate(v, scale_factor=1.05, mode="bicubic"),
                                  (torch.tensor(x, requires_grad=True),))
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+@pytest.mark.parametrize("scale_factor", [(2.0, 1.05), (1.1, 0.5), 1.05])
+def test_antialias_copies_an_axis_whose_size_the_scale_factor_keeps(mode, scale_factor):
+    """A scale_factor of 1.05 keeps 7 columns 7 (and 1.1 keeps 5 rows 5): PyTorch's
+    antialiased forward copies such an axis, as its plain linear modes do; ours resampled
+    it at the moved positions (up to 1.4 off). The gradient is that copy's (PyTorch's
+    backward resamples instead: its own gradcheck fails)."""
+    x = np.random.default_rng(6).standard_normal((1, 2, 5, 7))
+
+    def resize(v):
+        return F.interpolate(v, scale_factor=scale_factor, mode=mode, antialias=True)
+
+    expected = TF.interpolate(torch.tensor(x), scale_factor=scale_factor, mode=mode,
+                              antialias=True)
+    assert_close(resize(Variable(x)), expected, tol=1e-12)
+    gradcheck(resize, x)
+    if scale_factor == 1.05:  # nothing resized: the input, copied
+        np.testing.assert_array_equal(resize(x).data, x)
 
 
 def test_bicubic_overshoots_as_torch_and_spreads_an_inf_as_torch():
