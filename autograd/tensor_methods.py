@@ -260,6 +260,32 @@ class TensorMethods:
         self.bump_version()
         return self
 
+    # ----- indexing, scatter and reductions (opsc) -----
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _variable._ops.index_add(self, dim, index, source, alpha)
+
+    def index_copy(self, dim, index, source):
+        return _variable._ops.index_copy(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _variable._ops.index_fill(self, dim, index, value)
+
+    def index_put(self, indices, values, accumulate=False):
+        return _variable._ops.index_put(self, indices, values, accumulate)
+
+    def masked_select(self, mask):
+        return _variable._ops.masked_select(self, mask)
+
+    def masked_scatter(self, mask, source):
+        return _variable._ops.masked_scatter(self, mask, source)
+
+    def take(self, index):
+        return _variable._ops.take(self, index)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _variable._ops.scatter_reduce(self, dim, index, src, reduce,
+                                             include_self=include_self)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its
