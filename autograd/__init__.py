@@ -95,7 +95,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "vector_norm")},
     # indexing, scatter and reductions (opsc)
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
-                                "masked_select", "masked_scatter", "take", "scatter_reduce")},
+                                "masked_select", "masked_scatter", "take", "scatter_reduce",
+                                "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
+                                "nansum", "nanmean", "logcumsumexp")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -129,5 +131,6 @@ __all__ = [
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
     # indexing, scatter and reductions (opsc)
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
-    "take", "scatter_reduce",
+    "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
+    "nansum", "nanmean", "logcumsumexp",
 ]

@@ -286,6 +286,33 @@ class TensorMethods:
         return _variable._ops.scatter_reduce(self, dim, index, src, reduce,
                                              include_self=include_self)
 
+    def median(self, dim=None, keepdim=False):
+        return _variable._ops.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _variable._ops.nanmedian(self, dim, keepdim)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _variable._ops.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _variable._ops.mode(self, dim, keepdim)
+
+    def cummax(self, dim):
+        return _variable._ops.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _variable._ops.cummin(self, dim)
+
+    def nansum(self, dim=None, keepdim=False):
+        return _variable._ops.nansum(self, dim, keepdim)
+
+    def nanmean(self, dim=None, keepdim=False):
+        return _variable._ops.nanmean(self, dim, keepdim)
+
+    def logcumsumexp(self, dim):
+        return _variable._ops.logcumsumexp(self, dim)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its

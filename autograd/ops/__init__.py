@@ -56,6 +56,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "index_put": "index_writes", "masked_select": "index_writes",
     "masked_scatter": "index_writes", "take": "index_writes",
     "scatter_reduce": "scatter_reduction",
+    "median": "order_statistics", "nanmedian": "order_statistics",
+    "kthvalue": "order_statistics", "mode": "order_statistics", "cummax": "order_statistics",
+    "cummin": "order_statistics", "nansum": "nan_reductions", "nanmean": "nan_reductions",
+    "logcumsumexp": "log_scan",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -70,4 +74,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "take_along_axis", "vector_norm",
            # indexing, scatter and reductions (opsc)
            "index_add", "index_copy", "index_fill", "index_put", "masked_select",
-           "masked_scatter", "take", "scatter_reduce"]
+           "masked_scatter", "take", "scatter_reduce", "median", "nanmedian", "kthvalue",
+           "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp"]
