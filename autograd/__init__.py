@@ -97,7 +97,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
                                 "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
-                                "nansum", "nanmean", "logcumsumexp")},
+                                "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
+                                "isfinite", "all", "any", "count_nonzero", "unique",
+                                "bincount", "searchsorted", "bucketize")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -132,5 +134,6 @@ __all__ = [
     # indexing, scatter and reductions (opsc)
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
     "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
-    "nansum", "nanmean", "logcumsumexp",
+    "nansum", "nanmean", "logcumsumexp", "isnan", "isinf", "isfinite", "all", "any",
+    "count_nonzero", "unique", "bincount", "searchsorted", "bucketize",
 ]

@@ -313,6 +313,30 @@ class TensorMethods:
     def logcumsumexp(self, dim):
         return _variable._ops.logcumsumexp(self, dim)
 
+    def isnan(self):
+        return _variable._ops.isnan(self)
+
+    def isinf(self):
+        return _variable._ops.isinf(self)
+
+    def isfinite(self):
+        return _variable._ops.isfinite(self)
+
+    def all(self, dim=None, keepdim=False):
+        return _variable._ops.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _variable._ops.any(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None):
+        return _variable._ops.count_nonzero(self, dim)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        return _variable._ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def bincount(self, weights=None, minlength=0):
+        return _variable._ops.bincount(self, weights, minlength)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its

@@ -60,6 +60,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "kthvalue": "order_statistics", "mode": "order_statistics", "cummax": "order_statistics",
     "cummin": "order_statistics", "nansum": "nan_reductions", "nanmean": "nan_reductions",
     "logcumsumexp": "log_scan",
+    **dict.fromkeys(("isnan", "isinf", "isfinite", "all", "any", "count_nonzero", "unique",
+                     "bincount", "searchsorted", "bucketize"), "counting"),
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -75,4 +77,6 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            # indexing, scatter and reductions (opsc)
            "index_add", "index_copy", "index_fill", "index_put", "masked_select",
            "masked_scatter", "take", "scatter_reduce", "median", "nanmedian", "kthvalue",
-           "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp"]
+           "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
+           "isfinite", "all", "any", "count_nonzero", "unique", "bincount", "searchsorted",
+           "bucketize"]
