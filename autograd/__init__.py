@@ -93,6 +93,13 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
                                 "vector_norm")},
+    # indexing, scatter and reductions (opsc)
+    **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
+                                "masked_select", "masked_scatter", "take", "scatter_reduce",
+                                "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
+                                "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
+                                "isfinite", "all", "any", "count_nonzero", "unique",
+                                "bincount", "searchsorted", "bucketize")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -124,4 +131,9 @@ __all__ = [
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
     "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
+    # indexing, scatter and reductions (opsc)
+    "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
+    "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
+    "nansum", "nanmean", "logcumsumexp", "isnan", "isinf", "isfinite", "all", "any",
+    "count_nonzero", "unique", "bincount", "searchsorted", "bucketize",
 ]

@@ -260,6 +260,83 @@ class TensorMethods:
         self.bump_version()
         return self
 
+    # ----- indexing, scatter and reductions (opsc) -----
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _variable._ops.index_add(self, dim, index, source, alpha)
+
+    def index_copy(self, dim, index, source):
+        return _variable._ops.index_copy(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _variable._ops.index_fill(self, dim, index, value)
+
+    def index_put(self, indices, values, accumulate=False):
+        return _variable._ops.index_put(self, indices, values, accumulate)
+
+    def masked_select(self, mask):
+        return _variable._ops.masked_select(self, mask)
+
+    def masked_scatter(self, mask, source):
+        return _variable._ops.masked_scatter(self, mask, source)
+
+    def take(self, index):
+        return _variable._ops.take(self, index)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _variable._ops.scatter_reduce(self, dim, index, src, reduce,
+                                             include_self=include_self)
+
+    def median(self, dim=None, keepdim=False):
+        return _variable._ops.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _variable._ops.nanmedian(self, dim, keepdim)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _variable._ops.kthvalue(self, k, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _variable._ops.mode(self, dim, keepdim)
+
+    def cummax(self, dim):
+        return _variable._ops.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _variable._ops.cummin(self, dim)
+
+    def nansum(self, dim=None, keepdim=False):
+        return _variable._ops.nansum(self, dim, keepdim)
+
+    def nanmean(self, dim=None, keepdim=False):
+        return _variable._ops.nanmean(self, dim, keepdim)
+
+    def logcumsumexp(self, dim):
+        return _variable._ops.logcumsumexp(self, dim)
+
+    def isnan(self):
+        return _variable._ops.isnan(self)
+
+    def isinf(self):
+        return _variable._ops.isinf(self)
+
+    def isfinite(self):
+        return _variable._ops.isfinite(self)
+
+    def all(self, dim=None, keepdim=False):
+        return _variable._ops.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _variable._ops.any(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None):
+        return _variable._ops.count_nonzero(self, dim)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+        return _variable._ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def bincount(self, weights=None, minlength=0):
+        return _variable._ops.bincount(self, weights, minlength)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its

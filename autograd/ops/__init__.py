@@ -51,6 +51,17 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
     "take_along_axis": "sorting", "vector_norm": "norm",
+    # indexing, scatter and reductions (opsc)
+    "index_add": "index_writes", "index_copy": "index_writes", "index_fill": "index_writes",
+    "index_put": "index_writes", "masked_select": "index_writes",
+    "masked_scatter": "index_writes", "take": "index_writes",
+    "scatter_reduce": "scatter_reduction",
+    "median": "order_statistics", "nanmedian": "order_statistics",
+    "kthvalue": "order_statistics", "mode": "order_statistics", "cummax": "order_statistics",
+    "cummin": "order_statistics", "nansum": "nan_reductions", "nanmean": "nan_reductions",
+    "logcumsumexp": "log_scan",
+    **dict.fromkeys(("isnan", "isinf", "isfinite", "all", "any", "count_nonzero", "unique",
+                     "bincount", "searchsorted", "bucketize"), "counting"),
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -62,4 +73,10 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "solve", "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal",
            "less", "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow",
            "split_sizes", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
-           "take_along_axis", "vector_norm"]
+           "take_along_axis", "vector_norm",
+           # indexing, scatter and reductions (opsc)
+           "index_add", "index_copy", "index_fill", "index_put", "masked_select",
+           "masked_scatter", "take", "scatter_reduce", "median", "nanmedian", "kthvalue",
+           "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
+           "isfinite", "all", "any", "count_nonzero", "unique", "bincount", "searchsorted",
+           "bucketize"]

@@ -128,13 +128,17 @@ class PickAlong(Function):
         self.axis, self.keepdims, self.largest = axis, keepdims, largest
 
     def forward(self, x):
-        xp = get_array_module(x)
-        picked = (xp.argmax if self.largest else xp.argmin)(x, axis=self.axis, keepdims=True)
+        picked = self._pick(x)
         self.index = _index_along(picked, self.axis, x.shape)  # each call's own: replays redo it
         values = x[self.index]
         if self.keepdims:
             return values, picked
         return values.squeeze(self.axis), picked.squeeze(self.axis)
+
+    def _pick(self, x):
+        """The positions picked along the axis, an array of x's rank (a subclass's rule)."""
+        xp = get_array_module(x)
+        return (xp.argmax if self.largest else xp.argmin)(x, axis=self.axis, keepdims=True)
 
     def backward(self, gy, gi=None):
         gy = gy if self.keepdims else call_op(Reshape(self._kept_shape()), gy)

@@ -82,3 +82,23 @@ def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, directions):
     return LSTMLayer((False, True))(x, stack([h0, c0 * 0.5]), stack([c0, h0 * -0.5]),
                                     w_ih, w_hh, b_ih, b_hh, w_ih * -0.7, w_hh * 0.9, b_hh,
                                     b_ih * 0.5)
+
+
+# ----- indexing, scatter and reductions (opsc) -----
+def scatter_dim_and_index(st, shapes, dims):
+    """(dim, index) for scatter_reduce on input 0: an index of input 0's shape whose entries
+    name positions along dim (repeats included: several sources reduced into one)."""
+    shape = shapes[0]
+
+    def along(dim):
+        entries = st.integers(0, shape[dim] - 1)
+        return st.tuples(st.just(dim), st.lists(entries, min_size=math.prod(shape),
+                                                max_size=math.prod(shape)).map(
+            lambda values: _int_array(values, shape)))
+
+    return st.integers(0, len(shape) - 1).flatmap(along)
+
+
+def _int_array(values, shape):
+    import numpy as np
+    return np.array(values, np.int64).reshape(shape)
