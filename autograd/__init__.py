@@ -92,7 +92,11 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
-                                "vector_norm")},
+                                "vector_norm",
+                                # structure and linear algebra
+                                "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
+                                "diff", "repeat_interleave", "unflatten", "movedim",
+                                "moveaxis", "rot90", "meshgrid")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -124,4 +128,12 @@ __all__ = [
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
     "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
+    # structure and linear algebra
+    "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
+    "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
 ]
+
+# structure and linear algebra: `autograd.trace` is the op (torch.trace), loaded on first
+# use; the submodule of that name (imported above as `.trace`) stays in sys.modules, where
+# `from .trace import ...` finds it
+del trace  # noqa: F821 (bound by the import system, as the submodule)

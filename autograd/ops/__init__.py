@@ -51,6 +51,11 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
     "take_along_axis": "sorting", "vector_norm": "norm",
+    # structure and linear algebra
+    "tril": "diagonals", "triu": "diagonals", "diagonal": "diagonals", "diag": "diagonals",
+    "diag_embed": "diagonals", "trace": "diagonals", "diff": "differences",
+    "repeat_interleave": "interleave", "unflatten": "layout", "movedim": "layout",
+    "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -62,4 +67,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "solve", "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal",
            "less", "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow",
            "split_sizes", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
-           "take_along_axis", "vector_norm"]
+           "take_along_axis", "vector_norm",
+           # structure and linear algebra
+           "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff",
+           "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid"]
