@@ -96,7 +96,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 # structure and linear algebra
                                 "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
                                 "diff", "repeat_interleave", "unflatten", "movedim",
-                                "moveaxis", "rot90", "meshgrid")},
+                                "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
+                                "tensordot", "cdist")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -130,7 +131,8 @@ __all__ = [
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
     # structure and linear algebra
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
-    "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
+    "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
+    "tensordot", "cdist",
 ]
 
 # structure and linear algebra: `autograd.trace` is the op (torch.trace), loaded on first

@@ -296,6 +296,17 @@ class TensorMethods:
     def rot90(self, k=1, dims=(0, 1)):
         return _variable._ops.rot90(self, k, dims)
 
+    def outer(self, vec2):
+        return _variable._ops.outer(self, vec2)
+
+    def kron(self, other):
+        return _variable._ops.kron(self, other)
+
+    def cross(self, other, dim=-1):
+        """The cross product along `dim` (default -1, torch.linalg.cross's; dim=None is
+        torch.cross's deprecated first axis of length 3)."""
+        return _variable._ops.cross(self, other, dim)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its

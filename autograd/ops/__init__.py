@@ -55,7 +55,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "tril": "diagonals", "triu": "diagonals", "diagonal": "diagonals", "diag": "diagonals",
     "diag_embed": "diagonals", "trace": "diagonals", "diff": "differences",
     "repeat_interleave": "interleave", "unflatten": "layout", "movedim": "layout",
-    "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout",
+    "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout", "outer": "products",
+    "kron": "products", "cross": "products", "tensordot": "products", "cdist": "distance",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -70,4 +71,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "take_along_axis", "vector_norm",
            # structure and linear algebra
            "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff",
-           "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid"]
+           "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
+           "outer", "kron", "cross", "tensordot", "cdist"]
