@@ -125,3 +125,15 @@ def test_float32_stays_float32(call):
 def test_bad_arguments_are_named(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+@pytest.mark.parametrize("ours, theirs", [
+    (ag.outer, torch.outer), (ag.kron, torch.kron), (ag.cross, torch.linalg.cross),
+    (ag.tensordot, torch.tensordot)])
+def test_integers_keep_their_dtype_as_pytorch(ours, theirs):
+    a, b = np.arange(9).reshape(3, 3) - 4, np.arange(9).reshape(3, 3) % 4
+    if ours is ag.outer:
+        a, b = a[1], b[0]
+    y, t = ours(a, b), theirs(torch.tensor(a), torch.tensor(b))
+    assert y.dtype == t.numpy().dtype == np.int64
+    np.testing.assert_array_equal(y.data, t.numpy())

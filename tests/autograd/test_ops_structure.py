@@ -182,3 +182,18 @@ def test_float32_stays_float32(call):
 def test_bad_arguments_are_named(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+INTEGER_CASES = [("tril", ()), ("triu", (1,)), ("diagonal", (1,)), ("diag_embed", ()),
+                 ("trace", ()), ("diff", ()), ("rot90", ()), ("movedim", (0, 1)),
+                 ("unflatten", (1, (3, 1)))]
+
+
+@pytest.mark.parametrize("name, args, dtype", [
+    (name, args, dtype) for name, args in INTEGER_CASES for dtype in (np.int32, np.int64, bool)
+    if (name, dtype) != ("trace", bool)])  # (PyTorch's trace has no bool kernel)
+def test_integers_and_booleans_keep_their_dtype_as_pytorch(name, args, dtype):
+    x = (np.arange(9).reshape(3, 3) % 4).astype(dtype)
+    y, t = getattr(ag, name)(x, *args), getattr(torch, name)(torch.tensor(x), *args)
+    assert y.dtype == t.numpy().dtype
+    np.testing.assert_array_equal(y.data, t.numpy())
