@@ -78,7 +78,7 @@ from .ops import (
     transpose,
     where,
 )
-from .trace import BackwardTrace, record_backward
+from .backward_trace import BackwardTrace, record_backward
 from .variable import Parameter, Variable, as_variable
 
 # Drawing and numerical checking load on first use (`autograd.gradcheck`, `plot_graph`, ...).
@@ -92,7 +92,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
-                                "vector_norm")},
+                                "vector_norm",
+                                # structure and linear algebra
+                                "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
+                                "diff", "repeat_interleave", "unflatten", "movedim",
+                                "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
+                                "tensordot", "cdist")},
     # indexing, scatter and reductions (opsc)
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
@@ -136,4 +141,8 @@ __all__ = [
     "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
     "nansum", "nanmean", "logcumsumexp", "isnan", "isinf", "isfinite", "all", "any",
     "count_nonzero", "unique", "bincount", "searchsorted", "bucketize",
+    # structure and linear algebra
+    "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
+    "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
+    "tensordot", "cdist",
 ]

@@ -72,7 +72,7 @@ from .config import (
     python_state_changes_here,
     train_mode,
 )
-from .trace import recorder as backward_recorder
+from .backward_trace import recorder as backward_recorder
 from .variable import Parameter, Variable, _ReadGuarded, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray

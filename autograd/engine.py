@@ -29,7 +29,7 @@ from .backend import as_array, get_array_module
 from .capture import recording
 from .config import anomaly_detection_on, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
-from .trace import recorder
+from .backward_trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
 
 _ndarray = np.ndarray

@@ -337,6 +337,53 @@ class TensorMethods:
     def bincount(self, weights=None, minlength=0):
         return _variable._ops.bincount(self, weights, minlength)
 
+    # ----- structure and linear algebra -----
+    def tril(self, diagonal=0):
+        return _variable._ops.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _variable._ops.triu(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _variable._ops.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal=0):
+        return _variable._ops.diag(self, diagonal)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _variable._ops.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return _variable._ops.trace(self)
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _variable._ops.diff(self, n, dim, prepend, append)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return _variable._ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def unflatten(self, dim, sizes):
+        return _variable._ops.unflatten(self, dim, sizes)
+
+    def movedim(self, source, destination):
+        return _variable._ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _variable._ops.rot90(self, k, dims)
+
+    def outer(self, vec2):
+        return _variable._ops.outer(self, vec2)
+
+    def kron(self, other):
+        return _variable._ops.kron(self, other)
+
+    def cross(self, other, dim=-1):
+        """The cross product along `dim` (default -1, torch.linalg.cross's; dim=None is
+        torch.cross's deprecated first axis of length 3)."""
+        return _variable._ops.cross(self, other, dim)
+
 
 def _on_0d(x, dim, call):
     """call(x, dim), a 0-d x taken as PyTorch takes it: dims 0 and -1 (or none) name its

@@ -62,6 +62,12 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "logcumsumexp": "log_scan",
     **dict.fromkeys(("isnan", "isinf", "isfinite", "all", "any", "count_nonzero", "unique",
                      "bincount", "searchsorted", "bucketize"), "counting"),
+    # structure and linear algebra
+    "tril": "diagonals", "triu": "diagonals", "diagonal": "diagonals", "diag": "diagonals",
+    "diag_embed": "diagonals", "trace": "diagonals", "diff": "differences",
+    "repeat_interleave": "interleave", "unflatten": "layout", "movedim": "layout",
+    "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout", "outer": "products",
+    "kron": "products", "cross": "products", "tensordot": "products", "cdist": "distance",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -79,4 +85,8 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "masked_scatter", "take", "scatter_reduce", "median", "nanmedian", "kthvalue",
            "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
            "isfinite", "all", "any", "count_nonzero", "unique", "bincount", "searchsorted",
-           "bucketize"]
+           "bucketize",
+           # structure and linear algebra
+           "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff",
+           "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
+           "outer", "kron", "cross", "tensordot", "cdist"]
