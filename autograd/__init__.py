@@ -5,6 +5,7 @@ Note: this is rungrad's `autograd`, not the unrelated PyPI package of the same n
 """
 from . import cuda, memory  # memory tunes glibc's malloc on import (see autograd/memory.py)
 from .anomaly import detect_anomaly
+from .backward_trace import BackwardTrace, record_backward
 from .capture import CapturedStep, CaptureError, DetachedResultWarning, RandomDrawWarning, capture
 from .config import (
     Config,
@@ -78,7 +79,6 @@ from .ops import (
     transpose,
     where,
 )
-from .backward_trace import BackwardTrace, record_backward
 from .variable import Parameter, Variable, as_variable
 
 # Drawing and numerical checking load on first use (`autograd.gradcheck`, `plot_graph`, ...).

@@ -14,8 +14,8 @@ from importlib import resources
 
 from .array_text import array_text
 from .atomic import write_bytes
-from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
 from .backward_trace import record_backward
+from .graph import NO_GRAD, check_folder, get_dot_graph, render_bytes, shown_name
 from .variable import Variable
 
 

@@ -60,6 +60,7 @@ from collections import Counter, OrderedDict
 import numpy as np
 
 from .backend import as_array, get_array_module, is_array, is_gpu_array
+from .backward_trace import recorder as backward_recorder
 from .config import (
     PythonState as _PythonState,
 )
@@ -72,7 +73,6 @@ from .config import (
     python_state_changes_here,
     train_mode,
 )
-from .backward_trace import recorder as backward_recorder
 from .variable import Parameter, Variable, _ReadGuarded, mutations_in_this_thread, wrap
 
 _ndarray = np.ndarray

@@ -26,10 +26,10 @@ from heapq import heappop, heappush
 import numpy as np
 
 from .backend import as_array, get_array_module
+from .backward_trace import recorder
 from .capture import recording
 from .config import anomaly_detection_on, backward_running, grad_mode
 from .hooks import GradWatch, hooked_leaf_uses, run_hooks
-from .backward_trace import recorder
 from .variable import Mutations, Variable, as_variable, wrap
 
 _ndarray = np.ndarray
