@@ -92,7 +92,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "topk", "argmax", "argmin", "flip", "roll", "tile", "chunk",
                                 "unbind", "narrow", "gather", "scatter", "scatter_add",
                                 "index_select", "masked_fill", "take_along_axis",
-                                "vector_norm")},
+                                "vector_norm",
+                                # elementwise math (opsa group)
+                                "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
+                                "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -124,4 +127,7 @@ __all__ = [
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
     "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
+    # elementwise math (opsa group)
+    "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
+    "log10", "exp2", "xlogy", "logit",
 ]

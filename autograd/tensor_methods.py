@@ -75,6 +75,52 @@ class TensorMethods:
     def minimum(self, other):
         return _variable._ops.minimum(self, other)
 
+    # elementwise math (opsa group)
+    def sinh(self):
+        return _variable._ops.sinh(self)
+
+    def cosh(self):
+        return _variable._ops.cosh(self)
+
+    def asinh(self):
+        return _variable._ops.asinh(self)
+
+    def acosh(self):
+        return _variable._ops.acosh(self)
+
+    def atanh(self):
+        return _variable._ops.atanh(self)
+
+    def asin(self):
+        return _variable._ops.asin(self)
+
+    def acos(self):
+        return _variable._ops.acos(self)
+
+    def atan(self):
+        return _variable._ops.atan(self)
+
+    def atan2(self, other):
+        return _variable._ops.atan2(self, other)
+
+    def hypot(self, other):
+        return _variable._ops.hypot(self, other)
+
+    def log2(self):
+        return _variable._ops.log2(self)
+
+    def log10(self):
+        return _variable._ops.log10(self)
+
+    def exp2(self):
+        return _variable._ops.exp2(self)
+
+    def xlogy(self, other):
+        return _variable._ops.xlogy(self, other)
+
+    def logit(self, eps=None):
+        return _variable._ops.logit(self, eps)
+
     # ----- products -----
     def matmul(self, other):
         return _variable._ops.matmul(self, other)

@@ -51,6 +51,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
     "take_along_axis": "sorting", "vector_norm": "norm",
+    # elementwise math (opsa group)
+    **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
+                     "hypot"), "trigonometric"),
+    **dict.fromkeys(("log2", "log10", "exp2", "xlogy", "logit"), "logarithmic"),
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -62,4 +66,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "solve", "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal",
            "less", "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow",
            "split_sizes", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
-           "take_along_axis", "vector_norm"]
+           "take_along_axis", "vector_norm",
+           # elementwise math (opsa group)
+           "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
+           "log2", "log10", "exp2", "xlogy", "logit"]
