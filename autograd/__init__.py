@@ -95,7 +95,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "vector_norm",
                                 # elementwise math (opsa group)
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
-                                "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit")},
+                                "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
+                                "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
+                                "remainder", "copysign", "nan_to_num", "lerp")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -129,5 +131,6 @@ __all__ = [
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
     # elementwise math (opsa group)
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
-    "log10", "exp2", "xlogy", "logit",
+    "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
+    "remainder", "copysign", "nan_to_num", "lerp",
 ]

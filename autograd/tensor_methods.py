@@ -121,6 +121,39 @@ class TensorMethods:
     def logit(self, eps=None):
         return _variable._ops.logit(self, eps)
 
+    def floor(self):
+        return _variable._ops.floor(self)
+
+    def ceil(self):
+        return _variable._ops.ceil(self)
+
+    def round(self, decimals=0):
+        return _variable._ops.round(self, decimals)
+
+    def trunc(self):
+        return _variable._ops.trunc(self)
+
+    def frac(self):
+        return _variable._ops.frac(self)
+
+    def sign(self):
+        return _variable._ops.sign(self)
+
+    def fmod(self, other):
+        return _variable._ops.fmod(self, other)
+
+    def remainder(self, other):
+        return _variable._ops.remainder(self, other)
+
+    def copysign(self, other):
+        return _variable._ops.copysign(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _variable._ops.nan_to_num(self, nan, posinf, neginf)
+
+    def lerp(self, end, weight):
+        return _variable._ops.lerp(self, end, weight)
+
     # ----- products -----
     def matmul(self, other):
         return _variable._ops.matmul(self, other)

@@ -55,6 +55,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
                      "hypot"), "trigonometric"),
     **dict.fromkeys(("log2", "log10", "exp2", "xlogy", "logit"), "logarithmic"),
+    **dict.fromkeys(("floor", "ceil", "round", "trunc", "frac", "sign"), "rounding"),
+    **dict.fromkeys(("fmod", "remainder"), "modulo"),
+    "copysign": "signs", "nan_to_num": "finite", "lerp": "interpolation",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -69,4 +72,5 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "take_along_axis", "vector_norm",
            # elementwise math (opsa group)
            "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
-           "log2", "log10", "exp2", "xlogy", "logit"]
+           "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",
+           "sign", "fmod", "remainder", "copysign", "nan_to_num", "lerp"]
