@@ -97,7 +97,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
                                 "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
-                                "remainder", "copysign", "nan_to_num", "lerp")},
+                                "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc",
+                                "erfinv", "lgamma", "digamma", "polygamma")},
 }, missing=dezero_hints(__name__, {
     "plot_dot_graph": "autograd.plot_graph(y, to_file='graph.png')",
     "gradient_check": "autograd.gradcheck(f, x) (it raises GradcheckError on a mismatch)",
@@ -132,5 +133,6 @@ __all__ = [
     # elementwise math (opsa group)
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
-    "remainder", "copysign", "nan_to_num", "lerp",
+    "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv", "lgamma", "digamma",
+    "polygamma",
 ]

@@ -154,6 +154,24 @@ class TensorMethods:
     def lerp(self, end, weight):
         return _variable._ops.lerp(self, end, weight)
 
+    def erf(self):
+        return _variable._ops.erf(self)
+
+    def erfc(self):
+        return _variable._ops.erfc(self)
+
+    def erfinv(self):
+        return _variable._ops.erfinv(self)
+
+    def lgamma(self):
+        return _variable._ops.lgamma(self)
+
+    def digamma(self):
+        return _variable._ops.digamma(self)
+
+    def polygamma(self, n):
+        return _variable._ops.polygamma(n, self)
+
     # ----- products -----
     def matmul(self, other):
         return _variable._ops.matmul(self, other)
