@@ -200,7 +200,7 @@ def erfinv(y):
         x = _erfinv_guess(a, xp)
         near, log_q = a < 0.5, xp.log1p(-a)
         for _ in range(_REFINEMENTS):
-            slope = _TWO_OVER_ROOT_PI * xp.exp(-x * x)  # erf'(x)
+            slope = TWO_OVER_ROOT_PI * xp.exp(-x * x)  # erf'(x)
             tail = erfc(x)
             halley = (erf(x) - a) / slope
             halley /= 1 + x * halley
@@ -210,7 +210,7 @@ def erfinv(y):
     return xp.copysign(x, y).astype(dtype, copy=False)
 
 
-_TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
+TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
 _REFINEMENTS = 4  # (three give 4e-10 at |y| = 1 - 2^-53, where Giles guesses 5 % off)
 _GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
                   0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)

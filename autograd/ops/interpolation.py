@@ -1,9 +1,11 @@
 """lerp: linear interpolation start + weight (end - start) (torch.lerp), the weight a number
 or a Variable (which gets a gradient too)."""
+import numbers
+
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Choice, Spec
-from ..variable import Variable, as_variable, promoted_all
+from ..variable import as_variable, promoted_all
 from .validation import real_scalar
 
 
@@ -51,8 +53,8 @@ def _lerp_array(x0, x1, w):
 
 def lerp(input, end, weight):  # noqa: A002 (PyTorch's names)
     """input + weight (end - input); floating input only, as PyTorch's."""
-    operands = [input, end] + ([weight] if isinstance(weight, Variable) or hasattr(
-        weight, "dtype") else [])
+    # a number (a NumPy scalar too) is the weight attribute: float32 stays float32
+    operands = [input, end] + ([] if isinstance(weight, numbers.Number) else [weight])
     operands = promoted_all([_floating(x, name) for x, name in zip(operands, (
         "input", "end", "weight"))])
     if len(operands) == 3:

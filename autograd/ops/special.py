@@ -7,9 +7,8 @@ from ..function import Function
 from ..spec import Choice, Spec
 from . import erf_array, gamma_array
 from .elementwise import exp
+from .erf_array import TWO_OVER_ROOT_PI
 from .validation import integer
-
-_TWO_OVER_ROOT_PI = 2 / math.sqrt(math.pi)
 
 
 class Erf(Function):
@@ -23,7 +22,7 @@ class Erf(Function):
 
     def backward(self, gy):
         x = self.inputs[0]
-        return gy * (exp(-(x * x)) * _TWO_OVER_ROOT_PI)
+        return gy * (exp(-(x * x)) * TWO_OVER_ROOT_PI)
 
 
 class Erfc(Function):
@@ -38,7 +37,7 @@ class Erfc(Function):
 
     def backward(self, gy):
         x = self.inputs[0]
-        return gy * (exp(-(x * x)) * -_TWO_OVER_ROOT_PI)
+        return gy * (exp(-(x * x)) * -TWO_OVER_ROOT_PI)
 
 
 class Erfinv(Function):

@@ -83,6 +83,7 @@ def test_lerp_variable_weight_matches_torch(shapes):
 
 def test_lerp_float32_kept():
     check_float32_kept(lambda a, b: ag.lerp(a, b, 0.25), [1.0, 2.0], [3.0, -1.0])
+    check_float32_kept(lambda a, b: ag.lerp(a, b, np.float64(0.25)), [1.0, 2.0], [3.0, -1.0])
     check_float32_kept(ag.lerp, [1.0, 2.0], [3.0, -1.0], [0.25, 0.75])
 
 
@@ -90,7 +91,12 @@ def test_lerp_refuses_integers_and_bad_weights():
     with pytest.raises(TypeError, match="lerp: expected floating-point operands, got input "
                                         "of dtype int64"):
         ag.lerp(np.array([1, 2]), np.array([3.0, 4.0]), 0.5)
-    with pytest.raises(TypeError, match="lerp: weight must be a real number, got 'half'"):
+    with pytest.raises(TypeError, match="lerp: expected a number, array or Variable, got str"):
         ag.lerp(np.array([1.0]), np.array([3.0]), "half")
+    with pytest.raises(TypeError, match="lerp: weight must be a real number, got 1j"):
+        ag.lerp(np.array([1.0]), np.array([3.0]), 1j)
+    with pytest.raises(TypeError, match="lerp: expected floating-point operands, got weight "
+                                        "of dtype int64"):
+        ag.lerp(np.array([1.0]), np.array([3.0]), np.array([1]))
     with pytest.raises(ValueError, match="lerp: invalid inputs"):
         ag.lerp(np.ones(3), np.ones(2), 0.5)
