@@ -97,8 +97,14 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
                                 "diff", "repeat_interleave", "unflatten", "movedim",
                                 "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
-                                "tensordot", "cdist")},
-    # indexing, scatter and reductions (opsc)
+                                "tensordot", "cdist",
+                                # elementwise math
+                                "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
+                                "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
+                                "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
+                                "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc",
+                                "erfinv", "lgamma", "digamma", "polygamma")},
+    # indexing, scatter and reductions
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
                                 "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
@@ -136,7 +142,7 @@ __all__ = [
     "matrix_exp", "clone", "equal", "not_equal", "greater", "greater_equal", "less",
     "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow", "gather", "scatter",
     "scatter_add", "index_select", "masked_fill", "take_along_axis", "vector_norm",
-    # indexing, scatter and reductions (opsc)
+    # indexing, scatter and reductions
     "index_add", "index_copy", "index_fill", "index_put", "masked_select", "masked_scatter",
     "take", "scatter_reduce", "median", "nanmedian", "kthvalue", "mode", "cummax", "cummin",
     "nansum", "nanmean", "logcumsumexp", "isnan", "isinf", "isfinite", "all", "any",
@@ -145,4 +151,9 @@ __all__ = [
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
     "tensordot", "cdist",
+    # elementwise math
+    "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
+    "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
+    "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv", "lgamma", "digamma",
+    "polygamma",
 ]

@@ -75,6 +75,103 @@ class TensorMethods:
     def minimum(self, other):
         return _variable._ops.minimum(self, other)
 
+    # elementwise math
+    def sinh(self):
+        return _variable._ops.sinh(self)
+
+    def cosh(self):
+        return _variable._ops.cosh(self)
+
+    def asinh(self):
+        return _variable._ops.asinh(self)
+
+    def acosh(self):
+        return _variable._ops.acosh(self)
+
+    def atanh(self):
+        return _variable._ops.atanh(self)
+
+    def asin(self):
+        return _variable._ops.asin(self)
+
+    def acos(self):
+        return _variable._ops.acos(self)
+
+    def atan(self):
+        return _variable._ops.atan(self)
+
+    def atan2(self, other):
+        return _variable._ops.atan2(self, other)
+
+    def hypot(self, other):
+        return _variable._ops.hypot(self, other)
+
+    def log2(self):
+        return _variable._ops.log2(self)
+
+    def log10(self):
+        return _variable._ops.log10(self)
+
+    def exp2(self):
+        return _variable._ops.exp2(self)
+
+    def xlogy(self, other):
+        return _variable._ops.xlogy(self, other)
+
+    def logit(self, eps=None):
+        return _variable._ops.logit(self, eps)
+
+    def floor(self):
+        return _variable._ops.floor(self)
+
+    def ceil(self):
+        return _variable._ops.ceil(self)
+
+    def round(self, decimals=0):
+        return _variable._ops.round(self, decimals)
+
+    def trunc(self):
+        return _variable._ops.trunc(self)
+
+    def frac(self):
+        return _variable._ops.frac(self)
+
+    def sign(self):
+        return _variable._ops.sign(self)
+
+    def fmod(self, other):
+        return _variable._ops.fmod(self, other)
+
+    def remainder(self, other):
+        return _variable._ops.remainder(self, other)
+
+    def copysign(self, other):
+        return _variable._ops.copysign(self, other)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _variable._ops.nan_to_num(self, nan, posinf, neginf)
+
+    def lerp(self, end, weight):
+        return _variable._ops.lerp(self, end, weight)
+
+    def erf(self):
+        return _variable._ops.erf(self)
+
+    def erfc(self):
+        return _variable._ops.erfc(self)
+
+    def erfinv(self):
+        return _variable._ops.erfinv(self)
+
+    def lgamma(self):
+        return _variable._ops.lgamma(self)
+
+    def digamma(self):
+        return _variable._ops.digamma(self)
+
+    def polygamma(self, n):
+        return _variable._ops.polygamma(n, self)
+
     # ----- products -----
     def matmul(self, other):
         return _variable._ops.matmul(self, other)
@@ -260,7 +357,7 @@ class TensorMethods:
         self.bump_version()
         return self
 
-    # ----- indexing, scatter and reductions (opsc) -----
+    # ----- indexing, scatter and reductions -----
     def index_add(self, dim, index, source, *, alpha=1):
         return _variable._ops.index_add(self, dim, index, source, alpha)
 

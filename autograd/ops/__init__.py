@@ -51,7 +51,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "split_sizes": "rearrange", "gather": "selection", "scatter": "selection",
     "scatter_add": "selection", "index_select": "selection", "masked_fill": "selection",
     "take_along_axis": "sorting", "vector_norm": "norm",
-    # indexing, scatter and reductions (opsc)
+    # indexing, scatter and reductions
     "index_add": "index_writes", "index_copy": "index_writes", "index_fill": "index_writes",
     "index_put": "index_writes", "masked_select": "index_writes",
     "masked_scatter": "index_writes", "take": "index_writes",
@@ -68,6 +68,14 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "repeat_interleave": "interleave", "unflatten": "layout", "movedim": "layout",
     "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout", "outer": "products",
     "kron": "products", "cross": "products", "tensordot": "products", "cdist": "distance",
+    # elementwise math
+    **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
+                     "hypot"), "trigonometric"),
+    **dict.fromkeys(("log2", "log10", "exp2", "xlogy", "logit"), "logarithmic"),
+    **dict.fromkeys(("floor", "ceil", "round", "trunc", "frac", "sign"), "rounding"),
+    **dict.fromkeys(("fmod", "remainder"), "modulo"),
+    **dict.fromkeys(("erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma"), "special"),
+    "copysign": "signs", "nan_to_num": "finite", "lerp": "interpolation",
 })
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos", "tan", "tanh",
@@ -80,7 +88,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "less", "less_equal", "flip", "roll", "tile", "chunk", "unbind", "narrow",
            "split_sizes", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
            "take_along_axis", "vector_norm",
-           # indexing, scatter and reductions (opsc)
+           # indexing, scatter and reductions
            "index_add", "index_copy", "index_fill", "index_put", "masked_select",
            "masked_scatter", "take", "scatter_reduce", "median", "nanmedian", "kthvalue",
            "mode", "cummax", "cummin", "nansum", "nanmean", "logcumsumexp", "isnan", "isinf",
@@ -89,4 +97,9 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            # structure and linear algebra
            "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff",
            "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
-           "outer", "kron", "cross", "tensordot", "cdist"]
+           "outer", "kron", "cross", "tensordot", "cdist",
+           # elementwise math
+           "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
+           "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",
+           "sign", "fmod", "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv",
+           "lgamma", "digamma", "polygamma"]

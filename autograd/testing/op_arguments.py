@@ -84,7 +84,7 @@ def lstm_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, directions):
                                     b_ih * 0.5)
 
 
-# ----- indexing, scatter and reductions (opsc) -----
+# ----- indexing, scatter and reductions -----
 def scatter_dim_and_index(st, shapes, dims):
     """(dim, index) for scatter_reduce on input 0: an index of input 0's shape whose entries
     name positions along dim (repeats included: several sources reduced into one)."""

@@ -369,7 +369,7 @@ def _erfc(x):
 
 @functools.cache
 def _erfc_function(module_name):
-    """SciPy's (or CuPy's) erfc when installed, else NumPy's own (nn.functional.erf: as
+    """SciPy's (or CuPy's) erfc when installed, else NumPy's own (autograd.ops.erf_array: as
     accurate, about as fast on large arrays, slower on small ones)."""
     if module_name == "cupy":
         from cupyx.scipy.special import erfc
@@ -377,7 +377,7 @@ def _erfc_function(module_name):
     try:
         from scipy.special import erfc
     except ImportError:
-        from .erf import erfc
+        from autograd.ops.erf_array import erfc
     return erfc
 
 

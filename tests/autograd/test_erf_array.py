@@ -1,4 +1,4 @@
-"""nn.functional.erf: erf and erfc with NumPy alone, against math.erf / math.erfc over the
+"""autograd.ops.erf_array: erf and erfc with NumPy alone, against math.erf / math.erfc over the
 whole float range (tails, tiny and subnormal inputs, the seam between the two pieces, the
 underflow of erfc), against SciPy where importable, special values, dtypes and shapes."""
 import math
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nn.functional.erf import erf, erfc
+from autograd.ops.erf_array import erf, erfc
 
 RTOL = 1.5e-15  # a few ulps: math.erf is within one, and so must we be, nearly
 TINY = np.finfo(np.float64).tiny  # below it (subnormals) a value holds fewer digits
