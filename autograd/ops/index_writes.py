@@ -13,7 +13,7 @@ from ..variable import Variable, as_variable, wrap
 from .elementwise import where
 from .indexing import GetItemGrad, _indexed, get_item
 from .reduction import broadcast_to
-from .selection import _on_device, masked_fill
+from .selection import _on_device, boolean_mask, masked_fill
 from .shape import reshape
 from .validation import integer_index, normalize_axis
 
@@ -178,14 +178,10 @@ def _values_of(x, values, shape):
 def _broadcast_with_mask(x, mask, who):
     """(x, mask) broadcast to their common shape (PyTorch's masked_select and
     masked_scatter broadcast both); mask must be boolean."""
-    mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
-    if mask.dtype != bool:
-        raise TypeError(f"{who}: mask must be boolean, got dtype {mask.dtype}")
-    try:
-        shape = np.broadcast_shapes(mask.shape, x.shape)
-    except ValueError:
+    mask, shape = boolean_mask(mask, x, who)
+    if shape is None:
         raise ValueError(f"{who}: a mask of shape {mask.shape} does not broadcast with the "
-                         f"input's shape {x.shape}") from None
+                         f"input's shape {x.shape}")
     x = x if x.shape == shape else broadcast_to(x, shape)
     return x, get_array_module(mask).broadcast_to(mask, shape)
 

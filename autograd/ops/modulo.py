@@ -16,32 +16,35 @@ from .math_base import operands
 _SPECS = (Spec(grid=(0.1, 0.05)), Spec(broadcast=0, grid=(0.1, 0.0), elements=(0.3, 2.5)))
 
 
-class Fmod(Function):
+class _Modulo(Function):
+    """A remainder of division: NumPy's function of the class's name, its gradient to the
+    divisor minus the quotient rounded by `rounded`."""
+
+    input_specs = _SPECS
+    function_name = rounded = None  # (the subclasses')
+
+    def forward(self, x0, x1):
+        _refuse_integer_zero(x1, self.function_name)
+        return getattr(get_array_module(x0), self.function_name)(x0, x1)
+
+    def backward(self, gy):
+        return _grads(self, gy, self.rounded)
+
+
+class Fmod(_Modulo):
     """y = x0 - trunc(x0 / x1) x1 (C's fmod);  dy/dx0 = 1, dy/dx1 = -trunc(x0 / x1)"""
 
-    input_specs = _SPECS
     reference = staticmethod(np.fmod)
-
-    def forward(self, x0, x1):
-        _refuse_integer_zero(x1, "fmod")
-        return get_array_module(x0).fmod(x0, x1)
-
-    def backward(self, gy):
-        return _grads(self, gy, lambda a, b: get_array_module(a).trunc(a / b))
+    function_name = "fmod"
+    rounded = staticmethod(lambda a, b: get_array_module(a).trunc(a / b))
 
 
-class Remainder(Function):
+class Remainder(_Modulo):
     """y = x0 - floor(x0 / x1) x1 (Python's %);  dy/dx0 = 1, dy/dx1 = -floor(x0 / x1)"""
 
-    input_specs = _SPECS
     reference = staticmethod(np.remainder)
-
-    def forward(self, x0, x1):
-        _refuse_integer_zero(x1, "remainder")
-        return get_array_module(x0).remainder(x0, x1)
-
-    def backward(self, gy):
-        return _grads(self, gy, lambda a, b: get_array_module(a).floor_divide(a, b))
+    function_name = "remainder"
+    rounded = staticmethod(lambda a, b: get_array_module(a).floor_divide(a, b))
 
 
 def _grads(function, gy, quotient):

@@ -70,13 +70,7 @@ def masked_fill(x, mask, value):
     the gradient of the filled places) where the boolean `mask` (broadcast to x's shape)
     is True; the result has x's dtype."""
     x = as_variable(x, who="masked_fill")
-    mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
-    if mask.dtype != bool:
-        raise TypeError(f"masked_fill: mask must be boolean, got dtype {mask.dtype}")
-    try:
-        shape = np.broadcast_shapes(mask.shape, x.shape)
-    except ValueError:
-        shape = None
+    mask, shape = boolean_mask(mask, x, "masked_fill")
     if shape != x.shape:
         raise ValueError(f"masked_fill: a mask of shape {mask.shape} does not broadcast to the "
                          f"input's shape {x.shape}")
@@ -88,6 +82,18 @@ def masked_fill(x, mask, value):
     elif value.dtype != x.dtype:  # x's dtype, as PyTorch's (Variable(2.0) is float64)
         value = astype(value, x.dtype)
     return where(mask, value, x)
+
+
+def boolean_mask(mask, x, who):
+    """(mask as an array on x's device, the shape it and x broadcast to, None if they do
+    not); a TypeError naming `who` unless the mask is boolean."""
+    mask = as_array(mask.data if isinstance(mask, Variable) else mask, like=x.data)
+    if mask.dtype != bool:
+        raise TypeError(f"{who}: mask must be boolean, got dtype {mask.dtype}")
+    try:
+        return mask, np.broadcast_shapes(mask.shape, x.shape)
+    except ValueError:
+        return mask, None
 
 
 def _in_range(index, n, who, dim):

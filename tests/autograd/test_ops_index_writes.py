@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import autograd as ag
 from autograd import Variable
 
+from .._helpers import assert_float32_kept
 from ._torch_parity import assert_matches_torch
 
 torch = pytest.importorskip("torch")
@@ -181,11 +182,7 @@ CALLS = {
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_float32_stays_float32(name):
-    x = Variable(rng.standard_normal((3, 4)).astype(np.float32))
-    y = CALLS[name](x)
-    assert y.dtype == np.float32
-    (gx,) = ag.grad(y.sum(), [x])
-    assert gx.dtype == np.float32
+    assert_float32_kept(CALLS[name])
 
 
 def test_float16_repeated_index_add_accumulates_in_float32():

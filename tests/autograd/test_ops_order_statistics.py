@@ -10,6 +10,7 @@ from hypothesis.extra import numpy as hnp
 import autograd as ag
 from autograd import Variable
 
+from .._helpers import assert_float32_kept
 from ._torch_parity import assert_matches_torch
 
 torch = pytest.importorskip("torch")
@@ -139,11 +140,7 @@ CALLS = {
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_float32_stays_float32(name):
-    x = Variable(rng.standard_normal((3, 4)).astype(np.float32))
-    y = CALLS[name](x)
-    assert y.dtype == np.float32
-    (gx,) = ag.grad(y.sum(), [x])
-    assert gx.dtype == np.float32
+    assert_float32_kept(CALLS[name])
 
 
 def test_indices_are_integers_without_gradient():
