@@ -163,6 +163,22 @@ def scatter_add(target, index, values):
         np.add.at(target, index, values)
 
 
+def accumulate(name, x, axis):
+    """The running `name` (a ufunc's name: maximum, minimum, logaddexp) of x along `axis`,
+    NumPy's `ufunc.accumulate`; on another array module (CuPy's ufuncs lack accumulate in
+    the versions rungrad supports) by doubling steps, the op applied to each element and the
+    one 1, 2, 4, ... places before it (log2(n) whole-array calls, any associative op)."""
+    xp = get_array_module(x)
+    op = getattr(xp, name)
+    if xp is np:
+        return op.accumulate(x, axis=axis)
+    y, step = xp.moveaxis(x, axis, -1), 1
+    while step < y.shape[-1]:
+        y = xp.concatenate([y[..., :step], op(y[..., step:], y[..., :-step])], axis=-1)
+        step *= 2
+    return xp.moveaxis(y, -1, axis)
+
+
 def _picks_rows(target, index):
     """Whether `index` is one integer array picking whole rows of a C-ordered `target`, all
     of them in range (else add.at, which raises for the others)."""

@@ -20,7 +20,6 @@ class _Modulo(Function):
     """A remainder of division: NumPy's function of the class's name, its gradient to the
     divisor minus the quotient rounded by `rounded`."""
 
-    input_specs = _SPECS
     function_name = rounded = None  # (the subclasses')
 
     def forward(self, x0, x1):
@@ -34,6 +33,7 @@ class _Modulo(Function):
 class Fmod(_Modulo):
     """y = x0 - trunc(x0 / x1) x1 (C's fmod);  dy/dx0 = 1, dy/dx1 = -trunc(x0 / x1)"""
 
+    input_specs = _SPECS
     reference = staticmethod(np.fmod)
     function_name = "fmod"
     rounded = staticmethod(lambda a, b: get_array_module(a).trunc(a / b))
@@ -42,6 +42,7 @@ class Fmod(_Modulo):
 class Remainder(_Modulo):
     """y = x0 - floor(x0 / x1) x1 (Python's %);  dy/dx0 = 1, dy/dx1 = -floor(x0 / x1)"""
 
+    input_specs = _SPECS
     reference = staticmethod(np.remainder)
     function_name = "remainder"
     rounded = staticmethod(lambda a, b: get_array_module(a).floor_divide(a, b))

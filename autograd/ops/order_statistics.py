@@ -6,7 +6,7 @@ the element of the stable order (mode, cummax and cummin the last occurrence, as
 PyTorch's); NaN ranks above every number, as PyTorch sorts it."""
 import numpy as np
 
-from ..backend import get_array_module
+from ..backend import accumulate, get_array_module
 from ..spec import Axes, Choice, Spec
 from ..variable import as_variable
 from .reduction import _Extreme
@@ -52,9 +52,9 @@ def _mode(x, axis):
     pos = xp.arange(n)
     new_run = xp.concatenate([xp.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]],
                              axis=-1)
-    start = xp.maximum.accumulate(xp.where(new_run, pos, 0), axis=-1)
+    start = accumulate("maximum", xp.where(new_run, pos, 0), -1)
     last = xp.concatenate([new_run[..., 1:], xp.ones(s.shape[:-1] + (1,), bool)], axis=-1)
-    end = xp.flip(xp.minimum.accumulate(xp.flip(xp.where(last, pos, n), -1), axis=-1), -1)
+    end = xp.flip(accumulate("minimum", xp.flip(xp.where(last, pos, n), -1), -1), -1)
     best = xp.argmax(end - start, axis=-1)[..., None]  # (the first: the smallest value)
     at = xp.moveaxis(xp.take_along_axis(end, best, -1), -1, axis)
     return xp.take_along_axis(order, at, axis)
@@ -64,12 +64,12 @@ def _running(x, axis, largest):
     """cummax's (cummin's) indices: the last position where the running extreme was met,
     or of the last NaN once one was met (PyTorch's)."""
     xp = get_array_module(x)
-    extreme = (xp.maximum if largest else xp.minimum).accumulate(x, axis=axis)
+    extreme = accumulate("maximum" if largest else "minimum", x, axis)
     met = x == extreme
     if x.dtype.kind == "f":
         met |= xp.isnan(x)
     pos = xp.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1))
-    return xp.maximum.accumulate(xp.where(met, pos, 0), axis=axis)
+    return accumulate("maximum", xp.where(met, pos, 0), axis)
 
 
 class SelectAlong(PickAlong):

@@ -35,3 +35,15 @@ def test_second_order_on_the_gpu():
     t = np.tanh(np.array([0.3, -0.7]))
     expected = 6 * t * (1 - t**2) ** 2 - 6 * t**3 * (1 - t**2)
     np.testing.assert_allclose(cuda.to_cpu(gg.data), expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum", "logaddexp"])
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 5, 8, 9])
+def test_running_ops_on_the_gpu_equal_numpy_accumulate(name, length):
+    """CuPy's ufuncs have no accumulate (cummax, cummin, logcumsumexp and mode raised
+    AttributeError there): backend.accumulate scans by doubling steps."""
+    from autograd.backend import accumulate
+    x = np.random.default_rng(length).standard_normal((3, length, 2))
+    for axis in (1, -1, 0):
+        got = cuda.to_cpu(accumulate(name, cuda.to_gpu(x), axis))
+        np.testing.assert_allclose(got, getattr(np, name).accumulate(x, axis=axis), rtol=1e-14)
