@@ -525,10 +525,10 @@ class Variable(TensorMethods):
         return _ops.prod(self, *_torch_axis(axis, keepdims, dim, keepdim, "prod"))
 
     def cumsum(self, axis=None, *, dim=None):
-        return _ops.cumsum(self, _torch_axis(axis, False, dim, None, "cumsum")[0])
+        return _scan(_ops.cumsum, self, _torch_axis(axis, False, dim, None, "cumsum")[0])
 
     def cumprod(self, axis=None, *, dim=None):
-        return _ops.cumprod(self, _torch_axis(axis, False, dim, None, "cumprod")[0])
+        return _scan(_ops.cumprod, self, _torch_axis(axis, False, dim, None, "cumprod")[0])
 
     def clip(self, a_min=None, a_max=None, *, min=None, max=None):  # noqa: A002
         """NumPy's clip; `min` and `max` as NumPy 2 and PyTorch name them."""
@@ -792,6 +792,14 @@ class _ReadGuarded(np.ndarray):
 
     def tolist(self):
         return self._read(".tolist()").tolist()
+
+
+def _scan(op, x, axis):
+    """op(x, axis) for cumsum and cumprod; a 0-d x scanned along dim 0 or -1 is itself, as
+    PyTorch gives it (NumPy has no axis 0 there: AxisError)."""
+    if x.ndim == 0 and axis in (0, -1):
+        return op(x.reshape(1), 0).reshape(())
+    return op(x, axis)
 
 
 def _torch_axis(axis, keepdims, dim, keepdim, who):

@@ -301,3 +301,12 @@ def test_pytorchs_edges():
         assert y.shape == () and float(y.data) == 2.0
     with pytest.raises(IndexError, match="expected to be in range of \\[-1, 0\\]"):
         s.amax(1)
+
+
+def test_scans_of_a_0d_variable_along_dim_0_are_the_value_as_pytorch():
+    """x.cumsum(0) of a 0-d Variable raised NumPy's AxisError; torch returns the value."""
+    x = Variable(np.array(2.0))
+    for method in ("cumsum", "cumprod"):
+        y = getattr(x, method)(0)
+        assert y.shape == () and float(y.data) == 2.0
+        assert float(ag.grad(getattr(x, method)(dim=-1), [x])[0].data) == 1.0
