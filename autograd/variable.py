@@ -274,10 +274,12 @@ class Variable(TensorMethods):
         requires grad only under `no_grad()` (a manual update), as PyTorch does for leaves."""
         needs_grad = self.requires_grad or getattr(value, "requires_grad", False)
         if Config.enable_backprop and needs_grad:
-            raise RuntimeError("Variable[...] = value: an in-place change of a Variable that "
-                               "requires grad is not recorded for backward; do it under "
-                               "no_grad() (a manual update), or build a new Variable "
-                               "(autograd.where, concatenate)")
+            which = ("a Variable that requires grad" if self.requires_grad else
+                     "a Variable by a value that requires grad")
+            raise RuntimeError(f"Variable[...] = value: an in-place change of {which} is not "
+                               "recorded for backward; do it under no_grad() (a manual "
+                               "update), or build a new Variable (autograd.where, "
+                               "concatenate)")
         try:
             self.data[index] = _raw(value)
         except (ValueError, IndexError, TypeError) as exc:

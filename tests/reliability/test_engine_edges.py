@@ -76,6 +76,13 @@ def test_in_place_assignment_to_a_variable_that_needs_grad_is_refused_while_reco
             x[...] = np.ones(2)
 
 
+def test_assigning_a_value_that_needs_grad_is_refused_naming_the_value():
+    """Only the value requires grad: the message said the Variable did."""
+    x = Variable(np.zeros(3), requires_grad=False)
+    with pytest.raises(RuntimeError, match="of a Variable by a value that requires grad"):
+        x[0] = Variable(np.ones(()))
+
+
 @pytest.mark.parametrize("write", [
     lambda c: c[1:3].__setitem__(0, 100.0),             # through a slice
     lambda c: c.reshape(2, 2).__setitem__((0, 0), 50.0),  # through a reshape
