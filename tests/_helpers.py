@@ -18,13 +18,17 @@ def saved_and_loaded(model, x, path, rtol=1e-5, atol=1e-6):
     return loaded
 
 
-def assert_float32_kept(call, seed=0):
-    """call(x) of a float32 Variable x (3, 4) is float32, and so is x's gradient through it."""
+
+def assert_float32_kept(call, *arrays):
+    """call(*Variables) of float32 arrays (one (3, 4) array when none are given) is float32,
+    and so is the gradient of each input it reaches (at least one)."""
     import numpy as np
 
     import autograd as ag
-    x = ag.Variable(np.random.default_rng(seed).standard_normal((3, 4)).astype(np.float32))
-    y = call(x)
+    if not arrays:
+        arrays = (np.random.default_rng(0).standard_normal((3, 4)),)
+    xs = [ag.Variable(np.asarray(a, np.float32)) for a in arrays]
+    y = call(*xs)
     assert y.dtype == np.float32
-    (gx,) = ag.grad(y.sum(), [x])
-    assert gx.dtype == np.float32
+    grads = [g for g in ag.grad(y.sum(), xs, allow_unused=True) if g is not None]
+    assert grads and all(g.dtype == np.float32 for g in grads)

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import Variable
 
 from ._torch_parity import assert_matches_torch
 
@@ -35,12 +34,3 @@ def check_binary(name, x0, x1, order=2, **kwargs):
                          lambda a, b: theirs(a, b, **kwargs), x0, x1, order=order)
     assert_matches_torch(lambda a, b: getattr(a, name)(b, **kwargs),
                          lambda a, b: theirs(a, b, **kwargs), x0, x1, order=order)
-
-
-def check_float32_kept(call, *arrays):
-    """call(*Variables) of float32 arrays gives float32, and float32 gradients."""
-    xs = [Variable(np.asarray(a, np.float32)) for a in arrays]
-    y = call(*xs)
-    assert y.dtype == np.float32
-    grads = ag.grad(y.sum(), xs, allow_unused=True)
-    assert all(g is None or g.dtype == np.float32 for g in grads)

@@ -6,7 +6,8 @@ import pytest
 
 import autograd as ag
 
-from ._elementwise_math import check_binary, check_float32_kept, values_in
+from .._helpers import assert_float32_kept
+from ._elementwise_math import check_binary, values_in
 from ._torch_parity import assert_matches_torch
 
 BROADCAST = [((), ()), ((5,), (5,)), ((2, 3), (3,)), ((3, 1), (1, 2)), ((0, 2), (2,))]
@@ -47,7 +48,7 @@ def test_integers_match_torch(name):
 
 @pytest.mark.parametrize("name", ["fmod", "remainder", "copysign"])
 def test_float32_kept(name):
-    check_float32_kept(getattr(ag, name), [2.5, -1.0, 0.5], [0.75, 0.75, -2.0])
+    assert_float32_kept(getattr(ag, name), [2.5, -1.0, 0.5], [0.75, 0.75, -2.0])
     x = ag.Variable(np.float32([2.5, -1.0]))
     assert getattr(ag, name)(x, 0.75).dtype == np.float32
     assert getattr(x, name)(np.array([2, 3])).dtype == np.float32  # the integer promoted
@@ -82,9 +83,9 @@ def test_lerp_variable_weight_matches_torch(shapes):
 
 
 def test_lerp_float32_kept():
-    check_float32_kept(lambda a, b: ag.lerp(a, b, 0.25), [1.0, 2.0], [3.0, -1.0])
-    check_float32_kept(lambda a, b: ag.lerp(a, b, np.float64(0.25)), [1.0, 2.0], [3.0, -1.0])
-    check_float32_kept(ag.lerp, [1.0, 2.0], [3.0, -1.0], [0.25, 0.75])
+    assert_float32_kept(lambda a, b: ag.lerp(a, b, 0.25), [1.0, 2.0], [3.0, -1.0])
+    assert_float32_kept(lambda a, b: ag.lerp(a, b, np.float64(0.25)), [1.0, 2.0], [3.0, -1.0])
+    assert_float32_kept(ag.lerp, [1.0, 2.0], [3.0, -1.0], [0.25, 0.75])
 
 
 def test_lerp_refuses_integers_and_bad_weights():

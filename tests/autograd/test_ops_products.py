@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import Variable
 
+from .._helpers import assert_float32_kept
 from ._torch_parity import assert_matches_torch
 
 torch = pytest.importorskip("torch")
@@ -100,10 +100,7 @@ def test_cdist_at_zero_distances_and_ties_as_pytorch(p):
     lambda a, b: ag.tensordot(a, b), lambda a, b: ag.cdist(a, b),
     lambda a, b: ag.cdist(a, b, math.inf), lambda a, b: ag.cdist(a, b, 1.0)])
 def test_float32_stays_float32(call):
-    a, b = (Variable(_x(3, 3).astype(np.float32), requires_grad=True) for _ in range(2))
-    y = call(a, b)
-    y.backward(np.ones(y.shape, np.float32))
-    assert y.dtype == a.grad.dtype == b.grad.dtype == np.float32
+    assert_float32_kept(call, _x(3, 3), _x(3, 3))
 
 
 @pytest.mark.parametrize("call, error, words", [

@@ -6,7 +6,8 @@ import pytest
 
 import autograd as ag
 
-from ._elementwise_math import SHAPES, check_float32_kept, check_unary, values_in
+from .._helpers import assert_float32_kept
+from ._elementwise_math import SHAPES, check_unary, values_in
 
 STEPS = ["floor", "ceil", "round", "trunc", "sign"]
 EDGES = np.array([-2.5, -1.5, -0.5, -0.0, 0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 1e300,
@@ -42,7 +43,7 @@ def test_round_float32_matches_torch(decimals):
 
 @pytest.mark.parametrize("name", STEPS + ["frac", "nan_to_num"])
 def test_float32_kept(name):
-    check_float32_kept(getattr(ag, name), values_in(-5, 5, (4,)))
+    assert_float32_kept(getattr(ag, name), values_in(-5, 5, (4,)))
 
 
 @pytest.mark.parametrize("name", ["floor", "ceil", "round", "trunc", "sign", "nan_to_num"])

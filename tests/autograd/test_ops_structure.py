@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd import Variable
 from autograd.testing import arrays, shapes
 
+from .._helpers import assert_float32_kept
 from ._torch_parity import assert_matches_torch
 
 torch = pytest.importorskip("torch")
@@ -145,10 +145,7 @@ def test_meshgrid(indexing, shapes_, which):
     lambda v: v.repeat_interleave(2, 0), lambda v: v.unflatten(0, (1, -1)),
     lambda v: v.movedim(0, 1), lambda v: v.rot90(), lambda v: ag.meshgrid(v[0], v[1])[0]])
 def test_float32_stays_float32(call):
-    x = Variable(_x(3, 3).astype(np.float32), requires_grad=True)
-    y = call(x)
-    y.backward(np.ones(y.shape, np.float32))
-    assert y.dtype == x.grad.dtype == np.float32
+    assert_float32_kept(call, _x(3, 3))
 
 
 @pytest.mark.parametrize("call, error, words", [
