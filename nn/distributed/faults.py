@@ -56,6 +56,7 @@ def watch_before_the_group():
             return
         sys.excepthook(kind, value, traceback)  # the group's own: prints, then aborts
 
+    join_then_report.reports_through = previous  # what the group's own hook uses
     sys.excepthook = join_then_report
     atexit.register(_leave_as_a_member)
 
@@ -173,7 +174,10 @@ class ExitWatch:
 
 def _abort_on_uncaught_exceptions(comm):
     """Print an uncaught exception with this rank's number, then abort the whole job."""
-    previous = sys.excepthook
+    # Past the hook of watch_before_the_group (its work is done once the group exists): with
+    # it taken for someone's own, Python's hook wrote the report piece by piece, and the
+    # launcher interleaved two ranks' pieces ('OutOfStepError' + the other's line + ': ...').
+    previous = getattr(sys.excepthook, "reports_through", sys.excepthook)
     name = f"rank {comm.Get_rank()} of {comm.Get_size()}"
 
     def excepthook(kind, value, traceback):

@@ -324,6 +324,32 @@ def test_abort_and_an_uncaught_exception_leave_at_once_where_mpi_abort_returns(m
     assert comm.aborted == [5, 1]
 
 
+def test_an_uncaught_exception_is_reported_in_one_write_after_import_nn_s_watch(monkeypatch):
+    """(With `import nn`'s watch before the group taken for someone's own hook, Python's hook
+    wrote the report piece by piece, and mpiexec interleaved two ranks' pieces: the CI log
+    had 'OutOfStepError' and ': collectives out of step' apart.)"""
+    import atexit
+    import os
+
+    from nn.distributed import faults
+    comm, writes = _AbortReturns(), []
+    monkeypatch.setattr(os, "_exit", _ending)
+    monkeypatch.setattr(os, "write", lambda fd, data: writes.append((fd, data)) or len(data))
+    monkeypatch.setattr(atexit, "register", lambda *args: None)
+    monkeypatch.setattr(sys, "excepthook", sys.__excepthook__)
+    faults.watch_before_the_group()
+    faults._abort_on_uncaught_exceptions(comm)
+    try:
+        raise RuntimeError("collectives out of step")
+    except RuntimeError as error:
+        with pytest.raises(_Ended, match="1"):
+            sys.excepthook(RuntimeError, error, error.__traceback__)
+    assert len(writes) == 1 and writes[0][0] == 2, writes
+    report = writes[0][1].decode()
+    assert report.startswith("rank 1 of 2: uncaught exception, aborting the job\nTraceback")
+    assert "RuntimeError: collectives out of step\n" in report
+
+
 class _CtrlCOnce:
     """mpiexec as Popen starts it, during whose run the terminal's Ctrl-C comes once; the
     ranks then finish (rank 0 saving) and mpiexec exits with 130."""
