@@ -1,6 +1,6 @@
 """Keras' text and lookup layers in a model moved to the GPU: strings stay on the host
 through TextVectorization and StringLookup, whose integer outputs move to the model's
-device; CategoryEncoding, IntegerLookup and Hashing read GPU inputs on the host and give
+device; CategoryEncoding, IntegerLookup, Hashing and Discretization read GPU inputs on the host and give
 their outputs back to the GPU; fit and predict run. (CuPy has no string arrays.)"""
 import numpy as np
 import pytest
@@ -41,7 +41,8 @@ def test_a_text_model_on_the_gpu_fits_and_predicts(make):
 @pytest.mark.parametrize("make", [
     lambda: layers.CategoryEncoding(3, "count"),
     lambda: layers.IntegerLookup(vocabulary=[0, 1, 2], output_mode="multi_hot"),
-    lambda: layers.Hashing(4, output_mode="multi_hot")])
+    lambda: layers.Hashing(4, output_mode="multi_hot"),
+    lambda: layers.Discretization([0.5, 1.5], output_mode="count")])
 def test_integer_preprocessing_takes_gpu_inputs(make):
     x = np.array([[0, 1], [2, 2], [1, 0]])
     layer = make()

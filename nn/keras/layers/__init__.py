@@ -28,6 +28,7 @@ from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
 from .einsum_dense import EinsumDense
 from .embedding import Embedding
+from .discretization import Discretization
 from .hashing import Hashing
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
@@ -112,5 +113,6 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "LeakyReLU", "ELU", "Rescaling", "RepeatVector", "Layer", "Normalization", "Add",
            "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Masking",
            "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding",
-           "Hashing", "PReLU", "AlphaDropout", "ActivityRegularization", "EinsumDense",
+           "Hashing", "Discretization", "PReLU", "AlphaDropout", "ActivityRegularization",
+           "EinsumDense",
            "AdditiveAttention"]

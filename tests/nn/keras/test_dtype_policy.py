@@ -69,7 +69,7 @@ def test_every_keras_layer_but_the_text_ones_takes_policies():
             "Conv1DTranspose", "SeparableConv2D", "DepthwiseConv1D", "Embedding", "LSTM",
             "GRUCell", "RNN", "Bidirectional", "EinsumDense", "Layer"} <= set(POLICY_LAYERS)
     assert not {"InputLayer", "StringLookup", "IntegerLookup", "TextVectorization",
-                "CategoryEncoding", "Hashing"} & set(POLICY_LAYERS)
+                "CategoryEncoding", "Hashing", "Discretization"} & set(POLICY_LAYERS)
 
 
 @pytest.mark.parametrize("name", POLICY_LAYERS)
