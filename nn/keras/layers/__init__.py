@@ -26,9 +26,9 @@ from .category_encoding import CategoryEncoding
 from .conv import Conv1D, Conv2D, Conv3D
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose, Conv3DTranspose
 from .depthwise_conv import DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D
+from .discretization import Discretization
 from .einsum_dense import EinsumDense
 from .embedding import Embedding
-from .discretization import Discretization
 from .hashing import Hashing
 from .layer import Layer
 from .lookup import IntegerLookup, StringLookup
