@@ -1,7 +1,8 @@
 """Keras' text and lookup layers in a model moved to the GPU: strings stay on the host
 through TextVectorization and StringLookup, whose integer outputs move to the model's
-device; CategoryEncoding, IntegerLookup, Hashing and Discretization read GPU inputs on the host and give
-their outputs back to the GPU; fit and predict run. (CuPy has no string arrays.)"""
+device; CategoryEncoding, IntegerLookup, Hashing and Discretization read GPU inputs on the
+host and give their outputs back to the GPU; fit and predict run. (CuPy has no string
+arrays.)"""
 import numpy as np
 import pytest
 
