@@ -70,11 +70,18 @@ class TripletMarginWithDistanceLoss(_Loss):
         if distance_function is None:
             from .layers.distance import PairwiseDistance
             distance_function = PairwiseDistance()
+            # kept unregistered (it is distance_function too): while that is still the
+            # default, forward passes None, so that shape errors name this loss
+            object.__setattr__(self, "_default_distance", distance_function)
         self.distance_function, self.swap = distance_function, swap
 
+    _default_distance = None
+
     def forward(self, anchor, positive, negative):
+        distance = self.distance_function
         return F.triplet_margin_with_distance_loss(
-            anchor, positive, negative, distance_function=self.distance_function,
+            anchor, positive, negative,
+            distance_function=None if distance is self._default_distance else distance,
             margin=self.margin, swap=self.swap, reduction=self.reduction)
 
 

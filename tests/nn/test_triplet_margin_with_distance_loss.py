@@ -2,6 +2,8 @@
 the default distance and given ones (a function, a module, a lambda), swap, margins, every
 reduction, float32 and float64, values and gradients of all three inputs; numerical first
 and second order; reprs; the errors."""
+import copy
+
 import numpy as np
 import pytest
 
@@ -106,6 +108,12 @@ A = np.zeros((2, 3))
      "TripletMarginWithDistanceLoss: margin must be greater than 0"),
     (lambda: nn.TripletMarginWithDistanceLoss(reduction="avg"), ValueError, "avg"),
     (lambda: nn.TripletMarginWithDistanceLoss(None), TypeError, "positional"),
+    # (the module's default distance named pairwise_distance)
+    (lambda: nn.TripletMarginWithDistanceLoss()(A, np.zeros((2, 4)), A), ValueError,
+     r"triplet_margin_with_distance_loss: shapes \(2, 3\), \(2, 4\), \(2, 3\) do not "
+     "broadcast"),
+    (lambda: copy.deepcopy(nn.TripletMarginWithDistanceLoss())(A, np.zeros((2, 4)), A),
+     ValueError, r"triplet_margin_with_distance_loss: shapes"),
 ])
 def test_errors_name_what_is_wrong(call, error, message):
     with pytest.raises(error, match=message):
