@@ -25,8 +25,8 @@ import zipfile
 
 from ..layers.config import reading_saved_file
 from ..serialization import check_readable
-from ..training.keras_foreign_config import KerasConfigReader
 from ..training.keras_foreign_compile import compile_as_keras
+from ..training.keras_foreign_config import KerasConfigReader
 from ..training.saving import same_global_random_state
 
 # the order in which a layer makes the layers it holds (Keras' `_layers`), by the attribute

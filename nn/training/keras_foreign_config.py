@@ -19,7 +19,7 @@ import inspect
 
 import numpy as np
 
-from ..layers.config import lookup
+from ..layers.config import lookup, lookup_custom
 
 # Keras arguments with no counterpart in rungrad that change nothing at these values
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -194,7 +194,7 @@ class KerasConfigReader:
         candidates = [self.custom.get(key) for key in keys]
         if registered in (None, name):
             candidates.append(_keras_class(space, name, base))
-        candidates += [_registered(key, self.custom) for key in keys]
+        candidates += [lookup_custom(key, self.custom) for key in keys]
         for found in candidates:
             if isinstance(found, type) and issubclass(found, base):
                 return found
@@ -209,13 +209,6 @@ class KerasConfigReader:
             raise ValueError(f"{what}: unknown function {name!r}: register it (nn.register) "
                              "or give it in custom_objects")
         return found
-
-
-def _registered(name, custom):
-    """The class registered (or in a custom_object_scope) as `name`; not rungrad's own,
-    which answer to their nn.keras names only."""
-    found = lookup(name, type, custom)
-    return found if getattr(found, "__module__", "nn").split(".")[0] != "nn" else None
 
 
 def _keras_class(space, name, base):

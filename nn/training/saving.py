@@ -25,10 +25,10 @@ from ..module import StateDictKeyError, saved_state
 from ..npy_archive import DAMAGED_ARCHIVE, CorruptArchive, NpyArchive, describe
 from ..serialization import (
     MODEL_MEMBER,
-    is_keras_archive,
     check_not_truncated,
     check_readable,
     foreign_format,
+    is_keras_archive,
     is_safetensors,
     refuse_overwrite,
     sync_file,
