@@ -23,6 +23,7 @@ import re
 import warnings
 import zipfile
 
+from ..containers import ModuleList
 from ..layers.config import reading_saved_file
 from ..serialization import check_readable
 from ..training.keras_foreign_compile import compile_as_keras
@@ -86,7 +87,8 @@ def assign_weights(model, store, where):
         raise ValueError(f"{where}: Keras' weights load into a Keras model (nn.keras' "
                          f"Sequential or functional), layer by layer; got a {type(model).__name__}")
     for layer, group in _layer_groups(model, store, where):
-        arrays = _model_arrays(layer, group, where) if _is_model(layer) else _arrays(group)
+        arrays = _model_arrays(layer, group, where) if _is_model(layer) else \
+            _arrays(group, layer)
         if group is None and layer.get_weights():
             raise ValueError(f"{where} holds no weights for layer {layer.name!r}")
         try:
@@ -116,11 +118,12 @@ def _model_arrays(model, group, where):
         return []
     return [array for layer, inner in _layer_groups(model, group, where)
             for array in (_model_arrays(layer, inner, where) if _is_model(layer)
-                          else _arrays(inner))]
+                          else _arrays(inner, layer))]
 
 
-def _arrays(group):
-    """A layer's arrays: its own `vars/i`, then those of the layers it holds."""
+def _arrays(group, held=None):
+    """A layer's arrays: its own `vars/i`, then those of the layers it holds (`held`, the
+    rungrad object where it has the attribute Keras saved them under)."""
     if group is None:
         return []
     own = group.get("vars")
@@ -128,7 +131,22 @@ def _arrays(group):
     inner = [key for key in group if key != "vars"]
     inner.sort(key=lambda key: (_INNER_ORDER.index(key) if key in _INNER_ORDER
                                 else len(_INNER_ORDER), key))
-    return arrays + [array for key in inner for array in _arrays(group[key])]
+    for key in inner:
+        part = getattr(held, key, None)
+        if isinstance(part, (list, tuple, ModuleList)):  # (StackedRNNCells' cells)
+            arrays += _listed_arrays(group[key], part)
+        else:
+            arrays += _arrays(group[key], part)
+    return arrays
+
+
+def _listed_arrays(group, items):
+    """The arrays of a list of layers Keras saved as a container: each under its class's
+    key, numbered in the list's order (the keys alone lose the order of mixed classes)."""
+    used = {}
+    return [array for item in items
+            for array in _arrays(group.get(_unique(snake_case(type(item).__name__), used)),
+                                 item)]
 
 
 def _is_model(layer):

@@ -25,7 +25,8 @@ from ..layers.config import lookup, lookup_custom
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
          "sparse": False, "ragged": False, "optional": False, "stateful": False,
          "seed": None, "autocast": True, "input_axes": None, "output_axes": None,
-         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
+         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99,
+         "rms_scaling": False, "use_gate": False, "sliding_window": None}
 # Keras arguments that change how a result is computed, never what it is
 IMPLEMENTATION_ONLY = ("unroll", "use_cudnn")
 # the namespaces of nn.keras that a Keras module's part names (keras.src.layers.core...)
@@ -105,7 +106,8 @@ class KerasConfigReader:
             for item in ready:
                 name, (args, kwargs) = item
                 pending.remove(item)
-                out = built[name](*_filled(args, nodes), **_filled(kwargs, nodes))
+                layer = built[name]
+                out = layer(*_filled(args, nodes), **_call_options(layer, kwargs, nodes))
                 nodes[name].append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
         model = Functional(_endpoints(config["input_layers"], nodes),
                            _endpoints(config["output_layers"], nodes), name=config.get("name"))
@@ -153,6 +155,8 @@ class KerasConfigReader:
         except TypeError as exc:
             raise ValueError(f"{what}: rungrad's {cls.__name__} does not take Keras' "
                              f"arguments {sorted(kwargs)} ({exc})") from None
+        except NotImplementedError as exc:  # (an argument's value rungrad lacks)
+            raise ValueError(f"{what}: {exc}") from None
 
     def value(self, value, what):
         """A config's value with Keras' serialized objects made rungrad's."""
@@ -316,6 +320,15 @@ def _filled(value, nodes):
     if isinstance(value, dict):
         return {k: _filled(v, nodes) for k, v in value.items()}
     return value
+
+
+def _call_options(layer, kwargs, nodes):
+    """A call's keyword arguments; Keras records mask=None (and other None defaults) on
+    every call, which a layer without that argument goes without."""
+    taken = inspect.signature(layer.forward).parameters
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in taken.values())
+    return {key: _filled(value, nodes) for key, value in kwargs.items()
+            if value is not None or key in taken or open_ended}
 
 
 def _endpoints(refs, nodes):

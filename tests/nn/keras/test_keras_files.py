@@ -16,7 +16,7 @@ import nn.keras as keras
 pytest.importorskip("h5py")
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
-MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional")
+MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional", "assorted")
 REFERENCE = np.load(os.path.join(DATA, "predictions.npz"))
 
 
@@ -174,6 +174,16 @@ def _dense_of(config, i=0):
 def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
     with pytest.raises(ValueError, match=r"dense_bn_edited.keras: " + message):
         keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+
+
+def test_an_argument_value_rungrad_lacks_is_refused_by_name(tmp_path):
+    def edit(config):
+        gru = [e for e in config["config"]["layers"] if e["class_name"] == "GRU"][0]
+        gru["config"]["reset_after"] = False
+
+    with pytest.raises(ValueError, match=r"recurrent_edited.keras: the GRU layer 'gru': GRU: "
+                                         r"reset_after=False .* is not supported"):
+        keras.models.load_model(_rewritten(tmp_path, "recurrent", edit))
 
 
 def test_a_registered_custom_layer_is_found_by_its_registered_name():

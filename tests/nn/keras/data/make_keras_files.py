@@ -98,6 +98,18 @@ def bidirectional():
     return model, [(2, 4, 3)]
 
 
+def assorted():
+    """Layers whose Keras configs or files hold more: a call's mask=None (TimeDistributed),
+    arguments at values that change nothing (rms_scaling, use_gate, sliding_window), the
+    inner layers of MultiHeadAttention and of stacked RNN cells of two classes."""
+    inputs = keras.Input(shape=(4, 3))
+    x = layers.TimeDistributed(layers.Dense(4))(inputs)
+    x = layers.LayerNormalization()(x)
+    x = layers.MultiHeadAttention(num_heads=2, key_dim=2)(x, x)
+    x = layers.RNN([layers.LSTMCell(2), layers.GRUCell(3)])(x)
+    return keras.Model(inputs, layers.Dense(2)(x), name="assorted"), [(2, 4, 3)]
+
+
 def lambda_layer():
     model = keras.Sequential([keras.Input(shape=(3,)), layers.Lambda(lambda x: x * 2)],
                              name="with_lambda")
@@ -105,7 +117,7 @@ def lambda_layer():
 
 
 MODELS = {"dense_bn": dense_bn, "cnn": cnn, "recurrent": recurrent, "branched": branched,
-          "nested": nested, "bidirectional": bidirectional}
+          "nested": nested, "bidirectional": bidirectional, "assorted": assorted}
 WEIGHTS_FILES = ("dense_bn", "nested", "bidirectional")
 
 
