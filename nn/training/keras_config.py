@@ -7,7 +7,8 @@ model), a new model of it; `model.to_json()`, that dict as JSON; and
 (Normalization's mean) written in the JSON itself. Loading finds classes and functions by
 name only: rungrad's own, those registered (@nn.register, keras.saving.
 register_keras_serializable) and custom_objects= or keras.saving.custom_object_scope's;
-nothing a config names is imported or run.
+nothing a config names is imported or run. A config real Keras 3 wrote (its own format:
+"module", "inbound_nodes", "input_layers") is read by nn.training.keras_foreign_config.
 
 get_config() of a Sequential or functional model:
 
