@@ -100,6 +100,16 @@ def test_summary_counts_the_keras_parameters(capsys):
     assert "Trainable params: 99" in shown and "batch_normalization" in shown
 
 
+def test_a_layer_saved_untrainable_comes_back_frozen(tmp_path):
+    def edit(config):
+        _dense_of(config)["config"]["trainable"] = False
+
+    model = keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+    assert not model.layers[0].trainable
+    assert sum(w.size for w in model.trainable_weights) == 99 - 56
+    _assert_predicts_as_keras(model, "dense_bn")
+
+
 def test_layer_names_and_order_are_keras():
     model = keras.models.load_model(_file("branched", ".keras"))
     assert [layer.name for layer in model.layers] == ["left", "right", "a", "b", "add",
