@@ -47,6 +47,10 @@ def load_weights(module, path, strict=True, skip_mismatch=False):
     parameter it goes to (see nn.stored_array and nn.npy_archive): a skipped or unexpected
     array is never read."""
     path = os.fsdecode(path)
+    check_readable(path, "load_weights")
+    if starts_as_hdf5(path):  # Keras 3's .weights.h5 (rungrad's own are .npz archives)
+        from .keras.keras_files import load_keras_weights  # (lazily: it builds on nn.keras)
+        return load_keras_weights(module, path)
     with _stored_weights(path) as arrays:
         if skip_mismatch:
             arrays, strict = _matching(module, arrays, path), False
@@ -290,25 +294,42 @@ def _unreadable(path, exc):
                       f"({describe(exc)})")
 
 
-_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+KERAS_ARCHIVE_MEMBERS = ("config.json", "model.weights.h5")
+
+
+def starts_as_hdf5(path):
+    """Whether the file at `path` begins with HDF5's signature (Keras' .h5 files)."""
+    with open(path, "rb") as f:
+        return f.read(8) == HDF5_SIGNATURE
+
+
+def is_keras_archive(path):
+    """Whether `path` is a zip archive holding Keras 3's config.json and model.weights.h5
+    (a .keras file)."""
+    return set(KERAS_ARCHIVE_MEMBERS) <= set(_zip_names(path))
+
+
+def _zip_names(path):
+    """The member names of the zip archive at `path`; none for another or a damaged file."""
+    if not zipfile.is_zipfile(path):
+        return []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.namelist()
+    except DAMAGED_ARCHIVE:  # (damaged: the reader says so)
+        return []
 
 
 def foreign_format(path):
-    """' (it is ...: what to do)' for another library's file that rungrad does not read (a
-    Keras 3 .keras archive, a PyTorch checkpoint, HDF5), else ''."""
-    import zipfile
-    with open(path, "rb") as f:
-        if f.read(8) == _HDF5_SIGNATURE:
-            return (" (it is an HDF5 file, such as Keras' .h5 weights, which rungrad does not "
-                    "read: in Keras, save the arrays of model.get_weights() with numpy.savez "
-                    "and give them to set_weights)")
-    if not zipfile.is_zipfile(path):
-        return ""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except DAMAGED_ARCHIVE:  # (damaged: the reader says so)
-        return ""
+    """' (it is ...: what to do)' for another library's file that this reader cannot take (a
+    Keras 3 .keras archive or .weights.h5 where the other is expected, a PyTorch checkpoint,
+    an nn.save checkpoint), else ''."""
+    if starts_as_hdf5(path):
+        return (" (it is an HDF5 file, such as Keras' .weights.h5: model.load_weights(path) "
+                "reads Keras 3's, into a model of the same layers; a whole model saved by "
+                "Keras 3 is a .keras file, for nn.load_model)")
+    names = _zip_names(path)
     if any(name.endswith("data.pkl") for name in names):
         return (" (it is a PyTorch checkpoint, pickled, which rungrad never unpickles: in "
                 "PyTorch, save {k: v.numpy() for k, v in model.state_dict().items()} with "
@@ -316,9 +337,9 @@ def foreign_format(path):
     if "tree.json" in names:
         return (" (it is a checkpoint written by nn.save: read it with nn.load(path), and give "
                 "the state dict in it to load_state_dict)")
-    if "config.json" in names and "model.weights.h5" in names:
-        return (" (it is a Keras 3 .keras file, which rungrad does not read: build the model "
-                "with nn.keras and give it the Keras model's get_weights() with set_weights)")
+    if set(KERAS_ARCHIVE_MEMBERS) <= set(names):
+        return (" (it is a Keras 3 .keras file: load it whole with nn.load_model(path) or "
+                "keras.models.load_model(path); its weights alone are its model.weights.h5)")
     return ""
 
 
@@ -332,5 +353,6 @@ def _safetensors_hint(path):
     return ""
 
 
-__all__ = ["save_weights", "load_weights", "read_safetensors",
-           "is_safetensors", "check_readable", "sync_file", "foreign_format", "MODEL_MEMBER"]
+__all__ = ["save_weights", "load_weights", "read_safetensors", "is_safetensors",
+           "check_readable", "sync_file", "foreign_format", "starts_as_hdf5",
+           "is_keras_archive", "MODEL_MEMBER", "HDF5_SIGNATURE"]

@@ -127,10 +127,16 @@ def lookup(name, kind, custom_objects=None):
     """The class (kind type) or function saved as `name`: from `custom_objects`, those of
     the custom_object_scope under way, the registry, then rungrad's own; None when
     unknown."""
+    found = lookup_custom(name, custom_objects)
+    return found if found is not None else _builtin(name, kind)
+
+
+def lookup_custom(name, custom_objects=None):
+    """lookup's, among one's own objects only (custom_objects, a scope's, the registry)."""
     for table in (custom_objects or {}, *reversed(_SCOPES.tables), _REGISTERED):
         if name in table:
             return table[name]
-    return _builtin(name, kind)
+    return None
 
 
 class _Scopes(threading.local):

@@ -7,7 +7,8 @@ model), a new model of it; `model.to_json()`, that dict as JSON; and
 (Normalization's mean) written in the JSON itself. Loading finds classes and functions by
 name only: rungrad's own, those registered (@nn.register, keras.saving.
 register_keras_serializable) and custom_objects= or keras.saving.custom_object_scope's;
-nothing a config names is imported or run.
+nothing a config names is imported or run. A config real Keras 3 wrote (its own format:
+"module", "inbound_nodes", "input_layers") is read by nn.training.keras_foreign_config.
 
 get_config() of a Sequential or functional model:
 
@@ -32,6 +33,7 @@ import json
 
 from ..layers.config import reading_saved_file
 from .architecture import malformed, read_architecture, write_architecture
+from .keras_foreign_config import KerasConfigReader, is_keras_written
 from .model import Model
 from .model_config import Reader, Writer, constructor_config, is_container
 from .sequential import Sequential
@@ -61,6 +63,8 @@ def model_from_config(cls, config, custom_objects=None):
     Functional's) a functional model's; a subclass is made of its constructor's arguments."""
     who = f"{cls.__name__}.from_config"
     kind = _kind(cls)
+    if kind is not None and is_keras_written(config):  # (a config real Keras wrote)
+        return _from_keras(config, kind, custom_objects, who)
     if kind is None:
         return _constructed(cls, config, who)
     return _rebuilt(config, kind, custom_objects, who)
@@ -77,6 +81,8 @@ def model_from_json(json_string, custom_objects=None):
         raise ValueError(f"{who}: expected model.to_json()'s object of 'class_name' and "
                          f"'config', got {_shown(document)}")
     name, config = document["class_name"], document["config"]
+    if is_keras_written(document):  # (real Keras' to_json())
+        return _from_keras(document, None, custom_objects, who)
     if name in _KINDS:
         return _rebuilt(config, name, custom_objects, who)
     with _reading(who):  # (a subclassed model, or a layer: its class by name)
@@ -130,11 +136,6 @@ def _check(config, kind, who):
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError(f"{who}: expected a model's config, a dict with a 'layers' list "
                          f"(model.get_config()), got {_shown(config)}")
-    if "input_layers" in config or any(isinstance(entry, dict) and "module" in entry
-                                       for entry in config["layers"]):
-        raise ValueError(f"{who}: the config was written by Keras itself (Keras' 'module' "
-                         "and 'input_layers' entries), which rungrad does not read; rebuild "
-                         "the model from the config rungrad's get_config() writes")
     if ("graph" in config) != (kind == "Functional"):
         raise ValueError(f"{who}: the config is a functional model's (it has a 'graph' of "
                          "calls): rebuild it with keras.Model.from_config(config)"
@@ -154,6 +155,15 @@ def _constructed(cls, config, who):
         raise TypeError(f"{who}: cannot make a {cls.__name__} of the config's entries "
                         f"{sorted(config)} ({exc}); its get_config() must return its "
                         "constructor's arguments") from None
+
+
+def _from_keras(config, kind, custom_objects, who):
+    """The model of a config (or to_json document) real Keras 3 wrote: a Sequential one as
+    a Sequential, a functional one as a functional model, whichever class was asked."""
+    if kind is not None:
+        kind = "Functional" if "input_layers" in config else "Sequential"
+    with _reading(who):
+        return KerasConfigReader(custom_objects).model(config, kind)
 
 
 @contextlib.contextmanager

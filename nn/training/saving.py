@@ -28,6 +28,7 @@ from ..serialization import (
     check_not_truncated,
     check_readable,
     foreign_format,
+    is_keras_archive,
     is_safetensors,
     refuse_overwrite,
     sync_file,
@@ -83,6 +84,10 @@ def load_model(path, custom_objects=None, compile=True, safe_mode=True):  # noqa
     leaves NumPy's global random generator as it was (building the layers draws initial
     weights, which the saved ones then replace)."""
     path = os.fspath(path)
+    check_readable(path, "load_model", "model file")
+    if is_keras_archive(path):  # (a .keras file real Keras 3 wrote)
+        from ..keras.keras_files import load_keras_archive  # (nn.keras builds on this package)
+        return load_keras_archive(path, custom_objects, compile)
     with _opened_archive(path) as (document, arrays):
         return _rebuilt(path, document, arrays, custom_objects, compile)
 
@@ -92,7 +97,7 @@ def _rebuilt(path, document, arrays, custom_objects, compile):  # noqa: A002
     reader = Reader(arrays, custom_objects)
     try:
         weights = {name: reader.stored(index) for name, index in document["weights"]}
-        with _same_global_random_state(), reading_saved_file():  # (lazily sized layers are
+        with same_global_random_state(), reading_saved_file():  # (lazily sized layers are
             # built by the load; a file's configs must not make it read other files)
             model = read_architecture(reader, document)
             _take_saved_dtypes(model, weights)
@@ -127,7 +132,8 @@ def _take_saved_dtypes(model, weights):
 
 
 @contextlib.contextmanager
-def _same_global_random_state():
+def same_global_random_state():
+    """Leaves NumPy's global random generator as it was (building layers draws weights)."""
     state = np.random.get_state()
     try:
         yield

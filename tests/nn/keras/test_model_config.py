@@ -287,10 +287,13 @@ def test_a_subclassed_model_is_configured_by_its_constructor_arguments():
 
 # ----- what is not such a config -----
 def _keras_own_config():
-    """The start of what Keras 3.15.1's get_config() writes for a Sequential model."""
+    """What Keras 3.15.1's get_config() writes for a Sequential model, with a layer rungrad
+    lacks (Keras' own configs are read: tests/nn/keras/test_keras_files.py)."""
     return {"name": "sequential", "trainable": True, "layers": [
         {"module": "keras.layers", "class_name": "InputLayer", "registered_name": None,
-         "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"}}]}
+         "config": {"batch_shape": [None, 4], "dtype": "float32", "name": "input_layer"}},
+        {"module": "keras.layers", "class_name": "ConvLSTM2D", "registered_name": None,
+         "config": {"name": "conv_lstm2d", "filters": 2}}]}
 
 
 @pytest.mark.parametrize("call, message", [
@@ -301,7 +304,7 @@ def _keras_own_config():
      r"^Model.from_config: the config is a Sequential model's .*"
      r"keras.Sequential.from_config"),
     (lambda: keras.Sequential.from_config(_keras_own_config()),
-     r"^Sequential.from_config: the config was written by Keras itself"),
+     r"^Sequential.from_config: unknown layer 'ConvLSTM2D' \(Keras module 'keras.layers'\)"),
     (lambda: keras.Sequential.from_config([1, 2]),
      r"^Sequential.from_config: expected a model's config, a dict with a 'layers' list"),
     (lambda: keras.Sequential.from_config({"name": "x", "layers": [{"name": "0"}]}),

@@ -1,0 +1,211 @@
+"""Files real Keras 3 writes: a `.keras` archive (config.json, metadata.json and
+model.weights.h5 in a zip) and a `.weights.h5` file, read into nn.keras models.
+
+Keras 3's HDF5 layout (keras/src/saving/saving_lib.py) follows the model's objects, not the
+layers' names: a model's layers are `layers/<key>`, where the key is the layer's class name
+in snake case, numbered in model.layers' order among those of its class (`dense`,
+`dense_1`, `batch_normalization`, ...); a layer's own variables are `vars/0`, `vars/1`, ...
+(trainable first), and the layers it holds sit below it under the attribute that holds
+them (an RNN's `cell`, Bidirectional's `forward_layer` and `backward_layer`, a nested
+model's `layers/...`). Keras' `layer.weights` (get_weights' order) is the layer's own
+variables, then each inner layer's in the order it made them: so the arrays of each
+top-level layer are gathered in that order and given to its set_weights. The optimizer's
+variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh.
+
+HDF5 is read with h5py, imported only when such a file is read (the rungrad[keras-files]
+extra). Nothing in a file is executed: the config's classes are found by name only
+(nn.training.keras_foreign_config).
+"""
+import contextlib
+import io
+import json
+import re
+import warnings
+import zipfile
+
+from ..containers import ModuleList
+from ..layers.config import reading_saved_file
+from ..serialization import check_readable
+from ..training.keras_foreign_compile import compile_as_keras
+from ..training.keras_foreign_config import KerasConfigReader
+from ..training.saving import same_global_random_state
+
+# the order in which a layer makes the layers it holds (Keras' `_layers`), by the attribute
+# that holds them; others come after these, by name
+_INNER_ORDER = ("cell", "cells", "layer", "forward_layer", "backward_layer", "query_dense",
+                "key_dense", "value_dense", "output_dense")
+
+
+def h5py_module(who):
+    """h5py, imported on first use; an ImportError naming the extra where it is missing."""
+    try:
+        import h5py
+    except ImportError:
+        raise ImportError(f"{who}: reading Keras' HDF5 files (.keras archives, .weights.h5) "
+                          "needs h5py: pip install h5py, or the rungrad[keras-files] "
+                          "extra") from None
+    return h5py
+
+
+def load_keras_archive(path, custom_objects=None, compile=True):  # noqa: A002 (Keras')
+    """The model a Keras 3 `.keras` archive holds: its architecture, weights and, unless
+    compile=False, its compile settings where rungrad has them (else uncompiled, with a
+    warning naming what was skipped)."""
+    who = "load_model"
+    h5py = h5py_module(who)
+    with _naming(path, who):
+        with zipfile.ZipFile(path) as archive:
+            document = json.loads(archive.read("config.json").decode("utf-8"))
+            _check_version(archive, path, who)
+            weights = archive.read("model.weights.h5")
+        with same_global_random_state(), reading_saved_file():
+            model = KerasConfigReader(custom_objects).model(document)
+        with h5py.File(io.BytesIO(weights), "r") as store:
+            assign_weights(model, store, f"{path} (model.weights.h5)")
+    if compile and document.get("compile_config"):
+        compile_as_keras(model, document["compile_config"], custom_objects, f"{who}: {path}")
+    return model
+
+
+def load_keras_weights(model, path):
+    """model.load_weights of a Keras 3 `.weights.h5` file: each layer's arrays in Keras'
+    variable order, given to its set_weights."""
+    who = "load_weights"
+    check_readable(path, who)
+    h5py = h5py_module(who)
+    with _naming(path, who):
+        with h5py.File(path, "r") as store:
+            assign_weights(model, store, path)
+
+
+def assign_weights(model, store, where):
+    """Give each layer of `model` its arrays from the open HDF5 `store` (Keras 3's layout)."""
+    if "layers" not in store:
+        raise ValueError(f"{where} is not in Keras 3's weights layout (no 'layers' group"
+                         f"{_legacy_hint(store)})")
+    if not hasattr(model, "layers"):
+        raise ValueError(f"{where}: Keras' weights load into a Keras model (nn.keras' "
+                         f"Sequential or functional), layer by layer; got a {type(model).__name__}")
+    for layer, group in _layer_groups(model, store, where):
+        arrays = _model_arrays(layer, group, where) if _is_model(layer) else \
+            _arrays(group, layer)
+        if group is None and layer.get_weights():
+            raise ValueError(f"{where} holds no weights for layer {layer.name!r}")
+        try:
+            layer.set_weights(arrays)
+        except ValueError as exc:
+            raise ValueError(f"{where}: layer {layer.name!r}: {exc} (the file's "
+                             f"{_shapes(arrays)})") from None
+
+
+def _layer_groups(model, store, where):
+    """(layer, its HDF5 group or None) for each of model.layers, keyed as Keras keys them."""
+    used, found = {}, []
+    for layer in model.layers:
+        key = _unique(snake_case(type(layer).__name__), used)
+        found.append((layer, store["layers"].get(key)))
+    unused = set(store["layers"]) - {_unique(base, {base: i}) for base, n in used.items()
+                                     for i in range(n)}
+    if unused:
+        raise ValueError(f"{where} holds weights for layers the model lacks: {sorted(unused)} "
+                         "(the model's layers, or their classes, differ from the saved one's)")
+    return found
+
+
+def _model_arrays(model, group, where):
+    """A nested model's arrays: its layers', in order (as its get_weights lists them)."""
+    if group is None:
+        return []
+    return [array for layer, inner in _layer_groups(model, group, where)
+            for array in (_model_arrays(layer, inner, where) if _is_model(layer)
+                          else _arrays(inner, layer))]
+
+
+def _arrays(group, held=None):
+    """A layer's arrays: its own `vars/i`, then those of the layers it holds (`held`, the
+    rungrad object where it has the attribute Keras saved them under)."""
+    if group is None:
+        return []
+    own = group.get("vars")
+    arrays = [own[str(i)][()] for i in range(len(own))] if own is not None else []
+    inner = [key for key in group if key != "vars"]
+    inner.sort(key=lambda key: (_INNER_ORDER.index(key) if key in _INNER_ORDER
+                                else len(_INNER_ORDER), key))
+    for key in inner:
+        part = getattr(held, key, None)
+        if isinstance(part, (list, tuple, ModuleList)):  # (StackedRNNCells' cells)
+            arrays += _listed_arrays(group[key], part)
+        else:
+            arrays += _arrays(group[key], part)
+    return arrays
+
+
+def _listed_arrays(group, items):
+    """The arrays of a list of layers Keras saved as a container: each under its class's
+    key, numbered in the list's order (the keys alone lose the order of mixed classes)."""
+    used = {}
+    return [array for item in items
+            for array in _arrays(group.get(_unique(snake_case(type(item).__name__), used)),
+                                 item)]
+
+
+def _is_model(layer):
+    return hasattr(layer, "layers") and callable(getattr(layer, "get_weights", None)) and \
+        type(layer).__name__ in ("Sequential", "Functional")
+
+
+def snake_case(name):
+    """Keras' naming.to_snake_case: the key of a layer of class `name` (Conv2D: conv2d,
+    MaxPooling2D: max_pooling2d, BatchNormalization: batch_normalization)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _unique(base, used):
+    """Keras' _get_unique_name: base, then base_1, base_2, ..."""
+    count = used.get(base, 0)
+    used[base] = count + 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def _shapes(arrays):
+    return f"{len(arrays)} arrays of shapes {[tuple(a.shape) for a in arrays]}"
+
+
+def _legacy_hint(store):
+    if "layer_names" in store.attrs or "model_weights" in store:
+        return ("; it is a Keras 2 HDF5 file, which rungrad does not read: load it in Keras "
+                "and save it again with Keras 3 as .keras or .weights.h5")
+    return ""
+
+
+def _check_version(archive, path, who):
+    """A warning where metadata.json names a Keras other than 3.x (the layout read here)."""
+    if "metadata.json" not in archive.namelist():
+        return
+    version = str(json.loads(archive.read("metadata.json")).get("keras_version", ""))
+    if version and not version.startswith("3."):
+        warnings.warn(f"{who}: {path} was written by Keras {version}; rungrad reads Keras 3's "
+                      "files", stacklevel=4)
+
+
+@contextlib.contextmanager
+def _naming(path, who):
+    """Errors reading a damaged file (zip, JSON, HDF5) or refusing its contents, naming it."""
+    try:
+        yield
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError,
+            TypeError, AttributeError, IndexError) as exc:
+        if isinstance(exc, (FileNotFoundError, IsADirectoryError)):
+            raise
+        raise ValueError(f"{who}: {path} is not a readable Keras file "
+                         f"({type(exc).__name__}: {exc})") from None
+    except ValueError as exc:
+        message = str(exc)
+        raise ValueError(message if str(path) in message else f"{who}: {path}: {message}") \
+            from None
+
+
+__all__ = ["load_keras_archive", "load_keras_weights", "assign_weights", "h5py_module",
+           "snake_case"]

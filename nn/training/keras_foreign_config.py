@@ -1,0 +1,344 @@
+"""Keras 3's own model configs (what real Keras writes in a `.keras` archive's config.json
+and in `model.to_json()`), turned into nn.keras models with the same meaning.
+
+Keras writes every object as {"module", "class_name", "config", "registered_name"}; a
+Sequential's config lists its layers, a functional model's lists them with the calls that
+made them (`inbound_nodes`, whose tensors name their source by `keras_history`: [layer
+name, node index, tensor index]) and names its `input_layers` and `output_layers`. The
+model is rebuilt through nn.keras' public API (keras.Input, the layers, keras.Model,
+Sequential), so it is the model the same Keras code would make with rungrad.
+
+Classes are found by name only, in nn.keras' namespaces (layers, initializers,
+regularizers, constraints) or among the objects registered with nn.register /
+register_keras_serializable or given as custom_objects: nothing a file names is imported,
+and a Lambda layer's marshalled bytecode is never run. A layer, object or argument rungrad
+lacks is refused by name; Keras' bookkeeping arguments that change nothing at the values
+Keras writes by default (INERT) are dropped.
+"""
+import inspect
+
+import numpy as np
+
+from ..layers.config import lookup, lookup_custom
+
+# Keras arguments with no counterpart in rungrad that change nothing at these values
+INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
+         "sparse": False, "ragged": False, "optional": False, "stateful": False,
+         "seed": None, "autocast": True, "input_axes": None, "output_axes": None,
+         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99,
+         "rms_scaling": False, "use_gate": False, "sliding_window": None}
+# Keras arguments that change how a result is computed, never what it is
+IMPLEMENTATION_ONLY = ("unroll", "use_cudnn")
+# the namespaces of nn.keras that a Keras module's part names (keras.src.layers.core...)
+_SPACES = ("layers", "initializers", "regularizers", "constraints", "losses", "metrics",
+           "optimizers", "optimizers.schedules", "models", "dtype_policies")
+_POLICIES = ("DTypePolicy", "FloatDTypePolicy")
+_MODELS = ("Sequential", "Functional", "Model")
+
+
+def is_keras_written(config):
+    """Whether a model's config (or to_json's document) was written by Keras itself: its
+    objects carry a 'module', a functional one names 'input_layers'."""
+    if not isinstance(config, dict):
+        return False
+    if "module" in config and isinstance(config.get("config"), dict):
+        return True
+    layers = config.get("layers")
+    return "input_layers" in config or (isinstance(layers, list) and any(
+        isinstance(entry, dict) and "module" in entry for entry in layers))
+
+
+class KerasConfigReader:
+    """Turns Keras' serialized objects into rungrad's; `custom_objects` as load_model's."""
+
+    def __init__(self, custom_objects=None):
+        self.custom = dict(custom_objects or {})
+
+    # ----- models -----
+    def model(self, spec, kind=None):
+        """The model of a {"class_name", "config"} document (or of a bare config, whose
+        `kind` is "Sequential" or "Functional")."""
+        if kind is None:
+            kind = spec.get("class_name")
+            spec = spec["config"]
+        if kind == "Sequential":
+            return self._sequential(spec)
+        if kind in ("Functional", "Model"):
+            return self._functional(spec)
+        raise ValueError(f"the config describes a {kind!r}: only Keras' Sequential and "
+                         "functional models are read (a subclassed model's code is not in "
+                         "the file)")
+
+    def _sequential(self, config):
+        from ..keras.functional import Input
+        from .sequential import Sequential
+
+        entries = list(config["layers"])
+        first = []
+        if entries and _class_name(entries[0]) == "InputLayer":
+            first = [Input(**self._input_arguments(entries.pop(0)["config"]))]
+        model = Sequential(first + [self.layer(entry) for entry in entries],
+                           name=config.get("name"))
+        shape = config.get("build_input_shape") or (config.get("build_config") or {}).get(
+            "input_shape")
+        if not first and shape is not None:  # (a model begun without keras.Input)
+            model.build(tuple(shape))
+        _set_trainable(model, config)
+        return model
+
+    def _functional(self, config):
+        from ..keras.functional import Functional, Input
+
+        built, nodes, pending = {}, {}, []
+        for entry in config["layers"]:
+            name = entry.get("name") or entry["config"]["name"]
+            if _class_name(entry) == "InputLayer":
+                nodes[name] = [(Input(**self._input_arguments(entry["config"])),)]
+                continue
+            built[name] = self.layer(entry)
+            nodes[name] = []
+            pending += [(name, _node_arguments(node)) for node in entry.get("inbound_nodes", [])]
+        while pending:  # each call once its arguments exist (a shared layer's come later)
+            ready = [item for item in pending if _available(item[1], nodes)]
+            if not ready:
+                raise ValueError(f"the calls of layers {sorted({n for n, _ in pending})} take "
+                                 "tensors that no layer of the config makes")
+            for item in ready:
+                name, (args, kwargs) = item
+                pending.remove(item)
+                layer = built[name]
+                out = layer(*_filled(args, nodes), **_call_options(layer, kwargs, nodes))
+                nodes[name].append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
+        model = Functional(_endpoints(config["input_layers"], nodes),
+                           _endpoints(config["output_layers"], nodes), name=config.get("name"))
+        _set_trainable(model, config)
+        return model
+
+    def _input_arguments(self, config):
+        """keras.Input's arguments of an InputLayer's config."""
+        config = {key: self.value(v, "InputLayer") for key, v in config.items()}
+        shape = config.pop("batch_shape", None) or config.pop("batch_input_shape", None)
+        _refuse_unknown(config, {"dtype", "name"}, "InputLayer")
+        return {"batch_shape": tuple(shape) if shape is not None else None,
+                "dtype": config.get("dtype") or "float32", "name": config.get("name")}
+
+    # ----- layers and objects -----
+    def layer(self, entry):
+        """The layer of one entry of a model's `layers` (or a nested layer's spec)."""
+        name = _class_name(entry)
+        if name in _MODELS and entry.get("registered_name") in (None, name):
+            return self.model(entry["config"], "Sequential" if name == "Sequential"
+                              else "Functional")
+        if name == "Lambda":
+            raise ValueError(f"the Lambda layer {entry['config'].get('name')!r} holds its "
+                             "function as marshalled Python bytecode, which rungrad never "
+                             "runs: rebuild that layer in code (a layer subclass, registered "
+                             "with nn.register), then load the weights")
+        from ..module import Module
+        cls = self.find(entry, "layers", Module)
+        config = dict(entry["config"])
+        trainable = config.pop("trainable", True)
+        layer = self.construct(cls, config, f"the {name} layer {config.get('name')!r}")
+        if trainable is False:
+            layer.trainable = False
+        return layer
+
+    def construct(self, cls, config, what):
+        """cls(**config) with Keras' nested objects made rungrad's; an argument rungrad
+        lacks is refused by name, unless INERT at its value."""
+        kwargs = {key: self.value(v, what) for key, v in config.items()}
+        params = inspect.signature(cls).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            kwargs = _dropped_inert(kwargs, params, what)
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise ValueError(f"{what}: rungrad's {cls.__name__} does not take Keras' "
+                             f"arguments {sorted(kwargs)} ({exc})") from None
+        except NotImplementedError as exc:  # (an argument's value rungrad lacks)
+            raise ValueError(f"{what}: {exc}") from None
+
+    def value(self, value, what):
+        """A config's value with Keras' serialized objects made rungrad's."""
+        if isinstance(value, list):
+            return [self.value(v, what) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if "class_name" in value and "config" in value:
+            return self.object(value, what)
+        return {key: self.value(v, what) for key, v in value.items()}
+
+    def object(self, spec, what):
+        """One serialized object: a tuple or array, a dtype policy, a layer, an initializer,
+        regularizer or constraint, a registered class or function."""
+        name, config = spec["class_name"], spec["config"]
+        if name == "__tuple__":
+            return tuple(self.value(config["value"], what))
+        if name == "__numpy__":
+            return np.asarray(config["value"], dtype=config.get("dtype"))
+        if name == "__lambda__":
+            raise ValueError(f"{what}: a lambda saved as marshalled Python bytecode, which "
+                             "rungrad never runs; give it a name (def) and register it")
+        if name in _POLICIES:
+            return config["name"]
+        if spec.get("module") == "builtins" and name == "function":  # a function by name
+            return self.function(spec.get("registered_name") or config, what)
+        space = _space_of(spec.get("module"))
+        if space == "layers" or name in _MODELS:
+            return self.layer(spec)
+        cls = self.find(spec, space, object)
+        return self.construct(cls, config, f"{what}: its {name}")
+
+    def find(self, spec, space, base):
+        """The class a Keras spec names: one given in custom_objects, nn.keras' own of that
+        name in `space` (Keras' built-ins carry no registered name but their own), else
+        one registered by its registered name or class name; refused by name if none."""
+        name, registered = spec["class_name"], spec.get("registered_name")
+        keys = [key for key in (registered, name) if isinstance(key, str)]
+        candidates = [self.custom.get(key) for key in keys]
+        if registered in (None, name):
+            candidates.append(_keras_class(space, name, base))
+        candidates += [lookup_custom(key, self.custom) for key in keys]
+        for found in candidates:
+            if isinstance(found, type) and issubclass(found, base):
+                return found
+        raise ValueError(f"unknown {_what_of(space)} {registered or name!r} (Keras module "
+                         f"{spec.get('module')!r}): rungrad has no such class; a class of "
+                         "one's own must be registered (nn.register, keras.saving."
+                         "register_keras_serializable) or given in custom_objects")
+
+    def function(self, name, what):
+        found = lookup(name, "function", self.custom) if isinstance(name, str) else None
+        if not callable(found):
+            raise ValueError(f"{what}: unknown function {name!r}: register it (nn.register) "
+                             "or give it in custom_objects")
+        return found
+
+
+def _keras_class(space, name, base):
+    """nn.keras' public class `name` of the namespace `space`, None if it has none."""
+    import importlib
+    if space not in _SPACES or not name.isidentifier() or name.startswith("_"):  # (a fixed set:
+        # nothing a file names is imported)
+        return None
+    module = importlib.import_module(f"nn.keras.{space}")
+    found = getattr(module, name, None)
+    return found if isinstance(found, type) and issubclass(found, base) else None
+
+
+def _space_of(module):
+    """The nn.keras namespace of a Keras module path ("keras.src.layers.core.dense")."""
+    parts = (module or "").split(".")
+    if "schedules" in parts:
+        return "optimizers.schedules"
+    return next((part for part in parts if part in _SPACES), None)
+
+
+def _what_of(space):
+    return {"layers": "layer", "initializers": "initializer", "regularizers": "regularizer",
+            "constraints": "constraint", "losses": "loss", "metrics": "metric",
+            "optimizers": "optimizer", "optimizers.schedules": "learning-rate schedule"}.get(
+                space, "class")
+
+
+def _class_name(entry):
+    name = entry.get("class_name") if isinstance(entry, dict) else None
+    if not isinstance(name, str):
+        raise ValueError(f"expected a Keras object {{'class_name', 'config'}}, got {entry!r}")
+    return name
+
+
+def _dropped_inert(kwargs, params, what):
+    """kwargs less Keras' arguments the class does not take that change nothing (INERT at
+    their value, IMPLEMENTATION_ONLY, a dtype of float32); any other is refused."""
+    kept = {}
+    for key, value in kwargs.items():
+        if key in params:
+            kept[key] = value
+        elif not (key in IMPLEMENTATION_ONLY or (key in INERT and value == INERT[key])
+                  or (key == "dtype" and value in (None, "float32"))):
+            raise ValueError(f"{what}: Keras' argument {key}={value!r} has no counterpart in "
+                             "rungrad (it would change what the layer computes)")
+    return kept
+
+
+def _refuse_unknown(config, known, what):
+    for key, value in config.items():
+        if key not in known and not (key in INERT and value == INERT[key]):
+            raise ValueError(f"{what}: Keras' argument {key}={value!r} has no counterpart in "
+                             "rungrad")
+
+
+def _set_trainable(model, config):
+    if config.get("trainable") is False:
+        model.trainable = False
+
+
+# ----- a functional model's calls -----
+def _node_arguments(node):
+    """(args, kwargs) of one inbound node: Keras 3's {"args", "kwargs"}, or the older list
+    of [layer name, node index, tensor index, kwargs] (a list of them: one argument)."""
+    if isinstance(node, dict):
+        return list(node.get("args", [])), dict(node.get("kwargs", {}))
+    refs = [{"keras_history": item[:3]} for item in node]
+    kwargs = node[0][3] if node and len(node[0]) > 3 else {}
+    return ([refs[0]] if len(refs) == 1 else [refs]), dict(kwargs)
+
+
+def _history(value):
+    """A tensor's (layer name, node index, tensor index), None for another value."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            return tuple(value["config"]["keras_history"])
+        if set(value) == {"keras_history"}:
+            return tuple(value["keras_history"])
+    return None
+
+
+def _leaf_histories(value):
+    found = _history(value)
+    if found is not None:
+        return [found]
+    items = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    return [h for item in items for h in _leaf_histories(item)]
+
+
+def _available(arguments, nodes):
+    return all(name in nodes and node < len(nodes[name])
+               for name, node, _ in _leaf_histories(list(arguments)))
+
+
+def _filled(value, nodes):
+    """`value` with each Keras tensor replaced by the KerasTensor made for it."""
+    found = _history(value)
+    if found is not None:
+        name, node, index = found
+        return nodes[name][node][index]
+    if isinstance(value, list):
+        return [_filled(v, nodes) for v in value]
+    if isinstance(value, dict):
+        return {k: _filled(v, nodes) for k, v in value.items()}
+    return value
+
+
+def _call_options(layer, kwargs, nodes):
+    """A call's keyword arguments; Keras records mask=None (and other None defaults) on
+    every call, which a layer without that argument goes without."""
+    taken = inspect.signature(layer.forward).parameters
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in taken.values())
+    return {key: _filled(value, nodes) for key, value in kwargs.items()
+            if value is not None or key in taken or open_ended}
+
+
+def _endpoints(refs, nodes):
+    """A model's inputs or outputs: one [name, node, index], a list of them, or a dict."""
+    if isinstance(refs, dict):
+        return {key: _endpoints(ref, nodes) for key, ref in refs.items()}
+    if refs and isinstance(refs[0], str):
+        name, node, index = refs[:3]
+        return nodes[name][node][index]
+    return [_endpoints(ref, nodes) for ref in refs]
+
+
+__all__ = ["KerasConfigReader", "is_keras_written", "INERT"]

@@ -1,0 +1,163 @@
+"""Write keras_files/: small models saved by real Keras 3 (3.15.1, torch backend) as a
+`.keras` archive, `to_json()`'s text and (for WEIGHTS_FILES) a `.weights.h5` file, and keras_files/
+predictions.npz (each model's prediction on fixed inputs), which tests/nn/keras/
+test_keras_files.py checks rungrad reads and reproduces. Not run by the test suite:
+
+    KERAS_BACKEND=torch python tests/nn/keras/data/make_keras_files.py
+
+Weights are drawn afresh (not Keras' initial values, so that every one matters; a
+BatchNormalization's moving variance positive), and the models are compiled, not trained:
+the files hold no optimizer state. `lambda.keras` holds a Lambda layer (its function as
+marshalled bytecode), which rungrad refuses by name.
+"""
+import json
+import os
+
+import numpy as np
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "keras_files")
+
+
+def dense_bn():
+    model = keras.Sequential([
+        keras.Input(shape=(6,)),
+        layers.Dense(8, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-3),
+                     kernel_initializer=keras.initializers.HeNormal(seed=1)),
+        layers.BatchNormalization(),
+        layers.Dropout(0.3),
+        layers.Dense(3, activation="softmax"),
+    ], name="dense_bn")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=2e-3),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model, [(4, 6)]
+
+
+def cnn():
+    model = keras.Sequential([
+        keras.Input(shape=(8, 8, 2)),
+        layers.Conv2D(4, 3, activation="relu", padding="same"),
+        layers.MaxPooling2D(),
+        layers.Conv2D(3, (2, 2), strides=2),
+        layers.Flatten(),
+        layers.Dense(2),
+    ], name="cnn")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+                  metrics=["categorical_accuracy"])
+    return model, [(3, 8, 8, 2)]
+
+
+def recurrent():
+    model = keras.Sequential([
+        keras.Input(shape=(7,), dtype="int32"),
+        layers.Embedding(20, 4),
+        layers.LSTM(5, return_sequences=True),
+        layers.GRU(3),
+        layers.Dense(1, activation="sigmoid"),
+    ], name="recurrent")
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model, [("int", 3, 7)]
+
+
+def branched():
+    left = keras.Input(shape=(5,), name="left")
+    right = keras.Input(shape=(3,), name="right")
+    a = layers.Dense(4, activation="tanh", name="a")(left)
+    b = layers.Dense(4, activation="relu", name="b")(right)
+    added = layers.Add(name="add")([a, b])
+    joined = layers.Concatenate(name="concat")([added, a, right])
+    out = layers.Dense(2, name="out")(joined)
+    model = keras.Model([left, right], out, name="branched")
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    return model, [(4, 5), (4, 3)]
+
+
+def nested():
+    inner = keras.Sequential([layers.Dense(6, activation="relu"),
+                              layers.Dense(4, activation="tanh")], name="inner")
+    inputs = keras.Input(shape=(5,))
+    hidden = inner(inputs)
+    outputs = layers.Dense(1)(hidden)
+    model = keras.Model(inputs, outputs, name="nested")
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3), loss="mae")
+    return model, [(3, 5)]
+
+
+def bidirectional():
+    model = keras.Sequential([
+        keras.Input(shape=(4, 3)),
+        layers.Bidirectional(layers.LSTM(2, return_sequences=True)),
+        layers.SimpleRNN(3),
+        layers.Dense(2),
+    ], name="bidirectional")
+    return model, [(2, 4, 3)]
+
+
+def assorted():
+    """Layers whose Keras configs or files hold more: a call's mask=None (TimeDistributed),
+    arguments at values that change nothing (rms_scaling, use_gate, sliding_window), the
+    inner layers of MultiHeadAttention and of stacked RNN cells of two classes."""
+    inputs = keras.Input(shape=(4, 3))
+    x = layers.TimeDistributed(layers.Dense(4))(inputs)
+    x = layers.LayerNormalization()(x)
+    x = layers.MultiHeadAttention(num_heads=2, key_dim=2)(x, x)
+    x = layers.RNN([layers.LSTMCell(2), layers.GRUCell(3)])(x)
+    return keras.Model(inputs, layers.Dense(2)(x), name="assorted"), [(2, 4, 3)]
+
+
+def lambda_layer():
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Lambda(lambda x: x * 2)],
+                             name="with_lambda")
+    return model, [(2, 3)]
+
+
+MODELS = {"dense_bn": dense_bn, "cnn": cnn, "recurrent": recurrent, "branched": branched,
+          "nested": nested, "bidirectional": bidirectional, "assorted": assorted}
+WEIGHTS_FILES = ("dense_bn", "nested", "bidirectional")
+
+
+def inputs_for(shapes, rng):
+    return [rng.integers(0, 20, size=shape[1:]).astype("int32") if shape[0] == "int"
+            else rng.normal(size=shape).astype("float32") for shape in shapes]
+
+
+def fresh_weights(model, rng):
+    """Weights drawn anew; a moving variance stays positive."""
+    for weight in model.weights:
+        value = rng.uniform(-0.8, 0.8, size=weight.shape).astype("float32")
+        if "variance" in weight.path:
+            value = np.abs(value) + 0.5
+        weight.assign(value)
+
+
+def main():
+    os.makedirs(HERE, exist_ok=True)
+    rng = np.random.default_rng(3)
+    arrays = {}
+    for name, make in MODELS.items():
+        model, shapes = make()
+        fresh_weights(model, rng)
+        xs = inputs_for(shapes, rng)
+        y = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+        for i, x in enumerate(xs):
+            arrays[f"{name}/x{i}"] = x
+        arrays[f"{name}/y"] = np.asarray(y)
+        arrays[f"{name}/count_params"] = np.asarray(model.count_params())
+        model.save(os.path.join(HERE, f"{name}.keras"))
+        if name in WEIGHTS_FILES:  # (the others' are their archives' model.weights.h5)
+            model.save_weights(os.path.join(HERE, f"{name}.weights.h5"))
+        with open(os.path.join(HERE, f"{name}.json"), "w") as f:
+            f.write(model.to_json())
+    model, _ = lambda_layer()
+    model.save(os.path.join(HERE, "lambda.keras"))
+    np.savez_compressed(os.path.join(HERE, "predictions.npz"), **arrays)
+    print(json.dumps({k: list(v.shape) for k, v in arrays.items()}))
+
+
+if __name__ == "__main__":
+    main()

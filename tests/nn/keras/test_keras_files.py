@@ -1,0 +1,260 @@
+"""Files real Keras 3 wrote (3.15.1, tests/nn/keras/data/make_keras_files.py): `.keras`
+archives load whole, `.weights.h5` files into a model of the same layers, and to_json()'s
+text rebuilds the model; each predicts as Keras did. What rungrad cannot read with the same
+meaning is refused by name."""
+import json
+import os
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+
+pytest.importorskip("h5py")
+
+DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
+MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional", "assorted")
+REFERENCE = np.load(os.path.join(DATA, "predictions.npz"))
+
+
+def _file(name, suffix):
+    return os.path.join(DATA, name + suffix)
+
+
+def _inputs(name):
+    xs = [REFERENCE[f"{name}/x{i}"] for i in range(2) if f"{name}/x{i}" in REFERENCE]
+    return xs if len(xs) > 1 else xs[0]
+
+
+def _assert_predicts_as_keras(model, name):
+    np.testing.assert_allclose(model.predict(_inputs(name), verbose=0),
+                               REFERENCE[f"{name}/y"], rtol=1e-5, atol=1e-6)
+
+
+def _archive_weights(name, tmp_path):
+    """The model.weights.h5 a .keras archive holds, as a file of its own."""
+    path = tmp_path / f"{name}.weights.h5"
+    with zipfile.ZipFile(_file(name, ".keras")) as archive:
+        path.write_bytes(archive.read("model.weights.h5"))
+    return path
+
+
+def _rewritten(tmp_path, name, edit):
+    """A copy of `name`.keras whose config.json `edit` changed."""
+    path = tmp_path / f"{name}_edited.keras"
+    with zipfile.ZipFile(_file(name, ".keras")) as source, \
+            zipfile.ZipFile(path, "w") as target:
+        for member in source.namelist():
+            data = source.read(member)
+            if member == "config.json":
+                config = json.loads(data)
+                edit(config)
+                data = json.dumps(config)
+            target.writestr(member, data)
+    return path
+
+
+# ----- what loads -----
+@pytest.mark.parametrize("name", MODELS)
+def test_a_keras_archive_loads_and_predicts_as_keras(name):
+    model = keras.models.load_model(_file(name, ".keras"))
+    _assert_predicts_as_keras(model, name)
+    assert model.count_params() == int(REFERENCE[f"{name}/count_params"])
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_keras_json_and_weights_file_rebuild_the_model(name, tmp_path):
+    """model_from_json of Keras' to_json(), then load_weights of its HDF5 weights."""
+    with open(_file(name, ".json")) as f:
+        model = keras.models.model_from_json(f.read())
+    weights = _file(name, ".weights.h5")
+    model.load_weights(weights if os.path.exists(weights) else
+                       _archive_weights(name, tmp_path))
+    _assert_predicts_as_keras(model, name)
+
+
+@pytest.mark.parametrize("name, cls", [("dense_bn", keras.Sequential), ("branched", keras.Model),
+                                       ("nested", keras.Model)])
+def test_from_config_takes_keras_own_config(name, cls, tmp_path):
+    with open(_file(name, ".json")) as f:
+        config = json.load(f)["config"]
+    model = cls.from_config(config)
+    model.load_weights(_archive_weights(name, tmp_path))
+    _assert_predicts_as_keras(model, name)
+    assert model.name == name
+
+
+def test_nn_load_model_reads_a_keras_archive_too():
+    _assert_predicts_as_keras(nn.load_model(_file("recurrent", ".keras")), "recurrent")
+
+
+def test_summary_counts_the_keras_parameters(capsys):
+    """dense_bn: 115 weights, of which BatchNormalization's 16 moving statistics do not
+    train (Keras' summary says so too)."""
+    keras.models.load_model(_file("dense_bn", ".keras")).summary()
+    shown = capsys.readouterr().out
+    assert "Total params: 115" in shown and "Non-trainable params: 16" in shown
+    assert "Trainable params: 99" in shown and "batch_normalization" in shown
+
+
+def test_a_layer_saved_untrainable_comes_back_frozen(tmp_path):
+    def edit(config):
+        _dense_of(config)["config"]["trainable"] = False
+
+    model = keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+    assert not model.layers[0].trainable
+    assert sum(w.size for w in model.trainable_weights) == 99 - 56
+    _assert_predicts_as_keras(model, "dense_bn")
+
+
+def test_layer_names_and_order_are_keras():
+    model = keras.models.load_model(_file("branched", ".keras"))
+    assert [layer.name for layer in model.layers] == ["left", "right", "a", "b", "add",
+                                                      "concat", "out"]
+    assert model.get_layer("out").units == 2
+
+
+# ----- compile settings -----
+def test_compile_settings_come_back_where_rungrad_has_them():
+    dense_bn = keras.models.load_model(_file("dense_bn", ".keras"))
+    assert type(dense_bn.optimizer).__name__ == "Adam"
+    assert dense_bn.optimizer.learning_rate == pytest.approx(2e-3)
+    assert dense_bn.compiled_loss.name == "sparse_categorical_crossentropy"
+    assert [m.name for m in dense_bn.compiled_metrics] == ["accuracy"]
+    cnn = keras.models.load_model(_file("cnn", ".keras"))
+    assert type(cnn.optimizer).__name__ == "SGD" and cnn.optimizer.momentum == 0.9
+    loss = cnn.compiled_loss.keras_object
+    assert type(loss).__name__ == "CategoricalCrossentropy" and loss.from_logits is True
+
+
+def test_a_compiled_keras_model_trains_on():
+    """Its Adam (learning rate 2e-3), loss and accuracy metric at work: a separable task
+    learnt from Keras' weights."""
+    keras.utils.set_random_seed(0)
+    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    x = np.random.default_rng(0).normal(size=(64, 6)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.int64)
+    before, _ = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=150, batch_size=64, verbose=0)
+    after, accuracy = model.evaluate(x, y, verbose=0)
+    assert after < 0.5 * before and accuracy >= 0.9
+
+
+def test_compile_false_leaves_the_model_uncompiled():
+    model = keras.models.load_model(_file("dense_bn", ".keras"), compile=False)
+    assert not model.compiled
+
+
+def test_an_unknown_optimizer_leaves_the_model_uncompiled_with_a_warning(tmp_path):
+    def edit(config):
+        config["compile_config"]["optimizer"]["class_name"] = "Muon"
+        config["compile_config"]["optimizer"]["registered_name"] = "Muon"
+
+    with pytest.warns(UserWarning, match=r"uncompiled.*unknown optimizer 'Muon'"):
+        model = keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+    assert not model.compiled
+    _assert_predicts_as_keras(model, "dense_bn")
+
+
+# ----- what is refused, by name -----
+def test_a_lambda_layer_is_refused_not_run():
+    with pytest.raises(ValueError, match=r"lambda.keras: the Lambda layer 'lambda' holds its "
+                                         r"function as marshalled Python bytecode"):
+        keras.models.load_model(_file("lambda", ".keras"))
+
+
+def _dense_of(config, i=0):
+    """The i-th Dense entry of a Sequential model's Keras config."""
+    return [e for e in config["config"]["layers"] if e["class_name"] == "Dense"][i]
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: _dense_of(c).update(class_name="ConvLSTM2D"),
+     r"unknown layer 'ConvLSTM2D' \(Keras module 'keras.layers'\)"),
+    (lambda c: _dense_of(c)["config"]["kernel_initializer"].update(class_name="STFT"),
+     r"unknown initializer 'STFT' \(Keras module 'keras.initializers'\)"),
+    (lambda c: _dense_of(c).update(module="my_project.layers", registered_name="Mine>Dense"),
+     r"unknown layer 'Mine>Dense'"),
+    (lambda c: _dense_of(c)["config"].update(lora_rank=4),
+     r"the Dense layer 'dense': Keras' argument lora_rank=4 has no counterpart in rungrad"),
+], ids=["layer", "initializer", "custom_unregistered", "argument"])
+def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras: " + message):
+        keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+
+
+def test_an_argument_value_rungrad_lacks_is_refused_by_name(tmp_path):
+    def edit(config):
+        gru = [e for e in config["config"]["layers"] if e["class_name"] == "GRU"][0]
+        gru["config"]["reset_after"] = False
+
+    with pytest.raises(ValueError, match=r"recurrent_edited.keras: the GRU layer 'gru': GRU: "
+                                         r"reset_after=False .* is not supported"):
+        keras.models.load_model(_rewritten(tmp_path, "recurrent", edit))
+
+
+def test_a_registered_custom_layer_is_found_by_its_registered_name():
+    """(Its weights would be keyed by its own class in Keras' file: `doubled`.)"""
+    @keras.saving.register_keras_serializable(package="KFiles", name="Doubled")
+    class Doubled(keras.layers.Dense):
+        def forward(self, x):
+            return super().forward(x) * 2
+
+    with open(_file("dense_bn", ".json")) as f:
+        config = json.load(f)
+    _dense_of(config, 1).update(module=None, class_name="Doubled",
+                                registered_name="KFiles>Doubled")
+    model = keras.models.model_from_json(json.dumps(config))
+    assert type(model.layers[-1]) is Doubled and model.layers[-1].units == 3
+
+
+def test_a_damaged_archive_is_named(tmp_path):
+    path = tmp_path / "cut.keras"
+    data = open(_file("dense_bn", ".keras"), "rb").read()
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(ValueError, match=r"cut.keras"):
+        keras.models.load_model(path)
+
+
+def test_a_damaged_weights_file_is_named(tmp_path):
+    path = tmp_path / "cut.weights.h5"
+    data = open(_file("dense_bn", ".weights.h5"), "rb").read()
+    path.write_bytes(data[:4096])
+    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    with pytest.raises(ValueError, match=r"load_weights: .*cut.weights.h5 is not a readable "
+                                         r"Keras file"):
+        model.load_weights(path)
+
+
+def test_weights_of_another_model_are_refused_naming_the_layer(tmp_path):
+    model = keras.models.load_model(_file("cnn", ".keras"))
+    with pytest.raises(ValueError, match=r"dense_bn.weights.h5 holds weights for layers the "
+                                         r"model lacks: \['batch_normalization'"):
+        model.load_weights(_file("dense_bn", ".weights.h5"))
+
+
+def test_without_h5py_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # (import h5py then fails)
+    for load in (lambda: keras.models.load_model(_file("dense_bn", ".keras")),
+                 lambda: keras.Sequential([keras.layers.Dense(2)]).load_weights(
+                     _file("dense_bn", ".weights.h5"))):
+        with pytest.raises(ImportError, match=r"needs h5py: pip install h5py, or the "
+                                              r"rungrad\[keras-files\] extra"):
+            load()
+
+
+# ----- rungrad's own files still load -----
+def test_rungrad_own_weights_h5_and_keras_files_still_load(tmp_path):
+    """rungrad's .weights.h5 is an .npz archive, its .keras file its own zip: neither is
+    mistaken for Keras'."""
+    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    model.save_weights(tmp_path / "own.weights.h5")
+    model.save(tmp_path / "own.keras")
+    again = keras.models.load_model(_file("dense_bn", ".keras"))
+    again.set_weights([np.zeros_like(w) for w in again.get_weights()])
+    again.load_weights(tmp_path / "own.weights.h5")
+    _assert_predicts_as_keras(again, "dense_bn")
+    _assert_predicts_as_keras(keras.models.load_model(tmp_path / "own.keras"), "dense_bn")
