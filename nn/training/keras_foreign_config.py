@@ -98,8 +98,10 @@ class KerasConfigReader:
             built[name] = self.layer(entry)
             nodes[name] = []
             pending += [(name, _node_arguments(node)) for node in entry.get("inbound_nodes", [])]
-        while pending:  # each call once its arguments exist (a shared layer's come later)
-            ready = [item for item in pending if _available(item[1], nodes)]
+        while pending:  # each call once its arguments exist (a shared layer's come later),
+            # a layer's calls in their order: keras_history numbers them so
+            ready = [item for i, item in enumerate(pending) if _available(item[1], nodes)
+                     and all(name != item[0] for name, _ in pending[:i])]
             if not ready:
                 raise ValueError(f"the calls of layers {sorted({n for n, _ in pending})} take "
                                  "tensors that no layer of the config makes")

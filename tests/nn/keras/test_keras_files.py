@@ -16,7 +16,8 @@ import nn.keras as keras
 pytest.importorskip("h5py")
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
-MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional", "assorted")
+MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional", "assorted",
+          "shared")  # (shared: a shared layer's calls wired in Keras' order, 1.33 off before)
 REFERENCE = np.load(os.path.join(DATA, "predictions.npz"))
 
 

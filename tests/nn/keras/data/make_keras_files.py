@@ -110,6 +110,16 @@ def assorted():
     return keras.Model(inputs, layers.Dense(2)(x), name="assorted"), [(2, 4, 3)]
 
 
+def shared():
+    """A layer called twice, its second call ready before its first (which needs another
+    layer's output): the calls must be rebuilt in Keras' order, which keras_history names."""
+    x = keras.Input(shape=(3,), name="x")
+    first = layers.Dense(3, name="first")(x)
+    twice = layers.Dense(3, name="twice")
+    out = layers.Concatenate(name="concat")([twice(first), layers.Dense(2, name="after")(twice(x))])
+    return keras.Model(x, out, name="shared"), [(2, 3)]
+
+
 def lambda_layer():
     model = keras.Sequential([keras.Input(shape=(3,)), layers.Lambda(lambda x: x * 2)],
                              name="with_lambda")
@@ -117,7 +127,8 @@ def lambda_layer():
 
 
 MODELS = {"dense_bn": dense_bn, "cnn": cnn, "recurrent": recurrent, "branched": branched,
-          "nested": nested, "bidirectional": bidirectional, "assorted": assorted}
+          "nested": nested, "bidirectional": bidirectional, "assorted": assorted,
+          "shared": shared}
 WEIGHTS_FILES = ("dense_bn", "nested", "bidirectional")
 
 
