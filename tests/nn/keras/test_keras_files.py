@@ -259,3 +259,54 @@ def test_rungrad_own_weights_h5_and_keras_files_still_load(tmp_path):
     again.load_weights(tmp_path / "own.weights.h5")
     _assert_predicts_as_keras(again, "dense_bn")
     _assert_predicts_as_keras(keras.models.load_model(tmp_path / "own.keras"), "dense_bn")
+
+
+# ----- Keras configs built here, in the layout Keras 3.15.1 writes -----
+def _tensor(name, node=0, index=0):
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, index]}}
+
+
+def _input(name, shape):
+    return {"module": "keras.layers", "class_name": "InputLayer", "name": name,
+            "config": {"batch_shape": [None, *shape], "dtype": "float32", "name": name},
+            "registered_name": None, "inbound_nodes": []}
+
+
+def _layer(class_name, name, calls, **config):
+    """A layer's entry; `calls`: each call's arguments (a tensor, or a list of them)."""
+    return {"module": "keras.layers", "class_name": class_name, "name": name,
+            "config": dict(config, name=name), "registered_name": None,
+            "inbound_nodes": [{"args": [args], "kwargs": {}} for args in calls]}
+
+
+def _functional(name, layers, inputs, outputs):
+    return {"module": "keras.src.models.functional", "class_name": "Functional",
+            "registered_name": "Functional", "name": name,
+            "config": {"name": name, "trainable": True, "layers": layers,
+                       "input_layers": inputs, "output_layers": outputs}}
+
+
+def test_a_nested_functional_model_as_an_output_is_found_by_keras_node_numbers():
+    """Keras numbers a nested functional model's calls from 1 in output_layers (its node 0
+    is the one it was made with) and from 0 in a call's arguments: `base(x)` and
+    `base(base(x))` were refused (IndexError) before."""
+    base = _functional("base", [_input("i", [3]), _layer("Dense", "d", [_tensor("i")], units=3)],
+                       ["i", 0, 0], ["d", 0, 0])
+    base["inbound_nodes"] = [{"args": [_tensor("x")], "kwargs": {"mask": None}},
+                             {"args": [_tensor("base", 0)], "kwargs": {"mask": None}}]
+    outer = _functional("outer", [_input("x", [3]), base], ["x", 0, 0],
+                        [["base", 1, 0], ["base", 2, 0]])
+    model = keras.models.model_from_json(json.dumps(outer))
+    kernel, bias = np.eye(3, dtype=np.float32) * 2, np.ones(3, np.float32)
+    model.set_weights([kernel, bias])
+    once, twice = model.predict(np.ones((1, 3), np.float32), verbose=0)
+    np.testing.assert_allclose(once, [[3, 3, 3]])
+    np.testing.assert_allclose(twice, [[7, 7, 7]])
+
+
+def test_a_call_the_config_lacks_is_named():
+    outer = _functional("outer", [_input("x", [3]), _layer("Dense", "d", [_tensor("x")],
+                                                           units=3)], ["x", 0, 0], ["d", 1, 0])
+    with pytest.raises(ValueError, match=r"model input or output names output 0 of call 1 of "
+                                         r"layer 'd', which makes 1 call"):
+        keras.models.model_from_json(json.dumps(outer))
