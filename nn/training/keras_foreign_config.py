@@ -19,7 +19,7 @@ import inspect
 
 import numpy as np
 
-from ..layers.config import lookup, lookup_custom
+from ..layers.config import lookup, lookup_custom, made_from_config
 
 # Keras arguments with no counterpart in rungrad that change nothing at these values
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -149,14 +149,15 @@ class KerasConfigReader:
         return layer
 
     def construct(self, cls, config, what):
-        """cls(**config) with Keras' nested objects made rungrad's; an argument rungrad
-        lacks is refused by name, unless INERT at its value."""
+        """cls.from_config(config) (cls(**config) where it has none), as Keras makes each
+        object, with Keras' nested objects made rungrad's; an argument rungrad lacks is
+        refused by name, unless INERT at its value."""
         kwargs = {key: self.value(v, what) for key, v in config.items()}
         params = inspect.signature(cls).parameters
         if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
             kwargs = _dropped_inert(kwargs, params, what)
         try:
-            return cls(**kwargs)
+            return made_from_config(cls, kwargs)
         except TypeError as exc:
             raise ValueError(f"{what}: rungrad's {cls.__name__} does not take Keras' "
                              f"arguments {sorted(kwargs)} ({exc})") from None

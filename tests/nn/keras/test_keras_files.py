@@ -310,3 +310,19 @@ def test_a_call_the_config_lacks_is_named():
     with pytest.raises(ValueError, match=r"model input or output names output 0 of call 1 of "
                                          r"layer 'd', which makes 1 call"):
         keras.models.model_from_json(json.dumps(outer))
+
+
+def _sequential(name, layers):
+    return {"module": "keras", "class_name": "Sequential", "registered_name": None,
+            "config": {"name": name, "trainable": True, "layers": layers}}
+
+
+def test_an_adapted_discretization_is_made_by_its_from_config():
+    """Keras writes an adapted layer's num_bins with the boundaries it learned, which its
+    constructor refuses together and its from_config takes (refused before)."""
+    config = _sequential("bins", [_input("x", [1]), _layer(
+        "Discretization", "d", [], bin_boundaries=[-1.0, 0.0, 1.0], num_bins=4, epsilon=0.01,
+        output_mode="int", sparse=False)])
+    model = keras.models.model_from_json(json.dumps(config))
+    bins = model.predict(np.array([[-2], [-0.5], [0.5], [3]], np.float32), verbose=0)
+    np.testing.assert_array_equal(bins.ravel(), [0, 1, 2, 3])
