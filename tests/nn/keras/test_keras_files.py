@@ -326,3 +326,68 @@ def test_an_adapted_discretization_is_made_by_its_from_config():
     model = keras.models.model_from_json(json.dumps(config))
     bins = model.predict(np.array([[-2], [-0.5], [0.5], [3]], np.float32), verbose=0)
     np.testing.assert_array_equal(bins.ravel(), [0, 1, 2, 3])
+
+
+# ----- hostile files: refused by name, before they cost memory -----
+def _weights_edited(tmp_path, edit):
+    """A copy of dense_bn.weights.h5 that `edit` (given the open h5py file) changed."""
+    import h5py
+    path = tmp_path / "edited.weights.h5"
+    path.write_bytes(open(_file("dense_bn", ".weights.h5"), "rb").read())
+    with h5py.File(path, "r+") as f:
+        edit(f)
+    return path
+
+
+def _declare_huge(f):
+    del f["layers/dense/vars/0"]  # (a chunked dataset never written costs no disk)
+    f.create_dataset("layers/dense/vars/0", shape=(10**11,), dtype="float32", chunks=(1024,))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (_declare_huge, r"layer 'dense' has 2 weights of shapes \[\(6, 8\), \(8,\)\]; the file "
+                    r"holds 2 arrays of shapes \[\(100000000000,\), \(8,\)\]"),
+    (lambda f: f.move("layers/dense/vars/1", "layers/dense/vars/5"),
+     r"its '/layers/dense/vars' is not Keras' group of variables 0, 1, ... \(it holds "
+     r"\['0', '5'\]\)"),
+], ids=["declared_huge", "numbering_gap"])
+def test_a_weights_file_is_checked_against_the_model_before_it_is_read(tmp_path, edit,
+                                                                        message):
+    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    with pytest.raises(ValueError, match=r"edited.weights.h5.*" + message):
+        model.load_weights(_weights_edited(tmp_path, edit))
+
+
+def _with_member(tmp_path, member, data, compression=zipfile.ZIP_STORED):
+    """A copy of dense_bn.keras whose `member` holds `data`."""
+    path = tmp_path / "dense_bn_edited.keras"
+    with zipfile.ZipFile(_file("dense_bn", ".keras")) as old, zipfile.ZipFile(path, "w") as new:
+        for name in old.namelist():
+            new.writestr(name, data if name == member else old.read(name),
+                         compress_type=compression if name == member else zipfile.ZIP_STORED)
+    return path
+
+
+def test_an_absurd_shape_is_refused_naming_the_file(tmp_path):
+    path = _rewritten(tmp_path, "dense_bn",
+                      lambda c: _dense_of(c)["config"].update(units=10**11))
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras: its config asks for arrays "
+                                         r"larger than memory holds"):
+        keras.models.load_model(path)
+
+
+def test_a_config_nested_past_python_recursion_is_refused_naming_the_file(tmp_path):
+    path = _with_member(tmp_path, "config.json", "[" * 100000 + "]" * 100000)
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras is not a readable Keras file "
+                                         r"\(RecursionError"):
+        keras.models.load_model(path)
+
+
+def test_an_archive_member_inflating_far_beyond_the_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("nn.stored_array.UNVOUCHED_FLOOR", 1 << 16)
+    padded = json.dumps(json.load(zipfile.ZipFile(_file("dense_bn", ".keras")).open(
+        "config.json"))) + " " * (4 << 20)  # (deflates about 1000:1)
+    path = _with_member(tmp_path, "config.json", padded, zipfile.ZIP_DEFLATED)
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras: member 'config.json' would "
+                                         r"inflate to \d+ bytes"):
+        keras.models.load_model(path)
