@@ -12,7 +12,8 @@ variables, then each inner layer's in the order it made them: so the arrays of e
 top-level layer are gathered in that order and given to its set_weights, each read only once
 the shapes its file declares are that layer's (and an archive's members only where their
 declared sizes fit the archive's: Keras stores them uncompressed). The optimizer's
-variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh.
+variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh (with a
+warning where the file's had made updates).
 
 HDF5 is read with h5py, imported only when such a file is read (the rungrad[keras-files]
 extra). Nothing in a file is executed: the config's classes are found by name only
@@ -69,9 +70,24 @@ def load_keras_archive(path, custom_objects=None, compile=True):  # noqa: A002 (
             model = KerasConfigReader(custom_objects).model(document)
         with h5py.File(io.BytesIO(weights), "r") as store:
             assign_weights(model, store, f"{path} (model.weights.h5)")
+            updates = _optimizer_updates(store)
     if compile and document.get("compile_config"):
-        compile_as_keras(model, document["compile_config"], custom_objects, f"{who}: {path}")
+        if compile_as_keras(model, document["compile_config"], custom_objects,
+                            f"{who}: {path}") and updates:
+            warnings.warn(f"{who}: {path} holds the state of an optimizer that made {updates} "
+                          "updates, which rungrad does not restore: training goes on with "
+                          "fresh moments and a learning-rate schedule from its first step "
+                          "(Keras would resume them)", stacklevel=3)
     return model
+
+
+def _optimizer_updates(store):
+    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0), 0 if the
+    file holds none."""
+    found = store.get("optimizer/vars/0")
+    if found is None or getattr(found, "shape", None) != () or found.dtype.kind not in "iu":
+        return 0
+    return int(found[()])
 
 
 def load_keras_weights(model, path):

@@ -5,6 +5,7 @@ meaning is refused by name."""
 import json
 import os
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -391,3 +392,31 @@ def test_an_archive_member_inflating_far_beyond_the_file_is_refused(tmp_path, mo
     with pytest.raises(ValueError, match=r"dense_bn_edited.keras: member 'config.json' would "
                                          r"inflate to \d+ bytes"):
         keras.models.load_model(path)
+
+
+def _with_optimizer_updates(tmp_path, updates):
+    """dense_bn.keras as Keras saves it after `updates` training steps (optimizer/vars/0 is
+    its optimizer's iterations)."""
+    import io
+
+    import h5py
+    with zipfile.ZipFile(_file("dense_bn", ".keras")) as archive:
+        weights = io.BytesIO(archive.read("model.weights.h5"))
+    with h5py.File(weights, "r+") as f:  # (compiled, not trained: 0 updates)
+        assert f["optimizer/vars/0"][()] == 0
+        f["optimizer/vars/0"][()] = updates
+    return _with_member(tmp_path, "model.weights.h5", weights.getvalue())
+
+
+def test_an_optimizer_state_not_restored_is_said(tmp_path):
+    """Keras resumes a trained model's optimizer (Adam's moments, a schedule's step) from
+    the file; rungrad's starts afresh, which a warning now says (silent before)."""
+    path = _with_optimizer_updates(tmp_path, 7)
+    with pytest.warns(UserWarning, match=r"dense_bn_edited.keras holds the state of an "
+                                         r"optimizer that made 7 updates, which rungrad does "
+                                         r"not restore"):
+        model = keras.models.load_model(path)
+    assert model.compiled
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no optimizer asked for: nothing to say)
+        keras.models.load_model(path, compile=False)
