@@ -9,8 +9,11 @@ in snake case, numbered in model.layers' order among those of its class (`dense`
 them (an RNN's `cell`, Bidirectional's `forward_layer` and `backward_layer`, a nested
 model's `layers/...`). Keras' `layer.weights` (get_weights' order) is the layer's own
 variables, then each inner layer's in the order it made them: so the arrays of each
-top-level layer are gathered in that order and given to its set_weights. The optimizer's
-variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh.
+top-level layer are gathered in that order and given to its set_weights, each read only once
+the shapes its file declares are that layer's (and an archive's members only where their
+declared sizes fit the archive's: Keras stores them uncompressed). The optimizer's
+variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh (with a
+warning where the file's had made updates).
 
 HDF5 is read with h5py, imported only when such a file is read (the rungrad[keras-files]
 extra). Nothing in a file is executed: the config's classes are found by name only
@@ -19,13 +22,17 @@ extra). Nothing in a file is executed: the config's classes are found by name on
 import contextlib
 import io
 import json
+import os
 import re
 import warnings
 import zipfile
 
+import numpy as np
+
 from ..containers import ModuleList
 from ..layers.config import reading_saved_file
 from ..serialization import check_readable
+from ..stored_array import ReadBudget
 from ..training.keras_foreign_compile import compile_as_keras
 from ..training.keras_foreign_config import KerasConfigReader
 from ..training.saving import same_global_random_state
@@ -55,16 +62,32 @@ def load_keras_archive(path, custom_objects=None, compile=True):  # noqa: A002 (
     h5py = h5py_module(who)
     with _naming(path, who):
         with zipfile.ZipFile(path) as archive:
-            document = json.loads(archive.read("config.json").decode("utf-8"))
-            _check_version(archive, path, who)
-            weights = archive.read("model.weights.h5")
+            read = _member_reader(archive, path)
+            document = json.loads(read("config.json").decode("utf-8"))
+            _check_version(read, archive, path, who)
+            weights = read("model.weights.h5")
         with same_global_random_state(), reading_saved_file():
             model = KerasConfigReader(custom_objects).model(document)
         with h5py.File(io.BytesIO(weights), "r") as store:
             assign_weights(model, store, f"{path} (model.weights.h5)")
+            updates = _optimizer_updates(store)
     if compile and document.get("compile_config"):
-        compile_as_keras(model, document["compile_config"], custom_objects, f"{who}: {path}")
+        if compile_as_keras(model, document["compile_config"], custom_objects,
+                            f"{who}: {path}") and updates:
+            warnings.warn(f"{who}: {path} holds the state of an optimizer that made {updates} "
+                          "updates, which rungrad does not restore: training goes on with "
+                          "fresh moments and a learning-rate schedule from its first step "
+                          "(Keras would resume them)", stacklevel=3)
     return model
+
+
+def _optimizer_updates(store):
+    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0), 0 if the
+    file holds none."""
+    found = store.get("optimizer/vars/0")
+    if found is None or getattr(found, "shape", None) != () or found.dtype.kind not in "iu":
+        return 0
+    return int(found[()])
 
 
 def load_keras_weights(model, path):
@@ -87,15 +110,26 @@ def assign_weights(model, store, where):
         raise ValueError(f"{where}: Keras' weights load into a Keras model (nn.keras' "
                          f"Sequential or functional), layer by layer; got a {type(model).__name__}")
     for layer, group in _layer_groups(model, store, where):
-        arrays = _model_arrays(layer, group, where) if _is_model(layer) else \
+        stored = _model_arrays(layer, group, where) if _is_model(layer) else \
             _arrays(group, layer)
         if group is None and layer.get_weights():
             raise ValueError(f"{where} holds no weights for layer {layer.name!r}")
+        arrays = _read(stored, layer, where)
         try:
             layer.set_weights(arrays)
         except ValueError as exc:
             raise ValueError(f"{where}: layer {layer.name!r}: {exc} (the file's "
                              f"{_shapes(arrays)})") from None
+
+
+def _read(stored, layer, where):
+    """The stored datasets' arrays, read once their shapes are the layer's weights' (a file
+    cannot make a load allocate more than the model holds, whatever it declares)."""
+    expected = [np.shape(w) for w in layer.get_weights()]
+    if [d.shape for d in stored] != expected:
+        raise ValueError(f"{where}: layer {layer.name!r} has {len(expected)} weights of "
+                         f"shapes {expected}; the file holds {_shapes(stored)}")
+    return [d[()] for d in stored]
 
 
 def _layer_groups(model, store, where):
@@ -126,8 +160,7 @@ def _arrays(group, held=None):
     rungrad object where it has the attribute Keras saved them under)."""
     if group is None:
         return []
-    own = group.get("vars")
-    arrays = [own[str(i)][()] for i in range(len(own))] if own is not None else []
+    arrays = _variables(group)
     inner = [key for key in group if key != "vars"]
     inner.sort(key=lambda key: (_INNER_ORDER.index(key) if key in _INNER_ORDER
                                 else len(_INNER_ORDER), key))
@@ -138,6 +171,23 @@ def _arrays(group, held=None):
         else:
             arrays += _arrays(group[key], part)
     return arrays
+
+
+def _variables(group):
+    """The datasets of a layer's own `vars` group, in their order (not read yet)."""
+    own = group.get("vars")
+    if own is None:
+        return []
+    keys = list(own) if hasattr(own, "keys") else None  # (an h5py Group)
+    if keys is None or sorted(keys, key=_number) != [str(i) for i in range(len(keys))] or \
+            not all(hasattr(own[key], "shape") for key in keys):  # (h5py Datasets)
+        raise ValueError(f"its {own.name!r} is not Keras' group of variables 0, 1, ... "
+                         + (f"(it holds {keys})" if keys is not None else "(not a group)"))
+    return [own[str(i)] for i in range(len(keys))]
+
+
+def _number(key):
+    return (0, int(key)) if key.isdigit() else (1, key)
 
 
 def _listed_arrays(group, items):
@@ -173,6 +223,17 @@ def _shapes(arrays):
     return f"{len(arrays)} arrays of shapes {[tuple(a.shape) for a in arrays]}"
 
 
+def _member_reader(archive, path):
+    """read(name): an archive member's bytes, once its declared size is within what the
+    archive's size allows (Keras stores members uncompressed; a zip bomb is refused)."""
+    budget = ReadBudget(os.path.getsize(path))
+
+    def read(name):
+        budget.spend(name, archive.getinfo(name).file_size)
+        return archive.read(name)
+    return read
+
+
 def _legacy_hint(store):
     if "layer_names" in store.attrs or "model_weights" in store:
         return ("; it is a Keras 2 HDF5 file, which rungrad does not read: load it in Keras "
@@ -180,11 +241,11 @@ def _legacy_hint(store):
     return ""
 
 
-def _check_version(archive, path, who):
+def _check_version(read, archive, path, who):
     """A warning where metadata.json names a Keras other than 3.x (the layout read here)."""
     if "metadata.json" not in archive.namelist():
         return
-    version = str(json.loads(archive.read("metadata.json")).get("keras_version", ""))
+    version = str(json.loads(read("metadata.json")).get("keras_version", ""))
     if version and not version.startswith("3."):
         warnings.warn(f"{who}: {path} was written by Keras {version}; rungrad reads Keras 3's "
                       "files", stacklevel=4)
@@ -196,11 +257,14 @@ def _naming(path, who):
     try:
         yield
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError,
-            TypeError, AttributeError, IndexError) as exc:
+            TypeError, AttributeError, IndexError, RecursionError) as exc:
         if isinstance(exc, (FileNotFoundError, IsADirectoryError)):
             raise
         raise ValueError(f"{who}: {path} is not a readable Keras file "
                          f"({type(exc).__name__}: {exc})") from None
+    except MemoryError as exc:  # (a config's absurd shapes: the layers' weights)
+        raise ValueError(f"{who}: {path}: its config asks for arrays larger than memory "
+                         f"holds ({exc})") from None
     except ValueError as exc:
         message = str(exc)
         raise ValueError(message if str(path) in message else f"{who}: {path}: {message}") \

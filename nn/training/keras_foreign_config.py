@@ -19,7 +19,7 @@ import inspect
 
 import numpy as np
 
-from ..layers.config import lookup, lookup_custom
+from ..layers.config import lookup, lookup_custom, made_from_config
 
 # Keras arguments with no counterpart in rungrad that change nothing at these values
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -89,9 +89,11 @@ class KerasConfigReader:
     def _functional(self, config):
         from ..keras.functional import Functional, Input
 
-        built, nodes, pending = {}, {}, []
+        built, nodes, pending, first_call = {}, {}, [], {}
         for entry in config["layers"]:
             name = entry.get("name") or entry["config"]["name"]
+            if _class_name(entry) in ("Functional", "Model"):  # (see _endpoints)
+                first_call[name] = 1
             if _class_name(entry) == "InputLayer":
                 nodes[name] = [(Input(**self._input_arguments(entry["config"])),)]
                 continue
@@ -111,8 +113,9 @@ class KerasConfigReader:
                 layer = built[name]
                 out = layer(*_filled(args, nodes), **_call_options(layer, kwargs, nodes))
                 nodes[name].append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
-        model = Functional(_endpoints(config["input_layers"], nodes),
-                           _endpoints(config["output_layers"], nodes), name=config.get("name"))
+        model = Functional(_endpoints(config["input_layers"], nodes, first_call),
+                           _endpoints(config["output_layers"], nodes, first_call),
+                           name=config.get("name"))
         _set_trainable(model, config)
         return model
 
@@ -146,14 +149,15 @@ class KerasConfigReader:
         return layer
 
     def construct(self, cls, config, what):
-        """cls(**config) with Keras' nested objects made rungrad's; an argument rungrad
-        lacks is refused by name, unless INERT at its value."""
+        """cls.from_config(config) (cls(**config) where it has none), as Keras makes each
+        object, with Keras' nested objects made rungrad's; an argument rungrad lacks is
+        refused by name, unless INERT at its value."""
         kwargs = {key: self.value(v, what) for key, v in config.items()}
         params = inspect.signature(cls).parameters
         if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
             kwargs = _dropped_inert(kwargs, params, what)
         try:
-            return cls(**kwargs)
+            return made_from_config(cls, kwargs)
         except TypeError as exc:
             raise ValueError(f"{what}: rungrad's {cls.__name__} does not take Keras' "
                              f"arguments {sorted(kwargs)} ({exc})") from None
@@ -315,8 +319,7 @@ def _filled(value, nodes):
     """`value` with each Keras tensor replaced by the KerasTensor made for it."""
     found = _history(value)
     if found is not None:
-        name, node, index = found
-        return nodes[name][node][index]
+        return _tensor(found, nodes, "call argument")
     if isinstance(value, list):
         return [_filled(v, nodes) for v in value]
     if isinstance(value, dict):
@@ -333,14 +336,32 @@ def _call_options(layer, kwargs, nodes):
             if value is not None or key in taken or open_ended}
 
 
-def _endpoints(refs, nodes):
-    """A model's inputs or outputs: one [name, node, index], a list of them, or a dict."""
+def _endpoints(refs, nodes, first_call):
+    """A model's inputs or outputs: one [name, node, index], a list of them, or a dict.
+    Keras numbers a nested functional model's nodes here from 1 (`first_call`), its node 0
+    being the one it was made with; a call's arguments number them from 0."""
     if isinstance(refs, dict):
-        return {key: _endpoints(ref, nodes) for key, ref in refs.items()}
+        return {key: _endpoints(ref, nodes, first_call) for key, ref in refs.items()}
     if refs and isinstance(refs[0], str):
         name, node, index = refs[:3]
-        return nodes[name][node][index]
-    return [_endpoints(ref, nodes) for ref in refs]
+        return _tensor((name, node - first_call.get(name, 0), index), nodes,
+                       "model input or output")
+    return [_endpoints(ref, nodes, first_call) for ref in refs]
+
+
+def _tensor(history, nodes, what):
+    """The KerasTensor of (layer name, call, output index); a clear error where the config
+    names a call or an output that its layers do not make."""
+    name, node, index = history
+    calls = nodes.get(name)
+    if calls is None:
+        raise ValueError(f"the config's {what} names a layer {name!r} that it lacks")
+    made = calls[node] if isinstance(node, int) and 0 <= node < len(calls) else ()
+    if not (isinstance(index, int) and 0 <= index < len(made)):
+        raise ValueError(f"the config's {what} names output {index!r} of call {node!r} of "
+                         f"layer {name!r}, which makes {len(calls)} call(s)"
+                         + (f", that one {len(made)} output(s)" if made else ""))
+    return made[index]
 
 
 __all__ = ["KerasConfigReader", "is_keras_written", "INERT"]

@@ -263,17 +263,17 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
         return 2 if self._mode == "LSTM" else 1
 
     def _initial(self, given, batch, like=None):
-        """The initial state tuple, each (N, units): the given list's, else zeros (in the
-        weights' dtype)."""
+        """The initial state tuple, each (N, units): the given list's (one state may come
+        alone, as Keras takes it), else zeros (in the weights' dtype)."""
         who = type(self).__name__
         count = self._state_count()
         if given is None:
             given = [None] * count
-        elif not isinstance(given, (list, tuple)) or len(given) != count:
-            raise ValueError(f"{who}: initial_state must be a list of {count} state(s) "
-                             f"of shape (N, {self.units}), got {type(given).__name__}"
-                             + (f" of {len(given)}" if isinstance(given, (list, tuple)) else ""))
         else:
+            given = list(given) if isinstance(given, (list, tuple)) else [given]
+            if len(given) != count:
+                raise ValueError(f"{who}: initial_state must be a list of {count} state(s) "
+                                 f"of shape (N, {self.units}), got {len(given)}")
             refuse_missing_states(given, who)
         return tuple(initial_state(s, (batch, self.units), self.kernel, who, "initial_state")
                      for s in given)

@@ -5,6 +5,7 @@ meaning is refused by name."""
 import json
 import os
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -259,3 +260,163 @@ def test_rungrad_own_weights_h5_and_keras_files_still_load(tmp_path):
     again.load_weights(tmp_path / "own.weights.h5")
     _assert_predicts_as_keras(again, "dense_bn")
     _assert_predicts_as_keras(keras.models.load_model(tmp_path / "own.keras"), "dense_bn")
+
+
+# ----- Keras configs built here, in the layout Keras 3.15.1 writes -----
+def _tensor(name, node=0, index=0):
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, index]}}
+
+
+def _input(name, shape):
+    return {"module": "keras.layers", "class_name": "InputLayer", "name": name,
+            "config": {"batch_shape": [None, *shape], "dtype": "float32", "name": name},
+            "registered_name": None, "inbound_nodes": []}
+
+
+def _layer(class_name, name, calls, **config):
+    """A layer's entry; `calls`: each call's arguments (a tensor, or a list of them)."""
+    return {"module": "keras.layers", "class_name": class_name, "name": name,
+            "config": dict(config, name=name), "registered_name": None,
+            "inbound_nodes": [{"args": [args], "kwargs": {}} for args in calls]}
+
+
+def _functional(name, layers, inputs, outputs):
+    return {"module": "keras.src.models.functional", "class_name": "Functional",
+            "registered_name": "Functional", "name": name,
+            "config": {"name": name, "trainable": True, "layers": layers,
+                       "input_layers": inputs, "output_layers": outputs}}
+
+
+def test_a_nested_functional_model_as_an_output_is_found_by_keras_node_numbers():
+    """Keras numbers a nested functional model's calls from 1 in output_layers (its node 0
+    is the one it was made with) and from 0 in a call's arguments: `base(x)` and
+    `base(base(x))` were refused (IndexError) before."""
+    base = _functional("base", [_input("i", [3]), _layer("Dense", "d", [_tensor("i")], units=3)],
+                       ["i", 0, 0], ["d", 0, 0])
+    base["inbound_nodes"] = [{"args": [_tensor("x")], "kwargs": {"mask": None}},
+                             {"args": [_tensor("base", 0)], "kwargs": {"mask": None}}]
+    outer = _functional("outer", [_input("x", [3]), base], ["x", 0, 0],
+                        [["base", 1, 0], ["base", 2, 0]])
+    model = keras.models.model_from_json(json.dumps(outer))
+    kernel, bias = np.eye(3, dtype=np.float32) * 2, np.ones(3, np.float32)
+    model.set_weights([kernel, bias])
+    once, twice = model.predict(np.ones((1, 3), np.float32), verbose=0)
+    np.testing.assert_allclose(once, [[3, 3, 3]])
+    np.testing.assert_allclose(twice, [[7, 7, 7]])
+
+
+def test_a_call_the_config_lacks_is_named():
+    outer = _functional("outer", [_input("x", [3]), _layer("Dense", "d", [_tensor("x")],
+                                                           units=3)], ["x", 0, 0], ["d", 1, 0])
+    with pytest.raises(ValueError, match=r"model input or output names output 0 of call 1 of "
+                                         r"layer 'd', which makes 1 call"):
+        keras.models.model_from_json(json.dumps(outer))
+
+
+def _sequential(name, layers):
+    return {"module": "keras", "class_name": "Sequential", "registered_name": None,
+            "config": {"name": name, "trainable": True, "layers": layers}}
+
+
+def test_an_adapted_discretization_is_made_by_its_from_config():
+    """Keras writes an adapted layer's num_bins with the boundaries it learned, which its
+    constructor refuses together and its from_config takes (refused before)."""
+    config = _sequential("bins", [_input("x", [1]), _layer(
+        "Discretization", "d", [], bin_boundaries=[-1.0, 0.0, 1.0], num_bins=4, epsilon=0.01,
+        output_mode="int", sparse=False)])
+    model = keras.models.model_from_json(json.dumps(config))
+    bins = model.predict(np.array([[-2], [-0.5], [0.5], [3]], np.float32), verbose=0)
+    np.testing.assert_array_equal(bins.ravel(), [0, 1, 2, 3])
+
+
+# ----- hostile files: refused by name, before they cost memory -----
+def _weights_edited(tmp_path, edit):
+    """A copy of dense_bn.weights.h5 that `edit` (given the open h5py file) changed."""
+    import h5py
+    path = tmp_path / "edited.weights.h5"
+    path.write_bytes(open(_file("dense_bn", ".weights.h5"), "rb").read())
+    with h5py.File(path, "r+") as f:
+        edit(f)
+    return path
+
+
+def _declare_huge(f):
+    del f["layers/dense/vars/0"]  # (a chunked dataset never written costs no disk)
+    f.create_dataset("layers/dense/vars/0", shape=(10**11,), dtype="float32", chunks=(1024,))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (_declare_huge, r"layer 'dense' has 2 weights of shapes \[\(6, 8\), \(8,\)\]; the file "
+                    r"holds 2 arrays of shapes \[\(100000000000,\), \(8,\)\]"),
+    (lambda f: f.move("layers/dense/vars/1", "layers/dense/vars/5"),
+     r"its '/layers/dense/vars' is not Keras' group of variables 0, 1, ... \(it holds "
+     r"\['0', '5'\]\)"),
+], ids=["declared_huge", "numbering_gap"])
+def test_a_weights_file_is_checked_against_the_model_before_it_is_read(tmp_path, edit,
+                                                                        message):
+    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    with pytest.raises(ValueError, match=r"edited.weights.h5.*" + message):
+        model.load_weights(_weights_edited(tmp_path, edit))
+
+
+def _with_member(tmp_path, member, data, compression=zipfile.ZIP_STORED):
+    """A copy of dense_bn.keras whose `member` holds `data`."""
+    path = tmp_path / "dense_bn_edited.keras"
+    with zipfile.ZipFile(_file("dense_bn", ".keras")) as old, zipfile.ZipFile(path, "w") as new:
+        for name in old.namelist():
+            new.writestr(name, data if name == member else old.read(name),
+                         compress_type=compression if name == member else zipfile.ZIP_STORED)
+    return path
+
+
+def test_an_absurd_shape_is_refused_naming_the_file(tmp_path):
+    path = _rewritten(tmp_path, "dense_bn",
+                      lambda c: _dense_of(c)["config"].update(units=10**11))
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras: its config asks for arrays "
+                                         r"larger than memory holds"):
+        keras.models.load_model(path)
+
+
+def test_a_config_nested_past_python_recursion_is_refused_naming_the_file(tmp_path):
+    path = _with_member(tmp_path, "config.json", "[" * 100000 + "]" * 100000)
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras is not a readable Keras file "
+                                         r"\(RecursionError"):
+        keras.models.load_model(path)
+
+
+def test_an_archive_member_inflating_far_beyond_the_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("nn.stored_array.UNVOUCHED_FLOOR", 1 << 16)
+    padded = json.dumps(json.load(zipfile.ZipFile(_file("dense_bn", ".keras")).open(
+        "config.json"))) + " " * (4 << 20)  # (deflates about 1000:1)
+    path = _with_member(tmp_path, "config.json", padded, zipfile.ZIP_DEFLATED)
+    with pytest.raises(ValueError, match=r"dense_bn_edited.keras: member 'config.json' would "
+                                         r"inflate to \d+ bytes"):
+        keras.models.load_model(path)
+
+
+def _with_optimizer_updates(tmp_path, updates):
+    """dense_bn.keras as Keras saves it after `updates` training steps (optimizer/vars/0 is
+    its optimizer's iterations)."""
+    import io
+
+    import h5py
+    with zipfile.ZipFile(_file("dense_bn", ".keras")) as archive:
+        weights = io.BytesIO(archive.read("model.weights.h5"))
+    with h5py.File(weights, "r+") as f:  # (compiled, not trained: 0 updates)
+        assert f["optimizer/vars/0"][()] == 0
+        f["optimizer/vars/0"][()] = updates
+    return _with_member(tmp_path, "model.weights.h5", weights.getvalue())
+
+
+def test_an_optimizer_state_not_restored_is_said(tmp_path):
+    """Keras resumes a trained model's optimizer (Adam's moments, a schedule's step) from
+    the file; rungrad's starts afresh, which a warning now says (silent before)."""
+    path = _with_optimizer_updates(tmp_path, 7)
+    with pytest.warns(UserWarning, match=r"dense_bn_edited.keras holds the state of an "
+                                         r"optimizer that made 7 updates, which rungrad does "
+                                         r"not restore"):
+        model = keras.models.load_model(path)
+    assert model.compiled
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no optimizer asked for: nothing to say)
+        keras.models.load_model(path, compile=False)

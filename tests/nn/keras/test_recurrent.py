@@ -117,6 +117,17 @@ def test_relu_simple_rnn_and_a_given_initial_state():
         np.testing.assert_allclose(a.data, b, atol=1e-12)
 
 
+
+@pytest.mark.parametrize("kind", ["GRU", "SimpleRNN"])
+def test_a_single_initial_state_may_come_alone(kind):
+    """Keras takes a one-state layer's initial_state as a tensor too (a functional model's
+    `GRU(3)(x, initial_state=h)`, which Keras' files record so): as the list of it."""
+    x = np.random.default_rng(6).standard_normal((2, 4, 3))
+    state = np.full((2, 3), 0.5)
+    layer = getattr(layers, kind)(3, dtype="float64")
+    np.testing.assert_array_equal(layer(x, initial_state=state).data,
+                                  layer(x, initial_state=[state]).data)
+
 MERGES = {"concat": lambda a, b: np.concatenate([a, b], axis=-1), "sum": np.add,
           "mul": np.multiply, "ave": lambda a, b: (a + b) / 2}
 
