@@ -97,9 +97,12 @@ def _restore_optimizer(model, store, who):
 
 
 def _optimizer_updates(store):
-    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0), 0 if the
-    file holds none."""
-    found = store.get("optimizer/vars/0")
+    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0; a
+    LossScaleOptimizer's inner optimizer's, its own counting none), 0 if the file holds
+    none."""
+    found = store.get("optimizer/inner_optimizer/vars/0")
+    if found is None:
+        found = store.get("optimizer/vars/0")
     if found is None or getattr(found, "shape", None) != () or found.dtype.kind not in "iu":
         return 0
     return int(found[()])

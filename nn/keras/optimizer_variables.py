@@ -12,11 +12,13 @@ then its momentums); Nadam's product of momentum factors, a scalar, last. Keras'
 counts from iterations where rungrad's counts each parameter's steps (`step`): both are
 set from it.
 """
-import numpy as np
-
 from . import optimizers as keras_optimizers
 
 _ADAM = [("exp_avg", "exp_avg_sq")]  # (Keras' momentum, velocity)
+_COUNT, _SCALAR = ((), "iu"), ((), "f")  # (shape, dtype kinds) of a count, of a number
+# Keras' LossScaleOptimizer's own: iterations and a learning rate it does not use,
+# step_counter, dynamic_scale; its inner optimizer's variables follow
+_LOSS_SCALE = [_COUNT, _SCALAR, _COUNT, _SCALAR]
 
 
 def _kinds(opt):
@@ -47,17 +49,35 @@ def restore_keras_optimizer(model, stored):
     """Load Keras' optimizer variables `stored` (datasets in Keras' order with .shape and
     .dtype, each read only once all their shapes are the expected ones) into
     model.optimizer. Returns None where restored, else why not (a phrase)."""
-    opt = model.optimizer
+    opt, weights = model.optimizer, _trainable(model)
+    if isinstance(opt, keras_optimizers.LossScaleOptimizer):
+        return _restore_loss_scale(opt, weights, stored)
+    return _restore(opt, weights, stored)
+
+
+def _restore_loss_scale(opt, weights, stored):
+    """Keras' LossScaleOptimizer lists its own variables (iterations and a learning rate
+    it does not use, step_counter, dynamic_scale), then its inner optimizer's."""
+    own = len(_LOSS_SCALE)
+    problem = _mismatch(stored[:own], _LOSS_SCALE, opt) or _restore(
+        opt.inner_optimizer, weights, stored[own:], first=own)
+    if problem is None:
+        opt.set_loss_scale_state({"step_counter": int(stored[2][()]),
+                                  "dynamic_scale": float(stored[3][()])})
+    return problem
+
+
+def _restore(opt, weights, stored, first=0):
+    """Load `stored` (the file's optimizer variables from number `first` on) into `opt`,
+    which holds the parameters of `weights`."""
     kinds = _kinds(opt) if isinstance(opt, keras_optimizers.KerasOptimizer) else None
     if kinds is None:
         return f"rungrad does not know Keras' variables of a {type(opt).__name__}"
-    weights = _trainable(model)
     held = {id(p): i for i, p in enumerate(p for g in opt.param_groups for p in g["params"])}
     if any(id(p) not in held for p, _ in weights):
         return "the optimizer does not hold every trainable weight of the model"
     has_rate = "learning_rate" not in opt.keras_options  # (a schedule: no variable)
-    expected = _expected_shapes(opt, kinds, weights, has_rate)
-    problem = _mismatch(stored, expected, opt)
+    problem = _mismatch(stored, _expected(opt, kinds, weights, has_rate), opt, first)
     if problem:
         return problem
     values = iter([d[()] for d in stored])
@@ -84,27 +104,29 @@ def _trainable(model):
     return [(p, transposed.get(id(p.data), False)) for p in model.trainable_weights]
 
 
-def _expected_shapes(opt, kinds, weights, has_rate):
-    """The shapes of the variables Keras' optimizer of `opt`'s kind keeps for `weights`."""
-    shapes = [()] * (2 if has_rate else 1)
+def _expected(opt, kinds, weights, has_rate):
+    """(shape, dtype kinds) of each variable Keras' optimizer of `opt`'s kind keeps for
+    `weights`: an integer count, then floats."""
+    expected = [_COUNT] + [_SCALAR] * has_rate
     keras_shapes = [p.shape[::-1] if transposed else p.shape for p, transposed in weights]
     for names in ([("average",)] if opt.use_ema else []) + kinds:
-        shapes += [tuple(shape) for shape in keras_shapes for _ in names]
-    return shapes + [()] * len(_scalars(opt))
+        expected += [(tuple(shape), "f") for shape in keras_shapes for _ in names]
+    return expected + [_SCALAR] * len(_scalars(opt))
 
 
-def _mismatch(stored, expected, opt):
-    """Why `stored` is not the variables of Keras' optimizer like `opt` for this model
-    (None where it is)."""
+def _mismatch(stored, expected, opt, first=0):
+    """Why `stored` (the file's optimizer variables from number `first` on) is not the
+    variables of Keras' optimizer like `opt` for this model, `expected` ((shape, the dtype
+    kinds it may have) of each); None where it is."""
     who = f"Keras' {type(opt).__name__} of this model"
     if len(stored) != len(expected):
-        return (f"the file's optimizer has {len(stored)} variables, where {who} has "
-                f"{len(expected)}")
-    for i, (dataset, shape) in enumerate(zip(stored, expected)):
+        return (f"the file's optimizer has {first + len(stored)} variables, where {who} "
+                f"would have {first + len(expected)}")
+    for i, (dataset, (shape, kinds)) in enumerate(zip(stored, expected), first):
         if tuple(dataset.shape) != shape:
             return f"the file's optimizer variable {i} has shape {tuple(dataset.shape)}, " \
                    f"where {who} has {shape}"
-        if dataset.dtype.kind not in ("iu" if i == 0 else "f"):
+        if dataset.dtype.kind not in kinds:
             return f"the file's optimizer variable {i} has dtype {dataset.dtype}"
     return None
 
@@ -124,8 +146,7 @@ def _load(opt, state, iterations, rate):
                 entry["average_steps"] = iterations
             else:  # (no update made: Keras' first one sets the average, as rungrad's does)
                 del entry["average"]
-        saved["state"][index] = {key: np.array(value, copy=True) if isinstance(
-            value, np.ndarray) else value for key, value in entry.items()}
+        saved["state"][index] = entry  # (load_state_dict copies the arrays)
     saved["iterations"] = iterations
     if rate is not None:
         for group in saved["param_groups"]:

@@ -417,7 +417,7 @@ def test_an_optimizer_state_not_restored_is_said(tmp_path):
     with pytest.warns(UserWarning, match=r"dense_bn_edited.keras holds the state of an "
                                          r"optimizer that made 7 updates, which rungrad does "
                                          r"not restore \(the file's optimizer has 2 variables, "
-                                         r"where Keras' Adam of this model has 14\)"):
+                                         r"where Keras' Adam of this model would have 14\)"):
         model = keras.models.load_model(path)
     assert model.compiled
     with warnings.catch_warnings():

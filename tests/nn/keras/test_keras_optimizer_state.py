@@ -17,9 +17,9 @@ CASES = sorted({key.split("/")[0] for key in CONTINUED.files if "/" in key})
 BATCH, FITTED = 8, 3  # (the generator's)
 
 
-def _continued(model, steps):
+def _continued(model, case, steps):
     """The losses of `steps` more train_on_batch calls on the generator's batches."""
-    x, y = CONTINUED["x"], CONTINUED["y"]
+    x, y = CONTINUED[f"{case}/x"], CONTINUED[f"{case}/y"]
     losses = []
     for step in range(steps):
         start = (step % FITTED) * BATCH
@@ -34,10 +34,14 @@ def test_training_goes_on_as_keras_after_loading(case):
         warnings.simplefilter("error")  # (a state restored: nothing to warn of)
         model = keras.models.load_model(os.path.join(DATA, f"{case}.keras"))
     expected = CONTINUED[f"{case}/losses"]
-    losses = _continued(model, len(expected))
+    losses = _continued(model, case, len(expected))
     np.testing.assert_allclose(losses, expected, rtol=1e-5, atol=1e-6)
     weights = np.concatenate([w.ravel() for w in model.get_weights()])
     np.testing.assert_allclose(weights, CONTINUED[f"{case}/weights"], rtol=1e-5, atol=1e-6)
+    if f"{case}/loss_scale" in CONTINUED:  # (a scale and its count of finite updates)
+        scale, counter = CONTINUED[f"{case}/loss_scale"]
+        assert (float(model.optimizer.dynamic_scale), model.optimizer.step_counter) == \
+            (scale, counter)
 
 
 def _edited(tmp_path, case, edit):
@@ -100,3 +104,13 @@ def test_the_state_is_keras_own_layout_in_rungrads():
     np.testing.assert_array_equal(state["exp_avg"], momentum.T)
     np.testing.assert_array_equal(state["exp_avg_sq"], velocity.T)
     assert state["step"] == model.optimizer.iterations == FITTED
+
+
+def test_a_loss_scale_optimizer_not_restored_counts_its_inner_ones_updates(tmp_path):
+    """Keras' LossScaleOptimizer's own iterations stay 0: the updates are its inner
+    optimizer's (a state not restored went unsaid)."""
+    path = _edited(tmp_path, "loss_scale", _reshaped("optimizer/vars/6", (5, 4)))
+    with pytest.warns(UserWarning, match=r"made 3 updates, which rungrad does not restore "
+                                         r"\(the file's optimizer variable 6 has shape \(5, 4\)"):
+        model = keras.models.load_model(path)
+    assert model.optimizer.step_counter == 0 and not model.optimizer.state
