@@ -114,3 +114,21 @@ def test_a_loss_scale_optimizer_not_restored_counts_its_inner_ones_updates(tmp_p
                                          r"\(the file's optimizer variable 6 has shape \(5, 4\)"):
         model = keras.models.load_model(path)
     assert model.optimizer.step_counter == 0 and not model.optimizer.state
+
+
+def test_the_learning_rate_is_the_files_variable(tmp_path):
+    """Keras assigns its learning-rate variable from the file (a callback may have changed
+    it since compile)."""
+    def edit(f):
+        f["optimizer/vars/1"][()] = np.float32(0.02)
+    model = keras.models.load_model(_edited(tmp_path, "adam", edit))
+    assert model.optimizer.learning_rate == np.float32(0.02)
+
+
+def test_an_optimizer_that_made_no_update_has_nothing_to_restore():
+    """A model saved compiled, not trained: Keras' optimizer holds its iterations and
+    learning rate only (not built yet); nothing is said."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = keras.models.load_model(os.path.join(DATA, "..", "dense_bn.keras"))
+    assert model.optimizer.iterations == 0 and not model.optimizer.state
