@@ -12,8 +12,9 @@ variables, then each inner layer's in the order it made them: so the arrays of e
 top-level layer are gathered in that order and given to its set_weights, each read only once
 the shapes its file declares are that layer's (and an archive's members only where their
 declared sizes fit the archive's: Keras stores them uncompressed). The optimizer's
-variables (`optimizer/vars`) are not read: a loaded model's optimizer starts afresh (with a
-warning where the file's had made updates).
+variables (`optimizer/vars`) become the state of the optimizer compile made
+(nn.keras.optimizer_variables); where they cannot, it starts afresh (with a warning where
+the file's had made updates).
 
 HDF5 is read with h5py, imported only when such a file is read (the rungrad[keras-files]
 extra). Nothing in a file is executed: the config's classes are found by name only
@@ -36,6 +37,7 @@ from ..stored_array import ReadBudget
 from ..training.keras_foreign_compile import compile_as_keras
 from ..training.keras_foreign_config import KerasConfigReader
 from ..training.saving import same_global_random_state
+from .optimizer_variables import restore_keras_optimizer
 
 # the order in which a layer makes the layers it holds (Keras' `_layers`), by the attribute
 # that holds them; others come after these, by name
@@ -70,21 +72,37 @@ def load_keras_archive(path, custom_objects=None, compile=True):  # noqa: A002 (
             model = KerasConfigReader(custom_objects).model(document)
         with h5py.File(io.BytesIO(weights), "r") as store:
             assign_weights(model, store, f"{path} (model.weights.h5)")
-            updates = _optimizer_updates(store)
-    if compile and document.get("compile_config"):
-        if compile_as_keras(model, document["compile_config"], custom_objects,
-                            f"{who}: {path}") and updates:
-            warnings.warn(f"{who}: {path} holds the state of an optimizer that made {updates} "
-                          "updates, which rungrad does not restore: training goes on with "
-                          "fresh moments and a learning-rate schedule from its first step "
-                          "(Keras would resume them)", stacklevel=3)
+            if compile and document.get("compile_config") and compile_as_keras(
+                    model, document["compile_config"], custom_objects, f"{who}: {path}"):
+                _restore_optimizer(model, store, f"{who}: {path}")
     return model
 
 
+def _restore_optimizer(model, store, who):
+    """The compiled model's optimizer given the state Keras' had (optimizer/vars); where
+    rungrad cannot map it, a warning if that optimizer had made updates (else it held
+    nothing to restore)."""
+    try:
+        stored = _variables(store["optimizer"]) if "optimizer" in store else []
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        problem = restore_keras_optimizer(model, stored) if stored else None
+    updates = _optimizer_updates(store)
+    if problem and updates:
+        warnings.warn(f"{who} holds the state of an optimizer that made {updates} updates, "
+                      f"which rungrad does not restore ({problem}): training goes on with "
+                      "fresh moments and a learning-rate schedule from its first step "
+                      "(Keras would resume them)", stacklevel=4)
+
+
 def _optimizer_updates(store):
-    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0), 0 if the
-    file holds none."""
-    found = store.get("optimizer/vars/0")
+    """The updates Keras' optimizer had made (its `iterations`, optimizer/vars/0; a
+    LossScaleOptimizer's inner optimizer's, its own counting none), 0 if the file holds
+    none."""
+    found = store.get("optimizer/inner_optimizer/vars/0")
+    if found is None:
+        found = store.get("optimizer/vars/0")
     if found is None or getattr(found, "shape", None) != () or found.dtype.kind not in "iu":
         return 0
     return int(found[()])
