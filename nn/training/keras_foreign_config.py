@@ -28,6 +28,7 @@ import inspect
 import numpy as np
 
 from ..layers.config import lookup, lookup_custom, made_from_config
+from ..layers.dtype_policy import dtype_policy
 
 # Keras arguments with no counterpart in rungrad that change nothing at these values
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -172,6 +173,8 @@ class KerasConfigReader:
         object, with Keras' nested objects made rungrad's; an argument rungrad lacks is
         refused by name, unless INERT at its value."""
         kwargs = {key: self.value(v, what) for key, v in config.items()}
+        if kwargs.get("dtype") is not None and _policy_layer(cls):
+            dtype_policy(kwargs["dtype"], what)  # (one rungrad lacks, bfloat16: named here)
         params = inspect.signature(cls).parameters
         if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
             kwargs = _dropped_inert(kwargs, params, what, self._takes_policy(cls))
@@ -187,8 +190,7 @@ class KerasConfigReader:
         """Whether cls's dtype= is to be given although its constructor does not name it:
         a Keras layer's base takes a policy (nn.layers.keras_name), given where a policy
         other than float32 is about (else float32's is dropped: the layer casts nothing)."""
-        from ..layers.keras_name import KerasNamed
-        return self.exact_policies and issubclass(cls, KerasNamed) and cls.dtype_policies
+        return self.exact_policies and _policy_layer(cls)
 
     def value(self, value, what):
         """A config's value with Keras' serialized objects made rungrad's."""
@@ -256,6 +258,12 @@ def _keras_class(space, name, base):
     module = importlib.import_module(f"nn.keras.{space}")
     found = getattr(module, name, None)
     return found if isinstance(found, type) and issubclass(found, base) else None
+
+
+def _policy_layer(cls):
+    """Whether cls is a Keras layer whose dtype= is a dtype policy (nn.layers.keras_name)."""
+    from ..layers.keras_name import KerasNamed
+    return isinstance(cls, type) and issubclass(cls, KerasNamed) and cls.dtype_policies
 
 
 def _space_of(module):

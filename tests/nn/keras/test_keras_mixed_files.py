@@ -120,7 +120,7 @@ def test_a_float32_model_under_the_global_mixed_policy_keeps_its_own():
     assert type(model.optimizer).__name__ == "Adam"
 
 
-def test_bfloat16_is_refused_by_name():
-    with pytest.raises(ValueError, match=r"bfloat16.keras: .*dtype 'mixed_bfloat16': NumPy "
-                                         r"has no bfloat16"):
+def test_bfloat16_is_refused_naming_the_layer():
+    with pytest.raises(ValueError, match=r"bfloat16.keras: the Dense layer 'dense_\d+': dtype "
+                                         r"'mixed_bfloat16': NumPy has no bfloat16"):
         keras.models.load_model(os.path.join(DATA, "bfloat16.keras"))
