@@ -72,10 +72,25 @@ def load_keras_archive(path, custom_objects=None, compile=True):  # noqa: A002 (
             model = KerasConfigReader(custom_objects).model(document)
         with h5py.File(io.BytesIO(weights), "r") as store:
             assign_weights(model, store, f"{path} (model.weights.h5)")
+            _mixed_if_loss_scaled(model, document, store)
             if compile and document.get("compile_config") and compile_as_keras(
                     model, document["compile_config"], custom_objects, f"{who}: {path}"):
                 _restore_optimizer(model, store, f"{who}: {path}")
     return model
+
+
+def _mixed_if_loss_scaled(model, document, store):
+    """A functional model's config records no policy of its own: where Keras' compile
+    wrapped its optimizer in a LossScaleOptimizer, which compile_config does not name (the
+    file holds that wrapper's variables, optimizer/inner_optimizer), Keras had made it under
+    "mixed_float16", as Keras' guide has one load it; it is given that policy, so that
+    compile wraps the optimizer again and its state is restored."""
+    config = document.get("config")
+    optimizer = (document.get("compile_config") or {}).get("optimizer")
+    named = optimizer.get("class_name") if isinstance(optimizer, dict) else optimizer
+    if isinstance(config, dict) and config.get("dtype") is None and \
+            named != "LossScaleOptimizer" and "optimizer/inner_optimizer" in store:
+        model.dtype_policy = "mixed_float16"
 
 
 def _restore_optimizer(model, store, who):

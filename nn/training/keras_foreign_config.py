@@ -14,12 +14,21 @@ register_keras_serializable or given as custom_objects: nothing a file names is 
 and a Lambda layer's marshalled bytecode is never run. A layer, object or argument rungrad
 lacks is refused by name; Keras' bookkeeping arguments that change nothing at the values
 Keras writes by default (INERT) are dropped.
+
+Dtype policies (nn.layers.dtype_policy) are read as Keras means them: each layer's as its
+config says ("mixed_float16", "float16", "float64"; where any layer's is not float32, its
+float32 ones too, which cast the float16 they get, as Keras' output layer of a mixed model
+does), and each model's as its config records (the global policy Keras made it under: a
+"mixed_float16" one makes compile wrap the optimizer in a LossScaleOptimizer, as Keras'
+did before saving). A model of float32 policies only is read as before policies: its
+layers cast nothing.
 """
 import inspect
 
 import numpy as np
 
 from ..layers.config import lookup, lookup_custom, made_from_config
+from ..layers.dtype_policy import dtype_policy
 
 # Keras arguments with no counterpart in rungrad that change nothing at these values
 INERT = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -53,6 +62,7 @@ class KerasConfigReader:
 
     def __init__(self, custom_objects=None):
         self.custom = dict(custom_objects or {})
+        self.exact_policies = False  # (set by a model config with a policy not float32)
 
     # ----- models -----
     def model(self, spec, kind=None):
@@ -61,10 +71,11 @@ class KerasConfigReader:
         if kind is None:
             kind = spec.get("class_name")
             spec = spec["config"]
+        self.exact_policies = self.exact_policies or _has_other_policy(spec)
         if kind == "Sequential":
-            return self._sequential(spec)
+            return self._with_policy(self._sequential(spec), spec)
         if kind in ("Functional", "Model"):
-            return self._functional(spec)
+            return self._with_policy(self._functional(spec), spec)
         raise ValueError(f"the config describes a {kind!r}: only Keras' Sequential and "
                          "functional models are read (a subclassed model's code is not in "
                          "the file)")
@@ -119,6 +130,15 @@ class KerasConfigReader:
         _set_trainable(model, config)
         return model
 
+    def _with_policy(self, model, config):
+        """`model` given the policy its config records, where it records one (Keras'
+        from_config gives it the global policy in force when loading instead, and its
+        compile then neither wraps nor restores the optimizer of a mixed model)."""
+        policy = self.value(config.get("dtype"), f"the model {config.get('name')!r}")
+        if policy is not None:
+            model.dtype_policy = policy
+        return model
+
     def _input_arguments(self, config):
         """keras.Input's arguments of an InputLayer's config."""
         config = {key: self.value(v, "InputLayer") for key, v in config.items()}
@@ -153,9 +173,11 @@ class KerasConfigReader:
         object, with Keras' nested objects made rungrad's; an argument rungrad lacks is
         refused by name, unless INERT at its value."""
         kwargs = {key: self.value(v, what) for key, v in config.items()}
+        if kwargs.get("dtype") is not None and _policy_layer(cls):
+            dtype_policy(kwargs["dtype"], what)  # (one rungrad lacks, bfloat16: named here)
         params = inspect.signature(cls).parameters
         if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-            kwargs = _dropped_inert(kwargs, params, what)
+            kwargs = _dropped_inert(kwargs, params, what, self._takes_policy(cls))
         try:
             return made_from_config(cls, kwargs)
         except TypeError as exc:
@@ -163,6 +185,12 @@ class KerasConfigReader:
                              f"arguments {sorted(kwargs)} ({exc})") from None
         except NotImplementedError as exc:  # (an argument's value rungrad lacks)
             raise ValueError(f"{what}: {exc}") from None
+
+    def _takes_policy(self, cls):
+        """Whether cls's dtype= is to be given although its constructor does not name it:
+        a Keras layer's base takes a policy (nn.layers.keras_name), given where a policy
+        other than float32 is about (else float32's is dropped: the layer casts nothing)."""
+        return self.exact_policies and _policy_layer(cls)
 
     def value(self, value, what):
         """A config's value with Keras' serialized objects made rungrad's."""
@@ -232,6 +260,12 @@ def _keras_class(space, name, base):
     return found if isinstance(found, type) and issubclass(found, base) else None
 
 
+def _policy_layer(cls):
+    """Whether cls is a Keras layer whose dtype= is a dtype policy (nn.layers.keras_name)."""
+    from ..layers.keras_name import KerasNamed
+    return isinstance(cls, type) and issubclass(cls, KerasNamed) and cls.dtype_policies
+
+
 def _space_of(module):
     """The nn.keras namespace of a Keras module path ("keras.src.layers.core.dense")."""
     parts = (module or "").split(".")
@@ -254,18 +288,37 @@ def _class_name(entry):
     return name
 
 
-def _dropped_inert(kwargs, params, what):
+def _dropped_inert(kwargs, params, what, takes_policy=False):
     """kwargs less Keras' arguments the class does not take that change nothing (INERT at
-    their value, IMPLEMENTATION_ONLY, a dtype of float32); any other is refused."""
+    their value, IMPLEMENTATION_ONLY, a dtype of float32); any other is refused. With
+    `takes_policy`, dtype= is kept (the Keras layer base takes it)."""
     kept = {}
     for key, value in kwargs.items():
-        if key in params:
+        if key in params or (key == "dtype" and takes_policy and value is not None):
             kept[key] = value
         elif not (key in IMPLEMENTATION_ONLY or (key in INERT and value == INERT[key])
                   or (key == "dtype" and value in (None, "float32"))):
             raise ValueError(f"{what}: Keras' argument {key}={value!r} has no counterpart in "
                              "rungrad (it would change what the layer computes)")
     return kept
+
+
+def _has_other_policy(config):
+    """Whether a model's config gives it, or a layer in it, a dtype policy other than
+    float32 (an InputLayer's dtype is its data's, not a policy)."""
+    if isinstance(config, list):
+        return any(_has_other_policy(item) for item in config)
+    if not isinstance(config, dict):
+        return False
+    if config.get("class_name") in _POLICIES:
+        return isinstance(config.get("config"), dict) and \
+            config["config"].get("name") not in (None, "float32")
+    if config.get("class_name") == "InputLayer":
+        return False
+    dtype = config.get("dtype")
+    if isinstance(dtype, str) and dtype != "float32":
+        return True
+    return any(_has_other_policy(value) for value in config.values())
 
 
 def _refuse_unknown(config, known, what):

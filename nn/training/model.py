@@ -31,6 +31,7 @@ from autograd.config import no_grad, test_mode, train_behaviour
 from .. import constraints, regularizers
 from ..call_losses import top_level_call
 from ..data.loader import DataLoader
+from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
 from ..layers.keras_name import KerasName, KerasWeights, keras_name, layer_names
@@ -158,6 +159,12 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         """Keras' DTypePolicy of the model: the global policy when it was made (a
         "mixed_float16" one makes compile scale the loss)."""
         return vars(self).get("_model_policy") or global_policy()
+
+    @dtype_policy.setter
+    def dtype_policy(self, value):
+        """Keras' setter: a policy or its name (a Keras file's model config records the
+        one its model was made under)."""
+        self._model_policy = as_policy(value, type(self).__name__)
 
     def __call__(self, *args, training=None, **kwargs):
         """Run the model. Keras' `training=`: False gives inference behaviour for this call
