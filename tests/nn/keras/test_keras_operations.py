@@ -94,7 +94,7 @@ def test_the_mask_is_dropped_by_an_operation_as_keras_drops_it():
     model = keras.models.load_model(_file("masked_merges"))
     tokens = _inputs("masked_merges")
     embedded = model.get_layer("embedding")(tokens).data
-    _, _, pooled = model.predict(tokens, verbose=0)
+    _, _, pooled, _ = model.predict(tokens, verbose=0)
     np.testing.assert_allclose(pooled, 2 * embedded.mean(axis=1), rtol=1e-6)
     assert not np.allclose(pooled, 2 * embedded[:, :2].mean(axis=1))
 

@@ -142,16 +142,18 @@ def _tokens():
 
 def masked_merges():
     """Masks through Add and Concatenate (Keras records NotEqual, LogicalOr, ExpandDims,
-    ZerosLike, Concatenate and Any among the layers, and the masks given to LSTM and
-    GlobalAveragePooling1D); a keras.ops call drops the mask (the last output averages
-    the padding too)."""
+    ZerosLike, Concatenate and Any among the layers, and the masks given to LSTM,
+    GlobalAveragePooling1D and TimeDistributed); a keras.ops call drops the mask (the third
+    output averages the padding too)."""
     tokens, embedded = _tokens()
     added = layers.Add(name="add")([embedded, layers.Dense(4, name="dense")(embedded)])
     joined = layers.Concatenate(name="concat")([added, layers.Dense(2, name="narrow")(embedded)])
     return keras.Model(tokens, [layers.LSTM(3, name="lstm")(joined),
                                 layers.GlobalAveragePooling1D(name="pool")(added),
                                 layers.GlobalAveragePooling1D(name="pool_op")(
-                                    ops.multiply(embedded, 2.0))],
+                                    ops.multiply(embedded, 2.0)),
+                                layers.GlobalAveragePooling1D(name="pool_td")(
+                                    layers.TimeDistributed(layers.Dense(2), name="td")(added))],
                        name="masked_merges"), [("tokens", 3, 6)]
 
 
