@@ -37,7 +37,8 @@ from .output_keys import older_keys, output_keys
 
 
 class Node:
-    """One call of `layer` on symbolic arguments (none for an Input), and its outputs."""
+    """One call of `layer` on symbolic arguments (none for an Input), and its outputs; a
+    mask given by keyword (`mask=`, Keras' files record those) stays in `kwargs`."""
 
     __slots__ = ("layer", "args", "kwargs", "outputs")
 
@@ -46,7 +47,8 @@ class Node:
 
     @property
     def inputs(self):
-        return [tensor for arg in self.args for tensor in _leaves(arg)]
+        return [tensor for arg in self.args for tensor in _leaves(arg)] + [
+            v for v in self.kwargs.values() if type(v) is KerasTensor]
 
 
 class KerasTensor:
@@ -111,8 +113,11 @@ def call_symbolically(layer, args, kwargs):
                     f"mixed with a {type(item).__name__} (argument {i}); in a functional model "
                     "a layer takes the graph's tensors only (make constants a layer's weights, "
                     "or pass them as keyword arguments)")
+    masks = {k: v for k, v in kwargs.items() if type(v) is KerasTensor and _is_mask(k)}
+    kwargs = {k: v for k, v in kwargs.items() if k not in masks}
     if any(type(v) is KerasTensor for v in kwargs.values()):
         args, kwargs = _tensors_by_position(layer, args, kwargs)
+    kwargs.update(masks)
     out, shapes = _probed(layer, args, kwargs)
     node = Node(layer, args, kwargs)
     node.outputs = tuple(KerasTensor(shape, o.dtype, node, i)
@@ -127,18 +132,24 @@ def _probed(layer, args, kwargs):
     examples tells which output sizes follow them. A layer that cannot take both (one built
     for the first size, as Dense after Flatten) needs that size known: a ValueError, as
     Keras refuses to build it."""
-    with trial_of(layer):
-        out = layer(*_fill(args, _example), **kwargs)
+    with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
+        out = layer(*_fill(args, _example), **_fill_keywords(kwargs, _example))
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
         return out, shapes
     given = [t.shape for arg in args for t in _leaves(arg)]
 
     def larger():
-        with trial_of(layer):
-            return [o.shape for o in _outputs(layer(*_fill(args, _larger_example), **kwargs))]
+        with trial_of(layer), np.errstate(all="ignore"):
+            return [o.shape for o in _outputs(layer(*_fill(args, _larger_example),
+                                                    **_fill_keywords(kwargs, _larger_example)))]
     return out, mark_unknown_sizes(shapes, larger, f"{_who(layer)} (its input of shape "
                                                    f"{given[0] if len(given) == 1 else given})")
+
+
+def _is_mask(keyword):
+    """Whether a keyword argument is a mask (`mask`, MultiHeadAttention's `query_mask`)."""
+    return keyword == "mask" or keyword.endswith("_mask")
 
 
 def _outputs(out):
@@ -189,6 +200,13 @@ def _fill(args, value_of):
     """args with each KerasTensor replaced by value_of(tensor), lists kept lists."""
     return [[value_of(t) for t in a] if isinstance(a, (list, tuple)) else value_of(a)
             for a in args]
+
+
+def _fill_keywords(kwargs, value_of):
+    """kwargs with each KerasTensor (a mask given by keyword) replaced by value_of(it)."""
+    if not any(type(v) is KerasTensor for v in kwargs.values()):
+        return kwargs
+    return {k: value_of(v) if type(v) is KerasTensor else v for k, v in kwargs.items()}
 
 
 def _who(layer):
@@ -278,16 +296,20 @@ class Functional(Model):
                                 if i not in (logits or ())}
         before = {}  # those outputs' logits, by node
         masks = {id(t.node): (None,) for t in self._inputs} if self._makes_masks() else None
+        def value(t):
+            return values[id(t.node)][t.index]
+
         for node in self._nodes:
-            args = [values[id(node)][0]] if not node.args else _fill(
-                node.args, lambda t: values[id(t.node)][t.index])
+            args = [values[id(node)][0]] if not node.args else _fill(node.args, value)
+            kwargs = _fill_keywords(node.kwargs, value)
             if masks is not None:  # Keras' masks, passed along the graph (nn.training.masking)
-                masks[id(node)], out = self._run_masked(node, args, masks, id(node) in split,
-                                                        id(node) in read, before)
+                masks[id(node)], out = self._run_masked(node, args, kwargs, masks,
+                                                        id(node) in split, id(node) in read,
+                                                        before)
             elif id(node) in split:
-                before[id(node)], out = _split_activation(node, args, id(node) in read)
+                before[id(node)], out = _split_activation(node, args, kwargs, id(node) in read)
             else:
-                out = node.layer(*args, **node.kwargs)
+                out = node.layer(*args, **kwargs)
             values[id(node)] = tuple(out) if isinstance(out, (tuple, list)) else (out,)
         object.__setattr__(self, "_output_mask", None if masks is None else _structured(
             [masks[id(t.node)][t.index] for t in self._outputs], self._listed[1], None))
@@ -303,17 +325,17 @@ class Functional(Model):
         return any(makes_masks(node.layer) for node in self._nodes)
 
     @staticmethod
-    def _run_masked(node, args, masks, split, read, before):
+    def _run_masked(node, args, kwargs, masks, split, read, before):
         """(the outputs' masks as a tuple, the outputs) of a node given its inputs' masks;
         an output node `split` (see _split_activation) keeps its logits in `before`."""
         given = [masks[id(node)][0]] if not node.args else _fill(
             node.args, lambda t: masks[id(t.node)][t.index])
         mask = given[0] if len(given) == 1 else given
         if split:
-            before[id(node)], out = _split_activation(node, args, read)
+            before[id(node)], out = _split_activation(node, args, kwargs, read)
             out_mask = output_mask(node.layer, args[0] if len(args) == 1 else args, mask)
         else:
-            out, out_mask = call_with_mask(node.layer, args, mask, node.kwargs)
+            out, out_mask = call_with_mask(node.layer, args, mask, kwargs)
         several = isinstance(out, (tuple, list))
         return (tuple(out_mask) if several and isinstance(out_mask, (list, tuple))
                 else (out_mask,) * (len(out) if several else 1)), out
@@ -406,8 +428,10 @@ class Functional(Model):
         """Keras' list of the layers: by depth from the outputs, the inputs first (see
         nn.keras.layer_order), as summary() shows them and get_weights() lists their
         weights; the model holds them (their keys, state_dict's order) in the order they
-        are run."""
-        return [layer for _, layer in self._keras_children()]
+        are run. Keras' operations (nn.keras.layers.Operation) are no layers of Keras'
+        list, though summary() shows them."""
+        return [layer for _, layer in self._keras_children()
+                if not getattr(layer, "keras_operation", False)]
 
     def _keras_children(self):
         """(key, layer) in Keras' order (see layers); a layer set as an attribute of the
@@ -456,7 +480,8 @@ class Functional(Model):
             return {"tensor": [number[id(tensor.node)], tensor.index]}
 
         return {"nodes": [{"layer": names[id(node.layer)],
-                           "args": _fill(node.args, ref), "kwargs": dict(node.kwargs)}
+                           "args": _fill(node.args, ref),
+                           "kwargs": _fill_keywords(dict(node.kwargs), ref)}
                           for node in self._nodes],
                 "inputs": [ref(t) for t in self._inputs],
                 "outputs": [ref(t) for t in self._outputs],
@@ -481,7 +506,8 @@ class Functional(Model):
                 node.outputs = (KerasTensor((None,) + layer.shape, layer.dtype, node),)
                 made.append(node.outputs)
                 continue
-            out = layer(*_fill_refs(spec["args"], tensor), **spec["kwargs"])
+            kwargs = {k: tensor(v) if _is_ref(v) else v for k, v in spec["kwargs"].items()}
+            out = layer(*_fill_refs(spec["args"], tensor), **kwargs)
             made.append(tuple(out) if isinstance(out, (tuple, list)) else (out,))
         listed_in, listed_out = graph["listed"]
         keys_in, keys_out = graph.get("keys", (None, None))
@@ -498,7 +524,7 @@ class Functional(Model):
         return model
 
 
-def _split_activation(node, args, read):
+def _split_activation(node, args, kwargs, read):
     """(logits, output) of an output node ending in a sigmoid or softmax; the output is
     computed only where it is `read` (else the logits stand in, unread)."""
     layer = node.layer
@@ -506,7 +532,7 @@ def _split_activation(node, args, read):
     if not read:
         return logits, logits
     return logits, (layer.activation(logits) if isinstance(layer, Dense)
-                    else layer(*args, **node.kwargs))
+                    else layer(*args, **kwargs))
 
 
 def _structured(tensors, listed, keys):
@@ -514,6 +540,11 @@ def _structured(tensors, listed, keys):
     if keys is not None:
         return dict(zip(keys, tensors))
     return tensors if listed else tensors[0]
+
+
+def _is_ref(value):
+    """Whether a saved keyword argument is a tensor (graph_config's {"tensor": [...]})."""
+    return isinstance(value, dict) and set(value) == {"tensor"}
 
 
 def _fill_refs(args, tensor):

@@ -11,8 +11,11 @@ Sequential), so it is the model the same Keras code would make with rungrad.
 Classes are found by name only, in nn.keras' namespaces (layers, initializers,
 regularizers, constraints) or among the objects registered with nn.register /
 register_keras_serializable or given as custom_objects: nothing a file names is imported,
-and a Lambda layer's marshalled bytecode is never run. A layer, object or argument rungrad
-lacks is refused by name; Keras' bookkeeping arguments that change nothing at the values
+and a Lambda layer's marshalled bytecode is never run. Keras' operations that a functional
+config lists among its layers (keras.ops called on its tensors, and those Keras' masks make
+through merge and attention layers) become nn.keras Operations, by their class name
+(nn.keras.operations). A layer, operation, object or argument rungrad lacks is refused by
+name; Keras' bookkeeping arguments that change nothing at the values
 Keras writes by default (INERT) are dropped.
 
 Dtype policies (nn.layers.dtype_policy) are read as Keras means them: each layer's as its
@@ -108,8 +111,12 @@ class KerasConfigReader:
             if _class_name(entry) == "InputLayer":
                 nodes[name] = [(Input(**self._input_arguments(entry["config"])),)]
                 continue
-            built[name] = self.layer(entry)
             nodes[name] = []
+            if is_operation(entry):  # (keras.ops called on the model's tensors)
+                built[name], call = self.operation(entry)
+                pending.append((name, call))
+                continue
+            built[name] = self.layer(entry)
             pending += [(name, _node_arguments(node)) for node in entry.get("inbound_nodes", [])]
         while pending:  # each call once its arguments exist (a shared layer's come later),
             # a layer's calls in their order: keras_history numbers them so
@@ -138,6 +145,33 @@ class KerasConfigReader:
         if policy is not None:
             model.dtype_policy = policy
         return model
+
+    def operation(self, entry):
+        """(the nn.keras Operation of one of Keras' operations among a functional model's
+        layers, its call's (args, kwargs)): the call's constants become the Operation's, its
+        tensors stay its arguments (nn.keras.operations)."""
+        from ..keras.layers.operation import Operation
+
+        name, config = entry["class_name"], dict(entry["config"])
+        layer_name = config.pop("name", None) or entry.get("name")
+        what = f"the operation {name} {layer_name!r}"
+        calls = entry.get("inbound_nodes") or []
+        if len(calls) != 1:
+            raise ValueError(f"{what}: Keras calls an operation once, the config has "
+                             f"{len(calls)} call(s)")
+        args, kwargs = _node_arguments(calls[0])
+        if kwargs:
+            raise ValueError(f"{what}: called with the keyword arguments {sorted(kwargs)}, "
+                             "which rungrad does not read (Keras passes them by position)")
+        tensors, constants = [], []
+        for position, arg in enumerate(args):
+            if _leaf_histories(arg):
+                tensors.append(_only_tensors(arg, what))
+            else:
+                constants.append([position, _constant(self.value(arg, what), what)])
+        if name == "Squeeze" and config.get("axis") is None:
+            config["axis"] = _unit_axes(args[0] if args else None)
+        return Operation(name, config, constants, name=layer_name), (tensors, {})
 
     def _input_arguments(self, config):
         """keras.Input's arguments of an InputLayer's config."""
@@ -247,6 +281,42 @@ class KerasConfigReader:
             raise ValueError(f"{what}: unknown function {name!r}: register it (nn.register) "
                              "or give it in custom_objects")
         return found
+
+
+def is_operation(entry):
+    """Whether an entry of a functional model's layers is one of Keras' operations (a call
+    of keras.ops on its tensors; module keras.src.ops.numpy, ...)."""
+    module = entry.get("module") if isinstance(entry, dict) else None
+    return isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops."))
+
+
+def _only_tensors(arg, what):
+    """An operation's argument that holds tensors: one, or a list of nothing else."""
+    if _history(arg) is not None or (isinstance(arg, list) and all(
+            _history(item) is not None for item in arg)):
+        return arg
+    raise ValueError(f"{what}: an argument mixes the model's tensors with other values "
+                     f"({arg!r}), which rungrad does not read")
+
+
+def _constant(value, what):
+    """An operation's constant argument: a number, a bool, a string, None, or a list of
+    them (what model.save writes as it is)."""
+    plain = (bool, int, float, str, type(None))
+    if isinstance(value, plain) or (isinstance(value, (list, tuple)) and all(
+            isinstance(item, plain) for item in value)):
+        return list(value) if isinstance(value, tuple) else value
+    raise ValueError(f"{what}: its constant argument {value!r} ({type(value).__name__}) is "
+                     "not one rungrad reads (a number, a string, None, or a list of them)")
+
+
+def _unit_axes(arg):
+    """Squeeze(axis=None)'s axes as Keras builds it: those of size 1 in its input's recorded
+    shape, the batch axis aside (a batch of one is not squeezed), None where unrecorded."""
+    shape = (arg or {}).get("config", {}).get("shape") if isinstance(arg, dict) else None
+    if not shape:
+        return None
+    return [axis for axis, size in enumerate(shape) if axis > 0 and size == 1]
 
 
 def _keras_class(space, name, base):
@@ -382,11 +452,13 @@ def _filled(value, nodes):
 
 def _call_options(layer, kwargs, nodes):
     """A call's keyword arguments; Keras records mask=None (and other None defaults) on
-    every call, which a layer without that argument goes without."""
+    every call, which a layer without that argument goes without, and the mask it passed
+    (mask=<tensor>: TimeDistributed's), which such a layer could not use (its output's mask
+    is made from its input's, nn.training.masking)."""
     taken = inspect.signature(layer.forward).parameters
     open_ended = any(p.kind is p.VAR_KEYWORD for p in taken.values())
     return {key: _filled(value, nodes) for key, value in kwargs.items()
-            if value is not None or key in taken or open_ended}
+            if key in taken or open_ended or (value is not None and key != "mask")}
 
 
 def _endpoints(refs, nodes, first_call):

@@ -85,10 +85,11 @@ def optimizer_counts(optimizer):
 
 
 def _layer_type(layer):
-    """A layer's type as a row shows it; a wrapped function also by name (`Lambda: relu`)."""
+    """A layer's type as a row shows it; a wrapped function also by name (`Lambda: relu`),
+    one of Keras' operations by its own (`NotEqual`, as Keras' summary)."""
     if isinstance(layer, Lambda):
         return f"Lambda: {layer.label}"
-    return type(layer).__name__
+    return getattr(layer, "keras_operation", None) or type(layer).__name__
 
 
 def shown_children(model):

@@ -41,6 +41,7 @@ from .normalization import (
     LayerNormalization,
     UnitNormalization,
 )
+from .operation import Operation
 from .pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -115,4 +116,4 @@ __all__ = ["Activation", "Dense", "Dropout", "GaussianNoise", "GaussianDropout",
            "StringLookup", "IntegerLookup", "TextVectorization", "CategoryEncoding",
            "Hashing", "Discretization", "PReLU", "AlphaDropout", "ActivityRegularization",
            "EinsumDense",
-           "AdditiveAttention"]
+           "AdditiveAttention", "Operation"]

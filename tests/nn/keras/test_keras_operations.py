@@ -1,0 +1,167 @@
+"""Keras 3 files whose functional config lists Keras' operations among its layers (real Keras
+3.15.1, tests/nn/keras/data/make_keras_files.py): the masks Keras computes through merge and
+attention layers (NotEqual, LogicalOr, ExpandDims, ZerosLike, Concatenate, Any,
+ConvertToTensor, and the mask= they give the layers after them), and keras.ops called on a
+model's tensors. Each is read as an nn.keras Operation and predicts as Keras did; an
+operation rungrad lacks is refused by name."""
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+import nn.keras as keras
+from nn.keras import layers
+
+pytest.importorskip("h5py")
+
+DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
+REFERENCE = np.load(os.path.join(DATA, "operations.npz"))
+MODELS = ("masked_merges", "masked_attention", "keras_ops")
+
+
+def _file(name, suffix=".keras"):
+    return os.path.join(DATA, name + suffix)
+
+
+def _inputs(name):
+    xs = [REFERENCE[f"{name}/x{i}"] for i in range(2) if f"{name}/x{i}" in REFERENCE]
+    return xs if len(xs) > 1 else xs[0]
+
+
+def _assert_predicts_as_keras(model, name):
+    """Every output as Keras', in its dtype (booleans and integers exactly)."""
+    predicted = model.predict(_inputs(name), verbose=0)
+    expected = [REFERENCE[f"{name}/y{i}"] for i in range(len(predicted))]
+    assert len(predicted) == sum(key.startswith(f"{name}/y") for key in REFERENCE.files)
+    for i, (got, want) in enumerate(zip(predicted, expected)):
+        got = np.asarray(got)
+        assert got.dtype == want.dtype and got.shape == want.shape, (i, got.dtype, got.shape)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=f"output {i}")
+
+
+def _rewritten(tmp_path, name, edit):
+    """A copy of `name`.keras whose config.json `edit` changed."""
+    path = tmp_path / f"{name}_edited.keras"
+    with zipfile.ZipFile(_file(name)) as source, zipfile.ZipFile(path, "w") as target:
+        for member in source.namelist():
+            data = source.read(member)
+            if member == "config.json":
+                config = json.loads(data)
+                edit(config)
+                data = json.dumps(config)
+            target.writestr(member, data)
+    return path
+
+
+def _operation_of(config, class_name):
+    return next(entry for entry in config["config"]["layers"]
+                if entry["class_name"] == class_name and entry["module"].startswith(
+                    "keras.src.ops"))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_keras_archive_with_operations_predicts_as_keras(name):
+    model = keras.models.load_model(_file(name))
+    _assert_predicts_as_keras(model, name)
+    assert model.count_params() == int(REFERENCE[f"{name}/count_params"])
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_keras_json_with_operations_rebuilds_the_model(name, tmp_path):
+    with open(_file(name, ".json")) as f:
+        model = keras.models.model_from_json(f.read())
+    weights = tmp_path / "model.weights.h5"
+    with zipfile.ZipFile(_file(name)) as archive:
+        weights.write_bytes(archive.read("model.weights.h5"))
+    model.load_weights(weights)
+    _assert_predicts_as_keras(model, name)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_saved_by_rungrad_loaded_and_saved_again_it_still_predicts(name, tmp_path):
+    model = keras.models.load_model(_file(name))
+    for round_ in range(2):
+        model.save(tmp_path / f"again{round_}.keras")
+        model = keras.models.load_model(tmp_path / f"again{round_}.keras")
+    _assert_predicts_as_keras(model, name)
+
+
+def test_the_mask_is_dropped_by_an_operation_as_keras_drops_it():
+    """masked_merges' last output pools ops.multiply(embedded, 2): over every step, the
+    padding too, where its second pools over the real steps only."""
+    model = keras.models.load_model(_file("masked_merges"))
+    tokens = _inputs("masked_merges")
+    embedded = model.get_layer("embedding")(tokens).data
+    _, _, pooled, _ = model.predict(tokens, verbose=0)
+    np.testing.assert_allclose(pooled, 2 * embedded.mean(axis=1), rtol=1e-6)
+    assert not np.allclose(pooled, 2 * embedded[:, :2].mean(axis=1))
+
+
+def test_operations_are_no_layers_of_keras_list_but_the_summary_shows_them(capsys):
+    model = keras.models.load_model(_file("masked_attention"))
+    assert [layer.name for layer in model.layers] == [
+        "tokens", "embedding", "attention", "mha", "pool", "lstm"]
+    model.summary()
+    shown = capsys.readouterr().out
+    assert "not_equal_1 (NotEqual)" in shown and "(ConvertToTensor)" in shown
+
+
+def test_an_operation_is_a_node_of_a_model_made_in_code(tmp_path):
+    x = keras.Input(shape=(3, 4))
+    mean = layers.Operation("Mean", {"axis": 1})(x)
+    out = layers.Operation("Where", constants=[[2, 0.0]])(
+        layers.Operation("Greater", constants=[[1, 0]])(mean), mean)
+    model = keras.Model(x, out)
+    batch = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
+    np.testing.assert_allclose(model.predict(batch, verbose=0),
+                               np.maximum(batch.mean(axis=1), 0), rtol=1e-6)
+    model.save(tmp_path / "ops.keras")
+    np.testing.assert_allclose(keras.models.load_model(tmp_path / "ops.keras").predict(
+        batch, verbose=0), np.maximum(batch.mean(axis=1), 0), rtol=1e-6)
+
+
+def test_a_mask_given_by_keyword_is_the_layers_mask_saved_and_loaded(tmp_path):
+    """pool(x, mask=tensor), as Keras' files record the masks they pass (LSTM's after its
+    training=): kept a keyword, the mask the layer is given, saved as a tensor."""
+    tokens = keras.Input(shape=(4,), dtype="int32")
+    embedded = layers.Embedding(5, 2)(tokens)  # (no mask of its own)
+    real = layers.Operation("NotEqual", constants=[[1, 0]])(tokens)
+    model = keras.Model(tokens, [layers.GlobalAveragePooling1D()(embedded, mask=real),
+                                 layers.LSTM(2)(embedded, training=False, mask=real)])
+    batch = np.array([[1, 2, 0, 0], [3, 0, 0, 0]], dtype=np.int32)
+    vectors = model.layers[1](batch).data
+    pooled, _ = model.predict(batch, verbose=0)
+    np.testing.assert_allclose(pooled, [vectors[0, :2].mean(0), vectors[1, 0]], rtol=1e-6)
+    model.save(tmp_path / "masked.keras")
+    again = keras.models.load_model(tmp_path / "masked.keras").predict(batch, verbose=0)
+    for ours, theirs in zip(again, model.predict(batch, verbose=0), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_an_operation_called_on_too_few_tensors_says_so():
+    where = layers.Operation("Where", constants=[[2, 0.0]])
+    with pytest.raises(TypeError, match=r"Operation 'Where': its constants at positions \[2\] "
+                                        r"leave 2 position\(s\) before them to tensors; "
+                                        r"called on 1"):
+        where(keras.Input(shape=(3,)))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: _operation_of(c, "Mean").update(class_name="Einsum", registered_name="Einsum"),
+     r"Operation 'Einsum' \('mean_1'\): Keras' operation 'Einsum' has no counterpart in "
+     r"rungrad \(it reads Absolute, Add, "),
+    (lambda c: _operation_of(c, "Mean")["config"].update(dtype="float16"),
+     r"Keras' operation 'Mean' given the arguments \['dtype'\], which rungrad's does not "
+     r"take"),
+    (lambda c: _operation_of(c, "Max")["config"].update(initial=1.0),
+     r"Operation 'Max' \('max'\): initial=1.0 is not supported"),
+    (lambda c: _operation_of(c, "Multiply")["inbound_nodes"][0]["args"].__setitem__(
+        1, {"class_name": "__numpy__", "config": {"value": [2.0], "dtype": "float32"}}),
+     r"the operation Multiply 'multiply_1': its constant argument array\(\[2.\], "
+     r"dtype=float32\) \(ndarray\) is not one rungrad reads"),
+], ids=["operation", "argument", "argument_value", "constant"])
+def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
+    with pytest.raises(ValueError, match=r"keras_ops_edited.keras: .*" + message):
+        keras.models.load_model(_rewritten(tmp_path, "keras_ops", edit))
