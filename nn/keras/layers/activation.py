@@ -33,18 +33,29 @@ class Softmax(_Activation):
         self.axis = axis
 
     def forward(self, x, mask=None):
-        """With Keras' mask (True where an entry counts, broadcasting over x), the masked
-        entries get 1e9 less (Keras' large negative), so probability 0."""
-        if mask is not None:
-            x = as_variable(x, who="Softmax")
-            x = x + masked_out(as_variable(mask, who="Softmax: the mask"), x.dtype)
-        return F.softmax(x, axis=self.axis)
+        """With Keras' mask (True, or above 0.5, where an entry counts; broadcasting over
+        x), as Keras 3's: the masked entries get Keras' large negative before the softmax
+        (probability 0) and 0 after it, so an axis masked whole gives zeros, not 1/n each."""
+        if mask is None:
+            return F.softmax(x, axis=self.axis)
+        x = as_variable(x, who="Softmax")
+        counts = as_variable(mask, who="Softmax: the mask")
+        if counts.dtype != bool:
+            counts = greater(counts, 0.5)
+        zero = as_variable(np.zeros((), x.dtype))
+        kept = where(counts, x, as_variable(np.asarray(_large_negative(x.dtype), x.dtype)))
+        return where(counts, F.softmax(kept, axis=self.axis), zero)
 
 
-def masked_out(mask, dtype):
-    """0 where the boolean `mask` holds, else Keras' large negative of `dtype` (-1e9, -3e4
-    for float16): added to scores before a softmax, a masked entry gets probability 0."""
-    hidden = -3e4 if dtype == np.float16 else -1e9
+def _large_negative(dtype):
+    """Keras' large negative of `dtype` for masked scores: -1e9, -3e4 for float16."""
+    return -3e4 if dtype == np.float16 else -1e9
+
+
+def masked_out(mask, dtype, hidden=None):
+    """0 where the boolean `mask` holds, else `hidden` (Keras' large negative of `dtype` by
+    default): added to scores before a softmax, a masked entry gets probability 0."""
+    hidden = _large_negative(dtype) if hidden is None else hidden
     return where(mask.astype(bool), as_variable(np.zeros((), dtype)),
                  as_variable(np.asarray(hidden, dtype)))
 

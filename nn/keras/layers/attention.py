@@ -12,7 +12,10 @@ query (Dq, H, key_dim), key (Dk, H, key_dim), value (Dv, H, value_dim), output
 value sequences (from Embedding(mask_zero=True), or given as query_mask / value_mask /
 key_mask), attention_mask (True: may attend; (N, T, S), or by Keras' broadcasting (T, S)
 or per head (N, H, T, S)) and use_causal_mask combine; a query that may attend to nothing
-gets zero weights. Both layers' dropout draws from NumPy's global generator (np.random.seed
+attends to every key alike without dropout and scores returned (Keras' dot_product_attention
+path), else gets zero weights (its Softmax path), as Keras 3 gives. (Keras 3.15.1 reads the
+query's mask from the query's own Keras mask alone, ignoring a query_mask given; rungrad
+takes the one given.) Both layers' dropout draws from NumPy's global generator (np.random.seed
 fixes it); their `seed` argument is kept for the config.
 """
 import math
@@ -152,8 +155,9 @@ class MultiHeadAttention(Module, KerasLayer):
                        _per_head(attention_mask, scores, self.who))
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
                                                  (value, "value"))]
-        additive = None if allowed is None else additive_mask(
-            allowed, heads[0].dtype, True, self.who, "attention_mask")
+        additive = None if allowed is None else _additive(
+            allowed, heads[0].dtype, self.dropout == 0 and not return_attention_scores,
+            self.who)
         # Keras returns the scores before dropout (its Attention layer, those after)
         attended, weights = attend(*heads, additive, self.dropout, training=self.training,
                                    scale=1 / math.sqrt(self.key_dim), safe=True,
@@ -285,6 +289,17 @@ class AdditiveAttention(Attention):
             self.build(query.shape[-1], like=query.data)
         terms = tanh(_pairs(query, key))
         return (terms if self.scale is None else terms * self.scale).sum(axis=-1)
+
+
+def _additive(allowed, dtype, fused, who):
+    """The scores' additive mask. Keras 3 attends without dropout, and without returning
+    the scores, by ops.dot_product_attention, which adds its backend's large negative
+    (-0.7 of about float's largest): a query that may attend to nothing then attends to
+    every key alike. Otherwise its Softmax(mask) gives such a query zero weights (-inf
+    here, in attend's row-safe softmax)."""
+    if fused:
+        return masked_out(allowed, dtype, -0.7 * (65500.0 if dtype == np.float16 else 3.38953e38))
+    return additive_mask(allowed, dtype, True, who, "attention_mask")
 
 
 def _pairs(query, key):

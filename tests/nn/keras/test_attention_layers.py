@@ -72,6 +72,39 @@ def test_masks_combine_as_keras():
     np.testing.assert_allclose(out.data[live], expected[live], rtol=2e-5, atol=2e-6)
 
 
+# Keras 3.15.1's outputs at a padded query step (Embedding(mask_zero) -> MultiHeadAttention),
+# weights drawn as below: its dot_product_attention path (no dropout, no scores returned)
+# attends to every key alike there; its Softmax(mask) path gives zero weights (the output
+# bias alone). rungrad gave zero weights on both paths.
+KERAS_PADDED_STEP = {
+    "fused": [-0.745071, -0.075887, 0.253413, 1.668586],
+    "dropout": [-0.570206, -0.09099, 0.458056, 0.631516],
+    "scores": [-0.570206, -0.09099, 0.458056, 0.631516]}
+
+
+@pytest.mark.parametrize("path", sorted(KERAS_PADDED_STEP))
+def test_a_query_step_masked_whole_attends_as_keras_on_each_path(path):
+    x = keras.Input((4,), dtype="int32")
+    embedded = layers.Embedding(6, 4, mask_zero=True)(x)
+    attention = layers.MultiHeadAttention(2, 2, dropout=0.1 if path == "dropout" else 0.0)
+    out = attention(embedded, embedded, return_attention_scores=path == "scores")
+    model = keras.Model(x, out[0] if path == "scores" else out)
+    draw = np.random.default_rng(11)
+    model.set_weights([draw.uniform(-0.8, 0.8, size=np.shape(w)).astype(np.float32)
+                       for w in model.get_weights()])
+    padded = model.predict(np.array([[3, 4, 0, 0], [1, 2, 3, 4]]), verbose=0)[0, 2]
+    np.testing.assert_allclose(padded, KERAS_PADDED_STEP[path], atol=2e-6)
+
+
+def test_softmax_of_an_axis_masked_whole_is_zeros_as_keras():
+    x = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], np.float32)
+    mask = np.array([[True, False, True], [False, False, False]])
+    np.testing.assert_allclose(layers.Softmax()(x, mask=mask).data,  # (Keras 3.15.1's)
+                               [[0.119203, 0, 0.880797], [0, 0, 0]], atol=1e-6)
+    half = layers.Softmax()(x, mask=np.array([[0.7, 0.2, 0.6], [0.1, 0.3, 0.4]]))
+    np.testing.assert_allclose(half.data, [[0.119203, 0, 0.880797], [0, 0, 0]], atol=1e-6)
+
+
 def test_dropout_acts_while_training_only_and_the_scores_are_those_before_it():
     """Keras returns the attention scores before dropout (they were returned after it,
     half of them 0 and the rest doubled); the output is attended with the dropped ones."""
