@@ -14,55 +14,24 @@ import pytest
 import nn
 import nn.keras as keras
 
+from ._keras_files import DATA, archive_weights, keras_file, reference_inputs, rewritten
+
 pytest.importorskip("h5py")
 
-DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
 MODELS = ("dense_bn", "cnn", "recurrent", "branched", "nested", "bidirectional", "assorted",
           "shared")  # (shared: a shared layer's calls wired in Keras' order, 1.33 off before)
 REFERENCE = np.load(os.path.join(DATA, "predictions.npz"))
 
 
-def _file(name, suffix):
-    return os.path.join(DATA, name + suffix)
-
-
-def _inputs(name):
-    xs = [REFERENCE[f"{name}/x{i}"] for i in range(2) if f"{name}/x{i}" in REFERENCE]
-    return xs if len(xs) > 1 else xs[0]
-
-
 def _assert_predicts_as_keras(model, name):
-    np.testing.assert_allclose(model.predict(_inputs(name), verbose=0),
+    np.testing.assert_allclose(model.predict(reference_inputs(REFERENCE, name), verbose=0),
                                REFERENCE[f"{name}/y"], rtol=1e-5, atol=1e-6)
-
-
-def _archive_weights(name, tmp_path):
-    """The model.weights.h5 a .keras archive holds, as a file of its own."""
-    path = tmp_path / f"{name}.weights.h5"
-    with zipfile.ZipFile(_file(name, ".keras")) as archive:
-        path.write_bytes(archive.read("model.weights.h5"))
-    return path
-
-
-def _rewritten(tmp_path, name, edit):
-    """A copy of `name`.keras whose config.json `edit` changed."""
-    path = tmp_path / f"{name}_edited.keras"
-    with zipfile.ZipFile(_file(name, ".keras")) as source, \
-            zipfile.ZipFile(path, "w") as target:
-        for member in source.namelist():
-            data = source.read(member)
-            if member == "config.json":
-                config = json.loads(data)
-                edit(config)
-                data = json.dumps(config)
-            target.writestr(member, data)
-    return path
 
 
 # ----- what loads -----
 @pytest.mark.parametrize("name", MODELS)
 def test_a_keras_archive_loads_and_predicts_as_keras(name):
-    model = keras.models.load_model(_file(name, ".keras"))
+    model = keras.models.load_model(keras_file(name, ".keras"))
     _assert_predicts_as_keras(model, name)
     assert model.count_params() == int(REFERENCE[f"{name}/count_params"])
 
@@ -70,33 +39,33 @@ def test_a_keras_archive_loads_and_predicts_as_keras(name):
 @pytest.mark.parametrize("name", MODELS)
 def test_keras_json_and_weights_file_rebuild_the_model(name, tmp_path):
     """model_from_json of Keras' to_json(), then load_weights of its HDF5 weights."""
-    with open(_file(name, ".json")) as f:
+    with open(keras_file(name, ".json")) as f:
         model = keras.models.model_from_json(f.read())
-    weights = _file(name, ".weights.h5")
+    weights = keras_file(name, ".weights.h5")
     model.load_weights(weights if os.path.exists(weights) else
-                       _archive_weights(name, tmp_path))
+                       archive_weights(name, tmp_path))
     _assert_predicts_as_keras(model, name)
 
 
 @pytest.mark.parametrize("name, cls", [("dense_bn", keras.Sequential), ("branched", keras.Model),
                                        ("nested", keras.Model)])
 def test_from_config_takes_keras_own_config(name, cls, tmp_path):
-    with open(_file(name, ".json")) as f:
+    with open(keras_file(name, ".json")) as f:
         config = json.load(f)["config"]
     model = cls.from_config(config)
-    model.load_weights(_archive_weights(name, tmp_path))
+    model.load_weights(archive_weights(name, tmp_path))
     _assert_predicts_as_keras(model, name)
     assert model.name == name
 
 
 def test_nn_load_model_reads_a_keras_archive_too():
-    _assert_predicts_as_keras(nn.load_model(_file("recurrent", ".keras")), "recurrent")
+    _assert_predicts_as_keras(nn.load_model(keras_file("recurrent", ".keras")), "recurrent")
 
 
 def test_summary_counts_the_keras_parameters(capsys):
     """dense_bn: 115 weights, of which BatchNormalization's 16 moving statistics do not
     train (Keras' summary says so too)."""
-    keras.models.load_model(_file("dense_bn", ".keras")).summary()
+    keras.models.load_model(keras_file("dense_bn")).summary()
     shown = capsys.readouterr().out
     assert "Total params: 115" in shown and "Non-trainable params: 16" in shown
     assert "Trainable params: 99" in shown and "batch_normalization" in shown
@@ -106,14 +75,14 @@ def test_a_layer_saved_untrainable_comes_back_frozen(tmp_path):
     def edit(config):
         _dense_of(config)["config"]["trainable"] = False
 
-    model = keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+    model = keras.models.load_model(rewritten(tmp_path, "dense_bn", edit))
     assert not model.layers[0].trainable
     assert sum(w.size for w in model.trainable_weights) == 99 - 56
     _assert_predicts_as_keras(model, "dense_bn")
 
 
 def test_layer_names_and_order_are_keras():
-    model = keras.models.load_model(_file("branched", ".keras"))
+    model = keras.models.load_model(keras_file("branched", ".keras"))
     assert [layer.name for layer in model.layers] == ["left", "right", "a", "b", "add",
                                                       "concat", "out"]
     assert model.get_layer("out").units == 2
@@ -121,12 +90,12 @@ def test_layer_names_and_order_are_keras():
 
 # ----- compile settings -----
 def test_compile_settings_come_back_where_rungrad_has_them():
-    dense_bn = keras.models.load_model(_file("dense_bn", ".keras"))
+    dense_bn = keras.models.load_model(keras_file("dense_bn"))
     assert type(dense_bn.optimizer).__name__ == "Adam"
     assert dense_bn.optimizer.learning_rate == pytest.approx(2e-3)
     assert dense_bn.compiled_loss.name == "sparse_categorical_crossentropy"
     assert [m.name for m in dense_bn.compiled_metrics] == ["accuracy"]
-    cnn = keras.models.load_model(_file("cnn", ".keras"))
+    cnn = keras.models.load_model(keras_file("cnn", ".keras"))
     assert type(cnn.optimizer).__name__ == "SGD" and cnn.optimizer.momentum == 0.9
     loss = cnn.compiled_loss.keras_object
     assert type(loss).__name__ == "CategoricalCrossentropy" and loss.from_logits is True
@@ -136,7 +105,7 @@ def test_a_compiled_keras_model_trains_on():
     """Its Adam (learning rate 2e-3), loss and accuracy metric at work: a separable task
     learnt from Keras' weights."""
     keras.utils.set_random_seed(0)
-    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    model = keras.models.load_model(keras_file("dense_bn"))
     x = np.random.default_rng(0).normal(size=(64, 6)).astype(np.float32)
     y = (x[:, 0] > 0).astype(np.int64)
     before, _ = model.evaluate(x, y, verbose=0)
@@ -146,7 +115,7 @@ def test_a_compiled_keras_model_trains_on():
 
 
 def test_compile_false_leaves_the_model_uncompiled():
-    model = keras.models.load_model(_file("dense_bn", ".keras"), compile=False)
+    model = keras.models.load_model(keras_file("dense_bn"), compile=False)
     assert not model.compiled
 
 
@@ -156,7 +125,7 @@ def test_an_unknown_optimizer_leaves_the_model_uncompiled_with_a_warning(tmp_pat
         config["compile_config"]["optimizer"]["registered_name"] = "Muon"
 
     with pytest.warns(UserWarning, match=r"uncompiled.*unknown optimizer 'Muon'"):
-        model = keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+        model = keras.models.load_model(rewritten(tmp_path, "dense_bn", edit))
     assert not model.compiled
     _assert_predicts_as_keras(model, "dense_bn")
 
@@ -165,7 +134,7 @@ def test_an_unknown_optimizer_leaves_the_model_uncompiled_with_a_warning(tmp_pat
 def test_a_lambda_layer_is_refused_not_run():
     with pytest.raises(ValueError, match=r"lambda.keras: the Lambda layer 'lambda' holds its "
                                          r"function as marshalled Python bytecode"):
-        keras.models.load_model(_file("lambda", ".keras"))
+        keras.models.load_model(keras_file("lambda", ".keras"))
 
 
 def _dense_of(config, i=0):
@@ -185,7 +154,7 @@ def _dense_of(config, i=0):
 ], ids=["layer", "initializer", "custom_unregistered", "argument"])
 def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
     with pytest.raises(ValueError, match=r"dense_bn_edited.keras: " + message):
-        keras.models.load_model(_rewritten(tmp_path, "dense_bn", edit))
+        keras.models.load_model(rewritten(tmp_path, "dense_bn", edit))
 
 
 def test_an_argument_value_rungrad_lacks_is_refused_by_name(tmp_path):
@@ -195,7 +164,7 @@ def test_an_argument_value_rungrad_lacks_is_refused_by_name(tmp_path):
 
     with pytest.raises(ValueError, match=r"recurrent_edited.keras: the GRU layer 'gru': GRU: "
                                          r"reset_after=False .* is not supported"):
-        keras.models.load_model(_rewritten(tmp_path, "recurrent", edit))
+        keras.models.load_model(rewritten(tmp_path, "recurrent", edit))
 
 
 def test_a_registered_custom_layer_is_found_by_its_registered_name():
@@ -205,7 +174,7 @@ def test_a_registered_custom_layer_is_found_by_its_registered_name():
         def forward(self, x):
             return super().forward(x) * 2
 
-    with open(_file("dense_bn", ".json")) as f:
+    with open(keras_file("dense_bn", ".json")) as f:
         config = json.load(f)
     _dense_of(config, 1).update(module=None, class_name="Doubled",
                                 registered_name="KFiles>Doubled")
@@ -215,7 +184,7 @@ def test_a_registered_custom_layer_is_found_by_its_registered_name():
 
 def test_a_damaged_archive_is_named(tmp_path):
     path = tmp_path / "cut.keras"
-    data = open(_file("dense_bn", ".keras"), "rb").read()
+    data = open(keras_file("dense_bn"), "rb").read()
     path.write_bytes(data[:len(data) // 2])
     with pytest.raises(ValueError, match=r"cut.keras"):
         keras.models.load_model(path)
@@ -223,26 +192,26 @@ def test_a_damaged_archive_is_named(tmp_path):
 
 def test_a_damaged_weights_file_is_named(tmp_path):
     path = tmp_path / "cut.weights.h5"
-    data = open(_file("dense_bn", ".weights.h5"), "rb").read()
+    data = open(keras_file("dense_bn", ".weights.h5"), "rb").read()
     path.write_bytes(data[:4096])
-    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    model = keras.models.load_model(keras_file("dense_bn"))
     with pytest.raises(ValueError, match=r"load_weights: .*cut.weights.h5 is not a readable "
                                          r"Keras file"):
         model.load_weights(path)
 
 
 def test_weights_of_another_model_are_refused_naming_the_layer(tmp_path):
-    model = keras.models.load_model(_file("cnn", ".keras"))
+    model = keras.models.load_model(keras_file("cnn", ".keras"))
     with pytest.raises(ValueError, match=r"dense_bn.weights.h5 holds weights for layers the "
                                          r"model lacks: \['batch_normalization'"):
-        model.load_weights(_file("dense_bn", ".weights.h5"))
+        model.load_weights(keras_file("dense_bn", ".weights.h5"))
 
 
 def test_without_h5py_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "h5py", None)  # (import h5py then fails)
-    for load in (lambda: keras.models.load_model(_file("dense_bn", ".keras")),
+    for load in (lambda: keras.models.load_model(keras_file("dense_bn")),
                  lambda: keras.Sequential([keras.layers.Dense(2)]).load_weights(
-                     _file("dense_bn", ".weights.h5"))):
+                     keras_file("dense_bn", ".weights.h5"))):
         with pytest.raises(ImportError, match=r"needs h5py: pip install h5py, or the "
                                               r"rungrad\[keras-files\] extra"):
             load()
@@ -252,10 +221,10 @@ def test_without_h5py_the_error_names_the_extra(monkeypatch):
 def test_rungrad_own_weights_h5_and_keras_files_still_load(tmp_path):
     """rungrad's .weights.h5 is an .npz archive, its .keras file its own zip: neither is
     mistaken for Keras'."""
-    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    model = keras.models.load_model(keras_file("dense_bn"))
     model.save_weights(tmp_path / "own.weights.h5")
     model.save(tmp_path / "own.keras")
-    again = keras.models.load_model(_file("dense_bn", ".keras"))
+    again = keras.models.load_model(keras_file("dense_bn"))
     again.set_weights([np.zeros_like(w) for w in again.get_weights()])
     again.load_weights(tmp_path / "own.weights.h5")
     _assert_predicts_as_keras(again, "dense_bn")
@@ -334,7 +303,7 @@ def _weights_edited(tmp_path, edit):
     """A copy of dense_bn.weights.h5 that `edit` (given the open h5py file) changed."""
     import h5py
     path = tmp_path / "edited.weights.h5"
-    path.write_bytes(open(_file("dense_bn", ".weights.h5"), "rb").read())
+    path.write_bytes(open(keras_file("dense_bn", ".weights.h5"), "rb").read())
     with h5py.File(path, "r+") as f:
         edit(f)
     return path
@@ -354,7 +323,7 @@ def _declare_huge(f):
 ], ids=["declared_huge", "numbering_gap"])
 def test_a_weights_file_is_checked_against_the_model_before_it_is_read(tmp_path, edit,
                                                                         message):
-    model = keras.models.load_model(_file("dense_bn", ".keras"))
+    model = keras.models.load_model(keras_file("dense_bn"))
     with pytest.raises(ValueError, match=r"edited.weights.h5.*" + message):
         model.load_weights(_weights_edited(tmp_path, edit))
 
@@ -362,7 +331,7 @@ def test_a_weights_file_is_checked_against_the_model_before_it_is_read(tmp_path,
 def _with_member(tmp_path, member, data, compression=zipfile.ZIP_STORED):
     """A copy of dense_bn.keras whose `member` holds `data`."""
     path = tmp_path / "dense_bn_edited.keras"
-    with zipfile.ZipFile(_file("dense_bn", ".keras")) as old, zipfile.ZipFile(path, "w") as new:
+    with zipfile.ZipFile(keras_file("dense_bn")) as old, zipfile.ZipFile(path, "w") as new:
         for name in old.namelist():
             new.writestr(name, data if name == member else old.read(name),
                          compress_type=compression if name == member else zipfile.ZIP_STORED)
@@ -370,7 +339,7 @@ def _with_member(tmp_path, member, data, compression=zipfile.ZIP_STORED):
 
 
 def test_an_absurd_shape_is_refused_naming_the_file(tmp_path):
-    path = _rewritten(tmp_path, "dense_bn",
+    path = rewritten(tmp_path, "dense_bn",
                       lambda c: _dense_of(c)["config"].update(units=10**11))
     with pytest.raises(ValueError, match=r"dense_bn_edited.keras: its config asks for arrays "
                                          r"larger than memory holds"):
@@ -386,7 +355,7 @@ def test_a_config_nested_past_python_recursion_is_refused_naming_the_file(tmp_pa
 
 def test_an_archive_member_inflating_far_beyond_the_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr("nn.stored_array.UNVOUCHED_FLOOR", 1 << 16)
-    padded = json.dumps(json.load(zipfile.ZipFile(_file("dense_bn", ".keras")).open(
+    padded = json.dumps(json.load(zipfile.ZipFile(keras_file("dense_bn")).open(
         "config.json"))) + " " * (4 << 20)  # (deflates about 1000:1)
     path = _with_member(tmp_path, "config.json", padded, zipfile.ZIP_DEFLATED)
     with pytest.raises(ValueError, match=r"dense_bn_edited.keras: member 'config.json' would "
@@ -400,7 +369,7 @@ def _with_optimizer_updates(tmp_path, updates):
     import io
 
     import h5py
-    with zipfile.ZipFile(_file("dense_bn", ".keras")) as archive:
+    with zipfile.ZipFile(keras_file("dense_bn")) as archive:
         weights = io.BytesIO(archive.read("model.weights.h5"))
     with h5py.File(weights, "r+") as f:  # (compiled, not trained: 0 updates)
         assert f["optimizer/vars/0"][()] == 0

@@ -4,9 +4,7 @@ attention layers (NotEqual, LogicalOr, ExpandDims, ZerosLike, Concatenate, Any,
 ConvertToTensor, and the mask= they give the layers after them), and keras.ops called on a
 model's tensors. Each is read as an nn.keras Operation and predicts as Keras did; an
 operation rungrad lacks is refused by name."""
-import json
 import os
-import zipfile
 
 import numpy as np
 import pytest
@@ -14,45 +12,23 @@ import pytest
 import nn.keras as keras
 from nn.keras import layers
 
+from ._keras_files import DATA, archive_weights, keras_file, reference_inputs, rewritten
+
 pytest.importorskip("h5py")
 
-DATA = os.path.join(os.path.dirname(__file__), "data", "keras_files")
 REFERENCE = np.load(os.path.join(DATA, "operations.npz"))
 MODELS = ("masked_merges", "masked_attention", "keras_ops")
 
 
-def _file(name, suffix=".keras"):
-    return os.path.join(DATA, name + suffix)
-
-
-def _inputs(name):
-    xs = [REFERENCE[f"{name}/x{i}"] for i in range(2) if f"{name}/x{i}" in REFERENCE]
-    return xs if len(xs) > 1 else xs[0]
-
-
 def _assert_predicts_as_keras(model, name):
     """Every output as Keras', in its dtype (booleans and integers exactly)."""
-    predicted = model.predict(_inputs(name), verbose=0)
+    predicted = model.predict(reference_inputs(REFERENCE, name), verbose=0)
     expected = [REFERENCE[f"{name}/y{i}"] for i in range(len(predicted))]
     assert len(predicted) == sum(key.startswith(f"{name}/y") for key in REFERENCE.files)
     for i, (got, want) in enumerate(zip(predicted, expected)):
         got = np.asarray(got)
         assert got.dtype == want.dtype and got.shape == want.shape, (i, got.dtype, got.shape)
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=f"output {i}")
-
-
-def _rewritten(tmp_path, name, edit):
-    """A copy of `name`.keras whose config.json `edit` changed."""
-    path = tmp_path / f"{name}_edited.keras"
-    with zipfile.ZipFile(_file(name)) as source, zipfile.ZipFile(path, "w") as target:
-        for member in source.namelist():
-            data = source.read(member)
-            if member == "config.json":
-                config = json.loads(data)
-                edit(config)
-                data = json.dumps(config)
-            target.writestr(member, data)
-    return path
 
 
 def _operation_of(config, class_name):
@@ -63,25 +39,22 @@ def _operation_of(config, class_name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_a_keras_archive_with_operations_predicts_as_keras(name):
-    model = keras.models.load_model(_file(name))
+    model = keras.models.load_model(keras_file(name))
     _assert_predicts_as_keras(model, name)
     assert model.count_params() == int(REFERENCE[f"{name}/count_params"])
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_keras_json_with_operations_rebuilds_the_model(name, tmp_path):
-    with open(_file(name, ".json")) as f:
+    with open(keras_file(name, ".json")) as f:
         model = keras.models.model_from_json(f.read())
-    weights = tmp_path / "model.weights.h5"
-    with zipfile.ZipFile(_file(name)) as archive:
-        weights.write_bytes(archive.read("model.weights.h5"))
-    model.load_weights(weights)
+    model.load_weights(archive_weights(name, tmp_path))
     _assert_predicts_as_keras(model, name)
 
 
 @pytest.mark.parametrize("name", MODELS)
 def test_saved_by_rungrad_loaded_and_saved_again_it_still_predicts(name, tmp_path):
-    model = keras.models.load_model(_file(name))
+    model = keras.models.load_model(keras_file(name))
     for round_ in range(2):
         model.save(tmp_path / f"again{round_}.keras")
         model = keras.models.load_model(tmp_path / f"again{round_}.keras")
@@ -91,8 +64,8 @@ def test_saved_by_rungrad_loaded_and_saved_again_it_still_predicts(name, tmp_pat
 def test_the_mask_is_dropped_by_an_operation_as_keras_drops_it():
     """masked_merges' last output pools ops.multiply(embedded, 2): over every step, the
     padding too, where its second pools over the real steps only."""
-    model = keras.models.load_model(_file("masked_merges"))
-    tokens = _inputs("masked_merges")
+    model = keras.models.load_model(keras_file("masked_merges"))
+    tokens = reference_inputs(REFERENCE, "masked_merges")
     embedded = model.get_layer("embedding")(tokens).data
     _, _, pooled, _ = model.predict(tokens, verbose=0)
     np.testing.assert_allclose(pooled, 2 * embedded.mean(axis=1), rtol=1e-6)
@@ -100,7 +73,7 @@ def test_the_mask_is_dropped_by_an_operation_as_keras_drops_it():
 
 
 def test_operations_are_no_layers_of_keras_list_but_the_summary_shows_them(capsys):
-    model = keras.models.load_model(_file("masked_attention"))
+    model = keras.models.load_model(keras_file("masked_attention"))
     assert [layer.name for layer in model.layers] == [
         "tokens", "embedding", "attention", "mha", "pool", "lstm"]
     model.summary()
@@ -164,4 +137,4 @@ def test_an_operation_called_on_too_few_tensors_says_so():
 ], ids=["operation", "argument", "argument_value", "constant"])
 def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
     with pytest.raises(ValueError, match=r"keras_ops_edited.keras: .*" + message):
-        keras.models.load_model(_rewritten(tmp_path, "keras_ops", edit))
+        keras.models.load_model(rewritten(tmp_path, "keras_ops", edit))
