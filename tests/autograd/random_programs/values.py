@@ -1,5 +1,6 @@
-"""What the op builders share: the gap kept from kinks and ties, axes drawn for a
-reduction, a value seen as rows of reduced elements, and arrays written as literals."""
+"""What the op builders share: the gap kept from kinks and ties, values moved onto an op's
+domain, axes drawn for a reduction, a value seen as rows of reduced elements, and arrays
+written as literals."""
 import numpy as np
 from hypothesis import strategies as st
 
@@ -29,3 +30,28 @@ def literal(array):
     dtype = "bool" if array.dtype == bool else "np.int64"
     shape = f".reshape({array.shape})" if array.size == 0 and array.ndim > 1 else ""
     return f"np.array({array.tolist()!r}, dtype={dtype}){shape}"
+
+
+def far_from(v, points):
+    """Whether every element of v keeps GAP from each of `points` (None: no point)."""
+    return all(np.all(np.abs(v - p) >= GAP) for p in points if p is not None)
+
+
+def at_least(c, a, low):
+    """`a`, shifted by a constant when needed so that every element is >= low."""
+    v = c.values[a]
+    if v.size == 0 or v.min() >= low:
+        return a
+    return f"({a} + {np.ceil((low - v.min()) * 4) / 4})"
+
+
+def within(c, a, bound):
+    """`a`, divided by a constant when needed so that every |element| is <= bound."""
+    k = divisor(c.values[a], bound)
+    return a if k == 1 else f"({a} / {k})"
+
+
+def divisor(v, bound):
+    """What `within` divides v by: 1, or a multiple of 1/4 bringing max |v| to <= bound."""
+    top = float(np.max(np.abs(v), initial=0.0))
+    return 1 if top <= bound else float(np.ceil(top / bound * 4) / 4)
