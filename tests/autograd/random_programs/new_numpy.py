@@ -50,13 +50,18 @@ def _diag_embed(x, offset=0, dim1=-2, dim2=-1):
 
 
 def _diff(x, n=1, dim=-1, prepend=None, append=None):
+    if n == 0:  # (np.diff's: x, prepend and append left out)
+        return x
     parts = [p for p in (prepend, x, append) if p is not None]
     return np.diff(np.concatenate(parts, axis=dim), n, axis=dim)
 
 
 def _unflatten(x, dim, sizes):
+    """(the -1 resolved here: NumPy refuses it for an empty axis)"""
     axis = dim % x.ndim
-    return np.reshape(x, x.shape[:axis] + tuple(sizes) + x.shape[axis + 1:])
+    known = int(np.prod([s for s in sizes if s != -1]))
+    sizes = tuple(x.shape[axis] // known if s == -1 else s for s in sizes)
+    return np.reshape(x, x.shape[:axis] + sizes + x.shape[axis + 1:])
 
 
 def _cdist(x1, x2, p):

@@ -30,6 +30,8 @@ def _t(array):
 
 def _cdist(x1, x2, p=2.0):
     differences = x1[..., :, None, :] - x2[..., None, :, :]
+    if differences.shape[-1] == 0:  # (no coordinates: distance 0, as torch.cdist's)
+        return differences.sum(-1)
     if p == float("inf"):  # (vector_norm's inf: amax of |d|, whose ties share, none here)
         return torch.amax(differences.abs(), dim=-1)
     return torch.linalg.vector_norm(differences, p, dim=-1)
