@@ -91,6 +91,14 @@ def test_running_extremes_with_ties_and_nan(name, dim, x):
     _matches(lambda v: getattr(v, name)(dim), lambda t: getattr(t, name)(dim), x)
 
 
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+@pytest.mark.parametrize("shape, dim", [((0,), 0), ((2, 0), 1), ((0, 3), 0), ((0, 3), 1)])
+def test_running_extremes_of_an_empty_dim_are_empty(name, shape, dim):
+    # (PyTorch's; median, kthvalue and mode refuse one: nothing to pick)
+    _matches(lambda v: getattr(v, name)(dim), lambda t: getattr(t, name)(dim),
+             np.zeros(shape))
+
+
 @pytest.mark.parametrize("dim", [None, 0, 1, (0, 1), -1])
 @pytest.mark.parametrize("keepdim", [False, True])
 @pytest.mark.parametrize("name", ["nansum", "nanmean"])
