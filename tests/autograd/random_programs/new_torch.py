@@ -1,11 +1,12 @@
 """The PyTorch reference of the ops added with PyTorch's names (torch_runner.py's namespace
 takes them in): mostly torch's own functions, with index and mask arrays (NumPy literals
-in the program text) made tensors. cdist is the norm of the differences, not torch.cdist,
-whose backward has no derivative of its own (grad of grad raises). lgamma, digamma and
-polygamma are torch's at x + SHIFT, brought back by their recurrences: torch's trigamma
-(polygamma(1, x), digamma's derivative) is off by up to 5e-10 relative below x = 5 (CPU,
-against mpmath), above the comparison's 1e-9 once gradients add up; beyond 15 it is within
-5e-12."""
+in the program text) made tensors. Three are compositions where torch's own falls short
+(CPU, 2.13): cdist the norm of the differences (torch.cdist's backward has no derivative:
+grad of grad raises); logcumsumexp the logsumexp of prefixes (see _logcumsumexp); lgamma,
+digamma and polygamma torch's at x + SHIFT, brought back by their recurrences (torch's
+trigamma, digamma's derivative, is off by up to 5e-10 relative below x = 5 against mpmath,
+above the comparison's 1e-9 once gradients add up; beyond 15 it is within 5e-12).
+"""
 import math
 
 import torch
@@ -37,6 +38,19 @@ def _cdist(x1, x2, p=2.0):
     return torch.linalg.vector_norm(differences, p, dim=-1)
 
 
+def _logcumsumexp(x, dim):
+    """logsumexp of each prefix along dim: torch.logcumsumexp's third derivative is NaN
+    where the second-order gradient holds an exact 0 (2.13; the composition and rungrad
+    agree there)."""
+    if x.ndim == 0:
+        return x.clone()
+    moved = torch.movedim(x, dim, -1)
+    if moved.shape[-1] == 0:
+        return x.clone()
+    prefixes = [torch.logsumexp(moved[..., :k + 1], -1) for k in range(moved.shape[-1])]
+    return torch.movedim(torch.stack(prefixes, -1), -1, dim)
+
+
 def _nan_reduction(fn):
     return lambda x, dim=None, keepdim=False: fn(x, dim=dim, keepdim=keepdim)
 
@@ -45,14 +59,14 @@ _DIRECT = ("sinh cosh asinh acosh atanh asin acos atan atan2 hypot log2 log10 ex
            "logit erf erfc erfinv lerp floor ceil trunc frac round "
            "sign fmod remainder copysign nan_to_num tril triu diagonal diag_embed diag trace "
            "diff movedim rot90 unflatten outer kron tensordot median nanmedian kthvalue mode "
-           "cummax cummin logcumsumexp").split()
+           "cummax cummin").split()
 
 NEW = {name: getattr(torch, name) for name in _DIRECT}
 NEW.update(
     repeat_interleave=lambda x, repeats, dim=None: torch.repeat_interleave(
         x, _t(repeats), dim),
     cross=lambda a, b, dim: torch.linalg.cross(a, b, dim=dim),
-    cdist=_cdist,
+    cdist=_cdist, logcumsumexp=_logcumsumexp,
     lgamma=_lgamma, digamma=lambda x: _polygamma(0, x), polygamma=_polygamma,
     index_add=lambda x, dim, index, source, alpha=1: torch.index_add(
         x, dim, _t(index), source, alpha=alpha),
