@@ -69,7 +69,7 @@ def trace(c, a):
 
 def diff(c, a):
     """n-th differences (n = 0 to 2), with prepend and append of the input's shape but
-    along dim (any length) where such values exist."""
+    along dim (any length) where such values exist (unused for n = 0)."""
     s = c.values[a].shape
     if not s:
         return None
@@ -81,8 +81,8 @@ def diff(c, a):
                                         if i != axis)
     ends = [c.pick(fits) if c.draw(st.booleans()) else None for _ in range(2)]
     n = c.draw(st.integers(0, 2))
-    return (f"ag.diff({a}, {n}, {dim}, {ends[0]}, {ends[1]})",
-            [a] + [e for e in ends if e is not None])
+    used = [e for e in ends if e is not None and n]  # (n = 0: the input alone)
+    return f"ag.diff({a}, {n}, {dim}, {ends[0]}, {ends[1]})", [a] + used
 
 
 def repeat_interleave(c, a):
