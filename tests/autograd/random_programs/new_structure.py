@@ -153,8 +153,8 @@ def cross(c, a):
         return None
     dim = c.choice(threes)
 
-    def fits(v):
-        if -dim > v.ndim or v.shape[dim] != 3:
+    def fits(v):  # (PyTorch's linalg.cross broadcasts batch axes, but not ranks)
+        if v.ndim != len(s) or v.shape[dim] != 3:
             return False
         try:
             np.broadcast_shapes(v.shape, s)
