@@ -18,7 +18,7 @@ from autograd.testing import arrays
 from . import more_ops, new_elementwise, new_order, new_structure, new_writes
 from .frameworks import NUMPY
 from .program import Leaf, Program, Step
-from .values import GAP, at_least, draw_axis, far_from, literal, reduced_rows
+from .values import GAP, at_least, draw_axis, far_from, literal, reduced_rows, same_but_along
 
 LIMIT = 1e3  # |values| stay below: exp and pow chains stay well conditioned
 CONSTANTS = (0.5, -1.5, 2.0, 3.0)
@@ -276,10 +276,8 @@ def _concatenate(c, a):
         return None
     axis = c.draw(st.integers(-len(s), len(s) - 1))
 
-    def fits(v):
-        return v.ndim == len(s) and all(m == n for i, (m, n) in enumerate(zip(v.shape, s))
-                                        if i != axis % len(s))
-    others = [c.pick(fits) for _ in range(c.draw(st.integers(1, 2)))]
+    others = [c.pick(lambda v: same_but_along(v.shape, s, axis % len(s)))
+              for _ in range(c.draw(st.integers(1, 2)))]
     return f"ag.concatenate([{a}, {', '.join(others)}], axis={axis})", [a, *others]
 
 

@@ -15,7 +15,7 @@ take (up to the third) is well defined and well conditioned:
 import numpy as np
 from hypothesis import strategies as st
 
-from .values import GAP, at_least, divisor, far_from, within
+from .values import GAP, at_least, broadcasts_into, divisor, far_from, within
 
 # from a pole of digamma: its third derivative ~ 6 / d^4 there, which central differences
 # (and chains of digammas) must still resolve at the numerical test's tolerance
@@ -106,18 +106,10 @@ def _lerp(c, a):
     if c.draw(st.booleans()):
         return f"ag.lerp({a}, {b}, {c.choice([0.25, 0.75, -0.5, 1.5])})", [a, b]
     shape = np.broadcast_shapes(c.values[a].shape, c.values[b].shape)
-    w = c.pick(lambda v: _fits(v.shape, shape))
+    w = c.pick(lambda v: broadcasts_into(v.shape, shape))
     if w is None:
         return None
     return f"ag.lerp({a}, {b}, {w})", [a, b, w]
-
-
-def _fits(small, shape):
-    """Whether `small` broadcasts to `shape` without growing it (lerp's weight)."""
-    try:
-        return np.broadcast_shapes(small, shape) == shape
-    except ValueError:
-        return False
 
 
 def _round(c, a):

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from .values import GAP, literal
+from .values import GAP, literal, same_but_along
 
 MAX_SIZE = 64
 
@@ -76,10 +76,8 @@ def diff(c, a):
     dim = _axis(c, len(s))
     axis = dim % len(s)
 
-    def fits(v):
-        return v.ndim == len(s) and all(m == n for i, (m, n) in enumerate(zip(v.shape, s))
-                                        if i != axis)
-    ends = [c.pick(fits) if c.draw(st.booleans()) else None for _ in range(2)]
+    ends = [c.pick(lambda v: same_but_along(v.shape, s, axis)) if c.draw(st.booleans())
+            else None for _ in range(2)]
     n = c.draw(st.integers(0, 2))
     used = [e for e in ends if e is not None and n]  # (n = 0: the input alone)
     return f"ag.diff({a}, {n}, {dim}, {ends[0]}, {ends[1]})", [a] + used

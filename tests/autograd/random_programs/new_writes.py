@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .more_ops import _indices
-from .values import GAP, literal
+from .values import GAP, broadcasts_into, literal, same_but_along
 
 
 def _along(c, a):
@@ -39,10 +39,7 @@ def _index(c, n, length, unique=False, negative=False):
 
 def _source_for(c, s, axis):
     """A value of shape s but any length along axis (a itself, at worst)."""
-    def fits(v):
-        return v.ndim == len(s) and all(m == n for i, (m, n) in enumerate(zip(v.shape, s))
-                                        if i != axis)
-    return c.pick(fits)
+    return c.pick(lambda v: same_but_along(v.shape, s, axis))
 
 
 def index_add(c, a, copy=False):
@@ -93,18 +90,11 @@ def index_put(c, a):
         picks = [cells[i] for i in c.draw(st.permutations(range(len(cells))))[:length]]
     indices = tuple(literal(np.array([p[i] for p in picks], np.int64)) for i in range(k))
     read = (len(picks),) + s[k:]
-    values = c.pick(lambda v: _fits(v.shape, read) and v.ndim >= 1)
+    values = c.pick(lambda v: broadcasts_into(v.shape, read) and v.ndim >= 1)
     if values is None:
         return None
     return (f"ag.index_put({a}, ({', '.join(indices)},), {values}, {accumulate})",
             [a, values])
-
-
-def _fits(small, shape):
-    try:
-        return np.broadcast_shapes(small, shape) == shape
-    except ValueError:
-        return False
 
 
 def _mask(c, shape):

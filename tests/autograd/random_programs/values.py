@@ -55,3 +55,17 @@ def divisor(v, bound):
     """What `within` divides v by: 1, or a multiple of 1/4 bringing max |v| to <= bound."""
     top = float(np.max(np.abs(v), initial=0.0))
     return 1 if top <= bound else float(np.ceil(top / bound * 4) / 4)
+
+
+def broadcasts_into(small, shape):
+    """Whether shape `small` broadcasts to `shape` without growing it."""
+    try:
+        return np.broadcast_shapes(small, shape) == tuple(shape)
+    except ValueError:
+        return False
+
+
+def same_but_along(shape, like, axis):
+    """Whether `shape` is `like` (a shape of the same rank) but along `axis`."""
+    return len(shape) == len(like) and all(m == n for i, (m, n) in enumerate(zip(shape, like))
+                                           if i != axis)
