@@ -174,7 +174,8 @@ NEW = dict(
     trace=np.trace, diff=_diff,
     repeat_interleave=lambda x, repeats, dim=None: np.repeat(x, repeats, axis=dim),
     movedim=np.moveaxis, rot90=lambda x, k, dims: np.rot90(x, k, dims),
-    unflatten=_unflatten, outer=np.outer, kron=np.kron,
+    unflatten=_unflatten, meshgrid=lambda *xs, indexing="ij": tuple(np.meshgrid(
+        *xs, indexing=indexing)), outer=np.outer, kron=np.kron,
     cross=lambda a, b, dim: np.cross(a, b, axis=dim),
     tensordot=lambda a, b, dims: np.tensordot(a, b, dims), cdist=_cdist,
     index_add=_index_add, index_copy=_index_copy, index_fill=_index_fill,

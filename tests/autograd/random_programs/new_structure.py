@@ -1,5 +1,5 @@
 """Op builders for the layout and product ops added with PyTorch's names: triangles and
-diagonals, diff, repeat_interleave, movedim, rot90, unflatten, outer, kron, cross,
+diagonals, diff, repeat_interleave, movedim, rot90, unflatten, meshgrid, outer, kron, cross,
 tensordot and cdist. Each is (ctx, a) -> (expression, operand names) or None, as in
 generator.py. All but cdist are linear or bilinear (defined everywhere); cdist keeps every
 coordinate difference GAP from 0 (the kink of |d|^p and of the norm) and, for p = inf,
@@ -133,6 +133,19 @@ def unflatten(c, a):
     return f"ag.unflatten({a}, {dim}, {sizes})", [a]
 
 
+def meshgrid(c, a):
+    """Grids of a 0-d or 1-D value and up to two more made from it: the step's targets all
+    need grad as `a` does (the generator's rule), where grids of other values would each
+    depend on its own alone."""
+    v = c.values[a]
+    if v.ndim > 1 or max(v.size, 1) ** 3 > MAX_SIZE:
+        return None
+    more = [c.choice([a, f"ag.sin({a})", f"({a} * 2.0)"])
+            for _ in range(c.draw(st.integers(0, 2)))]
+    return (f"ag.meshgrid({', '.join([a] + more)}, indexing={c.choice(['ij', 'xy'])!r})",
+            [a])
+
+
 def outer(c, a):
     if c.values[a].ndim != 1:
         return None
@@ -230,6 +243,7 @@ OPS = {
     "movedim": movedim,
     "rot90": rot90,
     "unflatten": unflatten,
+    "meshgrid": meshgrid,
     "outer": outer,
     "kron": kron,
     "cross": cross,

@@ -58,8 +58,8 @@ def _nan_reduction(fn):
 _DIRECT = ("sinh cosh asinh acosh atanh asin acos atan atan2 hypot log2 log10 exp2 xlogy "
            "logit erf erfc erfinv lerp floor ceil trunc frac round "
            "sign fmod remainder copysign nan_to_num tril triu diagonal diag_embed diag trace "
-           "diff movedim rot90 unflatten outer kron tensordot median nanmedian kthvalue mode "
-           "cummax cummin").split()
+           "diff movedim rot90 unflatten meshgrid outer kron tensordot median nanmedian "
+           "kthvalue mode cummax cummin").split()
 
 NEW = {name: getattr(torch, name) for name in _DIRECT}
 NEW.update(
