@@ -58,7 +58,7 @@ def _nan_reduction(fn):
 _DIRECT = ("sinh cosh asinh acosh atanh asin acos atan atan2 hypot log2 log10 exp2 xlogy "
            "logit erf erfc erfinv lerp floor ceil trunc frac round "
            "sign fmod remainder copysign nan_to_num tril triu diagonal diag_embed diag trace "
-           "diff movedim rot90 unflatten meshgrid outer kron tensordot median nanmedian "
+           "diff movedim rot90 unflatten meshgrid outer tensordot median nanmedian "
            "kthvalue mode cummax cummin").split()
 
 NEW = {name: getattr(torch, name) for name in _DIRECT}
@@ -67,6 +67,8 @@ NEW.update(
         x, _t(repeats), dim),
     cross=lambda a, b, dim: torch.linalg.cross(a, b, dim=dim),
     cdist=_cdist, logcumsumexp=_logcumsumexp,
+    # (torch.kron of a non-contiguous tensor raises 'view size is not compatible', 2.13)
+    kron=lambda a, b: torch.kron(a.contiguous(), b.contiguous()),
     lgamma=_lgamma, digamma=lambda x: _polygamma(0, x), polygamma=_polygamma,
     index_add=lambda x, dim, index, source, alpha=1: torch.index_add(
         x, dim, _t(index), source, alpha=alpha),
