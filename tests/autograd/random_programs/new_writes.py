@@ -24,8 +24,9 @@ def _along(c, a):
 
 
 def _index(c, n, length, unique=False, negative=False):
-    """A 1-D int64 index of `length` into an axis of n (None where none can be drawn):
-    distinct entries if unique; negative ones too if negative."""
+    """A 1-D int64 index of `length` into an axis of n (shorter where the axis cannot
+    hold it: n = 0, or fewer than `length` distinct entries); distinct entries if unique,
+    negative ones too if negative."""
     if unique:
         length = min(length, n)
         picks = c.draw(st.permutations(range(n)))[:length]
@@ -43,6 +44,8 @@ def _source_for(c, s, axis):
 
 
 def index_add(c, a, copy=False):
+    """index_add (alpha 1 or -1.5), or index_copy with copy (distinct positions): the
+    source a value of a's shape but along dim, its length the index's."""
     drawn = _along(c, a)
     if drawn is None:
         return None
