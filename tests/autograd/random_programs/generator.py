@@ -19,6 +19,8 @@ from . import more_ops, new_elementwise, new_order, new_structure, new_writes
 from .frameworks import NUMPY
 from .program import Leaf, Program, Step
 from .values import GAP, at_least, draw_axis, far_from, literal, reduced_rows, same_but_along
+from .values import binary as _binary
+from .values import unary as _unary
 
 LIMIT = 1e3  # |values| stay below: exp and pow chains stay well conditioned
 CONSTANTS = (0.5, -1.5, 2.0, 3.0)
@@ -135,23 +137,6 @@ def _broadcasts(*shapes):
 
 
 # ----- op builders: (ctx, a) -> (expression, operand names) or None -----
-
-def _binary(template, guard=None):
-    def build(c, a):
-        b = c.broadcastable(a)
-        if guard is not None and not guard(c.values[a], c.values[b]):
-            return None
-        return template.format(a=a, b=b), [a, b]
-    return build
-
-
-def _unary(template, guard=None):
-    def build(c, a):
-        if guard is not None and not guard(c.values[a]):
-            return None
-        return template.format(a=a), [a]
-    return build
-
 
 def _positive(c, a):
     """`a`, shifted by a constant when needed so that every element is >= 0.25."""

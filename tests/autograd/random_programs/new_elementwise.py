@@ -16,32 +16,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 from .values import GAP, at_least, broadcasts_into, divisor, far_from, within
+from .values import binary as _binary
+from .values import unary as _unary
 
 # from a pole of digamma: its third derivative ~ 6 / d^4 there, which central differences
 # (and chains of digammas) must still resolve at the numerical test's tolerance
 GAP_POLE = 0.3
 GAP_POLE_SHIFT = 0.5  # the positive side: digamma's third derivative ~ 100 at 0.5, as log's at 0.25
-
-
-def _unary(template, guard=None, domain=None):
-    """template.format(a=...) of `a` moved by domain(c, a) (a shift or a scaling), if
-    guard(value of a) holds."""
-    def build(c, a):
-        if guard is not None and not guard(c.values[a]):
-            return None
-        return template.format(a=domain(c, a) if domain else a), [a]
-    return build
-
-
-def _binary(template, guard=None, domain=None):
-    """template.format(a=..., b=...) of `a` and a value b broadcasting with it (b moved by
-    domain), if guard(a's value, b's value) holds."""
-    def build(c, a):
-        b = c.broadcastable(a)
-        if guard is not None and not guard(c.values[a], c.values[b]):
-            return None
-        return template.format(a=a, b=domain(c, b) if domain else b), [a, b]
-    return build
 
 
 def _positive(c, a):

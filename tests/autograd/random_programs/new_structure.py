@@ -28,13 +28,10 @@ def _two_axes(c, ndim):
     return (first - ndim * c.draw(st.booleans()), second - ndim * c.draw(st.booleans()))
 
 
-def _matrix_op(c, a, min_ndim=2):
-    return c.values[a].ndim >= min_ndim
-
-
 def triangle(fn):
+    """tril or triu of a matrix (or a batch of them), diagonal -2 to 2."""
     def build(c, a):
-        if not _matrix_op(c, a):
+        if c.values[a].ndim < 2:
             return None
         return f"ag.{fn}({a}, {c.draw(st.integers(-2, 2))})", [a]
     return build

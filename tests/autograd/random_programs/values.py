@@ -69,3 +69,24 @@ def same_but_along(shape, like, axis):
     """Whether `shape` is `like` (a shape of the same rank) but along `axis`."""
     return len(shape) == len(like) and all(m == n for i, (m, n) in enumerate(zip(shape, like))
                                            if i != axis)
+
+
+def unary(template, guard=None, domain=None):
+    """A builder: template.format(a=...) of `a` (moved by domain(c, a): a shift or a
+    scaling onto the op's domain), if guard(value of a) holds."""
+    def build(c, a):
+        if guard is not None and not guard(c.values[a]):
+            return None
+        return template.format(a=domain(c, a) if domain else a), [a]
+    return build
+
+
+def binary(template, guard=None, domain=None):
+    """A builder: template.format(a=..., b=...) of `a` and a value b broadcasting with it
+    (b moved by domain), if guard(a's value, b's value) holds."""
+    def build(c, a):
+        b = c.broadcastable(a)
+        if guard is not None and not guard(c.values[a], c.values[b]):
+            return None
+        return template.format(a=a, b=domain(c, b) if domain else b), [a, b]
+    return build
