@@ -1,8 +1,9 @@
 """The PyTorch reference of the ops added with PyTorch's names (torch_runner.py's namespace
 takes them in): mostly torch's own functions, with index and mask arrays (NumPy literals
-in the program text) made tensors. Three are compositions where torch's own falls short
+in the program text) made tensors. Some are compositions where torch's own falls short
 (CPU, 2.13): cdist the norm of the differences (torch.cdist's backward has no derivative:
-grad of grad raises); logcumsumexp the logsumexp of prefixes (see _logcumsumexp); lgamma,
+grad of grad raises); kron a product of reshapes (see _kron); logcumsumexp the logsumexp
+of prefixes (see _logcumsumexp); lgamma,
 digamma and polygamma torch's at x + SHIFT, brought back by their recurrences (torch's
 trigamma, digamma's derivative, is off by up to 5e-10 relative below x = 5 against mpmath,
 above the comparison's 1e-9 once gradients add up; beyond 15 it is within 5e-12).
@@ -51,6 +52,18 @@ def _logcumsumexp(x, dim):
     return torch.movedim(torch.stack(prefixes, -1), -1, dim)
 
 
+def _kron(a, b):
+    """Each element of a times b, axes interleaved and merged: torch.kron views a tensor
+    (and its backward the upstream gradient) and raises 'view size is not compatible'
+    where one is not contiguous (2.13)."""
+    ndim = max(a.ndim, b.ndim)
+    a_shape = (1,) * (ndim - a.ndim) + tuple(a.shape)
+    b_shape = (1,) * (ndim - b.ndim) + tuple(b.shape)
+    spread = a.reshape([n for m in a_shape for n in (m, 1)]) * b.reshape(
+        [n for m in b_shape for n in (1, m)])
+    return spread.reshape([m * n for m, n in zip(a_shape, b_shape)])
+
+
 def _nan_reduction(fn):
     return lambda x, dim=None, keepdim=False: fn(x, dim=dim, keepdim=keepdim)
 
@@ -67,8 +80,7 @@ NEW.update(
         x, _t(repeats), dim),
     cross=lambda a, b, dim: torch.linalg.cross(a, b, dim=dim),
     cdist=_cdist, logcumsumexp=_logcumsumexp,
-    # (torch.kron of a non-contiguous tensor raises 'view size is not compatible', 2.13)
-    kron=lambda a, b: torch.kron(a.contiguous(), b.contiguous()),
+    kron=_kron,
     lgamma=_lgamma, digamma=lambda x: _polygamma(0, x), polygamma=_polygamma,
     index_add=lambda x, dim, index, source, alpha=1: torch.index_add(
         x, dim, _t(index), source, alpha=alpha),
