@@ -10,7 +10,8 @@ from .validation import integer, normalize_axis
 
 def diff(x, n=1, dim=-1, prepend=None, append=None):
     """out[i] = x[i + 1] - x[i] along `dim`, taken `n` times, after `prepend` and `append`
-    (arrays of x's rank, its shape but along `dim`) are joined before and after x."""
+    (arrays of x's rank, its shape but along `dim`) are joined before and after x; n=0
+    gives x alone, as PyTorch's and NumPy's."""
     x = as_variable(x, who="diff")
     if x.ndim == 0:
         raise ValueError("diff: expects an input of at least one dimension, got a 0-d one")
@@ -19,10 +20,10 @@ def diff(x, n=1, dim=-1, prepend=None, append=None):
     if n < 0:
         raise ValueError(f"diff: the order n must be >= 0, got {n}")
     parts = [_edge(prepend, x, axis, "prepend"), x, _edge(append, x, axis, "append")]
+    if n == 0:  # the input itself, prepend and append checked but not joined (PyTorch's)
+        return clone(x)
     parts = [p for p in parts if p is not None]
     x = concatenate(parts, axis) if len(parts) > 1 else x
-    if n == 0:
-        return clone(x)
     lead = (slice(None),) * axis
     for _ in range(n):
         later, earlier = get_item(x, lead + (slice(1, None),)), get_item(x, lead + (slice(-1),))

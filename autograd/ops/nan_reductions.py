@@ -1,8 +1,14 @@
 """PyTorch's nansum and nanmean: sum and mean with NaN taken as absent. NaN is replaced by 0
-with `where`, so a NaN element gets gradient 0, as PyTorch's."""
-from ..backend import get_array_module
-from ..variable import as_variable, wrap
-from .elementwise import where
+with `where`, so a NaN element gets gradient 0, as PyTorch's. The NaN mask and the counts
+are ops (isnan, sums of it), not NumPy on the values: a captured step's replay finds each
+call's NaNs again rather than keeping the recorded call's."""
+import math
+
+import numpy as np
+
+from ..variable import as_variable
+from .counting import isnan
+from .elementwise import astype, maximum, where
 from .reduction import sum as reduce_sum
 from .validation import float_input, normalize_axes
 
@@ -11,7 +17,7 @@ def _without_nan(x):
     """x with its NaNs set to 0 (x itself where it holds no floats)."""
     if x.dtype.kind != "f":
         return x
-    return where(get_array_module(x.data).isnan(x.data), 0.0, x)
+    return where(isnan(x), 0.0, x)
 
 
 def nansum(x, dim=None, keepdim=False):
@@ -26,7 +32,7 @@ def nanmean(x, dim=None, keepdim=False):
     NaN there (NaN where there are none)."""
     x = float_input(x, "nanmean")
     axes = normalize_axes(dim, x.ndim, "nanmean")
-    xp = get_array_module(x.data)
-    count = (~xp.isnan(x.data)).sum(axis=axes, keepdims=keepdim)
-    mean = reduce_sum(_without_nan(x), axes, keepdim) / wrap(xp.maximum(count, 1).astype(x.dtype))
-    return where(count == 0, xp.asarray(xp.nan, x.dtype), mean)  # (no division by 0 either way)
+    reduced = math.prod(x.shape[a] for a in axes)
+    count = reduced - reduce_sum(astype(isnan(x), x.dtype), axes, keepdim)  # (no gradient)
+    mean = reduce_sum(_without_nan(x), axes, keepdim) / maximum(count, 1.0)
+    return where(count.data == 0, np.asarray(np.nan, x.dtype), mean)  # (no division by 0)

@@ -110,10 +110,10 @@ def _select(x, dim, keepdim, rule, k, who):
         return ValuesIndices(reshape(values, ()), reshape(indices, ()))
     axis = normalize_axis(dim, x.ndim, who)
     n = x.shape[axis]
-    if n == 0:
+    if n == 0 and rule not in ("cummax", "cummin"):  # (running ones: empty, as PyTorch's)
         raise IndexError(f"{who}: dim {dim} has size 0 (input shape {x.shape}): nothing to "
                          f"pick from")
-    if not 1 <= k <= n:
+    if rule == "kthvalue" and not 1 <= k <= n:
         raise ValueError(f"{who}: k must be in [1, {n}] (dim {dim} of shape {x.shape}), got {k}")
     return ValuesIndices(*SelectAlong(axis, bool(keepdim), rule, k)(x))
 

@@ -67,7 +67,9 @@ def test_trace(shape):
 @pytest.mark.parametrize("shape, n, dim, prepend, append", [
     ((5,), 1, -1, None, None), ((3, 4), 2, 0, None, None), ((3, 4), 3, 1, None, None),
     ((3, 4), 6, 1, None, None), ((3, 4), 0, 1, None, None), ((2, 3), 1, 1, (2, 1), (2, 2)),
-    ((2, 3), 2, 0, (1, 3), None), ((2, 3), 1, 0, None, (3, 3)), ((0, 2), 1, 0, None, None)])
+    ((2, 3), 2, 0, (1, 3), None), ((2, 3), 1, 0, None, (3, 3)), ((0, 2), 1, 0, None, None),
+    # n=0 returns the input, prepend and append left out (PyTorch's and NumPy's)
+    ((2, 3), 0, 1, (2, 1), (2, 2))])
 def test_diff(shape, n, dim, prepend, append):
     edges = [_x(*s) for s in (prepend, append) if s is not None]
     has = [s is not None for s in (prepend, append)]

@@ -11,6 +11,8 @@ import numpy as np
 
 import autograd as ag
 
+from . import new_numpy
+
 
 class Rungrad:
     name = "rungrad"
@@ -118,7 +120,7 @@ class Numpy:
         einsum=np.einsum, sort=_np_sort, topk=_np_topk, take_along_axis=np.take_along_axis,
         gather=lambda x, dim, index: np.take_along_axis(x, index, dim),
         index_select=lambda x, dim, index: np.take(x, index, axis=dim),
-        masked_fill=lambda x, mask, value: np.where(mask, value, x))
+        masked_fill=lambda x, mask, value: np.where(mask, value, x), **new_numpy.NEW)
     no_grad = enable_grad = staticmethod(contextlib.nullcontext)
 
     def line(self, line):

@@ -8,15 +8,19 @@ flat regions (more_ops.py does the same for the less common ops). An instruction
 would leave the domain is replaced by sin of its first operand. A step may run inside
 grad modes: no_grad, or enable_grad inside no_grad (recorded again).
 """
+import os
+
 import numpy as np
 from hypothesis import strategies as st
 
 from autograd.testing import arrays
 
-from . import more_ops
+from . import more_ops, new_elementwise, new_order, new_structure, new_writes
 from .frameworks import NUMPY
 from .program import Leaf, Program, Step
-from .values import GAP, draw_axis, literal, reduced_rows
+from .values import GAP, at_least, draw_axis, far_from, literal, reduced_rows, same_but_along
+from .values import binary as _binary
+from .values import unary as _unary
 
 LIMIT = 1e3  # |values| stay below: exp and pow chains stay well conditioned
 CONSTANTS = (0.5, -1.5, 2.0, 3.0)
@@ -64,9 +68,9 @@ def _leaves(draw, max_leaves, zero_size):
 
 def _add_step(draw, prog, values, name):
     names = list(values)
-    op = draw(st.sampled_from(list(OPS)))
+    op = draw(st.sampled_from(POOL))
     a = names[draw(st.integers(0, len(names) - 1))]
-    built = OPS[op](_Ctx(draw, values), a)
+    built = OPS[op](_Ctx(draw, values, prog.dtype), a)
     modes = draw(st.sampled_from(GRAD_MODES)) if draw(st.integers(0, 7)) == 7 else ()
     result = _evaluate(built, values) if built is not None else None
     if result is None:
@@ -104,10 +108,11 @@ def _in_range(v):
 
 
 class _Ctx:
-    """What an op builder may use: the draw function and the values so far."""
+    """What an op builder may use: the draw function, the values so far (float64) and the
+    dtype the program runs in."""
 
-    def __init__(self, draw, values):
-        self.draw, self.values = draw, values
+    def __init__(self, draw, values, dtype="float64"):
+        self.draw, self.values, self.dtype = draw, values, dtype
 
     def pick(self, pred):
         """The name of a value for which pred(array) holds, or None."""
@@ -133,33 +138,9 @@ def _broadcasts(*shapes):
 
 # ----- op builders: (ctx, a) -> (expression, operand names) or None -----
 
-def _binary(template, guard=None):
-    def build(c, a):
-        b = c.broadcastable(a)
-        if guard is not None and not guard(c.values[a], c.values[b]):
-            return None
-        return template.format(a=a, b=b), [a, b]
-    return build
-
-
-def _unary(template, guard=None):
-    def build(c, a):
-        if guard is not None and not guard(c.values[a]):
-            return None
-        return template.format(a=a), [a]
-    return build
-
-
 def _positive(c, a):
     """`a`, shifted by a constant when needed so that every element is >= 0.25."""
-    v = c.values[a]
-    if v.size == 0 or v.min() >= 0.25:
-        return a
-    return f"({a} + {np.ceil((0.25 - v.min()) * 4) / 4})"
-
-
-def _far_from(v, points):
-    return all(np.all(np.abs(v - p) >= GAP) for p in points if p is not None)
+    return at_least(c, a, 0.25)
 
 
 def _scalar(c, a):
@@ -174,7 +155,7 @@ def _clip(c, a):
     lo = c.draw(st.integers(-8, 7)) / 4
     hi = lo + c.draw(st.integers(1, 8)) / 4
     lo, hi = c.choice([(lo, hi), (None, hi), (lo, None)])
-    if not _far_from(c.values[a], [lo, hi]):
+    if not far_from(c.values[a], [lo, hi]):
         return None
     return f"ag.clip({a}, {lo}, {hi})", [a]
 
@@ -189,7 +170,7 @@ def _pow(c, a):
     b = c.broadcastable(a)
     # PyTorch's pow masks its formulas where the exponent is 0 (and so 1, one order up):
     # its second and third derivatives are wrong there, so the reference stays away
-    if np.any(np.abs(c.values[b]) > 2) or not _far_from(c.values[b], [0, 1]):
+    if np.any(np.abs(c.values[b]) > 2) or not far_from(c.values[b], [0, 1]):
         return None
     return f"{base} ** {b}", [a, b]
 
@@ -280,10 +261,8 @@ def _concatenate(c, a):
         return None
     axis = c.draw(st.integers(-len(s), len(s) - 1))
 
-    def fits(v):
-        return v.ndim == len(s) and all(m == n for i, (m, n) in enumerate(zip(v.shape, s))
-                                        if i != axis % len(s))
-    others = [c.pick(fits) for _ in range(c.draw(st.integers(1, 2)))]
+    others = [c.pick(lambda v: same_but_along(v.shape, s, axis % len(s)))
+              for _ in range(c.draw(st.integers(1, 2)))]
     return f"ag.concatenate([{a}, {', '.join(others)}], axis={axis})", [a, *others]
 
 
@@ -373,7 +352,7 @@ OPS = {
     "cos": _unary("ag.cos({a})"),
     "tan": _unary("ag.tan({a})", lambda x: np.all(np.abs(x) <= 1.2)),
     "tanh": _unary("ag.tanh({a})", lambda x: np.all(np.abs(x) <= 3)),  # 1 - y^2 cancels
-    "abs": _unary("ag.abs({a})", lambda x: _far_from(x, [0])),
+    "abs": _unary("ag.abs({a})", lambda x: far_from(x, [0])),
     "clip": _clip,
     "pow": _pow,
     "rpow": lambda c, a: (f"{c.choice([0.5, 1.5, 2.0])} ** {a}", [a]),
@@ -422,4 +401,25 @@ OPS = {
     "take_along_axis": more_ops.take_along_axis,
     "index_select": more_ops.index_select,
     "masked_fill": more_ops.masked_fill,
+    **new_elementwise.OPS,
+    **new_structure.OPS,
+    **new_writes.OPS,
+    **new_order.OPS,
 }
+NEW_OPS = [*new_elementwise.OPS, *new_structure.OPS, *new_writes.OPS, *new_order.OPS]
+
+
+def _pool():
+    """The ops drawn from: all, or those RUNGRAD_FUZZ_OPS names (comma-separated; 'new'
+    stands for NEW_OPS, the ops added with PyTorch's names), to fuzz some ops hard."""
+    names = os.environ.get("RUNGRAD_FUZZ_OPS", "")
+    if not names:
+        return list(OPS)
+    chosen = [n for part in names.split(",") for n in (NEW_OPS if part == "new" else [part])]
+    unknown = sorted(set(chosen) - set(OPS))
+    if unknown:
+        raise ValueError(f"RUNGRAD_FUZZ_OPS names unknown ops {unknown}; known: {sorted(OPS)}")
+    return chosen
+
+
+POOL = _pool()

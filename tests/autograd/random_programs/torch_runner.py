@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import torch
 
+from . import new_torch
+
 
 def _dims(x, axis):
     if axis is None:
@@ -115,7 +117,8 @@ NS = types.SimpleNamespace(
                                                                 axis),
     gather=lambda x, dim, index: torch.gather(x, dim, torch.as_tensor(index)),
     index_select=lambda x, dim, index: torch.index_select(x, dim, torch.as_tensor(index)),
-    masked_fill=lambda x, mask, value: x.masked_fill(torch.as_tensor(mask), value))
+    masked_fill=lambda x, mask, value: x.masked_fill(torch.as_tensor(mask), value),
+    **new_torch.NEW)
 
 _DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
