@@ -4,7 +4,8 @@ rungrad's op with Keras' meaning.
 A Keras functional model's config lists, among its layers, the operations called on its
 symbolic tensors: those a user wrote (`ops.mean(x, axis=1)`, `x * 2`) and those Keras' own
 mask computations make (Embedding(mask_zero=True)'s `NotEqual`, a merge's `LogicalOr`,
-`ExpandDims`, `ZerosLike`, `Concatenate`, `Any`; an attention layer's `ConvertToTensor`).
+`ExpandDims`, `ZerosLike`, `Concatenate`, `Any`; an attention layer's `ConvertToTensor`),
+and `GetItem`, a slice of a tensor (`x[:, -1]`; its key in nn.keras.index_keys).
 Each is `{"module": "keras.src.ops.numpy", "class_name": "Mean", "config": {"name",
 the op's own arguments: "axis", "keepdims"}}`, its call's arguments in its inbound node.
 OPERATIONS maps the class name to a function of the call's arguments (Variables and
@@ -19,6 +20,7 @@ from autograd import ops
 from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
+from .index_keys import index_key
 
 
 def _truth(x):
@@ -66,6 +68,11 @@ def _where(condition, x1=None, x2=None):
     return ops.where(_truth(condition), x1, x2)
 
 
+def _get_item(x, key):
+    """Keras' GetItem: x[key] (nn.keras.index_keys), differentiable."""
+    return ops.get_item(x, index_key(key))
+
+
 def _binary(op):
     def binary(x1, x2):
         return op(x1, x2)
@@ -88,6 +95,7 @@ OPERATIONS = {
     "Reshape": lambda x, newshape: ops.reshape(x, tuple(newshape)),
     "Transpose": lambda x, axes=None: ops.transpose(x, None if axes is None else tuple(axes)),
     "Concatenate": lambda xs, axis=0: ops.concatenate(list(xs), axis=axis),
+    "GetItem": _get_item,
     # arithmetic
     "Add": _binary(ops.add), "Subtract": _binary(ops.sub), "Multiply": _binary(ops.mul),
     "Divide": _binary(ops.div), "TrueDivide": _binary(ops.div), "Power": _binary(ops.pow),

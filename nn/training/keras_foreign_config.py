@@ -244,6 +244,10 @@ class KerasConfigReader:
             return tuple(self.value(config["value"], what))
         if name == "__numpy__":
             return np.asarray(config["value"], dtype=config.get("dtype"))
+        if name == "__slice__":  # (a GetItem key's: x[1:3])
+            return slice(config.get("start"), config.get("stop"), config.get("step"))
+        if name == "__ellipsis__":
+            return Ellipsis
         if name == "__lambda__":
             raise ValueError(f"{what}: a lambda saved as marshalled Python bytecode, which "
                              "rungrad never runs; give it a name (def) and register it")
@@ -300,14 +304,14 @@ def _only_tensors(arg, what):
 
 
 def _constant(value, what):
-    """An operation's constant argument: a number, a bool, a string, None, or a list of
-    them (what model.save writes as it is)."""
-    plain = (bool, int, float, str, type(None))
+    """An operation's constant argument: a number, a bool, a string, None, a slice or
+    Ellipsis (a GetItem key's), or a list of them (what model.save writes by value)."""
+    plain = (bool, int, float, str, type(None), slice, type(Ellipsis))
     if isinstance(value, plain) or (isinstance(value, (list, tuple)) and all(
             isinstance(item, plain) for item in value)):
         return list(value) if isinstance(value, tuple) else value
     raise ValueError(f"{what}: its constant argument {value!r} ({type(value).__name__}) is "
-                     "not one rungrad reads (a number, a string, None, or a list of them)")
+                     "not one rungrad reads (a number, a string, None, a slice, or a list of them)")
 
 
 def _unit_axes(arg):

@@ -4,6 +4,7 @@ by Keras' class name, never by code.
     x = keras.Input(shape=(3, 4))
     mean = layers.Operation("Mean", {"axis": 1})(x)           # keras.ops.mean(x, axis=1)
     halved = layers.Operation("Multiply", constants=[[1, 0.5]])(mean)     # mean * 0.5
+    last = layers.Operation("GetItem", constants=[[1, [slice(None), -1]]])(x)  # x[:, -1]
 
 Keras records such calls among a functional model's layers (nn.keras.operations lists those
 rungrad reads); the reader of Keras' files rebuilds each as an Operation, and model.save
@@ -11,6 +12,7 @@ writes it by its op's name, its config and its constants.
 """
 from ...layers.keras_name import KerasNamed
 from ...module import Module
+from ..index_keys import from_json, to_json
 from ..operations import operation
 
 
@@ -28,7 +30,9 @@ class Operation(Module, KerasNamed):
     def __init__(self, op, config=None, constants=None, name=None):
         super().__init__()
         self.op, self.config = op, dict(config or {})
-        self.constants = [[int(position), value] for position, value in constants or ()]
+        # (a GetItem key's slices and Ellipsis written as JSON by get_config: read back)
+        self.constants = [[int(position), from_json(value)]
+                          for position, value in constants or ()]
         self._set_name(name)
         self._function = operation(op, self.config, self.who)
 
@@ -66,7 +70,8 @@ class Operation(Module, KerasNamed):
 
     def get_config(self):
         return {"op": self.op, "config": dict(self.config),
-                "constants": [list(pair) for pair in self.constants], "name": self._given_name}
+                "constants": [[position, to_json(value)] for position, value in self.constants],
+                "name": self._given_name}
 
     def extra_repr(self):
         return ", ".join([repr(self.op)] + [f"{k}={v!r}" for k, v in self.config.items()])

@@ -2,14 +2,15 @@
 3.15.1, tests/nn/keras/data/make_keras_files.py): the masks Keras computes through merge and
 attention layers (NotEqual, LogicalOr, ExpandDims, ZerosLike, Concatenate, Any,
 ConvertToTensor, and the mask= they give the layers after them), and keras.ops called on a
-model's tensors. Each is read as an nn.keras Operation and predicts as Keras did; an
-operation rungrad lacks is refused by name."""
+model's tensors, slices of them too (GetItem). Each is read as an nn.keras Operation and
+predicts as Keras did; an operation rungrad lacks is refused by name."""
 import os
 
 import numpy as np
 import pytest
 
 import nn.keras as keras
+from autograd.variable import Variable
 from nn.keras import layers
 
 from ._keras_files import DATA, archive_weights, keras_file, reference_inputs, rewritten
@@ -17,7 +18,7 @@ from ._keras_files import DATA, archive_weights, keras_file, reference_inputs, r
 pytest.importorskip("h5py")
 
 REFERENCE = np.load(os.path.join(DATA, "operations.npz"))
-MODELS = ("masked_merges", "masked_attention", "keras_ops")
+MODELS = ("masked_merges", "masked_attention", "keras_ops", "slicing")
 
 
 def _assert_predicts_as_keras(model, name):
@@ -138,3 +139,54 @@ def test_an_operation_called_on_too_few_tensors_says_so():
 def test_what_rungrad_lacks_is_refused_by_name(tmp_path, edit, message):
     with pytest.raises(ValueError, match=r"keras_ops_edited.keras: .*" + message):
         keras.models.load_model(rewritten(tmp_path, "keras_ops", edit))
+
+
+def _get_item_key(config, name):
+    """The key argument of the GetItem call `name` in a config (edited in place)."""
+    entry = next(e for e in config["config"]["layers"] if e["name"] == name)
+    return entry["inbound_nodes"][0]["args"]
+
+
+def test_a_slice_of_a_keras_tensor_is_differentiable():
+    """slicing's first output is Dense(x[:, -1, :]): the gradient of its sum reaches the
+    last step of x only, as the kernel's row sums."""
+    model = keras.models.load_model(keras_file("slicing"))
+    x = Variable(reference_inputs(REFERENCE, "slicing"), requires_grad=True)
+    model(x)[0].sum().backward()
+    expected = np.zeros_like(x.data)
+    expected[:, -1, :] = model.get_layer("last").kernel.data.sum(axis=1)
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-6)
+
+
+def test_a_slice_made_in_code_saves_its_key_by_value(tmp_path):
+    x = keras.Input(shape=(4, 6))
+    key = [Ellipsis, slice(np.int64(1), None, 2), None]  # (a NumPy int written as JSON's)
+    model = keras.Model(x, layers.Operation("GetItem", constants=[[1, key]])(x))
+    batch = np.arange(48, dtype=np.float32).reshape(2, 4, 6)
+    model.save(tmp_path / "sliced.keras")
+    again = keras.models.load_model(tmp_path / "sliced.keras")
+    np.testing.assert_array_equal(again.predict(batch, verbose=0), batch[..., 1::2, None])
+
+
+_TENSOR = {"class_name": "__keras_tensor__",
+           "config": {"shape": [None, 4, 6], "dtype": "float32", "keras_history": ["x", 0, 0]}}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: _get_item_key(c, "get_item")[1].__setitem__(1, 1.5),
+     r"Operation 'GetItem' \('get_item'\): the key \[slice\(None, None, None\), 1.5, "
+     r"slice\(None, None, None\)\] indexes by 1.5 \(float\); rungrad reads ints, slices of "
+     r"ints, Ellipsis and None"),
+    (lambda c: _get_item_key(c, "get_item_2")[1][1]["config"].update(stop="end"),
+     r"Operation 'GetItem' \('get_item_2'\): the key \[Ellipsis, slice\(1, 'end', None\)\] "
+     r"indexes by slice\(1, 'end', None\) \(slice\)"),
+    (lambda c: _get_item_key(c, "get_item_1").__setitem__(1, _TENSOR),
+     r"Operation 'GetItem' \('get_item_1'\): the key <a tensor of shape \(1, 4, 6\)> "
+     r"indexes by <a tensor of shape \(1, 4, 6\)> \(a gather by indices the model computes\)"),
+    (lambda c: _get_item_key(c, "get_item_1")[1].__setitem__(1, _TENSOR),
+     r"the operation GetItem 'get_item_1': an argument mixes the model's tensors with other "
+     r"values"),
+], ids=["float", "slice_bound", "tensor_key", "tensor_in_key"])
+def test_a_key_rungrad_does_not_index_by_is_refused_by_name(tmp_path, edit, message):
+    with pytest.raises(ValueError, match=r"slicing_edited.keras: .*" + message):
+        keras.models.load_model(rewritten(tmp_path, "slicing", edit))

@@ -188,12 +188,25 @@ def keras_ops():
     return keras.Model([x, y], outputs, name="keras_ops"), [("zero", 2, 3, 4), (2, 3, 4)]
 
 
+def slicing():
+    """Slices of a functional model's tensor (Keras records GetItem, its key's slices as
+    `__slice__`, Ellipsis as `__ellipsis__`), each feeding a Dense layer."""
+    x = keras.Input(shape=(4, 6), name="x")
+    return keras.Model(x, [layers.Dense(3, name="last")(x[:, -1, :]),
+                           layers.Dense(2, name="first")(x[:, 0]),
+                           layers.Dense(2, name="features")(x[..., 1:3]),
+                           layers.Dense(2, name="strided")(x[:, ::2]),
+                           layers.Dense(2, name="new_axis")(x[:, None]),
+                           layers.Dense(2, name="mixed")(x[:, 1:-1, 2:5:2])],
+                       name="slicing"), [(2, 4, 6)]
+
+
 MODELS = {"dense_bn": dense_bn, "cnn": cnn, "recurrent": recurrent, "branched": branched,
           "nested": nested, "bidirectional": bidirectional, "assorted": assorted,
           "shared": shared}
 WEIGHTS_FILES = ("dense_bn", "nested", "bidirectional")
 OPERATION_MODELS = {"masked_merges": masked_merges, "masked_attention": masked_attention,
-                    "keras_ops": keras_ops}
+                    "keras_ops": keras_ops, "slicing": slicing}
 
 
 def inputs_for(shapes, rng):
