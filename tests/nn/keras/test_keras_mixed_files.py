@@ -23,6 +23,10 @@ with open(os.path.join(DATA, "expected.json")) as _file:
 CASES = sorted(DESCRIBED)
 BATCH, FITTED = 8, 3  # (the generator's)
 HALF = float(np.finfo(np.float16).eps)  # float16's rounding, relative: 2**-10
+# Four float16 steps: another CPU's BLAS kernels may round a float16 result the other way
+# (global_assorted's GRU and attention are 0.68 of a step from Keras' here); a policy read
+# wrongly is 0.04 or more off
+TOLERANCE = 4 * HALF
 
 
 def _load(case):
@@ -69,7 +73,8 @@ def test_predictions_are_keras_within_float16_rounding(case):
     model = _load(case)
     predicted = model.predict(EXPECTED[f"{case}/x"], verbose=0)
     assert predicted.dtype == np.float32  # (the output layer's float32 policy)
-    np.testing.assert_allclose(predicted, EXPECTED[f"{case}/predicted"], rtol=0, atol=HALF)
+    np.testing.assert_allclose(predicted, EXPECTED[f"{case}/predicted"], rtol=0,
+                               atol=TOLERANCE)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -84,9 +89,9 @@ def test_training_goes_on_as_keras_after_loading(case):
         start = (step % FITTED) * BATCH
         losses.append(float(model.train_on_batch(x[start:start + BATCH],
                                                   y[start:start + BATCH])))
-    np.testing.assert_allclose(losses, expected, rtol=HALF, atol=0)
+    np.testing.assert_allclose(losses, expected, rtol=TOLERANCE, atol=0)
     weights = np.concatenate([np.asarray(w, np.float64).ravel() for w in model.get_weights()])
-    np.testing.assert_allclose(weights, EXPECTED[f"{case}/weights"], rtol=0, atol=HALF)
+    np.testing.assert_allclose(weights, EXPECTED[f"{case}/weights"], rtol=0, atol=TOLERANCE)
     if f"{case}/loss_scale" in EXPECTED:
         scale, counter = EXPECTED[f"{case}/loss_scale"]
         assert (float(model.optimizer.dynamic_scale), model.optimizer.step_counter) == \
