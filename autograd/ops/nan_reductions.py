@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..variable import as_variable
+from .comparison import equal
 from .counting import isnan
 from .elementwise import astype, maximum, where
 from .reduction import sum as reduce_sum
@@ -35,4 +36,4 @@ def nanmean(x, dim=None, keepdim=False):
     reduced = math.prod(x.shape[a] for a in axes)
     count = reduced - reduce_sum(astype(isnan(x), x.dtype), axes, keepdim)  # (no gradient)
     mean = reduce_sum(_without_nan(x), axes, keepdim) / maximum(count, 1.0)
-    return where(count.data == 0, np.asarray(np.nan, x.dtype), mean)  # (no division by 0)
+    return where(equal(count, 0), np.asarray(np.nan, x.dtype), mean)  # (no division by 0)

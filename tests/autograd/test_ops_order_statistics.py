@@ -136,6 +136,23 @@ def test_a_captured_step_finds_the_nan_of_each_call(name):
     assert captured.captured == 1
 
 
+def test_a_captured_nanmean_finds_a_row_of_nans_in_each_call():
+    # whether a row held no number was read from the recorded calls' values: a replay whose
+    # row was all NaN gave 0 where eager gives NaN
+    w = Variable(np.array([[1.0, 2.0], [1.0, 1.0]]), requires_grad=True)
+
+    def step(x):
+        loss = ag.nanmean(ag.xlogy(w, x), 1)
+        loss.sum().backward()
+        return loss
+    captured = ag.capture(step)
+    for x in ([[1.0, 2.0], [2.0, 2.0]], [[3.0, 4.0], [3.0, 3.0]], [[-1.0, -5.0], [2.0, 2.0]]):
+        with np.errstate(invalid="ignore"):
+            got, want = captured(np.array(x)), step(np.array(x))
+        np.testing.assert_array_equal(got.data, want.data)
+    assert captured.captured == 1 and np.isnan(got.data[0])
+
+
 def test_nansum_of_integers_stays_integer():
     y = ag.nansum(np.array([[1, 2], [3, 4]]), 1)
     assert y.dtype == np.int64 and y.data.tolist() == [3, 7]
