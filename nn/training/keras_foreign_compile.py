@@ -12,13 +12,10 @@ def compile_as_keras(model, config, custom_objects, who):
     compile where one of them is unknown to rungrad."""
     reader = KerasConfigReader(custom_objects)
     try:
-        settings = {"optimizer": _object(reader, config.get("optimizer"), "optimizers"),
-                    "loss": _object(reader, config.get("loss"), "losses"),
-                    "metrics": _object(reader, config.get("metrics"), "metrics"),
-                    "weighted_metrics": _object(reader, config.get("weighted_metrics"),
-                                                "metrics"),
-                    "loss_weights": config.get("loss_weights"),
-                    "steps_per_execution": config.get("steps_per_execution") or 1}
+        settings = {key: reader.value(config.get(key), f"compile's {key}")
+                    for key in ("optimizer", "loss", "metrics", "weighted_metrics")}
+        settings.update(loss_weights=config.get("loss_weights"),
+                        steps_per_execution=config.get("steps_per_execution") or 1)
         model.compile(**{key: value for key, value in settings.items() if value is not None})
     except (ValueError, TypeError, KeyError) as exc:
         warnings.warn(f"{who}: the model is returned uncompiled: its compile settings name "
@@ -26,21 +23,6 @@ def compile_as_keras(model, config, custom_objects, who):
                       stacklevel=3)
         return False
     return True
-
-
-def _object(reader, value, space):
-    """A compile argument: names stay names (compile resolves them), Keras' serialized
-    objects become rungrad's of `space`, in lists and dicts too."""
-    if isinstance(value, list):
-        return [_object(reader, v, space) for v in value]
-    if isinstance(value, dict) and not ("class_name" in value and "config" in value):
-        return {key: _object(reader, v, space) for key, v in value.items()}
-    if not isinstance(value, dict):
-        return value
-    if value.get("module") == "builtins" and value.get("class_name") == "function":
-        return reader.function(value.get("registered_name") or value["config"], space)
-    cls = reader.find(value, space, object)
-    return reader.construct(cls, value["config"], f"the {value['class_name']}")
 
 
 __all__ = ["compile_as_keras"]
