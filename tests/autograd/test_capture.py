@@ -744,6 +744,18 @@ def test_a_replaying_step_called_while_another_records_is_refused():
         capture(lambda x: inner(x) * 2)(x)
 
 
+
+def test_a_replaying_step_runs_eagerly_inside_record_backward():
+    """record_backward sees each backward step of the ops: a replay has none to show."""
+    model = _mlp()
+    step = capture(lambda x: model(x).sum().backward())
+    x = np.ones((2, 3), np.float32)
+    for _ in range(3):
+        step(x)  # replays from here on
+    with autograd.record_backward() as trace:
+        step(x)
+    assert trace.passes == 1 and "linear" in {s.function.name for s in trace}
+
 class _Probe(autograd.Function):
     """y = 2x, whose backward notes the grad mode and edits its gradient in place."""
 
