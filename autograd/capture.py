@@ -32,7 +32,10 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
   as the step sees them, and one rebound (`batch.x = next_x`) records afresh (pass the
   arrays themselves to replay them).
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
-- Other Python code (a print, NumPy on `.data`) ran at capture only. Python reading a value
+- Other Python code (a print, NumPy on `.data`) ran at capture only; a value the step's
+  own code names from a global or its closure (a number, by value; an array, a model, an
+  optimizer, by identity) is checked at each call, and one rebound records afresh
+  (autograd/capture_reads.py). Python reading a value
   the step computes or trains (`.item()`, `float()`, `bool()`, a comparison: an `if` on it)
   is refused where it reads it: return the Variable (each call returns it fresh) or choose
   with ops. Capture runs the step eagerly twice and compares the two records: a step whose
@@ -61,6 +64,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module, is_array, is_gpu_array
 from .backward_trace import recorder as backward_recorder
+from .capture_reads import NamedReads
 from .config import (
     PythonState as _PythonState,
 )
@@ -196,18 +200,12 @@ class CapturedStep:
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
-            # the common call, a replay of the only signature: a small model's step feels
-            # each check (a 1-10-1 MLP's replay is some 60 us)
-            if (known.__class__ is Program and known.state == _PythonState.changes
-                    and known.leaves.holds()):
-                if len(self._programs) > 1:
+            if known is not None and not _still_holds(known):
+                known = None  # record this signature afresh
+            if known.__class__ is Program:
+                if len(self._programs) > 1:  # (the least recently used goes first)
                     self._programs.move_to_end(key)
                 return known.run(args, kwargs)
-            # made before model.eval() or .train(), or a leaf Python read has changed (a
-            # parameter's dtype, a warm-up factor): record this signature afresh
-            if known.__class__ is Program or known is not None and (
-                    known.state != _PythonState.changes or not known.leaves.holds()):
-                known = None
             record = _record(self.step, args, kwargs, known)
             if record.drew_outside:  # this call ran eagerly; the next records again
                 self._warn_drawing(record.drew_outside)
@@ -217,7 +215,8 @@ class CapturedStep:
                 warnings.warn(f"capture: {self.step.__name__} has recorded "
                               f"{self._new_signatures} calls, each under a new signature, and "
                               f"replayed none: something it is given changes at every call "
-                              f"(a shape, a Python value, or an array held by an argument or by "
+                              f"(a shape, a Python value, a global or closure variable it reads, "
+                              f"or an array held by an argument or by "
                               f"the object of a captured method, such as self.last_loss = loss "
                               f"set by the step itself); it runs eagerly", stacklevel=2)
             if known is None:
@@ -257,7 +256,8 @@ class CapturedStep:
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
         reads in Python that no module setter sees: a private attribute, a field of the
-        user's own object, another optimizer bound to the name the step uses)."""
+        user's own object, another optimizer set as an attribute the step reads, a global of
+        a function the step calls)."""
         with self._lock:
             self._programs.clear()
 
@@ -272,6 +272,14 @@ class CapturedStep:
         capture is finished): each op's forward, the backward pass, the replayable calls."""
         programs = [p for p in self._programs.values() if isinstance(p, Program)]
         return programs[-1].code if programs else None
+
+
+def _still_holds(known):
+    """Whether a record or program still describes the step: made under the modules' modes
+    as they are (not before model.eval()), the leaves as recorded (a parameter's dtype, a
+    warm-up factor Python read), and the names its code reads bound as then."""
+    return (known.state == _PythonState.changes and known.leaves.holds()
+            and known.reads.hold())
 
 
 def _signature(args, kwargs):
@@ -366,6 +374,7 @@ class Record:
         self.own_changes = python_state_changes_here()[0]  # (changes the step makes itself)
         self.leaves_read = []            # [(a leaf, a copy of its values)] Python read
         self.leaves = None               # a _LeafState, when the call is recorded
+        self.reads = None                # the NamedReads of the step's code
         self.result = None
         self.drew_outside = None         # what drew random numbers outside the ops, if any
 
@@ -526,6 +535,7 @@ def _record(step, args, kwargs, first=None):
     args = _standing_in(args, arguments, ("args",))
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
     record = Record(arguments, plain)
+    record.reads = NamedReads(step)  # (before the call: a step rebinding one replays never)
     if first is not None:
         record.watch(_touched(first))
     given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
@@ -980,6 +990,7 @@ class Program:
         self.replay, self.code = _written(record, self.stand_ins)
         self.plain = record.plain
         self.leaves = record.leaves
+        self.reads = record.reads
         self.state = record.state
 
     def run(self, args, kwargs):

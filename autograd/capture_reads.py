@@ -1,0 +1,98 @@
+"""The globals and closure variables a captured step's own code reads
+(autograd/capture.py).
+
+A replay runs no Python: whatever the step read by name while it was recorded stays as it
+was then. With `loss * beta`, `beta` a global or a variable of the enclosing function,
+rebinding `beta = 0.5` between steps (KL annealing, a loss weight) would change nothing;
+with `model = MLP()` run again in a notebook, a replay would go on training the old model.
+So a capture notes what the step's code loads by name (the function's own bytecode and
+that of the lambdas and comprehensions inside it), as bound before it runs, and records
+afresh once a name is bound to something else: numbers, strings, None and tuples of them
+by value, anything else (arrays, models, optimizers) by identity. Writing into an array in
+place needs nothing (a replay reads the array itself); what is read further away (an
+attribute of a plain object, a global of a function the step calls) is not followed:
+`CapturedStep.reset()` is for that.
+"""
+import dis
+import functools
+import types
+
+import numpy as np
+
+_PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic)
+_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
+_GONE = object()  # a name no longer bound
+
+
+class NamedReads:
+    """What `step`'s function reads by name: (scope, name, value, by_value) each, scope
+    its globals dict or the name's closure cell."""
+
+    __slots__ = ("reads",)
+
+    def __init__(self, step):
+        function = _function_of(step)
+        self.reads = () if function is None else tuple(_reads(function))
+
+    def hold(self):
+        """Whether every name is still bound to what it was when recorded."""
+        for scope, name, value, by_value in self.reads:
+            now = _bound(scope, name)
+            if now is not value and not (by_value and _same_value(now, value)):
+                return False
+        return True
+
+
+def _function_of(step):
+    """The Python function a step's call runs first (through partials, bound methods and
+    callable objects), or None (a builtin)."""
+    for _ in range(8):  # (a partial of a bound method of ...: a few levels at most)
+        if isinstance(step, functools.partial):
+            step = step.func
+        elif isinstance(step, types.MethodType):
+            step = step.__func__
+        elif isinstance(step, types.FunctionType):
+            return step
+        else:
+            step = type(step).__call__ if callable(step) else None
+    return None
+
+
+def _reads(function):
+    code, namespace = function.__code__, function.__globals__
+    for name in sorted(_global_loads(code)):
+        if name in namespace:  # (else a builtin: len, range)
+            yield namespace, name, namespace[name], _by_value(namespace[name])
+    for name, cell in zip(code.co_freevars, function.__closure__ or ()):
+        value = _bound(cell, name)
+        if value is not _GONE:
+            yield cell, name, value, _by_value(value)
+
+
+def _global_loads(code):
+    """The names a code object, and the functions, lambdas and comprehensions inside it,
+    load as globals (not attribute names: `out.loss` reads no global `loss`)."""
+    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname in _LOADS}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_loads(const)
+    return names
+
+
+def _by_value(value):
+    return isinstance(value, _PLAIN) or isinstance(value, tuple) and all(
+        _by_value(v) for v in value)
+
+
+def _bound(scope, name):
+    if scope.__class__ is dict:
+        return scope.get(name, _GONE)
+    try:
+        return scope.cell_contents
+    except ValueError:  # an empty cell
+        return _GONE
+
+
+def _same_value(now, value):
+    # repr: -0.0 is not 0.0, nan is nan, and 1 is not True
+    return type(now) is type(value) and repr(now) == repr(value)

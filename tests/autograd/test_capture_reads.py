@@ -1,0 +1,196 @@
+"""autograd.capture and the names a step's code reads: rebinding a global or a closure
+variable between calls records afresh (a replay runs no Python and would keep the old
+value); what is not rebound keeps replaying."""
+import types
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import nn.functional as F
+
+X = np.linspace(-1, 1, 12, dtype=np.float32).reshape(4, 3)
+T = np.zeros((4, 1), np.float32)
+
+beta = 1.0
+weights = (1.0, 2.0)
+offset = np.float32(0.0)
+target = T
+recordings = []  # the step's Python runs only while it is recorded
+
+
+def _model():
+    np.random.seed(0)
+    return nn.Linear(3, 1)
+
+
+def _eager_loss(model, scale=1.0, shift=0.0, t=T):
+    return float(F.mse_loss(model(X) + shift, t).data) * scale
+
+
+def _rebind(name, value):
+    globals()[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _globals_as_defined():
+    yield
+    _rebind("beta", 1.0), _rebind("weights", (1.0, 2.0)), _rebind("offset", np.float32(0.0))
+    _rebind("target", T)
+    recordings.clear()
+
+
+@pytest.mark.parametrize("name, new, scale, shift, t", [
+    ("beta", 0.25, 0.25, 0.0, T),
+    ("weights", (3.0, 2.0), 3.0, 0.0, T),
+    ("offset", np.float32(0.5), 1.0, 0.5, T),
+    ("target", T + 1, 1.0, 0.0, T + 1),
+])
+def test_a_global_rebound_between_calls_is_read_again(name, new, scale, shift, t):
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        recordings.append(1)
+        return F.mse_loss(model(x) + offset, target) * beta * weights[0]
+
+    for _ in range(4):
+        assert float(loss_of(X).data) == pytest.approx(_eager_loss(model))
+    assert len(recordings) == 2 and loss_of.captured == 1  # recorded twice, then replayed
+    _rebind(name, new)
+    for _ in range(3):
+        assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, scale, shift, t))
+    assert len(recordings) == 4 and loss_of.captured == 1
+
+
+def test_a_closure_variable_rebound_between_calls_is_read_again():
+    model, scale = _model(), 1.0
+
+    @autograd.capture
+    def loss_of(x):
+        return F.mse_loss(model(x), T) * scale
+
+    for _ in range(3):
+        loss_of(X)
+    scale = 0.5
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5))
+    scale = 0.0  # (the last value: no closure warning on an unused assignment)
+    assert float(loss_of(X).data) == 0.0
+
+
+def test_a_lambda_inside_the_step_is_followed_too():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        weigh = lambda loss: loss * beta  # noqa: E731
+        return weigh(F.mse_loss(model(x), T))
+
+    for _ in range(3):
+        loss_of(X)
+    _rebind("beta", 2.0)
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 2.0))
+
+
+def test_a_captured_method_follows_its_module_globals():
+    class Trainer:
+        def __init__(self):
+            self.model = _model()
+
+        @autograd.capture
+        def loss_of(self, x):
+            return F.mse_loss(self.model(x), T) * beta
+
+    trainer = Trainer()
+    for _ in range(3):
+        trainer.loss_of(X)
+    _rebind("beta", 3.0)
+    assert float(trainer.loss_of(X).data) == pytest.approx(_eager_loss(trainer.model, 3.0))
+
+
+def test_an_array_written_in_place_needs_no_new_recording():
+    model, shifted = _model(), T.copy()
+
+    @autograd.capture
+    def loss_of(x):
+        recordings.append(1)
+        return F.mse_loss(model(x), shifted)
+
+    for _ in range(3):
+        loss_of(X)
+    shifted += 1  # the same array: a replay reads it as it is now
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, t=T + 1))
+    assert len(recordings) == 2
+
+
+def test_an_equal_value_bound_again_keeps_replaying():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        recordings.append(1)
+        return F.mse_loss(model(x), T) * beta
+
+    for _ in range(3):
+        loss_of(X)
+    _rebind("beta", float("1.0"))  # another float object, the same value
+    loss_of(X)
+    assert len(recordings) == 2
+    _rebind("beta", 1)  # an int: another value to Python code (1 / beta, type checks)
+    loss_of(X)
+    assert len(recordings) == 3
+
+
+counter = 0
+
+
+def test_a_step_rebinding_what_it_reads_runs_its_python_at_every_call():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        global counter
+        counter += 1  # a replay would skip this: every call is recorded instead
+        return F.mse_loss(model(x), T) * counter
+
+    for n in range(1, 6):
+        assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, n))
+    assert counter == 5 and loss_of.captured == 0
+
+
+model_in_use = None
+
+
+def test_a_model_bound_again_is_the_one_trained():
+    """A notebook cell making `model = ...` again, then the training loop's cell: the
+    replay must not go on with the old model."""
+    _rebind("model_in_use", _model())
+
+    @autograd.capture
+    def loss_of(x):
+        return F.mse_loss(model_in_use(x), T)
+
+    for _ in range(3):
+        loss_of(X)
+    np.random.seed(5)
+    _rebind("model_in_use", nn.Linear(3, 1))
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model_in_use))
+
+
+loss = None  # a script's loop variable, rebound by every call below
+
+
+def test_an_attribute_named_as_a_global_is_no_read_of_it():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        recordings.append(1)
+        out = types.SimpleNamespace(loss=F.mse_loss(model(x), T))
+        return out.loss
+
+    global loss
+    for _ in range(5):
+        loss = loss_of(X)
+    assert len(recordings) == 2 and loss_of.captured == 1
