@@ -28,9 +28,10 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
   may change from call to call; a new shape, dtype or other non-array value, keyword
   arguments in another order, another grad or train mode, a module switched between
   train() and eval(), or a parameter frozen or unfrozen, records afresh. An argument that
-  is another object (a batch object) is itself: its arrays are constants, written in place
-  as the step sees them, and one rebound (`batch.x = next_x`) records afresh (pass the
-  arrays themselves to replay them).
+  is another object (a batch object, a captured method's `self`) is itself: its arrays are
+  constants, written in place as the step sees them, and one rebound (`batch.x = next_x`)
+  or a public number changed (`self.beta = 0.5`) records afresh (pass the arrays
+  themselves to replay them).
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
 - Other Python code (a print, NumPy on `.data`) ran at capture only; a value the step's
   own code names from a global or its closure (a number, by value; an array, a model, an
@@ -64,7 +65,7 @@ import numpy as np
 
 from .backend import as_array, get_array_module, is_array, is_gpu_array
 from .backward_trace import recorder as backward_recorder
-from .capture_reads import NamedReads
+from .capture_reads import NamedReads, plain_value
 from .config import (
     PythonState as _PythonState,
 )
@@ -216,9 +217,9 @@ class CapturedStep:
                               f"{self._new_signatures} calls, each under a new signature, and "
                               f"replayed none: something it is given changes at every call "
                               f"(a shape, a Python value, a global or closure variable it reads, "
-                              f"or an array held by an argument or by "
-                              f"the object of a captured method, such as self.last_loss = loss "
-                              f"set by the step itself); it runs eagerly", stacklevel=2)
+                              f"or an attribute of an argument or of the object of a captured "
+                              f"method, such as self.last_loss = loss or a counter set by the step "
+                              f"itself); it runs eagerly", stacklevel=2)
             if known is None:
                 self._programs[key] = record
                 while len(self._programs) > self.max_signatures:
@@ -315,24 +316,29 @@ def _signature_of(value):
     try:
         hash(value)
     except TypeError:  # an object without a value's hash (a dataclass's self): itself
-        return ("object", _Identity(value), _held_arrays(value))
+        return ("object", _Identity(value), _held_state(value))
     if isinstance(value, (float, np.floating)) and value == 0:  # -0.0 == 0.0: by its sign too
         return ("value", type(value), repr(value))
-    held = _held_arrays(value)
+    held = _held_state(value)
     return ("value", type(value), value) + ((held,) if held else ())
 
 
-def _held_arrays(obj):
-    """The arrays and Variables an object holds in its attributes (or in tuples, lists and
-    dicts there), by identity: the step reads them as constants, which its replays keep, so
-    an object given again with one rebound (`batch.x = next_x`) records afresh rather than
-    replaying the old array. (Writing into an array in place needs nothing: a replay reads
-    the array itself.)"""
+def _held_state(obj):
+    """What a step reads of an object it is given (its `self` too) as constants, which its
+    replays keep, so that the object given again with one of them changed records afresh:
+    the arrays and Variables held in its attributes (or in tuples, lists and dicts there),
+    by identity (`batch.x = next_x`; writing into an array in place needs nothing: a replay
+    reads the array itself), and its public numbers, strings and tuples of them, by value
+    (`self.beta = 0.5`; a private name is the object's own bookkeeping, as for modules)."""
     attributes = getattr(obj, "__dict__", None)
     if not isinstance(attributes, dict):
         return ()
     held = []
     for name, value in attributes.items():
+        if plain_value(value):
+            if not name.startswith("_"):
+                held.append((name, value if value == value else "nan"))  # (nan != nan)
+            continue
         items = (value.values() if isinstance(value, dict) else
                  value if isinstance(value, (tuple, list)) else (value,))
         held += [(name, _Identity(item)) for item in items

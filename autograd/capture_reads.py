@@ -62,11 +62,11 @@ def _reads(function):
     code, namespace = function.__code__, function.__globals__
     for name in sorted(_global_loads(code)):
         if name in namespace:  # (else a builtin: len, range)
-            yield namespace, name, namespace[name], _by_value(namespace[name])
+            yield namespace, name, namespace[name], plain_value(namespace[name])
     for name, cell in zip(code.co_freevars, function.__closure__ or ()):
         value = _bound(cell, name)
         if value is not _GONE:
-            yield cell, name, value, _by_value(value)
+            yield cell, name, value, plain_value(value)
 
 
 def _global_loads(code):
@@ -79,9 +79,10 @@ def _global_loads(code):
     return names
 
 
-def _by_value(value):
+def plain_value(value):
+    """Whether a value is a number, string, None or a tuple of them (compared by value)."""
     return isinstance(value, _PLAIN) or isinstance(value, tuple) and all(
-        _by_value(v) for v in value)
+        plain_value(v) for v in value)
 
 
 def _bound(scope, name):

@@ -194,3 +194,50 @@ def test_an_attribute_named_as_a_global_is_no_read_of_it():
     for _ in range(5):
         loss = loss_of(X)
     assert len(recordings) == 2 and loss_of.captured == 1
+
+
+class _Trainer:
+    def __init__(self):
+        self.model, self.beta, self._recordings, self.calls = _model(), 1.0, 0, 0
+
+    @autograd.capture
+    def loss_of(self, x):
+        self._recordings += 1  # private: the object's own bookkeeping, not followed
+        return F.mse_loss(self.model(x), T) * self.beta
+
+    @autograd.capture
+    def counted_loss_of(self, x):
+        self.calls += 1  # public: a replay would skip it, so every call is recorded
+        return F.mse_loss(self.model(x), T)
+
+
+def test_a_public_number_of_the_captured_methods_object_is_read_again():
+    trainer = _Trainer()
+    for _ in range(3):
+        trainer.loss_of(X)
+    trainer.beta = 0.5
+    assert float(trainer.loss_of(X).data) == pytest.approx(_eager_loss(trainer.model, 0.5))
+    trainer.loss_of(X)
+    assert trainer._recordings == 4  # recorded twice for each value, replayed after
+
+
+def test_a_counter_the_step_keeps_counts_every_call():
+    trainer = _Trainer()
+    for _ in range(5):
+        trainer.counted_loss_of(X)
+    assert trainer.calls == 5
+
+
+def test_a_public_number_of_an_argument_is_part_of_the_signature():
+    model, settings = _model(), types.SimpleNamespace(scale=1.0)
+
+    @autograd.capture
+    def loss_of(x, settings):
+        return F.mse_loss(model(x), T) * settings.scale
+
+    for _ in range(3):
+        loss_of(X, settings)
+    settings.scale = float("nan")
+    assert np.isnan(float(loss_of(X, settings).data))
+    settings.scale = 2.0
+    assert float(loss_of(X, settings).data) == pytest.approx(_eager_loss(model, 2.0))
