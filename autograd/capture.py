@@ -257,8 +257,8 @@ class CapturedStep:
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
         reads in Python that no module setter sees: a private attribute, a field of the
-        user's own object, another optimizer set as an attribute the step reads, a global of
-        a function the step calls)."""
+        user's own object, another optimizer set as an attribute the step reads, a global read
+        by a function of another module)."""
         with self._lock:
             self._programs.clear()
 

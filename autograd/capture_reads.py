@@ -5,13 +5,13 @@ A replay runs no Python: whatever the step read by name while it was recorded st
 was then. With `loss * beta`, `beta` a global or a variable of the enclosing function,
 rebinding `beta = 0.5` between steps (KL annealing, a loss weight) would change nothing;
 with `model = MLP()` run again in a notebook, a replay would go on training the old model.
-So a capture notes what the step's code loads by name (the function's own bytecode and
-that of the lambdas and comprehensions inside it), as bound before it runs, and records
-afresh once a name is bound to something else: numbers, strings, None and tuples of them
-by value, anything else (arrays, models, optimizers) by identity. Writing into an array in
-place needs nothing (a replay reads the array itself); what is read further away (an
-attribute of a plain object, a global of a function the step calls) is not followed:
-`CapturedStep.reset()` is for that.
+So a capture notes what the step's code loads by name (its own bytecode, that of the
+lambdas and comprehensions inside it and of the functions of its module it names), as
+bound before it runs, and records afresh once a name is bound to something else: numbers,
+strings, None and tuples of them by value, anything else (arrays, models, optimizers) by
+identity. Writing into an array in place needs nothing (a replay reads the array itself);
+what is read further away (an attribute of a plain object, a global of a function in
+another module) is not followed: `CapturedStep.reset()` is for that.
 """
 import dis
 import functools
@@ -58,15 +58,27 @@ def _function_of(step):
     return None
 
 
-def _reads(function):
+def _reads(function, seen=None):
+    """The (scope, name, value, by_value) of `function`'s global and closure reads, and of
+    the functions of its own module it loads (a loss helper in the same script reading
+    `beta`), each function once."""
+    seen = set() if seen is None else seen
+    if function.__code__ in seen:
+        return
+    seen.add(function.__code__)
     code, namespace = function.__code__, function.__globals__
     for name in sorted(_global_loads(code)):
         if name in namespace:  # (else a builtin: len, range)
-            yield namespace, name, namespace[name], plain_value(namespace[name])
+            value = namespace[name]
+            yield namespace, name, value, plain_value(value)
+            if isinstance(value, types.FunctionType) and value.__globals__ is namespace:
+                yield from _reads(value, seen)
     for name, cell in zip(code.co_freevars, function.__closure__ or ()):
         value = _bound(cell, name)
         if value is not _GONE:
             yield cell, name, value, plain_value(value)
+            if isinstance(value, types.FunctionType) and value.__globals__ is namespace:
+                yield from _reads(value, seen)
 
 
 def _global_loads(code):

@@ -241,3 +241,25 @@ def test_a_public_number_of_an_argument_is_part_of_the_signature():
     assert np.isnan(float(loss_of(X, settings).data))
     settings.scale = 2.0
     assert float(loss_of(X, settings).data) == pytest.approx(_eager_loss(model, 2.0))
+
+
+def _weighted(loss):
+    return loss * beta
+
+
+def test_a_helper_of_the_same_module_is_followed():
+    model = _model()
+
+    def scaled(loss):  # a closure variable that is a function of this module
+        return _weighted(loss) * weights[1]
+
+    @autograd.capture
+    def loss_of(x):
+        return scaled(F.mse_loss(model(x), T))
+
+    for _ in range(3):
+        loss_of(X)
+    _rebind("beta", 0.5)
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5 * 2.0))
+    _rebind("weights", (1.0, 4.0))
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5 * 4.0))
