@@ -8,7 +8,8 @@ with `model = MLP()` run again in a notebook, a replay would go on training the 
 So a capture notes what the step's code loads by name (its own bytecode, that of the
 lambdas and comprehensions inside it and of the functions of its module it names), as
 bound before it runs, and records afresh once a name is bound to something else: numbers,
-strings, None and tuples of them by value, anything else (arrays, models, optimizers) by
+strings, None and tuples of them by value, a dict of up to 64 of those by its contents
+too (`hparams["beta"] = 0.5`), anything else (arrays, models, optimizers) by
 identity. Writing into an array in place needs nothing (a replay reads the array itself);
 what is read further away (an attribute of a plain object, a global of a function in
 another module) is not followed: `CapturedStep.reset()` is for that.
@@ -22,11 +23,13 @@ import numpy as np
 _PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic)
 _LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
 _GONE = object()  # a name no longer bound
+_SMALL = 64  # entries of a dict of plain values compared at every call
 
 
 class NamedReads:
-    """What `step`'s function reads by name: (scope, name, value, by_value) each, scope
-    its globals dict or the name's closure cell."""
+    """What `step`'s function reads by name: (scope, name, value, kept) each, scope its
+    globals dict or the name's closure cell, and kept what besides the value's identity is
+    compared (see _kept)."""
 
     __slots__ = ("reads",)
 
@@ -36,11 +39,37 @@ class NamedReads:
 
     def hold(self):
         """Whether every name is still bound to what it was when recorded."""
-        for scope, name, value, by_value in self.reads:
+        for scope, name, value, kept in self.reads:
             now = _bound(scope, name)
-            if now is not value and not (by_value and _same_value(now, value)):
-                return False
+            if now is value:
+                if kept.__class__ is not _Contents or now == kept.copy:
+                    continue
+            elif kept.__class__ is str and type(now) is type(value) and repr(now) == kept:
+                continue  # (an equal number bound anew)
+            return False
         return True
+
+
+class _Contents:
+    """A copy of a small dict of plain values (`hparams["beta"] = 0.5` between calls is a
+    change too). Not lists: a list is more often a log the step appends to, which would
+    make every call a recording (and stop mattering past the size limit)."""
+
+    __slots__ = ("copy",)
+
+    def __init__(self, container):
+        self.copy = container.copy()
+
+
+def _kept(value):
+    """repr(value) for a plain value (by value: -0.0 is not 0.0, nan is nan, 1 is not
+    True), _Contents for a small dict of them, else None (by identity alone)."""
+    if plain_value(value):
+        return repr(value)
+    if isinstance(value, dict) and len(value) <= _SMALL and all(
+            plain_value(v) for v in value.values()):
+        return _Contents(value)
+    return None
 
 
 def _function_of(step):
@@ -59,7 +88,7 @@ def _function_of(step):
 
 
 def _reads(function, seen=None):
-    """The (scope, name, value, by_value) of `function`'s global and closure reads, and of
+    """The (scope, name, value, kept) of `function`'s global and closure reads, and of
     the functions of its own module it loads (a loss helper in the same script reading
     `beta`), each function once."""
     seen = set() if seen is None else seen
@@ -70,13 +99,13 @@ def _reads(function, seen=None):
     for name in sorted(_global_loads(code)):
         if name in namespace:  # (else a builtin: len, range)
             value = namespace[name]
-            yield namespace, name, value, plain_value(value)
+            yield namespace, name, value, _kept(value)
             if isinstance(value, types.FunctionType) and value.__globals__ is namespace:
                 yield from _reads(value, seen)
     for name, cell in zip(code.co_freevars, function.__closure__ or ()):
         value = _bound(cell, name)
         if value is not _GONE:
-            yield cell, name, value, plain_value(value)
+            yield cell, name, value, _kept(value)
             if isinstance(value, types.FunctionType) and value.__globals__ is namespace:
                 yield from _reads(value, seen)
 
@@ -105,7 +134,3 @@ def _bound(scope, name):
     except ValueError:  # an empty cell
         return _GONE
 
-
-def _same_value(now, value):
-    # repr: -0.0 is not 0.0, nan is nan, and 1 is not True
-    return type(now) is type(value) and repr(now) == repr(value)

@@ -17,7 +17,26 @@ beta = 1.0
 weights = (1.0, 2.0)
 offset = np.float32(0.0)
 target = T
-recordings = []  # the step's Python runs only while it is recorded
+hparams = {"beta": 1.0}
+
+
+class _Recordings:
+    """Counts the calls that ran the step's Python: a replay runs none."""
+
+    def __init__(self):
+        self.count = 0
+
+    def append(self, _):
+        self.count += 1
+
+    def __len__(self):
+        return self.count
+
+    def clear(self):
+        self.count = 0
+
+
+recordings = _Recordings()
 
 
 def _model():
@@ -38,6 +57,7 @@ def _globals_as_defined():
     yield
     _rebind("beta", 1.0), _rebind("weights", (1.0, 2.0)), _rebind("offset", np.float32(0.0))
     _rebind("target", T)
+    hparams["beta"] = 1.0
     recordings.clear()
 
 
@@ -263,3 +283,17 @@ def test_a_helper_of_the_same_module_is_followed():
     assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5 * 2.0))
     _rebind("weights", (1.0, 4.0))
     assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5 * 4.0))
+
+
+def test_a_small_dict_of_numbers_is_compared_by_its_contents():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        return F.mse_loss(model(x), T) * hparams["beta"]
+
+    for _ in range(3):
+        loss_of(X)
+    hparams["beta"] = 0.5  # the same dict, another value in it
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5))
+
