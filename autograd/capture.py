@@ -545,14 +545,15 @@ def _record(step, args, kwargs, first=None):
     if first is not None:
         record.watch(_touched(first))
     given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
-    generators = np.random.get_state(), random.getstate()
+    generators = {None: None, **record.reads.generators()}  # (None: NumPy's global one)
+    before = {name: _state_of(g) for name, g in generators.items()}, random.getstate()
     token = anomaly_mode.set(record)
     try:
         record.result = step(*args, **kwargs)
     finally:
         anomaly_mode.reset(token)
     record._check_mutations("after the last op", values=True)
-    record.drew_outside = _random_draws_outside(record, *generators)
+    record.drew_outside = _random_draws_outside(record, generators, *before)
     _check_arguments_kept(given)
     _check_arguments_not_differentiated(arguments)
     _check_results_kept(record)
@@ -620,31 +621,68 @@ def _check_arguments_not_differentiated(arguments):
                                f"your Variable; pass a Variable that requires grad instead")
 
 
-def _random_draws_outside(record, numpy_before, python_before):
+def _random_draws_outside(record, generators, numpy_before, python_before):
     """What drew random numbers while the step recorded other than its random ops (whose
     draws, dropout's masks, a replay makes again), or None: `if np.random.rand() < 0.5`
     decided by the recording calls' draw would keep that branch in every replay (and stop
-    drawing, so that later masks would differ from an eager run's). Python's random module
-    is never drawn from by ops; NumPy's global generator must end where the random ops'
-    draws alone take it. (Another thread drawing meanwhile looks the same: the call stays
-    eager, and the next records again.)"""
+    drawing, so that later masks would differ from an eager run's), `x + rng.normal(...)`
+    its noise. Python's random module is never drawn from by ops; NumPy's global generator
+    and the Generators the step names ({name: generator}, None: the global one) must end
+    where the random ops' draws alone take them. (Another thread drawing meanwhile looks the
+    same: the call stays eager, and the next records again.)"""
     if random.getstate() != python_before:
         return "Python's random module (random.random, random.choice, ...)"
-    numpy_after = np.random.get_state()
-    if _same_generator_state(numpy_after, numpy_before):
+    after = {name: _state_of(g) for name, g in generators.items()}
+    if all(_same_state(after[name], numpy_before[name]) for name in generators):
         return None
-    np.random.set_state(numpy_before)
+    for name, g in generators.items():
+        _set_state(g, numpy_before[name])
     try:
         for event in record.events:
-            if event[0] == "op" and event[1].draws_random:
+            if event[0] == "op" and _draws(event[1]):
                 _draw_again(event[1], event[2])
-        by_ops = np.random.get_state()
+        by_ops = {name: _state_of(g) for name, g in generators.items()}
     finally:
-        np.random.set_state(numpy_after)
-    if _same_generator_state(by_ops, numpy_after):
-        return None
-    return ("NumPy's global generator outside the step's random ops (np.random.rand() in "
-            "Python, or a Function whose forward draws without draws_random = True)")
+        for name, g in generators.items():
+            _set_state(g, after[name])
+    for name in generators:
+        if not _same_state(by_ops[name], after[name]):
+            return (f"the NumPy generator {name!r} outside the step's random ops" if name else
+                    "NumPy's global generator outside the step's random ops (np.random.rand() "
+                    "in Python, or a Function whose forward draws without draws_random = "
+                    "True)")
+    return None
+
+
+def _state_of(generator):
+    """The state of a NumPy Generator or RandomState, or of NumPy's global one (None)."""
+    if generator is None:
+        return np.random.get_state()
+    if isinstance(generator, np.random.RandomState):
+        return generator.get_state()
+    return generator.bit_generator.state
+
+
+def _set_state(generator, state):
+    if generator is None:
+        np.random.set_state(state)
+    elif isinstance(generator, np.random.RandomState):
+        generator.set_state(state)
+    else:
+        generator.bit_generator.state = state
+
+
+def _same_state(a, b):
+    if isinstance(a, dict):  # a Generator's: numbers only
+        return a == b
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+def _draws(func):
+    """Whether an op draws random numbers: from NumPy's global generator (`draws_random`)
+    or from a `generator` of its own (a seeded layer's, or one the step names), which a
+    replay draws from again as an eager call would."""
+    return func.draws_random or getattr(func, "generator", None) is not None
 
 
 def _draw_again(func, inputs):
@@ -655,10 +693,6 @@ def _draw_again(func, inputs):
     finally:
         func.__dict__.clear()
         func.__dict__.update(held)
-
-
-def _same_generator_state(a, b):
-    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
 
 
 def _check_results_kept(record):
@@ -1061,7 +1095,7 @@ def _unread_given(record, read):
         if event[0] != "op":
             continue
         _, func, inputs, outputs = event
-        if (not func.backward_reads_forward and not func.draws_random and id(func) not in read
+        if (not func.backward_reads_forward and not _draws(func) and id(func) not in read
                 and not any(id(y) in read for y in _as_tuple(outputs))):
             unread.add(id(func))
             if func.backward_reads_inputs:  # (its backward still runs, on their arrays)

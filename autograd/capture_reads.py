@@ -49,6 +49,15 @@ class NamedReads:
             return False
         return True
 
+    def generators(self):
+        """{name: generator} for the NumPy Generators and RandomStates the step names (a
+        draw from one outside the random ops is a constant to a replay)."""
+        found = {}
+        for _, name, value, _ in self.reads:
+            if isinstance(value, (np.random.Generator, np.random.RandomState)):
+                found.setdefault(id(value), (name, value))
+        return dict(found.values())
+
 
 class _Contents:
     """A copy of a small dict of plain values (`hparams["beta"] = 0.5` between calls is a

@@ -58,6 +58,7 @@ def _globals_as_defined():
     _rebind("beta", 1.0), _rebind("weights", (1.0, 2.0)), _rebind("offset", np.float32(0.0))
     _rebind("target", T)
     hparams["beta"] = 1.0
+    _rebind("rng", np.random.default_rng(0))
     recordings.clear()
 
 
@@ -297,3 +298,51 @@ def test_a_small_dict_of_numbers_is_compared_by_its_contents():
     hparams["beta"] = 0.5  # the same dict, another value in it
     assert float(loss_of(X).data) == pytest.approx(_eager_loss(model, 0.5))
 
+
+
+rng = np.random.default_rng(0)
+legacy = np.random.RandomState(0)
+
+
+@pytest.mark.parametrize("draw", [lambda: rng.normal(size=(4, 1)),
+                                  lambda: legacy.normal(size=(4, 1))])
+def test_noise_drawn_from_a_named_generator_runs_eagerly(draw):
+    """A replay would add the recording's noise at every call."""
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        return F.mse_loss(model(x), T + draw().astype(np.float32))
+
+    with pytest.warns(autograd.RandomDrawWarning, match="NumPy generator 'rng'|'legacy'"):
+        losses = {float(loss_of(X).data) for _ in range(4)}
+    assert len(losses) == 4 and loss_of.captured == 0
+
+
+def test_an_op_drawing_from_a_named_generator_replays_with_new_draws():
+    model = _model()
+
+    @autograd.capture
+    def loss_of(x):
+        noisy = F.gaussian_noise(model(x), 0.1, training=True, generator=rng)
+        return F.mse_loss(noisy, T)
+
+    losses = {float(loss_of(X).data) for _ in range(5)}
+    assert len(losses) == 5 and loss_of.captured == 1
+
+
+def test_replays_draw_from_a_named_generator_as_an_eager_run_does():
+    """The generator ends where an eager run leaves it (later draws from it, a shuffle,
+    are the same)."""
+    model, eager_rng = _model(), np.random.default_rng(7)
+    _rebind("rng", np.random.default_rng(7))
+
+    @autograd.capture
+    def step(x):
+        F.gaussian_noise(model(x), 0.1, training=True, generator=rng).sum().backward()
+
+    for _ in range(4):
+        step(X)
+        eager_rng.standard_normal((4, 1))
+    assert step.captured == 1
+    assert rng.bit_generator.state == eager_rng.bit_generator.state
