@@ -545,7 +545,8 @@ def _record(step, args, kwargs, first=None):
     if first is not None:
         record.watch(_touched(first))
     given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
-    generators = {None: None, **record.reads.generators()}  # (None: NumPy's global one)
+    # (None: NumPy's global one)
+    generators = {None: None, **record.reads.generators(), **_held_generators(args, kwargs)}
     before = {name: _state_of(g) for name, g in generators.items()}, random.getstate()
     token = anomaly_mode.set(record)
     try:
@@ -676,6 +677,19 @@ def _same_state(a, b):
     if isinstance(a, dict):  # a Generator's: numbers only
         return a == b
     return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+def _held_generators(args, kwargs):
+    """{"name.attribute": generator} for the NumPy Generators and RandomStates held in the
+    attributes of the objects given to the step (a trainer's `self.rng`)."""
+    found = {}
+    for obj in (*args, *kwargs.values()):
+        attributes = getattr(obj, "__dict__", None)
+        if isinstance(attributes, dict):
+            found.update((f"{type(obj).__name__}.{name}", value)
+                         for name, value in attributes.items()
+                         if isinstance(value, (np.random.Generator, np.random.RandomState)))
+    return found
 
 
 def _draws(func):

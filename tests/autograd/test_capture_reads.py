@@ -346,3 +346,19 @@ def test_replays_draw_from_a_named_generator_as_an_eager_run_does():
         eager_rng.standard_normal((4, 1))
     assert step.captured == 1
     assert rng.bit_generator.state == eager_rng.bit_generator.state
+
+
+def test_noise_drawn_from_the_generator_of_a_captured_methods_object_runs_eagerly():
+    class Noisy:
+        def __init__(self):
+            self.model, self.rng = _model(), np.random.default_rng(0)
+
+        @autograd.capture
+        def loss_of(self, x):
+            noise = self.rng.normal(size=(4, 1)).astype(np.float32)
+            return F.mse_loss(self.model(x), T + noise)
+
+    noisy = Noisy()
+    with pytest.warns(autograd.RandomDrawWarning, match="'Noisy.rng'"):
+        losses = {float(noisy.loss_of(X).data) for _ in range(4)}
+    assert len(losses) == 4 and Noisy.loss_of.captured == 0
