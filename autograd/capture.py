@@ -636,16 +636,22 @@ def _random_draws_outside(record, generators, numpy_before, python_before):
     after = {name: _state_of(g) for name, g in generators.items()}
     if all(_same_state(after[name], numpy_before[name]) for name in generators):
         return None
+    drawing = [event[1:3] for event in record.events if event[0] == "op" and _draws(event[1])]
+    # the ops' own generators that are not watched (a seeded layer's) end where they were
+    unwatched = {id(g): (g, _state_of(g)) for g in (getattr(f, "generator", None)
+                                                   for f, _ in drawing)
+                 if g is not None and all(g is not w for w in generators.values())}
     for name, g in generators.items():
         _set_state(g, numpy_before[name])
     try:
-        for event in record.events:
-            if event[0] == "op" and _draws(event[1]):
-                _draw_again(event[1], event[2])
+        for func, inputs in drawing:
+            _draw_again(func, inputs)
         by_ops = {name: _state_of(g) for name, g in generators.items()}
     finally:
         for name, g in generators.items():
             _set_state(g, after[name])
+        for g, state in unwatched.values():
+            _set_state(g, state)
     for name in generators:
         if not _same_state(by_ops[name], after[name]):
             return (f"the NumPy generator {name!r} outside the step's random ops" if name else

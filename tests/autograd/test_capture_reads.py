@@ -362,3 +362,20 @@ def test_noise_drawn_from_the_generator_of_a_captured_methods_object_runs_eagerl
     with pytest.warns(autograd.RandomDrawWarning, match="'Noisy.rng'"):
         losses = {float(noisy.loss_of(X).data) for _ in range(4)}
     assert len(losses) == 4 and Noisy.loss_of.captured == 0
+
+
+def test_a_branch_on_a_named_generators_draw_is_taken_anew_at_every_call():
+    """The first two draws of this generator take the same branch, the third the other: a
+    replay of the two records would keep the first branch."""
+    model = _model()
+    _rebind("rng", np.random.default_rng(2))
+
+    @autograd.capture
+    def loss_of(x):
+        scale = 2.0 if rng.random() < 0.5 else 1.0
+        return F.mse_loss(model(x), T) * scale
+
+    with pytest.warns(autograd.RandomDrawWarning):
+        losses = [float(loss_of(X).data) for _ in range(5)]
+    draws = np.random.default_rng(2).random(5)
+    assert losses == pytest.approx([_eager_loss(model, 2.0 if d < 0.5 else 1.0) for d in draws])
