@@ -4,7 +4,7 @@
 A replay runs no Python: whatever the step read by name while it was recorded stays as it
 was then. With `loss * beta`, `beta` a global or a variable of the enclosing function,
 rebinding `beta = 0.5` between steps (KL annealing, a loss weight) would change nothing;
-with `model = MLP()` run again in a notebook, a replay would go on training the old model.
+with `model = other_model` between steps, a replay would go on training the first one.
 So a capture notes what the step's code loads by name (its own bytecode, that of the
 lambdas and comprehensions inside it and of the functions of its module it names), as
 bound before it runs, and records afresh once a name is bound to something else: numbers,

@@ -184,9 +184,12 @@ model_in_use = None
 
 
 def test_a_model_bound_again_is_the_one_trained():
-    """A notebook cell making `model = ...` again, then the training loop's cell: the
-    replay must not go on with the old model."""
-    _rebind("model_in_use", _model())
+    """`model = other_model` between calls (a notebook cell run again, picking another of the
+    models made before): the replay must not go on with the first one."""
+    first = _model()
+    np.random.seed(5)
+    second = nn.Linear(3, 1)  # (made before the capture: making a module records afresh)
+    _rebind("model_in_use", first)
 
     @autograd.capture
     def loss_of(x):
@@ -194,9 +197,8 @@ def test_a_model_bound_again_is_the_one_trained():
 
     for _ in range(3):
         loss_of(X)
-    np.random.seed(5)
-    _rebind("model_in_use", nn.Linear(3, 1))
-    assert float(loss_of(X).data) == pytest.approx(_eager_loss(model_in_use))
+    _rebind("model_in_use", second)
+    assert float(loss_of(X).data) == pytest.approx(_eager_loss(second))
 
 
 loss = None  # a script's loop variable, rebound by every call below
