@@ -35,8 +35,10 @@ What a replay repeats, and what it does not (as for CUDA graphs and `tf.function
 - Parameters are read when each op runs: updates, `.data =` and `load_state_dict` are seen.
 - Other Python code (a print, NumPy on `.data`) ran at capture only; a value the step's
   own code names from a global or its closure (a number, by value; an array, a model, an
-  optimizer, by identity) is checked at each call, and one rebound records afresh
-  (autograd/capture_reads.py). Python reading a value
+  optimizer, by identity), and the public attributes it reads off those, off its own
+  object (a bound method's self) and off its arguments (`self.beta`, `config.beta`), are
+  checked at each call, and one changed records afresh (autograd/capture_reads.py); an
+  iterator it reads (`next(schedule)`) is refused. Python reading a value
   the step computes or trains (`.item()`, `float()`, `bool()`, a comparison: an `if` on it)
   is refused where it reads it: return the Variable (each call returns it fresh) or choose
   with ops. Capture runs the step eagerly twice and compares the two records: a step whose
@@ -201,7 +203,7 @@ class CapturedStep:
         key = _signature(args, kwargs)
         with self._lock:
             known = self._programs.get(key)
-            if known is not None and not _still_holds(known):
+            if known is not None and not _still_holds(known, args, kwargs):
                 known = None  # record this signature afresh
             if known.__class__ is Program:
                 if len(self._programs) > 1:  # (the least recently used goes first)
@@ -256,9 +258,9 @@ class CapturedStep:
 
     def reset(self):
         """Forget every capture: the next calls record again (after changing what the step
-        reads in Python that no module setter sees: a private attribute, a field of the
-        user's own object, another optimizer set as an attribute the step reads, a global read
-        by a function of another module)."""
+        reads in Python that no module setter sees and no check at each call follows: a
+        private attribute read directly, a field reached through a list or a call's result,
+        a global read by a function of another module)."""
         with self._lock:
             self._programs.clear()
 
@@ -275,12 +277,13 @@ class CapturedStep:
         return programs[-1].code if programs else None
 
 
-def _still_holds(known):
+def _still_holds(known, args, kwargs):
     """Whether a record or program still describes the step: made under the modules' modes
     as they are (not before model.eval()), the leaves as recorded (a parameter's dtype, a
-    warm-up factor Python read), and the names its code reads bound as then."""
+    warm-up factor Python read), and the names its code reads (and their attributes) bound
+    as then."""
     return (known.state == _PythonState.changes and known.leaves.holds()
-            and known.reads.hold())
+            and known.reads.hold(args, kwargs))
 
 
 def _signature(args, kwargs):
@@ -541,12 +544,14 @@ def _record(step, args, kwargs, first=None):
     args = _standing_in(args, arguments, ("args",))
     kwargs = {k: _standing_in(v, arguments, ("kwargs", k)) for k, v in kwargs.items()}
     record = Record(arguments, plain)
-    record.reads = NamedReads(step)  # (before the call: a step rebinding one replays never)
+    # (before the call: a step rebinding one replays never)
+    record.reads = NamedReads(step, args, kwargs)
+    _refuse_iterators(record.reads)
     if first is not None:
         record.watch(_touched(first))
     given = [(path, v, v._version, v.data.copy()) for path, v in arguments]
     # (None: NumPy's global one)
-    generators = {None: None, **record.reads.generators(), **_held_generators(args, kwargs)}
+    generators = _watched_generators(record.reads, args, kwargs)
     before = {name: _state_of(g) for name, g in generators.items()}, random.getstate()
     token = anomaly_mode.set(record)
     try:
@@ -591,6 +596,18 @@ class _LeafState:
                     data, values, equal_nan=data.dtype.kind in "fc"):
                 return False
         return True
+
+
+def _refuse_iterators(reads):
+    """Refuse, before it runs, a step that names an iterator (`w = next(schedule)`): a
+    replay would neither advance it nor take its next item, but keep the recorded one
+    (silently, where the first two items agree)."""
+    names = reads.iterators()
+    if names:
+        raise CaptureError(f"capture: the step reads the iterator {', '.join(map(repr, names))} "
+                           f"(next() on it inside the step?): a replay would not advance it and "
+                           f"would keep the recorded item at every call. Take the item outside "
+                           f"the step and pass it as an argument")
 
 
 def _check_arguments_kept(given):
@@ -683,6 +700,17 @@ def _same_state(a, b):
     if isinstance(a, dict):  # a Generator's: numbers only
         return a == b
     return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+def _watched_generators(reads, args, kwargs):
+    """{name: generator}, each generator once: NumPy's global one (None), those held by the
+    objects given to the step and those its code names or reads off a name."""
+    found = {}
+    for name, generator in {None: None, **_held_generators(args, kwargs),
+                            **reads.generators()}.items():
+        if all(generator is not g for g in found.values()):
+            found[name] = generator
+    return found
 
 
 def _held_generators(args, kwargs):

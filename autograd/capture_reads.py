@@ -10,53 +10,101 @@ lambdas and comprehensions inside it and of the functions of its module it names
 bound before it runs, and records afresh once a name is bound to something else: numbers,
 strings, None and tuples of them by value, a dict of up to 64 of those by its contents
 too (`hparams["beta"] = 0.5`), anything else (arrays, models, optimizers) by
-identity. Writing into an array in place needs nothing (a replay reads the array itself);
-what is read further away (an attribute of a plain object, a global of a function in
-another module) is not followed: `CapturedStep.reset()` is for that.
+identity. The public attributes the code reads off those names, off the step's own
+object (a bound method's or callable object's `self`, a partial's arguments) and off its
+arguments are compared alike (`self.beta`, a class attribute, a property computed from
+the object's state, `config.beta`, `helpers.SCALE`): a chain of names `a.b.c` as loaded,
+read again at each call. Writing into an array in place needs nothing (a replay reads the
+array itself); a private attribute (`self._count`, the object's own bookkeeping) and a
+global of a function in another module are not followed: `CapturedStep.reset()` is for
+that. NumPy generators and iterators found so are reported (`generators`, `iterators`):
+a replay would neither draw from them nor advance them.
 """
 import dis
 import functools
+import io
+import sys
 import types
 
 import numpy as np
 
 _PLAIN = (int, float, complex, str, bytes, bool, type(None), np.generic)
 _LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
+_LOCAL_LOADS = frozenset({"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_DEREF"})
+_ATTRIBUTE_FLAGGED = sys.version_info >= (3, 12)  # (LOAD_ATTR's low bit: a method load)
 _GONE = object()  # a name no longer bound
+_GENERATORS = (np.random.Generator, np.random.RandomState)
 _SMALL = 64  # entries of a dict of plain values compared at every call
 
 
 class NamedReads:
-    """What `step`'s function reads by name: (scope, name, value, kept) each, scope its
-    globals dict or the name's closure cell, and kept what besides the value's identity is
-    compared (see _kept)."""
+    """What `step`'s function reads by name: `reads`, (scope, name, value, kept) each, scope
+    its globals dict or the name's closure cell, and kept what besides the value's identity
+    is compared (see _kept); `paths`, (root, names, value, kept) each for the attributes
+    read off a name (see _Root)."""
 
-    __slots__ = ("reads",)
+    __slots__ = ("reads", "paths")
 
-    def __init__(self, step):
-        function = _function_of(step)
-        self.reads = () if function is None else tuple(_reads(function))
+    def __init__(self, step, args=(), kwargs=None):
+        function, bound, keywords = _unwrapped(step)
+        if function is None:
+            self.reads = self.paths = ()
+            return
+        self.reads = tuple(_reads(function))
+        roots = _Roots(function, bound, keywords, args, kwargs or {})
+        self.paths = tuple(_paths(function, roots, args, kwargs or {}))
 
-    def hold(self):
-        """Whether every name is still bound to what it was when recorded."""
+    def hold(self, args=(), kwargs=None):
+        """Whether every name is still bound to what it was when recorded, and every
+        attribute read off one still what it was."""
         for scope, name, value, kept in self.reads:
             now = _bound(scope, name)
-            if now is value:
-                if kept.__class__ is not _Contents or now == kept.copy:
-                    continue
-            elif kept.__class__ is str and type(now) is type(value) and repr(now) == kept:
-                continue  # (an equal number bound anew)
-            return False
+            if not _same(now, value, kept):
+                return False
+        for root, names, value, kept in self.paths:
+            if not _same(_followed(root.value(args, kwargs), names), value, kept):
+                return False
         return True
 
+    def _values(self):
+        yield from ((name, value) for _, name, value, _ in self.reads)
+        yield from ((f"{root.name}.{'.'.join(names)}", value)
+                    for root, names, value, _ in self.paths)
+
     def generators(self):
-        """{name: generator} for the NumPy Generators and RandomStates the step names (a
-        draw from one outside the random ops is a constant to a replay)."""
-        found = {}
-        for _, name, value, _ in self.reads:
-            if isinstance(value, (np.random.Generator, np.random.RandomState)):
-                found.setdefault(id(value), (name, value))
+        """{name: generator} for the NumPy Generators and RandomStates the step names or
+        reads off a name (a draw from one outside the random ops is a constant to a
+        replay)."""
+        found = {id(value): (name, value) for name, value in self._values()
+                 if isinstance(value, _GENERATORS)}
+        for _, value in self._values():  # (a helper of another module: its globals)
+            if isinstance(value, types.FunctionType):
+                found.update((id(held), (f"{value.__module__}.{inner}", held))
+                             for _, inner, held, _ in _reads(value)
+                             if isinstance(held, _GENERATORS) and id(held) not in found)
         return dict(found.values())
+
+    def iterators(self):
+        """The names of the iterators the step names or reads off a name (`next(schedule)`
+        in the step: a replay would not advance it, and keep the recorded item)."""
+        return sorted({name for name, value in self._values() if _iterator(value)})
+
+
+def _same(now, value, kept):
+    """Whether `now` is what was read as `value` (see _kept)."""
+    if kept.__class__ is _Contents:  # (a property may make its dict anew at each read)
+        return type(now) is type(value) and now == kept.copy
+    if now is value:
+        return True
+    # (an equal number bound anew)
+    return kept.__class__ is str and type(now) is type(value) and repr(now) == kept
+
+
+def _iterator(value):
+    """Whether `value` is an iterator a step would consume (not a file, whose lines a step
+    does not read, but may write a log to)."""
+    return (isinstance(value, types.GeneratorType) or hasattr(type(value), "__next__")
+            and not isinstance(value, (io.IOBase, np.random.Generator)))
 
 
 class _Contents:
@@ -81,19 +129,26 @@ def _kept(value):
     return None
 
 
-def _function_of(step):
-    """The Python function a step's call runs first (through partials, bound methods and
-    callable objects), or None (a builtin)."""
+def _unwrapped(step):
+    """(function, bound, keywords): the Python function a step's call runs first (through
+    partials, bound methods and callable objects), or None (a builtin); the values bound
+    to its first parameters (a method's self, a partial's arguments) and by keyword."""
+    bound, keywords = [], {}
     for _ in range(8):  # (a partial of a bound method of ...: a few levels at most)
         if isinstance(step, functools.partial):
+            bound[:0], keywords = step.args, {**step.keywords, **keywords}
             step = step.func
         elif isinstance(step, types.MethodType):
+            bound.insert(0, step.__self__)
             step = step.__func__
         elif isinstance(step, types.FunctionType):
-            return step
+            return step, bound, keywords
+        elif callable(step):
+            bound.insert(0, step)
+            step = type(step).__call__
         else:
-            step = type(step).__call__ if callable(step) else None
-    return None
+            break
+    return None, (), {}
 
 
 def _reads(function, seen=None):
@@ -127,6 +182,165 @@ def _global_loads(code):
         if isinstance(const, types.CodeType):
             names |= _global_loads(const)
     return names
+
+
+class _Root:
+    """Where a chain of attributes starts: a global, a closure cell, a value bound to the
+    step's parameter (its self), or the step's argument at a position or keyword."""
+
+    __slots__ = ("name", "scope", "key", "where")
+
+    def __init__(self, name, scope, key, where):
+        self.name, self.scope, self.key, self.where = name, scope, key, where
+
+    def value(self, args, kwargs):
+        where = self.where
+        if where == "bound":
+            return self.scope
+        if where == "arg":
+            return args[self.key] if self.key < len(args) else _GONE
+        if where == "kwarg":
+            return kwargs.get(self.key, _GONE) if kwargs else _GONE
+        return _bound(self.scope, self.key)
+
+
+class _Roots:
+    """The roots of `function`'s loads by name (see _Root), for a call with the arguments
+    `args` and `kwargs` (an object among them: arrays and plain values are signed)."""
+
+    def __init__(self, function, bound, keywords, args, kwargs):
+        code = function.__code__
+        parameters = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        self.parameters = {}
+        for i, name in enumerate(parameters):
+            at = i - len(bound)
+            if at < 0:
+                self.parameters[name] = _Root(name, bound[i], None, "bound")
+            elif name in keywords:
+                self.parameters[name] = _Root(name, keywords[name], None, "bound")
+            elif at < len(args) and i < code.co_argcount and _an_object(args[at]):
+                self.parameters[name] = _Root(name, None, at, "arg")
+            elif name in kwargs and _an_object(kwargs[name]):
+                self.parameters[name] = _Root(name, None, name, "kwarg")
+        self.cells = {name: _Root(name, cell, name, "cell")
+                      for name, cell in zip(code.co_freevars, function.__closure__ or ())}
+        self.namespace = function.__globals__
+
+    def bound(self):
+        """The values bound to the function's parameters before the call (a self)."""
+        return [root.scope for root in self.parameters.values() if root.where == "bound"]
+
+    def of(self, opname, name, nested):
+        """The root of a load, or None (a local variable, a builtin)."""
+        if opname == "LOAD_GLOBAL" or opname == "LOAD_NAME":
+            return _Root(name, self.namespace, name, "global") \
+                if name in self.namespace else None
+        if nested and opname != "LOAD_DEREF":  # (a lambda's own local)
+            return None
+        return self.parameters.get(name) or self.cells.get(name)
+
+
+def _paths(function, roots, args, kwargs):
+    """(root, names, value, kept) for each chain of public attributes read off a root by
+    `function`'s code (and the code nested in it, the functions of its module it names:
+    their globals, and the methods it calls on a root: their self's), as bound now: a
+    number by value, an object held in its parent's attributes by identity
+    (`self.model = other_model`)."""
+    seen = set()
+    for root, names in _all_chains(function, roots, args, kwargs, set()):
+        if (root.name, root.where, id(root.scope), names) in seen:
+            continue
+        seen.add((root.name, root.where, id(root.scope), names))
+        parent = _followed(root.value(args, kwargs), names[:-1])
+        if not _an_object(parent):  # (a Variable's .grad and .data: the step's to change)
+            continue
+        value = _followed(parent, names[-1:])
+        if value is _GONE or isinstance(value, (types.MethodType, types.BuiltinMethodType)):
+            continue  # (a method is made anew at each read: compared by the object's chain)
+        kept = _kept(value)
+        if kept is not None or getattr(parent, "__dict__", {}).get(names[-1]) is value:
+            yield root, names, value, kept
+
+
+def _all_chains(function, roots, args, kwargs, followed, depth=0):
+    """(root, names) of _chains of `function`, of the functions of its module it names
+    (their globals and closures alone: their parameters are not the step's), and of the
+    methods it calls on a root or names bound (`model.loss(x)`, `loss_of = model.loss`,
+    reading `self.beta`; not a replayable call, which runs its Python at every replay)."""
+    followed.add(function.__code__)
+    for value in roots.bound():  # (a function given to a partial)
+        yield from _value_chains(value, followed, depth)
+    for root, names, method in _chains(function.__code__, roots, nested=False):
+        if method is None:
+            yield root, names
+        else:
+            obj = _followed(root.value(args, kwargs), names)
+            yield from _method_chains(obj, getattr(type(obj), method, None), followed, depth)
+    for *_, value, _ in _reads(function):
+        yield from _value_chains(value, followed, depth)
+
+
+def _value_chains(value, followed, depth):
+    """_all_chains of a function or bound method the step holds, or none."""
+    if isinstance(value, types.MethodType):
+        yield from _method_chains(value.__self__, value.__func__, followed, depth)
+    elif isinstance(value, types.FunctionType) and value.__code__ not in followed:
+        yield from _all_chains(value, _Roots(value, (), {}, (), {}), (), {}, followed, depth)
+
+
+def _method_chains(obj, called, followed, depth):
+    """_all_chains of the method `called` of `obj`, its self bound to obj; none for a
+    replayable call (run whole at every replay) or past two levels."""
+    if (depth < 2 and isinstance(called, types.FunctionType)
+            and not getattr(called, "replayed", False) and called.__code__ not in followed):
+        followed.add(called.__code__)
+        yield from _all_chains(called, _Roots(called, (obj,), {}, (), {}), (), {}, followed,
+                               depth + 1)
+
+
+def _chains(code, roots, nested):
+    """(root, names, method) for each `root.a.b` that `code` and the code inside it load,
+    each prefix too (`self.cfg` of `self.cfg.beta`), up to the first private name;
+    `method`: the name of a method called on it (`model.loss(x)`), else None."""
+    root, names = None, ()
+    for ins in dis.get_instructions(code):
+        if root is not None and ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+            if ins.argval.startswith("_"):
+                root = None  # (private: the object's own bookkeeping)
+            elif ins.opname == "LOAD_METHOD" or _ATTRIBUTE_FLAGGED and ins.arg & 1:
+                yield root, names + (ins.argval,), None  # (`holder.model(x)` loads so too)
+                yield root, names, ins.argval
+                root = None
+            else:
+                names += (ins.argval,)
+                yield root, names, None
+            continue
+        root, names = None, ()
+        if ins.opname in _LOADS or ins.opname in _LOCAL_LOADS and not (
+                nested and ins.argval in code.co_cellvars):
+            root = roots.of(ins.opname, ins.argval, nested)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _chains(const, roots, nested=True)
+
+
+def _an_object(value):
+    """Whether an argument is an object whose attributes the signature does not hold (not
+    an array, a Variable, a container of them or a plain value)."""
+    return not (plain_value(value) or isinstance(value, (tuple, list, dict))
+                or hasattr(value, "shape") and hasattr(value, "dtype"))
+
+
+def _followed(value, names):
+    """value.a.b for names (a, b), or _GONE where one is missing or raises."""
+    for name in names:
+        if value is _GONE:
+            return _GONE
+        try:
+            value = getattr(value, name)
+        except Exception:  # noqa: BLE001 (a property failing now: not what was read)
+            return _GONE
+    return value
 
 
 def plain_value(value):
