@@ -130,3 +130,24 @@ def test_a_callback_changing_nothing_keeps_the_captured_update():
     model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0,
               callbacks=[Watching()])
     assert recorded[2:] == [1] * (len(recorded) - 2)  # (captured at the second and third)
+
+
+def _times_global(x):
+    return x * SCALE
+
+
+def test_a_global_a_lambda_layer_reads_changed_by_a_callback_is_replayed_anew():
+    def trained(jit_compile, change=True):
+        global SCALE
+        SCALE = 1.0
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), L.Lambda(_times_global), L.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile)
+        x, y = _data()
+        return model.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0,
+                         callbacks=[keras.callbacks.LambdaCallback(
+                             on_epoch_end=lambda epoch, logs: _set_global(model, epoch)
+                             if change else None)]).history["loss"]
+    eager = trained(False)
+    assert not np.allclose(eager, trained(False, change=False))
+    np.testing.assert_allclose(trained(True), eager, rtol=1e-5)
