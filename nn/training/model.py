@@ -70,6 +70,7 @@ from .multi_output import resolve_outputs
 from .named_arrays import each, sample_count
 from .optimizers import LossScaleOptimizer, holds_parameters, resolve_optimizer
 from .progress import format_logs, progress_callback
+from .step_settings import StepSettings, WatchedHooks
 from .summary import print_summary
 from .weighted_metrics import resolve_weighted_metrics
 
@@ -522,6 +523,8 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             # come before an epoch's line and what they log (learning_rate) shows in it
             runner = CallbackList(extra + [history] + ([progress] if progress else []), self,
                                   params)
+            if self._captured_update is not None and extra:  # (the user's code: watched)
+                runner = WatchedHooks(runner, extra, self)
             with contextlib.nullcontext() if parallel is None else parallel.output():
                 history = self._fit_epochs(train, validation, validates, epochs, initial_epoch,
                                            history, runner)
@@ -546,20 +549,24 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
                 break  # a generator with steps_per_epoch, at its end (warned)
             _start_sampler_epoch(train, epoch, first=epoch == initial_epoch)
             runner.call("on_epoch_begin", epoch, {})
-            logs = self._train_epoch(train, runner)
+            logs = self._train_epoch(train, runner, watch_first=epoch == initial_epoch)
             if validation is not None and validates(epoch + 1):
                 val_logs = self._evaluate_logs(validation, runner)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             runner.call("on_epoch_end", epoch, logs)
             if self._stopping() or _used_up(train, ahead=False):
                 break
+        self._note_step_settings()  # (for the next fit: the user's code may run between)
         finalize = getattr(self.optimizer, "finalize_variable_values", None)
         if finalize is not None and epochs > 0:  # (Keras': EMA weights, where kept)
             finalize([p for p in self.parameters() if p.requires_grad])
         runner.call("on_train_end", logs)
         return history
 
-    def _train_epoch(self, batches, runner):
+    def _train_epoch(self, batches, runner, watch_first=True):
+        """One epoch's updates. watch_first: whether the user's code may have run since the
+        last step (between two fits), changing a Python setting the steps read unseen
+        (nn.training.step_settings; callbacks are watched by WatchedHooks)."""
         if runs_steps(self, "fit"):
             if self._parallel is not None:
                 raise NotImplementedError(f"fit: {type(self).__name__}'s own steps on several "
@@ -576,7 +583,8 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             if begins:
                 runner.call("on_train_batch_begin", step, {"batch": step})
             x_batch, y_batch, w_batch = (to_module(xp, a) for a in batch)
-            loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch)
+            loss, outputs, mask = self._train_step(x_batch, y_batch, w_batch, watch_first)
+            watch_first = False
             count = sample_count(x_batch)
             if self._parallel is not None:  # the global batch's: the same on every rank
                 loss, count = self._parallel.global_loss(loss, count)
@@ -602,9 +610,11 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         object.__setattr__(self, "stop_training", self._parallel.any_rank(self.stop_training))
         return self.stop_training
 
-    def _train_step(self, x_batch, y_batch, w_batch=None):
+    def _train_step(self, x_batch, y_batch, w_batch=None, watch=True):
         """One update; returns (the batch's loss, the array the loss took, for the metrics
-        (MetricAccumulator.add), or None, and the outputs' mask as an array, or None)."""
+        (MetricAccumulator.add), or None, and the outputs' mask as an array, or None).
+        watch: whether Python code may have run since the last step that changed a
+        setting a captured update reads unseen (nn.training.step_settings)."""
         compiled, parallel = self.compiled_loss, self._parallel
         if parallel is not None:
             parallel.prepare(x_batch)
@@ -616,15 +626,33 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
             self._refuse_replaying_host_layers(x_batch)  # (at the first capture: a walk)
             captured.reset()  # model.optimizer (or the loss) replaced since: record afresh
             self._captured_with = (self.optimizer, compiled)
+        if captured is not None and watch and self._step_settings.changed(self):
+            captured.reset()  # a setting the replays would keep was changed: record afresh
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
         with _quiet_overflows(self.optimizer):
             loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch,
                                                                        *weighted)
+        if captured is not None and watch:
+            self._step_settings.note(self)
         if not self._scores_outputs():
             return float(loss.data), None, None
         return float(loss.data), host_arrays(inputs), None if mask is None else host_arrays(mask)
+
+    @property
+    def _step_settings(self):
+        """The StepSettings a captured update is watched with (made at first use: a model
+        loaded or cloned has its own)."""
+        settings = self.__dict__.get("_step_settings_seen")
+        if settings is None:
+            settings = StepSettings()
+            object.__setattr__(self, "_step_settings_seen", settings)  # (not a setting)
+        return settings
+
+    def _note_step_settings(self):
+        if self._captured_update is not None:
+            self._step_settings.note(self)
 
     def _scores_outputs(self):
         """Whether the epoch's logs need the model's outputs (for metrics, or each output's

@@ -24,14 +24,19 @@ class CallbackList:
         """Whether some callback does anything on `hook` (a method of its own, or a function
         LambdaCallback set; on_train_batch_* also through Keras' older on_batch_*): logs
         nobody reads need not be computed."""
-        hooks = (hook, _OLDER_NAMES[hook]) if hook in _OLDER_NAMES else (hook,)
-        return any(getattr(getattr(c, name), "__func__", None) is not getattr(Callback, name)
-                   for c in self.callbacks for name in hooks)
+        return defines_hook(self.callbacks, hook)
 
     def call(self, hook, *args):
         """Run `hook` (e.g. "on_epoch_end") on every callback, in order."""
         for callback in self.callbacks:
             getattr(callback, hook)(*args)
+
+
+def defines_hook(callbacks, hook):
+    """Whether one of `callbacks` does anything on `hook` (see CallbackList.listens)."""
+    hooks = (hook, _OLDER_NAMES[hook]) if hook in _OLDER_NAMES else (hook,)
+    return any(getattr(getattr(c, name), "__func__", None) is not getattr(Callback, name)
+               for c in callbacks for name in hooks)
 
 
 # the hooks Callback's own on_train_batch_* call (Keras' older names)
@@ -57,4 +62,4 @@ def _as_callback(obj):
                     f"objects, got {type(obj).__name__}")
 
 
-__all__ = ["CallbackList", "callback_items"]
+__all__ = ["CallbackList", "callback_items", "defines_hook"]
