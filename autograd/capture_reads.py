@@ -45,14 +45,15 @@ class NamedReads:
 
     __slots__ = ("reads", "paths")
 
-    def __init__(self, step, args=(), kwargs=None):
+    def __init__(self, step, args=(), kwargs=None, attributes=True):
+        """attributes=False: the names alone, not the attributes read off them."""
         function, bound, keywords = _unwrapped(step)
         if function is None:
             self.reads = self.paths = ()
             return
         self.reads = tuple(_reads(function))
-        roots = _Roots(function, bound, keywords, args, kwargs or {})
-        self.paths = tuple(_paths(function, roots, args, kwargs or {}))
+        roots = _Roots(function, bound, keywords, args, kwargs or {}) if attributes else None
+        self.paths = tuple(_paths(function, roots, args, kwargs or {})) if attributes else ()
 
     def hold(self, args=(), kwargs=None):
         """Whether every name is still bound to what it was when recorded, and every
@@ -174,14 +175,21 @@ def _reads(function, seen=None):
                 yield from _reads(value, seen)
 
 
+@functools.lru_cache(maxsize=4096)
 def _global_loads(code):
     """The names a code object, and the functions, lambdas and comprehensions inside it,
-    load as globals (not attribute names: `out.loss` reads no global `loss`)."""
-    names = {ins.argval for ins in dis.get_instructions(code) if ins.opname in _LOADS}
+    load as globals (not attribute names: `out.loss` reads no global `loss`). Kept per code
+    object: a capture reads the same functions at every recording."""
+    names = {ins.argval for ins in _instructions(code) if ins.opname in _LOADS}
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_loads(const)
-    return names
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _instructions(code):
+    return tuple(dis.get_instructions(code))
 
 
 class _Root:
@@ -303,7 +311,7 @@ def _chains(code, roots, nested):
     each prefix too (`self.cfg` of `self.cfg.beta`), up to the first private name;
     `method`: the name of a method called on it (`model.loss(x)`), else None."""
     root, names = None, ()
-    for ins in dis.get_instructions(code):
+    for ins in _instructions(code):
         if root is not None and ins.opname in ("LOAD_ATTR", "LOAD_METHOD"):
             if ins.argval.startswith("_"):
                 root = None  # (private: the object's own bookkeeping)
