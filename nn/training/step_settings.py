@@ -133,11 +133,13 @@ def _frozen(value, depth=0):
         return type(value), repr(value)
     if depth > 1 or not isinstance(value, (list, tuple, dict)) or len(value) > _SMALL:
         return _SKIPPED
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    copy = tuple((key, _frozen(item, depth + 1)) for key, item in items)
-    if any(item is _SKIPPED for _, item in copy):
-        return _SKIPPED
-    return type(value), copy
+    copy = []
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        frozen = _frozen(item, depth + 1)
+        if frozen is _SKIPPED:  # (at the first: a module's dict of parameters or layers)
+            return _SKIPPED
+        copy.append((key, frozen))
+    return type(value), tuple(copy)
 
 
 def _functions(objects):
