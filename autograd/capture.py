@@ -191,6 +191,7 @@ class CapturedStep:
         self._programs = OrderedDict()  # signature -> a Record (one call so far) or a Program
         self._warned_drawing = False
         self._new_signatures = 0  # records that began a signature (none replayed: a warning)
+        self.replays = 0  # calls replayed (the others ran the step's Python)
         self._lock = threading.RLock()  # a replay writes into shared Variables; (R: a step
         # calling itself while it records is refused by _record, not deadlocked)
         functools.update_wrapper(self, step)
@@ -208,6 +209,7 @@ class CapturedStep:
             if known.__class__ is Program:
                 if len(self._programs) > 1:  # (the least recently used goes first)
                     self._programs.move_to_end(key)
+                self.replays += 1
                 return known.run(args, kwargs)
             record = _record(self.step, args, kwargs, known)
             if record.drew_outside:  # this call ran eagerly; the next records again

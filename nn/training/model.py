@@ -631,10 +631,12 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         # eager for the first batch, which may build lazily sized layers (not replayable)
         eager = captured is None or not self._bound
         weighted = () if w_batch is None else (w_batch,)  # unweighted: arrays only, fast
+        replays = None if captured is None else captured.replays
         with _quiet_overflows(self.optimizer):
             loss, inputs, mask = (self._update if eager else captured)(x_batch, y_batch,
                                                                        *weighted)
-        if captured is not None and watch:
+        # a replay runs no Python: the settings are as changed() just found them
+        if captured is not None and watch and captured.replays == replays:
             self._step_settings.note(self)
         if not self._scores_outputs():
             return float(loss.data), None, None

@@ -151,3 +151,22 @@ def test_a_global_a_lambda_layer_reads_changed_by_a_callback_is_replayed_anew():
     eager = trained(False)
     assert not np.allclose(eager, trained(False, change=False))
     np.testing.assert_allclose(trained(True), eager, rtol=1e-5)
+
+
+def test_a_setting_changed_between_replayed_train_on_batch_calls_is_seen():
+    """After replays (which run no Python, and so change no setting) the change is
+    compared against the settings noted at the last recording."""
+    def losses(jit_compile):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), Scaled(), L.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse", jit_compile=jit_compile)
+        x, y = np.ones((8, 3), np.float32), np.zeros((8, 1), np.float32)
+        found = []
+        for i in range(6):
+            if i == 4:
+                model.layers[0]._scale = 3.0
+            found.append(float(np.ravel(model.train_on_batch(x, y))[0]))
+        return found
+    eager = losses(False)
+    assert eager[4] > 2 * eager[3]  # (the change matters)
+    np.testing.assert_allclose(losses(True), eager, rtol=1e-5)
