@@ -43,24 +43,37 @@ class NamedReads:
     is compared (see _kept); `paths`, (root, names, value, kept) each for the attributes
     read off a name (see _Root)."""
 
-    __slots__ = ("reads", "paths")
+    __slots__ = ("reads", "paths", "_cells", "_globals")
 
     def __init__(self, step, args=(), kwargs=None, attributes=True):
         """attributes=False: the names alone, not the attributes read off them."""
         function, bound, keywords = _unwrapped(step)
         if function is None:
-            self.reads = self.paths = ()
+            self.reads = self.paths = self._cells = self._globals = ()
             return
         self.reads = tuple(_reads(function))
         roots = _Roots(function, bound, keywords, args, kwargs or {}) if attributes else None
         self.paths = tuple(_paths(function, roots, args, kwargs or {})) if attributes else ()
+        # checked at every call of a captured step: split by scope, read without a call
+        self._cells = tuple((scope, value, kept) for scope, _, value, kept in self.reads
+                            if scope.__class__ is not dict)
+        self._globals = tuple(read for read in self.reads if read[0].__class__ is dict)
 
     def hold(self, args=(), kwargs=None):
         """Whether every name is still bound to what it was when recorded, and every
-        attribute read off one still what it was."""
-        for scope, name, value, kept in self.reads:
-            now = _bound(scope, name)
-            if not _same(now, value, kept):
+        attribute read off one still what it was. (The same object, the usual answer, is
+        decided inline: a dict compared by its entries is the one object that may have
+        changed.)"""
+        for cell, value, kept in self._cells:
+            try:
+                now = cell.cell_contents
+            except ValueError:  # an emptied cell
+                now = _GONE
+            if (now is not value or kept.__class__ is _Contents) and not _same(now, value, kept):
+                return False
+        for scope, name, value, kept in self._globals:
+            now = scope.get(name, _GONE)
+            if (now is not value or kept.__class__ is _Contents) and not _same(now, value, kept):
                 return False
         for root, names, value, kept in self.paths:
             if not _same(_followed(root.value(args, kwargs), names), value, kept):

@@ -142,12 +142,18 @@ def store_leaf_grad(var, g, taken, create_graph=False):
             raise TypeError(f"backward: a leaf of dtype {var.dtype} (shape {var.shape}) "
                             "requires grad; only floating-point data can have a gradient")
         with _ACCUMULATING:
-            if var.grad is None:
-                var.grad = _owned(g, taken, create_graph)
-            else:
-                if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
-                    raise _foreign_grad_error(var)
-                var.grad = _accumulate(var.grad, g, create_graph)
+            add_to_grad(var, g, taken, create_graph)
+
+
+def add_to_grad(var, g, taken, create_graph=False):
+    """var.grad = g, or var.grad + g (g a Variable), for a leaf known to take it; the
+    caller holds _ACCUMULATING."""
+    if var.grad is None:
+        var.grad = _owned(g, taken, create_graph)
+    else:
+        if getattr(var.grad, "shape", None) != var.shape:  # (assigned by hand)
+            raise _foreign_grad_error(var)
+        var.grad = _accumulate(var.grad, g, create_graph)
 
 
 def _foreign_grad_error(var):
@@ -183,14 +189,25 @@ def _owned(g, taken, create_graph):
     """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
     sum's gradient), or memory that is already another gradient's or the caller's (Add's
     backward hands one array to both inputs). Editing one .grad must change nothing else."""
-    data = g.data
+    return g if _claimed(g.data, taken) else _copy(g, create_graph)
+
+
+def first_grad(data, taken):
+    """A leaf's first gradient, as a Variable, from the array `data` (a captured step's
+    replay, autograd/replay_backward.py): `data` itself where it may be (see _owned)."""
+    return wrap(data if _claimed(data, taken) else data.copy(), False)
+
+
+def _claimed(data, taken):
+    """Whether a .grad may hold the array `data`, which then claims its memory in `taken`:
+    not while that memory is another gradient's or the caller's, nor when read-only."""
     base = data.base  # (_memory, inlined: once per leaf and step)
     memory = id(data if base is None else base)
     # CuPy's flags have no `writeable` (its arrays always are)
     if memory not in taken and getattr(data.flags, "writeable", True):
         taken.add(memory)
-        return g
-    return _copy(g, create_graph)
+        return True
+    return False
 
 
 def _copy(g, create_graph):

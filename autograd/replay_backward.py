@@ -11,12 +11,15 @@ stores the leaves' gradients through the engine's own `store_leaf_grad`.
 from .backend import as_array, get_array_module
 from .config import backward_running, grad_mode
 from .engine import (
+    _ACCUMULATING,
     _add_arrays,
     _after_hooks,
     _fit_grad,
     _Pass,
     _seed,
     _user_arrays,
+    add_to_grad,
+    first_grad,
     ones_seed,
     store_leaf_grad,
 )
@@ -42,11 +45,7 @@ def write_backward(code, outputs, grad_outputs, order):
               else "taken = set()", 2)
     for func in order:
         writer.backward_of(func)
-    for x in _leaves(order, outputs):
-        if id(x) in writer.written:
-            g, v = writer.slot(x), code.name(x, 'v')
-            final = f"after_hooks({v}, {g})" if x._watch is not None else f"wrap({g})"
-            code.line(f"if {g} is not None: store({v}, {final}, taken)", 2)
+    writer.store_leaf_grads(_leaves(order, outputs))
     code.lines[start:start] = ["        " + f"{g} = None" for g in writer.slots.values()]
     code.line("finally:")
     code.line("grad_mode.reset(t_grad)", 2)
@@ -75,6 +74,26 @@ class _BackwardWriter:
         else:
             self.code.line(f"{slot} = {g}", indent)
             self.written.add(id(var))
+
+    def store_leaf_grads(self, leaves):
+        """Each leaf's gradient into its .grad, as the engine's store_leaf_grad (a call of the
+        captured step checked the leaves: each still wants its gradient, of the dtype then).
+        Those without hooks under one hold of the engine's lock, a first gradient set
+        directly; those with replayable hooks through the hooks and store_leaf_grad."""
+        code = self.code
+        reached = [x for x in leaves if id(x) in self.written]
+        plain = [x for x in reached if x._watch is None]
+        if plain:
+            code.line("with accumulating:", 2)
+        for x in plain:
+            g, v = self.slot(x), code.name(x, "v")
+            code.line(f"if {g} is None: pass", 3)
+            code.line(f"elif {v}.grad is None: {v}.grad = first_grad({g}, taken)", 3)
+            code.line(f"else: add_to_grad({v}, wrap({g}), taken)", 3)
+        for x in reached:
+            if x._watch is not None:
+                g, v = self.slot(x), code.name(x, "v")
+                code.line(f"if {g} is not None: store({v}, after_hooks({v}, {g}), taken)", 2)
 
     def seed(self, y, source):
         """The seed of output y: ones, or the source Variable's current array, which a
@@ -119,8 +138,9 @@ class _BackwardWriter:
                 x_data = code.array_of(x)
                 code.line(f"gx = r[{i}]", 3)
                 code.line("if gx is not None:", 3)
+                # (dtypes by identity: NumPy's are one object each; fit_grad sees to others)
                 code.line(f"if gx.__class__ is not ndarray or gx.shape != {x_data}.shape or "
-                          f"gx.dtype != {x_data}.dtype: gx = fit_grad(gx, "
+                          f"gx.dtype is not {x_data}.dtype: gx = fit_grad(gx, "
                           f"{code.name(x, 'v')}, True, {code.name(func, 'func')})", 4)
                 self.add(x, "gx", 4)
 
@@ -186,4 +206,5 @@ _HELPERS = {"grad_mode": grad_mode, "backward_running": backward_running, "add":
             "fit_grad": _fit_grad, "seed": _seed, "ones_seed": ones_seed,
             "user_arrays": _user_arrays, "store": store_leaf_grad, "wrap": wrap,
             "as_tuple": _as_tuple, "with_zeros": _with_zeros, "after_hooks": _after_hooks,
-            "new_pass": _Pass}
+            "new_pass": _Pass, "accumulating": _ACCUMULATING, "first_grad": first_grad,
+            "add_to_grad": add_to_grad}

@@ -462,17 +462,18 @@ class Optimizer(OptimizerHooks):
         pairs = list(grads_and_vars)
         return self.apply([g for g, _ in pairs], [v for _, v in pairs])
 
-    def _step_group(self, group, updated):
-        """Update `group`'s parameters that have a gradient, appending each to `updated`.
-        The per-parameter loop is the hot path of a small model's step: read inline."""
+    def _step_group(self, group, updated, params=None):
+        """Update `group`'s parameters that have a gradient (or those of them in `params`, a
+        subclass's fast loop handing over the rest), appending each to `updated`. The
+        per-parameter loop is the hot path of a small model's step: read inline."""
         h = None
-        if self.elementwise_update:
+        if self.elementwise_update and params is None:
             h = _hyper(group)
             if h.foreach is not False and foreach_step(self, group, h, updated):
                 return
         states = self.state._entries  # (ParamState's dict, read inline)
         update = self._update
-        for p in group["params"]:
+        for p in group["params"] if params is None else params:
             g = p.grad
             if g is None or not p.requires_grad:
                 continue

@@ -38,17 +38,19 @@ class Linear(Function):
         return self._grads(gy, self.inputs[0], self.inputs[1])
 
     def backward_data(self, gy):
+        """(gx, gW[, gb]) on arrays: the math itself, without an op around it (a small
+        layer's backward feels each call: written out, not through _grads)."""
         x, weight = self.inputs[0].data, self.inputs[1].data
-        outs = self._offered_memory(gy, x) if any_grad_memory_offered() else (None, None)
-        return self._grads(gy, x, weight, outs)
-
-    def _grads(self, gy, x, weight, outs=(None, None)):
-        """(gx, gW[, gb]) from Variables or arrays alike; `outs`: memory for gW and gb."""
         needs = self.needs_input_grad
         wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
-        if not isinstance(gy, Variable):  # arrays: the math itself, without an op around it
-            return tuple(_grad_slots(gy, x, weight, wants, *outs)[:len(needs)])
-        grads = LinearGrad(wants, *outs)(gy, x, weight)
+        outs = self._offered_memory(gy, x) if any_grad_memory_offered() else (None, None)
+        return _grad_slots(gy, x, weight, wants, *outs)[:len(needs)]
+
+    def _grads(self, gy, x, weight):
+        """(gx, gW[, gb]) as Variables, recorded (a graph for higher orders)."""
+        needs = self.needs_input_grad
+        wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
+        grads = LinearGrad(wants)(gy, x, weight)
         return tuple(_scatter(grads, wants)[:len(needs)])
 
     def _offered_memory(self, gy, x):
@@ -71,11 +73,11 @@ class LinearGrad(Function):
                                  (False, False, True))}
     reference = "autograd.testing.references:linear_grad"
 
-    def __init__(self, wants, out_w=None, out_b=None):
-        self.wants, self.out_w, self.out_b = wants, out_w, out_b  # outs: see Linear
+    def __init__(self, wants):
+        self.wants = wants
 
     def forward(self, gy, x, weight):
-        slots = _grad_slots(gy, x, weight, self.wants, self.out_w, self.out_b)
+        slots = _grad_slots(gy, x, weight, self.wants)
         # a tuple even for one: backward indexes them alike
         return tuple([g for g, wanted in zip(slots, self.wants) if wanted])
 
@@ -103,13 +105,19 @@ class LinearGrad(Function):
 
 
 def _grad_slots(gy, x, weight, wants, out_w=None, out_b=None):
-    """[gx, gW, gb] on arrays, None where not wanted (`wants`: three flags); gW and gb into
+    """(gx, gW, gb) on arrays, None where not wanted (`wants`: three flags); gW and gb into
     `out_w` and `out_b` when given."""
     want_x, want_w, want_b = wants
-    rows = _rows(gy) if gy.ndim != 2 else gy
-    return [_product(rows, weight).reshape(x.shape) if want_x else None,
-            _product(rows.T, _rows(x) if x.ndim != 2 else x, out_w) if want_w else None,
-            _column_sums(rows, out_b) if want_b else None]
+    flat = x.ndim == 2  # (the usual batch of rows: nothing to reshape)
+    rows = gy if flat else _rows(gy)
+    gx = gw = gb = None
+    if want_x:
+        gx = _product(rows, weight) if flat else _product(rows, weight).reshape(x.shape)
+    if want_w:
+        gw = _product(rows.T, x if flat else _rows(x), out_w)
+    if want_b:
+        gb = _column_sums(rows, out_b)
+    return gx, gw, gb
 
 
 def _column_sums(rows, out=None):

@@ -118,6 +118,34 @@ def test_gradients_accumulate_across_replays_as_they_do_eagerly():
         np.testing.assert_allclose(q.grad.data, p.grad.data, rtol=1e-6, atol=1e-8)
 
 
+def test_replayed_leaf_gradients_are_their_own_memory():
+    """One gradient array reaching two leaves (an addition's), a read-only broadcast view (a
+    sum's) and the caller's seed: each .grad a replay stores is its own writable array, as
+    the engine stores it (first gradient set, or added to one left from before)."""
+    a, b = Variable(np.ones(3), requires_grad=True), Variable(np.ones(3), requires_grad=True)
+    c = Variable(np.ones(()), requires_grad=True)
+
+    @capture
+    def step(seed):
+        y = (a + b) * 2.0 + c
+        y.backward(seed)
+
+    for call in range(5):
+        seed = np.arange(3.0)
+        if call != 3:  # (the fourth call, a replay, adds to the gradients left from the third)
+            a.grad = b.grad = c.grad = None
+        step(seed)
+        grads = [a.grad.data, b.grad.data, c.grad.data]
+        for i, g in enumerate(grads):
+            assert g.flags.writeable and not np.shares_memory(g, seed)
+            assert not any(np.shares_memory(g, h) for h in grads[i + 1:])
+        times = 2 if call == 3 else 1
+        np.testing.assert_array_equal(a.grad.data, times * 2 * seed)
+        np.testing.assert_array_equal(b.grad.data, times * 2 * seed)
+        np.testing.assert_array_equal(c.grad.data, times * seed.sum())
+    assert step.replays == 3
+
+
 def test_a_new_shape_records_again_and_new_parameter_arrays_are_read():
     eager_model, captured_model = _mlp(), _mlp()
     eager = _train_step(eager_model, optim.SGD(eager_model.parameters(), lr=0.1), F.mse_loss)
