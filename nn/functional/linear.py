@@ -126,16 +126,29 @@ def _column_sums(rows, out=None):
     ufunc loop once per row (0.8 against 3.4 us for 100 x 10: a small layer's bias
     gradient). Its float32 error is no larger than the reduction's (measured against float64
     sums, 100 to 65,536 rows, 1 to 10 columns: 0.2-1x)."""
-    n, kind = rows.shape[0], rows.dtype.char
-    if (rows.__class__ is np.ndarray and kind in "fd" and 1 < n <= _ONES_ROWS
-            and (out is None or _takes_dot(out, rows.dtype))):
-        ones = _ones.get(kind)
-        if ones is None or ones.shape[0] < n:
-            ones = _ones[kind] = np.ones(max(n, 256), rows.dtype)
-        return ones[:n].dot(rows) if out is None else ones[:n].dot(rows, out)
+    ones = _ones.get((rows.shape[0], rows.dtype.char)) if rows.__class__ is np.ndarray else None
+    if ones is None:
+        ones = _ones_for(rows)
+    if ones is not None and (out is None or _takes_dot(out, rows.dtype)):
+        return ones.dot(rows) if out is None else ones.dot(rows, out)
     if out is None:  # (float16 summed in float32: in float16 a total stops growing at 256)
         return reduced(rows, "sum", axis=0)
     return rows.sum(axis=0, dtype=accumulator(rows.dtype), out=out)
+
+
+def _ones_for(rows):
+    """A read-only vector of ones, one per row of `rows`, kept for the next call with as many
+    rows, when rows is a NumPy float matrix of 2 to _ONES_ROWS rows; else None. (A few row
+    counts are kept: a training run has one or two, the last batch's.)"""
+    n, kind = rows.shape[0], rows.dtype.char
+    if rows.__class__ is not np.ndarray or kind not in "fd" or not 1 < n <= _ONES_ROWS:
+        return None
+    if len(_ones) >= _ONES_KEPT:
+        _ones.clear()
+    ones = np.ones(n, rows.dtype)
+    ones.flags.writeable = False
+    _ones[n, kind] = ones
+    return ones
 
 
 def _takes_dot(out, dtype):
@@ -145,7 +158,8 @@ def _takes_dot(out, dtype):
 
 
 _ONES_ROWS = 1 << 16  # (beyond it the sum's time is the data's, not the call's)
-_ones = {}  # dtype char -> a vector of ones, as long as the longest batch so far
+_ones = {}  # (rows, dtype char) -> a vector of ones (see _ones_for)
+_ONES_KEPT = 8
 _SMALL = 8192  # elements of a product's result below which ndarray.dot is the faster call
 
 
