@@ -132,11 +132,15 @@ class _BackwardWriter:
                 code.line(f"r = {backward}(*with_zeros({code.name(func, 'func')}, "
                           f"[{', '.join(pending)}]))", 3)
         code.line(f"{' = '.join(g for g in pending if g != 'None')} = None", 3)  # (freed)
-        code.line("if r.__class__ is not tuple: r = as_tuple(r)", 3)
+        single = len(func.inputs) == 1
+        if not single:
+            code.line("if r.__class__ is not tuple: r = as_tuple(r)", 3)
         for i, (x, needed) in enumerate(zip(func.inputs, func.needs_input_grad)):
             if needed:
                 x_data = code.array_of(x)
-                code.line(f"gx = r[{i}]", 3)
+                # (one input: its gradient as most backwards return it, an array, unpacked)
+                code.line("gx = r if r.__class__ is ndarray else r[0] if r.__class__ is tuple "
+                          "else as_tuple(r)[0]" if single else f"gx = r[{i}]", 3)
                 code.line("if gx is not None:", 3)
                 # (dtypes by identity: NumPy's are one object each; fit_grad sees to others)
                 code.line(f"if gx.__class__ is not ndarray or gx.shape != {x_data}.shape or "

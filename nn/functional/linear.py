@@ -42,9 +42,11 @@ class Linear(Function):
         layer's backward feels each call: written out, not through _grads)."""
         x, weight = self.inputs[0].data, self.inputs[1].data
         needs = self.needs_input_grad
-        wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
-        outs = self._offered_memory(gy, x) if any_grad_memory_offered() else (None, None)
-        return _grad_slots(gy, x, weight, wants, *outs)[:len(needs)]
+        if len(needs) == 2:  # (no bias)
+            return _grad_slots(gy, x, weight, (*needs, False), *self._offered_memory(gy, x))[:2]
+        if any_grad_memory_offered():
+            return _grad_slots(gy, x, weight, needs, *self._offered_memory(gy, x))
+        return _grad_slots(gy, x, weight, needs)
 
     def _grads(self, gy, x, weight):
         """(gx, gW[, gb]) as Variables, recorded (a graph for higher orders)."""
@@ -55,7 +57,9 @@ class Linear(Function):
 
     def _offered_memory(self, gy, x):
         """Memory offered for the weight's and bias' gradients (autograd.grad_memory), if
-        they fit; None each otherwise (asked only when some memory is on offer)."""
+        they fit; None each otherwise."""
+        if not any_grad_memory_offered():
+            return None, None
         needs, inputs = self.needs_input_grad, self.inputs
         out_w = take_grad_memory(inputs[1], np.result_type(gy.dtype, x.dtype)) if needs[1] else None
         out_b = take_grad_memory(inputs[2], gy.dtype) if len(needs) == 3 and needs[2] else None
