@@ -243,12 +243,28 @@ def sigmoid_array(x, out=None):
             return y
         out[...] = y
         return out
+    y = xp.multiply(x, -1, out=out)  # (not negative: see lstm_step._to_held_order)
+    limit = _EXP_LIMITS.get(y.dtype.char) if 0 < y.size <= _CHECKED_SIZE else None
+    if limit is not None and y.__class__ is np.ndarray and _largest(y, axis=None) <= limit:
+        # no e^-x overflows (nan fails the test): a small array skips errstate, whose
+        # context costs more than the four calls of a small layer's sigmoid
+        _one_over_one_plus_exp(xp, y)
+        return y
     with np.errstate(over="ignore"):  # e^-x = inf is expected, see above
-        y = xp.multiply(x, -1, out=out)  # (not negative: see lstm_step._to_held_order)
-        xp.exp(y, out=y)
-        y += 1
-        xp.reciprocal(y, out=y)
+        _one_over_one_plus_exp(xp, y)
     return y
+
+
+def _one_over_one_plus_exp(xp, y):
+    """y <- 1 / (1 + e^y), in place."""
+    xp.exp(y, out=y)
+    y += 1
+    xp.reciprocal(y, out=y)
+
+
+_largest = np.maximum.reduce
+_CHECKED_SIZE = 1 << 14  # (above it a pass over the array costs more than errstate)
+_EXP_LIMITS = {"f": 88.0, "d": 709.0}  # e^limit is finite in float32, float64
 
 
 def masked_array(gy, factor):

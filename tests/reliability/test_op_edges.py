@@ -76,6 +76,22 @@ def test_sigmoid_far_tails_are_exact_and_silent():
     assert np.isnan(F.sigmoid(np.array([np.nan])).data[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float16, F32, F64])
+@pytest.mark.parametrize("size", [1, 7, 20000])  # (small arrays are checked for overflow)
+def test_sigmoid_is_silent_and_exact_on_both_sides_of_its_overflow_check(dtype, size):
+    limit = {np.float16: 11.0, F32: 88.0, F64: 709.0}[dtype]
+    for edge in (limit - 0.5, limit + 0.5, 2 * limit):
+        x = np.full(size, -edge, dtype)
+        x[0] = 0.5
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e^-x may overflow on the way: no RuntimeWarning
+            y = F.sigmoid(x).data
+        expected = np.array([reference_sigmoid(float(v)) for v in x[:2]])
+        assert y.dtype == dtype
+        np.testing.assert_allclose(y[:2].astype(F64), expected, rtol=2 * np.finfo(dtype).eps,
+                                   atol=float(np.finfo(dtype).smallest_normal))
+
+
 def test_sigmoid_of_minus_20_in_float32_is_not_zero():
     assert F.sigmoid(Variable(np.array([-20.0], F32))).data[0] == pytest.approx(2.0611537e-9,
                                                                                rel=1e-6)
