@@ -189,18 +189,13 @@ def _owned(g, taken, create_graph):
     """`g`, or a copy when its array is not the leaf's own: a read-only broadcast view (a
     sum's gradient), or memory that is already another gradient's or the caller's (Add's
     backward hands one array to both inputs). Editing one .grad must change nothing else."""
-    return g if _claimed(g.data, taken) else _copy(g, create_graph)
+    return g if claimed(g.data, taken) else _copy(g, create_graph)
 
 
-def first_grad(data, taken):
-    """A leaf's first gradient, as a Variable, from the array `data` (a captured step's
-    replay, autograd/replay_backward.py): `data` itself where it may be (see _owned)."""
-    return wrap(data if _claimed(data, taken) else data.copy(), False)
-
-
-def _claimed(data, taken):
+def claimed(data, taken):
     """Whether a .grad may hold the array `data`, which then claims its memory in `taken`:
-    not while that memory is another gradient's or the caller's, nor when read-only."""
+    not while that memory is another gradient's or the caller's, nor when read-only. (A
+    captured step's replay stores a leaf's first gradient so, autograd/replay_backward.py.)"""
     base = data.base  # (_memory, inlined: once per leaf and step)
     memory = id(data if base is None else base)
     # CuPy's flags have no `writeable` (its arrays always are)

@@ -19,7 +19,7 @@ from .engine import (
     _seed,
     _user_arrays,
     add_to_grad,
-    first_grad,
+    claimed,
     ones_seed,
     store_leaf_grad,
 )
@@ -88,7 +88,8 @@ class _BackwardWriter:
         for x in plain:
             g, v = self.slot(x), code.name(x, "v")
             code.line(f"if {g} is None: pass", 3)
-            code.line(f"elif {v}.grad is None: {v}.grad = first_grad({g}, taken)", 3)
+            code.line(f"elif {v}.grad is None: {v}.grad = wrap({g} if claimed({g}, taken) else "
+                      f"{g}.copy())", 3)
             code.line(f"else: add_to_grad({v}, wrap({g}), taken)", 3)
         for x in reached:
             if x._watch is not None:
@@ -210,5 +211,5 @@ _HELPERS = {"grad_mode": grad_mode, "backward_running": backward_running, "add":
             "fit_grad": _fit_grad, "seed": _seed, "ones_seed": ones_seed,
             "user_arrays": _user_arrays, "store": store_leaf_grad, "wrap": wrap,
             "as_tuple": _as_tuple, "with_zeros": _with_zeros, "after_hooks": _after_hooks,
-            "new_pass": _Pass, "accumulating": _ACCUMULATING, "first_grad": first_grad,
+            "new_pass": _Pass, "accumulating": _ACCUMULATING, "claimed": claimed,
             "add_to_grad": add_to_grad}
