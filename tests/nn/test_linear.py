@@ -297,3 +297,18 @@ def test_a_built_lazy_layer_is_what_it_stands_for_but_a_user_subclass_stays_itse
     assert layer.get_config()["in_features"] == 4
     assert type(mine) is Scaled
     np.testing.assert_allclose(mine(x).data, 2 * (x @ mine.weight.data.T + mine.bias.data))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_gradient_over_many_batch_sizes(dtype):
+    """The bias gradient (a product with a vector of ones kept per row count, a few at a
+    time) is the column sum for every batch size, also after more sizes than are kept."""
+    rng = np.random.default_rng(0)
+    w = Parameter(rng.standard_normal((3, 2)).astype(dtype))
+    b = Parameter(np.zeros(3, dtype))
+    for rows in [*range(1, 21), 5, 300, 2]:
+        b.grad = None
+        gy = rng.standard_normal((rows, 3)).astype(dtype)
+        F.linear(Variable(rng.standard_normal((rows, 2)).astype(dtype)), w, b).backward(gy)
+        assert b.grad.dtype == dtype and b.grad.data.flags.writeable
+        np.testing.assert_allclose(b.grad.data, gy.sum(axis=0), rtol=1e-5, atol=1e-6)
