@@ -590,7 +590,8 @@ class _LeafState:
     def holds(self):
         for leaf, wanted, dtype, shape in self.touched:
             data = leaf.data
-            if leaf.requires_grad is not wanted or data.dtype != dtype or data.shape != shape:
+            if (leaf.requires_grad is not wanted or data.shape != shape
+                    or data.dtype is not dtype and data.dtype != dtype):  # (the same: usual)
                 return False
         for leaf, values in self.read:
             data = leaf.data
