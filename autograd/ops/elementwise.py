@@ -235,8 +235,9 @@ def sigmoid_array(x, out=None):
     0. (1 + tanh(x/2)) / 2 cancels instead: float32 gives 0 at x = -20, not 2.1e-9. Integer
     input gives float64. The one sigmoid on arrays: Sigmoid, the recurrent steps and the
     metrics' scores all use it."""
-    xp = get_array_module(x)
-    x = float64_if_integer(x)
+    xp = np if x.__class__ is np.ndarray else get_array_module(x)  # (a small layer feels
+    if x.dtype.kind not in "fc":  # each call: NumPy floats, the usual case, make none)
+        x = float64_if_integer(x)
     if x.ndim == 0:  # NumPy gives scalars, not arrays, for 0-d operands: no in-place work
         y = sigmoid_array(x.reshape(1)).reshape(())
         if out is None:

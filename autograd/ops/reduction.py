@@ -66,7 +66,7 @@ class Sum(Function):
         return reduced(x, "sum", axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, gy):
-        return _expand_back(gy, self.inputs[0].shape, self.axes)
+        return _expand_back(gy, self.inputs[0].data.shape, self.axes)
 
     backward_data = backward  # written for both
 
