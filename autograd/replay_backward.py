@@ -5,7 +5,8 @@ generation, a dict of pending gradients keyed by Variable. In a captured step th
 the same at every replay, so the order is fixed at capture and the replay's code
 (autograd/replay_code.py) calls each Function's `backward_data` in it, keeps each pending
 gradient in a local and adds the gradients up as the engine's first-order path does, then
-stores the leaves' gradients through the engine's own `store_leaf_grad`.
+stores the leaves' gradients with the engine's own helpers (`claimed` and `add_to_grad`
+under its lock; `store_leaf_grad` for a leaf with replayable hooks).
 """
 
 from .backend import as_array, get_array_module

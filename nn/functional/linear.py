@@ -42,24 +42,21 @@ class Linear(Function):
         layer's backward feels each call: written out, not through _grads)."""
         x, weight = self.inputs[0].data, self.inputs[1].data
         needs = self.needs_input_grad
-        if len(needs) == 2:  # (no bias)
-            return _grad_slots(gy, x, weight, (*needs, False), *self._offered_memory(gy, x))[:2]
+        wants = _wants(needs)
         if any_grad_memory_offered():
-            return _grad_slots(gy, x, weight, needs, *self._offered_memory(gy, x))
-        return _grad_slots(gy, x, weight, needs)
+            return _grad_slots(gy, x, weight, wants, *self._offered_memory(gy, x))[:len(needs)]
+        return _grad_slots(gy, x, weight, wants)[:len(needs)]  # (all three: the same tuple)
 
     def _grads(self, gy, x, weight):
         """(gx, gW[, gb]) as Variables, recorded (a graph for higher orders)."""
         needs = self.needs_input_grad
-        wants = (needs[0], needs[1], len(needs) == 3 and needs[2])
+        wants = _wants(needs)
         grads = LinearGrad(wants)(gy, x, weight)
         return tuple(_scatter(grads, wants)[:len(needs)])
 
     def _offered_memory(self, gy, x):
         """Memory offered for the weight's and bias' gradients (autograd.grad_memory), if
-        they fit; None each otherwise."""
-        if not any_grad_memory_offered():
-            return None, None
+        they fit; None each otherwise (asked only when some memory is on offer)."""
         needs, inputs = self.needs_input_grad, self.inputs
         out_w = take_grad_memory(inputs[1], np.result_type(gy.dtype, x.dtype)) if needs[1] else None
         out_b = take_grad_memory(inputs[2], gy.dtype) if len(needs) == 3 and needs[2] else None
@@ -106,6 +103,11 @@ class LinearGrad(Function):
         if need_w and ggx is not None:
             d_w = matmul(transpose(gy_rows), ggx_rows)
         return d_gy, d_x, d_w
+
+
+def _wants(needs):
+    """Linear's needs_input_grad as three flags (gx, gW, gb): False for a missing bias."""
+    return needs if len(needs) == 3 else (*needs, False)
 
 
 def _grad_slots(gy, x, weight, wants, out_w=None, out_b=None):
