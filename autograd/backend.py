@@ -76,6 +76,15 @@ def host_array(x):
     return np.asarray(x)
 
 
+def scalar_broadcast(x, shape):
+    """np.broadcast_to(x, shape) of a 0-d NumPy array `x`: the same read-only view, with every
+    stride 0, made directly (NumPy's broadcast_to builds an iterator first, about four times
+    the cost; a `sum().backward()` harness pays it on every step)."""
+    view = np.ndarray(shape, x.dtype, x, 0, (0,) * len(shape))
+    view.flags.writeable = False
+    return view
+
+
 def dense(x):
     """`x`, or a contiguous copy of it when it is a broadcast view (a zero stride along an
     axis longer than 1, as the gradient of a sum is): BLAS cannot read such an array, and

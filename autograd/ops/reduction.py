@@ -3,7 +3,7 @@ import builtins
 
 import numpy as np
 
-from ..backend import float64_if_integer, get_array_module, silently
+from ..backend import float64_if_integer, get_array_module, scalar_broadcast, silently
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Draw, Spec
 from ..variable import as_variable, wrap
@@ -32,13 +32,19 @@ def _expand_back(gy, x_shape, axes):
     """Broadcast a reduced gradient back over the reduced axes (differentiably)."""
     if gy.shape == x_shape:  # nothing was reduced away (a scalar loss's .sum()): gy itself
         return gy
+    if gy.ndim == 0:  # a reduction to one number: its gradient broadcasts as it is
+        return _broadcast(gy, x_shape)
     return _broadcast(reshape_if_needed(gy, _keepdims_shape(x_shape, axes)), x_shape)
 
 
 def _broadcast(x, shape):
     """broadcast_to for gradient code (Variables or arrays): x itself where it has `shape`
     already (no node)."""
-    return x if x.shape == shape else call_op(BroadcastTo(shape), x)
+    if x.shape == shape:
+        return x
+    if x.__class__ is np.ndarray and x.ndim == 0:  # (the gradient of a sum() seeded by 1)
+        return scalar_broadcast(x, shape)
+    return call_op(BroadcastTo(shape), x)
 
 
 def _sum_down(x, shape):

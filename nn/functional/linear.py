@@ -116,6 +116,8 @@ def _grad_slots(gy, x, weight, wants, out_w=None, out_b=None):
     want_x, want_w, want_b = wants
     flat = x.ndim == 2  # (the usual batch of rows: nothing to reshape)
     rows = gy if flat else _rows(gy)
+    if 0 in rows.strides:  # (a sum's gradient, a broadcast view: made dense once for all three)
+        rows = dense(rows)
     gx = gw = gb = None
     if want_x:
         gx = _product(rows, weight) if flat else _product(rows, weight).reshape(x.shape)
