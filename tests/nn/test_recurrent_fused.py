@@ -472,3 +472,20 @@ def test_lstm_backward_that_raises_leaves_the_kept_arrays_for_the_next_one():
     got, want = ag.grad(loss, inputs), ag.grad(*loss_and_inputs())
     for a, b in zip(got, want):
         np.testing.assert_array_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_backward_from_a_sum_s_broadcast_gradient(reverse):
+    """A sum's gradient reaches the layer as a zero-strided view (made dense before the steps
+    add it): every gradient equals the one from the same ones given as a dense array."""
+    from nn.functional.lstm_layer import lstm_layer
+    rng = np.random.default_rng(11)
+    x, w_ih, w_hh, b_ih, b_hh, h0, c0 = (
+        Variable(rng.standard_normal(shape).astype(np.float32))
+        for shape in ((5, 3, 4), (8, 4), (8, 2), (8,), (8,), (3, 2), (3, 2)))
+    out, _ = lstm_layer(x, [w_ih], [w_hh], [b_ih], [b_hh], (h0, c0), (reverse,))
+    inputs = [x, w_ih, w_hh, b_ih, b_hh, h0, c0]
+    from_sum = ag.grad(out.sum(), inputs, retain_graph=True)
+    from_ones = ag.grad(out, inputs, grad_outputs=np.ones(out.shape, np.float32))
+    for a, b in zip(from_sum, from_ones):
+        np.testing.assert_array_equal(a.data, b.data)
