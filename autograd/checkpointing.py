@@ -13,9 +13,13 @@ that gradient is itself a graph, so higher-order derivatives pass through a chec
 
 What the block reads must reach it through its arguments or be a leaf: a Variable computed
 before the call and read from a closure is refused (its gradient would travel twice, once
-inside the block and once around it). An op drawing from a generator of its own (a layer
-seeded with `seed=`) is refused too: its draws cannot be repeated.
+inside the block and once around it). An op drawing from a NumPy Generator of its own (a
+layer seeded with `seed=`) has its draws repeated too when the checkpoint can find the
+generator before the first run (on the block's modules, in its function's closure, among
+its arguments); one it cannot find is refused, as its draws could not be repeated.
 """
+import numpy as np
+
 from .capture import CaptureError, capturing
 from .config import enable_grad, grad_mode, train_mode, using_config
 from .engine import grad
@@ -46,7 +50,7 @@ def checkpoint(function, *args, preserve_rng_state=True, use_reentrant=None, **k
     outputs = _made_inside(results, start)
     if not outputs:  # (nothing recorded: an argument or a constant given back as it is)
         return results
-    sources = _sources(outputs, run.variables(), start)
+    sources = _sources(outputs, run.variables(), start, run.generators)
     made = _Checkpointed(run, [y.data for y in outputs])(*sources)
     made = made if isinstance(made, tuple) else (made,)
     return _rebuilt(results, dict(zip([id(y) for y in outputs], made)))
@@ -86,6 +90,10 @@ class _Run:
         self.function, self.args, self.kwargs = function, args, kwargs
         self.train = train_mode.get()
         self.rng = RandomStates.now() if preserve_rng_state else None
+        # {id: (generator, its state now)} of the NumPy Generators the block can reach
+        self.generators = {} if not preserve_rng_state else {
+            key: (g, g.bit_generator.state)
+            for key, g in _own_generators(function, args, kwargs).items()}
 
     def variables(self):
         """The Variables among the arguments (keyword arguments' values too)."""
@@ -108,14 +116,19 @@ class _Run:
             kwargs = {k: joined(v) for k, v in self.kwargs.items()}
         start = new_stamp()  # (after the copies: those are the arguments, not results)
         saved = RandomStates.now() if self.rng is not None else None
+        own = [(g, g.bit_generator.state) for g, _ in self.generators.values()]
         try:
             if self.rng is not None:
                 self.rng.restore()
+            for g, state in self.generators.values():
+                g.bit_generator.state = state
             with enable_grad(), using_config("train", self.train):
                 results = self.function(*args, **kwargs)
         finally:  # (the program's own draws go on as if the backward had drawn nothing)
             if saved is not None:
                 saved.restore()
+            for g, state in own:
+                g.bit_generator.state = state
         return results, copies, start
 
 
@@ -172,11 +185,12 @@ def _rebuilt(results, made):
     return made[id(results)]
 
 
-def _sources(outputs, arguments, start):
+def _sources(outputs, arguments, start, generators):
     """What the block's gradient reaches, walking its graph from `outputs` through the
     Functions it recorded (stamped `start` or later): its Variable arguments and the leaves
     needing a gradient, each once; a ValueError for another Variable computed before the
-    call, a TypeError for an op drawing from a generator of its own."""
+    call, a TypeError for an op drawing from a generator of its own not in `generators`
+    (by id: those whose states the second run restores)."""
     given = {id(a) for a in arguments}
     sources, seen = {}, set()
     stack = [y.creator for y in outputs if id(y) not in given]
@@ -185,7 +199,7 @@ def _sources(outputs, arguments, start):
         if id(func) in seen:
             continue
         seen.add(id(func))
-        _refuse_own_generator(func)
+        _refuse_unknown_generator(func, generators)
         for x in func.inputs:
             if id(x) in given or x.creator is None:
                 if x.requires_grad:
@@ -200,11 +214,45 @@ def _sources(outputs, arguments, start):
     return list(sources.values())
 
 
-def _refuse_own_generator(func):
-    if getattr(func, "generator", None) is not None:
+def _refuse_unknown_generator(func, generators):
+    generator = getattr(func, "generator", None)
+    if generator is not None and id(generator) not in generators:
         raise TypeError(f"checkpoint: {func.name} inside the block draws from a generator of "
-                        "its own (a layer made with seed=), whose draws the backward pass "
-                        "cannot repeat; give it none (NumPy's global generator is restored)")
+                        "its own that the checkpoint cannot find, so the backward pass cannot "
+                        "repeat its draws (with preserve_rng_state=True it looks on the "
+                        "block's modules, in its function's closure and among its arguments); "
+                        "hold it on a layer of the block, pass it as an argument, or give the "
+                        "op none (NumPy's global generator is restored)")
+
+
+def _own_generators(function, args, kwargs):
+    """{id: generator} of the NumPy Generators a block can reach: the function itself or a
+    closure cell, a bound method's object, a partial's function, an argument (one level
+    into lists and tuples: checkpoint_sequential's parts), and the attributes of every
+    module among those (anything with modules(), its submodules included)."""
+    found = {}
+    for item in _reachable(function, args, kwargs):
+        if isinstance(item, np.random.Generator):
+            found[id(item)] = item
+        elif callable(getattr(item, "modules", None)):
+            for module in item.modules():
+                for value in getattr(module, "__dict__", {}).values():
+                    if isinstance(value, np.random.Generator):
+                        found[id(value)] = value
+    return found
+
+
+def _reachable(function, args, kwargs):
+    """The objects _own_generators looks at (see there)."""
+    wrapped = getattr(function, "func", None)  # (functools.partial)
+    items = [function, getattr(function, "__self__", None), wrapped, *args, *kwargs.values()]
+    for f in (function, wrapped):
+        for cell in getattr(f, "__closure__", None) or ():
+            try:
+                items.append(cell.cell_contents)
+            except ValueError:  # (a cell not yet filled)
+                pass
+    return items + [x for item in items if isinstance(item, (list, tuple)) for x in item]
 
 
 __all__ = ["checkpoint", "checkpoint_sequential"]

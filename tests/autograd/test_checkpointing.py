@@ -151,12 +151,90 @@ def test_a_leaf_changed_in_place_before_backward_is_refused():
         y.backward()
 
 
-def test_an_op_with_a_generator_of_its_own_is_refused():
+def _seeded_model(seed, use_checkpoint):
+    """Two blocks, each Linear, Tanh and a Dropout drawing from a generator of its own
+    (seed=), the weights from NumPy's global seed: run plainly or one checkpoint a block."""
+    np.random.seed(seed)
+    blocks = [nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Dropout(0.5, seed=seed + k))
+              for k in range(2)]
+
+    def run(x):
+        for block in blocks:
+            x = checkpoint(block, x) if use_checkpoint else block(x)
+        return x
+    return blocks, run
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_seeded_layer_s_draws_are_repeated(seed):
+    """Each checkpointed block's second run restores its Dropout's own generator to where the
+    first run began (the same masks: gradients bit for bit the plain run's), then puts it
+    back where the program left it, draws made between forward and backward included (the
+    next draw is the plain run's next draw)."""
+    x = np.random.default_rng(seed).standard_normal((5, 4))
+    results = []
+    for use in (False, True):
+        blocks, run = _seeded_model(seed, use)
+        v = Variable(x, requires_grad=True)
+        loss = (run(v) ** 2).sum()
+        between = [b[2].generator.random() for b in blocks]  # drawn before the backward
+        loss.backward()
+        params = [p.grad.data for b in blocks for p in b.parameters()]
+        after = between + [b[2].generator.random() for b in blocks]
+        results.append((loss.data.item(), v.grad.data, params, after))
+    (plain, checkpointed) = results
+    assert plain[0] == checkpointed[0] and plain[3] == checkpointed[3]
+    np.testing.assert_array_equal(plain[1], checkpointed[1])
+    for a, b in zip(plain[2], checkpointed[2]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_checkpoint_sequential_repeats_seeded_layers_draws():
+    np.random.seed(3)
+    model = nn.Sequential(*[layer for k in range(3) for layer in (
+        nn.Linear(4, 4), nn.Tanh(), nn.Dropout(0.3, seed=k))])
+    x = Variable(np.random.default_rng(3).standard_normal((6, 4)), requires_grad=True)
+    grads = []
+    for use in (False, True):
+        for layer in model:  # the same draws for both runs
+            if isinstance(layer, nn.Dropout):
+                layer.generator = np.random.default_rng(layer.seed)
+        x.grad = None
+        y = checkpoint_sequential(model, 3, x) if use else model(x)
+        (y ** 2).sum().backward()
+        grads.append(x.grad.data)
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
+@pytest.mark.parametrize("passed", [False, True])
+def test_a_generator_in_the_closure_or_an_argument_is_found(passed):
     from nn.functional.dropout import Dropout
-    generator = np.random.default_rng(0)
+    x = np.ones((3, 4))
+    plain = Variable(x, requires_grad=True)
+    (Dropout(0.5, np.random.default_rng(1))(plain) * 2).sum().backward()
+    generator = np.random.default_rng(1)
+    v = Variable(x, requires_grad=True)
+    if passed:
+        y = checkpoint(lambda h, g: Dropout(0.5, g)(h) * 2, v, generator)
+    else:
+        y = checkpoint(lambda h: Dropout(0.5, generator)(h) * 2, v)
+    y.sum().backward()
+    np.testing.assert_array_equal(v.grad.data, plain.grad.data)
+
+
+def test_a_generator_the_checkpoint_cannot_find_is_refused():
+    """Held by something that is neither a module nor a generator (its draws could not be
+    repeated), or with preserve_rng_state=False: refused, with what to do."""
+    import types
+
+    from nn.functional.dropout import Dropout
+    holder = types.SimpleNamespace(rng=np.random.default_rng(0))
     x = Variable(np.ones(4), requires_grad=True)
-    with pytest.raises(TypeError, match="draws from a generator of its own"):
-        checkpoint(lambda v: Dropout(0.5, generator)(v), x)
+    with pytest.raises(TypeError, match="draws from a generator of its own that the "
+                                        "checkpoint cannot find.*pass it as an argument"):
+        checkpoint(lambda v: Dropout(0.5, holder.rng)(v), x)
+    with pytest.raises(TypeError, match="cannot find"):
+        checkpoint(nn.Dropout(0.5, seed=0), x, preserve_rng_state=False)
 
 
 def test_the_train_mode_of_the_first_run_is_repeated():
