@@ -66,8 +66,12 @@ def _keras_layer_call(module, args, kwargs):
     call = _plain_call if module._dtype_policy is None else _autocast_call
     masking = sys.modules.get("nn.training.masking")
     if masking is None:
-        return call(module, args, kwargs)
-    return masking.call_passing_masks(module, args, kwargs, call)
+        outputs = call(module, args, kwargs)
+    else:
+        outputs = masking.call_passing_masks(module, args, kwargs, call)
+    if module._activity_regularizer is not None:  # (Keras' base layer's call adds it)
+        module.add_activity_penalties(outputs)
+    return outputs
 
 
 def _autocast_call(module, args, kwargs):
@@ -127,6 +131,7 @@ class Module:
     _call_hooks = None  # an autograd.call_hooks.CallHooks once a module hook is registered
     _keras_layer = False  # Keras-style layers (nn.layers.keras_name) pass masks on
     _dtype_policy = None  # a Keras layer's dtype= (nn.layers.dtype_policy): casts its inputs
+    _activity_regularizer = None  # a Keras layer's (nn.activity_regularizer)
 
     def __call__(self, *args, **kwargs):
         if args and type(args[0]) in SYMBOLIC_FIRST:  # nn.keras' functional API (one check)

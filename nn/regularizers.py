@@ -126,15 +126,6 @@ _NAMED = {"l1": L1, "l2": L2, "l1_l2": _named_l1_l2, "l1l2": _named_l1_l2,
 _CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2, OrthogonalRegularizer)}
 
 
-def refuse_activity_regularizer(value, who):
-    """Keras' activity_regularizer= (a penalty on a layer's outputs), which rungrad's layers
-    do not take: named in a clear error rather than an unexpected keyword."""
-    if value is not None:
-        raise NotImplementedError(f"{who}: activity_regularizer is not supported; leave it "
-                                  "None (a penalty on the outputs can be added to the loss "
-                                  "in a custom train_step)")
-
-
 class _Use:
     """Whether any layer was given a regularizer: until then fit skips looking for one."""
     any = False

@@ -362,7 +362,8 @@ _ZERO_WEIGHT_SYNC_BATCHNORM = (
 # An activity penalty is a mean over the rank's own samples: the ranks' gradients weigh it
 # exactly only where each rank's weight is its number of samples (the plain mean)
 _ACTIVITY_PENALTIES = (
-    "fit on {ranks} ranks: the model's activity penalties (ActivityRegularization) average "
+    "fit on {ranks} ranks: the model's activity penalties (ActivityRegularization, a "
+    "layer's activity_regularizer) average "
     "over each rank's piece, which the ranks' weighting combines exactly only for a loss "
     "that is the plain mean over the samples, but the loss {loss}; use the default mean "
     "reduction without sample or class weights, or train on one process")

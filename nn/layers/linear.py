@@ -10,6 +10,7 @@ from autograd.lazy import DeZeroName
 from autograd.ops import transpose
 
 from .. import init, initializers, regularizers
+from ..activity_regularizer import ActivityRegularized
 from ..functional.linear import linear
 from ..module import Module
 from .activation import activation_config, resolve_activation
@@ -123,7 +124,7 @@ class LazyLinear(Linear):
         super().__init__(None, out_features, bias, device, dtype)
 
 
-class Dense(Linear, KerasNamed):
+class Dense(ActivityRegularized, Linear, KerasNamed):
     """Keras' fully connected layer: activation(x W^T + b), with `units` outputs.
 
     activation: None/'linear', a name ('relu', 'sigmoid', 'tanh', 'softmax', ...) or a
@@ -132,12 +133,13 @@ class Dense(Linear, KerasNamed):
     its Sequential (nn/layers/keras_name.py). Keras' initialisation: W
     glorot-uniform, b zeros, or `kernel_initializer=` / `bias_initializer=` (a name such as
     'he_normal', or an nn.initializers object). `kernel_constraint=` / `bias_constraint=`
-    (nn.constraints, e.g. MaxNorm(3)) project them after each of fit's steps. `.weight` is
-    (out, in), as Linear's, so state_dict names are `weight` and `bias`.
+    (nn.constraints, e.g. MaxNorm(3)) project them after each of fit's steps.
+    `activity_regularizer=` puts each call's penalty of the outputs, per sample, among the
+    model's losses (nn.activity_regularizer). `.weight` is (out, in), as Linear's, so
+    state_dict names are `weight` and `bias`.
     """
 
     supports_masking = True  # (Keras' masks pass it unchanged: nn.training.masking)
-    activity_regularizer = None  # (always: refuse_activity_regularizer)
 
     def build(self, in_features, like=None):
         """Linear's build; Keras' input_shape ((None, 8)) gives its last size."""
@@ -148,7 +150,6 @@ class Dense(Linear, KerasNamed):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, name=None,
                  activity_regularizer=None):
-        regularizers.refuse_activity_regularizer(activity_regularizer, "Dense")
         input_shape = _shape_with_dim(input_shape, input_dim)
         in_features = None if input_shape is None else _last_of_shape(input_shape)
         chosen = (initializers.checked(kernel_initializer, "kernel_initializer", "Dense"),
@@ -163,6 +164,7 @@ class Dense(Linear, KerasNamed):
         self._set_regularizers(regularizers.get(kernel_regularizer),
                                regularizers.get(bias_regularizer))
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self._set_activity_regularizer(activity_regularizer)
 
     @property
     def kernel_regularizer(self):
@@ -253,6 +255,7 @@ class Dense(Linear, KerasNamed):
                                            bias_regularizer=self.bias_regularizer)
         return init_config(self, activation=activation, input_shape=declared if kept else None,
                            use_bias=self.use_bias, dtype=self.dtype.name, input_dim=None,
+                           activity_regularizer=self.activity_config(),
                            **regularizer, **constraint_configs(self))
 
 

@@ -1107,8 +1107,10 @@ def _check_holds_own(optimizer, model):
             f"optimizer serves the parameters it was built with: give each model a new one")
 
 def _penalties(modules):
-    """The penalties the `modules` hold now (each one's `penalties()`), in their order."""
-    return [p for module in modules for p in getattr(module, "penalties", list)()]
+    """The penalties the `modules` hold now (each one's `penalties()`, then those of its
+    calls' outputs: its activity_regularizer's), in their order."""
+    return [p for module in modules for kind in ("penalties", "activity_penalties")
+            for p in getattr(module, kind, list)()]
 
 
 __all__ = ["Model"]

@@ -29,6 +29,7 @@ from autograd.variable import Parameter, as_variable, is_uninitialized, wrap
 
 from ... import functional as F
 from ... import initializers, regularizers
+from ...activity_regularizer import ActivityRegularized
 from ...functional.attention import additive_mask, attend
 from ...functional.dropout import dropout as dropout_weights
 from ...layers.config import init_config
@@ -42,7 +43,7 @@ from .einsum_dense import einsum_kernel_draw
 _PROJECTIONS = ("query", "key", "value", "output")
 
 
-class MultiHeadAttention(Module, KerasLayer):
+class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
     """Keras' MultiHeadAttention (see the module)."""
 
     kernel_regularizer = Penalty()
@@ -55,7 +56,6 @@ class MultiHeadAttention(Module, KerasLayer):
                  seed=None, *, name=None, input_shape=None):
         super().__init__()
         who = "MultiHeadAttention"
-        regularizers.refuse_activity_regularizer(activity_regularizer, who)
         if kernel_constraint is not None or bias_constraint is not None:
             raise NotImplementedError(f"{who}: kernel_constraint and bias_constraint are not "
                                       "supported; leave them None")
@@ -75,7 +75,8 @@ class MultiHeadAttention(Module, KerasLayer):
                                                        "kernel_initializer", who)
         self.bias_initializer = initializers.checked(bias_initializer, "bias_initializer", who)
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
-        self.kernel_constraint = self.bias_constraint = self.activity_regularizer = None
+        self.kernel_constraint = self.bias_constraint = None
+        self._set_activity_regularizer(activity_regularizer)
         self._keras_arguments(name, input_shape)
         self.dims = None
         hold_placeholders(self, {f"{p}_{w}": w == "kernel" or self.use_bias

@@ -18,6 +18,7 @@ from autograd.arguments import float_dtype, positive_int
 from autograd.capture import python_state_changed
 
 from ... import initializers, regularizers
+from ...activity_regularizer import ActivityRegularized
 from ...functional.conv import conv2d
 from ...functional.conv3d import conv3d
 from ...layers.activation import activation_config, resolve_activation
@@ -56,7 +57,7 @@ class Penalty:
         layer.__dict__[self.slot] = regularizers.get(value, type(layer).__name__)
 
 
-class _Conv(SizedByChannels, Spatial, Module):
+class _Conv(ActivityRegularized, SizedByChannels, Spatial, Module):
     """What Conv1D, Conv2D and Conv3D share; `dims` spatial axes."""
 
     weight_name = "kernel"
@@ -66,7 +67,6 @@ class _Conv(SizedByChannels, Spatial, Module):
     # the regularizer attributes get_config saves, under Keras' argument names
     regularizer_arguments = ("kernel_regularizer", "bias_regularizer")
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
-    activity_regularizer = None  # (always: refuse_activity_regularizer)
     causal = True  # whether a 1-D one takes padding='causal' (Keras' depthwise ones do not)
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
@@ -77,7 +77,7 @@ class _Conv(SizedByChannels, Spatial, Module):
                  input_shape=None, dtype="float32", activity_regularizer=None):
         super().__init__()
         who, dims = type(self).__name__, self.dims
-        regularizers.refuse_activity_regularizer(activity_regularizer, who)
+        self._set_activity_regularizer(activity_regularizer)
         self.kernel_initializer = initializers.checked(kernel_initializer,
                                                        "kernel_initializer", who)
         self.bias_initializer = initializers.checked(bias_initializer, "bias_initializer", who)
@@ -209,6 +209,7 @@ class _Conv(SizedByChannels, Spatial, Module):
         penalties = regularizers.configs(**{name: getattr(self, name)
                                             for name in self.regularizer_arguments})
         return init_config(self, activation=activation, dtype=self.dtype.name, **penalties,
+                           activity_regularizer=self.activity_config(),
                            **constraint_configs(self))
 
     def extra_repr(self):

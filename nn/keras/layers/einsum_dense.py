@@ -18,6 +18,7 @@ from autograd.ops import astype, einsum
 from autograd.variable import as_variable, is_uninitialized
 
 from ... import initializers, regularizers
+from ...activity_regularizer import ActivityRegularized
 from ...layers.activation import activation_config, resolve_activation
 from ...layers.config import init_config
 from ...layers.constrained import WeightConstraint, constraint_configs
@@ -30,7 +31,7 @@ _FORMS = re.compile(r"(?P<left>\.\.\.)?(?P<i>[a-zA-Z]+)(?P<right>\.\.\.)?,(?P<w>
                     r"(?P<oleft>\.\.\.)?(?P<o>[a-zA-Z]+)(?P<oright>\.\.\.)?")
 
 
-class EinsumDense(Module, KerasLayer):
+class EinsumDense(ActivityRegularized, Module, KerasLayer):
     """y = activation(einsum(equation, x, kernel) + bias) (see the module); kernel and bias
     (with bias_axes) are Keras' weights, in its order and shapes, made at the first call
     (kernel_initializer's fans counted over the kernel's input and output axes, as Keras
@@ -39,7 +40,6 @@ class EinsumDense(Module, KerasLayer):
     kernel_regularizer = Penalty()
     bias_regularizer = Penalty()
     kernel_constraint, bias_constraint = WeightConstraint("kernel"), WeightConstraint("bias")
-    activity_regularizer = None  # (always: refuse_activity_regularizer)
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -48,7 +48,7 @@ class EinsumDense(Module, KerasLayer):
                  activity_regularizer=None):
         super().__init__()
         who = "EinsumDense"
-        regularizers.refuse_activity_regularizer(activity_regularizer, who)
+        self._set_activity_regularizer(activity_regularizer)
         if lora_rank is not None:
             raise NotImplementedError(f"{who}: lora_rank (LoRA) is not supported; leave it None")
         self.equation, self.bias_axes = equation, bias_axes
@@ -126,6 +126,7 @@ class EinsumDense(Module, KerasLayer):
     def get_config(self):
         """The constructor's arguments (Keras' get_config), for model.save."""
         return init_config(self, activation=activation_config(self.activation),
+                           activity_regularizer=self.activity_config(),
                            **regularizers.configs(kernel_regularizer=self.kernel_regularizer,
                                                   bias_regularizer=self.bias_regularizer),
                            **constraint_configs(self))

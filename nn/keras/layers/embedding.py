@@ -6,6 +6,7 @@ from autograd.ops import astype
 from autograd.variable import Parameter, as_variable
 
 from ... import regularizers
+from ...activity_regularizer import ActivityRegularized
 from ...functional.embedding import embedding
 from ...initializers import checked, fill
 from ...layers.config import init_config
@@ -14,7 +15,7 @@ from ...layers.keras_name import KerasNamed
 from ...module import Module
 
 
-class Embedding(Module, KerasNamed):
+class Embedding(ActivityRegularized, Module, KerasNamed):
     """indices (N, ...) of ints in [0, input_dim) -> (N, ..., output_dim), rows of
     `embeddings` (input_dim, output_dim), drawn from U(-0.05, 0.05) (Keras' 'uniform').
     Float indices are cast to integers, as Keras casts them. `input_length` (Keras 2) or
@@ -23,7 +24,6 @@ class Embedding(Module, KerasNamed):
     nn.training.masking) for the layers after it (so the vocabulary takes input_dim = its size
     + 1); `weights=[table]` sets the table."""
 
-    activity_regularizer = None  # (always: refuse_activity_regularizer)
     autocast = False  # (Keras': the rows are taken from the table, then cast)
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
@@ -32,7 +32,7 @@ class Embedding(Module, KerasNamed):
                  dtype="float32", activity_regularizer=None):
         super().__init__()
         who = "Embedding"
-        regularizers.refuse_activity_regularizer(activity_regularizer, who)
+        self._set_activity_regularizer(activity_regularizer)
         self.input_dim = positive_int(input_dim, "input_dim", who)
         self.output_dim = positive_int(output_dim, "output_dim", who)
         self.mask_zero = bool(mask_zero)
@@ -82,6 +82,7 @@ class Embedding(Module, KerasNamed):
         """The constructor's arguments (Keras' get_config); the table is in the weights."""
         return init_config(self, **regularizers.configs(
             embeddings_regularizer=self.embeddings_regularizer), weights=None,
+            activity_regularizer=self.activity_config(),
             dtype=self.dtype.name, **constraint_configs(self))
 
     def extra_repr(self):

@@ -23,6 +23,7 @@ from autograd.ops import astype, concatenate, split, transpose
 from autograd.variable import wrap
 
 from ... import regularizers
+from ...activity_regularizer import ActivityRegularized
 from ...functional.dropout import dropout
 from ...functional.recurrence import recurrence
 from ...functional.stepwise_recurrence import stepwise_recurrence
@@ -56,7 +57,7 @@ def activation_name(value, argument, who):
     return activation_config(value)
 
 
-class _Recurrent(SequenceRun, Module, KerasNamed):
+class _Recurrent(ActivityRegularized, SequenceRun, Module, KerasNamed):
     """What SimpleRNN, LSTM and GRU share: Keras' weights, their lazy sizing, the run through
     nn's fused recurrence and Keras' return modes. A subclass sets `num_gates` and
     `_modes` ({(activation, recurrent_activation): nn's recurrence mode}), and passes its
@@ -76,7 +77,8 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
     go_backwards; stateful (each call starts from the last one's final states, kept as
     values in `states` (not in the weights) until reset_state(); the batch size must stay
     the same; not under jit_compile); unroll (a speed hint: no effect); name, input_shape
-    ((T, F), T may be None), dtype. activity_regularizer raises NotImplementedError."""
+    ((T, F), T may be None), dtype. activity_regularizer= puts each call's penalty of the
+    outputs among the model's losses (nn.activity_regularizer)."""
 
     num_gates = None
     _modes = {}
@@ -110,7 +112,7 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
         self.bias_initializer = checked(bias_initializer, "bias_initializer", who)
         self._regularizers = tuple(regularizers.get(r, who) for r in (
             kernel_regularizer, recurrent_regularizer, bias_regularizer))
-        regularizers.refuse_activity_regularizer(activity_regularizer, who)
+        self._set_activity_regularizer(activity_regularizer)
         self.kernel_constraint, self.recurrent_constraint, self.bias_constraint = \
             kernel_constraint, recurrent_constraint, bias_constraint
         self.dropout = probability(dropout, "dropout", who)
@@ -285,7 +287,8 @@ class _Recurrent(SequenceRun, Module, KerasNamed):
         kept = regularizers.configs(**dict(zip(
             ("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
             self._regularizers)))
-        kept.update(constraint_configs(self), activity_regularizer=None, dtype=self.dtype.name)
+        kept.update(constraint_configs(self), activity_regularizer=self.activity_config(),
+                    dtype=self.dtype.name)
         options = {name: kept[name] if name in kept else getattr(self, name)
                    for name in _OPTIONS}
         return {**init_config(self), **options}

@@ -92,21 +92,6 @@ def test_bad_regularizers_are_named():
     assert _model().losses == []
 
 
-@pytest.mark.parametrize("make, who", [
-    (lambda **kw: nn.keras.layers.Dense(2, **kw), "Dense"),
-    (lambda **kw: nn.keras.layers.Conv1D(2, 3, **kw), "Conv1D"),
-    (lambda **kw: nn.keras.layers.Conv2D(2, 3, **kw), "Conv2D"),
-    (lambda **kw: nn.keras.layers.Embedding(5, 2, **kw), "Embedding"),
-    (lambda **kw: nn.keras.layers.LSTM(2, **kw), "LSTM"),
-])
-def test_activity_regularizer_is_refused_by_name_and_none_is_keras_config(make, who):
-    with pytest.raises(NotImplementedError, match=f"{who}: activity_regularizer is not "
-                                                  "supported"):
-        make(activity_regularizer="l2")
-    layer = make(activity_regularizer=None)  # (as a Keras config gives it)
-    assert layer.get_config()["activity_regularizer"] is None
-
-
 def _keras_orthogonal(w, factor, mode):
     """Keras 3's OrthogonalRegularizer, written out with NumPy."""
     v = w if mode == "rows" else w.T
