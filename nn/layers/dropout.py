@@ -43,8 +43,12 @@ class Dropout(Module, KerasNamed):
 
     @property
     def rate(self):
-        """Keras' name for p."""
+        """Keras' name for p (settable, as Keras' attribute is; checked as p is)."""
         return self.p
+
+    @rate.setter
+    def rate(self, value):
+        self.p = probability(value, "rate", "Dropout")
 
     op = DropoutOp  # the Function that drops (p, generator, mask shape)
 

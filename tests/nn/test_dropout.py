@@ -84,3 +84,18 @@ def test_keras_rate_is_p():
     assert nn.Dropout(0.3, rate=0.3).p == 0.3
     with pytest.raises(ValueError, match="p=0.2 and rate=0.3 disagree"):
         nn.Dropout(0.2, rate=0.3)
+
+
+def test_keras_rate_is_settable_and_a_captured_step_follows_it():
+    layer = nn.Dropout(rate=0.3)
+    layer.rate = 0.6
+    assert layer.p == layer.rate == 0.6
+    with pytest.raises(ValueError, match="Dropout: rate must be"):
+        layer.rate = 1.5
+    assert layer.p == 0.6
+    x = Variable(np.ones((200, 50)))
+    step = autograd.capture(lambda v: layer(v))
+    for rate in (0.6, 0.6, 0.0, 1.0):  # (the first two calls record, the rest replay)
+        layer.rate = rate
+        kept = (step(x).data != 0).mean()
+        assert abs(kept - (1 - rate)) < 0.05
