@@ -40,11 +40,7 @@ def _expand_back(gy, x_shape, axes):
 def _broadcast(x, shape):
     """broadcast_to for gradient code (Variables or arrays): x itself where it has `shape`
     already (no node)."""
-    if x.shape == shape:
-        return x
-    if x.__class__ is np.ndarray and x.ndim == 0:  # (the gradient of a sum() seeded by 1)
-        return scalar_broadcast(x, shape)
-    return call_op(BroadcastTo(shape), x)
+    return x if x.shape == shape else call_op(BroadcastTo(shape), x)
 
 
 def _sum_down(x, shape):
@@ -230,6 +226,8 @@ class BroadcastTo(Function):
         self.shape = tuple(shape)
 
     def forward(self, x):
+        if x.__class__ is np.ndarray and x.ndim == 0:  # (the gradient of a sum() seeded by 1)
+            return scalar_broadcast(x, self.shape)
         return get_array_module(x).broadcast_to(x, self.shape)
 
     def backward(self, gy):

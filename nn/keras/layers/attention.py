@@ -133,7 +133,12 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
             [(self.kernel_regularizer, getattr(self, f"{p}_kernel")) for p in _PROJECTIONS]
             + [(self.bias_regularizer, getattr(self, f"{p}_bias")) for p in _PROJECTIONS])
 
-    get_config = init_config
+    def get_config(self):
+        """The constructor's arguments (Keras' get_config), the regularizers as model.save
+        keeps them."""
+        return init_config(self, activity_regularizer=self.activity_config(),
+                           **regularizers.configs(kernel_regularizer=self.kernel_regularizer,
+                                                  bias_regularizer=self.bias_regularizer))
 
     # ----- attending -----
     def forward(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,

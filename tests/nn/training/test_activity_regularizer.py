@@ -138,3 +138,20 @@ def test_a_saved_model_keeps_the_activity_regularizer(tmp_path):
     model(x)
     np.testing.assert_allclose(got, [p.data for p in model.losses], rtol=1e-6)
     assert len(got) == 1
+
+
+def test_multi_head_attention_saves_its_regularizers(tmp_path):
+    import nn.keras as keras
+    inputs = keras.Input((4, 3))
+    outputs = layers.MultiHeadAttention(2, 2, activity_regularizer="l2",
+                                        kernel_regularizer=regularizers.L1(0.02))(inputs, inputs)
+    model = keras.Model(inputs, outputs)
+    x = RNG.standard_normal((2, 4, 3)).astype(np.float32)
+    loaded = saved_and_loaded(model, x, tmp_path / "attention.keras")
+    config = loaded.layers[-1].get_config()
+    assert config["activity_regularizer"] == {"l1": 0.0, "l2": 0.01}
+    assert config["kernel_regularizer"] == {"l1": 0.02, "l2": 0.0}
+    loaded(x)
+    got = [p.data for p in loaded.losses]
+    model(x)
+    np.testing.assert_allclose(got, [p.data for p in model.losses], rtol=1e-6)
