@@ -3,9 +3,11 @@ state of the optimizer rungrad's compile made from the same config, so that trai
 on as Keras' goes on after loading the file.
 
 Keras' optimizer lists its variables in the order it made them (keras/src/optimizers):
-`iterations` (an integer: the updates made) and the learning rate (none where it is a
-schedule, a function of iterations); then build(model.trainable_variables) makes, for those
-variables in that order, their moving averages (use_ema), then the optimizer's own: one
+`iterations` (an integer: the updates made, or with gradient_accumulation_steps the calls)
+and the learning rate (none where it is a schedule, a function of iterations); then
+build(model.trainable_variables) makes, for those variables in that order, their moving
+averages (use_ema), then their gradient accumulators (gradient_accumulation_steps), then
+the optimizer's own: one
 list per kind, kinds made together interleaved (Adam's momentum and velocity of each
 variable in turn), kinds made apart one whole list after another (RMSprop's velocities,
 then its momentums); Nadam's product of momentum factors, a scalar, last. Keras' update
@@ -13,6 +15,7 @@ counts from iterations where rungrad's counts each parameter's steps (`step`): b
 set from it.
 """
 from . import optimizers as keras_optimizers
+from .optimizers.accumulation import KEY as ACCUMULATOR
 
 _ADAM = [("exp_avg", "exp_avg_sq")]  # (Keras' momentum, velocity)
 _COUNT, _SCALAR = ((), "iu"), ((), "f")  # (shape, dtype kinds) of a count, of a number
@@ -83,7 +86,7 @@ def _restore(opt, weights, stored, first=0):
     values = iter([d[()] for d in stored])
     iterations, rate = int(next(values)), float(next(values)) if has_rate else None
     state = {held[id(p)]: {} for p, _ in weights}
-    per_weight = ([("average",)] if opt.use_ema else []) + kinds
+    per_weight = _base_kinds(opt) + kinds
     for names in per_weight:  # (each tuple: its kinds interleaved, weight by weight)
         for p, transposed in weights:
             for name in names:
@@ -109,9 +112,16 @@ def _expected(opt, kinds, weights, has_rate):
     `weights`: an integer count, then floats."""
     expected = [_COUNT] + [_SCALAR] * has_rate
     keras_shapes = [p.shape[::-1] if transposed else p.shape for p, transposed in weights]
-    for names in ([("average",)] if opt.use_ema else []) + kinds:
+    for names in _base_kinds(opt) + kinds:
         expected += [(tuple(shape), "f") for shape in keras_shapes for _ in names]
     return expected + [_SCALAR] * len(_scalars(opt))
+
+
+def _base_kinds(opt):
+    """The variables Keras' base optimizer makes per trainable variable, before the
+    optimizer's own, each kind apart: moving averages (use_ema), then accumulators."""
+    return [("average",)] * opt.use_ema + [(ACCUMULATOR,)] * bool(
+        opt.gradient_accumulation_steps)
 
 
 def _mismatch(stored, expected, opt, first=0):
@@ -133,19 +143,18 @@ def _mismatch(stored, expected, opt, first=0):
 
 def _load(opt, state, iterations, rate):
     """Give `opt` the state {parameter index: {key: value}} (Keras' layouts), `iterations`
-    as its update count and each parameter's step, and `rate` (None: its schedule's)."""
+    as its count of calls, the updates made as each parameter's step, and `rate` (None: its
+    schedule's)."""
     saved = opt.state_dict()
     counts_steps = "step" in (type(opt).state_keys or ())
+    updates = iterations // (opt.gradient_accumulation_steps or 1)
     for index, entry in state.items():
         if not entry:  # (SGD without momentum keeps nothing)
             continue
         if counts_steps:
-            entry["step"] = iterations
-        if "average" in entry:
-            if iterations:
-                entry["average_steps"] = iterations
-            else:  # (no update made: Keras' first one sets the average, as rungrad's does)
-                del entry["average"]
+            entry["step"] = updates
+        if "average" in entry and not updates:  # (Keras' first update sets it, as rungrad's)
+            del entry["average"]
         saved["state"][index] = entry  # (load_state_dict copies the arrays)
     saved["iterations"] = iterations
     if rate is not None:

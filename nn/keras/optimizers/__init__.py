@@ -22,9 +22,10 @@ from optim.clip import _norm, _set_grad, _with_grads
 from optim.optimizer import check_nonnegative
 
 from . import schedules
+from .accumulation import accumulate, accumulation_steps
 from .loss_scale import LossScaleOptimizer
 
-_UNSUPPORTED = {"loss_scale_factor": None, "gradient_accumulation_steps": None}
+_UNSUPPORTED = {"loss_scale_factor": None}
 
 
 class _Hyper:
@@ -62,7 +63,7 @@ class KerasOptimizer:
 
     def _keras_options(self, weight_decay=None, clipnorm=None, clipvalue=None,
                        global_clipnorm=None, name=None, use_ema=False, ema_momentum=0.99,
-                       ema_overwrite_frequency=None, **rest):
+                       ema_overwrite_frequency=None, gradient_accumulation_steps=None, **rest):
         who = type(self).__name__
         for key, value in rest.items():
             if key not in _UNSUPPORTED:
@@ -79,9 +80,17 @@ class KerasOptimizer:
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
         self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = _ema_options(
             use_ema, ema_momentum, ema_overwrite_frequency, who)
+        self.gradient_accumulation_steps = accumulation_steps(gradient_accumulation_steps, who)
         self.name = name or who
-        self.iterations = 0  # Keras' count of the updates made
+        self._iterations = 0  # Keras' count of the calls of step()
         return 0.0 if weight_decay is None else weight_decay
+
+    @property
+    def iterations(self):
+        """The updates made, as Keras counts them: the calls of step(), divided by
+        gradient_accumulation_steps where gradients accumulate."""
+        steps = self.gradient_accumulation_steps
+        return self._iterations // steps if steps else self._iterations
 
     def _initial_rate(self, learning_rate):
         """The lr the groups start with: learning_rate, or a schedule's at update 0 (the
@@ -94,7 +103,7 @@ class KerasOptimizer:
         """The current learning rate (a schedule's at this update), as Keras'; set a number
         (or a new schedule)."""
         if self._schedule is not None:
-            return float(self._schedule(self.iterations))
+            return float(self._schedule(self._iterations))
         return super().learning_rate
 
     @learning_rate.setter
@@ -109,13 +118,14 @@ class KerasOptimizer:
         optim.Optimizer.learning_rate.fset(self, value)
 
     def _snapshot(self):
-        """optim's state dict, with Keras' iterations (a schedule resumes from them); the
-        state-dict hooks run around it all (optim/hooks.py)."""
-        return dict(super()._snapshot(), iterations=self.iterations)
+        """optim's state dict, with Keras' count of the calls of step() (a schedule resumes
+        from it; Keras' `iterations` where no gradients accumulate); the state-dict hooks run
+        around it all (optim/hooks.py)."""
+        return dict(super()._snapshot(), iterations=self._iterations)
 
     def _resume(self, state_dict):
         super()._resume(state_dict)
-        self.iterations = int(state_dict.get("iterations", 0))
+        self._iterations = int(state_dict.get("iterations", 0))
 
     @property
     def keras_options(self):
@@ -124,33 +134,40 @@ class KerasOptimizer:
         options = {"clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
                    "global_clipnorm": self.global_clipnorm, "name": self.name,
                    "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
-                   "ema_overwrite_frequency": self.ema_overwrite_frequency}
+                   "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                   "gradient_accumulation_steps": self.gradient_accumulation_steps}
         return options if self._schedule is None else dict(options,
                                                             learning_rate=self._schedule)
 
     @replayed
     def step(self, closure=None):
-        """Keras' update: clip the gradients (if asked), decay the weights, then the rule."""
+        """Keras' update: clip the gradients (if asked), decay the weights, then the rule;
+        with gradient_accumulation_steps = n, only every n-th call updates, with the mean
+        of the n gradients (see accumulation.py)."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        self._clip()
-        if self._schedule is not None:  # (Keras: the rate of update t is schedule(t))
-            rate = float(self._schedule(self.iterations))
-            for group in self.param_groups:
-                group["lr"] = rate
-        super().step()
-        self.iterations += 1
+        steps = self.gradient_accumulation_steps
+        if not steps or accumulate(self, steps):
+            self._clip()
+            if self._schedule is not None:  # (Keras: the rate of call t is schedule(t))
+                rate = float(self._schedule(self._iterations))
+                for group in self.param_groups:
+                    group["lr"] = rate
+            super().step()
         if self.use_ema:
             self._update_averages()
+        self._iterations += 1
         return loss
 
     def _update_averages(self):
-        """Keras' moving average of each trainable weight (use_ema), kept in its state:
-        average = m * average + (1 - m) * w after each update (w itself after the first);
-        every ema_overwrite_frequency updates the weights take their averages."""
+        """Keras' moving average of each trainable weight (use_ema), kept in its state, at
+        every call of step() (accumulating ones too): average = m * average + (1 - m) * w,
+        w itself before the first update is made; the weights take their averages whenever
+        the updates made, this one counted, are a multiple of ema_overwrite_frequency."""
         momentum, every = self.ema_momentum, self.ema_overwrite_frequency
+        made = self.iterations  # (before this call is counted, as in Keras)
         for group in self.param_groups:
             for p in group["params"]:
                 if not p.requires_grad:
@@ -158,14 +175,13 @@ class KerasOptimizer:
                 w = p.data
                 state = self._state_for(p, group, get_array_module(w))
                 average = state.get("average")
-                if average is None:
-                    state["average"], state["average_steps"] = w.copy(), 1
+                if average is None or made == 0:
+                    state["average"] = w.copy()
                 else:
                     for a, x in in_blocks(average, w):
                         a *= momentum
                         a += (1.0 - momentum) * x
-                    state["average_steps"] += 1
-                if every and state["average_steps"] % every == 0:
+                if every and (made + 1) % every == 0:
                     _take_average(p, state)
 
     def finalize_variable_values(self, var_list):

@@ -31,6 +31,8 @@ def test_each_step_matches_keras(case):
         for i, p in enumerate(params):
             np.testing.assert_allclose(p.data, REFERENCE[f"{case}_{k}_{i}"], rtol=1e-12,
                                        atol=1e-14, err_msg=f"{case}, step {k}, variable {i}")
+        if f"{case}_iterations_{k}" in REFERENCE:  # (the updates made, accumulating)
+            assert opt.iterations == int(REFERENCE[f"{case}_iterations_{k}"])
     if kwargs.get("use_ema"):  # fit's end: the variables take their moving averages
         opt.finalize_variable_values(params)
         for i, p in enumerate(params):
@@ -181,7 +183,8 @@ def test_a_model_compiled_with_one_is_saved_and_loaded_with_its_state(tmp_path):
     assert type(loaded.optimizer) is keras.optimizers.RMSprop
     assert loaded.optimizer.keras_options == {
         "clipnorm": None, "clipvalue": 0.1, "global_clipnorm": None, "name": "slow",
-        "use_ema": True, "ema_momentum": 0.99, "ema_overwrite_frequency": 5}
+        "use_ema": True, "ema_momentum": 0.99, "ema_overwrite_frequency": 5,
+        "gradient_accumulation_steps": None}
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     loaded.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
