@@ -141,7 +141,7 @@ class _KerasSteps:
         loss = self._tracked_loss(x, y, y_pred, sample_weight, training=True)
         if loss.requires_grad:
             self.optimizer.zero_grad()
-            loss.backward()
+            self._backward_scaled(loss)
             self._step_optimizer(self.optimizer.step)
         else:
             warnings.warn(f"train_step: {type(self).__name__} has no trainable weights (all "

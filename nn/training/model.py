@@ -680,12 +680,18 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         self.optimizer.zero_grad()
         if parallel is not None:  # (replayable calls: a captured update averages too)
             run_replayed(parallel.before_backward, sample_count(x_batch))
-        scale = getattr(self.optimizer, "scale_loss", None)  # (a LossScaleOptimizer's)
-        (loss if scale is None else scale(loss)).backward()
+        self._backward_scaled(loss)
         if parallel is not None:
             run_replayed(parallel.after_backward)
         self._step_optimizer(self.optimizer.step)
         return loss, inputs, mask
+
+    def _backward_scaled(self, loss):
+        """backward from the loss as the optimizer scales it (Keras' scale_loss: a
+        LossScaleOptimizer's dynamic scale, a loss_scale_factor), which its step divides
+        out of the gradients again."""
+        scale = getattr(self.optimizer, "scale_loss", None)
+        (loss if scale is None else scale(loss)).backward()
 
     def _step_optimizer(self, step):
         """step(), then the layers' constraints on the new weights (Keras' optimizers apply
@@ -927,10 +933,10 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
 
 
 def _quiet_overflows(optimizer):
-    """NumPy's overflow warnings off for an update whose loss is scaled (a
-    LossScaleOptimizer's): the scale is meant to overflow float16 now and then, which it
-    notices and halves (Keras' frameworks say nothing)."""
-    if getattr(optimizer, "scale_loss", None) is None:
+    """NumPy's overflow warnings off for an update whose loss a LossScaleOptimizer scales:
+    its scale is meant to overflow float16 now and then, which it notices and halves
+    (Keras' frameworks say nothing). A fixed loss_scale_factor gets the warnings."""
+    if not isinstance(optimizer, LossScaleOptimizer):
         return _NOTHING
     return np.errstate(over="ignore", invalid="ignore")
 

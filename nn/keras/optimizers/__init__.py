@@ -23,9 +23,7 @@ from optim.optimizer import check_nonnegative
 
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
-from .loss_scale import LossScaleOptimizer
-
-_UNSUPPORTED = {"loss_scale_factor": None}
+from .loss_scale import LossScaleOptimizer, positive_scale, unscale_grads
 
 
 class _Hyper:
@@ -63,13 +61,11 @@ class KerasOptimizer:
 
     def _keras_options(self, weight_decay=None, clipnorm=None, clipvalue=None,
                        global_clipnorm=None, name=None, use_ema=False, ema_momentum=0.99,
-                       ema_overwrite_frequency=None, gradient_accumulation_steps=None, **rest):
+                       ema_overwrite_frequency=None, gradient_accumulation_steps=None,
+                       loss_scale_factor=None, **rest):
         who = type(self).__name__
-        for key, value in rest.items():
-            if key not in _UNSUPPORTED:
-                raise TypeError(f"{who}: unexpected argument {key!r}")
-            if value != _UNSUPPORTED[key]:
-                raise NotImplementedError(f"{who}: {key}={value!r} is not supported by rungrad")
+        if rest:
+            raise TypeError(f"{who}: unexpected argument {next(iter(rest))!r}")
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(f"{who}: give only one of clipnorm, clipvalue and "
                              "global_clipnorm (Keras' rule)")
@@ -81,6 +77,8 @@ class KerasOptimizer:
         self.use_ema, self.ema_momentum, self.ema_overwrite_frequency = _ema_options(
             use_ema, ema_momentum, ema_overwrite_frequency, who)
         self.gradient_accumulation_steps = accumulation_steps(gradient_accumulation_steps, who)
+        self.loss_scale_factor = None if loss_scale_factor is None else positive_scale(
+            loss_scale_factor, "loss_scale_factor", who)
         self.name = name or who
         self._iterations = 0  # Keras' count of the calls of step()
         return 0.0 if weight_decay is None else weight_decay
@@ -135,19 +133,28 @@ class KerasOptimizer:
                    "global_clipnorm": self.global_clipnorm, "name": self.name,
                    "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
                    "ema_overwrite_frequency": self.ema_overwrite_frequency,
-                   "gradient_accumulation_steps": self.gradient_accumulation_steps}
+                   "gradient_accumulation_steps": self.gradient_accumulation_steps,
+                   "loss_scale_factor": self.loss_scale_factor}
         return options if self._schedule is None else dict(options,
                                                             learning_rate=self._schedule)
+
+    def scale_loss(self, loss):
+        """Keras' scale_loss: the loss times loss_scale_factor (the loss itself without one),
+        which fit backpropagates; step() divides the gradients back."""
+        return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
 
     @replayed
     def step(self, closure=None):
         """Keras' update: clip the gradients (if asked), decay the weights, then the rule;
-        with gradient_accumulation_steps = n, only every n-th call updates, with the mean
-        of the n gradients (see accumulation.py)."""
+        the gradients divided by loss_scale_factor first (of a loss scale_loss scaled); with
+        gradient_accumulation_steps = n, only every n-th call updates, with the mean of the
+        n gradients (see accumulation.py)."""
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        if self.loss_scale_factor is not None:
+            unscale_grads(self, self.loss_scale_factor)
         steps = self.gradient_accumulation_steps
         if not steps or accumulate(self, steps):
             self._clip()

@@ -37,12 +37,8 @@ class LossScaleOptimizer(optim.Optimizer):
                 inner_optimizer, LossScaleOptimizer):
             raise TypeError(f"{who}: inner_optimizer must be an optimizer (not another "
                             f"{who}), got {type(inner_optimizer).__name__}")
-        if isinstance(initial_scale, bool) or not isinstance(initial_scale, (int, float)) or \
-                not math.isfinite(initial_scale) or initial_scale <= 0:
-            raise ValueError(f"{who}: initial_scale must be a finite number > 0, got "
-                             f"{initial_scale!r}")
+        self.initial_scale = positive_scale(initial_scale, "initial_scale", who)
         self.inner_optimizer = inner_optimizer
-        self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = positive_int(dynamic_growth_steps, "dynamic_growth_steps",
                                                  who)
         self.name = "loss_scale_optimizer" if name is None else name
@@ -76,15 +72,11 @@ class LossScaleOptimizer(optim.Optimizer):
         if closure is not None:
             raise TypeError(f"{self.name}: step() takes no closure; fit scales the loss "
                             "(scale_loss) before backward")
-        pairs = _with_grads([p for group in self.param_groups for p in group["params"]],
-                            self.name)
-        if not all(bool(get_array_module(g).isfinite(g).all()) for _, g in pairs):
+        if not all(bool(get_array_module(g).isfinite(g).all()) for _, g in _grads(self)):
             self.dynamic_scale[...] = self.dynamic_scale * 0.5
             self.step_counter = 0
             return None
-        inverse, done = 1.0 / float(self.dynamic_scale), {}
-        for p, g in pairs:  # (replaced, not scaled in place: a gradient may be shared)
-            _set_grad(p, g * g.dtype.type(inverse), done)
+        unscale_grads(self, float(self.dynamic_scale))
         self.inner_optimizer.step()
         self.step_counter += 1
         if self.step_counter == self.dynamic_growth_steps:
@@ -122,4 +114,25 @@ class LossScaleOptimizer(optim.Optimizer):
                 "dynamic_growth_steps": self.dynamic_growth_steps}
 
 
-__all__ = ["LossScaleOptimizer"]
+def _grads(opt):
+    """(parameter, gradient array) of each parameter of `opt` that has a gradient."""
+    return _with_grads([p for group in opt.param_groups for p in group["params"]],
+                       getattr(opt, "name", type(opt).__name__))
+
+
+def unscale_grads(opt, scale):
+    """Divide the gradients of `opt`'s parameters by `scale` (of a loss multiplied by it)."""
+    done = {}
+    for p, g in _grads(opt):  # (replaced, not divided in place: a gradient may be shared)
+        _set_grad(p, g / g.dtype.type(scale), done)
+
+
+def positive_scale(value, name, who):
+    """`value`, a scale of the loss, as a float: a finite number > 0, else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{who}: {name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+__all__ = ["LossScaleOptimizer", "positive_scale", "unscale_grads"]

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+import nn.keras as keras
 from autograd import gradcheck, gradgradcheck
 from nn.keras.metrics import Metric
 
@@ -97,3 +98,17 @@ class ClassCounts(Metric):
 
     def result(self):
         return self.counts.value
+
+
+def small_regression(samples, features, seed):
+    """(x, y, model): `samples` rows of `features` normal features, a linear target of them,
+    and a Dense(2 features, tanh) -> Dense(1) model, its weights the same for the same
+    seed."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(samples, features)).astype(np.float32)
+    y = x @ rng.normal(size=(features, 1)).astype(np.float32)
+    np.random.seed(seed)
+    model = keras.Sequential([keras.Input(shape=(features,)),
+                              keras.layers.Dense(2 * features, activation="tanh"),
+                              keras.layers.Dense(1)])
+    return x, y, model

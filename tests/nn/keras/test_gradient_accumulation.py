@@ -8,17 +8,11 @@ import nn
 import nn.keras as keras
 from autograd import Parameter
 
+from ._helpers import small_regression
 
-def _regression(seed=3):
-    """64 samples of 4 features, a linear target, and a small MLP for it (same weights for
-    the same seed)."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(64, 4)).astype(np.float32)
-    y = x @ rng.normal(size=(4, 1)).astype(np.float32)
-    np.random.seed(seed)
-    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"),
-                              keras.layers.Dense(1)])
-    return x, y, model
+
+def _regression():
+    return small_regression(64, 4, seed=3)
 
 
 @pytest.mark.parametrize("jit", [False, True])

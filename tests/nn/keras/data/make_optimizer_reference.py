@@ -8,11 +8,12 @@ With use_ema, the variables after finalize_variable_values (fit's end) are recor
 The two EMA cases were added from a run on Keras' torch backend, which rounds some other
 rules' float32 constants differently (up to 2e-7): the other cases were kept from the
 first run, so regenerate on a backend other than torch.
-The gradient-accumulation cases (gradient_accumulation_steps) were added the same way, on
-the torch backend: `python make_optimizer_reference.py CASE ...` runs the cases named and
-adds them to the files, keeping the others; they also record Keras' `iterations` (the updates
-made) after each step. Their clipping is by value, at a power of two: the torch backend
-rounds a clip value and its norm clipping to float32.
+The gradient-accumulation cases (gradient_accumulation_steps) and loss_scale_factor's (the
+gradients given are divided by it) were added the same way, on the torch backend:
+`python make_optimizer_reference.py CASE ...` runs the cases named and adds them to the
+files, keeping the others; the accumulating ones also record Keras' `iterations` (the
+updates made) after each step. Their clipping is by value, at a power of two: the torch
+backend rounds a clip value and its norm clipping to float32.
 Keras keeps the learning rate as a float32 variable: the rates here are powers of two,
 exact in float32, so that the comparison is of the rules, to float64 rounding."""
 import json
@@ -55,6 +56,8 @@ CASES = {
     "sgd_ema_accumulate": ("SGD", {"learning_rate": 0.125, "momentum": 0.9, "use_ema": True,
                                    "ema_momentum": 0.5, "ema_overwrite_frequency": 2,
                                    "gradient_accumulation_steps": 2}),
+    "sgd_momentum_loss_scale": ("SGD", {"learning_rate": 0.125, "momentum": 0.9,
+                                        "loss_scale_factor": 4.0}),
 }
 
 
