@@ -13,6 +13,7 @@ from .config import Config, anomaly_mode
 from .config import no_grad as _no_grad
 from .element_count import ElementCount
 from .hooks import GradWatch
+from .keras_variable import ComputedAssignments, KerasVariableMethods
 from .tensor_methods import TensorMethods
 
 _NUMERIC_KINDS = "biuf"
@@ -159,7 +160,7 @@ class _NotGiven:
 _NOT_GIVEN = _NotGiven()
 
 
-class Variable(TensorMethods):
+class Variable(ComputedAssignments, TensorMethods):
     """An n-d array that remembers its creator, so gradients can flow back through it.
 
     `requires_grad` is honoured only for floating-point data: integer arrays (labels,
@@ -845,9 +846,10 @@ def wrap(data, requires_grad=False):
     return v
 
 
-class Parameter(Variable):
+class Parameter(KerasVariableMethods, Variable):
     """A trainable leaf: what `nn` layers own and `optim` updates (it may carry extra
-    attributes, so it keeps a __dict__)."""
+    attributes, so it keeps a __dict__). Keras' Variable methods too (assign, assign_add,
+    assign_sub, trainable, value: autograd/keras_variable.py)."""
 
     def __init__(self, data, name=None, requires_grad=True):
         if data is None:
@@ -872,12 +874,6 @@ class Parameter(Variable):
             mark_modified(self)
 
     data = property(Variable.data.__get__, _set_data, doc="The array held.")
-
-    @property
-    def value(self):
-        """Keras 3's Variable.value (its backend tensor): the Parameter itself, so that
-        Keras code written for the PyTorch backend (`v.value.grad`) runs as it is."""
-        return self
 
 
 _data_slot = Variable.__dict__["data"]
