@@ -5,6 +5,10 @@ not called in it (one a subclassed model calls only in training) adds nothing, a
 called twice in it (shared) adds both calls' losses."""
 import threading
 
+import numpy as np
+
+from autograd import Variable
+
 
 class _ThreadState(threading.local):
     depth = 0  # the calls in progress
@@ -55,4 +59,67 @@ class CallLosses:
         return list(self._losses) if self._call == _current_call() else []
 
 
-__all__ = ["CallLosses", "top_level_call"]
+def outside_any_call():
+    """Whether no model (or layer) call is in progress in this thread: a layer called on its
+    own then makes its call the top-level one."""
+    return _this_thread.depth == 0
+
+
+class AddsLosses:
+    """Keras' `add_loss` of a layer (mixed into Module): losses its call computes (a VAE's KL
+    term) that fit and evaluate add to the compiled loss, as Keras does."""
+
+    def add_loss(self, loss):
+        """Add `loss` (a scalar Variable: the graph to train it through; a non-scalar one is
+        summed, as Keras sums it; or a list of them) to this call's losses: fit and evaluate
+        add them to the compiled loss, and `losses` lists them until the next top-level
+        call. Call it inside `forward` (Keras' call)."""
+        added = self.__dict__.get("_added_losses")
+        if added is None:  # (made at the first: most layers never add one)
+            added = self.__dict__["_added_losses"] = CallLosses()
+            _Added.any = True
+        for item in loss if isinstance(loss, (list, tuple)) else (loss,):
+            added.add(_scalar_loss(item, type(self).__name__))
+
+    def added_losses(self):
+        """The losses add_loss added in the current top-level call (Variables)."""
+        added = self.__dict__.get("_added_losses")
+        return [] if added is None else added.current()
+
+
+def _scalar_loss(loss, who):
+    """An added loss as a scalar Variable: summed if it has axes, a number or array made a
+    constant; anything else refused, named."""
+    if not isinstance(loss, Variable):
+        if isinstance(loss, bool) or not isinstance(loss, (int, float, np.ndarray, np.generic)):
+            raise TypeError(f"{who}.add_loss: a loss is a Variable computed in the call (or a "
+                            f"number), got {type(loss).__name__}")
+        loss = Variable(np.asarray(loss, dtype=None if isinstance(loss, np.ndarray) else float))
+    if loss.dtype.kind != "f":
+        raise TypeError(f"{who}.add_loss: a loss of dtype {loss.dtype}; a loss is a float")
+    return loss.sum() if loss.ndim else loss
+
+
+class _Added:
+    """Whether any layer has called add_loss: until then fit looks for no added loss."""
+    any = False
+
+
+def losses_added():
+    return _Added.any
+
+
+WEIGHT_PENALTIES = ("penalties",)  # a layer's regularizers' penalties of its weights
+CALL_LOSSES = ("activity_penalties", "added_losses")  # those of its current call
+
+
+def held_losses(modules, kinds=WEIGHT_PENALTIES + CALL_LOSSES):
+    """The losses `modules` hold now, in their order (Keras' layer.losses): each one's
+    weight penalties, then its calls' (activity_regularizer's, add_loss's); `kinds`: those
+    only."""
+    return [loss for module in modules for kind in kinds
+            for loss in getattr(module, kind, list)()]
+
+
+__all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "WEIGHT_PENALTIES", "held_losses",
+           "losses_added", "outside_any_call", "top_level_call"]

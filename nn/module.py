@@ -28,6 +28,7 @@ from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized,
 
 from . import state_dict_hooks
 from .buffer import Buffer
+from .call_losses import AddsLosses, outside_any_call, top_level_call
 from .stored_array import read_all_stored, read_stored
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -58,6 +59,9 @@ def _keras_layer_call(module, args, kwargs):
     it, and otherwise sets the behaviour of this call (Dropout's, its sublayers')."""
     if not args and any(type(v) in SYMBOLIC_FIRST for v in kwargs.values()):  # (query=x)
         return sys.modules["nn.keras.functional"].call_symbolically(module, args, kwargs)
+    if outside_any_call():  # (a layer called on its own: its losses are this call's)
+        with top_level_call():
+            return _keras_layer_call(module, args, kwargs)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
         if training is not None:
@@ -106,7 +110,7 @@ class StateDictKeyError(KeyError):
 _CREATED = itertools.count()  # (Module._creation_rank: the order modules were made in)
 
 
-class Module:
+class Module(AddsLosses):
     """A piece of a model: `__call__` runs `forward`; Parameters and Modules assigned as
     attributes are registered automatically, in assignment order."""
 

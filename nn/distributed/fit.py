@@ -28,6 +28,7 @@ from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
+from ..call_losses import losses_added
 from ..training.callbacks.base import quiet
 from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
@@ -124,6 +125,11 @@ class DataParallelFit:
         self.world.gradient_weight = self.loss_weight  # (SyncBatchNorm's backward reads it)
         self.reducer.arm()
 
+    def _call_losses(self):
+        """Whether the model's loss holds losses of the layers' calls, computed on this
+        rank's piece: activity penalties, or losses a call added (add_loss)."""
+        return self.activity_penalties or _has_added_losses(self.model)
+
     def _weights(self, count):
         """(this rank's weight, the weights' sum where known before the reduction). Rank r's
         loss N_r / D_r makes the global batch's sum N_r / sum D_r, whose gradient is the
@@ -131,10 +137,13 @@ class DataParallelFit:
         sum is the global batch), and a loss that adds up (D = 1, no division) sums them."""
         compiled = self.model.compiled_loss
         if self.adds_up:
+            if self._call_losses():  # (add_loss: known once a call has added one)
+                raise ValueError(_ACTIVITY_PENALTIES.format(
+                    ranks=self.size, loss=f"{compiled!r} adds up its samples' losses"))
             return (1.0 if count else 0.0), 1.0
         weight = self.loss_denominator(count)
         if count and weight is not None:
-            if self.activity_penalties:
+            if self._call_losses():
                 raise ValueError(_ACTIVITY_PENALTIES.format(
                     ranks=self.size, loss=f"{compiled!r} divides by a number the data decides "
                     "(sample weights, a mask, class weights, labels ignored)"))
@@ -363,10 +372,15 @@ _ZERO_WEIGHT_SYNC_BATCHNORM = (
 # exactly only where each rank's weight is its number of samples (the plain mean)
 _ACTIVITY_PENALTIES = (
     "fit on {ranks} ranks: the model's activity penalties (ActivityRegularization, a "
-    "layer's activity_regularizer) average "
-    "over each rank's piece, which the ranks' weighting combines exactly only for a loss "
+    "layer's activity_regularizer) and losses its layers add (add_loss) are computed "
+    "on each rank's piece, which the ranks' weighting combines exactly only for a loss "
     "that is the plain mean over the samples, but the loss {loss}; use the default mean "
     "reduction without sample or class weights, or train on one process")
+
+
+def _has_added_losses(model):
+    """Whether some layer of `model` added a loss (add_loss) in its current call."""
+    return losses_added() and any(m.added_losses() for m in model.modules())
 
 
 def _has_activity_penalties(model):

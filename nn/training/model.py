@@ -29,7 +29,13 @@ from autograd.capture import capture, run_replayed
 from autograd.config import no_grad, test_mode, train_behaviour
 
 from .. import constraints, regularizers
-from ..call_losses import top_level_call
+from ..call_losses import (
+    CALL_LOSSES,
+    WEIGHT_PENALTIES,
+    held_losses,
+    losses_added,
+    top_level_call,
+)
 from ..data.loader import DataLoader
 from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
@@ -204,23 +210,24 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
     @property
     def losses(self):
         """Keras' model.losses: the layers' regularization penalties (Dense's
-        kernel_regularizer, bias_regularizer), as Variables of the current weights."""
-        return _penalties(self.modules())
+        kernel_regularizer, bias_regularizer) of the current weights, and the losses of the
+        last call (activity_regularizer's, add_loss's), as Variables."""
+        return held_losses(self.modules())
 
     def _with_penalties(self, loss, share=1.0):
         """The loss fit and evaluate minimize and report: the compiled loss plus the layers'
-        penalties (times `share`: a rank's part of them), as Keras adds them."""
-        penalties = self.losses if regularizers.in_use() else None
+        losses (times `share`: a rank's part of them), as Keras adds them."""
+        penalties = self.losses if _may_hold_losses() else None
         if not penalties:
             return loss
         return sum(penalties, loss) if share == 1.0 else loss + sum(penalties) * share
 
-    def _penalty_value(self, modules=None):
-        """The penalties of `modules` (default: every layer) summed, as a float (0 without
-        any)."""
-        if not regularizers.in_use():
+    def _penalty_value(self, kinds, modules=None):
+        """The losses of `kinds` (nn.call_losses) that `modules` (default: every layer) hold,
+        summed, as a float (0 without any)."""
+        if not _may_hold_losses():
             return 0.0
-        penalties = _penalties(self.modules() if modules is None else modules)
+        penalties = held_losses(self.modules() if modules is None else modules, kinds)
         return float(to_cpu(array_of(sum(penalties)))) if penalties else 0.0
 
     # ----- configuration -----
@@ -778,12 +785,10 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         runner.call("on_test_begin", {})
         listened = runner.listens("on_test_batch_end")
         with self._inference():
-            # the weights' penalties once (they do not change while evaluating); a call's
-            # own (ActivityRegularization's) after each batch's call
+            # the weights' penalties once (they do not change while evaluating); the calls'
+            # own (activity_regularizer's, add_loss's) after each batch's call
             layers = list(self.modules())
-            per_call = [m for m in layers if getattr(m, "adds_call_losses", False)]
-            fixed = self._penalty_value([m for m in layers
-                                         if not getattr(m, "adds_call_losses", False)])
+            fixed = self._penalty_value(WEIGHT_PENALTIES, layers)
             # a data-parallel fit's validation: each rank's piece of every global batch,
             # combined at the end as the training losses are (by their denominators)
             pieces = None if self._parallel is None else self._parallel.validation_pieces()
@@ -794,7 +799,7 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
                 count = sample_count(x_batch)
                 # (no samples: this rank's piece of a global batch smaller than the ranks)
                 loss = self._test_batch(x_batch, y_batch, w_batch, tracker) if count else 0.0
-                penalty = fixed + (self._penalty_value(per_call) if count else 0.0)
+                penalty = fixed + (self._penalty_value(CALL_LOSSES, layers) if count else 0.0)
                 total += (loss + penalty) * count
                 seen += count
                 if pieces is not None:
@@ -1112,11 +1117,10 @@ def _check_holds_own(optimizer, model):
             f"them this model's (it was compiled into, or made for, another model); an "
             f"optimizer serves the parameters it was built with: give each model a new one")
 
-def _penalties(modules):
-    """The penalties the `modules` hold now (each one's `penalties()`, then those of its
-    calls' outputs: its activity_regularizer's), in their order."""
-    return [p for module in modules for kind in ("penalties", "activity_penalties")
-            for p in getattr(module, kind, list)()]
+def _may_hold_losses():
+    """Whether a layer may hold a loss of its own: a regularizer given, or add_loss called
+    (until then fit and evaluate look for none)."""
+    return regularizers.in_use() or losses_added()
 
 
 __all__ = ["Model"]

@@ -356,7 +356,7 @@ def test_only_rank_0_prints_warns_and_writes_files_in_fit(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["even", "sum", "uneven", "weighted", "uneven_captured",
-                                  "ignored_rank"])
+                                  "ignored_rank", "added_loss"])
 def test_fit_with_sync_batchnorm_trains_as_one_process(tmp_path, case):
     """Also where the ranks' pieces weigh differently (3 and 2 samples, sample weights): the
     statistics' gradients are weighted as the ranks' gradients are."""
@@ -368,11 +368,12 @@ def test_fit_with_sync_batchnorm_trains_as_one_process(tmp_path, case):
 
 def test_fit_refuses_what_the_ranks_weighting_cannot_combine(tmp_path):
     """A rank whose piece weighs nothing would lose SyncBatchNorm's gradient through the
-    shared statistics (12 % off); activity penalties average over each rank's piece (5-8 %
-    off with sample weights or a sum). Every rank raises, before the update."""
+    shared statistics (12 % off); activity penalties and added losses average over each
+    rank's piece (5-8 % off with sample weights or a sum). Every rank raises, before the
+    update."""
     mpiexec_or_skip()
     result = check(run_program("fit_sync_batchnorm.py", "refused", tmp_path, ranks=2))
-    for what in ("zero weight", "activity weighted", "activity summed"):
+    for what in ("zero weight", "activity weighted", "activity summed", "added summed"):
         assert result.stdout.count(f"ok {what}") == 2, (result.stdout, result.stderr)
 
 

@@ -12,9 +12,12 @@ the test compares with one process's. Cases:
   weights afresh);
 - ignored_rank: without SyncBatchNorm, a cross-entropy whose labels on rank 1 are all
   ignored at the first step (its loss 0 / 0): the logged loss is the global batch's too;
+- added_loss: uneven, with a layer that adds a loss of its inputs (add_loss) instead of
+  the norm: each rank's, of its piece, weighted as the pieces are;
 - refused: prints 'ok <what>: <message>' on each rank for what fit refuses before any
   update: SyncBatchNorm where a rank's piece weighs nothing (its sample weights all 0),
-  and ActivityRegularization with sample weights or a summed loss.
+  ActivityRegularization with sample weights or a summed loss, and add_loss with a summed
+  loss.
 """
 import sys
 
@@ -27,6 +30,14 @@ import optim
 
 case, prefix = sys.argv[1], sys.argv[2]
 rank = dist.get_rank()
+
+
+class AddsSquares(keras.layers.Layer):
+    """Passes its inputs on, adding half their mean square as a loss."""
+
+    def call(self, x):
+        self.add_loss(0.5 * (x * x).mean())
+        return x
 
 
 def fit(batch_size, loss="mse", jit_compile=False, middle=None, y=None, **options):
@@ -51,7 +62,8 @@ runs = {"even": lambda: fit(4),
             reduction="mean_with_sample_weight"), sample_weight=np.linspace(0.5, 2.0, 8)),
         "uneven_captured": lambda: fit(5, jit_compile=True),
         "ignored_rank": lambda: fit(4, nn.CrossEntropyLoss(), middle=nn.ReLU(),
-                                    y=np.array([0, 1, -100, -100, 1, 2, 0, 2]))}
+                                    y=np.array([0, 1, -100, -100, 1, 2, 0, 2])),
+        "added_loss": lambda: fit(5, middle=AddsSquares())}
 refusals = {
     "zero weight": lambda: fit(4, keras.losses.MeanSquaredError(
         reduction="mean_with_sample_weight"), sample_weight=np.array([1.0, 2, 0, 0, 1, 1, 1, 1])),
@@ -59,7 +71,9 @@ refusals = {
         reduction="mean_with_sample_weight"), middle=keras.layers.ActivityRegularization(0.5),
         sample_weight=np.linspace(0.5, 2.0, 8)),
     "activity summed": lambda: fit(5, keras.losses.MeanSquaredError(reduction="sum"),
-                                   middle=keras.layers.ActivityRegularization(0.5))}
+                                   middle=keras.layers.ActivityRegularization(0.5)),
+    "added summed": lambda: fit(5, keras.losses.MeanSquaredError(reduction="sum"),
+                                middle=AddsSquares())}
 if case == "refused":
     for what, run in refusals.items():
         try:

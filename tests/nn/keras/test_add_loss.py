@@ -1,0 +1,152 @@
+"""Keras' add_loss: losses a layer's call computes (a VAE's KL term), which fit trains and
+evaluate reports with the compiled loss, and `losses` lists until the next call."""
+import numpy as np
+import pytest
+
+import nn
+import nn.keras as keras
+from autograd import Variable
+
+
+class AddsSquares(keras.layers.Layer):
+    """Passes its inputs on, adding `rate` times their mean square as a loss."""
+
+    def __init__(self, rate=0.5, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, x):
+        self.add_loss(self.rate * (x * x).mean())
+        return x
+
+
+class PenalizedDense(keras.layers.Layer):
+    """A Dense whose call adds 0.01 times its kernel's sum of squares: kernel_regularizer=
+    L2(0.01)'s penalty, written with add_loss."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(units)
+
+    def call(self, x):
+        y = self.dense(x)
+        self.add_loss(0.01 * (self.dense.kernel ** 2).sum())
+        return y
+
+
+def _data(seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(24, 3)).astype(np.float32)
+    return x, x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+
+
+def _model(middle, last, seed=1):
+    np.random.seed(seed)
+    return keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4), middle, last])
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_a_loss_added_in_the_call_trains_as_the_same_penalty_given_as_a_regularizer(jit):
+    """The added loss is part of what fit minimizes: the same weights as Keras'
+    kernel_regularizer giving the same penalty (eager and captured)."""
+    x, y = _data()
+    weights = []
+    for last in (PenalizedDense(1),
+                 keras.layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.01))):
+        model = _model(keras.layers.Identity(), last)
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", jit_compile=jit)
+        history = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        weights.append((model.get_weights(), history.history["loss"]))
+    (added, added_losses), (regularized, regularized_losses) = weights
+    for a, b in zip(added, regularized):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(added_losses, regularized_losses, rtol=1e-5)
+
+
+def test_evaluate_reports_each_batchs_added_loss_with_the_compiled_one():
+    x, y = _data()
+    model = _model(AddsSquares(0.5), keras.layers.Dense(1))
+    model.compile(optimizer="sgd", loss="mse")
+    expected = 0.0
+    for start in range(0, 24, 10):  # batches of 10, 10 and 4
+        xb, yb = x[start:start + 10], y[start:start + 10]
+        hidden = model.layers[0](xb).data
+        out = model(xb).data
+        expected += (np.mean((out - yb) ** 2) + 0.5 * np.mean(hidden ** 2)) * len(xb)
+    np.testing.assert_allclose(model.evaluate(x, y, batch_size=10), expected / 24, rtol=1e-5)
+
+
+def test_losses_hold_the_last_calls_and_start_afresh_at_each_call():
+    layer = AddsSquares(1.0)
+    layer(np.ones((2, 2), np.float32))
+    assert [float(loss.data) for loss in layer.losses] == [1.0]
+    layer(np.full((2, 2), 2.0, np.float32))  # called on its own again: its own call
+    assert [float(loss.data) for loss in layer.losses] == [4.0]
+    shared = AddsSquares(1.0)
+    model = keras.Sequential([keras.Input(shape=(2,)), shared, shared])  # two calls in one
+    model(np.ones((1, 2), np.float32))
+    assert [float(loss.data) for loss in model.losses] == [1.0, 1.0]
+    model(np.zeros((1, 2), np.float32))
+    assert [float(loss.data) for loss in model.losses] == [0.0, 0.0]
+
+
+class SometimesAdds(nn.Model):
+    """A subclassed model whose layer adds its loss only when training (Keras' pattern)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(1)
+
+    def call(self, x, training=False):
+        y = self.dense(x)
+        if training:
+            self.add_loss(100.0 * (y * y).mean())
+        return y
+
+
+def test_a_loss_added_in_training_only_is_trained_on_not_evaluated():
+    x, y = _data()
+    model = SometimesAdds()
+    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+    history = model.fit(x, y, batch_size=24, epochs=1, verbose=0)
+    evaluated = model.evaluate(x, y, batch_size=24)
+    plain = float(np.mean((model.predict(x) - y) ** 2))
+    np.testing.assert_allclose(evaluated, plain, rtol=1e-6)
+    assert history.history["loss"][0] > 5 * evaluated  # (fit's included the large term)
+
+
+def test_a_custom_train_step_gets_the_added_loss_from_compute_loss():
+    x, y = _data()
+    model = _model(AddsSquares(0.5), keras.layers.Dense(1))
+    model.compile(optimizer="sgd", loss="mse")
+    hidden = model.layers[0](x).data
+    y_pred = model(x)  # (its call's losses: read before another top-level call)
+    loss = model.compute_loss(x, y, y_pred)
+    np.testing.assert_allclose(float(loss.data), np.mean((y_pred.data - y) ** 2)
+                               + 0.5 * np.mean(hidden ** 2), rtol=1e-5)
+
+
+def test_a_list_a_number_and_a_vector_are_taken_the_vector_summed():
+    class Adds(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss([x.sum(), 2.0])
+            self.add_loss(x * 3)
+            return x
+
+    layer = Adds()
+    layer(np.ones((1, 2), np.float32))
+    assert [float(loss.data) for loss in layer.losses] == [2.0, 2.0, 6.0]
+
+
+@pytest.mark.parametrize("loss, said", [
+    ("kl", r"a loss is a Variable computed in the call \(or a number\), got str"),
+    (np.arange(3), "a loss of dtype int64"),
+    (Variable(np.arange(3)), "a loss of dtype int64")])
+def test_what_is_no_loss_is_refused_naming_the_layer(loss, said):
+    class Adds(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(loss)
+            return x
+
+    with pytest.raises(TypeError, match=f"Adds.add_loss: {said}"):
+        Adds()(np.ones((1, 2), np.float32))
