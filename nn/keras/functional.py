@@ -34,6 +34,7 @@ from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
 from .layer_order import keras_layer_order, walk
 from .output_keys import older_keys, output_keys
+from .tensor_operators import SymbolicOperators
 
 
 class Node:
@@ -51,9 +52,10 @@ class Node:
             v for v in self.kwargs.values() if type(v) is KerasTensor]
 
 
-class KerasTensor:
+class KerasTensor(SymbolicOperators):
     """A symbolic batch: `shape` (None for the batch axis), `dtype`, and the node (a
-    layer's call, or an Input) whose output number `index` it is."""
+    layer's call, or an Input) whose output number `index` it is. Python's operators make
+    keras.ops nodes of it (nn.keras.tensor_operators)."""
 
     __slots__ = ("shape", "dtype", "node", "index")
 

@@ -9,6 +9,8 @@ writes them as {"slice": [start, stop, step]} and {"ellipsis": true}.
 """
 from numbers import Integral
 
+import numpy as np
+
 
 def index_key(key):
     """Python's key of a Keras GetItem key: a list is a tuple of one index per axis, as
@@ -50,13 +52,18 @@ def _is_int(value):
 
 
 def to_json(value):
-    """A constant with its slices and Ellipsis as JSON ({"slice": [...]}, {"ellipsis": true})."""
+    """A constant with its slices, Ellipsis and arrays as JSON ({"slice": [...]},
+    {"ellipsis": true}, {"array": [...], "dtype": "float64"})."""
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     if isinstance(value, slice):
         return {"slice": to_json([value.start, value.stop, value.step])}
+    if isinstance(value, np.ndarray):
+        return {"array": value.tolist(), "dtype": value.dtype.name}
     if _is_int(value):  # (a NumPy int as JSON's)
         return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
     return {"ellipsis": True} if value is Ellipsis else value
 
 
@@ -64,8 +71,12 @@ def from_json(value):
     """to_json's inverse (a list stays a list: Keras' tuple)."""
     if isinstance(value, list):
         return [from_json(item) for item in value]
-    if isinstance(value, dict) and set(value) == {"slice"} and len(value["slice"]) == 3:
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"slice"} and len(value["slice"]) == 3:
         return slice(*value["slice"])
+    if set(value) == {"array", "dtype"}:
+        return np.asarray(value["array"], dtype=value["dtype"])
     return Ellipsis if value == {"ellipsis": True} else value
 
 

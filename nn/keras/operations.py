@@ -20,6 +20,7 @@ from autograd import ops
 from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
+from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
 
 
@@ -73,6 +74,27 @@ def _get_item(x, key):
     return ops.get_item(x, index_key(key))
 
 
+def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """Keras' OneHot: float32 rows (by default) of `num_classes`, along `axis`."""
+    if sparse:
+        raise NotImplementedError("sparse one-hot tensors are not supported")
+    hot = _one_hot_of(x, num_classes, dtype=np.dtype(dtype or "float32"))
+    return hot if axis in (-1, hot.ndim - 1) else ops.moveaxis(hot, -1, axis)
+
+
+def _in_dtype(x, dtype):
+    """x, cast to `dtype` where one is given (Prod's and Cumsum's `dtype`)."""
+    return x if dtype is None else ops.astype(x, dtype)
+
+
+def _prod(x, axis=None, keepdims=False, dtype=None):
+    return _in_dtype(ops.prod(x, _axes(axis), keepdims), dtype)
+
+
+def _cumsum(x, axis=None, dtype=None):
+    return _in_dtype(ops.cumsum(x, axis), dtype)
+
+
 def _binary(op):
     def binary(x1, x2):
         return op(x1, x2)
@@ -116,6 +138,34 @@ OPERATIONS = {
     "LogicalAnd": lambda x1, x2: ops.where(_truth(x1), _truth(x2), False),
     "LogicalOr": lambda x1, x2: ops.where(_truth(x1), True, _truth(x2)),
     "LogicalNot": lambda x: ops.equal(x, 0),
+    # more of keras.ops (nn.keras.ops): numpy's
+    "Stack": lambda x, axis=0: ops.stack(list(x), axis=axis),
+    "Log1p": _unary(ops.log1p), "Expm1": _unary(ops.expm1), "Sin": _unary(ops.sin),
+    "Cos": _unary(ops.cos), "Sign": _unary(ops.sign), "Floor": _unary(ops.floor),
+    "Round": lambda x, decimals=0: ops.round(x, decimals),
+    "Clip": lambda x, x_min, x_max: ops.clip(x, x_min, x_max),
+    "Std": lambda x, axis=None, keepdims=False: ops.std(x, axis=_axes(axis),
+                                                        keepdims=keepdims),
+    "Var": lambda x, axis=None, keepdims=False: ops.var(x, axis=_axes(axis),
+                                                        keepdims=keepdims),
+    "Argmax": lambda x, axis=None, keepdims=False: ops.argmax(x, axis, keepdims),
+    "Argmin": lambda x, axis=None, keepdims=False: ops.argmin(x, axis, keepdims),
+    "Prod": _prod, "Cumsum": _cumsum,
+    "Flip": lambda x, axis=None: ops.flip(x, _axes(axis)),
+    "Tile": lambda x, repeats: ops.tile(x, tuple(repeats) if isinstance(repeats, list)
+                                        else repeats),
+    "Einsum": lambda *operands, subscripts: ops.einsum(subscripts, *operands),
+    # nn's and math's
+    "Softplus": lambda x: _activation.softplus(x, threshold=np.inf),  # (Keras': no cut-off)
+    "LogSoftmax": lambda x, axis=-1: _activation.log_softmax(x, axis=axis),
+    "Elu": lambda x, alpha=1.0: _activation.elu(x, alpha),
+    "Gelu": lambda x, approximate=True: _activation.gelu(x, "tanh" if approximate else "none"),
+    "Silu": _unary(_activation.silu), "Selu": _unary(_activation.selu),
+    "LeakyRelu": lambda x, negative_slope=0.2: _activation.leaky_relu(x, negative_slope),
+    "Relu6": _unary(_activation.relu6), "Softsign": _unary(_activation.softsign),
+    "HardSigmoid": _unary(_activation.hardsigmoid), "OneHot": _one_hot,
+    "Erf": _unary(ops.erf), "Rsqrt": lambda x: ops.div(1.0, ops.sqrt(x)),
+    "Logsumexp": _reduction(ops.logsumexp),
 }
 
 

@@ -55,8 +55,7 @@ class Layer(Module, KerasLayer, KerasWeights):
 
     def forward(self, *args, **kwargs):
         if not self.built:
-            first = args[0] if args else None
-            self.build(None if first is None else (None,) + tuple(np.shape(first)[1:]))
+            self.build(_input_shape(args[0] if args else None))
             self._register_made()
             self.built = True
         if "training" not in kwargs and takes_training(type(self).call):
@@ -122,6 +121,17 @@ class Layer(Module, KerasLayer, KerasWeights):
         """Keras' layer.losses: the weights' penalties (its and its sublayers') and the
         losses its last call added (add_loss, activity_regularizer), as Variables."""
         return held_losses(self.modules())
+
+
+def _input_shape(inputs):
+    """What Keras' build is given for `inputs`: the shape with None for the batch axis, a
+    list of them for a list of inputs (a layer called on [z_mean, z_log_var])."""
+    if inputs is None:
+        return None
+    if isinstance(inputs, (list, tuple)):
+        return [_input_shape(item) for item in inputs]
+    shape = inputs.shape if hasattr(inputs, "shape") else np.shape(inputs)
+    return (None,) + tuple(shape[1:])
 
 
 def _takes_keywords(cls):
