@@ -321,7 +321,7 @@ def _as_output(y, inputs, func=None):
         who = f"{type(func).__name__}.forward" if func is not None else "forward"
         raise TypeError(f"{who} returned a list; return a tuple for several outputs, or one "
                         "array")
-    xp = get_array_module(inputs[0].data) if inputs else np
+    xp = get_array_module(inputs[0].data if inputs else y)  # (no inputs: a draw's own)
     return xp.asarray(y)
 
 

@@ -7,7 +7,7 @@ from autograd import Variable
 from autograd.capture import python_state_changed
 
 from . import regularizers
-from .call_losses import CallLosses, top_level_call
+from .call_losses import CallLosses, note_call_losses, top_level_call
 
 
 class ActivityRegularized:
@@ -29,6 +29,8 @@ class ActivityRegularized:
             python_state_changed("changed a layer's activity_regularizer")
         self._activity_losses = CallLosses()
         self._activity_regularizer = regularizer
+        if regularizer is not None:
+            note_call_losses()
 
     @property
     def adds_call_losses(self):

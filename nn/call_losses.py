@@ -8,27 +8,35 @@ import threading
 import numpy as np
 
 from autograd import Variable
+from autograd.backend import array_of, get_array_module
 
 
 class _ThreadState(threading.local):
     depth = 0  # the calls in progress
     call = 0  # the number of the latest top-level call
+    xp = np  # the array module of the top-level call's inputs (NumPy, or CuPy on a GPU)
 
 
 _this_thread = _ThreadState()
 
 
 class _TopLevelCall:
-    """Scope of a model's (or a layer's) call: the outermost one starts a new top-level call.
-    A class rather than a generator context manager: every model call enters one, and this
-    costs a fraction of contextlib's."""
+    """Scope of a model's (or a layer's) call: the outermost one starts a new top-level call,
+    whose inputs' array module `xp` (when given) is the one its draws and constants are
+    made on (keras.random, keras.ops.zeros). A class rather than a generator context
+    manager: every model call enters one, and this costs a fraction of contextlib's."""
 
-    __slots__ = ("_depth",)
+    __slots__ = ("_depth", "_xp")
+
+    def __init__(self, xp=None):
+        self._xp = xp
 
     def __enter__(self):
         self._depth = depth = _this_thread.depth
         if depth == 0:
             _this_thread.call += 1
+            if self._xp is not None:
+                _this_thread.xp = self._xp
         _this_thread.depth = depth + 1
 
     def __exit__(self, *exc_info):
@@ -36,6 +44,22 @@ class _TopLevelCall:
 
 
 top_level_call = _TopLevelCall  # `with top_level_call():`
+
+
+def array_module_of(args):
+    """The array module of a call's first argument (its first item for a list or a dict's
+    first value): NumPy, or CuPy for GPU arrays."""
+    first = args[0] if args else None
+    if isinstance(first, dict):
+        first = next(iter(first.values()), None)
+    if isinstance(first, (list, tuple)):
+        first = first[0] if first else None
+    return None if first is None else get_array_module(array_of(first))
+
+
+def call_array_module():
+    """The array module of the latest top-level call's inputs (NumPy before any call)."""
+    return _this_thread.xp
 
 
 def _current_call():
@@ -77,7 +101,7 @@ class AddsLosses:
         added = self.__dict__.get("_added_losses")
         if added is None:  # (made at the first: most layers never add one)
             added = self.__dict__["_added_losses"] = CallLosses()
-            _Added.any = True
+            note_call_losses()
         for item in loss if isinstance(loss, (list, tuple)) else (loss,):
             added.add(_scalar_loss(item, type(self).__name__))
 
@@ -89,24 +113,33 @@ class AddsLosses:
 
 def _scalar_loss(loss, who):
     """An added loss as a scalar Variable: summed if it has axes, a number or array made a
-    constant; anything else refused, named."""
-    if not isinstance(loss, Variable):
-        if isinstance(loss, bool) or not isinstance(loss, (int, float, np.ndarray, np.generic)):
+    constant (a number as float32, which keeps a float32 loss float32, on the call's array
+    module); anything else refused, named."""
+    if isinstance(loss, (int, float, np.generic)) and not isinstance(loss, bool):
+        loss = Variable(_this_thread.xp.asarray(loss, dtype=np.float32))
+    elif not isinstance(loss, Variable):
+        if not hasattr(loss, "__array__") and not hasattr(loss, "__cuda_array_interface__"):
             raise TypeError(f"{who}.add_loss: a loss is a Variable computed in the call (or a "
                             f"number), got {type(loss).__name__}")
-        loss = Variable(np.asarray(loss, dtype=None if isinstance(loss, np.ndarray) else float))
+        loss = Variable(loss)
     if loss.dtype.kind != "f":
         raise TypeError(f"{who}.add_loss: a loss of dtype {loss.dtype}; a loss is a float")
     return loss.sum() if loss.ndim else loss
 
 
-class _Added:
-    """Whether any layer has called add_loss: until then fit looks for no added loss."""
+class _InUse:
+    """Whether any layer has added a loss of its calls (add_loss), or has an activity
+    regularizer: until then a plain module's call opens no top-level call, and fit looks for
+    no such loss."""
     any = False
 
 
-def losses_added():
-    return _Added.any
+def note_call_losses():
+    _InUse.any = True
+
+
+def call_losses_in_use():
+    return _InUse.any
 
 
 WEIGHT_PENALTIES = ("penalties",)  # a layer's regularizers' penalties of its weights
@@ -121,5 +154,7 @@ def held_losses(modules, kinds=WEIGHT_PENALTIES + CALL_LOSSES):
             for loss in getattr(module, kind, list)()]
 
 
-__all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "WEIGHT_PENALTIES", "held_losses",
-           "losses_added", "outside_any_call", "top_level_call"]
+__all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "WEIGHT_PENALTIES", "array_module_of",
+           "call_array_module",
+           "call_losses_in_use", "held_losses", "note_call_losses", "outside_any_call",
+           "top_level_call"]

@@ -28,7 +28,13 @@ from autograd.variable import Parameter, Variable, clear_grad, is_uninitialized,
 
 from . import state_dict_hooks
 from .buffer import Buffer
-from .call_losses import AddsLosses, outside_any_call, top_level_call
+from .call_losses import (
+    AddsLosses,
+    array_module_of,
+    call_losses_in_use,
+    outside_any_call,
+    top_level_call,
+)
 from .stored_array import read_all_stored, read_stored
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -60,7 +66,7 @@ def _keras_layer_call(module, args, kwargs):
     if not args and any(type(v) in SYMBOLIC_FIRST for v in kwargs.values()):  # (query=x)
         return sys.modules["nn.keras.functional"].call_symbolically(module, args, kwargs)
     if outside_any_call():  # (a layer called on its own: its losses are this call's)
-        with top_level_call():
+        with top_level_call(array_module_of(args)):
             return _keras_layer_call(module, args, kwargs)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
@@ -142,6 +148,9 @@ class Module(AddsLosses):
             return _maybe_symbolic(self, args, kwargs)
         if self._keras_layer:
             return _keras_layer_call(self, args, kwargs)
+        if call_losses_in_use() and outside_any_call():  # (the layers' losses: this call's)
+            with top_level_call(array_module_of(args)):
+                return _plain_call(self, args, kwargs)
         if self._call_hooks is None:
             return self.forward(*args, **kwargs)
         return self._call_hooks.call(self, args, kwargs)

@@ -28,7 +28,7 @@ from autograd.capture import capturing
 from autograd.config import no_grad
 from autograd.variable import as_variable, is_uninitialized
 
-from ..call_losses import losses_added
+from ..call_losses import call_losses_in_use
 from ..training.callbacks.base import quiet
 from ..training.metrics import refuse_unsummable
 from ..training.named_arrays import each, sample_count, take
@@ -380,7 +380,7 @@ _ACTIVITY_PENALTIES = (
 
 def _has_added_losses(model):
     """Whether some layer of `model` added a loss (add_loss) in its current call."""
-    return losses_added() and any(m.added_losses() for m in model.modules())
+    return call_losses_in_use() and any(m.added_losses() for m in model.modules())
 
 
 def _has_activity_penalties(model):

@@ -16,9 +16,10 @@ import builtins
 import numpy as np
 
 from autograd import ops as _autograd_ops
-from autograd.backend import to_cpu
+from autograd.backend import array_of, to_cpu
 from autograd.variable import Variable, as_variable
 
+from ..call_losses import call_array_module
 from .functional import KerasTensor
 from .layers.operation import Operation
 from .operations import OPERATIONS
@@ -160,13 +161,14 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     `dtype` where given."""
     if _symbolic(x):
         return _operation("ConvertToTensor", [x], dtype=dtype, sparse=sparse, ragged=ragged)
-    x = x if isinstance(x, Variable) else as_variable(np.asarray(x))
+    if not isinstance(x, Variable):
+        x = as_variable(x if hasattr(x, "shape") else np.asarray(x))
     return x if dtype is None else _autograd_ops.astype(x, dtype)
 
 
 def convert_to_numpy(x):
     """Keras' ops.convert_to_numpy: x's values as a NumPy array (from the GPU too)."""
-    return to_cpu(x.data if isinstance(x, Variable) else np.asarray(x))
+    return to_cpu(array_of(x)) if hasattr(x, "shape") else np.asarray(x)
 
 
 def shape(x):
@@ -180,13 +182,16 @@ def stop_gradient(variable):
 
 
 def zeros(shape, dtype=None):
-    """Keras' ops.zeros: a constant of zeros (float32 by default)."""
-    return Variable(np.zeros(shape, np.dtype(dtype or "float32")), requires_grad=False)
+    """Keras' ops.zeros: a constant of zeros (float32 by default), on the array module of
+    the latest model call (CuPy for a model on the GPU)."""
+    return Variable(call_array_module().zeros(shape, np.dtype(dtype or "float32")),
+                    requires_grad=False)
 
 
 def ones(shape, dtype=None):
-    """Keras' ops.ones: a constant of ones (float32 by default)."""
-    return Variable(np.ones(shape, np.dtype(dtype or "float32")), requires_grad=False)
+    """Keras' ops.ones: a constant of ones (float32 by default), as zeros is made."""
+    return Variable(call_array_module().ones(shape, np.dtype(dtype or "float32")),
+                    requires_grad=False)
 
 
 __all__ = sorted([name for name, *_ in _TABLE] + [

@@ -1,16 +1,23 @@
 """Keras 3's `keras.random`: draws for a layer's call (a VAE's sampling, noise), with Keras'
 arguments; NumPy's values, not Keras'.
 
-`seed` as Keras takes it:
+The values are NumPy's, made on the array module of the latest model call's inputs (a
+CuPy array for a model on the GPU). `seed` as Keras takes it:
 - None: NumPy's global generator (np.random.seed sets it), new values at each call;
 - an int: the same values at every call (Keras' stateless draw);
-- a SeedGenerator: its own generator, new values at each call, reproducible from its seed.
+- a SeedGenerator: its own generator, new values at each call, reproducible from its seed
+  (one made without a seed takes it from NumPy's global state: keras.utils.set_random_seed
+  makes it reproducible, as Keras' does).
 Each draw is an op with no inputs, so a captured step (jit_compile) draws anew at every
 replay rather than repeating the values of its recording.
 """
+from numbers import Integral
+
 import numpy as np
 
 from autograd.function import Function
+
+from ..call_losses import call_array_module
 
 
 class SeedGenerator:
@@ -18,10 +25,12 @@ class SeedGenerator:
     (`seed`: an int for reproducible draws, None for fresh entropy)."""
 
     def __init__(self, seed=None, name=None):
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        if seed is not None and not _is_int(seed):
             raise TypeError(f"SeedGenerator: seed must be an int or None, got {seed!r}")
-        self.seed, self.name = seed, name
-        self.generator = np.random.default_rng(seed)
+        if seed is None:
+            seed = int(np.random.randint(0, 2 ** 31 - 1))
+        self.seed, self.name = int(seed), name
+        self.generator = np.random.default_rng(self.seed)
 
 
 class _Draw(Function):
@@ -40,16 +49,21 @@ class _Draw(Function):
             generator = np.random.default_rng(np.random.randint(0, 2 ** 63 - 1, dtype=np.int64))
         else:
             generator = np.random.default_rng(self.seed)
-        return np.asarray(self.draw(generator, self.shape), dtype=self.dtype)
+        drawn = np.asarray(self.draw(generator, self.shape), dtype=self.dtype)
+        return drawn if call_array_module() is np else call_array_module().asarray(drawn)
+
+
+def _is_int(value):
+    return isinstance(value, Integral) and not isinstance(value, bool)
 
 
 def _drawn(who, draw, shape, dtype, seed, default="float32"):
-    if seed is not None and not isinstance(seed, SeedGenerator) and (
-            isinstance(seed, bool) or not isinstance(seed, int)):
+    if seed is not None and not isinstance(seed, SeedGenerator) and not _is_int(seed):
         raise TypeError(f"keras.random.{who}: seed must be None, an int or a SeedGenerator, "
                         f"got {seed!r}")
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return _Draw(draw, shape, np.dtype(dtype or default), seed)()
+    shape = (int(shape),) if _is_int(shape) else tuple(int(n) for n in shape)
+    return _Draw(draw, shape, np.dtype(dtype or default), None if seed is None else (
+        seed if isinstance(seed, SeedGenerator) else int(seed)))()
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):

@@ -21,6 +21,7 @@ class SymbolicOperators:
     """Mixed into KerasTensor."""
 
     __slots__ = ()
+    __array_ufunc__ = None  # (NumPy on the left, `array * x`, hands over to __rmul__)
 
     __add__, __radd__ = _binary("add"), _binary("add", True)
     __sub__, __rsub__ = _binary("subtract"), _binary("subtract", True)

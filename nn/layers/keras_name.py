@@ -9,6 +9,7 @@ import numpy as np
 from autograd.arguments import numpy_dtype
 from autograd.variable import Variable
 
+from ..call_losses import held_losses
 from .dtype_policy import DTypePolicy, apply_policy, dtype_policy, layer_policy
 
 
@@ -94,6 +95,12 @@ class KerasNamed(KerasName, KerasWeights):
         get_config = getattr(cls, "get_config", None)
         if get_config is not None and not getattr(get_config, "_saves_policy", False):
             cls.get_config = _saving_policy(get_config)
+
+    @property
+    def losses(self):
+        """Keras' layer.losses: the weights' penalties (its and its sublayers') and the
+        losses its last call added (add_loss, activity_regularizer), as Variables."""
+        return held_losses(self.modules())
 
     @property
     def dtype_policy(self):

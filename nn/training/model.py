@@ -32,8 +32,9 @@ from .. import constraints, regularizers
 from ..call_losses import (
     CALL_LOSSES,
     WEIGHT_PENALTIES,
+    array_module_of,
+    call_losses_in_use,
     held_losses,
-    losses_added,
     top_level_call,
 )
 from ..data.loader import DataLoader
@@ -180,7 +181,7 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         model is in training mode until `eval()`). A `forward` that takes `training` gets
         the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
         The outermost model call starts the layers' call-time losses afresh (nn.call_losses)."""
-        with top_level_call():
+        with top_level_call(array_module_of(args)):
             return self._call(args, training, kwargs)
 
     def _call(self, args, training, kwargs):
@@ -1120,7 +1121,7 @@ def _check_holds_own(optimizer, model):
 def _may_hold_losses():
     """Whether a layer may hold a loss of its own: a regularizer given, or add_loss called
     (until then fit and evaluate look for none)."""
-    return regularizers.in_use() or losses_added()
+    return regularizers.in_use() or call_losses_in_use()
 
 
 __all__ = ["Model"]

@@ -304,6 +304,44 @@ def test_a_captured_step_on_the_gpu_trains_as_the_eager_one():
         _close(g, c, f"captured {name}", tol=1e-10)
 
 
+def test_a_keras_vae_sampling_layer_trains_on_the_gpu():
+    """keras.random's draws, keras.ops' constants and an added number land on the model's
+    device (the latest model call's inputs' array module)."""
+    import nn.keras as keras
+    from nn.keras import ops
+
+    class Sampling(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.seeds = keras.random.SeedGenerator(3)
+
+        def call(self, inputs):
+            mean, log_var = inputs
+            eps = keras.random.normal(ops.shape(mean), seed=self.seeds)
+            self.add_loss(0.01 * ops.mean(ops.sum(ops.square(mean), axis=1)))
+            self.add_loss(0.5)  # (a constant: in the reported loss only)
+            return mean + ops.exp(0.5 * log_var) * eps + ops.zeros((1, 2))
+
+    class VAE(nn.Model):
+        def __init__(self):
+            super().__init__()
+            self.mean, self.log_var = keras.layers.Dense(2), keras.layers.Dense(2)
+            self.sampling, self.decoder = Sampling(), keras.layers.Dense(3)
+
+        def call(self, x):
+            return self.decoder(self.sampling([self.mean(x), self.log_var(x)]))
+
+    x = np.tanh(RNG.standard_normal((32, 3))).astype(np.float32)
+    np.random.seed(0)
+    model = VAE()
+    model(x[:1])
+    model.to_gpu()
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, x, batch_size=8, epochs=3, verbose=0)
+    assert all(cuda.get_array_module(p.data) is not np for p in model.parameters())
+    assert history.history["loss"][-1] > 0.5  # (the added constant is counted)
+
+
 def test_keras_binary_metrics_and_callbacks_on_the_gpu(tmp_path):
     x = RNG.standard_normal((80, 6)).astype(np.float32)
     y = (x[:, 0] - x[:, 1] > 0).astype(np.float32)

@@ -21,7 +21,6 @@ import numpy as np
 from autograd.variable import Parameter
 
 from ... import constraints, initializers, regularizers
-from ...call_losses import held_losses
 from ...layers.config import init_config
 from ...layers.constrained import attach
 from ...layers.keras_name import KerasWeights
@@ -116,11 +115,6 @@ class Layer(Module, KerasLayer, KerasWeights):
         """The penalties of the weights given a regularizer."""
         return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]
 
-    @property
-    def losses(self):
-        """Keras' layer.losses: the weights' penalties (its and its sublayers') and the
-        losses its last call added (add_loss, activity_regularizer), as Variables."""
-        return held_losses(self.modules())
 
 
 def _input_shape(inputs):

@@ -9,6 +9,8 @@ a gradient at some step adds nothing then; one without a gradient at the n-th st
 updated (its accumulator is cleared all the same). Keras' `iterations` is the updates made
 (the calls divided by n); learning-rate schedules read the calls themselves.
 """
+from numbers import Integral
+
 from autograd.backend import get_array_module
 from autograd.variable import wrap
 from optim.optimizer import grad_array
@@ -20,10 +22,10 @@ def accumulation_steps(value, who):
     """Keras' gradient_accumulation_steps checked: None (or 0) for none, else an int >= 2."""
     if value is None or (value == 0 and not isinstance(value, bool)):
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 2:
         raise ValueError(f"{who}: gradient_accumulation_steps must be an integer >= 2 (or "
                          f"None), got {value!r}")
-    return value
+    return int(value)
 
 
 def accumulate(opt, steps):

@@ -10,6 +10,7 @@ row double it. Model.compile wraps its optimizer in one when the model's dtype p
 "mixed_float16" (auto_scale_loss=True), as Keras does.
 """
 import math
+from numbers import Real
 
 import numpy as np
 
@@ -121,15 +122,17 @@ def _grads(opt):
 
 
 def unscale_grads(opt, scale):
-    """Divide the gradients of `opt`'s parameters by `scale` (of a loss multiplied by it)."""
+    """Divide the gradients of `opt`'s parameters by `scale` (of a loss multiplied by it);
+    a float16 gradient in float32 (a scale of 2^16 or more is inf in float16)."""
     done = {}
     for p, g in _grads(opt):  # (replaced, not divided in place: a gradient may be shared)
-        _set_grad(p, g / g.dtype.type(scale), done)
+        wide = g.astype(np.float32) if g.dtype.itemsize < 4 else g
+        _set_grad(p, (wide / wide.dtype.type(scale)).astype(g.dtype, copy=False), done)
 
 
 def positive_scale(value, name, who):
     """`value`, a scale of the loss, as a float: a finite number > 0, else a ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+    if isinstance(value, bool) or not isinstance(value, Real) or \
             not math.isfinite(value) or value <= 0:
         raise ValueError(f"{who}: {name} must be a finite number > 0, got {value!r}")
     return float(value)

@@ -150,3 +150,31 @@ def test_what_is_no_loss_is_refused_naming_the_layer(loss, said):
 
     with pytest.raises(TypeError, match=f"Adds.add_loss: {said}"):
         Adds()(np.ones((1, 2), np.float32))
+
+
+def test_a_plain_module_holding_keras_layers_keeps_its_call_losses_together():
+    """A PyTorch-style container is a top-level call too, once losses are added: each of its
+    layers' losses of its last call stay, none piles up over calls."""
+    class Container(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first, self.second = AddsSquares(1.0), AddsSquares(2.0)
+
+        def forward(self, x):
+            self.add_loss(x.sum())
+            return self.second(self.first(x))
+
+    container = Container()
+    for _ in range(3):
+        container(np.ones((1, 2), np.float32))
+    assert [float(loss.data) for loss in container.first.losses] == [1.0]
+    assert [float(loss.data) for loss in container.second.losses] == [2.0]
+    assert [float(loss.data) for loss in container.added_losses()] == [2.0]
+
+
+def test_every_keras_layer_lists_its_weights_penalties():
+    layer = keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.5))
+    layer(np.ones((1, 3), np.float32))
+    (penalty,) = layer.losses
+    np.testing.assert_allclose(float(penalty.data), 0.5 * (layer.kernel.data ** 2).sum(),
+                               rtol=1e-6)

@@ -221,3 +221,17 @@ def test_a_captured_step_draws_anew_at_every_replay(seed):
 
     drawn = [float(step().data) for _ in range(4)]  # (recorded twice, then replayed)
     assert len(set(drawn)) == 4
+
+
+def test_an_array_on_the_left_of_a_symbolic_tensor_makes_a_node():
+    inputs = keras.Input(shape=(4,), dtype="float64")
+    model = keras.Model(inputs, np.arange(4.0) * inputs + np.ones(4))
+    np.testing.assert_allclose(model(X[:, 0, :4]).data, np.arange(4.0) * X[:, 0, :4] + 1)
+
+
+def test_a_seed_generator_made_without_a_seed_follows_set_random_seed():
+    drawn = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        drawn.append(keras.random.normal((3,), seed=keras.random.SeedGenerator()).data)
+    np.testing.assert_array_equal(*drawn)

@@ -92,3 +92,20 @@ def test_the_factor_is_saved_with_the_model(tmp_path):
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     model.save(tmp_path / "m.keras")
     assert nn.load_model(tmp_path / "m.keras").optimizer.loss_scale_factor == 64.0
+
+
+@pytest.mark.parametrize("scale", [2.0 ** 16, 2.0 ** 20])
+def test_a_float16_gradient_is_divided_in_float32(scale):
+    """A scale of 2^16 or more is inf in float16: dividing in float16 zeroed every gradient
+    (and a zero gradient, finite, let the dynamic scale grow on)."""
+    p = nn.Parameter(np.ones(3, np.float16))
+    opt = keras.optimizers.SGD(1.0, loss_scale_factor=scale).bind([p])
+    p.grad = np.full(3, 2.0 ** 15, np.float16)
+    opt.step()
+    np.testing.assert_array_equal(p.data, np.full(3, 1 - 2.0 ** 15 / scale, np.float16))
+
+
+def test_numpy_numbers_are_taken_as_keras_takes_them():
+    opt = keras.optimizers.Adam(loss_scale_factor=np.float32(128.0),
+                                gradient_accumulation_steps=np.int64(4))
+    assert opt.loss_scale_factor == 128.0 and opt.gradient_accumulation_steps == 4
