@@ -158,12 +158,19 @@ def einsum(subscripts, *operands):
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Keras' ops.convert_to_tensor: a Variable of x (an array, a number, nested lists), in
-    `dtype` where given."""
+    `dtype` where given; Python's numbers become float32 and int32 by default, as Keras'
+    (an array keeps its dtype)."""
     if _symbolic(x):
         return _operation("ConvertToTensor", [x], dtype=dtype, sparse=sparse, ragged=ragged)
     if not isinstance(x, Variable):
-        x = as_variable(x if hasattr(x, "shape") else np.asarray(x))
+        if not hasattr(x, "shape"):
+            x = np.asarray(x)
+            dtype = dtype or _KERAS_DEFAULTS.get(x.dtype.kind)
+        x = as_variable(x)
     return x if dtype is None else _autograd_ops.astype(x, dtype)
+
+
+_KERAS_DEFAULTS = {"f": "float32", "i": "int32"}  # (Python's floats and ints, in Keras)
 
 
 def convert_to_numpy(x):

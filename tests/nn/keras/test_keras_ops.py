@@ -123,6 +123,9 @@ def test_shape_conversions_and_constants():
     assert ops.shape(np.ones((4, 1))) == (4, 1)
     tensor = ops.convert_to_tensor([[1, 2]], dtype="float32")
     assert isinstance(tensor, Variable) and tensor.dtype == np.float32
+    assert ops.convert_to_tensor([0.5]).dtype == np.float32  # (Keras' defaults)
+    assert ops.convert_to_tensor(3).dtype == np.int32
+    assert ops.convert_to_tensor(np.ones(2)).dtype == np.float64  # (an array keeps its own)
     np.testing.assert_array_equal(ops.convert_to_numpy(tensor), [[1, 2]])
     assert ops.zeros((2, 3)).dtype == np.float32 and not ops.ones((2,), "int32").requires_grad
     x = Variable(np.ones(2), requires_grad=True)
