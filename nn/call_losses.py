@@ -127,19 +127,20 @@ def _scalar_loss(loss, who):
     return loss.sum() if loss.ndim else loss
 
 
-class _InUse:
+class CallLossesInUse:
     """Whether any layer has added a loss of its calls (add_loss), or has an activity
-    regularizer: until then a plain module's call opens no top-level call, and fit looks for
-    no such loss."""
+    regularizer: until then a plain module's call opens no top-level call (Module.__call__
+    reads `CallLossesInUse.any`: an attribute, not a call, on every module call), and fit
+    looks for no such loss."""
     any = False
 
 
 def note_call_losses():
-    _InUse.any = True
+    CallLossesInUse.any = True
 
 
 def call_losses_in_use():
-    return _InUse.any
+    return CallLossesInUse.any
 
 
 WEIGHT_PENALTIES = ("penalties",)  # a layer's regularizers' penalties of its weights
@@ -154,7 +155,6 @@ def held_losses(modules, kinds=WEIGHT_PENALTIES + CALL_LOSSES):
             for loss in getattr(module, kind, list)()]
 
 
-__all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "WEIGHT_PENALTIES", "array_module_of",
-           "call_array_module",
-           "call_losses_in_use", "held_losses", "note_call_losses", "outside_any_call",
-           "top_level_call"]
+__all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "CallLossesInUse", "WEIGHT_PENALTIES",
+           "array_module_of", "call_array_module", "call_losses_in_use", "held_losses",
+           "note_call_losses", "outside_any_call", "top_level_call"]

@@ -30,8 +30,8 @@ from . import state_dict_hooks
 from .buffer import Buffer
 from .call_losses import (
     AddsLosses,
+    CallLossesInUse,
     array_module_of,
-    call_losses_in_use,
     outside_any_call,
     top_level_call,
 )
@@ -148,7 +148,7 @@ class Module(AddsLosses):
             return _maybe_symbolic(self, args, kwargs)
         if self._keras_layer:
             return _keras_layer_call(self, args, kwargs)
-        if call_losses_in_use() and outside_any_call():  # (the layers' losses: this call's)
+        if CallLossesInUse.any and outside_any_call():  # (the layers' losses: this call's)
             with top_level_call(array_module_of(args)):
                 return _plain_call(self, args, kwargs)
         if self._call_hooks is None:
