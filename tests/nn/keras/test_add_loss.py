@@ -178,3 +178,47 @@ def test_every_keras_layer_lists_its_weights_penalties():
     (penalty,) = layer.losses
     np.testing.assert_allclose(float(penalty.data), 0.5 * (layer.kernel.data ** 2).sum(),
                                rtol=1e-6)
+
+
+def test_keras_subclassing_guides_add_loss_example_runs_as_written():
+    """Keras' guide "Making new layers and models via subclassing", its add_loss part."""
+    from nn.keras import ops
+
+    class ActivityRegularizationLayer(keras.layers.Layer):
+        def __init__(self, rate=1e-2):
+            super().__init__()
+            self.rate = rate
+
+        def call(self, inputs):
+            self.add_loss(self.rate * ops.mean(inputs))
+            return inputs
+
+    class OuterLayer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.activity_reg = ActivityRegularizationLayer(1e-2)
+
+        def call(self, inputs):
+            return self.activity_reg(inputs)
+
+    layer = OuterLayer()
+    assert len(layer.losses) == 0  # no losses yet since the layer has never been called
+    _ = layer(ops.zeros((1, 1)))
+    assert len(layer.losses) == 1  # we created one loss value
+    _ = layer(ops.zeros((1, 1)))
+    assert len(layer.losses) == 1  # layer.losses gets reset at the start of each __call__
+
+    class OuterLayerWithKernelRegularizer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(
+                32, kernel_regularizer=keras.regularizers.l2(1e-3))
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    layer = OuterLayerWithKernelRegularizer()
+    _ = layer(ops.zeros((1, 1)))
+    (penalty,) = layer.losses  # the kernel's penalty
+    np.testing.assert_allclose(float(penalty.data), 1e-3 * (layer.dense.kernel.data ** 2).sum(),
+                               rtol=1e-6)
