@@ -12,6 +12,7 @@ OPERATIONS maps the class name to a function of the call's arguments (Variables 
 constants) and the op's config; nn.keras.layers.Operation runs it as a node of a model.
 Keras' operations drop a mask (the layers after one see none), and so does Operation.
 """
+import functools
 import inspect
 
 import numpy as np
@@ -167,6 +168,31 @@ OPERATIONS = {
     "Erf": _unary(ops.erf), "Rsqrt": lambda x: ops.div(1.0, ops.sqrt(x)),
     "Logsumexp": _reduction(ops.logsumexp),
 }
+
+
+def _in_floats(function):
+    """`function` given its integer and boolean tensors as float32: Keras computes these
+    operations in floats (ops.mean of int32 is float32; NumPy's would be float64)."""
+    @functools.wraps(function)
+    def computed(*args, **config):
+        return function(*[_float32_if_integral(arg) for arg in args], **config)
+    return computed
+
+
+def _float32_if_integral(value):
+    data = getattr(value, "data", value) if isinstance(value, Variable) else value
+    if getattr(getattr(data, "dtype", None), "kind", "f") in "biu":
+        return ops.astype(as_variable(value), np.float32)
+    return value
+
+
+# Keras' operations whose results are floats whatever their inputs' dtype (measured on
+# Keras 3.15.1: int32, int64 and bool inputs give float32)
+_FLOAT_RESULTS = ("Mean", "Std", "Var", "Logsumexp", "Sqrt", "Rsqrt", "Exp", "Expm1", "Log",
+                  "Log1p", "Sin", "Cos", "Tanh", "Erf", "Sigmoid", "Softplus", "Silu",
+                  "Gelu", "Elu", "Selu", "Softsign", "HardSigmoid", "Divide", "TrueDivide")
+for _name in _FLOAT_RESULTS:
+    OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 
 
 def operation(name, config, who):

@@ -238,3 +238,16 @@ def test_a_seed_generator_made_without_a_seed_follows_set_random_seed():
         keras.utils.set_random_seed(0)
         drawn.append(keras.random.normal((3,), seed=keras.random.SeedGenerator()).data)
     np.testing.assert_array_equal(*drawn)
+
+
+@pytest.mark.parametrize("name", ["mean", "std", "sqrt", "exp", "tanh", "sigmoid", "logsumexp"])
+def test_integer_and_boolean_inputs_compute_in_float32_as_keras(name):
+    """Keras 3.15.1: int32, int64 and bool inputs of these give float32 (NumPy: float64);
+    sum, square and max keep the integers, as Keras' do."""
+    for dtype in ("int32", "int64", "bool"):
+        values = np.array([[1, 0], [1, 1]], dtype)
+        out = getattr(ops, name)(values)
+        assert out.dtype == np.float32, (name, dtype)
+        np.testing.assert_allclose(out.data, getattr(ops, name)(values.astype(np.float64)).data,
+                                   rtol=1e-6)
+    assert ops.sum(np.array([1, 2], "int64")).dtype == np.int64
