@@ -31,10 +31,22 @@ def _truth(x):
 
 
 def _reduction(reduce):
-    def reduced(x, axis=None, keepdims=False, initial=None):
-        if initial is not None:
-            raise NotImplementedError(f"initial={initial!r} is not supported")
+    def reduced(x, axis=None, keepdims=False):
         return reduce(x, axis=_axes(axis), keepdims=keepdims)
+    return reduced
+
+
+def _extreme(reduce, pick, numpy_reduce):
+    """Keras' Max / Min: the reduction, with `initial` among the values compared (NumPy's
+    rule: an empty reduction gives it; the gradient goes where x wins)."""
+    def reduced(x, axis=None, keepdims=False, initial=None):
+        if initial is None:
+            return reduce(x, axis=_axes(axis), keepdims=keepdims)
+        x = as_variable(x)
+        if x.size == 0:  # (nothing to differentiate: the initial value alone)
+            return Variable(numpy_reduce(x.data, axis=_axes(axis), keepdims=keepdims,
+                                         initial=initial), requires_grad=False)
+        return pick(reduce(x, axis=_axes(axis), keepdims=keepdims), initial)
     return reduced
 
 
@@ -110,8 +122,9 @@ def _unary(op):
 
 OPERATIONS = {
     # reductions
-    "Mean": _reduction(ops.mean), "Sum": _reduction(ops.sum), "Max": _reduction(ops.max),
-    "Min": _reduction(ops.min), "Any": _any_or_all(ops.any), "All": _any_or_all(ops.all),
+    "Mean": _reduction(ops.mean), "Sum": _reduction(ops.sum),
+    "Max": _extreme(ops.max, ops.maximum, np.max), "Min": _extreme(ops.min, ops.minimum, np.min),
+    "Any": _any_or_all(ops.any), "All": _any_or_all(ops.all),
     # shapes
     "ExpandDims": lambda x, axis: ops.expand_dims(x, _axes(axis)),
     "Squeeze": lambda x, axis=None: ops.squeeze(x, axis=_axes(axis)),

@@ -123,7 +123,6 @@ _TABLE = [
     ("round", "Round", ["x"], (("decimals", 0),)),
     ("clip", "Clip", ["x"], (("x_min", None), ("x_max", None))),
     ("erf", "Erf", ["x"], ()), ("rsqrt", "Rsqrt", ["x"], ()),
-    ("where", "Where", ["condition", "x1", "x2"], ()),
     ("cast", "Cast", ["x"], (("dtype", None),)),
     ("zeros_like", "ZerosLike", ["x"], (("dtype", None),)),
     ("ones_like", "OnesLike", ["x"], (("dtype", None),)),
@@ -149,6 +148,28 @@ _TABLE = [
 for _name, _op, _call, _config in _TABLE:
     globals()[_name] = _made(_op, _call, _config)
     globals()[_name].__name__ = globals()[_name].__qualname__ = _name
+
+
+def where(condition, x1=None, x2=None):
+    """Keras' ops.where: x1 where condition holds, else x2; with neither, the indices where
+    it holds (nonzero)."""
+    if x1 is None and x2 is None:
+        return nonzero(condition)
+    if x1 is None or x2 is None:
+        raise ValueError("keras.ops.where: give both x1 and x2, or neither (the indices "
+                         "where the condition holds)")
+    return _operation("Where", [condition, x1, x2])
+
+
+def nonzero(x):
+    """Keras' ops.nonzero: a tuple of the indices (int64) of x's non-zero entries, one array
+    per axis. Its size depends on the data, so not on a functional model's tensors."""
+    if _symbolic(x):
+        raise ValueError("keras.ops.nonzero (where with a condition alone) on a functional "
+                         "model's symbolic tensors: its size depends on the data; compute it "
+                         "in a layer's call, or give where x1 and x2")
+    data = to_cpu(array_of(x)) if hasattr(x, "shape") else np.asarray(x)
+    return tuple(Variable(index, requires_grad=False) for index in np.nonzero(data))
 
 
 def einsum(subscripts, *operands):
@@ -202,5 +223,5 @@ def ones(shape, dtype=None):
 
 
 __all__ = sorted([name for name, *_ in _TABLE] + [
-    "einsum", "convert_to_tensor", "convert_to_numpy", "shape", "stop_gradient", "zeros",
-    "ones"])
+    "where", "nonzero", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
+    "stop_gradient", "zeros", "ones"])

@@ -129,8 +129,8 @@ def test_an_operation_called_on_too_few_tensors_says_so():
     (lambda c: _operation_of(c, "Mean")["config"].update(dtype="float16"),
      r"Keras' operation 'Mean' given the arguments \['dtype'\], which rungrad's does not "
      r"take"),
-    (lambda c: _operation_of(c, "Max")["config"].update(initial=1.0),
-     r"Operation 'Max' \('max'\): initial=1.0 is not supported"),
+    (lambda c: _operation_of(c, "Cast")["config"].update(sparse=True),
+     r"Operation 'Cast' \('cast'\): sparse and ragged tensors are not supported"),
     (lambda c: _operation_of(c, "Multiply")["inbound_nodes"][0]["args"].__setitem__(
         1, {"class_name": "__numpy__", "config": {"value": [2.0], "dtype": "float32"}}),
      r"the operation Multiply 'multiply_1': its constant argument array\(\[2.\], "

@@ -251,3 +251,25 @@ def test_integer_and_boolean_inputs_compute_in_float32_as_keras(name):
         np.testing.assert_allclose(out.data, getattr(ops, name)(values.astype(np.float64)).data,
                                    rtol=1e-6)
     assert ops.sum(np.array([1, 2], "int64")).dtype == np.int64
+
+
+def test_max_and_min_take_keras_initial():
+    x = Variable(np.array([[1.0, -2.0], [3.0, 0.5]]), requires_grad=True)
+    out = ops.max(x, axis=1, initial=2.0)
+    np.testing.assert_array_equal(out.data, np.max(x.data, axis=1, initial=2.0))
+    out.sum().backward()  # (the gradient goes where x beats the initial value)
+    np.testing.assert_array_equal(x.grad.data, [[0, 0], [1, 0]])
+    np.testing.assert_array_equal(ops.min(np.empty((0, 3)), axis=0, initial=5.0).data, [5.0] * 3)
+    inputs = keras.Input(shape=(2,))
+    model = keras.Model(inputs, ops.min(inputs, axis=1, keepdims=True, initial=0.0))
+    np.testing.assert_array_equal(model(np.array([[1.0, 2.0]], np.float32)).data, [[0.0]])
+
+
+def test_where_with_a_condition_alone_gives_the_indices():
+    rows, cols = ops.where(np.array([[0, 1], [1, 0]]))
+    np.testing.assert_array_equal(rows.data, [0, 1])
+    np.testing.assert_array_equal(cols.data, [1, 0])
+    with pytest.raises(ValueError, match="its size depends on the data"):
+        ops.where(keras.Input(shape=(2,)))
+    with pytest.raises(ValueError, match="give both x1 and x2, or neither"):
+        ops.where(np.ones(2), x1=np.ones(2))
