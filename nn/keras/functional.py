@@ -138,6 +138,8 @@ def _probed(layer, args, kwargs):
         out = layer(*_fill(args, _example), **_fill_keywords(kwargs, _example))
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
+        if getattr(layer, "keras_operation", None) is not None:  # (keras.ops: any shape)
+            return out, _batch_sized(layer, args, kwargs, out, shapes)
         return out, shapes
     given = [t.shape for arg in args for t in _leaves(arg)]
 
@@ -147,6 +149,26 @@ def _probed(layer, args, kwargs):
                                                     **_fill_keywords(kwargs, _larger_example)))]
     return out, mark_unknown_sizes(shapes, larger, f"{_who(layer)} (its input of shape "
                                                    f"{given[0] if len(given) == 1 else given})")
+
+
+def _batch_sized(operation, args, kwargs, out, shapes):
+    """The output shapes of a keras.ops node, None where a size follows the batch's: a second
+    call on batches of 2 tells, as an op may drop the batch axis (`ops.sum(x)`, `x[0]`) or
+    fold it into another (`ops.reshape(x, (-1,))`). `shapes` (the batch axis taken as the
+    first) where that call fails (a constant fitting one sample only)."""
+    try:
+        with trial_of(operation), np.errstate(all="ignore"):
+            twice = operation(*_fill(args, _two_samples), **_fill_keywords(kwargs, _two_samples))
+    except (ValueError, TypeError, IndexError):
+        return shapes
+    return [tuple(None if n != m else n for n, m in zip(one.shape, two.shape))
+            if one.ndim == two.ndim else shape
+            for one, two, shape in zip(_outputs(out), _outputs(twice), shapes)]
+
+
+def _two_samples(tensor):
+    return example_batch((2 if tensor.shape[0] is None else tensor.shape[0],) +
+                         tuple(tensor.shape[1:]), tensor.dtype)
 
 
 def _is_mask(keyword):

@@ -273,3 +273,15 @@ def test_where_with_a_condition_alone_gives_the_indices():
         ops.where(keras.Input(shape=(2,)))
     with pytest.raises(ValueError, match="give both x1 and x2, or neither"):
         ops.where(np.ones(2), x1=np.ones(2))
+
+
+def test_a_symbolic_ops_shape_has_none_only_where_it_follows_the_batch():
+    """An op may drop the batch axis or fold it into another: its node's shape says so, as
+    Keras' does (the batch axis was taken to be the first, always)."""
+    x = keras.Input(shape=(3, 4))
+    assert ops.sum(x).shape == ()
+    assert x[0].shape == (3, 4) and ops.mean(x, axis=0).shape == (3, 4)
+    assert x[:, -1].shape == (None, 4) and ops.reshape(x, (-1,)).shape == (None,)
+    assert (x * 2).shape == (None, 3, 4)
+    model = keras.Model(x, ops.sum(x))
+    np.testing.assert_allclose(float(model(np.ones((5, 3, 4), np.float32)).data), 60.0)
