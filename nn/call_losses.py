@@ -26,13 +26,14 @@ class _TopLevelCall:
     made on (keras.random, keras.ops.zeros). A class rather than a generator context
     manager: every model call enters one, and this costs a fraction of contextlib's."""
 
-    __slots__ = ("_depth", "_xp")
+    __slots__ = ("_depth", "_xp", "_before")
 
     def __init__(self, xp=None):
         self._xp = xp
 
     def __enter__(self):
         self._depth = depth = _this_thread.depth
+        self._before = _this_thread.xp
         if depth == 0:
             _this_thread.call += 1
             if self._xp is not None:
@@ -41,15 +42,16 @@ class _TopLevelCall:
 
     def __exit__(self, *exc_info):
         _this_thread.depth = self._depth
+        _this_thread.xp = self._before  # (after the call, draws are NumPy's again)
 
 
 top_level_call = _TopLevelCall  # `with top_level_call():`
 
 
-def array_module_of(args):
-    """The array module of a call's first argument (its first item for a list or a dict's
-    first value): NumPy, or CuPy for GPU arrays."""
-    first = args[0] if args else None
+def array_module_of(args, kwargs=None):
+    """The array module of a call's first argument (given by keyword too; its first item for
+    a list or a dict's first value): NumPy, or CuPy for GPU arrays."""
+    first = args[0] if args else next(iter(kwargs.values()), None) if kwargs else None
     if isinstance(first, dict):
         first = next(iter(first.values()), None)
     if isinstance(first, (list, tuple)):

@@ -152,23 +152,36 @@ def _probed(layer, args, kwargs):
 
 
 def _batch_sized(operation, args, kwargs, out, shapes):
-    """The output shapes of a keras.ops node, None where a size follows the batch's: a second
-    call on batches of 2 tells, as an op may drop the batch axis (`ops.sum(x)`, `x[0]`) or
-    fold it into another (`ops.reshape(x, (-1,))`). `shapes` (the batch axis taken as the
-    first) where that call fails (a constant fitting one sample only)."""
-    try:
-        with trial_of(operation), np.errstate(all="ignore"):
-            twice = operation(*_fill(args, _two_samples), **_fill_keywords(kwargs, _two_samples))
-    except (ValueError, TypeError, IndexError):
-        return shapes
-    return [tuple(None if n != m else n for n, m in zip(one.shape, two.shape))
-            if one.ndim == two.ndim else shape
-            for one, two, shape in zip(_outputs(out), _outputs(twice), shapes)]
+    """The output shapes of a keras.ops node, None where a size follows the batch's: calls on
+    batches of 2 and 3 samples tell (a size equal for 1, 2 and 3 is fixed), as an op may
+    drop the batch axis (`ops.sum(x)`, `x[0]`) or fold it into another
+    (`ops.reshape(x, (-1,))`). `shapes` (the batch axis taken as the first) where a call
+    fails (a constant fitting one sample only)."""
+    outputs = [_outputs(out)]
+    for samples in (2, 3):
+        try:
+            with trial_of(operation), np.errstate(all="ignore"):
+                outputs.append(_outputs(operation(*_fill(args, _samples(samples)),
+                                                  **_fill_keywords(kwargs, _samples(samples)))))
+        except (ValueError, TypeError, IndexError):
+            return shapes
+    found = []
+    for i, shape in enumerate(shapes):
+        sizes = [o[i].shape for o in outputs]
+        if len({len(s) for s in sizes}) != 1:
+            found.append(shape)
+            continue
+        found.append(tuple(n if len(set(axis)) == 1 else None
+                           for n, axis in zip(sizes[0], zip(*sizes))))
+    return found
 
 
-def _two_samples(tensor):
-    return example_batch((2 if tensor.shape[0] is None else tensor.shape[0],) +
-                         tuple(tensor.shape[1:]), tensor.dtype)
+def _samples(count):
+    """An example batch of `count` samples for a tensor (for _fill)."""
+    def example(tensor):
+        return example_batch((count if tensor.shape[0] is None else tensor.shape[0],) +
+                             tuple(tensor.shape[1:]), tensor.dtype)
+    return example
 
 
 def _is_mask(keyword):

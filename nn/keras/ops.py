@@ -184,14 +184,28 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if _symbolic(x):
         return _operation("ConvertToTensor", [x], dtype=dtype, sparse=sparse, ragged=ragged)
     if not isinstance(x, Variable):
-        if not hasattr(x, "shape"):
-            x = np.asarray(x)
-            dtype = dtype or _KERAS_DEFAULTS.get(x.dtype.kind)
-        x = as_variable(x)
+        if dtype is None and _python_numbers(x):
+            dtype = _keras_default_dtype(np.asarray(x))
+        x = as_variable(x if hasattr(x, "shape") else np.asarray(x))
     return x if dtype is None else _autograd_ops.astype(x, dtype)
 
 
-_KERAS_DEFAULTS = {"f": "float32", "i": "int32"}  # (Python's floats and ints, in Keras)
+def _python_numbers(x):
+    """Whether x is a Python number, or nested lists and tuples of them only."""
+    if isinstance(x, (list, tuple)):
+        return builtins.all(_python_numbers(item) for item in x)
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _keras_default_dtype(values):
+    """Keras' dtype for Python's numbers: float32 for floats, int32 for ints that fit it
+    (int64 for larger ones, never a silent wrap-around)."""
+    if values.dtype.kind == "f":
+        return "float32"
+    if values.dtype.kind == "i":
+        fits = values.size == 0 or (values.min() >= -2 ** 31 and values.max() < 2 ** 31)
+        return "int32" if fits else "int64"
+    return None
 
 
 def convert_to_numpy(x):

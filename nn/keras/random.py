@@ -41,6 +41,8 @@ class _Draw(Function):
     def __init__(self, draw, shape, dtype, seed):
         self.draw, self.shape, self.dtype, self.seed = draw, shape, dtype, seed
         self.draws_random = seed is None  # (NumPy's global generator, as dropout's)
+        # the array module of the call that made it: a captured step's replay runs no call
+        self.xp = call_array_module()
 
     def forward(self):
         if isinstance(self.seed, SeedGenerator):
@@ -50,7 +52,7 @@ class _Draw(Function):
         else:
             generator = np.random.default_rng(self.seed)
         drawn = np.asarray(self.draw(generator, self.shape), dtype=self.dtype)
-        return drawn if call_array_module() is np else call_array_module().asarray(drawn)
+        return drawn if self.xp is np else self.xp.asarray(drawn)
 
 
 def _is_int(value):

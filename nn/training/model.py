@@ -181,7 +181,7 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         model is in training mode until `eval()`). A `forward` that takes `training` gets
         the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
         The outermost model call starts the layers' call-time losses afresh (nn.call_losses)."""
-        with top_level_call(array_module_of(args)):
+        with top_level_call(array_module_of(args, kwargs)):
             return self._call(args, training, kwargs)
 
     def _call(self, args, training, kwargs):

@@ -340,6 +340,29 @@ def test_a_keras_vae_sampling_layer_trains_on_the_gpu():
     history = model.fit(x, x, batch_size=8, epochs=3, verbose=0)
     assert all(cuda.get_array_module(p.data) is not np for p in model.parameters())
     assert history.history["loss"][-1] > 0.5  # (the added constant is counted)
+    assert isinstance(keras.random.normal((2,)).data, np.ndarray)  # (outside a call: NumPy)
+
+
+def test_a_captured_keras_step_draws_on_the_gpu_after_cpu_calls_between_steps():
+    """A replay enters no model call: its draws keep the device of the call that recorded
+    them, whatever a callback ran on the CPU in between."""
+    import nn.keras as keras
+
+    class Noisy(keras.layers.Layer):
+        def call(self, x):
+            return x + 0.1 * keras.random.normal(tuple(x.shape))
+
+    class OnTheCpu(nn.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            keras.layers.Dense(2)(np.ones((1, 3), np.float32))
+
+    x = RNG.standard_normal((16, 3)).astype(np.float32)
+    np.random.seed(0)
+    model = keras.Sequential([keras.Input(shape=(3,)), Noisy(), keras.layers.Dense(3)])
+    model.to_gpu()
+    model.compile(optimizer="sgd", loss="mse", jit_compile=True)
+    history = model.fit(x, x, batch_size=4, epochs=3, verbose=0, callbacks=[OnTheCpu()])
+    assert len(history.history["loss"]) == 3
 
 
 def test_keras_binary_metrics_and_callbacks_on_the_gpu(tmp_path):

@@ -21,6 +21,7 @@ import numpy as np
 from autograd.variable import Parameter
 
 from ... import constraints, initializers, regularizers
+from ...call_losses import note_call_losses
 from ...layers.config import init_config
 from ...layers.constrained import attach
 from ...layers.keras_name import KerasWeights
@@ -40,6 +41,7 @@ class Layer(Module, KerasLayer, KerasWeights):
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self._keras_arguments(name, input_shape)
         self.built, self._made = False, []
+        note_call_losses()  # (its call may add_loss: top-level calls keep them together)
         # (its own, which Module.to converts): the variable dtype of the policy that the
         # Keras constructor wrapper made of dtype= (nn.layers.keras_name), else float32
         self.dtype = self.variable_dtype if dtype is None else np.dtype(dtype)

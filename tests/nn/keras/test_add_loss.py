@@ -222,3 +222,18 @@ def test_keras_subclassing_guides_add_loss_example_runs_as_written():
     (penalty,) = layer.losses  # the kernel's penalty
     np.testing.assert_allclose(float(penalty.data), 1e-3 * (layer.dense.kernel.data ** 2).sum(),
                                rtol=1e-6)
+
+
+def test_a_plain_container_keeps_its_keras_layers_losses_from_its_first_call():
+    class Container(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.first, self.second = AddsSquares(1.0), AddsSquares(2.0)
+
+        def forward(self, x):
+            return self.second(self.first(x))
+
+    container = Container()
+    container(np.ones((1, 2), np.float32))
+    assert [float(loss.data) for loss in container.first.losses] == [1.0]
+    assert [float(loss.data) for loss in container.second.losses] == [2.0]

@@ -285,3 +285,13 @@ def test_a_symbolic_ops_shape_has_none_only_where_it_follows_the_batch():
     assert (x * 2).shape == (None, 3, 4)
     model = keras.Model(x, ops.sum(x))
     np.testing.assert_allclose(float(model(np.ones((5, 3, 4), np.float32)).data), 60.0)
+
+
+def test_convert_to_tensor_never_wraps_a_large_int_and_keeps_arrays_dtypes():
+    assert ops.convert_to_tensor(3_000_000_000).dtype == np.int64
+    np.testing.assert_array_equal(ops.convert_to_tensor([2 ** 40]).data, [2 ** 40])
+    assert ops.convert_to_tensor([np.ones(2)]).dtype == np.float64
+
+
+def test_a_size_that_follows_the_batch_only_past_two_samples_is_none():
+    assert keras.Input(shape=(3,))[::2].shape == (None, 3)
