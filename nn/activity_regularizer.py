@@ -7,7 +7,7 @@ from autograd import Variable
 from autograd.capture import python_state_changed
 
 from . import regularizers
-from .call_losses import CallLosses, note_call_losses, top_level_call
+from .call_losses import CallLosses, note_call_losses
 
 
 class ActivityRegularized:
@@ -44,12 +44,11 @@ class ActivityRegularized:
 
     def add_activity_penalties(self, outputs):
         """Record the penalty of each floating-point output of a call (Keras': every output
-        tensor)."""
-        with top_level_call():  # (called on its own, the layer's call is the top-level one)
-            for y in outputs if isinstance(outputs, (tuple, list)) else (outputs,):
-                if isinstance(y, Variable) and y.dtype.kind == "f":
-                    self._activity_losses.add(
-                        regularizers.activity_penalty(self._activity_regularizer, y))
+        tensor); the Keras layer's call runs it inside its top-level call."""
+        for y in outputs if isinstance(outputs, (tuple, list)) else (outputs,):
+            if isinstance(y, Variable) and y.dtype.kind == "f":
+                self._activity_losses.add(
+                    regularizers.activity_penalty(self._activity_regularizer, y))
 
     def activity_config(self):
         """How model.save keeps the regularizer (None for none)."""

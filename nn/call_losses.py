@@ -21,23 +21,25 @@ _this_thread = _ThreadState()
 
 
 class _TopLevelCall:
-    """Scope of a model's (or a layer's) call: the outermost one starts a new top-level call,
-    whose inputs' array module `xp` (when given) is the one its draws and constants are
-    made on (keras.random, keras.ops.zeros). A class rather than a generator context
-    manager: every model call enters one, and this costs a fraction of contextlib's."""
+    """Scope of a model's (or a layer's) call on `args` and `kwargs`: the outermost one
+    starts a new top-level call, whose inputs' array module is the one its draws and
+    constants are made on (keras.random, keras.ops.zeros; read only there, not at every
+    nested call). A class rather than a generator context manager: every model call enters
+    one, and this costs a fraction of contextlib's."""
 
-    __slots__ = ("_depth", "_xp", "_before")
+    __slots__ = ("_depth", "_args", "_kwargs", "_before")
 
-    def __init__(self, xp=None):
-        self._xp = xp
+    def __init__(self, args=(), kwargs=None):
+        self._args, self._kwargs = args, kwargs
 
     def __enter__(self):
         self._depth = depth = _this_thread.depth
         self._before = _this_thread.xp
         if depth == 0:
             _this_thread.call += 1
-            if self._xp is not None:
-                _this_thread.xp = self._xp
+            xp = _array_module_of(self._args, self._kwargs)
+            if xp is not None:
+                _this_thread.xp = xp
         _this_thread.depth = depth + 1
 
     def __exit__(self, *exc_info):
@@ -45,10 +47,10 @@ class _TopLevelCall:
         _this_thread.xp = self._before  # (after the call, draws are NumPy's again)
 
 
-top_level_call = _TopLevelCall  # `with top_level_call():`
+top_level_call = _TopLevelCall  # `with top_level_call(args, kwargs):`
 
 
-def array_module_of(args, kwargs=None):
+def _array_module_of(args, kwargs):
     """The array module of a call's first argument (given by keyword too; its first item for
     a list or a dict's first value): NumPy, or CuPy for GPU arrays."""
     first = args[0] if args else next(iter(kwargs.values()), None) if kwargs else None
@@ -158,5 +160,5 @@ def held_losses(modules, kinds=WEIGHT_PENALTIES + CALL_LOSSES):
 
 
 __all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "CallLossesInUse", "WEIGHT_PENALTIES",
-           "array_module_of", "call_array_module", "call_losses_in_use", "held_losses",
+           "call_array_module", "call_losses_in_use", "held_losses",
            "note_call_losses", "outside_any_call", "top_level_call"]

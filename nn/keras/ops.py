@@ -184,9 +184,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if _symbolic(x):
         return _operation("ConvertToTensor", [x], dtype=dtype, sparse=sparse, ragged=ragged)
     if not isinstance(x, Variable):
+        values = x if hasattr(x, "shape") else np.asarray(x)  # (converted once)
         if dtype is None and _python_numbers(x):
-            dtype = _keras_default_dtype(np.asarray(x))
-        x = as_variable(x if hasattr(x, "shape") else np.asarray(x))
+            dtype = _keras_default_dtype(values)
+        x = as_variable(values)
     return x if dtype is None else _autograd_ops.astype(x, dtype)
 
 

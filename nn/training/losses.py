@@ -45,7 +45,7 @@ from autograd.ops.shape import Reshape, Transpose
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
-from ..call_losses import array_module_of, top_level_call
+from ..call_losses import top_level_call
 from ..functional.activation import Softmax
 from ..functional.linear import Linear
 from ..losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
@@ -119,7 +119,7 @@ class CompiledLoss:
     ignore_class = None  # a label the loss and the metrics skip (Keras' ignore_class)
 
     def inputs(self, model, x):
-        with top_level_call(array_module_of((x,))):  # (forward_logits: a model call too)
+        with top_level_call((x,)):  # (forward_logits is a model call too)
             return self._inputs(model, x)
 
     def _inputs(self, model, x):

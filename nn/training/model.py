@@ -32,7 +32,6 @@ from .. import constraints, regularizers
 from ..call_losses import (
     CALL_LOSSES,
     WEIGHT_PENALTIES,
-    array_module_of,
     call_losses_in_use,
     held_losses,
     top_level_call,
@@ -181,7 +180,7 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         model is in training mode until `eval()`). A `forward` that takes `training` gets
         the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
         The outermost model call starts the layers' call-time losses afresh (nn.call_losses)."""
-        with top_level_call(array_module_of(args, kwargs)):
+        with top_level_call(args, kwargs):
             return self._call(args, training, kwargs)
 
     def _call(self, args, training, kwargs):

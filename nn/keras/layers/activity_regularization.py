@@ -29,11 +29,6 @@ class ActivityRegularization(ActivityRegularized, Module, KerasLayer):
     def forward(self, x):
         return as_variable(x, who=self.who)
 
-    @property
-    def losses(self):
-        """Keras' layer.losses: the penalties of its calls in the current top-level call."""
-        return self.activity_penalties()
-
     get_config = init_config  # Keras' get_config: the constructor's arguments
 
 

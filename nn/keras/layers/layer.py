@@ -118,7 +118,6 @@ class Layer(Module, KerasLayer, KerasWeights):
         return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]
 
 
-
 def _input_shape(inputs):
     """What Keras' build is given for `inputs`: the shape with None for the batch axis, a
     list of them for a list of inputs (a layer called on [z_mean, z_log_var])."""

@@ -23,7 +23,7 @@ from optim.optimizer import check_nonnegative
 
 from . import schedules
 from .accumulation import accumulate, accumulation_steps
-from .loss_scale import LossScaleOptimizer, positive_scale, unscale_grads
+from .loss_scale import LossScaleOptimizer, grads_of, positive_scale, unscale_grads
 
 
 class _Hyper:
@@ -154,7 +154,7 @@ class KerasOptimizer:
             with enable_grad():
                 loss = closure()
         if self.loss_scale_factor is not None:
-            unscale_grads(self, self.loss_scale_factor)
+            unscale_grads(grads_of(self), self.loss_scale_factor)
         steps = self.gradient_accumulation_steps
         if not steps or accumulate(self, steps):
             self._clip()

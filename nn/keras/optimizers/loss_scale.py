@@ -73,11 +73,12 @@ class LossScaleOptimizer(optim.Optimizer):
         if closure is not None:
             raise TypeError(f"{self.name}: step() takes no closure; fit scales the loss "
                             "(scale_loss) before backward")
-        if not all(bool(get_array_module(g).isfinite(g).all()) for _, g in _grads(self)):
+        pairs = grads_of(self)
+        if not all(bool(get_array_module(g).isfinite(g).all()) for _, g in pairs):
             self.dynamic_scale[...] = self.dynamic_scale * 0.5
             self.step_counter = 0
             return None
-        unscale_grads(self, float(self.dynamic_scale))
+        unscale_grads(pairs, float(self.dynamic_scale))
         self.inner_optimizer.step()
         self.step_counter += 1
         if self.step_counter == self.dynamic_growth_steps:
@@ -115,17 +116,18 @@ class LossScaleOptimizer(optim.Optimizer):
                 "dynamic_growth_steps": self.dynamic_growth_steps}
 
 
-def _grads(opt):
+def grads_of(opt):
     """(parameter, gradient array) of each parameter of `opt` that has a gradient."""
     return _with_grads([p for group in opt.param_groups for p in group["params"]],
                        getattr(opt, "name", type(opt).__name__))
 
 
-def unscale_grads(opt, scale):
-    """Divide the gradients of `opt`'s parameters by `scale` (of a loss multiplied by it);
-    a float16 gradient in float32 (a scale of 2^16 or more is inf in float16)."""
+def unscale_grads(pairs, scale):
+    """Divide the gradients of the (parameter, gradient) `pairs` (grads_of's) by `scale` (of
+    a loss multiplied by it); a float16 gradient in float32 (a scale of 2^16 or more is inf
+    in float16)."""
     done = {}
-    for p, g in _grads(opt):  # (replaced, not divided in place: a gradient may be shared)
+    for p, g in pairs:  # (replaced, not divided in place: a gradient may be shared)
         wide = g.astype(np.float32) if g.dtype.itemsize < 4 else g
         _set_grad(p, (wide / wide.dtype.type(scale)).astype(g.dtype, copy=False), done)
 
@@ -138,4 +140,4 @@ def positive_scale(value, name, who):
     return float(value)
 
 
-__all__ = ["LossScaleOptimizer", "positive_scale", "unscale_grads"]
+__all__ = ["LossScaleOptimizer", "grads_of", "positive_scale", "unscale_grads"]
