@@ -1,8 +1,8 @@
 """Keras' `activity_regularizer=` of a layer: the regularizer's penalty of each call's output,
-per sample (regularizers.activity_penalty), among the layer's losses of the current top-level
-call (nn.call_losses), so in the loss fit and evaluate minimize and report. As Keras' base
-layer, a Keras layer's call adds it (nn.module's _keras_layer_call: one attribute read for a
-layer without one); in a captured step the penalty's ops are recorded with the rest."""
+per sample (regularizers.activity_penalty), among the layer's call losses (nn.call_losses),
+so in the loss fit and evaluate minimize and report. As Keras' base layer, a Keras layer's
+call adds it (nn.module's _keras_layer_call: one attribute read for a layer without one); in
+a captured step the penalty's ops are recorded with the rest."""
 from autograd import Variable
 from autograd.capture import python_state_changed
 
@@ -39,7 +39,7 @@ class ActivityRegularized:
         return self._activity_regularizer is not None
 
     def activity_penalties(self):
-        """The penalties of the layer's calls in the current top-level call (Variables)."""
+        """The penalties of the layer's calls since its latest top-level call (Variables)."""
         return self._activity_losses.current()
 
     def add_activity_penalties(self, outputs):

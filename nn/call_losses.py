@@ -1,9 +1,12 @@
 """Losses a layer adds while it is called (Keras' call-time `add_loss`, as
-ActivityRegularization's penalty): they belong to the current top-level call, the outermost
-model (or layer) call in progress. A new top-level call starts them afresh, so that a layer
-not called in it (one a subclassed model calls only in training) adds nothing, and a layer
-called twice in it (shared) adds both calls' losses."""
+ActivityRegularization's penalty). As Keras' layers do, a layer keeps them until it, or a
+model (or layer) holding it, is called again from outside any call (a top-level call): that
+call clears its own and its sublayers' losses before it runs, so that a layer it does not
+call (one a subclassed model calls only in training) holds none, a layer called twice in it
+(shared) holds both calls' losses, and calling some other layer on its own clears nothing
+else. Each thread's calls keep their own losses."""
 import threading
+import weakref
 
 import numpy as np
 
@@ -13,30 +16,36 @@ from autograd.backend import array_of, get_array_module
 
 class _ThreadState(threading.local):
     depth = 0  # the calls in progress
-    call = 0  # the number of the latest top-level call
     xp = np  # the array module of the top-level call's inputs (NumPy, or CuPy on a GPU)
+
+    def __init__(self):
+        # this thread's CallLosses that hold losses: a top-level call looks for its own
+        # among its sublayers only while there are some
+        self.holding = weakref.WeakSet()
 
 
 _this_thread = _ThreadState()
 
 
 class _TopLevelCall:
-    """Scope of a model's (or a layer's) call on `args` and `kwargs`: the outermost one
-    starts a new top-level call, whose inputs' array module is the one its draws and
-    constants are made on (keras.random, keras.ops.zeros; read only there, not at every
-    nested call). A class rather than a generator context manager: every model call enters
-    one, and this costs a fraction of contextlib's."""
+    """Scope of the call of `module` (a model or a layer) on `args` and `kwargs`: the
+    outermost one is a top-level call, which clears the losses of the module and its
+    sublayers (every loss this thread holds when `module` is None), and whose inputs' array
+    module is the one its draws and constants are made on (keras.random, keras.ops.zeros;
+    read only there, not at every nested call). A class rather than a generator context
+    manager: every model call enters one, and this costs a fraction of contextlib's."""
 
-    __slots__ = ("_depth", "_args", "_kwargs", "_before")
+    __slots__ = ("_depth", "_args", "_kwargs", "_module", "_before")
 
-    def __init__(self, args=(), kwargs=None):
-        self._args, self._kwargs = args, kwargs
+    def __init__(self, args=(), kwargs=None, module=None):
+        self._args, self._kwargs, self._module = args, kwargs, module
 
     def __enter__(self):
         self._depth = depth = _this_thread.depth
         self._before = _this_thread.xp
         if depth == 0:
-            _this_thread.call += 1
+            if _this_thread.holding:
+                _clear_losses_of(self._module)
             xp = _array_module_of(self._args, self._kwargs)
             if xp is not None:
                 _this_thread.xp = xp
@@ -47,7 +56,21 @@ class _TopLevelCall:
         _this_thread.xp = self._before  # (after the call, draws are NumPy's again)
 
 
-top_level_call = _TopLevelCall  # `with top_level_call(args, kwargs):`
+top_level_call = _TopLevelCall  # `with top_level_call(args, kwargs, module):`
+
+
+def _clear_losses_of(module):
+    """Clear the losses this thread's calls left in `module` and its sublayers (all of them
+    for None)."""
+    holding = _this_thread.holding
+    if module is None:
+        for losses in list(holding):
+            losses.clear()
+        return
+    for layer in module.modules():
+        for losses in (layer.__dict__.get(kind) for kind in _HELD_IN):
+            if losses is not None and losses in holding:
+                losses.clear()
 
 
 def _array_module_of(args, kwargs):
@@ -66,25 +89,28 @@ def call_array_module():
     return _this_thread.xp
 
 
-def _current_call():
-    return _this_thread.call
-
-
-class CallLosses:
-    """One layer's losses of the current top-level call (an empty list after a newer one)."""
+class CallLosses(threading.local):
+    """One layer's losses of its calls since the latest top-level call that cleared them
+    (its own, or one of a model holding it); each thread's their own."""
 
     def __init__(self):
-        self._call = None  # the top-level call the losses belong to
         self._losses = []
 
     def add(self, loss):
         """Record `loss`; call it within `top_level_call()` (the layer's own call at least)."""
-        if self._call != _current_call():
-            self._call, self._losses = _current_call(), []
+        if not self._losses:
+            _this_thread.holding.add(self)
         self._losses.append(loss)
 
     def current(self):
-        return list(self._losses) if self._call == _current_call() else []
+        return list(self._losses)
+
+    def clear(self):
+        self._losses = []
+        _this_thread.holding.discard(self)
+
+
+_HELD_IN = ("_added_losses", "_activity_losses")  # a layer's CallLosses attributes
 
 
 def outside_any_call():
@@ -99,9 +125,9 @@ class AddsLosses:
 
     def add_loss(self, loss):
         """Add `loss` (a scalar Variable: the graph to train it through; a non-scalar one is
-        summed, as Keras sums it; or a list of them) to this call's losses: fit and evaluate
-        add them to the compiled loss, and `losses` lists them until the next top-level
-        call. Call it inside `forward` (Keras' call)."""
+        summed, as Keras sums it; or a list of them) to the layer's call losses: fit and evaluate
+        add them to the compiled loss, and `losses` lists them until the layer, or a model
+        holding it, is called again. Call it inside `forward` (Keras' call)."""
         added = self.__dict__.get("_added_losses")
         if added is None:  # (made at the first: most layers never add one)
             added = self.__dict__["_added_losses"] = CallLosses()
@@ -110,7 +136,8 @@ class AddsLosses:
             added.add(_scalar_loss(item, type(self).__name__))
 
     def added_losses(self):
-        """The losses add_loss added in the current top-level call (Variables)."""
+        """The losses add_loss added since the layer's losses were last cleared (its latest
+        top-level call's; Variables)."""
         added = self.__dict__.get("_added_losses")
         return [] if added is None else added.current()
 

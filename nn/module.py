@@ -65,7 +65,7 @@ def _keras_layer_call(module, args, kwargs):
     if not args and any(type(v) in SYMBOLIC_FIRST for v in kwargs.values()):  # (query=x)
         return sys.modules["nn.keras.functional"].call_symbolically(module, args, kwargs)
     if outside_any_call():  # (a layer called on its own: its losses are this call's)
-        with top_level_call(args, kwargs):
+        with top_level_call(args, kwargs, module):
             return _keras_layer_call(module, args, kwargs)
     if "training" in kwargs and not takes_training(type(module).forward):
         training = kwargs.pop("training")
@@ -148,7 +148,7 @@ class Module(AddsLosses):
         if self._keras_layer:
             return _keras_layer_call(self, args, kwargs)
         if CallLossesInUse.any and outside_any_call():  # (the layers' losses: this call's)
-            with top_level_call(args, kwargs):
+            with top_level_call(args, kwargs, self):
                 return _plain_call(self, args, kwargs)
         if self._call_hooks is None:
             return self.forward(*args, **kwargs)

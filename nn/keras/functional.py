@@ -139,7 +139,7 @@ def _probed(layer, args, kwargs):
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
         if getattr(layer, "keras_operation", None) is not None:  # (keras.ops: any shape)
-            return out, _batch_sized(layer, args, kwargs, out, shapes)
+            return out, _batch_sized(layer, args, kwargs, shapes)
         return out, shapes
     given = [t.shape for arg in args for t in _leaves(arg)]
 
@@ -151,14 +151,17 @@ def _probed(layer, args, kwargs):
                                                    f"{given[0] if len(given) == 1 else given})")
 
 
-def _batch_sized(operation, args, kwargs, out, shapes):
+PROBED_BATCHES = (83, 89)  # Keras' own: a slice of a batch (x[:2], x[::3]) tells them apart
+
+
+def _batch_sized(operation, args, kwargs, shapes):
     """The output shapes of a keras.ops node, None where a size follows the batch's: calls on
-    batches of 2 and 3 samples tell (a size equal for 1, 2 and 3 is fixed), as an op may
-    drop the batch axis (`ops.sum(x)`, `x[0]`) or fold it into another
-    (`ops.reshape(x, (-1,))`). `shapes` (the batch axis taken as the first) where a call
-    fails (a constant fitting one sample only)."""
-    outputs = [_outputs(out)]
-    for samples in (2, 3):
+    batches of 83 and 89 samples tell, as Keras' do (a size equal for both is fixed), as an
+    op may drop the batch axis (`ops.sum(x)`, `x[0]`), fold it into another
+    (`ops.reshape(x, (-1,))`) or slice it (`x[::3]`, None; `x[:2]`, 2). `shapes` (the batch
+    axis taken as the first) where a call fails (a constant fitting one sample only)."""
+    outputs = []
+    for samples in PROBED_BATCHES:
         try:
             with trial_of(operation), np.errstate(all="ignore"):
                 outputs.append(_outputs(operation(*_fill(args, _samples(samples)),

@@ -119,7 +119,7 @@ class CompiledLoss:
     ignore_class = None  # a label the loss and the metrics skip (Keras' ignore_class)
 
     def inputs(self, model, x):
-        with top_level_call((x,)):  # (forward_logits is a model call too)
+        with top_level_call((x,), None, model):  # (forward_logits is a model call too)
             return self._inputs(model, x)
 
     def _inputs(self, model, x):

@@ -179,8 +179,8 @@ class Model(_KerasSteps, Module, KerasName, KerasWeights):
         train() / eval() say; None, the default, the modules' own mode, as PyTorch's (a
         model is in training mode until `eval()`). A `forward` that takes `training` gets
         the mode in force, as Keras' `call`: True in fit, False in predict and evaluate.
-        The outermost model call starts the layers' call-time losses afresh (nn.call_losses)."""
-        with top_level_call(args, kwargs):
+        The outermost model call clears its layers' call-time losses first (nn.call_losses)."""
+        with top_level_call(args, kwargs, self):
             return self._call(args, training, kwargs)
 
     def _call(self, args, training, kwargs):

@@ -1,5 +1,9 @@
 """Keras' add_loss: losses a layer's call computes (a VAE's KL term), which fit trains and
 evaluate reports with the compiled loss, and `losses` lists until the next call."""
+import gc
+import threading
+import weakref
+
 import numpy as np
 import pytest
 
@@ -88,6 +92,55 @@ def test_losses_hold_the_last_calls_and_start_afresh_at_each_call():
     assert [float(loss.data) for loss in model.losses] == [1.0, 1.0]
     model(np.zeros((1, 2), np.float32))
     assert [float(loss.data) for loss in model.losses] == [0.0, 0.0]
+
+
+def _values(losses):
+    return [float(loss.data) for loss in losses]
+
+
+def test_calling_another_layer_clears_only_its_own_losses_as_keras():
+    """Keras clears the losses of the called layer and its sublayers only: a layer called
+    on its own between a model's call and the read leaves the model's losses as they
+    were; calling one of the model's layers on its own replaces that layer's alone."""
+    first, second = AddsSquares(1.0), AddsSquares(2.0)
+    model = keras.Sequential([keras.Input(shape=(2,)), first, second])
+    model(np.ones((1, 2), np.float32))
+    other = AddsSquares(3.0)
+    other(np.ones((1, 2), np.float32))
+    assert _values(model.losses) == [1.0, 2.0]
+    assert _values(other.losses) == [3.0]
+    first(np.full((1, 2), 2.0, np.float32))
+    assert _values(model.losses) == [4.0, 2.0]
+    model(np.zeros((1, 2), np.float32))
+    assert _values(model.losses) == [0.0, 0.0] and _values(other.losses) == [3.0]
+
+
+def test_each_thread_keeps_its_own_calls_losses():
+    layer = AddsSquares(1.0)
+    barrier = threading.Barrier(2)
+    seen = {}
+
+    def call(value):
+        layer(np.full((1, 2), value, np.float32))
+        barrier.wait()  # (both threads have called before either reads)
+        seen[value] = _values(layer.losses)
+
+    threads = [threading.Thread(target=call, args=(v,)) for v in (1.0, 2.0)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {1.0: [1.0], 2.0: [4.0]}
+    assert layer.losses == []  # (this thread has not called it)
+
+
+def test_the_losses_a_model_holds_go_with_it():
+    model = keras.Sequential([keras.Input(shape=(2,)), AddsSquares(1.0)])
+    model(np.ones((1, 2), np.float32))
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None
 
 
 class SometimesAdds(nn.Model):

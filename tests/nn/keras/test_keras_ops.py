@@ -293,5 +293,7 @@ def test_convert_to_tensor_never_wraps_a_large_int_and_keeps_arrays_dtypes():
     assert ops.convert_to_tensor([np.ones(2)]).dtype == np.float64
 
 
-def test_a_size_that_follows_the_batch_only_past_two_samples_is_none():
-    assert keras.Input(shape=(3,))[::2].shape == (None, 3)
+def test_a_sliced_batchs_size_is_none_and_a_slice_within_it_fixed_as_keras():
+    x = keras.Input(shape=(3,))
+    assert x[::2].shape == (None, 3) and x[::3].shape == (None, 3)
+    assert x[:2].shape == (2, 3) and x[-1:].shape == (1, 3)
