@@ -97,7 +97,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "tril", "triu", "diagonal", "diag", "diag_embed", "trace",
                                 "diff", "repeat_interleave", "unflatten", "movedim",
                                 "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
-                                "tensordot", "cdist",
+                                "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
+                                "cholesky",
                                 # elementwise math
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
@@ -150,7 +151,7 @@ __all__ = [
     # structure and linear algebra
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
-    "tensordot", "cdist",
+    "tensordot", "cdist", "inv", "det", "slogdet", "logdet", "cholesky",
     # elementwise math
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",

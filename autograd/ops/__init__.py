@@ -68,6 +68,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "repeat_interleave": "interleave", "unflatten": "layout", "movedim": "layout",
     "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout", "outer": "products",
     "kron": "products", "cross": "products", "tensordot": "products", "cdist": "distance",
+    **dict.fromkeys(("inv", "det", "slogdet", "logdet", "cholesky"), "matrix_functions"),
     # elementwise math
     **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
                      "hypot"), "trigonometric"),
@@ -97,7 +98,8 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            # structure and linear algebra
            "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff",
            "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
-           "outer", "kron", "cross", "tensordot", "cdist",
+           "outer", "kron", "cross", "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
+           "cholesky",
            # elementwise math
            "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",

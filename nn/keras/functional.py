@@ -134,8 +134,9 @@ def _probed(layer, args, kwargs):
     examples tells which output sizes follow them. A layer that cannot take both (one built
     for the first size, as Dense after Flatten) needs that size known: a ValueError, as
     Keras refuses to build it."""
+    example = _example if getattr(layer, "keras_operation", None) is None else _op_example
     with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
-        out = layer(*_fill(args, _example), **_fill_keywords(kwargs, _example))
+        out = layer(*_fill(args, example), **_fill_keywords(kwargs, example))
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
         if getattr(layer, "keras_operation", None) is not None:  # (keras.ops: any shape)
@@ -182,8 +183,7 @@ def _batch_sized(operation, args, kwargs, shapes):
 def _samples(count):
     """An example batch of `count` samples for a tensor (for _fill)."""
     def example(tensor):
-        return example_batch((count if tensor.shape[0] is None else tensor.shape[0],) +
-                             tuple(tensor.shape[1:]), tensor.dtype)
+        return _invertible(example_batch(_with_batch(tensor.shape, count), tensor.dtype))
     return example
 
 
@@ -220,12 +220,31 @@ def _tensors_by_position(layer, args, kwargs):
 def _example(tensor, unknown=1):
     """An example batch for `tensor`: one sample, its unknown sizes `unknown` (and texts of as
     many words)."""
-    return example_batch((1 if tensor.shape[0] is None else tensor.shape[0],) +
-                         tuple(tensor.shape[1:]), tensor.dtype, unknown)
+    return example_batch(_with_batch(tensor.shape, 1), tensor.dtype, unknown)
+
+
+def _with_batch(shape, samples):
+    """shape with `samples` for an unknown batch size (a 0-d tensor has no batch axis: a
+    keras.ops node's `ops.sum(x)`)."""
+    if not shape:
+        return ()
+    return (samples if shape[0] is None else shape[0],) + tuple(shape[1:])
 
 
 def _larger_example(tensor):
     return _example(tensor, LARGER_UNKNOWN)
+
+
+def _op_example(tensor):
+    return _invertible(_example(tensor))
+
+
+def _invertible(batch):
+    """An example batch for a keras.ops node: zeros, but identity matrices where its last
+    two axes are square floats, which inv, solve and cholesky take (zeros they refuse)."""
+    if batch.ndim >= 2 and batch.shape[-1] == batch.shape[-2] and batch.dtype.kind == "f":
+        batch = batch + np.eye(batch.shape[-1], dtype=batch.dtype)
+    return batch
 
 
 def _leaves(arg, keep_others=False):

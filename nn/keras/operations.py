@@ -11,6 +11,8 @@ the op's own arguments: "axis", "keepdims"}}`, its call's arguments in its inbou
 OPERATIONS maps the class name to a function of the call's arguments (Variables and
 constants) and the op's config; nn.keras.layers.Operation runs it as a node of a model.
 Keras' operations drop a mask (the layers after one see none), and so does Operation.
+This table holds the first ones; operations_math, operations_arrays and operations_nn the
+rest, by kind.
 """
 import functools
 import inspect
@@ -23,17 +25,10 @@ from autograd.variable import Variable, as_variable
 from ..functional import activation as _activation
 from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
-
-
-def _truth(x):
-    """x != 0 as booleans (Keras' logical ops take any dtype)."""
-    return ops.not_equal(x, 0)
-
-
-def _reduction(reduce):
-    def reduced(x, axis=None, keepdims=False):
-        return reduce(x, axis=_axes(axis), keepdims=keepdims)
-    return reduced
+from .operation_kinds import axes, binary, in_dtype, reduction, truth, unary
+from .operations_arrays import ARRAYS
+from .operations_math import FLOAT_RESULTS, MATH
+from .operations_nn import NN
 
 
 def _extreme(reduce, pick, numpy_reduce):
@@ -41,22 +36,18 @@ def _extreme(reduce, pick, numpy_reduce):
     rule: an empty reduction gives it; the gradient goes where x wins)."""
     def reduced(x, axis=None, keepdims=False, initial=None):
         if initial is None:
-            return reduce(x, axis=_axes(axis), keepdims=keepdims)
+            return reduce(x, axis=axes(axis), keepdims=keepdims)
         x = as_variable(x)
         if x.size == 0:  # (nothing to differentiate: the initial value alone)
-            return Variable(numpy_reduce(x.data, axis=_axes(axis), keepdims=keepdims,
+            return Variable(numpy_reduce(x.data, axis=axes(axis), keepdims=keepdims,
                                          initial=initial), requires_grad=False)
-        return pick(reduce(x, axis=_axes(axis), keepdims=keepdims), initial)
+        return pick(reduce(x, axis=axes(axis), keepdims=keepdims), initial)
     return reduced
-
-
-def _axes(axis):
-    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _any_or_all(reduce):
     def reduced(x, axis=None, keepdims=False):
-        return reduce(_truth(x), dim=_axes(axis), keepdim=keepdims)
+        return reduce(truth(x), dim=axes(axis), keepdim=keepdims)
     return reduced
 
 
@@ -79,7 +70,7 @@ def _where(condition, x1=None, x2=None):
     if x1 is None or x2 is None:
         raise NotImplementedError("where(condition) alone (the indices where it holds) is "
                                   "not supported: give x1 and x2")
-    return ops.where(_truth(condition), x1, x2)
+    return ops.where(truth(condition), x1, x2)
 
 
 def _get_item(x, key):
@@ -95,77 +86,60 @@ def _one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     return hot if axis in (-1, hot.ndim - 1) else ops.moveaxis(hot, -1, axis)
 
 
-def _in_dtype(x, dtype):
-    """x, cast to `dtype` where one is given (Prod's and Cumsum's `dtype`)."""
-    return x if dtype is None else ops.astype(x, dtype)
-
-
 def _prod(x, axis=None, keepdims=False, dtype=None):
-    return _in_dtype(ops.prod(x, _axes(axis), keepdims), dtype)
+    return in_dtype(ops.prod(x, axes(axis), keepdims), dtype)
 
 
 def _cumsum(x, axis=None, dtype=None):
-    return _in_dtype(ops.cumsum(x, axis), dtype)
-
-
-def _binary(op):
-    def binary(x1, x2):
-        return op(x1, x2)
-    return binary
-
-
-def _unary(op):
-    def unary(x):
-        return op(x)
-    return unary
+    return in_dtype(ops.cumsum(x, axis), dtype)
 
 
 OPERATIONS = {
     # reductions
-    "Mean": _reduction(ops.mean), "Sum": _reduction(ops.sum),
+    "Mean": reduction(ops.mean), "Sum": reduction(ops.sum),
     "Max": _extreme(ops.max, ops.maximum, np.max), "Min": _extreme(ops.min, ops.minimum, np.min),
     "Any": _any_or_all(ops.any), "All": _any_or_all(ops.all),
     # shapes
-    "ExpandDims": lambda x, axis: ops.expand_dims(x, _axes(axis)),
-    "Squeeze": lambda x, axis=None: ops.squeeze(x, axis=_axes(axis)),
+    "ExpandDims": lambda x, axis: ops.expand_dims(x, axes(axis)),
+    "Squeeze": lambda x, axis=None: ops.squeeze(x, axis=axes(axis)),
     "Reshape": lambda x, newshape: ops.reshape(x, tuple(newshape)),
     "Transpose": lambda x, axes=None: ops.transpose(x, None if axes is None else tuple(axes)),
     "Concatenate": lambda xs, axis=0: ops.concatenate(list(xs), axis=axis),
     "GetItem": _get_item,
     # arithmetic
-    "Add": _binary(ops.add), "Subtract": _binary(ops.sub), "Multiply": _binary(ops.mul),
-    "Divide": _binary(ops.div), "TrueDivide": _binary(ops.div), "Power": _binary(ops.pow),
-    "Matmul": _binary(ops.matmul), "Maximum": _binary(ops.maximum),
-    "Minimum": _binary(ops.minimum), "Negative": _unary(ops.neg),
+    "Add": binary(ops.add), "Subtract": binary(ops.sub), "Multiply": binary(ops.mul),
+    "Divide": binary(ops.div), "TrueDivide": binary(ops.div), "Power": binary(ops.pow),
+    "Matmul": binary(ops.matmul), "Maximum": binary(ops.maximum),
+    "Minimum": binary(ops.minimum), "Negative": unary(ops.neg),
     # elementwise
-    "Sqrt": _unary(ops.sqrt), "Exp": _unary(ops.exp), "Log": _unary(ops.log),
-    "Absolute": _unary(ops.abs), "Tanh": _unary(ops.tanh),
+    "Sqrt": unary(ops.sqrt), "Exp": unary(ops.exp), "Log": unary(ops.log),
+    "Absolute": unary(ops.abs), "Tanh": unary(ops.tanh),
     "Square": lambda x: ops.mul(x, x),
-    "Relu": _unary(_activation.relu), "Sigmoid": _unary(ops.sigmoid),
+    "Relu": unary(_activation.relu), "Sigmoid": unary(ops.sigmoid),
     "Softmax": lambda x, axis=-1: _activation.softmax(x, axis=axis),
     "Where": _where, "Cast": _cast, "ConvertToTensor": _cast,
     "ZerosLike": _filled(0), "OnesLike": _filled(1),
     # comparisons and logic (booleans, no gradient)
-    "Equal": _binary(ops.equal), "NotEqual": _binary(ops.not_equal),
-    "Greater": _binary(ops.greater), "GreaterEqual": _binary(ops.greater_equal),
-    "Less": _binary(ops.less), "LessEqual": _binary(ops.less_equal),
-    "LogicalAnd": lambda x1, x2: ops.where(_truth(x1), _truth(x2), False),
-    "LogicalOr": lambda x1, x2: ops.where(_truth(x1), True, _truth(x2)),
+    "Equal": binary(ops.equal), "NotEqual": binary(ops.not_equal),
+    "Greater": binary(ops.greater), "GreaterEqual": binary(ops.greater_equal),
+    "Less": binary(ops.less), "LessEqual": binary(ops.less_equal),
+    "LogicalAnd": lambda x1, x2: ops.where(truth(x1), truth(x2), False),
+    "LogicalOr": lambda x1, x2: ops.where(truth(x1), True, truth(x2)),
     "LogicalNot": lambda x: ops.equal(x, 0),
     # more of keras.ops (nn.keras.ops): numpy's
     "Stack": lambda x, axis=0: ops.stack(list(x), axis=axis),
-    "Log1p": _unary(ops.log1p), "Expm1": _unary(ops.expm1), "Sin": _unary(ops.sin),
-    "Cos": _unary(ops.cos), "Sign": _unary(ops.sign), "Floor": _unary(ops.floor),
+    "Log1p": unary(ops.log1p), "Expm1": unary(ops.expm1), "Sin": unary(ops.sin),
+    "Cos": unary(ops.cos), "Sign": unary(ops.sign), "Floor": unary(ops.floor),
     "Round": lambda x, decimals=0: ops.round(x, decimals),
     "Clip": lambda x, x_min, x_max: ops.clip(x, x_min, x_max),
-    "Std": lambda x, axis=None, keepdims=False: ops.std(x, axis=_axes(axis),
+    "Std": lambda x, axis=None, keepdims=False: ops.std(x, axis=axes(axis),
                                                         keepdims=keepdims),
-    "Var": lambda x, axis=None, keepdims=False: ops.var(x, axis=_axes(axis),
+    "Var": lambda x, axis=None, keepdims=False: ops.var(x, axis=axes(axis),
                                                         keepdims=keepdims),
     "Argmax": lambda x, axis=None, keepdims=False: ops.argmax(x, axis, keepdims),
     "Argmin": lambda x, axis=None, keepdims=False: ops.argmin(x, axis, keepdims),
     "Prod": _prod, "Cumsum": _cumsum,
-    "Flip": lambda x, axis=None: ops.flip(x, _axes(axis)),
+    "Flip": lambda x, axis=None: ops.flip(x, axes(axis)),
     "Tile": lambda x, repeats: ops.tile(x, tuple(repeats) if isinstance(repeats, list)
                                         else repeats),
     "Einsum": lambda *operands, subscripts: ops.einsum(subscripts, *operands),
@@ -174,12 +148,12 @@ OPERATIONS = {
     "LogSoftmax": lambda x, axis=-1: _activation.log_softmax(x, axis=axis),
     "Elu": lambda x, alpha=1.0: _activation.elu(x, alpha),
     "Gelu": lambda x, approximate=True: _activation.gelu(x, "tanh" if approximate else "none"),
-    "Silu": _unary(_activation.silu), "Selu": _unary(_activation.selu),
+    "Silu": unary(_activation.silu), "Selu": unary(_activation.selu),
     "LeakyRelu": lambda x, negative_slope=0.2: _activation.leaky_relu(x, negative_slope),
-    "Relu6": _unary(_activation.relu6), "Softsign": _unary(_activation.softsign),
-    "HardSigmoid": _unary(_activation.hardsigmoid), "OneHot": _one_hot,
-    "Erf": _unary(ops.erf), "Rsqrt": lambda x: ops.div(1.0, ops.sqrt(x)),
-    "Logsumexp": _reduction(ops.logsumexp),
+    "Relu6": unary(_activation.relu6), "Softsign": unary(_activation.softsign),
+    "HardSigmoid": unary(_activation.hardsigmoid), "OneHot": _one_hot,
+    "Erf": unary(ops.erf), "Rsqrt": lambda x: ops.div(1.0, ops.sqrt(x)),
+    "Logsumexp": reduction(ops.logsumexp),
 }
 
 
@@ -204,7 +178,10 @@ def _float32_if_integral(value):
 _FLOAT_RESULTS = ("Mean", "Std", "Var", "Logsumexp", "Sqrt", "Rsqrt", "Exp", "Expm1", "Log",
                   "Log1p", "Sin", "Cos", "Tanh", "Erf", "Sigmoid", "Softplus", "Silu",
                   "Gelu", "Elu", "Selu", "Softsign", "HardSigmoid", "Divide", "TrueDivide")
-for _name in _FLOAT_RESULTS:
+OPERATIONS.update(MATH)
+OPERATIONS.update(ARRAYS)
+OPERATIONS.update(NN)
+for _name in _FLOAT_RESULTS + FLOAT_RESULTS:
     OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 
 

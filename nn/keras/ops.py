@@ -20,6 +20,17 @@ from autograd.backend import array_of, to_cpu
 from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
+from .control_flow import (  # noqa: F401 (keras.ops' names)
+    CONTROL_FLOW,
+    cond,
+    custom_gradient,
+    fori_loop,
+    map,  # noqa: A004 (Keras' name)
+    scan,
+    switch,
+    vectorized_map,
+    while_loop,
+)
 from .functional import KerasTensor
 from .layers.operation import Operation
 from .operations import OPERATIONS
@@ -38,6 +49,8 @@ def _operation(name, args, **config):
     its constants), else the op on arrays and Variables now."""
     if not builtins.any(_symbolic(arg) for arg in args):  # (this module's any is Keras')
         result = OPERATIONS[name](*args, **config)  # (Argmax's indices come as an array)
+        if isinstance(result, (tuple, list)):  # (several results: top_k's, split's, ...)
+            return result
         return result if isinstance(result, Variable) else as_variable(result)
     tensors, constants = [], []
     for position, arg in enumerate(args):
@@ -61,27 +74,33 @@ def _constant(value, name):
     return value
 
 
-def _made(name, call, config_defaults=(), doc=""):
-    """keras.ops' function of Keras' operation `name`: its call arguments `call` (names,
-    positional), then its own `config_defaults` ((name, default) pairs, by keyword too)."""
+def _made(name, call, config_defaults=(), positions=None, doc=""):
+    """keras.ops' function of Keras' operation `name`: its call arguments `call` (names; a
+    (name, default) pair for one that may be left out) and its own `config_defaults`
+    ((name, default) pairs), by keyword, or by position in the order `positions` (all
+    names; by default the call arguments', then the config's)."""
+    call_defaults = dict(item for item in call if isinstance(item, tuple))
+    call = [item[0] if isinstance(item, tuple) else item for item in call]
     config_names = [key for key, _ in config_defaults]
+    positions = positions or call + config_names
 
     def function(*args, **kwargs):
-        count = len(call) + len(config_names)
+        count = len(positions)
         if len(args) > count:
             raise TypeError(f"keras.ops.{function.__name__}() takes {count} arguments, "
                             f"{len(args)} given")
-        given = dict(zip(call + config_names, args))
+        given = dict(zip(positions, args))
         for key, value in kwargs.items():
             if key not in call and key not in config_names or key in given:
                 raise TypeError(f"keras.ops.{function.__name__}() got an unexpected or "
                                 f"repeated argument {key!r}")
             given[key] = value
-        missing = [key for key in call if key not in given]
+        missing = [key for key in call if key not in given and key not in call_defaults]
         if missing:
             raise TypeError(f"keras.ops.{function.__name__}() is missing {missing}")
         config = {key: given.get(key, default) for key, default in config_defaults}
-        return _operation(name, [given[key] for key in call], **config)
+        arguments = [given.get(key, call_defaults.get(key)) for key in call]
+        return _operation(name, arguments, **config)
     function.__doc__ = doc or f"Keras' ops.{name.lower()}: see nn.keras.operations ({name})."
     return function
 
@@ -145,8 +164,102 @@ _TABLE = [
                                   ("sparse", False))),
 ]
 
-for _name, _op, _call, _config in _TABLE:
-    globals()[_name] = _made(_op, _call, _config)
+_N = (("n", 1),)
+_MORE = [
+    # elementwise (nn.keras.operations_math)
+    *[(name, op, ["x"], ()) for name, op in (
+        ("ceil", "Ceil"), ("trunc", "Trunc"), ("tan", "Tan"), ("sinh", "Sinh"),
+        ("cosh", "Cosh"), ("arcsin", "Arcsin"), ("arccos", "Arccos"), ("arctan", "Arctan"),
+        ("arcsinh", "Arcsinh"), ("arccosh", "Arccosh"), ("arctanh", "Arctanh"),
+        ("log2", "Log2"), ("log10", "Log10"), ("exp2", "Exp2"), ("reciprocal", "Reciprocal"),
+        ("cbrt", "Cbrt"), ("deg2rad", "Deg2rad"), ("rad2deg", "Rad2deg"), ("erfc", "Erfc"),
+        ("erfinv", "Erfinv"), ("isnan", "Isnan"), ("isinf", "Isinf"),
+        ("isfinite", "Isfinite"), ("signbit", "Signbit"), ("log_sigmoid", "LogSigmoid"),
+        ("swish", "Silu"), ("hard_silu", "HardSilu"), ("hard_swish", "HardSilu"),
+        ("hard_tanh", "HardTanh"), ("tanh_shrink", "TanhShrink"),
+        ("sparse_plus", "SparsePlus"), ("det", "Det"), ("inv", "Inv"),
+        ("logdet", "Logdet"), ("slogdet", "Slogdet"), ("ravel", "Ravel"))],
+    *[(name, op, ["x1", "x2"], ()) for name, op in (
+        ("arctan2", "Arctan2"), ("hypot", "Hypot"), ("logaddexp", "Logaddexp"),
+        ("floor_divide", "FloorDivide"), ("mod", "Mod"), ("fmod", "Fmod"),
+        ("logical_xor", "LogicalXor"), ("heaviside", "Heaviside"), ("dot", "Dot"),
+        ("outer", "Outer"), ("inner", "Inner"), ("vdot", "Vdot"), ("kron", "Kron"))],
+    ("isclose", "Isclose", ["x1", "x2", ("rtol", 1e-5), ("atol", 1e-8)],
+     (("equal_nan", False),)),
+    ("celu", "Celu", ["x"], (("alpha", 1.0),)), ("glu", "Glu", ["x"], (("axis", -1),)),
+    ("soft_shrink", "SoftShrink", ["x"], (("threshold", 0.5),)),
+    ("hard_shrink", "HardShrink", ["x"], (("threshold", 0.5),)),
+    ("squareplus", "Squareplus", ["x"], (("b", 4),)),
+    ("threshold", "Threshold", ["x"], (("threshold", None), ("default_value", None))),
+    # reductions
+    ("amax", "Amax", ["x"], _AXIS), ("amin", "Amin", ["x"], _AXIS),
+    ("count_nonzero", "CountNonzero", ["x"], (("axis", None),)),
+    ("cumprod", "Cumprod", ["x"], (("axis", None), ("dtype", None))),
+    ("median", "Median", ["x"], _AXIS), ("ptp", "Ptp", ["x"], _AXIS),
+    ("nansum", "Nansum", ["x"], _AXIS), ("nanmean", "Nanmean", ["x"], _AXIS),
+    ("average", "Average", ["x", ("weights", None)], (("axis", None),),
+     ["x", "axis", "weights"]),
+    ("norm", "Norm", ["x"], (("ord", None),) + _AXIS),
+    ("solve", "Solve", ["a", "b"], ()),
+    ("cholesky", "Cholesky", ["x"], (("upper", False),)),
+    # shapes and selections (nn.keras.operations_arrays)
+    ("take", "Take", ["x", "indices"], (("axis", None),)),
+    ("take_along_axis", "TakeAlongAxis", ["x", "indices"], (("axis", None),)),
+    ("repeat", "Repeat", ["x"], (("repeats", None), ("axis", None))),
+    ("broadcast_to", "BroadcastTo", ["x"], (("shape", None),)),
+    ("moveaxis", "Moveaxis", ["x"], (("source", None), ("destination", None))),
+    ("swapaxes", "Swapaxes", ["x"], (("axis1", None), ("axis2", None))),
+    ("pad", "Pad", ["x", ("constant_values", None)], (("pad_width", None), ("mode", "constant")),
+     ["x", "pad_width", "mode", "constant_values"]),
+    ("roll", "Roll", ["x"], (("shift", None), ("axis", None))),
+    ("tril", "Tril", ["x"], (("k", 0),)), ("triu", "Triu", ["x"], (("k", 0),)),
+    ("diag", "Diag", ["x"], (("k", 0),)),
+    ("diagonal", "Diagonal", ["x"], (("offset", 0), ("axis1", 0), ("axis2", 1))),
+    ("trace", "Trace", ["x"], (("offset", 0), ("axis1", 0), ("axis2", 1))),
+    ("tensordot", "Tensordot", ["x1", "x2"], (("axes", 2),)),
+    ("unstack", "Unstack", ["x"], (("num", None), ("axis", 0))),
+    ("append", "Append", ["x1", "x2"], (("axis", None),)),
+    ("hstack", "Hstack", ["xs"], ()), ("vstack", "Vstack", ["xs"], ()),
+    ("sort", "Sort", ["x"], (("axis", -1),)), ("argsort", "Argsort", ["x"], (("axis", -1),)),
+    ("top_k", "TopK", ["x"], (("k", None), ("sorted", True))),
+    ("in_top_k", "InTopK", ["targets", "predictions"], (("k", None),)),
+    ("split", "Split", ["x"], (("indices_or_sections", None), ("axis", 0))),
+    ("diff", "Diff", ["a"], _N + (("axis", -1),)),
+    ("cross", "Cross", ["x1", "x2"], (("axisa", -1), ("axisb", -1), ("axisc", -1),
+                                      ("axis", None))),
+    ("full_like", "FullLike", ["x", "fill_value"], (("dtype", None),)),
+    ("empty_like", "EmptyLike", ["x"], (("dtype", None),)),
+    # made from numbers alone
+    ("arange", "Arange", ["start", ("stop", None), ("step", None)], (("dtype", None),)),
+    ("full", "Full", ["fill_value"], (("shape", None), ("dtype", None)),
+     ["shape", "fill_value", "dtype"]),
+    ("linspace", "Linspace", ["start", "stop"], (("num", 50), ("endpoint", True),
+                                                 ("retstep", False), ("dtype", None),
+                                                 ("axis", 0))),
+    # keras.ops.nn's (nn.keras.operations_nn)
+    ("binary_crossentropy", "BinaryCrossentropy", ["target", "output"],
+     (("from_logits", False),)),
+    ("categorical_crossentropy", "CategoricalCrossentropy", ["target", "output"],
+     (("from_logits", False), ("axis", -1))),
+    ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy",
+     ["target", "output"], (("from_logits", False), ("axis", -1))),
+    ("multi_hot", "MultiHot", ["inputs"], (("num_classes", None), ("axis", -1),
+                                           ("dtype", None), ("sparse", False))),
+    ("psnr", "PSNR", ["x1", "x2"], (("max_val", None),)),
+    ("moments", "Moments", ["x"], (("axes", None), ("keepdims", False),
+                                   ("synchronized", False))),
+    ("normalize", "Normalize", ["x"], (("axis", -1), ("order", 2), ("epsilon", None))),
+    ("batch_normalization", "BatchNorm",
+     ["x", "mean", "variance", ("offset", None), ("scale", None)],
+     (("axis", None), ("epsilon", 1e-3)),
+     ["x", "mean", "variance", "axis", "offset", "scale", "epsilon"]),
+    ("layer_normalization", "LayerNorm", ["x", ("gamma", None), ("beta", None)],
+     (("axis", -1), ("epsilon", None), ("rms_scaling", False))),
+    ("rms_normalization", "RMSNorm", ["x", ("scale", None)], (("axis", -1), ("epsilon", None))),
+]
+
+for _name, _op, _call, _config, *_positions in _TABLE + _MORE:
+    globals()[_name] = _made(_op, _call, _config, *_positions)
     globals()[_name].__name__ = globals()[_name].__qualname__ = _name
 
 
@@ -170,6 +283,12 @@ def nonzero(x):
                          "in a layer's call, or give where x1 and x2")
     data = to_cpu(array_of(x)) if hasattr(x, "shape") else np.asarray(x)
     return tuple(Variable(index, requires_grad=False) for index in np.nonzero(data))
+
+
+def meshgrid(*x, indexing="xy"):
+    """Keras' ops.meshgrid: coordinate grids of 1-D tensors, 'xy' (Cartesian) or 'ij'
+    (matrix) indexing, as a list."""
+    return _operation("Meshgrid", list(x), indexing=indexing)
 
 
 def einsum(subscripts, *operands):
@@ -237,6 +356,31 @@ def ones(shape, dtype=None):
                     requires_grad=False)
 
 
-__all__ = sorted([name for name, *_ in _TABLE] + [
-    "where", "nonzero", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
-    "stop_gradient", "zeros", "ones"])
+def empty(shape, dtype=None):
+    """Keras' ops.empty: a constant of the shape (its values zeros here)."""
+    return zeros(shape, dtype)
+
+
+def eye(N, M=None, k=0, dtype=None):  # noqa: N803 (Keras' argument names)
+    """Keras' ops.eye: ones on the k-th diagonal of an N x M matrix (float32 by default)."""
+    return _host_constant(np.eye(N, M, k, dtype=np.dtype(dtype or "float32")))
+
+
+def identity(n, dtype=None):
+    """Keras' ops.identity: the n x n identity matrix (float32 by default)."""
+    return eye(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):  # noqa: N803
+    """Keras' ops.tri: ones at and below the k-th diagonal of an N x M matrix."""
+    return _host_constant(np.tri(N, M, k, dtype=np.dtype(dtype or "float32")))
+
+
+def _host_constant(values):
+    return Variable(call_array_module().asarray(values), requires_grad=False)
+
+
+__all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
+    "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
+    "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri",
+    *CONTROL_FLOW])

@@ -161,8 +161,7 @@ class KerasConfigReader:
                              f"{len(calls)} call(s)")
         args, kwargs = _node_arguments(calls[0])
         if kwargs:
-            raise ValueError(f"{what}: called with the keyword arguments {sorted(kwargs)}, "
-                             "which rungrad does not read (Keras passes them by position)")
+            args = _by_position(name, config, args, kwargs, what)
         tensors, constants = [], []
         for position, arg in enumerate(args):
             if _leaf_histories(arg):
@@ -305,13 +304,17 @@ def _only_tensors(arg, what):
 
 def _constant(value, what):
     """An operation's constant argument: a number, a bool, a string, None, a slice or
-    Ellipsis (a GetItem key's), or a list of them (what model.save writes by value)."""
+    Ellipsis (a GetItem key's), a list of them, or an array of numbers (Keras' __numpy__
+    value: Average's weights) (what model.save writes by value)."""
     plain = (bool, int, float, str, type(None), slice, type(Ellipsis))
     if isinstance(value, plain) or (isinstance(value, (list, tuple)) and all(
             isinstance(item, plain) for item in value)):
         return list(value) if isinstance(value, tuple) else value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
     raise ValueError(f"{what}: its constant argument {value!r} ({type(value).__name__}) is "
-                     "not one rungrad reads (a number, a string, None, a slice, or a list of them)")
+                     "not one rungrad reads (a number, a string, None, a slice, a list of them "
+                     "or an array of numbers)")
 
 
 def _unit_axes(arg):
@@ -408,6 +411,26 @@ def _set_trainable(model, config):
 
 
 # ----- a functional model's calls -----
+
+def _by_position(name, config, args, kwargs, what):
+    """An operation's call arguments given by keyword (Average's `weights`, Pad's
+    `constant_values`) placed at their positions in rungrad's function of it, the positions
+    between taking its defaults."""
+    from ..keras.operations import operation  # (nn.keras is loaded with Keras' files only)
+
+    params = inspect.signature(operation(name, config, what)).parameters
+    order = [key for key in params if key not in config]
+    args = list(args)
+    for key, value in kwargs.items():
+        if key not in order:
+            raise ValueError(f"{what}: called with the keyword argument {key!r}, which "
+                             f"rungrad's {name} does not take")
+        position = order.index(key)
+        while len(args) <= position:
+            args.append(params[order[len(args)]].default)
+        args[position] = value
+    return args
+
 def _node_arguments(node):
     """(args, kwargs) of one inbound node: Keras 3's {"args", "kwargs"}, or the older list
     of [layer name, node index, tensor index, kwargs] (a list of them: one argument)."""

@@ -1,0 +1,149 @@
+"""Functions of square matrices (..., n, n), torch.linalg's and numpy.linalg's: inv, det,
+slogdet, logdet and cholesky, each differentiable to any order (their backwards are made of
+differentiable ops: matmul, solve, tril)."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from ..spec import Spec
+from ..variable import as_variable
+from .linalg import MatMul, Solve, _matrix_transpose
+
+# drawn matrices made well conditioned, as Solve's: plus 10 I (diagonally dominant)
+_SQUARE = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),)
+
+
+def _well_conditioned(a):
+    return a + 10.0 * get_array_module(a).eye(a.shape[-1], dtype=a.dtype)
+
+
+def _linalg_call(who, function, a):
+    """function(a) of numpy.linalg (or CuPy's), a singular matrix named."""
+    xp = get_array_module(a)
+    try:
+        return function(xp.linalg)(a)
+    except xp.linalg.LinAlgError as exc:
+        raise ValueError(f"{who}: the matrix of shape {a.shape} is {_why(exc)}") from None
+
+
+def _why(exc):
+    return "not positive definite" if "definite" in str(exc) else "singular"
+
+
+class Inv(Function):
+    """Y = A^-1;  dA = -Y^T gY Y^T"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: inv(_well_conditioned(a)))
+
+    def forward(self, a):
+        return _linalg_call("inv", lambda linalg: linalg.inv, a)
+
+    def backward(self, gy):
+        y_t = _matrix_transpose(self.outputs[0]())
+        return -MatMul()(MatMul()(y_t, gy), y_t)
+
+
+class SLogDet(Function):
+    """(sign, log |det A|);  dA = g_log A^-T (the sign has no gradient)"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: slogdet(_well_conditioned(a))[1])
+
+    def forward(self, a):
+        sign, log_abs = get_array_module(a).linalg.slogdet(a)
+        return sign, log_abs
+
+    def backward(self, g_sign, g_log):
+        a = self.inputs[0]
+        return g_log[..., None, None] * _matrix_transpose(Inv()(a))
+
+
+class Det(Function):
+    """y = det A;  dA = gy y A^-T"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: det(_well_conditioned(a)))
+
+    def forward(self, a):
+        return get_array_module(a).linalg.det(a)
+
+    def backward(self, gy):
+        a, y = self.inputs[0], self.outputs[0]()
+        return (gy * y)[..., None, None] * _matrix_transpose(Inv()(a))
+
+
+class Cholesky(Function):
+    """L lower triangular with L L^T = A (A symmetric positive definite);
+    dA = sym(L^-T Phi(L^T gL) L^-1), Phi: the lower triangle, its diagonal halved, and
+    sym(S) = (S + S^T) / 2"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: cholesky(_spd(a)))
+
+    def forward(self, a):
+        return _linalg_call("cholesky", lambda linalg: linalg.cholesky, a)
+
+    def backward(self, gl):
+        from .diagonals import tril  # (diagonals imports the shape ops this file's users do)
+        lower = self.outputs[0]()
+        lower_t = _matrix_transpose(lower)
+        product = MatMul()(lower_t, gl)
+        eye = get_array_module(gl.data).eye(gl.shape[-1], dtype=gl.dtype)
+        phi = tril(product) - product * (eye * 0.5)
+        # L^-T Phi L^-1 as two solves by L^T: Z = L^-T Phi, then (L^-T Z^T)^T
+        s = _matrix_transpose(Solve()(lower_t, _matrix_transpose(Solve()(lower_t, phi))))
+        return (s + _matrix_transpose(s)) * 0.5
+
+
+def _spd(a):
+    """A symmetric positive definite matrix made of any square a: a a^T + n I."""
+    n = a.shape[-1]
+    return MatMul()(a, _matrix_transpose(a)) + float(n) * get_array_module(a).eye(n, dtype=a.dtype)
+
+
+def _square(a, who):
+    a = as_variable(a, who=who)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{who}: expected a square matrix or a batch of them (..., n, n), "
+                         f"got shape {a.shape}")
+    if a.dtype.kind != "f":
+        raise TypeError(f"{who}: expected floating-point values, got dtype {a.dtype}")
+    return a
+
+
+def inv(a):
+    """A^-1 of a square matrix or a batch of them (..., n, n); a singular one is a
+    ValueError."""
+    return Inv()(_square(a, "inv"))
+
+
+def det(a):
+    """det A of a square matrix or a batch of them: shape (...)."""
+    return Det()(_square(a, "det"))
+
+
+def slogdet(a):
+    """(sign, log |det A|), each of shape (...): the determinant without its overflow
+    (numpy.linalg.slogdet); the sign is 0 and the log -inf for a singular matrix."""
+    sign, log_abs = SLogDet()(_square(a, "slogdet"))
+    return sign.detach(), log_abs
+
+
+def logdet(a):
+    """log det A (NaN where det A < 0, -inf where it is 0), torch.logdet's."""
+    sign, log_abs = slogdet(a)
+    xp = get_array_module(log_abs.data)
+    nan_where_negative = xp.where(sign.data < 0, np.nan, 0.0).astype(log_abs.dtype)
+    return log_abs + nan_where_negative
+
+
+def cholesky(a, upper=False):
+    """L, lower triangular, with L L^T = A, of a symmetric positive definite matrix or a
+    batch of them (the upper U = L^T with upper=True); only A's lower triangle is read. A
+    matrix that is not positive definite is a ValueError."""
+    lower = Cholesky()(_square(a, "cholesky"))
+    return _matrix_transpose(lower) if upper else lower
+
+
+__all__ = ["Cholesky", "Det", "Inv", "SLogDet", "cholesky", "det", "inv", "logdet", "slogdet"]

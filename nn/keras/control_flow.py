@@ -1,0 +1,158 @@
+"""Keras' control-flow operations (keras.ops' cond, switch, while_loop, fori_loop, scan, map,
+vectorized_map and custom_gradient), as Keras' PyTorch backend runs them: Python's own
+branches and loops over the values, each step recorded in the graph as it runs, so that
+gradients flow through what was computed. They take Python functions, so a functional
+model's symbolic tensors cannot go through them (write them in a layer's call)."""
+import builtins
+
+import numpy as np
+
+from autograd import Function, no_grad, ops
+from autograd.variable import Variable, as_variable
+
+from .functional import KerasTensor
+
+
+def _concrete(who, *values):
+    """Refuse a functional model's symbolic tensor, by name."""
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        if builtins.any(type(item) is KerasTensor for item in items):
+            raise ValueError(f"keras.ops.{who} runs Python functions on values: it takes no "
+                             "functional model's symbolic tensors (call it in a layer's "
+                             "call instead)")
+
+
+def _truth(pred):
+    return bool(pred.data if isinstance(pred, Variable) else pred)
+
+
+def cond(pred, true_fn, false_fn):
+    """true_fn() if pred holds, else false_fn()."""
+    _concrete("cond", pred)
+    return true_fn() if _truth(pred) else false_fn()
+
+
+def switch(index, branches, *operands):
+    """branches[index](*operands), the index clipped to the branches' range."""
+    _concrete("switch", index)
+    chosen = int(np.clip(int(index.data if isinstance(index, Variable) else index), 0,
+                         len(branches) - 1))
+    return branches[chosen](*operands)
+
+
+def _as_tensor(value):
+    """A loop variable as Keras holds it: numbers become tensors (int32, float32)."""
+    if isinstance(value, Variable):
+        return value
+    from .ops import convert_to_tensor  # (ops imports this module)
+    return convert_to_tensor(value)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """loop_vars = body(*loop_vars) while cond(*loop_vars) holds (at most
+    maximum_iterations times); loop_vars a tuple or list of them, or one."""
+    several = isinstance(loop_vars, (tuple, list))
+    values = tuple(_as_tensor(v) for v in (loop_vars if several else (loop_vars,)))
+    _concrete("while_loop", values)
+    done = 0
+    while _truth(cond(*values)) and (maximum_iterations is None or done < maximum_iterations):
+        values = body(*values)
+        values = tuple(values) if isinstance(values, (tuple, list)) else (values,)
+        done += 1
+    return values if several else values[0]
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """val = body_fun(i, val) for i from lower up to upper (excluded)."""
+    _concrete("fori_loop", init_val)
+    value = init_val
+    for i in range(int(lower), int(upper)):
+        value = body_fun(i, value)
+    return value
+
+
+def _slices(xs, length):
+    """The slices of xs (a tensor, or a tuple or list of them) along their first axis."""
+    if xs is None:
+        return [None] * length
+    if isinstance(xs, (tuple, list)):
+        return list(zip(*[ops.unbind(as_variable(x), 0) for x in xs]))
+    return list(ops.unbind(as_variable(xs), 0))
+
+
+def _stacked(results):
+    """The per-step results stacked along a new first axis (each of a tuple on its own)."""
+    if isinstance(results[0], (tuple, list)):
+        return type(results[0])(_stacked(list(parts)) for parts in zip(*results))
+    return ops.stack([as_variable(r) for r in results], axis=0)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """(carry, ys): carry, y = f(carry, x) for each slice x of xs along its first axis (in
+    reverse order with reverse=True; `length` steps with x None when xs is None), the ys
+    stacked in xs' order."""
+    _concrete("scan", init, xs)
+    if xs is None and length is None:
+        raise ValueError("keras.ops.scan: give xs, or the length of a scan without them")
+    steps = _slices(xs, length)
+    if length is not None and len(steps) != length:
+        raise ValueError(f"keras.ops.scan: length={length}, but xs has {len(steps)} slices")
+    carry, ys = init, []
+    for x in reversed(steps) if reverse else steps:
+        carry, y = f(carry, x)
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    return carry, (_stacked(ys) if ys else None)
+
+
+def map(f, xs):  # noqa: A001 (Keras' name)
+    """f of each slice of xs along its first axis, the results stacked."""
+    _concrete("map", xs)
+    return _stacked([f(x) for x in _slices(xs, None)])
+
+
+def vectorized_map(function, elements):
+    """function of each slice of elements along its first axis, stacked (as map)."""
+    return map(function, elements)
+
+
+class _CustomGradient(Function):
+    """The output a function computed, with the gradient its own gradient function gives:
+    d inputs = gradient(gy)."""
+
+    def __init__(self, output, gradient):
+        self._output, self._gradient = output, gradient
+
+    def forward(self, *inputs):
+        return self._output
+
+    def backward(self, gy):
+        grads = self._gradient(gy)
+        grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+        if len(grads) != len(self.inputs):
+            raise ValueError(f"keras.ops.custom_gradient: the gradient function gave "
+                             f"{len(grads)} gradients for {len(self.inputs)} inputs")
+        return tuple(None if g is None else as_variable(g) for g in grads)
+
+
+def custom_gradient(f):
+    """A function whose gradient f defines: f(*args) returns (output, grad_fn), and
+    grad_fn(upstream) the gradients of the args (one, or a tuple of them), as Keras' PyTorch
+    backend calls it. The output is computed without a graph; the gradient is what
+    grad_fn gives."""
+    def with_gradient(*args):
+        variables = [as_variable(a) for a in args]
+        with no_grad():
+            output, gradient = f(*variables)
+        return _CustomGradient(as_variable(output).data, gradient)(*variables)
+    with_gradient.__name__ = getattr(f, "__name__", "custom_gradient")
+    with_gradient.__doc__ = f.__doc__
+    return with_gradient
+
+
+CONTROL_FLOW = ["cond", "switch", "while_loop", "fori_loop", "scan", "map", "vectorized_map",
+                "custom_gradient"]
+
+__all__ = CONTROL_FLOW

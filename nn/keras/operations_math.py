@@ -1,0 +1,190 @@
+"""Keras' elementwise, reduction and linear-algebra operations beyond nn.keras.operations'
+first table (keras.ops' `tan`, `logaddexp`, `median`, `norm`, `det`, ...), by Keras' class
+name, each made of rungrad's differentiable ops with NumPy's (and Keras') meaning."""
+import math
+
+import numpy as np
+
+from autograd import ops
+
+from ..functional import activation as _activation
+from ..functional import shrinkage as _shrinkage
+from .operation_kinds import axes, binary, in_dtype, reduction, truth, unary
+
+
+def _scaled(factor):
+    def scaled(x):
+        return ops.mul(x, factor)
+    return scaled
+
+
+def _cbrt(x):
+    """The real cube root, negative for negative x."""
+    return ops.mul(ops.sign(x), ops.pow(ops.abs(x), 1.0 / 3.0))
+
+
+def _signbit(x):
+    """Whether x's sign bit is set (-0.0 included), as copysign reads it."""
+    return ops.less(ops.copysign(1.0, x), 0)
+
+
+def _floor_divide(x1, x2):
+    """floor(x1 / x2); of two integer tensors, an integer one (NumPy's //)."""
+    quotient = ops.floor(ops.div(x1, x2))
+    kinds = [getattr(getattr(x, "dtype", None), "kind", "f") for x in (x1, x2)]
+    if all(kind in "iu" for kind in kinds):
+        return ops.astype(quotient, np.result_type(*[x.dtype for x in (x1, x2)]))
+    return quotient
+
+
+def _logaddexp(x1, x2):
+    """log(e^x1 + e^x2) = max + log1p(e^-|x1 - x2|), with no overflow."""
+    return ops.add(ops.maximum(x1, x2), ops.log1p(ops.exp(ops.neg(ops.abs(ops.sub(x1, x2))))))
+
+
+def _heaviside(x1, x2):
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (as floats)."""
+    at_zero = ops.where(ops.equal(x1, 0), x2, 0.0)
+    return ops.where(ops.greater(x1, 0), 1.0, at_zero)
+
+
+def _isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """|x1 - x2| <= atol + rtol |x2| (NumPy's isclose; equal infinities are close)."""
+    close = ops.less_equal(ops.abs(ops.sub(x1, x2)), ops.add(atol, ops.mul(rtol, ops.abs(x2))))
+    close = ops.where(ops.equal(x1, x2), True, close)
+    if equal_nan:
+        close = ops.where(ops.isnan(x1), ops.isnan(x2), close)
+    return close
+
+
+def _squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2"""
+    return ops.mul(ops.add(x, ops.sqrt(ops.add(ops.mul(x, x), float(b)))), 0.5)
+
+
+def _sparse_plus(x):
+    """0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1"""
+    shifted = ops.add(x, 1.0)
+    middle = ops.where(ops.less(x, 1), ops.mul(ops.mul(shifted, shifted), 0.25), x)
+    return ops.where(ops.less_equal(x, -1), 0.0, middle)
+
+
+def _threshold(x, threshold, default_value):
+    """x where x > threshold, else default_value"""
+    return ops.where(ops.greater(x, threshold), x, float(default_value))
+
+
+def _count_nonzero(x, axis=None):
+    """The non-zero entries' count over `axis`, int32 (Keras')."""
+    return ops.astype(ops.count_nonzero(x, dim=axes(axis)), np.int32)
+
+
+def _cumprod(x, axis=None, dtype=None):
+    return in_dtype(ops.cumprod(x, axis), dtype)
+
+
+def _median(x, axis=None, keepdims=False):
+    """NumPy's median: the middle of the sorted values, the mean of the two middles for an
+    even count; over all axes for None, over several for a tuple."""
+    x = ops.astype(x, np.float32) if x.dtype.kind in "biu" else x
+    given = axes(axis)
+    reduced = tuple(range(x.ndim)) if given is None else (
+        (given,) if isinstance(given, int) else given)
+    reduced = tuple(sorted(a % x.ndim for a in reduced))
+    kept = [a for a in range(x.ndim) if a not in reduced]
+    rows = ops.reshape(ops.transpose(x, kept + list(reduced)),
+                       tuple(x.shape[a] for a in kept) + (-1,))
+    values = ops.sort(rows, axis=-1)
+    count = values.shape[-1]
+    middle = values[..., (count - 1) // 2:count // 2 + 1]
+    median = ops.mean(middle, axis=-1)
+    if keepdims:
+        median = ops.reshape(median, tuple(1 if a in reduced else n
+                                           for a, n in enumerate(x.shape)))
+    return median
+
+
+def _ptp(x, axis=None, keepdims=False):
+    """max - min over `axis`"""
+    return ops.sub(ops.max(x, axis=axes(axis), keepdims=keepdims),
+                   ops.min(x, axis=axes(axis), keepdims=keepdims))
+
+
+def _nan_reduction(reduce):
+    def reduced(x, axis=None, keepdims=False):
+        return reduce(x, dim=axes(axis), keepdim=keepdims)
+    return reduced
+
+
+def _average(x, weights=None, axis=None):
+    """The mean over `axis`, weighted by `weights` (x's shape, or 1-D along `axis`)."""
+    if weights is None:
+        return ops.mean(x, axis=axes(axis))
+    weights = ops.astype(weights, x.dtype) if hasattr(weights, "shape") else np.asarray(
+        weights, x.dtype)
+    if weights.ndim == 1 and x.ndim > 1:
+        if axis is None:
+            raise ValueError("average: 1-D weights need an axis they run along")
+        shape = [1] * x.ndim
+        shape[axis] = weights.shape[0]
+        weights = ops.reshape(weights, tuple(shape))
+    return ops.div(ops.sum(ops.mul(x, weights), axis=axes(axis)),
+                   ops.sum(ops.broadcast_to(weights, x.shape), axis=axes(axis)))
+
+
+def _norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 (Keras')
+    return ops.norm(x, ord=ord, axis=axes(axis), keepdims=keepdims)
+
+
+def _solve(a, b):
+    return ops.solve(a, b)
+
+
+def _slogdet(x):
+    return ops.slogdet(x)
+
+
+MATH = {
+    # elementwise
+    "Ceil": unary(ops.ceil), "Trunc": unary(ops.trunc), "Tan": unary(ops.tan),
+    "Sinh": unary(ops.sinh), "Cosh": unary(ops.cosh), "Arcsin": unary(ops.asin),
+    "Arccos": unary(ops.acos), "Arctan": unary(ops.atan), "Arcsinh": unary(ops.asinh),
+    "Arccosh": unary(ops.acosh), "Arctanh": unary(ops.atanh), "Log2": unary(ops.log2),
+    "Log10": unary(ops.log10), "Exp2": unary(ops.exp2),
+    "Reciprocal": lambda x: ops.div(1.0, x), "Cbrt": _cbrt,
+    "Deg2rad": _scaled(math.pi / 180), "Rad2deg": _scaled(180 / math.pi),
+    "Erfc": unary(ops.erfc), "Erfinv": unary(ops.erfinv), "Isnan": unary(ops.isnan),
+    "Isinf": unary(ops.isinf), "Isfinite": unary(ops.isfinite), "Signbit": _signbit,
+    # two operands
+    "Arctan2": binary(ops.atan2), "Hypot": binary(ops.hypot), "Logaddexp": _logaddexp,
+    "FloorDivide": _floor_divide, "Mod": binary(ops.remainder), "Fmod": binary(ops.fmod),
+    "LogicalXor": lambda x1, x2: ops.not_equal(truth(x1), truth(x2)),
+    "Heaviside": _heaviside, "Isclose": _isclose,
+    # activations
+    "LogSigmoid": unary(_activation.logsigmoid), "HardSilu": unary(_activation.hardswish),
+    "Celu": lambda x, alpha=1.0: _activation.celu(x, alpha),
+    "Glu": lambda x, axis=-1: _activation.glu(x, axis),
+    "HardTanh": unary(_activation.hardtanh),
+    "SoftShrink": lambda x, threshold=0.5: _shrinkage.softshrink(x, threshold),
+    "HardShrink": lambda x, threshold=0.5: _shrinkage.hardshrink(x, threshold),
+    "TanhShrink": unary(_shrinkage.tanhshrink), "Squareplus": _squareplus,
+    "SparsePlus": _sparse_plus, "Threshold": _threshold,
+    # reductions
+    "Amax": reduction(ops.max), "Amin": reduction(ops.min), "CountNonzero": _count_nonzero,
+    "Cumprod": _cumprod, "Median": _median, "Ptp": _ptp,
+    "Nansum": _nan_reduction(ops.nansum), "Nanmean": _nan_reduction(ops.nanmean),
+    "Average": _average, "Norm": _norm,
+    # linear algebra
+    "Det": unary(ops.det), "Inv": unary(ops.inv), "Solve": _solve,
+    "Cholesky": lambda x, upper=False: ops.cholesky(x, upper), "Logdet": unary(ops.logdet),
+    "Slogdet": _slogdet,
+}
+
+# of integer and boolean tensors, floats (Keras 3.15.1 gives float32 for int32 inputs)
+FLOAT_RESULTS = ("Ceil", "Tan", "Sinh", "Cosh", "Arcsin", "Arccos", "Arctan", "Arcsinh",
+                 "Arccosh", "Arctanh", "Log2", "Log10", "Exp2", "Reciprocal", "Cbrt",
+                 "Deg2rad", "Rad2deg", "Erfc", "Erfinv", "TanhShrink", "Squareplus",
+                 "SparsePlus", "Median", "Nanmean", "Average", "Norm", "Arctan2", "Hypot",
+                 "Logaddexp")
+
+__all__ = ["FLOAT_RESULTS", "MATH"]

@@ -1,0 +1,166 @@
+"""Keras' neural-network operations beyond nn.keras.operations' first table (keras.ops.nn's
+per-entry cross-entropies, normalizations, moments, multi_hot and psnr), by Keras' class
+name, each as Keras' backend computes it, made of rungrad's differentiable ops."""
+import numpy as np
+
+from autograd import ops
+from autograd.variable import as_variable
+
+from .. import functional as F
+from .losses import EPSILON
+from .operation_kinds import axes
+
+
+def _same_shapes(target, output, who):
+    target, output = as_variable(target), as_variable(output)
+    if target.shape != output.shape:
+        raise ValueError(f"{who}: target and output must have the same shape, got "
+                         f"{target.shape} and {output.shape}")
+    return target, output
+
+
+def _binary_crossentropy(target, output, from_logits=False):
+    """-[t log p + (1 - t) log(1 - p)] per entry, p = output clipped to [eps, 1 - eps] (or
+    sigmoid(output) from logits)."""
+    target, output = _same_shapes(target, output, "binary_crossentropy")
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+    p = ops.clip(output, EPSILON, 1.0 - EPSILON)
+    return ops.neg(ops.add(ops.mul(target, ops.log(p)),
+                           ops.mul(ops.sub(1.0, target), ops.log(ops.sub(1.0, p)))))
+
+
+def _log_probabilities(output, from_logits, axis):
+    """log p along `axis`: log_softmax of logits, else of the output normalized to sum 1
+    and clipped to [eps, 1 - eps] (Keras')."""
+    if from_logits:
+        return F.log_softmax(output, axis=axis)
+    p = ops.div(output, ops.sum(output, axis=axis, keepdims=True))
+    return ops.log(ops.clip(p, EPSILON, 1.0 - EPSILON))
+
+
+def _categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """-sum t log p along `axis`."""
+    target, output = _same_shapes(target, output, "categorical_crossentropy")
+    return ops.neg(ops.sum(ops.mul(target, _log_probabilities(output, from_logits, axis)),
+                           axis=axis))
+
+
+def _sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """-log p[target] along the last axis, for integer targets (their trailing axis of 1
+    dropped)."""
+    output = as_variable(output)
+    if axis not in (-1, output.ndim - 1):
+        raise ValueError(f"sparse_categorical_crossentropy: only the last axis holds the "
+                         f"classes, got axis={axis}")
+    target = ops.astype(as_variable(target), np.int64)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = ops.squeeze(target, axis=-1)
+    if tuple(target.shape) != tuple(output.shape[:-1]):
+        raise ValueError(f"sparse_categorical_crossentropy: target of shape {target.shape} "
+                         f"does not match output of shape {output.shape} up to its last axis")
+    log_p = _log_probabilities(output, from_logits, -1)
+    picked = ops.take_along_axis(log_p, ops.expand_dims(target, -1), -1)
+    return ops.neg(ops.squeeze(picked, axis=-1))
+
+
+def _multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False):
+    """1 for each class an entry of a sample's labels names: one_hot's rows, their maximum
+    over the labels' axis (the second, or the first of 1-D labels)."""
+    if sparse:
+        raise NotImplementedError("sparse multi-hot tensors are not supported")
+    inputs = ops.astype(as_variable(inputs), np.int64)
+    hot = F.one_hot(inputs, num_classes, dtype=np.dtype(dtype or "float32"))
+    hot = hot if axis in (-1, hot.ndim - 1) else ops.moveaxis(hot, -1, axis)
+    return ops.max(hot, axis=1 if inputs.ndim > 1 else 0)
+
+
+def _psnr(x1, x2, max_val):
+    """20 log10(max_val) - 10 log10(mean((x1 - x2)^2)), in dB."""
+    x1, x2 = _same_shapes(x1, x2, "psnr")
+    difference = ops.sub(x1, x2)
+    mse = ops.mean(ops.mul(difference, difference))
+    return ops.sub(20.0 * np.log10(max_val), ops.mul(ops.log10(mse), 10.0))
+
+
+def _moments(x, axes=None, keepdims=False, synchronized=False):
+    """(mean, variance) over `axes`, the variance the population's."""
+    if synchronized:
+        raise NotImplementedError("synchronized moments (across devices) are not supported")
+    reduced = _axis_tuple(axes)
+    return (ops.mean(x, axis=reduced, keepdims=keepdims),
+            ops.var(x, axis=reduced, keepdims=keepdims, ddof=0))
+
+
+def _axis_tuple(axis):
+    given = axes(axis)
+    return (given,) if isinstance(given, int) else given
+
+
+def _normalize(x, axis=-1, order=2, epsilon=None):
+    """x divided by its `order`-norm along `axis` (at least epsilon): for order 2,
+    x min(1 / sqrt(sum x^2), 1 / epsilon), as Keras computes it."""
+    if not isinstance(order, int) or order < 1:
+        raise ValueError(f"normalize: order must be an int >= 1, got {order!r}")
+    epsilon = EPSILON if epsilon is None else epsilon
+    if order == 2:
+        inverse = ops.div(1.0, ops.sqrt(ops.sum(ops.mul(x, x), axis=axes(axis), keepdims=True)))
+        return ops.mul(x, ops.minimum(inverse, 1.0 / epsilon))
+    norm = ops.norm(x, ord=order, axis=axes(axis), keepdims=True)
+    return ops.div(x, ops.maximum(norm, epsilon))
+
+
+def _along(v, axis, ndim):
+    """A 1-D v shaped to broadcast along `axis` of an ndim tensor."""
+    shape = [1] * ndim
+    shape[axis] = -1
+    return ops.reshape(as_variable(v), tuple(shape))
+
+
+def _batch_normalization(x, mean, variance, offset=None, scale=None, axis=-1, epsilon=1e-3):
+    """(x - mean) / sqrt(variance + epsilon) * scale + offset, the statistics 1-D along
+    `axis`."""
+    x = as_variable(x)
+    factor = ops.div(1.0, ops.sqrt(ops.add(_along(variance, axis, x.ndim), epsilon)))
+    if scale is not None:
+        factor = ops.mul(factor, _along(scale, axis, x.ndim))
+    y = ops.mul(ops.sub(x, _along(mean, axis, x.ndim)), factor)
+    return y if offset is None else ops.add(y, _along(offset, axis, x.ndim))
+
+
+def _layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, rms_scaling=False):
+    """(x - mean) / sqrt(variance + epsilon) * gamma + beta, the statistics over `axis`
+    (rms_scaling: x / sqrt(variance + epsilon) * gamma, Keras' variant)."""
+    x = as_variable(x)
+    epsilon = EPSILON if epsilon is None else epsilon
+    reduced = tuple(sorted(a % x.ndim for a in _axis_tuple(axis)))
+    mean, variance = _moments(x, reduced, keepdims=True)
+    inverse = ops.div(1.0, ops.sqrt(ops.add(variance, epsilon)))
+    y = ops.mul(x if rms_scaling else ops.sub(x, mean), inverse)
+    shape = tuple(x.shape[a] if a in reduced else 1 for a in range(x.ndim))
+    if gamma is not None:
+        y = ops.mul(y, ops.reshape(as_variable(gamma), shape))
+    if beta is not None and not rms_scaling:
+        y = ops.add(y, ops.reshape(as_variable(beta), shape))
+    return y
+
+
+def _rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """x / sqrt(mean(x^2) + epsilon) * scale, the mean over `axis`."""
+    x = as_variable(x)
+    epsilon = EPSILON if epsilon is None else epsilon
+    mean_square = ops.mean(ops.mul(x, x), axis=axes(axis), keepdims=True)
+    y = ops.mul(x, ops.div(1.0, ops.sqrt(ops.add(mean_square, epsilon))))
+    return y if scale is None else ops.mul(y, scale)
+
+
+NN = {
+    "BinaryCrossentropy": _binary_crossentropy,
+    "CategoricalCrossentropy": _categorical_crossentropy,
+    "SparseCategoricalCrossentropy": _sparse_categorical_crossentropy,
+    "MultiHot": _multi_hot, "PSNR": _psnr, "Moments": _moments, "Normalize": _normalize,
+    "BatchNorm": _batch_normalization, "LayerNorm": _layer_normalization,
+    "RMSNorm": _rms_normalization,
+}
+
+__all__ = ["NN"]

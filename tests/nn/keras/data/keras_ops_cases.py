@@ -1,0 +1,227 @@
+"""keras.ops calls written once for both Keras and rungrad: each case's call takes the ops
+module (Keras' `keras.ops` or rungrad's `nn.keras.ops`) and one input. make_keras_ops_reference
+.py runs them with Keras and keeps its results in keras_ops_reference.npz, which
+tests/nn/keras/test_keras_ops_reference.py checks rungrad's against.
+
+A case: (name, call(ops, x), input, differentiable, symbolic): `input` names one of INPUTS,
+`differentiable` whether rungrad's gradient in x is checked numerically, `symbolic` whether
+the call also runs on a functional model's symbolic tensor (x's first axis its batch; not
+where a constant has that axis too: Y, the targets)."""
+import numpy as np
+
+_RNG = np.random.default_rng(0)
+X = _RNG.normal(size=(4, 3, 5))
+Y = _RNG.normal(size=(4, 3, 5))
+_MATRICES = _RNG.normal(size=(4, 3, 3))
+INPUTS = {
+    "x": X,
+    "positive": np.abs(X) + 0.5,
+    "unit": np.tanh(X) * 0.9,  # (-0.9, 0.9): arcsin, arccos, arctanh, erfinv
+    "above_one": np.abs(X) + 1.5,  # arccosh
+    "even": _RNG.normal(size=(4, 3, 6)),  # glu's halves, an even median
+    "spd": _MATRICES @ _MATRICES.swapaxes(1, 2) + 3 * np.eye(3),
+    "nans": np.where(X > 1.0, np.nan, X),
+    "probabilities": np.exp(X) / np.exp(X).sum(-1, keepdims=True),
+    "labels": _RNG.integers(0, 5, size=(4, 3)),
+}
+W = _RNG.normal(size=(5, 2))
+V = _RNG.normal(size=(5,))
+B = _RNG.normal(size=(4, 3, 2))
+TARGETS = np.exp(Y) / np.exp(Y).sum(-1, keepdims=True)
+BINARY_TARGETS = (Y > 0).astype(np.float64)
+INDICES = _RNG.integers(0, 5, size=(4, 3, 2))
+LABELS = INPUTS["labels"]
+
+
+def _sigmoid(ops, x):
+    return ops.sigmoid(x)
+
+
+CASES = [
+    # elementwise
+    ("ceil", lambda ops, x: ops.ceil(x * 2), "x", False, True),
+    ("trunc", lambda ops, x: ops.trunc(x * 2), "x", False, True),
+    ("tan", lambda ops, x: ops.tan(x), "unit", True, True),
+    ("sinh", lambda ops, x: ops.sinh(x), "x", True, True),
+    ("cosh", lambda ops, x: ops.cosh(x), "x", True, True),
+    ("arcsin", lambda ops, x: ops.arcsin(x), "unit", True, True),
+    ("arccos", lambda ops, x: ops.arccos(x), "unit", True, True),
+    ("arctan", lambda ops, x: ops.arctan(x), "x", True, True),
+    ("arcsinh", lambda ops, x: ops.arcsinh(x), "x", True, True),
+    ("arccosh", lambda ops, x: ops.arccosh(x), "above_one", True, True),
+    ("arctanh", lambda ops, x: ops.arctanh(x), "unit", True, True),
+    ("log2", lambda ops, x: ops.log2(x), "positive", True, True),
+    ("log10", lambda ops, x: ops.log10(x), "positive", True, True),
+    ("exp2", lambda ops, x: ops.exp2(x), "x", True, True),
+    ("reciprocal", lambda ops, x: ops.reciprocal(x), "positive", True, True),
+    ("cbrt", lambda ops, x: ops.cbrt(x), "positive", True, True),
+    ("cbrt_negative", lambda ops, x: ops.cbrt(-x), "positive", True, True),
+    ("deg2rad", lambda ops, x: ops.deg2rad(x), "x", True, True),
+    ("rad2deg", lambda ops, x: ops.rad2deg(x), "x", True, True),
+    ("erfc", lambda ops, x: ops.erfc(x), "x", True, True),
+    ("erfinv", lambda ops, x: ops.erfinv(x), "unit", True, True),
+    ("isnan", lambda ops, x: ops.isnan(x), "nans", False, True),
+    ("isinf", lambda ops, x: ops.isinf(x / (x > 0)), "x", False, True),
+    ("isfinite", lambda ops, x: ops.isfinite(x), "nans", False, True),
+    ("signbit", lambda ops, x: ops.signbit(x), "x", False, True),
+    # two operands
+    ("arctan2", lambda ops, x: ops.arctan2(x, Y), "x", True, True),
+    ("hypot", lambda ops, x: ops.hypot(x, Y), "x", True, True),
+    ("logaddexp", lambda ops, x: ops.logaddexp(x, Y), "x", True, True),
+    ("floor_divide", lambda ops, x: ops.floor_divide(x, 0.3), "x", False, True),
+    ("mod", lambda ops, x: ops.mod(x, 0.7), "x", False, True),
+    ("mod_negative", lambda ops, x: ops.mod(x, -0.7), "x", False, True),
+    ("fmod", lambda ops, x: ops.fmod(x, 0.7), "x", False, True),
+    ("logical_xor", lambda ops, x: ops.logical_xor(x > 0, Y > 0), "x", False, True),
+    ("heaviside", lambda ops, x: ops.heaviside(ops.round(x), 0.5), "x", False, True),
+    ("isclose", lambda ops, x: ops.isclose(x, ops.round(x), atol=0.2), "x", False, True),
+    # activations (keras.ops.nn's, also at the top level)
+    ("log_sigmoid", lambda ops, x: ops.log_sigmoid(x * 4), "x", True, True),
+    ("swish", lambda ops, x: ops.swish(x), "x", True, True),
+    ("hard_silu", lambda ops, x: ops.hard_silu(x * 3), "x", True, True),
+    ("hard_swish", lambda ops, x: ops.hard_swish(x * 3), "x", True, True),
+    ("celu", lambda ops, x: ops.celu(x, alpha=0.7), "x", True, True),
+    ("glu", lambda ops, x: ops.glu(x), "even", True, True),
+    ("glu_axis", lambda ops, x: ops.glu(x[:, :2], axis=1), "even", True, True),
+    ("hard_tanh", lambda ops, x: ops.hard_tanh(x * 1.5), "x", True, True),
+    ("soft_shrink", lambda ops, x: ops.soft_shrink(x, threshold=0.3), "x", True, True),
+    ("hard_shrink", lambda ops, x: ops.hard_shrink(x, threshold=0.3), "x", True, True),
+    ("tanh_shrink", lambda ops, x: ops.tanh_shrink(x), "x", True, True),
+    ("squareplus", lambda ops, x: ops.squareplus(x, b=2), "x", True, True),
+    ("sparse_plus", lambda ops, x: ops.sparse_plus(x * 1.5), "x", True, True),
+    ("threshold", lambda ops, x: ops.threshold(x, 0.1, -1.0), "x", True, True),
+    # reductions
+    ("amax", lambda ops, x: ops.amax(x, axis=1), "x", True, True),
+    ("amin", lambda ops, x: ops.amin(x, axis=-1, keepdims=True), "x", True, True),
+    ("count_nonzero", lambda ops, x: ops.count_nonzero(ops.round(x), axis=1), "x", False,
+     True),
+    ("cumprod", lambda ops, x: ops.cumprod(x, axis=2), "x", True, True),
+    ("median", lambda ops, x: ops.median(x, axis=1), "x", True, True),
+    ("median_even", lambda ops, x: ops.median(x, axis=-1, keepdims=True), "even", True, True),
+    ("ptp", lambda ops, x: ops.ptp(x, axis=1), "x", True, True),
+    ("nansum", lambda ops, x: ops.nansum(x, axis=-1), "nans", False, True),
+    ("nanmean", lambda ops, x: ops.nanmean(x, axis=-1), "nans", False, True),
+    ("average", lambda ops, x: ops.average(x, axis=1), "x", True, True),
+    ("average_weighted", lambda ops, x: ops.average(x, axis=-1, weights=V + 3), "x", True,
+     True),
+    ("norm", lambda ops, x: ops.norm(x, axis=-1), "x", True, True),
+    ("norm_1", lambda ops, x: ops.norm(x, ord=1, axis=-1, keepdims=True), "x", True, True),
+    ("norm_inf", lambda ops, x: ops.norm(x, ord=np.inf, axis=1), "x", True, True),
+    ("norm_frobenius", lambda ops, x: ops.norm(x, axis=(1, 2)), "x", True, True),
+    ("normalize", lambda ops, x: ops.normalize(x, axis=-1), "x", True, True),
+    ("normalize_1", lambda ops, x: ops.normalize(x, axis=1, order=1), "x", True, True),
+    ("moments", lambda ops, x: ops.moments(x, axes=[1]), "x", True, True),
+    ("moments_kept", lambda ops, x: ops.moments(x, axes=[1, 2], keepdims=True), "x", True,
+     True),
+    # shapes and selections
+    ("take", lambda ops, x: ops.take(x, [0, 2], axis=1), "x", True, True),
+    ("take_flat", lambda ops, x: ops.take(x[0], [[1, 4], [7, 0]]), "x", True, True),
+    ("take_along_axis", lambda ops, x: ops.take_along_axis(x, INDICES, axis=-1), "x", True,
+     True),
+    ("repeat", lambda ops, x: ops.repeat(x, 2, axis=1), "x", True, True),
+    ("repeat_flat", lambda ops, x: ops.repeat(x[0], 2), "x", True, True),
+    ("broadcast_to", lambda ops, x: ops.broadcast_to(x[:, :1], (4, 2, 5)), "x", True, True),
+    ("moveaxis", lambda ops, x: ops.moveaxis(x, 1, -1), "x", True, True),
+    ("swapaxes", lambda ops, x: ops.swapaxes(x, 1, 2), "x", True, True),
+    ("pad", lambda ops, x: ops.pad(x, ((0, 0), (1, 2), (0, 1))), "x", True, True),
+    ("pad_value", lambda ops, x: ops.pad(x, ((0, 0), (0, 0), (2, 0)), constant_values=0.5),
+     "x", True, True),
+    ("pad_reflect", lambda ops, x: ops.pad(x, ((0, 0), (1, 1), (2, 2)), mode="reflect"), "x",
+     True, True),
+    ("pad_symmetric", lambda ops, x: ops.pad(x, ((0, 0), (1, 1), (2, 2)), mode="symmetric"),
+     "x", True, True),
+    ("roll", lambda ops, x: ops.roll(x, 2, axis=-1), "x", True, True),
+    ("roll_flat", lambda ops, x: ops.roll(x, 3), "x", True, True),
+    ("tril", lambda ops, x: ops.tril(x), "x", True, True),
+    ("triu", lambda ops, x: ops.triu(x, k=1), "x", True, True),
+    ("diag", lambda ops, x: ops.diag(x[0], k=1), "x", True, True),
+    ("diag_vector", lambda ops, x: ops.diag(x[0, 0]), "x", True, True),
+    ("diagonal", lambda ops, x: ops.diagonal(x, offset=1, axis1=1, axis2=2), "x", True, True),
+    ("trace", lambda ops, x: ops.trace(x, axis1=1, axis2=2), "x", True, True),
+    ("ravel", lambda ops, x: ops.ravel(x), "x", True, True),
+    ("dot", lambda ops, x: ops.dot(x, W), "x", True, True),
+    ("tensordot", lambda ops, x: ops.tensordot(x, np.ones((3, 5, 2)), axes=2), "x", True,
+     True),
+    ("tensordot_axes", lambda ops, x: ops.tensordot(x, W, axes=([2], [0])), "x", True, True),
+    ("outer", lambda ops, x: ops.outer(x[0, 0], V), "x", True, True),
+    ("inner", lambda ops, x: ops.inner(x, V), "x", True, True),
+    ("vdot", lambda ops, x: ops.vdot(x[0, 0], Y[0, 0]), "x", True, True),
+    ("unstack", lambda ops, x: ops.unstack(x, axis=1), "x", True, True),
+    ("append", lambda ops, x: ops.append(x, Y, axis=1), "x", True, False),
+    ("append_flat", lambda ops, x: ops.append(x, Y), "x", True, True),
+    ("hstack", lambda ops, x: ops.hstack([x, x * 2]), "x", True, True),
+    ("vstack", lambda ops, x: ops.vstack([x, x * 2]), "x", True, True),
+    ("sort", lambda ops, x: ops.sort(x, axis=1), "x", True, True),
+    ("argsort", lambda ops, x: ops.argsort(x), "x", False, True),
+    ("top_k", lambda ops, x: ops.top_k(x, 2), "x", True, True),
+    ("in_top_k", lambda ops, x: ops.in_top_k(LABELS[:, 0], x[:, 0], 2), "x", False, True),
+    ("split", lambda ops, x: ops.split(x, [1, 3], axis=2), "x", True, True),
+    ("split_sections", lambda ops, x: ops.split(x, 3, axis=1), "x", True, True),
+    ("meshgrid", lambda ops, x: ops.meshgrid(x[0, 0], V[:3]), "x", True, True),
+    ("meshgrid_ij", lambda ops, x: ops.meshgrid(x[0, 0], V[:3], indexing="ij"), "x", True,
+     True),
+    ("kron", lambda ops, x: ops.kron(x[0], np.array([[1.0, 2.0], [0.5, -1.0]])), "x", True,
+     True),
+    ("diff", lambda ops, x: ops.diff(x, axis=-1), "x", True, True),
+    ("diff_2", lambda ops, x: ops.diff(x, n=2, axis=1), "x", True, True),
+    # (3-vectors along the last axis only: Keras' torch backend crosses along the first axis
+    # of size 3, torch.cross's old default)
+    ("cross", lambda ops, x: ops.cross(x[:, 0, :3], Y[:, 0, :3]), "x", True, True),
+    # made from nothing but their arguments
+    ("arange", lambda ops, x: ops.arange(2, 9, 2), "x", False, False),
+    ("arange_float", lambda ops, x: ops.arange(0.5, 2.0, 0.25), "x", False, False),
+    ("full", lambda ops, x: ops.full((2, 3), 0.5), "x", False, False),
+    ("full_like", lambda ops, x: ops.full_like(x, 2.0), "x", False, True),
+    ("eye", lambda ops, x: ops.eye(3, 4, k=1), "x", False, False),
+    ("identity", lambda ops, x: ops.identity(3), "x", False, False),
+    ("linspace", lambda ops, x: ops.linspace(0, 1, 5), "x", False, False),
+    ("tri", lambda ops, x: ops.tri(3, 4, k=-1), "x", False, False),
+    # losses and normalizations (keras.ops.nn)
+    ("binary_crossentropy", lambda ops, x: ops.binary_crossentropy(BINARY_TARGETS,
+                                                                   _sigmoid(ops, x)),
+     "x", True, False),
+    ("binary_crossentropy_logits",
+     lambda ops, x: ops.binary_crossentropy(BINARY_TARGETS, x, from_logits=True), "x", True,
+     False),
+    ("categorical_crossentropy", lambda ops, x: ops.categorical_crossentropy(TARGETS, x),
+     "probabilities", True, False),
+    ("categorical_crossentropy_logits",
+     lambda ops, x: ops.categorical_crossentropy(TARGETS, x, from_logits=True), "x", True,
+     False),
+    ("sparse_categorical_crossentropy",
+     lambda ops, x: ops.sparse_categorical_crossentropy(LABELS, x), "probabilities", True,
+     False),
+    ("sparse_categorical_crossentropy_logits",
+     lambda ops, x: ops.sparse_categorical_crossentropy(LABELS, x, from_logits=True), "x",
+     True, False),
+    ("multi_hot", lambda ops, x: ops.multi_hot(x, 5), "labels", False, True),
+    ("psnr", lambda ops, x: ops.psnr(ops.sigmoid(x), ops.sigmoid(Y), 1.0), "x", True, False),
+    ("batch_normalization",
+     lambda ops, x: ops.batch_normalization(x, V, V * V + 1, axis=-1, offset=V * 2, scale=V),
+     "x", True, True),
+    ("layer_normalization", lambda ops, x: ops.layer_normalization(x, V, V * 2), "x", True,
+     True),
+    ("rms_normalization", lambda ops, x: ops.rms_normalization(x, V, epsilon=1e-3), "x", True,
+     True),
+    # linear algebra (keras.ops.linalg's, det and the others also at the top level)
+    ("det", lambda ops, x: ops.det(x), "spd", True, True),
+    ("inv", lambda ops, x: ops.inv(x), "spd", True, True),
+    ("solve", lambda ops, x: ops.solve(x, B), "spd", True, True),
+    # (symmetrized: the factorization reads one triangle, its gradient is the symmetric one)
+    ("cholesky", lambda ops, x: ops.cholesky((x + ops.swapaxes(x, 1, 2)) * 0.5), "spd", True,
+     True),
+    ("cholesky_upper", lambda ops, x: ops.cholesky((x + ops.swapaxes(x, 1, 2)) * 0.5,
+                                                   upper=True), "spd", True, True),
+    ("logdet", lambda ops, x: ops.logdet(x), "spd", True, True),
+    ("slogdet", lambda ops, x: ops.slogdet(x), "spd", True, True),
+    # control flow: Python functions run on the values, differentiable through them
+    ("cond", lambda ops, x: ops.cond(x[0, 0, 0] > 0, lambda: x * 2, lambda: x - 1), "x",
+     True, False),
+    ("fori_loop", lambda ops, x: ops.fori_loop(0, 3, lambda i, v: v * x + i, x), "x", True,
+     False),
+    ("while_loop", lambda ops, x: ops.while_loop(
+        lambda i, v: i < 3, lambda i, v: (i + 1, v * 0.5 + x), (0, x)), "x", True, False),
+    ("map", lambda ops, x: ops.map(lambda row: ops.sum(row * row), x), "x", True, False),
+    ("scan", lambda ops, x: ops.scan(lambda carry, row: (carry + row, carry * row),
+                                     ops.zeros_like(x[0]), x), "x", True, False),
+]
