@@ -11,8 +11,8 @@ the op's own arguments: "axis", "keepdims"}}`, its call's arguments in its inbou
 OPERATIONS maps the class name to a function of the call's arguments (Variables and
 constants) and the op's config; nn.keras.layers.Operation runs it as a node of a model.
 Keras' operations drop a mask (the layers after one see none), and so does Operation.
-This table holds the first ones; operations_math, operations_arrays and operations_nn the
-rest, by kind.
+This table holds the first ones; operations_math, operations_arrays, operations_nn and
+operations_conv the rest, by kind.
 """
 import functools
 import inspect
@@ -27,6 +27,7 @@ from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
 from .operation_kinds import axes, binary, in_dtype, reduction, truth, unary
 from .operations_arrays import ARRAYS
+from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
 from .operations_nn import NN
 
@@ -181,6 +182,7 @@ _FLOAT_RESULTS = ("Mean", "Std", "Var", "Logsumexp", "Sqrt", "Rsqrt", "Exp", "Ex
 OPERATIONS.update(MATH)
 OPERATIONS.update(ARRAYS)
 OPERATIONS.update(NN)
+OPERATIONS.update(CONV)
 for _name in _FLOAT_RESULTS + FLOAT_RESULTS:
     OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 

@@ -256,6 +256,16 @@ _MORE = [
     ("layer_normalization", "LayerNorm", ["x", ("gamma", None), ("beta", None)],
      (("axis", -1), ("epsilon", None), ("rms_scaling", False))),
     ("rms_normalization", "RMSNorm", ["x", ("scale", None)], (("axis", -1), ("epsilon", None))),
+    # sliding windows and attention (nn.keras.operations_conv)
+    *[(name, op, ["inputs", "kernel"], (("strides", 1), ("padding", "valid"),
+                                        ("data_format", None), ("dilation_rate", 1)))
+      for name, op in (("conv", "Conv"), ("depthwise_conv", "DepthwiseConv"))],
+    *[(name, op, ["inputs"], (("pool_size", None), ("strides", None), ("padding", "valid"),
+                              ("data_format", None)))
+      for name, op in (("max_pool", "MaxPool"), ("average_pool", "AveragePool"))],
+    ("dot_product_attention", "DotProductAttention",
+     ["query", "key", "value", ("bias", None), ("mask", None), ("scale", None)],
+     (("is_causal", False), ("flash_attention", None), ("attn_logits_soft_cap", None))),
 ]
 
 for _name, _op, _call, _config, *_positions in _TABLE + _MORE:

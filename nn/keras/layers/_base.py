@@ -236,24 +236,30 @@ class Spatial(KerasLayer):
         return self._input(x, (self.dims + 2,), layout(self.dims, self.data_format))
 
     def _slide(self, x, kernel, strides, dilation, pad_value, op):
-        """op(images, kernel, strides, dilation, padding, (sizes, pairs)) on x as nn's
-        functions take it ((N, C, *spatial), a 1-D layer's with a height of 1, the geometry
-        lifted to match, the padding a symmetric amount after what Keras pads beyond it was
-        padded in with `pad_value`; sizes and pairs the spatial sizes and Keras' padding),
-        the result in x's layout."""
-        dims, data_format = self.dims, self.data_format
-        sizes = spatial_sizes(x.shape, data_format)
-        pairs = padding_pairs(self.padding, sizes, kernel, strides, dilation)
-        output_sizes(sizes, pairs, kernel, strides, dilation, self.who, x.shape)
-        images, symmetric = split_padding(channels_first(x, dims, data_format),
-                                          lifted(pairs, dims, (0, 0)), pad_value)
-        y = op(images, lifted(kernel, dims, 1), lifted(strides, dims, 1),
-               lifted(dilation, dims, 1), symmetric, (sizes, pairs))
-        return back_from_channels_first(y, dims, data_format)
+        """slide() with the layer's rank, data_format, padding and name."""
+        return slide(x, self.dims, self.data_format, self.padding, kernel, strides, dilation,
+                     pad_value, op, self.who)
+
+
+def slide(x, dims, data_format, padding, kernel, strides, dilation, pad_value, op, who):
+    """op(images, kernel, strides, dilation, padding, (sizes, pairs)) of a window sliding
+    over the `dims` spatial axes of x (Keras' layout `data_format`, Keras' `padding` name),
+    on x as nn's functions take it ((N, C, *spatial), a 1-D input with a height of 1, the
+    geometry lifted to match, the padding a symmetric amount after what Keras pads beyond it
+    was padded in with `pad_value`; sizes and pairs the spatial sizes and Keras' padding),
+    the result in x's layout; a window that does not fit is a ValueError naming `who`."""
+    sizes = spatial_sizes(x.shape, data_format)
+    pairs = padding_pairs(padding, sizes, kernel, strides, dilation)
+    output_sizes(sizes, pairs, kernel, strides, dilation, who, x.shape)
+    images, symmetric = split_padding(channels_first(x, dims, data_format),
+                                      lifted(pairs, dims, (0, 0)), pad_value)
+    y = op(images, lifted(kernel, dims, 1), lifted(strides, dims, 1),
+           lifted(dilation, dims, 1), symmetric, (sizes, pairs))
+    return back_from_channels_first(y, dims, data_format)
 
 
 __all__ = ["KerasLayer", "Spatial", "sample_shape", "per_axis", "padding_name",
            "data_format_name", "layout", "channel_axis", "spatial_sizes", "same_padding",
            "padding_pairs", "split_padding", "output_sizes", "functional_dims",
-           "functional_for", "channels_first", "back_from_channels_first", "lifted",
+           "functional_for", "channels_first", "back_from_channels_first", "lifted", "slide",
            "functional_weight", "CHANNELS_LAST", "CHANNELS_FIRST"]

@@ -28,6 +28,8 @@ from ._base import (
     per_axis,
 )
 
+MAX_PAD, AVERAGE_PAD = -np.inf, 0.0  # (what the padding holds: never a window's maximum)
+
 
 class _Pooling(Spatial, Module):
     """A window of `pool_size` sliding by `strides` over `dims` spatial axes."""
@@ -54,24 +56,40 @@ class _Pooling(Spatial, Module):
 
 
 class _MaxPooling(_Pooling):
-    pad_value = -np.inf  # never a window's maximum
+    pad_value = MAX_PAD
 
-    def _pool(self, images, kernel, strides, _, padding, __):
-        return functional_for(self.dims, max_pool2d, max_pool3d)(images, kernel, strides, padding)
+    @property
+    def _pool(self):
+        return max_pooling(self.dims)
 
 
 class _AveragePooling(_Pooling):
-    pad_value = 0.0
+    pad_value = AVERAGE_PAD
 
-    def _pool(self, images, kernel, strides, _, padding, geometry):
-        average = functional_for(self.dims, avg_pool2d, avg_pool3d)
-        y = average(images, kernel, strides, padding, count_include_pad=True)
-        counts = _window_counts(*geometry, y.shape[2:][-self.dims:], self.pool_size,
-                                self.strides)
+    @property
+    def _pool(self):
+        return average_pooling(self.dims, self.pool_size, self.strides)
+
+
+def max_pooling(dims):
+    """The maximum of each window, an op of slide() (nn/keras/layers/_base.py)."""
+    def pool(images, kernel, strides, _, padding, __):
+        return functional_for(dims, max_pool2d, max_pool3d)(images, kernel, strides, padding)
+    return pool
+
+
+def average_pooling(dims, pool_size, strides):
+    """The mean of each window's pixels inside the input (Keras' 'same' padding left out of
+    the count), an op of slide()."""
+    def pool(images, kernel, lifted_strides, _, padding, geometry):
+        average = functional_for(dims, avg_pool2d, avg_pool3d)
+        y = average(images, kernel, lifted_strides, padding, count_include_pad=True)
+        counts = _window_counts(*geometry, y.shape[2:][-dims:], pool_size, strides)
         if counts is None:
             return y
-        xp = get_array_module(y.data)  # the mean of the pixels inside: padding left out
-        return y * xp.asarray(np.prod(self.pool_size) / counts, dtype=y.dtype)
+        xp = get_array_module(y.data)
+        return y * xp.asarray(np.prod(pool_size) / counts, dtype=y.dtype)
+    return pool
 
 
 def _window_counts(sizes, pairs, out, pool_size, strides):

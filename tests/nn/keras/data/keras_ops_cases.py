@@ -23,6 +23,9 @@ INPUTS = {
     "nans": np.where(X > 1.0, np.nan, X),
     "probabilities": np.exp(X) / np.exp(X).sum(-1, keepdims=True),
     "labels": _RNG.integers(0, 5, size=(4, 3)),
+    "images": _RNG.normal(size=(4, 6, 6, 3)),  # (N, H, W, C)
+    "sequences": _RNG.normal(size=(4, 7, 3)),  # (N, T, C)
+    "heads": _RNG.normal(size=(4, 5, 2, 3)),  # (B, T, N, H)
 }
 W = _RNG.normal(size=(5, 2))
 V = _RNG.normal(size=(5,))
@@ -31,6 +34,12 @@ TARGETS = np.exp(Y) / np.exp(Y).sum(-1, keepdims=True)
 BINARY_TARGETS = (Y > 0).astype(np.float64)
 INDICES = _RNG.integers(0, 5, size=(4, 3, 2))
 LABELS = INPUTS["labels"]
+KERNEL = _RNG.normal(size=(3, 3, 3, 2))  # (KH, KW, C, filters), Keras' layout
+KERNEL_1D = _RNG.normal(size=(3, 3, 4))
+GROUPED = _RNG.normal(size=(3, 3, 1, 3))  # (3 groups of one channel)
+DEPTHWISE = _RNG.normal(size=(3, 3, 3, 2))  # (KH, KW, C, multiplier)
+MASK = np.tril(_RNG.random((5, 5)) > 0.3) | np.eye(5, dtype=bool)
+BIAS = _RNG.normal(size=(5, 5))
 
 
 def _sigmoid(ops, x):
@@ -203,6 +212,31 @@ CASES = [
      True),
     ("rms_normalization", lambda ops, x: ops.rms_normalization(x, V, epsilon=1e-3), "x", True,
      True),
+    # sliding windows and attention
+    ("conv", lambda ops, x: ops.conv(x, KERNEL), "images", True, True),
+    ("conv_same_strided", lambda ops, x: ops.conv(x, KERNEL, strides=2, padding="same"),
+     "images", True, True),
+    ("conv_dilated", lambda ops, x: ops.conv(x, KERNEL, padding="same", dilation_rate=2),
+     "images", True, True),
+    ("conv_1d", lambda ops, x: ops.conv(x, KERNEL_1D, padding="same"), "sequences", True,
+     True),
+    ("conv_grouped", lambda ops, x: ops.conv(x, GROUPED), "images", True, True),
+    ("depthwise_conv", lambda ops, x: ops.depthwise_conv(x, DEPTHWISE, padding="same"),
+     "images", True, True),
+    ("max_pool", lambda ops, x: ops.max_pool(x, 2), "images", True, True),
+    ("max_pool_same", lambda ops, x: ops.max_pool(x, 3, strides=2, padding="same"), "images",
+     True, True),
+    ("average_pool", lambda ops, x: ops.average_pool(x, 2), "images", True, True),
+    ("average_pool_same", lambda ops, x: ops.average_pool(x, 3, strides=1, padding="same"),
+     "images", True, True),
+    ("average_pool_1d", lambda ops, x: ops.average_pool(x, 2, strides=1), "sequences", True,
+     True),
+    ("dot_product_attention", lambda ops, x: ops.dot_product_attention(x, x, x), "heads",
+     True, True),
+    ("dot_product_attention_masked", lambda ops, x: ops.dot_product_attention(
+        x, x * 0.5, x, mask=MASK, is_causal=True), "heads", True, True),
+    ("dot_product_attention_bias", lambda ops, x: ops.dot_product_attention(
+        x, x, x, bias=BIAS, scale=0.3), "heads", True, True),
     # linear algebra (keras.ops.linalg's, det and the others also at the top level)
     ("det", lambda ops, x: ops.det(x), "spd", True, True),
     ("inv", lambda ops, x: ops.inv(x), "spd", True, True),

@@ -1,0 +1,121 @@
+"""Keras' sliding-window and attention operations (keras.ops' conv, depthwise_conv,
+max_pool, average_pool and dot_product_attention), by Keras' class name: channels-last by
+default, Keras' kernels and 'same' padding, computed as Keras' layers compute them (one
+slide() over nn's functions, nn/keras/layers/_base.py)."""
+from autograd import ops
+from autograd.backend import get_array_module
+from autograd.variable import as_variable
+
+from .. import functional as F
+from ..functional.conv import conv2d
+from ..functional.conv3d import conv3d
+from .layers._base import (
+    data_format_name,
+    functional_for,
+    functional_weight,
+    padding_name,
+    per_axis,
+    slide,
+)
+from .layers.depthwise_conv import _depthwise_weight
+from .layers.pooling import AVERAGE_PAD, MAX_PAD, average_pooling, max_pooling
+
+
+def _geometry(inputs, window, strides, padding, data_format, dilation, who):
+    """(dims, window, strides, dilation, padding, data_format) of an op on `inputs`
+    (N, *spatial, C), each per axis as Keras takes them (an int or a tuple)."""
+    inputs = as_variable(inputs)
+    dims = inputs.ndim - 2
+    if dims not in (1, 2, 3):
+        raise ValueError(f"{who}: inputs of rank 3, 4 or 5 ((N, *spatial, C)), got shape "
+                         f"{tuple(inputs.shape)}")
+    return (inputs, dims, per_axis(window, dims, "the window", who),
+            per_axis(strides, dims, "strides", who),
+            per_axis(dilation, dims, "dilation_rate", who),
+            padding_name(padding, who), data_format_name(data_format, who))
+
+
+def _conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """inputs convolved with Keras' kernel (K..., C / groups, filters): groups are the
+    input channels over the kernel's."""
+    kernel = as_variable(kernel)
+    window = tuple(kernel.shape[:-2])
+    inputs, dims, window, strides, dilation, padding, data_format = _geometry(
+        inputs, window, strides, padding, data_format, dilation_rate, "conv")
+    channels = inputs.shape[1 if data_format == "channels_first" else -1]
+    if channels % kernel.shape[-2]:
+        raise ValueError(f"conv: {channels} input channels do not split into groups of the "
+                         f"kernel's {kernel.shape[-2]}")
+    weight, groups = functional_weight(kernel, dims), channels // kernel.shape[-2]
+    convolution = functional_for(dims, conv2d, conv3d)
+    return slide(inputs, dims, data_format, padding, window, strides, dilation, 0.0,
+                 lambda images, _, s, d, p, __: convolution(images, weight, None, s, p, d,
+                                                            groups), "conv")
+
+
+def _depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                    dilation_rate=1):
+    """Each input channel convolved with its own filters, Keras' kernel (K..., C, M)."""
+    kernel = as_variable(kernel)
+    inputs, dims, window, strides, dilation, padding, data_format = _geometry(
+        inputs, tuple(kernel.shape[:-2]), strides, padding, data_format, dilation_rate,
+        "depthwise_conv")
+    weight = _depthwise_weight(kernel, dims)
+    convolution = functional_for(dims, conv2d, conv3d)
+    return slide(inputs, dims, data_format, padding, window, strides, dilation, 0.0,
+                 lambda images, _, s, d, p, __: convolution(images, weight, None, s, p, d,
+                                                            kernel.shape[-2]),
+                 "depthwise_conv")
+
+
+def _pooled(kind):
+    """Keras' MaxPool or AveragePool op: strides default to pool_size."""
+    def pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+        who = f"{kind}_pool"
+        inputs, dims, window, strides, _, padding, data_format = _geometry(
+            inputs, pool_size, pool_size if strides is None else strides, padding,
+            data_format, 1, who)
+        if kind == "max":
+            op, pad_value = max_pooling(dims), MAX_PAD
+        else:
+            op, pad_value = average_pooling(dims, window, strides), AVERAGE_PAD
+        return slide(inputs, dims, data_format, padding, window, strides, (1,) * dims,
+                     pad_value, op, who)
+    return pool
+
+
+def _dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
+                           is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
+    """softmax(q k^T scale + bias) v of (B, T, N, H) tensors (Keras' layout), scale
+    1/sqrt(H) by default; mask (broadcast to (B, N, T, S)): False where a query may not
+    look; is_causal: nor at later keys; fewer key and value heads than query heads are
+    shared by groups."""
+    if attn_logits_soft_cap is not None:
+        raise NotImplementedError("attn_logits_soft_cap is not supported")
+    if bias is not None and mask is not None:
+        raise ValueError("dot_product_attention: give bias or mask, not both")
+    query, key, value = (ops.swapaxes(as_variable(t), 1, 2) for t in (query, key, value))
+    if query.ndim != 4 or key.ndim != 4 or value.ndim != 4:
+        raise ValueError("dot_product_attention: query, key and value are 4-D (B, T, N, H)")
+    heads, kv_heads = query.shape[1], key.shape[1]
+    if heads > kv_heads > 1:
+        key = ops.repeat_interleave(key, heads // kv_heads, dim=1)
+        value = ops.repeat_interleave(value, heads // kv_heads, dim=1)
+    attend = bias
+    if mask is not None:
+        attend = ops.astype(as_variable(mask), bool)
+        if is_causal:  # (Keras' rule: both masks, as one)
+            xp = get_array_module(attend.data)
+            causal = xp.tril(xp.ones((query.shape[2], key.shape[2]), bool))
+            attend, is_causal = ops.where(causal, attend, False), False
+    out = F.scaled_dot_product_attention(query, key, value, attn_mask=attend,
+                                         is_causal=is_causal, scale=scale)
+    return ops.swapaxes(out, 1, 2)
+
+
+CONV = {
+    "Conv": _conv, "DepthwiseConv": _depthwise_conv, "MaxPool": _pooled("max"),
+    "AveragePool": _pooled("average"), "DotProductAttention": _dot_product_attention,
+}
+
+__all__ = ["CONV"]
