@@ -131,7 +131,7 @@ def index_put(x, indices, values, accumulate=False):
         shape = x.data[index].shape
     except IndexError as exc:
         raise IndexError(f"index_put: {exc} (input shape {x.shape})") from None
-    one_value = not isinstance(values, Variable) or values.ndim == 0
+    one_value = np.ndim(values.data if isinstance(values, Variable) else values) == 0
     values = _values_of(x, values, shape)
     if accumulate:
         return x + _put(x.shape, index, values)

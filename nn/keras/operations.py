@@ -11,8 +11,8 @@ the op's own arguments: "axis", "keepdims"}}`, its call's arguments in its inbou
 OPERATIONS maps the class name to a function of the call's arguments (Variables and
 constants) and the op's config; nn.keras.layers.Operation runs it as a node of a model.
 Keras' operations drop a mask (the layers after one see none), and so does Operation.
-This table holds the first ones; operations_math, operations_arrays, operations_nn and
-operations_conv the rest, by kind.
+This table holds the first ones; operations_math, operations_arrays, operations_statistics,
+operations_nn and operations_conv the rest, by kind.
 """
 import functools
 import inspect
@@ -30,6 +30,7 @@ from .operations_arrays import ARRAYS
 from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
 from .operations_nn import NN
+from .operations_statistics import FLOAT_STATISTICS, STATISTICS
 
 
 def _extreme(reduce, pick, numpy_reduce):
@@ -183,7 +184,8 @@ OPERATIONS.update(MATH)
 OPERATIONS.update(ARRAYS)
 OPERATIONS.update(NN)
 OPERATIONS.update(CONV)
-for _name in _FLOAT_RESULTS + FLOAT_RESULTS:
+OPERATIONS.update(STATISTICS)
+for _name in _FLOAT_RESULTS + FLOAT_RESULTS + FLOAT_STATISTICS:
     OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 
 

@@ -5,6 +5,7 @@ alone make it on the array module of the latest model call, as keras.ops.zeros d
 import numpy as np
 
 from autograd import ops
+from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
@@ -120,8 +121,159 @@ def _cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return ops.moveaxis(ops.cross(x1, x2, dim=-1), -1, axisc)
 
 
+def _cast_to(x, dtype):
+    return x if dtype is None else ops.astype(x, dtype)
+
+
 def _diff(a, n=1, axis=-1):
     return ops.diff(a, n, dim=axis)
+
+
+def _host_ints(values):
+    """Index arguments (segment ids, start indices) as a host array of ints: a captured
+    step refuses reading a Variable's values, a GPU array is copied back."""
+    return np.asarray(to_cpu(array_of(values)) if hasattr(values, "shape") else values,
+                      dtype=np.int64)
+
+
+def _segment(reduce, fill):
+    """SegmentSum / SegmentMax / ...: data's rows reduced by segment id into num_segments
+    rows (max(ids) + 1 by default); ids outside [0, num_segments) dropped, an empty
+    segment `fill` (Keras')."""
+    def segmented(data, segment_ids, num_segments=None, sorted=False):  # noqa: A002
+        data = as_variable(data)
+        ids = _host_ints(segment_ids)
+        count = int(ids.max()) + 1 if num_segments is None else int(num_segments)
+        kept = (ids >= 0) & (ids < count)
+        if not kept.all():
+            data, ids = ops.get_item(data, kept), ids[kept]
+        xp = get_array_module(data.data)
+        start = Variable(xp.full((count,) + tuple(data.shape[1:]), fill, data.dtype),
+                         requires_grad=False)
+        if reduce == "sum":
+            return ops.index_add(start, 0, xp.asarray(ids), data)
+        index = xp.broadcast_to(xp.asarray(ids).reshape((-1,) + (1,) * (data.ndim - 1)),
+                                data.shape)
+        return ops.scatter_reduce(start, 0, index, data, reduce)
+    return segmented
+
+
+def _index_tuple(indices):
+    """Keras' indices (..., m), m coordinates each, as an advanced-index tuple."""
+    indices = _host_ints(indices)
+    return tuple(indices[..., i] for i in range(indices.shape[-1]))
+
+
+def _scatter(indices, values, shape=None):
+    """A zero tensor of `shape` with `values` added at `indices` (duplicates summed)."""
+    values = as_variable(values)
+    zeros = Variable(get_array_module(values.data).zeros(tuple(shape), values.dtype),
+                     requires_grad=False)
+    return ops.index_put(zeros, _index_tuple(indices), values, accumulate=True)
+
+
+def _scatter_update(inputs, indices, updates, reduction=None):
+    """inputs with `updates` written at `indices` (added with reduction='add')."""
+    if reduction not in (None, "add"):
+        raise NotImplementedError(f"scatter_update with reduction={reduction!r} is not "
+                                  "supported (None and 'add' are)")
+    return ops.index_put(inputs, _index_tuple(indices), updates,
+                         accumulate=reduction == "add")
+
+
+def _block(start_indices, shape):
+    return tuple(slice(int(s), int(s) + int(n)) for s, n in zip(_host_ints(start_indices),
+                                                                shape))
+
+
+def _slice(inputs, start_indices, shape=None):
+    """The block of `shape` starting at `start_indices` (lax.dynamic_slice's)."""
+    return ops.get_item(inputs, _block(start_indices, shape))
+
+
+def _slice_update(inputs, start_indices, updates):
+    """inputs with the block at start_indices replaced by `updates` (differentiable in
+    both: the updates padded to inputs' shape, chosen inside the block)."""
+    inputs, updates = as_variable(inputs), as_variable(updates)
+    block = _block(start_indices, updates.shape)
+    pairs = tuple((b.start, n - b.stop) for b, n in zip(block, inputs.shape))
+    inside = get_array_module(inputs.data).zeros(inputs.shape, bool)
+    inside[block] = True
+    return ops.where(inside, ops.pad(ops.astype(updates, inputs.dtype), pairs), inputs)
+
+
+def _searchsorted(sorted_sequence, values, side="left"):
+    return ops.astype(ops.searchsorted(sorted_sequence, values, side=side), np.int32)
+
+
+def _digitize(x, bins):
+    """The bin of each x (np.digitize of increasing bins): bins[i-1] <= x < bins[i]."""
+    return ops.astype(ops.searchsorted(bins, x, side="right"), np.int32)
+
+
+def _spaced(spacing):
+    def spaced(start, stop, num=50, endpoint=True, base=None, dtype=None, axis=0):
+        more = {} if base is None else {"base": base}
+        return _made(spacing(start, stop, num, endpoint=endpoint, dtype=dtype or "float32",
+                             axis=axis, **more))
+    return spaced
+
+
+def _at_least_3d(x):
+    x = as_variable(x)
+    if x.ndim == 1:
+        return ops.reshape(x, (1, -1, 1))
+    return ops.reshape(x, tuple(x.shape) + (1,)) if x.ndim == 2 else x
+
+
+def _array_split(x, indices_or_sections, axis=0):
+    """np.array_split: n sections of sizes differing by at most one (the first ones the
+    larger), or split at the given indices."""
+    if isinstance(indices_or_sections, (list, tuple)):
+        return _split(x, indices_or_sections, axis)
+    length, parts = as_variable(x).shape[axis], int(indices_or_sections)
+    sizes = [length // parts + (i < length % parts) for i in range(parts)]
+    return _split(x, list(np.cumsum(sizes)[:-1]), axis)
+
+
+def _split_along(axis_of):
+    def split(x, indices_or_sections):
+        return _split(x, indices_or_sections, axis_of(as_variable(x)))
+    return split
+
+
+def _unravel_index(indices, shape=None):
+    """The coordinates (a tuple of int tensors) of flat indices into `shape`."""
+    flat = ops.astype(as_variable(indices), np.int64)
+    coordinates = []
+    for size in reversed(tuple(shape)):
+        coordinates.append(ops.remainder(flat, int(size)))
+        flat = ops.astype(ops.floor(ops.div(flat, int(size))), np.int64)
+    return tuple(reversed(coordinates))
+
+
+def _select(condlist, choicelist, default=0):
+    """choicelist[i] where condlist[i] first holds, else default."""
+    result = default
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        result = ops.where(condition, choice, result)
+    return as_variable(result)
+
+
+def _extract_sequences(x, sequence_length=None, sequence_stride=None):
+    """Frames of `sequence_length` along x's last axis, `sequence_stride` apart: (...,
+    frames, sequence_length)."""
+    x = as_variable(x)
+    frames = 1 + (x.shape[-1] - sequence_length) // sequence_stride
+    index = (np.arange(frames)[:, None] * sequence_stride + np.arange(sequence_length))
+    return ops.get_item(x, (Ellipsis, index))
+
+
+def _saturate_cast(x, dtype=None):
+    """x cast to `dtype`, clipped first to the values it holds."""
+    x, dtype = as_variable(x), np.dtype(dtype)
+    limits = np.iinfo(dtype) if dtype.kind in "iu" else np.finfo(dtype)
+    return ops.astype(ops.clip(x, limits.min, limits.max), dtype)
 
 
 def _made(values):
@@ -179,6 +331,26 @@ ARRAYS = {
     # made from numbers
     "Arange": _arange, "Full": _full, "FullLike": _full_like, "Linspace": _linspace,
     "EmptyLike": lambda x, dtype=None: _full_like(x, 0, dtype),
+    "Logspace": _spaced(np.logspace), "Geomspace": _spaced(np.geomspace),
+    # indices, segments and blocks
+    "SegmentSum": _segment("sum", 0), "SegmentMax": _segment("amax", -np.inf),
+    "SegmentMin": _segment("amin", np.inf), "SegmentProd": _segment("prod", 1),
+    "Scatter": _scatter, "ScatterUpdate": _scatter_update, "Slice": _slice,
+    "SliceUpdate": _slice_update, "SearchSorted": _searchsorted, "Digitize": _digitize,
+    "Bincount": lambda x, weights=None, minlength=0, sparse=False: ops.bincount(
+        x, weights, minlength),
+    "UnravelIndex": _unravel_index, "Select": _select,
+    "ExtractSequences": _extract_sequences,
+    # rearranged
+    "Rot90": lambda array, k=1, axes=(0, 1): ops.rot90(array, k, tuple(axes)),
+    "Fliplr": lambda x: ops.flip(x, 1), "Flipud": lambda x: ops.flip(x, 0),
+    "Dstack": lambda xs: ops.concatenate([_at_least_3d(x) for x in xs], axis=2),
+    "ArraySplit": _array_split,
+    "Hsplit": _split_along(lambda x: 0 if x.ndim == 1 else 1),
+    "Vsplit": _split_along(lambda x: 0), "Dsplit": _split_along(lambda x: 2),
+    "Copy": lambda x: ops.clone(as_variable(x)),
+    "Array": lambda x, dtype=None: _cast_to(as_variable(x), dtype),
+    "SaturateCast": _saturate_cast,
 }
 
 __all__ = ["ARRAYS"]

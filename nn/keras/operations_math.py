@@ -1,11 +1,13 @@
 """Keras' elementwise, reduction and linear-algebra operations beyond nn.keras.operations'
-first table (keras.ops' `tan`, `logaddexp`, `median`, `norm`, `det`, ...), by Keras' class
+first table (keras.ops' `tan`, `logaddexp`, `ptp`, `norm`, `det`, ...), by Keras' class
 name, each made of rungrad's differentiable ops with NumPy's (and Keras') meaning."""
 import math
 
 import numpy as np
 
 from autograd import ops
+from autograd.backend import get_array_module
+from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
 from ..functional import shrinkage as _shrinkage
@@ -40,6 +42,56 @@ def _floor_divide(x1, x2):
 def _logaddexp(x1, x2):
     """log(e^x1 + e^x2) = max + log1p(e^-|x1 - x2|), with no overflow."""
     return ops.add(ops.maximum(x1, x2), ops.log1p(ops.exp(ops.neg(ops.abs(ops.sub(x1, x2))))))
+
+
+def _logaddexp2(x1, x2):
+    """log2(2^x1 + 2^x2) = max + log1p(2^-|x1 - x2|) / ln 2"""
+    gap = ops.exp2(ops.neg(ops.abs(ops.sub(x1, x2))))
+    return ops.add(ops.maximum(x1, x2), ops.mul(ops.log1p(gap), 1 / math.log(2)))
+
+
+def _nan_ignoring(pick):
+    """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN."""
+    def picked(x1, x2):
+        x1, x2 = as_variable(x1), as_variable(x2)
+        both = pick(x1, x2)
+        return ops.where(ops.isnan(x1), x2, ops.where(ops.isnan(x2), x1, both))
+    return picked
+
+
+def _sinc(x):
+    """sin(pi x) / (pi x), 1 at 0"""
+    x = as_variable(x)
+    at_zero = ops.equal(x, 0)
+    scaled = ops.mul(ops.where(at_zero, 1.0, x), math.pi)
+    return ops.where(at_zero, 1.0, ops.div(ops.sin(scaled), scaled))
+
+
+def _infinite(sign):
+    def infinite(x):
+        x = as_variable(x)
+        return ops.where(ops.isinf(x), ops.greater(ops.mul(x, sign), 0), False)
+    return infinite
+
+
+def _vander(x, N=None, increasing=False):  # noqa: N803 (Keras' argument names)
+    """The powers x^0 ... x^(N-1) of a 1-D x as columns (highest first by default), as
+    running products (no 0^0 in a gradient)."""
+    x = as_variable(x)
+    count = x.shape[0] if N is None else int(N)
+    if count == 0:
+        return _constant_like(ops.reshape(x, (-1, 1))[:, :0], 0, x.dtype)
+    column = ops.reshape(x, (-1, 1))
+    ones = _constant_like(column, 1, x.dtype)
+    powers = ops.concatenate([ones] + [column] * (count - 1), axis=1)
+    powers = ops.cumprod(powers, 1)
+    return powers if increasing else ops.flip(powers, 1)
+
+
+def _constant_like(x, value, dtype):
+    """A constant of x's shape filled with `value`, on x's array module."""
+    x = as_variable(x)
+    return Variable(get_array_module(x.data).full(x.shape, value, dtype), requires_grad=False)
 
 
 def _heaviside(x1, x2):
@@ -81,27 +133,6 @@ def _count_nonzero(x, axis=None):
 
 def _cumprod(x, axis=None, dtype=None):
     return in_dtype(ops.cumprod(x, axis), dtype)
-
-
-def _median(x, axis=None, keepdims=False):
-    """NumPy's median: the middle of the sorted values, the mean of the two middles for an
-    even count; over all axes for None, over several for a tuple."""
-    x = ops.astype(x, np.float32) if x.dtype.kind in "biu" else x
-    given = axes(axis)
-    reduced = tuple(range(x.ndim)) if given is None else (
-        (given,) if isinstance(given, int) else given)
-    reduced = tuple(sorted(a % x.ndim for a in reduced))
-    kept = [a for a in range(x.ndim) if a not in reduced]
-    rows = ops.reshape(ops.transpose(x, kept + list(reduced)),
-                       tuple(x.shape[a] for a in kept) + (-1,))
-    values = ops.sort(rows, axis=-1)
-    count = values.shape[-1]
-    middle = values[..., (count - 1) // 2:count // 2 + 1]
-    median = ops.mean(middle, axis=-1)
-    if keepdims:
-        median = ops.reshape(median, tuple(1 if a in reduced else n
-                                           for a, n in enumerate(x.shape)))
-    return median
 
 
 def _ptp(x, axis=None, keepdims=False):
@@ -159,7 +190,12 @@ MATH = {
     "Arctan2": binary(ops.atan2), "Hypot": binary(ops.hypot), "Logaddexp": _logaddexp,
     "FloorDivide": _floor_divide, "Mod": binary(ops.remainder), "Fmod": binary(ops.fmod),
     "LogicalXor": lambda x1, x2: ops.not_equal(truth(x1), truth(x2)),
-    "Heaviside": _heaviside, "Isclose": _isclose,
+    "Heaviside": _heaviside, "Isclose": _isclose, "Logaddexp2": _logaddexp2,
+    "Fmax": _nan_ignoring(ops.maximum), "Fmin": _nan_ignoring(ops.minimum), "Sinc": _sinc,
+    "Ldexp": lambda x1, x2: ops.mul(x1, ops.exp2(ops.astype(as_variable(x2), np.float32))),
+    "Isneginf": _infinite(-1), "Isposinf": _infinite(1),
+    "Isreal": lambda x: _constant_like(x, True, bool),  # (rungrad's numbers are real)
+    "Vander": _vander,
     # activations
     "LogSigmoid": unary(_activation.logsigmoid), "HardSilu": unary(_activation.hardswish),
     "Celu": lambda x, alpha=1.0: _activation.celu(x, alpha),
@@ -171,7 +207,7 @@ MATH = {
     "SparsePlus": _sparse_plus, "Threshold": _threshold,
     # reductions
     "Amax": reduction(ops.max), "Amin": reduction(ops.min), "CountNonzero": _count_nonzero,
-    "Cumprod": _cumprod, "Median": _median, "Ptp": _ptp,
+    "Cumprod": _cumprod, "Ptp": _ptp,
     "Nansum": _nan_reduction(ops.nansum), "Nanmean": _nan_reduction(ops.nanmean),
     "Average": _average, "Norm": _norm,
     # linear algebra
@@ -184,7 +220,7 @@ MATH = {
 FLOAT_RESULTS = ("Ceil", "Tan", "Sinh", "Cosh", "Arcsin", "Arccos", "Arctan", "Arcsinh",
                  "Arccosh", "Arctanh", "Log2", "Log10", "Exp2", "Reciprocal", "Cbrt",
                  "Deg2rad", "Rad2deg", "Erfc", "Erfinv", "TanhShrink", "Squareplus",
-                 "SparsePlus", "Median", "Nanmean", "Average", "Norm", "Arctan2", "Hypot",
-                 "Logaddexp")
+                 "SparsePlus", "Nanmean", "Average", "Norm", "Arctan2", "Hypot",
+                 "Logaddexp", "Logaddexp2", "Sinc")
 
 __all__ = ["FLOAT_RESULTS", "MATH"]

@@ -256,6 +256,50 @@ _MORE = [
     ("layer_normalization", "LayerNorm", ["x", ("gamma", None), ("beta", None)],
      (("axis", -1), ("epsilon", None), ("rms_scaling", False))),
     ("rms_normalization", "RMSNorm", ["x", ("scale", None)], (("axis", -1), ("epsilon", None))),
+    # statistics (nn.keras.operations_statistics)
+    *[(name, op, ["x"], _AXIS) for name, op in (
+        ("nanmedian", "Nanmedian"), ("nanmax", "Nanmax"), ("nanmin", "Nanmin"),
+        ("nanargmax", "Nanargmax"), ("nanargmin", "Nanargmin"), ("nanprod", "Nanprod"),
+        ("nanvar", "Nanvar"), ("nanstd", "Nanstd"))],
+    *[(name, op, ["x", "q"], (("axis", None), ("method", "linear"), ("keepdims", False)))
+      for name, op in (("quantile", "Quantile"), ("percentile", "Percentile"))],
+    ("nancumsum", "Nancumsum", ["x"], (("axis", None), ("dtype", None))),
+    ("nancumprod", "Nancumprod", ["x"], (("axis", None), ("dtype", None))),
+    ("corrcoef", "Corrcoef", ["x"], ()),
+    ("trapezoid", "Trapezoid", ["y"], (("x", None), ("dx", 1.0), ("axis", -1))),
+    # more elementwise, and indices, segments and blocks (operations_math, operations_arrays)
+    *[(name, op, ["x1", "x2"], ()) for name, op in (
+        ("logaddexp2", "Logaddexp2"), ("fmax", "Fmax"), ("fmin", "Fmin"), ("ldexp", "Ldexp"))],
+    *[(name, op, ["x"], ()) for name, op in (
+        ("sinc", "Sinc"), ("isneginf", "Isneginf"), ("isposinf", "Isposinf"),
+        ("isreal", "Isreal"), ("fliplr", "Fliplr"), ("flipud", "Flipud"), ("copy", "Copy"))],
+    ("vander", "Vander", ["x"], (("N", None), ("increasing", False))),
+    *[(name, op, ["data", "segment_ids"], (("num_segments", None), ("sorted", False)))
+      for name, op in (("segment_sum", "SegmentSum"), ("segment_max", "SegmentMax"),
+                       ("segment_min", "SegmentMin"), ("segment_prod", "SegmentProd"))],
+    ("scatter", "Scatter", ["indices", "values"], (("shape", None),)),
+    ("scatter_update", "ScatterUpdate", ["inputs", "indices", "updates"],
+     (("reduction", None),)),
+    ("slice", "Slice", ["inputs", "start_indices"], (("shape", None),)),
+    ("slice_update", "SliceUpdate", ["inputs", "start_indices", "updates"], ()),
+    ("searchsorted", "SearchSorted", ["sorted_sequence", "values"], (("side", "left"),)),
+    ("digitize", "Digitize", ["x", "bins"], ()),
+    ("bincount", "Bincount", ["x"], (("weights", None), ("minlength", 0), ("sparse", False))),
+    ("unravel_index", "UnravelIndex", ["indices"], (("shape", None),)),
+    ("select", "Select", ["condlist", "choicelist", ("default", 0)], ()),
+    ("extract_sequences", "ExtractSequences", ["x"], (("sequence_length", None),
+                                                      ("sequence_stride", None))),
+    ("rot90", "Rot90", ["array"], (("k", 1), ("axes", (0, 1)))),
+    ("dstack", "Dstack", ["xs"], ()),
+    ("array_split", "ArraySplit", ["x"], (("indices_or_sections", None), ("axis", 0))),
+    *[(name, op, ["x"], (("indices_or_sections", None),)) for name, op in (
+        ("hsplit", "Hsplit"), ("vsplit", "Vsplit"), ("dsplit", "Dsplit"))],
+    ("array", "Array", ["x"], (("dtype", None),)),
+    ("saturate_cast", "SaturateCast", ["x"], (("dtype", None),)),
+    ("logspace", "Logspace", ["start", "stop"], (("num", 50), ("endpoint", True),
+                                                 ("base", 10), ("dtype", None), ("axis", 0))),
+    ("geomspace", "Geomspace", ["start", "stop"], (("num", 50), ("endpoint", True),
+                                                   ("dtype", None), ("axis", 0))),
     # sliding windows and attention (nn.keras.operations_conv)
     *[(name, op, ["inputs", "kernel"], (("strides", 1), ("padding", "valid"),
                                         ("data_format", None), ("dilation_rate", 1)))
@@ -386,11 +430,28 @@ def tri(N, M=None, k=0, dtype=None):  # noqa: N803
     return _host_constant(np.tri(N, M, k, dtype=np.dtype(dtype or "float32")))
 
 
+def ndim(x):
+    """Keras' ops.ndim: x's number of axes."""
+    return len(x.shape)
+
+
+def size(x):
+    """Keras' ops.size: x's number of entries."""
+    return int(np.prod(x.shape))
+
+
+def is_tensor(x):
+    """Keras' ops.is_tensor: whether x is a tensor (a Variable) rather than an array or a
+    number."""
+    return isinstance(x, Variable)
+
+
 def _host_constant(values):
     return Variable(call_array_module().asarray(values), requires_grad=False)
 
 
 __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
-    "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri",
+    "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
+    "is_tensor",
     *CONTROL_FLOW])

@@ -78,6 +78,14 @@ def test_index_put_writes(indices, shape):
         lambda x, v: x.index_put(tuple(map(torch.tensor, indices)), v), X, values)
 
 
+def test_index_put_takes_values_given_as_a_list_or_an_array():
+    """(A list of values was taken for one value: masked_fill refused it.)"""
+    x = np.zeros((2, 3))
+    for values in ([5.0, 6.0], np.array([5.0, 6.0])):
+        out = ag.index_put(x, (np.array([0, 1]), np.array([2, 0])), values)
+        np.testing.assert_array_equal(out.data, [[0, 0, 5], [6, 0, 0]])
+
+
 def test_index_put_one_value_at_repeated_positions():
     """The value is written once per position: its gradient sums the upstream gradient over
     the distinct positions (PyTorch's counts a repeat twice, for an output that holds it

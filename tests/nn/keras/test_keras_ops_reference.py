@@ -49,7 +49,8 @@ NUMPYS = {
 # the cases Keras computes in float32 somewhere (its Python constants, its norm, torch's
 # normalization kernels) though its result is float64
 IN_FLOAT32 = ("mod", "mod_negative", "fmod", "normalize", "normalize_1",
-              "layer_normalization", "rms_normalization")
+              "layer_normalization", "rms_normalization", "segment_sum", "segment_max",
+              "segment_max_sparse", "segment_min", "segment_prod")
 
 
 def _assert_as_keras(name, result):

@@ -40,6 +40,14 @@ GROUPED = _RNG.normal(size=(3, 3, 1, 3))  # (3 groups of one channel)
 DEPTHWISE = _RNG.normal(size=(3, 3, 3, 2))  # (KH, KW, C, multiplier)
 MASK = np.tril(_RNG.random((5, 5)) > 0.3) | np.eye(5, dtype=bool)
 BIAS = _RNG.normal(size=(5, 5))
+SEGMENTS = np.array([0, 2, 0, 1])
+SPARSE_SEGMENTS = np.array([0, 2, 0, -1])  # (segment 1 empty, -1 dropped)
+
+
+def _nans(ops, x):
+    """x with NaNs where X > 1 (inside the call: numerical differentiation needs finite
+    inputs)."""
+    return ops.where(X > 1.0, np.nan, x)
 
 
 def _sigmoid(ops, x):
@@ -122,6 +130,76 @@ CASES = [
     ("moments", lambda ops, x: ops.moments(x, axes=[1]), "x", True, True),
     ("moments_kept", lambda ops, x: ops.moments(x, axes=[1, 2], keepdims=True), "x", True,
      True),
+    ("nanmedian", lambda ops, x: ops.nanmedian(_nans(ops, x), axis=-1), "x", True, True),
+    ("nanmax", lambda ops, x: ops.nanmax(_nans(ops, x), axis=-1), "x", True, True),
+    ("nanmin", lambda ops, x: ops.nanmin(_nans(ops, x), axis=1, keepdims=True), "x", True, True),
+    ("nanargmax", lambda ops, x: ops.nanargmax(_nans(ops, x), axis=-1), "x", False, True),
+    ("nanargmin", lambda ops, x: ops.nanargmin(_nans(ops, x), axis=1), "x", False, True),
+    ("nanprod", lambda ops, x: ops.nanprod(_nans(ops, x), axis=-1), "x", True, True),
+    ("nanvar", lambda ops, x: ops.nanvar(_nans(ops, x), axis=-1), "x", True, True),
+    ("nanstd", lambda ops, x: ops.nanstd(_nans(ops, x), axis=1, keepdims=True), "x", True, True),
+    ("nancumsum", lambda ops, x: ops.nancumsum(_nans(ops, x), axis=-1), "x", True, True),
+    ("nancumprod", lambda ops, x: ops.nancumprod(_nans(ops, x), axis=1), "x", True, True),
+    ("quantile", lambda ops, x: ops.quantile(x, 0.3, axis=1), "x", True, True),
+    ("quantile_several", lambda ops, x: ops.quantile(x, [0.1, 0.5, 0.9], axis=-1,
+                                                     keepdims=True), "x", True, True),
+    *[(f"percentile_{method}", lambda ops, x, method=method: ops.percentile(
+        x, [20, 55], axis=-1, method=method), "x", True, True)
+      for method in ("lower", "higher", "midpoint", "nearest")],
+    ("corrcoef", lambda ops, x: ops.corrcoef(x[0]), "x", True, True),
+    ("trapezoid", lambda ops, x: ops.trapezoid(x, dx=0.5, axis=1), "x", True, True),
+    ("trapezoid_samples", lambda ops, x: ops.trapezoid(x, V), "x", True, True),
+    ("logaddexp2", lambda ops, x: ops.logaddexp2(x, Y), "x", True, True),
+    ("fmax", lambda ops, x: ops.fmax(x, Y), "nans", False, True),
+    ("fmin", lambda ops, x: ops.fmin(x, 0.2), "nans", False, True),
+    ("ldexp", lambda ops, x: ops.ldexp(x, np.array([1, -2, 0, 3, 2])), "x", True, True),
+    ("sinc", lambda ops, x: ops.sinc(ops.round(x * 2) / 2 + x * 0.0), "x", False, True),
+    ("sinc_smooth", lambda ops, x: ops.sinc(x), "x", True, True),
+    ("isneginf", lambda ops, x: ops.isneginf(x / (x > 0)), "x", False, True),
+    ("isposinf", lambda ops, x: ops.isposinf(x / (x < 0)), "x", False, True),
+    ("isreal", lambda ops, x: ops.isreal(x), "x", False, True),
+    ("vander", lambda ops, x: ops.vander(x[0, 0]), "x", True, True),
+    ("vander_increasing", lambda ops, x: ops.vander(x[0, 0], 3, increasing=True), "x", True,
+     True),
+    ("segment_sum", lambda ops, x: ops.segment_sum(x, SEGMENTS), "x", True, False),
+    ("segment_max", lambda ops, x: ops.segment_max(x, SEGMENTS), "x", True, False),
+    ("segment_max_sparse", lambda ops, x: ops.segment_max(x, SPARSE_SEGMENTS, num_segments=3),
+     "x", False, False),
+    ("segment_min", lambda ops, x: ops.segment_min(x, SEGMENTS), "x", True, False),
+    ("segment_prod", lambda ops, x: ops.segment_prod(x, SEGMENTS), "x", True, False),
+    ("scatter", lambda ops, x: ops.scatter([[0, 1], [2, 3], [0, 1]], x[0, 0, :3], (3, 5)),
+     "x", True, True),
+    ("scatter_update", lambda ops, x: ops.scatter_update(x, [[0, 1, 2], [3, 2, 1]],
+                                                         [5.0, 6.0]), "x", True, False),
+    ("scatter_update_add", lambda ops, x: ops.scatter_update(
+        x, [[0, 1, 2], [0, 1, 2]], [5.0, 6.0], reduction="add"), "x", True, False),
+    ("slice", lambda ops, x: ops.slice(x, [1, 0, 2], (2, 3, 2)), "x", True, False),
+    ("slice_update", lambda ops, x: ops.slice_update(x, [0, 1, 1], np.ones((2, 2, 3))), "x",
+     True, False),
+    ("searchsorted", lambda ops, x: ops.searchsorted(np.sort(V), x), "x", False, True),
+    ("searchsorted_right", lambda ops, x: ops.searchsorted(np.sort(V), ops.round(x),
+                                                           side="right"), "x", False, True),
+    ("digitize", lambda ops, x: ops.digitize(x, [-1.0, 0.0, 1.0]), "x", False, True),
+    ("bincount", lambda ops, x: ops.bincount(x[:, 0], minlength=6), "labels", False, False),
+    ("bincount_weighted", lambda ops, x: ops.bincount(x[:, 0], weights=V[:4]), "labels",
+     False, False),
+    ("unravel_index", lambda ops, x: ops.unravel_index(x, (2, 3)), "labels", False, True),
+    ("select", lambda ops, x: ops.select([x > 0.5, x < -0.5], [x, x * 2], -1.0), "x", True,
+     True),
+    ("extract_sequences", lambda ops, x: ops.extract_sequences(x, 3, 1), "x", True, True),
+    ("rot90", lambda ops, x: ops.rot90(x, axes=(1, 2)), "x", True, True),
+    ("fliplr", lambda ops, x: ops.fliplr(x), "x", True, True),
+    ("flipud", lambda ops, x: ops.flipud(x), "x", True, True),
+    ("dstack", lambda ops, x: ops.dstack([x, x * 2]), "x", True, True),
+    ("array_split", lambda ops, x: ops.array_split(x, 2, axis=-1), "x", True, True),
+    ("hsplit", lambda ops, x: ops.hsplit(x, 3), "x", True, True),
+    ("vsplit", lambda ops, x: ops.vsplit(x, 2), "x", True, False),
+    ("dsplit", lambda ops, x: ops.dsplit(x, 2), "even", True, True),
+    ("copy", lambda ops, x: ops.copy(x), "x", True, True),
+    ("array", lambda ops, x: ops.array(x, "float32"), "x", False, True),
+    ("saturate_cast", lambda ops, x: ops.saturate_cast(x * 200, "int8"), "x", False, True),
+    ("logspace", lambda ops, x: ops.logspace(0, 2, 5), "x", False, False),
+    ("geomspace", lambda ops, x: ops.geomspace(1, 100, 5), "x", False, False),
     # shapes and selections
     ("take", lambda ops, x: ops.take(x, [0, 2], axis=1), "x", True, True),
     ("take_flat", lambda ops, x: ops.take(x[0], [[1, 4], [7, 0]]), "x", True, True),
