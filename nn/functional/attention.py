@@ -101,9 +101,10 @@ def additive_mask(mask, dtype, allowed, who, name):
         raise TypeError(f"{who}: {name} must be boolean or floating-point, got dtype "
                         f"{mask.dtype}")
     if isinstance(mask, Variable):
-        if mask.dtype.kind == "b":
-            inf = wrap(np.asarray(-np.inf, dtype), False)
-            zero = wrap(np.zeros((), dtype), False)
+        if mask.dtype.kind == "b":  # (the constants on the mask's device)
+            xp = get_array_module(mask.data)
+            inf = wrap(xp.asarray(-np.inf, dtype), False)
+            zero = wrap(xp.zeros((), dtype), False)
             return MaskValues()(mask, zero, inf) if allowed else MaskValues()(mask, inf, zero)
         return mask if mask.dtype == dtype else mask.astype(dtype)
     if mask.dtype.kind == "b":

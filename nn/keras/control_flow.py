@@ -8,7 +8,8 @@ import builtins
 import numpy as np
 
 from autograd import Function, no_grad, ops
-from autograd.variable import Variable, as_variable
+from autograd.backend import as_array
+from autograd.variable import Variable, as_variable, gpu_array_among
 
 from .functional import KerasTensor
 
@@ -41,19 +42,24 @@ def switch(index, branches, *operands):
     return branches[chosen](*operands)
 
 
-def _as_tensor(value):
-    """A loop variable as Keras holds it: numbers become tensors (int32, float32)."""
+def _as_tensor(value, home=None):
+    """A loop variable as Keras holds it: numbers become tensors (int32, float32), on the
+    GPU of `home` where given."""
     if isinstance(value, Variable):
         return value
     from .ops import convert_to_tensor  # (ops imports this module)
-    return convert_to_tensor(value)
+    tensor = convert_to_tensor(value)
+    return tensor if home is None else Variable(as_array(tensor.data, like=home),
+                                                requires_grad=False)
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
     """loop_vars = body(*loop_vars) while cond(*loop_vars) holds (at most
     maximum_iterations times); loop_vars a tuple or list of them, or one."""
     several = isinstance(loop_vars, (tuple, list))
-    values = tuple(_as_tensor(v) for v in (loop_vars if several else (loop_vars,)))
+    given = loop_vars if several else (loop_vars,)
+    home = gpu_array_among(given)  # (numbers become tensors beside the GPU ones)
+    values = tuple(_as_tensor(v, home) for v in given)
     _concrete("while_loop", values)
     done = 0
     while _truth(cond(*values)) and (maximum_iterations is None or done < maximum_iterations):

@@ -20,6 +20,7 @@ import inspect
 import numpy as np
 
 from autograd import ops
+from autograd.backend import get_array_module
 from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
@@ -57,7 +58,8 @@ def _filled(value):
     """Keras' ZerosLike / OnesLike: x's shape, `dtype` (x's by default); a constant."""
     def like(x, dtype=None):
         x = as_variable(x)
-        return Variable(np.full(x.shape, value, dtype=dtype or x.dtype), requires_grad=False)
+        xp = get_array_module(x.data)
+        return Variable(xp.full(x.shape, value, dtype=dtype or x.dtype), requires_grad=False)
     return like
 
 

@@ -5,7 +5,7 @@ alone make it on the array module of the latest model call, as keras.ops.zeros d
 import numpy as np
 
 from autograd import ops
-from autograd.backend import array_of, get_array_module, to_cpu
+from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
@@ -203,12 +203,21 @@ def _slice_update(inputs, start_indices, updates):
 
 
 def _searchsorted(sorted_sequence, values, side="left"):
-    return ops.astype(ops.searchsorted(sorted_sequence, values, side=side), np.int32)
+    sequence = _beside(sorted_sequence, values)
+    return ops.astype(ops.searchsorted(sequence, values, side=side), np.int32)
 
 
 def _digitize(x, bins):
     """The bin of each x (np.digitize of increasing bins): bins[i-1] <= x < bins[i]."""
-    return ops.astype(ops.searchsorted(bins, x, side="right"), np.int32)
+    return ops.astype(ops.searchsorted(_beside(bins, x), x, side="right"), np.int32)
+
+
+def _beside(values, x):
+    """Constant values (a list, an array) as an array on x's array module."""
+    if isinstance(values, Variable):
+        return values
+    return as_array(np.asarray(values) if isinstance(values, (list, tuple)) else values,
+                    like=array_of(x))
 
 
 def _spaced(spacing):
@@ -298,7 +307,10 @@ def _full(fill_value, shape=None, dtype=None):
 
 
 def _full_like(x, fill_value, dtype=None):
-    return _made(np.full(x.shape, fill_value, dtype=dtype or x.dtype))
+    """x's shape filled with fill_value, on x's array module."""
+    x = as_variable(x)
+    xp = get_array_module(x.data)
+    return Variable(xp.full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad=False)
 
 
 def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):

@@ -51,9 +51,13 @@ def _logaddexp2(x1, x2):
 
 
 def _nan_ignoring(pick):
-    """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN."""
+    """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN (a number x2 kept a
+    number: its dtype is x1's)."""
     def picked(x1, x2):
-        x1, x2 = as_variable(x1), as_variable(x2)
+        x1 = as_variable(x1)
+        if isinstance(x2, (int, float)):
+            return x1 if math.isnan(x2) else ops.where(ops.isnan(x1), x2, pick(x1, x2))
+        x2 = as_variable(x2)
         both = pick(x1, x2)
         return ops.where(ops.isnan(x1), x2, ops.where(ops.isnan(x2), x1, both))
     return picked

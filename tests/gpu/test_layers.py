@@ -538,3 +538,20 @@ def test_numpy_constants_beside_gpu_arrays_go_to_the_gpu_and_layers_name_a_host_
     layer = nn.Linear(3, 2).to_gpu()
     with pytest.raises(TypeError, match="linear: .*on the GPU.*NumPy arrays beside GPU ones"):
         layer(np.ones((4, 3), np.float32))
+
+
+def test_attention_with_a_boolean_mask_variable_on_the_gpu_matches_the_cpu():
+    """(The mask's 0 and -inf were NumPy constants beside the GPU mask: refused.)"""
+    q = _x(2, 3, 4)
+    mask = np.tril(np.ones((3, 3), bool))
+    outs = []
+    for move in (lambda a: a, cuda.to_gpu):
+        query = Variable(move(q), requires_grad=True)
+        out = F.scaled_dot_product_attention(query, query, query,
+                                             attn_mask=Variable(move(mask)))
+        out.sum().backward()
+        outs.append((out.data, query.grad.data))
+    (cpu_out, cpu_grad), (gpu_out, gpu_grad) = outs
+    assert cuda.get_array_module(gpu_out) is not np
+    np.testing.assert_allclose(cuda.to_cpu(gpu_out), cpu_out, rtol=1e-7)
+    np.testing.assert_allclose(cuda.to_cpu(gpu_grad), cpu_grad, rtol=1e-7)
