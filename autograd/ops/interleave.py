@@ -2,7 +2,7 @@
 selection, whose gradient adds up each element's copies)."""
 import numpy as np
 
-from ..backend import to_cpu
+from ..backend import array_of, as_array, to_cpu
 from ..variable import Variable, as_variable, wrap
 from .selection import index_select
 from .shape import reshape
@@ -14,8 +14,8 @@ def repeat_interleave(x, repeats=None, dim=None, *, output_size=None):
     array, of one entry or one per element); dim=None repeats the flattened x. With x alone
     (repeats=None), x holds the repeats and the result is the index 0, 1, ... repeated."""
     if repeats is None:  # torch.repeat_interleave(repeats)
-        counts = _counts(x, None)
-        return wrap(np.repeat(np.arange(counts.size), counts))
+        counts = _counts(x, None)  # (read on the host; the index goes where x is)
+        return wrap(as_array(np.repeat(np.arange(counts.size), counts), like=array_of(x)))
     x = as_variable(x, who="repeat_interleave")
     if dim is None:
         x, dim = reshape(x, (-1,)), 0

@@ -201,7 +201,7 @@ class Taps(Function):
 
 def _zeros_for(inputs):
     """A zero gradient for each input (Variables without a graph)."""
-    return tuple(wrap(np.zeros_like(x.data), False) for x in inputs)
+    return tuple(wrap(get_array_module(x.data).zeros_like(x.data), False) for x in inputs)
 
 
 def _clipped(position, slope, size):

@@ -555,3 +555,35 @@ def test_attention_with_a_boolean_mask_variable_on_the_gpu_matches_the_cpu():
     assert cuda.get_array_module(gpu_out) is not np
     np.testing.assert_allclose(cuda.to_cpu(gpu_out), cpu_out, rtol=1e-7)
     np.testing.assert_allclose(cuda.to_cpu(gpu_grad), cpu_grad, rtol=1e-7)
+
+
+def _keras_masked_cases():
+    import nn.keras as keras
+    from nn.keras import layers
+    tokens = np.array([[3, 1, 0, 0], [2, 4, 1, 0]])
+    embedded = keras.layers.Embedding(6, 3, mask_zero=True)
+    return {
+        "MultiHeadAttention causal": (
+            lambda: layers.MultiHeadAttention(num_heads=2, key_dim=3),
+            lambda layer, x: layer(x, x, use_causal_mask=True), _x(2, 4, 3)),
+        "Attention causal": (lambda: layers.Attention(),
+                             lambda layer, x: layer([x, x], use_causal_mask=True), _x(2, 4, 3)),
+        "Softmax masked": (lambda: layers.Softmax(),
+                           lambda layer, x: layer(x, mask=x > 0), _x(2, 4)),
+        "Multiply masked": (
+            lambda: keras.Sequential([keras.Input((4,), dtype="int64"), embedded]),
+            lambda layer, x: layers.Multiply()([layer(x), layer(x)]), tokens),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_keras_masked_cases()))
+def test_a_keras_layer_with_masks_on_the_gpu_matches_the_cpu(name):
+    """(Their 0, 1 and large-negative constants, and the causal mask, were made with NumPy
+    beside the GPU tensors: refused.)"""
+    make, call, x = _keras_masked_cases()[name]
+    layer = make()
+    on_cpu = call(layer, Variable(x))
+    layer.to_gpu()
+    on_gpu = call(layer, Variable(cuda.to_gpu(x)))
+    assert cuda.get_array_module(on_gpu.data) is not np
+    np.testing.assert_allclose(cuda.to_cpu(on_gpu.data), on_cpu.data, rtol=1e-6, atol=1e-7)

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from autograd.backend import array_of, get_array_module
 from autograd.ops import expand_dims, get_item, pad, transpose
 from autograd.variable import as_variable
 
@@ -55,6 +56,12 @@ class KerasLayer(KerasNamed):
         """x as a Variable of images: a batch (N, H, W, C) or one image (H, W, C), in Keras'
         layout (channels first as data_format says)."""
         return self._input(x, (3, 4), "(batch, height, width, channels) or one image")
+
+
+def scalar_like(value, dtype, like):
+    """A 0-d constant of `dtype` on the array module of `like` (the GPU's beside a GPU
+    mask or tensor): a where's or a sum's constant operand."""
+    return as_variable(get_array_module(array_of(like)).asarray(value, dtype))
 
 
 def floating(x):

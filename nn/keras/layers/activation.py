@@ -9,7 +9,7 @@ from autograd.variable import as_variable
 from ... import functional as F
 from ...layers.config import init_config
 from ...module import Module
-from ._base import KerasLayer
+from ._base import KerasLayer, scalar_like
 
 
 class _Activation(Module, KerasLayer):
@@ -42,8 +42,8 @@ class Softmax(_Activation):
         counts = as_variable(mask, who="Softmax: the mask")
         if counts.dtype != bool:
             counts = greater(counts, 0.5)
-        zero = as_variable(np.zeros((), x.dtype))
-        kept = where(counts, x, as_variable(np.asarray(_large_negative(x.dtype), x.dtype)))
+        zero = scalar_like(0.0, x.dtype, x)
+        kept = where(counts, x, scalar_like(_large_negative(x.dtype), x.dtype, x))
         return where(counts, F.softmax(kept, axis=self.axis), zero)
 
 
@@ -56,8 +56,8 @@ def masked_out(mask, dtype, hidden=None):
     """0 where the boolean `mask` holds, else `hidden` (Keras' large negative of `dtype` by
     default): added to scores before a softmax, a masked entry gets probability 0."""
     hidden = _large_negative(dtype) if hidden is None else hidden
-    return where(mask.astype(bool), as_variable(np.zeros((), dtype)),
-                 as_variable(np.asarray(hidden, dtype)))
+    return where(mask.astype(bool), scalar_like(0.0, dtype, mask), scalar_like(hidden, dtype, mask))
+
 
 
 class ReLU(_Activation):

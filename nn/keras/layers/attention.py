@@ -156,7 +156,7 @@ class MultiHeadAttention(ActivityRegularized, Module, KerasLayer):
             raise ValueError(f"{self.who}: inputs of features (query, value, key) {dims}, the "
                              f"layer was built for {self.dims}")
         scores = (query.shape[0], self.num_heads, query.shape[1], key.shape[1])
-        allowed = _allowed(masks, use_causal_mask, query.shape[1], key.shape[1])
+        allowed = _allowed(masks, use_causal_mask, query.shape[1], key.shape[1], query.data)
         allowed = _and(None if allowed is None else expand_dims(allowed, 1),
                        _per_head(attention_mask, scores, self.who))
         heads = [self._heads(x, p) for x, p in ((query, "query"), (key, "key"),
@@ -238,7 +238,7 @@ class Attention(Module, KerasLayer):
         scores = self._scores(query, key)
         # the value's mask alone: Keras ignores a key's mask (mask[2]) here
         allowed = _allowed((None, masks[1], None), use_causal_mask, query.shape[1],
-                           key.shape[1])
+                           key.shape[1], query.data)
         if allowed is not None:  # Keras' large negative where a step may not be attended
             scores = scores + masked_out(allowed, scores.dtype)
         weights = F.softmax(scores, axis=-1)
@@ -353,17 +353,18 @@ def _and(a, b):
     return where(a, b, a)
 
 
-def _allowed(masks, causal, steps, sources):
+def _allowed(masks, causal, steps, sources, like):
     """The boolean (N or 1, T, S) of what each query step may attend, from Keras' masks
-    (query (N, T), value and key (N, S)) and the causal mask; None when nothing is
-    masked."""
+    (query (N, T), value and key (N, S)) and the causal mask (made on the array module of
+    `like`, the query's); None when nothing is masked."""
     query, value, key = (None if m is None else as_variable(m).astype(bool) for m in masks)
     allowed = None if query is None else expand_dims(query, 2)
     for source in (value, key):
         if source is not None:
             allowed = _and(allowed, expand_dims(source, 1))
     if causal:
-        allowed = _and(allowed, wrap(np.tril(np.ones((1, steps, sources), bool)), False))
+        xp = get_array_module(like)
+        allowed = _and(allowed, wrap(xp.tril(xp.ones((1, steps, sources), bool)), False))
     return allowed
 
 

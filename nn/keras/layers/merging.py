@@ -27,7 +27,7 @@ from autograd.variable import as_variable
 
 from ... import functional as F
 from ...module import Module
-from ._base import KerasLayer, floating
+from ._base import KerasLayer, floating, scalar_like
 
 
 class _Merge(Module, KerasLayer):
@@ -117,12 +117,12 @@ class Multiply(_Merge):
         masks = self._masks(xs, mask)
         if all(m is None for m in masks):
             return self._merge(xs)
-        one = as_variable(np.ones((), xs[0].dtype))
+        one = scalar_like(1.0, xs[0].dtype, xs[0])
         product = self._merge([x if m is None else where(m, x, one) for x, m in zip(xs, masks)])
         real = self.compute_mask(xs, masks)  # (None: an input without a mask is all real)
         if real is None:
             return product
-        return where(real, product, as_variable(np.zeros((), product.dtype)))
+        return where(real, product, scalar_like(0.0, product.dtype, product))
 
     def _merge(self, xs):
         return reduce(lambda a, b: a * b, xs)
