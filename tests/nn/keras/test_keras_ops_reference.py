@@ -1,14 +1,17 @@
 """keras.ops against Keras 3.15.1 itself: each case of data/keras_ops_cases.py gives Keras'
 values (data/keras_ops_reference.npz, made by data/make_keras_ops_reference.py), its
 gradient matches numerical differentiation where it is differentiable, it works as a node of
-a functional model that saves and loads, and a model file Keras saved with 59 of these
-operations gives Keras' outputs."""
+a functional model that saves and loads, a captured step of it replays each call's input (208
+of the cases; the others are refused by name: a Python comparison, control flow on values,
+an index result), and a model file Keras saved with 59 of these operations gives Keras'
+outputs."""
 import os
 import sys
 
 import numpy as np
 import pytest
 
+import autograd
 import nn
 import nn.keras as keras
 from autograd import Variable, gradcheck, gradgradcheck
@@ -205,3 +208,28 @@ def test_positional_arguments_follow_keras_order():
                                          np.full(3, 2.0), 0.0)
     np.testing.assert_allclose(normalized.data, 2 * x + 1)
     assert ops.full((2,), 3).dtype == np.int32 and ops.arange(3.0).dtype == np.float32
+
+
+def _variants(x):
+    """Four inputs of x's shape and dtype: the capture's two and two replayed."""
+    if x.dtype.kind == "f":
+        return [x * (1 + 0.1 * k) + 0.05 * k for k in range(4)]
+    return [(x + k) % 5 for k in range(4)]
+
+
+@pytest.mark.filterwarnings("ignore::autograd.DetachedResultWarning")
+@pytest.mark.parametrize("name, call, given, differentiable, symbolic", CASES, ids=IDS)
+def test_each_op_replays_in_a_captured_step_on_each_calls_input(name, call, given,
+                                                                differentiable, symbolic):
+    """A captured step of the op gives each call's own result, or is refused (never the
+    recorded input's result for another input)."""
+    step = autograd.capture(lambda x: _as_tuple(call)(x))
+    for x in _variants(INPUTS[given]):  # (arrays: the inputs of a replay; a Variable is a leaf)
+        try:
+            replayed = step(x)
+        except (autograd.CaptureError, NotImplementedError):
+            return  # (refused, by name)
+        eager = _as_tuple(call)(Variable(x))
+        for got, want in zip(_results(replayed).values(), _results(eager).values()):
+            np.testing.assert_array_equal(_values(got), _values(want), err_msg=name)
+    assert step.replays == 2
