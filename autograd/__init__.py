@@ -103,8 +103,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
                                 "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
-                                "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc",
-                                "erfinv", "lgamma", "digamma", "polygamma")},
+                                "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
+                                "erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma")},
     # indexing, scatter and reductions
     **{name: "ops" for name in ("index_add", "index_copy", "index_fill", "index_put",
                                 "masked_select", "masked_scatter", "take", "scatter_reduce",
@@ -155,6 +155,6 @@ __all__ = [
     # elementwise math
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",
-    "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv", "lgamma", "digamma",
-    "polygamma",
+    "remainder", "floor_divide", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv",
+    "lgamma", "digamma", "polygamma",
 ]

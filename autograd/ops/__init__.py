@@ -74,7 +74,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                      "hypot"), "trigonometric"),
     **dict.fromkeys(("log2", "log10", "exp2", "xlogy", "logit"), "logarithmic"),
     **dict.fromkeys(("floor", "ceil", "round", "trunc", "frac", "sign"), "rounding"),
-    **dict.fromkeys(("fmod", "remainder"), "modulo"),
+    **dict.fromkeys(("fmod", "remainder", "floor_divide"), "modulo"),
     **dict.fromkeys(("erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma"), "special"),
     "copysign": "signs", "nan_to_num": "finite", "lerp": "interpolation",
 })
@@ -103,5 +103,6 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            # elementwise math
            "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",
-           "sign", "fmod", "remainder", "copysign", "nan_to_num", "lerp", "erf", "erfc", "erfinv",
+           "sign", "fmod", "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
+           "erf", "erfc", "erfinv",
            "lgamma", "digamma", "polygamma"]

@@ -140,8 +140,9 @@ def logdet(a):
 
 def cholesky(a, upper=False):
     """L, lower triangular, with L L^T = A, of a symmetric positive definite matrix or a
-    batch of them (the upper U = L^T with upper=True); only A's lower triangle is read. A
-    matrix that is not positive definite is a ValueError."""
+    batch of them (the upper U = L^T with upper=True); only A's lower triangle is read, and
+    the gradient is the symmetric one (PyTorch's: check it numerically through a symmetric
+    input, (A + A^T) / 2). A matrix that is not positive definite is a ValueError."""
     lower = Cholesky()(_square(a, "cholesky"))
     return _matrix_transpose(lower) if upper else lower
 

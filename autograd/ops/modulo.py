@@ -1,14 +1,14 @@
 """Remainders of division (torch.fmod: C's, with the dividend's sign; torch.remainder:
-Python's, with the divisor's sign). dy/dx0 = 1 and dy/dx1 = -q with q the truncated or
-floored quotient, PyTorch's; an integer division by zero raises ZeroDivisionError, as
-PyTorch's (floating gives NaN)."""
+Python's, with the divisor's sign), dy/dx0 = 1 and dy/dx1 = -q with q the truncated or
+floored quotient, PyTorch's; and that floored quotient itself (floor_divide, Python's //).
+An integer division by zero raises ZeroDivisionError, as PyTorch's (floating gives NaN)."""
 import numpy as np
 
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Spec
 from ..variable import wrap
-from .elementwise import linked
+from .elementwise import linked, zero_grad
 from .math_base import operands
 
 # x0 at odd and x1 at even multiples of 0.05: x0 / x1 is never a whole number, so no jump
@@ -48,6 +48,21 @@ class Remainder(_Modulo):
     rounded = staticmethod(lambda a, b: get_array_module(a).floor_divide(a, b))
 
 
+class FloorDivide(Function):
+    """y = floor(x0 / x1) as Python's // computes it (exact for integers, x0 - x0 % x1
+    divided for floats: 1 // 0.1 is 9);  dy/dx0 = dy/dx1 = 0"""
+
+    input_specs = _SPECS
+    reference = staticmethod(np.floor_divide)
+
+    def forward(self, x0, x1):
+        _refuse_integer_zero(x1, "floor_divide")
+        return get_array_module(x0).floor_divide(x0, x1)
+
+    def backward(self, gy):
+        return tuple(zero_grad(x) for x in self.inputs)
+
+
 def _grads(function, gy, quotient):
     """(gy, -gy q) with q = quotient(x0, x1) on arrays: piecewise constant, so both are
     linked to the inputs (second derivatives 0)."""
@@ -74,3 +89,9 @@ def fmod(input, other):  # noqa: A002 (PyTorch's names)
 
 def remainder(input, other):  # noqa: A002 (PyTorch's names)
     return Remainder()(*operands(input, other, "remainder"))
+
+
+def floor_divide(input, other):  # noqa: A002 (PyTorch's names)
+    """input // other, NumPy's (and torch.div(rounding_mode='floor')'s): integers stay
+    integers; no gradient (a step function)."""
+    return FloorDivide()(*operands(input, other, "floor_divide"))

@@ -43,8 +43,13 @@ def switch(index, branches, *operands):
 
 
 def _as_tensor(value, home=None):
-    """A loop variable as Keras holds it: numbers become tensors (int32, float32), on the
-    GPU of `home` where given."""
+    """A loop variable as Keras holds it: numbers and arrays become tensors (numbers int32
+    or float32), on the GPU of `home` where given; tuples, lists and dicts of them keep
+    their structure."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_as_tensor(item, home) for item in value)
+    if isinstance(value, dict):
+        return {key: _as_tensor(item, home) for key, item in value.items()}
     if isinstance(value, Variable):
         return value
     from .ops import convert_to_tensor  # (ops imports this module)
@@ -58,7 +63,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     maximum_iterations times); loop_vars a tuple or list of them, or one."""
     several = isinstance(loop_vars, (tuple, list))
     given = loop_vars if several else (loop_vars,)
-    home = gpu_array_among(given)  # (numbers become tensors beside the GPU ones)
+    home = gpu_array_among(_leaves(given))  # (numbers become tensors beside the GPU ones)
     values = tuple(_as_tensor(v, home) for v in given)
     _concrete("while_loop", values)
     done = 0
@@ -67,6 +72,15 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         values = tuple(values) if isinstance(values, (tuple, list)) else (values,)
         done += 1
     return values if several else values[0]
+
+
+def _leaves(structure):
+    """The values of nested tuples, lists and dicts, in order."""
+    if isinstance(structure, (tuple, list)):
+        return [leaf for item in structure for leaf in _leaves(item)]
+    if isinstance(structure, dict):
+        return [leaf for item in structure.values() for leaf in _leaves(item)]
+    return [structure]
 
 
 def fori_loop(lower, upper, body_fun, init_val):
@@ -79,18 +93,28 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 
 def _slices(xs, length):
-    """The slices of xs (a tensor, or a tuple or list of them) along their first axis."""
+    """The slices of xs (a tensor, or a tuple, list or dict of them) along their first
+    axis."""
     if xs is None:
         return [None] * length
     if isinstance(xs, (tuple, list)):
-        return list(zip(*[ops.unbind(as_variable(x), 0) for x in xs]))
+        return [type(xs)(parts) for parts in zip(*[_slices(x, None) for x in xs])]
+    if isinstance(xs, dict):
+        columns = {key: _slices(x, None) for key, x in xs.items()}
+        return [dict(zip(columns, parts)) for parts in zip(*columns.values())]
     return list(ops.unbind(as_variable(xs), 0))
 
 
 def _stacked(results):
-    """The per-step results stacked along a new first axis (each of a tuple on its own)."""
-    if isinstance(results[0], (tuple, list)):
-        return type(results[0])(_stacked(list(parts)) for parts in zip(*results))
+    """The per-step results stacked along a new first axis (each of a tuple or a dict on its
+    own; None stays None, as a scan step giving no y)."""
+    first = results[0]
+    if first is None:
+        return None
+    if isinstance(first, (tuple, list)):
+        return type(first)(_stacked(list(parts)) for parts in zip(*results))
+    if isinstance(first, dict):
+        return {key: _stacked([r[key] for r in results]) for key in first}
     return ops.stack([as_variable(r) for r in results], axis=0)
 
 
@@ -116,7 +140,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def map(f, xs):  # noqa: A001 (Keras' name)
     """f of each slice of xs along its first axis, the results stacked."""
     _concrete("map", xs)
-    return _stacked([f(x) for x in _slices(xs, None)])
+    slices = _slices(xs, None)
+    if not slices:
+        raise ValueError("keras.ops.map: xs has no slice along its first axis to map over")
+    return _stacked([f(x) for x in slices])
 
 
 def vectorized_map(function, elements):
@@ -125,17 +152,17 @@ def vectorized_map(function, elements):
 
 
 class _CustomGradient(Function):
-    """The output a function computed, with the gradient its own gradient function gives:
-    d inputs = gradient(gy)."""
+    """The output(s) a function computed, with the gradient its own gradient function gives:
+    d inputs = gradient(*gys)."""
 
-    def __init__(self, output, gradient):
-        self._output, self._gradient = output, gradient
+    def __init__(self, outputs, gradient):
+        self._outputs, self._gradient = outputs, gradient
 
     def forward(self, *inputs):
-        return self._output
+        return self._outputs
 
-    def backward(self, gy):
-        grads = self._gradient(gy)
+    def backward(self, *gys):
+        grads = self._gradient(*gys)
         grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
         if len(grads) != len(self.inputs):
             raise ValueError(f"keras.ops.custom_gradient: the gradient function gave "
@@ -144,15 +171,20 @@ class _CustomGradient(Function):
 
 
 def custom_gradient(f):
-    """A function whose gradient f defines: f(*args) returns (output, grad_fn), and
-    grad_fn(upstream) the gradients of the args (one, or a tuple of them), as Keras' PyTorch
-    backend calls it. The output is computed without a graph; the gradient is what
-    grad_fn gives."""
-    def with_gradient(*args):
+    """A function whose gradient f defines: f(*args, **kwargs) returns (output, grad_fn),
+    the output a tensor or a tuple of them, and grad_fn(*upstream) (one upstream gradient
+    per output, as Keras' PyTorch backend calls it) the gradients of the positional args
+    (one, or a tuple of them). The output is computed without a graph; the gradient is what
+    grad_fn gives. Keyword arguments are passed on, not differentiated."""
+    def with_gradient(*args, **kwargs):
         variables = [as_variable(a) for a in args]
         with no_grad():
-            output, gradient = f(*variables)
-        return _CustomGradient(as_variable(output).data, gradient)(*variables)
+            output, gradient = f(*variables, **kwargs)
+        several = isinstance(output, (tuple, list))
+        arrays = tuple(as_variable(o).data for o in output) if several else \
+            as_variable(output).data
+        result = _CustomGradient(arrays, gradient)(*variables)
+        return tuple(result) if several else result
     with_gradient.__name__ = getattr(f, "__name__", "custom_gradient")
     with_gradient.__doc__ = f.__doc__
     return with_gradient

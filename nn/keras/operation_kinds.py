@@ -1,7 +1,11 @@
 """The shapes of Keras' operations that nn.keras.operations' tables are made of: a rungrad op
 of one or two tensors, a reduction over Keras' `axis` (an int, a list or None), Keras'
 truth of any dtype, a result cast to an optional `dtype`."""
+import numpy as np
+
 from autograd import ops
+from autograd.backend import array_of, get_array_module
+from autograd.variable import as_variable
 
 
 def truth(x):
@@ -39,4 +43,21 @@ def in_dtype(x, dtype):
     return x if dtype is None else ops.astype(x, dtype)
 
 
-__all__ = ["axes", "binary", "in_dtype", "reduction", "truth", "unary"]
+
+
+def as_tensors(*values):
+    """values as Variables, a Python number taking the dtype of the first tensor among them
+    (Keras' weak typing: outer(x32, 2.0) stays float32; as_variable alone would give the
+    number float64)."""
+    like = next((v for v in values if hasattr(v, "dtype")), None)
+    dtype = None if like is None else np.dtype(like.dtype)
+    tensors = []
+    for value in values:
+        weak = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if weak and dtype is not None and (dtype.kind == "f" or isinstance(value, int)):
+            value = get_array_module(array_of(like)).asarray(value, dtype)
+        tensors.append(as_variable(value))
+    return tensors
+
+
+__all__ = ["as_tensors", "axes", "binary", "in_dtype", "reduction", "truth", "unary"]

@@ -9,7 +9,7 @@ from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
-from .operation_kinds import axes
+from .operation_kinds import as_tensors, axes
 
 
 def _flat(x):
@@ -19,9 +19,15 @@ def _flat(x):
 def _take(x, indices, axis=None):
     """x's entries at `indices` along `axis` (of the flattened x for None): the result has
     x's shape with that axis replaced by the indices' shape, as np.take."""
+    x = as_variable(x)
     index = indices if isinstance(indices, Variable) else np.asarray(indices)
+    if index.dtype.kind == "f" and index.size == 0:  # ([] is no float index)
+        index = index.astype(np.int64)
     if axis is None:
         return ops.get_item(_flat(x), index)
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"take: axis {axis} is not an axis of a tensor of shape "
+                         f"{tuple(x.shape)}")
     return ops.get_item(x, (slice(None),) * (axis % x.ndim) + (index,))
 
 
@@ -69,21 +75,22 @@ def _tensordot(x1, x2, axes=2):
 
 def _inner(x1, x2):
     """The sum over both operands' last axes (np.inner): x1's other axes, then x2's."""
-    x1, x2 = as_variable(x1), as_variable(x2)
+    x1, x2 = as_tensors(x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return ops.mul(x1, x2)
     return ops.tensordot(x1, x2, dims=((x1.ndim - 1,), (x2.ndim - 1,)))
 
 
 def _append(x1, x2, axis=None):
+    x1, x2 = as_tensors(x1, x2)
     if axis is None:
-        return ops.concatenate([_flat(as_variable(x1)), _flat(as_variable(x2))], axis=0)
+        return ops.concatenate([_flat(x1), _flat(x2)], axis=0)
     return ops.concatenate([x1, x2], axis=axis)
 
 
 def _hstack(xs):
     """Concatenation along the second axis (the first for 1-D tensors), as np.hstack."""
-    xs = [as_variable(x) for x in xs]
+    xs = [_at_least_1d(x) for x in xs]
     return ops.concatenate(xs, axis=0 if xs[0].ndim == 1 else 1)
 
 
@@ -102,6 +109,10 @@ def _top_k(x, k, sorted=True):  # noqa: A002 (Keras' argument names)
 def _in_top_k(targets, predictions, k):
     """Whether each sample's target class (N,) is among the k largest of its predictions
     (N, C); a tie with the k-th counts as in."""
+    predictions = as_variable(predictions)
+    if not 1 <= k <= predictions.shape[-1]:
+        raise ValueError(f"in_top_k: k={k} must be within 1 and the {predictions.shape[-1]} "
+                         f"classes")
     kth = ops.topk(predictions, k, axis=-1)[0][:, k - 1]
     targets = ops.astype(as_variable(targets), np.int64)
     scored = ops.take_along_axis(predictions, ops.reshape(targets, (-1, 1)), 1)[:, 0]
@@ -139,23 +150,42 @@ def _host_ints(values):
 def _segment(reduce, fill):
     """SegmentSum / SegmentMax / ...: data's rows reduced by segment id into num_segments
     rows (max(ids) + 1 by default); ids outside [0, num_segments) dropped, an empty
-    segment `fill` (Keras')."""
+    segment `fill(dtype)` (Keras')."""
     def segmented(data, segment_ids, num_segments=None, sorted=False):  # noqa: A002
         data = as_variable(data)
+        if data.dtype.kind == "b":  # (reduced as 0 and 1)
+            counted = segmented(ops.astype(data, np.uint8), segment_ids, num_segments)
+            return ops.astype(counted, bool) if reduce != "sum" else counted
+        if len(_host_ints(segment_ids)) != data.shape[0]:
+            raise ValueError(f"segment_{_NAMES[reduce]}: {len(_host_ints(segment_ids))} ids "
+                             f"for data of {data.shape[0]} rows (shape {tuple(data.shape)})")
         ids = _host_ints(segment_ids)
         count = int(ids.max()) + 1 if num_segments is None else int(num_segments)
         kept = (ids >= 0) & (ids < count)
         if not kept.all():
             data, ids = ops.get_item(data, kept), ids[kept]
         xp = get_array_module(data.data)
-        start = Variable(xp.full((count,) + tuple(data.shape[1:]), fill, data.dtype),
-                         requires_grad=False)
+        start = Variable(xp.full((count,) + tuple(data.shape[1:]), fill(data.dtype),
+                                 data.dtype), requires_grad=False)
         if reduce == "sum":
             return ops.index_add(start, 0, xp.asarray(ids), data)
         index = xp.broadcast_to(xp.asarray(ids).reshape((-1,) + (1,) * (data.ndim - 1)),
                                 data.shape)
-        return ops.scatter_reduce(start, 0, index, data, reduce)
+        # (the start is only what an empty segment holds: never among a segment's values)
+        return ops.scatter_reduce(start, 0, index, data, reduce, include_self=False)
     return segmented
+
+
+_NAMES = {"sum": "sum", "amax": "max", "amin": "min", "prod": "prod"}
+
+
+def _lowest(dtype):
+    """The smallest value of `dtype` (-inf for floats): an empty segment's maximum."""
+    return -np.inf if np.dtype(dtype).kind == "f" else np.iinfo(dtype).min
+
+
+def _highest(dtype):
+    return np.inf if np.dtype(dtype).kind == "f" else np.iinfo(dtype).max
 
 
 def _index_tuple(indices):
@@ -181,21 +211,28 @@ def _scatter_update(inputs, indices, updates, reduction=None):
                          accumulate=reduction == "add")
 
 
-def _block(start_indices, shape):
-    return tuple(slice(int(s), int(s) + int(n)) for s, n in zip(_host_ints(start_indices),
-                                                                shape))
+def _block(start_indices, shape, inputs, who):
+    """The slices of the block of `shape` at start_indices, inside inputs' shape."""
+    starts = _host_ints(start_indices)
+    if len(starts) != inputs.ndim or len(shape) != inputs.ndim or any(
+            s < 0 or s + n > size for s, n, size in zip(starts, shape, inputs.shape)):
+        raise ValueError(f"{who}: a block of shape {tuple(shape)} at "
+                         f"{tuple(starts.tolist())} is not inside a tensor of shape "
+                         f"{tuple(inputs.shape)}")
+    return tuple(slice(int(s), int(s) + int(n)) for s, n in zip(starts, shape))
 
 
 def _slice(inputs, start_indices, shape=None):
     """The block of `shape` starting at `start_indices` (lax.dynamic_slice's)."""
-    return ops.get_item(inputs, _block(start_indices, shape))
+    inputs = as_variable(inputs)
+    return ops.get_item(inputs, _block(start_indices, tuple(shape), inputs, "slice"))
 
 
 def _slice_update(inputs, start_indices, updates):
     """inputs with the block at start_indices replaced by `updates` (differentiable in
     both: the updates padded to inputs' shape, chosen inside the block)."""
     inputs, updates = as_variable(inputs), as_variable(updates)
-    block = _block(start_indices, updates.shape)
+    block = _block(start_indices, tuple(updates.shape), inputs, "slice_update")
     pairs = tuple((b.start, n - b.stop) for b, n in zip(block, inputs.shape))
     inside = get_array_module(inputs.data).zeros(inputs.shape, bool)
     inside[block] = True
@@ -228,8 +265,13 @@ def _spaced(spacing):
     return spaced
 
 
-def _at_least_3d(x):
+def _at_least_1d(x):
     x = as_variable(x)
+    return ops.reshape(x, (1,)) if x.ndim == 0 else x
+
+
+def _at_least_3d(x):
+    x = _at_least_1d(x)
     if x.ndim == 1:
         return ops.reshape(x, (1, -1, 1))
     return ops.reshape(x, tuple(x.shape) + (1,)) if x.ndim == 2 else x
@@ -273,16 +315,34 @@ def _extract_sequences(x, sequence_length=None, sequence_stride=None):
     """Frames of `sequence_length` along x's last axis, `sequence_stride` apart: (...,
     frames, sequence_length)."""
     x = as_variable(x)
+    if sequence_length < 1 or sequence_stride < 1 or sequence_length > x.shape[-1]:
+        raise ValueError(f"extract_sequences: sequence_length {sequence_length} and "
+                         f"sequence_stride {sequence_stride} must be at least 1, the length "
+                         f"at most the last axis' {x.shape[-1]}")
     frames = 1 + (x.shape[-1] - sequence_length) // sequence_stride
     index = (np.arange(frames)[:, None] * sequence_stride + np.arange(sequence_length))
     return ops.get_item(x, (Ellipsis, index))
 
 
 def _saturate_cast(x, dtype=None):
-    """x cast to `dtype`, clipped first to the values it holds."""
+    """x cast to `dtype`, clipped first to the values it holds (a float limit that rounds
+    past an integer one stepped back inside it, as Keras does)."""
     x, dtype = as_variable(x), np.dtype(dtype)
+    if dtype.kind == "b":
+        return ops.not_equal(x, 0)
     limits = np.iinfo(dtype) if dtype.kind in "iu" else np.finfo(dtype)
-    return ops.astype(ops.clip(x, limits.min, limits.max), dtype)
+    low, high = limits.min, limits.max
+    if x.dtype.kind == "f" and dtype.kind in "iu":
+        low, high = (_inside(bound, x.dtype) for bound in (low, high))
+    return ops.astype(ops.clip(x, low, high), dtype)
+
+
+def _inside(bound, dtype):
+    """The float of `dtype` nearest an integer bound but not beyond it."""
+    value = np.asarray(bound, dtype)
+    if abs(float(value)) > abs(bound):
+        value = np.nextafter(value, np.asarray(0, dtype))
+    return float(value)  # (a number: exact in dtype, and a bound on any array module)
 
 
 def _made(values):
@@ -330,23 +390,23 @@ ARRAYS = {
     "Diagonal": lambda x, offset=0, axis1=0, axis2=1: ops.diagonal(x, offset, axis1, axis2),
     "Trace": _trace, "Ravel": _flat,
     "Dot": lambda x1, x2: ops.dot(x1, x2), "Tensordot": _tensordot,
-    "Outer": lambda x1, x2: ops.outer(_flat(as_variable(x1)), _flat(as_variable(x2))),
+    "Outer": lambda x1, x2: ops.outer(*[_flat(x) for x in as_tensors(x1, x2)]),
     "Inner": _inner,
-    "Vdot": lambda x1, x2: ops.dot(_flat(as_variable(x1)), _flat(as_variable(x2))),
+    "Vdot": lambda x1, x2: ops.dot(*[_flat(x) for x in as_tensors(x1, x2)]),
     "Unstack": lambda x, num=None, axis=0: list(ops.unbind(x, axis)),
     "Append": _append, "Hstack": _hstack, "Vstack": _vstack,
     "Sort": lambda x, axis=-1: ops.sort(x, axis),
     "Argsort": lambda x, axis=-1: ops.astype(ops.argsort(x, axis), np.int32),
     "TopK": _top_k, "InTopK": _in_top_k, "Split": _split,
     "Meshgrid": lambda *x, indexing="xy": list(ops.meshgrid(*x, indexing=indexing)),
-    "Kron": lambda x1, x2: ops.kron(x1, x2), "Diff": _diff, "Cross": _cross,
+    "Kron": lambda x1, x2: ops.kron(*as_tensors(x1, x2)), "Diff": _diff, "Cross": _cross,
     # made from numbers
     "Arange": _arange, "Full": _full, "FullLike": _full_like, "Linspace": _linspace,
     "EmptyLike": lambda x, dtype=None: _full_like(x, 0, dtype),
     "Logspace": _spaced(np.logspace), "Geomspace": _spaced(np.geomspace),
     # indices, segments and blocks
-    "SegmentSum": _segment("sum", 0), "SegmentMax": _segment("amax", -np.inf),
-    "SegmentMin": _segment("amin", np.inf), "SegmentProd": _segment("prod", 1),
+    "SegmentSum": _segment("sum", lambda _: 0), "SegmentMax": _segment("amax", _lowest),
+    "SegmentMin": _segment("amin", _highest), "SegmentProd": _segment("prod", lambda _: 1),
     "Scatter": _scatter, "ScatterUpdate": _scatter_update, "Slice": _slice,
     "SliceUpdate": _slice_update, "SearchSorted": _searchsorted, "Digitize": _digitize,
     "Bincount": lambda x, weights=None, minlength=0, sparse=False: ops.bincount(

@@ -2,6 +2,8 @@
 max_pool, average_pool and dot_product_attention), by Keras' class name: channels-last by
 default, Keras' kernels and 'same' padding, computed as Keras' layers compute them (one
 slide() over nn's functions, nn/keras/layers/_base.py)."""
+import numpy as np
+
 from autograd import ops
 from autograd.backend import get_array_module
 from autograd.variable import as_variable
@@ -88,29 +90,37 @@ def _dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
                            is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
     """softmax(q k^T scale + bias) v of (B, T, N, H) tensors (Keras' layout), scale
     1/sqrt(H) by default; mask (broadcast to (B, N, T, S)): False where a query may not
-    look; is_causal: nor at later keys; fewer key and value heads than query heads are
-    shared by groups."""
+    look, and is_causal: nor at later keys, each adding Keras' large negative to the scores
+    (a query that may look nowhere weighs every key alike, as in Keras); fewer key and
+    value heads than query heads are shared by groups."""
     if attn_logits_soft_cap is not None:
         raise NotImplementedError("attn_logits_soft_cap is not supported")
     if bias is not None and mask is not None:
         raise ValueError("dot_product_attention: give bias or mask, not both")
-    query, key, value = (ops.swapaxes(as_variable(t), 1, 2) for t in (query, key, value))
-    if query.ndim != 4 or key.ndim != 4 or value.ndim != 4:
-        raise ValueError("dot_product_attention: query, key and value are 4-D (B, T, N, H)")
+    tensors = [as_variable(t) for t in (query, key, value)]
+    if any(t.ndim != 4 for t in tensors):
+        raise ValueError(f"dot_product_attention: query, key and value are 4-D (B, T, N, H), "
+                         f"got shapes {[tuple(t.shape) for t in tensors]}")
+    query, key, value = (ops.swapaxes(t, 1, 2) for t in tensors)
     heads, kv_heads = query.shape[1], key.shape[1]
     if heads > kv_heads > 1:
         key = ops.repeat_interleave(key, heads // kv_heads, dim=1)
         value = ops.repeat_interleave(value, heads // kv_heads, dim=1)
-    attend = bias
+    xp, dtype = get_array_module(query.data), query.dtype
+    hidden = xp.asarray(_LARGE_NEGATIVE * (65500.0 / 3.38953e38 if dtype == np.float16 else 1),
+                        dtype)
+    added = None if bias is None else ops.astype(as_variable(bias), dtype)
     if mask is not None:
-        attend = ops.astype(as_variable(mask), bool)
-        if is_causal:  # (Keras' rule: both masks, as one)
-            xp = get_array_module(attend.data)
-            causal = xp.tril(xp.ones((query.shape[2], key.shape[2]), bool))
-            attend, is_causal = ops.where(causal, attend, False), False
-    out = F.scaled_dot_product_attention(query, key, value, attn_mask=attend,
+        added = ops.where(ops.astype(as_variable(mask), bool), xp.zeros((), dtype), hidden)
+    if is_causal and added is not None:  # (Keras' rule: both, as one)
+        causal = xp.tril(xp.ones((query.shape[2], key.shape[2]), bool))
+        added, is_causal = ops.add(added, xp.where(causal, xp.zeros((), dtype), hidden)), False
+    out = F.scaled_dot_product_attention(query, key, value, attn_mask=added,
                                          is_causal=is_causal, scale=scale)
     return ops.swapaxes(out, 1, 2)
+
+
+_LARGE_NEGATIVE = -0.7 * 3.38953e38  # Keras' (torch backend's) for float32 and float64
 
 
 CONV = {

@@ -11,7 +11,7 @@ from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
 from ..functional import shrinkage as _shrinkage
-from .operation_kinds import axes, binary, in_dtype, reduction, truth, unary
+from .operation_kinds import as_tensors, axes, binary, in_dtype, reduction, truth, unary
 
 
 def _scaled(factor):
@@ -31,22 +31,27 @@ def _signbit(x):
 
 
 def _floor_divide(x1, x2):
-    """floor(x1 / x2); of two integer tensors, an integer one (NumPy's //)."""
-    quotient = ops.floor(ops.div(x1, x2))
-    kinds = [getattr(getattr(x, "dtype", None), "kind", "f") for x in (x1, x2)]
-    if all(kind in "iu" for kind in kinds):
-        return ops.astype(quotient, np.result_type(*[x.dtype for x in (x1, x2)]))
-    return quotient
+    """x1 // x2 (NumPy's: integers stay integers, exact)."""
+    return ops.floor_divide(*as_tensors(x1, x2))
+
+
+def _gap(x1, x2):
+    """|x1 - x2|, 0 where both are the same infinity (whose difference is NaN)."""
+    x1, x2 = as_tensors(x1, x2)
+    with np.errstate(invalid="ignore"):  # (inf - inf: the NaN replaced below)
+        difference = ops.sub(x1, x2)
+    same_infinity = ops.where(ops.isnan(difference), ops.equal(x1, x2), False)
+    return ops.abs(ops.where(same_infinity, 0.0, difference))
 
 
 def _logaddexp(x1, x2):
-    """log(e^x1 + e^x2) = max + log1p(e^-|x1 - x2|), with no overflow."""
-    return ops.add(ops.maximum(x1, x2), ops.log1p(ops.exp(ops.neg(ops.abs(ops.sub(x1, x2))))))
+    """log(e^x1 + e^x2) = max + log1p(e^-|x1 - x2|), with no overflow (-inf for two -inf)."""
+    return ops.add(ops.maximum(x1, x2), ops.log1p(ops.exp(ops.neg(_gap(x1, x2)))))
 
 
 def _logaddexp2(x1, x2):
     """log2(2^x1 + 2^x2) = max + log1p(2^-|x1 - x2|) / ln 2"""
-    gap = ops.exp2(ops.neg(ops.abs(ops.sub(x1, x2))))
+    gap = ops.exp2(ops.neg(_gap(x1, x2)))
     return ops.add(ops.maximum(x1, x2), ops.mul(ops.log1p(gap), 1 / math.log(2)))
 
 
@@ -54,13 +59,19 @@ def _nan_ignoring(pick):
     """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN (a number x2 kept a
     number: its dtype is x1's)."""
     def picked(x1, x2):
-        x1 = as_variable(x1)
-        if isinstance(x2, (int, float)):
-            return x1 if math.isnan(x2) else ops.where(ops.isnan(x1), x2, pick(x1, x2))
-        x2 = as_variable(x2)
+        x1, x2 = as_tensors(x1, x2)
         both = pick(x1, x2)
         return ops.where(ops.isnan(x1), x2, ops.where(ops.isnan(x2), x1, both))
     return picked
+
+
+def _ldexp(x1, x2):
+    """x1 2^x2 for integer exponents x2."""
+    x1, x2 = as_variable(x1), as_variable(x2)
+    if x2.dtype.kind not in "iub":
+        raise TypeError(f"ldexp: the exponents must be integers, got dtype {x2.dtype}")
+    return ops.mul(x1, ops.exp2(ops.astype(x2, x1.dtype if x1.dtype.kind == "f"
+                                           else np.float32)))
 
 
 def _sinc(x):
@@ -99,15 +110,24 @@ def _constant_like(x, value, dtype):
 
 
 def _heaviside(x1, x2):
-    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (as floats)."""
-    at_zero = ops.where(ops.equal(x1, 0), x2, 0.0)
-    return ops.where(ops.greater(x1, 0), 1.0, at_zero)
+    """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (in x1's float dtype)."""
+    x1, x2 = as_tensors(x1, x2)
+    dtype = x1.dtype if x1.dtype.kind == "f" else np.dtype(np.float32)
+    zero, one = _constant_like(x1, 0, dtype), _constant_like(x1, 1, dtype)
+    at_zero = ops.where(ops.equal(x1, 0), ops.astype(x2, dtype), zero)
+    return ops.where(ops.greater(x1, 0), one, at_zero)
 
 
 def _isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
-    """|x1 - x2| <= atol + rtol |x2| (NumPy's isclose; equal infinities are close)."""
-    close = ops.less_equal(ops.abs(ops.sub(x1, x2)), ops.add(atol, ops.mul(rtol, ops.abs(x2))))
-    close = ops.where(ops.equal(x1, x2), True, close)
+    """|x1 - x2| <= atol + rtol |x2| (NumPy's isclose: an infinity is close to itself
+    only)."""
+    x1, x2 = (ops.astype(x, np.float32) if x.dtype.kind == "b" else x
+              for x in as_tensors(x1, x2))
+    with np.errstate(invalid="ignore"):  # (inf - inf: decided by the infinities below)
+        close = ops.less_equal(ops.abs(ops.sub(x1, x2)),
+                               ops.add(atol, ops.mul(rtol, ops.abs(x2))))
+    infinite = ops.where(ops.isinf(x1), True, ops.isinf(x2))
+    close = ops.where(infinite, ops.equal(x1, x2), close)
     if equal_nan:
         close = ops.where(ops.isnan(x1), ops.isnan(x2), close)
     return close
@@ -153,6 +173,7 @@ def _nan_reduction(reduce):
 
 def _average(x, weights=None, axis=None):
     """The mean over `axis`, weighted by `weights` (x's shape, or 1-D along `axis`)."""
+    x = as_variable(x)
     if weights is None:
         return ops.mean(x, axis=axes(axis))
     weights = ops.astype(weights, x.dtype) if hasattr(weights, "shape") else np.asarray(
@@ -196,7 +217,7 @@ MATH = {
     "LogicalXor": lambda x1, x2: ops.not_equal(truth(x1), truth(x2)),
     "Heaviside": _heaviside, "Isclose": _isclose, "Logaddexp2": _logaddexp2,
     "Fmax": _nan_ignoring(ops.maximum), "Fmin": _nan_ignoring(ops.minimum), "Sinc": _sinc,
-    "Ldexp": lambda x1, x2: ops.mul(x1, ops.exp2(ops.astype(as_variable(x2), np.float32))),
+    "Ldexp": _ldexp,
     "Isneginf": _infinite(-1), "Isposinf": _infinite(1),
     "Isreal": lambda x: _constant_like(x, True, bool),  # (rungrad's numbers are real)
     "Vander": _vander,

@@ -121,6 +121,9 @@ def _batch_normalization(x, mean, variance, offset=None, scale=None, axis=-1, ep
     """(x - mean) / sqrt(variance + epsilon) * scale + offset, the statistics 1-D along
     `axis`."""
     x = as_variable(x)
+    if axis is None:
+        raise ValueError("batch_normalization: give the axis the statistics run along (the "
+                         "channels': -1 for channels-last)")
     factor = ops.div(1.0, ops.sqrt(ops.add(_along(variance, axis, x.ndim), epsilon)))
     if scale is not None:
         factor = ops.mul(factor, _along(scale, axis, x.ndim))

@@ -15,17 +15,23 @@ def _floats(x):
     return ops.astype(x, np.float32) if x.dtype.kind in "biu" else x
 
 
-def _reduced_axes(x, axis):
+def _reduced_axes(x, axis, who="a reduction"):
+    """Keras' axis (an int, a list or tuple, None for all) as sorted non-negative axes; an
+    axis outside x's or given twice is a ValueError naming `who`."""
     given = axes(axis)
     reduced = tuple(range(x.ndim)) if given is None else (
-        (given,) if isinstance(given, int) else given)
+        (given,) if isinstance(given, int) else tuple(given))
+    if any(not -x.ndim <= a < x.ndim for a in reduced) or \
+            len({a % x.ndim for a in reduced}) != len(reduced):
+        raise ValueError(f"{who}: axis {axis!r} is not a set of distinct axes of a tensor of "
+                         f"shape {tuple(x.shape)}")
     return tuple(sorted(a % x.ndim for a in reduced))
 
 
-def _rows(x, axis):
+def _rows(x, axis, who):
     """(x with the reduced axes last, flattened into one: (kept..., n), a function giving a
     reduction's result (kept...) the shape keepdims asks for)."""
-    reduced = _reduced_axes(x, axis)
+    reduced = _reduced_axes(x, axis, who)
     kept = [a for a in range(x.ndim) if a not in reduced]
     rows = ops.reshape(ops.transpose(x, kept + list(reduced)),
                        tuple(x.shape[a] for a in kept) + (-1,))
@@ -57,43 +63,45 @@ def _broadcast(ranks, values):
 
 def _median(x, axis=None, keepdims=False):
     """NumPy's median: the middle of the sorted values, the mean of the two middles for an
-    even count."""
-    rows, shaped = _rows(_floats(x), axis)
+    even count (NaN for a row holding one)."""
+    rows, shaped = _rows(_floats(x), axis, "median")
     values = ops.sort(rows, axis=-1)
     count = values.shape[-1]
-    middle = _at_ranks(values, [(count - 1) // 2], [count // 2], 0.5)
-    return shaped(ops.squeeze(middle, axis=-1), keepdims)
+    middle = ops.squeeze(_at_ranks(values, [(count - 1) // 2], [count // 2], 0.5), axis=-1)
+    return shaped(_nan_where_any(rows, middle), keepdims)
+
+
+def _nan_where_any(rows, result):
+    """result (rows' leading axes, then any of its own) NaN where its row holds a NaN."""
+    holds = ops.any(ops.isnan(rows), dim=-1)
+    holds = ops.reshape(holds, tuple(holds.shape) + (1,) * (result.ndim - holds.ndim))
+    return ops.where(holds, np.nan, result)
 
 
 def _nanmedian(x, axis=None, keepdims=False):
     """The median of the values that are not NaN (NaN where a row holds only NaNs): the
     sorted row's NaNs come last, and its middle ranks follow the row's count, picked by
     comparisons in the graph (so that a captured step picks each batch's)."""
-    rows, shaped = _rows(_floats(x), axis)
+    rows, shaped = _rows(_floats(x), axis, "nanmedian")
     values = ops.sort(rows, axis=-1)
-    nans = ops.isnan(values)
-    count = ops.sum(ops.astype(ops.equal(nans, False), values.dtype), axis=-1, keepdims=True)
-    low, high = ops.floor(ops.mul(ops.sub(count, 1.0), 0.5)), ops.floor(ops.mul(count, 0.5))
-    ranks = _arange_like(values)
-    weight = ops.add(ops.astype(ops.equal(ranks, low), values.dtype),
-                     ops.astype(ops.equal(ranks, high), values.dtype))
-    picked = ops.mul(ops.where(nans, 0.0, values), ops.mul(weight, 0.5))
+    count = ops.sum(ops.astype(ops.equal(ops.isnan(values), False), np.int64), axis=-1,
+                    keepdims=True)
+    low, high = ops.floor_divide(ops.sub(count, 1), 2), ops.floor_divide(count, 2)
+    ranks = get_array_module(values.data).arange(values.shape[-1])
+    weight = ops.mul(ops.add(ops.astype(ops.equal(ranks, low), values.dtype),
+                             ops.astype(ops.equal(ranks, high), values.dtype)), 0.5)
+    with np.errstate(invalid="ignore"):  # (inf times a weight 0: not picked)
+        picked = ops.where(ops.greater(weight, 0), ops.mul(values, weight), 0.0)
     median = ops.where(ops.equal(ops.squeeze(count, axis=-1), 0), np.nan,
                        ops.sum(picked, axis=-1))
     return shaped(median, keepdims)
 
 
-def _arange_like(values):
-    """0, 1, ..., n - 1 along values' last axis, a constant on its array module."""
-    xp = get_array_module(values.data)
-    return xp.arange(values.shape[-1], dtype=values.dtype)
-
-
 def _quantile(x, q, axis=None, method="linear", keepdims=False):
     """NumPy's quantile q (a number or 1-D, in [0, 1]) over `axis`, between the two ranks
     around q (n - 1) by `method`: 'linear', 'lower', 'higher', 'midpoint' or 'nearest';
-    a 1-D q's axis comes first."""
-    rows, shaped = _rows(_floats(x), axis)
+    a 1-D q's axis comes first (NaN for a row holding one)."""
+    rows, shaped = _rows(_floats(x), axis, "quantile")
     qs = np.asarray(getattr(q, "data", q), dtype=np.float64)
     if qs.ndim > 1 or np.any((qs < 0) | (qs > 1)):
         raise ValueError(f"quantile: q must be a number or 1-D, within [0, 1], got {q!r}")
@@ -112,7 +120,7 @@ def _quantile(x, q, axis=None, method="linear", keepdims=False):
                          f"or 'nearest', got {method!r}")
     if method == "higher":
         low = high
-    result = _at_ranks(values, low, high, weight.astype(values.dtype))
+    result = _nan_where_any(rows, _at_ranks(values, low, high, weight.astype(values.dtype)))
     result = ops.moveaxis(result, -1, 0)
     return shaped(result if qs.ndim else ops.squeeze(result, axis=0), keepdims)
 
@@ -123,10 +131,11 @@ def _percentile(x, q, axis=None, method="linear", keepdims=False):
 
 # ----- reductions that leave NaNs out -----
 def _without_nans(fill):
-    """x with its NaNs replaced by `fill` (an op's neutral value)."""
+    """x with its NaNs replaced by `fill` (an op's neutral value); integers and booleans,
+    which hold none, as they are (in their dtype)."""
     def filled(x):
         x = as_variable(x)
-        return ops.where(ops.isnan(x), fill, x)
+        return x if x.dtype.kind in "biu" else ops.where(ops.isnan(x), fill, x)
     return filled
 
 
@@ -135,14 +144,22 @@ def _nan_extreme(reduce, fill):
     def reduced(x, axis=None, keepdims=False):
         x = as_variable(x)
         value = reduce(_without_nans(fill)(x), axis=axes(axis), keepdims=keepdims)
+        if x.dtype.kind in "biu":
+            return value
         return ops.where(ops.all(ops.isnan(x), dim=axes(axis), keepdim=keepdims), np.nan,
                          value)
     return reduced
 
 
 def _nan_arg(pick, fill):
+    """Nanargmax / Nanargmin: the index among the values that are not NaN, int32; -1 where
+    all are NaN (Keras')."""
     def picked(x, axis=None, keepdims=False):
-        return pick(_without_nans(fill)(x), axis, keepdims)
+        x = as_variable(x)
+        index = ops.astype(as_variable(pick(_without_nans(fill)(x), axis, keepdims)), np.int32)
+        if x.dtype.kind in "biu":
+            return index
+        return ops.where(ops.all(ops.isnan(x), dim=axes(axis), keepdim=keepdims), -1, index)
     return picked
 
 
@@ -170,8 +187,11 @@ def _nan_scan(scan, fill):
 
 
 def _corrcoef(x):
-    """The correlation coefficients of x's rows (variables) over its columns (samples)."""
+    """The correlation coefficients of x's rows (variables) over its columns (samples); a
+    1-D x is one variable (its coefficient 1)."""
     x = _floats(x)
+    if x.ndim == 1:
+        return ops.squeeze(_corrcoef(ops.reshape(x, (1, -1))))
     centred = ops.sub(x, ops.mean(x, axis=-1, keepdims=True))
     covariance = ops.matmul(centred, ops.transpose(centred))
     scale = ops.sqrt(ops.diagonal(covariance))
@@ -201,6 +221,6 @@ STATISTICS = {
 
 # of integer and boolean tensors, floats (as Keras 3.15.1 gives them)
 FLOAT_STATISTICS = ("Median", "Nanmedian", "Quantile", "Percentile", "Nanvar", "Nanstd",
-                    "Corrcoef")
+                    "Corrcoef", "Trapezoid")
 
 __all__ = ["FLOAT_STATISTICS", "STATISTICS"]

@@ -1,0 +1,145 @@
+"""keras.ops at the edges an adversarial review found wrong (each checked against NumPy's
+value, or Keras' where NumPy has none): NaNs and infinities, integer and boolean data, float32
+kept float32, limits of casts, axes out of range, and bad arguments refused by name."""
+import numpy as np
+import pytest
+
+from autograd import Variable
+from nn.keras import ops
+
+X32 = np.array([-1.0, 0.0, 2.0], np.float32)
+
+
+def _value(result):
+    return np.asarray(result.data)
+
+
+def test_nan_propagates_through_median_and_quantile_and_not_through_nanmedian():
+    row = np.array([1.0, np.nan, 2.0], np.float32)
+    assert np.isnan(_value(ops.median(row)))
+    assert np.isnan(_value(ops.quantile(np.array([3.0, np.nan, 2.0, 1.0]), 0.5)))
+    np.testing.assert_array_equal(_value(ops.quantile(
+        np.array([[3.0, np.nan, 2.0, 1.0], [1.0, 2.0, 3.0, 4.0]]), [0.5], axis=1))[0],
+        [np.nan, 2.5])
+    assert _value(ops.nanmedian(np.array([1.0, 2.0, np.inf, np.nan, 7.0]))) == 4.5
+    assert _value(ops.nanmedian(np.array([1.0, 2.0, -np.inf]))) == 1.0
+    long = np.arange(5001).astype(np.float16)  # (ranks above 2048: not float16 numbers)
+    assert _value(ops.nanmedian(long)) == np.median(long)
+
+
+def test_nan_reductions_keep_integers_exact_and_mark_all_nan_rows():
+    assert _value(ops.nanmax(np.array([2 ** 53 + 1, 3]))) == 2 ** 53 + 1
+    assert ops.nancumsum(np.array([1, 2], np.int32)).dtype.kind == "i"  # (not float64)
+    index = ops.nanargmax(np.array([[np.nan, np.nan], [1.0, 2.0]]), axis=1)
+    np.testing.assert_array_equal(_value(index), [-1, 1])  # (Keras' -1)
+    assert index.dtype == np.int32
+
+
+def test_segments_of_integers_and_booleans_leave_empty_segments_their_limit():
+    ids = np.array([0, 0, 2])
+    np.testing.assert_array_equal(_value(ops.segment_min(np.array([5, 2, 7], np.int32), ids,
+                                                         num_segments=3)),
+                                  [2, np.iinfo(np.int32).max, 7])
+    np.testing.assert_array_equal(_value(ops.segment_min(np.array([5, 2, 7], np.uint8),
+                                                         np.array([0, 0, 1]))), [2, 7])
+    np.testing.assert_array_equal(_value(ops.segment_max(np.array([False, False, True]),
+                                                         np.array([0, 0, 1]))), [False, True])
+    np.testing.assert_array_equal(_value(ops.segment_max(np.array([1.0, 5.0, 3.0]), ids)),
+                                  [5.0, -np.inf, 3.0])
+
+
+@pytest.mark.parametrize("value, dtype, expected", [
+    (3e10, "int32", np.iinfo(np.int32).max), (-3e10, "int32", np.iinfo(np.int32).min),
+    (5e9, "uint32", np.iinfo(np.uint32).max), (1e20, "uint64", np.iinfo(np.uint64).max)])
+def test_saturate_cast_stays_inside_the_integer_range(value, dtype, expected):
+    """(The float limit rounded past the integer one, and the cast wrapped around.)"""
+    result = int(_value(ops.saturate_cast(np.array([value], np.float32), dtype))[0])
+    assert 0 <= abs(expected - result) <= abs(expected) * 2 ** -20  # (inside, at the limit)
+    assert np.sign(result) == np.sign(expected)
+
+
+def test_infinities_in_isclose_and_logaddexp():
+    assert not _value(ops.isclose(np.float32(np.inf), np.float32(-np.inf)))
+    assert _value(ops.isclose(np.inf, np.inf))
+    assert _value(ops.logaddexp(-np.inf, -np.inf)) == -np.inf
+    assert _value(ops.logaddexp(np.inf, np.inf)) == np.inf
+    assert _value(ops.logaddexp2(-np.inf, -np.inf)) == -np.inf
+
+
+def test_floor_divide_is_exact_and_keeps_integers():
+    assert int(_value(ops.floor_divide(np.array([2 ** 62 + 1]), np.array([1])))[0]) == \
+        2 ** 62 + 1
+    assert _value(ops.floor_divide(np.float32(1.0), np.float32(0.1))) == 9.0  # (NumPy's)
+    assert ops.floor_divide(np.array([7], np.int32), 2).dtype == np.int32
+    with pytest.raises(ZeroDivisionError, match="floor_divide: integer division by zero"):
+        ops.floor_divide(np.array([7], np.int32), np.array([0], np.int32))
+
+
+def test_a_python_number_beside_a_float32_tensor_keeps_it_float32():
+    for result in (ops.heaviside(X32, 0.5), ops.fmax(1.5, X32), ops.outer(X32, 2.0),
+                   ops.append(X32, 1.0), ops.kron(X32, 2.0), ops.inner(X32, 2.0)):
+        assert result.dtype == np.float32
+    np.testing.assert_array_equal(_value(ops.heaviside(X32, 0.5)), [0.0, 0.5, 1.0])
+
+
+def test_structures_in_loops_scans_maps_and_custom_gradients():
+    counted, n = ops.while_loop(lambda a, n: n < 2, lambda a, n: ((a[0] + 1, a[1] * 2), n + 1),
+                                ((0, 1.5), 0))
+    assert counted[0].dtype == np.int32 and float(counted[1].data) == 6.0
+    carry, ys = ops.scan(lambda c, x: (c + x, None), 0.0, np.arange(3.0))
+    assert float(carry.data) == 3.0 and ys is None
+    np.testing.assert_array_equal(_value(ops.map(lambda x: x["a"] * 2, {"a": np.arange(3.0)})),
+                                  [0.0, 2.0, 4.0])
+
+    @ops.custom_gradient
+    def two(x, factor=1.0):
+        return (x * 2, x * 3), (lambda g2, g3: (g2 * 2 + g3 * 3) * factor)
+    x = Variable(np.array([1.0, 2.0]), requires_grad=True)
+    doubled, tripled = two(x, factor=10.0)
+    (doubled.sum() + tripled.sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [50.0, 50.0])
+
+
+def test_attention_masks_as_keras_bias_with_causal_and_a_row_that_may_look_nowhere():
+    rng = np.random.default_rng(0)
+    q = rng.normal(size=(1, 2, 1, 4)).astype(np.float32)
+    nowhere = ops.dot_product_attention(q, q, q, mask=np.zeros((1, 1, 2, 2), bool))
+    np.testing.assert_allclose(_value(nowhere)[0, :, 0], np.repeat(q[0].mean(0), 2, axis=0),
+                               rtol=1e-6)  # (every key weighed alike, as Keras')
+    causal = ops.dot_product_attention(q, q, q, bias=np.zeros((1, 1, 2, 2), np.float32),
+                                       is_causal=True)
+    np.testing.assert_allclose(_value(causal)[0, 0], q[0, 0], rtol=1e-6)  # (first: itself)
+
+
+def test_smaller_edges_as_numpy():
+    assert float(_value(ops.corrcoef(np.array([1.0, 2.0, 4.0])))) == pytest.approx(1.0)
+    np.testing.assert_array_equal(_value(ops.hstack([np.float32(1), np.float32(2)])), [1, 2])
+    assert float(_value(ops.average([1.0, 2.0, 3.0], weights=[1, 1, 2]))) == 2.25
+    assert _value(ops.take(np.arange(3.0), [], axis=0)).shape == (0,)
+    np.testing.assert_array_equal(_value(ops.saturate_cast(np.array([0.0, 2.0]), "bool")),
+                                  [False, True])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ops.take(np.ones((2, 3)), [1], axis=3), "take: axis 3 is not an axis"),
+    (lambda: ops.median(np.ones((2, 3)), axis=2), "median: axis 2 is not a set of distinct"),
+    (lambda: ops.quantile(np.ones((2, 3)), 0.5, axis=(1, 1)), "quantile: axis"),
+    (lambda: ops.batch_normalization(np.ones((2, 3)), np.zeros(3), np.ones(3)),
+     "batch_normalization: give the axis"),
+    (lambda: ops.extract_sequences(np.ones(5), 2, 0), "extract_sequences: sequence_length"),
+    (lambda: ops.in_top_k(np.array([0]), np.ones((1, 3)), 0), "in_top_k: k=0"),
+    (lambda: ops.slice(np.ones((3, 3)), [2, 0], (2, 2)),
+     r"slice: a block of shape \(2, 2\) at \(2, 0\) is not inside"),
+    (lambda: ops.slice_update(np.ones((3, 3)), [-1, 0], np.ones((2, 2))), "slice_update"),
+    (lambda: ops.segment_sum(np.ones((3, 2)), [0, 1]), "segment_sum: 2 ids for data of 3"),
+    (lambda: ops.dot_product_attention(*[np.ones((2, 3))] * 3), "are 4-D"),
+])
+def test_bad_arguments_are_refused_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_ldexp_takes_integer_exponents_only():
+    assert float(_value(ops.ldexp(np.float32(1.0), 3))) == 8.0
+    with pytest.raises(TypeError, match="ldexp: the exponents must be integers"):
+        ops.ldexp(np.float32(1.0), np.float32(0.5))
