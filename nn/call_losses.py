@@ -109,6 +109,14 @@ class CallLosses(threading.local):
         self._losses = []
         _this_thread.holding.discard(self)
 
+    # A copy (copy.deepcopy of a layer, pickle) starts with no losses, as a layer not yet
+    # called: the losses belong to the original's calls (and a thread-local cannot be copied)
+    def __deepcopy__(self, memo):
+        return type(self)()
+
+    def __reduce__(self):
+        return type(self), ()
+
 
 _HELD_IN = ("_added_losses", "_activity_losses")  # a layer's CallLosses attributes
 
@@ -122,6 +130,15 @@ def outside_any_call():
 class AddsLosses:
     """Keras' `add_loss` of a layer (mixed into Module): losses its call computes (a VAE's KL
     term) that fit and evaluate add to the compiled loss, as Keras does."""
+
+    def __init_subclass__(cls, **kwargs):
+        # a module whose forward calls add_loss turns call-loss scoping on when its class is
+        # made: a container's first call then keeps its sublayers' losses together (turned
+        # on at the first add_loss, the container's call had opened no scope)
+        super().__init_subclass__(**kwargs)
+        forward = cls.__dict__.get("forward")
+        if "add_loss" in getattr(getattr(forward, "__code__", None), "co_names", ()):
+            note_call_losses()
 
     def add_loss(self, loss):
         """Add `loss` (a scalar Variable: the graph to train it through; a non-scalar one is

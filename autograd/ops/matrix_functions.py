@@ -23,7 +23,8 @@ def _linalg_call(who, function, a):
     try:
         return function(xp.linalg)(a)
     except xp.linalg.LinAlgError as exc:
-        raise ValueError(f"{who}: the matrix of shape {a.shape} is {_why(exc)}") from None
+        which = "the matrix" if a.ndim == 2 else "a matrix of the batch"
+        raise ValueError(f"{who}: {which} of shape {a.shape} is {_why(exc)}") from None
 
 
 def _why(exc):
@@ -55,8 +56,7 @@ class SLogDet(Function):
         return sign, log_abs
 
     def backward(self, g_sign, g_log):
-        a = self.inputs[0]
-        return g_log[..., None, None] * _matrix_transpose(Inv()(a))
+        return g_log[..., None, None] * _inverse_for_gradient(self.inputs[0], "slogdet")
 
 
 class Det(Function):
@@ -70,7 +70,17 @@ class Det(Function):
 
     def backward(self, gy):
         a, y = self.inputs[0], self.outputs[0]()
-        return (gy * y)[..., None, None] * _matrix_transpose(Inv()(a))
+        return (gy * y)[..., None, None] * _inverse_for_gradient(a, "det")
+
+
+def _inverse_for_gradient(a, who):
+    """A^-T, which the determinant's gradient is made of; a singular A is a ValueError
+    naming `who` (its gradient there, the adjugate's, is not computed)."""
+    try:
+        return _matrix_transpose(Inv()(a))
+    except ValueError:
+        raise ValueError(f"{who}: no gradient at a singular matrix (shape {a.shape}): the "
+                         "gradient is computed from A^-1") from None
 
 
 class Cholesky(Function):
@@ -123,16 +133,16 @@ def det(a):
     return Det()(_square(a, "det"))
 
 
-def slogdet(a):
+def slogdet(a, who="slogdet"):
     """(sign, log |det A|), each of shape (...): the determinant without its overflow
     (numpy.linalg.slogdet); the sign is 0 and the log -inf for a singular matrix."""
-    sign, log_abs = SLogDet()(_square(a, "slogdet"))
+    sign, log_abs = SLogDet()(_square(a, who))
     return sign.detach(), log_abs
 
 
 def logdet(a):
     """log det A (NaN where det A < 0, -inf where it is 0), torch.logdet's."""
-    sign, log_abs = slogdet(a)
+    sign, log_abs = slogdet(a, "logdet")
     xp = get_array_module(log_abs.data)
     nan_where_negative = xp.where(sign.data < 0, np.nan, 0.0).astype(log_abs.dtype)
     return log_abs + nan_where_negative

@@ -28,7 +28,7 @@ from ..layers.input_layer import (
 )
 from ..layers.keras_name import keras_name, layer_names
 from ..layers.lazy_build import trial_of
-from ..layers.linear import Dense, Linear
+from ..layers.linear import Dense, dense_logits
 from ..training.masking import call_with_mask, makes_masks, output_mask
 from ..training.model import Model
 from ..training.sequential import _activation_name, unique_layer_name
@@ -587,7 +587,7 @@ def _split_activation(node, args, kwargs, read):
     """(logits, output) of an output node ending in a sigmoid or softmax; the output is
     computed only where it is `read` (else the logits stand in, unread)."""
     layer = node.layer
-    logits = Linear.forward(layer, *args) if isinstance(layer, Dense) else args[0]
+    logits = dense_logits(layer, *args) if isinstance(layer, Dense) else args[0]
     if not read:
         return logits, logits
     return logits, (layer.activation(logits) if isinstance(layer, Dense)

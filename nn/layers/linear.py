@@ -259,6 +259,16 @@ class Dense(ActivityRegularized, Linear, KerasNamed):
                            **regularizer, **constraint_configs(self))
 
 
+def dense_logits(layer, *args):
+    """A Dense layer's output before its activation (what the fused cross-entropies take),
+    its activity regularizer's penalty recorded still, Keras' of the activated output (a
+    model's final softmax with activity_regularizer= keeps its penalty in the loss)."""
+    logits = Linear.forward(layer, *args)
+    if layer.activity_regularizer is not None:
+        layer.add_activity_penalties(layer.activation(logits))
+    return logits
+
+
 def _last_axis(x, who):
     shape = getattr(x, "shape", None)
     if not shape:
@@ -291,4 +301,4 @@ def _last_of_shape(input_shape):
     return input_shape[-1]
 
 
-__all__ = ["Linear", "LazyLinear", "Dense"]
+__all__ = ["Linear", "LazyLinear", "Dense", "dense_logits"]

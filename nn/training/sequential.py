@@ -17,7 +17,7 @@ from ..layers.input_layer import (
 from ..layers.keras_name import keras_name
 from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
-from ..layers.linear import Dense, Linear
+from ..layers.linear import Dense, Linear, dense_logits
 from ..module import Module
 from .masking import call_with_mask, carried_mask, carry_mask, makes_masks, output_mask
 from .model import Model
@@ -322,7 +322,7 @@ class Sequential(Model):
             raise ValueError("Sequential: a final Softmax(dim=1) on outputs of shape "
                              f"{tuple(x.shape)} puts the classes on axis 1; the Keras losses "
                              "read them on the last axis (use Softmax(dim=-1))")
-        return Linear.forward(last, x) if isinstance(last, Dense) else x
+        return dense_logits(last, x) if isinstance(last, Dense) else x
 
     def build(self, input_shape=None):
         """Keras' build: make the layers' weights from the shape of a batch, such as

@@ -13,7 +13,6 @@ writes it by its op's name, its config and its constants.
 from ...layers.keras_name import KerasNamed
 from ...module import Module
 from ..index_keys import from_json, to_json
-from ..operations import operation
 
 
 class Operation(Module, KerasNamed):
@@ -34,6 +33,8 @@ class Operation(Module, KerasNamed):
         self.constants = [[int(position), from_json(value)]
                           for position, value in constants or ()]
         self._set_name(name)
+        # (imported here: nn.keras.operations' convolutions are nn.keras.layers' own)
+        from ..operations import operation
         self._function = operation(op, self.config, self.who)
 
     @property

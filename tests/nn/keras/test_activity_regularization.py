@@ -117,3 +117,27 @@ def test_a_shared_layer_adds_the_penalty_of_each_of_its_calls():
     for dense, out in ((first, a), (second, b)):
         grad = x.T @ ((0.1 * np.sign(out) + 2.0 * out) / len(x))
         np.testing.assert_allclose(dense.weight.grad.data.T, grad, rtol=1e-4, atol=1e-6)
+
+
+def _final_softmax(functional):
+    dense = layers.Dense(4, activation="softmax", kernel_initializer="ones",
+                         activity_regularizer=keras.regularizers.l2(0.5))
+    if not functional:
+        return keras.Sequential([keras.Input((3,)), dense])
+    x = keras.Input((3,))
+    return keras.Model(x, dense(x))
+
+
+@pytest.mark.parametrize("functional", [False, True])
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_final_softmaxs_penalty_stays_in_the_fused_cross_entropy(functional, jit_compile):
+    """The cross-entropy takes the final Dense's logits (its softmax fused in), and the
+    layer's activity penalty, of the softmax's output as Keras computes it, was lost with
+    the softmax: evaluate gave log 4, Keras log 4 + 0.125 (1.5113)."""
+    x, y = np.ones((2, 3), np.float32), np.eye(4, dtype=np.float32)[[0, 1]]
+    expected = np.log(4) + 0.5 * 4 * 0.25 ** 2  # (uniform outputs: l2 0.5 of four 1/4)
+    model = _final_softmax(functional)
+    model.compile(optimizer="sgd", loss="categorical_crossentropy", jit_compile=jit_compile)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-6)
+    history = model.fit(x, y, epochs=1, batch_size=2, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-6)

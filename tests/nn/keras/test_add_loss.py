@@ -296,3 +296,42 @@ def test_a_plain_container_keeps_its_keras_layers_losses_from_its_first_call():
     container(np.ones((1, 2), np.float32))
     assert [float(loss.data) for loss in container.first.losses] == [1.0]
     assert [float(loss.data) for loss in container.second.losses] == [2.0]
+
+
+def test_a_copy_of_a_layer_or_model_starts_without_losses():
+    """(Layers held their call losses in a thread-local, which copy and pickle refused.)"""
+    import copy
+    import pickle
+    model = keras.Sequential([keras.Input((2,)), AddsSquares(1.0),
+                              keras.layers.Dense(1, activity_regularizer="l2")])
+    x = np.ones((1, 2), np.float32)
+    model(x)
+    assert len(model.losses) == 2
+    for copied in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert copied.losses == []
+        np.testing.assert_array_equal(copied(x).data, model(x).data)
+        assert len(copied.losses) == 2
+
+
+def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch):
+    """(Before any add_loss ran, the container's call opened no scope: the shared module's
+    second call was a top-level call of its own and cleared the first one's loss.)"""
+    from nn.call_losses import CallLossesInUse
+    monkeypatch.setattr(CallLossesInUse, "any", False)  # (as in a process that made none)
+
+    class Shared(nn.Module):
+        def forward(self, x):
+            self.add_loss((x * x).sum())
+            return x
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.shared = Shared()
+
+        def forward(self, x):
+            return self.shared(self.shared(x))
+
+    container = Twice()
+    container(Variable(np.ones(3)))
+    assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
