@@ -37,6 +37,7 @@ from ..call_losses import (
     top_level_call,
 )
 from ..data.loader import DataLoader
+from ..layer_collections import TracksLayerCollections
 from ..layers.dtype_policy import dtype_policy as as_policy
 from ..layers.dtype_policy import global_policy
 from ..layers.input_layer import takes_text
@@ -87,7 +88,7 @@ from .weighted_metrics import resolve_weighted_metrics
 _METRIC_REFRESHES = 10
 
 
-class Model(_KerasSteps, Module, KerasName, KerasWeights):
+class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights):
     """A Module that trains itself: subclass it and write `forward` (or Keras' `call`, which
     is then the forward), use Sequential, or give it the inputs and outputs of Keras'
     functional API (`Model(inputs, outputs)`, nn.keras.functional). Keras' train_step,

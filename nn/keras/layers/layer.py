@@ -22,6 +22,7 @@ from autograd.variable import Parameter
 
 from ... import constraints, initializers, regularizers
 from ...call_losses import note_call_losses
+from ...layer_collections import TracksLayerCollections
 from ...layers.config import init_config
 from ...layers.constrained import attach
 from ...layers.keras_name import KerasWeights
@@ -29,7 +30,7 @@ from ...module import Module, takes_training
 from ._base import KerasLayer
 
 
-class Layer(Module, KerasLayer, KerasWeights):
+class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
     """A Keras layer: a Module whose forward builds it at the first call (`build` with the
     input's shape, the batch axis None) and then runs `call`. `call` taking `training` gets
     the mode in force. Weights made by add_weight are the layer's parameters, under the

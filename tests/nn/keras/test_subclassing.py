@@ -322,3 +322,63 @@ def test_add_weight_constraint_is_applied_after_each_update(how):
     else:
         model.optimizer.apply([np.ones(w.shape, np.float32)], [w])
     assert w.data.min() == 0.0 and w.data.max() < 1.0
+
+
+class Blocks(keras.Model):
+    """The Keras guides' pattern: layers kept in a list and a dict of the model."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = [layers.Dense(8) for _ in range(2)]
+        self.heads = {"out": layers.Dense(1)}
+        self.scales = [0.5, 2.0]  # (numbers: left as they are)
+        self._seen = [self]  # (private: left as it is)
+
+    def call(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return self.heads["out"](x) * self.scales[0]
+
+
+def test_layers_held_in_lists_and_dicts_are_the_models_and_train(tmp_path):
+    """(They were not tracked: the model had no weights, and fit refused it.)"""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    model = Blocks()
+    model(x[:1])
+    assert len(model.trainable_weights) == 6 and model.scales == [0.5, 2.0]
+    assert model._seen == [model]
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0).history["loss"]
+    assert history[-1] < 0.05 * history[0]  # (below 1e-4 of it over seeds 0-15)
+    model.save_weights(tmp_path / "blocks.weights.h5")
+    again = Blocks()
+    again(x[:1])
+    again.load_weights(tmp_path / "blocks.weights.h5")
+    np.testing.assert_array_equal(again(x).data, model(x).data)
+
+
+def test_losses_of_layers_held_in_a_list_are_the_models():
+    class AddsOne(layers.Layer):
+        def call(self, x):
+            self.add_loss(1.0)
+            return x
+
+    class Listed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.parts = [AddsOne(), AddsOne(), layers.Dense(1, kernel_initializer="zeros")]
+
+        def call(self, x):
+            for part in self.parts:
+                x = part(x)
+            return x
+
+    model = Listed()
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(2.0)
+    for _ in range(3):
+        model(x)
+    assert len(model.losses) == 2  # (kept per call, not piled up)
