@@ -192,14 +192,17 @@ def call_losses_in_use():
 
 
 WEIGHT_PENALTIES = ("penalties",)  # a layer's regularizers' penalties of its weights
-CALL_LOSSES = ("activity_penalties", "added_losses")  # those of its current call
+CALL_LOSSES = ("added_losses", "activity_penalties")  # those of its calls (Keras' order)
 
 
-def held_losses(modules, kinds=WEIGHT_PENALTIES + CALL_LOSSES):
-    """The losses `modules` hold now, in their order (Keras' layer.losses): each one's
-    weight penalties, then its calls' (activity_regularizer's, add_loss's); `kinds`: those
-    only."""
-    return [loss for module in modules for kind in kinds
+def held_losses(modules, kinds=CALL_LOSSES + WEIGHT_PENALTIES):
+    """The losses `modules` hold now, in Keras' order of layer.losses: every module's call
+    losses (add_loss's, then the activity regularizer's), then every module's weight
+    penalties; `kinds`: those only."""
+    modules = list(modules)
+    calls = [kind for kind in kinds if kind in CALL_LOSSES]
+    weights = [kind for kind in kinds if kind not in CALL_LOSSES]
+    return [loss for group in (calls, weights) for module in modules for kind in group
             for loss in getattr(module, kind, list)()]
 
 

@@ -335,3 +335,19 @@ def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch
     container = Twice()
     container(Variable(np.ones(3)))
     assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
+
+
+def test_losses_are_listed_in_keras_order_calls_first_then_weights():
+    """Keras 3.15.1 lists [4.0, 7.0, 4.0] for this model: the Dense's activity penalty,
+    the next layer's added loss, then the kernel's penalty (weights' penalties came first)."""
+    class AddsSeven(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(7.0)
+            return x
+
+    dense = keras.layers.Dense(2, kernel_initializer="ones",
+                               kernel_regularizer=keras.regularizers.l2(1.0),
+                               activity_regularizer=keras.regularizers.l1(1.0))
+    model = keras.Sequential([keras.Input((2,)), dense, AddsSeven()])
+    model(np.ones((1, 2), np.float32))
+    assert _values(model.losses) == [4.0, 7.0, 4.0]
