@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd import ops
 from autograd.backend import array_of, get_array_module
-from autograd.variable import as_variable
+from autograd.variable import Variable, as_variable
 
 
 def truth(x):
@@ -45,6 +45,14 @@ def in_dtype(x, dtype):
 
 
 
+def full_like(x, value, dtype=None):
+    """A constant of x's shape filled with `value` (in x's dtype by default), on x's array
+    module: Keras' FullLike, ZerosLike and OnesLike, and the constants of the ops."""
+    x = as_variable(x)
+    return Variable(get_array_module(x.data).full(x.shape, value, dtype=dtype or x.dtype),
+                    requires_grad=False)
+
+
 def as_tensors(*values):
     """values as Variables, a Python number taking the dtype of the first tensor among them
     (Keras' weak typing: outer(x32, 2.0) stays float32; as_variable alone would give the
@@ -60,4 +68,5 @@ def as_tensors(*values):
     return tensors
 
 
-__all__ = ["as_tensors", "axes", "binary", "in_dtype", "reduction", "truth", "unary"]
+__all__ = ["as_tensors", "axes", "binary", "full_like", "in_dtype", "reduction", "truth",
+           "unary"]

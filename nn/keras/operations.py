@@ -20,13 +20,12 @@ import inspect
 import numpy as np
 
 from autograd import ops
-from autograd.backend import get_array_module
 from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
 from ..functional.one_hot import one_hot as _one_hot_of
 from .index_keys import index_key
-from .operation_kinds import axes, binary, in_dtype, reduction, truth, unary
+from .operation_kinds import axes, binary, full_like, in_dtype, reduction, truth, unary
 from .operations_arrays import ARRAYS
 from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
@@ -57,9 +56,7 @@ def _any_or_all(reduce):
 def _filled(value):
     """Keras' ZerosLike / OnesLike: x's shape, `dtype` (x's by default); a constant."""
     def like(x, dtype=None):
-        x = as_variable(x)
-        xp = get_array_module(x.data)
-        return Variable(xp.full(x.shape, value, dtype=dtype or x.dtype), requires_grad=False)
+        return full_like(x, value, dtype)
     return like
 
 

@@ -9,7 +9,7 @@ from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
-from .operation_kinds import as_tensors, axes
+from .operation_kinds import as_tensors, axes, full_like
 
 
 def _flat(x):
@@ -366,13 +366,6 @@ def _full(fill_value, shape=None, dtype=None):
     return _made(np.full(tuple(shape), fill_value, dtype=dtype or _default_dtype(fill_value)))
 
 
-def _full_like(x, fill_value, dtype=None):
-    """x's shape filled with fill_value, on x's array module."""
-    x = as_variable(x)
-    xp = get_array_module(x.data)
-    return Variable(xp.full(x.shape, fill_value, dtype=dtype or x.dtype), requires_grad=False)
-
-
 def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     values, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True,
                                dtype=dtype or "float32", axis=axis)
@@ -401,8 +394,9 @@ ARRAYS = {
     "Meshgrid": lambda *x, indexing="xy": list(ops.meshgrid(*x, indexing=indexing)),
     "Kron": lambda x1, x2: ops.kron(*as_tensors(x1, x2)), "Diff": _diff, "Cross": _cross,
     # made from numbers
-    "Arange": _arange, "Full": _full, "FullLike": _full_like, "Linspace": _linspace,
-    "EmptyLike": lambda x, dtype=None: _full_like(x, 0, dtype),
+    "Arange": _arange, "Full": _full, "Linspace": _linspace,
+    "FullLike": lambda x, fill_value, dtype=None: full_like(x, fill_value, dtype),
+    "EmptyLike": lambda x, dtype=None: full_like(x, 0, dtype),
     "Logspace": _spaced(np.logspace), "Geomspace": _spaced(np.geomspace),
     # indices, segments and blocks
     "SegmentSum": _segment("sum", lambda _: 0), "SegmentMax": _segment("amax", _lowest),

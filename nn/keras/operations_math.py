@@ -6,12 +6,20 @@ import math
 import numpy as np
 
 from autograd import ops
-from autograd.backend import get_array_module
-from autograd.variable import Variable, as_variable
+from autograd.variable import as_variable
 
 from ..functional import activation as _activation
 from ..functional import shrinkage as _shrinkage
-from .operation_kinds import as_tensors, axes, binary, in_dtype, reduction, truth, unary
+from .operation_kinds import (
+    as_tensors,
+    axes,
+    binary,
+    full_like,
+    in_dtype,
+    reduction,
+    truth,
+    unary,
+)
 
 
 def _scaled(factor):
@@ -56,8 +64,7 @@ def _logaddexp2(x1, x2):
 
 
 def _nan_ignoring(pick):
-    """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN (a number x2 kept a
-    number: its dtype is x1's)."""
+    """Fmax / Fmin: pick(x1, x2), the other operand where one is NaN."""
     def picked(x1, x2):
         x1, x2 = as_tensors(x1, x2)
         both = pick(x1, x2)
@@ -95,25 +102,19 @@ def _vander(x, N=None, increasing=False):  # noqa: N803 (Keras' argument names)
     x = as_variable(x)
     count = x.shape[0] if N is None else int(N)
     if count == 0:
-        return _constant_like(ops.reshape(x, (-1, 1))[:, :0], 0, x.dtype)
+        return full_like(ops.reshape(x, (-1, 1))[:, :0], 0, x.dtype)
     column = ops.reshape(x, (-1, 1))
-    ones = _constant_like(column, 1, x.dtype)
+    ones = full_like(column, 1, x.dtype)
     powers = ops.concatenate([ones] + [column] * (count - 1), axis=1)
     powers = ops.cumprod(powers, 1)
     return powers if increasing else ops.flip(powers, 1)
-
-
-def _constant_like(x, value, dtype):
-    """A constant of x's shape filled with `value`, on x's array module."""
-    x = as_variable(x)
-    return Variable(get_array_module(x.data).full(x.shape, value, dtype), requires_grad=False)
 
 
 def _heaviside(x1, x2):
     """0 where x1 < 0, x2 where x1 == 0, 1 where x1 > 0 (in x1's float dtype)."""
     x1, x2 = as_tensors(x1, x2)
     dtype = x1.dtype if x1.dtype.kind == "f" else np.dtype(np.float32)
-    zero, one = _constant_like(x1, 0, dtype), _constant_like(x1, 1, dtype)
+    zero, one = full_like(x1, 0, dtype), full_like(x1, 1, dtype)
     at_zero = ops.where(ops.equal(x1, 0), ops.astype(x2, dtype), zero)
     return ops.where(ops.greater(x1, 0), one, at_zero)
 
@@ -219,7 +220,7 @@ MATH = {
     "Fmax": _nan_ignoring(ops.maximum), "Fmin": _nan_ignoring(ops.minimum), "Sinc": _sinc,
     "Ldexp": _ldexp,
     "Isneginf": _infinite(-1), "Isposinf": _infinite(1),
-    "Isreal": lambda x: _constant_like(x, True, bool),  # (rungrad's numbers are real)
+    "Isreal": lambda x: full_like(x, True, bool),  # (rungrad's numbers are real)
     "Vander": _vander,
     # activations
     "LogSigmoid": unary(_activation.logsigmoid), "HardSilu": unary(_activation.hardswish),
