@@ -382,3 +382,29 @@ def test_losses_of_layers_held_in_a_list_are_the_models():
     for _ in range(3):
         model(x)
     assert len(model.losses) == 2  # (kept per call, not piled up)
+
+
+def test_layers_appended_to_an_empty_list_are_the_models_and_numbers_stay_a_list():
+    import copy
+
+    class Appended(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = []
+            for _ in range(2):
+                self.blocks.append(layers.Dense(3))
+            self.values = []
+            self.values.append(1.5)
+
+        def call(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return x
+
+    model = Appended()
+    model(np.ones((1, 3), np.float32))
+    assert len(model.trainable_weights) == 4 and model.values == [1.5]
+    copied = copy.deepcopy(model)
+    assert len(copied.trainable_weights) == 4
+    np.testing.assert_array_equal(copied(np.ones((1, 3), np.float32)).data,
+                                  model(np.ones((1, 3), np.float32)).data)
