@@ -134,12 +134,13 @@ def _probed(layer, args, kwargs):
     examples tells which output sizes follow them. A layer that cannot take both (one built
     for the first size, as Dense after Flatten) needs that size known: a ValueError, as
     Keras refuses to build it."""
-    example = _example if getattr(layer, "keras_operation", None) is None else _op_example
+    operation = getattr(layer, "keras_operation", None) is not None
+    example = _op_example if operation else _example
     with trial_of(layer), np.errstate(all="ignore"):  # (zeros: a log's -inf says nothing)
         out = layer(*_fill(args, example), **_fill_keywords(kwargs, example))
     shapes = [(None,) + tuple(o.shape[1:]) for o in _outputs(out)]
     if not any(_varies(t) for arg in args for t in _leaves(arg)):
-        if getattr(layer, "keras_operation", None) is not None:  # (keras.ops: any shape)
+        if operation:  # (keras.ops: any shape)
             return out, _batch_sized(layer, args, kwargs, shapes)
         return out, shapes
     given = [t.shape for arg in args for t in _leaves(arg)]

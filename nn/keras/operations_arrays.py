@@ -156,10 +156,10 @@ def _segment(reduce, fill):
         if data.dtype.kind == "b":  # (reduced as 0 and 1)
             counted = segmented(ops.astype(data, np.uint8), segment_ids, num_segments)
             return ops.astype(counted, bool) if reduce != "sum" else counted
-        if len(_host_ints(segment_ids)) != data.shape[0]:
-            raise ValueError(f"segment_{_NAMES[reduce]}: {len(_host_ints(segment_ids))} ids "
-                             f"for data of {data.shape[0]} rows (shape {tuple(data.shape)})")
         ids = _host_ints(segment_ids)
+        if len(ids) != data.shape[0]:
+            raise ValueError(f"segment_{_NAMES[reduce]}: {len(ids)} ids for data of "
+                             f"{data.shape[0]} rows (shape {tuple(data.shape)})")
         count = int(ids.max()) + 1 if num_segments is None else int(num_segments)
         kept = (ids >= 0) & (ids < count)
         if not kept.all():

@@ -188,7 +188,6 @@ _TABLE = [
                                   ("sparse", False))),
 ]
 
-_N = (("n", 1),)
 _MORE = [
     # elementwise (nn.keras.operations_math)
     *[(name, op, ["x"], ()) for name, op in (
@@ -248,7 +247,7 @@ _MORE = [
     ("top_k", "TopK", ["x"], (("k", None), ("sorted", True))),
     ("in_top_k", "InTopK", ["targets", "predictions"], (("k", None),)),
     ("split", "Split", ["x"], (("indices_or_sections", None), ("axis", 0))),
-    ("diff", "Diff", ["a"], _N + (("axis", -1),)),
+    ("diff", "Diff", ["a"], (("n", 1), ("axis", -1))),
     ("cross", "Cross", ["x1", "x2"], (("axisa", -1), ("axisb", -1), ("axisc", -1),
                                       ("axis", None))),
     ("full_like", "FullLike", ["x", "fill_value"], (("dtype", None),)),

@@ -56,8 +56,8 @@ def masked_out(mask, dtype, hidden=None):
     """0 where the boolean `mask` holds, else `hidden` (Keras' large negative of `dtype` by
     default): added to scores before a softmax, a masked entry gets probability 0."""
     hidden = _large_negative(dtype) if hidden is None else hidden
-    return where(mask.astype(bool), scalar_like(0.0, dtype, mask), scalar_like(hidden, dtype, mask))
-
+    return where(mask.astype(bool), scalar_like(0.0, dtype, mask),
+                 scalar_like(hidden, dtype, mask))
 
 
 class ReLU(_Activation):
