@@ -60,7 +60,7 @@ class SLogDet(Function):
 
 
 class Det(Function):
-    """y = det A;  dA = gy y A^-T"""
+    """y = det A;  dA = gy cof(A), the cofactor matrix (y A^-T where A is invertible)"""
 
     input_specs = _SQUARE
     apply = staticmethod(lambda a: det(_well_conditioned(a)))
@@ -69,13 +69,41 @@ class Det(Function):
         return get_array_module(a).linalg.det(a)
 
     def backward(self, gy):
-        a, y = self.inputs[0], self.outputs[0]()
-        return (gy * y)[..., None, None] * _inverse_for_gradient(a, "det")
+        return gy[..., None, None] * Cofactor()(self.inputs[0])
+
+
+class Cofactor(Function):
+    """C = cof(A) = det(A) A^-T, the gradient of det A, also where A is singular: from the
+    singular values, C = det(U) det(V^T) U diag(prod_{j != i} s_j) V^T for A = U diag(s) V^T.
+    Its own gradient, of <G, C>: y (<G, A^-T> A^-T - A^-T G^T A^-T), for an invertible A."""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: Cofactor()(_well_conditioned(a)))
+
+    def forward(self, a):
+        xp = get_array_module(a)
+        if a.shape[-1] == 0:
+            return xp.zeros_like(a)
+        u, s, vh = xp.linalg.svd(a)
+        ones = xp.ones(s.shape[:-1] + (1,), s.dtype)
+        before = xp.concatenate([ones, xp.cumprod(s[..., :-1], axis=-1)], axis=-1)
+        after = xp.concatenate([xp.cumprod(s[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+        sign = xp.linalg.det(u) * xp.linalg.det(vh)
+        others = (before * after).astype(a.dtype, copy=False)
+        return (sign[..., None, None] * (u * others[..., None, :]) @ vh).astype(a.dtype)
+
+    def backward(self, gc):
+        a = self.inputs[0]
+        inv_t = _inverse_for_gradient(a, "det (its second derivative)")
+        y = Det()(a)[..., None, None]
+        along_inverse = (gc * inv_t).sum(axis=(-2, -1), keepdims=True)
+        return y * (along_inverse * inv_t
+                    - MatMul()(MatMul()(inv_t, _matrix_transpose(gc)), inv_t))
 
 
 def _inverse_for_gradient(a, who):
-    """A^-T, which the determinant's gradient is made of; a singular A is a ValueError
-    naming `who` (its gradient there, the adjugate's, is not computed)."""
+    """A^-T, which the gradients of log |det A| (and det's second one) are made of; a
+    singular A is a ValueError naming `who`."""
     try:
         return _matrix_transpose(Inv()(a))
     except ValueError:
@@ -157,4 +185,5 @@ def cholesky(a, upper=False):
     return _matrix_transpose(lower) if upper else lower
 
 
-__all__ = ["Cholesky", "Det", "Inv", "SLogDet", "cholesky", "det", "inv", "logdet", "slogdet"]
+__all__ = ["Cholesky", "Cofactor", "Det", "Inv", "SLogDet", "cholesky", "det", "inv", "logdet",
+           "slogdet"]

@@ -5,6 +5,7 @@ import pytest
 
 import autograd as ag
 from autograd import Variable
+from autograd.ops.matrix_functions import Cofactor
 
 RNG = np.random.default_rng(0)
 _M = RNG.normal(size=(2, 3, 3))
@@ -29,14 +30,22 @@ def test_the_symmetric_gradient_of_cholesky_is_the_one_of_a_symmetric_input():
     ag.gradcheck(lambda x: ag.cholesky((x + ag.swapaxes(x, -1, -2)) * 0.5), Variable(SPD))
 
 
+def _second_derivative_of_det(a):
+    x = Variable(a)
+    (first,) = ag.grad(ag.det(x), x, create_graph=True)
+    return ag.grad(first.sum(), x)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: ag.inv(np.zeros((2, 2))), r"inv: the matrix of shape \(2, 2\) is singular"),
     (lambda: ag.cholesky(-np.ones((2, 2, 2)) - np.eye(2)),
      r"cholesky: a matrix of the batch of shape \(2, 2, 2\) is not positive definite"),
     (lambda: ag.logdet(np.ones((2, 3))), "logdet: expected a square matrix"),
     (lambda: ag.det(np.ones((2, 2), np.int64)), "det: expected floating-point values"),
-    (lambda: ag.det(Variable(np.ones((2, 2)), requires_grad=True)).backward(),
-     r"det: no gradient at a singular matrix \(shape \(2, 2\)\)"),
+    (lambda: _second_derivative_of_det(np.ones((2, 2))),
+     r"det \(its second derivative\): no gradient at a singular matrix \(shape \(2, 2\)\)"),
+    (lambda: ag.slogdet(Variable(np.ones((2, 2))))[1].backward(),
+     r"slogdet: no gradient at a singular matrix"),
 ])
 def test_what_cannot_be_computed_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -45,3 +54,36 @@ def test_what_cannot_be_computed_is_refused_by_name(call, message):
 
 def test_floor_divide_of_an_empty_dividend_by_zero_is_empty_as_numpys():
     assert ag.floor_divide(np.zeros(0, np.int64), 0).shape == (0,)
+
+
+def _numerical_det_gradient(a, h=1e-6):
+    grad = np.zeros_like(a)
+    for index in np.ndindex(a.shape):
+        step = np.zeros_like(a)
+        step[index] = h
+        grad[index] = (np.linalg.det(a + step).sum() - np.linalg.det(a - step).sum()) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("a", [
+    np.ones((2, 2)), np.arange(9.0).reshape(3, 3), np.zeros((3, 3)), np.zeros((1, 1)),
+    np.stack([np.outer([1.0, 2, 3], [4.0, -5, 6]), RNG.normal(size=(3, 3))]),  # rank 1, full
+    np.diag([2.0, 3.0, 0.0, 5.0]),
+], ids=["ones", "rank-2", "zero", "zero-1x1", "batch-rank-1-and-full", "diagonal-rank-3"])
+def test_the_gradient_of_det_at_a_singular_matrix_is_the_cofactor_matrix(a):
+    """det is a polynomial: its gradient, the cofactor matrix, exists everywhere (PyTorch's
+    too); at a singular matrix it cannot be det A A^-T."""
+    x = Variable(a, requires_grad=True)
+    ag.det(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, _numerical_det_gradient(a), atol=1e-8)
+    if a.shape == (4, 4):  # the only nonzero cofactor of diag(2, 3, 0, 5): 2 * 3 * 5
+        np.testing.assert_array_equal(np.abs(x.grad.data) > 1e-12, np.eye(4) * [0, 0, 1, 0])
+        assert np.isclose(x.grad.data[2, 2], 30.0)
+
+
+def test_the_cofactor_matrix_of_an_invertible_one_is_det_times_the_inverse_transposed():
+    cofactor = Cofactor()(Variable(SPD)).data
+    expected = np.linalg.det(SPD)[:, None, None] * np.linalg.inv(SPD).swapaxes(1, 2)
+    np.testing.assert_allclose(cofactor, expected, rtol=1e-10)
+    assert Cofactor()(Variable(np.zeros((0, 0)))).shape == (0, 0)
+    assert Cofactor()(Variable(SPD.astype(np.float32))).dtype == np.float32
