@@ -73,6 +73,36 @@ def _clear_losses_of(module):
                 losses.clear()
 
 
+def losses_held_in(module):
+    """What `module` and its sublayers hold now (this thread's): [(CallLosses, losses)], to be
+    held again by hold_again."""
+    if not _this_thread.holding:
+        return []
+    return [(losses, losses.current()) for layer in module.modules()
+            for losses in (layer.__dict__.get(kind) for kind in _HELD_IN)
+            if losses is not None and losses in _this_thread.holding]
+
+
+def hold_again(module, held):
+    """Make `module`'s layers hold `held` (losses_held_in's) as their latest call's losses. A
+    captured step's replay runs no Python: the losses its recording held are the Variables it
+    refreshes, while a call in between (a callback's) left its own in their place."""
+    if _holds(held):
+        return
+    _clear_losses_of(module)
+    for losses, kept in held:
+        losses.hold(kept)
+
+
+def _holds(held):
+    """Whether this thread holds exactly `held` already (the usual case: nothing was called
+    between two replays)."""
+    if len(_this_thread.holding) != len(held):
+        return False
+    return all(len(losses._losses) == len(kept) and all(
+        a is b for a, b in zip(losses._losses, kept)) for losses, kept in held)
+
+
 def _array_module_of(args, kwargs):
     """The array module of a call's first argument (given by keyword too; its first item for
     a list or a dict's first value): NumPy, or CuPy for GPU arrays."""
@@ -108,6 +138,12 @@ class CallLosses(threading.local):
     def clear(self):
         self._losses = []
         _this_thread.holding.discard(self)
+
+    def hold(self, losses):
+        """Hold `losses` (a list of Variables) as the latest call's, in place of any."""
+        self._losses = list(losses)
+        if losses:
+            _this_thread.holding.add(self)
 
     # A copy (copy.deepcopy of a layer, pickle) starts with no losses, as a layer not yet
     # called: the losses belong to the original's calls (and a thread-local cannot be copied)
@@ -208,4 +244,4 @@ def held_losses(modules, kinds=CALL_LOSSES + WEIGHT_PENALTIES):
 
 __all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "CallLossesInUse", "WEIGHT_PENALTIES",
            "call_array_module", "call_losses_in_use", "held_losses",
-           "note_call_losses", "outside_any_call", "top_level_call"]
+           "hold_again", "losses_held_in", "note_call_losses", "outside_any_call", "top_level_call"]

@@ -34,6 +34,8 @@ from ..call_losses import (
     WEIGHT_PENALTIES,
     call_losses_in_use,
     held_losses,
+    hold_again,
+    losses_held_in,
     top_level_call,
 )
 from ..data.loader import DataLoader
@@ -646,9 +648,20 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         # a replay runs no Python: the settings are as changed() just found them
         if captured is not None and watch and captured.replays == replays:
             self._step_settings.note(self)
+        if captured is not None and not eager and call_losses_in_use():
+            self._keep_replayed_losses(captured.replays != replays)
         if not self._scores_outputs():
             return float(loss.data), None, None
         return float(loss.data), host_arrays(inputs), None if mask is None else host_arrays(mask)
+
+    def _keep_replayed_losses(self, replayed):
+        """After a recorded step, note the call losses its layers hold; after a replay, have
+        them hold those again (the replay refreshed their values, and a call in between, a
+        callback's, left its own losses in their place: model.losses would be that call's)."""
+        if not replayed:
+            object.__setattr__(self, "_recorded_losses", losses_held_in(self))  # (no setting)
+        else:
+            hold_again(self, self.__dict__.get("_recorded_losses", []))
 
     @property
     def _step_settings(self):

@@ -351,3 +351,32 @@ def test_losses_are_listed_in_keras_order_calls_first_then_weights():
     model = keras.Sequential([keras.Input((2,)), dense, AddsSeven()])
     model(np.ones((1, 2), np.float32))
     assert _values(model.losses) == [4.0, 7.0, 4.0]
+
+
+def test_after_a_replayed_step_the_losses_are_the_batchs_even_past_a_callbacks_call():
+    """A captured step's replay runs no Python: the losses a callback's own call of the model
+    left must not stand for the batch's (jit_compile=True lists what eager fit lists)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = rng.normal(size=(64, 1)).astype(np.float32)
+
+    def losses_at_batch_ends(jit):
+        np.random.seed(0)
+        model = keras.Sequential([keras.layers.Dense(4), AddsSquares(), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", jit_compile=jit)
+        seen = []
+
+        class CallsTheModel(keras.callbacks.Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                self.model(x[:8])  # (its losses: those of these 8 samples)
+
+            def on_train_batch_end(self, batch, logs=None):
+                seen.append([float(loss.data) for loss in self.model.losses])
+
+        model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[CallsTheModel()])
+        return np.array(seen)
+
+    eager, replayed = losses_at_batch_ends(False), losses_at_batch_ends(True)
+    assert eager.shape == (8, 1) and len(np.unique(eager.round(4))) == 8  # each batch its own
+    np.testing.assert_allclose(replayed, eager, rtol=1e-5)
