@@ -20,18 +20,28 @@ class TracksLayerCollections:
 
 def tracked(owner, name, value):
     """value, a ModuleList or ModuleDict where it is a public list, tuple or dict of modules
-    only; an empty public list one that becomes a ModuleList when a module joins it."""
+    only (or of such lists and dicts: Keras tracks nested ones too); an empty public list one
+    that becomes a ModuleList when a module joins it."""
     if name.startswith("_"):
         return value
     if isinstance(value, list) and not value and value.__class__ is list:
         return _EmptyList(owner, name)
-    if isinstance(value, (list, tuple)) and value and all(
-            isinstance(item, Module) for item in value):
-        return ModuleList(value)
-    if isinstance(value, dict) and value and all(
-            isinstance(key, str) and isinstance(item, Module) for key, item in value.items()):
-        return ModuleDict(value)
-    return value
+    held = _as_module(value)
+    return value if held is None or held is value else held
+
+
+def _as_module(value):
+    """value if a Module; a ModuleList (ModuleDict) of a non-empty list or tuple (dict with
+    string keys) whose items are all modules, or become modules so; else None."""
+    if isinstance(value, Module):
+        return value
+    if isinstance(value, (list, tuple)) and value:
+        items = [_as_module(item) for item in value]
+        return None if any(item is None for item in items) else ModuleList(items)
+    if isinstance(value, dict) and value and all(isinstance(key, str) for key in value):
+        items = {key: _as_module(item) for key, item in value.items()}
+        return None if any(item is None for item in items.values()) else ModuleDict(items)
+    return None
 
 
 class _EmptyList(list):
@@ -44,7 +54,7 @@ class _EmptyList(list):
 
     def _joined(self):
         owner = self._owner()
-        if owner is not None and self and all(isinstance(item, Module) for item in self):
+        if owner is not None and _as_module(list(self)) is not None:
             setattr(owner, self._name, list(self))
 
     def append(self, item):
