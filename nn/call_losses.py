@@ -168,12 +168,12 @@ class AddsLosses:
     term) that fit and evaluate add to the compiled loss, as Keras does."""
 
     def __init_subclass__(cls, **kwargs):
-        # a module whose forward calls add_loss turns call-loss scoping on when its class is
-        # made: a container's first call then keeps its sublayers' losses together (turned
+        # a module with a method that calls add_loss turns call-loss scoping on when its
+        # class is made: a container's first call then keeps its sublayers' losses together (turned
         # on at the first add_loss, the container's call had opened no scope)
         super().__init_subclass__(**kwargs)
-        forward = cls.__dict__.get("forward")
-        if "add_loss" in getattr(getattr(forward, "__code__", None), "co_names", ()):
+        if any("add_loss" in getattr(getattr(method, "__code__", None), "co_names", ())
+               for method in vars(cls).values()):  # (forward, or a helper it calls)
             note_call_losses()
 
     def add_loss(self, loss):

@@ -337,6 +337,32 @@ def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch
     assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
 
 
+def test_a_loss_added_from_a_helper_method_is_kept_from_the_first_call(monkeypatch):
+    """(Only forward was looked at for add_loss: a helper's first call lost one loss.)"""
+    from nn.call_losses import CallLossesInUse
+    monkeypatch.setattr(CallLossesInUse, "any", False)
+
+    class Shared(nn.Module):
+        def forward(self, x):
+            return self.penalize(x)
+
+        def penalize(self, x):
+            self.add_loss((x * x).sum())
+            return x
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.shared = Shared()
+
+        def forward(self, x):
+            return self.shared(self.shared(x))
+
+    container = Twice()
+    container(Variable(np.ones(3)))
+    assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
+
+
 def test_losses_are_listed_in_keras_order_calls_first_then_weights():
     """Keras 3.15.1 lists [4.0, 7.0, 4.0] for this model: the Dense's activity penalty,
     the next layer's added loss, then the kernel's penalty (weights' penalties came first)."""
