@@ -99,6 +99,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
                                 "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
                                 "cholesky",
+                                # integers
+                                "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+                                "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm",
+                                "isin",
                                 # elementwise math
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
@@ -152,6 +156,9 @@ __all__ = [
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
     "tensordot", "cdist", "inv", "det", "slogdet", "logdet", "cholesky",
+    # integers
+    "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+    "bitwise_right_shift", "gcd", "lcm", "isin",
     # elementwise math
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",

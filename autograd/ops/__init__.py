@@ -69,6 +69,9 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     "moveaxis": "layout", "rot90": "layout", "meshgrid": "layout", "outer": "products",
     "kron": "products", "cross": "products", "tensordot": "products", "cdist": "distance",
     **dict.fromkeys(("inv", "det", "slogdet", "logdet", "cholesky"), "matrix_functions"),
+    **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
+                     "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "isin"),
+                    "integer_math"),
     # elementwise math
     **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
                      "hypot"), "trigonometric"),
@@ -100,6 +103,9 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "repeat_interleave", "unflatten", "movedim", "moveaxis", "rot90", "meshgrid",
            "outer", "kron", "cross", "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
            "cholesky",
+           # integers
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+           "bitwise_right_shift", "gcd", "lcm", "isin",
            # elementwise math
            "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",

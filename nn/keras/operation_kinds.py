@@ -45,6 +45,11 @@ def in_dtype(x, dtype):
 
 
 
+def copied(x):
+    """A copy of x (Keras' Copy; Conjugate and Real of rungrad's real numbers)."""
+    return ops.clone(as_variable(x))
+
+
 def full_like(x, value, dtype=None):
     """A constant of x's shape filled with `value` (in x's dtype by default), on x's array
     module: Keras' FullLike, ZerosLike and OnesLike, and the constants of the ops."""
@@ -68,5 +73,5 @@ def as_tensors(*values):
     return tensors
 
 
-__all__ = ["as_tensors", "axes", "binary", "full_like", "in_dtype", "reduction", "truth",
+__all__ = ["as_tensors", "axes", "binary", "copied", "full_like", "in_dtype", "reduction", "truth",
            "unary"]

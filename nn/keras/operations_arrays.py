@@ -8,8 +8,9 @@ from autograd import ops
 from autograd.backend import array_of, as_array, get_array_module, to_cpu
 from autograd.variable import Variable, as_variable
 
+from .. import functional as F
 from ..call_losses import call_array_module
-from .operation_kinds import as_tensors, axes, full_like
+from .operation_kinds import as_tensors, axes, copied, full_like
 
 
 def _flat(x):
@@ -372,6 +373,44 @@ def _linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axi
     return (_made(values), step) if retstep else _made(values)
 
 
+def _blocks_format(x, block_size, data_format, who):
+    """x as a Variable of rank 4, block_size an int >= 1, data_format one of Keras' two."""
+    x = as_variable(x)
+    if x.ndim != 4:
+        raise ValueError(f"{who}: expected images (N, H, W, C) or (N, C, H, W), got shape "
+                         f"{tuple(x.shape)}")
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"{who}: data_format must be 'channels_last' or 'channels_first', "
+                         f"got {data_format!r}")
+    return x, int(block_size)
+
+
+def _depth_to_space(x, block_size, data_format="channels_last"):
+    """Channels moved into b x b blocks of pixels (N, H, W, b b C') -> (N, H b, W b, C'):
+    TensorFlow's order channels-last, PyTorch's pixel_shuffle channels-first (Keras')."""
+    x, b = _blocks_format(x, block_size, data_format, "depth_to_space")
+    if data_format == "channels_first":
+        return F.pixel_shuffle(x, b)
+    n, h, w, c = x.shape
+    if c % (b * b):
+        raise ValueError(f"depth_to_space: {c} channels do not fill blocks of {b} x {b}")
+    blocks = ops.reshape(x, (n, h, w, b, b, c // (b * b)))
+    return ops.reshape(ops.transpose(blocks, (0, 1, 3, 2, 4, 5)), (n, h * b, w * b, -1))
+
+
+def _space_to_depth(x, block_size, data_format="channels_last"):
+    """b x b blocks of pixels moved into the channels, depth_to_space undone."""
+    x, b = _blocks_format(x, block_size, data_format, "space_to_depth")
+    if data_format == "channels_first":
+        return F.pixel_unshuffle(x, b)
+    n, h, w, c = x.shape
+    if h % b or w % b:
+        raise ValueError(f"space_to_depth: an image of {h} x {w} does not split into blocks "
+                         f"of {b} x {b}")
+    blocks = ops.reshape(x, (n, h // b, b, w // b, b, c))
+    return ops.reshape(ops.transpose(blocks, (0, 1, 3, 2, 4, 5)), (n, h // b, w // b, -1))
+
+
 ARRAYS = {
     "Take": _take, "TakeAlongAxis": _take_along_axis, "Repeat": _repeat,
     "BroadcastTo": lambda x, shape: ops.broadcast_to(x, tuple(shape)),
@@ -414,7 +453,8 @@ ARRAYS = {
     "ArraySplit": _array_split,
     "Hsplit": _split_along(lambda x: 0 if x.ndim == 1 else 1),
     "Vsplit": _split_along(lambda x: 0), "Dsplit": _split_along(lambda x: 2),
-    "Copy": lambda x: ops.clone(as_variable(x)),
+    "Copy": copied, "Diagflat": lambda x, k=0: ops.diag(ops.reshape(x, (-1,)), k),
+    "DepthToSpace": _depth_to_space, "SpaceToDepth": _space_to_depth,
     "Array": lambda x, dtype=None: _cast_to(as_variable(x), dtype),
     "SaturateCast": _saturate_cast,
 }

@@ -12,6 +12,8 @@ from .. import functional as F
 from ..functional.conv import conv2d
 from ..functional.conv3d import conv3d
 from .layers._base import (
+    back_from_channels_first,
+    channels_first,
     data_format_name,
     functional_for,
     functional_weight,
@@ -19,6 +21,7 @@ from .layers._base import (
     per_axis,
     slide,
 )
+from .layers.conv_transpose import transposed_convolution
 from .layers.depthwise_conv import _depthwise_weight
 from .layers.pooling import AVERAGE_PAD, MAX_PAD, average_pooling, max_pooling
 
@@ -68,6 +71,54 @@ def _depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None
                  lambda images, _, s, d, p, __: convolution(images, weight, None, s, p, d,
                                                             kernel.shape[-2]),
                  "depthwise_conv")
+
+
+def _separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
+                    data_format=None, dilation_rate=1):
+    """The depthwise convolution, then the pointwise one (1 x 1) mixing its channels."""
+    depthwise = _depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format,
+                                dilation_rate)
+    return _conv(depthwise, pointwise_kernel, 1, "valid", data_format)
+
+
+def _conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                    data_format=None, dilation_rate=1):
+    """The transposed convolution with Keras' kernel (K..., filters, C), Keras' output size
+    (as Conv2DTranspose's)."""
+    kernel = as_variable(kernel)
+    inputs, dims, _, strides, dilation, padding, data_format = _geometry(
+        inputs, tuple(kernel.shape[:-2]), strides, padding, data_format, dilation_rate,
+        "conv_transpose")
+    if output_padding is not None:
+        output_padding = per_axis(output_padding, dims, "output_padding", "conv_transpose",
+                                  minimum=0)
+    images = channels_first(inputs, dims, data_format)
+    y = transposed_convolution(images, kernel, dims, strides, padding, output_padding,
+                               dilation)
+    return back_from_channels_first(y, dims, data_format)
+
+
+def _correlate(x1, x2, mode="valid"):
+    """NumPy's correlate of two 1-D tensors: c[k] = sum_n x1[n + k] x2[n], over the shifts
+    'valid' (full overlap), 'same' (x1's length, the longer's for a longer x2) or 'full';
+    float32 for integers (float64 for int64, Keras')."""
+    x1, x2 = as_variable(x1), as_variable(x2)
+    if x1.ndim != 1 or x2.ndim != 1 or not x1.shape[0] or not x2.shape[0]:
+        raise ValueError(f"correlate: expects two non-empty 1-D tensors, got shapes "
+                         f"{tuple(x1.shape)} and {tuple(x2.shape)}")
+    if mode not in ("valid", "same", "full"):
+        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full', got {mode!r}")
+    dtype = np.result_type(x1.dtype, x2.dtype)
+    dtype = dtype if dtype.kind == "f" else np.dtype(
+        np.float64 if np.int64 in (x1.dtype, x2.dtype) else np.float32)
+    x1, x2 = ops.astype(x1, dtype), ops.astype(x2, dtype)
+    n, m = x1.shape[0], x2.shape[0]
+    images = ops.reshape(ops.pad(x1, ((m - 1, m - 1),)), (1, 1, 1, n + 2 * m - 2))
+    full = ops.reshape(conv2d(images, ops.reshape(x2, (1, 1, 1, m))), (n + m - 1,))
+    size = {"full": n + m - 1, "same": max(n, m), "valid": max(n, m) - min(n, m) + 1}[mode]
+    start = (n + m - 1 - size) // 2 if mode == "same" else (min(n, m) - 1 if mode == "valid"
+                                                            else 0)
+    return full[start:start + size]
 
 
 def _pooled(kind):
@@ -126,6 +177,8 @@ _LARGE_NEGATIVE = -0.7 * 3.38953e38  # Keras' (torch backend's) for float32 and 
 CONV = {
     "Conv": _conv, "DepthwiseConv": _depthwise_conv, "MaxPool": _pooled("max"),
     "AveragePool": _pooled("average"), "DotProductAttention": _dot_product_attention,
+    "SeparableConv": _separable_conv, "ConvTranspose": _conv_transpose,
+    "Correlate": _correlate,
 }
 
 __all__ = ["CONV"]

@@ -14,6 +14,7 @@ from .operation_kinds import (
     as_tensors,
     axes,
     binary,
+    copied,
     full_like,
     in_dtype,
     reduction,
@@ -194,11 +195,74 @@ def _norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 (Keras')
 
 
 def _solve(a, b):
+    """a^-1 b; b (..., n, k), or (..., n): a vector per matrix of a batch (torch.linalg's
+    rule, b with one axis fewer than a)."""
+    a, b = as_tensors(a, b)
+    if b.ndim == a.ndim - 1 and b.ndim > 1:
+        return ops.squeeze(ops.solve(a, ops.expand_dims(b, -1)), axis=-1)
     return ops.solve(a, b)
 
 
 def _slogdet(x):
     return ops.slogdet(x)
+
+
+def _fabs(x):
+    """|x| as floats (float32 for integers and booleans, Keras')."""
+    x = as_variable(x)
+    return ops.abs(x if x.dtype.kind == "f" else ops.astype(x, np.float32))
+
+
+def _divide_no_nan(x1, x2):
+    """x1 / x2, 0 where x2 is 0 (its gradient there 0 too: the division never sees a 0)."""
+    x1, x2 = as_tensors(x1, x2)
+    floats = [x.dtype for x in (x1, x2) if x.dtype.kind == "f"]
+    dtype = np.result_type(*floats) if floats else np.dtype(np.float32)
+    x1, x2 = ops.astype(x1, dtype), ops.astype(x2, dtype)
+    zero = ops.equal(x2, 0)
+    return ops.where(zero, 0.0, ops.div(x1, ops.where(zero, 1.0, x2)))
+
+
+def _nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    x = as_variable(x)
+    return x if x.dtype.kind in "biu" else ops.nan_to_num(x, nan, posinf, neginf)
+
+
+def _allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """Whether every pair is close (isclose's test), one boolean."""
+    return ops.all(_isclose(x1, x2, rtol, atol, equal_nan))
+
+
+def _angle(x):
+    """The argument of a real number: pi where x < 0, else 0 (float32 for integers)."""
+    x = as_variable(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    return ops.where(ops.less(x, 0), full_like(x, math.pi, dtype), full_like(x, 0, dtype))
+
+
+def _integers(op):
+    def computed(x1, x2):
+        return op(*as_tensors(x1, x2))
+    return computed
+
+
+def _cdist(x, y):
+    """The Euclidean distances between the rows of x (..., P, M) and y (..., R, M)."""
+    return ops.cdist(*as_tensors(x, y))
+
+
+def _solve_triangular(a, b, lower=False):
+    """a^-1 b for a triangular a, only its lower (upper) triangle read; b (..., n) or
+    (..., n, k)."""
+    a = as_variable(a)
+    return _solve(ops.tril(a) if lower else ops.triu(a), b)
+
+
+def _cholesky_inverse(x, upper=False):
+    """(L L^T)^-1 from its Cholesky factor L (U^T U from U with upper=True)."""
+    x = as_variable(x)
+    swapped = ops.swapaxes(x, -1, -2)
+    return ops.inv(ops.matmul(swapped, x) if upper else ops.matmul(x, swapped))
 
 
 MATH = {
@@ -239,7 +303,21 @@ MATH = {
     # linear algebra
     "Det": unary(ops.det), "Inv": unary(ops.inv), "Solve": _solve,
     "Cholesky": lambda x, upper=False: ops.cholesky(x, upper), "Logdet": unary(ops.logdet),
-    "Slogdet": _slogdet,
+    "Slogdet": _slogdet, "SolveTriangular": _solve_triangular,
+    "CholeskyInverse": _cholesky_inverse, "CDist": _cdist,
+    # more elementwise: absolute floats, safe division, complex parts of real numbers
+    "Fabs": _fabs, "DivideNoNan": _divide_no_nan, "NanToNum": _nan_to_num,
+    "AllClose": _allclose, "Angle": _angle, "Conjugate": copied, "Real": copied,
+    "Imag": lambda x: full_like(x, 0),
+    # integers (no gradient)
+    **{name: _integers(getattr(ops, op)) for name, op in (
+        ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
+        ("BitwiseXor", "bitwise_xor"), ("BitwiseLeftShift", "bitwise_left_shift"),
+        ("LeftShift", "bitwise_left_shift"), ("BitwiseRightShift", "bitwise_right_shift"),
+        ("RightShift", "bitwise_right_shift"), ("Gcd", "gcd"), ("Lcm", "lcm"))},
+    "BitwiseNot": unary(ops.bitwise_not), "BitwiseInvert": unary(ops.bitwise_not),
+    "IsIn": lambda x1, x2, assume_unique=False, invert=False: ops.isin(
+        x1, x2, assume_unique=assume_unique, invert=invert),
 }
 
 # of integer and boolean tensors, floats (Keras 3.15.1 gives float32 for int32 inputs)
@@ -247,6 +325,6 @@ FLOAT_RESULTS = ("Ceil", "Tan", "Sinh", "Cosh", "Arcsin", "Arccos", "Arctan", "A
                  "Arccosh", "Arctanh", "Log2", "Log10", "Exp2", "Reciprocal", "Cbrt",
                  "Deg2rad", "Rad2deg", "Erfc", "Erfinv", "TanhShrink", "Squareplus",
                  "SparsePlus", "Nanmean", "Average", "Norm", "Arctan2", "Hypot",
-                 "Logaddexp", "Logaddexp2", "Sinc")
+                 "Logaddexp", "Logaddexp2", "Sinc", "CDist")
 
 __all__ = ["FLOAT_RESULTS", "MATH"]

@@ -4,9 +4,11 @@ name, each as Keras' backend computes it, made of rungrad's differentiable ops."
 import numpy as np
 
 from autograd import ops
+from autograd.backend import get_array_module
 from autograd.variable import as_variable
 
 from .. import functional as F
+from .layers._base import data_format_name
 from .losses import EPSILON
 from .operation_kinds import axes
 
@@ -157,6 +159,65 @@ def _rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return y if scale is None else ops.mul(y, scale)
 
 
+def _sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1"""
+    return ops.clip(ops.mul(ops.add(_floats(x), 1.0), 0.5), 0.0, 1.0)
+
+
+def _sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along `axis` (Martins and
+    Astudillo's sparsemax): max(x - tau, 0), tau = (the sum of the k largest - 1) / k for
+    the k largest that stay above it. (Keras 3.15.1 sums the running sums instead, which
+    gives rows that do not sum to 1 wherever k > 1: this is the published definition.)"""
+    x = _floats(x)
+    ordered = ops.flip(ops.sort(x, axis=axis), axis)
+    running = ops.cumsum(ordered, axis)
+    n = x.shape[axis]
+    shape = [1] * x.ndim
+    shape[axis] = n
+    ranks = get_array_module(x.data).arange(1, n + 1, dtype=x.dtype).reshape(shape)
+    support = ops.greater(ops.sub(ordered, ops.div(ops.sub(running, 1.0), ranks)), 0)
+    k = ops.sum(ops.astype(support, x.dtype), axis=axis, keepdims=True)
+    total = ops.sum(ops.where(support, ordered, 0.0), axis=axis, keepdims=True)
+    return ops.maximum(ops.sub(x, ops.div(ops.sub(total, 1.0), k)), 0.0)
+
+
+def _floats(x):
+    x = as_variable(x)
+    return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
+
+
+def _adaptive_pool(kind):
+    """AdaptiveAveragePool / AdaptiveMaxPool of (N, *spatial, C) inputs (channels-first
+    with data_format), 1 to 3 spatial axes, to `output_size` (PyTorch's windows)."""
+    def pool(inputs, output_size, data_format=None):
+        who = f"adaptive_{kind}_pool"
+        x = as_variable(inputs)
+        dims = x.ndim - 2
+        if dims not in (1, 2, 3):
+            raise ValueError(f"{who}: inputs of rank 3, 4 or 5 ((N, *spatial, C)), got shape "
+                             f"{tuple(x.shape)}")
+        last = data_format_name(data_format, who) == "channels_last"
+        if dims == 1 and isinstance(output_size, (tuple, list)):
+            (output_size,) = output_size
+        short = "avg" if kind == "average" else "max"
+        pooled = getattr(F, f"adaptive_{short}_pool{dims}d")(
+            ops.moveaxis(x, -1, 1) if last else x, output_size)
+        return ops.moveaxis(pooled, 1, -1) if last else pooled
+    return pool
+
+
+def _ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """The CTC loss of each sample (N,): output (N, T, classes) logits, target (N, S)
+    labels, their lengths (N,), mask_index the blank class (Keras' torch backend's)."""
+    output = as_variable(output)
+    if output.dtype.kind != "f" or output.dtype.itemsize < 4:
+        output = ops.astype(output, np.float32)
+    log_probs = F.log_softmax(ops.swapaxes(output, 0, 1), axis=-1)
+    return F.ctc_loss(log_probs, target, output_length, target_length, blank=mask_index,
+                      reduction="none")
+
+
 NN = {
     "BinaryCrossentropy": _binary_crossentropy,
     "CategoricalCrossentropy": _categorical_crossentropy,
@@ -164,6 +225,12 @@ NN = {
     "MultiHot": _multi_hot, "PSNR": _psnr, "Moments": _moments, "Normalize": _normalize,
     "BatchNorm": _batch_normalization, "LayerNorm": _layer_normalization,
     "RMSNorm": _rms_normalization,
+    "SparseSigmoid": _sparse_sigmoid, "Sparsemax": _sparsemax, "CTCLoss": _ctc_loss,
+    "AdaptiveAveragePool": _adaptive_pool("average"), "AdaptiveMaxPool": _adaptive_pool("max"),
+    "Unfold": lambda x, kernel_size, dilation=1, padding=0, stride=1: F.unfold(
+        x, kernel_size, dilation, padding, stride),
+    "Fold": lambda x, output_size, kernel_size, dilation=1, padding=0, stride=1: F.fold(
+        x, output_size, kernel_size, dilation, padding, stride),
 }
 
 __all__ = ["NN"]

@@ -4,10 +4,11 @@ made of rungrad's differentiable ops (a sort, then the ranks picked)."""
 import numpy as np
 
 from autograd import ops
-from autograd.backend import get_array_module
-from autograd.variable import as_variable
+from autograd.backend import array_of, get_array_module, to_cpu
+from autograd.config import no_grad
+from autograd.variable import Variable, as_variable
 
-from .operation_kinds import axes, in_dtype
+from .operation_kinds import axes, full_like, in_dtype
 
 
 def _floats(x):
@@ -57,7 +58,7 @@ def _broadcast(ranks, values):
     """Integer ranks (k,) or (..., k) as take_along_axis takes them for values (..., n)."""
     ranks = np.asarray(ranks) if not hasattr(ranks, "dtype") else ranks
     if ranks.ndim == 1:
-        return np.broadcast_to(ranks, tuple(values.shape[:-1]) + ranks.shape)
+        return ops.broadcast_to(ranks, tuple(values.shape[:-1]) + ranks.shape)
     return ranks
 
 
@@ -79,22 +80,8 @@ def _nan_where_any(rows, result):
 
 
 def _nanmedian(x, axis=None, keepdims=False):
-    """The median of the values that are not NaN (NaN where a row holds only NaNs): the
-    sorted row's NaNs come last, and its middle ranks follow the row's count, picked by
-    comparisons in the graph (so that a captured step picks each batch's)."""
-    rows, shaped = _rows(_floats(x), axis, "nanmedian")
-    values = ops.sort(rows, axis=-1)
-    count = ops.sum(ops.astype(ops.equal(ops.isnan(values), False), np.int64), axis=-1,
-                    keepdims=True)
-    low, high = ops.floor_divide(ops.sub(count, 1), 2), ops.floor_divide(count, 2)
-    ranks = get_array_module(values.data).arange(values.shape[-1])
-    weight = ops.mul(ops.add(ops.astype(ops.equal(ranks, low), values.dtype),
-                             ops.astype(ops.equal(ranks, high), values.dtype)), 0.5)
-    with np.errstate(invalid="ignore"):  # (inf times a weight 0: not picked)
-        picked = ops.where(ops.greater(weight, 0), ops.mul(values, weight), 0.0)
-    median = ops.where(ops.equal(ops.squeeze(count, axis=-1), 0), np.nan,
-                       ops.sum(picked, axis=-1))
-    return shaped(median, keepdims)
+    """The median of the values that are not NaN (NaN where a row holds only NaNs)."""
+    return _nanquantile(x, 0.5, axis, "linear", keepdims, "nanmedian")
 
 
 def _quantile(x, q, axis=None, method="linear", keepdims=False):
@@ -102,31 +89,123 @@ def _quantile(x, q, axis=None, method="linear", keepdims=False):
     around q (n - 1) by `method`: 'linear', 'lower', 'higher', 'midpoint' or 'nearest';
     a 1-D q's axis comes first (NaN for a row holding one)."""
     rows, shaped = _rows(_floats(x), axis, "quantile")
-    qs = np.asarray(getattr(q, "data", q), dtype=np.float64)
-    if qs.ndim > 1 or np.any((qs < 0) | (qs > 1)):
-        raise ValueError(f"quantile: q must be a number or 1-D, within [0, 1], got {q!r}")
+    qs = _checked_q(q, "quantile")
     values = ops.sort(rows, axis=-1)
     position = np.atleast_1d(qs) * (values.shape[-1] - 1)
-    low, high = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
-    weights = {"linear": position - low, "lower": 0 * position, "higher": 0 * position + 1,
-               "midpoint": np.where(high > low, 0.5, 0.0)}
+    result = _nan_where_any(rows, _interpolated(values, position, method, "quantile"))
+    return _q_first(result, qs, shaped, keepdims)
+
+
+def _nanquantile(x, q, axis=None, method="linear", keepdims=False, who="nanquantile"):
+    """quantile of the values that are not NaN (NaN where a row holds only NaNs): the sorted
+    row's NaNs come last, and its ranks follow the row's count, picked by comparisons in the
+    graph (so that a captured step picks each batch's)."""
+    rows, shaped = _rows(_floats(x), axis, who)
+    qs = _checked_q(q, who)
+    values = ops.sort(rows, axis=-1)
+    # ranks counted in float64 (float16 holds no integer above 2048)
+    count = ops.sum(ops.astype(ops.equal(ops.isnan(values), False), np.float64), axis=-1,
+                    keepdims=True)
+    last = ops.maximum(ops.sub(count, 1.0), 0.0)  # (an all-NaN row: rank 0, NaN below)
+    xp = get_array_module(values.data)
+    position = ops.mul(last, xp.asarray(np.atleast_1d(qs)))  # (..., k)
+    low, high, weight = _ranks(position, method, who)
+    ranks = xp.arange(values.shape[-1], dtype=np.float64)
+    low, high, weight = (ops.expand_dims(v, -1) for v in (low, high, weight))  # (..., k, 1)
+    weight = ops.astype(weight, values.dtype)
+    weights = ops.add(ops.mul(ops.astype(ops.equal(ranks, low), values.dtype),
+                              ops.sub(1.0, weight)),
+                      ops.mul(ops.astype(ops.equal(ranks, high), values.dtype), weight))
+    spread = ops.expand_dims(values, -2)  # (..., 1, n)
+    with np.errstate(invalid="ignore"):  # (inf times a weight 0: not picked)
+        picked = ops.where(ops.greater(weights, 0), ops.mul(spread, weights), 0.0)
+    result = ops.where(ops.equal(count, 0), np.nan, ops.sum(picked, axis=-1))
+    return _q_first(result, qs, shaped, keepdims)
+
+
+def _host_q(q):
+    """q (a number, a list, an array or tensor, on the GPU too) as a float64 NumPy array."""
+    return np.asarray(to_cpu(array_of(q)) if hasattr(q, "shape") else q, dtype=np.float64)
+
+
+def _checked_q(q, who):
+    qs = _host_q(q)
+    if qs.ndim > 1 or np.any((qs < 0) | (qs > 1)):
+        raise ValueError(f"{who}: q must be a number or 1-D, within [0, 1], got {q!r}")
+    return qs
+
+
+def _interpolated(values, position, method, who):
+    """values (..., n) sorted, read at the fractional ranks `position` (k,) by `method`
+    (NumPy's): (..., k)."""
+    low, high, weight = _ranks(position, method, who)
+    return _at_ranks(values, low.astype(np.int64), high.astype(np.int64),
+                     weight.astype(values.dtype))
+
+
+def _ranks(position, method, who):
+    """(low, high, weight) of NumPy's `method` at fractional ranks `position` (arrays, or
+    Variables computed in the graph): the result is values[low] + (values[high] -
+    values[low]) weight."""
+    low, high = ops.floor(position), ops.ceil(position)
     if method == "nearest":
-        low = high = np.around(position).astype(np.int64)
-        weight = 0 * position
-    elif method in weights:
-        weight = weights[method]
-    else:
-        raise ValueError(f"quantile: method must be 'linear', 'lower', 'higher', 'midpoint' "
-                         f"or 'nearest', got {method!r}")
-    if method == "higher":
+        low = high = ops.round(position)  # (half to even, as NumPy)
+    elif method == "lower":
+        high = low
+    elif method == "higher":
         low = high
-    result = _nan_where_any(rows, _at_ranks(values, low, high, weight.astype(values.dtype)))
+    elif method not in ("linear", "midpoint"):
+        raise ValueError(f"{who}: method must be 'linear', 'lower', 'higher', 'midpoint' or "
+                         f"'nearest', got {method!r}")
+    weight = ops.mul(low, 0.0)
+    if method == "linear":
+        weight = ops.sub(position, low)
+    elif method == "midpoint":
+        weight = ops.where(ops.greater(high, low), 0.5, 0.0)
+    if not isinstance(position, Variable):  # (constants: as arrays)
+        low, high, weight = low.data, high.data, weight.data
+    return low, high, weight
+
+
+def _q_first(result, qs, shaped, keepdims):
+    """A quantile's result (..., k) with the axis of a 1-D q first (none for a number)."""
     result = ops.moveaxis(result, -1, 0)
     return shaped(result if qs.ndim else ops.squeeze(result, axis=0), keepdims)
 
 
 def _percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile(x, np.asarray(getattr(q, "data", q)) / 100.0, axis, method, keepdims)
+    return _quantile(x, _host_q(q) / 100.0, axis, method, keepdims)
+
+
+def _nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    return _nanquantile(x, _host_q(q) / 100.0, axis, method, keepdims)
+
+
+def _histogram(x, bins=10, range=None):  # noqa: A002 (Keras' argument names)
+    """(counts, edges) of x's values in `bins` equal bins over `range` (x's smallest to its
+    largest by default), NumPy's: each bin holds its left edge, the last one its right edge
+    too, values outside the range are left out. Counts in x's float dtype (Keras' torch
+    backend's); computed by ops in no graph (no gradient), so that a captured step counts
+    each call's values."""
+    x = _floats(x)
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(f"histogram: bins must be a positive int, got {bins!r}")
+    with no_grad():
+        flat = ops.reshape(x, (-1,))
+        if range is None:
+            low, high = ops.min(flat), ops.max(flat)
+            same = ops.equal(low, high)  # (NumPy's: a range of 1 around a single value)
+            low, high = ops.where(same, ops.sub(low, 0.5), low), ops.where(
+                same, ops.add(high, 0.5), high)
+        else:
+            low, high = (full_like(flat[:1], float(edge))[0] for edge in range)
+        steps = ops.div(get_array_module(flat.data).arange(bins + 1, dtype=x.dtype), bins)
+        edges = ops.add(low, ops.mul(ops.sub(high, low), steps))
+        inside = ops.where(ops.greater_equal(flat, low), ops.less_equal(flat, high), False)
+        index = ops.floor(ops.mul(ops.div(ops.sub(flat, low), ops.sub(high, low)), bins))
+        index = ops.astype(ops.where(inside, ops.clip(index, 0, bins - 1), bins), np.int64)
+        counts = ops.bincount(index, minlength=bins + 1)[:bins]
+        return ops.astype(counts, x.dtype), edges
 
 
 # ----- reductions that leave NaNs out -----
@@ -210,7 +289,8 @@ def _trapezoid(y, x=None, dx=1.0, axis=-1):
 
 STATISTICS = {
     "Median": _median, "Nanmedian": _nanmedian,
-    "Quantile": _quantile, "Percentile": _percentile,
+    "Quantile": _quantile, "Percentile": _percentile, "Nanquantile": _nanquantile,
+    "Nanpercentile": _nanpercentile, "Histogram": _histogram,
     "Nanmax": _nan_extreme(ops.max, -np.inf), "Nanmin": _nan_extreme(ops.min, np.inf),
     "Nanargmax": _nan_arg(ops.argmax, -np.inf), "Nanargmin": _nan_arg(ops.argmin, np.inf),
     "Nanprod": _nanprod, "Nanvar": _nanvar,
@@ -220,7 +300,8 @@ STATISTICS = {
 }
 
 # of integer and boolean tensors, floats (as Keras 3.15.1 gives them)
-FLOAT_STATISTICS = ("Median", "Nanmedian", "Quantile", "Percentile", "Nanvar", "Nanstd",
+FLOAT_STATISTICS = ("Median", "Nanmedian", "Quantile", "Percentile", "Nanquantile",
+                    "Nanpercentile", "Nanvar", "Nanstd",
                     "Corrcoef", "Trapezoid")
 
 __all__ = ["FLOAT_STATISTICS", "STATISTICS"]

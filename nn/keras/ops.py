@@ -285,7 +285,9 @@ _MORE = [
         ("nanargmax", "Nanargmax"), ("nanargmin", "Nanargmin"), ("nanprod", "Nanprod"),
         ("nanvar", "Nanvar"), ("nanstd", "Nanstd"))],
     *[(name, op, ["x", "q"], (("axis", None), ("method", "linear"), ("keepdims", False)))
-      for name, op in (("quantile", "Quantile"), ("percentile", "Percentile"))],
+      for name, op in (("quantile", "Quantile"), ("percentile", "Percentile"),
+                       ("nanquantile", "Nanquantile"), ("nanpercentile", "Nanpercentile"))],
+    ("histogram", "Histogram", ["x"], (("bins", 10), ("range", None))),
     ("nancumsum", "Nancumsum", ["x"], (("axis", None), ("dtype", None))),
     ("nancumprod", "Nancumprod", ["x"], (("axis", None), ("dtype", None))),
     ("corrcoef", "Corrcoef", ["x"], ()),
@@ -318,6 +320,27 @@ _MORE = [
     *[(name, op, ["x"], (("indices_or_sections", None),)) for name, op in (
         ("hsplit", "Hsplit"), ("vsplit", "Vsplit"), ("dsplit", "Dsplit"))],
     ("array", "Array", ["x"], (("dtype", None),)),
+    ("diagflat", "Diagflat", ["x"], (("k", 0),)),
+    *[(name, op, ["x"], (("block_size", None), ("data_format", "channels_last")))
+      for name, op in (("depth_to_space", "DepthToSpace"), ("space_to_depth", "SpaceToDepth"))],
+    # complex parts of real numbers, safe arithmetic, integers (nn.keras.operations_math)
+    *[(name, op, ["x"], ()) for name, op in (
+        ("fabs", "Fabs"), ("angle", "Angle"), ("conj", "Conjugate"), ("conjugate", "Conjugate"),
+        ("real", "Real"), ("imag", "Imag"), ("bitwise_not", "BitwiseNot"),
+        ("bitwise_invert", "BitwiseInvert"))],
+    *[(name, op, ["x", "y"], ()) for name, op in (
+        ("bitwise_and", "BitwiseAnd"), ("bitwise_or", "BitwiseOr"), ("bitwise_xor", "BitwiseXor"),
+        ("bitwise_left_shift", "BitwiseLeftShift"), ("left_shift", "LeftShift"),
+        ("bitwise_right_shift", "BitwiseRightShift"), ("right_shift", "RightShift"),
+        ("cdist", "CDist"))],
+    *[(name, op, ["x1", "x2"], ()) for name, op in (
+        ("divide_no_nan", "DivideNoNan"), ("gcd", "Gcd"), ("lcm", "Lcm"))],
+    ("nan_to_num", "NanToNum", ["x"], (("nan", 0.0), ("posinf", None), ("neginf", None))),
+    ("allclose", "AllClose", ["x1", "x2"], (("rtol", 1e-5), ("atol", 1e-8),
+                                             ("equal_nan", False))),
+    ("isin", "IsIn", ["x1", "x2"], (("assume_unique", False), ("invert", False))),
+    ("solve_triangular", "SolveTriangular", ["a", "b"], (("lower", False),)),
+    ("cholesky_inverse", "CholeskyInverse", ["x"], (("upper", False),)),
     ("saturate_cast", "SaturateCast", ["x"], (("dtype", None),)),
     ("logspace", "Logspace", ["start", "stop"], (("num", 50), ("endpoint", True),
                                                  ("base", 10), ("dtype", None), ("axis", 0))),
@@ -330,6 +353,24 @@ _MORE = [
     *[(name, op, ["inputs"], (("pool_size", None), ("strides", None), ("padding", "valid"),
                               ("data_format", None)))
       for name, op in (("max_pool", "MaxPool"), ("average_pool", "AveragePool"))],
+    ("separable_conv", "SeparableConv", ["inputs", "depthwise_kernel", "pointwise_kernel"],
+     (("strides", 1), ("padding", "valid"), ("data_format", None), ("dilation_rate", 1))),
+    ("conv_transpose", "ConvTranspose", ["inputs", "kernel"],
+     (("strides", 1), ("padding", "valid"), ("output_padding", None), ("data_format", None),
+      ("dilation_rate", 1))),
+    ("correlate", "Correlate", ["x1", "x2"], (("mode", "valid"),)),
+    *[(name, op, ["inputs"], (("output_size", None), ("data_format", None)))
+      for name, op in (("adaptive_average_pool", "AdaptiveAveragePool"),
+                       ("adaptive_max_pool", "AdaptiveMaxPool"))],
+    ("unfold", "Unfold", ["x"], (("kernel_size", None), ("dilation", 1), ("padding", 0),
+                                 ("stride", 1))),
+    ("fold", "Fold", ["x"], (("output_size", None), ("kernel_size", None), ("dilation", 1),
+                             ("padding", 0), ("stride", 1))),
+    ("sparse_sigmoid", "SparseSigmoid", ["x"], ()),
+    ("sparsemax", "Sparsemax", ["x"], (("axis", -1),)),
+    ("ctc_loss", "CTCLoss", ["target", "output", "target_length", "output_length"],
+     (("mask_index", 0),), ["target", "output", "target_length", "output_length",
+                            "mask_index"]),
     ("dot_product_attention", "DotProductAttention",
      ["query", "key", "value", ("bias", None), ("mask", None), ("scale", None)],
      (("is_causal", False), ("flash_attention", None), ("attn_logits_soft_cap", None))),
@@ -463,6 +504,44 @@ def size(x):
     return int(np.prod(x.shape))
 
 
+def get_item(x, key):
+    """Keras' ops.get_item: x[key] (ints, slices, None, Ellipsis; index arrays too, on
+    values)."""
+    return x[key] if isinstance(x, (KerasTensor, Variable)) else as_variable(x)[key]
+
+
+def _window(make, x, *args):
+    """A window of x points (an int, or a 0-d tensor of one) made by NumPy's `make`, float32
+    (Keras'), on the array module of the latest model call."""
+    count = int(to_cpu(array_of(x))) if hasattr(x, "shape") else int(x)
+    return _host_constant(make(count, *args).astype(np.float32))
+
+
+def bartlett(x):
+    """Keras' ops.bartlett: the triangular window of x points."""
+    return _window(np.bartlett, x)
+
+
+def blackman(x):
+    """Keras' ops.blackman: the Blackman window of x points."""
+    return _window(np.blackman, x)
+
+
+def hamming(x):
+    """Keras' ops.hamming: the Hamming window of x points."""
+    return _window(np.hamming, x)
+
+
+def hanning(x):
+    """Keras' ops.hanning: the Hann window of x points."""
+    return _window(np.hanning, x)
+
+
+def kaiser(x, beta):
+    """Keras' ops.kaiser: the Kaiser window of x points with shape parameter beta."""
+    return _window(np.kaiser, x, float(beta))
+
+
 def is_tensor(x):
     """Keras' ops.is_tensor: whether x is a tensor (a Variable) rather than an array or a
     number."""
@@ -476,5 +555,5 @@ def _host_constant(values):
 __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
     "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
-    "is_tensor",
+    "is_tensor", "get_item", "bartlett", "blackman", "hamming", "hanning", "kaiser",
     *CONTROL_FLOW])

@@ -56,51 +56,49 @@ class _ConvTranspose(_Conv):
             raise ValueError(f"{who}: output_padding {self.output_padding} must be smaller "
                              f"than the strides {self.strides} (Keras' rule)")
 
-    @property
-    def convolution(self):
-        """nn's transposed convolution of the layer's rank (2-D for 1-D layers too)."""
-        return functional_for(self.dims, conv_transpose2d, conv_transpose3d)
-
     def forward(self, x):
-        dims = self.dims
-        images = channels_first(self._built_for(x), dims, self.data_format)
-        full = self.convolution(images, functional_weight(self.kernel, dims), None,
-                                lifted(self.strides, dims, 1), 0, 0, 1,
-                                lifted(self.dilation_rate, dims, 1))
-        y = self._cropped(full, images.shape[2:])
+        images = channels_first(self._built_for(x), self.dims, self.data_format)
+        y = transposed_convolution(images, self.kernel, self.dims, self.strides, self.padding,
+                                   self.output_padding, self.dilation_rate)
         if self.bias is not None:
             y = y + self.bias.reshape((1, -1) + (1,) * (y.ndim - 2))
-        y = back_from_channels_first(y, dims, self.data_format)
+        y = back_from_channels_first(y, self.dims, self.data_format)
         return y if self.activation is None else self.activation(y)
 
-    def _cropped(self, full, sizes):
-        """The full transposed convolution (N, C, *spatial') cut to Keras' output size: from
-        each axis' first padded position, zeros past the end where the size asks more."""
-        keep, extra = [slice(None), slice(None)], [(0, 0), (0, 0)]
-        for axis, length in enumerate(sizes):
-            start, size = self._window(axis, length)
-            have = full.shape[2 + axis]
-            keep.append(slice(start, start + size))
-            extra.append((0, max(start + size - have, 0)))
-        y = get_item(full, tuple(keep))
-        return pad(y, extra) if any(after for _, after in extra) else y
 
-    def _window(self, axis, length):
-        """(first position, size) of the output along the nn function's spatial axis `axis`
-        (a 1-D layer's height is 1: kept whole) for an input `length` long."""
-        k = axis - (functional_dims(self.dims) - self.dims)
-        if k < 0:
-            return 0, length
-        kernel = (self.kernel_size[k] - 1) * self.dilation_rate[k] + 1
-        stride = self.strides[k]
-        if self.output_padding is None:
-            size = length * stride + (max(kernel - stride, 0) if self.padding == "valid" else 0)
-        else:
-            half = kernel // 2 if self.padding == "same" else 0
-            size = (length - 1) * stride + kernel - 2 * half + self.output_padding[k]
-        if self.padding == "valid":
-            return 0, size
-        return max((length - 1) * stride + kernel - size, 0) // 2, size
+def transposed_convolution(images, kernel, dims, strides, padding, output_padding, dilation):
+    """The transposed convolution of channels-first images (N, C, *spatial) (a 1-D one with a
+    height of 1) with Keras' kernel (K..., filters, C) over `dims` axes, cut to Keras' output
+    size (see the module): (N, filters, *spatial'). strides and dilation per axis, padding
+    'valid' or 'same', output_padding per axis or None (the layer's and keras.ops'
+    conv_transpose's)."""
+    convolution = functional_for(dims, conv_transpose2d, conv_transpose3d)
+    full = convolution(images, functional_weight(kernel, dims), None, lifted(strides, dims, 1),
+                       0, 0, 1, lifted(dilation, dims, 1))
+    keep, extra = [slice(None), slice(None)], [(0, 0), (0, 0)]
+    lifted_axes = functional_dims(dims) - dims  # (a 1-D convolution's height: kept whole)
+    for axis, length in enumerate(images.shape[2:]):
+        k = axis - lifted_axes
+        start, size = (0, length) if k < 0 else _output_window(
+            length, (kernel.shape[k] - 1) * dilation[k] + 1, strides[k], padding,
+            None if output_padding is None else output_padding[k])
+        keep.append(slice(start, start + size))
+        extra.append((0, max(start + size - full.shape[2 + axis], 0)))
+    y = get_item(full, tuple(keep))  # (zeros past the end where the size asks more)
+    return pad(y, extra) if any(after for _, after in extra) else y
+
+
+def _output_window(length, kernel, stride, padding, output_padding):
+    """(first position, size) of Keras' output along one axis of an input `length` long,
+    in the full transposed convolution, for a dilated kernel size `kernel`."""
+    if output_padding is None:
+        size = length * stride + (max(kernel - stride, 0) if padding == "valid" else 0)
+    else:
+        half = kernel // 2 if padding == "same" else 0
+        size = (length - 1) * stride + kernel - 2 * half + output_padding
+    if padding == "valid":
+        return 0, size
+    return max((length - 1) * stride + kernel - size, 0) // 2, size
 
 
 class Conv2DTranspose(_ConvTranspose):
@@ -137,4 +135,4 @@ class Conv3DTranspose(_ConvTranspose):
                          activity_regularizer=activity_regularizer)
 
 
-__all__ = ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose"]
+__all__ = ["Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "transposed_convolution"]

@@ -143,3 +143,85 @@ def test_ldexp_takes_integer_exponents_only():
     assert float(_value(ops.ldexp(np.float32(1.0), 3))) == 8.0
     with pytest.raises(TypeError, match="ldexp: the exponents must be integers"):
         ops.ldexp(np.float32(1.0), np.float32(0.5))
+
+
+def test_the_complex_parts_of_real_numbers_are_numpys():
+    """(Keras' PyTorch backend refuses imag of real tensors; NumPy's is zeros.)"""
+    x = Variable(X32)
+    np.testing.assert_array_equal(_value(ops.imag(x)), np.imag(X32))
+    assert ops.imag(x).dtype == np.float32 and ops.real(x).dtype == np.float32
+    np.testing.assert_array_equal(_value(ops.angle(x)), np.angle(X32))
+    np.testing.assert_array_equal(_value(ops.conj(x)), X32)
+
+
+def test_sparsemax_rows_are_distributions_and_its_gradient_is_the_projections():
+    z = np.array([[1.0, 1.2, -0.5], [0.1, 0.2, 0.3], [3.0, 0.0, 0.0]])
+    p = Variable(z, requires_grad=True)
+    out = ops.sparsemax(p)
+    np.testing.assert_allclose(_value(out).sum(axis=1), 1.0)
+    np.testing.assert_allclose(_value(out)[0], [0.4, 0.6, 0.0])
+    np.testing.assert_allclose(_value(out)[2], [1.0, 0.0, 0.0])
+    (out * np.array([1.0, 2.0, 3.0])).sum().backward()
+    # d out / d z on the support S: I - 1 1^T / |S| (zero elsewhere)
+    np.testing.assert_allclose(p.grad.data[0], [-0.5, 0.5, 0.0])
+    np.testing.assert_allclose(p.grad.data[1], [-1.0, 0.0, 1.0], atol=1e-12)
+
+
+def test_divide_no_nan_has_no_nan_in_its_value_or_gradient():
+    x = Variable(np.array([1.0, 2.0]), requires_grad=True)
+    y = Variable(np.array([0.0, 4.0]), requires_grad=True)
+    ops.divide_no_nan(x, y).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.25])
+    np.testing.assert_array_equal(y.grad.data, [0.0, -2.0 / 16])
+
+
+def test_solve_triangular_reads_only_its_triangle():
+    a = np.array([[2.0, 99.0], [1.0, 4.0]])  # (99: above the diagonal, not read with lower)
+    b = np.array([2.0, 9.0])
+    np.testing.assert_allclose(_value(ops.solve_triangular(a, b, lower=True)), [1.0, 2.0])
+    np.testing.assert_allclose(_value(ops.solve_triangular(a.T, b)),
+                               np.linalg.solve(np.triu(a.T), b))
+
+
+def test_histogram_counts_as_numpy_at_the_edges():
+    values = np.array([0.0, 0.5, 1.0, 1.0, 2.0, -3.0])
+    counts, edges = ops.histogram(values, bins=2, range=(0.0, 1.0))  # (1.0: the last bin)
+    expected_counts, expected_edges = np.histogram(values, bins=2, range=(0.0, 1.0))
+    np.testing.assert_array_equal(_value(counts), expected_counts)
+    np.testing.assert_allclose(_value(edges), expected_edges)
+    counts, edges = ops.histogram(np.full(3, 5.0), bins=4)  # (one value: 5 +- 0.5)
+    np.testing.assert_array_equal(_value(counts), np.histogram(np.full(3, 5.0), bins=4)[0])
+    np.testing.assert_allclose(_value(edges), np.histogram(np.full(3, 5.0), bins=4)[1])
+
+
+def test_nanquantile_of_a_row_of_nans_is_nan_and_of_float16_is_exact():
+    rows = np.array([[np.nan, np.nan, np.nan], [3.0, np.nan, 1.0]])
+    np.testing.assert_array_equal(_value(ops.nanquantile(rows, 0.25, axis=1)), [np.nan, 1.5])
+    long = np.arange(5001).astype(np.float16)
+    assert _value(ops.nanpercentile(long, 90.0)) == np.percentile(long, 90.0).astype(np.float16)
+
+
+def test_windows_take_a_count_or_a_tensor_of_one():
+    np.testing.assert_allclose(_value(ops.hamming(Variable(np.array(5)))), np.hamming(5),
+                               rtol=1e-6)
+    assert ops.kaiser(4, 2.0).dtype == np.float32
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ops.gcd(np.ones(2), np.ones(2, np.int64)), "gcd: expected integer values, got "
+                                                        "dtype float64"),
+    (lambda: ops.bitwise_and(np.ones(2), 1), "bitwise_and: expected integer or boolean"),
+    (lambda: ops.histogram(np.ones(3), bins=0), "histogram: bins must be a positive int"),
+    (lambda: ops.depth_to_space(np.ones((1, 2, 2, 3)), 2), "depth_to_space: 3 channels do not "
+                                                           "fill blocks of 2 x 2"),
+    (lambda: ops.space_to_depth(np.ones((2, 2)), 2), r"space_to_depth: expected images"),
+    (lambda: ops.correlate(np.ones((2, 2)), np.ones(2)), "correlate: expects two non-empty "
+                                                         "1-D tensors"),
+    (lambda: ops.nanquantile(np.ones(3), 1.5), r"nanquantile: q must be a number or 1-D, "
+                                               r"within \[0, 1\]"),
+    (lambda: ops.conv_transpose(np.ones((1, 4, 4, 1)), np.ones((2, 2, 1, 1)), padding="causal"),
+     "conv_transpose: padding must be one of 'valid', 'same', got 'causal'"),
+])
+def test_what_the_new_ops_cannot_do_is_refused_by_name(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()

@@ -41,6 +41,11 @@ DEPTHWISE = _RNG.normal(size=(3, 3, 3, 2))  # (KH, KW, C, multiplier)
 MASK = np.tril(_RNG.random((5, 5)) > 0.3) | np.eye(5, dtype=bool)
 BIAS = _RNG.normal(size=(5, 5))
 SEGMENTS = np.array([0, 2, 0, 1])
+KERNEL_T = _RNG.normal(size=(3, 3, 2, 3))  # (KH, KW, filters, C): a transposed kernel
+POINTWISE = _RNG.normal(size=(1, 1, 6, 4))  # (1, 1, C * multiplier, filters)
+CTC_TARGETS = np.array([[1, 2], [2, 2], [1, 0], [2, 1]])
+CTC_TARGET_LENGTHS = np.array([2, 2, 1, 2])
+CTC_OUTPUT_LENGTHS = np.array([7, 6, 7, 5])
 SPARSE_SEGMENTS = np.array([0, 2, 0, -1])  # (segment 1 empty, -1 dropped)
 
 
@@ -336,4 +341,84 @@ CASES = [
     ("map", lambda ops, x: ops.map(lambda row: ops.sum(row * row), x), "x", True, False),
     ("scan", lambda ops, x: ops.scan(lambda carry, row: (carry + row, carry * row),
                                      ops.zeros_like(x[0]), x), "x", True, False),
+    # added with the second batch of keras.ops (complex parts, integers, windows, ...)
+    ("fabs", lambda ops, x: ops.fabs(x), "x", True, True),
+    ("fabs_int", lambda ops, x: ops.fabs(x - 2), "labels", False, True),
+    ("divide_no_nan", lambda ops, x: ops.divide_no_nan(x, ops.round(Y)), "x", True, False),
+    ("nan_to_num", lambda ops, x: ops.nan_to_num(ops.divide(  # (NaN below 0, inf above 1)
+        ops.sqrt(x), ops.where(ops.greater(x, 1), 0.0, 1.0)), nan=-1.0, posinf=9.0), "x",
+     False, True),
+    ("allclose", lambda ops, x: ops.allclose(x, x + 1e-9), "x", False, False),
+    ("angle", lambda ops, x: ops.angle(x), "x", False, True),
+    ("conj", lambda ops, x: ops.conj(x), "x", True, True),
+    ("real", lambda ops, x: ops.real(x), "x", True, True),
+    ("bitwise_and", lambda ops, x: ops.bitwise_and(x, 3), "labels", False, True),
+    ("bitwise_or", lambda ops, x: ops.bitwise_or(x, 8), "labels", False, True),
+    ("bitwise_xor", lambda ops, x: ops.bitwise_xor(x, x[:1]), "labels", False, True),
+    ("bitwise_not", lambda ops, x: ops.bitwise_not(x), "labels", False, True),
+    ("bitwise_invert", lambda ops, x: ops.bitwise_invert(ops.greater(x, 2)), "labels", False,
+     True),
+    ("left_shift", lambda ops, x: ops.left_shift(x, 2), "labels", False, True),
+    ("bitwise_right_shift", lambda ops, x: ops.bitwise_right_shift(x * 9, 1), "labels", False,
+     True),
+    ("gcd", lambda ops, x: ops.gcd(x * 2, 6), "labels", False, True),
+    ("lcm", lambda ops, x: ops.lcm(x, 4), "labels", False, True),
+    ("isin", lambda ops, x: ops.isin(x, np.array([1, 3])), "labels", False, True),
+    ("isin_invert", lambda ops, x: ops.isin(x, np.array([0, 4]), invert=True), "labels",
+     False, True),
+    ("diagflat", lambda ops, x: ops.diagflat(x[0, 0], k=1), "x", True, False),
+    ("depth_to_space", lambda ops, x: ops.depth_to_space(ops.reshape(x, (-1, 3, 3, 12)), 2),
+     "images", True, True),
+    ("depth_to_space_first", lambda ops, x: ops.depth_to_space(
+        ops.reshape(x, (-1, 12, 3, 3)), 2, data_format="channels_first"), "images", True, True),
+    ("space_to_depth", lambda ops, x: ops.space_to_depth(x, 2), "images", True, True),
+    ("space_to_depth_first", lambda ops, x: ops.space_to_depth(
+        ops.transpose(x, (0, 3, 1, 2)), 3, data_format="channels_first"), "images", True, True),
+    ("cdist", lambda ops, x: ops.cdist(x, Y[:, :2]), "x", True, False),
+    ("solve_triangular", lambda ops, x: ops.solve_triangular(x, B, lower=True), "spd", True,
+     False),
+    ("solve_triangular_upper", lambda ops, x: ops.solve_triangular(x, B[..., 0]), "spd", True,
+     False),
+    ("cholesky_inverse", lambda ops, x: ops.cholesky_inverse(ops.cholesky(
+        (x + ops.swapaxes(x, 1, 2)) * 0.5)), "spd", True, True),
+    ("nanquantile", lambda ops, x: ops.nanquantile(_nans(ops, x), 0.3, axis=-1), "x", True,
+     True),
+    ("nanquantile_many", lambda ops, x: ops.nanquantile(_nans(ops, x), np.array([0.2, 0.9]),
+                                                        axis=1, method="midpoint"), "x", True,
+     True),
+    ("nanpercentile", lambda ops, x: ops.nanpercentile(_nans(ops, x), 75.0, axis=-1,
+                                                       keepdims=True, method="nearest"),
+     "x", True, True),
+    ("histogram", lambda ops, x: ops.histogram(ops.reshape(x, (-1,)), bins=6), "x", False,
+     False),
+    ("histogram_range", lambda ops, x: ops.histogram(ops.reshape(x, (-1,)), bins=4,
+                                                     range=(-1.0, 1.0)), "x", False, False),
+    ("windows", lambda ops, x: [ops.bartlett(7), ops.blackman(7), ops.hamming(7),
+                                ops.hanning(6), ops.kaiser(7, 3.0)], "x", False, False),
+    ("get_item", lambda ops, x: ops.get_item(x, (slice(None), 1)), "x", True, True),
+    ("sparse_sigmoid", lambda ops, x: ops.sparse_sigmoid(x * 0.7), "x", True, True),
+    ("sparsemax", lambda ops, x: ops.sparsemax(x * 0.4), "x", True, True),
+    ("adaptive_average_pool", lambda ops, x: ops.adaptive_average_pool(x, (4, 3)), "images",
+     True, True),
+    ("adaptive_max_pool", lambda ops, x: ops.adaptive_max_pool(x, 4), "images", True, True),
+    ("adaptive_average_pool_1d", lambda ops, x: ops.adaptive_average_pool(x, 3), "sequences",
+     True, True),
+    ("unfold", lambda ops, x: ops.unfold(ops.transpose(x, (0, 3, 1, 2)), 2, stride=2),
+     "images", True, True),
+    ("fold", lambda ops, x: ops.fold(ops.unfold(ops.transpose(x, (0, 3, 1, 2)), 3, padding=1),
+                                     (6, 6), 3, padding=1), "images", True, True),
+    ("separable_conv", lambda ops, x: ops.separable_conv(x, DEPTHWISE, POINTWISE,
+                                                         padding="same"), "images", True, True),
+    ("conv_transpose", lambda ops, x: ops.conv_transpose(x, KERNEL_T), "images", True, True),
+    ("conv_transpose_same", lambda ops, x: ops.conv_transpose(x, KERNEL_T, strides=2,
+                                                              padding="same"), "images", True,
+     True),
+    ("conv_transpose_padded", lambda ops, x: ops.conv_transpose(
+        x, KERNEL_T, strides=2, output_padding=1), "images", True, True),
+    ("correlate", lambda ops, x: ops.correlate(x[0, 0], V[:3]), "x", True, False),
+    ("correlate_same", lambda ops, x: ops.correlate(x[0, 0], V[:3], mode="same"), "x", True,
+     False),
+    ("correlate_full", lambda ops, x: ops.correlate(x[0, 0], V, mode="full"), "x", True, False),
+    ("ctc_loss", lambda ops, x: ops.ctc_loss(CTC_TARGETS, x, CTC_TARGET_LENGTHS,
+                                             CTC_OUTPUT_LENGTHS), "sequences", True, False),
 ]
