@@ -313,47 +313,38 @@ def test_a_copy_of_a_layer_or_model_starts_without_losses():
         assert len(copied.losses) == 2
 
 
-def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch):
-    """(Before any add_loss ran, the container's call opened no scope: the shared module's
-    second call was a top-level call of its own and cleared the first one's loss.)"""
-    from nn.call_losses import CallLossesInUse
-    monkeypatch.setattr(CallLossesInUse, "any", False)  # (as in a process that made none)
+def _shared_class(where):
+    """A module class that adds a loss in `forward` or in a helper it calls, made now."""
+    if where == "forward":
+        class Shared(nn.Module):
+            def forward(self, x):
+                self.add_loss((x * x).sum())
+                return x
+        return Shared
 
-    class Shared(nn.Module):
-        def forward(self, x):
-            self.add_loss((x * x).sum())
-            return x
-
-    class Twice(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.shared = Shared()
-
-        def forward(self, x):
-            return self.shared(self.shared(x))
-
-    container = Twice()
-    container(Variable(np.ones(3)))
-    assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
-
-
-def test_a_loss_added_from_a_helper_method_is_kept_from_the_first_call(monkeypatch):
-    """(Only forward was looked at for add_loss: a helper's first call lost one loss.)"""
-    from nn.call_losses import CallLossesInUse
-    monkeypatch.setattr(CallLossesInUse, "any", False)
-
-    class Shared(nn.Module):
+    class SharedWithAHelper(nn.Module):
         def forward(self, x):
             return self.penalize(x)
 
         def penalize(self, x):
             self.add_loss((x * x).sum())
             return x
+    return SharedWithAHelper
+
+
+@pytest.mark.parametrize("where", ["forward", "helper"])
+def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch, where):
+    """(Before any add_loss ran, the container's call opened no scope: the shared module's
+    second call was a top-level call of its own and cleared the first one's loss. A class
+    whose forward, or since a later fix any method, calls add_loss turns scoping on.)"""
+    from nn.call_losses import CallLossesInUse
+    monkeypatch.setattr(CallLossesInUse, "any", False)  # (as in a process that made none)
+    shared = _shared_class(where)  # (made with scoping off)
 
     class Twice(nn.Module):
         def __init__(self):
             super().__init__()
-            self.shared = Shared()
+            self.shared = shared()
 
         def forward(self, x):
             return self.shared(self.shared(x))

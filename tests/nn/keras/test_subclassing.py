@@ -340,23 +340,30 @@ class Blocks(keras.Model):
         return self.heads["out"](x) * self.scales[0]
 
 
-def test_layers_held_in_lists_and_dicts_are_the_models_and_train(tmp_path):
-    """(They were not tracked: the model had no weights, and fit refused it.)"""
+def _trained_saved_and_loaded(model_class, tmp_path):
+    """A model of `model_class` built, trained 30 epochs on a linear target, its weights saved
+    and loaded into another: (the model, its losses by epoch)."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 3)).astype(np.float32)
     y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
-    model = Blocks()
+    model = model_class()
     model(x[:1])
-    assert len(model.trainable_weights) == 6 and model.scales == [0.5, 2.0]
-    assert model._seen == [model]
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     history = model.fit(x, y, epochs=30, batch_size=16, verbose=0).history["loss"]
-    assert history[-1] < 0.05 * history[0]  # (below 1e-4 of it over seeds 0-15)
-    model.save_weights(tmp_path / "blocks.weights.h5")
-    again = Blocks()
+    model.save_weights(tmp_path / "model.weights.h5")
+    again = model_class()
     again(x[:1])
-    again.load_weights(tmp_path / "blocks.weights.h5")
+    again.load_weights(tmp_path / "model.weights.h5")
     np.testing.assert_array_equal(again(x).data, model(x).data)
+    return model, history
+
+
+def test_layers_held_in_lists_and_dicts_are_the_models_and_train(tmp_path):
+    """(They were not tracked: the model had no weights, and fit refused it.)"""
+    model, history = _trained_saved_and_loaded(Blocks, tmp_path)
+    assert len(model.trainable_weights) == 6 and model.scales == [0.5, 2.0]
+    assert model._seen == [model]
+    assert history[-1] < 0.05 * history[0]  # (below 1e-4 of it over seeds 0-15)
 
 
 def test_losses_of_layers_held_in_a_list_are_the_models():
@@ -432,17 +439,6 @@ class Stages(keras.Model):
 
 def test_layers_held_in_nested_lists_and_dicts_of_lists_are_the_models(tmp_path):
     """(Only a flat list was tracked: the nested ones' weights were not the model's.)"""
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(64, 3)).astype(np.float32)
-    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
-    model = Stages()
-    model(x[:1])
+    model, history = _trained_saved_and_loaded(Stages, tmp_path)
     assert len(model.trainable_weights) == 12 and model.grid == [[0.5, 1.0], [2.0]]
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0).history["loss"]
     assert history[-1] < 0.01 * history[0]  # (below 2e-5 of it over seeds 0-15)
-    model.save_weights(tmp_path / "stages.weights.h5")
-    again = Stages()
-    again(x[:1])
-    again.load_weights(tmp_path / "stages.weights.h5")
-    np.testing.assert_array_equal(again(x).data, model(x).data)
