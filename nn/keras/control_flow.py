@@ -1,6 +1,6 @@
 """Keras' control-flow operations (keras.ops' cond, switch, while_loop, fori_loop, scan, map,
-vectorized_map and custom_gradient), as Keras' PyTorch backend runs them: Python's own
-branches and loops over the values, each step recorded in the graph as it runs, so that
+vectorized_map, associative_scan and custom_gradient), as Keras' PyTorch backend runs them:
+Python's own branches and loops over the values, each step recorded in the graph as it runs, so that
 gradients flow through what was computed. They take Python functions, so a functional
 model's symbolic tensors cannot go through them (write them in a layer's call)."""
 import builtins
@@ -151,6 +151,43 @@ def vectorized_map(function, elements):
     return map(function, elements)
 
 
+def associative_scan(f, elems, reverse=False, axis=0):
+    """The inclusive scan of elems (a tensor, or a tuple, list or dict of them) along `axis`
+    by the associative f: out[0] = elems[0], out[i] = f(out[i - 1], elems[i]) (from the
+    end with reverse=True), f called on whole slices, one step after another."""
+    _concrete("associative_scan", elems)
+    leaves = [as_variable(leaf) for leaf in _leaves(elems)]
+    if not leaves or any(leaf.ndim == 0 for leaf in leaves):
+        raise ValueError("keras.ops.associative_scan: elems must hold tensors of at least one "
+                         "axis")
+    lengths = {leaf.shape[axis] for leaf in leaves}
+    if len(lengths) != 1:
+        raise ValueError(f"keras.ops.associative_scan: the tensors of elems differ in length "
+                         f"along axis {axis}: {sorted(lengths)}")
+    moved = _rebuilt(elems, iter([ops.moveaxis(leaf, axis, 0) for leaf in leaves]))
+    steps = _slices(moved, None)
+    if reverse:
+        steps.reverse()
+    carry, outs = steps[0], [steps[0]]
+    for x in steps[1:]:
+        carry = f(carry, x)
+        outs.append(carry)
+    if reverse:
+        outs.reverse()
+    stacked = _stacked(outs)
+    return _rebuilt(stacked, iter([ops.moveaxis(leaf, 0, axis) for leaf in _leaves(stacked)]))
+
+
+def _rebuilt(structure, leaves):
+    """structure (nested tuples, lists and dicts) with its leaves taken from the iterator
+    `leaves`, in _leaves' order."""
+    if isinstance(structure, (tuple, list)):
+        return type(structure)(_rebuilt(item, leaves) for item in structure)
+    if isinstance(structure, dict):
+        return {key: _rebuilt(item, leaves) for key, item in structure.items()}
+    return next(leaves)
+
+
 class _CustomGradient(Function):
     """The output(s) a function computed, with the gradient its own gradient function gives:
     d inputs = gradient(*gys)."""
@@ -191,6 +228,6 @@ def custom_gradient(f):
 
 
 CONTROL_FLOW = ["cond", "switch", "while_loop", "fori_loop", "scan", "map", "vectorized_map",
-                "custom_gradient"]
+                "associative_scan", "custom_gradient"]
 
 __all__ = CONTROL_FLOW

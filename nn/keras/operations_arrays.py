@@ -411,6 +411,20 @@ def _space_to_depth(x, block_size, data_format="channels_last"):
     return ops.reshape(ops.transpose(blocks, (0, 1, 3, 2, 4, 5)), (n, h // b, w // b, -1))
 
 
+def _argpartition(x, kth, axis=-1):
+    """Indices (int32) that put the kth smallest along `axis` (of the flattened x for None)
+    in its sorted place, the smaller ones before it and the others after: a stable
+    argsort's, one of the orders NumPy's argpartition may give."""
+    x = as_variable(x)
+    if axis is None:
+        x, axis = ops.reshape(x, (-1,)), 0
+    n = x.shape[axis] if x.ndim else 1
+    if isinstance(kth, bool) or not isinstance(kth, (int, np.integer)) or not -n <= kth < n:
+        raise ValueError(f"argpartition: kth must be an int in [{-n}, {n}) for axis {axis} of "
+                         f"shape {tuple(x.shape)}, got {kth!r}")
+    return ops.astype(as_variable(ops.argsort(x, axis)), np.int32)
+
+
 ARRAYS = {
     "Take": _take, "TakeAlongAxis": _take_along_axis, "Repeat": _repeat,
     "BroadcastTo": lambda x, shape: ops.broadcast_to(x, tuple(shape)),
@@ -453,7 +467,8 @@ ARRAYS = {
     "ArraySplit": _array_split,
     "Hsplit": _split_along(lambda x: 0 if x.ndim == 1 else 1),
     "Vsplit": _split_along(lambda x: 0), "Dsplit": _split_along(lambda x: 2),
-    "Copy": copied, "Diagflat": lambda x, k=0: ops.diag(ops.reshape(x, (-1,)), k),
+    "Argpartition": _argpartition, "Copy": copied,
+    "Diagflat": lambda x, k=0: ops.diag(ops.reshape(x, (-1,)), k),
     "DepthToSpace": _depth_to_space, "SpaceToDepth": _space_to_depth,
     "Array": lambda x, dtype=None: _cast_to(as_variable(x), dtype),
     "SaturateCast": _saturate_cast,

@@ -22,6 +22,7 @@ from autograd.variable import Variable, as_variable, gpu_array_among
 from ..call_losses import call_array_module
 from .control_flow import (  # noqa: F401 (keras.ops' names)
     CONTROL_FLOW,
+    associative_scan,
     cond,
     custom_gradient,
     fori_loop,
@@ -321,6 +322,7 @@ _MORE = [
         ("hsplit", "Hsplit"), ("vsplit", "Vsplit"), ("dsplit", "Dsplit"))],
     ("array", "Array", ["x"], (("dtype", None),)),
     ("diagflat", "Diagflat", ["x"], (("k", 0),)),
+    ("argpartition", "Argpartition", ["x"], (("kth", None), ("axis", -1))),
     *[(name, op, ["x"], (("block_size", None), ("data_format", "channels_last")))
       for name, op in (("depth_to_space", "DepthToSpace"), ("space_to_depth", "SpaceToDepth"))],
     # complex parts of real numbers, safe arithmetic, integers (nn.keras.operations_math)
@@ -510,6 +512,77 @@ def get_item(x, key):
     return x[key] if isinstance(x, (KerasTensor, Variable)) else as_variable(x)[key]
 
 
+def dtype(x):
+    """Keras' ops.dtype: the name of x's dtype ('float32')."""
+    return np.dtype(x.dtype).name
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """Keras' ops.jvp: (fun(*primals), the Jacobian of fun at primals times tangents), both
+    shaped as fun's output (a tuple for a tuple); with has_aux, fun returns (output, aux)
+    and aux comes third. Differentiable (autograd.jvp with create_graph)."""
+    from autograd.functional import jvp as _jvp  # (first use only: import autograd stays fast)
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents) or not primals:
+        raise ValueError(f"keras.ops.jvp: give as many tangents as primals (at least one), got "
+                         f"{len(primals)} and {len(tangents)}")
+    aux = []
+
+    def output_of(*xs):
+        out = fun(*xs)
+        if has_aux:
+            out, extra = out
+            aux.append(extra)
+        return out
+    several = len(primals) > 1
+    out, tangent = _jvp(output_of, primals if several else primals[0],
+                        tangents if several else tangents[0], create_graph=True)
+    return (out, tangent, aux[0]) if has_aux else (out, tangent)
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False,  # noqa: A002 (Keras')
+           return_counts=False, axis=None, size=None, fill_value=None):
+    """Keras' ops.unique: x's distinct values, sorted (the distinct slices along `axis`),
+    then as asked the index of each one's first occurrence, the position of each element
+    among them, and how often each occurs; with `size`, exactly that many (cut, or padded
+    with fill_value, 0 by default, their counts 0 and indices 1, as Keras' PyTorch backend).
+    Its size depends on the data, so not on a functional model's tensors; no gradient."""
+    if _symbolic(x):
+        raise ValueError("keras.ops.unique on a functional model's symbolic tensors: its size "
+                         "depends on the data; compute it in a layer's call")
+    x = as_variable(x)
+    values, inverse, counts = _autograd_ops.unique(x, return_inverse=True, return_counts=True,
+                                                   dim=axis)
+    first = None
+    if return_index:
+        host = to_cpu(x.data)
+        found = np.unique(host.reshape(-1) if axis is None else host, return_index=True,
+                          axis=axis)[1]
+        first = Variable(as_array(found.astype(np.int64), like=x.data), requires_grad=False)
+    if size is not None:
+        values, counts, first = _sized(values, counts, first, axis, int(size), fill_value)
+    results = [values] + [r for r, wanted in ((first, return_index), (inverse, return_inverse),
+                                             (counts, return_counts)) if wanted]
+    return results[0] if len(results) == 1 else tuple(results)
+
+
+def _sized(values, counts, first, axis, size, fill_value):
+    """unique's values, counts and first indices cut or padded to `size` along its axis."""
+    axis = 0 if axis is None else axis % values.ndim
+    have = values.shape[axis]
+    if have >= size:
+        keep = (builtins.slice(None),) * axis + (builtins.slice(0, size),)
+        return (values[keep], counts[:size], None if first is None else first[:size])
+    widths = [(0, 0)] * values.ndim
+    widths[axis] = (0, size - have)
+    values = _autograd_ops.pad(values, widths,
+                              constant_values=0 if fill_value is None else fill_value)
+    counts = _autograd_ops.pad(counts, ((0, size - have),))
+    first = None if first is None else _autograd_ops.pad(first, ((0, size - have),),
+                                                           constant_values=1)
+    return values, counts, first
+
+
 def _window(make, x, *args):
     """A window of x points (an int, or a 0-d tensor of one) made by NumPy's `make`, float32
     (Keras'), on the array module of the latest model call."""
@@ -555,5 +628,6 @@ def _host_constant(values):
 __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
     "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
-    "is_tensor", "get_item", "bartlett", "blackman", "hamming", "hanning", "kaiser",
+    "is_tensor", "get_item", "bartlett", "blackman", "hamming", "hanning", "kaiser", "dtype",
+    "jvp", "unique",
     *CONTROL_FLOW])

@@ -225,3 +225,32 @@ def test_windows_take_a_count_or_a_tensor_of_one():
 def test_what_the_new_ops_cannot_do_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize("kth", [0, 2, 4, -1])
+def test_argpartition_puts_the_kth_smallest_in_place_the_smaller_ones_before(kth):
+    """(Keras 3.15.1's PyTorch backend casts the values to int32 first: 0.3 and 0.7 tie; the
+    order within each side is NumPy's to choose, so the property is checked.)"""
+    x = np.array([[0.7, 0.3, 2.5, -1.0, 0.4], [5.0, 4.0, 3.0, 2.0, 1.0]])
+    index = _value(ops.argpartition(x, kth))
+    assert index.dtype == np.int32
+    parted = np.take_along_axis(x, index, axis=-1)
+    np.testing.assert_array_equal(parted[:, kth], np.sort(x, axis=-1)[:, kth])
+    k = kth % x.shape[1]
+    pivot = parted[:, k:k + 1]
+    assert (parted[:, :k] <= pivot).all() and (parted[:, k + 1:] >= pivot).all()
+
+
+def test_dtype_names_and_what_needs_values_is_refused_on_symbolic_tensors():
+    import nn.keras as keras
+    assert ops.dtype(Variable(X32)) == "float32" and ops.dtype(np.zeros(1, np.int64)) == "int64"
+    with pytest.raises(ValueError, match="keras.ops.unique on a functional model's symbolic"):
+        ops.unique(keras.Input(shape=(3,)))
+    with pytest.raises(ValueError, match="keras.ops.associative_scan runs Python functions"):
+        ops.associative_scan(ops.add, keras.Input(shape=(3,)))
+    with pytest.raises(ValueError, match="associative_scan: the tensors of elems differ"):
+        ops.associative_scan(lambda a, b: a, (np.ones(2), np.ones(3)))
+    with pytest.raises(ValueError, match="keras.ops.jvp: give as many tangents as primals"):
+        ops.jvp(ops.sin, (np.ones(2),), ())
+    with pytest.raises(ValueError, match="argpartition: kth must be an int in"):
+        ops.argpartition(np.ones(3), 3)

@@ -421,4 +421,15 @@ CASES = [
     ("correlate_full", lambda ops, x: ops.correlate(x[0, 0], V, mode="full"), "x", True, False),
     ("ctc_loss", lambda ops, x: ops.ctc_loss(CTC_TARGETS, x, CTC_TARGET_LENGTHS,
                                              CTC_OUTPUT_LENGTHS), "sequences", True, False),
+    ("unique", lambda ops, x: ops.unique(x, return_inverse=True, return_counts=True), "labels",
+     False, False),
+    ("unique_sized", lambda ops, x: ops.unique(x[0], size=6, fill_value=-1, return_index=True),
+     "labels", False, False),
+    ("jvp", lambda ops, x: ops.jvp(lambda a: ops.sin(a) * a, (x,), (ops.cos(x),)), "x", True,
+     False),
+    ("associative_scan", lambda ops, x: ops.associative_scan(ops.logaddexp, x, axis=1), "x",
+     True, False),
+    ("associative_scan_reverse", lambda ops, x: ops.associative_scan(
+        lambda a, b: (a[0] * b[0], ops.maximum(a[1], b[1])), (x, x * 2), reverse=True), "x",
+     True, False),
 ]
