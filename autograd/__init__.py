@@ -98,7 +98,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "diff", "repeat_interleave", "unflatten", "movedim",
                                 "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
                                 "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
-                                "cholesky",
+                                "cholesky", "eigh", "svd", "svdvals", "qr", "pinv", "lstsq",
+                                "matrix_rank",
                                 # integers
                                 "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                                 "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm",
@@ -155,7 +156,8 @@ __all__ = [
     # structure and linear algebra
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
-    "tensordot", "cdist", "inv", "det", "slogdet", "logdet", "cholesky",
+    "tensordot", "cdist", "inv", "det", "slogdet", "logdet", "cholesky", "eigh", "svd",
+    "svdvals", "qr", "pinv", "lstsq", "matrix_rank",
     # integers
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
     "bitwise_right_shift", "gcd", "lcm", "isin",

@@ -258,6 +258,18 @@ def _solve_triangular(a, b, lower=False):
     return _solve(ops.tril(a) if lower else ops.triu(a), b)
 
 
+def _float_matrices(x):
+    """x as floats (float32 for integers, Keras')."""
+    x = as_variable(x)
+    return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
+
+
+def _svd(x, full_matrices=True, compute_uv=True):
+    """(u, s, vh), or s alone without compute_uv."""
+    x = _float_matrices(x)
+    return ops.svd(x, full_matrices) if compute_uv else ops.svdvals(x)
+
+
 def _cholesky_inverse(x, upper=False):
     """(L L^T)^-1 from its Cholesky factor L (U^T U from U with upper=True)."""
     x = as_variable(x)
@@ -305,6 +317,12 @@ MATH = {
     "Cholesky": lambda x, upper=False: ops.cholesky(x, upper), "Logdet": unary(ops.logdet),
     "Slogdet": _slogdet, "SolveTriangular": _solve_triangular,
     "CholeskyInverse": _cholesky_inverse, "CDist": _cdist,
+    "Eigh": lambda x: ops.eigh(_float_matrices(x)), "Qr": lambda x, mode="reduced": ops.qr(
+        _float_matrices(x), mode),
+    "SVD": _svd, "Pinv": lambda x, rcond=None: ops.pinv(_float_matrices(x), rcond),
+    "Lstsq": lambda a, b, rcond=None: ops.lstsq(*as_tensors(_float_matrices(a), b), rcond),
+    "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(_float_matrices(x), tol),
+                                                 np.int32),
     # more elementwise: absolute floats, safe division, complex parts of real numbers
     "Fabs": _fabs, "DivideNoNan": _divide_no_nan, "NanToNum": _nan_to_num,
     "AllClose": _allclose, "Angle": _angle, "Conjugate": copied, "Real": copied,

@@ -55,6 +55,19 @@ def _nans(ops, x):
     return ops.where(X > 1.0, np.nan, x)
 
 
+def _singular(ops, factors, k):
+    """svd's factors free of the singular vectors' signs: (s, u^2, vh^2) of the first k."""
+    u, s, vh = factors
+    return [s, ops.square(u[..., :k]), ops.square(vh[..., :k, :])]
+
+
+def _qr_signed(ops, factors):
+    """qr's (Q D, D R), D = sign(diag R): free of LAPACK's choice of signs."""
+    q, r = factors
+    signs = ops.sign(ops.diagonal(r, axis1=-2, axis2=-1))
+    return [q * ops.expand_dims(signs, -2), r * ops.expand_dims(signs, -1)]
+
+
 def _sigmoid(ops, x):
     return ops.sigmoid(x)
 
@@ -432,4 +445,17 @@ CASES = [
     ("associative_scan_reverse", lambda ops, x: ops.associative_scan(
         lambda a, b: (a[0] * b[0], ops.maximum(a[1], b[1])), (x, x * 2), reverse=True), "x",
      True, False),
+    ("svd", lambda ops, x: _singular(ops, ops.svd(x, full_matrices=False), 3), "x", True,
+     True),
+    ("svd_full", lambda ops, x: _singular(ops, ops.svd(ops.swapaxes(x, 1, 2)), 3), "x", True,
+     True),
+    ("svd_values", lambda ops, x: ops.svd(x, compute_uv=False), "x", True, True),
+    # (symmetrized, as cholesky's: eigh reads one triangle, its gradient is the symmetric one)
+    ("eigh", lambda ops, x: (lambda w, v: [w, ops.square(v)])(*ops.eigh(
+        (x + ops.swapaxes(x, 1, 2)) * 0.5)), "spd", True, True),
+    ("qr", lambda ops, x: _qr_signed(ops, ops.qr(ops.swapaxes(x, 1, 2))), "x", True, True),
+    ("pinv", lambda ops, x: ops.pinv(x), "x", True, True),
+    ("lstsq", lambda ops, x: ops.lstsq(ops.transpose(x[0]), Y[0, 0]),
+     "x", True, False),
+    ("matrix_rank", lambda ops, x: ops.matrix_rank(x), "x", False, True),
 ]

@@ -1,0 +1,329 @@
+"""Matrix decompositions, torch.linalg's: eigh, svd (svdvals), qr, and what they give: pinv,
+lstsq and matrix_rank. Each decomposition is a Function whose backward is made of
+differentiable ops, so gradients of any order flow through it where it is differentiable:
+distinct eigenvalues (singular values), and for qr a tall or square matrix. Like PyTorch's,
+the gradient of eigenvectors (singular vectors) is undefined at repeated values (it holds
+1 / (difference) factors) and comes out infinite or NaN there."""
+import numpy as np
+
+from ..backend import get_array_module
+from ..config import no_grad
+from ..function import Function
+from ..spec import Choice, Spec
+from ..variable import as_variable
+from .comparison import greater
+from .diagonals import diag_embed, diagonal, tril
+from .elementwise import astype, maximum
+from .linalg import MatMul, Solve, _matrix_transpose
+from .reduction import sum  # noqa: A004 (the op)
+from .rounding import sign
+from .shape import expand_dims
+
+_SQUARE = (Spec(shape=("*batch", "N", "N"), sides={"N": (1, 4)}),)
+_MATRIX = (Spec(shape=("*batch", "M", "N"), sides={"M": (1, 4), "N": (1, 4)}),)
+_TALL = (Spec(shape=("*batch", "M", "N"), sides={"M": (2, 4), "N": (1, 2)}),)
+
+
+def _linalg(who, call, a):
+    """call(xp.linalg) on a, a failure to converge named."""
+    xp = get_array_module(a)
+    try:
+        return call(xp.linalg)
+    except xp.linalg.LinAlgError as exc:
+        raise ValueError(f"{who}: the decomposition of a matrix of shape {a.shape} failed "
+                         f"({exc})") from None
+
+
+def _separated(a):
+    """A drawn matrix made to have well separated eigenvalues (singular values): plus 20 k
+    on its k-th diagonal entry, far beyond what the drawn entries ([-2, 2]) can close."""
+    xp = get_array_module(a.data)
+    k = min(a.shape[-2:])
+    spread = xp.zeros(a.shape[-2:], a.dtype)
+    spread[xp.arange(k), xp.arange(k)] = 20.0 * (xp.arange(k) + 1)
+    return a + spread
+
+
+def _symmetric(a):
+    return (a + _matrix_transpose(a)) * 0.5
+
+
+def _gaps_reciprocal(d):
+    """F (..., k, k) with F_ij = 1 / (d_j - d_i) off the diagonal and 0 on it, for d (..., k)
+    (the diagonal's 1 / 1 masked: no infinity even in higher derivatives)."""
+    k = d.shape[-1]
+    eye = get_array_module(d.data).eye(k, dtype=d.dtype)
+    gaps = expand_dims(d, -2) - expand_dims(d, -1)
+    return (1.0 - eye) / (gaps + eye)
+
+
+def _outputs_of(func, again):
+    """func's output Variables; computed again (`again()`, recorded) where the user dropped
+    one, as a backward needs all of them (a loss of the eigenvalues alone needs V)."""
+    outputs = [ref() for ref in func.outputs]
+    return again() if any(y is None for y in outputs) else outputs
+
+
+class Eigh(Function):
+    """(w, V) with A = V diag(w) V^T for a symmetric A (its lower triangle read), w
+    ascending; dA = sym(V (diag(gw) + F o (V^T gV)) V^T), F_ij = 1 / (w_j - w_i) (i != j)"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: _sign_free(eigh(_symmetric(_separated(a)))))
+
+    def forward(self, a):
+        return tuple(_linalg("eigh", lambda linalg: linalg.eigh(a), a))
+
+    def backward(self, gw, gv):
+        a = self.inputs[0]
+        w, v = _outputs_of(self, lambda: Eigh()(a))
+        v_t = _matrix_transpose(v)
+        middle = None
+        if gw is not None:
+            middle = diag_embed(gw)
+        if gv is not None:
+            coupled = _gaps_reciprocal(w) * MatMul()(v_t, gv)
+            middle = coupled if middle is None else middle + coupled
+        if middle is None:
+            return None
+        return _symmetric(MatMul()(MatMul()(v, middle), v_t))
+
+
+def _sign_free(pair):
+    """(w, V o V): eigenvectors' squares, which a sign flip of a column leaves alone (the
+    gradient check compares those)."""
+    w, v = pair
+    return w, v * v
+
+
+class SVD(Function):
+    """(U, S, Vh) with A = U diag(S) Vh, S descending (k = min(m, n) of them), U (m, k) and
+    Vh (k, n) (m and n columns and rows with full_matrices, gradients through the added ones
+    ignored, as PyTorch does). With F_ij = 1 / (s_j^2 - s_i^2):
+    dA = U [(F o (U^T gU - gU^T U)) S + diag(gS) + S (F o (V^T gV - gV^T V))] V^T
+         + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T)  (Townsend's)"""
+
+    input_specs = _MATRIX
+    arg_specs = {"full_matrices": Choice(False, True)}
+    apply = staticmethod(lambda a, full_matrices: _svd_sign_free(SVD(full_matrices)(
+        _separated(a))))
+
+    def __init__(self, full_matrices=False):
+        self.full_matrices = full_matrices
+
+    def forward(self, a):
+        return tuple(_linalg("svd", lambda linalg: linalg.svd(
+            a, full_matrices=self.full_matrices), a))
+
+    def backward(self, gu, gs, gvh):
+        a = self.inputs[0]
+        u, s, vh = _outputs_of(self, lambda: SVD(self.full_matrices)(a))
+        k = s.shape[-1]
+        gu, gvh = self._within_rank(gu, gvh, k)
+        u, vh = u[..., :k], vh[..., :k, :]
+        return svd_gradient(u, s, vh, gu, gs, gvh)
+
+    def _within_rank(self, gu, gvh, k):
+        """The gradients of the first k columns of U (rows of Vh): those full_matrices adds
+        beyond min(m, n) are an arbitrary basis of their space, and gradients through them
+        are ignored (PyTorch's rule)."""
+        if not self.full_matrices:
+            return gu, gvh
+        return (None if gu is None else gu[..., :k],
+                None if gvh is None else gvh[..., :k, :])
+
+
+def _no_gradient_in(extra, message):
+    """A ValueError(message) where `extra`, a part of a gradient (or None), is not all 0."""
+    if extra is not None and extra.size and bool(
+            get_array_module(extra.data).any(extra.data != 0)):
+        raise ValueError(message)
+
+
+def svd_gradient(u, s, vh, gu, gs, gvh):
+    """SVD's dA from the reduced factors and the gradients of those (None where none)."""
+    v, u_t = _matrix_transpose(vh), _matrix_transpose(u)
+    f = _gaps_reciprocal(s * s)
+    middle = None if gs is None else diag_embed(gs)
+    extra = None
+    if gu is not None:
+        j = f * (MatMul()(u_t, gu) - MatMul()(_matrix_transpose(gu), u))
+        term = j * expand_dims(s, -2)  # J diag(S)
+        middle = term if middle is None else middle + term
+        if u.shape[-2] > u.shape[-1]:  # (m > k: the part of gU outside U's span)
+            outside = (gu - MatMul()(u, MatMul()(u_t, gu))) / expand_dims(s, -2)
+            extra = MatMul()(outside, vh)
+    if gvh is not None:
+        kk = f * (MatMul()(vh, _matrix_transpose(gvh)) - MatMul()(gvh, v))
+        term = expand_dims(s, -1) * kk  # diag(S) K
+        middle = term if middle is None else middle + term
+        if vh.shape[-1] > vh.shape[-2]:  # (n > k)
+            outside = gvh - MatMul()(MatMul()(gvh, v), vh)
+            term = MatMul()(u / expand_dims(s, -2), outside)
+            extra = term if extra is None else extra + term
+    grad = None if middle is None else MatMul()(MatMul()(u, middle), vh)
+    if extra is not None:
+        grad = extra if grad is None else grad + extra
+    return grad
+
+
+def _svd_sign_free(factors):
+    """(U o U, S, Vh o Vh) of the first min(m, n) columns (rows): free of the signs of the
+    singular vectors, and of the basis full_matrices adds (the gradient check compares
+    those)."""
+    u, s, vh = factors
+    k = s.shape[-1]
+    u, vh = u[..., :k], vh[..., :k, :]
+    return u * u, s, vh * vh
+
+
+def _qr_sign_free(factors):
+    """(Q D, D R) for the first n columns of Q, D = sign(diag R): the factorization whose R
+    has a positive diagonal, free of LAPACK's choice of signs (which jumps where a column is
+    already reduced)."""
+    q, r = factors
+    n = r.shape[-1]
+    signs = sign(diagonal(r, 0, -2, -1))
+    return q[..., :n] * expand_dims(signs, -2), r[..., :n, :] * expand_dims(signs, -1)
+
+
+class QR(Function):
+    """(Q, R) with A = Q R, Q's columns orthonormal, R upper triangular: Q (m, k), R (k, n)
+    for mode 'reduced' (k = min(m, n)), Q (m, m), R (m, n) for 'complete'. For m >= n,
+    with M = R gR^T - gQ^T Q: dA = (gQ + Q copyltu(M)) R^-T, copyltu(M) the symmetric matrix
+    of M's lower triangle (Walter and Lehmann's)"""
+
+    input_specs = _TALL
+    # ('complete' of a tall matrix: no gradient through Q's added columns, see backward)
+    arg_specs = {"mode": Choice("reduced")}
+    apply = staticmethod(lambda a, mode: _qr_sign_free(QR(mode)(_separated(a))))
+
+    def __init__(self, mode="reduced"):
+        self.mode = mode
+
+    def forward(self, a):
+        return tuple(_linalg("qr", lambda linalg: linalg.qr(a, mode=self.mode), a))
+
+    def backward(self, gq, gr):
+        a = self.inputs[0]
+        m, n = a.shape[-2:]
+        if m < n:
+            raise ValueError(f"qr: no gradient for a wide matrix (shape {a.shape}: fewer rows "
+                             "than columns); decompose its transpose")
+        q, r = _outputs_of(self, lambda: QR(self.mode)(a))
+        q, r = q[..., :n], r[..., :n, :]  # (complete: R's extra rows are zeros)
+        if gq is not None and gq.shape[-1] > n:
+            _no_gradient_in(gq[..., n:], "qr: no gradient flows through the columns of Q "
+                                         "beyond the matrix's n that mode='complete' adds "
+                                         "(their basis is arbitrary); use mode='reduced'")
+            gq = gq[..., :n]
+        if gr is not None:
+            gr = gr[..., :n, :]
+        coupling = None if gr is None else MatMul()(r, _matrix_transpose(gr))  # M
+        if gq is not None:
+            from_q = MatMul()(_matrix_transpose(gq), q)
+            coupling = -from_q if coupling is None else coupling - from_q
+        if coupling is None:
+            return None
+        copyltu = tril(coupling) + _matrix_transpose(tril(coupling, -1))
+        left = MatMul()(q, copyltu) if gq is None else gq + MatMul()(q, copyltu)
+        # left R^-T = (R^-1 left^T)^T
+        return _matrix_transpose(Solve()(r, _matrix_transpose(left)))
+
+
+def _matrices(a, who):
+    a = as_variable(a, who=who)
+    if a.ndim < 2:
+        raise ValueError(f"{who}: expected a matrix or a batch of them (..., m, n), got shape "
+                         f"{a.shape}")
+    if a.dtype.kind != "f":
+        raise TypeError(f"{who}: expected floating-point values, got dtype {a.dtype}")
+    return a
+
+
+def eigh(a, UPLO="L"):  # noqa: N803 (torch.linalg's name)
+    """(eigenvalues ascending (..., n), eigenvectors as columns (..., n, n)) of a symmetric
+    matrix or batch (torch.linalg.eigh); only the lower triangle is read (UPLO='L'), the
+    gradient is the symmetric one."""
+    a = _matrices(a, "eigh")
+    if a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"eigh: expected square matrices, got shape {a.shape}")
+    if UPLO not in ("L", "U"):
+        raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    if UPLO == "U":
+        a = _matrix_transpose(a)
+    return Eigh()(a)
+
+
+def svd(a, full_matrices=True):
+    """(U, S, Vh) with A = U diag(S) Vh (torch.linalg.svd): S (..., k) descending,
+    k = min(m, n); U (..., m, m) and Vh (..., n, n) with full_matrices (gradients through
+    the columns and rows beyond k ignored: an arbitrary basis), else (..., m, k) and
+    (..., k, n)."""
+    return SVD(bool(full_matrices))(_matrices(a, "svd"))
+
+
+def svdvals(a):
+    """The singular values (..., min(m, n)), descending (torch.linalg.svdvals)."""
+    return SVD(False)(_matrices(a, "svdvals"))[1]
+
+
+def qr(a, mode="reduced"):
+    """(Q, R) with A = Q R (torch.linalg.qr): mode 'reduced' (Q (..., m, k), R (..., k, n),
+    k = min(m, n)) or 'complete' (Q (..., m, m), R (..., m, n)); differentiable for m >= n."""
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
+    return QR(mode)(_matrices(a, "qr"))
+
+
+def _kept(s, m, n, rtol=None, atol=None):
+    """Which singular values are kept, as 1.0 and 0.0 of s's dtype: those above
+    max(atol, rtol * the largest), rtol by default eps max(m, n) where atol is not given
+    (torch.linalg's rule). Compared by ops, so that a captured step keeps each call's."""
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(s.dtype).eps * max(m, n))
+    if not s.shape[-1]:
+        return s * 0.0
+    largest = s.max(axis=-1, keepdims=True)
+    threshold = maximum(largest * float(rtol), float(0.0 if atol is None else atol))
+    return astype(greater(s, threshold), s.dtype)
+
+
+def pinv(a, rtol=None, *, atol=None, hermitian=False):
+    """The Moore-Penrose pseudo-inverse (..., n, m) (torch.linalg.pinv), from the singular
+    values above the cutoff (rtol of the largest, eps max(m, n) by default; atol, an
+    absolute one): V diag(1 / s) U^T; differentiable where the rank stays the same.
+    `hermitian` is accepted (the result is the same)."""
+    a = _matrices(a, "pinv")
+    u, s, vh = SVD(False)(a)
+    kept = _kept(s, *a.shape[-2:], rtol, atol)
+    inverse = kept / (s + (1.0 - kept))  # (1 / 1 where dropped: no infinity, times 0)
+    return MatMul()(_matrix_transpose(vh) * expand_dims(inverse, -2), _matrix_transpose(u))
+
+
+def lstsq(a, b, rcond=None):
+    """The least-squares solution X of A X = B (..., n, k), or (..., n) for a vector b: the
+    pseudo-inverse's pinv(A) B (the minimum-norm one for a rank-deficient A); rcond is the
+    relative cutoff of the singular values (pinv's rtol)."""
+    a = _matrices(a, "lstsq")
+    b = as_variable(b, who="lstsq")
+    vector = b.ndim == a.ndim - 1
+    if (b.shape[-1] if vector else b.shape[-2]) != a.shape[-2]:
+        raise ValueError(f"lstsq: b of shape {b.shape} does not match A of shape {a.shape} "
+                         f"(its rows: {a.shape[-2]})")
+    solution = MatMul()(pinv(a, rcond), expand_dims(b, -1) if vector else b)
+    return solution[..., 0] if vector else solution
+
+
+def matrix_rank(a, tol=None, *, atol=None, rtol=None):
+    """The number of singular values above the cutoff (torch.linalg.matrix_rank's; `tol`,
+    Keras' and NumPy's name, an absolute one), int64: no gradient."""
+    a = _matrices(a, "matrix_rank")
+    with no_grad():
+        s = SVD(False)(a)[1]
+        kept = _kept(s, *a.shape[-2:], rtol, tol if atol is None else atol)
+        return astype(sum(kept, axis=-1), np.int64)
+
+
+__all__ = ["Eigh", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv", "qr", "svd",
+           "svd_gradient", "svdvals"]

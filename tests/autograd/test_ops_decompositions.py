@@ -1,0 +1,95 @@
+"""eigh, svd, svdvals, qr, pinv, lstsq and matrix_rank (autograd/ops/decompositions.py)
+against NumPy, batched, their gradients where they are defined, and what is refused (the
+property tests check the decompositions' gradients to second order)."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Variable
+
+RNG = np.random.default_rng(0)
+TALL = RNG.normal(size=(2, 5, 3))
+WIDE = RNG.normal(size=(2, 3, 5))
+_HALF = RNG.normal(size=(2, 4, 4))
+SYMMETRIC = _HALF + _HALF.swapaxes(1, 2)
+
+
+def _values(factors):
+    return [f.data for f in factors]
+
+
+@pytest.mark.parametrize("a", [TALL, WIDE, SYMMETRIC], ids=["tall", "wide", "square"])
+def test_svd_rebuilds_the_matrix_and_gives_numpys_singular_values(a):
+    u, s, vh = _values(ag.svd(a, full_matrices=False))
+    np.testing.assert_allclose(u @ (s[..., None] * vh), a, atol=1e-12)
+    np.testing.assert_allclose(s, np.linalg.svd(a, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose(ag.svdvals(a).data, s)
+    u, s, vh = _values(ag.svd(a))  # (full matrices: square U and Vh)
+    assert u.shape[-1] == a.shape[-2] and vh.shape[-2] == a.shape[-1]
+
+
+def test_eigh_and_qr_rebuild_the_matrix():
+    w, v = _values(ag.eigh(SYMMETRIC))
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(SYMMETRIC), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(v @ (w[..., None] * v.swapaxes(1, 2)), SYMMETRIC, atol=1e-12)
+    upper = np.triu(SYMMETRIC) + np.triu(SYMMETRIC, 1).swapaxes(1, 2)
+    np.testing.assert_allclose(ag.eigh(upper, UPLO="U")[0].data, w, atol=1e-12)
+    for mode in ("reduced", "complete"):
+        q, r = _values(ag.qr(TALL, mode=mode))
+        np.testing.assert_allclose(q @ r, TALL, atol=1e-12)
+        np.testing.assert_allclose(np.triu(r), r)
+
+
+def test_pinv_lstsq_and_rank_are_numpys_for_a_rank_deficient_matrix():
+    deficient = np.outer([1.0, 2.0, 3.0, 4.0], [1.0, -1.0, 0.5]) + np.outer(
+        [0.0, 1.0, 0.0, 1.0], [2.0, 0.0, 1.0])  # (rank 2 of 3)
+    np.testing.assert_allclose(ag.pinv(deficient).data, np.linalg.pinv(deficient), atol=1e-12)
+    b = np.array([1.0, 2.0, 0.0, -1.0])
+    np.testing.assert_allclose(ag.lstsq(deficient, b).data,
+                               np.linalg.lstsq(deficient, b, rcond=None)[0], atol=1e-12)
+    assert int(ag.matrix_rank(deficient).data) == 2 == np.linalg.matrix_rank(deficient)
+    assert int(ag.matrix_rank(deficient, tol=100.0).data) == 0
+    np.testing.assert_array_equal(ag.matrix_rank(TALL).data, [3, 3])
+
+
+@pytest.mark.parametrize("f", [
+    lambda a: ag.pinv(a),
+    lambda a: ag.lstsq(a, np.arange(5.0)),
+    lambda a: ag.svdvals(a),
+    lambda a: ag.svd(a)[1],  # (full matrices: the singular values' gradient as reduced's)
+], ids=["pinv", "lstsq", "svdvals", "svd_full_values"])
+def test_what_is_built_on_svd_has_the_numerical_gradient(f):
+    ag.gradcheck(f, Variable(TALL[0].copy()))
+    ag.gradgradcheck(f, Variable(TALL[0].copy()))
+
+
+def test_the_gradient_of_the_sum_of_singular_values_is_u_v_transposed():
+    x = Variable(TALL[0].copy(), requires_grad=True)
+    ag.svdvals(x).sum().backward()
+    u, _, vh = np.linalg.svd(TALL[0], full_matrices=False)
+    np.testing.assert_allclose(x.grad.data, u @ vh, atol=1e-12)
+
+
+def test_a_loss_of_the_eigenvalues_alone_has_their_gradient():
+    """(The eigenvectors, dropped by the caller, are computed again for the backward.)"""
+    x = Variable(SYMMETRIC[0].copy(), requires_grad=True)
+    w, _ = ag.eigh(x)
+    w[-1].backward()  # (the largest eigenvalue: its gradient is v v^T)
+    v = np.linalg.eigh(SYMMETRIC[0])[1][:, -1]
+    np.testing.assert_allclose(x.grad.data, np.outer(v, v), atol=1e-12)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ag.qr(Variable(WIDE[0], requires_grad=True))[0].sum().backward(),
+     r"qr: no gradient for a wide matrix \(shape \(3, 5\)"),
+    (lambda: ag.qr(Variable(TALL[0], requires_grad=True), mode="complete")[0].sum().backward(),
+     "qr: no gradient flows through the columns of Q beyond"),
+    (lambda: ag.qr(TALL, mode="r"), "qr: mode must be 'reduced' or 'complete', got 'r'"),
+    (lambda: ag.eigh(TALL), r"eigh: expected square matrices, got shape \(2, 5, 3\)"),
+    (lambda: ag.svd(np.ones(3)), r"svd: expected a matrix or a batch of them"),
+    (lambda: ag.pinv(np.ones((2, 2), np.int64)), "pinv: expected floating-point values"),
+    (lambda: ag.lstsq(TALL[0], np.ones(4)), r"lstsq: b of shape \(4,\) does not match A"),
+])
+def test_what_cannot_be_computed_is_refused_by_name(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
