@@ -30,6 +30,7 @@ from .operations_arrays import ARRAYS
 from .operations_conv import CONV
 from .operations_math import FLOAT_RESULTS, MATH
 from .operations_nn import NN
+from .operations_signal import SIGNAL
 from .operations_statistics import FLOAT_STATISTICS, STATISTICS
 
 
@@ -184,6 +185,7 @@ OPERATIONS.update(ARRAYS)
 OPERATIONS.update(NN)
 OPERATIONS.update(CONV)
 OPERATIONS.update(STATISTICS)
+OPERATIONS.update(SIGNAL)
 for _name in _FLOAT_RESULTS + FLOAT_RESULTS + FLOAT_STATISTICS:
     OPERATIONS[_name] = _in_floats(OPERATIONS[_name])
 
