@@ -198,7 +198,8 @@ def operation(name, config, who):
         raise ValueError(f"{who}: Keras' operation {name!r} has no counterpart in rungrad "
                          f"(it reads {', '.join(sorted(OPERATIONS))})")
     params = inspect.signature(function).parameters
-    unknown = sorted(key for key in config if key not in params)
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    unknown = [] if takes_any else sorted(key for key in config if key not in params)
     if unknown:
         raise ValueError(f"{who}: Keras' operation {name!r} given the arguments {unknown}, "
                          f"which rungrad's does not take")

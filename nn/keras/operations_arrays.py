@@ -2,6 +2,8 @@
 `pad`, `split`, `top_k`, `arange`, ...), by Keras' class name, each made of rungrad's
 differentiable ops with NumPy's (and Keras') meaning. Those that make a tensor from numbers
 alone make it on the array module of the latest model call, as keras.ops.zeros does."""
+import re
+
 import numpy as np
 
 from autograd import ops
@@ -425,6 +427,70 @@ def _argpartition(x, kth, axis=-1):
     return ops.astype(as_variable(ops.argsort(x, axis)), np.int32)
 
 
+def _rearrange(tensor, pattern, **axes_lengths):
+    """einops' rearrange of `tensor` by `pattern` ('b (h p) w c -> b h (p w c)'): named axes,
+    and groups in parentheses that split an axis (the lengths of all but one given by
+    keyword) or merge several; every name once on each side."""
+    tensor = as_variable(tensor)
+    left, right = _einops_sides(pattern)
+    if len(left) != tensor.ndim:
+        raise ValueError(f"rearrange: the pattern's left side {pattern.split('->')[0].strip()!r} "
+                         f"names {len(left)} axes, the tensor has {tensor.ndim} "
+                         f"(shape {tuple(tensor.shape)})")
+    names = [name for group in left for name in group]
+    if sorted(names) != sorted(name for group in right for name in group):
+        raise ValueError(f"rearrange: both sides of {pattern!r} must name the same axes")
+    unknown = set(axes_lengths) - set(names)
+    if unknown:
+        raise ValueError(f"rearrange: lengths given for axes {sorted(unknown)} that {pattern!r} "
+                         "does not name")
+    sizes = {}
+    for group, length in zip(left, tensor.shape):
+        sizes.update(_group_sizes(group, length, axes_lengths, pattern))
+    split = ops.reshape(tensor, tuple(sizes[name] for name in names))
+    order = [names.index(name) for group in right for name in group]
+    moved = ops.transpose(split, tuple(order))
+    return ops.reshape(moved, tuple(int(np.prod([sizes[name] for name in group]))
+                                    for group in right))
+
+
+def _einops_sides(pattern):
+    """The two sides of an einops pattern as lists of groups (lists of axis names)."""
+    if not isinstance(pattern, str) or pattern.count("->") != 1:
+        raise ValueError(f"rearrange: the pattern must read 'input axes -> output axes', got "
+                         f"{pattern!r}")
+    sides = []
+    for side in pattern.split("->"):
+        tokens = re.findall(r"\(([^()]*)\)|([A-Za-z_]\w*)|(\S)", side)
+        groups = []
+        for grouped, name, other in tokens:
+            if other:
+                raise ValueError(f"rearrange: {other!r} in {pattern!r} is not an axis name or "
+                                 "a group in parentheses")
+            groups.append(grouped.split() if grouped or not name else [name])
+        flat = [name for group in groups for name in group]
+        if len(flat) != len(set(flat)):
+            raise ValueError(f"rearrange: an axis is named twice on one side of {pattern!r}")
+        sides.append(groups)
+    return sides
+
+
+def _group_sizes(group, length, axes_lengths, pattern):
+    """{name: size} of the axes a group of the left side splits an axis of `length` into."""
+    sizes = {name: int(axes_lengths[name]) for name in group if name in axes_lengths}
+    unknown = [name for name in group if name not in sizes]
+    if len(unknown) > 1:
+        raise ValueError(f"rearrange: give the lengths of all but one of {group} in "
+                         f"{pattern!r}")
+    known = int(np.prod(list(sizes.values())))
+    if unknown and known and length % known == 0:
+        sizes[unknown[0]] = length // known
+    elif unknown or known != length:
+        raise ValueError(f"rearrange: an axis of length {length} does not split into {group} "
+                         f"with the lengths {sizes} ({pattern!r})")
+    return sizes
+
+
 ARRAYS = {
     "Take": _take, "TakeAlongAxis": _take_along_axis, "Repeat": _repeat,
     "BroadcastTo": lambda x, shape: ops.broadcast_to(x, tuple(shape)),
@@ -467,7 +533,7 @@ ARRAYS = {
     "ArraySplit": _array_split,
     "Hsplit": _split_along(lambda x: 0 if x.ndim == 1 else 1),
     "Vsplit": _split_along(lambda x: 0), "Dsplit": _split_along(lambda x: 2),
-    "Argpartition": _argpartition, "Copy": copied,
+    "Argpartition": _argpartition, "Copy": copied, "Rearrange": _rearrange,
     "Diagflat": lambda x, k=0: ops.diag(ops.reshape(x, (-1,)), k),
     "DepthToSpace": _depth_to_space, "SpaceToDepth": _space_to_depth,
     "Array": lambda x, dtype=None: _cast_to(as_variable(x), dtype),

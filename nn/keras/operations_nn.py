@@ -4,8 +4,8 @@ name, each as Keras' backend computes it, made of rungrad's differentiable ops."
 import numpy as np
 
 from autograd import ops
-from autograd.backend import get_array_module
-from autograd.variable import as_variable
+from autograd.backend import array_of, get_array_module, to_cpu
+from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from .layers._base import data_format_name
@@ -218,6 +218,90 @@ def _ctc_loss(target, output, target_length, output_length, mask_index=0):
                       reduction="none")
 
 
+def _ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+                merge_repeated=True, mask_index=0):
+    """(paths (top_paths, N, T) int32, -1 past each path's end; scores (N, top_paths)) of
+    the class scores inputs (N, T, classes) over each sample's first sequence_lengths steps,
+    mask_index the blank: 'greedy' takes each step's best class (merging repeats, dropping
+    blanks; its score minus the sum of the best scores, Keras'), 'beam_search' CTC's prefix
+    beam search over the log-softmax (scores: the paths' log-probabilities). Computed on the
+    values (no gradient)."""
+    scores_in = to_cpu(array_of(_floats(inputs)))
+    lengths = to_cpu(array_of(as_variable(sequence_lengths))).astype(np.int64).reshape(-1)
+    if scores_in.ndim != 3 or lengths.shape[0] != scores_in.shape[0]:
+        raise ValueError(f"ctc_decode: expects inputs (N, T, classes) and N sequence_lengths, "
+                         f"got shapes {scores_in.shape} and {lengths.shape}")
+    if strategy == "greedy":
+        paths, scores = _greedy_paths(scores_in, lengths, merge_repeated, mask_index)
+    elif strategy == "beam_search":
+        paths, scores = _beam_paths(scores_in, lengths, int(beam_width), int(top_paths),
+                                    mask_index)
+    else:
+        raise ValueError(f"ctc_decode: strategy must be 'greedy' or 'beam_search', got "
+                         f"{strategy!r}")
+    xp = get_array_module(array_of(as_variable(inputs)))
+    return (Variable(xp.asarray(paths), requires_grad=False),
+            Variable(xp.asarray(scores.astype(scores_in.dtype)), requires_grad=False))
+
+
+def _greedy_paths(inputs, lengths, merge_repeated, blank):
+    batch, steps, _ = inputs.shape
+    best = inputs.argmax(axis=-1)
+    valid = np.arange(steps) < lengths[:, None]
+    best = np.where(valid, best, blank)
+    if merge_repeated:
+        repeated = np.zeros_like(valid)
+        repeated[:, 1:] = best[:, 1:] == best[:, :-1]
+        best = np.where(repeated, blank, best)
+    paths = np.full((1, batch, steps), -1, np.int32)
+    for b in range(batch):
+        kept = best[b][best[b] != blank]
+        paths[0, b, :len(kept)] = kept
+    scores = -np.where(valid, inputs.max(axis=-1), 0.0).sum(axis=1, keepdims=True)
+    return paths, scores
+
+
+def _beam_paths(inputs, lengths, beam_width, top_paths, blank):
+    """CTC's prefix beam search: each prefix's log-probability of ending in a blank and in
+    its last class, kept for the beam_width best prefixes after each step."""
+    batch, steps, classes = inputs.shape
+    shifted = inputs - inputs.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    paths = np.full((top_paths, batch, steps), -1, np.int32)
+    scores = np.full((batch, top_paths), -np.inf)
+    for b in range(batch):
+        beams = {(): (0.0, -np.inf)}
+        for t in range(lengths[b]):
+            beams = _extended(beams, log_p[b, t], blank, beam_width)
+        ranked = sorted(beams.items(), key=lambda item: -np.logaddexp(*item[1]))[:top_paths]
+        for k, (prefix, (ends_blank, ends_class)) in enumerate(ranked):
+            paths[k, b, :len(prefix)] = prefix
+            scores[b, k] = np.logaddexp(ends_blank, ends_class)
+    return paths, scores
+
+
+def _extended(beams, log_p, blank, beam_width):
+    """The beams after one step of log-probabilities log_p (classes,), the best kept."""
+    grown = {}
+
+    def add(prefix, slot, value):
+        pair = grown.setdefault(prefix, [-np.inf, -np.inf])
+        pair[slot] = np.logaddexp(pair[slot], value)
+    for prefix, (ends_blank, ends_class) in beams.items():
+        total = np.logaddexp(ends_blank, ends_class)
+        add(prefix, 0, total + log_p[blank])
+        for c in range(len(log_p)):
+            if c == blank:
+                continue
+            if prefix and prefix[-1] == c:  # (a repeat: new only after a blank)
+                add(prefix + (c,), 1, ends_blank + log_p[c])
+                add(prefix, 1, ends_class + log_p[c])
+            else:
+                add(prefix + (c,), 1, total + log_p[c])
+    best = sorted(grown.items(), key=lambda item: -np.logaddexp(*item[1]))[:beam_width]
+    return {prefix: tuple(pair) for prefix, pair in best}
+
+
 NN = {
     "BinaryCrossentropy": _binary_crossentropy,
     "CategoricalCrossentropy": _categorical_crossentropy,
@@ -226,6 +310,7 @@ NN = {
     "BatchNorm": _batch_normalization, "LayerNorm": _layer_normalization,
     "RMSNorm": _rms_normalization,
     "SparseSigmoid": _sparse_sigmoid, "Sparsemax": _sparsemax, "CTCLoss": _ctc_loss,
+    "CTCDecode": _ctc_decode,
     "AdaptiveAveragePool": _adaptive_pool("average"), "AdaptiveMaxPool": _adaptive_pool("max"),
     "Unfold": lambda x, kernel_size, dilation=1, padding=0, stride=1: F.unfold(
         x, kernel_size, dilation, padding, stride),

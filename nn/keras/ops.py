@@ -385,6 +385,9 @@ _MORE = [
                              ("padding", 0), ("stride", 1))),
     ("sparse_sigmoid", "SparseSigmoid", ["x"], ()),
     ("sparsemax", "Sparsemax", ["x"], (("axis", -1),)),
+    ("ctc_decode", "CTCDecode", ["inputs", "sequence_lengths"],
+     (("strategy", "greedy"), ("beam_width", 100), ("top_paths", 1), ("merge_repeated", True),
+      ("mask_index", 0))),
     ("ctc_loss", "CTCLoss", ["target", "output", "target_length", "output_length"],
      (("mask_index", 0),), ["target", "output", "target_length", "output_length",
                             "mask_index"]),
@@ -527,6 +530,12 @@ def get_item(x, key):
     return x[key] if isinstance(x, (KerasTensor, Variable)) else as_variable(x)[key]
 
 
+def rearrange(tensor, pattern, **axes_lengths):
+    """Keras' ops.rearrange (einops'): tensor's axes split, merged and reordered by `pattern`
+    ('b h w c -> b (h w) c'; 'b (h p) w c -> b h p w c' with p=2 given)."""
+    return _operation("Rearrange", [tensor, pattern], **axes_lengths)
+
+
 def dtype(x):
     """Keras' ops.dtype: the name of x's dtype ('float32')."""
     return np.dtype(x.dtype).name
@@ -644,5 +653,5 @@ __all__ = sorted([name for name, *_ in _TABLE + _MORE] + [
     "where", "nonzero", "meshgrid", "einsum", "convert_to_tensor", "convert_to_numpy", "shape",
     "stop_gradient", "zeros", "ones", "empty", "eye", "identity", "tri", "ndim", "size",
     "is_tensor", "get_item", "bartlett", "blackman", "hamming", "hanning", "kaiser", "dtype",
-    "jvp", "unique",
+    "jvp", "unique", "rearrange",
     *CONTROL_FLOW])

@@ -46,6 +46,7 @@ POINTWISE = _RNG.normal(size=(1, 1, 6, 4))  # (1, 1, C * multiplier, filters)
 CTC_TARGETS = np.array([[1, 2], [2, 2], [1, 0], [2, 1]])
 CTC_TARGET_LENGTHS = np.array([2, 2, 1, 2])
 CTC_OUTPUT_LENGTHS = np.array([7, 6, 7, 5])
+DECODED_LENGTHS = np.array([7, 5, 7, 2])
 SPARSE_SEGMENTS = np.array([0, 2, 0, -1])  # (segment 1 empty, -1 dropped)
 
 
@@ -472,4 +473,17 @@ CASES = [
                                        length=15), "x", True, True),
     ("istft_tiled", lambda ops, x: ops.istft(ops.stft(ops.reshape(x, (-1, 15)), 6, 2, 8), 6,
                                              2, 8), "x", True, True),
+    ("rearrange", lambda ops, x: ops.rearrange(x, "b h w -> b w h"), "x", True, True),
+    ("rearrange_merged", lambda ops, x: ops.rearrange(x, "b h w c -> b (h w) c"), "images",
+     True, True),
+    ("rearrange_split", lambda ops, x: ops.rearrange(x, "b (h1 h) (w w1) c -> b h w (c h1 w1)",
+                                                     h1=2, w1=3), "images", True, True),
+    # (x * 3 over 5 classes, 7 steps: ties between paths have probability 0)
+    ("ctc_decode_greedy", lambda ops, x: ops.ctc_decode(x * 3, DECODED_LENGTHS), "sequences",
+     False, False),
+    ("ctc_decode_unmerged", lambda ops, x: ops.ctc_decode(
+        x * 3, DECODED_LENGTHS, merge_repeated=False, mask_index=2), "sequences", False, False),
+    ("ctc_decode_beam", lambda ops, x: ops.ctc_decode(
+        x * 3, DECODED_LENGTHS, strategy="beam_search", beam_width=4, top_paths=2),
+     "sequences", False, False),
 ]
