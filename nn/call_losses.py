@@ -5,6 +5,7 @@ call clears its own and its sublayers' losses before it runs, so that a layer it
 call (one a subclassed model calls only in training) holds none, a layer called twice in it
 (shared) holds both calls' losses, and calling some other layer on its own clears nothing
 else. Each thread's calls keep their own losses."""
+import sys
 import threading
 import weakref
 
@@ -17,6 +18,9 @@ from autograd.backend import array_of, get_array_module
 class _ThreadState(threading.local):
     depth = 0  # the calls in progress
     xp = np  # the array module of the top-level call's inputs (NumPy, or CuPy on a GPU)
+    # the outermost module call running when the first loss of a call turned scoping on
+    # (it opened no top-level call: the calls inside it must not clear each other's losses)
+    unscoped = None
 
     def __init__(self):
         # this thread's CallLosses that hold losses: a top-level call looks for its own
@@ -44,7 +48,7 @@ class _TopLevelCall:
         self._depth = depth = _this_thread.depth
         self._before = _this_thread.xp
         if depth == 0:
-            if _this_thread.holding:
+            if _this_thread.holding and not _within_unscoped_call():
                 _clear_losses_of(self._module)
             xp = _array_module_of(self._args, self._kwargs)
             if xp is not None:
@@ -220,7 +224,47 @@ class CallLossesInUse:
 
 
 def note_call_losses():
-    CallLossesInUse.any = True
+    """Turn call-loss scoping on (at the first layer class, or call, that adds a loss). Where
+    it is turned on inside module calls that therefore opened no top-level call, the
+    outermost of them is remembered: until it returns, the calls inside it clear nothing
+    (the second call of a shared module keeps the first one's loss)."""
+    if not CallLossesInUse.any:
+        CallLossesInUse.any = True
+        _this_thread.unscoped = _outermost_module_call()
+
+
+_MODULE_CALLS = set()  # the code of Module.__call__ (nn.module registers it)
+
+
+def counts_as_module_call(code):
+    """Register the code object of a module's __call__ (found on the stack by
+    note_call_losses)."""
+    _MODULE_CALLS.add(code)
+
+
+def _outermost_module_call():
+    """The frame of the outermost module call running in this thread, or None."""
+    frame, outermost = sys._getframe(1), None
+    while frame is not None:
+        if frame.f_code in _MODULE_CALLS:
+            outermost = frame
+        frame = frame.f_back
+    return outermost
+
+
+def _within_unscoped_call():
+    """Whether the module call remembered by note_call_losses still runs (forgotten once it
+    has returned)."""
+    unscoped = _this_thread.unscoped
+    if unscoped is None:
+        return False
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame is unscoped:
+            return True
+        frame = frame.f_back
+    _this_thread.unscoped = None
+    return False
 
 
 def call_losses_in_use():
@@ -243,5 +287,5 @@ def held_losses(modules, kinds=CALL_LOSSES + WEIGHT_PENALTIES):
 
 
 __all__ = ["AddsLosses", "CALL_LOSSES", "CallLosses", "CallLossesInUse", "WEIGHT_PENALTIES",
-           "call_array_module", "call_losses_in_use", "held_losses",
+           "call_array_module", "call_losses_in_use", "counts_as_module_call", "held_losses",
            "hold_again", "losses_held_in", "note_call_losses", "outside_any_call", "top_level_call"]

@@ -31,6 +31,7 @@ from .buffer import Buffer
 from .call_losses import (
     AddsLosses,
     CallLossesInUse,
+    counts_as_module_call,
     outside_any_call,
     top_level_call,
 )
@@ -788,6 +789,9 @@ class Module(AddsLosses):
             return f"{type(self).__name__}({extra})"
         body = ([extra] if extra else []) + lines
         return f"{type(self).__name__}(\n  " + "\n  ".join(body) + "\n)"
+
+
+counts_as_module_call(Module.__call__.__code__)  # (nn.call_losses finds calls on the stack)
 
 
 # ----- helpers -----

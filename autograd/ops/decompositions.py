@@ -25,8 +25,10 @@ _TALL = (Spec(shape=("*batch", "M", "N"), sides={"M": (2, 4), "N": (1, 2)}),)
 
 
 def _linalg(who, call, a):
-    """call(xp.linalg) on a, a failure to converge named."""
+    """call(xp.linalg) on a, a failure to converge (or NaN and infinite entries) named."""
     xp = get_array_module(a)
+    if not bool(xp.isfinite(a).all()):
+        raise ValueError(f"{who}: the matrix of shape {a.shape} holds NaN or infinite entries")
     try:
         return call(xp.linalg)
     except xp.linalg.LinAlgError as exc:
@@ -50,11 +52,23 @@ def _symmetric(a):
 
 def _gaps_reciprocal(d):
     """F (..., k, k) with F_ij = 1 / (d_j - d_i) off the diagonal and 0 on it, for d (..., k)
-    (the diagonal's 1 / 1 masked: no infinity even in higher derivatives)."""
+    (the diagonal's 1 / 1 masked: no infinity even in higher derivatives; infinite where two
+    values repeat)."""
     k = d.shape[-1]
     eye = get_array_module(d.data).eye(k, dtype=d.dtype)
     gaps = expand_dims(d, -2) - expand_dims(d, -1)
-    return (1.0 - eye) / (gaps + eye)
+    with np.errstate(divide="ignore"):
+        return (1.0 - eye) / (gaps + eye)
+
+
+def _flows(g, gaps):
+    """Whether the gradient g of eigenvectors (singular vectors) enters the backward: not
+    None, and not all zeros where some gap is infinite (repeated values: a loss of the values
+    alone, say, whose gradient there exists, where 0 times infinity would make it NaN)."""
+    if g is None:
+        return False
+    xp = get_array_module(g.data)
+    return bool(xp.isfinite(gaps.data).all()) or bool(xp.any(g.data != 0))
 
 
 def _outputs_of(func, again):
@@ -81,8 +95,9 @@ class Eigh(Function):
         middle = None
         if gw is not None:
             middle = diag_embed(gw)
-        if gv is not None:
-            coupled = _gaps_reciprocal(w) * MatMul()(v_t, gv)
+        gaps = _gaps_reciprocal(w)
+        if _flows(gv, gaps):
+            coupled = gaps * MatMul()(v_t, gv)
             middle = coupled if middle is None else middle + coupled
         if middle is None:
             return None
@@ -108,16 +123,16 @@ class SVD(Function):
     apply = staticmethod(lambda a, full_matrices: _svd_sign_free(SVD(full_matrices)(
         _separated(a))))
 
-    def __init__(self, full_matrices=False):
-        self.full_matrices = full_matrices
+    def __init__(self, full_matrices=False, who="svd"):
+        self.full_matrices, self.who = full_matrices, who
 
     def forward(self, a):
-        return tuple(_linalg("svd", lambda linalg: linalg.svd(
+        return tuple(_linalg(self.who, lambda linalg: linalg.svd(
             a, full_matrices=self.full_matrices), a))
 
     def backward(self, gu, gs, gvh):
         a = self.inputs[0]
-        u, s, vh = _outputs_of(self, lambda: SVD(self.full_matrices)(a))
+        u, s, vh = _outputs_of(self, lambda: SVD(self.full_matrices, self.who)(a))
         k = s.shape[-1]
         gu, gvh = self._within_rank(gu, gvh, k)
         u, vh = u[..., :k], vh[..., :k, :]
@@ -146,6 +161,8 @@ def svd_gradient(u, s, vh, gu, gs, gvh):
     f = _gaps_reciprocal(s * s)
     middle = None if gs is None else diag_embed(gs)
     extra = None
+    gu = gu if _flows(gu, f) else None
+    gvh = gvh if _flows(gvh, f) else None
     if gu is not None:
         j = f * (MatMul()(u_t, gu) - MatMul()(_matrix_transpose(gu), u))
         term = j * expand_dims(s, -2)  # J diag(S)
@@ -277,28 +294,67 @@ def qr(a, mode="reduced"):
 
 
 def _kept(s, m, n, rtol=None, atol=None):
-    """Which singular values are kept, as 1.0 and 0.0 of s's dtype: those above
-    max(atol, rtol * the largest), rtol by default eps max(m, n) where atol is not given
-    (torch.linalg's rule). Compared by ops, so that a captured step keeps each call's."""
+    """Which singular values s (..., k) are kept, as 1.0 and 0.0 of s's dtype: those above
+    max(atol, rtol * the largest), rtol by default eps max(m, n) where atol is not given or
+    0 (torch.linalg's rule); rtol and atol numbers or arrays of the batch's shape. Compared
+    by ops, so that a captured step keeps each call's."""
+    xp = get_array_module(s.data)
+    absolute = 0.0 if atol is None else xp.asarray(atol, dtype=s.dtype)
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else float(np.finfo(s.dtype).eps * max(m, n))
+        positive = atol is not None and bool(xp.all(xp.asarray(atol) > 0))
+        rtol = 0.0 if positive else float(np.finfo(s.dtype).eps * max(m, n))
+    relative = xp.asarray(rtol, dtype=s.dtype)
     if not s.shape[-1]:
         return s * 0.0
     largest = s.max(axis=-1, keepdims=True)
-    threshold = maximum(largest * float(rtol), float(0.0 if atol is None else atol))
+    threshold = maximum(largest * _per_matrix(relative, xp),
+                        as_variable(_per_matrix(xp.asarray(absolute, s.dtype), xp)))
     return astype(greater(s, threshold), s.dtype)
+
+
+def _per_matrix(tolerance, xp):
+    """A tolerance given per matrix of the batch (...) as (..., 1), beside s (..., k)."""
+    return tolerance if tolerance.ndim == 0 else xp.expand_dims(tolerance, -1)
+
+
+class Pinv(Function):
+    """P = A^+ (the singular values above the cutoff inverted); with G = dL/dP:
+    dA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)  (Golub and Pereyra's; no
+    gaps between singular values in it: finite at repeated ones, as PyTorch's)"""
+
+    input_specs = _MATRIX
+    apply = staticmethod(lambda a: pinv(_separated(a)))
+
+    def __init__(self, rtol=None, atol=None):
+        self.rtol, self.atol = rtol, atol
+
+    def forward(self, a):
+        u, s, vh = _linalg("pinv", lambda linalg: linalg.svd(a, full_matrices=False), a)
+        kept = _kept(as_variable(s), *a.shape[-2:], self.rtol, self.atol).data
+        inverse = kept / (s + (1 - kept))  # (1 / 1 where dropped: times 0)
+        return (vh.swapaxes(-1, -2) * inverse[..., None, :]) @ u.swapaxes(-1, -2)
+
+    def backward(self, g):
+        a = self.inputs[0]
+        p = self.outputs[0]()
+        if p is None:
+            p = Pinv(self.rtol, self.atol)(a)
+        p_t, g_t = _matrix_transpose(p), _matrix_transpose(g)
+        m, n = a.shape[-2:]
+        xp = get_array_module(a.data)
+        left = xp.eye(m, dtype=a.dtype) - MatMul()(a, p)  # (I - A P), m x m
+        right = xp.eye(n, dtype=a.dtype) - MatMul()(p, a)  # (I - P A), n x n
+        return (-MatMul()(MatMul()(p_t, g), p_t)
+                + MatMul()(MatMul()(left, g_t), MatMul()(p, p_t))
+                + MatMul()(MatMul()(p_t, p), MatMul()(g_t, right)))
 
 
 def pinv(a, rtol=None, *, atol=None, hermitian=False):
     """The Moore-Penrose pseudo-inverse (..., n, m) (torch.linalg.pinv), from the singular
     values above the cutoff (rtol of the largest, eps max(m, n) by default; atol, an
-    absolute one): V diag(1 / s) U^T; differentiable where the rank stays the same.
-    `hermitian` is accepted (the result is the same)."""
-    a = _matrices(a, "pinv")
-    u, s, vh = SVD(False)(a)
-    kept = _kept(s, *a.shape[-2:], rtol, atol)
-    inverse = kept / (s + (1.0 - kept))  # (1 / 1 where dropped: no infinity, times 0)
-    return MatMul()(_matrix_transpose(vh) * expand_dims(inverse, -2), _matrix_transpose(u))
+    absolute one; either a number or one per matrix): V diag(1 / s) U^T; differentiable
+    where the rank stays the same. `hermitian` is accepted (the result is the same)."""
+    return Pinv(rtol, atol)(_matrices(a, "pinv"))
 
 
 def lstsq(a, b, rcond=None):
@@ -307,6 +363,9 @@ def lstsq(a, b, rcond=None):
     relative cutoff of the singular values (pinv's rtol)."""
     a = _matrices(a, "lstsq")
     b = as_variable(b, who="lstsq")
+    if b.ndim == 0:
+        raise ValueError(f"lstsq: b must be a vector or matrices (..., m[, k]), got a number "
+                         f"beside A of shape {a.shape}")
     vector = b.ndim == a.ndim - 1
     if (b.shape[-1] if vector else b.shape[-2]) != a.shape[-2]:
         raise ValueError(f"lstsq: b of shape {b.shape} does not match A of shape {a.shape} "
@@ -316,14 +375,16 @@ def lstsq(a, b, rcond=None):
 
 
 def matrix_rank(a, tol=None, *, atol=None, rtol=None):
-    """The number of singular values above the cutoff (torch.linalg.matrix_rank's; `tol`,
-    Keras' and NumPy's name, an absolute one), int64: no gradient."""
+    """The number of singular values above the cutoff, int64 (no gradient): torch.linalg.
+    matrix_rank's rule, `tol` (Keras' name) its atol; as in PyTorch (and Keras' PyTorch
+    backend), tol = 0 keeps the default relative cutoff, where NumPy's would count every
+    nonzero value."""
     a = _matrices(a, "matrix_rank")
     with no_grad():
-        s = SVD(False)(a)[1]
+        s = SVD(False, "matrix_rank")(a)[1]
         kept = _kept(s, *a.shape[-2:], rtol, tol if atol is None else atol)
         return astype(sum(kept, axis=-1), np.int64)
 
 
-__all__ = ["Eigh", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv", "qr", "svd",
+__all__ = ["Eigh", "Pinv", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv", "qr", "svd",
            "svd_gradient", "svdvals"]

@@ -61,23 +61,45 @@ class IsIn(Function):
 
 
 def _integer_op(kind):
-    def op(x0, x1=None):
-        xs = [as_variable(x0, who=kind)] + ([] if x1 is None else [as_variable(x1, who=kind)])
-        allowed = "iu" if kind in _INTEGERS_ONLY else "iub"
-        for x in xs:
-            if x.dtype.kind not in allowed:
-                what = "integer" if allowed == "iu" else "integer or boolean"
-                raise TypeError(f"{kind}: expected {what} values, got dtype {x.dtype}")
-        with no_grad():
-            return IntegerMath(kind)(*xs)
+    def op(x0, x1):
+        return _integer_call(kind, x0, x1)
     op.__name__ = op.__qualname__ = kind
-    op.__doc__ = f"PyTorch's {kind}, elementwise (NumPy's {_NUMPYS.get(kind, kind)})."
+    op.__doc__ = f"PyTorch's {kind}, elementwise (NumPy's {_NUMPYS.get(kind, kind)}); a " \
+                 f"Python int beside a tensor takes the tensor's dtype."
     return op
+
+
+def _integer_call(kind, *values):
+    """IntegerMath(kind) of the values (Variables, arrays, Python ints), checked."""
+    like = next((v for v in values if hasattr(v, "dtype")), None)
+    xs = [as_variable(_weak(v, like), who=kind) for v in values]
+    allowed = "iu" if kind in _INTEGERS_ONLY else "iub"
+    for x in xs:
+        if x.dtype.kind not in allowed:
+            what = "integer" if allowed == "iu" else "integer or boolean"
+            raise TypeError(f"{kind}: expected {what} values, got dtype {x.dtype}")
+    with no_grad():
+        return IntegerMath(kind)(*xs)
+
+
+def _weak(value, like):
+    """A Python int (not a bool) beside an integer tensor as an array of its dtype (PyTorch
+    keeps int32 & 2 int32), where it fits; anything else as it is."""
+    if like is None or isinstance(value, bool) or not isinstance(value, int):
+        return value
+    dtype = np.dtype(like.dtype)
+    if dtype.kind not in "iu" or not np.iinfo(dtype).min <= value <= np.iinfo(dtype).max:
+        return value
+    return get_array_module(getattr(like, "data", like)).asarray(value, dtype=dtype)
 
 
 bitwise_and, bitwise_or, bitwise_xor, bitwise_left_shift, bitwise_right_shift, gcd, lcm = map(
     _integer_op, (*_BITWISE, *_SHIFTS, "gcd", "lcm"))
-bitwise_not = _integer_op("bitwise_not")  # (~x of integers, logical not of booleans)
+
+
+def bitwise_not(x):
+    """PyTorch's bitwise_not: ~x of integers, logical not of booleans."""
+    return _integer_call("bitwise_not", x)
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):

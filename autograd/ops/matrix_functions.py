@@ -84,12 +84,9 @@ class Cofactor(Function):
         xp = get_array_module(a)
         if a.shape[-1] == 0:
             return xp.zeros_like(a)
-        u, s, vh = xp.linalg.svd(a)
-        ones = xp.ones(s.shape[:-1] + (1,), s.dtype)
-        before = xp.concatenate([ones, xp.cumprod(s[..., :-1], axis=-1)], axis=-1)
-        after = xp.concatenate([xp.cumprod(s[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
+        u, s, vh = xp.linalg.svd(a.astype(xp.float64))
         sign = xp.linalg.det(u) * xp.linalg.det(vh)
-        others = (before * after).astype(a.dtype, copy=False)
+        others = _products_of_the_others(s, xp)
         return (sign[..., None, None] * (u * others[..., None, :]) @ vh).astype(a.dtype)
 
     def backward(self, gc):
@@ -99,6 +96,18 @@ class Cofactor(Function):
         along_inverse = (gc * inv_t).sum(axis=(-2, -1), keepdims=True)
         return y * (along_inverse * inv_t
                     - MatMul()(MatMul()(inv_t, _matrix_transpose(gc)), inv_t))
+
+
+def _products_of_the_others(s, xp):
+    """p_i = prod_{j != i} s_j of the non-negative s (..., n), by sums of logarithms, so no
+    running product overflows where p does not (1e20 1e20 1e-20 1e-20 in float32): 0 where
+    two of the others are 0, the product of the others where s_i is the one zero."""
+    zero = s == 0
+    logs = xp.log(xp.where(zero, 1.0, s))
+    total = logs.sum(axis=-1, keepdims=True)
+    zeros = zero.sum(axis=-1, keepdims=True)
+    products = xp.exp(total - logs)  # (without s_i, zeros aside)
+    return xp.where((zeros == 0) | ((zeros == 1) & zero), products, 0.0)
 
 
 def _inverse_for_gradient(a, who):

@@ -157,10 +157,13 @@ def associative_scan(f, elems, reverse=False, axis=0):
     end with reverse=True), f called on whole slices, one step after another."""
     _concrete("associative_scan", elems)
     leaves = [as_variable(leaf) for leaf in _leaves(elems)]
-    if not leaves or any(leaf.ndim == 0 for leaf in leaves):
-        raise ValueError("keras.ops.associative_scan: elems must hold tensors of at least one "
-                         "axis")
+    if not leaves or any(not -leaf.ndim <= axis < leaf.ndim for leaf in leaves):
+        raise ValueError(f"keras.ops.associative_scan: elems must hold tensors with an axis "
+                         f"{axis}, got shapes {[tuple(leaf.shape) for leaf in leaves]}")
     lengths = {leaf.shape[axis] for leaf in leaves}
+    if lengths == {0}:
+        raise ValueError(f"keras.ops.associative_scan: nothing to scan along axis {axis} "
+                         "(length 0)")
     if len(lengths) != 1:
         raise ValueError(f"keras.ops.associative_scan: the tensors of elems differ in length "
                          f"along axis {axis}: {sorted(lengths)}")

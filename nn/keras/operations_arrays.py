@@ -384,6 +384,9 @@ def _blocks_format(x, block_size, data_format, who):
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"{who}: data_format must be 'channels_last' or 'channels_first', "
                          f"got {data_format!r}")
+    if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or \
+            block_size < 1:
+        raise ValueError(f"{who}: block_size must be a positive int, got {block_size!r}")
     return x, int(block_size)
 
 

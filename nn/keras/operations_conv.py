@@ -92,6 +92,9 @@ def _conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=N
     if output_padding is not None:
         output_padding = per_axis(output_padding, dims, "output_padding", "conv_transpose",
                                   minimum=0)
+        if any(p >= s for p, s in zip(output_padding, strides)):
+            raise ValueError(f"conv_transpose: output_padding {output_padding} must be smaller "
+                             f"than the strides {strides} (Keras' rule)")
     images = channels_first(inputs, dims, data_format)
     y = transposed_convolution(images, kernel, dims, strides, padding, output_padding,
                                dilation)

@@ -196,9 +196,9 @@ def _norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 (Keras')
 
 def _solve(a, b):
     """a^-1 b; b (..., n, k), or (..., n): a vector per matrix of a batch (torch.linalg's
-    rule, b with one axis fewer than a)."""
+    rule: b of a's shape without its last axis)."""
     a, b = as_tensors(a, b)
-    if b.ndim == a.ndim - 1 and b.ndim > 1:
+    if b.ndim == a.ndim - 1 and b.ndim > 1 and tuple(b.shape) == tuple(a.shape[:-1]):
         return ops.squeeze(ops.solve(a, ops.expand_dims(b, -1)), axis=-1)
     return ops.solve(a, b)
 
@@ -230,14 +230,23 @@ def _nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 def _allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     """Whether every pair is close (isclose's test), one boolean."""
+    x1, x2 = as_tensors(x1, x2)
+    try:
+        np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(f"allclose: shapes {tuple(x1.shape)} and {tuple(x2.shape)} do not "
+                         "broadcast") from None
     return ops.all(_isclose(x1, x2, rtol, atol, equal_nan))
 
 
 def _angle(x):
-    """The argument of a real number: pi where x < 0, else 0 (float32 for integers)."""
+    """The argument of a real number: pi where x < 0, else 0, NaN for NaN (float32 for
+    integers)."""
     x = as_variable(x)
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
-    return ops.where(ops.less(x, 0), full_like(x, math.pi, dtype), full_like(x, 0, dtype))
+    angle = ops.where(ops.less(x, 0), full_like(x, math.pi, dtype), full_like(x, 0, dtype))
+    return ops.where(ops.isnan(x), full_like(x, np.nan, dtype), angle) if dtype is x.dtype \
+        else angle
 
 
 def _integers(op):
@@ -264,6 +273,14 @@ def _float_matrices(x):
     return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
 
 
+def _lstsq(a, b, rcond=None):
+    """The least-squares solution, a and b in one float dtype."""
+    a = _float_matrices(a)
+    b = as_variable(b)
+    return ops.lstsq(a, ops.astype(b, np.result_type(a.dtype, b.dtype) if b.dtype.kind == "f"
+                                   else a.dtype), rcond)
+
+
 def _svd(x, full_matrices=True, compute_uv=True):
     """(u, s, vh), or s alone without compute_uv."""
     x = _float_matrices(x)
@@ -273,8 +290,9 @@ def _svd(x, full_matrices=True, compute_uv=True):
 def _cholesky_inverse(x, upper=False):
     """(L L^T)^-1 from its Cholesky factor L (U^T U from U with upper=True)."""
     x = as_variable(x)
-    swapped = ops.swapaxes(x, -1, -2)
-    return ops.inv(ops.matmul(swapped, x) if upper else ops.matmul(x, swapped))
+    factor = ops.triu(x) if upper else ops.tril(x)  # (its triangle alone, as PyTorch reads it)
+    swapped = ops.swapaxes(factor, -1, -2)
+    return ops.inv(ops.matmul(swapped, factor) if upper else ops.matmul(factor, swapped))
 
 
 MATH = {
@@ -320,7 +338,7 @@ MATH = {
     "Eigh": lambda x: ops.eigh(_float_matrices(x)), "Qr": lambda x, mode="reduced": ops.qr(
         _float_matrices(x), mode),
     "SVD": _svd, "Pinv": lambda x, rcond=None: ops.pinv(_float_matrices(x), rcond),
-    "Lstsq": lambda a, b, rcond=None: ops.lstsq(*as_tensors(_float_matrices(a), b), rcond),
+    "Lstsq": _lstsq,
     "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(_float_matrices(x), tol),
                                                  np.int32),
     # more elementwise: absolute floats, safe division, complex parts of real numbers

@@ -8,7 +8,7 @@ from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.config import no_grad
 from autograd.variable import Variable, as_variable
 
-from .operation_kinds import axes, full_like, in_dtype
+from .operation_kinds import axes, in_dtype
 
 
 def _floats(x):
@@ -123,6 +123,29 @@ def _nanquantile(x, q, axis=None, method="linear", keepdims=False, who="nanquant
     return _q_first(result, qs, shaped, keepdims)
 
 
+def _histogram_range(flat, given):
+    """(low, high) of a histogram of the values `flat`: `given` (low <= high), or their
+    smallest and largest (0 and 1 for no values), a range of 1 around a single value, as
+    NumPy's; infinite or NaN bounds refused by name."""
+    xp = get_array_module(flat.data)
+    if given is not None:
+        low, high = (float(edge) for edge in given)
+        if not low <= high or not np.isfinite([low, high]).all():
+            raise ValueError(f"histogram: range must be finite (low, high) with low <= high, "
+                             f"got {given!r}")
+    elif not flat.shape[0]:
+        low, high = 0.0, 1.0
+    else:
+        low, high = ops.min(flat), ops.max(flat)
+        if not bool(xp.isfinite(low.data)) or not bool(xp.isfinite(high.data)):
+            raise ValueError(f"histogram: the values' range [{float(low.data)}, "
+                             f"{float(high.data)}] is not finite; give range=")
+    if isinstance(low, float):
+        low, high = (as_variable(xp.asarray(edge, flat.dtype)) for edge in (low, high))
+    same = ops.equal(low, high)  # (NumPy's: a range of 1 around a single value)
+    return ops.where(same, ops.sub(low, 0.5), low), ops.where(same, ops.add(high, 0.5), high)
+
+
 def _host_q(q):
     """q (a number, a list, an array or tensor, on the GPU too) as a float64 NumPy array."""
     return np.asarray(to_cpu(array_of(q)) if hasattr(q, "shape") else q, dtype=np.float64)
@@ -192,13 +215,7 @@ def _histogram(x, bins=10, range=None):  # noqa: A002 (Keras' argument names)
         raise ValueError(f"histogram: bins must be a positive int, got {bins!r}")
     with no_grad():
         flat = ops.reshape(x, (-1,))
-        if range is None:
-            low, high = ops.min(flat), ops.max(flat)
-            same = ops.equal(low, high)  # (NumPy's: a range of 1 around a single value)
-            low, high = ops.where(same, ops.sub(low, 0.5), low), ops.where(
-                same, ops.add(high, 0.5), high)
-        else:
-            low, high = (full_like(flat[:1], float(edge))[0] for edge in range)
+        low, high = _histogram_range(flat, range)
         steps = ops.div(get_array_module(flat.data).arange(bins + 1, dtype=x.dtype), bins)
         edges = ops.add(low, ops.mul(ops.sub(high, low), steps))
         inside = ops.where(ops.greater_equal(flat, low), ops.less_equal(flat, high), False)

@@ -93,3 +93,44 @@ def test_a_loss_of_the_eigenvalues_alone_has_their_gradient():
 def test_what_cannot_be_computed_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize("loss, expected", [
+    (lambda x: ag.svdvals(x).sum(), np.eye(3)),
+    (lambda x: ag.eigh(x)[0].sum(), np.eye(3)),
+    (lambda x: ag.lstsq(x, np.ones(3)).sum(), -np.ones((3, 3))),
+    (lambda x: (ag.pinv(x) ** 2).sum(), -2 * np.eye(3)),
+], ids=["svdvals", "eigenvalues", "lstsq", "pinv"])
+def test_gradients_exist_at_repeated_values_where_the_vectors_are_not_used(loss, expected):
+    """(At the identity, whose values repeat, the vectors' 1 / gap terms were multiplied by
+    their zero gradients: every entry came out NaN. PyTorch gives these.)"""
+    x = Variable(np.eye(3), requires_grad=True)
+    loss(x).backward()
+    np.testing.assert_allclose(x.grad.data, expected, atol=1e-12)
+
+
+def test_pinv_has_the_derivative_along_a_path_that_keeps_the_rank():
+    """At a rank-deficient matrix pinv is continuous only where the rank stays: along the
+    rank-1 path A(t) = (p + t q)(r + t w)^T, d/dt <G, pinv A(t)> = <dA, A'(0)>."""
+    p, q = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.5, -1.0, 0.0, 2.0])
+    r, w = np.array([1.0, -1.0, 0.5]), np.array([0.0, 2.0, 1.0])
+    g = RNG.normal(size=(3, 4))
+    x = Variable(np.outer(p, r), requires_grad=True)
+    (ag.pinv(x) * g).sum().backward()
+    h = 1e-6
+    along = [(np.linalg.pinv(np.outer(p + t * q, r + t * w)) * g).sum() for t in (h, -h)]
+    numeric = (along[0] - along[1]) / (2 * h)
+    analytic = (x.grad.data * (np.outer(q, r) + np.outer(p, w))).sum()
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6)
+
+
+def test_tolerances_may_be_given_per_matrix_and_errors_name_the_op():
+    batch = np.stack([np.eye(2), np.diag([1.0, 1e-3])])
+    np.testing.assert_array_equal(ag.matrix_rank(batch, tol=np.array([0.5, 1e-2])).data,
+                                  [2, 1])
+    with pytest.raises(ValueError, match="pinv: the matrix of shape .* holds NaN"):
+        ag.pinv(np.full((2, 2), np.nan))
+    with pytest.raises(ValueError, match="matrix_rank: the matrix of shape .* holds NaN"):
+        ag.matrix_rank(np.full((2, 2), np.nan))
+    with pytest.raises(ValueError, match="lstsq: b must be a vector or matrices"):
+        ag.lstsq(np.eye(2), 1.0)

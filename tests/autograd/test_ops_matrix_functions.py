@@ -87,3 +87,10 @@ def test_the_cofactor_matrix_of_an_invertible_one_is_det_times_the_inverse_trans
     np.testing.assert_allclose(cofactor, expected, rtol=1e-10)
     assert Cofactor()(Variable(np.zeros((0, 0)))).shape == (0, 0)
     assert Cofactor()(Variable(SPD.astype(np.float32))).dtype == np.float32
+
+
+def test_the_cofactor_matrix_does_not_overflow_where_det_does_not():
+    """(The running products of the singular values overflowed float32: NaN everywhere.)"""
+    x = Variable(np.diag([1e20, 1e20, 1e-20, 1e-20]).astype(np.float32), requires_grad=True)
+    ag.det(x).backward()
+    np.testing.assert_allclose(np.diag(x.grad.data), [1e-20, 1e-20, 1e20, 1e20], rtol=1e-5)

@@ -313,33 +313,40 @@ def test_a_copy_of_a_layer_or_model_starts_without_losses():
         assert len(copied.losses) == 2
 
 
-def _shared_class(where):
-    """A module class that adds a loss in `forward` or in a helper it calls, made now."""
-    if where == "forward":
-        class Shared(nn.Module):
-            def forward(self, x):
-                self.add_loss((x * x).sum())
-                return x
-        return Shared
+def _penalize(layer, x):
+    layer.add_loss((x * x).sum())
 
-    class SharedWithAHelper(nn.Module):
+
+def _shared_class(where):
+    """A module class that adds a loss in `forward`, or in a helper it calls: a method, a
+    closure, a module-level function."""
+    class Shared(nn.Module):
         def forward(self, x):
-            return self.penalize(x)
+            if where == "forward":
+                self.add_loss((x * x).sum())
+            elif where == "method":
+                self.penalize(x)
+            elif where == "closure":
+                def add():
+                    self.add_loss((x * x).sum())
+                add()
+            else:
+                _penalize(self, x)
+            return x
 
         def penalize(self, x):
             self.add_loss((x * x).sum())
-            return x
-    return SharedWithAHelper
+    return Shared
 
 
-@pytest.mark.parametrize("where", ["forward", "helper"])
+@pytest.mark.parametrize("where", ["forward", "method", "closure", "function"])
 def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch, where):
     """(Before any add_loss ran, the container's call opened no scope: the shared module's
-    second call was a top-level call of its own and cleared the first one's loss. A class
-    whose forward, or since a later fix any method, calls add_loss turns scoping on.)"""
+    second call was a top-level call of its own and cleared the first one's loss. The first
+    loss, wherever it is added from, now marks the calls already running as one.)"""
     from nn.call_losses import CallLossesInUse
+    shared = _shared_class(where)
     monkeypatch.setattr(CallLossesInUse, "any", False)  # (as in a process that made none)
-    shared = _shared_class(where)  # (made with scoping off)
 
     class Twice(nn.Module):
         def __init__(self):
@@ -350,8 +357,11 @@ def test_a_plain_containers_first_call_keeps_a_shared_modules_losses(monkeypatch
             return self.shared(self.shared(x))
 
     container = Twice()
-    container(Variable(np.ones(3)))
-    assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
+    for _ in range(2):
+        container(Variable(np.ones(3)))
+        assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0, 3.0]
+    container.shared(Variable(np.ones(3)))  # (its own call afterwards: its loss alone)
+    assert [float(loss.data) for loss in container.shared.added_losses()] == [3.0]
 
 
 def test_losses_are_listed_in_keras_order_calls_first_then_weights():

@@ -254,3 +254,47 @@ def test_dtype_names_and_what_needs_values_is_refused_on_symbolic_tensors():
         ops.jvp(ops.sin, (np.ones(2),), ())
     with pytest.raises(ValueError, match="argpartition: kth must be an int in"):
         ops.argpartition(np.ones(3), 3)
+
+
+def test_review_fixes_of_the_new_ops():
+    """Found by an adversarial review, each checked against NumPy (or PyTorch's rule)."""
+    a = np.random.default_rng(0).normal(size=(2, 3, 3)) + 3 * np.eye(3)
+    # solve: b (..., n) is a batch of vectors only with a's shape but its last axis
+    assert ops.solve(a, np.ones((3, 3))).shape == (2, 3, 3)
+    assert ops.solve(a, np.ones((2, 3))).shape == (2, 3)
+    # cholesky_inverse reads the factor's triangle alone
+    factor = np.array([[2.0, 5.0], [1.0, 1.0]])  # (5: above the diagonal, not read)
+    np.testing.assert_allclose(_value(ops.cholesky_inverse(factor)),
+                               np.linalg.inv(np.tril(factor) @ np.tril(factor).T))
+    # angle of NaN is NaN; lstsq of an integer b in a's float dtype
+    assert np.isnan(_value(ops.angle(np.array([np.nan])))[0])
+    assert ops.lstsq(np.eye(2, dtype=np.float32), np.ones(2, np.int32)).dtype == np.float32
+    # histogram of nothing, of one value, with a range of one point: NumPy's
+    for values, kwargs in [(np.zeros(0), {}), (np.full(3, 2.0), {}),
+                           (np.array([1.0, 2.0]), {"range": (1.0, 1.0)})]:
+        counts, edges = ops.histogram(values, **kwargs)
+        expected_counts, expected_edges = np.histogram(values, **kwargs)
+        np.testing.assert_array_equal(_value(counts), expected_counts)
+        np.testing.assert_allclose(_value(edges), expected_edges)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ops.histogram(np.array([1.0, np.inf])), r"histogram: the values' range \[1.0, "
+                                                     r"inf\] is not finite"),
+    (lambda: ops.histogram(np.array([np.nan, 1.0])), "histogram: the values' range"),
+    (lambda: ops.histogram(np.ones(2), range=(3, 0)), "histogram: range must be finite"),
+    (lambda: ops.depth_to_space(np.ones((1, 2, 2, 4)), 0), "depth_to_space: block_size must "
+                                                           "be a positive int, got 0"),
+    (lambda: ops.space_to_depth(np.ones((1, 2, 2, 4)), 1.5), "space_to_depth: block_size must"),
+    (lambda: ops.allclose(np.ones(3), np.ones(2)), r"allclose: shapes \(3,\) and \(2,\) do "
+                                                   "not broadcast"),
+    (lambda: ops.associative_scan(ops.add, np.zeros(0)), "associative_scan: nothing to scan"),
+    (lambda: ops.associative_scan(ops.add, np.ones(3), axis=2), "associative_scan: elems must "
+                                                                "hold tensors with an axis 2"),
+    (lambda: ops.conv_transpose(np.ones((1, 4, 4, 1)), np.ones((2, 2, 1, 1)), strides=2,
+                                output_padding=2), r"conv_transpose: output_padding \(2, 2\) "
+                                                   "must be smaller than the strides"),
+])
+def test_what_the_reviewed_ops_cannot_do_is_refused_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

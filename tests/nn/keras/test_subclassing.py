@@ -3,6 +3,7 @@ subclass writing call(inputs, training=False), trained with compile / fit."""
 import numpy as np
 import pytest
 
+import nn
 import nn.keras as keras
 from nn.keras import layers
 
@@ -442,3 +443,42 @@ def test_layers_held_in_nested_lists_and_dicts_of_lists_are_the_models(tmp_path)
     model, history = _trained_saved_and_loaded(Stages, tmp_path)
     assert len(model.trainable_weights) == 12 and model.grid == [[0.5, 1.0], [2.0]]
     assert history[-1] < 0.01 * history[0]  # (below 2e-5 of it over seeds 0-15)
+
+
+@pytest.mark.parametrize("fill", ["appended_to_inner_lists", "beside_an_empty_list",
+                                  "appended_list_then_layer", "dict_of_lists"])
+def test_layers_that_join_nested_lists_later_are_the_models(fill):
+    """(An empty inner list kept the whole structure a plain list: the layers appended to it
+    later were not the model's.)"""
+    class Filled(keras.Model):
+        def __init__(self):
+            super().__init__()
+            if fill == "appended_to_inner_lists":
+                self.stages = [[] for _ in range(2)]
+                for stage in self.stages:
+                    stage.append(layers.Dense(3))
+            elif fill == "beside_an_empty_list":
+                self.stages = [[layers.Dense(3)], []]
+                self.stages[1].append(layers.Dense(3))
+            elif fill == "appended_list_then_layer":
+                self.stages = []
+                for _ in range(2):
+                    self.stages.append([])
+                    self.stages[-1].append(layers.Dense(3))
+            else:
+                self.stages = {"a": [], "b": [layers.Dense(3)]}
+                self.stages["a"].append(layers.Dense(3))
+            self.numbers = [[], []]  # (no layer: stays lists)
+            self.numbers[0].append(1.5)
+
+        def call(self, x):
+            stages = self.stages.values() if isinstance(self.stages, nn.ModuleDict) else \
+                self.stages
+            for stage in stages:
+                for layer in stage:
+                    x = layer(x)
+            return x
+
+    model = Filled()
+    model(np.ones((1, 3), np.float32))
+    assert len(model.trainable_weights) == 4 and model.numbers == [[1.5], []]
