@@ -80,7 +80,8 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(("log2", "log10", "exp2", "xlogy", "logit"), "logarithmic"),
     **dict.fromkeys(("floor", "ceil", "round", "trunc", "frac", "sign"), "rounding"),
     **dict.fromkeys(("fmod", "remainder", "floor_divide"), "modulo"),
-    **dict.fromkeys(("erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma"), "special"),
+    **dict.fromkeys(("erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "i0", "i1"),
+                    "special"),
     "copysign": "signs", "nan_to_num": "finite", "lerp": "interpolation",
 })
 
@@ -113,4 +114,4 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",
            "sign", "fmod", "remainder", "floor_divide", "copysign", "nan_to_num", "lerp",
            "erf", "erfc", "erfinv",
-           "lgamma", "digamma", "polygamma"]
+           "lgamma", "digamma", "polygamma", "i0", "i1"]

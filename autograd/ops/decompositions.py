@@ -11,11 +11,8 @@ from ..config import no_grad
 from ..function import Function
 from ..spec import Choice, Spec
 from ..variable import as_variable
-from .comparison import greater
 from .diagonals import diag_embed, diagonal, tril
-from .elementwise import astype, maximum
 from .linalg import MatMul, Solve, _matrix_transpose
-from .reduction import sum  # noqa: A004 (the op)
 from .rounding import sign
 from .shape import expand_dims
 
@@ -294,22 +291,20 @@ def qr(a, mode="reduced"):
 
 
 def _kept(s, m, n, rtol=None, atol=None):
-    """Which singular values s (..., k) are kept, as 1.0 and 0.0 of s's dtype: those above
+    """Which singular values s (..., k) (an array) are kept, as booleans: those above
     max(atol, rtol * the largest), rtol by default eps max(m, n) where atol is not given or
-    0 (torch.linalg's rule); rtol and atol numbers or arrays of the batch's shape. Compared
-    by ops, so that a captured step keeps each call's."""
-    xp = get_array_module(s.data)
-    absolute = 0.0 if atol is None else xp.asarray(atol, dtype=s.dtype)
+    0 (torch.linalg's rule); rtol and atol numbers or arrays of the batch's shape."""
+    xp = get_array_module(s)
+    absolute = xp.asarray(0.0 if atol is None else atol, dtype=s.dtype)
     if rtol is None:
-        positive = atol is not None and bool(xp.all(xp.asarray(atol) > 0))
+        positive = atol is not None and bool(xp.all(absolute > 0))
         rtol = 0.0 if positive else float(np.finfo(s.dtype).eps * max(m, n))
     relative = xp.asarray(rtol, dtype=s.dtype)
     if not s.shape[-1]:
-        return s * 0.0
+        return s > 0
     largest = s.max(axis=-1, keepdims=True)
-    threshold = maximum(largest * _per_matrix(relative, xp),
-                        as_variable(_per_matrix(xp.asarray(absolute, s.dtype), xp)))
-    return astype(greater(s, threshold), s.dtype)
+    threshold = xp.maximum(largest * _per_matrix(relative, xp), _per_matrix(absolute, xp))
+    return s > threshold
 
 
 def _per_matrix(tolerance, xp):
@@ -330,8 +325,8 @@ class Pinv(Function):
 
     def forward(self, a):
         u, s, vh = _linalg("pinv", lambda linalg: linalg.svd(a, full_matrices=False), a)
-        kept = _kept(as_variable(s), *a.shape[-2:], self.rtol, self.atol).data
-        inverse = kept / (s + (1 - kept))  # (1 / 1 where dropped: times 0)
+        kept = _kept(s, *a.shape[-2:], self.rtol, self.atol)
+        inverse = kept / (s + ~kept)  # (1 / 1 where dropped: times 0)
         return (vh.swapaxes(-1, -2) * inverse[..., None, :]) @ u.swapaxes(-1, -2)
 
     def backward(self, g):
@@ -374,6 +369,28 @@ def lstsq(a, b, rcond=None):
     return solution[..., 0] if vector else solution
 
 
+class MatrixRank(Function):
+    """r = the number of singular values above the cutoff (integers: no gradient)"""
+
+    input_specs = _MATRIX
+    apply = staticmethod(lambda a: MatrixRank()(a))
+    gradcheck_order = 0  # (integers)
+
+    def __init__(self, rtol=None, atol=None):
+        self.rtol, self.atol = rtol, atol
+
+    @property
+    def name(self):
+        return "matrix_rank"
+
+    def forward(self, a):
+        s = _linalg("matrix_rank", lambda linalg: linalg.svd(a, compute_uv=False), a)
+        return _kept(s, *a.shape[-2:], self.rtol, self.atol).sum(axis=-1).astype(np.int64)
+
+    def backward(self, gy):
+        return None
+
+
 def matrix_rank(a, tol=None, *, atol=None, rtol=None):
     """The number of singular values above the cutoff, int64 (no gradient): torch.linalg.
     matrix_rank's rule, `tol` (Keras' name) its atol; as in PyTorch (and Keras' PyTorch
@@ -381,10 +398,8 @@ def matrix_rank(a, tol=None, *, atol=None, rtol=None):
     nonzero value."""
     a = _matrices(a, "matrix_rank")
     with no_grad():
-        s = SVD(False, "matrix_rank")(a)[1]
-        kept = _kept(s, *a.shape[-2:], rtol, tol if atol is None else atol)
-        return astype(sum(kept, axis=-1), np.int64)
+        return MatrixRank(rtol, tol if atol is None else atol)(a)
 
 
-__all__ = ["Eigh", "Pinv", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv", "qr", "svd",
-           "svd_gradient", "svdvals"]
+__all__ = ["Eigh", "MatrixRank", "Pinv", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv",
+           "qr", "svd", "svd_gradient", "svdvals"]

@@ -1,12 +1,14 @@
-"""Special functions (torch.erf, erfc, erfinv, lgamma, digamma, polygamma) on the NumPy
-implementations of erf_array.py and gamma_array.py (SciPy is not needed). Integer input
+"""Special functions (torch.erf, erfc, erfinv, lgamma, digamma, polygamma, and
+torch.special's i0 and i1) on the NumPy implementations of erf_array.py, gamma_array.py and
+bessel_array.py (SciPy is not needed). Integer input
 computes in float64. Backward formulas are PyTorch's: erfinv's gradient is inf at +-1."""
 import math
 
 from ..function import Function
 from ..spec import Choice, Spec
-from . import erf_array, gamma_array
-from .elementwise import exp
+from . import bessel_array, erf_array, gamma_array
+from .comparison import equal
+from .elementwise import exp, where
 from .erf_array import TWO_OVER_ROOT_PI
 from .validation import integer
 
@@ -90,6 +92,33 @@ class Polygamma(Function):
         return gy * Polygamma(self.n + 1)(self.inputs[0])
 
 
+class I0(Function):
+    """y = I0(x), the modified Bessel function of the first kind of order 0; dy/dx = I1(x)"""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return bessel_array.i0(x)
+
+    def backward(self, gy):
+        return gy * I1()(self.inputs[0])
+
+
+class I1(Function):
+    """y = I1(x), of order 1; dy/dx = I0(x) - I1(x) / x (1/2 at 0)"""
+
+    input_specs = (Spec(),)
+
+    def forward(self, x):
+        return bessel_array.i1(x)
+
+    def backward(self, gy):
+        x, y = self.inputs[0], self.outputs[0]()
+        y = I1()(x) if y is None else y  # (the caller dropped it)
+        at_zero = equal(x, 0)
+        return gy * where(at_zero, 0.5, I0()(x) - y / where(at_zero, 1.0, x))
+
+
 def erf(x):
     return Erf()(x)
 
@@ -112,6 +141,16 @@ def digamma(x):
     """d/dx log Gamma(x) (PyTorch's at the poles: -inf at 0, inf at -0, NaN at the
     negative integers)."""
     return Polygamma(0)(x)
+
+
+def i0(input):  # noqa: A002 (PyTorch's name)
+    """torch.special.i0: the modified Bessel function of the first kind of order 0."""
+    return I0()(input)
+
+
+def i1(input):  # noqa: A002 (PyTorch's name)
+    """torch.special.i1: the modified Bessel function of the first kind of order 1."""
+    return I1()(input)
 
 
 def polygamma(n, input):  # noqa: A002 (PyTorch's names)

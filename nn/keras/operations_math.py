@@ -207,6 +207,15 @@ def _slogdet(x):
     return ops.slogdet(x)
 
 
+def _i0(x):
+    """The modified Bessel function I0, in float64 for int64 (and float64), float32 for the
+    other integers (Keras')."""
+    x = as_variable(x)
+    if x.dtype.kind != "f":
+        x = ops.astype(x, np.float64 if x.dtype == np.int64 else np.float32)
+    return ops.i0(x)
+
+
 def _fabs(x):
     """|x| as floats (float32 for integers and booleans, Keras')."""
     x = as_variable(x)
@@ -342,7 +351,7 @@ MATH = {
     "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(_float_matrices(x), tol),
                                                  np.int32),
     # more elementwise: absolute floats, safe division, complex parts of real numbers
-    "Fabs": _fabs, "DivideNoNan": _divide_no_nan, "NanToNum": _nan_to_num,
+    "I0": _i0, "Fabs": _fabs, "DivideNoNan": _divide_no_nan, "NanToNum": _nan_to_num,
     "AllClose": _allclose, "Angle": _angle, "Conjugate": copied, "Real": copied,
     "Imag": lambda x: full_like(x, 0),
     # integers (no gradient)

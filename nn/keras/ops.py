@@ -327,8 +327,9 @@ _MORE = [
       for name, op in (("depth_to_space", "DepthToSpace"), ("space_to_depth", "SpaceToDepth"))],
     # complex parts of real numbers, safe arithmetic, integers (nn.keras.operations_math)
     *[(name, op, ["x"], ()) for name, op in (
-        ("fabs", "Fabs"), ("angle", "Angle"), ("conj", "Conjugate"), ("conjugate", "Conjugate"),
-        ("real", "Real"), ("imag", "Imag"), ("bitwise_not", "BitwiseNot"),
+        ("fabs", "Fabs"), ("i0", "I0"), ("angle", "Angle"), ("conj", "Conjugate"),
+        ("conjugate", "Conjugate"), ("real", "Real"), ("imag", "Imag"),
+        ("bitwise_not", "BitwiseNot"),
         ("bitwise_invert", "BitwiseInvert"))],
     *[(name, op, ["x", "y"], ()) for name, op in (
         ("bitwise_and", "BitwiseAnd"), ("bitwise_or", "BitwiseOr"), ("bitwise_xor", "BitwiseXor"),

@@ -134,3 +134,16 @@ def test_tolerances_may_be_given_per_matrix_and_errors_name_the_op():
         ag.matrix_rank(np.full((2, 2), np.nan))
     with pytest.raises(ValueError, match="lstsq: b must be a vector or matrices"):
         ag.lstsq(np.eye(2), 1.0)
+
+
+def test_pinv_lstsq_and_matrix_rank_replay_in_a_captured_step():
+    """(pinv's cutoff was compared by ops inside its forward: a captured step refused it.)"""
+    step = ag.capture(lambda a: (ag.pinv(a), ag.matrix_rank(a), ag.lstsq(a, np.ones(5))))
+    for k in range(4):
+        a = TALL[0] * (1 + 0.1 * k)
+        pinv, rank, solution = step(a)
+        np.testing.assert_allclose(pinv.data, np.linalg.pinv(a), atol=1e-12)
+        assert int(rank.data) == 3
+        np.testing.assert_allclose(solution.data, np.linalg.lstsq(a, np.ones(5), rcond=None)[0],
+                                   atol=1e-12)
+    assert step.replays == 2

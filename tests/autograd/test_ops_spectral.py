@@ -52,3 +52,4 @@ def test_gradients_are_the_adjoints_to_second_order(f):
 def test_what_cannot_be_transformed_is_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+

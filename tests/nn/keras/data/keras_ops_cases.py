@@ -486,4 +486,6 @@ CASES = [
     ("ctc_decode_beam", lambda ops, x: ops.ctc_decode(
         x * 3, DECODED_LENGTHS, strategy="beam_search", beam_width=4, top_paths=2),
      "sequences", False, False),
+    ("i0", lambda ops, x: ops.i0(x * 3), "x", True, True),
+    ("i0_int", lambda ops, x: ops.i0(x), "labels", False, True),
 ]
