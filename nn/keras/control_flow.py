@@ -1,8 +1,9 @@
 """Keras' control-flow operations (keras.ops' cond, switch, while_loop, fori_loop, scan, map,
-vectorized_map, associative_scan and custom_gradient), as Keras' PyTorch backend runs them:
-Python's own branches and loops over the values, each step recorded in the graph as it runs, so that
-gradients flow through what was computed. They take Python functions, so a functional
-model's symbolic tensors cannot go through them (write them in a layer's call)."""
+vectorized_map, associative_scan, vectorize and custom_gradient), as Keras' PyTorch backend
+runs them: Python's own branches and loops over the values, each step recorded in the graph
+as it runs, so that gradients flow through what was computed. They take Python functions,
+so a functional model's symbolic tensors cannot go through them (write them in a layer's
+call)."""
 import builtins
 
 import numpy as np
@@ -12,6 +13,7 @@ from autograd.backend import as_array
 from autograd.variable import Variable, as_variable, gpu_array_among
 
 from .functional import KerasTensor
+from .operation_kinds import gpu_array_in, moved_to
 
 
 def _concrete(who, *values):
@@ -191,6 +193,94 @@ def _rebuilt(structure, leaves):
     return next(leaves)
 
 
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """pyfunc made to run over tensors' leading axes, as numpy.vectorize: without a
+    signature on each element of the broadcast positional arguments; with one ('(n),(n)->()'
+    a gufunc's) on their core axes, the others broadcast and looped over. The results are
+    stacked (a tuple of results each), differentiable through pyfunc. Positions in
+    `excluded`, and keyword arguments, are passed as they are. (Python runs pyfunc once per
+    element or core block: for large tensors write it with whole-tensor ops.)"""
+    excluded = set(excluded or ())
+    cores, outputs = _gufunc_signature(signature) if signature is not None else (None, None)
+
+    def vectorized(*args, **kwargs):
+        _concrete("vectorize", *args)
+        home = gpu_array_in(args)
+        if home is not None:  # (NumPy constants beside GPU tensors go there, as ops' do)
+            args = [moved_to(arg, home) for arg in args]
+        looped = [i for i in range(len(args)) if i not in excluded]
+        core = cores if cores is not None else [()] * len(looped)
+        if len(core) != len(looped):
+            raise ValueError(f"keras.ops.vectorize: signature {signature!r} has {len(core)} "
+                             f"inputs, the call {len(looped)} vectorized arguments")
+        tensors = [as_variable(args[i]) for i in looped]
+        loop = _loop_shape(tensors, core, signature)
+        spread = [ops.broadcast_to(t, loop + tuple(t.shape[t.ndim - len(c):]))
+                  for t, c in zip(tensors, core)]
+        results = []
+        for index in np.ndindex(*loop):
+            call = list(args)
+            for i, t in zip(looped, spread):
+                call[i] = t[index] if index else t
+            results.append(pyfunc(*call, **kwargs))
+        if not loop:
+            return results[0]
+        if not results:
+            raise ValueError("keras.ops.vectorize: nothing to loop over (a loop axis of "
+                             "length 0)")
+        stacked = _stacked(results)
+        return _reshaped(stacked, loop)
+    vectorized.__name__ = getattr(pyfunc, "__name__", "vectorized")
+    vectorized.__doc__ = pyfunc.__doc__
+    return vectorized
+
+
+def _gufunc_signature(signature):
+    """([core axis names per input], [per output]) of '(m,n),(n)->(m)'."""
+    import re
+    match = re.fullmatch(r"\s*(.*?)\s*->\s*(.*?)\s*", signature or "")
+    if match is None:
+        raise ValueError(f"keras.ops.vectorize: signature must read '(inputs)->(outputs)', got "
+                         f"{signature!r}")
+
+    def groups(side):
+        found = re.findall(r"\(([^()]*)\)", side)
+        if re.sub(r"\([^()]*\)|[,\s]", "", side):
+            raise ValueError(f"keras.ops.vectorize: cannot read {side!r} of {signature!r}")
+        return [tuple(name.strip() for name in group.split(",") if name.strip())
+                for group in found]
+    return groups(match.group(1)), groups(match.group(2))
+
+
+def _loop_shape(tensors, cores, signature):
+    """The broadcast shape of the tensors' axes before their core axes, the core sizes named
+    alike checked to agree."""
+    sizes, loops = {}, []
+    for t, core in zip(tensors, cores):
+        if t.ndim < len(core):
+            raise ValueError(f"keras.ops.vectorize: an argument of shape {tuple(t.shape)} has "
+                             f"fewer axes than its core {core} in {signature!r}")
+        for name, size in zip(core, t.shape[t.ndim - len(core):]):
+            if sizes.setdefault(name, size) != size:
+                raise ValueError(f"keras.ops.vectorize: core axis {name!r} has sizes "
+                                 f"{sizes[name]} and {size} in {signature!r}")
+        loops.append(tuple(t.shape[:t.ndim - len(core)]))
+    try:
+        return tuple(np.broadcast_shapes(*loops)) if loops else ()
+    except ValueError:
+        raise ValueError(f"keras.ops.vectorize: the arguments' loop axes {loops} do not "
+                         "broadcast") from None
+
+
+def _reshaped(stacked, loop):
+    """Results stacked along one axis, given the loop's shape (a tuple or dict each)."""
+    if isinstance(stacked, (tuple, list)):
+        return type(stacked)(_reshaped(part, loop) for part in stacked)
+    if isinstance(stacked, dict):
+        return {key: _reshaped(part, loop) for key, part in stacked.items()}
+    return ops.reshape(stacked, loop + tuple(stacked.shape[1:]))
+
+
 class _CustomGradient(Function):
     """The output(s) a function computed, with the gradient its own gradient function gives:
     d inputs = gradient(*gys)."""
@@ -231,6 +321,6 @@ def custom_gradient(f):
 
 
 CONTROL_FLOW = ["cond", "switch", "while_loop", "fori_loop", "scan", "map", "vectorized_map",
-                "associative_scan", "custom_gradient"]
+                "associative_scan", "vectorize", "custom_gradient"]
 
 __all__ = CONTROL_FLOW

@@ -4,8 +4,8 @@ truth of any dtype, a result cast to an optional `dtype`."""
 import numpy as np
 
 from autograd import ops
-from autograd.backend import array_of, get_array_module
-from autograd.variable import Variable, as_variable
+from autograd.backend import array_of, as_array, get_array_module
+from autograd.variable import Variable, as_variable, gpu_array_among
 
 
 def truth(x):
@@ -73,5 +73,26 @@ def as_tensors(*values):
     return tensors
 
 
-__all__ = ["as_tensors", "axes", "binary", "copied", "full_like", "in_dtype", "reduction", "truth",
-           "unary"]
+def gpu_array_in(args):
+    """The first GPU array among the arguments (in lists too), else None."""
+    for arg in args:
+        found = gpu_array_in(arg) if isinstance(arg, (list, tuple)) else gpu_array_among(
+            (arg,))
+        if found is not None:
+            return found
+    return None
+
+
+def moved_to(value, home):
+    """A NumPy array (in lists too; a constant Variable of one) as an array on `home`'s GPU
+    (Keras' device for an op's constants); anything else as it is."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(moved_to(item, home) for item in value)
+    if isinstance(value, Variable) and value.creator is None and not value.requires_grad \
+            and value.data.__class__ is np.ndarray:
+        return Variable(as_array(value.data, like=home), requires_grad=False)
+    return as_array(value, like=home) if value.__class__ is np.ndarray else value
+
+
+__all__ = ["as_tensors", "axes", "binary", "copied", "full_like", "gpu_array_in", "in_dtype",
+           "moved_to", "reduction", "truth", "unary"]

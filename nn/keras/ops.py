@@ -17,7 +17,7 @@ import numpy as np
 
 from autograd import ops as _autograd_ops
 from autograd.backend import array_of, as_array, to_cpu
-from autograd.variable import Variable, as_variable, gpu_array_among
+from autograd.variable import Variable, as_variable
 
 from ..call_losses import call_array_module
 from .control_flow import (  # noqa: F401 (keras.ops' names)
@@ -29,11 +29,13 @@ from .control_flow import (  # noqa: F401 (keras.ops' names)
     map,  # noqa: A004 (Keras' name)
     scan,
     switch,
+    vectorize,
     vectorized_map,
     while_loop,
 )
 from .functional import KerasTensor
 from .layers.operation import Operation
+from .operation_kinds import gpu_array_in, moved_to
 from .operations import OPERATIONS
 
 
@@ -49,10 +51,10 @@ def _operation(name, args, **config):
     a node of the functional model being built where an argument is symbolic (the others
     its constants), else the op on arrays and Variables now."""
     if not builtins.any(_symbolic(arg) for arg in args):  # (this module's any is Keras')
-        home = _gpu_array_in(args)
+        home = gpu_array_in(args)
         if home is not None:  # NumPy constants beside GPU tensors go there (Keras' device)
-            args = [_moved(arg, home) for arg in args]
-            config = {key: _moved(value, home) for key, value in config.items()}
+            args = [moved_to(arg, home) for arg in args]
+            config = {key: moved_to(value, home) for key, value in config.items()}
         result = OPERATIONS[name](*args, **config)  # (Argmax's indices come as an array)
         if isinstance(result, (tuple, list)):  # (several results: top_k's, split's, ...)
             return result
@@ -64,26 +66,6 @@ def _operation(name, args, **config):
         else:
             constants.append([position, _constant(arg, name)])
     return Operation(name, config, constants)(*tensors)
-
-
-def _gpu_array_in(args):
-    """The first GPU array among the arguments (in lists too), else None."""
-    for arg in args:
-        found = _gpu_array_in(arg) if isinstance(arg, (list, tuple)) else gpu_array_among(
-            (arg,))
-        if found is not None:
-            return found
-    return None
-
-
-def _moved(value, home):
-    """A NumPy array (in lists too) as an array on `home`'s GPU; anything else as it is."""
-    if isinstance(value, (list, tuple)):
-        return type(value)(_moved(item, home) for item in value)
-    if isinstance(value, Variable) and value.creator is None and not value.requires_grad \
-            and value.data.__class__ is np.ndarray:
-        return Variable(as_array(value.data, like=home), requires_grad=False)
-    return as_array(value, like=home) if value.__class__ is np.ndarray else value
 
 
 def _constant(value, name):

@@ -298,3 +298,17 @@ def test_review_fixes_of_the_new_ops():
 def test_what_the_reviewed_ops_cannot_do_is_refused_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_vectorize_loops_over_elements_or_core_blocks_and_refuses_mismatches():
+    dot = ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)->()")
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(_value(dot(x, np.ones(3))), x.sum(axis=1))
+    both = ops.vectorize(lambda a: (ops.sum(a), a * 2), signature="(n)->(),(n)")(x)
+    assert both[0].shape == (2,) and both[1].shape == (2, 3)
+    power = ops.vectorize(lambda a, k: a ** k, excluded={1})
+    np.testing.assert_array_equal(_value(power(np.arange(3.0), 2)), [0.0, 1.0, 4.0])
+    with pytest.raises(ValueError, match="core axis 'n' has sizes 3 and 4"):
+        dot(x, np.ones(4))
+    with pytest.raises(ValueError, match="signature must read"):
+        ops.vectorize(len, signature="(n)")(x)

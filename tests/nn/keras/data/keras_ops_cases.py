@@ -488,4 +488,8 @@ CASES = [
      "sequences", False, False),
     ("i0", lambda ops, x: ops.i0(x * 3), "x", True, True),
     ("i0_int", lambda ops, x: ops.i0(x), "labels", False, True),
+    ("vectorize", lambda ops, x: ops.vectorize(lambda a, b: a * ops.tanh(b))(x[:2], Y[0]), "x",
+     True, False),
+    ("vectorize_signature", lambda ops, x: ops.vectorize(
+        lambda a, b: ops.sum(a * b), signature="(n),(n)->()")(x, Y[0, 0]), "x", True, False),
 ]
