@@ -243,28 +243,42 @@ def counts_as_module_call(code):
 
 
 def _outermost_module_call():
-    """The frame of the outermost module call running in this thread, or None."""
-    frame, outermost = sys._getframe(1), None
-    while frame is not None:
-        if frame.f_code in _MODULE_CALLS:
-            outermost = frame
-        frame = frame.f_back
-    return outermost
+    """The identity of the frame of the outermost module call running in this thread: its
+    id and its height from the bottom of the stack (no reference, which would keep the
+    call's inputs alive), or None."""
+    frames = _stack()
+    for index in range(len(frames) - 1, -1, -1):
+        if frames[index].f_code in _MODULE_CALLS:
+            return id(frames[index]), len(frames) - index
+    return None
 
 
 def _within_unscoped_call():
-    """Whether the module call remembered by note_call_losses still runs (forgotten once it
-    has returned)."""
+    """Whether this top-level call runs inside the module call remembered by
+    note_call_losses: its frame (that identity at that height) is still there, with this
+    call's own module call above it. Once it has returned (or where a new call stands in its
+    place, whose own scope then holds the calls inside it), it is forgotten."""
     unscoped = _this_thread.unscoped
     if unscoped is None:
         return False
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame is unscoped:
-            return True
-        frame = frame.f_back
+    frames = _stack()
+    key, height = unscoped
+    index = len(frames) - height
+    if 0 <= index < len(frames) and id(frames[index]) == key and \
+            frames[index].f_code in _MODULE_CALLS and any(
+                frame.f_code in _MODULE_CALLS for frame in frames[:index]):
+        return True
     _this_thread.unscoped = None
     return False
+
+
+def _stack():
+    """The frames of this thread's stack, innermost first."""
+    frames, frame = [], sys._getframe(1)
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames
 
 
 def call_losses_in_use():

@@ -58,14 +58,14 @@ def _gaps_reciprocal(d):
         return (1.0 - eye) / (gaps + eye)
 
 
-def _flows(g, gaps):
+def _flows(g):
     """Whether the gradient g of eigenvectors (singular vectors) enters the backward: not
-    None, and not all zeros where some gap is infinite (repeated values: a loss of the values
-    alone, say, whose gradient there exists, where 0 times infinity would make it NaN)."""
+    None, and not the zeros the engine gives an output the loss did not use (a constant):
+    their terms hold 1 / gap and 1 / s factors, infinite at repeated (or zero) values, where
+    the gradient of the values alone exists (0 times infinity would make it NaN)."""
     if g is None:
         return False
-    xp = get_array_module(g.data)
-    return bool(xp.isfinite(gaps.data).all()) or bool(xp.any(g.data != 0))
+    return g.creator is not None or bool(get_array_module(g.data).any(g.data != 0))
 
 
 def _outputs_of(func, again):
@@ -93,7 +93,7 @@ class Eigh(Function):
         if gw is not None:
             middle = diag_embed(gw)
         gaps = _gaps_reciprocal(w)
-        if _flows(gv, gaps):
+        if _flows(gv):
             coupled = gaps * MatMul()(v_t, gv)
             middle = coupled if middle is None else middle + coupled
         if middle is None:
@@ -158,8 +158,8 @@ def svd_gradient(u, s, vh, gu, gs, gvh):
     f = _gaps_reciprocal(s * s)
     middle = None if gs is None else diag_embed(gs)
     extra = None
-    gu = gu if _flows(gu, f) else None
-    gvh = gvh if _flows(gvh, f) else None
+    gu = gu if _flows(gu) else None
+    gvh = gvh if _flows(gvh) else None
     if gu is not None:
         j = f * (MatMul()(u_t, gu) - MatMul()(_matrix_transpose(gu), u))
         term = j * expand_dims(s, -2)  # J diag(S)
@@ -226,6 +226,10 @@ class QR(Function):
                              "than columns); decompose its transpose")
         q, r = _outputs_of(self, lambda: QR(self.mode)(a))
         q, r = q[..., :n], r[..., :n, :]  # (complete: R's extra rows are zeros)
+        xp = get_array_module(r.data)
+        if bool(xp.any(xp.diagonal(r.data, axis1=-2, axis2=-1) == 0)):
+            raise ValueError(f"qr: no gradient at a rank-deficient matrix (shape {a.shape}: "
+                             "R has a zero on its diagonal)")
         if gq is not None and gq.shape[-1] > n:
             _no_gradient_in(gq[..., n:], "qr: no gradient flows through the columns of Q "
                                          "beyond the matrix's n that mode='complete' adds "

@@ -95,13 +95,33 @@ def _vector_norm(x, order, axes, keepdims):
     return VectorNorm(axes, float(order), keepdims)(x)
 
 
+def _singular_value_norm(x, order, axes, keepdims):
+    """The nuclear norm (the sum of the singular values), the largest (ord 2) or the
+    smallest (ord -2), of the matrices over `axes`."""
+    from .decompositions import svdvals  # (linear algebra loads on first use)
+    from .layout import moveaxis
+    rows, cols = axes
+    matrices = moveaxis(x, (rows, cols), (-2, -1))
+    values = svdvals(matrices)
+    if order == "nuc":
+        y = red.sum(values, axis=-1)
+    elif order == 2:
+        y = red.max(values, axis=-1)
+    else:
+        y = red.min(values, axis=-1)
+    if keepdims:
+        for axis in sorted(axes):
+            y = reshape_if_needed(y, y.shape[:axis] + (1,) + y.shape[axis:])
+    return y
+
+
 def _matrix_norm(x, order, axes, keepdims):
-    """The Frobenius norm, or the max/min absolute column (ord +-1) or row (ord +-inf) sum."""
+    """The Frobenius norm, the nuclear and spectral norms, or the max/min absolute column
+    (ord +-1) or row (ord +-inf) sum."""
     if order in (None, "fro"):
         return VectorNorm(axes, 2.0, keepdims)(x)
     if order in ("nuc", 2, -2):
-        raise NotImplementedError(f"norm: the matrix norm ord={order!r} (from singular values)"
-                                  f" is not supported; ord may be None, 'fro', 1, -1, inf, -inf")
+        return _singular_value_norm(x, order, axes, keepdims)
     row, col = axes if order in (1, -1) else axes[::-1]
     sums = red.sum(ew.abs(x), row, keepdims=True)
     if order > 0:
@@ -114,7 +134,8 @@ def _matrix_norm(x, order, axes, keepdims):
 
 def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (NumPy's name)
     """NumPy's np.linalg.norm: a vector norm over one axis (ord: None or 2, any real p, inf,
-    -inf, 0), a matrix norm over two (ord: None or 'fro', 1, -1, inf, -inf), or with
+    -inf, 0), a matrix norm over two (ord: None or 'fro', 'nuc', 2, -2, 1, -1, inf, -inf), or
+    with
     axis=None and ord=None the 2-norm of all elements; the zero vector gets gradient 0."""
     x = float_input(x, "norm")
     if axis is None:

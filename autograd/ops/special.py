@@ -4,11 +4,13 @@ bessel_array.py (SciPy is not needed). Integer input
 computes in float64. Backward formulas are PyTorch's: erfinv's gradient is inf at +-1."""
 import math
 
+import numpy as np
+
 from ..function import Function
 from ..spec import Choice, Spec
 from . import bessel_array, erf_array, gamma_array
-from .comparison import equal
-from .elementwise import exp, where
+from .comparison import less
+from .elementwise import abs, exp, where  # noqa: A004 (the op)
 from .erf_array import TWO_OVER_ROOT_PI
 from .validation import integer
 
@@ -115,8 +117,10 @@ class I1(Function):
     def backward(self, gy):
         x, y = self.inputs[0], self.outputs[0]()
         y = I1()(x) if y is None else y  # (the caller dropped it)
-        at_zero = equal(x, 0)
-        return gy * where(at_zero, 0.5, I0()(x) - y / where(at_zero, 1.0, x))
+        # (below the smallest normal number, I1(x) = x / 2 underflows: the limit 1/2, exact
+        # to far below float's resolution there)
+        near_zero = less(abs(x), float(np.finfo(x.dtype).tiny))
+        return gy * where(near_zero, 0.5, I0()(x) - y / where(near_zero, 1.0, x))
 
 
 def erf(x):

@@ -8,6 +8,8 @@ adjoint kind (a half spectrum's bins between the ends stand for two, their mirro
 Any order of derivative follows."""
 import math
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..function import Function
 from ..spec import Choice, Spec
@@ -104,8 +106,9 @@ def _pair(x, who):
     if real.shape != imag.shape:
         raise ValueError(f"{who}: the real and imaginary parts differ in shape: {real.shape} "
                          f"and {imag.shape}")
-    if real.dtype != imag.dtype:
-        imag = imag.astype(real.dtype)
+    if real.dtype != imag.dtype:  # (float32 beside float64: both float64, as NumPy's)
+        dtype = np.result_type(real.dtype, imag.dtype)
+        real, imag = real.astype(dtype), imag.astype(dtype)
     return real, imag
 
 
@@ -162,9 +165,9 @@ def irfft(x, n=None):
 
 
 def _check_axes(x, axes, who):
-    if x.ndim < len(axes) or any(x.shape[a] == 0 for a in axes):
-        raise ValueError(f"{who}: expected at least {len(axes)} non-empty axes to transform, "
-                         f"got shape {x.shape}")
+    if any(not -x.ndim <= a < x.ndim for a in axes) or any(x.shape[a] == 0 for a in axes):
+        raise ValueError(f"{who}: axes {tuple(axes)} are not non-empty axes of a tensor of "
+                         f"shape {x.shape}")
 
 
 __all__ = ["Spectral", "fft", "ifft", "irfft", "rfft"]

@@ -423,7 +423,10 @@ def _argpartition(x, kth, axis=-1):
     x = as_variable(x)
     if axis is None:
         x, axis = ops.reshape(x, (-1,)), 0
-    n = x.shape[axis] if x.ndim else 1
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"argpartition: axis {axis} is not an axis of a tensor of shape "
+                         f"{tuple(x.shape)}")
+    n = x.shape[axis]
     if isinstance(kth, bool) or not isinstance(kth, (int, np.integer)) or not -n <= kth < n:
         raise ValueError(f"argpartition: kth must be an int in [{-n}, {n}) for axis {axis} of "
                          f"shape {tuple(x.shape)}, got {kth!r}")
@@ -443,6 +446,10 @@ def _rearrange(tensor, pattern, **axes_lengths):
     names = [name for group in left for name in group]
     if sorted(names) != sorted(name for group in right for name in group):
         raise ValueError(f"rearrange: both sides of {pattern!r} must name the same axes")
+    bad = {name: n for name, n in axes_lengths.items() if isinstance(n, bool) or not isinstance(
+        n, (int, np.integer)) or n < 1}
+    if bad:
+        raise ValueError(f"rearrange: axis lengths must be positive ints, got {bad}")
     unknown = set(axes_lengths) - set(names)
     if unknown:
         raise ValueError(f"rearrange: lengths given for axes {sorted(unknown)} that {pattern!r} "

@@ -231,6 +231,16 @@ def _ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top
     if scores_in.ndim != 3 or lengths.shape[0] != scores_in.shape[0]:
         raise ValueError(f"ctc_decode: expects inputs (N, T, classes) and N sequence_lengths, "
                          f"got shapes {scores_in.shape} and {lengths.shape}")
+    classes = scores_in.shape[-1]
+    mask_index = classes - 1 if mask_index is None else mask_index  # (Keras' default)
+    if isinstance(mask_index, bool) or not isinstance(mask_index, (int, np.integer)) or \
+            not 0 <= mask_index < classes:
+        raise ValueError(f"ctc_decode: mask_index must be a class in [0, {classes}), got "
+                         f"{mask_index!r}")
+    lengths = np.clip(lengths, 0, scores_in.shape[1])  # (beyond the steps: all of them)
+    if strategy == "beam_search" and not 1 <= int(top_paths) <= int(beam_width):
+        raise ValueError(f"ctc_decode: need 1 <= top_paths <= beam_width, got top_paths="
+                         f"{top_paths!r} and beam_width={beam_width!r}")
     if strategy == "greedy":
         paths, scores = _greedy_paths(scores_in, lengths, merge_repeated, mask_index)
     elif strategy == "beam_search":

@@ -564,9 +564,11 @@ def unique(x, sorted=True, return_index=False, return_inverse=False,  # noqa: A0
     if return_index:
         host = to_cpu(x.data)
         found = np.unique(host.reshape(-1) if axis is None else host, return_index=True,
-                          axis=axis)[1]
+                          axis=axis, **({"equal_nan": False} if axis is None else {}))[1]
         first = Variable(as_array(found.astype(np.int64), like=x.data), requires_grad=False)
     if size is not None:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+            raise ValueError(f"keras.ops.unique: size must be an int >= 0, got {size!r}")
         values, counts, first = _sized(values, counts, first, axis, int(size), fill_value)
     results = [values] + [r for r, wanted in ((first, return_index), (inverse, return_inverse),
                                              (counts, return_counts)) if wanted]

@@ -147,3 +147,12 @@ def test_pinv_lstsq_and_matrix_rank_replay_in_a_captured_step():
         np.testing.assert_allclose(solution.data, np.linalg.lstsq(a, np.ones(5), rcond=None)[0],
                                    atol=1e-12)
     assert step.replays == 2
+
+
+@pytest.mark.parametrize("order", ["nuc", 2, -2])
+@pytest.mark.parametrize("axis", [(1, 2), (2, 0)])
+def test_norms_of_singular_values_are_numpys_and_differentiable(order, axis):
+    """(norm refused 'nuc', 2 and -2 over two axes before svd existed.)"""
+    np.testing.assert_allclose(ag.norm(WIDE, ord=order, axis=axis, keepdims=True).data,
+                               np.linalg.norm(WIDE, ord=order, axis=axis, keepdims=True))
+    ag.gradcheck(lambda v: ag.norm(v, ord=order, axis=axis), Variable(WIDE.copy()))

@@ -312,3 +312,44 @@ def test_vectorize_loops_over_elements_or_core_blocks_and_refuses_mismatches():
         dot(x, np.ones(4))
     with pytest.raises(ValueError, match="signature must read"):
         ops.vectorize(len, signature="(n)")(x)
+
+
+def test_second_review_fixes_of_the_new_ops():
+    """Found by a second adversarial review, each checked against NumPy or PyTorch."""
+    from autograd import ops as ag_ops
+    # ctc_decode: lengths beyond the steps are all of them; mask_index None is the last class
+    scores = np.log(np.array([[[0.1, 0.7, 0.2], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]]))
+    paths, _ = ops.ctc_decode(scores, np.array([5]), strategy="beam_search", beam_width=3)
+    greedy, _ = ops.ctc_decode(scores, np.array([3]), mask_index=None)
+    np.testing.assert_array_equal(_value(greedy)[0, 0, :2], [1, 0])
+    assert _value(paths).shape == (1, 1, 3)
+    # unique of NaNs: one first index per value (NaNs each distinct)
+    values, first = ops.unique(np.array([3.0, np.nan, 1.0, np.nan, 3.0, 2.0]),
+                               return_index=True)
+    assert len(_value(values)) == len(_value(first)) == 5
+    # istft refuses samples no window covers (PyTorch's check); a window may be a tensor
+    with pytest.raises(ValueError, match="istft: the window's overlap-add is 0"):
+        ops.istft(ops.stft(np.arange(32.0) + 1, 8, 8, 8), 8, 8, 8)
+    window = Variable(np.hanning(9)[:-1], requires_grad=True)
+    real, imag = ops.stft(np.sin(np.arange(40.0)), 8, 4, 8, window=window)
+    ag_ops.sum(real * real + imag * imag).backward()
+    assert window.grad is not None and np.all(np.isfinite(window.grad.data))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: ops.ctc_decode(np.zeros((1, 2, 3)), np.array([2]), mask_index=7),
+     r"ctc_decode: mask_index must be a class in \[0, 3\), got 7"),
+    (lambda: ops.ctc_decode(np.zeros((1, 2, 3)), np.array([2]), strategy="beam_search",
+                            beam_width=0), "ctc_decode: need 1 <= top_paths <= beam_width"),
+    (lambda: ops.unique(np.ones(3), size=-1), "unique: size must be an int >= 0"),
+    (lambda: ops.stft(np.ones(20), 8, 0, 8), "stft: sequence_stride must be a positive int"),
+    (lambda: ops.stft(np.ones(3), 8, 4, 8), "stft: 3 samples are too few to reflect"),
+    (lambda: ops.rearrange(np.ones((4, 6)), "b (h w) -> b h w", h=-2), "rearrange: axis "
+                                                                      "lengths must be positive"),
+    (lambda: ops.rearrange(np.ones((4, 6)), "b (h w) -> b h w", h=2.5), "rearrange: axis "
+                                                                       "lengths must be positive"),
+    (lambda: ops.argpartition(np.ones(3), 1, axis=1), "argpartition: axis 1 is not an axis"),
+])
+def test_what_the_second_review_found_is_refused_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

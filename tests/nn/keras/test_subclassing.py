@@ -482,3 +482,59 @@ def test_layers_that_join_nested_lists_later_are_the_models(fill):
     model = Filled()
     model(np.ones((1, 3), np.float32))
     assert len(model.trainable_weights) == 4 and model.numbers == [[1.5], []]
+
+
+def _model_made_by(make):
+    class Made(keras.Model):
+        def __init__(self):
+            super().__init__()
+            make(self)
+
+        def call(self, x):
+            return x
+    return Made()
+
+
+def test_references_kept_to_tracked_lists_still_add_to_the_model_and_old_ones_do_not():
+    """(A list watched for layers rebuilt the attribute from its own copy at each append:
+    layers added through the model's list were lost, and a list the attribute no longer
+    held overwrote it.)"""
+    def aliased(model):
+        model.blocks = []
+        blocks = model.blocks
+        blocks.append(layers.Dense(2))
+        blocks.append(layers.Dense(4))
+        model.blocks.append(layers.Dense(6))
+        blocks.append(layers.Dense(8))
+    assert [layer.units for layer in _model_made_by(aliased).blocks] == [2, 4, 6, 8]
+
+    def inner_alias(model):
+        model.stages = [[], []]
+        first = model.stages[0]
+        first.append(layers.Dense(2))
+        model.stages[1].append(layers.Dense(3))
+        first.append(layers.Dense(2))
+    assert [len(stage) for stage in _model_made_by(inner_alias).stages] == [2, 1]
+
+    def replaced(model):
+        model.blocks = []
+        old = model.blocks
+        model.blocks = [layers.Dense(1)]
+        old.append(layers.Dense(2))  # (no longer the model's list)
+        model.history = []
+        history = model.history
+        model.history = [0.5]
+        history.append(layers.Dense(3))
+    model = _model_made_by(replaced)
+    assert [layer.units for layer in model.blocks] == [1] and model.history == [0.5]
+
+
+def test_layers_set_in_dicts_are_the_models():
+    def keyed(model):
+        model.heads = {}
+        model.heads["a"] = layers.Dense(2)
+        model.groups = {"a": []}
+        model.groups["b"] = [layers.Dense(3)]
+    model = _model_made_by(keyed)
+    assert list(model.heads.keys()) == ["a"] and isinstance(model.groups, nn.ModuleDict)
+    assert len(model.groups["b"]) == 1
