@@ -99,7 +99,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
                                 "tensordot", "cdist", "inv", "det", "slogdet", "logdet",
                                 "cholesky", "eigh", "svd", "svdvals", "qr", "pinv", "lstsq",
-                                "matrix_rank",
+                                "matrix_rank", "lu_factor",
                                 # integers
                                 "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                                 "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm",
@@ -158,7 +158,7 @@ __all__ = [
     "tril", "triu", "diagonal", "diag", "diag_embed", "trace", "diff", "repeat_interleave",
     "unflatten", "movedim", "moveaxis", "rot90", "meshgrid", "outer", "kron", "cross",
     "tensordot", "cdist", "inv", "det", "slogdet", "logdet", "cholesky", "eigh", "svd",
-    "svdvals", "qr", "pinv", "lstsq", "matrix_rank",
+    "svdvals", "qr", "pinv", "lstsq", "matrix_rank", "lu_factor",
     # integers
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
     "bitwise_right_shift", "gcd", "lcm", "isin",

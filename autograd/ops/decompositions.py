@@ -11,7 +11,7 @@ from ..config import no_grad
 from ..function import Function
 from ..spec import Choice, Spec
 from ..variable import as_variable
-from .diagonals import diag_embed, diagonal, tril
+from .diagonals import diag_embed, diagonal, tril, triu
 from .linalg import MatMul, Solve, _matrix_transpose
 from .rounding import sign
 from .shape import expand_dims
@@ -249,6 +249,85 @@ class QR(Function):
         return _matrix_transpose(Solve()(r, _matrix_transpose(left)))
 
 
+class LUFactor(Function):
+    """(LU, pivots): P A = L U by partial pivoting (LAPACK's getrf, torch.linalg.lu_factor),
+    L unit lower and U upper triangular packed in one matrix, pivots 1-based (row k swapped
+    with row pivots[k] - 1 at step k, int32: no gradient). For a square A with gL, gU the
+    gradients of the packed triangles:
+    dA = P^T L^-T (tril(L^T gL, -1) + triu(gU U^T)) U^-T"""
+
+    input_specs = _SQUARE
+    apply = staticmethod(lambda a: LUFactor()(_separated(a))[0])
+
+    def forward(self, a):
+        if not bool(get_array_module(a).isfinite(a).all()):
+            raise ValueError(f"lu_factor: the matrix of shape {a.shape} holds NaN or "
+                             "infinite entries")
+        lu, pivots = _partial_pivoting(a)
+        return lu, pivots
+
+    def backward(self, glu, gpivots):
+        a = self.inputs[0]
+        lu = self.outputs[0]()
+        if lu is None:
+            lu = LUFactor()(a)[0]
+        xp = get_array_module(lu.data)
+        if bool(xp.any(xp.diagonal(lu.data, axis1=-2, axis2=-1) == 0)):
+            raise ValueError(f"lu_factor: no gradient at a singular matrix (shape {a.shape}: "
+                             "U has a zero on its diagonal)")
+        n = a.shape[-1]
+        eye = xp.eye(n, dtype=lu.dtype)
+        lower, upper = tril(lu, -1) + eye, triu(lu)
+        middle = tril(MatMul()(_matrix_transpose(lower), tril(glu, -1)), -1) + triu(
+            MatMul()(triu(glu), _matrix_transpose(upper)))
+        # L^-T middle U^-T as two solves, then P^T
+        left = Solve()(_matrix_transpose(lower), middle)
+        grad = _matrix_transpose(Solve()(upper, _matrix_transpose(left)))
+        pivots = self.outputs[1]()
+        pivots = (LUFactor()(a)[1] if pivots is None else pivots).data
+        return _rows_unpermuted(grad, pivots)
+
+
+def _partial_pivoting(a):
+    """(LU, 1-based int32 pivots) of a batch of square matrices, step by step over the
+    columns, every matrix of the batch at once (a zero pivot leaves its column as it is,
+    LAPACK's way with a singular matrix)."""
+    xp = get_array_module(a)
+    n = a.shape[-1]
+    lu = a.reshape((-1, n, n)).copy()
+    batch = xp.arange(lu.shape[0])
+    pivots = xp.empty((lu.shape[0], n), np.int32)
+    for k in range(n):
+        p = k + xp.abs(lu[:, k:, k]).argmax(axis=1)
+        pivots[:, k] = p + 1
+        rows = lu[batch, k].copy()
+        lu[batch, k] = lu[batch, p]
+        lu[batch, p] = rows
+        pivot = lu[:, k, k]
+        safe = xp.where(pivot == 0, 1, pivot)
+        lu[:, k + 1:, k] /= safe[:, None]
+        lu[:, k + 1:, k + 1:] -= lu[:, k + 1:, k:k + 1] * lu[:, k:k + 1, k + 1:]
+    return lu.reshape(a.shape), pivots.reshape(a.shape[:-1])
+
+
+def _rows_unpermuted(g, pivots):
+    """P^T g: the gradient of P A given as that of A (row k of P A is row order[k] of A)."""
+    from .sorting import take_along_axis  # (loads on first use)
+    xp = get_array_module(pivots)
+    n = g.shape[-1]
+    order = xp.broadcast_to(xp.arange(n), pivots.shape).copy()
+    flat = order.reshape(-1, n)
+    steps = pivots.reshape(-1, n) - 1
+    batch = xp.arange(flat.shape[0])
+    for k in range(n):  # (the swaps of P, in order)
+        swapped = flat[batch, steps[:, k]].copy()
+        flat[batch, steps[:, k]] = flat[batch, k]
+        flat[batch, k] = swapped
+    inverse = xp.argsort(order, axis=-1)
+    index = xp.broadcast_to(inverse[..., None], g.shape)
+    return take_along_axis(g, index, -2)
+
+
 def _matrices(a, who):
     a = as_variable(a, who=who)
     if a.ndim < 2:
@@ -257,6 +336,16 @@ def _matrices(a, who):
     if a.dtype.kind != "f":
         raise TypeError(f"{who}: expected floating-point values, got dtype {a.dtype}")
     return a
+
+
+def lu_factor(a):
+    """(LU, pivots) of a square matrix or batch (torch.linalg.lu_factor): P A = L U by
+    partial pivoting, L (unit lower) and U packed in LU, pivots 1-based int32;
+    differentiable in LU where A is invertible."""
+    a = _matrices(a, "lu_factor")
+    if a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"lu_factor: expected square matrices, got shape {a.shape}")
+    return LUFactor()(a)
 
 
 def eigh(a, UPLO="L"):  # noqa: N803 (torch.linalg's name)
@@ -405,5 +494,5 @@ def matrix_rank(a, tol=None, *, atol=None, rtol=None):
         return MatrixRank(rtol, tol if atol is None else atol)(a)
 
 
-__all__ = ["Eigh", "MatrixRank", "Pinv", "QR", "SVD", "eigh", "lstsq", "matrix_rank", "pinv",
-           "qr", "svd", "svd_gradient", "svdvals"]
+__all__ = ["Eigh", "LUFactor", "MatrixRank", "Pinv", "QR", "SVD", "eigh", "lstsq",
+           "lu_factor", "matrix_rank", "pinv", "qr", "svd", "svd_gradient", "svdvals"]

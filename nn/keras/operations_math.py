@@ -290,6 +290,12 @@ def _lstsq(a, b, rcond=None):
                                    else a.dtype), rcond)
 
 
+def _lu_factor(x):
+    """(LU, pivots) with 0-based int32 pivots (Keras')."""
+    lu, pivots = ops.lu_factor(_float_matrices(x))
+    return lu, ops.astype(ops.sub(pivots, np.int32(1)), np.int32)
+
+
 def _svd(x, full_matrices=True, compute_uv=True):
     """(u, s, vh), or s alone without compute_uv."""
     x = _float_matrices(x)
@@ -346,7 +352,8 @@ MATH = {
     "CholeskyInverse": _cholesky_inverse, "CDist": _cdist,
     "Eigh": lambda x: ops.eigh(_float_matrices(x)), "Qr": lambda x, mode="reduced": ops.qr(
         _float_matrices(x), mode),
-    "SVD": _svd, "Pinv": lambda x, rcond=None: ops.pinv(_float_matrices(x), rcond),
+    "SVD": _svd, "LuFactor": _lu_factor,
+    "Pinv": lambda x, rcond=None: ops.pinv(_float_matrices(x), rcond),
     "Lstsq": _lstsq,
     "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(_float_matrices(x), tol),
                                                  np.int32),

@@ -327,6 +327,7 @@ _MORE = [
     ("solve_triangular", "SolveTriangular", ["a", "b"], (("lower", False),)),
     ("cholesky_inverse", "CholeskyInverse", ["x"], (("upper", False),)),
     ("eigh", "Eigh", ["x"], ()), ("qr", "Qr", ["x"], (("mode", "reduced"),)),
+    ("lu_factor", "LuFactor", ["x"], ()),
     # Fourier transforms, of (real, imag) pairs (nn.keras.operations_signal)
     *[(name, op, ["x"], ()) for name, op in (("fft", "FFT"), ("fft2", "FFT2"),
                                               ("ifft2", "IFFT2"))],

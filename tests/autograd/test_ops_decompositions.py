@@ -156,3 +156,20 @@ def test_norms_of_singular_values_are_numpys_and_differentiable(order, axis):
     np.testing.assert_allclose(ag.norm(WIDE, ord=order, axis=axis, keepdims=True).data,
                                np.linalg.norm(WIDE, ord=order, axis=axis, keepdims=True))
     ag.gradcheck(lambda v: ag.norm(v, ord=order, axis=axis), Variable(WIDE.copy()))
+
+
+def test_lu_factor_is_partial_pivoting_and_its_gradient_refuses_a_singular_matrix():
+    lu, pivots = ag.lu_factor(SYMMETRIC)
+    lower = np.tril(lu.data, -1) + np.eye(4)
+    upper = np.triu(lu.data)
+    for k in range(2):  # (P A = L U: the swaps applied to A in order)
+        permuted = SYMMETRIC[k].copy()
+        for step, pivot in enumerate(pivots.data[k] - 1):
+            permuted[[step, pivot]] = permuted[[pivot, step]]
+        np.testing.assert_allclose(lower[k] @ upper[k], permuted, atol=1e-12)
+    assert pivots.dtype == np.int32 and np.all(np.abs(np.tril(lu.data, -1)) <= 1 + 1e-12)
+    with pytest.raises(ValueError, match="lu_factor: expected square matrices"):
+        ag.lu_factor(TALL)
+    singular = Variable(np.ones((2, 2)), requires_grad=True)
+    with pytest.raises(ValueError, match="lu_factor: no gradient at a singular matrix"):
+        ag.lu_factor(singular)[0].sum().backward()

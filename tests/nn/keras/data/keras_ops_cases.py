@@ -492,4 +492,7 @@ CASES = [
      True, False),
     ("vectorize_signature", lambda ops, x: ops.vectorize(
         lambda a, b: ops.sum(a * b), signature="(n),(n)->()")(x, Y[0, 0]), "x", True, False),
+    ("lu_factor", lambda ops, x: ops.lu_factor(x), "spd", True, True),
+    ("lu_factor_pivoted", lambda ops, x: ops.lu_factor(ops.flip(x, -1) - 2 * x), "spd", True,
+     True),
 ]
