@@ -192,6 +192,49 @@ def _refuse_empty(x, axis, who):
         raise ValueError(f"{who}: cannot take the {who} of {where} (input shape {x.shape})")
 
 
+class ArgIndices(Function):
+    """y = the indices of x's argmax or argmin over `axis` (of the flattened x for None), or
+    its stable argsort along `axis` (integers: no gradient)"""
+
+    input_specs = (Spec(distinct=True),)
+    arg_specs = {"kind": Choice("argmax", "argmin", "argsort")}
+    apply = staticmethod(lambda x, kind: ArgIndices(kind, -1 if kind == "argsort" and x.ndim
+                                                    else None)(x))
+    gradcheck_order = 0  # (integers)
+
+    def __init__(self, kind, axis=None, keepdims=False, descending=False):
+        self.kind, self.axis, self.keepdims, self.descending = kind, axis, keepdims, descending
+
+    @property
+    def name(self):
+        return self.kind
+
+    def forward(self, x):
+        if self.kind == "argsort":
+            flat = self.axis is None
+            return _order(x.reshape(-1) if flat else x, 0 if flat else self.axis,
+                          self.descending)
+        xp = get_array_module(x)
+        return xp.asarray(getattr(xp, self.kind)(x, axis=self.axis, keepdims=self.keepdims))
+
+    def backward(self, gy):
+        return None
+
+
+def recorded_indices(kind, x, axis=None, keepdims=False, descending=False):
+    """argmax, argmin or argsort of x as a Variable an op computed (no gradient): a captured
+    step computes each call's, where argmax() gives a plain array computed outside the ops
+    (keras.ops' argmax, argsort and the NaN-ignoring ones use this)."""
+    x = as_variable(x, who=kind)
+    if axis is not None:
+        axis = normalize_axis(axis, max(x.ndim, 1), kind)
+    if kind != "argsort":
+        _refuse_empty(x, axis, kind)
+    from ..config import no_grad
+    with no_grad():
+        return ArgIndices(kind, axis, keepdims, descending)(x)
+
+
 def argmax(x, axis=None, keepdims=False):
     """NumPy's argmax (axis=None: the index into the flattened array), a plain integer array."""
     return _arg("argmax", x, axis, keepdims, "argmax")

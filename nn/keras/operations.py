@@ -20,6 +20,7 @@ import inspect
 import numpy as np
 
 from autograd import ops
+from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
 from ..functional import activation as _activation
@@ -73,6 +74,12 @@ def _where(condition, x1=None, x2=None):
         raise NotImplementedError("where(condition) alone (the indices where it holds) is "
                                   "not supported: give x1 and x2")
     return ops.where(truth(condition), x1, x2)
+
+
+def _indices(kind, x, axis=None, keepdims=False):
+    """argmax, argmin or argsort as an op (a captured step computes each call's), int32 as
+    Keras gives them."""
+    return ops.astype(recorded_indices(kind, x, axis, keepdims), np.int32)
 
 
 def _get_item(x, key):
@@ -138,8 +145,8 @@ OPERATIONS = {
                                                         keepdims=keepdims),
     "Var": lambda x, axis=None, keepdims=False: ops.var(x, axis=axes(axis),
                                                         keepdims=keepdims),
-    "Argmax": lambda x, axis=None, keepdims=False: ops.argmax(x, axis, keepdims),
-    "Argmin": lambda x, axis=None, keepdims=False: ops.argmin(x, axis, keepdims),
+    "Argmax": lambda x, axis=None, keepdims=False: _indices("argmax", x, axis, keepdims),
+    "Argmin": lambda x, axis=None, keepdims=False: _indices("argmin", x, axis, keepdims),
     "Prod": _prod, "Cumsum": _cumsum,
     "Flip": lambda x, axis=None: ops.flip(x, axes(axis)),
     "Tile": lambda x, repeats: ops.tile(x, tuple(repeats) if isinstance(repeats, list)

@@ -8,6 +8,7 @@ import numpy as np
 
 from autograd import ops
 from autograd.backend import array_of, as_array, get_array_module, to_cpu
+from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
 from .. import functional as F
@@ -430,7 +431,7 @@ def _argpartition(x, kth, axis=-1):
     if isinstance(kth, bool) or not isinstance(kth, (int, np.integer)) or not -n <= kth < n:
         raise ValueError(f"argpartition: kth must be an int in [{-n}, {n}) for axis {axis} of "
                          f"shape {tuple(x.shape)}, got {kth!r}")
-    return ops.astype(as_variable(ops.argsort(x, axis)), np.int32)
+    return ops.astype(recorded_indices("argsort", x, axis), np.int32)
 
 
 def _rearrange(tensor, pattern, **axes_lengths):
@@ -518,7 +519,7 @@ ARRAYS = {
     "Unstack": lambda x, num=None, axis=0: list(ops.unbind(x, axis)),
     "Append": _append, "Hstack": _hstack, "Vstack": _vstack,
     "Sort": lambda x, axis=-1: ops.sort(x, axis),
-    "Argsort": lambda x, axis=-1: ops.astype(ops.argsort(x, axis), np.int32),
+    "Argsort": lambda x, axis=-1: ops.astype(recorded_indices("argsort", x, axis), np.int32),
     "TopK": _top_k, "InTopK": _in_top_k, "Split": _split,
     "Meshgrid": lambda *x, indexing="xy": list(ops.meshgrid(*x, indexing=indexing)),
     "Kron": lambda x1, x2: ops.kron(*as_tensors(x1, x2)), "Diff": _diff, "Cross": _cross,

@@ -6,6 +6,7 @@ import numpy as np
 from autograd import ops
 from autograd.backend import array_of, get_array_module, to_cpu
 from autograd.config import no_grad
+from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
 from .operation_kinds import axes, in_dtype
@@ -252,7 +253,8 @@ def _nan_arg(pick, fill):
     all are NaN (Keras')."""
     def picked(x, axis=None, keepdims=False):
         x = as_variable(x)
-        index = ops.astype(as_variable(pick(_without_nans(fill)(x), axis, keepdims)), np.int32)
+        index = ops.astype(recorded_indices(pick, _without_nans(fill)(x), axis, keepdims),
+                           np.int32)
         if x.dtype.kind in "biu":
             return index
         return ops.where(ops.all(ops.isnan(x), dim=axes(axis), keepdim=keepdims), -1, index)
@@ -309,7 +311,7 @@ STATISTICS = {
     "Quantile": _quantile, "Percentile": _percentile, "Nanquantile": _nanquantile,
     "Nanpercentile": _nanpercentile, "Histogram": _histogram,
     "Nanmax": _nan_extreme(ops.max, -np.inf), "Nanmin": _nan_extreme(ops.min, np.inf),
-    "Nanargmax": _nan_arg(ops.argmax, -np.inf), "Nanargmin": _nan_arg(ops.argmin, np.inf),
+    "Nanargmax": _nan_arg("argmax", -np.inf), "Nanargmin": _nan_arg("argmin", np.inf),
     "Nanprod": _nanprod, "Nanvar": _nanvar,
     "Nanstd": lambda x, axis=None, keepdims=False: ops.sqrt(_nanvar(x, axis, keepdims)),
     "Nancumsum": _nan_scan(ops.cumsum, 0.0), "Nancumprod": _nan_scan(ops.cumprod, 1.0),
