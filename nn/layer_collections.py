@@ -1,12 +1,17 @@
 """Keras' tracking of layers held in lists and dicts: a Keras model or layer that assigns
 `self.blocks = [Dense(64), Dense(64)]` (or a tuple, a dict of layers, or these nested:
 `[[Dense(8)], []]`) owns those layers' weights and losses, as Keras' ListWrapper and
-DictWrapper make it; PyTorch asks for ModuleList and ModuleDict, which this makes (an empty
-list beside layers an empty ModuleList, filled later). Lists that hold no layer yet, only
-empty lists (`self.blocks = []`, `[[] for _ in range(3)]`, filled by append in a loop), are
-watched, and become ModuleLists when a layer joins them. Only public attributes whose
-items are all layers (or such lists and dicts) are tracked: anything else (a list of numbers,
-a private bookkeeping list of layers already held) stays as it is."""
+DictWrapper make it; PyTorch asks for ModuleList and ModuleDict, which this makes (a
+LayerList, LayerDict: an empty list beside layers an empty one, filled later).
+
+Plain lists and dicts that hold no layer yet, only empty plain lists and dicts
+(`self.blocks = []`, `[[] for _ in range(3)]`, `self.heads = {}`, filled in a loop or in
+build), are watched: when a layer joins one, the attribute becomes a LayerList (LayerDict),
+and a reference kept to a watched list (`blocks = self.blocks`) goes on adding to it (and
+removing from it). Once one holds something that is no layer (numbers: a history), it is
+watched no more. Only public attributes are tracked, and only plain lists, tuples and dicts:
+a defaultdict, an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
+A copy (copy.deepcopy, pickle) of a layer watches its own lists again."""
 import copy
 import weakref
 
@@ -20,11 +25,19 @@ class TracksLayerCollections:
     def __setattr__(self, name, value):
         super().__setattr__(name, tracked(self, name, value))
 
+    def __setstate__(self, state):
+        """A copy's attributes (copy.deepcopy, pickle), its lists awaiting layers watched
+        again, for this copy."""
+        self.__dict__.update(state)
+        for name, value in list(state.items()):
+            if not name.startswith("_") and _awaits_layers(value):
+                object.__setattr__(self, name, _watching(self, name, value))
+
 
 def tracked(owner, name, value):
-    """value as `owner` keeps it under `name`: a ModuleList or ModuleDict of a public list,
-    tuple or dict of layers (nested ones too), a watched list where layers may join later,
-    else value itself."""
+    """value as `owner` keeps it under `name`: a LayerList or LayerDict of a public list,
+    tuple or dict of layers (nested ones too), a watched list or dict where layers may join
+    later, else value itself."""
     if name.startswith("_"):
         return value
     held = _as_module(value, empty_ok=_holds_a_module(value))
@@ -35,12 +48,20 @@ def tracked(owner, name, value):
     return value
 
 
+def _plain_type(value):
+    """Whether value is a plain list, tuple or dict (not a subclass: a defaultdict, an
+    OrderedDict, a namedtuple keep their own behaviour)."""
+    return value.__class__ in (list, tuple, dict, _WatchedList, _WatchedDict)
+
+
 def _as_module(value, empty_ok):
-    """value if a Module; a ModuleList (ModuleDict) of a list or tuple (a dict with string
-    keys) whose items are all modules, or become modules so (an empty list where `empty_ok`);
-    else None."""
+    """value if a Module; a LayerList (LayerDict) of a plain list or tuple (dict with string
+    keys) whose items are all modules, or become modules so (an empty list or dict where
+    `empty_ok`); else None."""
     if isinstance(value, Module):
         return value
+    if not _plain_type(value):
+        return None
     if isinstance(value, (list, tuple)) and (value or (empty_ok and isinstance(value, list))):
         items = [_as_module(item, empty_ok) for item in value]
         return None if any(item is None for item in items) else LayerList(items)
@@ -54,37 +75,45 @@ def _as_module(value, empty_ok):
 def _holds_a_module(value):
     if isinstance(value, Module):
         return True
-    items = value.values() if isinstance(value, dict) else value if isinstance(
-        value, (list, tuple)) else ()
+    if not _plain_type(value):
+        return False
+    items = value.values() if isinstance(value, dict) else value
     return any(_holds_a_module(item) for item in items)
 
 
 def _awaits_layers(value):
-    """Whether value is lists and dicts (in lists, tuples, dicts) with no item yet but empty
-    lists and dicts."""
+    """Whether value is plain lists and dicts (in lists, tuples, dicts) with no item yet but
+    empty plain lists and dicts."""
+    if not _plain_type(value):
+        return False
     if isinstance(value, (list, dict)):
         items = value.values() if isinstance(value, dict) else value
         return all(_awaits_layers(item) for item in items)
-    if isinstance(value, tuple) and value:
-        return all(_awaits_layers(item) for item in value)
-    return False
+    return bool(value) and all(_awaits_layers(item) for item in value)
+
+
+def _may_join(item):
+    """Whether an item joining a watched structure keeps it one that may become layers."""
+    return _holds_a_module(item) or _awaits_layers(item)
 
 
 def _watching(owner, name, value):
-    """value with its lists and dicts watched: when an item joins one, owner's `name` is
-    tracked again, and becomes a LayerList (LayerDict) once it holds layers. From then on
-    (or once `name` holds something else) the watched structure tells nothing more: it is no
-    longer the owner's."""
+    """value with its lists and dicts watched: when a layer joins one, owner's `name` becomes
+    a LayerList (LayerDict). From then on (or once `name` holds something else, or the
+    structure holds something that is no layer) the watched structure tells nothing more."""
     owner = weakref.ref(owner)
     top = []
 
-    def joined():
+    def joined(item):
         holder = owner()
-        if holder is None or not top or holder.__dict__.get(name) is not top[0]:
-            top.clear()  # (replaced, or its owner gone: never again)
+        if not top or holder is None or holder.__dict__.get(name) is not top[0] or \
+                not _may_join(item):
+            top.clear()  # (replaced, its owner gone, or holding data: never again)
             return
+        if not _holds_a_module(item):
+            return  # (an empty list or dict joined: still awaiting layers)
         plain = _plain(top[0])
-        held = _as_module(plain, empty_ok=_holds_a_module(plain))
+        held = _as_module(plain, empty_ok=True)
         if held is not None:
             _forward(top.pop(), held)
             setattr(holder, name, held)
@@ -93,8 +122,9 @@ def _watching(owner, name, value):
 
 
 def _forward(watched, held):
-    """Make each watched list (dict) pass what joins it on to the LayerList (LayerDict) made
-    of it: a reference kept to it (blocks = self.blocks) still adds to the model's."""
+    """Make each watched list (dict) pass what joins or leaves it on to the LayerList
+    (LayerDict) made of it: a reference kept to it (blocks = self.blocks) still changes the
+    model's."""
     if isinstance(watched, (_WatchedList, _WatchedDict)):
         watched._forward = held
     if isinstance(watched, (list, tuple)):
@@ -106,24 +136,24 @@ def _forward(watched, held):
 
 
 def _watched(value, joined):
+    """value with its plain lists and dicts made watched ones (other values as they are)."""
+    if not _plain_type(value):
+        return value
     if isinstance(value, list):
         return _WatchedList([_watched(item, joined) for item in value], joined)
     if isinstance(value, tuple):
         return tuple(_watched(item, joined) for item in value)
-    if isinstance(value, dict):
-        return _WatchedDict({key: _watched(item, joined) for key, item in value.items()},
-                            joined)
-    return value
+    return _WatchedDict({key: _watched(item, joined) for key, item in value.items()}, joined)
 
 
 def _plain(value):
     """A watched structure as plain lists, tuples and dicts."""
+    if not _plain_type(value):
+        return value
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(item) for item in value) if isinstance(value, tuple) else [
-            _plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+        items = [_plain(item) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    return {key: _plain(item) for key, item in value.items()}
 
 
 class LayerList(ModuleList):
@@ -157,9 +187,9 @@ def _joining(item):
 
 
 class _WatchedList(list):
-    """A list of a Keras model's or layer's that tells `joined` when an item joins it (lists
-    that join are watched too); once its owner holds a LayerList made of it, what joins it
-    goes there too (`_forward`)."""
+    """A plain list of a Keras model's or layer's that tells `joined` what joins it (lists
+    and dicts that join are watched too); once its owner holds a LayerList made of it, what
+    joins or leaves it goes there too (`_forward`)."""
 
     _forward = None
 
@@ -167,34 +197,69 @@ class _WatchedList(list):
         super().__init__(items)
         self._joined = joined
 
+    def _join(self, item):
+        """item as stored here: watched where it may get layers, paired with what the
+        LayerList stores for it."""
+        return _watched(item, self._joined) if _may_join(item) else item
+
     def append(self, item):
+        stored = self._join(item)
+        super().append(stored)
         if self._forward is not None:
             self._forward.append(item)
-        super().append(_watched(item, self._joined))
-        self._joined()
+            _forward(stored, self._forward[len(self._forward) - 1])
+        self._joined(item)
 
     def extend(self, items):
         for item in list(items):
             self.append(item)
 
     def insert(self, index, item):
+        stored = self._join(item)
+        super().insert(index, stored)
         if self._forward is not None:
             self._forward.insert(index, item)
-        super().insert(index, _watched(item, self._joined))
-        self._joined()
+            _forward(stored, self._forward[index])
+        self._joined(item)
 
     def __setitem__(self, index, item):
+        if isinstance(index, slice):
+            if self._forward is not None:
+                raise TypeError("a list of a Keras layer's layers takes no slice assignment "
+                                "(set items one by one)")
+            super().__setitem__(index, [self._join(i) for i in item])
+            for i in item:
+                self._joined(i)
+            return
+        stored = self._join(item)
+        super().__setitem__(index, stored)
         if self._forward is not None:
             self._forward[index] = _joining(item)
-        super().__setitem__(index, _watched(item, self._joined) if not isinstance(
-            index, slice) else [_watched(i, self._joined) for i in item])
-        self._joined()
+            _forward(stored, self._forward[index])
+        self._joined(item)
 
     def __iadd__(self, items):
         self.extend(items)
         return self
 
-    def __reduce__(self):  # (a copy is plain lists: its owner is the original)
+    def pop(self, index=-1):
+        if self._forward is not None:
+            self._forward.pop(index)
+        return super().pop(index)
+
+    def remove(self, item):
+        self.pop(self.index(item))
+
+    def __delitem__(self, index):
+        if self._forward is not None:
+            del self._forward[index]
+        super().__delitem__(index)
+
+    def clear(self):
+        while self:
+            self.pop()
+
+    def __reduce__(self):  # (a copy is plain lists: its owner watches them again)
         return list, (_plain(self),)
 
     def __deepcopy__(self, memo):
@@ -202,19 +267,22 @@ class _WatchedList(list):
 
 
 class _WatchedDict(dict):
-    """A dict of a Keras model's or layer's that tells `joined` when an item joins it."""
+    """A plain dict of a Keras model's or layer's that tells `joined` what joins it; once its
+    owner holds a LayerDict made of it, what joins or leaves it goes there too."""
+
+    _forward = None
 
     def __init__(self, items, joined):
         super().__init__(items)
         self._joined = joined
 
-    _forward = None
-
     def __setitem__(self, key, item):
+        stored = _watched(item, self._joined) if _may_join(item) else item
+        super().__setitem__(key, stored)
         if self._forward is not None:
             self._forward[key] = item
-        super().__setitem__(key, _watched(item, self._joined))
-        self._joined()
+            _forward(stored, self._forward[key])
+        self._joined(item)
 
     def update(self, *args, **kwargs):
         for key, item in dict(*args, **kwargs).items():
@@ -224,6 +292,22 @@ class _WatchedDict(dict):
         if key not in self:
             self[key] = default
         return self[key]
+
+    def __delitem__(self, key):
+        if self._forward is not None:
+            del self._forward[key]
+        super().__delitem__(key)
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return super().pop(key, *default)
+
+    def clear(self):
+        for key in list(self):
+            del self[key]
 
     def __reduce__(self):
         return dict, (_plain(self),)

@@ -226,10 +226,9 @@ class QR(Function):
                              "than columns); decompose its transpose")
         q, r = _outputs_of(self, lambda: QR(self.mode)(a))
         q, r = q[..., :n], r[..., :n, :]  # (complete: R's extra rows are zeros)
-        xp = get_array_module(r.data)
-        if bool(xp.any(xp.diagonal(r.data, axis1=-2, axis2=-1) == 0)):
+        if _numerically_singular(r.data):
             raise ValueError(f"qr: no gradient at a rank-deficient matrix (shape {a.shape}: "
-                             "R has a zero on its diagonal)")
+                             "R's diagonal holds a zero, to float's resolution)")
         if gq is not None and gq.shape[-1] > n:
             _no_gradient_in(gq[..., n:], "qr: no gradient flows through the columns of Q "
                                          "beyond the matrix's n that mode='complete' adds "
@@ -272,9 +271,9 @@ class LUFactor(Function):
         if lu is None:
             lu = LUFactor()(a)[0]
         xp = get_array_module(lu.data)
-        if bool(xp.any(xp.diagonal(lu.data, axis1=-2, axis2=-1) == 0)):
+        if _numerically_singular(lu.data):
             raise ValueError(f"lu_factor: no gradient at a singular matrix (shape {a.shape}: "
-                             "U has a zero on its diagonal)")
+                             "U's diagonal holds a zero, to float's resolution)")
         n = a.shape[-1]
         eye = xp.eye(n, dtype=lu.dtype)
         lower, upper = tril(lu, -1) + eye, triu(lu)
@@ -288,12 +287,26 @@ class LUFactor(Function):
         return _rows_unpermuted(grad, pivots)
 
 
+def _numerically_singular(triangular):
+    """Whether a triangular factor (..., n, n) has a diagonal entry within n eps of its
+    largest (R of a rank-deficient matrix, U of a singular one, as floats hold them)."""
+    xp = get_array_module(triangular)
+    diagonal = xp.abs(xp.diagonal(triangular, axis1=-2, axis2=-1))
+    if not diagonal.size:
+        return False
+    eps = np.finfo(triangular.dtype).eps
+    limit = diagonal.max(axis=-1, keepdims=True) * eps * triangular.shape[-1]
+    return bool(xp.any(diagonal <= limit))
+
+
 def _partial_pivoting(a):
     """(LU, 1-based int32 pivots) of a batch of square matrices, step by step over the
     columns, every matrix of the batch at once (a zero pivot leaves its column as it is,
     LAPACK's way with a singular matrix)."""
     xp = get_array_module(a)
     n = a.shape[-1]
+    if a.size == 0:  # (no matrix, or 0 x 0 ones)
+        return a.copy(), xp.zeros(a.shape[:-1], np.int32)
     lu = a.reshape((-1, n, n)).copy()
     batch = xp.arange(lu.shape[0])
     pivots = xp.empty((lu.shape[0], n), np.int32)

@@ -103,7 +103,10 @@ def _singular_value_norm(x, order, axes, keepdims):
     rows, cols = axes
     matrices = moveaxis(x, (rows, cols), (-2, -1))
     values = svdvals(matrices)
-    if order == "nuc":
+    if not values.shape[-1] and order == -2:
+        raise ValueError(f"norm: ord=-2 of empty matrices (shape {x.shape}) has no smallest "
+                         "singular value")
+    if order == "nuc" or not values.shape[-1]:  # (an empty matrix's norms are 0, NumPy's)
         y = red.sum(values, axis=-1)
     elif order == 2:
         y = red.max(values, axis=-1)

@@ -105,6 +105,12 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         super().__init_subclass__(**kwargs)
         if "call" in vars(cls) and "forward" not in vars(cls):
             cls.forward = vars(cls)["call"]  # Keras' subclassed model writes call()
+        # Keras builds a user's subclassed model at its first call (the library's own
+        # models, Sequential's trial-call build among them, build as they say)
+        if "build" in vars(cls) and not cls.__module__.startswith("nn."):
+            cls.build = _noting_built(vars(cls)["build"])
+            if not getattr(cls.forward, "builds_first", False):
+                cls.forward = _building_first(cls.forward)
 
     def __new__(cls, *args, **kwargs):
         """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
@@ -975,6 +981,29 @@ def _one_batch_only(x, who):
     if yields_batches(x):
         raise TypeError(f"{who}: x is one batch of arrays; a {type(x).__name__} goes to fit, "
                         "evaluate or predict")
+
+
+def _noting_built(build):
+    """A subclassed model's build(input_shape), which notes that it ran (once, whoever
+    calls it: the first call, or the user)."""
+    @functools.wraps(build)
+    def noted(self, *args, **kwargs):
+        object.__setattr__(self, "_built_by_build", True)  # (no setting: past __setattr__)
+        return build(self, *args, **kwargs)
+    return noted
+
+
+def _building_first(forward):
+    """forward, after build(input_shape) at the first call where build has not run (Keras'
+    input_shape: the first input's shape, None for the batch axis)."""
+    @functools.wraps(forward)
+    def built_then_forward(self, *args, **kwargs):
+        if not self.__dict__.get("_built_by_build"):
+            from ..keras.layers.layer import input_shape_of
+            self.build(input_shape_of(args[0] if args else next(iter(kwargs.values()), None)))
+        return forward(self, *args, **kwargs)
+    built_then_forward.builds_first = True
+    return built_then_forward
 
 
 def _symbolic_arguments(args, kwargs):

@@ -173,3 +173,17 @@ def test_lu_factor_is_partial_pivoting_and_its_gradient_refuses_a_singular_matri
     singular = Variable(np.ones((2, 2)), requires_grad=True)
     with pytest.raises(ValueError, match="lu_factor: no gradient at a singular matrix"):
         ag.lu_factor(singular)[0].sum().backward()
+
+
+def test_third_review_fixes():
+    """Refusals at matrices singular to float's resolution, not only exactly; empty
+    matrices' 2-norm and LU as NumPy's and PyTorch's."""
+    with pytest.raises(ValueError, match="qr: no gradient at a rank-deficient matrix"):
+        q, r = ag.qr(Variable(np.array([[1.0, 2.0], [2.0, 4.0]]), requires_grad=True))
+        (q.sum() + r.sum()).backward()
+    with pytest.raises(ValueError, match="lu_factor: no gradient at a singular matrix"):
+        ag.lu_factor(Variable(np.arange(1.0, 10.0).reshape(3, 3), requires_grad=True))[
+            0].sum().backward()
+    assert float(ag.norm(np.zeros((0, 3)), 2).data) == 0.0
+    lu, pivots = ag.lu_factor(np.zeros((2, 0, 0)))
+    assert lu.shape == (2, 0, 0) and pivots.shape == (2, 0)

@@ -57,7 +57,7 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
 
     def forward(self, *args, **kwargs):
         if not self.built:
-            self.build(_input_shape(args[0] if args else None))
+            self.build(input_shape_of(args[0] if args else None))
             self._register_made()
             self.built = True
         if "training" not in kwargs and takes_training(type(self).call):
@@ -119,13 +119,13 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
         return [penalty(weight) for _, weight, penalty, _ in self._made if penalty is not None]
 
 
-def _input_shape(inputs):
+def input_shape_of(inputs):
     """What Keras' build is given for `inputs`: the shape with None for the batch axis, a
     list of them for a list of inputs (a layer called on [z_mean, z_log_var])."""
     if inputs is None:
         return None
     if isinstance(inputs, (list, tuple)):
-        return [_input_shape(item) for item in inputs]
+        return [input_shape_of(item) for item in inputs]
     shape = inputs.shape if hasattr(inputs, "shape") else np.shape(inputs)
     return (None,) + tuple(shape[1:])
 

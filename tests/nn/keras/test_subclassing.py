@@ -1,5 +1,7 @@
 """Keras' subclassing idioms: a Layer of one's own (build with add_weight, call), a Model
 subclass writing call(inputs, training=False), trained with compile / fit."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -538,3 +540,78 @@ def test_layers_set_in_dicts_are_the_models():
     model = _model_made_by(keyed)
     assert list(model.heads.keys()) == ["a"] and isinstance(model.groups, nn.ModuleDict)
     assert len(model.groups["b"]) == 1
+
+
+def test_a_subclassed_models_build_runs_at_its_first_call_as_keras():
+    """(build() of a keras.Model subclass never ran: its layers were missing at the call.)"""
+    class Built(keras.Model):
+        def build(self, input_shape):
+            self.dense = layers.Dense(3)
+            self.seen = input_shape
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Built()
+    assert model(np.ones((2, 4), np.float32)).shape == (2, 3) and model.seen == (None, 4)
+    model(np.ones((2, 4), np.float32))  # (built once)
+    assert len(model.trainable_weights) == 2
+    by_hand = Built()
+    by_hand.build((None, 4))
+    first = by_hand.dense
+    by_hand(np.ones((1, 4), np.float32))
+    assert by_hand.dense is first
+
+
+class FilledInBuild(layers.Layer):
+    """Dense layers appended in build to a public list set empty in the constructor, and a
+    defaultdict of data (module-level: pickle finds it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.history = collections.defaultdict(list)
+        self.blocks = []
+
+    def build(self, input_shape):
+        for _ in range(2):
+            self.blocks.append(layers.Dense(3))
+
+    def call(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return x
+
+
+def test_only_plain_lists_and_dicts_are_watched_and_copies_watch_their_own():
+    """(A third review: a defaultdict became a plain dict; a copy of an unbuilt layer
+    stopped tracking the list its build fills; a nested list added through a kept
+    reference, and items removed through it, were lost; stored lists of data were copies;
+    filling a dict of data was quadratic.)"""
+    import copy
+    import pickle
+
+    layer = FilledInBuild()
+    layer.history["loss"].append(0.5)
+    assert isinstance(layer.history, collections.defaultdict)
+    for copied in (copy.deepcopy(FilledInBuild()), pickle.loads(pickle.dumps(FilledInBuild()))):
+        copied(np.ones((2, 3), np.float32))
+        assert len(copied.trainable_weights) == 4
+
+    def kept_reference(model):
+        model.stages = []
+        stages = model.stages
+        stages.append([layers.Dense(1)])
+        stages.append([])
+        stages[-1].append(layers.Dense(2))
+        model.blocks = []
+        blocks = model.blocks
+        blocks.append(layers.Dense(1))
+        blocks.append(layers.Dense(2))
+        blocks.pop()
+        model.rows = []
+        row = [1, 2]
+        model.rows.append(row)
+        row.append(3)
+    model = _model_made_by(kept_reference)
+    assert [len(stage) for stage in model.stages] == [1, 1]
+    assert [block.units for block in model.blocks] == [1] and model.rows == [[1, 2, 3]]
