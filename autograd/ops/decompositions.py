@@ -13,6 +13,7 @@ from ..spec import Choice, Spec
 from ..variable import as_variable
 from .diagonals import diag_embed, diagonal, tril, triu
 from .linalg import MatMul, Solve, _matrix_transpose
+from .matrix_functions import float_matrices
 from .rounding import sign
 from .shape import expand_dims
 
@@ -341,21 +342,11 @@ def _rows_unpermuted(g, pivots):
     return take_along_axis(g, index, -2)
 
 
-def _matrices(a, who):
-    a = as_variable(a, who=who)
-    if a.ndim < 2:
-        raise ValueError(f"{who}: expected a matrix or a batch of them (..., m, n), got shape "
-                         f"{a.shape}")
-    if a.dtype.kind != "f":
-        raise TypeError(f"{who}: expected floating-point values, got dtype {a.dtype}")
-    return a
-
-
 def lu_factor(a):
     """(LU, pivots) of a square matrix or batch (torch.linalg.lu_factor): P A = L U by
     partial pivoting, L (unit lower) and U packed in LU, pivots 1-based int32;
     differentiable in LU where A is invertible."""
-    a = _matrices(a, "lu_factor")
+    a = float_matrices(a, "lu_factor")
     if a.shape[-1] != a.shape[-2]:
         raise ValueError(f"lu_factor: expected square matrices, got shape {a.shape}")
     return LUFactor()(a)
@@ -365,7 +356,7 @@ def eigh(a, UPLO="L"):  # noqa: N803 (torch.linalg's name)
     """(eigenvalues ascending (..., n), eigenvectors as columns (..., n, n)) of a symmetric
     matrix or batch (torch.linalg.eigh); only the lower triangle is read (UPLO='L'), the
     gradient is the symmetric one."""
-    a = _matrices(a, "eigh")
+    a = float_matrices(a, "eigh")
     if a.shape[-1] != a.shape[-2]:
         raise ValueError(f"eigh: expected square matrices, got shape {a.shape}")
     if UPLO not in ("L", "U"):
@@ -380,12 +371,12 @@ def svd(a, full_matrices=True):
     k = min(m, n); U (..., m, m) and Vh (..., n, n) with full_matrices (gradients through
     the columns and rows beyond k ignored: an arbitrary basis), else (..., m, k) and
     (..., k, n)."""
-    return SVD(bool(full_matrices))(_matrices(a, "svd"))
+    return SVD(bool(full_matrices))(float_matrices(a, "svd"))
 
 
 def svdvals(a):
     """The singular values (..., min(m, n)), descending (torch.linalg.svdvals)."""
-    return SVD(False)(_matrices(a, "svdvals"))[1]
+    return SVD(False)(float_matrices(a, "svdvals"))[1]
 
 
 def qr(a, mode="reduced"):
@@ -393,7 +384,7 @@ def qr(a, mode="reduced"):
     k = min(m, n)) or 'complete' (Q (..., m, m), R (..., m, n)); differentiable for m >= n."""
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
-    return QR(mode)(_matrices(a, "qr"))
+    return QR(mode)(float_matrices(a, "qr"))
 
 
 def _kept(s, m, n, rtol=None, atol=None):
@@ -455,14 +446,14 @@ def pinv(a, rtol=None, *, atol=None, hermitian=False):
     values above the cutoff (rtol of the largest, eps max(m, n) by default; atol, an
     absolute one; either a number or one per matrix): V diag(1 / s) U^T; differentiable
     where the rank stays the same. `hermitian` is accepted (the result is the same)."""
-    return Pinv(rtol, atol)(_matrices(a, "pinv"))
+    return Pinv(rtol, atol)(float_matrices(a, "pinv"))
 
 
 def lstsq(a, b, rcond=None):
     """The least-squares solution X of A X = B (..., n, k), or (..., n) for a vector b: the
     pseudo-inverse's pinv(A) B (the minimum-norm one for a rank-deficient A); rcond is the
     relative cutoff of the singular values (pinv's rtol)."""
-    a = _matrices(a, "lstsq")
+    a = float_matrices(a, "lstsq")
     b = as_variable(b, who="lstsq")
     if b.ndim == 0:
         raise ValueError(f"lstsq: b must be a vector or matrices (..., m[, k]), got a number "
@@ -502,7 +493,7 @@ def matrix_rank(a, tol=None, *, atol=None, rtol=None):
     matrix_rank's rule, `tol` (Keras' name) its atol; as in PyTorch (and Keras' PyTorch
     backend), tol = 0 keeps the default relative cutoff, where NumPy's would count every
     nonzero value."""
-    a = _matrices(a, "matrix_rank")
+    a = float_matrices(a, "matrix_rank")
     with no_grad():
         return MatrixRank(rtol, tol if atol is None else atol)(a)
 

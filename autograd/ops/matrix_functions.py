@@ -149,14 +149,22 @@ def _spd(a):
     return MatMul()(a, _matrix_transpose(a)) + float(n) * get_array_module(a).eye(n, dtype=a.dtype)
 
 
-def _square(a, who):
+def float_matrices(a, who, square=False):
+    """a as a Variable of floating-point matrices (..., m, n) (square ones with `square`),
+    else an error naming `who`."""
     a = as_variable(a, who=who)
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"{who}: expected a square matrix or a batch of them (..., n, n), "
-                         f"got shape {a.shape}")
+    if a.ndim < 2 or (square and a.shape[-1] != a.shape[-2]):
+        kind, shape = ("a square matrix", "(..., n, n)") if square else ("a matrix",
+                                                                         "(..., m, n)")
+        raise ValueError(f"{who}: expected {kind} or a batch of them {shape}, got shape "
+                         f"{a.shape}")
     if a.dtype.kind != "f":
         raise TypeError(f"{who}: expected floating-point values, got dtype {a.dtype}")
     return a
+
+
+def _square(a, who):
+    return float_matrices(a, who, square=True)
 
 
 def inv(a):
