@@ -953,7 +953,8 @@ class _Described:
 def _computed_outside(site):
     return CaptureError(
         f"capture: {site} holds values computed outside rungrad's ops in this call (a "
-        f"comparison such as `x != 0`, or an op's result taken out of the graph with .data): "
+        f"comparison such as `x != 0`, or an op's result taken out of the graph with .data, "
+        f"as indices given to take, take_along_axis or an index are, argmax's among them): "
         f"a replay would keep this call's values. Compute it with ops (a mask: "
         f"autograd.not_equal(x, 0) and the other comparison ops; an index per batch: "
         f"F.one_hot and a sum), or call the step without capture.")
