@@ -13,6 +13,7 @@ watched no more. Only public attributes are tracked, and only plain lists, tuple
 a defaultdict, an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
 A copy (copy.deepcopy, pickle) of a layer watches its own lists again."""
 import copy
+import warnings
 import weakref
 
 from .containers import ModuleDict, ModuleList
@@ -45,7 +46,30 @@ def tracked(owner, name, value):
         return held
     if _awaits_layers(value):
         return _watching(owner, name, value)
+    if not isinstance(value, Module) and _holds_a_module(value):
+        _warn_untracked(owner, name, value)
     return value
+
+
+def _warn_untracked(owner, name, value):
+    """A warning where layers sit beside values that are not layers in a public list or dict
+    (a ModuleList takes modules only), unless the owner holds them already (as attributes)."""
+    held = {id(module) for module in owner.modules()} if isinstance(owner, Module) else set()
+    loose = [m for m in _modules_in(value) if id(m) not in held]
+    if loose:
+        warnings.warn(f"{type(owner).__name__}.{name} holds layers beside values that are not "
+                      f"layers, so they are not tracked: their weights are neither trained nor "
+                      f"saved. Keep the layers in a list (or dict) of their own, or assign each "
+                      f"to an attribute", stacklevel=4)
+
+
+def _modules_in(value):
+    if isinstance(value, Module):
+        return [value]
+    if not _plain_type(value):
+        return []
+    items = value.values() if isinstance(value, dict) else value
+    return [module for item in items for module in _modules_in(item)]
 
 
 def _plain_type(value):
@@ -102,16 +126,21 @@ def _watching(owner, name, value):
     a LayerList (LayerDict). From then on (or once `name` holds something else, or the
     structure holds something that is no layer) the watched structure tells nothing more."""
     owner = weakref.ref(owner)
-    top = []
+    top, holds_data = [], []
 
     def joined(item):
         holder = owner()
-        if not top or holder is None or holder.__dict__.get(name) is not top[0] or \
-                not _may_join(item):
-            top.clear()  # (replaced, its owner gone, or holding data: never again)
+        if not top or holder is None or holder.__dict__.get(name) is not top[0]:
+            top.clear()  # (replaced, or its owner gone: never again)
+            return
+        if not _may_join(item):
+            holds_data.append(True)  # (from now on it can never be layers alone)
             return
         if not _holds_a_module(item):
             return  # (an empty list or dict joined: still awaiting layers)
+        if holds_data:
+            _warn_untracked(holder, name, item)
+            return
         plain = _plain(top[0])
         held = _as_module(plain, empty_ok=True)
         if held is not None:
@@ -241,6 +270,20 @@ class _WatchedList(list):
     def __iadd__(self, items):
         self.extend(items)
         return self
+
+    def reverse(self):
+        super().reverse()
+        self._reorder()
+
+    def sort(self, *args, **kwargs):
+        super().sort(*args, **kwargs)
+        self._reorder()
+
+    def _reorder(self):
+        """The LayerList made of this list, in this list's new order."""
+        if self._forward is not None:
+            self._forward._reset([item._forward if isinstance(item, (_WatchedList, _WatchedDict))
+                                  else item for item in self])
 
     def pop(self, index=-1):
         if self._forward is not None:

@@ -10,17 +10,50 @@ def write_architecture(writer, model):
     frozen, untrainable = trainability(model)
     return {"architecture": writer.module(model),
             "parametrizations": writer.parametrizations(model),
-            "tied": tied_parameters(model), "frozen": frozen, "untrainable": untrainable}
+            "tied": tied_parameters(model), "frozen": frozen, "untrainable": untrainable,
+            "built": built_shapes(model)}
 
 
 def read_architecture(reader, document):
     """The model write_architecture's `document` describes, made with `reader` (its weights
     new, drawn from their initializers); a file written before a key existed lacks it."""
     model = reader.module(document["architecture"])
+    build_again(model, document.get("built", []))
     reader.parametrize(model, document.get("parametrizations", []))
     retie(model, document.get("tied", []))
     restore_trainability(model, document.get("frozen", []), document.get("untrainable", []))
     return model
+
+
+def built_shapes(model):
+    """[(the path of a layer or model built by a build(input_shape) of its own, that
+    input_shape)], outermost first: the layers its build made exist only once it has run
+    (Keras' build_config)."""
+    return [[name, shape] for name, module in model.named_modules()
+            if (shape := module.__dict__.get("_build_input_shape", _UNBUILT)) is not _UNBUILT]
+
+
+def build_again(model, built):
+    """Run the builds built_shapes noted (outermost first: an outer build may make the inner
+    layers), so that the saved weights find their layers."""
+    for name, shape in sorted(built, key=lambda entry: len(entry[0])):
+        module = model.get_submodule(name) if name else model
+        if getattr(module, "built", True) is False:  # (a Keras Layer: build_for registers)
+            module.build_for(_shape(shape))
+        elif not module.__dict__.get("_built_by_build"):
+            module.build(_shape(shape))
+
+
+def _shape(value):
+    """A shape read back from JSON: a tuple (None for unknown sizes), a list or dict of them."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list) and any(isinstance(item, (list, dict)) for item in value):
+        return [_shape(item) for item in value]
+    return tuple(value) if isinstance(value, list) else value
+
+
+_UNBUILT = object()
 
 
 def trainability(model):

@@ -109,8 +109,9 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         # models, Sequential's trial-call build among them, build as they say)
         if "build" in vars(cls) and not cls.__module__.startswith("nn."):
             cls.build = _noting_built(vars(cls)["build"])
-            if not getattr(cls.forward, "builds_first", False):
-                cls.forward = _building_first(cls.forward)
+        if getattr(cls.build, "notes_built", False) and not getattr(cls.forward, "builds_first",
+                                                                     False):
+            cls.forward = _building_first(cls.forward)  # (an inherited build too)
 
     def __new__(cls, *args, **kwargs):
         """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
@@ -124,6 +125,11 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         elif _symbolic_arguments(args, kwargs):
             cls = _functional_form(cls)
         return super().__new__(cls)
+
+    def build(self, input_shape=None):
+        """Keras' build of a subclassed model: a model makes its layers in its constructor
+        (or in a build of its own, run at its first call); this one has nothing to make, and
+        is there for a subclass's super().build(input_shape)."""
 
     def __init__(self, name=None):
         super().__init__()
@@ -984,12 +990,16 @@ def _one_batch_only(x, who):
 
 
 def _noting_built(build):
-    """A subclassed model's build(input_shape), which notes that it ran (once, whoever
-    calls it: the first call, or the user)."""
+    """A subclassed model's build(input_shape), which notes, once it has run (whoever calls
+    it: the first call, or the user), that it did and the shape it was given (model.save
+    keeps it, so that load_model builds the model again before its weights are read)."""
     @functools.wraps(build)
-    def noted(self, *args, **kwargs):
-        object.__setattr__(self, "_built_by_build", True)  # (no setting: past __setattr__)
-        return build(self, *args, **kwargs)
+    def noted(self, input_shape=None, *args, **kwargs):
+        result = build(self, input_shape, *args, **kwargs)
+        object.__setattr__(self, "_build_input_shape", input_shape)  # (past __setattr__)
+        object.__setattr__(self, "_built_by_build", True)
+        return result
+    noted.notes_built = True
     return noted
 
 
@@ -1000,7 +1010,10 @@ def _building_first(forward):
     def built_then_forward(self, *args, **kwargs):
         if not self.__dict__.get("_built_by_build"):
             from ..keras.layers.layer import input_shape_of
-            self.build(input_shape_of(args[0] if args else next(iter(kwargs.values()), None)))
+            first = args[0] if args else next(
+                (value for value in kwargs.values() if hasattr(value, "shape")
+                 or isinstance(value, (list, tuple, dict))), None)
+            self.build(input_shape_of(first))
         return forward(self, *args, **kwargs)
     built_then_forward.builds_first = True
     return built_then_forward

@@ -52,14 +52,21 @@ class Layer(TracksLayerCollections, Module, KerasLayer, KerasWeights):
     def build(self, input_shape):
         """Make the weights (add_weight) for inputs of `input_shape`; nothing by default."""
 
+    def build_for(self, input_shape):
+        """build(input_shape), then what it made registered, the layer built and the shape
+        noted (model.save keeps it: load_model builds the layer again before reading its
+        weights)."""
+        self.build(input_shape)
+        self._register_made()
+        self.built = True
+        self._build_input_shape = input_shape
+
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__}: a Layer writes call(inputs)")
 
     def forward(self, *args, **kwargs):
         if not self.built:
-            self.build(input_shape_of(args[0] if args else None))
-            self._register_made()
-            self.built = True
+            self.build_for(input_shape_of(args[0] if args else None))
         if "training" not in kwargs and takes_training(type(self).call):
             kwargs["training"] = self.training
         return self.call(*args, **kwargs)
@@ -126,6 +133,8 @@ def input_shape_of(inputs):
         return None
     if isinstance(inputs, (list, tuple)):
         return [input_shape_of(item) for item in inputs]
+    if isinstance(inputs, dict):
+        return {key: input_shape_of(item) for key, item in inputs.items()}
     shape = inputs.shape if hasattr(inputs, "shape") else np.shape(inputs)
     return (None,) + tuple(shape[1:])
 
