@@ -196,13 +196,56 @@ class LayerList(ModuleList):
     def insert(self, index, module):
         return super().insert(index, _joining(module))
 
+    # a list's methods, which the plain list it replaced had
+    def index(self, module):
+        for i, item in enumerate(self._items()):
+            if item is module:
+                return i
+        raise ValueError(f"{type(self).__name__}.index: {module!r} is not in the list")
+
+    def count(self, module):
+        return sum(item is module for item in self._items())
+
+    def remove(self, module):
+        del self[self.index(module)]
+
+    def reverse(self):
+        self._reset(self._items()[::-1])
+
+    def sort(self, key=None, reverse=False):
+        self._reset(sorted(self._items(), key=key, reverse=reverse))
+
+    def copy(self):
+        """A plain list of the same layers."""
+        return self._items()
+
 
 class LayerDict(ModuleDict):
     """The ModuleDict a Keras model or layer keeps for a dict of layers: a list of layers
-    set as an item becomes a LayerList, as in the dict it replaced."""
+    set as an item becomes a LayerList, as in the dict it replaced; a dict's methods too."""
 
     def __setitem__(self, key, module):
         super().__setitem__(key, _joining(module))
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key, *default):
+        if key not in self and default:
+            return default[0]
+        return super().pop(key)
+
+    def popitem(self):
+        if not len(self):
+            raise KeyError(f"{type(self).__name__}.popitem: the dict is empty")
+        key = self.keys()[-1]
+        return key, self.pop(key)
+
+    def copy(self):
+        """A plain dict of the same layers."""
+        return dict(self.items())
 
 
 def _joining(item):

@@ -692,3 +692,24 @@ def test_layers_beside_other_values_are_named_in_a_warning_and_reordering_reache
     kept.reverse()
     kept.pop(0)
     assert [block.units for block in model.blocks] == [3, 2]
+
+
+def test_tracked_lists_and_dicts_keep_the_list_and_dict_methods_code_uses():
+    """(LayerList and LayerDict lacked them: setdefault in a constructor's loop raised once
+    the dict had become a LayerDict.)"""
+    def made(model):
+        model.heads = {}
+        for key in "ab":
+            model.heads.setdefault(key, []).append(layers.Dense(3))
+        model.blocks = [layers.Dense(units) for units in (4, 2, 3)]
+    model = _model_made_by(made)
+    assert list(model.heads.keys()) == ["a", "b"] and len(model.heads["b"]) == 1
+    model.blocks.sort(key=lambda layer: layer.units)
+    assert [block.units for block in model.blocks] == [2, 3, 4]
+    model.blocks.reverse()
+    first = model.blocks[0]
+    assert model.blocks.index(first) == 0 and model.blocks.count(first) == 1
+    model.blocks.remove(first)
+    assert [block.units for block in model.blocks] == [3, 2]
+    assert model.heads.pop("missing", None) is None and model.heads.popitem()[0] == "b"
+    assert isinstance(model.blocks.copy(), list) and isinstance(model.heads.copy(), dict)
