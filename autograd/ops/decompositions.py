@@ -93,9 +93,8 @@ class Eigh(Function):
         middle = None
         if gw is not None:
             middle = diag_embed(gw)
-        gaps = _gaps_reciprocal(w)
         if _flows(gv):
-            coupled = gaps * MatMul()(v_t, gv)
+            coupled = _gaps_reciprocal(w) * MatMul()(v_t, gv)
             middle = coupled if middle is None else middle + coupled
         if middle is None:
             return None
@@ -156,11 +155,11 @@ def _no_gradient_in(extra, message):
 def svd_gradient(u, s, vh, gu, gs, gvh):
     """SVD's dA from the reduced factors and the gradients of those (None where none)."""
     v, u_t = _matrix_transpose(vh), _matrix_transpose(u)
-    f = _gaps_reciprocal(s * s)
     middle = None if gs is None else diag_embed(gs)
     extra = None
     gu = gu if _flows(gu) else None
     gvh = gvh if _flows(gvh) else None
+    f = None if gu is None and gvh is None else _gaps_reciprocal(s * s)
     if gu is not None:
         j = f * (MatMul()(u_t, gu) - MatMul()(_matrix_transpose(gu), u))
         term = j * expand_dims(s, -2)  # J diag(S)

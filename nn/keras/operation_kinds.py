@@ -45,6 +45,13 @@ def in_dtype(x, dtype):
 
 
 
+def floats(x):
+    """x as a Variable of floats: float32 for integers and booleans (Keras' rule for the
+    operations that compute in floats)."""
+    x = as_variable(x)
+    return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
+
+
 def copied(x):
     """A copy of x (Keras' Copy; Conjugate and Real of rungrad's real numbers)."""
     return ops.clone(as_variable(x))
@@ -94,5 +101,6 @@ def moved_to(value, home):
     return as_array(value, like=home) if value.__class__ is np.ndarray else value
 
 
-__all__ = ["as_tensors", "axes", "binary", "copied", "full_like", "gpu_array_in", "in_dtype",
+__all__ = ["as_tensors", "axes", "binary", "copied", "floats", "full_like", "gpu_array_in",
+           "in_dtype",
            "moved_to", "reduction", "truth", "unary"]

@@ -15,6 +15,7 @@ from .operation_kinds import (
     axes,
     binary,
     copied,
+    floats,
     full_like,
     in_dtype,
     reduction,
@@ -218,8 +219,7 @@ def _i0(x):
 
 def _fabs(x):
     """|x| as floats (float32 for integers and booleans, Keras')."""
-    x = as_variable(x)
-    return ops.abs(x if x.dtype.kind == "f" else ops.astype(x, np.float32))
+    return ops.abs(floats(x))
 
 
 def _divide_no_nan(x1, x2):
@@ -276,15 +276,9 @@ def _solve_triangular(a, b, lower=False):
     return _solve(ops.tril(a) if lower else ops.triu(a), b)
 
 
-def _float_matrices(x):
-    """x as floats (float32 for integers, Keras')."""
-    x = as_variable(x)
-    return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
-
-
 def _lstsq(a, b, rcond=None):
     """The least-squares solution, a and b in one float dtype."""
-    a = _float_matrices(a)
+    a = floats(a)
     b = as_variable(b)
     return ops.lstsq(a, ops.astype(b, np.result_type(a.dtype, b.dtype) if b.dtype.kind == "f"
                                    else a.dtype), rcond)
@@ -292,13 +286,13 @@ def _lstsq(a, b, rcond=None):
 
 def _lu_factor(x):
     """(LU, pivots) with 0-based int32 pivots (Keras')."""
-    lu, pivots = ops.lu_factor(_float_matrices(x))
+    lu, pivots = ops.lu_factor(floats(x))
     return lu, ops.astype(ops.sub(pivots, np.int32(1)), np.int32)
 
 
 def _svd(x, full_matrices=True, compute_uv=True):
     """(u, s, vh), or s alone without compute_uv."""
-    x = _float_matrices(x)
+    x = floats(x)
     return ops.svd(x, full_matrices) if compute_uv else ops.svdvals(x)
 
 
@@ -350,12 +344,12 @@ MATH = {
     "Cholesky": lambda x, upper=False: ops.cholesky(x, upper), "Logdet": unary(ops.logdet),
     "Slogdet": _slogdet, "SolveTriangular": _solve_triangular,
     "CholeskyInverse": _cholesky_inverse, "CDist": _cdist,
-    "Eigh": lambda x: ops.eigh(_float_matrices(x)), "Qr": lambda x, mode="reduced": ops.qr(
-        _float_matrices(x), mode),
+    "Eigh": lambda x: ops.eigh(floats(x)), "Qr": lambda x, mode="reduced": ops.qr(
+        floats(x), mode),
     "SVD": _svd, "LuFactor": _lu_factor,
-    "Pinv": lambda x, rcond=None: ops.pinv(_float_matrices(x), rcond),
+    "Pinv": lambda x, rcond=None: ops.pinv(floats(x), rcond),
     "Lstsq": _lstsq,
-    "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(_float_matrices(x), tol),
+    "MatrixRank": lambda x, tol=None: ops.astype(ops.matrix_rank(floats(x), tol),
                                                  np.int32),
     # more elementwise: absolute floats, safe division, complex parts of real numbers
     "I0": _i0, "Fabs": _fabs, "DivideNoNan": _divide_no_nan, "NanToNum": _nan_to_num,

@@ -10,7 +10,7 @@ from autograd.variable import Variable, as_variable
 from .. import functional as F
 from .layers._base import data_format_name
 from .losses import EPSILON
-from .operation_kinds import axes
+from .operation_kinds import axes, floats
 
 
 def _same_shapes(target, output, who):
@@ -161,7 +161,7 @@ def _rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
 def _sparse_sigmoid(x):
     """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1"""
-    return ops.clip(ops.mul(ops.add(_floats(x), 1.0), 0.5), 0.0, 1.0)
+    return ops.clip(ops.mul(ops.add(floats(x), 1.0), 0.5), 0.0, 1.0)
 
 
 def _sparsemax(x, axis=-1):
@@ -169,7 +169,7 @@ def _sparsemax(x, axis=-1):
     Astudillo's sparsemax): max(x - tau, 0), tau = (the sum of the k largest - 1) / k for
     the k largest that stay above it. (Keras 3.15.1 sums the running sums instead, which
     gives rows that do not sum to 1 wherever k > 1: this is the published definition.)"""
-    x = _floats(x)
+    x = floats(x)
     ordered = ops.flip(ops.sort(x, axis=axis), axis)
     running = ops.cumsum(ordered, axis)
     n = x.shape[axis]
@@ -180,11 +180,6 @@ def _sparsemax(x, axis=-1):
     k = ops.sum(ops.astype(support, x.dtype), axis=axis, keepdims=True)
     total = ops.sum(ops.where(support, ordered, 0.0), axis=axis, keepdims=True)
     return ops.maximum(ops.sub(x, ops.div(ops.sub(total, 1.0), k)), 0.0)
-
-
-def _floats(x):
-    x = as_variable(x)
-    return x if x.dtype.kind == "f" else ops.astype(x, np.float32)
 
 
 def _adaptive_pool(kind):
@@ -226,7 +221,7 @@ def _ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top
     blanks; its score minus the sum of the best scores, Keras'), 'beam_search' CTC's prefix
     beam search over the log-softmax (scores: the paths' log-probabilities). Computed on the
     values (no gradient)."""
-    scores_in = to_cpu(array_of(_floats(inputs)))
+    scores_in = to_cpu(array_of(floats(inputs)))
     lengths = to_cpu(array_of(as_variable(sequence_lengths))).astype(np.int64).reshape(-1)
     if scores_in.ndim != 3 or lengths.shape[0] != scores_in.shape[0]:
         raise ValueError(f"ctc_decode: expects inputs (N, T, classes) and N sequence_lengths, "

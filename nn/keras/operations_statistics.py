@@ -9,12 +9,7 @@ from autograd.config import no_grad
 from autograd.ops.sorting import recorded_indices
 from autograd.variable import Variable, as_variable
 
-from .operation_kinds import axes, in_dtype
-
-
-def _floats(x):
-    x = as_variable(x)
-    return ops.astype(x, np.float32) if x.dtype.kind in "biu" else x
+from .operation_kinds import axes, floats, in_dtype
 
 
 def _reduced_axes(x, axis, who="a reduction"):
@@ -66,7 +61,7 @@ def _broadcast(ranks, values):
 def _median(x, axis=None, keepdims=False):
     """NumPy's median: the middle of the sorted values, the mean of the two middles for an
     even count (NaN for a row holding one)."""
-    rows, shaped = _rows(_floats(x), axis, "median")
+    rows, shaped = _rows(floats(x), axis, "median")
     values = ops.sort(rows, axis=-1)
     count = values.shape[-1]
     middle = ops.squeeze(_at_ranks(values, [(count - 1) // 2], [count // 2], 0.5), axis=-1)
@@ -89,7 +84,7 @@ def _quantile(x, q, axis=None, method="linear", keepdims=False):
     """NumPy's quantile q (a number or 1-D, in [0, 1]) over `axis`, between the two ranks
     around q (n - 1) by `method`: 'linear', 'lower', 'higher', 'midpoint' or 'nearest';
     a 1-D q's axis comes first (NaN for a row holding one)."""
-    rows, shaped = _rows(_floats(x), axis, "quantile")
+    rows, shaped = _rows(floats(x), axis, "quantile")
     qs = _checked_q(q, "quantile")
     values = ops.sort(rows, axis=-1)
     position = np.atleast_1d(qs) * (values.shape[-1] - 1)
@@ -101,7 +96,7 @@ def _nanquantile(x, q, axis=None, method="linear", keepdims=False, who="nanquant
     """quantile of the values that are not NaN (NaN where a row holds only NaNs): the sorted
     row's NaNs come last, and its ranks follow the row's count, picked by comparisons in the
     graph (so that a captured step picks each batch's)."""
-    rows, shaped = _rows(_floats(x), axis, who)
+    rows, shaped = _rows(floats(x), axis, who)
     qs = _checked_q(q, who)
     values = ops.sort(rows, axis=-1)
     # ranks counted in float64 (float16 holds no integer above 2048)
@@ -211,7 +206,7 @@ def _histogram(x, bins=10, range=None):  # noqa: A002 (Keras' argument names)
     too, values outside the range are left out. Counts in x's float dtype (Keras' torch
     backend's); computed by ops in no graph (no gradient), so that a captured step counts
     each call's values."""
-    x = _floats(x)
+    x = floats(x)
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ValueError(f"histogram: bins must be a positive int, got {bins!r}")
     with no_grad():
@@ -287,7 +282,7 @@ def _nan_scan(scan, fill):
 def _corrcoef(x):
     """The correlation coefficients of x's rows (variables) over its columns (samples); a
     1-D x is one variable (its coefficient 1)."""
-    x = _floats(x)
+    x = floats(x)
     if x.ndim == 1:
         return ops.squeeze(_corrcoef(ops.reshape(x, (1, -1))))
     centred = ops.sub(x, ops.mean(x, axis=-1, keepdims=True))
