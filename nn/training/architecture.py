@@ -38,7 +38,8 @@ def build_again(model, built):
     layers), so that the saved weights find their layers."""
     for name, shape in sorted(built, key=lambda entry: len(entry[0])):
         module = model.get_submodule(name) if name else model
-        if getattr(module, "built", True) is False:  # (a Keras Layer: build_for registers)
+        if getattr(module, "built", True) is False and hasattr(module, "build_for"):  # (a
+            # Keras Layer: build_for registers what its build made)
             module.build_for(_shape(shape))
         elif not module.__dict__.get("_built_by_build"):
             module.build(_shape(shape))

@@ -60,6 +60,7 @@ from .batches import (
     to_module,
     yields_batches,
 )
+from .building import build_by_trial_call, building_first, model_is_built, noting_built
 from .callbacks.callback_list import CallbackList, callback_items
 from .callbacks.history import History
 from .compile_options import jit_choice, loss_weight
@@ -108,10 +109,10 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         # Keras builds a user's subclassed model at its first call (the library's own
         # models, Sequential's trial-call build among them, build as they say)
         if "build" in vars(cls) and not cls.__module__.startswith("nn."):
-            cls.build = _noting_built(vars(cls)["build"])
+            cls.build = noting_built(vars(cls)["build"])
         if getattr(cls.build, "notes_built", False) and not getattr(cls.forward, "builds_first",
                                                                      False):
-            cls.forward = _building_first(cls.forward)  # (an inherited build too)
+            cls.forward = building_first(cls.forward)  # (an inherited build too)
 
     def __new__(cls, *args, **kwargs):
         """`Model(inputs, outputs)` (Keras' functional API) makes nn.keras' Functional model;
@@ -127,9 +128,25 @@ class Model(_KerasSteps, TracksLayerCollections, Module, KerasName, KerasWeights
         return super().__new__(cls)
 
     def build(self, input_shape=None):
-        """Keras' build of a subclassed model: a model makes its layers in its constructor
-        (or in a build of its own, run at its first call); this one has nothing to make, and
-        is there for a subclass's super().build(input_shape)."""
+        """Keras' build of a subclassed model, such as model.build((None, 784)) before
+        summary(): a model without a build of its own is called once on zeros of that shape
+        (None sizes tried as 1; a list or dict of shapes for a model taking a list or dict),
+        which sizes its lazy layers (Dense(16) learns its input size so). A subclass's own
+        build (run at its first call) makes its layers; its super().build(input_shape) does
+        nothing more."""
+        if input_shape is not None and not getattr(type(self).build, "notes_built", False):
+            build_by_trial_call(self, input_shape)
+
+    @property
+    def built(self):
+        """Keras' flag: whether the model has its weights (see building.model_is_built);
+        `self.built = True` in a build of one's own, as Keras' guides write, is kept."""
+        said = self.__dict__.get("_said_built")
+        return model_is_built(self) if said is None else said
+
+    @built.setter
+    def built(self, value):
+        object.__setattr__(self, "_said_built", bool(value))
 
     def __init__(self, name=None):
         super().__init__()
@@ -987,36 +1004,6 @@ def _one_batch_only(x, who):
     if yields_batches(x):
         raise TypeError(f"{who}: x is one batch of arrays; a {type(x).__name__} goes to fit, "
                         "evaluate or predict")
-
-
-def _noting_built(build):
-    """A subclassed model's build(input_shape), which notes, once it has run (whoever calls
-    it: the first call, or the user), that it did and the shape it was given (model.save
-    keeps it, so that load_model builds the model again before its weights are read)."""
-    @functools.wraps(build)
-    def noted(self, input_shape=None, *args, **kwargs):
-        result = build(self, input_shape, *args, **kwargs)
-        object.__setattr__(self, "_build_input_shape", input_shape)  # (past __setattr__)
-        object.__setattr__(self, "_built_by_build", True)
-        return result
-    noted.notes_built = True
-    return noted
-
-
-def _building_first(forward):
-    """forward, after build(input_shape) at the first call where build has not run (Keras'
-    input_shape: the first input's shape, None for the batch axis)."""
-    @functools.wraps(forward)
-    def built_then_forward(self, *args, **kwargs):
-        if not self.__dict__.get("_built_by_build"):
-            from ..keras.layers.layer import input_shape_of
-            first = args[0] if args else next(
-                (value for value in kwargs.values() if hasattr(value, "shape")
-                 or isinstance(value, (list, tuple, dict))), None)
-            self.build(input_shape_of(first))
-        return forward(self, *args, **kwargs)
-    built_then_forward.builds_first = True
-    return built_then_forward
 
 
 def _symbolic_arguments(args, kwargs):

@@ -19,6 +19,7 @@ from ..layers.lambda_layer import Lambda
 from ..layers.lazy_build import trial_of
 from ..layers.linear import Dense, Linear, dense_logits
 from ..module import Module
+from .building import batch_shape
 from .masking import call_with_mask, carried_mask, carry_mask, makes_masks, output_mask
 from .model import Model
 from .summary import is_built
@@ -332,16 +333,11 @@ class Sequential(Model):
         if input_shape is None:
             self._trial_call()
             return
-        if not isinstance(input_shape, (tuple, list)) or len(input_shape) < 1 or not all(
-                n is None or (isinstance(n, (int, np.integer)) and not isinstance(n, bool)
-                              and n >= 1) for n in input_shape):
-            raise ValueError("Sequential.build: input_shape is the shape of a batch, the batch "
-                             f"axis first, such as (None, 784); got {input_shape!r}")
-        sample = tuple(1 if n is None else int(n) for n in tuple(input_shape)[1:])
+        shape = batch_shape(input_shape, "Sequential.build")
         example = _example_sample(next(iter(self._modules.values()), None))
         dtype = example[1] if example is not None else np.dtype(np.float32)
         with trial_of(self):
-            self(example_batch((1,) + sample, dtype))
+            self(example_batch((1,) + shape[1:], dtype))
 
     # ----- summary -----
     def layer_output_shapes(self):

@@ -713,3 +713,56 @@ def test_tracked_lists_and_dicts_keep_the_list_and_dict_methods_code_uses():
     assert [block.units for block in model.blocks] == [3, 2]
     assert model.heads.pop("missing", None) is None and model.heads.popitem()[0] == "b"
     assert isinstance(model.blocks.copy(), list) and isinstance(model.heads.copy(), dict)
+
+
+class LazyTwoLayers(keras.Model):
+    """Dense layers that learn their input size at the first call; no build of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = layers.Dense(16, activation="relu")
+        self.out = layers.Dense(3)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+def test_build_with_a_shape_sizes_a_subclassed_model_without_a_build_of_its_own(tmp_path, capsys):
+    """(model.build((None, 8)) then summary(), Keras 2's pattern, made nothing: the summary
+    said the model was not built, and there was no model.built.)"""
+    model = LazyTwoLayers()
+    assert model.built is False
+    model.build((None, 8))
+    assert model.built is True and model.losses == []
+    assert [tuple(w.shape) for w in model.trainable_weights] == [(16, 8), (16,), (3, 16), (3,)]
+    model.build((None, 8))  # (again: the same shape still fits)
+    model.summary()
+    assert "Total params: 195" in capsys.readouterr().out
+    x = np.random.default_rng(0).normal(size=(4, 8)).astype(np.float32)
+    model.save(tmp_path / "lazy.keras")
+    loaded = nn.load_model(tmp_path / "lazy.keras", custom_objects={"LazyTwoLayers": LazyTwoLayers})
+    assert loaded.built
+    np.testing.assert_allclose(loaded(x).data, model(x).data, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"LazyTwoLayers.build: input_shape is the shape of a "
+                                         r"batch.*got \(None, 'x'\)"):
+        LazyTwoLayers().build((None, "x"))
+    with pytest.raises(ValueError, match=r"LazyTwoLayers.build: calling the model on zeros of "
+                                         r"shape \(None, 5\).*failed: Dense: .*built for 8"):
+        model.build((None, 5))  # (built for 8 features)
+
+
+def test_built_follows_a_build_of_ones_own_and_keeps_what_the_build_says():
+    class Own(keras.Model):
+        def build(self, input_shape):
+            self.dense = layers.Dense(2)
+            self.built = True  # (Keras' guides end build so)
+
+        def call(self, x):
+            return self.dense(x)
+
+    own = Own()
+    assert own.built is False
+    own(np.ones((1, 3), np.float32))
+    assert own.built is True and len(own.trainable_weights) == 2
+    eager = _model_made_by(lambda m: setattr(m, "dense", nn.Linear(3, 2)))
+    assert eager.built is True  # (its weights exist from the start)
