@@ -219,6 +219,34 @@ class LayerList(ModuleList):
         """A plain list of the same layers."""
         return self._items()
 
+    def __setitem__(self, index, module):
+        if not isinstance(index, slice):
+            return super().__setitem__(index, _joining(module))
+        items = self._items()  # (a slice: a list's slice assignment)
+        items[index] = [_joining(item) for item in module]
+        self._reset(items)
+
+    def __add__(self, other):
+        """With a list or tuple, a plain list (as the list it replaced gave); with a
+        ModuleList, a ModuleList (PyTorch's)."""
+        if isinstance(other, (list, tuple)):
+            return self._items() + list(other)
+        return super().__add__(other)
+
+    def __radd__(self, other):
+        if not isinstance(other, (list, tuple)):
+            return NotImplemented
+        return list(other) + self._items()
+
+    def __eq__(self, other):
+        """Equal to a list of the same layers, as the list it replaced was; else only to
+        itself (a Module's identity, which its hash stays)."""
+        if isinstance(other, list):
+            return self._items() == other
+        return self is other
+
+    __hash__ = ModuleList.__hash__
+
 
 class LayerDict(ModuleDict):
     """The ModuleDict a Keras model or layer keeps for a dict of layers: a list of layers
@@ -296,10 +324,11 @@ class _WatchedList(list):
 
     def __setitem__(self, index, item):
         if isinstance(index, slice):
-            if self._forward is not None:
-                raise TypeError("a list of a Keras layer's layers takes no slice assignment "
-                                "(set items one by one)")
+            item = list(item)
             super().__setitem__(index, [self._join(i) for i in item])
+            if self._forward is not None:
+                self._forward[index] = item
+                _forward(self, self._forward)  # (the items after the slice may have moved)
             for i in item:
                 self._joined(i)
             return

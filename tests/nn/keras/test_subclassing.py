@@ -766,3 +766,29 @@ def test_built_follows_a_build_of_ones_own_and_keeps_what_the_build_says():
     assert own.built is True and len(own.trainable_weights) == 2
     eager = _model_made_by(lambda m: setattr(m, "dense", nn.Linear(3, 2)))
     assert eager.built is True  # (its weights exist from the start)
+
+
+def test_tracked_lists_take_slice_assignment_concatenation_and_compare_as_lists():
+    """(LayerList refused slice assignment, `[a] + layers` and `==` with a list, which the
+    list it replaced took.)"""
+    def made(model):
+        model.blocks = []
+        kept = model.blocks  # (a reference kept while the list fills)
+        for units in (1, 2, 3):
+            kept.append(layers.Dense(units))
+        kept[0:2] = [layers.Dense(7), [layers.Dense(8)]]
+        kept[1].append(layers.Dense(9))
+    model = _model_made_by(made)
+    blocks = model.blocks
+    assert [getattr(b, "units", None) for b in blocks] == [7, None, 3]
+    assert [b.units for b in blocks[1]] == [8, 9]
+    blocks[2:] = [layers.Dense(4), layers.Dense(5)]
+    assert [getattr(b, "units", None) for b in model.blocks] == [7, None, 4, 5]
+    assert blocks == list(blocks) and blocks != list(blocks)[:2] and blocks != []
+    head = layers.Dense(6)
+    assert [head] + blocks == [head, *blocks] and blocks + [head] == [*blocks, head]
+    assert isinstance(blocks + nn.ModuleList([head]), nn.ModuleList)
+    assert {blocks: 1}[blocks] == 1  # (hashed by identity, as any module)
+    model(np.ones((2, 3), np.float32))
+    assert len(model.trainable_weights) == 0  # (call returns x: nothing built)
+    assert len(list(model.parameters())) == 10  # (five Dense layers' placeholders, all tracked)
