@@ -103,7 +103,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
                                 # integers
                                 "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                                 "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm",
-                                "isin",
+                                "isin", "nextafter", "bitcast",
                                 # elementwise math
                                 "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan",
                                 "atan2", "hypot", "log2", "log10", "exp2", "xlogy", "logit",
@@ -161,7 +161,7 @@ __all__ = [
     "svdvals", "qr", "pinv", "lstsq", "matrix_rank", "lu_factor",
     # integers
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
-    "bitwise_right_shift", "gcd", "lcm", "isin",
+    "bitwise_right_shift", "gcd", "lcm", "isin", "nextafter", "bitcast",
     # elementwise math
     "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot", "log2",
     "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac", "sign", "fmod",

@@ -562,8 +562,13 @@ class Variable(ComputedAssignments, TensorMethods):
         return _ops.get_item(self, index)
 
     # ----- PyTorch's names for the same ops (what a port from PyTorch calls) -----
-    def view(self, *shape):
-        """PyTorch's view: reshape (a view where NumPy can make one, a copy otherwise)."""
+    def view(self, *shape, dtype=None):
+        """PyTorch's view: reshape (a view where NumPy can make one, a copy otherwise); given a
+        dtype (x.view(np.int32)), the same bytes read as that dtype (autograd.bitcast)."""
+        if dtype is None and len(shape) == 1 and isinstance(shape[0], (str, type, np.dtype)):
+            dtype = shape[0]
+        if dtype is not None:
+            return _ops.bitcast(self, dtype)
         return self.reshape(*shape)
 
     # PyTorch's casts: x.float() is x.astype(np.float32), and so on (an integer or boolean

@@ -74,6 +74,7 @@ __getattr__, __dir__ = lazy_attributes(__name__, {
     **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not",
                      "bitwise_left_shift", "bitwise_right_shift", "gcd", "lcm", "isin"),
                     "integer_math"),
+    "nextafter": "bit_views", "bitcast": "bit_views",
     # elementwise math
     **dict.fromkeys(("sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2",
                      "hypot"), "trigonometric"),
@@ -109,7 +110,7 @@ __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sin", "cos",
            "lu_factor",
            # integers
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
-           "bitwise_right_shift", "gcd", "lcm", "isin",
+           "bitwise_right_shift", "gcd", "lcm", "isin", "nextafter", "bitcast",
            # elementwise math
            "sinh", "cosh", "asinh", "acosh", "atanh", "asin", "acos", "atan", "atan2", "hypot",
            "log2", "log10", "exp2", "xlogy", "logit", "floor", "ceil", "round", "trunc", "frac",

@@ -80,6 +80,35 @@ def as_tensors(*values):
     return tensors
 
 
+def keras_tensor(x, dtype=None):
+    """x as a Variable, in `dtype` where given; Python's numbers (nested lists of them too)
+    become float32 and int32 by default, as Keras' (an array keeps its dtype)."""
+    if not isinstance(x, Variable):
+        values = x if hasattr(x, "shape") else np.asarray(x)  # (converted once)
+        if dtype is None and _python_numbers(x):
+            dtype = _keras_default_dtype(values)
+        x = as_variable(values)
+    return x if dtype is None else ops.astype(x, dtype)
+
+
+def _python_numbers(x):
+    """Whether x is a Python number, or nested lists and tuples of them only."""
+    if isinstance(x, (list, tuple)):
+        return all(_python_numbers(item) for item in x)
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _keras_default_dtype(values):
+    """Keras' dtype for Python's numbers: float32 for floats, int32 for ints that fit it
+    (int64 for larger ones, never a silent wrap-around)."""
+    if values.dtype.kind == "f":
+        return "float32"
+    if values.dtype.kind == "i":
+        fits = values.size == 0 or (values.min() >= -2 ** 31 and values.max() < 2 ** 31)
+        return "int32" if fits else "int64"
+    return None
+
+
 def gpu_array_in(args):
     """The first GPU array among the arguments (in lists too), else None."""
     for arg in args:

@@ -13,7 +13,7 @@ from autograd.variable import Variable, as_variable
 
 from .. import functional as F
 from ..call_losses import call_array_module
-from .operation_kinds import as_tensors, axes, copied, full_like
+from .operation_kinds import as_tensors, axes, copied, full_like, keras_tensor
 
 
 def _flat(x):
@@ -134,10 +134,6 @@ def _cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
         axisa = axisb = axisc = axis
     x1, x2 = ops.moveaxis(x1, axisa, -1), ops.moveaxis(x2, axisb, -1)
     return ops.moveaxis(ops.cross(x1, x2, dim=-1), -1, axisc)
-
-
-def _cast_to(x, dtype):
-    return x if dtype is None else ops.astype(x, dtype)
 
 
 def _diff(a, n=1, axis=-1):
@@ -547,7 +543,7 @@ ARRAYS = {
     "Argpartition": _argpartition, "Copy": copied, "Rearrange": _rearrange,
     "Diagflat": lambda x, k=0: ops.diag(ops.reshape(x, (-1,)), k),
     "DepthToSpace": _depth_to_space, "SpaceToDepth": _space_to_depth,
-    "Array": lambda x, dtype=None: _cast_to(as_variable(x), dtype),
+    "Array": keras_tensor,
     "SaturateCast": _saturate_cast,
 }
 

@@ -364,6 +364,9 @@ MATH = {
     "BitwiseNot": unary(ops.bitwise_not), "BitwiseInvert": unary(ops.bitwise_not),
     "IsIn": lambda x1, x2, assume_unique=False, invert=False: ops.isin(
         x1, x2, assume_unique=assume_unique, invert=invert),
+    # bits (no gradient)
+    "Nextafter": _integers(ops.nextafter),
+    "View": lambda x, dtype=None: x if dtype is None else ops.bitcast(x, dtype),
 }
 
 # of integer and boolean tensors, floats (Keras 3.15.1 gives float32 for int32 inputs)

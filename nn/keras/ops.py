@@ -35,7 +35,7 @@ from .control_flow import (  # noqa: F401 (keras.ops' names)
 )
 from .functional import KerasTensor
 from .layers.operation import Operation
-from .operation_kinds import gpu_array_in, moved_to
+from .operation_kinds import gpu_array_in, keras_tensor, moved_to
 from .operations import OPERATIONS
 
 
@@ -319,7 +319,9 @@ _MORE = [
         ("bitwise_right_shift", "BitwiseRightShift"), ("right_shift", "RightShift"),
         ("cdist", "CDist"))],
     *[(name, op, ["x1", "x2"], ()) for name, op in (
-        ("divide_no_nan", "DivideNoNan"), ("gcd", "Gcd"), ("lcm", "Lcm"))],
+        ("divide_no_nan", "DivideNoNan"), ("gcd", "Gcd"), ("lcm", "Lcm"),
+        ("nextafter", "Nextafter"))],
+    ("view", "View", ["x"], (("dtype", None),)),
     ("nan_to_num", "NanToNum", ["x"], (("nan", 0.0), ("posinf", None), ("neginf", None))),
     ("allclose", "AllClose", ["x1", "x2"], (("rtol", 1e-5), ("atol", 1e-8),
                                              ("equal_nan", False))),
@@ -424,30 +426,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     (an array keeps its dtype)."""
     if _symbolic(x):
         return _operation("ConvertToTensor", [x], dtype=dtype, sparse=sparse, ragged=ragged)
-    if not isinstance(x, Variable):
-        values = x if hasattr(x, "shape") else np.asarray(x)  # (converted once)
-        if dtype is None and _python_numbers(x):
-            dtype = _keras_default_dtype(values)
-        x = as_variable(values)
-    return x if dtype is None else _autograd_ops.astype(x, dtype)
-
-
-def _python_numbers(x):
-    """Whether x is a Python number, or nested lists and tuples of them only."""
-    if isinstance(x, (list, tuple)):
-        return builtins.all(_python_numbers(item) for item in x)
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def _keras_default_dtype(values):
-    """Keras' dtype for Python's numbers: float32 for floats, int32 for ints that fit it
-    (int64 for larger ones, never a silent wrap-around)."""
-    if values.dtype.kind == "f":
-        return "float32"
-    if values.dtype.kind == "i":
-        fits = values.size == 0 or (values.min() >= -2 ** 31 and values.max() < 2 ** 31)
-        return "int32" if fits else "int64"
-    return None
+    return keras_tensor(x, dtype)
 
 
 def convert_to_numpy(x):

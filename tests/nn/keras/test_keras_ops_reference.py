@@ -22,6 +22,7 @@ from nn.keras import ops
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "data"))
 
+import keras_ops_cases as _cases  # noqa: E402
 from keras_ops_cases import CASES, INPUTS  # noqa: E402
 
 REFERENCE = np.load(os.path.join(HERE, "data", "keras_ops_reference.npz"))
@@ -50,6 +51,10 @@ NUMPYS = {
     "count_nonzero": lambda: np.count_nonzero(np.round(INPUTS["x"]), axis=1).astype(np.int32),
     # (mode 'symmetric': the torch backend pads 'replicate')
     "pad_symmetric": lambda: np.pad(INPUTS["x"], ((0, 0), (1, 1), (2, 2)), mode="symmetric"),
+    # (nextafter in float64, cast back to float32: the torch backend gives x1 itself (a step
+    # of 0), where
+    # NumPy's, JAX's and Keras' own docstring step one float32 ulp)
+    "nextafter": lambda: _cases._step_to_next(np, INPUTS["x"].astype(np.float32)),
     # (Keras 3.15.1 sums the running sums for sparsemax's threshold: its rows do not sum to 1)
     "sparsemax": lambda: _sparsemax(INPUTS["x"] * 0.4),
 }

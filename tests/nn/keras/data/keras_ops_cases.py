@@ -10,6 +10,14 @@ where a constant has that axis too: Y, the targets)."""
 import numpy as np
 
 _RNG = np.random.default_rng(0)
+
+
+def _step_to_next(ops, a):
+    """nextafter's step from a toward Y, in units of 1e-7 |a| (one float32 ulp is 0.6 to 1.2
+    of them; a tolerance would hide it in the values themselves)."""
+    return ops.multiply(ops.divide(ops.subtract(ops.nextafter(a, Y.astype("float32")), a),
+                                   ops.abs(a)), 1e7)
+
 X = _RNG.normal(size=(4, 3, 5))
 Y = _RNG.normal(size=(4, 3, 5))
 _MATRICES = _RNG.normal(size=(4, 3, 3))
@@ -379,6 +387,10 @@ CASES = [
     ("lcm", lambda ops, x: ops.lcm(x, 4), "labels", False, True),
     ("isin", lambda ops, x: ops.isin(x, np.array([1, 3])), "labels", False, True),
     ("isin_invert", lambda ops, x: ops.isin(x, np.array([0, 4]), invert=True), "labels",
+     False, True),
+    ("nextafter", lambda ops, x: _step_to_next(ops, ops.cast(x, "float32")), "x", False, True),
+    ("view", lambda ops, x: ops.view(ops.cast(x, "float32"), dtype="int32"), "x", False, True),
+    ("view_bytes", lambda ops, x: ops.view(ops.cast(x, "int32"), dtype="uint8"), "labels",
      False, True),
     ("diagflat", lambda ops, x: ops.diagflat(x[0, 0], k=1), "x", True, False),
     ("depth_to_space", lambda ops, x: ops.depth_to_space(ops.reshape(x, (-1, 3, 3, 12)), 2),
