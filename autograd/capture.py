@@ -915,6 +915,8 @@ class _Described:
                 continue  # (an `inputs` argument kept under another name: Einsum's)
             value = vars(func)[name]
             site = f"{func.name}'s {name!r} (event {index})"
+            if name == "index" and vars(func).get("held_index") is not None:
+                value = self._index_roles(func.held_index, site)
             if any(_memory(a) in self.argument_memory for a in _arrays_in(value)):
                 raise CaptureError(f"capture: {site} holds an argument's array: a replay would "
                                    f"keep the first call's values. Give it to the op as an "
@@ -922,6 +924,20 @@ class _Described:
             if any(_memory(a) in self.value_memory for a in _arrays_in(value)):
                 raise _computed_outside(site)
             self.settings.append((site, value))
+
+    def _index_roles(self, index, site):
+        """An index given with Variables (get_item's), each integer one that an op of this
+        step made or an argument holds as its role: a replay reads its array afresh
+        (GetItem.refresh_index). A boolean mask's stays its array: the result's shape
+        would follow its values."""
+        if isinstance(index, tuple):
+            return tuple(self._index_roles(part, site) for part in index)
+        if not isinstance(index, Variable):
+            return index
+        if index.dtype.kind in "iu" and (id(index) in self.record.made
+                                         or id(index) in self.arguments):
+            return ("index", self._role(index, site))
+        return index.data
 
     def _argument(self, value, site):
         if isinstance(value, Variable):
@@ -953,11 +969,14 @@ class _Described:
 def _computed_outside(site):
     return CaptureError(
         f"capture: {site} holds values computed outside rungrad's ops in this call (a "
-        f"comparison such as `x != 0`, or an op's result taken out of the graph with .data, "
-        f"as indices given to take, take_along_axis or an index are, argmax's among them): "
-        f"a replay would keep this call's values. Compute it with ops (a mask: "
-        f"autograd.not_equal(x, 0) and the other comparison ops; an index per batch: "
-        f"F.one_hot and a sum), or call the step without capture.")
+        f"comparison such as `x != 0`; the plain index arrays of autograd.argmax, argsort and "
+        f"topk; an op's result taken out of the graph with .data; a boolean mask computed by "
+        f"an op, whose result's shape would follow its values): a replay would keep this "
+        f"call's values. Compute it with ops: a mask with autograd.not_equal(x, 0) and the "
+        f"other comparison ops, indices as an op's Variable (x.max(dim) and x.min(dim) give "
+        f"theirs so, as keras.ops.argmax and argsort do), which get_item, take, "
+        f"take_along_axis and gather read afresh at each replay; or call the step without "
+        f"capture.")
 
 
 def _identity(value):
@@ -1105,6 +1124,7 @@ def _written(record, stand_ins):
     unread = _unread_ops(record)
     for event in record.events:
         if event[0] == "op":
+            code.refresh_index(event[1])
             if id(event[1]) in unread:
                 code.line(f"# {event[1].name}: its result is never read")
             else:
@@ -1147,6 +1167,8 @@ def _unread_given(record, read):
         if event[0] != "op":
             continue
         _, func, inputs, outputs = event
+        # (an index's Variables are read by the forward and the backward both)
+        read.update(id(v) for v in getattr(func, "index_variables", ()))
         if (not func.backward_reads_forward and not _draws(func) and id(func) not in read
                 and not any(id(y) in read for y in _as_tuple(outputs))):
             unread.add(id(func))

@@ -69,6 +69,13 @@ class CodeWriter:
         for i, y in enumerate(outputs):
             self._store(f"{results}[{i}]", y)
 
+    def refresh_index(self, func):
+        """Before an op indexing with an op's result (get_item of an argmax's indices), the
+        line reading that index afresh (GetItem.refresh_index), skipped op or not: its
+        backward reads the index too."""
+        if getattr(func, "held_index", None) is not None:
+            self.line(f"{self.name(func.refresh_index, 'x')}()  # {func.name}'s index")
+
     def _store(self, value, var, comment=""):
         array = self.local("a")
         self.line(f"{array} = {value}{comment}")

@@ -11,7 +11,7 @@ from ..backend import scatter_add as add_at
 from ..function import call_op
 from ..variable import Variable, as_variable, wrap
 from .elementwise import where
-from .indexing import GetItemGrad, _indexed, get_item
+from .indexing import GetItemGrad, _indexed, get_item, with_index_variable
 from .reduction import broadcast_to
 from .selection import _on_device, boolean_mask, masked_fill
 from .shape import reshape
@@ -211,10 +211,10 @@ def take(x, index):
     """PyTorch's take: x's elements read as if x were flattened, at `index` (any shape;
     negative entries count from the end); the result has index's shape."""
     x = as_variable(x, who="take")
-    index = _on_device(integer_index(index, "take"), x)
+    given, index = index, _on_device(integer_index(index, "take"), x)
     n = x.size
     if index.size and (index.min() < -n or index.max() >= n):
         bad = index.min() if index.min() < -n else index.max()
         raise IndexError(f"take: index {int(bad)} is out of range for an input of {n} "
                          f"elements (shape {x.shape})")
-    return get_item(reshape(x, (-1,)), index)
+    return get_item(reshape(x, (-1,)), with_index_variable((index,), 0, given, index))

@@ -59,6 +59,15 @@ class GetItem(_ReadsIndex, ReturnsViews, Function):
         parts = self.index if isinstance(self.index, tuple) else (self.index,)
         return f"GetItem[{', '.join(_index_text(part) for part in parts)}]"
 
+    held_index = None  # the index as given, with its Variables (see refresh_index)
+
+    def refresh_index(self):
+        """The index read again from its Variables' current arrays: a captured step's replay
+        calls it before this op runs, as an op's indices (an argmax's) are each call's own."""
+        index = _plain_index(self.held_index)
+        home = gpu_array_among(self.inputs[:1])
+        self.index = index if home is None else _on_gpu(index, home)
+
     def forward(self, x):
         return x[self.index]
 
@@ -108,11 +117,23 @@ def get_item(x, index):
     """x[index]: ints, slices, Ellipsis, None, boolean masks and integer arrays."""
     parts = index if isinstance(index, tuple) else (index,)
     variables = tuple(i for i in parts if isinstance(i, Variable))
-    index = _plain_index(index)
+    held, index = index, _plain_index(index)
     home = gpu_array_among((x,))
     if home is not None:  # NumPy index arrays of a GPU array: copied there (CuPy's own)
         index = _on_gpu(index, home)
-    return _indexed(GetItem(index), variables)(x)
+    op = _indexed(GetItem(index), variables)
+    if variables:
+        op.held_index = held
+    return op(x)
+
+
+def with_index_variable(index, axis, given, array):
+    """`index` (a tuple) with the Variable `given` at `axis` where `array`, there now, is its
+    own array: an op's indices (an argmax's) stay an op's result, which a captured step's
+    replay reads afresh (GetItem.refresh_index)."""
+    if isinstance(given, Variable) and given.data is array and axis < len(index):
+        return index[:axis] + (given,) + index[axis + 1:]
+    return index
 
 
 def _on_gpu(index, home):

@@ -10,7 +10,7 @@ from ..backend import scatter_add as add_at
 from ..function import call_op
 from ..variable import Variable, as_variable, gpu_array_among
 from .elementwise import astype, where
-from .indexing import GetItemGrad, _indexed, _on_gpu, get_item
+from .indexing import GetItemGrad, _indexed, _on_gpu, get_item, with_index_variable
 from .validation import integer_index, normalize_axis
 
 
@@ -18,8 +18,9 @@ def gather(x, dim, index):
     """PyTorch's gather: y[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (and so on); y has
     index's shape, which may be smaller than x's along the other axes."""
     x = as_variable(x, who="gather")
+    given = index
     axis, index = _checked_index(x, dim, index, "gather", None, "x")
-    return get_item(x, _positions(index, axis, x))
+    return get_item(x, with_index_variable(_positions(index, axis, x), axis, given, index))
 
 
 def scatter_add(x, dim, index, src):

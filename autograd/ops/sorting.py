@@ -9,7 +9,7 @@ from ..backend import get_array_module
 from ..function import Function, call_op
 from ..spec import Axes, Choice, Spec
 from ..variable import as_variable, computed_from_values, wrap
-from .indexing import GetItemGrad, get_item
+from .indexing import GetItemGrad, get_item, with_index_variable
 from .shape import Reshape, reshape
 from .validation import integer_index, normalize_axis
 
@@ -34,7 +34,7 @@ def take_along_axis(x, indices, axis):
     their gradients."""
     x = as_variable(x, who="take_along_axis")
     axis = normalize_axis(axis, x.ndim, "take_along_axis")
-    indices = integer_index(indices, "take_along_axis")
+    given, indices = indices, integer_index(indices, "take_along_axis")
     if indices.ndim != x.ndim:
         raise ValueError(f"take_along_axis: indices of shape {indices.shape} and input of shape "
                          f"{x.shape} must have the same number of dimensions (NumPy's rule)")
@@ -43,7 +43,8 @@ def take_along_axis(x, indices, axis):
         bad = indices.min() if indices.min() < -n else indices.max()
         raise IndexError(f"take_along_axis: index {int(bad)} is out of bounds for axis {axis} "
                          f"of size {n} (input shape {x.shape})")
-    return get_item(x, _index_along(indices, axis, x.shape))
+    return get_item(x, with_index_variable(_index_along(indices, axis, x.shape), axis, given,
+                                           indices))
 
 
 def _flat_or(x, axis, who):

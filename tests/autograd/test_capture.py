@@ -2036,3 +2036,60 @@ def test_a_refusal_at_the_second_recording_says_that_call_has_run():
                                            r"applied"):
         step(np.ones((1, 2)))
     assert not np.array_equal(model.weight.data, before)
+
+
+# ----- indices an op computed, used as an index -----
+
+def _picked(kind, y):
+    """y's entries picked by indices an op computed from y (each call's own)."""
+    from nn.keras import ops
+    if kind == "max_dim_gather":
+        return y.gather(1, autograd.expand_dims(y.max(dim=1).indices, 1))
+    if kind == "min_dim_get_item":
+        return autograd.get_item(y, (np.arange(y.shape[0]), y.min(dim=1).indices))
+    if kind == "keras_argmax_take_along_axis":
+        return autograd.take_along_axis(y, ops.expand_dims(ops.argmax(y, axis=-1), -1), 1)
+    if kind == "keras_argmax_take":
+        return autograd.take(y, ops.argmax(y))
+    return ops.take(y, ops.argsort(y, axis=None)[:3])  # keras_argsort_take
+
+
+@pytest.mark.parametrize("kind", ["max_dim_gather", "min_dim_get_item",
+                                  "keras_argmax_take_along_axis", "keras_argmax_take",
+                                  "keras_argsort_take"])
+def test_indices_an_op_computed_are_read_afresh_at_each_replay(kind):
+    """(They were refused as values computed outside the ops: a replay would have kept the
+    first call's positions.) The loss is only backpropagated, so a replay may skip the
+    gather's forward: its backward still reads this call's index."""
+    models = [_mlp(sizes=(4, 3)), _mlp(sizes=(4, 3))]
+
+    def step_of(model):
+        optimizer = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x):
+            optimizer.zero_grad()
+            loss = autograd.sum(_picked(kind, model(x)) ** 2)
+            loss.backward()
+            optimizer.step()
+        return step
+    eager, captured = step_of(models[0]), capture(step_of(models[1]))
+    rng = np.random.default_rng(3)
+    for _ in range(6):
+        x = rng.normal(size=(5, 4)).astype(np.float32)
+        eager(x)
+        captured(x)
+    assert captured.captured == 1 and "'s index" in captured.code
+    for ours, theirs in zip(models[1].parameters(), models[0].parameters()):
+        np.testing.assert_allclose(ours.data, theirs.data, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("index", [
+    lambda v: autograd.argmax(autograd.reshape(v, (2, 2)), axis=1),  # (a plain array)
+    lambda v: autograd.greater(v, 0),  # (an op's mask: the result's shape follows it)
+])
+def test_indices_and_masks_a_replay_cannot_follow_are_still_refused(index):
+    w = Variable(np.ones(4, np.float32), requires_grad=True)
+    step = capture(lambda x: autograd.sum(autograd.get_item(x * w, index(x * w)) * 1.0))
+    with pytest.raises(CaptureError, match="computed outside rungrad's ops|differ"):
+        for x in ([1.0, 2.0, 3.0, 4.0], [4.0, -3.0, 2.0, 1.0], [2.0, 1.0, 4.0, 3.0]):
+            step(np.array(x, np.float32))

@@ -1,8 +1,8 @@
 """keras.ops against Keras 3.15.1 itself: each case of data/keras_ops_cases.py gives Keras'
 values (data/keras_ops_reference.npz, made by data/make_keras_ops_reference.py), its
 gradient matches numerical differentiation where it is differentiable, it works as a node of
-a functional model that saves and loads, a captured step of it replays each call's input (293
-of the 304 cases; the others are refused by name: a Python comparison, control flow on
+a functional model that saves and loads, a captured step of it replays each call's input (296
+of the 307 cases; the others are refused by name: a Python comparison, control flow on
 values, a gradient taken inside, a decoding computed on the values), and a
 model file Keras saved with 59 of these operations gives Keras' outputs. Where Keras
 3.15.1's PyTorch backend departs from NumPy's meaning (or, for sparsemax, from the
