@@ -155,8 +155,10 @@ def vectorized_map(function, elements):
 
 def associative_scan(f, elems, reverse=False, axis=0):
     """The inclusive scan of elems (a tensor, or a tuple, list or dict of them) along `axis`
-    by the associative f: out[0] = elems[0], out[i] = f(out[i - 1], elems[i]) (from the
-    end with reverse=True), f called on whole slices, one step after another."""
+    by the associative f: out[0] = elems[0], out[i] = f(out[i - 1], elems[i]) (from the end
+    with reverse=True). As Keras' (and JAX's), f is called on whole batches of slices, their
+    `axis` kept, so it must work elementwise along it: log2(n) calls for n steps (each
+    offset k combines every element with the one k before it, k = 1, 2, 4, ...)."""
     _concrete("associative_scan", elems)
     leaves = [as_variable(leaf) for leaf in _leaves(elems)]
     if not leaves or any(not -leaf.ndim <= axis < leaf.ndim for leaf in leaves):
@@ -169,18 +171,29 @@ def associative_scan(f, elems, reverse=False, axis=0):
     if len(lengths) != 1:
         raise ValueError(f"keras.ops.associative_scan: the tensors of elems differ in length "
                          f"along axis {axis}: {sorted(lengths)}")
-    moved = _rebuilt(elems, iter([ops.moveaxis(leaf, axis, 0) for leaf in leaves]))
-    steps = _slices(moved, None)
+    n = lengths.pop()
+    axes = [axis % leaf.ndim for leaf in leaves]
     if reverse:
-        steps.reverse()
-    carry, outs = steps[0], [steps[0]]
-    for x in steps[1:]:
-        carry = f(carry, x)
-        outs.append(carry)
+        leaves = [ops.flip(leaf, a) for leaf, a in zip(leaves, axes)]
+    offset = 1
+    while offset < n:
+        earlier = [_along(leaf, a, 0, n - offset) for leaf, a in zip(leaves, axes)]
+        later = [_along(leaf, a, offset, n) for leaf, a in zip(leaves, axes)]
+        combined = _leaves(f(_rebuilt(elems, iter(earlier)), _rebuilt(elems, iter(later))))
+        if len(combined) != len(leaves):
+            raise ValueError(f"keras.ops.associative_scan: f returned {len(combined)} tensors "
+                             f"for elems of {len(leaves)}; it must keep elems' structure")
+        leaves = [ops.concatenate([_along(leaf, a, 0, offset), as_variable(c)], axis=a)
+                  for leaf, a, c in zip(leaves, axes, combined)]
+        offset *= 2
     if reverse:
-        outs.reverse()
-    stacked = _stacked(outs)
-    return _rebuilt(stacked, iter([ops.moveaxis(leaf, 0, axis) for leaf in _leaves(stacked)]))
+        leaves = [ops.flip(leaf, a) for leaf, a in zip(leaves, axes)]
+    return _rebuilt(elems, iter(leaves))
+
+
+def _along(x, axis, start, stop):
+    """x's slices start..stop along `axis`."""
+    return ops.get_item(x, (slice(None),) * axis + (slice(start, stop),))
 
 
 def _rebuilt(structure, leaves):

@@ -4,7 +4,7 @@ kept float32, limits of casts, axes out of range, and bad arguments refused by n
 import numpy as np
 import pytest
 
-from autograd import Variable
+from autograd import Variable, gradcheck
 from nn.keras import ops
 
 X32 = np.array([-1.0, 0.0, 2.0], np.float32)
@@ -353,3 +353,27 @@ def test_second_review_fixes_of_the_new_ops():
 def test_what_the_second_review_found_is_refused_by_name(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_associative_scan_is_log_depth_and_keeps_the_order_of_a_non_commutative_f(reverse):
+    """(It called f once a step, on single slices.) A linear recurrence h = a h + b as the
+    composition of affine maps, which does not commute, against the loop; f sees whole
+    batches of slices (Keras' contract), so 300 steps take 9 calls."""
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(0.5, 1.0, size=(2, 300, 3)), rng.normal(size=(2, 300, 3))
+    calls = []
+
+    def compose(first, then):
+        calls.append(first[0].shape)
+        return first[0] * then[0], then[0] * first[1] + then[1]
+    _, scanned = ops.associative_scan(compose, (a, b), reverse=reverse, axis=1)
+    h, expected = np.zeros((2, 3)), []
+    for t in (range(299, -1, -1) if reverse else range(300)):
+        h = a[:, t] * h + b[:, t]
+        expected.append(h)
+    expected = np.stack(expected[::-1] if reverse else expected, axis=1)
+    np.testing.assert_allclose(scanned.data, expected, rtol=1e-12, atol=1e-12)
+    assert len(calls) == 9 and calls[0] == (2, 299, 3)
+    gradcheck(lambda v: ops.associative_scan(compose, (v, v * 2), reverse=reverse,
+                                             axis=1)[1], a[:, :5])
