@@ -8,11 +8,13 @@ Plain lists and dicts that hold no layer yet, only empty plain lists and dicts
 (`self.blocks = []`, `[[] for _ in range(3)]`, `self.heads = {}`, filled in a loop or in
 build), are watched: when a layer joins one, the attribute becomes a LayerList (LayerDict),
 and a reference kept to a watched list (`blocks = self.blocks`) goes on adding to it (and
-removing from it). Once one holds something that is no layer (numbers: a history), it is
-watched no more. Only public attributes are tracked, and only plain lists, tuples and dicts:
-a defaultdict, an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
+removing from it). A list may hold other values beside its layers (`[Dense(8), relu]`, as
+Keras tracks them); a dict of layers, only layers (a warning names one that does not).
+Only public attributes are tracked, and only plain lists, tuples and dicts: a defaultdict,
+an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
 A copy (copy.deepcopy, pickle) of a layer watches its own lists again."""
 import copy
+import operator
 import warnings
 import weakref
 
@@ -88,7 +90,9 @@ def _as_module(value, empty_ok):
         return None
     if isinstance(value, (list, tuple)) and (value or (empty_ok and isinstance(value, list))):
         items = [_as_module(item, empty_ok) for item in value]
-        return None if any(item is None for item in items) else LayerList(items)
+        if any(item is None for item in items) and not _holds_a_module(value):
+            return None  # (no layer in it: data, or lists awaiting layers beside data)
+        return LayerList([raw if item is None else item for item, raw in zip(items, value)])
     if isinstance(value, dict) and (value or empty_ok) and all(isinstance(key, str)
                                                                for key in value):
         items = {key: _as_module(item, empty_ok) for key, item in value.items()}
@@ -123,27 +127,23 @@ def _may_join(item):
 
 def _watching(owner, name, value):
     """value with its lists and dicts watched: when a layer joins one, owner's `name` becomes
-    a LayerList (LayerDict). From then on (or once `name` holds something else, or the
-    structure holds something that is no layer) the watched structure tells nothing more."""
+    a LayerList (LayerDict), which keeps any other values beside the layers. From then on
+    (or once `name` holds something else) the watched structure tells nothing more."""
     owner = weakref.ref(owner)
-    top, holds_data = [], []
+    top = []
 
     def joined(item):
         holder = owner()
         if not top or holder is None or holder.__dict__.get(name) is not top[0]:
             top.clear()  # (replaced, or its owner gone: never again)
             return
-        if not _may_join(item):
-            holds_data.append(True)  # (from now on it can never be layers alone)
-            return
         if not _holds_a_module(item):
-            return  # (an empty list or dict joined: still awaiting layers)
-        if holds_data:
-            _warn_untracked(holder, name, item)
-            return
+            return  # (data, or an empty list or dict, joined: still awaiting layers)
         plain = _plain(top[0])
         held = _as_module(plain, empty_ok=True)
-        if held is not None:
+        if held is None:  # (a dict of layers beside other values)
+            _warn_untracked(holder, name, item)
+        else:
             _forward(top.pop(), held)
             setattr(holder, name, held)
     top.append(_watched(value, joined))
@@ -186,28 +186,64 @@ def _plain(value):
 
 
 class LayerList(ModuleList):
-    """The ModuleList a Keras model or layer keeps for a list of layers: a list of layers
-    (an empty one too) that joins it later becomes a LayerList of its own, as in the list it
-    replaced (self.stages.append([]); self.stages[-1].append(Dense(8)))."""
+    """The ModuleList a Keras model or layer keeps for a list of layers, and of the values
+    beside them (`[Dense(8), keras.activations.relu]`, as Keras tracks them): the layers are
+    its children, named by their positions ("0", "2"), the other values held in place. A
+    list of layers (an empty one too) that joins it later becomes a LayerList of its own, as
+    in the list it replaced (self.stages.append([]); self.stages[-1].append(Dense(8)))."""
 
-    def append(self, module):
-        return super().append(_joining(module))
+    def __init__(self, items=()):
+        object.__setattr__(self, "_held", [])  # every item in order, layers and other values
+        super().__init__(items)
 
-    def insert(self, index, module):
-        return super().insert(index, _joining(module))
+    def _items(self):
+        return list(self._held)
+
+    def _reset(self, items):
+        items = [_joining(item) for item in items]
+        for name in list(self._modules):
+            delattr(self, name)
+        self._held[:] = items
+        for i, item in enumerate(items):
+            if isinstance(item, Module):
+                self.add_module(str(i), item)
+
+    def append(self, item):
+        item = _joining(item)
+        self._held.append(item)
+        if isinstance(item, Module):
+            self.add_module(str(len(self._held) - 1), item)
+        return self
+
+    def __len__(self):
+        return len(self._held)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return LayerList(self._held[index])
+        return self._held[_list_index(index, len(self._held))]
+
+    def __setitem__(self, index, item):
+        items = self._items()
+        if isinstance(index, slice):  # (a list's slice assignment)
+            items[index] = list(item)
+        else:
+            items[_list_index(index, len(items))] = item
+        self._reset(items)
 
     # a list's methods, which the plain list it replaced had
-    def index(self, module):
-        for i, item in enumerate(self._items()):
-            if item is module:
+    def index(self, item):
+        for i, held in enumerate(self._held):
+            if held is item or (not isinstance(held, Module) and _equal(held, item)):
                 return i
-        raise ValueError(f"{type(self).__name__}.index: {module!r} is not in the list")
+        raise ValueError(f"{type(self).__name__}.index: {item!r} is not in the list")
 
-    def count(self, module):
-        return sum(item is module for item in self._items())
+    def count(self, item):
+        return sum(held is item or (not isinstance(held, Module) and _equal(held, item))
+                   for held in self._held)
 
-    def remove(self, module):
-        del self[self.index(module)]
+    def remove(self, item):
+        del self[self.index(item)]
 
     def reverse(self):
         self._reset(self._items()[::-1])
@@ -216,22 +252,17 @@ class LayerList(ModuleList):
         self._reset(sorted(self._items(), key=key, reverse=reverse))
 
     def copy(self):
-        """A plain list of the same layers."""
+        """A plain list of the same items."""
         return self._items()
-
-    def __setitem__(self, index, module):
-        if not isinstance(index, slice):
-            return super().__setitem__(index, _joining(module))
-        items = self._items()  # (a slice: a list's slice assignment)
-        items[index] = [_joining(item) for item in module]
-        self._reset(items)
 
     def __add__(self, other):
         """With a list or tuple, a plain list (as the list it replaced gave); with a
-        ModuleList, a ModuleList (PyTorch's)."""
+        ModuleList, a LayerList of both (PyTorch's ModuleList + ModuleList)."""
         if isinstance(other, (list, tuple)):
             return self._items() + list(other)
-        return super().__add__(other)
+        if isinstance(other, ModuleList):
+            return LayerList([*self._items(), *other])
+        return NotImplemented
 
     def __radd__(self, other):
         if not isinstance(other, (list, tuple)):
@@ -239,13 +270,31 @@ class LayerList(ModuleList):
         return list(other) + self._items()
 
     def __eq__(self, other):
-        """Equal to a list of the same layers, as the list it replaced was; else only to
+        """Equal to a list of the same items, as the list it replaced was; else only to
         itself (a Module's identity, which its hash stays)."""
         if isinstance(other, list):
             return self._items() == other
         return self is other
 
     __hash__ = ModuleList.__hash__
+
+
+def _list_index(index, length):
+    """index as a position among `length` items (negative ones from the end), or the
+    IndexError a list gives."""
+    if not isinstance(index, int) or isinstance(index, bool):
+        index = operator.index(index)  # (a NumPy integer; a float raises TypeError)
+    if not -length <= index < length:
+        raise IndexError(f"LayerList index {index} is out of range for {length} items")
+    return index % length
+
+
+def _equal(a, b):
+    """a == b as a list compares its items (a NumPy array's comparison: equal if all are)."""
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 class LayerDict(ModuleDict):

@@ -674,11 +674,11 @@ def test_a_model_built_in_build_saves_loads_retries_and_passes_build_on(tmp_path
     assert seen.seen == {"a": (None, 3), "b": (None, 2)}
 
 
-def test_layers_beside_other_values_are_named_in_a_warning_and_reordering_reaches_the_model():
+def test_layers_beside_values_in_a_dict_are_named_in_a_warning_and_reordering_reaches_the_model():
     class Mixed(keras.Model):
         def __init__(self):
             super().__init__()
-            self.steps = [layers.Dense(4), keras.activations.relu]
+            self.steps = {"dense": layers.Dense(4), "act": keras.activations.relu}
 
         def call(self, x):
             return x
@@ -792,3 +792,42 @@ def test_tracked_lists_take_slice_assignment_concatenation_and_compare_as_lists(
     model(np.ones((2, 3), np.float32))
     assert len(model.trainable_weights) == 0  # (call returns x: nothing built)
     assert len(list(model.parameters())) == 10  # (five Dense layers' placeholders, all tracked)
+
+
+class Steps(keras.Model):
+    """Layers and functions in one list, as Keras' guides keep them."""
+
+    def __init__(self):
+        super().__init__()
+        self.steps = [layers.Dense(4), keras.activations.relu, layers.Dense(2)]
+        self.notes = []
+        self.notes.append("a note")  # (data first, then a layer: the list becomes tracked)
+        self.notes.append(layers.Dense(3))
+
+    def call(self, x):
+        for step in self.steps:
+            x = step(x)
+        return x
+
+
+def test_layers_beside_other_values_in_a_list_are_tracked_as_keras_tracks_them(tmp_path):
+    """(They were left untracked, with a warning: untrained and unsaved.)"""
+    model = Steps()
+    assert [type(step).__name__ for step in model.steps] == ["Dense", "function", "Dense"]
+    x = np.random.default_rng(0).normal(size=(8, 5)).astype(np.float32)
+    model.compile(optimizer="sgd", loss="mse")
+    model.build((None, 5))
+    before = [w.data.copy() for w in model.trainable_weights]
+    model.fit(x, x[:, :2], epochs=1, verbose=0)
+    assert len(before) == 4 and all(not np.array_equal(b, w.data)
+                                    for b, w in zip(before, model.trainable_weights))
+    assert list(model.state_dict()) == ["steps.0.weight", "steps.0.bias", "steps.2.weight",
+                                        "steps.2.bias"]  # (notes' Dense is never built)
+    model.save(tmp_path / "steps.keras")
+    loaded = nn.load_model(tmp_path / "steps.keras", custom_objects={"Steps": Steps})
+    np.testing.assert_allclose(loaded(x).data, model(x).data, rtol=1e-6)
+    assert model.notes[0] == "a note" and model.notes.index("a note") == 0
+    model.steps.insert(1, keras.activations.tanh)
+    del model.steps[0]
+    assert [name for name, _ in model.named_modules()][:3] == ["", "steps", "steps.2"]
+    assert model.steps[:2] == [keras.activations.tanh, keras.activations.relu]
