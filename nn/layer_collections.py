@@ -9,7 +9,8 @@ Plain lists and dicts that hold no layer yet, only empty plain lists and dicts
 build), are watched: when a layer joins one, the attribute becomes a LayerList (LayerDict),
 and a reference kept to a watched list (`blocks = self.blocks`) goes on adding to it (and
 removing from it). A list may hold other values beside its layers (`[Dense(8), relu]`, as
-Keras tracks them); a dict of layers, only layers (a warning names one that does not).
+Keras tracks them), and so may a dict (whose keys must be strings: a warning names layers
+in a dict that has other keys).
 Only public attributes are tracked, and only plain lists, tuples and dicts: a defaultdict,
 an OrderedDict, a namedtuple or a private bookkeeping list stays as it is.
 A copy (copy.deepcopy, pickle) of a layer watches its own lists again."""
@@ -18,7 +19,7 @@ import operator
 import warnings
 import weakref
 
-from .containers import ModuleDict, ModuleList
+from .containers import ModuleDict, ModuleList, _check_key
 from .module import Module
 
 
@@ -45,6 +46,7 @@ def tracked(owner, name, value):
         return value
     held = _as_module(value, empty_ok=_holds_a_module(value))
     if held is not None and held is not value:
+        _warn_untracked(owner, name, value, held)
         return held
     if _awaits_layers(value):
         return _watching(owner, name, value)
@@ -53,16 +55,19 @@ def tracked(owner, name, value):
     return value
 
 
-def _warn_untracked(owner, name, value):
-    """A warning where layers sit beside values that are not layers in a public list or dict
-    (a ModuleList takes modules only), unless the owner holds them already (as attributes)."""
-    held = {id(module) for module in owner.modules()} if isinstance(owner, Module) else set()
-    loose = [m for m in _modules_in(value) if id(m) not in held]
+def _warn_untracked(owner, name, value, held=None):
+    """A warning where layers in a public list or dict cannot be tracked (in a dict whose
+    keys are not all strings: a ModuleDict's are names), unless the owner, or `held` (what
+    tracks the value), holds them already."""
+    known = {id(module) for module in owner.modules()} if isinstance(owner, Module) else set()
+    if held is not None:
+        known |= {id(module) for module in held.modules()}
+    loose = [m for m in _modules_in(value) if id(m) not in known]
     if loose:
-        warnings.warn(f"{type(owner).__name__}.{name} holds layers beside values that are not "
-                      f"layers, so they are not tracked: their weights are neither trained nor "
-                      f"saved. Keep the layers in a list (or dict) of their own, or assign each "
-                      f"to an attribute", stacklevel=4)
+        warnings.warn(f"{type(owner).__name__}.{name} holds layers in a dict whose keys are "
+                      f"not all strings, so they are not tracked: their weights are neither "
+                      f"trained nor saved. Use string keys, or assign each layer to an "
+                      f"attribute", stacklevel=4)
 
 
 def _modules_in(value):
@@ -96,7 +101,10 @@ def _as_module(value, empty_ok):
     if isinstance(value, dict) and (value or empty_ok) and all(isinstance(key, str)
                                                                for key in value):
         items = {key: _as_module(item, empty_ok) for key, item in value.items()}
-        return None if any(item is None for item in items.values()) else LayerDict(items)
+        if any(item is None for item in items.values()) and not _holds_a_module(value):
+            return None
+        return LayerDict({key: value[key] if item is None else item
+                          for key, item in items.items()})
     return None
 
 
@@ -141,9 +149,8 @@ def _watching(owner, name, value):
             return  # (data, or an empty list or dict, joined: still awaiting layers)
         plain = _plain(top[0])
         held = _as_module(plain, empty_ok=True)
-        if held is None:  # (a dict of layers beside other values)
-            _warn_untracked(holder, name, item)
-        else:
+        _warn_untracked(holder, name, item, held)
+        if held is not None:
             _forward(top.pop(), held)
             setattr(holder, name, held)
     top.append(_watched(value, joined))
@@ -298,11 +305,31 @@ def _equal(a, b):
 
 
 class LayerDict(ModuleDict):
-    """The ModuleDict a Keras model or layer keeps for a dict of layers: a list of layers
-    set as an item becomes a LayerList, as in the dict it replaced; a dict's methods too."""
+    """The ModuleDict a Keras model or layer keeps for a dict of layers, and of the values
+    beside them (string keys): the layers are its children under their keys, the other
+    values held in place. A list of layers set as an item becomes a LayerList, as in the
+    dict it replaced; a dict's methods too."""
 
-    def __setitem__(self, key, module):
-        super().__setitem__(key, _joining(module))
+    def __init__(self, items=None):
+        object.__setattr__(self, "_held", {})  # every entry in order, layers and the others
+        super().__init__(items)
+
+    def _entries(self):
+        return self._held
+
+    def __setitem__(self, key, item):
+        key, item = _check_key(key, "LayerDict"), _joining(item)
+        if key in self._modules:  # (a layer replaced leaves the model)
+            delattr(self, key)
+        if isinstance(item, Module):
+            self.add_module(key, item)
+        self._held[key] = item
+
+    def __delitem__(self, key):
+        self[key]  # (the KeyError naming what there is)
+        if key in self._modules:
+            delattr(self, key)
+        del self._held[key]
 
     def setdefault(self, key, default=None):
         if key not in self:

@@ -674,16 +674,16 @@ def test_a_model_built_in_build_saves_loads_retries_and_passes_build_on(tmp_path
     assert seen.seen == {"a": (None, 3), "b": (None, 2)}
 
 
-def test_layers_beside_values_in_a_dict_are_named_in_a_warning_and_reordering_reaches_the_model():
+def test_layers_under_keys_that_are_not_names_are_named_in_a_warning_and_reordering_counts():
     class Mixed(keras.Model):
         def __init__(self):
             super().__init__()
-            self.steps = {"dense": layers.Dense(4), "act": keras.activations.relu}
+            self.steps = [{0: layers.Dense(4)}, keras.activations.relu]
 
         def call(self, x):
             return x
-    with pytest.warns(UserWarning, match="Mixed.steps holds layers beside values that are "
-                                         "not layers"):
+    with pytest.warns(UserWarning, match="Mixed.steps holds layers in a dict whose keys are "
+                                         "not all strings"):
         Mixed()
     model = _model_made_by(lambda m: setattr(m, "blocks", []))
     kept = model.blocks
@@ -803,6 +803,7 @@ class Steps(keras.Model):
         self.notes = []
         self.notes.append("a note")  # (data first, then a layer: the list becomes tracked)
         self.notes.append(layers.Dense(3))
+        self.parts = {"scale": 2.0, "head": layers.Dense(1)}
 
     def call(self, x):
         for step in self.steps:
@@ -827,6 +828,9 @@ def test_layers_beside_other_values_in_a_list_are_tracked_as_keras_tracks_them(t
     loaded = nn.load_model(tmp_path / "steps.keras", custom_objects={"Steps": Steps})
     np.testing.assert_allclose(loaded(x).data, model(x).data, rtol=1e-6)
     assert model.notes[0] == "a note" and model.notes.index("a note") == 0
+    assert model.parts["scale"] == 2.0 and model.parts["head"] in list(model.modules())
+    model.parts["head"] = None  # (the layer replaced leaves the model)
+    assert not any(name.startswith("parts.") for name, _ in model.named_modules())
     model.steps.insert(1, keras.activations.tanh)
     del model.steps[0]
     assert [name for name, _ in model.named_modules()][:3] == ["", "steps", "steps.2"]
