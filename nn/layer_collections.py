@@ -20,7 +20,7 @@ import warnings
 import weakref
 
 from .containers import ModuleDict, ModuleList, _check_key
-from .module import Module
+from .module import ABSENT, Module, note_replaced
 
 
 class TracksLayerCollections:
@@ -319,17 +319,33 @@ class LayerDict(ModuleDict):
 
     def __setitem__(self, key, item):
         key, item = _check_key(key, "LayerDict"), _joining(item)
-        if key in self._modules:  # (a layer replaced leaves the model)
-            delattr(self, key)
+        self._unregister(key)  # (a layer replaced leaves the model)
         if isinstance(item, Module):
-            self.add_module(key, item)
+            self._register(key, item)
         self._held[key] = item
 
     def __delitem__(self, key):
         self[key]  # (the KeyError naming what there is)
-        if key in self._modules:
-            delattr(self, key)
+        self._unregister(key)
         del self._held[key]
+
+    def _register(self, key, module):
+        """module as the child under `key`, any string a dotted path can hold (Keras takes
+        any key; a ModuleDict's must also be free attribute names): an attribute too
+        where the name is free (`heads.a`), else only an item (`heads["keys"]`)."""
+        if not key or "." in key:
+            raise KeyError(f"LayerDict: the key {key!r} of a layer must be a non-empty string "
+                           f"without '.' (it names the layer's weights in state_dict)")
+        note_replaced(key, module, self._modules)
+        self._modules[key] = module
+        if key.isidentifier() and not hasattr(type(self), key) and key not in self.__dict__:
+            object.__setattr__(self, key, module)
+
+    def _unregister(self, key):
+        if key in self._modules:
+            note_replaced(key, ABSENT, self._modules)
+            if self.__dict__.get(key) is self._modules.pop(key):
+                del self.__dict__[key]
 
     def setdefault(self, key, default=None):
         if key not in self:

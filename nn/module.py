@@ -202,7 +202,7 @@ class Module(AddsLosses):
                 return
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before "
                                  f"assigning the {type(value).__name__} {name!r}") from None
-        _note_replaced(name, value, params, buffers, modules)
+        note_replaced(name, value, params, buffers, modules)
         if isinstance(value, Parameter):
             _discard(name, buffers, modules)
             params[name] = value
@@ -235,7 +235,7 @@ class Module(AddsLosses):
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
-        _note_replaced(name, _ABSENT, self._parameters, self._buffers, self._modules)
+        note_replaced(name, ABSENT, self._parameters, self._buffers, self._modules)
         _discard(name, self._parameters, self._buffers, self._modules, self._non_persistent)
         object.__delattr__(self, name)
 
@@ -245,7 +245,7 @@ class Module(AddsLosses):
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"{type(self).__name__}.register_parameter: {name!r} must be a "
                             f"Parameter or None, got {type(param).__name__}")
-        _note_replaced(name, param, self._parameters, self._buffers, self._modules)
+        note_replaced(name, param, self._parameters, self._buffers, self._modules)
         _discard(name, self._buffers, self._modules)
         self._parameters[name] = param
         _constrain(self, name, param)
@@ -256,7 +256,7 @@ class Module(AddsLosses):
         are saved in `state_dict()`."""
         _check_name(self, name, self._buffers)
         array = _check_buffer(self, name, array)
-        _note_replaced(name, array, self._buffers, self._parameters, self._modules)
+        note_replaced(name, array, self._buffers, self._parameters, self._modules)
         _discard(name, self._parameters, self._modules)
         self._buffers[name] = array
         if persistent:
@@ -271,7 +271,7 @@ class Module(AddsLosses):
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(self).__name__}.add_module: {name!r} must be a Module or "
                             f"None, got {type(module).__name__}")
-        _note_replaced(name, module, self._modules, self._parameters, self._buffers)
+        note_replaced(name, module, self._modules, self._parameters, self._buffers)
         _discard(name, self._parameters, self._buffers)
         self._modules[name] = module
         object.__setattr__(self, name, module)
@@ -803,9 +803,9 @@ def _constrain(module, name, param):
         attach(module, name, param)
 
 
-def _note_replaced(name, value, *registries):
+def note_replaced(name, value, *registries):
     """A parameter, buffer or submodule replaced by another object, removed (value
-    _ABSENT), or registered anew (in place of None, `bias=False`'s, or under a new name):
+    ABSENT), or registered anew (in place of None, `bias=False`'s, or under a new name):
     captured steps, which replay the structure they recorded, record again
     (autograd.capture). Inside a recording it is the step's own doing (a layer sized at its
     first call); only a replacement counts there, as before."""
@@ -826,12 +826,12 @@ def _note_setting_changed(module, name, value):
     sets its weight at every forward); an attribute that did not exist could not be read.
     A private name (`_last_shape`) is the layer's own bookkeeping: only its tensors count;
     a property (`training`) is left to its setter."""
-    old = module.__dict__.get(name, _ABSENT)
-    if old is _ABSENT:
-        old = getattr(type(module), name, _ABSENT)
+    old = module.__dict__.get(name, ABSENT)
+    if old is ABSENT:
+        old = getattr(type(module), name, ABSENT)
         if hasattr(old, "__set__"):  # a property
             return
-    if old is value or old is _ABSENT or capturing():
+    if old is value or old is ABSENT or capturing():
         return
     if isinstance(old, (Variable, np.ndarray)) or (
             not name.startswith("_") and not _equal_plain_values(old, value)):
@@ -849,7 +849,7 @@ def _equal_plain_values(old, value):
         return False
 
 
-_ABSENT = object()
+ABSENT = object()
 _REGISTERED = (Parameter, Module, Buffer, np.ndarray)  # (np.ndarray: register_buffer's)
 _PLAIN_SETTINGS = (int, float, complex, str, bytes, tuple, type(None), np.generic)
 

@@ -835,3 +835,31 @@ def test_layers_beside_other_values_in_a_list_are_tracked_as_keras_tracks_them(t
     del model.steps[0]
     assert [name for name, _ in model.named_modules()][:3] == ["", "steps", "steps.2"]
     assert model.steps[:2] == [keras.activations.tanh, keras.activations.relu]
+
+
+def test_a_dict_of_layers_takes_keys_that_are_method_names_or_not_identifiers(tmp_path):
+    """(A key that was a method's name, `keys` or `train`, raised at the assignment: a
+    ModuleDict's keys are attribute names; Keras takes any.)"""
+    class Heads(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.heads = {"keys": layers.Dense(2), "train": layers.Dense(3),
+                          "class-1": layers.Dense(1), "plain": layers.Dense(4)}
+
+        def call(self, x):
+            return [head(x) for head in self.heads.values()]
+    model = Heads()
+    x = np.ones((2, 3), np.float32)
+    assert [tuple(y.shape) for y in model(x)] == [(2, 2), (2, 3), (2, 1), (2, 4)]
+    assert callable(model.heads.keys) and model.heads.plain is model.heads["plain"]
+    assert [name for name, _ in model.named_modules()][2:] == [
+        "heads.keys", "heads.train", "heads.class-1", "heads.plain"]
+    model.save(tmp_path / "heads.keras")
+    loaded = nn.load_model(tmp_path / "heads.keras", custom_objects={"Heads": Heads})
+    for ours, theirs in zip(loaded(x), model(x)):
+        np.testing.assert_allclose(ours.data, theirs.data, rtol=1e-6)
+    model.heads["keys"] = None
+    assert "heads.keys" not in dict(model.named_modules()) and callable(model.heads.keys)
+    with pytest.raises(KeyError, match=r"the key 'a\.b' of a layer must be a non-empty string "
+                                       r"without '\.'"):
+        model.heads["a.b"] = layers.Dense(1)
